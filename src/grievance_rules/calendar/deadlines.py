@@ -1,0 +1,332 @@
+"""Deadlines: when a period ends under a named counting convention, and why.
+
+A :class:`Deadline` is the explained answer: the due instant (the last instant
+still in time: an action at ``due`` or before it is on time), the days that were
+counted, the days that were skipped with the reason for each, the make-up days
+that counted, and whether any of them was provisional.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel, ConfigDict
+
+from grievance_rules.calendar.days import DayKind
+from grievance_rules.calendar.durations import (
+    CountingConvention,
+    Duration,
+    DurationUnit,
+    HalfDayRule,
+)
+from grievance_rules.calendar.office_hours import SHANGHAI, OfficeHours, to_shanghai
+from grievance_rules.errors import DurationError
+
+if TYPE_CHECKING:
+    from grievance_rules.calendar.working import WorkingCalendar
+
+__all__ = ["Deadline", "SkippedDay", "compute_deadline"]
+
+_ONE_DAY = dt.timedelta(days=1)
+
+
+class SkippedDay(BaseModel):
+    """A day the period passed over, and why."""
+
+    model_config = ConfigDict(frozen=True)
+
+    date: dt.date
+    kind: DayKind
+    name: str | None = None
+    provisional: bool = False
+
+
+class Deadline(BaseModel):
+    """When a period ends, and how that was computed.
+
+    Attributes:
+        start: the instant the period starts (Shanghai time).
+        duration: the duration, as text.
+        convention: the counting convention used.
+        half_day: the half-day rule used (meaningful for fractional working days).
+        office_hours: the office hours used, if any.
+        due: the last instant still in time.
+        last_day: the date ``due`` falls on, as the convention counts it.
+        counted_days: the working days that counted towards the period.
+        makeup_days_counted: those of them that are make-up working days (调休上班).
+        skipped_days: the days passed over (weekends, holidays, closures), each with its reason.
+        provisional_days: every day the computation touched that no notice has set yet.
+        provisional: whether ``provisional_days`` is non-empty.
+        steps: the computation in words.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    start: dt.datetime
+    duration: str
+    convention: CountingConvention
+    half_day: HalfDayRule
+    office_hours: str | None
+    due: dt.datetime
+    last_day: dt.date
+    counted_days: tuple[dt.date, ...]
+    makeup_days_counted: tuple[dt.date, ...]
+    skipped_days: tuple[SkippedDay, ...]
+    provisional_days: tuple[dt.date, ...]
+    provisional: bool
+    steps: tuple[str, ...]
+
+    def explain(self) -> str:
+        """The computation as a few lines of text, as the CLI prints it."""
+        lines = [
+            f"start     {self.start.isoformat()}",
+            f"duration  {self.duration} ({self.convention.value}"
+            + (f", half day: {self.half_day.value}" if "." in self.duration else "")
+            + ")",
+        ]
+        if self.office_hours:
+            lines.append(f"office    {self.office_hours}")
+        lines.extend(f"  {step}" for step in self.steps)
+        for skipped in self.skipped_days:
+            reason = skipped.kind.value.replace("_", " ")
+            name = f" {skipped.name}" if skipped.name else ""
+            flag = " (provisional)" if skipped.provisional else ""
+            lines.append(
+                f"  skipped {skipped.date.isoformat()} {skipped.date:%a}: {reason}{name}{flag}"
+            )
+        for day in self.makeup_days_counted:
+            lines.append(f"  counted {day.isoformat()} {day:%a}: make-up working day (调休)")
+        lines.append(f"due       {self.due.isoformat()}")
+        if self.provisional:
+            days = ", ".join(d.isoformat() for d in self.provisional_days[:5])
+            more = "…" if len(self.provisional_days) > 5 else ""
+            lines.append(f"PROVISIONAL: touches days no notice has set yet ({days}{more})")
+        return "\n".join(lines)
+
+
+def _end_of_day(day: dt.date, hours: OfficeHours | None) -> dt.datetime:
+    """24:00 of ``day``, or its closing time where office hours apply (民法典 art. 203)."""
+    midnight = dt.datetime(day.year, day.month, day.day, tzinfo=SHANGHAI)
+    if hours is None:
+        return midnight + _ONE_DAY
+    return midnight + dt.timedelta(minutes=hours.closing)
+
+
+def _minutes_of_day(local: dt.datetime) -> float:
+    return local.hour * 60 + local.minute + (local.second + local.microsecond / 1e6) / 60
+
+
+def _noon_cutoff(
+    cal: WorkingCalendar, local: dt.datetime, hours: OfficeHours, sessions: int
+) -> tuple[dt.datetime, list[str]]:
+    """The end of the ``sessions``-th whole half-day session starting at or after ``local``."""
+    if len(hours.intervals) != 2:
+        raise DurationError(
+            "the noon_cutoff half-day rule needs office hours of exactly two sessions "
+            f"(morning and afternoon), got {hours}"
+        )
+    day, minute = local.date(), _minutes_of_day(local)
+    if cal.is_working_day(day):
+        starts = [s for s, _ in hours.intervals]
+        session = 0 if minute <= starts[0] else 1 if minute <= starts[1] else 2
+    else:
+        session = 2
+    if session == 2:
+        day, session = cal.add_working_days(day, 1), 0
+    steps = [
+        f"first whole half-day session at or after the start: "
+        f"{day.isoformat()} {'morning' if session == 0 else 'afternoon'}"
+    ]
+    session += sessions - 1
+    while session >= 2:
+        day, session = cal.add_working_days(day, 1), session - 2
+    end = hours.intervals[session][1]
+    due = dt.datetime(day.year, day.month, day.day, tzinfo=SHANGHAI) + dt.timedelta(minutes=end)
+    steps.append(f"{sessions} half-day session(s) end at {due.isoformat()}")
+    return due, steps
+
+
+def _explain_days(
+    cal: WorkingCalendar, first: dt.date, last: dt.date, *, count_first: bool
+) -> tuple[list[dt.date], list[dt.date], list[SkippedDay], list[dt.date]]:
+    counted: list[dt.date] = []
+    makeup: list[dt.date] = []
+    skipped: list[SkippedDay] = []
+    provisional: list[dt.date] = []
+    for info in cal.days(first, last):
+        if info.provisional:
+            provisional.append(info.date)
+        if info.date == first and not count_first:
+            continue
+        if info.is_working_day:
+            counted.append(info.date)
+            if info.kind in (DayKind.MAKEUP_WORKDAY, DayKind.LOCAL_WORKDAY):
+                makeup.append(info.date)
+        else:
+            skipped.append(
+                SkippedDay(
+                    date=info.date, kind=info.kind, name=info.name, provisional=info.provisional
+                )
+            )
+    return counted, makeup, skipped, provisional
+
+
+def compute_deadline(
+    cal: WorkingCalendar,
+    start: dt.datetime,
+    duration: Duration | str,
+    convention: CountingConvention | str,
+    *,
+    half_day: HalfDayRule | str = HalfDayRule.HALF_MINUTES,
+) -> Deadline:
+    """When a period that starts at ``start`` ends, and why.
+
+    Args:
+        cal: the calendar (with office hours for ``working_time``, working hours and
+            half days).
+        start: a timezone-aware instant.
+        duration: a :class:`Duration` or its text ("2 working days", "半个工作日").
+        convention: ``civil_code``, ``working_time`` or ``elapsed``.
+        half_day: what half a working day means (``half_minutes`` or ``noon_cutoff``).
+
+    Raises:
+        DurationError: the duration cannot be counted under that convention.
+        NaiveDatetimeError: ``start`` has no timezone.
+
+    Example:
+        >>> import datetime as dt
+        >>> from grievance_rules.calendar import china
+        >>> d = compute_deadline(china(), dt.datetime.fromisoformat("2026-02-13T18:00+08:00"),
+        ...                      "2 working days", "civil_code")
+        >>> d.due.isoformat(), [s.date.isoformat() for s in d.skipped_days][:2]
+        ('2026-02-25T00:00:00+08:00', ['2026-02-15', '2026-02-16'])
+    """
+    dur = Duration.parse(duration) if isinstance(duration, str) else duration
+    conv = CountingConvention(convention)
+    rule = HalfDayRule(half_day)
+    local = to_shanghai(start, what="start")
+    hours = cal.office_hours
+    unit = dur.unit
+    steps: list[str] = []
+    count_first = False
+
+    if conv is CountingConvention.ELAPSED:
+        if unit in (DurationUnit.WORKING_DAYS, DurationUnit.WORKING_HOURS):
+            raise DurationError(f"{dur} cannot be counted as elapsed time; use working_time")
+        if unit is DurationUnit.SAME_DAY:
+            due = _end_of_day(local.date(), None)
+            steps.append("elapsed: the same calendar day, to 24:00")
+        else:
+            seconds = {
+                DurationUnit.NATURAL_DAYS: 86_400,
+                DurationUnit.HOURS: 3_600,
+                DurationUnit.MINUTES: 60,
+            }[unit]
+            due = local + dt.timedelta(seconds=float(dur.amount * seconds))
+            steps.append(f"elapsed: {dur} of wall-clock time from the start")
+        last_day = due.date() if due.time() != dt.time(0) else due.date() - _ONE_DAY
+        count_first = True
+    elif conv is CountingConvention.CIVIL_CODE:
+        if unit in (DurationUnit.WORKING_HOURS, DurationUnit.HOURS, DurationUnit.MINUTES):
+            raise DurationError(
+                f"{dur} is counted in hours or minutes; civil_code counts whole days: "
+                "use working_time or elapsed"
+            )
+        if dur.amount.denominator != 1:
+            raise DurationError(
+                f"{dur}: civil_code counts whole days only; a fraction of a working day needs "
+                "working_time with a half-day rule"
+            )
+        day = local.date()
+        n = int(dur.amount)
+        if unit is DurationUnit.SAME_DAY:
+            last_day = day
+            steps.append("same day: the period's last day is the start day")
+            count_first = True
+            if hours is not None and _minutes_of_day(local) >= hours.closing:
+                last_day = cal.add_working_days(day, 1)
+                steps.append("received after closing time: the next working day")
+        elif unit is DurationUnit.WORKING_DAYS:
+            last_day = cal.add_working_days(day, n)
+            steps.append(f"start day {day.isoformat()} not counted (民法典 art. 201)")
+            steps.append(f"{n} working day(s) after it: {last_day.isoformat()}")
+        else:
+            last_day = day + n * _ONE_DAY
+            steps.append(f"start day {day.isoformat()} not counted (民法典 art. 201)")
+            steps.append(f"{n} natural day(s) after it: {last_day.isoformat()}")
+        if not cal.is_working_day(last_day):
+            moved = cal.add_working_days(last_day, 1)
+            steps.append(
+                f"last day {last_day.isoformat()} is not a working day: moves to "
+                f"{moved.isoformat()} (民法典 art. 203)"
+            )
+            last_day = moved
+        due = _end_of_day(last_day, hours)
+        steps.append(
+            "ends at 24:00 of the last day"
+            if hours is None
+            else "ends at closing time of the last day (有业务时间的，停止业务活动的时间为截止时间)"
+        )
+    else:  # working_time
+        if hours is None:
+            raise DurationError(
+                f"{dur} under working_time needs office hours: build the calendar with "
+                "china(office_hours=...)"
+            )
+        if unit in (DurationUnit.NATURAL_DAYS, DurationUnit.HOURS, DurationUnit.MINUTES):
+            raise DurationError(f"{dur} is not working time; use civil_code or elapsed")
+        count_first = True
+        if unit is DurationUnit.SAME_DAY:
+            day = local.date()
+            if not cal.is_working_day(day) or _minutes_of_day(local) >= hours.closing:
+                day = cal.add_working_days(day, 1)
+                steps.append("start outside a working day's hours: the next working day")
+            due = _end_of_day(day, hours)
+            steps.append("same day: closing time of that working day")
+        else:
+            if unit is DurationUnit.WORKING_HOURS:
+                minutes, half = dur.amount * 60, Fraction(0)
+            else:
+                days = dur.amount
+                if rule is HalfDayRule.NOON_CUTOFF:
+                    whole_days = Fraction(int(days))
+                    half = days - whole_days
+                    if half not in (0, Fraction(1, 2)):
+                        raise DurationError(
+                            f"{dur}: the noon_cutoff rule counts whole and half working days only"
+                        )
+                    minutes = whole_days * hours.day_minutes
+                else:
+                    half = Fraction(0)
+                    minutes = days * hours.day_minutes
+            due = local
+            if minutes:
+                due = cal.add_working_time(local, dt.timedelta(minutes=float(minutes)))
+                steps.append(
+                    f"{float(minutes):g} working minutes ({hours.day_minutes} per working day) "
+                    f"from the start, through office hours: {due.isoformat()}"
+                )
+            if half:
+                due, more = _noon_cutoff(cal, due, hours, 1)
+                steps.extend(more)
+        last_day = due.date()
+    counted, makeup, skipped, provisional = _explain_days(
+        cal, local.date(), last_day, count_first=count_first
+    )
+    return Deadline(
+        start=local,
+        duration=str(dur),
+        convention=conv,
+        half_day=rule,
+        office_hours=str(hours) if hours else None,
+        due=due,
+        last_day=last_day,
+        counted_days=tuple(counted),
+        makeup_days_counted=tuple(makeup),
+        skipped_days=tuple(skipped),
+        provisional_days=tuple(provisional),
+        provisional=bool(provisional),
+        steps=tuple(steps),
+    )

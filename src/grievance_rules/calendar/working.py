@@ -1,0 +1,509 @@
+"""The working-day calendar: national data, local overlays, office hours.
+
+A :class:`WorkingCalendar` is an immutable table of days built once from data.
+Scalar questions are list look-ups; batch questions are numpy gathers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import warnings
+from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from grievance_rules.calendar.days import DayInfo, DayKind, DayRecord
+from grievance_rules.calendar.office_hours import SHANGHAI, OfficeHours, to_shanghai
+from grievance_rules.calendar.overlay import LocalOverlay
+from grievance_rules.errors import (
+    CalendarError,
+    CalendarRangeError,
+    ProvisionalCalendarError,
+    ProvisionalCalendarWarning,
+)
+
+if TYPE_CHECKING:
+    from grievance_rules.calendar.deadlines import Deadline
+    from grievance_rules.calendar.durations import CountingConvention, Duration, HalfDayRule
+
+__all__ = ["ProvisionalPolicy", "WorkingCalendar"]
+
+_ONE_DAY = dt.timedelta(days=1)
+_US_PER_MINUTE = 60_000_000
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+
+
+class ProvisionalPolicy(enum.StrEnum):
+    """What a scalar answer does when it touched a provisional day.
+
+    ``warn`` (default) issues a :class:`ProvisionalCalendarWarning`; ``raise``
+    raises :class:`ProvisionalCalendarError`; ``allow`` says nothing (explained
+    results still carry their ``provisional`` flag).
+    """
+
+    WARN = "warn"
+    RAISE = "raise"
+    ALLOW = "allow"
+
+
+class WorkingCalendar:
+    """Working days, with the reason for each day, and working time in office hours.
+
+    Build one with :func:`grievance_rules.calendar.china`; layer it with
+    :meth:`with_overlay` and :meth:`with_office_hours`.
+
+    Example:
+        >>> from grievance_rules.calendar import china
+        >>> cal = china()
+        >>> cal.is_working_day(dt.date(2026, 2, 14))   # a make-up Saturday
+        True
+        >>> cal.add_working_days(dt.date(2026, 2, 15), 1)  # Spring Festival 2026
+        datetime.date(2026, 2, 24)
+        >>> cal.working_days_between(dt.date(2026, 2, 15), dt.date(2026, 2, 24))
+        1
+    """
+
+    __slots__ = (
+        "_base",
+        "_cum",
+        "_cum_np",
+        "_day_us",
+        "_final_index",
+        "_first",
+        "_hours",
+        "_is_work",
+        "_is_work_np",
+        "_last",
+        "_n_final",
+        "_policy",
+        "_records",
+        "_workdays",
+        "_workdays_np",
+        "name",
+        "overlays",
+    )
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        first: dt.date,
+        last: dt.date,
+        final_through: dt.date,
+        records: Mapping[dt.date, DayRecord],
+        office_hours: OfficeHours | None = None,
+        overlays: Sequence[LocalOverlay] = (),
+        on_provisional: ProvisionalPolicy | str = ProvisionalPolicy.WARN,
+    ) -> None:
+        self.name = name
+        self.overlays = tuple(overlays)
+        self._first, self._last = first, last
+        self._records = dict(records)
+        self._hours = office_hours
+        self._day_us = office_hours.day_minutes * _US_PER_MINUTE if office_hours else 0
+        self._policy = ProvisionalPolicy(on_provisional)
+        self._base = first.toordinal()
+        size = last.toordinal() - self._base + 1
+        is_work = bytearray(size)
+        cum: list[int] = [0] * size
+        workdays: list[dt.date] = []
+        count = 0
+        day = first
+        for i in range(size):
+            record = self._records.get(day)
+            working = record.kind.is_working if record else day.weekday() < 5
+            if working:
+                is_work[i] = 1
+                count += 1
+                workdays.append(day)
+            cum[i] = count
+            day += _ONE_DAY
+        self._is_work = bytes(is_work)
+        self._cum = cum
+        self._workdays = workdays
+        self._final_index = final_through.toordinal() - self._base
+        self._n_final = cum[self._final_index] if self._final_index >= 0 else 0
+        self._cum_np = np.asarray(cum, dtype=np.int64)
+        self._is_work_np = np.frombuffer(self._is_work, dtype=np.uint8).astype(bool)
+        self._workdays_np = np.asarray(workdays, dtype="datetime64[D]")
+
+    # -- what the calendar covers -------------------------------------------------
+
+    @property
+    def first_date(self) -> dt.date:
+        """The first date the calendar answers for."""
+        return self._first
+
+    @property
+    def last_date(self) -> dt.date:
+        """The last date the calendar answers for (the end of the projection)."""
+        return self._last
+
+    @property
+    def final_through(self) -> dt.date:
+        """The last date set by a notice; every later date is provisional."""
+        return dt.date.fromordinal(self._base + self._final_index)
+
+    @property
+    def office_hours(self) -> OfficeHours | None:
+        """The office hours, if this calendar has them."""
+        return self._hours
+
+    def _index(self, day: dt.date) -> int:
+        i = day.toordinal() - self._base
+        if i < 0 or i >= len(self._cum):
+            raise CalendarRangeError(
+                f"{day.isoformat()} is outside the calendar {self.name!r}, which covers "
+                f"{self._first.isoformat()} to {self._last.isoformat()} (dates after "
+                f"{self.final_through.isoformat()} are provisional projections)"
+            )
+        return i
+
+    def _touched_provisional(self, what: str) -> None:
+        message = (
+            f"{what} depends on days after {self.final_through.isoformat()}, which no State "
+            "Council notice has set yet: the answer is a provisional projection"
+        )
+        if self._policy is ProvisionalPolicy.RAISE:
+            raise ProvisionalCalendarError(message)
+        if self._policy is ProvisionalPolicy.WARN:
+            warnings.warn(ProvisionalCalendarWarning(message), stacklevel=3)
+
+    # -- days ----------------------------------------------------------------------
+
+    def is_working_day(self, day: dt.date) -> bool:
+        """Whether a date is a working day.
+
+        Raises:
+            CalendarRangeError: the date is outside the calendar.
+        """
+        i = day.toordinal() - self._base
+        if i < 0:
+            self._index(day)
+        try:
+            working = self._is_work[i] == 1
+        except IndexError:
+            self._index(day)
+            raise
+        if i > self._final_index and self._policy is not ProvisionalPolicy.ALLOW:
+            self._touched_provisional(f"is_working_day({day.isoformat()})")
+        return working
+
+    def is_provisional(self, day: dt.date) -> bool:
+        """Whether the answer for this date is a projection a notice may still change."""
+        return self._index(day) > self._final_index
+
+    def day_info(self, day: dt.date) -> DayInfo:
+        """What the calendar knows about a date, and why.
+
+        Example:
+            >>> from grievance_rules.calendar import china
+            >>> china().day_info(dt.date(2026, 2, 17)).describe()
+            '2026-02-17 Tue: holiday (春节)'
+        """
+        i = self._index(day)
+        provisional = i > self._final_index
+        record = self._records.get(day)
+        if record is None:
+            kind = DayKind.WORKDAY if day.weekday() < 5 else DayKind.WEEKEND
+            return DayInfo(day, kind, kind.is_working, provisional)
+        return DayInfo(
+            day,
+            record.kind,
+            record.kind.is_working,
+            provisional,
+            record.name,
+            record.name_en,
+            record.source,
+        )
+
+    def days(self, first: dt.date, last: dt.date) -> Iterator[DayInfo]:
+        """Every date from ``first`` to ``last`` inclusive, with its reasons."""
+        day = first
+        while day <= last:
+            yield self.day_info(day)
+            day += _ONE_DAY
+
+    def add_working_days(self, day: dt.date, n: int) -> dt.date:
+        """The ``n``-th working day strictly after ``day``, whatever ``day`` itself is.
+
+        Args:
+            day: the start date (a ``datetime`` is taken by its own date fields).
+            n: how many working days, ``n >= 1``.
+
+        Raises:
+            CalendarError: ``n`` is less than 1.
+            CalendarRangeError: the date or the result is outside the calendar.
+
+        Example:
+            >>> from grievance_rules.calendar import china
+            >>> china().add_working_days(dt.date(2026, 1, 30), 1)  # Friday → Monday
+            datetime.date(2026, 2, 2)
+        """
+        i = day.toordinal() - self._base
+        if i < 0 or n < 1:
+            if n < 1:
+                raise CalendarError(f"add_working_days needs n >= 1, got {n}")
+            self._index(day)
+        try:
+            k = self._cum[i] + n - 1
+            result = self._workdays[k]
+        except IndexError:
+            self._index(day)
+            raise CalendarRangeError(
+                f"{n} working days after {day.isoformat()} is past the calendar's end "
+                f"{self._last.isoformat()}"
+            ) from None
+        if k >= self._n_final and self._policy is not ProvisionalPolicy.ALLOW:
+            self._touched_provisional(f"add_working_days({day.isoformat()}, {n})")
+        return result
+
+    def working_days_between(self, start: dt.date, end: dt.date) -> int:
+        """Working days in the half-open interval ``(start, end]``.
+
+        Negative when ``end`` is before ``start``, so that
+        ``working_days_between(d, add_working_days(d, n)) == n`` and the count is
+        antisymmetric.
+
+        Example:
+            >>> from grievance_rules.calendar import china
+            >>> china().working_days_between(dt.date(2025, 9, 30), dt.date(2025, 10, 9))
+            1
+        """
+        i = start.toordinal() - self._base
+        j = end.toordinal() - self._base
+        if i < 0 or j < 0:
+            self._index(start)
+            self._index(end)
+        try:
+            count = self._cum[j] - self._cum[i]
+        except IndexError:
+            self._index(start)
+            self._index(end)
+            raise
+        if (j if j > i else i) > self._final_index and self._policy is not ProvisionalPolicy.ALLOW:
+            self._touched_provisional(
+                f"working_days_between({start.isoformat()}, {end.isoformat()})"
+            )
+        return count
+
+    def next_working_day(self, day: dt.date, *, include_self: bool = False) -> dt.date:
+        """The first working day after ``day`` (or ``day`` itself if ``include_self``)."""
+        if include_self and self.is_working_day(day):
+            return day
+        return self.add_working_days(day, 1)
+
+    # -- batch forms -----------------------------------------------------------------
+
+    def _indices(self, days: npt.ArrayLike) -> npt.NDArray[np.int64]:
+        array = np.asarray(days, dtype="datetime64[D]").astype(np.int64)
+        index = array - (self._base - _EPOCH_ORDINAL)
+        if index.size and (index.min() < 0 or index.max() >= len(self._cum)):
+            bad = np.asarray(days, dtype="datetime64[D]").ravel()[
+                ((index < 0) | (index >= len(self._cum))).ravel()
+            ][0]
+            self._index(dt.date.fromisoformat(str(bad)))
+        return index
+
+    def is_working_day_array(self, days: npt.ArrayLike) -> npt.NDArray[np.bool_]:
+        """:meth:`is_working_day` over an array of dates (``datetime64[D]``)."""
+        index = self._indices(days)
+        if index.size and index.max() > self._final_index:
+            self._touched_provisional("is_working_day_array")
+        result: npt.NDArray[np.bool_] = self._is_work_np[index]
+        return result
+
+    def add_working_days_array(
+        self, days: npt.ArrayLike, n: int | npt.ArrayLike
+    ) -> npt.NDArray[np.datetime64]:
+        """:meth:`add_working_days` over arrays; ``n`` is a scalar or an array.
+
+        Example:
+            >>> import numpy as np
+            >>> from grievance_rules.calendar import china
+            >>> days = np.array(["2026-02-13", "2026-02-15"], dtype="datetime64[D]")
+            >>> china().add_working_days_array(days, 1)
+            array(['2026-02-14', '2026-02-24'], dtype='datetime64[D]')
+        """
+        steps = np.asarray(n, dtype=np.int64)
+        if steps.size and steps.min() < 1:
+            raise CalendarError("add_working_days_array needs every n >= 1")
+        k = self._cum_np[self._indices(days)] + steps - 1
+        if k.size and k.max() >= len(self._workdays):
+            raise CalendarRangeError(f"a result is past the calendar's end {self._last}")
+        if k.size and k.max() >= self._n_final:
+            self._touched_provisional("add_working_days_array")
+        result: npt.NDArray[np.datetime64] = self._workdays_np[k]
+        return result
+
+    def working_days_between_array(
+        self, starts: npt.ArrayLike, ends: npt.ArrayLike
+    ) -> npt.NDArray[np.int64]:
+        """:meth:`working_days_between` over arrays of dates."""
+        i, j = self._indices(starts), self._indices(ends)
+        if (i.size and i.max() > self._final_index) or (j.size and j.max() > self._final_index):
+            self._touched_provisional("working_days_between_array")
+        result: npt.NDArray[np.int64] = self._cum_np[j] - self._cum_np[i]
+        return result
+
+    # -- working time ----------------------------------------------------------------
+
+    def _require_hours(self, what: str) -> OfficeHours:
+        if self._hours is None:
+            raise CalendarError(
+                f"{what} needs office hours; build the calendar with "
+                "china(office_hours=...) or cal.with_office_hours(...)"
+            )
+        return self._hours
+
+    def _position_us(self, local: dt.datetime, hours: OfficeHours) -> int:
+        i = local.toordinal() - self._base
+        if i < 0 or i >= len(self._cum):
+            self._index(local.date())
+        if self._is_work[i]:
+            time_us = (
+                (local.hour * 60 + local.minute) * 60 + local.second
+            ) * 1_000_000 + local.microsecond
+            return (self._cum[i] - 1) * self._day_us + hours.worked_before_us(time_us)
+        return self._cum[i] * self._day_us
+
+    def _instant_at(self, position: int, hours: OfficeHours) -> tuple[dt.datetime, int]:
+        k, rest = divmod(position, self._day_us)
+        if rest == 0 and k > 0:
+            k, rest = k - 1, self._day_us
+        if k >= len(self._workdays):
+            raise CalendarRangeError(f"the result is past the calendar's end {self._last}")
+        day = self._workdays[k]
+        midnight = dt.datetime(day.year, day.month, day.day, tzinfo=SHANGHAI)
+        return midnight + dt.timedelta(microseconds=hours.time_at_us(rest)), k
+
+    def add_working_time(self, instant: dt.datetime, amount: dt.timedelta) -> dt.datetime:
+        """The instant at which ``amount`` of office time has run from ``instant``.
+
+        Time outside office hours and on days off does not run. A result that falls
+        exactly on the end of a working interval is that end (17:30), not the next
+        opening. The result is on Shanghai time.
+
+        Raises:
+            NaiveDatetimeError: ``instant`` has no timezone.
+            CalendarError: the calendar has no office hours, or ``amount`` is negative.
+
+        Example:
+            >>> import datetime as dt
+            >>> from grievance_rules.calendar import china, OfficeHours
+            >>> cal = china(office_hours=OfficeHours.parse("09:00-12:00,13:30-17:30"))
+            >>> friday = dt.datetime.fromisoformat("2026-01-30T15:00+08:00")
+            >>> cal.add_working_time(friday, dt.timedelta(hours=7)).isoformat()
+            '2026-02-02T15:00:00+08:00'
+        """
+        hours = self._require_hours("add_working_time")
+        if amount < dt.timedelta(0):
+            raise CalendarError(f"add_working_time needs a non-negative amount, got {amount}")
+        local = to_shanghai(instant)
+        if not amount:
+            return local
+        start = self._position_us(local, hours)
+        delta = (amount.days * 86_400 + amount.seconds) * 1_000_000 + amount.microseconds
+        result, k = self._instant_at(start + delta, hours)
+        if k >= self._n_final and self._policy is not ProvisionalPolicy.ALLOW:
+            self._touched_provisional(f"add_working_time({local.isoformat()}, {amount})")
+        return result
+
+    def working_time_between(self, start: dt.datetime, end: dt.datetime) -> dt.timedelta:
+        """Office time that runs from ``start`` to ``end`` (negative if ``end`` is earlier)."""
+        hours = self._require_hours("working_time_between")
+        a, b = to_shanghai(start, what="start"), to_shanghai(end, what="end")
+        if max(a.date(), b.date()) > self.final_through:
+            self._touched_provisional("working_time_between")
+        return dt.timedelta(microseconds=self._position_us(b, hours) - self._position_us(a, hours))
+
+    def in_office_hours(self, instant: dt.datetime) -> bool:
+        """Whether an instant falls on a working day inside office hours."""
+        hours = self._require_hours("in_office_hours")
+        local = to_shanghai(instant)
+        if not self.is_working_day(local.date()):
+            return False
+        time_us = (
+            (local.hour * 60 + local.minute) * 60 + local.second
+        ) * 1_000_000 + local.microsecond
+        return hours.contains(time_us)
+
+    # -- deadlines -------------------------------------------------------------------
+
+    def deadline(
+        self,
+        start: dt.datetime,
+        duration: Duration | str,
+        convention: CountingConvention | str,
+        *,
+        half_day: HalfDayRule | str = "half_minutes",
+    ) -> Deadline:
+        """When a period that starts at ``start`` ends, and why.
+
+        See :func:`grievance_rules.calendar.compute_deadline`.
+        """
+        from grievance_rules.calendar.deadlines import compute_deadline
+
+        return compute_deadline(self, start, duration, convention, half_day=half_day)
+
+    # -- layering --------------------------------------------------------------------
+
+    def _replace(self, **changes: Any) -> WorkingCalendar:
+        arguments: dict[str, Any] = {
+            "name": self.name,
+            "first": self._first,
+            "last": self._last,
+            "final_through": self.final_through,
+            "records": self._records,
+            "office_hours": self._hours,
+            "overlays": self.overlays,
+            "on_provisional": self._policy,
+        }
+        arguments.update(changes)
+        return WorkingCalendar(**arguments)
+
+    def with_overlay(self, overlay: LocalOverlay) -> WorkingCalendar:
+        """A new calendar with a local overlay on top of this one.
+
+        Example:
+            >>> import datetime as dt
+            >>> from grievance_rules.calendar import china, LocalOverlay
+            >>> local = china().with_overlay(
+            ...     LocalOverlay("demo", closures={dt.date(2026, 3, 2): "office move"}))
+            >>> local.is_working_day(dt.date(2026, 3, 2)), local.name
+            (False, 'china+demo')
+        """
+        records = dict(self._records)
+        for record in overlay.records():
+            self._index(record.date)
+            records[record.date] = record
+        return self._replace(
+            name=f"{self.name}+{overlay.name}",
+            records=records,
+            overlays=(*self.overlays, overlay),
+        )
+
+    def with_office_hours(self, hours: OfficeHours | str) -> WorkingCalendar:
+        """A new calendar with these office hours (``"09:00-12:00,13:30-17:30"``)."""
+        if isinstance(hours, str):
+            hours = OfficeHours.parse(hours)
+        return self._replace(office_hours=hours)
+
+    def with_provisional_policy(self, policy: ProvisionalPolicy | str) -> WorkingCalendar:
+        """A new calendar that warns, raises or stays silent on provisional days."""
+        return self._replace(on_provisional=ProvisionalPolicy(policy))
+
+    @property
+    def provisional_policy(self) -> ProvisionalPolicy:
+        """What scalar answers do when they touch a provisional day."""
+        return self._policy
+
+    def __repr__(self) -> str:
+        hours = f", office_hours={str(self._hours)!r}" if self._hours else ""
+        return (
+            f"<WorkingCalendar {self.name!r} {self._first}..{self._last}, final through "
+            f"{self.final_through}{hours}>"
+        )

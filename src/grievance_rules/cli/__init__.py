@@ -1,0 +1,39 @@
+"""The ``grievance-rules`` command line.
+
+Each command group lives in its own module and is registered here.
+"""
+
+from __future__ import annotations
+
+import click
+
+from grievance_rules import __version__
+from grievance_rules.cli.calendar import calendar_group
+from grievance_rules.cli.demo import demo_command
+from grievance_rules.errors import GrievanceRulesError
+
+__all__ = ["cli", "main"]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="grievance-rules")
+def cli() -> None:
+    """Executable rules for 12345 citizen-hotline work orders."""
+
+
+cli.add_command(calendar_group)
+cli.add_command(demo_command)
+
+
+def main() -> None:
+    """Entry point of the console script: library errors become one clear line, exit 2."""
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        raise SystemExit(130) from None
+    except click.ClickException as exc:
+        exc.show()
+        raise SystemExit(exc.exit_code) from None
+    except GrievanceRulesError as exc:
+        click.echo(f"error: {exc}", err=True)
+        raise SystemExit(2) from None

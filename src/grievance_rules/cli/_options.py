@@ -1,0 +1,54 @@
+"""Parameter types shared by the commands."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+import pendulum
+
+from grievance_rules.calendar import SHANGHAI
+
+__all__ = ["DATE", "parse_instant"]
+
+
+class _DateType(click.ParamType):  # type: ignore[type-arg]
+    name = "DATE"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(f"{value!r} is not a date of the form YYYY-MM-DD", param, ctx)
+
+
+DATE = _DateType()
+
+
+def parse_instant(text: str, tz: str | None) -> dt.datetime:
+    """Read an instant: an ISO date-time with an offset, or a date (00:00 Shanghai).
+
+    A date-time without an offset is read in ``tz`` when given and refused otherwise.
+    """
+    try:
+        return dt.datetime.combine(dt.date.fromisoformat(text), dt.time(0), tzinfo=SHANGHAI)
+    except ValueError:
+        pass
+    try:
+        parsed = pendulum.parse(text, exact=True, tz=None)
+    except (ValueError, pendulum.parsing.exceptions.ParserError) as exc:
+        raise click.BadParameter(f"{text!r} is not an ISO 8601 date-time: {exc}") from None
+    if not isinstance(parsed, dt.datetime):
+        raise click.BadParameter(f"{text!r} is not a date-time")
+    if parsed.tzinfo is None:
+        if tz is None:
+            raise click.BadParameter(
+                f"{text!r} has no UTC offset; add one (e.g. +08:00) or name a zone with --tz "
+                "(no timezone is guessed)"
+            )
+        parsed = parsed.replace(tzinfo=pendulum.timezone(tz))
+    return parsed
