@@ -13,7 +13,7 @@ Example:
     >>> cal.is_working_day(dt.date(2026, 10, 10))   # a make-up Saturday after National Day
     True
     >>> cal.add_working_days(dt.date(2026, 9, 30), 1)
-    datetime.date(2026, 10, 9)
+    datetime.date(2026, 10, 8)
 
 References:
     * 国务院办公厅关于YYYY年部分节假日安排的通知, 2004–2026 (each data file names its own).

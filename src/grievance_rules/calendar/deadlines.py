@@ -114,6 +114,11 @@ def _end_of_day(day: dt.date, hours: OfficeHours | None) -> dt.datetime:
     return midnight + dt.timedelta(minutes=hours.closing)
 
 
+def _is_working(cal: WorkingCalendar, day: dt.date) -> bool:
+    """Whether a day is a working day, without reporting provisional days."""
+    return cal.day_info(day).is_working_day
+
+
 def _minutes_of_day(local: dt.datetime) -> float:
     return local.hour * 60 + local.minute + (local.second + local.microsecond / 1e6) / 60
 
@@ -128,20 +133,20 @@ def _noon_cutoff(
             f"(morning and afternoon), got {hours}"
         )
     day, minute = local.date(), _minutes_of_day(local)
-    if cal.is_working_day(day):
+    if _is_working(cal, day):
         starts = [s for s, _ in hours.intervals]
         session = 0 if minute <= starts[0] else 1 if minute <= starts[1] else 2
     else:
         session = 2
     if session == 2:
-        day, session = cal.add_working_days(day, 1), 0
+        day, session = cal._add_working_days_checked(day, 1, report=False), 0
     steps = [
         f"first whole half-day session at or after the start: "
         f"{day.isoformat()} {'morning' if session == 0 else 'afternoon'}"
     ]
     session += sessions - 1
     while session >= 2:
-        day, session = cal.add_working_days(day, 1), session - 2
+        day, session = cal._add_working_days_checked(day, 1, report=False), session - 2
     end = hours.intervals[session][1]
     due = dt.datetime(day.year, day.month, day.day, tzinfo=SHANGHAI) + dt.timedelta(minutes=end)
     steps.append(f"{sessions} half-day session(s) end at {due.isoformat()}")
@@ -246,18 +251,18 @@ def compute_deadline(
             steps.append("same day: the period's last day is the start day")
             count_first = True
             if hours is not None and _minutes_of_day(local) >= hours.closing:
-                last_day = cal.add_working_days(day, 1)
+                last_day = cal._add_working_days_checked(day, 1, report=False)
                 steps.append("received after closing time: the next working day")
         elif unit is DurationUnit.WORKING_DAYS:
-            last_day = cal.add_working_days(day, n)
+            last_day = cal._add_working_days_checked(day, n, report=False)
             steps.append(f"start day {day.isoformat()} not counted (民法典 art. 201)")
             steps.append(f"{n} working day(s) after it: {last_day.isoformat()}")
         else:
             last_day = day + n * _ONE_DAY
             steps.append(f"start day {day.isoformat()} not counted (民法典 art. 201)")
             steps.append(f"{n} natural day(s) after it: {last_day.isoformat()}")
-        if not cal.is_working_day(last_day):
-            moved = cal.add_working_days(last_day, 1)
+        if not _is_working(cal, last_day):
+            moved = cal._add_working_days_checked(last_day, 1, report=False)
             steps.append(
                 f"last day {last_day.isoformat()} is not a working day: moves to "
                 f"{moved.isoformat()} (民法典 art. 203)"
@@ -280,8 +285,8 @@ def compute_deadline(
         count_first = True
         if unit is DurationUnit.SAME_DAY:
             day = local.date()
-            if not cal.is_working_day(day) or _minutes_of_day(local) >= hours.closing:
-                day = cal.add_working_days(day, 1)
+            if not _is_working(cal, day) or _minutes_of_day(local) >= hours.closing:
+                day = cal._add_working_days_checked(day, 1, report=False)
                 steps.append("start outside a working day's hours: the next working day")
             due = _end_of_day(day, hours)
             steps.append("same day: closing time of that working day")
@@ -303,7 +308,9 @@ def compute_deadline(
                     minutes = days * hours.day_minutes
             due = local
             if minutes:
-                due = cal.add_working_time(local, dt.timedelta(minutes=float(minutes)))
+                due = cal._add_working_time(
+                    local, dt.timedelta(minutes=float(minutes)), report=False
+                )
                 steps.append(
                     f"{float(minutes):g} working minutes ({hours.day_minutes} per working day) "
                     f"from the start, through office hours: {due.isoformat()}"
@@ -315,6 +322,8 @@ def compute_deadline(
     counted, makeup, skipped, provisional = _explain_days(
         cal, local.date(), last_day, count_first=count_first
     )
+    if provisional:
+        cal._touched_provisional(f"the deadline {dur} from {local.isoformat()} ({conv.value})")
     return Deadline(
         start=local,
         duration=str(dur),

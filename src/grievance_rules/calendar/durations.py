@@ -114,7 +114,7 @@ _CHINESE_NUMBERS = {
     "三十": Fraction(30),
 }
 _AMOUNT = re.compile(
-    r"^\s*(?P<amount>\d+(?:\.\d+)?|\d+/\d+|三十|[半一两二三四五六七八九十])\s*(?P<unit>.*?)\s*$"
+    r"^\s*(?P<amount>\d+/\d+|\d+(?:\.\d+)?|三十|[半一两二三四五六七八九十])\s*(?P<unit>.*?)\s*$"
 )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pendulum
 
@@ -61,8 +61,14 @@ class OfficeHours:
     """
 
     intervals: tuple[tuple[int, int], ...]
+    _bounds_us: tuple[tuple[int, int], ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        object.__setattr__(
+            self,
+            "_bounds_us",
+            tuple((a * _US_PER_MINUTE, b * _US_PER_MINUTE) for a, b in self.intervals),
+        )
         if not self.intervals:
             raise CalendarError("office hours need at least one interval")
         previous_end = 0
@@ -119,11 +125,10 @@ class OfficeHours:
             minute_us: microseconds after midnight.
         """
         total = 0
-        for start, end in self.intervals:
-            start_us, end_us = start * _US_PER_MINUTE, end * _US_PER_MINUTE
+        for start_us, end_us in self._bounds_us:
             if minute_us <= start_us:
                 break
-            total += min(minute_us, end_us) - start_us
+            total += (minute_us if minute_us < end_us else end_us) - start_us
         return total
 
     def time_at_us(self, worked_us: int) -> int:
@@ -133,19 +138,16 @@ class OfficeHours:
         13:30): a deadline is the last moment still in time.
         """
         remaining = worked_us
-        for start, end in self.intervals:
-            length = (end - start) * _US_PER_MINUTE
+        for start_us, end_us in self._bounds_us:
+            length = end_us - start_us
             if remaining <= length:
-                return start * _US_PER_MINUTE + remaining
+                return start_us + remaining
             remaining -= length
-        return self.closing * _US_PER_MINUTE
+        return self._bounds_us[-1][1]
 
     def contains(self, minute_us: int) -> bool:
         """Whether a time of day (µs after midnight) lies inside an interval."""
-        return any(
-            start * _US_PER_MINUTE <= minute_us < end * _US_PER_MINUTE
-            for start, end in self.intervals
-        )
+        return any(start_us <= minute_us < end_us for start_us, end_us in self._bounds_us)
 
 
 def _hhmm(minutes: int) -> str:

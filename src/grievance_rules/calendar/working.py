@@ -34,6 +34,7 @@ __all__ = ["ProvisionalPolicy", "WorkingCalendar"]
 _ONE_DAY = dt.timedelta(days=1)
 _US_PER_MINUTE = 60_000_000
 _EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+_EIGHT_HOURS = dt.timedelta(hours=8)
 
 
 class ProvisionalPolicy(enum.StrEnum):
@@ -69,6 +70,7 @@ class WorkingCalendar:
     __slots__ = (
         "_base",
         "_cum",
+        "_cum_final",
         "_cum_np",
         "_day_us",
         "_final_index",
@@ -80,8 +82,11 @@ class WorkingCalendar:
         "_n_final",
         "_policy",
         "_records",
+        "_wd1",
+        "_wd1_final",
         "_workdays",
         "_workdays_np",
+        "_ymd",
         "name",
         "overlays",
     )
@@ -124,8 +129,17 @@ class WorkingCalendar:
         self._is_work = bytes(is_work)
         self._cum = cum
         self._workdays = workdays
+        # 1-based: _wd1[k] is the k-th working day, so a look-up needs no "- 1"
+        self._wd1 = [first, *workdays]
+        self._ymd = [(d.year, d.month, d.day) for d in workdays]
         self._final_index = final_through.toordinal() - self._base
         self._n_final = cum[self._final_index] if self._final_index >= 0 else 0
+        # Fast paths: look-ups that succeed only for dates set by notices, so that
+        # every provisional or out-of-range question falls to the checked path.
+        self._cum_final = {
+            dt.date.fromordinal(self._base + i): cum[i] for i in range(self._final_index + 1)
+        }
+        self._wd1_final = self._wd1[: self._n_final + 1]
         self._cum_np = np.asarray(cum, dtype=np.int64)
         self._is_work_np = np.frombuffer(self._is_work, dtype=np.uint8).astype(bool)
         self._workdays_np = np.asarray(workdays, dtype="datetime64[D]")
@@ -163,6 +177,7 @@ class WorkingCalendar:
         return i
 
     def _touched_provisional(self, what: str) -> None:
+        """Warn, raise or stay silent, as the calendar's provisional policy says."""
         message = (
             f"{what} depends on days after {self.final_through.isoformat()}, which no State "
             "Council notice has set yet: the answer is a provisional projection"
@@ -243,23 +258,30 @@ class WorkingCalendar:
             >>> china().add_working_days(dt.date(2026, 1, 30), 1)  # Friday → Monday
             datetime.date(2026, 2, 2)
         """
-        i = day.toordinal() - self._base
-        if i < 0 or n < 1:
-            if n < 1:
-                raise CalendarError(f"add_working_days needs n >= 1, got {n}")
-            self._index(day)
-        try:
-            k = self._cum[i] + n - 1
-            result = self._workdays[k]
-        except IndexError:
-            self._index(day)
+        if n > 0:
+            try:
+                return self._wd1_final[self._cum_final[day] + n]
+            except (KeyError, IndexError):
+                pass
+        return self._add_working_days_checked(day, n)
+
+    def _add_working_days_checked(self, day: dt.date, n: int, *, report: bool = True) -> dt.date:
+        """The slow path of :meth:`add_working_days`: errors and provisional days.
+
+        ``report=False`` leaves provisional days to the caller (the deadline module
+        reports once for the whole computation).
+        """
+        if n < 1:
+            raise CalendarError(f"add_working_days needs n >= 1, got {n}")
+        k = self._cum[self._index(day)] + n
+        if k >= len(self._wd1):
             raise CalendarRangeError(
                 f"{n} working days after {day.isoformat()} is past the calendar's end "
                 f"{self._last.isoformat()}"
-            ) from None
-        if k >= self._n_final and self._policy is not ProvisionalPolicy.ALLOW:
+            )
+        if report and k > self._n_final and self._policy is not ProvisionalPolicy.ALLOW:
             self._touched_provisional(f"add_working_days({day.isoformat()}, {n})")
-        return result
+        return self._wd1[k]
 
     def working_days_between(self, start: dt.date, end: dt.date) -> int:
         """Working days in the half-open interval ``(start, end]``.
@@ -273,18 +295,14 @@ class WorkingCalendar:
             >>> china().working_days_between(dt.date(2025, 9, 30), dt.date(2025, 10, 9))
             1
         """
-        i = start.toordinal() - self._base
-        j = end.toordinal() - self._base
-        if i < 0 or j < 0:
-            self._index(start)
-            self._index(end)
         try:
-            count = self._cum[j] - self._cum[i]
-        except IndexError:
-            self._index(start)
-            self._index(end)
-            raise
-        if (j if j > i else i) > self._final_index and self._policy is not ProvisionalPolicy.ALLOW:
+            final = self._cum_final
+            return final[end] - final[start]
+        except KeyError:
+            pass
+        cum = self._cum
+        count = cum[self._index(end)] - cum[self._index(start)]
+        if self._policy is not ProvisionalPolicy.ALLOW:
             self._touched_provisional(
                 f"working_days_between({start.isoformat()}, {end.isoformat()})"
             )
@@ -359,6 +377,13 @@ class WorkingCalendar:
             )
         return self._hours
 
+    def _local_fields(self, instant: dt.datetime) -> dt.datetime:
+        """The instant on Shanghai wall-clock time; cheap when it already is."""
+        offset = instant.utcoffset() if isinstance(instant, dt.datetime) else None
+        if offset == _EIGHT_HOURS:
+            return instant
+        return to_shanghai(instant)
+
     def _position_us(self, local: dt.datetime, hours: OfficeHours) -> int:
         i = local.toordinal() - self._base
         if i < 0 or i >= len(self._cum):
@@ -376,9 +401,14 @@ class WorkingCalendar:
             k, rest = k - 1, self._day_us
         if k >= len(self._workdays):
             raise CalendarRangeError(f"the result is past the calendar's end {self._last}")
-        day = self._workdays[k]
-        midnight = dt.datetime(day.year, day.month, day.day, tzinfo=SHANGHAI)
-        return midnight + dt.timedelta(microseconds=hours.time_at_us(rest)), k
+        year, month, day = self._ymd[k]
+        seconds, micro = divmod(hours.time_at_us(rest), 1_000_000)
+        minutes, second = divmod(seconds, 60)
+        hour, minute = divmod(minutes, 60)
+        if hour == 24:
+            after = self._workdays[k] + _ONE_DAY
+            return dt.datetime(after.year, after.month, after.day, tzinfo=SHANGHAI), k
+        return dt.datetime(year, month, day, hour, minute, second, micro, SHANGHAI), k
 
     def add_working_time(self, instant: dt.datetime, amount: dt.timedelta) -> dt.datetime:
         """The instant at which ``amount`` of office time has run from ``instant``.
@@ -399,16 +429,21 @@ class WorkingCalendar:
             >>> cal.add_working_time(friday, dt.timedelta(hours=7)).isoformat()
             '2026-02-02T15:00:00+08:00'
         """
+        return self._add_working_time(instant, amount, report=True)
+
+    def _add_working_time(
+        self, instant: dt.datetime, amount: dt.timedelta, *, report: bool
+    ) -> dt.datetime:
         hours = self._require_hours("add_working_time")
         if amount < dt.timedelta(0):
             raise CalendarError(f"add_working_time needs a non-negative amount, got {amount}")
-        local = to_shanghai(instant)
+        local = self._local_fields(instant)
         if not amount:
-            return local
+            return local.astimezone(SHANGHAI)
         start = self._position_us(local, hours)
         delta = (amount.days * 86_400 + amount.seconds) * 1_000_000 + amount.microseconds
         result, k = self._instant_at(start + delta, hours)
-        if k >= self._n_final and self._policy is not ProvisionalPolicy.ALLOW:
+        if report and k >= self._n_final and self._policy is not ProvisionalPolicy.ALLOW:
             self._touched_provisional(f"add_working_time({local.isoformat()}, {amount})")
         return result
 

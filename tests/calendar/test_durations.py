@@ -1,0 +1,44 @@
+from fractions import Fraction
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from grievance_rules.calendar import Duration, DurationUnit
+from grievance_rules.errors import DurationError
+
+
+@pytest.mark.parametrize(
+    ("text", "amount", "unit"),
+    [
+        ("半个工作日", Fraction(1, 2), DurationUnit.WORKING_DAYS),
+        ("2个工作日", Fraction(2), DurationUnit.WORKING_DAYS),
+        ("两个工作日", Fraction(2), DurationUnit.WORKING_DAYS),
+        ("三十个工作日", Fraction(30), DurationUnit.WORKING_DAYS),
+        ("0.5 wd", Fraction(1, 2), DurationUnit.WORKING_DAYS),
+        ("1 working day", Fraction(1), DurationUnit.WORKING_DAYS),
+        ("3个自然日", Fraction(3), DurationUnit.NATURAL_DAYS),
+        ("一个小时", Fraction(1), DurationUnit.HOURS),
+        ("1小时", Fraction(1), DurationUnit.HOURS),
+        ("90 minutes", Fraction(90), DurationUnit.MINUTES),
+        ("4 working hours", Fraction(4), DurationUnit.WORKING_HOURS),
+        ("当日", Fraction(0), DurationUnit.SAME_DAY),
+    ],
+)
+def test_parse(text: str, amount: Fraction, unit: DurationUnit) -> None:
+    assert Duration.parse(text) == Duration(amount, unit)
+
+
+@pytest.mark.parametrize("text", ["", "two days", "5 fortnights", "-1 working day", "0 hours"])
+def test_parse_errors(text: str) -> None:
+    with pytest.raises(DurationError):
+        Duration.parse(text)
+
+
+@given(
+    st.fractions(min_value=Fraction(1, 4), max_value=100, max_denominator=4),
+    st.sampled_from([u for u in DurationUnit if u is not DurationUnit.SAME_DAY]),
+)
+def test_str_parses_back(amount: Fraction, unit: DurationUnit) -> None:
+    duration = Duration(amount, unit)
+    assert Duration.parse(str(duration)) == duration
