@@ -9,7 +9,8 @@ such a year, marks every answer *provisional*, and projects the year as follows:
    (4 days); 清明节 (the solar term); 劳动节 1–2 May; 端午节 (五月初五);
    中秋节 (八月十五); 国庆节 1–3 October.
 2. The same law: "全体公民放假的假日，如果适逢周六、周日，应当在工作日补假". Each
-   statutory day on a Saturday or Sunday gives one day off on the next Monday-to-
+   statutory day on a Saturday or Sunday, and each statutory day shared by two
+   festivals (中秋节 on 1–3 October), gives one day off on the next Monday-to-
    Friday day that is not already off.
 3. No make-up working days (调休上班): they cannot be projected.
 
@@ -78,7 +79,9 @@ def project_year(year: int, lunar: Mapping[str, dt.date]) -> list[DayRecord]:
                 day, DayRecord(day, DayKind.PROJECTED_HOLIDAY, name, name_en, STATUTORY_LAW)
             )
     for name, name_en, days in blocks:
-        owed = sum(1 for day in days if day.weekday() >= 5 and records[day].name == name)
+        # a day owed to this holiday: on a weekend, or shared with another holiday
+        # (as 中秋节 and 国庆节 share 1 October 2020: both statutory days were given)
+        owed = sum(1 for day in days if day.weekday() >= 5 or records[day].name != name)
         cursor = max(days)
         while owed:
             cursor += _ONE_DAY

@@ -35,6 +35,7 @@ _ONE_DAY = dt.timedelta(days=1)
 _US_PER_MINUTE = 60_000_000
 _EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 _EIGHT_HOURS = dt.timedelta(hours=8)
+_ZERO = dt.timedelta(0)
 
 
 class ProvisionalPolicy(enum.StrEnum):
@@ -434,8 +435,10 @@ class WorkingCalendar:
     def _add_working_time(
         self, instant: dt.datetime, amount: dt.timedelta, *, report: bool
     ) -> dt.datetime:
-        hours = self._require_hours("add_working_time")
-        if amount < dt.timedelta(0):
+        hours = self._hours
+        if hours is None:
+            hours = self._require_hours("add_working_time")
+        if amount < _ZERO:
             raise CalendarError(f"add_working_time needs a non-negative amount, got {amount}")
         local = self._local_fields(instant)
         if not amount:
