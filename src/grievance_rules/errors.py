@@ -16,11 +16,22 @@ __all__ = [
     "CalendarDataError",
     "CalendarError",
     "CalendarRangeError",
+    "ColumnMappingError",
     "DurationError",
+    "EngineError",
+    "FactValidationError",
     "GrievanceRulesError",
+    "HistoryError",
+    "InputFormatError",
     "NaiveDatetimeError",
+    "PackError",
+    "PackNotFoundError",
     "ProvisionalCalendarError",
     "ProvisionalCalendarWarning",
+    "ReadError",
+    "RuleActionError",
+    "RuleDefinitionError",
+    "WorkOrderError",
 ]
 
 
@@ -50,6 +61,88 @@ class NaiveDatetimeError(CalendarError):
 
 class DurationError(CalendarError):
     """A duration that cannot be parsed or cannot be used with a counting convention."""
+
+
+class WorkOrderError(GrievanceRulesError, ValueError):
+    """A work order that is not valid as given."""
+
+
+class HistoryError(WorkOrderError):
+    """A work order whose history contradicts itself.
+
+    Attributes:
+        order_id: the order's id.
+        issues: every issue found (``HistoryIssue`` objects), not only the first.
+    """
+
+    def __init__(self, order_id: str, issues: tuple[object, ...]) -> None:
+        self.order_id = order_id
+        self.issues = issues
+        lines = "; ".join(str(issue) for issue in issues)
+        super().__init__(f"order {order_id}: {len(issues)} history issue(s): {lines}")
+
+
+class ReadError(GrievanceRulesError, ValueError):
+    """A file that cannot be read at all (as opposed to a record in it that is rejected)."""
+
+
+class InputFormatError(ReadError):
+    """An input format that is unknown, or cannot be told from the file name."""
+
+
+class ColumnMappingError(ReadError):
+    """A column mapping that names an unknown field, or a table missing a required column."""
+
+
+class PackError(GrievanceRulesError, ValueError):
+    """A policy pack that is refused; says which file, line, rule and field.
+
+    Attributes:
+        file: the pack file, relative to the pack directory.
+        line: the line in that file, where it can be found.
+        rule_id: the rule concerned, if any.
+        field: the field path concerned, if any.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        line: int | None = None,
+        rule_id: str | None = None,
+        field: str | None = None,
+    ) -> None:
+        where = f" (line {line})" if line is not None and f"line {line}" not in message else ""
+        super().__init__(message + where)
+        self.file = file
+        self.line = line
+        self.rule_id = rule_id
+        self.field = field
+
+
+class PackNotFoundError(GrievanceRulesError, LookupError):
+    """No policy pack of that name, or no built-in packs at all."""
+
+
+class EngineError(GrievanceRulesError):
+    """The rule engine (durable-rules) failed, or refused what it was given.
+
+    Errors raised inside durable-rules come back as this class (or a subclass) with the
+    original exception chained as ``__cause__``.
+    """
+
+
+class RuleDefinitionError(EngineError, ValueError):
+    """A durable-rules ruleset definition the engine adapter refuses; says which rule and where."""
+
+
+class FactValidationError(EngineError, ValueError):
+    """A fact that is not plain JSON, or that durable-rules cannot hold; names the fact and key."""
+
+
+class RuleActionError(EngineError):
+    """An exception raised while the engine adapter recorded an activation (a durable action)."""
 
 
 class ProvisionalCalendarWarning(UserWarning):

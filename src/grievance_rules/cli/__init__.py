@@ -10,6 +10,10 @@ import click
 from grievance_rules import __version__
 from grievance_rules.cli.calendar import calendar_group
 from grievance_rules.cli.demo import demo_command
+from grievance_rules.cli.evaluate import evaluate_command
+from grievance_rules.cli.packs import packs_group
+from grievance_rules.cli.read import read_command
+from grievance_rules.cli.schema import schema_command
 from grievance_rules.errors import GrievanceRulesError
 
 __all__ = ["cli", "main"]
@@ -23,6 +27,10 @@ def cli() -> None:
 
 cli.add_command(calendar_group)
 cli.add_command(demo_command)
+cli.add_command(schema_command)
+cli.add_command(read_command)
+cli.add_command(packs_group)
+cli.add_command(evaluate_command)
 
 
 def main() -> None:

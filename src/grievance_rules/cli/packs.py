@@ -1,0 +1,66 @@
+"""``grievance-rules packs``: list, show and validate policy packs."""
+
+from __future__ import annotations
+
+import click
+
+from grievance_rules.packs import available_packs, find_pack
+from grievance_rules.packs.schema import ClockRule, DeductionRule, WindowRule
+
+__all__ = ["packs_group"]
+
+
+@click.group("packs")
+def packs_group() -> None:
+    """Policy packs: the built-in ones, installed ones, or a directory."""
+
+
+@packs_group.command("list")
+def list_packs() -> None:
+    """Every pack that can be found by name."""
+    for location in available_packs():
+        pack = find_pack(location.directory)
+        click.echo(
+            f"{pack.id:<12} {pack.revision:<12} {len(pack.rules):>3} rules  "
+            f"{location.origin:<10} {pack.manifest.name}"
+        )
+
+
+@packs_group.command("show")
+@click.argument("pack")
+def show(pack: str) -> None:
+    """The manifest and every rule of PACK (a name or a directory), with citations."""
+    loaded = find_pack(pack)
+    m = loaded.manifest
+    click.echo(f"{m.id} {m.revision}: {m.name}")
+    click.echo(f"jurisdiction: {m.jurisdiction}; effective from {m.effective_from}")
+    for source in m.sources:
+        click.echo(f"source: {source.file} {source.title} {source.number or ''}".rstrip())
+    hours = m.calendar.office_hours or "none"
+    click.echo(
+        f"calendar: office hours {hours} ({m.calendar.basis}); half day: {m.calendar.half_day}"
+    )
+    for rule in loaded.rules:
+        detail = ""
+        if isinstance(rule, ClockRule | WindowRule):
+            detail = f" [{rule.duration or rule.due_field}]"  # type: ignore[union-attr]
+        elif isinstance(rule, DeductionRule):
+            detail = f" [{rule.points}]"
+        click.echo(f"  {rule.id:<28} {rule.kind:<10} {rule.title}{detail}")
+        click.echo(f"  {'':<28} {rule.citation.clause}: 「{rule.citation.text}」")
+    for flag in loaded.flags:
+        click.echo(f"flag: {flag}")
+
+
+@packs_group.command("validate")
+@click.argument("pack")
+@click.option("--strict", is_flag=True, help="Refuse the pack when anything is flagged.")
+def validate(pack: str, strict: bool) -> None:
+    """Load PACK and report problems (exit 2 when it is refused)."""
+    loaded = find_pack(pack, strict=strict)
+    for flag in loaded.flags:
+        click.echo(f"flag: {flag}")
+    click.echo(
+        f"{loaded.id} {loaded.revision}: valid, {len(loaded.rules)} rules, "
+        f"{len(loaded.parameters)} parameters, {len(loaded.flags)} flags"
+    )

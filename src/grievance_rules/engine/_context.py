@@ -1,0 +1,80 @@
+"""The state of one evaluation: the order, its facts, what each pattern matched."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from grievance_rules.calendar import WorkingCalendar
+from grievance_rules.engine.assessment import (
+    ClockFinding,
+    DataWarning,
+    EscalationFinding,
+    WindowFinding,
+)
+from grievance_rules.engine.compiler import CompiledPack, event_key, selector_key
+from grievance_rules.engine.facts import OrderFacts
+from grievance_rules.engine.repeats import RepeatIndex
+from grievance_rules.model import WorkOrder
+from grievance_rules.packs import Pack
+from grievance_rules.packs.schema import EventRef, Selector, Trigger
+
+__all__ = ["Evaluation"]
+
+
+@dataclass
+class Evaluation:
+    """Everything the rule evaluators share while assessing one order."""
+
+    order: WorkOrder
+    pack: Pack
+    compiled: CompiledPack
+    calendar: WorkingCalendar
+    facts: OrderFacts
+    as_of: dt.datetime
+    judged_on: dt.date
+    matched: dict[str, list[int]]
+    """durable rule name → positions (into ``facts.kept``) of the facts it matched."""
+    selectors: set[str]
+    """durable rule names of the selectors the order matched."""
+    repeats: RepeatIndex | None = None
+    clocks: dict[str, list[ClockFinding]] = field(default_factory=dict)
+    windows: dict[str, list[WindowFinding]] = field(default_factory=dict)
+    escalations: dict[str, list[EscalationFinding]] = field(default_factory=dict)
+    warnings: list[DataWarning] = field(default_factory=list)
+
+    def positions(self, ref: EventRef | Trigger) -> list[int]:
+        """Positions of the kept events an event reference matched, in history order."""
+        return self.matched.get(self.compiled.event_rules[event_key(ref)], [])
+
+    def applies(self, selector: Selector) -> bool:
+        """Whether the order matched a rule's ``applies_to``."""
+        return self.compiled.selector_rules[selector_key(selector)] in self.selectors
+
+    def event_index(self, position: int) -> int:
+        """The index in ``order.events`` of a kept event."""
+        return self.facts.indices[position]
+
+    def value(self, ref: Any) -> Any:
+        """A literal or a parameter's value on the judged date."""
+        return self.pack.value(ref, self.judged_on)
+
+    def warn(self, code: str, message: str, rule_id: str | None = None) -> None:
+        """Record a data warning once."""
+        warning = DataWarning(code=code, message=message, rule_id=rule_id)
+        if warning not in self.warnings:
+            self.warnings.append(warning)
+
+    def first_handling_unit(self) -> str | None:
+        """The first unit the order was sent to, if any."""
+        return next((unit for unit in self.facts.handling if unit is not None), None)
+
+    def handling_at(self, instant: dt.datetime) -> str | None:
+        """The handling unit at an instant (after the events up to it)."""
+        current = None
+        for event, unit in zip(self.facts.kept, self.facts.handling, strict=True):
+            if event.at > instant:
+                break
+            current = unit
+        return current if current is not None else self.first_handling_unit()

@@ -1,0 +1,161 @@
+"""What the engine says about an order: the assessment and its findings.
+
+Every finding carries its rule id, its citation (source file, clause, quoted
+text) and a trace of how it was computed. All models are frozen pydantic
+models; ``Assessment.model_dump_json()`` is deterministic to the byte.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from grievance_rules.packs.schema import Citation
+
+__all__ = [
+    "Assessment",
+    "ClockFinding",
+    "DataWarning",
+    "DeductionFinding",
+    "EscalationFinding",
+    "RecordFinding",
+    "Rejection",
+    "WindowFinding",
+]
+
+
+class _Finding(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    rule_id: str
+    title: str
+    citation: Citation
+    trace: tuple[str, ...] = ()
+    """How it was computed, step by step: events counted, days skipped."""
+
+
+class ClockFinding(_Finding):
+    """A deadline and where it stands at ``as_of``.
+
+    ``state``: ``running`` (not stopped, not yet due), ``paused`` (standing still,
+    e.g. while a return is pending), ``met`` (stopped in time), ``breached``
+    (stopped late, or not stopped and past due).
+    """
+
+    occurrence: int
+    """0 for the first clock of the rule on this order; 1, 2 ... for later ones."""
+    start: dt.datetime
+    start_event: int | None
+    due: dt.datetime
+    stopped_at: dt.datetime | None
+    stop_event: int | None
+    state: Literal["running", "paused", "met", "breached"]
+    warning_level: str | None
+    elapsed_fraction: float
+    unit: str | None
+    """The unit the clock runs against (charged if it is breached)."""
+    provisional: bool
+    """The due instant depends on a day no holiday notice has set yet."""
+    skipped_days: tuple[str, ...] = ()
+    """Days the period passed over, each with its reason."""
+
+
+class WindowFinding(_Finding):
+    """An action taken within, or after, the time it was allowed in."""
+
+    event: int
+    """Index of the action event in the order's history."""
+    opened_at: dt.datetime
+    closes_at: dt.datetime
+    acted_at: dt.datetime
+    state: Literal["within", "late"]
+    consequence: str
+    unit: str | None
+
+
+class DeductionFinding(_Finding):
+    """Points charged to a unit for one occurrence (negative: deducted)."""
+
+    points: float
+    unit: str | None
+    occurred_at: dt.datetime
+    occurrence: str
+    """What was counted: ``event 4``, ``clock CD-5.reply#0``, ``window ...``."""
+    sequence: int = 1
+    """1 for the first occurrence of this rule on the order, 2 for the second ..."""
+
+
+class EscalationFinding(_Finding):
+    """An escalation due: who acts, on whom, since when."""
+
+    action: str
+    actor_role: str | None
+    actor_body: str | None
+    target_unit: str | None
+    target_role: str | None
+    since: dt.datetime
+    """When the condition first held."""
+
+
+class RecordFinding(_Finding):
+    """A clause recorded, not computed; with whatever part of it could be computed."""
+
+    not_computed: str
+    computed: bool | None
+    """Whether the computable part (``when``) holds for this order; ``None``: the
+    rule computes nothing (its finding says only that the clause applies)."""
+
+
+class DataWarning(BaseModel):
+    """Something about the data that limits the assessment."""
+
+    model_config = ConfigDict(frozen=True)
+
+    code: str
+    message: str
+    rule_id: str | None = None
+
+
+class Assessment(BaseModel):
+    """Everything a pack says about one order at ``as_of``."""
+
+    model_config = ConfigDict(frozen=True)
+
+    order_id: str
+    pack: str
+    """``id@revision`` of the pack (with any parameter overrides)."""
+    as_of: dt.datetime
+    judged_on: dt.date
+    """The date whose parameter values were applied (the order's receipt by default)."""
+    excluded_from_assessment: bool
+    clocks: tuple[ClockFinding, ...] = ()
+    windows: tuple[WindowFinding, ...] = ()
+    deductions: tuple[DeductionFinding, ...] = ()
+    escalations: tuple[EscalationFinding, ...] = ()
+    records: tuple[RecordFinding, ...] = ()
+    warnings: tuple[DataWarning, ...] = ()
+
+    @property
+    def points(self) -> float:
+        """The sum of all deductions and additions."""
+        return sum(finding.points for finding in self.deductions)
+
+    def points_by_unit(self) -> dict[str | None, float]:
+        """Points per charged unit."""
+        totals: dict[str | None, float] = {}
+        for finding in self.deductions:
+            totals[finding.unit] = totals.get(finding.unit, 0.0) + finding.points
+        return totals
+
+
+class Rejection(BaseModel):
+    """An input the batch could not assess, and why."""
+
+    model_config = ConfigDict(frozen=True)
+
+    source: str
+    """Where the input came from (file and line, or the position in the batch)."""
+    order_id: str | None
+    reasons: tuple[str, ...]

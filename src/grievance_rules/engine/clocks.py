@@ -1,0 +1,272 @@
+"""Clocks and windows: deadlines on the calendar, and where each stands at ``as_of``.
+
+A clock starts at its start event (or the order's receipt), is due after its
+duration under its counting convention (or at a deadline written on the order
+or on the start event), stops at the first stop event after the start, stands
+still during its pauses (the paused office time, or paused working days, is
+added to the due instant), and moves to an approved extension's new deadline
+(never beyond its cap). Its warning level is the highest level whose fraction of
+the period has run: office time where the calendar has office hours, wall-clock
+time otherwise.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from grievance_rules.calendar import Deadline
+from grievance_rules.engine._context import Evaluation
+from grievance_rules.engine.assessment import ClockFinding, WindowFinding
+from grievance_rules.errors import GrievanceRulesError
+from grievance_rules.packs.schema import ClockRule, EventRef, WindowRule
+
+__all__ = ["evaluate_clock", "evaluate_window"]
+
+
+def _deadline(
+    ev: Evaluation, start: dt.datetime, spec: object, convention: object, half_day: object
+) -> Deadline:
+    half = ev.value(half_day) if half_day is not None else ev.pack.manifest.calendar.half_day
+    return ev.calendar.deadline(
+        start, str(ev.value(spec)), str(ev.value(convention)), half_day=str(half)
+    )
+
+
+def _span(ev: Evaluation, start: dt.datetime, end: dt.datetime) -> float:
+    if end <= start:
+        return 0.0
+    if ev.calendar.office_hours is not None:
+        return ev.calendar.working_time_between(start, end).total_seconds()
+    return (end - start).total_seconds()
+
+
+def _shift(ev: Evaluation, due: dt.datetime, begin: dt.datetime, end: dt.datetime) -> dt.datetime:
+    """The due instant moved by the time a pause from ``begin`` to ``end`` took."""
+    cal = ev.calendar
+    if cal.office_hours is not None:
+        return cal.add_working_time(due, cal.working_time_between(begin, end))
+    days = cal.working_days_between(begin.date(), end.date())
+    if days <= 0:
+        return due
+    day = cal.add_working_days(due.date(), days)
+    return due + dt.timedelta(days=(day - due.date()).days)
+
+
+def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
+    """Every clock of one rule on the order (one, or one per start event)."""
+    kept = ev.facts.kept
+    if rule.start == "received":
+        starts: list[tuple[dt.datetime, int | None]] = [(ev.order.received_at, None)]
+    else:
+        assert isinstance(rule.start, EventRef)
+        starts = [(kept[k].at, k) for k in ev.positions(rule.start)]
+        if rule.occurrence == "first":
+            starts = starts[:1]
+    if not starts:
+        return []
+    stops = ev.positions(rule.stop)
+    findings = []
+    if rule.only_if_start is not None:
+        if ev.calendar.office_hours is None:
+            ev.warn("no_office_hours", f"{rule.id}: the pack calendar has no office hours", rule.id)
+            return []
+        inside = rule.only_if_start == "inside_office_hours"
+        starts = [(t, k) for t, k in starts if ev.calendar.in_office_hours(t) == inside]
+    for occurrence, (start, k0) in enumerate(starts):
+        trace: list[str] = []
+        what = (
+            "the order's receipt" if k0 is None else f"event {ev.event_index(k0)} ({kept[k0].type})"
+        )
+        trace.append(f"started {start.isoformat()} by {what}")
+        if rule.charge == "start_unit" and k0 is not None:
+            unit = kept[k0].unit
+        elif k0 is not None:
+            unit = ev.facts.handling[k0] or ev.first_handling_unit()
+        else:
+            unit = ev.first_handling_unit()
+        skipped: tuple[str, ...] = ()
+        provisional = False
+        if rule.duration is not None:
+            try:
+                deadline = _deadline(ev, start, rule.duration, rule.convention, rule.half_day)
+            except GrievanceRulesError as exc:
+                ev.warn("deadline_not_computable", f"{rule.id}: {exc}", rule.id)
+                continue
+            due = deadline.due
+            provisional = deadline.provisional
+            trace.append(f"{deadline.duration} ({deadline.convention.value})")
+            trace.extend(deadline.steps)
+            skipped = tuple(
+                f"{s.date.isoformat()} {s.kind.value}{' ' + s.name if s.name else ''}"
+                for s in deadline.skipped_days
+            )
+            trace.extend(
+                f"counted make-up day {d.isoformat()}" for d in deadline.makeup_days_counted
+            )
+        else:
+            field = rule.due_field
+            source = ev.order if field == "reply_deadline" else kept[k0] if k0 is not None else None
+            written = getattr(source, field or "", None) if source is not None else None
+            if written is None:
+                ev.warn(
+                    "missing_deadline",
+                    f"{rule.id}: the order has no {field}; the clock cannot run",
+                    rule.id,
+                )
+                continue
+            due = written
+            trace.append(
+                f"due at the deadline written on the "
+                f"{'order' if field == 'reply_deadline' else 'start event'}: "
+                f"{field} = {due.isoformat()}"
+            )
+        stop_k = None
+        for k in stops:
+            if (k0 is not None and k <= k0) or kept[k].at < start:
+                continue
+            if rule.stop_by == "same_unit" and kept[k].unit != unit:
+                continue
+            stop_k = k
+            break
+        limit = kept[stop_k].at if stop_k is not None else ev.as_of
+        if rule.extend is not None:
+            granted = [
+                k
+                for k in ev.positions(rule.extend)
+                if (k0 is None or k > k0) and kept[k].at <= limit
+            ]
+            cap = None
+            if rule.cap is not None and granted:
+                cap = _deadline(ev, start, rule.cap, rule.convention, rule.half_day).due
+            for k in granted:
+                # an extension counts only if granted while the clock was still in time
+                if kept[k].at > due:
+                    trace.append(
+                        f"extension of event {ev.event_index(k)} granted after the "
+                        "due instant: not counted"
+                    )
+                    continue
+                new_due = getattr(kept[k], "new_deadline")  # noqa: B009
+                trace.append(
+                    f"extension granted by event {ev.event_index(k)}: due {new_due.isoformat()}"
+                )
+                due = max(due, new_due)
+                if cap is not None and due > cap:
+                    trace.append(
+                        f"capped at {ev.value(rule.cap)} from the start: {cap.isoformat()}"
+                    )
+                    due = cap
+        paused_now = False
+        paused_seconds = 0.0
+        for begin_ref, end_ref in rule.pause:
+            ends = ev.positions(end_ref)
+            for b in ev.positions(begin_ref):
+                if (k0 is not None and b <= k0) or kept[b].at > limit:
+                    continue
+                if kept[b].at > due:  # a pause that begins after the breach rescues nothing
+                    continue
+                e = next((k for k in ends if k > b), None)
+                begin = kept[b].at
+                end = kept[e].at if e is not None and kept[e].at <= limit else None
+                if end is None:
+                    if stop_k is None:
+                        paused_now = True
+                    end = limit
+                paused_seconds += _span(ev, begin, end)
+                due = _shift(ev, due, begin, end)
+                trace.append(
+                    f"paused from event {ev.event_index(b)} ({begin.isoformat()}) to "
+                    f"{end.isoformat()}: due moves to {due.isoformat()}"
+                )
+        if stop_k is not None:
+            stopped_at: dt.datetime | None = kept[stop_k].at
+            state = "met" if kept[stop_k].at <= due else "breached"
+            trace.append(
+                f"stopped {kept[stop_k].at.isoformat()} by event "
+                f"{ev.event_index(stop_k)} ({kept[stop_k].type}): {state}"
+            )
+        else:
+            stopped_at = None
+            state = "paused" if paused_now else "breached" if ev.as_of > due else "running"
+            trace.append(f"not stopped by {ev.as_of.isoformat()} (as_of): {state}")
+        total = _span(ev, start, due) + paused_seconds
+        elapsed = _span(ev, start, stopped_at or ev.as_of)
+        fraction = round(elapsed / total, 6) if total > 0 else 1.0
+        level = None
+        if state in ("running", "paused"):
+            for warning in rule.warnings:
+                if fraction >= warning.at:
+                    level = warning.level
+        findings.append(
+            ClockFinding(
+                rule_id=rule.id,
+                title=rule.title,
+                citation=rule.citation,
+                trace=tuple(trace),
+                occurrence=occurrence,
+                start=start,
+                start_event=ev.event_index(k0) if k0 is not None else None,
+                due=due,
+                stopped_at=stopped_at,
+                stop_event=ev.event_index(stop_k) if stop_k is not None else None,
+                state=state,
+                warning_level=level,
+                elapsed_fraction=fraction,
+                unit=unit,
+                provisional=provisional,
+                skipped_days=skipped,
+            )
+        )
+    return findings
+
+
+def evaluate_window(ev: Evaluation, rule: WindowRule) -> list[WindowFinding]:
+    """One finding per action event: taken within the window, or late."""
+    kept = ev.facts.kept
+    opens = ev.positions(rule.opens) if isinstance(rule.opens, EventRef) else []
+    findings = []
+    for k in ev.positions(rule.action):
+        if rule.opens == "received":
+            opened, what = ev.order.received_at, "the order's receipt"
+        else:
+            before = [j for j in opens if j < k]
+            if not before:
+                ev.warn(
+                    "window_not_opened",
+                    f"{rule.id}: event {ev.event_index(k)} ({kept[k].type}) has no earlier "
+                    f"{rule.opens.event} event to count from",
+                    rule.id,
+                )
+                continue
+            opened = kept[before[-1]].at
+            what = f"event {ev.event_index(before[-1])} ({kept[before[-1]].type})"
+        try:
+            deadline = _deadline(ev, opened, rule.duration, rule.convention, rule.half_day)
+        except GrievanceRulesError as exc:
+            ev.warn("deadline_not_computable", f"{rule.id}: {exc}", rule.id)
+            continue
+        acted = kept[k].at
+        state = "within" if acted <= deadline.due else "late"
+        trace = (
+            f"opened {opened.isoformat()} by {what}",
+            f"{deadline.duration} ({deadline.convention.value}, half day: "
+            f"{deadline.half_day.value}): closes {deadline.due.isoformat()}",
+            *deadline.steps,
+            f"event {ev.event_index(k)} ({kept[k].type}) at {acted.isoformat()}: {state}",
+        )
+        findings.append(
+            WindowFinding(
+                rule_id=rule.id,
+                title=rule.title,
+                citation=rule.citation,
+                trace=trace,
+                event=ev.event_index(k),
+                opened_at=opened,
+                closes_at=deadline.due,
+                acted_at=acted,
+                state=state,
+                consequence=rule.consequence,
+                unit=kept[k].unit,
+            )
+        )
+    return findings

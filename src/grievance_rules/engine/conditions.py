@@ -1,0 +1,315 @@
+"""Occurrences and conditions: what deductions, escalations and records count.
+
+An *occurrence* is one thing a trigger counts: a matched event, a clock in a
+state, a window result, an escalation. A condition combines occurrences
+(``all``, ``any``, ``not``, ``count``, ``repeat``) and says whether it holds,
+since when, and which occurrences made it hold.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from grievance_rules.engine._context import Evaluation
+from grievance_rules.engine.assessment import (
+    DeductionFinding,
+    EscalationFinding,
+    RecordFinding,
+)
+from grievance_rules.packs.schema import (
+    AllOf,
+    AnyOf,
+    Condition,
+    CountOf,
+    DeductionRule,
+    EscalationRule,
+    NotOf,
+    RecordRule,
+    RepeatOf,
+    Target,
+    Trigger,
+)
+
+__all__ = [
+    "Occurrence",
+    "evaluate_deduction",
+    "evaluate_escalation",
+    "evaluate_record",
+    "holds",
+    "occurrences",
+]
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One counted thing."""
+
+    at: dt.datetime
+    label: str
+    unit: str | None
+    """The unit the occurrence is about (the event's actor, the clock's unit ...)."""
+    handling: str | None
+    subject: str | None
+    """``subject_unit`` of the event, where it has one."""
+    points: float | None = None
+    event: int | None = None
+
+
+def occurrences(ev: Evaluation, trigger: Trigger) -> list[Occurrence]:
+    """Everything one trigger counts on this order, in time order."""
+    found: list[Occurrence] = []
+    kept = ev.facts.kept
+    if trigger.event is not None:
+        after = ev.positions(trigger.after) if trigger.after is not None else None
+        unless = ev.positions(trigger.unless_after) if trigger.unless_after is not None else []
+        for k in ev.positions(trigger):
+            if after is not None and not any(j < k for j in after):
+                continue
+            if any(j < k for j in unless):
+                continue
+            event = kept[k]
+            found.append(
+                Occurrence(
+                    at=event.at,
+                    label=f"event {ev.event_index(k)} ({event.type})",
+                    unit=event.unit,
+                    handling=ev.facts.handling[k] or ev.first_handling_unit(),
+                    subject=getattr(event, "subject_unit", None),
+                    points=getattr(event, "points", None),
+                    event=ev.event_index(k),
+                )
+            )
+    for rule_id in trigger.clock:
+        for clock in ev.clocks.get(rule_id, []):
+            if clock.state == trigger.state and (
+                trigger.level is None or clock.warning_level == trigger.level
+            ):
+                at = clock.stopped_at if clock.stopped_at is not None else clock.due
+                found.append(
+                    Occurrence(
+                        at,
+                        f"clock {rule_id}#{clock.occurrence} {clock.state}",
+                        clock.unit,
+                        clock.unit,
+                        None,
+                    )
+                )
+    for rule_id in trigger.window:
+        for window in ev.windows.get(rule_id, []):
+            if window.state == trigger.state:
+                found.append(
+                    Occurrence(
+                        window.acted_at,
+                        f"window {rule_id} event {window.event} {window.state}",
+                        window.unit,
+                        ev.handling_at(window.acted_at),
+                        None,
+                        event=window.event,
+                    )
+                )
+    for rule_id in trigger.escalation:
+        for escalation in ev.escalations.get(rule_id, []):
+            found.append(
+                Occurrence(
+                    escalation.since,
+                    f"escalation {rule_id}",
+                    escalation.target_unit,
+                    escalation.target_unit,
+                    None,
+                )
+            )
+    return sorted(found, key=lambda o: (o.at, o.label))
+
+
+@dataclass(frozen=True)
+class Holding:
+    """Whether a condition holds, since when, and what made it hold."""
+
+    holds: bool
+    since: dt.datetime | None
+    counted: tuple[Occurrence, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+def holds(ev: Evaluation, cond: Condition, rule_id: str) -> Holding:
+    """Evaluate a condition on the order at ``as_of``."""
+    if isinstance(cond, Trigger):
+        found = occurrences(ev, cond)
+        return Holding(bool(found), found[0].at if found else None, tuple(found))
+    if isinstance(cond, CountOf):
+        found = occurrences(ev, cond.count)
+        if cond.distinct is not None:
+            seen: set[object] = set()
+            distinct = []
+            for occurrence in found:
+                key = _field(ev, occurrence, cond.distinct)
+                if key not in seen:
+                    seen.add(key)
+                    distinct.append(occurrence)
+            found = distinct
+        if cond.at_least is not None:
+            ok = len(found) >= cond.at_least
+            since = found[cond.at_least - 1].at if ok else None
+        else:
+            ok = len(found) == cond.equals
+            since = (found[-1].at if found else ev.order.received_at) if ok else None
+        what = f"distinct by {cond.distinct}" if cond.distinct else "occurrences"
+        threshold = f">= {cond.at_least}" if cond.at_least is not None else f"== {cond.equals}"
+        return Holding(ok, since, tuple(found), (f"{len(found)} {what} ({threshold})",))
+    if isinstance(cond, AllOf):
+        parts = [holds(ev, inner, rule_id) for inner in cond.all]
+        ok = all(p.holds for p in parts)
+        since = max((p.since for p in parts if p.since is not None), default=None) if ok else None
+        return Holding(
+            ok,
+            since,
+            tuple(o for p in parts for o in p.counted),
+            tuple(n for p in parts for n in p.notes),
+        )
+    if isinstance(cond, AnyOf):
+        parts = [holds(ev, inner, rule_id) for inner in cond.any]
+        holding = [p for p in parts if p.holds]
+        since = min((p.since for p in holding if p.since is not None), default=None)
+        return Holding(
+            bool(holding),
+            since,
+            tuple(o for p in holding for o in p.counted),
+            tuple(n for p in holding for n in p.notes),
+        )
+    if isinstance(cond, NotOf):
+        inner = holds(ev, cond.not_, rule_id)
+        return Holding(not inner.holds, None, (), (f"not ({len(inner.counted)} occurrences)",))
+    assert isinstance(cond, RepeatOf)
+    if ev.repeats is None:
+        ev.warn(
+            "repeat_needs_other_orders",
+            f"{rule_id}: a repeat condition needs the other orders; evaluate with "
+            "evaluate_many(..., repeats=...) or pass repeats=RepeatIndex",
+            rule_id,
+        )
+        return Holding(False, None)
+    n = ev.repeats.count(
+        cond.repeat, ev.order.complainant, ev.order.issue, ev.order.received_at, cond.within
+    )
+    note = (
+        f"{n} orders by this complainant on this issue"
+        if cond.repeat == "complainant"
+        else f"{n} complainants on this issue"
+    ) + f" within {cond.within}"
+    ok = n >= cond.at_least
+    return Holding(ok, ev.order.received_at if ok else None, (), (note,))
+
+
+def _field(ev: Evaluation, occurrence: Occurrence, name: str) -> object:
+    if occurrence.event is not None:
+        event = ev.order.events[occurrence.event]
+        return getattr(event, name, None)
+    return getattr(occurrence, name, None)
+
+
+def _unit_of(
+    ev: Evaluation, target: Target, since: dt.datetime, counted: tuple[Occurrence, ...]
+) -> str | None:
+    if target.unit == "handling_unit":
+        return ev.handling_at(since)
+    if target.unit == "trigger_unit":
+        return counted[-1].unit if counted else None
+    if target.unit == "dispatch_centre":
+        return next((u.id for u in ev.order.units if u.kind.value == "dispatch_centre"), None)
+    return None
+
+
+def evaluate_escalation(ev: Evaluation, rule: EscalationRule) -> list[EscalationFinding]:
+    """The escalation, if its condition holds at ``as_of``."""
+    holding = holds(ev, rule.when, rule.id)
+    if not holding.holds:
+        return []
+    since = holding.since or ev.order.received_at
+    trace = (*holding.notes, *(f"counted {o.label} at {o.at.isoformat()}" for o in holding.counted))
+    return [
+        EscalationFinding(
+            rule_id=rule.id,
+            title=rule.title,
+            citation=rule.citation,
+            trace=trace,
+            action=rule.action,
+            actor_role=rule.actor.role,
+            actor_body=rule.actor.body,
+            target_unit=_unit_of(ev, rule.target, since, holding.counted),
+            target_role=rule.target.role,
+            since=since,
+        )
+    ]
+
+
+def evaluate_deduction(ev: Evaluation, rule: DeductionRule) -> list[DeductionFinding]:
+    """One finding per occurrence, with progression and cap applied."""
+    triggers = [rule.when] if isinstance(rule.when, Trigger) else list(rule.when.any)
+    found: list[Occurrence] = []
+    for trigger in triggers:
+        assert isinstance(trigger, Trigger)
+        found.extend(occurrences(ev, trigger))
+    found.sort(key=lambda o: (o.at, o.label))
+    if rule.once_per_order and len(found) > 1:
+        found = found[:1]
+    findings = []
+    total = 0.0
+    base = None if rule.points == "from_event" else float(ev.value(rule.points))
+    for sequence, occurrence in enumerate(found, start=1):
+        trace = [f"counted {occurrence.label} at {occurrence.at.isoformat()}"]
+        if base is None:
+            points = float(occurrence.points or 0.0)
+            trace.append(f"points from the event: {points:g}")
+        elif rule.progression is not None:
+            points = base * 2 ** (sequence - 1)
+            trace.append(
+                f"occurrence {sequence} on this order: {base:g} × 2^{sequence - 1} = {points:g}"
+            )
+        else:
+            points = base
+        if rule.cap is not None and abs(total + points) > rule.cap:
+            capped = (rule.cap - abs(total)) * (1 if points > 0 else -1)
+            trace.append(f"capped at {rule.cap:g} per order: {points:g} becomes {capped:g}")
+            points = capped
+        if points == 0 and rule.cap is not None:
+            continue
+        total += points
+        unit = {
+            "handling_unit": occurrence.handling,
+            "trigger_unit": occurrence.unit,
+            "subject_unit": occurrence.subject,
+        }[rule.charge]
+        trace.append(f"charged to {rule.charge.replace('_', ' ')}: {unit}")
+        findings.append(
+            DeductionFinding(
+                rule_id=rule.id,
+                title=rule.title,
+                citation=rule.citation,
+                trace=tuple(trace),
+                points=points,
+                unit=unit,
+                occurred_at=occurrence.at,
+                occurrence=occurrence.label,
+                sequence=sequence,
+            )
+        )
+    return findings
+
+
+def evaluate_record(ev: Evaluation, rule: RecordRule) -> RecordFinding:
+    """A recorded-only clause, with its computable part."""
+    computed: bool | None = None
+    trace: tuple[str, ...] = ()
+    if rule.when is not None:
+        holding = holds(ev, rule.when, rule.id)
+        computed = holding.holds
+        trace = (*holding.notes, *(f"counted {o.label}" for o in holding.counted))
+    return RecordFinding(
+        rule_id=rule.id,
+        title=rule.title,
+        citation=rule.citation,
+        trace=trace,
+        not_computed=rule.not_computed,
+        computed=computed,
+    )

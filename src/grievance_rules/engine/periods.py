@@ -1,0 +1,292 @@
+"""Period rules: thresholds over a unit's findings in a week, a month, a quarter.
+
+Assessments are folded, one at a time, into counts per unit and period (bounded
+memory: one small record per unit and period, not per order). A period rule's
+tiers are then tested on each unit's counts; where ``replaces_weaker`` is set,
+only the strongest tier that holds is reported (the weekly 末位约谈: an interview
+replaces the oral explanation). Ranking rules put the units of the given kinds
+in order of their points and report the bottom N.
+
+Periods start on the pack's week start (Monday by default), on the first of the
+month, of each two-month block (January–February, March–April, ...), of the
+quarter, the half year and the year, in Shanghai time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from pydantic import BaseModel, ConfigDict
+
+from grievance_rules.calendar import SHANGHAI
+from grievance_rules.engine.assessment import Assessment
+from grievance_rules.packs import Pack
+from grievance_rules.packs.schema import (
+    AllOf,
+    AnyOf,
+    Citation,
+    Condition,
+    CountOf,
+    NotOf,
+    PeriodRule,
+    RankingRule,
+    Trigger,
+)
+
+__all__ = ["Period", "PeriodFinding", "PeriodTally", "evaluate_periods", "period_of"]
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A period: its kind, first day and the day after its last."""
+
+    kind: str
+    start: dt.date
+    end: dt.date
+
+    @property
+    def label(self) -> str:
+        """``2024-W19``, ``2024-05``, ``2024-05/06``, ``2024-Q2``, ``2024-H1``, ``2024``."""
+        s = self.start
+        if self.kind == "week":
+            return f"week of {s.isoformat()}"
+        if self.kind == "month":
+            return f"{s.year}-{s.month:02d}"
+        if self.kind == "two_months":
+            return f"{s.year}-{s.month:02d}/{s.month + 1:02d}"
+        if self.kind == "quarter":
+            return f"{s.year}-Q{(s.month - 1) // 3 + 1}"
+        if self.kind == "half_year":
+            return f"{s.year}-H{(s.month - 1) // 6 + 1}"
+        if self.kind == "day":
+            return s.isoformat()
+        return str(s.year)
+
+
+def _month_start(year: int, month: int) -> dt.date:
+    year += (month - 1) // 12
+    month = (month - 1) % 12 + 1
+    return dt.date(year, month, 1)
+
+
+def period_of(day: dt.date, kind: str, week_starts: str = "monday") -> Period:
+    """The period of a kind that contains a date.
+
+    Example:
+        >>> period_of(dt.date(2024, 5, 8), "week").label
+        'week of 2024-05-06'
+        >>> period_of(dt.date(2024, 5, 8), "two_months").label
+        '2024-05/06'
+    """
+    if kind == "day":
+        return Period(kind, day, day + dt.timedelta(days=1))
+    if kind == "week":
+        offset = day.weekday() if week_starts == "monday" else (day.weekday() + 1) % 7
+        start = day - dt.timedelta(days=offset)
+        return Period(kind, start, start + dt.timedelta(days=7))
+    months = {"month": 1, "two_months": 2, "quarter": 3, "half_year": 6, "year": 12}[kind]
+    first = (day.month - 1) // months * months + 1
+    return Period(kind, dt.date(day.year, first, 1), _month_start(day.year, first + months))
+
+
+class PeriodFinding(BaseModel):
+    """A period rule (or ranking) that fires for a unit in a period."""
+
+    model_config = ConfigDict(frozen=True)
+
+    rule_id: str
+    tier_id: str
+    title: str
+    citation: Citation
+    period: str
+    period_start: dt.date
+    period_end: dt.date
+    unit: str
+    action: str
+    actor_role: str | None
+    actor_body: str | None
+    target_role: str | None
+    counts: dict[str, int]
+    trace: tuple[str, ...] = ()
+
+
+def _leaf_key(trigger: Trigger) -> str:
+    if trigger.deduction:
+        return "deduction:" + ",".join(trigger.deduction)
+    if trigger.clock:
+        return f"clock:{','.join(trigger.clock)}:{trigger.state}"
+    if trigger.window:
+        return f"window:{','.join(trigger.window)}:{trigger.state}"
+    return "escalation:" + ",".join(trigger.escalation)
+
+
+@dataclass
+class PeriodTally:
+    """Counts and points per (kind of period, period start, unit); fed one assessment at a time."""
+
+    pack: Pack
+    counts: dict[tuple[str, dt.date, str], dict[str, int]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(int))
+    )
+    points: dict[tuple[str, dt.date, str], float] = field(
+        default_factory=lambda: defaultdict(float)
+    )
+    excluded: int = 0
+
+    def kinds(self) -> set[str]:
+        """The kinds of period the pack's rules use."""
+        return {rule.period for rule in self.pack.rules_of(PeriodRule)} | {
+            rule.period for rule in self.pack.rules_of(RankingRule)
+        }
+
+    def add(self, assessment: Assessment) -> None:
+        """Fold one assessment in (an order excluded from assessment counts nothing)."""
+        if assessment.excluded_from_assessment:
+            self.excluded += 1
+            return
+        week = self.pack.manifest.week_starts
+        kinds = self.kinds()
+
+        def bump(at: dt.datetime, unit: str | None, keys: Iterable[str], points: float = 0) -> None:
+            if unit is None:
+                return
+            day = at.astimezone(SHANGHAI).date()
+            for kind in kinds:
+                slot = (kind, period_of(day, kind, week).start, unit)
+                for key in keys:
+                    self.counts[slot][key] += 1
+                self.points[slot] += points
+
+        for deduction in assessment.deductions:
+            bump(
+                deduction.occurred_at,
+                deduction.unit,
+                [f"deduction:{deduction.rule_id}"],
+                deduction.points,
+            )
+        for clock in assessment.clocks:
+            bump(
+                clock.stopped_at or clock.due, clock.unit, [f"clock:{clock.rule_id}:{clock.state}"]
+            )
+        for window in assessment.windows:
+            bump(window.acted_at, window.unit, [f"window:{window.rule_id}:{window.state}"])
+        for escalation in assessment.escalations:
+            bump(escalation.since, escalation.target_unit, [f"escalation:{escalation.rule_id}"])
+
+
+def _count(counts: Mapping[str, int], trigger: Trigger) -> int:
+    keys = []
+    if trigger.deduction:
+        keys = [f"deduction:{r}" for r in trigger.deduction]
+    elif trigger.clock:
+        keys = [f"clock:{r}:{trigger.state}" for r in trigger.clock]
+    elif trigger.window:
+        keys = [f"window:{r}:{trigger.state}" for r in trigger.window]
+    elif trigger.escalation:
+        keys = [f"escalation:{r}" for r in trigger.escalation]
+    return sum(counts.get(key, 0) for key in keys)
+
+
+def _holds(counts: Mapping[str, int], cond: Condition, notes: list[str]) -> bool:
+    if isinstance(cond, Trigger):
+        return _count(counts, cond) > 0
+    if isinstance(cond, CountOf):
+        n = _count(counts, cond.count)
+        ok = n >= cond.at_least if cond.at_least is not None else n == cond.equals
+        threshold = f">= {cond.at_least}" if cond.at_least is not None else f"== {cond.equals}"
+        notes.append(f"{_leaf_key(cond.count)}: {n} ({threshold}: {'yes' if ok else 'no'})")
+        return ok
+    if isinstance(cond, AllOf):
+        return all([_holds(counts, c, notes) for c in cond.all])
+    if isinstance(cond, AnyOf):
+        return any([_holds(counts, c, notes) for c in cond.any])
+    if isinstance(cond, NotOf):
+        return not _holds(counts, cond.not_, notes)
+    return False
+
+
+def evaluate_periods(
+    assessments: Iterable[Assessment] | PeriodTally,
+    pack: Pack,
+    *,
+    unit_kinds: Mapping[str, str] | None = None,
+) -> list[PeriodFinding]:
+    """Every period rule and ranking that fires, per unit and period, in a stable order.
+
+    Args:
+        assessments: assessments under ``pack`` (or a tally already fed with them).
+        pack: the pack whose period and ranking rules apply.
+        unit_kinds: unit id → unit kind, for rankings (units of the ranked kinds
+            with no findings rank with zero points).
+    """
+    if isinstance(assessments, PeriodTally):
+        tally = assessments
+    else:
+        tally = PeriodTally(pack)
+        for assessment in assessments:
+            tally.add(assessment)
+    findings: list[PeriodFinding] = []
+    for rule in pack.rules_of(PeriodRule):
+        for (kind, start, unit), counts in sorted(tally.counts.items()):
+            if kind != rule.period:
+                continue
+            period = period_of(start, kind, pack.manifest.week_starts)
+            fired = []
+            for tier in rule.tiers:
+                notes: list[str] = []
+                if _holds(counts, tier.when, notes):
+                    fired.append((tier, notes))
+            if rule.replaces_weaker and len(fired) > 1:
+                fired = fired[-1:]
+            for tier, notes in fired:
+                findings.append(
+                    PeriodFinding(
+                        rule_id=rule.id,
+                        tier_id=tier.id,
+                        title=rule.title,
+                        citation=rule.citation,
+                        period=period.label,
+                        period_start=period.start,
+                        period_end=period.end,
+                        unit=unit,
+                        action=tier.action,
+                        actor_role=tier.actor.role,
+                        actor_body=tier.actor.body,
+                        target_role=tier.target.role,
+                        counts=dict(sorted(counts.items())),
+                        trace=tuple(notes),
+                    )
+                )
+    for ranking in pack.rules_of(RankingRule):
+        slots = sorted({(k, s) for (k, s, _u) in tally.points if k == ranking.period})
+        for kind, start in slots:
+            period = period_of(start, kind, pack.manifest.week_starts)
+            scores = {u: p for (k, s, u), p in tally.points.items() if (k, s) == (kind, start)}
+            peers = {u for u, kind_of in (unit_kinds or {}).items() if kind_of in ranking.among}
+            ranked = sorted((scores.get(u, 0.0), u) for u in peers)
+            for place, (score, unit) in enumerate(ranked[: ranking.bottom], start=1):
+                findings.append(
+                    PeriodFinding(
+                        rule_id=ranking.id,
+                        tier_id=ranking.id,
+                        title=ranking.title,
+                        citation=ranking.citation,
+                        period=period.label,
+                        period_start=period.start,
+                        period_end=period.end,
+                        unit=unit,
+                        action=ranking.action,
+                        actor_role=ranking.actor.role,
+                        actor_body=ranking.actor.body,
+                        target_role=ranking.target.role,
+                        counts={},
+                        trace=(
+                            f"{place} of the {ranking.bottom} lowest of {len(ranked)} units "
+                            f"({', '.join(ranking.among)}): {score:g} points",
+                        ),
+                    )
+                )
+    return findings

@@ -1,0 +1,430 @@
+"""Whether an order's history is coherent: contradictions are reported, never repaired.
+
+:func:`check_history` returns every issue it finds as a :class:`HistoryIssue`
+(code, event index, field path, message); nothing is changed. Each code has a
+fixed :class:`Severity`:
+
+* **error** — the history cannot be right as given; a reader rejects the record:
+  ``duplicate_unit``, ``unknown_unit``, ``duplicate_event_id``,
+  ``event_before_received``, ``dispatched_before_received``,
+  ``deadline_before_received``, ``out_of_order`` (events must be in time order;
+  equal instants keep their given order), ``deadline_before_event``,
+  ``unit_not_reached`` (a handling unit acts before the order was dispatched,
+  reassigned, sent for redo or put under supervision to it, and it did not take
+  the order on itself by 主动承办), ``callback_before_reply``,
+  ``return_decided_without_request``, ``ambiguous_return_decision``.
+* **warning** — unusual, possible with partial data; the record is accepted and
+  the warning reported: ``dispatched_at_mismatch``, ``extension_without_request``,
+  ``event_after_closed`` (a handling unit acts after 办结 with no redo,
+  reassignment or supervision in between), ``duplicate_value`` (a special kind or
+  flag listed twice).
+
+:func:`ensure_coherent` raises :class:`~grievance_rules.errors.HistoryError` on
+errors, and in strict mode on warnings too.
+
+Example:
+    >>> from grievance_rules.model.order import WorkOrder
+    >>> order = WorkOrder.model_validate({
+    ...     "id": "A1", "channel": "12345", "category": "投诉",
+    ...     "received_at": "2024-05-06T09:00:00+08:00",
+    ...     "units": [{"id": "c07", "kind": "属地"}],
+    ...     "events": [{"type": "callback", "at": "2024-05-06T08:00:00+08:00"},
+    ...                {"type": "replied", "at": "2024-05-06T10:00:00+08:00", "unit": "c07"}]})
+    >>> for issue in check_history(order):
+    ...     print(issue)
+    events[0].at: event at 2024-05-06T08:00:00+08:00 is before the order was received (2024-05-06T09:00:00+08:00) [event_before_received]
+    events[0]: callback before any reply [callback_before_reply]
+    events[1].unit: unit 'c07' acts (replied) but the order never reached it [unit_not_reached]
+"""  # noqa: E501
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass
+from typing import Any
+
+from grievance_rules.errors import HistoryError
+from grievance_rules.model.base import instant_text
+from grievance_rules.model.events import (
+    Continuation,
+    Dispatched,
+    EventBase,
+    ExtensionGranted,
+    ExtensionRequested,
+    FirstContact,
+    Reassigned,
+    RedoOrdered,
+    Replied,
+    ReturnDecided,
+    ReturnRequested,
+    SignedFor,
+    Supervision,
+)
+from grievance_rules.model.order import WorkOrder
+from grievance_rules.model.units import Unit
+
+__all__ = [
+    "ISSUE_SEVERITY",
+    "HistoryIssue",
+    "IssueCode",
+    "Severity",
+    "check_history",
+    "ensure_coherent",
+]
+
+
+class Severity(enum.StrEnum):
+    """How bad an issue is: an ``error`` rejects the record, a ``warning`` does not."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+class IssueCode(enum.StrEnum):
+    """What is wrong; see the module docstring for each code's meaning and severity."""
+
+    DUPLICATE_UNIT = "duplicate_unit"
+    UNKNOWN_UNIT = "unknown_unit"
+    DUPLICATE_EVENT_ID = "duplicate_event_id"
+    EVENT_BEFORE_RECEIVED = "event_before_received"
+    DISPATCHED_BEFORE_RECEIVED = "dispatched_before_received"
+    DEADLINE_BEFORE_RECEIVED = "deadline_before_received"
+    OUT_OF_ORDER = "out_of_order"
+    DEADLINE_BEFORE_EVENT = "deadline_before_event"
+    UNIT_NOT_REACHED = "unit_not_reached"
+    CALLBACK_BEFORE_REPLY = "callback_before_reply"
+    RETURN_DECIDED_WITHOUT_REQUEST = "return_decided_without_request"
+    AMBIGUOUS_RETURN_DECISION = "ambiguous_return_decision"
+    DISPATCHED_AT_MISMATCH = "dispatched_at_mismatch"
+    EXTENSION_WITHOUT_REQUEST = "extension_without_request"
+    EVENT_AFTER_CLOSED = "event_after_closed"
+    DUPLICATE_VALUE = "duplicate_value"
+
+
+_WARNINGS = frozenset(
+    {
+        IssueCode.DISPATCHED_AT_MISMATCH,
+        IssueCode.EXTENSION_WITHOUT_REQUEST,
+        IssueCode.EVENT_AFTER_CLOSED,
+        IssueCode.DUPLICATE_VALUE,
+    }
+)
+
+ISSUE_SEVERITY: dict[IssueCode, Severity] = {
+    code: Severity.WARNING if code in _WARNINGS else Severity.ERROR for code in IssueCode
+}
+"""The fixed severity of each issue code."""
+
+_HANDLING_TYPES = frozenset(
+    cls.model_fields["type"].default
+    for cls in (SignedFor, FirstContact, ReturnRequested, Replied, Continuation, ExtensionRequested)
+)
+_REOPENING_TYPES = frozenset(
+    cls.model_fields["type"].default for cls in (Dispatched, Reassigned, RedoOrdered, Supervision)
+)
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryIssue:
+    """One thing wrong with a history.
+
+    Attributes:
+        code: what is wrong.
+        event_index: the index of the event concerned, or ``None`` for the order itself.
+        field: the path of the field concerned, e.g. ``events[3].to_unit``.
+        message: a sentence saying what is wrong, with the values involved.
+    """
+
+    code: IssueCode
+    event_index: int | None
+    field: str
+    message: str
+
+    @property
+    def severity(self) -> Severity:
+        """The code's fixed severity."""
+        return ISSUE_SEVERITY[self.code]
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message} [{self.code}]"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON data, keys in a fixed order."""
+        return {
+            "code": self.code.value,
+            "severity": self.severity.value,
+            "event_index": self.event_index,
+            "field": self.field,
+            "message": self.message,
+        }
+
+
+class _Checker:
+    """One pass over the history, collecting issues."""
+
+    def __init__(self, order: WorkOrder) -> None:
+        self.order = order
+        self.issues: list[HistoryIssue] = []
+        self.units: dict[str, Unit] = {}
+
+    def add(self, code: IssueCode, index: int | None, field: str, message: str) -> None:
+        self.issues.append(HistoryIssue(code, index, field, message))
+
+    def run(self) -> list[HistoryIssue]:
+        self.check_order()
+        self.check_events()
+        return self.issues
+
+    def check_order(self) -> None:
+        order = self.order
+        for i, unit in enumerate(order.units):
+            if unit.id in self.units:
+                self.add(
+                    IssueCode.DUPLICATE_UNIT, None, f"units[{i}].id", f"unit id {unit.id!r} twice"
+                )
+            else:
+                self.units[unit.id] = unit
+        for name, values in (("special_kinds", order.special_kinds), ("flags", order.flags)):
+            seen: set[str] = set()
+            for i, value in enumerate(values):
+                if value in seen:
+                    self.add(
+                        IssueCode.DUPLICATE_VALUE, None, f"{name}[{i}]", f"{value} listed twice"
+                    )
+                seen.add(value)
+        received = order.received_at
+        if order.dispatched_at is not None and order.dispatched_at < received:
+            self.add(
+                IssueCode.DISPATCHED_BEFORE_RECEIVED,
+                None,
+                "dispatched_at",
+                f"dispatched at {instant_text(order.dispatched_at)}, before it was received "
+                f"({instant_text(received)})",
+            )
+        if order.reply_deadline is not None and order.reply_deadline < received:
+            self.add(
+                IssueCode.DEADLINE_BEFORE_RECEIVED,
+                None,
+                "reply_deadline",
+                f"reply deadline {instant_text(order.reply_deadline)} is before the order was "
+                f"received ({instant_text(received)})",
+            )
+
+    def check_events(self) -> None:
+        order = self.order
+        received = order.received_at
+        units = self.units
+        upstream = {uid for uid, unit in units.items() if unit.kind.is_upstream}
+        reached: set[str] = set()
+        open_returns: list[str | None] = []
+        extension_requests: list[str | None] = []
+        event_ids: set[str] = set()
+        latest: dt.datetime | None = None
+        replied = False
+        closed = False
+        first_dispatch: Dispatched | None = None
+        for i, event in enumerate(order.events):
+            kind = event.type
+            for name in event.unit_fields:
+                ref = getattr(event, name)
+                if ref is not None and ref not in units:
+                    self.add(
+                        IssueCode.UNKNOWN_UNIT,
+                        i,
+                        f"events[{i}].{name}",
+                        f"unit {ref!r} is not among the order's units",
+                    )
+            if event.id is not None:
+                if event.id in event_ids:
+                    self.add(
+                        IssueCode.DUPLICATE_EVENT_ID,
+                        i,
+                        f"events[{i}].id",
+                        f"event id {event.id!r} twice",
+                    )
+                event_ids.add(event.id)
+            at = event.at
+            if at < received:
+                self.add(
+                    IssueCode.EVENT_BEFORE_RECEIVED,
+                    i,
+                    f"events[{i}].at",
+                    f"event at {instant_text(at)} is before the order was received "
+                    f"({instant_text(received)})",
+                )
+            if latest is not None and at < latest:
+                self.add(
+                    IssueCode.OUT_OF_ORDER,
+                    i,
+                    f"events[{i}].at",
+                    f"event at {instant_text(at)} comes after an event at "
+                    f"{instant_text(latest)}; events must be in time order",
+                )
+            else:
+                latest = at
+            if len(event.instant_fields) > 1:
+                self.check_deadlines(i, event)
+
+            actor = event.unit
+            if actor is not None and actor in units and actor not in upstream:
+                if kind == "proactive_handling":
+                    reached.add(actor)
+                elif actor not in reached:
+                    self.add(
+                        IssueCode.UNIT_NOT_REACHED,
+                        i,
+                        f"events[{i}].unit",
+                        f"unit {actor!r} acts ({kind}) but the order never reached it",
+                    )
+            if closed and kind in _HANDLING_TYPES and actor not in upstream:
+                self.add(
+                    IssueCode.EVENT_AFTER_CLOSED,
+                    i,
+                    f"events[{i}]",
+                    f"{kind} after the order was closed, with no redo, "
+                    "reassignment or supervision in between",
+                )
+
+            if kind in _REOPENING_TYPES:
+                closed = False
+                target = getattr(event, "to_unit", None)
+                if target is not None:
+                    reached.add(target)
+                if first_dispatch is None and isinstance(event, Dispatched):
+                    first_dispatch = event
+            elif kind == "replied":
+                replied = True
+            elif kind == "closed":
+                closed = True
+            elif kind == "callback":
+                if not replied:
+                    self.add(
+                        IssueCode.CALLBACK_BEFORE_REPLY,
+                        i,
+                        f"events[{i}]",
+                        "callback before any reply",
+                    )
+            elif kind == "return_requested":
+                open_returns.append(actor)
+            elif isinstance(event, ReturnDecided):
+                self.decide_return(i, event, open_returns)
+            elif kind == "extension_requested":
+                extension_requests.append(actor)
+            elif isinstance(event, ExtensionGranted):
+                self.grant_extension(i, event, extension_requests)
+
+        if (
+            order.dispatched_at is not None
+            and first_dispatch is not None
+            and first_dispatch.at != order.dispatched_at
+        ):
+            self.add(
+                IssueCode.DISPATCHED_AT_MISMATCH,
+                None,
+                "dispatched_at",
+                f"dispatched_at {instant_text(order.dispatched_at)} differs from the first "
+                f"dispatched event ({instant_text(first_dispatch.at)})",
+            )
+
+    def check_deadlines(self, i: int, event: EventBase) -> None:
+        for name in event.instant_fields[1:]:
+            value = getattr(event, name)
+            if value is not None and value < event.at:
+                self.add(
+                    IssueCode.DEADLINE_BEFORE_EVENT,
+                    i,
+                    f"events[{i}].{name}",
+                    f"{name} {instant_text(value)} is before the event itself "
+                    f"({instant_text(event.at)})",
+                )
+
+    def grant_extension(
+        self, i: int, event: ExtensionGranted, extension_requests: list[str | None]
+    ) -> None:
+        wanted = event.for_unit
+        if wanted is None and extension_requests:
+            extension_requests.pop(0)
+        elif wanted is not None and wanted in extension_requests:
+            extension_requests.remove(wanted)
+        else:
+            self.add(
+                IssueCode.EXTENSION_WITHOUT_REQUEST,
+                i,
+                f"events[{i}]",
+                "extension granted with no open extension request"
+                + (f" from {wanted!r}" if wanted else ""),
+            )
+
+    def decide_return(self, i: int, event: ReturnDecided, open_returns: list[str | None]) -> None:
+        where = f"events[{i}]"
+        if event.requester is not None:
+            if event.requester in open_returns:
+                open_returns.remove(event.requester)
+                return
+            self.add(
+                IssueCode.RETURN_DECIDED_WITHOUT_REQUEST,
+                i,
+                f"{where}.requester",
+                f"return decided for {event.requester!r}, which has no undecided return request",
+            )
+        elif not open_returns:
+            self.add(
+                IssueCode.RETURN_DECIDED_WITHOUT_REQUEST,
+                i,
+                where,
+                "return decided with no undecided return request",
+            )
+        elif len(open_returns) > 1:
+            self.add(
+                IssueCode.AMBIGUOUS_RETURN_DECISION,
+                i,
+                f"{where}.requester",
+                f"{len(open_returns)} return requests are undecided; name the requester",
+            )
+        else:
+            open_returns.clear()
+
+
+def check_history(order: WorkOrder) -> tuple[HistoryIssue, ...]:
+    """Every issue in the order's history, errors and warnings, in the order found.
+
+    Nothing is repaired: the order is read, not changed.
+    """
+    return tuple(_Checker(order).run())
+
+
+def ensure_coherent(order: WorkOrder, *, strict: bool = False) -> tuple[HistoryIssue, ...]:
+    """Check the history and raise if it is not coherent.
+
+    Args:
+        order: the order.
+        strict: raise on warnings too.
+
+    Returns:
+        The warnings (empty in strict mode, which raises on any issue).
+
+    Raises:
+        HistoryError: an error-severity issue was found (any issue, when strict).
+
+    Example:
+        >>> from grievance_rules.model.order import WorkOrder
+        >>> order = WorkOrder.model_validate({
+        ...     "id": "A2", "channel": "app", "category": "求助",
+        ...     "received_at": "2024-05-06T09:00:00+08:00",
+        ...     "events": [{"type": "return_decided", "at": "2024-05-06T10:00:00+08:00",
+        ...                 "decision": "refused"}]})
+        >>> ensure_coherent(order)
+        Traceback (most recent call last):
+        ...
+        grievance_rules.errors.HistoryError: order A2: 1 history issue(s): events[0]: return decided with no undecided return request [return_decided_without_request]
+    """  # noqa: E501
+    issues = check_history(order)
+    if strict:
+        if issues:
+            raise HistoryError(order.id, issues)
+        return ()
+    errors = tuple(issue for issue in issues if issue.severity is Severity.ERROR)
+    if errors:
+        raise HistoryError(order.id, errors)
+    return tuple(issue for issue in issues if issue.severity is Severity.WARNING)

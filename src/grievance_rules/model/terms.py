@@ -1,0 +1,62 @@
+"""Enumerations whose members carry the Chinese term they stand for.
+
+Every enumeration of the work-order model is a :class:`TermEnum`: an
+:class:`enum.StrEnum` with an English snake_case value (what JSON and the engine
+see) and the Chinese term the source documents use (``zh``), plus any other
+spellings met in the documents (``aliases``). Reading accepts the value, the
+Chinese term or an alias; writing always gives the English value.
+
+Example:
+    >>> from grievance_rules.model.enums import Category
+    >>> Category("投诉"), Category.COMPLAINT.zh
+    (<Category.COMPLAINT: 'complaint'>, '投诉')
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Any, Self
+
+__all__ = ["TermEnum"]
+
+
+class TermEnum(enum.StrEnum):
+    """A string enumeration whose members know their Chinese term.
+
+    Members are declared as ``NAME = "value", "中文", ("alias", ...)``.
+
+    Attributes:
+        zh: the Chinese term in the source documents.
+        aliases: other spellings accepted on input.
+    """
+
+    zh: str
+    aliases: tuple[str, ...]
+
+    def __new__(cls, value: str, zh: str = "", aliases: tuple[str, ...] = ()) -> Self:
+        """Make a member from its value, Chinese term and aliases."""
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.zh = zh
+        member.aliases = aliases
+        return member
+
+    @classmethod
+    def _missing_(cls, value: Any) -> Self | None:
+        if isinstance(value, str):
+            text = value.strip()
+            for member in cls:
+                if text == member.value or text == member.zh or text in member.aliases:
+                    return member
+        return None
+
+    @classmethod
+    def terms(cls) -> dict[str, str]:
+        """The Chinese term of each member, by value, in declaration order.
+
+        Example:
+            >>> from grievance_rules.model.enums import Satisfaction
+            >>> Satisfaction.terms()
+            {'satisfied': '满意', 'basically_satisfied': '基本满意', 'dissatisfied': '不满意'}
+        """
+        return {member.value: member.zh for member in cls}

@@ -1,0 +1,630 @@
+"""Loading a policy pack from its directory: read, validate, cross-check.
+
+Loading never executes code from the pack: YAML is read with ``yaml.safe_load``
+(no tags, no objects), and the result is validated against
+:mod:`grievance_rules.packs.schema`. A broken pack is refused with a
+:class:`~grievance_rules.errors.PackError` naming the file, the line where it
+can be found, the rule id and the field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from grievance_rules.calendar import (
+    CountingConvention,
+    Duration,
+    HalfDayRule,
+    LocalOverlay,
+    WorkingCalendar,
+    china,
+)
+from grievance_rules.errors import DurationError, PackError
+from grievance_rules.model import enums
+from grievance_rules.model.events import EVENT_CLASSES
+from grievance_rules.model.terms import TermEnum
+from grievance_rules.packs.schema import (
+    AllOf,
+    AnyOf,
+    ClockRule,
+    Condition,
+    CountOf,
+    DeductionRule,
+    EscalationRule,
+    EventRef,
+    Manifest,
+    NotOf,
+    Parameter,
+    ParamRef,
+    PeriodRule,
+    RankingRule,
+    RecordRule,
+    RepeatOf,
+    Rule,
+    RuleFile,
+    Selector,
+    Target,
+    Trigger,
+    WindowRule,
+)
+
+__all__ = ["Pack", "load_pack"]
+
+_MANIFEST = "pack.yaml"
+_DERIVED_FIELDS = {"handling_unit", "index"}
+
+
+@dataclass(frozen=True)
+class Pack:
+    """A loaded, validated policy pack.
+
+    Attributes:
+        manifest: what the pack is (``pack.yaml``).
+        rules: every rule, in file order.
+        parameters: the dated parameters by name.
+        directory: where it was loaded from.
+        rule_files: the file each rule came from, by rule id.
+        flags: things the loader noticed that do not refuse the pack (two
+            deductions that could count the same occurrence, undeclared).
+        overrides: parameter values set by :meth:`with_parameters`.
+    """
+
+    manifest: Manifest
+    rules: tuple[Rule, ...]
+    parameters: Mapping[str, Parameter]
+    directory: Path
+    rule_files: Mapping[str, str]
+    flags: tuple[str, ...] = ()
+    overrides: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        """The pack id."""
+        return self.manifest.id
+
+    @property
+    def revision(self) -> str:
+        """The pack revision."""
+        return self.manifest.revision
+
+    @property
+    def key(self) -> str:
+        """``id@revision``, plus a digest of any parameter overrides."""
+        base = f"{self.id}@{self.revision}"
+        if not self.overrides:
+            return base
+        text = ",".join(f"{k}={v}" for k, v in sorted(self.overrides.items()))
+        return f"{base}+{text}"
+
+    def rule(self, rule_id: str) -> Rule:
+        """The rule with this id.
+
+        Raises:
+            KeyError: no such rule.
+        """
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(rule_id)
+
+    def rules_of(self, kind: type[Any]) -> tuple[Any, ...]:
+        """The rules of one class, in file order."""
+        return tuple(rule for rule in self.rules if isinstance(rule, kind))
+
+    def value(self, ref: Any, on: dt.date) -> Any:
+        """Resolve a literal or a ``{param: name}`` reference on a date.
+
+        Raises:
+            PackError: the parameter has no value on that date.
+        """
+        if not isinstance(ref, ParamRef):
+            return ref
+        if ref.param in self.overrides:
+            return self.overrides[ref.param]
+        value = self.parameters[ref.param].value_on(on)
+        if value is None:
+            first = self.parameters[ref.param].values[0].from_
+            raise PackError(
+                f"pack {self.id}: parameter {ref.param!r} has no value on {on} "
+                f"(its first value takes effect on {first})",
+                file=self.manifest.parameters_file,
+                field=ref.param,
+            )
+        return value
+
+    def with_parameters(self, overrides: Mapping[str, Any]) -> Pack:
+        """The same pack with some parameters set to fixed values.
+
+        For a what-if, or to pick the other reading of an ambiguous clause.
+
+        Raises:
+            PackError: an unknown parameter.
+        """
+        for name in overrides:
+            if name not in self.parameters:
+                raise PackError(f"pack {self.id} has no parameter {name!r}", field=name)
+        merged = {**self.overrides, **overrides}
+        pack = Pack(
+            self.manifest,
+            self.rules,
+            self.parameters,
+            self.directory,
+            self.rule_files,
+            self.flags,
+            merged,
+        )
+        object.__setattr__(pack, "_calendar", self.calendar())
+        return pack
+
+    def calendar(self) -> WorkingCalendar:
+        """The pack's working calendar (national days, overlays, office hours); built once."""
+        cached = self.__dict__.get("_calendar")
+        if cached is None:
+            cached = _pack_calendar(self.manifest)
+            object.__setattr__(self, "_calendar", cached)
+        return cached
+
+
+def _pack_calendar(manifest: Manifest) -> WorkingCalendar:
+    cal = manifest.calendar
+    overlays: list[LocalOverlay] = []
+    if cal.closures or cal.holidays or cal.working_days:
+        overlays.append(
+            LocalOverlay(
+                manifest.id,
+                closures=cal.closures,
+                holidays=cal.holidays,
+                working_days=cal.working_days,
+            )
+        )
+    return china(office_hours=cal.office_hours, overlays=overlays, on_provisional="allow")
+
+
+# -- reading YAML with line numbers ------------------------------------------------------
+
+
+def _read_yaml(path: Path, root: Path) -> tuple[Any, yaml.Node | None]:
+    name = str(path.relative_to(root))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise PackError(f"cannot read {name}: {exc}", file=name) from exc
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        raise PackError(f"{name}: not valid YAML: {exc}", file=name, line=line) from exc
+    return data, node
+
+
+def _line_of(node: yaml.Node | None, path: Sequence[Any]) -> int | None:
+    """The line of the deepest node along ``path`` (keys and list indices)."""
+    if node is None:
+        return None
+    line = node.start_mark.line + 1
+    for step in path:
+        child = None
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if key.value == str(step) or (step == "not_" and key.value == "not"):
+                    child = value
+                    break
+        elif (
+            isinstance(node, yaml.SequenceNode)
+            and isinstance(step, int)
+            and 0 <= step < len(node.value)
+        ):
+            child = node.value[step]
+        if child is None:
+            break
+        node = child
+        line = node.start_mark.line + 1
+    return line
+
+
+_RULE_KINDS = {"clock", "window", "deduction", "escalation", "record", "period", "ranking"}
+_MEMBER_NAMES = {
+    "Trigger",
+    "AllOf",
+    "AnyOf",
+    "NotOf",
+    "CountOf",
+    "RepeatOf",
+    "EventRef",
+    "ParamRef",
+    "str",
+    "float",
+    "int",
+    "bool",
+    "literal['received']",
+}
+
+
+def _internal_step(step: Any) -> bool:
+    """Steps pydantic adds to an error path for unions and validators, not fields."""
+    return isinstance(step, str) and ("[" in step or "(" in step or step in _MEMBER_NAMES)
+
+
+def _validate(model: type[BaseModel], data: Any, name: str, node: yaml.Node | None) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        loc = [step for step in error["loc"] if not _internal_step(step)]
+        if len(loc) > 2 and loc[0] == "rules" and loc[2] in _RULE_KINDS:
+            del loc[2]  # the discriminator tag pydantic puts in the path
+        rule_id = None
+        if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int):
+            rules = data.get("rules") if isinstance(data, dict) else None
+            if isinstance(rules, list) and loc[1] < len(rules) and isinstance(rules[loc[1]], dict):
+                rule_id = rules[loc[1]].get("id")
+        field_path = ".".join(str(step) for step in loc)
+        raise PackError(
+            f"{name}: {field_path}: {error['msg']}",
+            file=name,
+            line=_line_of(node, loc),
+            rule_id=rule_id,
+            field=field_path,
+        ) from None
+
+
+# -- cross-references ----------------------------------------------------------------------
+
+
+_SELECTOR_ENUMS: dict[str, type[TermEnum]] = {
+    "channel": enums.Channel,
+    "category": enums.Category,
+    "urgency": enums.Urgency,
+    "special_kind": enums.SpecialKind,
+    "not_special_kind": enums.SpecialKind,
+    "unit_kind": enums.UnitKind,
+    "flag": enums.OrderFlag,
+}
+
+
+class _Checker:
+    """Cross-reference checks; every problem names file, line, rule and field."""
+
+    def __init__(
+        self,
+        manifest: Manifest,
+        rules: Sequence[Rule],
+        parameters: Mapping[str, Parameter],
+        where: Mapping[str, tuple[str, yaml.Node | None, int]],
+    ) -> None:
+        self.manifest = manifest
+        self.rules = rules
+        self.parameters = parameters
+        self.where = where
+        self.kinds = {rule.id: rule for rule in rules}
+
+    def fail(self, rule: Rule, field_path: str, message: str) -> PackError:
+        name, node, index = self.where[rule.id]
+        path: list[Any] = ["rules", index, *field_path.split(".")]
+        return PackError(
+            f"{name}: rule {rule.id}: {field_path}: {message}",
+            file=name,
+            line=_line_of(node, path),
+            rule_id=rule.id,
+            field=field_path,
+        )
+
+    def run(self) -> None:
+        sources = {source.file for source in self.manifest.sources}
+        for rule in self.rules:
+            if rule.citation.source not in sources:
+                raise self.fail(
+                    rule,
+                    "citation.source",
+                    f"{rule.citation.source!r} is not one of the pack's sources {sorted(sources)}",
+                )
+            self.selector(rule, rule.applies_to, "applies_to")
+            if isinstance(rule, ClockRule):
+                self.clock(rule)
+            elif isinstance(rule, WindowRule):
+                self.event_ref(rule, rule.action, "action")
+                if isinstance(rule.opens, EventRef):
+                    self.event_ref(rule, rule.opens, "opens")
+                self.duration(rule, rule.duration, "duration", rule.convention, rule.half_day)
+            elif isinstance(rule, DeductionRule):
+                self.points(rule)
+                self.condition(rule, rule.when, "when")
+            elif isinstance(rule, EscalationRule):
+                self.condition(rule, rule.when, "when")
+                self.target(rule, rule.actor, "actor")
+                self.target(rule, rule.target, "target")
+            elif isinstance(rule, RecordRule):
+                if rule.when is not None:
+                    self.condition(rule, rule.when, "when")
+            elif isinstance(rule, PeriodRule):
+                for i, tier in enumerate(rule.tiers):
+                    self.condition(rule, tier.when, f"tiers.{i}.when", in_period=True)
+                    self.target(rule, tier.actor, f"tiers.{i}.actor")
+                    self.target(rule, tier.target, f"tiers.{i}.target")
+            elif isinstance(rule, RankingRule):
+                for kind in rule.among:
+                    self.enum_value(rule, "among", enums.UnitKind, kind)
+                self.target(rule, rule.actor, "actor")
+
+    def enum_value(self, rule: Rule, path: str, enum: type[TermEnum], value: str) -> None:
+        if value not in {member.value for member in enum}:
+            allowed = ", ".join(member.value for member in enum)
+            raise self.fail(rule, path, f"unknown value {value!r}; one of: {allowed}")
+
+    def selector(self, rule: Rule, selector: Selector, path: str) -> None:
+        for name, enum in _SELECTOR_ENUMS.items():
+            for value in getattr(selector, name):
+                self.enum_value(rule, f"{path}.{name}", enum, value)
+        for name in selector.has:
+            if name not in ("reply_deadline", "dispatched_at", "complainant", "issue", "location"):
+                raise self.fail(rule, f"{path}.has", f"{name!r} is not an optional order field")
+        for i, inner in enumerate(selector.any_of):
+            self.selector(rule, inner, f"{path}.any_of.{i}")
+
+    def event_ref(self, rule: Rule, ref: EventRef | Trigger, path: str) -> None:
+        event = ref.event
+        if event is None:
+            return
+        cls = EVENT_CLASSES.get(event)
+        if cls is None:
+            raise self.fail(
+                rule,
+                f"{path}.event",
+                f"unknown event {event!r}; one of: {', '.join(EVENT_CLASSES)}",
+            )
+        fields = set(cls.model_fields) | _DERIVED_FIELDS
+        fields |= {
+            f"{name}_count"
+            for name, info in cls.model_fields.items()
+            if "tuple" in str(info.annotation)
+        }
+        for name in ref.where:
+            if name not in fields:
+                raise self.fail(
+                    rule,
+                    f"{path}.where.{name}",
+                    f"event {event!r} has no field {name!r}; fields: {', '.join(sorted(fields))}",
+                )
+
+    def reference(self, rule: Rule, ids: Iterable[str], kind: type[Any], path: str) -> None:
+        for rule_id in ids:
+            other = self.kinds.get(rule_id)
+            if other is None:
+                raise self.fail(rule, path, f"refers to unknown rule {rule_id!r}")
+            if not isinstance(other, kind):
+                raise self.fail(
+                    rule,
+                    path,
+                    f"{rule_id!r} is a {other.kind}, not a "
+                    f"{kind.__name__.removesuffix('Rule').lower()}",
+                )
+
+    def condition(self, rule: Rule, cond: Condition, path: str, in_period: bool = False) -> None:
+        if isinstance(cond, Trigger):
+            self.event_ref(rule, cond, path)
+            if cond.after is not None:
+                self.event_ref(rule, cond.after, f"{path}.after")
+            if cond.unless_after is not None:
+                self.event_ref(rule, cond.unless_after, f"{path}.unless_after")
+            self.reference(rule, cond.clock, ClockRule, f"{path}.clock")
+            self.reference(rule, cond.window, WindowRule, f"{path}.window")
+            self.reference(rule, cond.escalation, EscalationRule, f"{path}.escalation")
+            self.reference(rule, cond.deduction, DeductionRule, f"{path}.deduction")
+            if cond.escalation and rule.id in cond.escalation:
+                raise self.fail(rule, f"{path}.escalation", "a rule cannot refer to itself")
+            if cond.deduction and not in_period:
+                raise self.fail(
+                    rule, f"{path}.deduction", "deduction findings are counted in period rules only"
+                )
+        elif isinstance(cond, AllOf):
+            for i, inner in enumerate(cond.all):
+                self.condition(rule, inner, f"{path}.all.{i}", in_period)
+        elif isinstance(cond, AnyOf):
+            for i, inner in enumerate(cond.any):
+                self.condition(rule, inner, f"{path}.any.{i}", in_period)
+        elif isinstance(cond, NotOf):
+            self.condition(rule, cond.not_, f"{path}.not", in_period)
+        elif isinstance(cond, CountOf):
+            self.condition(rule, cond.count, f"{path}.count", in_period)
+        elif isinstance(cond, RepeatOf) and in_period:
+            raise self.fail(rule, path, "a repeat condition is about one order, not a period")
+
+    def target(self, rule: Rule, target: Target, path: str) -> None:
+        if target.role is not None:
+            self.enum_value(rule, f"{path}.role", enums.LeaderRole, target.role)
+
+    def param(self, rule: Rule, ref: Any, path: str) -> list[Any]:
+        if not isinstance(ref, ParamRef):
+            return [ref]
+        if ref.param not in self.parameters:
+            raise self.fail(
+                rule,
+                f"{path}.param",
+                f"unknown parameter {ref.param!r}; "
+                f"parameters: {', '.join(sorted(self.parameters)) or 'none'}",
+            )
+        return [dated.value for dated in self.parameters[ref.param].values]
+
+    def duration(self, rule: Rule, spec: Any, path: str, convention: Any, half_day: Any) -> None:
+        for text in self.param(rule, spec, path):
+            try:
+                Duration.parse(str(text))
+            except DurationError as exc:
+                raise self.fail(rule, path, str(exc)) from None
+        for value in self.param(rule, convention, "convention"):
+            if value not in {c.value for c in CountingConvention}:
+                raise self.fail(rule, "convention", f"unknown counting convention {value!r}")
+        if half_day is not None:
+            for value in self.param(rule, half_day, "half_day"):
+                if value not in {r.value for r in HalfDayRule}:
+                    raise self.fail(rule, "half_day", f"unknown half-day rule {value!r}")
+
+    def clock(self, rule: ClockRule) -> None:
+        if isinstance(rule.start, EventRef):
+            self.event_ref(rule, rule.start, "start")
+        self.event_ref(rule, rule.stop, "stop")
+        for i, (begin, end) in enumerate(rule.pause):
+            self.event_ref(rule, begin, f"pause.{i}.0")
+            self.event_ref(rule, end, f"pause.{i}.1")
+        if rule.extend is not None:
+            self.event_ref(rule, rule.extend, "extend")
+            if "new_deadline" not in EVENT_CLASSES[rule.extend.event].model_fields:
+                raise self.fail(rule, "extend.event", "the event carries no new_deadline")
+        if rule.duration is not None:
+            self.duration(rule, rule.duration, "duration", rule.convention, rule.half_day)
+        if rule.cap is not None:
+            self.duration(rule, rule.cap, "cap", rule.convention, rule.half_day)
+        if rule.due_field is not None:
+            order_fields = {"reply_deadline"}
+            start_fields = (
+                set(EVENT_CLASSES[rule.start.event].model_fields)
+                if isinstance(rule.start, EventRef)
+                else set()
+            )
+            if rule.due_field not in order_fields | start_fields:
+                raise self.fail(
+                    rule,
+                    "due_field",
+                    f"{rule.due_field!r} is neither an order "
+                    "deadline (reply_deadline) nor a field of the start event",
+                )
+        levels = [w.at for w in rule.warnings]
+        if levels != sorted(levels):
+            raise self.fail(rule, "warnings", "warning levels must be in increasing order")
+
+    def points(self, rule: DeductionRule) -> None:
+        if rule.points == "from_event":
+            if rule.when.event != "external_deduction" if isinstance(rule.when, Trigger) else True:
+                raise self.fail(
+                    rule,
+                    "points",
+                    "points: from_event needs an event that carries points (external_deduction)",
+                )
+            return
+        for value in self.param(rule, rule.points, "points"):
+            if not isinstance(value, int | float) or isinstance(value, bool):
+                raise self.fail(rule, "points", f"points must be a number, got {value!r}")
+        for other in rule.same_occurrence_as:
+            self.reference(rule, [other], DeductionRule, "same_occurrence_as")
+
+
+def _leaves(cond: Trigger | AnyOf) -> list[Trigger]:
+    if isinstance(cond, Trigger):
+        return [cond]
+    return [leaf for inner in cond.any for leaf in _leaves(inner)]  # type: ignore[arg-type]
+
+
+def _may_overlap(a: Trigger, b: Trigger) -> bool:
+    if a.event and a.event == b.event:
+        return all(a.where[key] == b.where[key] for key in set(a.where) & set(b.where))
+    if a.clock and set(a.clock) & set(b.clock):
+        return a.state == b.state
+    if a.window and set(a.window) & set(b.window):
+        return a.state == b.state
+    return bool(a.escalation and set(a.escalation) & set(b.escalation))
+
+
+def _overlapping_deductions(rules: Sequence[Rule]) -> list[str]:
+    deductions = [rule for rule in rules if isinstance(rule, DeductionRule)]
+    flags = []
+    for i, first in enumerate(deductions):
+        for second in deductions[i + 1 :]:
+            declared = (
+                second.id in first.same_occurrence_as or first.id in second.same_occurrence_as
+            )
+            if declared:
+                continue
+            if any(_may_overlap(a, b) for a in _leaves(first.when) for b in _leaves(second.when)):
+                flags.append(
+                    f"deductions {first.id} and {second.id} may count the same occurrence; "
+                    "declare same_occurrence_as if intended, or narrow a 'where'"
+                )
+    return flags
+
+
+def load_pack(directory: str | Path, *, strict: bool = False) -> Pack:
+    """Load and validate a pack directory.
+
+    Args:
+        directory: the folder holding ``pack.yaml``.
+        strict: refuse the pack when the loader flags anything (overlapping deductions).
+
+    Raises:
+        PackError: the pack is broken; the message names file, line, rule id and field.
+
+    Example:
+        >>> from grievance_rules.packs import builtin_packs_dir
+        >>> pack = load_pack(builtin_packs_dir() / "xiayang")
+        >>> pack.id, pack.manifest.sources[0].number
+        ('xiayang', '青夏街〔2022〕22号')
+    """
+    root = Path(directory)
+    if not (root / _MANIFEST).is_file():
+        raise PackError(f"{root} is not a policy pack: it has no {_MANIFEST}", file=str(root))
+    data, node = _read_yaml(root / _MANIFEST, root)
+    manifest: Manifest = _validate(Manifest, data, _MANIFEST, node)
+    parameters: dict[str, Parameter] = {}
+    parameters_path = root / manifest.parameters_file
+    if parameters_path.is_file():
+        data, node = _read_yaml(parameters_path, root)
+        raw = (data or {}).get("parameters", {}) if isinstance(data, dict) else data
+        if not isinstance(raw, dict):
+            raise PackError(
+                f"{manifest.parameters_file}: 'parameters' must be a mapping",
+                file=manifest.parameters_file,
+                line=_line_of(node, []),
+            )
+        for name, value in raw.items():
+            parameters[name] = _validate(
+                Parameter,
+                value,
+                f"{manifest.parameters_file} (parameter {name})",
+                _child(node, ["parameters", name]),
+            )
+    rules: list[Rule] = []
+    where: dict[str, tuple[str, yaml.Node | None, int]] = {}
+    files: dict[str, str] = {}
+    paths = sorted({p for pattern in manifest.rule_files for p in root.glob(pattern)})
+    for path in paths:
+        name = str(path.relative_to(root))
+        data, node = _read_yaml(path, root)
+        if data is None:
+            continue
+        parsed: RuleFile = _validate(RuleFile, data, name, node)
+        for index, rule in enumerate(parsed.rules):
+            if rule.id in where:
+                raise PackError(
+                    f"{name}: rule id {rule.id!r} is also defined in {where[rule.id][0]}",
+                    file=name,
+                    line=_line_of(node, ["rules", index]),
+                    rule_id=rule.id,
+                    field="id",
+                )
+            where[rule.id] = (name, node, index)
+            files[rule.id] = name
+            rules.append(rule)
+    _Checker(manifest, rules, parameters, where).run()
+    flags = _overlapping_deductions(rules)
+    if strict and flags:
+        first = flags[0].split()[1]
+        raise PackError(
+            f"pack {manifest.id}: {flags[0]}", file=files.get(first), rule_id=first, field="when"
+        )
+    return Pack(manifest, tuple(rules), parameters, root, files, tuple(flags))
+
+
+def _child(node: yaml.Node | None, path: Sequence[Any]) -> yaml.Node | None:
+    for step in path:
+        if not isinstance(node, yaml.MappingNode):
+            return None
+        node = next((value for key, value in node.value if key.value == step), None)
+    return node

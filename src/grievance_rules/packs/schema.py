@@ -1,0 +1,480 @@
+"""The declarations a policy pack is made of, as pydantic models.
+
+A pack is data: YAML files validated into these models. Nothing in a pack is
+executed; conditions are a small closed vocabulary (:data:`Condition`) that the
+engine compiles into durable-rules patterns and evaluates.
+
+The vocabulary, in brief (see ``docs/packs.md`` for the full reference):
+
+* ``Citation``: source file, clause, the quoted Chinese text.
+* ``Selector`` (``applies_to``): which orders a rule applies to.
+* ``EventRef``: an event type with a ``where`` filter.
+* ``Trigger``: one kind of occurrence: an event, a clock in a state, a window
+  result, an escalation.
+* ``Condition``: triggers combined with ``all``, ``any``, ``not``, ``count``,
+  ``repeat`` (across orders).
+* Rules: ``clock``, ``window``, ``deduction``, ``escalation``, ``period``,
+  ``record`` (recorded, not computed).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+__all__ = [
+    "AllOf",
+    "AnyOf",
+    "Calendar",
+    "Citation",
+    "ClockRule",
+    "Condition",
+    "CountOf",
+    "DatedValue",
+    "DeductionRule",
+    "EscalationRule",
+    "EventRef",
+    "Interpretation",
+    "Manifest",
+    "NotOf",
+    "ParamRef",
+    "Parameter",
+    "PeriodRule",
+    "PeriodTier",
+    "Progression",
+    "RankingRule",
+    "RecordRule",
+    "RepeatOf",
+    "Rule",
+    "RuleFile",
+    "Selector",
+    "Source",
+    "Target",
+    "Trigger",
+    "WarningLevel",
+    "WindowRule",
+]
+
+_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.\-]*$")
+
+
+class _Decl(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Source(_Decl):
+    """A source document the pack encodes."""
+
+    file: str
+    title: str
+    number: str | None = None
+    issued: dt.date | None = None
+    annexes: tuple[str, ...] = ()
+
+
+class Citation(_Decl):
+    """Where a rule comes from: the source file, the clause, the quoted text."""
+
+    source: str = Field(min_length=1)
+    clause: str = Field(min_length=1)
+    text: str = Field(min_length=1)
+
+
+class Interpretation(_Decl):
+    """How an ambiguous clause is read, and how to pick the other reading."""
+
+    reading: str
+    alternative: str | None = None
+    switch: str | None = None
+    """The parameter (and value) that selects the alternative, if it is cheap."""
+
+
+class ParamRef(_Decl):
+    """A reference to a dated parameter of the pack: ``{param: return_window}``."""
+
+    param: str
+
+
+Points = float | ParamRef
+DurationSpec = str | ParamRef
+
+
+class Selector(_Decl):
+    """Which orders a rule applies to; every given field must match (any listed value).
+
+    ``has`` names order fields that must be set (``reply_deadline``);
+    ``any_of`` is a list of selectors of which one must match.
+    """
+
+    channel: tuple[str, ...] = ()
+    category: tuple[str, ...] = ()
+    urgency: tuple[str, ...] = ()
+    special_kind: tuple[str, ...] = ()
+    not_special_kind: tuple[str, ...] = ()
+    unit_kind: tuple[str, ...] = ()
+    flag: tuple[str, ...] = ()
+    has: tuple[str, ...] = ()
+    any_of: tuple[Selector, ...] = ()
+
+
+WhereValue = str | int | float | bool | None | list[str | int | float | bool] | dict[str, Any]
+
+
+class EventRef(_Decl):
+    """An event type, filtered by its fields.
+
+    ``where`` maps a field to a value (equality), a list (any of), or an operator
+    table: ``{ne: v}``, ``{gte: n}``, ``{lte: n}``, ``{exists: bool}``. Tuple fields
+    are compared by their length through ``<field>_count`` (``evidence_count: 0``).
+    """
+
+    event: str
+    where: dict[str, WhereValue] = Field(default_factory=dict)
+
+
+class Trigger(_Decl):
+    """One kind of occurrence a deduction or escalation counts.
+
+    Exactly one of ``event``, ``clock``, ``window``, ``escalation``, ``deduction``
+    is given. ``after`` restricts an event trigger to events preceded by another
+    event. ``deduction`` (the findings of deduction rules) is only counted in
+    period rules.
+    """
+
+    event: str | None = None
+    where: dict[str, WhereValue] = Field(default_factory=dict)
+    after: EventRef | None = None
+    unless_after: EventRef | None = None
+    """With ``event``: only events that NO earlier matching event precedes."""
+    clock: tuple[str, ...] = ()
+    window: tuple[str, ...] = ()
+    escalation: tuple[str, ...] = ()
+    deduction: tuple[str, ...] = ()
+    state: str | None = None
+    level: str | None = None
+    """With ``clock``: only clocks at this warning level (``red``)."""
+
+    @field_validator("clock", "window", "escalation", "deduction", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return (value,) if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Trigger:
+        given = [self.event, self.clock, self.window, self.escalation, self.deduction]
+        if sum(map(bool, given)) != 1:
+            raise ValueError(
+                "a trigger needs exactly one of: event, clock, window, escalation, deduction"
+            )
+        if self.event is None and (self.where or self.after or self.unless_after):
+            raise ValueError("'where', 'after' and 'unless_after' go with 'event'")
+        if self.clock and self.state not in ("breached", "running", "paused", "met"):
+            raise ValueError("a clock trigger needs state: breached, met, running or paused")
+        if self.window and self.state not in ("late", "within"):
+            raise ValueError("a window trigger needs state: late or within")
+        return self
+
+
+class AllOf(_Decl):
+    """Every condition holds."""
+
+    all: tuple[Condition, ...] = Field(min_length=1)
+
+
+class AnyOf(_Decl):
+    """At least one condition holds."""
+
+    any: tuple[Condition, ...] = Field(min_length=1)
+
+
+class NotOf(_Decl):
+    """The condition does not hold."""
+
+    not_: Condition = Field(alias="not")
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class CountOf(_Decl):
+    """The number of occurrences of a trigger, compared with a threshold.
+
+    ``distinct`` counts distinct values of an event field (two returns from two
+    *different* units: ``distinct: unit``).
+    """
+
+    count: Trigger
+    at_least: int | None = Field(default=None, ge=1)
+    equals: int | None = Field(default=None, ge=0)
+    distinct: str | None = None
+
+    @model_validator(mode="after")
+    def _one_threshold(self) -> CountOf:
+        if (self.at_least is None) == (self.equals is None):
+            raise ValueError("a count needs exactly one of: at_least, equals")
+        return self
+
+
+class RepeatOf(_Decl):
+    """Across orders: how many orders share this order's complainant or issue.
+
+    ``key``: ``complainant`` (the same person on the same issue) or ``issue``
+    (distinct complainants on the same issue). ``within``: ``calendar_month``
+    (the month of the order's receipt) or a number of natural days before it.
+    """
+
+    repeat: Literal["complainant", "issue"]
+    within: Literal["calendar_month"] | int = "calendar_month"
+    at_least: int = Field(ge=1)
+
+
+Condition = Trigger | AllOf | AnyOf | NotOf | CountOf | RepeatOf
+
+
+class WarningLevel(_Decl):
+    """A warning before breach: ``level`` once ``at`` of the period has run."""
+
+    level: str
+    at: float = Field(gt=0, lt=1)
+
+
+class Target(_Decl):
+    """Who acts, or on whom: a unit (by how it is found) and a leader role."""
+
+    unit: Literal["handling_unit", "trigger_unit", "dispatch_centre", "none"] = "handling_unit"
+    role: str | None = None
+    body: str | None = None
+    """A body named in the document when it is not one of the order's units (街道纪工委)."""
+
+
+class _RuleBase(_Decl):
+    id: str
+    title: str
+    clauses: tuple[str, ...] = Field(min_length=1)
+    """The clause-checklist ids (CLAUSES.md) this rule encodes."""
+    citation: Citation
+    interpretation: Interpretation | None = None
+    applies_to: Selector = Selector()
+
+    @field_validator("id")
+    @classmethod
+    def _valid_id(cls, value: str) -> str:
+        if not _ID.match(value):
+            raise ValueError(f"rule id {value!r} must be letters, digits, '.', '_' or '-'")
+        return value
+
+
+class ClockRule(_RuleBase):
+    """A deadline: started by an event, stopped by another, due after a duration.
+
+    ``due`` alternatives: ``duration`` (with ``convention`` and ``half_day``), or
+    ``due_field``: an instant written on the order (``reply_deadline``) or on the
+    start event (``committed_deadline``). ``occurrence: each`` runs one clock per
+    start event (each 续报 has its own deadline).
+    """
+
+    kind: Literal["clock"]
+    start: EventRef | Literal["received"]
+    stop: EventRef
+    stop_by: Literal["any", "same_unit"] = "any"
+    occurrence: Literal["first", "each"] = "first"
+    duration: DurationSpec | None = None
+    due_field: str | None = None
+    convention: str | ParamRef | None = None
+    half_day: str | ParamRef | None = None
+    pause: tuple[tuple[EventRef, EventRef], ...] = ()
+    """Pairs (from, until): the clock stands still from the first until the second."""
+    extend: EventRef | None = None
+    """An event carrying ``new_deadline`` (an approved extension) that moves the due instant."""
+    cap: DurationSpec | None = None
+    """The longest the period may run with extensions, counted from the start."""
+    warnings: tuple[WarningLevel, ...] = ()
+    charge: Literal["handling_unit", "start_unit"] = "handling_unit"
+    only_if_start: Literal["outside_office_hours", "inside_office_hours"] | None = None
+    """Run the clock only for a start outside (or inside) office hours on working days."""
+
+    @model_validator(mode="after")
+    def _due_defined(self) -> ClockRule:
+        if (self.duration is None) == (self.due_field is None):
+            raise ValueError("a clock needs exactly one of: duration, due_field")
+        if self.duration is not None and self.convention is None:
+            raise ValueError("a clock with a duration needs a convention")
+        return self
+
+
+class WindowRule(_RuleBase):
+    """An action only allowed within a time of an opening event (a return window)."""
+
+    kind: Literal["window"]
+    action: EventRef
+    opens: EventRef | Literal["received"]
+    duration: DurationSpec
+    convention: str | ParamRef
+    half_day: str | ParamRef | None = None
+    consequence: str = "refused"
+    """What happens to a late action, in the document's words (超期不予回退)."""
+
+
+class Progression(_Decl):
+    """Points that grow with each later occurrence on the same order."""
+
+    kind: Literal["doubling"]
+
+
+class DeductionRule(_RuleBase):
+    """Points per occurrence (negative: a deduction; positive: an addition)."""
+
+    kind: Literal["deduction"]
+    points: Points | Literal["from_event"]
+    """A number, a parameter, or ``from_event``: the ``points`` the event carries."""
+    when: Trigger | AnyOf
+    charge: Literal["handling_unit", "trigger_unit", "subject_unit"] = "handling_unit"
+    progression: Progression | None = None
+    cap: float | None = None
+    """The most (in absolute value) this rule may deduct on one order."""
+    once_per_order: bool = False
+    """Count the order once however many occurrences it has ("每件": per order)."""
+    same_occurrence_as: tuple[str, ...] = ()
+    """Other deduction rules that deliberately count the same occurrence."""
+
+
+class EscalationRule(_RuleBase):
+    """An escalation (督办, 约谈, 提级, 预警, 签派 ...) when a condition holds."""
+
+    kind: Literal["escalation"]
+    when: Condition
+    action: str
+    """What happens, in the document's words (约谈, 提级办理, 现场督办)."""
+    actor: Target
+    target: Target = Target()
+
+
+class RecordRule(_RuleBase):
+    """A clause that cannot be computed from work-order data (a meeting, a signature).
+
+    ``when`` (optional) computes what can be: that an event was recorded.
+    """
+
+    kind: Literal["record"]
+    not_computed: str
+    """What the clause asks that no order data shows, and why."""
+    when: Condition | None = None
+
+
+class PeriodTier(_Decl):
+    """One tier of a period rule; a stronger tier (later in the list) replaces a weaker."""
+
+    id: str
+    when: Condition
+    action: str
+    actor: Target
+    target: Target = Target()
+
+
+class PeriodRule(_RuleBase):
+    """Thresholds over one unit's findings in a period (the weekly 末位约谈 tiers).
+
+    In the tiers' conditions, a ``count`` of a trigger counts the unit's findings
+    in the period: ``{count: {event: callback, where: ...}}`` counts events,
+    ``{count: {escalation: X}}`` escalations; a deduction rule id in ``finding``
+    counts its deductions.
+    """
+
+    kind: Literal["period"]
+    period: Literal["week", "month", "two_months", "quarter", "half_year", "year"]
+    tiers: tuple[PeriodTier, ...] = Field(min_length=1)
+    replaces_weaker: bool = True
+
+
+class RankingRule(_RuleBase):
+    """The bottom N units of a kind by score in a period (村（社区）每月排名后三名)."""
+
+    kind: Literal["ranking"]
+    period: Literal["week", "month", "two_months", "quarter", "half_year", "year"]
+    among: tuple[str, ...]
+    """Unit kinds ranked together."""
+    bottom: int = Field(ge=1)
+    action: str
+    actor: Target
+    target: Target = Target()
+
+
+Rule = Annotated[
+    ClockRule | WindowRule | DeductionRule | EscalationRule | RecordRule | PeriodRule | RankingRule,
+    Field(discriminator="kind"),
+]
+
+
+class RuleFile(_Decl):
+    """A rule file: ``rules:`` and a list of rules."""
+
+    rules: tuple[Rule, ...] = ()
+
+
+class DatedValue(_Decl):
+    """A parameter's value from a date on."""
+
+    from_: dt.date = Field(alias="from")
+    value: str | float | int | bool
+    citation: Citation | None = None
+    note: str | None = None
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class Parameter(_Decl):
+    """A dated parameter: its values, each with the date it takes effect."""
+
+    description: str
+    values: tuple[DatedValue, ...] = Field(min_length=1)
+    basis: Literal["cited", "assumption"] = "cited"
+
+    @model_validator(mode="after")
+    def _sorted(self) -> Parameter:
+        dates = [v.from_ for v in self.values]
+        if dates != sorted(dates) or len(set(dates)) != len(dates):
+            raise ValueError("values must be in increasing order of 'from', one per date")
+        return self
+
+    def value_on(self, day: dt.date) -> str | float | int | bool | None:
+        """The value in force on ``day`` (``None`` before the first value)."""
+        current = None
+        for dated in self.values:
+            if dated.from_ <= day:
+                current = dated.value
+        return current
+
+
+class Calendar(_Decl):
+    """The pack's calendar: office hours, half-day rule, local overlays, and why."""
+
+    office_hours: str | None = None
+    half_day: str = "half_minutes"
+    basis: Literal["cited", "assumption"] = "assumption"
+    note: str = ""
+    closures: dict[dt.date, str] = Field(default_factory=dict)
+    holidays: dict[dt.date, str] = Field(default_factory=dict)
+    working_days: dict[dt.date, str] = Field(default_factory=dict)
+
+
+class Manifest(_Decl):
+    """``pack.yaml``: what the pack is and what it encodes."""
+
+    id: str
+    name: str
+    jurisdiction: str
+    revision: str
+    sources: tuple[Source, ...] = Field(min_length=1)
+    effective_from: dt.date
+    effective_until: dt.date | None = None
+    calendar: Calendar = Calendar()
+    week_starts: Literal["monday", "sunday"] = "monday"
+    rule_files: tuple[str, ...] = ("rules/*.yaml",)
+    parameters_file: str = "parameters.yaml"
+
+    @field_validator("id")
+    @classmethod
+    def _valid_id(cls, value: str) -> str:
+        if not re.fullmatch(r"[a-z][a-z0-9_\-]*", value):
+            raise ValueError("a pack id is lower-case letters, digits, '_' or '-'")
+        return value

@@ -1,0 +1,63 @@
+r"""Reading work orders from files: JSON, JSON Lines, CSV and Excel, every record accounted for.
+
+* :mod:`~grievance_rules.reading.formats` — the formats, told from a file name.
+* :mod:`~grievance_rules.reading.columns` — the CSV/xlsx column mapping.
+* :mod:`~grievance_rules.reading.tabular` — table rows as records.
+* :mod:`~grievance_rules.reading.naive` — naive timestamps, read only in a named zone.
+* :mod:`~grievance_rules.reading.problems` — errors as field paths and messages.
+* :mod:`~grievance_rules.reading.results` — accepted, rejected, the report.
+* :mod:`~grievance_rules.reading.reader` — :func:`iter_orders`, :func:`read_orders`.
+
+Example:
+    >>> import io
+    >>> from grievance_rules.reading import read_orders
+    >>> csv_text = ("工单编号,受理渠道,诉求类型,受理时间\n"
+    ...             "A1,省级热线,投诉,2024-05-06T09:00:00+08:00\n"
+    ...             "A2,省级热线,抱怨,2024-05-06T09:00:00+08:00\n")
+    >>> report = read_orders(io.StringIO(csv_text), format="csv")
+    >>> report.summary()
+    '<stream>: 2 records, 1 accepted (0 warnings), 1 rejected'
+    >>> print(report.rejected[0])
+    <stream> row 3 (order A2): category: Input should be 'consultation', 'help_request', 'complaint', 'report' or 'suggestion' (got '抱怨') [enum]
+"""  # noqa: E501
+
+from __future__ import annotations
+
+from grievance_rules.reading.columns import DEFAULT_HEADERS, ColumnMapping, TableLayout
+from grievance_rules.reading.formats import InputFormat, format_of
+from grievance_rules.reading.naive import localize_naive
+from grievance_rules.reading.reader import (
+    OrderSource,
+    OrderStream,
+    iter_orders,
+    read_orders,
+    validate_record,
+)
+from grievance_rules.reading.results import (
+    Accepted,
+    ReadReport,
+    RecordProblem,
+    RecordResult,
+    Rejected,
+    SourceLocation,
+)
+
+__all__ = [
+    "DEFAULT_HEADERS",
+    "Accepted",
+    "ColumnMapping",
+    "InputFormat",
+    "OrderSource",
+    "OrderStream",
+    "ReadReport",
+    "RecordProblem",
+    "RecordResult",
+    "Rejected",
+    "SourceLocation",
+    "TableLayout",
+    "format_of",
+    "iter_orders",
+    "localize_naive",
+    "read_orders",
+    "validate_record",
+]

@@ -1,0 +1,144 @@
+"""The column mapping of CSV and xlsx files: which header holds which field.
+
+The layout is one row per order. Plain fields have a column each; the order's
+units and events are JSON arrays in one cell each (``units``, ``events``); list
+fields (``special_kinds``, ``flags``) are a JSON array or values separated by
+``,``, ``，``, ``;``, ``；``, ``、`` or ``|``; nested location fields are
+``location.address`` and so on. Enumerated values may be given as the English
+value or the Chinese term (``投诉``, ``省级热线``).
+
+Each field is found under its English name or one of its Chinese headers
+(:data:`DEFAULT_HEADERS`); headers are matched ignoring case, spaces and
+full-width parentheses. Override or extend with ``{field: header}`` (or
+``{field: [header, ...]}``): the given headers replace the defaults of that field.
+
+Example:
+    >>> mapping = ColumnMapping({"complainant": "来电号码"})
+    >>> layout = mapping.resolve(["工单编号", "来电号码", "受理时间", "备注"])
+    >>> layout.fields, layout.ignored
+    ({0: 'id', 1: 'complainant', 2: 'received_at'}, ('备注',))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from grievance_rules.errors import ColumnMappingError
+
+__all__ = ["DEFAULT_HEADERS", "JSON_FIELDS", "LIST_FIELDS", "ColumnMapping", "TableLayout"]
+
+DEFAULT_HEADERS: dict[str, tuple[str, ...]] = {
+    "id": ("id", "工单编号", "工单号", "编号"),
+    "channel": ("channel", "受理渠道", "来源渠道", "渠道", "来源"),
+    "category": ("category", "诉求类型", "诉求类别", "类别"),
+    "urgency": ("urgency", "紧急程度", "缓急程度"),
+    "special_kinds": ("special_kinds", "特殊工单类型", "工单类型"),
+    "response_level": ("response_level", "响应级别"),
+    "received_at": ("received_at", "受理时间", "来电时间"),
+    "dispatched_at": ("dispatched_at", "派单时间", "交办时间"),
+    "reply_deadline": ("reply_deadline", "工单规定回复时限", "规定回复时限", "回复时限"),
+    "complainant": ("complainant", "诉求人", "投诉人"),
+    "issue": ("issue", "问题标识", "问题编号"),
+    "summary": ("summary", "诉求内容", "诉求事项内容"),
+    "location.address": ("location.address", "事发地址", "地址"),
+    "location.area": ("location.area", "所属区域", "区域"),
+    "location.latitude": ("location.latitude", "纬度"),
+    "location.longitude": ("location.longitude", "经度"),
+    "flags": ("flags", "标记"),
+    "units": ("units", "涉及单位", "单位"),
+    "events": ("events", "流转记录", "事件"),
+}
+"""Every field a column can hold, with the headers it is found under."""
+
+LIST_FIELDS = frozenset({"special_kinds", "flags"})
+"""Fields whose cell holds several values."""
+
+JSON_FIELDS = frozenset({"units", "events"})
+"""Fields whose cell holds a JSON array."""
+
+
+def _key(header: str) -> str:
+    return (
+        header.strip()
+        .replace(" ", "")
+        .replace("\u3000", "")
+        .replace("（", "(")
+        .replace("）", ")")
+        .casefold()
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class TableLayout:
+    """What each column of one table holds.
+
+    Attributes:
+        fields: field by column index, for the columns that map to a field.
+        ignored: headers that map to no field, in column order.
+    """
+
+    fields: dict[int, str]
+    ignored: tuple[str, ...]
+
+
+class ColumnMapping:
+    """Which headers hold which fields; the defaults, overridden where the user says.
+
+    Args:
+        overrides: ``{field: header or [headers]}``; the headers given replace the
+            default headers of that field.
+
+    Raises:
+        ColumnMappingError: a field that does not exist, or a header claimed by two fields.
+    """
+
+    def __init__(self, overrides: Mapping[str, str | Sequence[str]] | None = None) -> None:
+        given_headers: dict[str, tuple[str, ...]] = {}
+        for name, given in (overrides or {}).items():
+            if name not in DEFAULT_HEADERS:
+                raise ColumnMappingError(
+                    f"no field {name!r} to map a column to; fields: {', '.join(DEFAULT_HEADERS)}"
+                )
+            given_headers[name] = (given,) if isinstance(given, str) else tuple(given)
+        self._field_of: dict[str, str] = {}
+        for name, names in given_headers.items():  # the user's word first
+            for header in names:
+                other = self._field_of.setdefault(_key(header), name)
+                if other != name:
+                    raise ColumnMappingError(f"header {header!r} given for {other!r} and {name!r}")
+        for name, names in DEFAULT_HEADERS.items():
+            if name not in given_headers:
+                for header in names:  # a default header the user gave to another field is theirs
+                    self._field_of.setdefault(_key(header), name)
+        self.headers: dict[str, tuple[str, ...]] = {
+            name: tuple(
+                h for h in given_headers.get(name, names) if self._field_of[_key(h)] == name
+            )
+            for name, names in DEFAULT_HEADERS.items()
+        }
+        """The headers each field is found under, after the overrides."""
+
+    def resolve(self, header_row: Sequence[object]) -> TableLayout:
+        """Map a table's header row.
+
+        Raises:
+            ColumnMappingError: two columns map to the same field.
+        """
+        fields: dict[int, str] = {}
+        seen: dict[str, int] = {}
+        ignored: list[str] = []
+        for index, cell in enumerate(header_row):
+            header = "" if cell is None else str(cell)
+            name = self._field_of.get(_key(header))
+            if name is None:
+                if header.strip():
+                    ignored.append(header)
+                continue
+            if name in seen:
+                raise ColumnMappingError(
+                    f"columns {seen[name] + 1} and {index + 1} ({header!r}) both hold {name!r}"
+                )
+            seen[name] = index
+            fields[index] = name
+        return TableLayout(fields, tuple(ignored))

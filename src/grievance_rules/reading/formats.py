@@ -1,0 +1,53 @@
+"""The input formats a work-order file can come in, and telling them from a file name.
+
+Example:
+    >>> format_of("orders-2024-05.jsonl"), format_of("工单.XLSX")
+    (<InputFormat.JSONL: 'jsonl'>, <InputFormat.XLSX: 'xlsx'>)
+"""
+
+from __future__ import annotations
+
+import enum
+from pathlib import PurePath
+
+from grievance_rules.errors import InputFormatError
+
+__all__ = ["InputFormat", "format_of"]
+
+
+class InputFormat(enum.StrEnum):
+    """A file format the reader understands."""
+
+    JSON = "json"
+    """One JSON document: an array of orders, ``{"orders": [...]}``, or one order."""
+    JSONL = "jsonl"
+    """JSON Lines: one order per line (streamed)."""
+    CSV = "csv"
+    """Comma-separated values, one row per order, a header row first (streamed)."""
+    XLSX = "xlsx"
+    """An Excel workbook, one row per order on one sheet, a header row first (streamed)."""
+
+
+_SUFFIXES = {
+    ".json": InputFormat.JSON,
+    ".jsonl": InputFormat.JSONL,
+    ".ndjson": InputFormat.JSONL,
+    ".csv": InputFormat.CSV,
+    ".xlsx": InputFormat.XLSX,
+}
+
+
+def format_of(name: str | PurePath) -> InputFormat:
+    """The format a file name's suffix says.
+
+    Raises:
+        InputFormatError: the suffix is not one of .json, .jsonl, .ndjson, .csv, .xlsx.
+    """
+    suffix = PurePath(name).suffix.lower()
+    try:
+        return _SUFFIXES[suffix]
+    except KeyError:
+        raise InputFormatError(
+            f"cannot tell the format of {str(name)!r} from its suffix {suffix!r}; "
+            f"name one of {', '.join(f.value for f in InputFormat)}"
+        ) from None

@@ -1,0 +1,192 @@
+"""What reading gives back: each record accepted or rejected, with where it came from.
+
+Reading never loses a record: every record the file holds comes back as
+:class:`Accepted` (a valid order, perhaps with warnings) or :class:`Rejected`
+(with every problem found), and :class:`ReadReport` checks that the counts add up.
+
+Example:
+    >>> loc = SourceLocation("orders.jsonl", record=3, line=3)
+    >>> str(Rejected(loc, (RecordProblem("received_at", "field required", "missing"),), "A1"))
+    'orders.jsonl:3 (order A1): received_at: field required [missing]'
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from grievance_rules.model import HistoryIssue, WorkOrder
+
+__all__ = ["Accepted", "ReadReport", "RecordProblem", "RecordResult", "Rejected", "SourceLocation"]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceLocation:
+    """Where a record is in its source.
+
+    Attributes:
+        file: the file name (or ``<stream>``).
+        record: the record's ordinal in the file, from 1.
+        line: the line (JSON Lines; CSV: the line the row ends on).
+        row: the spreadsheet row, header row 1 (CSV and xlsx).
+        sheet: the worksheet (xlsx).
+    """
+
+    file: str
+    record: int
+    line: int | None = None
+    row: int | None = None
+    sheet: str | None = None
+
+    def __str__(self) -> str:
+        if self.row is not None:
+            sheet = f"[{self.sheet}]" if self.sheet else ""
+            return f"{self.file}{sheet} row {self.row}"
+        if self.line is not None:
+            return f"{self.file}:{self.line}"
+        return f"{self.file} record {self.record}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON data, keys in a fixed order."""
+        return {
+            "file": self.file,
+            "record": self.record,
+            "line": self.line,
+            "row": self.row,
+            "sheet": self.sheet,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class RecordProblem:
+    """One thing wrong with a record.
+
+    Attributes:
+        field: the path of the field, e.g. ``events[2].at``; empty for the record itself.
+        message: what is wrong, with the value where that helps.
+        code: a stable code: a pydantic error type (``missing``, ``timezone_aware``,
+            ``enum`` ...), a history issue code (``callback_before_reply`` ...),
+            or a reader code (``invalid_json``, ``invalid_cell``, ``encoding``).
+    """
+
+    field: str
+    message: str
+    code: str
+
+    def __str__(self) -> str:
+        where = f"{self.field}: " if self.field else ""
+        return f"{where}{self.message} [{self.code}]"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON data, keys in a fixed order."""
+        return {"field": self.field, "message": self.message, "code": self.code}
+
+
+@dataclass(frozen=True, slots=True)
+class Accepted:
+    """A record read into a valid order (its warnings, if any, beside it)."""
+
+    location: SourceLocation
+    order: WorkOrder
+    warnings: tuple[HistoryIssue, ...] = ()
+
+    ok = True
+
+    def __str__(self) -> str:
+        return f"{self.location} (order {self.order.id}): accepted"
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """A record that is not a valid order, with every problem found."""
+
+    location: SourceLocation
+    problems: tuple[RecordProblem, ...]
+    order_id: str | None = None
+
+    ok = False
+
+    def __str__(self) -> str:
+        who = f" (order {self.order_id})" if self.order_id is not None else ""
+        return f"{self.location}{who}: " + "; ".join(str(p) for p in self.problems)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON data, keys in a fixed order."""
+        return {
+            "location": self.location.to_dict(),
+            "order_id": self.order_id,
+            "problems": [p.to_dict() for p in self.problems],
+        }
+
+
+RecordResult = Accepted | Rejected
+"""What reading one record gives."""
+
+
+@dataclass(frozen=True)
+class ReadReport:
+    """Everything read from one source.
+
+    Attributes:
+        source: the file name.
+        records: how many records the file held (blank lines and rows not counted).
+        accepted: the valid orders, in file order.
+        rejected: the rejected records, in file order.
+        ignored_columns: CSV/xlsx headers that map to no field.
+
+    Raises:
+        AssertionError: the counts do not add up (a bug, never a property of the input).
+    """
+
+    source: str
+    records: int
+    accepted: tuple[Accepted, ...]
+    rejected: tuple[Rejected, ...]
+    ignored_columns: tuple[str, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        if self.records != len(self.accepted) + len(self.rejected):  # pragma: no cover
+            raise AssertionError(
+                f"{self.source}: {self.records} records but {len(self.accepted)} accepted "
+                f"+ {len(self.rejected)} rejected"
+            )
+
+    @property
+    def orders(self) -> tuple[WorkOrder, ...]:
+        """The accepted orders."""
+        return tuple(a.order for a in self.accepted)
+
+    @property
+    def warning_count(self) -> int:
+        """How many warnings the accepted records carry in all."""
+        return sum(len(a.warnings) for a in self.accepted)
+
+    def problem_counts(self) -> dict[str, int]:
+        """How often each problem code occurs among the rejected records, most frequent first."""
+        counts = Counter(p.code for r in self.rejected for p in r.problems)
+        return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+    def summary(self) -> str:
+        """One line: records, accepted, rejected, warnings."""
+        return (
+            f"{self.source}: {self.records} records, {len(self.accepted)} accepted "
+            f"({self.warning_count} warnings), {len(self.rejected)} rejected"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON data (accepted orders by id and location, not in full)."""
+        return {
+            "source": self.source,
+            "records": self.records,
+            "accepted": len(self.accepted),
+            "rejected": len(self.rejected),
+            "warnings": [
+                {"location": a.location.to_dict(), "order_id": a.order.id, **w.to_dict()}
+                for a in self.accepted
+                for w in a.warnings
+            ],
+            "rejections": [r.to_dict() for r in self.rejected],
+            "problem_counts": self.problem_counts(),
+            "ignored_columns": list(self.ignored_columns),
+        }

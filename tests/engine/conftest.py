@@ -1,0 +1,42 @@
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from grievance_rules.model import WorkOrder
+from grievance_rules.packs import Pack, load_pack
+
+HERE = Path(__file__).parent
+UNITS = [
+    {"id": "ctr", "name": "党政办", "kind": "dispatch_centre"},
+    {"id": "c07", "name": "东风社区", "kind": "village_community"},
+    {"id": "c08", "name": "西湖村", "kind": "village_community"},
+    {"id": "off", "name": "城管办", "kind": "street_office"},
+]
+
+
+def at(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text if "+" in text else text + "+08:00")
+
+
+def make_order(*events: dict[str, Any], **fields: Any) -> WorkOrder:
+    record: dict[str, Any] = {
+        "id": "T1",
+        "channel": "12345",
+        "category": "投诉",
+        "received_at": "2024-05-06T09:00:00+08:00",
+        "units": UNITS,
+        "events": [{**e, "at": e["at"] if "+" in e["at"] else e["at"] + "+08:00"} for e in events],
+    }
+    record.update(fields)
+    return WorkOrder.model_validate(record)
+
+
+def dispatched(when: str, to: str = "c07") -> dict[str, Any]:
+    return {"type": "dispatched", "at": when, "unit": "ctr", "to_unit": to}
+
+
+@pytest.fixture(scope="session")
+def demo() -> Pack:
+    return load_pack(HERE / "packs" / "demo")

@@ -1,0 +1,420 @@
+"""The engine on the demo pack: every kind of declaration."""
+
+import json
+
+import pytest
+
+from grievance_rules.engine import RepeatIndex, evaluate, evaluate_many
+from grievance_rules.errors import NaiveDatetimeError
+
+from .conftest import at, dispatched, make_order
+
+
+def clock(assessment, rule_id, occurrence=0):
+    return next(c for c in assessment.clocks if c.rule_id == rule_id and c.occurrence == occurrence)
+
+
+def points(assessment, rule_id):
+    return [d.points for d in assessment.deductions if d.rule_id == rule_id]
+
+
+# -- clocks ------------------------------------------------------------------------------
+
+
+def test_clock_states_over_time(demo) -> None:
+    # dispatched Monday 09:30; 2 working days civil_code -> Wednesday 17:30
+    order = make_order(dispatched("2024-05-06T09:30"))
+    assert clock(evaluate(order, demo, at("2024-05-06T12:00")), "D-reply").state == "running"
+    mid = evaluate(order, demo, at("2024-05-08T09:00"))
+    assert clock(mid, "D-reply").due == at("2024-05-08T17:30")
+    assert clock(mid, "D-reply").warning_level == "yellow"
+    assert clock(evaluate(order, demo, at("2024-05-08T16:00")), "D-reply").warning_level == "red"
+    assert clock(evaluate(order, demo, at("2024-05-08T17:30")), "D-reply").state == "running"
+    late = evaluate(order, demo, at("2024-05-08T17:31"))
+    assert clock(late, "D-reply").state == "breached"
+    assert points(late, "D-late") == [-1.0]
+
+
+def test_clock_met_one_minute_before_and_breached_one_minute_after(demo) -> None:
+    def state(reply: str) -> str:
+        order = make_order(
+            dispatched("2024-05-06T09:30"), {"type": "replied", "at": reply, "unit": "c07"}
+        )
+        return clock(evaluate(order, demo, at("2024-05-20T00:00")), "D-reply").state
+
+    assert state("2024-05-08T17:29") == "met"
+    assert state("2024-05-08T17:30") == "met"
+    assert state("2024-05-08T17:31") == "breached"
+
+
+def test_a_pending_return_pauses_the_clock(demo) -> None:
+    order = make_order(
+        dispatched("2024-05-06T09:30"),
+        {"type": "return_requested", "at": "2024-05-06T10:00", "unit": "c07", "reason": "x"},
+    )
+    paused = clock(evaluate(order, demo, at("2024-05-09T10:00")), "D-reply")
+    assert paused.state == "paused"
+    decided = make_order(
+        dispatched("2024-05-06T09:30"),
+        {"type": "return_requested", "at": "2024-05-06T10:00", "unit": "c07", "reason": "x"},
+        {"type": "return_decided", "at": "2024-05-07T10:00", "unit": "ctr", "decision": "refused"},
+    )
+    # paused office time: Mon 10:00-17:30 less lunch (6h) + Tue 09:00-10:00 (1h) = 7h
+    assert clock(evaluate(decided, demo, at("2024-05-07T11:00")), "D-reply").due == at(
+        "2024-05-09T17:30"
+    )
+
+
+def test_an_extension_moves_the_due_instant_within_its_cap(demo) -> None:
+    order = make_order(
+        dispatched("2024-05-06T09:30"),
+        {
+            "type": "extension_granted",
+            "at": "2024-05-07T09:00",
+            "unit": "ctr",
+            "new_deadline": "2024-05-20T17:30:00+08:00",
+        },
+    )
+    c = clock(evaluate(order, demo, at("2024-05-15T09:00")), "D-reply")
+    assert c.due == at("2024-05-20T17:30")
+    assert c.state == "running"
+    far = make_order(
+        dispatched("2024-05-06T09:30"),
+        {
+            "type": "extension_granted",
+            "at": "2024-05-07T09:00",
+            "unit": "ctr",
+            "new_deadline": "2024-09-30T17:30:00+08:00",
+        },
+    )
+    capped = clock(evaluate(far, demo, at("2024-05-15T09:00")), "D-reply")
+    # 30 working days from Monday 2024-05-06 09:30 (civil_code): 2024-06-18 (端午 6-10 skipped)
+    assert capped.due == at("2024-06-18T17:30")
+    assert any("capped" in step for step in capped.trace)
+
+
+def test_an_extension_granted_after_the_breach_does_not_count(demo) -> None:
+    order = make_order(
+        dispatched("2024-05-06T09:30"),
+        {
+            "type": "extension_granted",
+            "at": "2024-05-09T09:00",
+            "unit": "ctr",
+            "new_deadline": "2024-05-20T17:30:00+08:00",
+        },
+    )
+    assert clock(evaluate(order, demo, at("2024-05-10T09:00")), "D-reply").state == "breached"
+
+
+def test_one_clock_per_continuation_with_its_committed_deadline(demo) -> None:
+    order = make_order(
+        dispatched("2024-05-06T09:30"),
+        {
+            "type": "continuation",
+            "at": "2024-05-07T10:00",
+            "unit": "c07",
+            "committed_deadline": "2024-05-15T17:30:00+08:00",
+        },
+        {
+            "type": "continuation",
+            "at": "2024-05-16T10:00",
+            "unit": "c07",
+            "committed_deadline": "2024-05-24T17:30:00+08:00",
+        },
+        {"type": "closed", "at": "2024-05-20T10:00", "unit": "ctr"},
+    )
+    a = evaluate(order, demo, at("2024-05-21T00:00"))
+    assert [c.state for c in a.clocks if c.rule_id == "D-continuation"] == ["breached", "met"]
+
+
+def test_elapsed_hour_clock_applies_only_to_urgent_orders(demo) -> None:
+    normal = make_order(dispatched("2024-05-06T09:30"))
+    assert not [c for c in evaluate(normal, demo).clocks if c.rule_id == "D-urgent-hour"]
+    urgent = make_order(
+        dispatched("2024-05-06T09:30"),
+        {"type": "replied", "at": "2024-05-06T09:59", "unit": "c07"},
+        urgency="紧急",
+    )
+    assert clock(evaluate(urgent, demo), "D-urgent-hour").state == "met"  # received 09:00
+
+
+def test_the_deadline_written_on_the_order(demo) -> None:
+    order = make_order(dispatched("2024-05-06T09:30"), reply_deadline="2024-05-07T12:00:00+08:00")
+    c = clock(evaluate(order, demo, at("2024-05-07T12:01")), "D-written")
+    assert (c.due, c.state) == (at("2024-05-07T12:00"), "breached")
+    without = make_order(dispatched("2024-05-06T09:30"))
+    assert not [c for c in evaluate(without, demo).clocks if c.rule_id == "D-written"]
+
+
+def test_dated_parameters_judge_an_order_by_its_receipt_date(demo) -> None:
+    def due(received: str, dispatch: str):
+        order = make_order(dispatched(dispatch), received_at=received + "+08:00")
+        return clock(evaluate(order, demo, at("2024-07-30T00:00")), "D-reply").due
+
+    assert due("2024-06-28T09:00:00", "2024-06-28T10:00") == at("2024-07-02T17:30")  # 2 WD
+    assert due("2024-07-01T09:00:00", "2024-07-01T10:00") == at("2024-07-04T17:30")  # 3 WD
+    order = make_order(dispatched("2024-07-01T10:00"), received_at="2024-07-01T09:00:00+08:00")
+    old_rules = evaluate(order, demo, at("2024-07-30T00:00"), judged_on=at("2024-06-01").date())
+    assert clock(old_rules, "D-reply").due == at("2024-07-03T17:30")
+
+
+# -- windows -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("request_at", "state"),
+    [("2024-05-06T14:29", "within"), ("2024-05-06T14:30", "within"), ("2024-05-06T14:31", "late")],
+)
+def test_return_window_half_a_working_day(demo, request_at: str, state: str) -> None:
+    # 09:30 + 3h30 of office time = 14:30 (lunch 12:00-13:30 skipped)
+    order = make_order(
+        dispatched("2024-05-06T09:30"),
+        {"type": "return_requested", "at": request_at, "unit": "c07", "reason": "x"},
+    )
+    (window,) = evaluate(order, demo).windows
+    assert window.closes_at == at("2024-05-06T14:30")
+    assert window.state == state
+    assert points(evaluate(order, demo), "D-late") == ([-1.0] if state == "late" else [])
+
+
+def test_the_other_reading_of_half_a_day_is_one_parameter_away(demo) -> None:
+    order = make_order(
+        dispatched("2024-05-06T09:30"),
+        {"type": "return_requested", "at": "2024-05-06T16:00", "unit": "c07", "reason": "x"},
+    )
+    assert evaluate(order, demo).windows[0].state == "late"
+    noon = demo.with_parameters({"half_day_rule": "noon_cutoff"})
+    (window,) = evaluate(order, noon).windows
+    assert window.closes_at == at("2024-05-06T17:30")  # the whole afternoon session
+    assert window.state == "within"
+    assert evaluate(order, noon).pack == "demo@1+half_day_rule=noon_cutoff"
+
+
+# -- deductions --------------------------------------------------------------------------
+
+
+def test_redo_progression_doubles(demo) -> None:
+    order = make_order(
+        dispatched("2024-05-06T09:30"),
+        *[
+            {
+                "type": "redo_ordered",
+                "at": f"2024-05-{d:02d}T10:00",
+                "unit": "ctr",
+                "level": "district",
+            }
+            for d in (7, 8, 9)
+        ],
+    )
+    assert points(evaluate(order, demo), "D-redo-district") == [-1.0, -2.0, -4.0]
+
+
+def test_redo_after_continuation_counts_only_after_one(demo) -> None:
+    order = make_order(
+        dispatched("2024-05-06T09:30"),
+        {"type": "redo_ordered", "at": "2024-05-07T10:00", "unit": "ctr", "level": "city"},
+        {
+            "type": "continuation",
+            "at": "2024-05-08T10:00",
+            "unit": "c07",
+            "committed_deadline": "2024-05-15T17:30:00+08:00",
+        },
+        {"type": "redo_ordered", "at": "2024-05-09T10:00", "unit": "ctr", "level": "city"},
+    )
+    a = evaluate(order, demo)
+    assert [d.occurrence for d in a.deductions if d.rule_id == "D-redo-after-continuation"] == [
+        "event 3 (redo_ordered)"
+    ]
+
+
+def test_charges_handling_trigger_and_subject_units(demo) -> None:
+    order = make_order(
+        dispatched("2024-05-06T09:30"),
+        {"type": "replied", "at": "2024-05-06T11:00", "unit": "c07"},
+        {"type": "proactive_handling", "at": "2024-05-06T12:00", "unit": "c08"},
+        {
+            "type": "external_deduction",
+            "at": "2024-05-31T12:00",
+            "unit": "ctr",
+            "subject_unit": "c08",
+            "points": -2.5,
+            "source": "区通报2024-05",
+        },
+        {
+            "type": "callback",
+            "at": "2024-05-07T09:00",
+            "unit": "ctr",
+            "process_satisfaction": "不满意",
+        },
+    )
+    a = evaluate(order, demo)
+    got = {(d.rule_id, d.points, d.unit) for d in a.deductions}
+    assert got == {
+        ("D-no-evidence", -0.5, "c07"),
+        ("D-proactive", 1.0, "c08"),
+        ("D-external", -2.5, "c08"),
+        ("D-process", -1.0, "c07"),
+    }
+    assert a.points == -3.0
+    assert a.points_by_unit() == {"c07": -1.5, "c08": -1.5}
+
+
+def test_escalation_triggered_deduction_with_cap(demo) -> None:
+    order = make_order(
+        dispatched("2024-05-06T09:30"),
+        *[
+            {
+                "type": "continuation",
+                "at": f"2024-05-{d:02d}T10:00",
+                "unit": "c07",
+                "committed_deadline": "2024-06-28T17:30:00+08:00",
+            }
+            for d in (7, 8, 9)
+        ],
+    )
+    a = evaluate(order, demo, at("2024-05-10T00:00"))
+    (interview,) = [e for e in a.escalations if e.rule_id == "D-interview"]
+    assert interview.since == at("2024-05-08T10:00")
+    assert interview.target_unit == "c07"
+    assert interview.target_role == "leader_in_charge"
+    assert points(a, "D-second-continuation") == [-3.0]
+
+
+# -- escalations -------------------------------------------------------------------------
+
+
+def test_two_returns_from_different_units(demo) -> None:
+    def returns(*units: str):
+        events = [dispatched("2024-05-06T09:30")]
+        for i, unit in enumerate(units):
+            events.append(
+                {
+                    "type": "return_requested",
+                    "at": f"2024-05-06T1{i}:00",
+                    "unit": unit,
+                    "reason": "x",
+                }
+            )
+        return [e.rule_id for e in evaluate(make_order(*events), demo).escalations]
+
+    assert "D-sign-dispatch" not in returns("c07", "c07")
+    assert "D-sign-dispatch" in returns("c07", "off")
+
+
+def test_all_and_not(demo) -> None:
+    tendency = {
+        "type": "callback",
+        "at": "2024-05-07T09:00",
+        "unit": "ctr",
+        "dissatisfaction_tendency": True,
+    }
+    struck = {"type": "struck_off", "at": "2024-05-08T09:00", "unit": "ctr"}
+    warned = evaluate(make_order(dispatched("2024-05-06T09:30"), tendency), demo)
+    assert [e.rule_id for e in warned.escalations] == ["D-warning-order"]
+    assert warned.escalations[0].since == at("2024-05-07T09:00")
+    spared = evaluate(make_order(dispatched("2024-05-06T09:30"), tendency, struck), demo)
+    assert spared.escalations == ()
+
+
+def test_repeat_across_orders(demo) -> None:
+    orders = [
+        make_order(
+            dispatched(f"2024-05-{d:02d}T10:00"),
+            id=f"R{d}",
+            complainant="p1",
+            issue="road-12",
+            received_at=f"2024-05-{d:02d}T09:00:00+08:00",
+        )
+        for d in (6, 13, 20)
+    ]
+    index = RepeatIndex.from_orders(orders)
+    fired = [[e.rule_id for e in evaluate(o, demo, repeats=index).escalations] for o in orders]
+    assert fired == [[], [], ["D-on-site"]]
+    alone = evaluate(orders[2], demo)
+    assert alone.escalations == ()
+    assert [w.code for w in alone.warnings] == ["repeat_needs_other_orders"]
+
+
+# -- records, warnings, determinism -------------------------------------------------------
+
+
+def test_records_say_what_was_computed(demo) -> None:
+    order = make_order(
+        dispatched("2024-05-06T09:30"),
+        {"type": "escalated", "at": "2024-05-07T09:00", "unit": "c07", "form_filed": True},
+    )
+    (record,) = evaluate(order, demo).records
+    assert record.computed is True
+    assert "meeting" in record.not_computed
+
+
+def test_events_after_as_of_are_ignored_and_said(demo) -> None:
+    order = make_order(
+        dispatched("2024-05-06T09:30"), {"type": "replied", "at": "2024-05-07T09:00", "unit": "c07"}
+    )
+    a = evaluate(order, demo, at("2024-05-06T12:00"))
+    assert clock(a, "D-reply").state == "running"
+    assert "events_after_as_of" in [w.code for w in a.warnings]
+
+
+def test_as_of_defaults_to_the_last_recorded_instant(demo) -> None:
+    order = make_order(
+        dispatched("2024-05-06T09:30"), {"type": "replied", "at": "2024-05-09T09:00", "unit": "c07"}
+    )
+    assert evaluate(order, demo).as_of == at("2024-05-09T09:00")
+
+
+def test_naive_as_of_is_refused(demo) -> None:
+    import datetime as dt
+
+    with pytest.raises(NaiveDatetimeError):
+        evaluate(make_order(), demo, dt.datetime(2024, 5, 6, 12))
+
+
+def test_every_finding_carries_rule_citation_and_trace(demo) -> None:
+    order = make_order(
+        dispatched("2024-05-06T09:30"), {"type": "replied", "at": "2024-05-09T09:00", "unit": "c07"}
+    )
+    a = evaluate(order, demo)
+    findings = [*a.clocks, *a.windows, *a.deductions, *a.escalations]
+    assert findings
+    for finding in findings:
+        assert finding.citation.source == "demo.txt"
+        assert finding.citation.text
+        assert finding.trace
+
+
+def test_output_is_deterministic_to_the_byte(demo) -> None:
+    order = make_order(
+        dispatched("2024-05-06T09:30"), {"type": "replied", "at": "2024-05-09T09:00", "unit": "c07"}
+    )
+    first = evaluate(order, demo).model_dump_json()
+    assert all(evaluate(order, demo).model_dump_json() == first for _ in range(5))
+    json.loads(first)
+
+
+def test_evaluate_many_accounts_for_every_input(demo) -> None:
+    good = make_order(dispatched("2024-05-06T09:30")).model_dump(mode="json")
+    inputs = [good, {"id": "bad"}, json.dumps(good), "{not json", good]
+    results = list(evaluate_many(inputs, demo))
+    assert [r.position for r in results] == [0, 1, 2, 3, 4]
+    assert [r.assessment is not None for r in results] == [True, False, True, False, True]
+    assert results[1].rejection.order_id == "bad"
+    assert any("channel" in reason for reason in results[1].rejection.reasons)
+
+
+def test_evaluate_many_over_two_processes_gives_the_same_answers(demo) -> None:
+    orders = [
+        make_order(
+            dispatched(f"2024-05-{d:02d}T09:30"),
+            id=f"P{d}",
+            received_at=f"2024-05-{d:02d}T09:00:00+08:00",
+        ).model_dump(mode="json")
+        for d in range(6, 18)
+    ]
+    one = [r.assessment.model_dump_json() for r in evaluate_many(orders, demo)]
+    two = [
+        r.assessment.model_dump_json()
+        for r in evaluate_many(orders, demo, processes=2, chunk_size=3)
+    ]
+    assert one == two

@@ -1,0 +1,55 @@
+import pytest
+
+from grievance_rules.errors import ColumnMappingError
+from grievance_rules.model import WorkOrder
+from grievance_rules.reading import DEFAULT_HEADERS, ColumnMapping
+
+
+def test_defaults_cover_every_top_level_field_except_none():
+    top = {name.split(".")[0] for name in DEFAULT_HEADERS}
+    assert top == set(WorkOrder.model_fields)
+
+
+def test_default_headers_are_disjoint():
+    ColumnMapping()  # raises on a clash
+
+
+def test_chinese_and_english_headers():
+    layout = ColumnMapping().resolve(
+        ["工单编号", "Received_At", " 受理渠道 ", "诉求类型", "备注", ""]
+    )
+    assert layout.fields == {0: "id", 1: "received_at", 2: "channel", 3: "category"}
+    assert layout.ignored == ("备注",)
+
+
+def test_full_width_parentheses_and_spaces():
+    mapping = ColumnMapping({"summary": "诉求（内容）"})
+    assert mapping.resolve(["诉求(内容)"]).fields == {0: "summary"}
+
+
+def test_override_replaces_defaults_of_that_field():
+    mapping = ColumnMapping({"received_at": ["接收时间", "登记时间"]})
+    assert mapping.headers["received_at"] == ("接收时间", "登记时间")
+    assert mapping.resolve(["受理时间"]).fields == {}
+    assert mapping.resolve(["登记时间"]).fields == {0: "received_at"}
+
+
+def test_override_may_take_a_default_header_from_another_field():
+    mapping = ColumnMapping({"summary": "地址"})
+    assert mapping.resolve(["地址"]).fields == {0: "summary"}
+    assert "地址" not in mapping.headers["location.address"]
+
+
+def test_unknown_field():
+    with pytest.raises(ColumnMappingError, match="no field 'colour'"):
+        ColumnMapping({"colour": "颜色"})
+
+
+def test_one_header_for_two_fields():
+    with pytest.raises(ColumnMappingError, match="given for"):
+        ColumnMapping({"summary": "X", "issue": "x"})
+
+
+def test_two_columns_for_one_field():
+    with pytest.raises(ColumnMappingError, match="both hold 'id'"):
+        ColumnMapping().resolve(["工单编号", "工单号"])

@@ -1,0 +1,40 @@
+import pytest
+
+from grievance_rules.errors import InputFormatError, ReadError
+from grievance_rules.reading import InputFormat, format_of, read_orders
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("a.json", InputFormat.JSON),
+        ("a.JSONL", InputFormat.JSONL),
+        ("a.ndjson", InputFormat.JSONL),
+        ("dir/工单.csv", InputFormat.CSV),
+        ("a.xlsx", InputFormat.XLSX),
+    ],
+)
+def test_format_of(name, expected):
+    assert format_of(name) is expected
+
+
+def test_unknown_suffix():
+    with pytest.raises(InputFormatError, match=r"\.xls"):
+        format_of("old.xls")
+
+
+def test_stream_needs_a_format():
+    import io
+
+    with pytest.raises(ReadError, match="format="):
+        read_orders(io.BytesIO(b""))
+
+
+def test_unknown_format_name(tmp_path):
+    with pytest.raises(ReadError, match="unknown format"):
+        read_orders(tmp_path / "x.json", format="yaml")
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(ReadError, match="cannot open"):
+        read_orders(tmp_path / "absent.jsonl")

@@ -1,0 +1,60 @@
+import datetime as dt
+
+import pytest
+
+from grievance_rules.errors import ReadError
+from grievance_rules.model import WorkOrder
+from grievance_rules.reading import read_orders
+from tests.model.samples import record
+from tests.reading.tables import FIELDS, row_of, write_xlsx
+
+
+def test_round_trip(tmp_path):
+    order = WorkOrder.model_validate(record())
+    row = row_of(order)
+    path = write_xlsx(tmp_path / "orders.xlsx", [FIELDS, [row[f] for f in FIELDS]])
+    report = read_orders(path)
+    assert report.orders == (order,)
+    assert str(report.accepted[0].location) == f"{path} row 2"
+
+
+def test_office_spreadsheet_with_naive_datetimes_and_numeric_ids(tmp_path):
+    rows = [
+        ["工单编号", "受理渠道", "诉求类型", "受理时间", "工单规定回复时限", "备注"],
+        [2405060001, "省级热线", "投诉", dt.datetime(2024, 5, 6, 9, 12),
+         dt.datetime(2024, 5, 8, 17, 30), "x"],
+        [None, None, None, None, None, None],
+        [2405060002.0, "微信", "咨询", dt.datetime(2024, 5, 6, 10, 0), None, None],
+    ]  # fmt: skip
+    path = write_xlsx(tmp_path / "工单.xlsx", rows)
+    refused = read_orders(path)
+    assert refused.records == 2
+    assert {p.code for r in refused.rejected for p in r.problems} == {"timezone_aware"}
+    assert refused.rejected[0].location.row == 2
+    assert refused.rejected[1].location.row == 4
+    report = read_orders(path, assume_tz="Asia/Shanghai")
+    assert [o.id for o in report.orders] == ["2405060001", "2405060002"]
+    assert report.orders[0].received_at.isoformat() == "2024-05-06T09:12:00+08:00"
+    assert report.ignored_columns == ("备注",)
+    assert report.accepted[0].location.sheet is None
+
+
+def test_numbers_in_date_columns_are_not_guessed(tmp_path):
+    rows = [["工单编号", "受理渠道", "诉求类型", "受理时间"], ["A1", "app", "咨询", 45418.5]]
+    report = read_orders(write_xlsx(tmp_path / "o.xlsx", rows), assume_tz="Asia/Shanghai")
+    assert "numbers are not read as instants" in report.rejected[0].problems[0].message
+
+
+def test_sheet_selection(tmp_path):
+    path = write_xlsx(tmp_path / "o.xlsx", [["id"]], title="说明")
+    with pytest.raises(ReadError, match="no sheet"):
+        list(read_orders(path, sheet="工单").accepted)
+    report = read_orders(path, sheet="说明")
+    assert report.records == 0
+
+
+def test_not_a_workbook(tmp_path):
+    path = tmp_path / "fake.xlsx"
+    path.write_bytes(b"not a zip")
+    with pytest.raises(ReadError, match="not a readable xlsx"):
+        read_orders(path)
