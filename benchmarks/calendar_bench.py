@@ -74,8 +74,11 @@ def main() -> None:
             work.append(day)
         cum.append(count)
     off = np.array(
-        [d for d in (FIRST + dt.timedelta(days=i) for i in range(8500))
-         if not cal.day_info(d).is_working_day],
+        [
+            d
+            for d in (FIRST + dt.timedelta(days=i) for i in range(8500))
+            if not cal.day_info(d).is_working_day
+        ],
         dtype="datetime64[D]",
     )
     bcal = np.busdaycalendar(weekmask="1111111", holidays=off)
@@ -84,8 +87,8 @@ def main() -> None:
 
     rows: list[tuple[str, str, float]] = []
 
+    add = cal.add_working_days
     for n in (1, 30):
-        add = cal.add_working_days
 
         def ours_add(n: int = n) -> None:
             for d in starts:
@@ -179,8 +182,10 @@ def main() -> None:
     def numpy_busday_batch() -> None:
         np.busday_offset(big, 5, roll="backward", busdaycal=bcal)
 
-    assert (cal.add_working_days_array(big[:1000], 5).astype(np.int64)
-            == work64[np.searchsorted(work64, big[:1000].astype(np.int64), side="right") + 4]).all()
+    assert (
+        cal.add_working_days_array(big[:1000], 5).astype(np.int64)
+        == work64[np.searchsorted(work64, big[:1000].astype(np.int64), side="right") + 4]
+    ).all()
     for name, fn in [
         ("grievance-rules add_working_days_array", ours_batch),
         ("numpy searchsorted on the working-day table", searchsorted_batch),
@@ -196,8 +201,9 @@ def main() -> None:
     # working time
     office = china(office_hours="09:00-12:00,13:30-17:30")
     tz = dt.timezone(dt.timedelta(hours=8))
-    instants = [dt.datetime.combine(d, dt.time(rng.randrange(24), rng.randrange(60)), tz)
-                for d in starts]
+    instants = [
+        dt.datetime.combine(d, dt.time(rng.randrange(24), rng.randrange(60)), tz) for d in starts
+    ]
     amounts = [dt.timedelta(minutes=rng.randrange(1, 5 * 420)) for _ in starts]
     add_time = office.add_working_time
 
@@ -205,8 +211,13 @@ def main() -> None:
         for t, a in zip(instants, amounts, strict=True):
             add_time(t, a)
 
-    rows.append(("working time over office hours", "grievance-rules add_working_time",
-                 per_call(ours_time, len(instants))))
+    rows.append(
+        (
+            "working time over office hours",
+            "grievance-rules add_working_time",
+            per_call(ours_time, len(instants)),
+        )
+    )
 
     write(rows, n_inputs)
 
@@ -219,8 +230,8 @@ def write(rows: list[tuple[str, str, float]], n_inputs: int) -> None:
         "",
         f"- machine: {platform.machine()}, {platform.processor() or 'cpu'}, "
         f"Python {platform.python_version()}, 2 cores",
-        f"- versions: grievance-rules {version('grievance-rules')}, holidays {version('holidays')}, "
-        f"chinesecalendar {version('chinesecalendar')}, numpy {np.__version__}",
+        f"- versions: grievance-rules {version('grievance-rules')}, "
+        f"holidays {version('holidays')}, chinesecalendar {version('chinesecalendar')}, numpy {np.__version__}",
         f"- inputs: {n_inputs} seeded random dates in 2004-01-01..2026-10-31 (the same for "
         "every contender); best of 5 runs; time per call or per element",
         "- ratio: the row's time divided by the first row of its group (grievance-rules)",
