@@ -231,7 +231,8 @@ def write(rows: list[tuple[str, str, float]], n_inputs: int) -> None:
         f"- machine: {platform.machine()}, {platform.processor() or 'cpu'}, "
         f"Python {platform.python_version()}, 2 cores",
         f"- versions: grievance-rules {version('grievance-rules')}, "
-        f"holidays {version('holidays')}, chinesecalendar {version('chinesecalendar')}, numpy {np.__version__}",
+        f"holidays {version('holidays')}, chinesecalendar {version('chinesecalendar')}, "
+        f"numpy {np.__version__}",
         f"- inputs: {n_inputs} seeded random dates in 2004-01-01..2026-10-31 (the same for "
         "every contender); best of 5 runs; time per call or per element",
         "- ratio: the row's time divided by the first row of its group (grievance-rules)",
