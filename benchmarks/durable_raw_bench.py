@@ -130,10 +130,11 @@ def threaded_pass(compiled: Any, orders: list[list[dict[str, Any]]], threads: in
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer orders (a smoke run)")
-    parser.add_argument("--orders", type=int, default=None, help="orders per run (default 20000)")
+    parser.add_argument("--orders", type=int, default=None, help="orders per run (default 10000)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per path, best kept")
     args = parser.parse_args()
-    count = args.orders or (2000 if args.quick else 20000)
+    count = args.orders or (2000 if args.quick else 10000)
+    load = os.getloadavg()[0]
     orders = make_orders(count)
 
     definition = define()
@@ -164,7 +165,8 @@ def main() -> None:
         "Written by `python benchmarks/durable_raw_bench.py` (do not edit by hand).",
         "",
         f"- machine: {platform.machine()}, Python {platform.python_version()}, "
-        f"{os.cpu_count()} cores (the other core may be busy with other work)",
+        f"{os.cpu_count()} cores (the other core may be busy with other work; load average"
+        f" {load:.2f} at the start)",
         f"- versions: durable-rules {version('durable-rules')}, "
         f"grievance-rules {version('grievance-rules')}",
         f"- inputs: {count} orders of 6 facts (type/at/unit/id), 10 rules (6 by type, "

@@ -220,6 +220,18 @@ def test_facts_must_be_a_sequence_of_objects(adapter: DurableAdapter) -> None:
         ({"r": {"all": [{"m": {"type": "a"}}], "count": 0}}, "'count' must be an int >= 1"),
         ({"r": {"all": [{"m": {"at": dt.date(2024, 1, 1)}}]}}, "not plain JSON"),
         ({"__gr_x": {"all": [{"m": {"type": "a"}}]}}, "rule name"),
+        (
+            {
+                "r": {
+                    "all": [
+                        {"a": {"t": "x"}},
+                        {"b$all": [{"c": {"u": {"a": "u"}}}, {"d": {"t": "z"}}]},
+                    ]
+                }
+            },
+            "inside a nested",
+        ),
+        ({"r": {"any": [{"a": {"t": "x"}}, {"b": {"u": {"a": "u"}}}]}}, "refers to 'a'"),
     ],
 )
 def test_a_definition_the_adapter_refuses(

@@ -12,6 +12,7 @@ from grievance_rules.cli.calendar import calendar_group
 from grievance_rules.cli.demo import demo_command
 from grievance_rules.cli.evaluate import evaluate_command
 from grievance_rules.cli.packs import packs_group
+from grievance_rules.cli.packtest import pack_test_command
 from grievance_rules.cli.read import read_command
 from grievance_rules.cli.schema import schema_command
 from grievance_rules.errors import GrievanceRulesError
@@ -31,6 +32,7 @@ cli.add_command(schema_command)
 cli.add_command(read_command)
 cli.add_command(packs_group)
 cli.add_command(evaluate_command)
+cli.add_command(pack_test_command)
 
 
 def main() -> None:

@@ -52,6 +52,22 @@ def show(pack: str) -> None:
         click.echo(f"flag: {flag}")
 
 
+@packs_group.command("readme")
+@click.argument("pack")
+@click.option("--write", is_flag=True, help="Write README.md in the pack directory.")
+def readme(pack: str, write: bool) -> None:
+    """Render PACK's README from its data (clause table, interpretations, limitations)."""
+    from grievance_rules.packs.readme import render_readme
+
+    loaded = find_pack(pack)
+    text = render_readme(loaded)
+    if write:
+        (loaded.directory / "README.md").write_text(text, encoding="utf-8")
+        click.echo(f"wrote {loaded.directory / 'README.md'}")
+    else:
+        click.echo(text, nl=False)
+
+
 @packs_group.command("validate")
 @click.argument("pack")
 @click.option("--strict", is_flag=True, help="Refuse the pack when anything is flagged.")

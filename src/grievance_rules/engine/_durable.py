@@ -10,11 +10,11 @@ durable-rules 2.0.28 (last released 2020) has sharp edges; this module tames the
 * **Its Python layer is not used.** ``durable.engine.Host`` starts two wall-clock
   ``threading.Timer`` threads in its constructor (``Host._run``) that poll every
   ruleset and run pending actions on their own thread; its action wrapper swallows
-  exceptions into the session state and abandons an action that took more than 10 s of
-  ``datetime.now()`` time. The adapter drives the C extension that ships with
-  durable-rules (``durable.engine.durable_rules_engine``) itself, with the same calls
-  ``Ruleset.do_actions`` makes: assert the facts, then start and complete each action.
-  No Host, no timer thread, no action lease, nothing swallowed.
+  exceptions into the session state, and silently stops a batch after an action that
+  took more than 10 s of ``datetime.now()`` time. The adapter drives the C extension that
+  ships with durable-rules (``durable.engine.durable_rules_engine``) itself, with the
+  calls ``Ruleset.do_actions`` makes: assert the facts, then start and complete each
+  action. No Host, no timer thread, no action lease, nothing swallowed.
 * **Sessions.** A ruleset holds at most 1,024 live sessions (the 1,025th raises
   ``MemoryError``). Every :meth:`DurableAdapter.run` uses a new session id and deletes
   the session in a ``finally`` clause.
@@ -46,8 +46,11 @@ durable-rules 2.0.28 (last released 2020) has sharp edges; this module tames the
   64-bit. :meth:`DurableAdapter.run` checks all of this first and raises
   :class:`~grievance_rules.errors.FactValidationError` naming the fact and key.
 * **Definitions.** An expression object with several keys silently tests only its first
-  key; the adapter refuses it (use ``$and``). References must name a pattern bound
-  earlier in the same ``all``.
+  key, and a reference from inside a nested ``name$all``/``name$any`` group to an outer
+  pattern is silently ignored; the adapter refuses both (use ``$and``; keep joins at the
+  top of an ``all``). References must name a pattern bound earlier in the same ``all``
+  and the fact bound there must have the property (else durable fails with error 311,
+  raised as :class:`~grievance_rules.errors.EngineError`).
 * **Ruleset names** are namespaced and unique in the process:
   ``gr_<namespace>_<digest of the definition>``.
 
@@ -56,6 +59,13 @@ by the positions (in the ``facts`` given to :meth:`~DurableAdapter.run`) of the 
 they matched, in the order durable lists them, then in durable's firing order. The
 order therefore does not depend on ``pri`` or on the engine's internals, and the same
 input gives the same output.
+
+durable semantics the caller should know (kept, not tamed): a ``name$not`` pattern only
+blocks activations for facts asserted after the negating fact (facts are asserted in
+the order given); ``count: n`` fires once per complete group of ``n`` matches (the most
+recent first) and ``cap: n`` with up to ``n`` at a time; an ``any`` rule also fires for
+frames that combine its alternatives; ``$gt``/``$lt`` compare strings lexically (so
+ISO-8601 times of one offset compare as times).
 
 Thread safety: the C extension keeps global, unsynchronised tables and never releases
 the GIL, and a run is a sequence of calls on one session, so every compile and run holds
@@ -369,10 +379,10 @@ class DurableAdapter:
             for frame in matched:
                 for name, fact in frame.items():
                     facts.setdefault(name, []).append(_own_fact(ruleset, rule, fact, positions))
-        else:
-            facts = {
-                name: _own_fact(ruleset, rule, fact, positions) for name, fact in matched.items()
-            }
+        else:  # a fresh dict from json.loads: strip the adapter's keys in place
+            for fact in matched.values():
+                _own_fact(ruleset, rule, fact, positions)
+            facts = matched
         key = (ruleset._rule_index[rule], tuple(positions), sequence)
         sink.append((key, Activation(rule, facts)))
 
@@ -438,13 +448,14 @@ def _engine_message(ruleset: CompiledRuleset, doing: str, error: Exception) -> s
 
 def _own_fact(ruleset: CompiledRuleset, rule: str, fact: Any, positions: list[int]) -> Any:
     """The caller's fact from its durable copy; records its position."""
-    if not isinstance(fact, dict) or not isinstance(fact.get(_INDEX), int):
+    try:
+        positions.append(fact.pop(_INDEX))
+        del fact[_SID]
+    except (AttributeError, KeyError, TypeError) as error:
         raise EngineError(
             f"ruleset {ruleset.name}: rule {rule!r} matched a fact the adapter did not assert:"
             f" {fact!r}"
-        )
-    positions.append(fact.pop(_INDEX))
-    del fact[_SID]
+        ) from error
     return fact
 
 
@@ -577,16 +588,16 @@ def _check_definition(rules: Mapping[str, Any]) -> list[tuple[str, dict[str, Any
                 raise RuleDefinitionError(f"{where}: 'dist' must be 0, 1, true or false")
             plain["dist"] = int(plain["dist"])
         gate = "all" if "all" in plain else "any"
-        _check_patterns(plain[gate], gate, set(), f"{where}, {gate!r}")
+        _check_patterns(plain[gate], gate, f"{where}, {gate!r}")
         checked.append((rule_name, plain))
     return checked
 
 
-def _check_patterns(patterns: Any, gate: str, bound: set[str], where: str) -> None:
-    """Check a pattern list; references may name ``bound`` and earlier ``all`` names."""
+def _check_patterns(patterns: Any, gate: str, where: str, *, nested: bool = False) -> None:
+    """Check a pattern list; references may only name earlier patterns of a top ``all``."""
     if not isinstance(patterns, list) or not patterns:
         raise RuleDefinitionError(f"{where}: a non-empty list of patterns")
-    scope = set(bound)
+    scope: set[str] = set()
     for k, pattern in enumerate(patterns):
         at = f"{where}[{k}]"
         if not isinstance(pattern, dict) or len(pattern) != 1:
@@ -596,9 +607,15 @@ def _check_patterns(patterns: Any, gate: str, bound: set[str], where: str) -> No
         if not alias or "." in alias or suffix not in ("", "all", "any", "not"):
             raise RuleDefinitionError(f"{at}: bad pattern name {name!r}")
         if suffix in ("all", "any"):
-            _check_patterns(body, suffix, scope, f"{at}.{name}")
+            _check_patterns(body, suffix, f"{at}.{name}", nested=True)
         else:
-            for ref in _check_expression(body, at):
+            refs = _check_expression(body, at)
+            if refs and nested:
+                raise RuleDefinitionError(
+                    f"{at}: refers to {refs[0]!r} inside a nested '$all'/'$any' group;"
+                    " durable-rules 2.0.28 silently ignores such references"
+                )
+            for ref in refs:
                 if ref not in scope:
                     raise RuleDefinitionError(
                         f"{at}: refers to {ref!r}, which no earlier pattern of this 'all' binds"

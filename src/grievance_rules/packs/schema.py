@@ -471,6 +471,8 @@ class Manifest(_Decl):
     week_starts: Literal["monday", "sunday"] = "monday"
     rule_files: tuple[str, ...] = ("rules/*.yaml",)
     parameters_file: str = "parameters.yaml"
+    limitations: tuple[str, ...] = ()
+    """What the pack does not do, in plain words (shown in its README)."""
 
     @field_validator("id")
     @classmethod

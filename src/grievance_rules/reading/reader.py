@@ -87,7 +87,7 @@ def _without_bom(line: bytes | str) -> bytes | str:
     return line.removeprefix(_BOM) if isinstance(line, bytes) else line.lstrip("\ufeff")
 
 
-def _naive_only(exc: ValidationError) -> bool:
+def _has_naive_timestamp(exc: ValidationError) -> bool:
     return any(error["type"] == "timezone_aware" for error in exc.errors(include_url=False))
 
 
@@ -102,7 +102,7 @@ class _Validator:
         try:
             order = WorkOrder.model_validate_json(raw)
         except ValidationError as exc:
-            if self.tz is not None and _naive_only(exc):
+            if self.tz is not None and _has_naive_timestamp(exc):
                 try:
                     obj = pydantic_core.from_json(raw)
                 except ValueError:  # pragma: no cover - it parsed a moment ago

@@ -1,0 +1,81 @@
+"""A pytest plugin that collects the scenario files of policy packs.
+
+Registered through the ``pytest11`` entry point, so installing grievance-rules
+is enough: any ``scenarios/*.yaml`` file in a folder beside a ``pack.yaml`` is
+collected, one test per case, whether the pack is built in or a user's own. A
+failing case shows the expected and actual findings side by side with the
+citations of the rules involved.
+
+It imports nothing of grievance-rules at start-up; the engine is imported when
+the first scenario runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+__all__ = ["ScenarioFile", "ScenarioItem", "pytest_collect_file"]
+
+
+def _is_scenario_file(path: Path) -> bool:
+    return (
+        path.suffix in (".yaml", ".yml")
+        and path.parent.name == "scenarios"
+        and (path.parent.parent / "pack.yaml").is_file()
+    )
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    """Collect a pack's scenario file."""
+    if _is_scenario_file(file_path):
+        return ScenarioFile.from_parent(parent, path=file_path)
+    return None
+
+
+class ScenarioMismatchError(Exception):
+    """A scenario whose findings differ from what it expects."""
+
+
+class ScenarioFile(pytest.File):
+    """One scenario file: one item per case."""
+
+    def collect(self) -> Iterator[ScenarioItem]:
+        """The file's cases."""
+        from grievance_rules.testing.scenarios import load_scenarios
+
+        for case in load_scenarios(self.path):
+            yield ScenarioItem.from_parent(self, name=case.name, case=case)
+
+
+class ScenarioItem(pytest.Item):
+    """One scenario case."""
+
+    def __init__(self, *, case: Any, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.case = case
+
+    def runtest(self) -> None:
+        """Evaluate the case; fail with the side-by-side report."""
+        from grievance_rules.testing.scenarios import run_scenario
+
+        result = run_scenario(self.case)
+        if not result.passed:
+            raise ScenarioMismatchError(result.report())
+
+    def repr_failure(
+        self,
+        excinfo: pytest.ExceptionInfo[BaseException],
+        style: Any = None,
+    ) -> str:
+        """The report, not a traceback, for a scenario that failed."""
+        if isinstance(excinfo.value, ScenarioMismatchError):
+            return str(excinfo.value)
+        return str(super().repr_failure(excinfo))
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        """Where the case is."""
+        return self.path, None, f"scenario: {self.name}"

@@ -1,0 +1,71 @@
+"""The built-in packs: valid, cited verbatim, every checklist clause covered, README current."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from grievance_rules.packs import builtin_pack_names, find_pack
+from grievance_rules.packs.readme import render_readme
+
+ROOT = Path(__file__).resolve().parents[2]
+SEEDS = ROOT.parent / "shared" / "seeds"
+PREFIX = {"chengdong": "CD", "xiayang": "XY", "daye": "DY"}
+PACKS = ["chengdong", "daye", "xiayang"]
+
+needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason=f"source documents not at {SEEDS}")
+
+
+def test_the_three_packs_are_built_in() -> None:
+    assert builtin_pack_names() == PACKS
+
+
+@pytest.mark.parametrize("name", PACKS)
+def test_pack_loads_strictly(name: str) -> None:
+    pack = find_pack(name, strict=True)
+    assert pack.flags == ()
+    assert len(pack.rules) >= 15
+
+
+@pytest.mark.parametrize("name", PACKS)
+def test_readme_is_generated_from_the_data(name: str) -> None:
+    pack = find_pack(name)
+    readme = (pack.directory / "README.md").read_text(encoding="utf-8")
+    assert readme == render_readme(pack), (
+        f"policies/{name}/README.md is stale: run grievance-rules packs readme {name} --write"
+    )
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@needs_seeds
+@pytest.mark.parametrize("name", PACKS)
+def test_every_citation_quotes_its_source_verbatim(name: str) -> None:
+    pack = find_pack(name)
+    quotes = [(rule.id, rule.citation) for rule in pack.rules]
+    quotes += [
+        (f"parameter {p}", v.citation)
+        for p, parameter in pack.parameters.items()
+        for v in parameter.values
+        if v.citation is not None
+    ]
+    missing = []
+    for where, citation in quotes:
+        source = _squash((SEEDS / citation.source).read_text(encoding="utf-8"))
+        for part in citation.text.split("…"):
+            if _squash(part) not in source:
+                missing.append(f"{where}: 「{part}」")
+    assert missing == []
+
+
+@needs_seeds
+@pytest.mark.parametrize("name", PACKS)
+def test_every_checklist_clause_has_a_rule_and_every_rule_a_clause(name: str) -> None:
+    checklist = (SEEDS / "CLAUSES.md").read_text(encoding="utf-8")
+    ids = set(re.findall(rf"^\| ({PREFIX[name]}-[A-Za-z0-9.]+) \|", checklist, re.MULTILINE))
+    pack = find_pack(name)
+    covered = {clause for rule in pack.rules for clause in rule.clauses}
+    assert ids - covered == set(), "checklist clauses with no rule"
+    assert covered - ids == set(), "rules citing clauses the checklist does not have"
