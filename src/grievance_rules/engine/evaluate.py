@@ -144,16 +144,21 @@ def evaluate(
     facts = build_facts(order, instant)
     activations = get_adapter().run(ruleset, [facts.order, *facts.events])
     position = {fact["id"]: k for k, fact in enumerate(facts.events)}
-    matched: dict[str, list[int]] = {}
+    # durable-rules fires an "$or" pattern once per branch that holds: a fact may come
+    # back several times for one pattern, so matches are collected as sets
+    found: dict[str, set[int]] = {}
     selectors: set[str] = set()
     for activation in activations:
         fact = activation.facts.get("m", {})
         if fact.get("fact") == "order":
             selectors.add(activation.rule)
         elif fact.get("id") in position:
-            matched.setdefault(activation.rule, []).append(position[fact["id"]])
-    for values in matched.values():
-        values.sort()
+            found.setdefault(activation.rule, set()).add(position[fact["id"]])
+    matched = {rule: sorted(values) for rule, values in found.items()}
+    judged = judged_on or order.received_at.astimezone(SHANGHAI).date()
+    early = judged < pack.manifest.effective_from
+    if early:
+        judged = pack.manifest.effective_from
     ev = Evaluation(
         order=order,
         pack=pack,
@@ -161,11 +166,17 @@ def evaluate(
         calendar=pack.calendar(),
         facts=facts,
         as_of=instant,
-        judged_on=judged_on or order.received_at.astimezone(SHANGHAI).date(),
+        judged_on=judged,
         matched=matched,
         selectors=selectors,
         repeats=repeats,
     )
+    if early:
+        ev.warn(
+            "before_pack_in_force",
+            f"the order was received before {pack.key} took effect "
+            f"({pack.manifest.effective_from}); judged by the values in force on that date",
+        )
     if facts.ignored_after_as_of:
         ev.warn(
             "events_after_as_of",
