@@ -46,11 +46,13 @@ class Evaluation:
 
     def positions(self, ref: EventRef | Trigger) -> list[int]:
         """Positions of the kept events an event reference matched, in history order."""
-        return self.matched.get(self.compiled.event_rules[event_key(ref)], [])
+        name = self.compiled.by_object.get(id(ref)) or self.compiled.event_rules[event_key(ref)]
+        return self.matched.get(name, [])
 
     def applies(self, selector: Selector) -> bool:
         """Whether the order matched a rule's ``applies_to``."""
-        return self.compiled.selector_rules[selector_key(selector)] in self.selectors
+        name = self.compiled.by_object.get(id(selector))
+        return (name or self.compiled.selector_rules[selector_key(selector)]) in self.selectors
 
     def event_index(self, position: int) -> int:
         """The index in ``order.events`` of a kept event."""

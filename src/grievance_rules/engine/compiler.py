@@ -147,6 +147,8 @@ class CompiledPack:
         event_rules: event-reference key → durable rule name.
         selector_rules: selector key → durable rule name.
         digest: a short hash of the definition.
+        by_object: ``id()`` of each reference and selector object of the pack → its
+            durable rule name, so that evaluation looks names up without re-serialising.
     """
 
     namespace: str
@@ -154,9 +156,7 @@ class CompiledPack:
     event_rules: dict[str, str]
     selector_rules: dict[str, str]
     digest: str
-
-
-_CACHE: dict[tuple[str, str], CompiledPack] = {}
+    by_object: dict[int, str]
 
 
 def compile_pack(pack: Pack) -> CompiledPack:
@@ -169,7 +169,8 @@ def compile_pack(pack: Pack) -> CompiledPack:
         'xiayang@2022-06-08'
     """
     event_patterns: dict[str, dict[str, Any]] = {}
-    for ref in _rule_refs(pack):
+    refs = list(_rule_refs(pack))
+    for ref in refs:
         event_patterns.setdefault(event_key(ref), event_pattern(ref))
     selector_patterns: dict[str, dict[str, Any]] = {}
     for rule in pack.rules:
@@ -189,9 +190,8 @@ def compile_pack(pack: Pack) -> CompiledPack:
         definition[name] = {"all": [{"m": pattern}]}
     digest = hashlib.sha256(_canonical(definition).encode()).hexdigest()[:12]
     namespace = f"{pack.id}@{pack.revision}"
-    cached = _CACHE.get((namespace, digest))
-    if cached is not None:
-        return cached
-    compiled = CompiledPack(namespace, definition, event_rules, selector_rules, digest)
-    _CACHE[(namespace, digest)] = compiled
-    return compiled
+    by_object = {id(ref): event_rules[event_key(ref)] for ref in refs}
+    by_object.update(
+        {id(rule.applies_to): selector_rules[selector_key(rule.applies_to)] for rule in pack.rules}
+    )
+    return CompiledPack(namespace, definition, event_rules, selector_rules, digest, by_object)

@@ -116,7 +116,11 @@ class Pack:
 
     def rules_of(self, kind: type[Any]) -> tuple[Any, ...]:
         """The rules of one class, in file order."""
-        return tuple(rule for rule in self.rules if isinstance(rule, kind))
+        cache: dict[type[Any], tuple[Any, ...]] = self.__dict__.setdefault("_by_kind", {})
+        found = cache.get(kind)
+        if found is None:
+            found = cache[kind] = tuple(rule for rule in self.rules if isinstance(rule, kind))
+        return found
 
     def value(self, ref: Any, on: dt.date) -> Any:
         """Resolve a literal or a ``{param: name}`` reference on a date.
