@@ -1,75 +1,85 @@
 """``grievance-rules demo``: the main job on embedded sample data.
 
-Until the engine exists this demonstrates the calendar on the situations the
-policy packs meet most: a return window of half a working day, a two-working-day
-reply across the Spring Festival, a make-up Saturday, an order received after
-office hours, and a year no notice has set yet.
+Reads the sample orders shipped with the package (``grievance_rules/samples``),
+evaluates each under the three built-in packs, and prints what a person wants
+to see first: per order, each pack's breached deadlines, points and
+escalations side by side; then the points per unit under each pack; then one
+deadline explained day by day.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import warnings
+from importlib import resources
 
 import click
 
-from grievance_rules.calendar import SHANGHAI, china
-from grievance_rules.errors import ProvisionalCalendarWarning
+from grievance_rules.calendar import SHANGHAI
+from grievance_rules.engine import Assessment, evaluate
+from grievance_rules.packs import find_pack
+from grievance_rules.reading import Accepted, iter_orders
 
 __all__ = ["demo_command"]
 
-OFFICE_HOURS = "09:00-12:00,13:30-17:30"
+PACKS = ("chengdong", "xiayang", "daye")
+AS_OF = dt.datetime(2026, 4, 30, 18, 0, tzinfo=SHANGHAI)
 
-# (what happened, received at, duration, convention, half-day rule)
-SAMPLES: list[tuple[str, dt.datetime, str, str, str]] = [
-    (
-        "城东 当日回退制: return window, order received Friday afternoon before Spring Festival",
-        dt.datetime(2026, 2, 13, 15, 0, tzinfo=SHANGHAI),
-        "半个工作日",
-        "working_time",
-        "half_minutes",
-    ),
-    (
-        "the same window read as one whole half-day session (noon cut-off)",
-        dt.datetime(2026, 2, 13, 15, 0, tzinfo=SHANGHAI),
-        "半个工作日",
-        "working_time",
-        "noon_cutoff",
-    ),
-    (
-        "城东 按期回复制: provincial-hotline order, reply within 2 working days",
-        dt.datetime(2026, 2, 12, 10, 30, tzinfo=SHANGHAI),
-        "2 working days",
-        "civil_code",
-        "half_minutes",
-    ),
-    (
-        "夏阳 先行接单: first contact within 1 working day, dispatched on a holiday evening",
-        dt.datetime(2026, 10, 1, 20, 15, tzinfo=SHANGHAI),
-        "1 working day",
-        "working_time",
-        "half_minutes",
-    ),
-    (
-        "大冶 限时办结: reply within 5 working days, next year (no notice yet)",
-        dt.datetime(2027, 2, 3, 9, 0, tzinfo=SHANGHAI),
-        "5 working days",
-        "civil_code",
-        "half_minutes",
-    ),
-]
+
+def _summary(assessment: Assessment) -> list[str]:
+    lines = []
+    breached = [c for c in assessment.clocks if c.state == "breached"]
+    for clock in breached:
+        lines.append(f"late   {clock.rule_id} (due {clock.due:%m-%d %H:%M})")
+    for window in assessment.windows:
+        if window.state == "late":
+            lines.append(f"late   {window.rule_id} (closed {window.closes_at:%m-%d %H:%M})")
+    for deduction in assessment.deductions:
+        lines.append(f"{deduction.points:+g}    {deduction.rule_id} → {deduction.unit}")
+    for escalation in assessment.escalations:
+        lines.append(f"act    {escalation.rule_id}: {escalation.action}")
+    return lines or ["nothing due, breached or deducted"]
 
 
 @click.command("demo")
 def demo_command() -> None:
-    """Run the main job on embedded sample data (a calendar demonstration for now)."""
-    cal = china(office_hours=OFFICE_HOURS, on_provisional="allow")
-    click.echo(f"calendar: {cal!r}\n")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ProvisionalCalendarWarning)
-        for title, start, duration, convention, half_day in SAMPLES:
-            deadline = cal.deadline(start, duration, convention, half_day=half_day)
-            click.echo(f"== {title}")
-            click.echo(deadline.explain())
-            click.echo()
-    click.echo("Try: grievance-rules calendar explain 2026-02-13T15:00+08:00 '2 working days'")
+    """Evaluate the embedded sample orders under all three packs and compare."""
+    sample = resources.files("grievance_rules") / "samples" / "orders.jsonl"
+    with resources.as_file(sample) as path:
+        orders = [r.order for r in iter_orders(path) if isinstance(r, Accepted)]
+    packs = [find_pack(name) for name in PACKS]
+    click.echo(
+        f"{len(orders)} sample orders, evaluated as of {AS_OF.isoformat()} under "
+        + ", ".join(f"{p.id} ({p.manifest.jurisdiction})" for p in packs)
+        + "\n"
+    )
+    totals: dict[str, dict[str, float]] = {p.id: {} for p in packs}
+    for order in orders:
+        click.echo(f"== {order.id}: {order.summary or ''}")
+        for pack in packs:
+            assessment = evaluate(order, pack, AS_OF)
+            for unit, points in assessment.points_by_unit().items():
+                key = unit or "-"
+                totals[pack.id][key] = totals[pack.id].get(key, 0.0) + points
+            lines = _summary(assessment)
+            click.echo(f"  {pack.id:<10} {lines[0]}")
+            for line in lines[1:]:
+                click.echo(f"  {'':<10} {line}")
+        click.echo()
+    click.echo("points per unit under each pack (xiayang's document sets no points):")
+    units = sorted({u for by_unit in totals.values() for u in by_unit})
+    click.echo("  " + f"{'unit':<8}" + "".join(f"{p.id:>12}" for p in packs))
+    for unit in units:
+        row = "".join(f"{totals[p.id].get(unit, 0.0):>12g}" for p in packs)
+        click.echo(f"  {unit:<8}{row}")
+    first = evaluate(orders[0], packs[0], AS_OF).clocks
+    if first:
+        click.echo(f"\nhow {first[0].rule_id} was computed for {orders[0].id}:")
+        for step in first[0].trace:
+            click.echo(f"  {step}")
+        for day in first[0].skipped_days:
+            click.echo(f"  skipped {day}")
+    click.echo(
+        "\nNext: grievance-rules evaluate --pack chengdong --output table FILE; "
+        "grievance-rules packs show daye; grievance-rules calendar explain "
+        "2026-02-13T15:00+08:00 '2 working days'"
+    )

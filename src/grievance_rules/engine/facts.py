@@ -2,7 +2,8 @@
 
 Each event becomes one flat fact: its scalar fields, ``fact: "event"``, its
 ``index`` in the history, ``ts`` (seconds since the epoch), the
-``handling_unit`` at that instant, and ``<field>_count`` for each list field
+``handling_unit`` at that instant, ``to_unit_upstream`` (whether an event's
+``to_unit`` is a centre rather than a handling unit), and ``<field>_count`` for each list field
 (``evidence_count: 0`` is a reply without evidence). The order becomes one fact
 with ``fact: "order"``, its classification, ``sk_<special kind>: true`` per
 special kind and ``flag_<flag>: true`` per flag. Fact ``id`` values are
@@ -22,7 +23,7 @@ from grievance_rules.model.events import EventBase
 __all__ = ["OrderFacts", "build_facts", "handling_units"]
 
 _TRANSFERS = ("dispatched", "reassigned")
-_META = frozenset({"fact", "index", "ts", "handling_unit", "event_id"})
+_META = frozenset({"fact", "index", "ts", "handling_unit", "event_id", "to_unit_upstream"})
 
 
 @dataclass(frozen=True)
@@ -46,17 +47,23 @@ class OrderFacts:
     ignored_after_as_of: int
 
 
-def handling_units(events: list[EventBase]) -> list[str | None]:
-    """The handling unit after each event: the last unit the order was sent to.
+def handling_units(
+    events: list[EventBase], upstream: frozenset[str] = frozenset()
+) -> list[str | None]:
+    """The handling unit after each event: the last handling unit the order was sent to.
 
-    A ``return_decided`` approval hands the order back to the deciding centre
-    (no handling unit) until it is dispatched again.
+    A dispatch to a centre (an ``upstream`` unit: the district centre sending the
+    order to the street's centre) does not make the centre the handling unit. A
+    ``return_decided`` approval hands the order back (no handling unit) until it
+    is dispatched again.
     """
     current: str | None = None
     result: list[str | None] = []
     for event in events:
         if event.type in _TRANSFERS:
-            current = getattr(event, "to_unit", None)
+            target = getattr(event, "to_unit", None)
+            if target not in upstream:
+                current = target
         elif event.type == "return_decided" and getattr(event, "decision", None) == "approved":
             current = None
         elif event.type == "proactive_handling" and current is None:
@@ -65,7 +72,9 @@ def handling_units(events: list[EventBase]) -> list[str | None]:
     return result
 
 
-def _event_fact(event: EventBase, index: int, handling: str | None) -> dict[str, Any]:
+def _event_fact(
+    event: EventBase, index: int, handling: str | None, upstream: frozenset[str]
+) -> dict[str, Any]:
     raw = event.model_dump(mode="json", exclude_none=True)
     fact: dict[str, Any] = {"id": f"e{index}", "fact": "event", "index": index}
     for key, value in raw.items():
@@ -80,6 +89,9 @@ def _event_fact(event: EventBase, index: int, handling: str | None) -> dict[str,
         else:
             fact[key] = value
     fact["ts"] = event.at.timestamp()
+    to_unit = raw.get("to_unit")
+    if to_unit is not None:
+        fact["to_unit_upstream"] = to_unit in upstream
     if handling is not None:
         fact["handling_unit"] = handling
     return fact
@@ -93,7 +105,8 @@ def build_facts(order: WorkOrder, as_of: dt.datetime) -> OrderFacts:
         key=lambda i: order.events[i].at,
     )
     kept: list[EventBase] = [order.events[i] for i in indices]
-    handling = handling_units(kept)
+    upstream = frozenset(unit.id for unit in order.units if unit.kind.is_upstream)
+    handling = handling_units(kept, upstream)
     first_handler = next((unit for unit in handling if unit is not None), None)
     kinds = {unit.id: unit.kind.value for unit in order.units}
     fact: dict[str, Any] = {
@@ -113,5 +126,5 @@ def build_facts(order: WorkOrder, as_of: dt.datetime) -> OrderFacts:
             fact[f"has_{name}"] = True
     if first_handler is not None and first_handler in kinds:
         fact["handling_unit_kind"] = kinds[first_handler]
-    events = [_event_fact(event, indices[k], handling[k]) for k, event in enumerate(kept)]
+    events = [_event_fact(event, indices[k], handling[k], upstream) for k, event in enumerate(kept)]
     return OrderFacts(fact, events, kept, indices, handling, len(order.events) - len(kept))

@@ -58,7 +58,7 @@ from grievance_rules.packs.schema import (
 __all__ = ["Pack", "load_pack"]
 
 _MANIFEST = "pack.yaml"
-_DERIVED_FIELDS = {"handling_unit", "index"}
+_DERIVED_FIELDS = {"handling_unit", "index", "to_unit_upstream"}
 
 
 @dataclass(frozen=True)
