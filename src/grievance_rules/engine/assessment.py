@@ -95,6 +95,7 @@ class EscalationFinding(_Finding):
     actor_body: str | None
     target_unit: str | None
     target_role: str | None
+    target_body: str | None = None
     since: dt.datetime
     """When the condition first held."""
 

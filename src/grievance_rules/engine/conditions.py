@@ -85,7 +85,13 @@ def occurrences(ev: Evaluation, trigger: Trigger) -> list[Occurrence]:
             if clock.state == trigger.state and (
                 trigger.level is None or clock.warning_level == trigger.level
             ):
-                at = clock.stopped_at if clock.stopped_at is not None else clock.due
+                # when it was so: stopped, breached at its due instant, or seen at as_of
+                if clock.stopped_at is not None:
+                    at = clock.stopped_at
+                elif clock.state == "breached":
+                    at = clock.due
+                else:
+                    at = min(clock.due, ev.as_of)
                 found.append(
                     Occurrence(
                         at,
@@ -238,6 +244,7 @@ def evaluate_escalation(ev: Evaluation, rule: EscalationRule) -> list[Escalation
             actor_body=rule.actor.body,
             target_unit=_unit_of(ev, rule.target, since, holding.counted),
             target_role=rule.target.role,
+            target_body=rule.target.body,
             since=since,
         )
     ]

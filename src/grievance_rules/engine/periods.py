@@ -109,6 +109,7 @@ class PeriodFinding(BaseModel):
     actor_role: str | None
     actor_body: str | None
     target_role: str | None
+    target_body: str | None
     counts: dict[str, int]
     trace: tuple[str, ...] = ()
 
@@ -256,6 +257,7 @@ def evaluate_periods(
                         actor_role=tier.actor.role,
                         actor_body=tier.actor.body,
                         target_role=tier.target.role,
+                        target_body=tier.target.body,
                         counts=dict(sorted(counts.items())),
                         trace=tuple(notes),
                     )
@@ -282,6 +284,7 @@ def evaluate_periods(
                         actor_role=ranking.actor.role,
                         actor_body=ranking.actor.body,
                         target_role=ranking.target.role,
+                        target_body=ranking.target.body,
                         counts={},
                         trace=(
                             f"{place} of the {ranking.bottom} lowest of {len(ranked)} units "
