@@ -25,6 +25,7 @@ time; ``noon_cutoff`` is one whole half-day session (morning or afternoon).
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from dataclasses import dataclass
 from fractions import Fraction
@@ -150,6 +151,10 @@ class Duration:
         Raises:
             DurationError: the text is not a duration this library knows.
         """
+        return _parse(text) if cls is Duration else cls._parse_uncached(text)
+
+    @classmethod
+    def _parse_uncached(cls, text: str) -> Duration:
         cleaned = text.strip().lower()
         if cleaned in _SAME_DAY_WORDS:
             return cls(Fraction(0), DurationUnit.SAME_DAY)
@@ -170,3 +175,9 @@ class Duration:
         amount = str(self.amount) if self.amount.denominator != 2 else f"{float(self.amount):g}"
         words = self.unit.value.replace("_", " ")
         return f"{amount} {words[:-1] if self.amount == 1 else words}"
+
+
+@functools.lru_cache(maxsize=256)
+def _parse(text: str) -> Duration:
+    """Parsed durations are immutable: the same text parses once."""
+    return Duration._parse_uncached(text)

@@ -276,15 +276,22 @@ def _chunks(items: Iterable[Any], size: int) -> Iterator[list[tuple[int, Any]]]:
         yield chunk
 
 
+_WORKER_PACKS: dict[tuple[str, tuple[tuple[str, Any], ...]], Pack] = {}
+
+
 def _worker(
     args: tuple[
         list[tuple[int, Any]], str, Mapping[str, Any], dt.datetime | None, RepeatIndex | None
     ],
 ) -> list[BatchResult]:
     chunk, directory, overrides, as_of, repeats = args
-    pack = find_pack(directory)
-    if overrides:
-        pack = pack.with_parameters(overrides)
+    key = (directory, tuple(sorted(overrides.items())))
+    pack = _WORKER_PACKS.get(key)
+    if pack is None:  # loaded once per worker process, not once per chunk
+        pack = find_pack(directory)
+        if overrides:
+            pack = pack.with_parameters(overrides)
+        _WORKER_PACKS[key] = pack
     return [_one((position, item, pack, as_of, repeats)) for position, item in chunk]
 
 
