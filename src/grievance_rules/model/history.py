@@ -46,7 +46,9 @@ from typing import Any
 
 from grievance_rules.errors import HistoryError
 from grievance_rules.model.base import instant_text
+from grievance_rules.model.enums import UnitKind
 from grievance_rules.model.events import (
+    EVENT_CLASSES,
     Continuation,
     Dispatched,
     EventBase,
@@ -120,6 +122,11 @@ _HANDLING_TYPES = frozenset(
     cls.model_fields["type"].default
     for cls in (SignedFor, FirstContact, ReturnRequested, Replied, Continuation, ExtensionRequested)
 )
+_OTHER_UNIT_FIELDS = {
+    kind: tuple(name for name in cls.unit_fields if name != "unit")
+    for kind, cls in EVENT_CLASSES.items()
+}
+_UPSTREAM_KINDS = frozenset(kind for kind in UnitKind if kind.is_upstream)
 _REOPENING_TYPES = frozenset(
     cls.model_fields["type"].default for cls in (Dispatched, Reassigned, RedoOrdered, Supervision)
 )
@@ -215,26 +222,25 @@ class _Checker:
         order = self.order
         received = order.received_at
         units = self.units
-        upstream = {uid for uid, unit in units.items() if unit.kind.is_upstream}
+        upstream = {uid for uid, unit in units.items() if unit.kind in _UPSTREAM_KINDS}
         reached: set[str] = set()
         open_returns: list[str | None] = []
         extension_requests: list[str | None] = []
         event_ids: set[str] = set()
         latest: dt.datetime | None = None
+        floor = received  # no issue for an event at or after max(receipt, latest event)
         replied = False
         closed = False
         first_dispatch: Dispatched | None = None
         for i, event in enumerate(order.events):
             kind = event.type
-            for name in event.unit_fields:
+            actor = event.unit
+            if actor is not None and actor not in units:
+                self.unknown_unit(i, "unit", actor)
+            for name in _OTHER_UNIT_FIELDS[kind]:
                 ref = getattr(event, name)
                 if ref is not None and ref not in units:
-                    self.add(
-                        IssueCode.UNKNOWN_UNIT,
-                        i,
-                        f"events[{i}].{name}",
-                        f"unit {ref!r} is not among the order's units",
-                    )
+                    self.unknown_unit(i, name, ref)
             if event.id is not None:
                 if event.id in event_ids:
                     self.add(
@@ -245,28 +251,30 @@ class _Checker:
                     )
                 event_ids.add(event.id)
             at = event.at
-            if at < received:
-                self.add(
-                    IssueCode.EVENT_BEFORE_RECEIVED,
-                    i,
-                    f"events[{i}].at",
-                    f"event at {instant_text(at)} is before the order was received "
-                    f"({instant_text(received)})",
-                )
-            if latest is not None and at < latest:
-                self.add(
-                    IssueCode.OUT_OF_ORDER,
-                    i,
-                    f"events[{i}].at",
-                    f"event at {instant_text(at)} comes after an event at "
-                    f"{instant_text(latest)}; events must be in time order",
-                )
+            if at >= floor:
+                latest = floor = at
             else:
-                latest = at
+                if at < received:
+                    self.add(
+                        IssueCode.EVENT_BEFORE_RECEIVED,
+                        i,
+                        f"events[{i}].at",
+                        f"event at {instant_text(at)} is before the order was received "
+                        f"({instant_text(received)})",
+                    )
+                if latest is not None and at < latest:
+                    self.add(
+                        IssueCode.OUT_OF_ORDER,
+                        i,
+                        f"events[{i}].at",
+                        f"event at {instant_text(at)} comes after an event at "
+                        f"{instant_text(latest)}; events must be in time order",
+                    )
+                else:
+                    latest = at
             if len(event.instant_fields) > 1:
                 self.check_deadlines(i, event)
 
-            actor = event.unit
             if actor is not None and actor in units and actor not in upstream:
                 if kind == "proactive_handling":
                     reached.add(actor)
@@ -326,6 +334,14 @@ class _Checker:
                 f"dispatched_at {instant_text(order.dispatched_at)} differs from the first "
                 f"dispatched event ({instant_text(first_dispatch.at)})",
             )
+
+    def unknown_unit(self, i: int, name: str, ref: str) -> None:
+        self.add(
+            IssueCode.UNKNOWN_UNIT,
+            i,
+            f"events[{i}].{name}",
+            f"unit {ref!r} is not among the order's units",
+        )
 
     def check_deadlines(self, i: int, event: EventBase) -> None:
         for name in event.instant_fields[1:]:

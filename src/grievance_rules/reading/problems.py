@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from pydantic import ValidationError
 
 from grievance_rules.model import EVENT_TYPES, HistoryIssue
+from grievance_rules.model.base import CHECKED_TAG, FAST_TAG
 from grievance_rules.reading.results import RecordProblem
 
 __all__ = ["field_path", "problems_from_issues", "problems_from_validation"]
@@ -64,11 +65,18 @@ def _shown(value: object) -> str:
 
 
 def problems_from_validation(exc: ValidationError) -> tuple[RecordProblem, ...]:
-    """One problem per validation error, each naming its field and the bad value."""
+    """One problem per validation error, each naming its field and the bad value.
+
+    An instant refused by both its validation paths gives one problem, the
+    checked path's (see :class:`grievance_rules.model.base.Instant`).
+    """
     problems = []
     for error in exc.errors(include_url=False):
+        loc = error["loc"]
+        if FAST_TAG in loc:
+            continue  # an instant's fast path refused it; the checked path says why
         kind = error["type"]
-        path = field_path(error["loc"])
+        path = field_path(tuple(part for part in loc if part != CHECKED_TAG))
         value = error.get("input")
         if kind == "timezone_aware":
             message = (

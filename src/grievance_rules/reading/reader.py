@@ -255,18 +255,15 @@ class OrderStream(Iterable[RecordResult]):
                 stream = self.source
             else:
                 stream = stack.enter_context(self._binary())
+            name = self.name
+            validate = self.validator.from_json
             for line_number, line in enumerate(stream, 1):
                 if line_number == 1:
-                    line = (
-                        line.removeprefix(_BOM)
-                        if isinstance(line, bytes)
-                        else line.lstrip("\ufeff")
-                    )
-                if not line.strip():
+                    line = _without_bom(line)
+                if not line or line.isspace():
                     continue
                 record += 1
-                location = SourceLocation(self.name, record, line=line_number)
-                yield self.validator.from_json(location, line)
+                yield validate(SourceLocation(name, record, line_number), line)
 
     def _json(self) -> Iterator[RecordResult]:
         if isinstance(self.source, io.TextIOBase):
