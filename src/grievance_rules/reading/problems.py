@@ -90,6 +90,8 @@ def problems_from_validation(exc: ValidationError) -> tuple[RecordProblem, ...]:
             )
         elif kind == "union_tag_not_found":
             message = "event has no 'type'"
+        elif kind == "enum":
+            message = f"{error['msg']} (got {_shown(value)}); the Chinese terms are accepted too"
         elif kind == "missing":
             message = "field required"
         elif kind == "extra_forbidden":
