@@ -21,19 +21,16 @@ from typing import Any
 
 from grievance_rules.packs import Pack
 from grievance_rules.packs.schema import (
-    AllOf,
-    AnyOf,
     ClockRule,
     Condition,
-    CountOf,
     DeductionRule,
     EscalationRule,
     EventRef,
-    NotOf,
     RecordRule,
     Selector,
     Trigger,
     WindowRule,
+    iter_triggers,
 )
 
 __all__ = ["CompiledPack", "compile_pack", "event_key", "selector_key"]
@@ -99,23 +96,13 @@ def selector_key(selector: Selector) -> str:
 
 
 def _condition_refs(cond: Condition) -> Iterator[Trigger | EventRef]:
-    if isinstance(cond, Trigger):
-        if cond.event is not None:
-            yield cond
-        if cond.after is not None:
-            yield cond.after
-        if cond.unless_after is not None:
-            yield cond.unless_after
-    elif isinstance(cond, AllOf):
-        for inner in cond.all:
-            yield from _condition_refs(inner)
-    elif isinstance(cond, AnyOf):
-        for inner in cond.any:
-            yield from _condition_refs(inner)
-    elif isinstance(cond, NotOf):
-        yield from _condition_refs(cond.not_)
-    elif isinstance(cond, CountOf):
-        yield from _condition_refs(cond.count)
+    for trigger in iter_triggers(cond):
+        if trigger.event is not None:
+            yield trigger
+        if trigger.after is not None:
+            yield trigger.after
+        if trigger.unless_after is not None:
+            yield trigger.unless_after
 
 
 def _rule_refs(pack: Pack) -> Iterator[Trigger | EventRef]:

@@ -36,17 +36,13 @@ from grievance_rules.errors import GrievanceRulesError
 from grievance_rules.model import WorkOrder
 from grievance_rules.packs import Pack, find_pack
 from grievance_rules.packs.schema import (
-    AllOf,
-    AnyOf,
     ClockRule,
     Condition,
-    CountOf,
     DeductionRule,
     EscalationRule,
-    NotOf,
     RecordRule,
-    Trigger,
     WindowRule,
+    iter_triggers,
 )
 
 __all__ = ["BatchResult", "evaluate", "evaluate_many"]
@@ -65,17 +61,7 @@ def _compiled(pack: Pack) -> tuple[CompiledPack, Any]:
 
 
 def _escalation_refs(cond: Condition) -> set[str]:
-    if isinstance(cond, Trigger):
-        return set(cond.escalation)
-    if isinstance(cond, AllOf):
-        return set().union(*(_escalation_refs(c) for c in cond.all))
-    if isinstance(cond, AnyOf):
-        return set().union(*(_escalation_refs(c) for c in cond.any))
-    if isinstance(cond, NotOf):
-        return _escalation_refs(cond.not_)
-    if isinstance(cond, CountOf):
-        return _escalation_refs(cond.count)
-    return set()
+    return {rule_id for trigger in iter_triggers(cond) for rule_id in trigger.escalation}
 
 
 def _escalation_order(rules: tuple[EscalationRule, ...]) -> list[EscalationRule]:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -56,6 +57,7 @@ __all__ = [
     "Trigger",
     "WarningLevel",
     "WindowRule",
+    "iter_triggers",
 ]
 
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.\-]*$")
@@ -230,6 +232,26 @@ class RepeatOf(_Decl):
 
 
 Condition = Trigger | AllOf | AnyOf | NotOf | CountOf | RepeatOf
+
+
+def iter_triggers(cond: Condition) -> Iterator[Trigger]:
+    """Every trigger of a condition, depth first, in declaration order.
+
+    Example:
+        >>> cond = AnyOf(any=(Trigger(event="replied"), CountOf(
+        ...     count=Trigger(event="continuation"), at_least=2)))
+        >>> [t.event for t in iter_triggers(cond)]
+        ['replied', 'continuation']
+    """
+    if isinstance(cond, Trigger):
+        yield cond
+    elif isinstance(cond, AllOf | AnyOf):
+        for inner in cond.all if isinstance(cond, AllOf) else cond.any:
+            yield from iter_triggers(inner)
+    elif isinstance(cond, NotOf):
+        yield from iter_triggers(cond.not_)
+    elif isinstance(cond, CountOf):
+        yield cond.count
 
 
 class WarningLevel(_Decl):
