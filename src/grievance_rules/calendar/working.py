@@ -38,6 +38,11 @@ _EIGHT_HOURS = dt.timedelta(hours=8)
 _ZERO = dt.timedelta(0)
 
 
+def _time_of_day_us(local: dt.datetime) -> int:
+    """Microseconds after local midnight."""
+    return ((local.hour * 60 + local.minute) * 60 + local.second) * 1_000_000 + local.microsecond
+
+
 class ProvisionalPolicy(enum.StrEnum):
     """What a scalar answer does when it touched a provisional day.
 
@@ -390,9 +395,7 @@ class WorkingCalendar:
         if i < 0 or i >= len(self._cum):
             self._index(local.date())
         if self._is_work[i]:
-            time_us = (
-                (local.hour * 60 + local.minute) * 60 + local.second
-            ) * 1_000_000 + local.microsecond
+            time_us = _time_of_day_us(local)
             return (self._cum[i] - 1) * self._day_us + hours.worked_before_us(time_us)
         return self._cum[i] * self._day_us
 
@@ -464,10 +467,7 @@ class WorkingCalendar:
         local = to_shanghai(instant)
         if not self.is_working_day(local.date()):
             return False
-        time_us = (
-            (local.hour * 60 + local.minute) * 60 + local.second
-        ) * 1_000_000 + local.microsecond
-        return hours.contains(time_us)
+        return hours.contains(_time_of_day_us(local))
 
     # -- deadlines -------------------------------------------------------------------
 

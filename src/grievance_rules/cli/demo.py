@@ -53,10 +53,11 @@ def demo_command() -> None:
         + "\n"
     )
     totals: dict[str, dict[str, float]] = {p.id: {} for p in packs}
+    assessments = {}
     for order in orders:
         click.echo(f"== {order.id}: {order.summary or ''}")
         for pack in packs:
-            assessment = evaluate(order, pack, AS_OF)
+            assessment = assessments[order.id, pack.id] = evaluate(order, pack, AS_OF)
             for unit, points in assessment.points_by_unit().items():
                 key = unit or "-"
                 totals[pack.id][key] = totals[pack.id].get(key, 0.0) + points
@@ -71,7 +72,7 @@ def demo_command() -> None:
     for unit in units:
         row = "".join(f"{totals[p.id].get(unit, 0.0):>12g}" for p in packs)
         click.echo(f"  {unit:<8}{row}")
-    first = evaluate(orders[0], packs[0], AS_OF).clocks
+    first = assessments[orders[0].id, packs[0].id].clocks
     if first:
         click.echo(f"\nhow {first[0].rule_id} was computed for {orders[0].id}:")
         for step in first[0].trace:
