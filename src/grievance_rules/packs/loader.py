@@ -53,6 +53,7 @@ from grievance_rules.packs.schema import (
     Target,
     Trigger,
     WindowRule,
+    iter_triggers,
 )
 
 __all__ = ["Pack", "load_pack"]
@@ -313,7 +314,8 @@ class _Checker:
 
     def fail(self, rule: Rule, field_path: str, message: str) -> PackError:
         name, node, index = self.where[rule.id]
-        path: list[Any] = ["rules", index, *field_path.split(".")]
+        steps = [int(step) if step.isdigit() else step for step in field_path.split(".")]
+        path: list[Any] = ["rules", index, *steps]
         return PackError(
             f"{name}: rule {rule.id}: {field_path}: {message}",
             file=name,
@@ -342,6 +344,14 @@ class _Checker:
             elif isinstance(rule, DeductionRule):
                 self.points(rule)
                 self.condition(rule, rule.when, "when")
+                if isinstance(rule.when, AnyOf):
+                    for i, inner in enumerate(rule.when.any):
+                        if not isinstance(inner, Trigger):
+                            raise self.fail(
+                                rule,
+                                f"when.any.{i}",
+                                "a deduction counts occurrences: each alternative is one trigger",
+                            )
             elif isinstance(rule, EscalationRule):
                 self.condition(rule, rule.when, "when")
                 self.target(rule, rule.actor, "actor")
@@ -521,12 +531,6 @@ class _Checker:
             self.reference(rule, [other], DeductionRule, "same_occurrence_as")
 
 
-def _leaves(cond: Trigger | AnyOf) -> list[Trigger]:
-    if isinstance(cond, Trigger):
-        return [cond]
-    return [leaf for inner in cond.any for leaf in _leaves(inner)]  # type: ignore[arg-type]
-
-
 def _may_overlap(a: Trigger, b: Trigger) -> bool:
     if a.event and a.event == b.event:
         return all(a.where[key] == b.where[key] for key in set(a.where) & set(b.where))
@@ -547,7 +551,11 @@ def _overlapping_deductions(rules: Sequence[Rule]) -> list[str]:
             )
             if declared:
                 continue
-            if any(_may_overlap(a, b) for a in _leaves(first.when) for b in _leaves(second.when)):
+            if any(
+                _may_overlap(a, b)
+                for a in iter_triggers(first.when)
+                for b in iter_triggers(second.when)
+            ):
                 flags.append(
                     f"deductions {first.id} and {second.id} may count the same occurrence; "
                     "declare same_occurrence_as if intended, or narrow a 'where'"

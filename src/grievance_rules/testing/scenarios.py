@@ -31,13 +31,17 @@ units).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
+
+if TYPE_CHECKING:
+    from grievance_rules.packs import Pack
 
 __all__ = [
     "Coverage",
@@ -205,14 +209,21 @@ def _check_exact(
         out.append(f"{kind}: unexpected {_short(extra)}")
 
 
+@functools.lru_cache(maxsize=32)
+def _pack(directory: Path) -> Pack:
+    """A pack loaded once per process: every case of a pack shares it (and its ruleset)."""
+    from grievance_rules.packs import load_pack
+
+    return load_pack(directory)
+
+
 def run_scenario(case: ScenarioCase) -> ScenarioResult:
     """Evaluate a case and compare with what it expects."""
     from grievance_rules.engine import RepeatIndex, evaluate, evaluate_periods
     from grievance_rules.model import WorkOrder
-    from grievance_rules.packs import load_pack
 
     result = ScenarioResult(case)
-    pack = load_pack(case.pack_dir)
+    pack = _pack(case.pack_dir.resolve())
     if case.parameters:
         pack = pack.with_parameters(case.parameters)
     result.citations = {
@@ -332,11 +343,10 @@ class Coverage:
 
 def pack_coverage(pack_dir: str | Path) -> Coverage:
     """Run every scenario of a pack and report rule and boundary coverage."""
-    from grievance_rules.packs import load_pack
     from grievance_rules.packs.schema import ClockRule, WindowRule
 
     root = Path(pack_dir)
-    pack = load_pack(root)
+    pack = _pack(root.resolve())
     results: list[ScenarioResult] = []
     for file in sorted((root / "scenarios").glob("*.y*ml")):
         results.extend(run_scenario(case) for case in load_scenarios(file))
