@@ -36,60 +36,102 @@ from grievance_rules.packs.schema import (
     Trigger,
 )
 
-__all__ = ["Period", "PeriodFinding", "PeriodTally", "evaluate_periods", "period_of"]
+__all__ = [
+    "PERIOD_KINDS",
+    "Period",
+    "PeriodFinding",
+    "PeriodTally",
+    "evaluate_periods",
+    "pack_period_of",
+    "period_of",
+]
+
+
+PERIOD_KINDS = ("day", "week", "month", "two_months", "quarter", "half_year", "year")
+"""The kinds of period, shortest first."""
+
+_MONTHS = {"month": 1, "two_months": 2, "quarter": 3, "half_year": 6, "year": 12}
 
 
 @dataclass(frozen=True, order=True)
 class Period:
-    """A period: its kind, first day and the day after its last."""
+    """A period: its kind, first day and the day after its last, and its name."""
 
     kind: str
     start: dt.date
     end: dt.date
-
-    @property
-    def label(self) -> str:
-        """``2024-W19``, ``2024-05``, ``2024-05/06``, ``2024-Q2``, ``2024-H1``, ``2024``."""
-        s = self.start
-        if self.kind == "week":
-            return f"week of {s.isoformat()}"
-        if self.kind == "month":
-            return f"{s.year}-{s.month:02d}"
-        if self.kind == "two_months":
-            return f"{s.year}-{s.month:02d}/{s.month + 1:02d}"
-        if self.kind == "quarter":
-            return f"{s.year}-Q{(s.month - 1) // 3 + 1}"
-        if self.kind == "half_year":
-            return f"{s.year}-H{(s.month - 1) // 6 + 1}"
-        if self.kind == "day":
-            return s.isoformat()
-        return str(s.year)
+    label: str = field(default="", compare=False)
+    """``2024-05-06`` (day), ``week of 2024-05-06``, ``2024-05``, ``2024-05/06``,
+    ``2024-Q2``, ``2024-H1``, ``2024``. Months that start on another day than the
+    1st are named after the month they end in."""
 
 
-def _month_start(year: int, month: int) -> dt.date:
+def _month_start(year: int, month: int, day: int = 1) -> dt.date:
     year += (month - 1) // 12
     month = (month - 1) % 12 + 1
-    return dt.date(year, month, 1)
+    return dt.date(year, month, day)
 
 
-def period_of(day: dt.date, kind: str, week_starts: str = "monday") -> Period:
+def _label(kind: str, year: int, month: int) -> str:
+    if kind == "month":
+        return f"{year}-{month:02d}"
+    if kind == "two_months":
+        return f"{year}-{month:02d}/{month + 1:02d}"
+    if kind == "quarter":
+        return f"{year}-Q{(month - 1) // 3 + 1}"
+    if kind == "half_year":
+        return f"{year}-H{(month - 1) // 6 + 1}"
+    return str(year)
+
+
+def period_of(
+    day: dt.date, kind: str, week_starts: str = "monday", *, month_starts_on: int = 1
+) -> Period:
     """The period of a kind that contains a date.
+
+    Args:
+        day: the date.
+        kind: one of :data:`PERIOD_KINDS`.
+        week_starts: ``monday`` or ``sunday``.
+        month_starts_on: the day of the month an assessment month starts on (1: the
+            calendar month; 26: from the 26th to the 25th of the next month, named
+            after the month it ends in). Two months, quarters, half years and years
+            are made of these months.
+
+    Raises:
+        ValueError: an unknown kind, or ``month_starts_on`` outside 1..28.
 
     Example:
         >>> period_of(dt.date(2024, 5, 8), "week").label
         'week of 2024-05-06'
         >>> period_of(dt.date(2024, 5, 8), "two_months").label
         '2024-05/06'
+        >>> p = period_of(dt.date(2024, 5, 27), "month", month_starts_on=26)
+        >>> p.label, p.start, p.end
+        ('2024-06', datetime.date(2024, 5, 26), datetime.date(2024, 6, 26))
     """
     if kind == "day":
-        return Period(kind, day, day + dt.timedelta(days=1))
+        return Period(kind, day, day + dt.timedelta(days=1), day.isoformat())
     if kind == "week":
         offset = day.weekday() if week_starts == "monday" else (day.weekday() + 1) % 7
         start = day - dt.timedelta(days=offset)
-        return Period(kind, start, start + dt.timedelta(days=7))
-    months = {"month": 1, "two_months": 2, "quarter": 3, "half_year": 6, "year": 12}[kind]
-    first = (day.month - 1) // months * months + 1
-    return Period(kind, dt.date(day.year, first, 1), _month_start(day.year, first + months))
+        return Period(kind, start, start + dt.timedelta(days=7), f"week of {start.isoformat()}")
+    if kind not in _MONTHS:
+        raise ValueError(f"unknown kind of period {kind!r}; one of {', '.join(PERIOD_KINDS)}")
+    if not 1 <= month_starts_on <= 28:
+        raise ValueError(f"month_starts_on must be 1..28, not {month_starts_on}")
+    months = _MONTHS[kind]
+    year, month = day.year, day.month
+    if month_starts_on > 1 and day.day >= month_starts_on:
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    first = (month - 1) // months * months + 1
+    if month_starts_on == 1:
+        start = dt.date(year, first, 1)
+        end = _month_start(year, first + months)
+    else:
+        start = _month_start(year, first - 1, month_starts_on)
+        end = _month_start(year, first + months - 1, month_starts_on)
+    return Period(kind, start, end, _label(kind, year, first))
 
 
 class PeriodFinding(BaseModel):
@@ -114,6 +156,16 @@ class PeriodFinding(BaseModel):
     trace: tuple[str, ...] = ()
 
 
+def pack_period_of(pack: Pack, day: dt.date, kind: str) -> Period:
+    """The period of a kind containing ``day``, as the pack's periods run.
+
+    The pack's manifest says on which day its weeks (``week_starts``) and its
+    assessment months (``month_starts_on``) start.
+    """
+    manifest = pack.manifest
+    return period_of(day, kind, manifest.week_starts, month_starts_on=manifest.month_starts_on)
+
+
 def _leaf_key(trigger: Trigger) -> str:
     if trigger.deduction:
         return "deduction:" + ",".join(trigger.deduction)
@@ -136,19 +188,22 @@ class PeriodTally:
         default_factory=lambda: defaultdict(float)
     )
     excluded: int = 0
+    periods: frozenset[str] = frozenset()
+    """Kinds of period to count in besides those the pack's rules use."""
 
     def kinds(self) -> set[str]:
-        """The kinds of period the pack's rules use."""
-        return {rule.period for rule in self.pack.rules_of(PeriodRule)} | {
-            rule.period for rule in self.pack.rules_of(RankingRule)
-        }
+        """The kinds of period the pack's rules use, and ``periods``."""
+        return (
+            {rule.period for rule in self.pack.rules_of(PeriodRule)}
+            | {rule.period for rule in self.pack.rules_of(RankingRule)}
+            | set(self.periods)
+        )
 
     def add(self, assessment: Assessment) -> None:
         """Fold one assessment in (an order excluded from assessment counts nothing)."""
         if assessment.excluded_from_assessment:
             self.excluded += 1
             return
-        week = self.pack.manifest.week_starts
         kinds = self.kinds()
 
         def bump(at: dt.datetime, unit: str | None, keys: Iterable[str], points: float = 0) -> None:
@@ -156,7 +211,7 @@ class PeriodTally:
                 return
             day = at.astimezone(SHANGHAI).date()
             for kind in kinds:
-                slot = (kind, period_of(day, kind, week).start, unit)
+                slot = (kind, pack_period_of(self.pack, day, kind).start, unit)
                 for key in keys:
                     self.counts[slot][key] += 1
                 self.points[slot] += points
@@ -234,7 +289,7 @@ def evaluate_periods(
         for (kind, start, unit), counts in sorted(tally.counts.items()):
             if kind != rule.period:
                 continue
-            period = period_of(start, kind, pack.manifest.week_starts)
+            period = pack_period_of(pack, start, kind)
             fired = []
             for tier in rule.tiers:
                 notes: list[str] = []
@@ -265,7 +320,7 @@ def evaluate_periods(
     for ranking in pack.rules_of(RankingRule):
         slots = sorted({(k, s) for (k, s, _u) in tally.points if k == ranking.period})
         for kind, start in slots:
-            period = period_of(start, kind, pack.manifest.week_starts)
+            period = pack_period_of(pack, start, kind)
             scores = {u: p for (k, s, u), p in tally.points.items() if (k, s) == (kind, start)}
             peers = {u for u, kind_of in (unit_kinds or {}).items() if kind_of in ranking.among}
             ranked = sorted((scores.get(u, 0.0), u) for u in peers)

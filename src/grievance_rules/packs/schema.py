@@ -26,6 +26,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from grievance_rules.model.terms import TermEnum
+
 __all__ = [
     "AllOf",
     "AnyOf",
@@ -51,9 +53,11 @@ __all__ = [
     "RepeatOf",
     "Rule",
     "RuleFile",
+    "Scoring",
     "Selector",
     "Source",
     "Target",
+    "Topic",
     "Trigger",
     "WarningLevel",
     "WindowRule",
@@ -61,6 +65,60 @@ __all__ = [
 ]
 
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.\-]*$")
+
+
+class Topic(TermEnum):
+    """What a rule is about, so that rules of different packs can be matched by meaning.
+
+    A rule declares one or more ``topics``; two packs' rules of the same kind that
+    share a topic are compared side by side (``packs diff``, ``compare``). The
+    rates of the scorecards find their time limits through the clock topics
+    ``sign_off``, ``first_contact`` and ``reply``.
+
+    Example:
+        >>> Topic("签收"), Topic.REPLY.zh
+        (<Topic.SIGN_OFF: 'sign_off'>, '答复')
+    """
+
+    SIGN_OFF = "sign_off", "签收", ("先行接单", "受理")
+    FIRST_CONTACT = "first_contact", "先行联系", ("接诉即联",)
+    REPLY = "reply", "答复", ("办结", "首次处置", "回复")
+    EMERGENCY = "emergency", "紧急件"
+    SECOND_HANDLING = "second_handling", "再次处置"
+    CONTINUATION = "continuation", "续报"
+    RETURN = "return", "退单", ("回退",)
+    EXTENSION = "extension", "延期"
+    CALLBACK = "callback", "回访"
+    LATE = "late", "超期", ("超时",)
+    UNJUSTIFIED_RETURN = "unjustified_return", "无理由退件"
+    PROCESS_UNSATISFIED = "process_unsatisfied", "过程不满意"
+    RESULT_UNSATISFIED = "result_unsatisfied", "结果不满意"
+    UNRESOLVED = "unresolved", "问题未解决"
+    DISSATISFIED = "dissatisfied", "不满意", ("差评",)
+    WARNING_ORDER = "warning_order", "预警工单"
+    BUCK_PASSING = "buck_passing", "推诿"
+    REDO = "redo", "重办"
+    SUPERVISION = "supervision", "督办"
+    PROACTIVE = "proactive", "主动承办"
+    EXTERNAL = "external", "通报扣分", ("计划性办结",)
+    EVIDENCE = "evidence", "佐证材料"
+    FALSE_REPLY = "false_reply", "虚假回复"
+    REPEAT_COMPLAINT = "repeat_complaint", "重复投诉"
+    ESCALATED_HANDLING = "escalated_handling", "提级办理"
+    INTERVIEW = "interview", "约谈"
+    EXPLANATION = "explanation", "说明", ("书面说明",)
+    REASSIGNMENT = "reassignment", "签派", ("改派",)
+    REFERRAL = "referral", "线索移交"
+    EXCLUSION = "exclusion", "不纳入测评"
+    CLASSIFICATION = "classification", "分类梳理"
+    RANKING = "ranking", "排名"
+    REPORTING = "reporting", "通报"
+    ASSESSMENT = "assessment", "考核"
+    PRELIMINARY_REPLY = "preliminary_reply", "初步回复"
+    RESPOND_AT_ONCE = "respond_at_once", "接诉即办", ("即来即办",)
+    FIRST_RECEIVER = "first_receiver", "首接负责", ("首派负责",)
+    ON_ACCOUNT = "on_account", "挂账"
+    SPECIAL_REPORT = "special_report", "专报", ("快报",)
 
 
 class _Decl(BaseModel):
@@ -278,6 +336,8 @@ class _RuleBase(_Decl):
     citation: Citation
     interpretation: Interpretation | None = None
     applies_to: Selector = Selector()
+    topics: tuple[Topic, ...] = ()
+    """What the rule is about (:class:`Topic`), for matching rules across packs."""
 
     @field_validator("id")
     @classmethod
@@ -479,6 +539,35 @@ class Calendar(_Decl):
     working_days: dict[dt.date, str] = Field(default_factory=dict)
 
 
+class Scoring(_Decl):
+    """``pack.yaml`` ``scoring``: how a unit's score and rates are formed.
+
+    The defaults are those of a pack whose document gives none: a score is the
+    sum of the period's points (no base), 基本满意 counts as satisfied, and the
+    三率 composite weighs its three rates equally. Each value a document does not
+    give is an assumption and says so in ``note``.
+    """
+
+    base_score: float = 0.0
+    """The score a unit starts each period with, before its points."""
+    basically_satisfied_weight: float = Field(default=1.0, ge=0, le=1)
+    """How much a 基本满意 rating counts towards 满意率 (1: as satisfied, 0: not at all)."""
+    three_rates_weights: dict[str, float] = Field(
+        default_factory=lambda: {"response": 1 / 3, "resolution": 1 / 3, "satisfaction": 1 / 3}
+    )
+    """Weights of 响应率, 解决率 and 满意率 in the 三率 composite (they must sum to 1)."""
+    rank_by: Literal["score", "points"] = "score"
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _weights_sum_to_one(self) -> Scoring:
+        if set(self.three_rates_weights) != {"response", "resolution", "satisfaction"}:
+            raise ValueError("three_rates_weights needs response, resolution and satisfaction")
+        if abs(sum(self.three_rates_weights.values()) - 1) > 1e-9:
+            raise ValueError("three_rates_weights must sum to 1")
+        return self
+
+
 class Manifest(_Decl):
     """``pack.yaml``: what the pack is and what it encodes."""
 
@@ -491,6 +580,9 @@ class Manifest(_Decl):
     effective_until: dt.date | None = None
     calendar: Calendar = Calendar()
     week_starts: Literal["monday", "sunday"] = "monday"
+    month_starts_on: int = Field(default=1, ge=1, le=28)
+    """The day of the month an assessment month starts on (1: calendar months)."""
+    scoring: Scoring = Scoring()
     rule_files: tuple[str, ...] = ("rules/*.yaml",)
     parameters_file: str = "parameters.yaml"
     limitations: tuple[str, ...] = ()

@@ -1,0 +1,101 @@
+"""Scorecards, rates and comparison: what the offices and analysts look at.
+
+* :func:`score` — each unit's counts, points, score, rank, rates and period
+  findings, per period, under one pack (a :class:`Scorecard`).
+* :func:`compare` — the same orders under several packs: per order where the
+  findings diverge and why, per unit the score under each pack, overall a
+  summary of the divergences (a :class:`Comparison`).
+* :func:`what_if` — one pack against itself with some parameters changed.
+* :data:`RATES` — the rates (按时签收率, 办结率, 满意率, 三率 ...), each defined
+  once with its numerator and denominator (:mod:`grievance_rules.scoring.rates`).
+
+Everything streams: inputs are read once, and only one small record per unit
+and period is kept.
+
+Example:
+    >>> from importlib.resources import files
+    >>> from grievance_rules.reading import read_orders
+    >>> from grievance_rules.scoring import score
+    >>> orders = read_orders(files("grievance_rules") / "samples" / "orders.jsonl").orders
+    >>> card = score(orders, "chengdong", period="month")
+    >>> (card.inputs, card.assessed + card.excluded + card.rejected)
+    (5, 5)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+
+from grievance_rules.engine import Rejection, RepeatIndex
+from grievance_rules.packs import Pack
+from grievance_rules.scoring.compare import (
+    Comparison,
+    Divergence,
+    DivergenceCount,
+    OrderComparison,
+    PackOutcomes,
+    Side,
+    compare,
+    compare_assessments,
+    what_if,
+)
+from grievance_rules.scoring.rates import RATES, OrderOutcome, Rate, RateCounts, order_outcome
+from grievance_rules.scoring.scorecard import ScoreBook, Scorecard, UnitScore
+from grievance_rules.scoring.stream import OrderInput, assess_stream, resolve_packs
+
+__all__ = [
+    "RATES",
+    "Comparison",
+    "Divergence",
+    "DivergenceCount",
+    "OrderComparison",
+    "OrderOutcome",
+    "PackOutcomes",
+    "Rate",
+    "RateCounts",
+    "ScoreBook",
+    "Scorecard",
+    "Side",
+    "UnitScore",
+    "compare",
+    "compare_assessments",
+    "order_outcome",
+    "score",
+    "what_if",
+]
+
+
+def score(
+    orders: Iterable[OrderInput],
+    pack: Pack | str,
+    *,
+    period: str = "month",
+    as_of: dt.datetime | None = None,
+    repeats: RepeatIndex | None = None,
+    processes: int = 1,
+    progress: Callable[[int], None] | None = None,
+) -> Scorecard:
+    """Each unit's scorecard per period under one pack.
+
+    Args:
+        orders: work orders, reader results (accepted or rejected), dicts or JSON strings.
+        pack: the pack (object, name or directory).
+        period: ``day``, ``week``, ``month``, ``two_months``, ``quarter``,
+            ``half_year`` or ``year``, as the pack's periods run (its week start and
+            assessment month).
+        as_of: the instant of every assessment (``None``: each order's last event).
+        repeats: other orders' keys, for repeat conditions across orders.
+        processes: worker processes for the engine.
+        progress: called with 1 after each input.
+    """
+    loaded = resolve_packs([pack])
+    book = ScoreBook(loaded[0], period=period, as_of=as_of)
+    for entry in assess_stream(
+        orders, loaded, as_of=as_of, repeats=repeats, processes=processes, progress=progress
+    ):
+        if isinstance(entry, Rejection):
+            book.reject(entry)
+        else:
+            book.add(entry.order, entry.assessments[0])
+    return book.scorecard()

@@ -1,0 +1,376 @@
+"""The same orders under several packs: where they diverge, and why.
+
+Findings of different packs are matched by meaning through their rules'
+topics (:class:`~grievance_rules.packs.schema.Topic`): for each order, kind of
+finding (clock, window, deduction, escalation) and topic, each pack's outcome is
+summed up — the clock states, the window states, the points, the escalations —
+and where the packs' outcomes differ the order has a :class:`Divergence` that
+carries both sides' rule ids and citations.
+
+:func:`compare` streams the orders once, keeps a :class:`ScoreBook` per pack
+(so each unit's score under each pack) and only counts of divergences plus a
+few examples of each, so memory stays bounded. :func:`what_if` is a comparison
+of a pack with itself under changed parameters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from grievance_rules.engine import Assessment, RepeatIndex
+from grievance_rules.engine.assessment import Rejection
+from grievance_rules.packs import Pack
+from grievance_rules.packs.schema import Citation
+from grievance_rules.scoring.scorecard import ScoreBook, Scorecard
+from grievance_rules.scoring.stream import Assessed, OrderInput, assess_stream, resolve_packs
+
+__all__ = [
+    "Comparison",
+    "Divergence",
+    "DivergenceCount",
+    "OrderComparison",
+    "PackOutcomes",
+    "Side",
+    "compare",
+    "compare_assessments",
+    "what_if",
+]
+
+FindingKind = Literal["clock", "window", "deduction", "escalation"]
+_NONE = "—"
+
+
+class Side(BaseModel):
+    """One pack's findings on one topic of one order."""
+
+    model_config = ConfigDict(frozen=True)
+
+    pack: str
+    outcome: str
+    """``breached``, ``met``, ``-2``, ``约谈`` ... or ``—`` when the pack has no such finding."""
+    rule_ids: tuple[str, ...] = ()
+    citations: tuple[Citation, ...] = ()
+    details: tuple[str, ...] = ()
+    """Due instants, points per finding, who acts."""
+
+
+class Divergence(BaseModel):
+    """A topic on which the packs' findings for one order differ."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: FindingKind
+    topic: str
+    sides: tuple[Side, ...]
+
+    @property
+    def pattern(self) -> tuple[str, ...]:
+        """The outcomes, pack by pack."""
+        return tuple(side.outcome for side in self.sides)
+
+
+class OrderComparison(BaseModel):
+    """One order under every pack: its points and where the packs diverge."""
+
+    model_config = ConfigDict(frozen=True)
+
+    order_id: str
+    points: dict[str, float]
+    divergences: tuple[Divergence, ...] = ()
+
+
+class DivergenceCount(BaseModel):
+    """How many orders showed one pattern of outcomes on one topic."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: FindingKind
+    topic: str
+    pattern: tuple[str, ...]
+    orders: int
+    examples: tuple[str, ...]
+    """Ids of the first orders that showed it."""
+
+
+class PackOutcomes(BaseModel):
+    """One pack's totals over all assessed orders."""
+
+    model_config = ConfigDict(frozen=True)
+
+    pack: str
+    orders: int
+    clocks: dict[str, int]
+    """Clocks by state (running, paused, met, breached)."""
+    windows: dict[str, int]
+    deductions: int
+    points: float
+    escalations: int
+    orders_with_points: int
+
+
+class Comparison(BaseModel):
+    """The same orders under several packs."""
+
+    model_config = ConfigDict(frozen=True)
+
+    packs: tuple[str, ...]
+    as_of: dt.datetime | None
+    inputs: int
+    assessed: int
+    rejected: int
+    rejections: tuple[Rejection, ...] = ()
+    orders_diverging: int
+    outcomes: tuple[PackOutcomes, ...]
+    divergences: tuple[DivergenceCount, ...]
+    """Patterns of divergence, most frequent first."""
+    examples: tuple[OrderComparison, ...]
+    """The first orders that diverged, in full (at most ``examples`` of them)."""
+    scorecards: tuple[Scorecard, ...]
+
+    def unit_scores(self) -> list[dict[str, Any]]:
+        """Per unit and period, its score under each pack (rows for a table)."""
+        table: dict[tuple[dt.date, str, str], dict[str, Any]] = {}
+        for card in self.scorecards:
+            for row in card.rows:
+                entry = table.setdefault(
+                    (row.period_start, row.period, row.unit),
+                    {"period": row.period, "unit": row.unit, "unit_kind": row.unit_kind},
+                )
+                entry[card.pack] = row.score
+        return [table[key] for key in sorted(table)]
+
+
+def _citations(rules: Iterable[Any]) -> tuple[Citation, ...]:
+    return tuple(rule.citation for rule in rules)
+
+
+def _topics(pack: Pack, rule_id: str) -> tuple[str, ...]:
+    cache: dict[str, tuple[str, ...]] = pack.__dict__.setdefault("_topics_by_rule", {})
+    topics = cache.get(rule_id)
+    if topics is None:
+        rule = pack.rule(rule_id)
+        topics = tuple(t.value for t in rule.topics) or (f"rule {rule_id}",)
+        cache[rule_id] = topics
+    return topics
+
+
+def _summaries(pack: Pack, assessment: Assessment) -> dict[tuple[FindingKind, str], Side]:
+    """Each (kind, topic) the pack's findings cover, with the pack's outcome on it."""
+    grouped: dict[tuple[FindingKind, str], list[tuple[str, str, str]]] = {}
+
+    def put(kind: FindingKind, rule_id: str, outcome: str, detail: str) -> None:
+        for topic in _topics(pack, rule_id):
+            grouped.setdefault((kind, topic), []).append((rule_id, outcome, detail))
+
+    for clock in assessment.clocks:
+        put("clock", clock.rule_id, clock.state, f"{clock.rule_id}: due {clock.due:%Y-%m-%d %H:%M}")
+    for window in assessment.windows:
+        put("window", window.rule_id, window.state, f"{window.rule_id}: {window.consequence}")
+    for deduction in assessment.deductions:
+        put("deduction", deduction.rule_id, f"{deduction.points:g}", deduction.occurrence)
+    for escalation in assessment.escalations:
+        put("escalation", escalation.rule_id, escalation.action, escalation.action)
+    sides = {}
+    for key, entries in grouped.items():
+        kind = key[0]
+        if kind == "deduction":
+            outcome = f"{sum(float(points) for _r, points, _d in entries):g}"
+        else:
+            outcome = ", ".join(sorted({state for _r, state, _d in entries}))
+        rule_ids = tuple(dict.fromkeys(rule_id for rule_id, _o, _d in entries))
+        sides[key] = Side(
+            pack=pack.key,
+            outcome=outcome,
+            rule_ids=rule_ids,
+            citations=_citations(pack.rule(r) for r in rule_ids),
+            details=tuple(f"{r}: {d}" if kind == "deduction" else d for r, _o, d in entries),
+        )
+    return sides
+
+
+def compare_assessments(
+    order_id: str, packs: Sequence[Pack], assessments: Sequence[Assessment]
+) -> OrderComparison:
+    """Where one order's assessments under several packs diverge, topic by topic.
+
+    Example:
+        >>> from grievance_rules.engine import evaluate
+        >>> from grievance_rules.packs import find_pack
+        >>> from grievance_rules.reading import read_orders
+        >>> from importlib.resources import files
+        >>> order = read_orders(files("grievance_rules") / "samples" / "orders.jsonl").orders[1]
+        >>> packs = [find_pack("chengdong"), find_pack("daye")]
+        >>> result = compare_assessments(order.id, packs, [evaluate(order, p) for p in packs])
+        >>> sorted(result.points)
+        ['chengdong@2024', 'daye@2023-05-19']
+    """
+    per_pack = [_summaries(pack, a) for pack, a in zip(packs, assessments, strict=True)]
+    keys = sorted({key for summary in per_pack for key in summary})
+    divergences = []
+    for key in keys:
+        sides = tuple(
+            summary.get(key, Side(pack=pack.key, outcome=_NONE))
+            for pack, summary in zip(packs, per_pack, strict=True)
+        )
+        if len({side.outcome for side in sides}) > 1:
+            divergences.append(Divergence(kind=key[0], topic=key[1], sides=sides))
+    return OrderComparison(
+        order_id=order_id,
+        points={pack.key: a.points for pack, a in zip(packs, assessments, strict=True)},
+        divergences=tuple(divergences),
+    )
+
+
+class _Totals:
+    def __init__(self, pack: Pack) -> None:
+        self.pack = pack
+        self.orders = 0
+        self.clocks: Counter[str] = Counter()
+        self.windows: Counter[str] = Counter()
+        self.deductions = 0
+        self.points = 0.0
+        self.escalations = 0
+        self.orders_with_points = 0
+
+    def add(self, assessment: Assessment) -> None:
+        if assessment.excluded_from_assessment:
+            return
+        self.orders += 1
+        self.clocks.update(clock.state for clock in assessment.clocks)
+        self.windows.update(window.state for window in assessment.windows)
+        self.deductions += len(assessment.deductions)
+        self.points += assessment.points
+        self.escalations += len(assessment.escalations)
+        self.orders_with_points += bool(assessment.deductions)
+
+    def result(self) -> PackOutcomes:
+        return PackOutcomes(
+            pack=self.pack.key,
+            orders=self.orders,
+            clocks=dict(sorted(self.clocks.items())),
+            windows=dict(sorted(self.windows.items())),
+            deductions=self.deductions,
+            points=round(self.points, 6),
+            escalations=self.escalations,
+            orders_with_points=self.orders_with_points,
+        )
+
+
+def compare(
+    orders: Iterable[OrderInput],
+    packs: Sequence[Pack | str],
+    *,
+    as_of: dt.datetime | None = None,
+    period: str = "month",
+    repeats: RepeatIndex | None = None,
+    examples: int = 20,
+    processes: int = 1,
+    progress: Callable[[int], None] | None = None,
+) -> Comparison:
+    """Assess the same orders under several packs and say where they diverge.
+
+    Args:
+        orders: work orders, reader results, dicts or JSON strings.
+        packs: two or more packs (objects, names or directories).
+        as_of: the instant of every assessment (``None``: each order's last event).
+        period: the kind of period of the scorecards.
+        repeats: other orders' keys, for repeat conditions across orders.
+        examples: how many diverging orders to keep in full (and ids per pattern).
+        processes: worker processes for the engine.
+        progress: called with 1 after each input.
+
+    Example:
+        >>> from grievance_rules.reading import read_orders
+        >>> from importlib.resources import files
+        >>> report = read_orders(files("grievance_rules") / "samples" / "orders.jsonl")
+        >>> result = compare(report.orders, ["chengdong", "xiayang", "daye"])
+        >>> result.inputs == result.assessed + result.rejected
+        True
+        >>> [o.pack for o in result.outcomes]
+        ['chengdong@2024', 'xiayang@2022-06-08', 'daye@2023-05-19']
+    """
+    loaded = resolve_packs(packs)
+    books = [ScoreBook(pack, period=period, as_of=as_of) for pack in loaded]
+    totals = [_Totals(pack) for pack in loaded]
+    patterns: Counter[tuple[FindingKind, str, tuple[str, ...]]] = Counter()
+    pattern_examples: dict[tuple[FindingKind, str, tuple[str, ...]], list[str]] = {}
+    kept: list[OrderComparison] = []
+    rejections: list[Rejection] = []
+    inputs = diverging = 0
+    stream = assess_stream(
+        orders, loaded, as_of=as_of, repeats=repeats, processes=processes, progress=progress
+    )
+    for entry in stream:
+        inputs += 1
+        if isinstance(entry, Rejection):
+            rejections.append(entry)
+            for book in books:
+                book.reject(entry)
+            continue
+        _fold(entry, books, totals)
+        result = compare_assessments(entry.order.id, loaded, entry.assessments)
+        if result.divergences:
+            diverging += 1
+            if len(kept) < examples:
+                kept.append(result)
+            for divergence in result.divergences:
+                key = (divergence.kind, divergence.topic, divergence.pattern)
+                patterns[key] += 1
+                ids = pattern_examples.setdefault(key, [])
+                if len(ids) < min(examples, 5):
+                    ids.append(entry.order.id)
+    counts = sorted(patterns.items(), key=lambda item: (-item[1], item[0]))
+    return Comparison(
+        packs=tuple(pack.key for pack in loaded),
+        as_of=as_of,
+        inputs=inputs,
+        assessed=inputs - len(rejections),
+        rejected=len(rejections),
+        rejections=tuple(rejections),
+        orders_diverging=diverging,
+        outcomes=tuple(total.result() for total in totals),
+        divergences=tuple(
+            DivergenceCount(
+                kind=kind,
+                topic=topic,
+                pattern=pattern,
+                orders=n,
+                examples=tuple(pattern_examples[(kind, topic, pattern)]),
+            )
+            for (kind, topic, pattern), n in counts
+        ),
+        examples=tuple(kept),
+        scorecards=tuple(book.scorecard() for book in books),
+    )
+
+
+def _fold(entry: Assessed, books: Sequence[ScoreBook], totals: Sequence[_Totals]) -> None:
+    for book, total, assessment in zip(books, totals, entry.assessments, strict=True):
+        book.add(entry.order, assessment)
+        total.add(assessment)
+
+
+def what_if(
+    orders: Iterable[OrderInput],
+    pack: Pack | str,
+    parameters: Mapping[str, Any],
+    **options: Any,
+) -> Comparison:
+    """The same orders under a pack as it is and with some parameters changed.
+
+    Args:
+        orders: as for :func:`compare`.
+        pack: the pack (object, name or directory).
+        parameters: parameter name → value, e.g. ``{"return_window": "1 working_day"}``.
+        **options: passed on to :func:`compare`.
+
+    Raises:
+        PackError: an unknown parameter.
+    """
+    base = resolve_packs([pack])[0]
+    return compare(orders, [base, base.with_parameters(parameters)], **options)

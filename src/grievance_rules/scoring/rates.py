@@ -1,0 +1,374 @@
+"""The rates the offices report, each defined once, with its numerator and denominator.
+
+Every rate is a share of a unit's assessed orders in a period: orders excluded
+from assessment (不纳入测评, or struck from the assessment by 核减) are left out of
+both numerator and denominator and counted as excluded. A rate with an empty
+denominator is undefined (``None``), never 0 or 100 %.
+
+Time-limit rates read the pack's own clocks, found by their topics: a clock is
+*decided* when it is met or breached at ``as_of`` (a running or paused clock is
+not counted yet), and an order is *on time* when all its decided clocks of the
+topic were met.
+
+| rate | 中文 | numerator | denominator |
+|---|---|---|---|
+| `on_time_sign_off` | 按时签收率 | orders whose `sign_off` clocks were all met | orders with a decided `sign_off` clock |
+| `first_contact` | 先行联系率 | orders whose handling unit reached the complainant (a `first_contact` event, or a callback recording `contacted`) | orders dispatched to a handling unit |
+| `completion` | 办结率 | orders completed by `as_of` (a reply other than a preliminary one, or a `closed` event) | orders dispatched to a handling unit |
+| `on_time_completion` | 按时办结率 | orders whose `reply` clocks were all met | orders with a decided `reply` clock |
+| `response` | 响应率 | orders whose `sign_off` and `first_contact` clocks were all met | orders with a decided `sign_off` or `first_contact` clock |
+| `resolution` | 解决率 | orders whose last callback recording `resolved` says resolved | orders with a callback recording `resolved` |
+| `satisfaction` | 满意率 | satisfied + *w* × basically satisfied (the last rating: overall, else result, else process) | orders rated, less dissatisfied ratings struck off (核减不满意工单) |
+| `three_rates` | 三率 | *w_r* × 响应率 + *w_s* × 解决率 + *w_m* × 满意率 | — (undefined when one of the three is) |
+
+*w* (the weight of 基本满意) and the 三率 weights are the pack's ``scoring``
+parameters (:class:`~grievance_rules.packs.schema.Scoring`).
+
+Example:
+    >>> from grievance_rules.scoring.rates import RATES
+    >>> [(r.name, r.zh) for r in RATES][:3]
+    [('on_time_sign_off', '按时签收率'), ('first_contact', '先行联系率'), ('completion', '办结率')]
+"""  # noqa: E501
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from pydantic import BaseModel, ConfigDict
+
+from grievance_rules.calendar import SHANGHAI
+from grievance_rules.engine.assessment import Assessment
+from grievance_rules.engine.facts import handling_units
+from grievance_rules.model import WorkOrder
+from grievance_rules.model.enums import ReplyKind, Satisfaction, StrikeScope
+from grievance_rules.model.events import (
+    Callback,
+    Closed,
+    EventBase,
+    FirstContact,
+    Replied,
+    StruckOff,
+)
+from grievance_rules.packs import Pack
+from grievance_rules.packs.schema import ClockRule, Scoring, Topic
+
+__all__ = [
+    "RATES",
+    "OrderOutcome",
+    "Rate",
+    "RateCounts",
+    "RateDefinition",
+    "count_outcomes",
+    "order_outcome",
+    "rate_table",
+]
+
+
+class RateDefinition(BaseModel):
+    """What a rate counts: its name, Chinese name, numerator and denominator."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    zh: str
+    numerator: str
+    denominator: str
+
+
+RATES: tuple[RateDefinition, ...] = (
+    RateDefinition(
+        name="on_time_sign_off",
+        zh="按时签收率",
+        numerator="orders whose sign_off clocks were all met",
+        denominator="orders with a decided (met or breached) sign_off clock",
+    ),
+    RateDefinition(
+        name="first_contact",
+        zh="先行联系率",
+        numerator="orders whose handling unit reached the complainant "
+        "(a first_contact event, or a callback recording contacted)",
+        denominator="orders dispatched to a handling unit",
+    ),
+    RateDefinition(
+        name="completion",
+        zh="办结率",
+        numerator="orders completed by as_of (a reply other than a preliminary one, "
+        "or a closed event)",
+        denominator="orders dispatched to a handling unit",
+    ),
+    RateDefinition(
+        name="on_time_completion",
+        zh="按时办结率",
+        numerator="orders whose reply clocks were all met",
+        denominator="orders with a decided reply clock",
+    ),
+    RateDefinition(
+        name="response",
+        zh="响应率",
+        numerator="orders whose sign_off and first_contact clocks were all met",
+        denominator="orders with a decided sign_off or first_contact clock",
+    ),
+    RateDefinition(
+        name="resolution",
+        zh="解决率",
+        numerator="orders whose last callback recording 'resolved' says resolved",
+        denominator="orders with a callback recording 'resolved'",
+    ),
+    RateDefinition(
+        name="satisfaction",
+        zh="满意率",
+        numerator="satisfied + w × basically satisfied, by the last rating "
+        "(overall, else result, else process); w = scoring.basically_satisfied_weight",
+        denominator="orders rated, less dissatisfied ratings struck off (核减不满意工单)",
+    ),
+    RateDefinition(
+        name="three_rates",
+        zh="三率",
+        numerator="weighted sum of response, resolution and satisfaction "
+        "(scoring.three_rates_weights)",
+        denominator="— (undefined when one of the three rates is undefined)",
+    ),
+)
+_BY_NAME = {definition.name: definition for definition in RATES}
+
+
+class Rate(BaseModel):
+    """A rate's value for one unit and period, with what it was computed from."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    zh: str
+    numerator: float
+    denominator: int
+    value: float | None
+    """``numerator / denominator``; ``None`` when the denominator is 0."""
+
+    def __str__(self) -> str:
+        if self.value is None:
+            return f"{self.zh} n/a (0 orders)"
+        return f"{self.zh} {self.value:.1%} ({self.numerator:g}/{self.denominator})"
+
+
+@dataclass(frozen=True, slots=True)
+class OrderOutcome:
+    """What one order contributes to its unit's rates and counts (small: one per order).
+
+    ``None`` in a time-limit field means the order has no decided clock of that
+    topic; in ``resolved`` or ``satisfaction``, that no callback recorded it.
+    """
+
+    order_id: str
+    received_on: dt.date
+    unit: str | None
+    """The handling unit at ``as_of`` (or the last one, if the order was handed back)."""
+    unit_kind: str | None
+    excluded: bool
+    sign_off_on_time: bool | None
+    first_contact_on_time: bool | None
+    contacted: bool
+    completed: bool
+    completed_on_time: bool | None
+    resolved: bool | None
+    satisfaction: Satisfaction | None
+    """The last rating; ``None`` if unrated or struck off from the dissatisfied count."""
+
+
+def _clock_topic_ids(pack: Pack, topic: Topic) -> frozenset[str]:
+    cache: dict[Topic, frozenset[str]] = pack.__dict__.setdefault("_clock_topics", {})
+    ids = cache.get(topic)
+    if ids is None:
+        ids = frozenset(rule.id for rule in pack.rules_of(ClockRule) if topic in rule.topics)
+        cache[topic] = ids
+    return ids
+
+
+def _on_time(assessment: Assessment, rule_ids: frozenset[str]) -> bool | None:
+    states = [
+        clock.state
+        for clock in assessment.clocks
+        if clock.rule_id in rule_ids and clock.state in ("met", "breached")
+    ]
+    if not states:
+        return None
+    return all(state == "met" for state in states)
+
+
+def _rating(callback: Callback) -> Satisfaction | None:
+    return callback.satisfaction or callback.result_satisfaction or callback.process_satisfaction
+
+
+def order_outcome(order: WorkOrder, assessment: Assessment, pack: Pack) -> OrderOutcome:
+    """Reduce an order and its assessment to what the rates count.
+
+    Events after ``assessment.as_of`` are ignored, as the engine ignores them.
+    """
+    as_of = assessment.as_of
+    events: list[EventBase] = [event for event in order.events if event.at <= as_of]
+    upstream = frozenset(unit.id for unit in order.units if unit.kind.is_upstream)
+    handling = [unit for unit in handling_units(events, upstream) if unit is not None]
+    unit = handling[-1] if handling else None
+    kinds = {u.id: u.kind.value for u in order.units}
+    contacted = False
+    completed = False
+    resolved: bool | None = None
+    rating: Satisfaction | None = None
+    struck = False
+    for event in events:
+        if isinstance(event, FirstContact):
+            contacted = True
+        elif isinstance(event, Replied):
+            completed = completed or event.kind is not ReplyKind.PRELIMINARY
+        elif isinstance(event, Closed):
+            completed = True
+        elif isinstance(event, Callback):
+            contacted = contacted or bool(event.contacted)
+            if event.resolved is not None:
+                resolved = event.resolved
+            rated = _rating(event)
+            if rated is not None:
+                rating = rated
+        elif isinstance(event, StruckOff) and event.scope is StrikeScope.DISSATISFIED_COUNT:
+            struck = True
+    if struck and rating is Satisfaction.DISSATISFIED:
+        rating = None
+    sign_off = _clock_topic_ids(pack, Topic.SIGN_OFF)
+    first_contact = _clock_topic_ids(pack, Topic.FIRST_CONTACT)
+    return OrderOutcome(
+        order_id=order.id,
+        received_on=order.received_at.astimezone(SHANGHAI).date(),
+        unit=unit,
+        unit_kind=kinds.get(unit) if unit else None,
+        excluded=assessment.excluded_from_assessment,
+        sign_off_on_time=_on_time(assessment, sign_off),
+        first_contact_on_time=_on_time(assessment, first_contact),
+        contacted=contacted,
+        completed=completed,
+        completed_on_time=_on_time(assessment, _clock_topic_ids(pack, Topic.REPLY)),
+        resolved=resolved,
+        satisfaction=rating,
+    )
+
+
+def _both(a: bool | None, b: bool | None) -> bool | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return a and b
+
+
+@dataclass(slots=True)
+class RateCounts:
+    """Running numerators and denominators of every rate (fed one outcome at a time).
+
+    Example:
+        >>> counts = RateCounts()
+        >>> counts.resolution_n, counts.resolution_d = 3, 4
+        >>> counts.rates(Scoring())["resolution"].value
+        0.75
+    """
+
+    orders: int = 0
+    on_time_sign_off_n: int = 0
+    on_time_sign_off_d: int = 0
+    first_contact_n: int = 0
+    completion_n: int = 0
+    dispatched: int = 0
+    on_time_completion_n: int = 0
+    on_time_completion_d: int = 0
+    response_n: int = 0
+    response_d: int = 0
+    resolution_n: int = 0
+    resolution_d: int = 0
+    satisfied: int = 0
+    basically_satisfied: int = 0
+    rated: int = 0
+
+    def add(self, outcome: OrderOutcome) -> None:
+        """Count one assessed (not excluded) order."""
+        self.orders += 1
+        if outcome.unit is not None:
+            self.dispatched += 1
+            self.first_contact_n += outcome.contacted
+            self.completion_n += outcome.completed
+        if outcome.sign_off_on_time is not None:
+            self.on_time_sign_off_d += 1
+            self.on_time_sign_off_n += outcome.sign_off_on_time
+        if outcome.completed_on_time is not None:
+            self.on_time_completion_d += 1
+            self.on_time_completion_n += outcome.completed_on_time
+        response = _both(outcome.sign_off_on_time, outcome.first_contact_on_time)
+        if response is not None:
+            self.response_d += 1
+            self.response_n += response
+        if outcome.resolved is not None:
+            self.resolution_d += 1
+            self.resolution_n += outcome.resolved
+        if outcome.satisfaction is not None:
+            self.rated += 1
+            self.satisfied += outcome.satisfaction is Satisfaction.SATISFIED
+            self.basically_satisfied += outcome.satisfaction is Satisfaction.BASICALLY_SATISFIED
+
+    def merge(self, other: RateCounts) -> None:
+        """Add another counter's counts to this one (a month's into its year)."""
+        for name in self.__slots__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def rates(self, scoring: Scoring) -> dict[str, Rate]:
+        """Every rate of :data:`RATES`, by name."""
+        weight = scoring.basically_satisfied_weight
+        parts: dict[str, tuple[float, int]] = {
+            "on_time_sign_off": (self.on_time_sign_off_n, self.on_time_sign_off_d),
+            "first_contact": (self.first_contact_n, self.dispatched),
+            "completion": (self.completion_n, self.dispatched),
+            "on_time_completion": (self.on_time_completion_n, self.on_time_completion_d),
+            "response": (self.response_n, self.response_d),
+            "resolution": (self.resolution_n, self.resolution_d),
+            "satisfaction": (self.satisfied + weight * self.basically_satisfied, self.rated),
+        }
+        result = {name: _rate(name, n, d) for name, (n, d) in parts.items()}
+        three = [result[name].value for name in ("response", "resolution", "satisfaction")]
+        if any(value is None for value in three):
+            composite = None
+        else:
+            composite = sum(
+                scoring.three_rates_weights[name] * (result[name].value or 0.0)
+                for name in ("response", "resolution", "satisfaction")
+            )
+        definition = _BY_NAME["three_rates"]
+        result["three_rates"] = Rate(
+            name="three_rates",
+            zh=definition.zh,
+            numerator=composite or 0.0,
+            denominator=1 if composite is not None else 0,
+            value=composite,
+        )
+        return result
+
+
+def _rate(name: str, numerator: float, denominator: int) -> Rate:
+    definition = _BY_NAME[name]
+    return Rate(
+        name=name,
+        zh=definition.zh,
+        numerator=numerator,
+        denominator=denominator,
+        value=numerator / denominator if denominator else None,
+    )
+
+
+def count_outcomes(outcomes: Iterable[OrderOutcome]) -> RateCounts:
+    """One counter over many outcomes (excluded orders are skipped)."""
+    counts = RateCounts()
+    for outcome in outcomes:
+        if not outcome.excluded:
+            counts.add(outcome)
+    return counts
+
+
+def rate_table(rates: Mapping[str, Rate]) -> list[tuple[str, str, str]]:
+    """``(name, 中文, "value (n/d)")`` rows in the order of :data:`RATES`."""
+    return [(name, rates[name].zh, str(rates[name])) for name in _BY_NAME if name in rates]

@@ -1,0 +1,280 @@
+"""Scorecards: each unit's counts, points, score, rank, rates and period findings.
+
+A :class:`ScoreBook` is fed one order and its assessment at a time and keeps
+one small record per unit and period, never one per order, so a year of a
+large city's orders aggregates in bounded memory. :meth:`ScoreBook.scorecard`
+then gives a :class:`Scorecard`: one :class:`UnitScore` row per unit and period.
+
+What is counted where:
+
+* **points** (deductions and additions) in the period in which they occurred,
+  charged to the unit the finding names; the **score** is the pack's
+  ``scoring.base_score`` plus the period's points (chengdong: no base, a year is
+  the sum of its months);
+* **counts** of findings (``deduction:RULE``, ``clock:RULE:breached`` ...), as
+  the period rules count them, in the period in which they occurred;
+* **orders** and the **rates** (:mod:`grievance_rules.scoring.rates`) by the
+  period in which the order was received, on the unit handling it;
+* **rank** among the units of the same kind in the period, best score first
+  (ties share a place: 1, 2, 2, 4); units seen in any order rank even in a
+  period in which nothing happened to them;
+* the pack's **period rules and rankings** that fire (:func:`evaluate_periods`).
+
+Orders excluded from assessment count nowhere but in ``excluded``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+
+from pydantic import BaseModel, ConfigDict
+
+from grievance_rules.engine.assessment import Assessment, Rejection
+from grievance_rules.engine.periods import (
+    PERIOD_KINDS,
+    PeriodFinding,
+    PeriodTally,
+    evaluate_periods,
+    pack_period_of,
+)
+from grievance_rules.model import WorkOrder
+from grievance_rules.packs import Pack
+from grievance_rules.scoring.rates import OrderOutcome, Rate, RateCounts, order_outcome
+
+__all__ = ["ScoreBook", "Scorecard", "UnitScore"]
+
+
+class UnitScore(BaseModel):
+    """One unit in one period under one pack."""
+
+    model_config = ConfigDict(frozen=True)
+
+    pack: str
+    period: str
+    period_kind: str
+    period_start: dt.date
+    period_end: dt.date
+    unit: str
+    unit_kind: str | None
+    orders: int
+    """Assessed orders received in the period and handled by the unit."""
+    excluded: int
+    """Orders of the unit received in the period and excluded from assessment."""
+    points: float
+    score: float
+    rank: int | None
+    """Place among ``peers`` (1 = best score); ``None`` for a unit of unknown kind."""
+    peers: int
+    counts: dict[str, int]
+    rates: dict[str, Rate]
+    findings: tuple[PeriodFinding, ...] = ()
+    """Period rules and rankings that fire for the unit in the period."""
+
+
+class Scorecard(BaseModel):
+    """Every unit's scores in every period of one kind, under one pack."""
+
+    model_config = ConfigDict(frozen=True)
+
+    pack: str
+    period_kind: str
+    as_of: dt.datetime | None
+    """The instant the orders were assessed at (``None``: each order's last event)."""
+    inputs: int
+    assessed: int
+    excluded: int
+    rejected: int
+    rejections: tuple[Rejection, ...] = ()
+    rows: tuple[UnitScore, ...] = ()
+
+    def periods(self) -> list[str]:
+        """The periods, in time order."""
+        seen: dict[str, dt.date] = {}
+        for row in self.rows:
+            seen.setdefault(row.period, row.period_start)
+        return sorted(seen, key=seen.__getitem__)
+
+    def row(self, unit: str, period: str) -> UnitScore:
+        """The row of a unit in a period.
+
+        Raises:
+            KeyError: no such unit or period in the scorecard.
+        """
+        for candidate in self.rows:
+            if candidate.unit == unit and candidate.period == period:
+                return candidate
+        raise KeyError((unit, period))
+
+    def units(self) -> list[str]:
+        """Every unit, sorted."""
+        return sorted({row.unit for row in self.rows})
+
+    def findings(self) -> list[PeriodFinding]:
+        """Every period finding, period by period."""
+        return [finding for row in self.rows for finding in row.findings]
+
+
+def _rank(scores: dict[str, float]) -> dict[str, int]:
+    """Competition ranking, best (highest) score first: 1, 2, 2, 4."""
+    ordered = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+    places: dict[str, int] = {}
+    previous: float | None = None
+    place = 0
+    for position, (unit, value) in enumerate(ordered, start=1):
+        if previous is None or value != previous:
+            place = position
+            previous = value
+        places[unit] = place
+    return places
+
+
+class ScoreBook:
+    """Folds orders and their assessments under one pack into per-unit, per-period records.
+
+    Args:
+        pack: the pack the assessments were made under.
+        period: the kind of period of the scorecard (``month``, ``week`` ...); the
+            pack's own period rules are evaluated on their own kinds of period.
+
+    Example:
+        >>> from grievance_rules.engine import evaluate
+        >>> from grievance_rules.packs import find_pack
+        >>> from grievance_rules.reading import read_orders
+        >>> from importlib.resources import files
+        >>> pack = find_pack("chengdong")
+        >>> book = ScoreBook(pack, period="month")
+        >>> path = files("grievance_rules") / "samples" / "orders.jsonl"
+        >>> for order in read_orders(path).orders:
+        ...     _ = book.add(order, evaluate(order, pack))
+        >>> card = book.scorecard()
+        >>> card.assessed + card.excluded + card.rejected == card.inputs
+        True
+    """
+
+    def __init__(self, pack: Pack, *, period: str = "month", as_of: dt.datetime | None = None):
+        if period not in PERIOD_KINDS:
+            raise ValueError(f"unknown kind of period {period!r}; one of {', '.join(PERIOD_KINDS)}")
+        self.pack = pack
+        self.period = period
+        self.as_of = as_of
+        self.tally = PeriodTally(pack, periods=frozenset({period}))
+        self.rates: dict[tuple[dt.date, str], RateCounts] = defaultdict(RateCounts)
+        self.excluded_by_unit: dict[tuple[dt.date, str], int] = defaultdict(int)
+        self.unit_kinds: dict[str, str] = {}
+        self.inputs = 0
+        self.assessed = 0
+        self.excluded = 0
+        self.rejections: list[Rejection] = []
+
+    def add(
+        self, order: WorkOrder, assessment: Assessment, outcome: OrderOutcome | None = None
+    ) -> OrderOutcome:
+        """Fold in one order and its assessment under this book's pack."""
+        self.inputs += 1
+        for unit in order.units:
+            if not unit.kind.is_upstream:
+                self.unit_kinds.setdefault(unit.id, unit.kind.value)
+        if outcome is None:
+            outcome = order_outcome(order, assessment, self.pack)
+        self.tally.add(assessment)
+        start = pack_period_of(self.pack, outcome.received_on, self.period).start
+        if outcome.excluded:
+            self.excluded += 1
+            if outcome.unit is not None:
+                self.excluded_by_unit[(start, outcome.unit)] += 1
+            return outcome
+        self.assessed += 1
+        if outcome.unit is not None:
+            self.rates[(start, outcome.unit)].add(outcome)
+        return outcome
+
+    def reject(self, rejection: Rejection) -> None:
+        """Count an input that could not be assessed, with its reasons."""
+        self.inputs += 1
+        self.rejections.append(rejection)
+
+    def _slots(self) -> Iterator[tuple[dt.date, str]]:
+        starts = {start for (kind, start, _unit) in self.tally.counts if kind == self.period}
+        starts |= {start for (start, _unit) in self.rates}
+        starts |= {start for (start, _unit) in self.excluded_by_unit}
+        units = set(self.unit_kinds)
+        for start in sorted(starts):
+            for unit in sorted(units):
+                yield start, unit
+
+    def scorecard(self) -> Scorecard:
+        """The scorecard of everything added so far."""
+        pack = self.pack
+        scoring = pack.manifest.scoring
+        findings: dict[tuple[dt.date, str], list[PeriodFinding]] = defaultdict(list)
+        for finding in evaluate_periods(self.tally, pack, unit_kinds=self.unit_kinds):
+            if (
+                finding.period_start
+                == pack_period_of(pack, finding.period_start, self.period).start
+            ):
+                findings[(finding.period_start, finding.unit)].append(finding)
+        rows: list[dict[str, object]] = []
+        by_period: dict[dt.date, dict[str, dict[str, float]]] = defaultdict(
+            lambda: defaultdict(dict)
+        )
+        for start, unit in self._slots():
+            key = (self.period, start, unit)
+            points = self.tally.points.get(key, 0.0)
+            counts = self.tally.counts.get(key, {})
+            rate_counts = self.rates.get((start, unit), RateCounts())
+            period = pack_period_of(pack, start, self.period)
+            kind = self.unit_kinds.get(unit)
+            score = scoring.base_score + points
+            ranked = score if scoring.rank_by == "score" else points
+            if kind is not None:
+                by_period[start][kind][unit] = ranked
+            rows.append(
+                {
+                    "pack": pack.key,
+                    "period": period.label,
+                    "period_kind": self.period,
+                    "period_start": period.start,
+                    "period_end": period.end,
+                    "unit": unit,
+                    "unit_kind": kind,
+                    "orders": rate_counts.orders,
+                    "excluded": self.excluded_by_unit.get((start, unit), 0),
+                    "points": points,
+                    "score": score,
+                    "counts": dict(sorted(counts.items())),
+                    "rates": rate_counts.rates(scoring),
+                    "findings": tuple(findings.get((start, unit), ())),
+                }
+            )
+        places = {
+            (start, unit): (place, len(peers))
+            for start, kinds in by_period.items()
+            for peers in kinds.values()
+            for unit, place in _rank(peers).items()
+        }
+        result = []
+        for row in rows:
+            place, peers = places.get((row["period_start"], row["unit"]), (None, 0))  # type: ignore[arg-type]
+            result.append(UnitScore.model_validate({**row, "rank": place, "peers": peers}))
+        return Scorecard(
+            pack=pack.key,
+            period_kind=self.period,
+            as_of=self.as_of,
+            inputs=self.inputs,
+            assessed=self.assessed,
+            excluded=self.excluded,
+            rejected=len(self.rejections),
+            rejections=tuple(self.rejections),
+            rows=tuple(result),
+        )
+
+
+def merge_counts(rows: Iterable[UnitScore]) -> dict[str, int]:
+    """The sum of several rows' finding counts (a year from its months)."""
+    total: dict[str, int] = defaultdict(int)
+    for row in rows:
+        for key, value in row.counts.items():
+            total[key] += value
+    return dict(sorted(total.items()))

@@ -1,0 +1,173 @@
+"""One pass over a stream of inputs: each order assessed under several packs, or rejected.
+
+Inputs may be :class:`~grievance_rules.model.WorkOrder` objects, the
+:class:`~grievance_rules.reading.Accepted` / :class:`~grievance_rules.reading.Rejected`
+results of the readers, plain dicts or JSON strings. Every input yields one
+:class:`Assessed` (the order and one assessment per pack, in pack order) or one
+:class:`~grievance_rules.engine.Rejection`, in input order, so the counts add up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from grievance_rules.engine import Assessment, Rejection, RepeatIndex, evaluate, evaluate_many
+from grievance_rules.errors import GrievanceRulesError
+from grievance_rules.model import WorkOrder
+from grievance_rules.packs import Pack, find_pack
+from grievance_rules.reading import Accepted, Rejected
+
+__all__ = ["Assessed", "OrderInput", "assess_stream", "resolve_packs"]
+
+OrderInput = WorkOrder | Accepted | Rejected | Mapping[str, Any] | str | bytes
+"""What the scoring functions accept as one input."""
+
+
+@dataclass(frozen=True, slots=True)
+class Assessed:
+    """An order and its assessment under each pack, in the order the packs were given."""
+
+    position: int
+    order: WorkOrder
+    assessments: tuple[Assessment, ...]
+
+
+def resolve_packs(packs: Iterable[Pack | str]) -> list[Pack]:
+    """Packs given by object, name or directory, loaded.
+
+    Raises:
+        PackNotFoundError: a name that is no pack.
+        ValueError: no packs, or the same pack twice.
+    """
+    loaded = [find_pack(p) if isinstance(p, str) else p for p in packs]
+    if not loaded:
+        raise ValueError("no packs given")
+    keys = [pack.key for pack in loaded]
+    if len(set(keys)) != len(keys):
+        raise ValueError(f"the same pack given twice: {', '.join(keys)}")
+    return loaded
+
+
+def _reasons(exc: ValidationError) -> tuple[str, ...]:
+    return tuple(
+        f"{'.'.join(str(p) for p in e['loc']) or '(record)'}: {e['msg']}" for e in exc.errors()
+    )
+
+
+def _parse(position: int, item: OrderInput) -> WorkOrder | Rejection:
+    if isinstance(item, WorkOrder):
+        return item
+    if isinstance(item, Accepted):
+        return item.order
+    if isinstance(item, Rejected):
+        return Rejection(
+            source=str(item.location),
+            order_id=item.order_id,
+            reasons=tuple(f"{p.field or '(record)'}: {p.message}" for p in item.problems),
+        )
+    try:
+        if isinstance(item, str | bytes):
+            return WorkOrder.model_validate_json(item)
+        return WorkOrder.model_validate(item)
+    except ValidationError as exc:
+        order_id = item.get("id") if isinstance(item, Mapping) else None
+        return Rejection(
+            source=f"#{position}",
+            order_id=str(order_id) if order_id is not None else None,
+            reasons=_reasons(exc),
+        )
+
+
+def assess_stream(
+    items: Iterable[OrderInput],
+    packs: Sequence[Pack],
+    *,
+    as_of: dt.datetime | None = None,
+    repeats: RepeatIndex | None = None,
+    processes: int = 1,
+    progress: Callable[[int], None] | None = None,
+) -> Iterator[Assessed | Rejection]:
+    """Assess each input under every pack, in input order; bounded memory.
+
+    Args:
+        items: the inputs (see the module docstring).
+        packs: loaded packs.
+        as_of: the instant of every assessment (``None``: each order's last event).
+        repeats: other orders' keys, for repeat conditions across orders.
+        processes: worker processes for the engine (1: in this process).
+        progress: called with 1 after each input, for a progress bar.
+    """
+    parsed = (_parse(position, item) for position, item in enumerate(items))
+    if processes <= 1:
+        for position, entry in enumerate(parsed):
+            yield _assess_here(position, entry, packs, as_of, repeats)
+            if progress is not None:
+                progress(1)
+        return
+    # Several processes: the valid orders go through evaluate_many once per pack; a
+    # window of orders waits here for their results, which come back in input order.
+    waiting: deque[tuple[int, WorkOrder | Rejection]] = deque()
+
+    def orders() -> Iterator[WorkOrder]:
+        for position, entry in enumerate(parsed):
+            waiting.append((position, entry))
+            if isinstance(entry, WorkOrder):
+                yield entry
+
+    streams = itertools.tee(orders(), len(packs))
+    results = zip(
+        *(
+            evaluate_many(stream, pack, as_of, repeats=repeats, processes=processes)
+            for stream, pack in zip(streams, packs, strict=True)
+        ),
+        strict=True,
+    )
+    for batch in results:
+        while waiting and not isinstance(waiting[0][1], WorkOrder):
+            position, rejection = waiting.popleft()
+            assert isinstance(rejection, Rejection)
+            yield rejection
+            if progress is not None:
+                progress(1)
+        position, order = waiting.popleft()
+        assert isinstance(order, WorkOrder)
+        failed = [r.rejection for r in batch if r.rejection is not None]
+        if failed:
+            yield Rejection(
+                source=f"#{position}",
+                order_id=order.id,
+                reasons=tuple(reason for r in failed for reason in r.reasons),
+            )
+        else:
+            yield Assessed(position, order, tuple(r.assessment for r in batch if r.assessment))
+        if progress is not None:
+            progress(1)
+    while waiting:
+        position, entry = waiting.popleft()
+        assert isinstance(entry, Rejection)
+        yield entry
+        if progress is not None:
+            progress(1)
+
+
+def _assess_here(
+    position: int,
+    entry: WorkOrder | Rejection,
+    packs: Sequence[Pack],
+    as_of: dt.datetime | None,
+    repeats: RepeatIndex | None,
+) -> Assessed | Rejection:
+    if isinstance(entry, Rejection):
+        return entry
+    try:
+        assessments = tuple(evaluate(entry, pack, as_of, repeats=repeats) for pack in packs)
+    except GrievanceRulesError as exc:
+        return Rejection(source=f"#{position}", order_id=entry.id, reasons=(str(exc),))
+    return Assessed(position, entry, assessments)
