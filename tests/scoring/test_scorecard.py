@@ -1,0 +1,184 @@
+"""Hand-computed scorecards: each period rule and each rate, counted by hand."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+
+from grievance_rules.packs import find_pack
+from grievance_rules.scoring import score
+from tests.scoring.orders import order
+
+MONDAY = dt.date(2024, 5, 6)  # a working Monday; the week runs to Sunday 12 May
+
+
+def _week_findings(orders, unit):
+    card = score(orders, "chengdong", period="week")
+    row = card.row(unit, "week of 2024-05-06")
+    return row, [f.tier_id for f in row.findings]
+
+
+def test_week_with_exactly_one_process_unsatisfied_order_is_an_oral_explanation():
+    orders = [
+        order("p1", "c01", MONDAY, process="dissatisfied"),
+        order("ok", "c01", MONDAY + dt.timedelta(days=1)),
+    ]
+    row, tiers = _week_findings(orders, "c01")
+    assert tiers == ["CD-9.oral-explanation"]
+    assert row.points == -1.0
+    assert row.counts["deduction:CD-A2.3.process-unsatisfied"] == 1
+    finding = row.findings[0]
+    assert finding.citation.clause == "三（九）末位约谈制"
+    assert "过程不满意1件" in finding.citation.text
+    assert finding.trace[0].startswith("deduction:CD-A2.3.process-unsatisfied: 1 (== 1: yes)")
+
+
+def test_week_with_two_process_unsatisfied_orders_is_an_interview_replacing_the_explanation():
+    orders = [
+        order("p1", "c01", MONDAY, process="dissatisfied"),
+        order("p2", "c01", MONDAY + dt.timedelta(days=1), process="dissatisfied"),
+    ]
+    row, tiers = _week_findings(orders, "c01")
+    assert tiers == ["CD-9.interview"]
+    assert row.points == -2.0
+    assert row.findings[0].actor_role == "main_leader"
+
+
+def test_week_with_two_result_unsatisfied_orders_is_an_oral_explanation_three_an_interview():
+    two = [order(f"r{k}", "c02", MONDAY, result="dissatisfied") for k in range(2)]
+    row, tiers = _week_findings(two, "c02")
+    assert tiers == ["CD-9.oral-explanation"]
+    assert row.points == -1.0  # 2 × −0.5
+    three = [*two, order("r2", "c02", MONDAY, result="dissatisfied")]
+    row, tiers = _week_findings(three, "c02")
+    assert tiers == ["CD-9.interview"]
+
+
+def test_a_process_unsatisfied_order_in_the_next_week_does_not_count_in_this_one():
+    orders = [
+        order("p1", "c01", MONDAY, process="dissatisfied"),
+        # received on Friday 10 May, replied on Sunday, called back on Monday 13 May:
+        # the deduction occurs at the callback, in the next week
+        order("p2", "c01", dt.date(2024, 5, 10), process="dissatisfied", reply_days=2),
+    ]
+    card = score(orders, "chengdong", period="week")
+    assert [f.tier_id for f in card.row("c01", "week of 2024-05-06").findings] == [
+        "CD-9.oral-explanation"
+    ]
+    assert [f.tier_id for f in card.row("c01", "week of 2024-05-13").findings] == [
+        "CD-9.oral-explanation"
+    ]
+
+
+def test_a_community_ranked_third_last_of_the_month_explains_and_the_fourth_does_not():
+    # points in May 2024: c01 −3, c02 −2, c03 −1, c04 0, c05 0 (process-unsatisfied: −1 each)
+    orders = []
+    for unit, bad in (("c01", 3), ("c02", 2), ("c03", 1), ("c04", 0), ("c05", 0)):
+        for k in range(3):
+            day = MONDAY + dt.timedelta(days=7 * k)
+            process = "dissatisfied" if k < bad else "satisfied"
+            orders.append(order(f"{unit}-{k}", unit, day, process=process))
+    card = score(orders, "chengdong", period="month")
+    ranks = {unit: card.row(unit, "2024-05").rank for unit in ("c01", "c02", "c03", "c04", "c05")}
+    assert ranks == {"c04": 1, "c05": 1, "c03": 3, "c02": 4, "c01": 5}
+    assert {card.row(u, "2024-05").peers for u in ranks} == {5}
+    third_last = card.row("c03", "2024-05")
+    assert third_last.score == -1.0
+    assert {f.rule_id for f in third_last.findings} == {
+        "CD-10.bottom-three-secretary",
+        "CD-10.bottom-three-liaison",
+    }
+    assert third_last.findings[0].trace[0].startswith("3 of the 3 lowest of 5 units")
+    assert card.row("c04", "2024-05").findings == ()
+    # the street office ranks among street offices only
+    assert card.row("cgb", "2024-05").peers == 1
+
+
+def _quarter_orders():
+    q2 = dt.date(2024, 4, 8)
+    return [
+        order("o1", "c02", q2, process="satisfied", result="satisfied", resolved=True),
+        order("o2", "c02", q2, result="basically_satisfied", resolved=True),
+        order("o3", "c02", q2, result="dissatisfied", resolved=False, contact=False),
+        order("o4", "c02", q2, result="dissatisfied", resolved=False, struck_off=True),
+        order("o5", "c02", q2, reply_days=7, deadline_days=5),  # replied late
+        order("o6", "c02", q2, excluded=True),  # not assessed: counts only as excluded
+    ]
+
+
+def test_a_quarters_rates_with_numerator_and_denominator_written_out():
+    card = score(_quarter_orders(), "chengdong", period="quarter")
+    row = card.row("c02", "2024-Q2")
+    assert (row.orders, row.excluded) == (5, 1)
+    rates = row.rates
+    # 办结率: o1..o5 replied / o1..o5 dispatched
+    assert (rates["completion"].numerator, rates["completion"].denominator) == (5, 5)
+    # 按时办结率: o5's written deadline was breached: 4 of 5 decided reply clocks met
+    assert (rates["on_time_completion"].numerator, rates["on_time_completion"].denominator) == (
+        4,
+        5,
+    )
+    # 先行联系率: o3 has no first contact and its callback does not record one
+    assert (rates["first_contact"].numerator, rates["first_contact"].denominator) == (4, 5)
+    # 解决率: resolved o1, o2, o5 / recorded o1..o5
+    assert (rates["resolution"].numerator, rates["resolution"].denominator) == (3, 5)
+    # 满意率: o4's 不满意 is struck off (核减); rated o1, o2, o3, o5;
+    # satisfied o1, o5 + 1 × basically satisfied o2 = 3
+    assert (rates["satisfaction"].numerator, rates["satisfaction"].denominator) == (3, 4)
+    assert rates["satisfaction"].value == 0.75
+    # chengdong sets no sign-off or first-contact time limit: 响应率 and 三率 are undefined
+    assert rates["response"].value is None
+    assert rates["three_rates"].value is None
+    assert str(rates["response"]) == "响应率 n/a (0 orders)"
+    assert card.inputs == 6 and card.assessed == 5 and card.excluded == 1
+
+
+def test_the_weight_of_basically_satisfied_is_a_pack_setting():
+    pack = find_pack("chengdong")
+    manifest = pack.manifest.model_copy(
+        update={"scoring": pack.manifest.scoring.model_copy(
+            update={"basically_satisfied_weight": 0.5})}
+    )
+    half = dataclasses.replace(pack, manifest=manifest)
+    rates = score(_quarter_orders(), half, period="quarter").row("c02", "2024-Q2").rates
+    assert (rates["satisfaction"].numerator, rates["satisfaction"].denominator) == (2.5, 4)
+
+
+def test_three_rates_under_a_pack_with_a_sign_off_limit():
+    card = score(_quarter_orders(), "daye", period="quarter")
+    rates = card.row("c02", "2024-Q2").rates
+    # daye: sign for within 1 working day; every order signed after an hour
+    assert (rates["on_time_sign_off"].numerator, rates["on_time_sign_off"].denominator) == (5, 5)
+    assert rates["response"].value == 1.0
+    expected = (1.0 + 3 / 5 + 3 / 4) / 3
+    assert rates["three_rates"].value == pytest.approx(expected)
+
+
+def test_every_input_is_assessed_excluded_or_rejected():
+    good = order("g", "c01", MONDAY)
+    card = score([good, {"id": "x"}, "not json", good.model_dump_json()], "xiayang")
+    assert card.inputs == 4
+    assert (card.assessed, card.excluded, card.rejected) == (2, 0, 2)
+    reasons = [r.reasons[0] for r in card.rejections]
+    assert reasons[0].startswith("channel: Field required")
+    assert "Invalid JSON" in reasons[1]
+
+
+def test_an_assessment_month_starting_on_the_26th_is_named_after_the_month_it_ends_in():
+    pack = find_pack("chengdong")
+    shifted = dataclasses.replace(
+        pack, manifest=pack.manifest.model_copy(update={"month_starts_on": 26})
+    )
+    late_may = order("m", "c01", dt.date(2024, 5, 27), process="dissatisfied")
+    card = score([late_may], shifted, period="month")
+    row = card.row("c01", "2024-06")
+    assert (row.period_start, row.period_end) == (dt.date(2024, 5, 26), dt.date(2024, 6, 26))
+    assert row.points == -1.0
+    assert score([late_may], pack, period="month").row("c01", "2024-05").points == -1.0
+
+
+def test_unknown_period_is_refused():
+    with pytest.raises(ValueError, match="unknown kind of period 'fortnight'"):
+        score([], "chengdong", period="fortnight")
