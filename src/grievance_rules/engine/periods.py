@@ -15,6 +15,7 @@ quarter, the half year and the year, in Shanghai time.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -84,6 +85,7 @@ def _label(kind: str, year: int, month: int) -> str:
     return str(year)
 
 
+@functools.lru_cache(maxsize=8192)
 def period_of(
     day: dt.date, kind: str, week_starts: str = "monday", *, month_starts_on: int = 1
 ) -> Period:
@@ -199,12 +201,19 @@ class PeriodTally:
             | set(self.periods)
         )
 
+    def _kinds(self) -> tuple[str, ...]:
+        cached: tuple[str, ...] | None = self.__dict__.get("_kinds_cache")
+        if cached is None:
+            cached = tuple(sorted(self.kinds()))
+            self.__dict__["_kinds_cache"] = cached
+        return cached
+
     def add(self, assessment: Assessment) -> None:
         """Fold one assessment in (an order excluded from assessment counts nothing)."""
         if assessment.excluded_from_assessment:
             self.excluded += 1
             return
-        kinds = self.kinds()
+        kinds = self._kinds()
 
         def bump(at: dt.datetime, unit: str | None, keys: Iterable[str], points: float = 0) -> None:
             if unit is None:

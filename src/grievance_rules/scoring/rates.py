@@ -42,7 +42,7 @@ from grievance_rules.calendar import SHANGHAI
 from grievance_rules.engine.assessment import Assessment
 from grievance_rules.engine.facts import handling_units
 from grievance_rules.model import WorkOrder
-from grievance_rules.model.enums import ReplyKind, Satisfaction, StrikeScope
+from grievance_rules.model.enums import ReplyKind, Satisfaction, StrikeScope, UnitKind
 from grievance_rules.model.events import (
     Callback,
     Closed,
@@ -56,6 +56,7 @@ from grievance_rules.packs.schema import ClockRule, Scoring, Topic
 
 __all__ = [
     "RATES",
+    "UPSTREAM_KINDS",
     "OrderOutcome",
     "Rate",
     "RateCounts",
@@ -133,6 +134,9 @@ RATES: tuple[RateDefinition, ...] = (
 )
 _BY_NAME = {definition.name: definition for definition in RATES}
 
+UPSTREAM_KINDS = frozenset(kind for kind in UnitKind if kind.is_upstream)
+"""Unit kinds that dispatch or oversee rather than handle orders."""
+
 
 class Rate(BaseModel):
     """A rate's value for one unit and period, with what it was computed from."""
@@ -207,10 +211,10 @@ def order_outcome(order: WorkOrder, assessment: Assessment, pack: Pack) -> Order
     """
     as_of = assessment.as_of
     events: list[EventBase] = [event for event in order.events if event.at <= as_of]
-    upstream = frozenset(unit.id for unit in order.units if unit.kind.is_upstream)
+    kinds = {u.id: u.kind for u in order.units}
+    upstream = frozenset(uid for uid, kind in kinds.items() if kind in UPSTREAM_KINDS)
     handling = [unit for unit in handling_units(events, upstream) if unit is not None]
     unit = handling[-1] if handling else None
-    kinds = {u.id: u.kind.value for u in order.units}
     contacted = False
     completed = False
     resolved: bool | None = None
@@ -240,7 +244,7 @@ def order_outcome(order: WorkOrder, assessment: Assessment, pack: Pack) -> Order
         order_id=order.id,
         received_on=order.received_at.astimezone(SHANGHAI).date(),
         unit=unit,
-        unit_kind=kinds.get(unit) if unit else None,
+        unit_kind=kinds[unit].value if unit in kinds else None,
         excluded=assessment.excluded_from_assessment,
         sign_off_on_time=_on_time(assessment, sign_off),
         first_contact_on_time=_on_time(assessment, first_contact),

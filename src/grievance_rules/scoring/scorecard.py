@@ -41,7 +41,13 @@ from grievance_rules.engine.periods import (
 )
 from grievance_rules.model import WorkOrder
 from grievance_rules.packs import Pack
-from grievance_rules.scoring.rates import OrderOutcome, Rate, RateCounts, order_outcome
+from grievance_rules.scoring.rates import (
+    UPSTREAM_KINDS,
+    OrderOutcome,
+    Rate,
+    RateCounts,
+    order_outcome,
+)
 
 __all__ = ["ScoreBook", "Scorecard", "UnitScore"]
 
@@ -163,6 +169,7 @@ class ScoreBook:
         self.rates: dict[tuple[dt.date, str], RateCounts] = defaultdict(RateCounts)
         self.excluded_by_unit: dict[tuple[dt.date, str], int] = defaultdict(int)
         self.unit_kinds: dict[str, str] = {}
+        self._seen_units: set[str] = set()
         self.inputs = 0
         self.assessed = 0
         self.excluded = 0
@@ -173,9 +180,12 @@ class ScoreBook:
     ) -> OrderOutcome:
         """Fold in one order and its assessment under this book's pack."""
         self.inputs += 1
+        seen = self._seen_units
         for unit in order.units:
-            if not unit.kind.is_upstream:
-                self.unit_kinds.setdefault(unit.id, unit.kind.value)
+            if unit.id not in seen:
+                seen.add(unit.id)
+                if unit.kind not in UPSTREAM_KINDS:
+                    self.unit_kinds[unit.id] = unit.kind.value
         if outcome is None:
             outcome = order_outcome(order, assessment, self.pack)
         self.tally.add(assessment)
