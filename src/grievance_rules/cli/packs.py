@@ -1,9 +1,12 @@
-"""``grievance-rules packs``: list, show and validate policy packs."""
+"""``grievance-rules packs``: list, show, validate and compare policy packs."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import click
 
+from grievance_rules.cli._options import DATE
 from grievance_rules.packs import available_packs, find_pack
 from grievance_rules.packs.schema import ClockRule, DeductionRule, WindowRule
 
@@ -80,3 +83,52 @@ def validate(pack: str, strict: bool) -> None:
         f"{loaded.id} {loaded.revision}: valid, {len(loaded.rules)} rules, "
         f"{len(loaded.parameters)} parameters, {len(loaded.flags)} flags"
     )
+
+
+@packs_group.command("diff")
+@click.argument("packs", nargs=-1, required=True)
+@click.option(
+    "--on",
+    "on",
+    type=DATE,
+    help="Compare the parameter values in force on this date (default: each pack's "
+    "effective_from).",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["markdown", "csv", "json"]),
+    default="markdown",
+    show_default=True,
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write to this file instead of standard output.",
+)
+def diff(
+    packs: tuple[str, ...], on: dt.date | None, output_format: str, output: str | None
+) -> None:
+    """Compare two or more PACKS side by side, rules matched by kind and topic.
+
+    Without orders: each pack's time limits, windows, points and triggers, with
+    the clause each rule cites.
+    """
+    from grievance_rules.packs.diff import diff_packs, render_csv, render_markdown
+
+    if len(packs) < 2:
+        raise click.UsageError("packs diff needs at least two packs")
+    loaded = [find_pack(name) for name in packs]
+    result = diff_packs(*loaded, on=on)
+    if output_format == "markdown":
+        text = render_markdown(result)
+    elif output_format == "csv":
+        text = render_csv(result)
+    else:
+        text = result.model_dump_json(indent=2) + "\n"
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    with open(output, "w", encoding="utf-8", newline="") as handle:
+        handle.write(text)
+    click.echo(f"wrote {output}", err=True)

@@ -120,6 +120,10 @@ def render_readme(pack: Pack) -> str:
         out.append("")
         out.append(f"{rule.kind}; {pack.rule_files[rule.id]}; {_cell(_what(rule))}.")
         out.append("")
+        if rule.topics:
+            topics = ", ".join(f"`{topic.value}` {topic.zh}" for topic in rule.topics)
+            out.append(f"Topics: {topics}.")
+            out.append("")
         out.append(f"> {rule.citation.clause}：{rule.citation.text}")
         out.append("")
     out += [

@@ -1,0 +1,770 @@
+"""A static comparison of policy packs, without any orders: ``packs diff``.
+
+Rules of different packs are matched by meaning: two rules of the same kind
+(clock, window, deduction ...) that share a topic (:class:`Topic`) stand in the
+same row. A row gives, for each pack, every rule of that kind and topic with
+what it sets — the time limit of a clock or window (the duration, its counting
+convention, or the deadline field it reads), the points of a deduction, the
+trigger and who acts on whom for an escalation or a period rule — and the
+clause it cites, quoted. A row whose packs set different limits, points or
+triggers *differs*; a row of one pack only is listed as such.
+
+Parameters are read as in force on one date (``on``), by default each pack's
+``effective_from``. A rule with several topics appears in each of their rows.
+
+:func:`diff_packs` builds the comparison (a pydantic model: ``model_dump_json``
+gives the JSON form); :func:`render_markdown` and :func:`render_csv` write it
+out. The same packs and date give byte-identical output.
+
+Example:
+    >>> from grievance_rules.packs import find_pack
+    >>> diff = diff_packs(find_pack("xiayang"), find_pack("daye"))
+    >>> row = diff.row("window", "return")
+    >>> [side.limit for sides in row.sides for side in sides]
+    ['2 working days (working_time)', '2 working days (working_time)']
+    >>> row.status
+    'same'
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from grievance_rules.calendar import Duration, DurationUnit
+from grievance_rules.errors import PackError
+from grievance_rules.model.enums import LeaderRole
+from grievance_rules.packs.loader import Pack
+from grievance_rules.packs.schema import (
+    AllOf,
+    AnyOf,
+    ClockRule,
+    Condition,
+    CountOf,
+    DeductionRule,
+    EscalationRule,
+    EventRef,
+    NotOf,
+    ParamRef,
+    PeriodRule,
+    RankingRule,
+    RecordRule,
+    RepeatOf,
+    Rule,
+    Selector,
+    Target,
+    Topic,
+    Trigger,
+    WindowRule,
+)
+
+__all__ = [
+    "DiffRow",
+    "DiffSummary",
+    "PackColumn",
+    "PackDiff",
+    "RuleSide",
+    "diff_packs",
+    "render_csv",
+    "render_markdown",
+]
+
+RuleKind = Literal["clock", "window", "deduction", "escalation", "period", "ranking", "record"]
+_KINDS: tuple[RuleKind, ...] = (
+    "clock",
+    "window",
+    "deduction",
+    "escalation",
+    "period",
+    "ranking",
+    "record",
+)
+_TOPIC_ORDER = {topic: index for index, topic in enumerate(Topic)}
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class RuleSide(_Model):
+    """One rule as a row shows it: what it sets, to which orders, and where it comes from.
+
+    ``limit`` is what rows compare: for a clock or window the time limit
+    (compared with what starts and stops it), for a deduction the points, for an
+    escalation, period or ranking rule the action (compared with ``trigger``,
+    ``actor`` and ``target``), for a record the words "recorded, not computed"
+    (compared with ``trigger`` and ``not_computed``).
+    """
+
+    rule_id: str
+    title: str
+    clause: str
+    """The clause as the document numbers it (the citation's ``clause``)."""
+    quote: str
+    """The cited text, verbatim."""
+    limit: str
+    applies_to: str
+    starts: str | None = None
+    stops: str | None = None
+    trigger: str | None = None
+    actor: str | None = None
+    target: str | None = None
+    consequence: str | None = None
+    not_computed: str | None = None
+    duration: str | None = None
+    """A clock's or window's duration, normalised ("0.5 working days")."""
+    convention: str | None = None
+    half_day: str | None = None
+    due_field: str | None = None
+    cap: str | None = None
+    points: float | None = None
+    parameters: dict[str, str] = {}
+    """The parameters the rule reads, with the value in force on the comparison date."""
+
+    def compared(self, kind: str) -> tuple[str | None, ...]:
+        """What two rules of this kind must share to count as the same."""
+        if kind in ("clock", "window"):
+            return (self.limit, self.starts, self.stops)
+        if kind == "deduction":
+            return (self.limit,)
+        if kind == "record":
+            return (self.limit, self.trigger, self.not_computed)
+        return (self.limit, self.trigger, self.actor, self.target)
+
+
+class DiffRow(_Model):
+    """One kind and topic across the packs: each pack's rules, and whether they agree."""
+
+    kind: RuleKind
+    topic: Topic
+    topic_zh: str
+    sides: tuple[tuple[RuleSide, ...], ...]
+    """Per pack, in the order of :attr:`PackDiff.packs`: its rules of this kind and topic."""
+    present_in: tuple[str, ...]
+    """The labels of the packs that have a rule here."""
+    status: Literal["same", "differs", "only"]
+    """``only``: one pack has rules here; else whether the packs that do agree."""
+
+
+class PackColumn(_Model):
+    """A pack compared: its label in the rows, what it is, and the date its values are read on."""
+
+    label: str
+    id: str
+    revision: str
+    name: str
+    on: dt.date
+    untagged: tuple[str, ...] = ()
+    """Rules without topics: matched with nothing, listed so that none is left out silently."""
+    note: str | None = None
+    """Set when the date asked for is before the pack took effect (its first values are read)."""
+
+
+class DiffSummary(_Model):
+    """How many rows agree, differ, or belong to one pack only."""
+
+    rows: int
+    matched: int
+    """Rows present in two or more packs."""
+    in_all: int
+    """Rows present in every pack."""
+    differ: int
+    """Matched rows whose packs set different limits, points or triggers."""
+    only_in: dict[str, int]
+    """By pack label: the rows of that pack only."""
+
+
+class PackDiff(_Model):
+    """The static comparison of two or more packs (:func:`diff_packs`)."""
+
+    packs: tuple[PackColumn, ...]
+    rows: tuple[DiffRow, ...]
+    summary: DiffSummary
+
+    def row(self, kind: str, topic: str) -> DiffRow:
+        """The row of this kind and topic (a :class:`Topic` value or its Chinese term).
+
+        Raises:
+            KeyError: no pack has a rule of this kind and topic.
+        """
+        wanted = Topic(topic)
+        for row in self.rows:
+            if row.kind == kind and row.topic is wanted:
+                return row
+        raise KeyError(f"{kind}/{wanted.value}")
+
+
+# -- words ----------------------------------------------------------------------------
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "none"
+    if value == "":
+        return '""'
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, list | tuple):
+        return " or ".join(_scalar(item) for item in value)
+    return str(value)
+
+
+_OPERATORS = {"ne": "≠", "gte": "≥", "lte": "≤", "gt": ">", "lt": "<"}
+
+
+def _where(where: Mapping[str, Any]) -> str:
+    parts = []
+    for name, value in where.items():
+        if name == "to_unit_upstream" and isinstance(value, bool):
+            parts.append("to an upstream centre" if value else "to a handling unit")
+        elif isinstance(value, dict):
+            for op, operand in value.items():
+                if op == "exists":
+                    parts.append(f"{name} {'set' if operand else 'not set'}")
+                else:
+                    parts.append(f"{name} {_OPERATORS.get(op, op)} {_scalar(operand)}")
+        else:
+            parts.append(f"{name} = {_scalar(value)}")
+    return ", ".join(parts)
+
+
+def _event(ref: EventRef | Trigger | Literal["received"]) -> str:
+    if isinstance(ref, str):
+        return "the order's receipt"
+    text = str(ref.event)
+    if ref.where:
+        text += f" ({_where(ref.where)})"
+    return text
+
+
+class _Words:
+    """Conditions, selectors and targets in words, naming referred rules with their topics."""
+
+    def __init__(self, pack: Pack) -> None:
+        self.topics = {rule.id: rule.topics for rule in pack.rules}
+
+    def rules(self, ids: Sequence[str]) -> str:
+        named = []
+        for rule_id in ids:
+            topics = self.topics.get(rule_id, ())
+            named.append(f"{rule_id} [{', '.join(topics)}]" if topics else rule_id)
+        return " or ".join(named)
+
+    def trigger(self, trig: Trigger) -> str:
+        if trig.event is not None:
+            text = _event(trig)
+            if trig.after is not None:
+                text += f" after {_event(trig.after)}"
+            if trig.unless_after is not None:
+                text += f" with no {_event(trig.unless_after)} before it"
+            return text
+        if trig.clock:
+            level = f" at its {trig.level} warning" if trig.level else ""
+            return f"clock {self.rules(trig.clock)} {trig.state}{level}"
+        if trig.window:
+            return f"window {self.rules(trig.window)} {trig.state}"
+        if trig.escalation:
+            return f"escalation {self.rules(trig.escalation)}"
+        return f"deduction {self.rules(trig.deduction)}"
+
+    def condition(self, cond: Condition) -> str:
+        if isinstance(cond, Trigger):
+            return self.trigger(cond)
+        if isinstance(cond, AllOf):
+            return "all of (" + "; ".join(self.condition(c) for c in cond.all) + ")"
+        if isinstance(cond, AnyOf):
+            if len(cond.any) == 1:
+                return self.condition(cond.any[0])
+            return "any of (" + "; ".join(self.condition(c) for c in cond.any) + ")"
+        if isinstance(cond, NotOf):
+            return f"not ({self.condition(cond.not_)})"
+        if isinstance(cond, CountOf):
+            bound = f"at least {cond.at_least}" if cond.at_least is not None else "exactly"
+            if cond.equals is not None:
+                bound = f"exactly {cond.equals}"
+            distinct = f", distinct {cond.distinct}" if cond.distinct else ""
+            return f"{bound} × {self.trigger(cond.count)}{distinct}"
+        assert isinstance(cond, RepeatOf)
+        within = (
+            "in the calendar month of receipt"
+            if cond.within == "calendar_month"
+            else f"within {cond.within} natural days"
+        )
+        who = (
+            "orders of the same complainant on the same issue"
+            if cond.repeat == "complainant"
+            else "complainants on the same issue"
+        )
+        return f"at least {cond.at_least} {who} {within}"
+
+
+def _selector(selector: Selector) -> str:
+    parts = []
+    for name in ("channel", "category", "urgency", "special_kind", "unit_kind", "flag"):
+        values = getattr(selector, name)
+        if values:
+            parts.append(f"{name.replace('_', ' ')} {' or '.join(values)}")
+    if selector.not_special_kind:
+        parts.append(f"special kind not {' or '.join(selector.not_special_kind)}")
+    if selector.has:
+        parts.append(f"with {' and '.join(selector.has)}")
+    if selector.any_of:
+        parts.append("any of (" + "; ".join(_selector(s) for s in selector.any_of) + ")")
+    return "; ".join(parts)
+
+
+def _target(target: Target) -> str:
+    unit = {
+        "handling_unit": "the handling unit",
+        "trigger_unit": "the unit that acted",
+        "dispatch_centre": "the dispatch centre",
+        "none": "",
+    }[target.unit]
+    role = f"{target.role} ({LeaderRole(target.role).zh})" if target.role else None
+    who = [part for part in (unit, role, target.body) if part]
+    return ", ".join(who) if who else "nobody named"
+
+
+# -- one rule -------------------------------------------------------------------------
+
+
+class _Reader:
+    """Reads one pack's rules into :class:`RuleSide` with its parameters on one date."""
+
+    def __init__(self, pack: Pack, on: dt.date) -> None:
+        self.pack = pack
+        self.on = on
+        self.words = _Words(pack)
+        self.used: dict[str, str] = {}
+
+    def value(self, ref: Any) -> Any:
+        value = self.pack.value(ref, self.on)
+        if isinstance(ref, ParamRef):
+            self.used[ref.param] = _scalar(value)
+        return value
+
+    def duration(
+        self, spec: Any, convention: Any, half_day: Any
+    ) -> tuple[str, str, str | None, str]:
+        """(duration, convention, half-day rule or None, the limit in words)."""
+        parsed = Duration.parse(str(self.value(spec)))
+        conv = str(self.value(convention))
+        half: str | None = None
+        if parsed.unit is DurationUnit.WORKING_DAYS and parsed.amount.denominator != 1:
+            half = (
+                str(self.value(half_day))
+                if half_day is not None
+                else self.pack.manifest.calendar.half_day
+            )
+        detail = f"{conv}, half day {half}" if half else conv
+        return str(parsed), conv, half, f"{parsed} ({detail})"
+
+    def side(self, rule: Rule) -> RuleSide:
+        self.used = {}
+        facts: dict[str, Any] = {}
+        applies = _selector(rule.applies_to) or "all orders"
+        if isinstance(rule, ClockRule):
+            facts = self.clock(rule)
+            if rule.only_if_start is not None:
+                applies += "; started " + rule.only_if_start.replace("_", " ")
+        elif isinstance(rule, WindowRule):
+            duration, conv, half, limit = self.duration(
+                rule.duration, rule.convention, rule.half_day
+            )
+            facts = {
+                "limit": limit,
+                "duration": duration,
+                "convention": conv,
+                "half_day": half,
+                "starts": _event(rule.opens),
+                "stops": _event(rule.action),
+                "consequence": rule.consequence,
+            }
+        elif isinstance(rule, DeductionRule):
+            facts = self.deduction(rule)
+        elif isinstance(rule, EscalationRule):
+            facts = {
+                "limit": rule.action,
+                "trigger": self.words.condition(rule.when),
+                "actor": _target(rule.actor),
+                "target": _target(rule.target),
+            }
+        elif isinstance(rule, PeriodRule):
+            facts = {
+                "limit": f"per {rule.period}: " + " / ".join(tier.action for tier in rule.tiers),
+                "trigger": " | ".join(
+                    f"{tier.id}: {self.words.condition(tier.when)}" for tier in rule.tiers
+                ),
+                "actor": " / ".join(_target(tier.actor) for tier in rule.tiers),
+                "target": " / ".join(_target(tier.target) for tier in rule.tiers),
+            }
+        elif isinstance(rule, RankingRule):
+            facts = {
+                "limit": rule.action,
+                "trigger": f"bottom {rule.bottom} of {' and '.join(rule.among)} per {rule.period}",
+                "actor": _target(rule.actor),
+                "target": _target(rule.target),
+            }
+        else:
+            assert isinstance(rule, RecordRule)
+            facts = {
+                "limit": "recorded, not computed",
+                "trigger": self.words.condition(rule.when) if rule.when is not None else None,
+                "not_computed": rule.not_computed,
+            }
+        return RuleSide(
+            rule_id=rule.id,
+            title=rule.title,
+            clause=rule.citation.clause,
+            quote=rule.citation.text,
+            applies_to=applies,
+            parameters=dict(sorted(self.used.items())),
+            **facts,
+        )
+
+    def clock(self, rule: ClockRule) -> dict[str, Any]:
+        facts: dict[str, Any] = {}
+        if rule.duration is not None:
+            duration, conv, half, limit = self.duration(
+                rule.duration, rule.convention, rule.half_day
+            )
+            facts.update(duration=duration, convention=conv, half_day=half)
+        else:
+            field = str(rule.due_field)
+            facts["due_field"] = field
+            where = "the order's" if field == "reply_deadline" else "the start event's"
+            limit = f"due at {where} {field}"
+        if rule.cap is not None:
+            cap = str(Duration.parse(str(self.value(rule.cap))))
+            facts["cap"] = cap
+            extend = f" by {_event(rule.extend)}" if rule.extend is not None else ""
+            limit += f"; extendable{extend} to at most {cap} from the start"
+        elif rule.extend is not None:
+            limit += f"; extendable by {_event(rule.extend)}"
+        starts = _event(rule.start)
+        if rule.occurrence == "each":
+            starts = f"each {starts}"
+        stops = _event(rule.stop)
+        if rule.stop_by == "same_unit":
+            stops += " by the same unit"
+        for begin, end in rule.pause:
+            stops += f"; paused from {_event(begin)} until {_event(end)}"
+        return facts | {"limit": limit, "starts": starts, "stops": stops}
+
+    def deduction(self, rule: DeductionRule) -> dict[str, Any]:
+        charge = {
+            "handling_unit": "the handling unit",
+            "trigger_unit": "the unit that acted",
+            "subject_unit": "the unit named in the finding",
+        }[rule.charge]
+        facts: dict[str, Any] = {
+            "trigger": self.words.condition(rule.when),
+            "target": charge,
+        }
+        if rule.points == "from_event":
+            facts["limit"] = "the points the event carries"
+            return facts
+        points = float(self.value(rule.points))
+        facts["points"] = points
+        if rule.progression is not None:
+            limit = f"{points:+g} the first time, doubled each later time"
+        elif rule.once_per_order:
+            limit = f"{points:+g} per order (counted once)"
+        else:
+            limit = f"{points:+g} per occurrence"
+        if rule.cap is not None:
+            facts["cap"] = f"{rule.cap:g}"
+            limit += f"; at most {rule.cap:g} per order"
+        facts["limit"] = limit
+        return facts
+
+
+# -- the comparison -------------------------------------------------------------------
+
+
+def _labels(packs: Sequence[Pack]) -> list[str]:
+    labels = [pack.id for pack in packs]
+    if len(set(labels)) < len(labels):
+        labels = [pack.key for pack in packs]
+    if len(set(labels)) < len(labels):
+        labels = [f"{label} #{i}" for i, label in enumerate(labels, start=1)]
+    return labels
+
+
+def diff_packs(a: Pack, b: Pack, *more: Pack, on: dt.date | None = None) -> PackDiff:
+    """Compare packs side by side, rules matched by kind and topic.
+
+    Args:
+        a: the first pack.
+        b: the second pack.
+        *more: further packs, for an N-way comparison.
+        on: the date whose parameter values are compared (default: each pack's
+            ``effective_from``). A date before a pack took effect reads its first
+            values, as the engine does for an order received before then, and
+            the pack's column says so.
+
+    Raises:
+        PackError: a parameter has no value on ``on`` (the message names the
+            pack, the parameter and its first date).
+
+    Example:
+        >>> from grievance_rules.packs import find_pack
+        >>> diff = diff_packs(find_pack("chengdong"), find_pack("daye"))
+        >>> diff.row("window", "return").status, diff.summary.only_in["daye"] > 0
+        ('differs', True)
+    """
+    packs = (a, b, *more)
+    labels = _labels(packs)
+    columns = []
+    cells: dict[tuple[str, Topic], list[list[RuleSide]]] = {}
+    for index, (pack, label) in enumerate(zip(packs, labels, strict=True)):
+        start = pack.manifest.effective_from
+        day = max(on, start) if on is not None else start
+        note = (
+            f"{on} is before {pack.key} took effect ({start}): the values in force on {start}"
+            if on is not None and on < start
+            else None
+        )
+        reader = _Reader(pack, day)
+        untagged = []
+        for rule in pack.rules:
+            if not rule.topics:
+                untagged.append(rule.id)
+                continue
+            try:
+                side = reader.side(rule)
+            except PackError as exc:
+                raise PackError(
+                    f"{exc} (read by rule {rule.id})",
+                    file=exc.file,
+                    rule_id=rule.id,
+                    field=exc.field,
+                ) from exc
+            for topic in dict.fromkeys(rule.topics):
+                sides = cells.setdefault((rule.kind, topic), [[] for _ in packs])
+                sides[index].append(side)
+        columns.append(
+            PackColumn(
+                label=label,
+                id=pack.id,
+                revision=pack.revision,
+                name=pack.manifest.name,
+                on=day,
+                untagged=tuple(untagged),
+                note=note,
+            )
+        )
+    rows = []
+    for kind, topic in sorted(cells, key=lambda key: (_KINDS.index(key[0]), _TOPIC_ORDER[key[1]])):
+        sides = cells[(kind, topic)]
+        present = [i for i, rules in enumerate(sides) if rules]
+        compared = {tuple(sorted(side.compared(kind) for side in sides[i])) for i in present}
+        status: Literal["same", "differs", "only"] = (
+            "only" if len(present) == 1 else "same" if len(compared) == 1 else "differs"
+        )
+        rows.append(
+            DiffRow(
+                kind=kind,
+                topic=topic,
+                topic_zh=topic.zh,
+                sides=tuple(tuple(rules) for rules in sides),
+                present_in=tuple(labels[i] for i in present),
+                status=status,
+            )
+        )
+    matched = [row for row in rows if len(row.present_in) > 1]
+    summary = DiffSummary(
+        rows=len(rows),
+        matched=len(matched),
+        in_all=sum(len(row.present_in) == len(packs) for row in rows),
+        differ=sum(row.status == "differs" for row in rows),
+        only_in={label: sum(row.present_in == (label,) for row in rows) for label in labels},
+    )
+    return PackDiff(packs=tuple(columns), rows=tuple(rows), summary=summary)
+
+
+# -- rendering ------------------------------------------------------------------------
+
+
+def _cell(text: object) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ").strip()
+
+
+def _status(row: DiffRow, labels: Sequence[str]) -> str:
+    if row.status == "only":
+        return f"only in {row.present_in[0]}"
+    missing = [label for label in labels if label not in row.present_in]
+    return row.status + (f"; none in {', '.join(missing)}" if missing else "")
+
+
+def _summary_lines(diff: PackDiff) -> list[str]:
+    s = diff.summary
+    both = "both packs" if len(diff.packs) == 2 else "two or more packs"
+    lines = [
+        f"- {s.matched} kind-and-topic rows matched in {both}"
+        + (f" ({s.in_all} in all {len(diff.packs)})" if len(diff.packs) > 2 else "")
+        + f"; {s.differ} of them differ in limit, points or trigger.",
+    ]
+    lines += [f"- Only in `{label}`: {count}." for label, count in s.only_in.items()]
+    for column in diff.packs:
+        if column.note:
+            lines.append(f"- `{column.label}`: {column.note}.")
+        if column.untagged:
+            lines.append(
+                f"- `{column.label}` has rules without topics, matched with nothing: "
+                + ", ".join(f"`{rule_id}`" for rule_id in column.untagged)
+                + "."
+            )
+    return lines
+
+
+def _detail(side: RuleSide) -> list[str]:
+    lines = [f"- `{side.rule_id}` {_cell(side.title)}", f"  - limit: {_cell(side.limit)}"]
+    for label, value in (
+        ("applies to", side.applies_to),
+        ("starts", side.starts),
+        ("stops", side.stops),
+        ("trigger", side.trigger),
+        ("who acts", side.actor),
+        ("on whom", side.target),
+        ("late", side.consequence),
+        ("not computed", side.not_computed),
+    ):
+        if value:
+            lines.append(f"  - {label}: {_cell(value)}")
+    if side.parameters:
+        values = ", ".join(f"`{name}` = {value}" for name, value in side.parameters.items())
+        lines.append(f"  - parameters: {_cell(values)}")
+    lines.append(f"  - cites {_cell(side.clause)}：「{_cell(side.quote)}」")
+    return lines
+
+
+def _brief(kind: str, side: RuleSide) -> str:
+    start = f" from {_cell(side.starts)}" if kind in ("clock", "window") else ""
+    return f"`{side.rule_id}`{start}: {_cell(side.limit)}"
+
+
+def render_markdown(diff: PackDiff) -> str:
+    """The comparison as Markdown: summary, side-by-side table, then each row in detail.
+
+    Example:
+        >>> from grievance_rules.packs import find_pack
+        >>> text = render_markdown(diff_packs(find_pack("xiayang"), find_pack("daye")))
+        >>> text.splitlines()[0]
+        '# Packs compared: `xiayang` · `daye`'
+    """
+    labels = [column.label for column in diff.packs]
+    out = [
+        "# Packs compared: " + " · ".join(f"`{label}`" for label in labels),
+        "",
+        "| pack | revision | name | parameter values in force on |",
+        "|---|---|---|---|",
+    ]
+    for column in diff.packs:
+        out.append(
+            f"| `{column.label}` | {_cell(column.revision)} | {_cell(column.name)} | {column.on} |"
+        )
+    out += [
+        "",
+        "Rules are matched by kind and topic; a rule with several topics is in each of their rows.",
+        "",
+        "## Summary",
+        "",
+        *_summary_lines(diff),
+        "",
+        "## Side by side",
+        "",
+        "| kind | topic | " + " | ".join(f"`{label}`" for label in labels) + " | |",
+        "|---|---|" + "---|" * len(labels) + "---|",
+    ]
+    for row in diff.rows:
+        cells = []
+        for sides in row.sides:
+            cells.append("<br>".join(_brief(row.kind, side) for side in sides) or "—")
+        out.append(
+            f"| {row.kind} | `{row.topic.value}` {row.topic_zh} | "
+            + " | ".join(cells)
+            + f" | {_status(row, labels)} |"
+        )
+    out += ["", "## Rows in detail"]
+    for row in diff.rows:
+        out += ["", f"### {row.kind} · `{row.topic.value}` {row.topic_zh} ({_status(row, labels)})"]
+        for label, sides in zip(labels, row.sides, strict=True):
+            out += ["", f"**`{label}`**", ""]
+            if not sides:
+                out.append(f"- none: no {row.kind} rule on this topic.")
+            for side in sides:
+                out += _detail(side)
+    return "\n".join(out) + "\n"
+
+
+CSV_COLUMNS = (
+    "kind",
+    "topic",
+    "topic_zh",
+    "status",
+    "pack",
+    "rule_id",
+    "title",
+    "limit",
+    "applies_to",
+    "starts",
+    "stops",
+    "trigger",
+    "actor",
+    "target",
+    "parameters",
+    "clause",
+    "quote",
+)
+
+
+def render_csv(diff: PackDiff) -> str:
+    """The comparison as CSV: one line per row, pack and rule.
+
+    A pack without a rule in a row gets one line with an empty ``rule_id``, so
+    that "only in" rows show which pack lacks the topic.
+
+    Example:
+        >>> from grievance_rules.packs import find_pack
+        >>> text = render_csv(diff_packs(find_pack("xiayang"), find_pack("daye")))
+        >>> text.splitlines()[0].split(",")[:6]
+        ['kind', 'topic', 'topic_zh', 'status', 'pack', 'rule_id']
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    labels = [column.label for column in diff.packs]
+    for row in diff.rows:
+        head = [row.kind, row.topic.value, row.topic_zh, _status(row, labels)]
+        for label, sides in zip(labels, row.sides, strict=True):
+            if not sides:
+                writer.writerow([*head, label] + [""] * (len(CSV_COLUMNS) - 5))
+            for side in sides:
+                parameters = "; ".join(f"{k}={v}" for k, v in side.parameters.items())
+                writer.writerow(
+                    [
+                        *head,
+                        label,
+                        side.rule_id,
+                        side.title,
+                        side.limit,
+                        side.applies_to,
+                        side.starts or "",
+                        side.stops or "",
+                        side.trigger or "",
+                        side.actor or "",
+                        side.target or "",
+                        parameters,
+                        side.clause,
+                        side.quote,
+                    ]
+                )
+    return buffer.getvalue()
