@@ -1,0 +1,300 @@
+"""``grievance-rules score``, ``compare`` and ``what-if``: scorecards and comparisons of a file.
+
+Each reads the orders of FILE once (streaming), shows a progress bar on a
+terminal, writes its report (Markdown on standard output by default; CSV,
+JSON or a self-contained HTML file when asked) and closes with the counts on
+standard error, which add up: inputs = assessed + excluded + rejected.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+import yaml
+
+from grievance_rules.cli._options import parse_instant
+from grievance_rules.engine.periods import PERIOD_KINDS
+from grievance_rules.reading import iter_orders
+from grievance_rules.scoring import Comparison, Scorecard, compare, score, what_if
+
+__all__ = ["compare_command", "score_command", "what_if_command"]
+
+
+def _count_records(file: str) -> int | None:
+    """The number of records, when it can be known cheaply (JSON Lines: non-blank lines)."""
+    if not file.endswith((".jsonl", ".ndjson")):
+        return None
+    with open(file, "rb") as handle:
+        return sum(1 for line in handle if line.strip())
+
+
+@contextlib.contextmanager
+def _progress(file: str, show: bool | None) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar on standard error (on a terminal, or when asked with --progress)."""
+    if show is None:
+        show = sys.stderr.isatty()
+    if not show:
+        yield None
+        return
+    bar: Any = click.progressbar(
+        length=_count_records(file), label="orders", file=sys.stderr, show_pos=True
+    )
+    with bar:
+        yield bar.update
+
+
+def _counts_line(inputs: int, assessed: int, excluded: int, rejected: int) -> str:
+    return (
+        f"{inputs} inputs: {assessed - excluded} assessed, {excluded} excluded from "
+        f"assessment, {rejected} rejected"
+    )
+
+
+def _write(text: str, output: str | None) -> None:
+    if output is None:
+        click.echo(text, nl=not text.endswith("\n"))
+    else:
+        Path(output).write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}", err=True)
+
+
+def _emit_scorecard(card: Scorecard, fmt: str, output: str | None) -> None:
+    from grievance_rules import reports
+
+    if fmt == "json":
+        _write(card.model_dump_json(indent=2) + "\n", output)
+    elif fmt == "markdown":
+        _write(reports.scorecard_markdown(card), output)
+    elif fmt == "html":
+        if output is None:
+            raise click.UsageError("--format html needs --output FILE")
+        _write(reports.scorecard_html(card), output)
+    else:
+        if output is None:
+            reports.write_scorecard_csv(card, sys.stdout)
+        else:
+            reports.write_scorecard_csv(card, output)  # UTF-8 with a BOM, for Excel
+            click.echo(f"wrote {output}", err=True)
+
+
+def _emit_comparison(
+    result: Comparison, markdown: str | None, html: str | None, csv_dir: str | None, as_json: bool
+) -> None:
+    from grievance_rules import reports
+
+    if as_json:
+        click.echo(result.model_dump_json(indent=2))
+    else:
+        _write(reports.comparison_markdown(result), markdown)
+    if html is not None:
+        Path(html).write_text(reports.comparison_html(result), encoding="utf-8")
+        click.echo(f"wrote {html}", err=True)
+    if csv_dir is not None:
+        Path(csv_dir).mkdir(parents=True, exist_ok=True)
+        written = reports.write_comparison_csv(result, csv_dir)
+        click.echo(f"wrote {len(written)} CSV files to {csv_dir}", err=True)
+
+
+def _reading_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    options = [
+        click.argument("file", type=click.Path(exists=True, dir_okay=False)),
+        click.option(
+            "--period",
+            type=click.Choice(PERIOD_KINDS),
+            default="month",
+            show_default=True,
+            help="Kind of period of the scorecards.",
+        ),
+        click.option("--as-of", help="Assess as of this instant (ISO 8601 with offset)."),
+        click.option(
+            "--format", "input_format", help="json, jsonl, csv or xlsx (default: from FILE)."
+        ),
+        click.option("--tz", help="Zone for naive timestamps in FILE and --as-of."),
+        click.option(
+            "--processes",
+            type=click.IntRange(min=1),
+            default=1,
+            show_default=True,
+            help="Worker processes for the engine.",
+        ),
+        click.option(
+            "--progress/--no-progress",
+            default=None,
+            help="Show a progress bar (default: on a terminal).",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _instant(as_of: str | None, tz: str | None) -> dt.datetime | None:
+    return parse_instant(as_of, tz) if as_of else None
+
+
+@click.command("score")
+@click.option("--pack", "pack_name", required=True, help="Pack name or directory.")
+@click.option(
+    "--output-format",
+    "fmt",
+    type=click.Choice(["markdown", "csv", "json", "html"]),
+    default="markdown",
+    show_default=True,
+)
+@click.option("--output", help="Write the report to this file (default: standard output).")
+@_reading_options
+def score_command(
+    pack_name: str,
+    fmt: str,
+    output: str | None,
+    file: str,
+    period: str,
+    as_of: str | None,
+    input_format: str | None,
+    tz: str | None,
+    processes: int,
+    progress: bool | None,
+) -> None:
+    """Each unit's scorecard per period under a pack: points, score, rank, rates, period rules."""
+    with _progress(file, progress) as update:
+        card = score(
+            iter_orders(file, input_format, assume_tz=tz),
+            pack_name,
+            period=period,
+            as_of=_instant(as_of, tz),
+            processes=processes,
+            progress=update,
+        )
+    _emit_scorecard(card, fmt, output)
+    click.echo(
+        _counts_line(card.inputs, card.assessed + card.excluded, card.excluded, card.rejected),
+        err=True,
+    )
+
+
+def _comparison_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    options = [
+        click.option(
+            "--markdown", "markdown", help="Write the Markdown report here (default: stdout)."
+        ),
+        click.option("--html", help="Also write a self-contained HTML report here."),
+        click.option(
+            "--csv", "csv_dir", help="Also write the tables as CSV files into this folder."
+        ),
+        click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON."),
+        click.option(
+            "--examples",
+            type=click.IntRange(min=0),
+            default=20,
+            show_default=True,
+            help="Diverging orders kept in full.",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _finish(
+    result: Comparison, markdown: str | None, html: str | None, csv_dir: str | None, as_json: bool
+) -> None:
+    _emit_comparison(result, markdown, html, csv_dir, as_json)
+    excluded = ", ".join(f"{card.excluded} under {card.pack}" for card in result.scorecards)
+    click.echo(
+        f"{result.inputs} inputs: {result.assessed} assessed under every pack "
+        f"(excluded from assessment: {excluded}), {result.rejected} rejected",
+        err=True,
+    )
+
+
+@click.command("compare")
+@click.option("--packs", required=True, help="Comma-separated pack names or directories.")
+@_comparison_options
+@_reading_options
+def compare_command(
+    packs: str,
+    markdown: str | None,
+    html: str | None,
+    csv_dir: str | None,
+    as_json: bool,
+    examples: int,
+    file: str,
+    period: str,
+    as_of: str | None,
+    input_format: str | None,
+    tz: str | None,
+    processes: int,
+    progress: bool | None,
+) -> None:
+    """The same orders under several packs: where they diverge and each unit's score under each."""
+    names = [name.strip() for name in packs.split(",") if name.strip()]
+    if len(names) < 2:
+        raise click.UsageError("--packs needs at least two packs, e.g. chengdong,xiayang")
+    with _progress(file, progress) as update:
+        result = compare(
+            iter_orders(file, input_format, assume_tz=tz),
+            names,
+            period=period,
+            as_of=_instant(as_of, tz),
+            examples=examples,
+            processes=processes,
+            progress=update,
+        )
+    _finish(result, markdown, html, csv_dir, as_json)
+
+
+def _parse_setting(text: str) -> tuple[str, Any]:
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip():
+        raise click.BadParameter(f"{text!r}: expected NAME=VALUE, e.g. points_overdue=-2")
+    return name.strip(), yaml.safe_load(value)
+
+
+@click.command("what-if")
+@click.option("--pack", "pack_name", required=True, help="Pack name or directory.")
+@click.option(
+    "--set",
+    "settings",
+    multiple=True,
+    required=True,
+    metavar="NAME=VALUE",
+    help="A parameter and its new value (YAML scalar); repeatable.",
+)
+@_comparison_options
+@_reading_options
+def what_if_command(
+    pack_name: str,
+    settings: tuple[str, ...],
+    markdown: str | None,
+    html: str | None,
+    csv_dir: str | None,
+    as_json: bool,
+    examples: int,
+    file: str,
+    period: str,
+    as_of: str | None,
+    input_format: str | None,
+    tz: str | None,
+    processes: int,
+    progress: bool | None,
+) -> None:
+    """The same orders under a pack as it is and with some parameters changed."""
+    parameters = dict(_parse_setting(text) for text in settings)
+    with _progress(file, progress) as update:
+        result = what_if(
+            iter_orders(file, input_format, assume_tz=tz),
+            pack_name,
+            parameters,
+            period=period,
+            as_of=_instant(as_of, tz),
+            examples=examples,
+            processes=processes,
+            progress=update,
+        )
+    _finish(result, markdown, html, csv_dir, as_json)

@@ -1,0 +1,107 @@
+import json
+from importlib import resources
+
+from click.testing import CliRunner
+
+from grievance_rules.cli import cli
+
+SAMPLE = str(resources.files("grievance_rules") / "samples" / "orders.jsonl")
+
+
+def _with_a_broken_record(tmp_path):
+    path = tmp_path / "orders.jsonl"
+    with open(SAMPLE, encoding="utf-8") as sample:
+        text = sample.read()
+    path.write_text(text + '{"id": "broken"}\n', encoding="utf-8")
+    return str(path)
+
+
+def test_score_json_counts_add_up(tmp_path) -> None:
+    result = CliRunner().invoke(
+        cli,
+        [
+            "score",
+            "--pack",
+            "chengdong",
+            "--period",
+            "quarter",
+            "--output-format",
+            "json",
+            _with_a_broken_record(tmp_path),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    card = json.loads(result.stdout)
+    assert card["period_kind"] == "quarter"
+    assert (card["inputs"], card["assessed"], card["excluded"], card["rejected"]) == (6, 5, 0, 1)
+    assert {row["period"] for row in card["rows"]} == {"2026-Q1", "2026-Q2"}
+    assert "6 inputs: 5 assessed, 0 excluded from assessment, 1 rejected" in result.stderr
+
+
+def test_score_markdown_names_units_rates_and_period_rules() -> None:
+    result = CliRunner().invoke(cli, ["score", "--pack", "chengdong", SAMPLE])
+    assert result.exit_code == 0, result.output
+    for text in ("c07", "2026-03", "办结率", "CD-10.bottom-three-secretary"):
+        assert text in result.stdout
+
+
+def test_compare_json_and_html(tmp_path) -> None:
+    html = tmp_path / "report.html"
+    result = CliRunner().invoke(
+        cli,
+        [
+            "compare",
+            "--packs",
+            "chengdong,xiayang,daye",
+            "--json",
+            "--html",
+            str(html),
+            "--csv",
+            str(tmp_path / "csv"),
+            SAMPLE,
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    comparison = json.loads(result.stdout)
+    assert comparison["packs"] == ["chengdong@2024", "xiayang@2022-06-08", "daye@2023-05-19"]
+    assert comparison["inputs"] == comparison["assessed"] == 5
+    assert comparison["orders_diverging"] == 5
+    assert html.read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html>")
+    assert list((tmp_path / "csv").glob("*.csv"))
+    assert "5 inputs: 5 assessed under every pack" in result.stderr
+
+
+def test_compare_needs_two_packs() -> None:
+    result = CliRunner().invoke(cli, ["compare", "--packs", "chengdong", SAMPLE])
+    assert result.exit_code == 2
+    assert "at least two packs" in result.output
+
+
+def test_what_if_shows_the_changed_parameter() -> None:
+    result = CliRunner().invoke(
+        cli,
+        [
+            "what-if",
+            "--pack",
+            "chengdong",
+            "--set",
+            "points_process_unsatisfied=-2",
+            "--json",
+            SAMPLE,
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    comparison = json.loads(result.stdout)
+    assert comparison["packs"][1] == "chengdong@2024+points_process_unsatisfied=-2"
+    points = [o["points"] for o in comparison["outcomes"]]
+    assert points[1] == points[0] - 1  # one process-unsatisfied order: −1 becomes −2
+    [pattern] = comparison["divergences"]
+    assert (pattern["topic"], pattern["pattern"]) == ("process_unsatisfied", ["-1", "-2"])
+
+
+def test_what_if_refuses_an_unknown_parameter() -> None:
+    result = CliRunner().invoke(
+        cli, ["what-if", "--pack", "chengdong", "--set", "no_such=1", "--json", SAMPLE]
+    )
+    assert result.exit_code != 0
+    assert "no parameter 'no_such'" in str(result.exception) + result.output
