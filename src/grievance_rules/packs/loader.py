@@ -195,26 +195,56 @@ def _pack_calendar(manifest: Manifest) -> WorkingCalendar:
 # -- reading YAML with line numbers ------------------------------------------------------
 
 
-def _read_yaml(path: Path, root: Path) -> tuple[Any, yaml.Node | None]:
+_SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's safe loader where PyYAML was built with it (about 10x faster), else PyYAML's."""
+
+
+class _YamlRef:
+    """A place in a YAML file, for the line numbers of errors.
+
+    The file is composed into nodes only when an error needs a line, so that
+    loading a good pack parses each file once.
+    """
+
+    def __init__(self, text: str, prefix: Sequence[Any] = (), holder: list[Any] | None = None):
+        self.text = text
+        self.prefix = tuple(prefix)
+        self._holder = holder if holder is not None else []
+
+    def child(self, *steps: Any) -> _YamlRef:
+        return _YamlRef(self.text, (*self.prefix, *steps), self._holder)
+
+    @property
+    def root(self) -> yaml.Node | None:
+        if not self._holder:
+            self._holder.append(yaml.compose(self.text, Loader=_SAFE_LOADER))
+        node: yaml.Node | None = self._holder[0]
+        return node
+
+
+def _read_yaml(path: Path, root: Path) -> tuple[Any, _YamlRef]:
     name = str(path.relative_to(root))
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise PackError(f"cannot read {name}: {exc}", file=name) from exc
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_SAFE_LOADER)  # a safe loader: plain data only
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         raise PackError(f"{name}: not valid YAML: {exc}", file=name, line=line) from exc
-    return data, node
+    return data, _YamlRef(text)
 
 
-def _line_of(node: yaml.Node | None, path: Sequence[Any]) -> int | None:
+def _line_of(ref: _YamlRef | None, path: Sequence[Any]) -> int | None:
     """The line of the deepest node along ``path`` (keys and list indices)."""
+    if ref is None:
+        return None
+    node = ref.root
     if node is None:
         return None
+    path = [*ref.prefix, *path]
     line = node.start_mark.line + 1
     for step in path:
         child = None
@@ -259,7 +289,7 @@ def _internal_step(step: Any) -> bool:
     return isinstance(step, str) and ("[" in step or "(" in step or step in _MEMBER_NAMES)
 
 
-def _validate(model: type[BaseModel], data: Any, name: str, node: yaml.Node | None) -> Any:
+def _validate(model: type[BaseModel], data: Any, name: str, node: _YamlRef | None) -> Any:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -304,7 +334,7 @@ class _Checker:
         manifest: Manifest,
         rules: Sequence[Rule],
         parameters: Mapping[str, Parameter],
-        where: Mapping[str, tuple[str, yaml.Node | None, int]],
+        where: Mapping[str, tuple[str, _YamlRef | None, int]],
     ) -> None:
         self.manifest = manifest
         self.rules = rules
@@ -600,10 +630,10 @@ def load_pack(directory: str | Path, *, strict: bool = False) -> Pack:
                 Parameter,
                 value,
                 f"{manifest.parameters_file} (parameter {name})",
-                _child(node, ["parameters", name]),
+                node.child("parameters", name),
             )
     rules: list[Rule] = []
-    where: dict[str, tuple[str, yaml.Node | None, int]] = {}
+    where: dict[str, tuple[str, _YamlRef | None, int]] = {}
     files: dict[str, str] = {}
     paths = sorted({p for pattern in manifest.rule_files for p in root.glob(pattern)})
     for path in paths:
@@ -632,11 +662,3 @@ def load_pack(directory: str | Path, *, strict: bool = False) -> Pack:
             f"pack {manifest.id}: {flags[0]}", file=files.get(first), rule_id=first, field="when"
         )
     return Pack(manifest, tuple(rules), parameters, root, files, tuple(flags))
-
-
-def _child(node: yaml.Node | None, path: Sequence[Any]) -> yaml.Node | None:
-    for step in path:
-        if not isinstance(node, yaml.MappingNode):
-            return None
-        node = next((value for key, value in node.value if key.value == step), None)
-    return node
