@@ -79,15 +79,6 @@ def test_coverage() -> None:
     assert "through 2026-12-24" in out
 
 
-def test_demo_compares_the_three_packs_on_the_sample() -> None:
-    out = run("demo")
-    assert "5 sample orders" in out
-    assert "CD-A2.2.return-without-reason → c11" in out  # a return with no reason
-    assert "XY-3.warning-order" in out  # the callback with a dissatisfaction tendency
-    assert "DY-12.phone: 电话督办" in out  # the overdue reply
-    assert "counted make-up day 2026-02-14" in out
-
-
 def test_library_errors_are_one_line_and_exit_2() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "grievance_rules", "calendar", "add", "1999-01-01", "1"],

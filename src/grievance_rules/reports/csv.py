@@ -1,0 +1,178 @@
+"""Scorecards and comparisons as CSV: one file per table, every column, atomic values.
+
+Encoding: a CSV written to a path is **UTF-8 with a byte-order mark**
+(``utf-8-sig``): Excel, as used in Chinese offices, takes a CSV without a BOM for
+the local code page (GBK) and shows the Chinese text garbled; with the BOM it
+opens it correctly, and Python (``encoding="utf-8-sig"``), pandas and
+LibreOffice read it as plain UTF-8. A CSV written to an open text stream gets
+no BOM: the stream's encoding is the caller's.
+
+Lines end with CRLF (RFC 4180). A rate takes three columns: its value (a share,
+``0.75``; empty when undefined), ``NAME_n`` and ``NAME_d``. Numbers have at most 6
+decimals. A text cell that a spreadsheet would read as a formula (starting with
+``=``, ``+``, ``-``, ``@``, a tab or a carriage return, and not a number) is
+prefixed with ``'``.
+
+Example:
+    >>> import io
+    >>> from importlib.resources import files
+    >>> from grievance_rules.reading import read_orders
+    >>> from grievance_rules.scoring import score
+    >>> card = score(read_orders(files("grievance_rules") / "samples" / "orders.jsonl").orders,
+    ...              "chengdong")
+    >>> out = io.StringIO()
+    >>> write_scorecard_csv(card, out)
+    >>> out.getvalue().splitlines()[1].split(",")[:11]
+    ['chengdong@2024', '2026-02', '2026-02-01', '2026-03-01', 'c07', 'village_community', \
+'1', '0', '-1', '-1', '2 of 2']
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+from pathlib import Path
+from typing import TextIO
+
+from grievance_rules.reports.formatting import number
+from grievance_rules.reports.tables import (
+    Cell,
+    Column,
+    Table,
+    comparison_tables,
+    scorecard_tables,
+)
+from grievance_rules.scoring import Comparison, Rate, Scorecard
+
+__all__ = [
+    "COMPARISON_TABLES",
+    "ENCODING",
+    "SCORECARD_TABLES",
+    "csv_text",
+    "write_comparison_csv",
+    "write_scorecard_csv",
+    "write_table",
+]
+
+ENCODING = "utf-8-sig"
+"""The encoding of CSV files written to a path: UTF-8 with a byte-order mark."""
+
+SCORECARD_TABLES: tuple[str, ...] = ("counts", "units", "findings", "rates", "rejections")
+"""The tables :func:`write_scorecard_csv` can write."""
+
+COMPARISON_TABLES: tuple[str, ...] = (
+    "counts",
+    "outcomes",
+    "divergences",
+    "examples",
+    "unit_scores",
+    "scorecards",
+    "findings",
+    "rejections",
+)
+"""The tables :func:`write_comparison_csv` writes, one file each."""
+
+_FORMULA = re.compile(r"[=+\-@\t\r]")
+_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
+
+
+def _text(value: str) -> str:
+    if value and _FORMULA.match(value) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def _header(table: Table) -> list[str]:
+    header = []
+    for column in table.columns:
+        header.append(column.key)
+        if column.rate:
+            header += [f"{column.key}_n", f"{column.key}_d"]
+    return header
+
+
+def _cells(column: Column, value: Cell) -> list[str]:
+    if isinstance(value, Rate):
+        return [number(value.value), number(value.numerator), str(value.denominator)]
+    if value is None:
+        return ["", "", ""] if column.rate else [""]
+    if isinstance(value, float | int):
+        return [number(value)]
+    return [_text(value)]
+
+
+def write_table(table: Table, stream: TextIO) -> None:
+    """Write one table to an open text stream: a header line, then one line per row."""
+    writer = csv.writer(stream, lineterminator="\r\n")
+    writer.writerow(_header(table))
+    for row in table.rows:
+        writer.writerow(
+            [
+                text
+                for column, value in zip(table.columns, row, strict=True)
+                for text in _cells(column, value)
+            ]
+        )
+
+
+def csv_text(table: Table) -> str:
+    """One table as CSV text (no byte-order mark)."""
+    out = io.StringIO()
+    write_table(table, out)
+    return out.getvalue()
+
+
+def _write(table: Table, target: str | os.PathLike[str] | TextIO) -> None:
+    if isinstance(target, str | os.PathLike):
+        with open(target, "w", encoding=ENCODING, newline="") as stream:
+            write_table(table, stream)
+    else:
+        write_table(table, target)
+
+
+def write_scorecard_csv(
+    card: Scorecard, file: str | os.PathLike[str] | TextIO, *, table: str = "units"
+) -> None:
+    """Write one table of a scorecard as CSV.
+
+    Args:
+        card: the scorecard.
+        file: a path (written as UTF-8 with a BOM) or an open text stream.
+        table: ``units`` (one row per unit and period: orders, points, score,
+            rank, every rate with numerator and denominator, finding counts, the
+            period findings' rule ids), ``findings`` (each period finding with
+            its clause and quoted text), ``counts``, ``rates`` (what each rate
+            counts) or ``rejections``.
+
+    Raises:
+        ValueError: an unknown table.
+    """
+    tables = {t.name: t for t in scorecard_tables(card)}
+    if table not in tables:
+        raise ValueError(f"unknown scorecard table {table!r}; one of {', '.join(tables)}")
+    _write(tables[table], file)
+
+
+def write_comparison_csv(
+    cmp: Comparison, directory_or_prefix: str | os.PathLike[str]
+) -> list[Path]:
+    """Write every table of a comparison as CSV files, UTF-8 with a BOM.
+
+    Args:
+        cmp: the comparison.
+        directory_or_prefix: an existing directory (files ``NAME.csv`` in it) or a
+            path prefix (files ``PREFIX-NAME.csv``), for each ``NAME`` of
+            :data:`COMPARISON_TABLES`.
+
+    Returns:
+        The files written, in the order of :data:`COMPARISON_TABLES`.
+    """
+    base = Path(directory_or_prefix)
+    written = []
+    for table in comparison_tables(cmp):
+        path = base / f"{table.name}.csv" if base.is_dir() else Path(f"{base}-{table.name}.csv")
+        _write(table, path)
+        written.append(path)
+    return written

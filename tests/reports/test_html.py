@@ -1,0 +1,100 @@
+"""HTML reports, read as text: self-contained, escaped, deterministic, charts with every mark."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+
+from grievance_rules.packs import find_pack
+from grievance_rules.packs.diff import diff_packs
+from grievance_rules.reports import comparison_html, scorecard_html
+from grievance_rules.scoring import compare
+from tests.reports.conftest import HOSTILE_UNIT, PACKS, sample_orders
+
+_REFERENCE = re.compile(
+    r"""\b(?P<attr>src|href|srcset|action|poster|data|xlink:href|formaction)\s*=\s*["']?(?P<value>[^"'\s>]*)""",
+    re.IGNORECASE,
+)
+_URL = re.compile(r"url\(\s*['\"]?(?P<value>[^'\")]*)", re.IGNORECASE)
+
+
+def _svg(page: str, chart_id: str) -> str:
+    return re.search(rf'<svg id="{chart_id}".*?</svg>', page, re.S).group(0)
+
+
+def _assert_self_contained(page: str) -> None:
+    for match in _REFERENCE.finditer(page):
+        # data-* attributes of the charts hold values, not addresses
+        if match.group("attr").lower() == "href":
+            assert match.group("value").startswith("#"), match.group(0)
+        else:
+            raise AssertionError(f"loads something: {match.group(0)}")
+    assert not _URL.search(page)
+    for address in ("http://", "https://", "<link", "@import"):
+        assert address not in page
+    assert len(re.findall(r"<script\b", page)) == 1
+    assert "<script>" in page  # the one inline script, without src
+
+
+def test_pages_load_nothing_from_anywhere(sample_card, sample_comparison):
+    _assert_self_contained(scorecard_html(sample_card))
+    _assert_self_contained(comparison_html(sample_comparison))
+
+
+def test_content_security_policy_admits_exactly_the_inline_style_and_script(sample_comparison):
+    page = comparison_html(sample_comparison)
+    policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page).group(1)
+    assert "default-src &#x27;none&#x27;" in policy
+    style = re.search(r"<style>(.*?)</style>", page, re.S).group(1)
+    script = re.search(r"<script>(.*?)</script>", page, re.S).group(1)
+    for text in (style, script):
+        digest = base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
+        assert f"sha256-{digest}" in policy
+
+
+def test_hostile_text_is_escaped_everywhere(hostile_card, hostile_comparison):
+    for page in (scorecard_html(hostile_card), comparison_html(hostile_comparison)):
+        assert HOSTILE_UNIT not in page
+        assert "<script>alert" not in page
+        assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; | *bold*" in page
+        _assert_self_contained(page)
+
+
+def test_charts_have_a_mark_for_every_unit_period_pack_and_topic(sample_comparison):
+    cmp = sample_comparison
+    page = comparison_html(cmp)
+    periods = {row.period for card in cmp.scorecards for row in card.rows}
+    cells = _svg(page, "chart-scores").count('<rect class="cell')
+    assert cells == sum(len(card.units()) * len(periods) for card in cmp.scorecards)
+    segments = _svg(page, "chart-deadlines").count('<rect class="bar"')
+    assert segments == sum(1 for o in cmp.outcomes for n in o.clocks.values() if n)
+    topics = {(d.kind, d.topic) for d in cmp.divergences}
+    assert _svg(page, "chart-divergences").count('<rect class="bar"') == len(topics)
+
+
+def test_scorecard_heat_map_cells_carry_the_scores(sample_card):
+    svg = _svg(scorecard_html(sample_card), "chart-scores")
+    cells = re.findall(r'data-row="([^"]*)" data-column="([^"]*)" data-value="([^"]*)"', svg)
+    assert len(cells) == len(sample_card.rows)
+    for unit, period, value in cells:
+        assert float(value) == sample_card.row(unit, period).score
+
+
+def test_as_of_is_the_only_time_in_the_page_and_the_same_input_gives_the_same_bytes():
+    import datetime as dt
+
+    as_of = dt.datetime.fromisoformat("2026-05-01T00:00+08:00")
+    first = comparison_html(compare(sample_orders(), list(PACKS), as_of=as_of))
+    second = comparison_html(compare(sample_orders(), list(PACKS), as_of=as_of))
+    assert first.encode() == second.encode()
+    assert "Assessed at: 2026-05-01T00:00:00+08:00." in first
+
+
+def test_pack_diff_section_shows_each_row_of_the_static_comparison(sample_comparison):
+    diff = diff_packs(*(find_pack(name) for name in PACKS))
+    page = comparison_html(sample_comparison, pack_diff=diff)
+    section = re.search(r'<section id="rules">.*?</section>', page, re.S).group(0)
+    assert section.count("<tr>") == len(diff.rows) + 1
+    assert 'id="rules"' not in comparison_html(sample_comparison)
+    _assert_self_contained(page)

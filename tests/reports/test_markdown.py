@@ -1,0 +1,161 @@
+"""Markdown reports: every row of the model is in the tables, escaped, and the counts add up."""
+
+from __future__ import annotations
+
+import re
+
+from grievance_rules.reports import comparison_markdown, scorecard_markdown
+from grievance_rules.reports.markdown import escape
+from grievance_rules.scoring import RATES, compare
+from tests.reports.conftest import HOSTILE_UNIT, PACKS, sample_orders
+
+_UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
+
+
+def _section(text: str, heading: str) -> list[str]:
+    """The table lines of one ``## heading`` section."""
+    part = text.split(f"## {heading}\n", 1)[1].split("\n## ", 1)[0]
+    return [line for line in part.splitlines() if line.startswith("|")]
+
+
+def _cells(line: str) -> list[str]:
+    return [cell.strip() for cell in _UNESCAPED_PIPE.split(line)[1:-1]]
+
+
+def _rate(rate):
+    if rate.value is None:
+        return f"— ({rate.numerator:g}/{rate.denominator})"
+    return f"{rate.value:.1%} ({rate.numerator:g}/{rate.denominator})"
+
+
+def test_scorecard_tables_hold_every_unit_and_period_with_score_rank_and_rates(sample_card):
+    text = scorecard_markdown(sample_card)
+    lines = _section(text, "Scores, ranks and key rates")
+    header = _cells(lines[0])
+    assert header[:8] == ["period", "unit", "kind", "orders", "excluded", "points", "score", "rank"]
+    assert header[8:] == ["按时签收率", "按时办结率", "满意率"]
+    rows = [_cells(line) for line in lines[2:]]
+    assert len(rows) == len(sample_card.rows)
+    for cells, row in zip(rows, sample_card.rows, strict=True):
+        assert cells[:2] == [row.period, row.unit]
+        assert float(cells[5]) == row.points
+        assert float(cells[6]) == row.score
+        assert cells[7] == f"{row.rank} of {row.peers}"
+        assert int(cells[3]) == row.orders
+        assert cells[8] == _rate(row.rates["on_time_sign_off"])
+        assert cells[9] == _rate(row.rates["on_time_completion"])
+        assert cells[10] == _rate(row.rates["satisfaction"])
+
+
+def test_scorecard_matrix_is_units_by_periods(sample_card):
+    lines = _section(scorecard_markdown(sample_card), "Score by unit and period")
+    assert _cells(lines[0]) == ["unit", "kind", *sample_card.periods()]
+    matrix = {_cells(line)[0]: _cells(line)[2:] for line in lines[2:]}
+    assert sorted(matrix) == sample_card.units()
+    for unit, scores in matrix.items():
+        for period, cell in zip(sample_card.periods(), scores, strict=True):
+            assert float(cell) == sample_card.row(unit, period).score
+
+
+def test_every_rate_is_shown_with_numerator_and_denominator_and_defined(sample_card):
+    text = scorecard_markdown(sample_card)
+    lines = _section(text, "Rates")
+    assert _cells(lines[0])[2:] == [definition.zh for definition in RATES]
+    first = _cells(lines[2])
+    row = sample_card.rows[0]
+    assert first[2:-1] == [_rate(row.rates[d.name]) for d in RATES[:-1]]
+    definitions = _section(text, "Rates: what they count")
+    assert [_cells(line)[1] for line in definitions[2:]] == [d.zh for d in RATES]
+    for definition in RATES:
+        assert escape(definition.denominator) in text
+
+
+def test_period_findings_carry_rule_clause_and_quoted_text(sample_card):
+    findings = sample_card.findings()
+    assert findings, "the sample scorecard has period findings"
+    lines = _section(scorecard_markdown(sample_card), "Period findings")
+    rows = [_cells(line) for line in lines[2:]]
+    assert len(rows) == len(findings)
+    for cells, finding in zip(rows, findings, strict=True):
+        assert cells[2] == finding.rule_id
+        assert cells[5] == escape(finding.citation.clause)
+        assert cells[6] == escape(finding.citation.text)
+        assert re.search(r"[\u4e00-\u9fff]", cells[6])
+
+
+def test_counts_add_up_and_rejections_give_their_reasons(hostile_card):
+    text = scorecard_markdown(hostile_card)
+    assert "Inputs 3 = assessed 2 + excluded from assessment 0 + rejected 1." in text
+    rows = [_cells(line) for line in _section(text, "Inputs rejected")[2:]]
+    assert len(rows) == 1
+    assert rows[0][1] == "BAD-1"
+    assert "received\\_at" in rows[0][2] or "received_at" in rows[0][2]
+
+
+def test_hostile_unit_id_is_escaped_and_breaks_no_table(hostile_card, hostile_comparison):
+    for text in (scorecard_markdown(hostile_card), comparison_markdown(hostile_comparison)):
+        assert "<script>" not in text
+        assert escape(HOSTILE_UNIT) in text
+        tables: list[list[str]] = [[]]
+        for line in text.splitlines():
+            if line.startswith("|"):
+                tables[-1].append(line)
+            elif tables[-1]:
+                tables.append([])
+        for table in filter(None, tables):
+            widths = {len(_UNESCAPED_PIPE.findall(line)) for line in table}
+            assert len(widths) == 1, table
+
+
+def test_comparison_shows_outcomes_patterns_and_both_sides_with_citations(sample_comparison):
+    cmp = sample_comparison
+    text = comparison_markdown(cmp)
+    assert text.splitlines()[0] == "# Comparison: " + " · ".join(cmp.packs)
+    outcomes = [_cells(line) for line in _section(text, "Outcomes by pack")[2:]]
+    assert [row[0] for row in outcomes] == list(cmp.packs)
+    for row, outcome in zip(outcomes, cmp.outcomes, strict=True):
+        assert int(row[2]) == outcome.clocks.get("met", 0)
+        assert int(row[3]) == outcome.clocks.get("breached", 0)
+        assert float(row[-3]) == outcome.points
+    patterns = [_cells(line) for line in _section(text, "Where the packs diverge")[2:]]
+    assert len(patterns) == len(cmp.divergences)
+    for row, count in zip(patterns, cmp.divergences, strict=True):
+        assert row[0] == count.kind
+        assert row[3 : 3 + len(cmp.packs)] == [escape(p) for p in count.pattern]
+        assert int(row[3 + len(cmp.packs)]) == count.orders
+        assert row[-1] == ", ".join(count.examples)
+    examples = text.split("## Diverging orders\n", 1)[1].split("\n## ", 1)[0]
+    for example in cmp.examples:
+        assert f"### Order {example.order_id} (points:" in examples
+        for divergence in example.divergences:
+            for side in divergence.sides:
+                for rule_id, citation in zip(side.rule_ids, side.citations, strict=True):
+                    assert rule_id in examples
+                    assert escape(f"{citation.clause}：「{citation.text}」") in examples
+
+
+def test_comparison_unit_scores_and_counts_per_pack(sample_comparison):
+    cmp = sample_comparison
+    text = comparison_markdown(cmp)
+    rows = [_cells(line) for line in _section(text, "Unit scores under each pack")[2:]]
+    expected = cmp.unit_scores()
+    assert len(rows) == len(expected)
+    for cells, entry in zip(rows, expected, strict=True):
+        assert cells[:2] == [entry["period"], entry["unit"]]
+        for cell, pack in zip(cells[3:-1], cmp.packs, strict=True):
+            assert cell == ("—" if pack not in entry else f"{entry[pack]:g}")
+    counts = [_cells(line) for line in _section(text, "Counts")[2:]]
+    for cells, card in zip(counts, cmp.scorecards, strict=True):
+        inputs, assessed, excluded, rejected = (int(c) for c in cells[1:])
+        assert (inputs, assessed, excluded, rejected) == (
+            card.inputs,
+            card.assessed,
+            card.excluded,
+            card.rejected,
+        )
+        assert inputs == assessed + excluded + rejected
+
+
+def test_same_orders_give_the_same_markdown(sample_comparison):
+    again = compare(sample_orders(), list(PACKS))
+    assert comparison_markdown(again) == comparison_markdown(sample_comparison)
