@@ -1,38 +1,77 @@
 """grievance-rules: executable, testable rules for Chinese 12345 citizen-hotline work orders.
 
-The public face of the library. Modules, one concern each:
+The public face of the library: the names most users need, each from the
+module of its one concern (imported on first use, so that ``import
+grievance_rules`` — and the pytest plugin and hypothesis hook, which import it —
+stay cheap):
 
-* :mod:`grievance_rules.calendar`: China working-day calendars and deadlines.
-* :mod:`grievance_rules.packs`: finding and loading policy packs.
-* :mod:`grievance_rules.errors`: the one error hierarchy.
+* :mod:`grievance_rules.calendar`: China working-day calendars and deadlines
+  (``china``, ``WorkingCalendar``, ``Duration``, ``CountingConvention`` ...).
+* :mod:`grievance_rules.model`: the work order (``WorkOrder``).
+* :mod:`grievance_rules.reading`: ``read_orders``, ``iter_orders``.
+* :mod:`grievance_rules.packs`: ``find_pack``.
+* :mod:`grievance_rules.engine`: ``evaluate``, ``evaluate_many``.
+* :mod:`grievance_rules.scoring`: ``score``, ``compare``, ``what_if``.
+* :mod:`grievance_rules.errors`: the one error hierarchy (``GrievanceRulesError``).
 
 Example:
     >>> import datetime as dt
     >>> import grievance_rules as gr
     >>> gr.china().add_working_days(dt.date(2026, 2, 15), 1)
     datetime.date(2026, 2, 24)
+    >>> gr.find_pack("daye").id
+    'daye'
 """
 
 from __future__ import annotations
 
+import importlib
 from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
 
-from grievance_rules.calendar import (
-    CountingConvention,
-    Deadline,
-    Duration,
-    HalfDayRule,
-    LocalOverlay,
-    OfficeHours,
-    WorkingCalendar,
-    china,
-)
-from grievance_rules.errors import GrievanceRulesError
+if TYPE_CHECKING:
+    from grievance_rules.calendar import (
+        CountingConvention,
+        Deadline,
+        Duration,
+        HalfDayRule,
+        LocalOverlay,
+        OfficeHours,
+        WorkingCalendar,
+        china,
+    )
+    from grievance_rules.engine import evaluate, evaluate_many
+    from grievance_rules.errors import GrievanceRulesError
+    from grievance_rules.model import WorkOrder
+    from grievance_rules.packs import find_pack
+    from grievance_rules.reading import iter_orders, read_orders
+    from grievance_rules.scoring import compare, score, what_if
 
 try:
     __version__ = version("grievance-rules")
 except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
     __version__ = "0+unknown"
+
+_WHERE = {
+    "CountingConvention": "calendar",
+    "Deadline": "calendar",
+    "Duration": "calendar",
+    "HalfDayRule": "calendar",
+    "LocalOverlay": "calendar",
+    "OfficeHours": "calendar",
+    "WorkingCalendar": "calendar",
+    "china": "calendar",
+    "GrievanceRulesError": "errors",
+    "WorkOrder": "model",
+    "read_orders": "reading",
+    "iter_orders": "reading",
+    "find_pack": "packs",
+    "evaluate": "engine",
+    "evaluate_many": "engine",
+    "score": "scoring",
+    "compare": "scoring",
+    "what_if": "scoring",
+}
 
 __all__ = [
     "CountingConvention",
@@ -42,7 +81,29 @@ __all__ = [
     "HalfDayRule",
     "LocalOverlay",
     "OfficeHours",
+    "WorkOrder",
     "WorkingCalendar",
     "__version__",
     "china",
+    "compare",
+    "evaluate",
+    "evaluate_many",
+    "find_pack",
+    "iter_orders",
+    "read_orders",
+    "score",
+    "what_if",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'grievance_rules' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"grievance_rules.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_WHERE])

@@ -4,18 +4,45 @@ from __future__ import annotations
 
 import click
 
-from grievance_rules.testing.scenarios import pack_coverage
+from grievance_rules.testing.scenarios import Coverage, pack_coverage
 
-__all__ = ["pack_test_command"]
+__all__ = ["coverage_lines", "pack_test_command"]
+
+
+def coverage_lines(coverage: Coverage) -> list[str]:
+    """The coverage part of the report: rules not exercised, time limits seen on one side."""
+    lines: list[str] = []
+    if coverage.unexercised:
+        lines.append(f"rules no scenario exercised ({len(coverage.unexercised)}):")
+        width = max(len(rule) for rule in coverage.unexercised)
+        lines += [
+            f"  {rule.ljust(width)}  {coverage.titles.get(rule, '')}".rstrip()
+            for rule in coverage.unexercised
+        ]
+    if coverage.one_sided:
+        lines.append(
+            f"time limits without a case on each side of the boundary ({len(coverage.one_sided)}):"
+        )
+        lines += [f"  {entry}" for entry in coverage.one_sided]
+    if coverage.complete:
+        lines.append("coverage: every rule exercised; every time limit seen on both sides")
+    return lines
 
 
 @click.command("test")
 @click.argument("pack_dir", type=click.Path(exists=True, file_okay=False))
-def pack_test_command(pack_dir: str) -> None:
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Exit 1 also when a rule is not exercised or a time limit lacks a side.",
+)
+def pack_test_command(pack_dir: str, strict: bool) -> None:
     """Run the scenarios of PACK_DIR without writing Python; exit 1 if any fails.
 
-    Also lists the rules no scenario exercised and the time limits that lack a
-    case on each side of the boundary.
+    Also lists the rules no passing scenario exercised and the time limits
+    (clocks, windows) that lack a passing case on each side of the boundary:
+    met and breached, within and late. Exit 2: the pack or a scenario file is
+    refused (the message says where).
     """
     coverage = pack_coverage(pack_dir)
     for result in coverage.results:
@@ -25,15 +52,7 @@ def pack_test_command(pack_dir: str) -> None:
         click.echo("\n" + result.report())
     total = len(coverage.results)
     click.echo(f"\n{total - len(coverage.failed)} passed, {len(coverage.failed)} failed")
-    if coverage.unexercised:
-        click.echo(
-            f"rules no scenario exercised ({len(coverage.unexercised)}): "
-            + ", ".join(coverage.unexercised)
-        )
-    if coverage.one_sided:
-        click.echo(
-            f"time limits without a case on each side ({len(coverage.one_sided)}): "
-            + "; ".join(coverage.one_sided)
-        )
-    if coverage.failed:
+    for line in coverage_lines(coverage):
+        click.echo(line)
+    if coverage.failed or (strict and not coverage.complete):
         raise SystemExit(1)

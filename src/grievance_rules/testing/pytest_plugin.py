@@ -6,8 +6,9 @@ collected, one test per case, whether the pack is built in or a user's own. A
 failing case shows the expected and actual findings side by side with the
 citations of the rules involved.
 
-It imports nothing of grievance-rules at start-up; the engine is imported when
-the first scenario runs.
+It imports nothing of grievance-rules at start-up beyond the package itself
+(whose ``__init__`` imports the calendar); the scenario reader is imported when
+the first scenario file is collected, the engine when the first case runs.
 """
 
 from __future__ import annotations
@@ -44,10 +45,14 @@ class ScenarioFile(pytest.File):
     """One scenario file: one item per case."""
 
     def collect(self) -> Iterator[ScenarioItem]:
-        """The file's cases."""
-        from grievance_rules.testing.scenarios import load_scenarios
+        """The file's cases; a file not in the format is a collection error saying why."""
+        from grievance_rules.testing.scenarios import ScenarioFileError, load_scenarios
 
-        for case in load_scenarios(self.path):
+        try:
+            cases = load_scenarios(self.path)
+        except ScenarioFileError as exc:
+            raise self.CollectError(str(exc)) from None
+        for case in cases:
             yield ScenarioItem.from_parent(self, name=case.name, case=case)
 
 
@@ -71,8 +76,10 @@ class ScenarioItem(pytest.Item):
         excinfo: pytest.ExceptionInfo[BaseException],
         style: Any = None,
     ) -> str:
-        """The report, not a traceback, for a scenario that failed."""
-        if isinstance(excinfo.value, ScenarioMismatchError):
+        """The report, not a traceback, for a scenario that failed or a refused order or pack."""
+        from grievance_rules.errors import GrievanceRulesError
+
+        if isinstance(excinfo.value, ScenarioMismatchError | GrievanceRulesError):
             return str(excinfo.value)
         return str(super().repr_failure(excinfo))
 

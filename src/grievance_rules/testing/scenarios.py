@@ -20,18 +20,32 @@ parameter overrides (``parameters``) and what it expects::
           escalations: []
 
 ``clocks``, ``windows`` and ``records`` list findings that must be present
-(with the fields given); ``deductions``, ``escalations`` and ``periods`` list
-*all* the findings of their kind (nothing more, nothing less; ``unit`` and
-other fields are compared where given). ``points`` is the total, and
-``unit_points`` the totals by unit. ``periods`` runs the pack's period and
-ranking rules over all the case's orders (with ``unit_kinds`` from the orders'
-units).
+(with the fields given; ``absent: true`` says there must be none of that rule);
+``deductions``, ``escalations`` and ``periods`` list *all* the findings of their
+kind (nothing more, nothing less; ``unit`` and other fields are compared where
+given). ``points`` is the total, and ``unit_points`` the totals by unit;
+``warnings`` lists data-warning codes that must be raised. ``periods`` runs the
+pack's period and ranking rules over all the case's orders (with ``unit_kinds``
+from the orders' units).
+
+The fields an expected finding may give:
+
+* ``clocks``: rule, order, state, due, start, unit, warning, occurrence, absent;
+* ``windows``: rule, order, state, closes_at, unit, absent;
+* ``deductions``: rule, order, points, unit, sequence;
+* ``escalations``: rule, order, target_unit, since, action;
+* ``records``: rule, order, computed, absent;
+* ``periods``: rule, tier, unit, period.
+
+A file that does not follow this format is refused with a
+:class:`ScenarioFileError` naming the file, the case and the field.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import unicodedata
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -40,17 +54,39 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from grievance_rules.errors import PackError
+
 if TYPE_CHECKING:
     from grievance_rules.packs import Pack
 
 __all__ = [
     "Coverage",
     "ScenarioCase",
+    "ScenarioFileError",
     "ScenarioResult",
     "load_scenarios",
     "pack_coverage",
     "run_scenario",
 ]
+
+FINDING_FIELDS: Mapping[str, tuple[str, ...]] = {
+    "clocks": ("rule", "order", "state", "due", "start", "unit", "warning", "occurrence"),
+    "windows": ("rule", "order", "state", "closes_at", "unit"),
+    "deductions": ("rule", "order", "points", "unit", "sequence"),
+    "escalations": ("rule", "order", "target_unit", "since", "action"),
+    "records": ("rule", "order", "computed"),
+    "periods": ("rule", "tier", "unit", "period"),
+}
+"""The fields of each kind of finding a scenario can expect, in display order."""
+_PRESENT_KINDS = ("clocks", "windows", "records")
+_EXACT_KINDS = ("deductions", "escalations", "periods")
+_EXPECT_KEYS = frozenset({*FINDING_FIELDS, "points", "unit_points", "warnings"})
+_CASE_KEYS = frozenset({"name", "order", "orders", "as_of", "parameters", "expect", "note"})
+_FILE_KEYS = frozenset({"defaults", "cases", "note"})
+
+
+class ScenarioFileError(PackError):
+    """A scenario file that does not follow the format; names the file, case and field."""
 
 
 @dataclass(frozen=True)
@@ -66,16 +102,32 @@ class ScenarioCase:
     parameters: Mapping[str, Any]
     expect: Mapping[str, Any]
 
+    @property
+    def where(self) -> str:
+        """The file and case, for messages: ``returns.yaml case 2 (name)``."""
+        return f"{self.file.name} case {self.index + 1} ({self.name})"
+
 
 @dataclass
 class ScenarioResult:
-    """What running a case found: mismatches (empty when it passes) and the findings."""
+    """What running a case found: mismatches (empty when it passes) and the findings.
+
+    Attributes:
+        case: the case.
+        mismatches: one line per expectation that did not hold.
+        actual: the findings by kind, as the plain dicts expectations are compared with.
+        traces: the trace of each finding of ``actual``, by kind, in the same order.
+        citations: ``source clause「quoted text」`` of every rule of the pack, by rule id.
+        rules_exercised: the rules with a finding in this case.
+    """
 
     case: ScenarioCase
     mismatches: list[str] = field(default_factory=list)
     actual: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    traces: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
     citations: dict[str, str] = field(default_factory=dict)
     rules_exercised: set[str] = field(default_factory=set)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
@@ -83,34 +135,139 @@ class ScenarioResult:
         return not self.mismatches
 
     def report(self) -> str:
-        """Expected and actual side by side, with the citations of the rules involved."""
-        lines = [f"scenario {self.case.name!r} ({self.case.file.name} case {self.case.index + 1})"]
+        """Expected and actual findings side by side, with the citations of the rules involved.
+
+        Each kind the case expects gets a table: an expected finding and the
+        actual finding it matched (``=``), or the nearest one of the same rule
+        that did not match (``≠``), or nothing; then the findings nobody expected
+        (``+``; a mismatch for deductions, escalations and periods). Values are
+        shown for the fields the expectation compares. The traces of the actual
+        findings on a ``≠`` or ``+`` row follow, then the citations.
+        """
+        case = self.case
+        lines = [f"scenario {case.name!r} ({case.file.name} case {case.index + 1})"]
         lines += [f"  MISMATCH {m}" for m in self.mismatches]
-        for kind in ("clocks", "windows", "deductions", "escalations", "records", "periods"):
-            expected = self.case.expect.get(kind)
+        involved: list[str] = []
+        traced: list[tuple[str, dict[str, Any], tuple[str, ...]]] = []
+        for kind in FINDING_FIELDS:
+            expected = case.expect.get(kind)
             if expected is None:
                 continue
+            rows = _pair(kind, list(expected or []), self.actual.get(kind, []))
             lines.append(f"  {kind}:")
-            lines.append(f"    expected: {_short(expected)}")
-            lines.append(f"    actual:   {_short(self.actual.get(kind, []))}")
-        involved = sorted(
-            {
-                str(item.get("rule"))
-                for m in (self.case.expect, self.actual)
-                for k in m.values()
-                if isinstance(k, list)
-                for item in k
-                if isinstance(item, dict) and "rule" in item
-            }
-        )
-        for rule in involved:
-            if rule in self.citations:
-                lines.append(f"  {rule}: {self.citations[rule]}")
+            lines += _table(rows)
+            for mark, want, got, index in rows:
+                for item in (want, got):
+                    rule = str(item.get("rule")) if item else None
+                    if rule and rule not in involved:
+                        involved.append(rule)
+                if index is not None and mark in ("≠", "+"):
+                    steps = self.traces.get(kind, [])
+                    full = self.actual[kind][index]
+                    traced.append((kind, full, steps[index] if index < len(steps) else ()))
+        for key in ("points", "unit_points", "warnings"):
+            if key in case.expect:
+                lines.append(
+                    f"  {key}: expected {_short(case.expect[key])}; actual {self._got(key)}"
+                )
+        for kind, got, trace in traced:
+            if trace:
+                lines.append(f"  trace of {kind[:-1]} {_short(_shown(kind, got, None))}:")
+                lines += [f"    {step}" for step in trace]
+        cited = [rule for rule in involved if rule in self.citations]
+        if cited:
+            lines.append("  cited:")
+            lines += [f"    {rule}: {self.citations[rule]}" for rule in cited]
         return "\n".join(lines)
+
+    def _got(self, key: str) -> str:
+        deductions = self.actual.get("deductions", [])
+        if key == "points":
+            return f"{sum(d['points'] for d in deductions):g}"
+        if key == "unit_points":
+            totals: Counter[str] = Counter()
+            for item in deductions:
+                totals[str(item["unit"])] += item["points"]
+            return _short(dict(totals))
+        return _short(sorted(set(self.warnings)))
 
 
 def _short(value: Any) -> str:
-    return yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=10_000).strip()
+    text = yaml.safe_dump(
+        value, allow_unicode=True, default_flow_style=True, width=10_000, sort_keys=False
+    )
+    return text.strip()
+
+
+def _width(text: str) -> int:
+    """Columns a text takes in a terminal (CJK characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _shown(kind: str, item: Mapping[str, Any], keys: Sequence[str] | None) -> dict[str, Any]:
+    """An actual finding cut to the fields an expectation compares (all, if none given)."""
+    order = FINDING_FIELDS[kind]
+    wanted = keys if keys is not None else order
+    return {k: item[k] for k in order if k in wanted and k in item and item[k] is not None}
+
+
+Row = tuple[str, dict[str, Any] | None, dict[str, Any] | None, int | None]
+"""(mark, expected item, actual item as shown, index of the actual finding)."""
+
+
+def _pair(kind: str, expected: list[Any], actual: list[dict[str, Any]]) -> list[Row]:
+    """Expected findings beside the actual ones they matched, or the nearest ones."""
+    used: set[int] = set()
+    rows: list[Row] = []
+    for item in expected:
+        if not isinstance(item, dict):
+            continue
+        keys = [k for k in item if k != "absent"]
+        if item.get("absent"):
+            same = [i for i, a in enumerate(actual) if a.get("rule") == item.get("rule")]
+            mark = "≠" if same else "="
+            got = _shown(kind, actual[same[0]], keys) if same else None
+            rows.append((mark, item, got, same[0] if same else None))
+            used.update(same)
+            continue
+        match = next((i for i, a in enumerate(actual) if i not in used and _matches(item, a)), None)
+        if match is not None:
+            used.add(match)
+            rows.append(("=", item, _shown(kind, actual[match], keys), match))
+            continue
+        near = next(
+            (
+                i
+                for i, a in enumerate(actual)
+                if i not in used
+                and a.get("rule") == item.get("rule")
+                and ("order" not in item or a.get("order") == item["order"])
+            ),
+            None,
+        )
+        if near is not None:
+            used.add(near)
+        rows.append(
+            ("≠", item, _shown(kind, actual[near], keys) if near is not None else None, near)
+        )
+    extra = "+" if kind in _EXACT_KINDS else " "
+    for i, a in enumerate(actual):
+        if i not in used:
+            rows.append((extra, None, _shown(kind, a, None), i))
+    return rows
+
+
+def _table(rows: Sequence[Row]) -> list[str]:
+    left = [_short(want) if want is not None else "" for _, want, _, _ in rows]
+    right = [_short(got) if got is not None else "(none)" for _, _, got, _ in rows]
+    width = max([_width("expected"), *(_width(text) for text in left)])
+    lines = [f"      {'expected' + ' ' * (width - _width('expected'))} │ actual"]
+    for (mark, _, _, _), l_text, r_text in zip(rows, left, right, strict=True):
+        pad = " " * (width - _width(l_text))
+        lines.append(f"    {mark} {l_text}{pad} │ {r_text}")
+    if not rows:
+        lines.append(f"      {'(none)' + ' ' * (width - _width('(none)'))} │ (none)")
+    return lines
 
 
 def _merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
@@ -121,9 +278,7 @@ def _merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
 
 def _text(value: Any) -> Any:
     """YAML reads unquoted timestamps as datetimes; scenarios compare ISO text."""
-    if isinstance(value, dt.datetime):
-        return value.isoformat()
-    if isinstance(value, dt.date):
+    if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     if isinstance(value, dict):
         return {k: _text(v) for k, v in value.items()}
@@ -132,25 +287,89 @@ def _text(value: Any) -> Any:
     return value
 
 
+def _check_expect(file: Path, where: str, expect: Any) -> None:
+    def fail(path: str, problem: str) -> ScenarioFileError:
+        return ScenarioFileError(f"{file}: {where}: {path}: {problem}", file=str(file), field=path)
+
+    if not isinstance(expect, dict):
+        raise fail("expect", "must be a mapping of finding kinds")
+    for key, items in expect.items():
+        if key not in _EXPECT_KEYS:
+            raise fail(f"expect.{key}", f"unknown; one of {', '.join(sorted(_EXPECT_KEYS))}")
+        if key not in FINDING_FIELDS:
+            continue
+        if items is not None and not isinstance(items, list):
+            raise fail(f"expect.{key}", "must be a list of findings")
+        allowed = {*FINDING_FIELDS[key], *(("absent",) if key in _PRESENT_KINDS else ())}
+        for n, item in enumerate(items or []):
+            if not isinstance(item, dict) or "rule" not in item:
+                raise fail(f"expect.{key}[{n}]", "must be a mapping with 'rule'")
+            unknown = sorted(set(item) - allowed)
+            if unknown:
+                raise fail(
+                    f"expect.{key}[{n}].{unknown[0]}",
+                    f"unknown field; a {key[:-1]} has {', '.join(sorted(allowed))}",
+                )
+
+
 def load_scenarios(path: str | Path) -> list[ScenarioCase]:
     """The cases of one scenario file (its pack is the folder above ``scenarios/``).
 
     Raises:
-        ValueError: the file is not a scenario file; the message says which case and why.
+        ScenarioFileError: the file is not a scenario file; the message says which
+            case and field, and why.
     """
     file = Path(path)
-    data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+    try:
+        data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise ScenarioFileError(f"{file}: not valid YAML: {exc}", file=str(file)) from None
     if not isinstance(data, dict) or not isinstance(data.get("cases"), list):
-        raise ValueError(f"{file}: a scenario file has 'cases:', a list")
-    defaults = _text(data.get("defaults", {}).get("order", {}))
+        raise ScenarioFileError(f"{file}: a scenario file has 'cases:', a list", file=str(file))
+    unknown = sorted(set(data) - _FILE_KEYS)
+    if unknown:
+        raise ScenarioFileError(
+            f"{file}: unknown key {unknown[0]!r}; a scenario file has defaults and cases",
+            file=str(file),
+            field=unknown[0],
+        )
+    defaults = _text((data.get("defaults") or {}).get("order", {}))
     cases = []
     for index, raw in enumerate(data["cases"]):
         if not isinstance(raw, dict) or "name" not in raw or "expect" not in raw:
-            raise ValueError(f"{file}: case {index + 1} needs 'name' and 'expect'")
+            raise ScenarioFileError(
+                f"{file}: case {index + 1} needs 'name' and 'expect'", file=str(file)
+            )
         raw = _text(raw)
+        where = f"case {index + 1} ({raw['name']})"
+        unknown = sorted(set(raw) - _CASE_KEYS)
+        if unknown:
+            raise ScenarioFileError(
+                f"{file}: {where}: unknown key {unknown[0]!r}; a case has "
+                + ", ".join(sorted(_CASE_KEYS)),
+                file=str(file),
+                field=unknown[0],
+            )
         orders = raw.get("orders") or ([raw["order"]] if "order" in raw else [])
-        if not orders:
-            raise ValueError(f"{file}: case {index + 1} ({raw['name']}) has no order")
+        if not orders or not all(isinstance(order, dict) for order in orders):
+            raise ScenarioFileError(
+                f"{file}: {where}: has no order (give 'order' or a list 'orders')",
+                file=str(file),
+                field="order",
+            )
+        as_of = raw.get("as_of")
+        if as_of is not None:
+            try:
+                moment = dt.datetime.fromisoformat(str(as_of))
+            except ValueError:
+                moment = None
+            if moment is None or moment.utcoffset() is None:
+                raise ScenarioFileError(
+                    f"{file}: {where}: as_of: {as_of!r} is not an ISO 8601 instant with an offset",
+                    file=str(file),
+                    field="as_of",
+                )
+        _check_expect(file, where, raw["expect"])
         cases.append(
             ScenarioCase(
                 name=str(raw["name"]),
@@ -158,8 +377,8 @@ def load_scenarios(path: str | Path) -> list[ScenarioCase]:
                 index=index,
                 pack_dir=file.parent.parent,
                 orders=tuple(_merge(defaults, order) for order in orders),
-                as_of=raw.get("as_of"),
-                parameters=raw.get("parameters", {}),
+                as_of=as_of,
+                parameters=raw.get("parameters") or {},
                 expect=raw["expect"],
             )
         )
@@ -172,13 +391,19 @@ def _same(expected: Any, actual: Any) -> bool:
             return dt.datetime.fromisoformat(expected) == dt.datetime.fromisoformat(actual)
         except ValueError:
             return expected == actual
+    if isinstance(expected, bool) or isinstance(actual, bool):
+        return expected is actual
     if isinstance(expected, int | float) and isinstance(actual, int | float):
         return abs(float(expected) - float(actual)) < 1e-9
     return bool(expected == actual)
 
 
 def _matches(expected: Mapping[str, Any], actual: Mapping[str, Any]) -> bool:
-    return all(key in actual and _same(value, actual[key]) for key, value in expected.items())
+    return all(
+        key in actual and _same(value, actual[key])
+        for key, value in expected.items()
+        if key != "absent"
+    )
 
 
 def _check_present(
@@ -217,10 +442,36 @@ def _pack(directory: Path) -> Pack:
     return load_pack(directory)
 
 
-def run_scenario(case: ScenarioCase) -> ScenarioResult:
-    """Evaluate a case and compare with what it expects."""
-    from grievance_rules.engine import RepeatIndex, evaluate, evaluate_periods
+def _orders(case: ScenarioCase) -> list[Any]:
+    from pydantic import ValidationError
+
     from grievance_rules.model import WorkOrder
+
+    orders = []
+    for n, record in enumerate(case.orders):
+        try:
+            orders.append(WorkOrder.model_validate(record))
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            path = ".".join(str(p) for p in error["loc"])
+            raise ScenarioFileError(
+                f"{case.file}: case {case.index + 1} ({case.name}): order {n + 1} "
+                f"({record.get('id', 'no id')}): {path}: {error['msg']}"
+                + (f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""),
+                file=str(case.file),
+                field=path,
+            ) from None
+    return orders
+
+
+def run_scenario(case: ScenarioCase) -> ScenarioResult:
+    """Evaluate a case and compare with what it expects.
+
+    Raises:
+        ScenarioFileError: an order of the case is not a valid work order.
+        PackError: the pack cannot be loaded, or a parameter override is unknown.
+    """
+    from grievance_rules.engine import RepeatIndex, evaluate, evaluate_periods
 
     result = ScenarioResult(case)
     pack = _pack(case.pack_dir.resolve())
@@ -230,13 +481,12 @@ def run_scenario(case: ScenarioCase) -> ScenarioResult:
         rule.id: f"{rule.citation.source} {rule.citation.clause}「{rule.citation.text}」"
         for rule in pack.rules
     }
-    orders = [WorkOrder.model_validate(order) for order in case.orders]
+    orders = _orders(case)
     as_of = dt.datetime.fromisoformat(case.as_of) if case.as_of else None
     repeats = RepeatIndex.from_orders(orders) if len(orders) > 1 else None
     assessments = [evaluate(order, pack, as_of, repeats=repeats) for order in orders]
-    actual: dict[str, list[dict[str, Any]]] = {
-        k: [] for k in ("clocks", "windows", "deductions", "escalations", "records", "periods")
-    }
+    actual: dict[str, list[dict[str, Any]]] = {kind: [] for kind in FINDING_FIELDS}
+    traces: dict[str, list[tuple[str, ...]]] = {kind: [] for kind in FINDING_FIELDS}
     for a in assessments:
         for c in a.clocks:
             actual["clocks"].append(
@@ -251,6 +501,7 @@ def run_scenario(case: ScenarioCase) -> ScenarioResult:
                     "order": a.order_id,
                 }
             )
+            traces["clocks"].append(c.trace)
         for w in a.windows:
             actual["windows"].append(
                 {
@@ -261,6 +512,7 @@ def run_scenario(case: ScenarioCase) -> ScenarioResult:
                     "order": a.order_id,
                 }
             )
+            traces["windows"].append(w.trace)
         for d in a.deductions:
             actual["deductions"].append(
                 {
@@ -271,6 +523,7 @@ def run_scenario(case: ScenarioCase) -> ScenarioResult:
                     "sequence": d.sequence,
                 }
             )
+            traces["deductions"].append(d.trace)
         for e in a.escalations:
             actual["escalations"].append(
                 {
@@ -281,23 +534,33 @@ def run_scenario(case: ScenarioCase) -> ScenarioResult:
                     "order": a.order_id,
                 }
             )
+            traces["escalations"].append(e.trace)
         for r in a.records:
             actual["records"].append(
                 {"rule": r.rule_id, "computed": r.computed, "order": a.order_id}
             )
+            traces["records"].append(r.trace)
     unit_kinds = {u.id: u.kind.value for o in orders for u in o.units}
     if "periods" in case.expect:
         for p in evaluate_periods(assessments, pack, unit_kinds=unit_kinds):
             actual["periods"].append(
                 {"rule": p.rule_id, "tier": p.tier_id, "unit": p.unit, "period": p.period}
             )
+            traces["periods"].append(tuple(getattr(p, "trace", ())))
     result.actual = actual
+    result.traces = traces
+    result.warnings = [w.code for a in assessments for w in a.warnings]
     expect = case.expect
     out = result.mismatches
-    for kind in ("clocks", "windows", "records"):
+    known = set(result.citations)
+    for kind in FINDING_FIELDS:
+        for item in expect.get(kind) or []:
+            if str(item["rule"]) not in known:
+                out.append(f"{kind}: {item['rule']} is not a rule of pack {pack.id}")
+    for kind in _PRESENT_KINDS:
         if kind in expect:
             _check_present(kind, expect[kind] or [], actual[kind], out)
-    for kind in ("deductions", "escalations", "periods"):
+    for kind in _EXACT_KINDS:
         if kind in expect:
             _check_exact(kind, expect[kind] or [], actual[kind], out)
     total = sum(d["points"] for d in actual["deductions"])
@@ -311,40 +574,62 @@ def run_scenario(case: ScenarioCase) -> ScenarioResult:
             if not _same(value, by_unit.get(unit, 0.0)):
                 out.append(f"unit_points: {unit} expected {value}, got {by_unit.get(unit, 0):g}")
     if "warnings" in expect:
-        codes = {w.code for a in assessments for w in a.warnings}
+        codes = set(result.warnings)
         for code in expect["warnings"]:
             if code not in codes:
                 out.append(f"warnings: expected {code}, got {sorted(codes)}")
-    result.rules_exercised = {item["rule"] for items in actual.values() for item in items}
+    result.rules_exercised = {
+        str(item["rule"])
+        for kind, items in actual.items()
+        for item in items
+        if not (kind == "records" and item.get("computed") is False)
+    }
     return result
+
+
+_SIDES = {"clock": ("met", "breached"), "window": ("within", "late")}
 
 
 @dataclass
 class Coverage:
     """What a pack's scenarios exercise.
 
+    Only cases that pass count: a failing case shows nothing about the pack.
+
     Attributes:
         results: every case's result.
-        unexercised: rules no scenario produced a finding for (period and ranking
-            rules count when a case expects their findings).
-        one_sided: time limits (clocks, windows) whose scenarios never saw both
-            sides of the boundary (met and breached; within and late).
+        unexercised: rules no passing case produced a finding for (a record
+            counts when its computable part held or it computes nothing; period
+            and ranking rules count when a case expects their findings).
+        one_sided: time limits (clocks, windows) that no passing case saw on both
+            sides of the boundary: met and breached (clocks), within and late
+            (windows); each entry says which sides were seen.
+        titles: every rule's title, by rule id.
     """
 
     results: list[ScenarioResult]
     unexercised: list[str]
     one_sided: list[str]
+    titles: dict[str, str] = field(default_factory=dict)
 
     @property
     def failed(self) -> list[ScenarioResult]:
         """The cases that did not pass."""
         return [r for r in self.results if not r.passed]
 
+    @property
+    def complete(self) -> bool:
+        """Every rule exercised, and every time limit seen on both sides."""
+        return not self.unexercised and not self.one_sided
+
 
 def pack_coverage(pack_dir: str | Path) -> Coverage:
-    """Run every scenario of a pack and report rule and boundary coverage."""
-    from grievance_rules.packs.schema import ClockRule, WindowRule
+    """Run every scenario of a pack and report rule and boundary coverage.
 
+    Raises:
+        PackError: the pack cannot be loaded.
+        ScenarioFileError: a scenario file does not follow the format.
+    """
     root = Path(pack_dir)
     pack = _pack(root.resolve())
     results: list[ScenarioResult] = []
@@ -353,19 +638,19 @@ def pack_coverage(pack_dir: str | Path) -> Coverage:
     exercised: set[str] = set()
     sides: dict[str, set[str]] = {}
     for result in results:
-        for kind, items in result.actual.items():
-            for item in items:
-                if kind == "records" and item.get("computed") is False:
-                    continue
-                exercised.add(str(item["rule"]))
-                if kind in ("clocks", "windows"):
-                    sides.setdefault(str(item["rule"]), set()).add(str(item["state"]))
+        if not result.passed:
+            continue
+        exercised |= result.rules_exercised
+        for kind in ("clocks", "windows"):
+            for item in result.actual.get(kind, []):
+                sides.setdefault(str(item["rule"]), set()).add(str(item["state"]))
     unexercised = [rule.id for rule in pack.rules if rule.id not in exercised]
     one_sided = []
     for rule in pack.rules:
+        wanted = _SIDES.get(rule.kind)
         seen = sides.get(rule.id, set())
-        if isinstance(rule, ClockRule) and not {"met", "breached"} <= seen:
-            one_sided.append(f"{rule.id} (seen: {', '.join(sorted(seen)) or 'nothing'})")
-        if isinstance(rule, WindowRule) and not {"within", "late"} <= seen:
-            one_sided.append(f"{rule.id} (seen: {', '.join(sorted(seen)) or 'nothing'})")
-    return Coverage(results, unexercised, one_sided)
+        if wanted is not None and not set(wanted) <= seen:
+            shown = ", ".join(s for s in (*wanted, "running", "paused") if s in seen)
+            one_sided.append(f"{rule.id} (seen: {shown or 'nothing'})")
+    titles = {rule.id: rule.title for rule in pack.rules}
+    return Coverage(results, unexercised, one_sided, titles)

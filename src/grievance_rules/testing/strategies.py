@@ -1,4 +1,4 @@
-"""Hypothesis strategies for valid work orders with coherent histories.
+"""Hypothesis strategies for work orders, events, calendars and rule boundaries.
 
 Every order drawn validates and :func:`~grievance_rules.model.check_history`
 finds no issue in it: a dispatch centre dispatches to a handling unit, which
@@ -6,6 +6,18 @@ signs for it, contacts the complainant, may ask to return it, replies, is called
 back, may be sent back for redo, put under supervision, granted an extension,
 and so on, in time order. Use it to test code that must work on any valid
 order (a policy pack, the engine, a writer).
+
+* orders and events: :func:`work_orders`, :func:`work_order_records`,
+  :func:`events`, :func:`units`, :func:`instants`;
+* calendars and instants near their edges: :func:`calendars`,
+  :func:`holiday_eves`, :func:`last_working_days_before_holidays`,
+  :func:`makeup_days`, :func:`first_working_days_after_holidays`,
+  :func:`office_hour_edges`, :func:`edge_instants`;
+* a pack's time limits just met and just missed: :func:`boundary_cases`.
+
+Installing grievance-rules also registers these with ``st.from_type`` (through
+hypothesis' entry point), so ``st.from_type(WorkOrder)`` draws :func:`work_orders`.
+Each strategy's docstring says what it shrinks to.
 
 Example:
     >>> from hypothesis import given, settings
@@ -50,13 +62,40 @@ from grievance_rules.model import (
     Urgency,
     WorkOrder,
 )
+from grievance_rules.model.events import EVENT_CLASSES, EVENT_TYPES, EventBase
+from grievance_rules.testing._boundaries import BoundaryCase, boundary_cases
+from grievance_rules.testing._calendar_edges import (
+    ZONES,
+    calendars,
+    edge_instants,
+    first_working_days_after_holidays,
+    holiday_eves,
+    last_working_days_before_holidays,
+    makeup_days,
+    office_hour_edges,
+)
 
-__all__ = ["instants", "units", "work_order_records", "work_orders"]
+__all__ = [
+    "BoundaryCase",
+    "boundary_cases",
+    "calendars",
+    "edge_instants",
+    "events",
+    "first_working_days_after_holidays",
+    "holiday_eves",
+    "instants",
+    "last_working_days_before_holidays",
+    "makeup_days",
+    "office_hour_edges",
+    "units",
+    "work_order_records",
+    "work_orders",
+]
 
 _EPOCH = dt.datetime(2020, 1, 1, tzinfo=SHANGHAI)
 _HANDLING_KINDS = [k for k in UnitKind if not k.is_upstream]
 _UPSTREAM_KINDS = [k for k in UnitKind if k.is_upstream]
-_ZONES = [SHANGHAI, dt.UTC, dt.timezone(dt.timedelta(hours=8))]
+_ZONES = list(ZONES)
 _TEXT = st.text(
     alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zs", "Zl", "Zp")),
     min_size=1,
@@ -67,7 +106,10 @@ _TEXT = st.text(
 def instants(
     start: dt.datetime = _EPOCH, span: dt.timedelta = dt.timedelta(days=3650)
 ) -> st.SearchStrategy[dt.datetime]:
-    """Timezone-aware instants in ``[start, start + span]``, whole seconds, in assorted zones."""
+    """Timezone-aware instants in ``[start, start + span]``, whole seconds, in assorted zones.
+
+    Shrinks to ``start`` itself, in Asia/Shanghai (2020-01-01 00:00+08:00 by default).
+    """
     seconds = int(span.total_seconds())
     return st.builds(
         lambda offset, tz: (start + dt.timedelta(seconds=offset)).astimezone(tz),
@@ -77,8 +119,17 @@ def instants(
 
 
 @st.composite
-def units(draw: st.DrawFn, unit_id: str, upstream: bool) -> Unit:
-    """One unit with this id, upstream (a centre) or a handling unit."""
+def units(draw: st.DrawFn, unit_id: str | None = None, upstream: bool | None = None) -> Unit:
+    """One unit: upstream (a centre) or a handling unit, either if ``upstream`` is None.
+
+    ``unit_id`` None draws an id (``u`` and digits). Shrinks to an upstream
+    ``dispatch_centre`` (or a ``street_office`` when ``upstream=False``) named
+    ``"0"``, with no leaders, and id ``u0`` when the id is drawn.
+    """
+    if upstream is None:
+        upstream = draw(st.booleans().map(lambda b: not b))
+    if unit_id is None:
+        unit_id = draw(st.from_regex(r"u[0-9]{1,4}", fullmatch=True))
     kind = draw(st.sampled_from(_UPSTREAM_KINDS if upstream else _HANDLING_KINDS))
     roles = draw(st.lists(st.sampled_from(list(LeaderRole)), max_size=3, unique=True))
     leaders = {role: draw(st.none() | _TEXT) for role in roles}
@@ -87,6 +138,104 @@ def units(draw: st.DrawFn, unit_id: str, upstream: bool) -> Unit:
 
 def _maybe(draw: st.DrawFn, values: Iterable[Any]) -> Any:
     return draw(st.none() | st.sampled_from(list(values)))
+
+
+def _evidence(draw: st.DrawFn, ref: bool) -> list[dict[str, Any]]:
+    kinds = draw(st.lists(st.sampled_from(list(EvidenceKind)), max_size=3 if ref else 2))
+    return [{"kind": k, "ref": None} if ref else {"kind": k} for k in kinds]
+
+
+def _event_fields(
+    draw: st.DrawFn, kind: str, at: dt.datetime, centre: str, current: str
+) -> dict[str, Any]:
+    """The fields of one event of ``kind`` (besides ``type`` and ``at``).
+
+    ``centre`` is the dispatching centre, ``current`` the unit handling the order.
+    Deadlines written on an event are at or after it.
+    """
+
+    def later() -> dt.datetime:
+        return at + dt.timedelta(hours=draw(st.integers(0, 30 * 24)))
+
+    if kind in {"signed_for", "proactive_handling"}:
+        return {"unit": current}
+    if kind == "dispatched":
+        return {"unit": centre, "to_unit": current}
+    if kind == "first_contact":
+        return {"unit": current, "method": _maybe(draw, ContactMethod)}
+    if kind == "return_requested":
+        return {
+            "unit": current,
+            "reason": draw(_TEXT),
+            "evidence": _evidence(draw, ref=False),
+            "signatures": draw(st.lists(st.sampled_from(list(LeaderRole)), max_size=2)),
+        }
+    if kind == "return_decided":
+        return {"unit": centre, "decision": draw(st.sampled_from(["approved", "refused"]))}
+    if kind == "reassigned":
+        return {"unit": centre, "from_unit": current, "to_unit": current}
+    if kind == "replied":
+        return {
+            "unit": current,
+            "kind": draw(st.sampled_from(list(ReplyKind))),
+            "round": draw(st.integers(1, 3)),
+            "evidence": _evidence(draw, ref=True),
+        }
+    if kind == "callback":
+        return {
+            "unit": draw(st.sampled_from([centre, current])),
+            "round": draw(st.integers(1, 3)),
+            "reached": draw(st.none() | st.booleans()),
+            "contacted": draw(st.none() | st.booleans()),
+            "resolved": draw(st.none() | st.booleans()),
+            "process_satisfaction": _maybe(draw, Satisfaction),
+            "result_satisfaction": _maybe(draw, Satisfaction),
+            "trust": _maybe(draw, Trust),
+            "method": _maybe(draw, CallbackMethod),
+            "about_unit": current,
+        }
+    if kind == "redo_ordered":
+        return {"unit": centre, "level": draw(st.sampled_from(list(RedoLevel))), "to_unit": current}
+    if kind == "supervision":
+        return {
+            "unit": centre,
+            "level": draw(st.sampled_from(list(SupervisionLevel))),
+            "mode": _maybe(draw, SupervisionMode),
+            "reason": _maybe(draw, SupervisionReason),
+            "to_unit": current,
+            "deadline": draw(st.none() | st.just(later())),
+        }
+    if kind == "continuation":
+        return {"unit": current, "committed_deadline": later()}
+    if kind == "extension_requested":
+        return {"unit": current, "requested_deadline": later()}
+    if kind == "extension_granted":
+        return {"unit": centre, "new_deadline": later(), "for_unit": current}
+    if kind == "escalated":
+        return {"unit": current, "reason": _maybe(draw, EscalationReason)}
+    if kind == "excluded":
+        return {"unit": centre, "approved_by": centre}
+    if kind == "struck_off":
+        return {
+            "unit": centre,
+            "scope": draw(st.sampled_from(list(StrikeScope))),
+            "requested_by": current,
+        }
+    if kind == "buck_passing_found":
+        return {"unit": centre, "subject_unit": current}
+    if kind == "external_deduction":
+        return {
+            "unit": centre,
+            "subject_unit": current,
+            "points": draw(st.sampled_from([-3.0, -2.0, -1.0, -0.5, 1.0])),
+            "source": "区通报",
+        }
+    if kind == "reply_reviewed":
+        return {"unit": centre, "approved": draw(st.booleans())}
+    if kind in {"referred", "closed"}:
+        extra = {"outcome": _maybe(draw, ClosureOutcome)} if kind == "closed" else {}
+        return {"unit": centre, **extra}
+    raise ValueError(f"no event type {kind!r}")  # pragma: no cover - EVENT_TYPES is closed
 
 
 @st.composite
@@ -101,9 +250,6 @@ def _history(
         nonlocal now
         now = now + dt.timedelta(minutes=draw(st.integers(0, 3 * 24 * 60)))
         return now.astimezone(draw(st.sampled_from(_ZONES)))
-
-    def later(at: dt.datetime) -> dt.datetime:
-        return at + dt.timedelta(hours=draw(st.integers(0, 30 * 24)))
 
     current = handlers[0]
     events.append({"type": "dispatched", "at": tick(), "unit": centre, "to_unit": current})
@@ -121,105 +267,68 @@ def _history(
         if replied:
             options.append("callback")
         kind = draw(st.sampled_from(options))
-        event: dict[str, Any] = {"type": kind, "at": at}
-        if kind in {"signed_for", "first_contact", "continuation", "return_requested"}:
-            event["unit"] = current
-        if kind == "first_contact":
-            event["method"] = _maybe(draw, ContactMethod)
-        elif kind == "return_requested":
+        event: dict[str, Any] = {
+            "type": kind,
+            "at": at,
+            **_event_fields(draw, kind, at, centre, current),
+        }
+        events.append(event)
+        if kind == "return_requested":
             open_return = True
-            event["reason"] = draw(_TEXT)
-            event["evidence"] = [
-                {"kind": k} for k in draw(st.lists(st.sampled_from(list(EvidenceKind)), max_size=2))
-            ]
-            event["signatures"] = draw(st.lists(st.sampled_from(list(LeaderRole)), max_size=2))
         elif kind == "return_decided":
             open_return = False
-            approved = draw(st.booleans())
-            event.update(unit=centre, decision="approved" if approved else "refused")
-            events.append(event)
-            if approved and len(handlers) > 1:
+            if event["decision"] == "approved" and len(handlers) > 1:
                 new = draw(st.sampled_from([h for h in handlers if h != current]))
                 events.append(
                     {"type": "reassigned", "at": tick(), "unit": centre, "from_unit": current,
                      "to_unit": new}
                 )  # fmt: skip
                 current = new
-            continue
         elif kind == "replied":
             replied = True
-            event.update(
-                unit=current,
-                kind=draw(st.sampled_from(list(ReplyKind))),
-                round=draw(st.integers(1, 3)),
-                evidence=[{"kind": k, "ref": None} for k in draw(
-                    st.lists(st.sampled_from(list(EvidenceKind)), max_size=3))],
-            )  # fmt: skip
-        elif kind == "callback":
-            event.update(
-                unit=draw(st.sampled_from([centre, current])),
-                round=draw(st.integers(1, 3)),
-                reached=draw(st.none() | st.booleans()),
-                contacted=draw(st.none() | st.booleans()),
-                resolved=draw(st.none() | st.booleans()),
-                process_satisfaction=_maybe(draw, Satisfaction),
-                result_satisfaction=_maybe(draw, Satisfaction),
-                trust=_maybe(draw, Trust),
-                method=_maybe(draw, CallbackMethod),
-                about_unit=current,
-            )
-        elif kind == "redo_ordered":
+        elif kind in {"redo_ordered", "supervision"}:
             closed = False
-            event.update(unit=centre, level=draw(st.sampled_from(list(RedoLevel))), to_unit=current)
-        elif kind == "supervision":
-            closed = False
-            event.update(
-                unit=centre,
-                level=draw(st.sampled_from(list(SupervisionLevel))),
-                mode=_maybe(draw, SupervisionMode),
-                reason=_maybe(draw, SupervisionReason),
-                to_unit=current,
-                deadline=draw(st.none() | st.just(later(at))),
-            )
-        elif kind == "continuation":
-            event["committed_deadline"] = later(at)
         elif kind == "extension_requested":
             open_extension = True
-            event.update(unit=current, requested_deadline=later(at))
         elif kind == "extension_granted":
             open_extension = False
-            event.update(unit=centre, new_deadline=later(at), for_unit=current)
-        elif kind == "escalated":
-            event.update(unit=current, reason=_maybe(draw, EscalationReason))
-        elif kind == "excluded":
-            event.update(unit=centre, approved_by=centre)
-        elif kind == "struck_off":
-            event.update(
-                unit=centre, scope=draw(st.sampled_from(list(StrikeScope))), requested_by=current
-            )
-        elif kind == "buck_passing_found":
-            event.update(unit=centre, subject_unit=current)
-        elif kind == "external_deduction":
-            event.update(
-                unit=centre,
-                subject_unit=current,
-                points=draw(st.sampled_from([-3.0, -2.0, -1.0, -0.5, 1.0])),
-                source="区通报",
-            )
-        elif kind == "reply_reviewed":
-            event.update(unit=centre, approved=draw(st.booleans()))
-        elif kind == "referred":
-            event.update(unit=centre)
         elif kind == "closed":
             closed = True
-            event.update(unit=centre, outcome=_maybe(draw, ClosureOutcome))
-        events.append(event)
     return events
+
+
+def events(kind: str | None = None) -> st.SearchStrategy[EventBase]:
+    """One valid event of type ``kind`` (any type when None), as its model class.
+
+    The acting and target units are ``centre`` (the dispatching centre) and
+    ``u0`` (the handling unit); an order using the event needs both. Shrinks to
+    the first type (``dispatched`` when ``kind`` is None) at 2020-01-01
+    00:00+08:00 with its optional fields unset.
+
+    Raises:
+        ValueError: ``kind`` is not an event type.
+    """
+    if kind is not None and kind not in EVENT_CLASSES:
+        raise ValueError(f"events(kind={kind!r}): not an event type; one of {list(EVENT_TYPES)}")
+    kinds = st.just(kind) if kind is not None else st.sampled_from(list(EVENT_TYPES))
+    return kinds.flatmap(_event_of)
+
+
+@st.composite
+def _event_of(draw: st.DrawFn, kind: str) -> EventBase:
+    at = draw(instants())
+    fields = _event_fields(draw, kind, at, "centre", "u0")
+    return EVENT_CLASSES[kind].model_validate({"type": kind, "at": at, **fields})
 
 
 @st.composite
 def work_order_records(draw: st.DrawFn) -> dict[str, Any]:
-    """Valid orders as plain records (dicts of Python values, datetimes as objects)."""
+    """Valid orders as plain records (dicts of Python values, datetimes as objects).
+
+    Shrinks to order ``000000`` (12345 hotline, consultation, normal urgency)
+    received 2020-01-01 00:00+08:00 with units ``centre`` and ``u0`` and one
+    event: ``centre`` dispatches it to ``u0`` at the same instant.
+    """
     received = draw(instants())
     centre = "centre"
     handlers = [f"u{i}" for i in range(draw(st.integers(1, 3)))]
@@ -262,5 +371,9 @@ def work_order_records(draw: st.DrawFn) -> dict[str, Any]:
 
 
 def work_orders() -> st.SearchStrategy[WorkOrder]:
-    """Valid :class:`~grievance_rules.model.WorkOrder` objects with coherent histories."""
+    """Valid :class:`~grievance_rules.model.WorkOrder` objects with coherent histories.
+
+    Shrinks as :func:`work_order_records` does: order ``000000``, received
+    2020-01-01 00:00+08:00, dispatched by ``centre`` to ``u0`` and nothing else.
+    """
     return work_order_records().map(WorkOrder.model_validate)

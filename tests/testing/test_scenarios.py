@@ -1,0 +1,104 @@
+"""Reading scenario files, running cases and counting coverage."""
+
+import pytest
+
+from grievance_rules.testing.scenarios import (
+    ScenarioFileError,
+    load_scenarios,
+    pack_coverage,
+    run_scenario,
+)
+
+from .lakeside import ALL_CASES, REPLY_BREACHED, REPLY_MET, REPLY_WRONG, write_pack
+
+
+def scenario_file(tmp_path, *cases):
+    return write_pack(tmp_path, *cases) / "scenarios" / "replies.yaml"
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("deductions: []", "deductoins: []"), r"case 1 \(.*\): expect\.deductoins: unknown"),
+        (("as_of:", "asof:"), r"case 1 \(.*\): unknown key 'asof'"),
+        (
+            ("as_of: 2024-05-09T00:00:00+08:00", "as_of: 2024-05-09T00:00:00"),
+            r"as_of: '2024-05-09T00:00:00' is not an ISO 8601 instant with an offset",
+        ),
+        (("state: met,", "stat: met,"), r"expect\.clocks\[0\]\.stat: unknown field; a clock has"),
+        (("    order:\n      id: L1", "    ordr:\n      id: L1"), r"unknown key 'ordr'"),
+        (("  - name:", "  - {name: x}\n  - nme:"), r"case 1 needs 'name' and 'expect'"),
+        (("cases:", "cases: {}\nfoo:"), r"a scenario file has 'cases:', a list"),
+        (("cases:", "cases: ["), r"not valid YAML"),
+    ],
+)
+def test_a_file_not_in_the_format_is_refused_with_case_and_field(tmp_path, change, message):
+    path = scenario_file(tmp_path, REPLY_MET)
+    old, new = change
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(ScenarioFileError, match=message) as failure:
+        load_scenarios(path)
+    assert str(path) in str(failure.value)
+    assert isinstance(failure.value, ValueError)
+
+
+def test_an_expectation_of_an_unknown_rule_is_a_mismatch_even_when_absent(tmp_path):
+    path = scenario_file(tmp_path, REPLY_MET)
+    text = path.read_text(encoding="utf-8").replace(
+        "deductions: []", "deductions: []\n      records: [{rule: LS-99.typo, absent: true}]"
+    )
+    path.write_text(text, encoding="utf-8")
+    (case,) = load_scenarios(path)
+    result = run_scenario(case)
+    assert result.mismatches == ["records: LS-99.typo is not a rule of pack lakeside"]
+
+
+def test_a_passing_case_and_its_report(tmp_path):
+    (case,) = load_scenarios(scenario_file(tmp_path, REPLY_BREACHED))
+    result = run_scenario(case)
+    assert result.passed
+    assert result.rules_exercised == {"LS-1.reply", "LS-3.late"}
+    report = result.report()
+    assert "    = {rule: LS-3.late, points: -1, unit: c1} │ {rule: LS-3.late, points: -1.0, " in (
+        report
+    )
+    assert "MISMATCH" not in report
+    assert "trace of" not in report  # traces only for findings that do not match
+
+
+def test_the_report_pairs_each_expectation_with_the_nearest_finding(tmp_path):
+    (case,) = load_scenarios(scenario_file(tmp_path, REPLY_WRONG))
+    result = run_scenario(case)
+    assert result.mismatches == [
+        "clocks: expected {rule: LS-1.reply, state: met, due: '2024-05-08T10:00:00+08:00'}; "
+        "found [{rule: LS-1.reply, occurrence: 0, state: breached, due: "
+        "'2024-05-08T10:00:00+08:00', start: '2024-05-06T10:00:00+08:00', warning: null, "
+        "unit: c1, order: L3}]",
+        "deductions: unexpected {rule: LS-3.late, points: -1.0, unit: c1, order: L3, sequence: 1}",
+    ]
+    lines = result.report().splitlines()
+    header = lines.index("  clocks:") + 1
+    # the two columns line up: the bar is at the same place on every row of the table
+    assert lines[header].index("│") == lines[header + 1].index("│")
+    assert lines[header + 1].startswith("    ≠ {rule: LS-1.reply, state: met")
+    assert lines[header + 1].endswith("│ {rule: LS-1.reply, state: breached, due: "
+                                      "'2024-05-08T10:00:00+08:00'}")  # fmt: skip
+    assert "    LS-3.late: lakeside.txt 第三条「超期回复的每件扣1分」" in lines
+
+
+def test_coverage_counts_passing_cases_only(tmp_path):
+    # the breached side is only seen by a case that fails: it does not count
+    coverage = pack_coverage(write_pack(tmp_path, REPLY_MET, REPLY_WRONG))
+    assert [r.passed for r in coverage.results] == [True, False]
+    assert coverage.unexercised == ["LS-2.return-window", "LS-3.late", "LS-4.late-return"]
+    assert coverage.one_sided == ["LS-1.reply (seen: met)", "LS-2.return-window (seen: nothing)"]
+    assert not coverage.complete
+
+
+def test_full_coverage(tmp_path):
+    coverage = pack_coverage(write_pack(tmp_path, *ALL_CASES))
+    assert coverage.failed == []
+    assert coverage.unexercised == []
+    assert coverage.one_sided == []
+    assert coverage.complete
+    assert coverage.titles["LS-1.reply"] == "两个工作日内回复"
