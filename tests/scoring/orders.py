@@ -45,12 +45,20 @@ def order(
     if contact:
         events.append({"type": "first_contact", "at": t(0, 2), "unit": unit})
     events.append(
-        {"type": "replied", "at": t(reply_days, 1), "unit": unit,
-         "evidence": [{"kind": "photo", "ref": "p.jpg"}]}
+        {
+            "type": "replied",
+            "at": t(reply_days, 1),
+            "unit": unit,
+            "evidence": [{"kind": "photo", "ref": "p.jpg"}],
+        }
     )
     callback: dict[str, Any] = {"type": "callback", "at": t(reply_days + 1, 1), "unit": "dzb"}
-    for key, value in (("process_satisfaction", process), ("result_satisfaction", result),
-                       ("satisfaction", overall), ("resolved", resolved)):
+    for key, value in (
+        ("process_satisfaction", process),
+        ("result_satisfaction", result),
+        ("satisfaction", overall),
+        ("resolved", resolved),
+    ):
         if value is not None:
             callback[key] = value
     events.append(callback)

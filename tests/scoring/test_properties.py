@@ -47,9 +47,7 @@ def test_the_annual_score_is_the_sum_of_the_monthly_scores(orders, pack):
     months = score(orders, loaded, period="month")
     years = score(orders, loaded, period="year")
     for row in years.rows:
-        monthly = [
-            m for m in months.rows if m.unit == row.unit and m.period.startswith(row.period)
-        ]
+        monthly = [m for m in months.rows if m.unit == row.unit and m.period.startswith(row.period)]
         assert row.points == sum(m.points for m in monthly)
         assert row.counts == merge_counts(monthly)
         assert row.orders == sum(m.orders for m in monthly)

@@ -132,14 +132,15 @@ def test_a_quarters_rates_with_numerator_and_denominator_written_out():
     assert rates["response"].value is None
     assert rates["three_rates"].value is None
     assert str(rates["response"]) == "响应率 n/a (0 orders)"
-    assert card.inputs == 6 and card.assessed == 5 and card.excluded == 1
+    assert (card.inputs, card.assessed, card.excluded) == (6, 5, 1)
 
 
 def test_the_weight_of_basically_satisfied_is_a_pack_setting():
     pack = find_pack("chengdong")
     manifest = pack.manifest.model_copy(
-        update={"scoring": pack.manifest.scoring.model_copy(
-            update={"basically_satisfied_weight": 0.5})}
+        update={
+            "scoring": pack.manifest.scoring.model_copy(update={"basically_satisfied_weight": 0.5})
+        }
     )
     half = dataclasses.replace(pack, manifest=manifest)
     rates = score(_quarter_orders(), half, period="quarter").row("c02", "2024-Q2").rates
@@ -182,3 +183,35 @@ def test_an_assessment_month_starting_on_the_26th_is_named_after_the_month_it_en
 def test_unknown_period_is_refused():
     with pytest.raises(ValueError, match="unknown kind of period 'fortnight'"):
         score([], "chengdong", period="fortnight")
+
+
+def test_dayes_quarterly_composite_weighs_its_three_rates_by_dated_parameters():
+    card = score(_quarter_orders(), "daye", period="quarter")
+    row = card.row("c02", "2024-Q2")
+    sign_off, completion = row.rates["on_time_sign_off"], row.rates["completion"]
+    satisfaction = row.rates["satisfaction"]
+    # equal weights (an assumption: the document gives none): (5/5 + 5/5 + 3/4) / 3
+    assert (sign_off.value, completion.value, satisfaction.value) == (1.0, 1.0, 0.75)
+    assert row.composite == pytest.approx((1 + 1 + 0.75) / 3)
+    weighted = find_pack("daye").with_parameters({"weight_satisfaction": 2})
+    row = score(_quarter_orders(), weighted, period="quarter").row("c02", "2024-Q2")
+    assert row.composite == pytest.approx((1 + 1 + 2 * 0.75) / 4)
+    assert score(_quarter_orders(), "chengdong", period="quarter").rows[0].composite is None
+
+
+def test_a_composite_naming_an_unknown_rate_or_parameter_is_refused(tmp_path):
+    import shutil
+
+    from grievance_rules.errors import PackError
+    from grievance_rules.packs import load_pack
+
+    pack_dir = tmp_path / "daye"
+    shutil.copytree(find_pack("daye").directory, pack_dir)
+    manifest = pack_dir / "pack.yaml"
+    text = manifest.read_text(encoding="utf-8")
+    manifest.write_text(text.replace("{param: weight_completion}", "{param: nope}"), "utf-8")
+    with pytest.raises(PackError, match=r"scoring.composite.completion: unknown parameter 'nope'"):
+        load_pack(pack_dir)
+    manifest.write_text(text.replace("    completion: {param", "    speed: {param"), "utf-8")
+    with pytest.raises(PackError, match=r"unknown rate 'speed'"):
+        load_pack(pack_dir)

@@ -655,6 +655,7 @@ def load_pack(directory: str | Path, *, strict: bool = False) -> Pack:
             files[rule.id] = name
             rules.append(rule)
     _Checker(manifest, rules, parameters, where).run()
+    _check_scoring(manifest, parameters)
     flags = _overlapping_deductions(rules)
     if strict and flags:
         first = flags[0].split()[1]
@@ -662,3 +663,25 @@ def load_pack(directory: str | Path, *, strict: bool = False) -> Pack:
             f"pack {manifest.id}: {flags[0]}", file=files.get(first), rule_id=first, field="when"
         )
     return Pack(manifest, tuple(rules), parameters, root, files, tuple(flags))
+
+
+def _check_scoring(manifest: Manifest, parameters: Mapping[str, Parameter]) -> None:
+    """The ``scoring`` section names known rates and parameters."""
+    from grievance_rules.scoring.rates import RATES  # the rates are the scoring layer's
+
+    names = {rate.name for rate in RATES}
+    for rate, weight in manifest.scoring.composite.items():
+        field_path = f"scoring.composite.{rate}"
+        if rate not in names:
+            raise PackError(
+                f"{_MANIFEST}: {field_path}: unknown rate {rate!r}; "
+                f"one of {', '.join(sorted(names))}",
+                file=_MANIFEST,
+                field=field_path,
+            )
+        if isinstance(weight, ParamRef) and weight.param not in parameters:
+            raise PackError(
+                f"{_MANIFEST}: {field_path}: unknown parameter {weight.param!r}",
+                file=_MANIFEST,
+                field=field_path,
+            )

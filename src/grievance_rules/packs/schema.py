@@ -557,6 +557,9 @@ class Scoring(_Decl):
     )
     """Weights of 响应率, 解决率 and 满意率 in the 三率 composite (they must sum to 1)."""
     rank_by: Literal["score", "points"] = "score"
+    composite: dict[str, float | ParamRef] = Field(default_factory=dict)
+    """A weighted mean of rates (rate name → weight, a number or a dated parameter),
+    e.g. daye's quarterly assessment of 按时签收率, 办结率 and 满意率."""
     note: str = ""
 
     @model_validator(mode="after")

@@ -122,7 +122,11 @@ _UNIT_COLUMNS = (
         ("peers", "peers"),
     ),
     *_RATE_COLUMNS,
-    *_columns(("counts", "finding counts"), ("findings", "period findings")),
+    *_columns(
+        ("composite", "composite (pack weights)"),
+        ("counts", "finding counts"),
+        ("findings", "period findings"),
+    ),
 )
 
 
@@ -146,6 +150,7 @@ def unit_table(card: Scorecard) -> Table:
                 row.rank,
                 row.peers,
                 *(row.rates.get(column.key) for column in _RATE_COLUMNS),
+                None if row.composite is None else round(row.composite, 4),
                 "; ".join(f"{key}={value}" for key, value in row.counts.items()),
                 "; ".join(finding.rule_id for finding in row.findings),
             )

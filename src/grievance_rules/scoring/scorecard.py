@@ -41,6 +41,7 @@ from grievance_rules.engine.periods import (
 )
 from grievance_rules.model import WorkOrder
 from grievance_rules.packs import Pack
+from grievance_rules.packs.schema import ParamRef
 from grievance_rules.scoring.rates import (
     UPSTREAM_KINDS,
     OrderOutcome,
@@ -75,6 +76,9 @@ class UnitScore(BaseModel):
     peers: int
     counts: dict[str, int]
     rates: dict[str, Rate]
+    composite: float | None = None
+    """The pack's weighted mean of rates (``scoring.composite``), with the weights in
+    force at the period's start; ``None`` when the pack has none or a rate is undefined."""
     findings: tuple[PeriodFinding, ...] = ()
     """Period rules and rankings that fire for the unit in the period."""
 
@@ -120,6 +124,26 @@ class Scorecard(BaseModel):
     def findings(self) -> list[PeriodFinding]:
         """Every period finding, period by period."""
         return [finding for row in self.rows for finding in row.findings]
+
+
+def _composite(pack: Pack, rates: dict[str, Rate], on: dt.date) -> float | None:
+    """The weighted mean of the pack's composite rates (weights as in force ``on``)."""
+    spec = pack.manifest.scoring.composite
+    if not spec:
+        return None
+    total = weight_sum = 0.0
+    for name, ref in spec.items():
+        value = rates[name].value
+        if value is None:
+            return None
+        if isinstance(ref, ParamRef) and ref.param not in pack.overrides:
+            first = pack.parameters[ref.param].values[0].from_
+            weight = float(pack.value(ref, max(on, first)))
+        else:
+            weight = float(pack.value(ref, on))
+        total += weight * value
+        weight_sum += weight
+    return total / weight_sum if weight_sum else None
 
 
 def _rank(scores: dict[str, float]) -> dict[str, int]:
@@ -254,7 +278,8 @@ class ScoreBook:
                     "points": points,
                     "score": score,
                     "counts": dict(sorted(counts.items())),
-                    "rates": rate_counts.rates(scoring),
+                    "rates": (rates := rate_counts.rates(scoring)),
+                    "composite": _composite(pack, rates, period.start),
                     "findings": tuple(findings.get((start, unit), ())),
                 }
             )
