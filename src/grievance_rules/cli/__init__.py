@@ -14,6 +14,7 @@ from grievance_rules.cli.evaluate import evaluate_command
 from grievance_rules.cli.packs import packs_group
 from grievance_rules.cli.packtest import pack_test_command
 from grievance_rules.cli.read import read_command
+from grievance_rules.cli.sample import sample_command
 from grievance_rules.cli.schema import schema_command
 from grievance_rules.cli.scoring import compare_command, score_command, what_if_command
 from grievance_rules.errors import GrievanceRulesError
@@ -34,6 +35,7 @@ cli.add_command(read_command)
 cli.add_command(packs_group)
 cli.add_command(evaluate_command)
 cli.add_command(pack_test_command)
+cli.add_command(sample_command)
 cli.add_command(score_command)
 cli.add_command(compare_command)
 cli.add_command(what_if_command)

@@ -1,86 +1,204 @@
 """``grievance-rules demo``: the main job on embedded sample data.
 
-Reads the sample orders shipped with the package (``grievance_rules/samples``),
-evaluates each under the three built-in packs, and prints what a person wants
-to see first: per order, each pack's breached deadlines, points and
-escalations side by side; then the points per unit under each pack; then one
-deadline explained day by day.
+Generates a month of synthetic orders of one street (the seeded generator of
+:mod:`grievance_rules.samples.generator`: no real data is shipped), assesses
+every order under the three built-in packs and prints what a person wants to
+see first: each pack's deadlines, points and escalations; where the packs
+disagree on the same orders; each community's score under each pack; one order
+explained with the clauses of both sides. It writes the full comparison as a
+self-contained HTML report (and Markdown beside it) and says where.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from importlib import resources
+from collections.abc import Iterable
+from pathlib import Path
 
 import click
 
-from grievance_rules.calendar import SHANGHAI
-from grievance_rules.engine import Assessment, evaluate
 from grievance_rules.packs import find_pack
-from grievance_rules.reading import Accepted, iter_orders
+from grievance_rules.packs.diff import diff_packs
+from grievance_rules.scoring import Comparison, Divergence, OrderComparison, compare
 
 __all__ = ["demo_command"]
 
 PACKS = ("chengdong", "xiayang", "daye")
-AS_OF = dt.datetime(2026, 4, 30, 18, 0, tzinfo=SHANGHAI)
+MONTH = dt.date(2024, 5, 1)
 
 
-def _summary(assessment: Assessment) -> list[str]:
-    lines = []
-    breached = [c for c in assessment.clocks if c.state == "breached"]
-    for clock in breached:
-        lines.append(f"late   {clock.rule_id} (due {clock.due:%m-%d %H:%M})")
-    for window in assessment.windows:
-        if window.state == "late":
-            lines.append(f"late   {window.rule_id} (closed {window.closes_at:%m-%d %H:%M})")
-    for deduction in assessment.deductions:
-        lines.append(f"{deduction.points:+g}    {deduction.rule_id} → {deduction.unit}")
-    for escalation in assessment.escalations:
-        lines.append(f"act    {escalation.rule_id}: {escalation.action}")
-    return lines or ["nothing due, breached or deducted"]
+def _short(pack_key: str) -> str:
+    return pack_key.split("@")[0]
+
+
+def _outcome_lines(result: Comparison) -> list[str]:
+    head = (
+        f"  {'pack':<10}{'orders':>7}{'met':>6}{'breached':>9}{'running':>8}"
+        f"{'late acts':>10}{'deductions':>11}{'points':>8}{'escalations':>12}"
+    )
+    lines = [head]
+    for o in result.outcomes:
+        lines.append(
+            f"  {_short(o.pack):<10}{o.orders:>7}{o.clocks.get('met', 0):>6}"
+            f"{o.clocks.get('breached', 0):>9}"
+            f"{o.clocks.get('running', 0) + o.clocks.get('paused', 0):>8}"
+            f"{o.windows.get('late', 0):>10}{o.deductions:>11}{o.points:>8g}{o.escalations:>12}"
+        )
+    return lines
+
+
+def _disagreements(result: Comparison, limit: int) -> tuple[list[str], dict[str, int]]:
+    """Patterns where packs judged the same topic differently; and topics not all packs judge."""
+    lines: list[str] = []
+    alone: dict[str, int] = {}
+    for pattern in result.divergences:
+        present = [p for p in pattern.pattern if p != "—"]
+        if len(set(present)) < 2:  # the packs that judged agree; the others have no rule
+            judged = "+".join(
+                _short(pack)
+                for pack, outcome in zip(result.packs, pattern.pattern, strict=True)
+                if outcome != "—"
+            )
+            key = f"{pattern.topic} ({judged})"
+            alone[key] = alone.get(key, 0) + pattern.orders
+            continue
+        if len(lines) < limit:
+            sides = " | ".join(
+                f"{_short(pack)} {outcome}"
+                for pack, outcome in zip(result.packs, pattern.pattern, strict=True)
+            )
+            lines.append(
+                f"  {pattern.orders:>4} orders  {pattern.kind:<10} {pattern.topic:<20} {sides}"
+                f"   (e.g. {pattern.examples[0]})"
+            )
+    return lines, alone
+
+
+def _unit_lines(result: Comparison, names: dict[str, str], limit: int) -> list[str]:
+    first = result.scorecards[0]
+    rows = sorted(
+        (r for r in first.rows if r.unit_kind == "village_community"),
+        key=lambda r: (r.score, r.unit),
+    )
+    by_pack = {
+        (card.pack, row.unit, row.period): row for card in result.scorecards for row in card.rows
+    }
+    others = result.scorecards[1:]
+    lines = [
+        f"  {'unit':<6}{'name':<10}{_short(first.pack) + ' score':>16}{'rank':>7}"
+        + "".join(f"{_short(card.pack) + ' 按时办结率':>24}" for card in others)
+    ]
+    for row in rows[:limit]:
+        cells = []
+        for card in others:
+            other = by_pack.get((card.pack, row.unit, row.period))
+            rate = other.rates["on_time_completion"] if other else None
+            cells.append(
+                f"{rate.value:.0%} ({rate.numerator:g}/{rate.denominator})"
+                if rate is not None and rate.value is not None
+                else "n/a"
+            )
+        lines.append(
+            f"  {row.unit:<6}{names.get(row.unit, ''):<10}{row.score:>16g}"
+            f"{f'{row.rank}/{row.peers}':>7}" + "".join(f"{cell:>24}" for cell in cells)
+        )
+    return lines
+
+
+def _explained(example: OrderComparison, divergence: Divergence) -> list[str]:
+    lines = [f"order {example.order_id}, {divergence.kind} on {divergence.topic}:"]
+    for side in divergence.sides:
+        lines.append(f"  {_short(side.pack):<10} {side.outcome}")
+        for rule_id, citation in zip(side.rule_ids, side.citations, strict=True):
+            lines.append(f"    {rule_id}: {citation.clause}「{citation.text[:60]}」")
+        for detail in side.details[:2]:
+            lines.append(f"    {detail}")
+    return lines
+
+
+def _pick_example(examples: Iterable[OrderComparison]) -> tuple[OrderComparison, Divergence]:
+    fallback = None
+    for example in examples:
+        for divergence in example.divergences:
+            present = {s.outcome for s in divergence.sides if s.outcome != "—"}
+            if divergence.kind == "clock" and divergence.topic == "reply" and len(present) > 1:
+                return example, divergence
+            fallback = fallback or (example, divergence)
+    if fallback is None:
+        raise click.ClickException("the sample orders show no divergence to explain")
+    return fallback
 
 
 @click.command("demo")
-def demo_command() -> None:
-    """Evaluate the embedded sample orders under all three packs and compare."""
-    sample = resources.files("grievance_rules") / "samples" / "orders.jsonl"
-    with resources.as_file(sample) as path:
-        orders = [r.order for r in iter_orders(path) if isinstance(r, Accepted)]
+@click.option(
+    "--orders",
+    "count",
+    type=click.IntRange(min=1),
+    default=400,
+    show_default=True,
+    help="How many sample orders (received over one month).",
+)
+@click.option("--seed", type=int, default=2024, show_default=True, help="The generator's seed.")
+@click.option(
+    "--html",
+    "html_path",
+    type=click.Path(dir_okay=False),
+    default="grievance-rules-demo.html",
+    show_default=True,
+    help="Where to write the HTML report (Markdown is written beside it).",
+)
+def demo_command(count: int, seed: int, html_path: str) -> None:
+    """Assess a month of sample orders under all three packs, compare, and write a report."""
+    from grievance_rules import reports
+    from grievance_rules.samples.generator import generate_orders
+
     packs = [find_pack(name) for name in PACKS]
+    orders = list(generate_orders(count, seed=seed, start=MONTH, months=1))
+    names = {u.id: u.name or "" for order in orders for u in order.units}
     click.echo(
-        f"{len(orders)} sample orders, evaluated as of {AS_OF.isoformat()} under "
+        f"{len(orders)} sample orders of one street received in {MONTH:%B %Y} (synthetic, "
+        f"seed {seed}), each assessed as of its last event under "
         + ", ".join(f"{p.id} ({p.manifest.jurisdiction})" for p in packs)
-        + "\n"
+        + ".\n"
     )
-    totals: dict[str, dict[str, float]] = {p.id: {} for p in packs}
-    assessments = {}
-    for order in orders:
-        click.echo(f"== {order.id}: {order.summary or ''}")
-        for pack in packs:
-            assessment = assessments[order.id, pack.id] = evaluate(order, pack, AS_OF)
-            for unit, points in assessment.points_by_unit().items():
-                key = unit or "-"
-                totals[pack.id][key] = totals[pack.id].get(key, 0.0) + points
-            lines = _summary(assessment)
-            click.echo(f"  {pack.id:<10} {lines[0]}")
-            for line in lines[1:]:
-                click.echo(f"  {'':<10} {line}")
-        click.echo()
-    click.echo("points per unit under each pack (xiayang's document sets no points):")
-    units = sorted({u for by_unit in totals.values() for u in by_unit})
-    click.echo("  " + f"{'unit':<8}" + "".join(f"{p.id:>12}" for p in packs))
-    for unit in units:
-        row = "".join(f"{totals[p.id].get(unit, 0.0):>12g}" for p in packs)
-        click.echo(f"  {unit:<8}{row}")
-    first = assessments[orders[0].id, packs[0].id].clocks
-    if first:
-        click.echo(f"\nhow {first[0].rule_id} was computed for {orders[0].id}:")
-        for step in first[0].trace:
-            click.echo(f"  {step}")
-        for day in first[0].skipped_days:
-            click.echo(f"  skipped {day}")
+    result = compare(orders, packs, period="year", examples=50)
     click.echo(
-        "\nNext: grievance-rules evaluate --pack chengdong --output table FILE; "
-        "grievance-rules packs show daye; grievance-rules calendar explain "
-        "2026-02-13T15:00+08:00 '2 working days'"
+        "What each pack finds in the same orders (clocks: deadlines; late acts: returns"
+        " after their window):"
+    )
+    click.echo("\n".join(_outcome_lines(result)))
+    lines, alone = _disagreements(result, limit=10)
+    click.echo(
+        f"\nWhere the packs disagree: {result.orders_diverging} of {result.assessed} orders "
+        "differ somewhere. Topics on which two or more packs judged and differed:"
+    )
+    click.echo("\n".join(lines) or "  none")
+    top_alone = sorted(alone.items(), key=lambda kv: -kv[1])[:6]
+    click.echo(
+        "Topics not every pack judges (the packs that do agree), in orders: "
+        + ", ".join(f"{topic} {n}" for topic, n in top_alone)
+    )
+    click.echo(
+        "\nThe five lowest communities under chengdong (the only pack that sets points; "
+        "all points of these orders, whenever they fell), and their on-time completion "
+        "under the other packs' time limits:"
+    )
+    click.echo("\n".join(_unit_lines(result, names, limit=5)))
+    example, divergence = _pick_example(result.examples)
+    click.echo("\nOne disagreement explained, with the clause each pack applies:")
+    click.echo("\n".join(_explained(example, divergence)))
+    html = Path(html_path)
+    html.parent.mkdir(parents=True, exist_ok=True)
+    markdown = html.with_suffix(".md")
+    html.write_text(reports.comparison_html(result, pack_diff=diff_packs(*packs)), encoding="utf-8")
+    markdown.write_text(reports.comparison_markdown(result), encoding="utf-8")
+    click.echo(
+        f"\nThe full report (charts, every unit, every divergence with citations; no network "
+        f"needed): {html.resolve()}\nThe same as Markdown: {markdown.resolve()}"
+    )
+    click.echo(
+        "\nNext: grievance-rules sample --orders 5000 --seed 1 --output orders.jsonl; "
+        "grievance-rules compare --packs chengdong,xiayang,daye orders.jsonl --html report.html; "
+        "grievance-rules packs diff chengdong daye; grievance-rules evaluate --pack chengdong "
+        "--output table orders.jsonl"
     )
