@@ -20,8 +20,9 @@ import yaml
 
 from grievance_rules.cli._options import parse_instant
 from grievance_rules.engine.periods import PERIOD_KINDS
+from grievance_rules.packs import find_pack
 from grievance_rules.reading import iter_orders
-from grievance_rules.scoring import Comparison, Scorecard, compare, score, what_if
+from grievance_rules.scoring import Comparison, Scorecard, compare, score
 
 __all__ = ["compare_command", "score_command", "what_if_command"]
 
@@ -213,12 +214,9 @@ def _finish(
     )
 
 
-@click.command("compare")
-@click.option("--packs", required=True, help="Comma-separated pack names or directories.")
-@_comparison_options
-@_reading_options
-def compare_command(
-    packs: str,
+def _run_comparison(
+    packs: list[Any],
+    *,
     markdown: str | None,
     html: str | None,
     csv_dir: str | None,
@@ -232,14 +230,10 @@ def compare_command(
     processes: int,
     progress: bool | None,
 ) -> None:
-    """The same orders under several packs: where they diverge and each unit's score under each."""
-    names = [name.strip() for name in packs.split(",") if name.strip()]
-    if len(names) < 2:
-        raise click.UsageError("--packs needs at least two packs, e.g. chengdong,xiayang")
     with _progress(file, progress) as update:
         result = compare(
             iter_orders(file, input_format, assume_tz=tz),
-            names,
+            packs,
             period=period,
             as_of=_instant(as_of, tz),
             examples=examples,
@@ -247,6 +241,18 @@ def compare_command(
             progress=update,
         )
     _finish(result, markdown, html, csv_dir, as_json)
+
+
+@click.command("compare")
+@click.option("--packs", required=True, help="Comma-separated pack names or directories.")
+@_comparison_options
+@_reading_options
+def compare_command(packs: str, **options: Any) -> None:
+    """The same orders under several packs: where they diverge and each unit's score under each."""
+    names = [name.strip() for name in packs.split(",") if name.strip()]
+    if len(names) < 2:
+        raise click.UsageError("--packs needs at least two packs, e.g. chengdong,xiayang")
+    _run_comparison(names, **options)
 
 
 def _parse_setting(text: str) -> tuple[str, Any]:
@@ -268,33 +274,8 @@ def _parse_setting(text: str) -> tuple[str, Any]:
 )
 @_comparison_options
 @_reading_options
-def what_if_command(
-    pack_name: str,
-    settings: tuple[str, ...],
-    markdown: str | None,
-    html: str | None,
-    csv_dir: str | None,
-    as_json: bool,
-    examples: int,
-    file: str,
-    period: str,
-    as_of: str | None,
-    input_format: str | None,
-    tz: str | None,
-    processes: int,
-    progress: bool | None,
-) -> None:
+def what_if_command(pack_name: str, settings: tuple[str, ...], **options: Any) -> None:
     """The same orders under a pack as it is and with some parameters changed."""
-    parameters = dict(_parse_setting(text) for text in settings)
-    with _progress(file, progress) as update:
-        result = what_if(
-            iter_orders(file, input_format, assume_tz=tz),
-            pack_name,
-            parameters,
-            period=period,
-            as_of=_instant(as_of, tz),
-            examples=examples,
-            processes=processes,
-            progress=update,
-        )
-    _finish(result, markdown, html, csv_dir, as_json)
+    base = find_pack(pack_name)
+    changed = base.with_parameters(dict(_parse_setting(text) for text in settings))
+    _run_comparison([base, changed], **options)
