@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from grievance_rules.calendar import WorkingCalendar
+from grievance_rules.calendar import Deadline, WorkingCalendar
 from grievance_rules.engine.assessment import (
     ClockFinding,
     DataWarning,
@@ -43,6 +43,10 @@ class Evaluation:
     windows: dict[str, list[WindowFinding]] = field(default_factory=dict)
     escalations: dict[str, list[EscalationFinding]] = field(default_factory=dict)
     warnings: list[DataWarning] = field(default_factory=list)
+    deadlines: dict[tuple[Any, ...], Deadline] = field(default_factory=dict)
+    """Deadlines computed for this order, by start and period (``clocks._deadline``)."""
+    shared: dict[Any, Any] = field(default_factory=dict)
+    """Immutable findings reused across the orders of one pack (see ``evaluate_record``)."""
 
     def positions(self, ref: EventRef | Trigger) -> list[int]:
         """Positions of the kept events an event reference matched, in history order."""

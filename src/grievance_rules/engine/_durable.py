@@ -16,8 +16,14 @@ durable-rules 2.0.28 (last released 2020) has sharp edges; this module tames the
   calls ``Ruleset.do_actions`` makes: assert the facts, then start and complete each
   action. No Host, no timer thread, no action lease, nothing swallowed.
 * **Sessions.** A ruleset holds at most 1,024 live sessions (the 1,025th raises
-  ``MemoryError``). Every :meth:`DurableAdapter.run` uses a new session id and deletes
-  the session in a ``finally`` clause.
+  ``MemoryError``). Every :meth:`DurableAdapter.run` and
+  :meth:`DurableAdapter.match_facts` uses a new session id and deletes the session in a
+  ``finally`` clause, under the lock: at most one session is ever live.
+* **Sessions cost more than facts.** Opening and deleting a session costs more than
+  asserting a handful of facts. For rulesets whose rules each test one fact
+  (:attr:`CompiledRuleset.single_fact`), :meth:`DurableAdapter.match_facts` asserts
+  many facts (many orders' facts) in one session and says what each matched: a fact's
+  matches cannot depend on the other facts of the session.
 * **Deleting a session in which no action ever started reads uninitialised memory**
   (``deleteStateNode`` frees the session's action context, which only ``startAction``
   initialises) and may crash the process. Every session is therefore opened with one
@@ -106,7 +112,7 @@ import math
 import re
 import sys
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -124,6 +130,7 @@ __all__ = [
     "Activation",
     "CompiledRuleset",
     "DurableAdapter",
+    "check_fact_integer",
     "get_adapter",
 ]
 
@@ -183,6 +190,11 @@ class CompiledRuleset:
         definition: the JSON registered with durable-rules (the definition after the
             adapter's rewriting, with its internal rule).
         handle: durable's handle of the ruleset.
+        properties: the top-level fact properties the patterns read (``a`` for ``a.b``);
+            a fact's other properties cannot change what it matches.
+        single_fact: every rule is an ``all`` of one plain pattern (no ``count``/``cap``)
+            that does not read ``id``: what a fact matches then depends on that fact alone,
+            and :meth:`DurableAdapter.match_facts` may be used.
     """
 
     name: str
@@ -192,6 +204,8 @@ class CompiledRuleset:
     definition: str = field(repr=False)
     handle: int = field(repr=False)
     _rule_index: Mapping[str, int] = field(repr=False, compare=False)
+    properties: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
+    single_fact: bool = field(default=False, repr=False, compare=False)
 
 
 class DurableAdapter:
@@ -245,6 +259,7 @@ class DurableAdapter:
                     f"durable-rules refused ruleset {name!r}: {error}"
                 ) from error
             names = tuple(rule_name for rule_name, _ in checked)
+            properties = frozenset(prop for _, rule in checked for prop in _rule_properties(rule))
             compiled = CompiledRuleset(
                 name=name,
                 namespace=namespace,
@@ -253,6 +268,9 @@ class DurableAdapter:
                 definition=text,
                 handle=handle,
                 _rule_index=MappingProxyType({n: k for k, n in enumerate(names)}),
+                properties=properties,
+                single_fact="id" not in properties
+                and all(_is_single_fact(rule) for _, rule in checked),
             )
             _REGISTRY[(namespace, digest)] = compiled
             return compiled
@@ -284,22 +302,102 @@ class DurableAdapter:
         if not facts:
             return []
         found: list[tuple[tuple[int, tuple[int, ...], int], Activation]] = []
+
+        def record(message: str) -> None:
+            self._record(ruleset, message, len(found), found)
+
+        self._in_session(ruleset, session, text, record)
+        found.sort(key=lambda item: item[0])
+        return [activation for _, activation in found]
+
+    def match_facts(
+        self, ruleset: CompiledRuleset, facts: Sequence[Mapping[str, Any]]
+    ) -> list[tuple[str, ...]]:
+        """Match each fact on its own, all of them in one new session; delete the session.
+
+        For a ruleset whose rules each test one fact (:attr:`CompiledRuleset.single_fact`)
+        what a fact matches does not depend on the other facts of the session, so many
+        facts (many orders' facts) can share one session: one session, one assertion and
+        one action loop for all of them, instead of one session per group. The adapter
+        numbers the facts itself (durable's ``id``).
+
+        Args:
+            ruleset: a ruleset from :meth:`compile` with ``single_fact`` set.
+            facts: plain-JSON objects as for :meth:`run`, without ``id``.
+
+        Returns:
+            For each fact, in the order given, the names of the rules it matched, each
+            once, in the order of the definition.
+
+        Raises:
+            RuleDefinitionError: a rule of the ruleset tests more than one fact (or
+                reads ``id``); use :meth:`run`.
+            FactValidationError: as for :meth:`run`, or a fact has an ``id``.
+            RuleActionError: recording an activation raised; the cause is chained.
+            EngineError: durable-rules failed; the cause is chained.
+
+        Example:
+            >>> adapter = get_adapter()
+            >>> ruleset = adapter.compile("doctest-match@1", {
+            ...     "returned": {"all": [{"m": {"type": "return_requested"}}]},
+            ...     "by_a": {"all": [{"m": {"unit": "A"}}]},
+            ... })
+            >>> adapter.match_facts(ruleset, [
+            ...     {"type": "return_requested", "unit": "A"},
+            ...     {"type": "replied", "unit": "B"},
+            ...     {"type": "return_requested", "unit": "B"},
+            ... ])
+            [('returned', 'by_a'), (), ('returned',)]
+        """
+        if not ruleset.single_fact:
+            raise RuleDefinitionError(
+                f"ruleset {ruleset.name}: a rule tests more than one fact (or reads 'id');"
+                " facts cannot share a session: use run()"
+            )
+        session = f"{_RESERVED}{next(_SESSIONS)}"
+        for index, fact in enumerate(facts):
+            if isinstance(fact, Mapping) and "id" in fact:
+                raise FactValidationError(
+                    f"fact {index}, key 'id': match_facts numbers the facts itself"
+                )
+        text = _encode_facts(facts, session, number=True)
+        if not facts:
+            return []
+        rule_index = ruleset._rule_index
+        matched: list[set[int]] = [set() for _ in facts]
+
+        def record(message: str) -> None:
+            ((rule, frame),) = json.loads(message).items()
+            if rule == _OPEN_RULE:
+                return
+            try:
+                position = frame["m"][_INDEX]
+                matched[position].add(rule_index[rule])
+            except (KeyError, TypeError, IndexError) as error:
+                raise EngineError(
+                    f"ruleset {ruleset.name}: rule {rule!r} matched a fact the adapter did"
+                    f" not assert: {frame!r}"
+                ) from error
+
+        self._in_session(ruleset, session, text, record)
+        names = ruleset.rule_names
+        return [tuple(names[k] for k in sorted(found)) for found in matched]
+
+    def _in_session(
+        self, ruleset: CompiledRuleset, session: str, text: str, record: Callable[[str], None]
+    ) -> None:
+        """Open ``session``, assert ``text`` and record every action; always delete it."""
         with _LOCK:
             self._open(ruleset, session)
             try:
-                self._assert_and_collect(ruleset, text, found)
+                self._assert_and_collect(ruleset, text, record)
             except BaseException as error:
                 self._close(ruleset, session, error)
                 raise
             self._close(ruleset, session, None)
-        found.sort(key=lambda item: item[0])
-        return [activation for _, activation in found]
 
     def _assert_and_collect(
-        self,
-        ruleset: CompiledRuleset,
-        text: str,
-        found: list[tuple[tuple[int, tuple[int, ...], int], Activation]],
+        self, ruleset: CompiledRuleset, text: str, record: Callable[[str], None]
     ) -> None:
         """Assert the facts, then start, record and complete every action, in turn."""
         engine = self._engine
@@ -319,7 +417,7 @@ class DurableAdapter:
         message = None if fired is None else fired[1]
         while message is not None:
             try:
-                self._record(ruleset, message, len(found), found)
+                record(message)
             except EngineError:
                 raise
             except Exception as error:
@@ -462,8 +560,11 @@ def _own_fact(ruleset: CompiledRuleset, rule: str, fact: Any, positions: list[in
 # --- facts --------------------------------------------------------------------------
 
 
-def _encode_facts(facts: Sequence[Mapping[str, Any]], session: str) -> str:
-    """Check the facts and return the JSON array durable is given."""
+def _encode_facts(facts: Sequence[Mapping[str, Any]], session: str, *, number: bool = False) -> str:
+    """Check the facts and return the JSON array durable is given.
+
+    ``number``: the adapter gives each fact its position as ``id``.
+    """
     if isinstance(facts, str | bytes) or not isinstance(facts, Sequence):
         raise FactValidationError(
             f"facts must be a sequence of objects, not {type(facts).__name__}"
@@ -508,8 +609,23 @@ def _encode_facts(facts: Sequence[Mapping[str, Any]], session: str) -> str:
                     f" {ids[str(ident)]}; durable-rules would drop one of them"
                 )
             ids[str(ident)] = index
-        payload.append({**fact, _SID: session, _INDEX: index})
+        if number:
+            payload.append({**fact, "id": index, _SID: session, _INDEX: index})
+        else:
+            payload.append({**fact, _SID: session, _INDEX: index})
     return json.dumps(payload, ensure_ascii=False, allow_nan=False)
+
+
+def check_fact_integer(value: int, index: int, path: str) -> None:
+    """Refuse an integer durable-rules cannot hold, as :meth:`DurableAdapter.run` would.
+
+    Raises:
+        FactValidationError: ``value`` does not fit 64 bits; names fact ``index``, key ``path``.
+    """
+    if value not in _INT64:
+        raise FactValidationError(
+            f"fact {index}, key {path!r}: {value} does not fit durable's 64-bit integers"
+        )
 
 
 def _check_value(value: Any, index: int, path: str) -> int:
@@ -517,10 +633,7 @@ def _check_value(value: Any, index: int, path: str) -> int:
     if value is None or isinstance(value, str | bool):
         return 0
     if isinstance(value, int):
-        if value not in _INT64:
-            raise FactValidationError(
-                f"fact {index}, key {path!r}: {value} does not fit durable's 64-bit integers"
-            )
+        check_fact_integer(value, index, path)
         return 0
     if isinstance(value, float):
         if not math.isfinite(value):
@@ -682,6 +795,56 @@ def _check_operand(operand: Any, where: str) -> list[str]:
     if not isinstance(value, str) or (key.startswith("$") and key != "$m"):
         raise RuleDefinitionError(f"{where}: unsupported reference {{{key!r}: {value!r}}}")
     return [] if key == "$m" else [key]
+
+
+def _is_single_fact(rule: dict[str, Any]) -> bool:
+    """Whether a checked rule is an ``all`` of one plain pattern, without count or cap."""
+    patterns = rule.get("all")
+    if patterns is None or len(patterns) != 1 or "count" in rule or "cap" in rule:
+        return False
+    ((name, _),) = patterns[0].items()
+    return "$" not in name
+
+
+def _rule_properties(rule: dict[str, Any]) -> set[str]:
+    """The top-level fact properties a checked rule's patterns read."""
+    found: set[str] = set()
+    for pattern in rule["all" if "all" in rule else "any"]:
+        ((name, body),) = pattern.items()
+        if name.endswith(("$all", "$any")):
+            found |= _rule_properties({"all": body})
+        else:
+            _expression_properties(body, found)
+    return found
+
+
+def _expression_properties(expression: dict[str, Any], found: set[str]) -> None:
+    ((key, value),) = expression.items()
+    if key in ("$and", "$or"):
+        for item in value:
+            _expression_properties(item, found)
+    elif key in ("$ex", "$nex"):
+        found.update(prop.split(".")[0] for prop in value)
+    elif key in ("$iall", "$iany"):  # the inner expression reads the list's items
+        ((prop, _),) = value.items()
+        found.add(prop.split(".")[0])
+    else:
+        if key in _COMPARISONS:
+            ((key, value),) = value.items()
+        found.add(key.split(".")[0])
+        _operand_properties(value, found)
+
+
+def _operand_properties(operand: Any, found: set[str]) -> None:
+    """Properties of the fact itself a right side reads (``{"$m": prop}``)."""
+    if not isinstance(operand, dict):
+        return
+    ((key, value),) = operand.items()
+    if key in _ARITHMETIC:
+        _operand_properties(value["$l"], found)
+        _operand_properties(value["$r"], found)
+    elif key == "$m":
+        found.add(value.split(".")[0])
 
 
 def _harden_rule(rule: dict[str, Any]) -> dict[str, Any]:

@@ -26,10 +26,14 @@ __all__ = ["evaluate_clock", "evaluate_window"]
 def _deadline(
     ev: Evaluation, start: dt.datetime, spec: object, convention: object, half_day: object
 ) -> Deadline:
+    """The deadline, computed once per order for each start and period (rules share them)."""
     half = ev.value(half_day) if half_day is not None else ev.pack.manifest.calendar.half_day
-    return ev.calendar.deadline(
-        start, str(ev.value(spec)), str(ev.value(convention)), half_day=str(half)
-    )
+    args = (start, str(ev.value(spec)), str(ev.value(convention)), str(half))
+    key = (*args, start.tzinfo)  # equal instants in other zones are other starts
+    deadline = ev.deadlines.get(key)
+    if deadline is None:
+        deadline = ev.deadlines[key] = ev.calendar.deadline(*args[:3], half_day=args[3])
+    return deadline
 
 
 def _span(ev: Evaluation, start: dt.datetime, end: dt.datetime) -> float:

@@ -56,32 +56,38 @@ class Occurrence:
     event: int | None = None
 
 
+def _in_time_order(occurrence: Occurrence) -> tuple[dt.datetime, str]:
+    return occurrence.at, occurrence.label
+
+
 def occurrences(ev: Evaluation, trigger: Trigger) -> list[Occurrence]:
     """Everything one trigger counts on this order, in time order."""
     found: list[Occurrence] = []
-    kept = ev.facts.kept
     if trigger.event is not None:
-        after = ev.positions(trigger.after) if trigger.after is not None else None
-        unless = ev.positions(trigger.unless_after) if trigger.unless_after is not None else []
-        for k in ev.positions(trigger):
-            if after is not None and not any(j < k for j in after):
-                continue
-            if any(j < k for j in unless):
-                continue
-            event = kept[k]
-            found.append(
-                Occurrence(
-                    at=event.at,
-                    label=f"event {ev.event_index(k)} ({event.type})",
-                    unit=event.unit,
-                    handling=ev.facts.handling[k] or ev.first_handling_unit(),
-                    subject=getattr(event, "subject_unit", None),
-                    points=getattr(event, "points", None),
-                    event=ev.event_index(k),
+        matched = ev.positions(trigger)
+        if matched:
+            kept = ev.facts.kept
+            after = ev.positions(trigger.after) if trigger.after is not None else None
+            unless = ev.positions(trigger.unless_after) if trigger.unless_after is not None else []
+            for k in matched:
+                if after is not None and not any(j < k for j in after):
+                    continue
+                if any(j < k for j in unless):
+                    continue
+                event = kept[k]
+                found.append(
+                    Occurrence(
+                        at=event.at,
+                        label=f"event {ev.event_index(k)} ({event.type})",
+                        unit=event.unit,
+                        handling=ev.facts.handling[k] or ev.first_handling_unit(),
+                        subject=getattr(event, "subject_unit", None),
+                        points=getattr(event, "points", None),
+                        event=ev.event_index(k),
+                    )
                 )
-            )
     for rule_id in trigger.clock:
-        for clock in ev.clocks.get(rule_id, []):
+        for clock in ev.clocks.get(rule_id, ()):
             if clock.state == trigger.state and (
                 trigger.level is None or clock.warning_level == trigger.level
             ):
@@ -102,7 +108,7 @@ def occurrences(ev: Evaluation, trigger: Trigger) -> list[Occurrence]:
                     )
                 )
     for rule_id in trigger.window:
-        for window in ev.windows.get(rule_id, []):
+        for window in ev.windows.get(rule_id, ()):
             if window.state == trigger.state:
                 found.append(
                     Occurrence(
@@ -115,7 +121,7 @@ def occurrences(ev: Evaluation, trigger: Trigger) -> list[Occurrence]:
                     )
                 )
     for rule_id in trigger.escalation:
-        for escalation in ev.escalations.get(rule_id, []):
+        for escalation in ev.escalations.get(rule_id, ()):
             found.append(
                 Occurrence(
                     escalation.since,
@@ -125,7 +131,9 @@ def occurrences(ev: Evaluation, trigger: Trigger) -> list[Occurrence]:
                     None,
                 )
             )
-    return sorted(found, key=lambda o: (o.at, o.label))
+    if len(found) > 1:
+        found.sort(key=_in_time_order)
+    return found
 
 
 @dataclass(frozen=True)
@@ -138,11 +146,14 @@ class Holding:
     notes: tuple[str, ...] = ()
 
 
+_NOT_HOLDING = Holding(False, None)
+
+
 def holds(ev: Evaluation, cond: Condition, rule_id: str) -> Holding:
     """Evaluate a condition on the order at ``as_of``."""
     if isinstance(cond, Trigger):
         found = occurrences(ev, cond)
-        return Holding(bool(found), found[0].at if found else None, tuple(found))
+        return Holding(True, found[0].at, tuple(found)) if found else _NOT_HOLDING
     if isinstance(cond, CountOf):
         found = occurrences(ev, cond.count)
         if cond.distinct is not None:
@@ -226,8 +237,40 @@ def _unit_of(
     return None
 
 
+def _decides(ev: Evaluation, cond: Condition) -> bool:
+    """Whether a condition without ``repeat`` holds: :func:`holds`, short-circuited.
+
+    (A repeat condition may warn, so conditions with one are always evaluated whole.)
+    """
+    if isinstance(cond, AllOf):
+        return all(_decides(ev, inner) for inner in cond.all)
+    if isinstance(cond, AnyOf):
+        return any(_decides(ev, inner) for inner in cond.any)
+    if isinstance(cond, NotOf):
+        return not _decides(ev, cond.not_)
+    if isinstance(cond, Trigger):
+        return bool(occurrences(ev, cond))
+    return holds(ev, cond, "").holds
+
+
+def _has_repeat(cond: Condition) -> bool:
+    if isinstance(cond, RepeatOf):
+        return True
+    if isinstance(cond, AllOf):
+        return any(_has_repeat(inner) for inner in cond.all)
+    if isinstance(cond, AnyOf):
+        return any(_has_repeat(inner) for inner in cond.any)
+    return isinstance(cond, NotOf) and _has_repeat(cond.not_)
+
+
 def evaluate_escalation(ev: Evaluation, rule: EscalationRule) -> list[EscalationFinding]:
     """The escalation, if its condition holds at ``as_of``."""
+    key = ("has_repeat", rule.id)
+    repeat = ev.shared.get(key)
+    if repeat is None:
+        repeat = ev.shared[key] = _has_repeat(rule.when)
+    if not repeat and not _decides(ev, rule.when):  # most escalations do not hold
+        return []
     holding = holds(ev, rule.when, rule.id)
     if not holding.holds:
         return []
@@ -252,12 +295,16 @@ def evaluate_escalation(ev: Evaluation, rule: EscalationRule) -> list[Escalation
 
 def evaluate_deduction(ev: Evaluation, rule: DeductionRule) -> list[DeductionFinding]:
     """One finding per occurrence, with progression and cap applied."""
-    triggers = [rule.when] if isinstance(rule.when, Trigger) else list(rule.when.any)
-    found: list[Occurrence] = []
-    for trigger in triggers:
-        assert isinstance(trigger, Trigger)
-        found.extend(occurrences(ev, trigger))
-    found.sort(key=lambda o: (o.at, o.label))
+    if isinstance(rule.when, Trigger):
+        found = occurrences(ev, rule.when)
+    else:
+        found = []
+        for trigger in rule.when.any:
+            assert isinstance(trigger, Trigger)
+            found.extend(occurrences(ev, trigger))
+        found.sort(key=_in_time_order)
+    if not found:
+        return []
     if rule.once_per_order and len(found) > 1:
         found = found[:1]
     findings = []
@@ -304,19 +351,33 @@ def evaluate_deduction(ev: Evaluation, rule: DeductionRule) -> list[DeductionFin
     return findings
 
 
+_SHARED_RECORDS = 4096
+"""At most this many record findings are kept per pack for reuse."""
+
+
 def evaluate_record(ev: Evaluation, rule: RecordRule) -> RecordFinding:
-    """A recorded-only clause, with its computable part."""
+    """A recorded-only clause, with its computable part.
+
+    Most orders get the same finding for a record rule (nothing counted); findings
+    are immutable, so equal ones are built once per pack and shared.
+    """
     computed: bool | None = None
     trace: tuple[str, ...] = ()
     if rule.when is not None:
         holding = holds(ev, rule.when, rule.id)
         computed = holding.holds
         trace = (*holding.notes, *(f"counted {o.label}" for o in holding.counted))
-    return RecordFinding(
-        rule_id=rule.id,
-        title=rule.title,
-        citation=rule.citation,
-        trace=trace,
-        not_computed=rule.not_computed,
-        computed=computed,
-    )
+    key = ("record", rule.id, computed, trace)
+    finding: RecordFinding | None = ev.shared.get(key)
+    if finding is None:
+        finding = RecordFinding(
+            rule_id=rule.id,
+            title=rule.title,
+            citation=rule.citation,
+            trace=trace,
+            not_computed=rule.not_computed,
+            computed=computed,
+        )
+        if len(ev.shared) < _SHARED_RECORDS:
+            ev.shared[key] = finding
+    return finding

@@ -12,25 +12,27 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import multiprocessing
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
-from typing import Any
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, TypeVar, overload
 
 from pydantic import ValidationError
 
 from grievance_rules.calendar import SHANGHAI, to_shanghai
 from grievance_rules.engine._context import Evaluation
-from grievance_rules.engine._durable import get_adapter
+from grievance_rules.engine._durable import CompiledRuleset, get_adapter
 from grievance_rules.engine.assessment import Assessment, Rejection
 from grievance_rules.engine.clocks import evaluate_clock, evaluate_window
-from grievance_rules.engine.compiler import CompiledPack, compile_pack
+from grievance_rules.engine.compiler import CompiledPack, compile_pack, selector_key
 from grievance_rules.engine.conditions import (
     evaluate_deduction,
     evaluate_escalation,
     evaluate_record,
 )
-from grievance_rules.engine.facts import build_facts
+from grievance_rules.engine.facts import OrderFacts, build_facts
 from grievance_rules.engine.repeats import RepeatIndex
 from grievance_rules.errors import GrievanceRulesError
 from grievance_rules.model import WorkOrder
@@ -47,16 +49,55 @@ from grievance_rules.packs.schema import (
 
 __all__ = ["BatchResult", "evaluate", "evaluate_many"]
 
+_R = TypeVar("_R", ClockRule, WindowRule, EscalationRule, DeductionRule, RecordRule)
 
-def _compiled(pack: Pack) -> tuple[CompiledPack, Any]:
-    cached = pack.__dict__.get("_compiled")
+
+@dataclass(frozen=True)
+class _PackEngine:
+    """What evaluating under one pack needs, worked out once per pack object.
+
+    Each rule list pairs a rule with the durable rule name of its ``applies_to``.
+    """
+
+    compiled: CompiledPack
+    ruleset: CompiledRuleset
+    properties: frozenset[str]
+    """The fact properties the pack's patterns read: the facts carry only these."""
+    clock_rules: tuple[tuple[ClockRule, str], ...]
+    window_rules: tuple[tuple[WindowRule, str], ...]
+    escalation_rules: tuple[tuple[EscalationRule, str], ...]
+    """In dependency order (an escalation counted by another comes first)."""
+    deduction_rules: tuple[tuple[DeductionRule, str], ...]
+    record_rules: tuple[tuple[RecordRule, str], ...]
+    shared: dict[Any, Any]
+    """Immutable findings reused across orders (``Evaluation.shared``)."""
+
+
+def _engine(pack: Pack) -> _PackEngine:
+    cached = pack.__dict__.get("_engine")
     if cached is None:
         compiled = compile_pack(pack)
         ruleset = get_adapter().compile(
             f"{compiled.namespace}#{compiled.digest}", compiled.definition
         )
-        cached = (compiled, ruleset)
-        object.__setattr__(pack, "_compiled", cached)
+
+        def paired(rules: Iterable[_R]) -> tuple[tuple[_R, str], ...]:
+            return tuple(
+                (rule, compiled.selector_rules[selector_key(rule.applies_to)]) for rule in rules
+            )
+
+        cached = _PackEngine(
+            compiled=compiled,
+            ruleset=ruleset,
+            properties=ruleset.properties,
+            clock_rules=paired(pack.rules_of(ClockRule)),
+            window_rules=paired(pack.rules_of(WindowRule)),
+            escalation_rules=paired(_escalation_order(pack.rules_of(EscalationRule))),
+            deduction_rules=paired(pack.rules_of(DeductionRule)),
+            record_rules=paired(pack.rules_of(RecordRule)),
+            shared={},
+        )
+        object.__setattr__(pack, "_engine", cached)
     return cached
 
 
@@ -125,22 +166,70 @@ def evaluate(
     """
     if isinstance(pack, str):
         pack = find_pack(pack)
-    compiled, ruleset = _compiled(pack)
+    engine = _engine(pack)
     instant = to_shanghai(as_of, what="as_of") if as_of is not None else _last_instant(order)
-    facts = build_facts(order, instant)
-    activations = get_adapter().run(ruleset, [facts.order, *facts.events])
-    position = {fact["id"]: k for k, fact in enumerate(facts.events)}
-    # durable-rules fires an "$or" pattern once per branch that holds: a fact may come
-    # back several times for one pattern, so matches are collected as sets
-    found: dict[str, set[int]] = {}
-    selectors: set[str] = set()
-    for activation in activations:
-        fact = activation.facts.get("m", {})
-        if fact.get("fact") == "order":
-            selectors.add(activation.rule)
-        elif fact.get("id") in position:
-            found.setdefault(activation.rule, set()).add(position[fact["id"]])
-    matched = {rule: sorted(values) for rule, values in found.items()}
+    facts = build_facts(order, instant, engine.properties)
+    ((selectors, matched),) = _match(engine, [facts])
+    return _assess(
+        pack,
+        engine,
+        order,
+        instant,
+        facts,
+        selectors,
+        matched,
+        judged_on=judged_on,
+        repeats=repeats,
+    )
+
+
+def _match(
+    engine: _PackEngine, orders: list[OrderFacts]
+) -> list[tuple[set[str], dict[str, list[int]]]]:
+    """What each order's facts matched: (selector rules, event rule → positions).
+
+    Every pattern of a pack tests one fact, so what a fact matches depends on that
+    fact alone: the orders' facts share one durable-rules session, and equal facts
+    (the same properties, of the same types) are asserted once.
+    """
+    slots: dict[tuple[tuple[tuple[str, Any], ...], tuple[type, ...]], int] = {}
+    distinct: list[dict[str, Any]] = []
+    order_slots: list[list[int]] = []
+    for facts in orders:
+        taken = []
+        for fact in (facts.order, *facts.events):
+            key = (tuple(fact.items()), tuple(map(type, fact.values())))
+            slot = slots.get(key)
+            if slot is None:
+                slot = slots[key] = len(distinct)
+                distinct.append(fact)
+            taken.append(slot)
+        order_slots.append(taken)
+    names = get_adapter().match_facts(engine.ruleset, distinct)
+    results = []
+    for taken in order_slots:
+        selectors = set(names[taken[0]])
+        matched: dict[str, list[int]] = {}
+        for position, slot in enumerate(taken[1:]):
+            for rule in names[slot]:
+                matched.setdefault(rule, []).append(position)
+        results.append((selectors, matched))
+    return results
+
+
+def _assess(
+    pack: Pack,
+    engine: _PackEngine,
+    order: WorkOrder,
+    instant: dt.datetime,
+    facts: OrderFacts,
+    selectors: set[str],
+    matched: dict[str, list[int]],
+    *,
+    judged_on: dt.date | None,
+    repeats: RepeatIndex | None,
+) -> Assessment:
+    """The assessment of one order, given what its facts matched."""
     judged = judged_on or order.received_at.astimezone(SHANGHAI).date()
     early = judged < pack.manifest.effective_from
     if early:
@@ -148,7 +237,7 @@ def evaluate(
     ev = Evaluation(
         order=order,
         pack=pack,
-        compiled=compiled,
+        compiled=engine.compiled,
         calendar=pack.calendar(),
         facts=facts,
         as_of=instant,
@@ -156,6 +245,7 @@ def evaluate(
         matched=matched,
         selectors=selectors,
         repeats=repeats,
+        shared=engine.shared,
     )
     if early:
         ev.warn(
@@ -171,28 +261,26 @@ def evaluate(
     if instant < order.received_at:
         ev.warn("as_of_before_receipt", "as_of is before the order was received")
     clocks = []
-    for rule in pack.rules_of(ClockRule):
-        if ev.applies(rule.applies_to):
-            ev.clocks[rule.id] = evaluate_clock(ev, rule)
-            clocks.extend(ev.clocks[rule.id])
+    for clock, selector in engine.clock_rules:
+        if selector in selectors:
+            ev.clocks[clock.id] = evaluate_clock(ev, clock)
+            clocks.extend(ev.clocks[clock.id])
     windows = []
-    for rule in pack.rules_of(WindowRule):
-        if ev.applies(rule.applies_to):
-            ev.windows[rule.id] = evaluate_window(ev, rule)
-            windows.extend(ev.windows[rule.id])
+    for window, selector in engine.window_rules:
+        if selector in selectors:
+            ev.windows[window.id] = evaluate_window(ev, window)
+            windows.extend(ev.windows[window.id])
     escalations = []
-    for rule in _escalation_order(pack.rules_of(EscalationRule)):
-        if ev.applies(rule.applies_to):
-            ev.escalations[rule.id] = evaluate_escalation(ev, rule)
-            escalations.extend(ev.escalations[rule.id])
+    for escalation, selector in engine.escalation_rules:
+        if selector in selectors:
+            ev.escalations[escalation.id] = evaluate_escalation(ev, escalation)
+            escalations.extend(ev.escalations[escalation.id])
     deductions = []
-    for rule in pack.rules_of(DeductionRule):
-        if ev.applies(rule.applies_to):
-            deductions.extend(evaluate_deduction(ev, rule))
+    for deduction, selector in engine.deduction_rules:
+        if selector in selectors:
+            deductions.extend(evaluate_deduction(ev, deduction))
     records = [
-        evaluate_record(ev, rule)
-        for rule in pack.rules_of(RecordRule)
-        if ev.applies(rule.applies_to)
+        evaluate_record(ev, rule) for rule, selector in engine.record_rules if selector in selectors
     ]
     excluded = any(flag.value == "excluded_from_assessment" for flag in order.flags) or any(
         event.type == "excluded" for event in facts.kept
@@ -214,41 +302,156 @@ def evaluate(
     )
 
 
+class _LazyAssessment:
+    """The ``assessment`` field of :class:`BatchResult`.
+
+    Holds the assessment given, or rebuilds it on first access from the JSON a worker
+    process sent.
+    """
+
+    @overload
+    def __get__(self, result: None, owner: Any) -> None: ...
+
+    @overload
+    def __get__(self, result: BatchResult, owner: Any) -> Assessment | None: ...
+
+    def __get__(self, result: BatchResult | None, owner: Any = None) -> Assessment | None:
+        if result is None:
+            return None  # the field's default
+        held: Assessment | None = result.__dict__.get("_assessment")
+        if held is None and result.assessment_json is not None:
+            held = Assessment.model_validate_json(result.assessment_json)
+            result.__dict__["_assessment"] = held
+        return held
+
+    def __set__(self, result: BatchResult, value: Assessment | None) -> None:
+        result.__dict__["_assessment"] = value
+
+
 @dataclass(frozen=True)
 class BatchResult:
-    """One input of a batch: assessed, or rejected with its reasons."""
+    """One input of a batch: assessed, or rejected with its reasons.
+
+    Attributes:
+        position: the input's position in the batch (0-based).
+        assessment: the assessment, or ``None`` for a rejection. Results from worker
+            processes arrive as JSON (:attr:`assessment_json`); the model is rebuilt
+            from it on first access (equal to the one the worker made; its datetimes
+            carry fixed UTC offsets).
+        rejection: why the input was not assessed, or ``None``.
+        assessment_json: the assessment as ``model_dump_json()`` gives it, UTF-8, when
+            it came from a worker process; else ``None``. :meth:`to_json` gives it either way.
+    """
 
     position: int
-    assessment: Assessment | None = None
+    assessment: _LazyAssessment = _LazyAssessment()
     rejection: Rejection | None = None
+    assessment_json: bytes | None = field(default=None, repr=False, compare=False)
+
+    def to_json(self) -> bytes | None:
+        """The assessment's JSON (``model_dump_json()``, UTF-8); ``None`` for a rejection.
+
+        Without rebuilding the model when a worker process sent it as JSON.
+
+        Example:
+            >>> order = {"id": "A1", "channel": "12345", "category": "投诉",
+            ...          "received_at": "2024-05-06T09:12:00+08:00", "units": [], "events": []}
+            >>> (result,) = evaluate_many([order], "xiayang")
+            >>> result.to_json() == result.assessment.model_dump_json().encode()
+            True
+        """
+        if self.assessment_json is not None:
+            return self.assessment_json
+        assessment = self.assessment
+        if assessment is None:
+            return None
+        return assessment.model_dump_json().encode()
 
 
-def _one(args: tuple[int, Any, Pack, dt.datetime | None, RepeatIndex | None]) -> BatchResult:
-    position, item, pack, as_of, repeats = args
+_REJECTED = (ValidationError, GrievanceRulesError, json.JSONDecodeError)
+
+
+def _order_of(item: Any) -> WorkOrder:
+    if isinstance(item, WorkOrder):
+        return item
+    if isinstance(item, str | bytes):
+        return WorkOrder.model_validate_json(item)
+    return WorkOrder.model_validate(item)
+
+
+def _rejection(position: int, item: Any, order_id: str | None, exc: Exception) -> BatchResult:
+    """The result of an input that could not be assessed."""
     source = f"#{position}"
-    order_id = None
-    try:
-        if isinstance(item, WorkOrder):
-            order = item
-        elif isinstance(item, str | bytes):
-            order = WorkOrder.model_validate_json(item)
-        else:
-            order = WorkOrder.model_validate(item)
-        order_id = order.id
-        return BatchResult(position, assessment=evaluate(order, pack, as_of, repeats=repeats))
-    except ValidationError as exc:
+    if isinstance(exc, ValidationError):
         reasons = tuple(
             f"{'.'.join(str(p) for p in e['loc']) or '(record)'}: {e['msg']}" for e in exc.errors()
         )
         if order_id is None and isinstance(item, Mapping):
             order_id = str(item.get("id")) if item.get("id") is not None else None
-        return BatchResult(
-            position, rejection=Rejection(source=source, order_id=order_id, reasons=reasons)
-        )
-    except (GrievanceRulesError, json.JSONDecodeError) as exc:
-        return BatchResult(
-            position, rejection=Rejection(source=source, order_id=order_id, reasons=(str(exc),))
-        )
+    else:
+        reasons = (str(exc),)
+    return BatchResult(
+        position, rejection=Rejection(source=source, order_id=order_id, reasons=reasons)
+    )
+
+
+def _one(
+    position: int, item: Any, pack: Pack, as_of: dt.datetime | None, repeats: RepeatIndex | None
+) -> BatchResult:
+    """One input, on its own."""
+    order_id = None
+    try:
+        order = _order_of(item)
+        order_id = order.id
+        return BatchResult(position, assessment=evaluate(order, pack, as_of, repeats=repeats))
+    except _REJECTED as exc:
+        return _rejection(position, item, order_id, exc)
+
+
+def _assess_chunk(
+    chunk: list[tuple[int, Any]],
+    pack: Pack,
+    as_of: dt.datetime | None,
+    repeats: RepeatIndex | None,
+) -> list[BatchResult]:
+    """A chunk of inputs, their facts matched in one durable-rules session."""
+    engine = _engine(pack)
+    results: list[BatchResult | None] = [None] * len(chunk)
+    ready: list[tuple[int, WorkOrder, dt.datetime, OrderFacts]] = []
+    for k, (position, item) in enumerate(chunk):
+        order_id = None
+        try:
+            order = _order_of(item)
+            order_id = order.id
+            instant = (
+                to_shanghai(as_of, what="as_of") if as_of is not None else _last_instant(order)
+            )
+            ready.append((k, order, instant, build_facts(order, instant, engine.properties)))
+        except _REJECTED as exc:
+            results[k] = _rejection(position, item, order_id, exc)
+    try:
+        matches = _match(engine, [facts for _, _, _, facts in ready])
+    except GrievanceRulesError:  # some order's facts spoil the session: one at a time
+        return [_one(position, item, pack, as_of, repeats) for position, item in chunk]
+    for (k, order, instant, facts), (selectors, matched) in zip(ready, matches, strict=True):
+        position, item = chunk[k]
+        try:
+            assessment = _assess(
+                pack,
+                engine,
+                order,
+                instant,
+                facts,
+                selectors,
+                matched,
+                judged_on=None,
+                repeats=repeats,
+            )
+        except _REJECTED as exc:
+            results[k] = _rejection(position, item, order.id, exc)
+        else:
+            results[k] = BatchResult(position, assessment=assessment)
+    return [result for result in results if result is not None]
 
 
 def _chunks(items: Iterable[Any], size: int) -> Iterator[list[tuple[int, Any]]]:
@@ -262,23 +465,32 @@ def _chunks(items: Iterable[Any], size: int) -> Iterator[list[tuple[int, Any]]]:
         yield chunk
 
 
-_WORKER_PACKS: dict[tuple[str, tuple[tuple[str, Any], ...]], Pack] = {}
+_WORKER: dict[str, Any] = {}
+"""A worker process's pack, ``as_of`` and repeat index, set once when it starts."""
 
 
-def _worker(
-    args: tuple[
-        list[tuple[int, Any]], str, Mapping[str, Any], dt.datetime | None, RepeatIndex | None
-    ],
-) -> list[BatchResult]:
-    chunk, directory, overrides, as_of, repeats = args
-    key = (directory, tuple(sorted(overrides.items())))
-    pack = _WORKER_PACKS.get(key)
-    if pack is None:  # loaded once per worker process, not once per chunk
+def _start_worker(
+    source: Pack | tuple[str, Mapping[str, Any]],
+    as_of: dt.datetime | None,
+    repeats: RepeatIndex | None,
+) -> None:
+    """Set up a worker: the pack itself (forked) or its directory and overrides."""
+    if isinstance(source, Pack):
+        pack = source
+    else:
+        directory, overrides = source
         pack = find_pack(directory)
         if overrides:
             pack = pack.with_parameters(overrides)
-        _WORKER_PACKS[key] = pack
-    return [_one((position, item, pack, as_of, repeats)) for position, item in chunk]
+    _WORKER.update(pack=pack, as_of=as_of, repeats=repeats)
+
+
+def _worker(
+    chunk: list[tuple[int, Any]],
+) -> list[tuple[int, bytes | None, Rejection | None]]:
+    """A chunk assessed in a worker process; assessments travel back as JSON bytes."""
+    results = _assess_chunk(chunk, _WORKER["pack"], _WORKER["as_of"], _WORKER["repeats"])
+    return [(r.position, r.to_json(), r.rejection) for r in results]
 
 
 def evaluate_many(
@@ -294,7 +506,10 @@ def evaluate_many(
 
     Each input (a :class:`WorkOrder`, a dict, or a JSON string) yields one
     :class:`BatchResult` in input order: an assessment, or a rejection with its
-    reasons. With ``processes > 1`` chunks are assessed in worker processes;
+    reasons. Inputs are taken ``chunk_size`` at a time; a chunk's facts are matched
+    in one durable-rules session. With ``processes > 1`` chunks are assessed in
+    worker processes, which send each assessment back as JSON
+    (:attr:`BatchResult.assessment_json`; the model is rebuilt only when asked for);
     at most ``2 × processes`` chunks are in flight, so memory stays flat.
 
     Example:
@@ -305,18 +520,33 @@ def evaluate_many(
     if isinstance(pack, str):
         pack = find_pack(pack)
     if processes <= 1:
-        for position, item in enumerate(orders):
-            yield _one((position, item, pack, as_of, repeats))
-        return
-    with ProcessPoolExecutor(max_workers=processes) as pool:
-        pending: list[Any] = []
         for chunk in _chunks(orders, chunk_size):
-            pending.append(
-                pool.submit(
-                    _worker, (chunk, str(pack.directory), dict(pack.overrides), as_of, repeats)
-                )
-            )
+            yield from _assess_chunk(chunk, pack, as_of, repeats)
+        return
+    context = multiprocessing.get_context()
+    source: Pack | tuple[str, Mapping[str, Any]]
+    if context.get_start_method() == "fork":
+        # forked workers inherit the pack with its compiled rules and calendar
+        _engine(pack)
+        pack.calendar()
+        source = pack
+    else:  # the pack is loaded again in each worker
+        source = (str(pack.directory), dict(pack.overrides))
+    with ProcessPoolExecutor(
+        max_workers=processes,
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(source, as_of, repeats),
+    ) as pool:
+        pending: deque[Future[list[tuple[int, bytes | None, Rejection | None]]]] = deque()
+        for chunk in _chunks(orders, chunk_size):
+            pending.append(pool.submit(_worker, chunk))
             if len(pending) >= 2 * processes:
-                yield from pending.pop(0).result()
-        for future in pending:
-            yield from future.result()
+                yield from _received(pending.popleft().result())
+        while pending:
+            yield from _received(pending.popleft().result())
+
+
+def _received(sent: list[tuple[int, bytes | None, Rejection | None]]) -> Iterator[BatchResult]:
+    for position, encoded, rejection in sent:
+        yield BatchResult(position, rejection=rejection, assessment_json=encoded)

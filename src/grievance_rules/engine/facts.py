@@ -9,20 +9,29 @@ with ``fact: "order"``, its classification, ``sk_<special kind>: true`` per
 special kind and ``flag_<flag>: true`` per flag. Fact ``id`` values are
 ``order`` and ``e<index>`` (durable-rules identifies facts by ``id``); an event's
 own id is kept as ``event_id``.
+
+Given the properties a ruleset reads (``properties``), :func:`build_facts` builds
+each fact with those properties only: exactly the full fact restricted to them,
+computed without serialising the whole event (the engine's fast path; the rule
+engine cannot tell the two apart, since a pattern only sees what it reads).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import enum
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, get_args
 
-from grievance_rules.model import WorkOrder
+from grievance_rules.engine._durable import check_fact_integer
+from grievance_rules.model import UnitKind, WorkOrder
 from grievance_rules.model.events import EventBase
 
 __all__ = ["OrderFacts", "build_facts", "handling_units"]
 
 _TRANSFERS = ("dispatched", "reassigned")
+_UPSTREAM_KINDS = frozenset(kind for kind in UnitKind if kind.is_upstream)
 _META = frozenset({"fact", "index", "ts", "handling_unit", "event_id", "to_unit_upstream"})
 
 
@@ -97,18 +106,141 @@ def _event_fact(
     return fact
 
 
-def build_facts(order: WorkOrder, as_of: dt.datetime) -> OrderFacts:
-    """The facts of ``order`` as known at ``as_of`` (later events are left out)."""
+# How one property of a projected event fact is read: (event, index, handling unit,
+# upstream units) -> the value, or _ABSENT where the full fact has no such key.
+_Reader = Callable[[EventBase, int, "str | None", frozenset[str]], Any]
+_ABSENT: Any = object()
+_PLANS: dict[tuple[type[EventBase], frozenset[str]], tuple[tuple[str, _Reader], ...]] = {}
+_INTEGER_FIELDS: dict[type[EventBase], tuple[str, ...]] = {}
+
+
+def _plain(value: Any) -> Any:
+    """A scalar field's value as ``model_dump(mode="json")`` gives it, or _ABSENT."""
+    if value is None or isinstance(value, list | tuple | dict):
+        return _ABSENT  # None is excluded, lists are counted, objects are left out
+    if isinstance(value, enum.Enum):
+        return value.value
+    return value
+
+
+def _field_reader(name: str) -> _Reader:
+    def read(event: EventBase, index: int, handling: str | None, up: frozenset[str]) -> Any:
+        value = getattr(event, name)
+        if value.__class__ in (str, bool, int, float) or value is None:
+            return _ABSENT if value is None else value
+        if isinstance(value, str | bool | int | float | list | tuple | enum.Enum):
+            return _plain(value)
+        if hasattr(value, "model_dump"):  # a nested object: not in the fact
+            return _ABSENT
+        # anything else (an instant): exactly as the JSON dump writes it
+        return event.model_dump(mode="json", include={name})[name]
+
+    return read
+
+
+def _count_reader(name: str) -> _Reader:
+    def read(event: EventBase, index: int, handling: str | None, up: frozenset[str]) -> Any:
+        value = getattr(event, name)
+        return len(value) if isinstance(value, list | tuple) else _ABSENT
+
+    return read
+
+
+def _upstream(event: EventBase, index: int, handling: str | None, up: frozenset[str]) -> Any:
+    target = getattr(event, "to_unit", None)
+    return _ABSENT if target is None else target in up
+
+
+_META_READERS: dict[str, _Reader] = {
+    "id": lambda event, index, handling, up: f"e{index}",
+    "fact": lambda event, index, handling, up: "event",
+    "index": lambda event, index, handling, up: index,
+    "ts": lambda event, index, handling, up: event.at.timestamp(),
+    "handling_unit": lambda event, index, handling, up: _ABSENT if handling is None else handling,
+    "event_id": lambda event, index, handling, up: _ABSENT if event.id is None else event.id,
+    "to_unit_upstream": _upstream,
+}
+
+
+def _plan(cls: type[EventBase], properties: frozenset[str]) -> tuple[tuple[str, _Reader], ...]:
+    """How to read each of ``properties`` of an event of class ``cls`` (built once)."""
+    plan = _PLANS.get((cls, properties))
+    if plan is not None:
+        return plan
+    fields = cls.model_fields
+    readers: list[tuple[str, _Reader]] = []
+    for name in sorted(properties):
+        if name == "to_unit_upstream" and "to_unit" not in fields:
+            continue  # never in the fact (and no slow look-up of a missing attribute)
+        if name in _META_READERS:
+            readers.append((name, _META_READERS[name]))
+        elif name in fields and name != "id":
+            readers.append((name, _field_reader(name)))
+        elif name.endswith("_count") and name[: -len("_count")] in fields:
+            readers.append((name, _count_reader(name[: -len("_count")])))
+    plan = _PLANS[(cls, properties)] = tuple(readers)
+    return plan
+
+
+def _integer_fields(cls: type[EventBase]) -> tuple[str, ...]:
+    """The fields of ``cls`` that may hold an int (in field order)."""
+    found = _INTEGER_FIELDS.get(cls)
+    if found is None:
+        found = _INTEGER_FIELDS[cls] = tuple(
+            name
+            for name, info in cls.model_fields.items()
+            if info.annotation is int or int in get_args(info.annotation)
+        )
+    return found
+
+
+def _projected_event_fact(
+    event: EventBase,
+    index: int,
+    position: int,
+    handling: str | None,
+    upstream: frozenset[str],
+    properties: frozenset[str],
+) -> dict[str, Any]:
+    cls = event.__class__
+    # the full fact would carry every integer field, and durable-rules refuses the
+    # ones beyond 64 bits: refuse them here too, with the adapter's words
+    for name in _integer_fields(cls):
+        value = getattr(event, name)
+        if value.__class__ is int:
+            check_fact_integer(value, position, name)
+    fact: dict[str, Any] = {}
+    for name, read in _plan(cls, properties):
+        value = read(event, index, handling, upstream)
+        if value is not _ABSENT:
+            fact[name] = value
+    return fact
+
+
+def build_facts(
+    order: WorkOrder, as_of: dt.datetime, properties: Collection[str] | None = None
+) -> OrderFacts:
+    """The facts of ``order`` as known at ``as_of`` (later events are left out).
+
+    Args:
+        order: the work order.
+        as_of: events after this instant are left out.
+        properties: if given, each fact keeps only these properties (those a ruleset
+            reads); the facts are then the full facts restricted to them.
+
+    Raises:
+        FactValidationError: with ``properties``, an event's integer field does not fit
+            durable-rules' 64-bit integers (the full facts would be refused for it).
+    """
     # in time order (a stable sort: events at the same instant keep their order)
     indices = sorted(
         (i for i, event in enumerate(order.events) if event.at <= as_of),
         key=lambda i: order.events[i].at,
     )
     kept: list[EventBase] = [order.events[i] for i in indices]
-    upstream = frozenset(unit.id for unit in order.units if unit.kind.is_upstream)
+    upstream = frozenset(unit.id for unit in order.units if unit.kind in _UPSTREAM_KINDS)
     handling = handling_units(kept, upstream)
     first_handler = next((unit for unit in handling if unit is not None), None)
-    kinds = {unit.id: unit.kind.value for unit in order.units}
     fact: dict[str, Any] = {
         "id": "order",
         "fact": "order",
@@ -124,7 +256,21 @@ def build_facts(order: WorkOrder, as_of: dt.datetime) -> OrderFacts:
     for name in ("reply_deadline", "dispatched_at", "complainant", "issue", "location"):
         if getattr(order, name) is not None:
             fact[f"has_{name}"] = True
-    if first_handler is not None and first_handler in kinds:
-        fact["handling_unit_kind"] = kinds[first_handler]
-    events = [_event_fact(event, indices[k], handling[k], upstream) for k, event in enumerate(kept)]
+    if first_handler is not None:
+        # the last unit of that id, as a dict of the units by id would hold
+        for unit in reversed(order.units):
+            if unit.id == first_handler:
+                fact["handling_unit_kind"] = unit.kind.value
+                break
+    if properties is None:
+        events = [
+            _event_fact(event, indices[k], handling[k], upstream) for k, event in enumerate(kept)
+        ]
+    else:
+        wanted = frozenset(properties)
+        fact = {key: value for key, value in fact.items() if key in wanted}
+        events = [
+            _projected_event_fact(event, indices[k], k + 1, handling[k], upstream, wanted)
+            for k, event in enumerate(kept)
+        ]
     return OrderFacts(fact, events, kept, indices, handling, len(order.events) - len(kept))

@@ -1,0 +1,253 @@
+"""The engine's fast path: facts cut down to what the rules read, many orders' facts in
+one durable-rules session, equal facts posted once, assessments sent back as JSON.
+
+Each shortcut is checked against the plain path it replaces: full facts, one session
+per order, the reference matcher, the assessment model itself.
+"""
+
+import datetime as dt
+import itertools
+import json
+import random
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from grievance_rules.engine import BatchResult, evaluate, evaluate_many
+from grievance_rules.engine._durable import CompiledRuleset, DurableAdapter, get_adapter
+from grievance_rules.engine.evaluate import _engine, _last_instant, _match
+from grievance_rules.engine.facts import build_facts
+from grievance_rules.errors import FactValidationError, RuleDefinitionError
+from grievance_rules.model import WorkOrder
+from grievance_rules.packs import find_pack
+from grievance_rules.testing.strategies import work_orders
+
+from .conftest import dispatched, make_order
+from .reference_matcher import ReferenceAdapter
+
+PACKS = {name: find_pack(name) for name in ("chengdong", "xiayang", "daye")}
+SETTINGS = settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None
+)
+_NAMES = itertools.count()
+
+
+@pytest.fixture
+def sessions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every session id the adapter closes during the test."""
+    seen: list[str] = []
+    close = DurableAdapter._close
+
+    def recording_close(
+        self: DurableAdapter, ruleset: CompiledRuleset, session: str, pending: Any
+    ) -> None:
+        seen.append(session)
+        close(self, ruleset, session, pending)
+
+    monkeypatch.setattr(DurableAdapter, "_close", recording_close)
+    return seen
+
+
+# --- projected facts ----------------------------------------------------------------------
+
+
+@SETTINGS
+@given(order=work_orders(), data=st.data())
+def test_projected_facts_are_the_full_facts_cut_down(order: WorkOrder, data: st.DataObject) -> None:
+    as_of = data.draw(st.sampled_from([order.received_at, _last_instant(order)]))
+    full = build_facts(order, as_of)
+    every_key = {key for fact in (full.order, *full.events) for key in fact}
+    wanted = data.draw(
+        st.sampled_from([every_key, *(_engine(pack).properties for pack in PACKS.values())])
+    )
+    wanted = wanted | {"no_such_property", "evidence_count", "at", "ts", "event_id"}
+    cut = build_facts(order, as_of, wanted)
+    assert cut.order == {k: v for k, v in full.order.items() if k in wanted}
+    assert cut.events == [{k: v for k, v in f.items() if k in wanted} for f in full.events]
+    assert (cut.kept, cut.indices, cut.handling) == (full.kept, full.indices, full.handling)
+
+
+def test_an_integer_durable_cannot_hold_is_refused_as_the_full_facts_are() -> None:
+    order = make_order(
+        dispatched("2024-05-06T09:30"),
+        {"type": "replied", "at": "2024-05-07T09:00", "unit": "c07", "round": 2**64},
+    )
+    full = build_facts(order, _last_instant(order))
+    ruleset = _engine(PACKS["daye"]).ruleset
+    with pytest.raises(FactValidationError) as plain:
+        get_adapter().run(ruleset, [full.order, *full.events])
+    with pytest.raises(FactValidationError) as cut:
+        build_facts(order, _last_instant(order), {"type"})  # 'round' not even asked for
+    assert (
+        str(cut.value)
+        == str(plain.value)
+        == (f"fact 2, key 'round': {2**64} does not fit durable's 64-bit integers")
+    )
+
+
+# --- one session for many facts ---------------------------------------------------------------
+
+
+SINGLE_FACT_RULES: dict[str, Any] = {
+    "replied": {"all": [{"m": {"type": "replied"}}]},
+    "late_or_urgent": {
+        "all": [{"m": {"$or": [{"$gt": {"at": "2024-05-10"}}, {"urgency": "urgent"}]}}]
+    },
+    "no_evidence": {"all": [{"m": {"$and": [{"type": "replied"}, {"$nex": {"evidence": 1}}]}}]},
+    "nested": {"all": [{"m": {"$lt": {"meta.rank": 3}}}]},
+}
+
+
+def test_a_ruleset_says_what_it_reads_and_whether_facts_can_share_a_session() -> None:
+    adapter = get_adapter()
+    single = adapter.compile(f"batch@{next(_NAMES)}", SINGLE_FACT_RULES)
+    assert single.single_fact
+    assert single.properties == {"type", "at", "urgency", "evidence", "meta"}
+    join = adapter.compile(
+        f"batch@{next(_NAMES)}",
+        {
+            "two": {
+                "all": [
+                    {"first": {"type": "replied"}},
+                    {"second": {"$and": [{"type": "closed"}, {"$gt": {"at": {"first": "at"}}}]}},
+                ]
+            }
+        },
+    )
+    assert not join.single_fact
+    with pytest.raises(RuleDefinitionError, match="more than one fact"):
+        adapter.match_facts(join, [{"type": "replied"}])
+    by_id = adapter.compile(f"batch@{next(_NAMES)}", {"one": {"all": [{"m": {"id": "e1"}}]}})
+    assert not by_id.single_fact
+
+
+def test_match_facts_gives_what_one_fact_per_session_gives(sessions: list[str]) -> None:
+    adapter = get_adapter()
+    ruleset = adapter.compile(f"batch@{next(_NAMES)}", SINGLE_FACT_RULES)
+    rng = random.Random(7)
+    facts = [
+        {
+            "type": rng.choice(["replied", "closed", "callback"]),
+            "at": f"2024-05-{rng.randrange(1, 20):02d}",
+            **({"urgency": "urgent"} if rng.random() < 0.3 else {}),
+            **({"evidence": rng.randrange(3)} if rng.random() < 0.5 else {}),
+            **({"meta": {"rank": rng.randrange(6)}} if rng.random() < 0.5 else {}),
+        }
+        for _ in range(300)
+    ]
+    together = adapter.match_facts(ruleset, facts)
+    assert len(sessions) == 1
+    order = list(ruleset.rule_names).index
+    alone = [tuple(sorted({a.rule for a in adapter.run(ruleset, [f])}, key=order)) for f in facts]
+    assert together == alone
+    assert all(not adapter._session_exists(ruleset, session) for session in sessions)
+
+
+def test_match_facts_leaves_no_session_even_when_it_fails(sessions: list[str]) -> None:
+    adapter = get_adapter()
+    ruleset = adapter.compile(f"batch@{next(_NAMES)}", SINGLE_FACT_RULES)
+    for _ in range(1100):  # beyond durable-rules' 1,024 live sessions
+        assert adapter.match_facts(ruleset, [{"type": "replied"}, {"type": "x"}]) == [
+            ("replied", "no_evidence"),
+            (),
+        ]
+    with pytest.raises(FactValidationError, match="fact 1, key 'id': match_facts numbers"):
+        adapter.match_facts(ruleset, [{"type": "replied"}, {"type": "x", "id": 3}])
+    with pytest.raises(FactValidationError, match="fact 0, key 'n'"):
+        adapter.match_facts(ruleset, [{"type": "replied", "n": 2**70}])
+    assert len(sessions) == 1100
+    assert not any(adapter._session_exists(ruleset, session) for session in sessions[-3:])
+
+
+@pytest.mark.parametrize("name", sorted(PACKS))
+@SETTINGS
+@given(orders=st.lists(work_orders(), min_size=1, max_size=6))
+def test_orders_sharing_a_session_match_what_the_reference_reading_matches(
+    name: str, orders: list[WorkOrder]
+) -> None:
+    engine = _engine(PACKS[name])
+    shared = _match(engine, [build_facts(o, _last_instant(o), engine.properties) for o in orders])
+    reference = ReferenceAdapter()
+    for order, (selectors, matched) in zip(orders, shared, strict=True):
+        full = build_facts(order, _last_instant(order))
+        found = reference.run(engine.compiled.definition, [full.order, *full.events])
+        position = {fact["id"]: k for k, fact in enumerate(full.events)}
+        expected: dict[str, set[int]] = {}
+        for activation in found:
+            if activation.facts["m"]["fact"] == "event":
+                expected.setdefault(activation.rule, set()).add(
+                    position[activation.facts["m"]["id"]]
+                )
+        assert selectors == {a.rule for a in found if a.facts["m"]["fact"] == "order"}
+        assert matched == {rule: sorted(ks) for rule, ks in expected.items()}
+
+
+# --- batches -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(PACKS))
+@SETTINGS
+@given(
+    orders=st.lists(work_orders(), min_size=1, max_size=8),
+    chunk=st.integers(1, 5),
+    hours=st.integers(0, 24 * 40),
+)
+def test_a_batch_gives_byte_for_byte_what_each_order_alone_gives(
+    name: str, orders: list[WorkOrder], chunk: int, hours: int
+) -> None:
+    as_of = min(o.received_at for o in orders) + dt.timedelta(hours=hours)
+    alone = [evaluate(o, PACKS[name], as_of).model_dump_json() for o in orders]
+    batch = evaluate_many(orders, PACKS[name], as_of, chunk_size=chunk)
+    assert [r.to_json() for r in batch] == [text.encode() for text in alone]
+
+
+def test_an_order_that_spoils_its_chunk_is_rejected_alone(demo) -> None:
+    good = make_order(dispatched("2024-05-06T09:30")).model_dump(mode="json")
+    bad = make_order(
+        dispatched("2024-05-06T09:30"),
+        {"type": "replied", "at": "2024-05-07T09:00", "unit": "c07", "round": 2**64},
+        id="BIG",
+    ).model_dump(mode="json")
+    results = list(evaluate_many([good, bad, good, "{no"], demo, chunk_size=4))
+    assert [r.assessment is not None for r in results] == [True, False, True, False]
+    assert results[1].rejection is not None
+    assert results[1].rejection.order_id == "BIG"
+    assert results[1].rejection.reasons == (
+        f"fact 2, key 'round': {2**64} does not fit durable's 64-bit integers",
+    )
+    assert results[0].to_json() == results[2].to_json()
+
+
+def test_results_from_workers_arrive_as_json_and_rebuild_on_demand(demo) -> None:
+    orders = [
+        make_order(
+            dispatched(f"2024-05-{d:02d}T09:30"),
+            {"type": "replied", "at": f"2024-05-{d + 3:02d}T09:00", "unit": "c07"},
+            id=f"W{d}",
+            received_at=f"2024-05-{d:02d}T09:00:00+08:00",
+        ).model_dump(mode="json")
+        for d in range(6, 16)
+    ]
+    here = list(evaluate_many(orders, demo))
+    there = list(evaluate_many(orders, demo, processes=2, chunk_size=3))
+    assert all(r.assessment_json is None for r in here)
+    assert all(isinstance(r.assessment_json, bytes) for r in there)
+    assert [r.to_json() for r in there] == [r.to_json() for r in here]
+    for mine, theirs in zip(here, there, strict=True):
+        assert theirs.assessment == mine.assessment  # rebuilt from the JSON
+        assert theirs.assessment is theirs.assessment  # once
+        assert theirs == mine
+    assert json.loads(there[0].to_json() or b"")["order_id"] == "W6"
+
+
+def test_a_batch_result_is_still_built_as_before(demo) -> None:
+    assessment = evaluate(make_order(dispatched("2024-05-06T09:30")), demo)
+    result = BatchResult(3, assessment=assessment)
+    assert (result.position, result.assessment, result.rejection) == (3, assessment, None)
+    assert result.to_json() == assessment.model_dump_json().encode()
+    assert BatchResult(4).assessment is None
+    assert BatchResult(4).to_json() is None
+    with pytest.raises(AttributeError):
+        result.position = 5  # type: ignore[misc]
