@@ -9,7 +9,6 @@ standard error, which add up: inputs = assessed + excluded + rejected.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -135,8 +134,24 @@ def _reading_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
-def _instant(as_of: str | None, tz: str | None) -> dt.datetime | None:
-    return parse_instant(as_of, tz) if as_of else None
+def _over_file(
+    run: Callable[..., Any],
+    *,
+    file: str,
+    input_format: str | None,
+    tz: str | None,
+    as_of: str | None,
+    progress: bool | None,
+    **options: Any,
+) -> Any:
+    """``run(orders, as_of=..., progress=..., **options)`` over FILE's records, with a bar."""
+    with _progress(file, progress) as update:
+        return run(
+            iter_orders(file, input_format, assume_tz=tz),
+            as_of=parse_instant(as_of, tz) if as_of else None,
+            progress=update,
+            **options,
+        )
 
 
 @click.command("score")
@@ -150,28 +165,9 @@ def _instant(as_of: str | None, tz: str | None) -> dt.datetime | None:
 )
 @click.option("--output", help="Write the report to this file (default: standard output).")
 @_reading_options
-def score_command(
-    pack_name: str,
-    fmt: str,
-    output: str | None,
-    file: str,
-    period: str,
-    as_of: str | None,
-    input_format: str | None,
-    tz: str | None,
-    processes: int,
-    progress: bool | None,
-) -> None:
+def score_command(pack_name: str, fmt: str, output: str | None, **reading: Any) -> None:
     """Each unit's scorecard per period under a pack: points, score, rank, rates, period rules."""
-    with _progress(file, progress) as update:
-        card = score(
-            iter_orders(file, input_format, assume_tz=tz),
-            pack_name,
-            period=period,
-            as_of=_instant(as_of, tz),
-            processes=processes,
-            progress=update,
-        )
+    card: Scorecard = _over_file(lambda orders, **kw: score(orders, pack_name, **kw), **reading)
     _emit_scorecard(card, fmt, output)
     click.echo(
         _counts_line(card.inputs, card.assessed + card.excluded, card.excluded, card.rejected),
@@ -221,25 +217,9 @@ def _run_comparison(
     html: str | None,
     csv_dir: str | None,
     as_json: bool,
-    examples: int,
-    file: str,
-    period: str,
-    as_of: str | None,
-    input_format: str | None,
-    tz: str | None,
-    processes: int,
-    progress: bool | None,
+    **options: Any,
 ) -> None:
-    with _progress(file, progress) as update:
-        result = compare(
-            iter_orders(file, input_format, assume_tz=tz),
-            packs,
-            period=period,
-            as_of=_instant(as_of, tz),
-            examples=examples,
-            processes=processes,
-            progress=update,
-        )
+    result: Comparison = _over_file(lambda orders, **kw: compare(orders, packs, **kw), **options)
     _finish(result, markdown, html, csv_dir, as_json)
 
 

@@ -47,7 +47,14 @@ from grievance_rules.packs.schema import (
     iter_triggers,
 )
 
-__all__ = ["BatchResult", "evaluate", "evaluate_many"]
+__all__ = [
+    "INPUT_ERRORS",
+    "BatchResult",
+    "evaluate",
+    "evaluate_many",
+    "input_rejection",
+    "order_of_input",
+]
 
 _R = TypeVar("_R", ClockRule, WindowRule, EscalationRule, DeductionRule, RecordRule)
 
@@ -368,10 +375,16 @@ class BatchResult:
         return assessment.model_dump_json().encode()
 
 
-_REJECTED = (ValidationError, GrievanceRulesError, json.JSONDecodeError)
+INPUT_ERRORS = (ValidationError, GrievanceRulesError, json.JSONDecodeError)
+"""What reading or assessing one input may raise, making it a rejection, not a failure."""
 
 
-def _order_of(item: Any) -> WorkOrder:
+def order_of_input(item: WorkOrder | Mapping[str, Any] | str | bytes) -> WorkOrder:
+    """A batch input as a work order: an order as it is, a dict or JSON text validated.
+
+    Raises:
+        pydantic.ValidationError: the input is no valid work order.
+    """
     if isinstance(item, WorkOrder):
         return item
     if isinstance(item, str | bytes):
@@ -379,9 +392,8 @@ def _order_of(item: Any) -> WorkOrder:
     return WorkOrder.model_validate(item)
 
 
-def _rejection(position: int, item: Any, order_id: str | None, exc: Exception) -> BatchResult:
-    """The result of an input that could not be assessed."""
-    source = f"#{position}"
+def input_rejection(source: str, item: Any, order_id: str | None, exc: Exception) -> Rejection:
+    """Why an input could not be assessed: one reason per validation error (field: message)."""
     if isinstance(exc, ValidationError):
         reasons = tuple(
             f"{'.'.join(str(p) for p in e['loc']) or '(record)'}: {e['msg']}" for e in exc.errors()
@@ -390,9 +402,12 @@ def _rejection(position: int, item: Any, order_id: str | None, exc: Exception) -
             order_id = str(item.get("id")) if item.get("id") is not None else None
     else:
         reasons = (str(exc),)
-    return BatchResult(
-        position, rejection=Rejection(source=source, order_id=order_id, reasons=reasons)
-    )
+    return Rejection(source=source, order_id=order_id, reasons=reasons)
+
+
+def _rejection(position: int, item: Any, order_id: str | None, exc: Exception) -> BatchResult:
+    """The result of an input that could not be assessed."""
+    return BatchResult(position, rejection=input_rejection(f"#{position}", item, order_id, exc))
 
 
 def _one(
@@ -401,10 +416,10 @@ def _one(
     """One input, on its own."""
     order_id = None
     try:
-        order = _order_of(item)
+        order = order_of_input(item)
         order_id = order.id
         return BatchResult(position, assessment=evaluate(order, pack, as_of, repeats=repeats))
-    except _REJECTED as exc:
+    except INPUT_ERRORS as exc:
         return _rejection(position, item, order_id, exc)
 
 
@@ -421,13 +436,13 @@ def _assess_chunk(
     for k, (position, item) in enumerate(chunk):
         order_id = None
         try:
-            order = _order_of(item)
+            order = order_of_input(item)
             order_id = order.id
             instant = (
                 to_shanghai(as_of, what="as_of") if as_of is not None else _last_instant(order)
             )
             ready.append((k, order, instant, build_facts(order, instant, engine.properties)))
-        except _REJECTED as exc:
+        except INPUT_ERRORS as exc:
             results[k] = _rejection(position, item, order_id, exc)
     try:
         matches = _match(engine, [facts for _, _, _, facts in ready])
@@ -447,7 +462,7 @@ def _assess_chunk(
                 judged_on=None,
                 repeats=repeats,
             )
-        except _REJECTED as exc:
+        except INPUT_ERRORS as exc:
             results[k] = _rejection(position, item, order.id, exc)
         else:
             results[k] = BatchResult(position, assessment=assessment)

@@ -25,13 +25,12 @@ from dataclasses import dataclass
 from typing import Any, get_args
 
 from grievance_rules.engine._durable import check_fact_integer
-from grievance_rules.model import UnitKind, WorkOrder
+from grievance_rules.model import WorkOrder
 from grievance_rules.model.events import EventBase
 
-__all__ = ["OrderFacts", "build_facts", "handling_units"]
+__all__ = ["OrderFacts", "build_facts", "event_indices_as_of", "handling_units"]
 
 _TRANSFERS = ("dispatched", "reassigned")
-_UPSTREAM_KINDS = frozenset(kind for kind in UnitKind if kind.is_upstream)
 _META = frozenset({"fact", "index", "ts", "handling_unit", "event_id", "to_unit_upstream"})
 
 
@@ -54,6 +53,17 @@ class OrderFacts:
     indices: list[int]
     handling: list[str | None]
     ignored_after_as_of: int
+
+
+def event_indices_as_of(order: WorkOrder, as_of: dt.datetime) -> list[int]:
+    """The indices of the order's events up to ``as_of``, in time order.
+
+    A stable sort: events at the same instant keep the order they are listed in.
+    """
+    return sorted(
+        (i for i, event in enumerate(order.events) if event.at <= as_of),
+        key=lambda i: order.events[i].at,
+    )
 
 
 def handling_units(
@@ -232,13 +242,9 @@ def build_facts(
         FactValidationError: with ``properties``, an event's integer field does not fit
             durable-rules' 64-bit integers (the full facts would be refused for it).
     """
-    # in time order (a stable sort: events at the same instant keep their order)
-    indices = sorted(
-        (i for i, event in enumerate(order.events) if event.at <= as_of),
-        key=lambda i: order.events[i].at,
-    )
+    indices = event_indices_as_of(order, as_of)
     kept: list[EventBase] = [order.events[i] for i in indices]
-    upstream = frozenset(unit.id for unit in order.units if unit.kind in _UPSTREAM_KINDS)
+    upstream = order.upstream_unit_ids()
     handling = handling_units(kept, upstream)
     first_handler = next((unit for unit in handling if unit is not None), None)
     fact: dict[str, Any] = {

@@ -151,10 +151,10 @@ class UnitKind(TermEnum):
             >>> UnitKind.DISTRICT_CENTRE.is_upstream, UnitKind.VILLAGE_COMMUNITY.is_upstream
             (True, False)
         """
-        return self in _UPSTREAM
+        return self in UPSTREAM_UNIT_KINDS
 
 
-_UPSTREAM = frozenset(
+UPSTREAM_UNIT_KINDS = frozenset(
     {
         UnitKind.DISPATCH_CENTRE,
         UnitKind.DISTRICT_CENTRE,
@@ -163,6 +163,7 @@ _UPSTREAM = frozenset(
         UnitKind.DISCIPLINE_BODY,
     }
 )
+"""Unit kinds that dispatch or oversee rather than handle orders."""
 
 
 class LeaderRole(TermEnum):

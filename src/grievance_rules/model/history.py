@@ -46,7 +46,7 @@ from typing import Any
 
 from grievance_rules.errors import HistoryError
 from grievance_rules.model.base import instant_text
-from grievance_rules.model.enums import UnitKind
+from grievance_rules.model.enums import UPSTREAM_UNIT_KINDS
 from grievance_rules.model.events import (
     EVENT_CLASSES,
     Continuation,
@@ -126,7 +126,6 @@ _OTHER_UNIT_FIELDS = {
     kind: tuple(name for name in cls.unit_fields if name != "unit")
     for kind, cls in EVENT_CLASSES.items()
 }
-_UPSTREAM_KINDS = frozenset(kind for kind in UnitKind if kind.is_upstream)
 _REOPENING_TYPES = frozenset(
     cls.model_fields["type"].default for cls in (Dispatched, Reassigned, RedoOrdered, Supervision)
 )
@@ -222,7 +221,7 @@ class _Checker:
         order = self.order
         received = order.received_at
         units = self.units
-        upstream = {uid for uid, unit in units.items() if unit.kind in _UPSTREAM_KINDS}
+        upstream = {uid for uid, unit in units.items() if unit.kind in UPSTREAM_UNIT_KINDS}
         reached: set[str] = set()
         open_returns: list[str | None] = []
         extension_requests: list[str | None] = []

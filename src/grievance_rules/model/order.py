@@ -31,7 +31,14 @@ from typing import Any, TypeVar
 from pydantic import Field
 
 from grievance_rules.model.base import FrozenModel, Instant
-from grievance_rules.model.enums import Category, Channel, OrderFlag, SpecialKind, Urgency
+from grievance_rules.model.enums import (
+    UPSTREAM_UNIT_KINDS,
+    Category,
+    Channel,
+    OrderFlag,
+    SpecialKind,
+    Urgency,
+)
 from grievance_rules.model.events import Event, EventBase
 from grievance_rules.model.units import Unit, UnitId
 
@@ -104,6 +111,18 @@ class WorkOrder(FrozenModel):
         are ISO 8601 on Shanghai time. This is what the engine is given.
         """
         return self.model_dump(mode="json")
+
+    def upstream_unit_ids(self) -> frozenset[str]:
+        """The ids of the order's units that dispatch or oversee rather than handle it.
+
+        Example:
+            >>> WorkOrder.model_validate({"id": "1", "channel": "app", "category": "咨询",
+            ...     "received_at": "2024-05-06T09:12:00+08:00",
+            ...     "units": [{"id": "ctr", "kind": "dispatch_centre"},
+            ...               {"id": "c07", "kind": "village_community"}]}).upstream_unit_ids()
+            frozenset({'ctr'})
+        """
+        return frozenset(unit.id for unit in self.units if unit.kind in UPSTREAM_UNIT_KINDS)
 
     def unit(self, unit_id: UnitId) -> Unit:
         """The unit with this id.

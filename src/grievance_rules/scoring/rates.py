@@ -40,9 +40,9 @@ from pydantic import BaseModel, ConfigDict
 
 from grievance_rules.calendar import SHANGHAI
 from grievance_rules.engine.assessment import Assessment
-from grievance_rules.engine.facts import handling_units
+from grievance_rules.engine.facts import event_indices_as_of, handling_units
 from grievance_rules.model import WorkOrder
-from grievance_rules.model.enums import ReplyKind, Satisfaction, StrikeScope, UnitKind
+from grievance_rules.model.enums import ReplyKind, Satisfaction, StrikeScope
 from grievance_rules.model.events import (
     Callback,
     Closed,
@@ -56,7 +56,6 @@ from grievance_rules.packs.schema import ClockRule, Scoring, Topic
 
 __all__ = [
     "RATES",
-    "UPSTREAM_KINDS",
     "OrderOutcome",
     "Rate",
     "RateCounts",
@@ -134,9 +133,6 @@ RATES: tuple[RateDefinition, ...] = (
 )
 _BY_NAME = {definition.name: definition for definition in RATES}
 
-UPSTREAM_KINDS = frozenset(kind for kind in UnitKind if kind.is_upstream)
-"""Unit kinds that dispatch or oversee rather than handle orders."""
-
 
 class Rate(BaseModel):
     """A rate's value for one unit and period, with what it was computed from."""
@@ -210,10 +206,9 @@ def order_outcome(order: WorkOrder, assessment: Assessment, pack: Pack) -> Order
     Events after ``assessment.as_of`` are ignored, as the engine ignores them.
     """
     as_of = assessment.as_of
-    events: list[EventBase] = [event for event in order.events if event.at <= as_of]
+    events: list[EventBase] = [order.events[i] for i in event_indices_as_of(order, as_of)]
     kinds = {u.id: u.kind for u in order.units}
-    upstream = frozenset(uid for uid, kind in kinds.items() if kind in UPSTREAM_KINDS)
-    handling = [unit for unit in handling_units(events, upstream) if unit is not None]
+    handling = [u for u in handling_units(events, order.upstream_unit_ids()) if u is not None]
     unit = handling[-1] if handling else None
     contacted = False
     completed = False

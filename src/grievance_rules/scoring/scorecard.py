@@ -40,10 +40,10 @@ from grievance_rules.engine.periods import (
     pack_period_of,
 )
 from grievance_rules.model import WorkOrder
+from grievance_rules.model.enums import UPSTREAM_UNIT_KINDS
 from grievance_rules.packs import Pack
 from grievance_rules.packs.schema import ParamRef
 from grievance_rules.scoring.rates import (
-    UPSTREAM_KINDS,
     OrderOutcome,
     Rate,
     RateCounts,
@@ -208,7 +208,7 @@ class ScoreBook:
         for unit in order.units:
             if unit.id not in seen:
                 seen.add(unit.id)
-                if unit.kind not in UPSTREAM_KINDS:
+                if unit.kind not in UPSTREAM_UNIT_KINDS:
                     self.unit_kinds[unit.id] = unit.kind.value
         if outcome is None:
             outcome = order_outcome(order, assessment, self.pack)

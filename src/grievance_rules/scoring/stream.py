@@ -16,9 +16,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import ValidationError
-
 from grievance_rules.engine import Assessment, Rejection, RepeatIndex, evaluate, evaluate_many
+from grievance_rules.engine.evaluate import INPUT_ERRORS, input_rejection, order_of_input
 from grievance_rules.errors import GrievanceRulesError
 from grievance_rules.model import WorkOrder
 from grievance_rules.packs import Pack, find_pack
@@ -55,12 +54,6 @@ def resolve_packs(packs: Iterable[Pack | str]) -> list[Pack]:
     return loaded
 
 
-def _reasons(exc: ValidationError) -> tuple[str, ...]:
-    return tuple(
-        f"{'.'.join(str(p) for p in e['loc']) or '(record)'}: {e['msg']}" for e in exc.errors()
-    )
-
-
 def _parse(position: int, item: OrderInput) -> WorkOrder | Rejection:
     if isinstance(item, WorkOrder):
         return item
@@ -73,16 +66,9 @@ def _parse(position: int, item: OrderInput) -> WorkOrder | Rejection:
             reasons=tuple(f"{p.field or '(record)'}: {p.message}" for p in item.problems),
         )
     try:
-        if isinstance(item, str | bytes):
-            return WorkOrder.model_validate_json(item)
-        return WorkOrder.model_validate(item)
-    except ValidationError as exc:
-        order_id = item.get("id") if isinstance(item, Mapping) else None
-        return Rejection(
-            source=f"#{position}",
-            order_id=str(order_id) if order_id is not None else None,
-            reasons=_reasons(exc),
-        )
+        return order_of_input(item)
+    except INPUT_ERRORS as exc:
+        return input_rejection(f"#{position}", item, None, exc)
 
 
 def assess_stream(
@@ -169,5 +155,5 @@ def _assess_here(
     try:
         assessments = tuple(evaluate(entry, pack, as_of, repeats=repeats) for pack in packs)
     except GrievanceRulesError as exc:
-        return Rejection(source=f"#{position}", order_id=entry.id, reasons=(str(exc),))
+        return input_rejection(f"#{position}", entry, entry.id, exc)
     return Assessed(position, entry, assessments)
