@@ -6,7 +6,9 @@ import warnings
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grievance_rules.calendar import china
+from grievance_rules.calendar import CountingConvention, Duration, HalfDayRule, china
+from grievance_rules.calendar.deadlines import _compute_deadline
+from grievance_rules.calendar.office_hours import to_shanghai
 from grievance_rules.errors import ProvisionalCalendarWarning
 
 CAL = china(on_provisional="allow")
@@ -74,3 +76,45 @@ def test_final_days_never_warn(day: dt.date, n: int) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         china().add_working_days(day, n)
+
+
+_office = china(office_hours="09:00-12:00,13:30-17:30", on_provisional="allow")
+_CST = dt.timezone(dt.timedelta(hours=8))
+_instants = st.builds(
+    lambda day, minute, zone: (
+        dt.datetime.combine(day, dt.time(), _CST) + dt.timedelta(minutes=minute)
+    ).astimezone(zone),
+    st.dates(dt.date(2023, 12, 20), dt.date(2026, 12, 20)),
+    st.integers(0, 24 * 60 - 1),
+    st.sampled_from([_CST, dt.UTC]),
+)
+_periods = st.sampled_from(
+    [
+        ("same day", "civil_code", "half_minutes"),
+        ("2 working days", "civil_code", "half_minutes"),
+        ("7 natural days", "civil_code", "half_minutes"),
+        ("same day", "working_time", "half_minutes"),
+        ("1 working day", "working_time", "half_minutes"),
+        ("0.5 working days", "working_time", "half_minutes"),
+        ("0.5 working days", "working_time", "noon_cutoff"),
+        ("1.5 working days", "working_time", "noon_cutoff"),
+        ("4 working hours", "working_time", "half_minutes"),
+    ]
+)
+
+
+@given(_instants, _instants, _periods)
+def test_remembered_deadlines_equal_fresh_ones(a: dt.datetime, b: dt.datetime, period) -> None:
+    """A deadline served from the calendar's memo is the one computed afresh."""
+    duration, convention, half_day = period
+    for start in (a, b, a):
+        fresh = _compute_deadline(
+            _office,
+            to_shanghai(start),
+            Duration.parse(duration),
+            CountingConvention(convention),
+            HalfDayRule(half_day),
+        )
+        served = _office.deadline(start, duration, convention, half_day=half_day)
+        assert served == fresh
+        assert served.start == start

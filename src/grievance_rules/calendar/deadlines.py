@@ -212,6 +212,82 @@ def compute_deadline(
     conv = CountingConvention(convention)
     rule = HalfDayRule(half_day)
     local = to_shanghai(start, what="start")
+    deadline = remembered_deadline(cal, local, dur, conv, rule)
+    if deadline.start is not local:
+        deadline = deadline.model_copy(update={"start": local})
+    return deadline
+
+
+def remembered_deadline(
+    cal: WorkingCalendar,
+    local: dt.datetime,
+    dur: Duration,
+    conv: CountingConvention,
+    rule: HalfDayRule,
+) -> Deadline:
+    """:func:`compute_deadline` from a Shanghai-time start, served from the calendar's memo.
+
+    The result may be the deadline of another start with the same due instant and
+    the same explanation: everything in it but ``start`` holds for ``local``. (The
+    engine, which records the start itself, saves the copy that sets ``start``.)
+    A provisional deadline is reported on every call, as the calendar's policy says.
+    """
+    key = _memo_key(cal, local, dur, conv, rule)
+    memo = cal._deadline_memo
+    deadline: Deadline | None = memo.get(key) if key is not None else None
+    if deadline is None:
+        deadline = _compute_deadline(cal, local, dur, conv, rule)
+        if key is not None:
+            if len(memo) >= _MEMO_SIZE:
+                memo.clear()
+            memo[key] = deadline
+    if deadline.provisional:
+        cal._touched_provisional(f"the deadline {dur} from {local.isoformat()} ({conv.value})")
+    return deadline
+
+
+_MEMO_SIZE = 65_536
+"""At most this many deadlines are remembered per calendar (then it starts afresh)."""
+
+
+def _memo_key(
+    cal: WorkingCalendar,
+    local: dt.datetime,
+    dur: Duration,
+    conv: CountingConvention,
+    rule: HalfDayRule,
+) -> tuple[object, ...] | None:
+    """What a deadline depends on besides its exact start, or None to compute it afresh.
+
+    Under ``civil_code`` a deadline depends on the start's date (and, for "the same
+    day", on whether it came after closing time); under ``working_time`` on the
+    start's date and its position in office time (every instant of a night or a
+    day off is the same position). The memoised deadline differs from a fresh one
+    only in its ``start``, which :func:`compute_deadline` sets. ``elapsed`` periods
+    and zero durations (due at the start itself) are not memoised.
+    """
+    hours = cal.office_hours
+    day = local.date()
+    if dur.amount == 0 and dur.unit is not DurationUnit.SAME_DAY:
+        return None
+    if conv is CountingConvention.CIVIL_CODE:
+        after_closing = hours is not None and _minutes_of_day(local) >= hours.closing
+        return (conv, dur, rule, day, after_closing)
+    if conv is CountingConvention.WORKING_TIME and hours is not None:
+        if not cal.first_date <= day <= cal.last_date:
+            return None  # out of range: computed afresh, to raise its own error
+        return (conv, dur, rule, day, cal._position_us(local, hours))
+    return None
+
+
+def _compute_deadline(
+    cal: WorkingCalendar,
+    local: dt.datetime,
+    dur: Duration,
+    conv: CountingConvention,
+    rule: HalfDayRule,
+) -> Deadline:
+    """The deadline from ``local`` (Shanghai time), computed from the calendar."""
     hours = cal.office_hours
     unit = dur.unit
     steps: list[str] = []
@@ -322,8 +398,6 @@ def compute_deadline(
     counted, makeup, skipped, provisional = _explain_days(
         cal, local.date(), last_day, count_first=count_first
     )
-    if provisional:
-        cal._touched_provisional(f"the deadline {dur} from {local.isoformat()} ({conv.value})")
     return Deadline(
         start=local,
         duration=str(dur),

@@ -79,6 +79,7 @@ class WorkingCalendar:
         "_cum_final",
         "_cum_np",
         "_day_us",
+        "_deadline_memo",
         "_final_index",
         "_first",
         "_hours",
@@ -139,6 +140,8 @@ class WorkingCalendar:
         self._wd1 = [first, *workdays]
         self._ymd = [(d.year, d.month, d.day) for d in workdays]
         self._final_index = final_through.toordinal() - self._base
+        self._deadline_memo: dict[tuple[Any, ...], Any] = {}
+        """Computed deadlines by what determines them (see ``deadlines._memo_key``)."""
         self._n_final = cum[self._final_index] if self._final_index >= 0 else 0
         # Fast paths: look-ups that succeed only for dates set by notices, so that
         # every provisional or out-of-range question falls to the checked path.
@@ -390,6 +393,13 @@ class WorkingCalendar:
             return instant
         return to_shanghai(instant)
 
+    @staticmethod
+    def _local(instant: dt.datetime, what: str) -> dt.datetime:
+        """The instant with Shanghai wall-clock fields (itself when its offset is +08:00)."""
+        if isinstance(instant, dt.datetime) and instant.utcoffset() == _EIGHT_HOURS:
+            return instant
+        return to_shanghai(instant, what=what)
+
     def _position_us(self, local: dt.datetime, hours: OfficeHours) -> int:
         i = local.toordinal() - self._base
         if i < 0 or i >= len(self._cum):
@@ -455,11 +465,42 @@ class WorkingCalendar:
 
     def working_time_between(self, start: dt.datetime, end: dt.datetime) -> dt.timedelta:
         """Office time that runs from ``start`` to ``end`` (negative if ``end`` is earlier)."""
-        hours = self._require_hours("working_time_between")
-        a, b = to_shanghai(start, what="start"), to_shanghai(end, what="end")
-        if max(a.date(), b.date()) > self.final_through:
+        hours = self._hours
+        if hours is None:
+            hours = self._require_hours("working_time_between")
+        a, b = self._local(start, "start"), self._local(end, "end")
+        if max(a.toordinal(), b.toordinal()) - self._base > self._final_index:
             self._touched_provisional("working_time_between")
         return dt.timedelta(microseconds=self._position_us(b, hours) - self._position_us(a, hours))
+
+    def office_time_position_us(self, instant: dt.datetime) -> int:
+        """Office time from the calendar's first day to ``instant``, in microseconds.
+
+        The difference of two positions is :meth:`working_time_between` of the two
+        instants; every instant of a night or a day off has the position of the
+        closing time before it.
+
+        Raises:
+            NaiveDatetimeError: ``instant`` has no timezone.
+            CalendarError: the calendar has no office hours.
+            CalendarRangeError: the instant is outside the calendar.
+
+        Example:
+            >>> import datetime as dt
+            >>> from grievance_rules.calendar import china
+            >>> cal = china(office_hours="09:00-12:00,13:30-17:30")
+            >>> friday = dt.datetime.fromisoformat("2026-01-30T17:00+08:00")
+            >>> monday = dt.datetime.fromisoformat("2026-02-02T09:30+08:00")
+            >>> (cal.office_time_position_us(monday) - cal.office_time_position_us(friday)) / 6e7
+            60.0
+        """
+        hours = self._hours
+        if hours is None:
+            hours = self._require_hours("office_time_position_us")
+        local = self._local(instant, "instant")
+        if local.toordinal() - self._base > self._final_index:
+            self._touched_provisional("office_time_position_us")
+        return self._position_us(local, hours)
 
     def in_office_hours(self, instant: dt.datetime) -> bool:
         """Whether an instant falls on a working day inside office hours."""

@@ -13,8 +13,16 @@ time otherwise.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from grievance_rules.calendar import Deadline
+from grievance_rules.calendar import (
+    CountingConvention,
+    Deadline,
+    Duration,
+    HalfDayRule,
+)
+from grievance_rules.calendar.deadlines import remembered_deadline
+from grievance_rules.calendar.office_hours import to_shanghai
 from grievance_rules.engine._context import Evaluation
 from grievance_rules.engine.assessment import ClockFinding, WindowFinding
 from grievance_rules.errors import GrievanceRulesError
@@ -26,22 +34,74 @@ __all__ = ["evaluate_clock", "evaluate_window"]
 def _deadline(
     ev: Evaluation, start: dt.datetime, spec: object, convention: object, half_day: object
 ) -> Deadline:
-    """The deadline, computed once per order for each start and period (rules share them)."""
+    """The deadline, computed once per order for each start and period (rules share them).
+
+    Served from the calendar's memo: its ``start`` may be another instant with the
+    same deadline, so callers take the start from the clock, never from it.
+    """
     half = ev.value(half_day) if half_day is not None else ev.pack.manifest.calendar.half_day
     args = (start, str(ev.value(spec)), str(ev.value(convention)), str(half))
     key = (*args, start.tzinfo)  # equal instants in other zones are other starts
     deadline = ev.deadlines.get(key)
     if deadline is None:
-        deadline = ev.deadlines[key] = ev.calendar.deadline(*args[:3], half_day=args[3])
+        deadline = ev.deadlines[key] = remembered_deadline(
+            ev.calendar,
+            to_shanghai(start, what="start"),
+            Duration.parse(args[1]),
+            CountingConvention(args[2]),
+            HalfDayRule(args[3]),
+        )
     return deadline
 
 
+_TEXTS_KEPT = 65_536
+"""At most this many deadlines' trace texts are kept per pack (then it starts afresh)."""
+
+
+def _deadline_texts(ev: Evaluation, deadline: Deadline) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A clock's trace lines for its deadline, and the skipped days as text (built once).
+
+    Keyed by the deadline's identity; the entry holds the deadline itself, so the
+    identity cannot be reused while the entry lives.
+    """
+    texts: dict[int, Any] = ev.shared.setdefault("deadline_texts", {})
+    entry = texts.get(id(deadline))
+    if entry is None:
+        lines = (
+            f"{deadline.duration} ({deadline.convention.value})",
+            *deadline.steps,
+            *(f"counted make-up day {d.isoformat()}" for d in deadline.makeup_days_counted),
+        )
+        skipped = tuple(
+            f"{s.date.isoformat()} {s.kind.value}{' ' + s.name if s.name else ''}"
+            for s in deadline.skipped_days
+        )
+        if len(texts) >= _TEXTS_KEPT:
+            texts.clear()
+        entry = texts[id(deadline)] = (deadline, lines, skipped)
+    return entry[1], entry[2]
+
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_MICROSECOND = dt.timedelta(microseconds=1)
+
+
+def _position(ev: Evaluation, instant: dt.datetime) -> int:
+    """Where an instant lies on the clock's time line, in microseconds.
+
+    Office time where the calendar has office hours, wall-clock time otherwise;
+    the difference of two positions is the time that ran between them.
+    """
+    if ev.calendar.office_hours is not None:
+        return ev.calendar.office_time_position_us(instant)
+    return (instant - _EPOCH) // _MICROSECOND
+
+
 def _span(ev: Evaluation, start: dt.datetime, end: dt.datetime) -> float:
+    """Seconds of clock time from ``start`` to ``end`` (none if ``end`` is not later)."""
     if end <= start:
         return 0.0
-    if ev.calendar.office_hours is not None:
-        return ev.calendar.working_time_between(start, end).total_seconds()
-    return (end - start).total_seconds()
+    return (_position(ev, end) - _position(ev, start)) / 1e6
 
 
 def _shift(ev: Evaluation, due: dt.datetime, begin: dt.datetime, end: dt.datetime) -> dt.datetime:
@@ -98,15 +158,8 @@ def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
                 continue
             due = deadline.due
             provisional = deadline.provisional
-            trace.append(f"{deadline.duration} ({deadline.convention.value})")
-            trace.extend(deadline.steps)
-            skipped = tuple(
-                f"{s.date.isoformat()} {s.kind.value}{' ' + s.name if s.name else ''}"
-                for s in deadline.skipped_days
-            )
-            trace.extend(
-                f"counted make-up day {d.isoformat()}" for d in deadline.makeup_days_counted
-            )
+            lines, skipped = _deadline_texts(ev, deadline)
+            trace.extend(lines)
         else:
             field = rule.due_field
             source = ev.order if field == "reply_deadline" else kept[k0] if k0 is not None else None
@@ -193,8 +246,9 @@ def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
             stopped_at = None
             state = "paused" if paused_now else "breached" if ev.as_of > due else "running"
             trace.append(f"not stopped by {ev.as_of.isoformat()} (as_of): {state}")
-        total = _span(ev, start, due) + paused_seconds
-        elapsed = _span(ev, start, stopped_at or ev.as_of)
+        origin = _position(ev, start)
+        total = max(_position(ev, due) - origin, 0) / 1e6 + paused_seconds
+        elapsed = max(_position(ev, stopped_at or ev.as_of) - origin, 0) / 1e6
         fraction = round(elapsed / total, 6) if total > 0 else 1.0
         level = None
         if state in ("running", "paused"):
