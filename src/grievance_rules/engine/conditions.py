@@ -249,8 +249,30 @@ def _decides(ev: Evaluation, cond: Condition) -> bool:
     if isinstance(cond, NotOf):
         return not _decides(ev, cond.not_)
     if isinstance(cond, Trigger):
-        return bool(occurrences(ev, cond))
+        return _occurs(ev, cond)
     return holds(ev, cond, "").holds
+
+
+def _occurs(ev: Evaluation, trigger: Trigger) -> bool:
+    """Whether :func:`occurrences` finds anything, without building the occurrences."""
+    if trigger.event is not None:
+        after = ev.positions(trigger.after) if trigger.after is not None else None
+        unless = ev.positions(trigger.unless_after) if trigger.unless_after is not None else []
+        for k in ev.positions(trigger):
+            if after is not None and not any(j < k for j in after):
+                continue
+            if not any(j < k for j in unless):
+                return True
+    for rule_id in trigger.clock:
+        for clock in ev.clocks.get(rule_id, ()):
+            if clock.state == trigger.state and (
+                trigger.level is None or clock.warning_level == trigger.level
+            ):
+                return True
+    for rule_id in trigger.window:
+        if any(window.state == trigger.state for window in ev.windows.get(rule_id, ())):
+            return True
+    return any(ev.escalations.get(rule_id) for rule_id in trigger.escalation)
 
 
 def _has_repeat(cond: Condition) -> bool:
