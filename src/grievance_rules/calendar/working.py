@@ -522,11 +522,22 @@ class WorkingCalendar:
     ) -> Deadline:
         """When a period that starts at ``start`` ends, and why.
 
-        See :func:`grievance_rules.calendar.compute_deadline`.
+        See :func:`grievance_rules.calendar.compute_deadline`. Deadlines are
+        remembered by what determines them (up to 65,536, then the memory starts
+        afresh): starts on the same date, or at the same office-time position,
+        share the work.
         """
         from grievance_rules.calendar.deadlines import compute_deadline
 
         return compute_deadline(self, start, duration, convention, half_day=half_day)
+
+    def clear_deadline_cache(self) -> None:
+        """Forget the deadlines computed so far (they are remembered, see :meth:`deadline`).
+
+        Answers do not change; only the time to the next ones does (benchmarks start
+        cold with it).
+        """
+        self._deadline_memo.clear()
 
     # -- layering --------------------------------------------------------------------
 
