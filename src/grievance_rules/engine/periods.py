@@ -33,6 +33,7 @@ from grievance_rules.packs.schema import (
     CountOf,
     NotOf,
     PeriodRule,
+    PeriodTier,
     RankingRule,
     Trigger,
 )
@@ -308,22 +309,8 @@ def evaluate_periods(
                 fired = fired[-1:]
             for tier, notes in fired:
                 findings.append(
-                    PeriodFinding(
-                        rule_id=rule.id,
-                        tier_id=tier.id,
-                        title=rule.title,
-                        citation=rule.citation,
-                        period=period.label,
-                        period_start=period.start,
-                        period_end=period.end,
-                        unit=unit,
-                        action=tier.action,
-                        actor_role=tier.actor.role,
-                        actor_body=tier.actor.body,
-                        target_role=tier.target.role,
-                        target_body=tier.target.body,
-                        counts=dict(sorted(counts.items())),
-                        trace=tuple(notes),
+                    _period_finding(
+                        rule, tier, tier.id, period, unit, dict(sorted(counts.items())), notes
                     )
                 )
     for ranking in pack.rules_of(RankingRule):
@@ -334,26 +321,40 @@ def evaluate_periods(
             peers = {u for u, kind_of in (unit_kinds or {}).items() if kind_of in ranking.among}
             ranked = sorted((scores.get(u, 0.0), u) for u in peers)
             for place, (score, unit) in enumerate(ranked[: ranking.bottom], start=1):
+                trace = (
+                    f"{place} of the {ranking.bottom} lowest of {len(ranked)} units "
+                    f"({', '.join(ranking.among)}): {score:g} points"
+                )
                 findings.append(
-                    PeriodFinding(
-                        rule_id=ranking.id,
-                        tier_id=ranking.id,
-                        title=ranking.title,
-                        citation=ranking.citation,
-                        period=period.label,
-                        period_start=period.start,
-                        period_end=period.end,
-                        unit=unit,
-                        action=ranking.action,
-                        actor_role=ranking.actor.role,
-                        actor_body=ranking.actor.body,
-                        target_role=ranking.target.role,
-                        target_body=ranking.target.body,
-                        counts={},
-                        trace=(
-                            f"{place} of the {ranking.bottom} lowest of {len(ranked)} units "
-                            f"({', '.join(ranking.among)}): {score:g} points",
-                        ),
-                    )
+                    _period_finding(ranking, ranking, ranking.id, period, unit, {}, [trace])
                 )
     return findings
+
+
+def _period_finding(
+    rule: PeriodRule | RankingRule,
+    acting: PeriodTier | RankingRule,
+    tier_id: str,
+    period: Period,
+    unit: str,
+    counts: dict[str, int],
+    trace: list[str],
+) -> PeriodFinding:
+    """A period rule's tier, or a ranking, that fired for a unit in a period."""
+    return PeriodFinding(
+        rule_id=rule.id,
+        tier_id=tier_id,
+        title=rule.title,
+        citation=rule.citation,
+        period=period.label,
+        period_start=period.start,
+        period_end=period.end,
+        unit=unit,
+        action=acting.action,
+        actor_role=acting.actor.role,
+        actor_body=acting.actor.body,
+        target_role=acting.target.role,
+        target_body=acting.target.body,
+        counts=counts,
+        trace=tuple(trace),
+    )
