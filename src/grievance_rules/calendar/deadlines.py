@@ -246,7 +246,7 @@ def remembered_deadline(
     return deadline
 
 
-_MEMO_SIZE = 65_536
+_MEMO_SIZE = 4_096
 """At most this many deadlines are remembered per calendar (then it starts afresh)."""
 
 

@@ -523,7 +523,7 @@ class WorkingCalendar:
         """When a period that starts at ``start`` ends, and why.
 
         See :func:`grievance_rules.calendar.compute_deadline`. Deadlines are
-        remembered by what determines them (up to 65,536, then the memory starts
+        remembered by what determines them (up to 4,096, then the memory starts
         afresh): starts on the same date, or at the same office-time position,
         share the work.
         """

@@ -54,7 +54,7 @@ def _deadline(
     return deadline
 
 
-_TEXTS_KEPT = 65_536
+_TEXTS_KEPT = 4_096
 """At most this many deadlines' trace texts are kept per pack (then it starts afresh)."""
 
 
