@@ -208,11 +208,8 @@ def compute_deadline(
         >>> d.due.isoformat(), [s.date.isoformat() for s in d.skipped_days][:2]
         ('2026-02-25T00:00:00+08:00', ['2026-02-15', '2026-02-16'])
     """
-    dur = Duration.parse(duration) if isinstance(duration, str) else duration
-    conv = CountingConvention(convention)
-    rule = HalfDayRule(half_day)
     local = to_shanghai(start, what="start")
-    deadline = remembered_deadline(cal, local, dur, conv, rule)
+    deadline = remembered_deadline(cal, local, duration, convention, half_day=half_day)
     if deadline.start is not local:
         deadline = deadline.model_copy(update={"start": local})
     return deadline
@@ -221,9 +218,10 @@ def compute_deadline(
 def remembered_deadline(
     cal: WorkingCalendar,
     local: dt.datetime,
-    dur: Duration,
-    conv: CountingConvention,
-    rule: HalfDayRule,
+    duration: Duration | str,
+    convention: CountingConvention | str,
+    *,
+    half_day: HalfDayRule | str = HalfDayRule.HALF_MINUTES,
 ) -> Deadline:
     """:func:`compute_deadline` from a Shanghai-time start, served from the calendar's memo.
 
@@ -232,6 +230,9 @@ def remembered_deadline(
     engine, which records the start itself, saves the copy that sets ``start``.)
     A provisional deadline is reported on every call, as the calendar's policy says.
     """
+    dur = Duration.parse(duration) if isinstance(duration, str) else duration
+    conv = CountingConvention(convention)
+    rule = HalfDayRule(half_day)
     key = _memo_key(cal, local, dur, conv, rule)
     memo = cal._deadline_memo
     deadline: Deadline | None = memo.get(key) if key is not None else None
@@ -271,7 +272,11 @@ def _memo_key(
     if dur.amount == 0 and dur.unit is not DurationUnit.SAME_DAY:
         return None
     if conv is CountingConvention.CIVIL_CODE:
-        after_closing = hours is not None and _minutes_of_day(local) >= hours.closing
+        after_closing = (
+            dur.unit is DurationUnit.SAME_DAY
+            and hours is not None
+            and _minutes_of_day(local) >= hours.closing
+        )
         return (conv, dur, rule, day, after_closing)
     if conv is CountingConvention.WORKING_TIME and hours is not None:
         if not cal.first_date <= day <= cal.last_date:

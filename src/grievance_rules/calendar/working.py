@@ -386,16 +386,9 @@ class WorkingCalendar:
             )
         return self._hours
 
-    def _local_fields(self, instant: dt.datetime) -> dt.datetime:
-        """The instant on Shanghai wall-clock time; cheap when it already is."""
-        offset = instant.utcoffset() if isinstance(instant, dt.datetime) else None
-        if offset == _EIGHT_HOURS:
-            return instant
-        return to_shanghai(instant)
-
     @staticmethod
-    def _local(instant: dt.datetime, what: str) -> dt.datetime:
-        """The instant with Shanghai wall-clock fields (itself when its offset is +08:00)."""
+    def _local_fields(instant: dt.datetime, what: str = "instant") -> dt.datetime:
+        """The instant on Shanghai wall-clock time; cheap when it already is."""
         if isinstance(instant, dt.datetime) and instant.utcoffset() == _EIGHT_HOURS:
             return instant
         return to_shanghai(instant, what=what)
@@ -468,7 +461,7 @@ class WorkingCalendar:
         hours = self._hours
         if hours is None:
             hours = self._require_hours("working_time_between")
-        a, b = self._local(start, "start"), self._local(end, "end")
+        a, b = self._local_fields(start, "start"), self._local_fields(end, "end")
         if max(a.toordinal(), b.toordinal()) - self._base > self._final_index:
             self._touched_provisional("working_time_between")
         return dt.timedelta(microseconds=self._position_us(b, hours) - self._position_us(a, hours))
@@ -497,7 +490,7 @@ class WorkingCalendar:
         hours = self._hours
         if hours is None:
             hours = self._require_hours("office_time_position_us")
-        local = self._local(instant, "instant")
+        local = self._local_fields(instant)
         if local.toordinal() - self._base > self._final_index:
             self._touched_provisional("office_time_position_us")
         return self._position_us(local, hours)

@@ -15,12 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from grievance_rules.calendar import (
-    CountingConvention,
-    Deadline,
-    Duration,
-    HalfDayRule,
-)
+from grievance_rules.calendar import Deadline
 from grievance_rules.calendar.deadlines import remembered_deadline
 from grievance_rules.calendar.office_hours import to_shanghai
 from grievance_rules.engine._context import Evaluation
@@ -45,11 +40,7 @@ def _deadline(
     deadline = ev.deadlines.get(key)
     if deadline is None:
         deadline = ev.deadlines[key] = remembered_deadline(
-            ev.calendar,
-            to_shanghai(start, what="start"),
-            Duration.parse(args[1]),
-            CountingConvention(args[2]),
-            HalfDayRule(args[3]),
+            ev.calendar, to_shanghai(start, what="start"), *args[1:3], half_day=args[3]
         )
     return deadline
 
