@@ -186,6 +186,33 @@ def test_the_other_half_day_reading_differs_in_the_return_window_only(
     )
 
 
+def test_the_other_reading_of_daye_s_month_differs_in_the_on_site_supervision_only(
+    packs: dict[str, Pack],
+) -> None:
+    dy = packs["daye"]
+    thirty = dy.with_parameters({"on_site_within": 30})
+    diff = diff_packs(dy, thirty)
+    changed = [(row.kind, row.topic.value) for row in diff.rows if row.status != "same"]
+    # both rules are tagged supervision and repeat_complaint
+    assert sorted(changed) == [("escalation", "repeat_complaint"), ("escalation", "supervision")]
+    month, days = diff.row("escalation", "repeat_complaint").sides
+    assert [side.rule_id for side in month] == [
+        "DY-12.on-site-one-complainant",
+        "DY-12.on-site-many-complainants",
+    ]
+    assert month[0].trigger == (
+        "at least 3 orders of the same complainant on the same issue "
+        "in the calendar month of receipt"
+    )
+    assert days[0].trigger == (
+        "at least 3 orders of the same complainant on the same issue within 30 natural days"
+    )
+    assert (month[1].parameters, days[1].parameters) == (
+        {"on_site_within": "calendar_month"},
+        {"on_site_within": "30"},
+    )
+
+
 def test_on_selects_the_dated_parameter_value(packs: dict[str, Pack], tmp_path: Path) -> None:
     later = _copy("daye", tmp_path / "daye-2025", "daye-2025")
     _set_values(

@@ -25,6 +25,7 @@ from grievance_rules.packs.schema import (
     DeductionRule,
     EscalationRule,
     NotOf,
+    ParamRef,
     RecordRule,
     RepeatOf,
     Target,
@@ -38,6 +39,7 @@ __all__ = [
     "evaluate_record",
     "holds",
     "occurrences",
+    "parameter_note",
 ]
 
 
@@ -166,13 +168,16 @@ def holds(ev: Evaluation, cond: Condition, rule_id: str) -> Holding:
                     distinct.append(occurrence)
             found = distinct
         if cond.at_least is not None:
-            ok = len(found) >= cond.at_least
-            since = found[cond.at_least - 1].at if ok else None
+            least = int(ev.value(cond.at_least))
+            ok = len(found) >= least
+            since = found[least - 1].at if ok else None
+            threshold = f">= {least}{parameter_note(cond.at_least)}"
         else:
-            ok = len(found) == cond.equals
+            equals = int(ev.value(cond.equals))
+            ok = len(found) == equals
             since = (found[-1].at if found else ev.order.received_at) if ok else None
+            threshold = f"== {equals}{parameter_note(cond.equals)}"
         what = f"distinct by {cond.distinct}" if cond.distinct else "occurrences"
-        threshold = f">= {cond.at_least}" if cond.at_least is not None else f"== {cond.equals}"
         return Holding(ok, since, tuple(found), (f"{len(found)} {what} ({threshold})",))
     if isinstance(cond, AllOf):
         parts = [holds(ev, inner, rule_id) for inner in cond.all]
@@ -206,16 +211,30 @@ def holds(ev: Evaluation, cond: Condition, rule_id: str) -> Holding:
             rule_id,
         )
         return Holding(False, None)
+    within = ev.value(cond.within)
+    least = int(ev.value(cond.at_least))
     n = ev.repeats.count(
-        cond.repeat, ev.order.complainant, ev.order.issue, ev.order.received_at, cond.within
+        cond.repeat, ev.order.complainant, ev.order.issue, ev.order.received_at, within
     )
     note = (
         f"{n} orders by this complainant on this issue"
         if cond.repeat == "complainant"
         else f"{n} complainants on this issue"
-    ) + f" within {cond.within}"
-    ok = n >= cond.at_least
+    ) + f" within {within}{parameter_note(cond.within)}"
+    if isinstance(cond.at_least, ParamRef):
+        note += f" (>= {least}{parameter_note(cond.at_least)})"
+    ok = n >= least
     return Holding(ok, ev.order.received_at if ok else None, (), (note,))
+
+
+def parameter_note(ref: object) -> str:
+    """How a trace names a value that came from a dated parameter (empty for a literal).
+
+    Example:
+        >>> parameter_note(ParamRef(param="repeat_threshold")), parameter_note(3)
+        (', parameter repeat_threshold', '')
+    """
+    return f", parameter {ref.param}" if isinstance(ref, ParamRef) else ""
 
 
 def _field(ev: Evaluation, occurrence: Occurrence, name: str) -> object:
@@ -332,6 +351,7 @@ def evaluate_deduction(ev: Evaluation, rule: DeductionRule) -> list[DeductionFin
     findings = []
     total = 0.0
     base = None if rule.points == "from_event" else float(ev.value(rule.points))
+    cap = None if rule.cap is None else float(ev.value(rule.cap))
     for sequence, occurrence in enumerate(found, start=1):
         trace = [f"counted {occurrence.label} at {occurrence.at.isoformat()}"]
         if base is None:
@@ -344,11 +364,14 @@ def evaluate_deduction(ev: Evaluation, rule: DeductionRule) -> list[DeductionFin
             )
         else:
             points = base
-        if rule.cap is not None and abs(total + points) > rule.cap:
-            capped = (rule.cap - abs(total)) * (1 if points > 0 else -1)
-            trace.append(f"capped at {rule.cap:g} per order: {points:g} becomes {capped:g}")
+        if cap is not None and abs(total + points) > cap:
+            capped = (cap - abs(total)) * (1 if points > 0 else -1)
+            trace.append(
+                f"capped at {cap:g} per order{parameter_note(rule.cap)}: "
+                f"{points:g} becomes {capped:g}"
+            )
             points = capped
-        if points == 0 and rule.cap is not None:
+        if points == 0 and cap is not None:
             continue
         total += points
         unit = {

@@ -7,6 +7,10 @@ only the strongest tier that holds is reported (the weekly 末位约谈: an inte
 replaces the oral explanation). Ranking rules put the units of the given kinds
 in order of their points and report the bottom N.
 
+A threshold or a ranking's N given as a dated parameter is read on the period's
+first day: a period is judged by the values in force when it began, as an order
+is by those in force when it was received.
+
 Periods start on the pack's week start (Monday by default), on the first of the
 month, of each two-month block (January–February, March–April, ...), of the
 quarter, the half year and the year, in Shanghai time.
@@ -24,6 +28,7 @@ from pydantic import BaseModel, ConfigDict
 
 from grievance_rules.calendar import SHANGHAI
 from grievance_rules.engine.assessment import Assessment
+from grievance_rules.engine.conditions import parameter_note
 from grievance_rules.packs import Pack
 from grievance_rules.packs.schema import (
     AllOf,
@@ -32,6 +37,7 @@ from grievance_rules.packs.schema import (
     Condition,
     CountOf,
     NotOf,
+    ParamRef,
     PeriodRule,
     PeriodTier,
     RankingRule,
@@ -256,21 +262,30 @@ def _count(counts: Mapping[str, int], trigger: Trigger) -> int:
     return sum(counts.get(key, 0) for key in keys)
 
 
-def _holds(counts: Mapping[str, int], cond: Condition, notes: list[str]) -> bool:
+def _holds(
+    counts: Mapping[str, int], cond: Condition, notes: list[str], pack: Pack, on: dt.date
+) -> bool:
+    """Whether a tier's condition holds; thresholds from parameters are read ``on`` a date."""
     if isinstance(cond, Trigger):
         return _count(counts, cond) > 0
     if isinstance(cond, CountOf):
         n = _count(counts, cond.count)
-        ok = n >= cond.at_least if cond.at_least is not None else n == cond.equals
-        threshold = f">= {cond.at_least}" if cond.at_least is not None else f"== {cond.equals}"
+        if cond.at_least is not None:
+            least = int(pack.value(cond.at_least, on))
+            ok = n >= least
+            threshold = f">= {least}{parameter_note(cond.at_least)}"
+        else:
+            equals = int(pack.value(cond.equals, on))
+            ok = n == equals
+            threshold = f"== {equals}{parameter_note(cond.equals)}"
         notes.append(f"{_leaf_key(cond.count)}: {n} ({threshold}: {'yes' if ok else 'no'})")
         return ok
     if isinstance(cond, AllOf):
-        return all([_holds(counts, c, notes) for c in cond.all])
+        return all([_holds(counts, c, notes, pack, on) for c in cond.all])
     if isinstance(cond, AnyOf):
-        return any([_holds(counts, c, notes) for c in cond.any])
+        return any([_holds(counts, c, notes, pack, on) for c in cond.any])
     if isinstance(cond, NotOf):
-        return not _holds(counts, cond.not_, notes)
+        return not _holds(counts, cond.not_, notes, pack, on)
     return False
 
 
@@ -303,7 +318,7 @@ def evaluate_periods(
             fired = []
             for tier in rule.tiers:
                 notes: list[str] = []
-                if _holds(counts, tier.when, notes):
+                if _holds(counts, tier.when, notes, pack, period.start):
                     fired.append((tier, notes))
             if rule.replaces_weaker and len(fired) > 1:
                 fired = fired[-1:]
@@ -320,13 +335,19 @@ def evaluate_periods(
             scores = {u: p for (k, s, u), p in tally.points.items() if (k, s) == (kind, start)}
             peers = {u for u, kind_of in (unit_kinds or {}).items() if kind_of in ranking.among}
             ranked = sorted((scores.get(u, 0.0), u) for u in peers)
-            for place, (score, unit) in enumerate(ranked[: ranking.bottom], start=1):
-                trace = (
-                    f"{place} of the {ranking.bottom} lowest of {len(ranked)} units "
+            bottom = int(pack.value(ranking.bottom, period.start))
+            for place, (score, unit) in enumerate(ranked[:bottom], start=1):
+                trace = [
+                    f"{place} of the {bottom} lowest of {len(ranked)} units "
                     f"({', '.join(ranking.among)}): {score:g} points"
-                )
+                ]
+                if isinstance(ranking.bottom, ParamRef):
+                    trace.append(
+                        f"the {bottom} lowest: parameter {ranking.bottom.param}, "
+                        f"in force on {period.start}"
+                    )
                 findings.append(
-                    _period_finding(ranking, ranking, ranking.id, period, unit, {}, [trace])
+                    _period_finding(ranking, ranking, ranking.id, period, unit, {}, trace)
                 )
     return findings
 

@@ -31,7 +31,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -247,8 +247,10 @@ def _event(ref: EventRef | Trigger | Literal["received"]) -> str:
 class _Words:
     """Conditions, selectors and targets in words, naming referred rules with their topics."""
 
-    def __init__(self, pack: Pack) -> None:
+    def __init__(self, pack: Pack, value: Callable[[Any], Any]) -> None:
         self.topics = {rule.id: rule.topics for rule in pack.rules}
+        self.value = value
+        """Resolves a literal or a dated parameter (and records the parameter used)."""
 
     def rules(self, ids: Sequence[str]) -> str:
         named = []
@@ -286,23 +288,25 @@ class _Words:
         if isinstance(cond, NotOf):
             return f"not ({self.condition(cond.not_)})"
         if isinstance(cond, CountOf):
-            bound = f"at least {cond.at_least}" if cond.at_least is not None else "exactly"
-            if cond.equals is not None:
-                bound = f"exactly {cond.equals}"
+            if cond.at_least is not None:
+                bound = f"at least {self.value(cond.at_least)}"
+            else:
+                bound = f"exactly {self.value(cond.equals)}"
             distinct = f", distinct {cond.distinct}" if cond.distinct else ""
             return f"{bound} × {self.trigger(cond.count)}{distinct}"
         assert isinstance(cond, RepeatOf)
+        days = self.value(cond.within)
         within = (
             "in the calendar month of receipt"
-            if cond.within == "calendar_month"
-            else f"within {cond.within} natural days"
+            if days == "calendar_month"
+            else f"within {days} natural days"
         )
         who = (
             "orders of the same complainant on the same issue"
             if cond.repeat == "complainant"
             else "complainants on the same issue"
         )
-        return f"at least {cond.at_least} {who} {within}"
+        return f"at least {self.value(cond.at_least)} {who} {within}"
 
 
 def _selector(selector: Selector) -> str:
@@ -341,7 +345,7 @@ class _Reader:
     def __init__(self, pack: Pack, on: dt.date) -> None:
         self.pack = pack
         self.on = on
-        self.words = _Words(pack)
+        self.words = _Words(pack, self.value)
         self.used: dict[str, str] = {}
 
     def value(self, ref: Any) -> Any:
@@ -408,7 +412,10 @@ class _Reader:
         elif isinstance(rule, RankingRule):
             facts = {
                 "limit": rule.action,
-                "trigger": f"bottom {rule.bottom} of {' and '.join(rule.among)} per {rule.period}",
+                "trigger": (
+                    f"bottom {self.value(rule.bottom)} of {' and '.join(rule.among)} "
+                    f"per {rule.period}"
+                ),
                 "actor": _target(rule.actor),
                 "target": _target(rule.target),
             }
@@ -480,8 +487,9 @@ class _Reader:
         else:
             limit = f"{points:+g} per occurrence"
         if rule.cap is not None:
-            facts["cap"] = f"{rule.cap:g}"
-            limit += f"; at most {rule.cap:g} per order"
+            cap = float(self.value(rule.cap))
+            facts["cap"] = f"{cap:g}"
+            limit += f"; at most {cap:g} per order"
         facts["limit"] = limit
         return facts
 

@@ -36,6 +36,7 @@ from grievance_rules.packs.schema import (
     ClockRule,
     Condition,
     CountOf,
+    DatedValue,
     DeductionRule,
     EscalationRule,
     EventRef,
@@ -156,6 +157,7 @@ class Pack:
             if name not in self.parameters:
                 raise PackError(f"pack {self.id} has no parameter {name!r}", field=name)
         merged = {**self.overrides, **overrides}
+        self._check_overrides(merged)
         pack = Pack(
             self.manifest,
             self.rules,
@@ -167,6 +169,36 @@ class Pack:
         )
         object.__setattr__(pack, "_calendar", self.calendar())
         return pack
+
+    def _check_overrides(self, overrides: Mapping[str, Any]) -> None:
+        """Each override is checked wherever its parameter is used, as a dated value is.
+
+        Raises:
+            PackError: an override the rules using it cannot take (a threshold of
+                ``"two"``, a duration of ``"3 fortnights"``), naming the parameter.
+        """
+        fixed: dict[str, Parameter] = dict(self.parameters)
+        for name, value in overrides.items():
+            try:
+                dated = DatedValue.model_validate({"from": dt.date.min, "value": value})
+            except ValidationError:
+                raise PackError(
+                    f"pack {self.id}: override {name}={value!r}: a parameter's value is "
+                    "a string, a number or a boolean",
+                    field=name,
+                ) from None
+            fixed[name] = self.parameters[name].model_copy(update={"values": (dated,)})
+        where = {rule_id: (file, None, 0) for rule_id, file in self.rule_files.items()}
+        try:
+            _Checker(self.manifest, self.rules, fixed, where).run()
+        except PackError as exc:
+            names = ", ".join(f"{name}={value!r}" for name, value in overrides.items())
+            raise PackError(
+                f"pack {self.id}: with {names}: {exc.args[0]}",
+                file=exc.file,
+                rule_id=exc.rule_id,
+                field=exc.field,
+            ) from None
 
     def calendar(self) -> WorkingCalendar:
         """The pack's working calendar (national days, overlays, office hours); built once."""
@@ -373,6 +405,8 @@ class _Checker:
                 self.duration(rule, rule.duration, "duration", rule.convention, rule.half_day)
             elif isinstance(rule, DeductionRule):
                 self.points(rule)
+                if rule.cap is not None:
+                    self.number(rule, rule.cap, "cap")
                 self.condition(rule, rule.when, "when")
                 if isinstance(rule.when, AnyOf):
                     for i, inner in enumerate(rule.when.any):
@@ -395,6 +429,7 @@ class _Checker:
                     self.target(rule, tier.actor, f"tiers.{i}.actor")
                     self.target(rule, tier.target, f"tiers.{i}.target")
             elif isinstance(rule, RankingRule):
+                self.whole(rule, rule.bottom, "bottom", least=1)
                 for kind in rule.among:
                     self.enum_value(rule, "among", enums.UnitKind, kind)
                 self.target(rule, rule.actor, "actor")
@@ -479,8 +514,17 @@ class _Checker:
             self.condition(rule, cond.not_, f"{path}.not", in_period)
         elif isinstance(cond, CountOf):
             self.condition(rule, cond.count, f"{path}.count", in_period)
-        elif isinstance(cond, RepeatOf) and in_period:
-            raise self.fail(rule, path, "a repeat condition is about one order, not a period")
+            if cond.at_least is not None:
+                self.whole(rule, cond.at_least, f"{path}.at_least", least=1)
+            if cond.equals is not None:
+                self.whole(rule, cond.equals, f"{path}.equals", least=0)
+        elif isinstance(cond, RepeatOf):
+            if in_period:
+                raise self.fail(rule, path, "a repeat condition is about one order, not a period")
+            self.whole(rule, cond.at_least, f"{path}.at_least", least=1)
+            for value in self.param(rule, cond.within, f"{path}.within"):
+                if value != "calendar_month":
+                    self.whole(rule, value, f"{path}.within", least=1)
 
     def target(self, rule: Rule, target: Target, path: str) -> None:
         if target.role is not None:
@@ -497,6 +541,20 @@ class _Checker:
                 f"parameters: {', '.join(sorted(self.parameters)) or 'none'}",
             )
         return [dated.value for dated in self.parameters[ref.param].values]
+
+    def whole(self, rule: Rule, ref: Any, path: str, *, least: int) -> None:
+        """A count (a number or a dated parameter): every value a whole number >= least."""
+        for value in self.param(rule, ref, path):
+            if isinstance(value, bool) or not isinstance(value, int) or value < least:
+                raise self.fail(
+                    rule, path, f"must be a whole number of at least {least}, got {value!r}"
+                )
+
+    def number(self, rule: Rule, ref: Any, path: str) -> None:
+        """A positive amount (a number or a dated parameter) in every value."""
+        for value in self.param(rule, ref, path):
+            if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+                raise self.fail(rule, path, f"must be a number above 0, got {value!r}")
 
     def duration(self, rule: Rule, spec: Any, path: str, convention: Any, half_day: Any) -> None:
         for text in self.param(rule, spec, path):

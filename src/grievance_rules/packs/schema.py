@@ -160,6 +160,8 @@ class ParamRef(_Decl):
 
 Points = float | ParamRef
 DurationSpec = str | ParamRef
+Threshold = Annotated[int, Field(ge=1)] | ParamRef
+"""A count of at least one, or a dated parameter holding one (checked at load)."""
 
 
 class Selector(_Decl):
@@ -265,8 +267,8 @@ class CountOf(_Decl):
     """
 
     count: Trigger
-    at_least: int | None = Field(default=None, ge=1)
-    equals: int | None = Field(default=None, ge=0)
+    at_least: Threshold | None = None
+    equals: Annotated[int, Field(ge=0)] | ParamRef | None = None
     distinct: str | None = None
 
     @model_validator(mode="after")
@@ -282,11 +284,12 @@ class RepeatOf(_Decl):
     ``key``: ``complainant`` (the same person on the same issue) or ``issue``
     (distinct complainants on the same issue). ``within``: ``calendar_month``
     (the month of the order's receipt) or a number of natural days before it.
+    Both ``within`` and ``at_least`` may be dated parameters (``{param: name}``).
     """
 
     repeat: Literal["complainant", "issue"]
-    within: Literal["calendar_month"] | int = "calendar_month"
-    at_least: int = Field(ge=1)
+    within: Literal["calendar_month"] | Annotated[int, Field(ge=1)] | ParamRef = "calendar_month"
+    at_least: Threshold
 
 
 Condition = Trigger | AllOf | AnyOf | NotOf | CountOf | RepeatOf
@@ -413,8 +416,9 @@ class DeductionRule(_RuleBase):
     when: Trigger | AnyOf
     charge: Literal["handling_unit", "trigger_unit", "subject_unit"] = "handling_unit"
     progression: Progression | None = None
-    cap: float | None = None
-    """The most (in absolute value) this rule may deduct on one order."""
+    cap: Annotated[float, Field(gt=0)] | ParamRef | None = None
+    """The most (in absolute value) this rule may deduct on one order; a number or a
+    dated parameter."""
     once_per_order: bool = False
     """Count the order once however many occurrences it has ("每件": per order)."""
     same_occurrence_as: tuple[str, ...] = ()
@@ -476,7 +480,8 @@ class RankingRule(_RuleBase):
     period: Literal["week", "month", "two_months", "quarter", "half_year", "year"]
     among: tuple[str, ...]
     """Unit kinds ranked together."""
-    bottom: int = Field(ge=1)
+    bottom: Threshold
+    """How many of the lowest-scoring units; a number or a dated parameter."""
     action: str
     actor: Target
     target: Target = Target()
