@@ -120,6 +120,23 @@ class PackError(GrievanceRulesError, ValueError):
         self.rule_id = rule_id
         self.field = field
 
+    def restated(self, message: str, *, rule_id: str | None = None) -> PackError:
+        """The same error (file, line, field; rule unless given) told with more context.
+
+        Example:
+            >>> error = PackError("bad", file="rules/r.yaml", line=3, rule_id="R-1", field="cap")
+            >>> again = error.restated(f"pack demo: {error}")
+            >>> str(again), again.line, again.rule_id, again.field
+            ('pack demo: bad (line 3)', 3, 'R-1', 'cap')
+        """
+        return PackError(
+            message,
+            file=self.file,
+            line=self.line,
+            rule_id=rule_id or self.rule_id,
+            field=self.field,
+        )
+
 
 class PackNotFoundError(GrievanceRulesError, LookupError):
     """No policy pack of that name, or no built-in packs at all."""

@@ -549,12 +549,7 @@ def diff_packs(a: Pack, b: Pack, *more: Pack, on: dt.date | None = None) -> Pack
             try:
                 side = reader.side(rule)
             except PackError as exc:
-                raise PackError(
-                    f"{exc} (read by rule {rule.id})",
-                    file=exc.file,
-                    rule_id=rule.id,
-                    field=exc.field,
-                ) from exc
+                raise exc.restated(f"{exc} (read by rule {rule.id})", rule_id=rule.id) from exc
             for topic in dict.fromkeys(rule.topics):
                 sides = cells.setdefault((rule.kind, topic), [[] for _ in packs])
                 sides[index].append(side)

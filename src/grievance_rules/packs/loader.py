@@ -193,12 +193,7 @@ class Pack:
             _Checker(self.manifest, self.rules, fixed, where).run()
         except PackError as exc:
             names = ", ".join(f"{name}={value!r}" for name, value in overrides.items())
-            raise PackError(
-                f"pack {self.id}: with {names}: {exc.args[0]}",
-                file=exc.file,
-                rule_id=exc.rule_id,
-                field=exc.field,
-            ) from None
+            raise exc.restated(f"pack {self.id}: with {names}: {exc}") from None
 
     def calendar(self) -> WorkingCalendar:
         """The pack's working calendar (national days, overlays, office hours); built once."""
