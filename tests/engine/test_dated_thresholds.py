@@ -246,6 +246,16 @@ def test_a_period_tier_reads_its_threshold_on_the_periods_first_day(dated: Pack)
     assert [f.tier_id for f in findings if f.rule_id == "D-weekly"] == ["D-weekly.interview"]
 
 
+def test_a_period_that_began_before_the_pack_reads_its_first_values(dated: Pack) -> None:
+    # the demo pack takes effect on Monday 1 January 2024; the week of 25 December
+    # 2023 began before it, and its parameters are read on 1 January
+    sunday = dt.date(2023, 12, 31)
+    orders = [_process_unsatisfied("c07", sunday, k) for k in (0, 1)]
+    findings = evaluate_periods([evaluate(o, dated) for o in orders], dated)
+    weekly = [f for f in findings if f.rule_id == "D-weekly"]
+    assert [(f.period, f.tier_id) for f in weekly] == [("week of 2023-12-25", "D-weekly.interview")]
+
+
 def test_a_rankings_bottom_n_from_a_parameter(dated: Pack) -> None:
     units = {"c07": "village_community", "c08": "village_community"}
 

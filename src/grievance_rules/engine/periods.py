@@ -8,8 +8,9 @@ replaces the oral explanation). Ranking rules put the units of the given kinds
 in order of their points and report the bottom N.
 
 A threshold or a ranking's N given as a dated parameter is read on the period's
-first day: a period is judged by the values in force when it began, as an order
-is by those in force when it was received.
+first day (or on the day the pack took effect, for a period that began before):
+a period is judged by the values in force when it began, as an order is by those
+in force when it was received.
 
 Periods start on the pack's week start (Monday by default), on the first of the
 month, of each two-month block (January–February, March–April, ...), of the
@@ -289,6 +290,15 @@ def _holds(
     return False
 
 
+def _judged_on(pack: Pack, period: Period) -> dt.date:
+    """The date a period's parameters are read on.
+
+    Its first day, or the day the pack took effect if the period began before (as
+    for an order received before then).
+    """
+    return max(period.start, pack.manifest.effective_from)
+
+
 def evaluate_periods(
     assessments: Iterable[Assessment] | PeriodTally,
     pack: Pack,
@@ -318,7 +328,7 @@ def evaluate_periods(
             fired = []
             for tier in rule.tiers:
                 notes: list[str] = []
-                if _holds(counts, tier.when, notes, pack, period.start):
+                if _holds(counts, tier.when, notes, pack, _judged_on(pack, period)):
                     fired.append((tier, notes))
             if rule.replaces_weaker and len(fired) > 1:
                 fired = fired[-1:]
@@ -335,7 +345,8 @@ def evaluate_periods(
             scores = {u: p for (k, s, u), p in tally.points.items() if (k, s) == (kind, start)}
             peers = {u for u, kind_of in (unit_kinds or {}).items() if kind_of in ranking.among}
             ranked = sorted((scores.get(u, 0.0), u) for u in peers)
-            bottom = int(pack.value(ranking.bottom, period.start))
+            judged = _judged_on(pack, period)
+            bottom = int(pack.value(ranking.bottom, judged))
             for place, (score, unit) in enumerate(ranked[:bottom], start=1):
                 trace = [
                     f"{place} of the {bottom} lowest of {len(ranked)} units "
@@ -344,7 +355,7 @@ def evaluate_periods(
                 if isinstance(ranking.bottom, ParamRef):
                     trace.append(
                         f"the {bottom} lowest: parameter {ranking.bottom.param}, "
-                        f"in force on {period.start}"
+                        f"in force on {judged}"
                     )
                 findings.append(
                     _period_finding(ranking, ranking, ranking.id, period, unit, {}, trace)
