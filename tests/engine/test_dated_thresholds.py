@@ -135,6 +135,8 @@ def test_an_override_sets_a_threshold_and_a_bad_one_is_refused(dated: Pack) -> N
     assert "must be a whole number of at least 1, got 'two'" in str(error)
     with pytest.raises(PackError, match="must be a whole number of at least 1, got 0"):
         dated.with_parameters({"ranked_bottom": 0})
+    with pytest.raises(PackError, match="must be calendar_month or a number of days of at least 1"):
+        dated.with_parameters({"repeat_within": "month"})
     with pytest.raises(PackError, match="a string, a number or a boolean"):
         dated.with_parameters({"redo_cap": [1, 2]})
 

@@ -518,8 +518,13 @@ class _Checker:
                 raise self.fail(rule, path, "a repeat condition is about one order, not a period")
             self.whole(rule, cond.at_least, f"{path}.at_least", least=1)
             for value in self.param(rule, cond.within, f"{path}.within"):
-                if value != "calendar_month":
-                    self.whole(rule, value, f"{path}.within", least=1)
+                days = isinstance(value, int) and not isinstance(value, bool) and value >= 1
+                if value != "calendar_month" and not days:
+                    raise self.fail(
+                        rule,
+                        f"{path}.within",
+                        f"must be calendar_month or a number of days of at least 1, got {value!r}",
+                    )
 
     def target(self, rule: Rule, target: Target, path: str) -> None:
         if target.role is not None:
