@@ -9,7 +9,9 @@ since when, and which occurrences made it hold.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from grievance_rules.engine._context import Evaluation
 from grievance_rules.engine.assessment import (
@@ -34,6 +36,7 @@ from grievance_rules.packs.schema import (
 
 __all__ = [
     "Occurrence",
+    "count_threshold",
     "evaluate_deduction",
     "evaluate_escalation",
     "evaluate_record",
@@ -167,16 +170,13 @@ def holds(ev: Evaluation, cond: Condition, rule_id: str) -> Holding:
                     seen.add(key)
                     distinct.append(occurrence)
             found = distinct
-        if cond.at_least is not None:
-            least = int(ev.value(cond.at_least))
-            ok = len(found) >= least
-            since = found[least - 1].at if ok else None
-            threshold = f">= {least}{parameter_note(cond.at_least)}"
+        at_least, number, threshold = count_threshold(cond, ev.value)
+        if at_least:
+            ok = len(found) >= number
+            since = found[number - 1].at if ok else None
         else:
-            equals = int(ev.value(cond.equals))
-            ok = len(found) == equals
+            ok = len(found) == number
             since = (found[-1].at if found else ev.order.received_at) if ok else None
-            threshold = f"== {equals}{parameter_note(cond.equals)}"
         what = f"distinct by {cond.distinct}" if cond.distinct else "occurrences"
         return Holding(ok, since, tuple(found), (f"{len(found)} {what} ({threshold})",))
     if isinstance(cond, AllOf):
@@ -225,6 +225,24 @@ def holds(ev: Evaluation, cond: Condition, rule_id: str) -> Holding:
         note += f" (>= {least}{parameter_note(cond.at_least)})"
     ok = n >= least
     return Holding(ok, ev.order.received_at if ok else None, (), (note,))
+
+
+def count_threshold(cond: CountOf, value: Callable[[Any], Any]) -> tuple[bool, int, str]:
+    """A count's threshold: whether it is ``at_least``, its number, its trace text.
+
+    ``at_least`` false means ``equals``. The number is read through ``value`` (a
+    literal as it is, a dated parameter on the date being judged).
+
+    Example:
+        >>> cond = CountOf(count=Trigger(event="continuation"), at_least=ParamRef(param="n"))
+        >>> count_threshold(cond, lambda ref: 2)
+        (True, 2, '>= 2, parameter n')
+    """
+    if cond.at_least is not None:
+        least = int(value(cond.at_least))
+        return True, least, f">= {least}{parameter_note(cond.at_least)}"
+    equals = int(value(cond.equals))
+    return False, equals, f"== {equals}{parameter_note(cond.equals)}"
 
 
 def parameter_note(ref: object) -> str:

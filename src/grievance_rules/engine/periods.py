@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict
 
 from grievance_rules.calendar import SHANGHAI
 from grievance_rules.engine.assessment import Assessment
-from grievance_rules.engine.conditions import parameter_note
+from grievance_rules.engine.conditions import count_threshold
 from grievance_rules.packs import Pack
 from grievance_rules.packs.schema import (
     AllOf,
@@ -271,14 +271,8 @@ def _holds(
         return _count(counts, cond) > 0
     if isinstance(cond, CountOf):
         n = _count(counts, cond.count)
-        if cond.at_least is not None:
-            least = int(pack.value(cond.at_least, on))
-            ok = n >= least
-            threshold = f">= {least}{parameter_note(cond.at_least)}"
-        else:
-            equals = int(pack.value(cond.equals, on))
-            ok = n == equals
-            threshold = f"== {equals}{parameter_note(cond.equals)}"
+        at_least, number, threshold = count_threshold(cond, lambda ref: pack.value(ref, on))
+        ok = n >= number if at_least else n == number
         notes.append(f"{_leaf_key(cond.count)}: {n} ({threshold}: {'yes' if ok else 'no'})")
         return ok
     if isinstance(cond, AllOf):
@@ -325,10 +319,11 @@ def evaluate_periods(
             if kind != rule.period:
                 continue
             period = pack_period_of(pack, start, kind)
+            judged = _judged_on(pack, period)
             fired = []
             for tier in rule.tiers:
                 notes: list[str] = []
-                if _holds(counts, tier.when, notes, pack, _judged_on(pack, period)):
+                if _holds(counts, tier.when, notes, pack, judged):
                     fired.append((tier, notes))
             if rule.replaces_weaker and len(fired) > 1:
                 fired = fired[-1:]
