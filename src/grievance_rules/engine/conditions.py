@@ -15,6 +15,7 @@ from typing import Any
 
 from grievance_rules.engine._context import Evaluation
 from grievance_rules.engine.assessment import (
+    ClockFinding,
     DeductionFinding,
     EscalationFinding,
     RecordFinding,
@@ -65,37 +66,53 @@ def _in_time_order(occurrence: Occurrence) -> tuple[dt.datetime, str]:
     return occurrence.at, occurrence.label
 
 
+def _counted_positions(ev: Evaluation, trigger: Trigger) -> list[int]:
+    """Positions of the kept events an event trigger counts, in history order.
+
+    The events its reference matched that pass ``after`` (some matching event
+    before) and ``unless_after`` (no matching event before). Not to be changed:
+    without those tests it is the match list itself.
+    """
+    matched = ev.positions(trigger)
+    if not matched or (trigger.after is None and trigger.unless_after is None):
+        return matched
+    after = ev.positions(trigger.after) if trigger.after is not None else None
+    unless = ev.positions(trigger.unless_after) if trigger.unless_after is not None else []
+    return [
+        k
+        for k in matched
+        if (after is None or any(j < k for j in after)) and not any(j < k for j in unless)
+    ]
+
+
+def _clock_counts(trigger: Trigger, clock: ClockFinding) -> bool:
+    """Whether a clock trigger counts this clock: its state, and its level if asked."""
+    return clock.state == trigger.state and (
+        trigger.level is None or clock.warning_level == trigger.level
+    )
+
+
 def occurrences(ev: Evaluation, trigger: Trigger) -> list[Occurrence]:
     """Everything one trigger counts on this order, in time order."""
     found: list[Occurrence] = []
     if trigger.event is not None:
-        matched = ev.positions(trigger)
-        if matched:
-            kept = ev.facts.kept
-            after = ev.positions(trigger.after) if trigger.after is not None else None
-            unless = ev.positions(trigger.unless_after) if trigger.unless_after is not None else []
-            for k in matched:
-                if after is not None and not any(j < k for j in after):
-                    continue
-                if any(j < k for j in unless):
-                    continue
-                event = kept[k]
-                found.append(
-                    Occurrence(
-                        at=event.at,
-                        label=f"event {ev.event_index(k)} ({event.type})",
-                        unit=event.unit,
-                        handling=ev.facts.handling[k] or ev.first_handling_unit(),
-                        subject=getattr(event, "subject_unit", None),
-                        points=getattr(event, "points", None),
-                        event=ev.event_index(k),
-                    )
+        kept = ev.facts.kept
+        for k in _counted_positions(ev, trigger):
+            event = kept[k]
+            found.append(
+                Occurrence(
+                    at=event.at,
+                    label=f"event {ev.event_index(k)} ({event.type})",
+                    unit=event.unit,
+                    handling=ev.facts.handling[k] or ev.first_handling_unit(),
+                    subject=getattr(event, "subject_unit", None),
+                    points=getattr(event, "points", None),
+                    event=ev.event_index(k),
                 )
+            )
     for rule_id in trigger.clock:
         for clock in ev.clocks.get(rule_id, ()):
-            if clock.state == trigger.state and (
-                trigger.level is None or clock.warning_level == trigger.level
-            ):
+            if _clock_counts(trigger, clock):
                 # when it was so: stopped, breached at its due instant, or seen at as_of
                 if clock.stopped_at is not None:
                     at = clock.stopped_at
@@ -292,20 +309,11 @@ def _decides(ev: Evaluation, cond: Condition) -> bool:
 
 def _occurs(ev: Evaluation, trigger: Trigger) -> bool:
     """Whether :func:`occurrences` finds anything, without building the occurrences."""
-    if trigger.event is not None:
-        after = ev.positions(trigger.after) if trigger.after is not None else None
-        unless = ev.positions(trigger.unless_after) if trigger.unless_after is not None else []
-        for k in ev.positions(trigger):
-            if after is not None and not any(j < k for j in after):
-                continue
-            if not any(j < k for j in unless):
-                return True
+    if trigger.event is not None and _counted_positions(ev, trigger):
+        return True
     for rule_id in trigger.clock:
-        for clock in ev.clocks.get(rule_id, ()):
-            if clock.state == trigger.state and (
-                trigger.level is None or clock.warning_level == trigger.level
-            ):
-                return True
+        if any(_clock_counts(trigger, clock) for clock in ev.clocks.get(rule_id, ())):
+            return True
     for rule_id in trigger.window:
         if any(window.state == trigger.state for window in ev.windows.get(rule_id, ())):
             return True
