@@ -4,6 +4,7 @@ from typing import Any
 
 import pytest
 
+from grievance_rules.engine._durable import CompiledRuleset, DurableAdapter
 from grievance_rules.model import WorkOrder
 from grievance_rules.packs import Pack, load_pack
 
@@ -35,6 +36,36 @@ def make_order(*events: dict[str, Any], **fields: Any) -> WorkOrder:
 
 def dispatched(when: str, to: str = "c07") -> dict[str, Any]:
     return {"type": "dispatched", "at": when, "unit": "ctr", "to_unit": to}
+
+
+def same_complaint(*days: str) -> list[WorkOrder]:
+    """Orders of one complainant (p1) on one issue (road-12), one received on each day."""
+    return [
+        make_order(
+            dispatched(f"{day}T10:00"),
+            id=f"R{k}",
+            complainant="p1",
+            issue="road-12",
+            received_at=f"{day}T09:00:00+08:00",
+        )
+        for k, day in enumerate(days)
+    ]
+
+
+@pytest.fixture
+def sessions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every session id the adapter closes during the test."""
+    seen: list[str] = []
+    close = DurableAdapter._close
+
+    def recording_close(
+        self: DurableAdapter, ruleset: CompiledRuleset, session: str, pending: Any
+    ) -> None:
+        seen.append(session)
+        close(self, ruleset, session, pending)
+
+    monkeypatch.setattr(DurableAdapter, "_close", recording_close)
+    return seen
 
 
 @pytest.fixture(scope="session")

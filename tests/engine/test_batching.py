@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from grievance_rules.engine import BatchResult, evaluate, evaluate_many
-from grievance_rules.engine._durable import CompiledRuleset, DurableAdapter, get_adapter
+from grievance_rules.engine._durable import get_adapter
 from grievance_rules.engine.evaluate import _engine, _last_instant, _match
 from grievance_rules.engine.facts import build_facts
 from grievance_rules.errors import FactValidationError, RuleDefinitionError
@@ -32,22 +32,6 @@ SETTINGS = settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None
 )
 _NAMES = itertools.count()
-
-
-@pytest.fixture
-def sessions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every session id the adapter closes during the test."""
-    seen: list[str] = []
-    close = DurableAdapter._close
-
-    def recording_close(
-        self: DurableAdapter, ruleset: CompiledRuleset, session: str, pending: Any
-    ) -> None:
-        seen.append(session)
-        close(self, ruleset, session, pending)
-
-    monkeypatch.setattr(DurableAdapter, "_close", recording_close)
-    return seen
 
 
 # --- projected facts ----------------------------------------------------------------------

@@ -18,7 +18,7 @@ from grievance_rules.engine import RepeatIndex, evaluate, evaluate_periods
 from grievance_rules.errors import PackError
 from grievance_rules.packs import Pack, load_pack
 
-from .conftest import HERE, at, dispatched, make_order
+from .conftest import HERE, at, dispatched, make_order, same_complaint
 
 CHANGE = "2024-07-01"
 
@@ -148,16 +148,7 @@ def test_an_override_of_a_duration_is_checked_too(demo: Pack) -> None:
 
 
 def _repeaters(pack: Pack, days: list[str]):
-    orders = [
-        make_order(
-            dispatched(f"{day}T10:00"),
-            id=f"R{k}",
-            complainant="p1",
-            issue="road-12",
-            received_at=f"{day}T09:00:00+08:00",
-        )
-        for k, day in enumerate(days)
-    ]
+    orders = same_complaint(*days)
     index = RepeatIndex.from_orders(orders)
     return [
         [e for e in evaluate(o, pack, repeats=index).escalations if e.rule_id == "D-on-site"]

@@ -15,7 +15,6 @@ import pytest
 from grievance_rules.engine import _durable
 from grievance_rules.engine._durable import (
     Activation,
-    CompiledRuleset,
     DurableAdapter,
     get_adapter,
 )
@@ -71,22 +70,6 @@ def summary(activations: list[Activation]) -> list[tuple[str, dict[str, Any]]]:
 @pytest.fixture
 def adapter() -> DurableAdapter:
     return get_adapter()
-
-
-@pytest.fixture
-def sessions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every session id the adapter closes during the test."""
-    seen: list[str] = []
-    close = DurableAdapter._close
-
-    def recording_close(
-        self: DurableAdapter, ruleset: CompiledRuleset, session: str, pending: Any
-    ) -> None:
-        seen.append(session)
-        close(self, ruleset, session, pending)
-
-    monkeypatch.setattr(DurableAdapter, "_close", recording_close)
-    return seen
 
 
 # --- sessions ---------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import pytest
 from grievance_rules.engine import RepeatIndex, evaluate, evaluate_many
 from grievance_rules.errors import NaiveDatetimeError
 
-from .conftest import at, dispatched, make_order
+from .conftest import at, dispatched, make_order, same_complaint
 
 
 def clock(assessment, rule_id, occurrence=0):
@@ -317,16 +317,7 @@ def test_all_and_not(demo) -> None:
 
 
 def test_repeat_across_orders(demo) -> None:
-    orders = [
-        make_order(
-            dispatched(f"2024-05-{d:02d}T10:00"),
-            id=f"R{d}",
-            complainant="p1",
-            issue="road-12",
-            received_at=f"2024-05-{d:02d}T09:00:00+08:00",
-        )
-        for d in (6, 13, 20)
-    ]
+    orders = same_complaint("2024-05-06", "2024-05-13", "2024-05-20")
     index = RepeatIndex.from_orders(orders)
     fired = [[e.rule_id for e in evaluate(o, demo, repeats=index).escalations] for o in orders]
     assert fired == [[], [], ["D-on-site"]]
