@@ -134,6 +134,11 @@ def _last_instant(order: WorkOrder) -> dt.datetime:
     return max([order.received_at, *(event.at for event in order.events)])
 
 
+def _instant(order: WorkOrder, as_of: dt.datetime | None) -> dt.datetime:
+    """The instant of the assessment: ``as_of`` in Shanghai time, else the last recorded."""
+    return to_shanghai(as_of, what="as_of") if as_of is not None else _last_instant(order)
+
+
 def evaluate(
     order: WorkOrder,
     pack: Pack | str,
@@ -174,7 +179,7 @@ def evaluate(
     if isinstance(pack, str):
         pack = find_pack(pack)
     engine = _engine(pack)
-    instant = to_shanghai(as_of, what="as_of") if as_of is not None else _last_instant(order)
+    instant = _instant(order, as_of)
     facts = build_facts(order, instant, engine.properties)
     ((selectors, matched),) = _match(engine, [facts])
     return _assess(
@@ -438,9 +443,7 @@ def _assess_chunk(
         try:
             order = order_of_input(item)
             order_id = order.id
-            instant = (
-                to_shanghai(as_of, what="as_of") if as_of is not None else _last_instant(order)
-            )
+            instant = _instant(order, as_of)
             ready.append((k, order, instant, build_facts(order, instant, engine.properties)))
         except INPUT_ERRORS as exc:
             results[k] = _rejection(position, item, order_id, exc)
