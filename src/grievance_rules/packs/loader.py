@@ -10,6 +10,7 @@ can be found, the rule id and the field.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,6 +77,10 @@ class Pack:
         flags: things the loader noticed that do not refuse the pack (two
             deductions that could count the same occurrence, undeclared).
         overrides: parameter values set by :meth:`with_parameters`.
+        content_hash: SHA-256 of the files the pack was loaded from (``pack.yaml``, the
+            parameters file and the rule files, by relative path and bytes); the same
+            text gives the same hash wherever the pack lies. Overrides are not in it
+            (they are in :attr:`key`).
     """
 
     manifest: Manifest
@@ -85,6 +90,7 @@ class Pack:
     rule_files: Mapping[str, str]
     flags: tuple[str, ...] = ()
     overrides: Mapping[str, Any] = field(default_factory=dict)
+    content_hash: str = ""
 
     @property
     def id(self) -> str:
@@ -166,6 +172,7 @@ class Pack:
             self.rule_files,
             self.flags,
             merged,
+            self.content_hash,
         )
         object.__setattr__(pack, "_calendar", self.calendar())
         return pack
@@ -720,7 +727,19 @@ def load_pack(directory: str | Path, *, strict: bool = False) -> Pack:
         raise PackError(
             f"pack {manifest.id}: {flags[0]}", file=files.get(first), rule_id=first, field="when"
         )
-    return Pack(manifest, tuple(rules), parameters, root, files, tuple(flags))
+    digest = _content_hash(root, [root / _MANIFEST, parameters_path, *paths])
+    return Pack(manifest, tuple(rules), parameters, root, files, tuple(flags), {}, digest)
+
+
+def _content_hash(root: Path, paths: Iterable[Path]) -> str:
+    """SHA-256 over each existing file's relative path and bytes, in path order."""
+    digest = hashlib.sha256()
+    for path in sorted(set(paths)):
+        if path.is_file():
+            data = path.read_bytes()
+            digest.update(f"{path.relative_to(root).as_posix()}\0{len(data)}\0".encode())
+            digest.update(data)
+    return digest.hexdigest()
 
 
 def _check_scoring(manifest: Manifest, parameters: Mapping[str, Parameter]) -> None:
