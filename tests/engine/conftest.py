@@ -1,4 +1,6 @@
 import datetime as dt
+import importlib.util
+import os
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +11,15 @@ from grievance_rules.model import WorkOrder
 from grievance_rules.packs import Pack, load_pack
 
 HERE = Path(__file__).parent
+
+DURABLE_INSTALLED = importlib.util.find_spec("durable") is not None
+requires_durable = pytest.mark.skipif(
+    not DURABLE_INSTALLED and not os.environ.get("GRIEVANCE_RULES_REQUIRE_DURABLE"),
+    reason="durable-rules is not installed (pip install 'grievance-rules[durable]', "
+    "Python 3.11-3.12); GRIEVANCE_RULES_REQUIRE_DURABLE=1 makes this a failure",
+)
+ENGINES = ["native", pytest.param("durable", marks=requires_durable)]
+"""Both matching backends, as a parametrize list: durable only where it is installed."""
 UNITS = [
     {"id": "ctr", "name": "党政办", "kind": "dispatch_centre"},
     {"id": "c07", "name": "东风社区", "kind": "village_community"},

@@ -17,14 +17,16 @@ from hypothesis import strategies as st
 
 from grievance_rules.engine import BatchResult, evaluate, evaluate_many
 from grievance_rules.engine._durable import get_adapter
-from grievance_rules.engine.evaluate import _engine, _last_instant, _match
-from grievance_rules.engine.facts import build_facts
+from grievance_rules.engine.evaluate import _last_instant
+from grievance_rules.engine.facts import DurableMatcher, build_facts
+from grievance_rules.engine.matching import get_matcher, view_of
+from grievance_rules.engine.plan import plan_for
 from grievance_rules.errors import FactValidationError, RuleDefinitionError
 from grievance_rules.model import WorkOrder
 from grievance_rules.packs import find_pack
 from grievance_rules.testing.strategies import work_orders
 
-from .conftest import dispatched, make_order
+from .conftest import ENGINES, dispatched, make_order, requires_durable
 from .reference_matcher import ReferenceAdapter
 
 PACKS = {name: find_pack(name) for name in ("chengdong", "xiayang", "daye")}
@@ -37,6 +39,7 @@ _NAMES = itertools.count()
 # --- projected facts ----------------------------------------------------------------------
 
 
+@requires_durable
 @SETTINGS
 @given(order=work_orders(), data=st.data())
 def test_projected_facts_are_the_full_facts_cut_down(order: WorkOrder, data: st.DataObject) -> None:
@@ -44,7 +47,12 @@ def test_projected_facts_are_the_full_facts_cut_down(order: WorkOrder, data: st.
     full = build_facts(order, as_of)
     every_key = {key for fact in (full.order, *full.events) for key in fact}
     wanted = data.draw(
-        st.sampled_from([every_key, *(_engine(pack).properties for pack in PACKS.values())])
+        st.sampled_from(
+            [
+                every_key,
+                *(DurableMatcher._ruleset(plan_for(pack)).properties for pack in PACKS.values()),
+            ]
+        )
     )
     wanted = wanted | {"no_such_property", "evidence_count", "at", "ts", "event_id"}
     cut = build_facts(order, as_of, wanted)
@@ -53,13 +61,14 @@ def test_projected_facts_are_the_full_facts_cut_down(order: WorkOrder, data: st.
     assert (cut.kept, cut.indices, cut.handling) == (full.kept, full.indices, full.handling)
 
 
+@requires_durable
 def test_an_integer_durable_cannot_hold_is_refused_as_the_full_facts_are() -> None:
     order = make_order(
         dispatched("2024-05-06T09:30"),
         {"type": "replied", "at": "2024-05-07T09:00", "unit": "c07", "round": 2**64},
     )
     full = build_facts(order, _last_instant(order))
-    ruleset = _engine(PACKS["daye"]).ruleset
+    ruleset = DurableMatcher._ruleset(plan_for(PACKS["daye"]))
     with pytest.raises(FactValidationError) as plain:
         get_adapter().run(ruleset, [full.order, *full.events])
     with pytest.raises(FactValidationError) as cut:
@@ -84,6 +93,7 @@ SINGLE_FACT_RULES: dict[str, Any] = {
 }
 
 
+@requires_durable
 def test_a_ruleset_says_what_it_reads_and_whether_facts_can_share_a_session() -> None:
     adapter = get_adapter()
     single = adapter.compile(f"batch@{next(_NAMES)}", SINGLE_FACT_RULES)
@@ -107,6 +117,7 @@ def test_a_ruleset_says_what_it_reads_and_whether_facts_can_share_a_session() ->
     assert not by_id.single_fact
 
 
+@requires_durable
 def test_match_facts_gives_what_one_fact_per_session_gives(sessions: list[str]) -> None:
     adapter = get_adapter()
     ruleset = adapter.compile(f"batch@{next(_NAMES)}", SINGLE_FACT_RULES)
@@ -129,6 +140,7 @@ def test_match_facts_gives_what_one_fact_per_session_gives(sessions: list[str]) 
     assert all(not adapter._session_exists(ruleset, session) for session in sessions)
 
 
+@requires_durable
 def test_match_facts_leaves_no_session_even_when_it_fails(sessions: list[str]) -> None:
     adapter = get_adapter()
     ruleset = adapter.compile(f"batch@{next(_NAMES)}", SINGLE_FACT_RULES)
@@ -145,18 +157,21 @@ def test_match_facts_leaves_no_session_even_when_it_fails(sessions: list[str]) -
     assert not any(adapter._session_exists(ruleset, session) for session in sessions[-3:])
 
 
+@pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("name", sorted(PACKS))
 @SETTINGS
 @given(orders=st.lists(work_orders(), min_size=1, max_size=6))
-def test_orders_sharing_a_session_match_what_the_reference_reading_matches(
-    name: str, orders: list[WorkOrder]
+def test_orders_matched_together_match_what_the_reference_reading_matches(
+    name: str, engine: str, orders: list[WorkOrder]
 ) -> None:
-    engine = _engine(PACKS[name])
-    shared = _match(engine, [build_facts(o, _last_instant(o), engine.properties) for o in orders])
+    plan = plan_for(PACKS[name])
+    views = [view_of(o, _last_instant(o)) for o in orders]
+    shared = get_matcher(engine).match(plan, views)
     reference = ReferenceAdapter()
-    for order, (selectors, matched) in zip(orders, shared, strict=True):
+    for order, match in zip(orders, shared, strict=True):
+        selectors, matched = match.selectors, match.events
         full = build_facts(order, _last_instant(order))
-        found = reference.run(engine.compiled.definition, [full.order, *full.events])
+        found = reference.run(plan.patterns.definition, [full.order, *full.events])
         position = {fact["id"]: k for k, fact in enumerate(full.events)}
         expected: dict[str, set[int]] = {}
         for activation in found:
@@ -171,6 +186,7 @@ def test_orders_sharing_a_session_match_what_the_reference_reading_matches(
 # --- batches -------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("name", sorted(PACKS))
 @SETTINGS
 @given(
@@ -179,22 +195,23 @@ def test_orders_sharing_a_session_match_what_the_reference_reading_matches(
     hours=st.integers(0, 24 * 40),
 )
 def test_a_batch_gives_byte_for_byte_what_each_order_alone_gives(
-    name: str, orders: list[WorkOrder], chunk: int, hours: int
+    name: str, engine: str, orders: list[WorkOrder], chunk: int, hours: int
 ) -> None:
     as_of = min(o.received_at for o in orders) + dt.timedelta(hours=hours)
-    alone = [evaluate(o, PACKS[name], as_of).model_dump_json() for o in orders]
-    batch = evaluate_many(orders, PACKS[name], as_of, chunk_size=chunk)
+    alone = [evaluate(o, PACKS[name], as_of, engine=engine).model_dump_json() for o in orders]
+    batch = evaluate_many(orders, PACKS[name], as_of, chunk_size=chunk, engine=engine)
     assert [r.to_json() for r in batch] == [text.encode() for text in alone]
 
 
-def test_an_order_that_spoils_its_chunk_is_rejected_alone(demo) -> None:
+@pytest.mark.parametrize("engine", ENGINES)
+def test_an_order_that_spoils_its_chunk_is_rejected_alone(demo, engine) -> None:
     good = make_order(dispatched("2024-05-06T09:30")).model_dump(mode="json")
     bad = make_order(
         dispatched("2024-05-06T09:30"),
         {"type": "replied", "at": "2024-05-07T09:00", "unit": "c07", "round": 2**64},
         id="BIG",
     ).model_dump(mode="json")
-    results = list(evaluate_many([good, bad, good, "{no"], demo, chunk_size=4))
+    results = list(evaluate_many([good, bad, good, "{no"], demo, chunk_size=4, engine=engine))
     assert [r.assessment is not None for r in results] == [True, False, True, False]
     assert results[1].rejection is not None
     assert results[1].rejection.order_id == "BIG"

@@ -26,6 +26,10 @@ from grievance_rules.errors import (
     RuleDefinitionError,
 )
 
+from .conftest import requires_durable
+
+pytestmark = requires_durable
+
 _NAMES = itertools.count()
 
 RETURN_RULES: dict[str, Any] = {

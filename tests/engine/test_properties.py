@@ -9,13 +9,14 @@ from hypothesis import strategies as st
 
 from grievance_rules.engine import Assessment, evaluate
 from grievance_rules.engine._durable import get_adapter
-from grievance_rules.engine.compiler import compile_pack
+from grievance_rules.engine.compiler import compile_patterns
 from grievance_rules.engine.facts import build_facts
 from grievance_rules.model import WorkOrder
 from grievance_rules.model.events import EVENT_CLASSES, EVENT_TYPES
 from grievance_rules.packs import find_pack
 from grievance_rules.testing.strategies import work_orders
 
+from .conftest import requires_durable
 from .reference_matcher import ReferenceAdapter
 
 PACKS = {name: find_pack(name) for name in ("chengdong", "xiayang", "daye")}
@@ -72,7 +73,7 @@ UNRELATED = {
         set(EVENT_TYPES)
         - {
             t
-            for key in compile_pack(pack).event_rules
+            for key in compile_patterns(pack).event_rules
             for t in EVENT_TYPES
             if f'"type":"{t}"' in key
         }
@@ -124,11 +125,12 @@ def test_an_order_with_no_events_breaches_only_what_its_clocks_say(name, order, 
         )
 
 
+@requires_durable
 @pytest.mark.parametrize("name", sorted(PACKS))
 @SETTINGS
 @given(order=work_orders())
 def test_durable_rules_matches_what_the_reference_reading_matches(name, order) -> None:
-    compiled = compile_pack(PACKS[name])
+    compiled = compile_patterns(PACKS[name])
     facts = build_facts(order, _last(order))
     all_facts = [facts.order, *facts.events]
     durable = get_adapter().run(

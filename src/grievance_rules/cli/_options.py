@@ -9,7 +9,7 @@ import pendulum
 
 from grievance_rules.calendar import SHANGHAI
 
-__all__ = ["DATE", "parse_instant"]
+__all__ = ["DATE", "ENGINE_OPTION", "parse_instant"]
 
 
 class _DateType(click.ParamType):  # type: ignore[type-arg]
@@ -27,6 +27,15 @@ class _DateType(click.ParamType):  # type: ignore[type-arg]
 
 
 DATE = _DateType()
+
+ENGINE_OPTION = click.option(
+    "--engine",
+    type=click.Choice(["native", "durable"]),
+    default="native",
+    show_default=True,
+    help="Matching backend: native (everywhere) or durable (durable-rules, installed with "
+    "the [durable] extra on Python 3.11-3.12); both give the same findings.",
+)
 
 
 def parse_instant(text: str, tz: str | None) -> dt.datetime:

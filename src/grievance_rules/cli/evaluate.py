@@ -8,9 +8,8 @@ import sys
 
 import click
 
-from grievance_rules.cli._options import parse_instant
-from grievance_rules.engine import Assessment, evaluate
-from grievance_rules.packs import find_pack
+from grievance_rules.cli._options import ENGINE_OPTION, parse_instant
+from grievance_rules.engine import Assessment, EngineName, evaluate, plan_for
 from grievance_rules.reading import Accepted, iter_orders
 
 __all__ = ["evaluate_command"]
@@ -55,6 +54,7 @@ def _table(assessment: Assessment) -> list[str]:
 @click.option("--format", "input_format", help="json, jsonl, csv or xlsx (default: from FILE).")
 @click.option("--tz", help="Zone for naive timestamps in FILE and --as-of (e.g. Asia/Shanghai).")
 @click.option("--output", type=click.Choice(["jsonl", "table"]), default="jsonl", show_default=True)
+@ENGINE_OPTION
 def evaluate_command(
     file: str,
     pack_name: str,
@@ -62,19 +62,20 @@ def evaluate_command(
     input_format: str | None,
     tz: str | None,
     output: str,
+    engine: EngineName,
 ) -> None:
     """Assess every order in FILE under a pack: one JSON assessment per line, or a table.
 
     Rejected records go to standard error with their reasons; the closing line
     on standard error gives the counts, which add up.
     """
-    pack = find_pack(pack_name)
+    plan = plan_for(pack_name)
     instant: dt.datetime | None = parse_instant(as_of, tz) if as_of else None
     assessed = rejected = records = 0
     for result in iter_orders(file, input_format, assume_tz=tz):
         records += 1
         if isinstance(result, Accepted):
-            assessment = evaluate(result.order, pack, instant)
+            assessment = evaluate(result.order, plan, instant, engine=engine)
             assessed += 1
             if output == "jsonl":
                 click.echo(assessment.model_dump_json())

@@ -17,7 +17,7 @@ from typing import Any
 import click
 import yaml
 
-from grievance_rules.cli._options import parse_instant
+from grievance_rules.cli._options import ENGINE_OPTION, parse_instant
 from grievance_rules.engine.periods import PERIOD_KINDS
 from grievance_rules.packs import find_pack
 from grievance_rules.reading import iter_orders
@@ -123,6 +123,7 @@ def _reading_options(func: Callable[..., Any]) -> Callable[..., Any]:
             show_default=True,
             help="Worker processes for the engine.",
         ),
+        ENGINE_OPTION,
         click.option(
             "--progress/--no-progress",
             default=None,

@@ -1,13 +1,19 @@
-"""The engine: a pack's declarations run on durable-rules over an order's history.
+"""The engine: a pack compiled once into a plan, run over an order's history.
 
+* :func:`compile_pack` — a pack's :class:`PackPlan`: predicates, rules by kind,
+  parameters per date; :func:`plan_for` finds (and keeps) the plan of a pack or name.
 * :func:`evaluate` — one order under one pack at ``as_of``: an :class:`Assessment`.
 * :func:`evaluate_many` — a stream of orders in bounded memory, every input
-  accounted for (assessed or rejected with reasons), optionally over processes.
+  accounted for (assessed or rejected with reasons), optionally over processes;
+  :func:`evaluate_each` — the same under several packs at once.
 * :func:`evaluate_periods` — a pack's period rules and rankings over assessments.
 * :class:`RepeatIndex` — other orders' keys, for repeat conditions across orders.
 
-``grievance_rules.engine._durable`` is the one module that talks to durable-rules;
-everything else goes through its adapter.
+Matching (which events each event reference selects) has two backends with one
+semantics: ``native`` (compiled predicates, pure Python, the default everywhere)
+and ``durable`` (durable-rules, ``pip install 'grievance-rules[durable]'`` on
+Python 3.11–3.12), chosen with ``engine=``. ``grievance_rules.engine._durable`` is
+the one module that talks to durable-rules.
 
 Example:
     >>> import datetime as dt
@@ -39,7 +45,9 @@ from grievance_rules.engine.assessment import (
     Rejection,
     WindowFinding,
 )
-from grievance_rules.engine.evaluate import BatchResult, evaluate, evaluate_many
+from grievance_rules.engine.batch import BatchResult, evaluate_each, evaluate_many
+from grievance_rules.engine.evaluate import evaluate
+from grievance_rules.engine.matching import ENGINES, EngineName
 from grievance_rules.engine.periods import (
     Period,
     PeriodFinding,
@@ -47,15 +55,19 @@ from grievance_rules.engine.periods import (
     evaluate_periods,
     period_of,
 )
+from grievance_rules.engine.plan import PackPlan, compile_pack, plan_for
 from grievance_rules.engine.repeats import RepeatIndex
 
 __all__ = [
+    "ENGINES",
     "Assessment",
     "BatchResult",
     "ClockFinding",
     "DataWarning",
     "DeductionFinding",
+    "EngineName",
     "EscalationFinding",
+    "PackPlan",
     "Period",
     "PeriodFinding",
     "PeriodTally",
@@ -63,8 +75,11 @@ __all__ = [
     "Rejection",
     "RepeatIndex",
     "WindowFinding",
+    "compile_pack",
     "evaluate",
+    "evaluate_each",
     "evaluate_many",
     "evaluate_periods",
     "period_of",
+    "plan_for",
 ]

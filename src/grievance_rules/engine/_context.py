@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,8 +14,8 @@ from grievance_rules.engine.assessment import (
     EscalationFinding,
     WindowFinding,
 )
-from grievance_rules.engine.compiler import CompiledPack, event_key, selector_key
-from grievance_rules.engine.facts import OrderFacts
+from grievance_rules.engine.matching import OrderView
+from grievance_rules.engine.plan import PackPlan
 from grievance_rules.engine.repeats import RepeatIndex
 from grievance_rules.model import WorkOrder
 from grievance_rules.packs import Pack
@@ -28,16 +29,17 @@ class Evaluation:
     """Everything the rule evaluators share while assessing one order."""
 
     order: WorkOrder
+    plan: PackPlan
     pack: Pack
-    compiled: CompiledPack
     calendar: WorkingCalendar
-    facts: OrderFacts
+    facts: OrderView
+    """The order as known at ``as_of``: its kept events and who held it after each."""
     as_of: dt.datetime
     judged_on: dt.date
-    matched: dict[str, list[int]]
-    """durable rule name → positions (into ``facts.kept``) of the facts it matched."""
-    selectors: set[str]
-    """durable rule names of the selectors the order matched."""
+    matched: Mapping[str, list[int]]
+    """Pattern name → positions (into ``facts.kept``) of the events it matched."""
+    selectors: frozenset[str]
+    """Pattern names of the selectors the order matched."""
     repeats: RepeatIndex | None = None
     clocks: dict[str, list[ClockFinding]] = field(default_factory=dict)
     windows: dict[str, list[WindowFinding]] = field(default_factory=dict)
@@ -46,17 +48,15 @@ class Evaluation:
     deadlines: dict[tuple[Any, ...], Deadline] = field(default_factory=dict)
     """Deadlines computed for this order, by start and period (``clocks._deadline``)."""
     shared: dict[Any, Any] = field(default_factory=dict)
-    """Immutable findings reused across the orders of one pack (see ``evaluate_record``)."""
+    """Immutable findings reused across the orders of one pack (the plan's ``memo``)."""
 
     def positions(self, ref: EventRef | Trigger) -> list[int]:
         """Positions of the kept events an event reference matched, in history order."""
-        name = self.compiled.by_object.get(id(ref)) or self.compiled.event_rules[event_key(ref)]
-        return self.matched.get(name, [])
+        return self.matched.get(self.plan.pattern_of(ref), [])
 
     def applies(self, selector: Selector) -> bool:
         """Whether the order matched a rule's ``applies_to``."""
-        name = self.compiled.by_object.get(id(selector))
-        return (name or self.compiled.selector_rules[selector_key(selector)]) in self.selectors
+        return self.plan.selector_of(selector) in self.selectors
 
     def event_index(self, position: int) -> int:
         """The index in ``order.events`` of a kept event."""
@@ -64,7 +64,7 @@ class Evaluation:
 
     def value(self, ref: Any) -> Any:
         """A literal or a parameter's value on the judged date."""
-        return self.pack.value(ref, self.judged_on)
+        return self.plan.value(ref, self.judged_on)
 
     def warn(self, code: str, message: str, rule_id: str | None = None) -> None:
         """Record a data warning once."""

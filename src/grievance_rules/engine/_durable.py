@@ -520,7 +520,9 @@ def _load_engine() -> Any:
         except ImportError as error:
             raise EngineError(
                 f"durable-rules {DURABLE_RULES_VERSION} cannot be imported on Python "
-                f"{sys.version_info.major}.{sys.version_info.minor}: {error}"
+                f"{sys.version_info.major}.{sys.version_info.minor}: {error}; it installs "
+                "with pip install 'grievance-rules[durable]' on Python 3.11-3.12 (the "
+                "native engine, the default, needs nothing more)"
             ) from error
         installed = importlib.metadata.version("durable-rules")
         if installed != DURABLE_RULES_VERSION:

@@ -127,6 +127,10 @@ class Assessment(BaseModel):
     order_id: str
     pack: str
     """``id@revision`` of the pack (with any parameter overrides)."""
+    pack_hash: str = ""
+    """SHA-256 of the pack's files (:attr:`~grievance_rules.packs.Pack.content_hash`)."""
+    engine: Literal["native", "durable"] = "native"
+    """The matching backend that judged the order (both give the same findings)."""
     as_of: dt.datetime
     judged_on: dt.date
     """The date whose parameter values were applied (the order's receipt by default)."""

@@ -1,4 +1,8 @@
-"""Compiling a pack's declarations into durable-rules patterns.
+"""A pack's event references and selectors as named patterns (durable-rules' JSON).
+
+The patterns are the identity both matching backends share: the native matcher
+compiles the same references to predicates (:mod:`grievance_rules.engine.matching`)
+and names them as here; the durable backend registers :attr:`PatternSet.definition`.
 
 Every event reference of a pack (a clock's start, stop, pauses and extension; a
 window's action and opening; every event trigger of a deduction, escalation or
@@ -33,7 +37,7 @@ from grievance_rules.packs.schema import (
     iter_triggers,
 )
 
-__all__ = ["CompiledPack", "compile_pack", "event_key", "selector_key"]
+__all__ = ["PatternSet", "compile_patterns", "event_key", "selector_key"]
 
 
 def _where(field: str, value: Any) -> dict[str, Any]:
@@ -125,7 +129,7 @@ def _rule_refs(pack: Pack) -> Iterator[Trigger | EventRef]:
 
 
 @dataclass(frozen=True)
-class CompiledPack:
+class PatternSet:
     """A pack's patterns, named for durable-rules.
 
     Attributes:
@@ -136,6 +140,7 @@ class CompiledPack:
         digest: a short hash of the definition.
         by_object: ``id()`` of each reference and selector object of the pack → its
             durable rule name, so that evaluation looks names up without re-serialising.
+        refs: every event reference of the pack's rules, in rule order.
     """
 
     namespace: str
@@ -144,14 +149,15 @@ class CompiledPack:
     selector_rules: dict[str, str]
     digest: str
     by_object: dict[int, str]
+    refs: tuple[EventRef | Trigger, ...]
 
 
-def compile_pack(pack: Pack) -> CompiledPack:
+def compile_patterns(pack: Pack) -> PatternSet:
     """Compile (once per pack revision and rule set) the pack's patterns.
 
     Example:
         >>> from grievance_rules.packs import find_pack
-        >>> compiled = compile_pack(find_pack("xiayang"))
+        >>> compiled = compile_patterns(find_pack("xiayang"))
         >>> compiled.namespace
         'xiayang@2022-06-08'
     """
@@ -181,4 +187,6 @@ def compile_pack(pack: Pack) -> CompiledPack:
     by_object.update(
         {id(rule.applies_to): selector_rules[selector_key(rule.applies_to)] for rule in pack.rules}
     )
-    return CompiledPack(namespace, definition, event_rules, selector_rules, digest, by_object)
+    return PatternSet(
+        namespace, definition, event_rules, selector_rules, digest, by_object, tuple(refs)
+    )

@@ -20,23 +20,32 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from typing import Any, get_args
+from typing import TYPE_CHECKING, Any, get_args
 
-from grievance_rules.engine._durable import check_fact_integer
+from grievance_rules.engine._durable import CompiledRuleset, check_fact_integer, get_adapter
+from grievance_rules.engine.matching import (
+    EngineName,
+    Match,
+    OrderView,
+    check_integers,
+    view_of,
+)
 from grievance_rules.model import WorkOrder
 from grievance_rules.model.events import EventBase
 
-__all__ = ["OrderFacts", "build_facts", "event_indices_as_of", "handling_units"]
+if TYPE_CHECKING:
+    from grievance_rules.engine.plan import PackPlan
 
-_TRANSFERS = ("dispatched", "reassigned")
+__all__ = ["DurableMatcher", "OrderFacts", "build_facts", "facts_of"]
+
 _META = frozenset({"fact", "index", "ts", "handling_unit", "event_id", "to_unit_upstream"})
 
 
 @dataclass(frozen=True)
 class OrderFacts:
-    """The facts of one order up to ``as_of``.
+    """The facts of one order up to ``as_of`` (for tests and benchmarks of the facts).
 
     Attributes:
         order: the order fact.
@@ -53,42 +62,6 @@ class OrderFacts:
     indices: list[int]
     handling: list[str | None]
     ignored_after_as_of: int
-
-
-def event_indices_as_of(order: WorkOrder, as_of: dt.datetime) -> list[int]:
-    """The indices of the order's events up to ``as_of``, in time order.
-
-    A stable sort: events at the same instant keep the order they are listed in.
-    """
-    return sorted(
-        (i for i, event in enumerate(order.events) if event.at <= as_of),
-        key=lambda i: order.events[i].at,
-    )
-
-
-def handling_units(
-    events: list[EventBase], upstream: frozenset[str] = frozenset()
-) -> list[str | None]:
-    """The handling unit after each event: the last handling unit the order was sent to.
-
-    A dispatch to a centre (an ``upstream`` unit: the district centre sending the
-    order to the street's centre) does not make the centre the handling unit. A
-    ``return_decided`` approval hands the order back (no handling unit) until it
-    is dispatched again.
-    """
-    current: str | None = None
-    result: list[str | None] = []
-    for event in events:
-        if event.type in _TRANSFERS:
-            target = getattr(event, "to_unit", None)
-            if target not in upstream:
-                current = target
-        elif event.type == "return_decided" and getattr(event, "decision", None) == "approved":
-            current = None
-        elif event.type == "proactive_handling" and current is None:
-            current = event.unit
-        result.append(current)
-    return result
 
 
 def _event_fact(
@@ -227,14 +200,13 @@ def _projected_event_fact(
     return fact
 
 
-def build_facts(
-    order: WorkOrder, as_of: dt.datetime, properties: Collection[str] | None = None
-) -> OrderFacts:
-    """The facts of ``order`` as known at ``as_of`` (later events are left out).
+def facts_of(
+    view: OrderView, properties: Collection[str] | None = None
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The order fact and one fact per kept event of an order's view.
 
     Args:
-        order: the work order.
-        as_of: events after this instant are left out.
+        view: the order as known at ``as_of``.
         properties: if given, each fact keeps only these properties (those a ruleset
             reads); the facts are then the full facts restricted to them.
 
@@ -242,11 +214,10 @@ def build_facts(
         FactValidationError: with ``properties``, an event's integer field does not fit
             durable-rules' 64-bit integers (the full facts would be refused for it).
     """
-    indices = event_indices_as_of(order, as_of)
-    kept: list[EventBase] = [order.events[i] for i in indices]
-    upstream = order.upstream_unit_ids()
-    handling = handling_units(kept, upstream)
-    first_handler = next((unit for unit in handling if unit is not None), None)
+    order = view.order
+    indices = view.indices
+    handling = view.handling
+    upstream = view.upstream
     fact: dict[str, Any] = {
         "id": "order",
         "fact": "order",
@@ -262,21 +233,96 @@ def build_facts(
     for name in ("reply_deadline", "dispatched_at", "complainant", "issue", "location"):
         if getattr(order, name) is not None:
             fact[f"has_{name}"] = True
-    if first_handler is not None:
-        # the last unit of that id, as a dict of the units by id would hold
-        for unit in reversed(order.units):
-            if unit.id == first_handler:
-                fact["handling_unit_kind"] = unit.kind.value
-                break
+    handler_kind = view.first_handler_kind()
+    if handler_kind is not None:
+        fact["handling_unit_kind"] = handler_kind
     if properties is None:
         events = [
-            _event_fact(event, indices[k], handling[k], upstream) for k, event in enumerate(kept)
+            _event_fact(event, indices[k], handling[k], upstream)
+            for k, event in enumerate(view.kept)
         ]
     else:
         wanted = frozenset(properties)
         fact = {key: value for key, value in fact.items() if key in wanted}
         events = [
             _projected_event_fact(event, indices[k], k + 1, handling[k], upstream, wanted)
-            for k, event in enumerate(kept)
+            for k, event in enumerate(view.kept)
         ]
-    return OrderFacts(fact, events, kept, indices, handling, len(order.events) - len(kept))
+    return fact, events
+
+
+def build_facts(
+    order: WorkOrder, as_of: dt.datetime, properties: Collection[str] | None = None
+) -> OrderFacts:
+    """The facts of ``order`` as known at ``as_of`` (later events are left out).
+
+    Args:
+        order: the work order.
+        as_of: events after this instant are left out.
+        properties: if given, each fact keeps only these properties (those a ruleset
+            reads); the facts are then the full facts restricted to them.
+
+    Raises:
+        FactValidationError: with ``properties``, an event's integer field does not fit
+            durable-rules' 64-bit integers (the full facts would be refused for it).
+    """
+    view = view_of(order, as_of)
+    fact, events = facts_of(view, properties)
+    return OrderFacts(
+        fact,
+        events,
+        list(view.kept),
+        list(view.indices),
+        list(view.handling),
+        view.ignored_after_as_of,
+    )
+
+
+class DurableMatcher:
+    """The durable-rules backend: the plan's patterns over each order's facts.
+
+    Every pattern of a pack tests one fact, so what a fact matches depends on that
+    fact alone: the orders given to :meth:`match` share one durable-rules session,
+    and equal facts (the same properties, of the same types) are asserted once.
+    """
+
+    name: EngineName = "durable"
+
+    def match(self, plan: PackPlan, items: Sequence[OrderView]) -> list[Match]:
+        """Match each order's facts in one session (see the class docstring).
+
+        Raises:
+            EngineError: durable-rules is not installed or failed.
+            FactValidationError: an order's facts durable-rules cannot take.
+        """
+        ruleset = self._ruleset(plan)
+        properties = ruleset.properties
+        slots: dict[tuple[tuple[tuple[str, Any], ...], tuple[type, ...]], int] = {}
+        distinct: list[dict[str, Any]] = []
+        order_slots: list[list[int]] = []
+        for item in items:
+            check_integers(item)
+            order_fact, event_facts = facts_of(item, properties)
+            taken = []
+            for fact in (order_fact, *event_facts):
+                key = (tuple(fact.items()), tuple(map(type, fact.values())))
+                slot = slots.get(key)
+                if slot is None:
+                    slot = slots[key] = len(distinct)
+                    distinct.append(fact)
+                taken.append(slot)
+            order_slots.append(taken)
+        names = get_adapter().match_facts(ruleset, distinct)
+        results = []
+        for taken in order_slots:
+            matched: dict[str, list[int]] = {}
+            for position, slot in enumerate(taken[1:]):
+                for rule in names[slot]:
+                    matched.setdefault(rule, []).append(position)
+            results.append(Match(frozenset(names[taken[0]]), matched))
+        return results
+
+    @staticmethod
+    def _ruleset(plan: PackPlan) -> CompiledRuleset:
+        patterns = plan.patterns
+        return get_adapter().compile(f"{patterns.namespace}#{patterns.digest}", patterns.definition)

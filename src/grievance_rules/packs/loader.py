@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -32,6 +33,7 @@ from grievance_rules.model import enums
 from grievance_rules.model.events import EVENT_CLASSES
 from grievance_rules.model.terms import TermEnum
 from grievance_rules.packs.schema import (
+    RATE_NAMES,
     AllOf,
     AnyOf,
     ClockRule,
@@ -61,7 +63,11 @@ from grievance_rules.packs.schema import (
 __all__ = ["Pack", "load_pack"]
 
 _MANIFEST = "pack.yaml"
-_DERIVED_FIELDS = {"handling_unit", "index", "to_unit_upstream"}
+_DERIVED_FIELDS = {"handling_unit", "to_unit_upstream"}
+_INTERNAL_FIELDS = {"id", "index", "ts", "fact", "event_id"}
+"""What the engine numbers or stamps events with: not for ``where`` to test."""
+_WHERE_OPERATORS = ("exists", "ne", "gte", "lte", "gt", "lt")
+_ORDERING = ("gte", "lte", "gt", "lt")
 
 
 @dataclass(frozen=True)
@@ -124,11 +130,7 @@ class Pack:
 
     def rules_of(self, kind: type[Any]) -> tuple[Any, ...]:
         """The rules of one class, in file order."""
-        cache: dict[type[Any], tuple[Any, ...]] = self.__dict__.setdefault("_by_kind", {})
-        found = cache.get(kind)
-        if found is None:
-            found = cache[kind] = tuple(rule for rule in self.rules if isinstance(rule, kind))
-        return found
+        return tuple(rule for rule in self.rules if isinstance(rule, kind))
 
     def value(self, ref: Any, on: dt.date) -> Any:
         """Resolve a literal or a ``{param: name}`` reference on a date.
@@ -164,7 +166,7 @@ class Pack:
                 raise PackError(f"pack {self.id} has no parameter {name!r}", field=name)
         merged = {**self.overrides, **overrides}
         self._check_overrides(merged)
-        pack = Pack(
+        return Pack(
             self.manifest,
             self.rules,
             self.parameters,
@@ -174,8 +176,6 @@ class Pack:
             merged,
             self.content_hash,
         )
-        object.__setattr__(pack, "_calendar", self.calendar())
-        return pack
 
     def _check_overrides(self, overrides: Mapping[str, Any]) -> None:
         """Each override is checked wherever its parameter is used, as a dated value is.
@@ -203,12 +203,27 @@ class Pack:
             raise exc.restated(f"pack {self.id}: with {names}: {exc}") from None
 
     def calendar(self) -> WorkingCalendar:
-        """The pack's working calendar (national days, overlays, office hours); built once."""
-        cached = self.__dict__.get("_calendar")
-        if cached is None:
-            cached = _pack_calendar(self.manifest)
-            object.__setattr__(self, "_calendar", cached)
-        return cached
+        """The pack's working calendar (national days, overlays, office hours).
+
+        Built once per calendar section: packs (and their what-if copies) whose
+        ``calendar`` is the same share one calendar and its memo of deadlines.
+        """
+        key = (self.manifest.id, self.manifest.calendar.model_dump_json())
+        with _CALENDARS_LOCK:
+            found = _CALENDARS.get(key)
+        if found is None:
+            found = _pack_calendar(self.manifest)
+            with _CALENDARS_LOCK:
+                found = _CALENDARS.setdefault(key, found)
+                while len(_CALENDARS) > _CALENDARS_KEPT:
+                    del _CALENDARS[next(iter(_CALENDARS))]
+        return found
+
+
+_CALENDARS: dict[tuple[str, str], WorkingCalendar] = {}
+"""(pack id, calendar section as JSON) → the calendar built for it."""
+_CALENDARS_KEPT = 64
+_CALENDARS_LOCK = threading.Lock()
 
 
 def _pack_calendar(manifest: Manifest) -> WorkingCalendar:
@@ -468,12 +483,48 @@ class _Checker:
             for name, info in cls.model_fields.items()
             if "tuple" in str(info.annotation)
         }
-        for name in ref.where:
+        fields -= _INTERNAL_FIELDS
+        for name, value in ref.where.items():
             if name not in fields:
+                why = " (engine-internal)" if name in _INTERNAL_FIELDS else ""
                 raise self.fail(
                     rule,
                     f"{path}.where.{name}",
-                    f"event {event!r} has no field {name!r}; fields: {', '.join(sorted(fields))}",
+                    f"event {event!r} has no field {name!r}{why}; "
+                    f"fields: {', '.join(sorted(fields))}",
+                )
+            if isinstance(value, dict):
+                self.where_operator(rule, f"{path}.where.{name}", cls, name, value)
+
+    def where_operator(
+        self, rule: Rule, path: str, cls: type[Any], name: str, value: dict[str, Any]
+    ) -> None:
+        """An operator table of ``where``: one known operator; order only numbers."""
+        if len(value) != 1 or next(iter(value)) not in _WHERE_OPERATORS:
+            raise self.fail(
+                rule,
+                path,
+                f"an operator table has exactly one of {', '.join(_WHERE_OPERATORS)}; "
+                f"got {', '.join(map(str, value)) or 'none'}",
+            )
+        ((op, operand),) = value.items()
+        if op == "exists" and not isinstance(operand, bool):
+            raise self.fail(rule, path, f"exists takes true or false, got {operand!r}")
+        if op in _ORDERING:
+            info = cls.model_fields.get(name)
+            numeric = name.endswith("_count") or (
+                info is not None
+                and (
+                    info.annotation in (int, float)
+                    or bool({int, float} & set(get_args(info.annotation)))
+                )
+            )
+            if not numeric or isinstance(operand, bool) or not isinstance(operand, int | float):
+                raise self.fail(
+                    rule,
+                    path,
+                    f"{op} compares numbers: {name!r} must be a number field and "
+                    f"{operand!r} a number (strings and instants are not ordered here)",
                 )
 
     def reference(self, rule: Rule, ids: Iterable[str], kind: type[Any], path: str) -> None:
@@ -744,9 +795,7 @@ def _content_hash(root: Path, paths: Iterable[Path]) -> str:
 
 def _check_scoring(manifest: Manifest, parameters: Mapping[str, Parameter]) -> None:
     """The ``scoring`` section names known rates and parameters."""
-    from grievance_rules.scoring.rates import RATES  # the rates are the scoring layer's
-
-    names = {rate.name for rate in RATES}
+    names = set(RATE_NAMES)
     for rate, weight in manifest.scoring.composite.items():
         field_path = f"scoring.composite.{rate}"
         if rate not in names:

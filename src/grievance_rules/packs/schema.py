@@ -544,6 +544,19 @@ class Calendar(_Decl):
     working_days: dict[dt.date, str] = Field(default_factory=dict)
 
 
+RATE_NAMES: tuple[str, ...] = (
+    "on_time_sign_off",
+    "first_contact",
+    "completion",
+    "on_time_completion",
+    "response",
+    "resolution",
+    "satisfaction",
+    "three_rates",
+)
+"""The rates a pack's ``scoring.composite`` may weigh (the scoring layer defines each)."""
+
+
 class Scoring(_Decl):
     """``pack.yaml`` ``scoring``: how a unit's score and rates are formed.
 

@@ -28,6 +28,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 
 from grievance_rules.engine import Rejection, RepeatIndex
+from grievance_rules.engine.matching import EngineName
 from grievance_rules.packs import Pack
 from grievance_rules.scoring.compare import (
     Comparison,
@@ -75,6 +76,7 @@ def score(
     repeats: RepeatIndex | None = None,
     processes: int = 1,
     progress: Callable[[int], None] | None = None,
+    engine: EngineName = "native",
 ) -> Scorecard:
     """Each unit's scorecard per period under one pack.
 
@@ -88,11 +90,18 @@ def score(
         repeats: other orders' keys, for repeat conditions across orders.
         processes: worker processes for the engine.
         progress: called with 1 after each input.
+        engine: the matching backend, ``native`` or ``durable`` (same findings).
     """
     loaded = resolve_packs([pack])
     book = ScoreBook(loaded[0], period=period, as_of=as_of)
     for entry in assess_stream(
-        orders, loaded, as_of=as_of, repeats=repeats, processes=processes, progress=progress
+        orders,
+        loaded,
+        as_of=as_of,
+        repeats=repeats,
+        processes=processes,
+        progress=progress,
+        engine=engine,
     ):
         if isinstance(entry, Rejection):
             book.reject(entry)

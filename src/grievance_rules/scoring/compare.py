@@ -24,6 +24,8 @@ from pydantic import BaseModel, ConfigDict
 
 from grievance_rules.engine import Assessment, RepeatIndex
 from grievance_rules.engine.assessment import Rejection
+from grievance_rules.engine.matching import EngineName
+from grievance_rules.engine.plan import plan_for
 from grievance_rules.packs import Pack
 from grievance_rules.packs.schema import Citation
 from grievance_rules.scoring.scorecard import ScoreBook, Scorecard
@@ -150,12 +152,12 @@ def _citations(rules: Iterable[Any]) -> tuple[Citation, ...]:
 
 
 def _topics(pack: Pack, rule_id: str) -> tuple[str, ...]:
-    cache: dict[str, tuple[str, ...]] = pack.__dict__.setdefault("_topics_by_rule", {})
-    topics = cache.get(rule_id)
+    memo = plan_for(pack).memo  # a cache beside the compiled pack, not on the pack
+    topics: tuple[str, ...] | None = memo.get(("topics of rule", rule_id))
     if topics is None:
         rule = pack.rule(rule_id)
         topics = tuple(t.value for t in rule.topics) or (f"rule {rule_id}",)
-        cache[rule_id] = topics
+        memo[("topics of rule", rule_id)] = topics
     return topics
 
 
@@ -271,6 +273,7 @@ def compare(
     examples: int = 20,
     processes: int = 1,
     progress: Callable[[int], None] | None = None,
+    engine: EngineName = "native",
 ) -> Comparison:
     """Assess the same orders under several packs and say where they diverge.
 
@@ -283,6 +286,7 @@ def compare(
         examples: how many diverging orders to keep in full (and ids per pattern).
         processes: worker processes for the engine.
         progress: called with 1 after each input.
+        engine: the matching backend, ``native`` or ``durable`` (same findings).
 
     Example:
         >>> from grievance_rules.reading import read_orders
@@ -303,7 +307,13 @@ def compare(
     rejections: list[Rejection] = []
     inputs = diverging = 0
     stream = assess_stream(
-        orders, loaded, as_of=as_of, repeats=repeats, processes=processes, progress=progress
+        orders,
+        loaded,
+        as_of=as_of,
+        repeats=repeats,
+        processes=processes,
+        progress=progress,
+        engine=engine,
     )
     for entry in stream:
         inputs += 1

@@ -40,7 +40,7 @@ from pydantic import BaseModel, ConfigDict
 
 from grievance_rules.calendar import SHANGHAI
 from grievance_rules.engine.assessment import Assessment
-from grievance_rules.engine.facts import event_indices_as_of, handling_units
+from grievance_rules.engine.plan import plan_for
 from grievance_rules.model import WorkOrder
 from grievance_rules.model.enums import ReplyKind, Satisfaction, StrikeScope
 from grievance_rules.model.events import (
@@ -51,8 +51,9 @@ from grievance_rules.model.events import (
     Replied,
     StruckOff,
 )
+from grievance_rules.model.handling import event_indices_as_of, handling_units
 from grievance_rules.packs import Pack
-from grievance_rules.packs.schema import ClockRule, Scoring, Topic
+from grievance_rules.packs.schema import RATE_NAMES, Scoring, Topic
 
 __all__ = [
     "RATES",
@@ -132,6 +133,8 @@ RATES: tuple[RateDefinition, ...] = (
     ),
 )
 _BY_NAME = {definition.name: definition for definition in RATES}
+if tuple(_BY_NAME) != RATE_NAMES:  # the pack vocabulary names the same rates, in order
+    raise AssertionError(f"packs.schema.RATE_NAMES {RATE_NAMES} != {tuple(_BY_NAME)}")
 
 
 class Rate(BaseModel):
@@ -177,11 +180,11 @@ class OrderOutcome:
 
 
 def _clock_topic_ids(pack: Pack, topic: Topic) -> frozenset[str]:
-    cache: dict[Topic, frozenset[str]] = pack.__dict__.setdefault("_clock_topics", {})
-    ids = cache.get(topic)
+    memo = plan_for(pack).memo  # a cache beside the compiled pack, not on the pack
+    ids: frozenset[str] | None = memo.get(("clock rules of topic", topic))
     if ids is None:
-        ids = frozenset(rule.id for rule in pack.rules_of(ClockRule) if topic in rule.topics)
-        cache[topic] = ids
+        ids = frozenset(rule.id for rule, _ in plan_for(pack).clock_rules if topic in rule.topics)
+        memo[("clock rules of topic", topic)] = ids
     return ids
 
 

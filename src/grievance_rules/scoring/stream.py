@@ -10,15 +10,14 @@ results of the readers, plain dicts or JSON strings. Every input yields one
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from grievance_rules.engine import Assessment, Rejection, RepeatIndex, evaluate, evaluate_many
-from grievance_rules.engine.evaluate import INPUT_ERRORS, input_rejection, order_of_input
-from grievance_rules.errors import GrievanceRulesError
+from grievance_rules.engine import Assessment, Rejection, RepeatIndex, evaluate_each
+from grievance_rules.engine.batch import INPUT_ERRORS, input_rejection, order_of_input
+from grievance_rules.engine.matching import EngineName
 from grievance_rules.model import WorkOrder
 from grievance_rules.packs import Pack, find_pack
 from grievance_rules.reading import Accepted, Rejected
@@ -79,8 +78,13 @@ def assess_stream(
     repeats: RepeatIndex | None = None,
     processes: int = 1,
     progress: Callable[[int], None] | None = None,
+    engine: EngineName = "native",
 ) -> Iterator[Assessed | Rejection]:
     """Assess each input under every pack, in input order; bounded memory.
+
+    Each order is parsed once and judged under every pack in the same process
+    (:func:`~grievance_rules.engine.evaluate_each`); with ``processes > 1``, in
+    worker processes that get the compiled packs once.
 
     Args:
         items: the inputs (see the module docstring).
@@ -89,16 +93,11 @@ def assess_stream(
         repeats: other orders' keys, for repeat conditions across orders.
         processes: worker processes for the engine (1: in this process).
         progress: called with 1 after each input, for a progress bar.
+        engine: the matching backend (``native`` or ``durable``).
     """
     parsed = (_parse(position, item) for position, item in enumerate(items))
-    if processes <= 1:
-        for position, entry in enumerate(parsed):
-            yield _assess_here(position, entry, packs, as_of, repeats)
-            if progress is not None:
-                progress(1)
-        return
-    # Several processes: the valid orders go through evaluate_many once per pack; a
-    # window of orders waits here for their results, which come back in input order.
+    # the valid orders go through the engine; a window of inputs waits here for their
+    # results, which come back in input order
     waiting: deque[tuple[int, WorkOrder | Rejection]] = deque()
 
     def orders() -> Iterator[WorkOrder]:
@@ -107,24 +106,22 @@ def assess_stream(
             if isinstance(entry, WorkOrder):
                 yield entry
 
-    streams = itertools.tee(orders(), len(packs))
-    results = zip(
-        *(
-            evaluate_many(stream, pack, as_of, repeats=repeats, processes=processes)
-            for stream, pack in zip(streams, packs, strict=True)
-        ),
-        strict=True,
-    )
-    for batch in results:
+    def flush_rejections() -> Iterator[Rejection]:
         while waiting and not isinstance(waiting[0][1], WorkOrder):
-            position, rejection = waiting.popleft()
+            _, rejection = waiting.popleft()
             assert isinstance(rejection, Rejection)
             yield rejection
             if progress is not None:
                 progress(1)
+
+    results = evaluate_each(
+        orders(), packs, as_of, repeats=repeats, processes=processes, engine=engine
+    )
+    for row in results:
+        yield from flush_rejections()
         position, order = waiting.popleft()
         assert isinstance(order, WorkOrder)
-        failed = [r.rejection for r in batch if r.rejection is not None]
+        failed = [r.rejection for r in row if r.rejection is not None]
         if failed:
             yield Rejection(
                 source=f"#{position}",
@@ -132,28 +129,7 @@ def assess_stream(
                 reasons=tuple(reason for r in failed for reason in r.reasons),
             )
         else:
-            yield Assessed(position, order, tuple(r.assessment for r in batch if r.assessment))
+            yield Assessed(position, order, tuple(r.assessment for r in row if r.assessment))
         if progress is not None:
             progress(1)
-    while waiting:
-        position, entry = waiting.popleft()
-        assert isinstance(entry, Rejection)
-        yield entry
-        if progress is not None:
-            progress(1)
-
-
-def _assess_here(
-    position: int,
-    entry: WorkOrder | Rejection,
-    packs: Sequence[Pack],
-    as_of: dt.datetime | None,
-    repeats: RepeatIndex | None,
-) -> Assessed | Rejection:
-    if isinstance(entry, Rejection):
-        return entry
-    try:
-        assessments = tuple(evaluate(entry, pack, as_of, repeats=repeats) for pack in packs)
-    except GrievanceRulesError as exc:
-        return input_rejection(f"#{position}", entry, entry.id, exc)
-    return Assessed(position, entry, assessments)
+    yield from flush_rejections()

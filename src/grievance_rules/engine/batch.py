@@ -1,0 +1,352 @@
+"""Evaluating a stream of orders: in bounded memory, every input accounted for.
+
+:func:`evaluate_many` assesses a stream under one pack; :func:`evaluate_each`
+under several packs at once, each order parsed once and judged under every plan
+in the same worker (what ``compare`` and ``score`` use). Inputs are taken a chunk
+at a time; a chunk is matched in one call of the backend (for durable-rules, one
+session), and with ``processes > 1`` chunks go to worker processes, which get the
+plans once when they start and send each assessment back as JSON.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import multiprocessing
+from collections import deque
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, overload
+
+from pydantic import ValidationError
+
+from grievance_rules.engine.assessment import Assessment, Rejection
+from grievance_rules.engine.evaluate import assess, instant_of
+from grievance_rules.engine.matching import EngineName, Match, OrderView, get_matcher, view_of
+from grievance_rules.engine.plan import PackPlan, compile_pack, plan_for
+from grievance_rules.engine.repeats import RepeatIndex
+from grievance_rules.errors import GrievanceRulesError
+from grievance_rules.model import WorkOrder
+from grievance_rules.packs import Pack, find_pack
+
+__all__ = [
+    "INPUT_ERRORS",
+    "BatchResult",
+    "evaluate_each",
+    "evaluate_many",
+    "input_rejection",
+    "order_of_input",
+]
+
+PackSource = Pack | PackPlan | str | Path
+"""A pack as the batch functions take it: loaded, compiled, or by name or directory."""
+
+
+class _LazyAssessment:
+    """The ``assessment`` field of :class:`BatchResult`.
+
+    Holds the assessment given, or rebuilds it on first access from the JSON a worker
+    process sent.
+    """
+
+    @overload
+    def __get__(self, result: None, owner: Any) -> None: ...
+
+    @overload
+    def __get__(self, result: BatchResult, owner: Any) -> Assessment | None: ...
+
+    def __get__(self, result: BatchResult | None, owner: Any = None) -> Assessment | None:
+        if result is None:
+            return None  # the field's default
+        held: Assessment | None = result.__dict__.get("_assessment")
+        if held is None and result.assessment_json is not None:
+            held = Assessment.model_validate_json(result.assessment_json)
+            result.__dict__["_assessment"] = held
+        return held
+
+    def __set__(self, result: BatchResult, value: Assessment | None) -> None:
+        result.__dict__["_assessment"] = value
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """One input of a batch: assessed, or rejected with its reasons.
+
+    Attributes:
+        position: the input's position in the batch (0-based).
+        assessment: the assessment, or ``None`` for a rejection. Results from worker
+            processes arrive as JSON (:attr:`assessment_json`); the model is rebuilt
+            from it on first access (equal to the one the worker made; its datetimes
+            carry fixed UTC offsets).
+        rejection: why the input was not assessed, or ``None``.
+        assessment_json: the assessment as ``model_dump_json()`` gives it, UTF-8, when
+            it came from a worker process; else ``None``. :meth:`to_json` gives it either way.
+    """
+
+    position: int
+    assessment: _LazyAssessment = _LazyAssessment()
+    rejection: Rejection | None = None
+    assessment_json: bytes | None = field(default=None, repr=False, compare=False)
+
+    def to_json(self) -> bytes | None:
+        """The assessment's JSON (``model_dump_json()``, UTF-8); ``None`` for a rejection.
+
+        Without rebuilding the model when a worker process sent it as JSON.
+
+        Example:
+            >>> order = {"id": "A1", "channel": "12345", "category": "投诉",
+            ...          "received_at": "2024-05-06T09:12:00+08:00", "units": [], "events": []}
+            >>> (result,) = evaluate_many([order], "xiayang")
+            >>> result.to_json() == result.assessment.model_dump_json().encode()
+            True
+        """
+        if self.assessment_json is not None:
+            return self.assessment_json
+        assessment = self.assessment
+        if assessment is None:
+            return None
+        return assessment.model_dump_json().encode()
+
+
+INPUT_ERRORS = (ValidationError, GrievanceRulesError, json.JSONDecodeError)
+"""What reading or assessing one input may raise, making it a rejection, not a failure."""
+
+
+def order_of_input(item: WorkOrder | Mapping[str, Any] | str | bytes) -> WorkOrder:
+    """A batch input as a work order: an order as it is, a dict or JSON text validated.
+
+    Raises:
+        pydantic.ValidationError: the input is no valid work order.
+    """
+    if isinstance(item, WorkOrder):
+        return item
+    if isinstance(item, str | bytes):
+        return WorkOrder.model_validate_json(item)
+    return WorkOrder.model_validate(item)
+
+
+def input_rejection(source: str, item: Any, order_id: str | None, exc: Exception) -> Rejection:
+    """Why an input could not be assessed: one reason per validation error (field: message)."""
+    if isinstance(exc, ValidationError):
+        reasons = tuple(
+            f"{'.'.join(str(p) for p in e['loc']) or '(record)'}: {e['msg']}" for e in exc.errors()
+        )
+        if order_id is None and isinstance(item, Mapping):
+            order_id = str(item.get("id")) if item.get("id") is not None else None
+    else:
+        reasons = (str(exc),)
+    return Rejection(source=source, order_id=order_id, reasons=reasons)
+
+
+def _rejection(position: int, item: Any, order_id: str | None, exc: Exception) -> BatchResult:
+    """The result of an input that could not be assessed."""
+    return BatchResult(position, rejection=input_rejection(f"#{position}", item, order_id, exc))
+
+
+_Ready = tuple[int, WorkOrder, dt.datetime, OrderView]
+
+
+def _judge(
+    plan: PackPlan,
+    chunk: Sequence[tuple[int, Any]],
+    ready: Sequence[_Ready],
+    repeats: RepeatIndex | None,
+    engine: EngineName,
+) -> dict[int, BatchResult]:
+    """The chunk's parsed orders under one plan: chunk slot → result."""
+    matcher = get_matcher(engine)
+    results: dict[int, BatchResult] = {}
+    try:
+        matches: list[Match | None] = list(matcher.match(plan, [view for *_, view in ready]))
+    except GrievanceRulesError:  # some order spoils the shared call: one at a time
+        matches = []
+        for k, order, _, view in ready:
+            try:
+                matches.extend(matcher.match(plan, [view]))
+            except INPUT_ERRORS as exc:
+                results[k] = _rejection(chunk[k][0], chunk[k][1], order.id, exc)
+                matches.append(None)
+    for (k, order, instant, view), found in zip(ready, matches, strict=True):
+        if found is None:
+            continue
+        position, item = chunk[k]
+        try:
+            assessment = assess(plan, view, found, instant, engine, None, repeats)
+        except INPUT_ERRORS as exc:
+            results[k] = _rejection(position, item, order.id, exc)
+        else:
+            results[k] = BatchResult(position, assessment=assessment)
+    return results
+
+
+def _assess_chunk(
+    chunk: list[tuple[int, Any]],
+    plans: Sequence[PackPlan],
+    as_of: dt.datetime | None,
+    repeats: RepeatIndex | None,
+    engine: EngineName,
+) -> list[tuple[BatchResult, ...]]:
+    """A chunk of inputs, each parsed once and judged under every plan."""
+    parsed: dict[int, BatchResult] = {}
+    ready: list[_Ready] = []
+    for k, (position, item) in enumerate(chunk):
+        order_id = None
+        try:
+            order = order_of_input(item)
+            order_id = order.id
+            instant = instant_of(order, as_of)
+            ready.append((k, order, instant, view_of(order, instant)))
+        except INPUT_ERRORS as exc:
+            parsed[k] = _rejection(position, item, order_id, exc)
+    judged = [_judge(plan, chunk, ready, repeats, engine) for plan in plans]
+    return [
+        tuple(parsed[k] if k in parsed else per_plan[k] for per_plan in judged)
+        for k in range(len(chunk))
+    ]
+
+
+def _chunks(items: Iterable[Any], size: int) -> Iterator[list[tuple[int, Any]]]:
+    chunk: list[tuple[int, Any]] = []
+    for position, item in enumerate(items):
+        chunk.append((position, item))
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+_WORKER: dict[str, Any] = {}
+"""A worker process's plans, ``as_of``, repeat index and engine, set once when it starts."""
+
+_Sent = list[tuple[int, tuple[bytes | None, ...], tuple[Rejection | None, ...]]]
+
+
+def _start_worker(
+    sources: Sequence[PackPlan | tuple[str, Mapping[str, Any]]],
+    as_of: dt.datetime | None,
+    repeats: RepeatIndex | None,
+    engine: EngineName,
+) -> None:
+    """Set up a worker: the plans themselves (forked), or each pack's directory and overrides."""
+    plans = []
+    for source in sources:
+        if isinstance(source, PackPlan):
+            plans.append(source)
+        else:
+            directory, overrides = source
+            pack = find_pack(Path(directory))
+            plans.append(compile_pack(pack.with_parameters(overrides) if overrides else pack))
+    _WORKER.update(plans=plans, as_of=as_of, repeats=repeats, engine=engine)
+
+
+def _worker(chunk: list[tuple[int, Any]]) -> _Sent:
+    """A chunk assessed in a worker process; assessments travel back as JSON bytes."""
+    results = _assess_chunk(
+        chunk, _WORKER["plans"], _WORKER["as_of"], _WORKER["repeats"], _WORKER["engine"]
+    )
+    return [
+        (row[0].position, tuple(r.to_json() for r in row), tuple(r.rejection for r in row))
+        for row in results
+    ]
+
+
+def _plan_of(pack: PackSource) -> PackPlan:
+    return pack if isinstance(pack, PackPlan) else plan_for(pack)
+
+
+def evaluate_each(
+    orders: Iterable[WorkOrder | Mapping[str, Any] | str | bytes],
+    packs: Sequence[PackSource],
+    as_of: dt.datetime | None = None,
+    *,
+    repeats: RepeatIndex | None = None,
+    processes: int = 1,
+    chunk_size: int = 256,
+    engine: EngineName = "native",
+) -> Iterator[tuple[BatchResult, ...]]:
+    """Assess a stream of orders under several packs; one tuple of results per input.
+
+    Each input is parsed once and judged under every pack (in the order given), in
+    the same process; the tuple holds one :class:`BatchResult` per pack, all with
+    the input's position. Otherwise as :func:`evaluate_many`.
+
+    Example:
+        >>> order = {"id": "A1", "channel": "12345", "category": "投诉",
+        ...          "received_at": "2024-05-06T09:12:00+08:00", "units": [], "events": []}
+        >>> [[r.assessment.pack for r in row]
+        ...  for row in evaluate_each([order], ["xiayang", "daye"])]
+        [['xiayang@2022-06-08', 'daye@2023-05-19']]
+    """
+    plans = [_plan_of(pack) for pack in packs]
+    get_matcher(engine)  # an unknown or missing engine fails here, not per order
+    if processes <= 1:
+        for chunk in _chunks(orders, chunk_size):
+            yield from _assess_chunk(chunk, plans, as_of, repeats, engine)
+        return
+    context = multiprocessing.get_context()
+    sources: list[PackPlan | tuple[str, Mapping[str, Any]]]
+    if context.get_start_method() == "fork":
+        sources = list(plans)  # forked workers inherit the plans
+    else:  # each worker compiles the packs again, once
+        sources = [(str(plan.pack.directory), dict(plan.pack.overrides)) for plan in plans]
+    with ProcessPoolExecutor(
+        max_workers=processes,
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(sources, as_of, repeats, engine),
+    ) as pool:
+        pending: deque[Future[_Sent]] = deque()
+        for chunk in _chunks(orders, chunk_size):
+            pending.append(pool.submit(_worker, chunk))
+            if len(pending) >= 2 * processes:
+                yield from _received(pending.popleft().result())
+        while pending:
+            yield from _received(pending.popleft().result())
+
+
+def evaluate_many(
+    orders: Iterable[WorkOrder | Mapping[str, Any] | str | bytes],
+    pack: PackSource,
+    as_of: dt.datetime | None = None,
+    *,
+    repeats: RepeatIndex | None = None,
+    processes: int = 1,
+    chunk_size: int = 256,
+    engine: EngineName = "native",
+) -> Iterator[BatchResult]:
+    """Assess a stream of orders in bounded memory; every input is accounted for.
+
+    Each input (a :class:`WorkOrder`, a dict, or a JSON string) yields one
+    :class:`BatchResult` in input order: an assessment, or a rejection with its
+    reasons. Inputs are taken ``chunk_size`` at a time; a chunk is matched in one
+    call of the backend. With ``processes > 1`` chunks are assessed in worker
+    processes, which send each assessment back as JSON
+    (:attr:`BatchResult.assessment_json`; the model is rebuilt only when asked for);
+    at most ``2 × processes`` chunks are in flight, so memory stays flat.
+
+    Example:
+        >>> results = list(evaluate_many([{"id": "x"}], "daye"))
+        >>> results[0].rejection.reasons[0]
+        'channel: Field required'
+    """
+    for (result,) in evaluate_each(
+        orders,
+        [pack],
+        as_of,
+        repeats=repeats,
+        processes=processes,
+        chunk_size=chunk_size,
+        engine=engine,
+    ):
+        yield result
+
+
+def _received(sent: _Sent) -> Iterator[tuple[BatchResult, ...]]:
+    for position, encoded, rejections in sent:
+        yield tuple(
+            BatchResult(position, rejection=rejection, assessment_json=raw)
+            for raw, rejection in zip(encoded, rejections, strict=True)
+        )

@@ -1,0 +1,400 @@
+"""Matching: which events each event reference of a pack selects, which selectors an order meets.
+
+Every pattern a pack has tests one thing: an event reference (a clock's start or
+stop, a trigger and its ``after``) tests one event; an ``applies_to`` selector
+tests the order. Two backends answer the same question with one semantics:
+
+* ``native`` (the default, pure Python, every Python version): each reference is
+  compiled once (:func:`event_predicate`, :func:`selector_predicate`) into a
+  predicate on the event or order object itself, and :class:`NativeMatcher` runs
+  the predicates of an event's type over each event.
+* ``durable``: the same patterns (:mod:`grievance_rules.engine.compiler`) run on
+  durable-rules over flat facts (:mod:`grievance_rules.engine.facts`); installed
+  with ``pip install 'grievance-rules[durable]'`` on Python 3.11–3.12.
+
+A predicate reads a value exactly as the fact would carry it (an enum's value, a
+tuple's length for ``<field>_count``, the handling unit at that event, whether
+``to_unit`` is an upstream centre) and applies the test durable-rules applies to
+the fact: equality, any of a list, ``exists``, ``ne``/``gte``/``lte``/``gt``/``lt``
+(false when the field is absent). The differential tests hold the two backends to
+byte-identical assessments.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal, Protocol
+
+from grievance_rules.errors import EngineError, FactValidationError
+from grievance_rules.model import WorkOrder
+from grievance_rules.model.events import EVENT_CLASSES, EventBase
+from grievance_rules.model.handling import event_indices_as_of, handling_units
+from grievance_rules.packs.schema import EventRef, Selector, Trigger
+
+if TYPE_CHECKING:
+    from grievance_rules.engine.plan import PackPlan
+
+__all__ = [
+    "ENGINES",
+    "EngineName",
+    "EventPredicate",
+    "Match",
+    "Matcher",
+    "NativeMatcher",
+    "OrderPredicate",
+    "OrderView",
+    "check_integers",
+    "event_predicate",
+    "get_matcher",
+    "selector_predicate",
+    "view_of",
+]
+
+EngineName = Literal["native", "durable"]
+ENGINES: tuple[EngineName, ...] = ("native", "durable")
+
+EventPredicate = Callable[[EventBase, "str | None", frozenset[str]], bool]
+"""``(event, handling unit after it, upstream unit ids) -> matches``."""
+OrderPredicate = Callable[[WorkOrder, "str | None"], bool]
+"""``(order, kind of its first handling unit) -> matches``."""
+
+_ABSENT: Any = object()
+_INT64 = range(-(2**63), 2**63)
+
+
+# -- reading a value as the fact carries it ----------------------------------------------
+
+_ValueReader = Callable[[EventBase, "str | None", frozenset[str]], Any]
+
+
+def _json_scalar(value: Any) -> Any:
+    """A field's value as the fact holds it, or _ABSENT (None, lists and objects are not)."""
+    if value is None or isinstance(value, list | tuple | dict):
+        return _ABSENT
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, str | bool | int | float):
+        return value
+    if hasattr(value, "model_dump"):
+        return _ABSENT
+    return value  # refused at load: only scalar fields may be tested
+
+
+def _reader(name: str, fields: Mapping[str, Any]) -> _ValueReader:
+    """How to read property ``name`` of an event whose class has ``fields``."""
+    if name == "handling_unit":
+        return lambda event, handling, upstream: _ABSENT if handling is None else handling
+    if name == "to_unit_upstream":
+        if "to_unit" not in fields:
+            return lambda event, handling, upstream: _ABSENT
+
+        def upstream_of(event: EventBase, handling: str | None, upstream: frozenset[str]) -> Any:
+            target = getattr(event, "to_unit", None)
+            return _ABSENT if target is None else target in upstream
+
+        return upstream_of
+    if name in fields:
+
+        def field_value(event: EventBase, handling: str | None, upstream: frozenset[str]) -> Any:
+            value = getattr(event, name)
+            if value.__class__ in (str, bool, int, float):
+                return value
+            if isinstance(value, dt.datetime | dt.date):  # as the JSON dump writes it
+                return event.model_dump(mode="json", include={name})[name]
+            return _json_scalar(value)
+
+        return field_value
+    base = name.removesuffix("_count")
+    if name.endswith("_count") and base in fields:
+
+        def count(event: EventBase, handling: str | None, upstream: frozenset[str]) -> Any:
+            value = getattr(event, base)
+            return len(value) if isinstance(value, list | tuple) else _ABSENT
+
+        return count
+    return lambda event, handling, upstream: _ABSENT  # a field this event type lacks
+
+
+# -- tests on a value ------------------------------------------------------------------
+
+_Test = Callable[[Any], bool]
+
+
+def _equals(operand: Any) -> _Test:
+    return lambda value: value is not _ABSENT and value == operand
+
+
+def _test(value: Any) -> _Test:
+    """The test a ``where`` value stands for (the compiler's ``_where``, read in Python)."""
+    if value is None:
+        return lambda actual: actual is _ABSENT
+    if isinstance(value, list):
+        tests = [_test(item) for item in value]
+        return lambda actual: any(test(actual) for test in tests)
+    if isinstance(value, dict):
+        ((op, operand),) = value.items()
+        if op == "exists":
+            return (
+                (lambda actual: actual is not _ABSENT)
+                if operand
+                else (lambda actual: actual is _ABSENT)
+            )
+        if op == "ne":
+            return lambda actual: actual is not _ABSENT and actual != operand
+        if op == "gte":
+            return lambda actual: actual is not _ABSENT and actual >= operand
+        if op == "lte":
+            return lambda actual: actual is not _ABSENT and actual <= operand
+        if op == "gt":
+            return lambda actual: actual is not _ABSENT and actual > operand
+        if op == "lt":
+            return lambda actual: actual is not _ABSENT and actual < operand
+        raise ValueError(f"unknown operator {op!r}")
+    return _equals(value)
+
+
+def event_predicate(ref: EventRef | Trigger) -> EventPredicate:
+    """An event reference as a predicate on an event of its type.
+
+    The event's type is not tested: :class:`NativeMatcher` only asks the predicates
+    of an event's own type.
+
+    Example:
+        >>> from grievance_rules.model.events import Replied
+        >>> import datetime as dt
+        >>> ref = EventRef(event="replied", where={"evidence_count": {"gte": 1}})
+        >>> reply = Replied(at=dt.datetime(2024, 5, 6, 9, tzinfo=dt.UTC), unit="c07")
+        >>> event_predicate(ref)(reply, "c07", frozenset())
+        False
+    """
+    assert ref.event is not None
+    fields = EVENT_CLASSES[ref.event].model_fields
+    terms = [(_reader(name, fields), _test(value)) for name, value in sorted(ref.where.items())]
+    if not terms:
+        return lambda event, handling, upstream: True
+    if len(terms) == 1:
+        ((read, test),) = terms
+        return lambda event, handling, upstream: test(read(event, handling, upstream))
+    return lambda event, handling, upstream: all(
+        test(read(event, handling, upstream)) for read, test in terms
+    )
+
+
+def selector_predicate(selector: Selector) -> OrderPredicate:
+    """An ``applies_to`` selector as a predicate on the order (and its first handler's kind).
+
+    Example:
+        >>> from grievance_rules.model import WorkOrder
+        >>> order = WorkOrder.model_validate({"id": "A", "channel": "12345",
+        ...     "category": "投诉", "received_at": "2024-05-06T09:00+08:00"})
+        >>> selector_predicate(Selector(channel=(order.channel.value,)))(order, None)
+        True
+        >>> selector_predicate(Selector(unit_kind=("village_community",)))(order, None)
+        False
+    """
+    tests: list[OrderPredicate] = []
+    for name in ("channel", "category", "urgency"):
+        values = frozenset(getattr(selector, name))
+        if values:
+            tests.append(_classified_as(name, values))
+    if selector.special_kind:
+        wanted = frozenset(selector.special_kind)
+        tests.append(lambda order, kind: any(k.value in wanted for k in order.special_kinds))
+    if selector.not_special_kind:
+        unwanted = frozenset(selector.not_special_kind)
+        tests.append(lambda order, kind: not any(k.value in unwanted for k in order.special_kinds))
+    if selector.unit_kind:
+        kinds = frozenset(selector.unit_kind)
+        tests.append(lambda order, kind: kind is not None and kind in kinds)
+    if selector.flag:
+        flags = frozenset(selector.flag)
+        tests.append(lambda order, kind: any(f.value in flags for f in order.flags))
+    tests.extend(_has(field_name) for field_name in selector.has)
+    if selector.any_of:
+        inner = [selector_predicate(alternative) for alternative in selector.any_of]
+        tests.append(lambda order, kind: any(test(order, kind) for test in inner))
+    return lambda order, kind: all(test(order, kind) for test in tests)
+
+
+def _classified_as(name: str, values: frozenset[str]) -> OrderPredicate:
+    return lambda order, kind: getattr(order, name).value in values
+
+
+def _has(name: str) -> OrderPredicate:
+    return lambda order, kind: getattr(order, name) is not None
+
+
+# -- what a matcher is given and gives back ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class OrderView:
+    """One order as known at ``as_of``: its events up to then, and who held it.
+
+    Attributes:
+        order: the work order.
+        kept: its events at or before ``as_of``, in time order.
+        indices: each kept event's index in ``order.events``.
+        handling: the handling unit after each kept event.
+        upstream: the ids of the order's upstream units (centres).
+        ignored_after_as_of: how many events were left out because they are later.
+    """
+
+    order: WorkOrder
+    kept: Sequence[EventBase]
+    indices: Sequence[int]
+    handling: Sequence[str | None]
+    upstream: frozenset[str]
+    ignored_after_as_of: int = 0
+
+    def first_handler_kind(self) -> str | None:
+        """The kind of the first unit the order was sent to (the last unit of that id)."""
+        first = next((unit for unit in self.handling if unit is not None), None)
+        if first is None:
+            return None
+        for unit in reversed(self.order.units):
+            if unit.id == first:
+                return unit.kind.value
+        return None
+
+
+@dataclass(frozen=True)
+class Match:
+    """What one order matched.
+
+    Attributes:
+        selectors: the names of the selectors the order meets.
+        events: event pattern name → positions (into ``kept``) of the events it selects.
+    """
+
+    selectors: frozenset[str]
+    events: Mapping[str, list[int]]
+
+
+def view_of(order: WorkOrder, as_of: dt.datetime) -> OrderView:
+    """The order as known at ``as_of`` (later events left out)."""
+    indices = event_indices_as_of(order, as_of)
+    kept = [order.events[i] for i in indices]
+    upstream = order.upstream_unit_ids()
+    return OrderView(
+        order,
+        kept,
+        indices,
+        handling_units(kept, upstream),
+        upstream,
+        len(order.events) - len(kept),
+    )
+
+
+def check_integers(item: OrderView) -> None:
+    """Refuse an event integer wider than 64 bits, whichever backend judges the order.
+
+    durable-rules cannot hold such a value; the native matcher refuses it too, so
+    the two backends accept and reject the same orders.
+
+    Raises:
+        FactValidationError: naming the event (its position among the facts) and field.
+    """
+    for position, event in enumerate(item.kept, start=1):
+        for name in _integer_fields(event.__class__):
+            value = getattr(event, name)
+            if value.__class__ is int and value not in _INT64:
+                raise FactValidationError(
+                    f"fact {position}, key {name!r}: {value} does not fit durable's 64-bit integers"
+                )
+
+
+_INTEGER_FIELDS: dict[type[EventBase], tuple[str, ...]] = {}
+
+
+def _integer_fields(cls: type[EventBase]) -> tuple[str, ...]:
+    from typing import get_args
+
+    found = _INTEGER_FIELDS.get(cls)
+    if found is None:
+        found = _INTEGER_FIELDS[cls] = tuple(
+            name
+            for name, info in cls.model_fields.items()
+            if info.annotation is int or int in get_args(info.annotation)
+        )
+    return found
+
+
+class Matcher(Protocol):
+    """A matching backend: what each order's events and order matched."""
+
+    name: EngineName
+
+    def match(self, plan: PackPlan, items: Sequence[OrderView]) -> list[Match]:
+        """Match each order on its own (many orders may share one engine session).
+
+        Raises:
+            FactValidationError: an order's data the backend cannot take.
+            EngineError: the backend failed.
+        """
+        ...
+
+
+class NativeMatcher:
+    """The compiled predicates of a plan, run in Python."""
+
+    name: EngineName = "native"
+
+    def match(self, plan: PackPlan, items: Sequence[OrderView]) -> list[Match]:
+        """Match each order's events with the predicates of their type."""
+        by_type = plan.event_predicates
+        selectors = plan.selector_predicates
+        results = []
+        for item in items:
+            check_integers(item)
+            kind = item.first_handler_kind()
+            order = item.order
+            met = frozenset(name for name, test in selectors if test(order, kind))
+            matched: dict[str, list[int]] = {}
+            upstream = item.upstream
+            handling = item.handling
+            for position, event in enumerate(item.kept):
+                tests = by_type.get(event.type)
+                if not tests:
+                    continue
+                unit = handling[position]
+                for name, test in tests:
+                    if test(event, unit, upstream):
+                        found = matched.get(name)
+                        if found is None:
+                            matched[name] = [position]
+                        else:
+                            found.append(position)
+            results.append(Match(met, matched))
+        return results
+
+
+_MATCHERS: dict[str, Matcher] = {}
+
+
+def get_matcher(name: str) -> Matcher:
+    """The backend of this name: ``native`` or ``durable``.
+
+    Raises:
+        EngineError: an unknown name, or ``durable`` where durable-rules is not
+            installed (it installs with ``pip install 'grievance-rules[durable]'``
+            on Python 3.11–3.12).
+    """
+    found = _MATCHERS.get(name)
+    if found is not None:
+        return found
+    if name == "native":
+        found = NativeMatcher()
+    elif name == "durable":
+        from grievance_rules.engine._durable import get_adapter
+        from grievance_rules.engine.facts import DurableMatcher
+
+        get_adapter()  # durable-rules missing: fail here, with how to install it
+        found = DurableMatcher()
+    else:
+        raise EngineError(f"unknown engine {name!r}; one of: {', '.join(ENGINES)}")
+    _MATCHERS[name] = found
+    return found

@@ -1,0 +1,355 @@
+"""A pack compiled once into a plan: what the engine runs, apart from what the pack says.
+
+A :class:`~grievance_rules.packs.Pack` is what a pack *says* (its declarations,
+validated); a :class:`PackPlan` is how it *runs*: every event reference compiled to
+a predicate on the event and indexed by event type, every ``applies_to`` selector
+compiled to a predicate on the order, the rules grouped by kind (escalations in
+dependency order), which rules need the cross-order repeat index, and the
+parameters resolved per date segment. :func:`compile_pack` builds one, explicitly;
+nothing is attached to the pack.
+
+:func:`plan_for` finds the plan of a pack object or of a pack name or directory,
+and keeps the plans it built (up to :data:`PLAN_CACHE_SIZE`): evaluating by name
+reloads nothing while the pack's files are unchanged, and a pack whose files
+changed is loaded again and compiled once per content (its
+:attr:`~grievance_rules.packs.Pack.content_hash`).
+
+Example:
+    >>> from grievance_rules.packs import find_pack
+    >>> plan = compile_pack(find_pack("xiayang"))
+    >>> plan.key, len(plan.clock_rules) > 0
+    ('xiayang@2022-06-08', True)
+    >>> plan_for("xiayang") is plan_for("xiayang")
+    True
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from grievance_rules.calendar import WorkingCalendar
+from grievance_rules.engine.compiler import PatternSet, compile_patterns, event_key, selector_key
+from grievance_rules.engine.matching import (
+    EventPredicate,
+    OrderPredicate,
+    event_predicate,
+    selector_predicate,
+)
+from grievance_rules.errors import PackError
+from grievance_rules.packs import Pack, find_pack
+from grievance_rules.packs.schema import (
+    AllOf,
+    AnyOf,
+    ClockRule,
+    Condition,
+    DeductionRule,
+    EscalationRule,
+    EventRef,
+    NotOf,
+    ParamRef,
+    RecordRule,
+    RepeatOf,
+    Trigger,
+    WindowRule,
+    iter_triggers,
+)
+
+__all__ = ["PLAN_CACHE_SIZE", "PackPlan", "ParameterTable", "compile_pack", "plan_for"]
+
+PLAN_CACHE_SIZE = 64
+"""How many plans :func:`plan_for` keeps (least recently used first out)."""
+
+_R = TypeVar("_R", ClockRule, WindowRule, EscalationRule, DeductionRule, RecordRule)
+
+
+@dataclass(frozen=True)
+class ParameterTable:
+    """A pack's parameters resolved per date segment, overrides applied.
+
+    ``starts[i]`` is the first day of segment ``i``; ``values[i]`` every parameter's
+    value in force from then until the next segment (a parameter without a value yet
+    is missing from it).
+    """
+
+    pack_id: str
+    parameters_file: str
+    starts: tuple[dt.date, ...]
+    values: tuple[Mapping[str, Any], ...]
+    first_dates: Mapping[str, dt.date]
+
+    @classmethod
+    def of(cls, pack: Pack) -> ParameterTable:
+        """The table of a pack (its dated values, its overrides fixed on every date)."""
+        starts = sorted(
+            {dt.date.min} | {v.from_ for p in pack.parameters.values() for v in p.values}
+        )
+        values = []
+        for start in starts:
+            segment: dict[str, Any] = {}
+            for name, parameter in pack.parameters.items():
+                if name in pack.overrides:
+                    segment[name] = pack.overrides[name]
+                    continue
+                value = parameter.value_on(start)
+                if value is not None:
+                    segment[name] = value
+            values.append(segment)
+        return cls(
+            pack.id,
+            pack.manifest.parameters_file,
+            tuple(starts),
+            tuple(values),
+            {name: p.values[0].from_ for name, p in pack.parameters.items()},
+        )
+
+    def value(self, ref: Any, on: dt.date) -> Any:
+        """A literal as it is, or a ``{param: name}`` reference's value on a date.
+
+        Raises:
+            PackError: the parameter has no value on that date.
+        """
+        if not isinstance(ref, ParamRef):
+            return ref
+        segment = self.values[bisect.bisect_right(self.starts, on) - 1]
+        try:
+            return segment[ref.param]
+        except KeyError:
+            raise PackError(
+                f"pack {self.pack_id}: parameter {ref.param!r} has no value on {on} "
+                f"(its first value takes effect on {self.first_dates.get(ref.param)})",
+                file=self.parameters_file,
+                field=ref.param,
+            ) from None
+
+
+@dataclass(frozen=True)
+class PackPlan:
+    """A pack compiled for evaluation; build with :func:`compile_pack`.
+
+    Attributes:
+        pack: the pack it was compiled from.
+        calendar: the pack's working calendar.
+        patterns: every event reference and selector as a named pattern (the
+            durable-rules definition; names are shared by both backends).
+        event_predicates: event type → (pattern name, predicate on the event), each
+            pattern once.
+        selector_predicates: (pattern name, predicate on the order), each selector once.
+        clock_rules, window_rules, deduction_rules, record_rules: the rules of each
+            kind in file order, each with its selector's pattern name.
+        escalation_rules: likewise, in dependency order (an escalation counted by
+            another comes first).
+        repeat_rules: ids of the rules whose condition has a ``repeat`` (they need
+            the cross-order repeat index and are evaluated whole).
+        parameters: the parameters per date segment.
+        memo: immutable findings reused across orders (see ``evaluate_record``) and
+            deadline trace texts; a cache, not state: dropping it changes no result.
+    """
+
+    pack: Pack
+    calendar: WorkingCalendar
+    patterns: PatternSet
+    event_predicates: Mapping[str, tuple[tuple[str, EventPredicate], ...]]
+    selector_predicates: tuple[tuple[str, OrderPredicate], ...]
+    clock_rules: tuple[tuple[ClockRule, str], ...]
+    window_rules: tuple[tuple[WindowRule, str], ...]
+    escalation_rules: tuple[tuple[EscalationRule, str], ...]
+    deduction_rules: tuple[tuple[DeductionRule, str], ...]
+    record_rules: tuple[tuple[RecordRule, str], ...]
+    repeat_rules: frozenset[str]
+    parameters: ParameterTable
+    memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def key(self) -> str:
+        """The pack's ``id@revision`` (and overrides)."""
+        return self.pack.key
+
+    def pattern_of(self, ref: EventRef | Trigger) -> str:
+        """The pattern name of an event reference of this pack."""
+        name = self.patterns.by_object.get(id(ref))
+        return name if name is not None else self.patterns.event_rules[event_key(ref)]
+
+    def selector_of(self, rule_selector: Any) -> str:
+        """The pattern name of a selector of this pack."""
+        name = self.patterns.by_object.get(id(rule_selector))
+        return (
+            name if name is not None else self.patterns.selector_rules[selector_key(rule_selector)]
+        )
+
+    def value(self, ref: Any, on: dt.date) -> Any:
+        """A literal or a parameter's value on a date (:meth:`ParameterTable.value`)."""
+        return self.parameters.value(ref, on)
+
+
+def compile_pack(pack: Pack) -> PackPlan:
+    """Compile a pack into its plan: once; the plan is frozen and the pack untouched.
+
+    Example:
+        >>> from grievance_rules.packs import find_pack
+        >>> plan = compile_pack(find_pack("daye"))
+        >>> sorted(plan.event_predicates)[:2]
+        ['buck_passing_found', 'callback']
+    """
+    patterns = compile_patterns(pack)
+    by_type: dict[str, dict[str, EventPredicate]] = {}
+    for ref in patterns.refs:
+        assert ref.event is not None
+        name = patterns.event_rules[event_key(ref)]
+        by_type.setdefault(ref.event, {}).setdefault(name, event_predicate(ref))
+    selectors: dict[str, OrderPredicate] = {}
+    for rule in pack.rules:
+        name = patterns.selector_rules[selector_key(rule.applies_to)]
+        selectors.setdefault(name, selector_predicate(rule.applies_to))
+
+    def paired(rules: Iterable[_R]) -> tuple[tuple[_R, str], ...]:
+        return tuple(
+            (rule, patterns.selector_rules[selector_key(rule.applies_to)]) for rule in rules
+        )
+
+    def of_kind(kind: type[_R]) -> tuple[_R, ...]:
+        return tuple(rule for rule in pack.rules if isinstance(rule, kind))
+
+    repeat_rules = frozenset(
+        rule.id
+        for rule in pack.rules
+        if isinstance(rule, DeductionRule | EscalationRule | RecordRule)
+        and rule.when is not None
+        and _has_repeat(rule.when)
+    )
+    return PackPlan(
+        pack=pack,
+        calendar=pack.calendar(),
+        patterns=patterns,
+        event_predicates={
+            event: tuple(sorted(named.items())) for event, named in sorted(by_type.items())
+        },
+        selector_predicates=tuple(sorted(selectors.items())),
+        clock_rules=paired(of_kind(ClockRule)),
+        window_rules=paired(of_kind(WindowRule)),
+        escalation_rules=paired(_escalation_order(of_kind(EscalationRule))),
+        deduction_rules=paired(of_kind(DeductionRule)),
+        record_rules=paired(of_kind(RecordRule)),
+        repeat_rules=repeat_rules,
+        parameters=ParameterTable.of(pack),
+    )
+
+
+def _has_repeat(cond: Condition) -> bool:
+    if isinstance(cond, RepeatOf):
+        return True
+    if isinstance(cond, AllOf):
+        return any(_has_repeat(inner) for inner in cond.all)
+    if isinstance(cond, AnyOf):
+        return any(_has_repeat(inner) for inner in cond.any)
+    return isinstance(cond, NotOf) and _has_repeat(cond.not_)
+
+
+def _escalation_refs(cond: Condition) -> set[str]:
+    return {rule_id for trigger in iter_triggers(cond) for rule_id in trigger.escalation}
+
+
+def _escalation_order(rules: tuple[EscalationRule, ...]) -> list[EscalationRule]:
+    done: list[EscalationRule] = []
+    placed: set[str] = set()
+    pending = list(rules)
+    while pending:
+        progress = False
+        for rule in list(pending):
+            if _escalation_refs(rule.when) <= placed:
+                done.append(rule)
+                placed.add(rule.id)
+                pending.remove(rule)
+                progress = True
+        if not progress:  # a cycle: evaluate the rest in file order
+            done.extend(pending)
+            break
+    return done
+
+
+# -- finding plans ---------------------------------------------------------------------
+
+_LOCK = threading.Lock()
+_BY_OBJECT: OrderedDict[int, PackPlan] = OrderedDict()
+"""``id(pack)`` → its plan (the plan holds the pack, so the id stays its own)."""
+_BY_CONTENT: OrderedDict[tuple[str, str, str], PackPlan] = OrderedDict()
+"""(content hash, key, directory) → plan, for packs found again by name."""
+_BY_NAME: OrderedDict[str, tuple[tuple[tuple[str, int, int], ...], PackPlan]] = OrderedDict()
+"""name or path → (the pack files' fingerprint, plan)."""
+
+
+def _remember(cache: OrderedDict[Any, PackPlan], key: Any, plan: PackPlan) -> None:
+    cache[key] = plan
+    cache.move_to_end(key)
+    while len(cache) > PLAN_CACHE_SIZE:
+        cache.popitem(last=False)
+
+
+def _fingerprint(pack: Pack) -> tuple[tuple[str, int, int], ...]:
+    """What says the pack's files are unchanged: each file's and folder's mtime and size."""
+    root = pack.directory
+    paths = {root / "pack.yaml", root / pack.manifest.parameters_file, root}
+    paths |= {root / name for name in pack.rule_files.values()}
+    paths |= {path.parent for path in list(paths)}
+    found = []
+    for path in sorted(paths):
+        try:
+            stat = os.stat(path)
+        except OSError:
+            found.append((str(path), -1, -1))
+        else:
+            found.append((str(path), stat.st_mtime_ns, stat.st_size))
+    return tuple(found)
+
+
+def plan_for(pack: Pack | str | Path) -> PackPlan:
+    """The plan of a pack object, or of a pack name or directory, compiled at most once.
+
+    A pack object's plan is kept while it is among the :data:`PLAN_CACHE_SIZE` most
+    recently used. A name or directory is loaded again only when its files changed
+    (their modification times and sizes), and compiled again only when their content
+    did (:attr:`~grievance_rules.packs.Pack.content_hash`).
+
+    Raises:
+        PackNotFoundError: no pack of that name and no such directory.
+        PackError: the pack is broken.
+    """
+    if isinstance(pack, Pack):
+        with _LOCK:
+            plan = _BY_OBJECT.get(id(pack))
+            if plan is None or plan.pack is not pack:
+                plan = _BY_CONTENT.get((pack.content_hash, pack.key, str(pack.directory)))
+            if plan is not None and plan.pack is pack:
+                _remember(_BY_OBJECT, id(pack), plan)
+                return plan
+        plan = compile_pack(pack)
+        with _LOCK:
+            _remember(_BY_OBJECT, id(pack), plan)
+        return plan
+    name = str(pack)
+    with _LOCK:
+        known = _BY_NAME.get(name)
+    if known is not None and _fingerprint(known[1].pack) == known[0]:
+        with _LOCK:
+            _remember(_BY_OBJECT, id(known[1].pack), known[1])
+        return known[1]
+    loaded = find_pack(pack)
+    content = (loaded.content_hash, loaded.key, str(loaded.directory))
+    with _LOCK:
+        plan = _BY_CONTENT.get(content)
+    if plan is None or not loaded.content_hash:
+        plan = compile_pack(loaded)
+    with _LOCK:
+        _remember(_BY_CONTENT, content, plan)
+        _remember(_BY_OBJECT, id(plan.pack), plan)
+        _BY_NAME[name] = (_fingerprint(plan.pack), plan)
+        while len(_BY_NAME) > PLAN_CACHE_SIZE:
+            _BY_NAME.popitem(last=False)
+    return plan

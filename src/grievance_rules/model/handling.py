@@ -1,0 +1,54 @@
+"""Who holds an order: the events up to an instant, and the handling unit after each.
+
+These readings of a history are shared by the engine (which unit a clock or
+deduction falls on) and the scorecards (which unit a rate counts for), so they
+live with the model.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from grievance_rules.model.events import EventBase
+from grievance_rules.model.order import WorkOrder
+
+__all__ = ["event_indices_as_of", "handling_units"]
+
+_TRANSFERS = ("dispatched", "reassigned")
+
+
+def event_indices_as_of(order: WorkOrder, as_of: dt.datetime) -> list[int]:
+    """The indices of the order's events up to ``as_of``, in time order.
+
+    A stable sort: events at the same instant keep the order they are listed in.
+    """
+    return sorted(
+        (i for i, event in enumerate(order.events) if event.at <= as_of),
+        key=lambda i: order.events[i].at,
+    )
+
+
+def handling_units(
+    events: Sequence[EventBase], upstream: frozenset[str] = frozenset()
+) -> list[str | None]:
+    """The handling unit after each event: the last handling unit the order was sent to.
+
+    A dispatch to a centre (an ``upstream`` unit: the district centre sending the
+    order to the street's centre) does not make the centre the handling unit. A
+    ``return_decided`` approval hands the order back (no handling unit) until it
+    is dispatched again.
+    """
+    current: str | None = None
+    result: list[str | None] = []
+    for event in events:
+        if event.type in _TRANSFERS:
+            target = getattr(event, "to_unit", None)
+            if target not in upstream:
+                current = target
+        elif event.type == "return_decided" and getattr(event, "decision", None) == "approved":
+            current = None
+        elif event.type == "proactive_handling" and current is None:
+            current = event.unit
+        result.append(current)
+    return result
