@@ -78,3 +78,19 @@ def test_installed_wheel_finds_its_packs_without_the_checkout(wheel: Path, tmp_p
     assert packs_dir == str(target / "grievance_rules" / "_builtin_packs")
     assert names == "['chengdong', 'daye', 'xiayang']"
     assert day == "2026-02-24"
+
+
+@pytest.mark.slow
+def test_the_base_install_needs_no_durable_rules_and_no_upper_python_bound(wheel: Path) -> None:
+    (metadata,) = [
+        n for n in zipfile.ZipFile(wheel).namelist() if n.endswith(".dist-info/METADATA")
+    ]
+    text = zipfile.ZipFile(wheel).read(metadata).decode()
+    assert "Requires-Python: >=3.11\n" in text
+    requires = [line for line in text.splitlines() if line.startswith("Requires-Dist:")]
+    durable = [line for line in requires if "durable-rules" in line]
+    assert durable, "durable-rules is offered as an extra"
+    for line in durable:  # only ever through an extra, and never on 3.13
+        assert "extra ==" in line
+        assert 'python_version < "3.13"' in line or "python_version < '3.13'" in line
+    assert "Provides-Extra: durable" in text
