@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from grievance_rules.model.enums import LeaderRole
 from grievance_rules.packs.loader import Pack
 from grievance_rules.packs.schema import (
     ClockRule,
@@ -141,7 +142,7 @@ def render_readme(pack: Pack) -> str:
             )
     out += ["", "## Interpretations", ""]
     interpreted = [rule for rule in pack.rules if rule.interpretation is not None]
-    if not interpreted:
+    if not interpreted and not m.notify.roles:
         out.append("None: every clause encoded reads one way.")
     for rule in interpreted:
         i = rule.interpretation
@@ -151,6 +152,15 @@ def render_readme(pack: Pack) -> str:
             out.append(f"  - Other reading: {_cell(i.alternative)}")
         if i.switch:
             out.append(f"  - To switch: `pack.with_parameters({{...}})` with `{i.switch}`")
+    if m.notify.roles:
+        roles = ", ".join(
+            f"{level} → `{role}` {LeaderRole(role).zh}" for level, role in m.notify.roles.items()
+        )
+        origin = f" (`{m.notify.source}`)" if m.notify.source else ""
+        out.append(
+            f"- **Warning notices 黄红灯**{origin}, {m.notify.basis}: {roles}. "
+            f"{_cell(m.notify.note)}".rstrip()
+        )
     out += ["", "## Recorded, not computed", ""]
     for rule in pack.rules_of(RecordRule):
         computed = " Computed: whether its `when` holds." if rule.when is not None else ""

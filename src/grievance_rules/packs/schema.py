@@ -26,6 +26,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from grievance_rules.model.enums import LeaderRole
 from grievance_rules.model.terms import TermEnum
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
     "Interpretation",
     "Manifest",
     "NotOf",
+    "Notify",
     "ParamRef",
     "Parameter",
     "PeriodRule",
@@ -56,6 +58,7 @@ __all__ = [
     "Scoring",
     "Selector",
     "Source",
+    "StopException",
     "Target",
     "Topic",
     "Trigger",
@@ -350,6 +353,20 @@ class _RuleBase(_Decl):
         return value
 
 
+class StopException(_Decl):
+    """Stop events that do not stop a clock: a 初步回复 does not meet a reply deadline.
+
+    ``where`` filters the clock's stop events by fields of the event itself, as an
+    event reference's ``where`` does (no derived fields); the stop events it
+    matches are passed over. ``unless`` (a boolean, or a dated parameter holding
+    one) turns the exception off when true: the parameter that picks the other
+    reading, under which every stop event stops the clock.
+    """
+
+    where: dict[str, WhereValue] = Field(min_length=1)
+    unless: bool | ParamRef = False
+
+
 class ClockRule(_RuleBase):
     """A deadline: started by an event, stopped by another, due after a duration.
 
@@ -362,6 +379,8 @@ class ClockRule(_RuleBase):
     kind: Literal["clock"]
     start: EventRef | Literal["received"]
     stop: EventRef
+    not_stopped_by: StopException | None = None
+    """Stop events that do not stop this clock (unless a parameter says they do)."""
     stop_by: Literal["any", "same_unit"] = "any"
     occurrence: Literal["first", "each"] = "first"
     duration: DurationSpec | None = None
@@ -576,6 +595,34 @@ class Scoring(_Decl):
         return self
 
 
+class Notify(_Decl):
+    """``pack.yaml`` ``notify``: whom a clock's warning level calls for (黄红灯).
+
+    ``roles`` maps a warning level (``yellow``, ``red``, ``breached``) to the
+    leader role (:class:`~grievance_rules.model.enums.LeaderRole` value) of the
+    unit holding the order who is told at that level, e.g. 江岸区's 黄灯 to the
+    分管领导 and 红灯 to the 主要领导. Empty: the pack names nobody.
+    """
+
+    roles: dict[str, str] = Field(default_factory=dict)
+    basis: Literal["cited", "assumption"] = "assumption"
+    source: str | None = None
+    """The document the mechanism is taken from (a file in the seeds)."""
+    note: str = ""
+
+    @field_validator("roles")
+    @classmethod
+    def _known_roles(cls, value: dict[str, str]) -> dict[str, str]:
+        known = {member.value for member in LeaderRole}
+        for level, role in value.items():
+            if role not in known:
+                raise ValueError(
+                    f"notify.roles.{level}: unknown leader role {role!r}; one of: "
+                    + ", ".join(sorted(known))
+                )
+        return value
+
+
 class Manifest(_Decl):
     """``pack.yaml``: what the pack is and what it encodes."""
 
@@ -595,6 +642,8 @@ class Manifest(_Decl):
     parameters_file: str = "parameters.yaml"
     limitations: tuple[str, ...] = ()
     """What the pack does not do, in plain words (shown in its README)."""
+    notify: Notify = Notify()
+    """Whom each warning level calls for (the watch list's 黄红灯 notices)."""
 
     @field_validator("id")
     @classmethod
