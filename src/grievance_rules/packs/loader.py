@@ -581,6 +581,19 @@ class _Checker:
         if isinstance(rule.start, EventRef):
             self.event_ref(rule, rule.start, "start")
         self.event_ref(rule, rule.stop, "stop")
+        if rule.not_stopped_by is not None:
+            exception = rule.not_stopped_by
+            own = EventRef(event=rule.stop.event, where=exception.where)
+            self.event_ref(rule, own, "not_stopped_by")
+            for name in sorted(set(exception.where) & _DERIVED_FIELDS):
+                raise self.fail(
+                    rule, f"not_stopped_by.where.{name}", "reads the event's own fields only"
+                )
+            for value in self.param(rule, exception.unless, "not_stopped_by.unless"):
+                if not isinstance(value, bool):
+                    raise self.fail(
+                        rule, "not_stopped_by.unless", f"must be true or false, got {value!r}"
+                    )
         for i, (begin, end) in enumerate(rule.pause):
             self.event_ref(rule, begin, f"pause.{i}.0")
             self.event_ref(rule, end, f"pause.{i}.1")

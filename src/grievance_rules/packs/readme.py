@@ -39,7 +39,14 @@ def _what(rule: object) -> str:
     if isinstance(rule, ClockRule):
         due = _value(rule.duration) if rule.duration is not None else f"`{rule.due_field}`"
         start = rule.start if isinstance(rule.start, str) else rule.start.event
-        return f"{due} from {start} to {rule.stop.event}"
+        stop = rule.stop.event
+        if rule.not_stopped_by is not None:
+            where = ", ".join(f"{k}: {v}" for k, v in sorted(rule.not_stopped_by.where.items()))
+            unless = rule.not_stopped_by.unless
+            stop += f" (not one with {where}" + (
+                f", unless `{unless.param}`)" if isinstance(unless, ParamRef) else ")"
+            )
+        return f"{due} from {start} to {stop}"
     if isinstance(rule, WindowRule):
         opens = rule.opens if isinstance(rule.opens, str) else rule.opens.event
         return f"{rule.action.event} within {_value(rule.duration)} of {opens}"
@@ -148,8 +155,12 @@ def render_readme(pack: Pack) -> str:
         i = rule.interpretation
         assert i is not None
         out.append(f"- **`{rule.id}`** ({rule.citation.clause}): {_cell(i.reading)}")
+        if i.reading_zh:
+            out.append(f"  - 本包的理解：{_cell(i.reading_zh)}")
         if i.alternative:
             out.append(f"  - Other reading: {_cell(i.alternative)}")
+        if i.alternative_zh:
+            out.append(f"  - 另一种理解：{_cell(i.alternative_zh)}")
         if i.switch:
             out.append(f"  - To switch: `pack.with_parameters({{...}})` with `{i.switch}`")
     if m.notify.roles:

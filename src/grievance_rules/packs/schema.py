@@ -125,7 +125,9 @@ class Topic(TermEnum):
 
 
 class _Decl(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # NaN and infinity are refused everywhere: a points value of .nan would make every
+    # total nan (models that set their own model_config inherit this)
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 class Source(_Decl):
@@ -147,10 +149,17 @@ class Citation(_Decl):
 
 
 class Interpretation(_Decl):
-    """How an ambiguous clause is read, and how to pick the other reading."""
+    """How an ambiguous clause is read, and how to pick the other reading.
+
+    ``reading`` and ``alternative`` are in English; ``reading_zh`` and
+    ``alternative_zh`` say the same in Chinese for the officials who read the
+    README. ``switch`` names the parameter (and value) that picks the alternative.
+    """
 
     reading: str
+    reading_zh: str | None = None
     alternative: str | None = None
+    alternative_zh: str | None = None
     switch: str | None = None
     """The parameter (and value) that selects the alternative, if it is cheap."""
 
@@ -648,6 +657,18 @@ class Manifest(_Decl):
     @field_validator("id")
     @classmethod
     def _valid_id(cls, value: str) -> str:
-        if not re.fullmatch(r"[a-z][a-z0-9_\-]*", value):
-            raise ValueError("a pack id is lower-case letters, digits, '_' or '-'")
+        if not re.fullmatch(r"[a-z][a-z0-9_\-]{0,63}", value):
+            raise ValueError("a pack id is 1 to 64 lower-case letters, digits, '_' or '-'")
+        return value
+
+    @field_validator("revision")
+    @classmethod
+    def _valid_revision(cls, value: str) -> str:
+        # the revision is part of the pack's key (id@revision), which names the rule
+        # engine's namespace and the reports' columns: no spaces, '$', '@' or '#'
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._+\-]{0,63}", value):
+            raise ValueError(
+                "a revision is 1 to 64 letters, digits, '.', '_', '+' or '-', starting with "
+                f"a letter or digit (e.g. 2024 or 2023-05-19), got {value!r}"
+            )
         return value
