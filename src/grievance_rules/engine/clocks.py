@@ -168,6 +168,24 @@ def _described(where: dict[str, Any]) -> str:
     return ", ".join(f"{name}: {value}" for name, value in sorted(where.items()))
 
 
+def _standin_start(ev: Evaluation, rule: ClockRule, other_id: str) -> ClockFinding | None:
+    """The other clock whose due instant stands in for a start event that never happened.
+
+    ``None`` unless that clock is due by ``as_of`` and was not met (a clock whose start
+    event should have stopped it, and did not).
+    """
+    other = ev.pack.rule(other_id)
+    assert isinstance(other, ClockRule)
+    assert other.id != rule.id
+    found = ev.clocks.get(other.id)
+    if found is None:
+        found = evaluate_clock(ev, other) if ev.applies(other.applies_to) else []
+    first = found[0] if found else None
+    if first is None or first.state == "met" or first.due > ev.as_of:
+        return None
+    return first
+
+
 def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
     """Every clock of one rule on the order (one, or one per start event)."""
     kept = ev.facts.kept
@@ -178,6 +196,11 @@ def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
         starts = [(kept[k].at, k) for k in ev.positions(rule.start)]
         if rule.occurrence == "first":
             starts = starts[:1]
+    standin = None
+    if not starts and rule.start_else_due_of is not None:
+        standin = _standin_start(ev, rule, rule.start_else_due_of)
+        if standin is not None:
+            starts = [(standin.due, None)]
     if not starts:
         return []
     stops, passed, why = _stops(ev, rule)
@@ -193,8 +216,16 @@ def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
         what = (
             "the order's receipt" if k0 is None else f"event {ev.event_index(k0)} ({kept[k0].type})"
         )
+        if standin is not None:
+            assert isinstance(rule.start, EventRef)
+            what = (
+                f"the due instant of {standin.rule_id}: no {rule.start.event} event, so the "
+                f"clock runs from the latest it should have happened"
+            )
         trace.append(f"started {start.isoformat()} by {what}")
-        if rule.charge == "start_unit" and k0 is not None:
+        if standin is not None:
+            unit = standin.unit
+        elif rule.charge == "start_unit" and k0 is not None:
             unit = kept[k0].unit
         elif k0 is not None:
             unit = ev.facts.handling[k0] or ev.first_handling_unit()
@@ -231,8 +262,8 @@ def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
             )
         stop_k = None
         for k in stops:
-            if (k0 is not None and k <= k0) or kept[k].at < start:
-                continue
+            if (k0 is not None and k <= k0) or (standin is None and kept[k].at < start):
+                continue  # (a stand-in start is late by design: an earlier stop still counts)
             if rule.stop_by == "same_unit" and kept[k].unit != unit:
                 continue
             stop_k = k

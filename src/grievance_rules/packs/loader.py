@@ -581,6 +581,12 @@ class _Checker:
         if isinstance(rule.start, EventRef):
             self.event_ref(rule, rule.start, "start")
         self.event_ref(rule, rule.stop, "stop")
+        if rule.start_else_due_of is not None:
+            self.reference(rule, [rule.start_else_due_of], ClockRule, "start_else_due_of")
+            if rule.start_else_due_of == rule.id or not isinstance(rule.start, EventRef):
+                raise self.fail(
+                    rule, "start_else_due_of", "needs a start event and another clock's id"
+                )
         if rule.not_stopped_by is not None:
             exception = rule.not_stopped_by
             own = EventRef(event=rule.stop.event, where=exception.where)

@@ -387,6 +387,10 @@ class ClockRule(_RuleBase):
 
     kind: Literal["clock"]
     start: EventRef | Literal["received"]
+    start_else_due_of: str | None = None
+    """A clock rule id: when the start event never happened, this clock starts at that
+    clock's due instant (the latest the start event should have happened): a reply due
+    after 签收 still runs for an order never signed for."""
     stop: EventRef
     not_stopped_by: StopException | None = None
     """Stop events that do not stop this clock (unless a parameter says they do)."""
