@@ -20,6 +20,7 @@ The vocabulary, in brief (see ``docs/packs.md`` for the full reference):
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal
@@ -230,6 +231,8 @@ class Trigger(_Decl):
     state: str | None = None
     level: str | None = None
     """With ``clock``: only clocks at this warning level (``red``)."""
+    occurrence: Annotated[int, Field(ge=0)] | None = None
+    """With ``clock``: only the clock of this start (0: the first 续报's clock)."""
 
     @field_validator("clock", "window", "escalation", "deduction", mode="before")
     @classmethod
@@ -247,6 +250,8 @@ class Trigger(_Decl):
             raise ValueError("'where', 'after' and 'unless_after' go with 'event'")
         if self.clock and self.state not in ("breached", "running", "paused", "met"):
             raise ValueError("a clock trigger needs state: breached, met, running or paused")
+        if self.occurrence is not None and not self.clock:
+            raise ValueError("'occurrence' goes with 'clock'")
         if self.window and self.state not in ("late", "within"):
             raise ValueError("a window trigger needs state: late or within")
         return self
@@ -539,6 +544,13 @@ class DatedValue(_Decl):
     citation: Citation | None = None
     note: str | None = None
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _finite(cls, value: Any) -> Any:
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError(f"a number must be finite, got {value}")
+        return value
 
 
 class Parameter(_Decl):
