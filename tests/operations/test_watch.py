@@ -194,3 +194,15 @@ def test_naive_as_of_and_negative_horizon_are_refused() -> None:
         watch([o], "chengdong", dt.datetime(2024, 6, 15))
     with pytest.raises(ValueError, match="within"):
         watch([o], "chengdong", at("2024-06-15T10:00"), within=dt.timedelta(hours=-1))
+
+
+def test_a_window_whose_action_was_taken_is_not_listed() -> None:
+    pack = find_pack("chengdong")
+    o = order(
+        "W2",
+        "2024-06-14T15:00",
+        dispatched("2024-06-14T15:30"),
+        {"type": "return_requested", "at": "2024-06-14T16:00", "unit": "c07", "reason": "x"},
+    )
+    listed = watch([o], pack, at("2024-06-17T09:00"))
+    assert not [i for i in listed.items if i.kind == "window"]

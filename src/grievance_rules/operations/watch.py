@@ -27,7 +27,8 @@ Paused clocks stand still and are not listed; stopped clocks are done.
 An open window is a window rule (e.g. a return window, 退单时限) whose action the
 order's current unit could still take in time: the engine is asked what it
 would say of that action taken at ``as_of``; a window is listed while the order
-is not closed and the answer is ``within``.
+is not closed, the action has not been taken since the window opened, and the
+answer is ``within``.
 """
 
 from __future__ import annotations
@@ -420,6 +421,11 @@ def _open_windows(order: WorkOrder, pack: Pack, as_of: dt.datetime) -> list[Watc
         for finding in evaluate(trial, pack, as_of).windows:
             if finding.rule_id != rule.id or finding.event != index or finding.state != "within":
                 continue
+            if any(
+                event.type == rule.action.event and event.at >= finding.opened_at
+                for event in order.events
+            ):
+                continue  # the action was taken already: the window has served
             working, natural = _left(pack, as_of, finding.closes_at)
             items.append(
                 WatchItem(
