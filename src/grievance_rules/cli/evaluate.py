@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from pathlib import Path
 
 import click
 
-from grievance_rules.cli._options import parse_instant
+from grievance_rules.cli._options import pack_options, parse_instant
 from grievance_rules.engine import Assessment, evaluate
 from grievance_rules.packs import find_pack
 from grievance_rules.reading import Accepted, iter_orders
@@ -50,14 +51,14 @@ def _table(assessment: Assessment) -> list[str]:
 
 @click.command("evaluate")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--pack", "pack_name", required=True, help="Pack name or directory.")
+@pack_options
 @click.option("--as-of", help="Assess as of this instant (ISO 8601 with offset).")
 @click.option("--format", "input_format", help="json, jsonl, csv or xlsx (default: from FILE).")
 @click.option("--tz", help="Zone for naive timestamps in FILE and --as-of (e.g. Asia/Shanghai).")
 @click.option("--output", type=click.Choice(["jsonl", "table"]), default="jsonl", show_default=True)
 def evaluate_command(
     file: str,
-    pack_name: str,
+    pack_name: str | Path,
     as_of: str | None,
     input_format: str | None,
     tz: str | None,

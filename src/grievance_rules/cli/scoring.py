@@ -17,7 +17,7 @@ from typing import Any
 import click
 import yaml
 
-from grievance_rules.cli._options import parse_instant
+from grievance_rules.cli._options import pack_options, parse_instant
 from grievance_rules.engine.periods import PERIOD_KINDS
 from grievance_rules.packs import find_pack
 from grievance_rules.reading import iter_orders
@@ -155,7 +155,7 @@ def _over_file(
 
 
 @click.command("score")
-@click.option("--pack", "pack_name", required=True, help="Pack name or directory.")
+@pack_options
 @click.option(
     "--output-format",
     "fmt",
@@ -165,9 +165,10 @@ def _over_file(
 )
 @click.option("--output", help="Write the report to this file (default: standard output).")
 @_reading_options
-def score_command(pack_name: str, fmt: str, output: str | None, **reading: Any) -> None:
+def score_command(pack_name: str | Path, fmt: str, output: str | None, **reading: Any) -> None:
     """Each unit's scorecard per period under a pack: points, score, rank, rates, period rules."""
-    card: Scorecard = _over_file(lambda orders, **kw: score(orders, pack_name, **kw), **reading)
+    pack = find_pack(pack_name)
+    card: Scorecard = _over_file(lambda orders, **kw: score(orders, pack, **kw), **reading)
     _emit_scorecard(card, fmt, output)
     click.echo(
         _counts_line(card.inputs, card.assessed + card.excluded, card.excluded, card.rejected),
@@ -238,12 +239,21 @@ def compare_command(packs: str, **options: Any) -> None:
 def _parse_setting(text: str) -> tuple[str, Any]:
     name, sep, value = text.partition("=")
     if not sep or not name.strip():
-        raise click.BadParameter(f"{text!r}: expected NAME=VALUE, e.g. points_overdue=-2")
-    return name.strip(), yaml.safe_load(value)
+        raise click.BadParameter(
+            f"{text!r}: expected NAME=VALUE, e.g. points_overdue=-2", param_hint="--set"
+        )
+    try:
+        parsed = yaml.safe_load(value)
+    except yaml.YAMLError as exc:
+        problem = getattr(exc, "problem", None) or type(exc).__name__
+        raise click.BadParameter(
+            f"{text!r}: the value is not a YAML scalar ({problem})", param_hint="--set"
+        ) from None
+    return name.strip(), parsed
 
 
 @click.command("what-if")
-@click.option("--pack", "pack_name", required=True, help="Pack name or directory.")
+@pack_options
 @click.option(
     "--set",
     "settings",
@@ -254,7 +264,7 @@ def _parse_setting(text: str) -> tuple[str, Any]:
 )
 @_comparison_options
 @_reading_options
-def what_if_command(pack_name: str, settings: tuple[str, ...], **options: Any) -> None:
+def what_if_command(pack_name: str | Path, settings: tuple[str, ...], **options: Any) -> None:
     """The same orders under a pack as it is and with some parameters changed."""
     base = find_pack(pack_name)
     changed = base.with_parameters(dict(_parse_setting(text) for text in settings))
