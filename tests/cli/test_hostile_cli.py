@@ -1,0 +1,136 @@
+"""Bad input on the command line ends in one clear line and a non-zero exit, no traceback.
+
+Each case runs the console script's entry point (:func:`grievance_rules.cli.main`),
+as a shell would, and checks the exit code, the last line of standard error and
+that no traceback was printed.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from grievance_rules.cli import main
+from tests.testing.lakeside import REPLY_MET, write_pack
+
+SAMPLE = str(resources.files("grievance_rules") / "samples" / "orders.jsonl")
+
+
+def run(
+    args: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> tuple[int, str, str]:
+    """(exit code, standard output, standard error) of ``grievance-rules ARGS``."""
+    monkeypatch.setattr(sys, "argv", ["grievance-rules", *args])
+    code = 0
+    try:
+        main()
+    except SystemExit as done:
+        code = done.code if isinstance(done.code, int) else 1
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def last_line(err: str) -> str:
+    assert "Traceback" not in err
+    return err.strip().splitlines()[-1]
+
+
+def test_what_if_with_a_value_that_is_not_yaml(monkeypatch, capsys) -> None:
+    code, _, err = run(
+        ["what-if", "--pack", "chengdong", "--set", "points_process_unsatisfied=[", SAMPLE],
+        monkeypatch,
+        capsys,
+    )
+    assert code == 2
+    line = last_line(err)
+    assert line.startswith("Error: Invalid value for --set: 'points_process_unsatisfied=['")
+    assert "is not a YAML scalar" in line
+
+
+@pytest.mark.parametrize(("value", "shown"), [(".nan", "nan"), (".inf", "inf"), ("-.inf", "-inf")])
+def test_what_if_refuses_a_number_that_is_not_finite(monkeypatch, capsys, value, shown) -> None:
+    code, out, err = run(
+        ["what-if", "--pack", "chengdong", "--set", f"points_process_unsatisfied={value}", SAMPLE],
+        monkeypatch,
+        capsys,
+    )
+    assert code == 2
+    assert out == ""
+    assert err.strip().splitlines() == [
+        f"error: pack chengdong: override points_process_unsatisfied={shown}: a "
+        "parameter's value is a string, a finite number or a boolean"
+    ]
+
+
+def test_a_pack_with_an_absolute_rule_files_pattern(tmp_path, monkeypatch, capsys) -> None:
+    pack = write_pack(tmp_path, REPLY_MET)
+    manifest = pack / "pack.yaml"
+    manifest.write_text(
+        manifest.read_text(encoding="utf-8") + "rule_files: ['/etc/*']\n", encoding="utf-8"
+    )
+    for args in (
+        ["packs", "validate", str(pack)],
+        ["evaluate", "--pack", str(pack), SAMPLE],
+        ["evaluate", "--pack-dir", str(pack), SAMPLE],
+        ["score", "--pack", str(pack), SAMPLE],
+    ):
+        code, out, err = run(args, monkeypatch, capsys)
+        assert code == 2, args
+        assert out == ""
+        assert err.strip().splitlines() == [
+            "error: pack.yaml: rule_files.0: '/etc/*' leaves the pack directory; give a path "
+            "relative to it, without '..'"
+        ]
+
+
+def test_packs_validate_refuses_a_revision_with_a_space(tmp_path, monkeypatch, capsys) -> None:
+    pack = write_pack(tmp_path, REPLY_MET)
+    manifest = pack / "pack.yaml"
+    text = manifest.read_text(encoding="utf-8").replace('revision: "1"', 'revision: "1 a"')
+    manifest.write_text(text, encoding="utf-8")
+    code, _, err = run(["packs", "validate", str(pack)], monkeypatch, capsys)
+    assert code == 2
+    line = last_line(err)
+    assert line.startswith("error: pack.yaml: revision: ")
+    assert line.endswith("got '1 a' (line 4)")
+
+
+def test_packs_validate_assesses_orders_under_a_good_pack(tmp_path, monkeypatch, capsys) -> None:
+    pack = write_pack(tmp_path, REPLY_MET)
+    code, out, err = run(["packs", "validate", str(pack)], monkeypatch, capsys)
+    assert (code, err) == (0, "")
+    assert out == "lakeside 1: valid, 4 rules, 1 parameters, 0 flags\n"
+
+
+def test_a_folder_named_like_a_builtin_pack_is_used_only_as_a_path(
+    tmp_path, monkeypatch, capsys
+) -> None:
+    pack = write_pack(tmp_path, REPLY_MET, folder="chengdong")
+    manifest = pack / "pack.yaml"
+    text = manifest.read_text(encoding="utf-8").replace("id: lakeside", "id: chengdong")
+    manifest.write_text(text.replace('revision: "1"', 'revision: "local"'), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    first = json.loads(Path(SAMPLE).read_text(encoding="utf-8").splitlines()[0])
+    orders = tmp_path / "one.jsonl"
+    orders.write_text(json.dumps(first, ensure_ascii=False) + "\n", encoding="utf-8")
+    expected = {
+        ("--pack", "chengdong"): "chengdong@2024",
+        ("--pack", "./chengdong"): "chengdong@local",
+        ("--pack-dir", "chengdong"): "chengdong@local",
+    }
+    for (option, value), key in expected.items():
+        code, out, err = run(["evaluate", option, value, str(orders)], monkeypatch, capsys)
+        assert code == 0, err
+        assert json.loads(out)["pack"] == key
+
+
+def test_pack_and_pack_dir_together_is_a_usage_error(tmp_path, monkeypatch, capsys) -> None:
+    code, _, err = run(
+        ["evaluate", "--pack", "daye", "--pack-dir", str(tmp_path), SAMPLE], monkeypatch, capsys
+    )
+    assert code == 2
+    assert last_line(err) == "Error: give one of --pack NAME and --pack-dir DIR"
