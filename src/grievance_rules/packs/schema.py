@@ -519,6 +519,11 @@ class RankingRule(_RuleBase):
     """Unit kinds ranked together."""
     bottom: Threshold
     """How many of the lowest-scoring units; a number or a dated parameter."""
+    ties: Literal["all", "none"] | ParamRef = "all"
+    """Units with equal points share a place. When the boundary falls in a tie: ``all``
+    names every unit of the tied group, ``none`` names none of it. A unit is never named
+    unless some unit ranked with it scored more, and with no more units than ``bottom``
+    nobody is named."""
     action: str
     actor: Target
     target: Target = Target()
