@@ -128,7 +128,9 @@ _FLOAT_FIELDS = frozenset({"points"})
 _ROLE_LISTS = frozenset({"signatures"})
 _EVIDENCE = frozenset({"evidence"})
 _INSTANTS = frozenset(name for cls in EVENT_CLASSES.values() for name in cls.instant_fields)
-_UNITS = frozenset(name for cls in EVENT_CLASSES.values() for name in cls.unit_fields)
+_UNITS = tuple(  # in column order: the acting unit first
+    name for name in EVENT_HEADERS if any(name in cls.unit_fields for cls in EVENT_CLASSES.values())
+)
 _TEXTS = frozenset({"id", "note", "reason", "suggested_unit", "source"})
 
 EVENT_TYPE_NAMES: dict[str, str] = {
@@ -289,7 +291,17 @@ class UnitRows:
                 if isinstance(value, str) and value not in named:
                     named.append(value)
         by_id = {str(u.get("id")): u for u in self.registry}
-        return [by_id[name] for name in named if name in by_id]
+        by_name: dict[str, list[dict[str, Any]]] = {}
+        for unit in self.registry:
+            by_name.setdefault(str(unit.get("name")), []).append(unit)
+        found: list[dict[str, Any]] = []
+        for name in named:
+            unit = by_id.get(name)
+            if unit is None and len(by_name.get(name, [])) == 1:
+                unit = by_name[name][0]
+            if unit is not None and all(unit is not other for other in found):
+                found.append(unit)
+        return found
 
 
 def _leaders(value: object) -> dict[str, Any]:
