@@ -208,7 +208,7 @@ def write_long_xlsx(
     if isinstance(target, str | os.PathLike):
         book.save(os.fspath(target))
     else:
-        book.save(target)  # type: ignore[arg-type]
+        book.save(target)
     return count
 
 

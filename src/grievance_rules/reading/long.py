@@ -292,11 +292,11 @@ class UnitRows:
                     named.append(value)
         by_id = {str(u.get("id")): u for u in self.registry}
         by_name: dict[str, list[dict[str, Any]]] = {}
-        for unit in self.registry:
-            by_name.setdefault(str(unit.get("name")), []).append(unit)
+        for entry in self.registry:
+            by_name.setdefault(str(entry.get("name")), []).append(entry)
         found: list[dict[str, Any]] = []
         for name in named:
-            unit = by_id.get(name)
+            unit: dict[str, Any] | None = by_id.get(name)
             if unit is None and len(by_name.get(name, [])) == 1:
                 unit = by_name[name][0]
             if unit is not None and all(unit is not other for other in found):
