@@ -134,3 +134,13 @@ def test_pack_and_pack_dir_together_is_a_usage_error(tmp_path, monkeypatch, caps
     )
     assert code == 2
     assert last_line(err) == "Error: give one of --pack NAME and --pack-dir DIR"
+
+
+def test_read_with_an_unknown_encoding(tmp_path, monkeypatch, capsys) -> None:
+    path = tmp_path / "orders.csv"
+    path.write_text("id,channel,category,received_at\n", encoding="utf-8")
+    code, out, err = run(["read", "--encoding", "nonsense", str(path)], monkeypatch, capsys)
+    assert (code, out) == (2, "")
+    assert err.strip().splitlines() == [
+        "error: unknown text encoding 'nonsense'; e.g. utf-8, utf-8-sig, gb18030, or auto (detect)"
+    ]

@@ -17,6 +17,7 @@ Example:
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Iterable, Sequence
 
 from pydantic import ValidationError
@@ -60,7 +61,10 @@ def field_path(loc: Sequence[int | str]) -> str:
 
 
 def _shown(value: object) -> str:
-    text = repr(value)
+    try:
+        text = repr(value)
+    except RecursionError:  # nested thousands deep: show the outer levels only
+        text = reprlib.repr(value)
     return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 3] + "..."
 
 

@@ -33,6 +33,7 @@ Example:
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import datetime as dt
 import io
@@ -100,6 +101,27 @@ def _has_naive_timestamp(exc: ValidationError) -> bool:
     return any(error["type"] == "timezone_aware" for error in exc.errors(include_url=False))
 
 
+_TOO_DEEP = RecordProblem(
+    "", "the record is nested too deeply to read (thousands of levels)", "too_deep"
+)
+
+
+def _check_encoding(name: str) -> None:
+    """Refuse an encoding Python does not know, or one that is not a text encoding.
+
+    Raises:
+        ReadError: names the encoding and a few that are.
+    """
+    try:
+        info = codecs.lookup(name)
+    except LookupError:
+        info = None
+    if info is None or not getattr(info, "_is_text_encoding", True):
+        raise ReadError(
+            f"unknown text encoding {name!r}; e.g. utf-8, utf-8-sig, gb18030, or auto (detect)"
+        )
+
+
 class _Validator:
     """Turns one record (JSON bytes or a Python object) into a result."""
 
@@ -122,6 +144,14 @@ class _Validator:
 
     def from_object(
         self, location: SourceLocation, obj: object, problems: Sequence[RecordProblem] = ()
+    ) -> RecordResult:
+        try:
+            return self._from_object(location, obj, problems)
+        except RecursionError:  # a record nested deeper than Python follows: a rejection
+            return Rejected(location, (*problems, _TOO_DEEP), _order_id(obj))
+
+    def _from_object(
+        self, location: SourceLocation, obj: object, problems: Sequence[RecordProblem]
     ) -> RecordResult:
         if self.tz is not None:
             obj = localize_naive(obj, self.tz)
@@ -218,6 +248,8 @@ class OrderStream(Iterable[RecordResult]):
         self.mapping = ColumnMapping(columns)
         self.sheet = sheet
         self.encoding = encoding or AUTO
+        if self.encoding != AUTO:
+            _check_encoding(self.encoding)
         self._mapping_source = mapping
         self._wide: WideMapping | None = mapping if isinstance(mapping, WideMapping) else None
         self.records = 0
