@@ -18,9 +18,15 @@ import click
 import yaml
 
 from grievance_rules.cli._options import pack_options, parse_instant
+from grievance_rules.cli._reading import (
+    file_options,
+    orders_of,
+    pop_file_options,
+    tz_option,
+    zone_of,
+)
 from grievance_rules.engine.periods import PERIOD_KINDS
 from grievance_rules.packs import find_pack
-from grievance_rules.reading import iter_orders
 from grievance_rules.scoring import Comparison, Scorecard, compare, score
 
 __all__ = ["compare_command", "score_command", "what_if_command"]
@@ -102,7 +108,7 @@ def _emit_comparison(
 
 
 def _reading_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    options = [
+    options: list[Callable[[Callable[..., Any]], Callable[..., Any]]] = [
         click.argument("file", type=click.Path(exists=True, dir_okay=False)),
         click.option(
             "--period",
@@ -115,7 +121,8 @@ def _reading_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--format", "input_format", help="json, jsonl, csv or xlsx (default: from FILE)."
         ),
-        click.option("--tz", help="Zone for naive timestamps in FILE and --as-of."),
+        tz_option("Zone for naive timestamps in FILE and --as-of (e.g. Asia/Shanghai)."),
+        file_options,
         click.option(
             "--processes",
             type=click.IntRange(min=1),
@@ -142,12 +149,15 @@ def _over_file(
     tz: str | None,
     as_of: str | None,
     progress: bool | None,
+    assume_tz: str | None = None,
     **options: Any,
 ) -> Any:
     """``run(orders, as_of=..., progress=..., **options)`` over FILE's records, with a bar."""
+    tz = zone_of(tz, assume_tz)
+    reading = pop_file_options(options)
     with _progress(file, progress) as update:
         return run(
-            iter_orders(file, input_format, assume_tz=tz),
+            orders_of(file, input_format, tz, **reading),
             as_of=parse_instant(as_of, tz) if as_of else None,
             progress=update,
             **options,
@@ -163,7 +173,7 @@ def _over_file(
     default="markdown",
     show_default=True,
 )
-@click.option("--output", help="Write the report to this file (default: standard output).")
+@click.option("--output", "-o", help="Write the report to this file (default: standard output).")
 @_reading_options
 def score_command(pack_name: str | Path, fmt: str, output: str | None, **reading: Any) -> None:
     """Each unit's scorecard per period under a pack: points, score, rank, rates, period rules."""
