@@ -48,7 +48,7 @@ __all__ = [
 ]
 
 MAX_FILE_BYTES = 1024 * 1024
-"""The largest pack file read (1 MiB); the built-in packs' largest is about 40 KiB."""
+"""The largest pack file read (1 MiB); the built-in packs' largest is about 18 KiB."""
 
 MAX_YAML_NODES = 250_000
 """The most YAML nodes a file may expand to, each alias counted as the nodes it stands for."""
