@@ -67,7 +67,13 @@ from grievance_rules.reading.results import (
     Rejected,
     SourceLocation,
 )
-from grievance_rules.reading.tabular import TableRow, csv_rows, record_from_cells, split_header
+from grievance_rules.reading.tabular import (
+    TableRow,
+    csv_rows,
+    record_from_cells,
+    split_header,
+    unreadable_text,
+)
 from grievance_rules.reading.wide import WideLayout, WideMapping
 
 __all__ = ["OrderSource", "OrderStream", "iter_orders", "read_orders", "validate_record"]
@@ -371,6 +377,12 @@ class OrderStream(Iterable[RecordResult]):
         self.title_rows = tuple(row.row for row in titles)
         if header is None:
             return
+        if any(unreadable_text(cell) for cell in header.cells):
+            raise ReadError(
+                f"{self.name}: the header (row {header.row}) is not valid text in "
+                f"{self.encoding_used or self.encoding}; read it with --encoding auto "
+                "(encoding=None), or name its encoding (gb18030 for Chinese Excel)"
+            )
         layout = self.mapping.resolve(header.cells)
         wide: WideLayout | None = None
         if events is None and "events" not in layout.fields.values():
