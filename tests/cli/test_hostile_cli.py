@@ -144,3 +144,42 @@ def test_read_with_an_unknown_encoding(tmp_path, monkeypatch, capsys) -> None:
     assert err.strip().splitlines() == [
         "error: unknown text encoding 'nonsense'; e.g. utf-8, utf-8-sig, gb18030, or auto (detect)"
     ]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["evaluate"],
+        ["score"],
+        ["what-if", "--set", "reply_time=3 working days"],
+        ["watch", "--as-of", "2026-03-10T00:00:00+08:00"],
+        ["timeline", "--order", "L1"],
+    ],
+    ids=lambda command: command[0],
+)
+def test_each_command_with_a_pack_takes_pack_dir(tmp_path, monkeypatch, capsys, command) -> None:
+    write_pack(tmp_path, REPLY_MET, folder="lake")
+    orders = tmp_path / "orders.jsonl"
+    order = {
+        "id": "L1",
+        "channel": "12345",
+        "category": "投诉",
+        "received_at": "2026-03-02T09:00:00+08:00",
+        "units": [
+            {"id": "zx", "name": "湖畔街道指挥中心", "kind": "dispatch_centre"},
+            {"id": "c1", "name": "东岸社区", "kind": "village_community"},
+        ],
+        "events": [
+            {"type": "dispatched", "at": "2026-03-02T10:00:00+08:00", "unit": "zx", "to_unit": "c1"}
+        ],
+    }
+    orders.write_text(json.dumps(order, ensure_ascii=False) + "\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run([*command, "--pack-dir", "lake", str(orders)], monkeypatch, capsys)
+    assert code == 0, err
+    assert "Traceback" not in err
+    if command[0] != "timeline":  # the timeline shows rules, not the pack's name
+        assert "lakeside" in out
+    code, _, err = run([*command, "--pack", "lake", str(orders)], monkeypatch, capsys)
+    assert code == 2
+    assert "no policy pack 'lake'" in last_line(err)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 
-from grievance_rules.cli._options import parse_instant
+from grievance_rules.cli._options import pack_options, parse_instant
 from grievance_rules.operations import timeline
 from grievance_rules.packs import find_pack
 from grievance_rules.reading import Accepted, iter_orders
@@ -17,7 +18,7 @@ __all__ = ["timeline_command"]
 
 @click.command("timeline")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--pack", "pack_name", required=True, help="Pack name or directory.")
+@pack_options
 @click.option("--order", "order_id", required=True, help="The id of the order to replay.")
 @click.option("--until", help="Replay light changes up to this instant after the last event.")
 @click.option("--format", "input_format", help="json, jsonl, csv or xlsx (default: from FILE).")
@@ -25,7 +26,7 @@ __all__ = ["timeline_command"]
 @click.option("--output", type=click.Choice(["jsonl", "table"]), default="table", show_default=True)
 def timeline_command(
     file: str,
-    pack_name: str,
+    pack_name: str | Path,
     order_id: str,
     until: str | None,
     input_format: str | None,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from grievance_rules.cli._options import parse_instant
+from grievance_rules.cli._options import pack_options, parse_instant
 from grievance_rules.model import WorkOrder
 from grievance_rules.operations import watch
 from grievance_rules.packs import find_pack
@@ -48,7 +48,7 @@ def parse_horizon(text: str) -> dt.timedelta:
 
 @click.command("watch")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--pack", "pack_name", required=True, help="Pack name or directory.")
+@pack_options
 @click.option("--as-of", help="The list's instant (ISO 8601 with offset; default: now).")
 @click.option("--within", default="1d", show_default=True, help="Horizon: 1d, 12h, 90m ...")
 @click.option("--format", "input_format", help="json, jsonl, csv or xlsx (default: from FILE).")
@@ -62,7 +62,7 @@ def parse_horizon(text: str) -> dt.timedelta:
 @click.option("-o", "--out", "out_file", type=click.Path(dir_okay=False), help="Write here.")
 def watch_command(
     file: str,
-    pack_name: str,
+    pack_name: str | Path,
     as_of: str | None,
     within: str,
     input_format: str | None,
