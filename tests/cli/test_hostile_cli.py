@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 
 from grievance_rules.cli import main
+from tests.packs.test_hostile_packs import CASES as HOSTILE
+from tests.packs.test_hostile_packs import SECRET
 from tests.testing.lakeside import REPLY_MET, write_pack
 
 SAMPLE = str(resources.files("grievance_rules") / "samples" / "orders.jsonl")
@@ -183,3 +185,49 @@ def test_each_command_with_a_pack_takes_pack_dir(tmp_path, monkeypatch, capsys, 
     code, _, err = run([*command, "--pack", "lake", str(orders)], monkeypatch, capsys)
     assert code == 2
     assert "no policy pack 'lake'" in last_line(err)
+
+
+def test_validation_assesses_orders_so_a_pack_the_engine_cannot_use_is_refused() -> None:
+    """A pack that got past loading (built here by copying, as no file could give it)."""
+    import dataclasses
+
+    from grievance_rules.cli.packs import assess_trial
+    from grievance_rules.errors import PackError
+    from grievance_rules.packs import find_pack
+
+    pack = find_pack("xiayang")
+    assess_trial(pack)  # the built-in pack assesses its orders
+    calendar = pack.manifest.calendar.model_copy(update={"office_hours": "25:00-26:00"})
+    broken = dataclasses.replace(
+        pack, manifest=pack.manifest.model_copy(update={"calendar": calendar})
+    )
+    with pytest.raises(PackError) as caught:
+        assess_trial(broken)
+    message = str(caught.value)
+    assert message.startswith("pack xiayang: loads, but ")
+    assert "office-hours interval 1500-1560 (minutes) is not valid" in message
+
+
+@pytest.mark.parametrize("case", HOSTILE, ids=[case.name for case in HOSTILE])
+def test_the_hostile_pack_corpus_through_packs_validate(
+    tmp_path, monkeypatch, capsys, case
+) -> None:
+    """Each pack of tests/packs/test_hostile_packs.py: one line naming file and reason, exit 2."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.yaml").write_text(f"rules: [{{id: {SECRET}}}]\n", encoding="utf-8")
+    (outside / "params.yaml").write_text(f"parameters: {{{SECRET}: 1}}\n", encoding="utf-8")
+    pack = write_pack(tmp_path, REPLY_MET)
+    case.breaks(pack, outside)
+    code, out, err = run(["packs", "validate", str(pack)], monkeypatch, capsys)
+    assert (code, out) == (2, "")
+    assert "Traceback" not in err
+    assert SECRET not in err
+    lines = err.strip().splitlines()
+    assert lines[0].startswith(f"error: {case.file}: ") or lines[0].startswith(
+        f"error: {case.file} "
+    )
+    for words in case.words:
+        assert words in err
+    if "not valid YAML" not in err:
+        assert len(lines) == 1
