@@ -14,6 +14,7 @@ from grievance_rules.packs.loader import Pack
 from grievance_rules.packs.schema import (
     ClockRule,
     DeductionRule,
+    Interpretation,
     ParamRef,
     PeriodRule,
     RankingRule,
@@ -63,6 +64,24 @@ def _what(rule: object) -> str:
         return f"bottom {rule.bottom} per {rule.period}: {rule.action}"
     action = getattr(rule, "action", None)
     return str(action) if action else ""
+
+
+def _interpretation_lines(i: Interpretation) -> list[str]:
+    """The lines under an interpretation's reading: Chinese, example, other reading, switch."""
+    lines = []
+    if i.reading_zh:
+        lines.append(f"  - 本包的理解：{_cell(i.reading_zh)}")
+    if i.example:
+        lines.append(f"  - Example: {_cell(i.example)}")
+    if i.example_zh:
+        lines.append(f"  - 示例：{_cell(i.example_zh)}")
+    if i.alternative:
+        lines.append(f"  - Other reading: {_cell(i.alternative)}")
+    if i.alternative_zh:
+        lines.append(f"  - 另一种理解：{_cell(i.alternative_zh)}")
+    if i.switch:
+        lines.append(f"  - To switch: `pack.with_parameters({{...}})` with `{i.switch}`")
+    return lines
 
 
 def render_readme(pack: Pack) -> str:
@@ -148,21 +167,24 @@ def render_readme(pack: Pack) -> str:
                 f"{_cell(where)} |"
             )
     out += ["", "## Interpretations", ""]
+    readings = [(n, p) for n, p in sorted(pack.parameters.items()) if p.interpretation]
+    if readings:
+        out += ["Readings the whole pack takes (each a parameter):", ""]
+    for name, parameter in readings:
+        assert parameter.interpretation is not None
+        values = ", ".join(f"{_cell(d.value)} from {d.from_}" for d in parameter.values)
+        out.append(f"- **`{name}`** ({values}): {_cell(parameter.interpretation.reading)}")
+        out += _interpretation_lines(parameter.interpretation)
     interpreted = [rule for rule in pack.rules if rule.interpretation is not None]
-    if not interpreted and not m.notify.roles:
+    if readings and interpreted:
+        out += ["", "Readings of single rules:", ""]
+    if not interpreted and not readings and not m.notify.roles:
         out.append("None: every clause encoded reads one way.")
     for rule in interpreted:
         i = rule.interpretation
         assert i is not None
         out.append(f"- **`{rule.id}`** ({rule.citation.clause}): {_cell(i.reading)}")
-        if i.reading_zh:
-            out.append(f"  - 本包的理解：{_cell(i.reading_zh)}")
-        if i.alternative:
-            out.append(f"  - Other reading: {_cell(i.alternative)}")
-        if i.alternative_zh:
-            out.append(f"  - 另一种理解：{_cell(i.alternative_zh)}")
-        if i.switch:
-            out.append(f"  - To switch: `pack.with_parameters({{...}})` with `{i.switch}`")
+        out += _interpretation_lines(i)
     if m.notify.roles:
         roles = ", ".join(
             f"{level} → `{role}` {LeaderRole(role).zh}" for level, role in m.notify.roles.items()

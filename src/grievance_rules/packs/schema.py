@@ -163,6 +163,9 @@ class Interpretation(_Decl):
     alternative_zh: str | None = None
     switch: str | None = None
     """The parameter (and value) that selects the alternative, if it is cheap."""
+    example: str | None = None
+    """A worked example of the reading (dates, days counted, days skipped)."""
+    example_zh: str | None = None
 
 
 class ParamRef(_Decl):
@@ -564,6 +567,16 @@ class Parameter(_Decl):
     description: str
     values: tuple[DatedValue, ...] = Field(min_length=1)
     basis: Literal["cited", "assumption"] = "cited"
+    interpretation: Interpretation | None = None
+    """A reading the whole pack takes through this parameter (how "N个工作日" is
+    counted), shown first among the README's Interpretations."""
+
+    @property
+    def is_choice(self) -> bool:
+        """Whether the parameter picks between readings: an assumption, or a yes/no."""
+        return self.basis == "assumption" or all(
+            isinstance(dated.value, bool) for dated in self.values
+        )
 
     @model_validator(mode="after")
     def _sorted(self) -> Parameter:
