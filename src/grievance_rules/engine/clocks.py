@@ -341,7 +341,8 @@ def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
         level = None
         if state in ("running", "paused"):
             for warning in rule.warnings:
-                if fraction >= warning.at:
+                at = ev.value(ParamRef(param=warning.param)) if warning.param else warning.at
+                if fraction >= at:
                     level = warning.level
         findings.append(
             ClockFinding(

@@ -649,6 +649,16 @@ class _Checker:
                     f"{rule.due_field!r} is neither an order "
                     "deadline (reply_deadline) nor a field of the start event",
                 )
+        for i, warning in enumerate(rule.warnings):
+            if warning.param is None:
+                continue
+            values = self.param(rule, ParamRef(param=warning.param), f"warnings.{i}")
+            for value in values:
+                number = isinstance(value, int | float) and not isinstance(value, bool)
+                if not number or not 0 < value < 1:
+                    raise self.fail(
+                        rule, f"warnings.{i}.param", f"must be a fraction of 0 to 1, got {value!r}"
+                    )
         levels = [w.at for w in rule.warnings]
         if levels != sorted(levels):
             raise self.fail(rule, "warnings", "warning levels must be in increasing order")

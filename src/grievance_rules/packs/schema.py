@@ -336,10 +336,17 @@ def iter_triggers(cond: Condition) -> Iterator[Trigger]:
 
 
 class WarningLevel(_Decl):
-    """A warning before breach: ``level`` once ``at`` of the period has run."""
+    """A warning before breach: ``level`` once ``at`` of the period has run.
+
+    ``param`` names a dated parameter holding the fraction (no source gives the
+    黄灯/红灯 fractions: they are assumptions a pack states as parameters); the
+    value in force on the judged date replaces ``at`` (which stays the value shown to
+    readers that do not resolve parameters: the pack's own value).
+    """
 
     level: str
     at: float = Field(gt=0, lt=1)
+    param: str | None = None
 
 
 class Target(_Decl):
