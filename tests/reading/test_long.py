@@ -153,3 +153,17 @@ def test_duplicate_order_rows_are_refused(tmp_path):
                          assume_tz="Asia/Shanghai")  # fmt: skip
     assert len(report.accepted) == 1
     assert report.rejected[0].problems[0].code == "duplicate_order"
+
+
+def test_every_event_field_has_a_column_and_the_right_kind_of_cell():
+    import typing
+
+    from grievance_rules.model import EVENT_CLASSES
+    from grievance_rules.reading.long import BOOL_FIELDS, EVENT_HEADERS
+
+    fields = {n: f for c in EVENT_CLASSES.values() for n, f in c.model_fields.items()}
+    assert set(fields) - {"type"} <= set(EVENT_HEADERS)
+    booleans = {
+        n for n, f in fields.items() if bool in (f.annotation, *typing.get_args(f.annotation))
+    }
+    assert booleans == BOOL_FIELDS
