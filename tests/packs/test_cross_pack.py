@@ -81,10 +81,13 @@ def test_the_same_history_under_the_three_packs() -> None:
     assert xy.deductions == ()
     assert dy.deductions == ()
 
-    # Accepting: 夏阳 and 大冶 both want it within 1 working day of dispatch
-    # (Tuesday 09:20); the village signed at 09:30 — ten minutes late under both.
+    # Accepting: 夏阳 and 大冶 both want it within 1 working day of dispatch. 夏阳 counts
+    # office time from the dispatch instant (due Tuesday 09:20): the village, signing at
+    # 09:30, is ten minutes late. 大冶 counts days 「自交办之日起」 (the day of 交办 not
+    # counted): due at closing time on Tuesday, 17:30, so the same sign-off is in time.
     assert {c.rule_id: c.state for c in xy.clocks}["XY-1.accept"] == "breached"
-    assert {c.rule_id: c.state for c in dy.clocks}["DY-7a.signoff"] == "breached"
+    signoff = next(c for c in dy.clocks if c.rule_id == "DY-7a.signoff")
+    assert (signoff.state, signoff.due) == ("met", dt.datetime(2026, 3, 3, 17, 30, tzinfo=CST))
 
     # The reply: 夏阳's 5 working days run from the dispatch, 大冶's 5 from the
     # sign-off; both are met on Friday. 城东 has no limit for an ordinary 12345 order

@@ -62,13 +62,18 @@ def test_return_windows_half_a_working_day_against_two_working_days(
     assert cd[0].clause == "三（二）当日回退制"
     assert cd[0].quote == "凡不属于城东街道管辖范围的工单，在半个工作日内申请回退…超期不予回退"
     assert cd[0].consequence == "超期不予回退"
-    # 夏阳 二、2 and 大冶 （七）: two working days from the dispatch.
-    assert xy[0].limit == dy[0].limit == "2 working days (working_time)"
+    # 夏阳 二、2 and 大冶 （七）: two working days from the dispatch; 夏阳 counts office time
+    # from the dispatch instant (「派单后两个工作日之内」), 大冶 days (「自交办之日起」: the
+    # day of 交办 not counted, issue 14 item 3).
+    assert xy[0].limit == "2 working days (working_time)"
+    assert dy[0].limit == "2 working days (civil_code)"
     assert xy[0].starts == dy[0].starts == "dispatched (to a handling unit)"
     assert xy[0].stops == "return_requested"
     assert row.status == "differs"
-    # Between 夏阳 and 大冶 alone the windows agree (their late consequences are words only).
-    assert diff_packs(packs["xiayang"], packs["daye"]).row("window", "return").status == "same"
+    # Between 夏阳 and 大冶 alone the windows differ by their counting convention only.
+    assert diff_packs(packs["xiayang"], packs["daye"]).row("window", "return").status == "differs"
+    same = packs["daye"].with_parameters({"signoff_convention": "working_time"})
+    assert diff_packs(packs["xiayang"], same).row("window", "return").status == "same"
 
 
 def test_reply_limits_chengdong_against_daye(packs: dict[str, Pack]) -> None:
@@ -149,11 +154,12 @@ def test_summary_counts_agree_with_the_rows(packs: dict[str, Pack]) -> None:
     assert s.matched > 0
     assert s.differ > 0
     assert set(s.only_in) == {"chengdong", "xiayang", "daye"}
-    # 签收 is timed by 夏阳 and 大冶 alike (1 working day); 城东 has no sign-off clock.
+    # 签收 is timed by 夏阳 and 大冶 (1 working day; 大冶 counts it by days, 「自交办之日起」);
+    # 城东 has no sign-off clock.
     sign_off = diff.row("clock", "sign_off")
     assert sign_off.present_in == ("xiayang", "daye")
-    assert sign_off.status == "same"
-    assert "same; none in chengdong" in render_markdown(diff)
+    assert sign_off.status == "differs"
+    assert "differs; none in chengdong" in render_markdown(diff)
 
 
 def test_a_pack_against_itself_has_no_differences(packs: dict[str, Pack]) -> None:
@@ -257,7 +263,7 @@ def test_a_parameter_without_a_value_on_the_date_names_it_and_its_rule(
 
 
 def test_a_window_opened_by_another_event_differs_though_as_long(packs: dict[str, Pack]) -> None:
-    daye = packs["daye"]
+    daye = packs["daye"].with_parameters({"signoff_convention": "working_time"})  # as 夏阳
     rules = tuple(
         rule.model_copy(update={"opens": EventRef(event="signed_for")})
         if rule.id == "DY-7b.return-window"
@@ -306,7 +312,7 @@ def test_cli_markdown_csv_and_json(packs: dict[str, Pack]) -> None:
     assert (
         "| window | `return` 退单 | `XY-5.return-window` from dispatched (to a handling unit): "
         "2 working days (working_time) | `DY-7b.return-window` from dispatched (to a handling "
-        "unit): 2 working days (working_time) | same |"
+        "unit): 2 working days (civil_code) | differs |"
     ) in markdown
 
     lines = list(csv.DictReader(io.StringIO(_cli("chengdong", "daye", "--format", "csv"))))
@@ -316,7 +322,7 @@ def test_cli_markdown_csv_and_json(packs: dict[str, Pack]) -> None:
         "CD-2.return-window",
         "0.5 working days (working_time, half day half_minutes)",
     ) in returns
-    assert ("daye", "DY-7b.return-window", "2 working days (working_time)") in returns
+    assert ("daye", "DY-7b.return-window", "2 working days (civil_code)") in returns
     late = [r for r in lines if (r["kind"], r["topic"]) == ("deduction", "late")]
     assert [(r["pack"], r["rule_id"], r["status"]) for r in late] == [
         ("chengdong", "CD-A2.1.overdue", "only in chengdong"),

@@ -39,10 +39,21 @@ def test_office_spreadsheet_with_naive_datetimes_and_numeric_ids(tmp_path):
     assert report.accepted[0].location.sheet is None
 
 
-def test_numbers_in_date_columns_are_not_guessed(tmp_path):
-    rows = [["工单编号", "受理渠道", "诉求类型", "受理时间"], ["A1", "app", "咨询", 45418.5]]
+def test_excel_serial_days_are_dates_but_other_numbers_are_not_guessed(tmp_path):
+    # 45418 days after 1899-12-30 is 2024-05-06 (2024-01-01 is 45292, plus 31+29+31+30+5);
+    # .5 is noon. 1714957200 (seconds since 1970?) is beyond the serials of 1900-2199.
+    rows = [
+        ["工单编号", "受理渠道", "诉求类型", "受理时间"],
+        ["A1", "app", "咨询", 45418.5],
+        ["A2", "app", "咨询", 1714957200],
+    ]
     report = read_orders(write_xlsx(tmp_path / "o.xlsx", rows), assume_tz="Asia/Shanghai")
-    assert "numbers are not read as instants" in report.rejected[0].problems[0].message
+    assert [o.received_at.isoformat() for o in report.orders] == ["2024-05-06T12:00:00+08:00"]
+    (problem,) = report.rejected[0].problems
+    assert problem.field == "received_at"
+    assert "column '受理时间'" in problem.message
+    assert "not read as instants" in problem.message
+    assert "2025/1/1 8:00" in problem.message  # an example of what works
 
 
 def test_sheet_selection(tmp_path):

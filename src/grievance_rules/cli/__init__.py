@@ -17,6 +17,9 @@ from grievance_rules.cli.read import read_command
 from grievance_rules.cli.sample import sample_command
 from grievance_rules.cli.schema import schema_command
 from grievance_rules.cli.scoring import compare_command, score_command, what_if_command
+from grievance_rules.cli.serve import serve_command
+from grievance_rules.cli.timeline import timeline_command
+from grievance_rules.cli.watch import watch_command
 from grievance_rules.errors import GrievanceRulesError
 
 __all__ = ["cli", "main"]
@@ -39,6 +42,9 @@ cli.add_command(sample_command)
 cli.add_command(score_command)
 cli.add_command(compare_command)
 cli.add_command(what_if_command)
+cli.add_command(watch_command)
+cli.add_command(timeline_command)
+cli.add_command(serve_command)
 
 
 def main() -> None:

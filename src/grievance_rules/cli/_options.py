@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import click
 import pendulum
 
 from grievance_rules.calendar import SHANGHAI
 
-__all__ = ["DATE", "ENGINE_OPTION", "parse_instant"]
+__all__ = ["DATE", "ENGINE_OPTION", "pack_options", "parse_instant"]
 
 
 class _DateType(click.ParamType):  # type: ignore[type-arg]
@@ -61,3 +65,28 @@ def parse_instant(text: str, tz: str | None) -> dt.datetime:
             )
         parsed = parsed.replace(tzinfo=pendulum.timezone(tz))
     return parsed
+
+
+def pack_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--pack NAME`` or ``--pack-dir DIR``, passed on as ``pack_name`` (a name or a Path).
+
+    A name finds only built-in and installed packs; a folder in the current directory
+    is used only when given as a path (``--pack ./mine`` or ``--pack-dir mine``).
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, pack_name: str | None, pack_dir: str | None, **kwargs: Any) -> Any:
+        if (pack_name is None) == (pack_dir is None):
+            raise click.UsageError("give one of --pack NAME and --pack-dir DIR")
+        return func(*args, pack_name=Path(pack_dir) if pack_dir else pack_name, **kwargs)
+
+    wrapper = click.option(
+        "--pack-dir",
+        type=click.Path(exists=True, file_okay=False),
+        help="A pack directory (instead of --pack).",
+    )(wrapper)
+    return click.option(
+        "--pack",
+        "pack_name",
+        help="Pack name (built-in or installed), or a path to a pack directory (with a /).",
+    )(wrapper)

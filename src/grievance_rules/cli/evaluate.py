@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from pathlib import Path
+from typing import Any
 
 import click
 
-from grievance_rules.cli._options import ENGINE_OPTION, parse_instant
+from grievance_rules.cli._options import ENGINE_OPTION, pack_options, parse_instant
+from grievance_rules.cli._reading import file_options, orders_of, tz_option, zone_of
 from grievance_rules.engine import Assessment, EngineName, evaluate, plan_for
-from grievance_rules.reading import Accepted, iter_orders
+from grievance_rules.reading import Accepted
 
 __all__ = ["evaluate_command"]
 
@@ -49,20 +52,23 @@ def _table(assessment: Assessment) -> list[str]:
 
 @click.command("evaluate")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--pack", "pack_name", required=True, help="Pack name or directory.")
+@pack_options
 @click.option("--as-of", help="Assess as of this instant (ISO 8601 with offset).")
 @click.option("--format", "input_format", help="json, jsonl, csv or xlsx (default: from FILE).")
-@click.option("--tz", help="Zone for naive timestamps in FILE and --as-of (e.g. Asia/Shanghai).")
+@tz_option("Zone for naive timestamps in FILE and --as-of (e.g. Asia/Shanghai).")
+@file_options
 @click.option("--output", type=click.Choice(["jsonl", "table"]), default="jsonl", show_default=True)
 @ENGINE_OPTION
 def evaluate_command(
     file: str,
-    pack_name: str,
+    pack_name: str | Path,
     as_of: str | None,
     input_format: str | None,
     tz: str | None,
     output: str,
-    engine: EngineName,
+    engine: EngineName = "native",
+    assume_tz: str | None = None,
+    **reading: Any,
 ) -> None:
     """Assess every order in FILE under a pack: one JSON assessment per line, or a table.
 
@@ -70,9 +76,10 @@ def evaluate_command(
     on standard error gives the counts, which add up.
     """
     plan = plan_for(pack_name)
+    tz = zone_of(tz, assume_tz)
     instant: dt.datetime | None = parse_instant(as_of, tz) if as_of else None
     assessed = rejected = records = 0
-    for result in iter_orders(file, input_format, assume_tz=tz):
+    for result in orders_of(file, input_format, tz, **reading):
         records += 1
         if isinstance(result, Accepted):
             assessment = evaluate(result.order, plan, instant, engine=engine)

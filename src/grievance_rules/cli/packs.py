@@ -7,8 +7,12 @@ import datetime as dt
 import click
 
 from grievance_rules.cli._options import DATE
-from grievance_rules.packs import available_packs, find_pack
+from grievance_rules.errors import PackError
+from grievance_rules.packs import Pack, available_packs, find_pack, load_pack
 from grievance_rules.packs.schema import ClockRule, DeductionRule, WindowRule
+
+_TRIAL_ORDERS = 40
+"""How many synthetic orders ``packs validate`` assesses under the pack."""
 
 __all__ = ["packs_group"]
 
@@ -22,7 +26,7 @@ def packs_group() -> None:
 def list_packs() -> None:
     """Every pack that can be found by name."""
     for location in available_packs():
-        pack = find_pack(location.directory)
+        pack = load_pack(location.directory, origin=location.origin)
         click.echo(
             f"{pack.id:<12} {pack.revision:<12} {len(pack.rules):>3} rules  "
             f"{location.origin:<10} {pack.manifest.name}"
@@ -71,12 +75,48 @@ def readme(pack: str, write: bool) -> None:
         click.echo(text, nl=False)
 
 
+def assess_trial(pack: Pack) -> None:
+    """Assess a month of synthetic orders under ``pack`` and score them, as a use would.
+
+    Loading checks what a pack says; this checks that the engine can use it (the pack's
+    key as a rule-engine namespace, its calendar, every rule compiled and run).
+
+    Raises:
+        PackError: an order could not be assessed or scored; the message gives the
+            first reason.
+    """
+    from grievance_rules.samples import generate_orders
+    from grievance_rules.scoring import score
+
+    first, last = dt.date(2004, 1, 1), dt.date(2059, 11, 1)  # the samples' range
+    start = min(max(pack.manifest.effective_from, first), last)
+    orders = generate_orders(_TRIAL_ORDERS, seed=1, start=start, months=1)
+    try:
+        card = score(orders, pack)
+    except Exception as exc:  # anything evaluation would raise refuses the pack
+        raise PackError(
+            f"pack {pack.id}: loads, but cannot assess an order: {type(exc).__name__}: {exc}"
+        ) from None
+    if card.rejected:
+        rejection = card.rejections[0]
+        raise PackError(
+            f"pack {pack.id}: loads, but {card.rejected} of {card.inputs} synthetic orders "
+            f"were rejected; the first: {'; '.join(rejection.reasons)}"
+        )
+
+
 @packs_group.command("validate")
 @click.argument("pack")
 @click.option("--strict", is_flag=True, help="Refuse the pack when anything is flagged.")
 def validate(pack: str, strict: bool) -> None:
-    """Load PACK and report problems (exit 2 when it is refused)."""
+    """Load PACK, assess synthetic orders under it, and report problems.
+
+    Exit 2 when it is refused: it does not load, or the engine cannot assess an
+    order under it (a month of synthetic orders from its effective date is assessed
+    and scored).
+    """
     loaded = find_pack(pack, strict=strict)
+    assess_trial(loaded)
     for flag in loaded.flags:
         click.echo(f"flag: {flag}")
     click.echo(

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import click
 
+from grievance_rules.cli._reading import file_options, orders_of, tz_option, zone_of
 from grievance_rules.errors import ColumnMappingError
-from grievance_rules.reading import InputFormat, iter_orders
+from grievance_rules.reading import InputFormat
 from grievance_rules.reading.results import Accepted, Rejected
 
 __all__ = ["read_command"]
@@ -32,11 +33,9 @@ def _columns(pairs: tuple[str, ...]) -> dict[str, str]:
     type=click.Choice([f.value for f in InputFormat]),
     help="The file format (default: from the suffix).",
 )
-@click.option(
-    "--assume-tz",
-    metavar="ZONE",
-    help="Read timestamps without an offset in this zone (e.g. Asia/Shanghai). "
-    "Without it they are rejected.",
+@tz_option(
+    "Read timestamps without an offset (2025/1/1 8:00, Excel date cells) in this zone, "
+    "e.g. Asia/Shanghai. Without it they are rejected."
 )
 @click.option(
     "--column",
@@ -45,8 +44,7 @@ def _columns(pairs: tuple[str, ...]) -> dict[str, str]:
     metavar="FIELD=HEADER",
     help="CSV/xlsx: the header holding FIELD (repeatable).",
 )
-@click.option("--sheet", help="xlsx: the worksheet (default: the first).")
-@click.option("--encoding", default="utf-8-sig", show_default=True, help="CSV encoding.")
+@file_options
 @click.option("--strict", is_flag=True, help="Reject records whose history has warnings.")
 @click.option(
     "--accepted-out",
@@ -57,26 +55,34 @@ def _columns(pairs: tuple[str, ...]) -> dict[str, str]:
 def read_command(
     path: Path,
     fmt: str | None,
+    tz: str | None,
     assume_tz: str | None,
     column_pairs: tuple[str, ...],
     sheet: str | None,
     encoding: str,
+    mapping: str | None,
     strict: bool,
     accepted_out: Path | None,
     as_json: bool,
 ) -> None:
     """Read work orders from PATH (json, jsonl, csv, xlsx) and report every record.
 
+    Spreadsheets: one row per order; the long layout (an orders sheet with a
+    流转记录 sheet of events and a 单位 sheet of units, or CSV files
+    X.csv, X.流转记录.csv, X.单位.csv); or the wide layout (milestone columns).
+    See docs/export.md.
+
     Exit status: 0 when every record is accepted, 1 when any is rejected.
     """
-    stream = iter_orders(
-        path,
+    stream = orders_of(
+        str(path),
         fmt,
-        assume_tz=assume_tz,
+        zone_of(tz, assume_tz),
         columns=_columns(column_pairs),
         strict=strict,
         sheet=sheet,
         encoding=encoding,
+        mapping=mapping,
     )
     accepted = warnings = 0
     rejected: list[Rejected] = []
@@ -109,6 +115,10 @@ def read_command(
             ],
             "rejections": [r.to_dict() for r in rejected],
             "ignored_columns": list(stream.ignored_columns),
+            "layout": stream.layout,
+            "title_rows": list(stream.title_rows),
+            "encoding": stream.encoding_used,
+            "sheets": stream.sheets_used,
         }
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
     else:
@@ -117,6 +127,9 @@ def read_command(
         for item in warned:
             for warning in item.warnings:
                 click.echo(f"warning {item.location} (order {item.order.id}): {warning}")
+        if stream.title_rows:
+            rows = ", ".join(str(row) for row in stream.title_rows)
+            click.echo(f"title rows above the header, skipped: {rows}")
         if stream.ignored_columns:
             click.echo(f"ignored columns: {', '.join(stream.ignored_columns)}")
         click.echo(

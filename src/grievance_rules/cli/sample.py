@@ -1,8 +1,10 @@
-"""``grievance-rules sample``: write synthetic work orders as JSON Lines.
+"""``grievance-rules sample``: write synthetic work orders as JSON Lines, or for Excel.
 
 The orders come from :func:`grievance_rules.samples.generate_lines`: the same
 ``--seed`` and options give the same bytes; every line reads back as a valid
-order with a coherent history.
+order with a coherent history. ``--format xlsx`` and ``--format csv`` write
+them in the long layout (:mod:`grievance_rules.reading.export`), which
+``grievance-rules read FILE --tz Asia/Shanghai`` reads back to the same orders.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from typing import BinaryIO
 import click
 
 from grievance_rules.cli._options import DATE, parse_instant
-from grievance_rules.samples import DEFAULT_START, generate_lines
+from grievance_rules.reading.export import write_long_csv, write_long_xlsx
+from grievance_rules.samples import DEFAULT_START, generate_lines, generate_orders
 
 __all__ = ["sample_command"]
 
@@ -62,13 +65,29 @@ def _write(lines: Iterable[str], stream: BinaryIO) -> int:
     "Shanghai). Default: complete histories.",
 )
 @click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "xlsx", "csv"]),
+    default="jsonl",
+    show_default=True,
+    help="JSON Lines; or the long layout for Excel: a workbook (工单, 流转记录, 单位 "
+    "sheets; times on Shanghai wall clock), or CSV files (FILE, FILE.流转记录.csv, "
+    "FILE.单位.csv). xlsx and csv need --output.",
+)
+@click.option(
     "--output",
     "-o",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write to this file instead of standard output.",
 )
 def sample_command(
-    count: int, seed: int, start: dt.date, months: int, as_of: str | None, output: Path | None
+    count: int,
+    seed: int,
+    start: dt.date,
+    months: int,
+    as_of: str | None,
+    fmt: str,
+    output: Path | None,
 ) -> None:
     """Write COUNT synthetic work orders of a fictional street as JSON Lines.
 
@@ -76,6 +95,16 @@ def sample_command(
     续报, supervision and the rest is documented in docs/model.md ("Sample data").
     """
     snapshot = parse_instant(as_of, None) if as_of is not None else None
+    if fmt != "jsonl":
+        if output is None:
+            raise click.UsageError(f"--format {fmt} needs --output FILE")
+        orders = generate_orders(count, seed=seed, start=start, months=months, as_of=snapshot)
+        if fmt == "xlsx":
+            written = write_long_xlsx(orders, output)
+        else:
+            written = write_long_csv(orders, output)
+        click.echo(f"wrote {written} orders to {output}", err=True)
+        return
     lines = generate_lines(count, seed=seed, start=start, months=months, as_of=snapshot)
     if output is None:
         stream = sys.stdout.buffer

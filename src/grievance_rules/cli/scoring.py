@@ -17,10 +17,16 @@ from typing import Any
 import click
 import yaml
 
-from grievance_rules.cli._options import ENGINE_OPTION, parse_instant
+from grievance_rules.cli._options import ENGINE_OPTION, pack_options, parse_instant
+from grievance_rules.cli._reading import (
+    file_options,
+    orders_of,
+    pop_file_options,
+    tz_option,
+    zone_of,
+)
 from grievance_rules.engine.periods import PERIOD_KINDS
 from grievance_rules.packs import find_pack
-from grievance_rules.reading import iter_orders
 from grievance_rules.scoring import Comparison, Scorecard, compare, score
 
 __all__ = ["compare_command", "score_command", "what_if_command"]
@@ -102,7 +108,7 @@ def _emit_comparison(
 
 
 def _reading_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    options = [
+    options: list[Callable[[Callable[..., Any]], Callable[..., Any]]] = [
         click.argument("file", type=click.Path(exists=True, dir_okay=False)),
         click.option(
             "--period",
@@ -115,7 +121,8 @@ def _reading_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--format", "input_format", help="json, jsonl, csv or xlsx (default: from FILE)."
         ),
-        click.option("--tz", help="Zone for naive timestamps in FILE and --as-of."),
+        tz_option("Zone for naive timestamps in FILE and --as-of (e.g. Asia/Shanghai)."),
+        file_options,
         click.option(
             "--processes",
             type=click.IntRange(min=1),
@@ -143,12 +150,15 @@ def _over_file(
     tz: str | None,
     as_of: str | None,
     progress: bool | None,
+    assume_tz: str | None = None,
     **options: Any,
 ) -> Any:
     """``run(orders, as_of=..., progress=..., **options)`` over FILE's records, with a bar."""
+    tz = zone_of(tz, assume_tz)
+    reading = pop_file_options(options)
     with _progress(file, progress) as update:
         return run(
-            iter_orders(file, input_format, assume_tz=tz),
+            orders_of(file, input_format, tz, **reading),
             as_of=parse_instant(as_of, tz) if as_of else None,
             progress=update,
             **options,
@@ -156,7 +166,7 @@ def _over_file(
 
 
 @click.command("score")
-@click.option("--pack", "pack_name", required=True, help="Pack name or directory.")
+@pack_options
 @click.option(
     "--output-format",
     "fmt",
@@ -164,11 +174,12 @@ def _over_file(
     default="markdown",
     show_default=True,
 )
-@click.option("--output", help="Write the report to this file (default: standard output).")
+@click.option("--output", "-o", help="Write the report to this file (default: standard output).")
 @_reading_options
-def score_command(pack_name: str, fmt: str, output: str | None, **reading: Any) -> None:
+def score_command(pack_name: str | Path, fmt: str, output: str | None, **reading: Any) -> None:
     """Each unit's scorecard per period under a pack: points, score, rank, rates, period rules."""
-    card: Scorecard = _over_file(lambda orders, **kw: score(orders, pack_name, **kw), **reading)
+    pack = find_pack(pack_name)
+    card: Scorecard = _over_file(lambda orders, **kw: score(orders, pack, **kw), **reading)
     _emit_scorecard(card, fmt, output)
     click.echo(
         _counts_line(card.inputs, card.assessed + card.excluded, card.excluded, card.rejected),
@@ -239,12 +250,21 @@ def compare_command(packs: str, **options: Any) -> None:
 def _parse_setting(text: str) -> tuple[str, Any]:
     name, sep, value = text.partition("=")
     if not sep or not name.strip():
-        raise click.BadParameter(f"{text!r}: expected NAME=VALUE, e.g. points_overdue=-2")
-    return name.strip(), yaml.safe_load(value)
+        raise click.BadParameter(
+            f"{text!r}: expected NAME=VALUE, e.g. points_overdue=-2", param_hint="--set"
+        )
+    try:
+        parsed = yaml.safe_load(value)
+    except yaml.YAMLError as exc:
+        problem = getattr(exc, "problem", None) or type(exc).__name__
+        raise click.BadParameter(
+            f"{text!r}: the value is not a YAML scalar ({problem})", param_hint="--set"
+        ) from None
+    return name.strip(), parsed
 
 
 @click.command("what-if")
-@click.option("--pack", "pack_name", required=True, help="Pack name or directory.")
+@pack_options
 @click.option(
     "--set",
     "settings",
@@ -255,7 +275,7 @@ def _parse_setting(text: str) -> tuple[str, Any]:
 )
 @_comparison_options
 @_reading_options
-def what_if_command(pack_name: str, settings: tuple[str, ...], **options: Any) -> None:
+def what_if_command(pack_name: str | Path, settings: tuple[str, ...], **options: Any) -> None:
     """The same orders under a pack as it is and with some parameters changed."""
     base = find_pack(pack_name)
     changed = base.with_parameters(dict(_parse_setting(text) for text in settings))

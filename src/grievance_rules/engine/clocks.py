@@ -13,6 +13,7 @@ time otherwise.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from typing import Any
 
 from grievance_rules.calendar import Deadline
@@ -21,9 +22,9 @@ from grievance_rules.calendar.office_hours import to_shanghai
 from grievance_rules.engine._context import Evaluation
 from grievance_rules.engine.assessment import ClockFinding, WindowFinding
 from grievance_rules.errors import GrievanceRulesError
-from grievance_rules.packs.schema import ClockRule, EventRef, WindowRule
+from grievance_rules.packs.schema import ClockRule, EventRef, ParamRef, WindowRule
 
-__all__ = ["evaluate_clock", "evaluate_window"]
+__all__ = ["evaluate_clock", "evaluate_window", "where_holds"]
 
 
 def _deadline(
@@ -107,6 +108,84 @@ def _shift(ev: Evaluation, due: dt.datetime, begin: dt.datetime, end: dt.datetim
     return due + dt.timedelta(days=(day - due.date()).days)
 
 
+def _field(event: object, name: str) -> Any:
+    """An event field as a ``where`` compares it: enums by value, tuples by length."""
+    if name.endswith("_count") and not hasattr(event, name):
+        return len(getattr(event, name.removesuffix("_count"), ()))
+    value = getattr(event, name, None)
+    return value.value if isinstance(value, enum.Enum) else value
+
+
+def _holds(value: Any, expected: Any) -> bool:
+    """Whether one field's value passes one ``where`` entry (value, list, operator table)."""
+    if isinstance(expected, list):
+        return any(_holds(value, item) for item in expected)
+    if isinstance(expected, dict):
+        ((op, operand),) = expected.items()
+        if op == "exists":
+            return (value is not None) == bool(operand)
+        if op == "ne":
+            return bool(value != operand)
+        if value is None:
+            return False
+        comparisons = {"gte": value >= operand, "lte": value <= operand}
+        comparisons.update(gt=value > operand, lt=value < operand)
+        return bool(comparisons[op])
+    return bool(value == expected)
+
+
+def where_holds(event: object, where: dict[str, Any]) -> bool:
+    """Whether an event passes a ``where`` filter over its own fields.
+
+    Example:
+        >>> from grievance_rules.model.events import Replied
+        >>> reply = Replied(at="2024-05-06T10:00:00+08:00", kind="初步回复")
+        >>> where_holds(reply, {"kind": "preliminary"}), where_holds(reply, {"evidence_count": 0})
+        (True, True)
+        >>> where_holds(reply, {"kind": ["substantive", "on_account"]})
+        False
+    """
+    return all(_holds(_field(event, name), expected) for name, expected in where.items())
+
+
+def _stops(ev: Evaluation, rule: ClockRule) -> tuple[list[int], list[int], str]:
+    """The events that stop the clock, those its ``not_stopped_by`` passes over, and why."""
+    stops = ev.positions(rule.stop)
+    exception = rule.not_stopped_by
+    if exception is None or not stops:
+        return stops, [], ""
+    if ev.value(exception.unless) is True:
+        return stops, [], ""
+    kept = ev.facts.kept
+    passed = [k for k in stops if where_holds(kept[k], exception.where)]
+    why = _described(exception.where)
+    if isinstance(exception.unless, ParamRef):
+        why += f"; parameter {exception.unless.param}: false"
+    return [k for k in stops if k not in passed], passed, why
+
+
+def _described(where: dict[str, Any]) -> str:
+    return ", ".join(f"{name}: {value}" for name, value in sorted(where.items()))
+
+
+def _standin_start(ev: Evaluation, rule: ClockRule, other_id: str) -> ClockFinding | None:
+    """The other clock whose due instant stands in for a start event that never happened.
+
+    ``None`` unless that clock is due by ``as_of`` and was not met (a clock whose start
+    event should have stopped it, and did not).
+    """
+    other = ev.pack.rule(other_id)
+    assert isinstance(other, ClockRule)
+    assert other.id != rule.id
+    found = ev.clocks.get(other.id)
+    if found is None:
+        found = evaluate_clock(ev, other) if ev.applies(other.applies_to) else []
+    first = found[0] if found else None
+    if first is None or first.state == "met" or first.due > ev.as_of:
+        return None
+    return first
+
+
 def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
     """Every clock of one rule on the order (one, or one per start event)."""
     kept = ev.facts.kept
@@ -117,9 +196,14 @@ def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
         starts = [(kept[k].at, k) for k in ev.positions(rule.start)]
         if rule.occurrence == "first":
             starts = starts[:1]
+    standin = None
+    if not starts and rule.start_else_due_of is not None:
+        standin = _standin_start(ev, rule, rule.start_else_due_of)
+        if standin is not None:
+            starts = [(standin.due, None)]
     if not starts:
         return []
-    stops = ev.positions(rule.stop)
+    stops, passed, why = _stops(ev, rule)
     findings = []
     if rule.only_if_start is not None:
         if ev.calendar.office_hours is None:
@@ -132,8 +216,16 @@ def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
         what = (
             "the order's receipt" if k0 is None else f"event {ev.event_index(k0)} ({kept[k0].type})"
         )
+        if standin is not None:
+            assert isinstance(rule.start, EventRef)
+            what = (
+                f"the due instant of {standin.rule_id}: no {rule.start.event} event, so the "
+                f"clock runs from the latest it should have happened"
+            )
         trace.append(f"started {start.isoformat()} by {what}")
-        if rule.charge == "start_unit" and k0 is not None:
+        if standin is not None:
+            unit = standin.unit
+        elif rule.charge == "start_unit" and k0 is not None:
             unit = kept[k0].unit
         elif k0 is not None:
             unit = ev.facts.handling[k0] or ev.first_handling_unit()
@@ -170,12 +262,17 @@ def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
             )
         stop_k = None
         for k in stops:
-            if (k0 is not None and k <= k0) or kept[k].at < start:
-                continue
+            if (k0 is not None and k <= k0) or (standin is None and kept[k].at < start):
+                continue  # (a stand-in start is late by design: an earlier stop still counts)
             if rule.stop_by == "same_unit" and kept[k].unit != unit:
                 continue
             stop_k = k
             break
+        for k in passed:
+            if (k0 is None or k > k0) and kept[k].at >= start and (stop_k is None or k < stop_k):
+                trace.append(
+                    f"event {ev.event_index(k)} ({kept[k].type}) does not stop the clock ({why})"
+                )
         limit = kept[stop_k].at if stop_k is not None else ev.as_of
         if rule.extend is not None:
             granted = [
@@ -244,7 +341,8 @@ def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
         level = None
         if state in ("running", "paused"):
             for warning in rule.warnings:
-                if fraction >= warning.at:
+                at = ev.value(ParamRef(param=warning.param)) if warning.param else warning.at
+                if fraction >= at:
                     level = warning.level
         findings.append(
             ClockFinding(

@@ -86,9 +86,11 @@ def _counted_positions(ev: Evaluation, trigger: Trigger) -> list[int]:
 
 
 def _clock_counts(trigger: Trigger, clock: ClockFinding) -> bool:
-    """Whether a clock trigger counts this clock: its state, and its level if asked."""
-    return clock.state == trigger.state and (
-        trigger.level is None or clock.warning_level == trigger.level
+    """Whether a clock trigger counts this clock: its state, its level and start if asked."""
+    return (
+        clock.state == trigger.state
+        and (trigger.level is None or clock.warning_level == trigger.level)
+        and (trigger.occurrence is None or clock.occurrence == trigger.occurrence)
     )
 
 

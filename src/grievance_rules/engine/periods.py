@@ -50,6 +50,7 @@ __all__ = [
     "Period",
     "PeriodFinding",
     "PeriodTally",
+    "bottom_places",
     "evaluate_periods",
     "pack_period_of",
     "period_of",
@@ -342,10 +343,13 @@ def evaluate_periods(
             ranked = sorted((scores.get(u, 0.0), u) for u in peers)
             judged = _judged_on(pack, period)
             bottom = int(pack.value(ranking.bottom, judged))
-            for place, (score, unit) in enumerate(ranked[:bottom], start=1):
+            ties = str(pack.value(ranking.ties, judged))
+            for place, score, unit, tied, why in bottom_places(ranked, bottom, ties):
                 trace = [
                     f"{place} of the {bottom} lowest of {len(ranked)} units "
                     f"({', '.join(ranking.among)}): {score:g} points"
+                    + (f", the place shared with {', '.join(tied)}" if tied else ""),
+                    *why,
                 ]
                 if isinstance(ranking.bottom, ParamRef):
                     trace.append(
@@ -356,6 +360,56 @@ def evaluate_periods(
                     _period_finding(ranking, ranking, ranking.id, period, unit, {}, trace)
                 )
     return findings
+
+
+def bottom_places(
+    ranked: list[tuple[float, str]], bottom: int, ties: str
+) -> list[tuple[int, float, str, tuple[str, ...], tuple[str, ...]]]:
+    """The units named among the ``bottom`` lowest: (place, score, unit, tied with, why).
+
+    Units with equal points share a place (the place of the first of them, counted
+    from the lowest). A tied group that would cross the boundary is named whole
+    (``ties="all"``) or not at all (``"none"``). A unit is named only if some unit
+    ranked with it scored more (the highest group is never named), and with no more
+    units than ``bottom`` nobody is.
+
+    Example:
+        >>> scores = [(-1.0, "c01"), (-0.5, "c02"), (0.0, "c03"), (0.0, "c04"), (0.0, "c05")]
+        >>> [(p, u) for p, _s, u, _t, _w in bottom_places(scores, 3, "all")]
+        [(1, 'c01'), (2, 'c02')]
+        >>> scores = [(-1.0, "c01"), (-0.5, "c02"), (-0.5, "c03"), (-0.5, "c04"), (0.0, "c05")]
+        >>> [(p, u) for p, _s, u, _t, _w in bottom_places(scores, 3, "all")]
+        [(1, 'c01'), (2, 'c02'), (2, 'c03'), (2, 'c04')]
+        >>> [(p, u) for p, _s, u, _t, _w in bottom_places(scores, 3, "none")]
+        [(1, 'c01')]
+        >>> bottom_places([(-1.0, "c01"), (0.0, "c02"), (1.0, "c03")], 3, "all")
+        []
+    """
+    if len(ranked) <= bottom:
+        return []
+    groups: list[list[tuple[float, str]]] = []
+    for score, unit in ranked:
+        if groups and groups[-1][0][0] == score:
+            groups[-1].append((score, unit))
+        else:
+            groups.append([(score, unit)])
+    named: list[tuple[int, float, str, tuple[str, ...], tuple[str, ...]]] = []
+    place = 1
+    for group in groups[:-1]:  # the highest group is below no one
+        if place > bottom:
+            break
+        crosses = place + len(group) - 1 > bottom
+        if crosses and ties != "all":
+            break
+        why: tuple[str, ...] = ()
+        if crosses:
+            why = (f"the tie at place {place} crosses the boundary: all tied units named",)
+        units = [unit for _score, unit in group]
+        for score, unit in group:
+            tied = tuple(u for u in units if u != unit)
+            named.append((place, score, unit, tied, why))
+        place += len(group)
+    return named
 
 
 def _period_finding(

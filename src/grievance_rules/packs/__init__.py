@@ -22,6 +22,7 @@ from grievance_rules.packs.discovery import (
     PackLocation,
     available_packs,
     find_pack,
+    is_pack_path,
 )
 from grievance_rules.packs.loader import Pack, load_pack
 
@@ -35,5 +36,6 @@ __all__ = [
     "builtin_pack_names",
     "builtin_packs_dir",
     "find_pack",
+    "is_pack_path",
     "load_pack",
 ]

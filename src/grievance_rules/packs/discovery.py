@@ -1,5 +1,10 @@
 """Finding packs: built-in, installed by other distributions, or a directory by path.
 
+A name finds built-in and installed packs only; a path (a :class:`~pathlib.Path`, or
+text with a ``/``) finds a directory, so ``./chengdong/`` in the current directory
+never stands in for the built-in ``chengdong``. Each pack records where it was
+found in :attr:`~grievance_rules.packs.Pack.origin`.
+
 Other distributions offer packs through the entry-point group
 ``grievance_rules.packs``: the entry point's name is the pack id, its value the
 dotted path of the pack directory inside the distribution
@@ -10,6 +15,7 @@ imported, so finding a pack never runs code from it.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -18,7 +24,7 @@ from grievance_rules.errors import PackNotFoundError
 from grievance_rules.packs._builtin import builtin_packs_dir
 from grievance_rules.packs.loader import Pack, load_pack
 
-__all__ = ["ENTRY_POINT_GROUP", "PackLocation", "available_packs", "find_pack"]
+__all__ = ["ENTRY_POINT_GROUP", "PackLocation", "available_packs", "find_pack", "is_pack_path"]
 
 ENTRY_POINT_GROUP = "grievance_rules.packs"
 
@@ -57,21 +63,48 @@ def available_packs() -> list[PackLocation]:
 
 
 def find_pack(name_or_path: str | Path, *, strict: bool = False) -> Pack:
-    """Load a pack by name (built-in or installed) or from a directory.
+    """Load a pack by name (built-in or installed) or from a directory given by path.
+
+    A name (a string without ``/`` or the system's separator) finds only built-in and
+    installed packs, so a folder of the same name in the current directory never
+    replaces one; a :class:`~pathlib.Path`, or a string with a separator
+    (``./chengdong``, ``packs/lakeside``), is a directory. The pack records which in
+    :attr:`~grievance_rules.packs.Pack.origin`.
 
     Raises:
-        PackNotFoundError: no pack of that name and no such directory.
+        PackNotFoundError: no pack of that name, or no pack in that directory.
         PackError: the pack is broken.
 
     Example:
         >>> find_pack("daye").manifest.name
         '大冶市“民情通”统一诉求处办平台运行工作机制'
+        >>> find_pack("daye").origin
+        'builtin'
     """
-    path = Path(name_or_path)
-    if (path / "pack.yaml").is_file():
-        return load_pack(path, strict=strict)
+    if is_pack_path(name_or_path):
+        path = Path(name_or_path)
+        if not os.path.lexists(path / "pack.yaml"):
+            raise PackNotFoundError(f"no policy pack in {str(path)!r}: it has no pack.yaml")
+        return load_pack(path, strict=strict, origin="path")
+    name = str(name_or_path)
     for location in available_packs():
-        if location.name == str(name_or_path):
-            return load_pack(location.directory, strict=strict)
+        if location.name == name:
+            return load_pack(location.directory, strict=strict, origin=location.origin)
     names = ", ".join(p.name for p in available_packs())
-    raise PackNotFoundError(f"no policy pack {str(name_or_path)!r}; available: {names}")
+    hint = ""
+    if os.path.lexists(Path(name) / "pack.yaml"):
+        hint = f"; to load the folder {name!r} here, give it as a path: ./{name}"
+    raise PackNotFoundError(f"no policy pack {name!r}; available: {names}{hint}")
+
+
+def is_pack_path(name_or_path: str | Path) -> bool:
+    """Whether :func:`find_pack` reads this as a directory (a Path, or text with a separator).
+
+    Example:
+        >>> is_pack_path("chengdong"), is_pack_path("./chengdong"), is_pack_path(Path("x"))
+        (False, True, True)
+    """
+    if isinstance(name_or_path, Path):
+        return True
+    separators = {"/", os.sep} | ({os.altsep} if os.altsep else set())
+    return any(sep in name_or_path for sep in separators)

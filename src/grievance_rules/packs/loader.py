@@ -1,16 +1,22 @@
 """Loading a policy pack from its directory: read, validate, cross-check.
 
-Loading never executes code from the pack: YAML is read with ``yaml.safe_load``
+Loading never executes code from the pack: YAML is read with a safe loader
 (no tags, no objects), and the result is validated against
 :mod:`grievance_rules.packs.schema`. A broken pack is refused with a
 :class:`~grievance_rules.errors.PackError` naming the file, the line where it
 can be found, the rule id and the field.
+
+A pack reads only its own files, bounded in size and YAML expansion
+(:mod:`grievance_rules.packs.files`): ``rule_files`` and ``parameters_file`` are
+relative paths without ``..``, and a file that leads outside the pack directory
+(through a symbolic link), is not a regular file, or is too large is refused.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -25,13 +31,20 @@ from grievance_rules.calendar import (
     Duration,
     HalfDayRule,
     LocalOverlay,
+    OfficeHours,
     WorkingCalendar,
     china,
 )
-from grievance_rules.errors import DurationError, PackError
+from grievance_rules.errors import DurationError, GrievanceRulesError, PackError
 from grievance_rules.model import enums
 from grievance_rules.model.events import EVENT_CLASSES
 from grievance_rules.model.terms import TermEnum
+from grievance_rules.packs.files import (
+    SAFE_LOADER,
+    check_relative,
+    load_yaml,
+    read_pack_file,
+)
 from grievance_rules.packs.schema import (
     RATE_NAMES,
     AllOf,
@@ -60,7 +73,7 @@ from grievance_rules.packs.schema import (
     iter_triggers,
 )
 
-__all__ = ["Pack", "load_pack"]
+__all__ = ["ORIGINS", "Pack", "load_pack"]
 
 _MANIFEST = "pack.yaml"
 _DERIVED_FIELDS = {"handling_unit", "to_unit_upstream"}
@@ -68,6 +81,10 @@ _INTERNAL_FIELDS = {"id", "index", "ts", "fact", "event_id"}
 """What the engine numbers or stamps events with: not for ``where`` to test."""
 _WHERE_OPERATORS = ("exists", "ne", "gte", "lte", "gt", "lt")
 _ORDERING = ("gte", "lte", "gt", "lt")
+
+ORIGINS = ("builtin", "entry point (<distribution>)", "path")
+"""The kinds of :attr:`Pack.origin`: a built-in pack, one installed by another
+distribution (its name in the brackets), or a directory given by path."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +104,9 @@ class Pack:
             parameters file and the rule files, by relative path and bytes); the same
             text gives the same hash wherever the pack lies. Overrides are not in it
             (they are in :attr:`key`).
+        origin: where the pack was found: ``builtin``, ``entry point (<distribution>)``
+            (installed by another distribution) or ``path`` (a directory given by path;
+            the default of :func:`load_pack`). See :data:`ORIGINS`.
     """
 
     manifest: Manifest
@@ -97,6 +117,7 @@ class Pack:
     flags: tuple[str, ...] = ()
     overrides: Mapping[str, Any] = field(default_factory=dict)
     content_hash: str = ""
+    origin: str = "path"
 
     @property
     def id(self) -> str:
@@ -175,6 +196,7 @@ class Pack:
             self.flags,
             merged,
             self.content_hash,
+            self.origin,
         )
 
     def _check_overrides(self, overrides: Mapping[str, Any]) -> None:
@@ -191,7 +213,7 @@ class Pack:
             except ValidationError:
                 raise PackError(
                     f"pack {self.id}: override {name}={value!r}: a parameter's value is "
-                    "a string, a number or a boolean",
+                    "a string, a finite number or a boolean",
                     field=name,
                 ) from None
             fixed[name] = self.parameters[name].model_copy(update={"values": (dated,)})
@@ -244,7 +266,7 @@ def _pack_calendar(manifest: Manifest) -> WorkingCalendar:
 # -- reading YAML with line numbers ------------------------------------------------------
 
 
-_SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_SAFE_LOADER: Any = SAFE_LOADER
 """libyaml's safe loader where PyYAML was built with it (about 10x faster), else PyYAML's."""
 
 
@@ -271,19 +293,18 @@ class _YamlRef:
         return node
 
 
-def _read_yaml(path: Path, root: Path) -> tuple[Any, _YamlRef]:
-    name = str(path.relative_to(root))
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise PackError(f"cannot read {name}: {exc}", file=name) from exc
-    try:
-        data = yaml.load(text, Loader=_SAFE_LOADER)  # a safe loader: plain data only
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        raise PackError(f"{name}: not valid YAML: {exc}", file=name, line=line) from exc
-    return data, _YamlRef(text)
+def _read_yaml(
+    path: Path, root: Path, read: dict[str, bytes], field: str | None = None
+) -> tuple[Any, _YamlRef]:
+    """Read a pack file (confined, bounded: :mod:`~grievance_rules.packs.files`) and parse it.
+
+    The bytes are kept in ``read`` by relative path, for the pack's content hash.
+    """
+    name = path.relative_to(root).as_posix()
+    raw = read_pack_file(root, path, field=field)
+    read[name] = raw
+    data, node = load_yaml(raw, name)  # a safe loader: plain data only
+    return data, _YamlRef(raw.decode("utf-8"), holder=[node])
 
 
 def _line_of(ref: _YamlRef | None, path: Sequence[Any]) -> int | None:
@@ -447,6 +468,9 @@ class _Checker:
                     self.target(rule, tier.target, f"tiers.{i}.target")
             elif isinstance(rule, RankingRule):
                 self.whole(rule, rule.bottom, "bottom", least=1)
+                for value in self.param(rule, rule.ties, "ties"):
+                    if value not in ("all", "none"):
+                        raise self.fail(rule, "ties", f"must be all or none, got {value!r}")
                 for kind in rule.among:
                     self.enum_value(rule, "among", enums.UnitKind, kind)
                 self.target(rule, rule.actor, "actor")
@@ -632,6 +656,25 @@ class _Checker:
         if isinstance(rule.start, EventRef):
             self.event_ref(rule, rule.start, "start")
         self.event_ref(rule, rule.stop, "stop")
+        if rule.start_else_due_of is not None:
+            self.reference(rule, [rule.start_else_due_of], ClockRule, "start_else_due_of")
+            if rule.start_else_due_of == rule.id or not isinstance(rule.start, EventRef):
+                raise self.fail(
+                    rule, "start_else_due_of", "needs a start event and another clock's id"
+                )
+        if rule.not_stopped_by is not None:
+            exception = rule.not_stopped_by
+            own = EventRef(event=rule.stop.event, where=exception.where)
+            self.event_ref(rule, own, "not_stopped_by")
+            for name in sorted(set(exception.where) & _DERIVED_FIELDS):
+                raise self.fail(
+                    rule, f"not_stopped_by.where.{name}", "reads the event's own fields only"
+                )
+            for value in self.param(rule, exception.unless, "not_stopped_by.unless"):
+                if not isinstance(value, bool):
+                    raise self.fail(
+                        rule, "not_stopped_by.unless", f"must be true or false, got {value!r}"
+                    )
         for i, (begin, end) in enumerate(rule.pause):
             self.event_ref(rule, begin, f"pause.{i}.0")
             self.event_ref(rule, end, f"pause.{i}.1")
@@ -657,6 +700,16 @@ class _Checker:
                     f"{rule.due_field!r} is neither an order "
                     "deadline (reply_deadline) nor a field of the start event",
                 )
+        for i, warning in enumerate(rule.warnings):
+            if warning.param is None:
+                continue
+            values = self.param(rule, ParamRef(param=warning.param), f"warnings.{i}")
+            for value in values:
+                number = isinstance(value, int | float) and not isinstance(value, bool)
+                if not number or not 0 < value < 1:
+                    raise self.fail(
+                        rule, f"warnings.{i}.param", f"must be a fraction of 0 to 1, got {value!r}"
+                    )
         levels = [w.at for w in rule.warnings]
         if levels != sorted(levels):
             raise self.fail(rule, "warnings", "warning levels must be in increasing order")
@@ -709,12 +762,14 @@ def _overlapping_deductions(rules: Sequence[Rule]) -> list[str]:
     return flags
 
 
-def load_pack(directory: str | Path, *, strict: bool = False) -> Pack:
+def load_pack(directory: str | Path, *, strict: bool = False, origin: str = "path") -> Pack:
     """Load and validate a pack directory.
 
     Args:
         directory: the folder holding ``pack.yaml``.
         strict: refuse the pack when the loader flags anything (overlapping deductions).
+        origin: recorded as :attr:`Pack.origin` (:func:`~grievance_rules.packs.find_pack`
+            sets it; see :data:`ORIGINS`).
 
     Raises:
         PackError: the pack is broken; the message names file, line, rule id and field.
@@ -725,15 +780,20 @@ def load_pack(directory: str | Path, *, strict: bool = False) -> Pack:
         >>> pack.id, pack.manifest.sources[0].number
         ('xiayang', '青夏街〔2022〕22号')
     """
-    root = Path(directory)
-    if not (root / _MANIFEST).is_file():
+    root = Path(directory).resolve()
+    if not os.path.lexists(root / _MANIFEST):
         raise PackError(f"{root} is not a policy pack: it has no {_MANIFEST}", file=str(root))
-    data, node = _read_yaml(root / _MANIFEST, root)
+    read: dict[str, bytes] = {}
+    data, node = _read_yaml(root / _MANIFEST, root, read)
     manifest: Manifest = _validate(Manifest, data, _MANIFEST, node)
+    _check_calendar(manifest, node)
+    check_relative(manifest.parameters_file, file=_MANIFEST, field="parameters_file")
+    for i, pattern in enumerate(manifest.rule_files):
+        check_relative(pattern, file=_MANIFEST, field=f"rule_files.{i}")
     parameters: dict[str, Parameter] = {}
     parameters_path = root / manifest.parameters_file
-    if parameters_path.is_file():
-        data, node = _read_yaml(parameters_path, root)
+    if os.path.lexists(parameters_path):
+        data, node = _read_yaml(parameters_path, root, read, "parameters_file")
         raw = (data or {}).get("parameters", {}) if isinstance(data, dict) else data
         if not isinstance(raw, dict):
             raise PackError(
@@ -751,10 +811,23 @@ def load_pack(directory: str | Path, *, strict: bool = False) -> Pack:
     rules: list[Rule] = []
     where: dict[str, tuple[str, _YamlRef | None, int]] = {}
     files: dict[str, str] = {}
-    paths = sorted({p for pattern in manifest.rule_files for p in root.glob(pattern)})
+    found: dict[Path, str] = {}
+    for i, pattern in enumerate(manifest.rule_files):
+        try:
+            matches = list(root.glob(pattern))
+        except (ValueError, NotImplementedError) as exc:
+            field_path = f"rule_files.{i}"
+            raise PackError(
+                f"{_MANIFEST}: {field_path}: {pattern!r} is not a usable pattern: {exc}",
+                file=_MANIFEST,
+                field=field_path,
+            ) from None
+        for match in matches:
+            found.setdefault(match, f"rule_files.{i}")
+    paths = sorted(found)
     for path in paths:
-        name = str(path.relative_to(root))
-        data, node = _read_yaml(path, root)
+        name = path.relative_to(root).as_posix()
+        data, node = _read_yaml(path, root, read, found[path])
         if data is None:
             continue
         parsed: RuleFile = _validate(RuleFile, data, name, node)
@@ -778,18 +851,50 @@ def load_pack(directory: str | Path, *, strict: bool = False) -> Pack:
         raise PackError(
             f"pack {manifest.id}: {flags[0]}", file=files.get(first), rule_id=first, field="when"
         )
-    digest = _content_hash(root, [root / _MANIFEST, parameters_path, *paths])
-    return Pack(manifest, tuple(rules), parameters, root, files, tuple(flags), {}, digest)
+    digest = _content_hash(read)
+    return Pack(manifest, tuple(rules), parameters, root, files, tuple(flags), {}, digest, origin)
 
 
-def _content_hash(root: Path, paths: Iterable[Path]) -> str:
-    """SHA-256 over each existing file's relative path and bytes, in path order."""
+def _check_calendar(manifest: Manifest, node: _YamlRef) -> None:
+    """What the pack's calendar is built from, checked at load rather than mid-run.
+
+    Raises:
+        PackError: office hours, the half-day rule or an overlay the calendar refuses.
+    """
+    if manifest.calendar.half_day not in {rule.value for rule in HalfDayRule}:
+        allowed = ", ".join(rule.value for rule in HalfDayRule)
+        raise PackError(
+            f"{_MANIFEST}: calendar.half_day: unknown half-day rule "
+            f"{manifest.calendar.half_day!r}; one of: {allowed}",
+            file=_MANIFEST,
+            line=_line_of(node, ["calendar", "half_day"]),
+            field="calendar.half_day",
+        )
+    cal = manifest.calendar
+    field_path = "calendar.office_hours"
+    try:
+        if cal.office_hours is not None:
+            OfficeHours.parse(cal.office_hours)
+        field_path = "calendar"
+        LocalOverlay(
+            manifest.id, closures=cal.closures, holidays=cal.holidays, working_days=cal.working_days
+        )
+    except GrievanceRulesError as exc:
+        raise PackError(
+            f"{_MANIFEST}: {field_path}: {exc}",
+            file=_MANIFEST,
+            line=_line_of(node, field_path.split(".")),
+            field=field_path,
+        ) from None
+
+
+def _content_hash(read: Mapping[str, bytes]) -> str:
+    """SHA-256 over each file's relative path and bytes, in path order (as pathlib sorts)."""
     digest = hashlib.sha256()
-    for path in sorted(set(paths)):
-        if path.is_file():
-            data = path.read_bytes()
-            digest.update(f"{path.relative_to(root).as_posix()}\0{len(data)}\0".encode())
-            digest.update(data)
+    for name in sorted(read, key=Path):
+        data = read[name]
+        digest.update(f"{name}\0{len(data)}\0".encode())
+        digest.update(data)
     return digest.hexdigest()
 
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from grievance_rules.model.enums import LeaderRole
 from grievance_rules.packs.loader import Pack
 from grievance_rules.packs.schema import (
     ClockRule,
     DeductionRule,
+    Interpretation,
     ParamRef,
     PeriodRule,
     RankingRule,
@@ -38,7 +40,14 @@ def _what(rule: object) -> str:
     if isinstance(rule, ClockRule):
         due = _value(rule.duration) if rule.duration is not None else f"`{rule.due_field}`"
         start = rule.start if isinstance(rule.start, str) else rule.start.event
-        return f"{due} from {start} to {rule.stop.event}"
+        stop = rule.stop.event
+        if rule.not_stopped_by is not None:
+            where = ", ".join(f"{k}: {v}" for k, v in sorted(rule.not_stopped_by.where.items()))
+            unless = rule.not_stopped_by.unless
+            stop += f" (not one with {where}" + (
+                f", unless `{unless.param}`)" if isinstance(unless, ParamRef) else ")"
+            )
+        return f"{due} from {start} to {stop}"
     if isinstance(rule, WindowRule):
         opens = rule.opens if isinstance(rule.opens, str) else rule.opens.event
         return f"{rule.action.event} within {_value(rule.duration)} of {opens}"
@@ -55,6 +64,24 @@ def _what(rule: object) -> str:
         return f"bottom {rule.bottom} per {rule.period}: {rule.action}"
     action = getattr(rule, "action", None)
     return str(action) if action else ""
+
+
+def _interpretation_lines(i: Interpretation) -> list[str]:
+    """The lines under an interpretation's reading: Chinese, example, other reading, switch."""
+    lines = []
+    if i.reading_zh:
+        lines.append(f"  - 本包的理解：{_cell(i.reading_zh)}")
+    if i.example:
+        lines.append(f"  - Example: {_cell(i.example)}")
+    if i.example_zh:
+        lines.append(f"  - 示例：{_cell(i.example_zh)}")
+    if i.alternative:
+        lines.append(f"  - Other reading: {_cell(i.alternative)}")
+    if i.alternative_zh:
+        lines.append(f"  - 另一种理解：{_cell(i.alternative_zh)}")
+    if i.switch:
+        lines.append(f"  - To switch: `pack.with_parameters({{...}})` with `{i.switch}`")
+    return lines
 
 
 def render_readme(pack: Pack) -> str:
@@ -140,17 +167,33 @@ def render_readme(pack: Pack) -> str:
                 f"{_cell(where)} |"
             )
     out += ["", "## Interpretations", ""]
+    readings = [(n, p) for n, p in sorted(pack.parameters.items()) if p.interpretation]
+    if readings:
+        out += ["Readings the whole pack takes (each a parameter):", ""]
+    for name, parameter in readings:
+        assert parameter.interpretation is not None
+        values = ", ".join(f"{_cell(d.value)} from {d.from_}" for d in parameter.values)
+        out.append(f"- **`{name}`** ({values}): {_cell(parameter.interpretation.reading)}")
+        out += _interpretation_lines(parameter.interpretation)
     interpreted = [rule for rule in pack.rules if rule.interpretation is not None]
-    if not interpreted:
+    if readings and interpreted:
+        out += ["", "Readings of single rules:", ""]
+    if not interpreted and not readings and not m.notify.roles:
         out.append("None: every clause encoded reads one way.")
     for rule in interpreted:
         i = rule.interpretation
         assert i is not None
         out.append(f"- **`{rule.id}`** ({rule.citation.clause}): {_cell(i.reading)}")
-        if i.alternative:
-            out.append(f"  - Other reading: {_cell(i.alternative)}")
-        if i.switch:
-            out.append(f"  - To switch: `pack.with_parameters({{...}})` with `{i.switch}`")
+        out += _interpretation_lines(i)
+    if m.notify.roles:
+        roles = ", ".join(
+            f"{level} → `{role}` {LeaderRole(role).zh}" for level, role in m.notify.roles.items()
+        )
+        origin = f" (`{m.notify.source}`)" if m.notify.source else ""
+        out.append(
+            f"- **Warning notices 黄红灯**{origin}, {m.notify.basis}: {roles}. "
+            f"{_cell(m.notify.note)}".rstrip()
+        )
     out += ["", "## Recorded, not computed", ""]
     for rule in pack.rules_of(RecordRule):
         computed = " Computed: whether its `when` holds." if rule.when is not None else ""

@@ -20,12 +20,14 @@ The vocabulary, in brief (see ``docs/packs.md`` for the full reference):
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from grievance_rules.model.enums import LeaderRole
 from grievance_rules.model.terms import TermEnum
 
 __all__ = [
@@ -43,6 +45,7 @@ __all__ = [
     "Interpretation",
     "Manifest",
     "NotOf",
+    "Notify",
     "ParamRef",
     "Parameter",
     "PeriodRule",
@@ -56,6 +59,7 @@ __all__ = [
     "Scoring",
     "Selector",
     "Source",
+    "StopException",
     "Target",
     "Topic",
     "Trigger",
@@ -122,7 +126,9 @@ class Topic(TermEnum):
 
 
 class _Decl(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # NaN and infinity are refused everywhere: a points value of .nan would make every
+    # total nan (models that set their own model_config inherit this)
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 class Source(_Decl):
@@ -144,12 +150,22 @@ class Citation(_Decl):
 
 
 class Interpretation(_Decl):
-    """How an ambiguous clause is read, and how to pick the other reading."""
+    """How an ambiguous clause is read, and how to pick the other reading.
+
+    ``reading`` and ``alternative`` are in English; ``reading_zh`` and
+    ``alternative_zh`` say the same in Chinese for the officials who read the
+    README. ``switch`` names the parameter (and value) that picks the alternative.
+    """
 
     reading: str
+    reading_zh: str | None = None
     alternative: str | None = None
+    alternative_zh: str | None = None
     switch: str | None = None
     """The parameter (and value) that selects the alternative, if it is cheap."""
+    example: str | None = None
+    """A worked example of the reading (dates, days counted, days skipped)."""
+    example_zh: str | None = None
 
 
 class ParamRef(_Decl):
@@ -218,6 +234,8 @@ class Trigger(_Decl):
     state: str | None = None
     level: str | None = None
     """With ``clock``: only clocks at this warning level (``red``)."""
+    occurrence: Annotated[int, Field(ge=0)] | None = None
+    """With ``clock``: only the clock of this start (0: the first 续报's clock)."""
 
     @field_validator("clock", "window", "escalation", "deduction", mode="before")
     @classmethod
@@ -235,6 +253,8 @@ class Trigger(_Decl):
             raise ValueError("'where', 'after' and 'unless_after' go with 'event'")
         if self.clock and self.state not in ("breached", "running", "paused", "met"):
             raise ValueError("a clock trigger needs state: breached, met, running or paused")
+        if self.occurrence is not None and not self.clock:
+            raise ValueError("'occurrence' goes with 'clock'")
         if self.window and self.state not in ("late", "within"):
             raise ValueError("a window trigger needs state: late or within")
         return self
@@ -316,10 +336,17 @@ def iter_triggers(cond: Condition) -> Iterator[Trigger]:
 
 
 class WarningLevel(_Decl):
-    """A warning before breach: ``level`` once ``at`` of the period has run."""
+    """A warning before breach: ``level`` once ``at`` of the period has run.
+
+    ``param`` names a dated parameter holding the fraction (no source gives the
+    黄灯/红灯 fractions: they are assumptions a pack states as parameters); the
+    value in force on the judged date replaces ``at`` (which stays the value shown to
+    readers that do not resolve parameters: the pack's own value).
+    """
 
     level: str
     at: float = Field(gt=0, lt=1)
+    param: str | None = None
 
 
 class Target(_Decl):
@@ -350,6 +377,20 @@ class _RuleBase(_Decl):
         return value
 
 
+class StopException(_Decl):
+    """Stop events that do not stop a clock: a 初步回复 does not meet a reply deadline.
+
+    ``where`` filters the clock's stop events by fields of the event itself, as an
+    event reference's ``where`` does (no derived fields); the stop events it
+    matches are passed over. ``unless`` (a boolean, or a dated parameter holding
+    one) turns the exception off when true: the parameter that picks the other
+    reading, under which every stop event stops the clock.
+    """
+
+    where: dict[str, WhereValue] = Field(min_length=1)
+    unless: bool | ParamRef = False
+
+
 class ClockRule(_RuleBase):
     """A deadline: started by an event, stopped by another, due after a duration.
 
@@ -361,7 +402,13 @@ class ClockRule(_RuleBase):
 
     kind: Literal["clock"]
     start: EventRef | Literal["received"]
+    start_else_due_of: str | None = None
+    """A clock rule id: when the start event never happened, this clock starts at that
+    clock's due instant (the latest the start event should have happened): a reply due
+    after 签收 still runs for an order never signed for."""
     stop: EventRef
+    not_stopped_by: StopException | None = None
+    """Stop events that do not stop this clock (unless a parameter says they do)."""
     stop_by: Literal["any", "same_unit"] = "any"
     occurrence: Literal["first", "each"] = "first"
     duration: DurationSpec | None = None
@@ -482,6 +529,11 @@ class RankingRule(_RuleBase):
     """Unit kinds ranked together."""
     bottom: Threshold
     """How many of the lowest-scoring units; a number or a dated parameter."""
+    ties: Literal["all", "none"] | ParamRef = "all"
+    """Units with equal points share a place. When the boundary falls in a tie: ``all``
+    names every unit of the tied group, ``none`` names none of it. A unit is never named
+    unless some unit ranked with it scored more, and with no more units than ``bottom``
+    nobody is named."""
     action: str
     actor: Target
     target: Target = Target()
@@ -508,6 +560,13 @@ class DatedValue(_Decl):
     note: str | None = None
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
+    @field_validator("value", mode="before")
+    @classmethod
+    def _finite(cls, value: Any) -> Any:
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError(f"a number must be finite, got {value}")
+        return value
+
 
 class Parameter(_Decl):
     """A dated parameter: its values, each with the date it takes effect."""
@@ -515,6 +574,16 @@ class Parameter(_Decl):
     description: str
     values: tuple[DatedValue, ...] = Field(min_length=1)
     basis: Literal["cited", "assumption"] = "cited"
+    interpretation: Interpretation | None = None
+    """A reading the whole pack takes through this parameter (how "N个工作日" is
+    counted), shown first among the README's Interpretations."""
+
+    @property
+    def is_choice(self) -> bool:
+        """Whether the parameter picks between readings: an assumption, or a yes/no."""
+        return self.basis == "assumption" or all(
+            isinstance(dated.value, bool) for dated in self.values
+        )
 
     @model_validator(mode="after")
     def _sorted(self) -> Parameter:
@@ -589,6 +658,34 @@ class Scoring(_Decl):
         return self
 
 
+class Notify(_Decl):
+    """``pack.yaml`` ``notify``: whom a clock's warning level calls for (黄红灯).
+
+    ``roles`` maps a warning level (``yellow``, ``red``, ``breached``) to the
+    leader role (:class:`~grievance_rules.model.enums.LeaderRole` value) of the
+    unit holding the order who is told at that level, e.g. 江岸区's 黄灯 to the
+    分管领导 and 红灯 to the 主要领导. Empty: the pack names nobody.
+    """
+
+    roles: dict[str, str] = Field(default_factory=dict)
+    basis: Literal["cited", "assumption"] = "assumption"
+    source: str | None = None
+    """The document the mechanism is taken from (a file in the seeds)."""
+    note: str = ""
+
+    @field_validator("roles")
+    @classmethod
+    def _known_roles(cls, value: dict[str, str]) -> dict[str, str]:
+        known = {member.value for member in LeaderRole}
+        for level, role in value.items():
+            if role not in known:
+                raise ValueError(
+                    f"notify.roles.{level}: unknown leader role {role!r}; one of: "
+                    + ", ".join(sorted(known))
+                )
+        return value
+
+
 class Manifest(_Decl):
     """``pack.yaml``: what the pack is and what it encodes."""
 
@@ -608,10 +705,24 @@ class Manifest(_Decl):
     parameters_file: str = "parameters.yaml"
     limitations: tuple[str, ...] = ()
     """What the pack does not do, in plain words (shown in its README)."""
+    notify: Notify = Notify()
+    """Whom each warning level calls for (the watch list's 黄红灯 notices)."""
 
     @field_validator("id")
     @classmethod
     def _valid_id(cls, value: str) -> str:
-        if not re.fullmatch(r"[a-z][a-z0-9_\-]*", value):
-            raise ValueError("a pack id is lower-case letters, digits, '_' or '-'")
+        if not re.fullmatch(r"[a-z][a-z0-9_\-]{0,63}", value):
+            raise ValueError("a pack id is 1 to 64 lower-case letters, digits, '_' or '-'")
+        return value
+
+    @field_validator("revision")
+    @classmethod
+    def _valid_revision(cls, value: str) -> str:
+        # the revision is part of the pack's key (id@revision), which names the rule
+        # engine's namespace and the reports' columns: no spaces, '$', '@' or '#'
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._+\-]{0,63}", value):
+            raise ValueError(
+                "a revision is 1 to 64 letters, digits, '.', '_', '+' or '-', starting with "
+                f"a letter or digit (e.g. 2024 or 2023-05-19), got {value!r}"
+            )
         return value

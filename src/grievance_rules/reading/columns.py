@@ -26,7 +26,15 @@ from dataclasses import dataclass
 
 from grievance_rules.errors import ColumnMappingError
 
-__all__ = ["DEFAULT_HEADERS", "JSON_FIELDS", "LIST_FIELDS", "ColumnMapping", "TableLayout"]
+__all__ = [
+    "DEFAULT_HEADERS",
+    "INSTANT_FIELDS",
+    "JSON_FIELDS",
+    "LIST_FIELDS",
+    "ColumnMapping",
+    "TableLayout",
+    "header_key",
+]
 
 DEFAULT_HEADERS: dict[str, tuple[str, ...]] = {
     "id": ("id", "工单编号", "工单号", "编号"),
@@ -57,8 +65,12 @@ LIST_FIELDS = frozenset({"special_kinds", "flags"})
 JSON_FIELDS = frozenset({"units", "events"})
 """Fields whose cell holds a JSON array."""
 
+INSTANT_FIELDS = frozenset({"received_at", "dispatched_at", "reply_deadline"})
+"""Fields whose cell holds an instant (see :func:`grievance_rules.reading.cells.instant_cell`)."""
 
-def _key(header: str) -> str:
+
+def header_key(header: str) -> str:
+    """A header as compared: no spaces, half-width parentheses, case folded."""
     return (
         header.strip()
         .replace(" ", "")
@@ -76,10 +88,16 @@ class TableLayout:
     Attributes:
         fields: field by column index, for the columns that map to a field.
         ignored: headers that map to no field, in column order.
+        headers: every column's header, as written.
     """
 
     fields: dict[int, str]
     ignored: tuple[str, ...]
+    headers: tuple[str, ...] = ()
+
+    def header(self, index: int) -> str:
+        """The header of column ``index`` (from 0), as written."""
+        return self.headers[index] if index < len(self.headers) else f"column {index + 1}"
 
 
 class ColumnMapping:
@@ -104,16 +122,16 @@ class ColumnMapping:
         self._field_of: dict[str, str] = {}
         for name, names in given_headers.items():  # the user's word first
             for header in names:
-                other = self._field_of.setdefault(_key(header), name)
+                other = self._field_of.setdefault(header_key(header), name)
                 if other != name:
                     raise ColumnMappingError(f"header {header!r} given for {other!r} and {name!r}")
         for name, names in DEFAULT_HEADERS.items():
             if name not in given_headers:
                 for header in names:  # a default header the user gave to another field is theirs
-                    self._field_of.setdefault(_key(header), name)
+                    self._field_of.setdefault(header_key(header), name)
         self.headers: dict[str, tuple[str, ...]] = {
             name: tuple(
-                h for h in given_headers.get(name, names) if self._field_of[_key(h)] == name
+                h for h in given_headers.get(name, names) if self._field_of[header_key(h)] == name
             )
             for name, names in DEFAULT_HEADERS.items()
         }
@@ -130,7 +148,7 @@ class ColumnMapping:
         ignored: list[str] = []
         for index, cell in enumerate(header_row):
             header = "" if cell is None else str(cell)
-            name = self._field_of.get(_key(header))
+            name = self._field_of.get(header_key(header))
             if name is None:
                 if header.strip():
                     ignored.append(header)
@@ -141,4 +159,11 @@ class ColumnMapping:
                 )
             seen[name] = index
             fields[index] = name
-        return TableLayout(fields, tuple(ignored))
+        headers = tuple("" if cell is None else str(cell) for cell in header_row)
+        return TableLayout(fields, tuple(ignored), headers)
+
+    def recognised(self, header_row: Sequence[object]) -> int:
+        """How many cells of a row are headers of some field (to find the header row)."""
+        return sum(
+            1 for cell in header_row if cell is not None and header_key(str(cell)) in self._field_of
+        )

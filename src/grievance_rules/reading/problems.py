@@ -11,12 +11,13 @@ Example:
     ... except ValidationError as exc:
     ...     for problem in problems_from_validation(exc):
     ...         print(problem)
-    received_at: naive timestamp '2024-05-06T09:00:00' has no UTC offset; add one (e.g. +08:00) or read with assume_tz set to the zone it is in (no timezone is guessed) [timezone_aware]
+    received_at: naive timestamp '2024-05-06T09:00:00' has no UTC offset; add one (e.g. +08:00) or read with --tz (assume_tz) set to the zone it is in (no timezone is guessed) [timezone_aware]
     events[0]: unknown event type 'teleported'; expected one of dispatched, signed_for, ... [union_tag_invalid]
 """  # noqa: E501
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Iterable, Sequence
 
 from pydantic import ValidationError
@@ -60,7 +61,10 @@ def field_path(loc: Sequence[int | str]) -> str:
 
 
 def _shown(value: object) -> str:
-    text = repr(value)
+    try:
+        text = repr(value)
+    except RecursionError:  # nested thousands deep: show the outer levels only
+        text = reprlib.repr(value)
     return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 3] + "..."
 
 
@@ -81,7 +85,7 @@ def problems_from_validation(exc: ValidationError) -> tuple[RecordProblem, ...]:
         if kind == "timezone_aware":
             message = (
                 f"naive timestamp {_shown(value)} has no UTC offset; add one (e.g. +08:00) or "
-                "read with assume_tz set to the zone it is in (no timezone is guessed)"
+                "read with --tz (assume_tz) set to the zone it is in (no timezone is guessed)"
             )
         elif kind == "union_tag_invalid":
             tag = error.get("ctx", {}).get("tag")

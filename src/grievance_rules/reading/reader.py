@@ -25,7 +25,7 @@ Example:
     >>> report.summary()
     '<stream>: 2 records, 1 accepted (0 warnings), 1 rejected'
     >>> print(report.rejected[0])
-    <stream>:2 (order A2): received_at: naive timestamp '2024-05-06 09:00' has no UTC offset; add one (e.g. +08:00) or read with assume_tz set to the zone it is in (no timezone is guessed) [timezone_aware]
+    <stream>:2 (order A2): received_at: naive timestamp '2024-05-06 09:00' has no UTC offset; add one (e.g. +08:00) or read with --tz (assume_tz) set to the zone it is in (no timezone is guessed) [timezone_aware]
     >>> _ = lines.seek(0)
     >>> read_orders(lines, format="jsonl", assume_tz="Asia/Shanghai").summary()
     '<stream>: 2 records, 2 accepted (0 warnings), 0 rejected'
@@ -33,6 +33,7 @@ Example:
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import datetime as dt
 import io
@@ -47,7 +48,15 @@ from pydantic import ValidationError
 from grievance_rules.errors import ReadError
 from grievance_rules.model import Severity, WorkOrder, check_history
 from grievance_rules.reading.columns import ColumnMapping
+from grievance_rules.reading.encoding import AUTO, detect_encoding, seekable
 from grievance_rules.reading.formats import InputFormat, format_of
+from grievance_rules.reading.long import (
+    EVENT_MAPPING,
+    UNIT_MAPPING,
+    EventRows,
+    UnitRows,
+    events_for,
+)
 from grievance_rules.reading.naive import localize_naive, zone
 from grievance_rules.reading.problems import problems_from_issues, problems_from_validation
 from grievance_rules.reading.results import (
@@ -58,7 +67,14 @@ from grievance_rules.reading.results import (
     Rejected,
     SourceLocation,
 )
-from grievance_rules.reading.tabular import TableRow, csv_rows, record_from_cells, xlsx_rows
+from grievance_rules.reading.tabular import (
+    TableRow,
+    csv_rows,
+    record_from_cells,
+    split_header,
+    unreadable_text,
+)
+from grievance_rules.reading.wide import WideLayout, WideMapping
 
 __all__ = ["OrderSource", "OrderStream", "iter_orders", "read_orders", "validate_record"]
 
@@ -91,6 +107,27 @@ def _has_naive_timestamp(exc: ValidationError) -> bool:
     return any(error["type"] == "timezone_aware" for error in exc.errors(include_url=False))
 
 
+_TOO_DEEP = RecordProblem(
+    "", "the record is nested too deeply to read (thousands of levels)", "too_deep"
+)
+
+
+def _check_encoding(name: str) -> None:
+    """Refuse an encoding Python does not know, or one that is not a text encoding.
+
+    Raises:
+        ReadError: names the encoding and a few that are.
+    """
+    try:
+        info = codecs.lookup(name)
+    except LookupError:
+        info = None
+    if info is None or not getattr(info, "_is_text_encoding", True):
+        raise ReadError(
+            f"unknown text encoding {name!r}; e.g. utf-8, utf-8-sig, gb18030, or auto (detect)"
+        )
+
+
 class _Validator:
     """Turns one record (JSON bytes or a Python object) into a result."""
 
@@ -114,12 +151,26 @@ class _Validator:
     def from_object(
         self, location: SourceLocation, obj: object, problems: Sequence[RecordProblem] = ()
     ) -> RecordResult:
+        try:
+            return self._from_object(location, obj, problems)
+        except RecursionError:  # a record nested deeper than Python follows: a rejection
+            return Rejected(location, (*problems, _TOO_DEEP), _order_id(obj))
+
+    def _from_object(
+        self, location: SourceLocation, obj: object, problems: Sequence[RecordProblem]
+    ) -> RecordResult:
         if self.tz is not None:
             obj = localize_naive(obj, self.tz)
         try:
             order = WorkOrder.model_validate(obj)
         except ValidationError as exc:
-            return Rejected(location, (*problems, *problems_from_validation(exc)), _order_id(obj))
+            said = {problem.field for problem in problems}
+            found = [
+                p
+                for p in problems_from_validation(exc)
+                if not (p.code == "missing" and p.field in said)  # its cell said why
+            ]
+            return Rejected(location, (*problems, *found), _order_id(obj))
         if problems:
             return Rejected(location, tuple(problems), order.id)
         return self.checked(location, order)
@@ -163,6 +214,10 @@ class OrderStream(Iterable[RecordResult]):
         format: its format.
         records: how many records have been yielded so far.
         ignored_columns: table headers that map to no field (known once reading began).
+        layout: ``row``, ``long`` or ``wide`` for tables (known once reading began).
+        title_rows: the rows above a table's header that were skipped as titles.
+        encoding_used: the CSV encoding read (detected unless given).
+        sheets_used: xlsx: the sheet read for each part (``orders``, ``events``, ``units``).
     """
 
     def __init__(
@@ -174,7 +229,8 @@ class OrderStream(Iterable[RecordResult]):
         columns: Mapping[str, str | Sequence[str]] | None = None,
         strict: bool = False,
         sheet: str | None = None,
-        encoding: str = "utf-8-sig",
+        encoding: str | None = None,
+        mapping: str | os.PathLike[str] | WideMapping | None = None,
     ) -> None:
         self.source = source
         if isinstance(source, str | os.PathLike):
@@ -197,9 +253,17 @@ class OrderStream(Iterable[RecordResult]):
         self.validator = _Validator(None if assume_tz is None else zone(assume_tz), strict)
         self.mapping = ColumnMapping(columns)
         self.sheet = sheet
-        self.encoding = encoding
+        self.encoding = encoding or AUTO
+        if self.encoding != AUTO:
+            _check_encoding(self.encoding)
+        self._mapping_source = mapping
+        self._wide: WideMapping | None = mapping if isinstance(mapping, WideMapping) else None
         self.records = 0
         self.ignored_columns: tuple[str, ...] = ()
+        self.title_rows: tuple[int, ...] = ()
+        self.layout: str | None = None
+        self.encoding_used: str | None = None
+        self.sheets_used: dict[str, str] = {}
         self._started = False
 
     def __iter__(self) -> Iterator[RecordResult]:
@@ -238,14 +302,20 @@ class OrderStream(Iterable[RecordResult]):
         if isinstance(self.source, io.TextIOBase):
             yield self.source  # type: ignore[misc]
             return
-        with self._binary() as raw:
-            text = io.TextIOWrapper(
-                raw, encoding=self.encoding, errors="surrogateescape", newline=""
-            )
-            try:
-                yield text
-            finally:
-                text.detach()
+        with self._binary() as raw, self._decoded(raw, self.encoding) as text:
+            yield text
+
+    @contextlib.contextmanager
+    def _decoded(self, raw: IO[bytes], encoding: str) -> Iterator[IO[str]]:
+        if encoding == AUTO:
+            raw = seekable(raw)
+            encoding = detect_encoding(raw)
+        self.encoding_used = encoding
+        text = io.TextIOWrapper(raw, encoding=encoding, errors="surrogateescape", newline="")
+        try:
+            yield text
+        finally:
+            text.detach()
 
     def _jsonl(self) -> Iterator[RecordResult]:
         record = 0
@@ -285,44 +355,236 @@ class OrderStream(Iterable[RecordResult]):
         for record, item in enumerate(items, 1):
             yield self.validator.from_object(SourceLocation(self.name, record), item)
 
-    def _table(self, rows: Iterator[TableRow], sheet: str | None) -> Iterator[RecordResult]:
-        layout = None
+    @property
+    def wide_mapping(self) -> WideMapping:
+        """The wide layout's mapping (the package's, unless ``mapping=`` named a file)."""
+        if self._wide is None:
+            source = self._mapping_source
+            self._wide = WideMapping.load(None if source is None else os.fspath(source))  # type: ignore[arg-type]
+        return self._wide
+
+    def _recognised(self, cells: Sequence[object]) -> int:
+        return self.mapping.recognised(cells) + self.wide_mapping.recognised(cells)
+
+    def _table(
+        self,
+        rows: Iterator[TableRow],
+        sheet: str | None,
+        events: EventRows | None = None,
+        units: UnitRows | None = None,
+    ) -> Iterator[RecordResult]:
+        header, titles, rest = split_header(rows, self._recognised)
+        self.title_rows = tuple(row.row for row in titles)
+        if header is None:
+            return
+        if any(unreadable_text(cell) for cell in header.cells):
+            raise ReadError(
+                f"{self.name}: the header (row {header.row}) is not valid text in "
+                f"{self.encoding_used or self.encoding}; read it with --encoding auto "
+                "(encoding=None), or name its encoding (gb18030 for Chinese Excel)"
+            )
+        layout = self.mapping.resolve(header.cells)
+        wide: WideLayout | None = None
+        if events is None and "events" not in layout.fields.values():
+            candidate = self.wide_mapping.resolve(header.cells)
+            if "handling" in candidate.roles or len(candidate.milestones) >= 2:
+                wide = candidate
+        self.layout = "long" if events is not None else "wide" if wide is not None else "row"
+        ignored = layout.ignored
+        if wide is not None:
+            used = {layout.headers[i] for i in wide.columns}
+            ignored = tuple(h for h in ignored if h not in used)
+        if events is not None:
+            ignored = (*ignored, *(f"{events.sheet}: {h}" for h in events.ignored))
+        self.ignored_columns = ignored
+        tz = self.validator.tz
+        registry = units.registry if units is not None else []
+        seen: dict[str, int] = {}
         record = 0
-        for row in rows:
-            if layout is None:
-                if row.problem is None and not row.blank:
-                    layout = self.mapping.resolve(row.cells)
-                    self.ignored_columns = layout.ignored
-                    continue
-                if row.problem is None:
-                    continue  # blank rows above the header
+        for row in rest:
             if row.blank:
                 continue
             record += 1
             location = SourceLocation(self.name, record, line=row.line, row=row.row, sheet=sheet)
-            if row.problem is not None or layout is None:
+            if row.problem is not None or row.row < header.row:
                 problem = row.problem or RecordProblem("", "row before the header", "csv")
                 yield Rejected(location, (problem,), None)
                 continue
-            obj, problems = record_from_cells(layout, row.cells)
-            yield self.validator.from_object(location, obj, problems)
+            obj, problems = record_from_cells(layout, row.cells, tz=tz, row=row)
+            event_rows: list[int] = []
+            if events is not None:
+                order_id = obj.get("id")
+                key = None if order_id is None else str(order_id).strip()
+                if key is not None and key in seen:
+                    problems.append(
+                        RecordProblem(
+                            "id",
+                            f"order {key} is also on row {seen[key]}: its 流转记录 rows cannot "
+                            "be told apart",
+                            "duplicate_order",
+                        )
+                    )
+                    key = None
+                elif key is not None:
+                    seen[key] = row.row
+                found, order_units, more, event_rows = events_for(key, events, units, tz)
+                problems.extend(more)
+                if found:
+                    if "events" in obj:
+                        problems.append(
+                            RecordProblem(
+                                "events",
+                                f"events both in a column and on the {events.sheet} sheet",
+                                "invalid_cell",
+                            )
+                        )
+                    obj["events"] = found
+                if order_units is not None and "units" not in obj:
+                    obj["units"] = order_units
+            elif wide is not None:
+                found, order_units, more = self.wide_mapping.events(wide, row, tz, registry)
+                problems.extend(more)
+                if "events" not in obj:
+                    obj["events"] = found
+                if "units" not in obj:
+                    obj["units"] = order_units
+            result = self.validator.from_object(location, obj, problems)
+            if event_rows and isinstance(result, Rejected) and events is not None:
+                result = _with_event_rows(result, events.sheet, event_rows)
+            yield result
+        if events is not None:
+            for order_id, group in list(events.by_order.items()):
+                record += 1
+                first = group[0].row
+                location = SourceLocation(self.name, record, row=first, sheet=events.sheet)
+                what = f"order {order_id}" if order_id is not None else "no order (工单编号 empty)"
+                yield Rejected(
+                    location,
+                    (
+                        RecordProblem(
+                            "",
+                            f"{len(group)} {events.sheet} row(s) ({_row_list(group)}) for "
+                            f"{what}, which the orders sheet does not have",
+                            "orphan_events",
+                        ),
+                    ),
+                    order_id,
+                )
+            events.by_order.clear()
 
     def _csv(self) -> Iterator[RecordResult]:
+        events = units = None
+        if isinstance(self.source, str | os.PathLike):
+            events = self._sibling_table("events", EVENT_MAPPING.recognised, EventRows.of)
+            units = self._sibling_table("units", UNIT_MAPPING.recognised, _units_of)
         with self._text() as text:
-            yield from self._table(csv_rows(text), None)
+            yield from self._table(csv_rows(text), None, events, units)
+
+    def _sibling_table(self, part: str, recognised: Any, build: Any) -> Any:
+        path = _sibling(Path(os.fspath(self.source)), part)  # type: ignore[arg-type]
+        if path is None:
+            return None
+        self.sheets_used[part] = str(path)
+        with path.open("rb") as raw, self._decoded(raw, self.encoding) as text:
+            header, _, rest = split_header(csv_rows(text), recognised)
+            if header is None:
+                return None
+            if part == "events":
+                return build(path.name, header, rest)
+            return build(header, rest)
 
     def _xlsx(self) -> Iterator[RecordResult]:
-        with self._binary() as raw:
-            rows = xlsx_rows(raw, self.sheet)
-            first = next(rows, None)
-            sheet_name = self.sheet
-            if first is not None:
-                yield from self._table(_chain(first, rows), sheet_name)
+        from grievance_rules.reading.workbook import XlsxWorkbook
+
+        with self._binary() as raw, XlsxWorkbook(raw) as book:
+            roles = {name: self._sheet_role(book.head(name)) for name in book.sheetnames}
+            events_sheet = next((n for n, r in roles.items() if r == "events"), None)
+            units_sheet = next((n for n, r in roles.items() if r == "units"), None)
+            if self.sheet is not None:
+                orders_sheet = self.sheet
+                book.head(orders_sheet)  # raises for no such sheet
+            else:
+                orders_sheet = next(
+                    (n for n, r in roles.items() if r == "orders"), book.sheetnames[0]
+                )
+            if book.has_data(orders_sheet, 2) <= 1:
+                others = [
+                    name
+                    for name in book.sheetnames
+                    if name != orders_sheet
+                    and roles[name] not in ("events", "units")
+                    and book.has_data(name, 2) > 1
+                ]
+                if others:
+                    raise ReadError(
+                        f"{self.name}: sheet {orders_sheet!r} has no orders; sheet "
+                        f"{others[0]!r} has data: read it with --sheet {others[0]} (sheet= in "
+                        f"Python); sheets: {', '.join(book.sheetnames)}"
+                    )
+            self.sheets_used["orders"] = orders_sheet
+            events = units = None
+            if events_sheet is not None and events_sheet != orders_sheet:
+                self.sheets_used["events"] = events_sheet
+                header, _, rest = split_header(book.rows(events_sheet), EVENT_MAPPING.recognised)
+                if header is not None:
+                    events = EventRows.of(events_sheet, header, rest)
+            if units_sheet is not None and units_sheet != orders_sheet:
+                self.sheets_used["units"] = units_sheet
+                header, _, rest = split_header(book.rows(units_sheet), UNIT_MAPPING.recognised)
+                if header is not None:
+                    units = UnitRows.of(header, rest)
+            shown = orders_sheet if (self.sheet is not None or len(book.sheetnames) > 1) else None
+            yield from self._table(book.rows(orders_sheet), shown, events, units)
+
+    def _sheet_role(self, head: Sequence[Sequence[object]]) -> str | None:
+        """``events``, ``units``, ``orders`` or None, from a sheet's first rows."""
+        for cells in head:
+            events = set(EVENT_MAPPING.resolve(cells).values())
+            if {"order", "type", "at"} <= events:
+                return "events"
+            units = set(UNIT_MAPPING.resolve(cells).values())
+            if {"id", "kind"} <= units and self.mapping.recognised(cells) < 3:
+                return "units"
+            if self._recognised(cells) >= 2:
+                return "orders"
+        return None
 
 
-def _chain(first: TableRow, rest: Iterator[TableRow]) -> Iterator[TableRow]:
-    yield first
-    yield from rest
+_SIBLING_NAMES = {"events": ("流转记录", "events"), "units": ("单位", "units")}
+
+
+def _sibling(path: Path, part: str) -> Path | None:
+    """The long layout's other CSV file beside ``path``: ``工单.流转记录.csv``, ``x.events.csv``."""
+    for word in _SIBLING_NAMES[part]:
+        candidate = path.with_name(f"{path.stem}.{word}{path.suffix}")
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _row_list(rows: Sequence[TableRow]) -> str:
+    shown = ", ".join(str(row.row) for row in rows[:10])
+    return shown + (" ..." if len(rows) > 10 else "")
+
+
+def _units_of(header: TableRow, rows: Iterator[TableRow]) -> UnitRows:
+    return UnitRows.of(header, rows)
+
+
+def _with_event_rows(result: Rejected, sheet: str, rows: Sequence[int]) -> Rejected:
+    """Problems of ``events[i]`` say which row of the events sheet the event is on."""
+    problems = []
+    for problem in result.problems:
+        if problem.field.startswith("events[") and f"{sheet} row" not in problem.message:
+            index_text = problem.field[len("events[") :].split("]", 1)[0]
+            if index_text.isdigit() and int(index_text) < len(rows):
+                problem = RecordProblem(
+                    problem.field,
+                    f"{problem.message} ({sheet} row {rows[int(index_text)]})",
+                    problem.code,
+                )
+        problems.append(problem)
+    return Rejected(result.location, tuple(problems), result.order_id)
 
 
 def iter_orders(
@@ -333,7 +595,8 @@ def iter_orders(
     columns: Mapping[str, str | Sequence[str]] | None = None,
     strict: bool = False,
     sheet: str | None = None,
-    encoding: str = "utf-8-sig",
+    encoding: str | None = None,
+    mapping: str | os.PathLike[str] | WideMapping | None = None,
 ) -> OrderStream:
     """Stream the records of a file, each as Accepted or Rejected, in file order.
 
@@ -345,9 +608,12 @@ def iter_orders(
         columns: CSV/xlsx column overrides, ``{field: header}``; see
             :mod:`grievance_rules.reading.columns`.
         strict: reject records whose history has warnings, not only errors.
-        sheet: the xlsx worksheet (default: the first).
-        encoding: the CSV encoding (default UTF-8, with or without BOM; ``gb18030``
-            for files saved by older Chinese Excel).
+        sheet: the xlsx worksheet of the orders (default: the first sheet whose
+            header names order fields, else the first).
+        encoding: the CSV encoding; default (None or ``"auto"``): detected, UTF-8
+            with or without BOM or GB18030 (see :mod:`.encoding`).
+        mapping: the wide layout's mapping file (default: the package's; see
+            :mod:`.wide`).
 
     Raises:
         ReadError: the source cannot be read at all (raised when iteration starts
@@ -361,6 +627,7 @@ def iter_orders(
         strict=strict,
         sheet=sheet,
         encoding=encoding,
+        mapping=mapping,
     )
 
 
@@ -372,7 +639,8 @@ def read_orders(
     columns: Mapping[str, str | Sequence[str]] | None = None,
     strict: bool = False,
     sheet: str | None = None,
-    encoding: str = "utf-8-sig",
+    encoding: str | None = None,
+    mapping: str | os.PathLike[str] | WideMapping | None = None,
 ) -> ReadReport:
     """Read a whole file into a report: accepted orders, rejected records, counts that add up.
 
@@ -386,6 +654,7 @@ def read_orders(
         strict=strict,
         sheet=sheet,
         encoding=encoding,
+        mapping=mapping,
     )
     accepted: list[Accepted] = []
     rejected: list[Rejected] = []

@@ -67,7 +67,8 @@ class RecordProblem:
         message: what is wrong, with the value where that helps.
         code: a stable code: a pydantic error type (``missing``, ``timezone_aware``,
             ``enum`` ...), a history issue code (``callback_before_reply`` ...),
-            or a reader code (``invalid_json``, ``invalid_cell``, ``encoding``).
+            or a reader code (``invalid_json``, ``invalid_cell``, ``encoding``,
+            ``too_deep``: a record nested deeper than Python follows).
     """
 
     field: str

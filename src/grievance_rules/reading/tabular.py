@@ -19,20 +19,25 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import itertools
 import json
-import re
-import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
-from grievance_rules.errors import ReadError
-from grievance_rules.reading.columns import JSON_FIELDS, LIST_FIELDS, TableLayout
+from grievance_rules.reading.cells import instant_cell, list_cell, text_cell
+from grievance_rules.reading.columns import INSTANT_FIELDS, JSON_FIELDS, LIST_FIELDS, TableLayout
 from grievance_rules.reading.results import RecordProblem
 
-__all__ = ["TableRow", "csv_rows", "record_from_cells", "xlsx_rows"]
+__all__ = [
+    "HEADER_SEARCH",
+    "TableRow",
+    "csv_rows",
+    "record_from_cells",
+    "split_header",
+    "xlsx_rows",
+]
 
-_SEPARATORS = re.compile(r"[,，;；、|]")
 _TEXT_FIELDS = frozenset({"id", "complainant", "issue", "summary", "location.address"})
 
 
@@ -46,12 +51,15 @@ class TableRow:
         cells: the cell values: strings for CSV; strings, numbers, datetimes or
             ``None`` for xlsx.
         problem: a row that could not be read at all says why here.
+        formulas: the columns (from 0) of formula cells with no saved value (xlsx).
     """
 
     row: int
     line: int | None
     cells: tuple[object, ...]
     problem: RecordProblem | None = None
+    formulas: tuple[int, ...] = ()
+    """Columns (from 0) holding a formula whose value was never saved (xlsx)."""
 
     @property
     def blank(self) -> bool:
@@ -85,27 +93,51 @@ def csv_rows(stream: IO[str]) -> Iterator[TableRow]:
 def xlsx_rows(source: str | IO[bytes], sheet: str | None = None) -> Iterator[TableRow]:
     """The rows of one worksheet (the first, unless ``sheet`` names one), header first.
 
+    Merged cells are filled from their anchor; see :mod:`.workbook`.
+
     Raises:
         ReadError: the file is not an xlsx workbook, or has no such sheet.
     """
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
+    from grievance_rules.reading.workbook import XlsxWorkbook
 
-    try:
-        workbook = openpyxl.load_workbook(source, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
-        raise ReadError(f"not a readable xlsx workbook: {exc}") from None
-    try:
-        if sheet is None:
-            worksheet = workbook.worksheets[0]
-        elif sheet in workbook.sheetnames:
-            worksheet = workbook[sheet]
-        else:
-            raise ReadError(f"no sheet {sheet!r}; sheets: {', '.join(workbook.sheetnames)}")
-        for number, values in enumerate(worksheet.iter_rows(min_row=1, values_only=True), 1):
-            yield TableRow(number, None, tuple(values))
-    finally:
-        workbook.close()
+    with XlsxWorkbook(source) as workbook:
+        yield from workbook.rows(workbook.sheetnames[0] if sheet is None else sheet)
+
+
+HEADER_SEARCH = 20
+"""How many rows from the top are searched for the header row."""
+
+
+def split_header(
+    rows: Iterator[TableRow], recognised: Callable[[Sequence[object]], int]
+) -> tuple[TableRow | None, list[TableRow], Iterator[TableRow]]:
+    """Find the header row below any title rows (城东街道12345工单导出 2025年1月).
+
+    The header is the first of the top :data:`HEADER_SEARCH` rows in which at
+    least two cells are headers the table knows (``recognised`` counts them);
+    non-blank rows above it are titles. When no row qualifies, the first
+    non-blank row is the header (its columns may all be unknown).
+
+    Returns:
+        The header row (None for a table with no non-blank row), the title rows
+        skipped above it, and the rows after it (unreadable rows above the
+        header come first, for the reader to reject).
+    """
+    buffered: list[TableRow] = []
+    for row in rows:
+        buffered.append(row)
+        if row.problem is None and not row.blank and recognised(row.cells) >= 2:
+            before = buffered[:-1]
+            titles = [r for r in before if r.problem is None and not r.blank]
+            bad = [r for r in before if r.problem is not None]
+            return row, titles, itertools.chain(bad, rows)
+        if len(buffered) >= HEADER_SEARCH:
+            break
+    for index, row in enumerate(buffered):
+        if row.problem is None and not row.blank:
+            bad = [r for r in buffered[:index] if r.problem is not None]
+            return row, [], itertools.chain(bad, buffered[index + 1 :], rows)
+    return None, [], itertools.chain(buffered, rows)
 
 
 def _unreadable(text: str) -> bool:
@@ -117,38 +149,50 @@ def _unreadable(text: str) -> bool:
     return False
 
 
-def _text(value: object) -> object:
-    """A cell meant as text: whole numbers read by a spreadsheet as floats become text again."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, int):
-        return str(value)
-    return value
+def unreadable_text(value: object) -> bool:
+    """Whether a cell is text holding bytes that were not valid in the file's encoding."""
+    return isinstance(value, str) and _unreadable(value)
 
 
-def _list(value: object) -> object:
-    if not isinstance(value, str):
-        return [value]
-    text = value.strip()
-    if text.startswith("["):
-        return json.loads(text)
-    return [part.strip() for part in _SEPARATORS.split(text) if part.strip()]
+def formula_problem(name: str, row: int, column: int, header: str) -> RecordProblem:
+    """The problem of a formula cell whose value was never saved."""
+    from grievance_rules.reading.workbook import cell_name
+
+    return RecordProblem(
+        name,
+        f"cell {cell_name(row, column + 1)} ({header}) holds a formula with no saved value; "
+        "open the file in Excel and save it, or paste the values",
+        "formula",
+    )
+
+
+def cell_problem(name: str, header: str, message: str) -> RecordProblem:
+    """The problem of a cell that cannot be read, naming its column."""
+    return RecordProblem(name, f"column {header!r}: {message}", "invalid_cell")
 
 
 def record_from_cells(
-    layout: TableLayout, cells: Sequence[object]
+    layout: TableLayout,
+    cells: Sequence[object],
+    *,
+    tz: dt.tzinfo | None = None,
+    row: TableRow | None = None,
 ) -> tuple[dict[str, Any], list[RecordProblem]]:
     """A row's cells as an order record (a dict for validation), and the cells' problems.
 
     Empty cells are left out, so that defaults apply and required fields are
-    reported missing by validation.
+    reported missing by validation. Instant columns take the forms of
+    :func:`~.cells.instant_cell`, read in ``tz``.
     """
     record: dict[str, Any] = {}
     problems: list[RecordProblem] = []
+    formulas = frozenset(row.formulas) if row is not None else frozenset()
     for index, name in layout.fields.items():
         value = cells[index] if index < len(cells) else None
+        header = layout.header(index)
+        if index in formulas and row is not None:
+            problems.append(formula_problem(name, row.row, index, header))
+            continue
         if value is None or (isinstance(value, str) and not value.strip()):
             continue
         if isinstance(value, str) and _unreadable(value):
@@ -162,15 +206,22 @@ def record_from_cells(
                     raise ValueError(f"expected a JSON array, got {value!r}")
                 record[name] = json.loads(value)
             elif name in LIST_FIELDS:
-                record[name] = _list(value)
+                record[name] = list_cell(value)
             elif name.startswith("location."):
-                record.setdefault("location", {})[name.removeprefix("location.")] = _text(value)
+                record.setdefault("location", {})[name.removeprefix("location.")] = text_cell(value)
             elif name in _TEXT_FIELDS:
-                record[name] = _text(value)
+                record[name] = text_cell(value)
+            elif name in INSTANT_FIELDS:
+                record[name] = instant_cell(value, tz)
             elif isinstance(value, dt.time):
                 raise ValueError(f"a time of day ({value}) is not an instant")
             else:
                 record[name] = value
-        except (ValueError, RecursionError) as exc:
+        except json.JSONDecodeError as exc:
             problems.append(RecordProblem(name, f"cannot read the cell: {exc}", "invalid_cell"))
+        except (ValueError, RecursionError) as exc:
+            if name in INSTANT_FIELDS:
+                problems.append(cell_problem(name, header, str(exc)))
+            else:
+                problems.append(RecordProblem(name, f"cannot read the cell: {exc}", "invalid_cell"))
     return record, problems

@@ -1,7 +1,8 @@
 """Sample data: the hand-written orders shipped with the package, and a generator.
 
 * ``orders.jsonl`` (beside this module): five hand-written orders, read by
-  ``grievance-rules demo``.
+  ``grievance-rules demo``; ``orders.xlsx``: the same orders in the long
+  layout for Excel (times on Shanghai wall clock; a test keeps them equal).
 * :func:`generate_orders`: a seeded stream of realistic synthetic orders of a
   fictional street, as many as wanted (``grievance-rules sample``); the rates
   are the fields of :class:`Mix`, the units those of :class:`UnitRegistry`.

@@ -403,7 +403,7 @@ def _due(pack: Pack, plan: _Plan, start: dt.datetime, judged: dt.date) -> dt.dat
 def _resolve(pack: Pack | str | Path) -> Pack:
     from grievance_rules.packs import Pack, find_pack
 
-    return pack if isinstance(pack, Pack) else find_pack(str(pack))
+    return pack if isinstance(pack, Pack) else find_pack(pack)
 
 
 def boundary_cases(

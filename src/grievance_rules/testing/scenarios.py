@@ -315,15 +315,24 @@ def _check_expect(file: Path, where: str, expect: Any) -> None:
 def load_scenarios(path: str | Path) -> list[ScenarioCase]:
     """The cases of one scenario file (its pack is the folder above ``scenarios/``).
 
+    The file is read as a pack file is (:mod:`grievance_rules.packs.files`): it must
+    lie inside its pack once symbolic links are followed, be a regular file of at
+    most 1 MiB, and its YAML must stay within the alias-expansion and depth caps.
+
     Raises:
         ScenarioFileError: the file is not a scenario file; the message says which
             case and field, and why.
     """
+    from grievance_rules.packs.files import load_yaml, read_pack_file
+
     file = Path(path)
-    try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise ScenarioFileError(f"{file}: not valid YAML: {exc}", file=str(file)) from None
+    try:  # inside its pack, bounded in size and YAML expansion, as every pack file is
+        data = load_yaml(read_pack_file(file.parent.parent, file), file.name)[0] or {}
+    except PackError as exc:
+        message = str(exc).removesuffix(f" (line {exc.line})")
+        for prefix in (f"{exc.file}: ", f"{file.name}: "):
+            message = message.removeprefix(prefix)
+        raise ScenarioFileError(f"{file}: {message}", file=str(file), line=exc.line) from None
     if not isinstance(data, dict) or not isinstance(data.get("cases"), list):
         raise ScenarioFileError(f"{file}: a scenario file has 'cases:', a list", file=str(file))
     unknown = sorted(set(data) - _FILE_KEYS)

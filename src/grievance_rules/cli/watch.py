@@ -1,0 +1,121 @@
+"""``grievance-rules watch``: the morning watch list (每日黄红灯清单) of a file of orders."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import sys
+from pathlib import Path
+
+import click
+
+from grievance_rules.cli._options import pack_options, parse_instant
+from grievance_rules.model import WorkOrder
+from grievance_rules.operations import watch
+from grievance_rules.packs import find_pack
+from grievance_rules.reading import Accepted, iter_orders
+from grievance_rules.reports.watch import (
+    watch_csv,
+    watch_html,
+    watch_jsonl,
+    watch_text,
+    watch_xlsx,
+)
+
+__all__ = ["parse_horizon", "watch_command"]
+
+_HORIZON = re.compile(r"(?P<n>\d+(\.\d+)?)\s*(?P<unit>d|h|m)")
+_UNITS = {"d": "days", "h": "hours", "m": "minutes"}
+
+
+def parse_horizon(text: str) -> dt.timedelta:
+    """A horizon such as ``1d``, ``12h``, ``90m`` or ``1d12h`` (natural time).
+
+    Example:
+        >>> parse_horizon("1d12h")
+        datetime.timedelta(days=1, seconds=43200)
+    """
+    compact = text.replace(" ", "")
+    parts = list(_HORIZON.finditer(compact))
+    if not compact or "".join(m.group(0) for m in parts) != compact:
+        raise click.BadParameter(f"{text!r} is not a horizon such as 1d, 12h, 90m or 1d12h")
+    total = dt.timedelta()
+    for match in parts:
+        total += dt.timedelta(**{_UNITS[match["unit"]]: float(match["n"])})
+    return total
+
+
+@click.command("watch")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@pack_options
+@click.option("--as-of", help="The list's instant (ISO 8601 with offset; default: now).")
+@click.option("--within", default="1d", show_default=True, help="Horizon: 1d, 12h, 90m ...")
+@click.option("--format", "input_format", help="json, jsonl, csv or xlsx (default: from FILE).")
+@click.option("--tz", help="Zone for naive timestamps in FILE and --as-of (e.g. Asia/Shanghai).")
+@click.option(
+    "--output",
+    type=click.Choice(["table", "jsonl", "csv", "xlsx", "html"]),
+    default="table",
+    show_default=True,
+)
+@click.option("-o", "--out", "out_file", type=click.Path(dir_okay=False), help="Write here.")
+def watch_command(
+    file: str,
+    pack_name: str | Path,
+    as_of: str | None,
+    within: str,
+    input_format: str | None,
+    tz: str | None,
+    output: str,
+    out_file: str | None,
+) -> None:
+    """List every running clock and open window in FILE, sorted by due instant.
+
+    Each line gives the level (none, yellow, red, breached), the unit holding the
+    order, whom the pack says to notify, the time left (office and natural time),
+    the rule's clause, and the instants within the horizon at which the clock
+    turns yellow or red. A summary line per unit counts yellow, red and breached.
+    Without --as-of the list is for the current instant (the one wall-clock
+    read, here in the command, never in the rules).
+
+    xlsx needs --out. Rejected records go to standard error with their reasons.
+    """
+    pack = find_pack(pack_name)
+    horizon = parse_horizon(within)
+    instant = parse_instant(as_of, tz) if as_of else dt.datetime.now(dt.UTC)
+    if output == "xlsx" and out_file is None:
+        raise click.UsageError("--output xlsx needs --out FILE")
+    orders: list[WorkOrder] = []
+    rejected = records = 0
+    for result in iter_orders(file, input_format, assume_tz=tz):
+        records += 1
+        if isinstance(result, Accepted):
+            orders.append(result.order)
+        else:
+            rejected += 1
+            click.echo(
+                json.dumps({"rejected": result.to_dict()}, ensure_ascii=False), file=sys.stderr
+            )
+    listed = watch(orders, pack, instant, within=horizon)
+    if output == "xlsx":
+        assert out_file is not None
+        Path(out_file).write_bytes(watch_xlsx(listed))
+    else:
+        render = {
+            "table": watch_text,
+            "jsonl": watch_jsonl,
+            "csv": watch_csv,
+            "html": watch_html,
+        }[output]
+        text = render(listed)
+        if out_file is not None:
+            encoding = "utf-8-sig" if output == "csv" else "utf-8"
+            Path(out_file).write_text(text, encoding=encoding, newline="")
+        else:
+            click.echo(text, nl=False)
+    click.echo(
+        f"{records} records: {len(orders)} assessed, {rejected} rejected; "
+        f"{len(listed.items)} items listed",
+        err=True,
+    )

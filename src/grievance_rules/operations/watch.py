@@ -1,0 +1,575 @@
+"""The morning watch list (每日黄红灯清单): which clocks are, or turn, yellow or red.
+
+武汉市江岸区's 「黄红灯」预警机制 (seed ``003_57aee03586ab8c8f.txt``) sends the
+holding unit's 分管领导 a yellow-light message and its 主要领导 a red-light message
+before an order's deadline passes. :func:`watch` answers the question an office
+asks every morning: every running clock and open window at ``as_of``, sorted by
+due instant, with
+
+* its level: ``none``, a warning level of the clock rule (``yellow``, ``red``) or
+  ``breached`` (past due and not stopped);
+* the unit holding the order (by name) and whom the pack's ``notify`` section
+  says to tell at that level (a leader role, and the leader's name when the
+  order's unit lists it);
+* the time left, in office time and in natural time (negative once past due);
+* the rule's clause;
+* the instants within the horizon at which the clock turns to a higher warning
+  level (:class:`LevelChange`).
+
+A level change is the first instant at which the engine, evaluating the order
+as it stood at ``as_of`` (no later events), reports the new level. It is worked
+out from the clock's own arithmetic (the share of the period that has run, in
+office time, rounded to six decimals as the engine rounds it) and then checked
+by evaluating the order at that instant and one microsecond before; should the
+check ever fail, the instant is found by bisection with the engine itself.
+Paused clocks stand still and are not listed; stopped clocks are done.
+
+An open window is a window rule (e.g. a return window, 退单时限) whose action the
+order's current unit could still take in time: the engine is asked what it
+would say of that action taken at ``as_of``; a window is listed while the order
+is not closed, the action has not been taken since the window opened, and the
+answer is ``within``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from grievance_rules.calendar import SHANGHAI
+from grievance_rules.engine import Assessment, ClockFinding, evaluate
+from grievance_rules.errors import NaiveDatetimeError
+from grievance_rules.model import WorkOrder
+from grievance_rules.model.enums import LeaderRole
+from grievance_rules.packs import Pack, find_pack
+from grievance_rules.packs.schema import Citation, ClockRule, WindowRule
+
+__all__ = [
+    "LevelChange",
+    "UnitSummary",
+    "WatchItem",
+    "WatchList",
+    "level_change_instant",
+    "watch",
+]
+
+_MICROSECOND = dt.timedelta(microseconds=1)
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_PAUSED = re.compile(r"^paused from event \d+ \((?P<begin>.+?)\) to (?P<end>.+?): due moves to ")
+
+
+class Notice(BaseModel):
+    """Whom to tell at a level: a leader role of the holding unit, and the name if known."""
+
+    model_config = ConfigDict(frozen=True)
+
+    role: str
+    role_zh: str
+    name: str | None = None
+
+
+class LevelChange(BaseModel):
+    """A clock turning to a higher warning level at ``at`` (no later events assumed)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    level: str
+    at: dt.datetime
+    notify: Notice | None = None
+
+
+class WatchItem(BaseModel):
+    """One running clock or open window of one order at ``as_of``."""
+
+    model_config = ConfigDict(frozen=True)
+
+    order_id: str
+    kind: Literal["clock", "window"]
+    rule_id: str
+    title: str
+    occurrence: int
+    """The clock's occurrence (0 for the first of the rule on the order); 0 for windows."""
+    citation: Citation
+    unit: str | None
+    """The id of the unit holding the order (the clock's unit)."""
+    unit_name: str
+    """Its name as the order gives it (its id where the order gives no name)."""
+    start: dt.datetime
+    due: dt.datetime
+    level: str
+    """``none``, a warning level of the rule (``yellow``, ``red``) or ``breached``."""
+    elapsed_fraction: float | None
+    """The share of the period that has run (clocks; ``None`` for windows)."""
+    notify: Notice | None
+    """Whom the pack says to tell at this level (``None``: nobody)."""
+    working_seconds_left: float
+    """Office time from ``as_of`` to the due instant (negative once past due)."""
+    natural_seconds_left: float
+    """Natural (wall-clock) time from ``as_of`` to the due instant."""
+    changes: tuple[LevelChange, ...] = ()
+    """Higher warning levels this clock reaches within the horizon, and when."""
+    provisional: bool = False
+
+
+class UnitSummary(BaseModel):
+    """Per-unit counts of a watch list: how many items at each light."""
+
+    model_config = ConfigDict(frozen=True)
+
+    unit: str | None
+    unit_name: str
+    items: int
+    yellow: int
+    red: int
+    breached: int
+    turning_yellow: int
+    turning_red: int
+
+
+class WatchList(BaseModel):
+    """The watch list of a set of orders under a pack at ``as_of``."""
+
+    model_config = ConfigDict(frozen=True)
+
+    pack: str
+    as_of: dt.datetime
+    until: dt.datetime
+    """The end of the horizon: level changes up to this instant are listed."""
+    orders: int
+    items: tuple[WatchItem, ...] = ()
+
+    def summary(self) -> tuple[UnitSummary, ...]:
+        """Counts per unit (yellow, red, breached, turning yellow or red), by unit name."""
+        groups: dict[tuple[str, str | None], list[WatchItem]] = {}
+        for item in self.items:
+            groups.setdefault((item.unit_name, item.unit), []).append(item)
+        out = []
+        for (name, unit), items in sorted(
+            groups.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")
+        ):
+            out.append(
+                UnitSummary(
+                    unit=unit,
+                    unit_name=name,
+                    items=len(items),
+                    yellow=sum(i.level == "yellow" for i in items),
+                    red=sum(i.level == "red" for i in items),
+                    breached=sum(i.level == "breached" for i in items),
+                    turning_yellow=sum(any(c.level == "yellow" for c in i.changes) for i in items),
+                    turning_red=sum(any(c.level == "red" for c in i.changes) for i in items),
+                )
+            )
+        return tuple(out)
+
+
+def _as_of_events(order: WorkOrder, as_of: dt.datetime) -> WorkOrder:
+    """The order as it stood at ``as_of``: its events up to then, none later."""
+    kept = tuple(event for event in order.events if event.at <= as_of)
+    if len(kept) == len(order.events):
+        return order
+    return order.model_copy(update={"events": kept})
+
+
+def _levels(rule: ClockRule) -> list[tuple[str, float]]:
+    return sorted(((w.level, w.at) for w in rule.warnings), key=lambda item: item[1])
+
+
+def _rank(rule: ClockRule, level: str) -> int:
+    if level == "breached":
+        return len(rule.warnings) + 1
+    names = [name for name, _ in _levels(rule)]
+    return names.index(level) + 1 if level in names else 0
+
+
+def _level_of(clock: ClockFinding) -> str:
+    if clock.state == "breached":
+        return "breached"
+    return clock.warning_level or "none"
+
+
+def _clock_at(
+    order: WorkOrder, pack: Pack, instant: dt.datetime, rule_id: str, occurrence: int
+) -> ClockFinding | None:
+    for clock in evaluate(order, pack, instant).clocks:
+        if clock.rule_id == rule_id and clock.occurrence == occurrence:
+            return clock
+    return None
+
+
+def _position(pack: Pack, instant: dt.datetime) -> int:
+    """Where an instant lies on the clock's time line (µs): office time, else wall clock."""
+    cal = pack.calendar()
+    if cal.office_hours is not None:
+        return cal.office_time_position_us(instant)
+    return (instant - _EPOCH) // _MICROSECOND
+
+
+def _instant_after(pack: Pack, start: dt.datetime, micros: int) -> dt.datetime:
+    """The first instant at which ``micros`` of clock time have run from ``start``."""
+    cal = pack.calendar()
+    if cal.office_hours is not None:
+        return cal.add_working_time(start, dt.timedelta(microseconds=micros))
+    return (start + dt.timedelta(microseconds=micros)).astimezone(SHANGHAI)
+
+
+def _paused_seconds(pack: Pack, clock: ClockFinding) -> float:
+    """The clock time its (ended) pauses took, as the engine adds it to the period."""
+    total = 0.0
+    for line in clock.trace:
+        match = _PAUSED.match(line)
+        if match is None:
+            continue
+        begin = dt.datetime.fromisoformat(match["begin"])
+        end = dt.datetime.fromisoformat(match["end"])
+        if end > begin:
+            total += (_position(pack, end) - _position(pack, begin)) / 1e6
+    return total
+
+
+def _computed_instant(pack: Pack, clock: ClockFinding, at: float) -> dt.datetime | None:
+    """The first instant at which the clock's rounded elapsed share reaches ``at``."""
+    origin = _position(pack, clock.start)
+    span = max(_position(pack, clock.due) - origin, 0)
+    total = span / 1e6 + _paused_seconds(pack, clock)
+    if total <= 0:
+        return None
+
+    def reached(micros: int) -> bool:
+        return round((micros / 1e6) / total, 6) >= at
+
+    low, high = 0, int(total * 1e6) + 1
+    while not reached(high):  # pragma: no cover - only if total were understated
+        high *= 2
+    while low < high:  # the least micros that reach the fraction
+        middle = (low + high) // 2
+        if reached(middle):
+            high = middle
+        else:
+            low = middle + 1
+    return _instant_after(pack, clock.start, low)
+
+
+def _bisect(
+    order: WorkOrder,
+    pack: Pack,
+    clock: ClockFinding,
+    rule: ClockRule,
+    target: int,
+    low: dt.datetime,
+    high: dt.datetime,
+) -> dt.datetime | None:
+    """The first instant in (low, high] at which the engine reports rank ``target`` or more."""
+
+    def reached(instant: dt.datetime) -> bool:
+        found = _clock_at(order, pack, instant, clock.rule_id, clock.occurrence)
+        return found is not None and _rank(rule, _level_of(found)) >= target
+
+    if not reached(high):
+        return None
+    lo, hi = (low - _EPOCH) // _MICROSECOND, (high - _EPOCH) // _MICROSECOND
+    while hi - lo > 1:
+        middle = (lo + hi) // 2
+        if reached(_EPOCH + dt.timedelta(microseconds=middle)):
+            hi = middle
+        else:
+            lo = middle
+    return (_EPOCH + dt.timedelta(microseconds=hi)).astimezone(SHANGHAI)
+
+
+def level_change_instant(
+    order: WorkOrder,
+    pack: Pack | str,
+    as_of: dt.datetime,
+    rule_id: str,
+    occurrence: int,
+    level: str,
+) -> dt.datetime | None:
+    """The first instant after ``as_of`` at which a running clock reaches ``level``.
+
+    The order is taken as it stood at ``as_of`` (no later events). ``None`` if the
+    clock is not running at ``as_of``, is already at or above ``level``, or is
+    breached before it reaches it.
+
+    Args:
+        order: the work order.
+        pack: a loaded pack, or a pack name or directory.
+        as_of: the instant the question is asked (timezone-aware).
+        rule_id: the clock rule.
+        occurrence: which of the rule's clocks on the order (0: the first).
+        level: a warning level of the rule (``yellow``, ``red`` ...).
+
+    Raises:
+        NaiveDatetimeError: ``as_of`` has no timezone.
+
+    Example:
+        >>> import datetime as dt
+        >>> from grievance_rules.model import WorkOrder
+        >>> order = WorkOrder.model_validate({
+        ...     "id": "W1", "channel": "12345", "category": "投诉",
+        ...     "received_at": "2024-05-06T09:00:00+08:00",
+        ...     "units": [{"id": "ctr", "kind": "dispatch_centre"},
+        ...               {"id": "dept", "kind": "street_office"}],
+        ...     "events": [{"type": "dispatched", "at": "2024-05-06T09:00:00+08:00",
+        ...                 "unit": "ctr", "to_unit": "dept"}]})
+        >>> as_of = dt.datetime.fromisoformat("2024-05-06T09:00+08:00")
+        >>> level_change_instant(order, "xiayang", as_of, "XY-1.accept", 0, "yellow").isoformat()
+        '2024-05-06T13:59:59.987401+08:00'
+    """
+    if as_of.tzinfo is None:
+        raise NaiveDatetimeError(f"as_of {as_of.isoformat()} has no timezone")
+    if isinstance(pack, str):
+        pack = find_pack(pack)
+    rule = pack.rule(rule_id)
+    if not isinstance(rule, ClockRule):
+        return None
+    seen = _as_of_events(order, as_of)
+    clock = _clock_at(seen, pack, as_of, rule_id, occurrence)
+    if clock is None or clock.state != "running":
+        return None
+    return _change(seen, pack, as_of, clock, rule, level)
+
+
+def _change(
+    seen: WorkOrder,
+    pack: Pack,
+    as_of: dt.datetime,
+    clock: ClockFinding,
+    rule: ClockRule,
+    level: str,
+) -> dt.datetime | None:
+    target = _rank(rule, level)
+    if target == 0 or target <= _rank(rule, _level_of(clock)):
+        return None
+    fraction = dict(_levels(rule))[level]
+    candidate = _computed_instant(pack, clock, fraction)
+
+    def level_at(instant: dt.datetime) -> int:
+        found = _clock_at(seen, pack, instant, clock.rule_id, clock.occurrence)
+        return -1 if found is None else _rank(rule, _level_of(found))
+
+    if (
+        candidate is not None
+        and as_of < candidate <= clock.due
+        and level_at(candidate) >= target
+        and level_at(candidate - _MICROSECOND) < target
+    ):
+        return candidate
+    found = _bisect(seen, pack, clock, rule, target, as_of, clock.due)
+    return found if found is not None and level_at(found) == target else None
+
+
+def _notice(pack: Pack, order: WorkOrder, unit: str | None, level: str) -> Notice | None:
+    role = pack.manifest.notify.roles.get(level)
+    if role is None:
+        return None
+    leader = LeaderRole(role)
+    name = None
+    for candidate in order.units:
+        if candidate.id == unit:
+            name = candidate.leaders.get(leader)
+    return Notice(role=leader.value, role_zh=leader.zh, name=name)
+
+
+def _unit_name(order: WorkOrder, unit: str | None) -> str:
+    for candidate in order.units:
+        if candidate.id == unit:
+            return candidate.name or candidate.id
+    return unit or "—"
+
+
+def _left(pack: Pack, as_of: dt.datetime, due: dt.datetime) -> tuple[float, float]:
+    natural = (due - as_of).total_seconds()
+    cal = pack.calendar()
+    if cal.office_hours is not None:
+        working = cal.working_time_between(as_of, due).total_seconds()
+    else:
+        working = natural
+    return working, natural
+
+
+def _holder(order: WorkOrder) -> str | None:
+    """The unit the order was last sent to (dispatched or reassigned)."""
+    holder = None
+    for event in sorted(order.events, key=lambda e: e.at):
+        to_unit = getattr(event, "to_unit", None)
+        if isinstance(to_unit, str):
+            holder = to_unit
+    return holder
+
+
+def _open_windows(order: WorkOrder, pack: Pack, as_of: dt.datetime) -> list[WatchItem]:
+    """Windows whose action the order's current unit could still take in time."""
+    windows = pack.rules_of(WindowRule)
+    if not windows or any(event.type == "closed" for event in order.events):
+        return []
+    unit = _holder(order)
+    if unit is None:
+        return []
+    items = []
+    data = order.model_dump(mode="json")
+    for rule in windows:
+        action = {"type": rule.action.event, "at": as_of.isoformat(), "unit": unit}
+        try:
+            trial = WorkOrder.model_validate({**data, "events": [*data["events"], action]})
+        except ValueError:
+            continue  # an action that needs more than a unit and an instant
+        index = len(trial.events) - 1
+        for finding in evaluate(trial, pack, as_of).windows:
+            if finding.rule_id != rule.id or finding.event != index or finding.state != "within":
+                continue
+            if any(
+                event.type == rule.action.event and event.at >= finding.opened_at
+                for event in order.events
+            ):
+                continue  # the action was taken already: the window has served
+            working, natural = _left(pack, as_of, finding.closes_at)
+            items.append(
+                WatchItem(
+                    order_id=order.id,
+                    kind="window",
+                    rule_id=rule.id,
+                    title=rule.title,
+                    occurrence=0,
+                    citation=rule.citation,
+                    unit=unit,
+                    unit_name=_unit_name(order, unit),
+                    start=finding.opened_at,
+                    due=finding.closes_at,
+                    level="none",
+                    elapsed_fraction=None,
+                    notify=None,
+                    working_seconds_left=working,
+                    natural_seconds_left=natural,
+                )
+            )
+    return items
+
+
+def _order_items(
+    order: WorkOrder,
+    pack: Pack,
+    as_of: dt.datetime,
+    until: dt.datetime,
+    assessment: Assessment | None = None,
+) -> list[WatchItem]:
+    seen = _as_of_events(order, as_of)
+    if assessment is None:
+        assessment = evaluate(seen, pack, as_of)
+    items = []
+    for clock in assessment.clocks:
+        if clock.state == "breached" and clock.stopped_at is not None:
+            continue
+        if clock.state not in ("running", "breached"):
+            continue  # paused clocks stand still; met clocks are done
+        rule = pack.rule(clock.rule_id)
+        assert isinstance(rule, ClockRule)
+        level = _level_of(clock)
+        changes = []
+        if clock.state == "running":
+            for name, _ in _levels(rule):
+                instant = _change(seen, pack, as_of, clock, rule, name)
+                if instant is not None and instant <= until:
+                    changes.append(
+                        LevelChange(
+                            level=name, at=instant, notify=_notice(pack, order, clock.unit, name)
+                        )
+                    )
+        working, natural = _left(pack, as_of, clock.due)
+        items.append(
+            WatchItem(
+                order_id=order.id,
+                kind="clock",
+                rule_id=clock.rule_id,
+                title=clock.title,
+                occurrence=clock.occurrence,
+                citation=clock.citation,
+                unit=clock.unit,
+                unit_name=_unit_name(order, clock.unit),
+                start=clock.start,
+                due=clock.due,
+                level=level,
+                elapsed_fraction=clock.elapsed_fraction,
+                notify=_notice(pack, order, clock.unit, level),
+                working_seconds_left=working,
+                natural_seconds_left=natural,
+                changes=tuple(changes),
+                provisional=clock.provisional,
+            )
+        )
+    items.extend(_open_windows(seen, pack, as_of))
+    return items
+
+
+def watch(
+    orders: Iterable[WorkOrder],
+    pack: Pack | str,
+    as_of: dt.datetime,
+    within: dt.timedelta = dt.timedelta(days=1),
+) -> WatchList:
+    """The watch list: every running clock and open window of ``orders`` at ``as_of``.
+
+    Args:
+        orders: the work orders (events after ``as_of`` are not read).
+        pack: a loaded pack, or a pack name or directory.
+        as_of: the instant of the list (timezone-aware), e.g. this morning 08:00.
+        within: the horizon, natural time: clocks turning yellow or red up to
+            ``as_of + within`` are listed with the instant they will.
+
+    Returns:
+        The items sorted by due instant (then order id, rule id, occurrence).
+
+    Raises:
+        NaiveDatetimeError: ``as_of`` has no timezone.
+        ValueError: ``within`` is negative.
+
+    Example:
+        >>> import datetime as dt
+        >>> from grievance_rules.model import WorkOrder
+        >>> order = WorkOrder.model_validate({
+        ...     "id": "W1", "channel": "12345", "category": "投诉",
+        ...     "received_at": "2024-05-06T09:00:00+08:00",
+        ...     "units": [{"id": "ctr", "kind": "dispatch_centre"},
+        ...               {"id": "dept", "name": "城管办", "kind": "street_office",
+        ...                "leaders": {"leader_in_charge": "王五"}}],
+        ...     "events": [{"type": "dispatched", "at": "2024-05-06T09:00:00+08:00",
+        ...                 "unit": "ctr", "to_unit": "dept"}]})
+        >>> as_of = dt.datetime.fromisoformat("2024-05-06T12:00+08:00")
+        >>> wl = watch([order], "xiayang", as_of, within=dt.timedelta(hours=4))
+        >>> item = wl.items[0]
+        >>> item.rule_id, item.unit_name, item.level, item.changes[0].level
+        ('XY-1.accept', '城管办', 'none', 'yellow')
+        >>> item.changes[0].notify.role_zh, item.changes[0].notify.name
+        ('分管领导', '王五')
+    """
+    if as_of.tzinfo is None:
+        raise NaiveDatetimeError(f"as_of {as_of.isoformat()} has no timezone")
+    if within < dt.timedelta(0):
+        raise ValueError(f"within must not be negative, got {within}")
+    if isinstance(pack, str):
+        pack = find_pack(pack)
+    until = as_of + within
+    items: list[WatchItem] = []
+    count = 0
+    for order in orders:
+        count += 1
+        items.extend(_order_items(order, pack, as_of, until))
+    items.sort(key=lambda i: (i.due, i.order_id, i.kind, i.rule_id, i.occurrence))
+    return WatchList(pack=pack.key, as_of=as_of, until=until, orders=count, items=tuple(items))
+
+
+def changes_between(
+    order: WorkOrder, pack: Pack, as_of: dt.datetime, until: dt.datetime
+) -> Sequence[tuple[dt.datetime, str, str, int]]:
+    """Warning-level changes of the order's running clocks in ``(as_of, until]``.
+
+    Each is ``(instant, level, rule id, occurrence)``, in time order.
+    """
+    out = []
+    for item in _order_items(order, pack, as_of, until):
+        for change in item.changes:
+            out.append((change.at, change.level, item.rule_id, item.occurrence))
+    return sorted(out)

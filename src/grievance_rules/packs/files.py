@@ -1,0 +1,307 @@
+"""Reading a pack's files safely: only its own files, bounded in size and in YAML expansion.
+
+A pack is data, and only its own data. Every file a pack is loaded from
+(``pack.yaml``, the parameters file, the rule files, the scenario files) is read
+through :func:`read_pack_file` and :func:`load_yaml`, which refuse with a
+:class:`~grievance_rules.errors.PackError` naming the file and the field:
+
+* a path that leaves the pack directory: an absolute path or a ``..`` in
+  ``rule_files`` or ``parameters_file`` (:func:`check_relative`), or a file whose
+  real location (symbolic links followed) is outside the pack directory;
+* anything but a regular file (a symbolic link to ``/dev/zero``, a FIFO, a folder);
+* a file larger than :data:`MAX_FILE_BYTES`;
+* text that is not UTF-8;
+* YAML that expands to more than :data:`MAX_YAML_NODES` nodes or
+  :data:`MAX_YAML_CHARS` characters of scalars once its aliases are followed (an
+  alias bomb, "billion laughs"), nests deeper than :data:`MAX_YAML_DEPTH`, or has an
+  alias inside the node it refers to.
+
+The checks run on the composed YAML graph, where an alias is one shared node, before
+any value is built, so a refused file costs about what reading its bytes costs.
+No message quotes a file outside the pack: such a file is never opened.
+
+Example:
+    >>> load_yaml(b"{a: &x [1, 2], b: *x}", "demo.yaml")[0]
+    {'a': [1, 2], 'b': [1, 2]}
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import Any
+
+import yaml
+
+from grievance_rules.errors import PackError
+
+__all__ = [
+    "MAX_FILE_BYTES",
+    "MAX_YAML_CHARS",
+    "MAX_YAML_DEPTH",
+    "MAX_YAML_NODES",
+    "SAFE_LOADER",
+    "check_relative",
+    "load_yaml",
+    "read_pack_file",
+]
+
+MAX_FILE_BYTES = 1024 * 1024
+"""The largest pack file read (1 MiB); the built-in packs' largest is about 18 KiB."""
+
+MAX_YAML_NODES = 250_000
+"""The most YAML nodes a file may expand to, each alias counted as the nodes it stands for."""
+
+MAX_YAML_CHARS = 4 * MAX_FILE_BYTES
+"""The most characters of scalars a file may expand to, aliases followed (4 Mi)."""
+
+MAX_YAML_DEPTH = 64
+"""The deepest nesting of mappings and lists in a pack file (the built-in packs reach 11)."""
+
+SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's safe loader where PyYAML was built with it (about 10x faster), else PyYAML's."""
+
+
+def check_relative(pattern: str, *, file: str, field: str) -> None:
+    """Refuse a path or glob pattern from a manifest that could name a file outside the pack.
+
+    Raises:
+        PackError: the pattern is empty, absolute (``/etc/*``, a drive, a share),
+            starts with ``~`` or has a ``..`` part; the message names the file and field.
+
+    Example:
+        >>> check_relative("rules/*.yaml", file="pack.yaml", field="rule_files.0")
+        >>> try:
+        ...     check_relative("../x/*.yaml", file="pack.yaml", field="rule_files.0")
+        ... except PackError as error:
+        ...     print(error.field, "|", str(error)[:49])
+        rule_files.0 | pack.yaml: rule_files.0: '../x/*.yaml' leaves the
+    """
+    posix, windows = PurePosixPath(pattern), PureWindowsPath(pattern)
+    if not pattern.strip():
+        raise PackError(f"{file}: {field}: an empty path", file=file, field=field)
+    if (
+        posix.is_absolute()
+        or windows.anchor
+        or pattern.startswith("~")
+        or ".." in posix.parts
+        or ".." in windows.parts
+    ):
+        raise PackError(
+            f"{file}: {field}: {pattern!r} leaves the pack directory; give a path relative "
+            "to it, without '..'",
+            file=file,
+            field=field,
+        )
+
+
+def read_pack_file(root: Path, path: Path, *, field: str | None = None) -> bytes:
+    """The bytes of a file inside the pack directory ``root``, at most :data:`MAX_FILE_BYTES`.
+
+    Args:
+        root: the pack directory.
+        path: the file, as found under ``root`` (``root / relative``).
+        field: the manifest field that named the file, for messages.
+
+    Raises:
+        PackError: the file is missing or unreadable, lies outside ``root`` once symbolic
+            links are followed, is not a regular file, or is too large. The message names
+            the file relative to ``root`` (never the content of an outside file).
+    """
+    name = _relative_name(root, path)
+    about = f"{name}: {field}: " if field else f"{name}: "
+    try:
+        real = path.resolve(strict=True)
+        inside = real.is_relative_to(root.resolve(strict=True))
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a symbolic link loop (3.11)
+        raise PackError(f"{about}cannot read: {_reason(exc)}", file=name, field=field) from None
+    if not inside:
+        raise PackError(
+            f"{about}leads outside the pack directory (a symbolic link); a pack reads only "
+            "its own files",
+            file=name,
+            field=field,
+        )
+    try:
+        info = os.stat(real)
+    except OSError as exc:
+        raise PackError(f"{about}cannot read: {_reason(exc)}", file=name, field=field) from None
+    if not stat.S_ISREG(info.st_mode):
+        raise PackError(
+            f"{about}not a regular file (a device, pipe or folder); refused",
+            file=name,
+            field=field,
+        )
+    if info.st_size > MAX_FILE_BYTES:
+        raise PackError(_too_large(about, info.st_size), file=name, field=field)
+    try:
+        with open(real, "rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise PackError(f"{about}cannot read: {_reason(exc)}", file=name, field=field) from None
+    if len(data) > MAX_FILE_BYTES:  # it grew after the size was taken
+        raise PackError(_too_large(about, len(data)), file=name, field=field)
+    return data
+
+
+def load_yaml(data: bytes | str, name: str) -> tuple[Any, yaml.Node | None]:
+    """Parse one YAML document with the safe loader, within the expansion caps.
+
+    Args:
+        data: the file's bytes (UTF-8) or text.
+        name: the file, for messages.
+
+    Returns:
+        The plain data (``None`` for an empty file) and its composed node, for line numbers.
+
+    Raises:
+        PackError: not UTF-8, not valid YAML, or over a cap (:data:`MAX_YAML_NODES`,
+            :data:`MAX_YAML_CHARS`, :data:`MAX_YAML_DEPTH`); names the file and,
+            where known, the line.
+    """
+    if isinstance(data, bytes):
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise PackError(
+                f"{name}: not UTF-8 text (byte {exc.start}); save the file as UTF-8", file=name
+            ) from None
+    else:
+        text = data
+    loader = SAFE_LOADER(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, None
+        if "*" in text:  # an alias: measure what it expands to
+            _check_expansion(node, name)
+        else:  # no alias: as many nodes as the text (bounded by its size) has
+            _check_depth(node, name)
+        return loader.construct_document(node), node
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        raise PackError(f"{name}: not valid YAML: {exc}", file=name, line=line) from None
+    except RecursionError:  # PyYAML's pure-Python composer, without libyaml's depth limit
+        raise PackError(
+            f"{name}: nests deeper than {MAX_YAML_DEPTH} levels; refused", file=name
+        ) from None
+    finally:
+        loader.dispose()
+
+
+def _check_expansion(root: yaml.Node, name: str) -> None:
+    """Measure the tree the node graph stands for (aliases followed), without building it.
+
+    Each distinct node is visited once; its expanded size is the sum of its children's,
+    so an alias bomb is measured in the time its few nodes take.
+    """
+    nodes: dict[int, int] = {}
+    chars: dict[int, int] = {}
+    depth: dict[int, int] = {}
+    open_: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, finished = stack.pop()
+        key = id(node)
+        children = _children(node)
+        if finished:
+            open_.discard(key)
+            nodes[key] = 1 + sum(nodes[id(child)] for child in children)
+            chars[key] = (
+                len(node.value)
+                if isinstance(node, yaml.ScalarNode)
+                else sum(chars[id(child)] for child in children)
+            )
+            depth[key] = (
+                0
+                if isinstance(node, yaml.ScalarNode)
+                else 1 + max((depth[id(child)] for child in children), default=0)
+            )
+            line = node.start_mark.line + 1
+            if nodes[key] > MAX_YAML_NODES:
+                raise PackError(
+                    f"{name}: expands to more than {MAX_YAML_NODES:,} YAML nodes once its aliases "
+                    "are followed (an alias bomb?); refused",
+                    file=name,
+                    line=line,
+                )
+            if chars[key] > MAX_YAML_CHARS:
+                raise PackError(
+                    f"{name}: expands to more than {MAX_YAML_CHARS:,} characters of text once "
+                    "its aliases are followed; refused",
+                    file=name,
+                    line=line,
+                )
+            if depth[key] > MAX_YAML_DEPTH:
+                raise PackError(
+                    f"{name}: nests deeper than {MAX_YAML_DEPTH} levels; refused",
+                    file=name,
+                    line=line,
+                )
+            continue
+        if key in nodes:
+            continue  # an alias of a node already measured
+        if key in open_:
+            raise PackError(
+                f"{name}: an alias refers to a node that contains it (a cycle); refused",
+                file=name,
+                line=node.start_mark.line + 1,
+            )
+        open_.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in children)
+
+
+def _check_depth(root: yaml.Node, name: str) -> None:
+    """Refuse nesting deeper than :data:`MAX_YAML_DEPTH` (a tree: no alias to follow)."""
+    level: list[yaml.Node] = [root]
+    depth = 1
+    while level:
+        if depth > MAX_YAML_DEPTH:
+            raise PackError(
+                f"{name}: nests deeper than {MAX_YAML_DEPTH} levels; refused",
+                file=name,
+                line=level[0].start_mark.line + 1,
+            )
+        below: list[yaml.Node] = []
+        for node in level:
+            if isinstance(node, yaml.MappingNode):
+                for key, value in node.value:
+                    if not isinstance(key, yaml.ScalarNode):
+                        below.append(key)
+                    if not isinstance(value, yaml.ScalarNode):
+                        below.append(value)
+            elif isinstance(node, yaml.SequenceNode):
+                below.extend(item for item in node.value if not isinstance(item, yaml.ScalarNode))
+        level = below
+        depth += 1
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _relative_name(root: Path, path: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.name
+
+
+def _too_large(about: str, size: int) -> str:
+    return (
+        f"{about}{size:,} bytes, more than the {MAX_FILE_BYTES:,} bytes a pack file may have; "
+        "refused"
+    )
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError):
+        return exc.strerror or type(exc).__name__
+    return "a symbolic link loop"

@@ -1,0 +1,180 @@
+r"""Spreadsheet cells as the model's values: instants as Excel writes them, yes/no, lists.
+
+Instants in a table may be written as an ISO 8601 text (with or without an
+offset), in the common zh-CN forms Excel writes (``2025/1/1 0:22``,
+``2025年1月1日 8:00``, ``2025-01-01 08:00:00``), as an Excel serial day number
+(``45658.0152777…``) or as a real date cell. Anything without an offset is wall
+time in the zone the reader is given (``--tz``); without a zone it stays naive
+and the model refuses it, saying so. Every other cell in an instant column is
+refused with an example of what works.
+
+Example:
+    >>> import datetime as dt
+    >>> from grievance_rules.calendar import SHANGHAI
+    >>> instant_cell("2025年1月1日 8:00", SHANGHAI).isoformat()
+    '2025-01-01T08:00:00+08:00'
+    >>> instant_cell(45658.5, SHANGHAI).isoformat()
+    '2025-01-01T12:00:00+08:00'
+    >>> instant_cell("2025/1/1 0:22", None)
+    '2025-01-01T00:22:00'
+    >>> instant_cell("1月1日", SHANGHAI)
+    Traceback (most recent call last):
+    ...
+    ValueError: '1月1日' is not a date and time; write e.g. 2025-01-01 08:00, 2025/1/1 8:00, 2025年1月1日 8:00, or use a date cell
+"""  # noqa: E501
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from typing import Any
+
+__all__ = [
+    "EXAMPLE_INSTANTS",
+    "SERIAL_RANGE",
+    "bool_cell",
+    "instant_cell",
+    "list_cell",
+    "text_cell",
+]
+
+EXAMPLE_INSTANTS = "2025-01-01 08:00, 2025/1/1 8:00, 2025年1月1日 8:00, or use a date cell"
+"""What an instant cell may look like, quoted in error messages."""
+
+_EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+SERIAL_RANGE = (1.0, 109574.0)
+"""Excel serial days read as instants: 1900-01-01 up to (not including) 2200-01-01."""
+
+_ZH_CN = re.compile(
+    r"(?P<y>\d{4})\s*(?:[-/.年])\s*(?P<m>\d{1,2})\s*(?:[-/.月])\s*(?P<d>\d{1,2})\s*日?"
+    r"(?:\s*|T)(?P<H>\d{1,2})\s*[:：时]\s*(?P<M>\d{1,2})\s*分?"
+    r"(?:\s*[:：]\s*(?P<S>\d{1,2})(?P<f>\.\d{1,6})?\s*秒?)?"
+)
+_OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
+_SEPARATORS = re.compile(r"[,，;；、|]")
+_TRUE = frozenset({"true", "yes", "y", "1", "是", "有", "已", "√", "✓", "已解决", "解决", "通过"})
+_FALSE = frozenset({"false", "no", "n", "0", "否", "无", "未", "×", "✗", "未解决", "不通过"})
+
+
+def _serial(value: float) -> dt.datetime:
+    if not SERIAL_RANGE[0] <= value < SERIAL_RANGE[1]:
+        raise ValueError(
+            f"{value!r} is not an Excel date (serial days 1-109573, years 1900-2199); numbers "
+            f"such as seconds since 1970 are not read as instants: write e.g. {EXAMPLE_INSTANTS}"
+        )
+    whole = dt.timedelta(days=value)
+    # Excel stores milliseconds at best: round to the second (no export has finer times).
+    seconds = round(whole.total_seconds())
+    return _EXCEL_EPOCH + dt.timedelta(seconds=seconds)
+
+
+def instant_cell(value: object, tz: dt.tzinfo | None) -> object:
+    """A cell of an instant column as a value for the model.
+
+    Returns an aware datetime when the cell gives or the reader knows the zone; a
+    naive ISO text otherwise (the model refuses it and says why); a text with an
+    offset as it is.
+
+    Raises:
+        ValueError: the cell is not an instant in any accepted form; the message
+            gives examples of what works.
+    """
+    if isinstance(value, dt.datetime):
+        naive = value
+    elif isinstance(value, bool):
+        raise ValueError(f"{value!r} is not a date and time; write e.g. {EXAMPLE_INSTANTS}")
+    elif isinstance(value, int | float):
+        naive = _serial(float(value))
+    elif isinstance(value, dt.date):
+        raise ValueError(
+            f"{value.isoformat()} is a date without a time of day; write e.g. {EXAMPLE_INSTANTS}"
+        )
+    elif isinstance(value, dt.time):
+        raise ValueError(f"a time of day ({value}) is not an instant; give the date too")
+    elif isinstance(value, str):
+        text = value.strip()
+        match = _ZH_CN.fullmatch(text)
+        if match is not None:
+            naive = _zh_cn(match, text)
+        else:
+            try:
+                parsed = dt.datetime.fromisoformat(text)
+            except ValueError:
+                raise ValueError(
+                    f"{value!r} is not a date and time; write e.g. {EXAMPLE_INSTANTS}"
+                ) from None
+            if not re.search(r"\d[T ]\d", text):
+                raise ValueError(
+                    f"{value!r} is a date without a time of day; write e.g. {EXAMPLE_INSTANTS}"
+                )
+            if parsed.tzinfo is not None or _OFFSET.search(text):
+                return text
+            naive = parsed
+    else:
+        raise ValueError(f"{value!r} is not a date and time; write e.g. {EXAMPLE_INSTANTS}")
+    if naive.tzinfo is not None:
+        return naive
+    if tz is None:
+        return naive.isoformat()
+    return naive.replace(tzinfo=tz)
+
+
+def _zh_cn(match: re.Match[str], text: str) -> dt.datetime:
+    fraction = match["f"] or ""
+    micro = int((fraction[1:] + "000000")[:6]) if fraction else 0
+    try:
+        return dt.datetime(
+            int(match["y"]),
+            int(match["m"]),
+            int(match["d"]),
+            int(match["H"]),
+            int(match["M"]),
+            int(match["S"] or 0),
+            micro,
+        )
+    except ValueError as exc:
+        raise ValueError(f"{text!r} is not a valid date and time ({exc})") from None
+
+
+def bool_cell(value: object) -> bool:
+    """A yes/no cell: a boolean cell, 是/否, true/false, 1/0, 已解决/未解决 ….
+
+    Raises:
+        ValueError: anything else.
+    """
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        key = value.strip().casefold()
+        if key in _TRUE:
+            return True
+        if key in _FALSE:
+            return False
+    raise ValueError(f"{value!r} is not yes or no; write 是 or 否 (or true/false)")
+
+
+def text_cell(value: object) -> object:
+    """A cell meant as text: whole numbers read by a spreadsheet as floats become text again."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, int):
+        return str(value)
+    return value
+
+
+def list_cell(value: object) -> list[Any]:
+    """A cell holding several values: a JSON array, or values separated by ``,，;；、|``."""
+    if not isinstance(value, str):
+        return [value]
+    text = value.strip()
+    if text.startswith("["):
+        loaded = json.loads(text)
+        if not isinstance(loaded, list):  # pragma: no cover - starts with [
+            raise ValueError("expected a JSON array")
+        return loaded
+    return [part.strip() for part in _SEPARATORS.split(text) if part.strip()]

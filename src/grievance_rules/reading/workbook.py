@@ -1,0 +1,148 @@
+r"""xlsx workbooks as Excel users make them: merged cells, formulas, dates, several sheets.
+
+:class:`XlsxWorkbook` opens a workbook read-only (rows are streamed) and gives
+each sheet's rows as :class:`~.tabular.TableRow`\ s:
+
+* a merged range's cells all hold the value of its top-left (anchor) cell, as
+  the user sees it;
+* a formula cell with no value saved in the file (a workbook written by a
+  program and never opened in Excel) is ``None`` to openpyxl; such cells are
+  found by reading the sheet's XML once more and listed on their row
+  (``TableRow.formulas``), so that the reader reports them by cell instead of
+  taking them for empty;
+* date cells arrive as naive datetimes (read in the zone given with ``--tz``).
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterator
+from typing import IO, Any
+from xml.etree.ElementTree import iterparse
+
+from openpyxl.utils.cell import column_index_from_string as _column_index
+from openpyxl.utils.cell import coordinate_from_string, range_boundaries
+
+from grievance_rules.errors import ReadError
+from grievance_rules.reading.tabular import TableRow
+
+__all__ = ["XlsxWorkbook", "cell_name"]
+
+
+def cell_name(row: int, column: int) -> str:
+    """The A1 name of a cell (row and column from 1)."""
+    from openpyxl.utils.cell import get_column_letter
+
+    return f"{get_column_letter(column)}{row}"
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
+def _scan(source: IO[bytes]) -> tuple[list[tuple[int, int, int, int]], set[tuple[int, int]]]:
+    """Merged ranges (min_col, min_row, max_col, max_row) and formula cells without a value."""
+    merged: list[tuple[int, int, int, int]] = []
+    uncached: set[tuple[int, int]] = set()
+    for _, element in iterparse(source, events=("end",)):
+        name = _local(element.tag)
+        if name == "c":
+            children = {_local(child.tag): child for child in element}
+            formula = children.get("f")
+            value = children.get("v")
+            if formula is not None and (value is None or value.text is None):
+                ref = element.get("r")
+                if ref:
+                    letters, row = coordinate_from_string(ref)
+                    uncached.add((row, _column_index(letters)))
+        elif name == "row":
+            element.clear()
+        elif name == "mergeCell":
+            ref = element.get("ref")
+            if ref:
+                bounds = range_boundaries(ref)
+                if None not in bounds:
+                    merged.append(bounds)  # type: ignore[arg-type]
+    return merged, uncached
+
+
+class XlsxWorkbook:
+    """An xlsx workbook opened for reading; close it (or use ``with``).
+
+    Raises:
+        ReadError: the file is not an xlsx workbook.
+    """
+
+    def __init__(self, source: str | IO[bytes]) -> None:
+        import openpyxl
+        from openpyxl.utils.exceptions import InvalidFileException
+
+        try:
+            self._book: Any = openpyxl.load_workbook(source, read_only=True, data_only=True)
+        except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
+            raise ReadError(f"not a readable xlsx workbook: {exc}") from None
+        self.sheetnames: list[str] = list(self._book.sheetnames)
+
+    def __enter__(self) -> XlsxWorkbook:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the file."""
+        self._book.close()
+
+    def _sheet(self, name: str) -> Any:
+        if name not in self.sheetnames:
+            raise ReadError(f"no sheet {name!r}; sheets: {', '.join(self.sheetnames)}")
+        return self._book[name]
+
+    def rows(self, name: str) -> Iterator[TableRow]:
+        """The rows of sheet ``name``, first row first, merged cells filled, formulas found."""
+        sheet = self._sheet(name)
+        try:
+            with sheet._get_source() as xml:
+                merged, uncached = _scan(xml)
+        except (AttributeError, KeyError, OSError, SyntaxError):  # pragma: no cover
+            merged, uncached = [], set()
+        anchors: dict[tuple[int, int], tuple[int, int]] = {}
+        for min_col, min_row, max_col, max_row in merged:
+            for r in range(min_row, max_row + 1):
+                for c in range(min_col, max_col + 1):
+                    if (r, c) != (min_row, min_col):
+                        anchors[(r, c)] = (min_row, min_col)
+        anchor_cells = set(anchors.values())
+        kept: dict[tuple[int, int], object] = {}
+        for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), 1):
+            cells = list(values)
+            if anchors or anchor_cells:
+                width = max(
+                    [len(cells)] + [c for (r, c) in anchors if r == number], default=len(cells)
+                )
+                cells.extend([None] * (width - len(cells)))
+                for index in range(width):
+                    key = (number, index + 1)
+                    if key in anchor_cells:
+                        kept[key] = cells[index]
+                    elif key in anchors:
+                        cells[index] = kept.get(anchors[key])
+            formulas = tuple(sorted(c - 1 for (r, c) in uncached if r == number))
+            yield TableRow(number, None, tuple(cells), formulas=formulas)
+
+    def has_data(self, name: str, limit: int = 3) -> int:
+        """How many non-blank rows sheet ``name`` has, counting up to ``limit``."""
+        count = 0
+        for values in self._sheet(name).iter_rows(min_row=1, values_only=True):
+            if any(v is not None and not (isinstance(v, str) and not v.strip()) for v in values):
+                count += 1
+                if count >= limit:
+                    break
+        return count
+
+    def head(self, name: str, rows: int = 20) -> list[tuple[object, ...]]:
+        """The first ``rows`` rows of sheet ``name`` (no merging), to find its header."""
+        out: list[tuple[object, ...]] = []
+        for values in self._sheet(name).iter_rows(min_row=1, max_row=rows, values_only=True):
+            out.append(tuple(values))
+        return out

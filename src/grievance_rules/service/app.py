@@ -1,0 +1,488 @@
+"""The FastAPI application: endpoints over packs loaded once, at start.
+
+* ``POST /v1/evaluate`` — one order (a JSON object) or a batch (a JSON array);
+  query ``pack``, ``as_of``, ``lang``. One order: the assessment's own JSON, byte
+  for byte; a batch: a JSON array of them, in input order.
+* ``POST /v1/evaluate/stream`` — JSON Lines in, JSON Lines out, one line per
+  input line (an assessment, or ``{"rejected": ...}``) and a last line of counts;
+  read and answered line by line, in bounded memory.
+* ``POST /v1/watch``, ``POST /v1/score``, ``POST /v1/compare`` — a JSON array of
+  orders; the watch list, a scorecard, a comparison.
+* ``GET /v1/packs``, ``/v1/packs/{name}``, ``/v1/packs/{name}/readme``,
+  ``/v1/calendar/{is-workday,add,between,explain}``, ``/v1/schema/order``,
+  ``/v1/schema/pack``, ``/openapi.json``, ``/docs``, ``/healthz``.
+
+Errors: 400 a body that is not JSON (or not the shape asked for), 401 a missing
+or wrong bearer token, 404 an unknown pack, 413 a body or batch over the limits,
+422 a bad record (naming the record, the field and the problem, with the counts
+``inputs = assessed + rejected``) or a bad query value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+import json
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
+from pydantic import TypeAdapter
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from grievance_rules import __version__
+from grievance_rules.calendar import SHANGHAI
+from grievance_rules.engine import evaluate
+from grievance_rules.errors import GrievanceRulesError
+from grievance_rules.model import WorkOrder, work_order_schema
+from grievance_rules.operations import watch
+from grievance_rules.packs import Pack, find_pack
+from grievance_rules.packs.readme import render_readme
+from grievance_rules.packs.schema import Manifest, Parameter, RuleFile
+from grievance_rules.reading import Accepted, validate_record
+from grievance_rules.reading.results import Rejected, SourceLocation
+from grievance_rules.scoring import compare, score
+
+__all__ = ["Limits", "create_app"]
+
+_JSON = "application/json"
+_JSONL = "application/x-ndjson"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Request limits: larger bodies and batches are refused with 413."""
+
+    max_body_bytes: int = 8 * 1024 * 1024
+    """The largest request body (and, for the stream, the longest line)."""
+    max_batch: int = 10_000
+    """The most orders in one request (the stream: in one request, too)."""
+
+
+class _RefusedError(Exception):
+    def __init__(self, status: int, body: dict[str, Any]) -> None:
+        super().__init__(body)
+        self.status = status
+        self.body = body
+
+
+def _error(status: int, message: str, **extra: Any) -> _RefusedError:
+    return _RefusedError(status, {"error": message, **extra})
+
+
+async def _body(request: Request, limits: Limits) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limits.max_body_bytes:
+        raise _error(413, f"body of {declared} bytes is over the limit of {limits.max_body_bytes}")
+    chunks = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limits.max_body_bytes:
+            raise _error(413, f"body is over the limit of {limits.max_body_bytes} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _json(raw: bytes) -> Any:
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise _error(400, f"body is not JSON: {exc}") from None
+
+
+def _instant(text: str | None, name: str) -> dt.datetime | None:
+    if text is None:
+        return None
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError:
+        try:
+            day = dt.date.fromisoformat(text)
+        except ValueError:
+            raise _error(422, f"{name}: {text!r} is not an ISO 8601 date-time") from None
+        return dt.datetime.combine(day, dt.time(0), tzinfo=SHANGHAI)
+    if value.tzinfo is None:
+        raise _error(422, f"{name}: {text!r} has no UTC offset (add one, e.g. +08:00)")
+    return value
+
+
+def _date(text: str, name: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise _error(422, f"{name}: {text!r} is not a date YYYY-MM-DD") from None
+
+
+def _rejection(result: Rejected, index: int) -> dict[str, Any]:
+    return {
+        "record": index,
+        "order_id": result.order_id,
+        "problems": [
+            {"field": p.field, "problem": p.message, "code": p.code} for p in result.problems
+        ],
+    }
+
+
+def _orders(records: Sequence[Any], limits: Limits) -> list[WorkOrder]:
+    """Every record valid, or a 422 naming each bad record, field and problem."""
+    if len(records) > limits.max_batch:
+        raise _error(413, f"batch of {len(records)} orders is over the limit of {limits.max_batch}")
+    orders: list[WorkOrder] = []
+    rejected = []
+    for index, record in enumerate(records):
+        if not isinstance(record, dict):
+            rejected.append(
+                {
+                    "record": index,
+                    "order_id": None,
+                    "problems": [
+                        {"field": "", "problem": "a record is a JSON object", "code": "type"}
+                    ],
+                }
+            )
+            continue
+        result = validate_record(record, location=SourceLocation("<body>", index + 1))
+        if isinstance(result, Accepted):
+            orders.append(result.order)
+        else:
+            rejected.append(_rejection(result, index))
+    if rejected:
+        raise _error(
+            422,
+            f"{len(rejected)} of {len(records)} records are not valid orders; nothing assessed",
+            inputs=len(records),
+            assessed=0,
+            rejected=len(rejected),
+            rejections=rejected,
+        )
+    return orders
+
+
+def _order_list(body: Any, key: str = "orders") -> list[Any]:
+    if isinstance(body, list):
+        return body
+    if isinstance(body, dict) and isinstance(body.get(key), list):
+        return list(body[key])
+    raise _error(400, f"body must be a JSON array of orders or an object with {key!r}")
+
+
+def create_app(
+    packs: Sequence[Pack | str] | None = None,
+    *,
+    token: str | None = None,
+    limits: Limits | None = None,
+) -> FastAPI:
+    """The application, with its packs loaded (and their calendars built) now.
+
+    Args:
+        packs: packs or pack names/directories; default: the built-in packs.
+        token: if given, every ``/v1`` request needs ``Authorization: Bearer <token>``
+            (compared in constant time).
+        limits: body-size and batch-length limits.
+
+    Raises:
+        PackNotFoundError: a pack name that is not found.
+
+    Example:
+        >>> from fastapi.testclient import TestClient
+        >>> client = TestClient(create_app(["xiayang"]))
+        >>> client.get("/v1/packs").json()[0]["name"]
+        'xiayang'
+    """
+    from grievance_rules.packs import builtin_pack_names
+
+    chosen = list(packs) if packs is not None else builtin_pack_names()
+    loaded: dict[str, Pack] = {}
+    for item in chosen:
+        pack = find_pack(item) if isinstance(item, str) else item
+        pack.calendar()  # built once, now
+        loaded[pack.id] = pack
+    readmes = {name: render_readme(pack) for name, pack in loaded.items()}
+    lim = limits or Limits()
+    secret = token.encode() if token else None
+    app = FastAPI(
+        title="grievance-rules",
+        version=__version__,
+        description="12345 hotline rules over HTTP: assessments, watch lists, scorecards.",
+    )
+
+    def pack_of(name: str | None) -> Pack:
+        if name is None:
+            if len(loaded) == 1:
+                return next(iter(loaded.values()))
+            raise _error(422, "pack: required (one of " + ", ".join(sorted(loaded)) + ")")
+        pack = loaded.get(name)
+        if pack is None:
+            raise _error(
+                404, f"unknown pack {name!r}; this service has: {', '.join(sorted(loaded))}"
+            )
+        return pack
+
+    @app.exception_handler(_RefusedError)
+    async def _refused(request: Request, exc: _RefusedError) -> JSONResponse:
+        return JSONResponse(exc.body, status_code=exc.status)
+
+    @app.exception_handler(GrievanceRulesError)
+    async def _library(request: Request, exc: GrievanceRulesError) -> JSONResponse:
+        return JSONResponse({"error": str(exc)}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return JSONResponse({"error": str(exc.detail)}, status_code=exc.status_code)
+
+    @app.middleware("http")
+    async def _auth(request: Request, call_next: Any) -> Any:
+        if secret is not None and request.url.path.startswith("/v1"):
+            header = request.headers.get("authorization", "")
+            scheme, _, given = header.partition(" ")
+            if scheme.lower() != "bearer" or not hmac.compare_digest(given.encode(), secret):
+                return JSONResponse(
+                    {"error": "missing or wrong bearer token"},
+                    status_code=401,
+                    headers={"WWW-Authenticate": "Bearer"},
+                )
+        return await call_next(request)
+
+    @app.get("/healthz")
+    def healthz() -> dict[str, Any]:
+        """Liveness, and the packs served."""
+        return {"status": "ok", "version": __version__, "packs": sorted(loaded)}
+
+    @app.get("/v1/packs")
+    def list_packs() -> list[dict[str, Any]]:
+        """The packs this service was started with."""
+        return [
+            {
+                "name": name,
+                "key": pack.key,
+                "title": pack.manifest.name,
+                "jurisdiction": pack.manifest.jurisdiction,
+                "revision": pack.manifest.revision,
+                "rules": len(pack.rules),
+                "content_hash": pack.content_hash,
+            }
+            for name, pack in sorted(loaded.items())
+        ]
+
+    @app.get("/v1/packs/{name}")
+    def pack_detail(name: str) -> Response:
+        """A pack's manifest, rules (with citations) and dated parameters."""
+        pack = pack_of(name)
+        body = {
+            "manifest": pack.manifest.model_dump(mode="json", by_alias=True),
+            "rules": [rule.model_dump(mode="json", by_alias=True) for rule in pack.rules],
+            "parameters": {
+                key: value.model_dump(mode="json", by_alias=True)
+                for key, value in sorted(pack.parameters.items())
+            },
+        }
+        return Response(json.dumps(body, ensure_ascii=False), media_type=_JSON)
+
+    @app.get("/v1/packs/{name}/readme", response_class=PlainTextResponse)
+    def pack_readme(name: str) -> PlainTextResponse:
+        """The pack's README (Markdown), rendered from its data."""
+        pack_of(name)
+        return PlainTextResponse(readmes[name], media_type="text/markdown; charset=utf-8")
+
+    @app.get("/v1/calendar/is-workday")
+    def is_workday(date: str, pack: str | None = None) -> dict[str, Any]:
+        """Whether a date is a working day under the pack's calendar, and why."""
+        info = pack_of(pack).calendar().day_info(_date(date, "date"))
+        return {
+            "date": date,
+            "is_working_day": info.is_working_day,
+            "kind": info.kind.value,
+            "name": info.name,
+            "provisional": info.provisional,
+            "source": info.source.cite() if info.source else None,
+        }
+
+    @app.get("/v1/calendar/add")
+    def add_days(date: str, days: int, pack: str | None = None) -> dict[str, Any]:
+        """The ``days``-th working day strictly after ``date``."""
+        if days < 0:
+            raise _error(422, "days: must not be negative")
+        cal = pack_of(pack).calendar()
+        result = cal.add_working_days(_date(date, "date"), days)
+        return {
+            "date": date,
+            "days": days,
+            "result": result.isoformat(),
+            "provisional": cal.is_provisional(result),
+        }
+
+    @app.get("/v1/calendar/between")
+    def between(start: str, end: str, pack: str | None = None) -> dict[str, Any]:
+        """Working days in ``(start, end]``."""
+        cal = pack_of(pack).calendar()
+        count = cal.working_days_between(_date(start, "start"), _date(end, "end"))
+        return {"start": start, "end": end, "working_days": count}
+
+    @app.get("/v1/calendar/explain")
+    def explain(
+        start: str,
+        duration: str,
+        convention: str = "working_time",
+        half_day: str | None = None,
+        pack: str | None = None,
+    ) -> Response:
+        """When ``duration`` from ``start`` ends under the pack's calendar, and why."""
+        chosen = pack_of(pack)
+        instant = _instant(start, "start")
+        assert instant is not None
+        half = half_day or chosen.manifest.calendar.half_day
+        deadline = chosen.calendar().deadline(instant, duration, convention, half_day=half)
+        return Response(deadline.model_dump_json(), media_type=_JSON)
+
+    @app.get("/v1/schema/order")
+    def order_schema() -> dict[str, Any]:
+        """The JSON Schema of a work order (validation mode)."""
+        return work_order_schema("validation")
+
+    @app.get("/v1/schema/pack")
+    def pack_schema() -> dict[str, Any]:
+        """The JSON Schemas of a pack's files: pack.yaml, a rule file, a parameter."""
+        return {
+            "pack.yaml": Manifest.model_json_schema(),
+            "rules/*.yaml": RuleFile.model_json_schema(),
+            "parameters.yaml": TypeAdapter(dict[str, Parameter]).json_schema(),
+        }
+
+    @app.post("/v1/evaluate")
+    async def evaluate_orders(
+        request: Request,
+        pack: str | None = None,
+        as_of: str | None = None,
+        lang: str = "zh",
+    ) -> Response:
+        """Assess one order (an object) or a batch (an array); byte-identical to the library."""
+        if lang not in ("zh", "en"):
+            raise _error(422, f"lang: {lang!r} is not zh or en")
+        chosen = pack_of(pack)
+        instant = _instant(as_of, "as_of")
+        body = _json(await _body(request, lim))
+        headers = {"Content-Language": "zh-Hans" if lang == "zh" else "en"}
+        if isinstance(body, dict):
+            (order,) = _orders([body], lim)
+            return Response(
+                evaluate(order, chosen, instant).model_dump_json(),
+                media_type=_JSON,
+                headers=headers,
+            )
+        if not isinstance(body, list):
+            raise _error(400, "body must be an order (object) or a batch of orders (array)")
+        orders = _orders(body, lim)
+        parts = [evaluate(order, chosen, instant).model_dump_json() for order in orders]
+        return Response("[" + ",".join(parts) + "]", media_type=_JSON, headers=headers)
+
+    @app.post("/v1/evaluate/stream")
+    async def evaluate_stream(
+        request: Request, pack: str | None = None, as_of: str | None = None
+    ) -> StreamingResponse:
+        """JSON Lines in, JSON Lines out: one answer per line, then the counts."""
+        chosen = pack_of(pack)
+        instant = _instant(as_of, "as_of")
+
+        async def lines() -> AsyncIterator[bytes]:
+            buffer = b""
+            async for chunk in request.stream():
+                buffer += chunk
+                while b"\n" in buffer:
+                    line, buffer = buffer.split(b"\n", 1)
+                    yield line
+                if len(buffer) > lim.max_body_bytes:
+                    raise _error(413, f"a line over {lim.max_body_bytes} bytes")
+            if buffer.strip():
+                yield buffer
+
+        async def answer() -> AsyncIterator[bytes]:
+            inputs = assessed = rejected = 0
+            stream = lines()
+            while True:
+                try:
+                    line = await stream.__anext__()
+                except StopAsyncIteration:
+                    break
+                except _RefusedError as exc:
+                    yield (json.dumps(exc.body) + "\n").encode()
+                    break
+                if not line.strip():
+                    continue
+                if inputs >= lim.max_batch:
+                    yield (
+                        json.dumps({"error": f"more than {lim.max_batch} lines; stopped"}) + "\n"
+                    ).encode()
+                    break
+                inputs += 1
+                result = validate_record(line, location=SourceLocation("<body>", inputs))
+                if isinstance(result, Accepted):
+                    assessed += 1
+                    yield (
+                        evaluate(result.order, chosen, instant).model_dump_json() + "\n"
+                    ).encode()
+                else:
+                    rejected += 1
+                    payload = {"rejected": _rejection(result, inputs - 1)}
+                    yield (json.dumps(payload, ensure_ascii=False) + "\n").encode()
+            counts = {"inputs": inputs, "assessed": assessed, "rejected": rejected}
+            yield (json.dumps({"counts": counts}) + "\n").encode()
+
+        return StreamingResponse(answer(), media_type=_JSONL)
+
+    @app.post("/v1/watch")
+    async def watch_list(
+        request: Request,
+        pack: str | None = None,
+        as_of: str | None = None,
+        within_hours: float = 24.0,
+    ) -> Response:
+        """The watch list of a batch of orders at ``as_of`` (required), horizon in hours."""
+        chosen = pack_of(pack)
+        instant = _instant(as_of, "as_of")
+        if instant is None:
+            raise _error(422, "as_of: required (the service reads no clock)")
+        if within_hours < 0:
+            raise _error(422, "within_hours: must not be negative")
+        orders = _orders(_order_list(_json(await _body(request, lim))), lim)
+        listed = watch(orders, chosen, instant, within=dt.timedelta(hours=within_hours))
+        summary = ",".join(s.model_dump_json() for s in listed.summary())
+        text = listed.model_dump_json()
+        return Response(text[:-1] + ',"summary":[' + summary + "]}", media_type=_JSON)
+
+    @app.post("/v1/score")
+    async def score_orders(
+        request: Request,
+        pack: str | None = None,
+        as_of: str | None = None,
+        period: str = "month",
+    ) -> Response:
+        """Each unit's scorecard per period under the pack."""
+        chosen = pack_of(pack)
+        instant = _instant(as_of, "as_of")
+        orders = _orders(_order_list(_json(await _body(request, lim))), lim)
+        return Response(
+            score(orders, chosen, period=period, as_of=instant).model_dump_json(),
+            media_type=_JSON,
+        )
+
+    @app.post("/v1/compare")
+    async def compare_orders(
+        request: Request,
+        packs: str | None = None,
+        as_of: str | None = None,
+        period: str = "month",
+    ) -> Response:
+        """The same orders under several packs (``packs=a,b``; default: all served)."""
+        names = packs.split(",") if packs else sorted(loaded)
+        chosen = [pack_of(name) for name in names]
+        if len(chosen) < 2:
+            raise _error(422, "packs: name at least two packs")
+        instant = _instant(as_of, "as_of")
+        orders = _orders(_order_list(_json(await _body(request, lim))), lim)
+        result = compare(orders, chosen, as_of=instant, period=period)
+        return Response(result.model_dump_json(), media_type=_JSON)
+
+    return app

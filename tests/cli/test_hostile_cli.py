@@ -1,0 +1,233 @@
+"""Bad input on the command line ends in one clear line and a non-zero exit, no traceback.
+
+Each case runs the console script's entry point (:func:`grievance_rules.cli.main`),
+as a shell would, and checks the exit code, the last line of standard error and
+that no traceback was printed.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from grievance_rules.cli import main
+from tests.packs.test_hostile_packs import CASES as HOSTILE
+from tests.packs.test_hostile_packs import SECRET
+from tests.testing.lakeside import REPLY_MET, write_pack
+
+SAMPLE = str(resources.files("grievance_rules") / "samples" / "orders.jsonl")
+
+
+def run(
+    args: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> tuple[int, str, str]:
+    """(exit code, standard output, standard error) of ``grievance-rules ARGS``."""
+    monkeypatch.setattr(sys, "argv", ["grievance-rules", *args])
+    code = 0
+    try:
+        main()
+    except SystemExit as done:
+        code = done.code if isinstance(done.code, int) else 1
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def last_line(err: str) -> str:
+    assert "Traceback" not in err
+    return err.strip().splitlines()[-1]
+
+
+def test_what_if_with_a_value_that_is_not_yaml(monkeypatch, capsys) -> None:
+    code, _, err = run(
+        ["what-if", "--pack", "chengdong", "--set", "points_process_unsatisfied=[", SAMPLE],
+        monkeypatch,
+        capsys,
+    )
+    assert code == 2
+    line = last_line(err)
+    assert line.startswith("Error: Invalid value for --set: 'points_process_unsatisfied=['")
+    assert "is not a YAML scalar" in line
+
+
+@pytest.mark.parametrize(("value", "shown"), [(".nan", "nan"), (".inf", "inf"), ("-.inf", "-inf")])
+def test_what_if_refuses_a_number_that_is_not_finite(monkeypatch, capsys, value, shown) -> None:
+    code, out, err = run(
+        ["what-if", "--pack", "chengdong", "--set", f"points_process_unsatisfied={value}", SAMPLE],
+        monkeypatch,
+        capsys,
+    )
+    assert code == 2
+    assert out == ""
+    assert err.strip().splitlines() == [
+        f"error: pack chengdong: override points_process_unsatisfied={shown}: a "
+        "parameter's value is a string, a finite number or a boolean"
+    ]
+
+
+def test_a_pack_with_an_absolute_rule_files_pattern(tmp_path, monkeypatch, capsys) -> None:
+    pack = write_pack(tmp_path, REPLY_MET)
+    manifest = pack / "pack.yaml"
+    manifest.write_text(
+        manifest.read_text(encoding="utf-8") + "rule_files: ['/etc/*']\n", encoding="utf-8"
+    )
+    for args in (
+        ["packs", "validate", str(pack)],
+        ["evaluate", "--pack", str(pack), SAMPLE],
+        ["evaluate", "--pack-dir", str(pack), SAMPLE],
+        ["score", "--pack", str(pack), SAMPLE],
+    ):
+        code, out, err = run(args, monkeypatch, capsys)
+        assert code == 2, args
+        assert out == ""
+        assert err.strip().splitlines() == [
+            "error: pack.yaml: rule_files.0: '/etc/*' leaves the pack directory; give a path "
+            "relative to it, without '..'"
+        ]
+
+
+def test_packs_validate_refuses_a_revision_with_a_space(tmp_path, monkeypatch, capsys) -> None:
+    pack = write_pack(tmp_path, REPLY_MET)
+    manifest = pack / "pack.yaml"
+    text = manifest.read_text(encoding="utf-8").replace('revision: "1"', 'revision: "1 a"')
+    manifest.write_text(text, encoding="utf-8")
+    code, _, err = run(["packs", "validate", str(pack)], monkeypatch, capsys)
+    assert code == 2
+    line = last_line(err)
+    assert line.startswith("error: pack.yaml: revision: ")
+    assert line.endswith("got '1 a' (line 4)")
+
+
+def test_packs_validate_assesses_orders_under_a_good_pack(tmp_path, monkeypatch, capsys) -> None:
+    pack = write_pack(tmp_path, REPLY_MET)
+    code, out, err = run(["packs", "validate", str(pack)], monkeypatch, capsys)
+    assert (code, err) == (0, "")
+    assert out == "lakeside 1: valid, 4 rules, 1 parameters, 0 flags\n"
+
+
+def test_a_folder_named_like_a_builtin_pack_is_used_only_as_a_path(
+    tmp_path, monkeypatch, capsys
+) -> None:
+    pack = write_pack(tmp_path, REPLY_MET, folder="chengdong")
+    manifest = pack / "pack.yaml"
+    text = manifest.read_text(encoding="utf-8").replace("id: lakeside", "id: chengdong")
+    manifest.write_text(text.replace('revision: "1"', 'revision: "local"'), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    first = json.loads(Path(SAMPLE).read_text(encoding="utf-8").splitlines()[0])
+    orders = tmp_path / "one.jsonl"
+    orders.write_text(json.dumps(first, ensure_ascii=False) + "\n", encoding="utf-8")
+    expected = {
+        ("--pack", "chengdong"): "chengdong@2024",
+        ("--pack", "./chengdong"): "chengdong@local",
+        ("--pack-dir", "chengdong"): "chengdong@local",
+    }
+    for (option, value), key in expected.items():
+        code, out, err = run(["evaluate", option, value, str(orders)], monkeypatch, capsys)
+        assert code == 0, err
+        assert json.loads(out)["pack"] == key
+
+
+def test_pack_and_pack_dir_together_is_a_usage_error(tmp_path, monkeypatch, capsys) -> None:
+    code, _, err = run(
+        ["evaluate", "--pack", "daye", "--pack-dir", str(tmp_path), SAMPLE], monkeypatch, capsys
+    )
+    assert code == 2
+    assert last_line(err) == "Error: give one of --pack NAME and --pack-dir DIR"
+
+
+def test_read_with_an_unknown_encoding(tmp_path, monkeypatch, capsys) -> None:
+    path = tmp_path / "orders.csv"
+    path.write_text("id,channel,category,received_at\n", encoding="utf-8")
+    code, out, err = run(["read", "--encoding", "nonsense", str(path)], monkeypatch, capsys)
+    assert (code, out) == (2, "")
+    assert err.strip().splitlines() == [
+        "error: unknown text encoding 'nonsense'; e.g. utf-8, utf-8-sig, gb18030, or auto (detect)"
+    ]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["evaluate"],
+        ["score"],
+        ["what-if", "--set", "reply_time=3 working days"],
+        ["watch", "--as-of", "2026-03-10T00:00:00+08:00"],
+        ["timeline", "--order", "L1"],
+    ],
+    ids=lambda command: command[0],
+)
+def test_each_command_with_a_pack_takes_pack_dir(tmp_path, monkeypatch, capsys, command) -> None:
+    write_pack(tmp_path, REPLY_MET, folder="lake")
+    orders = tmp_path / "orders.jsonl"
+    order = {
+        "id": "L1",
+        "channel": "12345",
+        "category": "投诉",
+        "received_at": "2026-03-02T09:00:00+08:00",
+        "units": [
+            {"id": "zx", "name": "湖畔街道指挥中心", "kind": "dispatch_centre"},
+            {"id": "c1", "name": "东岸社区", "kind": "village_community"},
+        ],
+        "events": [
+            {"type": "dispatched", "at": "2026-03-02T10:00:00+08:00", "unit": "zx", "to_unit": "c1"}
+        ],
+    }
+    orders.write_text(json.dumps(order, ensure_ascii=False) + "\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run([*command, "--pack-dir", "lake", str(orders)], monkeypatch, capsys)
+    assert code == 0, err
+    assert "Traceback" not in err
+    if command[0] != "timeline":  # the timeline shows rules, not the pack's name
+        assert "lakeside" in out
+    code, _, err = run([*command, "--pack", "lake", str(orders)], monkeypatch, capsys)
+    assert code == 2
+    assert "no policy pack 'lake'" in last_line(err)
+
+
+def test_validation_assesses_orders_so_a_pack_the_engine_cannot_use_is_refused() -> None:
+    """A pack that got past loading (built here by copying, as no file could give it)."""
+    import dataclasses
+
+    from grievance_rules.cli.packs import assess_trial
+    from grievance_rules.errors import PackError
+    from grievance_rules.packs import find_pack
+
+    pack = find_pack("xiayang")
+    assess_trial(pack)  # the built-in pack assesses its orders
+    calendar = pack.manifest.calendar.model_copy(update={"office_hours": "25:00-26:00"})
+    broken = dataclasses.replace(
+        pack, manifest=pack.manifest.model_copy(update={"calendar": calendar})
+    )
+    with pytest.raises(PackError) as caught:
+        assess_trial(broken)
+    message = str(caught.value)
+    assert message.startswith("pack xiayang: loads, but ")
+    assert "office-hours interval 1500-1560 (minutes) is not valid" in message
+
+
+@pytest.mark.parametrize("case", HOSTILE, ids=[case.name for case in HOSTILE])
+def test_the_hostile_pack_corpus_through_packs_validate(
+    tmp_path, monkeypatch, capsys, case
+) -> None:
+    """Each pack of tests/packs/test_hostile_packs.py: one line naming file and reason, exit 2."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.yaml").write_text(f"rules: [{{id: {SECRET}}}]\n", encoding="utf-8")
+    (outside / "params.yaml").write_text(f"parameters: {{{SECRET}: 1}}\n", encoding="utf-8")
+    pack = write_pack(tmp_path, REPLY_MET)
+    case.breaks(pack, outside)
+    code, out, err = run(["packs", "validate", str(pack)], monkeypatch, capsys)
+    assert (code, out) == (2, "")
+    assert "Traceback" not in err
+    assert SECRET not in err
+    lines = err.strip().splitlines()
+    assert lines[0].startswith(f"error: {case.file}: ") or lines[0].startswith(
+        f"error: {case.file} "
+    )
+    for words in case.words:
+        assert words in err
+    if "not valid YAML" not in err:
+        assert len(lines) == 1

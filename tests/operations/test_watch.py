@@ -1,0 +1,208 @@
+"""The watch list, against instants worked out by hand from the calendar and the rules.
+
+The chengdong clock CD-5.provincial-urgent (三（五）「省级热线、紧急件2个工作日内
+回复」) runs 2 working days of office time (convention working_time) from the
+dispatch; the pack's office hours are 09:00-12:00 and 13:30-17:30, 7 h a day, so
+the period is 14 h = 50,400 s. Yellow comes at 50 %, red at 75 % (the rule's
+warnings). The engine rounds the elapsed share to six decimals, so a level comes
+on once share >= at - 0.0000005, i.e. 0.0000005 x 50,400 s = 25.2 ms of office
+time before the exact half or three quarters (0.4999995 is not exact in binary,
+so the first microsecond may be one later: the tests allow 1 µs).
+"""
+
+import datetime as dt
+
+import pytest
+
+from grievance_rules.engine import evaluate
+from grievance_rules.operations import level_change_instant, watch
+from grievance_rules.packs import find_pack, load_pack
+from tests.operations.conftest import DEMO_PACK, at, dispatched, order
+
+EARLY = dt.timedelta(microseconds=25_200)  # 0.0000005 x 50,400 s
+ONE_US = dt.timedelta(microseconds=1)
+
+
+def _level(o, pack, instant, rule_id):  # type: ignore[no-untyped-def]
+    for clock in evaluate(o, pack, instant).clocks:
+        if clock.rule_id == rule_id:
+            return "breached" if clock.state == "breached" else clock.warning_level or "none"
+    raise AssertionError(rule_id)
+
+
+def _close(actual: dt.datetime, expected: dt.datetime) -> bool:
+    return expected <= actual <= expected + ONE_US
+
+
+def test_yellow_at_half_of_two_working_days_across_a_weekend() -> None:
+    # Dispatched Friday 2024-06-14 15:30. Office time: Fri 15:30-17:30 = 2 h; the
+    # weekend 15-16 June does not run; Mon 17 June 09:00-12:00 = 3 h (5 h so far);
+    # half the period is 7 h, so 2 h more from 13:30: Mon 15:30, less 25.2 ms.
+    # Due: 14 h = Fri 2 h + Mon 7 h + Tue 5 h -> Tue 2024-06-18 15:30.
+    pack = find_pack("chengdong")
+    o = order("Y1", "2024-06-14T15:00", dispatched("2024-06-14T15:30"))
+    as_of = at("2024-06-15T10:00")  # Saturday morning: 2 h of 14 h have run
+    listed = watch([o], pack, as_of, within=dt.timedelta(days=3))
+    item = next(i for i in listed.items if i.rule_id == "CD-5.provincial-urgent")
+    assert item.due == at("2024-06-18T15:30")
+    assert item.level == "none"
+    assert item.unit == "c07"
+    assert item.unit_name == "东风社区"
+    assert item.citation.clause == "三（五）按期回复制"
+    # 12 h of office time left (Mon 7 h + Tue 5 h); natural: Sat 10:00 -> Tue 15:30
+    assert item.working_seconds_left == 12 * 3600
+    assert item.natural_seconds_left == (3 * 24 + 5.5) * 3600
+    yellow = at("2024-06-17T15:30") - EARLY
+    assert [c.level for c in item.changes] == ["yellow"]  # red (Tue 10:30) is past the horizon
+    assert _close(item.changes[0].at, yellow)
+    assert item.changes[0].notify is not None
+    assert (item.changes[0].notify.role_zh, item.changes[0].notify.name) == ("分管领导", "李四")
+    # the clock's own level, one second before and at the instant
+    change = item.changes[0].at
+    assert _level(o, pack, change - dt.timedelta(seconds=1), item.rule_id) == "none"
+    assert _level(o, pack, change - ONE_US, item.rule_id) == "none"
+    assert _level(o, pack, change, item.rule_id) == "yellow"
+
+
+def test_red_over_a_holiday() -> None:
+    # Dispatched Friday 2024-06-07 09:00 (before 端午节, Monday 10 June). Fri 7 h run
+    # by 17:30 (yellow at 7 h, 17:30 less 25.2 ms). Red at 10.5 h: Sat 8, Sun 9 and
+    # Mon 10 June (holiday) do not run; Tue 11 June 09:00-12:00 = 3 h (10 h),
+    # 0.5 h more from 13:30: Tue 14:00, less 25.2 ms.
+    pack = find_pack("chengdong")
+    o = order("R1", "2024-06-07T08:30", dispatched("2024-06-07T09:00"))
+    as_of = at("2024-06-08T09:00")  # Saturday: yellow already
+    listed = watch([o], pack, as_of, within=dt.timedelta(days=4))
+    item = next(i for i in listed.items if i.rule_id == "CD-5.provincial-urgent")
+    assert item.level == "yellow"
+    assert item.notify is not None
+    assert item.notify.name == "李四"
+    assert [c.level for c in item.changes] == ["red"]
+    red = at("2024-06-11T14:00") - EARLY
+    assert _close(item.changes[0].at, red)
+    assert item.changes[0].notify is not None
+    assert (item.changes[0].notify.role, item.changes[0].notify.name) == ("main_leader", "张三")
+    change = item.changes[0].at
+    assert _level(o, pack, change - dt.timedelta(seconds=1), item.rule_id) == "yellow"
+    assert _level(o, pack, change, item.rule_id) == "red"
+    # due 14 h: Fri 7 h + Tue 7 h -> Tue 11 June 17:30
+    assert item.due == at("2024-06-11T17:30")
+    summary = {s.unit: s for s in listed.summary()}
+    assert summary["c07"].yellow >= 1
+    assert summary["c07"].turning_red >= 1
+
+
+def test_a_horizon_too_short_lists_no_change() -> None:
+    pack = find_pack("chengdong")
+    o = order("R1", "2024-06-07T08:30", dispatched("2024-06-07T09:00"))
+    # red at Tue 11 June 13:59:59.97; a horizon ending Tue 13:00 does not reach it
+    listed = watch([o], pack, at("2024-06-08T09:00"), within=dt.timedelta(days=3, hours=4))
+    item = next(i for i in listed.items if i.rule_id == "CD-5.provincial-urgent")
+    assert item.changes == ()
+
+
+def test_a_paused_clock_is_not_listed() -> None:
+    # demo pack: D-reply pauses from a return request until its decision
+    pack = load_pack(DEMO_PACK)
+    paused = order(
+        "P1",
+        "2024-05-06T09:00",
+        dispatched("2024-05-06T09:30"),
+        {"type": "return_requested", "at": "2024-05-06T10:00", "unit": "c07", "reason": "x"},
+        channel="12345",
+    )
+    running = order("P2", "2024-05-06T09:00", dispatched("2024-05-06T09:30"), channel="12345")
+    as_of = at("2024-05-06T15:00")
+    states = {c.rule_id: c.state for c in evaluate(paused, pack, as_of).clocks}
+    assert states["D-reply"] == "paused"
+    listed = watch([paused, running], pack, as_of)
+    clocks = [(i.order_id, i.rule_id) for i in listed.items if i.kind == "clock"]
+    assert ("P1", "D-reply") not in clocks
+    assert ("P2", "D-reply") in clocks
+
+
+def test_breached_clocks_are_listed_and_stopped_ones_are_not() -> None:
+    pack = find_pack("chengdong")
+    late = order("L1", "2024-06-07T08:30", dispatched("2024-06-07T09:00"))
+    done = order(
+        "D1",
+        "2024-06-07T08:30",
+        dispatched("2024-06-07T09:00"),
+        {"type": "replied", "at": "2024-06-07T11:00", "unit": "c07"},
+    )
+    # due Tue 11 June 17:30 (see above); at Wed 12 June 10:00 one office hour
+    # (09:00-10:00) and 16.5 natural hours have passed since
+    listed = watch([late, done], pack, at("2024-06-12T10:00"))
+    item = next(i for i in listed.items if i.rule_id == "CD-5.provincial-urgent")
+    assert (item.order_id, item.level) == ("L1", "breached")
+    assert item.working_seconds_left == -3600
+    assert item.natural_seconds_left == -16.5 * 3600
+    assert item.notify is None  # the packs name nobody for "breached"
+    assert not [i for i in listed.items if i.order_id == "D1" and i.kind == "clock"]
+    dues = [i.due for i in listed.items]
+    assert dues == sorted(dues)
+
+
+def test_later_events_are_not_read() -> None:
+    # a reply recorded after as_of does not stop the clock on the morning list
+    pack = find_pack("chengdong")
+    o = order(
+        "F1",
+        "2024-06-14T15:00",
+        dispatched("2024-06-14T15:30"),
+        {"type": "replied", "at": "2024-06-18T10:00", "unit": "c07"},
+    )
+    listed = watch([o], pack, at("2024-06-17T08:00"))
+    item = next(i for i in listed.items if i.rule_id == "CD-5.provincial-urgent")
+    assert _close(item.changes[0].at, at("2024-06-17T15:30") - EARLY)
+
+
+def test_level_change_instant() -> None:
+    o = order("Y1", "2024-06-14T15:00", dispatched("2024-06-14T15:30"))
+    red = level_change_instant(
+        o, "chengdong", at("2024-06-14T16:00"), "CD-5.provincial-urgent", 0, "red"
+    )
+    # red at 10.5 h: Fri 2 h + Mon 7 h + Tue 1.5 h -> Tue 18 June 10:30, less 25.2 ms
+    assert red is not None
+    assert _close(red, at("2024-06-18T10:30") - EARLY)
+    assert (
+        level_change_instant(
+            o, "chengdong", at("2024-06-14T16:00"), "CD-5.provincial-urgent", 0, "purple"
+        )
+        is None
+    )
+
+
+def test_open_return_window_is_listed_until_it_closes() -> None:
+    # CD-2.return-window: 半个工作日 (half_minutes: 3.5 h of office time) from the
+    # dispatch at Fri 2024-06-14 15:30: Fri 2 h, Mon 09:00 + 1.5 h -> Mon 10:30.
+    pack = find_pack("chengdong")
+    o = order("W1", "2024-06-14T15:00", dispatched("2024-06-14T15:30"))
+    listed = watch([o], pack, at("2024-06-17T09:00"))
+    windows = [i for i in listed.items if i.kind == "window"]
+    assert [(w.rule_id, w.due) for w in windows] == [("CD-2.return-window", at("2024-06-17T10:30"))]
+    assert windows[0].working_seconds_left == 1.5 * 3600
+    later = watch([o], pack, at("2024-06-17T11:00"))
+    assert not [i for i in later.items if i.kind == "window"]
+
+
+def test_naive_as_of_and_negative_horizon_are_refused() -> None:
+    from grievance_rules.errors import NaiveDatetimeError
+
+    o = order("Y1", "2024-06-14T15:00", dispatched("2024-06-14T15:30"))
+    with pytest.raises(NaiveDatetimeError):
+        watch([o], "chengdong", dt.datetime(2024, 6, 15))
+    with pytest.raises(ValueError, match="within"):
+        watch([o], "chengdong", at("2024-06-15T10:00"), within=dt.timedelta(hours=-1))
+
+
+def test_a_window_whose_action_was_taken_is_not_listed() -> None:
+    pack = find_pack("chengdong")
+    o = order(
+        "W2",
+        "2024-06-14T15:00",
+        dispatched("2024-06-14T15:30"),
+        {"type": "return_requested", "at": "2024-06-14T16:00", "unit": "c07", "reason": "x"},
+    )
+    listed = watch([o], pack, at("2024-06-17T09:00"))
+    assert not [i for i in listed.items if i.kind == "window"]

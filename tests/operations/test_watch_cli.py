@@ -1,0 +1,137 @@
+"""grievance-rules watch and timeline: every output format, from one file of orders."""
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import openpyxl
+from click.testing import CliRunner
+
+from grievance_rules.cli import cli
+from tests.operations.conftest import dispatched, order
+
+AS_OF = "2024-06-15T10:00+08:00"
+
+
+def _file(tmp_path: Path) -> Path:
+    orders = [
+        order("Y1", "2024-06-14T15:00", dispatched("2024-06-14T15:30")),
+        order("R1", "2024-06-07T08:30", dispatched("2024-06-07T09:00")),
+        order("S1", "2024-06-14T15:00", dispatched("2024-06-14T15:40", to="off")),
+    ]
+    path = tmp_path / "orders.jsonl"
+    path.write_text("".join(o.model_dump_json() + "\n" for o in orders) + "{not json\n")
+    return path
+
+
+def _run(*args: str) -> tuple[str, str]:
+    result = CliRunner().invoke(cli, list(args))
+    assert result.exit_code == 0, result.output + (result.stderr or "")
+    return result.stdout, result.stderr
+
+
+def test_jsonl_lists_items_by_due_instant_and_counts_add_up(tmp_path: Path) -> None:
+    path = _file(tmp_path)
+    out, err = _run(
+        "watch",
+        "--pack",
+        "chengdong",
+        "--as-of",
+        AS_OF,
+        "--within",
+        "3d",
+        "--output",
+        "jsonl",
+        str(path),
+    )
+    items = [json.loads(line) for line in out.splitlines()]
+    assert [i["due"] for i in items] == sorted(i["due"] for i in items)
+    urgent = {i["order_id"]: i for i in items if i["rule_id"] == "CD-5.provincial-urgent"}
+    # R1 was due Tue 11 June 17:30 (test_watch): breached by Saturday 15 June
+    assert urgent["R1"]["level"] == "breached"
+    assert urgent["Y1"]["changes"][0]["level"] == "yellow"
+    assert "4 records: 3 assessed, 1 rejected" in err
+
+
+def test_table_has_a_summary_line_per_unit(tmp_path: Path) -> None:
+    out, _ = _run("watch", "--pack", "chengdong", "--as-of", AS_OF, str(_file(tmp_path)))
+    summaries = [line for line in out.splitlines() if "黄灯 yellow" in line]
+    assert any(line.startswith("东风社区:") and "超期 breached 1" in line for line in summaries)
+    assert any(line.startswith("城管办:") for line in summaries)
+
+
+def test_csv_and_xlsx_agree(tmp_path: Path) -> None:
+    path = _file(tmp_path)
+    out, _ = _run("watch", "--pack", "chengdong", "--as-of", AS_OF, "--output", "csv", str(path))
+    rows = list(csv.reader(io.StringIO(out)))
+    book = tmp_path / "watch.xlsx"
+    _run(
+        "watch",
+        "--pack",
+        "chengdong",
+        "--as-of",
+        AS_OF,
+        "--output",
+        "xlsx",
+        "-o",
+        str(book),
+        str(path),
+    )
+    sheet = openpyxl.load_workbook(book)["watch"]
+    cells = [[c if c is not None else "" for c in row] for row in sheet.iter_rows(values_only=True)]
+    assert [r[0] for r in cells[1:]] == [r[0] for r in rows[1:]]
+    # CSV guards cells that start like a formula ("-21:00") with a quote; Excel cells need none
+    assert cells[1:] == [[c[1:] if c.startswith("'") else c for c in row] for row in rows[1:]]
+    units = openpyxl.load_workbook(book)["units"]
+    assert next(units.iter_rows(values_only=True))[0] == "承办单位 unit"
+
+
+def test_xlsx_needs_an_output_file(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli,
+        [
+            "watch",
+            "--pack",
+            "chengdong",
+            "--as-of",
+            AS_OF,
+            "--output",
+            "xlsx",
+            str(_file(tmp_path)),
+        ],
+    )
+    assert result.exit_code != 0
+    assert "--out" in result.output
+
+
+def test_timeline_jsonl_carries_the_library_assessment(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from grievance_rules.engine import evaluate
+    from grievance_rules.packs import find_pack
+
+    path = _file(tmp_path)
+    out, _ = _run(
+        "timeline",
+        "--pack",
+        "chengdong",
+        "--order",
+        "Y1",
+        "--output",
+        "jsonl",
+        "--until",
+        "2024-06-19",
+        str(path),
+    )
+    o = order("Y1", "2024-06-14T15:00", dispatched("2024-06-14T15:30"))
+    pack = find_pack("chengdong")
+    steps = [json.loads(line) for line in out.splitlines()]
+    assert [s["cause"] for s in steps][:2] == ["received", "event"]
+    assert [s["what"] for s in steps if s["cause"] == "level"][:2] == [
+        "CD-5.provincial-urgent#0 turns yellow",
+        "CD-5.provincial-urgent#0 turns red",
+    ]
+    for line, step in zip(out.splitlines(), steps, strict=True):
+        expected = evaluate(o, pack, dt.datetime.fromisoformat(step["at"])).model_dump_json()
+        assert line.endswith(',"assessment":' + expected + "}")

@@ -1,0 +1,49 @@
+"""The 黄灯/红灯 fractions are dated parameters, labelled assumptions, checked at load."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from grievance_rules.errors import PackError
+from grievance_rules.packs import find_pack, load_pack
+from grievance_rules.packs.readme import render_readme
+from grievance_rules.packs.schema import ClockRule
+
+PACKS = ("chengdong", "xiayang", "daye")
+
+
+@pytest.mark.parametrize("name", PACKS)
+def test_every_warning_reads_a_parameter_labelled_an_assumption(name: str) -> None:
+    pack = find_pack(name)
+    warned = [rule for rule in pack.rules_of(ClockRule) if rule.warnings]
+    assert warned
+    for rule in warned:
+        assert [(w.level, w.param) for w in rule.warnings] == [
+            ("yellow", "warning_yellow"),
+            ("red", "warning_red"),
+        ], rule.id
+    for param, value in (("warning_yellow", 0.5), ("warning_red", 0.75)):
+        assert pack.parameters[param].basis == "assumption"
+        assert [d.value for d in pack.parameters[param].values] == [value]
+    readme = render_readme(pack)
+    assert "| `warning_yellow` |" in readme
+    assert "| 0.5 | assumption |" in readme
+    assert "| 0.75 | assumption |" in readme
+
+
+def test_a_fraction_outside_zero_to_one_refuses_the_pack(tmp_path: Path) -> None:
+    directory = tmp_path / "chengdong"
+    shutil.copytree(find_pack("chengdong").directory, directory)
+    params = directory / "parameters.yaml"
+    text = params.read_text(encoding="utf-8")
+    params.write_text(text.replace("value: 0.75, note", "value: 1.5, note"), encoding="utf-8")
+    with pytest.raises(PackError) as caught:
+        load_pack(directory)
+    assert caught.value.field is not None
+    assert caught.value.field.startswith("warnings.1.param")
+    assert "must be a fraction of 0 to 1, got 1.5" in str(caught.value)
+    with pytest.raises(PackError, match="must be a fraction of 0 to 1, got 2"):
+        find_pack("chengdong").with_parameters({"warning_red": 2})

@@ -1,0 +1,169 @@
+"""The long layout: orders, 流转记录 and 单位 tables, written and read back."""
+
+import datetime as dt
+import io
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import Workbook, load_workbook
+
+from grievance_rules.model import WorkOrder
+from grievance_rules.reading import read_orders
+from grievance_rules.reading.export import write_long_csv, write_long_xlsx
+from grievance_rules.samples import generate_orders
+
+
+def _xlsx_round_trip(orders: list[WorkOrder]) -> tuple[WorkOrder, ...]:
+    buffer = io.BytesIO()
+    assert write_long_xlsx(orders, buffer) == len(orders)
+    buffer.seek(0)
+    report = read_orders(buffer, format="xlsx", assume_tz="Asia/Shanghai")
+    assert report.rejected == (), [str(r) for r in report.rejected]
+    return report.orders
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.from_type(WorkOrder), min_size=1, max_size=3, unique_by=lambda o: o.id))
+def test_any_order_round_trips_through_the_workbook(orders):
+    assert _xlsx_round_trip(orders) == tuple(orders)
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(orders=st.lists(st.from_type(WorkOrder), min_size=1, max_size=3, unique_by=lambda o: o.id))
+def test_any_order_round_trips_through_csv_files(tmp_path_factory, orders):
+    path = tmp_path_factory.mktemp("long") / "工单.csv"
+    assert write_long_csv(orders, path) == len(orders)
+    report = read_orders(path)
+    assert report.rejected == (), [str(r) for r in report.rejected]
+    assert report.orders == tuple(orders)
+
+
+def test_sample_orders_round_trip_and_the_workbook_is_what_excel_writes(tmp_path):
+    orders = list(generate_orders(40, seed=3, start=dt.date(2025, 1, 1), months=1))
+    path = tmp_path / "orders.xlsx"
+    write_long_xlsx(orders, path)
+    assert read_orders(path, assume_tz="Asia/Shanghai").orders == tuple(orders)
+    book = load_workbook(path)
+    assert book.sheetnames == ["工单", "流转记录", "单位"]
+    orders_sheet, events_sheet, units_sheet = book.worksheets
+    assert all(sheet.freeze_panes == "A2" for sheet in book.worksheets)
+    header = [c.value for c in orders_sheet[1]]
+    assert header[:4] == ["工单编号", "受理渠道", "诉求类型", "紧急程度"]
+    first = {h: c.value for h, c in zip(header, orders_sheet[2], strict=False)}
+    assert first["工单编号"] == orders[0].id
+    # a real Excel date-time on Shanghai wall time, not text
+    received = orders[0].received_at.astimezone(dt.timezone(dt.timedelta(hours=8)))
+    assert first["受理时间"] == received.replace(tzinfo=None)
+    assert orders_sheet["G2"].is_date
+    events_header = [c.value for c in events_sheet[1]]
+    assert events_header[:5] == ["工单编号", "环节", "时间", "单位", "目标单位"]
+    assert events_sheet.max_row - 1 == sum(len(o.events) for o in orders)
+    assert [c.value for c in units_sheet[1]][:4] == ["工单编号", "单位编号", "名称", "类型"]
+    # widths fit: the 诉求内容 column is wider than the 紧急程度 column
+    widths = {
+        c.column_letter: orders_sheet.column_dimensions[c.column_letter].width
+        for c in orders_sheet[1]
+    }
+    assert widths["L"] > widths["D"] >= 8
+
+
+def _events_workbook(path: Path, orders_rows, events_rows, units_rows=None) -> Path:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "工单"
+    for row in orders_rows:
+        sheet.append(row)
+    events = book.create_sheet("流转记录")
+    for row in events_rows:
+        events.append(row)
+    if units_rows is not None:
+        units = book.create_sheet("单位")
+        for row in units_rows:
+            units.append(row)
+    book.save(path)
+    return path
+
+
+ORDERS = [
+    ["工单编号", "受理渠道", "诉求类型", "受理时间"],
+    ["A1", "12345", "投诉", "2025/1/6 9:00"],
+]
+UNITS = [
+    ["单位编号", "名称", "类型"],
+    ["dzb", "党政办公室", "派件单位"],
+    ["c07", "东风社区", "属地"],
+]
+
+
+def test_units_named_by_name_from_a_shared_registry(tmp_path):
+    events = [
+        ["工单编号", "环节", "时间", "单位", "目标单位", "满意度"],
+        ["A1", "派单", "2025/1/6 9:30", "党政办公室", "东风社区", None],
+        ["A1", "回复", "2025/1/7 10:00", "东风社区", None, None],
+        ["A1", "回访", "2025/1/7 15:00", "dzb", None, "满意"],
+    ]
+    path = _events_workbook(tmp_path / "o.xlsx", ORDERS, events, UNITS)
+    report = read_orders(path, assume_tz="Asia/Shanghai")
+    (order,) = report.orders
+    assert [u.id for u in order.units] == ["dzb", "c07"]  # first named first
+    assert [(e.type, e.unit) for e in order.events] == [
+        ("dispatched", "dzb"), ("replied", "c07"), ("callback", "dzb")
+    ]  # fmt: skip
+    assert order.events[0].to_unit == "c07"
+    assert order.events[2].satisfaction == "satisfied"
+    assert order.events[0].at.isoformat() == "2025-01-06T09:30:00+08:00"
+
+
+def test_event_problems_name_the_events_sheet_row_and_column(tmp_path):
+    events = [
+        ["工单编号", "环节", "时间", "单位", "目标单位", "满意度"],
+        ["A1", "派单", "2025/1/6 9:30", "dzb", "c07", "满意"],  # 满意度 on a dispatch
+        ["A1", "回复", "明天上午", "c07", None, None],
+        ["A1", "飞走", "2025/1/7 15:00", "dzb", None, None],
+        ["B9", "回复", "2025/1/7 15:00", "c07", None, None],
+    ]
+    path = _events_workbook(tmp_path / "o.xlsx", ORDERS, events, UNITS)
+    report = read_orders(path, assume_tz="Asia/Shanghai")
+    assert report.records == 2  # order A1, and the events of B9 that has no order row
+    first, orphan = report.rejected
+    messages = [str(p) for p in first.problems]
+    assert any(
+        "events[0].satisfaction" in m and "流转记录 row 2" in m and "does not apply" in m
+        for m in messages
+    )
+    assert any(
+        m.startswith("events[1].at: 流转记录 row 3, column '时间': '明天上午'") for m in messages
+    )
+    assert any(m.startswith("events[2].type: 流转记录 row 4: 环节 '飞走'") for m in messages)
+    assert orphan.order_id == "B9"
+    assert (orphan.location.sheet, orphan.location.row) == ("流转记录", 5)
+    assert orphan.problems[0].code == "orphan_events"
+
+
+def test_duplicate_order_rows_are_refused(tmp_path):
+    orders = [*ORDERS, ["A1", "12345", "投诉", "2025/1/6 9:00"]]
+    events = [["工单编号", "环节", "时间", "单位", "目标单位"],
+              ["A1", "派单", "2025/1/6 9:30", "dzb", "c07"]]  # fmt: skip
+    report = read_orders(_events_workbook(tmp_path / "o.xlsx", orders, events, UNITS),
+                         assume_tz="Asia/Shanghai")  # fmt: skip
+    assert len(report.accepted) == 1
+    assert report.rejected[0].problems[0].code == "duplicate_order"
+
+
+def test_every_event_field_has_a_column_and_the_right_kind_of_cell():
+    import typing
+
+    from grievance_rules.model import EVENT_CLASSES
+    from grievance_rules.reading.long import BOOL_FIELDS, EVENT_HEADERS
+
+    fields = {n: f for c in EVENT_CLASSES.values() for n, f in c.model_fields.items()}
+    assert set(fields) - {"type"} <= set(EVENT_HEADERS)
+    booleans = {
+        n for n, f in fields.items() if bool in (f.annotation, *typing.get_args(f.annotation))
+    }
+    assert booleans == BOOL_FIELDS
