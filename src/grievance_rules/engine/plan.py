@@ -282,7 +282,7 @@ _BY_OBJECT: OrderedDict[int, PackPlan] = OrderedDict()
 _BY_CONTENT: OrderedDict[tuple[str, str, str], PackPlan] = OrderedDict()
 """(content hash, key, directory) → plan, for packs found again by name."""
 _BY_NAME: OrderedDict[str, tuple[tuple[tuple[str, int, int], ...], PackPlan]] = OrderedDict()
-"""name or path → (the pack files' fingerprint, plan)."""
+"""``name:<name>`` or ``path:<absolute directory>`` → (the pack files' fingerprint, plan)."""
 
 
 def _remember(cache: OrderedDict[Any, PackPlan], key: Any, plan: PackPlan) -> None:
@@ -333,7 +333,11 @@ def plan_for(pack: Pack | str | Path) -> PackPlan:
         with _LOCK:
             _remember(_BY_OBJECT, id(pack), plan)
         return plan
-    name = str(pack)
+    text = str(pack)
+    if isinstance(pack, Path) or "/" in text or os.sep in text:  # a directory, as find_pack
+        name = f"path:{Path(pack).resolve()}"
+    else:  # a built-in or installed pack's name
+        name = f"name:{text}"
     with _LOCK:
         known = _BY_NAME.get(name)
     if known is not None and _fingerprint(known[1].pack) == known[0]:
