@@ -1,11 +1,26 @@
 """The one adapter through which grievance-rules uses durable-rules 2.0.28.
 
-Nothing else in the library imports ``durable``. The adapter compiles a durable-rules
-JSON ruleset definition (rule name → ``{"all": [...]}`` or ``{"any": [...]}``, no
-actions) once per namespace and definition, and runs it over a list of plain-JSON facts
-in a throw-away session, returning every activation as a plain :class:`Activation`.
+Nothing else in the library imports ``durable``. The engine asks durable-rules one
+question: which of these facts does each single-fact pattern match? The adapter
+compiles a durable-rules JSON ruleset definition of such patterns (rule name →
+``{"all": [{"m": pattern}]}``, no actions) once per namespace and definition, and
+:meth:`DurableAdapter.match_facts` asserts a list of plain-JSON facts in one throw-away
+session and says, for each fact, which rules it matched.
 
-durable-rules 2.0.28 (last released 2020) has sharp edges; this module tames them:
+**Only single-fact rules.** The pack compiler (:mod:`grievance_rules.engine.compiler`)
+emits nothing else, so the adapter refuses, naming the rule, every other form
+durable-rules has: a rule over several facts (joins, references to another pattern),
+``any``, ``count``, ``cap``, ``pri`` and ``dist``, ``name$not``/``name$all``/``name$any``
+groups, right sides that are not JSON scalars (references, ``$m``, arithmetic), and
+operators other than ``$and``, ``$or``, ``$ex``, ``$nex``, ``$neq``, ``$gt``, ``$gte``,
+``$lt``, ``$lte`` and plain equality ``{property: value}``. durable-rules' multi-fact
+machinery has defects of its own (a join's short-circuit reads past the end of its
+expression list, a ``$not`` depends on the order of facts) that the engine need not
+work around by never using it; and what a fact matches then depends on that fact alone,
+so the facts of many orders can share one session.
+
+durable-rules 2.0.28 (last released 2020) has sharp edges that still apply; this module
+tames them:
 
 * **Its Python layer is not used.** ``durable.engine.Host`` starts two wall-clock
   ``threading.Timer`` threads in its constructor (``Host._run``) that poll every
@@ -16,27 +31,18 @@ durable-rules 2.0.28 (last released 2020) has sharp edges; this module tames the
   calls ``Ruleset.do_actions`` makes: assert the facts, then start and complete each
   action. No Host, no timer thread, no action lease, nothing swallowed.
 * **Sessions.** A ruleset holds at most 1,024 live sessions (the 1,025th raises
-  ``MemoryError``). Every :meth:`DurableAdapter.run` and
-  :meth:`DurableAdapter.match_facts` uses a new session id and deletes the session in a
-  ``finally`` clause, under the lock: at most one session is ever live.
+  ``MemoryError``). Every :meth:`DurableAdapter.match_facts` uses a new session id and
+  deletes the session in a ``finally`` clause, under the lock: at most one session is
+  ever live.
 * **Sessions cost more than facts.** Opening and deleting a session costs more than
-  asserting a handful of facts. For rulesets whose rules each test one fact
-  (:attr:`CompiledRuleset.single_fact`), :meth:`DurableAdapter.match_facts` asserts
-  many facts (many orders' facts) in one session and says what each matched: a fact's
-  matches cannot depend on the other facts of the session.
+  asserting a handful of facts, so :meth:`DurableAdapter.match_facts` asserts many facts
+  (many orders' facts) in one session.
 * **Deleting a session in which no action ever started reads uninitialised memory**
   (``deleteStateNode`` frees the session's action context, which only ``startAction``
   initialises) and may crash the process. Every session is therefore opened with one
   action: each compiled ruleset has an internal rule on durable's own session-state fact,
   which fires once when the session is created; the adapter runs and completes it before
   asserting the caller's facts.
-* **Join conditions can crash the engine.** When the last cross-fact condition of an
-  ``$and`` is false (or of an ``$or`` is true) the engine's short-circuit reads past the
-  end of its expression list (``reduceExpressionSequence``): garbage at best, a
-  segmentation fault at worst, depending on memory layout. The adapter appends a
-  condition that never decides the group (``sid`` equal, or for ``$or`` unequal, to the
-  ``sid`` of a fact the group already refers to; all facts of a session share it) as the
-  last term of every ``$and``/``$or`` that refers to another fact.
 * **Internal facts never match.** durable keeps a state fact in every session; a
   pattern such as ``{"$nex": {"closed": 1}}`` would match it. Each pattern is wrapped in
   ``{"$and": [{"$ex": {"__gr_i": 1}}, ...]}`` and every fact the caller gives carries
@@ -47,59 +53,47 @@ durable-rules 2.0.28 (last released 2020) has sharp edges; this module tames the
   matches is simply not stored.
 * **Facts must be plain JSON** and durable has limits and conventions of its own: facts
   are identified by ``id`` (a repeated id raises ``MessageObservedException`` and the
-  second fact is dropped), at most 255 properties (nested keys count) before a crash,
-  ``sid`` and ``$``-keys are its own, nested keys are addressed as ``a.b``, integers are
-  64-bit. :meth:`DurableAdapter.run` checks all of this first and raises
-  :class:`~grievance_rules.errors.FactValidationError` naming the fact and key.
+  second fact is dropped; the adapter numbers the facts itself), at most 255 properties
+  (nested keys count) before a crash, ``sid`` and ``$``-keys are its own, nested keys are
+  addressed as ``a.b``, integers are 64-bit. :meth:`DurableAdapter.match_facts` checks all
+  of this first and raises :class:`~grievance_rules.errors.FactValidationError` naming
+  the fact and key (:func:`check_fact_integer` is the integer check alone).
 * **Definitions.** An expression object with several keys silently tests only its first
-  key, and a reference from inside a nested ``name$all``/``name$any`` group to an outer
-  pattern is silently ignored; the adapter refuses both (use ``$and``; keep joins at the
-  top of an ``all``). References must name a pattern bound earlier in the same ``all``
-  and the fact bound there must have the property (else durable fails with error 311,
-  raised as :class:`~grievance_rules.errors.EngineError`).
+  key; the adapter refuses it (use ``$and``). A pattern may not read ``id``, ``sid`` or
+  ``__gr_…`` (the adapter's and durable's own properties).
 * **Ruleset names** are namespaced and unique in the process:
   ``gr_<namespace>_<digest of the definition>``.
 
-Activations are returned sorted: by the position of the rule in the definition, then
-by the positions (in the ``facts`` given to :meth:`~DurableAdapter.run`) of the facts
-they matched, in the order durable lists them, then in durable's firing order. The
-order therefore does not depend on ``pri`` or on the engine's internals, and the same
-input gives the same output.
-
-durable semantics the caller should know (kept, not tamed): a ``name$not`` pattern only
-blocks activations for facts asserted after the negating fact (facts are asserted in
-the order given); ``count: n`` fires once per complete group of ``n`` matches (the most
-recent first) and ``cap: n`` with up to ``n`` at a time; an ``any`` rule also fires for
-frames that combine its alternatives; ``$gt``/``$lt`` compare strings lexically (so
-ISO-8601 times of one offset compare as times).
+durable semantics the caller should know (kept, not tamed): an ``$or`` fires once per
+branch that holds (:meth:`~DurableAdapter.match_facts` names each rule once per fact);
+``$gt``/``$lt`` compare strings lexically (so ISO-8601 times of one offset compare as
+times); a comparison with a property the fact lacks does not hold.
 
 Thread safety: the C extension keeps global, unsynchronised tables and never releases
-the GIL, and a run is a sequence of calls on one session, so every compile and run holds
-one process-wide lock. Threads get no parallelism from durable-rules either way.
+the GIL, and matching is a sequence of calls on one session, so every compile and match
+holds one process-wide lock. Threads get no parallelism from durable-rules either way.
 
 Example:
     >>> from grievance_rules.engine._durable import get_adapter
     >>> adapter = get_adapter()
     >>> ruleset = adapter.compile("doctest@1", {
     ...     "returned": {"all": [{"m": {"type": "return_requested"}}]},
-    ...     "returned_twice": {"all": [
-    ...         {"first": {"type": "return_requested"}},
-    ...         {"second": {"$and": [
-    ...             {"type": "return_requested"},
-    ...             {"$gt": {"at": {"first": "at"}}},
-    ...         ]}},
-    ...     ]},
+    ...     "late": {"all": [{"m": {"$gt": {"at": "2024-03-02"}}}]},
+    ...     "unclosed": {"all": [{"m": {"$nex": {"closed": 1}}}]},
     ... })
-    >>> facts = [
-    ...     {"id": "e0", "type": "return_requested", "at": "2024-03-01T09:00", "unit": "A"},
-    ...     {"id": "e1", "type": "replied", "at": "2024-03-02T09:00", "unit": "A"},
-    ...     {"id": "e2", "type": "return_requested", "at": "2024-03-03T09:00", "unit": "B"},
-    ... ]
-    >>> for activation in adapter.run(ruleset, facts):
-    ...     print(activation.rule, {name: f["id"] for name, f in activation.facts.items()})
-    returned {'m': 'e0'}
-    returned {'m': 'e2'}
-    returned_twice {'first': 'e0', 'second': 'e2'}
+    >>> adapter.match_facts(ruleset, [
+    ...     {"type": "return_requested", "at": "2024-03-01T09:00", "unit": "A"},
+    ...     {"type": "replied", "at": "2024-03-02T09:00", "closed": True},
+    ...     {"type": "return_requested", "at": "2024-03-03T09:00", "unit": "B"},
+    ... ])
+    [('returned', 'unclosed'), ('late',), ('returned', 'late', 'unclosed')]
+    >>> adapter.compile("doctest@1", {"twice": {"all": [
+    ...     {"first": {"type": "return_requested"}},
+    ...     {"second": {"type": "return_requested"}},
+    ... ]}})
+    Traceback (most recent call last):
+    ...
+    grievance_rules.errors.RuleDefinitionError: rule 'twice': 'all' of 2 patterns (a rule ...
 """
 
 from __future__ import annotations
@@ -112,22 +106,16 @@ import math
 import re
 import sys
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from grievance_rules.errors import (
-    EngineError,
-    FactValidationError,
-    RuleActionError,
-    RuleDefinitionError,
-)
+from grievance_rules.errors import EngineError, FactValidationError, RuleDefinitionError
 
 __all__ = [
     "DURABLE_RULES_VERSION",
     "MAX_FACT_PROPERTIES",
-    "Activation",
     "CompiledRuleset",
     "DurableAdapter",
     "check_fact_integer",
@@ -141,13 +129,21 @@ MAX_FACT_PROPERTIES = 250
 """Most keys a fact may have, nested keys included (durable-rules crashes past 255)."""
 
 _SID = "sid"
+_ID = "id"
 _INDEX = "__gr_i"
 _RESERVED = "__gr_"
 _OPEN_RULE = "__gr_open__"
 _OPEN_ID = "__gr_open__"
 _USER_FACT: dict[str, Any] = {"$ex": {_INDEX: 1}}
-_RULE_KEYS = frozenset({"all", "any", "pri", "count", "cap", "dist"})
-_COMPARISONS = frozenset({"$eq", "$lt", "$lte", "$gt", "$gte", "$neq", "$mt", "$imt"})
+_SINGLE = "the adapter takes one pattern over one fact, all the pack compiler emits"
+_REFUSED_OPTIONS = {
+    "any": "'any' (a rule over alternative patterns)",
+    "count": "'count' (a rule over groups of facts)",
+    "cap": "'cap' (a rule over groups of facts)",
+    "pri": "'pri' (an order among activations)",
+    "dist": "'dist' (distributed sessions)",
+}
+_COMPARISONS = frozenset({"$neq", "$lt", "$lte", "$gt", "$gte"})
 _ARITHMETIC = frozenset({"$add", "$sub", "$mul", "$div"})
 _INT64 = range(-(2**63), 2**63)
 _NAMESPACE = re.compile(r"[^\s$]{1,200}")
@@ -162,25 +158,11 @@ _ADAPTER: DurableAdapter | None = None
 
 
 @dataclass(frozen=True, slots=True)
-class Activation:
-    """One firing of one rule.
-
-    Attributes:
-        rule: the durable rule name that fired.
-        facts: the matched facts, by the names durable gives them: ``{"m": fact}`` for a
-            single-pattern rule, the pattern names (``m_0``, ``m_1`` … or the names
-            used) for an ``all``/``any`` rule. For a rule with ``count`` or ``cap``
-            durable delivers several matches at once; each name then maps to the list of
-            facts, one per match. Facts are the caller's own facts, as plain dicts.
-    """
-
-    rule: str
-    facts: dict[str, Any]
-
-
-@dataclass(frozen=True, slots=True)
 class CompiledRuleset:
     """A ruleset registered with durable-rules; get one from :meth:`DurableAdapter.compile`.
+
+    Every rule tests one fact (the adapter refuses any other), so what a fact matches
+    depends on that fact alone and facts may share a session.
 
     Attributes:
         name: the durable ruleset name, ``gr_<namespace>_<digest>``.
@@ -192,9 +174,6 @@ class CompiledRuleset:
         handle: durable's handle of the ruleset.
         properties: the top-level fact properties the patterns read (``a`` for ``a.b``);
             a fact's other properties cannot change what it matches.
-        single_fact: every rule is an ``all`` of one plain pattern (no ``count``/``cap``)
-            that does not read ``id``: what a fact matches then depends on that fact alone,
-            and :meth:`DurableAdapter.match_facts` may be used.
     """
 
     name: str
@@ -205,11 +184,10 @@ class CompiledRuleset:
     handle: int = field(repr=False)
     _rule_index: Mapping[str, int] = field(repr=False, compare=False)
     properties: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
-    single_fact: bool = field(default=False, repr=False, compare=False)
 
 
 class DurableAdapter:
-    """Compiles durable-rules rulesets and runs them over facts; see the module docstring.
+    """Compiles single-fact durable-rules rulesets and matches facts; see the module docstring.
 
     Instances share one process-wide registry and lock; use :func:`get_adapter`.
     """
@@ -223,10 +201,10 @@ class DurableAdapter:
         Args:
             namespace: who the rules belong to, e.g. ``"chengdong@2024"``; no whitespace
                 or ``$``, at most 200 characters.
-            rules: durable-rules' JSON ruleset definition: rule name → ``{"all": [...]}``
-                or ``{"any": [...]}`` (optionally ``pri``, ``count`` or ``cap``,
-                ``dist``), without actions. Each pattern element is ``{name: expression}``
-                (or ``name$all``/``name$any`` with a list of patterns, or ``name$not``).
+            rules: durable-rules' JSON ruleset definition, without actions: rule name →
+                ``{"all": [{name: expression}]}``, one pattern over one fact, built from
+                ``$and``, ``$or``, ``$ex``, ``$nex``, ``$neq``, ``$gt``, ``$gte``,
+                ``$lt``, ``$lte`` and ``{property: value}`` with JSON scalars.
 
         Returns:
             The compiled ruleset. The same namespace and definition (rule order counts,
@@ -234,7 +212,8 @@ class DurableAdapter:
 
         Raises:
             RuleDefinitionError: the definition is malformed, uses a form the adapter
-                refuses, or durable-rules rejects it.
+                refuses (the message names the rule and the form), or durable-rules
+                rejects it.
         """
         if not isinstance(namespace, str) or not _NAMESPACE.fullmatch(namespace):
             raise RuleDefinitionError(
@@ -248,8 +227,11 @@ class DurableAdapter:
             if cached is not None:
                 return cached
             registered: dict[str, Any] = {_OPEN_RULE: {"all": [{"m": {"$s": 1}}]}}
-            for rule_name, rule in checked:
-                registered[rule_name] = _harden_rule(rule)
+            properties: set[str] = set()
+            for rule_name, (alias, body) in checked:
+                terms = body.get("$and", [body])
+                registered[rule_name] = {"all": [{alias: {"$and": [_USER_FACT, *terms]}}]}
+                _expression_properties(body, properties)
             text = json.dumps(registered, ensure_ascii=False)
             name = f"gr_{namespace}_{digest}"
             try:
@@ -259,7 +241,6 @@ class DurableAdapter:
                     f"durable-rules refused ruleset {name!r}: {error}"
                 ) from error
             names = tuple(rule_name for rule_name, _ in checked)
-            properties = frozenset(prop for _, rule in checked for prop in _rule_properties(rule))
             compiled = CompiledRuleset(
                 name=name,
                 namespace=namespace,
@@ -268,138 +249,56 @@ class DurableAdapter:
                 definition=text,
                 handle=handle,
                 _rule_index=MappingProxyType({n: k for k, n in enumerate(names)}),
-                properties=properties,
-                single_fact="id" not in properties
-                and all(_is_single_fact(rule) for _, rule in checked),
+                properties=frozenset(properties),
             )
             _REGISTRY[(namespace, digest)] = compiled
             return compiled
-
-    def run(self, ruleset: CompiledRuleset, facts: Sequence[Mapping[str, Any]]) -> list[Activation]:
-        """Assert ``facts`` in a new session, collect every activation, delete the session.
-
-        Facts are asserted as durable *facts* (not events), so a rule may join several of
-        them, in the order given (which matters only for ``$not`` patterns: durable does
-        not withdraw an activation when a fact that negates it arrives later).
-
-        Args:
-            ruleset: a ruleset from :meth:`compile`.
-            facts: plain-JSON objects (str/int/float/bool/None/list/dict with str keys);
-                no ``sid``, ``$…``, ``__gr_…`` or dotted keys; ``id``, if present, a str
-                or int unique among the facts; at most :data:`MAX_FACT_PROPERTIES` keys.
-
-        Returns:
-            The activations, sorted as the module docstring says.
-
-        Raises:
-            FactValidationError: a fact is not plain JSON or breaks one of durable's
-                rules; the message names the fact's index and key.
-            RuleActionError: recording an activation raised; the cause is chained.
-            EngineError: durable-rules failed; the cause is chained.
-        """
-        session = f"{_RESERVED}{next(_SESSIONS)}"
-        text = _encode_facts(facts, session)
-        if not facts:
-            return []
-        found: list[tuple[tuple[int, tuple[int, ...], int], Activation]] = []
-
-        def record(message: str) -> None:
-            self._record(ruleset, message, len(found), found)
-
-        self._in_session(ruleset, session, text, record)
-        found.sort(key=lambda item: item[0])
-        return [activation for _, activation in found]
 
     def match_facts(
         self, ruleset: CompiledRuleset, facts: Sequence[Mapping[str, Any]]
     ) -> list[tuple[str, ...]]:
         """Match each fact on its own, all of them in one new session; delete the session.
 
-        For a ruleset whose rules each test one fact (:attr:`CompiledRuleset.single_fact`)
-        what a fact matches does not depend on the other facts of the session, so many
-        facts (many orders' facts) can share one session: one session, one assertion and
-        one action loop for all of them, instead of one session per group. The adapter
-        numbers the facts itself (durable's ``id``).
+        Every rule tests one fact, so what a fact matches does not depend on the other
+        facts of the session: many facts (many orders' facts) share one session, one
+        assertion and one action loop. The adapter numbers the facts itself (durable's
+        ``id``).
 
         Args:
-            ruleset: a ruleset from :meth:`compile` with ``single_fact`` set.
-            facts: plain-JSON objects as for :meth:`run`, without ``id``.
+            ruleset: a ruleset from :meth:`compile`.
+            facts: plain-JSON objects (str/int/float/bool/None/list/dict with str keys);
+                no ``id``, ``sid``, ``$…``, ``__gr_…`` or dotted keys; integers of 64
+                bits; at most :data:`MAX_FACT_PROPERTIES` keys, nested keys included.
 
         Returns:
             For each fact, in the order given, the names of the rules it matched, each
             once, in the order of the definition.
 
         Raises:
-            RuleDefinitionError: a rule of the ruleset tests more than one fact (or
-                reads ``id``); use :meth:`run`.
-            FactValidationError: as for :meth:`run`, or a fact has an ``id``.
-            RuleActionError: recording an activation raised; the cause is chained.
+            FactValidationError: a fact is not plain JSON or breaks one of durable's
+                rules; the message names the fact's index and key.
             EngineError: durable-rules failed; the cause is chained.
-
-        Example:
-            >>> adapter = get_adapter()
-            >>> ruleset = adapter.compile("doctest-match@1", {
-            ...     "returned": {"all": [{"m": {"type": "return_requested"}}]},
-            ...     "by_a": {"all": [{"m": {"unit": "A"}}]},
-            ... })
-            >>> adapter.match_facts(ruleset, [
-            ...     {"type": "return_requested", "unit": "A"},
-            ...     {"type": "replied", "unit": "B"},
-            ...     {"type": "return_requested", "unit": "B"},
-            ... ])
-            [('returned', 'by_a'), (), ('returned',)]
         """
-        if not ruleset.single_fact:
-            raise RuleDefinitionError(
-                f"ruleset {ruleset.name}: a rule tests more than one fact (or reads 'id');"
-                " facts cannot share a session: use run()"
-            )
         session = f"{_RESERVED}{next(_SESSIONS)}"
-        for index, fact in enumerate(facts):
-            if isinstance(fact, Mapping) and "id" in fact:
-                raise FactValidationError(
-                    f"fact {index}, key 'id': match_facts numbers the facts itself"
-                )
-        text = _encode_facts(facts, session, number=True)
-        if not facts:
+        text = _encode_facts(facts, session)
+        if not facts:  # durable itself reads an uninitialised offset for an empty batch
             return []
-        rule_index = ruleset._rule_index
         matched: list[set[int]] = [set() for _ in facts]
-
-        def record(message: str) -> None:
-            ((rule, frame),) = json.loads(message).items()
-            if rule == _OPEN_RULE:
-                return
-            try:
-                position = frame["m"][_INDEX]
-                matched[position].add(rule_index[rule])
-            except (KeyError, TypeError, IndexError) as error:
-                raise EngineError(
-                    f"ruleset {ruleset.name}: rule {rule!r} matched a fact the adapter did"
-                    f" not assert: {frame!r}"
-                ) from error
-
-        self._in_session(ruleset, session, text, record)
-        names = ruleset.rule_names
-        return [tuple(names[k] for k in sorted(found)) for found in matched]
-
-    def _in_session(
-        self, ruleset: CompiledRuleset, session: str, text: str, record: Callable[[str], None]
-    ) -> None:
-        """Open ``session``, assert ``text`` and record every action; always delete it."""
         with _LOCK:
             self._open(ruleset, session)
             try:
-                self._assert_and_collect(ruleset, text, record)
+                self._assert_and_collect(ruleset, text, matched)
             except BaseException as error:
                 self._close(ruleset, session, error)
                 raise
             self._close(ruleset, session, None)
+        names = ruleset.rule_names
+        return [tuple(names[k] for k in sorted(found)) for found in matched]
 
     def _assert_and_collect(
-        self, ruleset: CompiledRuleset, text: str, record: Callable[[str], None]
+        self, ruleset: CompiledRuleset, text: str, matched: list[set[int]]
     ) -> None:
-        """Assert the facts, then start, record and complete every action, in turn."""
+        """Assert the facts, then start, note and complete every action, in turn."""
         engine = self._engine
         handle = ruleset.handle
         try:
@@ -416,20 +315,28 @@ class DurableAdapter:
             raise EngineError(_engine_message(ruleset, "starting an action", error)) from error
         message = None if fired is None else fired[1]
         while message is not None:
-            try:
-                record(message)
-            except EngineError:
-                raise
-            except Exception as error:
-                raise RuleActionError(
-                    f"ruleset {ruleset.name}: recording an activation failed: {error!r}"
-                ) from error
+            self._note(ruleset, message, matched)
             try:
                 message = engine.complete_and_start_action(handle, offset)
             except Exception as error:
                 raise EngineError(
                     _engine_message(ruleset, "completing an action", error)
                 ) from error
+
+    @staticmethod
+    def _note(ruleset: CompiledRuleset, message: str, matched: list[set[int]]) -> None:
+        """Record the fact one durable action message says a rule matched."""
+        try:
+            ((rule, frame),) = json.loads(message).items()
+            if rule == _OPEN_RULE:
+                return
+            ((_, fact),) = frame.items()
+            matched[fact[_INDEX]].add(ruleset._rule_index[rule])
+        except (KeyError, TypeError, IndexError, ValueError, AttributeError) as error:
+            raise EngineError(
+                f"ruleset {ruleset.name}: an activation the adapter cannot read (a fact it"
+                f" did not assert?): {message[:200]!r}"
+            ) from error
 
     def _open(self, ruleset: CompiledRuleset, session: str) -> None:
         """Create the session and run its one internal action (see the module docstring)."""
@@ -459,30 +366,6 @@ class DurableAdapter:
                     _engine_message(ruleset, f"deleting session {session}", error)
                 ) from error
             pending.add_note(f"deleting durable session {session} also failed: {error!r}")
-
-    def _record(
-        self,
-        ruleset: CompiledRuleset,
-        message: str,
-        sequence: int,
-        sink: list[tuple[tuple[int, tuple[int, ...], int], Activation]],
-    ) -> None:
-        """Turn one durable action message into an :class:`Activation` in ``sink``."""
-        ((rule, matched),) = json.loads(message).items()
-        if rule == _OPEN_RULE:
-            return
-        positions: list[int] = []
-        if isinstance(matched, list):  # count / cap: several matches at once
-            facts: dict[str, Any] = {}
-            for frame in matched:
-                for name, fact in frame.items():
-                    facts.setdefault(name, []).append(_own_fact(ruleset, rule, fact, positions))
-        else:  # a fresh dict from json.loads: strip the adapter's keys in place
-            for fact in matched.values():
-                _own_fact(ruleset, rule, fact, positions)
-            facts = matched
-        key = (ruleset._rule_index[rule], tuple(positions), sequence)
-        sink.append((key, Activation(rule, facts)))
 
     def _session_exists(self, ruleset: CompiledRuleset, session: str) -> bool:
         """Whether durable still holds ``session`` (for tests)."""
@@ -536,42 +419,20 @@ def _load_engine() -> Any:
 
 def _engine_message(ruleset: CompiledRuleset, doing: str, error: Exception) -> str:
     text = f"ruleset {ruleset.name}: durable-rules failed {doing}: {error!r}"
-    if "error code: 311" in str(error):
-        text += (
-            " (ERR_PROPERTY_NOT_FOUND: a condition refers to a property that a fact bound"
-            " by an earlier pattern does not have)"
-        )
-    elif isinstance(error, MemoryError):
+    if isinstance(error, MemoryError):
         text += " (durable-rules reports its 1,024-session limit as MemoryError)"
     return text
-
-
-def _own_fact(ruleset: CompiledRuleset, rule: str, fact: Any, positions: list[int]) -> Any:
-    """The caller's fact from its durable copy; records its position."""
-    try:
-        positions.append(fact.pop(_INDEX))
-        del fact[_SID]
-    except (AttributeError, KeyError, TypeError) as error:
-        raise EngineError(
-            f"ruleset {ruleset.name}: rule {rule!r} matched a fact the adapter did not assert:"
-            f" {fact!r}"
-        ) from error
-    return fact
 
 
 # --- facts --------------------------------------------------------------------------
 
 
-def _encode_facts(facts: Sequence[Mapping[str, Any]], session: str, *, number: bool = False) -> str:
-    """Check the facts and return the JSON array durable is given.
-
-    ``number``: the adapter gives each fact its position as ``id``.
-    """
+def _encode_facts(facts: Sequence[Mapping[str, Any]], session: str) -> str:
+    """Check the facts and return the JSON array durable is given, each fact numbered."""
     if isinstance(facts, str | bytes) or not isinstance(facts, Sequence):
         raise FactValidationError(
             f"facts must be a sequence of objects, not {type(facts).__name__}"
         )
-    ids: dict[str, int] = {}
     payload: list[dict[str, Any]] = []
     for index, fact in enumerate(facts):
         if not isinstance(fact, Mapping):
@@ -580,6 +441,11 @@ def _encode_facts(facts: Sequence[Mapping[str, Any]], session: str, *, number: b
         for key, value in fact.items():
             if key.__class__ is not str:
                 raise FactValidationError(f"fact {index}: key {key!r} is not a str")
+            if key == _ID:
+                raise FactValidationError(
+                    f"fact {index}, key 'id': match_facts numbers the facts itself (durable-rules"
+                    " identifies facts by id)"
+                )
             if key == _SID or key.startswith(_RESERVED):
                 raise FactValidationError(
                     f"fact {index}, key {key!r}: reserved ({_SID!r} is durable's session id,"
@@ -593,33 +459,12 @@ def _encode_facts(facts: Sequence[Mapping[str, Any]], session: str, *, number: b
                 f"fact {index}: {count} keys (nested keys included); durable-rules"
                 f" {DURABLE_RULES_VERSION} holds at most {MAX_FACT_PROPERTIES}"
             )
-        if "id" in fact:
-            ident = fact["id"]
-            if isinstance(ident, bool) or not isinstance(ident, str | int):
-                raise FactValidationError(
-                    f"fact {index}, key 'id': durable-rules identifies facts by id; it must be"
-                    f" a str or int, not {type(ident).__name__}"
-                )
-            if isinstance(ident, str) and _RESERVED in ident:
-                raise FactValidationError(
-                    f"fact {index}, key 'id': {ident!r}: ids containing {_RESERVED!r} are the"
-                    " adapter's"
-                )
-            if str(ident) in ids:
-                raise FactValidationError(
-                    f"fact {index}, key 'id': {ident!r} is also the id of fact"
-                    f" {ids[str(ident)]}; durable-rules would drop one of them"
-                )
-            ids[str(ident)] = index
-        if number:
-            payload.append({**fact, "id": index, _SID: session, _INDEX: index})
-        else:
-            payload.append({**fact, _SID: session, _INDEX: index})
+        payload.append({**fact, _ID: index, _SID: session, _INDEX: index})
     return json.dumps(payload, ensure_ascii=False, allow_nan=False)
 
 
 def check_fact_integer(value: int, index: int, path: str) -> None:
-    """Refuse an integer durable-rules cannot hold, as :meth:`DurableAdapter.run` would.
+    """Refuse an integer durable-rules cannot hold, as :meth:`DurableAdapter.match_facts` would.
 
     Raises:
         FactValidationError: ``value`` does not fit 64 bits; names fact ``index``, key ``path``.
@@ -667,11 +512,11 @@ def _check_key(key: str, index: int, path: str) -> None:
 # --- definitions --------------------------------------------------------------------
 
 
-def _check_definition(rules: Mapping[str, Any]) -> list[tuple[str, dict[str, Any]]]:
-    """Check a definition; return its rules as plain JSON, in order."""
+def _check_definition(rules: Mapping[str, Any]) -> list[tuple[str, tuple[str, dict[str, Any]]]]:
+    """Check a definition; return each rule's name, pattern name and expression, in order."""
     if not isinstance(rules, Mapping):
         raise RuleDefinitionError(f"a definition maps rule names to rules, not {type(rules)}")
-    checked: list[tuple[str, dict[str, Any]]] = []
+    checked: list[tuple[str, tuple[str, dict[str, Any]]]] = []
     for rule_name, rule in rules.items():
         if not isinstance(rule_name, str) or not rule_name or rule_name.startswith(_RESERVED):
             raise RuleDefinitionError(
@@ -686,193 +531,106 @@ def _check_definition(rules: Mapping[str, Any]) -> list[tuple[str, dict[str, Any
             raise RuleDefinitionError(f"{where}: a rule is an object, not {type(rule).__name__}")
         if "run" in plain:
             raise RuleDefinitionError(f"{where}: 'run': the adapter adds the actions itself")
-        unknown = sorted(set(plain) - _RULE_KEYS)
+        for option, what in _REFUSED_OPTIONS.items():
+            if option in plain:
+                raise RuleDefinitionError(f"{where}: {what} is refused; {_SINGLE}")
+        unknown = sorted(set(plain) - {"all"})
         if unknown:
             raise RuleDefinitionError(f"{where}: unknown keys {unknown}")
-        if ("all" in plain) == ("any" in plain):
-            raise RuleDefinitionError(f"{where}: exactly one of 'all' and 'any'")
-        if "count" in plain and "cap" in plain:
-            raise RuleDefinitionError(f"{where}: 'count' and 'cap' exclude each other")
-        for option, low in (("pri", -(2**31)), ("count", 1), ("cap", 1)):
-            if option in plain:
-                value = plain[option]
-                if isinstance(value, bool) or not isinstance(value, int) or value < low:
-                    raise RuleDefinitionError(f"{where}: {option!r} must be an int >= {low}")
-        if "dist" in plain:
-            if plain["dist"] not in (0, 1):
-                raise RuleDefinitionError(f"{where}: 'dist' must be 0, 1, true or false")
-            plain["dist"] = int(plain["dist"])
-        gate = "all" if "all" in plain else "any"
-        _check_patterns(plain[gate], gate, f"{where}, {gate!r}")
-        checked.append((rule_name, plain))
+        if "all" not in plain:
+            raise RuleDefinitionError(f"{where}: no 'all'; {_SINGLE}")
+        patterns = plain["all"]
+        if not isinstance(patterns, list) or not patterns:
+            raise RuleDefinitionError(f"{where}: 'all' takes a list of one pattern")
+        if len(patterns) > 1:
+            raise RuleDefinitionError(
+                f"{where}: 'all' of {len(patterns)} patterns (a rule over several facts); {_SINGLE}"
+            )
+        (pattern,) = patterns
+        if not isinstance(pattern, dict) or len(pattern) != 1:
+            raise RuleDefinitionError(f"{where}: a pattern is an object with one name")
+        ((alias, body),) = pattern.items()
+        if "$" in alias:
+            group = alias.partition("$")[2]
+            if group in ("not", "all", "any"):
+                raise RuleDefinitionError(
+                    f"{where}: pattern {alias!r}: a '${group}' group is refused; {_SINGLE}"
+                )
+        if not alias or "$" in alias or "." in alias:
+            raise RuleDefinitionError(f"{where}: bad pattern name {alias!r}")
+        _check_expression(body, where)
+        checked.append((rule_name, (alias, body)))
     return checked
 
 
-def _check_patterns(patterns: Any, gate: str, where: str, *, nested: bool = False) -> None:
-    """Check a pattern list; references may only name earlier patterns of a top ``all``."""
-    if not isinstance(patterns, list) or not patterns:
-        raise RuleDefinitionError(f"{where}: a non-empty list of patterns")
-    scope: set[str] = set()
-    for k, pattern in enumerate(patterns):
-        at = f"{where}[{k}]"
-        if not isinstance(pattern, dict) or len(pattern) != 1:
-            raise RuleDefinitionError(f"{at}: a pattern is an object with one name")
-        ((name, body),) = pattern.items()
-        alias, _, suffix = name.partition("$")
-        if not alias or "." in alias or suffix not in ("", "all", "any", "not"):
-            raise RuleDefinitionError(f"{at}: bad pattern name {name!r}")
-        if suffix in ("all", "any"):
-            _check_patterns(body, suffix, f"{at}.{name}", nested=True)
-        else:
-            refs = _check_expression(body, at)
-            if refs and nested:
-                raise RuleDefinitionError(
-                    f"{at}: refers to {refs[0]!r} inside a nested '$all'/'$any' group;"
-                    " durable-rules 2.0.28 silently ignores such references"
-                )
-            for ref in refs:
-                if ref not in scope:
-                    raise RuleDefinitionError(
-                        f"{at}: refers to {ref!r}, which no earlier pattern of this 'all' binds"
-                    )
-        if gate == "all" and suffix != "not":
-            scope.add(alias)
-
-
-def _check_expression(expression: Any, where: str) -> list[str]:
-    """Check an expression; return the pattern names it refers to, first seen first."""
+def _check_expression(expression: Any, where: str) -> None:
+    """Check an expression of the forms the adapter takes."""
     if not isinstance(expression, dict) or len(expression) != 1:
         raise RuleDefinitionError(
             f"{where}: an expression is an object with exactly one key (durable tests only the"
             f" first key of {json.dumps(expression, ensure_ascii=False)}; use $and)"
         )
     ((key, value),) = expression.items()
-    refs: list[str] = []
     if key in ("$and", "$or"):
         if not isinstance(value, list) or not value:
             raise RuleDefinitionError(f"{where}: {key} takes a non-empty list")
         for item in value:
-            refs += [r for r in _check_expression(item, where) if r not in refs]
-        return refs
-    if key in ("$ex", "$nex"):
+            _check_expression(item, where)
+    elif key in ("$ex", "$nex"):
         _single(value, key, where)
-        return refs
-    if key in ("$iall", "$iany"):
-        _, inner = _single(value, key, where)
-        if _check_expression(inner, where):
-            raise RuleDefinitionError(f"{where}: {key} cannot refer to other patterns")
-        return refs
-    if key in _COMPARISONS:
+    elif key in _COMPARISONS:
         _, operand = _single(value, key, where)
-        return _check_operand(operand, where)
-    if key.startswith("$"):
+        _check_operand(operand, where)
+    elif key.startswith("$"):
         raise RuleDefinitionError(f"{where}: unknown or unsupported operator {key!r}")
-    return _check_operand(value, where)
+    else:
+        _check_property(key, where)
+        _check_operand(value, where)
 
 
 def _single(value: Any, key: str, where: str) -> tuple[str, Any]:
     if not isinstance(value, dict) or len(value) != 1:
         raise RuleDefinitionError(f"{where}: {key} takes an object with one property")
     ((prop, operand),) = value.items()
-    if prop.startswith("$"):
-        raise RuleDefinitionError(f"{where}: {key} of {prop!r}")
+    _check_property(prop, where)
     return prop, operand
 
 
-def _check_operand(operand: Any, where: str) -> list[str]:
-    """Check a comparison's right side; return the pattern names it refers to."""
-    if operand is None or isinstance(operand, str | int | float | bool):
-        return []
-    if not isinstance(operand, dict) or len(operand) != 1:
+def _check_property(prop: str, where: str) -> None:
+    top = prop.split(".")[0]
+    if not top or prop.startswith("$"):
+        raise RuleDefinitionError(f"{where}: bad property {prop!r}")
+    if top in (_ID, _SID) or top.startswith(_RESERVED):
         raise RuleDefinitionError(
-            f"{where}: a right side is a JSON scalar, {{name: property}} or an arithmetic"
-            f" expression, not {json.dumps(operand, ensure_ascii=False)}"
+            f"{where}: reads {prop!r}, which the adapter or durable-rules sets on every fact"
         )
-    ((key, value),) = operand.items()
-    if key in _ARITHMETIC:
-        if not isinstance(value, dict) or set(value) != {"$l", "$r"}:
-            raise RuleDefinitionError(f"{where}: {key} takes {{'$l': …, '$r': …}}")
-        left = _check_operand(value["$l"], where)
-        return left + [r for r in _check_operand(value["$r"], where) if r not in left]
-    if not isinstance(value, str) or (key.startswith("$") and key != "$m"):
-        raise RuleDefinitionError(f"{where}: unsupported reference {{{key!r}: {value!r}}}")
-    return [] if key == "$m" else [key]
 
 
-def _is_single_fact(rule: dict[str, Any]) -> bool:
-    """Whether a checked rule is an ``all`` of one plain pattern, without count or cap."""
-    patterns = rule.get("all")
-    if patterns is None or len(patterns) != 1 or "count" in rule or "cap" in rule:
-        return False
-    ((name, _),) = patterns[0].items()
-    return "$" not in name
-
-
-def _rule_properties(rule: dict[str, Any]) -> set[str]:
-    """The top-level fact properties a checked rule's patterns read."""
-    found: set[str] = set()
-    for pattern in rule["all" if "all" in rule else "any"]:
-        ((name, body),) = pattern.items()
-        if name.endswith(("$all", "$any")):
-            found |= _rule_properties({"all": body})
-        else:
-            _expression_properties(body, found)
-    return found
+def _check_operand(operand: Any, where: str) -> None:
+    """Check a comparison's right side: a JSON scalar."""
+    if operand is None or isinstance(operand, str | int | float | bool):
+        return
+    shown = json.dumps(operand, ensure_ascii=False)
+    if isinstance(operand, dict) and len(operand) == 1:
+        ((key, _),) = operand.items()
+        if key in _ARITHMETIC:
+            raise RuleDefinitionError(
+                f"{where}: arithmetic right side {shown} is refused; {_SINGLE}"
+            )
+        if not key.startswith("$"):
+            raise RuleDefinitionError(
+                f"{where}: {shown} refers to pattern {key!r} (a join over several facts); {_SINGLE}"
+            )
+    raise RuleDefinitionError(f"{where}: a right side is a JSON scalar, not {shown}")
 
 
 def _expression_properties(expression: dict[str, Any], found: set[str]) -> None:
+    """Add the top-level fact properties a checked expression reads to ``found``."""
     ((key, value),) = expression.items()
     if key in ("$and", "$or"):
         for item in value:
             _expression_properties(item, found)
-    elif key in ("$ex", "$nex"):
-        found.update(prop.split(".")[0] for prop in value)
-    elif key in ("$iall", "$iany"):  # the inner expression reads the list's items
-        ((prop, _),) = value.items()
-        found.add(prop.split(".")[0])
-    else:
-        if key in _COMPARISONS:
-            ((key, value),) = value.items()
-        found.add(key.split(".")[0])
-        _operand_properties(value, found)
-
-
-def _operand_properties(operand: Any, found: set[str]) -> None:
-    """Properties of the fact itself a right side reads (``{"$m": prop}``)."""
-    if not isinstance(operand, dict):
         return
-    ((key, value),) = operand.items()
-    if key in _ARITHMETIC:
-        _operand_properties(value["$l"], found)
-        _operand_properties(value["$r"], found)
-    elif key == "$m":
-        found.add(value.split(".")[0])
-
-
-def _harden_rule(rule: dict[str, Any]) -> dict[str, Any]:
-    """The rule as registered: user-fact guard on each pattern, join guards appended."""
-    hardened = dict(rule)
-    gate = "all" if "all" in rule else "any"
-    hardened[gate] = [_harden_pattern(pattern) for pattern in rule[gate]]
-    return hardened
-
-
-def _harden_pattern(pattern: dict[str, Any]) -> dict[str, Any]:
-    ((name, body),) = pattern.items()
-    if name.endswith(("$all", "$any")):
-        return {name: [_harden_pattern(inner) for inner in body]}
-    terms = body.get("$and", [body])
-    return {name: _guard({"$and": [_USER_FACT, *terms]})}
-
-
-def _guard(expression: dict[str, Any]) -> dict[str, Any]:
-    """Append a neutral last term to every ``$and``/``$or`` that refers to another fact."""
-    ((key, value),) = expression.items()
-    if key not in ("$and", "$or"):
-        return expression
-    terms = [_guard(term) for term in value]
-    refs = _check_expression(expression, "")
-    if refs:
-        own_sid = {_SID: {refs[0]: _SID}}
-        terms.append(own_sid if key == "$and" else {"$neq": own_sid})
-    return {key: terms}
+    if key.startswith("$"):  # $ex, $nex, a comparison: {property: operand}
+        ((key, _),) = value.items()
+    found.add(key.split(".")[0])

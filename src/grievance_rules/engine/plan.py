@@ -281,7 +281,9 @@ _BY_OBJECT: OrderedDict[int, PackPlan] = OrderedDict()
 """``id(pack)`` → its plan (the plan holds the pack, so the id stays its own)."""
 _BY_CONTENT: OrderedDict[tuple[str, str, str], PackPlan] = OrderedDict()
 """(content hash, key, directory) → plan, for packs found again by name."""
-_BY_NAME: OrderedDict[str, tuple[tuple[tuple[str, int, int], ...], PackPlan]] = OrderedDict()
+_BY_NAME: OrderedDict[
+    str, tuple[tuple[str, ...], tuple[tuple[int, int], ...], PackPlan]
+] = OrderedDict()
 """``name:<name>`` or ``path:<absolute directory>`` → (the pack files' fingerprint, plan)."""
 
 
@@ -292,20 +294,25 @@ def _remember(cache: OrderedDict[Any, PackPlan], key: Any, plan: PackPlan) -> No
         cache.popitem(last=False)
 
 
-def _fingerprint(pack: Pack) -> tuple[tuple[str, int, int], ...]:
-    """What says the pack's files are unchanged: each file's and folder's mtime and size."""
+def _pack_paths(pack: Pack) -> tuple[str, ...]:
+    """The files a pack was loaded from and their folders (a new rule file changes one)."""
     root = pack.directory
     paths = {root / "pack.yaml", root / pack.manifest.parameters_file, root}
     paths |= {root / name for name in pack.rule_files.values()}
     paths |= {path.parent for path in list(paths)}
+    return tuple(sorted(str(path) for path in paths))
+
+
+def _fingerprint(paths: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
+    """What says the files are unchanged: each path's modification time and size."""
     found = []
-    for path in sorted(paths):
+    for path in paths:
         try:
             stat = os.stat(path)
         except OSError:
-            found.append((str(path), -1, -1))
+            found.append((-1, -1))
         else:
-            found.append((str(path), stat.st_mtime_ns, stat.st_size))
+            found.append((stat.st_mtime_ns, stat.st_size))
     return tuple(found)
 
 
@@ -326,6 +333,8 @@ def plan_for(pack: Pack | str | Path) -> PackPlan:
             plan = _BY_OBJECT.get(id(pack))
             if plan is None or plan.pack is not pack:
                 plan = _BY_CONTENT.get((pack.content_hash, pack.key, str(pack.directory)))
+            if plan is None or plan.pack is not pack:
+                plan = next((p for _, _, p in _BY_NAME.values() if p.pack is pack), None)
             if plan is not None and plan.pack is pack:
                 _remember(_BY_OBJECT, id(pack), plan)
                 return plan
@@ -340,10 +349,8 @@ def plan_for(pack: Pack | str | Path) -> PackPlan:
         name = f"name:{text}"
     with _LOCK:
         known = _BY_NAME.get(name)
-    if known is not None and _fingerprint(known[1].pack) == known[0]:
-        with _LOCK:
-            _remember(_BY_OBJECT, id(known[1].pack), known[1])
-        return known[1]
+    if known is not None and _fingerprint(known[0]) == known[1]:
+        return known[2]
     loaded = find_pack(pack)
     content = (loaded.content_hash, loaded.key, str(loaded.directory))
     with _LOCK:
@@ -353,7 +360,8 @@ def plan_for(pack: Pack | str | Path) -> PackPlan:
     with _LOCK:
         _remember(_BY_CONTENT, content, plan)
         _remember(_BY_OBJECT, id(plan.pack), plan)
-        _BY_NAME[name] = (_fingerprint(plan.pack), plan)
+        paths = _pack_paths(plan.pack)
+        _BY_NAME[name] = (paths, _fingerprint(paths), plan)
         while len(_BY_NAME) > PLAN_CACHE_SIZE:
             _BY_NAME.popitem(last=False)
     return plan
