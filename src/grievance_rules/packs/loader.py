@@ -213,7 +213,7 @@ class Pack:
             except ValidationError:
                 raise PackError(
                     f"pack {self.id}: override {name}={value!r}: a parameter's value is "
-                    "a string, a finite number or a boolean",
+                    "a string, a number or a boolean (a finite number: not nan or inf)",
                     field=name,
                 ) from None
             fixed[name] = self.parameters[name].model_copy(update={"values": (dated,)})
