@@ -425,6 +425,12 @@ class ClockRule(_RuleBase):
     charge: Literal["handling_unit", "start_unit"] = "handling_unit"
     only_if_start: Literal["outside_office_hours", "inside_office_hours"] | None = None
     """Run the clock only for a start outside (or inside) office hours on working days."""
+    per_assignment: bool = False
+    """One clock per assignment (:mod:`grievance_rules.model.assignments`): each unit the
+    order is sent or re-dispatched to gets its own clock, counted from its own
+    assignment (a dispatch-started clock) or its own first start event, stopped only
+    by its own stop events; a unit the order is taken from is no longer charged (its
+    clock ends there: breached only if it was already due)."""
 
     @model_validator(mode="after")
     def _due_defined(self) -> ClockRule:
@@ -446,6 +452,9 @@ class WindowRule(_RuleBase):
     half_day: str | ParamRef | None = None
     consequence: str = "refused"
     """What happens to a late action, in the document's words (超期不予回退)."""
+    per_assignment: bool = False
+    """The window opens at the acting unit's own assignment (its dispatch, or its
+    re-dispatch by a ``reassigned`` event), not at the order's last dispatch."""
 
 
 class Progression(_Decl):
