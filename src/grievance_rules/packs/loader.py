@@ -57,6 +57,7 @@ from grievance_rules.packs.schema import (
     Manifest,
     NotOf,
     Parameter,
+    ParamIs,
     ParamRef,
     PeriodRule,
     RankingRule,
@@ -544,6 +545,11 @@ class _Checker:
                 self.whole(rule, cond.at_least, f"{path}.at_least", least=1)
             if cond.equals is not None:
                 self.whole(rule, cond.equals, f"{path}.equals", least=0)
+        elif isinstance(cond, ParamIs):
+            if not in_period:
+                raise self.fail(rule, f"{path}.param_is", "param_is goes in period tiers only")
+            for name in cond.param_is:
+                self.param(rule, ParamRef(param=name), f"{path}.param_is")
         elif isinstance(cond, RepeatOf):
             if in_period:
                 raise self.fail(rule, path, "a repeat condition is about one order, not a period")

@@ -46,6 +46,7 @@ __all__ = [
     "Manifest",
     "NotOf",
     "Notify",
+    "ParamIs",
     "ParamRef",
     "Parameter",
     "PeriodRule",
@@ -312,7 +313,17 @@ class RepeatOf(_Decl):
     at_least: Threshold
 
 
-Condition = Trigger | AllOf | AnyOf | NotOf | CountOf | RepeatOf
+class ParamIs(_Decl):
+    """In period tiers: a parameter has a value, so a reading can switch a branch on or off.
+
+    ``{param_is: {weekly_other_deductions: any}}`` holds when the parameter's value in
+    force for the period is ``any``.
+    """
+
+    param_is: dict[str, str | int | float | bool] = Field(min_length=1, max_length=1)
+
+
+Condition = Trigger | AllOf | AnyOf | NotOf | CountOf | RepeatOf | ParamIs
 
 
 def iter_triggers(cond: Condition) -> Iterator[Trigger]:
