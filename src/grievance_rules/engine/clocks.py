@@ -153,6 +153,13 @@ def where_holds(event: object, where: dict[str, Any]) -> bool:
 def _stops(ev: Evaluation, rule: ClockRule) -> tuple[list[int], list[int], str]:
     """The events that stop the clock, those its ``not_stopped_by`` passes over, and why."""
     stops = ev.positions(rule.stop)
+    if rule.also_stopped_by is not None:
+        also = rule.also_stopped_by
+        kept = ev.facts.kept
+        extra = [
+            k for k, e in enumerate(kept) if e.type == also.event and where_holds(e, also.where)
+        ]
+        stops = sorted(set(stops) | set(extra))
     exception = rule.not_stopped_by
     if exception is None or not stops:
         return stops, [], ""
@@ -326,7 +333,11 @@ def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
                 break
             if rule.stop_by == "same_unit" and kept[k].unit != unit:
                 continue
-            if run.unit is not None and kept[k].unit not in (run.unit, None):
+            if (
+                run.unit is not None
+                and kept[k].type == rule.stop.event  # a closure is the centre's act
+                and kept[k].unit not in (run.unit, None)
+            ):
                 continue
             stop_k = k
             break

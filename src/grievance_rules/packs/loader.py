@@ -617,6 +617,12 @@ class _Checker:
                 raise self.fail(
                     rule, "start_else_due_of", "needs a start event and another clock's id"
                 )
+        if rule.also_stopped_by is not None:
+            self.event_ref(rule, rule.also_stopped_by, "also_stopped_by")
+            for name in sorted(set(rule.also_stopped_by.where) & _DERIVED_FIELDS):
+                raise self.fail(
+                    rule, f"also_stopped_by.where.{name}", "reads the event's own fields only"
+                )
         if rule.not_stopped_by is not None:
             exception = rule.not_stopped_by
             own = EventRef(event=rule.stop.event, where=exception.where)

@@ -420,6 +420,9 @@ class ClockRule(_RuleBase):
     stop: EventRef
     not_stopped_by: StopException | None = None
     """Stop events that do not stop this clock (unless a parameter says they do)."""
+    also_stopped_by: EventRef | None = None
+    """A second kind of event that stops the clock (办理完毕: a reply with a result, or the
+    order's closure); matched on the event's own fields (no derived fields)."""
     stop_by: Literal["any", "same_unit"] = "any"
     occurrence: Literal["first", "each"] = "first"
     duration: DurationSpec | None = None
