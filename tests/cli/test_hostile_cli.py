@@ -64,7 +64,7 @@ def test_what_if_refuses_a_number_that_is_not_finite(monkeypatch, capsys, value,
     assert out == ""
     assert err.strip().splitlines() == [
         f"error: pack chengdong: override points_process_unsatisfied={shown}: a "
-        "parameter's value is a string, a finite number or a boolean"
+        "parameter's value is a string, a number or a boolean (a finite number: not nan or inf)"
     ]
 
 

@@ -20,6 +20,8 @@ def gbk_csv(tmp_path):
         ["score", "--pack", "chengdong"],
         ["compare", "--packs", "chengdong,daye"],
         ["what-if", "--pack", "chengdong", "--set", "points_overdue=-2"],
+        ["watch", "--pack", "chengdong", "--as-of", "2025-01-15T00:00:00+08:00"],
+        ["timeline", "--pack", "chengdong", "--order", "2501060002"],
     ],
 )
 def test_gb18030_csv_with_tz_and_encoding_on_every_command(command, gbk_csv):

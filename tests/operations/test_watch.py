@@ -206,3 +206,16 @@ def test_a_window_whose_action_was_taken_is_not_listed() -> None:
     )
     listed = watch([o], pack, at("2024-06-17T09:00"))
     assert not [i for i in listed.items if i.kind == "window"]
+
+
+def test_the_yellow_fraction_is_the_packs_parameter() -> None:
+    # warning_yellow set to 0.4: 0.4 x 14 h = 5.6 h = 5 h 36 min of office time from
+    # Fri 2024-06-14 15:30: Fri 2 h, Mon 09:00-12:00 3 h (5 h), then 36 min from 13:30:
+    # Mon 14:06, less 0.0000005 x 50,400 s = 25.2 ms.
+    pack = find_pack("chengdong").with_parameters({"warning_yellow": 0.4})
+    o = order("Y1", "2024-06-14T15:00", dispatched("2024-06-14T15:30"))
+    listed = watch([o], pack, at("2024-06-15T10:00"), within=dt.timedelta(days=3))
+    item = next(i for i in listed.items if i.rule_id == "CD-5.provincial-urgent")
+    assert _close(item.changes[0].at, at("2024-06-17T14:06") - EARLY)
+    assert _level(o, pack, item.changes[0].at, item.rule_id) == "yellow"
+    assert _level(o, pack, item.changes[0].at - ONE_US, item.rule_id) == "none"

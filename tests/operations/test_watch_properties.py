@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from grievance_rules.engine import evaluate
 from grievance_rules.operations import watch
-from grievance_rules.operations.watch import _computed_instant
+from grievance_rules.operations.watch import _computed_instant, _fraction
 from grievance_rules.packs import find_pack
 from tests.operations.conftest import dispatched, order
 
@@ -67,6 +67,7 @@ def test_every_listed_instant_is_the_clocks_own_level_change(
             )
             assert _level(at) == change.level
             assert RANK[_level(before)] < RANK[change.level]
-            for warning in pack.rule(item.rule_id).warnings:  # type: ignore[union-attr]
-                if warning.level == change.level:
-                    assert _computed_instant(pack, now, warning.at) == change.at
+            rule = pack.rule(item.rule_id)
+            judged_on = evaluate(o, pack, as_of).judged_on
+            fraction = _fraction(pack, rule, change.level, judged_on)  # type: ignore[arg-type]
+            assert _computed_instant(pack, now, fraction) == change.at

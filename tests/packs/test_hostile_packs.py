@@ -443,3 +443,25 @@ def test_the_outside_file_was_never_needed(pack: Path, outside: Path) -> None:
             load_pack(pack)
     finally:
         (outside / "secret.yaml").chmod(0o644)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_file_swapped_for_a_fifo_after_the_check_is_refused_without_waiting(
+    pack: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first check sees a regular file (as before a swap); the open file is a FIFO."""
+    from grievance_rules.packs import files
+
+    fifo = pack / "rules" / "fifo.yaml"
+    os.mkfifo(fifo)
+    regular = os.stat(pack / "pack.yaml")
+    real_stat = os.stat
+    monkeypatch.setattr(
+        files.os,
+        "stat",
+        lambda path, *a, **k: regular if Path(path) == fifo else real_stat(path, *a, **k),
+    )
+    with pytest.raises(PackError) as caught:
+        load_pack(pack)
+    assert caught.value.file == "rules/fifo.yaml"
+    assert "not a regular file" in str(caught.value)

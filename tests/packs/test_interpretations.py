@@ -27,6 +27,8 @@ def _params(value: Any) -> set[str]:
     if isinstance(value, dict):
         if set(value) == {"param"}:
             return {value["param"]}
+        if set(value) == {"param_is"}:
+            return set(value["param_is"])
         return set().union(*(_params(v) for v in value.values())) if value else set()
     if isinstance(value, list | tuple):
         return set().union(*(_params(v) for v in value)) if value else set()

@@ -143,6 +143,7 @@ def validate(pack: str, strict: bool) -> None:
 )
 @click.option(
     "--output",
+    "-o",
     type=click.Path(dir_okay=False, writable=True),
     help="Write to this file instead of standard output.",
 )

@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
 from grievance_rules.cli._options import pack_options, parse_instant
+from grievance_rules.cli._reading import file_options, orders_of, tz_option, zone_of
 from grievance_rules.operations import timeline
 from grievance_rules.packs import find_pack
-from grievance_rules.reading import Accepted, iter_orders
+from grievance_rules.reading import Accepted
 
 __all__ = ["timeline_command"]
 
@@ -22,7 +24,8 @@ __all__ = ["timeline_command"]
 @click.option("--order", "order_id", required=True, help="The id of the order to replay.")
 @click.option("--until", help="Replay light changes up to this instant after the last event.")
 @click.option("--format", "input_format", help="json, jsonl, csv or xlsx (default: from FILE).")
-@click.option("--tz", help="Zone for naive timestamps in FILE and --until.")
+@tz_option("Zone for naive timestamps in FILE and --until.")
+@file_options
 @click.option("--output", type=click.Choice(["jsonl", "table"]), default="table", show_default=True)
 def timeline_command(
     file: str,
@@ -32,6 +35,8 @@ def timeline_command(
     input_format: str | None,
     tz: str | None,
     output: str,
+    assume_tz: str | None = None,
+    **reading: Any,
 ) -> None:
     """Replay order ORDER of FILE: its clocks and findings after each event.
 
@@ -41,9 +46,10 @@ def timeline_command(
     ``grievance-rules evaluate --as-of <at>`` prints it.
     """
     pack = find_pack(pack_name)
+    tz = zone_of(tz, assume_tz)
     end = parse_instant(until, tz) if until else None
     found = None
-    for result in iter_orders(file, input_format, assume_tz=tz):
+    for result in orders_of(file, input_format, tz, **reading):
         if isinstance(result, Accepted) and result.order.id == order_id:
             found = result.order
             break

@@ -7,14 +7,16 @@ import json
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
 from grievance_rules.cli._options import pack_options, parse_instant
+from grievance_rules.cli._reading import file_options, orders_of, tz_option, zone_of
 from grievance_rules.model import WorkOrder
 from grievance_rules.operations import watch
 from grievance_rules.packs import find_pack
-from grievance_rules.reading import Accepted, iter_orders
+from grievance_rules.reading import Accepted
 from grievance_rules.reports.watch import (
     watch_csv,
     watch_html,
@@ -52,7 +54,8 @@ def parse_horizon(text: str) -> dt.timedelta:
 @click.option("--as-of", help="The list's instant (ISO 8601 with offset; default: now).")
 @click.option("--within", default="1d", show_default=True, help="Horizon: 1d, 12h, 90m ...")
 @click.option("--format", "input_format", help="json, jsonl, csv or xlsx (default: from FILE).")
-@click.option("--tz", help="Zone for naive timestamps in FILE and --as-of (e.g. Asia/Shanghai).")
+@tz_option("Zone for naive timestamps in FILE and --as-of (e.g. Asia/Shanghai).")
+@file_options
 @click.option(
     "--output",
     type=click.Choice(["table", "jsonl", "csv", "xlsx", "html"]),
@@ -69,6 +72,8 @@ def watch_command(
     tz: str | None,
     output: str,
     out_file: str | None,
+    assume_tz: str | None = None,
+    **reading: Any,
 ) -> None:
     """List every running clock and open window in FILE, sorted by due instant.
 
@@ -82,13 +87,14 @@ def watch_command(
     xlsx needs --out. Rejected records go to standard error with their reasons.
     """
     pack = find_pack(pack_name)
+    tz = zone_of(tz, assume_tz)
     horizon = parse_horizon(within)
     instant = parse_instant(as_of, tz) if as_of else dt.datetime.now(dt.UTC)
     if output == "xlsx" and out_file is None:
         raise click.UsageError("--output xlsx needs --out FILE")
     orders: list[WorkOrder] = []
     rejected = records = 0
-    for result in iter_orders(file, input_format, assume_tz=tz):
+    for result in orders_of(file, input_format, tz, **reading):
         records += 1
         if isinstance(result, Accepted):
             orders.append(result.order)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from dataclasses import dataclass
 from typing import Any
 
 from grievance_rules.calendar import Deadline
@@ -22,6 +23,7 @@ from grievance_rules.calendar.office_hours import to_shanghai
 from grievance_rules.engine._context import Evaluation
 from grievance_rules.engine.assessment import ClockFinding, WindowFinding
 from grievance_rules.errors import GrievanceRulesError
+from grievance_rules.model.assignments import assignments
 from grievance_rules.packs.schema import ClockRule, EventRef, ParamRef, WindowRule
 
 __all__ = ["evaluate_clock", "evaluate_window", "where_holds"]
@@ -151,6 +153,13 @@ def where_holds(event: object, where: dict[str, Any]) -> bool:
 def _stops(ev: Evaluation, rule: ClockRule) -> tuple[list[int], list[int], str]:
     """The events that stop the clock, those its ``not_stopped_by`` passes over, and why."""
     stops = ev.positions(rule.stop)
+    if rule.also_stopped_by is not None:
+        also = rule.also_stopped_by
+        kept = ev.facts.kept
+        extra = [
+            k for k, e in enumerate(kept) if e.type == also.event and where_holds(e, also.where)
+        ]
+        stops = sorted(set(stops) | set(extra))
     exception = rule.not_stopped_by
     if exception is None or not stops:
         return stops, [], ""
@@ -168,11 +177,18 @@ def _described(where: dict[str, Any]) -> str:
     return ", ".join(f"{name}: {value}" for name, value in sorted(where.items()))
 
 
-def _standin_start(ev: Evaluation, rule: ClockRule, other_id: str) -> ClockFinding | None:
+def _standin_start(
+    ev: Evaluation,
+    rule: ClockRule,
+    other_id: str,
+    unit: str | None = None,
+    assigned: int | None = None,
+) -> ClockFinding | None:
     """The other clock whose due instant stands in for a start event that never happened.
 
     ``None`` unless that clock is due by ``as_of`` and was not met (a clock whose start
-    event should have stopped it, and did not).
+    event should have stopped it, and did not). Per assignment, the other clock of the
+    same unit's assignment (started by the event at position ``assigned``).
     """
     other = ev.pack.rule(other_id)
     assert isinstance(other, ClockRule)
@@ -180,28 +196,73 @@ def _standin_start(ev: Evaluation, rule: ClockRule, other_id: str) -> ClockFindi
     found = ev.clocks.get(other.id)
     if found is None:
         found = evaluate_clock(ev, other) if ev.applies(other.applies_to) else []
+    if unit is not None:
+        index = ev.event_index(assigned) if assigned is not None else None
+        found = [c for c in found if c.unit == unit and c.start_event == index]
     first = found[0] if found else None
     if first is None or first.state == "met" or first.due > ev.as_of:
         return None
     return first
 
 
-def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
-    """Every clock of one rule on the order (one, or one per start event)."""
+@dataclass(frozen=True)
+class _Run:
+    """One clock to compute: its start, and for a clock per assignment, whose it is."""
+
+    start: dt.datetime
+    k0: int | None
+    standin: ClockFinding | None = None
+    unit: str | None = None
+    """The assigned unit (per assignment), charged and alone able to stop the clock."""
+    ends: int | None = None
+    """Position of the event that took the order from the unit (per assignment)."""
+
+
+def _assignment_runs(ev: Evaluation, rule: ClockRule) -> list[_Run]:
+    """One run per assignment.
+
+    A dispatch-started clock starts at the assignment itself; another starts at the
+    unit's own first start event after it or, without one, at ``start_else_due_of``'s due.
+    """
+    assert isinstance(rule.start, EventRef)
     kept = ev.facts.kept
+    matched = ev.positions(rule.start)
+    runs = []
+    for a in assignments(kept, ev.order.units):
+        limit = a.ends if a.ends is not None else len(kept)
+        if rule.start.event == "dispatched":
+            if a.how == "dispatched" and a.begins not in matched:
+                continue
+            runs.append(_Run(kept[a.begins].at, a.begins, unit=a.unit, ends=a.ends))
+            continue
+        own = [k for k in matched if a.begins < k < limit and kept[k].unit in (a.unit, None)]
+        if own:
+            runs.append(_Run(kept[own[0]].at, own[0], unit=a.unit, ends=a.ends))
+        elif rule.start_else_due_of is not None:
+            standin = _standin_start(ev, rule, rule.start_else_due_of, a.unit, a.begins)
+            if standin is not None:
+                runs.append(_Run(standin.due, None, standin, unit=a.unit, ends=a.ends))
+    return runs
+
+
+def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
+    """Every clock of one rule on the order (one, one per start event, or per assignment)."""
+    kept = ev.facts.kept
+    runs: list[_Run]
     if rule.start == "received":
-        starts: list[tuple[dt.datetime, int | None]] = [(ev.order.received_at, None)]
+        runs = [_Run(ev.order.received_at, None)]
+    elif rule.per_assignment:
+        runs = _assignment_runs(ev, rule)
     else:
         assert isinstance(rule.start, EventRef)
-        starts = [(kept[k].at, k) for k in ev.positions(rule.start)]
+        runs = [_Run(kept[k].at, k) for k in ev.positions(rule.start)]
         if rule.occurrence == "first":
-            starts = starts[:1]
-    standin = None
-    if not starts and rule.start_else_due_of is not None:
-        standin = _standin_start(ev, rule, rule.start_else_due_of)
-        if standin is not None:
-            starts = [(standin.due, None)]
-    if not starts:
+            runs = runs[:1]
+        if not runs and rule.start_else_due_of is not None:
+            standin = _standin_start(ev, rule, rule.start_else_due_of)
+            if standin is not None:
+                runs = [_Run(standin.due, None, standin)]
+    if not runs:
         return []
     stops, passed, why = _stops(ev, rule)
     findings = []
@@ -210,8 +271,9 @@ def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
             ev.warn("no_office_hours", f"{rule.id}: the pack calendar has no office hours", rule.id)
             return []
         inside = rule.only_if_start == "inside_office_hours"
-        starts = [(t, k) for t, k in starts if ev.calendar.in_office_hours(t) == inside]
-    for occurrence, (start, k0) in enumerate(starts):
+        runs = [run for run in runs if ev.calendar.in_office_hours(run.start) == inside]
+    for occurrence, run in enumerate(runs):
+        start, k0, standin = run.start, run.k0, run.standin
         trace: list[str] = []
         what = (
             "the order's receipt" if k0 is None else f"event {ev.event_index(k0)} ({kept[k0].type})"
@@ -223,7 +285,10 @@ def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
                 f"clock runs from the latest it should have happened"
             )
         trace.append(f"started {start.isoformat()} by {what}")
-        if standin is not None:
+        if run.unit is not None:
+            unit: str | None = run.unit
+            trace.append(f"the assignment of {unit}: its own clock, stopped by its own events")
+        elif standin is not None:
             unit = standin.unit
         elif rule.charge == "start_unit" and k0 is not None:
             unit = kept[k0].unit
@@ -264,10 +329,20 @@ def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
         for k in stops:
             if (k0 is not None and k <= k0) or (standin is None and kept[k].at < start):
                 continue  # (a stand-in start is late by design: an earlier stop still counts)
+            if run.ends is not None and k >= run.ends:
+                break
             if rule.stop_by == "same_unit" and kept[k].unit != unit:
+                continue
+            if (
+                run.unit is not None
+                and kept[k].type == rule.stop.event  # a closure is the centre's act
+                and kept[k].unit not in (run.unit, None)
+            ):
                 continue
             stop_k = k
             break
+        if stop_k is None and run.ends is not None:
+            stop_k = run.ends  # the order was taken from the unit: its clock ends there
         for k in passed:
             if (k0 is None or k > k0) and kept[k].at >= start and (stop_k is None or k < stop_k):
                 trace.append(
@@ -326,10 +401,17 @@ def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
         if stop_k is not None:
             stopped_at: dt.datetime | None = kept[stop_k].at
             state = "met" if kept[stop_k].at <= due else "breached"
-            trace.append(
-                f"stopped {kept[stop_k].at.isoformat()} by event "
-                f"{ev.event_index(stop_k)} ({kept[stop_k].type}): {state}"
-            )
+            if stop_k == run.ends:
+                trace.append(
+                    f"the order was taken from {unit} {kept[stop_k].at.isoformat()} by event "
+                    f"{ev.event_index(stop_k)} ({kept[stop_k].type}): "
+                    + ("not charged" if state == "met" else "already late when it left")
+                )
+            else:
+                trace.append(
+                    f"stopped {kept[stop_k].at.isoformat()} by event "
+                    f"{ev.event_index(stop_k)} ({kept[stop_k].type}): {state}"
+                )
         else:
             stopped_at = None
             state = "paused" if paused_now else "breached" if ev.as_of > due else "running"
@@ -377,6 +459,15 @@ def evaluate_window(ev: Evaluation, rule: WindowRule) -> list[WindowFinding]:
             opened, what = ev.order.received_at, "the order's receipt"
         else:
             before = [j for j in opens if j < k]
+            if rule.per_assignment:
+                own = [
+                    a.begins
+                    for a in assignments(kept, ev.order.units)
+                    if a.unit == kept[k].unit
+                    and a.begins < k
+                    and (a.how == "reassigned" or a.begins in opens)
+                ]
+                before = own or before
             if not before:
                 ev.warn(
                     "window_not_opened",

@@ -38,6 +38,7 @@ from grievance_rules.packs.schema import (
     Condition,
     CountOf,
     NotOf,
+    ParamIs,
     ParamRef,
     PeriodRule,
     PeriodTier,
@@ -282,6 +283,11 @@ def _holds(
         return any([_holds(counts, c, notes, pack, on) for c in cond.any])
     if isinstance(cond, NotOf):
         return not _holds(counts, cond.not_, notes, pack, on)
+    if isinstance(cond, ParamIs):
+        ((name, wanted),) = cond.param_is.items()
+        value = pack.value(ParamRef(param=name), on)
+        notes.append(f"parameter {name}: {value} ({'yes' if value == wanted else 'no'})")
+        return bool(value == wanted)
     return False
 
 

@@ -46,7 +46,7 @@ from grievance_rules.errors import NaiveDatetimeError
 from grievance_rules.model import WorkOrder
 from grievance_rules.model.enums import LeaderRole
 from grievance_rules.packs import Pack, find_pack
-from grievance_rules.packs.schema import Citation, ClockRule, WindowRule
+from grievance_rules.packs.schema import Citation, ClockRule, ParamRef, WindowRule
 
 __all__ = [
     "LevelChange",
@@ -174,14 +174,25 @@ def _as_of_events(order: WorkOrder, as_of: dt.datetime) -> WorkOrder:
     return order.model_copy(update={"events": kept})
 
 
-def _levels(rule: ClockRule) -> list[tuple[str, float]]:
-    return sorted(((w.level, w.at) for w in rule.warnings), key=lambda item: item[1])
+def _levels(rule: ClockRule) -> list[str]:
+    """The rule's warning levels, lowest first (the engine's order: declaration order)."""
+    return [warning.level for warning in rule.warnings]
+
+
+def _fraction(pack: Pack, rule: ClockRule, level: str, judged_on: dt.date) -> float:
+    """The share of the period at which ``level`` comes on: its parameter on the judged date."""
+    for warning in rule.warnings:
+        if warning.level == level:
+            if warning.param is not None:
+                return float(pack.value(ParamRef(param=warning.param), judged_on))
+            return warning.at
+    raise KeyError(level)
 
 
 def _rank(rule: ClockRule, level: str) -> int:
     if level == "breached":
         return len(rule.warnings) + 1
-    names = [name for name, _ in _levels(rule)]
+    names = _levels(rule)
     return names.index(level) + 1 if level in names else 0
 
 
@@ -327,10 +338,11 @@ def level_change_instant(
     if not isinstance(rule, ClockRule):
         return None
     seen = _as_of_events(order, as_of)
-    clock = _clock_at(seen, pack, as_of, rule_id, occurrence)
-    if clock is None or clock.state != "running":
-        return None
-    return _change(seen, pack, as_of, clock, rule, level)
+    assessment = evaluate(seen, pack, as_of)
+    for clock in assessment.clocks:
+        if (clock.rule_id, clock.occurrence) == (rule_id, occurrence) and clock.state == "running":
+            return _change(seen, pack, as_of, clock, rule, level, assessment.judged_on)
+    return None
 
 
 def _change(
@@ -340,11 +352,12 @@ def _change(
     clock: ClockFinding,
     rule: ClockRule,
     level: str,
+    judged_on: dt.date,
 ) -> dt.datetime | None:
     target = _rank(rule, level)
     if target == 0 or target <= _rank(rule, _level_of(clock)):
         return None
-    fraction = dict(_levels(rule))[level]
+    fraction = _fraction(pack, rule, level, judged_on)
     candidate = _computed_instant(pack, clock, fraction)
 
     def level_at(instant: dt.datetime) -> int:
@@ -470,8 +483,8 @@ def _order_items(
         level = _level_of(clock)
         changes = []
         if clock.state == "running":
-            for name, _ in _levels(rule):
-                instant = _change(seen, pack, as_of, clock, rule, name)
+            for name in _levels(rule):
+                instant = _change(seen, pack, as_of, clock, rule, name, assessment.judged_on)
                 if instant is not None and instant <= until:
                     changes.append(
                         LevelChange(

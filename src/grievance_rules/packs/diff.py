@@ -50,6 +50,7 @@ from grievance_rules.packs.schema import (
     EscalationRule,
     EventRef,
     NotOf,
+    ParamIs,
     ParamRef,
     PeriodRule,
     RankingRule,
@@ -294,6 +295,9 @@ class _Words:
                 bound = f"exactly {self.value(cond.equals)}"
             distinct = f", distinct {cond.distinct}" if cond.distinct else ""
             return f"{bound} × {self.trigger(cond.count)}{distinct}"
+        if isinstance(cond, ParamIs):
+            ((name, value),) = cond.param_is.items()
+            return f"parameter {name} is {value}"
         assert isinstance(cond, RepeatOf)
         days = self.value(cond.within)
         within = (

@@ -135,8 +135,17 @@ def read_pack_file(root: Path, path: Path, *, field: str | None = None) -> bytes
         )
     if info.st_size > MAX_FILE_BYTES:
         raise PackError(_too_large(about, info.st_size), file=name, field=field)
+    # opened without blocking and checked again on the open file: a file swapped for a
+    # FIFO or device after the check above is still refused, and never waited on
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
-        with open(real, "rb") as handle:
+        with open(os.open(real, flags), "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise PackError(
+                    f"{about}not a regular file (a device, pipe or folder); refused",
+                    file=name,
+                    field=field,
+                )
             data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise PackError(f"{about}cannot read: {_reason(exc)}", file=name, field=field) from None

@@ -59,6 +59,7 @@ from grievance_rules.packs.schema import (
     Manifest,
     NotOf,
     Parameter,
+    ParamIs,
     ParamRef,
     PeriodRule,
     RankingRule,
@@ -213,7 +214,7 @@ class Pack:
             except ValidationError:
                 raise PackError(
                     f"pack {self.id}: override {name}={value!r}: a parameter's value is "
-                    "a string, a finite number or a boolean",
+                    "a string, a number or a boolean (a finite number: not nan or inf)",
                     field=name,
                 ) from None
             fixed[name] = self.parameters[name].model_copy(update={"values": (dated,)})
@@ -595,6 +596,11 @@ class _Checker:
                 self.whole(rule, cond.at_least, f"{path}.at_least", least=1)
             if cond.equals is not None:
                 self.whole(rule, cond.equals, f"{path}.equals", least=0)
+        elif isinstance(cond, ParamIs):
+            if not in_period:
+                raise self.fail(rule, f"{path}.param_is", "param_is goes in period tiers only")
+            for name in cond.param_is:
+                self.param(rule, ParamRef(param=name), f"{path}.param_is")
         elif isinstance(cond, RepeatOf):
             if in_period:
                 raise self.fail(rule, path, "a repeat condition is about one order, not a period")
@@ -661,6 +667,12 @@ class _Checker:
             if rule.start_else_due_of == rule.id or not isinstance(rule.start, EventRef):
                 raise self.fail(
                     rule, "start_else_due_of", "needs a start event and another clock's id"
+                )
+        if rule.also_stopped_by is not None:
+            self.event_ref(rule, rule.also_stopped_by, "also_stopped_by")
+            for name in sorted(set(rule.also_stopped_by.where) & _DERIVED_FIELDS):
+                raise self.fail(
+                    rule, f"also_stopped_by.where.{name}", "reads the event's own fields only"
                 )
         if rule.not_stopped_by is not None:
             exception = rule.not_stopped_by

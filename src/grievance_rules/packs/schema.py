@@ -46,6 +46,7 @@ __all__ = [
     "Manifest",
     "NotOf",
     "Notify",
+    "ParamIs",
     "ParamRef",
     "Parameter",
     "PeriodRule",
@@ -312,7 +313,17 @@ class RepeatOf(_Decl):
     at_least: Threshold
 
 
-Condition = Trigger | AllOf | AnyOf | NotOf | CountOf | RepeatOf
+class ParamIs(_Decl):
+    """In period tiers: a parameter has a value, so a reading can switch a branch on or off.
+
+    ``{param_is: {weekly_other_deductions: any}}`` holds when the parameter's value in
+    force for the period is ``any``.
+    """
+
+    param_is: dict[str, str | int | float | bool] = Field(min_length=1, max_length=1)
+
+
+Condition = Trigger | AllOf | AnyOf | NotOf | CountOf | RepeatOf | ParamIs
 
 
 def iter_triggers(cond: Condition) -> Iterator[Trigger]:
@@ -409,6 +420,9 @@ class ClockRule(_RuleBase):
     stop: EventRef
     not_stopped_by: StopException | None = None
     """Stop events that do not stop this clock (unless a parameter says they do)."""
+    also_stopped_by: EventRef | None = None
+    """A second kind of event that stops the clock (办理完毕: a reply with a result, or the
+    order's closure); matched on the event's own fields (no derived fields)."""
     stop_by: Literal["any", "same_unit"] = "any"
     occurrence: Literal["first", "each"] = "first"
     duration: DurationSpec | None = None
@@ -425,6 +439,12 @@ class ClockRule(_RuleBase):
     charge: Literal["handling_unit", "start_unit"] = "handling_unit"
     only_if_start: Literal["outside_office_hours", "inside_office_hours"] | None = None
     """Run the clock only for a start outside (or inside) office hours on working days."""
+    per_assignment: bool = False
+    """One clock per assignment (:mod:`grievance_rules.model.assignments`): each unit the
+    order is sent or re-dispatched to gets its own clock, counted from its own
+    assignment (a dispatch-started clock) or its own first start event, stopped only
+    by its own stop events; a unit the order is taken from is no longer charged (its
+    clock ends there: breached only if it was already due)."""
 
     @model_validator(mode="after")
     def _due_defined(self) -> ClockRule:
@@ -446,6 +466,9 @@ class WindowRule(_RuleBase):
     half_day: str | ParamRef | None = None
     consequence: str = "refused"
     """What happens to a late action, in the document's words (超期不予回退)."""
+    per_assignment: bool = False
+    """The window opens at the acting unit's own assignment (its dispatch, or its
+    re-dispatch by a ``reassigned`` event), not at the order's last dispatch."""
 
 
 class Progression(_Decl):

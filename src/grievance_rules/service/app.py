@@ -14,8 +14,11 @@
 
 Errors: 400 a body that is not JSON (or not the shape asked for), 401 a missing
 or wrong bearer token, 404 an unknown pack, 413 a body or batch over the limits,
-422 a bad record (naming the record, the field and the problem, with the counts
-``inputs = assessed + rejected``) or a bad query value.
+422 a bad record (naming the record, the field and the problem, with the counts:
+for ``/v1/evaluate`` ``inputs = assessed + rejected``, the valid records assessed
+and their assessments in ``assessments``; for watch, score and compare, which need
+the whole batch, ``inputs = valid + rejected`` and nothing computed) or a bad
+query value.
 """
 
 from __future__ import annotations
@@ -59,6 +62,24 @@ class Limits:
     """The largest request body (and, for the stream, the longest line)."""
     max_batch: int = 10_000
     """The most orders in one request (the stream: in one request, too)."""
+
+
+class _LineStream(StreamingResponse):
+    """A streamed answer that reads the request body while it answers.
+
+    Starlette's own streaming response also listens for the client's disconnect,
+    taking the request's remaining body messages; this one leaves them to the
+    generator, which reads the body line by line as it answers.
+    """
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        await send(
+            {"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers}
+        )
+        async for chunk in self.body_iterator:
+            data = chunk if isinstance(chunk, bytes) else str(chunk).encode()
+            await send({"type": "http.response.body", "body": data, "more_body": True})
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
 
 
 class _RefusedError(Exception):
@@ -126,35 +147,40 @@ def _rejection(result: Rejected, index: int) -> dict[str, Any]:
     }
 
 
-def _orders(records: Sequence[Any], limits: Limits) -> list[WorkOrder]:
-    """Every record valid, or a 422 naming each bad record, field and problem."""
+def _validate(
+    records: Sequence[Any], limits: Limits
+) -> tuple[list[WorkOrder], list[dict[str, Any]]]:
+    """The valid orders, and each bad record's index, field and problem."""
     if len(records) > limits.max_batch:
         raise _error(413, f"batch of {len(records)} orders is over the limit of {limits.max_batch}")
     orders: list[WorkOrder] = []
     rejected = []
     for index, record in enumerate(records):
         if not isinstance(record, dict):
-            rejected.append(
-                {
-                    "record": index,
-                    "order_id": None,
-                    "problems": [
-                        {"field": "", "problem": "a record is a JSON object", "code": "type"}
-                    ],
-                }
-            )
+            problem = {"field": "", "problem": "a record is a JSON object", "code": "type"}
+            rejected.append({"record": index, "order_id": None, "problems": [problem]})
             continue
         result = validate_record(record, location=SourceLocation("<body>", index + 1))
         if isinstance(result, Accepted):
             orders.append(result.order)
         else:
             rejected.append(_rejection(result, index))
+    return orders, rejected
+
+
+def _orders(records: Sequence[Any], limits: Limits) -> list[WorkOrder]:
+    """Every record valid, or a 422 naming each bad record, field and problem.
+
+    For the endpoints that need the whole batch (watch, score, compare): nothing is
+    computed; ``inputs = valid + rejected``.
+    """
+    orders, rejected = _validate(records, limits)
     if rejected:
         raise _error(
             422,
-            f"{len(rejected)} of {len(records)} records are not valid orders; nothing assessed",
+            f"{len(rejected)} of {len(records)} records are not valid orders; nothing computed",
             inputs=len(records),
-            assessed=0,
+            valid=len(orders),
             rejected=len(rejected),
             rejections=rejected,
         )
@@ -167,6 +193,21 @@ def _order_list(body: Any, key: str = "orders") -> list[Any]:
     if isinstance(body, dict) and isinstance(body.get(key), list):
         return list(body[key])
     raise _error(400, f"body must be a JSON array of orders or an object with {key!r}")
+
+
+_WARM_UP = WorkOrder.model_validate(
+    {
+        "id": "warm-up",
+        "channel": "12345",
+        "category": "投诉",
+        "received_at": "2024-05-06T09:00:00+08:00",
+        "units": [{"id": "ctr", "kind": "dispatch_centre"}, {"id": "u", "kind": "street_office"}],
+        "events": [
+            {"type": "dispatched", "at": "2024-05-06T09:30:00+08:00", "unit": "ctr", "to_unit": "u"}
+        ],
+    }
+)
+"""An order evaluated once per pack at start, so that requests find the rules compiled."""
 
 
 def create_app(
@@ -201,6 +242,8 @@ def create_app(
         pack.calendar()  # built once, now
         loaded[pack.id] = pack
     readmes = {name: render_readme(pack) for name, pack in loaded.items()}
+    for pack in loaded.values():  # compile each pack's rules now, not on the first request
+        evaluate(_WARM_UP, pack)
     lim = limits or Limits()
     secret = token.encode() if token else None
     app = FastAPI(
@@ -374,9 +417,23 @@ def create_app(
             )
         if not isinstance(body, list):
             raise _error(400, "body must be an order (object) or a batch of orders (array)")
-        orders = _orders(body, lim)
+        orders, rejected = _validate(body, lim)
         parts = [evaluate(order, chosen, instant).model_dump_json() for order in orders]
-        return Response("[" + ",".join(parts) + "]", media_type=_JSON, headers=headers)
+        if not rejected:
+            return Response("[" + ",".join(parts) + "]", media_type=_JSON, headers=headers)
+        # as the CLI: the valid records are assessed, the others named; the counts add up
+        head = json.dumps(
+            {
+                "error": f"{len(rejected)} of {len(body)} records are not valid orders",
+                "inputs": len(body),
+                "assessed": len(parts),
+                "rejected": len(rejected),
+                "rejections": rejected,
+            },
+            ensure_ascii=False,
+        )
+        text = head[:-1] + ',"assessments":[' + ",".join(parts) + "]}"
+        return Response(text, status_code=422, media_type=_JSON, headers=headers)
 
     @app.post("/v1/evaluate/stream")
     async def evaluate_stream(
@@ -430,7 +487,7 @@ def create_app(
             counts = {"inputs": inputs, "assessed": assessed, "rejected": rejected}
             yield (json.dumps({"counts": counts}) + "\n").encode()
 
-        return StreamingResponse(answer(), media_type=_JSONL)
+        return _LineStream(answer(), media_type=_JSONL)
 
     @app.post("/v1/watch")
     async def watch_list(

@@ -1,0 +1,122 @@
+"""A real server on 127.0.0.1 and a bounded load of clients (the test and the benchmark)."""
+
+from __future__ import annotations
+
+import http.client
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@contextmanager
+def running_server(
+    *args: str, token_file: Path | None = None, timeout: float = 60.0
+) -> Iterator[int]:
+    """``grievance-rules serve`` in a subprocess on a free port; stopped on exit."""
+    port = free_port()
+    command = [sys.executable, "-m", "grievance_rules", "serve", "--port", str(port), *args]
+    if token_file is not None:
+        command += ["--token-file", str(token_file)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if process.poll() is not None:
+                _, err = process.communicate()
+                raise RuntimeError(f"server exited {process.returncode}: {err.decode()}")
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                connection.request("GET", "/healthz")
+                if connection.getresponse().status == 200:
+                    connection.close()
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("server did not start in time")
+            time.sleep(0.2)
+        yield port
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@dataclass
+class LoadResult:
+    """What a load run saw: counts, mismatches, and each request's latency (seconds)."""
+
+    requests: int = 0
+    errors: list[str] = field(default_factory=list)
+    mismatches: int = 0
+    latencies: list[float] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def run_load(
+    port: int,
+    cases: Sequence[tuple[str, bytes, bytes]],
+    *,
+    total: int,
+    clients: int,
+    headers: dict[str, str] | None = None,
+) -> LoadResult:
+    """``total`` requests from ``clients`` threads, each on one kept-alive connection.
+
+    ``cases`` are ``(path, body, expected response bytes)``, taken in turn.
+    """
+    result = LoadResult()
+    lock = threading.Lock()
+    per_client = [total // clients + (1 if k < total % clients else 0) for k in range(clients)]
+
+    def client(k: int) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        sent = {"Content-Type": "application/json", **(headers or {})}
+        for n in range(per_client[k]):
+            path, body, expected = cases[(k * 7919 + n) % len(cases)]
+            began = time.perf_counter()
+            try:
+                connection.request("POST", path, body=body, headers=sent)
+                response = connection.getresponse()
+                data = response.read()
+                status = response.status
+            except OSError as exc:
+                with lock:
+                    result.errors.append(f"{path}: {exc!r}")
+                connection.close()
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                continue
+            elapsed = time.perf_counter() - began
+            with lock:
+                result.requests += 1
+                result.latencies.append(elapsed)
+                if status != 200:
+                    result.errors.append(f"{path}: HTTP {status} {data[:200]!r}")
+                elif data != expected:
+                    result.mismatches += 1
+        connection.close()
+
+    threads = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
+    began = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    result.seconds = time.perf_counter() - began
+    return result

@@ -1,0 +1,256 @@
+"""Every endpoint and every error of the service, through FastAPI's test client."""
+
+import datetime as dt
+import json
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from grievance_rules.engine import evaluate
+from grievance_rules.model import WorkOrder
+from grievance_rules.operations import watch
+from grievance_rules.packs import find_pack
+from grievance_rules.reading import read_orders
+from grievance_rules.service import Limits, create_app
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+SAMPLES = "src/grievance_rules/samples/orders.jsonl"
+AS_OF = "2026-03-03T08:00:00+08:00"
+
+
+@pytest.fixture(scope="module")
+def orders() -> list[WorkOrder]:
+    return list(read_orders(SAMPLES).orders)
+
+
+@pytest.fixture(scope="module")
+def records(orders: list[WorkOrder]) -> list[dict[str, Any]]:
+    return [json.loads(o.model_dump_json()) for o in orders]
+
+
+@pytest.fixture(scope="module")
+def client() -> TestClient:
+    return TestClient(create_app(["chengdong", "daye", "xiayang"]))
+
+
+def test_healthz_and_packs(client: TestClient) -> None:
+    assert client.get("/healthz").json()["packs"] == ["chengdong", "daye", "xiayang"]
+    listed = client.get("/v1/packs").json()
+    assert [p["key"] for p in listed] == ["chengdong@2024", "daye@2023-05-19", "xiayang@2022-06-08"]
+    detail = client.get("/v1/packs/daye").json()
+    pack = find_pack("daye")
+    assert [r["id"] for r in detail["rules"]] == [r.id for r in pack.rules]
+    assert detail["rules"][0]["citation"]["source"] == pack.rules[0].citation.source
+    assert set(detail["parameters"]) == set(pack.parameters)
+    assert detail["manifest"]["notify"]["roles"] == {
+        "yellow": "leader_in_charge",
+        "red": "main_leader",
+    }
+    readme = client.get("/v1/packs/daye/readme")
+    assert readme.headers["content-type"].startswith("text/markdown")
+    assert readme.text == (pack.directory / "README.md").read_text(encoding="utf-8")
+
+
+def test_unknown_pack_is_404(client: TestClient, records: list[dict[str, Any]]) -> None:
+    for response in (
+        client.get("/v1/packs/nowhere"),
+        client.get("/v1/packs/nowhere/readme"),
+        client.post("/v1/evaluate?pack=nowhere", json=records[0]),
+    ):
+        assert response.status_code == 404
+        assert "unknown pack 'nowhere'" in response.json()["error"]
+
+
+def test_evaluate_one_order_is_the_library_json_byte_for_byte(
+    client: TestClient, orders: list[WorkOrder], records: list[dict[str, Any]]
+) -> None:
+    as_of = dt.datetime.fromisoformat(AS_OF)
+    for name in ("chengdong", "daye", "xiayang"):
+        for o, record in zip(orders, records, strict=True):
+            response = client.post(
+                f"/v1/evaluate?pack={name}&as_of={AS_OF.replace('+', '%2B')}", json=record
+            )
+            assert response.status_code == 200
+            assert (
+                response.content == evaluate(o, find_pack(name), as_of).model_dump_json().encode()
+            )
+        # no as_of: the order's last recorded instant, as in the library
+        response = client.post(f"/v1/evaluate?pack={name}", json=records[0])
+        assert response.content == evaluate(orders[0], find_pack(name)).model_dump_json().encode()
+
+
+def test_evaluate_a_batch_keeps_input_order(
+    client: TestClient, orders: list[WorkOrder], records: list[dict[str, Any]]
+) -> None:
+    response = client.post("/v1/evaluate?pack=daye&lang=en", json=records[::-1])
+    assert response.status_code == 200
+    assert response.headers["content-language"] == "en"
+    expected = [evaluate(o, "daye").model_dump_json() for o in orders[::-1]]
+    assert response.content == ("[" + ",".join(expected) + "]").encode()
+
+
+def test_a_bad_record_is_422_naming_record_field_and_problem(
+    client: TestClient, records: list[dict[str, Any]]
+) -> None:
+    bad = {**records[1], "category": "抱怨"}
+    response = client.post("/v1/evaluate?pack=daye", json=[records[0], bad, 7])
+    assert response.status_code == 422
+    body = response.json()
+    assert (body["inputs"], body["assessed"], body["rejected"]) == (3, 1, 2)
+    assert body["inputs"] == body["assessed"] + body["rejected"]
+    # the valid record is assessed, byte for byte as the library would
+    expected = evaluate(WorkOrder.model_validate(records[0]), "daye").model_dump_json()
+    assert response.content.endswith(b',"assessments":[' + expected.encode() + b"]}")
+    first, second = body["rejections"]
+    assert (first["record"], first["order_id"]) == (1, records[1]["id"])
+    assert first["problems"][0]["field"] == "category"
+    assert "抱怨" in first["problems"][0]["problem"]
+    assert second["record"] == 2
+
+
+def test_bad_json_bad_query_and_bad_shape(client: TestClient) -> None:
+    response = client.post("/v1/evaluate?pack=daye", content=b"{not json")
+    assert response.status_code == 400
+    assert "not JSON" in response.json()["error"]
+    assert client.post("/v1/evaluate?pack=daye", content=b'"text"').status_code == 400
+    response = client.post("/v1/evaluate?pack=daye&as_of=2026-03-03T08:00", json={})
+    assert response.status_code == 422
+    assert "no UTC offset" in response.json()["error"]
+    assert client.post("/v1/evaluate?pack=daye&lang=fr", json={}).status_code == 422
+    # several packs and none named
+    assert client.post("/v1/evaluate", json={}).status_code == 422
+
+
+def test_limits_are_413(records: list[dict[str, Any]]) -> None:
+    small = TestClient(create_app(["daye"], limits=Limits(max_body_bytes=2_000, max_batch=2)))
+    response = small.post("/v1/evaluate", json=records[:1] * 30)
+    assert response.status_code == 413
+    assert "over the limit" in response.json()["error"]
+    response = small.post("/v1/evaluate", json=[{"id": "x"}] * 3)
+    assert response.status_code == 413
+    assert "batch of 3" in response.json()["error"]
+    # one pack served: pack may be left out
+    assert small.post("/v1/evaluate", json=records[0]).status_code == 200
+
+
+def test_token(records: list[dict[str, Any]]) -> None:
+    guarded = TestClient(create_app(["daye"], token="s3cret"))
+    assert guarded.get("/healthz").status_code == 200
+    assert guarded.get("/v1/packs").status_code == 401
+    assert guarded.get("/v1/packs", headers={"Authorization": "Bearer wrong"}).status_code == 401
+    assert guarded.get("/v1/packs", headers={"Authorization": "Basic s3cret"}).status_code == 401
+    ok = guarded.post("/v1/evaluate", json=records[0], headers={"Authorization": "Bearer s3cret"})
+    assert ok.status_code == 200
+
+
+def test_stream_answers_line_by_line(
+    client: TestClient, orders: list[WorkOrder], records: list[dict[str, Any]]
+) -> None:
+    lines = [json.dumps(r, ensure_ascii=False) for r in records]
+    lines.insert(2, "{not json")
+    body = ("\n".join(lines) + "\n").encode()
+    response = client.post("/v1/evaluate/stream?pack=xiayang", content=body)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/x-ndjson")
+    out = response.content.decode().splitlines()
+    expected = [evaluate(o, "xiayang").model_dump_json() for o in orders]
+    assert out[:2] == expected[:2]
+    assert json.loads(out[2])["rejected"]["record"] == 2
+    assert out[3:-1] == expected[2:]
+    assert json.loads(out[-1]) == {
+        "counts": {"inputs": len(lines), "assessed": len(orders), "rejected": 1}
+    }
+
+
+def test_watch_score_compare(
+    client: TestClient, orders: list[WorkOrder], records: list[dict[str, Any]]
+) -> None:
+    from grievance_rules.scoring import compare, score
+
+    as_of = dt.datetime.fromisoformat(AS_OF)
+    response = client.post(
+        f"/v1/watch?pack=daye&as_of={AS_OF.replace('+', '%2B')}&within_hours=48", json=records
+    )
+    assert response.status_code == 200
+    listed = watch(orders, "daye", as_of, within=dt.timedelta(hours=48))
+    body = response.json()
+    assert body["items"] == json.loads(listed.model_dump_json())["items"]
+    assert body["summary"] == [json.loads(s.model_dump_json()) for s in listed.summary()]
+    assert client.post("/v1/watch?pack=daye", json=records).status_code == 422  # no as_of
+    response = client.post("/v1/score?pack=daye", json={"orders": records})
+    assert response.content == score(orders, "daye").model_dump_json().encode()
+    response = client.post("/v1/compare?packs=chengdong,daye", json=records)
+    assert response.content == compare(orders, ["chengdong", "daye"]).model_dump_json().encode()
+    assert client.post("/v1/compare?packs=daye", json=records).status_code == 422
+    refused = client.post("/v1/score?pack=daye", json=[records[0], {"id": 1}]).json()
+    assert (refused["inputs"], refused["valid"], refused["rejected"]) == (2, 1, 1)
+
+
+def test_calendar(client: TestClient) -> None:
+    # 2024-06-10 is 端午节; 2024-06-07 is a Friday: 1 working day on is Tuesday 11 June
+    day = client.get("/v1/calendar/is-workday?date=2024-06-10&pack=daye").json()
+    assert (day["is_working_day"], day["kind"]) == (False, "holiday")
+    added = client.get("/v1/calendar/add?date=2024-06-07&days=1&pack=daye").json()
+    assert added["result"] == "2024-06-11"
+    # (7 June, 14 June]: 11, 12, 13, 14 June
+    assert (
+        client.get("/v1/calendar/between?start=2024-06-07&end=2024-06-14&pack=daye").json()[
+            "working_days"
+        ]
+        == 4
+    )
+    explained = client.get(
+        "/v1/calendar/explain",
+        params={"start": "2024-06-07T09:00:00+08:00", "duration": "2 working days", "pack": "daye"},
+    )
+    assert explained.status_code == 200
+    # 14 h of office time: Fri 7 h, Tue 11 June 7 h -> 17:30
+    assert explained.json()["due"] == "2024-06-11T17:30:00+08:00"
+    assert client.get("/v1/calendar/is-workday?date=june&pack=daye").status_code == 422
+
+
+def test_schemas_and_openapi(client: TestClient) -> None:
+    order_schema = client.get("/v1/schema/order").json()
+    assert "received_at" in order_schema["properties"]
+    pack_schema = client.get("/v1/schema/pack").json()
+    assert set(pack_schema) == {"pack.yaml", "rules/*.yaml", "parameters.yaml"}
+    spec = client.get("/openapi.json").json()
+    for path in (
+        "/v1/evaluate",
+        "/v1/evaluate/stream",
+        "/v1/watch",
+        "/v1/score",
+        "/v1/compare",
+        "/v1/packs",
+        "/v1/packs/{name}",
+        "/v1/packs/{name}/readme",
+        "/v1/calendar/is-workday",
+        "/v1/calendar/add",
+        "/v1/calendar/between",
+        "/v1/calendar/explain",
+        "/v1/schema/order",
+        "/v1/schema/pack",
+        "/healthz",
+    ):
+        assert path in spec["paths"], path
+    assert client.get("/docs").status_code == 200
+
+
+def test_requests_read_no_files(
+    client: TestClient, records: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import builtins
+    import pathlib
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError(f"file opened: {args[:1]}")
+
+    monkeypatch.setattr(builtins, "open", refuse)
+    monkeypatch.setattr(pathlib.Path, "open", refuse)
+    monkeypatch.setattr(pathlib.Path, "read_text", refuse)
+    monkeypatch.setattr(pathlib.Path, "read_bytes", refuse)
+    assert client.post("/v1/evaluate?pack=daye", json=records[0]).status_code == 200
+    assert client.get("/v1/packs/daye/readme").status_code == 200
+    assert client.get("/v1/packs/daye").status_code == 200
