@@ -43,10 +43,18 @@ class Activation:
 
 
 class ReferenceAdapter:
-    """Same interface as the durable adapter, matching in Python."""
+    """Matching in Python: :meth:`match_facts` as the durable adapter's, :meth:`run` with
+    one activation per rule and fact (sorted by rule name)."""
 
     def compile(self, namespace: str, rules: dict[str, Any]) -> dict[str, Any]:
         return rules
+
+    def match_facts(
+        self, ruleset: dict[str, Any], facts: list[dict[str, Any]]
+    ) -> list[tuple[str, ...]]:
+        """For each fact, the rules it matches, in the order of the definition."""
+        patterns = [(name, rule["all"][0]["m"]) for name, rule in ruleset.items()]
+        return [tuple(name for name, p in patterns if matches(p, fact)) for fact in facts]
 
     def run(self, ruleset: dict[str, Any], facts: list[dict[str, Any]]) -> list[Activation]:
         out = []

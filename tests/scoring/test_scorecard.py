@@ -159,12 +159,15 @@ def test_three_rates_under_a_pack_with_a_sign_off_limit():
 
 def test_every_input_is_assessed_excluded_or_rejected():
     good = order("g", "c01", MONDAY)
-    card = score([good, {"id": "x"}, "not json", good.model_dump_json()], "xiayang")
-    assert card.inputs == 4
-    assert (card.assessed, card.excluded, card.rejected) == (2, 0, 2)
+    other = order("h", "c01", MONDAY)
+    inputs = [good, {"id": "x"}, "not json", other.model_dump_json(), good.model_dump_json()]
+    card = score(inputs, "xiayang")
+    assert card.inputs == 5
+    assert (card.assessed, card.excluded, card.rejected) == (2, 0, 3)
     reasons = [r.reasons[0] for r in card.rejections]
     assert reasons[0].startswith("channel: Field required")
     assert "Invalid JSON" in reasons[1]
+    assert reasons[2] == "id: duplicate order id 'g' (first at #0)"
 
 
 def test_an_assessment_month_starting_on_the_26th_is_named_after_the_month_it_ends_in():

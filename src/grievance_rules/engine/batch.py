@@ -13,12 +13,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import multiprocessing
+import re
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, overload
+from typing import Any, Literal, overload
 
 from pydantic import ValidationError
 
@@ -27,8 +28,8 @@ from grievance_rules.engine.evaluate import assess, instant_of
 from grievance_rules.engine.matching import EngineName, Match, OrderView, get_matcher, view_of
 from grievance_rules.engine.plan import PackPlan, compile_pack, plan_for
 from grievance_rules.engine.repeats import RepeatIndex
-from grievance_rules.errors import GrievanceRulesError
-from grievance_rules.model import WorkOrder
+from grievance_rules.errors import GrievanceRulesError, HistoryError
+from grievance_rules.model import WorkOrder, ensure_coherent
 from grievance_rules.packs import Pack, find_pack
 
 __all__ = [
@@ -135,6 +136,9 @@ def input_rejection(source: str, item: Any, order_id: str | None, exc: Exception
         )
         if order_id is None and isinstance(item, Mapping):
             order_id = str(item.get("id")) if item.get("id") is not None else None
+    elif isinstance(exc, HistoryError):
+        reasons = tuple(str(issue) for issue in exc.issues)
+        order_id = order_id or exc.order_id
     else:
         reasons = (str(exc),)
     return Rejection(source=source, order_id=order_id, reasons=reasons)
@@ -187,6 +191,7 @@ def _assess_chunk(
     as_of: dt.datetime | None,
     repeats: RepeatIndex | None,
     engine: EngineName,
+    check_history: bool = True,
 ) -> list[tuple[BatchResult, ...]]:
     """A chunk of inputs, each parsed once and judged under every plan."""
     parsed: dict[int, BatchResult] = {}
@@ -196,6 +201,8 @@ def _assess_chunk(
         try:
             order = order_of_input(item)
             order_id = order.id
+            if check_history:
+                ensure_coherent(order)
             instant = instant_of(order, as_of)
             ready.append((k, order, instant, view_of(order, instant)))
         except INPUT_ERRORS as exc:
@@ -219,7 +226,7 @@ def _chunks(items: Iterable[Any], size: int) -> Iterator[list[tuple[int, Any]]]:
 
 
 _WORKER: dict[str, Any] = {}
-"""A worker process's plans, ``as_of``, repeat index and engine, set once when it starts."""
+"""A worker process's plans, ``as_of``, repeat index, engine and history check, set once."""
 
 _Sent = list[tuple[int, tuple[bytes | None, ...], tuple[Rejection | None, ...]]]
 
@@ -229,6 +236,7 @@ def _start_worker(
     as_of: dt.datetime | None,
     repeats: RepeatIndex | None,
     engine: EngineName,
+    check_history: bool,
 ) -> None:
     """Set up a worker: the plans themselves (forked), or each pack's directory and overrides."""
     plans = []
@@ -239,13 +247,20 @@ def _start_worker(
             directory, overrides = source
             pack = find_pack(Path(directory))
             plans.append(compile_pack(pack.with_parameters(overrides) if overrides else pack))
-    _WORKER.update(plans=plans, as_of=as_of, repeats=repeats, engine=engine)
+    _WORKER.update(
+        plans=plans, as_of=as_of, repeats=repeats, engine=engine, check_history=check_history
+    )
 
 
 def _worker(chunk: list[tuple[int, Any]]) -> _Sent:
     """A chunk assessed in a worker process; assessments travel back as JSON bytes."""
     results = _assess_chunk(
-        chunk, _WORKER["plans"], _WORKER["as_of"], _WORKER["repeats"], _WORKER["engine"]
+        chunk,
+        _WORKER["plans"],
+        _WORKER["as_of"],
+        _WORKER["repeats"],
+        _WORKER["engine"],
+        _WORKER["check_history"],
     )
     return [
         (row[0].position, tuple(r.to_json() for r in row), tuple(r.rejection for r in row))
@@ -266,6 +281,8 @@ def evaluate_each(
     processes: int = 1,
     chunk_size: int = 256,
     engine: EngineName = "native",
+    check_history: bool = True,
+    duplicates: Literal["reject", "allow"] = "reject",
 ) -> Iterator[tuple[BatchResult, ...]]:
     """Assess a stream of orders under several packs; one tuple of results per input.
 
@@ -282,9 +299,57 @@ def evaluate_each(
     """
     plans = [_plan_of(pack) for pack in packs]
     get_matcher(engine)  # an unknown or missing engine fails here, not per order
+    rows = _rows(orders, plans, as_of, repeats, processes, chunk_size, engine, check_history)
+    if duplicates == "allow":
+        yield from rows
+        return
+    first: dict[str, int] = {}
+    for row in rows:
+        order_id = _order_id(row[0])
+        if order_id is None:
+            yield row
+        elif order_id in first:
+            position = row[0].position
+            reason = f"id: duplicate order id {order_id!r} (first at #{first[order_id]})"
+            rejection = Rejection(source=f"#{position}", order_id=order_id, reasons=(reason,))
+            yield tuple(BatchResult(position, rejection=rejection) for _ in row)
+        else:
+            first[order_id] = row[0].position
+            yield row
+
+
+def _order_id(result: BatchResult) -> str | None:
+    """The order id of a result: its assessment's, or its rejection's when known."""
+    if result.rejection is not None:
+        return None  # a rejected input does not claim its id
+    raw = result.assessment_json
+    if raw is not None:
+        found = _ORDER_ID.match(raw)
+        if found is not None:
+            order_id: str = json.loads(found.group(1))
+            return order_id
+    assessment = result.assessment
+    return None if assessment is None else assessment.order_id
+
+
+_ORDER_ID = re.compile(rb'\{"order_id":("(?:[^"\\]|\\.)*")')
+"""The order id at the head of an assessment's JSON (its first field)."""
+
+
+def _rows(
+    orders: Iterable[Any],
+    plans: Sequence[PackPlan],
+    as_of: dt.datetime | None,
+    repeats: RepeatIndex | None,
+    processes: int,
+    chunk_size: int,
+    engine: EngineName,
+    check_history: bool,
+) -> Iterator[tuple[BatchResult, ...]]:
+    """Each input's results under every plan, in input order, here or in workers."""
     if processes <= 1:
         for chunk in _chunks(orders, chunk_size):
-            yield from _assess_chunk(chunk, plans, as_of, repeats, engine)
+            yield from _assess_chunk(chunk, plans, as_of, repeats, engine, check_history)
         return
     context = multiprocessing.get_context()
     sources: list[PackPlan | tuple[str, Mapping[str, Any]]]
@@ -296,7 +361,7 @@ def evaluate_each(
         max_workers=processes,
         mp_context=context,
         initializer=_start_worker,
-        initargs=(sources, as_of, repeats, engine),
+        initargs=(sources, as_of, repeats, engine, check_history),
     ) as pool:
         pending: deque[Future[_Sent]] = deque()
         for chunk in _chunks(orders, chunk_size):
@@ -316,6 +381,8 @@ def evaluate_many(
     processes: int = 1,
     chunk_size: int = 256,
     engine: EngineName = "native",
+    check_history: bool = True,
+    duplicates: Literal["reject", "allow"] = "reject",
 ) -> Iterator[BatchResult]:
     """Assess a stream of orders in bounded memory; every input is accounted for.
 
@@ -326,6 +393,12 @@ def evaluate_many(
     processes, which send each assessment back as JSON
     (:attr:`BatchResult.assessment_json`; the model is rebuilt only when asked for);
     at most ``2 × processes`` chunks are in flight, so memory stays flat.
+
+    Every order's history is checked first (``check_history=False`` skips it for a
+    caller that has checked it): a history that contradicts itself is rejected with
+    each issue. A second order with an id already assessed is rejected, naming the
+    first's position (``duplicates="allow"`` assesses it; "reject" keeps every
+    assessed id, so memory grows by one id per order).
 
     Example:
         >>> results = list(evaluate_many([{"id": "x"}], "daye"))
@@ -340,6 +413,8 @@ def evaluate_many(
         processes=processes,
         chunk_size=chunk_size,
         engine=engine,
+        check_history=check_history,
+        duplicates=duplicates,
     ):
         yield result
 

@@ -25,7 +25,7 @@ from grievance_rules.engine.conditions import (
 from grievance_rules.engine.matching import EngineName, Match, OrderView, get_matcher, view_of
 from grievance_rules.engine.plan import PackPlan, plan_for
 from grievance_rules.engine.repeats import RepeatIndex
-from grievance_rules.model import WorkOrder
+from grievance_rules.model import WorkOrder, ensure_coherent
 from grievance_rules.packs import Pack
 
 __all__ = ["assess", "evaluate", "instant_of"]
@@ -48,6 +48,7 @@ def evaluate(
     judged_on: dt.date | None = None,
     repeats: RepeatIndex | None = None,
     engine: EngineName = "native",
+    check_history: bool = True,
 ) -> Assessment:
     """Assess one order under a pack at ``as_of``.
 
@@ -63,15 +64,19 @@ def evaluate(
         engine: the matching backend, ``native`` (the default, everywhere) or
             ``durable`` (durable-rules, ``pip install 'grievance-rules[durable]'``);
             both give the same findings.
+        check_history: refuse an order whose history contradicts itself (events out
+            of time order, a unit never reached ...), as the readers do; ``False``
+            for a caller that has checked it already.
 
     Raises:
+        HistoryError: the history contradicts itself (every error-severity issue named).
         NaiveDatetimeError: ``as_of`` has no timezone.
         EngineError: an unknown engine, or durable-rules is missing or failed.
         FactValidationError: an event's integer does not fit 64 bits.
 
     Example:
         >>> import datetime as dt
-        >>> from grievance_rules.model import WorkOrder
+        >>> from grievance_rules.model import WorkOrder, ensure_coherent
         >>> order = WorkOrder.model_validate({
         ...     "id": "A1", "channel": "12345", "category": "投诉",
         ...     "received_at": "2024-05-06T09:12:00+08:00",
@@ -87,6 +92,8 @@ def evaluate(
     """
     plan = pack if isinstance(pack, PackPlan) else plan_for(pack)
     matcher = get_matcher(engine)
+    if check_history:
+        ensure_coherent(order)
     instant = instant_of(order, as_of)
     view = view_of(order, instant)
     (match,) = matcher.match(plan, [view])

@@ -281,9 +281,9 @@ _BY_OBJECT: OrderedDict[int, PackPlan] = OrderedDict()
 """``id(pack)`` → its plan (the plan holds the pack, so the id stays its own)."""
 _BY_CONTENT: OrderedDict[tuple[str, str, str], PackPlan] = OrderedDict()
 """(content hash, key, directory) → plan, for packs found again by name."""
-_BY_NAME: OrderedDict[
-    str, tuple[tuple[str, ...], tuple[tuple[int, int], ...], PackPlan]
-] = OrderedDict()
+_BY_NAME: OrderedDict[str, tuple[tuple[str, ...], tuple[tuple[int, int], ...], PackPlan]] = (
+    OrderedDict()
+)
 """``name:<name>`` or ``path:<absolute directory>`` → (the pack files' fingerprint, plan)."""
 
 

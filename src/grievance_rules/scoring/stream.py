@@ -13,7 +13,7 @@ import datetime as dt
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from grievance_rules.engine import Assessment, Rejection, RepeatIndex, evaluate_each
 from grievance_rules.engine.batch import INPUT_ERRORS, input_rejection, order_of_input
@@ -79,6 +79,7 @@ def assess_stream(
     processes: int = 1,
     progress: Callable[[int], None] | None = None,
     engine: EngineName = "native",
+    duplicates: Literal["reject", "allow"] = "reject",
 ) -> Iterator[Assessed | Rejection]:
     """Assess each input under every pack, in input order; bounded memory.
 
@@ -94,41 +95,57 @@ def assess_stream(
         processes: worker processes for the engine (1: in this process).
         progress: called with 1 after each input, for a progress bar.
         engine: the matching backend (``native`` or ``durable``).
+        duplicates: ``reject`` (the default) rejects an order whose id an earlier
+            assessed input had, naming where; ``allow`` assesses it again.
     """
-    parsed = (_parse(position, item) for position, item in enumerate(items))
+    parsed = (
+        (
+            str(item.location) if isinstance(item, Accepted) else f"#{position}",
+            _parse(position, item),
+        )
+        for position, item in enumerate(items)
+    )
     # the valid orders go through the engine; a window of inputs waits here for their
     # results, which come back in input order
-    waiting: deque[tuple[int, WorkOrder | Rejection]] = deque()
+    waiting: deque[tuple[int, str, WorkOrder | Rejection]] = deque()
 
     def orders() -> Iterator[WorkOrder]:
-        for position, entry in enumerate(parsed):
-            waiting.append((position, entry))
+        for position, (source, entry) in enumerate(parsed):
+            waiting.append((position, source, entry))
             if isinstance(entry, WorkOrder):
                 yield entry
 
     def flush_rejections() -> Iterator[Rejection]:
-        while waiting and not isinstance(waiting[0][1], WorkOrder):
-            _, rejection = waiting.popleft()
+        while waiting and not isinstance(waiting[0][2], WorkOrder):
+            _, _, rejection = waiting.popleft()
             assert isinstance(rejection, Rejection)
             yield rejection
             if progress is not None:
                 progress(1)
 
     results = evaluate_each(
-        orders(), packs, as_of, repeats=repeats, processes=processes, engine=engine
+        orders(),
+        packs,
+        as_of,
+        repeats=repeats,
+        processes=processes,
+        engine=engine,
+        duplicates="allow",  # told apart here, where each input's source is known
     )
+    first: dict[str, str] = {}
     for row in results:
         yield from flush_rejections()
-        position, order = waiting.popleft()
+        position, source, order = waiting.popleft()
         assert isinstance(order, WorkOrder)
         failed = [r.rejection for r in row if r.rejection is not None]
         if failed:
-            yield Rejection(
-                source=f"#{position}",
-                order_id=order.id,
-                reasons=tuple(reason for r in failed for reason in r.reasons),
-            )
+            reasons = dict.fromkeys(reason for r in failed for reason in r.reasons)
+            yield Rejection(source=source, order_id=order.id, reasons=tuple(reasons))
+        elif duplicates == "reject" and order.id in first:
+            reason = f"id: duplicate order id {order.id!r} (first at {first[order.id]})"
+            yield Rejection(source=source, order_id=order.id, reasons=(reason,))
         else:
+            first.setdefault(order.id, source)
             yield Assessed(position, order, tuple(r.assessment for r in row if r.assessment))
         if progress is not None:
             progress(1)

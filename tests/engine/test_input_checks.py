@@ -1,0 +1,96 @@
+"""Every entry to the engine checks the history and accounts for every input.
+
+Issue 15, items 1-3: an order the engine cannot judge is rejected with its id and
+reason while the batch goes on; a history that contradicts itself is refused by
+``evaluate``, ``evaluate_many`` and ``score`` as ``grievance-rules read`` refuses it
+(a flag skips the check); a second order with an id already assessed is rejected.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from grievance_rules.engine import evaluate, evaluate_each, evaluate_many
+from grievance_rules.errors import HistoryError
+from grievance_rules.scoring import score
+
+from .conftest import dispatched, make_order
+
+OUT_OF_ORDER = (
+    dispatched("2024-05-06T09:30"),
+    {"type": "replied", "at": "2024-05-09T10:00", "unit": "c07"},
+    {"type": "signed_for", "at": "2024-05-07T09:00", "unit": "c07"},
+)
+
+
+def test_evaluate_refuses_a_history_out_of_time_order_naming_the_event():
+    order = make_order(*OUT_OF_ORDER, id="S1")
+    with pytest.raises(HistoryError) as caught:
+        evaluate(order, "daye")
+    assert caught.value.order_id == "S1"
+    (issue,) = caught.value.issues
+    assert issue.field == "events[2].at"  # type: ignore[attr-defined]
+    assert "events must be in time order" in str(caught.value)
+    evaluate(order, "daye", check_history=False)  # a caller that checked may skip it
+
+
+def test_a_batch_rejects_the_broken_history_and_goes_on():
+    good = make_order(dispatched("2024-05-06T09:30"), id="G1")
+    bad = make_order(*OUT_OF_ORDER, id="S1")
+    results = list(evaluate_many([good, bad, good.model_copy(update={"id": "G2"})], "daye"))
+    assert [r.assessment is not None for r in results] == [True, False, True]
+    rejection = results[1].rejection
+    assert rejection is not None
+    assert (rejection.source, rejection.order_id) == ("#1", "S1")
+    assert rejection.reasons[0].startswith("events[2].at: event at 2024-05-07T09:00:00+08:00")
+    assert rejection.reasons[0].endswith("[out_of_order]")
+    skipped = list(evaluate_many([bad], "daye", check_history=False))
+    assert skipped[0].assessment is not None
+
+
+def test_an_order_the_engine_cannot_take_is_rejected_alone():
+    huge = make_order(
+        dispatched("2024-05-06T09:30"),
+        {"type": "replied", "at": "2024-05-07T09:00", "unit": "c07", "round": 2**64},
+        id="BIG",
+    )
+    good = make_order(dispatched("2024-05-06T09:30"), id="G1")
+    results = list(evaluate_many([good, huge, good.model_copy(update={"id": "G2"})], "daye"))
+    assert [r.assessment is not None for r in results] == [True, False, True]
+    rejection = results[1].rejection
+    assert rejection is not None
+    assert (rejection.source, rejection.order_id) == ("#1", "BIG")
+    assert rejection.reasons == (
+        f"fact 2, key 'round': {2**64} does not fit durable's 64-bit integers",
+    )
+
+
+def test_a_second_order_with_the_same_id_is_rejected_naming_the_first():
+    one = make_order(dispatched("2024-05-06T09:30"), id="D1")
+    results = list(evaluate_each([one, one.model_dump(mode="json"), one], ["daye", "xiayang"]))
+    assert [[r.assessment is not None for r in row] for row in results] == [
+        [True, True],
+        [False, False],
+        [False, False],
+    ]
+    assert results[1][0].rejection is not None
+    assert results[1][0].rejection.reasons == ("id: duplicate order id 'D1' (first at #0)",)
+    allowed = list(evaluate_many([one, one], "daye", duplicates="allow"))
+    assert all(r.assessment is not None for r in allowed)
+
+
+def test_duplicates_are_found_across_worker_processes():
+    orders = [make_order(dispatched("2024-05-06T09:30"), id=f"P{k % 5}") for k in range(9)]
+    results = list(evaluate_many(orders, "daye", processes=2, chunk_size=2))
+    assert [r.assessment is not None for r in results] == [True] * 5 + [False] * 4
+    assert results[7].rejection is not None
+    assert results[7].rejection.reasons == ("id: duplicate order id 'P2' (first at #2)",)
+
+
+def test_score_counts_every_input_once():
+    good = make_order(dispatched("2024-05-06T09:30"), id="G1")
+    bad = make_order(*OUT_OF_ORDER, id="S1")
+    card = score([good, bad, good, {"id": "x"}], "daye")
+    assert (card.inputs, card.assessed, card.rejected) == (4, 1, 3)
+    assert [r.order_id for r in card.rejections] == ["S1", "G1", "x"]
+    assert card.rejections[1].reasons == ("id: duplicate order id 'G1' (first at #0)",)
