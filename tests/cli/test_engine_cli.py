@@ -24,8 +24,10 @@ def test_evaluate_table_and_rejections(tmp_path) -> None:
     with open(SAMPLE, encoding="utf-8") as sample:
         good = sample.readline()
     path.write_text(good + '{"id": "broken"}\n', encoding="utf-8")
-    result = CliRunner().invoke(cli, ["evaluate", "--pack", "daye", "--output", "table", str(path)])
-    assert result.exit_code == 0, result.output
+    result = CliRunner().invoke(
+        cli, ["evaluate", "--pack", "daye", "--output-format", "table", str(path)]
+    )
+    assert result.exit_code == 1, result.output  # a record was rejected
     assert "order S-0001 under daye@2023-05-19" in result.stdout
     assert "2 records: 1 assessed, 1 rejected" in result.stderr
     assert '"order_id": "broken"' in result.stderr
@@ -42,3 +44,65 @@ def test_packs_list_show_validate() -> None:
     valid = runner.invoke(cli, ["packs", "validate", "--strict", "xiayang"])
     assert valid.exit_code == 0
     assert "valid" in valid.output
+
+
+def _two_good_and_a_duplicate(tmp_path) -> str:
+    path = tmp_path / "orders.jsonl"
+    with open(SAMPLE, encoding="utf-8") as sample:
+        first, second = sample.readline(), sample.readline()
+    path.write_text(first + second + first, encoding="utf-8")
+    return str(path)
+
+
+def test_evaluate_rejects_a_duplicate_id_by_line_and_exits_1(tmp_path) -> None:
+    result = CliRunner().invoke(
+        cli, ["evaluate", "--pack", "daye", _two_good_and_a_duplicate(tmp_path)]
+    )
+    assert result.exit_code == 1
+    assert len([line for line in result.stdout.splitlines() if line.startswith("{")]) == 2
+    (rejected,) = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
+    assert rejected["rejected"]["order_id"] == "S-0001"
+    assert rejected["rejected"]["source"].endswith("orders.jsonl:3")
+    assert rejected["rejected"]["reasons"] == [
+        f"id: duplicate order id 'S-0001' (first at {rejected['rejected']['source'][:-1]}1)"
+    ]
+    assert "3 records: 2 assessed, 1 rejected" in result.stderr
+
+
+def test_evaluate_output_file_is_written_whole_and_ends_with_a_summary(tmp_path) -> None:
+    out = tmp_path / "assessments.jsonl"
+    result = CliRunner().invoke(cli, ["evaluate", "--pack", "xiayang", "-o", str(out), SAMPLE])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [line.get("order_id") for line in lines[:-1]] == [f"S-000{i}" for i in range(1, 6)]
+    assert lines[-1] == {
+        "summary": {
+            "records": 5,
+            "assessed": 5,
+            "rejected": 0,
+            "pack": "xiayang@2022-06-08",
+            "complete": True,
+        }
+    }
+    assert [p.name for p in tmp_path.iterdir()] == ["assessments.jsonl"]  # no temporary left
+
+
+def test_an_interrupted_evaluate_leaves_no_output_file(tmp_path, monkeypatch) -> None:
+    from grievance_rules.scoring import stream
+
+    def broken(*args, **kwargs):
+        yield from ()
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("grievance_rules.cli.evaluate.assess_stream", broken)
+    out = tmp_path / "assessments.jsonl"
+    result = CliRunner().invoke(cli, ["evaluate", "--pack", "daye", "-o", str(out), SAMPLE])
+    assert result.exit_code != 0
+    assert list(tmp_path.iterdir()) == []
+    assert stream.assess_stream is not broken
+
+
+def test_evaluate_output_is_a_file_and_says_so_when_given_a_format() -> None:
+    result = CliRunner().invoke(cli, ["evaluate", "--pack", "daye", "--output", "table", SAMPLE])
+    assert result.exit_code == 2
+    assert "for the format use --output-format table" in result.output

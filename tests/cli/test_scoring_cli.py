@@ -30,7 +30,7 @@ def test_score_json_counts_add_up(tmp_path) -> None:
             _with_a_broken_record(tmp_path),
         ],
     )
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # the report is written; a record was rejected
     card = json.loads(result.stdout)
     assert card["period_kind"] == "quarter"
     assert (card["inputs"], card["assessed"], card["excluded"], card["rejected"]) == (6, 5, 0, 1)

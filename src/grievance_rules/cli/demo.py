@@ -17,6 +17,7 @@ from pathlib import Path
 
 import click
 
+from grievance_rules.cli._output import write_text
 from grievance_rules.packs import find_pack
 from grievance_rules.packs.diff import diff_packs
 from grievance_rules.scoring import Comparison, Divergence, OrderComparison, compare
@@ -190,8 +191,8 @@ def demo_command(count: int, seed: int, html_path: str) -> None:
     html = Path(html_path)
     html.parent.mkdir(parents=True, exist_ok=True)
     markdown = html.with_suffix(".md")
-    html.write_text(reports.comparison_html(result, pack_diff=diff_packs(*packs)), encoding="utf-8")
-    markdown.write_text(reports.comparison_markdown(result), encoding="utf-8")
+    write_text(html, reports.comparison_html(result, pack_diff=diff_packs(*packs)))
+    write_text(markdown, reports.comparison_markdown(result))
     click.echo(
         f"\nThe full report (charts, every unit, every divergence with citations; no network "
         f"needed): {html.resolve()}\nThe same as Markdown: {markdown.resolve()}"
@@ -200,5 +201,5 @@ def demo_command(count: int, seed: int, html_path: str) -> None:
         "\nNext: grievance-rules sample --orders 5000 --seed 1 --output orders.jsonl; "
         "grievance-rules compare --packs chengdong,xiayang,daye orders.jsonl --html report.html; "
         "grievance-rules packs diff chengdong daye; grievance-rules evaluate --pack chengdong "
-        "--output table orders.jsonl"
+        "--output-format table orders.jsonl"
     )

@@ -11,9 +11,10 @@ from typing import Any
 import click
 
 from grievance_rules.cli._options import ENGINE_OPTION, pack_options, parse_instant
+from grievance_rules.cli._output import REJECTED_EXIT, atomic_file
 from grievance_rules.cli._reading import file_options, orders_of, tz_option, zone_of
-from grievance_rules.engine import Assessment, EngineName, evaluate, plan_for
-from grievance_rules.reading import Accepted
+from grievance_rules.engine import Assessment, EngineName, Rejection, plan_for
+from grievance_rules.scoring.stream import assess_stream
 
 __all__ = ["evaluate_command"]
 
@@ -57,7 +58,21 @@ def _table(assessment: Assessment) -> list[str]:
 @click.option("--format", "input_format", help="json, jsonl, csv or xlsx (default: from FILE).")
 @tz_option("Zone for naive timestamps in FILE and --as-of (e.g. Asia/Shanghai).")
 @file_options
-@click.option("--output", type=click.Choice(["jsonl", "table"]), default="jsonl", show_default=True)
+@click.option(
+    "--output-format",
+    "output_format",
+    type=click.Choice(["jsonl", "table"]),
+    default="jsonl",
+    show_default=True,
+    help="One JSON assessment per line, or a table for people.",
+)
+@click.option(
+    "--output",
+    "-o",
+    "output",
+    help="Write to this file (default: standard output); a JSON Lines file ends with a "
+    "summary record, and appears only when complete.",
+)
 @ENGINE_OPTION
 def evaluate_command(
     file: str,
@@ -65,32 +80,62 @@ def evaluate_command(
     as_of: str | None,
     input_format: str | None,
     tz: str | None,
-    output: str,
+    output_format: str,
+    output: str | None,
     engine: EngineName = "native",
     assume_tz: str | None = None,
     **reading: Any,
 ) -> None:
     """Assess every order in FILE under a pack: one JSON assessment per line, or a table.
 
-    Rejected records go to standard error with their reasons; the closing line
-    on standard error gives the counts, which add up.
+    Every record is assessed or rejected: rejected records go to standard error
+    with their file and line, id and reasons (the reader's, the history checks',
+    a duplicate id, or what the engine refused), and the closing line on standard
+    error gives the counts, which add up. Exit status 1 when any record was
+    rejected (2 for a usage error).
     """
+    if output in ("jsonl", "table"):
+        raise click.UsageError(
+            f"--output is the file to write; for the format use --output-format {output}"
+        )
     plan = plan_for(pack_name)
     tz = zone_of(tz, assume_tz)
     instant: dt.datetime | None = parse_instant(as_of, tz) if as_of else None
-    assessed = rejected = records = 0
-    for result in orders_of(file, input_format, tz, **reading):
-        records += 1
-        if isinstance(result, Accepted):
-            assessment = evaluate(result.order, plan, instant, engine=engine)
-            assessed += 1
-            if output == "jsonl":
-                click.echo(assessment.model_dump_json())
+    counts = {"records": 0, "assessed": 0, "rejected": 0}
+
+    def emit(write: Any) -> None:
+        stream = assess_stream(
+            orders_of(file, input_format, tz, **reading), [plan.pack], as_of=instant, engine=engine
+        )
+        for entry in stream:
+            counts["records"] += 1
+            if isinstance(entry, Rejection):
+                counts["rejected"] += 1
+                click.echo(
+                    json.dumps({"rejected": entry.model_dump(mode="json")}, ensure_ascii=False),
+                    file=sys.stderr,
+                )
+                continue
+            counts["assessed"] += 1
+            (assessment,) = entry.assessments
+            if output_format == "jsonl":
+                write(assessment.model_dump_json() + "\n")
             else:
-                click.echo("\n".join(_table(assessment)))
-        else:
-            rejected += 1
-            click.echo(
-                json.dumps({"rejected": result.to_dict()}, ensure_ascii=False), file=sys.stderr
-            )
-    click.echo(f"{records} records: {assessed} assessed, {rejected} rejected", err=True)
+                write("\n".join(_table(assessment)) + "\n")
+
+    if output is None:
+        emit(lambda text: click.echo(text, nl=False))
+    else:
+        with atomic_file(output) as handle:
+            emit(handle.write)
+            if output_format == "jsonl":  # a cut-off file cannot end with this line
+                summary = {"summary": {**counts, "pack": plan.key, "complete": True}}
+                handle.write(json.dumps(summary, ensure_ascii=False) + "\n")
+        click.echo(f"wrote {output}", err=True)
+    click.echo(
+        f"{counts['records']} records: {counts['assessed']} assessed, "
+        f"{counts['rejected']} rejected",
+        err=True,
+    )
+    if counts["rejected"]:
+        raise SystemExit(REJECTED_EXIT)

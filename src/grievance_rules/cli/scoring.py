@@ -18,6 +18,7 @@ import click
 import yaml
 
 from grievance_rules.cli._options import ENGINE_OPTION, pack_options, parse_instant
+from grievance_rules.cli._output import REJECTED_EXIT, atomic_path, write_text
 from grievance_rules.cli._reading import (
     file_options,
     orders_of,
@@ -66,7 +67,7 @@ def _write(text: str, output: str | None) -> None:
     if output is None:
         click.echo(text, nl=not text.endswith("\n"))
     else:
-        Path(output).write_text(text, encoding="utf-8")
+        write_text(output, text)  # a temporary file renamed when complete
         click.echo(f"wrote {output}", err=True)
 
 
@@ -85,7 +86,8 @@ def _emit_scorecard(card: Scorecard, fmt: str, output: str | None) -> None:
         if output is None:
             reports.write_scorecard_csv(card, sys.stdout)
         else:
-            reports.write_scorecard_csv(card, output)  # UTF-8 with a BOM, for Excel
+            with atomic_path(output) as tmp:
+                reports.write_scorecard_csv(card, tmp)  # UTF-8 with a BOM, for Excel
             click.echo(f"wrote {output}", err=True)
 
 
@@ -99,7 +101,7 @@ def _emit_comparison(
     else:
         _write(reports.comparison_markdown(result), markdown)
     if html is not None:
-        Path(html).write_text(reports.comparison_html(result), encoding="utf-8")
+        write_text(html, reports.comparison_html(result))
         click.echo(f"wrote {html}", err=True)
     if csv_dir is not None:
         Path(csv_dir).mkdir(parents=True, exist_ok=True)
@@ -185,6 +187,8 @@ def score_command(pack_name: str | Path, fmt: str, output: str | None, **reading
         _counts_line(card.inputs, card.assessed + card.excluded, card.excluded, card.rejected),
         err=True,
     )
+    if card.rejected:
+        raise SystemExit(REJECTED_EXIT)
 
 
 def _comparison_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -220,6 +224,8 @@ def _finish(
         f"(excluded from assessment: {excluded}), {result.rejected} rejected",
         err=True,
     )
+    if result.rejected:
+        raise SystemExit(REJECTED_EXIT)
 
 
 def _run_comparison(
