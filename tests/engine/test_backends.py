@@ -116,6 +116,9 @@ def test_every_assessment_names_its_backend_and_pack_content():
     assert assessment.engine == "native"
     assert assessment.pack_hash == find_pack("daye").content_hash
     assert len(assessment.pack_hash) == 64
+    assert assessment.pack_origin == "builtin"
+    by_path = evaluate(make_order(dispatched("2024-05-06T09:30")), HERE / "packs" / "demo")
+    assert (by_path.pack_origin, by_path.pack) == ("path", "demo@1")
 
 
 # --- the plan -------------------------------------------------------------------------------

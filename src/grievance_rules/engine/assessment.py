@@ -129,6 +129,8 @@ class Assessment(BaseModel):
     """``id@revision`` of the pack (with any parameter overrides)."""
     pack_hash: str = ""
     """SHA-256 of the pack's files (:attr:`~grievance_rules.packs.Pack.content_hash`)."""
+    pack_origin: str = ""
+    """Where the pack was found: ``builtin``, ``entry point (<distribution>)`` or ``path``."""
     engine: Literal["native", "durable"] = "native"
     """The matching backend that judged the order (both give the same findings)."""
     as_of: dt.datetime

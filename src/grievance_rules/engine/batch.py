@@ -30,7 +30,7 @@ from grievance_rules.engine.plan import PackPlan, compile_pack, plan_for
 from grievance_rules.engine.repeats import RepeatIndex
 from grievance_rules.errors import GrievanceRulesError, HistoryError
 from grievance_rules.model import WorkOrder, ensure_coherent
-from grievance_rules.packs import Pack, find_pack
+from grievance_rules.packs import Pack, load_pack
 
 __all__ = [
     "INPUT_ERRORS",
@@ -232,7 +232,7 @@ _Sent = list[tuple[int, tuple[bytes | None, ...], tuple[Rejection | None, ...]]]
 
 
 def _start_worker(
-    sources: Sequence[PackPlan | tuple[str, Mapping[str, Any]]],
+    sources: Sequence[PackPlan | tuple[str, str, Mapping[str, Any]]],
     as_of: dt.datetime | None,
     repeats: RepeatIndex | None,
     engine: EngineName,
@@ -244,8 +244,8 @@ def _start_worker(
         if isinstance(source, PackPlan):
             plans.append(source)
         else:
-            directory, overrides = source
-            pack = find_pack(Path(directory))
+            directory, origin, overrides = source
+            pack = load_pack(Path(directory), origin=origin)
             plans.append(compile_pack(pack.with_parameters(overrides) if overrides else pack))
     _WORKER.update(
         plans=plans, as_of=as_of, repeats=repeats, engine=engine, check_history=check_history
@@ -352,11 +352,14 @@ def _rows(
             yield from _assess_chunk(chunk, plans, as_of, repeats, engine, check_history)
         return
     context = multiprocessing.get_context()
-    sources: list[PackPlan | tuple[str, Mapping[str, Any]]]
+    sources: list[PackPlan | tuple[str, str, Mapping[str, Any]]]
     if context.get_start_method() == "fork":
         sources = list(plans)  # forked workers inherit the plans
     else:  # each worker compiles the packs again, once
-        sources = [(str(plan.pack.directory), dict(plan.pack.overrides)) for plan in plans]
+        sources = [
+            (str(plan.pack.directory), plan.pack.origin, dict(plan.pack.overrides))
+            for plan in plans
+        ]
     with ProcessPoolExecutor(
         max_workers=processes,
         mp_context=context,

@@ -172,6 +172,7 @@ def assess(
         order_id=order.id,
         pack=pack.key,
         pack_hash=pack.content_hash,
+        pack_origin=pack.origin,
         engine=engine,
         as_of=instant,
         judged_on=ev.judged_on,
