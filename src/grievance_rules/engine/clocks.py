@@ -245,9 +245,27 @@ def _assignment_runs(ev: Evaluation, rule: ClockRule) -> list[_Run]:
     return runs
 
 
+def _after_hours(ev: Evaluation, instant: dt.datetime) -> bool:
+    """On a day off, or before opening or after closing time of a working day (下班时间).
+
+    The lunch break lies between opening and closing: it is not after hours.
+    """
+    hours = ev.calendar.office_hours
+    assert hours is not None
+    local = to_shanghai(instant)
+    if not ev.calendar.is_working_day(local.date()):
+        return True
+    minute = local.hour * 60 + local.minute + (local.second + local.microsecond / 1e6) / 60
+    return minute < hours.intervals[0][0] or minute >= hours.intervals[-1][1]
+
+
 def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
     """Every clock of one rule on the order (one, one per start event, or per assignment)."""
     kept = ev.facts.kept
+    if rule.runs_if is not None:
+        ((name, wanted),) = rule.runs_if.param_is.items()
+        if ev.value(ParamRef(param=name)) != wanted:
+            return []
     runs: list[_Run]
     if rule.start == "received":
         runs = [_Run(ev.order.received_at, None)]
@@ -270,8 +288,11 @@ def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
         if ev.calendar.office_hours is None:
             ev.warn("no_office_hours", f"{rule.id}: the pack calendar has no office hours", rule.id)
             return []
-        inside = rule.only_if_start == "inside_office_hours"
-        runs = [run for run in runs if ev.calendar.in_office_hours(run.start) == inside]
+        if rule.only_if_start == "after_hours":
+            runs = [run for run in runs if _after_hours(ev, run.start)]
+        else:
+            inside = rule.only_if_start == "inside_office_hours"
+            runs = [run for run in runs if ev.calendar.in_office_hours(run.start) == inside]
     for occurrence, run in enumerate(runs):
         start, k0, standin = run.start, run.k0, run.standin
         trace: list[str] = []

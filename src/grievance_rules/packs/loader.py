@@ -617,6 +617,9 @@ class _Checker:
                 raise self.fail(
                     rule, "start_else_due_of", "needs a start event and another clock's id"
                 )
+        if rule.runs_if is not None:
+            for name in rule.runs_if.param_is:
+                self.param(rule, ParamRef(param=name), "runs_if.param_is")
         if rule.also_stopped_by is not None:
             self.event_ref(rule, rule.also_stopped_by, "also_stopped_by")
             for name in sorted(set(rule.also_stopped_by.where) & _DERIVED_FIELDS):

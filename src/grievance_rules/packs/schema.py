@@ -437,8 +437,14 @@ class ClockRule(_RuleBase):
     """The longest the period may run with extensions, counted from the start."""
     warnings: tuple[WarningLevel, ...] = ()
     charge: Literal["handling_unit", "start_unit"] = "handling_unit"
-    only_if_start: Literal["outside_office_hours", "inside_office_hours"] | None = None
-    """Run the clock only for a start outside (or inside) office hours on working days."""
+    only_if_start: Literal["outside_office_hours", "inside_office_hours", "after_hours"] | None = (
+        None
+    )
+    """Run the clock only for a start outside (or inside) office hours on working days;
+    ``after_hours``: on a day off, or before opening or after closing time of a working
+    day (a lunch break is not 下班时间)."""
+    runs_if: ParamIs | None = None
+    """Run the clock only while a parameter has a value (a reading that switches it on)."""
     per_assignment: bool = False
     """One clock per assignment (:mod:`grievance_rules.model.assignments`): each unit the
     order is sent or re-dispatched to gets its own clock, counted from its own
