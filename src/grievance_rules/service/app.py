@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
 from pydantic import TypeAdapter
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -117,14 +118,14 @@ def _json(raw: bytes) -> Any:
 def _instant(text: str | None, name: str) -> dt.datetime | None:
     if text is None:
         return None
+    try:  # a date alone: 00:00 Shanghai, as on the command line
+        return dt.datetime.combine(dt.date.fromisoformat(text), dt.time(0), tzinfo=SHANGHAI)
+    except ValueError:
+        pass
     try:
         value = dt.datetime.fromisoformat(text)
     except ValueError:
-        try:
-            day = dt.date.fromisoformat(text)
-        except ValueError:
-            raise _error(422, f"{name}: {text!r} is not an ISO 8601 date-time") from None
-        return dt.datetime.combine(day, dt.time(0), tzinfo=SHANGHAI)
+        raise _error(422, f"{name}: {text!r} is not an ISO 8601 date-time") from None
     if value.tzinfo is None:
         raise _error(422, f"{name}: {text!r} has no UTC offset (add one, e.g. +08:00)")
     return value
@@ -271,6 +272,22 @@ def create_app(
     @app.exception_handler(GrievanceRulesError)
     async def _library(request: Request, exc: GrievanceRulesError) -> JSONResponse:
         return JSONResponse({"error": str(exc)}, status_code=422)
+
+    @app.exception_handler(ValueError)
+    async def _value(request: Request, exc: ValueError) -> JSONResponse:
+        return JSONResponse({"error": str(exc)}, status_code=422)
+
+    @app.exception_handler(RequestValidationError)
+    async def _query(request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = [
+            {
+                "field": ".".join(str(part) for part in error.get("loc", ())[1:]),
+                "problem": error.get("msg", ""),
+            }
+            for error in exc.errors()
+        ]
+        text = "; ".join(f"{p['field']}: {p['problem']}" for p in problems)
+        return JSONResponse({"error": text, "problems": problems}, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
