@@ -336,7 +336,8 @@ def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
             if written is None:
                 ev.warn(
                     "missing_deadline",
-                    f"{rule.id}: the order has no {field}; the clock cannot run",
+                    f"{rule.id}: the order has no {field}; the clock cannot run "
+                    "(no written time limit applies to it under this rule)",
                     rule.id,
                 )
                 continue
