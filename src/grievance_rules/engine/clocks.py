@@ -273,7 +273,15 @@ def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
         runs = _assignment_runs(ev, rule)
     else:
         assert isinstance(rule.start, EventRef)
-        runs = [_Run(kept[k].at, k) for k in ev.positions(rule.start)]
+        starts = ev.positions(rule.start)
+        if rule.also_started_by:
+            extra = [
+                k
+                for k, e in enumerate(kept)
+                if any(e.type == r.event and where_holds(e, r.where) for r in rule.also_started_by)
+            ]
+            starts = sorted(set(starts) | set(extra))
+        runs = [_Run(kept[k].at, k) for k in starts]
         if rule.occurrence == "first":
             runs = runs[:1]
         if not runs and rule.start_else_due_of is not None:

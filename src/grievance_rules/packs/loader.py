@@ -617,6 +617,12 @@ class _Checker:
                 raise self.fail(
                     rule, "start_else_due_of", "needs a start event and another clock's id"
                 )
+        for i, ref in enumerate(rule.also_started_by):
+            self.event_ref(rule, ref, f"also_started_by.{i}")
+            for name in sorted(set(ref.where) & _DERIVED_FIELDS):
+                raise self.fail(
+                    rule, f"also_started_by.{i}.where.{name}", "reads the event's own fields only"
+                )
         if rule.runs_if is not None:
             for name in rule.runs_if.param_is:
                 self.param(rule, ParamRef(param=name), "runs_if.param_is")

@@ -413,6 +413,9 @@ class ClockRule(_RuleBase):
 
     kind: Literal["clock"]
     start: EventRef | Literal["received"]
+    also_started_by: tuple[EventRef, ...] = ()
+    """Other events that start the clock as its ``start`` does (matched on the event's
+    own fields): every callback that makes a warning order, not only one kind."""
     start_else_due_of: str | None = None
     """A clock rule id: when the start event never happened, this clock starts at that
     clock's due instant (the latest the start event should have happened): a reply due
