@@ -245,6 +245,16 @@ def _assignment_runs(ev: Evaluation, rule: ClockRule) -> list[_Run]:
     return runs
 
 
+def _first_due(ev: Evaluation, rule_id: str) -> dt.datetime | None:
+    """The due instant of another clock rule's first clock on this order, if it runs."""
+    other = ev.pack.rule(rule_id)
+    assert isinstance(other, ClockRule)
+    found = ev.clocks.get(other.id)
+    if found is None:
+        found = evaluate_clock(ev, other) if ev.applies(other.applies_to) else []
+    return found[0].due if found else None
+
+
 def _after_hours(ev: Evaluation, instant: dt.datetime) -> bool:
     """On a day off, or before opening or after closing time of a working day (下班时间).
 
@@ -355,6 +365,14 @@ def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
                 f"{'order' if field == 'reply_deadline' else 'start event'}: "
                 f"{field} = {due.isoformat()}"
             )
+        for other_id in rule.no_later_than:
+            bound = _first_due(ev, other_id)
+            if bound is not None and bound < due:
+                trace.append(
+                    f"never after the due instant of {other_id}: "
+                    f"{due.isoformat()} becomes {bound.isoformat()}"
+                )
+                due = bound
         stop_k = None
         for k in stops:
             if (k0 is not None and k <= k0) or (standin is None and kept[k].at < start):

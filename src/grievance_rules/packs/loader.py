@@ -617,6 +617,9 @@ class _Checker:
                 raise self.fail(
                     rule, "start_else_due_of", "needs a start event and another clock's id"
                 )
+        self.reference(rule, rule.no_later_than, ClockRule, "no_later_than")
+        if rule.id in rule.no_later_than:
+            raise self.fail(rule, "no_later_than", "a clock cannot bound itself")
         for i, ref in enumerate(rule.also_started_by):
             self.event_ref(rule, ref, f"also_started_by.{i}")
             for name in sorted(set(ref.where) & _DERIVED_FIELDS):

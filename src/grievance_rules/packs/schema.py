@@ -413,6 +413,9 @@ class ClockRule(_RuleBase):
 
     kind: Literal["clock"]
     start: EventRef | Literal["received"]
+    no_later_than: tuple[str, ...] = ()
+    """Clock rule ids: this clock is never due after their (first) due instants, where
+    they run (the street's 2 days for 特殊工单 never end after the district's 3)."""
     also_started_by: tuple[EventRef, ...] = ()
     """Other events that start the clock as its ``start`` does (matched on the event's
     own fields): every callback that makes a warning order, not only one kind."""
@@ -454,6 +457,11 @@ class ClockRule(_RuleBase):
     assignment (a dispatch-started clock) or its own first start event, stopped only
     by its own stop events; a unit the order is taken from is no longer charged (its
     clock ends there: breached only if it was already due)."""
+
+    @field_validator("no_later_than", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return (value,) if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _due_defined(self) -> ClockRule:
