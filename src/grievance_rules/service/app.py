@@ -229,10 +229,9 @@ def create_app(
         PackNotFoundError: a pack name that is not found.
 
     Example:
-        >>> from fastapi.testclient import TestClient
-        >>> client = TestClient(create_app(["xiayang"]))
-        >>> client.get("/v1/packs").json()[0]["name"]
-        'xiayang'
+        >>> app = create_app(["xiayang"], token="s3cret")
+        >>> sorted(route.path for route in app.routes if route.path.startswith("/v1/packs"))
+        ['/v1/packs', '/v1/packs/{name}', '/v1/packs/{name}/readme']
     """
     from grievance_rules.packs import builtin_pack_names
 
