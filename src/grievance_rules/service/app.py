@@ -83,6 +83,35 @@ class _LineStream(StreamingResponse):
         await send({"type": "http.response.body", "body": b"", "more_body": False})
 
 
+class _Bearer:
+    """ASGI middleware: ``/v1`` requests need ``Authorization: Bearer <token>``.
+
+    The token is compared in constant time (:func:`hmac.compare_digest`); a missing
+    or wrong one is a 401 before the request reaches an endpoint.
+    """
+
+    def __init__(self, app: Any, secret: bytes) -> None:
+        self.app = app
+        self.secret = secret
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["path"].startswith("/v1"):
+            given = b""
+            for name, value in scope["headers"]:
+                if name == b"authorization":
+                    given = value
+            scheme, _, token = given.partition(b" ")
+            if scheme.lower() != b"bearer" or not hmac.compare_digest(token, self.secret):
+                refusal = JSONResponse(
+                    {"error": "missing or wrong bearer token"},
+                    status_code=401,
+                    headers={"WWW-Authenticate": "Bearer"},
+                )
+                await refusal(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
 class _RefusedError(Exception):
     def __init__(self, status: int, body: dict[str, Any]) -> None:
         super().__init__(body)
@@ -292,18 +321,8 @@ def create_app(
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         return JSONResponse({"error": str(exc.detail)}, status_code=exc.status_code)
 
-    @app.middleware("http")
-    async def _auth(request: Request, call_next: Any) -> Any:
-        if secret is not None and request.url.path.startswith("/v1"):
-            header = request.headers.get("authorization", "")
-            scheme, _, given = header.partition(" ")
-            if scheme.lower() != "bearer" or not hmac.compare_digest(given.encode(), secret):
-                return JSONResponse(
-                    {"error": "missing or wrong bearer token"},
-                    status_code=401,
-                    headers={"WWW-Authenticate": "Bearer"},
-                )
-        return await call_next(request)
+    if secret is not None:
+        app.add_middleware(_Bearer, secret=secret)
 
     @app.get("/healthz")
     def healthz() -> dict[str, Any]:
