@@ -71,3 +71,17 @@ def test_score_takes_o(tmp_path, gbk_csv):
                                       "Asia/Shanghai", "-o", str(out)])  # fmt: skip
     assert result.exit_code == 0, result.output
     assert out.read_text(encoding="utf-8").startswith("#")
+
+
+def test_read_converts_a_wide_sheet_to_the_long_layout(tmp_path):
+    from grievance_rules.reading import read_orders
+    from tests.reading.exports import wide_xlsx
+
+    wide = wide_xlsx(tmp_path / "wide.xlsx")
+    long = tmp_path / "long.xlsx"
+    result = CliRunner().invoke(cli, ["read", str(wide), "--tz", "Asia/Shanghai",
+                                      "--accepted-out", str(long)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    expected = read_orders(wide, assume_tz="Asia/Shanghai").orders
+    assert read_orders(long, assume_tz="Asia/Shanghai").orders == expected
+    assert len(expected) == 3

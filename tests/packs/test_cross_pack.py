@@ -9,7 +9,7 @@ Monday 03-09 finds the process 不满意 with a dissatisfaction tendency.
 
 import datetime as dt
 
-from grievance_rules.engine import evaluate
+from grievance_rules.engine import evaluate, evaluate_periods
 from grievance_rules.model import WorkOrder
 from grievance_rules.packs import find_pack
 
@@ -295,9 +295,14 @@ def test_a_preliminary_reply_under_the_three_packs() -> None:
     assert _clocks(xy, "XY-2.first-handling") == {"c11": ("breached", _at("2026-03-09T09:20"))}
     assert _clocks(dy, "DY-8b.reply") == {"c11": ("breached", _at("2026-03-09T09:40"))}
     # What follows differs by pack: 城东 deducts 1 point (附件2 二、1 超期件); 夏阳 asks a
-    # written explanation (五、2 逾期工单); 大冶 supervises by phone (（十二）电话督办).
+    # written explanation in its bimonthly report (五、2 逾期工单); 大冶 supervises by phone
+    # (（十二）电话督办).
     assert [(d.rule_id, d.points) for d in cd.deductions] == [("CD-A2.1.overdue", -1.0)]
-    assert "XY-12.written-explanation" in {e.rule_id for e in xy.escalations}
+    xiayang = find_pack("xiayang")
+    explained = evaluate_periods([xy], xiayang, unit_kinds={"c11": "village_community"})
+    assert [(f.rule_id, f.unit, f.period) for f in explained] == [
+        ("XY-12.written-explanation", "c11", "2026-03/04")  # once, for the bimonthly report
+    ]
     assert "DY-12.phone" in {e.rule_id for e in dy.escalations}
     # The other reading (preliminary_reply_stops: true) is one switch away in each pack:
     # the 初步回复 at Mon 16:00 then meets every limit.

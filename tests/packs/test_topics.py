@@ -60,8 +60,10 @@ def test_the_clock_topics_of_the_three_packs(packs: dict[str, Pack]) -> None:
     assert ids("xiayang", Topic.FIRST_CONTACT) == ["XY-1.first-contact"]
     # 城东's one-hour emergency feedback (三（一）) is not the urgent order's completion
     # deadline: 三（五） gives 紧急件 two working days.
+    # (its 属事 twin runs only under the other reading, emergency_hour_binds: all)
     assert ids("chengdong", Topic.EMERGENCY) == [
         "CD-1.emergency-feedback",
+        "CD-1.emergency-feedback-office",
         "CD-5.provincial-urgent",
     ]
     assert "CD-1.emergency-feedback" not in ids("chengdong", Topic.REPLY)

@@ -66,7 +66,14 @@ def test_every_rule_of_a_kind_fires_sometimes(
 ) -> None:
     # deductions and escalations found, clocks breached, windows missed; nothing is
     # exempt (the generator's Limitations list what needs a RepeatIndex or a snapshot)
-    rules = [rule.id for rule in find_pack(name).rules if rule.kind == kind]
+    # A clock that runs only under another reading (runs_if, off by default: 城东's
+    # one-hour feedback for 属事 offices) is exempt; its scenarios show it firing.
+    pack = find_pack(name)
+    rules = [
+        rule.id
+        for rule in pack.rules
+        if rule.kind == kind and getattr(rule, "runs_if", None) is None
+    ]
     silent = [rule for rule in rules if fired[name].rules[rule] == 0]
     assert silent == []
 

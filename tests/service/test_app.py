@@ -179,6 +179,13 @@ def test_watch_score_compare(
     assert body["items"] == json.loads(listed.model_dump_json())["items"]
     assert body["summary"] == [json.loads(s.model_dump_json()) for s in listed.summary()]
     assert client.post("/v1/watch?pack=daye", json=records).status_code == 422  # no as_of
+    # a date alone is 00:00 Shanghai, as on the command line
+    by_date = client.post("/v1/watch?pack=daye&as_of=2026-03-03", json=records).json()
+    midnight = dt.datetime(2026, 3, 3, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    assert (
+        by_date["items"] == json.loads(watch(orders, "daye", midnight).model_dump_json())["items"]
+    )
+    assert client.post("/v1/score?pack=daye&period=fortnight", json=records).status_code == 422
     response = client.post("/v1/score?pack=daye", json={"orders": records})
     assert response.content == score(orders, "daye").model_dump_json().encode()
     response = client.post("/v1/compare?packs=chengdong,daye", json=records)
@@ -209,6 +216,16 @@ def test_calendar(client: TestClient) -> None:
     # 14 h of office time: Fri 7 h, Tue 11 June 7 h -> 17:30
     assert explained.json()["due"] == "2024-06-11T17:30:00+08:00"
     assert client.get("/v1/calendar/is-workday?date=june&pack=daye").status_code == 422
+    bad = client.get("/v1/calendar/add?date=2024-06-07&days=abc&pack=daye")
+    assert bad.status_code == 422
+    assert bad.json()["problems"][0]["field"] == "days"
+    for query in ("convention=bogus", "half_day=bogus", "duration=nonsense"):
+        params = {"start": "2024-06-07T09:00:00+08:00", "duration": "1 day", "pack": "daye"}
+        key, value = query.split("=")
+        params[key] = value
+        refused = client.get("/v1/calendar/explain", params=params)
+        assert refused.status_code == 422, query
+        assert refused.json()["error"]
 
 
 def test_schemas_and_openapi(client: TestClient) -> None:

@@ -9,7 +9,9 @@ import click
 
 from grievance_rules.cli._reading import file_options, orders_of, tz_option, zone_of
 from grievance_rules.errors import ColumnMappingError
+from grievance_rules.model import WorkOrder
 from grievance_rules.reading import InputFormat
+from grievance_rules.reading.export import write_long_csv, write_long_xlsx
 from grievance_rules.reading.results import Accepted, Rejected
 
 __all__ = ["read_command"]
@@ -49,7 +51,8 @@ def _columns(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option(
     "--accepted-out",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the accepted orders here, one JSON fact per line.",
+    help="Write the accepted orders here: one JSON fact per line; or, for a name ending in "
+    ".xlsx or .csv, the long layout for Excel (a converter: wide or JSON in, 流转记录 out).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def read_command(
@@ -87,9 +90,13 @@ def read_command(
     accepted = warnings = 0
     rejected: list[Rejected] = []
     warned: list[Accepted] = []
-    out = accepted_out.open("w", encoding="utf-8") if accepted_out else None
+    table = accepted_out is not None and accepted_out.suffix.lower() in (".xlsx", ".csv")
+    kept: list[WorkOrder] = []
+    out = accepted_out.open("w", encoding="utf-8") if accepted_out and not table else None
     try:
         for result in stream:
+            if isinstance(result, Accepted) and table:
+                kept.append(result.order)
             if isinstance(result, Accepted):
                 accepted += 1
                 warnings += len(result.warnings)
@@ -102,6 +109,11 @@ def read_command(
     finally:
         if out is not None:
             out.close()
+    if table and accepted_out is not None:
+        if accepted_out.suffix.lower() == ".xlsx":
+            write_long_xlsx(kept, accepted_out)
+        else:
+            write_long_csv(kept, accepted_out)
     if as_json:
         report = {
             "source": stream.name,

@@ -245,9 +245,37 @@ def _assignment_runs(ev: Evaluation, rule: ClockRule) -> list[_Run]:
     return runs
 
 
+def _first_due(ev: Evaluation, rule_id: str) -> dt.datetime | None:
+    """The due instant of another clock rule's first clock on this order, if it runs."""
+    other = ev.pack.rule(rule_id)
+    assert isinstance(other, ClockRule)
+    found = ev.clocks.get(other.id)
+    if found is None:
+        found = evaluate_clock(ev, other) if ev.applies(other.applies_to) else []
+    return found[0].due if found else None
+
+
+def _after_hours(ev: Evaluation, instant: dt.datetime) -> bool:
+    """On a day off, or before opening or after closing time of a working day (下班时间).
+
+    The lunch break lies between opening and closing: it is not after hours.
+    """
+    hours = ev.calendar.office_hours
+    assert hours is not None
+    local = to_shanghai(instant)
+    if not ev.calendar.is_working_day(local.date()):
+        return True
+    minute = local.hour * 60 + local.minute + (local.second + local.microsecond / 1e6) / 60
+    return minute < hours.intervals[0][0] or minute >= hours.intervals[-1][1]
+
+
 def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
     """Every clock of one rule on the order (one, one per start event, or per assignment)."""
     kept = ev.facts.kept
+    if rule.runs_if is not None:
+        ((name, wanted),) = rule.runs_if.param_is.items()
+        if ev.value(ParamRef(param=name)) != wanted:
+            return []
     runs: list[_Run]
     if rule.start == "received":
         runs = [_Run(ev.order.received_at, None)]
@@ -255,7 +283,15 @@ def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
         runs = _assignment_runs(ev, rule)
     else:
         assert isinstance(rule.start, EventRef)
-        runs = [_Run(kept[k].at, k) for k in ev.positions(rule.start)]
+        starts = ev.positions(rule.start)
+        if rule.also_started_by:
+            extra = [
+                k
+                for k, e in enumerate(kept)
+                if any(e.type == r.event and where_holds(e, r.where) for r in rule.also_started_by)
+            ]
+            starts = sorted(set(starts) | set(extra))
+        runs = [_Run(kept[k].at, k) for k in starts]
         if rule.occurrence == "first":
             runs = runs[:1]
         if not runs and rule.start_else_due_of is not None:
@@ -270,8 +306,11 @@ def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
         if ev.calendar.office_hours is None:
             ev.warn("no_office_hours", f"{rule.id}: the pack calendar has no office hours", rule.id)
             return []
-        inside = rule.only_if_start == "inside_office_hours"
-        runs = [run for run in runs if ev.calendar.in_office_hours(run.start) == inside]
+        if rule.only_if_start == "after_hours":
+            runs = [run for run in runs if _after_hours(ev, run.start)]
+        else:
+            inside = rule.only_if_start == "inside_office_hours"
+            runs = [run for run in runs if ev.calendar.in_office_hours(run.start) == inside]
     for occurrence, run in enumerate(runs):
         start, k0, standin = run.start, run.k0, run.standin
         trace: list[str] = []
@@ -315,7 +354,8 @@ def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
             if written is None:
                 ev.warn(
                     "missing_deadline",
-                    f"{rule.id}: the order has no {field}; the clock cannot run",
+                    f"{rule.id}: the order has no {field}; the clock cannot run "
+                    "(no written time limit applies to it under this rule)",
                     rule.id,
                 )
                 continue
@@ -325,6 +365,14 @@ def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
                 f"{'order' if field == 'reply_deadline' else 'start event'}: "
                 f"{field} = {due.isoformat()}"
             )
+        for other_id in rule.no_later_than:
+            bound = _first_due(ev, other_id)
+            if bound is not None and bound < due:
+                trace.append(
+                    f"never after the due instant of {other_id}: "
+                    f"{due.isoformat()} becomes {bound.isoformat()}"
+                )
+                due = bound
         stop_k = None
         for k in stops:
             if (k0 is not None and k <= k0) or (standin is None and kept[k].at < start):

@@ -668,6 +668,18 @@ class _Checker:
                 raise self.fail(
                     rule, "start_else_due_of", "needs a start event and another clock's id"
                 )
+        self.reference(rule, rule.no_later_than, ClockRule, "no_later_than")
+        if rule.id in rule.no_later_than:
+            raise self.fail(rule, "no_later_than", "a clock cannot bound itself")
+        for i, ref in enumerate(rule.also_started_by):
+            self.event_ref(rule, ref, f"also_started_by.{i}")
+            for name in sorted(set(ref.where) & _DERIVED_FIELDS):
+                raise self.fail(
+                    rule, f"also_started_by.{i}.where.{name}", "reads the event's own fields only"
+                )
+        if rule.runs_if is not None:
+            for name in rule.runs_if.param_is:
+                self.param(rule, ParamRef(param=name), "runs_if.param_is")
         if rule.also_stopped_by is not None:
             self.event_ref(rule, rule.also_stopped_by, "also_stopped_by")
             for name in sorted(set(rule.also_stopped_by.where) & _DERIVED_FIELDS):

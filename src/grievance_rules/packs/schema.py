@@ -413,6 +413,12 @@ class ClockRule(_RuleBase):
 
     kind: Literal["clock"]
     start: EventRef | Literal["received"]
+    no_later_than: tuple[str, ...] = ()
+    """Clock rule ids: this clock is never due after their (first) due instants, where
+    they run (the street's 2 days for 特殊工单 never end after the district's 3)."""
+    also_started_by: tuple[EventRef, ...] = ()
+    """Other events that start the clock as its ``start`` does (matched on the event's
+    own fields): every callback that makes a warning order, not only one kind."""
     start_else_due_of: str | None = None
     """A clock rule id: when the start event never happened, this clock starts at that
     clock's due instant (the latest the start event should have happened): a reply due
@@ -437,14 +443,25 @@ class ClockRule(_RuleBase):
     """The longest the period may run with extensions, counted from the start."""
     warnings: tuple[WarningLevel, ...] = ()
     charge: Literal["handling_unit", "start_unit"] = "handling_unit"
-    only_if_start: Literal["outside_office_hours", "inside_office_hours"] | None = None
-    """Run the clock only for a start outside (or inside) office hours on working days."""
+    only_if_start: Literal["outside_office_hours", "inside_office_hours", "after_hours"] | None = (
+        None
+    )
+    """Run the clock only for a start outside (or inside) office hours on working days;
+    ``after_hours``: on a day off, or before opening or after closing time of a working
+    day (a lunch break is not 下班时间)."""
+    runs_if: ParamIs | None = None
+    """Run the clock only while a parameter has a value (a reading that switches it on)."""
     per_assignment: bool = False
     """One clock per assignment (:mod:`grievance_rules.model.assignments`): each unit the
     order is sent or re-dispatched to gets its own clock, counted from its own
     assignment (a dispatch-started clock) or its own first start event, stopped only
     by its own stop events; a unit the order is taken from is no longer charged (its
     clock ends there: breached only if it was already due)."""
+
+    @field_validator("no_later_than", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return (value,) if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _due_defined(self) -> ClockRule:

@@ -2,7 +2,13 @@ r"""Reading work orders from files: JSON, JSON Lines, CSV and Excel, every recor
 
 * :mod:`~grievance_rules.reading.formats` — the formats, told from a file name.
 * :mod:`~grievance_rules.reading.columns` — the CSV/xlsx column mapping.
-* :mod:`~grievance_rules.reading.tabular` — table rows as records.
+* :mod:`~grievance_rules.reading.tabular` — table rows as records; the header below title rows.
+* :mod:`~grievance_rules.reading.cells` — cells as Excel writes them (zh-CN dates, serial days, 是/否).
+* :mod:`~grievance_rules.reading.encoding` — UTF-8 or GB18030, told apart.
+* :mod:`~grievance_rules.reading.workbook` — xlsx: merged cells, unsaved formulas, sheets.
+* :mod:`~grievance_rules.reading.long` — the long layout: orders, 流转记录 and 单位 tables.
+* :mod:`~grievance_rules.reading.wide` — the wide layout: milestone columns by a TOML mapping.
+* :mod:`~grievance_rules.reading.export` — writing the long layout for Excel.
 * :mod:`~grievance_rules.reading.naive` — naive timestamps, read only in a named zone.
 * :mod:`~grievance_rules.reading.problems` — errors as field paths and messages.
 * :mod:`~grievance_rules.reading.results` — accepted, rejected, the report.

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import re
 from typing import IO
 
 __all__ = ["AUTO", "detect_encoding"]
@@ -30,6 +31,7 @@ AUTO = "auto"
 """The encoding name that asks for detection."""
 
 _CHUNK = 1 << 16
+_ESCAPED = re.compile("[\udc80-\udcff]")  # bytes invalid in UTF-8, as surrogateescape gives them
 
 
 def _counts(stream: IO[bytes]) -> tuple[int, int]:
@@ -39,12 +41,10 @@ def _counts(stream: IO[bytes]) -> tuple[int, int]:
     while True:
         chunk = stream.read(_CHUNK)
         text = decoder.decode(chunk, final=not chunk)
-        for char in text:
-            if char > "\x7f":
-                if "\udc80" <= char <= "\udcff":
-                    invalid += 1
-                else:
-                    valid += 1
+        bad = len(_ESCAPED.findall(text))
+        non_ascii = len(text) - len(text.encode("ascii", "ignore"))
+        invalid += bad
+        valid += non_ascii - bad
         if not chunk:
             return valid, invalid
 

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
 from pydantic import TypeAdapter
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -82,6 +83,35 @@ class _LineStream(StreamingResponse):
         await send({"type": "http.response.body", "body": b"", "more_body": False})
 
 
+class _Bearer:
+    """ASGI middleware: ``/v1`` requests need ``Authorization: Bearer <token>``.
+
+    The token is compared in constant time (:func:`hmac.compare_digest`); a missing
+    or wrong one is a 401 before the request reaches an endpoint.
+    """
+
+    def __init__(self, app: Any, secret: bytes) -> None:
+        self.app = app
+        self.secret = secret
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["path"].startswith("/v1"):
+            given = b""
+            for name, value in scope["headers"]:
+                if name == b"authorization":
+                    given = value
+            scheme, _, token = given.partition(b" ")
+            if scheme.lower() != b"bearer" or not hmac.compare_digest(token, self.secret):
+                refusal = JSONResponse(
+                    {"error": "missing or wrong bearer token"},
+                    status_code=401,
+                    headers={"WWW-Authenticate": "Bearer"},
+                )
+                await refusal(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
 class _RefusedError(Exception):
     def __init__(self, status: int, body: dict[str, Any]) -> None:
         super().__init__(body)
@@ -117,14 +147,14 @@ def _json(raw: bytes) -> Any:
 def _instant(text: str | None, name: str) -> dt.datetime | None:
     if text is None:
         return None
+    try:  # a date alone: 00:00 Shanghai, as on the command line
+        return dt.datetime.combine(dt.date.fromisoformat(text), dt.time(0), tzinfo=SHANGHAI)
+    except ValueError:
+        pass
     try:
         value = dt.datetime.fromisoformat(text)
     except ValueError:
-        try:
-            day = dt.date.fromisoformat(text)
-        except ValueError:
-            raise _error(422, f"{name}: {text!r} is not an ISO 8601 date-time") from None
-        return dt.datetime.combine(day, dt.time(0), tzinfo=SHANGHAI)
+        raise _error(422, f"{name}: {text!r} is not an ISO 8601 date-time") from None
     if value.tzinfo is None:
         raise _error(422, f"{name}: {text!r} has no UTC offset (add one, e.g. +08:00)")
     return value
@@ -228,10 +258,9 @@ def create_app(
         PackNotFoundError: a pack name that is not found.
 
     Example:
-        >>> from fastapi.testclient import TestClient
-        >>> client = TestClient(create_app(["xiayang"]))
-        >>> client.get("/v1/packs").json()[0]["name"]
-        'xiayang'
+        >>> app = create_app(["xiayang"], token="s3cret")
+        >>> sorted(route.path for route in app.routes if route.path.startswith("/v1/packs"))
+        ['/v1/packs', '/v1/packs/{name}', '/v1/packs/{name}/readme']
     """
     from grievance_rules.packs import builtin_pack_names
 
@@ -272,22 +301,28 @@ def create_app(
     async def _library(request: Request, exc: GrievanceRulesError) -> JSONResponse:
         return JSONResponse({"error": str(exc)}, status_code=422)
 
+    @app.exception_handler(ValueError)
+    async def _value(request: Request, exc: ValueError) -> JSONResponse:
+        return JSONResponse({"error": str(exc)}, status_code=422)
+
+    @app.exception_handler(RequestValidationError)
+    async def _query(request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = [
+            {
+                "field": ".".join(str(part) for part in error.get("loc", ())[1:]),
+                "problem": error.get("msg", ""),
+            }
+            for error in exc.errors()
+        ]
+        text = "; ".join(f"{p['field']}: {p['problem']}" for p in problems)
+        return JSONResponse({"error": text, "problems": problems}, status_code=422)
+
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         return JSONResponse({"error": str(exc.detail)}, status_code=exc.status_code)
 
-    @app.middleware("http")
-    async def _auth(request: Request, call_next: Any) -> Any:
-        if secret is not None and request.url.path.startswith("/v1"):
-            header = request.headers.get("authorization", "")
-            scheme, _, given = header.partition(" ")
-            if scheme.lower() != "bearer" or not hmac.compare_digest(given.encode(), secret):
-                return JSONResponse(
-                    {"error": "missing or wrong bearer token"},
-                    status_code=401,
-                    headers={"WWW-Authenticate": "Bearer"},
-                )
-        return await call_next(request)
+    if secret is not None:
+        app.add_middleware(_Bearer, secret=secret)
 
     @app.get("/healthz")
     def healthz() -> dict[str, Any]:
