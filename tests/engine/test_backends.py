@@ -251,3 +251,69 @@ def test_a_name_keeps_its_plan_after_many_other_packs_were_compiled():
     again = plan_for("daye")
     assert again is first
     assert plan_for(again.pack) is first
+
+
+# --- the condition trees -----------------------------------------------------------------------
+
+
+def test_every_condition_is_compiled_once_into_the_plan():
+    from grievance_rules.packs.schema import (
+        DeductionRule,
+        EscalationRule,
+        PeriodRule,
+        RecordRule,
+    )
+
+    for name in BUILTIN:
+        pack = PACKS[name]
+        plan = compile_pack(pack)
+        whens = [
+            rule.when
+            for rule in pack.rules
+            if isinstance(rule, DeductionRule | EscalationRule | RecordRule) and rule.when
+        ]
+        whens += [
+            tier.when for rule in pack.rules if isinstance(rule, PeriodRule) for tier in rule.tiers
+        ]
+        assert whens
+        for when in whens:
+            assert plan.condition(when) is plan.conditions[id(when)]
+        assert len(plan.conditions) == len(whens)
+
+
+def test_a_tree_judges_a_period_by_its_counts_and_writes_what_it_read():
+    from grievance_rules.engine.condition_tree import compile_condition
+    from grievance_rules.packs.schema import AllOf, CountOf, NotOf, Trigger
+
+    cond = AllOf(
+        all=(
+            CountOf(count=Trigger(deduction=("D-1",)), at_least=ParamRef(param="n")),
+            NotOf(not_=CountOf(count=Trigger(escalation=("E-1",)), equals=0)),
+        )
+    )
+
+    class Week:
+        def __init__(self, counts: dict[str, int]) -> None:
+            self.counts = counts
+            self.notes: list[str] = []
+
+        def count(self, trigger: Trigger) -> int:
+            key = "deduction:D-1" if trigger.deduction else "escalation:E-1"
+            return self.counts.get(key, 0)
+
+        def label(self, trigger: Trigger) -> str:
+            return "deduction:D-1" if trigger.deduction else "escalation:E-1"
+
+        def value(self, ref: object) -> object:
+            return 2 if isinstance(ref, ParamRef) else ref
+
+    tree = compile_condition(cond)
+    busy = Week({"deduction:D-1": 3, "escalation:E-1": 1})
+    assert tree.holds_in_period(busy) is True
+    assert busy.notes == [
+        "deduction:D-1: 3 (>= 2, parameter n: yes)",
+        "escalation:E-1: 1 (== 0: no)",
+    ]
+    quiet = Week({"deduction:D-1": 3})
+    assert tree.holds_in_period(quiet) is False  # no escalation: the not fails
+    assert tree.has_repeat is False

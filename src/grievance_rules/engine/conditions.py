@@ -9,7 +9,6 @@ since when, and which occurrences made it hold.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,15 +19,15 @@ from grievance_rules.engine.assessment import (
     EscalationFinding,
     RecordFinding,
 )
+from grievance_rules.engine.condition_tree import (
+    Holding,
+    count_threshold,
+    parameter_note,
+)
 from grievance_rules.packs.schema import (
-    AllOf,
-    AnyOf,
     Condition,
-    CountOf,
     DeductionRule,
     EscalationRule,
-    NotOf,
-    ParamRef,
     RecordRule,
     RepeatOf,
     Target,
@@ -160,118 +159,48 @@ def occurrences(ev: Evaluation, trigger: Trigger) -> list[Occurrence]:
     return found
 
 
-@dataclass(frozen=True)
-class Holding:
-    """Whether a condition holds, since when, and what made it hold."""
+class _OnOrder:
+    """The order context of the condition trees (:class:`condition_tree.OrderContext`)."""
 
-    holds: bool
-    since: dt.datetime | None
-    counted: tuple[Occurrence, ...] = ()
-    notes: tuple[str, ...] = ()
+    __slots__ = ("ev",)
 
+    def __init__(self, ev: Evaluation) -> None:
+        self.ev = ev
 
-_NOT_HOLDING = Holding(False, None)
+    @property
+    def received_at(self) -> dt.datetime:
+        return self.ev.order.received_at
+
+    def occurrences(self, trigger: Trigger) -> list[Occurrence]:
+        return occurrences(self.ev, trigger)
+
+    def occurs(self, trigger: Trigger) -> bool:
+        return _occurs(self.ev, trigger)
+
+    def distinct_key(self, occurrence: Occurrence, name: str) -> object:
+        return _field(self.ev, occurrence, name)
+
+    def value(self, ref: Any) -> Any:
+        return self.ev.value(ref)
+
+    def repeats(self, cond: RepeatOf, within: Any, rule_id: str) -> int | None:
+        ev = self.ev
+        if ev.repeats is None:
+            ev.warn(
+                "repeat_needs_other_orders",
+                f"{rule_id}: a repeat condition needs the other orders; evaluate with "
+                "evaluate_many(..., repeats=...) or pass repeats=RepeatIndex",
+                rule_id,
+            )
+            return None
+        return ev.repeats.count(
+            cond.repeat, ev.order.complainant, ev.order.issue, ev.order.received_at, within
+        )
 
 
 def holds(ev: Evaluation, cond: Condition, rule_id: str) -> Holding:
-    """Evaluate a condition on the order at ``as_of``."""
-    if isinstance(cond, Trigger):
-        found = occurrences(ev, cond)
-        return Holding(True, found[0].at, tuple(found)) if found else _NOT_HOLDING
-    if isinstance(cond, CountOf):
-        found = occurrences(ev, cond.count)
-        if cond.distinct is not None:
-            seen: set[object] = set()
-            distinct = []
-            for occurrence in found:
-                key = _field(ev, occurrence, cond.distinct)
-                if key not in seen:
-                    seen.add(key)
-                    distinct.append(occurrence)
-            found = distinct
-        at_least, number, threshold = count_threshold(cond, ev.value)
-        if at_least:
-            ok = len(found) >= number
-            since = found[number - 1].at if ok else None
-        else:
-            ok = len(found) == number
-            since = (found[-1].at if found else ev.order.received_at) if ok else None
-        what = f"distinct by {cond.distinct}" if cond.distinct else "occurrences"
-        return Holding(ok, since, tuple(found), (f"{len(found)} {what} ({threshold})",))
-    if isinstance(cond, AllOf):
-        parts = [holds(ev, inner, rule_id) for inner in cond.all]
-        ok = all(p.holds for p in parts)
-        since = max((p.since for p in parts if p.since is not None), default=None) if ok else None
-        return Holding(
-            ok,
-            since,
-            tuple(o for p in parts for o in p.counted),
-            tuple(n for p in parts for n in p.notes),
-        )
-    if isinstance(cond, AnyOf):
-        parts = [holds(ev, inner, rule_id) for inner in cond.any]
-        holding = [p for p in parts if p.holds]
-        since = min((p.since for p in holding if p.since is not None), default=None)
-        return Holding(
-            bool(holding),
-            since,
-            tuple(o for p in holding for o in p.counted),
-            tuple(n for p in holding for n in p.notes),
-        )
-    if isinstance(cond, NotOf):
-        inner = holds(ev, cond.not_, rule_id)
-        return Holding(not inner.holds, None, (), (f"not ({len(inner.counted)} occurrences)",))
-    assert isinstance(cond, RepeatOf)
-    if ev.repeats is None:
-        ev.warn(
-            "repeat_needs_other_orders",
-            f"{rule_id}: a repeat condition needs the other orders; evaluate with "
-            "evaluate_many(..., repeats=...) or pass repeats=RepeatIndex",
-            rule_id,
-        )
-        return Holding(False, None)
-    within = ev.value(cond.within)
-    least = int(ev.value(cond.at_least))
-    n = ev.repeats.count(
-        cond.repeat, ev.order.complainant, ev.order.issue, ev.order.received_at, within
-    )
-    note = (
-        f"{n} orders by this complainant on this issue"
-        if cond.repeat == "complainant"
-        else f"{n} complainants on this issue"
-    ) + f" within {within}{parameter_note(cond.within)}"
-    if isinstance(cond.at_least, ParamRef):
-        note += f" (>= {least}{parameter_note(cond.at_least)})"
-    ok = n >= least
-    return Holding(ok, ev.order.received_at if ok else None, (), (note,))
-
-
-def count_threshold(cond: CountOf, value: Callable[[Any], Any]) -> tuple[bool, int, str]:
-    """A count's threshold: whether it is ``at_least``, its number, its trace text.
-
-    ``at_least`` false means ``equals``. The number is read through ``value`` (a
-    literal as it is, a dated parameter on the date being judged).
-
-    Example:
-        >>> cond = CountOf(count=Trigger(event="continuation"), at_least=ParamRef(param="n"))
-        >>> count_threshold(cond, lambda ref: 2)
-        (True, 2, '>= 2, parameter n')
-    """
-    if cond.at_least is not None:
-        least = int(value(cond.at_least))
-        return True, least, f">= {least}{parameter_note(cond.at_least)}"
-    equals = int(value(cond.equals))
-    return False, equals, f"== {equals}{parameter_note(cond.equals)}"
-
-
-def parameter_note(ref: object) -> str:
-    """How a trace names a value that came from a dated parameter (empty for a literal).
-
-    Example:
-        >>> parameter_note(ParamRef(param="repeat_threshold")), parameter_note(3)
-        (', parameter repeat_threshold', '')
-    """
-    return f", parameter {ref.param}" if isinstance(ref, ParamRef) else ""
+    """Evaluate a condition on the order at ``as_of`` (the plan's tree of a rule's ``when``)."""
+    return ev.plan.condition(cond).holds(_OnOrder(ev), rule_id)
 
 
 def _field(ev: Evaluation, occurrence: Occurrence, name: str) -> object:
@@ -293,22 +222,6 @@ def _unit_of(
     return None
 
 
-def _decides(ev: Evaluation, cond: Condition) -> bool:
-    """Whether a condition without ``repeat`` holds: :func:`holds`, short-circuited.
-
-    (A repeat condition may warn, so conditions with one are always evaluated whole.)
-    """
-    if isinstance(cond, AllOf):
-        return all(_decides(ev, inner) for inner in cond.all)
-    if isinstance(cond, AnyOf):
-        return any(_decides(ev, inner) for inner in cond.any)
-    if isinstance(cond, NotOf):
-        return not _decides(ev, cond.not_)
-    if isinstance(cond, Trigger):
-        return _occurs(ev, cond)
-    return holds(ev, cond, "").holds
-
-
 def _occurs(ev: Evaluation, trigger: Trigger) -> bool:
     """Whether :func:`occurrences` finds anything, without building the occurrences."""
     if trigger.event is not None and _counted_positions(ev, trigger):
@@ -322,25 +235,15 @@ def _occurs(ev: Evaluation, trigger: Trigger) -> bool:
     return any(ev.escalations.get(rule_id) for rule_id in trigger.escalation)
 
 
-def _has_repeat(cond: Condition) -> bool:
-    if isinstance(cond, RepeatOf):
-        return True
-    if isinstance(cond, AllOf):
-        return any(_has_repeat(inner) for inner in cond.all)
-    if isinstance(cond, AnyOf):
-        return any(_has_repeat(inner) for inner in cond.any)
-    return isinstance(cond, NotOf) and _has_repeat(cond.not_)
-
-
 def evaluate_escalation(ev: Evaluation, rule: EscalationRule) -> list[EscalationFinding]:
     """The escalation, if its condition holds at ``as_of``."""
-    key = ("has_repeat", rule.id)
-    repeat = ev.shared.get(key)
-    if repeat is None:
-        repeat = ev.shared[key] = _has_repeat(rule.when)
-    if not repeat and not _decides(ev, rule.when):  # most escalations do not hold
+    tree = ev.plan.condition(rule.when)
+    context = _OnOrder(ev)
+    # most escalations do not hold: decided short-circuited first (a repeat may warn,
+    # so a condition with one is always judged whole)
+    if not tree.has_repeat and not tree.decides(context, rule.id):
         return []
-    holding = holds(ev, rule.when, rule.id)
+    holding = tree.holds(context, rule.id)
     if not holding.holds:
         return []
     since = holding.since or ev.order.received_at

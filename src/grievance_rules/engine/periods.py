@@ -24,21 +24,16 @@ import functools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
 from grievance_rules.calendar import SHANGHAI
 from grievance_rules.engine.assessment import Assessment
-from grievance_rules.engine.conditions import count_threshold
+from grievance_rules.engine.plan import PackPlan, plan_for
 from grievance_rules.packs import Pack
 from grievance_rules.packs.schema import (
-    AllOf,
-    AnyOf,
     Citation,
-    Condition,
-    CountOf,
-    NotOf,
-    ParamIs,
     ParamRef,
     PeriodRule,
     PeriodTier,
@@ -265,30 +260,23 @@ def _count(counts: Mapping[str, int], trigger: Trigger) -> int:
     return sum(counts.get(key, 0) for key in keys)
 
 
-def _holds(
-    counts: Mapping[str, int], cond: Condition, notes: list[str], pack: Pack, on: dt.date
-) -> bool:
-    """Whether a tier's condition holds; thresholds from parameters are read ``on`` a date."""
-    if isinstance(cond, Trigger):
-        return _count(counts, cond) > 0
-    if isinstance(cond, CountOf):
-        n = _count(counts, cond.count)
-        at_least, number, threshold = count_threshold(cond, lambda ref: pack.value(ref, on))
-        ok = n >= number if at_least else n == number
-        notes.append(f"{_leaf_key(cond.count)}: {n} ({threshold}: {'yes' if ok else 'no'})")
-        return ok
-    if isinstance(cond, AllOf):
-        return all([_holds(counts, c, notes, pack, on) for c in cond.all])
-    if isinstance(cond, AnyOf):
-        return any([_holds(counts, c, notes, pack, on) for c in cond.any])
-    if isinstance(cond, NotOf):
-        return not _holds(counts, cond.not_, notes, pack, on)
-    if isinstance(cond, ParamIs):
-        ((name, wanted),) = cond.param_is.items()
-        value = pack.value(ParamRef(param=name), on)
-        notes.append(f"parameter {name}: {value} ({'yes' if value == wanted else 'no'})")
-        return bool(value == wanted)
-    return False
+@dataclass
+class _InPeriod:
+    """The period context of the condition trees: one unit's counts in one period."""
+
+    counts: Mapping[str, int]
+    plan: PackPlan
+    on: dt.date
+    notes: list[str] = field(default_factory=list)
+
+    def count(self, trigger: Trigger) -> int:
+        return _count(self.counts, trigger)
+
+    def label(self, trigger: Trigger) -> str:
+        return _leaf_key(trigger)
+
+    def value(self, ref: Any) -> Any:
+        return self.plan.value(ref, self.on)
 
 
 def _judged_on(pack: Pack, period: Period) -> dt.date:
@@ -321,6 +309,7 @@ def evaluate_periods(
         for assessment in assessments:
             tally.add(assessment)
     findings: list[PeriodFinding] = []
+    plan = plan_for(pack)
     for rule in pack.rules_of(PeriodRule):
         for (kind, start, unit), counts in sorted(tally.counts.items()):
             if kind != rule.period:
@@ -329,9 +318,9 @@ def evaluate_periods(
             judged = _judged_on(pack, period)
             fired = []
             for tier in rule.tiers:
-                notes: list[str] = []
-                if _holds(counts, tier.when, notes, pack, judged):
-                    fired.append((tier, notes))
+                context = _InPeriod(counts, plan, judged)
+                if plan.condition(tier.when).holds_in_period(context):
+                    fired.append((tier, context.notes))
             if rule.replaces_weaker and len(fired) > 1:
                 fired = fired[-1:]
             for tier, notes in fired:
@@ -348,8 +337,8 @@ def evaluate_periods(
             peers = {u for u, kind_of in (unit_kinds or {}).items() if kind_of in ranking.among}
             ranked = sorted((scores.get(u, 0.0), u) for u in peers)
             judged = _judged_on(pack, period)
-            bottom = int(pack.value(ranking.bottom, judged))
-            ties = str(pack.value(ranking.ties, judged))
+            bottom = int(plan.value(ranking.bottom, judged))
+            ties = str(plan.value(ranking.ties, judged))
             for place, score, unit, tied, why in bottom_places(ranked, bottom, ties):
                 trace = [
                     f"{place} of the {bottom} lowest of {len(ranked)} units "

@@ -37,6 +37,7 @@ from typing import Any, TypeVar
 
 from grievance_rules.calendar import WorkingCalendar
 from grievance_rules.engine.compiler import PatternSet, compile_patterns, event_key, selector_key
+from grievance_rules.engine.condition_tree import ConditionNode, compile_condition
 from grievance_rules.engine.matching import (
     EventPredicate,
     OrderPredicate,
@@ -46,17 +47,14 @@ from grievance_rules.engine.matching import (
 from grievance_rules.errors import PackError
 from grievance_rules.packs import Pack, find_pack
 from grievance_rules.packs.schema import (
-    AllOf,
-    AnyOf,
     ClockRule,
     Condition,
     DeductionRule,
     EscalationRule,
     EventRef,
-    NotOf,
     ParamRef,
+    PeriodRule,
     RecordRule,
-    RepeatOf,
     Trigger,
     WindowRule,
     iter_triggers,
@@ -149,6 +147,9 @@ class PackPlan:
         repeat_rules: ids of the rules whose condition has a ``repeat`` (they need
             the cross-order repeat index and are evaluated whole).
         parameters: the parameters per date segment.
+        conditions: every condition of the pack compiled once into a tree
+            (:mod:`grievance_rules.engine.condition_tree`), judged on an order or on a
+            unit's counts in a period.
         memo: immutable findings reused across orders (see ``evaluate_record``) and
             deadline trace texts; a cache, not state: dropping it changes no result.
     """
@@ -165,6 +166,8 @@ class PackPlan:
     record_rules: tuple[tuple[RecordRule, str], ...]
     repeat_rules: frozenset[str]
     parameters: ParameterTable
+    conditions: Mapping[int, ConditionNode] = field(repr=False)
+    """``id()`` of each rule's ``when`` and each period tier's ``when`` → its compiled tree."""
     memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -187,6 +190,11 @@ class PackPlan:
     def value(self, ref: Any, on: dt.date) -> Any:
         """A literal or a parameter's value on a date (:meth:`ParameterTable.value`)."""
         return self.parameters.value(ref, on)
+
+    def condition(self, cond: Condition) -> ConditionNode:
+        """The compiled tree of a condition of this pack (compiled now for another one)."""
+        tree = self.conditions.get(id(cond))
+        return tree if tree is not None else compile_condition(cond)
 
 
 def compile_pack(pack: Pack) -> PackPlan:
@@ -217,13 +225,18 @@ def compile_pack(pack: Pack) -> PackPlan:
     def of_kind(kind: type[_R]) -> tuple[_R, ...]:
         return tuple(rule for rule in pack.rules if isinstance(rule, kind))
 
-    repeat_rules = frozenset(
-        rule.id
-        for rule in pack.rules
-        if isinstance(rule, DeductionRule | EscalationRule | RecordRule)
-        and rule.when is not None
-        and _has_repeat(rule.when)
-    )
+    conditions: dict[int, ConditionNode] = {}
+    repeat_rules = set()
+    for rule in pack.rules:
+        whens: list[Condition] = []
+        if isinstance(rule, DeductionRule | EscalationRule | RecordRule) and rule.when:
+            whens.append(rule.when)
+        elif isinstance(rule, PeriodRule):
+            whens.extend(tier.when for tier in rule.tiers)
+        for when in whens:
+            tree = conditions[id(when)] = compile_condition(when)
+            if tree.has_repeat:
+                repeat_rules.add(rule.id)
     return PackPlan(
         pack=pack,
         calendar=pack.calendar(),
@@ -237,19 +250,10 @@ def compile_pack(pack: Pack) -> PackPlan:
         escalation_rules=paired(_escalation_order(of_kind(EscalationRule))),
         deduction_rules=paired(of_kind(DeductionRule)),
         record_rules=paired(of_kind(RecordRule)),
-        repeat_rules=repeat_rules,
+        repeat_rules=frozenset(repeat_rules),
         parameters=ParameterTable.of(pack),
+        conditions=conditions,
     )
-
-
-def _has_repeat(cond: Condition) -> bool:
-    if isinstance(cond, RepeatOf):
-        return True
-    if isinstance(cond, AllOf):
-        return any(_has_repeat(inner) for inner in cond.all)
-    if isinstance(cond, AnyOf):
-        return any(_has_repeat(inner) for inner in cond.any)
-    return isinstance(cond, NotOf) and _has_repeat(cond.not_)
 
 
 def _escalation_refs(cond: Condition) -> set[str]:
