@@ -15,8 +15,10 @@ from click.testing import CliRunner
 from grievance_rules.cli import cli
 from grievance_rules.errors import PackError
 from grievance_rules.packs import Pack, builtin_packs_dir, find_pack, load_pack
-from grievance_rules.packs.diff import diff_packs, render_csv, render_markdown
+from grievance_rules.packs.diff import diff_packs
 from grievance_rules.packs.schema import EventRef
+from grievance_rules.reports.pack_diff import pack_diff_csv as render_csv
+from grievance_rules.reports.pack_diff import pack_diff_markdown as render_markdown
 
 
 @pytest.fixture(scope="module")

@@ -155,16 +155,17 @@ def diff(
     Without orders: each pack's time limits, windows, points and triggers, with
     the clause each rule cites.
     """
-    from grievance_rules.packs.diff import diff_packs, render_csv, render_markdown
+    from grievance_rules.packs.diff import diff_packs
+    from grievance_rules.reports.pack_diff import pack_diff_csv, pack_diff_markdown
 
     if len(packs) < 2:
         raise click.UsageError("packs diff needs at least two packs")
     loaded = [find_pack(name) for name in packs]
     result = diff_packs(*loaded, on=on)
     if output_format == "markdown":
-        text = render_markdown(result)
+        text = pack_diff_markdown(result)
     elif output_format == "csv":
-        text = render_csv(result)
+        text = pack_diff_csv(result)
     else:
         text = result.model_dump_json(indent=2) + "\n"
     if output is None:
