@@ -52,7 +52,10 @@ class Evaluation:
 
     def positions(self, ref: EventRef | Trigger) -> list[int]:
         """Positions of the kept events an event reference matched, in history order."""
-        return self.matched.get(self.plan.pattern_of(ref), [])
+        name = self.plan.patterns.by_object.get(id(ref))
+        if name is None:
+            name = self.plan.pattern_of(ref)
+        return self.matched.get(name, [])
 
     def applies(self, selector: Selector) -> bool:
         """Whether the order matched a rule's ``applies_to``."""

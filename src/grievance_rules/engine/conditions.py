@@ -268,12 +268,15 @@ def evaluate_escalation(ev: Evaluation, rule: EscalationRule) -> list[Escalation
 def evaluate_deduction(ev: Evaluation, rule: DeductionRule) -> list[DeductionFinding]:
     """One finding per occurrence, with progression and cap applied."""
     if isinstance(rule.when, Trigger):
+        if not _occurs(ev, rule.when):  # most orders give most rules nothing to count
+            return []
         found = occurrences(ev, rule.when)
     else:
         found = []
         for trigger in rule.when.any:
             assert isinstance(trigger, Trigger)
-            found.extend(occurrences(ev, trigger))
+            if _occurs(ev, trigger):
+                found.extend(occurrences(ev, trigger))
         found.sort(key=_in_time_order)
     if not found:
         return []
