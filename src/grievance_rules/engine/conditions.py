@@ -20,6 +20,7 @@ from grievance_rules.engine.assessment import (
     EscalationFinding,
     RecordFinding,
 )
+from grievance_rules.model.assignments import assignments
 from grievance_rules.packs.schema import (
     AllOf,
     AnyOf,
@@ -74,6 +75,9 @@ def _counted_positions(ev: Evaluation, trigger: Trigger) -> list[int]:
     without those tests it is the match list itself.
     """
     matched = ev.positions(trigger)
+    if matched and trigger.assigns:
+        begins = {a.begins for a in assignments(ev.facts.kept, ev.order.units)}
+        matched = [k for k in matched if k in begins]
     if not matched or (trigger.after is None and trigger.unless_after is None):
         return matched
     after = ev.positions(trigger.after) if trigger.after is not None else None

@@ -228,6 +228,10 @@ class Trigger(_Decl):
     after: EventRef | None = None
     unless_after: EventRef | None = None
     """With ``event``: only events that NO earlier matching event precedes."""
+    assigns: bool = False
+    """With ``event`` (dispatched, reassigned): only the events that begin an assignment
+    (:mod:`grievance_rules.model.assignments`): not a township's forward to its
+    village, not the order sent again to the unit holding it."""
     clock: tuple[str, ...] = ()
     window: tuple[str, ...] = ()
     escalation: tuple[str, ...] = ()
@@ -252,6 +256,8 @@ class Trigger(_Decl):
             )
         if self.event is None and (self.where or self.after or self.unless_after):
             raise ValueError("'where', 'after' and 'unless_after' go with 'event'")
+        if self.assigns and self.event not in ("dispatched", "reassigned"):
+            raise ValueError("'assigns' goes with event dispatched or reassigned")
         if self.clock and self.state not in ("breached", "running", "paused", "met"):
             raise ValueError("a clock trigger needs state: breached, met, running or paused")
         if self.occurrence is not None and not self.clock:
