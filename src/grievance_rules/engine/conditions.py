@@ -412,6 +412,17 @@ def evaluate_deduction(ev: Evaluation, rule: DeductionRule) -> list[DeductionFin
             "subject_unit": occurrence.subject,
         }[rule.charge]
         trace.append(f"charged to {rule.charge.replace('_', ' ')}: {unit}")
+        if rule.assesses is not None and points != 0:
+            scope = str(ev.value(rule.assesses))
+            kind = next((u.kind.value for u in ev.order.units if u.id == unit), None)
+            if scope != "all" and kind not in scope.split(","):
+                how = (
+                    f", parameter {rule.assesses.param}"
+                    if isinstance(rule.assesses, ParamRef)
+                    else ""
+                )
+                trace.append(f"{unit} is a {kind}; the points count for {scope} only{how}: 0")
+                points = 0.0
         findings.append(
             DeductionFinding(
                 rule_id=rule.id,

@@ -514,6 +514,10 @@ class DeductionRule(_RuleBase):
     dated parameter."""
     once_per_order: bool = False
     """Count the order once however many occurrences it has ("每件": per order)."""
+    assesses: str | ParamRef | None = None
+    """The unit kinds the points count for (comma-separated, or ``all``; a parameter):
+    a finding charged to another kind of unit is kept, with 0 points, so that period
+    rules still see it (附件2「考核对象：各村（社区）」)."""
     same_occurrence_as: tuple[str, ...] = ()
     """Other deduction rules that deliberately count the same occurrence."""
 
