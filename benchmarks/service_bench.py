@@ -152,8 +152,8 @@ the throughput only by overlapping the HTTP work with evaluation, and their
 latency is mostly queueing. The last column is what HTTP adds for one client:
 the round trip over loopback (client and server on the same 2 cores) divided
 by the library's own time for the same order. For more throughput run several
-workers (e.g. `uvicorn --workers N` over `grievance_rules.service:create_app`
-with a factory) or several servers behind a balancer, one per core.
+workers (`uvicorn --factory grievance_rules.service:create_app --workers N`)
+or several servers behind a balancer, one per core.
 """
     )
     OUT.write_text(text, encoding="utf-8")

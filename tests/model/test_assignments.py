@@ -68,3 +68,11 @@ def test_a_reassignment_without_from_unit_ends_every_holder() -> None:
         {"type": "dispatched", "unit": "ctr", "to_unit": "d1"},
         {"type": "reassigned", "unit": "ctr", "to_unit": "v1"},
     ) == [("t1", 0, 2, "dispatched"), ("d1", 1, 2, "dispatched"), ("v1", 2, None, "reassigned")]
+
+
+def test_sending_the_order_again_to_its_holder_continues_the_assignment() -> None:
+    assert _turns(
+        {"type": "dispatched", "unit": "ctr", "to_unit": "d1"},
+        {"type": "replied", "unit": "d1"},
+        {"type": "dispatched", "unit": "ctr", "to_unit": "d1"},
+    ) == [("d1", 0, None, "dispatched")]

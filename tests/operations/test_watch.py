@@ -219,3 +219,32 @@ def test_the_yellow_fraction_is_the_packs_parameter() -> None:
     assert _close(item.changes[0].at, at("2024-06-17T14:06") - EARLY)
     assert _level(o, pack, item.changes[0].at, item.rule_id) == "yellow"
     assert _level(o, pack, item.changes[0].at - ONE_US, item.rule_id) == "none"
+
+
+def test_a_clock_that_was_paused_turns_yellow_when_the_engine_says() -> None:
+    # demo pack D-reply pauses from the return request to its decision; the pause
+    # counts in the period (the engine adds its office time), which the watch list
+    # reads from the clock's trace. Checked against the engine itself.
+    from grievance_rules.operations.watch import _computed_instant
+
+    pack = load_pack(DEMO_PACK)
+    o = order(
+        "P3",
+        "2024-05-06T09:00",
+        dispatched("2024-05-06T09:30"),
+        {"type": "return_requested", "at": "2024-05-06T10:00", "unit": "c07", "reason": "x"},
+        {"type": "return_decided", "at": "2024-05-06T15:00", "unit": "ctr", "decision": "refused"},
+        channel="12345",
+    )
+    as_of = at("2024-05-06T16:00")
+    clock = next(c for c in evaluate(o, pack, as_of).clocks if c.rule_id == "D-reply")
+    assert clock.state == "running"
+    assert any(line.startswith("paused from event") for line in clock.trace)
+    listed = watch([o], pack, as_of, within=dt.timedelta(days=10))
+    item = next(i for i in listed.items if i.rule_id == "D-reply")
+    assert [c.level for c in item.changes] == ["yellow", "red"]
+    for change in item.changes:
+        assert _level(o, pack, change.at, "D-reply") == change.level
+        assert _level(o, pack, change.at - ONE_US, "D-reply") != change.level
+    yellow = next(w.at for w in pack.rule("D-reply").warnings if w.level == "yellow")  # type: ignore[union-attr]
+    assert _computed_instant(pack, clock, yellow) == item.changes[0].at  # no fallback needed

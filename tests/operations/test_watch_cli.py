@@ -135,3 +135,39 @@ def test_timeline_jsonl_carries_the_library_assessment(tmp_path: Path) -> None:
     for line, step in zip(out.splitlines(), steps, strict=True):
         expected = evaluate(o, pack, dt.datetime.fromisoformat(step["at"])).model_dump_json()
         assert line.endswith(',"assessment":' + expected + "}")
+
+
+def test_a_bad_horizon_is_refused(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli, ["watch", "--pack", "chengdong", "--within", "tomorrow", str(_file(tmp_path))]
+    )
+    assert result.exit_code == 2
+    assert "'tomorrow' is not a horizon" in result.output
+
+
+def test_html_page_is_written(tmp_path: Path) -> None:
+    page = tmp_path / "watch.html"
+    _run(
+        "watch",
+        "--pack",
+        "chengdong",
+        "--as-of",
+        AS_OF,
+        "--output",
+        "html",
+        "-o",
+        str(page),
+        str(_file(tmp_path)),
+    )
+    text = page.read_text(encoding="utf-8")
+    assert text.startswith("<!DOCTYPE html>")
+    assert text.count("<section") == 2  # 东风社区 and 城管办
+    assert "超期 breached 1" in text
+
+
+def test_timeline_of_an_unknown_order_is_an_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli, ["timeline", "--pack", "chengdong", "--order", "NOPE", str(_file(tmp_path))]
+    )
+    assert result.exit_code == 1
+    assert "no order NOPE" in result.output

@@ -108,6 +108,11 @@ def test_a_bad_record_is_422_naming_record_field_and_problem(
     assert first["problems"][0]["field"] == "category"
     assert "抱怨" in first["problems"][0]["problem"]
     assert second["record"] == 2
+    # one order alone: the same answer, for a batch of one
+    alone = client.post("/v1/evaluate?pack=daye", json=bad).json()
+    assert (alone["inputs"], alone["assessed"], alone["rejected"]) == (1, 0, 1)
+    assert alone["rejections"][0]["problems"][0]["field"] == "category"
+    assert alone["assessments"] == []
 
 
 def test_bad_json_bad_query_and_bad_shape(client: TestClient) -> None:

@@ -40,3 +40,31 @@ def test_two_thousand_requests_from_sixteen_clients(tmp_path: Path) -> None:
     assert result.errors == []
     assert result.requests == 2_000
     assert result.mismatches == 0
+
+
+@pytest.mark.slow
+def test_the_stream_answers_a_line_before_the_body_has_ended() -> None:
+    """JSON Lines out while JSON Lines still come in: the body is never held whole."""
+    import socket
+
+    order = next(iter(generate_orders(1, seed=3)))
+    line = order.model_dump_json().encode() + b"\n"
+    expected = evaluate(order, find_pack("daye")).model_dump_json().encode()
+    with running_server() as port, socket.create_connection(("127.0.0.1", port), 30) as sock:
+        sock.sendall(
+            b"POST /v1/evaluate/stream?pack=daye HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"Content-Type: application/x-ndjson\r\nTransfer-Encoding: chunked\r\n\r\n"
+        )
+        sock.sendall(b"%x\r\n%s\r\n" % (len(line), line))
+        received = b""
+        while expected not in received:  # the answer to line 1, with the body still open
+            chunk = sock.recv(65536)
+            assert chunk, received
+            received += chunk
+        sock.sendall(b"%x\r\n%s\r\n0\r\n\r\n" % (len(line), line))
+        while b'"counts"' not in received:
+            chunk = sock.recv(65536)
+            assert chunk, received
+            received += chunk
+    assert received.count(expected) == 2
+    assert b'{"counts": {"inputs": 2, "assessed": 2, "rejected": 0}}' in received

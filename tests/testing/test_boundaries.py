@@ -50,8 +50,17 @@ def test_the_engine_puts_each_case_on_the_side_the_calendar_says(name, data):
 
 def test_every_time_limit_of_the_built_in_packs_can_be_shaped():
     for pack in PACKS.values():
-        limits = [r.id for r in pack.rules if isinstance(r, ClockRule | WindowRule)]
+        limits = [
+            r.id
+            for r in pack.rules
+            if isinstance(r, ClockRule | WindowRule) and getattr(r, "runs_if", None) is None
+        ]
         boundary_cases(pack, limits)  # raises if one cannot be shaped
+    # a clock switched on by a reading is shaped under that reading only
+    with pytest.raises(UnshapeableRuleError, match="runs only with emergency_hour_binds: all"):
+        boundary_cases(PACKS["chengdong"], ["CD-1.emergency-feedback-office"])
+    on = PACKS["chengdong"].with_parameters({"emergency_hour_binds": "all"})
+    boundary_cases(on, ["CD-1.emergency-feedback-office"])
 
 
 @settings(max_examples=15, deadline=None, database=None)

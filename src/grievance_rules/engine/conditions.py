@@ -24,10 +24,12 @@ from grievance_rules.engine.condition_tree import (
     count_threshold,
     parameter_note,
 )
+from grievance_rules.model.assignments import assignments
 from grievance_rules.packs.schema import (
     Condition,
     DeductionRule,
     EscalationRule,
+    ParamRef,
     RecordRule,
     RepeatOf,
     Target,
@@ -73,6 +75,9 @@ def _counted_positions(ev: Evaluation, trigger: Trigger) -> list[int]:
     without those tests it is the match list itself.
     """
     matched = ev.positions(trigger)
+    if matched and trigger.assigns:
+        begins = {a.begins for a in assignments(ev.facts.kept, ev.order.units)}
+        matched = [k for k in matched if k in begins]
     if not matched or (trigger.after is None and trigger.unless_after is None):
         return matched
     after = ev.positions(trigger.after) if trigger.after is not None else None
@@ -314,6 +319,17 @@ def evaluate_deduction(ev: Evaluation, rule: DeductionRule) -> list[DeductionFin
             "subject_unit": occurrence.subject,
         }[rule.charge]
         trace.append(f"charged to {rule.charge.replace('_', ' ')}: {unit}")
+        if rule.assesses is not None and points != 0:
+            scope = str(ev.value(rule.assesses))
+            kind = next((u.kind.value for u in ev.order.units if u.id == unit), None)
+            if scope != "all" and kind not in scope.split(","):
+                how = (
+                    f", parameter {rule.assesses.param}"
+                    if isinstance(rule.assesses, ParamRef)
+                    else ""
+                )
+                trace.append(f"{unit} is a {kind}; the points count for {scope} only{how}: 0")
+                points = 0.0
         findings.append(
             DeductionFinding(
                 rule_id=rule.id,

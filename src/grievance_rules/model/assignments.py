@@ -11,6 +11,8 @@ order up) and ``to_unit`` (the new one); see ``docs/model.md``. Read the same:
   holds the order is a joint assignment (联办: both hold it);
 * ``dispatched`` from a handling unit (a township to its own village) is a
   forward inside the assignment, not a new one: the sender stays answerable;
+  and a dispatch to the unit that already holds the order (sent back to it for a
+  redo) continues its assignment;
 * ``reassigned`` ends ``from_unit``'s assignment (every holder's when
   ``from_unit`` is not recorded) and begins ``to_unit``'s;
 * ``return_decided`` approved ends the requester's assignment (the unit of the
@@ -82,6 +84,8 @@ def assignments(events: Sequence[EventBase], units: Iterable[Unit]) -> tuple[Ass
                 continue
             if event.unit is not None and event.unit not in upstream:
                 continue  # a forward inside the assignment (a township to its village)
+            if any(held == target and i not in ended for i, (held, _b, _h) in enumerate(begun)):
+                continue  # sent again to the unit holding it (a redo): the same assignment
             begun.append((target, position, "dispatched"))
         elif kind == "reassigned":
             target = getattr(event, "to_unit", None)

@@ -752,6 +752,14 @@ class _Checker:
                 raise self.fail(rule, "points", f"points must be a number, got {value!r}")
         for other in rule.same_occurrence_as:
             self.reference(rule, [other], DeductionRule, "same_occurrence_as")
+        if rule.assesses is not None:
+            kinds = {member.value for member in enums.UnitKind}
+            for value in self.param(rule, rule.assesses, "assesses"):
+                parts = str(value).split(",")
+                if value != "all" and not set(parts) <= kinds:
+                    raise self.fail(
+                        rule, "assesses", f"must be all or unit kinds, comma-separated: {value!r}"
+                    )
 
 
 def _may_overlap(a: Trigger, b: Trigger) -> bool:

@@ -228,6 +228,10 @@ class Trigger(_Decl):
     after: EventRef | None = None
     unless_after: EventRef | None = None
     """With ``event``: only events that NO earlier matching event precedes."""
+    assigns: bool = False
+    """With ``event`` (dispatched, reassigned): only the events that begin an assignment
+    (:mod:`grievance_rules.model.assignments`): not a township's forward to its
+    village, not the order sent again to the unit holding it."""
     clock: tuple[str, ...] = ()
     window: tuple[str, ...] = ()
     escalation: tuple[str, ...] = ()
@@ -252,6 +256,8 @@ class Trigger(_Decl):
             )
         if self.event is None and (self.where or self.after or self.unless_after):
             raise ValueError("'where', 'after' and 'unless_after' go with 'event'")
+        if self.assigns and self.event not in ("dispatched", "reassigned"):
+            raise ValueError("'assigns' goes with event dispatched or reassigned")
         if self.clock and self.state not in ("breached", "running", "paused", "met"):
             raise ValueError("a clock trigger needs state: breached, met, running or paused")
         if self.occurrence is not None and not self.clock:
@@ -508,6 +514,10 @@ class DeductionRule(_RuleBase):
     dated parameter."""
     once_per_order: bool = False
     """Count the order once however many occurrences it has ("每件": per order)."""
+    assesses: str | ParamRef | None = None
+    """The unit kinds the points count for (comma-separated, or ``all``; a parameter):
+    a finding charged to another kind of unit is kept, with 0 points, so that period
+    rules still see it (附件2「考核对象：各村（社区）」)."""
     same_occurrence_as: tuple[str, ...] = ()
     """Other deduction rules that deliberately count the same occurrence."""
 

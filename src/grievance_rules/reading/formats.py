@@ -23,9 +23,11 @@ class InputFormat(enum.StrEnum):
     JSONL = "jsonl"
     """JSON Lines: one order per line (streamed)."""
     CSV = "csv"
-    """Comma-separated values, one row per order, a header row first (streamed)."""
+    """Comma-separated values, a header row first (streamed): one row per order, or the long
+    layout's files (with ``X.流转记录.csv``, ``X.单位.csv``), or the wide layout."""
     XLSX = "xlsx"
-    """An Excel workbook, one row per order on one sheet, a header row first (streamed)."""
+    """An Excel workbook (streamed): one row per order on one sheet, the long layout (工单,
+    流转记录 and 单位 sheets) or the wide layout; a header row below any title rows."""
 
 
 _SUFFIXES = {

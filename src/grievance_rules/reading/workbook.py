@@ -107,27 +107,34 @@ class XlsxWorkbook:
         except (AttributeError, KeyError, OSError, SyntaxError):  # pragma: no cover
             merged, uncached = [], set()
         anchors: dict[tuple[int, int], tuple[int, int]] = {}
+        widest: dict[int, int] = {}  # row -> the last column a merged range covers
+        last_row = sheet.max_row or 0
+        last_col = sheet.max_column or 0
         for min_col, min_row, max_col, max_row in merged:
+            if last_row and last_col:  # a range past the data (a whole column) stops there
+                max_row, max_col = min(max_row, last_row), min(max_col, last_col)
             for r in range(min_row, max_row + 1):
+                widest[r] = max(widest.get(r, 0), max_col)
                 for c in range(min_col, max_col + 1):
                     if (r, c) != (min_row, min_col):
                         anchors[(r, c)] = (min_row, min_col)
         anchor_cells = set(anchors.values())
+        formulas_by_row: dict[int, list[int]] = {}
+        for r, c in uncached:
+            formulas_by_row.setdefault(r, []).append(c - 1)
         kept: dict[tuple[int, int], object] = {}
         for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), 1):
             cells = list(values)
-            if anchors or anchor_cells:
-                width = max(
-                    [len(cells)] + [c for (r, c) in anchors if r == number], default=len(cells)
-                )
-                cells.extend([None] * (width - len(cells)))
-                for index in range(width):
+            if number in widest:
+                cells.extend([None] * (widest[number] - len(cells)))
+            if anchors:
+                for index in range(len(cells)):
                     key = (number, index + 1)
                     if key in anchor_cells:
                         kept[key] = cells[index]
                     elif key in anchors:
                         cells[index] = kept.get(anchors[key])
-            formulas = tuple(sorted(c - 1 for (r, c) in uncached if r == number))
+            formulas = tuple(sorted(formulas_by_row.get(number, ())))
             yield TableRow(number, None, tuple(cells), formulas=formulas)
 
     def has_data(self, name: str, limit: int = 3) -> int:

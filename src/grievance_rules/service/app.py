@@ -443,16 +443,18 @@ def create_app(
         instant = _instant(as_of, "as_of")
         body = _json(await _body(request, lim))
         headers = {"Content-Language": "zh-Hans" if lang == "zh" else "en"}
-        if isinstance(body, dict):
-            (order,) = _orders([body], lim)
-            return Response(
-                evaluate(order, chosen, instant).model_dump_json(),
-                media_type=_JSON,
-                headers=headers,
-            )
+        single = isinstance(body, dict)
+        if single:
+            body = [body]
         if not isinstance(body, list):
             raise _error(400, "body must be an order (object) or a batch of orders (array)")
         orders, rejected = _validate(body, lim)
+        if single and not rejected:
+            return Response(
+                evaluate(orders[0], chosen, instant).model_dump_json(),
+                media_type=_JSON,
+                headers=headers,
+            )
         parts = [evaluate(order, chosen, instant).model_dump_json() for order in orders]
         if not rejected:
             return Response("[" + ",".join(parts) + "]", media_type=_JSON, headers=headers)

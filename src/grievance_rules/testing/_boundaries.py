@@ -30,6 +30,7 @@ import enum
 import typing
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -37,6 +38,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from grievance_rules.calendar import SHANGHAI
+from grievance_rules.calendar.durations import Duration, DurationUnit
 from grievance_rules.errors import CalendarError, PackError
 from grievance_rules.model import EvidenceKind, UnitKind, WorkOrder
 from grievance_rules.model.events import EVENT_CLASSES, EventBase
@@ -359,6 +361,14 @@ def _plan(pack: Pack, rule: ClockRule | WindowRule) -> _Plan:
                 raise shaper.fail("due_field", f"{start_ref.event} has no {rule.due_field}")
         if rule.only_if_start is not None and pack.calendar().office_hours is None:
             raise shaper.fail("only_if_start", "the pack's calendar has no office hours")
+        if rule.runs_if is not None:
+            from grievance_rules.packs.schema import ParamRef
+
+            ((name, wanted),) = rule.runs_if.param_is.items()
+            if pack.value(ParamRef(param=name), pack.manifest.effective_from) != wanted:
+                raise shaper.fail(
+                    "runs_if", f"it runs only with {name}: {wanted} (pack.with_parameters)"
+                )
         acting = HANDLER if rule.stop_by == "same_unit" else None
     else:
         kind = "window"
@@ -386,18 +396,118 @@ def _plan(pack: Pack, rule: ClockRule | WindowRule) -> _Plan:
 
 
 def _due(pack: Pack, plan: _Plan, start: dt.datetime, judged: dt.date) -> dt.datetime:
-    """The due instant, from the pack's calendar and the parameters in force on ``judged``."""
+    """The due instant, from the parameters in force on ``judged``, worked out here.
+
+    Independently of ``calendar.deadline``: only the calendar's holiday table
+    (:meth:`~grievance_rules.calendar.WorkingCalendar.is_working_day`) and the pack's
+    office hours are read, and the counting is this module's own
+    (:func:`independent_due`), so a deadline bug fails the boundary tests instead of
+    agreeing with itself.
+    """
     rule = plan.rule
     assert rule.duration is not None
     half_day = rule.half_day
     half = pack.value(half_day, judged) if half_day is not None else pack.manifest.calendar.half_day
-    deadline = pack.calendar().deadline(
+    return independent_due(
+        pack,
         start,
         str(pack.value(rule.duration, judged)),
         str(pack.value(rule.convention, judged)),
-        half_day=str(half),
+        str(half),
     )
-    return deadline.due
+
+
+_SHANGHAI_ZONE = SHANGHAI
+
+
+def _sessions(pack: Pack) -> list[tuple[int, int]]:
+    """The office-hour sessions of a working day, as (start, end) minutes after midnight."""
+    text = pack.manifest.calendar.office_hours
+    if not text:
+        return []
+    sessions = []
+    for part in text.split(","):
+        a, b = part.strip().split("-")
+        sessions.append(tuple(int(h) * 60 + int(m) for h, m in (a.split(":"), b.split(":"))))
+    return [(a, b) for a, b in sessions]
+
+
+def _at(day: dt.date, minute: float) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), tzinfo=_SHANGHAI_ZONE) + dt.timedelta(minutes=minute)
+
+
+def independent_due(
+    pack: Pack, start: dt.datetime, duration: str, convention: str, half_day: str
+) -> dt.datetime:
+    """A due instant counted by hand: day by day on the holiday table, session by session.
+
+    ``working_time`` walks office-hour sessions from the start (a half day is half the
+    day's minutes, or with ``noon_cutoff`` the end of the first whole session starting
+    at or after it; the same day ends at that working day's closing, or the next
+    one's); ``civil_code`` does not count the start day and ends at closing time
+    (24:00 without office hours) of the last day, a last natural day that is not a
+    working day moving to the next working day; ``elapsed`` adds wall-clock time (the
+    same day ends at 24:00).
+    """
+    cal = pack.calendar()
+    working = cal.is_working_day
+    sessions = _sessions(pack)
+    local = start.astimezone(_SHANGHAI_ZONE)
+    day = local.date()
+    minute = (local - _at(day, 0)).total_seconds() / 60
+    parsed = Duration.parse(duration)
+    amount, unit = Fraction(parsed.amount), parsed.unit
+
+    def next_working(d: dt.date) -> dt.date:
+        d += dt.timedelta(days=1)
+        while not working(d):
+            d += dt.timedelta(days=1)
+        return d
+
+    closing = sessions[-1][1] if sessions else 24 * 60
+    if convention == "elapsed":
+        if unit is DurationUnit.SAME_DAY:
+            return _at(day + dt.timedelta(days=1), 0)
+        seconds = {
+            DurationUnit.NATURAL_DAYS: 86_400,
+            DurationUnit.HOURS: 3_600,
+            DurationUnit.MINUTES: 60,
+        }[unit]
+        return start + dt.timedelta(seconds=float(amount * seconds))
+    if convention == "civil_code":
+        if unit is DurationUnit.WORKING_DAYS:
+            last = day
+            for _ in range(int(amount)):
+                last = next_working(last)
+        else:  # natural days
+            last = day + dt.timedelta(days=int(amount))
+            if not working(last):
+                last = next_working(last)
+        return _at(last, closing)
+    # working_time
+    if unit is DurationUnit.SAME_DAY:
+        if not working(day) or minute >= closing:
+            day = next_working(day)
+        return _at(day, closing)
+    day_minutes = sum(b - a for a, b in sessions)
+    if unit is DurationUnit.WORKING_DAYS and amount == Fraction(1, 2) and half_day == "noon_cutoff":
+        while True:
+            if working(day):
+                for a, b in sessions:
+                    if a >= minute:
+                        return _at(day, b)
+            day, minute = next_working(day), 0.0
+    remaining = float(amount * (day_minutes if unit is DurationUnit.WORKING_DAYS else 60))
+    while True:
+        if working(day):
+            for a, b in sessions:
+                if b <= minute:
+                    continue
+                begin = max(a, minute)
+                if remaining <= b - begin:
+                    return _at(day, begin + remaining)
+                remaining -= b - begin
+        day, minute = next_working(day), 0.0
 
 
 def _resolve(pack: Pack | str | Path) -> Pack:
@@ -496,6 +606,13 @@ def _only_if(pack: Pack, plan: _Plan, instant: dt.datetime) -> bool:
     wanted: str | None = getattr(plan.rule, "only_if_start", None)
     if wanted is None:
         return True
+    if wanted == "after_hours":
+        sessions = _sessions(pack)
+        local = instant.astimezone(_SHANGHAI_ZONE)
+        minute = local.hour * 60 + local.minute + local.second / 60
+        if not pack.calendar().is_working_day(local.date()):
+            return True
+        return minute < sessions[0][0] or minute >= sessions[-1][1]
     inside: bool = pack.calendar().in_office_hours(instant)
     return inside == (wanted == "inside_office_hours")
 
