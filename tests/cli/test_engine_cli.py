@@ -106,3 +106,16 @@ def test_evaluate_output_is_a_file_and_says_so_when_given_a_format() -> None:
     result = CliRunner().invoke(cli, ["evaluate", "--pack", "daye", "--output", "table", SAMPLE])
     assert result.exit_code == 2
     assert "for the format use --output-format table" in result.output
+
+
+def test_evaluate_keeps_the_last_record_of_an_id_when_asked(tmp_path) -> None:
+    orders = _two_good_and_a_duplicate(tmp_path)
+    result = CliRunner().invoke(cli, ["evaluate", "--pack", "daye", "--duplicates", "last", orders])
+    assert result.exit_code == 1  # the replaced record counts as rejected
+    kept = [json.loads(line)["order_id"] for line in result.stdout.splitlines() if line]
+    assert kept == ["S-0002", "S-0001"]  # the first S-0001 (line 1) was replaced by line 3
+    (rejected,) = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
+    assert rejected["rejected"]["source"].endswith("orders.jsonl:1")
+    assert rejected["rejected"]["reasons"] == [
+        "id: order id 'S-0001' replaced by a later input (#2)"
+    ]

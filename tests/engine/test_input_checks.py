@@ -94,3 +94,20 @@ def test_score_counts_every_input_once():
     assert (card.inputs, card.assessed, card.rejected) == (4, 1, 3)
     assert [r.order_id for r in card.rejections] == ["S1", "G1", "x"]
     assert card.rejections[1].reasons == ("id: duplicate order id 'G1' (first at #0)",)
+
+
+def test_the_last_order_of_an_id_can_replace_the_earlier_ones():
+    first = make_order(dispatched("2024-05-06T09:30"), id="D1")
+    later = make_order(dispatched("2024-05-07T09:30"), id="D1")
+    other = make_order(dispatched("2024-05-06T09:30"), id="D2")
+    results = list(evaluate_many([first, other, later], "daye", duplicates="last"))
+    assert [r.assessment is not None for r in results] == [False, True, True]
+    assert results[0].rejection is not None
+    assert results[0].rejection.reasons == ("id: order id 'D1' replaced by a later input (#2)",)
+    kept = results[2].assessment
+    assert kept is not None
+    assert kept == evaluate(later, "daye")  # the later record, not the first, is judged
+    with pytest.raises(TypeError, match="needs the inputs as a sequence"):
+        list(evaluate_many(iter([first, later]), "daye", duplicates="last"))
+    card = score([first, other, later], "daye", duplicates="last")
+    assert (card.inputs, card.assessed, card.rejected) == (3, 2, 1)

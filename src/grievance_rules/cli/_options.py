@@ -13,7 +13,7 @@ import pendulum
 
 from grievance_rules.calendar import SHANGHAI
 
-__all__ = ["DATE", "ENGINE_OPTION", "pack_options", "parse_instant"]
+__all__ = ["DATE", "DUPLICATES_OPTION", "ENGINE_OPTION", "pack_options", "parse_instant"]
 
 
 class _DateType(click.ParamType):  # type: ignore[type-arg]
@@ -31,6 +31,16 @@ class _DateType(click.ParamType):  # type: ignore[type-arg]
 
 
 DATE = _DateType()
+
+DUPLICATES_OPTION = click.option(
+    "--duplicates",
+    type=click.Choice(["reject", "last"]),
+    default="reject",
+    show_default=True,
+    help="A second record with an order id already seen: rejected, naming the first; or "
+    "'last': only the last record of each id is assessed, the earlier ones rejected as "
+    "replaced (FILE is read into memory).",
+)
 
 ENGINE_OPTION = click.option(
     "--engine",

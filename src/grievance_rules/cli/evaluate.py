@@ -10,10 +10,16 @@ from typing import Any
 
 import click
 
-from grievance_rules.cli._options import ENGINE_OPTION, pack_options, parse_instant
+from grievance_rules.cli._options import (
+    DUPLICATES_OPTION,
+    ENGINE_OPTION,
+    pack_options,
+    parse_instant,
+)
 from grievance_rules.cli._output import REJECTED_EXIT, atomic_file
 from grievance_rules.cli._reading import file_options, orders_of, tz_option, zone_of
 from grievance_rules.engine import Assessment, EngineName, Rejection, plan_for
+from grievance_rules.engine.batch import Duplicates
 from grievance_rules.scoring.stream import assess_stream
 
 __all__ = ["evaluate_command"]
@@ -74,6 +80,7 @@ def _table(assessment: Assessment) -> list[str]:
     "summary record, and appears only when complete.",
 )
 @ENGINE_OPTION
+@DUPLICATES_OPTION
 def evaluate_command(
     file: str,
     pack_name: str | Path,
@@ -83,6 +90,7 @@ def evaluate_command(
     output_format: str,
     output: str | None,
     engine: EngineName = "native",
+    duplicates: Duplicates = "reject",
     assume_tz: str | None = None,
     **reading: Any,
 ) -> None:
@@ -104,8 +112,11 @@ def evaluate_command(
     counts = {"records": 0, "assessed": 0, "rejected": 0}
 
     def emit(write: Any) -> None:
+        records: Any = orders_of(file, input_format, tz, **reading)
+        if duplicates == "last":  # the last record of an id: read them all first
+            records = list(records)
         stream = assess_stream(
-            orders_of(file, input_format, tz, **reading), [plan.pack], as_of=instant, engine=engine
+            records, [plan.pack], as_of=instant, engine=engine, duplicates=duplicates
         )
         for entry in stream:
             counts["records"] += 1

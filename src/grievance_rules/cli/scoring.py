@@ -17,7 +17,12 @@ from typing import Any
 import click
 import yaml
 
-from grievance_rules.cli._options import ENGINE_OPTION, pack_options, parse_instant
+from grievance_rules.cli._options import (
+    DUPLICATES_OPTION,
+    ENGINE_OPTION,
+    pack_options,
+    parse_instant,
+)
 from grievance_rules.cli._output import REJECTED_EXIT, atomic_path, write_text
 from grievance_rules.cli._reading import (
     file_options,
@@ -133,6 +138,7 @@ def _reading_options(func: Callable[..., Any]) -> Callable[..., Any]:
             help="Worker processes for the engine.",
         ),
         ENGINE_OPTION,
+        DUPLICATES_OPTION,
         click.option(
             "--progress/--no-progress",
             default=None,
@@ -158,9 +164,12 @@ def _over_file(
     """``run(orders, as_of=..., progress=..., **options)`` over FILE's records, with a bar."""
     tz = zone_of(tz, assume_tz)
     reading = pop_file_options(options)
+    records: Any = orders_of(file, input_format, tz, **reading)
+    if options.get("duplicates") == "last":  # the last record of an id: read it all first
+        records = list(records)
     with _progress(file, progress) as update:
         return run(
-            orders_of(file, input_format, tz, **reading),
+            records,
             as_of=parse_instant(as_of, tz) if as_of else None,
             progress=update,
             **options,

@@ -35,9 +35,12 @@ from grievance_rules.packs import Pack, load_pack
 __all__ = [
     "INPUT_ERRORS",
     "BatchResult",
+    "Duplicates",
     "evaluate_each",
     "evaluate_many",
+    "input_id",
     "input_rejection",
+    "last_positions",
     "order_of_input",
 ]
 
@@ -282,7 +285,7 @@ def evaluate_each(
     chunk_size: int = 256,
     engine: EngineName = "native",
     check_history: bool = True,
-    duplicates: Literal["reject", "allow"] = "reject",
+    duplicates: Duplicates = "reject",
 ) -> Iterator[tuple[BatchResult, ...]]:
     """Assess a stream of orders under several packs; one tuple of results per input.
 
@@ -299,6 +302,11 @@ def evaluate_each(
     """
     plans = [_plan_of(pack) for pack in packs]
     get_matcher(engine)  # an unknown or missing engine fails here, not per order
+    last: dict[str, int] = {}
+    if duplicates == "last":
+        if not isinstance(orders, Sequence) or isinstance(orders, str | bytes):
+            raise TypeError("duplicates='last' needs the inputs as a sequence: they are read twice")
+        last = last_positions(orders)
     rows = _rows(orders, plans, as_of, repeats, processes, chunk_size, engine, check_history)
     if duplicates == "allow":
         yield from rows
@@ -306,8 +314,13 @@ def evaluate_each(
     first: dict[str, int] = {}
     for row in rows:
         order_id = _order_id(row[0])
+        position = row[0].position
         if order_id is None:
             yield row
+        elif duplicates == "last" and last.get(order_id, position) != position:
+            reason = f"id: order id {order_id!r} replaced by a later input (#{last[order_id]})"
+            rejection = Rejection(source=f"#{position}", order_id=order_id, reasons=(reason,))
+            yield tuple(BatchResult(position, rejection=rejection) for _ in row)
         elif order_id in first:
             position = row[0].position
             reason = f"id: duplicate order id {order_id!r} (first at #{first[order_id]})"
@@ -316,6 +329,44 @@ def evaluate_each(
         else:
             first[order_id] = row[0].position
             yield row
+
+
+Duplicates = Literal["reject", "last", "allow"]
+"""What a batch does with a second input of an order id already seen: ``reject`` it
+(naming the first), keep the ``last`` (the earlier ones are rejected as replaced), or
+``allow`` it (every input assessed: for a caller that tells them apart itself)."""
+
+
+def input_id(item: Any) -> str | None:
+    """The order id an input claims, read without validating it (``None``: none to read)."""
+    order = getattr(item, "order", item)  # a reader's accepted record carries its order
+    if isinstance(order, WorkOrder):
+        return order.id
+    if isinstance(item, str | bytes):
+        try:
+            item = json.loads(item)
+        except ValueError:
+            return None
+    if isinstance(item, Mapping):
+        found = item.get("id")
+        return found if isinstance(found, str) else None
+    found = getattr(item, "order_id", None)  # a reader's rejected record
+    return found if isinstance(found, str) else None
+
+
+def last_positions(items: Iterable[Any]) -> dict[str, int]:
+    """Each order id's last position among the inputs (the first pass of ``duplicates='last'``).
+
+    Example:
+        >>> last_positions([{"id": "a"}, '{"id": "b"}', {"id": "a"}, "{no"])
+        {'a': 2, 'b': 1}
+    """
+    last: dict[str, int] = {}
+    for position, item in enumerate(items):
+        order_id = input_id(item)
+        if order_id is not None:
+            last[order_id] = position
+    return last
 
 
 def _order_id(result: BatchResult) -> str | None:
@@ -385,7 +436,7 @@ def evaluate_many(
     chunk_size: int = 256,
     engine: EngineName = "native",
     check_history: bool = True,
-    duplicates: Literal["reject", "allow"] = "reject",
+    duplicates: Duplicates = "reject",
 ) -> Iterator[BatchResult]:
     """Assess a stream of orders in bounded memory; every input is accounted for.
 
@@ -400,8 +451,10 @@ def evaluate_many(
     Every order's history is checked first (``check_history=False`` skips it for a
     caller that has checked it): a history that contradicts itself is rejected with
     each issue. A second order with an id already assessed is rejected, naming the
-    first's position (``duplicates="allow"`` assesses it; "reject" keeps every
-    assessed id, so memory grows by one id per order).
+    first's position; with ``duplicates="last"`` (inputs given as a sequence, read
+    twice) the last input of an id is assessed and the earlier ones are rejected as
+    replaced. Either way no order is counted twice; the ids seen are kept, so memory
+    grows by one id per order.
 
     Example:
         >>> results = list(evaluate_many([{"id": "x"}], "daye"))

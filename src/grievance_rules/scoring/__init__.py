@@ -28,6 +28,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 
 from grievance_rules.engine import Rejection, RepeatIndex
+from grievance_rules.engine.batch import Duplicates
 from grievance_rules.engine.matching import EngineName
 from grievance_rules.packs import Pack
 from grievance_rules.scoring.compare import (
@@ -77,6 +78,7 @@ def score(
     processes: int = 1,
     progress: Callable[[int], None] | None = None,
     engine: EngineName = "native",
+    duplicates: Duplicates = "reject",
 ) -> Scorecard:
     """Each unit's scorecard per period under one pack.
 
@@ -91,6 +93,8 @@ def score(
         processes: worker processes for the engine.
         progress: called with 1 after each input.
         engine: the matching backend, ``native`` or ``durable`` (same findings).
+        duplicates: a second order with an id already seen is rejected (``reject``),
+            or only the last of each id is assessed (``last``: ``orders`` a sequence).
     """
     loaded = resolve_packs([pack])
     book = ScoreBook(loaded[0], period=period, as_of=as_of)
@@ -102,6 +106,7 @@ def score(
         processes=processes,
         progress=progress,
         engine=engine,
+        duplicates=duplicates,
     ):
         if isinstance(entry, Rejection):
             book.reject(entry)

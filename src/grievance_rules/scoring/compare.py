@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict
 
 from grievance_rules.engine import Assessment, RepeatIndex
 from grievance_rules.engine.assessment import Rejection
+from grievance_rules.engine.batch import Duplicates
 from grievance_rules.engine.matching import EngineName
 from grievance_rules.engine.plan import plan_for
 from grievance_rules.packs import Pack
@@ -274,6 +275,7 @@ def compare(
     processes: int = 1,
     progress: Callable[[int], None] | None = None,
     engine: EngineName = "native",
+    duplicates: Duplicates = "reject",
 ) -> Comparison:
     """Assess the same orders under several packs and say where they diverge.
 
@@ -287,6 +289,8 @@ def compare(
         processes: worker processes for the engine.
         progress: called with 1 after each input.
         engine: the matching backend, ``native`` or ``durable`` (same findings).
+        duplicates: a second order with an id already seen is rejected (``reject``),
+            or only the last of each id is assessed (``last``: ``orders`` a sequence).
 
     Example:
         >>> from grievance_rules.reading import read_orders
@@ -314,6 +318,7 @@ def compare(
         processes=processes,
         progress=progress,
         engine=engine,
+        duplicates=duplicates,
     )
     for entry in stream:
         inputs += 1

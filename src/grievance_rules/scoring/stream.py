@@ -13,10 +13,16 @@ import datetime as dt
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from grievance_rules.engine import Assessment, Rejection, RepeatIndex, evaluate_each
-from grievance_rules.engine.batch import INPUT_ERRORS, input_rejection, order_of_input
+from grievance_rules.engine.batch import (
+    INPUT_ERRORS,
+    Duplicates,
+    input_rejection,
+    last_positions,
+    order_of_input,
+)
 from grievance_rules.engine.matching import EngineName
 from grievance_rules.model import WorkOrder
 from grievance_rules.packs import Pack, find_pack
@@ -79,7 +85,8 @@ def assess_stream(
     processes: int = 1,
     progress: Callable[[int], None] | None = None,
     engine: EngineName = "native",
-    duplicates: Literal["reject", "allow"] = "reject",
+    duplicates: Duplicates = "reject",
+    last: Mapping[str, int] | None = None,
 ) -> Iterator[Assessed | Rejection]:
     """Assess each input under every pack, in input order; bounded memory.
 
@@ -96,8 +103,17 @@ def assess_stream(
         progress: called with 1 after each input, for a progress bar.
         engine: the matching backend (``native`` or ``durable``).
         duplicates: ``reject`` (the default) rejects an order whose id an earlier
-            assessed input had, naming where; ``allow`` assesses it again.
+            assessed input had, naming where; ``last`` assesses only the last input of
+            each id and rejects the earlier ones as replaced; ``allow`` assesses all.
+        last: with ``last``, each id's last position (:func:`last_positions`, a first
+            pass over the same inputs); computed here when ``items`` is a sequence.
     """
+    if duplicates == "last" and last is None:
+        if not isinstance(items, Sequence) or isinstance(items, str | bytes):
+            raise TypeError(
+                "duplicates='last' needs the inputs as a sequence, or last= from a first pass"
+            )
+        last = last_positions(items)
     parsed = (
         (
             str(item.location) if isinstance(item, Accepted) else f"#{position}",
@@ -141,6 +157,9 @@ def assess_stream(
         if failed:
             reasons = dict.fromkeys(reason for r in failed for reason in r.reasons)
             yield Rejection(source=source, order_id=order.id, reasons=tuple(reasons))
+        elif duplicates == "last" and last is not None and last.get(order.id, position) != position:
+            reason = f"id: order id {order.id!r} replaced by a later input (#{last[order.id]})"
+            yield Rejection(source=source, order_id=order.id, reasons=(reason,))
         elif duplicates == "reject" and order.id in first:
             reason = f"id: duplicate order id {order.id!r} (first at {first[order.id]})"
             yield Rejection(source=source, order_id=order.id, reasons=(reason,))
