@@ -33,6 +33,7 @@ import csv
 import io
 import os
 import re
+import tempfile
 from pathlib import Path
 from typing import TextIO
 
@@ -125,11 +126,18 @@ def csv_text(table: Table) -> str:
 
 
 def _write(table: Table, target: str | os.PathLike[str] | TextIO) -> None:
-    if isinstance(target, str | os.PathLike):
-        with open(target, "w", encoding=ENCODING, newline="") as stream:
-            write_table(table, stream)
-    else:
+    """Write a table to a stream, or to a path: a temporary file beside it, then renamed."""
+    if not isinstance(target, str | os.PathLike):
         write_table(table, target)
+        return
+    path = Path(target)
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with open(handle, "w", encoding=ENCODING, newline="") as stream:
+            write_table(table, stream)
+        os.replace(name, path)  # an interrupted run leaves no half-written table
+    finally:
+        Path(name).unlink(missing_ok=True)
 
 
 def write_scorecard_csv(
