@@ -110,7 +110,7 @@ def test_a_ruleset_says_what_it_reads_and_refuses_what_facts_could_not_share_a_s
     }
     with pytest.raises(RuleDefinitionError, match="rule 'two': 'all' of 2 patterns"):
         adapter.compile(f"batch@{next(_NAMES)}", join)
-    with pytest.raises(RuleDefinitionError, match=r"rule 'one': .* reads 'id'"):
+    with pytest.raises(RuleDefinitionError, match="rule 'one': reads 'id'"):
         adapter.compile(f"batch@{next(_NAMES)}", {"one": {"all": [{"m": {"id": "e1"}}]}})
 
 
