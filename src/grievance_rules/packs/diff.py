@@ -21,9 +21,9 @@ Example:
     >>> diff = diff_packs(find_pack("xiayang"), find_pack("daye"))
     >>> row = diff.row("window", "return")
     >>> [side.limit for sides in row.sides for side in sides]
-    ['2 working days (working_time)', '2 working days (working_time)']
-    >>> row.status
-    'same'
+    ['2 working days (working_time)', '2 working days (civil_code)']
+    >>> row.status  # 夏阳 counts office time from the dispatch, 大冶 days 「自交办之日起」
+    'differs'
 """
 
 from __future__ import annotations
