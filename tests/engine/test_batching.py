@@ -195,9 +195,22 @@ def test_orders_matched_together_match_what_the_reference_reading_matches(
 def test_a_batch_gives_byte_for_byte_what_each_order_alone_gives(
     name: str, engine: str, orders: list[WorkOrder], chunk: int, hours: int
 ) -> None:
+    # generated histories are arbitrary and their ids may repeat: what is compared here
+    # is the batch against the single path, with the input checks off on both
     as_of = min(o.received_at for o in orders) + dt.timedelta(hours=hours)
-    alone = [evaluate(o, PACKS[name], as_of, engine=engine).model_dump_json() for o in orders]
-    batch = evaluate_many(orders, PACKS[name], as_of, chunk_size=chunk, engine=engine)
+    alone = [
+        evaluate(o, PACKS[name], as_of, engine=engine, check_history=False).model_dump_json()
+        for o in orders
+    ]
+    batch = evaluate_many(
+        orders,
+        PACKS[name],
+        as_of,
+        chunk_size=chunk,
+        engine=engine,
+        check_history=False,
+        duplicates="allow",
+    )
     assert [r.to_json() for r in batch] == [text.encode() for text in alone]
 
 
@@ -209,14 +222,15 @@ def test_an_order_that_spoils_its_chunk_is_rejected_alone(demo, engine) -> None:
         {"type": "replied", "at": "2024-05-07T09:00", "unit": "c07", "round": 2**64},
         id="BIG",
     ).model_dump(mode="json")
-    results = list(evaluate_many([good, bad, good, "{no"], demo, chunk_size=4, engine=engine))
+    again = {**good, "id": "T2"}
+    results = list(evaluate_many([good, bad, again, "{no"], demo, chunk_size=4, engine=engine))
     assert [r.assessment is not None for r in results] == [True, False, True, False]
     assert results[1].rejection is not None
     assert results[1].rejection.order_id == "BIG"
     assert results[1].rejection.reasons == (
         f"fact 2, key 'round': {2**64} does not fit durable's 64-bit integers",
     )
-    assert results[0].to_json() == results[2].to_json()
+    assert (results[0].to_json() or b"").replace(b'"T1"', b'"T2"') == results[2].to_json()
 
 
 def test_results_from_workers_arrive_as_json_and_rebuild_on_demand(demo) -> None:

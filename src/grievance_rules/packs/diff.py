@@ -22,7 +22,7 @@ Example:
     >>> row = diff.row("window", "return")
     >>> [side.limit for sides in row.sides for side in sides]
     ['2 working days (working_time)', '2 working days (civil_code)']
-    >>> row.status  # 大冶 counts 「自交办之日起」 by whole days
+    >>> row.status  # 夏阳 counts office time from the dispatch, 大冶 days 「自交办之日起」
     'differs'
 """
 

@@ -27,6 +27,7 @@ Example:
       clock CD-5.provincial-urgent #0: state=breached, due=2026-02-14T10:30:00+08:00, unit=c07
         citation: 000_52d67764f2e06ee6.txt 三（五）按期回复制「省级热线、紧急件2个工作日内回复」
         trace: started 2026-02-12T10:30:00+08:00 by event 0 (dispatched)
+               the assignment of c07: its own clock, stopped by its own events
                2 working days (working_time)
                840 working minutes (420 per working day) from the start, through office hours: 2026-02-14T10:30:00+08:00
                counted make-up day 2026-02-14
