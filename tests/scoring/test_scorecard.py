@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from grievance_rules.model import WorkOrder
 from grievance_rules.packs import find_pack
 from grievance_rules.scoring import score
 from tests.scoring.orders import order
@@ -218,3 +219,48 @@ def test_a_composite_naming_an_unknown_rate_or_parameter_is_refused(tmp_path):
     manifest.write_text(text.replace("    completion: {param", "    speed: {param"), "utf-8")
     with pytest.raises(PackError, match=r"unknown rate 'speed'"):
         load_pack(pack_dir)
+
+
+def test_a_closure_found_lawful_strikes_off_daye_s_dissatisfied_rating_only():
+    """大冶 （十一）: 「…作办结处理,从不满意工单中予以核减」; the other packs say no such thing."""
+    q2 = dt.date(2024, 4, 8)
+    rated = order("u1", "c02", q2, result="dissatisfied", resolved=False)
+    closed = rated.model_copy(
+        update={
+            "events": (
+                *rated.events,
+                *WorkOrder.model_validate(
+                    {
+                        "id": "x",
+                        "channel": "12345",
+                        "category": "投诉",
+                        "received_at": rated.received_at.isoformat(),
+                        "events": [
+                            {
+                                "type": "closed",
+                                "at": "2024-04-12T09:00:00+08:00",
+                                "unit": "dzb",
+                                "outcome": "handled_lawfully",
+                            }
+                        ],
+                    }
+                ).events,
+            )
+        }
+    )
+    happy = order("s1", "c02", q2)
+    # by hand: daye strikes u1's 不满意 off: rated s1 only, satisfied 1 -> 1/1;
+    # chengdong keeps it: rated s1, u1, satisfied s1 -> 1/2
+    for pack, expected in (("daye", (1, 1)), ("chengdong", (1, 2))):
+        rates = score([closed, happy], pack, period="quarter").row("c02", "2024-Q2").rates
+        got = rates["satisfaction"]
+        assert (got.numerator, got.denominator) == expected, pack
+
+
+def test_a_pack_naming_an_unknown_closure_outcome_is_refused():
+    from pydantic import ValidationError
+
+    from grievance_rules.packs.schema import Scoring
+
+    with pytest.raises(ValidationError, match="unknown closure outcome 'forgiven'"):
+        Scoring(strike_off_closures=("forgiven",))

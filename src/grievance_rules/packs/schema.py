@@ -27,7 +27,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from grievance_rules.model.enums import LeaderRole
+from grievance_rules.model.enums import ClosureOutcome, LeaderRole
 from grievance_rules.model.terms import TermEnum
 
 __all__ = [
@@ -694,6 +694,9 @@ class Scoring(_Decl):
     )
     """Weights of 响应率, 解决率 and 满意率 in the 三率 composite (they must sum to 1)."""
     rank_by: Literal["score", "points"] = "score"
+    strike_off_closures: tuple[str, ...] = ()
+    """Closure outcomes (``closed.outcome``) that strike an order off the dissatisfied
+    count (核减) for 满意率, as a ``struck_off`` event does (大冶: 依法办理办结)."""
     composite: dict[str, float | ParamRef] = Field(default_factory=dict)
     """A weighted mean of rates (rate name → weight, a number or a dated parameter),
     e.g. daye's quarterly assessment of 按时签收率, 办结率 and 满意率."""
@@ -701,6 +704,13 @@ class Scoring(_Decl):
 
     @model_validator(mode="after")
     def _weights_sum_to_one(self) -> Scoring:
+        outcomes = {outcome.value for outcome in ClosureOutcome}
+        for value in self.strike_off_closures:
+            if value not in outcomes:
+                raise ValueError(
+                    f"strike_off_closures: unknown closure outcome {value!r}; "
+                    f"one of {', '.join(sorted(outcomes))}"
+                )
         if set(self.three_rates_weights) != {"response", "resolution", "satisfaction"}:
             raise ValueError("three_rates_weights needs response, resolution and satisfaction")
         if abs(sum(self.three_rates_weights.values()) - 1) > 1e-9:

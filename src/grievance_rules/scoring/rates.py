@@ -218,6 +218,7 @@ def order_outcome(order: WorkOrder, assessment: Assessment, pack: Pack) -> Order
     resolved: bool | None = None
     rating: Satisfaction | None = None
     struck = False
+    striking = pack.manifest.scoring.strike_off_closures
     for event in events:
         if isinstance(event, FirstContact):
             contacted = True
@@ -225,6 +226,8 @@ def order_outcome(order: WorkOrder, assessment: Assessment, pack: Pack) -> Order
             completed = completed or event.kind is not ReplyKind.PRELIMINARY
         elif isinstance(event, Closed):
             completed = True
+            if event.outcome is not None and event.outcome.value in striking:
+                struck = True  # a closure the pack counts as 核减 (大冶: 依法办理办结)
         elif isinstance(event, Callback):
             contacted = contacted or bool(event.contacted)
             if event.resolved is not None:
