@@ -23,7 +23,7 @@ REFERENCE = {
     "reading": ["read_orders", "iter_orders", "ReadReport"],
     "packs": ["find_pack", "load_pack", "Pack"],
     # `evaluate` the function shares its name with its module: shown apart
-    "engine": ["evaluate.evaluate", "evaluate_many", "Assessment", "ClockFinding"],
+    "engine": ["single.evaluate", "evaluate_many", "Assessment", "ClockFinding", "PackPlan"],
     "testing": [
         "assertions.assert_deadline",
         "scenarios.run_scenario",

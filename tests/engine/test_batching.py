@@ -17,10 +17,10 @@ from hypothesis import strategies as st
 
 from grievance_rules.engine import BatchResult, evaluate, evaluate_many
 from grievance_rules.engine._durable import get_adapter
-from grievance_rules.engine.evaluate import _last_instant
 from grievance_rules.engine.facts import DurableMatcher, build_facts
 from grievance_rules.engine.matching import get_matcher, view_of
 from grievance_rules.engine.plan import plan_for
+from grievance_rules.engine.single import _last_instant
 from grievance_rules.errors import FactValidationError, RuleDefinitionError
 from grievance_rules.model import WorkOrder
 from grievance_rules.packs import find_pack

@@ -46,7 +46,6 @@ from grievance_rules.engine.assessment import (
     WindowFinding,
 )
 from grievance_rules.engine.batch import BatchResult, evaluate_each, evaluate_many
-from grievance_rules.engine.evaluate import evaluate
 from grievance_rules.engine.matching import ENGINES, EngineName
 from grievance_rules.engine.periods import (
     Period,
@@ -57,6 +56,7 @@ from grievance_rules.engine.periods import (
 )
 from grievance_rules.engine.plan import PackPlan, compile_pack, plan_for
 from grievance_rules.engine.repeats import RepeatIndex
+from grievance_rules.engine.single import evaluate
 
 __all__ = [
     "ENGINES",

@@ -24,10 +24,10 @@ from typing import Any, Literal, overload
 from pydantic import ValidationError
 
 from grievance_rules.engine.assessment import Assessment, Rejection
-from grievance_rules.engine.evaluate import assess, instant_of
 from grievance_rules.engine.matching import EngineName, Match, OrderView, get_matcher, view_of
 from grievance_rules.engine.plan import PackPlan, compile_pack, plan_for
 from grievance_rules.engine.repeats import RepeatIndex
+from grievance_rules.engine.single import assess, instant_of
 from grievance_rules.errors import GrievanceRulesError, HistoryError
 from grievance_rules.model import WorkOrder, ensure_coherent
 from grievance_rules.packs import Pack, load_pack

@@ -1,4 +1,4 @@
-"""Evaluating one order under a pack's plan.
+"""Single-order evaluation: one order under a pack's plan.
 
 ``evaluate(order, pack, as_of=None)`` returns an :class:`Assessment`: every
 clock with its due instant and state at ``as_of``, every window result, every
