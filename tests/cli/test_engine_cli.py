@@ -119,3 +119,32 @@ def test_evaluate_keeps_the_last_record_of_an_id_when_asked(tmp_path) -> None:
     assert rejected["rejected"]["reasons"] == [
         "id: order id 'S-0001' replaced by a later input (#2)"
     ]
+
+
+def test_a_record_the_engine_cannot_take_is_rejected_and_the_file_goes_on(tmp_path) -> None:
+    """Issue 15 item 1: an order the reader accepts but the engine cannot judge."""
+    with open(SAMPLE, encoding="utf-8") as sample:
+        lines = sample.read().splitlines()
+    huge = json.loads(lines[0])
+    huge["id"] = "BIG"
+    reply = next(event for event in huge["events"] if event["type"] == "replied")
+    reply["round"] = 2**64
+    path = tmp_path / "orders.jsonl"
+    path.write_text(
+        "\n".join([lines[1], json.dumps(huge, ensure_ascii=False), lines[2]]) + "\n",
+        encoding="utf-8",
+    )
+    for command in (["evaluate"], ["score"]):
+        result = CliRunner().invoke(cli, [*command, "--pack", "daye", str(path)])
+        assert result.exit_code == 1, result.output
+        assert "Traceback" not in result.output
+        assert "BIG" in result.output  # named where the command reports rejections
+    result = CliRunner().invoke(cli, ["evaluate", "--pack", "daye", str(path)])
+    assert [json.loads(line)["order_id"] for line in result.stdout.splitlines()] == [
+        "S-0002",
+        "S-0003",
+    ]
+    (rejected,) = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
+    assert rejected["rejected"]["source"].endswith("orders.jsonl:2")
+    assert "does not fit" in rejected["rejected"]["reasons"][0]
+    assert "3 records: 2 assessed, 1 rejected" in result.stderr
