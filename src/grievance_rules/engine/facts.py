@@ -22,7 +22,7 @@ import datetime as dt
 import enum
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, get_args
+from typing import TYPE_CHECKING, Any
 
 from grievance_rules.engine._durable import CompiledRuleset, check_fact_integer, get_adapter
 from grievance_rules.engine.matching import (
@@ -30,6 +30,7 @@ from grievance_rules.engine.matching import (
     Match,
     OrderView,
     check_integers,
+    integer_fields,
     view_of,
 )
 from grievance_rules.model import WorkOrder
@@ -94,7 +95,6 @@ def _event_fact(
 _Reader = Callable[[EventBase, int, "str | None", frozenset[str]], Any]
 _ABSENT: Any = object()
 _PLANS: dict[tuple[type[EventBase], frozenset[str]], tuple[tuple[str, _Reader], ...]] = {}
-_INTEGER_FIELDS: dict[type[EventBase], tuple[str, ...]] = {}
 
 
 def _plain(value: Any) -> Any:
@@ -165,18 +165,6 @@ def _plan(cls: type[EventBase], properties: frozenset[str]) -> tuple[tuple[str, 
     return plan
 
 
-def _integer_fields(cls: type[EventBase]) -> tuple[str, ...]:
-    """The fields of ``cls`` that may hold an int (in field order)."""
-    found = _INTEGER_FIELDS.get(cls)
-    if found is None:
-        found = _INTEGER_FIELDS[cls] = tuple(
-            name
-            for name, info in cls.model_fields.items()
-            if info.annotation is int or int in get_args(info.annotation)
-        )
-    return found
-
-
 def _projected_event_fact(
     event: EventBase,
     index: int,
@@ -188,7 +176,7 @@ def _projected_event_fact(
     cls = event.__class__
     # the full fact would carry every integer field, and durable-rules refuses the
     # ones beyond 64 bits: refuse them here too, with the adapter's words
-    for name in _integer_fields(cls):
+    for name in integer_fields(cls):
         value = getattr(event, name)
         if value.__class__ is int:
             check_fact_integer(value, position, name)

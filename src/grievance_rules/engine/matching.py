@@ -26,7 +26,7 @@ import datetime as dt
 import enum
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol, get_args
 
 from grievance_rules.errors import EngineError, FactValidationError
 from grievance_rules.model import WorkOrder
@@ -49,6 +49,7 @@ __all__ = [
     "check_integers",
     "event_predicate",
     "get_matcher",
+    "integer_fields",
     "selector_predicate",
     "view_of",
 ]
@@ -299,7 +300,7 @@ def check_integers(item: OrderView) -> None:
         FactValidationError: naming the event (its position among the facts) and field.
     """
     for position, event in enumerate(item.kept, start=1):
-        for name in _integer_fields(event.__class__):
+        for name in integer_fields(event.__class__):
             value = getattr(event, name)
             if value.__class__ is int and value not in _INT64:
                 raise FactValidationError(
@@ -310,9 +311,8 @@ def check_integers(item: OrderView) -> None:
 _INTEGER_FIELDS: dict[type[EventBase], tuple[str, ...]] = {}
 
 
-def _integer_fields(cls: type[EventBase]) -> tuple[str, ...]:
-    from typing import get_args
-
+def integer_fields(cls: type[EventBase]) -> tuple[str, ...]:
+    """The fields of an event class that may hold an int (in field order), found once."""
     found = _INTEGER_FIELDS.get(cls)
     if found is None:
         found = _INTEGER_FIELDS[cls] = tuple(
