@@ -37,7 +37,7 @@ from pydantic import BaseModel, ConfigDict
 from grievance_rules.calendar import Duration, DurationUnit
 from grievance_rules.errors import PackError
 from grievance_rules.model.enums import LeaderRole
-from grievance_rules.packs.loader import Pack
+from grievance_rules.packs.pack import Pack
 from grievance_rules.packs.schema import (
     AllOf,
     AnyOf,

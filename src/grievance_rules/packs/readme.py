@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from grievance_rules.model.enums import LeaderRole
-from grievance_rules.packs.loader import Pack
+from grievance_rules.packs.pack import Pack
 from grievance_rules.packs.schema import (
     ClockRule,
     DeductionRule,

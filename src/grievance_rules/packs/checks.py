@@ -1,0 +1,534 @@
+"""The semantic checks of a pack: what the schema alone cannot say.
+
+Rule references resolve, enumerated values are known, events and their ``where``
+fields exist (engine-internal fields refused, only numbers ordered), thresholds and
+durations parse on every dated value, the calendar and the scoring section hold.
+A failure is a :class:`~grievance_rules.errors.PackError` naming the file, line,
+rule id and field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, get_args
+
+from grievance_rules.calendar import (
+    CountingConvention,
+    Duration,
+    HalfDayRule,
+    LocalOverlay,
+    OfficeHours,
+)
+from grievance_rules.errors import DurationError, GrievanceRulesError, PackError
+from grievance_rules.model import enums
+from grievance_rules.model.events import EVENT_CLASSES
+from grievance_rules.model.terms import TermEnum
+from grievance_rules.packs.schema import (
+    RATE_NAMES,
+    AllOf,
+    AnyOf,
+    ClockRule,
+    Condition,
+    CountOf,
+    DeductionRule,
+    EscalationRule,
+    EventRef,
+    Manifest,
+    NotOf,
+    Parameter,
+    ParamIs,
+    ParamRef,
+    PeriodRule,
+    RankingRule,
+    RecordRule,
+    RepeatOf,
+    Rule,
+    Selector,
+    Target,
+    Trigger,
+    WindowRule,
+    iter_triggers,
+)
+from grievance_rules.packs.yaml_lines import MANIFEST, YamlRef, line_of
+
+__all__ = ["Checker", "check_calendar", "check_scoring", "overlapping_deductions"]
+
+_DERIVED_FIELDS = {"handling_unit", "to_unit_upstream"}
+_INTERNAL_FIELDS = {"id", "index", "ts", "fact", "event_id"}
+"""What the engine numbers or stamps events with: not for ``where`` to test."""
+_WHERE_OPERATORS = ("exists", "ne", "gte", "lte", "gt", "lt")
+_ORDERING = ("gte", "lte", "gt", "lt")
+
+
+_SELECTOR_ENUMS: dict[str, type[TermEnum]] = {
+    "channel": enums.Channel,
+    "category": enums.Category,
+    "urgency": enums.Urgency,
+    "special_kind": enums.SpecialKind,
+    "not_special_kind": enums.SpecialKind,
+    "unit_kind": enums.UnitKind,
+    "flag": enums.OrderFlag,
+}
+
+
+class Checker:
+    """Cross-reference checks; every problem names file, line, rule and field."""
+
+    def __init__(
+        self,
+        manifest: Manifest,
+        rules: Sequence[Rule],
+        parameters: Mapping[str, Parameter],
+        where: Mapping[str, tuple[str, YamlRef | None, int]],
+    ) -> None:
+        self.manifest = manifest
+        self.rules = rules
+        self.parameters = parameters
+        self.where = where
+        self.kinds = {rule.id: rule for rule in rules}
+
+    def fail(self, rule: Rule, field_path: str, message: str) -> PackError:
+        """The error for a rule's field, with its file and line."""
+        name, node, index = self.where[rule.id]
+        steps = [int(step) if step.isdigit() else step for step in field_path.split(".")]
+        path: list[Any] = ["rules", index, *steps]
+        return PackError(
+            f"{name}: rule {rule.id}: {field_path}: {message}",
+            file=name,
+            line=line_of(node, path),
+            rule_id=rule.id,
+            field=field_path,
+        )
+
+    def run(self) -> None:
+        """Check every rule; raise the first problem found."""
+        sources = {source.file for source in self.manifest.sources}
+        for rule in self.rules:
+            if rule.citation.source not in sources:
+                raise self.fail(
+                    rule,
+                    "citation.source",
+                    f"{rule.citation.source!r} is not one of the pack's sources {sorted(sources)}",
+                )
+            self.selector(rule, rule.applies_to, "applies_to")
+            if isinstance(rule, ClockRule):
+                self.clock(rule)
+            elif isinstance(rule, WindowRule):
+                self.event_ref(rule, rule.action, "action")
+                if isinstance(rule.opens, EventRef):
+                    self.event_ref(rule, rule.opens, "opens")
+                self.duration(rule, rule.duration, "duration", rule.convention, rule.half_day)
+            elif isinstance(rule, DeductionRule):
+                self.points(rule)
+                if rule.cap is not None:
+                    self.number(rule, rule.cap, "cap")
+                self.condition(rule, rule.when, "when")
+                if isinstance(rule.when, AnyOf):
+                    for i, inner in enumerate(rule.when.any):
+                        if not isinstance(inner, Trigger):
+                            raise self.fail(
+                                rule,
+                                f"when.any.{i}",
+                                "a deduction counts occurrences: each alternative is one trigger",
+                            )
+            elif isinstance(rule, EscalationRule):
+                self.condition(rule, rule.when, "when")
+                self.target(rule, rule.actor, "actor")
+                self.target(rule, rule.target, "target")
+            elif isinstance(rule, RecordRule):
+                if rule.when is not None:
+                    self.condition(rule, rule.when, "when")
+            elif isinstance(rule, PeriodRule):
+                for i, tier in enumerate(rule.tiers):
+                    self.condition(rule, tier.when, f"tiers.{i}.when", in_period=True)
+                    self.target(rule, tier.actor, f"tiers.{i}.actor")
+                    self.target(rule, tier.target, f"tiers.{i}.target")
+            elif isinstance(rule, RankingRule):
+                self.whole(rule, rule.bottom, "bottom", least=1)
+                for value in self.param(rule, rule.ties, "ties"):
+                    if value not in ("all", "none"):
+                        raise self.fail(rule, "ties", f"must be all or none, got {value!r}")
+                for kind in rule.among:
+                    self.enum_value(rule, "among", enums.UnitKind, kind)
+                self.target(rule, rule.actor, "actor")
+
+    def enum_value(self, rule: Rule, path: str, enum: type[TermEnum], value: str) -> None:
+        """A value of an enumeration (a channel, a unit kind ...) is known."""
+        if value not in {member.value for member in enum}:
+            allowed = ", ".join(member.value for member in enum)
+            raise self.fail(rule, path, f"unknown value {value!r}; one of: {allowed}")
+
+    def selector(self, rule: Rule, selector: Selector, path: str) -> None:
+        """An ``applies_to`` selector names known values and order fields."""
+        for name, enum in _SELECTOR_ENUMS.items():
+            for value in getattr(selector, name):
+                self.enum_value(rule, f"{path}.{name}", enum, value)
+        for name in selector.has:
+            if name not in ("reply_deadline", "dispatched_at", "complainant", "issue", "location"):
+                raise self.fail(rule, f"{path}.has", f"{name!r} is not an optional order field")
+        for i, inner in enumerate(selector.any_of):
+            self.selector(rule, inner, f"{path}.any_of.{i}")
+
+    def event_ref(self, rule: Rule, ref: EventRef | Trigger, path: str) -> None:
+        """An event reference names a known event and fields its ``where`` may test."""
+        event = ref.event
+        if event is None:
+            return
+        cls = EVENT_CLASSES.get(event)
+        if cls is None:
+            raise self.fail(
+                rule,
+                f"{path}.event",
+                f"unknown event {event!r}; one of: {', '.join(EVENT_CLASSES)}",
+            )
+        fields = set(cls.model_fields) | _DERIVED_FIELDS
+        fields |= {
+            f"{name}_count"
+            for name, info in cls.model_fields.items()
+            if "tuple" in str(info.annotation)
+        }
+        fields -= _INTERNAL_FIELDS
+        for name, value in ref.where.items():
+            if name not in fields:
+                why = " (engine-internal)" if name in _INTERNAL_FIELDS else ""
+                raise self.fail(
+                    rule,
+                    f"{path}.where.{name}",
+                    f"event {event!r} has no field {name!r}{why}; "
+                    f"fields: {', '.join(sorted(fields))}",
+                )
+            if isinstance(value, dict):
+                self.where_operator(rule, f"{path}.where.{name}", cls, name, value)
+
+    def where_operator(
+        self, rule: Rule, path: str, cls: type[Any], name: str, value: dict[str, Any]
+    ) -> None:
+        """An operator table of ``where``: one known operator; order only numbers."""
+        if len(value) != 1 or next(iter(value)) not in _WHERE_OPERATORS:
+            raise self.fail(
+                rule,
+                path,
+                f"an operator table has exactly one of {', '.join(_WHERE_OPERATORS)}; "
+                f"got {', '.join(map(str, value)) or 'none'}",
+            )
+        ((op, operand),) = value.items()
+        if op == "exists" and not isinstance(operand, bool):
+            raise self.fail(rule, path, f"exists takes true or false, got {operand!r}")
+        if op in _ORDERING:
+            info = cls.model_fields.get(name)
+            numeric = name.endswith("_count") or (
+                info is not None
+                and (
+                    info.annotation in (int, float)
+                    or bool({int, float} & set(get_args(info.annotation)))
+                )
+            )
+            if not numeric or isinstance(operand, bool) or not isinstance(operand, int | float):
+                raise self.fail(
+                    rule,
+                    path,
+                    f"{op} compares numbers: {name!r} must be a number field and "
+                    f"{operand!r} a number (strings and instants are not ordered here)",
+                )
+
+    def reference(self, rule: Rule, ids: Iterable[str], kind: type[Any], path: str) -> None:
+        """Rule ids referred to exist and are of the kind expected."""
+        for rule_id in ids:
+            other = self.kinds.get(rule_id)
+            if other is None:
+                raise self.fail(rule, path, f"refers to unknown rule {rule_id!r}")
+            if not isinstance(other, kind):
+                raise self.fail(
+                    rule,
+                    path,
+                    f"{rule_id!r} is a {other.kind}, not a "
+                    f"{kind.__name__.removesuffix('Rule').lower()}",
+                )
+
+    def condition(self, rule: Rule, cond: Condition, path: str, in_period: bool = False) -> None:
+        """A condition's triggers, thresholds and references, recursively."""
+        if isinstance(cond, Trigger):
+            self.event_ref(rule, cond, path)
+            if cond.after is not None:
+                self.event_ref(rule, cond.after, f"{path}.after")
+            if cond.unless_after is not None:
+                self.event_ref(rule, cond.unless_after, f"{path}.unless_after")
+            self.reference(rule, cond.clock, ClockRule, f"{path}.clock")
+            self.reference(rule, cond.window, WindowRule, f"{path}.window")
+            self.reference(rule, cond.escalation, EscalationRule, f"{path}.escalation")
+            self.reference(rule, cond.deduction, DeductionRule, f"{path}.deduction")
+            if cond.escalation and rule.id in cond.escalation:
+                raise self.fail(rule, f"{path}.escalation", "a rule cannot refer to itself")
+            if cond.deduction and not in_period:
+                raise self.fail(
+                    rule, f"{path}.deduction", "deduction findings are counted in period rules only"
+                )
+        elif isinstance(cond, AllOf):
+            for i, inner in enumerate(cond.all):
+                self.condition(rule, inner, f"{path}.all.{i}", in_period)
+        elif isinstance(cond, AnyOf):
+            for i, inner in enumerate(cond.any):
+                self.condition(rule, inner, f"{path}.any.{i}", in_period)
+        elif isinstance(cond, NotOf):
+            self.condition(rule, cond.not_, f"{path}.not", in_period)
+        elif isinstance(cond, CountOf):
+            self.condition(rule, cond.count, f"{path}.count", in_period)
+            if cond.at_least is not None:
+                self.whole(rule, cond.at_least, f"{path}.at_least", least=1)
+            if cond.equals is not None:
+                self.whole(rule, cond.equals, f"{path}.equals", least=0)
+        elif isinstance(cond, ParamIs):
+            if not in_period:
+                raise self.fail(rule, f"{path}.param_is", "param_is goes in period tiers only")
+            for name in cond.param_is:
+                self.param(rule, ParamRef(param=name), f"{path}.param_is")
+        elif isinstance(cond, RepeatOf):
+            if in_period:
+                raise self.fail(rule, path, "a repeat condition is about one order, not a period")
+            self.whole(rule, cond.at_least, f"{path}.at_least", least=1)
+            for value in self.param(rule, cond.within, f"{path}.within"):
+                days = isinstance(value, int) and not isinstance(value, bool) and value >= 1
+                if value != "calendar_month" and not days:
+                    raise self.fail(
+                        rule,
+                        f"{path}.within",
+                        f"must be calendar_month or a number of days of at least 1, got {value!r}",
+                    )
+
+    def target(self, rule: Rule, target: Target, path: str) -> None:
+        """Who an escalation acts on: a known role or body."""
+        if target.role is not None:
+            self.enum_value(rule, f"{path}.role", enums.LeaderRole, target.role)
+
+    def param(self, rule: Rule, ref: Any, path: str) -> list[Any]:
+        """Every dated value a literal or ``{param: name}`` may take."""
+        if not isinstance(ref, ParamRef):
+            return [ref]
+        if ref.param not in self.parameters:
+            raise self.fail(
+                rule,
+                f"{path}.param",
+                f"unknown parameter {ref.param!r}; "
+                f"parameters: {', '.join(sorted(self.parameters)) or 'none'}",
+            )
+        return [dated.value for dated in self.parameters[ref.param].values]
+
+    def whole(self, rule: Rule, ref: Any, path: str, *, least: int) -> None:
+        """A count (a number or a dated parameter): every value a whole number >= least."""
+        for value in self.param(rule, ref, path):
+            if isinstance(value, bool) or not isinstance(value, int) or value < least:
+                raise self.fail(
+                    rule, path, f"must be a whole number of at least {least}, got {value!r}"
+                )
+
+    def number(self, rule: Rule, ref: Any, path: str) -> None:
+        """A positive amount (a number or a dated parameter) in every value."""
+        for value in self.param(rule, ref, path):
+            if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+                raise self.fail(rule, path, f"must be a number above 0, got {value!r}")
+
+    def duration(self, rule: Rule, spec: Any, path: str, convention: Any, half_day: Any) -> None:
+        """A duration, its counting convention and half-day rule parse on every dated value."""
+        for text in self.param(rule, spec, path):
+            try:
+                Duration.parse(str(text))
+            except DurationError as exc:
+                raise self.fail(rule, path, str(exc)) from None
+        for value in self.param(rule, convention, "convention"):
+            if value not in {c.value for c in CountingConvention}:
+                raise self.fail(rule, "convention", f"unknown counting convention {value!r}")
+        if half_day is not None:
+            for value in self.param(rule, half_day, "half_day"):
+                if value not in {r.value for r in HalfDayRule}:
+                    raise self.fail(rule, "half_day", f"unknown half-day rule {value!r}")
+
+    def clock(self, rule: ClockRule) -> None:
+        """A clock rule's events, duration, warnings and cap."""
+        if isinstance(rule.start, EventRef):
+            self.event_ref(rule, rule.start, "start")
+        self.event_ref(rule, rule.stop, "stop")
+        if rule.start_else_due_of is not None:
+            self.reference(rule, [rule.start_else_due_of], ClockRule, "start_else_due_of")
+            if rule.start_else_due_of == rule.id or not isinstance(rule.start, EventRef):
+                raise self.fail(
+                    rule, "start_else_due_of", "needs a start event and another clock's id"
+                )
+        self.reference(rule, rule.no_later_than, ClockRule, "no_later_than")
+        if rule.id in rule.no_later_than:
+            raise self.fail(rule, "no_later_than", "a clock cannot bound itself")
+        for i, ref in enumerate(rule.also_started_by):
+            self.event_ref(rule, ref, f"also_started_by.{i}")
+            for name in sorted(set(ref.where) & _DERIVED_FIELDS):
+                raise self.fail(
+                    rule, f"also_started_by.{i}.where.{name}", "reads the event's own fields only"
+                )
+        if rule.runs_if is not None:
+            for name in rule.runs_if.param_is:
+                self.param(rule, ParamRef(param=name), "runs_if.param_is")
+        if rule.also_stopped_by is not None:
+            self.event_ref(rule, rule.also_stopped_by, "also_stopped_by")
+            for name in sorted(set(rule.also_stopped_by.where) & _DERIVED_FIELDS):
+                raise self.fail(
+                    rule, f"also_stopped_by.where.{name}", "reads the event's own fields only"
+                )
+        if rule.not_stopped_by is not None:
+            exception = rule.not_stopped_by
+            own = EventRef(event=rule.stop.event, where=exception.where)
+            self.event_ref(rule, own, "not_stopped_by")
+            for name in sorted(set(exception.where) & _DERIVED_FIELDS):
+                raise self.fail(
+                    rule, f"not_stopped_by.where.{name}", "reads the event's own fields only"
+                )
+            for value in self.param(rule, exception.unless, "not_stopped_by.unless"):
+                if not isinstance(value, bool):
+                    raise self.fail(
+                        rule, "not_stopped_by.unless", f"must be true or false, got {value!r}"
+                    )
+        for i, (begin, end) in enumerate(rule.pause):
+            self.event_ref(rule, begin, f"pause.{i}.0")
+            self.event_ref(rule, end, f"pause.{i}.1")
+        if rule.extend is not None:
+            self.event_ref(rule, rule.extend, "extend")
+            if "new_deadline" not in EVENT_CLASSES[rule.extend.event].model_fields:
+                raise self.fail(rule, "extend.event", "the event carries no new_deadline")
+        if rule.duration is not None:
+            self.duration(rule, rule.duration, "duration", rule.convention, rule.half_day)
+        if rule.cap is not None:
+            self.duration(rule, rule.cap, "cap", rule.convention, rule.half_day)
+        if rule.due_field is not None:
+            order_fields = {"reply_deadline"}
+            start_fields = (
+                set(EVENT_CLASSES[rule.start.event].model_fields)
+                if isinstance(rule.start, EventRef)
+                else set()
+            )
+            if rule.due_field not in order_fields | start_fields:
+                raise self.fail(
+                    rule,
+                    "due_field",
+                    f"{rule.due_field!r} is neither an order "
+                    "deadline (reply_deadline) nor a field of the start event",
+                )
+        for i, warning in enumerate(rule.warnings):
+            if warning.param is None:
+                continue
+            values = self.param(rule, ParamRef(param=warning.param), f"warnings.{i}")
+            for value in values:
+                number = isinstance(value, int | float) and not isinstance(value, bool)
+                if not number or not 0 < value < 1:
+                    raise self.fail(
+                        rule, f"warnings.{i}.param", f"must be a fraction of 0 to 1, got {value!r}"
+                    )
+        levels = [w.at for w in rule.warnings]
+        if levels != sorted(levels):
+            raise self.fail(rule, "warnings", "warning levels must be in increasing order")
+
+    def points(self, rule: DeductionRule) -> None:
+        """A deduction's points and cap are numbers on every dated value."""
+        if rule.points == "from_event":
+            if rule.when.event != "external_deduction" if isinstance(rule.when, Trigger) else True:
+                raise self.fail(
+                    rule,
+                    "points",
+                    "points: from_event needs an event that carries points (external_deduction)",
+                )
+            return
+        for value in self.param(rule, rule.points, "points"):
+            if not isinstance(value, int | float) or isinstance(value, bool):
+                raise self.fail(rule, "points", f"points must be a number, got {value!r}")
+        for other in rule.same_occurrence_as:
+            self.reference(rule, [other], DeductionRule, "same_occurrence_as")
+        if rule.assesses is not None:
+            kinds = {member.value for member in enums.UnitKind}
+            for value in self.param(rule, rule.assesses, "assesses"):
+                parts = str(value).split(",")
+                if value != "all" and not set(parts) <= kinds:
+                    raise self.fail(
+                        rule, "assesses", f"must be all or unit kinds, comma-separated: {value!r}"
+                    )
+
+
+def _may_overlap(a: Trigger, b: Trigger) -> bool:
+    if a.event and a.event == b.event:
+        return all(a.where[key] == b.where[key] for key in set(a.where) & set(b.where))
+    if a.clock and set(a.clock) & set(b.clock):
+        return a.state == b.state
+    if a.window and set(a.window) & set(b.window):
+        return a.state == b.state
+    return bool(a.escalation and set(a.escalation) & set(b.escalation))
+
+
+def overlapping_deductions(rules: Sequence[Rule]) -> list[str]:
+    """Pairs of deductions that could count the same occurrence, undeclared (flags)."""
+    deductions = [rule for rule in rules if isinstance(rule, DeductionRule)]
+    flags = []
+    for i, first in enumerate(deductions):
+        for second in deductions[i + 1 :]:
+            declared = (
+                second.id in first.same_occurrence_as or first.id in second.same_occurrence_as
+            )
+            if declared:
+                continue
+            if any(
+                _may_overlap(a, b)
+                for a in iter_triggers(first.when)
+                for b in iter_triggers(second.when)
+            ):
+                flags.append(
+                    f"deductions {first.id} and {second.id} may count the same occurrence; "
+                    "declare same_occurrence_as if intended, or narrow a 'where'"
+                )
+    return flags
+
+
+def check_calendar(manifest: Manifest, node: YamlRef) -> None:
+    """What the pack's calendar is built from, checked at load rather than mid-run.
+
+    Raises:
+        PackError: office hours, the half-day rule or an overlay the calendar refuses.
+    """
+    if manifest.calendar.half_day not in {rule.value for rule in HalfDayRule}:
+        allowed = ", ".join(rule.value for rule in HalfDayRule)
+        raise PackError(
+            f"{MANIFEST}: calendar.half_day: unknown half-day rule "
+            f"{manifest.calendar.half_day!r}; one of: {allowed}",
+            file=MANIFEST,
+            line=line_of(node, ["calendar", "half_day"]),
+            field="calendar.half_day",
+        )
+    cal = manifest.calendar
+    field_path = "calendar.office_hours"
+    try:
+        if cal.office_hours is not None:
+            OfficeHours.parse(cal.office_hours)
+        field_path = "calendar"
+        LocalOverlay(
+            manifest.id, closures=cal.closures, holidays=cal.holidays, working_days=cal.working_days
+        )
+    except GrievanceRulesError as exc:
+        raise PackError(
+            f"{MANIFEST}: {field_path}: {exc}",
+            file=MANIFEST,
+            line=line_of(node, field_path.split(".")),
+            field=field_path,
+        ) from None
+
+
+def check_scoring(manifest: Manifest, parameters: Mapping[str, Parameter]) -> None:
+    """The ``scoring`` section names known rates and parameters."""
+    names = set(RATE_NAMES)
+    for rate, weight in manifest.scoring.composite.items():
+        field_path = f"scoring.composite.{rate}"
+        if rate not in names:
+            raise PackError(
+                f"{MANIFEST}: {field_path}: unknown rate {rate!r}; "
+                f"one of {', '.join(sorted(names))}",
+                file=MANIFEST,
+                field=field_path,
+            )
+        if isinstance(weight, ParamRef) and weight.param not in parameters:
+            raise PackError(
+                f"{MANIFEST}: {field_path}: unknown parameter {weight.param!r}",
+                file=MANIFEST,
+                field=field_path,
+            )

@@ -1,0 +1,214 @@
+"""A loaded, validated policy pack: what the pack says, and its calendar.
+
+:class:`Pack` is frozen data (manifest, rules, parameters, where they came from);
+how it runs is the engine's compiled plan (:mod:`grievance_rules.engine.plan`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from grievance_rules.calendar import (
+    LocalOverlay,
+    WorkingCalendar,
+    china,
+)
+from grievance_rules.errors import PackError
+from grievance_rules.packs.checks import Checker
+from grievance_rules.packs.schema import (
+    DatedValue,
+    Manifest,
+    Parameter,
+    ParamRef,
+    Rule,
+)
+
+__all__ = ["ORIGINS", "Pack", "pack_calendar"]
+
+ORIGINS = ("builtin", "entry point (<distribution>)", "path")
+"""The kinds of :attr:`Pack.origin`: a built-in pack, one installed by another
+distribution (its name in the brackets), or a directory given by path."""
+
+
+@dataclass(frozen=True)
+class Pack:
+    """A loaded, validated policy pack.
+
+    Attributes:
+        manifest: what the pack is (``pack.yaml``).
+        rules: every rule, in file order.
+        parameters: the dated parameters by name.
+        directory: where it was loaded from.
+        rule_files: the file each rule came from, by rule id.
+        flags: things the loader noticed that do not refuse the pack (two
+            deductions that could count the same occurrence, undeclared).
+        overrides: parameter values set by :meth:`with_parameters`.
+        content_hash: SHA-256 of the files the pack was loaded from (``pack.yaml``, the
+            parameters file and the rule files, by relative path and bytes); the same
+            text gives the same hash wherever the pack lies. Overrides are not in it
+            (they are in :attr:`key`).
+        origin: where the pack was found: ``builtin``, ``entry point (<distribution>)``
+            (installed by another distribution) or ``path`` (a directory given by path;
+            the default of :func:`load_pack`). See :data:`ORIGINS`.
+    """
+
+    manifest: Manifest
+    rules: tuple[Rule, ...]
+    parameters: Mapping[str, Parameter]
+    directory: Path
+    rule_files: Mapping[str, str]
+    flags: tuple[str, ...] = ()
+    overrides: Mapping[str, Any] = field(default_factory=dict)
+    content_hash: str = ""
+    origin: str = "path"
+
+    @property
+    def id(self) -> str:
+        """The pack id."""
+        return self.manifest.id
+
+    @property
+    def revision(self) -> str:
+        """The pack revision."""
+        return self.manifest.revision
+
+    @property
+    def key(self) -> str:
+        """``id@revision``, plus a digest of any parameter overrides."""
+        base = f"{self.id}@{self.revision}"
+        if not self.overrides:
+            return base
+        text = ",".join(f"{k}={v}" for k, v in sorted(self.overrides.items()))
+        return f"{base}+{text}"
+
+    def rule(self, rule_id: str) -> Rule:
+        """The rule with this id.
+
+        Raises:
+            KeyError: no such rule.
+        """
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(rule_id)
+
+    def rules_of(self, kind: type[Any]) -> tuple[Any, ...]:
+        """The rules of one class, in file order."""
+        return tuple(rule for rule in self.rules if isinstance(rule, kind))
+
+    def value(self, ref: Any, on: dt.date) -> Any:
+        """Resolve a literal or a ``{param: name}`` reference on a date.
+
+        Raises:
+            PackError: the parameter has no value on that date.
+        """
+        if not isinstance(ref, ParamRef):
+            return ref
+        if ref.param in self.overrides:
+            return self.overrides[ref.param]
+        value = self.parameters[ref.param].value_on(on)
+        if value is None:
+            first = self.parameters[ref.param].values[0].from_
+            raise PackError(
+                f"pack {self.id}: parameter {ref.param!r} has no value on {on} "
+                f"(its first value takes effect on {first})",
+                file=self.manifest.parameters_file,
+                field=ref.param,
+            )
+        return value
+
+    def with_parameters(self, overrides: Mapping[str, Any]) -> Pack:
+        """The same pack with some parameters set to fixed values.
+
+        For a what-if, or to pick the other reading of an ambiguous clause.
+
+        Raises:
+            PackError: an unknown parameter.
+        """
+        for name in overrides:
+            if name not in self.parameters:
+                raise PackError(f"pack {self.id} has no parameter {name!r}", field=name)
+        merged = {**self.overrides, **overrides}
+        self._check_overrides(merged)
+        return Pack(
+            self.manifest,
+            self.rules,
+            self.parameters,
+            self.directory,
+            self.rule_files,
+            self.flags,
+            merged,
+            self.content_hash,
+            self.origin,
+        )
+
+    def _check_overrides(self, overrides: Mapping[str, Any]) -> None:
+        """Each override is checked wherever its parameter is used, as a dated value is.
+
+        Raises:
+            PackError: an override the rules using it cannot take (a threshold of
+                ``"two"``, a duration of ``"3 fortnights"``), naming the parameter.
+        """
+        fixed: dict[str, Parameter] = dict(self.parameters)
+        for name, value in overrides.items():
+            try:
+                dated = DatedValue.model_validate({"from": dt.date.min, "value": value})
+            except ValidationError:
+                raise PackError(
+                    f"pack {self.id}: override {name}={value!r}: a parameter's value is "
+                    "a string, a number or a boolean (a finite number: not nan or inf)",
+                    field=name,
+                ) from None
+            fixed[name] = self.parameters[name].model_copy(update={"values": (dated,)})
+        where = {rule_id: (file, None, 0) for rule_id, file in self.rule_files.items()}
+        try:
+            Checker(self.manifest, self.rules, fixed, where).run()
+        except PackError as exc:
+            names = ", ".join(f"{name}={value!r}" for name, value in overrides.items())
+            raise exc.restated(f"pack {self.id}: with {names}: {exc}") from None
+
+    def calendar(self) -> WorkingCalendar:
+        """The pack's working calendar (national days, overlays, office hours).
+
+        Built once per calendar section: packs (and their what-if copies) whose
+        ``calendar`` is the same share one calendar and its memo of deadlines.
+        """
+        key = (self.manifest.id, self.manifest.calendar.model_dump_json())
+        with _CALENDARS_LOCK:
+            found = _CALENDARS.get(key)
+        if found is None:
+            found = pack_calendar(self.manifest)
+            with _CALENDARS_LOCK:
+                found = _CALENDARS.setdefault(key, found)
+                while len(_CALENDARS) > _CALENDARS_KEPT:
+                    del _CALENDARS[next(iter(_CALENDARS))]
+        return found
+
+
+_CALENDARS: dict[tuple[str, str], WorkingCalendar] = {}
+"""(pack id, calendar section as JSON) → the calendar built for it."""
+_CALENDARS_KEPT = 64
+_CALENDARS_LOCK = threading.Lock()
+
+
+def pack_calendar(manifest: Manifest) -> WorkingCalendar:
+    """The working calendar a manifest describes (national days, overlays, office hours)."""
+    cal = manifest.calendar
+    overlays: list[LocalOverlay] = []
+    if cal.closures or cal.holidays or cal.working_days:
+        overlays.append(
+            LocalOverlay(
+                manifest.id,
+                closures=cal.closures,
+                holidays=cal.holidays,
+                working_days=cal.working_days,
+            )
+        )
+    return china(office_hours=cal.office_hours, overlays=overlays, on_provisional="allow")

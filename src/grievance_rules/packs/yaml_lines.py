@@ -1,0 +1,150 @@
+"""Reading a pack's YAML with line numbers, for errors that say where.
+
+Files are parsed with libyaml's safe loader (no tags, no objects); the node tree
+is kept only to find the line of a field when an error needs it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from grievance_rules.errors import PackError
+from grievance_rules.packs.files import (
+    SAFE_LOADER,
+    load_yaml,
+    read_pack_file,
+)
+
+__all__ = ["MANIFEST", "YamlRef", "line_of", "read_yaml", "validate_as"]
+
+MANIFEST = "pack.yaml"
+"""The manifest's file name in a pack directory."""
+
+# -- reading YAML with line numbers ------------------------------------------------------
+
+
+_SAFE_LOADER: Any = SAFE_LOADER
+"""libyaml's safe loader where PyYAML was built with it (about 10x faster), else PyYAML's."""
+
+
+class YamlRef:
+    """A place in a YAML file, for the line numbers of errors.
+
+    The file is composed into nodes only when an error needs a line, so that
+    loading a good pack parses each file once.
+    """
+
+    def __init__(self, text: str, prefix: Sequence[Any] = (), holder: list[Any] | None = None):
+        self.text = text
+        self.prefix = tuple(prefix)
+        self._holder = holder if holder is not None else []
+
+    def child(self, *steps: Any) -> YamlRef:
+        """The place ``steps`` further down (keys and indices)."""
+        return YamlRef(self.text, (*self.prefix, *steps), self._holder)
+
+    @property
+    def root(self) -> yaml.Node | None:
+        """The file's node tree, composed on first use (only when an error needs a line)."""
+        if not self._holder:
+            self._holder.append(yaml.compose(self.text, Loader=_SAFE_LOADER))
+        node: yaml.Node | None = self._holder[0]
+        return node
+
+
+def read_yaml(
+    path: Path, root: Path, read: dict[str, bytes], field: str | None = None
+) -> tuple[Any, YamlRef]:
+    """Read a pack file (confined, bounded: :mod:`~grievance_rules.packs.files`) and parse it.
+
+    The bytes are kept in ``read`` by relative path, for the pack's content hash.
+    """
+    name = path.relative_to(root).as_posix()
+    raw = read_pack_file(root, path, field=field)
+    read[name] = raw
+    data, node = load_yaml(raw, name)  # a safe loader: plain data only
+    return data, YamlRef(raw.decode("utf-8"), holder=[node])
+
+
+def line_of(ref: YamlRef | None, path: Sequence[Any]) -> int | None:
+    """The line of the deepest node along ``path`` (keys and list indices)."""
+    if ref is None:
+        return None
+    node = ref.root
+    if node is None:
+        return None
+    path = [*ref.prefix, *path]
+    line = node.start_mark.line + 1
+    for step in path:
+        child = None
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if key.value == str(step) or (step == "not_" and key.value == "not"):
+                    child = value
+                    break
+        elif (
+            isinstance(node, yaml.SequenceNode)
+            and isinstance(step, int)
+            and 0 <= step < len(node.value)
+        ):
+            child = node.value[step]
+        if child is None:
+            break
+        node = child
+        line = node.start_mark.line + 1
+    return line
+
+
+_RULE_KINDS = {"clock", "window", "deduction", "escalation", "record", "period", "ranking"}
+_MEMBER_NAMES = {
+    "Trigger",
+    "AllOf",
+    "AnyOf",
+    "NotOf",
+    "CountOf",
+    "RepeatOf",
+    "EventRef",
+    "ParamRef",
+    "str",
+    "float",
+    "int",
+    "bool",
+    "literal['received']",
+}
+
+
+def _internal_step(step: Any) -> bool:
+    """Steps pydantic adds to an error path for unions and validators, not fields."""
+    return isinstance(step, str) and ("[" in step or "(" in step or step in _MEMBER_NAMES)
+
+
+def validate_as(model: type[BaseModel], data: Any, name: str, node: YamlRef | None) -> Any:
+    """``data`` validated as ``model``; a failure is a PackError naming file, line and field."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        loc = [step for step in error["loc"] if not _internal_step(step)]
+        if len(loc) > 2 and loc[0] == "rules" and loc[2] in _RULE_KINDS:
+            del loc[2]  # the discriminator tag pydantic puts in the path
+        rule_id = None
+        if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int):
+            rules = data.get("rules") if isinstance(data, dict) else None
+            if isinstance(rules, list) and loc[1] < len(rules) and isinstance(rules[loc[1]], dict):
+                rule_id = rules[loc[1]].get("id")
+        field_path = ".".join(str(step) for step in loc)
+        raise PackError(
+            f"{name}: {field_path}: {error['msg']}",
+            file=name,
+            line=line_of(node, loc),
+            rule_id=rule_id,
+            field=field_path,
+        ) from None
+
+
+# -- cross-references ----------------------------------------------------------------------
