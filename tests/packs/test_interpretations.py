@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from grievance_rules.packs import Pack, find_pack
+from grievance_rules.packs.parameters import parameter_value
 from grievance_rules.packs.readme import render_readme
 from grievance_rules.packs.schema import Interpretation, ParamRef
 
@@ -90,7 +91,9 @@ def test_every_switch_names_a_parameter_and_works(name: str) -> None:
         assert set(values) <= set(pack.parameters), i.switch
         other = pack.with_parameters(values)  # refused if the value does not fit
         for key, value in values.items():
-            assert other.value(ParamRef(param=key), other.manifest.effective_from) == value
+            assert (
+                parameter_value(other, ParamRef(param=key), other.manifest.effective_from) == value
+            )
         assert i.reading_zh, f"{i.switch}: the reading in Chinese is missing"
         assert i.alternative_zh, f"{i.switch}: the other reading in Chinese is missing"
 

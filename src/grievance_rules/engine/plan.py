@@ -25,7 +25,6 @@ Example:
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import os
 import threading
@@ -44,15 +43,14 @@ from grievance_rules.engine.matching import (
     event_predicate,
     selector_predicate,
 )
-from grievance_rules.errors import PackError
 from grievance_rules.packs import Pack, find_pack
+from grievance_rules.packs.parameters import ParameterTable
 from grievance_rules.packs.schema import (
     ClockRule,
     Condition,
     DeductionRule,
     EscalationRule,
     EventRef,
-    ParamRef,
     PeriodRule,
     RecordRule,
     Trigger,
@@ -66,66 +64,6 @@ PLAN_CACHE_SIZE = 64
 """How many plans :func:`plan_for` keeps (least recently used first out)."""
 
 _R = TypeVar("_R", ClockRule, WindowRule, EscalationRule, DeductionRule, RecordRule)
-
-
-@dataclass(frozen=True)
-class ParameterTable:
-    """A pack's parameters resolved per date segment, overrides applied.
-
-    ``starts[i]`` is the first day of segment ``i``; ``values[i]`` every parameter's
-    value in force from then until the next segment (a parameter without a value yet
-    is missing from it).
-    """
-
-    pack_id: str
-    parameters_file: str
-    starts: tuple[dt.date, ...]
-    values: tuple[Mapping[str, Any], ...]
-    first_dates: Mapping[str, dt.date]
-
-    @classmethod
-    def of(cls, pack: Pack) -> ParameterTable:
-        """The table of a pack (its dated values, its overrides fixed on every date)."""
-        starts = sorted(
-            {dt.date.min} | {v.from_ for p in pack.parameters.values() for v in p.values}
-        )
-        values = []
-        for start in starts:
-            segment: dict[str, Any] = {}
-            for name, parameter in pack.parameters.items():
-                if name in pack.overrides:
-                    segment[name] = pack.overrides[name]
-                    continue
-                value = parameter.value_on(start)
-                if value is not None:
-                    segment[name] = value
-            values.append(segment)
-        return cls(
-            pack.id,
-            pack.manifest.parameters_file,
-            tuple(starts),
-            tuple(values),
-            {name: p.values[0].from_ for name, p in pack.parameters.items()},
-        )
-
-    def value(self, ref: Any, on: dt.date) -> Any:
-        """A literal as it is, or a ``{param: name}`` reference's value on a date.
-
-        Raises:
-            PackError: the parameter has no value on that date.
-        """
-        if not isinstance(ref, ParamRef):
-            return ref
-        segment = self.values[bisect.bisect_right(self.starts, on) - 1]
-        try:
-            return segment[ref.param]
-        except KeyError:
-            raise PackError(
-                f"pack {self.pack_id}: parameter {ref.param!r} has no value on {on} "
-                f"(its first value takes effect on {self.first_dates.get(ref.param)})",
-                file=self.parameters_file,
-                field=ref.param,
-            ) from None
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from grievance_rules.calendar import SHANGHAI
-from grievance_rules.engine import Assessment, ClockFinding, evaluate
+from grievance_rules.engine import Assessment, ClockFinding, evaluate, plan_for
 from grievance_rules.errors import NaiveDatetimeError
 from grievance_rules.model import WorkOrder
 from grievance_rules.model.enums import LeaderRole
@@ -184,7 +184,7 @@ def _fraction(pack: Pack, rule: ClockRule, level: str, judged_on: dt.date) -> fl
     for warning in rule.warnings:
         if warning.level == level:
             if warning.param is not None:
-                return float(pack.value(ParamRef(param=warning.param), judged_on))
+                return float(plan_for(pack).value(ParamRef(param=warning.param), judged_on))
             return warning.at
     raise KeyError(level)
 

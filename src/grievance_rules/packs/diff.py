@@ -38,6 +38,7 @@ from grievance_rules.calendar import Duration, DurationUnit
 from grievance_rules.errors import PackError
 from grievance_rules.model.enums import LeaderRole
 from grievance_rules.packs.pack import Pack
+from grievance_rules.packs.parameters import ParameterTable
 from grievance_rules.packs.schema import (
     AllOf,
     AnyOf,
@@ -345,11 +346,12 @@ class _Reader:
     def __init__(self, pack: Pack, on: dt.date) -> None:
         self.pack = pack
         self.on = on
+        self.parameters = ParameterTable.of(pack)
         self.words = _Words(pack, self.value)
         self.used: dict[str, str] = {}
 
     def value(self, ref: Any) -> Any:
-        value = self.pack.value(ref, self.on)
+        value = self.parameters.value(ref, self.on)
         if isinstance(ref, ParamRef):
             self.used[ref.param] = _scalar(value)
         return value

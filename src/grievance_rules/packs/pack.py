@@ -26,7 +26,6 @@ from grievance_rules.packs.schema import (
     DatedValue,
     Manifest,
     Parameter,
-    ParamRef,
     Rule,
 )
 
@@ -102,27 +101,6 @@ class Pack:
     def rules_of(self, kind: type[Any]) -> tuple[Any, ...]:
         """The rules of one class, in file order."""
         return tuple(rule for rule in self.rules if isinstance(rule, kind))
-
-    def value(self, ref: Any, on: dt.date) -> Any:
-        """Resolve a literal or a ``{param: name}`` reference on a date.
-
-        Raises:
-            PackError: the parameter has no value on that date.
-        """
-        if not isinstance(ref, ParamRef):
-            return ref
-        if ref.param in self.overrides:
-            return self.overrides[ref.param]
-        value = self.parameters[ref.param].value_on(on)
-        if value is None:
-            first = self.parameters[ref.param].values[0].from_
-            raise PackError(
-                f"pack {self.id}: parameter {ref.param!r} has no value on {on} "
-                f"(its first value takes effect on {first})",
-                file=self.manifest.parameters_file,
-                field=ref.param,
-            )
-        return value
 
     def with_parameters(self, overrides: Mapping[str, Any]) -> Pack:
         """The same pack with some parameters set to fixed values.

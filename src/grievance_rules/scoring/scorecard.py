@@ -39,6 +39,7 @@ from grievance_rules.engine.periods import (
     evaluate_periods,
     pack_period_of,
 )
+from grievance_rules.engine.plan import plan_for
 from grievance_rules.model import WorkOrder
 from grievance_rules.model.enums import UPSTREAM_UNIT_KINDS
 from grievance_rules.packs import Pack
@@ -138,9 +139,9 @@ def _composite(pack: Pack, rates: dict[str, Rate], on: dt.date) -> float | None:
             return None
         if isinstance(ref, ParamRef) and ref.param not in pack.overrides:
             first = pack.parameters[ref.param].values[0].from_
-            weight = float(pack.value(ref, max(on, first)))
+            weight = float(plan_for(pack).value(ref, max(on, first)))
         else:
-            weight = float(pack.value(ref, on))
+            weight = float(plan_for(pack).value(ref, on))
         total += weight * value
         weight_sum += weight
     return total / weight_sum if weight_sum else None

@@ -344,6 +344,7 @@ def _param_start(pack: Pack, ref: Any) -> dt.date | None:
 
 
 def _plan(pack: Pack, rule: ClockRule | WindowRule) -> _Plan:
+    from grievance_rules.packs.parameters import parameter_value
     from grievance_rules.packs.schema import ClockRule
 
     shaper = _Shaper(pack, rule)
@@ -365,7 +366,7 @@ def _plan(pack: Pack, rule: ClockRule | WindowRule) -> _Plan:
             from grievance_rules.packs.schema import ParamRef
 
             ((name, wanted),) = rule.runs_if.param_is.items()
-            if pack.value(ParamRef(param=name), pack.manifest.effective_from) != wanted:
+            if parameter_value(pack, ParamRef(param=name), pack.manifest.effective_from) != wanted:
                 raise shaper.fail(
                     "runs_if", f"it runs only with {name}: {wanted} (pack.with_parameters)"
                 )
@@ -404,15 +405,21 @@ def _due(pack: Pack, plan: _Plan, start: dt.datetime, judged: dt.date) -> dt.dat
     (:func:`independent_due`), so a deadline bug fails the boundary tests instead of
     agreeing with itself.
     """
+    from grievance_rules.packs.parameters import parameter_value
+
     rule = plan.rule
     assert rule.duration is not None
     half_day = rule.half_day
-    half = pack.value(half_day, judged) if half_day is not None else pack.manifest.calendar.half_day
+    half = (
+        parameter_value(pack, half_day, judged)
+        if half_day is not None
+        else pack.manifest.calendar.half_day
+    )
     return independent_due(
         pack,
         start,
-        str(pack.value(rule.duration, judged)),
-        str(pack.value(rule.convention, judged)),
+        str(parameter_value(pack, rule.duration, judged)),
+        str(parameter_value(pack, rule.convention, judged)),
         str(half),
     )
 
