@@ -35,6 +35,7 @@ from grievance_rules.packs import Pack, load_pack
 __all__ = [
     "INPUT_ERRORS",
     "BatchResult",
+    "DuplicateIds",
     "Duplicates",
     "evaluate_each",
     "evaluate_many",
@@ -311,30 +312,53 @@ def evaluate_each(
     if duplicates == "allow":
         yield from rows
         return
-    first: dict[str, int] = {}
+    seen = DuplicateIds(duplicates, last)
     for row in rows:
         order_id = _order_id(row[0])
         position = row[0].position
-        if order_id is None:
+        reason = None if order_id is None else seen.reason(order_id, position, f"#{position}")
+        if reason is None:
             yield row
-        elif duplicates == "last" and last.get(order_id, position) != position:
-            reason = f"id: order id {order_id!r} replaced by a later input (#{last[order_id]})"
-            rejection = Rejection(source=f"#{position}", order_id=order_id, reasons=(reason,))
-            yield tuple(BatchResult(position, rejection=rejection) for _ in row)
-        elif order_id in first:
-            position = row[0].position
-            reason = f"id: duplicate order id {order_id!r} (first at #{first[order_id]})"
-            rejection = Rejection(source=f"#{position}", order_id=order_id, reasons=(reason,))
-            yield tuple(BatchResult(position, rejection=rejection) for _ in row)
         else:
-            first[order_id] = row[0].position
-            yield row
+            rejection = Rejection(source=f"#{position}", order_id=order_id, reasons=(reason,))
+            yield tuple(BatchResult(position, rejection=rejection) for _ in row)
 
 
 Duplicates = Literal["reject", "last", "allow"]
 """What a batch does with a second input of an order id already seen: ``reject`` it
 (naming the first), keep the ``last`` (the earlier ones are rejected as replaced), or
 ``allow`` it (every input assessed: for a caller that tells them apart itself)."""
+
+
+class DuplicateIds:
+    """Tells a second record of an order id apart: the one decision every batch path takes.
+
+    Example:
+        >>> seen = DuplicateIds("reject")
+        >>> seen.reason("A", 0, "#0"), seen.reason("A", 1, "#1")
+        (None, "id: duplicate order id 'A' (first at #0)")
+        >>> DuplicateIds("last", {"A": 2}).reason("A", 0, "#0")
+        "id: order id 'A' replaced by a later input (#2)"
+    """
+
+    def __init__(self, duplicates: Duplicates, last: Mapping[str, int] | None = None) -> None:
+        self.duplicates = duplicates
+        self.last = last or {}
+        self.first: dict[str, str] = {}
+        """Each id assessed so far → where its first record was."""
+
+    def reason(self, order_id: str, position: int, where: str) -> str | None:
+        """Why the record of ``order_id`` at ``position`` (``where``) is rejected, if it is."""
+        if self.duplicates == "allow":
+            return None
+        later = self.last.get(order_id, position) if self.duplicates == "last" else position
+        if later != position:
+            return f"id: order id {order_id!r} replaced by a later input (#{later})"
+        first = self.first.get(order_id)
+        if first is not None:
+            return f"id: duplicate order id {order_id!r} (first at {first})"
+        self.first[order_id] = where
+        return None
 
 
 def input_id(item: Any) -> str | None:

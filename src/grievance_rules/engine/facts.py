@@ -312,5 +312,12 @@ class DurableMatcher:
 
     @staticmethod
     def _ruleset(plan: PackPlan) -> CompiledRuleset:
-        patterns = plan.patterns
-        return get_adapter().compile(f"{patterns.namespace}#{patterns.digest}", patterns.definition)
+        """The plan's ruleset, registered once (checking and hashing the definition is not free)."""
+        ruleset: CompiledRuleset | None = plan.memo.get("durable ruleset")
+        if ruleset is None:
+            patterns = plan.patterns
+            ruleset = get_adapter().compile(
+                f"{patterns.namespace}#{patterns.digest}", patterns.definition
+            )
+            plan.memo["durable ruleset"] = ruleset
+        return ruleset

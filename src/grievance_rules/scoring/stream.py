@@ -18,6 +18,7 @@ from typing import Any
 from grievance_rules.engine import Assessment, Rejection, RepeatIndex, evaluate_each
 from grievance_rules.engine.batch import (
     INPUT_ERRORS,
+    DuplicateIds,
     Duplicates,
     input_rejection,
     last_positions,
@@ -148,7 +149,7 @@ def assess_stream(
         engine=engine,
         duplicates="allow",  # told apart here, where each input's source is known
     )
-    first: dict[str, str] = {}
+    seen = DuplicateIds(duplicates, last)
     for row in results:
         yield from flush_rejections()
         position, source, order = waiting.popleft()
@@ -157,14 +158,9 @@ def assess_stream(
         if failed:
             reasons = dict.fromkeys(reason for r in failed for reason in r.reasons)
             yield Rejection(source=source, order_id=order.id, reasons=tuple(reasons))
-        elif duplicates == "last" and last is not None and last.get(order.id, position) != position:
-            reason = f"id: order id {order.id!r} replaced by a later input (#{last[order.id]})"
-            yield Rejection(source=source, order_id=order.id, reasons=(reason,))
-        elif duplicates == "reject" and order.id in first:
-            reason = f"id: duplicate order id {order.id!r} (first at {first[order.id]})"
+        elif (reason := seen.reason(order.id, position, source)) is not None:
             yield Rejection(source=source, order_id=order.id, reasons=(reason,))
         else:
-            first.setdefault(order.id, source)
             yield Assessed(position, order, tuple(r.assessment for r in row if r.assessment))
         if progress is not None:
             progress(1)
