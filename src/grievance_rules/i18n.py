@@ -1,0 +1,141 @@
+"""The language people read: 简体中文 or English, from gettext catalogues.
+
+Every message an official or analyst reads (reports, the CLI's tables and
+messages, record errors) is written in English in the code, marked with
+:func:`gettext` (imported as ``_``), and translated to Chinese in the catalogue
+``locales/zh_CN/LC_MESSAGES/grievance_rules.po``, compiled to ``.mo`` with Babel
+(``pybabel compile``; ``tests/test_i18n.py`` checks the compiled catalogue is
+current and that every message used has a Chinese translation).
+
+The language is chosen, in order, by :func:`use_language` (the CLI's ``--lang``),
+the environment variable ``GRIEVANCE_RULES_LANG`` and the locale (``LC_ALL``,
+``LC_MESSAGES``, ``LANG``, ``LANGUAGE``): ``zh`` when it starts with ``zh``,
+otherwise ``en``.
+
+Example:
+    >>> from grievance_rules.i18n import gettext as _, language
+    >>> with language("zh"):
+    ...     _("Unit")
+    '单位'
+    >>> with language("en"):
+    ...     _("Unit")
+    'Unit'
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext_module
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import cache
+from pathlib import Path
+from typing import Literal, cast
+
+__all__ = [
+    "DOMAIN",
+    "LANGUAGES",
+    "LOCALE_DIR",
+    "Language",
+    "current_language",
+    "gettext",
+    "language",
+    "language_from_environment",
+    "ngettext",
+    "pgettext",
+    "use_language",
+]
+
+Language = Literal["zh", "en"]
+LANGUAGES: tuple[Language, ...] = ("zh", "en")
+DOMAIN = "grievance_rules"
+LOCALE_DIR = Path(__file__).parent / "locales"
+ENVIRONMENT_VARIABLE = "GRIEVANCE_RULES_LANG"
+
+_CATALOGUE_LOCALE: dict[Language, str] = {"zh": "zh_CN", "en": "en"}
+_chosen: ContextVar[Language | None] = ContextVar("grievance_rules_language", default=None)
+
+
+def _normalise(value: str) -> Language | None:
+    text = value.strip().lower().replace("-", "_")
+    if not text or text in {"c", "posix"}:
+        return None
+    if text.startswith("zh"):
+        return "zh"
+    if text.startswith("en"):
+        return "en"
+    return None
+
+
+def language_from_environment(environ: dict[str, str] | None = None) -> Language:
+    """The language the environment asks for: ``GRIEVANCE_RULES_LANG``, then the locale.
+
+    Example:
+        >>> language_from_environment({"LANG": "zh_CN.UTF-8"})
+        'zh'
+        >>> language_from_environment({"GRIEVANCE_RULES_LANG": "en", "LANG": "zh_CN.UTF-8"})
+        'en'
+        >>> language_from_environment({})
+        'en'
+    """
+    env = os.environ if environ is None else environ
+    for name in (ENVIRONMENT_VARIABLE, "LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        raw = env.get(name)
+        if raw:
+            found = _normalise(raw.split(":")[0])
+            if found is not None:
+                return found
+    return "en"
+
+
+def _check(lang: str) -> Language:
+    found = _normalise(lang)
+    if found is None or found not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}: use one of {', '.join(LANGUAGES)}")
+    return found
+
+
+def current_language() -> Language:
+    """The language messages are translated to now."""
+    chosen = _chosen.get()
+    return chosen if chosen is not None else language_from_environment()
+
+
+def use_language(lang: str | None) -> None:
+    """Choose the language for the rest of this context (``None``: from the environment)."""
+    _chosen.set(None if lang is None else _check(lang))
+
+
+@contextmanager
+def language(lang: str) -> Iterator[Language]:
+    """Translate to ``lang`` inside the ``with`` block, then restore the previous choice."""
+    token = _chosen.set(_check(lang))
+    try:
+        yield cast(Language, _chosen.get())
+    finally:
+        _chosen.reset(token)
+
+
+@cache
+def _translations(lang: Language) -> _gettext_module.NullTranslations:
+    if lang == "en":
+        return _gettext_module.NullTranslations()
+    return _gettext_module.translation(
+        DOMAIN, localedir=str(LOCALE_DIR), languages=[_CATALOGUE_LOCALE[lang]]
+    )
+
+
+def gettext(message: str) -> str:
+    """``message`` in the current language (import it as ``_``)."""
+    return _translations(current_language()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The singular or plural form for ``n``, in the current language."""
+    return _translations(current_language()).ngettext(singular, plural, n)
+
+
+def pgettext(context: str, message: str) -> str:
+    """``message`` in the current language, disambiguated by ``context``."""
+    return _translations(current_language()).pgettext(context, message)
