@@ -14,3 +14,14 @@ if importlib.util.find_spec("durable") is None and not os.environ.get(
     "GRIEVANCE_RULES_REQUIRE_DURABLE"
 ):
     collect_ignore.append("src/grievance_rules/engine/_durable.py")
+
+# Tests read English: a developer whose locale is zh_CN still passes. The tests of
+# the Chinese output choose it themselves (--lang zh, or i18n.language("zh")).
+os.environ["GRIEVANCE_RULES_LANG"] = "en"
+
+
+def pytest_runtest_teardown(item: object) -> None:
+    """Forget a language a test chose with ``use_language`` (the CLI's ``--lang``)."""
+    from grievance_rules.i18n import use_language
+
+    use_language(None)

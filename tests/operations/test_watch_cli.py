@@ -41,7 +41,7 @@ def test_jsonl_lists_items_by_due_instant_and_counts_add_up(tmp_path: Path) -> N
         AS_OF,
         "--within",
         "3d",
-        "--output",
+        "--output-format",
         "jsonl",
         str(path),
     )
@@ -63,7 +63,9 @@ def test_table_has_a_summary_line_per_unit(tmp_path: Path) -> None:
 
 def test_csv_and_xlsx_agree(tmp_path: Path) -> None:
     path = _file(tmp_path)
-    out, _ = _run("watch", "--pack", "chengdong", "--as-of", AS_OF, "--output", "csv", str(path))
+    out, _ = _run(
+        "watch", "--pack", "chengdong", "--as-of", AS_OF, "--output-format", "csv", str(path)
+    )
     rows = list(csv.reader(io.StringIO(out)))
     book = tmp_path / "watch.xlsx"
     _run(
@@ -72,7 +74,7 @@ def test_csv_and_xlsx_agree(tmp_path: Path) -> None:
         "chengdong",
         "--as-of",
         AS_OF,
-        "--output",
+        "--output-format",
         "xlsx",
         "-o",
         str(book),
@@ -96,13 +98,14 @@ def test_xlsx_needs_an_output_file(tmp_path: Path) -> None:
             "chengdong",
             "--as-of",
             AS_OF,
-            "--output",
+            "--output-format",
             "xlsx",
             str(_file(tmp_path)),
         ],
     )
     assert result.exit_code != 0
-    assert "--out" in result.output
+    assert result.exit_code == 2
+    assert "--output-format xlsx needs --output FILE" in result.output
 
 
 def test_timeline_jsonl_carries_the_library_assessment(tmp_path: Path) -> None:
@@ -118,7 +121,7 @@ def test_timeline_jsonl_carries_the_library_assessment(tmp_path: Path) -> None:
         "chengdong",
         "--order",
         "Y1",
-        "--output",
+        "--output-format",
         "jsonl",
         "--until",
         "2024-06-19",
@@ -153,7 +156,7 @@ def test_html_page_is_written(tmp_path: Path) -> None:
         "chengdong",
         "--as-of",
         AS_OF,
-        "--output",
+        "--output-format",
         "html",
         "-o",
         str(page),

@@ -8,6 +8,7 @@ from __future__ import annotations
 import click
 
 from grievance_rules import __version__
+from grievance_rules.cli._language import lang_option, translate_click
 from grievance_rules.cli.calendar import calendar_group
 from grievance_rules.cli.demo import demo_command
 from grievance_rules.cli.evaluate import evaluate_command
@@ -21,14 +22,23 @@ from grievance_rules.cli.serve import serve_command
 from grievance_rules.cli.timeline import timeline_command
 from grievance_rules.cli.watch import watch_command
 from grievance_rules.errors import GrievanceRulesError
+from grievance_rules.i18n import gettext as _
 
 __all__ = ["cli", "main"]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="grievance-rules")
+@lang_option
 def cli() -> None:
-    """Executable rules for 12345 citizen-hotline work orders."""
+    """Executable rules for 12345 citizen-hotline work orders.
+
+    Messages, tables and reports are in 简体中文 or English: --lang zh|en, or the
+    environment variable GRIEVANCE_RULES_LANG, else the locale.
+    """
+
+
+translate_click()
 
 
 cli.add_command(calendar_group)
@@ -57,5 +67,5 @@ def main() -> None:
         exc.show()
         raise SystemExit(exc.exit_code) from None
     except GrievanceRulesError as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(_("error: {message}").format(message=exc), err=True)
         raise SystemExit(2) from None

@@ -12,6 +12,7 @@ import click
 import pendulum
 
 from grievance_rules.calendar import SHANGHAI
+from grievance_rules.i18n import gettext as _
 
 __all__ = ["DATE", "DUPLICATES_OPTION", "ENGINE_OPTION", "pack_options", "parse_instant"]
 
@@ -27,7 +28,11 @@ class _DateType(click.ParamType):  # type: ignore[type-arg]
         try:
             return dt.date.fromisoformat(str(value))
         except ValueError:
-            self.fail(f"{value!r} is not a date of the form YYYY-MM-DD", param, ctx)
+            self.fail(
+                _("{value} is not a date of the form YYYY-MM-DD").format(value=repr(value)),
+                param,
+                ctx,
+            )
 
 
 DATE = _DateType()
@@ -64,14 +69,18 @@ def parse_instant(text: str, tz: str | None) -> dt.datetime:
     try:
         parsed = pendulum.parse(text, exact=True, tz=None)
     except (ValueError, pendulum.parsing.exceptions.ParserError) as exc:
-        raise click.BadParameter(f"{text!r} is not an ISO 8601 date-time: {exc}") from None
+        raise click.BadParameter(
+            _("{text} is not an ISO 8601 date-time: {problem}").format(text=repr(text), problem=exc)
+        ) from None
     if not isinstance(parsed, dt.datetime):
-        raise click.BadParameter(f"{text!r} is not a date-time")
+        raise click.BadParameter(_("{text} is not a date-time").format(text=repr(text)))
     if parsed.tzinfo is None:
         if tz is None:
             raise click.BadParameter(
-                f"{text!r} has no UTC offset; add one (e.g. +08:00) or name a zone with --tz "
-                "(no timezone is guessed)"
+                _(
+                    "{text} has no UTC offset; add one (e.g. +08:00) or name a zone with --tz "
+                    "(no timezone is guessed)"
+                ).format(text=repr(text))
             )
         parsed = parsed.replace(tzinfo=pendulum.timezone(tz))
     return parsed
@@ -87,7 +96,7 @@ def pack_options(func: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(func)
     def wrapper(*args: Any, pack_name: str | None, pack_dir: str | None, **kwargs: Any) -> Any:
         if (pack_name is None) == (pack_dir is None):
-            raise click.UsageError("give one of --pack NAME and --pack-dir DIR")
+            raise click.UsageError(_("give one of --pack NAME and --pack-dir DIR"))
         return func(*args, pack_name=Path(pack_dir) if pack_dir else pack_name, **kwargs)
 
     wrapper = click.option(

@@ -12,14 +12,61 @@ from typing import Any
 
 import click
 
+from grievance_rules.i18n import gettext as _
 from grievance_rules.reading import InputFormat, OrderStream, iter_orders
 
-__all__ = ["file_options", "orders_of", "pop_file_options", "tz_option", "zone_of"]
+__all__ = [
+    "file_options",
+    "input_format_option",
+    "orders_of",
+    "pop_file_options",
+    "refuse_format_as_output",
+    "tz_option",
+    "zone_of",
+]
+
+_INPUT_FORMATS = tuple(f.value for f in InputFormat)
+_OUTPUT_WORDS = ("table", "markdown", "html", "jsonl", "json", "csv", "xlsx")
+
+
+def _bad_format(value: str) -> str:
+    hint = ""
+    if value in _OUTPUT_WORDS and value not in _INPUT_FORMATS:
+        hint = _("; the format of what the command writes is --output-format {value}").format(
+            value=value
+        )
+    return (
+        _("{value} is not a format of the orders file: one of {formats}").format(
+            value=repr(value), formats=", ".join(_INPUT_FORMATS)
+        )
+        + hint
+    )
+
+
+class _InputFormatType(click.ParamType):  # type: ignore[type-arg]
+    name = "FORMAT"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> str:
+        text = str(value)
+        if text not in _INPUT_FORMATS:
+            self.fail(_bad_format(text), param, ctx)
+        return text
+
+
+input_format_option = click.option(
+    "--format",
+    "input_format",
+    type=_InputFormatType(),
+    help="The format of FILE: json, jsonl, csv or xlsx (default: from its name).",
+)
+"""``--format``: the format of the orders file, checked before anything is read."""
 
 
 def _deprecated_tz(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     if value is not None:
-        click.echo("warning: --assume-tz is deprecated; use --tz", err=True)
+        click.echo(_("warning: --assume-tz is deprecated; use --tz"), err=True)
     return value
 
 
@@ -39,6 +86,20 @@ def tz_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., An
         return click.option("--tz", metavar="ZONE", help=help_text)(func)
 
     return decorate
+
+
+def refuse_format_as_output(output: str | None, formats: tuple[str, ...]) -> None:
+    """``--output`` names the file to write; a format name there is the old spelling.
+
+    Raises:
+        click.UsageError: ``output`` is one of ``formats`` (``--output table``).
+    """
+    if output in formats:
+        raise click.UsageError(
+            _("--output is the file to write; for the format use --output-format {format}").format(
+                format=output
+            )
+        )
 
 
 def file_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -76,7 +137,11 @@ def zone_of(tz: str | None, assume_tz: str | None) -> str | None:
         click.UsageError: both given, differently.
     """
     if tz is not None and assume_tz is not None and tz != assume_tz:
-        raise click.UsageError(f"--tz {tz} and --assume-tz {assume_tz} disagree; give --tz only")
+        raise click.UsageError(
+            _("--tz {tz} and --assume-tz {assume_tz} disagree; give --tz only").format(
+                tz=tz, assume_tz=assume_tz
+            )
+        )
     return tz if tz is not None else assume_tz
 
 
@@ -92,11 +157,8 @@ def orders_of(
     strict: bool = False,
 ) -> OrderStream:
     """The records of FILE, read with the command's options."""
-    if input_format is not None and input_format not in {f.value for f in InputFormat}:
-        raise click.BadParameter(
-            f"{input_format!r}: one of {', '.join(f.value for f in InputFormat)}",
-            param_hint="--format",
-        )
+    if input_format is not None and input_format not in _INPUT_FORMATS:
+        raise click.BadParameter(_bad_format(input_format), param_hint="--format")
     return iter_orders(
         file,
         input_format,

@@ -17,43 +17,122 @@ from grievance_rules.cli._options import (
     parse_instant,
 )
 from grievance_rules.cli._output import REJECTED_EXIT, atomic_file
-from grievance_rules.cli._reading import file_options, orders_of, tz_option, zone_of
+from grievance_rules.cli._reading import (
+    file_options,
+    input_format_option,
+    orders_of,
+    refuse_format_as_output,
+    tz_option,
+    zone_of,
+)
 from grievance_rules.engine import Assessment, EngineName, Rejection, plan_for
 from grievance_rules.engine.batch import Duplicates
+from grievance_rules.i18n import current_language
+from grievance_rules.i18n import gettext as _
+from grievance_rules.model import WorkOrder
+from grievance_rules.model.enums import LeaderRole
 from grievance_rules.scoring.stream import assess_stream
 
-__all__ = ["evaluate_command"]
+__all__ = ["evaluate_command", "state_name"]
 
 
-def _table(assessment: Assessment) -> list[str]:
+NOTHING = "—"
+"""What the table shows where a finding has no value (never ``None``)."""
+
+
+def state_name(state: str) -> str:
+    """A clock's, window's or warning level's state in the current language."""
+    names = {
+        "running": _("running"),
+        "paused": _("paused"),
+        "met": _("met"),
+        "breached": _("breached"),
+        "within": _("within"),
+        "late": _("late"),
+        "yellow": _("yellow"),
+        "red": _("red"),
+    }
+    return names.get(state, state)
+
+
+def _unit(order: WorkOrder | None, unit_id: str | None) -> str:
+    """A unit by id, and by name in Chinese output when the order names it."""
+    if unit_id is None:
+        return ""
+    if order is not None and current_language() == "zh":
+        name = next((unit.name for unit in order.units if unit.id == unit_id and unit.name), "")
+        if name:
+            return f"{unit_id} {name}"
+    return unit_id
+
+
+def _role(role: str | None) -> str | None:
+    if role is None or current_language() != "zh":
+        return role
+    try:
+        return LeaderRole(role).zh
+    except ValueError:
+        return role
+
+
+def _table(assessment: Assessment, order: WorkOrder | None = None) -> list[str]:
+    """The assessment as lines for people, in the current language."""
     lines = [
-        f"order {assessment.order_id} under {assessment.pack} as of "
-        f"{assessment.as_of.isoformat()}: {assessment.points:g} points"
+        _("order {order} under {pack} as of {as_of}: {points} points").format(
+            order=assessment.order_id,
+            pack=assessment.pack,
+            as_of=assessment.as_of.isoformat(),
+            points=f"{assessment.points:g}",
+        )
     ]
     for clock in assessment.clocks:
-        warning = f" [{clock.warning_level}]" if clock.warning_level else ""
-        lines.append(
-            f"  clock      {clock.rule_id:<26} due {clock.due:%Y-%m-%d %H:%M}  "
-            f"{clock.state}{warning}  {clock.unit or ''}"
+        warning = f" [{state_name(clock.warning_level)}]" if clock.warning_level else ""
+        line = _("  clock      {rule:<26} due {due}  {state}{warning}  {unit}").format(
+            rule=clock.rule_id,
+            due=f"{clock.due:%Y-%m-%d %H:%M}",
+            state=state_name(clock.state),
+            warning=warning,
+            unit=_unit(order, clock.unit),
         )
+        if clock.provisional:
+            line = line.rstrip() + _(
+                "  (provisional: the deadline counts a day no holiday notice has set yet)"
+            )
+        lines.append(line)
     for window in assessment.windows:
         lines.append(
-            f"  window     {window.rule_id:<26} closes {window.closes_at:%Y-%m-%d %H:%M}"
-            f"  {window.state}  {window.unit or ''}"
+            _("  window     {rule:<26} closes {closes}  {state}  {unit}").format(
+                rule=window.rule_id,
+                closes=f"{window.closes_at:%Y-%m-%d %H:%M}",
+                state=state_name(window.state),
+                unit=_unit(order, window.unit),
+            )
         )
     for deduction in assessment.deductions:
         lines.append(
-            f"  points     {deduction.rule_id:<26} {deduction.points:+g}  "
-            f"{deduction.unit or ''}  ({deduction.occurrence})"
+            _("  points     {rule:<26} {points}  {unit}  ({occurrence})").format(
+                rule=deduction.rule_id,
+                points=f"{deduction.points:+g}",
+                unit=_unit(order, deduction.unit),
+                occurrence=deduction.occurrence,
+            )
         )
     for escalation in assessment.escalations:
+        actor = _role(escalation.actor_role) or escalation.actor_body or NOTHING
         lines.append(
-            f"  escalation {escalation.rule_id:<26} {escalation.action} by "
-            f"{escalation.actor_role or escalation.actor_body} on "
-            f"{escalation.target_unit or '-'}"
+            _("  escalation {rule:<26} {action} by {actor} on {target}").format(
+                rule=escalation.rule_id,
+                action=escalation.action,
+                actor=actor,
+                target=_unit(order, escalation.target_unit) or NOTHING,
+            )
         )
     for data_warning in assessment.warnings:
-        lines.append(f"  warning    {data_warning.code}: {data_warning.message}")
+        lines.append(
+            _("  warning    {code}: {message}").format(
+                code=data_warning.code, message=data_warning.message
+            )
+        )
     return lines
 
 
@@ -61,7 +140,7 @@ def _table(assessment: Assessment) -> list[str]:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @pack_options
 @click.option("--as-of", help="Assess as of this instant (ISO 8601 with offset).")
-@click.option("--format", "input_format", help="json, jsonl, csv or xlsx (default: from FILE).")
+@input_format_option
 @tz_option("Zone for naive timestamps in FILE and --as-of (e.g. Asia/Shanghai).")
 @file_options
 @click.option(
@@ -102,10 +181,7 @@ def evaluate_command(
     error gives the counts, which add up. Exit status 1 when any record was
     rejected (2 for a usage error).
     """
-    if output in ("jsonl", "table"):
-        raise click.UsageError(
-            f"--output is the file to write; for the format use --output-format {output}"
-        )
+    refuse_format_as_output(output, ("jsonl", "table"))
     plan = plan_for(pack_name)
     tz = zone_of(tz, assume_tz)
     instant: dt.datetime | None = parse_instant(as_of, tz) if as_of else None
@@ -132,7 +208,7 @@ def evaluate_command(
             if output_format == "jsonl":
                 write(assessment.model_dump_json() + "\n")
             else:
-                write("\n".join(_table(assessment)) + "\n")
+                write("\n".join(_table(assessment, entry.order)) + "\n")
 
     if output is None:
         emit(lambda text: click.echo(text, nl=False))
@@ -142,10 +218,9 @@ def evaluate_command(
             if output_format == "jsonl":  # a cut-off file cannot end with this line
                 summary = {"summary": {**counts, "pack": plan.key, "complete": True}}
                 handle.write(json.dumps(summary, ensure_ascii=False) + "\n")
-        click.echo(f"wrote {output}", err=True)
+        click.echo(_("wrote {file}").format(file=output), err=True)
     click.echo(
-        f"{counts['records']} records: {counts['assessed']} assessed, "
-        f"{counts['rejected']} rejected",
+        _("{records} records: {assessed} assessed, {rejected} rejected").format(**counts),
         err=True,
     )
     if counts["rejected"]:

@@ -61,18 +61,26 @@ def show(pack: str) -> None:
 
 @packs_group.command("readme")
 @click.argument("pack")
-@click.option("--write", is_flag=True, help="Write README.md in the pack directory.")
+@click.option(
+    "--write",
+    is_flag=True,
+    help="Write README.md (简体中文) and README.en.md (English) in the pack directory.",
+)
 def readme(pack: str, write: bool) -> None:
-    """Render PACK's README from its data (clause table, interpretations, limitations)."""
-    from grievance_rules.packs.readme import render_readme
+    """Render PACK's README from its data (clause table, interpretations, limitations).
+
+    Without --write, prints the README in the language chosen (--lang).
+    """
+    from grievance_rules.i18n import current_language
+    from grievance_rules.packs.readme import README_FILES, render_readme
 
     loaded = find_pack(pack)
-    text = render_readme(loaded)
     if write:
-        (loaded.directory / "README.md").write_text(text, encoding="utf-8")
-        click.echo(f"wrote {loaded.directory / 'README.md'}")
+        for lang, name in README_FILES.items():
+            (loaded.directory / name).write_text(render_readme(loaded, lang), encoding="utf-8")
+            click.echo(f"wrote {loaded.directory / name}")
     else:
-        click.echo(text, nl=False)
+        click.echo(render_readme(loaded, current_language()), nl=False)
 
 
 def assess_trial(pack: Pack) -> None:

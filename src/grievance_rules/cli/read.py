@@ -9,6 +9,7 @@ import click
 
 from grievance_rules.cli._reading import file_options, orders_of, tz_option, zone_of
 from grievance_rules.errors import ColumnMappingError
+from grievance_rules.i18n import gettext as _
 from grievance_rules.model import WorkOrder
 from grievance_rules.reading import InputFormat
 from grievance_rules.reading.export import write_long_csv, write_long_xlsx
@@ -22,7 +23,9 @@ def _columns(pairs: tuple[str, ...]) -> dict[str, str]:
     for pair in pairs:
         field, sep, header = pair.partition("=")
         if not sep or not field.strip() or not header.strip():
-            raise ColumnMappingError(f"--column {pair!r}: expected FIELD=HEADER")
+            raise ColumnMappingError(
+                _("--column {pair!r}: expected FIELD=HEADER").format(pair=pair)
+            )
         columns[field.strip()] = header.strip()
     return columns
 
@@ -135,18 +138,32 @@ def read_command(
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
     else:
         for result in rejected:
-            click.echo(f"rejected {result}")
+            click.echo(_("rejected {record}").format(record=result))
         for item in warned:
             for warning in item.warnings:
-                click.echo(f"warning {item.location} (order {item.order.id}): {warning}")
+                click.echo(
+                    _("warning {location} (order {order}): {warning}").format(
+                        location=item.location, order=item.order.id, warning=warning
+                    )
+                )
         if stream.title_rows:
             rows = ", ".join(str(row) for row in stream.title_rows)
-            click.echo(f"title rows above the header, skipped: {rows}")
+            click.echo(_("title rows above the header, skipped: {rows}").format(rows=rows))
         if stream.ignored_columns:
-            click.echo(f"ignored columns: {', '.join(stream.ignored_columns)}")
+            click.echo(
+                _("ignored columns: {columns}").format(columns=", ".join(stream.ignored_columns))
+            )
         click.echo(
-            f"{stream.name}: {stream.records} records, {accepted} accepted "
-            f"({warnings} warnings), {len(rejected)} rejected"
+            _(
+                "{source}: {records} records, {accepted} accepted ({warnings} warnings), "
+                "{rejected} rejected"
+            ).format(
+                source=stream.name,
+                records=stream.records,
+                accepted=accepted,
+                warnings=warnings,
+                rejected=len(rejected),
+            )
         )
     if rejected:
         raise SystemExit(1)

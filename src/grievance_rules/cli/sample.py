@@ -18,6 +18,7 @@ from typing import BinaryIO
 import click
 
 from grievance_rules.cli._options import DATE, parse_instant
+from grievance_rules.i18n import gettext as _
 from grievance_rules.reading.export import write_long_csv, write_long_xlsx
 from grievance_rules.samples import DEFAULT_START, generate_lines, generate_orders
 
@@ -66,13 +67,15 @@ def _write(lines: Iterable[str], stream: BinaryIO) -> int:
 )
 @click.option(
     "--format",
+    "--output-format",
     "fmt",
     type=click.Choice(["jsonl", "xlsx", "csv"]),
     default="jsonl",
     show_default=True,
     help="JSON Lines; or the long layout for Excel: a workbook (工单, 流转记录, 单位 "
     "sheets; times on Shanghai wall clock), or CSV files (FILE, FILE.流转记录.csv, "
-    "FILE.单位.csv). xlsx and csv need --output.",
+    "FILE.单位.csv). xlsx and csv need --output. (--output-format is the same option, "
+    "as the commands that read orders spell it.)",
 )
 @click.option(
     "--output",
@@ -97,13 +100,15 @@ def sample_command(
     snapshot = parse_instant(as_of, None) if as_of is not None else None
     if fmt != "jsonl":
         if output is None:
-            raise click.UsageError(f"--format {fmt} needs --output FILE")
+            raise click.UsageError(
+                _("--format {format} needs --output FILE (-o FILE)").format(format=fmt)
+            )
         orders = generate_orders(count, seed=seed, start=start, months=months, as_of=snapshot)
         if fmt == "xlsx":
             written = write_long_xlsx(orders, output)
         else:
             written = write_long_csv(orders, output)
-        click.echo(f"wrote {written} orders to {output}", err=True)
+        click.echo(_("wrote {count} orders to {file}").format(count=written, file=output), err=True)
         return
     lines = generate_lines(count, seed=seed, start=start, months=months, as_of=snapshot)
     if output is None:
@@ -113,4 +118,4 @@ def sample_command(
         return
     with output.open("wb") as handle:
         written = _write(lines, handle)
-    click.echo(f"wrote {written} orders to {output}", err=True)
+    click.echo(_("wrote {count} orders to {file}").format(count=written, file=output), err=True)

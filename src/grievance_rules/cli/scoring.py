@@ -26,12 +26,14 @@ from grievance_rules.cli._options import (
 from grievance_rules.cli._output import REJECTED_EXIT, atomic_path, write_text
 from grievance_rules.cli._reading import (
     file_options,
+    input_format_option,
     orders_of,
     pop_file_options,
     tz_option,
     zone_of,
 )
 from grievance_rules.engine.periods import PERIOD_KINDS
+from grievance_rules.i18n import gettext as _
 from grievance_rules.packs import find_pack
 from grievance_rules.scoring import Comparison, Scorecard, compare, score
 
@@ -55,17 +57,17 @@ def _progress(file: str, show: bool | None) -> Iterator[Callable[[int], None] | 
         yield None
         return
     bar: Any = click.progressbar(
-        length=_count_records(file), label="orders", file=sys.stderr, show_pos=True
+        length=_count_records(file), label=_("orders"), file=sys.stderr, show_pos=True
     )
     with bar:
         yield bar.update
 
 
 def _counts_line(inputs: int, assessed: int, excluded: int, rejected: int) -> str:
-    return (
-        f"{inputs} inputs: {assessed - excluded} assessed, {excluded} excluded from "
-        f"assessment, {rejected} rejected"
-    )
+    return _(
+        "{inputs} inputs: {assessed} assessed, {excluded} excluded from assessment, "
+        "{rejected} rejected"
+    ).format(inputs=inputs, assessed=assessed - excluded, excluded=excluded, rejected=rejected)
 
 
 def _write(text: str, output: str | None) -> None:
@@ -73,7 +75,7 @@ def _write(text: str, output: str | None) -> None:
         click.echo(text, nl=not text.endswith("\n"))
     else:
         write_text(output, text)  # a temporary file renamed when complete
-        click.echo(f"wrote {output}", err=True)
+        click.echo(_("wrote {file}").format(file=output), err=True)
 
 
 def _emit_scorecard(card: Scorecard, fmt: str, output: str | None) -> None:
@@ -84,8 +86,6 @@ def _emit_scorecard(card: Scorecard, fmt: str, output: str | None) -> None:
     elif fmt == "markdown":
         _write(reports.scorecard_markdown(card), output)
     elif fmt == "html":
-        if output is None:
-            raise click.UsageError("--format html needs --output FILE")
         _write(reports.scorecard_html(card), output)
     else:
         if output is None:
@@ -93,7 +93,7 @@ def _emit_scorecard(card: Scorecard, fmt: str, output: str | None) -> None:
         else:
             with atomic_path(output) as tmp:
                 reports.write_scorecard_csv(card, tmp)  # UTF-8 with a BOM, for Excel
-            click.echo(f"wrote {output}", err=True)
+            click.echo(_("wrote {file}").format(file=output), err=True)
 
 
 def _emit_comparison(
@@ -107,11 +107,14 @@ def _emit_comparison(
         _write(reports.comparison_markdown(result), markdown)
     if html is not None:
         write_text(html, reports.comparison_html(result))
-        click.echo(f"wrote {html}", err=True)
+        click.echo(_("wrote {file}").format(file=html), err=True)
     if csv_dir is not None:
         Path(csv_dir).mkdir(parents=True, exist_ok=True)
         written = reports.write_comparison_csv(result, csv_dir)
-        click.echo(f"wrote {len(written)} CSV files to {csv_dir}", err=True)
+        click.echo(
+            _("wrote {count} CSV files to {folder}").format(count=len(written), folder=csv_dir),
+            err=True,
+        )
 
 
 def _reading_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -125,9 +128,7 @@ def _reading_options(func: Callable[..., Any]) -> Callable[..., Any]:
             help="Kind of period of the scorecards.",
         ),
         click.option("--as-of", help="Assess as of this instant (ISO 8601 with offset)."),
-        click.option(
-            "--format", "input_format", help="json, jsonl, csv or xlsx (default: from FILE)."
-        ),
+        input_format_option,
         tz_option("Zone for naive timestamps in FILE and --as-of (e.g. Asia/Shanghai)."),
         file_options,
         click.option(
@@ -189,6 +190,10 @@ def _over_file(
 @_reading_options
 def score_command(pack_name: str | Path, fmt: str, output: str | None, **reading: Any) -> None:
     """Each unit's scorecard per period under a pack: points, score, rank, rates, period rules."""
+    if fmt == "html" and output is None:  # refused before any order is read
+        raise click.UsageError(
+            _("--output-format {format} needs --output FILE (-o FILE)").format(format=fmt)
+        )
     pack = find_pack(pack_name)
     card: Scorecard = _over_file(lambda orders, **kw: score(orders, pack, **kw), **reading)
     _emit_scorecard(card, fmt, output)
@@ -227,10 +232,20 @@ def _finish(
     result: Comparison, markdown: str | None, html: str | None, csv_dir: str | None, as_json: bool
 ) -> None:
     _emit_comparison(result, markdown, html, csv_dir, as_json)
-    excluded = ", ".join(f"{card.excluded} under {card.pack}" for card in result.scorecards)
+    excluded = _(", ").join(
+        _("{count} under {pack}").format(count=card.excluded, pack=card.pack)
+        for card in result.scorecards
+    )
     click.echo(
-        f"{result.inputs} inputs: {result.assessed} assessed under every pack "
-        f"(excluded from assessment: {excluded}), {result.rejected} rejected",
+        _(
+            "{inputs} inputs: {assessed} assessed under every pack "
+            "(excluded from assessment: {excluded}), {rejected} rejected"
+        ).format(
+            inputs=result.inputs,
+            assessed=result.assessed,
+            excluded=excluded,
+            rejected=result.rejected,
+        ),
         err=True,
     )
     if result.rejected:
@@ -258,7 +273,7 @@ def compare_command(packs: str, **options: Any) -> None:
     """The same orders under several packs: where they diverge and each unit's score under each."""
     names = [name.strip() for name in packs.split(",") if name.strip()]
     if len(names) < 2:
-        raise click.UsageError("--packs needs at least two packs, e.g. chengdong,xiayang")
+        raise click.UsageError(_("--packs needs at least two packs, e.g. chengdong,xiayang"))
     _run_comparison(names, **options)
 
 
@@ -266,14 +281,18 @@ def _parse_setting(text: str) -> tuple[str, Any]:
     name, sep, value = text.partition("=")
     if not sep or not name.strip():
         raise click.BadParameter(
-            f"{text!r}: expected NAME=VALUE, e.g. points_overdue=-2", param_hint="--set"
+            _("{text}: expected NAME=VALUE, e.g. points_overdue=-2").format(text=repr(text)),
+            param_hint="--set",
         )
     try:
         parsed = yaml.safe_load(value)
     except yaml.YAMLError as exc:
         problem = getattr(exc, "problem", None) or type(exc).__name__
         raise click.BadParameter(
-            f"{text!r}: the value is not a YAML scalar ({problem})", param_hint="--set"
+            _("{text}: the value is not a YAML scalar ({problem})").format(
+                text=repr(text), problem=problem
+            ),
+            param_hint="--set",
         ) from None
     return name.strip(), parsed
 

@@ -10,12 +10,24 @@ from typing import Any
 import click
 
 from grievance_rules.cli._options import pack_options, parse_instant
-from grievance_rules.cli._reading import file_options, orders_of, tz_option, zone_of
+from grievance_rules.cli._output import write_text
+from grievance_rules.cli._reading import (
+    file_options,
+    input_format_option,
+    orders_of,
+    refuse_format_as_output,
+    tz_option,
+    zone_of,
+)
+from grievance_rules.cli.evaluate import state_name as _state
+from grievance_rules.i18n import gettext as _
 from grievance_rules.operations import timeline
 from grievance_rules.packs import find_pack
 from grievance_rules.reading import Accepted
 
 __all__ = ["timeline_command"]
+
+_FORMATS = ("table", "jsonl")
 
 
 @click.command("timeline")
@@ -23,10 +35,24 @@ __all__ = ["timeline_command"]
 @pack_options
 @click.option("--order", "order_id", required=True, help="The id of the order to replay.")
 @click.option("--until", help="Replay light changes up to this instant after the last event.")
-@click.option("--format", "input_format", help="json, jsonl, csv or xlsx (default: from FILE).")
+@input_format_option
 @tz_option("Zone for naive timestamps in FILE and --until.")
 @file_options
-@click.option("--output", type=click.Choice(["jsonl", "table"]), default="table", show_default=True)
+@click.option(
+    "--output-format",
+    "output_format",
+    type=click.Choice(_FORMATS),
+    default="table",
+    show_default=True,
+    help="A table for people, or one JSON object per step.",
+)
+@click.option(
+    "--output",
+    "-o",
+    "out_file",
+    type=click.Path(dir_okay=False),
+    help="Write to this file (default: standard output); it appears only when complete.",
+)
 def timeline_command(
     file: str,
     pack_name: str | Path,
@@ -34,7 +60,8 @@ def timeline_command(
     until: str | None,
     input_format: str | None,
     tz: str | None,
-    output: str,
+    output_format: str,
+    out_file: str | None,
     assume_tz: str | None = None,
     **reading: Any,
 ) -> None:
@@ -45,6 +72,7 @@ def timeline_command(
     ``{"at", "cause", "event", "what", "assessment"}``, the assessment exactly as
     ``grievance-rules evaluate --as-of <at>`` prints it.
     """
+    refuse_format_as_output(out_file, _FORMATS)
     pack = find_pack(pack_name)
     tz = zone_of(tz, assume_tz)
     end = parse_instant(until, tz) if until else None
@@ -57,18 +85,29 @@ def timeline_command(
             click.echo(
                 json.dumps({"rejected": result.to_dict()}, ensure_ascii=False), file=sys.stderr
             )
-            raise click.ClickException(f"order {order_id} in {file} is not a valid order")
+            raise click.ClickException(
+                _("order {order} in {file} is not a valid order").format(order=order_id, file=file)
+            )
     if found is None:
-        raise click.ClickException(f"no order {order_id} in {file}")
+        raise click.ClickException(
+            _("no order {order} in {file}").format(order=order_id, file=file)
+        )
+    lines = []
     for step in timeline(found, pack, end):
-        if output == "jsonl":
+        if output_format == "jsonl":
             head = step.model_dump_json(exclude={"assessment"})
-            click.echo(head[:-1] + ',"assessment":' + step.assessment.model_dump_json() + "}")
+            lines.append(head[:-1] + ',"assessment":' + step.assessment.model_dump_json() + "}")
             continue
         lights = ", ".join(
-            f"{c.rule_id}#{c.occurrence} {c.state}"
-            + (f" [{c.warning_level}]" if c.warning_level else "")
+            f"{c.rule_id}#{c.occurrence} {_state(c.state)}"
+            + (f" [{_state(c.warning_level)}]" if c.warning_level else "")
             for c in step.assessment.clocks
         )
         points = step.assessment.points
-        click.echo(f"{step.at.isoformat():<32} {step.what:<40} {points:+g}  {lights}")
+        lines.append(f"{step.at.isoformat():<32} {step.what:<40} {points:+g}  {lights}")
+    text = "".join(line + "\n" for line in lines)
+    if out_file is None:
+        click.echo(text, nl=False)
+    else:
+        write_text(out_file, text)
+        click.echo(_("wrote {file}").format(file=out_file), err=True)

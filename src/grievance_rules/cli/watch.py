@@ -12,7 +12,15 @@ from typing import Any
 import click
 
 from grievance_rules.cli._options import pack_options, parse_instant
-from grievance_rules.cli._reading import file_options, orders_of, tz_option, zone_of
+from grievance_rules.cli._reading import (
+    file_options,
+    input_format_option,
+    orders_of,
+    refuse_format_as_output,
+    tz_option,
+    zone_of,
+)
+from grievance_rules.i18n import gettext as _
 from grievance_rules.model import WorkOrder
 from grievance_rules.operations import watch
 from grievance_rules.packs import find_pack
@@ -27,6 +35,7 @@ from grievance_rules.reports.watch import (
 
 __all__ = ["parse_horizon", "watch_command"]
 
+_FORMATS = ("table", "jsonl", "csv", "xlsx", "html")
 _HORIZON = re.compile(r"(?P<n>\d+(\.\d+)?)\s*(?P<unit>d|h|m)")
 _UNITS = {"d": "days", "h": "hours", "m": "minutes"}
 
@@ -41,7 +50,9 @@ def parse_horizon(text: str) -> dt.timedelta:
     compact = text.replace(" ", "")
     parts = list(_HORIZON.finditer(compact))
     if not compact or "".join(m.group(0) for m in parts) != compact:
-        raise click.BadParameter(f"{text!r} is not a horizon such as 1d, 12h, 90m or 1d12h")
+        raise click.BadParameter(
+            _("{text} is not a horizon such as 1d, 12h, 90m or 1d12h").format(text=repr(text))
+        )
     total = dt.timedelta()
     for match in parts:
         total += dt.timedelta(**{_UNITS[match["unit"]]: float(match["n"])})
@@ -53,16 +64,24 @@ def parse_horizon(text: str) -> dt.timedelta:
 @pack_options
 @click.option("--as-of", help="The list's instant (ISO 8601 with offset; default: now).")
 @click.option("--within", default="1d", show_default=True, help="Horizon: 1d, 12h, 90m ...")
-@click.option("--format", "input_format", help="json, jsonl, csv or xlsx (default: from FILE).")
+@input_format_option
 @tz_option("Zone for naive timestamps in FILE and --as-of (e.g. Asia/Shanghai).")
 @file_options
 @click.option(
-    "--output",
-    type=click.Choice(["table", "jsonl", "csv", "xlsx", "html"]),
+    "--output-format",
+    "output_format",
+    type=click.Choice(_FORMATS),
     default="table",
     show_default=True,
+    help="What to write: a table, JSON Lines, CSV, an xlsx workbook or an HTML page.",
 )
-@click.option("-o", "--out", "out_file", type=click.Path(dir_okay=False), help="Write here.")
+@click.option(
+    "--output",
+    "-o",
+    "out_file",
+    type=click.Path(dir_okay=False),
+    help="Write to this file (default: standard output; xlsx needs a file).",
+)
 def watch_command(
     file: str,
     pack_name: str | Path,
@@ -70,7 +89,7 @@ def watch_command(
     within: str,
     input_format: str | None,
     tz: str | None,
-    output: str,
+    output_format: str,
     out_file: str | None,
     assume_tz: str | None = None,
     **reading: Any,
@@ -84,14 +103,18 @@ def watch_command(
     Without --as-of the list is for the current instant (the one wall-clock
     read, here in the command, never in the rules).
 
-    xlsx needs --out. Rejected records go to standard error with their reasons.
+    xlsx needs --output FILE. Rejected records go to standard error with their reasons.
     """
+    refuse_format_as_output(out_file, _FORMATS)
+    output = output_format
+    if output == "xlsx" and out_file is None:
+        raise click.UsageError(
+            _("--output-format {format} needs --output FILE (-o FILE)").format(format=output)
+        )
     pack = find_pack(pack_name)
     tz = zone_of(tz, assume_tz)
     horizon = parse_horizon(within)
     instant = parse_instant(as_of, tz) if as_of else dt.datetime.now(dt.UTC)
-    if output == "xlsx" and out_file is None:
-        raise click.UsageError("--output xlsx needs --out FILE")
     orders: list[WorkOrder] = []
     rejected = records = 0
     for result in orders_of(file, input_format, tz, **reading):
@@ -121,7 +144,8 @@ def watch_command(
         else:
             click.echo(text, nl=False)
     click.echo(
-        f"{records} records: {len(orders)} assessed, {rejected} rejected; "
-        f"{len(listed.items)} items listed",
+        _(
+            "{records} records: {assessed} assessed, {rejected} rejected; {items} items listed"
+        ).format(records=records, assessed=len(orders), rejected=rejected, items=len(listed.items)),
         err=True,
     )

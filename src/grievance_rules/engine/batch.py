@@ -29,6 +29,7 @@ from grievance_rules.engine.plan import PackPlan, compile_pack, plan_for
 from grievance_rules.engine.repeats import RepeatIndex
 from grievance_rules.engine.single import assess, instant_of
 from grievance_rules.errors import GrievanceRulesError, HistoryError
+from grievance_rules.i18n import gettext as _
 from grievance_rules.model import WorkOrder, ensure_coherent
 from grievance_rules.packs import Pack, load_pack
 
@@ -136,7 +137,8 @@ def input_rejection(source: str, item: Any, order_id: str | None, exc: Exception
     """Why an input could not be assessed: one reason per validation error (field: message)."""
     if isinstance(exc, ValidationError):
         reasons = tuple(
-            f"{'.'.join(str(p) for p in e['loc']) or '(record)'}: {e['msg']}" for e in exc.errors()
+            f"{'.'.join(str(p) for p in e['loc']) or _('(record)')}: {e['msg']}"
+            for e in exc.errors()
         )
         if order_id is None and isinstance(item, Mapping):
             order_id = str(item.get("id")) if item.get("id") is not None else None
@@ -353,10 +355,14 @@ class DuplicateIds:
             return None
         later = self.last.get(order_id, position) if self.duplicates == "last" else position
         if later != position:
-            return f"id: order id {order_id!r} replaced by a later input (#{later})"
+            return _("id: order id {order_id} replaced by a later input (#{later})").format(
+                order_id=repr(order_id), later=later
+            )
         first = self.first.get(order_id)
         if first is not None:
-            return f"id: duplicate order id {order_id!r} (first at {first})"
+            return _("id: duplicate order id {order_id} (first at {first})").format(
+                order_id=repr(order_id), first=first
+            )
         self.first[order_id] = where
         return None
 

@@ -17,13 +17,18 @@ Example:
 
 from __future__ import annotations
 
+import re
 import reprlib
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from pydantic import ValidationError
 
-from grievance_rules.model import EVENT_TYPES, HistoryIssue
+from grievance_rules.i18n import current_language
+from grievance_rules.i18n import gettext as _
+from grievance_rules.model import EVENT_TYPES, HistoryIssue, enums
 from grievance_rules.model.base import CHECKED_TAG, FAST_TAG
+from grievance_rules.model.terms import TermEnum
 from grievance_rules.reading.results import RecordProblem
 
 __all__ = ["field_path", "problems_from_issues", "problems_from_validation"]
@@ -68,6 +73,45 @@ def _shown(value: object) -> str:
     return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 3] + "..."
 
 
+def _term_enums() -> dict[frozenset[str], type[TermEnum]]:
+    found: dict[frozenset[str], type[TermEnum]] = {}
+    for name in enums.__all__:
+        candidate = getattr(enums, name)
+        if isinstance(candidate, type) and issubclass(candidate, TermEnum):
+            found.setdefault(frozenset(member.value for member in candidate), candidate)
+    return found
+
+
+_ENUMS_BY_VALUES = _term_enums()
+_QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'")
+
+
+def _enum_message(error: Any, value: object) -> str:
+    """An enumeration refused a value: in Chinese, the allowed values by their Chinese terms.
+
+    Example:
+        >>> from grievance_rules.i18n import language
+        >>> error = {"msg": "Input should be 'satisfied', 'basically_satisfied' or "
+        ...          "'dissatisfied'", "ctx": {"expected":
+        ...          "'satisfied', 'basically_satisfied' or 'dissatisfied'"}}
+        >>> with language("zh"):
+        ...     _enum_message(error, "ok")
+        "应为以下之一：满意、基本满意、不满意（收到 'ok'）"
+        >>> with language("en"):
+        ...     _enum_message(error, "ok")
+        "Input should be 'satisfied', 'basically_satisfied' or 'dissatisfied' (got 'ok'); the Chinese terms are accepted too"
+    """  # noqa: E501
+    if current_language() == "zh":
+        expected = _QUOTED.findall(str(error.get("ctx", {}).get("expected", "")))
+        enum_class = _ENUMS_BY_VALUES.get(frozenset(expected))
+        terms = [enum_class(item).zh or item for item in expected] if enum_class else expected
+        return _("should be one of: {terms} (got {value})").format(
+            terms="、".join(terms),  # the Chinese enumeration comma: this branch is Chinese only
+            value=_shown(value),
+        )
+    return f"{error['msg']} (got {_shown(value)}); the Chinese terms are accepted too"
+
+
 def problems_from_validation(exc: ValidationError) -> tuple[RecordProblem, ...]:
     """One problem per validation error, each naming its field and the bad value.
 
@@ -83,27 +127,27 @@ def problems_from_validation(exc: ValidationError) -> tuple[RecordProblem, ...]:
         path = field_path(tuple(part for part in loc if part != CHECKED_TAG))
         value = error.get("input")
         if kind == "timezone_aware":
-            message = (
-                f"naive timestamp {_shown(value)} has no UTC offset; add one (e.g. +08:00) or "
+            message = _(
+                "naive timestamp {value} has no UTC offset; add one (e.g. +08:00) or "
                 "read with --tz (assume_tz) set to the zone it is in (no timezone is guessed)"
-            )
+            ).format(value=_shown(value))
         elif kind == "union_tag_invalid":
             tag = error.get("ctx", {}).get("tag")
-            message = (
-                f"unknown event type {tag!r}; expected one of {', '.join(EVENT_TYPES[:2])}, ..."
+            message = _("unknown event type {tag}; expected one of {types}, ...").format(
+                tag=repr(tag), types=", ".join(EVENT_TYPES[:2])
             )
         elif kind == "union_tag_not_found":
-            message = "event has no 'type'"
+            message = _("event has no 'type'")
         elif kind == "enum":
-            message = f"{error['msg']} (got {_shown(value)}); the Chinese terms are accepted too"
+            message = _enum_message(error, value)
         elif kind == "missing":
-            message = "field required"
+            message = _("field required")
         elif kind == "extra_forbidden":
-            message = f"unknown field (value {_shown(value)})"
+            message = _("unknown field (value {value})").format(value=_shown(value))
         else:
             message = error["msg"]
             if isinstance(value, _SCALARS) or value is None:
-                message = f"{message} (got {_shown(value)})"
+                message = _("{message} (got {value})").format(message=message, value=_shown(value))
         problems.append(RecordProblem(path, message, kind))
     return tuple(problems)
 
@@ -113,7 +157,9 @@ def problems_from_issues(issues: Iterable[HistoryIssue]) -> tuple[RecordProblem,
     return tuple(
         RecordProblem(
             issue.field,
-            issue.message if issue.severity == "error" else f"{issue.message} (warning)",
+            issue.message
+            if issue.severity == "error"
+            else _("{message} (warning)").format(message=issue.message),
             issue.code.value,
         )
         for issue in issues

@@ -16,6 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from grievance_rules.i18n import gettext as _
 from grievance_rules.model import HistoryIssue, WorkOrder
 
 __all__ = ["Accepted", "ReadReport", "RecordProblem", "RecordResult", "Rejected", "SourceLocation"]
@@ -42,10 +43,10 @@ class SourceLocation:
     def __str__(self) -> str:
         if self.row is not None:
             sheet = f"[{self.sheet}]" if self.sheet else ""
-            return f"{self.file}{sheet} row {self.row}"
+            return _("{file} row {row}").format(file=f"{self.file}{sheet}", row=self.row)
         if self.line is not None:
             return f"{self.file}:{self.line}"
-        return f"{self.file} record {self.record}"
+        return _("{file} record {record}").format(file=self.file, record=self.record)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON data, keys in a fixed order."""
@@ -95,7 +96,9 @@ class Accepted:
     ok = True
 
     def __str__(self) -> str:
-        return f"{self.location} (order {self.order.id}): accepted"
+        return _("{location} (order {order}): accepted").format(
+            location=self.location, order=self.order.id
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,8 +112,12 @@ class Rejected:
     ok = False
 
     def __str__(self) -> str:
-        who = f" (order {self.order_id})" if self.order_id is not None else ""
-        return f"{self.location}{who}: " + "; ".join(str(p) for p in self.problems)
+        problems = _("; ").join(str(p) for p in self.problems)
+        if self.order_id is None:
+            return _("{location}: {problems}").format(location=self.location, problems=problems)
+        return _("{location} (order {order}): {problems}").format(
+            location=self.location, order=self.order_id, problems=problems
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON data, keys in a fixed order."""
@@ -170,9 +177,15 @@ class ReadReport:
 
     def summary(self) -> str:
         """One line: records, accepted, rejected, warnings."""
-        return (
-            f"{self.source}: {self.records} records, {len(self.accepted)} accepted "
-            f"({self.warning_count} warnings), {len(self.rejected)} rejected"
+        return _(
+            "{source}: {records} records, {accepted} accepted ({warnings} warnings), "
+            "{rejected} rejected"
+        ).format(
+            source=self.source,
+            records=self.records,
+            accepted=len(self.accepted),
+            warnings=self.warning_count,
+            rejected=len(self.rejected),
         )
 
     def to_dict(self) -> dict[str, Any]:
