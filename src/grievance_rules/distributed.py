@@ -1,0 +1,484 @@
+"""Scoring, comparing and evaluating a Parquet dataset on a Dask cluster.
+
+Each partition of a dataset (:mod:`grievance_rules.reading.parquet`) is one
+task: the worker that runs it reads the partition's files, assesses its orders
+and gives back a partial result (:class:`~grievance_rules.scoring.merge.PartialScorecard`,
+:class:`~grievance_rules.scoring.merge.PartialComparison`, or the partition's
+assessments); the partial scorecards are merged on the workers, two at a time
+(a tree), and only the merged one comes back. Dask does the scheduling, the
+shipping of tasks and results, and the retries (``retries``); nothing here
+schedules. Each worker process loads and compiles the packs once, from their
+directories, the first time a task needs them (a task carries only the packs'
+directories and parameter overrides, and the partition's file paths, which the
+workers must be able to read: a shared or local file system).
+
+The result is the one a single process gives over the same dataset
+(:func:`~grievance_rules.reading.parquet.iter_parquet_orders`), byte for byte,
+provided each order id is in one partition: before any order is assessed,
+the ids of every partition are compared (only the id column is read, and only
+hashes travel) and a run whose partitions share an id is refused, naming it.
+
+Dask is an optional extra: ``pip install 'grievance-rules[dask]'``; it is
+imported only when a distributed run starts.
+
+:func:`run_partition` is the one place where a partition is evaluated (today by
+the per-order engine, :func:`~grievance_rules.scoring.stream.assess_stream`).
+
+Example:
+    >>> import tempfile
+    >>> from grievance_rules.reading.parquet_export import write_parquet
+    >>> from grievance_rules.samples import generate_orders
+    >>> folder = tempfile.mkdtemp()
+    >>> write_parquet(generate_orders(30, seed=5), folder, partition_size=10)
+    30
+    >>> task = PartitionTask("score", (pack_source("xiayang"),), parquet_partitions(folder)[0], 0)
+    >>> run_partition(task).inputs
+    10
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from grievance_rules.engine import Rejection
+from grievance_rules.engine.batch import Duplicates
+from grievance_rules.engine.matching import EngineName
+from grievance_rules.errors import GrievanceRulesError, ReadError
+from grievance_rules.i18n import gettext as _
+from grievance_rules.packs import Pack, load_pack
+from grievance_rules.reading.parquet import (
+    ParquetPartition,
+    parquet_partitions,
+    partition_order_ids,
+    read_partition,
+)
+from grievance_rules.scoring import Comparison, Scorecard
+from grievance_rules.scoring.merge import (
+    PartialComparison,
+    PartialScorecard,
+    compare_partial,
+    merge_comparisons,
+    merge_scorecards,
+    score_partial,
+)
+from grievance_rules.scoring.stream import Assessed, assess_stream, resolve_packs
+
+__all__ = [
+    "DaskMissingError",
+    "PackSource",
+    "PartitionFindings",
+    "PartitionTask",
+    "cluster_client",
+    "compare_dataset",
+    "evaluate_dataset",
+    "pack_source",
+    "parquet_partitions",
+    "run_partition",
+    "score_dataset",
+]
+
+Command = Literal["score", "compare", "evaluate"]
+
+
+class DaskMissingError(GrievanceRulesError, ImportError):
+    """A distributed run without Dask installed; says which extra installs it."""
+
+
+def _dask() -> tuple[Any, Any]:
+    """``dask`` and ``distributed``, imported when first needed."""
+    try:
+        import dask
+        import distributed
+    except ImportError:
+        raise DaskMissingError(
+            _(
+                "a distributed run needs Dask, which is not installed: "
+                "pip install 'grievance-rules[dask]'"
+            )
+        ) from None
+    return dask, distributed
+
+
+@dataclass(frozen=True, slots=True)
+class PackSource:
+    """A pack as a task carries it: its directory, origin and parameter overrides (JSON)."""
+
+    directory: str
+    origin: str
+    overrides: str = "{}"
+
+
+def pack_source(pack: Pack | str | os.PathLike[str]) -> PackSource:
+    """What a worker needs to load and compile ``pack`` itself.
+
+    Example:
+        >>> pack_source("daye").overrides
+        '{}'
+    """
+    loaded = resolve_packs([pack if isinstance(pack, Pack | str) else load_pack(Path(pack))])[0]
+    return PackSource(
+        str(loaded.directory),
+        loaded.origin,
+        json.dumps(dict(loaded.overrides), sort_keys=True, default=str),
+    )
+
+
+_LOADED: dict[PackSource, Pack] = {}
+"""The packs this process has loaded for tasks (so each is compiled once per worker)."""
+
+
+def _pack(source: PackSource) -> Pack:
+    pack = _LOADED.get(source)
+    if pack is None:
+        pack = load_pack(Path(source.directory), origin=source.origin)
+        overrides = json.loads(source.overrides)
+        if overrides:
+            pack = pack.with_parameters(overrides)
+        _LOADED[source] = pack
+    return pack
+
+
+@dataclass(frozen=True)
+class PartitionTask:
+    """One partition's work: what to do, under which packs, with which options.
+
+    Attributes:
+        command: ``score``, ``compare`` or ``evaluate``.
+        packs: the packs (one for ``score`` and ``evaluate``).
+        partition: the partition's files.
+        index: the partition's place in the dataset (the first part of its orders' keys).
+        period: the kind of period of the scorecards.
+        as_of: the instant of every assessment (``None``: each order's last event).
+        examples: ``compare``: diverging orders kept in full.
+        engine: the matching backend.
+        duplicates: a second record of an order id in the partition: ``reject`` or ``last``.
+        assume_tz: the zone of timestamps without one.
+        strict: reject orders whose history has warnings.
+    """
+
+    command: Command
+    packs: tuple[PackSource, ...]
+    partition: ParquetPartition
+    index: int
+    period: str = "month"
+    as_of: dt.datetime | None = None
+    examples: int = 20
+    engine: EngineName = "native"
+    duplicates: Duplicates = "reject"
+    assume_tz: str | None = None
+    strict: bool = False
+
+
+@dataclass(frozen=True)
+class PartitionFindings:
+    """A partition's assessments (JSON, one per assessed order) and rejections, in input order."""
+
+    index: int
+    entries: tuple[bytes | Rejection, ...] = field(default=())
+
+
+def run_partition(task: PartitionTask) -> PartialScorecard | PartialComparison | PartitionFindings:
+    """Evaluate one partition: the unit of work of a distributed run.
+
+    Today by the per-order engine; a columnar evaluation of a partition plugs in here.
+    """
+    packs = [_pack(source) for source in task.packs]
+    records = read_partition(task.partition, assume_tz=task.assume_tz, strict=task.strict)
+    options: dict[str, Any] = {
+        "as_of": task.as_of,
+        "engine": task.engine,
+        "duplicates": task.duplicates,
+    }
+    if task.command == "score":
+        return score_partial(records, packs[0], key=(task.index,), period=task.period, **options)
+    if task.command == "compare":
+        return compare_partial(
+            records,
+            packs,
+            key=(task.index,),
+            period=task.period,
+            examples=task.examples,
+            **options,
+        )
+    entries: list[bytes | Rejection] = []
+    stream = assess_stream(
+        list(records) if task.duplicates == "last" else records, packs, **options
+    )
+    for entry in stream:
+        if isinstance(entry, Assessed):
+            entries.append(entry.assessments[0].model_dump_json().encode())
+        else:
+            entries.append(entry)
+    return PartitionFindings(task.index, tuple(entries))
+
+
+def _id_hashes(partition: ParquetPartition) -> list[int]:
+    """The distinct order ids of a partition as 64-bit hashes, sorted."""
+    found = set()
+    for order_id in partition_order_ids(partition):
+        if order_id is not None:
+            digest = hashlib.blake2b(order_id.encode("utf-8"), digest_size=8).digest()
+            found.add(int.from_bytes(digest, "big"))
+    return sorted(found)
+
+
+def _ids_with_hashes(partition: ParquetPartition, hashes: frozenset[int]) -> list[str]:
+    return sorted(
+        {
+            order_id
+            for order_id in partition_order_ids(partition)
+            if order_id is not None
+            and int.from_bytes(
+                hashlib.blake2b(order_id.encode("utf-8"), digest_size=8).digest(), "big"
+            )
+            in hashes
+        }
+    )
+
+
+def _check_ids(client: Any, partitions: Sequence[ParquetPartition]) -> None:
+    """Refuse a dataset whose partitions share an order id (only hashes travel).
+
+    Raises:
+        ReadError: names an id and two partitions holding it.
+    """
+    hashed = client.gather(client.map(_id_hashes, partitions, pure=False))
+    owner: dict[int, int] = {}
+    shared: dict[int, tuple[int, int]] = {}
+    for index, hashes in enumerate(hashed):
+        for value in hashes:
+            first = owner.setdefault(value, index)
+            if first != index and value not in shared:
+                shared[value] = (first, index)
+    if not shared:
+        return
+    value, (first, second) = next(iter(shared.items()))
+    ids = set(_ids_with_hashes(partitions[first], frozenset({value})))
+    ids &= set(_ids_with_hashes(partitions[second], frozenset({value})))
+    if not ids:  # pragma: no cover - a 64-bit hash collision of two different ids
+        return
+    raise ReadError(
+        _(
+            "order id {order_id!r} is in partitions {first} and {second} ({count} id(s) shared "
+            "in all); a distributed run needs each order in one partition"
+        ).format(
+            order_id=sorted(ids)[0],
+            first=partitions[first].name,
+            second=partitions[second].name,
+            count=len(shared),
+        )
+    )
+
+
+@contextlib.contextmanager
+def cluster_client(
+    scheduler: str | None = None, workers: int | None = None, client: Any = None
+) -> Iterator[Any]:
+    """A Dask client: the one given, one of the cluster at ``scheduler``, or of a local cluster.
+
+    A local cluster has ``workers`` worker processes (default 2) of one thread each,
+    and is closed, with its processes, when the block ends.
+
+    Raises:
+        DaskMissingError: Dask is not installed.
+    """
+    if client is not None:
+        yield client
+        return
+    _, distributed = _dask()
+    if scheduler is not None:
+        with distributed.Client(scheduler) as remote:
+            yield remote
+        return
+    with (
+        distributed.LocalCluster(
+            n_workers=workers or 2,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+        ) as cluster,
+        distributed.Client(cluster) as local,
+    ):
+        yield local
+
+
+def _tasks(
+    command: Command,
+    dataset: str | os.PathLike[str] | Sequence[ParquetPartition],
+    packs: Sequence[Pack | str],
+    **options: Any,
+) -> list[PartitionTask]:
+    partitions = (
+        parquet_partitions(dataset) if isinstance(dataset, str | os.PathLike) else list(dataset)
+    )
+    if not partitions:
+        raise ReadError(_("{path}: the dataset has no partitions").format(path=dataset))
+    sources = tuple(pack_source(pack) for pack in packs)
+    return [
+        PartitionTask(command, sources, partition, index, **options)
+        for index, partition in enumerate(partitions)
+    ]
+
+
+def _reduce(
+    client: Any, tasks: Sequence[PartitionTask], merge: Callable[[Any, Any], Any], retries: int
+) -> Any:
+    """Every task run, and the results merged pairwise on the workers (a tree)."""
+    _check_ids(client, [task.partition for task in tasks])
+    level = client.map(run_partition, tasks, pure=False, retries=retries)
+    while len(level) > 1:
+        merged = [
+            client.submit(merge, level[i], level[i + 1], pure=False, retries=retries)
+            for i in range(0, len(level) - 1, 2)
+        ]
+        if len(level) % 2:
+            merged.append(level[-1])
+        level = merged
+    return level[0].result()
+
+
+def score_dataset(
+    dataset: str | os.PathLike[str] | Sequence[ParquetPartition],
+    pack: Pack | str,
+    *,
+    period: str = "month",
+    as_of: dt.datetime | None = None,
+    engine: EngineName = "native",
+    duplicates: Duplicates = "reject",
+    assume_tz: str | None = None,
+    strict: bool = False,
+    scheduler: str | None = None,
+    workers: int | None = None,
+    client: Any = None,
+    retries: int = 1,
+) -> Scorecard:
+    """Each unit's scorecard per period under one pack, over a Parquet dataset on Dask.
+
+    Args:
+        dataset: the dataset's folder (or ``orders.parquet``), or its partitions.
+        pack: the pack (object, name or directory).
+        period: the kind of period.
+        as_of: the instant of every assessment (``None``: each order's last event).
+        engine: the matching backend.
+        duplicates: a second record of an order id within a partition.
+        assume_tz: the zone of timestamps without one.
+        strict: reject orders whose history has warnings.
+        scheduler: the address of a running Dask scheduler (``tcp://host:8786``).
+        workers: without ``scheduler`` or ``client``: the local cluster's worker processes.
+        client: a Dask client to use (left open).
+        retries: how often Dask retries a task that failed (a worker lost ...).
+
+    Raises:
+        DaskMissingError: Dask is not installed.
+        ReadError: no dataset there, or partitions sharing an order id.
+    """
+    loaded = resolve_packs([pack])[0]
+    tasks = _tasks(
+        "score",
+        dataset,
+        [loaded],
+        period=period,
+        as_of=as_of,
+        engine=engine,
+        duplicates=duplicates,
+        assume_tz=assume_tz,
+        strict=strict,
+    )
+    with cluster_client(scheduler, workers, client) as active:
+        merged: PartialScorecard = _reduce(active, tasks, _merge_scores, retries)
+    return merged.scorecard(loaded)
+
+
+def _merge_scores(a: PartialScorecard, b: PartialScorecard) -> PartialScorecard:
+    return merge_scorecards([a, b])
+
+
+def _merge_comparisons(a: PartialComparison, b: PartialComparison) -> PartialComparison:
+    return merge_comparisons([a, b])
+
+
+def compare_dataset(
+    dataset: str | os.PathLike[str] | Sequence[ParquetPartition],
+    packs: Sequence[Pack | str],
+    *,
+    period: str = "month",
+    as_of: dt.datetime | None = None,
+    examples: int = 20,
+    engine: EngineName = "native",
+    duplicates: Duplicates = "reject",
+    assume_tz: str | None = None,
+    strict: bool = False,
+    scheduler: str | None = None,
+    workers: int | None = None,
+    client: Any = None,
+    retries: int = 1,
+) -> Comparison:
+    """The same orders under several packs, over a Parquet dataset on Dask.
+
+    Takes the arguments of :func:`score_dataset`, with ``packs`` and ``examples`` as
+    :func:`~grievance_rules.scoring.compare` takes them.
+    """
+    loaded = resolve_packs(packs)
+    tasks = _tasks(
+        "compare",
+        dataset,
+        loaded,
+        period=period,
+        as_of=as_of,
+        examples=examples,
+        engine=engine,
+        duplicates=duplicates,
+        assume_tz=assume_tz,
+        strict=strict,
+    )
+    with cluster_client(scheduler, workers, client) as active:
+        merged: PartialComparison = _reduce(active, tasks, _merge_comparisons, retries)
+    return merged.comparison(loaded)
+
+
+def evaluate_dataset(
+    dataset: str | os.PathLike[str] | Sequence[ParquetPartition],
+    pack: Pack | str,
+    *,
+    as_of: dt.datetime | None = None,
+    engine: EngineName = "native",
+    duplicates: Duplicates = "reject",
+    assume_tz: str | None = None,
+    strict: bool = False,
+    scheduler: str | None = None,
+    workers: int | None = None,
+    client: Any = None,
+    retries: int = 1,
+) -> Iterator[bytes | Rejection]:
+    """Each record of a Parquet dataset assessed on Dask: its assessment's JSON, or its rejection.
+
+    In input order (partition by partition); a partition's results come back when
+    every earlier partition's have been given out, while the workers go on with the
+    later ones. Takes the arguments of :func:`score_dataset`.
+    """
+    loaded = resolve_packs([pack])[0]
+    tasks = _tasks(
+        "evaluate",
+        dataset,
+        [loaded],
+        as_of=as_of,
+        engine=engine,
+        duplicates=duplicates,
+        assume_tz=assume_tz,
+        strict=strict,
+    )
+    with cluster_client(scheduler, workers, client) as active:
+        _check_ids(active, [task.partition for task in tasks])
+        futures = active.map(run_partition, tasks, pure=False, retries=retries)
+        for future in futures:
+            found: PartitionFindings = future.result()
+            future.release()
+            yield from found.entries

@@ -1,0 +1,545 @@
+"""Scorecards that merge: a year folded in partitions, in any order, gives the same bytes.
+
+A :class:`PartialScorecard` is what a :class:`~.scorecard.ScoreBook` keeps, by
+unit and period, for one part of the orders: counts of findings, points, the
+rates' numerators and denominators, excluded orders, where each unit was first
+seen (its kind and name), and the rejections. Each order is known by a *key*
+(a tuple of integers that sorts in input order: for a partitioned dataset,
+``(partition, position)``), so :func:`merge_scorecards` is associative and
+commutative: counts and sums add, first sightings keep the earliest key, and
+rejections come out in key order. :meth:`PartialScorecard.scorecard` then
+gives the :class:`~.scorecard.Scorecard`, rates recomputed from the merged
+counts and ranks from the merged points, equal (byte for byte as JSON) to
+scoring every order at once.
+
+Points add as floats. A sum of points that are multiples of a power of two
+(0.5, 0.25 ...: every built-in pack's) is exact whatever the order; points such
+as 0.1 may differ from a one-process sum in the last binary digit.
+
+:class:`PartialComparison` does the same for :func:`~.compare.compare`: one
+partial scorecard per pack, the packs' totals, the counts of divergence
+patterns, and the first diverging orders by key.
+
+Example:
+    >>> from importlib.resources import files
+    >>> from grievance_rules.reading import read_orders
+    >>> from grievance_rules.scoring import score
+    >>> orders = read_orders(files("grievance_rules") / "samples" / "orders.jsonl").orders
+    >>> parts = [score_partial(orders[:2], "chengdong", key=(0,)),
+    ...          score_partial(orders[2:], "chengdong", key=(1,))]
+    >>> merged = merge_scorecards(reversed(parts)).scorecard()
+    >>> merged == score(orders, "chengdong")
+    True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from grievance_rules.engine import Assessment, Rejection, RepeatIndex
+from grievance_rules.engine.batch import Duplicates
+from grievance_rules.engine.matching import EngineName
+from grievance_rules.model import WorkOrder
+from grievance_rules.model.enums import UPSTREAM_UNIT_KINDS
+from grievance_rules.packs import Pack
+from grievance_rules.scoring.compare import (
+    Comparison,
+    DivergenceCount,
+    FindingKind,
+    OrderComparison,
+    _Totals,
+    compare_assessments,
+)
+from grievance_rules.scoring.rates import RateCounts
+from grievance_rules.scoring.scorecard import ScoreBook, Scorecard
+from grievance_rules.scoring.stream import OrderInput, assess_stream, resolve_packs
+
+__all__ = [
+    "OrderKey",
+    "PartialBook",
+    "PartialComparison",
+    "PartialScorecard",
+    "compare_partial",
+    "fold_scores",
+    "merge_comparisons",
+    "merge_scorecards",
+    "score_partial",
+]
+
+OrderKey = tuple[int, ...]
+"""An order's place in the whole input, sorting in input order: ``(partition, position)``."""
+
+_Slot = tuple[str, dt.date, str]
+_RateSlot = tuple[dt.date, str]
+
+
+def _sum_counts(
+    a: Mapping[_Slot, Mapping[str, int]], b: Mapping[_Slot, Mapping[str, int]]
+) -> dict[_Slot, dict[str, int]]:
+    out = {slot: dict(counts) for slot, counts in a.items()}
+    for slot, counts in b.items():
+        target = out.setdefault(slot, {})
+        for name, value in counts.items():
+            target[name] = target.get(name, 0) + value
+    return out
+
+
+def _sum(a: Mapping[Any, Any], b: Mapping[Any, Any]) -> dict[Any, Any]:
+    out = dict(a)
+    for key, value in b.items():
+        out[key] = out[key] + value if key in out else value
+    return out
+
+
+def _earliest(
+    a: Mapping[str, tuple[OrderKey, Any]], b: Mapping[str, tuple[OrderKey, Any]]
+) -> dict[str, tuple[OrderKey, Any]]:
+    out = dict(a)
+    for name, seen in b.items():
+        if name not in out or seen[0] < out[name][0]:
+            out[name] = seen
+    return out
+
+
+def _merge_rates(
+    a: Mapping[_RateSlot, RateCounts], b: Mapping[_RateSlot, RateCounts]
+) -> dict[_RateSlot, RateCounts]:
+    out: dict[_RateSlot, RateCounts] = {}
+    for source in (a, b):
+        for slot, counts in source.items():
+            total = out.setdefault(slot, RateCounts())
+            total.merge(counts)
+    return out
+
+
+@dataclass(frozen=True)
+class PartialScorecard:
+    """One part of the orders' scorecard under one pack, to be merged with the others.
+
+    Attributes:
+        pack: the pack's key.
+        period: the kind of period.
+        as_of: the instant of every assessment (``None``: each order's last event).
+        inputs: inputs folded in (assessed, excluded and rejected).
+        assessed: assessed and not excluded.
+        excluded: excluded from assessment.
+        counts: finding counts per (kind of period, period start, unit).
+        points: points per (kind of period, period start, unit).
+        tally_excluded: orders the period tally left out (excluded from assessment).
+        rates: the rates' counts per (period start, unit).
+        excluded_by_unit: excluded orders per (period start, unit).
+        units: each unit's first sighting: its order's key and its kind (``None``
+            for a dispatching or overseeing unit, which is not ranked).
+        names: each unit's first non-empty name, with its order's key.
+        rejections: the rejected inputs with their keys, in key order.
+    """
+
+    pack: str
+    period: str
+    as_of: dt.datetime | None
+    inputs: int = 0
+    assessed: int = 0
+    excluded: int = 0
+    counts: Mapping[_Slot, Mapping[str, int]] = field(default_factory=dict)
+    points: Mapping[_Slot, float] = field(default_factory=dict)
+    tally_excluded: int = 0
+    rates: Mapping[_RateSlot, RateCounts] = field(default_factory=dict)
+    excluded_by_unit: Mapping[_RateSlot, int] = field(default_factory=dict)
+    units: Mapping[str, tuple[OrderKey, str | None]] = field(default_factory=dict)
+    names: Mapping[str, tuple[OrderKey, str]] = field(default_factory=dict)
+    rejections: tuple[tuple[OrderKey, Rejection], ...] = ()
+
+    def merge(self, other: PartialScorecard) -> PartialScorecard:
+        """This part and ``other`` as one (associative and commutative).
+
+        Raises:
+            ValueError: the parts are of different packs, kinds of period or ``as_of``.
+        """
+        mine = (self.pack, self.period, self.as_of)
+        theirs = (other.pack, other.period, other.as_of)
+        if mine != theirs:
+            raise ValueError(f"cannot merge a scorecard of {mine} with one of {theirs}")
+        return replace(
+            self,
+            inputs=self.inputs + other.inputs,
+            assessed=self.assessed + other.assessed,
+            excluded=self.excluded + other.excluded,
+            counts=_sum_counts(self.counts, other.counts),
+            points=_sum(self.points, other.points),
+            tally_excluded=self.tally_excluded + other.tally_excluded,
+            rates=_merge_rates(self.rates, other.rates),
+            excluded_by_unit=_sum(self.excluded_by_unit, other.excluded_by_unit),
+            units=_earliest(self.units, other.units),
+            names=_earliest(self.names, other.names),
+            rejections=tuple(
+                heapq.merge(self.rejections, other.rejections, key=lambda item: item[0])
+            ),
+        )
+
+    def book(self, pack: Pack) -> ScoreBook:
+        """A :class:`ScoreBook` holding this part's records (``pack``: the part's pack).
+
+        Raises:
+            ValueError: ``pack`` is not the part's pack.
+        """
+        if pack.key != self.pack:
+            raise ValueError(f"the part was scored under {self.pack}, not {pack.key}")
+        book = ScoreBook(pack, period=self.period, as_of=self.as_of)
+        counts: dict[_Slot, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for slot in sorted(self.counts):
+            counts[slot].update(self.counts[slot])
+        book.tally.counts = counts
+        book.tally.points = defaultdict(float, {s: self.points[s] for s in sorted(self.points)})
+        book.tally.excluded = self.tally_excluded
+        book.rates = defaultdict(RateCounts)
+        for rate_slot in sorted(self.rates):
+            book.rates[rate_slot].merge(self.rates[rate_slot])
+        book.excluded_by_unit = defaultdict(int, self.excluded_by_unit)
+        book.unit_kinds = {u: kind for u, (_k, kind) in self.units.items() if kind is not None}
+        book.unit_names = {u: name for u, (_k, name) in self.names.items()}
+        book._seen_units = set(self.units)
+        book.inputs = self.inputs
+        book.assessed = self.assessed
+        book.excluded = self.excluded
+        book.rejections = [rejection for _key, rejection in self.rejections]
+        return book
+
+    def scorecard(self, pack: Pack | str | None = None) -> Scorecard:
+        """The scorecard of this part (of everything, once every part is merged in).
+
+        Args:
+            pack: the pack (object, name or directory); by default found by the part's key.
+        """
+        loaded = resolve_packs([pack if pack is not None else self.pack.split("@")[0]])[0]
+        return self.book(loaded).scorecard()
+
+
+class PartialBook:
+    """Folds orders under one pack into a :class:`PartialScorecard`, each order with its key.
+
+    Args:
+        pack: the pack.
+        period: the kind of period.
+        as_of: the instant of every assessment (``None``: each order's last event).
+    """
+
+    def __init__(self, pack: Pack, *, period: str = "month", as_of: dt.datetime | None = None):
+        self.book = ScoreBook(pack, period=period, as_of=as_of)
+        self.units: dict[str, tuple[OrderKey, str | None]] = {}
+        self.names: dict[str, tuple[OrderKey, str]] = {}
+        self.rejections: list[tuple[OrderKey, Rejection]] = []
+
+    def add(self, key: OrderKey, order: WorkOrder, assessment: Assessment) -> None:
+        """Fold in one order (its key, the order, its assessment under the book's pack)."""
+        for unit in order.units:
+            if unit.id not in self.units:
+                kind = None if unit.kind in UPSTREAM_UNIT_KINDS else unit.kind.value
+                self.units[unit.id] = (key, kind)
+            if unit.name and unit.id not in self.names:
+                self.names[unit.id] = (key, unit.name)
+        self.book.add(order, assessment)
+
+    def reject(self, key: OrderKey, rejection: Rejection) -> None:
+        """Count an input that could not be assessed."""
+        self.book.reject(rejection)
+        self.rejections.append((key, rejection))
+
+    def partial(self) -> PartialScorecard:
+        """What has been folded in so far."""
+        book = self.book
+        return PartialScorecard(
+            pack=book.pack.key,
+            period=book.period,
+            as_of=book.as_of,
+            inputs=book.inputs,
+            assessed=book.assessed,
+            excluded=book.excluded,
+            counts={slot: dict(counts) for slot, counts in book.tally.counts.items()},
+            points=dict(book.tally.points),
+            tally_excluded=book.tally.excluded,
+            rates=dict(book.rates),
+            excluded_by_unit=dict(book.excluded_by_unit),
+            units=dict(self.units),
+            names=dict(self.names),
+            rejections=tuple(sorted(self.rejections, key=lambda item: item[0])),
+        )
+
+
+def _tree(parts: Sequence[Any], merge: Callable[[Any, Any], Any]) -> Any:
+    """Pairwise merging, halves first: the depth of the merge grows as log2 of the parts."""
+    if len(parts) == 1:
+        return parts[0]
+    middle = len(parts) // 2
+    return merge(_tree(parts[:middle], merge), _tree(parts[middle:], merge))
+
+
+def merge_scorecards(parts: Iterable[PartialScorecard]) -> PartialScorecard:
+    """Several parts as one, in any order and grouping.
+
+    Raises:
+        ValueError: no parts, or parts of different packs, periods or ``as_of``.
+    """
+    collected = list(parts)
+    if not collected:
+        raise ValueError("no partial scorecards to merge")
+    merged: PartialScorecard = _tree(collected, PartialScorecard.merge)
+    return merged
+
+
+def score_partial(
+    orders: Iterable[OrderInput],
+    pack: Pack | str,
+    *,
+    key: OrderKey = (),
+    period: str = "month",
+    as_of: dt.datetime | None = None,
+    repeats: RepeatIndex | None = None,
+    engine: EngineName = "native",
+    duplicates: Duplicates = "reject",
+) -> PartialScorecard:
+    """One part of the orders scored under one pack, to merge with the other parts.
+
+    Args:
+        orders: the part's inputs, as :func:`~grievance_rules.scoring.score` takes them.
+        pack: the pack (object, name or directory).
+        key: the part's place among the parts (its inputs get ``(*key, position)``).
+        period: the kind of period.
+        as_of: the instant of every assessment (``None``: each order's last event).
+        repeats: other orders' keys, for repeat conditions across orders.
+        engine: the matching backend.
+        duplicates: as for :func:`~grievance_rules.scoring.score`, within the part.
+    """
+    loaded = resolve_packs([pack])
+    book = PartialBook(loaded[0], period=period, as_of=as_of)
+    fold_scores(
+        assess_stream(
+            list(orders) if duplicates == "last" else orders,
+            loaded,
+            as_of=as_of,
+            repeats=repeats,
+            engine=engine,
+            duplicates=duplicates,
+        ),
+        [book],
+        key,
+    )
+    return book.partial()
+
+
+def fold_scores(entries: Iterable[Any], books: Sequence[PartialBook], key: OrderKey) -> None:
+    """Fold :func:`~.stream.assess_stream`'s entries into books (one per pack, in order)."""
+    for position, entry in enumerate(entries):
+        order_key = (*key, position)
+        if isinstance(entry, Rejection):
+            for book in books:
+                book.reject(order_key, entry)
+        else:
+            for book, assessment in zip(books, entry.assessments, strict=True):
+                book.add(order_key, entry.order, assessment)
+
+
+_Pattern = tuple[FindingKind, str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class PartialComparison:
+    """One part of a comparison of packs, to be merged with the others.
+
+    Attributes:
+        packs: the packs' keys.
+        scorecards: one partial scorecard per pack.
+        totals: per pack, its totals (as :class:`~.compare.PackOutcomes` fields).
+        diverging: orders whose packs' findings diverge.
+        patterns: orders per divergence pattern.
+        pattern_examples: per pattern, the first diverging orders' keys and ids.
+        examples: the first diverging orders in full, with their keys.
+        limit: how many examples are kept (``examples`` of :func:`~.compare.compare`).
+    """
+
+    packs: tuple[str, ...]
+    scorecards: tuple[PartialScorecard, ...]
+    totals: tuple[Mapping[str, Any], ...]
+    diverging: int = 0
+    patterns: Mapping[_Pattern, int] = field(default_factory=dict)
+    pattern_examples: Mapping[_Pattern, tuple[tuple[OrderKey, str], ...]] = field(
+        default_factory=dict
+    )
+    examples: tuple[tuple[OrderKey, OrderComparison], ...] = ()
+    limit: int = 20
+
+    def merge(self, other: PartialComparison) -> PartialComparison:
+        """This part and ``other`` as one (associative and commutative).
+
+        Raises:
+            ValueError: parts of different packs or example limits.
+        """
+        if (self.packs, self.limit) != (other.packs, other.limit):
+            raise ValueError(f"cannot merge a comparison of {self.packs} with one of {other.packs}")
+        per_pattern = min(self.limit, 5)
+        examples: dict[_Pattern, tuple[tuple[OrderKey, str], ...]] = dict(self.pattern_examples)
+        for pattern, found in other.pattern_examples.items():
+            both = sorted((*examples.get(pattern, ()), *found))
+            examples[pattern] = tuple(both[:per_pattern])
+        return replace(
+            self,
+            scorecards=tuple(
+                a.merge(b) for a, b in zip(self.scorecards, other.scorecards, strict=True)
+            ),
+            totals=tuple(_sum_totals(a, b) for a, b in zip(self.totals, other.totals, strict=True)),
+            diverging=self.diverging + other.diverging,
+            patterns=_sum(self.patterns, other.patterns),
+            pattern_examples=examples,
+            examples=tuple(
+                sorted((*self.examples, *other.examples), key=lambda item: item[0])[: self.limit]
+            ),
+        )
+
+    def comparison(self, packs: Sequence[Pack | str] | None = None) -> Comparison:
+        """The comparison of this part (of everything, once every part is merged in).
+
+        Args:
+            packs: the packs (objects, names or directories), in the part's order; by
+                default found by the part's keys.
+        """
+        loaded = resolve_packs(
+            packs if packs is not None else [k.split("@")[0] for k in self.packs]
+        )
+        cards = [part.scorecard(pack) for part, pack in zip(self.scorecards, loaded, strict=True)]
+        first = self.scorecards[0]
+        rejections = tuple(rejection for _key, rejection in first.rejections)
+        counts = sorted(self.patterns.items(), key=lambda item: (-item[1], item[0]))
+        outcomes = []
+        for pack, total in zip(loaded, self.totals, strict=True):
+            tally = _Totals(pack)
+            tally.orders = total["orders"]
+            tally.clocks = Counter(total["clocks"])
+            tally.windows = Counter(total["windows"])
+            tally.deductions = total["deductions"]
+            tally.points = total["points"]
+            tally.escalations = total["escalations"]
+            tally.orders_with_points = total["orders_with_points"]
+            outcomes.append(tally.result())
+        return Comparison(
+            packs=self.packs,
+            as_of=first.as_of,
+            inputs=first.inputs,
+            assessed=first.inputs - len(rejections),
+            rejected=len(rejections),
+            rejections=rejections,
+            orders_diverging=self.diverging,
+            outcomes=tuple(outcomes),
+            divergences=tuple(
+                DivergenceCount(
+                    kind=kind,
+                    topic=topic,
+                    pattern=pattern,
+                    orders=n,
+                    examples=tuple(i for _k, i in self.pattern_examples[(kind, topic, pattern)]),
+                )
+                for (kind, topic, pattern), n in counts
+            ),
+            examples=tuple(example for _key, example in self.examples),
+            scorecards=tuple(cards),
+        )
+
+
+_TOTAL_FIELDS = ("orders", "deductions", "points", "escalations", "orders_with_points")
+
+
+def _sum_totals(a: Mapping[str, Any], b: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {name: a[name] + b[name] for name in _TOTAL_FIELDS}
+    out["clocks"] = _sum(a["clocks"], b["clocks"])
+    out["windows"] = _sum(a["windows"], b["windows"])
+    return out
+
+
+def merge_comparisons(parts: Iterable[PartialComparison]) -> PartialComparison:
+    """Several parts of a comparison as one, in any order and grouping.
+
+    Raises:
+        ValueError: no parts, or parts of different packs.
+    """
+    collected = list(parts)
+    if not collected:
+        raise ValueError("no partial comparisons to merge")
+    merged: PartialComparison = _tree(collected, PartialComparison.merge)
+    return merged
+
+
+def compare_partial(
+    orders: Iterable[OrderInput],
+    packs: Sequence[Pack | str],
+    *,
+    key: OrderKey = (),
+    as_of: dt.datetime | None = None,
+    period: str = "month",
+    repeats: RepeatIndex | None = None,
+    examples: int = 20,
+    engine: EngineName = "native",
+    duplicates: Duplicates = "reject",
+) -> PartialComparison:
+    """One part of the orders compared under several packs, to merge with the other parts.
+
+    Takes the arguments of :func:`~grievance_rules.scoring.compare` and the part's ``key``.
+    """
+    loaded = resolve_packs(packs)
+    books = [PartialBook(pack, period=period, as_of=as_of) for pack in loaded]
+    totals = [_Totals(pack) for pack in loaded]
+    patterns: Counter[_Pattern] = Counter()
+    pattern_examples: dict[_Pattern, list[tuple[OrderKey, str]]] = {}
+    kept: list[tuple[OrderKey, OrderComparison]] = []
+    diverging = 0
+    stream = assess_stream(
+        list(orders) if duplicates == "last" else orders,
+        loaded,
+        as_of=as_of,
+        repeats=repeats,
+        engine=engine,
+        duplicates=duplicates,
+    )
+    for position, entry in enumerate(stream):
+        order_key = (*key, position)
+        if isinstance(entry, Rejection):
+            for book in books:
+                book.reject(order_key, entry)
+            continue
+        for book, total, assessment in zip(books, totals, entry.assessments, strict=True):
+            book.add(order_key, entry.order, assessment)
+            total.add(assessment)
+        result = compare_assessments(entry.order.id, loaded, entry.assessments)
+        if result.divergences:
+            diverging += 1
+            if len(kept) < examples:
+                kept.append((order_key, result))
+            for divergence in result.divergences:
+                pattern = (divergence.kind, divergence.topic, divergence.pattern)
+                patterns[pattern] += 1
+                ids = pattern_examples.setdefault(pattern, [])
+                if len(ids) < min(examples, 5):
+                    ids.append((order_key, entry.order.id))
+    return PartialComparison(
+        packs=tuple(pack.key for pack in loaded),
+        scorecards=tuple(book.partial() for book in books),
+        totals=tuple(
+            {
+                "orders": t.orders,
+                "clocks": dict(t.clocks),
+                "windows": dict(t.windows),
+                "deductions": t.deductions,
+                "points": t.points,
+                "escalations": t.escalations,
+                "orders_with_points": t.orders_with_points,
+            }
+            for t in totals
+        ),
+        diverging=diverging,
+        patterns=dict(patterns),
+        pattern_examples={p: tuple(found) for p, found in pattern_examples.items()},
+        examples=tuple(kept),
+        limit=examples,
+    )
