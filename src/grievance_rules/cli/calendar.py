@@ -16,6 +16,7 @@ from grievance_rules.calendar import (
 )
 from grievance_rules.cli._options import DATE, parse_instant
 from grievance_rules.errors import ProvisionalCalendarWarning
+from grievance_rules.i18n import gettext as _
 
 __all__ = ["calendar_group"]
 
@@ -30,9 +31,22 @@ def _reasons(cal: WorkingCalendar, first: dt.date, last: dt.date) -> list[str]:
     lines = []
     for info in cal.days(first + dt.timedelta(days=1), last):
         if info.kind.value != "workday" or info.provisional:
-            verb = "counted" if info.is_working_day else "skipped"
-            lines.append(f"  {verb} {info.describe()}")
+            if info.is_working_day:
+                lines.append(_("  counted {day}").format(day=info.describe()))
+            else:
+                lines.append(_("  skipped {day}").format(day=info.describe()))
     return lines
+
+
+def _weekday(day: dt.date) -> str:
+    names = (_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun"))
+    return names[day.weekday()]
+
+
+def _provisional(cal: WorkingCalendar) -> str:
+    return _("PROVISIONAL: days after {date} are not set by a notice yet").format(
+        date=cal.final_through
+    )
 
 
 @click.group("calendar")
@@ -61,10 +75,10 @@ def is_workday(day: dt.date, as_json: bool) -> None:
             )
         )
         return
-    answer = "working day" if info.is_working_day else "not a working day"
+    answer = _("working day") if info.is_working_day else _("not a working day")
     click.echo(f"{info.describe()} -> {answer}")
     if info.source:
-        click.echo(f"  source: {info.source.cite()}")
+        click.echo(_("  source: {source}").format(source=info.source.cite()))
 
 
 @calendar_group.command("add")
@@ -74,11 +88,15 @@ def add(day: dt.date, n: int) -> None:
     """The N-th working day strictly after DAY, with the days skipped and counted."""
     cal = _calendar()
     result = cal.add_working_days(day, n)
-    click.echo(f"{day.isoformat()} + {n} working day(s) = {result.isoformat()} {result:%a}")
+    click.echo(
+        _("{day} + {n} working day(s) = {result} {weekday}").format(
+            day=day.isoformat(), n=n, result=result.isoformat(), weekday=_weekday(result)
+        )
+    )
     for line in _reasons(cal, day, result):
         click.echo(line)
     if cal.is_provisional(result):
-        click.echo(f"PROVISIONAL: days after {cal.final_through} are not set by a notice yet")
+        click.echo(_provisional(cal))
 
 
 @calendar_group.command("between")
@@ -88,12 +106,16 @@ def between(start: dt.date, end: dt.date) -> None:
     """Working days in (START, END], with the days that are not plain weekdays."""
     cal = _calendar()
     count = cal.working_days_between(start, end)
-    click.echo(f"working days in ({start.isoformat()}, {end.isoformat()}]: {count}")
+    click.echo(
+        _("working days in ({start}, {end}]: {count}").format(
+            start=start.isoformat(), end=end.isoformat(), count=count
+        )
+    )
     first, last = (start, end) if start <= end else (end, start)
     for line in _reasons(cal, first, last):
         click.echo(line)
     if cal.is_provisional(last):
-        click.echo(f"PROVISIONAL: days after {cal.final_through} are not set by a notice yet")
+        click.echo(_provisional(cal))
 
 
 @calendar_group.command("explain")
@@ -144,6 +166,6 @@ def explain(
 def coverage() -> None:
     """Which years come from notices and which are projected."""
     cal = _calendar()
-    click.echo(f"first date        {cal.first_date}")
-    click.echo(f"set by notices    through {cal.final_through}")
-    click.echo(f"projected (provisional) through {cal.last_date}")
+    click.echo(_("first date        {date}").format(date=cal.first_date))
+    click.echo(_("set by notices    through {date}").format(date=cal.final_through))
+    click.echo(_("projected (provisional) through {date}").format(date=cal.last_date))

@@ -18,6 +18,7 @@ from pathlib import Path
 import click
 
 from grievance_rules.cli._output import write_text
+from grievance_rules.i18n import gettext as _
 from grievance_rules.packs import find_pack
 from grievance_rules.packs.diff import diff_packs
 from grievance_rules.scoring import Comparison, Divergence, OrderComparison, compare
@@ -34,8 +35,8 @@ def _short(pack_key: str) -> str:
 
 def _outcome_lines(result: Comparison) -> list[str]:
     head = (
-        f"  {'pack':<10}{'orders':>7}{'met':>6}{'breached':>9}{'running':>8}"
-        f"{'late acts':>10}{'deductions':>11}{'points':>8}{'escalations':>12}"
+        f"  {_('pack'):<10}{_('orders'):>7}{_('met'):>6}{_('breached'):>9}{_('running'):>8}"
+        f"{_('late acts'):>10}{_('deductions'):>11}{_('points'):>8}{_('escalations'):>12}"
     )
     lines = [head]
     for o in result.outcomes:
@@ -69,8 +70,13 @@ def _disagreements(result: Comparison, limit: int) -> tuple[list[str], dict[str,
                 for pack, outcome in zip(result.packs, pattern.pattern, strict=True)
             )
             lines.append(
-                f"  {pattern.orders:>4} orders  {pattern.kind:<10} {pattern.topic:<20} {sides}"
-                f"   (e.g. {pattern.examples[0]})"
+                _("  {orders:>4} orders  {kind:<10} {topic:<20} {sides}   (e.g. {example})").format(
+                    orders=pattern.orders,
+                    kind=pattern.kind,
+                    topic=pattern.topic,
+                    sides=sides,
+                    example=pattern.examples[0],
+                )
             )
     return lines, alone
 
@@ -86,8 +92,8 @@ def _unit_lines(result: Comparison, names: dict[str, str], limit: int) -> list[s
     }
     others = result.scorecards[1:]
     lines = [
-        f"  {'unit':<6}{'name':<10}{_short(first.pack) + ' score':>16}{'rank':>7}"
-        + "".join(f"{_short(card.pack) + ' 按时办结率':>24}" for card in others)
+        f"  {_('unit'):<6}{_('name'):<10}{_short(first.pack) + ' ' + _('score'):>16}"
+        f"{_('rank'):>7}" + "".join(f"{_short(card.pack) + ' 按时办结率':>24}" for card in others)
     ]
     for row in rows[:limit]:
         cells = []
@@ -97,7 +103,7 @@ def _unit_lines(result: Comparison, names: dict[str, str], limit: int) -> list[s
             cells.append(
                 f"{rate.value:.0%} ({rate.numerator:g}/{rate.denominator})"
                 if rate is not None and rate.value is not None
-                else "n/a"
+                else _("n/a")
             )
         lines.append(
             f"  {row.unit:<6}{names.get(row.unit, ''):<10}{row.score:>16g}"
@@ -107,7 +113,11 @@ def _unit_lines(result: Comparison, names: dict[str, str], limit: int) -> list[s
 
 
 def _explained(example: OrderComparison, divergence: Divergence) -> list[str]:
-    lines = [f"order {example.order_id}, {divergence.kind} on {divergence.topic}:"]
+    lines = [
+        _("order {order}, {kind} on {topic}:").format(
+            order=example.order_id, kind=divergence.kind, topic=divergence.topic
+        )
+    ]
     for side in divergence.sides:
         lines.append(f"  {_short(side.pack):<10} {side.outcome}")
         for rule_id, citation in zip(side.rule_ids, side.citations, strict=True):
@@ -126,7 +136,7 @@ def _pick_example(examples: Iterable[OrderComparison]) -> tuple[OrderComparison,
                 return example, divergence
             fallback = fallback or (example, divergence)
     if fallback is None:
-        raise click.ClickException("the sample orders show no divergence to explain")
+        raise click.ClickException(_("the sample orders show no divergence to explain"))
     return fallback
 
 
@@ -157,36 +167,51 @@ def demo_command(count: int, seed: int, html_path: str) -> None:
     orders = list(generate_orders(count, seed=seed, start=MONTH, months=1))
     names = {u.id: u.name or "" for order in orders for u in order.units}
     click.echo(
-        f"{len(orders)} sample orders of one street received in {MONTH:%B %Y} (synthetic, "
-        f"seed {seed}), each assessed as of its last event under "
-        + ", ".join(f"{p.id} ({p.manifest.jurisdiction})" for p in packs)
-        + ".\n"
+        _(
+            "{count} sample orders of one street received in {month} (synthetic, seed {seed}), "
+            "each assessed as of its last event under {packs}."
+        ).format(
+            count=len(orders),
+            month=_("{month:%B %Y}").format(month=MONTH),
+            seed=seed,
+            packs=_(", ").join(f"{p.id} ({p.manifest.jurisdiction})" for p in packs),
+        )
+        + "\n"
     )
     result = compare(orders, packs, period="year", examples=50)
     click.echo(
-        "What each pack finds in the same orders (clocks: deadlines; late acts: returns"
-        " after their window):"
+        _(
+            "What each pack finds in the same orders (clocks: deadlines; late acts: returns"
+            " after their window):"
+        )
     )
     click.echo("\n".join(_outcome_lines(result)))
     lines, alone = _disagreements(result, limit=10)
     click.echo(
-        f"\nWhere the packs disagree: {result.orders_diverging} of {result.assessed} orders "
-        "differ somewhere. Topics on which two or more packs judged and differed:"
+        "\n"
+        + _(
+            "Where the packs disagree: {diverging} of {assessed} orders differ somewhere. "
+            "Topics on which two or more packs judged and differed:"
+        ).format(diverging=result.orders_diverging, assessed=result.assessed)
     )
-    click.echo("\n".join(lines) or "  none")
+    click.echo("\n".join(lines) or "  " + _("none"))
     top_alone = sorted(alone.items(), key=lambda kv: -kv[1])[:6]
     click.echo(
-        "Topics not every pack judges (the packs that do agree), in orders: "
-        + ", ".join(f"{topic} {n}" for topic, n in top_alone)
+        _("Topics not every pack judges (the packs that do agree), in orders: {topics}").format(
+            topics=_(", ").join(f"{topic} {n}" for topic, n in top_alone)
+        )
     )
     click.echo(
-        "\nThe five lowest communities under chengdong (the only pack that sets points; "
-        "all points of these orders, whenever they fell), and their on-time completion "
-        "under the other packs' time limits:"
+        "\n"
+        + _(
+            "The five lowest communities under chengdong (the only pack that sets points; "
+            "all points of these orders, whenever they fell), and their on-time completion "
+            "under the other packs' time limits:"
+        )
     )
     click.echo("\n".join(_unit_lines(result, names, limit=5)))
     example, divergence = _pick_example(result.examples)
-    click.echo("\nOne disagreement explained, with the clause each pack applies:")
+    click.echo("\n" + _("One disagreement explained, with the clause each pack applies:"))
     click.echo("\n".join(_explained(example, divergence)))
     html = Path(html_path)
     html.parent.mkdir(parents=True, exist_ok=True)
@@ -194,12 +219,18 @@ def demo_command(count: int, seed: int, html_path: str) -> None:
     write_text(html, reports.comparison_html(result, pack_diff=diff_packs(*packs)))
     write_text(markdown, reports.comparison_markdown(result))
     click.echo(
-        f"\nThe full report (charts, every unit, every divergence with citations; no network "
-        f"needed): {html.resolve()}\nThe same as Markdown: {markdown.resolve()}"
+        "\n"
+        + _(
+            "The full report (charts, every unit, every divergence with citations; no network "
+            "needed): {html}\nThe same as Markdown: {markdown}"
+        ).format(html=html.resolve(), markdown=markdown.resolve())
     )
     click.echo(
-        "\nNext: grievance-rules sample --orders 5000 --seed 1 --output orders.jsonl; "
-        "grievance-rules compare --packs chengdong,xiayang,daye orders.jsonl --html report.html; "
-        "grievance-rules packs diff chengdong daye; grievance-rules evaluate --pack chengdong "
-        "--output-format table orders.jsonl"
+        "\n"
+        + _("Next: {commands}").format(
+            commands="grievance-rules sample --orders 5000 --seed 1 --output orders.jsonl; "
+            "grievance-rules compare --packs chengdong,xiayang,daye orders.jsonl --html "
+            "report.html; grievance-rules packs diff chengdong daye; grievance-rules evaluate "
+            "--pack chengdong --output-format table orders.jsonl"
+        )
     )

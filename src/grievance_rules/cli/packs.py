@@ -8,6 +8,7 @@ import click
 
 from grievance_rules.cli._options import DATE
 from grievance_rules.errors import PackError
+from grievance_rules.i18n import gettext as _
 from grievance_rules.packs import Pack, available_packs, find_pack, load_pack
 from grievance_rules.packs.schema import ClockRule, DeductionRule, WindowRule
 
@@ -28,8 +29,13 @@ def list_packs() -> None:
     for location in available_packs():
         pack = load_pack(location.directory, origin=location.origin)
         click.echo(
-            f"{pack.id:<12} {pack.revision:<12} {len(pack.rules):>3} rules  "
-            f"{location.origin:<10} {pack.manifest.name}"
+            _("{id:<12} {revision:<12} {rules:>3} rules  {origin:<10} {name}").format(
+                id=pack.id,
+                revision=pack.revision,
+                rules=len(pack.rules),
+                origin=location.origin,
+                name=pack.manifest.name,
+            )
         )
 
 
@@ -40,12 +46,22 @@ def show(pack: str) -> None:
     loaded = find_pack(pack)
     m = loaded.manifest
     click.echo(f"{m.id} {m.revision}: {m.name}")
-    click.echo(f"jurisdiction: {m.jurisdiction}; effective from {m.effective_from}")
-    for source in m.sources:
-        click.echo(f"source: {source.file} {source.title} {source.number or ''}".rstrip())
-    hours = m.calendar.office_hours or "none"
     click.echo(
-        f"calendar: office hours {hours} ({m.calendar.basis}); half day: {m.calendar.half_day}"
+        _("jurisdiction: {jurisdiction}; effective from {date}").format(
+            jurisdiction=m.jurisdiction, date=m.effective_from
+        )
+    )
+    for source in m.sources:
+        click.echo(
+            _("source: {file} {title} {number}")
+            .format(file=source.file, title=source.title, number=source.number or "")
+            .rstrip()
+        )
+    hours = m.calendar.office_hours or _("none")
+    click.echo(
+        _("calendar: office hours {hours} ({basis}); half day: {half_day}").format(
+            hours=hours, basis=m.calendar.basis, half_day=m.calendar.half_day
+        )
     )
     for rule in loaded.rules:
         detail = ""
@@ -56,7 +72,7 @@ def show(pack: str) -> None:
         click.echo(f"  {rule.id:<28} {rule.kind:<10} {rule.title}{detail}")
         click.echo(f"  {'':<28} {rule.citation.clause}: 「{rule.citation.text}」")
     for flag in loaded.flags:
-        click.echo(f"flag: {flag}")
+        click.echo(_("flag: {flag}").format(flag=flag))
 
 
 @packs_group.command("readme")
@@ -78,7 +94,7 @@ def readme(pack: str, write: bool) -> None:
     if write:
         for lang, name in README_FILES.items():
             (loaded.directory / name).write_text(render_readme(loaded, lang), encoding="utf-8")
-            click.echo(f"wrote {loaded.directory / name}")
+            click.echo(_("wrote {file}").format(file=loaded.directory / name))
     else:
         click.echo(render_readme(loaded, current_language()), nl=False)
 
@@ -103,13 +119,22 @@ def assess_trial(pack: Pack) -> None:
         card = score(orders, pack)
     except Exception as exc:  # anything evaluation would raise refuses the pack
         raise PackError(
-            f"pack {pack.id}: loads, but cannot assess an order: {type(exc).__name__}: {exc}"
+            _("pack {pack}: loads, but cannot assess an order: {problem}").format(
+                pack=pack.id, problem=f"{type(exc).__name__}: {exc}"
+            )
         ) from None
     if card.rejected:
         rejection = card.rejections[0]
         raise PackError(
-            f"pack {pack.id}: loads, but {card.rejected} of {card.inputs} synthetic orders "
-            f"were rejected; the first: {'; '.join(rejection.reasons)}"
+            _(
+                "pack {pack}: loads, but {rejected} of {inputs} synthetic orders were "
+                "rejected; the first: {reasons}"
+            ).format(
+                pack=pack.id,
+                rejected=card.rejected,
+                inputs=card.inputs,
+                reasons=_("; ").join(rejection.reasons),
+            )
         )
 
 
@@ -126,10 +151,15 @@ def validate(pack: str, strict: bool) -> None:
     loaded = find_pack(pack, strict=strict)
     assess_trial(loaded)
     for flag in loaded.flags:
-        click.echo(f"flag: {flag}")
+        click.echo(_("flag: {flag}").format(flag=flag))
     click.echo(
-        f"{loaded.id} {loaded.revision}: valid, {len(loaded.rules)} rules, "
-        f"{len(loaded.parameters)} parameters, {len(loaded.flags)} flags"
+        _("{id} {revision}: valid, {rules} rules, {parameters} parameters, {flags} flags").format(
+            id=loaded.id,
+            revision=loaded.revision,
+            rules=len(loaded.rules),
+            parameters=len(loaded.parameters),
+            flags=len(loaded.flags),
+        )
     )
 
 
@@ -143,11 +173,13 @@ def validate(pack: str, strict: bool) -> None:
     "effective_from).",
 )
 @click.option(
+    "--output-format",
     "--format",
     "output_format",
     type=click.Choice(["markdown", "csv", "json"]),
     default="markdown",
     show_default=True,
+    help="What to write (--format is the same option: this command reads no orders).",
 )
 @click.option(
     "--output",
@@ -167,7 +199,7 @@ def diff(
     from grievance_rules.reports.pack_diff import pack_diff_csv, pack_diff_markdown
 
     if len(packs) < 2:
-        raise click.UsageError("packs diff needs at least two packs")
+        raise click.UsageError(_("packs diff needs at least two packs"))
     loaded = [find_pack(name) for name in packs]
     result = diff_packs(*loaded, on=on)
     if output_format == "markdown":
@@ -181,4 +213,4 @@ def diff(
         return
     with open(output, "w", encoding="utf-8", newline="") as handle:
         handle.write(text)
-    click.echo(f"wrote {output}", err=True)
+    click.echo(_("wrote {file}").format(file=output), err=True)

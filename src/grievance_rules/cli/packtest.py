@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from grievance_rules.i18n import gettext as _
 from grievance_rules.testing.scenarios import Coverage, pack_coverage
 
 __all__ = ["coverage_lines", "pack_test_command"]
@@ -13,7 +14,9 @@ def coverage_lines(coverage: Coverage) -> list[str]:
     """The coverage part of the report: rules not exercised, time limits seen on one side."""
     lines: list[str] = []
     if coverage.unexercised:
-        lines.append(f"rules no scenario exercised ({len(coverage.unexercised)}):")
+        lines.append(
+            _("rules no scenario exercised ({count}):").format(count=len(coverage.unexercised))
+        )
         width = max(len(rule) for rule in coverage.unexercised)
         lines += [
             f"  {rule.ljust(width)}  {coverage.titles.get(rule, '')}".rstrip()
@@ -21,11 +24,13 @@ def coverage_lines(coverage: Coverage) -> list[str]:
         ]
     if coverage.one_sided:
         lines.append(
-            f"time limits without a case on each side of the boundary ({len(coverage.one_sided)}):"
+            _("time limits without a case on each side of the boundary ({count}):").format(
+                count=len(coverage.one_sided)
+            )
         )
         lines += [f"  {entry}" for entry in coverage.one_sided]
     if coverage.complete:
-        lines.append("coverage: every rule exercised; every time limit seen on both sides")
+        lines.append(_("coverage: every rule exercised; every time limit seen on both sides"))
     return lines
 
 
@@ -46,12 +51,17 @@ def pack_test_command(pack_dir: str, strict: bool) -> None:
     """
     coverage = pack_coverage(pack_dir)
     for result in coverage.results:
-        mark = "ok  " if result.passed else "FAIL"
+        mark = _("ok  ") if result.passed else _("FAIL")
         click.echo(f"{mark} {result.case.file.name}: {result.case.name}")
     for result in coverage.failed:
         click.echo("\n" + result.report())
     total = len(coverage.results)
-    click.echo(f"\n{total - len(coverage.failed)} passed, {len(coverage.failed)} failed")
+    click.echo(
+        "\n"
+        + _("{passed} passed, {failed} failed").format(
+            passed=total - len(coverage.failed), failed=len(coverage.failed)
+        )
+    )
     for line in coverage_lines(coverage):
         click.echo(line)
     if coverage.failed or (strict and not coverage.complete):

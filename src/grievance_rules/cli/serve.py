@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from grievance_rules.i18n import gettext as _
+
 __all__ = ["serve_command"]
 
 
@@ -43,13 +45,16 @@ def serve_command(
         from grievance_rules.service import Limits, create_app
     except ImportError as exc:
         raise click.ClickException(
-            f"the service needs the serve extra: pip install 'grievance-rules[serve]' ({exc})"
+            _(
+                "the service needs the serve extra: pip install 'grievance-rules[serve]' "
+                "({problem})"
+            ).format(problem=exc)
         ) from None
     token = None
     if token_file is not None:
         token = Path(token_file).read_text(encoding="utf-8").strip()
         if not token:
-            raise click.ClickException(f"{token_file} is empty")
+            raise click.ClickException(_("{file} is empty").format(file=token_file))
     app = create_app(
         list(pack_names) or None,
         token=token,
