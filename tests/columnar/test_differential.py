@@ -1,0 +1,81 @@
+"""The columnar findings equal the per-order engine's on every order (the reference)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from grievance_rules.engine.plan import PackPlan, compile_pack, plan_for
+from grievance_rules.packs import load_pack
+from grievance_rules.samples.generator import generate_orders
+from grievance_rules.testing.strategies import boundary_cases, work_orders
+
+from .differential import assert_same
+
+ROOT = Path(__file__).resolve().parents[2]
+BUILTIN = ("chengdong", "xiayang", "daye")
+SETTINGS = settings(
+    max_examples=50,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+    database=None,
+)
+
+
+def _plan(name: str) -> PackPlan:
+    if name == "example-pack":
+        return compile_pack(load_pack(ROOT / "docs" / "example-pack"))
+    if name == "demo":
+        return compile_pack(load_pack(ROOT / "tests" / "engine" / "packs" / "demo"))
+    return plan_for(name)
+
+
+PLANS = {name: _plan(name) for name in (*BUILTIN, "example-pack", "demo")}
+ORDERS = list(generate_orders(300, seed=17))
+
+
+@pytest.mark.parametrize("name", list(PLANS))
+def test_generated_orders_as_of_their_last_event(name: str):
+    result = assert_same(ORDERS, PLANS[name])
+    summary = result.summary()
+    assert summary["orders"] == 300
+    for counts in summary["rules"].values():  # type: ignore[union-attr]
+        assert counts["columnar"] + counts["per_order"] == 300
+
+
+@pytest.mark.parametrize("name", list(PLANS))
+def test_generated_orders_at_one_instant_mid_year(name: str):
+    # events after as_of are left out: clocks run, warning levels show
+    as_of = dt.datetime.fromisoformat("2024-07-01T10:30+08:00")
+    assert_same(ORDERS, PLANS[name], as_of)
+
+
+@pytest.mark.parametrize("name", list(PLANS))
+@SETTINGS
+@given(orders=st.lists(work_orders(), min_size=1, max_size=4), hours=st.integers(-24, 24 * 40))
+def test_hypothesis_orders(name: str, orders, hours: int):
+    as_of = max(o.received_at for o in orders) + dt.timedelta(hours=hours)
+    assert_same(orders, PLANS[name], as_of)
+    assert_same(orders, PLANS[name])
+
+
+@pytest.mark.parametrize("name", BUILTIN)
+@SETTINGS
+@given(data=st.data())
+def test_orders_at_a_clock_edge(name: str, data: st.DataObject):
+    cases = [data.draw(boundary_cases(PLANS[name].pack)) for _ in range(3)]
+    orders = [case.order for case in cases]
+    for case in cases:
+        assert_same(orders, PLANS[name], case.as_of)
+        assert_same(orders, PLANS[name], case.due)
+
+
+def test_a_batch_of_mixed_sizes_keeps_each_order_apart():
+    # the same orders in another order and twice over give each its own findings
+    orders = list(itertools.islice(reversed(ORDERS), 60)) * 2
+    assert_same(orders, PLANS["xiayang"])

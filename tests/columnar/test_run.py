@@ -1,0 +1,137 @@
+"""The entry point: hand-computed findings, the summary, fallbacks, errors, Arrow."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from grievance_rules.columnar import COLUMNS, evaluate_columnar
+from grievance_rules.engine import evaluate
+from grievance_rules.errors import WorkOrderError
+from grievance_rules.model import WorkOrder
+
+UNITS = [
+    {"id": "ctr", "kind": "dispatch_centre"},
+    {"id": "dept", "kind": "street_office"},
+]
+
+
+def _order(oid: str, *events: dict[str, object]) -> WorkOrder:
+    return WorkOrder.model_validate(
+        {
+            "id": oid,
+            "channel": "12345",
+            "category": "投诉",
+            "received_at": "2024-05-06T09:12:00+08:00",
+            "units": UNITS,
+            "events": [
+                {
+                    "type": "dispatched",
+                    "at": "2024-05-06T09:30:00+08:00",
+                    "unit": "ctr",
+                    "to_unit": "dept",
+                },
+                *events,
+            ],
+        }
+    )
+
+
+def _clock(result, rule_id: str):  # type: ignore[no-untyped-def]
+    (row,) = [r for r in result.findings if r[2] == rule_id]
+    return dict(zip(COLUMNS, row, strict=True))
+
+
+def _us(text: str) -> int:
+    epoch = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+    return (dt.datetime.fromisoformat(text) - epoch) // dt.timedelta(microseconds=1)
+
+
+def test_first_contact_clock_by_hand():
+    # 夏阳 二、1: first contact within 1 working day of the dispatch. Office hours
+    # 09:00-12:00 and 13:30-17:30 (420 minutes): from Mon 09:30, 150 + 240 minutes on
+    # Monday and 30 on Tuesday: due Tue 2024-05-07 09:30.
+    order = _order("H-1")
+    due = _us("2024-05-07T09:30+08:00")
+    at_nine = evaluate_columnar(
+        [order], "xiayang", as_of=dt.datetime.fromisoformat("2024-05-07T09:00+08:00")
+    )
+    clock = _clock(at_nine, "XY-1.first-contact")
+    # 390 of 420 minutes run: 0.928571 >= 0.75, the red light
+    assert (clock["state"], clock["unit"], clock["due_us"]) == ("running", "dept", due)
+    assert (clock["level"], clock["fraction"]) == ("red", 0.928571)
+    early = evaluate_columnar(
+        [order], "xiayang", as_of=dt.datetime.fromisoformat("2024-05-06T13:45+08:00")
+    )
+    clock = _clock(early, "XY-1.first-contact")  # 165 of 420 minutes: no light yet
+    assert (clock["state"], clock["level"], clock["fraction"]) == ("running", "", 0.392857)
+    late = evaluate_columnar(
+        [order], "xiayang", as_of=dt.datetime.fromisoformat("2024-05-07T09:31+08:00")
+    )
+    assert _clock(late, "XY-1.first-contact")["state"] == "breached"
+    contacted = _order(
+        "H-2", {"type": "first_contact", "at": "2024-05-07T09:30:00+08:00", "unit": "dept"}
+    )  # at the due minute: in time
+    met = evaluate_columnar([contacted], "xiayang")
+    clock = _clock(met, "XY-1.first-contact")
+    assert (clock["state"], clock["stop_us"]) == ("met", due)
+    assert clock["path"] == "columnar"
+
+
+def test_an_extension_goes_per_order_and_is_counted():
+    # 大冶 DY-8b.reply may be extended: the kernel leaves that order to the engine
+    order = _order(
+        "E-1",
+        {"type": "signed_for", "at": "2024-05-06T10:00:00+08:00", "unit": "dept"},
+        {
+            "type": "extension_granted",
+            "at": "2024-05-08T10:00:00+08:00",
+            "unit": "ctr",
+            "new_deadline": "2024-05-20T17:30:00+08:00",
+        },
+    )
+    signed = {"type": "signed_for", "at": "2024-05-06T10:00:00+08:00", "unit": "dept"}
+    result = evaluate_columnar([order, _order("E-2", signed)], "daye")
+    counts = result.summary()["rules"]["DY-8b.reply"]  # type: ignore[index]
+    assert (counts["kernel"], counts["columnar"], counts["per_order"]) == ("clock", 1, 1)
+    reply = [r for r in result.findings if r[2] == "DY-8b.reply" and r[1] == "E-1"]
+    assert [(r[13], r[8]) for r in reply] == [("per_order", _us("2024-05-20T17:30+08:00"))]
+    assert result.per_order_orders >= 1
+
+
+def test_a_rule_without_a_kernel_is_counted_per_order():
+    # 城东 CD-1.emergency-feedback starts only after hours (only_if_start): no kernel
+    result = evaluate_columnar([_order("N-1")], "chengdong")
+    counts = result.summary()["rules"]["CD-1.emergency-feedback"]  # type: ignore[index]
+    assert counts["kernel"] is None
+    assert counts["reason"] == "only_if_start"
+
+
+def test_assessment_for_is_the_per_order_assessment():
+    order = _order(
+        "A-1", {"type": "first_contact", "at": "2024-05-06T10:00:00+08:00", "unit": "dept"}
+    )
+    as_of = dt.datetime.fromisoformat("2024-05-08T09:00+08:00")
+    result = evaluate_columnar([order], "xiayang", as_of=as_of)
+    assessment = result.assessment_for("A-1")
+    assert assessment.model_dump_json() == evaluate(order, "xiayang", as_of).model_dump_json()
+    assert assessment.clocks[0].trace  # citations and traces are there
+    with pytest.raises(KeyError):
+        result.assessment_for("nope")
+
+
+def test_json_lines_and_a_bad_record():
+    line = _order("J-1").model_dump_json()
+    result = evaluate_columnar([line, line.encode()], "xiayang")
+    assert [o.id for o in result.orders] == ["J-1", "J-1"]
+    with pytest.raises(WorkOrderError, match=r"record 1 \(id X\)"):
+        evaluate_columnar([line, {"id": "X", "channel": "12345"}], "xiayang")
+
+
+def test_findings_as_arrow():
+    pa = pytest.importorskip("pyarrow")
+    table = evaluate_columnar([_order("T-1")], "xiayang").findings.to_arrow()
+    assert table.column_names[:4] == ["order", "order_id", "rule_id", "kind"]
+    assert table.schema.field("due").type == pa.timestamp("us", tz="UTC")
+    assert set(table.column("path").to_pylist()) == {"columnar"}
