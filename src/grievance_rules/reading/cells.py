@@ -30,6 +30,8 @@ import json
 import re
 from typing import Any
 
+from grievance_rules.i18n import gettext as _
+
 __all__ = [
     "EXAMPLE_INSTANTS",
     "SERIAL_RANGE",
@@ -60,8 +62,10 @@ _FALSE = frozenset({"false", "no", "n", "0", "否", "无", "未", "×", "✗", "
 def _serial(value: float) -> dt.datetime:
     if not SERIAL_RANGE[0] <= value < SERIAL_RANGE[1]:
         raise ValueError(
-            f"{value!r} is not an Excel date (serial days 1-109573, years 1900-2199); numbers "
-            f"such as seconds since 1970 are not read as instants: write e.g. {EXAMPLE_INSTANTS}"
+            _(
+                "{value!r} is not an Excel date (serial days 1-109573, years 1900-2199); numbers "
+                "such as seconds since 1970 are not read as instants: write e.g. {examples}"
+            ).format(value=value, examples=EXAMPLE_INSTANTS)
         )
     whole = dt.timedelta(days=value)
     # Excel stores milliseconds at best: round to the second (no export has finer times).
@@ -83,15 +87,23 @@ def instant_cell(value: object, tz: dt.tzinfo | None) -> object:
     if isinstance(value, dt.datetime):
         naive = value
     elif isinstance(value, bool):
-        raise ValueError(f"{value!r} is not a date and time; write e.g. {EXAMPLE_INSTANTS}")
+        raise ValueError(
+            _("{value!r} is not a date and time; write e.g. {examples}").format(
+                value=value, examples=EXAMPLE_INSTANTS
+            )
+        )
     elif isinstance(value, int | float):
         naive = _serial(float(value))
     elif isinstance(value, dt.date):
         raise ValueError(
-            f"{value.isoformat()} is a date without a time of day; write e.g. {EXAMPLE_INSTANTS}"
+            _("{value} is a date without a time of day; write e.g. {examples}").format(
+                value=value.isoformat(), examples=EXAMPLE_INSTANTS
+            )
         )
     elif isinstance(value, dt.time):
-        raise ValueError(f"a time of day ({value}) is not an instant; give the date too")
+        raise ValueError(
+            _("a time of day ({value}) is not an instant; give the date too").format(value=value)
+        )
     elif isinstance(value, str):
         text = value.strip()
         match = _ZH_CN.fullmatch(text)
@@ -102,17 +114,25 @@ def instant_cell(value: object, tz: dt.tzinfo | None) -> object:
                 parsed = dt.datetime.fromisoformat(text)
             except ValueError:
                 raise ValueError(
-                    f"{value!r} is not a date and time; write e.g. {EXAMPLE_INSTANTS}"
+                    _("{value!r} is not a date and time; write e.g. {examples}").format(
+                        value=value, examples=EXAMPLE_INSTANTS
+                    )
                 ) from None
             if not re.search(r"\d[T ]\d", text):
                 raise ValueError(
-                    f"{value!r} is a date without a time of day; write e.g. {EXAMPLE_INSTANTS}"
+                    _("{value!r} is a date without a time of day; write e.g. {examples}").format(
+                        value=value, examples=EXAMPLE_INSTANTS
+                    )
                 )
             if parsed.tzinfo is not None or _OFFSET.search(text):
                 return text
             naive = parsed
     else:
-        raise ValueError(f"{value!r} is not a date and time; write e.g. {EXAMPLE_INSTANTS}")
+        raise ValueError(
+            _("{value!r} is not a date and time; write e.g. {examples}").format(
+                value=value, examples=EXAMPLE_INSTANTS
+            )
+        )
     if naive.tzinfo is not None:
         return naive
     if tz is None:
@@ -134,7 +154,9 @@ def _zh_cn(match: re.Match[str], text: str) -> dt.datetime:
             micro,
         )
     except ValueError as exc:
-        raise ValueError(f"{text!r} is not a valid date and time ({exc})") from None
+        raise ValueError(
+            _("{text!r} is not a valid date and time ({problem})").format(text=text, problem=exc)
+        ) from None
 
 
 def bool_cell(value: object) -> bool:
@@ -153,7 +175,9 @@ def bool_cell(value: object) -> bool:
             return True
         if key in _FALSE:
             return False
-    raise ValueError(f"{value!r} is not yes or no; write 是 or 否 (or true/false)")
+    raise ValueError(
+        _("{value!r} is not yes or no; write 是 or 否 (or true/false)").format(value=value)
+    )
 
 
 def text_cell(value: object) -> object:

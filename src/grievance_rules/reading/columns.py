@@ -25,6 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from grievance_rules.errors import ColumnMappingError
+from grievance_rules.i18n import gettext as _
 
 __all__ = [
     "DEFAULT_HEADERS",
@@ -97,7 +98,11 @@ class TableLayout:
 
     def header(self, index: int) -> str:
         """The header of column ``index`` (from 0), as written."""
-        return self.headers[index] if index < len(self.headers) else f"column {index + 1}"
+        return (
+            self.headers[index]
+            if index < len(self.headers)
+            else _("column {number}").format(number=index + 1)
+        )
 
 
 class ColumnMapping:
@@ -116,7 +121,9 @@ class ColumnMapping:
         for name, given in (overrides or {}).items():
             if name not in DEFAULT_HEADERS:
                 raise ColumnMappingError(
-                    f"no field {name!r} to map a column to; fields: {', '.join(DEFAULT_HEADERS)}"
+                    _("no field {name!r} to map a column to; fields: {fields}").format(
+                        name=name, fields=", ".join(DEFAULT_HEADERS)
+                    )
                 )
             given_headers[name] = (given,) if isinstance(given, str) else tuple(given)
         self._field_of: dict[str, str] = {}
@@ -124,7 +131,11 @@ class ColumnMapping:
             for header in names:
                 other = self._field_of.setdefault(header_key(header), name)
                 if other != name:
-                    raise ColumnMappingError(f"header {header!r} given for {other!r} and {name!r}")
+                    raise ColumnMappingError(
+                        _("header {header!r} given for {other!r} and {name!r}").format(
+                            header=header, other=other, name=name
+                        )
+                    )
         for name, names in DEFAULT_HEADERS.items():
             if name not in given_headers:
                 for header in names:  # a default header the user gave to another field is theirs
@@ -155,7 +166,9 @@ class ColumnMapping:
                 continue
             if name in seen:
                 raise ColumnMappingError(
-                    f"columns {seen[name] + 1} and {index + 1} ({header!r}) both hold {name!r}"
+                    _("columns {first} and {second} ({header!r}) both hold {name!r}").format(
+                        first=seen[name] + 1, second=index + 1, header=header, name=name
+                    )
                 )
             seen[name] = index
             fields[index] = name

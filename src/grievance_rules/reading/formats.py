@@ -11,6 +11,7 @@ import enum
 from pathlib import PurePath
 
 from grievance_rules.errors import InputFormatError
+from grievance_rules.i18n import gettext as _
 
 __all__ = ["InputFormat", "format_of"]
 
@@ -50,6 +51,8 @@ def format_of(name: str | PurePath) -> InputFormat:
         return _SUFFIXES[suffix]
     except KeyError:
         raise InputFormatError(
-            f"cannot tell the format of {str(name)!r} from its suffix {suffix!r}; "
-            f"name one of {', '.join(f.value for f in InputFormat)}"
+            _(
+                "cannot tell the format of {name!r} from its suffix {suffix!r}; name one of "
+                "{formats}"
+            ).format(name=str(name), suffix=suffix, formats=", ".join(f.value for f in InputFormat))
         ) from None

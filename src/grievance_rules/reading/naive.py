@@ -20,6 +20,7 @@ from typing import Any
 import pendulum
 
 from grievance_rules.errors import ReadError
+from grievance_rules.i18n import gettext as _
 from grievance_rules.model import EVENT_CLASSES
 
 __all__ = ["ORDER_INSTANT_FIELDS", "localize_naive", "zone"]
@@ -44,7 +45,9 @@ def zone(name: str | dt.tzinfo) -> dt.tzinfo:
     try:
         return pendulum.timezone(name)
     except (ValueError, KeyError, pendulum.tz.exceptions.InvalidTimezone) as exc:
-        raise ReadError(f"unknown time zone {name!r} for assume_tz: {exc}") from None
+        raise ReadError(
+            _("unknown time zone {name!r} for assume_tz: {problem}").format(name=name, problem=exc)
+        ) from None
 
 
 def _localized(value: Any, tz: dt.tzinfo) -> Any:

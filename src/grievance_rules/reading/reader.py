@@ -46,6 +46,7 @@ import pydantic_core
 from pydantic import ValidationError
 
 from grievance_rules.errors import ReadError
+from grievance_rules.i18n import gettext as _
 from grievance_rules.model import Severity, WorkOrder, check_history
 from grievance_rules.reading.columns import ColumnMapping
 from grievance_rules.reading.encoding import AUTO, detect_encoding, seekable
@@ -107,9 +108,10 @@ def _has_naive_timestamp(exc: ValidationError) -> bool:
     return any(error["type"] == "timezone_aware" for error in exc.errors(include_url=False))
 
 
-_TOO_DEEP = RecordProblem(
-    "", "the record is nested too deeply to read (thousands of levels)", "too_deep"
-)
+def _too_deep() -> RecordProblem:
+    return RecordProblem(
+        "", _("the record is nested too deeply to read (thousands of levels)"), "too_deep"
+    )
 
 
 def _check_encoding(name: str) -> None:
@@ -124,7 +126,9 @@ def _check_encoding(name: str) -> None:
         info = None
     if info is None or not getattr(info, "_is_text_encoding", True):
         raise ReadError(
-            f"unknown text encoding {name!r}; e.g. utf-8, utf-8-sig, gb18030, or auto (detect)"
+            _(
+                "unknown text encoding {name!r}; e.g. utf-8, utf-8-sig, gb18030, or auto (detect)"
+            ).format(name=name)
         )
 
 
@@ -154,7 +158,7 @@ class _Validator:
         try:
             return self._from_object(location, obj, problems)
         except RecursionError:  # a record nested deeper than Python follows: a rejection
-            return Rejected(location, (*problems, _TOO_DEEP), _order_id(obj))
+            return Rejected(location, (*problems, _too_deep()), _order_id(obj))
 
     def _from_object(
         self, location: SourceLocation, obj: object, problems: Sequence[RecordProblem]
@@ -241,14 +245,16 @@ class OrderStream(Iterable[RecordResult]):
                 self.name = "<stream>"
         if format is None:
             if self.name == "<stream>":
-                raise ReadError("reading from a stream needs format= (json, jsonl, csv, xlsx)")
+                raise ReadError(_("reading from a stream needs format= (json, jsonl, csv, xlsx)"))
             self.format = format_of(self.name)
         else:
             try:
                 self.format = InputFormat(format)
             except ValueError:
                 raise ReadError(
-                    f"unknown format {format!r}; one of {', '.join(f.value for f in InputFormat)}"
+                    _("unknown format {format!r}; one of {formats}").format(
+                        format=format, formats=", ".join(f.value for f in InputFormat)
+                    )
                 ) from None
         self.validator = _Validator(None if assume_tz is None else zone(assume_tz), strict)
         self.mapping = ColumnMapping(columns)
@@ -268,7 +274,11 @@ class OrderStream(Iterable[RecordResult]):
 
     def __iter__(self) -> Iterator[RecordResult]:
         if self._started:
-            raise ReadError(f"{self.name}: an OrderStream is read once; call iter_orders again")
+            raise ReadError(
+                _("{name}: an OrderStream is read once; call iter_orders again").format(
+                    name=self.name
+                )
+            )
         self._started = True
         return self._results()
 
@@ -289,11 +299,17 @@ class OrderStream(Iterable[RecordResult]):
             try:
                 handle = Path(self.source).open("rb")  # noqa: SIM115 - closed below
             except OSError as exc:
-                raise ReadError(f"cannot open {self.name}: {exc.strerror}") from None
+                raise ReadError(
+                    _("cannot open {name}: {problem}").format(name=self.name, problem=exc.strerror)
+                ) from None
             with handle:
                 yield handle
         elif isinstance(self.source, io.TextIOBase):
-            raise ReadError(f"{self.format.value} needs a binary stream, got a text stream")
+            raise ReadError(
+                _("{format} needs a binary stream, got a text stream").format(
+                    format=self.format.value
+                )
+            )
         else:
             yield self.source  # type: ignore[misc]
 
@@ -345,7 +361,9 @@ class OrderStream(Iterable[RecordResult]):
         try:
             document = pydantic_core.from_json(data)
         except ValueError as exc:
-            raise ReadError(f"{self.name} is not a JSON document: {exc}") from None
+            raise ReadError(
+                _("{name} is not a JSON document: {problem}").format(name=self.name, problem=exc)
+            ) from None
         if isinstance(document, dict) and isinstance(document.get("orders"), list):
             items = document["orders"]
         elif isinstance(document, list):
@@ -379,9 +397,13 @@ class OrderStream(Iterable[RecordResult]):
             return
         if any(unreadable_text(cell) for cell in header.cells):
             raise ReadError(
-                f"{self.name}: the header (row {header.row}) is not valid text in "
-                f"{self.encoding_used or self.encoding}; read it with --encoding auto "
-                "(encoding=None), or name its encoding (gb18030 for Chinese Excel)"
+                _(
+                    "{name}: the header (row {row}) is not valid text in {encoding}; read it "
+                    "with --encoding auto (encoding=None), or name its encoding (gb18030 for "
+                    "Chinese Excel)"
+                ).format(
+                    name=self.name, row=header.row, encoding=self.encoding_used or self.encoding
+                )
             )
         layout = self.mapping.resolve(header.cells)
         wide: WideLayout | None = None
@@ -407,7 +429,7 @@ class OrderStream(Iterable[RecordResult]):
             record += 1
             location = SourceLocation(self.name, record, line=row.line, row=row.row, sheet=sheet)
             if row.problem is not None or row.row < header.row:
-                problem = row.problem or RecordProblem("", "row before the header", "csv")
+                problem = row.problem or RecordProblem("", _("row before the header"), "csv")
                 yield Rejected(location, (problem,), None)
                 continue
             obj, problems = record_from_cells(layout, row.cells, tz=tz, row=row)
@@ -419,8 +441,10 @@ class OrderStream(Iterable[RecordResult]):
                     problems.append(
                         RecordProblem(
                             "id",
-                            f"order {key} is also on row {seen[key]}: its 流转记录 rows cannot "
-                            "be told apart",
+                            _(
+                                "order {order} is also on row {row}: its 流转记录 rows cannot "
+                                "be told apart"
+                            ).format(order=key, row=seen[key]),
                             "duplicate_order",
                         )
                     )
@@ -434,7 +458,9 @@ class OrderStream(Iterable[RecordResult]):
                         problems.append(
                             RecordProblem(
                                 "events",
-                                f"events both in a column and on the {events.sheet} sheet",
+                                _("events both in a column and on the {sheet} sheet").format(
+                                    sheet=events.sheet
+                                ),
                                 "invalid_cell",
                             )
                         )
@@ -457,14 +483,25 @@ class OrderStream(Iterable[RecordResult]):
                 record += 1
                 first = group[0].row
                 location = SourceLocation(self.name, record, row=first, sheet=events.sheet)
-                what = f"order {order_id}" if order_id is not None else "no order (工单编号 empty)"
+                what = (
+                    _("order {order}").format(order=order_id)
+                    if order_id is not None
+                    else _("no order (工单编号 empty)")
+                )
                 yield Rejected(
                     location,
                     (
                         RecordProblem(
                             "",
-                            f"{len(group)} {events.sheet} row(s) ({_row_list(group)}) for "
-                            f"{what}, which the orders sheet does not have",
+                            _(
+                                "{count} {sheet} row(s) ({rows}) for {what}, which the orders "
+                                "sheet does not have"
+                            ).format(
+                                count=len(group),
+                                sheet=events.sheet,
+                                rows=_row_list(group),
+                                what=what,
+                            ),
                             "orphan_events",
                         ),
                     ),
@@ -486,7 +523,7 @@ class OrderStream(Iterable[RecordResult]):
             return None
         self.sheets_used[part] = str(path)
         with path.open("rb") as raw, self._decoded(raw, self.encoding) as text:
-            header, _, rest = split_header(csv_rows(text), recognised)
+            header, _titles, rest = split_header(csv_rows(text), recognised)
             if header is None:
                 return None
             if part == "events":
@@ -517,20 +554,30 @@ class OrderStream(Iterable[RecordResult]):
                 ]
                 if others:
                     raise ReadError(
-                        f"{self.name}: sheet {orders_sheet!r} has no orders; sheet "
-                        f"{others[0]!r} has data: read it with --sheet {others[0]} (sheet= in "
-                        f"Python); sheets: {', '.join(book.sheetnames)}"
+                        _(
+                            "{name}: sheet {sheet!r} has no orders; sheet {other!r} has data: "
+                            "read it with --sheet {other} (sheet= in Python); sheets: {sheets}"
+                        ).format(
+                            name=self.name,
+                            sheet=orders_sheet,
+                            other=others[0],
+                            sheets=", ".join(book.sheetnames),
+                        )
                     )
             self.sheets_used["orders"] = orders_sheet
             events = units = None
             if events_sheet is not None and events_sheet != orders_sheet:
                 self.sheets_used["events"] = events_sheet
-                header, _, rest = split_header(book.rows(events_sheet), EVENT_MAPPING.recognised)
+                header, _titles, rest = split_header(
+                    book.rows(events_sheet), EVENT_MAPPING.recognised
+                )
                 if header is not None:
                     events = EventRows.of(events_sheet, header, rest)
             if units_sheet is not None and units_sheet != orders_sheet:
                 self.sheets_used["units"] = units_sheet
-                header, _, rest = split_header(book.rows(units_sheet), UNIT_MAPPING.recognised)
+                header, _titles, rest = split_header(
+                    book.rows(units_sheet), UNIT_MAPPING.recognised
+                )
                 if header is not None:
                     units = UnitRows.of(header, rest)
             shown = orders_sheet if (self.sheet is not None or len(book.sheetnames) > 1) else None
@@ -575,14 +622,12 @@ def _with_event_rows(result: Rejected, sheet: str, rows: Sequence[int]) -> Rejec
     """Problems of ``events[i]`` say which row of the events sheet the event is on."""
     problems = []
     for problem in result.problems:
-        if problem.field.startswith("events[") and f"{sheet} row" not in problem.message:
+        marker = _("{sheet} row {row}").split("{row}")[0].format(sheet=sheet)
+        if problem.field.startswith("events[") and marker not in problem.message:
             index_text = problem.field[len("events[") :].split("]", 1)[0]
             if index_text.isdigit() and int(index_text) < len(rows):
-                problem = RecordProblem(
-                    problem.field,
-                    f"{problem.message} ({sheet} row {rows[int(index_text)]})",
-                    problem.code,
-                )
+                where = _("{sheet} row {row}").format(sheet=sheet, row=rows[int(index_text)])
+                problem = RecordProblem(problem.field, f"{problem.message} ({where})", problem.code)
         problems.append(problem)
     return Rejected(result.location, tuple(problems), result.order_id)
 

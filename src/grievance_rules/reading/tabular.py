@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
+from grievance_rules.i18n import gettext as _
 from grievance_rules.reading.cells import instant_cell, list_cell, text_cell
 from grievance_rules.reading.columns import INSTANT_FIELDS, JSON_FIELDS, LIST_FIELDS, TableLayout
 from grievance_rules.reading.results import RecordProblem
@@ -84,7 +85,8 @@ def csv_rows(stream: IO[str]) -> Iterator[TableRow]:
             return
         except csv.Error as exc:
             number += 1
-            yield TableRow(number, reader.line_num, (), RecordProblem("", f"bad CSV: {exc}", "csv"))
+            problem = RecordProblem("", _("bad CSV: {problem}").format(problem=exc), "csv")
+            yield TableRow(number, reader.line_num, (), problem)
             continue
         number += 1
         yield TableRow(number, reader.line_num, tuple(cells))
@@ -160,15 +162,27 @@ def formula_problem(name: str, row: int, column: int, header: str) -> RecordProb
 
     return RecordProblem(
         name,
-        f"cell {cell_name(row, column + 1)} ({header}) holds a formula with no saved value; "
-        "open the file in Excel and save it, or paste the values",
+        _(
+            "cell {cell} ({header}) holds a formula with no saved value; "
+            "open the file in Excel and save it, or paste the values"
+        ).format(cell=cell_name(row, column + 1), header=header),
         "formula",
     )
 
 
 def cell_problem(name: str, header: str, message: str) -> RecordProblem:
     """The problem of a cell that cannot be read, naming its column."""
-    return RecordProblem(name, f"column {header!r}: {message}", "invalid_cell")
+    return RecordProblem(
+        name,
+        _("column {header!r}: {message}").format(header=header, message=message),
+        "invalid_cell",
+    )
+
+
+def _unreadable_cell(name: str, exc: Exception) -> RecordProblem:
+    return RecordProblem(
+        name, _("cannot read the cell: {problem}").format(problem=exc), "invalid_cell"
+    )
 
 
 def record_from_cells(
@@ -197,13 +211,13 @@ def record_from_cells(
             continue
         if isinstance(value, str) and _unreadable(value):
             problems.append(
-                RecordProblem(name, "cell is not valid text in the file's encoding", "encoding")
+                RecordProblem(name, _("cell is not valid text in the file's encoding"), "encoding")
             )
             continue
         try:
             if name in JSON_FIELDS:
                 if not isinstance(value, str):
-                    raise ValueError(f"expected a JSON array, got {value!r}")
+                    raise ValueError(_("expected a JSON array, got {value!r}").format(value=value))
                 record[name] = json.loads(value)
             elif name in LIST_FIELDS:
                 record[name] = list_cell(value)
@@ -214,14 +228,14 @@ def record_from_cells(
             elif name in INSTANT_FIELDS:
                 record[name] = instant_cell(value, tz)
             elif isinstance(value, dt.time):
-                raise ValueError(f"a time of day ({value}) is not an instant")
+                raise ValueError(_("a time of day ({value}) is not an instant").format(value=value))
             else:
                 record[name] = value
         except json.JSONDecodeError as exc:
-            problems.append(RecordProblem(name, f"cannot read the cell: {exc}", "invalid_cell"))
+            problems.append(_unreadable_cell(name, exc))
         except (ValueError, RecursionError) as exc:
             if name in INSTANT_FIELDS:
                 problems.append(cell_problem(name, header, str(exc)))
             else:
-                problems.append(RecordProblem(name, f"cannot read the cell: {exc}", "invalid_cell"))
+                problems.append(_unreadable_cell(name, exc))
     return record, problems

@@ -24,6 +24,7 @@ from openpyxl.utils.cell import column_index_from_string as _column_index
 from openpyxl.utils.cell import coordinate_from_string, range_boundaries
 
 from grievance_rules.errors import ReadError
+from grievance_rules.i18n import gettext as _
 from grievance_rules.reading.tabular import TableRow
 
 __all__ = ["XlsxWorkbook", "cell_name"]
@@ -44,7 +45,7 @@ def _scan(source: IO[bytes]) -> tuple[list[tuple[int, int, int, int]], set[tuple
     """Merged ranges (min_col, min_row, max_col, max_row) and formula cells without a value."""
     merged: list[tuple[int, int, int, int]] = []
     uncached: set[tuple[int, int]] = set()
-    for _, element in iterparse(source, events=("end",)):
+    for _event, element in iterparse(source, events=("end",)):
         name = _local(element.tag)
         if name == "c":
             children = {_local(child.tag): child for child in element}
@@ -80,7 +81,9 @@ class XlsxWorkbook:
         try:
             self._book: Any = openpyxl.load_workbook(source, read_only=True, data_only=True)
         except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
-            raise ReadError(f"not a readable xlsx workbook: {exc}") from None
+            raise ReadError(
+                _("not a readable xlsx workbook: {problem}").format(problem=exc)
+            ) from None
         self.sheetnames: list[str] = list(self._book.sheetnames)
 
     def __enter__(self) -> XlsxWorkbook:
@@ -95,7 +98,11 @@ class XlsxWorkbook:
 
     def _sheet(self, name: str) -> Any:
         if name not in self.sheetnames:
-            raise ReadError(f"no sheet {name!r}; sheets: {', '.join(self.sheetnames)}")
+            raise ReadError(
+                _("no sheet {name!r}; sheets: {sheets}").format(
+                    name=name, sheets=", ".join(self.sheetnames)
+                )
+            )
         return self._book[name]
 
     def rows(self, name: str) -> Iterator[TableRow]:
