@@ -1,0 +1,243 @@
+"""The long layout as Parquet: lossless round trips, partitions, and every record accounted for."""
+
+import datetime as dt
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from grievance_rules.errors import ReadError
+from grievance_rules.model import WorkOrder
+from grievance_rules.reading.parquet import (
+    EVENT_COLUMNS,
+    ORDER_COLUMNS,
+    ParquetPartition,
+    events_schema,
+    is_parquet,
+    iter_parquet_orders,
+    orders_schema,
+    parquet_partitions,
+    units_schema,
+)
+from grievance_rules.reading.parquet_export import write_parquet
+from grievance_rules.reading.results import Accepted, Rejected
+from grievance_rules.samples import generate_orders
+from grievance_rules.testing.strategies import work_orders
+
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+
+
+def _read(path):
+    return list(iter_parquet_orders(path))
+
+
+def _order(**changes):
+    record = {
+        "id": "P1",
+        "channel": "12345",
+        "category": "complaint",
+        "received_at": dt.datetime(2024, 5, 6, 9, 12, tzinfo=SHANGHAI),
+    }
+    record.update(changes)
+    return record
+
+
+def _write_tables(folder: Path, orders, events=(), units=None):
+    folder.mkdir(parents=True, exist_ok=True)
+    pq.write_table(
+        pa.Table.from_pylist(list(orders), schema=orders_schema()), folder / "orders.parquet"
+    )
+    pq.write_table(
+        pa.Table.from_pylist(list(events), schema=events_schema()), folder / "events.parquet"
+    )
+    if units is not None:
+        pq.write_table(
+            pa.Table.from_pylist(list(units), schema=units_schema()), folder / "units.parquet"
+        )
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(orders=st.lists(work_orders(), max_size=5, unique_by=lambda o: o.id))
+def test_any_order_round_trips_losslessly(tmp_path_factory, orders):
+    folder = tmp_path_factory.mktemp("ds")
+    assert write_parquet(orders, folder) == len(orders)
+    results = _read(folder)
+    assert all(isinstance(r, Accepted) for r in results), [str(r) for r in results]
+    back = [r.order for r in results]
+    assert back == orders
+    # the same JSON, byte for byte
+    assert [o.model_dump_json() for o in back] == [o.model_dump_json() for o in orders]
+
+
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    orders=st.lists(work_orders(), min_size=1, max_size=8, unique_by=lambda o: o.id),
+    size=st.integers(1, 4),
+)
+def test_partitioned_round_trip_keeps_the_order_of_the_orders(tmp_path_factory, orders, size):
+    folder = tmp_path_factory.mktemp("parts")
+    write_parquet(orders, folder, partition_size=size)
+    partitions = parquet_partitions(folder)
+    assert len(partitions) == -(-len(orders) // size)  # ceiling, by hand
+    assert [r.order for r in _read(folder)] == orders
+
+
+def test_sample_orders_round_trip_through_a_file_pair(tmp_path):
+    orders = list(generate_orders(200, seed=11))
+    write_parquet(orders, tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "events.parquet",
+        "orders.parquet",
+        "units.parquet",
+    ]
+    assert [r.order for r in _read(tmp_path / "orders.parquet")] == orders
+    assert is_parquet(tmp_path)
+    assert is_parquet(tmp_path / "orders.parquet")
+    assert not is_parquet(tmp_path / "events.parquet".replace(".parquet", ".jsonl"))
+
+
+def test_the_tables_are_typed_for_analysts(tmp_path):
+    order = WorkOrder.model_validate(
+        _order(
+            units=[
+                {
+                    "id": "c07",
+                    "name": "东风社区",
+                    "kind": "village_community",
+                    "leaders": {"party_secretary": "王书记"},
+                }
+            ],
+            events=[
+                {"type": "dispatched", "at": "2024-05-06T09:30:00+08:00", "to_unit": "c07"},
+                {
+                    "type": "replied",
+                    "at": "2024-05-07T10:00:00+08:00",
+                    "unit": "c07",
+                    "evidence": [{"kind": "photo", "ref": "a.jpg"}],
+                    "round": 2,
+                },
+            ],
+        )
+    )
+    write_parquet([order], tmp_path)
+    orders = pq.read_table(tmp_path / "orders.parquet")
+    assert orders.column_names == list(ORDER_COLUMNS)
+    assert orders.column("received_at").to_pylist()[0] == dt.datetime(
+        2024, 5, 6, 1, 12, tzinfo=dt.UTC
+    )
+    assert str(orders.schema.field("received_at").type) == "timestamp[us, tz=Asia/Shanghai]"
+    events = pq.read_table(tmp_path / "events.parquet")
+    assert events.column_names == list(EVENT_COLUMNS)
+    rows = events.to_pylist()
+    assert [(r["order_id"], r["type"], r["to_unit"], r["round"]) for r in rows] == [
+        ("P1", "dispatched", "c07", None),
+        ("P1", "replied", None, 2),
+    ]
+    assert rows[1]["evidence"] == [{"kind": "photo", "ref": "a.jpg"}]
+    units = pq.read_table(tmp_path / "units.parquet").to_pylist()
+    assert units[0]["leaders"] == [("party_secretary", "王书记")]
+
+
+def test_every_event_field_has_a_column():
+    from grievance_rules.model import EVENT_CLASSES
+
+    fields = {name for cls in EVENT_CLASSES.values() for name in cls.model_fields}
+    assert fields <= set(EVENT_COLUMNS)
+
+
+def test_a_bad_record_is_rejected_naming_record_field_and_problem(tmp_path):
+    _write_tables(
+        tmp_path,
+        [_order(id="A1"), _order(id="A2", category="抱怨"), _order(id="A3")],
+        [
+            {
+                "order_id": "A3",
+                "type": "signed_for",
+                "at": dt.datetime(2024, 5, 6, 10, tzinfo=SHANGHAI),
+                "decision": "approved",
+            },
+        ],
+    )
+    results = _read(tmp_path)
+    assert [type(r).__name__ for r in results] == ["Accepted", "Rejected", "Rejected"]
+    bad = results[1]
+    assert bad.order_id == "A2"
+    assert bad.location.record == 2
+    assert bad.location.row == 2
+    assert bad.problems[0].field == "category"
+    assert bad.problems[0].code == "enum"
+    applies = results[2]
+    assert applies.problems[0].field == "events[0].decision"
+    assert "events.parquet row 1" in applies.problems[0].message
+    assert "does not apply to an event of type signed_for" in applies.problems[0].message
+
+
+def test_events_of_an_order_the_orders_table_lacks_are_a_record_of_their_own(tmp_path):
+    at = dt.datetime(2024, 5, 6, 10, tzinfo=SHANGHAI)
+    _write_tables(
+        tmp_path,
+        [_order(id="A1")],
+        [{"order_id": "ZZ", "type": "signed_for", "at": at}] * 2,
+    )
+    results = _read(tmp_path)
+    assert len(results) == 2  # one order, one orphan group: 2 records, counts add up
+    orphan = results[1]
+    assert isinstance(orphan, Rejected)
+    assert orphan.order_id == "ZZ"
+    assert orphan.problems[0].code == "orphan_events"
+    assert "2 events row(s) (1, 2) for order ZZ" in orphan.problems[0].message
+
+
+def test_naive_timestamps_need_a_zone(tmp_path):
+    folder = tmp_path / "naive"
+    folder.mkdir()
+    table = pa.table(
+        {
+            "id": ["N1"],
+            "channel": ["12345"],
+            "category": ["complaint"],
+            "received_at": pa.array([dt.datetime(2024, 5, 6, 9)], pa.timestamp("us")),
+        }
+    )
+    pq.write_table(table, folder / "orders.parquet")
+    (result,) = _read(folder)
+    assert isinstance(result, Rejected)
+    assert result.problems[0].code == "timezone_aware"
+    (result,) = iter_parquet_orders(folder, assume_tz="Asia/Shanghai")
+    assert isinstance(result, Accepted)
+    assert result.order.received_at == dt.datetime(2024, 5, 6, 1, tzinfo=dt.UTC)
+
+
+def test_a_folder_without_orders_and_a_file_that_is_not_parquet(tmp_path):
+    with pytest.raises(ReadError, match="no Parquet orders table"):
+        parquet_partitions(tmp_path)
+    (tmp_path / "orders.parquet").write_bytes(b"not parquet")
+    with pytest.raises(ReadError, match="not a readable Parquet file"):
+        _read(tmp_path)
+
+
+def test_a_partition_file_without_its_orders_file_is_refused(tmp_path):
+    write_parquet(generate_orders(4, seed=1), tmp_path, partition_size=2)
+    (tmp_path / "events" / "part-00001.parquet").rename(tmp_path / "events" / "part-00009.parquet")
+    with pytest.raises(ReadError, match=r"events/part-00009.parquet has no orders/part-00009"):
+        parquet_partitions(tmp_path)
+
+
+def test_partitions_are_named_and_ordered(tmp_path):
+    write_parquet(generate_orders(5, seed=2), tmp_path, partition_size=2)
+    assert parquet_partitions(tmp_path) == [
+        ParquetPartition(
+            f"part-0000{i}",
+            str(tmp_path / "orders" / f"part-0000{i}.parquet"),
+            str(tmp_path / "events" / f"part-0000{i}.parquet"),
+            str(tmp_path / "units" / f"part-0000{i}.parquet"),
+        )
+        for i in range(3)
+    ]

@@ -1,0 +1,108 @@
+"""Dask runs over Parquet partitions give, byte for byte, what one process gives."""
+
+import json
+import multiprocessing
+import sys
+
+import pytest
+
+from grievance_rules import reports
+from grievance_rules.distributed import (
+    DaskMissingError,
+    PartitionTask,
+    cluster_client,
+    compare_dataset,
+    evaluate_dataset,
+    pack_source,
+    run_partition,
+    score_dataset,
+)
+from grievance_rules.engine import Rejection
+from grievance_rules.errors import ReadError
+from grievance_rules.reading.parquet import iter_parquet_orders, parquet_partitions
+from grievance_rules.reading.parquet_export import write_parquet
+from grievance_rules.samples import generate_orders
+from grievance_rules.scoring import compare, score
+from grievance_rules.scoring.stream import assess_stream, resolve_packs
+
+
+@pytest.fixture(scope="module")
+def dataset(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("year")
+    write_parquet(generate_orders(240, seed=23), folder, partition_size=70)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def client():
+    before = set(multiprocessing.active_children())
+    with cluster_client(workers=2) as active:
+        assert len(active.scheduler_info()["workers"]) == 2
+        yield active
+    # the cluster's worker processes are gone with it
+    assert set(multiprocessing.active_children()) <= before
+
+
+def test_a_partition_task_runs_without_a_cluster(dataset):
+    partition = parquet_partitions(dataset)[1]
+    task = PartitionTask("score", (pack_source("daye"),), partition, 1)
+    partial = run_partition(task)
+    assert partial.inputs == 70  # the second partition: orders 71-140
+    assert {key[0] for _, (key, _kind) in partial.units.items()} == {1}
+
+
+def test_without_dask_the_error_names_the_extra(monkeypatch, dataset):
+    monkeypatch.setitem(sys.modules, "dask", None)  # import dask raises ImportError
+    with pytest.raises(DaskMissingError, match=r"grievance-rules\[dask\]"):
+        score_dataset(dataset, "xiayang", workers=1)
+
+
+@pytest.mark.slow
+def test_two_workers_score_byte_for_byte_as_one_process(dataset, client):
+    for pack in ("chengdong", "xiayang", "daye"):
+        one = score(iter_parquet_orders(dataset), pack, period="month")
+        many = score_dataset(dataset, pack, period="month", client=client)
+        assert many.model_dump_json(indent=2) == one.model_dump_json(indent=2)
+        assert reports.scorecard_markdown(many) == reports.scorecard_markdown(one)
+        assert one.inputs == 240
+
+
+@pytest.mark.slow
+def test_two_workers_compare_and_evaluate_as_one_process(dataset, client):
+    packs = ["chengdong", "xiayang", "daye"]
+    one = compare(iter_parquet_orders(dataset), packs)
+    many = compare_dataset(dataset, packs, client=client)
+    assert many.model_dump_json() == one.model_dump_json()
+    expected = [
+        entry.assessments[0].model_dump_json().encode()
+        if not isinstance(entry, Rejection)
+        else entry
+        for entry in assess_stream(iter_parquet_orders(dataset), resolve_packs(["daye"]))
+    ]
+    assert list(evaluate_dataset(dataset, "daye", client=client)) == expected
+
+
+@pytest.mark.slow
+def test_partitions_sharing_an_order_id_are_refused(tmp_path, client):
+    orders = list(generate_orders(6, seed=4))
+    write_parquet(orders[:3], tmp_path / "a")
+    write_parquet([orders[5], orders[1]], tmp_path / "b")
+    partitions = [*parquet_partitions(tmp_path / "a"), *parquet_partitions(tmp_path / "b")]
+    with pytest.raises(ReadError, match=rf"order id {orders[1].id!r} is in partitions a and b"):
+        score_dataset(partitions, "xiayang", client=client)
+
+
+def test_the_partial_of_a_task_travels_as_plain_data(dataset):
+    """What a worker sends back pickles (Dask ships it between processes)."""
+    import pickle
+
+    task = PartitionTask(
+        "compare",
+        (pack_source("daye"), pack_source("xiayang")),
+        parquet_partitions(dataset)[0],
+        0,
+        examples=2,
+    )
+    partial = run_partition(task)
+    assert pickle.loads(pickle.dumps(partial)) == partial
+    assert json.loads(json.dumps(partial.packs)) == ["daye@2023-05-19", "xiayang@2022-06-08"]
