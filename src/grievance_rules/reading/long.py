@@ -32,6 +32,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from grievance_rules.i18n import gettext as _
 from grievance_rules.model import EVENT_CLASSES
 from grievance_rules.reading.cells import bool_cell, instant_cell, list_cell, text_cell
 from grievance_rules.reading.columns import header_key
@@ -307,12 +308,12 @@ class UnitRows:
 def _leaders(value: object) -> dict[str, Any]:
     """领导: a JSON object (role → name or null) or ``role：name`` entries separated by ；."""
     if not isinstance(value, str):
-        raise ValueError(f"领导 {value!r}: expected text")
+        raise ValueError(_("领导 {value!r}: expected text").format(value=value))
     text = value.strip()
     if text.startswith("{"):
         loaded = json.loads(text)
         if not isinstance(loaded, dict):  # pragma: no cover - starts with {
-            raise ValueError("领导: expected a JSON object")
+            raise ValueError(_("领导: expected a JSON object"))
         return loaded
     leaders: dict[str, Any] = {}
     for part in list_cell(text):
@@ -353,7 +354,7 @@ def _event_of(
 ) -> tuple[dict[str, Any], list[RecordProblem]]:
     event: dict[str, Any] = {}
     problems: list[RecordProblem] = []
-    where = f"{rows.sheet} row {row.row}"
+    where = _("{sheet} row {row}").format(sheet=rows.sheet, row=row.row)
     cells = row.cells
     kind: str | None = None
     for column, name in rows.columns.items():
@@ -363,9 +364,14 @@ def _event_of(
                 problems.append(
                     RecordProblem(
                         f"events[{index}].type",
-                        f"{where}: 环节 {cells[column]!r} is not an event type; one of "
-                        f"{', '.join(cls.zh for cls in EVENT_CLASSES.values())} (or the English "
-                        "value)",
+                        _(
+                            "{where}: 环节 {value!r} is not an event type; one of {types} (or the "
+                            "English value)"
+                        ).format(
+                            where=where,
+                            value=cells[column],
+                            types=", ".join(cls.zh for cls in EVENT_CLASSES.values()),
+                        ),
                         "invalid_cell",
                     )
                 )
@@ -384,15 +390,21 @@ def _event_of(
             continue
         if unreadable_text(value):
             problems.append(
-                RecordProblem(path, f"{where}: not valid text in the file's encoding", "encoding")
+                RecordProblem(
+                    path,
+                    _("{where}: not valid text in the file's encoding").format(where=where),
+                    "encoding",
+                )
             )
             continue
         if kind is not None and name not in allowed:
             problems.append(
                 RecordProblem(
                     path,
-                    f"{where}: column {header!r} does not apply to 环节 "
-                    f"{EVENT_CLASSES[kind].zh} ({kind}); leave it empty",
+                    _(
+                        "{where}: column {header!r} does not apply to 环节 {kind_zh} ({kind}); "
+                        "leave it empty"
+                    ).format(where=where, header=header, kind_zh=EVENT_CLASSES[kind].zh, kind=kind),
                     "invalid_cell",
                 )
             )
@@ -401,7 +413,13 @@ def _event_of(
             event[name] = _value(name, value, tz)
         except (ValueError, RecursionError) as exc:
             problems.append(
-                RecordProblem(path, f"{where}, column {header!r}: {exc}", "invalid_cell")
+                RecordProblem(
+                    path,
+                    _("{where}, column {header!r}: {problem}").format(
+                        where=where, header=header, problem=exc
+                    ),
+                    "invalid_cell",
+                )
             )
     if kind is not None:
         event = {"type": kind, **event}

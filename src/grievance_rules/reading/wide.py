@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from grievance_rules.errors import ReadError
+from grievance_rules.i18n import gettext as _
 from grievance_rules.model import EVENT_CLASSES, UnitKind
 from grievance_rules.reading.cells import bool_cell, instant_cell, text_cell
 from grievance_rules.reading.columns import header_key
@@ -69,7 +70,9 @@ def _strings(value: object, where: str) -> tuple[str, ...]:
         return (value,)
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return tuple(value)
-    raise ReadError(f"wide mapping: {where} must be a header or a list of headers")
+    raise ReadError(
+        _("wide mapping: {where} must be a header or a list of headers").format(where=where)
+    )
 
 
 @dataclass(frozen=True)
@@ -110,7 +113,7 @@ class WideMapping:
         self.source = source
         roles = data.get("roles", {})
         if not isinstance(roles, dict):
-            raise ReadError(f"{source}: [roles] must be a table")
+            raise ReadError(_("{source}: [roles] must be a table").format(source=source))
         self.roles = {
             name: _Role(
                 str(role.get("zh", name)),
@@ -123,12 +126,20 @@ class WideMapping:
         for number, item in enumerate(data.get("milestone", []), 1):
             kind = item.get("type")
             if kind not in EVENT_CLASSES:
-                raise ReadError(f"{source}: milestone {number}: unknown event type {kind!r}")
+                raise ReadError(
+                    _("{source}: milestone {number}: unknown event type {kind!r}").format(
+                        source=source, number=number, kind=kind
+                    )
+                )
             allowed = EVENT_CLASSES[kind].model_fields
             units = {name: item[name] for name in ("unit", "to_unit", "for_unit") if name in item}
             for name, role in units.items():
                 if role not in self.roles:
-                    raise ReadError(f"{source}: milestone {number}: {name} names no role {role!r}")
+                    raise ReadError(
+                        _("{source}: milestone {number}: {name} names no role {role!r}").format(
+                            source=source, number=number, name=name, role=role
+                        )
+                    )
             fields = {
                 name: _strings(headers, f"milestone {number} field {name}")
                 for name, headers in item.get("fields", {}).items()
@@ -136,7 +147,11 @@ class WideMapping:
             fixed = dict(item.get("set", {}))
             for name in [*units, *fields, *fixed]:
                 if name not in allowed:
-                    raise ReadError(f"{source}: milestone {number}: {kind} has no field {name!r}")
+                    raise ReadError(
+                        _("{source}: milestone {number}: {kind} has no field {name!r}").format(
+                            source=source, number=number, kind=kind, name=name
+                        )
+                    )
             self.milestones.append(
                 Milestone(kind, _strings(item.get("at", []), "at"), units, fields, fixed)
             )
@@ -163,9 +178,15 @@ class WideMapping:
                 return cls(tomllib.loads(text.read_text(encoding="utf-8")), "wide.toml")
             return cls(tomllib.loads(Path(path).read_text(encoding="utf-8")), str(path))
         except OSError as exc:
-            raise ReadError(f"cannot read the wide mapping {path}: {exc.strerror}") from None
+            raise ReadError(
+                _("cannot read the wide mapping {path}: {problem}").format(
+                    path=path, problem=exc.strerror
+                )
+            ) from None
         except tomllib.TOMLDecodeError as exc:
-            raise ReadError(f"the wide mapping {path} is not TOML: {exc}") from None
+            raise ReadError(
+                _("the wide mapping {path} is not TOML: {problem}").format(path=path, problem=exc)
+            ) from None
 
     def resolve(self, header_row: Sequence[object]) -> WideLayout:
         """Which of the mapping's columns a sheet has."""
@@ -229,7 +250,9 @@ class WideMapping:
                 return None
             if unreadable_text(value):
                 problems.append(
-                    RecordProblem(path, "cell is not valid text in the file's encoding", "encoding")
+                    RecordProblem(
+                        path, _("cell is not valid text in the file's encoding"), "encoding"
+                    )
                 )
                 return None
             return value
@@ -262,10 +285,17 @@ class WideMapping:
                     problems.append(
                         RecordProblem(
                             f"units.{role}",
-                            f"{self.roles[role].zh} {text!r}: its kind (类型) is known from "
-                            "nowhere; add a 单位 sheet (单位编号, 名称, 类型), a "
-                            f"{self.roles[role].kind[0] if self.roles[role].kind else '类型'} "
-                            "column, or a [[unit]] entry in the mapping file",
+                            _(
+                                "{role} {text!r}: its kind (类型) is known from nowhere; add a "
+                                "单位 sheet (单位编号, 名称, 类型), a {column} column, or a "
+                                "[[unit]] entry in the mapping file"
+                            ).format(
+                                role=self.roles[role].zh,
+                                text=text,
+                                column=self.roles[role].kind[0]
+                                if self.roles[role].kind
+                                else "类型",
+                            ),
                             "unit_kind",
                         )
                     )
@@ -289,7 +319,11 @@ class WideMapping:
                 event["at"] = instant_cell(value, tz)
             except ValueError as exc:
                 problems.append(
-                    RecordProblem(milestone.type, f"column {header!r}: {exc}", "invalid_cell")
+                    RecordProblem(
+                        milestone.type,
+                        _("column {header!r}: {message}").format(header=header, message=exc),
+                        "invalid_cell",
+                    )
                 )
                 continue
             for name, role in milestone.units.items():
@@ -314,7 +348,9 @@ class WideMapping:
                     problems.append(
                         RecordProblem(
                             milestone.type,
-                            f"column {layout.headers[column]!r}: {exc}",
+                            _("column {header!r}: {message}").format(
+                                header=layout.headers[column], message=exc
+                            ),
                             "invalid_cell",
                         )
                     )
@@ -332,7 +368,9 @@ class WideMapping:
                 problems.append(
                     RecordProblem(
                         "",
-                        f"column {layout.headers[column]!r}: {value!r} is not a count",
+                        _("column {header!r}: {value!r} is not a count").format(
+                            header=layout.headers[column], value=value
+                        ),
                         "invalid_cell",
                     )
                 )
@@ -342,18 +380,26 @@ class WideMapping:
                 problems.append(
                     RecordProblem(
                         "events",
-                        f"{layout.headers[column]} is {count} but the sheet has columns for "
-                        f"{have} {limit.zh} ({limit.type}) in this row: the others are not in a "
-                        "wide sheet; export the 流转记录 (the long layout) for this order",
+                        _(
+                            "{header} is {count} but the sheet has columns for {have} {kind_zh} "
+                            "({kind}) in this row: the others are not in a wide sheet; export "
+                            "the 流转记录 (the long layout) for this order"
+                        ).format(
+                            header=layout.headers[column],
+                            count=count,
+                            have=have,
+                            kind_zh=limit.zh,
+                            kind=limit.type,
+                        ),
                         "wide_incomplete",
                     )
                 )
-        events = [event for _, _, event in sorted(found, key=_order_key)]
+        events = [event for _at, _index, event in sorted(found, key=_order_key)]
         return events, units, problems
 
 
 def _order_key(item: tuple[object, int, dict[str, Any]]) -> tuple[float, int]:
-    at, index, _ = item
+    at, index, _event = item
     if isinstance(at, dt.datetime):
         if at.tzinfo is None:
             return (at.replace(tzinfo=dt.UTC).timestamp(), index)
