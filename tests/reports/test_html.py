@@ -6,10 +6,14 @@ import base64
 import hashlib
 import re
 
+import pytest
+
+from grievance_rules.i18n import language
 from grievance_rules.packs import find_pack
 from grievance_rules.packs.diff import diff_packs
+from grievance_rules.packs.schema import RATE_NAMES
 from grievance_rules.reports import comparison_html, scorecard_html
-from grievance_rules.scoring import compare
+from grievance_rules.scoring import compare, score
 from tests.reports.conftest import HOSTILE_UNIT, PACKS, sample_orders
 
 _REFERENCE = re.compile(
@@ -35,6 +39,11 @@ def _assert_self_contained(page: str) -> None:
         assert address not in page
     assert len(re.findall(r"<script\b", page)) == 1
     assert "<script>" in page  # the one inline script, without src
+
+
+@pytest.fixture(scope="module")
+def sample_orders_daye():
+    return score(sample_orders(), "daye", period="month")
 
 
 def test_pages_load_nothing_from_anywhere(sample_card, sample_comparison):
@@ -66,11 +75,51 @@ def test_charts_have_a_mark_for_every_unit_period_pack_and_topic(sample_comparis
     page = comparison_html(cmp)
     periods = {row.period for card in cmp.scorecards for row in card.rows}
     cells = _svg(page, "chart-scores").count('<rect class="cell')
-    assert cells == sum(len(card.units()) * len(periods) for card in cmp.scorecards)
+    panels = {card.pack: 1 for card in cmp.scorecards}
+    for card in cmp.scorecards[1:]:  # xiayang and daye set no points: a panel per rate
+        assert all(row.points == 0 for row in card.rows)
+        panels[card.pack] = _rated(card)
+    assert panels["chengdong@2024"] == 1
+    assert cells == sum(
+        panels[card.pack] * len(card.units()) * len(periods) for card in cmp.scorecards
+    )
     segments = _svg(page, "chart-deadlines").count('<rect class="bar"')
     assert segments == sum(1 for o in cmp.outcomes for n in o.clocks.values() if n)
     topics = {(d.kind, d.topic) for d in cmp.divergences}
     assert _svg(page, "chart-divergences").count('<rect class="bar"') == len(topics)
+
+
+def _rated(card):
+    """How many rate panels a pack without points gets: each rate with a value, and its
+    composite when it has one."""
+    names = [name for name in RATE_NAMES if name not in ("response", "three_rates")]
+    shown = sum(any(row.rates[n].value is not None for row in card.rows) for n in names)
+    return shown + any(row.composite is not None for row in card.rows)
+
+
+def test_a_pack_without_points_shows_its_rates_by_unit_name(sample_orders_daye):
+    card = sample_orders_daye
+    svg = _svg(scorecard_html(card), "chart-scores")
+    titles = re.findall(r'<text x="8" [^>]*class="panel-title"[^>]*>([^<]*)</text>', svg)
+    assert titles[0] == "daye@2023-05-19 · on-time sign-off rate"
+    assert "daye@2023-05-19 · satisfaction rate" in titles
+    assert "no points under this pack: its rates are shown instead of its scores" in svg
+    assert len(titles) == _rated(card)
+    # 东风社区 (c07) in 2026-03 under daye: one order, S-0004, dispatched Monday 03-09 09:15 and
+    # signed for 03-10 16:00, before DY-7a's limit (the next working day, 17:30): 1/1, 100.0%
+    first = svg.split('class="panel-title"')[1]
+    cell = re.search(r'data-row="c07" data-column="2026-03" data-value="([^"]*)"', first)
+    assert cell.group(1) == "1"
+    assert 'data-column="2026-03" data-value="1"><title>' in first
+    assert "on-time sign-off rate 100.0%</title>" in first
+    assert ">100.0%</text>" in first
+    assert ">东风社区</text>" in svg
+    assert ">南湖村</text>" in svg
+    assert ">c07</text>" not in svg
+    with language("zh"):
+        chinese = _svg(scorecard_html(card), "chart-scores")
+    assert "daye@2023-05-19 · 按时签收率" in chinese
+    assert "本考核办法下无扣分加分：以下显示各项比率，而非得分" in chinese
 
 
 def test_scorecard_heat_map_cells_carry_the_scores(sample_card):

@@ -8,6 +8,11 @@ sets ``GRIEVANCE_RULES_REQUIRE_BROWSER=1`` (as CI does): then they fail.
 The browser is also told to resolve no host name and to use a proxy that does not
 exist, so that even a page that tried could send nothing off this machine; the
 tests check from the browser's own network log that it tried nothing.
+
+Each page is opened in English and in 简体中文 (``lang``); the Chinese page must
+show no English frame text (headings, table headings, captions, sentences, chart
+labels and legends), a list of allowed terms aside: pack names, rule, order and
+unit ids, dates and numbers (:func:`tests.reports.conftest.english_words`).
 """
 
 from __future__ import annotations
@@ -25,6 +30,30 @@ import pytest
 
 from grievance_rules.reports import comparison_html, scorecard_html
 from grievance_rules.scoring import Comparison, Scorecard
+from tests.reports.conftest import HOSTILE_UNIT, english_words, sample_orders
+
+NAMES = {unit.id: unit.name for order in sample_orders() for unit in order.units}
+"""The sample's units by name, as its orders give them (c07: 东风社区)."""
+
+HEADINGS = {
+    "en": {
+        "comparison": "Comparison: {packs}",
+        "scorecard": "Scorecard: {pack}, by month",
+        "unit_scores": ["period", "unit", "kind of unit"],
+        "spread": "spread",
+        "rank": "{rank} of {peers}",
+        "kinds": {"village_community": "village (community)"},
+    },
+    "zh": {
+        "comparison": "考核办法对比：{packs}",
+        "scorecard": "考核计分表：{pack}，按月",
+        "unit_scores": ["考核周期", "单位", "单位类型"],
+        "spread": "极差",
+        "rank": "第{rank}名（共{peers}个）",
+        "kinds": {"village_community": "村（社区）"},
+    },
+}
+"""What each language's page says, written out by hand."""
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -142,20 +171,42 @@ def _number(score: float | None) -> str:
     return "—" if score is None else f"{score:g}"
 
 
+@pytest.fixture(scope="module", params=["en", "zh"])
+def lang(request: Any) -> str:
+    return str(request.param)
+
+
 @pytest.fixture(scope="module")
-def comparison_page(sample_comparison: Comparison, tmp_path_factory: Any) -> Path:
-    path = tmp_path_factory.mktemp("report") / "comparison.html"
-    path.write_text(comparison_html(sample_comparison), encoding="utf-8")
+def comparison_page(sample_comparison: Comparison, tmp_path_factory: Any, lang: str) -> Path:
+    path = tmp_path_factory.mktemp("report") / f"comparison-{lang}.html"
+    path.write_text(comparison_html(sample_comparison, lang=lang), encoding="utf-8")
     return path
 
 
-def test_comparison_page_shows_its_charts_and_tables(browser, comparison_page, sample_comparison):
+def _panels(card: Scorecard) -> int:
+    """A pack with points: one panel of scores; without (xiayang, daye): one per rate with a
+    value, and one for its composite."""
+    if any(row.points for row in card.rows):
+        return 1
+    rates = ("on_time_sign_off", "first_contact", "completion", "on_time_completion")
+    rates += ("resolution", "satisfaction")
+    shown = sum(any(row.rates[name].value is not None for row in card.rows) for name in rates)
+    return shown + any(row.composite is not None for row in card.rows)
+
+
+def test_comparison_page_shows_its_charts_and_tables(
+    browser, comparison_page, sample_comparison, lang
+):
     cmp = sample_comparison
+    words = HEADINGS[lang]
     _open(browser, comparison_page)
-    assert browser.title == "Comparison: " + " · ".join(cmp.packs)
+    assert browser.title == words["comparison"].format(packs=" · ".join(cmp.packs))
     periods = {row.period for card in cmp.scorecards for row in card.rows}
     cells = _chart(browser, "chart-scores", "rect.cell")
-    assert len(cells) == sum(len(card.units()) * len(periods) for card in cmp.scorecards)
+    assert _panels(cmp.scorecards[0]) == 1  # chengdong sets points
+    assert len(cells) == sum(
+        _panels(card) * len(card.units()) * len(periods) for card in cmp.scorecards
+    )
     segments = _chart(browser, "chart-deadlines", "rect.bar")
     assert len(segments) == sum(1 for o in cmp.outcomes for n in o.clocks.values() if n)
     bars = _chart(browser, "chart-divergences", "rect.bar")
@@ -168,9 +219,10 @@ def test_comparison_page_shows_its_charts_and_tables(browser, comparison_page, s
     assert max(widths) == pytest.approx(max(totals.values()) / min(totals.values()) * min(widths))
 
     table = browser.execute_script(_TABLE, "unit-scores")
-    assert table["head"] == ["period", "unit", "kind", *cmp.packs, "spread"]
+    assert table["head"] == [*words["unit_scores"], *cmp.packs, words["spread"]]
     expected = cmp.unit_scores()
-    assert [row[:2] for row in table["rows"]] == [[e["period"], e["unit"]] for e in expected]
+    assert [row[:2] for row in table["rows"]] == [[e["period"], NAMES[e["unit"]]] for e in expected]
+    assert table["rows"][0][2] == words["kinds"]["village_community"]  # 东风社区 is a 社区
     for row, entry in zip(table["rows"], expected, strict=True):
         assert row[3:-1] == [_number(entry.get(pack)) for pack in cmp.packs]
     _assert_nothing_loaded(browser, comparison_page)
@@ -196,20 +248,67 @@ def test_sorting_a_table_by_a_click_on_its_heading(browser, comparison_page, sam
 
 
 def test_scorecard_page_shows_the_heat_map_and_the_scores(
-    browser, sample_card: Scorecard, tmp_path: Path
+    browser, sample_card: Scorecard, tmp_path: Path, lang: str
 ):
+    words = HEADINGS[lang]
     page = tmp_path / "scorecard.html"
-    page.write_text(scorecard_html(sample_card), encoding="utf-8")
+    page.write_text(scorecard_html(sample_card, lang=lang), encoding="utf-8")
     _open(browser, page)
-    assert browser.title == f"Scorecard: {sample_card.pack}, by month"
+    assert browser.title == words["scorecard"].format(pack=sample_card.pack)
     cells = _chart(browser, "chart-scores", "rect.cell")
     assert len(cells) == len(sample_card.units()) * len(sample_card.periods())
+    labels = browser.execute_script(
+        "return Array.from(document.querySelectorAll('#chart-scores text.axis'))"
+        ".map(t => t.textContent);"
+    )
+    assert {"东风社区", "南湖村", "城管办公室"} <= set(labels)  # units by name
+    assert not {"c07", "c11", "cgb"} & set(labels)
     table = browser.execute_script(_TABLE, "unit-scores")
     assert [(r[0], r[1], r[6], r[7]) for r in table["rows"]] == [
-        (row.period, row.unit, _number(row.score), f"{row.rank} of {row.peers}")
+        (
+            row.period,
+            NAMES[row.unit],
+            _number(row.score),
+            words["rank"].format(rank=row.rank, peers=row.peers),
+        )
         for row in sample_card.rows
     ]
     _assert_nothing_loaded(browser, page)
+
+
+_FRAME = """
+const parts = [document.title];
+const selector = "h1, h2, h3, th, p, figcaption, nav a, .figures span, svg text, svg title";
+document.querySelectorAll(selector).forEach(function (element) {
+  if (!element.closest("td")) { parts.push(element.textContent); }
+});
+document.querySelectorAll("svg[aria-label]").forEach(function (svg) {
+  parts.push(svg.getAttribute("aria-label"));
+});
+return parts;
+"""
+
+
+def test_the_chinese_page_has_no_english_frame_text(
+    browser, sample_comparison, hostile_card, lang, tmp_path
+):
+    pages = {
+        "comparison": comparison_html(sample_comparison, lang=lang),
+        "scorecard": scorecard_html(hostile_card, lang=lang),  # with period findings
+    }
+    for name, text in pages.items():
+        path = tmp_path / f"{name}.html"
+        path.write_text(text, encoding="utf-8")
+        _open(browser, path)
+        shown = [part.replace(HOSTILE_UNIT, "") for part in browser.execute_script(_FRAME)]
+        assert len(shown) > 50, name
+        left = sorted({word for part in shown for word in english_words(part)})
+        if lang == "zh":
+            assert left == [], (name, left)
+            assert browser.execute_script("return document.documentElement.lang") == "zh-CN"
+            assert "测评时点：各工单以其最后一个环节的时间为准。" in shown
+        else:  # the English page is English
+            assert {"Counts", "Period findings", "Inputs rejected"} <= set(shown)
 
 
 _GLYPHS = """
@@ -273,8 +372,10 @@ def test_screenshot_of_the_charts_is_not_blank(browser, comparison_page, tmp_pat
     charts = browser.execute_script(
         "return document.getElementById('figure-divergences').getBoundingClientRect().bottom"
     )
-    assert charts < 4000  # the three charts are in the first 4000 pixels of the page
-    browser.set_window_size(1280, min(height, 4000))
+    # the three charts are in the first 6000 pixels of the page (xiayang's and daye's
+    # rates take a panel each)
+    assert charts < 6000
+    browser.set_window_size(1280, min(height, 6000))
     try:
         png = browser.get_screenshot_as_png()
     finally:

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import re
 
+from grievance_rules.i18n import language
 from grievance_rules.reports import comparison_markdown, scorecard_markdown
 from grievance_rules.reports.markdown import escape
 from grievance_rules.scoring import RATES, compare
-from tests.reports.conftest import HOSTILE_UNIT, PACKS, sample_orders
+from tests.reports.conftest import HOSTILE_UNIT, PACKS, english_words, sample_orders
+
+NAMES = {unit.id: unit.name for order in sample_orders() for unit in order.units}
+"""The sample's units by name, as its orders give them (c07: 东风社区)."""
+KINDS = {"village_community": "village (community)", "street_office": "street office (centre)"}
 
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
 
@@ -32,12 +37,21 @@ def test_scorecard_tables_hold_every_unit_and_period_with_score_rank_and_rates(s
     text = scorecard_markdown(sample_card)
     lines = _section(text, "Scores, ranks and key rates")
     header = _cells(lines[0])
-    assert header[:8] == ["period", "unit", "kind", "orders", "excluded", "points", "score", "rank"]
-    assert header[8:] == ["按时签收率", "按时办结率", "满意率"]
+    assert header[:8] == [
+        "period",
+        "unit",
+        "kind of unit",
+        "orders",
+        "excluded",
+        "points",
+        "score",
+        "rank",
+    ]
+    assert header[8:] == ["on-time sign-off rate", "on-time completion rate", "satisfaction rate"]
     rows = [_cells(line) for line in lines[2:]]
     assert len(rows) == len(sample_card.rows)
     for cells, row in zip(rows, sample_card.rows, strict=True):
-        assert cells[:2] == [row.period, row.unit]
+        assert cells[:3] == [row.period, NAMES[row.unit], KINDS[row.unit_kind]]
         assert float(cells[5]) == row.points
         assert float(cells[6]) == row.score
         assert cells[7] == f"{row.rank} of {row.peers}"
@@ -49,9 +63,11 @@ def test_scorecard_tables_hold_every_unit_and_period_with_score_rank_and_rates(s
 
 def test_scorecard_matrix_is_units_by_periods(sample_card):
     lines = _section(scorecard_markdown(sample_card), "Score by unit and period")
-    assert _cells(lines[0]) == ["unit", "kind", *sample_card.periods()]
-    matrix = {_cells(line)[0]: _cells(line)[2:] for line in lines[2:]}
-    assert sorted(matrix) == sample_card.units()
+    assert _cells(lines[0]) == ["unit", "kind of unit", *sample_card.periods()]
+    by_name = {NAMES[unit]: unit for unit in sample_card.units()}
+    matrix = {by_name[_cells(line)[0]]: _cells(line)[2:] for line in lines[2:]}
+    assert sorted(matrix) == sample_card.units() == ["c07", "c11", "cgb"]
+    assert sorted(by_name) == sorted(["东风社区", "南湖村", "城管办公室"])
     for unit, scores in matrix.items():
         for period, cell in zip(sample_card.periods(), scores, strict=True):
             assert float(cell) == sample_card.row(unit, period).score
@@ -60,14 +76,31 @@ def test_scorecard_matrix_is_units_by_periods(sample_card):
 def test_every_rate_is_shown_with_numerator_and_denominator_and_defined(sample_card):
     text = scorecard_markdown(sample_card)
     lines = _section(text, "Rates")
-    assert _cells(lines[0])[2:] == [definition.zh for definition in RATES]
+    assert _cells(lines[0])[2:] == [
+        "on-time sign-off rate",
+        "first-contact rate",
+        "completion rate",
+        "on-time completion rate",
+        "response rate",
+        "resolution rate",
+        "satisfaction rate",
+        "three rates (composite)",
+    ]
     first = _cells(lines[2])
     row = sample_card.rows[0]
     assert first[2:-1] == [_rate(row.rates[d.name]) for d in RATES[:-1]]
     definitions = _section(text, "Rates: what they count")
-    assert [_cells(line)[1] for line in definitions[2:]] == [d.zh for d in RATES]
+    assert [_cells(line)[0] for line in definitions[2:]] == _cells(lines[0])[2:]
     for definition in RATES:
         assert escape(definition.denominator) in text
+    with language("zh"):
+        chinese = scorecard_markdown(sample_card)
+    header = _cells(_section(chinese, "各项比率")[0])
+    assert header[:2] == ["考核周期", "单位"]
+    assert header[2:] == [definition.zh for definition in RATES]
+    zh_definitions = _section(chinese, "各项比率的计算口径")
+    assert [_cells(line)[0] for line in zh_definitions[2:]] == [d.zh for d in RATES]
+    assert "已派给承办单位的工单" in chinese
 
 
 def test_period_findings_carry_rule_clause_and_quoted_text(hostile_card):
@@ -121,10 +154,11 @@ def test_comparison_shows_outcomes_patterns_and_both_sides_with_citations(sample
         assert float(row[-3]) == outcome.points
     patterns = [_cells(line) for line in _section(text, "Where the packs diverge")[2:]]
     assert len(patterns) == len(cmp.divergences)
+    kinds = {"clock": "time limit", "window": "window"}
     for row, count in zip(patterns, cmp.divergences, strict=True):
-        assert row[0] == count.kind
-        assert row[3 : 3 + len(cmp.packs)] == [escape(p) for p in count.pattern]
-        assert int(row[3 + len(cmp.packs)]) == count.orders
+        assert row[0] == kinds.get(count.kind, count.kind)
+        assert row[2 : 2 + len(cmp.packs)] == [escape(p) for p in count.pattern]
+        assert int(row[2 + len(cmp.packs)]) == count.orders
         assert row[-1] == ", ".join(count.examples)
     examples = text.split("## Diverging orders\n", 1)[1].split("\n## ", 1)[0]
     for example in cmp.examples:
@@ -143,7 +177,7 @@ def test_comparison_unit_scores_and_counts_per_pack(sample_comparison):
     expected = cmp.unit_scores()
     assert len(rows) == len(expected)
     for cells, entry in zip(rows, expected, strict=True):
-        assert cells[:2] == [entry["period"], entry["unit"]]
+        assert cells[:3] == [entry["period"], NAMES[entry["unit"]], KINDS[entry["unit_kind"]]]
         for cell, pack in zip(cells[3:-1], cmp.packs, strict=True):
             assert cell == ("—" if pack not in entry else f"{entry[pack]:g}")
     counts = [_cells(line) for line in _section(text, "Counts")[2:]]
@@ -161,3 +195,42 @@ def test_comparison_unit_scores_and_counts_per_pack(sample_comparison):
 def test_same_orders_give_the_same_markdown(sample_comparison):
     again = compare(sample_orders(), list(PACKS))
     assert comparison_markdown(again) == comparison_markdown(sample_comparison)
+
+
+def _frame(text: str) -> str:
+    """Headings, sentences and table headers: what the report says, not the data it shows."""
+    lines = text.splitlines()
+    kept = []
+    for number, line in enumerate(lines):
+        if not line.startswith("|") or (number and not lines[number - 1].startswith("|")):
+            kept.append(line)
+    return "\n".join(kept)
+
+
+def test_chinese_reports_have_no_english_frame_text(sample_card, sample_comparison, hostile_card):
+    with language("zh"):
+        texts = [
+            scorecard_markdown(sample_card),
+            comparison_markdown(sample_comparison),
+            scorecard_markdown(hostile_card).replace(escape(HOSTILE_UNIT), ""),
+        ]
+    for text in texts:
+        assert english_words(_frame(text)) == []
+    first = texts[0]
+    assert first.splitlines()[0] == "# 考核计分表：chengdong@2024，按月"
+    assert "| 东风社区 | 村（社区） |" in first  # the matrix: units by name and kind
+    assert "## 各单位各周期得分矩阵" in first
+    assert "输入记录 5 = 已测评 5 + 不纳入测评 0 + 未能读取 0。" in first
+    assert "c07" not in _frame(first)
+    assert "village_community" not in first
+    english = scorecard_markdown(sample_card, lang="en")
+    assert english.splitlines()[0] == "# Scorecard: chengdong@2024, by month"
+    assert "| 东风社区 | village (community) |" in english
+
+
+def test_lang_keyword_does_not_change_the_current_language(sample_card):
+    from grievance_rules.i18n import current_language
+
+    before = current_language()
+    assert scorecard_markdown(sample_card, lang="zh").startswith("# 考核计分表")
+    assert current_language() == before == "en"

@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from grievance_rules.reports.formatting import DASH, number
+from grievance_rules.i18n import gettext as _
+from grievance_rules.reports.formatting import DASH, number, percent
 
 __all__ = [
     "CLOCK_COLOURS",
@@ -104,12 +105,20 @@ class HeatPanel:
     """One heat map: rows (units) down, columns (periods) across, a value per cell.
 
     A missing key or ``None`` is a cell without a value (drawn blank, with ``—``).
+    ``row_labels`` names the rows for people (a unit's name for its id; the
+    ``data-row`` attribute keeps the id); ``share`` writes the values as
+    percentages (a rate); ``note`` is a line under the panel's title (what the
+    panel shows instead of what, and why).
     """
 
     title: str
     rows: tuple[str, ...]
     columns: tuple[str, ...]
     values: Mapping[tuple[str, str], float | None]
+    row_labels: Mapping[str, str] = field(default_factory=dict)
+    share: bool = False
+    note: str = ""
+    value_name: str = ""
 
 
 def heat_map(
@@ -126,7 +135,14 @@ def heat_map(
         chart_id: the ``id`` of the ``<svg>``.
         value_name: the name of the value in each cell's tooltip (``score``).
     """
-    row_label = max([text_width(row, _AXIS) for panel in panels for row in panel.rows] + [24])
+    row_label = max(
+        [
+            text_width(panel.row_labels.get(row, row), _AXIS)
+            for panel in panels
+            for row in panel.rows
+        ]
+        + [24]
+    )
     columns = {column for panel in panels for column in panel.columns}
     widest = max([text_width(column, _AXIS) for column in columns] + [0])
     cell_w, cell_h = max(60, min(widest + 14, 76)), 30
@@ -134,14 +150,21 @@ def heat_map(
     head = round(widest * 0.71) + 16 if rotate else 22
     left = row_label + 16
     cells = left + max([len(p.columns) for p in panels] + [1]) * cell_w + 8
-    titles = max([text_width(p.title) + 16 for p in panels] + [0])
-    width = max(cells, titles, _LEGEND_WIDTH + 8)
+    titles = max(
+        [text_width(p.title) + 16 for p in panels]
+        + [text_width(p.note, _SMALL) + 16 for p in panels]
+        + [0]
+    )
+    width = max(cells, titles, _legend_width() + 8)
     body: list[str] = []
     y = 8
     body += _legend_scale(y)
     y += 28
     for panel in panels:
         body.append(_text(8, y + 10, panel.title, cls="panel-title"))
+        if panel.note:
+            y += 18
+            body.append(_text(8, y + 10, panel.note, cls="legend panel-note"))
         y += 24 + head
         for position, column in enumerate(panel.columns):
             x = left + position * cell_w + cell_w / 2
@@ -155,13 +178,20 @@ def heat_map(
         present = [v for v in panel.values.values() if v is not None]
         low, high = (min(present), max(present)) if present else (0.0, 0.0)
         for row in panel.rows:
-            body.append(_text(left - 8, y + cell_h / 2, row, cls="axis", anchor="end"))
+            name = panel.row_labels.get(row, row)
+            body.append(_text(left - 8, y + cell_h / 2, name, cls="axis", anchor="end"))
             for position, column in enumerate(panel.columns):
                 x = left + position * cell_w
                 value = panel.values.get((row, column))
                 body.append(
                     _heat_cell(
-                        x, y, cell_w, cell_h, panel.title, row, column, value, low, high, value_name
+                        (x, y, cell_w, cell_h),
+                        panel,
+                        row,
+                        column,
+                        value,
+                        (low, high),
+                        panel.value_name or value_name,
                     )
                 )
             y += cell_h
@@ -170,24 +200,24 @@ def heat_map(
 
 
 def _heat_cell(
-    x: int,
-    y: int,
-    w: int,
-    h: int,
-    panel: str,
+    box: tuple[int, int, int, int],
+    panel: HeatPanel,
     row: str,
     column: str,
     value: float | None,
-    low: float,
-    high: float,
+    bounds: tuple[float, float],
     value_name: str,
 ) -> str:
-    tip = f"{panel} · {row} · {column}: {value_name} {DASH if value is None else number(value)}"
+    x, y, w, h = box
+    low, high = bounds
+    shown = DASH if value is None else percent(value) if panel.share else number(value)
+    name = panel.row_labels.get(row, row)
+    tip = f"{panel.title} · {name} · {column}: {value_name} {shown}"
     if value is None:
-        fill, dark, shown, data = "#ffffff", False, DASH, ""
+        fill, dark, data = "#ffffff", False, ""
     else:
         fill, dark = _scale(value, low, high)
-        shown, data = number(value), f' data-value="{number(value)}"'
+        data = f' data-value="{number(value)}"'
     klass = "cell missing" if value is None else "cell"
     text_class = "cell-label dark" if dark else "cell-label"
     return (
@@ -197,22 +227,26 @@ def _heat_cell(
     )
 
 
-_LEGEND_LOW, _LEGEND_HIGH = "lowest", "highest, within each panel"
-_LEGEND_WIDTH = (
-    8 + text_width(_LEGEND_LOW, _SMALL) + 6 + 5 * 18 + 6 + text_width(_LEGEND_HIGH, _SMALL)
-)
+def _legend_words() -> tuple[str, str]:
+    return _("lowest"), _("highest, within each panel")
+
+
+def _legend_width() -> int:
+    low, high = _legend_words()
+    return 8 + text_width(low, _SMALL) + 6 + 5 * 18 + 6 + text_width(high, _SMALL)
 
 
 def _legend_scale(y: int) -> list[str]:
-    parts = [_text(8, y + 8, _LEGEND_LOW, cls="legend")]
-    x = 8 + text_width(_LEGEND_LOW, _SMALL) + 6
+    low, high = _legend_words()
+    parts = [_text(8, y + 8, low, cls="legend")]
+    x = 8 + text_width(low, _SMALL) + 6
     for step in range(5):
         colour, _dark = _scale(step, 0, 4)
         parts.append(
             f'<rect class="swatch" x="{x + step * 18}" y="{y}" width="16" height="16" '
             f'fill="{colour}"/>'
         )
-    parts.append(_text(x + 5 * 18 + 6, y + 8, _LEGEND_HIGH, cls="legend"))
+    parts.append(_text(x + 5 * 18 + 6, y + 8, high, cls="legend"))
     return parts
 
 
@@ -272,7 +306,7 @@ def stacked_bar_chart(
         body.append(_text(x + 6, y + 13, f"{whole}", cls="axis"))
         y += 36
     if not bars:
-        body.append(_text(left, y + 13, "Nothing to show.", cls="axis"))
+        body.append(_text(left, y + 13, _("Nothing to show."), cls="axis"))
         y += 36
     return _svg(width, y + 4, label, body, chart_id)
 
@@ -283,7 +317,8 @@ def bar_chart(
     colours: Mapping[str, str],
     *,
     chart_id: str | None = None,
-    empty: str = "Nothing to show.",
+    empty: str | None = None,
+    legend: Mapping[str, str] | None = None,
 ) -> str:
     """Horizontal bars on one scale, coloured by group, with a legend of the groups.
 
@@ -292,13 +327,15 @@ def bar_chart(
         items: per bar, its label, its value and its group (a key of ``colours``).
         colours: the fill of each group, in legend order.
         chart_id: the ``id`` of the ``<svg>``.
-        empty: the text shown when there are no bars.
+        empty: the text shown when there are no bars (default: "Nothing to show.").
+        legend: the legend text of each group (default: the group's key).
     """
     left = max([text_width(name, _AXIS) for name, _v, _g in items] + [40]) + 16
     span = 480
     top = max([value for _n, value, _g in items] + [0])
     width = left + span + 60
-    body = _swatches(left, 8, [(group, colour) for group, colour in colours.items()])
+    names = legend or {}
+    body = _swatches(left, 8, [(names.get(g, g), colour) for g, colour in colours.items()])
     y = 36
     for name, value, group in items:
         w = span * value / top if top else 0.0
@@ -311,6 +348,8 @@ def bar_chart(
         body.append(_text(left + w + 6, y + 11, str(value), cls="axis"))
         y += 30
     if not items:
-        body.append(_text(left, y + 11, empty, cls="axis"))
+        body.append(
+            _text(left, y + 11, _("Nothing to show.") if empty is None else empty, cls="axis")
+        )
         y += 30
     return _svg(width, y + 4, label, body, chart_id)

@@ -7,6 +7,13 @@ opens it correctly, and Python (``encoding="utf-8-sig"``), pandas and
 LibreOffice read it as plain UTF-8. A CSV written to an open text stream gets
 no BOM: the stream's encoding is the caller's.
 
+The header line holds the columns' keys (``unit``, ``unit_name``, ``score`` ...),
+the same in every language, for programs; ``headers="labels"`` writes the
+labels people read instead, in the current language or ``lang``. Units come
+with their name (``unit_name``: ``东风社区``) and kind (``kind_name``: ``村（社区）``)
+beside their codes; words in cells (kinds, topics, states, ranks) are in the
+current language or ``lang``.
+
 Lines end with CRLF (RFC 4180). A rate takes three columns: its value (a share,
 ``0.75``; empty when undefined), ``NAME_n`` and ``NAME_d``. Numbers have at most 6
 decimals. A text cell that a spreadsheet would read as a formula (starting with
@@ -22,9 +29,13 @@ Example:
     ...              "chengdong")
     >>> out = io.StringIO()
     >>> write_scorecard_csv(card, out)
-    >>> out.getvalue().splitlines()[1].split(",")[:11]
-    ['chengdong@2024', '2026-02', '2026-02-01', '2026-03-01', 'c07', 'village_community', \
-'1', '0', '-1', '-1', '2 of 2']
+    >>> out.getvalue().splitlines()[1].split(",")[:12]
+    ['chengdong@2024', '2026-02', '2026-02-01', '2026-03-01', 'c07', '东风社区', \
+'village_community', 'village (community)', '1', '0', '-1', '-1']
+    >>> out = io.StringIO()
+    >>> write_scorecard_csv(card, out, headers="labels", lang="zh")
+    >>> out.getvalue().splitlines()[0].split(",")[:8]
+    ['考核办法', '考核周期', '起始日', '截止日（不含）', '单位编号', '单位', '类型代码', '单位类型']
 """
 
 from __future__ import annotations
@@ -35,9 +46,10 @@ import os
 import re
 import tempfile
 from pathlib import Path
-from typing import TextIO
+from typing import Literal, TextIO
 
-from grievance_rules.reports.formatting import number
+from grievance_rules.i18n import gettext as _
+from grievance_rules.reports.formatting import in_language, number
 from grievance_rules.reports.tables import (
     Cell,
     Column,
@@ -51,6 +63,7 @@ __all__ = [
     "COMPARISON_TABLES",
     "ENCODING",
     "SCORECARD_TABLES",
+    "Headers",
     "csv_text",
     "write_comparison_csv",
     "write_scorecard_csv",
@@ -85,9 +98,20 @@ def _text(value: str) -> str:
     return value
 
 
-def _header(table: Table) -> list[str]:
+Headers = Literal["keys", "labels"]
+
+
+def _header(table: Table, headers: Headers = "keys") -> list[str]:
     header = []
     for column in table.columns:
+        if headers == "labels":
+            header.append(column.label)
+            if column.rate:
+                header += [
+                    _("{rate}: numerator").format(rate=column.label),
+                    _("{rate}: denominator").format(rate=column.label),
+                ]
+            continue
         header.append(column.key)
         if column.rate:
             header += [f"{column.key}_n", f"{column.key}_d"]
@@ -104,10 +128,16 @@ def _cells(column: Column, value: Cell) -> list[str]:
     return [_text(value)]
 
 
-def write_table(table: Table, stream: TextIO) -> None:
-    """Write one table to an open text stream: a header line, then one line per row."""
+def write_table(table: Table, stream: TextIO, *, headers: Headers = "keys") -> None:
+    """Write one table to an open text stream: a header line, then one line per row.
+
+    Args:
+        table: the table.
+        stream: an open text stream.
+        headers: ``keys`` (the columns' keys) or ``labels`` (what people read).
+    """
     writer = csv.writer(stream, lineterminator="\r\n")
-    writer.writerow(_header(table))
+    writer.writerow(_header(table, headers))
     for row in table.rows:
         writer.writerow(
             [
@@ -125,23 +155,30 @@ def csv_text(table: Table) -> str:
     return out.getvalue()
 
 
-def _write(table: Table, target: str | os.PathLike[str] | TextIO) -> None:
+def _write(
+    table: Table, target: str | os.PathLike[str] | TextIO, headers: Headers = "keys"
+) -> None:
     """Write a table to a stream, or to a path: a temporary file beside it, then renamed."""
     if not isinstance(target, str | os.PathLike):
-        write_table(table, target)
+        write_table(table, target, headers=headers)
         return
     path = Path(target)
     handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
         with open(handle, "w", encoding=ENCODING, newline="") as stream:
-            write_table(table, stream)
+            write_table(table, stream, headers=headers)
         os.replace(name, path)  # an interrupted run leaves no half-written table
     finally:
         Path(name).unlink(missing_ok=True)
 
 
 def write_scorecard_csv(
-    card: Scorecard, file: str | os.PathLike[str] | TextIO, *, table: str = "units"
+    card: Scorecard,
+    file: str | os.PathLike[str] | TextIO,
+    *,
+    table: str = "units",
+    headers: Headers = "keys",
+    lang: str | None = None,
 ) -> None:
     """Write one table of a scorecard as CSV.
 
@@ -153,18 +190,26 @@ def write_scorecard_csv(
             period findings' rule ids), ``findings`` (each period finding with
             its clause and quoted text), ``counts``, ``rates`` (what each rate
             counts) or ``rejections``.
+        headers: ``keys`` (for programs) or ``labels`` (for people).
+        lang: ``zh`` or ``en`` (default: the current language).
 
     Raises:
         ValueError: an unknown table.
     """
-    tables = {t.name: t for t in scorecard_tables(card)}
+    with in_language(lang):
+        tables = {t.name: t for t in scorecard_tables(card)}
     if table not in tables:
         raise ValueError(f"unknown scorecard table {table!r}; one of {', '.join(tables)}")
-    _write(tables[table], file)
+    with in_language(lang):
+        _write(tables[table], file, headers)
 
 
 def write_comparison_csv(
-    cmp: Comparison, directory_or_prefix: str | os.PathLike[str]
+    cmp: Comparison,
+    directory_or_prefix: str | os.PathLike[str],
+    *,
+    headers: Headers = "keys",
+    lang: str | None = None,
 ) -> list[Path]:
     """Write every table of a comparison as CSV files, UTF-8 with a BOM.
 
@@ -173,14 +218,18 @@ def write_comparison_csv(
         directory_or_prefix: an existing directory (files ``NAME.csv`` in it) or a
             path prefix (files ``PREFIX-NAME.csv``), for each ``NAME`` of
             :data:`COMPARISON_TABLES`.
+        headers: ``keys`` (for programs) or ``labels`` (for people).
+        lang: ``zh`` or ``en`` (default: the current language).
 
     Returns:
         The files written, in the order of :data:`COMPARISON_TABLES`.
     """
     base = Path(directory_or_prefix)
     written = []
-    for table in comparison_tables(cmp):
-        path = base / f"{table.name}.csv" if base.is_dir() else Path(f"{base}-{table.name}.csv")
-        _write(table, path)
-        written.append(path)
+    with in_language(lang):
+        for table in comparison_tables(cmp):
+            name = f"{table.name}.csv"
+            path = base / name if base.is_dir() else Path(f"{base}-{name}")
+            _write(table, path, headers)
+            written.append(path)
     return written

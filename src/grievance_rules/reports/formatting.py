@@ -1,24 +1,39 @@
-"""How values read in every report: numbers, rates, instants, topics and citations.
+"""How values read in every report: numbers, rates, instants, units, topics and citations.
 
-One place decides how a score, a rate or a citation is written, so that the
-Markdown, CSV and HTML reports of the same data agree cell for cell. Numbers are
-rounded to 6 decimals and written without trailing zeros (``-1``, ``2.5``,
-``0.666667``), never in exponent form.
+One place decides how a score, a rate, a unit or a citation is written, so that
+the Markdown, CSV, HTML and Excel reports of the same data agree cell for cell.
+Numbers are rounded to 6 decimals and written without trailing zeros (``-1``,
+``2.5``, ``0.666667``), never in exponent form.
+
+Words people read (the names of rates, kinds of unit, topics, states) are in the
+current language (:func:`grievance_rules.i18n.current_language`): 简体中文 or
+English, from the gettext catalogue. A report function takes ``lang=`` to choose
+one for a single call (:func:`in_language`).
 
 Example:
+    >>> from grievance_rules.i18n import language
     >>> number(-1.0), number(2.5), number(2 / 3), number(None)
     ('-1', '2.5', '0.666667', '')
     >>> topic_label("sign_off"), topic_label("rule CD-1")
     ('sign_off 签收', 'rule CD-1')
+    >>> with language("zh"):
+    ...     topic_label("sign_off"), unit_kind_label("village_community"), rate_label("completion")
+    ('签收', '村（社区）', '办结率')
+    >>> unit_label("c07", {"c07": "东风社区"}), unit_label("x9", {})
+    ('东风社区 (c07)', 'x9')
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 
+from grievance_rules.i18n import Language, current_language, language
+from grievance_rules.i18n import gettext as _
+from grievance_rules.model.enums import LeaderRole, UnitKind
 from grievance_rules.packs.schema import Citation, Topic
-from grievance_rules.scoring import Rate
+from grievance_rules.scoring import RATES, Rate
 
 __all__ = [
     "CLOCK_STATES",
@@ -26,11 +41,22 @@ __all__ = [
     "KEY_RATES",
     "as_of_text",
     "citation_text",
+    "in_language",
+    "kind_of_finding_label",
     "number",
+    "outcome_text",
     "percent",
+    "period_kind_label",
+    "rate_definition_texts",
+    "rate_label",
     "rate_text",
+    "role_text",
+    "state_label",
     "topic_label",
     "topic_zh",
+    "unit_kind_label",
+    "unit_label",
+    "unit_name",
 ]
 
 DASH = "—"
@@ -41,6 +67,16 @@ KEY_RATES: tuple[str, ...] = ("on_time_sign_off", "on_time_completion", "satisfa
 
 CLOCK_STATES: tuple[str, ...] = ("met", "breached", "running", "paused")
 """A clock's states, in the order the deadline charts and tables show them."""
+
+
+@contextlib.contextmanager
+def in_language(lang: str | None) -> Iterator[Language]:
+    """Translate to ``lang`` inside the block; ``None`` keeps the current language."""
+    if lang is None:
+        yield current_language()
+    else:
+        with language(lang) as chosen:
+            yield chosen
 
 
 def number(value: float | int | None) -> str:
@@ -75,11 +111,87 @@ def rate_text(rate: Rate) -> str:
     return f"{percent(rate.value)} ({number(rate.numerator)}/{rate.denominator})"
 
 
+def _rate_labels() -> dict[str, str]:
+    return {
+        "on_time_sign_off": _("on-time sign-off rate"),
+        "first_contact": _("first-contact rate"),
+        "completion": _("completion rate"),
+        "on_time_completion": _("on-time completion rate"),
+        "response": _("response rate"),
+        "resolution": _("resolution rate"),
+        "satisfaction": _("satisfaction rate"),
+        "three_rates": _("three rates (composite)"),
+    }
+
+
+def rate_label(name: str) -> str:
+    """A rate's name in the current language (``满意率`` / ``satisfaction rate``)."""
+    return _rate_labels().get(name, name)
+
+
+def rate_definition_texts() -> list[tuple[str, str, str, str]]:
+    """Each rate: its key, its name, what its numerator and denominator count (translated)."""
+    return [(d.name, rate_label(d.name), _(d.numerator), _(d.denominator)) for d in RATES]
+
+
 def as_of_text(as_of: dt.datetime | None) -> str:
     """When the orders were assessed, in words."""
     if as_of is None:
-        return "each order at its last event"
+        return _("each order at its last event")
     return as_of.isoformat()
+
+
+def period_kind_label(kind: str) -> str:
+    """A kind of period in the current language (``month`` / ``月``)."""
+    labels = {
+        "day": _("day"),
+        "week": _("week"),
+        "month": _("month"),
+        "two_months": _("two months"),
+        "quarter": _("quarter"),
+        "half_year": _("half year"),
+        "year": _("year"),
+    }
+    return labels.get(kind, kind)
+
+
+def _kind_labels() -> dict[str, str]:
+    return {
+        "dispatch_centre": _("dispatching unit"),
+        "district_centre": _("district complaint centre"),
+        "city_centre": _("city hotline centre"),
+        "government": _("government"),
+        "discipline_body": _("discipline inspection body"),
+        "street_office": _("street office (centre)"),
+        "village_community": _("village (community)"),
+        "township": _("township (street)"),
+        "city_department": _("city department"),
+        "district_department": _("district department"),
+        "public_enterprise": _("public enterprise or institution"),
+        "peoples_organisation": _("people's organisation"),
+        "grid_workstation": _("grid workstation"),
+        "other": _("other unit"),
+    }
+
+
+def unit_kind_label(kind: str | None) -> str:
+    """A kind of unit as people call it (``村（社区）``); ``""`` when unknown."""
+    if kind is None:
+        return ""
+    return _kind_labels().get(kind, kind)
+
+
+def unit_name(unit: str, names: Mapping[str, str]) -> str:
+    """A unit's name as the orders give it (``东风社区``), or its id when it has none."""
+    return names.get(unit) or unit
+
+
+def unit_label(unit: str, names: Mapping[str, str]) -> str:
+    """A unit by name with its id in parentheses (``东风社区 (c07)``), or its id alone."""
+    name = names.get(unit)
+    if not name or name == unit:
+        return unit
+    return f"{name} ({unit})"
 
 
 def topic_zh(topic: str) -> str:
@@ -91,9 +203,81 @@ def topic_zh(topic: str) -> str:
 
 
 def topic_label(topic: str) -> str:
-    """A topic with its Chinese term: ``sign_off 签收``."""
+    """A topic as people read it: ``签收`` in Chinese, ``sign_off 签收`` in English.
+
+    A rule without topics is matched by its id (``rule CD-1``; ``规则 CD-1``).
+    """
     zh = topic_zh(topic)
+    if current_language() == "zh":
+        if zh:
+            return zh
+        if topic.startswith("rule "):
+            return _("rule {rule_id}").format(rule_id=topic[5:])
+        return topic
     return f"{topic} {zh}" if zh else topic
+
+
+def _state_labels() -> dict[str, str]:
+    return {
+        "met": _("met"),
+        "breached": _("breached"),
+        "running": _("running"),
+        "paused": _("paused"),
+        "within": _("within"),
+        "late": _("late"),
+        "pending": _("pending"),
+        "open": _("open"),
+    }
+
+
+def state_label(state: str) -> str:
+    """A clock's or window's state in the current language (``met`` / ``按时``)."""
+    return _state_labels().get(state, state)
+
+
+def outcome_text(outcome: str) -> str:
+    """A pack's outcome on a topic (``met``, ``breached, met``, ``-1``, ``—``), translated.
+
+    States are translated word by word; numbers, the dash and Chinese text stay.
+    """
+    labels = _state_labels()
+    parts = [part.strip() for part in outcome.split(",")]
+    if all(part in labels for part in parts):
+        return ("、" if current_language() == "zh" else ", ").join(labels[p] for p in parts)
+    words = outcome.split(" ")
+    return " ".join(labels.get(word, word) for word in words)
+
+
+def _finding_kinds() -> dict[str, str]:
+    return {
+        "clock": _("time limit"),
+        "window": _("window"),
+        "deduction": _("deduction"),
+        "escalation": _("escalation"),
+    }
+
+
+def kind_of_finding_label(kind: str) -> str:
+    """A kind of finding in the current language (``clock``: ``时限`` / ``time limit``)."""
+    return _finding_kinds().get(kind, kind)
+
+
+def role_text(role: str | None) -> str | None:
+    """Who acts or is acted on: a leader's role or a kind of body, as people call it.
+
+    ``party_secretary`` is ``村（社区）书记`` in Chinese and ``party_secretary
+    村（社区）书记`` in English; a kind of body reads as :func:`unit_kind_label`.
+    """
+    if role is None:
+        return None
+    try:
+        zh = LeaderRole(role).zh
+    except ValueError:
+        try:
+            return unit_kind_label(UnitKind(role).value)
+        except ValueError:
+            return role
+    return zh if current_language() == "zh" else f"{role} {zh}"
 
 
 def citation_text(citations: Iterable[Citation]) -> str:

@@ -22,6 +22,8 @@ Example:
     >>> page = scorecard_html(card)
     >>> page.startswith("<!DOCTYPE html>"), "<title>Scorecard: chengdong@2024" in page
     (True, True)
+    >>> "<title>考核计分表：chengdong@2024" in scorecard_html(card, lang="zh")
+    True
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from grievance_rules.i18n import current_language
+from grievance_rules.i18n import gettext as _
 from grievance_rules.reports.charts import (
     CLOCK_COLOURS,
     KIND_COLOURS,
@@ -47,9 +51,21 @@ from grievance_rules.reports.formatting import (
     DASH,
     KEY_RATES,
     as_of_text,
+    in_language,
+    kind_of_finding_label,
     number,
+    period_kind_label,
+    rate_label,
     rate_text,
-    topic_zh,
+    state_label,
+    topic_label,
+    unit_label,
+)
+from grievance_rules.reports.markdown import (
+    comparison_counts_sentence,
+    counts_sentence,
+    examples_intro,
+    order_heading,
 )
 from grievance_rules.reports.tables import (
     Cell,
@@ -58,13 +74,23 @@ from grievance_rules.reports.tables import (
     comparison_tables,
     order_divergence_table,
     scorecard_tables,
+    unit_names,
 )
 from grievance_rules.scoring import RATES, Comparison, Rate, Scorecard
 
 if TYPE_CHECKING:
     from grievance_rules.packs.diff import PackDiff
 
-__all__ = ["comparison_html", "html_table", "scorecard_html"]
+_CODES = ("kind", "topic", "topic_zh", "unit", "unit_kind")
+"""Columns of codes that CSV carries and people's tables leave out (they show the names)."""
+
+__all__ = [
+    "PANEL_RATES",
+    "comparison_html",
+    "html_table",
+    "scorecard_html",
+    "sets_no_points",
+]
 
 FONT_STACK = (
     '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "PingFang SC", '
@@ -182,7 +208,7 @@ def _td(column: Column, value: Cell) -> str:
 def html_table(table: Table, *, table_id: str | None = None) -> str:
     """A table as a sortable HTML ``<table>`` (a paragraph "None." when it has no rows)."""
     if not table.rows:
-        return '<p class="empty">None.</p>'
+        return f'<p class="empty">{_e(_("None."))}</p>'
     ident = _e(table_id or f"table-{table.name}")
     head = "".join(f'<th scope="col">{_e(column.label)}</th>' for column in table.columns)
     rows = "".join(
@@ -216,7 +242,8 @@ def _page(title: str, subtitle: str, sections: Sequence[tuple[str, str, str]]) -
     )
     return (
         "<!DOCTYPE html>\n"
-        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<html lang="{"zh-CN" if current_language() == "zh" else "en"}">\n'
+        '<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{_e(_CSP)}">\n'
         '<meta name="generator" content="grievance-rules">\n'
@@ -236,60 +263,134 @@ def _periods(cards: Iterable[Scorecard]) -> tuple[str, ...]:
     return tuple(sorted(starts, key=starts.__getitem__))
 
 
-def _panel(card: Scorecard, periods: tuple[str, ...]) -> HeatPanel:
-    """A scorecard's scores as a heat map over the given periods."""
-    values: dict[tuple[str, str], float | None] = {
-        (row.unit, row.period): row.score for row in card.rows
+PANEL_RATES: tuple[str, ...] = (
+    "on_time_sign_off",
+    "first_contact",
+    "completion",
+    "on_time_completion",
+    "resolution",
+    "satisfaction",
+)
+"""The rates a pack without points is shown by, each that has a value for some unit."""
+
+
+def sets_no_points(card: Scorecard) -> bool:
+    """Whether no unit got a point under the card's pack (xiayang and daye set none)."""
+    return all(row.points == 0 for row in card.rows)
+
+
+def _row_labels(card: Scorecard, names: dict[str, str]) -> dict[str, str]:
+    """Each unit's label in a chart: its name, with its id when the name is not unique."""
+    units = card.units()
+    counts = Counter(names.get(unit) or unit for unit in units)
+    return {
+        unit: (names.get(unit) or unit)
+        if counts[names.get(unit) or unit] == 1
+        else unit_label(unit, names)
+        for unit in units
     }
-    return HeatPanel(card.pack, tuple(card.units()), periods, values)
 
 
-def scorecard_html(card: Scorecard) -> str:
-    """A scorecard as one self-contained HTML page.
+def _panels(card: Scorecard, periods: tuple[str, ...], names: dict[str, str]) -> list[HeatPanel]:
+    """A scorecard as heat maps over the given periods.
 
-    Shows the counts, a heat map of each unit's score by period, the scores with
-    points, rank, orders and key rates (table ``#unit-scores``), every rate with
-    its numerator and denominator, the period findings with their citations,
-    what the rates count, and the rejected inputs.
+    Its scores; or, when the pack set no points, one panel per rate that has a
+    value (and the pack's composite, if any).
     """
+    labels = _row_labels(card, names)
+    units = tuple(card.units())
+    if not sets_no_points(card):
+        values: dict[tuple[str, str], float | None] = {
+            (row.unit, row.period): row.score for row in card.rows
+        }
+        return [HeatPanel(card.pack, units, periods, values, labels, value_name=_("score"))]
+    note = _("no points under this pack: its rates are shown instead of its scores")
+    panels = []
+    for name in PANEL_RATES:
+        rates = {(row.unit, row.period): row.rates[name].value for row in card.rows}
+        if all(value is None for value in rates.values()):
+            continue
+        title = f"{card.pack} · {rate_label(name)}"
+        panels.append(HeatPanel(title, units, periods, rates, labels, True, note, rate_label(name)))
+        note = ""
+    composite = {(row.unit, row.period): row.composite for row in card.rows}
+    if any(value is not None for value in composite.values()):
+        label = _("composite (pack weights)")
+        panels.append(
+            HeatPanel(
+                f"{card.pack} · {label}", units, periods, composite, labels, True, note, label
+            )
+        )
+    if not panels:  # nothing measured at all: the (flat) scores, said to be so
+        values = {(row.unit, row.period): row.score for row in card.rows}
+        note = _("no points and no rate with a value under this pack")
+        panels.append(HeatPanel(card.pack, units, periods, values, labels, False, note, _("score")))
+    return panels
+
+
+def _heat_caption(cards: Sequence[Scorecard]) -> str:
+    text = _(
+        "Each cell is a unit's score in a period, each panel on its own scale: red the lowest, "
+        "green the highest."
+    )
+    rated = [card.pack for card in cards if sets_no_points(card)]
+    if rated:
+        text += " " + _(
+            "{packs}: no unit got a point under this pack, so its panels show its rates "
+            "(a share of the unit's orders, red the lowest, green the highest) instead."
+        ).format(packs=", ".join(rated))
+    return text
+
+
+def scorecard_html(card: Scorecard, *, lang: str | None = None) -> str:
+    """A scorecard as one self-contained HTML page, in the current language or ``lang``.
+
+    Shows the counts, a heat map of each unit's score by period (of its rates,
+    when the pack set no points), the scores with points, rank, orders and key
+    rates (table ``#unit-scores``), every rate with its numerator and
+    denominator, the period findings with their citations, what the rates
+    count, and the rejected inputs. Units are shown by name and kind.
+    """
+    with in_language(lang):
+        return _scorecard_html(card)
+
+
+def _scorecard_html(card: Scorecard) -> str:
     _counts, units, findings, rates, rejections = scorecard_tables(card)
-    title = f"Scorecard: {card.pack}, by {card.period_kind}"
+    period = period_kind_label(card.period_kind)
+    title = _("Scorecard: {pack}, by {period}").format(pack=card.pack, period=period)
     chart = heat_map(
-        f"Score of each unit by {card.period_kind} under {card.pack}",
-        [_panel(card, _periods([card]))],
+        _("Score of each unit by {period} under {pack}").format(period=period, pack=card.pack),
+        _panels(card, _periods([card]), card.unit_names),
         chart_id="chart-scores",
-        value_name="score",
+        value_name=_("score"),
     )
     sections = [
         (
             "counts",
-            "Counts",
+            _("Counts"),
             _figures(
                 [
-                    ("inputs", card.inputs),
-                    ("assessed", card.assessed),
-                    ("excluded from assessment", card.excluded),
-                    ("rejected", card.rejected),
-                    ("units", len(card.units())),
-                    ("periods", len(card.periods())),
+                    (_("inputs"), card.inputs),
+                    (_("assessed"), card.assessed),
+                    (_("excluded from assessment"), card.excluded),
+                    (_("rejected"), card.rejected),
+                    (_("units"), len(card.units())),
+                    (_("periods"), len(card.periods())),
                 ]
             )
-            + f"<p>Inputs {card.inputs} = assessed {card.assessed} + excluded from assessment "
-            f"{card.excluded} + rejected {card.rejected}.</p>",
+            + f"<p>{_e(counts_sentence(card.inputs, card.assessed, card.excluded, card.rejected))}"
+            "</p>",
         ),
         (
             "scores",
-            "Scores by unit and period",
-            _figure(
-                chart,
-                "Each cell is a unit's score in a period: red the lowest, green the highest.",
-                "figure-scores",
-            )
+            _("Scores by unit and period"),
+            _figure(chart, _heat_caption([card]), "figure-scores")
             + html_table(
                 units.select(
                     "period",
-                    "unit",
-                    "unit_kind",
+                    "unit_name",
+                    "kind_name",
                     "orders",
                     "excluded",
                     "points",
@@ -300,20 +401,29 @@ def scorecard_html(card: Scorecard) -> str:
                 table_id="unit-scores",
             ),
         ),
-        ("rates", "Rates", html_table(units.select("period", "unit", *(r.name for r in RATES)))),
+        (
+            "rates",
+            _("Rates"),
+            html_table(units.select("period", "unit_name", *(r.name for r in RATES))),
+        ),
         (
             "findings",
-            "Period findings",
+            _("Period findings"),
             html_table(
                 findings.select(
-                    "period", "unit", "rule_id", "title", "action", "clause", "quote", "trace"
+                    "period", "unit_name", "rule_id", "title", "action", "clause", "quote", "trace"
                 )
             ),
         ),
-        ("rate-definitions", "Rates: what they count", html_table(rates)),
-        ("rejections", "Inputs rejected", html_table(rejections)),
+        (
+            "rate-definitions",
+            _("Rates: what they count"),
+            html_table(rates.select("zh", "numerator", "denominator")),
+        ),
+        ("rejections", _("Inputs rejected"), html_table(rejections)),
     ]
-    return _page(title, f"Assessed at: {as_of_text(card.as_of)}.", sections)
+    subtitle = _("Assessed at: {as_of}.").format(as_of=as_of_text(card.as_of))
+    return _page(title, subtitle, sections)
 
 
 def _deadline_chart(cmp: Comparison) -> str:
@@ -321,9 +431,9 @@ def _deadline_chart(cmp: Comparison) -> str:
         {state for o in cmp.outcomes for state in o.clocks} - set(CLOCK_STATES)
     )
     return stacked_bar_chart(
-        "Clocks by state under each pack",
+        _("Time limits by state under each pack"),
         [(o.pack, o.clocks) for o in cmp.outcomes],
-        [(state, state) for state in states],
+        [(state, state_label(state)) for state in states],
         CLOCK_COLOURS,
         chart_id="chart-deadlines",
     )
@@ -342,27 +452,24 @@ def _divergence_topics(cmp: Comparison) -> list[tuple[str, str, int]]:
 def _divergence_chart(cmp: Comparison) -> str:
     items = []
     for kind, topic, orders in _divergence_topics(cmp):
-        zh = topic_zh(topic)
-        items.append((f"{kind} · {topic}" + (f" {zh}" if zh else ""), orders, kind))
+        items.append((f"{kind_of_finding_label(kind)} · {topic_label(topic)}", orders, kind))
     return bar_chart(
-        "Orders on which the packs diverge, by kind of finding and topic",
+        _("Orders on which the packs diverge, by kind of finding and topic"),
         items,
         KIND_COLOURS,
         chart_id="chart-divergences",
-        empty="The packs do not diverge on any order.",
+        empty=_("The packs do not diverge on any order."),
+        legend={kind: kind_of_finding_label(kind) for kind in KIND_COLOURS},
     )
 
 
 def _examples(cmp: Comparison) -> str:
     if not cmp.examples:
-        return '<p class="empty">None.</p>'
-    parts = [
-        f"<p>The first {len(cmp.examples)} orders on which the packs diverge: each topic with "
-        "every pack's outcome, the rules behind it and the clauses they cite.</p>"
-    ]
+        return f'<p class="empty">{_e(_("None."))}</p>'
+    parts = [f"<p>{_e(examples_intro(len(cmp.examples)))}</p>"]
     for example in cmp.examples:
         points = ", ".join(f"{pack} {number(example.points.get(pack))}" for pack in cmp.packs)
-        parts.append(f"<h3>Order {_e(example.order_id)} <small>(points: {_e(points)})</small></h3>")
+        parts.append(f"<h3>{_e(order_heading(example.order_id, points))}</h3>")
         parts.append(
             html_table(
                 order_divergence_table(cmp, example),
@@ -375,109 +482,139 @@ def _examples(cmp: Comparison) -> str:
 def _pack_diff(diff: PackDiff) -> str:
     labels = [column.label for column in diff.packs]
     columns = (
-        Column("kind", "kind"),
-        Column("topic", "topic"),
+        Column("kind", _("kind of finding")),
+        Column("topic", _("topic")),
         *(Column(label, label) for label in labels),
-        Column("status", "status"),
+        Column("status", _("status")),
     )
     rows: list[tuple[Cell, ...]] = []
     for row in diff.rows:
-        cells: list[Cell] = [row.kind, f"{row.topic.value} {row.topic_zh}"]
+        cells: list[Cell] = [kind_of_finding_label(row.kind), topic_label(row.topic.value)]
         for sides in row.sides:
             cells.append("\n".join(f"{side.rule_id}: {side.limit}" for side in sides) or None)
-        status = row.status if row.status != "only" else f"only in {row.present_in[0]}"
+        if row.status == "only":
+            status = _("only in {pack}").format(pack=row.present_in[0])
+        else:
+            status = _(row.status)
         rows.append((*cells, status))
     summary = diff.summary
-    intro = (
-        f"<p>The packs' rules without any orders, matched by kind and topic: {summary.matched} "
-        f"rows matched, {summary.differ} of them differ in limit, points or trigger.</p>"
-    )
-    return intro + html_table(Table("pack_diff", "Rules side by side", columns, tuple(rows)))
+    intro = _(
+        "The packs' rules without any orders, matched by kind and topic: {matched} rows "
+        "matched, {differ} of them differ in limit, points or trigger."
+    ).format(matched=summary.matched, differ=summary.differ)
+    title = _("Rules side by side")
+    return f"<p>{_e(intro)}</p>" + html_table(Table("pack_diff", title, columns, tuple(rows)))
 
 
-def comparison_html(cmp: Comparison, *, pack_diff: PackDiff | None = None) -> str:
-    """A comparison of packs as one self-contained HTML page.
+def comparison_html(
+    cmp: Comparison, *, pack_diff: PackDiff | None = None, lang: str | None = None
+) -> str:
+    """A comparison of packs as one self-contained HTML page, in the current language or ``lang``.
 
-    Shows the counts; a heat map per pack of each unit's score by period and the
-    scores side by side (table ``#unit-scores``); the clocks by state under each
-    pack as stacked bars, with each pack's outcomes; the orders diverging by kind
-    and topic as bars, with each pattern of divergence; the diverging orders with
-    each side's rules and citations; the period findings; the rejected inputs.
+    Shows the counts; a heat map per pack of each unit's score by period (of its
+    rates, for a pack that set no points) and the scores side by side (table
+    ``#unit-scores``); the clocks by state under each pack as stacked bars, with
+    each pack's outcomes; the orders diverging by kind and topic as bars, with
+    each pattern of divergence; the diverging orders with each side's rules and
+    citations; the period findings; the rejected inputs.
 
     Args:
         cmp: the comparison.
         pack_diff: the static comparison of the same packs'
             rules (:func:`grievance_rules.packs.diff.diff_packs`), shown in a
             section of its own when given.
+        lang: ``zh`` or ``en`` (default: the current language).
     """
+    with in_language(lang):
+        return _comparison_html(cmp, pack_diff)
+
+
+def _comparison_html(cmp: Comparison, pack_diff: PackDiff | None) -> str:
     counts, outcomes, divergences, _examples_table, unit_scores, _cards, findings, rejections = (
         comparison_tables(cmp)
     )
-    title = "Comparison: " + " · ".join(cmp.packs)
+    names = unit_names(cmp.scorecards)
+    periods = _periods(cmp.scorecards)
+    title = _("Comparison: {packs}").format(packs=" · ".join(cmp.packs))
     scores = heat_map(
-        "Score of each unit by period under each pack",
-        [_panel(card, _periods(cmp.scorecards)) for card in cmp.scorecards],
+        _("Score of each unit by period under each pack"),
+        [panel for card in cmp.scorecards for panel in _panels(card, periods, names)],
         chart_id="chart-scores",
-        value_name="score",
+        value_name=_("score"),
     )
     sections = [
         (
             "counts",
-            "Counts",
+            _("Counts"),
             _figures(
                 [
-                    ("inputs", cmp.inputs),
-                    ("assessed", cmp.assessed),
-                    ("rejected", cmp.rejected),
-                    ("orders on which the packs diverge", cmp.orders_diverging),
-                    ("packs", len(cmp.packs)),
+                    (_("inputs"), cmp.inputs),
+                    (_("assessed"), cmp.assessed),
+                    (_("rejected"), cmp.rejected),
+                    (_("orders on which the packs diverge"), cmp.orders_diverging),
+                    (_("packs"), len(cmp.packs)),
                 ]
             )
-            + "<p>Per pack: inputs = assessed + excluded from assessment + rejected.</p>"
+            + f"<p>{_e(comparison_counts_sentence(cmp))} "
+            + _e(_("Per pack: inputs = assessed + excluded from assessment + rejected."))
+            + "</p>"
             + html_table(counts),
         ),
         (
             "scores",
-            "Scores by unit and period",
-            _figure(
-                scores,
-                "One heat map per pack, each on its own scale: red the lowest score, "
-                "green the highest.",
-                "figure-scores",
-            )
-            + html_table(unit_scores, table_id="unit-scores"),
+            _("Scores by unit and period"),
+            _figure(scores, _heat_caption(cmp.scorecards), "figure-scores")
+            + html_table(
+                unit_scores.select(*(c.key for c in unit_scores.columns if c.key not in _CODES)),
+                table_id="unit-scores",
+            ),
         ),
         (
             "deadlines",
-            "Deadline outcomes by pack",
+            _("Deadline outcomes by pack"),
             _figure(
                 _deadline_chart(cmp),
-                "Every clock of the assessed orders by its state at the time of assessment.",
+                _(
+                    "Every time limit of the assessed orders by its state at the time of "
+                    "assessment."
+                ),
                 "figure-deadlines",
             )
             + html_table(outcomes),
         ),
         (
             "divergences",
-            "Where the packs diverge",
+            _("Where the packs diverge"),
             _figure(
                 _divergence_chart(cmp),
-                "Orders on which the packs' outcomes differ, by kind of finding and topic.",
+                _("Orders on which the packs' outcomes differ, by kind of finding and topic."),
                 "figure-divergences",
             )
-            + "<p>Each row is one pattern of outcomes (— : the pack has no such finding), "
-            "most frequent first.</p>" + html_table(divergences),
+            + "<p>"
+            + _e(
+                _(
+                    "Each row is one pattern of outcomes (— : the pack has no such finding), "
+                    "most frequent first."
+                )
+            )
+            + "</p>"
+            + html_table(
+                divergences.select(*(c.key for c in divergences.columns if c.key not in _CODES))
+            ),
         ),
-        ("examples", "Diverging orders", _examples(cmp)),
+        ("examples", _("Diverging orders"), _examples(cmp)),
         (
             "findings",
-            "Period findings",
+            _("Period findings"),
             html_table(
-                findings.select("pack", "period", "unit", "rule_id", "action", "clause", "quote")
+                findings.select(
+                    "pack", "period", "unit_name", "rule_id", "action", "clause", "quote"
+                )
             ),
         ),
     ]
     if pack_diff is not None:
-        sections.append(("rules", "Rules side by side", _pack_diff(pack_diff)))
-    sections.append(("rejections", "Inputs rejected", html_table(rejections)))
-    return _page(title, f"Assessed at: {as_of_text(cmp.as_of)}.", sections)
+        sections.append(("rules", _("Rules side by side"), _pack_diff(pack_diff)))
+    sections.append(("rejections", _("Inputs rejected"), html_table(rejections)))
+    subtitle = _("Assessed at: {as_of}.").format(as_of=as_of_text(cmp.as_of))
+    return _page(title, subtitle, sections)

@@ -13,8 +13,10 @@ Example:
     >>> text = scorecard_markdown(card)
     >>> text.splitlines()[0]
     '# Scorecard: chengdong@2024, by month'
-    >>> "| 2026-02 | c07 |" in text
+    >>> "| 2026-02 | 东风社区 | village (community) |" in text
     True
+    >>> scorecard_markdown(card, lang="zh").splitlines()[0]
+    '# 考核计分表：chengdong@2024，按月'
 """
 
 from __future__ import annotations
@@ -22,11 +24,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from grievance_rules.i18n import gettext as _
 from grievance_rules.reports.formatting import (
     DASH,
     KEY_RATES,
     as_of_text,
+    in_language,
     number,
+    period_kind_label,
     rate_text,
 )
 from grievance_rules.reports.tables import (
@@ -39,7 +44,19 @@ from grievance_rules.reports.tables import (
 )
 from grievance_rules.scoring import RATES, Comparison, Rate, Scorecard
 
-__all__ = ["comparison_markdown", "escape", "markdown_table", "scorecard_markdown"]
+_CODES = ("kind", "topic", "topic_zh", "unit", "unit_kind")
+"""Columns of codes that CSV carries and people's tables leave out (they show the names)."""
+
+__all__ = [
+    "comparison_counts_sentence",
+    "comparison_markdown",
+    "counts_sentence",
+    "escape",
+    "examples_intro",
+    "markdown_table",
+    "order_heading",
+    "scorecard_markdown",
+]
 
 _BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
 _SPECIAL = re.compile(r"([\\`*\[\]<>|])")
@@ -72,9 +89,9 @@ def _cell(value: Cell) -> str:
 
 
 def markdown_table(table: Table) -> list[str]:
-    """A table's lines; a table without rows is the line ``None.``."""
+    """A table's lines; a table without rows is the line ``None.`` (``无。``)."""
     if not table.rows:
-        return ["None."]
+        return [_("None.")]
     lines = [
         "| " + " | ".join(escape(column.label) for column in table.columns) + " |",
         "|" + "---|" * len(table.columns),
@@ -89,42 +106,64 @@ def _section(title: str, body: Iterable[str]) -> list[str]:
 
 def _rate_definitions(table: Table) -> list[str]:
     return [
-        "Each rate is a share of a unit's assessed orders received in the period "
-        "(numerator/denominator); — where the denominator is 0.",
+        _(
+            "Each rate is a share of a unit's assessed orders received in the period "
+            "(numerator/denominator); — where the denominator is 0."
+        ),
         "",
         *markdown_table(table),
     ]
 
 
-def scorecard_markdown(card: Scorecard) -> str:
-    """A scorecard as Markdown.
+def scorecard_markdown(card: Scorecard, *, lang: str | None = None) -> str:
+    """A scorecard as Markdown, in the current language or ``lang`` (``zh``, ``en``).
 
     Sections: the counts (inputs = assessed + excluded + rejected), the score of
     each unit by period (a matrix), the scores with points, rank, orders and key
     rates, every rate with its numerator and denominator, the period findings
     with the clause each cites, what the rates count, and the rejected inputs.
+    Units are named by name and kind, as the orders give them.
     """
+    with in_language(lang):
+        return _scorecard_markdown(card)
+
+
+def counts_sentence(inputs: int, assessed: int, excluded: int, rejected: int) -> str:
+    """``Inputs 3 = assessed 2 + excluded from assessment 0 + rejected 1.``, translated."""
+    return _(
+        "Inputs {inputs} = assessed {assessed} + excluded from assessment {excluded} "
+        "+ rejected {rejected}."
+    ).format(inputs=inputs, assessed=assessed, excluded=excluded, rejected=rejected)
+
+
+def _scorecard_markdown(card: Scorecard) -> str:
     _counts, units, findings, rates, rejections = scorecard_tables(card)
+    title = _("Scorecard: {pack}, by {period}").format(
+        pack=card.pack, period=period_kind_label(card.period_kind)
+    )
     out = [
-        f"# Scorecard: {escape(card.pack)}, by {escape(card.period_kind)}",
+        f"# {escape(title)}",
         "",
-        f"Assessed at: {escape(as_of_text(card.as_of))}.",
+        escape(_("Assessed at: {as_of}.").format(as_of=as_of_text(card.as_of))),
     ]
     out += _section(
-        "Counts",
-        [
-            f"Inputs {card.inputs} = assessed {card.assessed} + excluded from assessment "
-            f"{card.excluded} + rejected {card.rejected}.",
-        ],
+        _("Counts"),
+        [escape(counts_sentence(card.inputs, card.assessed, card.excluded, card.rejected))],
     )
-    out += _section("Score by unit and period", markdown_table(score_matrix(card)))
+    matrix = score_matrix(card)
     out += _section(
-        "Scores, ranks and key rates",
+        _("Score by unit and period"),
+        markdown_table(
+            matrix.select("unit_name", "kind_name", *(c.key for c in matrix.columns[4:]))
+        ),
+    )
+    out += _section(
+        _("Scores, ranks and key rates"),
         markdown_table(
             units.select(
                 "period",
-                "unit",
-                "unit_kind",
+                "unit_name",
+                "kind_name",
                 "orders",
                 "excluded",
                 "points",
@@ -135,38 +174,49 @@ def scorecard_markdown(card: Scorecard) -> str:
         ),
     )
     out += _section(
-        "Rates",
-        markdown_table(units.select("period", "unit", *(r.name for r in RATES))),
+        _("Rates"),
+        markdown_table(units.select("period", "unit_name", *(r.name for r in RATES))),
     )
     out += _section(
-        "Period findings",
+        _("Period findings"),
         markdown_table(
-            findings.select("period", "unit", "rule_id", "title", "action", "clause", "quote")
+            findings.select("period", "unit_name", "rule_id", "title", "action", "clause", "quote")
         ),
     )
-    out += _section("Rates: what they count", _rate_definitions(rates))
-    out += _section("Inputs rejected", markdown_table(rejections))
+    out += _section(
+        _("Rates: what they count"),
+        _rate_definitions(rates.select("zh", "numerator", "denominator")),
+    )
+    out += _section(_("Inputs rejected"), markdown_table(rejections))
     return "\n".join(out) + "\n"
+
+
+def examples_intro(count: int) -> str:
+    """The sentence above the diverging orders, translated."""
+    return _(
+        "The first {count} orders on which the packs diverge: each topic with every pack's "
+        "outcome, the rules behind it and the clauses they cite."
+    ).format(count=count)
+
+
+def order_heading(order_id: str, points: str) -> str:
+    """``Order S-0002 (points: chengdong@2024 -1, ...)``, translated."""
+    return _("Order {order_id} (points: {points})").format(order_id=order_id, points=points)
 
 
 def _examples(cmp: Comparison) -> list[str]:
     if not cmp.examples:
-        return ["None."]
-    out = [
-        f"The first {len(cmp.examples)} orders on which the packs diverge: each topic with "
-        "every pack's outcome, the rules behind it and the clauses they cite.",
-    ]
+        return [_("None.")]
+    out = [escape(examples_intro(len(cmp.examples)))]
     for example in cmp.examples:
-        points = ", ".join(
-            f"{escape(pack)} {number(example.points.get(pack))}" for pack in cmp.packs
-        )
-        out += ["", f"### Order {escape(example.order_id)} (points: {points})", ""]
+        points = ", ".join(f"{pack} {number(example.points.get(pack))}" for pack in cmp.packs)
+        out += ["", f"### {escape(order_heading(example.order_id, points))}", ""]
         out += markdown_table(order_divergence_table(cmp, example))
     return out
 
 
-def comparison_markdown(cmp: Comparison) -> str:
-    """A comparison of packs as Markdown.
+def comparison_markdown(cmp: Comparison, *, lang: str | None = None) -> str:
+    """A comparison of packs as Markdown, in the current language or ``lang``.
 
     Sections: the counts per pack, each pack's outcomes (clocks and windows by
     state, deductions, points, escalations), the patterns of divergence (kind,
@@ -174,40 +224,65 @@ def comparison_markdown(cmp: Comparison) -> str:
     orders with each side's rules and citations, each unit's score under each
     pack, each pack's period findings, and the rejected inputs.
     """
+    with in_language(lang):
+        return _comparison_markdown(cmp)
+
+
+def comparison_counts_sentence(cmp: Comparison) -> str:
+    """The counts of a comparison and how many orders diverge, translated."""
+    return _(
+        "Inputs {inputs} = assessed {assessed} + rejected {rejected}; the packs diverge on "
+        "{diverging} of the {assessed} assessed orders."
+    ).format(
+        inputs=cmp.inputs,
+        assessed=cmp.assessed,
+        rejected=cmp.rejected,
+        diverging=cmp.orders_diverging,
+    )
+
+
+def _comparison_markdown(cmp: Comparison) -> str:
     counts, outcomes, divergences, _examples_table, unit_scores, _cards, findings, rejections = (
         comparison_tables(cmp)
     )
+    title = _("Comparison: {packs}").format(packs=" · ".join(cmp.packs))
     out = [
-        "# Comparison: " + " · ".join(escape(pack) for pack in cmp.packs),
+        f"# {escape(title)}",
         "",
-        f"Assessed at: {escape(as_of_text(cmp.as_of))}.",
+        escape(_("Assessed at: {as_of}.").format(as_of=as_of_text(cmp.as_of))),
     ]
     out += _section(
-        "Counts",
+        _("Counts"),
+        [escape(comparison_counts_sentence(cmp)), "", *markdown_table(counts)],
+    )
+    out += _section(_("Outcomes by pack"), markdown_table(outcomes))
+    out += _section(
+        _("Where the packs diverge"),
         [
-            f"Inputs {cmp.inputs} = assessed {cmp.assessed} + rejected {cmp.rejected}; "
-            f"the packs diverge on {cmp.orders_diverging} of the {cmp.assessed} assessed orders.",
+            escape(
+                _(
+                    "Findings are matched by kind and topic; each row is one pattern of "
+                    "outcomes (— : the pack has no such finding), most frequent first."
+                )
+            ),
             "",
-            *markdown_table(counts),
+            *markdown_table(
+                divergences.select(*(c.key for c in divergences.columns if c.key not in _CODES))
+            ),
         ],
     )
-    out += _section("Outcomes by pack", markdown_table(outcomes))
+    out += _section(_("Diverging orders"), _examples(cmp))
     out += _section(
-        "Where the packs diverge",
-        [
-            "Findings are matched by kind and topic; each row is one pattern of outcomes "
-            "(— : the pack has no such finding), most frequent first.",
-            "",
-            *markdown_table(divergences),
-        ],
-    )
-    out += _section("Diverging orders", _examples(cmp))
-    out += _section("Unit scores under each pack", markdown_table(unit_scores))
-    out += _section(
-        "Period findings",
+        _("Unit scores under each pack"),
         markdown_table(
-            findings.select("pack", "period", "unit", "rule_id", "action", "clause", "quote")
+            unit_scores.select(*(c.key for c in unit_scores.columns if c.key not in _CODES))
         ),
     )
-    out += _section("Inputs rejected", markdown_table(rejections))
+    out += _section(
+        _("Period findings"),
+        markdown_table(
+            findings.select("pack", "period", "unit_name", "rule_id", "action", "clause", "quote")
+        ),
+    )
+    out += _section(_("Inputs rejected"), markdown_table(rejections))
     return "\n".join(out) + "\n"

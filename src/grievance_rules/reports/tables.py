@@ -1,37 +1,58 @@
-"""The reports' tables as data, built once and written out as Markdown, CSV or HTML.
+"""The reports' tables as data, built once and written out as Markdown, CSV, HTML or Excel.
 
 A :class:`Table` has columns (a machine name for CSV headers and a label for
-people) and rows of cells. A cell is text, a number, ``None`` (no value) or a
-:class:`~grievance_rules.scoring.Rate`: the CSV writer spreads a rate over three
-columns (value, numerator, denominator), Markdown and HTML write it as
-``75.0% (3/4)``. Markdown and HTML show a selection of a wide table's columns
-(:meth:`Table.select`); CSV writes all of them.
+people, in the current language) and rows of cells. A cell is text, a number,
+``None`` (no value) or a :class:`~grievance_rules.scoring.Rate`: the CSV writer
+spreads a rate over three columns (value, numerator, denominator), Markdown and
+HTML write it as ``75.0% (3/4)``. Markdown and HTML show a selection of a wide
+table's columns (:meth:`Table.select`); CSV and Excel write all of them.
+
+Units are named as the orders name them: ``unit`` is the id, ``unit_name`` the
+name (``东风社区``, the id when the orders give none), ``unit_kind`` the kind's
+code and ``kind_name`` the kind as people call it (``村（社区）``).
 
 Example:
     >>> from importlib.resources import files
+    >>> from grievance_rules.i18n import language
     >>> from grievance_rules.reading import read_orders
     >>> from grievance_rules.scoring import score
     >>> card = score(read_orders(files("grievance_rules") / "samples" / "orders.jsonl").orders,
     ...              "chengdong")
-    >>> table = unit_table(card).select("period", "unit", "score")
+    >>> table = unit_table(card).select("period", "unit_name", "kind_name", "score")
     >>> table.columns[1].label, table.rows[0]
-    ('unit', ('2026-02', 'c07', -1.0))
+    ('unit', ('2026-02', '东风社区', 'village (community)', -1.0))
+    >>> with language("zh"):
+    ...     unit_table(card).select("unit_name", "kind_name").columns[1].label
+    '单位类型'
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from grievance_rules.engine import Rejection
-from grievance_rules.reports.formatting import CLOCK_STATES, citation_text, topic_zh
+from grievance_rules.i18n import gettext as _
+from grievance_rules.reports.formatting import (
+    CLOCK_STATES,
+    citation_text,
+    kind_of_finding_label,
+    outcome_text,
+    rate_definition_texts,
+    rate_label,
+    role_text,
+    state_label,
+    topic_label,
+    topic_zh,
+    unit_kind_label,
+    unit_name,
+)
 from grievance_rules.scoring import (
     RATES,
     Comparison,
     OrderComparison,
     Rate,
     Scorecard,
-    UnitScore,
 )
 
 __all__ = [
@@ -45,10 +66,12 @@ __all__ = [
     "finding_table",
     "order_divergence_table",
     "outcome_table",
+    "rank_text",
     "rate_definition_table",
     "rejection_table",
     "score_matrix",
     "scorecard_tables",
+    "unit_names",
     "unit_score_table",
     "unit_table",
 ]
@@ -58,7 +81,7 @@ Cell = str | int | float | Rate | None
 
 @dataclass(frozen=True)
 class Column:
-    """A column: ``key`` heads it in CSV, ``label`` in Markdown and HTML.
+    """A column: ``key`` heads it in CSV, ``label`` (translated) in Markdown, HTML and Excel.
 
     A ``rate`` column holds :class:`~grievance_rules.scoring.Rate` cells (or ``None``).
     """
@@ -100,38 +123,67 @@ def _columns(*pairs: tuple[str, str]) -> tuple[Column, ...]:
     return tuple(Column(key, label) for key, label in pairs)
 
 
-def _rank(row: UnitScore) -> str | None:
-    return None if row.rank is None else f"{row.rank} of {row.peers}"
+def rank_text(rank: int | None, peers: int) -> str | None:
+    """A place among peers: ``2 of 17`` / ``第2名（共17个）``; ``None`` without a rank."""
+    if rank is None:
+        return None
+    return _("{place} of {peers}").format(place=rank, peers=peers)
 
 
-_RATE_COLUMNS = tuple(Column(d.name, d.zh, rate=True) for d in RATES)
-_UNIT_COLUMNS = (
-    *_columns(
-        ("pack", "pack"),
-        ("period", "period"),
-        ("period_start", "from"),
-        ("period_end", "to (exclusive)"),
-        ("unit", "unit"),
-        ("unit_kind", "kind"),
-        ("orders", "orders"),
-        ("excluded", "excluded"),
-        ("points", "points"),
-        ("score", "score"),
-        ("rank", "rank"),
-        ("place", "place"),
-        ("peers", "peers"),
-    ),
-    *_RATE_COLUMNS,
-    *_columns(
-        ("composite", "composite (pack weights)"),
-        ("counts", "finding counts"),
-        ("findings", "period findings"),
-    ),
-)
+def unit_names(cards: Iterable[Scorecard]) -> dict[str, str]:
+    """Every unit's name the scorecards know (the first one given wins)."""
+    names: dict[str, str] = {}
+    for card in cards:
+        for unit, name in card.unit_names.items():
+            names.setdefault(unit, name)
+    return names
 
 
-def unit_table(card: Scorecard) -> Table:
-    """One row per unit and period: orders, points, score, rank, every rate, counts, findings."""
+def _unit_cells(unit: str, kind: str | None, names: Mapping[str, str]) -> tuple[Cell, ...]:
+    return (unit, unit_name(unit, names), kind, unit_kind_label(kind) or None)
+
+
+def _unit_header() -> tuple[Column, ...]:
+    return _columns(
+        ("unit", _("unit id")),
+        ("unit_name", _("unit")),
+        ("unit_kind", _("kind code")),
+        ("kind_name", _("kind of unit")),
+    )
+
+
+def _rate_columns() -> tuple[Column, ...]:
+    return tuple(Column(d.name, rate_label(d.name), rate=True) for d in RATES)
+
+
+def _unit_columns() -> tuple[Column, ...]:
+    return (
+        *_columns(
+            ("pack", _("pack")),
+            ("period", _("period")),
+            ("period_start", _("from")),
+            ("period_end", _("to (exclusive)")),
+        ),
+        *_unit_header(),
+        *_columns(
+            ("orders", _("orders")),
+            ("excluded", _("excluded")),
+            ("points", _("points")),
+            ("score", _("score")),
+            ("rank", _("rank")),
+            ("place", _("place")),
+            ("peers", _("peers")),
+        ),
+        *_rate_columns(),
+        *_columns(
+            ("composite", _("composite (pack weights)")),
+            ("counts", _("finding counts")),
+            ("findings", _("period findings")),
+        ),
+    )
+
+
+def _unit_rows(card: Scorecard, names: Mapping[str, str]) -> tuple[tuple[Cell, ...], ...]:
     rows = []
     for row in card.rows:
         rows.append(
@@ -140,22 +192,31 @@ def unit_table(card: Scorecard) -> Table:
                 row.period,
                 row.period_start.isoformat(),
                 row.period_end.isoformat(),
-                row.unit,
-                row.unit_kind,
+                *_unit_cells(row.unit, row.unit_kind, names),
                 row.orders,
                 row.excluded,
                 row.points,
                 row.score,
-                _rank(row),
+                rank_text(row.rank, row.peers),
                 row.rank,
                 row.peers,
-                *(row.rates.get(column.key) for column in _RATE_COLUMNS),
+                *(row.rates.get(d.name) for d in RATES),
                 None if row.composite is None else round(row.composite, 4),
                 "; ".join(f"{key}={value}" for key, value in row.counts.items()),
                 "; ".join(finding.rule_id for finding in row.findings),
             )
         )
-    return Table("units", "Scores by unit and period", _UNIT_COLUMNS, tuple(rows))
+    return tuple(rows)
+
+
+def unit_table(card: Scorecard) -> Table:
+    """One row per unit and period: orders, points, score, rank, every rate, counts, findings."""
+    return Table(
+        "units",
+        _("Scores by unit and period"),
+        _unit_columns(),
+        _unit_rows(card, card.unit_names),
+    )
 
 
 def score_matrix(card: Scorecard) -> Table:
@@ -163,42 +224,48 @@ def score_matrix(card: Scorecard) -> Table:
     periods = card.periods()
     scores = {(row.unit, row.period): row.score for row in card.rows}
     kinds = {row.unit: row.unit_kind for row in card.rows}
-    columns = _columns(("unit", "unit"), ("unit_kind", "kind"), *((p, p) for p in periods))
+    columns = (*_unit_header(), *(Column(p, p) for p in periods))
     rows = tuple(
-        (unit, kinds[unit], *(scores.get((unit, period)) for period in periods))
+        (
+            *_unit_cells(unit, kinds[unit], card.unit_names),
+            *(scores.get((unit, period)) for period in periods),
+        )
         for unit in card.units()
     )
-    return Table("score_matrix", "Score by unit (rows) and period (columns)", columns, rows)
+    return Table("score_matrix", _("Score by unit (rows) and period (columns)"), columns, rows)
 
 
 def finding_table(cards: Sequence[Scorecard]) -> Table:
     """Every period finding: the rule, what it asks of whom, and the clause it cites."""
+    names = unit_names(cards)
     columns = _columns(
-        ("pack", "pack"),
-        ("period", "period"),
-        ("unit", "unit"),
-        ("rule_id", "rule"),
-        ("tier_id", "tier"),
-        ("title", "title"),
-        ("action", "action"),
-        ("actor_role", "who acts"),
-        ("target_role", "on whom"),
-        ("clause", "clause"),
-        ("quote", "quoted text"),
-        ("source", "source"),
-        ("trace", "why"),
+        ("pack", _("pack")),
+        ("period", _("period")),
+        ("unit", _("unit id")),
+        ("unit_name", _("unit")),
+        ("rule_id", _("rule")),
+        ("tier_id", _("tier")),
+        ("title", _("title")),
+        ("action", _("action")),
+        ("actor_role", _("who acts")),
+        ("target_role", _("on whom")),
+        ("clause", _("clause")),
+        ("quote", _("quoted text")),
+        ("source", _("source")),
+        ("trace", _("why")),
     )
     rows = tuple(
         (
             card.pack,
             finding.period,
             finding.unit,
+            unit_name(finding.unit, names),
             finding.rule_id,
             finding.tier_id,
             finding.title,
             finding.action,
-            finding.actor_role or finding.actor_body,
-            finding.target_role or finding.target_body,
+            role_text(finding.actor_role or finding.actor_body),
+            role_text(finding.target_role or finding.target_body),
             finding.citation.clause,
             finding.citation.text,
             finding.citation.source,
@@ -207,36 +274,39 @@ def finding_table(cards: Sequence[Scorecard]) -> Table:
         for card in cards
         for finding in card.findings()
     )
-    return Table("findings", "Period findings", columns, rows)
+    return Table("findings", _("Period findings"), columns, rows)
 
 
 def rate_definition_table() -> Table:
-    """What each rate counts (:data:`~grievance_rules.scoring.RATES`)."""
+    """What each rate counts (:data:`~grievance_rules.scoring.RATES`), in the current language."""
     columns = _columns(
-        ("name", "rate"), ("zh", "中文"), ("numerator", "numerator"), ("denominator", "denominator")
+        ("name", _("rate code")),
+        ("zh", _("rate")),
+        ("numerator", _("numerator")),
+        ("denominator", _("denominator")),
     )
-    rows = tuple((r.name, r.zh, r.numerator, r.denominator) for r in RATES)
-    return Table("rates", "Rates: what they count", columns, rows)
+    rows = tuple(rate_definition_texts())
+    return Table("rates", _("Rates: what they count"), columns, rows)
 
 
 def rejection_table(rejections: Iterable[Rejection]) -> Table:
     """The inputs that could not be assessed, with every reason."""
-    columns = _columns(("source", "input"), ("order_id", "order"), ("reasons", "reasons"))
+    columns = _columns(("source", _("input")), ("order_id", _("order")), ("reasons", _("reasons")))
     rows = tuple((r.source, r.order_id, "; ".join(r.reasons)) for r in rejections)
-    return Table("rejections", "Inputs rejected", columns, rows)
+    return Table("rejections", _("Inputs rejected"), columns, rows)
 
 
 def count_table(cards: Sequence[Scorecard]) -> Table:
     """Per pack: inputs = assessed + excluded + rejected."""
     columns = _columns(
-        ("pack", "pack"),
-        ("inputs", "inputs"),
-        ("assessed", "assessed"),
-        ("excluded", "excluded from assessment"),
-        ("rejected", "rejected"),
+        ("pack", _("pack")),
+        ("inputs", _("inputs")),
+        ("assessed", _("assessed")),
+        ("excluded", _("excluded from assessment")),
+        ("rejected", _("rejected")),
     )
     rows = tuple((c.pack, c.inputs, c.assessed, c.excluded, c.rejected) for c in cards)
-    return Table("counts", "Inputs = assessed + excluded + rejected", columns, rows)
+    return Table("counts", _("Inputs = assessed + excluded + rejected"), columns, rows)
 
 
 def scorecard_tables(card: Scorecard) -> tuple[Table, ...]:
@@ -260,14 +330,20 @@ def outcome_table(cmp: Comparison) -> Table:
     clock_states = _states((o.clocks for o in cmp.outcomes), CLOCK_STATES)
     window_states = _states((o.windows for o in cmp.outcomes), ("within", "late"))
     columns = _columns(
-        ("pack", "pack"),
-        ("orders", "orders assessed"),
-        *((f"clocks_{s}", f"clocks {s}") for s in clock_states),
-        *((f"windows_{s}", f"windows {s}") for s in window_states),
-        ("deductions", "deductions"),
-        ("points", "points"),
-        ("orders_with_points", "orders with points"),
-        ("escalations", "escalations"),
+        ("pack", _("pack")),
+        ("orders", _("orders assessed")),
+        *(
+            (f"clocks_{s}", _("time limits {state}").format(state=state_label(s)))
+            for s in clock_states
+        ),
+        *(
+            (f"windows_{s}", _("windows {state}").format(state=state_label(s)))
+            for s in window_states
+        ),
+        ("deductions", _("deductions")),
+        ("points", _("points")),
+        ("orders_with_points", _("orders with points")),
+        ("escalations", _("escalations")),
     )
     rows: tuple[tuple[Cell, ...], ...] = tuple(
         (
@@ -282,48 +358,63 @@ def outcome_table(cmp: Comparison) -> Table:
         )
         for o in cmp.outcomes
     )
-    return Table("outcomes", "Deadline and other outcomes by pack", columns, rows)
+    return Table("outcomes", _("Deadline and other outcomes by pack"), columns, rows)
+
+
+def _kind_topic_columns() -> tuple[Column, ...]:
+    return _columns(
+        ("kind", _("kind code")),
+        ("kind_name", _("kind of finding")),
+        ("topic", _("topic code")),
+        ("topic_zh", _("topic (Chinese)")),
+        ("topic_name", _("topic")),
+    )
+
+
+def _kind_topic_cells(kind: str, topic: str) -> tuple[Cell, ...]:
+    return (kind, kind_of_finding_label(kind), topic, topic_zh(topic), topic_label(topic))
 
 
 def divergence_table(cmp: Comparison) -> Table:
     """Each pattern of divergence: kind, topic, each pack's outcome, how many orders, examples."""
-    columns = _columns(
-        ("kind", "kind"),
-        ("topic", "topic"),
-        ("topic_zh", "主题"),
-        *((pack, pack) for pack in cmp.packs),
-        ("orders", "orders"),
-        ("examples", "example orders"),
+    columns = (
+        *_kind_topic_columns(),
+        *_columns(
+            *((pack, pack) for pack in cmp.packs),
+            ("orders", _("orders")),
+            ("examples", _("example orders")),
+        ),
     )
     rows: tuple[tuple[Cell, ...], ...] = tuple(
-        (d.kind, d.topic, topic_zh(d.topic), *d.pattern, d.orders, ", ".join(d.examples))
+        (
+            *_kind_topic_cells(d.kind, d.topic),
+            *(outcome_text(p) for p in d.pattern),
+            d.orders,
+            ", ".join(d.examples),
+        )
         for d in cmp.divergences
     )
-    return Table("divergences", "Where the packs diverge", columns, rows)
+    return Table("divergences", _("Where the packs diverge"), columns, rows)
 
 
 def example_table(cmp: Comparison) -> Table:
     """The diverging orders kept in full: per order, topic and pack, the rules and citations."""
     columns = _columns(
-        ("order_id", "order"),
-        ("kind", "kind"),
-        ("topic", "topic"),
-        ("topic_zh", "主题"),
-        ("pack", "pack"),
-        ("outcome", "outcome"),
-        ("order_points", "order's points"),
-        ("rule_ids", "rules"),
-        ("citations", "citations"),
-        ("details", "details"),
+        ("order_id", _("order")),
+        *((c.key, c.label) for c in _kind_topic_columns()),
+        ("pack", _("pack")),
+        ("outcome", _("outcome")),
+        ("order_points", _("order's points")),
+        ("rule_ids", _("rules")),
+        ("citations", _("citations")),
+        ("details", _("details")),
     )
     rows = tuple(
         (
             example.order_id,
-            divergence.kind,
-            divergence.topic,
-            topic_zh(divergence.topic),
+            *_kind_topic_cells(divergence.kind, divergence.topic),
             side.pack,
-            side.outcome,
+            outcome_text(side.outcome),
             example.points.get(side.pack),
             ", ".join(side.rule_ids),
             citation_text(side.citations),
@@ -333,7 +424,7 @@ def example_table(cmp: Comparison) -> Table:
         for divergence in example.divergences
         for side in divergence.sides
     )
-    return Table("examples", "Diverging orders, both sides", columns, rows)
+    return Table("examples", _("Diverging orders, both sides"), columns, rows)
 
 
 def order_divergence_table(cmp: Comparison, example: OrderComparison) -> Table:
@@ -343,52 +434,61 @@ def order_divergence_table(cmp: Comparison, example: OrderComparison) -> Table:
     cites and the quoted text, one per line.
     """
     columns = _columns(
-        ("kind", "kind"),
-        ("topic", "topic"),
-        ("topic_zh", "主题"),
+        ("kind", _("kind of finding")),
+        ("topic", _("topic")),
         *((pack, pack) for pack in cmp.packs),
     )
     rows: list[tuple[Cell, ...]] = []
     for divergence in example.divergences:
-        cells: list[Cell] = [divergence.kind, divergence.topic, topic_zh(divergence.topic)]
+        cells: list[Cell] = [
+            kind_of_finding_label(divergence.kind),
+            topic_label(divergence.topic),
+        ]
         for side in divergence.sides:
-            lines = [side.outcome]
+            lines = [outcome_text(side.outcome)]
             lines += [
                 f"{rule_id} · {citation_text([citation])}"
                 for rule_id, citation in zip(side.rule_ids, side.citations, strict=True)
             ]
             cells.append("\n".join(lines))
         rows.append(tuple(cells))
-    return Table(f"order_{example.order_id}", f"Order {example.order_id}", columns, tuple(rows))
+    title = _("Order {order_id}").format(order_id=example.order_id)
+    return Table(f"order_{example.order_id}", title, columns, tuple(rows))
 
 
 def unit_score_table(cmp: Comparison) -> Table:
     """Per unit and period, its score under each pack and the spread (highest − lowest)."""
-    columns = _columns(
-        ("period", "period"),
-        ("unit", "unit"),
-        ("unit_kind", "kind"),
-        *((pack, pack) for pack in cmp.packs),
-        ("spread", "spread"),
+    names = unit_names(cmp.scorecards)
+    columns = (
+        Column("period", _("period")),
+        *_unit_header(),
+        *_columns(*((pack, pack) for pack in cmp.packs), ("spread", _("spread"))),
     )
     rows = []
     for entry in cmp.unit_scores():
         scores = [entry.get(pack) for pack in cmp.packs]
         present = [s for s in scores if s is not None]
         spread = max(present) - min(present) if len(present) > 1 else None
-        rows.append((entry["period"], entry["unit"], entry["unit_kind"], *scores, spread))
-    return Table("unit_scores", "Unit scores under each pack", columns, tuple(rows))
+        rows.append(
+            (
+                entry["period"],
+                *_unit_cells(entry["unit"], entry["unit_kind"], names),
+                *scores,
+                spread,
+            )
+        )
+    return Table("unit_scores", _("Unit scores under each pack"), columns, tuple(rows))
 
 
 def comparison_tables(cmp: Comparison) -> tuple[Table, ...]:
     """Every table of a comparison report, in the order the reports show them."""
     cards = list(cmp.scorecards)
-    units = [unit_table(card) for card in cards]
+    names = unit_names(cards)
     all_units = Table(
         "scorecards",
-        "Each pack's scorecard",
-        _UNIT_COLUMNS,
-        tuple(row for table in units for row in table.rows),
+        _("Each pack's scorecard"),
+        _unit_columns(),
+        tuple(row for card in cards for row in _unit_rows(card, names)),
     )
     return (
         count_table(cards),

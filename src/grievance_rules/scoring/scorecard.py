@@ -29,7 +29,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from grievance_rules.engine.assessment import Assessment, Rejection
 from grievance_rules.engine.periods import (
@@ -99,6 +99,8 @@ class Scorecard(BaseModel):
     rejected: int
     rejections: tuple[Rejection, ...] = ()
     rows: tuple[UnitScore, ...] = ()
+    unit_names: dict[str, str] = Field(default_factory=dict)
+    """Each unit's name as the orders give it (``c07``: ``东风社区``), for reports."""
 
     def periods(self) -> list[str]:
         """The periods, in time order."""
@@ -194,6 +196,7 @@ class ScoreBook:
         self.rates: dict[tuple[dt.date, str], RateCounts] = defaultdict(RateCounts)
         self.excluded_by_unit: dict[tuple[dt.date, str], int] = defaultdict(int)
         self.unit_kinds: dict[str, str] = {}
+        self.unit_names: dict[str, str] = {}
         self._seen_units: set[str] = set()
         self.inputs = 0
         self.assessed = 0
@@ -211,6 +214,8 @@ class ScoreBook:
                 seen.add(unit.id)
                 if unit.kind not in UPSTREAM_UNIT_KINDS:
                     self.unit_kinds[unit.id] = unit.kind.value
+            if unit.name and unit.id not in self.unit_names:
+                self.unit_names[unit.id] = unit.name
         if outcome is None:
             outcome = order_outcome(order, assessment, self.pack)
         self.tally.add(assessment)
@@ -304,6 +309,7 @@ class ScoreBook:
             rejected=len(self.rejections),
             rejections=tuple(self.rejections),
             rows=tuple(result),
+            unit_names={unit: self.unit_names[unit] for unit in sorted(self.unit_names)},
         )
 
 
