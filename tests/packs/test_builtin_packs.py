@@ -5,8 +5,9 @@ from pathlib import Path
 
 import pytest
 
+from grievance_rules.i18n import Language
 from grievance_rules.packs import builtin_pack_names, find_pack
-from grievance_rules.packs.readme import render_readme
+from grievance_rules.packs.readme import README_FILES, render_readme
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT.parent / "shared" / "seeds"
@@ -28,11 +29,13 @@ def test_pack_loads_strictly(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", PACKS)
-def test_readme_is_generated_from_the_data(name: str) -> None:
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_readme_is_generated_from_the_data(name: str, lang: Language) -> None:
     pack = find_pack(name)
-    readme = (pack.directory / "README.md").read_text(encoding="utf-8")
-    assert readme == render_readme(pack), (
-        f"policies/{name}/README.md is stale: run grievance-rules packs readme {name} --write"
+    readme = (pack.directory / README_FILES[lang]).read_text(encoding="utf-8")
+    assert readme == render_readme(pack, lang), (
+        f"policies/{name}/{README_FILES[lang]} is stale: "
+        f"run grievance-rules packs readme {name} --write"
     )
 
 

@@ -101,20 +101,26 @@ def test_every_switch_names_a_parameter_and_works(name: str) -> None:
 @pytest.mark.parametrize("name", PACKS)
 def test_the_readme_explains_how_working_days_are_counted(name: str) -> None:
     pack = find_pack(name)
-    text = render_readme(pack)
-    section = text.split("## Interpretations", 1)[1].split("\n## ", 1)[0]
-    assert "- **`convention`** (working_time from" in section
-    assert "To switch: `pack.with_parameters({...})` with `convention: civil_code`" in section
-    assert "Example:" in section
-    assert "示例：" in section
+    what = pack.parameters["convention"].description_zh
+    section = render_readme(pack, "zh").split("## 理解与假定", 1)[1].split("\n## ", 1)[0]
+    assert f"- **{what}**（自起算时刻起按工作时间连续计算）：" in section
+    assert "  - 示例：" in section
+    assert "  - 另一种理解：" in section
+    english = render_readme(pack, "en")
+    section = english.split("## Interpretations", 1)[1].split("\n## ", 1)[0]
+    assert "(counted as office time from the instant): " in section
+    assert "  - Example: " in section
+    assert "`convention: civil_code` (convention)" in english.split("## For analysts", 1)[1]
 
 
 def test_daye_counts_the_days_of_zi_jiaoban_zhi_ri_qi() -> None:
     # （七）「自交办之日起」: day counting by default, the other reading one switch away
     daye = find_pack("daye")
-    section = render_readme(daye).split("## Interpretations", 1)[1]
-    assert "- **`signoff_convention`** (civil_code from 2023-05-19)" in section
-    assert "`signoff_convention: working_time`" in section
+    section = render_readme(daye, "zh").split("## 理解与假定", 1)[1]
+    assert "- **（七）及时受理的天数计算方法：" in section
+    assert "**（按民法典计算期间（起算当日不计入））：「自交办之日起" in section
+    analysts = render_readme(daye, "en").split("## For analysts", 1)[1]
+    assert "`signoff_convention: working_time`" in analysts
 
 
 def test_a_rule_whose_choice_is_not_explained_is_reported() -> None:

@@ -28,10 +28,13 @@ def test_every_warning_reads_a_parameter_labelled_an_assumption(name: str) -> No
     for param, value in (("warning_yellow", 0.5), ("warning_red", 0.75)):
         assert pack.parameters[param].basis == "assumption"
         assert [d.value for d in pack.parameters[param].values] == [value]
-    readme = render_readme(pack)
-    assert "| `warning_yellow` |" in readme
-    assert "| 0.5 | assumption |" in readme
-    assert "| 0.75 | assumption |" in readme
+    readme = render_readme(pack, "zh")
+    assert "| 黄灯预警：时限已用去的比例达到该值时亮黄灯（提示分管领导） | " in readme
+    assert "| 50% | 假定 |" in readme
+    assert "| 75% | 假定 |" in readme
+    english = render_readme(pack, "en")
+    assert "| `warning_yellow` |" in english  # the analysts' table names the parameter
+    assert "| 50% | assumption |" in english
 
 
 def test_a_fraction_outside_zero_to_one_refuses_the_pack(tmp_path: Path) -> None:

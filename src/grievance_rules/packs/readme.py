@@ -1,203 +1,757 @@
-"""A pack's README, generated from its data so that it cannot drift.
+"""A pack's README, generated from its data so that it cannot drift, in 简体中文 and English.
 
-``grievance-rules packs readme PACK --write`` writes ``README.md`` in the pack
-directory; a test checks that every built-in pack's README is what this module
-renders.
+``grievance-rules packs readme PACK --write`` writes ``README.md`` (Chinese) and
+``README.en.md`` (English) in the pack directory; a test checks that every built-in
+pack's READMEs are what this module renders.
+
+The READMEs are written for the officials who apply the rules: a limit is shown as
+its value ("2个工作日"), not as the parameter that holds it; unit kinds, leader roles
+and events by their Chinese terms; each quoted clause once, under its label. The
+frame text goes through the gettext catalogue (:mod:`grievance_rules.i18n`); the
+pack's own prose comes from its data, each text with its ``_zh`` twin
+(:data:`~grievance_rules.packs.schema.ZhText`). A text without its twin is shown in
+English in the Chinese README, marked 未翻译 (:data:`UNTRANSLATED`). The parameter
+names an analyst needs to switch a reading are listed only in the English README's
+last section.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import datetime as dt
+import re
+from collections.abc import Iterator
+from fractions import Fraction
+from typing import Any
 
-from grievance_rules.model.enums import LeaderRole
+from pydantic import BaseModel
+
+from grievance_rules.calendar.durations import (
+    CountingConvention,
+    Duration,
+    DurationUnit,
+    HalfDayRule,
+)
+from grievance_rules.errors import DurationError
+from grievance_rules.i18n import Language, language, pgettext
+from grievance_rules.model.enums import LeaderRole, ReplyKind, UnitKind
+from grievance_rules.model.events import EVENT_CLASSES
 from grievance_rules.packs.pack import Pack
 from grievance_rules.packs.schema import (
     ClockRule,
+    DatedValue,
     DeductionRule,
+    EscalationRule,
+    EventRef,
     Interpretation,
+    Parameter,
+    ParamIs,
     ParamRef,
     PeriodRule,
     RankingRule,
     RecordRule,
     Rule,
+    WarningLevel,
     WindowRule,
 )
 
-__all__ = ["render_readme"]
+__all__ = ["README_FILES", "UNTRANSLATED", "render_readme", "untranslated_texts"]
+
+UNTRANSLATED = "（未翻译）"
+"""The mark before a text the pack gives only in English, in the Chinese README."""
+
+README_FILES: dict[Language, str] = {"zh": "README.md", "en": "README.en.md"}
+"""The README file of each language in a pack's directory."""
+
+
+_CONTEXT = "pack README"
+
+
+def _(message: str) -> str:
+    """The frame text ``message`` in the current language (context ``pack README``)."""
+    return pgettext(_CONTEXT, message)
 
 
 def _cell(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ").strip()
 
 
-def _value(value: object) -> str:
-    if isinstance(value, ParamRef):
-        return f"`{value.param}`"
-    return f"{value}"
+_WIDE = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
+_FOLDED_SPACE = re.compile(f"(?<=[{_WIDE}])\\s+|\\s+(?=[{_WIDE}])")
 
 
-def _what(rule: object) -> str:
-    if isinstance(rule, ClockRule):
-        due = _value(rule.duration) if rule.duration is not None else f"`{rule.due_field}`"
-        start = rule.start if isinstance(rule.start, str) else rule.start.event
-        stop = rule.stop.event
-        if rule.not_stopped_by is not None:
-            where = ", ".join(f"{k}: {v}" for k, v in sorted(rule.not_stopped_by.where.items()))
-            unless = rule.not_stopped_by.unless
-            stop += f" (not one with {where}" + (
-                f", unless `{unless.param}`)" if isinstance(unless, ParamRef) else ")"
+def _prose(lang: Language, en: str | None, zh: str | None) -> str:
+    """The pack's text in ``lang``: the Chinese twin, or the English marked untranslated.
+
+    Chinese puts no space beside its characters: the spaces a folded YAML line leaves
+    there are taken out.
+    """
+    if lang == "en" or (not en and not zh):
+        return en or ""
+    return _FOLDED_SPACE.sub("", zh) if zh else f"{UNTRANSLATED}{en}"
+
+
+def _number(value: float | Fraction) -> str:
+    if float(value) == int(value):
+        return str(int(value))
+    return f"{float(value):g}"
+
+
+def _list(lang: Language, items: list[str]) -> str:
+    return ("、" if lang == "zh" else ", ").join(items)
+
+
+_EVENT_NOUNS = {
+    "dispatched": "dispatch",
+    "signed_for": "sign-off",
+    "replied": "reply",
+    "closed": "closure",
+    "reassigned": "reassignment",
+    "escalated": "escalation",
+    "excluded": "exclusion",
+    "received": "receipt",
+}
+"""English nouns for the events whose type is a participle (``dispatched``: the dispatch)."""
+
+
+def _event(lang: Language, event: str) -> str:
+    cls = EVENT_CLASSES.get(event)
+    if lang == "zh":
+        return cls.zh if cls is not None and cls.zh else _("receipt")
+    return _EVENT_NOUNS.get(event, event.replace("_", " "))
+
+
+def _unit_kinds(lang: Language, text: str) -> str:
+    if text.strip() == "all":
+        return _("all units")
+    kinds = []
+    for item in text.split(","):
+        try:
+            kind = UnitKind(item.strip())
+        except ValueError:
+            kinds.append(item.strip())
+            continue
+        kinds.append(kind.zh if lang == "zh" else f"{kind.value.replace('_', ' ')} ({kind.zh})")
+    return _list(lang, kinds)
+
+
+def _role(lang: Language, role: str) -> str:
+    member = LeaderRole(role)
+    return member.zh if lang == "zh" else f"{member.value.replace('_', ' ')} ({member.zh})"
+
+
+def _duration(text: str) -> str:
+    """A duration as a person says it: 2个工作日, 24小时, 半个工作日."""
+    try:
+        d = Duration.parse(text)
+    except DurationError:
+        return text
+    n = d.amount
+    if d.unit is DurationUnit.SAME_DAY:
+        return _("the same day")
+    if n == Fraction(1, 2) and d.unit is DurationUnit.WORKING_DAYS:
+        return _("half a working day")
+    count = 1 if n == 1 else 2
+    shown = _number(n)
+    if d.unit is DurationUnit.WORKING_DAYS:
+        return (_("{n} working day") if count == 1 else _("{n} working days")).format(n=shown)
+    if d.unit is DurationUnit.WORKING_HOURS:
+        return (_("{n} working hour") if count == 1 else _("{n} working hours")).format(n=shown)
+    if d.unit is DurationUnit.NATURAL_DAYS:
+        return (_("{n} natural day") if count == 1 else _("{n} natural days")).format(n=shown)
+    if d.unit is DurationUnit.HOURS:
+        return (_("{n} hour") if count == 1 else _("{n} hours")).format(n=shown)
+    return (_("{n} minute") if count == 1 else _("{n} minutes")).format(n=shown)
+
+
+def _convention(value: str) -> str:
+    names = {
+        CountingConvention.WORKING_TIME.value: _("counted as office time from the instant"),
+        CountingConvention.CIVIL_CODE.value: _(
+            "counted as the Civil Code counts days (the first day not counted)"
+        ),
+        CountingConvention.ELAPSED.value: _("counted as clock time from the instant"),
+    }
+    return names.get(value, value)
+
+
+def _half_day(value: str) -> str:
+    names = {
+        HalfDayRule.HALF_MINUTES.value: _("half of the day's office time"),
+        HalfDayRule.NOON_CUTOFF.value: _("to the end of the next whole morning or afternoon"),
+    }
+    return names.get(value, value)
+
+
+def _points(value: float) -> str:
+    count = 1 if abs(value) == 1 else 2
+    if value < 0:
+        return (_("minus {n} point") if count == 1 else _("minus {n} points")).format(
+            n=_number(-value)
+        )
+    return (_("plus {n} point") if count == 1 else _("plus {n} points")).format(n=_number(value))
+
+
+def _walk(model: BaseModel) -> Iterator[tuple[str, Any]]:
+    for name in type(model).model_fields:
+        yield from _walk_value(getattr(model, name), name)
+
+
+def _walk_value(value: Any, field: str) -> Iterator[tuple[str, Any]]:
+    if isinstance(value, ParamRef | ParamIs | WarningLevel):
+        yield field, value
+    if isinstance(value, BaseModel):
+        yield from _walk(value)
+    elif isinstance(value, tuple | list):
+        for item in value:
+            yield from _walk_value(item, field)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _walk_value(item, field)
+
+
+def _usages(pack: Pack) -> dict[str, str]:
+    """How each parameter is used (the field that refers to it), for showing its value."""
+    used: dict[str, str] = {}
+    for rule in pack.rules:
+        for field, ref in _walk(rule):
+            if isinstance(ref, ParamRef):
+                if isinstance(rule, DeductionRule) and field == "cap":
+                    field = "points_cap"
+                used.setdefault(ref.param, field)
+            elif isinstance(ref, WarningLevel) and ref.param:
+                used.setdefault(ref.param, "warning")
+            elif isinstance(ref, ParamIs):
+                for name in ref.param_is:
+                    used.setdefault(name, "choice")
+    for ref in pack.manifest.scoring.composite.values():
+        if isinstance(ref, ParamRef):
+            used.setdefault(ref.param, "weight")
+    return used
+
+
+def _value(pack: Pack, name: str, value: str | float | int | bool, lang: Language) -> str:
+    """A parameter's value as an official reads it (2个工作日, 扣1分, 50%, 属地)."""
+    parameter = pack.parameters.get(name)
+    labels = {}
+    if parameter is not None:
+        labels = parameter.labels_zh if lang == "zh" else parameter.labels
+        if lang == "zh" and not labels and parameter.labels:
+            labels = {k: f"{UNTRANSLATED}{v}" for k, v in parameter.labels.items()}
+    if str(value).lower() in labels or str(value) in labels:
+        return labels.get(str(value), labels.get(str(value).lower(), str(value)))
+    use = _usages(pack).get(name, "")
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if use == "warning" and isinstance(value, int | float):
+        return f"{value:.0%}"
+    if use == "points" and isinstance(value, int | float):
+        return _points(float(value))
+    if use == "points_cap" and isinstance(value, int | float):
+        return _("at most {n} points").format(n=_number(value))
+    if use == "weight" and isinstance(value, int | float):
+        return _("weight {n}").format(n=_number(value))
+    if use == "convention":
+        return _convention(str(value))
+    if use == "half_day":
+        return _half_day(str(value))
+    if use in ("assesses", "unit_kind"):
+        return _unit_kinds(lang, str(value))
+    if use == "ties":
+        return {"all": _("every tied unit named"), "none": _("no tied unit named")}.get(
+            str(value), str(value)
+        )
+    if use == "within" and value == "calendar_month":
+        return _("within the calendar month")
+    if use == "within" and isinstance(value, int):
+        return (_("within {n} day") if value == 1 else _("within {n} days")).format(n=value)
+    if isinstance(value, str):
+        return _duration(value)
+    return _number(value)
+
+
+def _values(pack: Pack, name: str, lang: Language) -> str:
+    """Every dated value of a parameter: the first, then each later one from its date."""
+    parameter = pack.parameters[name]
+    first, *later = parameter.values
+    text = _value(pack, name, first.value, lang)
+    for dated in later:
+        text += _(" ({value} from {date})").format(
+            value=_value(pack, name, dated.value, lang), date=dated.from_
+        )
+    return text
+
+
+def _amount(pack: Pack, spec: str | float | ParamRef, lang: Language) -> str:
+    if isinstance(spec, ParamRef):
+        return _values(pack, spec.param, lang)
+    return _duration(spec) if isinstance(spec, str) else _number(spec)
+
+
+def _start(lang: Language, start: EventRef | str) -> str:
+    return _event(lang, "received" if isinstance(start, str) else start.event)
+
+
+def _due_field(field: str) -> str:
+    names = {
+        "reply_deadline": _("the deadline written on the order"),
+        "committed_deadline": _("the deadline the unit committed to"),
+    }
+    return names.get(field, field.replace("_", " "))
+
+
+def _clock(pack: Pack, rule: ClockRule, lang: Language) -> str:
+    start = _start(lang, rule.start)
+    for event in dict.fromkeys(other.event for other in rule.also_started_by):
+        if _event(lang, event) != start:
+            start = _("{a} or {b}").format(a=start, b=_event(lang, event))
+    stop = _event(lang, rule.stop.event)
+    if rule.also_stopped_by is not None:
+        stop = _("{a} or {b}").format(a=stop, b=_event(lang, rule.also_stopped_by.event))
+    if rule.duration is not None:
+        text = _("{stop} within {duration} of {start}").format(
+            stop=stop, duration=_amount(pack, rule.duration, lang), start=start
+        )
+    else:
+        text = _("{stop} by {due}, counted from {start}").format(
+            stop=stop, due=_due_field(rule.due_field or ""), start=start
+        )
+    notes = []
+    if rule.not_stopped_by is not None:
+        kind = rule.not_stopped_by.where.get("kind")
+        if isinstance(kind, str) and kind in ReplyKind._value2member_map_:
+            reply = ReplyKind(kind)
+            notes.append(
+                _("a {kind} does not count").format(
+                    kind=reply.zh
+                    if lang == "zh"
+                    else f"{reply.value.replace('_', ' ')} reply ({reply.zh})"
+                )
             )
-        return f"{due} from {start} to {stop}"
+        else:
+            notes.append(_("some of them do not count"))
+    if rule.occurrence == "each":
+        notes.append(_("a limit for each {event}").format(event=start))
+    if rule.per_assignment:
+        notes.append(_("each unit the order is sent to on its own"))
+    if rule.only_if_start == "after_hours":
+        notes.append(_("only when it starts on a day off or out of office hours"))
+    elif rule.only_if_start == "outside_office_hours":
+        notes.append(_("only when it starts out of office hours"))
+    elif rule.only_if_start == "inside_office_hours":
+        notes.append(_("only when it starts in office hours"))
+    if rule.extend is not None:
+        notes.append(_("an approved extension moves the deadline"))
+    if rule.cap is not None:
+        notes.append(_("at most {cap} in all").format(cap=_amount(pack, rule.cap, lang)))
+    for first, until in rule.pause:
+        notes.append(
+            _("paused from {a} until {b}").format(
+                a=_event(lang, first.event), b=_event(lang, until.event)
+            )
+        )
+    if rule.no_later_than:
+        notes.append(
+            _("never due after {rules}").format(rules=_list(lang, list(rule.no_later_than)))
+        )
+    if notes:
+        text += _(" ({notes})").format(notes=_list(lang, notes))
+    return text
+
+
+def _what(pack: Pack, rule: Rule, lang: Language) -> str:
+    """What a rule computes, in a sentence of ``lang`` with values, not parameter names."""
+    if isinstance(rule, ClockRule):
+        return _clock(pack, rule, lang)
     if isinstance(rule, WindowRule):
-        opens = rule.opens if isinstance(rule.opens, str) else rule.opens.event
-        return f"{rule.action.event} within {_value(rule.duration)} of {opens}"
+        opens = _start(lang, rule.opens)
+        return _("{action} within {duration} of {opens}; otherwise: {consequence}").format(
+            action=_event(lang, rule.action.event),
+            duration=_amount(pack, rule.duration, lang),
+            opens=opens,
+            consequence=rule.consequence,
+        )
     if isinstance(rule, DeductionRule):
-        points = "from the event" if rule.points == "from_event" else _value(rule.points)
-        extra = ", doubling" if rule.progression else ""
-        extra += ", once per order" if rule.once_per_order else ""
-        return f"points {points}{extra}"
+        if rule.points == "from_event":
+            text = _("the points the notice gives")
+        elif isinstance(rule.points, ParamRef):
+            text = _values(pack, rule.points.param, lang)
+        else:
+            text = _points(rule.points)
+        if rule.progression is not None:
+            text += _(", doubling with each later occurrence")
+        if rule.once_per_order:
+            text += _(", once per order")
+        if rule.cap is not None:
+            cap = (
+                _values(pack, rule.cap.param, lang)
+                if isinstance(rule.cap, ParamRef)
+                else _("at most {n} points").format(n=_number(rule.cap))
+            )
+            text += _(", {cap} on one order").format(cap=cap)
+        if rule.assesses is not None:
+            kinds = (
+                _values(pack, rule.assesses.param, lang)
+                if isinstance(rule.assesses, ParamRef)
+                else _unit_kinds(lang, rule.assesses)
+            )
+            text += _(", counted for: {kinds}").format(kinds=kinds)
+        return text
     if isinstance(rule, RecordRule):
-        return "recorded" + ("; computes whether its event was recorded" if rule.when else "")
+        if rule.when is not None:
+            return _("recorded; computed: whether it was recorded")
+        return _("recorded, not computed")
     if isinstance(rule, PeriodRule):
-        return f"per {rule.period}: " + " / ".join(tier.action for tier in rule.tiers)
+        return _("each {period}: {actions}").format(
+            period=_period(rule.period), actions=" / ".join(t.action for t in rule.tiers)
+        )
     if isinstance(rule, RankingRule):
-        return f"bottom {rule.bottom} per {rule.period}: {rule.action}"
-    action = getattr(rule, "action", None)
-    return str(action) if action else ""
+        bottom = (
+            _values(pack, rule.bottom.param, lang)
+            if isinstance(rule.bottom, ParamRef)
+            else str(rule.bottom)
+        )
+        return _("each {period}, the bottom {n} of {kinds}: {action}").format(
+            period=_period(rule.period),
+            n=bottom,
+            kinds=_unit_kinds(lang, ",".join(rule.among)),
+            action=rule.action,
+        )
+    assert isinstance(rule, EscalationRule)
+    return rule.action
 
 
-def _interpretation_lines(i: Interpretation) -> list[str]:
-    """The lines under an interpretation's reading: Chinese, example, other reading, switch."""
+def _period(period: str) -> str:
+    names = {
+        "week": _("week"),
+        "month": _("month"),
+        "two_months": _("two months"),
+        "quarter": _("quarter"),
+        "half_year": _("half year"),
+        "year": _("year"),
+    }
+    return names.get(period, period)
+
+
+def _kind(kind: str) -> str:
+    names = {
+        "clock": _("time limit"),
+        "window": _("deadline for an action"),
+        "deduction": _("points"),
+        "escalation": _("supervision"),
+        "record": _("record"),
+        "period": _("periodic report"),
+        "ranking": _("ranking"),
+    }
+    return names.get(kind, kind)
+
+
+def _level(level: str) -> str:
+    names = {
+        "yellow": _("yellow light"),
+        "red": _("red light"),
+        "breached": _("overdue"),
+        "reminder": _("reminder"),
+    }
+    return names.get(level, level)
+
+
+def _interpretation(i: Interpretation, lang: Language) -> tuple[str, list[str]]:
+    """An interpretation's reading, and the lines under it: example, other reading."""
     lines = []
-    if i.reading_zh:
-        lines.append(f"  - 本包的理解：{_cell(i.reading_zh)}")
-    if i.example:
-        lines.append(f"  - Example: {_cell(i.example)}")
-    if i.example_zh:
-        lines.append(f"  - 示例：{_cell(i.example_zh)}")
-    if i.alternative:
-        lines.append(f"  - Other reading: {_cell(i.alternative)}")
-    if i.alternative_zh:
-        lines.append(f"  - 另一种理解：{_cell(i.alternative_zh)}")
-    if i.switch:
-        lines.append(f"  - To switch: `pack.with_parameters({{...}})` with `{i.switch}`")
-    return lines
+    example = _prose(lang, i.example, i.example_zh)
+    if example:
+        lines.append(_("  - Example: {text}").format(text=_cell(example)))
+    alternative = _prose(lang, i.alternative, i.alternative_zh)
+    if alternative:
+        lines.append(_("  - Other reading: {text}").format(text=_cell(alternative)))
+    return _cell(_prose(lang, i.reading, i.reading_zh)), lines
 
 
-def render_readme(pack: Pack) -> str:
-    """The README of a pack, in Markdown.
+def _description(parameter: Parameter, lang: Language) -> str:
+    return _cell(_prose(lang, parameter.description, parameter.description_zh))
+
+
+def _where(dated: DatedValue, lang: Language) -> str:
+    if dated.citation is not None:
+        return dated.citation.clause
+    return _prose(lang, dated.note, dated.note_zh)
+
+
+def _join(lang: Language, first: str, second: str) -> str:
+    """Two sentences one after the other (with a space between them in English)."""
+    return (first + ("" if lang == "zh" else " ") + second).rstrip()
+
+
+def _clause_order(key: str) -> tuple[str, int, str]:
+    head, _sep, tail = key.partition("-")
+    number = "".join(ch for ch in tail.split(".")[-1] if ch.isdigit())
+    prefix = tail.split(".")[0] if "." in tail else ""
+    return (head + prefix, int(number or 0), tail)
+
+
+def _date(day: dt.date) -> str:
+    return day.isoformat()
+
+
+def render_readme(pack: Pack, lang: Language = "zh") -> str:
+    """The README of a pack in Markdown: ``zh`` for ``README.md``, ``en`` for ``README.en.md``.
 
     Example:
         >>> from grievance_rules.packs import find_pack
         >>> render_readme(find_pack("xiayang")).splitlines()[0]
-        '# 夏阳街道12345市民服务热线工作管理办法 (`xiayang`)'
+        '# 夏阳街道12345市民服务热线工作管理办法'
+        >>> render_readme(find_pack("xiayang"), "en").splitlines()[0]
+        '# 夏阳街道12345市民服务热线工作管理办法 (xiayang)'
     """
+    with language(lang):
+        return _render(pack, lang)
+
+
+def _render(pack: Pack, lang: Language) -> str:
     m = pack.manifest
+    title = f"# {m.name}" if lang == "zh" else f"# {m.name} ({m.id})"
     out = [
-        f"# {m.name} (`{m.id}`)",
+        title,
         "",
-        "<!-- Generated from the pack's data by `grievance-rules packs readme "
-        f"{m.id} --write`; do not edit by hand. -->",
+        "<!-- "
+        + _(
+            "Generated from the pack's data by grievance-rules packs readme {id} --write; "
+            "do not edit by hand."
+        ).format(id=m.id)
+        + " -->",
         "",
-        f"Jurisdiction: {m.jurisdiction}. Revision {m.revision}, in force from {m.effective_from}.",
-        "",
-        "## Source",
-        "",
+        _("Where it applies: {jurisdiction}. Revision {revision}, in force from {date}.").format(
+            jurisdiction=m.jurisdiction, revision=m.revision, date=_date(m.effective_from)
+        ),
     ]
+    if m.effective_until is not None:
+        out.append(_("In force until {date}.").format(date=_date(m.effective_until)))
+    out += ["", "## " + _("Source documents"), ""]
     for source in m.sources:
-        details = ", ".join(
-            x for x in (source.number, str(source.issued) if source.issued else None) if x
+        details = _list(
+            lang, [x for x in (source.number, _date(source.issued) if source.issued else "") if x]
         )
-        out.append(f"- `{source.file}`: {source.title}" + (f" ({details})" if details else ""))
+        line = f"- {source.title}"
+        if details:
+            line += f"（{details}）" if lang == "zh" else f" ({details})"
+        line += _(" (file {file})").format(file=f"`{source.file}`")
+        out.append(line)
         out.extend(f"  - {annex}" for annex in source.annexes)
+
     cal = m.calendar
+    hours = _list(lang, cal.office_hours.split(",")) if cal.office_hours else _("none")
+    basis = _("assumption") if cal.basis == "assumption" else _("as the document sets")
+    note = _prose(lang, cal.note, cal.note_zh)
     out += [
         "",
-        "## Calendar",
+        "## " + _("Calendar"),
         "",
-        f"- Office hours: {cal.office_hours or 'none'} ({cal.basis}). {cal.note}".rstrip(),
-        f"- Half a working day: `{cal.half_day}`.",
-        f"- Weeks start on {m.week_starts}.",
+        _join(lang, _("- Office hours: {hours} ({basis}).").format(hours=hours, basis=basis), note),
+        _("- Half a working day: {rule}.").format(rule=_half_day(cal.half_day)),
+        _("- Weeks start on {day}.").format(
+            day=_("Monday") if m.week_starts == "monday" else _("Sunday")
+        ),
+    ]
+
+    out += [
         "",
-        "## Clause → rule",
+        "## " + _("Clauses and rules"),
         "",
-        "| checklist id | clause in the document | rule | kind | what it computes |",
+        "| "
+        + " | ".join((_("checklist id"), _("clause"), _("rule"), _("kind"), _("what it computes")))
+        + " |",
         "|---|---|---|---|---|",
     ]
-    by_clause: dict[str, list[Rule]] = defaultdict(list)
+    by_clause: dict[str, list[Rule]] = {}
     for rule in pack.rules:
         for clause in rule.clauses:
-            by_clause[clause].append(rule)
-
-    def order(key: str) -> tuple[str, int, str]:
-        head, _, tail = key.partition("-")
-        number = "".join(ch for ch in tail.split(".")[-1] if ch.isdigit())
-        prefix = tail.split(".")[0] if "." in tail else ""
-        return (head + prefix, int(number or 0), tail)
-
-    for clause in sorted(by_clause, key=order):
+            by_clause.setdefault(clause, []).append(rule)
+    for clause in sorted(by_clause, key=_clause_order):
         for rule in by_clause[clause]:
             out.append(
-                f"| {clause} | {_cell(rule.citation.clause)} | `{rule.id}` | {rule.kind} | "
-                f"{_cell(_what(rule))} |"
+                f"| {clause} | {_cell(rule.citation.clause)} | `{rule.id}` | {_kind(rule.kind)} "
+                f"| {_cell(_what(pack, rule, lang))} |"
             )
-    out += ["", "## Rules", ""]
+
+    out += ["", "## " + _("Rules, by the clause they quote"), ""]
+    by_label: dict[str, list[Rule]] = {}
     for rule in pack.rules:
-        out.append(f"### `{rule.id}` — {rule.title}")
+        by_label.setdefault(rule.citation.clause, []).append(rule)
+    for label, rules in by_label.items():
+        out += [f"### {label}", ""]
+        quotes: list[str] = []
+        for rule in rules:
+            text = rule.citation.text.strip()
+            if any(text in shown for shown in quotes):
+                continue
+            quotes = [q for q in quotes if q not in text] + [text]
+        out += [f"> {quote}\n" for quote in quotes]
+        for rule in rules:
+            line = (
+                f"- **`{rule.id}`** {rule.title}（{_kind(rule.kind)}）："
+                if lang == "zh"
+                else (f"- **`{rule.id}`** {rule.title} ({_kind(rule.kind)}): ")
+            )
+            line += _cell(_what(pack, rule, lang))
+            line += "。" if lang == "zh" else "."
+            if rule.topics:
+                topics = _list(
+                    lang,
+                    [
+                        t.zh if lang == "zh" else f"{t.value.replace('_', ' ')} ({t.zh})"
+                        for t in rule.topics
+                    ],
+                )
+                line += " " + _("Topics: {topics}.").format(topics=topics)
+            out.append(line)
         out.append("")
-        out.append(f"{rule.kind}; {pack.rule_files[rule.id]}; {_cell(_what(rule))}.")
-        out.append("")
-        if rule.topics:
-            topics = ", ".join(f"`{topic.value}` {topic.zh}" for topic in rule.topics)
-            out.append(f"Topics: {topics}.")
-            out.append("")
-        out.append(f"> {rule.citation.clause}：{rule.citation.text}")
-        out.append("")
+
     out += [
-        "## Parameters",
+        "## " + _("Values"),
         "",
-        "| parameter | from | value | basis | source |",
+        "| " + " | ".join((_("what"), _("from"), _("value"), _("basis"), _("source"))) + " |",
         "|---|---|---|---|---|",
     ]
-    for name, parameter in sorted(pack.parameters.items()):
+    for name, parameter in sorted(
+        pack.parameters.items(), key=lambda item: _description(item[1], lang)
+    ):
         for dated in parameter.values:
-            where = dated.citation.clause if dated.citation else (dated.note or "")
+            cited = _("assumption") if parameter.basis == "assumption" else _("cited")
             out.append(
-                f"| `{name}` | {dated.from_} | {_cell(dated.value)} | {parameter.basis} | "
-                f"{_cell(where)} |"
+                f"| {_description(parameter, lang)} | {_date(dated.from_)} "
+                f"| {_cell(_value(pack, name, dated.value, lang))} | {cited} "
+                f"| {_cell(_where(dated, lang))} |"
             )
-    out += ["", "## Interpretations", ""]
+
+    out += ["", "## " + _("Interpretations"), ""]
     readings = [(n, p) for n, p in sorted(pack.parameters.items()) if p.interpretation]
     if readings:
-        out += ["Readings the whole pack takes (each a parameter):", ""]
+        out += [_("Readings the whole pack takes:"), ""]
     for name, parameter in readings:
         assert parameter.interpretation is not None
-        values = ", ".join(f"{_cell(d.value)} from {d.from_}" for d in parameter.values)
-        out.append(f"- **`{name}`** ({values}): {_cell(parameter.interpretation.reading)}")
-        out += _interpretation_lines(parameter.interpretation)
+        reading, lines = _interpretation(parameter.interpretation, lang)
+        what, values = _description(parameter, lang), _cell(_values(pack, name, lang))
+        out.append(
+            f"- **{what}**（{values}）：{reading}"
+            if lang == "zh"
+            else f"- **{what}** ({values}): {reading}"
+        )
+        out += lines
     interpreted = [rule for rule in pack.rules if rule.interpretation is not None]
     if readings and interpreted:
-        out += ["", "Readings of single rules:", ""]
+        out += ["", _("Readings of single rules:"), ""]
     if not interpreted and not readings and not m.notify.roles:
-        out.append("None: every clause encoded reads one way.")
+        out.append(_("None: every clause encoded reads one way."))
     for rule in interpreted:
-        i = rule.interpretation
-        assert i is not None
-        out.append(f"- **`{rule.id}`** ({rule.citation.clause}): {_cell(i.reading)}")
-        out += _interpretation_lines(i)
-    if m.notify.roles:
-        roles = ", ".join(
-            f"{level} → `{role}` {LeaderRole(role).zh}" for level, role in m.notify.roles.items()
-        )
-        origin = f" (`{m.notify.source}`)" if m.notify.source else ""
+        assert rule.interpretation is not None
+        reading, lines = _interpretation(rule.interpretation, lang)
         out.append(
-            f"- **Warning notices 黄红灯**{origin}, {m.notify.basis}: {roles}. "
-            f"{_cell(m.notify.note)}".rstrip()
+            f"- **`{rule.id}`**（{rule.citation.clause}）：{reading}"
+            if lang == "zh"
+            else f"- **`{rule.id}`** ({rule.citation.clause}): {reading}"
         )
-    out += ["", "## Recorded, not computed", ""]
-    for rule in pack.rules_of(RecordRule):
-        computed = " Computed: whether its `when` holds." if rule.when is not None else ""
-        out.append(f"- **`{rule.id}`** {rule.title}: {_cell(rule.not_computed)}.{computed}")
-    out += ["", "## Limitations", ""]
-    out += [f"- {_cell(text)}" for text in m.limitations] or ["None recorded."]
+        out += lines
+    if m.notify.roles:
+        roles = _list(
+            lang,
+            [
+                _("{level}: {role}").format(level=_level(level), role=_role(lang, role))
+                for level, role in m.notify.roles.items()
+            ],
+        )
+        basis = _("assumption") if m.notify.basis == "assumption" else _("as the document sets")
+        origin = _(" (file {file})").format(file=f"`{m.notify.source}`") if m.notify.source else ""
+        note = _cell(_prose(lang, m.notify.note, m.notify.note_zh))
+        out.append(
+            _join(
+                lang,
+                _("- **Warning notices (黄红灯)**{origin}, {basis}: {roles}.").format(
+                    origin=origin, basis=basis, roles=roles
+                ),
+                note,
+            )
+        )
+
+    out += ["", "## " + _("Recorded, not computed"), ""]
+    records = pack.rules_of(RecordRule)
+    for rule in records:
+        what = _cell(_prose(lang, rule.not_computed, rule.not_computed_zh))
+        colon = "：" if lang == "zh" else ": "
+        stop = "。" if lang == "zh" else "."
+        out.append(f"- **`{rule.id}`** {rule.title}{colon}{what.rstrip('.。')}{stop}")
+    if not records:
+        out.append(_("None."))
+
+    out += ["", "## " + _("Limitations"), ""]
+    zh = m.limitations_zh or (None,) * len(m.limitations)
+    out += [f"- {_cell(_prose(lang, en, z))}" for en, z in zip(m.limitations, zh, strict=True)]
+    if not m.limitations:
+        out.append(_("None recorded."))
+
+    if lang == "en":
+        out += _analysts(pack)
     return "\n".join(out) + "\n"
+
+
+def _analysts(pack: Pack) -> list[str]:
+    """The English README's last section: parameter names and how to switch a reading."""
+    out = [
+        "",
+        "## For analysts: parameter names",
+        "",
+        "Each value above is a dated parameter; `pack.with_parameters({name: value})` or "
+        "`grievance-rules what-if --set name=value` picks another.",
+        "",
+        "| parameter | what | other reading |",
+        "|---|---|---|",
+    ]
+    switches: dict[str, list[str]] = {}
+    entries = [(r.id, r.interpretation) for r in pack.rules]
+    entries += [(n, p.interpretation) for n, p in pack.parameters.items()]
+    for owner, i in entries:
+        if i is not None and i.switch:
+            name = i.switch.split(":", 1)[0].strip()
+            switches.setdefault(name, []).append(f"`{i.switch}` ({owner})")
+    for name, parameter in sorted(pack.parameters.items()):
+        other = "; ".join(dict.fromkeys(switches.get(name, [])))
+        out.append(f"| `{name}` | {_cell(parameter.description)} | {other} |")
+    return out
+
+
+def untranslated_texts(pack: Pack) -> list[str]:
+    """Where the pack gives prose only in English: ``rule id: field`` or ``file: field``.
+
+    Example:
+        >>> from grievance_rules.packs import find_pack
+        >>> untranslated_texts(find_pack("daye"))
+        []
+    """
+    found = []
+    m = pack.manifest
+    if m.calendar.note and not m.calendar.note_zh:
+        found.append("pack.yaml: calendar.note")
+    if m.notify.note and not m.notify.note_zh:
+        found.append("pack.yaml: notify.note")
+    if m.limitations and not m.limitations_zh:
+        found.append("pack.yaml: limitations")
+    for name, parameter in sorted(pack.parameters.items()):
+        if not parameter.description_zh:
+            found.append(f"parameter {name}: description")
+        for dated in parameter.values:
+            if dated.note and not dated.note_zh:
+                found.append(f"parameter {name}: note of the value from {dated.from_}")
+        if parameter.labels and set(parameter.labels) - set(parameter.labels_zh):
+            found.append(f"parameter {name}: labels")
+        if parameter.interpretation is not None:
+            found += [f"parameter {name}: {f}" for f in _untranslated(parameter.interpretation)]
+    for rule in pack.rules:
+        if rule.interpretation is not None:
+            found += [f"{rule.id}: {f}" for f in _untranslated(rule.interpretation)]
+        if isinstance(rule, RecordRule) and not rule.not_computed_zh:
+            found.append(f"{rule.id}: not_computed")
+    return found
+
+
+def _untranslated(i: Interpretation) -> list[str]:
+    fields = ("reading", "alternative", "example")
+    return [f"interpretation.{f}" for f in fields if getattr(i, f) and not getattr(i, f"{f}_zh")]

@@ -25,7 +25,14 @@ import re
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from grievance_rules.model.enums import ClosureOutcome, LeaderRole
 from grievance_rules.model.terms import TermEnum
@@ -66,10 +73,28 @@ __all__ = [
     "Trigger",
     "WarningLevel",
     "WindowRule",
+    "ZhText",
     "iter_triggers",
 ]
 
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.\-]*$")
+_HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+def _chinese(value: str) -> str:
+    if not _HAN.search(value):
+        raise ValueError(f"a '_zh' text must be written in Chinese, got {value[:60]!r}")
+    return value
+
+
+ZhText = Annotated[str, AfterValidator(_chinese)]
+"""The Chinese twin of a prose field (``reading_zh`` beside ``reading``).
+
+Prose a person reads is carried in both languages: the field itself in English, its
+``_zh`` twin in 简体中文. A twin that is absent leaves the text untranslated (the
+Chinese README shows the English, marked 未翻译); a twin with no Chinese character in it
+is refused.
+"""
 
 
 class Topic(TermEnum):
@@ -153,20 +178,20 @@ class Citation(_Decl):
 class Interpretation(_Decl):
     """How an ambiguous clause is read, and how to pick the other reading.
 
-    ``reading`` and ``alternative`` are in English; ``reading_zh`` and
-    ``alternative_zh`` say the same in Chinese for the officials who read the
-    README. ``switch`` names the parameter (and value) that picks the alternative.
+    ``reading``, ``alternative`` and ``example`` are in English; their ``_zh`` twins
+    say the same in Chinese for the officials who read the README. ``switch`` names
+    the parameter (and value) that picks the alternative.
     """
 
     reading: str
-    reading_zh: str | None = None
+    reading_zh: ZhText | None = None
     alternative: str | None = None
-    alternative_zh: str | None = None
+    alternative_zh: ZhText | None = None
     switch: str | None = None
     """The parameter (and value) that selects the alternative, if it is cheap."""
     example: str | None = None
     """A worked example of the reading (dates, days counted, days skipped)."""
-    example_zh: str | None = None
+    example_zh: ZhText | None = None
 
 
 class ParamRef(_Decl):
@@ -542,6 +567,7 @@ class RecordRule(_RuleBase):
     kind: Literal["record"]
     not_computed: str
     """What the clause asks that no order data shows, and why."""
+    not_computed_zh: ZhText | None = None
     when: Condition | None = None
 
 
@@ -608,6 +634,7 @@ class DatedValue(_Decl):
     value: str | float | int | bool
     citation: Citation | None = None
     note: str | None = None
+    note_zh: ZhText | None = None
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
     @field_validator("value", mode="before")
@@ -622,8 +649,14 @@ class Parameter(_Decl):
     """A dated parameter: its values, each with the date it takes effect."""
 
     description: str
+    description_zh: ZhText | None = None
     values: tuple[DatedValue, ...] = Field(min_length=1)
     basis: Literal["cited", "assumption"] = "cited"
+    labels: dict[str, str] = Field(default_factory=dict)
+    """What a value means, by value, where the value itself tells a reader nothing
+    (``any``, ``named``); the README shows the label instead of the value."""
+    labels_zh: dict[str, ZhText] = Field(default_factory=dict)
+    """The labels in Chinese."""
     interpretation: Interpretation | None = None
     """A reading the whole pack takes through this parameter (how "N个工作日" is
     counted), shown first among the README's Interpretations."""
@@ -658,6 +691,7 @@ class Calendar(_Decl):
     half_day: str = "half_minutes"
     basis: Literal["cited", "assumption"] = "assumption"
     note: str = ""
+    note_zh: ZhText | None = None
     closures: dict[dt.date, str] = Field(default_factory=dict)
     holidays: dict[dt.date, str] = Field(default_factory=dict)
     working_days: dict[dt.date, str] = Field(default_factory=dict)
@@ -701,6 +735,7 @@ class Scoring(_Decl):
     """A weighted mean of rates (rate name → weight, a number or a dated parameter),
     e.g. daye's quarterly assessment of 按时签收率, 办结率 and 满意率."""
     note: str = ""
+    note_zh: ZhText | None = None
 
     @model_validator(mode="after")
     def _weights_sum_to_one(self) -> Scoring:
@@ -732,6 +767,7 @@ class Notify(_Decl):
     source: str | None = None
     """The document the mechanism is taken from (a file in the seeds)."""
     note: str = ""
+    note_zh: ZhText | None = None
 
     @field_validator("roles")
     @classmethod
@@ -765,6 +801,8 @@ class Manifest(_Decl):
     parameters_file: str = "parameters.yaml"
     limitations: tuple[str, ...] = ()
     """What the pack does not do, in plain words (shown in its README)."""
+    limitations_zh: tuple[ZhText, ...] = ()
+    """The limitations in Chinese, one for each English one, in the same order."""
     notify: Notify = Notify()
     """Whom each warning level calls for (the watch list's 黄红灯 notices)."""
 
@@ -774,6 +812,16 @@ class Manifest(_Decl):
         if not re.fullmatch(r"[a-z][a-z0-9_\-]{0,63}", value):
             raise ValueError("a pack id is 1 to 64 lower-case letters, digits, '_' or '-'")
         return value
+
+    @model_validator(mode="after")
+    def _limitations_paired(self) -> Manifest:
+        if self.limitations_zh and len(self.limitations_zh) != len(self.limitations):
+            raise ValueError(
+                f"limitations_zh has {len(self.limitations_zh)} entries and limitations "
+                f"{len(self.limitations)}: give one Chinese entry for each English one, "
+                "in the same order (or none)"
+            )
+        return self
 
     @field_validator("revision")
     @classmethod
