@@ -69,19 +69,26 @@ def _write(lines: Iterable[str], stream: BinaryIO) -> int:
     "--format",
     "--output-format",
     "fmt",
-    type=click.Choice(["jsonl", "xlsx", "csv"]),
+    type=click.Choice(["jsonl", "xlsx", "csv", "parquet"]),
     default="jsonl",
     show_default=True,
     help="JSON Lines; or the long layout for Excel: a workbook (工单, 流转记录, 单位 "
     "sheets; times on Shanghai wall clock), or CSV files (FILE, FILE.流转记录.csv, "
-    "FILE.单位.csv). xlsx and csv need --output. (--output-format is the same option, "
-    "as the commands that read orders spell it.)",
+    "FILE.单位.csv); or parquet: a folder (orders.parquet, events.parquet, "
+    "units.parquet; see --partition-size). xlsx, csv and parquet need --output. "
+    "(--output-format is the same option, as the commands that read orders spell it.)",
+)
+@click.option(
+    "--partition-size",
+    type=click.IntRange(min=1),
+    help="parquet: this many orders per partition (the folders orders/, events/, units/ "
+    "of part-NNNNN.parquet files); default one partition.",
 )
 @click.option(
     "--output",
     "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file instead of standard output.",
+    type=click.Path(path_type=Path),
+    help="Write to this file (parquet: this folder) instead of standard output.",
 )
 def sample_command(
     count: int,
@@ -91,6 +98,7 @@ def sample_command(
     as_of: str | None,
     fmt: str,
     output: Path | None,
+    partition_size: int | None = None,
 ) -> None:
     """Write COUNT synthetic work orders of a fictional street as JSON Lines.
 
@@ -106,6 +114,10 @@ def sample_command(
         orders = generate_orders(count, seed=seed, start=start, months=months, as_of=snapshot)
         if fmt == "xlsx":
             written = write_long_xlsx(orders, output)
+        elif fmt == "parquet":
+            from grievance_rules.reading.parquet_export import write_parquet
+
+            written = write_parquet(orders, output, partition_size=partition_size)
         else:
             written = write_long_csv(orders, output)
         click.echo(_("wrote {count} orders to {file}").format(count=written, file=output), err=True)

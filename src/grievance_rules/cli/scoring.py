@@ -17,6 +17,7 @@ from typing import Any
 import click
 import yaml
 
+from grievance_rules.cli._dataset import cluster_options, pop_cluster, records_of
 from grievance_rules.cli._options import (
     DUPLICATES_OPTION,
     ENGINE_OPTION,
@@ -27,7 +28,6 @@ from grievance_rules.cli._output import REJECTED_EXIT, atomic_path, write_text
 from grievance_rules.cli._reading import (
     file_options,
     input_format_option,
-    orders_of,
     pop_file_options,
     tz_option,
     zone_of,
@@ -63,6 +63,13 @@ def _progress(file: str, show: bool | None) -> Iterator[Callable[[int], None] | 
         yield bar.update
 
 
+def _distributed() -> Any:
+    """:mod:`grievance_rules.distributed`, imported when a cluster run asks for it."""
+    from grievance_rules import distributed
+
+    return distributed
+
+
 def _counts_line(inputs: int, assessed: int, excluded: int, rejected: int) -> str:
     return _(
         "{inputs} inputs: {assessed} assessed, {excluded} excluded from assessment, "
@@ -87,6 +94,12 @@ def _emit_scorecard(card: Scorecard, fmt: str, output: str | None) -> None:
         _write(reports.scorecard_markdown(card), output)
     elif fmt == "html":
         _write(reports.scorecard_html(card), output)
+    elif fmt == "parquet":
+        from grievance_rules.reports.parquet import write_scorecard_parquet
+
+        assert output is not None  # refused before reading
+        write_scorecard_parquet(card, output)
+        click.echo(_("wrote {file}").format(file=output), err=True)
     else:
         if output is None:
             reports.write_scorecard_csv(card, sys.stdout)
@@ -119,7 +132,7 @@ def _emit_comparison(
 
 def _reading_options(func: Callable[..., Any]) -> Callable[..., Any]:
     options: list[Callable[[Callable[..., Any]], Callable[..., Any]]] = [
-        click.argument("file", type=click.Path(exists=True, dir_okay=False)),
+        click.argument("file", type=click.Path(exists=True, dir_okay=True)),
         click.option(
             "--period",
             type=click.Choice(PERIOD_KINDS),
@@ -145,6 +158,7 @@ def _reading_options(func: Callable[..., Any]) -> Callable[..., Any]:
             default=None,
             help="Show a progress bar (default: on a terminal).",
         ),
+        cluster_options,
     ]
     for option in reversed(options):
         func = option(func)
@@ -153,6 +167,7 @@ def _reading_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 def _over_file(
     run: Callable[..., Any],
+    dataset: Callable[..., Any] | None = None,
     *,
     file: str,
     input_format: str | None,
@@ -162,10 +177,24 @@ def _over_file(
     assume_tz: str | None = None,
     **options: Any,
 ) -> Any:
-    """``run(orders, as_of=..., progress=..., **options)`` over FILE's records, with a bar."""
+    """``run(orders, as_of=..., progress=..., **options)`` over FILE's records, with a bar.
+
+    On a Dask cluster (``--scheduler``, ``--workers``): ``dataset(FILE, as_of=...,
+    assume_tz=..., scheduler=..., workers=..., **options)``.
+    """
     tz = zone_of(tz, assume_tz)
     reading = pop_file_options(options)
-    records: Any = orders_of(file, input_format, tz, **reading)
+    cluster = pop_cluster(file, options)
+    if cluster is not None and dataset is not None:
+        options.pop("processes", None)
+        return dataset(
+            file,
+            as_of=parse_instant(as_of, tz) if as_of else None,
+            assume_tz=tz,
+            **cluster,
+            **options,
+        )
+    records: Any = records_of(file, input_format, tz, **reading)
     if options.get("duplicates") == "last":  # the last record of an id: read it all first
         records = list(records)
     with _progress(file, progress) as update:
@@ -182,7 +211,7 @@ def _over_file(
 @click.option(
     "--output-format",
     "fmt",
-    type=click.Choice(["markdown", "csv", "json", "html"]),
+    type=click.Choice(["markdown", "csv", "json", "html", "parquet"]),
     default="markdown",
     show_default=True,
 )
@@ -190,12 +219,16 @@ def _over_file(
 @_reading_options
 def score_command(pack_name: str | Path, fmt: str, output: str | None, **reading: Any) -> None:
     """Each unit's scorecard per period under a pack: points, score, rank, rates, period rules."""
-    if fmt == "html" and output is None:  # refused before any order is read
+    if fmt in ("html", "parquet") and output is None:  # refused before any order is read
         raise click.UsageError(
             _("--output-format {format} needs --output FILE (-o FILE)").format(format=fmt)
         )
     pack = find_pack(pack_name)
-    card: Scorecard = _over_file(lambda orders, **kw: score(orders, pack, **kw), **reading)
+    card: Scorecard = _over_file(
+        lambda orders, **kw: score(orders, pack, **kw),
+        lambda path, **kw: _distributed().score_dataset(path, pack, **kw),
+        **reading,
+    )
     _emit_scorecard(card, fmt, output)
     click.echo(
         _counts_line(card.inputs, card.assessed + card.excluded, card.excluded, card.rejected),
@@ -261,7 +294,11 @@ def _run_comparison(
     as_json: bool,
     **options: Any,
 ) -> None:
-    result: Comparison = _over_file(lambda orders, **kw: compare(orders, packs, **kw), **options)
+    result: Comparison = _over_file(
+        lambda orders, **kw: compare(orders, packs, **kw),
+        lambda path, **kw: _distributed().compare_dataset(path, packs, **kw),
+        **options,
+    )
     _finish(result, markdown, html, csv_dir, as_json)
 
 

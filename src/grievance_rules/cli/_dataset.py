@@ -1,0 +1,76 @@
+"""Parquet datasets and Dask clusters on the command line, spelled once.
+
+FILE may be a Parquet dataset of the long layout (a folder with
+``orders.parquet``, or with ``orders/``, ``events/`` and ``units/`` folders of
+partitions, or an ``orders.parquet`` file): it is told from the path, and read
+by :mod:`grievance_rules.reading.parquet`. ``--scheduler ADDRESS`` runs the
+command on the Dask cluster there, ``--workers N`` on a local cluster of N
+worker processes started for the run (:mod:`grievance_rules.distributed`); both
+need a Parquet dataset (``grievance-rules convert`` makes one).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import click
+
+from grievance_rules.cli._reading import orders_of
+from grievance_rules.i18n import gettext as _
+from grievance_rules.reading import RecordResult
+from grievance_rules.reading.parquet import is_parquet, iter_parquet_orders
+
+__all__ = ["cluster_options", "pop_cluster", "records_of"]
+
+
+def cluster_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--scheduler ADDRESS`` and ``--workers N``."""
+    func = click.option(
+        "--workers",
+        type=click.IntRange(min=1),
+        help="Run on a local Dask cluster of N worker processes (FILE a Parquet dataset; "
+        "needs the [dask] extra).",
+    )(func)
+    return click.option(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="Run on the Dask cluster whose scheduler is at ADDRESS (e.g. tcp://10.0.0.5:8786; "
+        "FILE a Parquet dataset the workers can read; needs the [dask] extra).",
+    )(func)
+
+
+def pop_cluster(file: str, options: dict[str, Any]) -> dict[str, Any] | None:
+    """The cluster a command runs on (``scheduler``, ``workers``), or None for this process.
+
+    Raises:
+        click.UsageError: a cluster asked for while FILE is no Parquet dataset, or
+            with options a cluster run does not take.
+    """
+    scheduler = options.pop("scheduler", None)
+    workers = options.pop("workers", None)
+    if scheduler is None and workers is None:
+        return None
+    if scheduler is not None and workers is not None:
+        raise click.UsageError(
+            _("--workers starts a local cluster; with --scheduler the cluster's own workers run")
+        )
+    if not is_parquet(file):
+        raise click.UsageError(
+            _(
+                "--scheduler and --workers need a Parquet dataset; make one with "
+                "grievance-rules convert {file} DATASET"
+            ).format(file=file)
+        )
+    if (options.get("processes") or 1) > 1:
+        raise click.UsageError(_("--processes is for one machine; a cluster run uses --workers"))
+    return {"scheduler": scheduler, "workers": workers}
+
+
+def records_of(
+    file: str, input_format: str | None, tz: str | None, **reading: Any
+) -> Iterable[RecordResult]:
+    """The records of FILE: a Parquet dataset's, or what :func:`orders_of` reads."""
+    if input_format is None and is_parquet(file):
+        return iter_parquet_orders(file, assume_tz=tz, strict=bool(reading.get("strict")))
+    return orders_of(file, input_format, tz, **reading)
