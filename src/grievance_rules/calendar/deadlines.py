@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from fractions import Fraction
+from functools import cache
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
@@ -153,9 +154,33 @@ def _noon_cutoff(
     return due, steps
 
 
+_Explained = tuple[
+    tuple[dt.date, ...], tuple[dt.date, ...], tuple[SkippedDay, ...], tuple[dt.date, ...]
+]
+
+
 def _explain_days(
     cal: WorkingCalendar, first: dt.date, last: dt.date, *, count_first: bool
-) -> tuple[list[dt.date], list[dt.date], list[SkippedDay], list[dt.date]]:
+) -> _Explained:
+    """The days from ``first`` to ``last``: counted, make-up, skipped (why), provisional.
+
+    Depends on the dates only, so many starts share one answer: remembered in the
+    calendar's ``_days_memo`` (cleared with its deadline memo).
+    """
+    key = (first, last, count_first)
+    memo = cal._days_memo
+    found: _Explained | None = memo.get(key)
+    if found is None:
+        found = _explain_days_afresh(cal, first, last, count_first=count_first)
+        if len(memo) >= _MEMO_SIZE:
+            memo.clear()
+        memo[key] = found
+    return found
+
+
+def _explain_days_afresh(
+    cal: WorkingCalendar, first: dt.date, last: dt.date, *, count_first: bool
+) -> _Explained:
     counted: list[dt.date] = []
     makeup: list[dt.date] = []
     skipped: list[SkippedDay] = []
@@ -175,7 +200,7 @@ def _explain_days(
                     date=info.date, kind=info.kind, name=info.name, provisional=info.provisional
                 )
             )
-    return counted, makeup, skipped, provisional
+    return tuple(counted), tuple(makeup), tuple(skipped), tuple(provisional)
 
 
 def compute_deadline(
@@ -403,18 +428,24 @@ def _compute_deadline(
     counted, makeup, skipped, provisional = _explain_days(
         cal, local.date(), last_day, count_first=count_first
     )
-    return Deadline(
+    # every field is built here with its declared type: constructed without re-validation
+    return Deadline.model_construct(
         start=local,
         duration=str(dur),
         convention=conv,
         half_day=rule,
-        office_hours=str(hours) if hours else None,
+        office_hours=_hours_text(hours) if hours else None,
         due=due,
         last_day=last_day,
-        counted_days=tuple(counted),
-        makeup_days_counted=tuple(makeup),
-        skipped_days=tuple(skipped),
-        provisional_days=tuple(provisional),
+        counted_days=counted,
+        makeup_days_counted=makeup,
+        skipped_days=skipped,
+        provisional_days=provisional,
         provisional=bool(provisional),
         steps=tuple(steps),
     )
+
+
+@cache
+def _hours_text(hours: OfficeHours) -> str:
+    return str(hours)

@@ -79,6 +79,7 @@ class WorkingCalendar:
         "_cum_final",
         "_cum_np",
         "_day_us",
+        "_days_memo",
         "_deadline_memo",
         "_final_index",
         "_first",
@@ -142,6 +143,8 @@ class WorkingCalendar:
         self._final_index = final_through.toordinal() - self._base
         self._deadline_memo: dict[tuple[Any, ...], Any] = {}
         """Computed deadlines by what determines them (see ``deadlines._memo_key``)."""
+        self._days_memo: dict[tuple[Any, ...], Any] = {}
+        """The days of a deadline's span, explained (see ``deadlines._explain_days``)."""
         self._n_final = cum[self._final_index] if self._final_index >= 0 else 0
         # Fast paths: look-ups that succeed only for dates set by notices, so that
         # every provisional or out-of-range question falls to the checked path.
@@ -531,6 +534,7 @@ class WorkingCalendar:
         cold with it).
         """
         self._deadline_memo.clear()
+        self._days_memo.clear()
 
     # -- layering --------------------------------------------------------------------
 

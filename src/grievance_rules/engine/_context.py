@@ -18,10 +18,14 @@ from grievance_rules.engine.matching import OrderView
 from grievance_rules.engine.plan import PackPlan
 from grievance_rules.engine.repeats import RepeatIndex
 from grievance_rules.model import WorkOrder
+from grievance_rules.model.assignments import Assignment, assignments
 from grievance_rules.packs import Pack
 from grievance_rules.packs.schema import EventRef, Selector, Trigger
 
 __all__ = ["Evaluation"]
+
+_SHARED_WARNINGS = 4096
+"""At most this many entries are kept in a plan's memo before warnings stop being shared."""
 
 
 @dataclass
@@ -49,10 +53,21 @@ class Evaluation:
     """Deadlines computed for this order, by start and period (``clocks._deadline``)."""
     shared: dict[Any, Any] = field(default_factory=dict)
     """Immutable findings reused across the orders of one pack (the plan's ``memo``)."""
+    _assignments: tuple[Assignment, ...] | None = field(default=None, repr=False)
+    _pattern_names: Mapping[int, str] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._pattern_names = self.plan.patterns.by_object
+
+    def assignments(self) -> tuple[Assignment, ...]:
+        """The order's assignments among the kept events (computed once per evaluation)."""
+        if self._assignments is None:
+            self._assignments = assignments(self.facts.kept, self.order.units)
+        return self._assignments
 
     def positions(self, ref: EventRef | Trigger) -> list[int]:
         """Positions of the kept events an event reference matched, in history order."""
-        name = self.plan.patterns.by_object.get(id(ref))
+        name = self._pattern_names.get(id(ref))
         if name is None:
             name = self.plan.pattern_of(ref)
         return self.matched.get(name, [])
@@ -70,9 +85,14 @@ class Evaluation:
         return self.plan.value(ref, self.judged_on)
 
     def warn(self, code: str, message: str, rule_id: str | None = None) -> None:
-        """Record a data warning once."""
-        warning = DataWarning(code=code, message=message, rule_id=rule_id)
-        if warning not in self.warnings:
+        """Record a data warning once (equal warnings are one object per plan)."""
+        key = ("warning", code, message, rule_id)
+        warning: DataWarning | None = self.shared.get(key)
+        if warning is None:
+            warning = DataWarning(code=code, message=message, rule_id=rule_id)
+            if len(self.shared) < _SHARED_WARNINGS:
+                self.shared[key] = warning
+        if all(warning is not seen and warning != seen for seen in self.warnings):
             self.warnings.append(warning)
 
     def first_handling_unit(self) -> str | None:

@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import operator
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from grievance_rules.calendar import Deadline
@@ -23,7 +26,6 @@ from grievance_rules.calendar.office_hours import to_shanghai
 from grievance_rules.engine._context import Evaluation
 from grievance_rules.engine.assessment import ClockFinding, WindowFinding
 from grievance_rules.errors import GrievanceRulesError
-from grievance_rules.model.assignments import assignments
 from grievance_rules.packs.schema import ClockRule, EventRef, ParamRef, WindowRule
 
 __all__ = ["evaluate_clock", "evaluate_window", "where_holds"]
@@ -150,15 +152,51 @@ def where_holds(event: object, where: dict[str, Any]) -> bool:
     return all(_holds(_field(event, name), expected) for name, expected in where.items())
 
 
+def _compiled_test(expected: Any) -> Callable[[Any], bool]:
+    """One ``where`` entry compiled once: the same answers as :func:`_holds`."""
+    if isinstance(expected, list):
+        tests = [_compiled_test(item) for item in expected]
+        return lambda value: any(test(value) for test in tests)
+    if isinstance(expected, dict):
+        ((op, operand),) = expected.items()
+        if op == "exists":
+            wanted = bool(operand)
+            return lambda value: (value is not None) == wanted
+        if op == "ne":
+            return lambda value: bool(value != operand)
+        compare = {
+            "gte": operator.ge,
+            "lte": operator.le,
+            "gt": operator.gt,
+            "lt": operator.lt,
+        }[op]
+        return lambda value: value is not None and bool(compare(value, operand))
+    return lambda value: bool(value == expected)
+
+
+def _where_test(ev: Evaluation, where: dict[str, Any]) -> Callable[[object], bool]:
+    """:func:`where_holds` for one ``where`` of the pack, compiled once per plan."""
+    tests: dict[int, Any] = ev.shared.setdefault("where_tests", {})
+    entry = tests.get(id(where))
+    if entry is None:
+        terms = [(name, _compiled_test(expected)) for name, expected in where.items()]
+
+        def test(event: object) -> bool:
+            return all(check(_field(event, name)) for name, check in terms)
+
+        entry = tests[id(where)] = (where, test)  # the entry keeps ``where`` (and its id) alive
+    predicate: Callable[[object], bool] = entry[1]
+    return predicate
+
+
 def _stops(ev: Evaluation, rule: ClockRule) -> tuple[list[int], list[int], str]:
     """The events that stop the clock, those its ``not_stopped_by`` passes over, and why."""
     stops = ev.positions(rule.stop)
     if rule.also_stopped_by is not None:
         also = rule.also_stopped_by
         kept = ev.facts.kept
-        extra = [
-            k for k, e in enumerate(kept) if e.type == also.event and where_holds(e, also.where)
-        ]
+        passes = _where_test(ev, also.where)
+        extra = [k for k, e in enumerate(kept) if e.type == also.event and passes(e)]
         stops = sorted(set(stops) | set(extra))
     exception = rule.not_stopped_by
     if exception is None or not stops:
@@ -166,7 +204,8 @@ def _stops(ev: Evaluation, rule: ClockRule) -> tuple[list[int], list[int], str]:
     if ev.value(exception.unless) is True:
         return stops, [], ""
     kept = ev.facts.kept
-    passed = [k for k in stops if where_holds(kept[k], exception.where)]
+    passes = _where_test(ev, exception.where)
+    passed = [k for k in stops if passes(kept[k])]
     why = _described(exception.where)
     if isinstance(exception.unless, ParamRef):
         why += f"; parameter {exception.unless.param}: false"
@@ -228,7 +267,7 @@ def _assignment_runs(ev: Evaluation, rule: ClockRule) -> list[_Run]:
     kept = ev.facts.kept
     matched = ev.positions(rule.start)
     runs = []
-    for a in assignments(kept, ev.order.units):
+    for a in ev.assignments():
         limit = a.ends if a.ends is not None else len(kept)
         if rule.start.event == "dispatched":
             if a.how == "dispatched" and a.begins not in matched:
@@ -269,12 +308,17 @@ def _after_hours(ev: Evaluation, instant: dt.datetime) -> bool:
     return minute < hours.intervals[0][0] or minute >= hours.intervals[-1][1]
 
 
+@cache
+def _param_ref(name: str) -> ParamRef:
+    return ParamRef(param=name)
+
+
 def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
     """Every clock of one rule on the order (one, one per start event, or per assignment)."""
     kept = ev.facts.kept
     if rule.runs_if is not None:
         ((name, wanted),) = rule.runs_if.param_is.items()
-        if ev.value(ParamRef(param=name)) != wanted:
+        if ev.value(_param_ref(name)) != wanted:
             return []
     runs: list[_Run]
     if rule.start == "received":
@@ -285,10 +329,11 @@ def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
         assert isinstance(rule.start, EventRef)
         starts = ev.positions(rule.start)
         if rule.also_started_by:
+            alternatives = [(r.event, _where_test(ev, r.where)) for r in rule.also_started_by]
             extra = [
                 k
                 for k, e in enumerate(kept)
-                if any(e.type == r.event and where_holds(e, r.where) for r in rule.also_started_by)
+                if any(e.type == kind and passes(e) for kind, passes in alternatives)
             ]
             starts = sorted(set(starts) | set(extra))
         runs = [_Run(kept[k].at, k) for k in starts]
@@ -510,7 +555,7 @@ def evaluate_window(ev: Evaluation, rule: WindowRule) -> list[WindowFinding]:
             if rule.per_assignment:
                 own = [
                     a.begins
-                    for a in assignments(kept, ev.order.units)
+                    for a in ev.assignments()
                     if a.unit == kept[k].unit
                     and a.begins < k
                     and (a.how == "reassigned" or a.begins in opens)

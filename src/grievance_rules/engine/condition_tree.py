@@ -160,6 +160,8 @@ class ConditionNode:
     """One node of a compiled condition; see the module docstring."""
 
     has_repeat: bool = False
+    triggers: tuple[Trigger, ...] = ()
+    """Every trigger the condition counts (known at compile time)."""
 
     def holds(self, ctx: OrderContext, rule_id: str) -> Holding:
         """Whether it holds on the order, since when, and what counted."""
@@ -177,6 +179,7 @@ class ConditionNode:
 class _TriggerNode(ConditionNode):
     def __init__(self, trigger: Trigger) -> None:
         self.trigger = trigger
+        self.triggers = (trigger,)
 
     def holds(self, ctx: OrderContext, rule_id: str) -> Holding:
         found = ctx.occurrences(self.trigger)
@@ -192,6 +195,7 @@ class _TriggerNode(ConditionNode):
 class _CountNode(ConditionNode):
     def __init__(self, cond: CountOf) -> None:
         self.cond = cond
+        self.triggers = (cond.count,)
 
     def holds(self, ctx: OrderContext, rule_id: str) -> Holding:
         cond = self.cond
@@ -228,6 +232,7 @@ class _AllNode(ConditionNode):
     def __init__(self, parts: list[ConditionNode]) -> None:
         self.parts = parts
         self.has_repeat = any(part.has_repeat for part in parts)
+        self.triggers = tuple(t for part in parts for t in part.triggers)
 
     def holds(self, ctx: OrderContext, rule_id: str) -> Holding:
         parts = [part.holds(ctx, rule_id) for part in self.parts]
@@ -251,6 +256,7 @@ class _AnyNode(ConditionNode):
     def __init__(self, parts: list[ConditionNode]) -> None:
         self.parts = parts
         self.has_repeat = any(part.has_repeat for part in parts)
+        self.triggers = tuple(t for part in parts for t in part.triggers)
 
     def holds(self, ctx: OrderContext, rule_id: str) -> Holding:
         parts = [part.holds(ctx, rule_id) for part in self.parts]
@@ -274,6 +280,7 @@ class _NotNode(ConditionNode):
     def __init__(self, inner: ConditionNode) -> None:
         self.inner = inner
         self.has_repeat = inner.has_repeat
+        self.triggers = inner.triggers
 
     def holds(self, ctx: OrderContext, rule_id: str) -> Holding:
         inner = self.inner.holds(ctx, rule_id)
@@ -313,14 +320,15 @@ class _RepeatNode(ConditionNode):
 class _ParamIsNode(ConditionNode):
     def __init__(self, cond: ParamIs) -> None:
         ((self.name, self.wanted),) = cond.param_is.items()
+        self.ref = ParamRef(param=self.name)
 
     def holds(self, ctx: OrderContext, rule_id: str) -> Holding:
-        value = ctx.value(ParamRef(param=self.name))
+        value = ctx.value(self.ref)
         ok = bool(value == self.wanted)
         return Holding(ok, ctx.received_at if ok else None, (), (self._note(value, ok),))
 
     def holds_in_period(self, ctx: PeriodContext) -> bool:
-        value = ctx.value(ParamRef(param=self.name))
+        value = ctx.value(self.ref)
         ok = bool(value == self.wanted)
         ctx.notes.append(self._note(value, ok))
         return ok

@@ -24,7 +24,6 @@ from grievance_rules.engine.condition_tree import (
     count_threshold,
     parameter_note,
 )
-from grievance_rules.model.assignments import assignments
 from grievance_rules.packs.schema import (
     Condition,
     DeductionRule,
@@ -76,7 +75,7 @@ def _counted_positions(ev: Evaluation, trigger: Trigger) -> list[int]:
     """
     matched = ev.positions(trigger)
     if matched and trigger.assigns:
-        begins = {a.begins for a in assignments(ev.facts.kept, ev.order.units)}
+        begins = {a.begins for a in ev.assignments()}
         matched = [k for k in matched if k in begins]
     if not matched or (trigger.after is None and trigger.unless_after is None):
         return matched
@@ -105,14 +104,15 @@ def occurrences(ev: Evaluation, trigger: Trigger) -> list[Occurrence]:
         kept = ev.facts.kept
         for k in _counted_positions(ev, trigger):
             event = kept[k]
+            fields = event.__dict__  # the event's fields (absent ones: not of its type)
             found.append(
                 Occurrence(
                     at=event.at,
                     label=f"event {ev.event_index(k)} ({event.type})",
                     unit=event.unit,
                     handling=ev.facts.handling[k] or ev.first_handling_unit(),
-                    subject=getattr(event, "subject_unit", None),
-                    points=getattr(event, "points", None),
+                    subject=fields.get("subject_unit"),
+                    points=fields.get("points"),
                     event=ev.event_index(k),
                 )
             )
@@ -354,12 +354,22 @@ def evaluate_record(ev: Evaluation, rule: RecordRule) -> RecordFinding:
     """A recorded-only clause, with its computable part.
 
     Most orders get the same finding for a record rule (nothing counted); findings
-    are immutable, so equal ones are built once per pack and shared.
+    are immutable, so equal ones are built once per pack and shared. When none of
+    the condition's triggers counts anything on the order (and it has no repeat),
+    the finding depends only on the parameters in force: it is looked up by the
+    rule and the parameters' date segment before the condition is judged.
     """
     computed: bool | None = None
     trace: tuple[str, ...] = ()
+    quiet_key: tuple[object, ...] | None = None
     if rule.when is not None:
-        holding = holds(ev, rule.when, rule.id)
+        tree = ev.plan.condition(rule.when)
+        if not tree.has_repeat and not any(_occurs(ev, t) for t in tree.triggers):
+            quiet_key = ("record-quiet", rule.id, ev.plan.parameters.segment_of(ev.judged_on))
+            quiet: RecordFinding | None = ev.shared.get(quiet_key)
+            if quiet is not None:
+                return quiet
+        holding = tree.holds(_OnOrder(ev), rule.id)
         computed = holding.holds
         trace = (*holding.notes, *(f"counted {o.label}" for o in holding.counted))
     key = ("record", rule.id, computed, trace)
@@ -375,4 +385,6 @@ def evaluate_record(ev: Evaluation, rule: RecordRule) -> RecordFinding:
         )
         if len(ev.shared) < _SHARED_RECORDS:
             ev.shared[key] = finding
+    if quiet_key is not None and len(ev.shared) < _SHARED_RECORDS:
+        ev.shared[quiet_key] = finding
     return finding

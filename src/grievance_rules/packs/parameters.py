@@ -71,6 +71,10 @@ class ParameterTable:
             {name: p.values[0].from_ for name, p in pack.parameters.items()},
         )
 
+    def segment_of(self, on: dt.date) -> int:
+        """The index of the segment in force on a date (equal indices: equal values)."""
+        return bisect.bisect_right(self.starts, on) - 1
+
     def value(self, ref: Any, on: dt.date) -> Any:
         """A literal as it is, or a ``{param: name}`` reference's value on a date.
 
