@@ -57,7 +57,7 @@ def columnar_keys(result: ColumnarResult) -> dict[int, list[Key]]:
     found: dict[int, list[Key]] = defaultdict(list)
     for row in result.findings:
         (order, _oid, rule_id, kind, _seq, unit, state, start, due, stop, level, _f, points,
-         _path) = row  # fmt: skip
+         _path, _event) = row  # fmt: skip
         found[order].append(
             (kind, rule_id, unit, state, start, due, stop, level,
              None if math.isnan(points) else points)

@@ -101,11 +101,21 @@ def test_an_extension_goes_per_order_and_is_counted():
 
 
 def test_a_rule_without_a_kernel_is_counted_per_order():
-    # 城东 CD-1.emergency-feedback starts only after hours (only_if_start): no kernel
-    result = evaluate_columnar([_order("N-1")], "chengdong")
-    counts = result.summary()["rules"]["CD-1.emergency-feedback"]  # type: ignore[index]
-    assert counts["kernel"] is None
-    assert counts["reason"] == "only_if_start"
+    # windows have no kernel: 夏阳's return window (2 working days, 二、2) is judged per
+    # order where a return was requested, and provably finds nothing elsewhere
+    returned = _order(
+        "W-1", {"type": "return_requested", "at": "2024-05-07T10:00:00+08:00", "unit": "dept"}
+    )
+    result = evaluate_columnar([returned, _order("W-2")], "xiayang")
+    counts = result.summary()["rules"]["XY-5.return-window"]  # type: ignore[index]
+    assert (counts["kernel"], counts["reason"]) == (None, "no window kernel yet")
+    assert (counts["columnar"], counts["per_order"]) == (1, 1)
+    windows = [r for r in result.findings if r[2] == "XY-5.return-window"]
+    # opened Mon 09:30, 840 office minutes: closes Wed 2024-05-08 09:30; acted Tue: within
+    assert [(r[1], r[6], r[8], r[13]) for r in windows] == [
+        ("W-1", "within", _us("2024-05-08T09:30+08:00"), "per_order")
+    ]
+    assert result.per_order_orders == 1
 
 
 def test_assessment_for_is_the_per_order_assessment():

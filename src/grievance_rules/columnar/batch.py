@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from grievance_rules.calendar import SHANGHAI
 from grievance_rules.engine.matching import Match, OrderView, get_matcher, view_of
 from grievance_rules.engine.plan import PackPlan
+from grievance_rules.engine.repeats import RepeatIndex
 from grievance_rules.engine.single import instant_of
 from grievance_rules.errors import WorkOrderError
 from grievance_rules.model import WorkOrder, ensure_coherent
@@ -81,6 +82,7 @@ class OrderBatch:
     judged: Sequence[dt.date]
     views: Sequence[OrderView]
     matches: Sequence[Match]
+    repeats: RepeatIndex | None = None
     _assignments: dict[int, tuple[Assignment, ...]] = field(default_factory=dict, repr=False)
 
     def assignments(self, i: int) -> tuple[Assignment, ...]:
@@ -105,6 +107,7 @@ def prepare(
     as_of: dt.datetime | None,
     judged_on: dt.date | None = None,
     *,
+    repeats: RepeatIndex | None = None,
     check_history: bool = True,
 ) -> OrderBatch:
     """Cut, check and match a batch of orders under a plan, as the per-order engine does.
@@ -123,4 +126,4 @@ def prepare(
         judged.append(max(day, effective))
         views.append(view_of(order, instant))
     matches = get_matcher("native").match(plan, views) if views else []
-    return OrderBatch(plan, orders, instants, judged, views, matches)
+    return OrderBatch(plan, orders, instants, judged, views, matches, repeats)

@@ -3,12 +3,12 @@
 It reproduces :func:`grievance_rules.engine.clocks.evaluate_clock` for the clocks it
 supports and says which it does not:
 
-* **rule level** (:func:`unsupported`): ``also_stopped_by`` and ``only_if_start`` are
-  left to the per-order engine (and ``no_later_than`` a clock that is);
-* **order level**: an order whose clock could be paused or extended, whose start
-  stands in for a missing event (``start_else_due_of``), whose deadline is
-  provisional or cannot be computed, or whose instants fall outside the calendar's
-  final days goes to the per-order engine.
+* **rule level**: every construct of a clock has a kernel, but a clock whose
+  ``no_later_than`` or ``start_else_due_of`` names a clock without one has none;
+* **order level**: an order whose clock could be paused or extended, whose deadline
+  is provisional or cannot be computed, whose instants fall outside the calendar's
+  final days, or whose ``no_later_than`` / ``start_else_due_of`` clock went to the
+  per-order engine, goes to the per-order engine.
 
 Starts and stops are found order by order from the matched positions (a short loop
 over each order's events). Due instants under ``working_time`` in working days or
@@ -39,21 +39,60 @@ from grievance_rules.engine.clocks import where_holds
 from grievance_rules.errors import GrievanceRulesError
 from grievance_rules.packs.schema import ClockRule, EventRef, ParamRef
 
-__all__ = ["FirstDue", "clock_rows", "unsupported"]
+__all__ = ["Findings", "clock_rows", "unsupported"]
 
-FirstDue = Callable[[str, int], dt.datetime | None]
-"""(clock rule id, order) → the due instant of that rule's first clock on the order, or
-``None`` if it has none; raises :class:`LookupError` if it is not known (per order)."""
+Findings = Callable[[str, int], list[Row] | None]
+"""(rule id, order) → that rule's rows on the order, or ``None`` where a kernel did not
+compute them (the rule runs per order there)."""
 
 _NO_DUE = -(2**62)
 
 
 def unsupported(rule: ClockRule) -> str | None:
     """Why the kernel cannot evaluate a clock rule at all, or ``None`` if it can."""
-    for name in ("also_stopped_by", "only_if_start"):
-        if getattr(rule, name) is not None:
-            return name
+    del rule  # every clock construct has a kernel; some orders still go per order
     return None
+
+
+def _rows_of(findings: Findings, rule_id: str, i: int) -> list[Row]:
+    rows = findings(rule_id, i)
+    if rows is None:
+        raise LookupError(rule_id)
+    return rows
+
+
+def _standin(
+    batch: OrderBatch,
+    i: int,
+    other_id: str,
+    findings: Findings,
+    unit: str | None = None,
+    assigned: int | None = None,
+) -> Row | None:
+    """The other clock whose due instant stands in for a start that never happened.
+
+    As the engine's: ``None`` unless it is due by ``as_of`` and was not met.
+    """
+    rows = sorted(_rows_of(findings, other_id, i), key=lambda r: r[4])
+    if unit is not None:
+        index = batch.views[i].indices[assigned] if assigned is not None else None
+        rows = [
+            r for r in rows if (r[5] or None) == unit and r[14] == (-1 if index is None else index)
+        ]
+    first = rows[0] if rows else None
+    if first is None or first[6] == "met" or first[8] > to_us(batch.instants[i]):
+        return None
+    return first
+
+
+def _after_hours(batch: OrderBatch, instant: dt.datetime) -> bool:
+    hours = batch.plan.calendar.office_hours
+    assert hours is not None
+    local = to_shanghai(instant)
+    if not batch.plan.calendar.is_working_day(local.date()):
+        return True
+    minute = local.hour * 60 + local.minute + (local.second + local.microsecond / 1e6) / 60
+    return bool(minute < hours.intervals[0][0] or minute >= hours.intervals[-1][1])
 
 
 class _FallbackError(Exception):
@@ -84,6 +123,7 @@ class _Clock:
     stopped: dt.datetime | None
     unit: str | None
     bounds: list[dt.datetime]
+    event: int
 
 
 def _period(batch: OrderBatch, rule: ClockRule, judged: dt.date) -> _Period:
@@ -126,30 +166,36 @@ def _period(batch: OrderBatch, rule: ClockRule, judged: dt.date) -> _Period:
     )
 
 
+_Run = tuple[dt.datetime, int | None, str | None, int | None, Row | None]
+"""(start, start position, assigned unit, position ending the assignment, stand-in clock)."""
+
+
 def _runs(
-    batch: OrderBatch, i: int, rule: ClockRule, start_pattern: str | None
-) -> list[tuple[dt.datetime, int | None, str | None, int | None]]:
-    """(start, start position, assigned unit, position ending the assignment) per clock."""
+    batch: OrderBatch, i: int, rule: ClockRule, start_pattern: str | None, findings: Findings
+) -> list[_Run]:
+    """The clocks of one rule on an order, before ``only_if_start``."""
     kept = batch.views[i].kept
     if rule.start == "received":
-        return [(batch.orders[i].received_at, None, None, None)]
+        return [(batch.orders[i].received_at, None, None, None, None)]
     assert isinstance(rule.start, EventRef)
     assert start_pattern is not None
     matched = batch.positions(i, start_pattern)
-    runs: list[tuple[dt.datetime, int | None, str | None, int | None]] = []
+    runs: list[_Run] = []
     if rule.per_assignment:
         for a in batch.assignments(i):
             if rule.start.event == "dispatched":
                 if a.how == "dispatched" and a.begins not in matched:
                     continue
-                runs.append((kept[a.begins].at, a.begins, a.unit, a.ends))
+                runs.append((kept[a.begins].at, a.begins, a.unit, a.ends, None))
                 continue
             limit = a.ends if a.ends is not None else len(kept)
             own = [k for k in matched if a.begins < k < limit and kept[k].unit in (a.unit, None)]
             if own:
-                runs.append((kept[own[0]].at, own[0], a.unit, a.ends))
+                runs.append((kept[own[0]].at, own[0], a.unit, a.ends, None))
             elif rule.start_else_due_of is not None:
-                raise _FallbackError
+                row = _standin(batch, i, rule.start_else_due_of, findings, a.unit, a.begins)
+                if row is not None:
+                    runs.append((_at(row[8]), None, a.unit, a.ends, row))
         return runs
     if rule.also_started_by:
         extra = [
@@ -158,20 +204,30 @@ def _runs(
             if any(e.type == r.event and where_holds(e, r.where) for r in rule.also_started_by)
         ]
         matched = sorted(set(matched) | set(extra))
-    runs = [(kept[k].at, k, None, None) for k in matched]
+    runs = [(kept[k].at, k, None, None, None) for k in matched]
     if rule.occurrence == "first":
         runs = runs[:1]
     if not runs and rule.start_else_due_of is not None:
-        raise _FallbackError
+        row = _standin(batch, i, rule.start_else_due_of, findings)
+        if row is not None:
+            runs = [(_at(row[8]), None, None, None, row)]
     return runs
 
 
+def _at(us: int) -> dt.datetime:
+    return _EPOCH + dt.timedelta(microseconds=us)
+
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
 def clock_rows(
-    batch: OrderBatch, rule: ClockRule, selector: str, first_due: FirstDue
+    batch: OrderBatch, rule: ClockRule, selector: str, findings: Findings
 ) -> tuple[list[Row], set[int]]:
     """The rows of one clock rule over the batch, and the orders left to the engine.
 
-    ``first_due`` answers for the rules named in ``no_later_than`` (computed first).
+    ``findings`` answers for the rules named in ``no_later_than`` and
+    ``start_else_due_of`` (computed first).
     """
     plan = batch.plan
     patterns = (
@@ -194,7 +250,7 @@ def clock_rows(
         if not period.wanted:
             continue
         try:
-            found.extend(_order_clocks(batch, i, rule, patterns, period, deadlines, first_due))
+            found.extend(_order_clocks(batch, i, rule, patterns, period, deadlines, findings))
         except (_FallbackError, LookupError):
             fallback.add(i)
     if not found:
@@ -209,24 +265,41 @@ def _order_clocks(
     patterns: tuple[str | None, str, str | None, list[str]],
     period: _Period,
     deadlines: dict[tuple[Any, ...], Any],
-    first_due: FirstDue,
+    findings: Findings,
 ) -> list[_Clock]:
     start_pattern, stop_pattern, extend_pattern, pause_patterns = patterns
     view = batch.views[i]
     kept = view.kept
-    runs = _runs(batch, i, rule, start_pattern)
+    runs = _runs(batch, i, rule, start_pattern, findings)
     if not runs:
         return []
     stops = batch.positions(i, stop_pattern)
+    if rule.also_stopped_by is not None:
+        also = rule.also_stopped_by
+        extra = [
+            k for k, e in enumerate(kept) if e.type == also.event and where_holds(e, also.where)
+        ]
+        stops = sorted(set(stops) | set(extra))
     if period.excepting and stops:
         assert rule.not_stopped_by is not None
         where = rule.not_stopped_by.where
         stops = [k for k in stops if not where_holds(kept[k], where)]
+    if rule.only_if_start is not None:
+        cal = batch.plan.calendar
+        if cal.office_hours is None:
+            return []  # the engine warns (no_office_hours) and reports no clock
+        if rule.only_if_start == "after_hours":
+            runs = [run for run in runs if _after_hours(batch, run[0])]
+        else:
+            inside = rule.only_if_start == "inside_office_hours"
+            runs = [run for run in runs if cal.in_office_hours(run[0]) == inside]
     as_of = batch.instants[i]
     out = []
-    for occurrence, (start, k0, assigned, ends) in enumerate(runs):
+    for occurrence, (start, k0, assigned, ends, standin) in enumerate(runs):
         if assigned is not None:
             unit: str | None = assigned
+        elif standin is not None:
+            unit = standin[5] or None
         elif rule.charge == "start_unit" and k0 is not None:
             unit = kept[k0].unit
         elif k0 is not None:
@@ -251,12 +324,12 @@ def _order_clocks(
                 continue  # the engine warns (missing_deadline) and reports no clock
         bounds = []
         for other_id in rule.no_later_than:
-            bound = first_due(other_id, i)
-            if bound is not None:
-                bounds.append(bound)
+            other = sorted(_rows_of(findings, other_id, i), key=lambda r: r[4])
+            if other:
+                bounds.append(_at(other[0][8]))
         stop_k = None
         for k in stops:
-            if (k0 is not None and k <= k0) or kept[k].at < start:
+            if (k0 is not None and k <= k0) or (standin is None and kept[k].at < start):
                 continue
             if ends is not None and k >= ends:
                 break
@@ -285,7 +358,8 @@ def _order_clocks(
                     raise _FallbackError
         stopped = kept[stop_k].at if stop_k is not None else None
         office_us = period.office_us if due is None and period.office_us is not None else 0
-        out.append(_Clock(i, occurrence, start, due, office_us, stopped, unit, bounds))
+        index = view.indices[k0] if k0 is not None else -1
+        out.append(_Clock(i, occurrence, start, due, office_us, stopped, unit, bounds, index))
     return out
 
 
@@ -389,6 +463,7 @@ def _finish(
                     level = name
         rows.append(
             (i, ids[i], rule.id, "clock", clock.occurrence, clock.unit or "", names[state_l[k]],
-             start_l[k], due_l[k], stop_l[k], level, fraction, float("nan"), "columnar")
+             start_l[k], due_l[k], stop_l[k], level, fraction, float("nan"), "columnar",
+             clock.event)
         )  # fmt: skip
     return rows

@@ -1,44 +1,66 @@
-"""Kernels for records and escalations whose conditions read only the order's events.
+"""Kernels for deductions, escalations and records, from events and computed findings.
 
-A condition made of event triggers (``event`` with ``where``, ``after``,
-``unless_after``, ``assigns``), ``any``, ``all`` and ``not`` is judged from the matched
-positions, as :mod:`grievance_rules.engine.condition_tree` judges it on one order.
-A condition that counts (``count``), repeats across orders, or reads clocks, windows,
-escalations or deductions is left to the per-order engine (:func:`unsupported`).
+A condition is judged as :mod:`grievance_rules.engine.condition_tree` judges it on
+one order, from what each trigger counts (:func:`occurrences`): the order's events
+its reference matched (with ``after``, ``unless_after``, ``assigns``), and the
+clocks, windows and escalations of other rules a kernel already computed on the
+order. Triggers, ``any``, ``all``, ``not`` and ``count`` (``at_least`` n ≥ 1 or
+``equals``, ``distinct``) and ``repeat`` (from the batch's repeat index) are
+supported. Rule level, a trigger counting deductions has no kernel
+(:func:`unsupported`); order level, a trigger on a rule the per-order engine
+evaluates on that order sends the order there.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 
-from grievance_rules.columnar.batch import OrderBatch
+from grievance_rules.columnar.batch import OrderBatch, to_us
 from grievance_rules.columnar.findings import Row
 from grievance_rules.engine.condition_tree import count_threshold
-from grievance_rules.engine.plan import PackPlan
 from grievance_rules.packs.schema import (
     AllOf,
     AnyOf,
     Condition,
     CountOf,
+    DeductionRule,
     EscalationRule,
     NotOf,
     RecordRule,
+    RepeatOf,
     Trigger,
 )
 
-__all__ = ["escalation_rows", "record_rows", "unsupported"]
+__all__ = [
+    "Findings",
+    "UnsupportedError",
+    "deduction_rows",
+    "escalation_rows",
+    "quiet_without_triggers",
+    "record_rows",
+    "unsupported",
+]
 
 _NAN = float("nan")
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+Findings = Callable[[str, int], list[Row] | None]
+"""(rule id, order) → that rule's rows on the order, or ``None`` if a kernel did not
+compute them there (the rule runs per order on it)."""
+
+
+class UnsupportedError(Exception):
+    """This order's condition needs the per-order engine."""
 
 
 def unsupported(cond: Condition | None) -> str | None:
-    """Why a condition is not judged here, or ``None`` if it is."""
+    """Why a condition has no kernel, or ``None`` if it has one."""
     if cond is None:
         return None
     if isinstance(cond, Trigger):
-        if cond.event is None or cond.clock or cond.window or cond.escalation or cond.deduction:
-            return "a trigger on another rule's findings"
-        return None
+        return "a trigger on deductions" if cond.deduction else None
     if isinstance(cond, AnyOf | AllOf):
         parts = cond.any if isinstance(cond, AnyOf) else cond.all
         return next((why for part in parts if (why := unsupported(part)) is not None), None)
@@ -46,91 +68,212 @@ def unsupported(cond: Condition | None) -> str | None:
         return unsupported(cond.not_)
     if isinstance(cond, CountOf):
         return unsupported(cond.count)
+    if isinstance(cond, RepeatOf):
+        return None
     return f"a {type(cond).__name__} condition"
 
 
-# (holds, since, positions of the events counted)
-_Holding = tuple[bool, dt.datetime | None, list[int]]
+@dataclass(frozen=True)
+class _Occ:
+    """One occurrence a trigger counts (as ``condition_tree.Occurrence``)."""
+
+    at: dt.datetime
+    label: str
+    unit: str | None
+    handling: str | None
+    subject: str | None
+    points: float | None = None
+    event: int | None = None
 
 
-class UnsupportedError(Exception):
-    """This order's condition needs the per-order engine."""
+def _at(us: int) -> dt.datetime:
+    return _EPOCH + dt.timedelta(microseconds=us)
 
 
-def _judge(plan: PackPlan, batch: OrderBatch, i: int, cond: Condition) -> _Holding:
-    if isinstance(cond, Trigger):
-        kept = batch.views[i].kept
-        found = batch.positions(i, plan.pattern_of(cond))
-        if found and cond.assigns:
+def occurrences(batch: OrderBatch, i: int, trigger: Trigger, findings: Findings) -> list[_Occ]:
+    """Everything one trigger counts on order ``i``, in time order (as the engine's)."""
+    plan = batch.plan
+    view = batch.views[i]
+    found: list[_Occ] = []
+    if trigger.event is not None:
+        kept = view.kept
+        positions = batch.positions(i, plan.pattern_of(trigger))
+        if positions and trigger.assigns:
             begins = {a.begins for a in batch.assignments(i)}
-            found = [k for k in found if k in begins]
-        if found and (cond.after is not None or cond.unless_after is not None):
-            after = batch.positions(i, plan.pattern_of(cond.after)) if cond.after else None
+            positions = [k for k in positions if k in begins]
+        if positions and (trigger.after is not None or trigger.unless_after is not None):
+            after = batch.positions(i, plan.pattern_of(trigger.after)) if trigger.after else None
             unless = (
-                batch.positions(i, plan.pattern_of(cond.unless_after)) if cond.unless_after else []
+                batch.positions(i, plan.pattern_of(trigger.unless_after))
+                if trigger.unless_after
+                else []
             )
-            found = [
+            positions = [
                 k
-                for k in found
+                for k in positions
                 if (after is None or any(j < k for j in after)) and not any(j < k for j in unless)
             ]
-        if not found:
-            return False, None, []
-        return True, kept[found[0]].at, found
+        first = None
+        for k in positions:
+            event = kept[k]
+            if first is None:
+                first = next((u for u in view.handling if u is not None), None)
+            found.append(
+                _Occ(
+                    event.at,
+                    f"event {view.indices[k]} ({event.type})",
+                    event.unit,
+                    view.handling[k] or first,
+                    getattr(event, "subject_unit", None),
+                    getattr(event, "points", None),
+                    view.indices[k],
+                )
+            )
+    for rule_id in trigger.clock:
+        rows = findings(rule_id, i)
+        if rows is None:
+            raise UnsupportedError
+        for r in rows:
+            if r[6] == trigger.state and (trigger.level is None or r[10] == trigger.level):
+                if trigger.occurrence is not None and r[4] != trigger.occurrence:
+                    continue
+                if r[9] >= 0:
+                    at = _at(r[9])
+                elif r[6] == "breached":
+                    at = _at(r[8])
+                else:
+                    at = min(_at(r[8]), batch.instants[i])
+                label = f"clock {rule_id}#{r[4]} {r[6]}"
+                found.append(_Occ(at, label, r[5] or None, r[5] or None, None))
+    for rule_id in trigger.window:
+        rows = findings(rule_id, i)
+        if rows is None or any(r[6] == trigger.state for r in rows):
+            raise UnsupportedError  # window findings come from the per-order engine
+    for rule_id in trigger.escalation:
+        rows = findings(rule_id, i)
+        if rows is None:
+            raise UnsupportedError
+        for r in rows:
+            unit = r[5] or None
+            found.append(_Occ(_at(r[7]), f"escalation {rule_id}", unit, unit, None))
+    if len(found) > 1:
+        found.sort(key=lambda o: (o.at, o.label))
+    return found
+
+
+# (holds, since, occurrences counted)
+_Holding = tuple[bool, dt.datetime | None, list[_Occ]]
+
+
+def _judge(batch: OrderBatch, i: int, cond: Condition, findings: Findings) -> _Holding:
+    if isinstance(cond, Trigger):
+        found = occurrences(batch, i, cond, findings)
+        return (True, found[0].at, found) if found else (False, None, [])
     if isinstance(cond, AllOf):
-        parts = [_judge(plan, batch, i, part) for part in cond.all]
+        parts = [_judge(batch, i, part, findings) for part in cond.all]
         ok = all(p[0] for p in parts)
         since = max((p[1] for p in parts if p[1] is not None), default=None) if ok else None
-        return ok, since, [u for p in parts for u in p[2]]
+        return ok, since, [o for p in parts for o in p[2]]
     if isinstance(cond, AnyOf):
-        parts = [_judge(plan, batch, i, part) for part in cond.any]
+        parts = [_judge(batch, i, part, findings) for part in cond.any]
         holding = [p for p in parts if p[0]]
         since = min((p[1] for p in holding if p[1] is not None), default=None)
-        return bool(holding), since, [u for p in holding for u in p[2]]
+        return bool(holding), since, [o for p in holding for o in p[2]]
     if isinstance(cond, CountOf):
-        _holds, _since, found = _judge(plan, batch, i, cond.count)
-        kept = batch.views[i].kept
+        found = occurrences(batch, i, cond.count, findings)
         if cond.distinct is not None:
+            events = batch.orders[i].events
             seen: set[object] = set()
             distinct = []
-            for k in found:
-                key = getattr(kept[k], cond.distinct, None)
+            for o in found:
+                source = events[o.event] if o.event is not None else o
+                key = getattr(source, cond.distinct, None)
                 if key not in seen:
                     seen.add(key)
-                    distinct.append(k)
+                    distinct.append(o)
             found = distinct
         at_least, number, _text = count_threshold(cond, lambda ref: batch.value(ref, i))
         if at_least:
             if number < 1:
                 raise UnsupportedError
             ok = len(found) >= number
-            return ok, kept[found[number - 1]].at if ok else None, found
+            return ok, found[number - 1].at if ok else None, found
         ok = len(found) == number
-        since = (kept[found[-1]].at if found else batch.orders[i].received_at) if ok else None
+        since = (found[-1].at if found else batch.orders[i].received_at) if ok else None
         return ok, since, found
+    if isinstance(cond, RepeatOf):
+        if batch.repeats is None:  # the engine warns and the condition does not hold
+            return False, None, []
+        order = batch.orders[i]
+        n = batch.repeats.count(
+            cond.repeat,
+            order.complainant,
+            order.issue,
+            order.received_at,
+            batch.value(cond.within, i),
+        )
+        ok = n >= int(batch.value(cond.at_least, i))
+        return ok, order.received_at if ok else None, []
     assert isinstance(cond, NotOf)
-    inner = _judge(plan, batch, i, cond.not_)
+    inner = _judge(batch, i, cond.not_, findings)
     return not inner[0], None, []
 
 
-def record_rows(batch: OrderBatch, rule: RecordRule, selector: str) -> tuple[list[Row], set[int]]:
-    """One row per order the record rule applies to, and the orders left to the engine."""
-    plan = batch.plan
+def quiet_without_triggers(cond: Condition, batch: OrderBatch) -> bool:
+    """Whether the condition cannot hold on an order where none of its triggers occurs.
+
+    True of triggers, ``any``, ``all`` and ``count ... at_least`` a literal n ≥ 1; not of
+    ``not``, ``count ... equals``, a threshold in a parameter, or a repeat with an index.
+    """
+    if isinstance(cond, Trigger):
+        return True
+    if isinstance(cond, AnyOf | AllOf):
+        parts = cond.any if isinstance(cond, AnyOf) else cond.all
+        return all(quiet_without_triggers(part, batch) for part in parts)
+    if isinstance(cond, CountOf):
+        return isinstance(cond.at_least, int | float) and cond.at_least >= 1
+    if isinstance(cond, RepeatOf):
+        return batch.repeats is None
+    return False
+
+
+def _orders(batch: OrderBatch, selector: str, only: set[int] | None) -> list[int]:
+    """The orders a rule applies to, among ``only`` (all when ``None``)."""
+    matches = batch.matches
+    if only is None:
+        return [i for i, m in enumerate(matches) if selector in m.selectors]
+    return [i for i in sorted(only) if selector in matches[i].selectors]
+
+
+def record_rows(
+    batch: OrderBatch,
+    rule: RecordRule,
+    selector: str,
+    findings: Findings,
+    only: set[int] | None = None,
+) -> tuple[list[Row], set[int]]:
+    """One row per order the record rule applies to, and the orders left to the engine.
+
+    ``only``: the orders where the condition could hold; on the others it is false.
+    """
     rows: list[Row] = []
     fallback: set[int] = set()
+    ids = [order.id for order in batch.orders]
     for i, match in enumerate(batch.matches):
         if selector not in match.selectors:
             continue
         state = ""
-        if rule.when is not None:
+        if rule.when is not None and only is not None and i not in only:
+            state = "false"
+        elif rule.when is not None:
             try:
-                state = "true" if _judge(plan, batch, i, rule.when)[0] else "false"
+                state = "true" if _judge(batch, i, rule.when, findings)[0] else "false"
             except UnsupportedError:
                 fallback.add(i)
                 continue
         rows.append(
-            (i, batch.orders[i].id, rule.id, "record", 0, "", state, -1, -1, -1, "", _NAN,
-             _NAN, "columnar")
+            (i, ids[i], rule.id, "record", 0, "", state, -1, -1, -1, "", _NAN,
+             _NAN, "columnar", -1)
         )  # fmt: skip
     return rows, fallback
 
@@ -148,17 +291,21 @@ def _handling_at(batch: OrderBatch, i: int, instant: dt.datetime) -> str | None:
 
 
 def escalation_rows(
-    batch: OrderBatch, rule: EscalationRule, selector: str
+    batch: OrderBatch,
+    rule: EscalationRule,
+    selector: str,
+    findings: Findings,
+    only: set[int] | None = None,
 ) -> tuple[list[Row], set[int]]:
-    """A row per order on which the escalation is due, and the orders left to the engine."""
-    plan = batch.plan
+    """A row per order on which the escalation is due, and the orders left to the engine.
+
+    ``only``: the orders where the condition could hold (all when ``None``).
+    """
     rows: list[Row] = []
     fallback: set[int] = set()
-    for i, match in enumerate(batch.matches):
-        if selector not in match.selectors:
-            continue
+    for i in _orders(batch, selector, only):
         try:
-            holds, since, units = _judge(plan, batch, i, rule.when)
+            holds, since, counted = _judge(batch, i, rule.when, findings)
         except UnsupportedError:
             fallback.add(i)
             continue
@@ -170,17 +317,83 @@ def escalation_rows(
         if target == "handling_unit":
             unit = _handling_at(batch, i, since)
         elif target == "trigger_unit":
-            unit = batch.views[i].kept[units[-1]].unit if units else None
+            unit = counted[-1].unit if counted else None
         elif target == "dispatch_centre":
             unit = next((u.id for u in order.units if u.kind.value == "dispatch_centre"), None)
         else:
             unit = None
         rows.append(
-            (i, order.id, rule.id, "escalation", 0, unit or "", "due",
-             int((since - _EPOCH) // _US), -1, -1, "", _NAN, _NAN, "columnar")
+            (i, order.id, rule.id, "escalation", 0, unit or "", "due", to_us(since), -1, -1, "",
+             _NAN, _NAN, "columnar", -1)
         )  # fmt: skip
     return rows, fallback
 
 
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-_US = dt.timedelta(microseconds=1)
+def deduction_rows(
+    batch: OrderBatch,
+    rule: DeductionRule,
+    selector: str,
+    findings: Findings,
+    only: set[int] | None = None,
+) -> tuple[list[Row], set[int]]:
+    """The deductions and additions of one rule over the batch (progression, cap, scope).
+
+    ``only``: the orders where a trigger could occur (all when ``None``).
+    """
+    rows: list[Row] = []
+    fallback: set[int] = set()
+    triggers = [rule.when] if isinstance(rule.when, Trigger) else list(rule.when.any)
+    for i in _orders(batch, selector, only):
+        found: list[_Occ] = []
+        try:
+            for trigger in triggers:
+                assert isinstance(trigger, Trigger)
+                found.extend(occurrences(batch, i, trigger, findings))
+        except UnsupportedError:
+            fallback.add(i)
+            continue
+        if not found:
+            continue
+        if len(triggers) > 1:
+            found.sort(key=lambda o: (o.at, o.label))
+        if rule.once_per_order and len(found) > 1:
+            found = found[:1]
+        rows.extend(_deductions(batch, i, rule, found))
+    return rows, fallback
+
+
+def _deductions(batch: OrderBatch, i: int, rule: DeductionRule, found: list[_Occ]) -> list[Row]:
+    order = batch.orders[i]
+    base = None if rule.points == "from_event" else float(batch.value(rule.points, i))
+    cap = None if rule.cap is None else float(batch.value(rule.cap, i))
+    total = 0.0
+    rows: list[Row] = []
+    seq = 0
+    for sequence, occurrence in enumerate(found, start=1):
+        if base is None:
+            points = float(occurrence.points or 0.0)
+        elif rule.progression is not None:
+            points = base * 2 ** (sequence - 1)
+        else:
+            points = base
+        if cap is not None and abs(total + points) > cap:
+            points = (cap - abs(total)) * (1 if points > 0 else -1)
+        if points == 0 and cap is not None:
+            continue
+        total += points
+        unit = {
+            "handling_unit": occurrence.handling,
+            "trigger_unit": occurrence.unit,
+            "subject_unit": occurrence.subject,
+        }[rule.charge]
+        if rule.assesses is not None and points != 0:
+            scope = str(batch.value(rule.assesses, i))
+            kind = next((u.kind.value for u in order.units if u.id == unit), None)
+            if scope != "all" and kind not in scope.split(","):
+                points = 0.0
+        rows.append(
+            (i, order.id, rule.id, "deduction", seq, unit or "", "", to_us(occurrence.at), -1, -1,
+             "", _NAN, points, "columnar", -1)
+        )  # fmt: skip
+        seq += 1
+    return rows

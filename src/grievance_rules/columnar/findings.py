@@ -11,7 +11,8 @@ computed), ``start_us`` (a clock's start, a window's opening, an escalation's ``
 a deduction's instant), ``due_us`` (a clock's due instant, a window's closing),
 ``stop_us`` (a clock's stop, a window's action), ``level`` (a clock's warning level),
 ``fraction`` (a clock's elapsed fraction), ``points`` (a deduction's), ``path``
-(``columnar`` or ``per_order``). Instants are int64 microseconds since 1970-01-01 UTC;
+(``columnar`` or ``per_order``), ``event`` (the index in the order's events of a
+clock's start event or a window's action). Instants are int64 microseconds since 1970-01-01 UTC;
 ``-1`` / ``nan`` / empty where a field does not apply.
 """
 
@@ -46,12 +47,13 @@ COLUMNS = (
     "fraction",
     "points",
     "path",
+    "event",
 )
 
-Row = tuple[int, str, str, str, int, str, str, int, int, int, str, float, float, str]
+Row = tuple[int, str, str, str, int, str, str, int, int, int, str, float, float, str, int]
 """One finding, in :data:`COLUMNS` order."""
 
-_INT_COLUMNS = frozenset({"order", "seq", "start_us", "due_us", "stop_us"})
+_INT_COLUMNS = frozenset({"order", "seq", "start_us", "due_us", "stop_us", "event"})
 _FLOAT_COLUMNS = frozenset({"fraction", "points"})
 _NAN = math.nan
 
@@ -136,32 +138,33 @@ def rows_of_assessment(
     for c in assessment.clocks:
         if (n := keep(c.rule_id)) is not None:
             rows.append(
-                (order, oid, c.rule_id, "clock", n, c.unit or "", c.state, _us(c.start),
+                (order, oid, c.rule_id, "clock", c.occurrence, c.unit or "", c.state, _us(c.start),
                  _us(c.due), _us(c.stopped_at), c.warning_level or "", c.elapsed_fraction,
-                 _NAN, path)
+                 _NAN, path, -1 if c.start_event is None else c.start_event)
             )  # fmt: skip
     for w in assessment.windows:
         if (n := keep(w.rule_id)) is not None:
             rows.append(
                 (order, oid, w.rule_id, "window", n, w.unit or "", w.state, _us(w.opened_at),
-                 _us(w.closes_at), _us(w.acted_at), "", _NAN, _NAN, path)
+                 _us(w.closes_at), _us(w.acted_at), "", _NAN, _NAN, path, w.event)
             )  # fmt: skip
     for d in sorted(assessment.deductions, key=lambda d: (d.rule_id, d.sequence, d.occurrence)):
         if (n := keep(d.rule_id)) is not None:
             rows.append(
                 (order, oid, d.rule_id, "deduction", n, d.unit or "", "", _us(d.occurred_at),
-                 -1, -1, "", _NAN, d.points, path)
+                 -1, -1, "", _NAN, d.points, path, -1)
             )  # fmt: skip
     for e in assessment.escalations:
         if (n := keep(e.rule_id)) is not None:
             rows.append(
                 (order, oid, e.rule_id, "escalation", n, e.target_unit or "", "due",
-                 _us(e.since), -1, -1, "", _NAN, _NAN, path)
+                 _us(e.since), -1, -1, "", _NAN, _NAN, path, -1)
             )  # fmt: skip
     for r in assessment.records:
         if (n := keep(r.rule_id)) is not None:
             state = "" if r.computed is None else "true" if r.computed else "false"
             rows.append(
-                (order, oid, r.rule_id, "record", n, "", state, -1, -1, -1, "", _NAN, _NAN, path)
-            )
+                (order, oid, r.rule_id, "record", n, "", state, -1, -1, -1, "", _NAN, _NAN, path,
+                 -1)
+            )  # fmt: skip
     return rows

@@ -27,14 +27,21 @@ from grievance_rules.columnar import conditions as condition_kernel
 from grievance_rules.columnar.batch import OrderInput, prepare, to_orders
 from grievance_rules.columnar.fallback import evaluate_per_order
 from grievance_rules.columnar.findings import FindingRows, Row
-from grievance_rules.columnar.prefilter import Known, could_hold
+from grievance_rules.columnar.prefilter import could_hold
 from grievance_rules.engine.assessment import Assessment
 from grievance_rules.engine.plan import PackPlan, plan_for
 from grievance_rules.engine.repeats import RepeatIndex
 from grievance_rules.engine.single import evaluate
 from grievance_rules.model import WorkOrder
 from grievance_rules.packs import Pack
-from grievance_rules.packs.schema import ClockRule
+from grievance_rules.packs.schema import (
+    ClockRule,
+    Condition,
+    DeductionRule,
+    EscalationRule,
+    RecordRule,
+    iter_triggers,
+)
 
 __all__ = ["ColumnarResult", "RuleCount", "evaluate_columnar"]
 
@@ -125,28 +132,23 @@ class ColumnarResult:
         )
 
 
-def _known_from(
-    rows: dict[tuple[str, int], list[tuple[str, str]]], per_order: dict[int, set[str]]
-) -> Known:
-    def known(rule_id: str, i: int) -> list[tuple[str, str]] | None:
-        if rule_id in per_order.get(i, ()):
-            return None
-        return rows.get((rule_id, i), [])
-
-    return known
-
-
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
+def _clock_deps(rule: ClockRule) -> tuple[str, ...]:
+    """The clocks a clock reads: ``no_later_than`` and ``start_else_due_of``."""
+    extra = (rule.start_else_due_of,) if rule.start_else_due_of else ()
+    return (*rule.no_later_than, *extra)
+
+
 def _clocks_in_order(plan: PackPlan) -> list[tuple[ClockRule, str]]:
-    """The clock rules, each after those its ``no_later_than`` names (else file order)."""
+    """The clock rules, each after the clocks it reads (else file order)."""
     done: list[tuple[ClockRule, str]] = []
     placed: set[str] = set()
     ids = {rule.id for rule, _ in plan.clock_rules}
     pending = list(plan.clock_rules)
     while pending:
-        ready = [p for p in pending if all(o in placed or o not in ids for o in p[0].no_later_than)]
+        ready = [p for p in pending if all(o in placed or o not in ids for o in _clock_deps(p[0]))]
         if not ready:  # a cycle: the rest in file order (their kernels will refuse them)
             return done + pending
         for p in ready:
@@ -154,6 +156,13 @@ def _clocks_in_order(plan: PackPlan) -> list[tuple[ClockRule, str]]:
             placed.add(p[0].id)
             pending.remove(p)
     return done
+
+
+_CONDITION_KERNELS = {
+    "escalation": condition_kernel.escalation_rows,
+    "deduction": condition_kernel.deduction_rows,
+    "record": condition_kernel.record_rows,
+}
 
 
 def evaluate_columnar(
@@ -186,93 +195,103 @@ def evaluate_columnar(
     """
     plan = pack if isinstance(pack, PackPlan) else plan_for(pack)
     order_list = to_orders(orders)
-    batch = prepare(order_list, plan, as_of, judged_on, check_history=check_history)
+    batch = prepare(
+        order_list, plan, as_of, judged_on, repeats=repeats, check_history=check_history
+    )
     findings = FindingRows()
     counts: list[RuleCount] = []
     per_order: dict[int, set[str]] = defaultdict(set)
-    known_rows: dict[tuple[str, int], list[tuple[str, str]]] = defaultdict(list)
-    known = _known_from(known_rows, per_order)
+    by_rule: dict[tuple[str, int], list[Row]] = defaultdict(list)
     n = len(order_list)
 
-    def keep(rows: list[Row]) -> None:
+    def computed(rule_id: str, i: int) -> list[Row] | None:
+        if rule_id in per_order.get(i, ()):
+            return None
+        return by_rule.get((rule_id, i), [])
+
+    def known(rule_id: str, i: int) -> list[tuple[str, str]] | None:
+        rows = computed(rule_id, i)
+        return None if rows is None else [(row[6], row[10]) for row in rows]
+
+    touched: dict[str, set[int]] = defaultdict(set)
+    """rule id → orders with its findings or evaluated per order (where it may count)."""
+    with_pattern: dict[str, set[int]] = defaultdict(set)
+    for i, match in enumerate(batch.matches):
+        for name, positions in match.events.items():
+            if positions:
+                with_pattern[name].add(i)
+
+    def keep(rows: list[Row], kind: str) -> None:
         findings.extend(rows)
-        for row in rows:
-            known_rows[(row[2], row[0])].append((row[6], row[10]))
+        if kind != "record":  # nothing reads a record's findings
+            for row in rows:
+                by_rule[(row[2], row[0])].append(row)
+                touched[row[2]].add(row[0])
 
     def send(count: RuleCount, orders_: Iterable[int]) -> None:
         for i in orders_:
             per_order[i].add(count.rule_id)
+            touched[count.rule_id].add(i)
             count.per_order += 1
         count.columnar = n - count.per_order
+
+    def candidates(cond: Condition | None) -> set[int] | None:
+        """The orders where some trigger of the condition occurs (``None``: all)."""
+        if cond is None or not condition_kernel.quiet_without_triggers(cond, batch):
+            return None
+        found: set[int] = set()
+        for trigger in iter_triggers(cond):
+            if trigger.event is not None:
+                found |= with_pattern.get(plan.pattern_of(trigger), set())
+            for rule_id in (*trigger.clock, *trigger.window, *trigger.escalation):
+                found |= touched.get(rule_id, set())
+        return found
 
     def applies(selector: str) -> list[int]:
         return [i for i, m in enumerate(batch.matches) if selector in m.selectors]
 
-    dues: dict[tuple[str, int], dt.datetime] = {}
     kernelled: set[str] = set()
 
-    def first_due(rule_id: str, i: int) -> dt.datetime | None:
-        if rule_id not in kernelled or rule_id in per_order.get(i, ()):
-            raise LookupError(rule_id)
-        return dues.get((rule_id, i))
+    def clock_findings(rule_id: str, i: int) -> list[Row] | None:
+        return computed(rule_id, i) if rule_id in kernelled else None
 
     for rule, selector in _clocks_in_order(plan):
         why = clock_kernel.unsupported(rule)
-        if why is None and any(other not in kernelled for other in rule.no_later_than):
-            why = "no_later_than a clock without a kernel"
+        if why is None and any(other not in kernelled for other in _clock_deps(rule)):
+            why = "no_later_than or start_else_due_of a clock without a kernel"
         count = RuleCount(rule.id, "clock", None if why else "clock", why)
         counts.append(count)
         if why is not None:
             send(count, applies(selector))
             continue
-        rows, fallback = clock_kernel.clock_rows(batch, rule, selector, first_due)
-        keep(rows)
+        rows, fallback = clock_kernel.clock_rows(batch, rule, selector, clock_findings)
+        keep(rows, "clock")
         send(count, sorted(fallback))
         kernelled.add(rule.id)
-        for row in rows:
-            if (rule.id, row[0]) not in dues:
-                dues[(rule.id, row[0])] = _EPOCH + dt.timedelta(microseconds=row[8])
     for window, selector in plan.window_rules:
         count = RuleCount(window.id, "window", None, "no window kernel yet")
         counts.append(count)
         action = plan.pattern_of(window.action)
         send(count, [i for i in applies(selector) if batch.positions(i, action)])
-    for escalation, selector in plan.escalation_rules:
-        why = condition_kernel.unsupported(escalation.when)
-        if escalation.id in plan.repeat_rules:
-            why = "a repeat condition"
-        count = RuleCount(escalation.id, "escalation", None if why else "condition", why)
+    rules: list[tuple[str, EscalationRule | DeductionRule | RecordRule, str]] = [
+        *(("escalation", r, s) for r, s in plan.escalation_rules),
+        *(("deduction", r, s) for r, s in plan.deduction_rules),
+        *(("record", r, s) for r, s in plan.record_rules),
+    ]
+    for kind, rule_, selector in rules:
+        why = condition_kernel.unsupported(rule_.when)
+        count = RuleCount(rule_.id, kind, None if why else "condition", why)
         counts.append(count)
         if why is None:
-            rows, fallback = condition_kernel.escalation_rows(batch, escalation, selector)
-            keep(rows)
+            kernel = _CONDITION_KERNELS[kind]
+            only = candidates(rule_.when)
+            rows, fallback = kernel(batch, rule_, selector, computed, only)  # type: ignore[operator]
+            keep(rows, kind)
             send(count, sorted(fallback))
-            continue
-        send(
-            count,
-            [
-                i
-                for i in applies(selector)
-                if escalation.id in plan.repeat_rules
-                or could_hold(batch, i, escalation.when, known)
-            ],
-        )
-    for deduction, selector in plan.deduction_rules:
-        count = RuleCount(deduction.id, "deduction", None, "no deduction kernel yet")
-        counts.append(count)
-        send(count, [i for i in applies(selector) if could_hold(batch, i, deduction.when, known)])
-    for record, selector in plan.record_rules:
-        why = condition_kernel.unsupported(record.when)
-        if record.id in plan.repeat_rules:
-            why = "a repeat condition"
-        count = RuleCount(record.id, "record", None if why else "condition", why)
-        counts.append(count)
-        if why is None:
-            rows, fallback = condition_kernel.record_rows(batch, record, selector)
-            keep(rows)
-            send(count, sorted(fallback))
-            continue
-        send(count, applies(selector))
+        elif kind == "record" or rule_.when is None:
+            send(count, applies(selector))
+        else:
+            send(count, [i for i in applies(selector) if could_hold(batch, i, rule_.when, known)])
     for i in sorted(per_order):
         findings.extend(
             evaluate_per_order(batch, i, frozenset(per_order[i]), repeats, judged_on is not None)
