@@ -602,7 +602,7 @@ def _render(pack: Pack, lang: Language) -> str:
                         for t in rule.topics
                     ],
                 )
-                line += " " + _("Topics: {topics}.").format(topics=topics)
+                line = _join(lang, line, _("Topics: {topics}.").format(topics=topics))
             out.append(line)
         out.append("")
 
