@@ -10,6 +10,7 @@ import click
 from grievance_rules import __version__
 from grievance_rules.cli._language import lang_option, translate_click
 from grievance_rules.cli.calendar import calendar_group
+from grievance_rules.cli.convert import convert_command
 from grievance_rules.cli.demo import demo_command
 from grievance_rules.cli.evaluate import evaluate_command
 from grievance_rules.cli.packs import packs_group
@@ -49,6 +50,7 @@ cli.add_command(packs_group)
 cli.add_command(evaluate_command)
 cli.add_command(pack_test_command)
 cli.add_command(sample_command)
+cli.add_command(convert_command)
 cli.add_command(score_command)
 cli.add_command(compare_command)
 cli.add_command(what_if_command)

@@ -1,0 +1,134 @@
+"""The command line and Parquet: sample, convert, score over a dataset, scorecards as Parquet."""
+
+import json
+
+import pyarrow.parquet as pq
+import pytest
+from click.testing import CliRunner
+
+from grievance_rules.cli import cli
+from grievance_rules.model import WorkOrder
+from grievance_rules.samples import generate_orders
+
+
+def _run(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+def _orders(path):
+    return [WorkOrder.model_validate_json(line) for line in path.read_text("utf-8").splitlines()]
+
+
+def test_sample_as_parquet_partitions_holds_the_sample_orders(tmp_path):
+    result = _run(
+        "sample",
+        "--orders",
+        25,
+        "--seed",
+        8,
+        "--format",
+        "parquet",
+        "--partition-size",
+        10,
+        "-o",
+        tmp_path / "ds",
+    )
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "ds" / "orders").iterdir()) == [
+        "part-00000.parquet",
+        "part-00001.parquet",
+        "part-00002.parquet",
+    ]
+    back = _run("convert", tmp_path / "ds", tmp_path / "back.jsonl")
+    assert back.exit_code == 0, back.output
+    assert _orders(tmp_path / "back.jsonl") == list(generate_orders(25, seed=8))
+
+
+def test_convert_jsonl_to_parquet_and_back(tmp_path):
+    source = tmp_path / "in.jsonl"
+    assert _run("sample", "--orders", 40, "--seed", 2, "-o", source).exit_code == 0
+    first = _run("convert", source, tmp_path / "ds")
+    assert first.exit_code == 0, first.output
+    assert "40 records: 40 orders written" in first.output
+    assert _run("convert", tmp_path / "ds", tmp_path / "one.jsonl").exit_code == 0
+    assert _orders(tmp_path / "one.jsonl") == _orders(source)
+    # the second round trip gives the same bytes
+    assert (
+        _run("convert", tmp_path / "one.jsonl", tmp_path / "ds2", "--partition-size", 6).exit_code
+        == 0
+    )
+    assert _run("convert", tmp_path / "ds2", tmp_path / "two.jsonl").exit_code == 0
+    assert (tmp_path / "two.jsonl").read_bytes() == (tmp_path / "one.jsonl").read_bytes()
+
+
+def test_convert_reports_each_rejected_record_and_exits_1(tmp_path):
+    source = tmp_path / "in.jsonl"
+    lines = [o.model_dump_json() for o in generate_orders(3, seed=1)]
+    broken = json.loads(lines[1])
+    broken["category"] = "抱怨"
+    lines[1] = json.dumps(broken, ensure_ascii=False)
+    source.write_text("\n".join(lines) + "\n", "utf-8")
+    result = _run("convert", source, tmp_path / "ds")
+    assert result.exit_code == 1
+    assert f"in.jsonl:2 (order {broken['id']}): category:" in result.output
+    assert "3 records: 2 orders written" in result.output
+    assert "1 rejected" in result.output
+
+
+def test_score_reads_a_dataset_and_writes_parquet(tmp_path):
+    source = tmp_path / "in.jsonl"
+    assert _run("sample", "--orders", 60, "--seed", 4, "-o", source).exit_code == 0
+    assert _run("convert", source, tmp_path / "ds", "--partition-size", 25).exit_code == 0
+    from_jsonl = _run("score", source, "--pack", "daye", "--output-format", "json")
+    from_parquet = _run("score", tmp_path / "ds", "--pack", "daye", "--output-format", "json")
+    assert from_parquet.exit_code == 0, from_parquet.output
+    assert from_parquet.stdout == from_jsonl.stdout
+    card = json.loads(from_jsonl.stdout)
+    out = tmp_path / "card.parquet"
+    written = _run(
+        "score", tmp_path / "ds", "--pack", "daye", "--output-format", "parquet", "-o", out
+    )
+    assert written.exit_code == 0, written.output
+    table = pq.read_table(out)
+    assert table.num_rows == len(card["rows"])
+    assert table.column("score").to_pylist() == [row["score"] for row in card["rows"]]
+    assert table.column("unit").to_pylist() == [row["unit"] for row in card["rows"]]
+
+
+def test_parquet_output_needs_a_file_and_a_cluster_needs_a_dataset(tmp_path):
+    source = tmp_path / "in.jsonl"
+    assert _run("sample", "--orders", 2, "--seed", 4, "-o", source).exit_code == 0
+    result = CliRunner().invoke(
+        cli, ["score", str(source), "--pack", "daye", "--output-format", "parquet"]
+    )
+    assert result.exit_code == 2
+    assert "needs --output FILE" in result.output
+    result = CliRunner().invoke(cli, ["score", str(source), "--pack", "daye", "--workers", "2"])
+    assert result.exit_code == 2
+    assert "need a Parquet dataset" in result.output
+
+
+@pytest.mark.slow
+def test_score_on_two_local_workers_prints_the_same_bytes(tmp_path):
+    assert (
+        _run(
+            "sample",
+            "--orders",
+            90,
+            "--seed",
+            6,
+            "--format",
+            "parquet",
+            "--partition-size",
+            30,
+            "-o",
+            tmp_path / "ds",
+        ).exit_code
+        == 0
+    )
+    here = _run("score", tmp_path / "ds", "--pack", "xiayang", "--output-format", "json")
+    there = _run(
+        "score", tmp_path / "ds", "--pack", "xiayang", "--output-format", "json", "--workers", 2
+    )
+    assert there.exit_code == 0, there.output
+    assert there.stdout == here.stdout
