@@ -146,10 +146,11 @@ def _table(assessment: Assessment, order: WorkOrder | None = None) -> list[str]:
 @click.option(
     "--output-format",
     "output_format",
-    type=click.Choice(["jsonl", "table"]),
+    type=click.Choice(["jsonl", "table", "xlsx"]),
     default="jsonl",
     show_default=True,
-    help="One JSON assessment per line, or a table for people.",
+    help="One JSON assessment per line, a table for people, or an Excel workbook of the "
+    "findings (xlsx; also chosen by a FILE ending in .xlsx).",
 )
 @click.option(
     "--output",
@@ -182,10 +183,23 @@ def evaluate_command(
     rejected (2 for a usage error).
     """
     refuse_format_as_output(output, ("jsonl", "table"))
+    if output is not None and output.lower().endswith(".xlsx") and output_format == "jsonl":
+        output_format = "xlsx"  # -o findings.xlsx: the workbook
+    if output_format == "xlsx" and output is None:  # refused before any order is read
+        raise click.UsageError(
+            _("--output-format {format} needs --output FILE (-o FILE)").format(format="xlsx")
+        )
     plan = plan_for(pack_name)
     tz = zone_of(tz, assume_tz)
     instant: dt.datetime | None = parse_instant(as_of, tz) if as_of else None
     counts = {"records": 0, "assessed": 0, "rejected": 0}
+    workbook = None
+    if output_format == "xlsx":
+        from zoneinfo import ZoneInfo
+
+        from grievance_rules.reports.xlsx import SHANGHAI, FindingsWorkbook
+
+        workbook = FindingsWorkbook(zone=ZoneInfo(tz) if tz else SHANGHAI)
 
     def emit(write: Any) -> None:
         records: Any = orders_of(file, input_format, tz, **reading)
@@ -198,6 +212,8 @@ def evaluate_command(
             counts["records"] += 1
             if isinstance(entry, Rejection):
                 counts["rejected"] += 1
+                if workbook is not None:
+                    workbook.reject(entry)
                 click.echo(
                     json.dumps({"rejected": entry.model_dump(mode="json")}, ensure_ascii=False),
                     file=sys.stderr,
@@ -205,12 +221,18 @@ def evaluate_command(
                 continue
             counts["assessed"] += 1
             (assessment,) = entry.assessments
-            if output_format == "jsonl":
+            if workbook is not None:
+                workbook.add(entry.order, assessment)
+            elif output_format == "jsonl":
                 write(assessment.model_dump_json() + "\n")
             else:
                 write("\n".join(_table(assessment, entry.order)) + "\n")
 
-    if output is None:
+    if workbook is not None and output is not None:
+        emit(None)
+        workbook.save(output)  # a temporary file beside it, renamed when complete
+        click.echo(_("wrote {file}").format(file=output), err=True)
+    elif output is None:
         emit(lambda text: click.echo(text, nl=False))
     else:
         with atomic_file(output) as handle:
