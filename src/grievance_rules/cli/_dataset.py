@@ -11,17 +11,24 @@ need a Parquet dataset (``grievance-rules convert`` makes one).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import click
 
 from grievance_rules.cli._reading import orders_of
+from grievance_rules.engine import Assessment, EngineName, Rejection
+from grievance_rules.engine.batch import Duplicates
 from grievance_rules.i18n import gettext as _
+from grievance_rules.model import WorkOrder
+from grievance_rules.packs import Pack
 from grievance_rules.reading import RecordResult
 from grievance_rules.reading.parquet import is_parquet, iter_parquet_orders
+from grievance_rules.scoring.stream import Assessed, assess_stream
 
-__all__ = ["cluster_options", "pop_cluster", "records_of"]
+__all__ = ["Evaluated", "cluster_options", "evaluation_stream", "pop_cluster", "records_of"]
 
 
 def cluster_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -74,3 +81,40 @@ def records_of(
     if input_format is None and is_parquet(file):
         return iter_parquet_orders(file, assume_tz=tz, strict=bool(reading.get("strict")))
     return orders_of(file, input_format, tz, **reading)
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluated:
+    """An assessment made on a cluster (the order itself stays on the worker)."""
+
+    order: WorkOrder | None
+    assessments: tuple[Assessment, ...]
+
+
+def evaluation_stream(
+    file: str,
+    input_format: str | None,
+    tz: str | None,
+    pack: Pack,
+    as_of: dt.datetime | None,
+    engine: EngineName,
+    duplicates: Duplicates,
+    cluster: dict[str, Any] | None,
+    reading: dict[str, Any],
+) -> Iterator[Assessed | Evaluated | Rejection]:
+    """FILE's records assessed under ``pack``, in input order: here, or on the cluster."""
+    if cluster is None:
+        records: Any = records_of(file, input_format, tz, **reading)
+        if duplicates == "last":  # the last record of an id: read them all first
+            records = list(records)
+        yield from assess_stream(records, [pack], as_of=as_of, engine=engine, duplicates=duplicates)
+        return
+    from grievance_rules.distributed import evaluate_dataset
+
+    for entry in evaluate_dataset(
+        file, pack, as_of=as_of, engine=engine, duplicates=duplicates, assume_tz=tz, **cluster
+    ):
+        if isinstance(entry, Rejection):
+            yield entry
+        else:
+            yield Evaluated(None, (Assessment.model_validate_json(entry),))

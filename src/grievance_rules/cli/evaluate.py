@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from grievance_rules.cli._dataset import cluster_options, evaluation_stream, pop_cluster
 from grievance_rules.cli._options import (
     DUPLICATES_OPTION,
     ENGINE_OPTION,
@@ -20,7 +21,6 @@ from grievance_rules.cli._output import REJECTED_EXIT, atomic_file
 from grievance_rules.cli._reading import (
     file_options,
     input_format_option,
-    orders_of,
     refuse_format_as_output,
     tz_option,
     zone_of,
@@ -31,7 +31,6 @@ from grievance_rules.i18n import current_language
 from grievance_rules.i18n import gettext as _
 from grievance_rules.model import WorkOrder
 from grievance_rules.model.enums import LeaderRole
-from grievance_rules.scoring.stream import assess_stream
 
 __all__ = ["evaluate_command", "state_name"]
 
@@ -137,7 +136,7 @@ def _table(assessment: Assessment, order: WorkOrder | None = None) -> list[str]:
 
 
 @click.command("evaluate")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("file", type=click.Path(exists=True, dir_okay=True))
 @pack_options
 @click.option("--as-of", help="Assess as of this instant (ISO 8601 with offset).")
 @input_format_option
@@ -146,7 +145,7 @@ def _table(assessment: Assessment, order: WorkOrder | None = None) -> list[str]:
 @click.option(
     "--output-format",
     "output_format",
-    type=click.Choice(["jsonl", "table", "xlsx"]),
+    type=click.Choice(["jsonl", "table", "xlsx", "parquet"]),
     default="jsonl",
     show_default=True,
     help="One JSON assessment per line, a table for people, or an Excel workbook of the "
@@ -161,6 +160,7 @@ def _table(assessment: Assessment, order: WorkOrder | None = None) -> list[str]:
 )
 @ENGINE_OPTION
 @DUPLICATES_OPTION
+@cluster_options
 def evaluate_command(
     file: str,
     pack_name: str | Path,
@@ -185,10 +185,13 @@ def evaluate_command(
     refuse_format_as_output(output, ("jsonl", "table"))
     if output is not None and output.lower().endswith(".xlsx") and output_format == "jsonl":
         output_format = "xlsx"  # -o findings.xlsx: the workbook
-    if output_format == "xlsx" and output is None:  # refused before any order is read
+    if output_format in ("xlsx", "parquet") and output is None:  # refused before reading
         raise click.UsageError(
-            _("--output-format {format} needs --output FILE (-o FILE)").format(format="xlsx")
+            _("--output-format {format} needs --output FILE (-o FILE)").format(format=output_format)
         )
+    cluster = pop_cluster(file, reading)
+    if cluster is not None and output_format == "xlsx":
+        raise click.UsageError(_("--output-format xlsx is written in this process; use parquet"))
     plan = plan_for(pack_name)
     tz = zone_of(tz, assume_tz)
     instant: dt.datetime | None = parse_instant(as_of, tz) if as_of else None
@@ -201,12 +204,16 @@ def evaluate_command(
 
         workbook = FindingsWorkbook(zone=ZoneInfo(tz) if tz else SHANGHAI)
 
+    findings = None
+    if output_format == "parquet":
+        from grievance_rules.reports.parquet import FindingsWriter
+
+        assert output is not None
+        findings = FindingsWriter(output)
+
     def emit(write: Any) -> None:
-        records: Any = orders_of(file, input_format, tz, **reading)
-        if duplicates == "last":  # the last record of an id: read them all first
-            records = list(records)
-        stream = assess_stream(
-            records, [plan.pack], as_of=instant, engine=engine, duplicates=duplicates
+        stream = evaluation_stream(
+            file, input_format, tz, plan.pack, instant, engine, duplicates, cluster, reading
         )
         for entry in stream:
             counts["records"] += 1
@@ -223,12 +230,18 @@ def evaluate_command(
             (assessment,) = entry.assessments
             if workbook is not None:
                 workbook.add(entry.order, assessment)
+            elif findings is not None:
+                findings.add(assessment)
             elif output_format == "jsonl":
                 write(assessment.model_dump_json() + "\n")
             else:
                 write("\n".join(_table(assessment, entry.order)) + "\n")
 
-    if workbook is not None and output is not None:
+    if findings is not None:
+        with findings:  # the file appears only when complete
+            emit(None)
+        click.echo(_("wrote {file}").format(file=output), err=True)
+    elif workbook is not None and output is not None:
         emit(None)
         workbook.save(output)  # a temporary file beside it, renamed when complete
         click.echo(_("wrote {file}").format(file=output), err=True)
