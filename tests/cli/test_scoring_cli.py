@@ -41,8 +41,12 @@ def test_score_json_counts_add_up(tmp_path) -> None:
 def test_score_markdown_names_units_rates_and_period_rules() -> None:
     result = CliRunner().invoke(cli, ["score", "--pack", "chengdong", SAMPLE])
     assert result.exit_code == 0, result.output
-    for text in ("c07", "2026-03", "办结率"):
+    for text in ("东风社区", "2026-03", "completion rate"):  # units by name (issue 18)
         assert text in result.stdout
+    chinese = CliRunner().invoke(cli, ["--lang", "zh", "score", "--pack", "chengdong", SAMPLE])
+    assert chinese.exit_code == 0, chinese.output
+    assert "东风社区" in chinese.stdout
+    assert "办结率" in chinese.stdout
     # two villages ranked: nobody is 「排名后三名」 when every one would be (issue 14 item 6)
     assert "CD-10.bottom-three-secretary" not in result.stdout
 

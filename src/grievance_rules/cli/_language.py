@@ -56,6 +56,8 @@ CLICK_MESSAGES = (
     N_("Could not open file {filename!r}: {message}"),
     N_("default: {default}"),
     N_("required"),
+    N_("[OPTIONS]"),
+    N_("COMMAND [ARGS]..."),
 )
 """Click's own messages that the catalogue translates (click's msgids, verbatim)."""
 
@@ -80,6 +82,14 @@ _CLICK_MODULES = (
     "click.types",
 )
 _installed = False
+_USAGE_PIECES = frozenset({"[OPTIONS]", "COMMAND [ARGS]..."})
+
+
+def _translated_pieces(collect: Callable[..., list[str]]) -> Callable[..., list[str]]:
+    def pieces(self: click.Command, ctx: click.Context) -> list[str]:
+        return [gettext(piece) if piece in _USAGE_PIECES else piece for piece in collect(self, ctx)]
+
+    return pieces
 
 
 def translate_click() -> None:
@@ -97,6 +107,10 @@ def translate_click() -> None:
             module._ = gettext  # type: ignore[attr-defined]
         if hasattr(module, "ngettext"):
             module.ngettext = ngettext  # type: ignore[attr-defined]
+    for command_class in (click.Command, click.Group):  # the usage line's [OPTIONS]
+        collect = command_class.__dict__.get("collect_usage_pieces")
+        if collect is not None:
+            command_class.collect_usage_pieces = _translated_pieces(collect)  # type: ignore[method-assign]
     _installed = True
 
 

@@ -34,9 +34,21 @@ def _short(pack_key: str) -> str:
 
 
 def _outcome_lines(result: Comparison) -> list[str]:
-    head = (
-        f"  {_('pack'):<10}{_('orders'):>7}{_('met'):>6}{_('breached'):>9}{_('running'):>8}"
-        f"{_('late acts'):>10}{_('deductions'):>11}{_('points'):>8}{_('escalations'):>12}"
+    names = (
+        _("pack"),
+        _("orders"),
+        _("met"),
+        _("breached"),
+        _("running"),
+        _("late acts"),
+        _("deductions"),
+        _("points"),
+        _("escalations"),
+    )
+    widths = (-10, 7, 6, 9, 8, 10, 11, 8, 12)
+    head = "  " + "".join(
+        name.ljust(-width) if width < 0 else name.rjust(width)
+        for name, width in zip(names, widths, strict=True)
     )
     lines = [head]
     for o in result.outcomes:
@@ -92,8 +104,12 @@ def _unit_lines(result: Comparison, names: dict[str, str], limit: int) -> list[s
     }
     others = result.scorecards[1:]
     lines = [
-        f"  {_('unit'):<6}{_('name'):<10}{_short(first.pack) + ' ' + _('score'):>16}"
-        f"{_('rank'):>7}" + "".join(f"{_short(card.pack) + ' 按时办结率':>24}" for card in others)
+        "  "
+        + _("unit").ljust(6)
+        + _("name").ljust(10)
+        + (_short(first.pack) + " " + _("score")).rjust(16)
+        + _("rank").rjust(7)
+        + "".join(f"{_short(card.pack) + ' 按时办结率':>24}" for card in others)
     ]
     for row in rows[:limit]:
         cells = []

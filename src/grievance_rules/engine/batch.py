@@ -136,9 +136,9 @@ def order_of_input(item: WorkOrder | Mapping[str, Any] | str | bytes) -> WorkOrd
 def input_rejection(source: str, item: Any, order_id: str | None, exc: Exception) -> Rejection:
     """Why an input could not be assessed: one reason per validation error (field: message)."""
     if isinstance(exc, ValidationError):
+        whole = _("(record)")
         reasons = tuple(
-            f"{'.'.join(str(p) for p in e['loc']) or _('(record)')}: {e['msg']}"
-            for e in exc.errors()
+            f"{'.'.join(str(p) for p in e['loc']) or whole}: {e['msg']}" for e in exc.errors()
         )
         if order_id is None and isinstance(item, Mapping):
             order_id = str(item.get("id")) if item.get("id") is not None else None

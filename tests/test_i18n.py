@@ -1,0 +1,393 @@
+"""The language people read: the catalogue is complete and compiled, the CLI speaks it.
+
+The expected Chinese below is written by hand (from the catalogue's intent and the
+Chinese terms of the model's enumerations), never produced by the code under test.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import sys
+from importlib import resources
+from pathlib import Path
+from types import ModuleType
+
+import click
+import pytest
+from babel.messages.mofile import read_mo
+from click.testing import CliRunner
+
+from grievance_rules import i18n
+from grievance_rules.cli import cli, main
+from grievance_rules.cli.evaluate import _table
+from grievance_rules.engine import evaluate
+from grievance_rules.reading import read_orders
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = str(resources.files("grievance_rules") / "samples" / "orders.jsonl")
+
+
+def _catalogue_tool() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("catalogue", ROOT / "tools" / "catalogue.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["catalogue"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+catalogue = _catalogue_tool()
+
+
+# --- the catalogue -------------------------------------------------------------------
+
+
+def test_every_message_marked_in_src_has_a_chinese_translation() -> None:
+    messages = catalogue.extract()
+    assert len(messages) > 150  # the CLI's and the readers' messages at least
+    missing = [
+        f"{m.where}: {m.id!r} ({why})"
+        for m, why in catalogue.untranslated(messages, catalogue.load())
+    ]
+    assert not missing, "\n".join(missing)
+
+
+def test_the_cli_and_reader_messages_are_among_those_extracted() -> None:
+    ids = {m.key for m in catalogue.extract()}
+    for expected in (
+        "{records} records: {assessed} assessed, {rejected} rejected",
+        "field required",
+        "id: duplicate order id {order_id} (first at {first})",
+        "error: {message}",
+        "Usage:",
+    ):
+        assert expected in ids
+
+
+def _entries(catalog: object) -> dict[tuple[object, object], object]:
+    return {
+        (
+            tuple(message.id) if isinstance(message.id, list | tuple) else message.id,
+            message.context,
+        ): (tuple(message.string) if isinstance(message.string, list | tuple) else message.string)
+        for message in catalog  # type: ignore[attr-defined]
+        if message.id and not message.fuzzy and message.string
+    }
+
+
+def test_the_committed_mo_is_the_compiled_po() -> None:
+    with catalogue.MO.open("rb") as handle:
+        committed = read_mo(handle)
+    assert _entries(committed) == _entries(catalogue.load())
+
+
+# --- choosing the language ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        ({}, "en"),
+        ({"LANG": "zh_CN.UTF-8"}, "zh"),
+        ({"LANG": "en_US.UTF-8"}, "en"),
+        ({"LC_ALL": "zh_TW.UTF-8", "LANG": "en_US.UTF-8"}, "zh"),
+        ({"LANG": "C"}, "en"),
+        ({"LANGUAGE": "zh_CN:en"}, "zh"),
+        ({"GRIEVANCE_RULES_LANG": "en", "LANG": "zh_CN.UTF-8"}, "en"),
+        ({"GRIEVANCE_RULES_LANG": "zh", "LANG": "en_US.UTF-8"}, "zh"),
+        ({"GRIEVANCE_RULES_LANG": "fr", "LANG": "zh_CN.UTF-8"}, "zh"),  # unknown: next source
+    ],
+)
+def test_language_from_environment(environ: dict[str, str], expected: str) -> None:
+    assert i18n.language_from_environment(environ) == expected
+
+
+def test_use_language_wins_over_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GRIEVANCE_RULES_LANG", "zh")
+    assert i18n.current_language() == "zh"
+    i18n.use_language("en")
+    assert i18n.current_language() == "en"
+    i18n.use_language(None)
+    assert i18n.current_language() == "zh"
+    with pytest.raises(ValueError, match="unknown language 'fr'"):
+        i18n.use_language("fr")
+
+
+def _read(*args: str, env: dict[str, str] | None = None) -> str:
+    result = CliRunner().invoke(cli, [*args, "read", SAMPLE], env=env)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_cli_lang_option_over_environment_variable_over_locale(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    chinese = "共 5 条记录，接收 5 条（提示 0 条），拒收 0 条"
+    english = "5 records, 5 accepted (0 warnings), 0 rejected"
+    monkeypatch.delenv("GRIEVANCE_RULES_LANG")
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    assert chinese in _read()  # the locale
+    i18n.use_language(None)
+    monkeypatch.setenv("GRIEVANCE_RULES_LANG", "en")
+    assert english in _read()  # the variable over the locale
+    i18n.use_language(None)
+    monkeypatch.setenv("GRIEVANCE_RULES_LANG", "zh")
+    assert chinese in _read()
+    i18n.use_language(None)
+    assert english in _read("--lang", "en")  # the option over the variable
+    i18n.use_language(None)
+    monkeypatch.setenv("GRIEVANCE_RULES_LANG", "en")
+    assert chinese in _read("--lang", "zh")
+
+
+def test_an_unknown_lang_is_a_usage_error() -> None:
+    result = CliRunner().invoke(cli, ["--lang", "fr", "read", SAMPLE])
+    assert result.exit_code == 2
+    assert "'fr' is not one of 'zh', 'en'" in result.output
+
+
+# --- the CLI in Chinese has no English frame text -------------------------------------
+
+ALLOWED_WORDS = frozenset(
+    {
+        # the program, its commands and the argument names of its usage line
+        "grievance",
+        "rules",
+        "read",
+        "evaluate",
+        "score",
+        "FILE",
+        "PATH",
+        # file formats, field names and codes the data itself uses
+        "json",
+        "jsonl",
+        "csv",
+        "xlsx",
+        "html",
+        "category",
+        "received_at",
+        "id",
+        "enum",
+        "missing",
+        "timezone_aware",
+        "UTC",
+        "ISO",
+    }
+)
+"""Latin-script words a Chinese page may show: names, not frame text."""
+
+_NOT_WORDS = [
+    re.compile(r"(/[\w.\-]+)+"),  # file paths
+    re.compile(r"'[^']*'"),  # values quoted from the input
+    re.compile(r"\b(utf-8(-sig)?|gb18030|auto)\b"),  # encoding names
+    re.compile(r"\b[A-Z]{2}-[\w.#-]+"),  # rule ids (XY-1.accept, DY-7b.return-window#0)
+    re.compile(r"\b(chengdong|xiayang|daye)@[\d-]+"),  # pack keys
+    re.compile(r"\d{4}-\d{2}-\d{2}(T[\d:.+-]+)?"),  # dates and instants
+    re.compile(r"--?[a-z][a-z-]*"),  # options
+    re.compile(r"\b(S-\d+|X\d+|c\d+|cgb|dzb)\b"),  # order and unit ids
+]
+
+
+def english_words(text: str) -> set[str]:
+    """The Latin-script words of ``text`` once names, ids, dates and options are removed."""
+    for pattern in _NOT_WORDS:
+        text = pattern.sub(" ", text)
+    return {word for word in re.findall(r"[A-Za-z_]+", text) if word not in ALLOWED_WORDS}
+
+
+def test_english_words_finds_frame_text() -> None:
+    assert english_words("工单 S-0001，考核办法 xiayang@2022-06-08：0 分") == set()
+    assert english_words("order S-0001 under xiayang@2022-06-08: 0 points") == {
+        "order",
+        "under",
+        "points",
+    }
+
+
+def _zh(*args: str, code: int = 0) -> str:
+    result = CliRunner().invoke(cli, ["--lang", "zh", *args], prog_name="grievance-rules")
+    assert result.exit_code == code, result.output
+    return result.output
+
+
+def test_read_in_chinese() -> None:
+    out = _zh("read", SAMPLE)
+    assert "共 5 条记录，接收 5 条（提示 0 条），拒收 0 条" in out
+    assert english_words(out) == set()
+
+
+def test_evaluate_table_in_chinese() -> None:
+    out = _zh("evaluate", "--pack", "xiayang", "--output-format", "table", SAMPLE)
+    assert "工单 S-0001，考核办法 xiayang@2022-06-08，截至 2026-02-25T11:00:00+08:00：0 分" in out
+    assert re.search(r"时限\s+XY-1\.accept\s+到期 2026-02-13 10:30\s+按时\s+c07 东风社区", out)
+    assert re.search(r"时限\s+XY-1\.accept\s+到期 2026-03-03 09:20\s+超时\s+c11 南湖村", out)
+    assert re.search(r"期限\s+XY-5\.return-window\s+截止 2026-03-04 09:20\s+期限内", out)
+    assert "计时中" in out
+    assert "共 5 条记录：已评估 5 件，拒收 0 件" in out
+    assert "None" not in out
+    assert english_words(out) == set()
+
+
+def test_a_rejected_record_in_chinese(tmp_path: Path) -> None:
+    path = tmp_path / "orders.jsonl"
+    record = {"id": "X1", "channel": "app", "category": "wish"}
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    out = _zh("read", str(path), code=1)
+    assert "拒收 " in out
+    assert "（工单 X1）" in out
+    assert "received_at: 必填项缺失 [missing]" in out
+    # the allowed values by their Chinese terms, in the order of model/enums.py
+    assert "category: 应为以下之一：咨询、求助、投诉、举报、建议（实际为 'wish'） [enum]" in out
+    assert "共 1 条记录，接收 0 条（提示 0 条），拒收 1 条" in out
+    assert english_words(out) == set()
+    english = CliRunner().invoke(cli, ["--lang", "en", "read", str(path)]).output
+    assert "received_at: field required [missing]" in english
+    assert "the Chinese terms are accepted too" in english
+
+
+def test_a_duplicate_order_in_chinese(tmp_path: Path) -> None:
+    path = tmp_path / "orders.jsonl"
+    with open(SAMPLE, encoding="utf-8") as sample:
+        first = sample.readline()
+    path.write_text(first + first, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--lang", "zh", "evaluate", "--pack", "daye", str(path)])
+    assert result.exit_code == 1
+    (line,) = [text for text in result.stderr.splitlines() if text.startswith("{")]
+    reasons = json.loads(line)["rejected"]["reasons"]
+    assert reasons == [f"id：工单编号 'S-0001' 重复（首次出现于 {path}:1）"]
+    assert "共 2 条记录：已评估 1 件，拒收 1 件" in result.stderr
+
+
+def test_a_usage_error_in_chinese() -> None:
+    out = _zh("score", "--pack", "daye", "--format", "html", SAMPLE, code=2)
+    assert "用法： grievance-rules score [选项] FILE" in out
+    assert "错误：" in out
+    assert "'html' 不是工单文件的格式" in out
+    assert "输出格式请用 --output-format html" in out
+    assert english_words(out) == set()
+    out = _zh("nope", code=2)
+    assert "错误：没有 'nope' 这个命令。" in out
+    assert english_words(out) == set()
+
+
+def test_main_error_line_in_chinese(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(
+        sys, "argv", ["grievance-rules", "--lang", "zh", "read", SAMPLE, "--encoding", "nope"]
+    )
+    with pytest.raises(SystemExit) as exit_info:
+        main()
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("错误：未知的文字编码 'nope'")
+    assert english_words(err) == set()
+
+
+def test_english_is_english() -> None:
+    result = CliRunner().invoke(
+        cli, ["--lang", "en", "evaluate", "--pack", "xiayang", "--output-format", "table", SAMPLE]
+    )
+    assert result.exit_code == 0
+    assert "order S-0001 under xiayang@2022-06-08 as of 2026-02-25T11:00:00+08:00: 0 points" in (
+        result.output
+    )
+    assert re.search(r"clock\s+XY-1\.accept\s+due 2026-02-13 10:30\s+met\s+c07\n", result.output)
+    assert "5 records: 5 assessed, 0 rejected" in result.output
+    usage = CliRunner().invoke(cli, ["--lang", "en", "nope"], prog_name="grievance-rules")
+    assert "Usage: grievance-rules [OPTIONS] COMMAND [ARGS]..." in usage.output
+    assert "Error: No such command 'nope'." in usage.output
+
+
+# --- the evaluate table: no None, provisional days said -------------------------------
+
+
+def test_the_table_never_prints_none_and_flags_provisional_deadlines() -> None:
+    order = read_orders(SAMPLE).orders[1]
+    assessment = evaluate(order, "xiayang")
+    clock = assessment.clocks[0]
+    provisional = assessment.model_copy(
+        update={"clocks": (clock.model_copy(update={"provisional": True}), *assessment.clocks[1:])}
+    )
+    with i18n.language("en"):
+        lines = _table(provisional, order)
+        assert lines[1].endswith(
+            "  (provisional: the deadline counts a day no holiday notice has set yet)"
+        )
+        assert not any("provisional" in line for line in lines[2:])
+    with i18n.language("zh"):
+        assert _table(provisional, order)[1].endswith(
+            "（暂定：计算该时限用到了尚无放假通知安排的日期）"
+        )
+    for pack in ("chengdong", "xiayang", "daye"):
+        for each in read_orders(SAMPLE).orders:
+            for lang in ("en", "zh"):
+                with i18n.language(lang):
+                    assert "None" not in "\n".join(_table(evaluate(each, pack), each))
+
+
+# --- one spelling of the CLI ----------------------------------------------------------
+
+
+def _commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
+    found = []
+    for name, command in group.commands.items():
+        if isinstance(command, click.Group):
+            found += _commands(command, f"{prefix}{name} ")
+        else:
+            found.append((prefix + name, command))
+    return found
+
+
+@pytest.mark.parametrize(("name", "command"), _commands(cli))
+def test_one_spelling_of_every_option(name: str, command: click.Command) -> None:
+    options = [p for p in command.params if isinstance(p, click.Option)]
+    for option in options:
+        names = option.opts + option.secondary_opts
+        if "--output" in names:
+            assert "-o" in names, f"{name}: --output without -o"
+            assert not isinstance(option.type, click.Choice), f"{name}: --output is a format"
+        if "-o" in names:
+            assert "--output" in names, f"{name}: -o is not --output"
+        if "--assume-tz" in names:
+            assert option.hidden, f"{name}: --assume-tz is shown"
+        assert "--out" not in names
+    visible = {n for option in options if not option.hidden for n in option.opts}
+    if "--assume-tz" in {n for option in options for n in option.opts}:
+        assert "--tz" in visible, f"{name}: a zone option that is not --tz"
+
+
+def test_score_html_without_a_file_is_refused_before_reading(tmp_path: Path) -> None:
+    unreadable = tmp_path / "orders.jsonl"
+    unreadable.write_text("this is not JSON\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        cli, ["score", "--pack", "daye", "--output-format", "html", str(unreadable)]
+    )
+    assert result.exit_code == 2
+    assert "--output-format html needs --output FILE (-o FILE)" in result.output
+    assert "inputs" not in result.output  # nothing was read, nothing counted
+
+
+@pytest.mark.parametrize("command", ["watch", "timeline"])
+def test_watch_and_timeline_take_the_format_as_output_format(command: str, tmp_path: Path) -> None:
+    extra = (
+        ["--order", "S-0002"]
+        if command == "timeline"
+        else ["--as-of", "2026-03-02T13:00+08:00", "--within", "30d"]
+    )
+    old = CliRunner().invoke(cli, [command, "--pack", "daye", *extra, "--output", "jsonl", SAMPLE])
+    assert old.exit_code == 2
+    assert "--output is the file to write; for the format use --output-format jsonl" in (old.output)
+    out = tmp_path / "steps.jsonl"
+    written = CliRunner().invoke(
+        cli, [command, "--pack", "daye", *extra, "--output-format", "jsonl", "-o", str(out), SAMPLE]
+    )
+    assert written.exit_code == 0, written.output
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines
+    assert all(json.loads(line) for line in lines)
