@@ -97,6 +97,21 @@ def test_the_chinese_readme_has_no_engineering_terms(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", PACKS)
+def test_the_english_readme_names_parameters_only_for_analysts(name: str) -> None:
+    pack = find_pack(name)
+    text = (pack.directory / "README.en.md").read_text(encoding="utf-8")
+    for_officials, for_analysts = text.split("\n## For analysts: parameter names\n")
+    visible = re.sub(r"<!--.*?-->", "", for_officials, flags=re.DOTALL)
+    terms = [t for t in ENGINEERING_TERMS if "_" in t or "." in t] + list(pack.parameters)
+    found = [
+        t for t in terms if re.search(rf"(?<![A-Za-z0-9_.-]){re.escape(t)}(?![A-Za-z_])", visible)
+    ]
+    assert found == []
+    assert UNTRANSLATED not in text
+    assert all(f"| `{name}` |" in for_analysts for name in pack.parameters)
+
+
+@pytest.mark.parametrize("name", PACKS)
 def test_each_quote_is_shown_once_without_its_clause_label(name: str) -> None:
     pack = find_pack(name)
     text = (pack.directory / "README.md").read_text(encoding="utf-8")
