@@ -6,6 +6,10 @@
   findings diverge and why, per unit the score under each pack, overall a
   summary of the divergences (a :class:`Comparison`).
 * :func:`what_if` — one pack against itself with some parameters changed.
+* :func:`score_partial`, :func:`merge_scorecards` — a part of the orders scored
+  on its own, and parts merged in any order into the scorecard of all
+  (:mod:`grievance_rules.scoring.merge`; :func:`compare_partial` and
+  :func:`merge_comparisons` for comparisons).
 * :data:`RATES` — the rates (按时签收率, 办结率, 满意率, 三率 ...), each defined
   once with its numerator and denominator (:mod:`grievance_rules.scoring.rates`).
 
@@ -42,6 +46,14 @@ from grievance_rules.scoring.compare import (
     compare_assessments,
     what_if,
 )
+from grievance_rules.scoring.merge import (
+    PartialComparison,
+    PartialScorecard,
+    compare_partial,
+    merge_comparisons,
+    merge_scorecards,
+    score_partial,
+)
 from grievance_rules.scoring.rates import RATES, OrderOutcome, Rate, RateCounts, order_outcome
 from grievance_rules.scoring.scorecard import ScoreBook, Scorecard, UnitScore
 from grievance_rules.scoring.stream import OrderInput, assess_stream, resolve_packs
@@ -54,6 +66,8 @@ __all__ = [
     "OrderComparison",
     "OrderOutcome",
     "PackOutcomes",
+    "PartialComparison",
+    "PartialScorecard",
     "Rate",
     "RateCounts",
     "ScoreBook",
@@ -62,8 +76,12 @@ __all__ = [
     "UnitScore",
     "compare",
     "compare_assessments",
+    "compare_partial",
+    "merge_comparisons",
+    "merge_scorecards",
     "order_outcome",
     "score",
+    "score_partial",
     "what_if",
 ]
 

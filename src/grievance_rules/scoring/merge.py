@@ -213,7 +213,9 @@ class PartialScorecard:
         """The scorecard of this part (of everything, once every part is merged in).
 
         Args:
-            pack: the pack (object, name or directory); by default found by the part's key.
+            pack: the pack (object, name or directory); by default the pack named by
+                the part's key (before its ``@``): give the pack itself when it has
+                changed parameters or lives in a directory.
         """
         loaded = resolve_packs([pack if pack is not None else self.pack.split("@")[0]])[0]
         return self.book(loaded).scorecard()
