@@ -152,8 +152,8 @@ def _citations(rules: Iterable[Any]) -> tuple[Citation, ...]:
     return tuple(rule.citation for rule in rules)
 
 
-def _topics(pack: Pack, rule_id: str) -> tuple[str, ...]:
-    memo = plan_for(pack).memo  # a cache beside the compiled pack, not on the pack
+def _topics(pack: Pack, memo: dict[Any, Any], rule_id: str) -> tuple[str, ...]:
+    """The topics of a rule (``memo``: its plan's cache, beside the pack, not on it)."""
     topics: tuple[str, ...] | None = memo.get(("topics of rule", rule_id))
     if topics is None:
         rule = pack.rule(rule_id)
@@ -162,12 +162,18 @@ def _topics(pack: Pack, rule_id: str) -> tuple[str, ...]:
     return topics
 
 
-def _summaries(pack: Pack, assessment: Assessment) -> dict[tuple[FindingKind, str], Side]:
-    """Each (kind, topic) the pack's findings cover, with the pack's outcome on it."""
-    grouped: dict[tuple[FindingKind, str], list[tuple[str, str, str]]] = {}
+_Entries = list[tuple[str, str, str]]
+
+
+def _summaries(
+    pack: Pack, assessment: Assessment
+) -> dict[tuple[FindingKind, str], tuple[str, _Entries]]:
+    """Each (kind, topic) the pack's findings cover: the pack's outcome on it, and the findings."""
+    grouped: dict[tuple[FindingKind, str], _Entries] = {}
+    memo = plan_for(pack).memo
 
     def put(kind: FindingKind, rule_id: str, outcome: str, detail: str) -> None:
-        for topic in _topics(pack, rule_id):
+        for topic in _topics(pack, memo, rule_id):
             grouped.setdefault((kind, topic), []).append((rule_id, outcome, detail))
 
     for clock in assessment.clocks:
@@ -178,22 +184,26 @@ def _summaries(pack: Pack, assessment: Assessment) -> dict[tuple[FindingKind, st
         put("deduction", deduction.rule_id, f"{deduction.points:g}", deduction.occurrence)
     for escalation in assessment.escalations:
         put("escalation", escalation.rule_id, escalation.action, escalation.action)
-    sides = {}
+    summaries = {}
     for key, entries in grouped.items():
-        kind = key[0]
-        if kind == "deduction":
+        if key[0] == "deduction":
             outcome = f"{sum(float(points) for _r, points, _d in entries):g}"
         else:
             outcome = ", ".join(sorted({state for _r, state, _d in entries}))
-        rule_ids = tuple(dict.fromkeys(rule_id for rule_id, _o, _d in entries))
-        sides[key] = Side(
-            pack=pack.key,
-            outcome=outcome,
-            rule_ids=rule_ids,
-            citations=_citations(pack.rule(r) for r in rule_ids),
-            details=tuple(f"{r}: {d}" if kind == "deduction" else d for r, _o, d in entries),
-        )
-    return sides
+        summaries[key] = (outcome, entries)
+    return summaries
+
+
+def _side(pack: Pack, kind: FindingKind, outcome: str, entries: _Entries) -> Side:
+    """One pack's side of a divergence (built only where the packs differ)."""
+    rule_ids = tuple(dict.fromkeys(rule_id for rule_id, _o, _d in entries))
+    return Side(
+        pack=pack.key,
+        outcome=outcome,
+        rule_ids=rule_ids,
+        citations=_citations(pack.rule(r) for r in rule_ids),
+        details=tuple(f"{r}: {d}" if kind == "deduction" else d for r, _o, d in entries),
+    )
 
 
 def compare_assessments(
@@ -216,12 +226,14 @@ def compare_assessments(
     keys = sorted({key for summary in per_pack for key in summary})
     divergences = []
     for key in keys:
+        found = [summary.get(key) for summary in per_pack]
+        if len({_NONE if side is None else side[0] for side in found}) == 1:
+            continue
         sides = tuple(
-            summary.get(key, Side(pack=pack.key, outcome=_NONE))
-            for pack, summary in zip(packs, per_pack, strict=True)
+            Side(pack=pack.key, outcome=_NONE) if side is None else _side(pack, key[0], *side)
+            for pack, side in zip(packs, found, strict=True)
         )
-        if len({side.outcome for side in sides}) > 1:
-            divergences.append(Divergence(kind=key[0], topic=key[1], sides=sides))
+        divergences.append(Divergence(kind=key[0], topic=key[1], sides=sides))
     return OrderComparison(
         order_id=order_id,
         points={pack.key: a.points for pack, a in zip(packs, assessments, strict=True)},

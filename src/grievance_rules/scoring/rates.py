@@ -180,10 +180,11 @@ class OrderOutcome:
 
 
 def _clock_topic_ids(pack: Pack, topic: Topic) -> frozenset[str]:
-    memo = plan_for(pack).memo  # a cache beside the compiled pack, not on the pack
+    plan = plan_for(pack)
+    memo = plan.memo  # a cache beside the compiled pack, not on the pack
     ids: frozenset[str] | None = memo.get(("clock rules of topic", topic))
     if ids is None:
-        ids = frozenset(rule.id for rule, _ in plan_for(pack).clock_rules if topic in rule.topics)
+        ids = frozenset(rule.id for rule, _ in plan.clock_rules if topic in rule.topics)
         memo[("clock rules of topic", topic)] = ids
     return ids
 
