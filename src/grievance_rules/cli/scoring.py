@@ -94,6 +94,12 @@ def _emit_scorecard(card: Scorecard, fmt: str, output: str | None) -> None:
         _write(reports.scorecard_markdown(card), output)
     elif fmt == "html":
         _write(reports.scorecard_html(card), output)
+    elif fmt == "xlsx":
+        from grievance_rules.reports.xlsx import scorecard_xlsx
+
+        assert output is not None  # refused before reading
+        scorecard_xlsx(card, output)  # a temporary file beside it, renamed when complete
+        click.echo(_("wrote {file}").format(file=output), err=True)
     elif fmt == "parquet":
         from grievance_rules.reports.parquet import write_scorecard_parquet
 
@@ -211,15 +217,18 @@ def _over_file(
 @click.option(
     "--output-format",
     "fmt",
-    type=click.Choice(["markdown", "csv", "json", "html", "parquet"]),
+    type=click.Choice(["markdown", "csv", "json", "html", "parquet", "xlsx"]),
     default="markdown",
     show_default=True,
+    help="The report's format (xlsx: an Excel workbook, also chosen by a FILE ending in .xlsx).",
 )
 @click.option("--output", "-o", help="Write the report to this file (default: standard output).")
 @_reading_options
 def score_command(pack_name: str | Path, fmt: str, output: str | None, **reading: Any) -> None:
     """Each unit's scorecard per period under a pack: points, score, rank, rates, period rules."""
-    if fmt in ("html", "parquet") and output is None:  # refused before any order is read
+    if output is not None and output.lower().endswith(".xlsx") and fmt == "markdown":
+        fmt = "xlsx"  # -o scores.xlsx: the workbook
+    if fmt in ("html", "parquet", "xlsx") and output is None:  # refused before any order is read
         raise click.UsageError(
             _("--output-format {format} needs --output FILE (-o FILE)").format(format=fmt)
         )
@@ -248,6 +257,7 @@ def _comparison_options(func: Callable[..., Any]) -> Callable[..., Any]:
             "--csv", "csv_dir", help="Also write the tables as CSV files into this folder."
         ),
         click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON."),
+        click.option("--xlsx", help="Also write the tables as an Excel workbook here (.xlsx)."),
         click.option(
             "--examples",
             type=click.IntRange(min=0),
@@ -292,6 +302,7 @@ def _run_comparison(
     html: str | None,
     csv_dir: str | None,
     as_json: bool,
+    xlsx: str | None = None,
     **options: Any,
 ) -> None:
     result: Comparison = _over_file(
@@ -299,6 +310,11 @@ def _run_comparison(
         lambda path, **kw: _distributed().compare_dataset(path, packs, **kw),
         **options,
     )
+    if xlsx is not None:
+        from grievance_rules.reports.xlsx import comparison_xlsx
+
+        comparison_xlsx(result, xlsx)  # a temporary file beside it, renamed when complete
+        click.echo(_("wrote {file}").format(file=xlsx), err=True)
     _finish(result, markdown, html, csv_dir, as_json)
 
 
