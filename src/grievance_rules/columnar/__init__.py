@@ -13,7 +13,24 @@ Example:
     20
 """
 
+from grievance_rules.columnar._deps import MissingExtraError
+from grievance_rules.columnar.events import EventsTable, events_table
 from grievance_rules.columnar.findings import COLUMNS, FindingRows
-from grievance_rules.columnar.run import ColumnarResult, RuleCount, evaluate_columnar
+from grievance_rules.columnar.run import (
+    ColumnarResult,
+    RuleCount,
+    evaluate_columnar,
+    evaluate_columnar_each,
+)
 
-__all__ = ["COLUMNS", "ColumnarResult", "FindingRows", "RuleCount", "evaluate_columnar"]
+__all__ = [
+    "COLUMNS",
+    "ColumnarResult",
+    "EventsTable",
+    "FindingRows",
+    "MissingExtraError",
+    "RuleCount",
+    "evaluate_columnar",
+    "evaluate_columnar_each",
+    "events_table",
+]

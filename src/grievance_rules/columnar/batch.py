@@ -16,7 +16,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from grievance_rules.calendar import SHANGHAI
-from grievance_rules.engine.matching import Match, OrderView, get_matcher, view_of
+from grievance_rules.columnar.matching import match_batch
+from grievance_rules.engine.matching import Match, OrderView, view_of
 from grievance_rules.engine.plan import PackPlan
 from grievance_rules.engine.repeats import RepeatIndex
 from grievance_rules.engine.single import instant_of
@@ -109,11 +110,13 @@ def prepare(
     *,
     repeats: RepeatIndex | None = None,
     check_history: bool = True,
+    check_integers: bool = True,
 ) -> OrderBatch:
     """Cut, check and match a batch of orders under a plan, as the per-order engine does.
 
     Raises:
         HistoryError: an order's history contradicts itself (``check_history``).
+        FactValidationError: an event integer wider than 64 bits (``check_integers``).
     """
     effective = plan.pack.manifest.effective_from
     instants, judged, views = [], [], []
@@ -125,5 +128,5 @@ def prepare(
         day = judged_on or order.received_at.astimezone(SHANGHAI).date()
         judged.append(max(day, effective))
         views.append(view_of(order, instant))
-    matches = get_matcher("native").match(plan, views) if views else []
+    matches = match_batch(plan, views, check=check_integers)
     return OrderBatch(plan, orders, instants, judged, views, matches, repeats)

@@ -24,7 +24,8 @@ from pathlib import Path
 
 from grievance_rules.columnar import clocks as clock_kernel
 from grievance_rules.columnar import conditions as condition_kernel
-from grievance_rules.columnar.batch import OrderInput, prepare, to_orders
+from grievance_rules.columnar.batch import OrderBatch, OrderInput, prepare, to_orders
+from grievance_rules.columnar.events import EventsTable, events_table
 from grievance_rules.columnar.fallback import evaluate_per_order
 from grievance_rules.columnar.findings import FindingRows, Row
 from grievance_rules.columnar.prefilter import could_hold
@@ -32,7 +33,7 @@ from grievance_rules.engine.assessment import Assessment
 from grievance_rules.engine.plan import PackPlan, plan_for
 from grievance_rules.engine.repeats import RepeatIndex
 from grievance_rules.engine.single import evaluate
-from grievance_rules.model import WorkOrder
+from grievance_rules.model import WorkOrder, ensure_coherent
 from grievance_rules.packs import Pack
 from grievance_rules.packs.schema import (
     ClockRule,
@@ -43,7 +44,7 @@ from grievance_rules.packs.schema import (
     iter_triggers,
 )
 
-__all__ = ["ColumnarResult", "RuleCount", "evaluate_columnar"]
+__all__ = ["ColumnarResult", "RuleCount", "evaluate_columnar", "evaluate_columnar_each"]
 
 
 @dataclass
@@ -88,7 +89,13 @@ class ColumnarResult:
     as_of: dt.datetime | None = None
     judged_on: dt.date | None = None
     repeats: RepeatIndex | None = None
+    batch: OrderBatch | None = field(default=None, repr=False)
     _index: dict[str, int] = field(default_factory=dict, repr=False)
+
+    def events(self) -> EventsTable:
+        """The batch's events table (kept events, codes, the plan's matches as columns)."""
+        assert self.batch is not None
+        return events_table(self.batch)
 
     def summary(self) -> dict[str, object]:
         """The run's counts: orders, findings, and per rule columnar vs per order."""
@@ -195,8 +202,54 @@ def evaluate_columnar(
     """
     plan = pack if isinstance(pack, PackPlan) else plan_for(pack)
     order_list = to_orders(orders)
+    return _evaluate(order_list, plan, as_of, judged_on, repeats, check_history)
+
+
+def evaluate_columnar_each(
+    orders: Iterable[OrderInput],
+    packs: Sequence[PackPlan | Pack | str | Path],
+    *,
+    as_of: dt.datetime | None = None,
+    judged_on: dt.date | None = None,
+    repeats: RepeatIndex | None = None,
+    check_history: bool = True,
+) -> list[ColumnarResult]:
+    """:func:`evaluate_columnar` under several packs; the orders validated and checked once.
+
+    This is what ``compare`` and a Dask partition call: one result per pack, in order.
+
+    Raises:
+        WorkOrderError: an input is not a valid work order (its position named).
+        HistoryError: an order's history contradicts itself.
+    """
+    plans = [p if isinstance(p, PackPlan) else plan_for(p) for p in packs]
+    order_list = to_orders(orders)
+    if check_history:
+        for order in order_list:
+            ensure_coherent(order)
+    return [
+        _evaluate(order_list, plan, as_of, judged_on, repeats, False, n == 0)
+        for n, plan in enumerate(plans)
+    ]
+
+
+def _evaluate(
+    order_list: list[WorkOrder],
+    plan: PackPlan,
+    as_of: dt.datetime | None,
+    judged_on: dt.date | None,
+    repeats: RepeatIndex | None,
+    check_history: bool,
+    check_integers: bool = True,
+) -> ColumnarResult:
     batch = prepare(
-        order_list, plan, as_of, judged_on, repeats=repeats, check_history=check_history
+        order_list,
+        plan,
+        as_of,
+        judged_on,
+        repeats=repeats,
+        check_history=check_history,
+        check_integers=check_integers,
     )
     findings = FindingRows()
     counts: list[RuleCount] = []
@@ -306,4 +359,5 @@ def evaluate_columnar(
         as_of=as_of,
         judged_on=judged_on,
         repeats=repeats,
+        batch=batch,
     )

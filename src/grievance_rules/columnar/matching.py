@@ -1,0 +1,144 @@
+"""The plan's event references and selectors matched over a whole batch at once.
+
+The same tests as the engine's native matcher (:mod:`grievance_rules.engine.matching`:
+its readers of a value as the fact carries it, and its tests of a ``where`` entry),
+applied by column instead of by event: all events of one type are read once per field
+that any of the type's references tests, each distinct value is tested once per
+entry, and a reference's matches are the events whose values pass all its entries.
+Selectors depend on a few fields of the order (channel, category, urgency, special
+kinds, flags, the first handler's kind, the fields ``has`` names): each distinct
+combination is judged once. The result is the native matcher's, order for order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+from grievance_rules.engine.compiler import event_key
+from grievance_rules.engine.matching import (
+    Match,
+    OrderView,
+    _reader,
+    _test,
+    check_integers,
+)
+from grievance_rules.engine.plan import PackPlan
+from grievance_rules.model.events import EVENT_CLASSES
+from grievance_rules.packs.schema import Selector
+
+__all__ = ["match_batch"]
+
+_Reader = Callable[[Any, "str | None", frozenset[str]], Any]
+_Test = Callable[[Any], bool]
+# per event type: the fields read, and per pattern its terms (field index, test)
+_TypePlan = tuple[tuple[_Reader, ...], tuple[tuple[str, tuple[tuple[int, _Test], ...]], ...]]
+
+
+def _selectors(selector: Selector) -> Iterator[Selector]:
+    yield selector
+    for alternative in selector.any_of:
+        yield from _selectors(alternative)
+
+
+def _compiled(plan: PackPlan) -> tuple[dict[str, _TypePlan], tuple[str, ...]]:
+    """The plan's references grouped by event type (kept in the plan's memo)."""
+    key = "columnar-matching"
+    found = plan.memo.get(key)
+    if found is not None:
+        return found  # type: ignore[no-any-return]
+    by_type: dict[str, dict[str, Any]] = {}
+    for ref in plan.patterns.refs:
+        assert ref.event is not None
+        name = plan.patterns.event_rules[event_key(ref)]
+        by_type.setdefault(ref.event, {}).setdefault(name, ref)
+    compiled: dict[str, _TypePlan] = {}
+    for event_type, named in by_type.items():
+        fields = EVENT_CLASSES[event_type].model_fields
+        names: list[str] = []
+        patterns = []
+        for name, ref in sorted(named.items()):
+            terms = []
+            for field_name, value in sorted(ref.where.items()):
+                if field_name not in names:
+                    names.append(field_name)
+                terms.append((names.index(field_name), _test(value)))
+            patterns.append((name, tuple(terms)))
+        readers = tuple(_reader(field_name, fields) for field_name in names)
+        compiled[event_type] = (readers, tuple(patterns))
+    has = sorted(
+        {f for rule in plan.pack.rules for s in _selectors(rule.applies_to) for f in s.has}
+    )
+    plan.memo[key] = (compiled, tuple(has))
+    return compiled, tuple(has)
+
+
+def _passes(test: _Test, values: list[Any]) -> list[bool]:
+    cache: dict[Any, bool] = {}
+    out = []
+    for value in values:
+        try:
+            verdict = cache.get(value)
+            if verdict is None:
+                verdict = cache[value] = test(value)
+        except TypeError:  # an unhashable value: tested on its own
+            verdict = test(value)
+        out.append(verdict)
+    return out
+
+
+def match_batch(plan: PackPlan, views: Sequence[OrderView], *, check: bool = True) -> list[Match]:
+    """What each order's events and each order matched: the native matcher's answer.
+
+    Raises:
+        FactValidationError: an event integer wider than 64 bits (``check``), as the
+            native matcher refuses it.
+    """
+    compiled, has = _compiled(plan)
+    selector_tests = plan.selector_predicates
+    judged: dict[tuple[Any, ...], frozenset[str]] = {}
+    met: list[frozenset[str]] = []
+    rows: dict[str, list[tuple[int, int, Any, str | None, frozenset[str]]]] = {}
+    for i, view in enumerate(views):
+        if check:
+            check_integers(view)
+        order = view.order
+        kind = view.first_handler_kind()
+        key = (
+            order.channel,
+            order.category,
+            order.urgency,
+            tuple(order.special_kinds),
+            tuple(order.flags),
+            kind,
+            tuple(getattr(order, f) is None for f in has),
+        )
+        names = judged.get(key)
+        if names is None:
+            names = judged[key] = frozenset(n for n, test in selector_tests if test(order, kind))
+        met.append(names)
+        handling = view.handling
+        upstream = view.upstream
+        for k, event in enumerate(view.kept):
+            if event.type in compiled:
+                rows.setdefault(event.type, []).append((i, k, event, handling[k], upstream))
+    events: list[dict[str, list[int]]] = [{} for _ in views]
+    for event_type, found in rows.items():
+        readers, patterns = compiled[event_type]
+        values = [[read(e, h, u) for _i, _k, e, h, u in found] for read in readers]
+        passed: dict[tuple[int, _Test], list[bool]] = {}
+        for name, terms in patterns:
+            verdicts: list[bool] | None = None
+            for term in terms:
+                column = passed.get(term)
+                if column is None:
+                    column = passed[term] = _passes(term[1], values[term[0]])
+                verdicts = (
+                    column
+                    if verdicts is None
+                    else [a and b for a, b in zip(verdicts, column, strict=True)]
+                )
+            for n, (i, k, _e, _h, _u) in enumerate(found):
+                if verdicts is None or verdicts[n]:
+                    events[i].setdefault(name, []).append(k)
+    return [Match(m, e) for m, e in zip(met, events, strict=True)]
