@@ -132,3 +132,57 @@ def test_score_on_two_local_workers_prints_the_same_bytes(tmp_path):
     )
     assert there.exit_code == 0, there.output
     assert there.stdout == here.stdout
+
+
+def test_evaluate_writes_one_row_per_finding_as_parquet(tmp_path):
+    source = tmp_path / "in.jsonl"
+    assert _run("sample", "--orders", 30, "--seed", 5, "-o", source).exit_code == 0
+    assert _run("convert", source, tmp_path / "ds", "--partition-size", 12).exit_code == 0
+    as_json = _run("evaluate", tmp_path / "ds", "--pack", "xiayang")
+    assert as_json.exit_code == 0, as_json.output
+    assessments = [json.loads(line) for line in as_json.stdout.splitlines()]
+    assert len(assessments) == 30
+    out = tmp_path / "findings.parquet"
+    written = _run(
+        "evaluate", tmp_path / "ds", "--pack", "xiayang", "--output-format", "parquet", "-o", out
+    )
+    assert written.exit_code == 0, written.output
+    rows = pq.read_table(out).to_pylist()
+    expected = [
+        (a["order_id"], kind, finding["rule_id"])
+        for a in assessments
+        for kind, key in (
+            ("clock", "clocks"),
+            ("window", "windows"),
+            ("deduction", "deductions"),
+            ("escalation", "escalations"),
+        )
+        for finding in a[key]
+    ]
+    assert [(r["order_id"], r["kind"], r["rule_id"]) for r in rows] == expected
+    points = [r["points"] for r in rows if r["kind"] == "deduction"]
+    assert points == [d["points"] for a in assessments for d in a["deductions"]]
+
+
+@pytest.mark.slow
+def test_evaluate_on_two_local_workers_prints_the_same_lines(tmp_path):
+    assert (
+        _run(
+            "sample",
+            "--orders",
+            60,
+            "--seed",
+            7,
+            "--format",
+            "parquet",
+            "--partition-size",
+            20,
+            "-o",
+            tmp_path / "ds",
+        ).exit_code
+        == 0
+    )
+    here = _run("evaluate", tmp_path / "ds", "--pack", "daye")
+    there = _run("evaluate", tmp_path / "ds", "--pack", "daye", "--workers", 2)
+    assert there.exit_code == 0, there.output
+    assert there.stdout == here.stdout
