@@ -136,7 +136,7 @@ def test_xiayang_in_chinese() -> None:
     ) in lines
     assert (
         "| XY-5 | 二、2 退单与签派 谨慎退单 | `XY-5.return-window` | 限期办理 "
-        "| 自派单起2个工作日内退单申请；否则逾期不予退单 |"
+        "| 自派单起2个工作日内退单申请（超期：逾期不予退单） |"
     ) in lines
     assert "| 首次处置时限 | 2022-06-08 | 5个工作日 | 文件规定 | 二、1 工单流转 首次处置 |" in lines
     assert "| 随身拍工单处置时间 | 2022-06-08 | 3个自然日 | 文件规定 | 三、1 非常规工单 |" in lines
@@ -158,7 +158,7 @@ def test_chengdong_in_chinese() -> None:
     rows = lines.splitlines()
     assert (
         "| CD-2 | 三（二）当日回退制 | `CD-2.return-window` | 限期办理 "
-        "| 自派单起半个工作日内退单申请；否则超期不予回退 |"
+        "| 自派单起半个工作日内退单申请（超期：超期不予回退） |"
     ) in rows
     assert (
         "| CD-A2.1 | 附件2 二、1 超期件 | `CD-A2.1.overdue` | 扣分 "

@@ -109,6 +109,14 @@ _EVENT_NOUNS = {
     "escalated": "escalation",
     "excluded": "exclusion",
     "received": "receipt",
+    "return_requested": "return request",
+    "return_decided": "return decision",
+    "extension_requested": "extension request",
+    "extension_granted": "extension granted",
+    "redo_ordered": "redo",
+    "buck_passing_found": "finding of buck-passing",
+    "struck_off": "strike-off",
+    "referred": "referral",
 }
 """English nouns for the events whose type is a participle (``dispatched``: the dispatch)."""
 
@@ -364,7 +372,7 @@ def _what(pack: Pack, rule: Rule, lang: Language) -> str:
         return _clock(pack, rule, lang)
     if isinstance(rule, WindowRule):
         opens = _start(lang, rule.opens)
-        return _("{action} within {duration} of {opens}; otherwise: {consequence}").format(
+        return _("{action} within {duration} of {opens} (late: {consequence})").format(
             action=_event(lang, rule.action.event),
             duration=_amount(pack, rule.duration, lang),
             opens=opens,
