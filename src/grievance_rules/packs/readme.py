@@ -620,9 +620,7 @@ def _render(pack: Pack, lang: Language) -> str:
         "| " + " | ".join((_("what"), _("from"), _("value"), _("basis"), _("source"))) + " |",
         "|---|---|---|---|---|",
     ]
-    for name, parameter in sorted(
-        pack.parameters.items(), key=lambda item: _description(item[1], lang)
-    ):
+    for name, parameter in pack.parameters.items():  # in the order the pack gives them
         for dated in parameter.values:
             cited = _("assumption") if parameter.basis == "assumption" else _("cited")
             out.append(
