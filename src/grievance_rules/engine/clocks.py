@@ -18,7 +18,7 @@ import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, Literal
 
 from grievance_rules.calendar import Deadline
 from grievance_rules.calendar.deadlines import remembered_deadline
@@ -491,6 +491,7 @@ def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
                     f"paused from event {ev.event_index(b)} ({begin.isoformat()}) to "
                     f"{end.isoformat()}: due moves to {due.isoformat()}"
                 )
+        state: Literal["running", "paused", "met", "breached"]
         if stop_k is not None:
             stopped_at: dt.datetime | None = kept[stop_k].at
             state = "met" if kept[stop_k].at <= due else "breached"
@@ -516,11 +517,12 @@ def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
         level = None
         if state in ("running", "paused"):
             for warning in rule.warnings:
-                at = ev.value(ParamRef(param=warning.param)) if warning.param else warning.at
+                at = ev.value(_param_ref(warning.param)) if warning.param else warning.at
                 if fraction >= at:
                     level = warning.level
         findings.append(
-            ClockFinding(
+            # every field is of its declared type here: constructed without re-validation
+            ClockFinding.model_construct(
                 rule_id=rule.id,
                 title=rule.title,
                 citation=rule.citation,
