@@ -56,9 +56,15 @@ def test_jsonl_lists_items_by_due_instant_and_counts_add_up(tmp_path: Path) -> N
 
 def test_table_has_a_summary_line_per_unit(tmp_path: Path) -> None:
     out, _ = _run("watch", "--pack", "chengdong", "--as-of", AS_OF, str(_file(tmp_path)))
-    summaries = [line for line in out.splitlines() if "黄灯 yellow" in line]
-    assert any(line.startswith("东风社区:") and "超期 breached 1" in line for line in summaries)
+    summaries = [line for line in out.splitlines() if "turning yellow" in line]
+    assert any(line.startswith("东风社区:") and "breached 1" in line for line in summaries)
     assert any(line.startswith("城管办:") for line in summaries)
+    chinese, _ = _run(
+        "--lang", "zh", "watch", "--pack", "chengdong", "--as-of", AS_OF, str(_file(tmp_path))
+    )
+    summaries = [line for line in chinese.splitlines() if "将变黄" in line]
+    assert any(line.startswith("东风社区：") and "超期 1" in line for line in summaries)
+    assert "turning" not in chinese
 
 
 def test_csv_and_xlsx_agree(tmp_path: Path) -> None:
@@ -86,7 +92,7 @@ def test_csv_and_xlsx_agree(tmp_path: Path) -> None:
     # CSV guards cells that start like a formula ("-21:00") with a quote; Excel cells need none
     assert cells[1:] == [[c[1:] if c.startswith("'") else c for c in row] for row in rows[1:]]
     units = openpyxl.load_workbook(book)["units"]
-    assert next(units.iter_rows(values_only=True))[0] == "承办单位 unit"
+    assert next(units.iter_rows(values_only=True))[0] == "unit"
 
 
 def test_xlsx_needs_an_output_file(tmp_path: Path) -> None:
@@ -165,7 +171,7 @@ def test_html_page_is_written(tmp_path: Path) -> None:
     text = page.read_text(encoding="utf-8")
     assert text.startswith("<!DOCTYPE html>")
     assert text.count("<section") == 2  # 东风社区 and 城管办
-    assert "超期 breached 1" in text
+    assert "breached 1" in text
 
 
 def test_timeline_of_an_unknown_order_is_an_error(tmp_path: Path) -> None:

@@ -1,10 +1,16 @@
 """The watch list (每日黄红灯清单) as a table, JSON Lines, CSV, Excel and one HTML page.
 
 Every format is built from the same rows (:func:`watch_table`), so they agree cell
-for cell; headings are 简体中文 with English beside them. The HTML page groups the
-items by unit, each group headed by its summary line (how many yellow, red,
-breached, and how many turn yellow or red within the horizon); it needs no
-network to view.
+for cell; headings and words are in the current language, 简体中文 or English
+(``lang=``; the CLI's ``--lang``). The HTML page groups the items by unit, each
+group headed by its summary line (how many yellow, red, breached, and how many
+turn yellow or red within the horizon); it needs no network to view.
+
+Example:
+    >>> from grievance_rules.i18n import language
+    >>> with language("zh"):
+    ...     [column.label for column in _columns()][:3], level_label("red")
+    (['到期时间', '灯色', '工单'], '红灯')
 """
 
 from __future__ import annotations
@@ -14,7 +20,10 @@ import io
 from typing import TYPE_CHECKING
 
 from grievance_rules.calendar import SHANGHAI
+from grievance_rules.i18n import gettext as _
+from grievance_rules.i18n import pgettext
 from grievance_rules.reports.csv import write_table
+from grievance_rules.reports.formatting import in_language, kind_of_finding_label
 from grievance_rules.reports.html import _e, _page, html_table
 from grievance_rules.reports.tables import Cell, Column, Table
 
@@ -24,6 +33,7 @@ if TYPE_CHECKING:
 __all__ = [
     "LEVEL_ZH",
     "duration_text",
+    "level_label",
     "watch_csv",
     "watch_html",
     "watch_jsonl",
@@ -35,19 +45,32 @@ __all__ = [
 LEVEL_ZH = {"none": "无", "yellow": "黄灯", "red": "红灯", "breached": "超期"}
 """The Chinese name of each level."""
 
-_COLUMNS = (
-    Column("due", "到期 due"),
-    Column("level", "灯色 level"),
-    Column("order", "工单 order"),
-    Column("kind", "类型 kind"),
-    Column("rule", "规则 rule"),
-    Column("clause", "条款 clause"),
-    Column("unit", "承办单位 unit"),
-    Column("notify", "通知 notify"),
-    Column("working_left", "剩余工作时间 office time left"),
-    Column("natural_left", "剩余自然时间 natural time left"),
-    Column("changes", "将变灯 turns"),
-)
+
+def level_label(level: str) -> str:
+    """A level in the current language (``red``: ``红灯`` / ``red``)."""
+    labels = {
+        "none": pgettext("watch level", "none"),
+        "yellow": pgettext("watch level", "yellow"),
+        "red": pgettext("watch level", "red"),
+        "breached": pgettext("watch level", "breached"),
+    }
+    return labels.get(level, level)
+
+
+def _columns() -> tuple[Column, ...]:
+    return (
+        Column("due", _("due")),
+        Column("level", _("level")),
+        Column("order", _("order")),
+        Column("kind", _("kind of finding")),
+        Column("rule", _("rule")),
+        Column("clause", _("clause")),
+        Column("unit", _("unit")),
+        Column("notify", _("notify")),
+        Column("working_left", _("office time left")),
+        Column("natural_left", _("natural time left")),
+        Column("changes", _("turns")),
+    )
 
 
 def _when(instant: dt.datetime) -> str:
@@ -89,16 +112,16 @@ def _changes(item: WatchItem) -> str:
             who = f" → {change.notify.role_zh}"
             if change.notify.name:
                 who += f" {change.notify.name}"
-        parts.append(f"{LEVEL_ZH.get(change.level, change.level)} {_when(change.at)}{who}")
+        parts.append(f"{level_label(change.level)} {_when(change.at)}{who}")
     return "\n".join(parts)
 
 
 def _row(item: WatchItem) -> tuple[Cell, ...]:
     return (
         _when(item.due),
-        f"{LEVEL_ZH.get(item.level, item.level)} {item.level}",
+        level_label(item.level),
         item.order_id,
-        "时限 clock" if item.kind == "clock" else "窗口 window",
+        kind_of_finding_label(item.kind),
         item.rule_id if not item.occurrence else f"{item.rule_id}#{item.occurrence}",
         item.citation.clause,
         item.unit_name,
@@ -109,41 +132,58 @@ def _row(item: WatchItem) -> tuple[Cell, ...]:
     )
 
 
-def watch_table(watch_list: WatchList) -> Table:
+def watch_table(watch_list: WatchList, *, lang: str | None = None) -> Table:
     """The watch list's rows, sorted by due instant as the list is."""
-    return Table(
-        name="watch",
-        title="每日黄红灯清单 Watch list",
-        columns=_COLUMNS,
-        rows=tuple(_row(item) for item in watch_list.items),
-    )
+    with in_language(lang):
+        return Table(
+            name="watch",
+            title=_("Daily watch list"),
+            columns=_columns(),
+            rows=tuple(_row(item) for item in watch_list.items),
+        )
 
 
 def _summary_line(summary: UnitSummary) -> str:
-    return (
-        f"{summary.unit_name}: {summary.items} 项 items, 黄灯 yellow {summary.yellow}, "
-        f"红灯 red {summary.red}, 超期 breached {summary.breached}; "
-        f"将变黄 turning yellow {summary.turning_yellow}, 将变红 turning red {summary.turning_red}"
+    return _(
+        "{unit}: {items} items, yellow {yellow}, red {red}, breached {breached}; "
+        "turning yellow {turning_yellow}, turning red {turning_red}"
+    ).format(
+        unit=summary.unit_name,
+        items=summary.items,
+        yellow=summary.yellow,
+        red=summary.red,
+        breached=summary.breached,
+        turning_yellow=summary.turning_yellow,
+        turning_red=summary.turning_red,
     )
 
 
 def _heading(watch_list: WatchList) -> str:
-    return (
-        f"{watch_list.pack} as of {_when(watch_list.as_of)}, horizon to "
-        f"{_when(watch_list.until)}: {len(watch_list.items)} items of {watch_list.orders} orders"
+    return _("{pack} as of {as_of}, horizon to {until}: {items} items of {orders} orders").format(
+        pack=watch_list.pack,
+        as_of=_when(watch_list.as_of),
+        until=_when(watch_list.until),
+        items=len(watch_list.items),
+        orders=watch_list.orders,
     )
 
 
-def watch_text(watch_list: WatchList) -> str:
+def watch_text(watch_list: WatchList, *, lang: str | None = None) -> str:
     """A plain-text table for a terminal: a heading, one line per item, the unit summaries."""
+    with in_language(lang):
+        return _watch_text(watch_list)
+
+
+def _watch_text(watch_list: WatchList) -> str:
     lines = [_heading(watch_list)]
     for item in watch_list.items:
         row = _row(item)
         changes = str(row[10]).replace("\n", "; ")
+        left = _("left {office} ({natural})").format(office=row[8], natural=row[9])
+        turns = _("turns: {changes}").format(changes=changes) if changes else ""
         lines.append(
             f"  {row[0]:<19}  {row[1]!s:<12} {item.order_id:<10} {row[4]!s:<28} "
-            f"{item.unit_name:<8} {row[7]!s:<12} left {row[8]} ({row[9]})"
-            + (f"  turns: {changes}" if changes else "")
+            f"{item.unit_name:<8} {row[7]!s:<12} {left}" + (f"  {turns}" if turns else "")
         )
     lines.append("")
     lines.extend(_summary_line(summary) for summary in watch_list.summary())
@@ -155,49 +195,56 @@ def watch_jsonl(watch_list: WatchList) -> str:
     return "".join(item.model_dump_json() + "\n" for item in watch_list.items)
 
 
-def watch_csv(watch_list: WatchList) -> str:
+def watch_csv(watch_list: WatchList, *, lang: str | None = None) -> str:
     """The table as CSV text (keys as headers; write it with a BOM for Excel)."""
     out = io.StringIO()
-    write_table(watch_table(watch_list), out)
+    write_table(watch_table(watch_list, lang=lang), out)
     return out.getvalue()
 
 
-def watch_xlsx(watch_list: WatchList) -> bytes:
-    """An Excel workbook: a sheet of items (bilingual headings) and a sheet of unit summaries."""
-    from openpyxl import Workbook
+def watch_xlsx(watch_list: WatchList, *, lang: str | None = None) -> bytes:
+    """An Excel workbook: a sheet of items and a sheet of unit summaries.
 
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "watch"
-    table = watch_table(watch_list)
-    sheet.append([column.label for column in table.columns])
-    for row in table.rows:
-        sheet.append(["" if cell is None else str(cell) for cell in row])
-    sheet.freeze_panes = "A2"
-    units = book.create_sheet("units")
-    units.append(
-        [
-            "承办单位 unit",
-            "项 items",
-            "黄灯 yellow",
-            "红灯 red",
-            "超期 breached",
-            "将变黄 turning yellow",
-            "将变红 turning red",
-        ]
-    )
-    for s in watch_list.summary():
-        units.append(
-            [s.unit_name, s.items, s.yellow, s.red, s.breached, s.turning_yellow, s.turning_red]
+    Headers in the current language, frozen; columns fitted to their cells
+    (:func:`grievance_rules.reports.xlsx.write_workbook`); counts as numbers.
+    """
+    from grievance_rules.reports.xlsx import Sheet, write_workbook
+
+    with in_language(lang):
+        table = watch_table(watch_list)
+        items = Sheet(
+            pgettext("sheet", "watch"),
+            [column.label for column in table.columns],
+            [["" if cell is None else str(cell) for cell in row] for row in table.rows],
         )
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+        units = Sheet(
+            pgettext("sheet", "units"),
+            [
+                _("unit"),
+                _("items"),
+                pgettext("watch level", "yellow"),
+                pgettext("watch level", "red"),
+                pgettext("watch level", "breached"),
+                _("turning yellow"),
+                _("turning red"),
+            ],
+            [
+                [s.unit_name, s.items, s.yellow, s.red, s.breached, s.turning_yellow, s.turning_red]
+                for s in watch_list.summary()
+            ],
+        )
+        out = io.BytesIO()
+        write_workbook([items, units], out)
+        return out.getvalue()
 
 
-def watch_html(watch_list: WatchList) -> str:
+def watch_html(watch_list: WatchList, *, lang: str | None = None) -> str:
     """One self-contained HTML page: a section per unit, its summary line, its items."""
+    with in_language(lang):
+        return _watch_html(watch_list)
+
+
+def _watch_html(watch_list: WatchList) -> str:
     table = watch_table(watch_list)
     sections = []
     for n, summary in enumerate(watch_list.summary()):
@@ -212,5 +259,6 @@ def watch_html(watch_list: WatchList) -> str:
         )
         sections.append((f"unit-section-{n}", summary.unit_name, content))
     if not sections:
-        sections.append(("none", "无 None", '<p class="empty">无待办时限 Nothing to watch.</p>'))
-    return _page("每日黄红灯清单 Watch list", _heading(watch_list), sections)
+        empty = f'<p class="empty">{_e(_("Nothing to watch."))}</p>'
+        sections.append(("none", _("None."), empty))
+    return _page(_("Daily watch list"), _heading(watch_list), sections)

@@ -1,0 +1,74 @@
+"""The watch list (每日黄红灯清单) in 简体中文 and in English: one language per page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+
+import pytest
+from openpyxl import load_workbook
+
+from grievance_rules.operations import watch
+from grievance_rules.packs import find_pack
+from grievance_rules.reports.watch import watch_csv, watch_html, watch_text, watch_xlsx
+from tests.operations.conftest import at, dispatched, order
+from tests.reports.conftest import english_words
+
+
+@pytest.fixture(scope="module")
+def listed():
+    # Y1 dispatched to 东风社区 Friday 14 June 15:30; R1 a week earlier (breached by the
+    # 15th); S1 at 城管办 (tests/operations/test_watch_cli.py)
+    orders = [
+        order("Y1", "2024-06-14T15:00", dispatched("2024-06-14T15:30")),
+        order("R1", "2024-06-07T08:30", dispatched("2024-06-07T09:00")),
+        order("S1", "2024-06-14T15:00", dispatched("2024-06-14T15:40", to="off")),
+    ]
+    return watch(
+        orders, find_pack("chengdong"), at("2024-06-15T10:00"), within=dt.timedelta(days=3)
+    )
+
+
+_DATA = re.compile(r"<style>.*?</style>|<script>.*?</script>|<td.*?</td>|<meta[^>]*>", re.S)
+
+
+def _frame(page: str) -> str:
+    """The page's text without its table cells (data), style and script."""
+    return re.sub(r"<[^>]+>", " ", _DATA.sub("", page))
+
+
+def test_the_chinese_watch_page_has_no_english_frame_text(listed):
+    page = watch_html(listed, lang="zh")
+    assert "<title>每日黄红灯清单</title>" in page
+    assert english_words(_frame(page)) == []
+    assert "东风社区：共" in page
+    assert "超期 1" in page
+    header = watch_csv(listed, lang="zh").splitlines()[0]
+    assert header.startswith("due,level,order")  # CSV keys stay the same in every language
+    rows = watch_csv(listed, lang="zh").splitlines()[1:]
+    assert any(",超期,R1," in row for row in rows)
+    english = watch_html(listed, lang="en")
+    assert "<title>Daily watch list</title>" in english
+    assert "breached 1" in english
+
+
+def test_the_text_table_in_each_language(listed):
+    chinese = watch_text(listed, lang="zh")
+    assert "剩余 " in chinese
+    assert "left " not in chinese
+    assert "left " in watch_text(listed, lang="en")
+
+
+def test_the_watch_workbook_has_translated_headers_and_counts_as_numbers(listed):
+    book = load_workbook(io.BytesIO(watch_xlsx(listed, lang="zh")))
+    assert book.sheetnames == ["黄红灯清单", "单位小结"]
+    items = book["黄红灯清单"]
+    assert [cell.value for cell in items[1]][:3] == ["到期时间", "灯色", "工单"]
+    assert items.freeze_panes == "A2"
+    units = book["单位小结"]
+    header = [cell.value for cell in units[1]]
+    assert header == ["单位", "项数", "黄灯", "红灯", "超期", "将变黄", "将变红"]
+    rows = {row[0]: row for row in units.iter_rows(2, values_only=True)}
+    assert rows["东风社区"][4] == 1  # R1, breached
+    assert isinstance(rows["东风社区"][1], int)
