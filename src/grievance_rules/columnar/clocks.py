@@ -367,13 +367,22 @@ def _calendar_due(
     batch: OrderBatch, start: dt.datetime, period: _Period, deadlines: dict[tuple[Any, ...], Any]
 ) -> dt.datetime:
     assert period.spec is not None
-    key = (start, period.spec, period.convention, period.half_day)
+    local = to_shanghai(start, what="start")
+    key: tuple[Any, ...]
+    if period.convention == CountingConvention.CIVIL_CODE.value:
+        # under the civil code the due instant depends on the start's date (and, for
+        # "the same day", on whether it came after closing time), as the calendar's memo
+        hours = batch.plan.calendar.office_hours
+        late = hours is not None and local.hour * 60 + local.minute >= hours.closing
+        key = (local.date(), late, period.spec, period.convention, period.half_day)
+    else:
+        key = (start, period.spec, period.convention, period.half_day)
     deadline = deadlines.get(key)
     if deadline is None:
         try:
             deadline = remembered_deadline(
                 batch.plan.calendar,
-                to_shanghai(start, what="start"),
+                local,
                 period.spec,
                 period.convention,
                 half_day=period.half_day,

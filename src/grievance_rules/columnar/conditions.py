@@ -14,8 +14,10 @@ evaluates on that order sends the order there.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from grievance_rules.columnar.batch import OrderBatch, to_us
 from grievance_rules.columnar.findings import Row
@@ -36,9 +38,9 @@ from grievance_rules.packs.schema import (
 __all__ = [
     "Findings",
     "UnsupportedError",
+    "could_hold_on",
     "deduction_rows",
     "escalation_rows",
-    "quiet_without_triggers",
     "record_rows",
     "unsupported",
 ]
@@ -86,6 +88,12 @@ class _Occ:
     event: int | None = None
 
 
+@functools.cache
+def _fields_of(cls: type[Any]) -> frozenset[str]:
+    """The fields of an event class (asking a pydantic model for a missing one is slow)."""
+    return frozenset(cls.model_fields)
+
+
 def _at(us: int) -> dt.datetime:
     return _EPOCH + dt.timedelta(microseconds=us)
 
@@ -118,14 +126,15 @@ def occurrences(batch: OrderBatch, i: int, trigger: Trigger, findings: Findings)
             event = kept[k]
             if first is None:
                 first = next((u for u in view.handling if u is not None), None)
+            fields = _fields_of(type(event))
             found.append(
                 _Occ(
                     event.at,
                     f"event {view.indices[k]} ({event.type})",
                     event.unit,
                     view.handling[k] or first,
-                    getattr(event, "subject_unit", None),
-                    getattr(event, "points", None),
+                    event.subject_unit if "subject_unit" in fields else None,  # type: ignore[attr-defined]
+                    event.points if "points" in fields else None,  # type: ignore[attr-defined]
                     view.indices[k],
                 )
             )
@@ -219,22 +228,42 @@ def _judge(batch: OrderBatch, i: int, cond: Condition, findings: Findings) -> _H
     return not inner[0], None, []
 
 
-def quiet_without_triggers(cond: Condition, batch: OrderBatch) -> bool:
-    """Whether the condition cannot hold on an order where none of its triggers occurs.
+def could_hold_on(
+    cond: Condition, batch: OrderBatch, orders_of: Callable[[Trigger, int], set[int]]
+) -> set[int] | None:
+    """The orders where the condition could hold (``None``: any order may).
 
-    True of triggers, ``any``, ``all`` and ``count ... at_least`` a literal n ≥ 1; not of
-    ``not``, ``count ... equals``, a threshold in a parameter, or a repeat with an index.
+    ``orders_of(trigger, n)``: the orders where the trigger may count at least ``n``
+    occurrences. A trigger or a ``count ... at_least`` a literal n ≥ 1 holds only
+    there; ``any`` only where one of its parts may, ``all`` only where each of its
+    parts may; ``not``, ``count ... equals``, a threshold in a parameter, or a repeat
+    with an index may hold anywhere.
     """
     if isinstance(cond, Trigger):
-        return True
-    if isinstance(cond, AnyOf | AllOf):
-        parts = cond.any if isinstance(cond, AnyOf) else cond.all
-        return all(quiet_without_triggers(part, batch) for part in parts)
+        return orders_of(cond, 1)
     if isinstance(cond, CountOf):
-        return isinstance(cond.at_least, int | float) and cond.at_least >= 1
+        least = cond.at_least
+        if cond.equals is None and isinstance(least, int | float) and least >= 1:
+            return orders_of(cond.count, int(least) if cond.distinct is None else 1)
+        return None
     if isinstance(cond, RepeatOf):
-        return batch.repeats is None
-    return False
+        return set() if batch.repeats is None else None
+    if isinstance(cond, AnyOf):
+        found: set[int] = set()
+        for part in cond.any:
+            inner = could_hold_on(part, batch, orders_of)
+            if inner is None:
+                return None
+            found |= inner
+        return found
+    if isinstance(cond, AllOf):
+        narrowed: set[int] | None = None
+        for part in cond.all:
+            inner = could_hold_on(part, batch, orders_of)
+            if inner is not None:
+                narrowed = inner if narrowed is None else narrowed & inner
+        return narrowed
+    return None
 
 
 def _orders(batch: OrderBatch, selector: str, only: set[int] | None) -> list[int]:

@@ -41,7 +41,7 @@ from grievance_rules.packs.schema import (
     DeductionRule,
     EscalationRule,
     RecordRule,
-    iter_triggers,
+    Trigger,
 )
 
 __all__ = ["ColumnarResult", "RuleCount", "evaluate_columnar", "evaluate_columnar_each"]
@@ -268,11 +268,11 @@ def _evaluate(
 
     touched: dict[str, set[int]] = defaultdict(set)
     """rule id → orders with its findings or evaluated per order (where it may count)."""
-    with_pattern: dict[str, set[int]] = defaultdict(set)
+    with_pattern: dict[str, dict[int, int]] = defaultdict(dict)
     for i, match in enumerate(batch.matches):
         for name, positions in match.events.items():
             if positions:
-                with_pattern[name].add(i)
+                with_pattern[name][i] = len(positions)
 
     def keep(rows: list[Row], kind: str) -> None:
         findings.extend(rows)
@@ -288,17 +288,19 @@ def _evaluate(
             count.per_order += 1
         count.columnar = n - count.per_order
 
-    def candidates(cond: Condition | None) -> set[int] | None:
-        """The orders where some trigger of the condition occurs (``None``: all)."""
-        if cond is None or not condition_kernel.quiet_without_triggers(cond, batch):
-            return None
+    def orders_of(trigger: Trigger, least: int) -> set[int]:
+        """Orders where a trigger may count ``least`` occurrences (a superset)."""
         found: set[int] = set()
-        for trigger in iter_triggers(cond):
-            if trigger.event is not None:
-                found |= with_pattern.get(plan.pattern_of(trigger), set())
-            for rule_id in (*trigger.clock, *trigger.window, *trigger.escalation):
-                found |= touched.get(rule_id, set())
+        if trigger.event is not None:
+            counts = with_pattern.get(plan.pattern_of(trigger), {})
+            found |= {i for i, c in counts.items() if c >= least} if least > 1 else set(counts)
+        for rule_id in (*trigger.clock, *trigger.window, *trigger.escalation):
+            found |= touched.get(rule_id, set())
         return found
+
+    def candidates(cond: Condition | None) -> set[int] | None:
+        """The orders where the condition could hold (``None``: all)."""
+        return None if cond is None else condition_kernel.could_hold_on(cond, batch, orders_of)
 
     def applies(selector: str) -> list[int]:
         return [i for i, m in enumerate(batch.matches) if selector in m.selectors]
