@@ -50,6 +50,7 @@ from grievance_rules.packs.schema import (
     RankingRule,
     RecordRule,
     Rule,
+    Target,
     WarningLevel,
     WindowRule,
 )
@@ -410,7 +411,8 @@ def _what(pack: Pack, rule: Rule, lang: Language) -> str:
         return _("recorded, not computed")
     if isinstance(rule, PeriodRule):
         return _("each {period}: {actions}").format(
-            period=_period(rule.period), actions=" / ".join(t.action for t in rule.tiers)
+            period=_period(rule.period),
+            actions=" / ".join(_who(lang, t.action, t.actor, t.target) for t in rule.tiers),
         )
     if isinstance(rule, RankingRule):
         bottom = (
@@ -422,10 +424,44 @@ def _what(pack: Pack, rule: Rule, lang: Language) -> str:
             period=_period(rule.period),
             n=bottom,
             kinds=_unit_kinds(lang, ",".join(rule.among)),
-            action=rule.action,
+            action=_who(lang, rule.action, rule.actor, rule.target),
         )
     assert isinstance(rule, EscalationRule)
-    return rule.action
+    return _who(lang, rule.action, rule.actor, rule.target)
+
+
+def _party(lang: Language, party: Target) -> str:
+    """Who acts or is acted on, as a reader names them: 承办单位部门负责人, 街道纪工委."""
+    units = {
+        "handling_unit": _("the handling unit"),
+        "trigger_unit": _("the unit concerned"),
+        "dispatch_centre": _("the dispatch centre"),
+    }
+    unit = units.get(party.unit, "")
+    who = [_role(lang, party.role)] if party.role else []
+    who += [party.body] if party.body else []
+    if not who:
+        return unit
+    person = "、".join(who) if lang == "zh" else ", ".join(who)
+    if not unit:
+        return person
+    return _("{person} of {unit}").format(person=person, unit=unit)
+
+
+def _who(lang: Language, action: str, actor: Target, target: Target) -> str:
+    """An action with who takes it and whom it is about."""
+    by, on = _party(lang, actor), _party(lang, target)
+    if by and on:
+        return _("{action} (by {actor}; concerning {target})").format(
+            action=action, actor=by, target=on
+        )
+    if by or on:
+        return (
+            _("{action} (by {actor})").format(action=action, actor=by)
+            if by
+            else _("{action} (concerning {target})").format(action=action, target=on)
+        )
+    return action
 
 
 def _period(period: str) -> str:
