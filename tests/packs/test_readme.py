@@ -13,13 +13,18 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
+from grievance_rules.calendar.durations import Duration
 from grievance_rules.cli import cli
 from grievance_rules.errors import PackError
+from grievance_rules.i18n import language
 from grievance_rules.packs import find_pack, load_pack
 from grievance_rules.packs.readme import (
     README_FILES,
     UNTRANSLATED,
+    _duration,
     render_readme,
     untranslated_texts,
 )
@@ -277,3 +282,32 @@ def test_a_deadline_written_on_the_order_is_named_in_words() -> None:
     assert line == (
         "| DXH-2 | 东西湖区 | `DXH-2.deadline` | 时限 | 自派单起，于工单载明的办理期限前回复 |"
     )
+
+
+units = st.sampled_from(
+    ["working days", "working hours", "natural days", "hours", "minutes", "working day"]
+)
+
+
+@given(amount=st.integers(min_value=1, max_value=400), unit=units)
+def test_a_duration_shown_in_chinese_reads_back_as_the_same_duration(
+    amount: int, unit: str
+) -> None:
+    # what the README shows (2个工作日, 24小时, 30分钟) is a duration the packs accept
+    text = f"{amount} {unit}"
+    with language("zh"):
+        shown = _duration(text)
+    assert re.fullmatch(r"\d+(个工作日|个工作小时|个自然日|小时|分钟)", shown)
+    assert Duration.parse(shown) == Duration.parse(text)
+    with language("en"):
+        assert Duration.parse(_duration(text)) == Duration.parse(text)
+
+
+def test_half_a_working_day_and_the_same_day_in_chinese() -> None:
+    with language("zh"):
+        assert (_duration("半个工作日"), _duration("same day")) == ("半个工作日", "当日")
+    with language("en"):
+        assert (_duration("半个工作日"), _duration("当日")) == (
+            "half a working day",
+            "the same day",
+        )
