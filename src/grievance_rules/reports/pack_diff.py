@@ -1,7 +1,10 @@
 """A pack diff as Markdown and as CSV (the rows of :class:`~grievance_rules.packs.diff.PackDiff`).
 
 :mod:`grievance_rules.packs.diff` says what differs; this module writes it out for
-people (``grievance-rules packs diff``).
+people (``grievance-rules packs diff``), in the current language, 简体中文 or
+English (``lang=``; the CLI's ``--lang``): the frame (headings, labels, the
+summary, the status of a row) is translated; the rules' limits, triggers and
+quotes are the packs' own.
 """
 
 from __future__ import annotations
@@ -10,7 +13,10 @@ import csv
 import io
 from collections.abc import Sequence
 
+from grievance_rules.i18n import current_language
+from grievance_rules.i18n import gettext as _
 from grievance_rules.packs.diff import DiffRow, PackDiff, RuleSide
+from grievance_rules.reports.formatting import in_language, kind_of_finding_label
 
 __all__ = ["pack_diff_csv", "pack_diff_markdown"]
 
@@ -21,60 +27,84 @@ def _cell(text: object) -> str:
 
 def _status(row: DiffRow, labels: Sequence[str]) -> str:
     if row.status == "only":
-        return f"only in {row.present_in[0]}"
+        return _("only in {pack}").format(pack=row.present_in[0])
     missing = [label for label in labels if label not in row.present_in]
-    return row.status + (f"; none in {', '.join(missing)}" if missing else "")
+    status = _(row.status)
+    if missing:
+        status += _("; none in {packs}").format(packs=", ".join(missing))
+    return status
 
 
 def _summary_lines(diff: PackDiff) -> list[str]:
     s = diff.summary
-    both = "both packs" if len(diff.packs) == 2 else "two or more packs"
-    lines = [
-        f"- {s.matched} kind-and-topic rows matched in {both}"
-        + (f" ({s.in_all} in all {len(diff.packs)})" if len(diff.packs) > 2 else "")
-        + f"; {s.differ} of them differ in limit, points or trigger.",
+    if len(diff.packs) == 2:
+        matched = _(
+            "- {matched} kind-and-topic rows matched in both packs; {differ} of them differ "
+            "in limit, points or trigger."
+        ).format(matched=s.matched, differ=s.differ)
+    else:
+        matched = _(
+            "- {matched} kind-and-topic rows matched in two or more packs ({in_all} in all "
+            "{packs}); {differ} of them differ in limit, points or trigger."
+        ).format(matched=s.matched, in_all=s.in_all, packs=len(diff.packs), differ=s.differ)
+    lines = [matched]
+    lines += [
+        _("- Only in `{pack}`: {count}.").format(pack=label, count=count)
+        for label, count in s.only_in.items()
     ]
-    lines += [f"- Only in `{label}`: {count}." for label, count in s.only_in.items()]
     for column in diff.packs:
         if column.note:
             lines.append(f"- `{column.label}`: {column.note}.")
         if column.untagged:
             lines.append(
-                f"- `{column.label}` has rules without topics, matched with nothing: "
-                + ", ".join(f"`{rule_id}`" for rule_id in column.untagged)
-                + "."
+                _("- `{pack}` has rules without topics, matched with nothing: {rules}.").format(
+                    pack=column.label,
+                    rules=", ".join(f"`{rule_id}`" for rule_id in column.untagged),
+                )
             )
     return lines
 
 
 def _detail(side: RuleSide) -> list[str]:
-    lines = [f"- `{side.rule_id}` {_cell(side.title)}", f"  - limit: {_cell(side.limit)}"]
+    lines = [
+        f"- `{side.rule_id}` {_cell(side.title)}",
+        "  - " + _("limit: {value}").format(value=_cell(side.limit)),
+    ]
     for label, value in (
-        ("applies to", side.applies_to),
-        ("starts", side.starts),
-        ("stops", side.stops),
-        ("trigger", side.trigger),
-        ("who acts", side.actor),
-        ("on whom", side.target),
-        ("late", side.consequence),
-        ("not computed", side.not_computed),
+        (_("applies to"), side.applies_to),
+        (_("starts"), side.starts),
+        (_("stops"), side.stops),
+        (_("trigger"), side.trigger),
+        (_("who acts"), side.actor),
+        (_("on whom"), side.target),
+        (_("late"), side.consequence),
+        (_("not computed"), side.not_computed),
     ):
         if value:
             lines.append(f"  - {label}: {_cell(value)}")
     if side.parameters:
         values = ", ".join(f"`{name}` = {value}" for name, value in side.parameters.items())
-        lines.append(f"  - parameters: {_cell(values)}")
-    lines.append(f"  - cites {_cell(side.clause)}：「{_cell(side.quote)}」")
+        lines.append("  - " + _("parameters: {values}").format(values=_cell(values)))
+    lines.append(
+        "  - "
+        + _("cites {clause}：「{quote}」").format(
+            clause=_cell(side.clause), quote=_cell(side.quote)
+        )
+    )
     return lines
 
 
 def _brief(kind: str, side: RuleSide) -> str:
-    start = f" from {_cell(side.starts)}" if kind in ("clock", "window") else ""
+    start = ""
+    if kind in ("clock", "window"):
+        start = " " + _("from {start}").format(start=_cell(side.starts))
     return f"`{side.rule_id}`{start}: {_cell(side.limit)}"
 
 
-def pack_diff_markdown(diff: PackDiff) -> str:
+def pack_diff_markdown(diff: PackDiff, *, lang: str | None = None) -> str:
     """The comparison as Markdown: summary, side-by-side table, then each row in detail.
+
+    In the current language, or ``lang`` (``zh``, ``en``).
 
     Example:
         >>> from grievance_rules.packs import find_pack
@@ -82,12 +112,21 @@ def pack_diff_markdown(diff: PackDiff) -> str:
         >>> text = pack_diff_markdown(diff_packs(find_pack("xiayang"), find_pack("daye")))
         >>> text.splitlines()[0]
         '# Packs compared: `xiayang` · `daye`'
+        >>> pack_diff_markdown(diff_packs(find_pack("xiayang"), find_pack("daye")),
+        ...                    lang="zh").splitlines()[0]
+        '# 考核办法规则对照：`xiayang` · `daye`'
     """
+    with in_language(lang):
+        return _pack_diff_markdown(diff)
+
+
+def _pack_diff_markdown(diff: PackDiff) -> str:
     labels = [column.label for column in diff.packs]
+    head = (_("pack"), _("revision"), _("name"), _("parameter values in force on"))
     out = [
-        "# Packs compared: " + " · ".join(f"`{label}`" for label in labels),
+        _("# Packs compared: {packs}").format(packs=" · ".join(f"`{label}`" for label in labels)),
         "",
-        "| pack | revision | name | parameter values in force on |",
+        "| " + " | ".join(head) + " |",
         "|---|---|---|---|",
     ]
     for column in diff.packs:
@@ -96,15 +135,18 @@ def pack_diff_markdown(diff: PackDiff) -> str:
         )
     out += [
         "",
-        "Rules are matched by kind and topic; a rule with several topics is in each of their rows.",
+        _(
+            "Rules are matched by kind and topic; a rule with several topics is in each of "
+            "their rows."
+        ),
         "",
-        "## Summary",
+        "## " + _("Summary"),
         "",
         *_summary_lines(diff),
         "",
-        "## Side by side",
+        "## " + _("Side by side"),
         "",
-        "| kind | topic | " + " | ".join(f"`{label}`" for label in labels) + " | |",
+        "| " + " | ".join([_("kind"), _("topic"), *(f"`{label}`" for label in labels)]) + " | |",
         "|---|---|" + "---|" * len(labels) + "---|",
     ]
     for row in diff.rows:
@@ -112,20 +154,32 @@ def pack_diff_markdown(diff: PackDiff) -> str:
         for sides in row.sides:
             cells.append("<br>".join(_brief(row.kind, side) for side in sides) or "—")
         out.append(
-            f"| {row.kind} | `{row.topic.value}` {row.topic_zh} | "
+            f"| {_kind(row.kind)} | {_topic(row)} | "
             + " | ".join(cells)
             + f" | {_status(row, labels)} |"
         )
-    out += ["", "## Rows in detail"]
+    out += ["", "## " + _("Rows in detail")]
     for row in diff.rows:
-        out += ["", f"### {row.kind} · `{row.topic.value}` {row.topic_zh} ({_status(row, labels)})"]
+        out += ["", f"### {_kind(row.kind)} · {_topic(row)} ({_status(row, labels)})"]
         for label, sides in zip(labels, row.sides, strict=True):
             out += ["", f"**`{label}`**", ""]
             if not sides:
-                out.append(f"- none: no {row.kind} rule on this topic.")
+                out.append(_("- none: no {kind} rule on this topic.").format(kind=_kind(row.kind)))
             for side in sides:
                 out += _detail(side)
     return "\n".join(out) + "\n"
+
+
+def _kind(kind: str) -> str:
+    """A kind of finding: the code in English (``clock``), the term in Chinese (``时限``)."""
+    return kind_of_finding_label(kind) if current_language() == "zh" else kind
+
+
+def _topic(row: DiffRow) -> str:
+    """A topic: ```sign_off` 签收`` in English, ``签收`` in Chinese."""
+    if current_language() == "zh":
+        return row.topic_zh
+    return f"`{row.topic.value}` {row.topic_zh}"
 
 
 CSV_COLUMNS = (
@@ -149,8 +203,8 @@ CSV_COLUMNS = (
 )
 
 
-def pack_diff_csv(diff: PackDiff) -> str:
-    """The comparison as CSV: one line per row, pack and rule.
+def pack_diff_csv(diff: PackDiff, *, lang: str | None = None) -> str:
+    """The comparison as CSV: one line per row, pack and rule (the status in ``lang``).
 
     A pack without a rule in a row gets one line with an empty ``rule_id``, so
     that "only in" rows show which pack lacks the topic.
@@ -162,6 +216,11 @@ def pack_diff_csv(diff: PackDiff) -> str:
         >>> text.splitlines()[0].split(",")[:6]
         ['kind', 'topic', 'topic_zh', 'status', 'pack', 'rule_id']
     """
+    with in_language(lang):
+        return _pack_diff_csv(diff)
+
+
+def _pack_diff_csv(diff: PackDiff) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
