@@ -220,14 +220,17 @@ def run_partition(task: PartitionTask) -> PartialScorecard | PartialComparison |
     return PartitionFindings(task.index, tuple(entries))
 
 
-def _id_hashes(partition: ParquetPartition) -> list[int]:
-    """The distinct order ids of a partition as 64-bit hashes, sorted."""
-    found = set()
-    for order_id in partition_order_ids(partition):
-        if order_id is not None:
-            digest = hashlib.blake2b(order_id.encode("utf-8"), digest_size=8).digest()
-            found.add(int.from_bytes(digest, "big"))
-    return sorted(found)
+def _hash(order_id: str) -> int:
+    digest = hashlib.blake2b(order_id.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big")
+
+
+def _id_hashes(partition: ParquetPartition) -> Any:
+    """The distinct order ids of a partition as 64-bit hashes (a sorted ``numpy`` array)."""
+    import numpy as np
+
+    found = {_hash(order_id) for order_id in partition_order_ids(partition) if order_id is not None}
+    return np.unique(np.fromiter(found, dtype=np.uint64, count=len(found)))
 
 
 def _ids_with_hashes(partition: ParquetPartition, hashes: frozenset[int]) -> list[str]:
@@ -235,11 +238,7 @@ def _ids_with_hashes(partition: ParquetPartition, hashes: frozenset[int]) -> lis
         {
             order_id
             for order_id in partition_order_ids(partition)
-            if order_id is not None
-            and int.from_bytes(
-                hashlib.blake2b(order_id.encode("utf-8"), digest_size=8).digest(), "big"
-            )
-            in hashes
+            if order_id is not None and _hash(order_id) in hashes
         }
     )
 
@@ -250,17 +249,21 @@ def _check_ids(client: Any, partitions: Sequence[ParquetPartition]) -> None:
     Raises:
         ReadError: names an id and two partitions holding it.
     """
+    import numpy as np
+
     hashed = client.gather(client.map(_id_hashes, partitions, pure=False))
-    owner: dict[int, int] = {}
-    shared: dict[int, tuple[int, int]] = {}
-    for index, hashes in enumerate(hashed):
-        for value in hashes:
-            first = owner.setdefault(value, index)
-            if first != index and value not in shared:
-                shared[value] = (first, index)
-    if not shared:
+    values = np.concatenate([np.asarray(h, dtype=np.uint64) for h in hashed])
+    owners = np.concatenate(
+        [np.full(len(h), index, dtype=np.int64) for index, h in enumerate(hashed)]
+    )
+    order = np.argsort(values, kind="stable")  # equal hashes: in partition order
+    values, owners = values[order], owners[order]
+    repeated = np.flatnonzero(values[1:] == values[:-1])  # distinct within a partition
+    if not len(repeated):
         return
-    value, (first, second) = next(iter(shared.items()))
+    at = int(repeated[0])
+    value, first, second = int(values[at]), int(owners[at]), int(owners[at + 1])
+    shared = len(np.unique(values[repeated]))
     ids = set(_ids_with_hashes(partitions[first], frozenset({value})))
     ids &= set(_ids_with_hashes(partitions[second], frozenset({value})))
     if not ids:  # pragma: no cover - a 64-bit hash collision of two different ids
@@ -273,7 +276,7 @@ def _check_ids(client: Any, partitions: Sequence[ParquetPartition]) -> None:
             order_id=sorted(ids)[0],
             first=partitions[first].name,
             second=partitions[second].name,
-            count=len(shared),
+            count=shared,
         )
     )
 
@@ -477,8 +480,20 @@ def evaluate_dataset(
     )
     with cluster_client(scheduler, workers, client) as active:
         _check_ids(active, [task.partition for task in tasks])
-        futures = active.map(run_partition, tasks, pure=False, retries=retries)
-        for future in futures:
+        # a few partitions ahead of the one being given out, so that the cluster holds
+        # a bounded number of partitions' assessments, not the dataset's
+        ahead = max(2, 2 * len(active.scheduler_info().get("workers", {})))
+        pending = [
+            active.submit(run_partition, task, pure=False, retries=retries)
+            for task in tasks[:ahead]
+        ]
+        waiting = list(tasks[ahead:])
+        while pending:
+            future = pending.pop(0)
+            if waiting:
+                pending.append(
+                    active.submit(run_partition, waiting.pop(0), pure=False, retries=retries)
+                )
             found: PartitionFindings = future.result()
             future.release()
             yield from found.entries
