@@ -108,7 +108,8 @@ class HeatPanel:
     ``row_labels`` names the rows for people (a unit's name for its id; the
     ``data-row`` attribute keeps the id); ``share`` writes the values as
     percentages (a rate); ``note`` is a line under the panel's title (what the
-    panel shows instead of what, and why).
+    panel shows instead of what, and why); ``column_labels`` names the columns
+    (``data-column`` keeps the key).
     """
 
     title: str
@@ -119,6 +120,7 @@ class HeatPanel:
     share: bool = False
     note: str = ""
     value_name: str = ""
+    column_labels: Mapping[str, str] = field(default_factory=dict)
 
 
 def heat_map(
@@ -143,7 +145,7 @@ def heat_map(
         ]
         + [24]
     )
-    columns = {column for panel in panels for column in panel.columns}
+    columns = {panel.column_labels.get(c, c) for panel in panels for c in panel.columns}
     widest = max([text_width(column, _AXIS) for column in columns] + [0])
     cell_w, cell_h = max(60, min(widest + 14, 76)), 30
     rotate = widest + 14 > cell_w
@@ -166,8 +168,9 @@ def heat_map(
             y += 18
             body.append(_text(8, y + 10, panel.note, cls="legend panel-note"))
         y += 24 + head
-        for position, column in enumerate(panel.columns):
+        for position, key in enumerate(panel.columns):
             x = left + position * cell_w + cell_w / 2
+            column = panel.column_labels.get(key, key)
             if rotate:
                 body.append(
                     f'<text class="axis" x="{x:g}" y="{y - 6}" text-anchor="start" '
@@ -212,7 +215,8 @@ def _heat_cell(
     low, high = bounds
     shown = DASH if value is None else percent(value) if panel.share else number(value)
     name = panel.row_labels.get(row, row)
-    tip = f"{panel.title} · {name} · {column}: {value_name} {shown}"
+    period = panel.column_labels.get(column, column)
+    tip = f"{panel.title} · {name} · {period}: {value_name} {shown}"
     if value is None:
         fill, dark, data = "#ffffff", False, ""
     else:

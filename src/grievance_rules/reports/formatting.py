@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import re
 from collections.abc import Iterable, Iterator, Mapping
 
 from grievance_rules.i18n import Language, current_language, language
@@ -47,6 +48,7 @@ __all__ = [
     "outcome_text",
     "percent",
     "period_kind_label",
+    "period_text",
     "rate_definition_texts",
     "rate_label",
     "rate_text",
@@ -54,6 +56,7 @@ __all__ = [
     "state_label",
     "topic_label",
     "topic_zh",
+    "trace_text",
     "unit_kind_label",
     "unit_label",
     "unit_name",
@@ -278,6 +281,90 @@ def role_text(role: str | None) -> str | None:
         except ValueError:
             return role
     return zh if current_language() == "zh" else f"{role} {zh}"
+
+
+_WEEK = re.compile(r"week of (\d{4}-\d{2}-\d{2})")
+_COUNT = re.compile(
+    r"(deduction|clock|window|escalation):(\S+?)(?::(\w+))?: (\S+) \((.+?): (yes|no)\)"
+)
+_PARAMETER = re.compile(r"parameter (\S+): (.+) \((yes|no)\)")
+_RANKED = re.compile(
+    r"(\d+) of the (\d+) lowest of (\d+) units \((.+?)\): (\S+) points"
+    r"(?:, the place shared with (.+))?"
+)
+_BOTTOM = re.compile(r"the (\d+) lowest: parameter (\S+), in force on (\S+)")
+_TIE = re.compile(r"the tie at place (\d+) crosses the boundary: all tied units named")
+_DUE = re.compile(r"(?:(\S+): )?due (\d{4}-\d{2}-\d{2} \d{2}:\d{2})")
+
+
+def period_text(label: str) -> str:
+    """A period's label as people read it: ``week of 2024-05-06`` / ``2024-05-06当周``.
+
+    Months, quarters (``2024-Q2``) and years read the same in both languages.
+    """
+    found = _WEEK.fullmatch(label)
+    if found:
+        return _("week of {date}").format(date=found[1])
+    return label
+
+
+def _yes_no(word: str) -> str:
+    return _("yes") if word == "yes" else _("no")
+
+
+def trace_text(text: str) -> str:
+    """One line of how a period finding or a ranking was computed, in the current language.
+
+    The lines the engine writes in English (``deduction:CD-9: 3 (>= 2: yes)``, ``1 of the
+    3 lowest of 6 units (village_community): -1 points`` ...) are translated to Chinese;
+    anything else is returned as it is.
+
+    Example:
+        >>> from grievance_rules.i18n import language
+        >>> with language("zh"):
+        ...     trace_text("deduction:CD-9: 3 (>= 2: yes)")
+        '扣分 CD-9：3（>= 2：是）'
+    """
+    if current_language() != "zh":
+        return text  # the engine writes English
+    found = _COUNT.fullmatch(text)
+    if found:
+        kind, rule, state, count, threshold, verdict = found.groups()
+        what = f"{kind_of_finding_label(kind)} {rule}"
+        if state:
+            what += f" {state_label(state)}"
+        return _("{what}: {count} ({threshold}: {verdict})").format(
+            what=what, count=count, threshold=threshold, verdict=_yes_no(verdict)
+        )
+    found = _PARAMETER.fullmatch(text)
+    if found:
+        return _("parameter {name}: {value} ({verdict})").format(
+            name=found[1], value=found[2], verdict=_yes_no(found[3])
+        )
+    found = _RANKED.fullmatch(text)
+    if found:
+        place, bottom, units, kinds, points, tied = found.groups()
+        among = "、".join(unit_kind_label(k.strip()) for k in kinds.split(","))
+        line = _("{place} of the {bottom} lowest of {units} units ({kinds}): {points} points")
+        line = line.format(place=place, bottom=bottom, units=units, kinds=among, points=points)
+        if tied:
+            line += _(", the place shared with {units}").format(units=tied)
+        return line
+    found = _BOTTOM.fullmatch(text)
+    if found:
+        return _("the {bottom} lowest: parameter {name}, in force on {date}").format(
+            bottom=found[1], name=found[2], date=found[3]
+        )
+    found = _TIE.fullmatch(text)
+    if found:
+        return _("the tie at place {place} crosses the boundary: all tied units named").format(
+            place=found[1]
+        )
+    found = _DUE.fullmatch(text)
+    if found:
+        due = _("due {when}").format(when=found[2])
+        return f"{found[1]}: {due}" if found[1] else due
+    return text
 
 
 def citation_text(citations: Iterable[Citation]) -> str:

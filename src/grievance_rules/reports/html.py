@@ -29,6 +29,7 @@ Example:
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
 import hashlib
 import html
@@ -55,6 +56,7 @@ from grievance_rules.reports.formatting import (
     kind_of_finding_label,
     number,
     period_kind_label,
+    period_text,
     rate_label,
     rate_text,
     state_label,
@@ -297,6 +299,12 @@ def _panels(card: Scorecard, periods: tuple[str, ...], names: dict[str, str]) ->
     Its scores; or, when the pack set no points, one panel per rate that has a
     value (and the pack's composite, if any).
     """
+    panels = _panels_of(card, periods, names)
+    columns = {period: period_text(period) for period in periods}
+    return [dataclasses.replace(panel, column_labels=columns) for panel in panels]
+
+
+def _panels_of(card: Scorecard, periods: tuple[str, ...], names: dict[str, str]) -> list[HeatPanel]:
     labels = _row_labels(card, names)
     units = tuple(card.units())
     if not sets_no_points(card):

@@ -38,12 +38,14 @@ from grievance_rules.reports.formatting import (
     citation_text,
     kind_of_finding_label,
     outcome_text,
+    period_text,
     rate_definition_texts,
     rate_label,
     role_text,
     state_label,
     topic_label,
     topic_zh,
+    trace_text,
     unit_kind_label,
     unit_name,
 )
@@ -189,7 +191,7 @@ def _unit_rows(card: Scorecard, names: Mapping[str, str]) -> tuple[tuple[Cell, .
         rows.append(
             (
                 row.pack,
-                row.period,
+                period_text(row.period),
                 row.period_start.isoformat(),
                 row.period_end.isoformat(),
                 *_unit_cells(row.unit, row.unit_kind, names),
@@ -224,7 +226,7 @@ def score_matrix(card: Scorecard) -> Table:
     periods = card.periods()
     scores = {(row.unit, row.period): row.score for row in card.rows}
     kinds = {row.unit: row.unit_kind for row in card.rows}
-    columns = (*_unit_header(), *(Column(p, p) for p in periods))
+    columns = (*_unit_header(), *(Column(p, period_text(p)) for p in periods))
     rows = tuple(
         (
             *_unit_cells(unit, kinds[unit], card.unit_names),
@@ -257,7 +259,7 @@ def finding_table(cards: Sequence[Scorecard]) -> Table:
     rows = tuple(
         (
             card.pack,
-            finding.period,
+            period_text(finding.period),
             finding.unit,
             unit_name(finding.unit, names),
             finding.rule_id,
@@ -269,7 +271,7 @@ def finding_table(cards: Sequence[Scorecard]) -> Table:
             finding.citation.clause,
             finding.citation.text,
             finding.citation.source,
-            "; ".join(finding.trace),
+            "; ".join(trace_text(line) for line in finding.trace),
         )
         for card in cards
         for finding in card.findings()
@@ -418,7 +420,7 @@ def example_table(cmp: Comparison) -> Table:
             example.points.get(side.pack),
             ", ".join(side.rule_ids),
             citation_text(side.citations),
-            "; ".join(side.details),
+            "; ".join(trace_text(detail) for detail in side.details),
         )
         for example in cmp.examples
         for divergence in example.divergences
@@ -471,7 +473,7 @@ def unit_score_table(cmp: Comparison) -> Table:
         spread = max(present) - min(present) if len(present) > 1 else None
         rows.append(
             (
-                entry["period"],
+                period_text(entry["period"]),
                 *_unit_cells(entry["unit"], entry["unit_kind"], names),
                 *scores,
                 spread,
