@@ -241,3 +241,11 @@ def test_partitions_are_named_and_ordered(tmp_path):
         )
         for i in range(3)
     ]
+
+
+def test_no_orders_still_make_a_dataset(tmp_path):
+    assert write_parquet([], tmp_path / "one") == 0
+    assert write_parquet([], tmp_path / "parts", partition_size=5) == 0
+    assert _read(tmp_path / "one") == []
+    assert [p.name for p in parquet_partitions(tmp_path / "parts")] == ["part-00000"]
+    assert _read(tmp_path / "parts") == []

@@ -25,6 +25,7 @@ Example:
 from __future__ import annotations
 
 import enum
+import itertools
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -193,6 +194,8 @@ def write_parquet(
         chunks: Iterable[Iterator[WorkOrder]] = [iter(orders)]
     else:
         chunks = _chunks(orders, partition_size)
+        first = next(iter(chunks), None)  # no orders: one empty partition, still a dataset
+        chunks = itertools.chain([first if first is not None else iter(())], chunks)
     for number, chunk in enumerate(chunks):
         if partition_size is not None:
             name = f"part-{number:05d}.parquet"
