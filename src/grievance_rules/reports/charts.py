@@ -107,9 +107,10 @@ class HeatPanel:
     A missing key or ``None`` is a cell without a value (drawn blank, with ``—``).
     ``row_labels`` names the rows for people (a unit's name for its id; the
     ``data-row`` attribute keeps the id); ``share`` writes the values as
-    percentages (a rate); ``note`` is a line under the panel's title (what the
-    panel shows instead of what, and why); ``column_labels`` names the columns
-    (``data-column`` keeps the key).
+    percentages (a rate, coloured on one fixed scale: 0 % red, 100 % green);
+    ``note`` is a line under the panel's title (what the panel shows instead of
+    what, and why); ``column_labels`` names the columns (``data-column`` keeps
+    the key).
     """
 
     title: str
@@ -180,6 +181,8 @@ def heat_map(
                 body.append(_text(x, y - 10, column, cls="axis", anchor="middle"))
         present = [v for v in panel.values.values() if v is not None]
         low, high = (min(present), max(present)) if present else (0.0, 0.0)
+        if panel.share:  # a rate: one scale for every panel, 0 % red, 100 % green
+            low, high = 0.0, 1.0
         for row in panel.rows:
             name = panel.row_labels.get(row, row)
             body.append(_text(left - 8, y + cell_h / 2, name, cls="axis", anchor="end"))

@@ -345,7 +345,7 @@ def _heat_caption(cards: Sequence[Scorecard]) -> str:
     if rated:
         text += " " + _(
             "{packs}: no unit got a point under this pack, so its panels show its rates "
-            "(a share of the unit's orders, red the lowest, green the highest) instead."
+            "instead (a share of the unit's orders: red 0 %, green 100 %)."
         ).format(packs=", ".join(rated))
     return text
 
