@@ -24,6 +24,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from grievance_rules.cli import cli
@@ -31,9 +33,11 @@ from grievance_rules.engine import evaluate
 from grievance_rules.reports.xlsx import (
     MAX_WIDTH,
     FindingsWorkbook,
+    Sheet,
     comparison_xlsx,
     display_width,
     scorecard_xlsx,
+    write_workbook,
 )
 from grievance_rules.scoring import compare, score, what_if
 from tests.reports.conftest import HOSTILE_UNIT
@@ -301,3 +305,41 @@ def test_cli_refuses_xlsx_without_a_file_before_reading(tmp_path):
         result = runner.invoke(cli, arguments)
         assert result.exit_code == 2, result.output
         assert "--output-format xlsx needs --output FILE (-o FILE)" in result.output
+
+
+_TEXT = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\x7f"),
+    max_size=40,
+).filter(lambda text: text == text.strip() and text != "")
+_CELL = st.one_of(
+    st.none(),
+    st.integers(-(10**9), 10**9),
+    st.floats(-1e6, 1e6, allow_nan=False).map(lambda x: round(x, 6)),
+    _TEXT,
+    _TEXT.map(lambda text: "=" + text),
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    names=st.lists(_TEXT, min_size=1, max_size=4),
+    rows=st.lists(st.lists(_CELL, min_size=3, max_size=3), max_size=6),
+)
+def test_any_sheet_reads_back_cell_for_cell(names, rows):
+    sheets = [Sheet(name, ["a", "东风", "c"], rows) for name in names]
+    out = io.BytesIO()
+    write_workbook(sheets, out)
+    book = load_workbook(out)
+    assert len(book.sheetnames) == len(names)
+    assert all(len(title) <= 31 for title in book.sheetnames)
+    assert len({title.lower() for title in book.sheetnames}) == len(names)
+    for sheet in book.worksheets:
+        assert sheet.freeze_panes == "A2"
+        back = [list(row) for row in sheet.iter_rows(2, values_only=True)]
+        assert back == [[None if cell == "" else cell for cell in row] for row in rows]
+        for position, letter in enumerate("ABC"):
+            widest = max(
+                [display_width(["a", "东风", "c"][position])]
+                + [display_width(row[position]) for row in rows]
+            )
+            assert sheet.column_dimensions[letter].width == min(widest + 2, MAX_WIDTH)
