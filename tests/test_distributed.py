@@ -106,3 +106,14 @@ def test_the_partial_of_a_task_travels_as_plain_data(dataset):
     partial = run_partition(task)
     assert pickle.loads(pickle.dumps(partial)) == partial
     assert json.loads(json.dumps(partial.packs)) == ["daye@2023-05-19", "xiayang@2022-06-08"]
+
+
+def test_a_worker_refuses_a_pack_whose_files_differ(dataset):
+    from dataclasses import replace
+
+    from grievance_rules.errors import PackError
+
+    source = replace(pack_source("daye"), content_hash="0" * 64)
+    task = PartitionTask("score", (source,), parquet_partitions(dataset)[0], 0)
+    with pytest.raises(PackError, match="differ from those the run started with"):
+        run_partition(task)

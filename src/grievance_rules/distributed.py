@@ -51,7 +51,7 @@ from typing import Any, Literal
 from grievance_rules.engine import Rejection
 from grievance_rules.engine.batch import Duplicates
 from grievance_rules.engine.matching import EngineName
-from grievance_rules.errors import GrievanceRulesError, ReadError
+from grievance_rules.errors import GrievanceRulesError, PackError, ReadError
 from grievance_rules.i18n import gettext as _
 from grievance_rules.packs import Pack, load_pack
 from grievance_rules.reading.parquet import (
@@ -109,11 +109,16 @@ def _dask() -> tuple[Any, Any]:
 
 @dataclass(frozen=True, slots=True)
 class PackSource:
-    """A pack as a task carries it: its directory, origin and parameter overrides (JSON)."""
+    """A pack as a task carries it: its directory, origin and parameter overrides (JSON).
+
+    ``content_hash`` is the hash of the pack's files where the run started: a worker
+    that loads different files (another version of the pack at that path) refuses them.
+    """
 
     directory: str
     origin: str
     overrides: str = "{}"
+    content_hash: str = ""
 
 
 def pack_source(pack: Pack | str | os.PathLike[str]) -> PackSource:
@@ -128,6 +133,7 @@ def pack_source(pack: Pack | str | os.PathLike[str]) -> PackSource:
         str(loaded.directory),
         loaded.origin,
         json.dumps(dict(loaded.overrides), sort_keys=True, default=str),
+        loaded.content_hash,
     )
 
 
@@ -139,6 +145,13 @@ def _pack(source: PackSource) -> Pack:
     pack = _LOADED.get(source)
     if pack is None:
         pack = load_pack(Path(source.directory), origin=source.origin)
+        if source.content_hash and pack.content_hash != source.content_hash:
+            raise PackError(
+                _(
+                    "{directory}: the pack's files on this worker differ from those the run "
+                    "started with (another version of {key})"
+                ).format(directory=source.directory, key=pack.key)
+            )
         overrides = json.loads(source.overrides)
         if overrides:
             pack = pack.with_parameters(overrides)
