@@ -100,22 +100,27 @@ def test_an_extension_goes_per_order_and_is_counted():
     assert result.per_order_orders >= 1
 
 
-def test_a_rule_without_a_kernel_is_counted_per_order():
-    # windows have no kernel: 夏阳's return window (2 working days, 二、2) is judged per
-    # order where a return was requested, and provably finds nothing elsewhere
-    returned = _order(
-        "W-1", {"type": "return_requested", "at": "2024-05-07T10:00:00+08:00", "unit": "dept"}
+def test_return_window_by_hand():
+    # 夏阳 二、2: a return within two working days of the dispatch. From Monday 09:30,
+    # 840 office minutes: the window closes Wednesday 2024-05-08 09:30
+    def returned(oid: str, at: str) -> WorkOrder:
+        return _order(oid, {"type": "return_requested", "at": at, "unit": "dept"})
+
+    result = evaluate_columnar(
+        [
+            returned("W-1", "2024-05-08T09:30:00+08:00"),
+            returned("W-2", "2024-05-08T09:31:00+08:00"),
+        ],
+        "xiayang",
     )
-    result = evaluate_columnar([returned, _order("W-2")], "xiayang")
-    counts = result.summary()["rules"]["XY-5.return-window"]  # type: ignore[index]
-    assert (counts["kernel"], counts["reason"]) == (None, "no window kernel yet")
-    assert (counts["columnar"], counts["per_order"]) == (1, 1)
     windows = [r for r in result.findings if r[2] == "XY-5.return-window"]
-    # opened Mon 09:30, 840 office minutes: closes Wed 2024-05-08 09:30; acted Tue: within
-    assert [(r[1], r[6], r[8], r[13]) for r in windows] == [
-        ("W-1", "within", _us("2024-05-08T09:30+08:00"), "per_order")
+    closes = _us("2024-05-08T09:30+08:00")
+    assert [(r[1], r[5], r[6], r[7], r[8], r[13]) for r in windows] == [
+        ("W-1", "dept", "within", _us("2024-05-06T09:30+08:00"), closes, "columnar"),
+        ("W-2", "dept", "late", _us("2024-05-06T09:30+08:00"), closes, "columnar"),
     ]
-    assert result.per_order_orders == 1
+    counts = result.summary()["rules"]["XY-5.return-window"]  # type: ignore[index]
+    assert (counts["kernel"], counts["columnar"], counts["per_order"]) == ("window", 2, 0)
 
 
 def test_assessment_for_is_the_per_order_assessment():

@@ -156,8 +156,16 @@ def occurrences(batch: OrderBatch, i: int, trigger: Trigger, findings: Findings)
                 found.append(_Occ(at, label, r[5] or None, r[5] or None, None))
     for rule_id in trigger.window:
         rows = findings(rule_id, i)
-        if rows is None or any(r[6] == trigger.state for r in rows):
-            raise UnsupportedError  # window findings come from the per-order engine
+        if rows is None:
+            raise UnsupportedError
+        for r in rows:
+            if r[6] == trigger.state:
+                acted = _at(r[9])
+                label = f"window {rule_id} event {r[14]} {r[6]}"
+                unit = r[5] or None
+                found.append(
+                    _Occ(acted, label, unit, _handling_at(batch, i, acted), None, event=r[14])
+                )
     for rule_id in trigger.escalation:
         rows = findings(rule_id, i)
         if rows is None:

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from grievance_rules.columnar import clocks as clock_kernel
 from grievance_rules.columnar import conditions as condition_kernel
+from grievance_rules.columnar import windows as window_kernel
 from grievance_rules.columnar.batch import OrderBatch, OrderInput, prepare, to_orders
 from grievance_rules.columnar.events import EventsTable, events_table
 from grievance_rules.columnar.fallback import evaluate_per_order
@@ -324,10 +325,11 @@ def _evaluate(
         send(count, sorted(fallback))
         kernelled.add(rule.id)
     for window, selector in plan.window_rules:
-        count = RuleCount(window.id, "window", None, "no window kernel yet")
+        count = RuleCount(window.id, "window", "window", None)
         counts.append(count)
-        action = plan.pattern_of(window.action)
-        send(count, [i for i in applies(selector) if batch.positions(i, action)])
+        rows, fallback = window_kernel.window_rows(batch, window, selector)
+        keep(rows, "window")
+        send(count, sorted(fallback))
     rules: list[tuple[str, EscalationRule | DeductionRule | RecordRule, str]] = [
         *(("escalation", r, s) for r, s in plan.escalation_rules),
         *(("deduction", r, s) for r, s in plan.deduction_rules),
