@@ -7,8 +7,8 @@ pack's READMEs are what this module renders.
 The READMEs are written for the officials who apply the rules: a limit is shown as
 its value ("2个工作日"), not as the parameter that holds it; unit kinds, leader roles
 and events by their Chinese terms; each quoted clause once, under its label. The
-frame text goes through the gettext catalogue (:mod:`grievance_rules.i18n`); the
-pack's own prose comes from its data, each text with its ``_zh`` twin
+frame text goes through the gettext catalogue (:mod:`grievance_rules.i18n`, context
+``pack README``); the pack's own prose comes from its data, each text with its ``_zh`` twin
 (:data:`~grievance_rules.packs.schema.ZhText`). A text without its twin is shown in
 English in the Chinese README, marked 未翻译 (:data:`UNTRANSLATED`). The parameter
 names an analyst needs to switch a reading are listed only in the English README's
@@ -64,14 +64,6 @@ README_FILES: dict[Language, str] = {"zh": "README.md", "en": "README.en.md"}
 """The README file of each language in a pack's directory."""
 
 
-_CONTEXT = "pack README"
-
-
-def _(message: str) -> str:
-    """The frame text ``message`` in the current language (context ``pack README``)."""
-    return pgettext(_CONTEXT, message)
-
-
 def _cell(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ").strip()
 
@@ -125,13 +117,13 @@ _EVENT_NOUNS = {
 def _event(lang: Language, event: str) -> str:
     cls = EVENT_CLASSES.get(event)
     if lang == "zh":
-        return cls.zh if cls is not None and cls.zh else _("receipt")
+        return cls.zh if cls is not None and cls.zh else pgettext("pack README", "receipt")
     return _EVENT_NOUNS.get(event, event.replace("_", " "))
 
 
 def _unit_kinds(lang: Language, text: str) -> str:
     if text.strip() == "all":
-        return _("all units")
+        return pgettext("pack README", "all units")
     kinds = []
     for item in text.split(","):
         try:
@@ -156,37 +148,63 @@ def _duration(text: str) -> str:
         return text
     n = d.amount
     if d.unit is DurationUnit.SAME_DAY:
-        return _("the same day")
+        return pgettext("pack README", "the same day")
     if n == Fraction(1, 2) and d.unit is DurationUnit.WORKING_DAYS:
-        return _("half a working day")
+        return pgettext("pack README", "half a working day")
     count = 1 if n == 1 else 2
     shown = _number(n)
     if d.unit is DurationUnit.WORKING_DAYS:
-        return (_("{n} working day") if count == 1 else _("{n} working days")).format(n=shown)
+        return (
+            pgettext("pack README", "{n} working day")
+            if count == 1
+            else pgettext("pack README", "{n} working days")
+        ).format(n=shown)
     if d.unit is DurationUnit.WORKING_HOURS:
-        return (_("{n} working hour") if count == 1 else _("{n} working hours")).format(n=shown)
+        return (
+            pgettext("pack README", "{n} working hour")
+            if count == 1
+            else pgettext("pack README", "{n} working hours")
+        ).format(n=shown)
     if d.unit is DurationUnit.NATURAL_DAYS:
-        return (_("{n} natural day") if count == 1 else _("{n} natural days")).format(n=shown)
+        return (
+            pgettext("pack README", "{n} natural day")
+            if count == 1
+            else pgettext("pack README", "{n} natural days")
+        ).format(n=shown)
     if d.unit is DurationUnit.HOURS:
-        return (_("{n} hour") if count == 1 else _("{n} hours")).format(n=shown)
-    return (_("{n} minute") if count == 1 else _("{n} minutes")).format(n=shown)
+        return (
+            pgettext("pack README", "{n} hour")
+            if count == 1
+            else pgettext("pack README", "{n} hours")
+        ).format(n=shown)
+    return (
+        pgettext("pack README", "{n} minute")
+        if count == 1
+        else pgettext("pack README", "{n} minutes")
+    ).format(n=shown)
 
 
 def _convention(value: str) -> str:
     names = {
-        CountingConvention.WORKING_TIME.value: _("counted as office time from the instant"),
-        CountingConvention.CIVIL_CODE.value: _(
-            "counted as the Civil Code counts days (the first day not counted)"
+        CountingConvention.WORKING_TIME.value: pgettext(
+            "pack README", "counted as office time from the instant"
         ),
-        CountingConvention.ELAPSED.value: _("counted as clock time from the instant"),
+        CountingConvention.CIVIL_CODE.value: pgettext(
+            "pack README", "counted as the Civil Code counts days (the first day not counted)"
+        ),
+        CountingConvention.ELAPSED.value: pgettext(
+            "pack README", "counted as clock time from the instant"
+        ),
     }
     return names.get(value, value)
 
 
 def _half_day(value: str) -> str:
     names = {
-        HalfDayRule.HALF_MINUTES.value: _("half of the day's office time"),
-        HalfDayRule.NOON_CUTOFF.value: _("to the end of the next whole morning or afternoon"),
+        HalfDayRule.HALF_MINUTES.value: pgettext("pack README", "half of the day's office time"),
+        HalfDayRule.NOON_CUTOFF.value: pgettext(
+            "pack README", "to the end of the next whole morning or afternoon"
+        ),
     }
     return names.get(value, value)
 
@@ -194,10 +212,16 @@ def _half_day(value: str) -> str:
 def _points(value: float) -> str:
     count = 1 if abs(value) == 1 else 2
     if value < 0:
-        return (_("minus {n} point") if count == 1 else _("minus {n} points")).format(
-            n=_number(-value)
-        )
-    return (_("plus {n} point") if count == 1 else _("plus {n} points")).format(n=_number(value))
+        return (
+            pgettext("pack README", "minus {n} point")
+            if count == 1
+            else pgettext("pack README", "minus {n} points")
+        ).format(n=_number(-value))
+    return (
+        pgettext("pack README", "plus {n} point")
+        if count == 1
+        else pgettext("pack README", "plus {n} points")
+    ).format(n=_number(value))
 
 
 def _walk(model: BaseModel) -> Iterator[tuple[str, Any]]:
@@ -250,15 +274,15 @@ def _value(pack: Pack, name: str, value: str | float | int | bool, lang: Languag
         return labels.get(str(value), labels.get(str(value).lower(), str(value)))
     use = _usages(pack).get(name, "")
     if isinstance(value, bool):
-        return _("yes") if value else _("no")
+        return pgettext("pack README", "yes") if value else pgettext("pack README", "no")
     if use == "warning" and isinstance(value, int | float):
         return f"{value:.0%}"
     if use == "points" and isinstance(value, int | float):
         return _points(float(value))
     if use == "points_cap" and isinstance(value, int | float):
-        return _("at most {n} points").format(n=_number(value))
+        return pgettext("pack README", "at most {n} points").format(n=_number(value))
     if use == "weight" and isinstance(value, int | float):
-        return _("weight {n}").format(n=_number(value))
+        return pgettext("pack README", "weight {n}").format(n=_number(value))
     if use == "convention":
         return _convention(str(value))
     if use == "half_day":
@@ -266,13 +290,18 @@ def _value(pack: Pack, name: str, value: str | float | int | bool, lang: Languag
     if use in ("assesses", "unit_kind"):
         return _unit_kinds(lang, str(value))
     if use == "ties":
-        return {"all": _("every tied unit named"), "none": _("no tied unit named")}.get(
-            str(value), str(value)
-        )
+        return {
+            "all": pgettext("pack README", "every tied unit named"),
+            "none": pgettext("pack README", "no tied unit named"),
+        }.get(str(value), str(value))
     if use == "within" and value == "calendar_month":
-        return _("within the calendar month")
+        return pgettext("pack README", "within the calendar month")
     if use == "within" and isinstance(value, int):
-        return (_("within {n} day") if value == 1 else _("within {n} days")).format(n=value)
+        return (
+            pgettext("pack README", "within {n} day")
+            if value == 1
+            else pgettext("pack README", "within {n} days")
+        ).format(n=value)
     if isinstance(value, str):
         return _duration(value)
     return _number(value)
@@ -284,7 +313,7 @@ def _values(pack: Pack, name: str, lang: Language) -> str:
     first, *later = parameter.values
     text = _value(pack, name, first.value, lang)
     for dated in later:
-        text += _(" ({value} from {date})").format(
+        text += pgettext("pack README", " ({value} from {date})").format(
             value=_value(pack, name, dated.value, lang), date=dated.from_
         )
     return text
@@ -302,8 +331,8 @@ def _start(lang: Language, start: EventRef | str) -> str:
 
 def _due_field(field: str) -> str:
     names = {
-        "reply_deadline": _("the deadline written on the order"),
-        "committed_deadline": _("the deadline the unit committed to"),
+        "reply_deadline": pgettext("pack README", "the deadline written on the order"),
+        "committed_deadline": pgettext("pack README", "the deadline the unit committed to"),
     }
     return names.get(field, field.replace("_", " "))
 
@@ -312,16 +341,18 @@ def _clock(pack: Pack, rule: ClockRule, lang: Language) -> str:
     start = _start(lang, rule.start)
     for event in dict.fromkeys(other.event for other in rule.also_started_by):
         if _event(lang, event) != start:
-            start = _("{a} or {b}").format(a=start, b=_event(lang, event))
+            start = pgettext("pack README", "{a} or {b}").format(a=start, b=_event(lang, event))
     stop = _event(lang, rule.stop.event)
     if rule.also_stopped_by is not None:
-        stop = _("{a} or {b}").format(a=stop, b=_event(lang, rule.also_stopped_by.event))
+        stop = pgettext("pack README", "{a} or {b}").format(
+            a=stop, b=_event(lang, rule.also_stopped_by.event)
+        )
     if rule.duration is not None:
-        text = _("{stop} within {duration} of {start}").format(
+        text = pgettext("pack README", "{stop} within {duration} of {start}").format(
             stop=stop, duration=_amount(pack, rule.duration, lang), start=start
         )
     else:
-        text = _("{stop} by {due}, counted from {start}").format(
+        text = pgettext("pack README", "{stop} by {due}, counted from {start}").format(
             stop=stop, due=_due_field(rule.due_field or ""), start=start
         )
     notes = []
@@ -330,40 +361,48 @@ def _clock(pack: Pack, rule: ClockRule, lang: Language) -> str:
         if isinstance(kind, str) and kind in ReplyKind._value2member_map_:
             reply = ReplyKind(kind)
             notes.append(
-                _("a {kind} does not count").format(
+                pgettext("pack README", "a {kind} does not count").format(
                     kind=reply.zh
                     if lang == "zh"
                     else f"{reply.value.replace('_', ' ')} reply ({reply.zh})"
                 )
             )
         else:
-            notes.append(_("some of them do not count"))
+            notes.append(pgettext("pack README", "some of them do not count"))
     if rule.occurrence == "each":
-        notes.append(_("a limit for each {event}").format(event=start))
+        notes.append(pgettext("pack README", "a limit for each {event}").format(event=start))
     if rule.per_assignment:
-        notes.append(_("each unit the order is sent to on its own"))
+        notes.append(pgettext("pack README", "each unit the order is sent to on its own"))
     if rule.only_if_start == "after_hours":
-        notes.append(_("only when it starts on a day off or out of office hours"))
+        notes.append(
+            pgettext("pack README", "only when it starts on a day off or out of office hours")
+        )
     elif rule.only_if_start == "outside_office_hours":
-        notes.append(_("only when it starts out of office hours"))
+        notes.append(pgettext("pack README", "only when it starts out of office hours"))
     elif rule.only_if_start == "inside_office_hours":
-        notes.append(_("only when it starts in office hours"))
+        notes.append(pgettext("pack README", "only when it starts in office hours"))
     if rule.extend is not None:
-        notes.append(_("an approved extension moves the deadline"))
+        notes.append(pgettext("pack README", "an approved extension moves the deadline"))
     if rule.cap is not None:
-        notes.append(_("at most {cap} in all").format(cap=_amount(pack, rule.cap, lang)))
+        notes.append(
+            pgettext("pack README", "at most {cap} in all").format(
+                cap=_amount(pack, rule.cap, lang)
+            )
+        )
     for first, until in rule.pause:
         notes.append(
-            _("paused from {a} until {b}").format(
+            pgettext("pack README", "paused from {a} until {b}").format(
                 a=_event(lang, first.event), b=_event(lang, until.event)
             )
         )
     if rule.no_later_than:
         notes.append(
-            _("never due after {rules}").format(rules=_list(lang, list(rule.no_later_than)))
+            pgettext("pack README", "never due after {rules}").format(
+                rules=_list(lang, list(rule.no_later_than))
+            )
         )
     if notes:
-        text += _(" ({notes})").format(notes=_list(lang, notes))
+        text += pgettext("pack README", " ({notes})").format(notes=_list(lang, notes))
     return text
 
 
@@ -373,7 +412,9 @@ def _what(pack: Pack, rule: Rule, lang: Language) -> str:
         return _clock(pack, rule, lang)
     if isinstance(rule, WindowRule):
         opens = _start(lang, rule.opens)
-        return _("{action} within {duration} of {opens} (late: {consequence})").format(
+        return pgettext(
+            "pack README", "{action} within {duration} of {opens} (late: {consequence})"
+        ).format(
             action=_event(lang, rule.action.event),
             duration=_amount(pack, rule.duration, lang),
             opens=opens,
@@ -381,36 +422,36 @@ def _what(pack: Pack, rule: Rule, lang: Language) -> str:
         )
     if isinstance(rule, DeductionRule):
         if rule.points == "from_event":
-            text = _("the points the notice gives")
+            text = pgettext("pack README", "the points the notice gives")
         elif isinstance(rule.points, ParamRef):
             text = _values(pack, rule.points.param, lang)
         else:
             text = _points(rule.points)
         if rule.progression is not None:
-            text += _(", doubling with each later occurrence")
+            text += pgettext("pack README", ", doubling with each later occurrence")
         if rule.once_per_order:
-            text += _(", once per order")
+            text += pgettext("pack README", ", once per order")
         if rule.cap is not None:
             cap = (
                 _values(pack, rule.cap.param, lang)
                 if isinstance(rule.cap, ParamRef)
-                else _("at most {n} points").format(n=_number(rule.cap))
+                else pgettext("pack README", "at most {n} points").format(n=_number(rule.cap))
             )
-            text += _(", {cap} on one order").format(cap=cap)
+            text += pgettext("pack README", ", {cap} on one order").format(cap=cap)
         if rule.assesses is not None:
             kinds = (
                 _values(pack, rule.assesses.param, lang)
                 if isinstance(rule.assesses, ParamRef)
                 else _unit_kinds(lang, rule.assesses)
             )
-            text += _(", counted for: {kinds}").format(kinds=kinds)
+            text += pgettext("pack README", ", counted for: {kinds}").format(kinds=kinds)
         return text
     if isinstance(rule, RecordRule):
         if rule.when is not None:
-            return _("recorded; computed: whether it was recorded")
-        return _("recorded, not computed")
+            return pgettext("pack README", "recorded; computed: whether it was recorded")
+        return pgettext("pack README", "recorded, not computed")
     if isinstance(rule, PeriodRule):
-        return _("each {period}: {actions}").format(
+        return pgettext("pack README", "each {period}: {actions}").format(
             period=_period(rule.period),
             actions=" / ".join(_who(lang, t.action, t.actor, t.target) for t in rule.tiers),
         )
@@ -420,7 +461,7 @@ def _what(pack: Pack, rule: Rule, lang: Language) -> str:
             if isinstance(rule.bottom, ParamRef)
             else str(rule.bottom)
         )
-        return _("each {period}, the bottom {n} of {kinds}: {action}").format(
+        return pgettext("pack README", "each {period}, the bottom {n} of {kinds}: {action}").format(
             period=_period(rule.period),
             n=bottom,
             kinds=_unit_kinds(lang, ",".join(rule.among)),
@@ -433,9 +474,9 @@ def _what(pack: Pack, rule: Rule, lang: Language) -> str:
 def _party(lang: Language, party: Target) -> str:
     """Who acts or is acted on, as a reader names them: 承办单位部门负责人, 街道纪工委."""
     units = {
-        "handling_unit": _("the handling unit"),
-        "trigger_unit": _("the unit concerned"),
-        "dispatch_centre": _("the dispatch centre"),
+        "handling_unit": pgettext("pack README", "the handling unit"),
+        "trigger_unit": pgettext("pack README", "the unit concerned"),
+        "dispatch_centre": pgettext("pack README", "the dispatch centre"),
     }
     unit = units.get(party.unit, "")
     who = [_role(lang, party.role)] if party.role else []
@@ -445,56 +486,58 @@ def _party(lang: Language, party: Target) -> str:
     person = "、".join(who) if lang == "zh" else ", ".join(who)
     if not unit:
         return person
-    return _("{person} of {unit}").format(person=person, unit=unit)
+    return pgettext("pack README", "{person} of {unit}").format(person=person, unit=unit)
 
 
 def _who(lang: Language, action: str, actor: Target, target: Target) -> str:
     """An action with who takes it and whom it is about."""
     by, on = _party(lang, actor), _party(lang, target)
     if by and on:
-        return _("{action} (by {actor}; concerning {target})").format(
+        return pgettext("pack README", "{action} (by {actor}; concerning {target})").format(
             action=action, actor=by, target=on
         )
     if by or on:
         return (
-            _("{action} (by {actor})").format(action=action, actor=by)
+            pgettext("pack README", "{action} (by {actor})").format(action=action, actor=by)
             if by
-            else _("{action} (concerning {target})").format(action=action, target=on)
+            else pgettext("pack README", "{action} (concerning {target})").format(
+                action=action, target=on
+            )
         )
     return action
 
 
 def _period(period: str) -> str:
     names = {
-        "week": _("week"),
-        "month": _("month"),
-        "two_months": _("two months"),
-        "quarter": _("quarter"),
-        "half_year": _("half year"),
-        "year": _("year"),
+        "week": pgettext("pack README", "week"),
+        "month": pgettext("pack README", "month"),
+        "two_months": pgettext("pack README", "two months"),
+        "quarter": pgettext("pack README", "quarter"),
+        "half_year": pgettext("pack README", "half year"),
+        "year": pgettext("pack README", "year"),
     }
     return names.get(period, period)
 
 
 def _kind(kind: str) -> str:
     names = {
-        "clock": _("time limit"),
-        "window": _("deadline for an action"),
-        "deduction": _("points"),
-        "escalation": _("supervision"),
-        "record": _("record"),
-        "period": _("periodic report"),
-        "ranking": _("ranking"),
+        "clock": pgettext("pack README", "time limit"),
+        "window": pgettext("pack README", "deadline for an action"),
+        "deduction": pgettext("pack README", "points"),
+        "escalation": pgettext("pack README", "supervision"),
+        "record": pgettext("pack README", "record"),
+        "period": pgettext("pack README", "periodic report"),
+        "ranking": pgettext("pack README", "ranking"),
     }
     return names.get(kind, kind)
 
 
 def _level(level: str) -> str:
     names = {
-        "yellow": _("yellow light"),
-        "red": _("red light"),
-        "breached": _("overdue"),
-        "reminder": _("reminder"),
+        "yellow": pgettext("pack README", "yellow light"),
+        "red": pgettext("pack README", "red light"),
+        "breached": pgettext("pack README", "overdue"),
+        "reminder": pgettext("pack README", "reminder"),
     }
     return names.get(level, level)
 
@@ -504,10 +547,12 @@ def _interpretation(i: Interpretation, lang: Language) -> tuple[str, list[str]]:
     lines = []
     example = _prose(lang, i.example, i.example_zh)
     if example:
-        lines.append(_("  - Example: {text}").format(text=_cell(example)))
+        lines.append(pgettext("pack README", "  - Example: {text}").format(text=_cell(example)))
     alternative = _prose(lang, i.alternative, i.alternative_zh)
     if alternative:
-        lines.append(_("  - Other reading: {text}").format(text=_cell(alternative)))
+        lines.append(
+            pgettext("pack README", "  - Other reading: {text}").format(text=_cell(alternative))
+        )
     return _cell(_prose(lang, i.reading, i.reading_zh)), lines
 
 
@@ -558,19 +603,23 @@ def _render(pack: Pack, lang: Language) -> str:
         title,
         "",
         "<!-- "
-        + _(
+        + pgettext(
+            "pack README",
             "Generated from the pack's data by grievance-rules packs readme {id} --write; "
-            "do not edit by hand."
+            "do not edit by hand.",
         ).format(id=m.id)
         + " -->",
         "",
-        _("Where it applies: {jurisdiction}. Revision {revision}, in force from {date}.").format(
-            jurisdiction=m.jurisdiction, revision=m.revision, date=_date(m.effective_from)
-        ),
+        pgettext(
+            "pack README",
+            "Where it applies: {jurisdiction}. Revision {revision}, in force from {date}.",
+        ).format(jurisdiction=m.jurisdiction, revision=m.revision, date=_date(m.effective_from)),
     ]
     if m.effective_until is not None:
-        out.append(_("In force until {date}.").format(date=_date(m.effective_until)))
-    out += ["", "## " + _("Source documents"), ""]
+        out.append(
+            pgettext("pack README", "In force until {date}.").format(date=_date(m.effective_until))
+        )
+    out += ["", "## " + pgettext("pack README", "Source documents"), ""]
     for source in m.sources:
         details = _list(
             lang, [x for x in (source.number, _date(source.issued) if source.issued else "") if x]
@@ -578,31 +627,57 @@ def _render(pack: Pack, lang: Language) -> str:
         line = f"- {source.title}"
         if details:
             line += f"（{details}）" if lang == "zh" else f" ({details})"
-        line += _(" (file {file})").format(file=f"`{source.file}`")
+        line += pgettext("pack README", " (file {file})").format(file=f"`{source.file}`")
         out.append(line)
         out.extend(f"  - {annex}" for annex in source.annexes)
 
     cal = m.calendar
-    hours = _list(lang, cal.office_hours.split(",")) if cal.office_hours else _("none")
-    basis = _("assumption") if cal.basis == "assumption" else _("as the document sets")
+    hours = (
+        _list(lang, cal.office_hours.split(","))
+        if cal.office_hours
+        else pgettext("pack README", "none")
+    )
+    basis = (
+        pgettext("pack README", "assumption")
+        if cal.basis == "assumption"
+        else pgettext("pack README", "as the document sets")
+    )
     note = _prose(lang, cal.note, cal.note_zh)
     out += [
         "",
-        "## " + _("Calendar"),
+        "## " + pgettext("pack README", "Calendar"),
         "",
-        _join(lang, _("- Office hours: {hours} ({basis}).").format(hours=hours, basis=basis), note),
-        _("- Half a working day: {rule}.").format(rule=_half_day(cal.half_day)),
-        _("- Weeks start on {day}.").format(
-            day=_("Monday") if m.week_starts == "monday" else _("Sunday")
+        _join(
+            lang,
+            pgettext("pack README", "- Office hours: {hours} ({basis}).").format(
+                hours=hours, basis=basis
+            ),
+            note,
+        ),
+        pgettext("pack README", "- Half a working day: {rule}.").format(
+            rule=_half_day(cal.half_day)
+        ),
+        pgettext("pack README", "- Weeks start on {day}.").format(
+            day=pgettext("pack README", "Monday")
+            if m.week_starts == "monday"
+            else pgettext("pack README", "Sunday")
         ),
     ]
 
     out += [
         "",
-        "## " + _("Clauses and rules"),
+        "## " + pgettext("pack README", "Clauses and rules"),
         "",
         "| "
-        + " | ".join((_("checklist id"), _("clause"), _("rule"), _("kind"), _("what it computes")))
+        + " | ".join(
+            (
+                pgettext("pack README", "checklist id"),
+                pgettext("pack README", "clause"),
+                pgettext("pack README", "rule"),
+                pgettext("pack README", "kind"),
+                pgettext("pack README", "what it computes"),
+            )
+        )
         + " |",
         "|---|---|---|---|---|",
     ]
@@ -617,7 +692,7 @@ def _render(pack: Pack, lang: Language) -> str:
                 f"| {_cell(_what(pack, rule, lang))} |"
             )
 
-    out += ["", "## " + _("Rules, by the clause they quote"), ""]
+    out += ["", "## " + pgettext("pack README", "Rules, by the clause they quote"), ""]
     by_label: dict[str, list[Rule]] = {}
     for rule in pack.rules:
         by_label.setdefault(rule.citation.clause, []).append(rule)
@@ -646,29 +721,45 @@ def _render(pack: Pack, lang: Language) -> str:
                         for t in rule.topics
                     ],
                 )
-                line = _join(lang, line, _("Topics: {topics}.").format(topics=topics))
+                line = _join(
+                    lang, line, pgettext("pack README", "Topics: {topics}.").format(topics=topics)
+                )
             out.append(line)
         out.append("")
 
     out += [
-        "## " + _("Values"),
+        "## " + pgettext("pack README", "Values"),
         "",
-        "| " + " | ".join((_("what"), _("from"), _("value"), _("basis"), _("source"))) + " |",
+        "| "
+        + " | ".join(
+            (
+                pgettext("pack README", "what"),
+                pgettext("pack README", "from"),
+                pgettext("pack README", "value"),
+                pgettext("pack README", "basis"),
+                pgettext("pack README", "source"),
+            )
+        )
+        + " |",
         "|---|---|---|---|---|",
     ]
     for name, parameter in pack.parameters.items():  # in the order the pack gives them
         for dated in parameter.values:
-            cited = _("assumption") if parameter.basis == "assumption" else _("cited")
+            cited = (
+                pgettext("pack README", "assumption")
+                if parameter.basis == "assumption"
+                else pgettext("pack README", "cited")
+            )
             out.append(
                 f"| {_description(parameter, lang)} | {_date(dated.from_)} "
                 f"| {_cell(_value(pack, name, dated.value, lang))} | {cited} "
                 f"| {_cell(_where(dated, lang))} |"
             )
 
-    out += ["", "## " + _("Interpretations"), ""]
+    out += ["", "## " + pgettext("pack README", "Interpretations"), ""]
     readings = [(n, p) for n, p in sorted(pack.parameters.items()) if p.interpretation]
     if readings:
-        out += [_("Readings the whole pack takes:"), ""]
+        out += [pgettext("pack README", "Readings the whole pack takes:"), ""]
     for name, parameter in readings:
         assert parameter.interpretation is not None
         reading, lines = _interpretation(parameter.interpretation, lang)
@@ -681,9 +772,9 @@ def _render(pack: Pack, lang: Language) -> str:
         out += lines
     interpreted = [rule for rule in pack.rules if rule.interpretation is not None]
     if readings and interpreted:
-        out += ["", _("Readings of single rules:"), ""]
+        out += ["", pgettext("pack README", "Readings of single rules:"), ""]
     if not interpreted and not readings and not m.notify.roles:
-        out.append(_("None: every clause encoded reads one way."))
+        out.append(pgettext("pack README", "None: every clause encoded reads one way."))
     for rule in interpreted:
         assert rule.interpretation is not None
         reading, lines = _interpretation(rule.interpretation, lang)
@@ -697,24 +788,34 @@ def _render(pack: Pack, lang: Language) -> str:
         roles = _list(
             lang,
             [
-                _("{level}: {role}").format(level=_level(level), role=_role(lang, role))
+                pgettext("pack README", "{level}: {role}").format(
+                    level=_level(level), role=_role(lang, role)
+                )
                 for level, role in m.notify.roles.items()
             ],
         )
-        basis = _("assumption") if m.notify.basis == "assumption" else _("as the document sets")
-        origin = _(" (file {file})").format(file=f"`{m.notify.source}`") if m.notify.source else ""
+        basis = (
+            pgettext("pack README", "assumption")
+            if m.notify.basis == "assumption"
+            else pgettext("pack README", "as the document sets")
+        )
+        origin = (
+            pgettext("pack README", " (file {file})").format(file=f"`{m.notify.source}`")
+            if m.notify.source
+            else ""
+        )
         note = _cell(_prose(lang, m.notify.note, m.notify.note_zh))
         out.append(
             _join(
                 lang,
-                _("- **Warning notices (黄红灯)**{origin}, {basis}: {roles}.").format(
-                    origin=origin, basis=basis, roles=roles
-                ),
+                pgettext(
+                    "pack README", "- **Warning notices (黄红灯)**{origin}, {basis}: {roles}."
+                ).format(origin=origin, basis=basis, roles=roles),
                 note,
             )
         )
 
-    out += ["", "## " + _("Recorded, not computed"), ""]
+    out += ["", "## " + pgettext("pack README", "Recorded, not computed"), ""]
     records = pack.rules_of(RecordRule)
     for rule in records:
         what = _cell(_prose(lang, rule.not_computed, rule.not_computed_zh))
@@ -722,13 +823,13 @@ def _render(pack: Pack, lang: Language) -> str:
         stop = "。" if lang == "zh" else "."
         out.append(f"- **`{rule.id}`** {rule.title}{colon}{what.rstrip('.。')}{stop}")
     if not records:
-        out.append(_("None."))
+        out.append(pgettext("pack README", "None."))
 
-    out += ["", "## " + _("Limitations"), ""]
+    out += ["", "## " + pgettext("pack README", "Limitations"), ""]
     zh = m.limitations_zh or (None,) * len(m.limitations)
     out += [f"- {_cell(_prose(lang, en, z))}" for en, z in zip(m.limitations, zh, strict=True)]
     if not m.limitations:
-        out.append(_("None recorded."))
+        out.append(pgettext("pack README", "None recorded."))
 
     if lang == "en":
         out += _analysts(pack)
