@@ -875,6 +875,8 @@ def untranslated_texts(pack: Pack) -> list[str]:
         found.append("pack.yaml: calendar.note")
     if m.notify.note and not m.notify.note_zh:
         found.append("pack.yaml: notify.note")
+    if m.scoring.note and not m.scoring.note_zh:
+        found.append("pack.yaml: scoring.note")
     if m.limitations and not m.limitations_zh:
         found.append("pack.yaml: limitations")
     for name, parameter in sorted(pack.parameters.items()):
