@@ -136,8 +136,29 @@ def _period(batch: OrderBatch, rule: ClockRule, judged: dt.date) -> _Period:
     spec = str(plan.value(rule.duration, judged)) if rule.duration is not None else None
     convention = str(plan.value(rule.convention, judged))
     half_day = str(plan.value(half, judged))
+    excepting = (
+        rule.not_stopped_by is not None
+        and plan.value(rule.not_stopped_by.unless, judged) is not True
+    )
+    key = (wanted, spec, convention, half_day, excepting)
+    known: dict[tuple[Any, ...], _Period] = plan.memo.setdefault("columnar-periods", {})
+    period = known.get(key)
+    if period is None:
+        period = known[key] = _Period(
+            wanted,
+            spec,
+            convention,
+            half_day,
+            excepting,
+            _office_us(batch, spec, convention, half_day),
+        )
+    return period
+
+
+def _office_us(batch: OrderBatch, spec: str | None, convention: str, half_day: str) -> int | None:
+    """Office µs a ``working_time`` period adds to its start's position, if vectorisable."""
     office_us = None
-    hours = plan.calendar.office_hours
+    hours = batch.plan.calendar.office_hours
     if spec is not None and hours is not None:
         try:
             dur = Duration.parse(spec)
@@ -155,15 +176,7 @@ def _period(batch: OrderBatch, rule: ClockRule, judged: dt.date) -> _Period:
                 minutes = dur.amount * hours.day_minutes
             if minutes is not None and minutes > 0 and (minutes * 60_000_000).denominator == 1:
                 office_us = int(minutes * 60_000_000)
-    return _Period(
-        wanted,
-        spec,
-        convention,
-        half_day,
-        rule.not_stopped_by is not None
-        and plan.value(rule.not_stopped_by.unless, judged) is not True,
-        office_us,
-    )
+    return office_us
 
 
 _Run = tuple[dt.datetime, int | None, str | None, int | None, Row | None]
@@ -198,10 +211,12 @@ def _runs(
                     runs.append((_at(row[8]), None, a.unit, a.ends, row))
         return runs
     if rule.also_started_by:
+        also = rule.also_started_by
+        types = {r.event for r in also}
         extra = [
             k
             for k, e in enumerate(kept)
-            if any(e.type == r.event and where_holds(e, r.where) for r in rule.also_started_by)
+            if e.type in types and any(e.type == r.event and where_holds(e, r.where) for r in also)
         ]
         matched = sorted(set(matched) | set(extra))
     runs = [(kept[k].at, k, None, None, None) for k in matched]

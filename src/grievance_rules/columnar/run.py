@@ -16,9 +16,11 @@ The summary counts, per rule, how many orders went each way.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -202,8 +204,9 @@ def evaluate_columnar(
         HistoryError: an order's history contradicts itself.
     """
     plan = pack if isinstance(pack, PackPlan) else plan_for(pack)
-    order_list = to_orders(orders)
-    return _evaluate(order_list, plan, as_of, judged_on, repeats, check_history)
+    with _collector_paused():
+        order_list = to_orders(orders)
+        return _evaluate(order_list, plan, as_of, judged_on, repeats, check_history)
 
 
 def evaluate_columnar_each(
@@ -224,14 +227,32 @@ def evaluate_columnar_each(
         HistoryError: an order's history contradicts itself.
     """
     plans = [p if isinstance(p, PackPlan) else plan_for(p) for p in packs]
-    order_list = to_orders(orders)
-    if check_history:
-        for order in order_list:
-            ensure_coherent(order)
-    return [
-        _evaluate(order_list, plan, as_of, judged_on, repeats, False, n == 0)
-        for n, plan in enumerate(plans)
-    ]
+    with _collector_paused():
+        order_list = to_orders(orders)
+        if check_history:
+            for order in order_list:
+                ensure_coherent(order)
+        return [
+            _evaluate(order_list, plan, as_of, judged_on, repeats, False, n == 0)
+            for n, plan in enumerate(plans)
+        ]
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused while a batch is built (restored after).
+
+    A batch allocates hundreds of thousands of small acyclic objects (models, rows);
+    the collector's passes over them took a fifth to a third of the time. Reference
+    counting still frees everything; the collector runs again when the call returns.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _evaluate(
