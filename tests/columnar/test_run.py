@@ -150,3 +150,52 @@ def test_findings_as_arrow():
     assert table.column_names[:4] == ["order", "order_id", "rule_id", "kind"]
     assert table.schema.field("due").type == pa.timestamp("us", tz="UTC")
     assert set(table.column("path").to_pylist()) == {"columnar"}
+
+
+def test_a_provisional_deadline_goes_per_order():
+    # the calendar's notices end 2026-12-24: a clock dispatched on the 24th at 16:00
+    # is due on a day no notice has set yet, so the kernel leaves it to the engine
+    order = WorkOrder.model_validate(
+        {
+            "id": "P-1",
+            "channel": "12345",
+            "category": "投诉",
+            "received_at": "2026-12-24T15:00:00+08:00",
+            "units": UNITS,
+            "events": [
+                {"type": "dispatched", "at": "2026-12-24T16:00:00+08:00", "unit": "ctr",
+                 "to_unit": "dept"},
+            ],
+        }
+    )  # fmt: skip
+    as_of = dt.datetime.fromisoformat("2026-12-24T17:00+08:00")
+    result = evaluate_columnar([order, _order("P-2")], "xiayang", as_of=as_of)
+    counts = result.summary()["rules"]["XY-1.first-contact"]  # type: ignore[index]
+    assert (counts["columnar"], counts["per_order"]) == (1, 1)
+    (clock,) = [r for r in result.findings if r[1] == "P-1" and r[2] == "XY-1.first-contact"]
+    reference = evaluate(order, "xiayang", as_of)
+    (expected,) = [c for c in reference.clocks if c.rule_id == "XY-1.first-contact"]
+    assert expected.provisional
+    assert (clock[6], clock[8], clock[13]) == (
+        "running",
+        _us(expected.due.isoformat()),
+        "per_order",
+    )
+
+
+def test_the_events_table_by_hand():
+    order = _order(
+        "T-2", {"type": "first_contact", "at": "2024-05-06T10:00:00+08:00", "unit": "dept"}
+    )
+    table = evaluate_columnar([order], "xiayang").events()
+    assert len(table) == 2
+    assert [table.types[t] for t in table.type] == ["dispatched", "first_contact"]
+    assert table.at_us.tolist() == [_us("2024-05-06T09:30+08:00"), _us("2024-05-06T10:00+08:00")]
+    # the acting units, and who held the order after each event: dept both times
+    assert [table.units[u] for u in table.unit] == ["ctr", "dept"]
+    assert [table.units[u] for u in table.handling] == ["dept", "dept"]
+    assert table.event.tolist() == [0, 1]
+    # the dispatch to dept (a unit that is not upstream) starts 夏阳's clocks: some
+    # pattern selects event 0 and not event 1, and the first contact is selected too
+    assert any(col.tolist() == [True, False] for col in table.patterns.values())
+    assert any(col.tolist() == [False, True] for col in table.patterns.values())
