@@ -110,7 +110,7 @@ def test_the_readme_explains_how_working_days_are_counted(name: str) -> None:
     section = english.split("## Interpretations", 1)[1].split("\n## ", 1)[0]
     assert "(counted as office time from the instant): " in section
     assert "  - Example: " in section
-    assert "`convention: civil_code` (convention)" in english.split("## For analysts", 1)[1]
+    assert "`convention: civil_code` (the whole pack)" in english.split("## For analysts", 1)[1]
 
 
 def test_daye_counts_the_days_of_zi_jiaoban_zhi_ri_qi() -> None:

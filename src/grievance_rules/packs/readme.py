@@ -848,15 +848,18 @@ def _analysts(pack: Pack) -> list[str]:
         "| parameter | what | other reading |",
         "|---|---|---|",
     ]
-    switches: dict[str, list[str]] = {}
-    entries = [(r.id, r.interpretation) for r in pack.rules]
-    entries += [(n, p.interpretation) for n, p in pack.parameters.items()]
+    switches: dict[str, dict[str, list[str]]] = {}  # parameter -> switch -> readings
+    entries = [(n, p.interpretation) for n, p in pack.parameters.items()]
+    entries += [(r.id, r.interpretation) for r in pack.rules]
     for owner, i in entries:
         if i is not None and i.switch:
             name = i.switch.split(":", 1)[0].strip()
-            switches.setdefault(name, []).append(f"`{i.switch}` ({owner})")
+            where = "the whole pack" if owner == name else f"`{owner}`"
+            switches.setdefault(name, {}).setdefault(i.switch, []).append(where)
     for name, parameter in sorted(pack.parameters.items()):
-        other = "; ".join(dict.fromkeys(switches.get(name, [])))
+        other = "; ".join(
+            f"`{switch}` ({', '.join(owners)})" for switch, owners in switches.get(name, {}).items()
+        )
         out.append(f"| `{name}` | {_cell(parameter.description)} | {other} |")
     return out
 
