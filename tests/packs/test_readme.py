@@ -244,8 +244,10 @@ def test_a_chinese_twin_without_chinese_refuses_the_pack(tmp_path: Path) -> None
         load_pack(directory)
     message = str(caught.value)
     assert "transfer.yaml" in message
-    assert "rules.0.interpretation.reading_zh" in message  # the first rule, DXH-1.transfer
+    assert "rules.0.interpretation.reading_zh" in message
     assert "(line 16)" in message
+    assert caught.value.rule_id == "DXH-1.transfer"
+    assert caught.value.field == "rules.0.interpretation.reading_zh"
     assert "must be written in Chinese" in message
 
 
