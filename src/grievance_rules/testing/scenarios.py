@@ -335,7 +335,7 @@ def load_scenarios(path: str | Path) -> list[ScenarioCase]:
         raise ScenarioFileError(f"{file}: {message}", file=str(file), line=exc.line) from None
     if not isinstance(data, dict) or not isinstance(data.get("cases"), list):
         raise ScenarioFileError(f"{file}: a scenario file has 'cases:', a list", file=str(file))
-    unknown = sorted(set(data) - _FILE_KEYS)
+    unknown = sorted((str(key) for key in set(data) - _FILE_KEYS), key=str)
     if unknown:
         raise ScenarioFileError(
             f"{file}: unknown key {unknown[0]!r}; a scenario file has defaults and cases",
