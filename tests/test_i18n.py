@@ -175,6 +175,11 @@ ALLOWED_WORDS = frozenset(
         "enum",
         "missing",
         "timezone_aware",
+        "string_type",
+        "tuple_type",
+        "units",
+        "name",
+        "events",
         "UTC",
         "ISO",
     }
@@ -248,6 +253,24 @@ def test_a_rejected_record_in_chinese(tmp_path: Path) -> None:
     english = CliRunner().invoke(cli, ["--lang", "en", "read", str(path)]).output
     assert "received_at: field required [missing]" in english
     assert "the Chinese terms are accepted too" in english
+
+
+def test_pydantic_messages_in_chinese(tmp_path: Path) -> None:
+    path = tmp_path / "orders.jsonl"
+    record = {
+        "id": "X2",
+        "channel": "app",
+        "category": "投诉",
+        "received_at": "2024-05-06T09:00:00+08:00",
+        "events": 5,
+        "units": [{"id": "c1", "kind": "village_community", "name": 3}],
+    }
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    out = _zh("read", str(path), code=1)
+    assert "units[0].name: 应为文字（实际为 3） [string_type]" in out
+    assert "events: 应为列表（实际为 5） [tuple_type]" in out
+    english = CliRunner().invoke(cli, ["read", str(path)]).output
+    assert "units[0].name: Input should be a valid string (got 3) [string_type]" in english
 
 
 def test_a_duplicate_order_in_chinese(tmp_path: Path) -> None:

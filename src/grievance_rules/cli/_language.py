@@ -115,8 +115,7 @@ def translate_click() -> None:
 
 
 def _choose(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    if value is not None:
-        use_language(value)
+    use_language(value)  # None: from the environment, whatever an earlier run chose
     return value
 
 
