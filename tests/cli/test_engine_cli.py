@@ -94,7 +94,7 @@ def test_an_interrupted_evaluate_leaves_no_output_file(tmp_path, monkeypatch) ->
         yield from ()
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("grievance_rules.cli.evaluate.assess_stream", broken)
+    monkeypatch.setattr("grievance_rules.cli._dataset.assess_stream", broken)
     out = tmp_path / "assessments.jsonl"
     result = CliRunner().invoke(cli, ["evaluate", "--pack", "daye", "-o", str(out), SAMPLE])
     assert result.exit_code != 0
