@@ -383,6 +383,8 @@ def test_one_spelling_of_every_option(name: str, command: click.Command) -> None
     visible = {n for option in options if not option.hidden for n in option.opts}
     if "--assume-tz" in {n for option in options for n in option.opts}:
         assert "--tz" in visible, f"{name}: a zone option that is not --tz"
+    if visible & {"--as-of", "--until"}:  # an instant that may lack an offset: --tz reads it
+        assert "--tz" in visible, f"{name}: an instant option without --tz"
 
 
 def test_score_html_without_a_file_is_refused_before_reading(tmp_path: Path) -> None:

@@ -66,6 +66,11 @@ def _write(lines: Iterable[str], stream: BinaryIO) -> int:
     "Shanghai). Default: complete histories.",
 )
 @click.option(
+    "--tz",
+    metavar="ZONE",
+    help="Read an --as-of without a UTC offset in this zone (e.g. Asia/Shanghai).",
+)
+@click.option(
     "--format",
     "--output-format",
     "fmt",
@@ -96,6 +101,7 @@ def sample_command(
     start: dt.date,
     months: int,
     as_of: str | None,
+    tz: str | None,
     fmt: str,
     output: Path | None,
     partition_size: int | None = None,
@@ -105,7 +111,7 @@ def sample_command(
     The mix of channels, categories, returns, late replies, callbacks, redos,
     续报, supervision and the rest is documented in docs/model.md ("Sample data").
     """
-    snapshot = parse_instant(as_of, None) if as_of is not None else None
+    snapshot = parse_instant(as_of, tz) if as_of is not None else None
     if fmt != "jsonl":
         if output is None:
             raise click.UsageError(
