@@ -199,3 +199,21 @@ def test_the_events_table_by_hand():
     # pattern selects event 0 and not event 1, and the first contact is selected too
     assert any(col.tolist() == [True, False] for col in table.patterns.values())
     assert any(col.tolist() == [False, True] for col in table.patterns.values())
+
+
+def test_skipped_inputs_are_rejections_like_the_per_order_batch():
+    from grievance_rules.engine import evaluate_each
+
+    good = _order("S-1").model_dump_json()
+    bad = '{"id": "S-2", "channel": "12345"}'
+    backwards = _order(
+        "S-3", {"type": "first_contact", "at": "2024-05-06T09:00:00+08:00", "unit": "dept"}
+    ).model_dump_json()  # contact before the dispatch reached dept: an incoherent history
+    inputs = [bad, good, backwards]
+    result = evaluate_columnar(inputs, "xiayang", rejects="skip")
+    assert [o.id for o in result.orders] == ["S-1"]
+    assert result.positions == [1]
+    per_order = [row[0] for row in evaluate_each(inputs, ["xiayang"])]
+    expected = [r.rejection for r in per_order if r.rejection is not None]
+    assert result.rejections == expected
+    assert [r.source for r in result.rejections] == ["#0", "#2"]

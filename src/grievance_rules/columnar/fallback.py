@@ -10,6 +10,7 @@ each other). Only the findings of the rules asked for are kept.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import threading
 from collections.abc import Iterable
 
@@ -90,7 +91,7 @@ def evaluate_per_order(
     i: int,
     rule_ids: frozenset[str],
     repeats: RepeatIndex | None,
-    judged_on_given: bool,
+    judged_on: dt.date | None,
 ) -> list[Row]:
     """The rows of ``rule_ids`` on order ``i``, by the per-order engine."""
     plan = restricted_plan(batch.plan, rule_ids)
@@ -98,7 +99,7 @@ def evaluate_per_order(
         batch.orders[i],
         plan,
         batch.instants[i],
-        judged_on=batch.judged[i] if judged_on_given else None,
+        judged_on=judged_on,
         repeats=repeats,
         check_history=False,
     )

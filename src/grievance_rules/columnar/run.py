@@ -23,7 +23,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
+from pydantic import ValidationError
+
+from grievance_rules.calendar import to_shanghai
 from grievance_rules.columnar import clocks as clock_kernel
 from grievance_rules.columnar import conditions as condition_kernel
 from grievance_rules.columnar import windows as window_kernel
@@ -32,10 +36,13 @@ from grievance_rules.columnar.events import EventsTable, events_table
 from grievance_rules.columnar.fallback import evaluate_per_order
 from grievance_rules.columnar.findings import FindingRows, Row
 from grievance_rules.columnar.prefilter import could_hold
-from grievance_rules.engine.assessment import Assessment
+from grievance_rules.engine.assessment import Assessment, Rejection
+from grievance_rules.engine.batch import input_rejection, order_of_input
+from grievance_rules.engine.matching import check_integers, view_of
 from grievance_rules.engine.plan import PackPlan, plan_for
 from grievance_rules.engine.repeats import RepeatIndex
-from grievance_rules.engine.single import evaluate
+from grievance_rules.engine.single import evaluate, instant_of
+from grievance_rules.errors import GrievanceRulesError
 from grievance_rules.model import WorkOrder, ensure_coherent
 from grievance_rules.packs import Pack
 from grievance_rules.packs.schema import (
@@ -93,6 +100,10 @@ class ColumnarResult:
     judged_on: dt.date | None = None
     repeats: RepeatIndex | None = None
     batch: OrderBatch | None = field(default=None, repr=False)
+    rejections: list[Rejection] = field(default_factory=list)
+    """Inputs left out (``rejects="skip"``), each with its position and reasons."""
+    positions: list[int] = field(default_factory=list)
+    """The input position of each order in :attr:`orders`."""
     _index: dict[str, int] = field(default_factory=dict, repr=False)
 
     def events(self) -> EventsTable:
@@ -183,6 +194,7 @@ def evaluate_columnar(
     judged_on: dt.date | None = None,
     repeats: RepeatIndex | None = None,
     check_history: bool = True,
+    rejects: Literal["raise", "skip"] = "raise",
 ) -> ColumnarResult:
     """Evaluate a pack over a batch of orders; findings as a table.
 
@@ -194,6 +206,10 @@ def evaluate_columnar(
             receipt (as :func:`grievance_rules.engine.evaluate`).
         repeats: the cross-order repeat index, for rules with ``repeat`` conditions.
         check_history: refuse an order whose history contradicts itself.
+        rejects: ``raise`` on the first input that cannot be assessed, or ``skip`` it:
+            it is left out of the batch and listed in ``result.rejections`` (the
+            per-order batch's :class:`~grievance_rules.engine.Rejection`, with its
+            position as ``#n``); ``result.positions`` maps the orders back to inputs.
 
     Returns:
         The findings (the same, finding for finding, as the per-order engine's) and
@@ -202,11 +218,18 @@ def evaluate_columnar(
     Raises:
         WorkOrderError: an input is not a valid work order (its position named).
         HistoryError: an order's history contradicts itself.
+        FactValidationError: an event integer wider than 64 bits.
     """
-    plan = pack if isinstance(pack, PackPlan) else plan_for(pack)
-    with _collector_paused():
-        order_list = to_orders(orders)
-        return _evaluate(order_list, plan, as_of, judged_on, repeats, check_history)
+    (result,) = evaluate_columnar_each(
+        orders,
+        [pack],
+        as_of=as_of,
+        judged_on=judged_on,
+        repeats=repeats,
+        check_history=check_history,
+        rejects=rejects,
+    )
+    return result
 
 
 def evaluate_columnar_each(
@@ -217,6 +240,7 @@ def evaluate_columnar_each(
     judged_on: dt.date | None = None,
     repeats: RepeatIndex | None = None,
     check_history: bool = True,
+    rejects: Literal["raise", "skip"] = "raise",
 ) -> list[ColumnarResult]:
     """:func:`evaluate_columnar` under several packs; the orders validated and checked once.
 
@@ -225,17 +249,56 @@ def evaluate_columnar_each(
     Raises:
         WorkOrderError: an input is not a valid work order (its position named).
         HistoryError: an order's history contradicts itself.
+        FactValidationError: an event integer wider than 64 bits.
     """
     plans = [p if isinstance(p, PackPlan) else plan_for(p) for p in packs]
     with _collector_paused():
-        order_list = to_orders(orders)
-        if check_history:
-            for order in order_list:
-                ensure_coherent(order)
-        return [
-            _evaluate(order_list, plan, as_of, judged_on, repeats, False, n == 0)
+        rejections: list[Rejection] = []
+        if rejects == "raise":
+            order_list = to_orders(orders)
+            positions = list(range(len(order_list)))
+            if check_history:
+                for order in order_list:
+                    ensure_coherent(order)
+        else:
+            order_list, positions = _accepted(orders, as_of, check_history, rejections)
+        results = [
+            _evaluate(
+                order_list, plan, as_of, judged_on, repeats, False, rejects == "raise" and n == 0
+            )
             for n, plan in enumerate(plans)
         ]
+    for result in results:
+        result.rejections = rejections
+        result.positions = positions
+    return results
+
+
+def _accepted(
+    inputs: Iterable[OrderInput],
+    as_of: dt.datetime | None,
+    check_history: bool,
+    rejections: list[Rejection],
+) -> tuple[list[WorkOrder], list[int]]:
+    """The inputs that can be assessed, and their positions; the others as rejections."""
+    if as_of is not None:
+        to_shanghai(as_of, what="as_of")  # a naive as_of fails the call, not each order
+    accepted: list[WorkOrder] = []
+    positions: list[int] = []
+    for position, item in enumerate(inputs):
+        order: WorkOrder | None = None
+        try:
+            order = order_of_input(item)
+            if check_history:
+                ensure_coherent(order)
+            check_integers(view_of(order, instant_of(order, as_of)))
+        except (ValidationError, GrievanceRulesError) as exc:
+            order_id = order.id if order is not None else None
+            rejections.append(input_rejection(f"#{position}", item, order_id, exc))
+            continue
+        accepted.append(order)
+        positions.append(position)
+    return accepted, positions
 
 
 @contextlib.contextmanager
@@ -371,9 +434,7 @@ def _evaluate(
         else:
             send(count, [i for i in applies(selector) if could_hold(batch, i, rule_.when, known)])
     for i in sorted(per_order):
-        findings.extend(
-            evaluate_per_order(batch, i, frozenset(per_order[i]), repeats, judged_on is not None)
-        )
+        findings.extend(evaluate_per_order(batch, i, frozenset(per_order[i]), repeats, judged_on))
     findings.sort()
     return ColumnarResult(
         plan=plan,
