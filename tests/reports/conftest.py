@@ -61,6 +61,7 @@ def hostile_comparison() -> Comparison:
 
 ALLOWED = (
     re.compile(r"\b[a-z]+@[\d-]+"),  # pack names: chengdong@2024
+    re.compile(r"\b(chengdong|xiayang|daye)\b"),  # the built-in packs by name
     re.compile(r"\b[A-Z]{1,4}-[\w.#-]+"),  # rule and order ids: CD-5.provincial-urgent, S-0001
     re.compile(r"[(（][\w-]+[)）]"),  # unit ids in parentheses
     re.compile(r"\d{4}-\d{2}(-\d{2})?(T[\d:.+-]+)?"),  # periods, dates, instants

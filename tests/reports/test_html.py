@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import re
 
 import pytest
@@ -14,7 +15,7 @@ from grievance_rules.packs.diff import diff_packs
 from grievance_rules.packs.schema import RATE_NAMES
 from grievance_rules.reports import comparison_html, scorecard_html
 from grievance_rules.scoring import compare, score
-from tests.reports.conftest import HOSTILE_UNIT, PACKS, sample_orders
+from tests.reports.conftest import HOSTILE_UNIT, PACKS, english_words, sample_orders
 
 _REFERENCE = re.compile(
     r"""\b(?P<attr>src|href|srcset|action|poster|data|xlink:href|formaction)\s*=\s*["']?(?P<value>[^"'\s>]*)""",
@@ -147,3 +148,23 @@ def test_pack_diff_section_shows_each_row_of_the_static_comparison(sample_compar
     assert section.count("<tr>") == len(diff.rows) + 1
     assert 'id="rules"' not in comparison_html(sample_comparison)
     _assert_self_contained(page)
+
+
+_DATA = re.compile(r"<style>.*?</style>|<script>.*?</script>|<td.*?</td>|<meta[^>]*>", re.S)
+
+
+def test_chinese_pages_have_no_english_frame_text_with_the_rules_side_by_side(
+    sample_comparison, hostile_card
+):
+    diff = diff_packs(*(find_pack(name) for name in PACKS))
+    pages = [
+        comparison_html(sample_comparison, pack_diff=diff, lang="zh"),
+        scorecard_html(hostile_card, lang="zh").replace(html.escape(HOSTILE_UNIT), ""),
+    ]
+    for page in pages:
+        frame = html.unescape(re.sub(r"<[^>]+>", " ", _DATA.sub("", page)))
+        assert english_words(frame) == []
+        assert '<html lang="zh-CN">' in page
+    assert "<h2>规则对照</h2>" in pages[0]
+    assert '<th scope="col">比较结果</th>' in pages[0]
+    assert "<title>考核计分表：chengdong@2024，按月</title>" in pages[1]
