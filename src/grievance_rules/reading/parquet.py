@@ -111,8 +111,6 @@ _INT_FIELDS = frozenset({"round"})
 _FLOAT_FIELDS = frozenset({"points"})
 _LIST_FIELDS = frozenset({"signatures"})
 _EVIDENCE_FIELDS = frozenset({"evidence"})
-_ORDER_INSTANTS = frozenset({"received_at", "dispatched_at", "reply_deadline"})
-_TABLES = ("orders", "events", "units")
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _ALLOWED = {kind: frozenset(cls.model_fields) for kind, cls in EVENT_CLASSES.items()}
 
