@@ -186,3 +186,14 @@ def test_evaluate_on_two_local_workers_prints_the_same_lines(tmp_path):
     there = _run("evaluate", tmp_path / "ds", "--pack", "daye", "--workers", 2)
     assert there.exit_code == 0, there.output
     assert there.stdout == here.stdout
+
+
+def test_convert_a_workbook_of_the_long_layout_to_parquet(tmp_path):
+    book = tmp_path / "orders.xlsx"
+    assert (
+        _run("sample", "--orders", 12, "--seed", 3, "--format", "xlsx", "-o", book).exit_code == 0
+    )
+    result = _run("convert", book, tmp_path / "ds", "--tz", "Asia/Shanghai")
+    assert result.exit_code == 0, result.output
+    assert _run("convert", tmp_path / "ds", tmp_path / "back.jsonl").exit_code == 0
+    assert _orders(tmp_path / "back.jsonl") == list(generate_orders(12, seed=3))
