@@ -238,6 +238,7 @@ def test_findings_workbook_gives_instants_in_the_zone_its_header_names():
     ]
     assert deductions[0]["办理时间（Asia/Shanghai，UTC+08:00）"] == dt.datetime(2024, 5, 8, 10, 0)
     assert deductions[0]["原文"] == "结果不满意件：每件扣0.5分"
+    assert deductions[0]["结果"] == "第 4 个流转环节（回访）"  # the engine's event 4 (callback)
     done = header.index("办理时间（Asia/Shanghai，UTC+08:00）")
     cell = next(r[done] for r in sheet.iter_rows(2) if r[done].value is not None)
     assert cell.is_date
@@ -336,7 +337,10 @@ def test_any_sheet_reads_back_cell_for_cell(names, rows):
     for sheet in book.worksheets:
         assert sheet.freeze_panes == "A2"
         back = [list(row) for row in sheet.iter_rows(2, values_only=True)]
-        assert back == [[None if cell == "" else cell for cell in row] for row in rows]
+        expected = [[None if cell == "" else cell for cell in row] for row in rows]
+        while expected and expected[-1] == [None, None, None]:
+            expected.pop()  # an empty last row leaves nothing in the file to read back
+        assert back == expected
         for position, letter in enumerate("ABC"):
             widest = max(
                 [display_width(["a", "东风", "c"][position])]

@@ -32,6 +32,7 @@ from collections.abc import Iterable, Iterator, Mapping
 
 from grievance_rules.i18n import Language, current_language, language
 from grievance_rules.i18n import gettext as _
+from grievance_rules.model import EVENT_CLASSES
 from grievance_rules.model.enums import LeaderRole, UnitKind
 from grievance_rules.packs.schema import Citation, Topic
 from grievance_rules.scoring import RATES, Rate
@@ -295,6 +296,10 @@ _RANKED = re.compile(
 _BOTTOM = re.compile(r"the (\d+) lowest: parameter (\S+), in force on (\S+)")
 _TIE = re.compile(r"the tie at place (\d+) crosses the boundary: all tied units named")
 _DUE = re.compile(r"(?:(\S+): )?due (\d{4}-\d{2}-\d{2} \d{2}:\d{2})")
+_EVENT = re.compile(r"event (\d+) \((\w+)\)")
+_CLOCK = re.compile(r"clock (\S+) (\w+)")
+_WINDOW = re.compile(r"window (\S+) event (\d+) (\w+)")
+_ESCALATION = re.compile(r"escalation (\S+)")
 
 
 def period_text(label: str) -> str:
@@ -364,6 +369,27 @@ def trace_text(text: str) -> str:
     if found:
         due = _("due {when}").format(when=found[2])
         return f"{found[1]}: {due}" if found[1] else due
+    return _occurrence(text)
+
+
+def _occurrence(text: str) -> str:
+    """What a deduction counted (``event 6 (callback)``, ``clock R#0 breached`` ...)."""
+    found = _EVENT.fullmatch(text)
+    if found:
+        kind = EVENT_CLASSES.get(found[2])
+        name = kind.zh if kind is not None else found[2]
+        return _("event {number} ({type})").format(number=found[1], type=name)
+    found = _CLOCK.fullmatch(text)
+    if found:
+        return _("clock {clock} {state}").format(clock=found[1], state=state_label(found[2]))
+    found = _WINDOW.fullmatch(text)
+    if found:
+        return _("window {rule} event {number} {state}").format(
+            rule=found[1], number=found[2], state=state_label(found[3])
+        )
+    found = _ESCALATION.fullmatch(text)
+    if found:
+        return _("escalation {rule}").format(rule=found[1])
     return text
 
 

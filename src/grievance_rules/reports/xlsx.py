@@ -63,6 +63,7 @@ from grievance_rules.reports.formatting import (
     kind_of_finding_label,
     role_text,
     state_label,
+    trace_text,
     unit_kind_label,
 )
 from grievance_rules.reports.tables import (
@@ -375,8 +376,9 @@ def _zone_header(label: str, zone: dt.tzinfo) -> str:
 class FindingsWorkbook:
     """The findings of evaluated orders, gathered one order at a time, then saved.
 
-    Sheets: findings (one row per clock, window, deduction, escalation and
-    record of every order: its rule, unit by name and kind, state, points, the
+    Sheets: findings (one row per clock, window, deduction and escalation of
+    every order: its rule, unit by name and kind, its outcome (a state, what a
+    deduction counted, an escalation's action and actor), points, the
     instants it ran between, the clause it cites and the quoted text), orders
     (one row per order: points and counts), and the inputs rejected. Instants
     are Excel date-times in ``zone``, stated in the headers.
@@ -444,7 +446,7 @@ class FindingsWorkbook:
                     more.get("provisional"),
                     finding.citation.clause,
                     finding.citation.text,
-                    "; ".join(finding.trace) or None,
+                    "; ".join(trace_text(line) for line in finding.trace) or None,
                 ]
             )
 
@@ -476,7 +478,7 @@ class FindingsWorkbook:
                 "deduction",
                 deduction,
                 deduction.unit,
-                None,
+                trace_text(deduction.occurrence),
                 points=deduction.points,
                 done=deduction.occurred_at,
             )
@@ -522,7 +524,7 @@ class FindingsWorkbook:
                     _("unit id"),
                     _("unit"),
                     _("kind of unit"),
-                    _("state or action"),
+                    _("outcome"),
                     _("points"),
                     _zone_header(_("started"), zone),
                     _zone_header(_("due"), zone),
