@@ -10,9 +10,16 @@
   deadline outcomes by pack, where the packs diverge
   (:mod:`grievance_rules.reports.html`).
 
+* :func:`~grievance_rules.reports.xlsx.scorecard_xlsx`,
+  :func:`~grievance_rules.reports.xlsx.comparison_xlsx`,
+  :class:`~grievance_rules.reports.xlsx.FindingsWorkbook` — Excel workbooks, one
+  sheet per table (:mod:`grievance_rules.reports.xlsx`).
+
 All of them build on the same tables (:mod:`grievance_rules.reports.tables`), so
-the three formats agree cell for cell, and the same input gives byte-identical
-output.
+the formats agree cell for cell, and the same input gives byte-identical
+Markdown, CSV and HTML. Every report is in the current language, 简体中文 or
+English (:mod:`grievance_rules.i18n`; ``lang=`` on each function), with units
+by name and kind.
 
 Example:
     >>> import tempfile
