@@ -51,6 +51,7 @@ from typing import IO, Any
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -114,12 +115,11 @@ def display_width(value: object) -> int:
         (8, 3, 6)
     """
     text = value if isinstance(value, str) else _shown(value)
+    if text.isascii():  # the common case, without a look-up per character
+        return max(len(line) for line in text.split("\n"))
     return max(
-        (
-            sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
-            for line in text.split("\n")
-        ),
-        default=0,
+        sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+        for line in text.split("\n")
     )
 
 
@@ -169,35 +169,45 @@ def _text(value: str) -> str:
 def write_workbook(sheets: Sequence[Sheet], target: Target) -> None:
     """Write sheets to an ``.xlsx`` file (atomically) or to a binary stream.
 
-    Each sheet gets its header row frozen, its columns fitted to their widest cell
-    (:func:`display_width`, at most :data:`MAX_WIDTH`), its number formats, and
-    text starting with ``=`` stored as text, not as a formula.
+    Each sheet gets its header row frozen and bold, its columns fitted to their
+    widest cell (:func:`display_width`, at most :data:`MAX_WIDTH`), its number
+    formats, and text starting with ``=`` stored as text, not as a formula. The
+    workbook is written in openpyxl's write-only mode (rows streamed to the file).
     """
-    book = Workbook()
-    first = book.active
-    if first is not None:
-        book.remove(first)
+    book = Workbook(write_only=True)
     taken: set[str] = set()
+    bold = Font(bold=True)
     for sheet in sheets:
         work = book.create_sheet(_sheet_name(sheet.name, taken))
         widths = [display_width(header) for header in sheet.headers]
-        work.append([_text(header) for header in sheet.headers])
         for row in sheet.rows:
-            work.append([_text(value) if isinstance(value, str) else value for value in row])
             for position, value in enumerate(row):
                 widths[position] = max(widths[position], display_width(value))
-        for row_cells in work.iter_rows(min_row=2):
-            for cell in row_cells:
-                if isinstance(cell.value, str) and cell.value.startswith("="):
-                    cell.data_type = "s"  # text, never a formula
-                fmt = sheet.formats.get(cell.column - 1)
-                if fmt is not None and cell.value is not None:
-                    cell.number_format = fmt
-        for cell in work[1]:
-            cell.font = Font(bold=True)
         for position, width in enumerate(widths, start=1):
             work.column_dimensions[get_column_letter(position)].width = min(width + 2, MAX_WIDTH)
         work.freeze_panes = "A2"
+        header = []
+        for text in sheet.headers:
+            cell = WriteOnlyCell(work, value=_text(text))
+            cell.font = bold
+            header.append(cell)
+        work.append(header)
+        for row in sheet.rows:
+            cells: list[Any] = []
+            for position, value in enumerate(row):
+                fmt = sheet.formats.get(position)
+                if isinstance(value, str):
+                    cell = WriteOnlyCell(work, value=_text(value))
+                    if value.startswith("="):
+                        cell.data_type = "s"  # text, never a formula
+                    cells.append(cell)
+                elif fmt is not None and value is not None:
+                    cell = WriteOnlyCell(work, value=value)
+                    cell.number_format = fmt
+                    cells.append(cell)
+                else:
+                    cells.append(value)
+            work.append(cells)
     if not isinstance(target, str | os.PathLike):
         book.save(target)
         return
