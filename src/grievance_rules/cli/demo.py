@@ -18,9 +18,16 @@ from pathlib import Path
 import click
 
 from grievance_rules.cli._output import write_text
+from grievance_rules.i18n import current_language
 from grievance_rules.i18n import gettext as _
 from grievance_rules.packs import find_pack
 from grievance_rules.packs.diff import diff_packs
+from grievance_rules.reports.formatting import (
+    kind_of_finding_label,
+    outcome_text,
+    topic_label,
+    trace_text,
+)
 from grievance_rules.scoring import Comparison, Divergence, OrderComparison, compare
 
 __all__ = ["demo_command"]
@@ -31,6 +38,16 @@ MONTH = dt.date(2024, 5, 1)
 
 def _short(pack_key: str) -> str:
     return pack_key.split("@")[0]
+
+
+def _kind(kind: str) -> str:
+    """A kind of finding: ``clock`` as written in English, ``时限`` in Chinese."""
+    return kind_of_finding_label(kind) if current_language() == "zh" else kind
+
+
+def _topic(topic: str) -> str:
+    """A topic: ``reply`` as written in English, ``回复`` in Chinese."""
+    return topic_label(topic) if current_language() == "zh" else topic
 
 
 def _outcome_lines(result: Comparison) -> list[str]:
@@ -73,19 +90,19 @@ def _disagreements(result: Comparison, limit: int) -> tuple[list[str], dict[str,
                 for pack, outcome in zip(result.packs, pattern.pattern, strict=True)
                 if outcome != "—"
             )
-            key = f"{pattern.topic} ({judged})"
+            key = f"{_topic(pattern.topic)} ({judged})"
             alone[key] = alone.get(key, 0) + pattern.orders
             continue
         if len(lines) < limit:
             sides = " | ".join(
-                f"{_short(pack)} {outcome}"
+                f"{_short(pack)} {outcome_text(outcome)}"
                 for pack, outcome in zip(result.packs, pattern.pattern, strict=True)
             )
             lines.append(
                 _("  {orders:>4} orders  {kind:<10} {topic:<20} {sides}   (e.g. {example})").format(
                     orders=pattern.orders,
-                    kind=pattern.kind,
-                    topic=pattern.topic,
+                    kind=_kind(pattern.kind),
+                    topic=_topic(pattern.topic),
                     sides=sides,
                     example=pattern.examples[0],
                 )
@@ -131,15 +148,15 @@ def _unit_lines(result: Comparison, names: dict[str, str], limit: int) -> list[s
 def _explained(example: OrderComparison, divergence: Divergence) -> list[str]:
     lines = [
         _("order {order}, {kind} on {topic}:").format(
-            order=example.order_id, kind=divergence.kind, topic=divergence.topic
+            order=example.order_id, kind=_kind(divergence.kind), topic=_topic(divergence.topic)
         )
     ]
     for side in divergence.sides:
-        lines.append(f"  {_short(side.pack):<10} {side.outcome}")
+        lines.append(f"  {_short(side.pack):<10} {outcome_text(side.outcome)}")
         for rule_id, citation in zip(side.rule_ids, side.citations, strict=True):
             lines.append(f"    {rule_id}: {citation.clause}「{citation.text[:60]}」")
         for detail in side.details[:2]:
-            lines.append(f"    {detail}")
+            lines.append(f"    {trace_text(detail)}")
     return lines
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -30,8 +29,9 @@ from grievance_rules.engine import Assessment, EngineName, Rejection, plan_for
 from grievance_rules.engine.batch import Duplicates
 from grievance_rules.i18n import current_language
 from grievance_rules.i18n import gettext as _
-from grievance_rules.model import EVENT_CLASSES, WorkOrder
+from grievance_rules.model import WorkOrder
 from grievance_rules.model.enums import LeaderRole
+from grievance_rules.reports.formatting import trace_text
 
 __all__ = ["evaluate_command", "state_name"]
 
@@ -53,27 +53,6 @@ def state_name(state: str) -> str:
         "red": _("red"),
     }
     return names.get(state, state)
-
-
-def _occurrence(text: str) -> str:
-    """What a deduction counted (``event 4 (replied)``, ``clock R#0 breached``), translated."""
-    found = re.fullmatch(r"event (\d+) \((\w+)\)", text)
-    if found:
-        kind = EVENT_CLASSES.get(found[2])
-        name = kind.zh if kind is not None and current_language() == "zh" else found[2]
-        return _("event {number} ({type})").format(number=found[1], type=name)
-    found = re.fullmatch(r"clock (\S+) (\w+)", text)
-    if found:
-        return _("clock {clock} {state}").format(clock=found[1], state=state_name(found[2]))
-    found = re.fullmatch(r"escalation (\S+)", text)
-    if found:
-        return _("escalation {rule}").format(rule=found[1])
-    found = re.fullmatch(r"window (\S+) event (\d+) (\w+)", text)
-    if found:
-        return _("window {rule} event {number} {state}").format(
-            rule=found[1], number=found[2], state=state_name(found[3])
-        )
-    return text
 
 
 def _unit(order: WorkOrder | None, unit_id: str | None) -> str:
@@ -135,7 +114,7 @@ def _table(assessment: Assessment, order: WorkOrder | None = None) -> list[str]:
                 rule=deduction.rule_id,
                 points=f"{deduction.points:+g}",
                 unit=_unit(order, deduction.unit),
-                occurrence=_occurrence(deduction.occurrence),
+                occurrence=trace_text(deduction.occurrence),
             )
         )
     for escalation in assessment.escalations:
