@@ -238,6 +238,16 @@ def test_evaluate_table_in_chinese() -> None:
     assert english_words(out) == set()
 
 
+def test_timeline_in_chinese() -> None:
+    out = _zh("timeline", "--pack", "daye", "--order", "S-0002", SAMPLE)
+    lines = out.splitlines()
+    assert lines[0].split()[:2] == ["2026-03-02T09:10:00+08:00", "受理"]
+    assert lines[1].split()[:2] == ["2026-03-02T09:20:00+08:00", "派单"]
+    assert "DY-7a.signoff#0 亮黄灯" in out
+    assert "DY-7a.signoff#0 按时，DY-8b.reply#0 计时中" in out
+    assert english_words(out) == set()
+
+
 def test_a_rejected_record_in_chinese(tmp_path: Path) -> None:
     path = tmp_path / "orders.jsonl"
     record = {"id": "X1", "channel": "app", "category": "wish"}

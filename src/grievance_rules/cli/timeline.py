@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,9 @@ from grievance_rules.cli._reading import (
     zone_of,
 )
 from grievance_rules.cli.evaluate import state_name as _state
+from grievance_rules.i18n import current_language
 from grievance_rules.i18n import gettext as _
+from grievance_rules.model import EVENT_CLASSES
 from grievance_rules.operations import timeline
 from grievance_rules.packs import find_pack
 from grievance_rules.reading import Accepted
@@ -28,6 +31,19 @@ from grievance_rules.reading import Accepted
 __all__ = ["timeline_command"]
 
 _FORMATS = ("table", "jsonl")
+
+
+def _what(what: str) -> str:
+    """A step of the replay in the current language: the receipt, an event, a light."""
+    if what == "received":
+        return _("received")
+    kind = EVENT_CLASSES.get(what)
+    if kind is not None:
+        return kind.zh if current_language() == "zh" else what
+    found = re.fullmatch(r"(\S+) turns (\w+)", what)
+    if found:
+        return _("{clock} turns {level}").format(clock=found[1], level=_state(found[2]))
+    return what
 
 
 @click.command("timeline")
@@ -98,13 +114,13 @@ def timeline_command(
             head = step.model_dump_json(exclude={"assessment"})
             lines.append(head[:-1] + ',"assessment":' + step.assessment.model_dump_json() + "}")
             continue
-        lights = ", ".join(
+        lights = _(", ").join(
             f"{c.rule_id}#{c.occurrence} {_state(c.state)}"
             + (f" [{_state(c.warning_level)}]" if c.warning_level else "")
             for c in step.assessment.clocks
         )
         points = step.assessment.points
-        lines.append(f"{step.at.isoformat():<32} {step.what:<40} {points:+g}  {lights}")
+        lines.append(f"{step.at.isoformat():<32} {_what(step.what):<40} {points:+g}  {lights}")
     text = "".join(line + "\n" for line in lines)
     if out_file is None:
         click.echo(text, nl=False)
