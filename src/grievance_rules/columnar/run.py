@@ -35,10 +35,12 @@ from grievance_rules.columnar.batch import OrderBatch, OrderInput, prepare, to_o
 from grievance_rules.columnar.events import EventsTable, events_table
 from grievance_rules.columnar.fallback import evaluate_per_order
 from grievance_rules.columnar.findings import FindingRows, Row
+from grievance_rules.columnar.periods import period_tally
 from grievance_rules.columnar.prefilter import could_hold
 from grievance_rules.engine.assessment import Assessment, Rejection
 from grievance_rules.engine.batch import input_rejection, order_of_input
 from grievance_rules.engine.matching import check_integers, view_of
+from grievance_rules.engine.periods import PeriodTally
 from grievance_rules.engine.plan import PackPlan, plan_for
 from grievance_rules.engine.repeats import RepeatIndex
 from grievance_rules.engine.single import evaluate, instant_of
@@ -105,6 +107,14 @@ class ColumnarResult:
     positions: list[int] = field(default_factory=list)
     """The input position of each order in :attr:`orders`."""
     _index: dict[str, int] = field(default_factory=dict, repr=False)
+
+    def period_tally(self, periods: frozenset[str] = frozenset()) -> PeriodTally:
+        """The counts per unit and period the pack's period rules and rankings judge.
+
+        Pass it to :func:`grievance_rules.engine.evaluate_periods` (as it is fed from
+        assessments; see :mod:`grievance_rules.columnar.periods`).
+        """
+        return period_tally(self, periods)
 
     def events(self) -> EventsTable:
         """The batch's events table (kept events, codes, the plan's matches as columns)."""

@@ -1,0 +1,76 @@
+"""Period tiers and rankings from the findings table: the tally, folded from rows.
+
+:class:`grievance_rules.engine.periods.PeriodTally` counts, per kind of period,
+period and unit, the deductions (and their points), clocks and windows by state,
+and escalations of each assessment; :func:`grievance_rules.engine.evaluate_periods`
+judges the pack's period rules and rankings on it. :func:`period_tally` folds the
+same counts from a :class:`~.run.ColumnarResult`'s rows instead of assessments (an
+order excluded from assessment counts nothing), so period findings need no
+per-order ``Assessment``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from grievance_rules.engine.periods import PeriodTally, pack_period_of
+
+if TYPE_CHECKING:
+    from grievance_rules.columnar.run import ColumnarResult
+
+__all__ = ["excluded_orders", "period_tally"]
+
+_US_PER_DAY = 86_400_000_000
+_SHANGHAI_US = 8 * 3_600_000_000
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+
+
+def excluded_orders(result: ColumnarResult) -> set[int]:
+    """Orders excluded from assessment (不纳入测评): by a flag or an ``excluded`` event."""
+    assert result.batch is not None
+    found = set()
+    for i, (order, view) in enumerate(zip(result.orders, result.batch.views, strict=True)):
+        if any(flag.value == "excluded_from_assessment" for flag in order.flags) or any(
+            event.type == "excluded" for event in view.kept
+        ):
+            found.add(i)
+    return found
+
+
+def period_tally(result: ColumnarResult, periods: frozenset[str] = frozenset()) -> PeriodTally:
+    """The period tally of a columnar result, as if fed its orders' assessments.
+
+    Args:
+        result: the columnar evaluation of one pack.
+        periods: kinds of period to count in besides those the pack's rules use.
+    """
+    pack = result.plan.pack
+    tally = PeriodTally(pack, periods=periods)
+    excluded = excluded_orders(result)
+    tally.excluded = len(excluded)
+    kinds = sorted(tally.kinds())
+    starts: dict[tuple[int, str], dt.date] = {}
+    for row in result.findings:
+        order, kind, rule_id, unit, state = row[0], row[3], row[2], row[5], row[6]
+        if order in excluded or not unit or kind == "record":
+            continue
+        points = 0.0
+        if kind == "deduction":
+            at, key, points = row[7], f"deduction:{rule_id}", row[12]
+        elif kind == "clock":
+            at, key = (row[9] if row[9] >= 0 else row[8]), f"clock:{rule_id}:{state}"
+        elif kind == "window":
+            at, key = row[9], f"window:{rule_id}:{state}"
+        else:
+            at, key = row[7], f"escalation:{rule_id}"
+        day = (at + _SHANGHAI_US) // _US_PER_DAY
+        for period in kinds:
+            start = starts.get((day, period))
+            if start is None:
+                date = dt.date.fromordinal(day + _EPOCH_ORDINAL)
+                start = starts[(day, period)] = pack_period_of(pack, date, period).start
+            slot = (period, start, unit)
+            tally.counts[slot][key] += 1
+            tally.points[slot] += points
+    return tally
