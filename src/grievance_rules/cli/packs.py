@@ -8,6 +8,7 @@ import click
 
 from grievance_rules.cli._options import DATE
 from grievance_rules.errors import PackError
+from grievance_rules.i18n import current_language
 from grievance_rules.i18n import gettext as _
 from grievance_rules.packs import Pack, available_packs, find_pack, load_pack
 from grievance_rules.packs.schema import ClockRule, DeductionRule, WindowRule
@@ -16,6 +17,23 @@ _TRIAL_ORDERS = 40
 """How many synthetic orders ``packs validate`` assesses under the pack."""
 
 __all__ = ["packs_group"]
+
+
+def _in_chinese(value: str, names: dict[str, str]) -> str:
+    """``value`` as written in English; its Chinese name in Chinese (when it has one)."""
+    return names.get(value, value) if current_language() == "zh" else value
+
+
+def _origin(origin: str) -> str:
+    return _in_chinese(origin, {"builtin": _("built-in"), "path": _("directory")})
+
+
+def _rule_kind(kind: str) -> str:
+    from grievance_rules.reports.formatting import kind_of_finding_label
+
+    if current_language() != "zh":
+        return kind
+    return _("record") if kind == "record" else kind_of_finding_label(kind)
 
 
 @click.group("packs")
@@ -33,7 +51,7 @@ def list_packs() -> None:
                 id=pack.id,
                 revision=pack.revision,
                 rules=len(pack.rules),
-                origin=location.origin,
+                origin=_origin(location.origin),
                 name=pack.manifest.name,
             )
         )
@@ -60,7 +78,17 @@ def show(pack: str) -> None:
     hours = m.calendar.office_hours or _("none")
     click.echo(
         _("calendar: office hours {hours} ({basis}); half day: {half_day}").format(
-            hours=hours, basis=m.calendar.basis, half_day=m.calendar.half_day
+            hours=hours,
+            basis=_in_chinese(
+                m.calendar.basis, {"cited": _("cited"), "assumption": _("assumption")}
+            ),
+            half_day=_in_chinese(
+                m.calendar.half_day,
+                {
+                    "half_minutes": _("half the day's working minutes"),
+                    "noon_cutoff": _("the morning or the afternoon session"),
+                },
+            ),
         )
     )
     for rule in loaded.rules:
@@ -69,7 +97,7 @@ def show(pack: str) -> None:
             detail = f" [{rule.duration or rule.due_field}]"  # type: ignore[union-attr]
         elif isinstance(rule, DeductionRule):
             detail = f" [{rule.points}]"
-        click.echo(f"  {rule.id:<28} {rule.kind:<10} {rule.title}{detail}")
+        click.echo(f"  {rule.id:<28} {_rule_kind(rule.kind):<10} {rule.title}{detail}")
         click.echo(f"  {'':<28} {rule.citation.clause}: 「{rule.citation.text}」")
     for flag in loaded.flags:
         click.echo(_("flag: {flag}").format(flag=flag))
