@@ -254,7 +254,8 @@ def test_packs_list_and_show_in_chinese() -> None:
     shown = _zh("packs", "show", "daye").splitlines()
     assert shown[1] == "适用地区：湖北省大冶市；自 2023-05-19 起施行"
     assert re.fullmatch(
-        r"日历：工作时间 09:00-12:00,13:30-17:30（(假定|文件规定)）；半个工作日：一天工作时间的一半",
+        r"日历：工作时间 09:00-12:00,13:30-17:30（(假定|文件规定)）；"
+        r"半个工作日：一天工作时间的一半",
         shown[3],
     )
     assert re.match(r"  DY-7a\.signoff\s+时限\s+及时受理", shown[6])
