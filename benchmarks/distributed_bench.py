@@ -132,7 +132,8 @@ def main() -> None:
         "",
         "**Extrapolation, not a run:** at the 1-worker `compare` rate "
         f"({per_worker:,.0f} orders/s per worker process, three packs), 10,000,000 orders "
-        f"would need about {10_000_000 / per_worker / 3600:.1f} CPU-hours of worker time; "
+        f"would need about {10_000_000 / per_worker / 3600:.1f} worker-hours (one worker process's "
+        "wall-clock time on this machine under this load); "
         f"a cluster of N such workers would take about {10_000_000 / per_worker / 60:.0f}/N "
         "minutes if it scaled linearly (the 2-worker run above is the only measured "
         "scaling). The per-order engine bounds these figures; a columnar evaluation of a "
