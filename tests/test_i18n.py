@@ -261,6 +261,16 @@ def test_packs_list_and_show_in_chinese() -> None:
     assert re.match(r"  DY-7a\.signoff\s+时限\s+及时受理", shown[6])
 
 
+def test_calendar_in_chinese() -> None:
+    lines = _zh("calendar", "add", "2026-02-13", "2").splitlines()
+    assert lines[0] == "2026-02-13 加 2 个工作日 = 2026-02-24 周二"
+    assert lines[1] == "  计入 2026-02-14 周六：调休上班（春节）"
+    assert lines[2] == "  跳过 2026-02-15 周日：节假日（春节）"
+    assert len(lines) == 11  # the make-up Saturday and nine days of the Spring Festival
+    shown = _zh("calendar", "is-workday", "2026-02-14")
+    assert shown.startswith("2026-02-14 周六：调休上班（春节） -> 工作日\n  依据：")
+
+
 def test_a_rejected_record_in_chinese(tmp_path: Path) -> None:
     path = tmp_path / "orders.jsonl"
     record = {"id": "X1", "channel": "app", "category": "wish"}

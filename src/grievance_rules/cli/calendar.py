@@ -14,8 +14,10 @@ from grievance_rules.calendar import (
     WorkingCalendar,
     china,
 )
+from grievance_rules.calendar.days import DayInfo, DayKind
 from grievance_rules.cli._options import DATE, parse_instant
 from grievance_rules.errors import ProvisionalCalendarWarning
+from grievance_rules.i18n import current_language
 from grievance_rules.i18n import gettext as _
 
 __all__ = ["calendar_group"]
@@ -32,10 +34,32 @@ def _reasons(cal: WorkingCalendar, first: dt.date, last: dt.date) -> list[str]:
     for info in cal.days(first + dt.timedelta(days=1), last):
         if info.kind.value != "workday" or info.provisional:
             if info.is_working_day:
-                lines.append(_("  counted {day}").format(day=info.describe()))
+                lines.append(_("  counted {day}").format(day=_describe(info)))
             else:
-                lines.append(_("  skipped {day}").format(day=info.describe()))
+                lines.append(_("  skipped {day}").format(day=_describe(info)))
     return lines
+
+
+def _describe(info: DayInfo) -> str:
+    """A day and why it is, or is not, a working day, in the current language."""
+    if current_language() != "zh":
+        return info.describe()  # the calendar's own English
+    kinds = {
+        DayKind.WORKDAY: _("working day"),
+        DayKind.WEEKEND: _("weekend"),
+        DayKind.HOLIDAY: _("holiday ({name})"),
+        DayKind.MAKEUP_WORKDAY: _("make-up working day ({name} 调休)"),
+        DayKind.PROJECTED_HOLIDAY: _("projected statutory holiday ({name})"),
+        DayKind.LOCAL_CLOSURE: _("local closure ({name})"),
+        DayKind.LOCAL_HOLIDAY: _("local holiday ({name})"),
+        DayKind.LOCAL_WORKDAY: _("local working day ({name})"),
+    }
+    text = kinds.get(info.kind, info.kind.value).format(name=info.name or "")
+    if info.provisional:
+        text += _(", provisional")
+    return _("{day} {weekday}: {reason}").format(
+        day=info.date.isoformat(), weekday=_weekday(info.date), reason=text
+    )
 
 
 def _weekday(day: dt.date) -> str:
@@ -76,7 +100,7 @@ def is_workday(day: dt.date, as_json: bool) -> None:
         )
         return
     answer = _("working day") if info.is_working_day else _("not a working day")
-    click.echo(f"{info.describe()} -> {answer}")
+    click.echo(f"{_describe(info)} -> {answer}")
     if info.source:
         click.echo(_("  source: {source}").format(source=info.source.cite()))
 
