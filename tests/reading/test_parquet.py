@@ -249,3 +249,19 @@ def test_no_orders_still_make_a_dataset(tmp_path):
     assert _read(tmp_path / "one") == []
     assert [p.name for p in parquet_partitions(tmp_path / "parts")] == ["part-00000"]
     assert _read(tmp_path / "parts") == []
+
+
+def test_an_id_on_two_rows_of_the_orders_table_rejects_both(tmp_path):
+    at = dt.datetime(2024, 5, 6, 10, tzinfo=SHANGHAI)
+    _write_tables(
+        tmp_path,
+        [_order(id="A1"), _order(id="D"), _order(id="A2"), _order(id="D")],
+        [{"order_id": "D", "type": "signed_for", "at": at}],
+    )
+    results = _read(tmp_path)
+    assert [type(r).__name__ for r in results] == ["Accepted", "Rejected", "Accepted", "Rejected"]
+    for rejected in (results[1], results[3]):
+        (problem,) = rejected.problems
+        assert problem.field == "id"
+        assert problem.code == "duplicate_id"
+        assert "order id 'D' is on rows 2, 4 of orders.parquet" in problem.message

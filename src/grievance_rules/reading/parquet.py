@@ -409,6 +409,33 @@ def _event_rows_note(
     return tuple(out)
 
 
+def _repeated_ids(handle: Any) -> dict[str, list[int]]:
+    """The ids on more than one row of an orders table, with their rows (from 1)."""
+    rows: dict[str, list[int]] = {}
+    position = 0
+    for batch in handle.iter_batches(batch_size=65536, columns=["id"]):
+        for order_id in batch.column(0).to_pylist():
+            position += 1
+            if isinstance(order_id, str):
+                rows.setdefault(order_id, []).append(position)
+    return {order_id: found for order_id, found in rows.items() if len(found) > 1}
+
+
+def _repeated(order_id: str, rows: Sequence[int], partition: ParquetPartition) -> RecordProblem:
+    return RecordProblem(
+        "id",
+        _(
+            "order id {order_id!r} is on rows {rows} of {file}: the events and units of "
+            "its records cannot be told apart, so none of them is read"
+        ).format(
+            order_id=order_id,
+            rows=", ".join(str(row) for row in rows),
+            file=Path(partition.orders).name,
+        ),
+        "duplicate_id",
+    )
+
+
 def read_partition(
     partition: ParquetPartition,
     *,
@@ -447,6 +474,7 @@ def read_partition(
         )
     record = 0
     events_file = Path(partition.events).name if partition.events else "events"
+    twice = _repeated_ids(handle)
     with handle:
         for batch in handle.iter_batches(batch_size=batch_size, columns=names):
             for obj in _rows(batch, names):
@@ -454,6 +482,11 @@ def read_partition(
                 location = SourceLocation(partition.orders, record, row=record)
                 order_id = obj.get("id")
                 key = order_id if isinstance(order_id, str) else None
+                if key is not None and key in twice:
+                    events.pop(key, None)  # whose they are cannot be told
+                    units.pop(key, None)
+                    yield Rejected(location, (_repeated(key, twice[key], partition),), key)
+                    continue
                 found = events.pop(key, []) if key is not None else []
                 problems: list[RecordProblem] = []
                 event_list = []
