@@ -117,3 +117,38 @@ def test_a_worker_refuses_a_pack_whose_files_differ(dataset):
     task = PartitionTask("score", (source,), parquet_partitions(dataset)[0], 0)
     with pytest.raises(PackError, match="differ from those the run started with"):
         run_partition(task)
+
+
+@pytest.mark.slow
+def test_a_bag_of_json_lines_scores_as_its_parts_merged(tmp_path, client):
+    import dask.bag as db
+
+    from grievance_rules.scoring import merge_scorecards, score_partial
+
+    lines = [o.model_dump_json() for o in generate_orders(45, seed=31)]
+    lines[20] = '{"id": "bad"}'  # rejected: named by its place in its partition
+    parts = [lines[:15], lines[15:30], lines[30:]]
+    for number, part in enumerate(parts):
+        (tmp_path / f"part{number}.jsonl").write_text("\n".join(part) + "\n", "utf-8")
+    bag = db.read_text(str(tmp_path / "part*.jsonl"), blocksize=None).map(str.strip)
+    card = score_dataset(bag, "xiayang", client=client)
+    expected = merge_scorecards(
+        score_partial(part, "xiayang", key=(index,)) for index, part in enumerate(parts)
+    ).scorecard()
+    assert card.model_dump_json() == expected.model_dump_json()
+    assert card.inputs == 45
+    assert [r.source for r in card.rejections] == ["#5"]  # line 21: the 6th of part 1
+    # without rejected records, the same bytes as scoring every line at once
+    good = [line for line in lines if '"bad"' not in line]
+    whole = score_dataset(db.from_sequence(good, npartitions=4), "xiayang", client=client)
+    assert whole.model_dump_json() == score(good, "xiayang").model_dump_json()
+
+
+@pytest.mark.slow
+def test_bag_partitions_sharing_an_id_are_refused(client):
+    import dask.bag as db
+
+    lines = [o.model_dump_json() for o in generate_orders(6, seed=2)]
+    bag = db.from_sequence([*lines, lines[0]], npartitions=2)
+    with pytest.raises(ReadError, match=r"is in partitions #0 and #1"):
+        score_dataset(bag, "daye", client=client)

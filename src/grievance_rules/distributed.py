@@ -43,13 +43,13 @@ import datetime as dt
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from grievance_rules.engine import Rejection
-from grievance_rules.engine.batch import Duplicates
+from grievance_rules.engine.batch import Duplicates, input_id
 from grievance_rules.engine.matching import EngineName
 from grievance_rules.errors import GrievanceRulesError, PackError, ReadError
 from grievance_rules.i18n import gettext as _
@@ -166,7 +166,7 @@ class PartitionTask:
     Attributes:
         command: ``score``, ``compare`` or ``evaluate``.
         packs: the packs (one for ``score`` and ``evaluate``).
-        partition: the partition's files.
+        partition: the partition's files (``None``: a partition of a Dask bag).
         index: the partition's place in the dataset (the first part of its orders' keys).
         period: the kind of period of the scorecards.
         as_of: the instant of every assessment (``None``: each order's last event).
@@ -179,7 +179,7 @@ class PartitionTask:
 
     command: Command
     packs: tuple[PackSource, ...]
-    partition: ParquetPartition
+    partition: ParquetPartition | None
     index: int
     period: str = "month"
     as_of: dt.datetime | None = None
@@ -198,13 +198,24 @@ class PartitionFindings:
     entries: tuple[bytes | Rejection, ...] = field(default=())
 
 
-def run_partition(task: PartitionTask) -> PartialScorecard | PartialComparison | PartitionFindings:
+def run_partition(
+    task: PartitionTask, items: Iterable[Any] | None = None
+) -> PartialScorecard | PartialComparison | PartitionFindings:
     """Evaluate one partition: the unit of work of a distributed run.
+
+    Args:
+        task: the work; its partition's files are read unless ``items`` are given.
+        items: the partition of a Dask bag: orders (JSON text, dicts or work orders).
 
     Today by the per-order engine; a columnar evaluation of a partition plugs in here.
     """
     packs = [_pack(source) for source in task.packs]
-    records = read_partition(task.partition, assume_tz=task.assume_tz, strict=task.strict)
+    records: Iterable[Any]
+    if items is not None:
+        records = items
+    else:
+        assert task.partition is not None
+        records = read_partition(task.partition, assume_tz=task.assume_tz, strict=task.strict)
     options: dict[str, Any] = {
         "as_of": task.as_of,
         "engine": task.engine,
@@ -256,15 +267,54 @@ def _ids_with_hashes(partition: ParquetPartition, hashes: frozenset[int]) -> lis
     )
 
 
+def _item_hashes(items: Iterable[Any]) -> Any:
+    """The distinct order ids a bag partition's items claim, as 64-bit hashes."""
+    import numpy as np
+
+    found = {_hash(order_id) for order_id in map(input_id, items) if order_id is not None}
+    return np.unique(np.fromiter(found, dtype=np.uint64, count=len(found)))
+
+
+def _item_ids_with_hashes(items: Iterable[Any], hashes: frozenset[int]) -> list[str]:
+    return sorted({i for i in map(input_id, items) if i is not None and _hash(i) in hashes})
+
+
 def _check_ids(client: Any, partitions: Sequence[ParquetPartition]) -> None:
     """Refuse a dataset whose partitions share an order id (only hashes travel).
 
     Raises:
         ReadError: names an id and two partitions holding it.
     """
+    hashed = client.gather(client.map(_id_hashes, partitions, pure=False))
+
+    def ids(index: int, value: int) -> set[str]:
+        return set(_ids_with_hashes(partitions[index], frozenset({value})))
+
+    _refuse_shared(hashed, ids, [partition.name for partition in partitions])
+
+
+def _check_bag_ids(client: Any, parts: Sequence[Any]) -> None:
+    """Refuse a bag whose partitions share an order id.
+
+    Raises:
+        ReadError: names an id and two partitions holding it.
+    """
+    from dask.delayed import delayed
+
+    hashed = client.gather(client.compute([delayed(_item_hashes)(p) for p in parts]))
+
+    def ids(index: int, value: int) -> set[str]:
+        found = delayed(_item_ids_with_hashes)(parts[index], frozenset({value}))
+        return set(client.compute(found).result())
+
+    _refuse_shared(hashed, ids, [f"#{index}" for index in range(len(parts))])
+
+
+def _refuse_shared(
+    hashed: Sequence[Any], ids_of: Callable[[int, int], set[str]], names: Sequence[str]
+) -> None:
     import numpy as np
 
-    hashed = client.gather(client.map(_id_hashes, partitions, pure=False))
     values = np.concatenate([np.asarray(h, dtype=np.uint64) for h in hashed])
     owners = np.concatenate(
         [np.full(len(h), index, dtype=np.int64) for index, h in enumerate(hashed)]
@@ -277,8 +327,7 @@ def _check_ids(client: Any, partitions: Sequence[ParquetPartition]) -> None:
     at = int(repeated[0])
     value, first, second = int(values[at]), int(owners[at]), int(owners[at + 1])
     shared = len(np.unique(values[repeated]))
-    ids = set(_ids_with_hashes(partitions[first], frozenset({value})))
-    ids &= set(_ids_with_hashes(partitions[second], frozenset({value})))
+    ids = ids_of(first, value) & ids_of(second, value)
     if not ids:  # pragma: no cover - a 64-bit hash collision of two different ids
         return
     raise ReadError(
@@ -287,8 +336,8 @@ def _check_ids(client: Any, partitions: Sequence[ParquetPartition]) -> None:
             "in all); a distributed run needs each order in one partition"
         ).format(
             order_id=sorted(ids)[0],
-            first=partitions[first].name,
-            second=partitions[second].name,
+            first=names[first],
+            second=names[second],
             count=shared,
         )
     )
@@ -326,18 +375,28 @@ def cluster_client(
         yield local
 
 
+def _is_bag(dataset: Any) -> bool:
+    """A Dask collection of orders (a bag), as opposed to a Parquet dataset."""
+    return hasattr(dataset, "to_delayed") and hasattr(dataset, "npartitions")
+
+
 def _tasks(
     command: Command,
-    dataset: str | os.PathLike[str] | Sequence[ParquetPartition],
+    dataset: Any,
     packs: Sequence[Pack | str],
     **options: Any,
 ) -> list[PartitionTask]:
+    sources = tuple(pack_source(pack) for pack in packs)
+    if _is_bag(dataset):
+        return [
+            PartitionTask(command, sources, None, index, **options)
+            for index in range(dataset.npartitions)
+        ]
     partitions = (
         parquet_partitions(dataset) if isinstance(dataset, str | os.PathLike) else list(dataset)
     )
     if not partitions:
         raise ReadError(_("{path}: the dataset has no partitions").format(path=dataset))
-    sources = tuple(pack_source(pack) for pack in packs)
     return [
         PartitionTask(command, sources, partition, index, **options)
         for index, partition in enumerate(partitions)
@@ -345,11 +404,25 @@ def _tasks(
 
 
 def _reduce(
-    client: Any, tasks: Sequence[PartitionTask], merge: Callable[[Any, Any], Any], retries: int
+    client: Any,
+    tasks: Sequence[PartitionTask],
+    merge: Callable[[Any, Any], Any],
+    retries: int,
+    bag: Any = None,
 ) -> Any:
     """Every task run, and the results merged pairwise on the workers (a tree)."""
-    _check_ids(client, [task.partition for task in tasks])
-    level = client.map(run_partition, tasks, pure=False, retries=retries)
+    if bag is not None:
+        from dask.delayed import delayed
+
+        parts = bag.to_delayed()
+        _check_bag_ids(client, parts)
+        level = client.compute(
+            [delayed(run_partition)(t, p) for t, p in zip(tasks, parts, strict=True)],
+            retries=retries,
+        )
+    else:
+        _check_ids(client, [task.partition for task in tasks if task.partition is not None])
+        level = client.map(run_partition, tasks, pure=False, retries=retries)
     while len(level) > 1:
         merged = [
             client.submit(merge, level[i], level[i + 1], pure=False, retries=retries)
@@ -362,7 +435,7 @@ def _reduce(
 
 
 def score_dataset(
-    dataset: str | os.PathLike[str] | Sequence[ParquetPartition],
+    dataset: str | os.PathLike[str] | Sequence[ParquetPartition] | Any,
     pack: Pack | str,
     *,
     period: str = "month",
@@ -379,7 +452,10 @@ def score_dataset(
     """Each unit's scorecard per period under one pack, over a Parquet dataset on Dask.
 
     Args:
-        dataset: the dataset's folder (or ``orders.parquet``), or its partitions.
+        dataset: the dataset's folder (or ``orders.parquet``), or its partitions; or a
+            Dask bag of orders (JSON text, dicts or work orders; ``dask.bag.read_text``
+            of JSON Lines files), each partition a part, a rejected record named by its
+            position in its partition (``#N``).
         pack: the pack (object, name or directory).
         period: the kind of period.
         as_of: the instant of every assessment (``None``: each order's last event).
@@ -409,7 +485,8 @@ def score_dataset(
         strict=strict,
     )
     with cluster_client(scheduler, workers, client) as active:
-        merged: PartialScorecard = _reduce(active, tasks, _merge_scores, retries)
+        bag = dataset if _is_bag(dataset) else None
+        merged: PartialScorecard = _reduce(active, tasks, _merge_scores, retries, bag)
     return merged.scorecard(loaded)
 
 
@@ -422,7 +499,7 @@ def _merge_comparisons(a: PartialComparison, b: PartialComparison) -> PartialCom
 
 
 def compare_dataset(
-    dataset: str | os.PathLike[str] | Sequence[ParquetPartition],
+    dataset: str | os.PathLike[str] | Sequence[ParquetPartition] | Any,
     packs: Sequence[Pack | str],
     *,
     period: str = "month",
@@ -456,7 +533,8 @@ def compare_dataset(
         strict=strict,
     )
     with cluster_client(scheduler, workers, client) as active:
-        merged: PartialComparison = _reduce(active, tasks, _merge_comparisons, retries)
+        bag = dataset if _is_bag(dataset) else None
+        merged: PartialComparison = _reduce(active, tasks, _merge_comparisons, retries, bag)
     return merged.comparison(loaded)
 
 
@@ -480,6 +558,8 @@ def evaluate_dataset(
     every earlier partition's have been given out, while the workers go on with the
     later ones. Takes the arguments of :func:`score_dataset`.
     """
+    if _is_bag(dataset):
+        raise TypeError("evaluate_dataset reads a Parquet dataset; score or compare a bag")
     loaded = resolve_packs([pack])[0]
     tasks = _tasks(
         "evaluate",
@@ -492,7 +572,7 @@ def evaluate_dataset(
         strict=strict,
     )
     with cluster_client(scheduler, workers, client) as active:
-        _check_ids(active, [task.partition for task in tasks])
+        _check_ids(active, [task.partition for task in tasks if task.partition is not None])
         # a few partitions ahead of the one being given out, so that the cluster holds
         # a bounded number of partitions' assessments, not the dataset's
         ahead = max(2, 2 * len(active.scheduler_info().get("workers", {})))
