@@ -152,3 +152,20 @@ def test_bag_partitions_sharing_an_id_are_refused(client):
     bag = db.from_sequence([*lines, lines[0]], npartitions=2)
     with pytest.raises(ReadError, match=r"is in partitions #0 and #1"):
         score_dataset(bag, "daye", client=client)
+
+
+@pytest.mark.slow
+def test_a_dask_data_frame_of_orders_scores_as_one_process(client):
+    import dask.dataframe as dd
+    import pandas as pd
+
+    orders = list(generate_orders(40, seed=12))
+    texts = [o.model_dump_json() for o in orders]
+    expected = score(texts, "daye").model_dump_json()
+    one_column = dd.from_pandas(pd.DataFrame({"json": texts}), npartitions=3)
+    assert score_dataset(one_column, "daye", client=client).model_dump_json() == expected
+    named = dd.from_pandas(pd.DataFrame({"order": texts, "n": range(40)}), npartitions=2)
+    assert score_dataset(named, "daye", client=client).model_dump_json() == expected
+    unnamed = dd.from_pandas(pd.DataFrame({"a": texts, "b": texts}), npartitions=2)
+    with pytest.raises(TypeError, match="one column"):
+        score_dataset(unnamed, "daye", client=client)

@@ -212,7 +212,7 @@ def run_partition(
     packs = [_pack(source) for source in task.packs]
     records: Iterable[Any]
     if items is not None:
-        records = items
+        records = _items_of(items)
     else:
         assert task.partition is not None
         records = read_partition(task.partition, assume_tz=task.assume_tz, strict=task.strict)
@@ -267,16 +267,38 @@ def _ids_with_hashes(partition: ParquetPartition, hashes: frozenset[int]) -> lis
     )
 
 
+def _items_of(part: Any) -> list[Any]:
+    """A partition's orders: a bag's items, or a data frame's one column (or ``order``).
+
+    Raises:
+        TypeError: a data frame with several columns and none named ``order``.
+    """
+    columns = getattr(part, "columns", None)
+    if columns is None:
+        return list(part)
+    if len(columns) == 1:
+        return list(part[columns[0]])
+    if "order" in columns:
+        return list(part["order"])
+    raise TypeError(
+        "a data frame of orders has one column (or a column 'order') of orders as JSON "
+        f"text or dicts; this one has {', '.join(map(str, columns))}"
+    )
+
+
 def _item_hashes(items: Iterable[Any]) -> Any:
     """The distinct order ids a bag partition's items claim, as 64-bit hashes."""
     import numpy as np
 
-    found = {_hash(order_id) for order_id in map(input_id, items) if order_id is not None}
+    found = {
+        _hash(order_id) for order_id in map(input_id, _items_of(items)) if order_id is not None
+    }
     return np.unique(np.fromiter(found, dtype=np.uint64, count=len(found)))
 
 
 def _item_ids_with_hashes(items: Iterable[Any], hashes: frozenset[int]) -> list[str]:
-    return sorted({i for i in map(input_id, items) if i is not None and _hash(i) in hashes})
+    found = map(input_id, _items_of(items))
+    return sorted({i for i in found if i is not None and _hash(i) in hashes})
 
 
 def _check_ids(client: Any, partitions: Sequence[ParquetPartition]) -> None:
@@ -454,7 +476,8 @@ def score_dataset(
     Args:
         dataset: the dataset's folder (or ``orders.parquet``), or its partitions; or a
             Dask bag of orders (JSON text, dicts or work orders; ``dask.bag.read_text``
-            of JSON Lines files), each partition a part, a rejected record named by its
+            of JSON Lines files) or a Dask data frame of one column (or a column
+            ``order``) of orders, each partition a part, a rejected record named by its
             position in its partition (``#N``).
         pack: the pack (object, name or directory).
         period: the kind of period.
