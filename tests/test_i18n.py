@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
+import string
 import sys
 from importlib import resources
 from pathlib import Path
@@ -65,6 +66,30 @@ def test_the_cli_and_reader_messages_are_among_those_extracted() -> None:
         "Usage:",
     ):
         assert expected in ids
+
+
+def _fields(text: str) -> set[str]:
+    """The names a ``str.format`` template asks for (``{month.year}`` asks for ``month``)."""
+    names = set()
+    for _literal, field, _spec, _conversion in string.Formatter().parse(text):
+        if field is not None:
+            names.add(re.split(r"[.\[]", field)[0])
+    return names
+
+
+def test_every_translation_asks_only_for_what_its_message_is_given() -> None:
+    """A translation may leave a placeholder out, never add one: ``.format`` would fail."""
+    wrong = []
+    for message in catalogue.load():
+        if not message.id or not message.string:
+            continue
+        ids = message.id if isinstance(message.id, list | tuple) else (message.id,)
+        given = set().union(*(_fields(text) for text in ids))
+        strings = message.string if isinstance(message.string, list | tuple) else (message.string,)
+        for text in strings:
+            if not _fields(text) <= given:
+                wrong.append(f"{message.id!r} -> {text!r}")
+    assert not wrong, "\n".join(wrong)
 
 
 def _entries(catalog: object) -> dict[tuple[object, object], object]:
