@@ -474,3 +474,22 @@ def test_watch_and_timeline_take_the_format_as_output_format(command: str, tmp_p
     lines = out.read_text(encoding="utf-8").splitlines()
     assert lines
     assert all(json.loads(line) for line in lines)
+
+
+@pytest.mark.parametrize("command", [["read"], ["evaluate", "--pack", "daye"]])
+def test_an_unknown_zone_is_refused_naming_tz(command: list[str]) -> None:
+    result = CliRunner().invoke(cli, [*command, "--tz", "Nowhere/X", SAMPLE])
+    assert result.exit_code == 2
+    assert "Invalid value for --tz: unknown time zone 'Nowhere/X'; e.g. Asia/Shanghai" in (
+        result.output
+    )
+
+
+def test_an_instant_without_an_offset_is_refused_naming_its_option() -> None:
+    result = CliRunner().invoke(
+        cli, ["evaluate", "--pack", "daye", "--as-of", "2026-03-01T00:00", SAMPLE]
+    )
+    assert result.exit_code == 2
+    assert "Invalid value for --as-of: '2026-03-01T00:00' has no UTC offset" in result.output
+    chinese = _zh("evaluate", "--pack", "daye", "--as-of", "2026-03-01T00:00", SAMPLE, code=2)
+    assert "错误：--as-of 的值无效：'2026-03-01T00:00' 未注明时区" in chinese

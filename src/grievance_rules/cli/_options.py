@@ -57,10 +57,11 @@ ENGINE_OPTION = click.option(
 )
 
 
-def parse_instant(text: str, tz: str | None) -> dt.datetime:
+def parse_instant(text: str, tz: str | None, option: str | None = None) -> dt.datetime:
     """Read an instant: an ISO date-time with an offset, or a date (00:00 Shanghai).
 
-    A date-time without an offset is read in ``tz`` when given and refused otherwise.
+    A date-time without an offset is read in ``tz`` when given and refused otherwise;
+    the refusal names ``option`` (``--as-of``) when given.
     """
     try:
         return dt.datetime.combine(dt.date.fromisoformat(text), dt.time(0), tzinfo=SHANGHAI)
@@ -70,19 +71,32 @@ def parse_instant(text: str, tz: str | None) -> dt.datetime:
         parsed = pendulum.parse(text, exact=True, tz=None)
     except (ValueError, pendulum.parsing.exceptions.ParserError) as exc:
         raise click.BadParameter(
-            _("{text} is not an ISO 8601 date-time: {problem}").format(text=repr(text), problem=exc)
+            _("{text} is not an ISO 8601 date-time: {problem}").format(
+                text=repr(text), problem=exc
+            ),
+            param_hint=option,
         ) from None
     if not isinstance(parsed, dt.datetime):
-        raise click.BadParameter(_("{text} is not a date-time").format(text=repr(text)))
+        raise click.BadParameter(
+            _("{text} is not a date-time").format(text=repr(text)), param_hint=option
+        )
     if parsed.tzinfo is None:
         if tz is None:
             raise click.BadParameter(
                 _(
                     "{text} has no UTC offset; add one (e.g. +08:00) or name a zone with --tz "
                     "(no timezone is guessed)"
-                ).format(text=repr(text))
+                ).format(text=repr(text)),
+                param_hint=option,
             )
-        parsed = parsed.replace(tzinfo=pendulum.timezone(tz))
+        try:
+            zone = pendulum.timezone(tz)
+        except (ValueError, KeyError, pendulum.tz.exceptions.InvalidTimezone):
+            raise click.BadParameter(
+                _("unknown time zone {name!r}; e.g. Asia/Shanghai").format(name=tz),
+                param_hint="--tz",
+            ) from None
+        parsed = parsed.replace(tzinfo=zone)
     return parsed
 
 

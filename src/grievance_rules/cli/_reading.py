@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 import click
+import pendulum
 
 from grievance_rules.i18n import gettext as _
 from grievance_rules.reading import InputFormat, OrderStream, iter_orders
@@ -135,6 +136,7 @@ def zone_of(tz: str | None, assume_tz: str | None) -> str | None:
 
     Raises:
         click.UsageError: both given, differently.
+        click.BadParameter: no such zone.
     """
     if tz is not None and assume_tz is not None and tz != assume_tz:
         raise click.UsageError(
@@ -142,7 +144,16 @@ def zone_of(tz: str | None, assume_tz: str | None) -> str | None:
                 tz=tz, assume_tz=assume_tz
             )
         )
-    return tz if tz is not None else assume_tz
+    chosen = tz if tz is not None else assume_tz
+    if chosen is not None:
+        try:
+            pendulum.timezone(chosen)
+        except (ValueError, KeyError, pendulum.tz.exceptions.InvalidTimezone):
+            raise click.BadParameter(
+                _("unknown time zone {name!r}; e.g. Asia/Shanghai").format(name=chosen),
+                param_hint="--tz",
+            ) from None
+    return chosen
 
 
 def orders_of(

@@ -175,7 +175,7 @@ def explain(
     START is an ISO date-time with offset (2026-02-13T15:00+08:00) or a date.
     DURATION is e.g. "2 working days", "半个工作日", "1 hour", "3 natural days", "当日".
     """
-    instant = parse_instant(start, tz)
+    instant = parse_instant(start, tz, "START")
     chosen = convention or ("working_time" if office_hours else "civil_code")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ProvisionalCalendarWarning)

@@ -195,7 +195,7 @@ def evaluate_command(
         raise click.UsageError(_("--output-format xlsx is written in this process; use parquet"))
     plan = plan_for(pack_name)
     tz = zone_of(tz, assume_tz)
-    instant: dt.datetime | None = parse_instant(as_of, tz) if as_of else None
+    instant: dt.datetime | None = parse_instant(as_of, tz, "--as-of") if as_of else None
     counts = {"records": 0, "assessed": 0, "rejected": 0}
     workbook = None
     if output_format == "xlsx":

@@ -111,7 +111,7 @@ def sample_command(
     The mix of channels, categories, returns, late replies, callbacks, redos,
     续报, supervision and the rest is documented in docs/model.md ("Sample data").
     """
-    snapshot = parse_instant(as_of, tz) if as_of is not None else None
+    snapshot = parse_instant(as_of, tz, "--as-of") if as_of is not None else None
     if fmt != "jsonl":
         if output is None:
             raise click.UsageError(

@@ -195,7 +195,7 @@ def _over_file(
         options.pop("processes", None)
         return dataset(
             file,
-            as_of=parse_instant(as_of, tz) if as_of else None,
+            as_of=parse_instant(as_of, tz, "--as-of") if as_of else None,
             assume_tz=tz,
             **cluster,
             **options,
@@ -206,7 +206,7 @@ def _over_file(
     with _progress(file, progress) as update:
         return run(
             records,
-            as_of=parse_instant(as_of, tz) if as_of else None,
+            as_of=parse_instant(as_of, tz, "--as-of") if as_of else None,
             progress=update,
             **options,
         )

@@ -91,7 +91,7 @@ def timeline_command(
     refuse_format_as_output(out_file, _FORMATS)
     pack = find_pack(pack_name)
     tz = zone_of(tz, assume_tz)
-    end = parse_instant(until, tz) if until else None
+    end = parse_instant(until, tz, "--until") if until else None
     found = None
     for result in orders_of(file, input_format, tz, **reading):
         if isinstance(result, Accepted) and result.order.id == order_id:

@@ -114,7 +114,7 @@ def watch_command(
     pack = find_pack(pack_name)
     tz = zone_of(tz, assume_tz)
     horizon = parse_horizon(within)
-    instant = parse_instant(as_of, tz) if as_of else dt.datetime.now(dt.UTC)
+    instant = parse_instant(as_of, tz, "--as-of") if as_of else dt.datetime.now(dt.UTC)
     orders: list[WorkOrder] = []
     rejected = records = 0
     for result in orders_of(file, input_format, tz, **reading):
