@@ -347,3 +347,35 @@ def test_any_sheet_reads_back_cell_for_cell(names, rows):
                 + [display_width(row[position]) for row in rows]
             )
             assert sheet.column_dimensions[letter].width == min(widest + 2, MAX_WIDTH)
+
+
+def test_the_same_sheets_give_the_same_bytes_whenever_written(tmp_path, monkeypatch):
+    import types
+    import zipfile
+
+    import openpyxl.packaging.core as core_module
+    import openpyxl.writer.excel as writer_module
+
+    sheet = Sheet("表", ["单位", "分数"], [["东风社区", -0.5]])
+    first = tmp_path / "first.xlsx"
+    write_workbook([sheet], first)
+
+    class Later(dt.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return dt.datetime(2031, 7, 1, 12, 0, tzinfo=tz)
+
+    # openpyxl stamps the workbook with "now" (created, modified, zip entries): a later
+    # "now" must give the same file
+    later = types.SimpleNamespace(datetime=Later, timezone=dt.timezone)
+    monkeypatch.setattr(core_module, "datetime", later)
+    monkeypatch.setattr(writer_module, "datetime", later)
+    second = tmp_path / "second.xlsx"
+    write_workbook([sheet], second)
+    assert first.read_bytes() == second.read_bytes()
+    with zipfile.ZipFile(first) as book:
+        assert {info.date_time for info in book.infolist()} == {(2000, 1, 1, 0, 0, 0)}
+        core = book.read("docProps/core.xml").decode()
+    assert "2000-01-01T00:00:00Z" in core
+    assert "2031" not in core
+    assert load_workbook(first)["表"]["B2"].value == -0.5

@@ -41,9 +41,12 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
+import re
 import tempfile
 import unicodedata
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -208,17 +211,51 @@ def write_workbook(sheets: Sequence[Sheet], target: Target) -> None:
                 else:
                     cells.append(value)
             work.append(cells)
+    data = _fixed_bytes(book)
     if not isinstance(target, str | os.PathLike):
-        book.save(target)
+        target.write(data)
         return
     path = Path(target)
     handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    os.close(handle)
     try:
-        book.save(name)
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
         os.replace(name, path)  # an interrupted run leaves no half-written workbook
     finally:
         Path(name).unlink(missing_ok=True)
+
+
+_FIXED_TIME = dt.datetime(2000, 1, 1)
+"""The time written into a workbook: the same cells give the same bytes, whenever written."""
+
+
+def _fixed_bytes(book: Workbook) -> bytes:
+    """The saved workbook with no clock in it.
+
+    openpyxl stamps the document properties with the time of saving and each zip
+    entry with the time it was written; both are replaced by :data:`_FIXED_TIME`,
+    so that the same inputs give byte-identical files.
+    """
+    raw = io.BytesIO()
+    book.save(raw)
+    fixed = io.BytesIO()
+    stamp = _FIXED_TIME.timetuple()[:6]
+    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(fixed, "w") as out:
+        for entry in source.infolist():
+            content = source.read(entry)
+            if entry.filename == "docProps/core.xml":
+                content = _CORE_TIME.sub(
+                    lambda m: m.group(1) + _FIXED_TIME.isoformat() + "Z" + m.group(2),
+                    content.decode("utf-8"),
+                ).encode("utf-8")
+            info = zipfile.ZipInfo(entry.filename, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = entry.external_attr
+            out.writestr(info, content)
+    return fixed.getvalue()
+
+
+_CORE_TIME = re.compile(r"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
 
 
 def _sheet_titles() -> dict[str, str]:
