@@ -44,7 +44,7 @@ def test_chinese_traces_periods_and_states():
             "CD-5.provincial-urgent: 到期 2026-02-14 10:30"
         )
         assert period_text("week of 2024-05-06") == "2024-05-06当周"
-        assert trace_text("event 4 (callback)") == "第 4 个流转环节（回访）"
+        assert trace_text("event 4 (callback)") == "流转环节 4（回访）"
         assert trace_text("clock CD-5.x#0 breached") == "时限 CD-5.x#0 超时"
         assert period_text("2024-Q2") == "2024-Q2"
         assert outcome_text("breached, met") == "超时、按时"

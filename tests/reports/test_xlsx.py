@@ -238,7 +238,7 @@ def test_findings_workbook_gives_instants_in_the_zone_its_header_names():
     ]
     assert deductions[0]["办理时间（Asia/Shanghai，UTC+08:00）"] == dt.datetime(2024, 5, 8, 10, 0)
     assert deductions[0]["原文"] == "结果不满意件：每件扣0.5分"
-    assert deductions[0]["结果"] == "第 4 个流转环节（回访）"  # the engine's event 4 (callback)
+    assert deductions[0]["结果"] == "流转环节 4（回访）"  # the engine's event 4 (callback)
     done = header.index("办理时间（Asia/Shanghai，UTC+08:00）")
     cell = next(r[done] for r in sheet.iter_rows(2) if r[done].value is not None)
     assert cell.is_date

@@ -31,7 +31,7 @@ from grievance_rules.i18n import current_language
 from grievance_rules.i18n import gettext as _
 from grievance_rules.model import WorkOrder
 from grievance_rules.model.enums import LeaderRole
-from grievance_rules.reports.formatting import trace_text
+from grievance_rules.reports.formatting import trace_text, warning_text
 
 __all__ = ["evaluate_command", "state_name"]
 
@@ -130,7 +130,8 @@ def _table(assessment: Assessment, order: WorkOrder | None = None) -> list[str]:
     for data_warning in assessment.warnings:
         lines.append(
             _("  warning    {code}: {message}").format(
-                code=data_warning.code, message=data_warning.message
+                code=data_warning.code,
+                message=warning_text(data_warning.code, data_warning.message, data_warning.rule_id),
             )
         )
     return lines

@@ -61,6 +61,7 @@ __all__ = [
     "unit_kind_label",
     "unit_label",
     "unit_name",
+    "warning_text",
 ]
 
 DASH = "—"
@@ -396,3 +397,45 @@ def _occurrence(text: str) -> str:
 def citation_text(citations: Iterable[Citation]) -> str:
     """Citations as ``clause：「quoted text」``, separated by ``; ``."""
     return "; ".join(f"{c.clause}：「{c.text}」" for c in citations)
+
+
+def warning_text(code: str, message: str, rule_id: str | None) -> str:
+    """A data warning of an assessment as a person reads it, in the current language.
+
+    The assessment keeps the engine's English message (it is data: the same bytes
+    whatever the reader's language); this says the same in Chinese, by the
+    warning's code, for the codes the engine gives, and the message itself
+    otherwise (or in English).
+
+    Example:
+        >>> from grievance_rules.i18n import language
+        >>> with language("zh"):
+        ...     warning_text("as_of_before_receipt", "as_of is before the order was received", None)
+        '截至时点早于工单受理时间'
+    """
+    if current_language() == "en":
+        return message
+    rule = rule_id or ""
+    detail = message.removeprefix(f"{rule}: ") if rule else message
+    texts = {
+        "repeat_needs_other_orders": _(
+            "{rule}: a repeat condition needs the other orders; it is not judged on one "
+            "order alone (evaluate the orders together)"
+        ),
+        "before_pack_in_force": _(
+            "the order was received before the pack took effect; judged by the values in "
+            "force on that date"
+        ),
+        "events_after_as_of": _("events after the as-of instant were not considered"),
+        "as_of_before_receipt": _("as_of is before the order was received"),
+        "no_office_hours": _("{rule}: the pack's calendar has no office hours"),
+        "deadline_not_computable": _("{rule}: the deadline cannot be computed ({detail})"),
+        "missing_deadline": _(
+            "{rule}: the order has no written deadline; this time limit cannot run"
+        ),
+        "window_not_opened": _("{rule}: no earlier event opens the window for this action"),
+    }
+    template = texts.get(code)
+    if template is None:
+        return message
+    return template.format(rule=rule, detail=detail)
