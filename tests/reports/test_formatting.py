@@ -53,3 +53,28 @@ def test_chinese_traces_periods_and_states():
         assert role_text("party_secretary") == "村（社区）书记"
     assert unit_label("c07", {"c07": "东风社区"}) == "东风社区 (c07)"
     assert unit_label("c08", {}) == "c08"
+
+
+def test_every_data_warning_the_engine_gives_reads_in_chinese():
+    import re
+    from pathlib import Path
+
+    from grievance_rules.i18n import language
+    from grievance_rules.reports.formatting import warning_text
+
+    engine = Path(__file__).resolve().parents[2] / "src" / "grievance_rules" / "engine"
+    codes = set()
+    for source in engine.glob("*.py"):
+        codes |= set(re.findall(r"\.warn\(\s*\"([a-z_]+)\"", source.read_text(encoding="utf-8")))
+    assert len(codes) >= 8, codes
+    with language("zh"):
+        for code in codes:
+            text = warning_text(code, "R-1: an English message", "R-1")
+            assert text != "R-1: an English message", code
+            assert re.search(r"[\u4e00-\u9fff]", text), code
+    with language("zh"):
+        assert warning_text("missing_deadline", "R-1: x", "R-1") == (
+            "R-1：工单未填写书面期限，该时限无法计算"
+        )
+    with language("en"):
+        assert warning_text("missing_deadline", "R-1: x", "R-1") == "R-1: x"
