@@ -231,6 +231,14 @@ def _chunks(items: Iterable[Any], size: int) -> Iterator[list[tuple[int, Any]]]:
         yield chunk
 
 
+CHUNK_SIZE = 256
+"""Inputs taken at a time in this process (one backend call per chunk)."""
+
+WORKER_CHUNK_SIZE = 64
+"""Inputs sent to a worker process at a time: small enough that the last chunks
+leave no worker idle for long (one run of 3,000 orders, two processes against one:
+xiayang 1.77× with chunks of 256, 1.79× with 64; daye 1.85× and 1.91×)."""
+
 _WORKER: dict[str, Any] = {}
 """A worker process's plans, ``as_of``, repeat index, engine and history check, set once."""
 
@@ -285,7 +293,7 @@ def evaluate_each(
     *,
     repeats: RepeatIndex | None = None,
     processes: int = 1,
-    chunk_size: int = 256,
+    chunk_size: int | None = None,
     engine: EngineName = "native",
     check_history: bool = True,
     duplicates: Duplicates = "reject",
@@ -423,13 +431,13 @@ def _rows(
     as_of: dt.datetime | None,
     repeats: RepeatIndex | None,
     processes: int,
-    chunk_size: int,
+    chunk_size: int | None,
     engine: EngineName,
     check_history: bool,
 ) -> Iterator[tuple[BatchResult, ...]]:
     """Each input's results under every plan, in input order, here or in workers."""
     if processes <= 1:
-        for chunk in _chunks(orders, chunk_size):
+        for chunk in _chunks(orders, chunk_size or CHUNK_SIZE):
             yield from _assess_chunk(chunk, plans, as_of, repeats, engine, check_history)
         return
     context = multiprocessing.get_context()
@@ -448,7 +456,7 @@ def _rows(
         initargs=(sources, as_of, repeats, engine, check_history),
     ) as pool:
         pending: deque[Future[_Sent]] = deque()
-        for chunk in _chunks(orders, chunk_size):
+        for chunk in _chunks(orders, chunk_size or WORKER_CHUNK_SIZE):
             pending.append(pool.submit(_worker, chunk))
             if len(pending) >= 2 * processes:
                 yield from _received(pending.popleft().result())
@@ -463,7 +471,7 @@ def evaluate_many(
     *,
     repeats: RepeatIndex | None = None,
     processes: int = 1,
-    chunk_size: int = 256,
+    chunk_size: int | None = None,
     engine: EngineName = "native",
     check_history: bool = True,
     duplicates: Duplicates = "reject",
@@ -472,7 +480,9 @@ def evaluate_many(
 
     Each input (a :class:`WorkOrder`, a dict, or a JSON string) yields one
     :class:`BatchResult` in input order: an assessment, or a rejection with its
-    reasons. Inputs are taken ``chunk_size`` at a time; a chunk is matched in one
+    reasons. Inputs are taken ``chunk_size`` at a time (by default
+    :data:`CHUNK_SIZE` in this process, :data:`WORKER_CHUNK_SIZE` per worker
+    process: smaller, so that the workers finish together); a chunk is matched in one
     call of the backend. With ``processes > 1`` chunks are assessed in worker
     processes, which send each assessment back as JSON
     (:attr:`BatchResult.assessment_json`; the model is rebuilt only when asked for);
