@@ -493,3 +493,84 @@ def test_an_instant_without_an_offset_is_refused_naming_its_option() -> None:
     assert "Invalid value for --as-of: '2026-03-01T00:00' has no UTC offset" in result.output
     chinese = _zh("evaluate", "--pack", "daye", "--as-of", "2026-03-01T00:00", SAMPLE, code=2)
     assert "错误：--as-of 的值无效：'2026-03-01T00:00' 未注明时区" in chinese
+
+
+# --- history checks, calendar explanations and scenario reports in Chinese -------------
+
+_CALLBACK_FIRST = {
+    "id": "H1",
+    "channel": "12345",
+    "category": "投诉",
+    "received_at": "2024-05-06T09:00:00+08:00",
+    "units": [{"id": "c07", "kind": "属地"}],
+    "events": [
+        {"type": "dispatched", "at": "2024-05-06T09:10:00+08:00", "to_unit": "c07"},
+        {"type": "callback", "at": "2024-05-06T10:00:00+08:00"},
+        {"type": "replied", "at": "2024-05-06T11:00:00+08:00", "unit": "c09"},
+    ],
+}
+
+
+def test_a_record_with_history_issues_is_rejected_in_chinese(tmp_path: Path) -> None:
+    path = tmp_path / "orders.jsonl"
+    path.write_text(json.dumps(_CALLBACK_FIRST, ensure_ascii=False) + "\n", encoding="utf-8")
+    out = _zh("read", str(path), code=1)
+    assert out.splitlines()[0] == (
+        f"拒收 {path}:1（工单 H1）：events[1]: 尚无回复即已回访 [callback_before_reply]；"
+        "events[2].unit: 单位 'c09' 不在该工单的单位列表中 [unknown_unit]"
+    )
+    # the order id H1, the field path events[2].unit and the issue codes are names
+    assert english_words(out) <= {"H", "unit", "callback_before_reply", "unknown_unit"}
+    evaluated = _zh("evaluate", "--pack", "xiayang", str(path), code=1)
+    rejected = json.loads(evaluated.splitlines()[0])["rejected"]
+    assert rejected["reasons"] == [
+        "events[1]: 尚无回复即已回访",
+        "events[2].unit: 单位 'c09' 不在该工单的单位列表中",
+    ]
+    english = CliRunner().invoke(cli, ["--lang", "en", "read", str(path)]).output
+    assert english.splitlines()[0] == (
+        f"rejected {path}:1 (order H1): events[1]: callback before any reply "
+        "[callback_before_reply]; events[2].unit: unit 'c09' is not among the order's units "
+        "[unknown_unit]"
+    )
+
+
+def test_history_issues_and_their_error_in_chinese() -> None:
+    from grievance_rules.errors import HistoryError
+    from grievance_rules.model import WorkOrder, check_history, ensure_coherent
+
+    order = WorkOrder.model_validate(
+        {
+            "id": "A2",
+            "channel": "app",
+            "category": "求助",
+            "received_at": "2024-05-06T09:00:00+08:00",
+            "units": [{"id": "c07", "kind": "属地"}, {"id": "c07", "kind": "属地"}],
+            "events": [
+                {"type": "replied", "at": "2024-05-06T08:00:00+08:00", "unit": "c07"},
+                {
+                    "type": "return_decided",
+                    "at": "2024-05-06T10:00:00+08:00",
+                    "decision": "refused",
+                },
+            ],
+        }
+    )
+    with i18n.language("zh"):
+        issues = [str(issue) for issue in check_history(order)]
+        with pytest.raises(HistoryError) as raised:
+            ensure_coherent(order)
+    assert issues == [
+        "units[1].id: 单位编号 'c07' 重复出现 [duplicate_unit]",
+        "events[0].at: 环节时间 2024-05-06T08:00:00+08:00 早于工单受理时间"
+        "（2024-05-06T09:00:00+08:00） [event_before_received]",
+        "events[0].unit: 单位 'c07' 有办理动作（回复），但工单从未派给该单位 [unit_not_reached]",
+        "events[1]: 作出了退单审核，但没有待审核的退单申请 [return_decided_without_request]",
+    ]
+    assert str(raised.value) == "工单 A2：流转记录有 4 处问题：" + "; ".join(issues)
+    with i18n.language("en"):
+        english = [str(issue) for issue in check_history(order)]
+    assert english[2] == (
+        "events[0].unit: unit 'c07' acts (replied) but the order never reached it "
+        "[unit_not_reached]"
+    )

@@ -12,6 +12,8 @@ Example:
 
 from __future__ import annotations
 
+from grievance_rules.i18n import gettext as _
+
 __all__ = [
     "CalendarDataError",
     "CalendarError",
@@ -79,7 +81,11 @@ class HistoryError(WorkOrderError):
         self.order_id = order_id
         self.issues = issues
         lines = "; ".join(str(issue) for issue in issues)
-        super().__init__(f"order {order_id}: {len(issues)} history issue(s): {lines}")
+        super().__init__(
+            _("order {order_id}: {count} history issue(s): {issues}").format(
+                order_id=order_id, count=len(issues), issues=lines
+            )
+        )
 
 
 class ReadError(GrievanceRulesError, ValueError):

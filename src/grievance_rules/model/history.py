@@ -45,6 +45,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from grievance_rules.errors import HistoryError
+from grievance_rules.i18n import current_language
+from grievance_rules.i18n import gettext as _
 from grievance_rules.model.base import instant_text
 from grievance_rules.model.enums import UPSTREAM_UNIT_KINDS
 from grievance_rules.model.events import (
@@ -166,6 +168,14 @@ class HistoryIssue:
         }
 
 
+def _event_type(kind: str) -> str:
+    """An event type as people read it: the type itself in English, its Chinese name in Chinese."""
+    if current_language() != "zh":
+        return kind
+    cls = EVENT_CLASSES.get(kind)
+    return cls.zh if cls is not None and cls.zh else kind
+
+
 class _Checker:
     """One pass over the history, collecting issues."""
 
@@ -187,7 +197,10 @@ class _Checker:
         for i, unit in enumerate(order.units):
             if unit.id in self.units:
                 self.add(
-                    IssueCode.DUPLICATE_UNIT, None, f"units[{i}].id", f"unit id {unit.id!r} twice"
+                    IssueCode.DUPLICATE_UNIT,
+                    None,
+                    f"units[{i}].id",
+                    _("unit id {unit} twice").format(unit=repr(unit.id)),
                 )
             else:
                 self.units[unit.id] = unit
@@ -196,7 +209,10 @@ class _Checker:
             for i, value in enumerate(values):
                 if value in seen:
                     self.add(
-                        IssueCode.DUPLICATE_VALUE, None, f"{name}[{i}]", f"{value} listed twice"
+                        IssueCode.DUPLICATE_VALUE,
+                        None,
+                        f"{name}[{i}]",
+                        _("{value} listed twice").format(value=value),
                     )
                 seen.add(value)
         received = order.received_at
@@ -205,16 +221,18 @@ class _Checker:
                 IssueCode.DISPATCHED_BEFORE_RECEIVED,
                 None,
                 "dispatched_at",
-                f"dispatched at {instant_text(order.dispatched_at)}, before it was received "
-                f"({instant_text(received)})",
+                _("dispatched at {at}, before it was received ({received})").format(
+                    at=instant_text(order.dispatched_at), received=instant_text(received)
+                ),
             )
         if order.reply_deadline is not None and order.reply_deadline < received:
             self.add(
                 IssueCode.DEADLINE_BEFORE_RECEIVED,
                 None,
                 "reply_deadline",
-                f"reply deadline {instant_text(order.reply_deadline)} is before the order was "
-                f"received ({instant_text(received)})",
+                _("reply deadline {deadline} is before the order was received ({received})").format(
+                    deadline=instant_text(order.reply_deadline), received=instant_text(received)
+                ),
             )
 
     def check_events(self) -> None:
@@ -246,7 +264,7 @@ class _Checker:
                         IssueCode.DUPLICATE_EVENT_ID,
                         i,
                         f"events[{i}].id",
-                        f"event id {event.id!r} twice",
+                        _("event id {event} twice").format(event=repr(event.id)),
                     )
                 event_ids.add(event.id)
             at = event.at
@@ -258,16 +276,19 @@ class _Checker:
                         IssueCode.EVENT_BEFORE_RECEIVED,
                         i,
                         f"events[{i}].at",
-                        f"event at {instant_text(at)} is before the order was received "
-                        f"({instant_text(received)})",
+                        _("event at {at} is before the order was received ({received})").format(
+                            at=instant_text(at), received=instant_text(received)
+                        ),
                     )
                 if latest is not None and at < latest:
                     self.add(
                         IssueCode.OUT_OF_ORDER,
                         i,
                         f"events[{i}].at",
-                        f"event at {instant_text(at)} comes after an event at "
-                        f"{instant_text(latest)}; events must be in time order",
+                        _(
+                            "event at {at} comes after an event at {latest}; "
+                            "events must be in time order"
+                        ).format(at=instant_text(at), latest=instant_text(latest)),
                     )
                 else:
                     latest = at
@@ -282,15 +303,19 @@ class _Checker:
                         IssueCode.UNIT_NOT_REACHED,
                         i,
                         f"events[{i}].unit",
-                        f"unit {actor!r} acts ({kind}) but the order never reached it",
+                        _("unit {unit} acts ({type}) but the order never reached it").format(
+                            unit=repr(actor), type=_event_type(kind)
+                        ),
                     )
             if closed and kind in _HANDLING_TYPES and actor not in upstream:
                 self.add(
                     IssueCode.EVENT_AFTER_CLOSED,
                     i,
                     f"events[{i}]",
-                    f"{kind} after the order was closed, with no redo, "
-                    "reassignment or supervision in between",
+                    _(
+                        "{type} after the order was closed, with no redo, "
+                        "reassignment or supervision in between"
+                    ).format(type=_event_type(kind)),
                 )
 
             if kind in _REOPENING_TYPES:
@@ -310,7 +335,7 @@ class _Checker:
                         IssueCode.CALLBACK_BEFORE_REPLY,
                         i,
                         f"events[{i}]",
-                        "callback before any reply",
+                        _("callback before any reply"),
                     )
             elif kind == "return_requested":
                 open_returns.append(actor)
@@ -330,8 +355,9 @@ class _Checker:
                 IssueCode.DISPATCHED_AT_MISMATCH,
                 None,
                 "dispatched_at",
-                f"dispatched_at {instant_text(order.dispatched_at)} differs from the first "
-                f"dispatched event ({instant_text(first_dispatch.at)})",
+                _("dispatched_at {at} differs from the first dispatched event ({first})").format(
+                    at=instant_text(order.dispatched_at), first=instant_text(first_dispatch.at)
+                ),
             )
 
     def unknown_unit(self, i: int, name: str, ref: str) -> None:
@@ -339,7 +365,7 @@ class _Checker:
             IssueCode.UNKNOWN_UNIT,
             i,
             f"events[{i}].{name}",
-            f"unit {ref!r} is not among the order's units",
+            _("unit {unit} is not among the order's units").format(unit=repr(ref)),
         )
 
     def check_deadlines(self, i: int, event: EventBase) -> None:
@@ -350,8 +376,9 @@ class _Checker:
                     IssueCode.DEADLINE_BEFORE_EVENT,
                     i,
                     f"events[{i}].{name}",
-                    f"{name} {instant_text(value)} is before the event itself "
-                    f"({instant_text(event.at)})",
+                    _("{field} {at} is before the event itself ({event_at})").format(
+                        field=name, at=instant_text(value), event_at=instant_text(event.at)
+                    ),
                 )
 
     def grant_extension(
@@ -367,8 +394,11 @@ class _Checker:
                 IssueCode.EXTENSION_WITHOUT_REQUEST,
                 i,
                 f"events[{i}]",
-                "extension granted with no open extension request"
-                + (f" from {wanted!r}" if wanted else ""),
+                _("extension granted with no open extension request from {unit}").format(
+                    unit=repr(wanted)
+                )
+                if wanted
+                else _("extension granted with no open extension request"),
             )
 
     def decide_return(self, i: int, event: ReturnDecided, open_returns: list[str | None]) -> None:
@@ -381,21 +411,25 @@ class _Checker:
                 IssueCode.RETURN_DECIDED_WITHOUT_REQUEST,
                 i,
                 f"{where}.requester",
-                f"return decided for {event.requester!r}, which has no undecided return request",
+                _("return decided for {unit}, which has no undecided return request").format(
+                    unit=repr(event.requester)
+                ),
             )
         elif not open_returns:
             self.add(
                 IssueCode.RETURN_DECIDED_WITHOUT_REQUEST,
                 i,
                 where,
-                "return decided with no undecided return request",
+                _("return decided with no undecided return request"),
             )
         elif len(open_returns) > 1:
             self.add(
                 IssueCode.AMBIGUOUS_RETURN_DECISION,
                 i,
                 f"{where}.requester",
-                f"{len(open_returns)} return requests are undecided; name the requester",
+                _("{count} return requests are undecided; name the requester").format(
+                    count=len(open_returns)
+                ),
             )
         else:
             open_returns.clear()
