@@ -574,3 +574,44 @@ def test_history_issues_and_their_error_in_chinese() -> None:
         "events[0].unit: unit 'c07' acts (replied) but the order never reached it "
         "[unit_not_reached]"
     )
+
+
+def test_calendar_explain_in_chinese() -> None:
+    out = _zh("calendar", "explain", "2026-02-13T15:00+08:00", "2 working days")
+    lines = out.splitlines()
+    assert lines[:5] == [
+        "起算时刻  2026-02-13T15:00:00+08:00",
+        "期限      2个工作日（按民法典的期间计算方法）",
+        "  起算日 2026-02-13 不计入（民法典第二百零一条）",
+        "  此后第 2 个工作日：2026-02-24",
+        "  至最后一日 24:00 止",
+    ]
+    assert "  计入 2026-02-14 周六：调休上班" in lines
+    assert lines[-1] == "到期      2026-02-25T00:00:00+08:00"
+    assert english_words(out) == set()
+    office = _zh(
+        "calendar",
+        "explain",
+        "2026-02-13T15:00+08:00",
+        "1 working day",
+        "--office-hours",
+        "09:00-12:00,13:30-17:30",
+    )
+    # 7 working hours a day: Fri 15:00 + 420 minutes = Sat 14 (make-up day) 15:00
+    assert (
+        "  自起算时刻起按工作时间计 420 分钟（每个工作日 420 分钟）：2026-02-14T15:00:00+08:00"
+    ) in office.splitlines()
+    assert english_words(office) == set()
+    # the JSON keeps the stored English steps; English text is as before
+    data = json.loads(
+        _zh("calendar", "explain", "2026-02-13T15:00+08:00", "2 working days", "--json")
+    )
+    assert data["steps"][0] == "start day 2026-02-13 not counted (民法典 art. 201)"
+    english = CliRunner().invoke(
+        cli, ["--lang", "en", "calendar", "explain", "2026-02-13T15:00+08:00", "2 working days"]
+    )
+    assert english.output.splitlines()[:3] == [
+        "start     2026-02-13T15:00:00+08:00",
+        "duration  2 working days (civil_code)",
+        "  start day 2026-02-13 not counted (民法典 art. 201)",
+    ]

@@ -24,6 +24,7 @@ from grievance_rules.calendar.durations import (
 )
 from grievance_rules.calendar.office_hours import SHANGHAI, OfficeHours, to_shanghai
 from grievance_rules.errors import DurationError
+from grievance_rules.i18n import current_language
 
 if TYPE_CHECKING:
     from grievance_rules.calendar.working import WorkingCalendar
@@ -80,7 +81,16 @@ class Deadline(BaseModel):
     steps: tuple[str, ...]
 
     def explain(self) -> str:
-        """The computation as a few lines of text, as the CLI prints it."""
+        """The computation as a few lines of text, as the CLI prints it.
+
+        In the current language (:mod:`grievance_rules.i18n`): Chinese is rendered
+        by :func:`grievance_rules.calendar.wording.explain_deadline`; ``steps``
+        themselves stay as stored (English).
+        """
+        if current_language() == "zh":
+            from grievance_rules.calendar.wording import explain_deadline
+
+            return explain_deadline(self)
         lines = [
             f"start     {self.start.isoformat()}",
             f"duration  {self.duration} ({self.convention.value}"
