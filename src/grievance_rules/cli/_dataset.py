@@ -19,7 +19,7 @@ from typing import Any
 import click
 
 from grievance_rules.cli._reading import orders_of
-from grievance_rules.engine import Assessment, EngineName, Rejection
+from grievance_rules.engine import Assessment, EngineName, Rejection, RepeatIndex, plan_for
 from grievance_rules.engine.batch import Duplicates
 from grievance_rules.i18n import gettext as _
 from grievance_rules.model import WorkOrder
@@ -28,7 +28,53 @@ from grievance_rules.reading import RecordResult
 from grievance_rules.reading.parquet import is_parquet, iter_parquet_orders
 from grievance_rules.scoring.stream import Assessed, assess_stream
 
-__all__ = ["Evaluated", "cluster_options", "evaluation_stream", "pop_cluster", "records_of"]
+__all__ = [
+    "Evaluated",
+    "cluster_options",
+    "evaluation_stream",
+    "input_repeats",
+    "pop_cluster",
+    "records_of",
+    "repeats_option",
+]
+
+
+def repeats_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--repeats/--no-repeats``: index FILE's orders for the packs' repeat conditions."""
+    return click.option(
+        "--repeats/--no-repeats",
+        "repeats",
+        default=True,
+        show_default=True,
+        help="For a pack with repeat conditions (daye's 现场督办: the same complainant or "
+        "issue 3 times in a month), index the orders of FILE in a first pass (keys and "
+        "receipt instants only) and count each order's repeats among them. Only orders in "
+        "FILE are counted: earlier months or other files are not. --no-repeats skips the "
+        "pass; each order then carries the warning repeat_needs_other_orders.",
+    )(func)
+
+
+def input_repeats(
+    packs: Iterable[Pack | str | Any],
+    records: Callable[[], Iterable[Any]],
+    duplicates: Duplicates,
+    enabled: bool = True,
+    as_of: dt.datetime | None = None,
+) -> RepeatIndex | None:
+    """The repeat index of the input's orders, when a pack has a repeat rule (else ``None``).
+
+    ``records()`` reads the input again from its start (a first pass); a record the
+    reader rejects, an invalid order or one with an incoherent history is not indexed,
+    and of the records of one order id only the one assessed (the first; with
+    ``duplicates="last"`` the last). With ``as_of``, orders received after it are not
+    indexed (not known then).
+    """
+    if not enabled or not any(plan_for(pack).repeat_rules for pack in packs):
+        return None
+    items = records()
+    if duplicates == "last" and not isinstance(items, list):
+        items = list(items)
+    return RepeatIndex.from_inputs(items, duplicates=duplicates, as_of=as_of)
 
 
 def cluster_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -101,13 +147,31 @@ def evaluation_stream(
     duplicates: Duplicates,
     cluster: dict[str, Any] | None,
     reading: dict[str, Any],
+    repeats: bool = True,
 ) -> Iterator[Assessed | Evaluated | Rejection]:
-    """FILE's records assessed under ``pack``, in input order: here, or on the cluster."""
+    """FILE's records assessed under ``pack``, in input order: here, or on the cluster.
+
+    With ``repeats`` and a pack with repeat rules, FILE's orders are indexed first
+    (:func:`input_repeats`).
+    """
     if cluster is None:
         records: Any = records_of(file, input_format, tz, **reading)
         if duplicates == "last":  # the last record of an id: read them all first
             records = list(records)
-        yield from assess_stream(records, [pack], as_of=as_of, engine=engine, duplicates=duplicates)
+        index = input_repeats(
+            [pack],
+            lambda: (
+                records
+                if isinstance(records, list)
+                else records_of(file, input_format, tz, **reading)
+            ),
+            duplicates,
+            repeats,
+            as_of,
+        )
+        yield from assess_stream(
+            records, [pack], as_of=as_of, repeats=index, engine=engine, duplicates=duplicates
+        )
         return
     from grievance_rules.distributed import evaluate_dataset
 

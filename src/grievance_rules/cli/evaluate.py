@@ -10,7 +10,12 @@ from typing import Any
 
 import click
 
-from grievance_rules.cli._dataset import cluster_options, evaluation_stream, pop_cluster
+from grievance_rules.cli._dataset import (
+    cluster_options,
+    evaluation_stream,
+    pop_cluster,
+    repeats_option,
+)
 from grievance_rules.cli._options import (
     DUPLICATES_OPTION,
     ENGINE_OPTION,
@@ -162,6 +167,7 @@ def _table(assessment: Assessment, order: WorkOrder | None = None) -> list[str]:
 )
 @ENGINE_OPTION
 @DUPLICATES_OPTION
+@repeats_option
 @cluster_options
 def evaluate_command(
     file: str,
@@ -173,6 +179,7 @@ def evaluate_command(
     output: str | None,
     engine: EngineName = "native",
     duplicates: Duplicates = "reject",
+    repeats: bool = True,
     assume_tz: str | None = None,
     **reading: Any,
 ) -> None:
@@ -183,6 +190,10 @@ def evaluate_command(
     a duplicate id, or what the engine refused), and the closing line on standard
     error gives the counts, which add up. Exit status 1 when any record was
     rejected (2 for a usage error).
+
+    Under a pack with repeat conditions (daye's 现场督办) the orders of FILE are
+    indexed in a first pass and each order's repeats counted among them; orders
+    not in FILE are not counted (--no-repeats: no pass, and no repeat counted).
     """
     refuse_format_as_output(output, ("jsonl", "table"))
     if output is not None and output.lower().endswith(".xlsx") and output_format == "jsonl":
@@ -215,7 +226,16 @@ def evaluate_command(
 
     def emit(write: Any) -> None:
         stream = evaluation_stream(
-            file, input_format, tz, plan.pack, instant, engine, duplicates, cluster, reading
+            file,
+            input_format,
+            tz,
+            plan.pack,
+            instant,
+            engine,
+            duplicates,
+            cluster,
+            reading,
+            repeats,
         )
         for entry in stream:
             counts["records"] += 1

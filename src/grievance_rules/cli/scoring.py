@@ -10,14 +10,20 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import click
 import yaml
 
-from grievance_rules.cli._dataset import cluster_options, pop_cluster, records_of
+from grievance_rules.cli._dataset import (
+    cluster_options,
+    input_repeats,
+    pop_cluster,
+    records_of,
+    repeats_option,
+)
 from grievance_rules.cli._options import (
     DUPLICATES_OPTION,
     ENGINE_OPTION,
@@ -159,6 +165,7 @@ def _reading_options(func: Callable[..., Any]) -> Callable[..., Any]:
         ),
         ENGINE_OPTION,
         DUPLICATES_OPTION,
+        repeats_option,
         click.option(
             "--progress/--no-progress",
             default=None,
@@ -181,11 +188,15 @@ def _over_file(
     as_of: str | None,
     progress: bool | None,
     assume_tz: str | None = None,
+    packs: Sequence[Any] = (),
+    repeats: bool = True,
     **options: Any,
 ) -> Any:
-    """``run(orders, as_of=..., progress=..., **options)`` over FILE's records, with a bar.
+    """``run(orders, as_of=..., progress=..., repeats=..., **options)`` over FILE's records.
 
-    On a Dask cluster (``--scheduler``, ``--workers``): ``dataset(FILE, as_of=...,
+    With a progress bar; ``repeats``: the repeat index of FILE's orders when one of
+    ``packs`` has a repeat rule (a first pass over FILE), else ``None``. On a Dask
+    cluster (``--scheduler``, ``--workers``): ``dataset(FILE, as_of=...,
     assume_tz=..., scheduler=..., workers=..., **options)``.
     """
     tz = zone_of(tz, assume_tz)
@@ -203,11 +214,22 @@ def _over_file(
     records: Any = records_of(file, input_format, tz, **reading)
     if options.get("duplicates") == "last":  # the last record of an id: read it all first
         records = list(records)
+    instant = parse_instant(as_of, tz, "--as-of") if as_of else None
+    index = input_repeats(
+        packs,
+        lambda: (
+            records if isinstance(records, list) else records_of(file, input_format, tz, **reading)
+        ),
+        options.get("duplicates", "reject"),
+        repeats,
+        instant,
+    )
     with _progress(file, progress) as update:
         return run(
             records,
-            as_of=parse_instant(as_of, tz, "--as-of") if as_of else None,
+            as_of=instant,
             progress=update,
+            repeats=index,
             **options,
         )
 
@@ -236,6 +258,7 @@ def score_command(pack_name: str | Path, fmt: str, output: str | None, **reading
     card: Scorecard = _over_file(
         lambda orders, **kw: score(orders, pack, **kw),
         lambda path, **kw: _distributed().score_dataset(path, pack, **kw),
+        packs=[pack],
         **reading,
     )
     _emit_scorecard(card, fmt, output)
@@ -308,6 +331,7 @@ def _run_comparison(
     result: Comparison = _over_file(
         lambda orders, **kw: compare(orders, packs, **kw),
         lambda path, **kw: _distributed().compare_dataset(path, packs, **kw),
+        packs=packs,
         **options,
     )
     if xlsx is not None:

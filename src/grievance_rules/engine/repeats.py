@@ -11,12 +11,13 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from grievance_rules.calendar import SHANGHAI
-from grievance_rules.model import WorkOrder
+from grievance_rules.errors import GrievanceRulesError
+from grievance_rules.model import WorkOrder, ensure_coherent
 
 __all__ = ["RepeatIndex"]
 
@@ -41,6 +42,63 @@ class RepeatIndex:
         """Index the keys of every order (a first pass over a batch)."""
         index = cls()
         for order in orders:
+            index.add(order)
+        return index
+
+    @classmethod
+    def from_inputs(
+        cls,
+        items: Iterable[Any],
+        *,
+        duplicates: Literal["reject", "last", "allow"] = "reject",
+        last: Mapping[str, int] | None = None,
+        check_history: bool = True,
+        as_of: dt.datetime | None = None,
+    ) -> RepeatIndex:
+        """Index the orders a batch of these inputs would assess (a first pass).
+
+        The inputs as :func:`~grievance_rules.engine.evaluate_each` or
+        :func:`~grievance_rules.scoring.score` take them: work orders, a reader's
+        accepted or rejected records, dicts or JSON text. A record the reader
+        rejected, one that is no valid work order, or (``check_history``) one whose
+        history contradicts itself is not indexed; of the records of one order id
+        only the one the batch keeps is: the first (``duplicates="reject"``) or the
+        last (``"last"``; ``last`` each id's last position, from
+        :func:`~grievance_rules.engine.batch.last_positions`, or computed here when
+        ``items`` is a sequence). With ``as_of``, an order received after it is not
+        indexed: the index holds the orders known at ``as_of``, as the assessments
+        see them (an order received up to ``as_of`` counts only orders received up to
+        its own receipt anyway). What the engine itself refuses later is indexed.
+        Only keys and instants are kept, and the ids seen (``reject``).
+
+        Example:
+            >>> order = {"id": "A", "channel": "12345", "category": "投诉",
+            ...          "received_at": "2024-05-06T09:00:00+08:00", "units": [],
+            ...          "events": [], "complainant": "c1", "issue": "i1"}
+            >>> index = RepeatIndex.from_inputs([order, {**order, "id": "B"}, {"id": "C"}])
+            >>> index.count("complainant", "c1", "i1", dt.datetime(2024, 5, 31, tzinfo=SHANGHAI))
+            2
+        """
+        if duplicates == "last" and last is None:
+            from grievance_rules.engine.batch import last_positions  # batch imports this module
+
+            if not isinstance(items, Sequence) or isinstance(items, str | bytes):
+                raise TypeError("duplicates='last' needs the inputs as a sequence, or last=")
+            last = last_positions(items)
+        index = cls()
+        seen: set[str] = set()
+        for position, item in enumerate(items):
+            order = _order_of(item, check_history)
+            if order is None:
+                continue
+            if as_of is not None and order.received_at > as_of:
+                continue
+            if duplicates == "reject":
+                if order.id in seen:
+                    continue
+                seen.add(order.id)
+            elif duplicates == "last" and last is not None and last.get(order.id) != position:
+                continue
             index.add(order)
         return index
 
@@ -84,3 +142,25 @@ class RepeatIndex:
         start = bisect.bisect_left(entries, (lo, ""))
         people = {person for ts, person in entries[start:] if ts <= hi}
         return len(people)
+
+
+def _order_of(item: Any, check_history: bool) -> WorkOrder | None:
+    """The work order an input holds, or ``None`` when the batch would reject it."""
+    order: Any = getattr(item, "order", item)  # a reader's accepted record carries its order
+    if not isinstance(order, WorkOrder):
+        if not isinstance(order, str | bytes | Mapping):
+            return None  # a reader's rejected record, or no order at all
+        try:
+            if isinstance(order, Mapping):
+                order = WorkOrder.model_validate(order)
+            else:
+                order = WorkOrder.model_validate_json(order)
+        except ValueError:  # pydantic's ValidationError, or JSON that does not parse
+            return None
+    if check_history:
+        try:
+            ensure_coherent(order)
+        except GrievanceRulesError:
+            return None
+    result: WorkOrder = order
+    return result
