@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 import unicodedata
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -55,6 +56,9 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from grievance_rules.errors import PackError
+from grievance_rules.i18n import current_language, pgettext
+from grievance_rules.i18n import gettext as _
+from grievance_rules.model.events import EVENT_CLASSES
 
 if TYPE_CHECKING:
     from grievance_rules.packs import Pack
@@ -145,8 +149,12 @@ class ScenarioResult:
         findings on a ``≠`` or ``+`` row follow, then the citations.
         """
         case = self.case
-        lines = [f"scenario {case.name!r} ({case.file.name} case {case.index + 1})"]
-        lines += [f"  MISMATCH {m}" for m in self.mismatches]
+        lines = [
+            _("scenario {name} ({file} case {number})").format(
+                name=repr(case.name), file=case.file.name, number=case.index + 1
+            )
+        ]
+        lines += [_("  MISMATCH {mismatch}").format(mismatch=m) for m in self.mismatches]
         involved: list[str] = []
         traced: list[tuple[str, dict[str, Any], tuple[str, ...]]] = []
         for kind in FINDING_FIELDS:
@@ -154,7 +162,7 @@ class ScenarioResult:
             if expected is None:
                 continue
             rows = _pair(kind, list(expected or []), self.actual.get(kind, []))
-            lines.append(f"  {kind}:")
+            lines.append(_("  {kind}:").format(kind=_kind_label(kind)))
             lines += _table(rows)
             for mark, want, got, index in rows:
                 for item in (want, got):
@@ -168,15 +176,23 @@ class ScenarioResult:
         for key in ("points", "unit_points", "warnings"):
             if key in case.expect:
                 lines.append(
-                    f"  {key}: expected {_short(case.expect[key])}; actual {self._got(key)}"
+                    _("  {key}: expected {expected}; actual {actual}").format(
+                        key=_kind_label(key),
+                        expected=_short(case.expect[key]),
+                        actual=self._got(key),
+                    )
                 )
         for kind, got, trace in traced:
             if trace:
-                lines.append(f"  trace of {kind[:-1]} {_short(_shown(kind, got, None))}:")
-                lines += [f"    {step}" for step in trace]
+                lines.append(
+                    _("  trace of {kind} {finding}:").format(
+                        kind=_kind_label(kind[:-1]), finding=_short(_shown(kind, got, None))
+                    )
+                )
+                lines += [f"    {_trace_line(step)}" for step in trace]
         cited = [rule for rule in involved if rule in self.citations]
         if cited:
-            lines.append("  cited:")
+            lines.append(_("  cited:"))
             lines += [f"    {rule}: {self.citations[rule]}" for rule in cited]
         return "\n".join(lines)
 
@@ -196,7 +212,154 @@ def _short(value: Any) -> str:
     text = yaml.safe_dump(
         value, allow_unicode=True, default_flow_style=True, width=10_000, sort_keys=False
     )
-    return text.strip()
+    return text.strip().removesuffix("\n...")  # a scalar's document end marker
+
+
+def _kind_label(kind: str) -> str:
+    """A kind of finding (``clocks``, ``clock``) or a total (``points``) as people read it."""
+    if current_language() != "zh":
+        return kind
+    labels = {
+        "clock": pgettext("scenario report", "time limit"),
+        "window": pgettext("scenario report", "window"),
+        "deduction": pgettext("scenario report", "deduction"),
+        "escalation": pgettext("scenario report", "escalation"),
+        "record": pgettext("scenario report", "record"),
+        "period": pgettext("scenario report", "period finding"),
+        "points": pgettext("scenario report", "points"),
+        "unit_points": pgettext("scenario report", "points by unit"),
+        "warnings": pgettext("scenario report", "data warnings"),
+    }
+    singular = kind[:-1] if kind.endswith("s") and kind[:-1] in labels else kind
+    return labels.get(singular, kind)
+
+
+_T = r"\d{4}-\d{2}-\d{2}T[\d:.]+[+-]\d{2}:\d{2}"
+_EV = r"event (\d+) \((\w+)\)"
+_CLOCK_LINES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(rf"started ({_T}) by the order's receipt"), "started_receipt"),
+    (re.compile(rf"started ({_T}) by {_EV}"), "started_event"),
+    (
+        re.compile(
+            rf"started ({_T}) by the due instant of (\S+): no (\w+) event, so the clock runs "
+            r"from the latest it should have happened"
+        ),
+        "started_standin",
+    ),
+    (
+        re.compile(
+            rf"the order was taken from (\S+) ({_T}) by {_EV}: (not charged|already late.*)"
+        ),
+        "taken",
+    ),
+    (re.compile(r"the assignment of (\S+): its own clock, stopped by its own events"), "own"),
+    (re.compile(r"(.+) \((civil_code|working_time|elapsed)\)"), "duration"),
+    (re.compile(r"counted make-up day (\d{4}-\d{2}-\d{2})"), "makeup"),
+    (re.compile(rf"paused from event (\d+) \(({_T})\) to ({_T}): due moves to ({_T})"), "paused"),
+    (re.compile(rf"stopped ({_T}) by {_EV}: (\w+)"), "stopped"),
+    (re.compile(rf"not stopped by ({_T}) \(as_of\): (\w+)"), "not_stopped"),
+    (re.compile(rf"opened ({_T}) by {_EV}"), "opened"),
+    (
+        re.compile(rf"(.+) \((civil_code|working_time|elapsed), half day: \w+\): closes ({_T})"),
+        "closes",
+    ),
+    (re.compile(rf"{_EV} at ({_T}): (within|late)"), "acted"),
+    (re.compile(rf"counted (clock|window) (\S+) (\w+) at ({_T})"), "counted_finding"),
+    (re.compile(rf"counted {_EV} at ({_T})"), "counted_event"),
+    (re.compile(r"charged to (handling|trigger|subject|start) unit: (\S+)"), "charged"),
+)
+
+
+def _event_type(kind: str) -> str:
+    cls = EVENT_CLASSES.get(kind)
+    return cls.zh if cls is not None and cls.zh else kind
+
+
+def _event_text(number: str, kind: str) -> str:
+    return _("event {number} ({type})").format(number=number, type=_event_type(kind))
+
+
+def _convention(value: str) -> str:
+    labels = {
+        "civil_code": _("counted as the Civil Code counts periods"),
+        "working_time": _("counted in working time"),
+        "elapsed": _("counted in wall-clock time"),
+    }
+    return labels.get(value, value)
+
+
+def _trace_line(step: str) -> str:
+    """A line of a clock's or window's trace in the current language (stored in English).
+
+    The engine's traces are data and stay English; the lines it writes for time
+    limits (start, deadline steps, stop) are shown in Chinese, anything else as
+    stored.
+    """
+    from grievance_rules.calendar.wording import duration_text, step_text
+
+    if current_language() != "zh":
+        return step
+    for pattern, name in _CLOCK_LINES:
+        m = pattern.fullmatch(step)
+        if m is None:
+            continue
+        if name == "started_receipt":
+            return _("started {at} by the order's receipt").format(at=m[1])
+        if name == "started_event":
+            return _("started {at} by {event}").format(at=m[1], event=_event_text(m[2], m[3]))
+        if name == "started_standin":
+            return _(
+                "started {at} from the due instant of {rule}: no {type} event, so the clock "
+                "runs from the latest it should have happened"
+            ).format(at=m[1], rule=m[2], type=_event_type(m[3]))
+        if name == "taken":
+            verdict = _("not charged") if m[6] == "not charged" else _("already late when it left")
+            return _("the order was taken from {unit} {at} by {event}: {verdict}").format(
+                unit=m[1], at=m[2], event=_event_text(m[3], m[4]), verdict=verdict
+            )
+        if name == "own":
+            return _("the assignment of {unit}: its own clock, stopped by its own events").format(
+                unit=m[1]
+            )
+        if name == "duration":
+            return f"{duration_text(m[1])}（{_convention(m[2])}）"
+        if name == "makeup":
+            return _("counted make-up day {date}").format(date=m[1])
+        if name == "paused":
+            return _("paused from event {number} ({begin}) to {end}: due moves to {due}").format(
+                number=m[1], begin=m[2], end=m[3], due=m[4]
+            )
+        if name == "stopped":
+            return _("stopped {at} by {event}: {state}").format(
+                at=m[1], event=_event_text(m[2], m[3]), state=_states_seen([m[4]])
+            )
+        if name == "not_stopped":
+            return _("not stopped by {at} (as_of): {state}").format(
+                at=m[1], state=_states_seen([m[2]])
+            )
+        if name == "opened":
+            return _("opened {at} by {event}").format(at=m[1], event=_event_text(m[2], m[3]))
+        if name == "closes":
+            return _("{duration} ({how}): closes {at}").format(
+                duration=duration_text(m[1]), how=_convention(m[2]), at=m[3]
+            )
+        if name == "counted_finding":
+            what = f"{_kind_label(m[1])} {m[2]} {_states_seen([m[3]])}"
+            return _("counted {what} at {at}").format(what=what, at=m[4])
+        if name == "counted_event":
+            return _("counted {what} at {at}").format(what=_event_text(m[1], m[2]), at=m[3])
+        if name == "charged":
+            who = {
+                "handling": _("the handling unit"),
+                "trigger": _("the unit whose event counted"),
+                "subject": _("the unit the event concerns"),
+                "start": _("the unit that started the clock"),
+            }[m[1]]
+            return _("charged to {who}: {unit}").format(who=who, unit=m[2])
+        return _("{event} at {at}: {state}").format(
+            event=_event_text(m[1], m[2]), at=m[3], state=_states_seen([m[4]])
+        )
+    return step_text(step)
 
 
 def _width(text: str) -> int:
@@ -259,14 +422,15 @@ def _pair(kind: str, expected: list[Any], actual: list[dict[str, Any]]) -> list[
 
 def _table(rows: Sequence[Row]) -> list[str]:
     left = [_short(want) if want is not None else "" for _, want, _, _ in rows]
-    right = [_short(got) if got is not None else "(none)" for _, _, got, _ in rows]
-    width = max([_width("expected"), *(_width(text) for text in left)])
-    lines = [f"      {'expected' + ' ' * (width - _width('expected'))} │ actual"]
-    for (mark, _, _, _), l_text, r_text in zip(rows, left, right, strict=True):
+    none, expected, actual = _("(none)"), _("expected"), _("actual")
+    right = [_short(got) if got is not None else none for _, _, got, _ in rows]
+    width = max([_width(expected), *(_width(text) for text in left)])
+    lines = [f"      {expected + ' ' * (width - _width(expected))} │ {actual}"]
+    for (mark, *_others), l_text, r_text in zip(rows, left, right, strict=True):
         pad = " " * (width - _width(l_text))
         lines.append(f"    {mark} {l_text}{pad} │ {r_text}")
     if not rows:
-        lines.append(f"      {'(none)' + ' ' * (width - _width('(none)'))} │ (none)")
+        lines.append(f"      {none + ' ' * (width - _width(none))} │ {none}")
     return lines
 
 
@@ -422,11 +586,21 @@ def _check_present(
         if item.get("absent"):
             rule = item["rule"]
             if any(a["rule"] == rule for a in actual):
-                out.append(f"{kind}: expected no {rule}, found one")
+                out.append(
+                    _("{kind}: expected no {rule}, found one").format(
+                        kind=_kind_label(kind), rule=rule
+                    )
+                )
             continue
         if not any(_matches(item, a) for a in actual):
             near = [a for a in actual if a.get("rule") == item.get("rule")]
-            out.append(f"{kind}: expected {_short(item)}; found {_short(near) if near else 'none'}")
+            out.append(
+                _("{kind}: expected {expected}; found {found}").format(
+                    kind=_kind_label(kind),
+                    expected=_short(item),
+                    found=_short(near) if near else _("none"),
+                )
+            )
 
 
 def _check_exact(
@@ -436,11 +610,17 @@ def _check_exact(
     for item in expected:
         match = next((a for a in remaining if _matches(item, a)), None)
         if match is None:
-            out.append(f"{kind}: expected {_short(item)}, not found")
+            out.append(
+                _("{kind}: expected {expected}, not found").format(
+                    kind=_kind_label(kind), expected=_short(item)
+                )
+            )
         else:
             remaining.remove(match)
     for extra in remaining:
-        out.append(f"{kind}: unexpected {_short(extra)}")
+        out.append(
+            _("{kind}: unexpected {finding}").format(kind=_kind_label(kind), finding=_short(extra))
+        )
 
 
 @functools.lru_cache(maxsize=32)
@@ -565,7 +745,11 @@ def run_scenario(case: ScenarioCase) -> ScenarioResult:
     for kind in FINDING_FIELDS:
         for item in expect.get(kind) or []:
             if str(item["rule"]) not in known:
-                out.append(f"{kind}: {item['rule']} is not a rule of pack {pack.id}")
+                out.append(
+                    _("{kind}: {rule} is not a rule of pack {pack}").format(
+                        kind=_kind_label(kind), rule=item["rule"], pack=pack.id
+                    )
+                )
     for kind in _PRESENT_KINDS:
         if kind in expect:
             _check_present(kind, expect[kind] or [], actual[kind], out)
@@ -574,19 +758,34 @@ def run_scenario(case: ScenarioCase) -> ScenarioResult:
             _check_exact(kind, expect[kind] or [], actual[kind], out)
     total = sum(d["points"] for d in actual["deductions"])
     if "points" in expect and not _same(expect["points"], total):
-        out.append(f"points: expected {expect['points']}, got {total:g}")
+        out.append(
+            _("{key}: expected {expected}, got {actual}").format(
+                key=_kind_label("points"), expected=expect["points"], actual=f"{total:g}"
+            )
+        )
     if "unit_points" in expect:
         by_unit: Counter[str] = Counter()
         for item in actual["deductions"]:
             by_unit[str(item["unit"])] += item["points"]
         for unit, value in expect["unit_points"].items():
             if not _same(value, by_unit.get(unit, 0.0)):
-                out.append(f"unit_points: {unit} expected {value}, got {by_unit.get(unit, 0):g}")
+                out.append(
+                    _("{key}: {unit} expected {expected}, got {actual}").format(
+                        key=_kind_label("unit_points"),
+                        unit=unit,
+                        expected=value,
+                        actual=f"{by_unit.get(unit, 0):g}",
+                    )
+                )
     if "warnings" in expect:
         codes = set(result.warnings)
         for code in expect["warnings"]:
             if code not in codes:
-                out.append(f"warnings: expected {code}, got {sorted(codes)}")
+                out.append(
+                    _("{key}: expected {expected}, got {actual}").format(
+                        key=_kind_label("warnings"), expected=code, actual=sorted(codes)
+                    )
+                )
     result.rules_exercised = {
         str(item["rule"])
         for kind, items in actual.items()
@@ -597,6 +796,23 @@ def run_scenario(case: ScenarioCase) -> ScenarioResult:
 
 
 _SIDES = {"clock": ("met", "breached"), "window": ("within", "late")}
+
+
+def _states_seen(states: Sequence[str]) -> str:
+    """The states a time limit was seen in, in the current language (``nothing`` if none)."""
+    if not states:
+        return _("nothing")
+    if current_language() != "zh":
+        return ", ".join(states)
+    labels = {
+        "met": pgettext("scenario report", "met"),
+        "breached": pgettext("scenario report", "breached"),
+        "within": pgettext("scenario report", "within"),
+        "late": pgettext("scenario report", "late"),
+        "running": pgettext("scenario report", "running"),
+        "paused": pgettext("scenario report", "paused"),
+    }
+    return "、".join(labels.get(state, state) for state in states)
 
 
 @dataclass
@@ -659,7 +875,11 @@ def pack_coverage(pack_dir: str | Path) -> Coverage:
         wanted = _SIDES.get(rule.kind)
         seen = sides.get(rule.id, set())
         if wanted is not None and not set(wanted) <= seen:
-            shown = ", ".join(s for s in (*wanted, "running", "paused") if s in seen)
-            one_sided.append(f"{rule.id} (seen: {shown or 'nothing'})")
+            one_sided.append(
+                _("{rule} (seen: {states})").format(
+                    rule=rule.id,
+                    states=_states_seen([s for s in (*wanted, "running", "paused") if s in seen]),
+                )
+            )
     titles = {rule.id: rule.title for rule in pack.rules}
     return Coverage(results, unexercised, one_sided, titles)
