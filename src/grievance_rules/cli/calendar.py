@@ -14,7 +14,8 @@ from grievance_rules.calendar import (
     WorkingCalendar,
     china,
 )
-from grievance_rules.calendar.days import DayInfo, DayKind
+from grievance_rules.calendar.days import DayInfo
+from grievance_rules.calendar.wording import day_reason, weekday_text
 from grievance_rules.cli._options import DATE, parse_instant
 from grievance_rules.errors import ProvisionalCalendarWarning
 from grievance_rules.i18n import current_language
@@ -44,27 +45,14 @@ def _describe(info: DayInfo) -> str:
     """A day and why it is, or is not, a working day, in the current language."""
     if current_language() != "zh":
         return info.describe()  # the calendar's own English
-    kinds = {
-        DayKind.WORKDAY: _("working day"),
-        DayKind.WEEKEND: _("weekend"),
-        DayKind.HOLIDAY: _("holiday ({name})"),
-        DayKind.MAKEUP_WORKDAY: _("make-up working day ({name} 调休)"),
-        DayKind.PROJECTED_HOLIDAY: _("projected statutory holiday ({name})"),
-        DayKind.LOCAL_CLOSURE: _("local closure ({name})"),
-        DayKind.LOCAL_HOLIDAY: _("local holiday ({name})"),
-        DayKind.LOCAL_WORKDAY: _("local working day ({name})"),
-    }
-    text = kinds.get(info.kind, info.kind.value).format(name=info.name or "")
-    if info.provisional:
-        text += _(", provisional")
+    text = day_reason(info.kind, info.name, info.provisional)
     return _("{day} {weekday}: {reason}").format(
         day=info.date.isoformat(), weekday=_weekday(info.date), reason=text
     )
 
 
 def _weekday(day: dt.date) -> str:
-    names = (_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun"))
-    return names[day.weekday()]
+    return weekday_text(day)
 
 
 def _provisional(cal: WorkingCalendar) -> str:
