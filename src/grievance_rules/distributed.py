@@ -48,7 +48,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from grievance_rules.engine import Rejection
+from grievance_rules.engine import Rejection, RepeatIndex
 from grievance_rules.engine.batch import Duplicates, input_id
 from grievance_rules.engine.matching import EngineName
 from grievance_rules.errors import GrievanceRulesError, PackError, ReadError
@@ -81,6 +81,7 @@ __all__ = [
     "evaluate_dataset",
     "pack_source",
     "parquet_partitions",
+    "partition_repeats",
     "run_partition",
     "score_dataset",
 ]
@@ -198,28 +199,51 @@ class PartitionFindings:
     entries: tuple[bytes | Rejection, ...] = field(default=())
 
 
+def _records(task: PartitionTask, items: Iterable[Any] | None) -> Iterable[Any]:
+    """A task's records: the bag partition's items, or its partition's files read."""
+    if items is not None:
+        return _items_of(items)
+    assert task.partition is not None
+    return read_partition(task.partition, assume_tz=task.assume_tz, strict=task.strict)
+
+
+def partition_repeats(task: PartitionTask, items: Iterable[Any] | None = None) -> RepeatIndex:
+    """The repeat index of one partition's orders (the first pass of ``repeats="input"``).
+
+    The orders the task would assess (:meth:`RepeatIndex.from_inputs`: not the
+    records rejected, of one id the one kept, none received after ``as_of``).
+    """
+    records = _records(task, items)
+    if task.duplicates == "last":
+        records = list(records)
+    return RepeatIndex.from_inputs(records, duplicates=task.duplicates, as_of=task.as_of)
+
+
+def _merge_repeats(a: RepeatIndex, b: RepeatIndex) -> RepeatIndex:
+    return a.merge(b)
+
+
 def run_partition(
-    task: PartitionTask, items: Iterable[Any] | None = None
+    task: PartitionTask,
+    items: Iterable[Any] | None = None,
+    repeats: RepeatIndex | None = None,
 ) -> PartialScorecard | PartialComparison | PartitionFindings:
     """Evaluate one partition: the unit of work of a distributed run.
 
     Args:
         task: the work; its partition's files are read unless ``items`` are given.
         items: the partition of a Dask bag: orders (JSON text, dicts or work orders).
+        repeats: the repeat index of the run's orders, for repeat conditions.
 
     Today by the per-order engine; a columnar evaluation of a partition plugs in here.
     """
     packs = [_pack(source) for source in task.packs]
-    records: Iterable[Any]
-    if items is not None:
-        records = _items_of(items)
-    else:
-        assert task.partition is not None
-        records = read_partition(task.partition, assume_tz=task.assume_tz, strict=task.strict)
+    records = _records(task, items)
     options: dict[str, Any] = {
         "as_of": task.as_of,
         "engine": task.engine,
         "duplicates": task.duplicates,
+        "repeats": repeats,
     }
     if task.command == "score":
         return score_partial(records, packs[0], key=(task.index,), period=task.period, **options)
@@ -425,26 +449,8 @@ def _tasks(
     ]
 
 
-def _reduce(
-    client: Any,
-    tasks: Sequence[PartitionTask],
-    merge: Callable[[Any, Any], Any],
-    retries: int,
-    bag: Any = None,
-) -> Any:
-    """Every task run, and the results merged pairwise on the workers (a tree)."""
-    if bag is not None:
-        from dask.delayed import delayed
-
-        parts = bag.to_delayed()
-        _check_bag_ids(client, parts)
-        level = client.compute(
-            [delayed(run_partition)(t, p) for t, p in zip(tasks, parts, strict=True)],
-            retries=retries,
-        )
-    else:
-        _check_ids(client, [task.partition for task in tasks if task.partition is not None])
-        level = client.map(run_partition, tasks, pure=False, retries=retries)
+def _merged(client: Any, level: list[Any], merge: Callable[[Any, Any], Any], retries: int) -> Any:
+    """The futures' results merged pairwise on the workers (a tree): the last future."""
     while len(level) > 1:
         merged = [
             client.submit(merge, level[i], level[i + 1], pure=False, retries=retries)
@@ -453,7 +459,66 @@ def _reduce(
         if len(level) % 2:
             merged.append(level[-1])
         level = merged
-    return level[0].result()
+    return level[0]
+
+
+RepeatsOption = RepeatIndex | Literal["input"] | None
+"""The repeat index of a distributed run: one given, ``"input"`` (built from the
+dataset's orders on the workers, a first pass), or ``None`` (no repeat counted)."""
+
+
+def _repeats_on(
+    client: Any,
+    tasks: Sequence[PartitionTask],
+    repeats: RepeatsOption,
+    retries: int,
+    parts: Sequence[Any] | None = None,
+) -> Any:
+    """The run's repeat index on the cluster (a future), or ``None``.
+
+    ``"input"``: each partition indexed by a task, the indexes merged on the workers;
+    only the merged index's future comes back, and the tasks that need it fetch it.
+    """
+    if repeats is None:
+        return None
+    if isinstance(repeats, RepeatIndex):
+        return client.scatter(repeats, broadcast=True)
+    if parts is not None:
+        from dask.delayed import delayed
+
+        level = client.compute(
+            [delayed(partition_repeats)(t, p) for t, p in zip(tasks, parts, strict=True)],
+            retries=retries,
+        )
+    else:
+        level = client.map(partition_repeats, tasks, pure=False, retries=retries)
+    return _merged(client, level, _merge_repeats, retries)
+
+
+def _reduce(
+    client: Any,
+    tasks: Sequence[PartitionTask],
+    merge: Callable[[Any, Any], Any],
+    retries: int,
+    bag: Any = None,
+    repeats: RepeatsOption = None,
+) -> Any:
+    """Every task run, and the results merged pairwise on the workers (a tree)."""
+    if bag is not None:
+        from dask.delayed import delayed
+
+        parts = bag.to_delayed()
+        _check_bag_ids(client, parts)
+        index = _repeats_on(client, tasks, repeats, retries, parts)
+        level = client.compute(
+            [delayed(run_partition)(t, p, index) for t, p in zip(tasks, parts, strict=True)],
+            retries=retries,
+        )
+    else:
+        _check_ids(client, [task.partition for task in tasks if task.partition is not None])
+        index = _repeats_on(client, tasks, repeats, retries)
+        level = client.map(run_partition, tasks, repeats=index, pure=False, retries=retries)
+    return _merged(client, level, merge, retries).result()
 
 
 def score_dataset(
@@ -470,6 +535,7 @@ def score_dataset(
     workers: int | None = None,
     client: Any = None,
     retries: int = 1,
+    repeats: RepeatsOption = None,
 ) -> Scorecard:
     """Each unit's scorecard per period under one pack, over a Parquet dataset on Dask.
 
@@ -490,6 +556,10 @@ def score_dataset(
         workers: without ``scheduler`` or ``client``: the local cluster's worker processes.
         client: a Dask client to use (left open).
         retries: how often Dask retries a task that failed (a worker lost ...).
+        repeats: for repeat conditions across orders (daye's 现场督办): a
+            :class:`~grievance_rules.engine.RepeatIndex`, or ``"input"`` to index the
+            dataset's orders first, on the workers (each partition read twice; only
+            orders in the dataset are counted); ``None``: no repeat counted.
 
     Raises:
         DaskMissingError: Dask is not installed.
@@ -509,7 +579,7 @@ def score_dataset(
     )
     with cluster_client(scheduler, workers, client) as active:
         bag = dataset if _is_bag(dataset) else None
-        merged: PartialScorecard = _reduce(active, tasks, _merge_scores, retries, bag)
+        merged: PartialScorecard = _reduce(active, tasks, _merge_scores, retries, bag, repeats)
     return merged.scorecard(loaded)
 
 
@@ -536,6 +606,7 @@ def compare_dataset(
     workers: int | None = None,
     client: Any = None,
     retries: int = 1,
+    repeats: RepeatsOption = None,
 ) -> Comparison:
     """The same orders under several packs, over a Parquet dataset on Dask.
 
@@ -557,7 +628,9 @@ def compare_dataset(
     )
     with cluster_client(scheduler, workers, client) as active:
         bag = dataset if _is_bag(dataset) else None
-        merged: PartialComparison = _reduce(active, tasks, _merge_comparisons, retries, bag)
+        merged: PartialComparison = _reduce(
+            active, tasks, _merge_comparisons, retries, bag, repeats
+        )
     return merged.comparison(loaded)
 
 
@@ -574,6 +647,7 @@ def evaluate_dataset(
     workers: int | None = None,
     client: Any = None,
     retries: int = 1,
+    repeats: RepeatsOption = None,
 ) -> Iterator[bytes | Rejection]:
     """Each record of a Parquet dataset assessed on Dask: its assessment's JSON, or its rejection.
 
@@ -596,11 +670,12 @@ def evaluate_dataset(
     )
     with cluster_client(scheduler, workers, client) as active:
         _check_ids(active, [task.partition for task in tasks if task.partition is not None])
+        index = _repeats_on(active, tasks, repeats, retries)
         # a few partitions ahead of the one being given out, so that the cluster holds
         # a bounded number of partitions' assessments, not the dataset's
         ahead = max(2, 2 * len(active.scheduler_info().get("workers", {})))
         pending = [
-            active.submit(run_partition, task, pure=False, retries=retries)
+            active.submit(run_partition, task, None, index, pure=False, retries=retries)
             for task in tasks[:ahead]
         ]
         waiting = list(tasks[ahead:])
@@ -608,7 +683,9 @@ def evaluate_dataset(
             future = pending.pop(0)
             if waiting:
                 pending.append(
-                    active.submit(run_partition, waiting.pop(0), pure=False, retries=retries)
+                    active.submit(
+                        run_partition, waiting.pop(0), None, index, pure=False, retries=retries
+                    )
                 )
             found: PartitionFindings = future.result()
             future.release()

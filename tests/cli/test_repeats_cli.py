@@ -28,6 +28,7 @@ import pickle
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 
 from grievance_rules.cli import cli
@@ -230,3 +231,34 @@ def test_the_index_travels_to_worker_processes() -> None:
         for r in found
         if r.assessment is not None
     ] == [[], [], [ONE]]
+
+
+@pytest.mark.slow
+def test_a_cluster_run_indexes_every_partition(tmp_path: Path) -> None:
+    pytest.importorskip("distributed")
+    # one order a partition: C's count needs A and B from the other partitions
+    dataset = tmp_path / "dataset"
+    converted = CliRunner().invoke(
+        cli, ["convert", "--partition-size", "1", _file(tmp_path, SAME_MONTH), str(dataset)]
+    )
+    assert converted.exit_code == 0, converted.output
+    assert _counted(_score(str(dataset), "--workers", "2"), ONE) == {("2024-05", "cgj"): 1}
+    assert _counted(_score(str(dataset), "--workers", "2", "--no-repeats"), ONE) == {}
+    assert _escalations(_evaluate(str(dataset), "--workers", "2")) == {
+        "A": [],
+        "B": [],
+        "C": [ONE],
+    }
+    many = tmp_path / "many"
+    file = _file(tmp_path, MANY_PEOPLE, "m")
+    CliRunner().invoke(cli, ["convert", "--partition-size", "1", file, str(many)])
+
+    def outcomes(*options: str) -> dict[str, int]:
+        args = ["compare", "--packs", "daye,xiayang", "--json", *options]
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 0, result.output
+        return {o["pack"]: o["escalations"] for o in json.loads(result.stdout)["outcomes"]}
+
+    here, plain = outcomes(file), outcomes("--no-repeats", file)
+    assert here["daye@2023-05-19"] == plain["daye@2023-05-19"] + 1  # C's 现场督办
+    assert outcomes("--workers", "2", str(many)) == here

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import click
 
@@ -31,6 +31,7 @@ from grievance_rules.scoring.stream import Assessed, assess_stream
 __all__ = [
     "Evaluated",
     "cluster_options",
+    "cluster_repeats",
     "evaluation_stream",
     "input_repeats",
     "pop_cluster",
@@ -52,6 +53,15 @@ def repeats_option(func: Callable[..., Any]) -> Callable[..., Any]:
         "FILE are counted: earlier months or other files are not. --no-repeats skips the "
         "pass; each order then carries the warning repeat_needs_other_orders.",
     )(func)
+
+
+def cluster_repeats(
+    packs: Iterable[Pack | str | Any], enabled: bool = True
+) -> Literal["input"] | None:
+    """``"input"`` (index the dataset's orders on the cluster) when a pack has a repeat rule."""
+    if enabled and any(plan_for(pack).repeat_rules for pack in packs):
+        return "input"
+    return None
 
 
 def input_repeats(
@@ -176,7 +186,14 @@ def evaluation_stream(
     from grievance_rules.distributed import evaluate_dataset
 
     for entry in evaluate_dataset(
-        file, pack, as_of=as_of, engine=engine, duplicates=duplicates, assume_tz=tz, **cluster
+        file,
+        pack,
+        as_of=as_of,
+        engine=engine,
+        duplicates=duplicates,
+        assume_tz=tz,
+        repeats=cluster_repeats([pack], repeats),
+        **cluster,
     ):
         if isinstance(entry, Rejection):
             yield entry

@@ -19,6 +19,7 @@ import yaml
 
 from grievance_rules.cli._dataset import (
     cluster_options,
+    cluster_repeats,
     input_repeats,
     pop_cluster,
     records_of,
@@ -208,6 +209,7 @@ def _over_file(
             file,
             as_of=parse_instant(as_of, tz, "--as-of") if as_of else None,
             assume_tz=tz,
+            repeats=cluster_repeats(packs, repeats),
             **cluster,
             **options,
         )

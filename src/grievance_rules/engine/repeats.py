@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import heapq
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -101,6 +102,29 @@ class RepeatIndex:
                 continue
             index.add(order)
         return index
+
+    def merge(self, other: RepeatIndex) -> RepeatIndex:
+        """A new index of the orders of both (two parts of a batch indexed apart).
+
+        Example:
+            >>> order = {"id": "A", "channel": "12345", "category": "投诉",
+            ...          "received_at": "2024-05-06T09:00:00+08:00", "units": [],
+            ...          "events": [], "complainant": "c1", "issue": "i1"}
+            >>> both = RepeatIndex.from_inputs([order]).merge(
+            ...     RepeatIndex.from_inputs([{**order, "id": "B", "complainant": "c2"}]))
+            >>> both.count("issue", None, "i1", dt.datetime(2024, 5, 31, tzinfo=SHANGHAI))
+            2
+        """
+        merged = RepeatIndex()
+        for key in self.by_person_issue.keys() | other.by_person_issue.keys():
+            merged.by_person_issue[key] = list(
+                heapq.merge(self.by_person_issue.get(key, []), other.by_person_issue.get(key, []))
+            )
+        for issue in self.by_issue.keys() | other.by_issue.keys():
+            merged.by_issue[issue] = list(
+                heapq.merge(self.by_issue.get(issue, []), other.by_issue.get(issue, []))
+            )
+        return merged
 
     def add(self, order: WorkOrder) -> None:
         """Index one order (orders without an issue key are not indexed)."""
