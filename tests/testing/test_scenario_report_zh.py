@@ -1,7 +1,14 @@
 """Scenario reports in Chinese (``grievance-rules --lang zh test``); English as before."""
 
+import pytest
+
 from grievance_rules.i18n import language
-from grievance_rules.testing.scenarios import load_scenarios, pack_coverage, run_scenario
+from grievance_rules.testing.scenarios import (
+    ScenarioFileError,
+    load_scenarios,
+    pack_coverage,
+    run_scenario,
+)
 
 from .lakeside import REPLY_MET, REPLY_WRONG, write_pack
 
@@ -90,3 +97,37 @@ def test_coverage_in_chinese(tmp_path) -> None:
         "LS-1.reply (seen: met)",
         "LS-2.return-window (seen: nothing)",
     ]
+
+
+def test_a_scenario_file_refused_in_chinese(tmp_path) -> None:
+    path = write_pack(tmp_path, REPLY_MET) / "scenarios" / "replies.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("as_of: 2024-05-09T00:00:00+08:00", "as_of: 2024-05-09T00:00:00"),
+        encoding="utf-8",
+    )
+    with language("zh"), pytest.raises(ScenarioFileError) as failure:
+        load_scenarios(path)
+    assert str(failure.value) == (
+        f"{path}：第 1 个用例（reply one minute before the two working days are up）："
+        "as_of：'2024-05-09T00:00:00' 不是带时区偏移的 ISO 8601 时刻"
+    )
+    path.write_text(text.replace("state: met,", "stat: met,"), encoding="utf-8")
+    with language("zh"), pytest.raises(ScenarioFileError) as failure:
+        load_scenarios(path)
+    assert str(failure.value).endswith(
+        "expect.clocks[0].stat: 无法识别的字段；时限的字段为 absent, due, occurrence, order, "
+        "rule, start, state, unit, warning"
+    )
+
+
+def test_an_order_of_a_case_refused_in_chinese(tmp_path) -> None:
+    path = write_pack(
+        tmp_path, REPLY_MET.replace("      id: L1", "      id: L1\n      category: wish")
+    )
+    (case,) = load_scenarios(path / "scenarios" / "replies.yaml")
+    with language("zh"), pytest.raises(ScenarioFileError) as failure:
+        run_scenario(case)
+    message = str(failure.value)
+    assert "：第 1 个用例（reply one minute before the two working days are up）：" in message
+    assert "：第 1 张工单（L1）：category：应为以下之一：咨询、求助、投诉、举报、建议" in message

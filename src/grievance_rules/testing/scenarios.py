@@ -456,23 +456,28 @@ def _check_expect(file: Path, where: str, expect: Any) -> None:
         return ScenarioFileError(f"{file}: {where}: {path}: {problem}", file=str(file), field=path)
 
     if not isinstance(expect, dict):
-        raise fail("expect", "must be a mapping of finding kinds")
+        raise fail("expect", _("must be a mapping of finding kinds"))
     for key, items in expect.items():
         if key not in _EXPECT_KEYS:
-            raise fail(f"expect.{key}", f"unknown; one of {', '.join(sorted(_EXPECT_KEYS))}")
+            raise fail(
+                f"expect.{key}",
+                _("unknown; one of {keys}").format(keys=", ".join(sorted(_EXPECT_KEYS))),
+            )
         if key not in FINDING_FIELDS:
             continue
         if items is not None and not isinstance(items, list):
-            raise fail(f"expect.{key}", "must be a list of findings")
+            raise fail(f"expect.{key}", _("must be a list of findings"))
         allowed = {*FINDING_FIELDS[key], *(("absent",) if key in _PRESENT_KINDS else ())}
         for n, item in enumerate(items or []):
             if not isinstance(item, dict) or "rule" not in item:
-                raise fail(f"expect.{key}[{n}]", "must be a mapping with 'rule'")
+                raise fail(f"expect.{key}[{n}]", _("must be a mapping with 'rule'"))
             unknown = sorted(set(item) - allowed)
             if unknown:
                 raise fail(
                     f"expect.{key}[{n}].{unknown[0]}",
-                    f"unknown field; a {key[:-1]} has {', '.join(sorted(allowed))}",
+                    _("unknown field; a {kind} has {fields}").format(
+                        kind=_kind_label(key[:-1]), fields=", ".join(sorted(allowed))
+                    ),
                 )
 
 
@@ -498,11 +503,15 @@ def load_scenarios(path: str | Path) -> list[ScenarioCase]:
             message = message.removeprefix(prefix)
         raise ScenarioFileError(f"{file}: {message}", file=str(file), line=exc.line) from None
     if not isinstance(data, dict) or not isinstance(data.get("cases"), list):
-        raise ScenarioFileError(f"{file}: a scenario file has 'cases:', a list", file=str(file))
+        raise ScenarioFileError(
+            _("{file}: a scenario file has 'cases:', a list").format(file=file), file=str(file)
+        )
     unknown = sorted((str(key) for key in set(data) - _FILE_KEYS), key=str)
     if unknown:
         raise ScenarioFileError(
-            f"{file}: unknown key {unknown[0]!r}; a scenario file has defaults and cases",
+            _("{file}: unknown key {key}; a scenario file has defaults and cases").format(
+                file=file, key=repr(unknown[0])
+            ),
             file=str(file),
             field=unknown[0],
         )
@@ -511,22 +520,28 @@ def load_scenarios(path: str | Path) -> list[ScenarioCase]:
     for index, raw in enumerate(data["cases"]):
         if not isinstance(raw, dict) or "name" not in raw or "expect" not in raw:
             raise ScenarioFileError(
-                f"{file}: case {index + 1} needs 'name' and 'expect'", file=str(file)
+                _("{file}: case {number} needs 'name' and 'expect'").format(
+                    file=file, number=index + 1
+                ),
+                file=str(file),
             )
         raw = _text(raw)
-        where = f"case {index + 1} ({raw['name']})"
+        where = _("case {number} ({name})").format(number=index + 1, name=raw["name"])
         unknown = sorted(set(raw) - _CASE_KEYS)
         if unknown:
             raise ScenarioFileError(
-                f"{file}: {where}: unknown key {unknown[0]!r}; a case has "
-                + ", ".join(sorted(_CASE_KEYS)),
+                _("{file}: {where}: unknown key {key}; a case has {keys}").format(
+                    file=file, where=where, key=repr(unknown[0]), keys=", ".join(sorted(_CASE_KEYS))
+                ),
                 file=str(file),
                 field=unknown[0],
             )
         orders = raw.get("orders") or ([raw["order"]] if "order" in raw else [])
         if not orders or not all(isinstance(order, dict) for order in orders):
             raise ScenarioFileError(
-                f"{file}: {where}: has no order (give 'order' or a list 'orders')",
+                _("{file}: {where}: has no order (give 'order' or a list 'orders')").format(
+                    file=file, where=where
+                ),
                 file=str(file),
                 field="order",
             )
@@ -538,7 +553,9 @@ def load_scenarios(path: str | Path) -> list[ScenarioCase]:
                 moment = None
             if moment is None or moment.utcoffset() is None:
                 raise ScenarioFileError(
-                    f"{file}: {where}: as_of: {as_of!r} is not an ISO 8601 instant with an offset",
+                    _(
+                        "{file}: {where}: as_of: {value} is not an ISO 8601 instant with an offset"
+                    ).format(file=file, where=where, value=repr(as_of)),
                     file=str(file),
                     field="as_of",
                 )
@@ -643,10 +660,26 @@ def _orders(case: ScenarioCase) -> list[Any]:
         except ValidationError as exc:
             error = exc.errors()[0]
             path = ".".join(str(p) for p in error["loc"])
+            message = str(error["msg"])
+            if current_language() == "zh":
+                from grievance_rules.reading.problems import problems_from_validation
+
+                first = problems_from_validation(exc)[0]
+                path, message = first.field, first.message
+            more = exc.error_count() - 1
             raise ScenarioFileError(
-                f"{case.file}: case {case.index + 1} ({case.name}): order {n + 1} "
-                f"({record.get('id', 'no id')}): {path}: {error['msg']}"
-                + (f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""),
+                _(
+                    "{file}: case {number} ({name}): order {order} ({id}): {field}: {message}"
+                ).format(
+                    file=case.file,
+                    number=case.index + 1,
+                    name=case.name,
+                    order=n + 1,
+                    id=record.get("id", _("no id")),
+                    field=path,
+                    message=message,
+                )
+                + (_(" (and {count} more)").format(count=more) if more else ""),
                 file=str(case.file),
                 field=path,
             ) from None
