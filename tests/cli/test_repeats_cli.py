@@ -262,3 +262,33 @@ def test_a_cluster_run_indexes_every_partition(tmp_path: Path) -> None:
     here, plain = outcomes(file), outcomes("--no-repeats", file)
     assert here["daye@2023-05-19"] == plain["daye@2023-05-19"] + 1  # C's 现场督办
     assert outcomes("--workers", "2", str(many)) == here
+
+
+def test_timeline_replays_with_the_same_index(tmp_path: Path) -> None:
+    file = _file(tmp_path, SAME_MONTH)
+    result = CliRunner().invoke(
+        cli, ["timeline", "--pack", "daye", "--order", "C", "--output-format", "jsonl", file]
+    )
+    assert result.exit_code == 0, result.output
+    steps = [json.loads(line) for line in result.stdout.splitlines()]
+    # C is received and dispatched at 09:00 on 2024-05-20: the third order of c1 on i1 in May
+    last = steps[-1]["assessment"]
+    assert [e["rule_id"] for e in last["escalations"] if e["rule_id"] in (ONE, MANY)] == [ONE]
+    assert all(w["code"] != WARNING for step in steps for w in step["assessment"]["warnings"])
+    off = CliRunner().invoke(
+        cli,
+        [
+            "timeline",
+            "--pack",
+            "daye",
+            "--order",
+            "C",
+            "--output-format",
+            "jsonl",
+            "--no-repeats",
+            file,
+        ],
+    )
+    assert off.exit_code == 0, off.output
+    last_off = json.loads(off.stdout.splitlines()[-1])["assessment"]
+    assert sum(w["code"] == WARNING for w in last_off["warnings"]) == 2

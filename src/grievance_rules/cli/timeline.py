@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from grievance_rules.cli._dataset import input_repeats, repeats_option
 from grievance_rules.cli._options import pack_options, parse_instant
 from grievance_rules.cli._output import write_text
 from grievance_rules.cli._reading import (
@@ -50,6 +51,7 @@ def _what(what: str) -> str:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @pack_options
 @click.option("--order", "order_id", required=True, help="The id of the order to replay.")
+@repeats_option
 @click.option("--until", help="Replay light changes up to this instant after the last event.")
 @input_format_option
 @tz_option("Zone for naive timestamps in FILE and --until.")
@@ -78,6 +80,7 @@ def timeline_command(
     tz: str | None,
     output_format: str,
     out_file: str | None,
+    repeats: bool = True,
     assume_tz: str | None = None,
     **reading: Any,
 ) -> None:
@@ -108,8 +111,11 @@ def timeline_command(
         raise click.ClickException(
             _("no order {order} in {file}").format(order=order_id, file=file)
         )
+    index = input_repeats(
+        [pack], lambda: orders_of(file, input_format, tz, **reading), "reject", repeats
+    )
     lines = []
-    for step in timeline(found, pack, end):
+    for step in timeline(found, pack, end, repeats=index):
         if output_format == "jsonl":
             head = step.model_dump_json(exclude={"assessment"})
             lines.append(head[:-1] + ',"assessment":' + step.assessment.model_dump_json() + "}")

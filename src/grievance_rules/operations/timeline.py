@@ -15,7 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from grievance_rules.engine import Assessment, evaluate
+from grievance_rules.engine import Assessment, RepeatIndex, evaluate
 from grievance_rules.model import WorkOrder
 from grievance_rules.operations.watch import changes_between
 from grievance_rules.packs import Pack, find_pack
@@ -38,7 +38,11 @@ class TimelineEntry(BaseModel):
 
 
 def assessment_at(
-    order: WorkOrder, pack: Pack | str, instants: Iterable[dt.datetime]
+    order: WorkOrder,
+    pack: Pack | str,
+    instants: Iterable[dt.datetime],
+    *,
+    repeats: RepeatIndex | None = None,
 ) -> list[Assessment]:
     """The order's assessment at each instant, in the order given.
 
@@ -48,6 +52,7 @@ def assessment_at(
         order: the work order and its whole history.
         pack: a loaded pack, or a pack name or directory.
         instants: timezone-aware instants.
+        repeats: the other orders, for repeat conditions (``RepeatIndex``).
 
     Raises:
         NaiveDatetimeError: an instant has no timezone.
@@ -71,11 +76,15 @@ def assessment_at(
     """
     if isinstance(pack, str):
         pack = find_pack(pack)
-    return [evaluate(order, pack, instant) for instant in instants]
+    return [evaluate(order, pack, instant, repeats=repeats) for instant in instants]
 
 
 def timeline(
-    order: WorkOrder, pack: Pack | str, until: dt.datetime | None = None
+    order: WorkOrder,
+    pack: Pack | str,
+    until: dt.datetime | None = None,
+    *,
+    repeats: RepeatIndex | None = None,
 ) -> list[TimelineEntry]:
     """Replay an order: its receipt, each event, and each light change between them.
 
@@ -88,6 +97,8 @@ def timeline(
         order: the work order and its history.
         pack: a loaded pack, or a pack name or directory.
         until: replay light changes up to this instant after the last event.
+        repeats: the other orders, for repeat conditions (``RepeatIndex``): each step's
+            assessment is then what ``evaluate`` gives with the same index.
 
     Raises:
         NaiveDatetimeError: ``until`` has no timezone.
@@ -106,7 +117,7 @@ def timeline(
 
     def at(instant: dt.datetime) -> Assessment:
         if instant not in cache:
-            cache[instant] = evaluate(order, pack, instant)
+            cache[instant] = evaluate(order, pack, instant, repeats=repeats)
         return cache[instant]
 
     for n, (instant, cause, index, what) in enumerate(steps):
