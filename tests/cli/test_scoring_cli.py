@@ -111,3 +111,47 @@ def test_what_if_refuses_an_unknown_parameter() -> None:
     )
     assert result.exit_code != 0
     assert "no parameter 'no_such'" in str(result.exception) + result.output
+
+
+def test_compare_and_what_if_write_by_the_output_files_name(tmp_path) -> None:
+    from openpyxl import load_workbook
+
+    book = tmp_path / "对比.xlsx"
+    result = CliRunner().invoke(
+        cli, ["compare", "--packs", "chengdong,daye", "-o", str(book), SAMPLE]
+    )
+    assert result.exit_code == 0, result.output
+    assert load_workbook(book).sheetnames  # a workbook, one sheet per table
+    page = tmp_path / "what-if.html"
+    result = CliRunner().invoke(
+        cli,
+        [
+            "what-if",
+            "--pack",
+            "chengdong",
+            "--set",
+            "points_process_unsatisfied=-2",
+            "--output",
+            str(page),
+            SAMPLE,
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert page.read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html>")
+    report = tmp_path / "compare.md"
+    result = CliRunner().invoke(
+        cli, ["compare", "--packs", "chengdong,daye", "-o", str(report), SAMPLE]
+    )
+    assert result.exit_code == 0, result.output
+    assert report.read_text(encoding="utf-8").startswith("#")
+
+
+def test_compare_output_of_an_unknown_kind_is_refused_before_reading(tmp_path) -> None:
+    missing = tmp_path / "no-orders-here.jsonl"
+    missing.write_text("not json at all\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        cli, ["compare", "--packs", "chengdong,daye", "-o", str(tmp_path / "x.txt"), str(missing)]
+    )
+    assert result.exit_code == 2
+    assert ".md, .html or .xlsx" in result.output
+    assert not (tmp_path / "x.txt").exists()

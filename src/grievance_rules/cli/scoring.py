@@ -284,6 +284,12 @@ def _comparison_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON."),
         click.option("--xlsx", help="Also write the tables as an Excel workbook here (.xlsx)."),
         click.option(
+            "--output",
+            "-o",
+            help="Write the report to this file, in the format its name ends with: .md "
+            "(Markdown), .html or .xlsx (the same as --markdown, --html or --xlsx).",
+        ),
+        click.option(
             "--examples",
             type=click.IntRange(min=0),
             default=20,
@@ -328,8 +334,30 @@ def _run_comparison(
     csv_dir: str | None,
     as_json: bool,
     xlsx: str | None = None,
+    output: str | None = None,
     **options: Any,
 ) -> None:
+    if output is not None:  # by its name's ending, checked before any order is read
+        ending = Path(output).suffix.lower()
+        chosen = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
+        kind = chosen.get(ending, "xlsx" if ending == ".xlsx" else None)
+        if kind is None:
+            raise click.UsageError(
+                _("--output {file}: name a file ending in .md, .html or .xlsx").format(file=output)
+            )
+        given = {"markdown": markdown, "html": html, "xlsx": xlsx}[kind]
+        if given is not None and given != output:
+            raise click.UsageError(
+                _("--output {file} and --{kind} {other} both ask for the {kind} report").format(
+                    file=output, kind=kind, other=given
+                )
+            )
+        if kind == "markdown":
+            markdown = output
+        elif kind == "html":
+            html = output
+        else:
+            xlsx = output
     result: Comparison = _over_file(
         lambda orders, **kw: compare(orders, packs, **kw),
         lambda path, **kw: _distributed().compare_dataset(path, packs, **kw),
