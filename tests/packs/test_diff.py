@@ -5,6 +5,7 @@ import dataclasses
 import datetime as dt
 import io
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -356,3 +357,102 @@ def test_cli_output_file_and_bad_arguments(tmp_path: Path) -> None:
     bad_date = CliRunner().invoke(cli, ["packs", "diff", "chengdong", "daye", "--on", "June"])
     assert bad_date.exit_code == 2
     assert "YYYY-MM-DD" in bad_date.output
+
+
+_RULE_ID = re.compile(r"[A-Z]{2}-[A-Za-z0-9.\-]+")
+_ENGLISH_RUN = re.compile(r"[A-Za-z]+(?:[ \-']+[A-Za-z]+){2,}")
+_ENGINEERING = (
+    "civil_code",
+    "working_time",
+    "elapsed",
+    "half_minutes",
+    "to_unit_upstream",
+    "dispatched",
+    "signed_for",
+    "extension_granted",
+    "reply_deadline",
+    "committed_deadline",
+    "process_satisfaction",
+    "signatures_count",
+    "working day",
+    "per order",
+)
+
+
+def _not_chinese(cell: str) -> list[str]:
+    """What in a cell is not for a Chinese reader: runs of 3+ English words, engineering terms."""
+    text = _RULE_ID.sub("", re.sub(r"`[^`]*`", "", cell))
+    return _ENGLISH_RUN.findall(text) + [term for term in _ENGINEERING if term in text]
+
+
+def test_under_zh_the_cells_are_chinese_worded_as_the_pack_readmes() -> None:
+    result = CliRunner().invoke(
+        cli, ["--lang", "zh", "packs", "diff", "chengdong", "daye"], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    markdown = result.output
+    # Worked out by hand from policies/daye/rules/handling.yaml and parameters.yaml: DY-7a
+    # starts at 派单 to a handling unit (to_unit_upstream: false), signoff_time 1 working
+    # day counted as the Civil Code counts days (signoff_convention civil_code); the pack
+    # README words them 派单, 1个工作日, 按民法典计算期间（起算当日不计入）.
+    assert (
+        "| 时限 | 签收 | — | `DY-7a.signoff` 自派单（至承办单位）起：1个工作日"
+        "（按民法典计算期间（起算当日不计入）） | 仅daye有 |"
+    ) in markdown
+    # chengdong: return_window 0.5 working days of office time, half a day being half
+    # the day's office minutes (calendar half_day: half_minutes).
+    assert (
+        "`CD-2.return-window` 自派单（至承办单位）起：半个工作日（自起算时刻起按工作时间"
+        "连续计算；半个工作日按当日工作时间的一半计）"
+    ) in markdown
+    # CD-A2.7: 区重办 1 point, doubled for each later redo; CD-A2.1: 1 point, once an order.
+    assert "`CD-A2.7.redo-district`：首次扣1分，此后每次加倍" in markdown
+    assert "`CD-A2.1.overdue`：每件扣1分（只计一次）" in markdown
+    assert "  - 止算: 签收（须由同一单位）" in markdown
+    table = markdown.split("## 逐项对照", 1)[1]
+    problems = {line: _not_chinese(line) for line in table.splitlines()}
+    assert {line: found for line, found in problems.items() if found} == {}
+
+    result = CliRunner().invoke(
+        cli,
+        ["--lang", "zh", "packs", "diff", "chengdong", "daye", "--format", "csv"],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    lines = list(csv.DictReader(io.StringIO(result.output)))
+    by_rule = {row["rule_id"]: row for row in lines}
+    # DY-8b: reply_time 5 working days of office time from 签收, extendable by 延期批准 up
+    # to extension_cap 30 working days from the start.
+    assert by_rule["DY-8b.reply"]["limit"] == (
+        "5个工作日（自起算时刻起按工作时间连续计算）；经延期批准可延期，自起算起最长30个工作日"
+    )
+    assert (by_rule["DY-8b.reply"]["starts"], by_rule["DY-8b.reply"]["stops"]) == ("签收", "回复")
+    assert by_rule["CD-A2.11.planned-completion"]["limit"] == "按通报载明的分值"
+    assert by_rule["CD-5.written-deadline"]["limit"] == "以工单载明的办理期限为限"
+    shown = ("limit", "applies_to", "starts", "stops", "trigger", "actor", "target")
+    problems = {
+        f"{row['rule_id']}.{column}": _not_chinese(row[column]) for row in lines for column in shown
+    }
+    problems |= {
+        f"{row['rule_id']}.parameters": [t for t in _ENGINEERING if t in row["parameters"]]
+        for row in lines
+    }
+    assert {cell: found for cell, found in problems.items() if found} == {}
+
+
+def test_the_chinese_cells_leave_the_english_ones_and_the_comparison_alone(
+    packs: dict[str, Pack],
+) -> None:
+    diff = diff_packs(packs["chengdong"], packs["daye"])
+    side = diff.row("clock", "sign_off").sides[1][0]
+    assert side.limit == "1 working day (civil_code)"
+    assert side.zh["limit"] == "1个工作日（按民法典计算期间（起算当日不计入））"
+    assert side.zh["parameters"] == (
+        "signoff_convention=按民法典计算期间（起算当日不计入）; signoff_time=1个工作日"
+    )
+    english = render_markdown(diff, lang="en")
+    assert "`DY-7a.signoff` from dispatched (to a handling unit): 1 working day (civil_code)" in (
+        english
+    )
+    assert "（至承办单位）" not in english
+    assert "个工作日（" not in english

@@ -30,15 +30,41 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict
 
 from grievance_rules.calendar import Duration, DurationUnit
 from grievance_rules.errors import PackError
-from grievance_rules.model.enums import LeaderRole
+from grievance_rules.i18n import current_language, language, pgettext
+from grievance_rules.model.enums import (
+    Category,
+    Channel,
+    LeaderRole,
+    OrderFlag,
+    SpecialKind,
+    UnitKind,
+    Urgency,
+)
+from grievance_rules.model.events import EVENT_CLASSES
+from grievance_rules.model.terms import TermEnum
 from grievance_rules.packs.pack import Pack
 from grievance_rules.packs.parameters import ParameterTable
+from grievance_rules.packs.readme import (
+    UNTRANSLATED,
+    _convention,
+    _due_field,
+    _duration,
+    _half_day,
+    _level,
+    _party,
+    _period,
+    _points,
+    _value,
+)
+from grievance_rules.packs.readme import (
+    _event as _event_name,
+)
 from grievance_rules.packs.schema import (
     AllOf,
     AnyOf,
@@ -123,6 +149,18 @@ class RuleSide(_Model):
     points: float | None = None
     parameters: dict[str, str] = {}
     """The parameters the rule reads, with the value in force on the comparison date."""
+    zh: dict[str, str] = {}
+    """The shown fields (``limit``, ``applies_to``, ``starts`` ...) in 简体中文, as the pack
+    READMEs word them for an official (派单, 1个工作日, 扣1分); the fields above, in English,
+    are what rows compare. ``parameters`` here is ``name=value; ...`` with the values in
+    Chinese."""
+
+    def shown(self, field: str) -> str | None:
+        """A shown field in the current language: its Chinese under ``zh``, else the English."""
+        english = getattr(self, field)
+        if current_language() == "zh" and english and field in self.zh:
+            return self.zh[field]
+        return None if english is None else str(english)
 
     def compared(self, kind: str) -> tuple[str | None, ...]:
         """What two rules of this kind must share to count as the same."""
@@ -337,6 +375,244 @@ def _target(target: Target) -> str:
     return ", ".join(who) if who else "nobody named"
 
 
+# -- the same in 简体中文 ---------------------------------------------------------------
+# Events, durations, conventions, points and parties are worded by the pack README's
+# functions (grievance_rules.packs.readme), so that both say a fact the same way.
+
+_TERMS: dict[str, type[TermEnum]] = {
+    "channel": Channel,
+    "category": Category,
+    "urgency": Urgency,
+    "special_kind": SpecialKind,
+    "unit_kind": UnitKind,
+    "flag": OrderFlag,
+}
+
+
+def _term(name: str, value: str) -> str:
+    try:
+        return _TERMS[name](value).zh or value
+    except (KeyError, ValueError):
+        return value
+
+
+def _or_zh(items: Sequence[str]) -> str:
+    return pgettext("pack diff", " or ").join(items)
+
+
+def _field_zh(name: str) -> str:
+    """An event's field as the input sheets head it (``process_satisfaction``: 过程满意度)."""
+    names = {
+        "approved": pgettext("pack diff", "approved"),
+        "approved_by": pgettext("pack diff", "approved by"),
+        "contacted": pgettext("pack diff", "contacted"),
+        "decision": pgettext("pack diff", "decision"),
+        "dissatisfaction_tendency": pgettext("pack diff", "leaning to dissatisfied"),
+        "evidence_count": pgettext("pack diff", "pieces of evidence"),
+        "form_filed": pgettext("pack diff", "form filed"),
+        "in_writing": pgettext("pack diff", "in writing"),
+        "kind": pgettext("pack diff", "kind of reply"),
+        "level": pgettext("pack diff", "level"),
+        "method": pgettext("pack diff", "method"),
+        "mode": pgettext("pack diff", "mode of supervision"),
+        "outcome": pgettext("pack diff", "outcome"),
+        "process_satisfaction": pgettext("pack diff", "satisfaction with the process"),
+        "reason": pgettext("pack diff", "reason"),
+        "resolved": pgettext("pack diff", "resolved"),
+        "result_satisfaction": pgettext("pack diff", "satisfaction with the result"),
+        "round": pgettext("pack diff", "round"),
+        "satisfaction": pgettext("pack diff", "satisfaction"),
+        "signatures_count": pgettext("pack diff", "leaders' signatures"),
+        "suggested_unit": pgettext("pack diff", "unit suggested"),
+        "to_unit": pgettext("pack diff", "unit sent to"),
+        "unit": pgettext("pack diff", "unit"),
+    }
+    return names.get(name, name)
+
+
+def _term_of(event: str, name: str, value: Any) -> str:
+    """A value of an event's field in 简体中文: a term's Chinese, 是/否, or the value."""
+    if isinstance(value, list | tuple):
+        return _or_zh([_term_of(event, name, item) for item in value])
+    if isinstance(value, bool):
+        return pgettext("pack README", "yes") if value else pgettext("pack README", "no")
+    if value == "":
+        return pgettext("pack diff", "empty")
+    cls = EVENT_CLASSES.get(event)
+    field = cls.model_fields.get(name) if cls is not None else None
+    if field is not None:
+        for kind in (field.annotation, *get_args(field.annotation)):
+            if isinstance(kind, type) and issubclass(kind, TermEnum):
+                try:
+                    return kind(value).zh or str(value)
+                except ValueError:
+                    break
+    return _scalar(value)
+
+
+def _where_zh(event: str, where: Mapping[str, Any]) -> str:
+    parts = []
+    for name, value in where.items():
+        field = _field_zh(name)
+        if isinstance(value, dict):
+            for op, operand in value.items():
+                if op == "exists":
+                    text = (
+                        pgettext("pack diff", "{field} set")
+                        if operand
+                        else pgettext("pack diff", "{field} not set")
+                    )
+                    parts.append(text.format(field=field))
+                else:
+                    shown = _term_of(event, name, operand)
+                    parts.append(f"{field}{_OPERATORS.get(op, op)}{shown}")
+        else:
+            parts.append(f"{field}：{_term_of(event, name, value)}")
+    return "，".join(parts)
+
+
+def _event_zh(ref: EventRef | Trigger | Literal["received"]) -> str:
+    if isinstance(ref, str):
+        return _event_name("zh", "received")
+    text = _event_name("zh", str(ref.event))
+    upstream = ref.where.get("to_unit_upstream")
+    if isinstance(upstream, bool):
+        where = (
+            pgettext("pack diff", "to an upstream centre")
+            if upstream
+            else pgettext("pack diff", "to a handling unit")
+        )
+        text = pgettext("pack diff", "{event} ({where})").format(event=text, where=where)
+    rest = {k: v for k, v in ref.where.items() if k != "to_unit_upstream"}
+    if rest:
+        where = _where_zh(str(ref.event), rest)
+        text = pgettext("pack diff", "{event} ({where})").format(event=text, where=where)
+    return text
+
+
+def _selector_zh(selector: Selector) -> str:
+    parts = []
+    for name in _TERMS:
+        values = getattr(selector, name)
+        if values:
+            parts.append(_or_zh([_term(name, value) for value in values]))
+    if selector.not_special_kind:
+        terms = [_term("special_kind", value) for value in selector.not_special_kind]
+        parts.append(pgettext("pack diff", "not {values}").format(values=_or_zh(terms)))
+    if selector.has:
+        parts.append(pgettext("pack diff", "with {fields}").format(fields="、".join(selector.has)))
+    if selector.any_of:
+        items = "；".join(_selector_zh(s) for s in selector.any_of)
+        parts.append(pgettext("pack diff", "any of ({items})").format(items=items))
+    return "；".join(parts)
+
+
+def _party_zh(target: Target) -> str:
+    return _party("zh", target) or pgettext("pack diff", "nobody named")
+
+
+class _ZhWords(_Words):
+    """:class:`_Words` in 简体中文 (call inside ``language("zh")``)."""
+
+    def __init__(self, pack: Pack, value: Callable[[Any], Any]) -> None:
+        super().__init__(pack, value)
+        self.pack = pack
+        self.topics_zh = {rule.id: [t.zh for t in rule.topics] for rule in pack.rules}
+
+    def rules(self, ids: Sequence[str]) -> str:
+        named = []
+        for rule_id in ids:
+            topics = self.topics_zh.get(rule_id, [])
+            named.append(f"{rule_id}（{'、'.join(topics)}）" if topics else rule_id)
+        return _or_zh(named)
+
+    def trigger(self, trig: Trigger) -> str:
+        if trig.event is not None:
+            text = _event_zh(trig)
+            if trig.after is not None:
+                text = pgettext("pack diff", "{event} after {earlier}").format(
+                    event=text, earlier=_event_zh(trig.after)
+                )
+            if trig.unless_after is not None:
+                text = pgettext("pack diff", "{event} with no {earlier} before it").format(
+                    event=text, earlier=_event_zh(trig.unless_after)
+                )
+            return text
+        states = {
+            "breached": pgettext("pack diff", "overdue"),
+            "running": pgettext("pack diff", "running"),
+            "paused": pgettext("pack diff", "paused"),
+            "met": pgettext("pack diff", "met"),
+            "late": pgettext("pack diff", "late"),
+            "within": pgettext("pack diff", "in time"),
+        }
+        state = states.get(str(trig.state), str(trig.state))
+        if trig.clock:
+            text = pgettext("pack diff", "time limit {rules} {state}").format(
+                rules=self.rules(trig.clock), state=state
+            )
+            if trig.level:
+                text += pgettext("pack diff", " at its {level}").format(level=_level(trig.level))
+            return text
+        if trig.window:
+            return pgettext("pack diff", "deadline {rules} {state}").format(
+                rules=self.rules(trig.window), state=state
+            )
+        if trig.escalation:
+            return pgettext("pack diff", "supervision {rules}").format(
+                rules=self.rules(trig.escalation)
+            )
+        return pgettext("pack diff", "deduction {rules}").format(rules=self.rules(trig.deduction))
+
+    def condition(self, cond: Condition) -> str:
+        if isinstance(cond, Trigger):
+            return self.trigger(cond)
+        if isinstance(cond, AllOf):
+            items = "；".join(self.condition(c) for c in cond.all)
+            return pgettext("pack diff", "all of ({items})").format(items=items)
+        if isinstance(cond, AnyOf):
+            if len(cond.any) == 1:
+                return self.condition(cond.any[0])
+            items = "；".join(self.condition(c) for c in cond.any)
+            return pgettext("pack diff", "any of ({items})").format(items=items)
+        if isinstance(cond, NotOf):
+            return pgettext("pack diff", "not ({item})").format(item=self.condition(cond.not_))
+        if isinstance(cond, CountOf):
+            if cond.at_least is not None:
+                text = pgettext("pack diff", "at least {n} × {event}").format(
+                    n=self.value(cond.at_least), event=self.trigger(cond.count)
+                )
+            else:
+                text = pgettext("pack diff", "exactly {n} × {event}").format(
+                    n=self.value(cond.equals), event=self.trigger(cond.count)
+                )
+            if cond.distinct:
+                text += pgettext("pack diff", " (each a different {field})").format(
+                    field=_field_zh(cond.distinct)
+                )
+            return text
+        if isinstance(cond, ParamIs):
+            ((name, value),) = cond.param_is.items()
+            return pgettext("pack diff", "under the reading {value}").format(
+                value=_value(self.pack, name, value, "zh")
+            )
+        assert isinstance(cond, RepeatOf)
+        days = self.value(cond.within)
+        within = (
+            pgettext("pack diff", "in the calendar month of receipt")
+            if days == "calendar_month"
+            else pgettext("pack diff", "within {n} natural days").format(n=days)
+        )
+        who = (
+            pgettext("pack diff", "orders of the same complainant on the same issue")
+            if cond.repeat == "complainant"
+            else pgettext("pack diff", "complainants on the same issue")
+        )
+        return pgettext("pack diff", "at least {n} {who} {within}").format(
+            n=self.value(cond.at_least), who=who, within=within
+        )
+
+
 # -- one rule -------------------------------------------------------------------------
 
 
@@ -348,12 +624,16 @@ class _Reader:
         self.on = on
         self.parameters = ParameterTable.of(pack)
         self.words = _Words(pack, self.value)
+        self.zh_words = _ZhWords(pack, self.value)
         self.used: dict[str, str] = {}
+        self.used_zh: dict[str, str] = {}
 
     def value(self, ref: Any) -> Any:
         value = self.parameters.value(ref, self.on)
         if isinstance(ref, ParamRef):
             self.used[ref.param] = _scalar(value)
+            with language("zh"):
+                self.used_zh[ref.param] = _value(self.pack, ref.param, value, "zh")
         return value
 
     def duration(
@@ -374,6 +654,7 @@ class _Reader:
 
     def side(self, rule: Rule) -> RuleSide:
         self.used = {}
+        self.used_zh = {}
         facts: dict[str, Any] = {}
         applies = _selector(rule.applies_to) or "all orders"
         if isinstance(rule, ClockRule):
@@ -428,15 +709,172 @@ class _Reader:
                 "trigger": self.words.condition(rule.when) if rule.when is not None else None,
                 "not_computed": rule.not_computed,
             }
+        parameters = dict(sorted(self.used.items()))
+        with language("zh"):
+            zh = self.zh(rule)
+        if self.used_zh:
+            zh["parameters"] = "; ".join(f"{k}={v}" for k, v in sorted(self.used_zh.items()))
         return RuleSide(
             rule_id=rule.id,
             title=rule.title,
             clause=rule.citation.clause,
             quote=rule.citation.text,
             applies_to=applies,
-            parameters=dict(sorted(self.used.items())),
+            parameters=parameters,
+            zh=zh,
             **facts,
         )
+
+    def zh(self, rule: Rule) -> dict[str, str]:
+        """The shown fields of :meth:`side` in 简体中文 (inside ``language("zh")``)."""
+        words = self.zh_words
+        applies = _selector_zh(rule.applies_to) or pgettext("pack diff", "all orders")
+        shown: dict[str, str] = {}
+        if isinstance(rule, ClockRule):
+            shown = self.clock_zh(rule)
+            if rule.only_if_start is not None:
+                started = {
+                    "after_hours": pgettext(
+                        "pack README", "only when it starts on a day off or out of office hours"
+                    ),
+                    "outside_office_hours": pgettext(
+                        "pack README", "only when it starts out of office hours"
+                    ),
+                    "inside_office_hours": pgettext(
+                        "pack README", "only when it starts in office hours"
+                    ),
+                }[rule.only_if_start]
+                applies += "；" + started
+        elif isinstance(rule, WindowRule):
+            consequence = (
+                pgettext("pack diff", "refused")
+                if rule.consequence == "refused"
+                else rule.consequence
+            )
+            shown = {
+                "limit": self.duration_zh(rule.duration, rule.convention, rule.half_day),
+                "starts": _event_zh(rule.opens),
+                "stops": _event_zh(rule.action),
+                "consequence": consequence,
+            }
+        elif isinstance(rule, DeductionRule):
+            shown = {
+                "limit": self.deduction_zh(rule),
+                "trigger": words.condition(rule.when),
+                "target": {
+                    "handling_unit": pgettext("pack README", "the handling unit"),
+                    "trigger_unit": pgettext("pack README", "the unit concerned"),
+                    "subject_unit": pgettext("pack diff", "the unit named in the finding"),
+                }[rule.charge],
+            }
+        elif isinstance(rule, EscalationRule):
+            shown = {
+                "limit": rule.action,
+                "trigger": words.condition(rule.when),
+                "actor": _party_zh(rule.actor),
+                "target": _party_zh(rule.target),
+            }
+        elif isinstance(rule, PeriodRule):
+            shown = {
+                "limit": pgettext("pack README", "each {period}: {actions}").format(
+                    period=_period(rule.period),
+                    actions=" / ".join(tier.action for tier in rule.tiers),
+                ),
+                "trigger": " | ".join(
+                    f"{tier.id}：{words.condition(tier.when)}" for tier in rule.tiers
+                ),
+                "actor": " / ".join(_party_zh(tier.actor) for tier in rule.tiers),
+                "target": " / ".join(_party_zh(tier.target) for tier in rule.tiers),
+            }
+        elif isinstance(rule, RankingRule):
+            shown = {
+                "limit": rule.action,
+                "trigger": pgettext("pack diff", "each {period}, the bottom {n} of {kinds}").format(
+                    period=_period(rule.period),
+                    n=self.value(rule.bottom),
+                    kinds="、".join(_term("unit_kind", kind) for kind in rule.among),
+                ),
+                "actor": _party_zh(rule.actor),
+                "target": _party_zh(rule.target),
+            }
+        else:
+            assert isinstance(rule, RecordRule)
+            shown = {"limit": pgettext("pack README", "recorded, not computed")}
+            if rule.when is not None:
+                shown["trigger"] = words.condition(rule.when)
+            shown["not_computed"] = (
+                str(rule.not_computed_zh)
+                if rule.not_computed_zh
+                else f"{UNTRANSLATED}{rule.not_computed}"
+            )
+        return {"applies_to": applies} | shown
+
+    def duration_zh(self, spec: Any, convention: Any, half_day: Any) -> str:
+        """A time limit as the pack README says it: 1个工作日（按民法典计算期间……）."""
+        parsed = Duration.parse(str(self.value(spec)))
+        conv = _convention(str(self.value(convention)))
+        text = _duration(str(parsed))
+        if parsed.unit is DurationUnit.WORKING_DAYS and parsed.amount.denominator != 1:
+            half = (
+                str(self.value(half_day))
+                if half_day is not None
+                else self.pack.manifest.calendar.half_day
+            )
+            return pgettext("pack diff", "{duration} ({convention}; half a day: {half})").format(
+                duration=text, convention=conv, half=_half_day(half)
+            )
+        return pgettext("pack diff", "{duration} ({convention})").format(
+            duration=text, convention=conv
+        )
+
+    def clock_zh(self, rule: ClockRule) -> dict[str, str]:
+        if rule.duration is not None:
+            limit = self.duration_zh(rule.duration, rule.convention, rule.half_day)
+        else:
+            limit = pgettext("pack diff", "due at {due}").format(
+                due=_due_field(str(rule.due_field))
+            )
+        if rule.cap is not None:
+            cap = _duration(str(Duration.parse(str(self.value(rule.cap)))))
+            if rule.extend is not None:
+                limit += pgettext(
+                    "pack diff", "; extendable by {event} to at most {cap} from the start"
+                ).format(event=_event_zh(rule.extend), cap=cap)
+            else:
+                limit += pgettext(
+                    "pack diff", "; extendable to at most {cap} from the start"
+                ).format(cap=cap)
+        elif rule.extend is not None:
+            limit += pgettext("pack diff", "; extendable by {event}").format(
+                event=_event_zh(rule.extend)
+            )
+        starts = _event_zh(rule.start)
+        if rule.occurrence == "each":
+            starts = pgettext("pack diff", "each {event}").format(event=starts)
+        stops = _event_zh(rule.stop)
+        if rule.stop_by == "same_unit":
+            stops += pgettext("pack diff", " by the same unit")
+        for begin, end in rule.pause:
+            stops += pgettext("pack diff", "; paused from {a} until {b}").format(
+                a=_event_zh(begin), b=_event_zh(end)
+            )
+        return {"limit": limit, "starts": starts, "stops": stops}
+
+    def deduction_zh(self, rule: DeductionRule) -> str:
+        if rule.points == "from_event":
+            return pgettext("pack README", "the points the notice gives")
+        points = _points(float(self.value(rule.points)))
+        if rule.progression is not None:
+            limit = pgettext("pack diff", "{points} the first time, doubled each later time")
+        elif rule.once_per_order:
+            limit = pgettext("pack diff", "{points} per order (counted once)")
+        else:
+            limit = pgettext("pack diff", "{points} per occurrence")
+        limit = limit.format(points=points)
+        if rule.cap is not None:
+            cap = float(self.value(rule.cap))
+            limit += pgettext("pack diff", "; at most {n} points per order").format(n=f"{cap:g}")
+        return limit
 
     def clock(self, rule: ClockRule) -> dict[str, Any]:
         facts: dict[str, Any] = {}

@@ -3,8 +3,9 @@
 :mod:`grievance_rules.packs.diff` says what differs; this module writes it out for
 people (``grievance-rules packs diff``), in the current language, 简体中文 or
 English (``lang=``; the CLI's ``--lang``): the frame (headings, labels, the
-summary, the status of a row) is translated; the rules' limits, triggers and
-quotes are the packs' own.
+summary, the status of a row) is translated, and so are the rules' limits,
+triggers and parties (:meth:`~grievance_rules.packs.diff.RuleSide.shown`, worded
+as the pack READMEs word them); rule ids, titles and quotes are the packs' own.
 """
 
 from __future__ import annotations
@@ -68,21 +69,21 @@ def _summary_lines(diff: PackDiff) -> list[str]:
 def _detail(side: RuleSide) -> list[str]:
     lines = [
         f"- `{side.rule_id}` {_cell(side.title)}",
-        "  - " + _("limit: {value}").format(value=_cell(side.limit)),
+        "  - " + _("limit: {value}").format(value=_cell(side.shown("limit"))),
     ]
     for label, value in (
-        (_("applies to"), side.applies_to),
-        (_("starts"), side.starts),
-        (_("stops"), side.stops),
-        (_("trigger"), side.trigger),
-        (_("who acts"), side.actor),
-        (_("on whom"), side.target),
-        (_("late"), side.consequence),
-        (_("not computed"), side.not_computed),
+        (_("applies to"), side.shown("applies_to")),
+        (_("starts"), side.shown("starts")),
+        (_("stops"), side.shown("stops")),
+        (_("trigger"), side.shown("trigger")),
+        (_("who acts"), side.shown("actor")),
+        (_("on whom"), side.shown("target")),
+        (_("late"), side.shown("consequence")),
+        (_("not computed"), side.shown("not_computed")),
     ):
         if value:
             lines.append(f"  - {label}: {_cell(value)}")
-    if side.parameters:
+    if side.parameters and current_language() != "zh":  # as the Chinese pack README
         values = ", ".join(f"`{name}` = {value}" for name, value in side.parameters.items())
         lines.append("  - " + _("parameters: {values}").format(values=_cell(values)))
     lines.append(
@@ -97,8 +98,9 @@ def _detail(side: RuleSide) -> list[str]:
 def _brief(kind: str, side: RuleSide) -> str:
     start = ""
     if kind in ("clock", "window"):
-        start = " " + _("from {start}").format(start=_cell(side.starts))
-    return f"`{side.rule_id}`{start}: {_cell(side.limit)}"
+        start = " " + _("from {start}").format(start=_cell(side.shown("starts")))
+    colon = "：" if current_language() == "zh" else ": "
+    return f"`{side.rule_id}`{start}{colon}{_cell(side.shown('limit'))}"
 
 
 def pack_diff_markdown(diff: PackDiff, *, lang: str | None = None) -> str:
@@ -204,7 +206,7 @@ CSV_COLUMNS = (
 
 
 def pack_diff_csv(diff: PackDiff, *, lang: str | None = None) -> str:
-    """The comparison as CSV: one line per row, pack and rule (the status in ``lang``).
+    """The comparison as CSV: one line per row, pack and rule (status and cells in ``lang``).
 
     A pack without a rule in a row gets one line with an empty ``rule_id``, so
     that "only in" rows show which pack lacks the topic.
@@ -232,19 +234,21 @@ def _pack_diff_csv(diff: PackDiff) -> str:
                 writer.writerow([*head, label] + [""] * (len(CSV_COLUMNS) - 5))
             for side in sides:
                 parameters = "; ".join(f"{k}={v}" for k, v in side.parameters.items())
+                if current_language() == "zh":
+                    parameters = side.zh.get("parameters", parameters)
                 writer.writerow(
                     [
                         *head,
                         label,
                         side.rule_id,
                         side.title,
-                        side.limit,
-                        side.applies_to,
-                        side.starts or "",
-                        side.stops or "",
-                        side.trigger or "",
-                        side.actor or "",
-                        side.target or "",
+                        side.shown("limit"),
+                        side.shown("applies_to"),
+                        side.shown("starts") or "",
+                        side.shown("stops") or "",
+                        side.shown("trigger") or "",
+                        side.shown("actor") or "",
+                        side.shown("target") or "",
                         parameters,
                         side.clause,
                         side.quote,
