@@ -408,7 +408,9 @@ def test_under_zh_the_cells_are_chinese_worded_as_the_pack_readmes() -> None:
     # CD-A2.7: 区重办 1 point, doubled for each later redo; CD-A2.1: 1 point, once an order.
     assert "`CD-A2.7.redo-district`：首次扣1分，此后每次加倍" in markdown
     assert "`CD-A2.1.overdue`：每件扣1分（只计一次）" in markdown
-    assert "  - 止算: 签收（须由同一单位）" in markdown
+    assert "  - 止算：签收（须由同一单位）" in markdown
+    assert "| 记录 | 回访 | `CD-6.second-callback`：只记录，不计算 |" in markdown
+    assert "| 定期通报 | 约谈 | `CD-9.weekly`：每周：" in markdown
     table = markdown.split("## 逐项对照", 1)[1]
     problems = {line: _not_chinese(line) for line in table.splitlines()}
     assert {line: found for line, found in problems.items() if found} == {}

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from grievance_rules.i18n import current_language
 from grievance_rules.i18n import gettext as _
 from grievance_rules.packs.diff import DiffRow, PackDiff, RuleSide
+from grievance_rules.packs.readme import _kind as readme_kind
 from grievance_rules.reports.formatting import in_language, kind_of_finding_label
 
 __all__ = ["pack_diff_csv", "pack_diff_markdown"]
@@ -82,7 +83,8 @@ def _detail(side: RuleSide) -> list[str]:
         (_("not computed"), side.shown("not_computed")),
     ):
         if value:
-            lines.append(f"  - {label}: {_cell(value)}")
+            colon = "：" if current_language() == "zh" else ": "
+            lines.append(f"  - {label}{colon}{_cell(value)}")
     if side.parameters and current_language() != "zh":  # as the Chinese pack README
         values = ", ".join(f"`{name}` = {value}" for name, value in side.parameters.items())
         lines.append("  - " + _("parameters: {values}").format(values=_cell(values)))
@@ -174,7 +176,10 @@ def _pack_diff_markdown(diff: PackDiff) -> str:
 
 def _kind(kind: str) -> str:
     """A kind of finding: the code in English (``clock``), the term in Chinese (``时限``)."""
-    return kind_of_finding_label(kind) if current_language() == "zh" else kind
+    if current_language() != "zh":
+        return kind
+    label = kind_of_finding_label(kind)
+    return readme_kind(kind) if label == kind else label  # period, ranking, record
 
 
 def _topic(row: DiffRow) -> str:
