@@ -35,7 +35,7 @@ from grievance_rules.calendar.office_hours import to_shanghai
 from grievance_rules.columnar.batch import OrderBatch, to_us
 from grievance_rules.columnar.findings import Row
 from grievance_rules.columnar.timeline import timeline_of
-from grievance_rules.engine.clocks import where_holds
+from grievance_rules.engine.clocks import compile_where
 from grievance_rules.errors import GrievanceRulesError
 from grievance_rules.packs.schema import ClockRule, EventRef, ParamRef
 
@@ -212,11 +212,12 @@ def _runs(
         return runs
     if rule.also_started_by:
         also = rule.also_started_by
-        types = {r.event for r in also}
+        alternatives = [(r.event, compile_where(r.where)) for r in also]
+        types = {kind for kind, _ in alternatives}
         extra = [
             k
             for k, e in enumerate(kept)
-            if e.type in types and any(e.type == r.event and where_holds(e, r.where) for r in also)
+            if e.type in types and any(e.type == kind and ok(e) for kind, ok in alternatives)
         ]
         matched = sorted(set(matched) | set(extra))
     runs = [(kept[k].at, k, None, None, None) for k in matched]
@@ -291,14 +292,13 @@ def _order_clocks(
     stops = batch.positions(i, stop_pattern)
     if rule.also_stopped_by is not None:
         also = rule.also_stopped_by
-        extra = [
-            k for k, e in enumerate(kept) if e.type == also.event and where_holds(e, also.where)
-        ]
+        passes = compile_where(also.where)
+        extra = [k for k, e in enumerate(kept) if e.type == also.event and passes(e)]
         stops = sorted(set(stops) | set(extra))
     if period.excepting and stops:
         assert rule.not_stopped_by is not None
-        where = rule.not_stopped_by.where
-        stops = [k for k in stops if not where_holds(kept[k], where)]
+        passed = compile_where(rule.not_stopped_by.where)
+        stops = [k for k in stops if not passed(kept[k])]
     if rule.only_if_start is not None:
         cal = batch.plan.calendar
         if cal.office_hours is None:

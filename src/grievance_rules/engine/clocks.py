@@ -28,7 +28,7 @@ from grievance_rules.engine.assessment import ClockFinding, WindowFinding
 from grievance_rules.errors import GrievanceRulesError
 from grievance_rules.packs.schema import ClockRule, EventRef, ParamRef, WindowRule
 
-__all__ = ["evaluate_clock", "evaluate_window", "where_holds"]
+__all__ = ["compile_where", "evaluate_clock", "evaluate_window", "where_holds"]
 
 
 def _deadline(
@@ -120,40 +120,8 @@ def _field(event: object, name: str) -> Any:
     return value.value if isinstance(value, enum.Enum) else value
 
 
-def _holds(value: Any, expected: Any) -> bool:
-    """Whether one field's value passes one ``where`` entry (value, list, operator table)."""
-    if isinstance(expected, list):
-        return any(_holds(value, item) for item in expected)
-    if isinstance(expected, dict):
-        ((op, operand),) = expected.items()
-        if op == "exists":
-            return (value is not None) == bool(operand)
-        if op == "ne":
-            return bool(value != operand)
-        if value is None:
-            return False
-        comparisons = {"gte": value >= operand, "lte": value <= operand}
-        comparisons.update(gt=value > operand, lt=value < operand)
-        return bool(comparisons[op])
-    return bool(value == expected)
-
-
-def where_holds(event: object, where: dict[str, Any]) -> bool:
-    """Whether an event passes a ``where`` filter over its own fields.
-
-    Example:
-        >>> from grievance_rules.model.events import Replied
-        >>> reply = Replied(at="2024-05-06T10:00:00+08:00", kind="初步回复")
-        >>> where_holds(reply, {"kind": "preliminary"}), where_holds(reply, {"evidence_count": 0})
-        (True, True)
-        >>> where_holds(reply, {"kind": ["substantive", "on_account"]})
-        False
-    """
-    return all(_holds(_field(event, name), expected) for name, expected in where.items())
-
-
 def _compiled_test(expected: Any) -> Callable[[Any], bool]:
-    """One ``where`` entry compiled once: the same answers as :func:`_holds`."""
+    """One ``where`` entry (a value, a list of them, or an operator) as a test on a value."""
     if isinstance(expected, list):
         tests = [_compiled_test(item) for item in expected]
         return lambda value: any(test(value) for test in tests)
@@ -174,17 +142,33 @@ def _compiled_test(expected: Any) -> Callable[[Any], bool]:
     return lambda value: bool(value == expected)
 
 
+def compile_where(where: dict[str, Any]) -> Callable[[object], bool]:
+    """A ``where`` filter over an event's own fields, compiled into a predicate on the event."""
+    terms = [(name, _compiled_test(expected)) for name, expected in where.items()]
+    return lambda event: all(check(_field(event, name)) for name, check in terms)
+
+
+def where_holds(event: object, where: dict[str, Any]) -> bool:
+    """Whether an event passes a ``where`` filter over its own fields (compiled for this call).
+
+    Example:
+        >>> from grievance_rules.model.events import Replied
+        >>> reply = Replied(at="2024-05-06T10:00:00+08:00", kind="初步回复")
+        >>> where_holds(reply, {"kind": "preliminary"}), where_holds(reply, {"evidence_count": 0})
+        (True, True)
+        >>> where_holds(reply, {"kind": ["substantive", "on_account"]})
+        False
+    """
+    return compile_where(where)(event)
+
+
 def _where_test(ev: Evaluation, where: dict[str, Any]) -> Callable[[object], bool]:
-    """:func:`where_holds` for one ``where`` of the pack, compiled once per plan."""
+    """:func:`compile_where` for one ``where`` of the pack, compiled once per plan."""
     tests: dict[int, Any] = ev.shared.setdefault("where_tests", {})
     entry = tests.get(id(where))
     if entry is None:
-        terms = [(name, _compiled_test(expected)) for name, expected in where.items()]
-
-        def test(event: object) -> bool:
-            return all(check(_field(event, name)) for name, check in terms)
-
-        entry = tests[id(where)] = (where, test)  # the entry keeps ``where`` (and its id) alive
+        # the entry keeps ``where`` (and so its id) alive
+        entry = tests[id(where)] = (where, compile_where(where))
     predicate: Callable[[object], bool] = entry[1]
     return predicate
 
