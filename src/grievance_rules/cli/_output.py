@@ -8,42 +8,17 @@ interrupted run leaves the old file, or none, never half of a new one.
 from __future__ import annotations
 
 import contextlib
-import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
+
+from grievance_rules.atomic import atomic_path
 
 __all__ = ["REJECTED_EXIT", "atomic_file", "atomic_path", "write_text"]
 
 REJECTED_EXIT = 1
 """The exit status of a command that ran to the end but rejected some records (as
 ``read`` does); a usage error exits 2."""
-
-
-@contextlib.contextmanager
-def atomic_path(target: str | Path) -> Iterator[Path]:
-    r"""A temporary path beside ``target``, renamed to it when the block ends without error.
-
-    Example:
-        >>> import tempfile, pathlib
-        >>> out = pathlib.Path(tempfile.mkdtemp()) / "report.md"
-        >>> with atomic_path(out) as tmp:
-        ...     _ = tmp.write_text("# done\n", encoding="utf-8")
-        ...     out.exists()
-        False
-        >>> out.read_text(encoding="utf-8")
-        '# done\n'
-    """
-    target = Path(target)
-    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    os.close(handle)
-    tmp = Path(name)
-    try:
-        yield tmp
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 @contextlib.contextmanager

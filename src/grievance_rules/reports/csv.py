@@ -44,10 +44,10 @@ import csv
 import io
 import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Literal, TextIO
 
+from grievance_rules.atomic import atomic_path
 from grievance_rules.i18n import gettext as _
 from grievance_rules.reports.formatting import in_language, number
 from grievance_rules.reports.tables import (
@@ -162,14 +162,8 @@ def _write(
     if not isinstance(target, str | os.PathLike):
         write_table(table, target, headers=headers)
         return
-    path = Path(target)
-    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with open(handle, "w", encoding=ENCODING, newline="") as stream:
-            write_table(table, stream, headers=headers)
-        os.replace(name, path)  # an interrupted run leaves no half-written table
-    finally:
-        Path(name).unlink(missing_ok=True)
+    with atomic_path(target) as tmp, open(tmp, "w", encoding=ENCODING, newline="") as stream:
+        write_table(table, stream, headers=headers)
 
 
 def write_scorecard_csv(

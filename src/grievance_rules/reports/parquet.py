@@ -37,6 +37,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from grievance_rules.atomic import atomic_path
 from grievance_rules.engine import Assessment
 from grievance_rules.packs.schema import Citation
 from grievance_rules.scoring import RATES, Scorecard
@@ -122,14 +123,8 @@ def scorecard_table(card: Scorecard) -> Any:
 def _write_atomically(table: Any, target: str | os.PathLike[str]) -> None:
     import pyarrow.parquet as pq
 
-    path = Path(target)
-    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    os.close(handle)
-    try:
-        pq.write_table(table, name, compression="zstd")
-        os.replace(name, path)
-    finally:
-        Path(name).unlink(missing_ok=True)
+    with atomic_path(target) as tmp:
+        pq.write_table(table, tmp, compression="zstd")
 
 
 def write_scorecard_parquet(card: Scorecard, target: str | os.PathLike[str]) -> None:

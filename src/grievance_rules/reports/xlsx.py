@@ -44,12 +44,10 @@ import datetime as dt
 import io
 import os
 import re
-import tempfile
 import unicodedata
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import IO, Any
 from zoneinfo import ZoneInfo
 
@@ -59,6 +57,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from grievance_rules.atomic import atomic_path
 from grievance_rules.engine import Assessment, Rejection
 from grievance_rules.i18n import gettext as _
 from grievance_rules.model import WorkOrder
@@ -215,14 +214,8 @@ def write_workbook(sheets: Sequence[Sheet], target: Target) -> None:
     if not isinstance(target, str | os.PathLike):
         target.write(data)
         return
-    path = Path(target)
-    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(name, path)  # an interrupted run leaves no half-written workbook
-    finally:
-        Path(name).unlink(missing_ok=True)
+    with atomic_path(target) as tmp:  # an interrupted run leaves no half-written workbook
+        tmp.write_bytes(data)
 
 
 _FIXED_TIME = dt.datetime(2000, 1, 1)
