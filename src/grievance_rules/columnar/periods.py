@@ -12,14 +12,16 @@ per-order ``Assessment``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from grievance_rules.columnar.findings import Row
 from grievance_rules.engine.periods import PeriodTally, pack_period_of
 
 if TYPE_CHECKING:
     from grievance_rules.columnar.run import ColumnarResult
 
-__all__ = ["excluded_orders", "period_tally"]
+__all__ = ["count_rows", "excluded_orders", "period_tally"]
 
 _US_PER_DAY = 86_400_000_000
 _SHANGHAI_US = 8 * 3_600_000_000
@@ -45,15 +47,37 @@ def period_tally(result: ColumnarResult, periods: frozenset[str] = frozenset()) 
         result: the columnar evaluation of one pack.
         periods: kinds of period to count in besides those the pack's rules use.
     """
-    pack = result.plan.pack
-    tally = PeriodTally(pack, periods=periods)
+    tally = PeriodTally(result.plan.pack, periods=periods)
     excluded = excluded_orders(result)
     tally.excluded = len(excluded)
+    count_rows(tally, (row for row in result.findings if row[0] not in excluded))
+    return tally
+
+
+def count_rows(
+    tally: PeriodTally,
+    rows: Iterable[Row],
+    starts: dict[tuple[int, str], dt.date] | None = None,
+) -> None:
+    """Count findings rows into a tally, as :meth:`PeriodTally.add` counts findings.
+
+    The rows of orders excluded from assessment must be left out by the caller
+    (:meth:`PeriodTally.add` counts nothing of such an order); record rows and rows
+    without a unit count nothing.
+
+    Args:
+        tally: the tally to count into.
+        rows: findings rows (:data:`~grievance_rules.columnar.findings.COLUMNS`).
+        starts: a cache of (day, kind of period) → the period's first day, to share
+            between calls.
+    """
+    pack = tally.pack
     kinds = sorted(tally.kinds())
-    starts: dict[tuple[int, str], dt.date] = {}
-    for row in result.findings:
-        order, kind, rule_id, unit, state = row[0], row[3], row[2], row[5], row[6]
-        if order in excluded or not unit or kind == "record":
+    if starts is None:
+        starts = {}
+    for row in rows:
+        kind, rule_id, unit, state = row[3], row[2], row[5], row[6]
+        if not unit or kind == "record":
             continue
         points = 0.0
         if kind == "deduction":
@@ -73,4 +97,3 @@ def period_tally(result: ColumnarResult, periods: frozenset[str] = frozenset()) 
             slot = (period, start, unit)
             tally.counts[slot][key] += 1
             tally.points[slot] += points
-    return tally

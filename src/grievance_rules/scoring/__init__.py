@@ -57,8 +57,16 @@ from grievance_rules.scoring.merge import (
 from grievance_rules.scoring.rates import RATES, OrderOutcome, Rate, RateCounts, order_outcome
 from grievance_rules.scoring.scorecard import ScoreBook, Scorecard, UnitScore
 from grievance_rules.scoring.stream import OrderInput, assess_stream, resolve_packs
+from grievance_rules.scoring.tables import (
+    COLUMNAR_FROM,
+    ScoringPath,
+    add_to_book,
+    choose_path,
+    table_stream,
+)
 
 __all__ = [
+    "COLUMNAR_FROM",
     "RATES",
     "Comparison",
     "Divergence",
@@ -72,6 +80,7 @@ __all__ = [
     "RateCounts",
     "ScoreBook",
     "Scorecard",
+    "ScoringPath",
     "Side",
     "UnitScore",
     "compare",
@@ -97,6 +106,7 @@ def score(
     progress: Callable[[int], None] | None = None,
     engine: EngineName = "native",
     duplicates: Duplicates = "reject",
+    path: ScoringPath = "auto",
 ) -> Scorecard:
     """Each unit's scorecard per period under one pack.
 
@@ -113,9 +123,27 @@ def score(
         engine: the matching backend, ``native`` or ``durable`` (same findings).
         duplicates: a second order with an id already seen is rejected (``reject``),
             or only the last of each id is assessed (``last``: ``orders`` a sequence).
+        path: ``per-order``, ``columnar`` (findings as tables, :mod:`.tables`), or
+            ``auto``: columnar from :data:`~.tables.COLUMNAR_FROM` inputs with the
+            native engine on one process. Both give the same scorecard.
     """
     loaded = resolve_packs([pack])
     book = ScoreBook(loaded[0], period=period, as_of=as_of)
+    chosen, orders = choose_path(orders, path, engine, processes)
+    if chosen == "columnar":
+        for tabled in table_stream(
+            orders,
+            loaded,
+            as_of=as_of,
+            repeats=repeats,
+            progress=progress,
+            duplicates=duplicates,
+        ):
+            if isinstance(tabled, Rejection):
+                book.reject(tabled)
+            else:
+                add_to_book(book, tabled, tabled.findings[0])
+        return book.scorecard()
     for entry in assess_stream(
         orders,
         loaded,

@@ -27,10 +27,19 @@ from grievance_rules.engine.assessment import Rejection
 from grievance_rules.engine.batch import Duplicates
 from grievance_rules.engine.matching import EngineName
 from grievance_rules.engine.plan import plan_for
+from grievance_rules.engine.single import evaluate
 from grievance_rules.packs import Pack
-from grievance_rules.packs.schema import Citation
+from grievance_rules.packs.schema import Citation, EscalationRule
 from grievance_rules.scoring.scorecard import ScoreBook, Scorecard
 from grievance_rules.scoring.stream import Assessed, OrderInput, assess_stream, resolve_packs
+from grievance_rules.scoring.tables import (
+    OrderRows,
+    ScoringPath,
+    Tabled,
+    add_to_book,
+    choose_path,
+    table_stream,
+)
 
 __all__ = [
     "Comparison",
@@ -194,6 +203,37 @@ def _summaries(
     return summaries
 
 
+def _row_outcomes(pack: Pack, found: OrderRows) -> dict[tuple[FindingKind, str], str]:
+    """The outcomes :func:`_summaries` gives, from one order's findings rows (no details)."""
+    memo = plan_for(pack).memo
+    grouped: dict[tuple[FindingKind, str], list[Any]] = {}
+    for row in found.rows:
+        kind = row[3]
+        if kind == "clock" or kind == "window":
+            value: Any = row[6]
+        elif kind == "deduction":
+            value = float(f"{row[12]:g}")
+        elif kind == "escalation":
+            value = _action(pack, memo, row[2])
+        else:
+            continue
+        for topic in _topics(pack, memo, row[2]):
+            grouped.setdefault((kind, topic), []).append(value)  # type: ignore[arg-type]
+    return {
+        key: f"{sum(values):g}" if key[0] == "deduction" else ", ".join(sorted(set(values)))
+        for key, values in grouped.items()
+    }
+
+
+def _action(pack: Pack, memo: dict[Any, Any], rule_id: str) -> str:
+    action: str | None = memo.get(("action of rule", rule_id))
+    if action is None:
+        rule = pack.rule(rule_id)
+        assert isinstance(rule, EscalationRule)
+        action = memo[("action of rule", rule_id)] = rule.action
+    return action
+
+
 def _side(pack: Pack, kind: FindingKind, outcome: str, entries: _Entries) -> Side:
     """One pack's side of a divergence (built only where the packs differ)."""
     rule_ids = tuple(dict.fromkeys(rule_id for rule_id, _o, _d in entries))
@@ -263,6 +303,19 @@ class _Totals:
         self.escalations += len(assessment.escalations)
         self.orders_with_points += bool(assessment.deductions)
 
+    def add_rows(self, found: OrderRows) -> None:
+        """Count one order from its findings rows, as :meth:`add` counts its assessment."""
+        if found.excluded:
+            return
+        self.orders += 1
+        self.clocks.update(row[6] for row in found.of_kind("clock"))
+        self.windows.update(row[6] for row in found.of_kind("window"))
+        deductions = sum(1 for _ in found.of_kind("deduction"))
+        self.deductions += deductions
+        self.points += found.points
+        self.escalations += sum(1 for _ in found.of_kind("escalation"))
+        self.orders_with_points += bool(deductions)
+
     def result(self) -> PackOutcomes:
         return PackOutcomes(
             pack=self.pack.key,
@@ -288,6 +341,7 @@ def compare(
     progress: Callable[[int], None] | None = None,
     engine: EngineName = "native",
     duplicates: Duplicates = "reject",
+    path: ScoringPath = "auto",
 ) -> Comparison:
     """Assess the same orders under several packs and say where they diverge.
 
@@ -303,6 +357,9 @@ def compare(
         engine: the matching backend, ``native`` or ``durable`` (same findings).
         duplicates: a second order with an id already seen is rejected (``reject``),
             or only the last of each id is assessed (``last``: ``orders`` a sequence).
+        path: ``per-order``, ``columnar`` (:mod:`.tables`), or ``auto``: columnar
+            from :data:`~.tables.COLUMNAR_FROM` inputs with the native engine on one
+            process. Both give the same result.
 
     Example:
         >>> from grievance_rules.reading import read_orders
@@ -322,35 +379,68 @@ def compare(
     kept: list[OrderComparison] = []
     rejections: list[Rejection] = []
     inputs = diverging = 0
-    stream = assess_stream(
-        orders,
-        loaded,
-        as_of=as_of,
-        repeats=repeats,
-        processes=processes,
-        progress=progress,
-        engine=engine,
-        duplicates=duplicates,
-    )
-    for entry in stream:
-        inputs += 1
-        if isinstance(entry, Rejection):
-            rejections.append(entry)
-            for book in books:
-                book.reject(entry)
-            continue
-        _fold(entry, books, totals)
-        result = compare_assessments(entry.order.id, loaded, entry.assessments)
-        if result.divergences:
-            diverging += 1
-            if len(kept) < examples:
-                kept.append(result)
-            for divergence in result.divergences:
-                key = (divergence.kind, divergence.topic, divergence.pattern)
-                patterns[key] += 1
-                ids = pattern_examples.setdefault(key, [])
-                if len(ids) < min(examples, 5):
-                    ids.append(entry.order.id)
+    chosen, orders = choose_path(orders, path, engine, processes)
+
+    def diverged(order_id: str, found: Iterable[tuple[FindingKind, str, tuple[str, ...]]]) -> None:
+        nonlocal diverging
+        diverging += 1
+        for key in found:
+            patterns[key] += 1
+            ids = pattern_examples.setdefault(key, [])
+            if len(ids) < min(examples, 5):
+                ids.append(order_id)
+
+    if chosen == "columnar":
+        for tabled in table_stream(
+            orders,
+            loaded,
+            as_of=as_of,
+            repeats=repeats,
+            progress=progress,
+            duplicates=duplicates,
+        ):
+            inputs += 1
+            if isinstance(tabled, Rejection):
+                rejections.append(tabled)
+                for book in books:
+                    book.reject(tabled)
+                continue
+            keys = _fold_rows(tabled, loaded, books, totals)
+            if keys:
+                diverged(tabled.order.id, keys)
+                if len(kept) < examples:
+                    assessments = [
+                        evaluate(tabled.order, plan_for(pack), as_of, repeats=repeats)
+                        for pack in loaded
+                    ]
+                    kept.append(compare_assessments(tabled.order.id, loaded, assessments))
+    else:
+        stream = assess_stream(
+            orders,
+            loaded,
+            as_of=as_of,
+            repeats=repeats,
+            processes=processes,
+            progress=progress,
+            engine=engine,
+            duplicates=duplicates,
+        )
+        for entry in stream:
+            inputs += 1
+            if isinstance(entry, Rejection):
+                rejections.append(entry)
+                for book in books:
+                    book.reject(entry)
+                continue
+            _fold(entry, books, totals)
+            result = compare_assessments(entry.order.id, loaded, entry.assessments)
+            if result.divergences:
+                if len(kept) < examples:
+                    kept.append(result)
+                diverged(
+                    entry.order.id,
+                    [(d.kind, d.topic, d.pattern) for d in result.divergences],
+                )
     counts = sorted(patterns.items(), key=lambda item: (-item[1], item[0]))
     return Comparison(
         packs=tuple(pack.key for pack in loaded),
@@ -380,6 +470,24 @@ def _fold(entry: Assessed, books: Sequence[ScoreBook], totals: Sequence[_Totals]
     for book, total, assessment in zip(books, totals, entry.assessments, strict=True):
         book.add(entry.order, assessment)
         total.add(assessment)
+
+
+def _fold_rows(
+    entry: Tabled, packs: Sequence[Pack], books: Sequence[ScoreBook], totals: Sequence[_Totals]
+) -> list[tuple[FindingKind, str, tuple[str, ...]]]:
+    """Fold one order's rows under every pack; its divergences' (kind, topic, pattern)."""
+    outcomes = []
+    for pack, book, total, found in zip(packs, books, totals, entry.findings, strict=True):
+        add_to_book(book, entry, found)
+        total.add_rows(found)
+        outcomes.append(_row_outcomes(pack, found))
+    keys = sorted({key for outcome in outcomes for key in outcome})
+    diverging = []
+    for key in keys:
+        pattern = tuple(outcome.get(key, _NONE) for outcome in outcomes)
+        if len(set(pattern)) > 1:
+            diverging.append((key[0], key[1], pattern))
+    return diverging
 
 
 def what_if(

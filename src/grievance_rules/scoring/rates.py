@@ -33,7 +33,7 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict
@@ -63,6 +63,7 @@ __all__ = [
     "RateDefinition",
     "count_outcomes",
     "order_outcome",
+    "outcome_of",
     "rate_table",
 ]
 
@@ -189,11 +190,10 @@ def _clock_topic_ids(pack: Pack, topic: Topic) -> frozenset[str]:
     return ids
 
 
-def _on_time(assessment: Assessment, rule_ids: frozenset[str]) -> bool | None:
+def _on_time(clocks: Iterable[tuple[str, str]], rule_ids: frozenset[str]) -> bool | None:
+    """Whether every decided clock of ``rule_ids`` was met (``None``: none decided)."""
     states = [
-        clock.state
-        for clock in assessment.clocks
-        if clock.rule_id in rule_ids and clock.state in ("met", "breached")
+        state for rule_id, state in clocks if rule_id in rule_ids and state in ("met", "breached")
     ]
     if not states:
         return None
@@ -209,11 +209,45 @@ def order_outcome(order: WorkOrder, assessment: Assessment, pack: Pack) -> Order
 
     Events after ``assessment.as_of`` are ignored, as the engine ignores them.
     """
-    as_of = assessment.as_of
-    events: list[EventBase] = [order.events[i] for i in event_indices_as_of(order, as_of)]
+    events: list[EventBase] = [
+        order.events[i] for i in event_indices_as_of(order, assessment.as_of)
+    ]
+    return outcome_of(
+        order,
+        events,
+        handling_units(events, order.upstream_unit_ids()),
+        excluded=assessment.excluded_from_assessment,
+        clocks=[(clock.rule_id, clock.state) for clock in assessment.clocks],
+        pack=pack,
+    )
+
+
+def outcome_of(
+    order: WorkOrder,
+    events: Sequence[EventBase],
+    handling: Sequence[str | None],
+    *,
+    excluded: bool,
+    clocks: Sequence[tuple[str, str]],
+    pack: Pack,
+) -> OrderOutcome:
+    """What an order contributes to the rates, from its events as known and its clocks.
+
+    The one reduction behind :func:`order_outcome` (from an assessment) and the
+    columnar path (from a findings table).
+
+    Args:
+        order: the order.
+        events: its events up to the assessment's ``as_of``, in time order.
+        handling: the handling unit after each of those events
+            (:func:`~grievance_rules.model.handling.handling_units`).
+        excluded: whether the order is excluded from assessment.
+        clocks: each clock finding's rule id and state.
+        pack: the pack judged under.
+    """
     kinds = {u.id: u.kind for u in order.units}
-    handling = [u for u in handling_units(events, order.upstream_unit_ids()) if u is not None]
-    unit = handling[-1] if handling else None
+    held = [u for u in handling if u is not None]
+    unit = held[-1] if held else None
     contacted = False
     completed = False
     resolved: bool | None = None
@@ -247,12 +281,12 @@ def order_outcome(order: WorkOrder, assessment: Assessment, pack: Pack) -> Order
         received_on=order.received_at.astimezone(SHANGHAI).date(),
         unit=unit,
         unit_kind=kinds[unit].value if unit in kinds else None,
-        excluded=assessment.excluded_from_assessment,
-        sign_off_on_time=_on_time(assessment, sign_off),
-        first_contact_on_time=_on_time(assessment, first_contact),
+        excluded=excluded,
+        sign_off_on_time=_on_time(clocks, sign_off),
+        first_contact_on_time=_on_time(clocks, first_contact),
         contacted=contacted,
         completed=completed,
-        completed_on_time=_on_time(assessment, _clock_topic_ids(pack, Topic.REPLY)),
+        completed_on_time=_on_time(clocks, _clock_topic_ids(pack, Topic.REPLY)),
         resolved=resolved,
         satisfaction=rating,
     )

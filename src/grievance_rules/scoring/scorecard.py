@@ -207,6 +207,17 @@ class ScoreBook:
         self, order: WorkOrder, assessment: Assessment, outcome: OrderOutcome | None = None
     ) -> OrderOutcome:
         """Fold in one order and its assessment under this book's pack."""
+        if outcome is None:
+            outcome = order_outcome(order, assessment, self.pack)
+        self.tally.add(assessment)
+        return self.add_outcome(order, outcome)
+
+    def add_outcome(self, order: WorkOrder, outcome: OrderOutcome) -> OrderOutcome:
+        """Fold in one order by its outcome, its findings already in :attr:`tally`.
+
+        The columnar path (:mod:`grievance_rules.scoring.tables`) counts an order's
+        findings into the tally from its rows, then calls this.
+        """
         self.inputs += 1
         seen = self._seen_units
         for unit in order.units:
@@ -216,9 +227,6 @@ class ScoreBook:
                     self.unit_kinds[unit.id] = unit.kind.value
             if unit.name and unit.id not in self.unit_names:
                 self.unit_names[unit.id] = unit.name
-        if outcome is None:
-            outcome = order_outcome(order, assessment, self.pack)
-        self.tally.add(assessment)
         start = pack_period_of(self.pack, outcome.received_on, self.period).start
         if outcome.excluded:
             self.excluded += 1

@@ -29,7 +29,14 @@ from grievance_rules.model import WorkOrder
 from grievance_rules.packs import Pack, find_pack
 from grievance_rules.reading import Accepted, Rejected
 
-__all__ = ["Assessed", "OrderInput", "assess_stream", "resolve_packs"]
+__all__ = [
+    "Assessed",
+    "OrderInput",
+    "assess_stream",
+    "parse_input",
+    "resolve_packs",
+    "source_of",
+]
 
 OrderInput = WorkOrder | Accepted | Rejected | Mapping[str, Any] | str | bytes
 """What the scoring functions accept as one input."""
@@ -60,7 +67,13 @@ def resolve_packs(packs: Iterable[Pack | str]) -> list[Pack]:
     return loaded
 
 
-def _parse(position: int, item: OrderInput) -> WorkOrder | Rejection:
+def source_of(position: int, item: OrderInput) -> str:
+    """Where an input came from, for its rejection: the reader's location, else ``#n``."""
+    return str(item.location) if isinstance(item, Accepted) else f"#{position}"
+
+
+def parse_input(position: int, item: OrderInput) -> WorkOrder | Rejection:
+    """An input as a work order, or why it cannot be one (the input's ``position``)."""
     if isinstance(item, WorkOrder):
         return item
     if isinstance(item, Accepted):
@@ -117,8 +130,8 @@ def assess_stream(
         last = last_positions(items)
     parsed = (
         (
-            str(item.location) if isinstance(item, Accepted) else f"#{position}",
-            _parse(position, item),
+            source_of(position, item),
+            parse_input(position, item),
         )
         for position, item in enumerate(items)
     )

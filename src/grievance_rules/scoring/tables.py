@@ -1,0 +1,338 @@
+"""Scorecards and comparisons folded from findings tables: the columnar path of scoring.
+
+:func:`~grievance_rules.scoring.score`, :func:`~grievance_rules.scoring.compare` and
+:func:`~grievance_rules.scoring.what_if` judge their orders one of two ways, with the
+same result byte for byte:
+
+* **per order** — each order through the engine, an
+  :class:`~grievance_rules.engine.Assessment` per pack (:mod:`.stream`);
+* **columnar** — the orders in batches of :data:`BATCH_SIZE` through
+  :func:`grievance_rules.columnar.evaluate_columnar_each`, and the scorecards,
+  totals and divergence patterns counted from the findings rows, an order at a time
+  in input order (:func:`table_stream`). Only the diverging orders a comparison
+  keeps in full (``examples``) are assessed again per order, for their citations and
+  details.
+
+``path="auto"`` (the default) takes the columnar path when the input has at least
+:data:`COLUMNAR_FROM` records, the per-order engine is ``native`` and one process
+is asked for; a smaller input is read into memory first to count it (at most
+``COLUMNAR_FROM`` records are held).
+
+Both paths take the same decisions on each input in the same order: reading
+(:func:`~.stream.parse_input`), the history check, the 64-bit integer check, an
+order that fails inside the engine, and a second record of an id
+(:class:`~grievance_rules.engine.batch.DuplicateIds`), so their rejections are the
+same too. If the columnar evaluation of a batch fails as a whole, that batch is
+judged per order instead (its findings turned into rows), never lost.
+
+Points add as floats, order by order in input order and, within an order, in the
+engine's order (instant, then rule); as in :mod:`.merge`, points that are not
+multiples of a power of two (0.1 ...) may differ in the last binary digit where two
+deductions of one rule share an instant.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from grievance_rules.columnar import evaluate_columnar_each
+from grievance_rules.columnar.findings import Row, rows_of_assessment
+from grievance_rules.columnar.periods import count_rows
+from grievance_rules.engine import Rejection, RepeatIndex
+from grievance_rules.engine.batch import (
+    INPUT_ERRORS,
+    DuplicateIds,
+    Duplicates,
+    evaluate_each,
+    input_rejection,
+    last_positions,
+)
+from grievance_rules.engine.matching import EngineName, OrderView, check_integers, view_of
+from grievance_rules.engine.plan import PackPlan, plan_for
+from grievance_rules.engine.single import instant_of
+from grievance_rules.errors import GrievanceRulesError
+from grievance_rules.model import WorkOrder, ensure_coherent
+from grievance_rules.packs import Pack
+from grievance_rules.scoring.rates import OrderOutcome, outcome_of
+from grievance_rules.scoring.scorecard import ScoreBook
+from grievance_rules.scoring.stream import OrderInput, parse_input, source_of
+
+__all__ = [
+    "BATCH_SIZE",
+    "COLUMNAR_FROM",
+    "OrderRows",
+    "ScoringPath",
+    "Tabled",
+    "add_to_book",
+    "choose_path",
+    "table_stream",
+]
+
+ScoringPath = Literal["auto", "per-order", "columnar"]
+"""How scoring judges its orders: ``per-order``, ``columnar``, or ``auto`` (by size)."""
+
+COLUMNAR_FROM = 2_000
+"""Inputs from which ``path="auto"`` takes the columnar path. An assumption, not a
+source's figure: below it the per-order engine is about as fast and answers sooner;
+``docs/benchmarks/batch.md`` has the measurement."""
+
+BATCH_SIZE = 4_096
+"""Orders evaluated together on the columnar path: the memory held is about this
+many orders with their findings, whatever the input's size."""
+
+
+@dataclass(frozen=True, slots=True)
+class OrderRows:
+    """One order's findings under one pack, as rows, and what scoring reads beside them.
+
+    Attributes:
+        rows: its findings rows; deductions in the engine's order (instant, rule).
+        excluded: whether it is excluded from assessment (不纳入测评).
+    """
+
+    rows: tuple[Row, ...]
+    excluded: bool
+
+    def of_kind(self, kind: str) -> Iterator[Row]:
+        """Its rows of one kind (clock, window, deduction, escalation, record)."""
+        return (row for row in self.rows if row[3] == kind)
+
+    @property
+    def points(self) -> float:
+        """The sum of its deductions' points, as :attr:`Assessment.points` adds them."""
+        return sum(row[12] for row in self.rows if row[3] == "deduction")
+
+
+@dataclass(frozen=True, slots=True)
+class Tabled:
+    """An order and its findings rows under each pack, in the order the packs were given."""
+
+    position: int
+    order: WorkOrder
+    view: OrderView
+    findings: tuple[OrderRows, ...]
+
+
+def choose_path(
+    items: Iterable[OrderInput], path: ScoringPath, engine: EngineName, processes: int
+) -> tuple[Literal["per-order", "columnar"], Iterable[OrderInput]]:
+    """Which path judges ``items``, and the items to judge (the same, perhaps buffered).
+
+    Raises:
+        ValueError: the columnar path asked for with the ``durable`` engine or with
+            several processes, or an unknown path.
+    """
+    if path == "per-order":
+        return "per-order", items
+    if path == "columnar":
+        if engine != "native":
+            raise ValueError(
+                "the columnar path uses the native matcher; engine='durable' runs per order"
+            )
+        if processes > 1:
+            raise ValueError(
+                "the columnar path runs in one process; "
+                "for several, use grievance_rules.distributed (Dask)"
+            )
+        return "columnar", items
+    if path != "auto":
+        raise ValueError(f"unknown path {path!r}: auto, per-order or columnar")
+    if engine != "native" or processes > 1:
+        return "per-order", items
+    if isinstance(items, Sequence) and not isinstance(items, str | bytes):
+        return ("columnar" if len(items) >= COLUMNAR_FROM else "per-order"), items
+    iterator = iter(items)
+    head = list(itertools.islice(iterator, COLUMNAR_FROM))
+    if len(head) < COLUMNAR_FROM:
+        return "per-order", head
+    return "columnar", itertools.chain(head, iterator)
+
+
+def _engine_order(rows: list[Row]) -> tuple[Row, ...]:
+    """One order's rows, deductions in the engine's order (instant, rule, place)."""
+    deductions = sorted((r for r in rows if r[3] == "deduction"), key=lambda r: (r[7], r[2], r[4]))
+    if not deductions:
+        return tuple(rows)
+    return (*(r for r in rows if r[3] != "deduction"), *deductions)
+
+
+def _excluded(order: WorkOrder, view: OrderView) -> bool:
+    """Excluded from assessment: by a flag, or an ``excluded`` event up to ``as_of``."""
+    return any(flag.value == "excluded_from_assessment" for flag in order.flags) or any(
+        event.type == "excluded" for event in view.kept
+    )
+
+
+_Checked = tuple[int, str, WorkOrder | Rejection]
+
+
+def _checked(
+    items: Iterable[OrderInput], as_of: dt.datetime | None, check_history: bool
+) -> Iterator[_Checked]:
+    """Each input read and checked as the per-order engine checks it, before any rule."""
+    for position, item in enumerate(items):
+        source = source_of(position, item)
+        entry = parse_input(position, item)
+        if isinstance(entry, WorkOrder):
+            try:
+                if check_history:
+                    ensure_coherent(entry)
+                check_integers(view_of(entry, instant_of(entry, as_of)))
+            except INPUT_ERRORS as exc:
+                rejected = input_rejection(source, item, entry.id, exc)
+                entry = Rejection(source=source, order_id=entry.id, reasons=rejected.reasons)
+        yield position, source, entry
+
+
+def _per_order_rows(
+    orders: Sequence[WorkOrder],
+    plans: Sequence[PackPlan],
+    as_of: dt.datetime | None,
+    repeats: RepeatIndex | None,
+) -> list[tuple[tuple[Row, ...], ...] | Rejection]:
+    """A batch judged per order (the columnar evaluation failed on it), as rows."""
+    out: list[tuple[tuple[Row, ...], ...] | Rejection] = []
+    for row in evaluate_each(
+        orders, plans, as_of, repeats=repeats, check_history=False, duplicates="allow"
+    ):
+        failed = [r.rejection for r in row if r.rejection is not None]
+        if failed:
+            reasons = dict.fromkeys(reason for r in failed for reason in r.reasons)
+            out.append(Rejection(source="", order_id=failed[0].order_id, reasons=tuple(reasons)))
+            continue
+        out.append(
+            tuple(
+                tuple(rows_of_assessment(0, r.assessment, None, "per_order"))
+                for r in row
+                if r.assessment is not None
+            )
+        )
+    return out
+
+
+def _judge_batch(
+    batch: list[tuple[int, str, WorkOrder]],
+    plans: Sequence[PackPlan],
+    as_of: dt.datetime | None,
+    repeats: RepeatIndex | None,
+) -> list[Tabled | Rejection]:
+    """A batch of checked orders under every plan, in input order."""
+    orders = [order for _, _, order in batch]
+    views = [view_of(order, instant_of(order, as_of)) for order in orders]
+    try:
+        results = evaluate_columnar_each(
+            orders, plans, as_of=as_of, repeats=repeats, check_history=False
+        )
+    except GrievanceRulesError:
+        judged = _per_order_rows(orders, plans, as_of, repeats)
+        out: list[Tabled | Rejection] = []
+        for (position, source, order), view, found in zip(batch, views, judged, strict=True):
+            if isinstance(found, Rejection):
+                out.append(Rejection(source=source, order_id=order.id, reasons=found.reasons))
+            else:
+                excluded = _excluded(order, view)
+                per_pack = tuple(OrderRows(_engine_order(list(r)), excluded) for r in found)
+                out.append(Tabled(position, order, view, per_pack))
+        return out
+    grouped: list[list[list[Row]]] = [[[] for _ in orders] for _ in plans]
+    for n, result in enumerate(results):
+        for row in result.findings:
+            grouped[n][row[0]].append(row)
+    tabled: list[Tabled | Rejection] = []
+    for i, (position, _source, order) in enumerate(batch):
+        excluded = _excluded(order, views[i])
+        tabled.append(
+            Tabled(
+                position,
+                order,
+                views[i],
+                tuple(OrderRows(_engine_order(grouped[n][i]), excluded) for n in range(len(plans))),
+            )
+        )
+    return tabled
+
+
+def table_stream(
+    items: Iterable[OrderInput],
+    packs: Sequence[Pack],
+    *,
+    as_of: dt.datetime | None = None,
+    repeats: RepeatIndex | None = None,
+    progress: Callable[[int], None] | None = None,
+    duplicates: Duplicates = "reject",
+    last: dict[str, int] | None = None,
+    batch_size: int | None = None,
+) -> Iterator[Tabled | Rejection]:
+    """Each input's findings rows under every pack (or its rejection), in input order.
+
+    The columnar twin of :func:`~.stream.assess_stream`: the same inputs accepted and
+    rejected with the same reasons, the findings as rows instead of assessments.
+
+    Args:
+        items: the inputs (see :mod:`.stream`).
+        packs: loaded packs.
+        as_of: the instant of every assessment (``None``: each order's last event).
+        repeats: other orders' keys, for repeat conditions across orders.
+        progress: called with 1 after each input.
+        duplicates: as for :func:`~.stream.assess_stream`.
+        last: with ``last``, each id's last position (computed here for a sequence).
+        batch_size: orders evaluated together (memory is about this many orders);
+            :data:`BATCH_SIZE` by default.
+    """
+    size = BATCH_SIZE if batch_size is None else batch_size
+    if duplicates == "last" and last is None:
+        if not isinstance(items, Sequence) or isinstance(items, str | bytes):
+            raise TypeError(
+                "duplicates='last' needs the inputs as a sequence, or last= from a first pass"
+            )
+        last = last_positions(items)
+    plans = [plan_for(pack) for pack in packs]
+    seen = DuplicateIds(duplicates, last)
+
+    def flush(entries: list[_Checked]) -> Iterator[Tabled | Rejection]:
+        ready = [(p, s, e) for p, s, e in entries if isinstance(e, WorkOrder)]
+        judged = iter(_judge_batch(ready, plans, as_of, repeats) if ready else [])
+        for position, source, entry in entries:
+            if isinstance(entry, Rejection):
+                yield entry
+            else:
+                found = next(judged)
+                if (
+                    isinstance(found, Tabled)
+                    and (reason := seen.reason(entry.id, position, source)) is not None
+                ):
+                    found = Rejection(source=source, order_id=entry.id, reasons=(reason,))
+                yield found
+            if progress is not None:
+                progress(1)
+
+    pending: list[_Checked] = []
+    waiting = 0
+    for checked in _checked(items, as_of, check_history=True):
+        pending.append(checked)
+        waiting += isinstance(checked[2], WorkOrder)
+        if waiting >= size:
+            yield from flush(pending)
+            pending, waiting = [], 0
+    yield from flush(pending)
+
+
+def add_to_book(book: ScoreBook, entry: Tabled, found: OrderRows) -> OrderOutcome:
+    """Fold one order's rows under the book's pack into a scorebook, as ``book.add`` would."""
+    if found.excluded:
+        book.tally.excluded += 1
+    else:
+        count_rows(book.tally, found.rows)
+    outcome = outcome_of(
+        entry.order,
+        entry.view.kept,
+        entry.view.handling,
+        excluded=found.excluded,
+        clocks=[(row[2], row[6]) for row in found.of_kind("clock")],
+        pack=book.pack,
+    )
+    return book.add_outcome(entry.order, outcome)

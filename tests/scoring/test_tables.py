@@ -1,0 +1,168 @@
+"""The columnar path of scoring gives the per-order scorecards and comparisons, byte for byte.
+
+The per-order path (each order's :class:`Assessment` folded in) is the reference:
+every test here scores or compares the same inputs both ways and compares the JSON.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from grievance_rules.engine import RepeatIndex
+from grievance_rules.packs import load_pack
+from grievance_rules.samples import generate_lines
+from grievance_rules.scoring import compare, score, tables, what_if
+from grievance_rules.scoring.tables import COLUMNAR_FROM, choose_path, table_stream
+from grievance_rules.testing.strategies import work_orders
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKS = ("chengdong", "xiayang", "daye")
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+
+
+def _shifted(line: str, year: int) -> str:
+    """An order moved to another year (outside the calendar, or its deadline before receipt)."""
+    order = json.loads(line)
+    order["received_at"] = f"{year}{order['received_at'][4:]}"
+    for event in order["events"]:
+        event["at"] = f"{year}{event['at'][4:]}"
+    return json.dumps(order, ensure_ascii=False)
+
+
+def _mixed_inputs() -> list[str]:
+    """400 generated orders as JSON lines, with bad records of every kind among them."""
+    lines = list(generate_lines(400, seed=29))
+    lines[4] = _shifted(lines[4], 1985)  # outside the calendar: fails inside the engine
+    lines[7] = _shifted(lines[7], 2090)  # reply deadline before receipt: the history check
+    lines[9] = lines[3]  # a second record of an id
+    lines[11] = "{not json"
+    broken = json.loads(lines[13])
+    del broken["channel"]
+    lines[13] = json.dumps(broken, ensure_ascii=False)
+    lines[250] = lines[200]
+    return lines
+
+
+INPUTS = _mixed_inputs()
+
+
+def _both(function, *args, **kwargs) -> tuple[str, str]:
+    per_order = function(*args, path="per-order", **kwargs).model_dump_json()
+    columnar = function(*args, path="columnar", **kwargs).model_dump_json()
+    return per_order, columnar
+
+
+@pytest.fixture
+def small_batches(monkeypatch):
+    """Batches of 37 orders, so the inputs cross many batch edges."""
+    monkeypatch.setattr(tables, "BATCH_SIZE", 37)
+
+
+@pytest.mark.parametrize("pack", PACKS)
+@pytest.mark.parametrize("period", ["month", "week", "quarter"])
+def test_scorecards_are_the_same_bytes_both_ways(pack, period, small_batches):
+    per_order, columnar = _both(score, INPUTS, pack, period=period)
+    assert columnar == per_order
+    card = json.loads(columnar)
+    assert card["inputs"] == 400
+    assert card["rejected"] >= 5  # the bad records were rejected, not lost
+    assert card["assessed"] + card["excluded"] + card["rejected"] == card["inputs"]
+
+
+@pytest.mark.parametrize("pack", PACKS)
+def test_scorecards_at_one_instant_with_repeats(pack, small_batches):
+    as_of = dt.datetime(2025, 3, 15, 12, tzinfo=SHANGHAI)
+    repeats = RepeatIndex.from_inputs(INPUTS)
+    per_order, columnar = _both(score, INPUTS, pack, as_of=as_of, repeats=repeats)
+    assert columnar == per_order
+
+
+def test_pack_directories_score_the_same_both_ways(small_batches):
+    for pack in (
+        load_pack(ROOT / "docs" / "example-pack"),
+        load_pack(ROOT / "tests" / "engine" / "packs" / "demo"),
+    ):
+        per_order, columnar = _both(score, INPUTS, pack)
+        assert columnar == per_order
+
+
+def test_comparisons_are_the_same_bytes_both_ways(small_batches):
+    per_order, columnar = _both(compare, INPUTS, list(PACKS), examples=7)
+    assert columnar == per_order
+    result = json.loads(columnar)
+    assert result["orders_diverging"] > 0
+    assert len(result["examples"]) == 7
+    assert result["assessed"] + result["rejected"] == result["inputs"] == 400
+
+
+def test_comparison_at_one_instant_keeping_the_last_of_each_id(small_batches):
+    as_of = dt.datetime(2025, 6, 1, tzinfo=SHANGHAI)
+    per_order, columnar = _both(
+        compare, INPUTS, ["daye", "xiayang"], as_of=as_of, duplicates="last", period="week"
+    )
+    assert columnar == per_order
+    reasons = [r["reasons"] for r in json.loads(columnar)["rejections"]]
+    first = json.loads(INPUTS[3])["id"]
+    assert [f"id: order id '{first}' replaced by a later input (#9)"] in reasons
+
+
+def test_what_if_is_the_same_both_ways(small_batches):
+    per_order, columnar = _both(
+        what_if, INPUTS, "xiayang", {"return_window": "1 working day"}, examples=3
+    )
+    assert columnar == per_order
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+@given(orders=st.lists(work_orders(), min_size=1, max_size=6), pack=st.sampled_from(PACKS))
+def test_hypothesis_orders_score_the_same_both_ways(orders, pack):
+    per_order, columnar = _both(score, orders, pack, duplicates="allow")
+    assert columnar == per_order
+
+
+def test_each_input_comes_out_once_in_input_order(small_batches):
+    out = list(table_stream(INPUTS, [load_pack(ROOT / "policies" / "daye")]))
+    assert len(out) == len(INPUTS)
+    sources = [getattr(entry, "source", None) for entry in out]
+    assert sources[11] == "#11"  # the line that is not JSON, rejected where it stood
+    positions = [entry.position for entry in out if hasattr(entry, "position")]
+    assert positions == sorted(positions)
+
+
+def test_auto_takes_the_columnar_path_from_the_threshold_on():
+    small = INPUTS[:10]
+    assert choose_path(small, "auto", "native", 1)[0] == "per-order"
+    big = INPUTS * (COLUMNAR_FROM // len(INPUTS) + 1)
+    assert choose_path(big, "auto", "native", 1)[0] == "columnar"
+    assert choose_path(big, "auto", "durable", 1)[0] == "per-order"
+    assert choose_path(big, "auto", "native", 2)[0] == "per-order"
+
+
+def test_auto_on_a_stream_keeps_every_input():
+    big = INPUTS * (COLUMNAR_FROM // len(INPUTS) + 1)
+    chosen, items = choose_path(iter(big), "auto", "native", 1)
+    assert chosen == "columnar"
+    assert list(items) == big
+    chosen, items = choose_path(iter(INPUTS), "auto", "native", 1)
+    assert chosen == "per-order"
+    assert list(items) == INPUTS
+
+
+def test_the_columnar_path_refuses_what_it_cannot_do():
+    with pytest.raises(ValueError, match="durable"):
+        choose_path(INPUTS, "columnar", "durable", 1)
+    with pytest.raises(ValueError, match="Dask"):
+        choose_path(INPUTS, "columnar", "native", 2)
+    with pytest.raises(ValueError, match="unknown path"):
+        choose_path(INPUTS, "fast", "native", 1)  # type: ignore[arg-type]
