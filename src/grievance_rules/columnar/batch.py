@@ -13,17 +13,19 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 from pydantic import ValidationError
 
 from grievance_rules.calendar import SHANGHAI
-from grievance_rules.columnar.matching import match_batch
-from grievance_rules.engine.matching import Match, OrderView, view_of
+from grievance_rules.columnar.frame import Frame, build_frame, frame_of
+from grievance_rules.columnar.matching import FlatMatch, match_flat
+from grievance_rules.engine.matching import Match, OrderView
 from grievance_rules.engine.plan import PackPlan
 from grievance_rules.engine.repeats import RepeatIndex
-from grievance_rules.engine.single import instant_of
 from grievance_rules.errors import WorkOrderError
 from grievance_rules.model import WorkOrder, ensure_coherent
-from grievance_rules.model.assignments import Assignment, assignments
+from grievance_rules.model.assignments import Assignment
 
 __all__ = ["OrderBatch", "OrderInput", "prepare", "to_orders", "to_us"]
 
@@ -85,17 +87,56 @@ class OrderBatch:
     matches: Sequence[Match]
     repeats: RepeatIndex | None = None
     _assignments: dict[int, tuple[Assignment, ...]] = field(default_factory=dict, repr=False)
+    _frame: Frame | None = field(default=None, repr=False)
+    _flat: FlatMatch | None = field(default=None, repr=False)
+    memo: dict[Any, Any] = field(default_factory=dict, repr=False)
+    """Per-batch results kernels share (filtered stop rows, judged-date groups)."""
+
+    @property
+    def frame(self) -> Frame:
+        """The kept events as flat arrays (shared by every pack of the call)."""
+        if self._frame is None:
+            object.__setattr__(self, "_frame", frame_of(self.orders, self.instants, self.views))
+        assert self._frame is not None
+        return self._frame
+
+    @property
+    def flat(self) -> FlatMatch:
+        """The matches as global rows of :attr:`frame` and selector masks."""
+        if self._flat is None:
+            object.__setattr__(self, "_flat", match_flat(self.plan, self.views, check=False))
+        assert self._flat is not None
+        return self._flat
 
     def assignments(self, i: int) -> tuple[Assignment, ...]:
         """Order ``i``'s assignments over its kept events (computed once)."""
-        found = self._assignments.get(i)
-        if found is None:
-            found = self._assignments[i] = assignments(self.views[i].kept, self.orders[i].units)
-        return found
+        return self.frame.assignments(i)
 
     def positions(self, i: int, pattern: str) -> list[int]:
         """Positions in order ``i``'s kept events that a pattern matched."""
         return self.matches[i].events.get(pattern, [])
+
+    def rows(self, pattern: str) -> npt.NDArray[np.int64]:
+        """The global rows (of :attr:`frame`) a pattern matched, in increasing order."""
+        found = self.flat.rows.get(pattern)
+        return found if found is not None else np.zeros(0, dtype=np.int64)
+
+    def selector_mask(self, selector: str) -> npt.NDArray[np.bool_]:
+        """Which orders a selector applies to."""
+        key = ("selector", selector)
+        found: npt.NDArray[np.bool_] | None = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = self.flat.selector_mask(selector)
+        return found
+
+    def judged_groups(self) -> tuple[list[dt.date], npt.NDArray[np.int64]]:
+        """The distinct judged dates, and per order the index of its own."""
+        found: tuple[list[dt.date], npt.NDArray[np.int64]] | None = self.memo.get("judged")
+        if found is None:
+            index: dict[dt.date, int] = {}
+            codes = [index.setdefault(day, len(index)) for day in self.judged]
+            found = self.memo["judged"] = (list(index), np.asarray(codes, dtype=np.int64))
+        return found
 
     def value(self, ref: Any, i: int) -> Any:
         """A literal or a parameter's value on order ``i``'s judged date."""
@@ -111,22 +152,44 @@ def prepare(
     repeats: RepeatIndex | None = None,
     check_history: bool = True,
     check_integers: bool = True,
+    frame: Frame | None = None,
 ) -> OrderBatch:
     """Cut, check and match a batch of orders under a plan, as the per-order engine does.
+
+    ``frame``: the orders already cut to ``as_of`` (:func:`~.frame.build_frame`, shared
+    by the packs of one call); built here when not given.
 
     Raises:
         HistoryError: an order's history contradicts itself (``check_history``).
         FactValidationError: an event integer wider than 64 bits (``check_integers``).
     """
     effective = plan.pack.manifest.effective_from
-    instants, judged, views = [], [], []
-    for order in orders:
-        if check_history:
+    if check_history:
+        for order in orders:
             ensure_coherent(order)
-        instant = instant_of(order, as_of)
-        instants.append(instant)
-        day = judged_on or order.received_at.astimezone(SHANGHAI).date()
+    if frame is None:
+        frame = build_frame(orders, as_of)
+    judged = []
+    days: dict[dt.datetime, dt.date] = {}
+    for order in orders:
+        if judged_on is not None:
+            day = judged_on
+        else:
+            received = order.received_at
+            known = days.get(received)
+            if known is None:
+                known = days[received] = received.astimezone(SHANGHAI).date()
+            day = known
         judged.append(max(day, effective))
-        views.append(view_of(order, instant))
-    matches = match_batch(plan, views, check=check_integers)
-    return OrderBatch(plan, orders, instants, judged, views, matches, repeats)
+    flat = match_flat(plan, frame.views, check=check_integers)
+    return OrderBatch(
+        plan,
+        orders,
+        frame.instants,
+        judged,
+        frame.views,
+        flat.matches,
+        repeats,
+        _frame=frame,
+        _flat=flat,
+    )

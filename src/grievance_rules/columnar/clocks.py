@@ -21,12 +21,15 @@ elapsed fractions, states and warning levels are computed over the whole batch.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
+from itertools import repeat
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from grievance_rules.calendar import Duration
 from grievance_rules.calendar.deadlines import remembered_deadline
@@ -34,18 +37,22 @@ from grievance_rules.calendar.durations import CountingConvention, DurationUnit,
 from grievance_rules.calendar.office_hours import to_shanghai
 from grievance_rules.columnar.batch import OrderBatch, to_us
 from grievance_rules.columnar.findings import Row
+from grievance_rules.columnar.frame import Frame, first_from, to_us_array
 from grievance_rules.columnar.timeline import timeline_of
 from grievance_rules.engine.clocks import compile_where
 from grievance_rules.errors import GrievanceRulesError
 from grievance_rules.packs.schema import ClockRule, EventRef, ParamRef
 
-__all__ = ["Findings", "clock_rows", "unsupported"]
+__all__ = ["Findings", "clock_rows", "clock_rows_loop", "unsupported"]
 
 Findings = Callable[[str, int], list[Row] | None]
 """(rule id, order) → that rule's rows on the order, or ``None`` where a kernel did not
 compute them (the rule runs per order there)."""
 
 _NO_DUE = -(2**62)
+
+Int64s = npt.NDArray[np.int64]
+Bools = npt.NDArray[np.bool_]
 
 
 def unsupported(rule: ClockRule) -> str | None:
@@ -237,13 +244,406 @@ def _at(us: int) -> dt.datetime:
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
+_NO_BOUND = np.iinfo(np.int64).max
+_NAN = float("nan")
+
+
 def clock_rows(
     batch: OrderBatch, rule: ClockRule, selector: str, findings: Findings
 ) -> tuple[list[Row], set[int]]:
     """The rows of one clock rule over the batch, and the orders left to the engine.
 
     ``findings`` answers for the rules named in ``no_later_than`` and
-    ``start_else_due_of`` (computed first).
+    ``start_else_due_of`` (computed first). Starts, stops, extensions and pauses are
+    found for the whole batch at once by searches over the frame's global rows
+    (:func:`~.frame.first_from`); only stand-in starts, written deadlines, calendar
+    deadlines other than office time and ``no_later_than`` bounds are read per clock.
+    """
+    frame = batch.frame
+    total = len(frame.events) + 1
+    if (len(frame.unit_names) + 3) * total >= 2**62:
+        return clock_rows_loop(batch, rule, selector, findings)
+    plan = batch.plan
+    days, day_of = batch.judged_groups()
+    periods = [_period(batch, rule, day) for day in days]
+    wanted = np.fromiter((p.wanted for p in periods), dtype=bool, count=len(periods))
+    considered = batch.selector_mask(selector) & wanted[day_of]
+    fallback: set[int] = set()
+    runs = _vector_runs(batch, rule, considered, findings, fallback)
+    if runs is None:
+        return [], fallback
+    r_order, r_k0, r_start, r_ends, r_unit, r_standin = runs
+    offsets = frame.offsets
+    if rule.only_if_start is not None:
+        if plan.calendar.office_hours is None:
+            return [], fallback  # the engine warns (no_office_hours) and reports no clock
+        keep = _start_filter(batch, rule.only_if_start, r_start)
+        r_order, r_k0, r_start, r_ends, r_unit, r_standin = (
+            a[keep] for a in (r_order, r_k0, r_start, r_ends, r_unit, r_standin)
+        )
+    m = len(r_order)
+    occurrence = np.arange(m, dtype=np.int64) - np.searchsorted(r_order, r_order, side="left")
+    # the unit each clock runs against
+    unit = r_unit.copy()
+    todo = unit == _TO_FIND
+    if todo.any():
+        k0 = r_k0[todo]
+        has = k0 >= 0
+        first = frame.first_handling[r_order[todo]]
+        if rule.charge == "start_unit":
+            found = np.where(has, _gather(frame.unit, k0), first)
+        else:
+            handling = _gather(frame.handling, k0)
+            found = np.where(has & (handling >= 0), handling, first)
+        unit[todo] = found
+    # due instants: written on the order or the start event, by the calendar, or pending
+    period_of = day_of[r_order]
+    due = np.full(m, _NO_DUE, dtype=np.int64)
+    office = np.zeros(m, dtype=np.int64)
+    present = np.ones(m, dtype=bool)
+    if rule.duration is None:
+        name = rule.due_field or ""
+        if name == "reply_deadline":
+            due = frame.order_attribute_us(name)[r_order]
+        else:
+            events = frame.events
+            due = to_us_array(
+                [getattr(events[k], name, None) if k >= 0 else None for k in r_k0.tolist()]
+            )
+        present = due != -1  # the engine warns (missing_deadline) and reports no clock
+    else:
+        office_of = np.fromiter(
+            (-1 if p.office_us is None else p.office_us for p in periods),
+            dtype=np.int64,
+            count=len(periods),
+        )
+        office = office_of[period_of]
+        by_calendar = np.flatnonzero(office < 0)
+        office = np.maximum(office, 0)
+        deadlines: dict[tuple[Any, ...], Any] = {}
+        order_l, start_l, period_l = r_order.tolist(), r_start.tolist(), period_of.tolist()
+        for k in by_calendar.tolist():
+            i = order_l[k]
+            if i in fallback:
+                continue
+            try:
+                due[k] = to_us(
+                    _calendar_due(batch, _at(start_l[k]), periods[period_l[k]], deadlines)
+                )
+            except _FallbackError:
+                fallback.add(i)
+    # the stop: the first stop event after the start, inside the assignment
+    lower = np.where(r_k0 >= 0, r_k0 + 1, offsets[r_order])
+    from_received = (r_k0 < 0) & (r_standin < 0)
+    if from_received.any():
+        at_l = frame.at_us.tolist()
+        for k in np.flatnonzero(from_received).tolist():
+            i = int(r_order[k])
+            lower[k] = bisect_left(at_l, int(r_start[k]), int(offsets[i]), int(offsets[i + 1]))
+    upper = np.where(r_ends >= 0, r_ends, offsets[r_order + 1])
+    excepting = np.fromiter((p.excepting for p in periods), dtype=bool, count=len(periods))
+    stop_rows = _stop_rows(batch, rule, excepting=False)
+    stop = _first_stop(batch, rule, stop_rows, lower, upper, unit)
+    if excepting.any():
+        kept_rows = _stop_rows(batch, rule, excepting=True)
+        excepted = _first_stop(batch, rule, kept_rows, lower, upper, unit)
+        stop = np.where(excepting[period_of], excepted, stop)
+    stop = np.where((stop < 0) & (r_ends >= 0), r_ends, stop)
+    stopped = _gather(frame.at_us, stop)
+    limit = np.where(stop >= 0, stopped, frame.instants_us[r_order])
+    # an extension granted, or a pause begun, while the clock ran: the engine decides
+    after = np.where(r_k0 >= 0, r_k0 + 1, offsets[r_order])
+    pauses = [plan.pattern_of(b) for b, _ in rule.pause]
+    if rule.extend is not None:
+        pauses.append(plan.pattern_of(rule.extend))
+    for pattern in pauses:
+        first = first_from(batch.rows(pattern), after, offsets[r_order + 1])
+        hit = present & (first >= 0) & (_gather(frame.at_us, first) <= limit)
+        fallback.update(np.unique(r_order[hit]).tolist())
+    # no_later_than: the first clock of each named rule bounds the due instant
+    bound = np.full(m, _NO_BOUND, dtype=np.int64)
+    if rule.no_later_than:
+        bounds: dict[int, int] = {}
+        order_l = r_order.tolist()
+        for k in np.flatnonzero(present).tolist():
+            i = order_l[k]
+            if i in fallback:
+                continue
+            if i not in bounds:
+                try:
+                    bounds[i] = _bound_of(findings, rule, i)
+                except LookupError:
+                    fallback.add(i)
+                    continue
+            bound[k] = bounds[i]
+    event = _gather(frame.index, r_k0)
+    keep = present
+    if fallback:
+        keep = keep & ~np.isin(r_order, np.fromiter(fallback, dtype=np.int64, count=len(fallback)))
+    if not keep.any():
+        return [], fallback
+    clocks = _Runs(
+        order=r_order[keep],
+        occurrence=occurrence[keep],
+        start=r_start[keep],
+        due=due[keep],
+        office=office[keep],
+        stop=stopped[keep],
+        bound=bound[keep],
+        unit=unit[keep],
+        event=event[keep],
+    )
+    return _finish_arrays(batch, rule, clocks, fallback), fallback
+
+
+_TO_FIND = -3
+"""A clock's unit not known from its assignment or stand-in: found from its start."""
+
+_VectorRuns = tuple[Int64s, Int64s, Int64s, Int64s, Int64s, Int64s]
+"""Per clock: order, start row (-1: none), start µs, row ending the assignment (-1:
+none), unit code (``_TO_FIND``: from the start), stand-in flag (≥ 0: a stand-in start)."""
+
+
+def _vector_runs(
+    batch: OrderBatch,
+    rule: ClockRule,
+    considered: Bools,
+    findings: Findings,
+    fallback: set[int],
+) -> _VectorRuns | None:
+    """Every clock of the rule on the considered orders, before ``only_if_start``."""
+    frame = batch.frame
+    offsets = frame.offsets
+    if rule.start == "received":
+        order = np.flatnonzero(considered).astype(np.int64)
+        m = len(order)
+        none = np.full(m, -1, dtype=np.int64)
+        return order, none, frame.received_us[order], none, np.full(m, _TO_FIND), none.copy()
+    assert isinstance(rule.start, EventRef)
+    matched = batch.rows(batch.plan.pattern_of(rule.start))
+    if rule.per_assignment:
+        table = frame.assignment_table()
+        sel = considered[table.order]
+        a_order = table.order[sel]
+        base = offsets[a_order]
+        begins = base + table.begins[sel]
+        ends = np.where(table.ends[sel] >= 0, base + table.ends[sel], -1)
+        a_unit = table.unit[sel]
+        if rule.start.event == "dispatched":
+            is_start = np.zeros(len(frame.events), dtype=bool)
+            is_start[matched] = True
+            keep = ~table.dispatched[sel] | is_start[begins]
+            k0 = begins[keep]
+            return (
+                a_order[keep], k0, frame.at_us[k0], ends[keep], a_unit[keep],
+                np.full(len(k0), -1, dtype=np.int64),
+            )  # fmt: skip
+        limit = np.where(ends >= 0, ends, offsets[a_order + 1])
+        own = _first_of_unit(frame, matched, begins + 1, limit, a_unit)
+        standin = np.full(len(own), -1, dtype=np.int64)
+        start = _gather(frame.at_us, own)
+        if rule.start_else_due_of is not None:
+            begins_l, order_l = begins.tolist(), a_order.tolist()
+            for k in np.flatnonzero(own < 0).tolist():
+                i = order_l[k]
+                if i in fallback:
+                    continue
+                unit_name = frame.unit_name(int(a_unit[k]))
+                try:
+                    row = _standin(
+                        batch, i, rule.start_else_due_of, findings, unit_name,
+                        begins_l[k] - int(offsets[i]),
+                    )  # fmt: skip
+                except LookupError:
+                    fallback.add(i)
+                    continue
+                if row is not None:
+                    standin[k] = 1
+                    start[k] = row[8]
+        keep = (own >= 0) | (standin >= 0)
+        return a_order[keep], own[keep], start[keep], ends[keep], a_unit[keep], standin[keep]
+    starts = matched
+    for alternative in rule.also_started_by:
+        starts = np.union1d(starts, frame.where_rows(alternative.event or "", alternative.where))
+    starts = starts[considered[frame.order[starts]]]
+    if rule.occurrence == "first" and len(starts):
+        o = frame.order[starts]
+        starts = starts[np.concatenate(([True], o[1:] != o[:-1]))]
+    order = frame.order[starts]
+    m = len(starts)
+    none = np.full(m, -1, dtype=np.int64)
+    runs: _VectorRuns = (
+        order,
+        starts.astype(np.int64),
+        frame.at_us[starts],
+        none,
+        np.full(m, _TO_FIND),
+        none,
+    )
+    if rule.start_else_due_of is None:
+        return runs
+    has_start = np.zeros(len(frame), dtype=bool)
+    has_start[order] = True
+    extra_order: list[int] = []
+    extra_start: list[int] = []
+    extra_unit: list[int] = []
+    for i in np.flatnonzero(considered & ~has_start).tolist():
+        try:
+            row = _standin(batch, i, rule.start_else_due_of, findings)
+        except LookupError:
+            fallback.add(i)
+            continue
+        if row is not None:
+            extra_order.append(i)
+            extra_start.append(row[8])
+            extra_unit.append(frame.code_for(row[5] or None))
+    if not extra_order:
+        return runs
+    e = len(extra_order)
+    minus = np.full(e, -1, dtype=np.int64)
+    joined = [
+        np.concatenate((a, b))
+        for a, b in zip(
+            runs,
+            (np.asarray(extra_order, dtype=np.int64), minus, np.asarray(extra_start, np.int64),
+             minus, np.asarray(extra_unit, dtype=np.int64), np.ones(e, dtype=np.int64)),
+            strict=True,
+        )
+    ]  # fmt: skip
+    sort = np.argsort(joined[0], kind="stable")
+    return tuple(a[sort] for a in joined)  # type: ignore[return-value]
+
+
+def _first_of_unit(
+    frame: Frame, rows: Int64s, lower: Int64s, upper: Int64s, unit: Int64s
+) -> Int64s:
+    """The first of ``rows`` in ``[lower, upper)`` whose acting unit is ``unit`` or none."""
+    codes = frame.unit[rows]
+    free = rows[codes < 0]
+    bound = rows[codes >= 0]
+    own = _first_with_unit(frame, bound, lower, upper, unit)
+    return _earliest(first_from(free, lower, upper), own)
+
+
+def _first_with_unit(
+    frame: Frame, rows: Int64s, lower: Int64s, upper: Int64s, unit: Int64s
+) -> Int64s:
+    """The first of ``rows`` in ``[lower, upper)`` whose acting unit's code is ``unit``."""
+    size = len(frame.events) + 1
+    keys = np.sort((frame.unit[rows] + 2) * size + rows)
+    shift = (unit + 2) * size
+    found = first_from(keys, shift + lower, shift + upper)
+    result: Int64s = np.where(found >= 0, found - shift, -1)
+    return result
+
+
+def _gather(values: Int64s, rows: Int64s) -> Int64s:
+    """``values[rows]``, ``-1`` where a row is ``-1`` (none)."""
+    if len(values) == 0:
+        return np.full(len(rows), -1, dtype=np.int64)
+    result: Int64s = np.where(rows >= 0, values[np.maximum(rows, 0)], -1)
+    return result
+
+
+def _earliest(a: Int64s, b: Int64s) -> Int64s:
+    """Elementwise the smaller of two rows, ``-1`` meaning none."""
+    result: Int64s = np.where((a >= 0) & ((b < 0) | (a <= b)), a, b)
+    return result
+
+
+def _first_stop(
+    batch: OrderBatch,
+    rule: ClockRule,
+    rows: Int64s,
+    lower: Int64s,
+    upper: Int64s,
+    unit: Int64s,
+) -> Int64s:
+    """Per clock, the first stop row in ``[lower, upper)`` the rule lets stop it."""
+    frame = batch.frame
+    if rule.stop_by == "same_unit":
+        return _first_with_unit(frame, rows, lower, upper, unit)
+    if rule.per_assignment:
+        # a stop event of the stop's own type by another unit does not stop the clock
+        code = frame.type_codes.get(rule.stop.event or "", -9)
+        own_type = (frame.type[rows] == code) & (frame.unit[rows] >= 0)
+        return _earliest(
+            first_from(rows[~own_type], lower, upper),
+            _first_with_unit(frame, rows[own_type], lower, upper, unit),
+        )
+    return first_from(rows, lower, upper)
+
+
+def _stop_rows(batch: OrderBatch, rule: ClockRule, *, excepting: bool) -> Int64s:
+    """The rows that may stop the rule's clocks (``excepting``: less ``not_stopped_by``)."""
+    key = ("clock-stops", rule.id, excepting)
+    found: Int64s | None = batch.memo.get(key)
+    if found is None:
+        frame = batch.frame
+        rows = batch.rows(batch.plan.pattern_of(rule.stop))
+        if rule.also_stopped_by is not None:
+            also = rule.also_stopped_by
+            rows = np.union1d(rows, frame.where_rows(also.event or "", also.where))
+        if excepting:
+            assert rule.not_stopped_by is not None
+            passes = compile_where(rule.not_stopped_by.where)
+            events = frame.events
+            out = np.fromiter(
+                (passes(events[g]) for g in rows.tolist()), dtype=bool, count=len(rows)
+            )
+            rows = rows[~out]
+        found = batch.memo[key] = rows.astype(np.int64)
+    return found
+
+
+def _start_filter(batch: OrderBatch, only_if_start: str, start: Int64s) -> Bools:
+    """Which clocks ``only_if_start`` keeps (``after_hours``: over the batch at once)."""
+    cal = batch.plan.calendar
+    hours = cal.office_hours
+    assert hours is not None
+    if only_if_start == "after_hours":
+        timeline = timeline_of(cal)
+        covered = timeline.covered(start)
+        day = np.clip(timeline.days(start), 0, len(timeline.is_work) - 1)
+        tod = (start + _SHANGHAI_US) % _US_PER_DAY
+        after: Bools = (
+            ~timeline.is_work[day]
+            | (tod < hours.intervals[0][0] * _US_PER_MINUTE)
+            | (tod >= hours.intervals[-1][1] * _US_PER_MINUTE)
+        )
+        for k in np.flatnonzero(~covered).tolist():
+            after[k] = _after_hours(batch, _at(int(start[k])))
+        return after
+    inside = only_if_start == "inside_office_hours"
+    return np.fromiter(
+        (cal.in_office_hours(_at(t)) == inside for t in start.tolist()),
+        dtype=bool,
+        count=len(start),
+    )
+
+
+def _bound_of(findings: Findings, rule: ClockRule, i: int) -> int:
+    """The earliest due instant of the first clock of each ``no_later_than`` rule."""
+    bound = _NO_BOUND
+    for other_id in rule.no_later_than:
+        other = sorted(_rows_of(findings, other_id, i), key=lambda r: r[4])
+        if other:
+            bound = min(bound, other[0][8])
+    return bound
+
+
+_US_PER_DAY = 86_400_000_000
+_US_PER_MINUTE = 60_000_000
+_SHANGHAI_US = 8 * 3_600_000_000
+
+
+def clock_rows_loop(
+    batch: OrderBatch, rule: ClockRule, selector: str, findings: Findings
+) -> tuple[list[Row], set[int]]:
+    """:func:`clock_rows` order by order (each order's events walked in Python).
+
+    The reference the whole-batch kernel is tested against, and what runs when the
+    batch is too large for its search keys.
     """
     plan = batch.plan
     patterns = (
@@ -418,76 +818,124 @@ def _first_handling(handling: Any) -> str | None:
 def _finish(
     batch: OrderBatch, rule: ClockRule, found: list[_Clock], fallback: set[int]
 ) -> list[Row]:
+    """:func:`_finish_arrays` over the clocks the loop found."""
+    frame = batch.frame
+    n = len(found)
+    return _finish_arrays(
+        batch,
+        rule,
+        _Runs(
+            order=np.fromiter((c.order for c in found), dtype=np.int64, count=n),
+            occurrence=np.fromiter((c.occurrence for c in found), dtype=np.int64, count=n),
+            start=np.fromiter((to_us(c.start) for c in found), dtype=np.int64, count=n),
+            due=np.fromiter(
+                (to_us(c.due) if c.due is not None else _NO_DUE for c in found),
+                dtype=np.int64,
+                count=n,
+            ),
+            office=np.fromiter((c.office_us for c in found), dtype=np.int64, count=n),
+            stop=np.fromiter(
+                (to_us(c.stopped) if c.stopped is not None else -1 for c in found),
+                dtype=np.int64,
+                count=n,
+            ),
+            bound=np.fromiter(
+                (min(to_us(b) for b in c.bounds) if c.bounds else _NO_BOUND for c in found),
+                dtype=np.int64,
+                count=n,
+            ),
+            unit=np.fromiter((frame.code_for(c.unit) for c in found), dtype=np.int64, count=n),
+            event=np.fromiter((c.event for c in found), dtype=np.int64, count=n),
+        ),
+        fallback,
+    )
+
+
+@dataclass
+class _Runs:
+    """Clocks as arrays, one entry per clock, in order and then occurrence."""
+
+    order: Int64s
+    occurrence: Int64s
+    start: Int64s
+    due: Int64s
+    """Known already (µs), or ``_NO_DUE``: ``office`` µs after the start's position."""
+    office: Int64s
+    stop: Int64s
+    bound: Int64s
+    """The earliest ``no_later_than`` due instant, or ``_NO_BOUND``."""
+    unit: Int64s
+    event: Int64s
+
+
+def _finish_arrays(
+    batch: OrderBatch, rule: ClockRule, runs: _Runs, fallback: set[int]
+) -> list[Row]:
     """Due instants, states, fractions and warning levels over every clock at once."""
     plan = batch.plan
-    n = len(found)
-    order = np.fromiter((c.order for c in found), dtype=np.int64, count=n)
-    start = np.fromiter((to_us(c.start) for c in found), dtype=np.int64, count=n)
-    due = np.fromiter(
-        (to_us(c.due) if c.due is not None else _NO_DUE for c in found), dtype=np.int64, count=n
-    )
-    office = np.fromiter((c.office_us for c in found), dtype=np.int64, count=n)
-    stop = np.fromiter(
-        (to_us(c.stopped) if c.stopped is not None else -1 for c in found),
-        dtype=np.int64,
-        count=n,
-    )
-    as_of_us = np.asarray([to_us(t) for t in batch.instants], dtype=np.int64)
-    end = np.where(stop >= 0, stop, as_of_us[order])
-    ok = np.ones(n, dtype=bool)
+    frame = batch.frame
+    order, start, due, stop = runs.order, runs.start, runs.due, runs.stop
+    end = np.where(stop >= 0, stop, frame.instants_us[order])
+    ok = np.ones(len(order), dtype=bool)
     if plan.calendar.office_hours is not None:
         timeline = timeline_of(plan.calendar)
         ok &= timeline.covered(start)
         p_start = timeline.positions(start)
         pending = due == _NO_DUE
         if pending.any():
-            computed = timeline.instants_at(p_start + office)
+            computed = timeline.instants_at(p_start + runs.office)
             ok &= ~pending | (computed >= 0)
             due = np.where(pending, computed, due)
-    for k, clock in enumerate(found):
-        if clock.bounds:
-            due[k] = min(int(due[k]), *(to_us(b) for b in clock.bounds))
+    due = np.minimum(due, runs.bound)
     if plan.calendar.office_hours is not None:
         ok &= timeline.covered(due) & timeline.covered(end)
         p_due, p_end = timeline.positions(due), timeline.positions(end)
     else:
         p_start, p_due, p_end = start, due, end
-    for i in set(order[~ok].tolist()):
-        fallback.add(int(i))
-    total = np.maximum(p_due - p_start, 0) / 1e6
-    elapsed = np.maximum(p_end - p_start, 0) / 1e6
+    fallback.update(np.unique(order[~ok]).tolist())
+    if fallback:
+        keep = ~np.isin(order, np.fromiter(fallback, dtype=np.int64, count=len(fallback)))
+        order, start, due, stop, end = order[keep], start[keep], due[keep], stop[keep], end[keep]
+        p_start, p_due, p_end = p_start[keep], p_due[keep], p_end[keep]
+        occurrence, unit, event = runs.occurrence[keep], runs.unit[keep], runs.event[keep]
+    else:
+        occurrence, unit, event = runs.occurrence, runs.unit, runs.event
+    total = (np.maximum(p_due - p_start, 0) / 1e6).tolist()
+    elapsed = (np.maximum(p_end - p_start, 0) / 1e6).tolist()
     state = np.where(
         stop >= 0,
         np.where(stop <= due, 1, 2),  # met, breached
         np.where(end > due, 2, 0),  # breached, running
     )
-    names = ("running", "met", "breached")
-    levels: dict[dt.date, list[tuple[float, str]]] = {}
-    rows: list[Row] = []
-    ids = [o.id for o in batch.orders]
-    total_l, elapsed_l, state_l = total.tolist(), elapsed.tolist(), state.tolist()
-    start_l, due_l, stop_l = start.tolist(), due.tolist(), stop.tolist()
-    for k, clock in enumerate(found):
-        i = clock.order
-        if i in fallback:
-            continue
-        t = total_l[k]
-        fraction = round(elapsed_l[k] / t, 6) if t > 0 else 1.0
-        level = ""
-        if state_l[k] == 0 and rule.warnings:
-            judged = batch.judged[i]
-            marks = levels.get(judged)
-            if marks is None:
-                marks = levels[judged] = [
-                    (plan.value(ParamRef(param=w.param), judged) if w.param else w.at, w.level)
+    fraction = [round(e / t, 6) if t > 0 else 1.0 for e, t in zip(elapsed, total, strict=True)]
+    levels = [""] * len(fraction)
+    if rule.warnings:
+        running = np.flatnonzero(state == 0).tolist()
+        marks: dict[dt.date, list[tuple[float, str]]] = {}
+        judged = batch.judged
+        order_l = order.tolist()
+        for k in running:
+            day = judged[order_l[k]]
+            found = marks.get(day)
+            if found is None:
+                found = marks[day] = [
+                    (plan.value(ParamRef(param=w.param), day) if w.param else w.at, w.level)
                     for w in rule.warnings
                 ]
-            for at, name in marks:
-                if fraction >= at:
+            level = ""
+            for at, name in found:
+                if fraction[k] >= at:
                     level = name
-        rows.append(
-            (i, ids[i], rule.id, "clock", clock.occurrence, clock.unit or "", names[state_l[k]],
-             start_l[k], due_l[k], stop_l[k], level, fraction, float("nan"), "columnar",
-             clock.event)
-        )  # fmt: skip
-    return rows
+            levels[k] = level
+    names = np.asarray(["running", "met", "breached"], dtype=object)
+    units = np.asarray([*frame.unit_names, ""], dtype=object)  # -1 reads the last: ""
+    ids = np.asarray([o.id for o in batch.orders], dtype=object)
+    m = len(fraction)
+    return list(
+        zip(
+            order.tolist(), ids[order].tolist(), repeat(rule.id, m), repeat("clock", m),
+            occurrence.tolist(), units[unit].tolist(), names[state].tolist(), start.tolist(),
+            due.tolist(), stop.tolist(), levels, fraction, repeat(_NAN, m),
+            repeat("columnar", m), event.tolist(), strict=False,
+        )
+    )  # fmt: skip

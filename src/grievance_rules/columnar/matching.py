@@ -13,7 +13,12 @@ combination is judged once. The result is the native matcher's, order for order.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from itertools import compress
 from typing import Any
+
+import numpy as np
+import numpy.typing as npt
 
 from grievance_rules.engine.compiler import event_key
 from grievance_rules.engine.matching import (
@@ -27,7 +32,7 @@ from grievance_rules.engine.plan import PackPlan
 from grievance_rules.model.events import EVENT_CLASSES
 from grievance_rules.packs.schema import Selector
 
-__all__ = ["match_batch"]
+__all__ = ["FlatMatch", "match_batch", "match_flat"]
 
 _Reader = Callable[[Any, "str | None", frozenset[str]], Any]
 _Test = Callable[[Any], bool]
@@ -94,11 +99,46 @@ def match_batch(plan: PackPlan, views: Sequence[OrderView], *, check: bool = Tru
         FactValidationError: an event integer wider than 64 bits (``check``), as the
             native matcher refuses it.
     """
+    return match_flat(plan, views, check=check).matches
+
+
+@dataclass(frozen=True)
+class FlatMatch:
+    """The matcher's answer per order, and the same over the whole batch.
+
+    Attributes:
+        matches: per order, as the native matcher gives it.
+        rows: event pattern name → the global rows (order ``i``'s kept event ``k`` is
+            row ``offsets[i] + k``) it selects, in increasing order.
+        shapes: per order, the index of its selector answer in ``met``.
+        met: the distinct selector answers (the names each meets).
+    """
+
+    matches: list[Match]
+    rows: dict[str, npt.NDArray[np.int64]]
+    shapes: npt.NDArray[np.int64]
+    met: list[frozenset[str]]
+
+    def selector_mask(self, name: str) -> npt.NDArray[np.bool_]:
+        """Which orders meet a selector."""
+        per_shape = np.fromiter((name in m for m in self.met), dtype=bool, count=len(self.met))
+        result: npt.NDArray[np.bool_] = per_shape[self.shapes]
+        return result
+
+
+def match_flat(plan: PackPlan, views: Sequence[OrderView], *, check: bool = True) -> FlatMatch:
+    """:func:`match_batch`, with the selected events also as global rows of the batch.
+
+    Raises:
+        FactValidationError: an event integer wider than 64 bits (``check``).
+    """
     compiled, has = _compiled(plan)
     selector_tests = plan.selector_predicates
-    judged: dict[tuple[Any, ...], frozenset[str]] = {}
+    judged: dict[tuple[Any, ...], int] = {}
     met: list[frozenset[str]] = []
-    rows: dict[str, list[tuple[int, int, Any, str | None, frozenset[str]]]] = {}
+    shapes: list[int] = []
+    rows: dict[str, list[tuple[int, int, int, Any, str | None, frozenset[str]]]] = {}
+    base = 0
     for i, view in enumerate(views):
         if check:
             check_integers(view)
@@ -113,19 +153,24 @@ def match_batch(plan: PackPlan, views: Sequence[OrderView], *, check: bool = Tru
             kind,
             tuple(getattr(order, f) is None for f in has),
         )
-        names = judged.get(key)
-        if names is None:
-            names = judged[key] = frozenset(n for n, test in selector_tests if test(order, kind))
-        met.append(names)
+        shape = judged.get(key)
+        if shape is None:
+            shape = judged[key] = len(met)
+            met.append(frozenset(n for n, test in selector_tests if test(order, kind)))
+        shapes.append(shape)
         handling = view.handling
         upstream = view.upstream
         for k, event in enumerate(view.kept):
             if event.type in compiled:
-                rows.setdefault(event.type, []).append((i, k, event, handling[k], upstream))
+                rows.setdefault(event.type, []).append(
+                    (i, k, base + k, event, handling[k], upstream)
+                )
+        base += len(view.kept)
     events: list[dict[str, list[int]]] = [{} for _ in views]
+    flat: dict[str, npt.NDArray[np.int64]] = {}
     for event_type, found in rows.items():
         readers, patterns = compiled[event_type]
-        values = [[read(e, h, u) for _i, _k, e, h, u in found] for read in readers]
+        values = [[read(e, h, u) for _i, _k, _g, e, h, u in found] for read in readers]
         passed: dict[tuple[int, _Test], list[bool]] = {}
         for name, terms in patterns:
             verdicts: list[bool] | None = None
@@ -138,7 +183,13 @@ def match_batch(plan: PackPlan, views: Sequence[OrderView], *, check: bool = Tru
                     if verdicts is None
                     else [a and b for a, b in zip(verdicts, column, strict=True)]
                 )
-            for n, (i, k, _e, _h, _u) in enumerate(found):
-                if verdicts is None or verdicts[n]:
-                    events[i].setdefault(name, []).append(k)
-    return [Match(m, e) for m, e in zip(met, events, strict=True)]
+            selected = found if verdicts is None else list(compress(found, verdicts))
+            for i, k, _g, _e, _h, _u in selected:
+                events[i].setdefault(name, []).append(k)
+            flat[name] = np.fromiter((r[2] for r in selected), dtype=np.int64, count=len(selected))
+    return FlatMatch(
+        [Match(met[s], e) for s, e in zip(shapes, events, strict=True)],
+        flat,
+        np.asarray(shapes, dtype=np.int64),
+        met,
+    )

@@ -35,6 +35,7 @@ from grievance_rules.columnar.batch import OrderBatch, OrderInput, prepare, to_o
 from grievance_rules.columnar.events import EventsTable, events_table
 from grievance_rules.columnar.fallback import evaluate_per_order
 from grievance_rules.columnar.findings import FindingRows, Row
+from grievance_rules.columnar.frame import Frame, build_frame
 from grievance_rules.columnar.periods import period_tally
 from grievance_rules.columnar.prefilter import could_hold
 from grievance_rules.engine.assessment import Assessment, Rejection
@@ -272,9 +273,17 @@ def evaluate_columnar_each(
                     ensure_coherent(order)
         else:
             order_list, positions = _accepted(orders, as_of, check_history, rejections)
+        frame = build_frame(order_list, as_of)  # the orders cut to as_of once for every pack
         results = [
             _evaluate(
-                order_list, plan, as_of, judged_on, repeats, False, rejects == "raise" and n == 0
+                order_list,
+                plan,
+                as_of,
+                judged_on,
+                repeats,
+                False,
+                rejects == "raise" and n == 0,
+                frame,
             )
             for n, plan in enumerate(plans)
         ]
@@ -336,6 +345,7 @@ def _evaluate(
     repeats: RepeatIndex | None,
     check_history: bool,
     check_integers: bool = True,
+    frame: Frame | None = None,
 ) -> ColumnarResult:
     batch = prepare(
         order_list,
@@ -345,6 +355,7 @@ def _evaluate(
         repeats=repeats,
         check_history=check_history,
         check_integers=check_integers,
+        frame=frame,
     )
     findings = FindingRows()
     counts: list[RuleCount] = []

@@ -1,0 +1,258 @@
+"""A batch's kept events as flat numpy arrays, built once and shared by every pack.
+
+What an order is at its assessment instant does not depend on the pack: its kept
+events, the handling unit after each, its assignments. :func:`build_frame` cuts
+each order to ``as_of`` once (:func:`~grievance_rules.engine.matching.view_of`) and
+lays the kept events of the whole batch end to end: order ``i``'s events are the
+rows ``offsets[i]`` to ``offsets[i + 1]`` (its *global* indices), in the order's
+time order. Units and event types are integer codes (``-1`` for none). Kernels find
+starts, stops and occurrences with searches over these arrays
+(:func:`first_from`) instead of walking each order's events.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from grievance_rules.engine.clocks import compile_where
+from grievance_rules.engine.matching import OrderView, view_of
+from grievance_rules.engine.single import instant_of
+from grievance_rules.model import WorkOrder
+from grievance_rules.model.assignments import Assignment, assignments
+from grievance_rules.model.events import EventBase
+
+__all__ = ["AssignmentTable", "Frame", "build_frame", "first_from", "to_us_array"]
+
+Int64s = npt.NDArray[np.int64]
+Bools = npt.NDArray[np.bool_]
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_MICROSECOND = dt.timedelta(microseconds=1)
+
+
+def to_us_array(instants: Sequence[dt.datetime | None]) -> Int64s:
+    """Aware instants as µs since 1970-01-01 UTC (``-1`` for ``None``)."""
+    return np.fromiter(
+        ((t - _EPOCH) // _MICROSECOND if t is not None else -1 for t in instants),
+        dtype=np.int64,
+        count=len(instants),
+    )
+
+
+@dataclass(frozen=True)
+class AssignmentTable:
+    """Every order's assignments as flat arrays, in order and then in the order they began.
+
+    Attributes:
+        order: the order of each assignment.
+        begins: the position (among the order's kept events) of the assigning event.
+        ends: the position of the event ending it, ``-1`` while it runs.
+        unit: the assigned unit's code.
+        dispatched: whether it began by a ``dispatched`` event (else ``reassigned``).
+    """
+
+    order: Int64s
+    begins: Int64s
+    ends: Int64s
+    unit: Int64s
+    dispatched: Bools
+
+
+@dataclass
+class Frame:
+    """The kept events of a batch as flat arrays (see the module docstring).
+
+    Attributes:
+        orders: the orders.
+        instants: each order's assessment instant.
+        views: each order cut to its instant.
+        offsets: order ``i``'s events are the global rows ``offsets[i]:offsets[i + 1]``.
+        order: per event, its order.
+        pos: per event, its position among the order's kept events.
+        index: per event, its index in ``order.events``.
+        at_us: per event, its instant (µs UTC).
+        unit: per event, the acting unit's code (``-1``: none).
+        handling: per event, the handling unit's code after it (``-1``: none).
+        type: per event, its type's code.
+        events: the event objects, in the same rows.
+        first_handling: per order, the code of its first handling unit (``-1``: none).
+        received_us: per order, its receipt.
+        instants_us: per order, its assessment instant.
+    """
+
+    orders: Sequence[WorkOrder]
+    instants: Sequence[dt.datetime]
+    views: Sequence[OrderView]
+    offsets: Int64s
+    order: Int64s
+    pos: Int64s
+    index: Int64s
+    at_us: Int64s
+    unit: Int64s
+    handling: Int64s
+    type: Int64s
+    events: list[EventBase]
+    type_codes: dict[str, int]
+    unit_codes: dict[str, int]
+    unit_names: list[str]
+    first_handling: Int64s
+    received_us: Int64s
+    instants_us: Int64s
+    _assignments: list[tuple[Assignment, ...] | None] = field(default_factory=list, repr=False)
+    _table: AssignmentTable | None = field(default=None, repr=False)
+    _memo: dict[Any, Any] = field(default_factory=dict, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.orders)
+
+    def unit_code(self, unit: str | None) -> int:
+        """The code of a unit id (``-1`` for none or a unit no event names)."""
+        return -1 if unit is None else self.unit_codes.get(unit, -2)
+
+    def code_for(self, unit: str | None) -> int:
+        """The code of a unit id, given one if it has none yet (``-1`` for none)."""
+        if unit is None:
+            return -1
+        code = self.unit_codes.get(unit)
+        if code is None:
+            code = self.unit_codes[unit] = len(self.unit_names)
+            self.unit_names.append(unit)
+        return code
+
+    def unit_name(self, code: int) -> str | None:
+        """The unit id of a code (``None`` for ``-1``)."""
+        return None if code < 0 else self.unit_names[code]
+
+    def assignments(self, i: int) -> tuple[Assignment, ...]:
+        """Order ``i``'s assignments over its kept events (computed once for every pack)."""
+        found = self._assignments[i]
+        if found is None:
+            found = self._assignments[i] = assignments(self.views[i].kept, self.orders[i].units)
+        return found
+
+    def assignment_table(self) -> AssignmentTable:
+        """Every order's assignments as flat arrays (computed once)."""
+        if self._table is None:
+            order: list[int] = []
+            begins: list[int] = []
+            ends: list[int] = []
+            units: list[int] = []
+            how: list[bool] = []
+            for i in range(len(self.orders)):
+                for a in self.assignments(i):
+                    order.append(i)
+                    begins.append(a.begins)
+                    ends.append(-1 if a.ends is None else a.ends)
+                    units.append(self.code_for(a.unit))
+                    how.append(a.how == "dispatched")
+            self._table = AssignmentTable(
+                np.asarray(order, dtype=np.int64),
+                np.asarray(begins, dtype=np.int64),
+                np.asarray(ends, dtype=np.int64),
+                np.asarray(units, dtype=np.int64),
+                np.asarray(how, dtype=bool),
+            )
+        return self._table
+
+    def where_rows(self, event_type: str, where: dict[str, Any]) -> Int64s:
+        """Global rows of the events of a type that pass a ``where`` (as the engine's filter)."""
+        key = ("where", event_type, repr(sorted(where.items())))
+        found: Int64s | None = self._memo.get(key)
+        if found is None:
+            code = self.type_codes.get(event_type)
+            rows = np.flatnonzero(self.type == code) if code is not None else np.zeros(0, int)
+            passes: Callable[[object], bool] = compile_where(where)
+            events = self.events
+            keep = np.fromiter(
+                (passes(events[g]) for g in rows.tolist()), dtype=bool, count=len(rows)
+            )
+            found = self._memo[key] = rows[keep].astype(np.int64)
+        return found
+
+    def order_attribute_us(self, name: str) -> Int64s:
+        """An instant field of each order (``reply_deadline``) in µs, ``-1`` where unset."""
+        key = ("order-us", name)
+        found: Int64s | None = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = to_us_array([getattr(o, name, None) for o in self.orders])
+        return found
+
+
+def build_frame(orders: Sequence[WorkOrder], as_of: dt.datetime | None) -> Frame:
+    """Cut each order to its assessment instant and lay the kept events out flat."""
+    instants = [instant_of(order, as_of) for order in orders]
+    views = [view_of(order, instant) for order, instant in zip(orders, instants, strict=True)]
+    return frame_of(orders, instants, views)
+
+
+def frame_of(
+    orders: Sequence[WorkOrder], instants: Sequence[dt.datetime], views: Sequence[OrderView]
+) -> Frame:
+    """The frame of orders already cut to their instants."""
+    n = len(views)
+    lengths = np.fromiter((len(v.kept) for v in views), dtype=np.int64, count=n)
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    events: list[EventBase] = [e for v in views for e in v.kept]
+    type_codes: dict[str, int] = {}
+    unit_codes: dict[str, int] = {}
+    tget = type_codes.setdefault
+    uget = unit_codes.setdefault
+    types = [tget(e.type, len(type_codes)) for e in events]
+    units = [-1 if e.unit is None else uget(e.unit, len(unit_codes)) for e in events]
+    handling = [-1 if h is None else uget(h, len(unit_codes)) for v in views for h in v.handling]
+    order = np.repeat(np.arange(n, dtype=np.int64), lengths)
+    pos = np.arange(len(events), dtype=np.int64) - offsets[order]
+    handling_a = np.asarray(handling, dtype=np.int64)
+    # the first handling unit of each order: the first event with one, else none
+    with_unit = np.flatnonzero(handling_a >= 0)
+    first_row = np.searchsorted(with_unit, offsets[:-1])
+    first_handling = np.full(n, -1, dtype=np.int64)
+    if len(with_unit):
+        candidate = with_unit[np.minimum(first_row, len(with_unit) - 1)]
+        inside = (first_row < len(with_unit)) & (candidate < offsets[1:])
+        first_handling[inside] = handling_a[candidate[inside]]
+    return Frame(
+        orders=orders,
+        instants=instants,
+        views=views,
+        offsets=offsets,
+        order=order,
+        pos=pos,
+        index=np.fromiter((j for v in views for j in v.indices), dtype=np.int64, count=len(events)),
+        at_us=to_us_array([e.at for e in events]),
+        unit=np.asarray(units, dtype=np.int64),
+        handling=handling_a,
+        type=np.asarray(types, dtype=np.int64),
+        events=events,
+        type_codes=type_codes,
+        unit_codes=unit_codes,
+        unit_names=list(unit_codes),
+        first_handling=first_handling,
+        received_us=to_us_array([o.received_at for o in orders]),
+        instants_us=to_us_array(instants),
+        _assignments=[None] * n,
+    )
+
+
+def first_from(rows: Int64s, lower: Int64s, upper: Int64s) -> Int64s:
+    """For each query, the first of the sorted global ``rows`` in ``[lower, upper)``, else -1.
+
+    Example:
+        >>> import numpy as np
+        >>> first_from(np.array([2, 5, 9]), np.array([0, 3, 6, 10]), np.array([4, 5, 9, 12]))
+        array([ 2, -1, -1, -1])
+    """
+    if len(rows) == 0:
+        return np.full(len(lower), -1, dtype=np.int64)
+    at = np.searchsorted(rows, lower)
+    found = rows[np.minimum(at, len(rows) - 1)]
+    ok = (at < len(rows)) & (found < upper)
+    result: Int64s = np.where(ok, found, -1)
+    return result
