@@ -68,6 +68,25 @@ def test_two_workers_score_byte_for_byte_as_one_process(dataset, client):
 
 
 @pytest.mark.slow
+def test_columnar_partitions_on_two_workers_equal_one_process_per_order(dataset, client):
+    packs = ["chengdong", "xiayang", "daye"]
+    one = compare(iter_parquet_orders(dataset), packs, path="per-order")
+    many = compare_dataset(dataset, packs, client=client, path="columnar")
+    assert many.model_dump_json() == one.model_dump_json()
+    card = score(iter_parquet_orders(dataset), "daye", path="per-order")
+    assert score_dataset(dataset, "daye", client=client, path="columnar") == card
+
+
+def test_a_partition_judged_columnar_equals_per_order(dataset):
+    partition = parquet_partitions(dataset)[2]
+    for command, packs in (("score", ("xiayang",)), ("compare", ("daye", "chengdong"))):
+        sources = tuple(pack_source(p) for p in packs)
+        columnar = run_partition(PartitionTask(command, sources, partition, 2, path="columnar"))
+        per_order = run_partition(PartitionTask(command, sources, partition, 2, path="per-order"))
+        assert columnar == per_order
+
+
+@pytest.mark.slow
 def test_two_workers_compare_and_evaluate_as_one_process(dataset, client):
     packs = ["chengdong", "xiayang", "daye"]
     one = compare(iter_parquet_orders(dataset), packs)

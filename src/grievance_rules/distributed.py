@@ -21,8 +21,9 @@ hashes travel) and a run whose partitions share an id is refused, naming it.
 Dask is an optional extra: ``pip install 'grievance-rules[dask]'``; it is
 imported only when a distributed run starts.
 
-:func:`run_partition` is the one place where a partition is evaluated (today by
-the per-order engine, :func:`~grievance_rules.scoring.stream.assess_stream`).
+:func:`run_partition` is the one place where a partition is evaluated: scores and
+comparisons per order or columnar (``path``, as :func:`~grievance_rules.scoring.score`
+takes it; ``auto`` by the partition's size), assessments per order.
 
 Example:
     >>> import tempfile
@@ -70,6 +71,7 @@ from grievance_rules.scoring.merge import (
     score_partial,
 )
 from grievance_rules.scoring.stream import Assessed, assess_stream, resolve_packs
+from grievance_rules.scoring.tables import ScoringPath
 
 __all__ = [
     "DaskMissingError",
@@ -176,6 +178,8 @@ class PartitionTask:
         duplicates: a second record of an order id in the partition: ``reject`` or ``last``.
         assume_tz: the zone of timestamps without one.
         strict: reject orders whose history has warnings.
+        path: ``score`` and ``compare``: how the partition is judged (per order,
+            columnar, or ``auto`` by its size; :mod:`grievance_rules.scoring.tables`).
     """
 
     command: Command
@@ -189,6 +193,7 @@ class PartitionTask:
     duplicates: Duplicates = "reject"
     assume_tz: str | None = None
     strict: bool = False
+    path: ScoringPath = "auto"
 
 
 @dataclass(frozen=True)
@@ -235,7 +240,9 @@ def run_partition(
         items: the partition of a Dask bag: orders (JSON text, dicts or work orders).
         repeats: the repeat index of the run's orders, for repeat conditions.
 
-    Today by the per-order engine; a columnar evaluation of a partition plugs in here.
+    ``score`` and ``compare`` judge the partition as ``task.path`` says: per order,
+    columnar (findings as tables), or ``auto`` (columnar for a partition of 2,000
+    records or more); ``evaluate`` gives each order's assessment, per order.
     """
     packs = [_pack(source) for source in task.packs]
     records = _records(task, items)
@@ -246,7 +253,9 @@ def run_partition(
         "repeats": repeats,
     }
     if task.command == "score":
-        return score_partial(records, packs[0], key=(task.index,), period=task.period, **options)
+        return score_partial(
+            records, packs[0], key=(task.index,), period=task.period, path=task.path, **options
+        )
     if task.command == "compare":
         return compare_partial(
             records,
@@ -254,6 +263,7 @@ def run_partition(
             key=(task.index,),
             period=task.period,
             examples=task.examples,
+            path=task.path,
             **options,
         )
     entries: list[bytes | Rejection] = []
@@ -536,6 +546,7 @@ def score_dataset(
     client: Any = None,
     retries: int = 1,
     repeats: RepeatsOption = None,
+    path: ScoringPath = "auto",
 ) -> Scorecard:
     """Each unit's scorecard per period under one pack, over a Parquet dataset on Dask.
 
@@ -560,6 +571,8 @@ def score_dataset(
             :class:`~grievance_rules.engine.RepeatIndex`, or ``"input"`` to index the
             dataset's orders first, on the workers (each partition read twice; only
             orders in the dataset are counted); ``None``: no repeat counted.
+        path: how each partition is judged: ``per-order``, ``columnar``, or ``auto``
+            (columnar for a partition of 2,000 records or more); the same result.
 
     Raises:
         DaskMissingError: Dask is not installed.
@@ -573,6 +586,7 @@ def score_dataset(
         period=period,
         as_of=as_of,
         engine=engine,
+        path=path,
         duplicates=duplicates,
         assume_tz=assume_tz,
         strict=strict,
@@ -607,6 +621,7 @@ def compare_dataset(
     client: Any = None,
     retries: int = 1,
     repeats: RepeatsOption = None,
+    path: ScoringPath = "auto",
 ) -> Comparison:
     """The same orders under several packs, over a Parquet dataset on Dask.
 
@@ -622,6 +637,7 @@ def compare_dataset(
         as_of=as_of,
         examples=examples,
         engine=engine,
+        path=path,
         duplicates=duplicates,
         assume_tz=assume_tz,
         strict=strict,

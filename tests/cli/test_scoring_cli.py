@@ -155,3 +155,37 @@ def test_compare_output_of_an_unknown_kind_is_refused_before_reading(tmp_path) -
     assert result.exit_code == 2
     assert ".md, .html or .xlsx" in result.output
     assert not (tmp_path / "x.txt").exists()
+
+
+def _generated(tmp_path, count=300):
+    from grievance_rules.samples import generate_lines
+
+    path = tmp_path / "year.jsonl"
+    path.write_text("\n".join(generate_lines(count, seed=41)) + "\n", encoding="utf-8")
+    return str(path)
+
+
+def test_every_engine_of_score_and_compare_gives_the_same_bytes(tmp_path) -> None:
+    """Issue 17: --engine per-order|columnar forces a path; auto and durable agree."""
+    orders = _generated(tmp_path)
+    runs = {
+        "score": ["score", "--pack", "daye", "--output-format", "json", orders],
+        "compare": ["compare", "--packs", "chengdong,xiayang,daye", "-o", "OUT.md", orders],
+    }
+    for name, args in runs.items():
+        outputs = set()
+        for engine in ("per-order", "columnar", "auto", "native"):
+            out = tmp_path / f"{name}-{engine}.md"
+            argv = [a if a != "OUT.md" else str(out) for a in args] + ["--engine", engine]
+            result = CliRunner().invoke(cli, argv)
+            assert result.exit_code == 0, result.output
+            outputs.add(out.read_text(encoding="utf-8") if name == "compare" else result.stdout)
+        assert len(outputs) == 1, name
+
+
+def test_columnar_on_several_processes_is_refused(tmp_path) -> None:
+    result = CliRunner().invoke(
+        cli, ["score", "--pack", "daye", "--engine", "columnar", "--processes", "2", SAMPLE]
+    )
+    assert result.exit_code == 2
+    assert "--engine columnar runs in one process" in result.output

@@ -14,7 +14,15 @@ import pendulum
 from grievance_rules.calendar import SHANGHAI
 from grievance_rules.i18n import gettext as _
 
-__all__ = ["DATE", "DUPLICATES_OPTION", "ENGINE_OPTION", "pack_options", "parse_instant"]
+__all__ = [
+    "DATE",
+    "DUPLICATES_OPTION",
+    "ENGINE_OPTION",
+    "SCORING_ENGINE_OPTION",
+    "pack_options",
+    "parse_instant",
+    "scoring_engine",
+]
 
 
 class _DateType(click.ParamType):  # type: ignore[type-arg]
@@ -55,6 +63,43 @@ ENGINE_OPTION = click.option(
     help="Matching backend: native (everywhere) or durable (durable-rules, installed with "
     "the [durable] extra on Python 3.11-3.12); both give the same findings.",
 )
+
+
+SCORING_ENGINE_OPTION = click.option(
+    "--engine",
+    type=click.Choice(["auto", "per-order", "columnar", "native", "durable"]),
+    default="auto",
+    show_default=True,
+    help="How the orders are judged: per-order (the engine, order by order; 'native' is "
+    "the same), columnar (whole batches, findings as tables), durable (per order on "
+    "durable-rules, the [durable] extra on Python 3.11-3.12), or auto: columnar from 2,000 "
+    "records on one process, per order otherwise. All give the same results.",
+)
+
+
+def scoring_engine(options: dict[str, Any]) -> None:
+    """Turn ``--engine`` of score, compare and what-if into ``engine=`` and ``path=``.
+
+    Raises:
+        click.UsageError: ``--engine columnar`` with ``--processes`` above 1.
+    """
+    chosen = options.pop("engine", "auto")
+    engine, path = {
+        "auto": ("native", "auto"),
+        "per-order": ("native", "per-order"),
+        "native": ("native", "per-order"),
+        "columnar": ("native", "columnar"),
+        "durable": ("durable", "per-order"),
+    }[chosen]
+    if path == "columnar" and options.get("processes", 1) > 1:
+        raise click.UsageError(
+            _(
+                "--engine columnar runs in one process; drop --processes, "
+                "or use --workers for several (Dask)"
+            )
+        )
+    options["engine"] = engine
+    options["path"] = path
 
 
 def parse_instant(text: str, tz: str | None, option: str | None = None) -> dt.datetime:

@@ -27,9 +27,10 @@ from grievance_rules.cli._dataset import (
 )
 from grievance_rules.cli._options import (
     DUPLICATES_OPTION,
-    ENGINE_OPTION,
+    SCORING_ENGINE_OPTION,
     pack_options,
     parse_instant,
+    scoring_engine,
 )
 from grievance_rules.cli._output import REJECTED_EXIT, atomic_path, write_text
 from grievance_rules.cli._reading import (
@@ -164,7 +165,7 @@ def _reading_options(func: Callable[..., Any]) -> Callable[..., Any]:
             show_default=True,
             help="Worker processes for the engine.",
         ),
-        ENGINE_OPTION,
+        SCORING_ENGINE_OPTION,
         DUPLICATES_OPTION,
         repeats_option,
         click.option(
@@ -203,6 +204,7 @@ def _over_file(
     tz = zone_of(tz, assume_tz)
     reading = pop_file_options(options)
     cluster = pop_cluster(file, options)
+    scoring_engine(options)
     if cluster is not None and dataset is not None:
         options.pop("processes", None)
         return dataset(

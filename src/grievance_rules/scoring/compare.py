@@ -409,11 +409,7 @@ def compare(
             if keys:
                 diverged(tabled.order.id, keys)
                 if len(kept) < examples:
-                    assessments = [
-                        evaluate(tabled.order, plan_for(pack), as_of, repeats=repeats)
-                        for pack in loaded
-                    ]
-                    kept.append(compare_assessments(tabled.order.id, loaded, assessments))
+                    kept.append(compare_again(tabled, loaded, as_of, repeats))
     else:
         stream = assess_stream(
             orders,
@@ -476,18 +472,37 @@ def _fold_rows(
     entry: Tabled, packs: Sequence[Pack], books: Sequence[ScoreBook], totals: Sequence[_Totals]
 ) -> list[tuple[FindingKind, str, tuple[str, ...]]]:
     """Fold one order's rows under every pack; its divergences' (kind, topic, pattern)."""
-    outcomes = []
-    for pack, book, total, found in zip(packs, books, totals, entry.findings, strict=True):
+    for book, total, found in zip(books, totals, entry.findings, strict=True):
         add_to_book(book, entry, found)
         total.add_rows(found)
-        outcomes.append(_row_outcomes(pack, found))
-    keys = sorted({key for outcome in outcomes for key in outcome})
+    return row_divergences(packs, entry)
+
+
+def row_divergences(
+    packs: Sequence[Pack], entry: Tabled
+) -> list[tuple[FindingKind, str, tuple[str, ...]]]:
+    """Where one order's findings rows under the packs diverge: (kind, topic, pattern).
+
+    The same keys and patterns, in the same order, as the divergences of
+    :func:`compare_assessments` on the order's assessments.
+    """
+    outcomes = [
+        _row_outcomes(pack, found) for pack, found in zip(packs, entry.findings, strict=True)
+    ]
     diverging = []
-    for key in keys:
+    for key in sorted({key for outcome in outcomes for key in outcome}):
         pattern = tuple(outcome.get(key, _NONE) for outcome in outcomes)
         if len(set(pattern)) > 1:
             diverging.append((key[0], key[1], pattern))
     return diverging
+
+
+def compare_again(
+    entry: Tabled, packs: Sequence[Pack], as_of: dt.datetime | None, repeats: RepeatIndex | None
+) -> OrderComparison:
+    """A diverging order of the columnar path compared in full (its citations, details)."""
+    assessments = [evaluate(entry.order, plan_for(pack), as_of, repeats=repeats) for pack in packs]
+    return compare_assessments(entry.order.id, packs, assessments)
 
 
 def what_if(

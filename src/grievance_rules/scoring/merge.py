@@ -53,11 +53,21 @@ from grievance_rules.scoring.compare import (
     FindingKind,
     OrderComparison,
     _Totals,
+    compare_again,
     compare_assessments,
+    row_divergences,
 )
 from grievance_rules.scoring.rates import RateCounts
 from grievance_rules.scoring.scorecard import ScoreBook, Scorecard
 from grievance_rules.scoring.stream import OrderInput, assess_stream, resolve_packs
+from grievance_rules.scoring.tables import (
+    OrderRows,
+    ScoringPath,
+    Tabled,
+    add_to_book,
+    choose_path,
+    table_stream,
+)
 
 __all__ = [
     "OrderKey",
@@ -238,13 +248,21 @@ class PartialBook:
 
     def add(self, key: OrderKey, order: WorkOrder, assessment: Assessment) -> None:
         """Fold in one order (its key, the order, its assessment under the book's pack)."""
+        self._sight(key, order)
+        self.book.add(order, assessment)
+
+    def add_rows(self, key: OrderKey, entry: Tabled, found: OrderRows) -> None:
+        """Fold in one order from its findings rows under the book's pack (columnar path)."""
+        self._sight(key, entry.order)
+        add_to_book(self.book, entry, found)
+
+    def _sight(self, key: OrderKey, order: WorkOrder) -> None:
         for unit in order.units:
             if unit.id not in self.units:
                 kind = None if unit.kind in UPSTREAM_UNIT_KINDS else unit.kind.value
                 self.units[unit.id] = (key, kind)
             if unit.name and unit.id not in self.names:
                 self.names[unit.id] = (key, unit.name)
-        self.book.add(order, assessment)
 
     def reject(self, key: OrderKey, rejection: Rejection) -> None:
         """Count an input that could not be assessed."""
@@ -303,6 +321,7 @@ def score_partial(
     repeats: RepeatIndex | None = None,
     engine: EngineName = "native",
     duplicates: Duplicates = "reject",
+    path: ScoringPath = "auto",
 ) -> PartialScorecard:
     """One part of the orders scored under one pack, to merge with the other parts.
 
@@ -315,9 +334,26 @@ def score_partial(
         repeats: other orders' keys, for repeat conditions across orders.
         engine: the matching backend.
         duplicates: as for :func:`~grievance_rules.scoring.score`, within the part.
+        path: as for :func:`~grievance_rules.scoring.score`.
     """
     loaded = resolve_packs([pack])
     book = PartialBook(loaded[0], period=period, as_of=as_of)
+    chosen, orders = choose_path(orders, path, engine, 1)
+    if chosen == "columnar":
+        for position, tabled in enumerate(
+            table_stream(
+                list(orders) if duplicates == "last" else orders,
+                loaded,
+                as_of=as_of,
+                repeats=repeats,
+                duplicates=duplicates,
+            )
+        ):
+            if isinstance(tabled, Rejection):
+                book.reject((*key, position), tabled)
+            else:
+                book.add_rows((*key, position), tabled, tabled.findings[0])
+        return book.partial()
     fold_scores(
         assess_stream(
             list(orders) if duplicates == "last" else orders,
@@ -484,6 +520,7 @@ def compare_partial(
     examples: int = 20,
     engine: EngineName = "native",
     duplicates: Duplicates = "reject",
+    path: ScoringPath = "auto",
 ) -> PartialComparison:
     """One part of the orders compared under several packs, to merge with the other parts.
 
@@ -496,34 +533,56 @@ def compare_partial(
     pattern_examples: dict[_Pattern, list[tuple[OrderKey, str]]] = {}
     kept: list[tuple[OrderKey, OrderComparison]] = []
     diverging = 0
-    stream = assess_stream(
-        list(orders) if duplicates == "last" else orders,
-        loaded,
-        as_of=as_of,
-        repeats=repeats,
-        engine=engine,
-        duplicates=duplicates,
-    )
-    for position, entry in enumerate(stream):
-        order_key = (*key, position)
-        if isinstance(entry, Rejection):
-            for book in books:
-                book.reject(order_key, entry)
-            continue
-        for book, total, assessment in zip(books, totals, entry.assessments, strict=True):
-            book.add(order_key, entry.order, assessment)
-            total.add(assessment)
-        result = compare_assessments(entry.order.id, loaded, entry.assessments)
-        if result.divergences:
-            diverging += 1
-            if len(kept) < examples:
-                kept.append((order_key, result))
-            for divergence in result.divergences:
-                pattern = (divergence.kind, divergence.topic, divergence.pattern)
-                patterns[pattern] += 1
-                ids = pattern_examples.setdefault(pattern, [])
-                if len(ids) < min(examples, 5):
-                    ids.append((order_key, entry.order.id))
+    chosen, orders = choose_path(orders, path, engine, 1)
+    inputs = list(orders) if duplicates == "last" else orders
+
+    def diverged(order_key: OrderKey, order_id: str, found: Iterable[_Pattern]) -> None:
+        nonlocal diverging
+        diverging += 1
+        for pattern in found:
+            patterns[pattern] += 1
+            ids = pattern_examples.setdefault(pattern, [])
+            if len(ids) < min(examples, 5):
+                ids.append((order_key, order_id))
+
+    if chosen == "columnar":
+        tables = table_stream(inputs, loaded, as_of=as_of, repeats=repeats, duplicates=duplicates)
+        for position, tabled in enumerate(tables):
+            order_key = (*key, position)
+            if isinstance(tabled, Rejection):
+                for book in books:
+                    book.reject(order_key, tabled)
+                continue
+            for book, total, found in zip(books, totals, tabled.findings, strict=True):
+                book.add_rows(order_key, tabled, found)
+                total.add_rows(found)
+            keys = row_divergences(loaded, tabled)
+            if keys:
+                if len(kept) < examples:
+                    kept.append((order_key, compare_again(tabled, loaded, as_of, repeats)))
+                diverged(order_key, tabled.order.id, keys)
+    else:
+        stream = assess_stream(
+            inputs, loaded, as_of=as_of, repeats=repeats, engine=engine, duplicates=duplicates
+        )
+        for position, entry in enumerate(stream):
+            order_key = (*key, position)
+            if isinstance(entry, Rejection):
+                for book in books:
+                    book.reject(order_key, entry)
+                continue
+            for book, total, assessment in zip(books, totals, entry.assessments, strict=True):
+                book.add(order_key, entry.order, assessment)
+                total.add(assessment)
+            result = compare_assessments(entry.order.id, loaded, entry.assessments)
+            if result.divergences:
+                if len(kept) < examples:
+                    kept.append((order_key, result))
+                diverged(
+                    order_key,
+                    entry.order.id,
+                    [(d.kind, d.topic, d.pattern) for d in result.divergences],
+                )
     return PartialComparison(
         packs=tuple(pack.key for pack in loaded),
         scorecards=tuple(book.partial() for book in books),
