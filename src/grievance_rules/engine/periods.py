@@ -206,7 +206,8 @@ class PeriodTally:
             | set(self.periods)
         )
 
-    def _kinds(self) -> tuple[str, ...]:
+    def counted_kinds(self) -> tuple[str, ...]:
+        """:meth:`kinds`, sorted, found once per tally."""
         cached: tuple[str, ...] | None = self.__dict__.get("_kinds_cache")
         if cached is None:
             cached = tuple(sorted(self.kinds()))
@@ -218,7 +219,7 @@ class PeriodTally:
         if assessment.excluded_from_assessment:
             self.excluded += 1
             return
-        kinds = self._kinds()
+        kinds = self.counted_kinds()
 
         def bump(at: dt.datetime, unit: str | None, keys: Iterable[str], points: float = 0) -> None:
             if unit is None:

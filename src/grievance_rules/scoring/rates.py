@@ -57,11 +57,13 @@ from grievance_rules.packs.schema import RATE_NAMES, Scoring, Topic
 
 __all__ = [
     "RATES",
+    "EventFacts",
     "OrderOutcome",
     "Rate",
     "RateCounts",
     "RateDefinition",
     "count_outcomes",
+    "event_facts",
     "order_outcome",
     "outcome_of",
     "rate_table",
@@ -180,13 +182,19 @@ class OrderOutcome:
     """The last rating; ``None`` if unrated or struck off from the dissatisfied count."""
 
 
-def _clock_topic_ids(pack: Pack, topic: Topic) -> frozenset[str]:
-    plan = plan_for(pack)
-    memo = plan.memo  # a cache beside the compiled pack, not on the pack
-    ids: frozenset[str] | None = memo.get(("clock rules of topic", topic))
+_TIMED = (Topic.SIGN_OFF, Topic.FIRST_CONTACT, Topic.REPLY)
+
+
+def _timed_clock_ids(pack: Pack) -> tuple[frozenset[str], ...]:
+    """The clock rules of each topic the rates time (sign-off, first contact, reply)."""
+    memo = plan_for(pack).memo  # a cache beside the compiled pack, not on the pack
+    ids: tuple[frozenset[str], ...] | None = memo.get("clock rules of timed topics")
     if ids is None:
-        ids = frozenset(rule.id for rule, _ in plan.clock_rules if topic in rule.topics)
-        memo[("clock rules of topic", topic)] = ids
+        rules = plan_for(pack).clock_rules
+        ids = tuple(
+            frozenset(rule.id for rule, _ in rules if topic in rule.topics) for topic in _TIMED
+        )
+        memo["clock rules of timed topics"] = ids
     return ids
 
 
@@ -214,46 +222,49 @@ def order_outcome(order: WorkOrder, assessment: Assessment, pack: Pack) -> Order
     ]
     return outcome_of(
         order,
-        events,
-        handling_units(events, order.upstream_unit_ids()),
+        event_facts(events, handling_units(events, order.upstream_unit_ids())),
         excluded=assessment.excluded_from_assessment,
         clocks=[(clock.rule_id, clock.state) for clock in assessment.clocks],
         pack=pack,
     )
 
 
-def outcome_of(
-    order: WorkOrder,
-    events: Sequence[EventBase],
-    handling: Sequence[str | None],
-    *,
-    excluded: bool,
-    clocks: Sequence[tuple[str, str]],
-    pack: Pack,
-) -> OrderOutcome:
-    """What an order contributes to the rates, from its events as known and its clocks.
+@dataclass(frozen=True, slots=True)
+class EventFacts:
+    """What an order's events up to ``as_of`` tell the rates, whatever the pack.
 
-    The one reduction behind :func:`order_outcome` (from an assessment) and the
-    columnar path (from a findings table).
+    Found once per order (:func:`event_facts`) and read under each pack by
+    :func:`outcome_of`.
+    """
+
+    unit: str | None
+    """The last handling unit."""
+    contacted: bool
+    completed: bool
+    resolved: bool | None
+    rating: Satisfaction | None
+    """The last rating."""
+    struck_off: bool
+    """Struck from the dissatisfied count by a 核减 event."""
+    closures: frozenset[str]
+    """The outcomes of its closures (a pack may strike some off: 大冶's 依法办理办结)."""
+
+
+def event_facts(events: Sequence[EventBase], handling: Sequence[str | None]) -> EventFacts:
+    """What an order's events tell the rates (see :class:`EventFacts`).
 
     Args:
-        order: the order.
         events: its events up to the assessment's ``as_of``, in time order.
         handling: the handling unit after each of those events
             (:func:`~grievance_rules.model.handling.handling_units`).
-        excluded: whether the order is excluded from assessment.
-        clocks: each clock finding's rule id and state.
-        pack: the pack judged under.
     """
-    kinds = {u.id: u.kind for u in order.units}
     held = [u for u in handling if u is not None]
-    unit = held[-1] if held else None
     contacted = False
     completed = False
     resolved: bool | None = None
     rating: Satisfaction | None = None
     struck = False
-    striking = pack.manifest.scoring.strike_off_closures
+    closures: set[str] = set()
     for event in events:
         if isinstance(event, FirstContact):
             contacted = True
@@ -261,8 +272,8 @@ def outcome_of(
             completed = completed or event.kind is not ReplyKind.PRELIMINARY
         elif isinstance(event, Closed):
             completed = True
-            if event.outcome is not None and event.outcome.value in striking:
-                struck = True  # a closure the pack counts as 核减 (大冶: 依法办理办结)
+            if event.outcome is not None:
+                closures.add(event.outcome.value)
         elif isinstance(event, Callback):
             contacted = contacted or bool(event.contacted)
             if event.resolved is not None:
@@ -272,10 +283,47 @@ def outcome_of(
                 rating = rated
         elif isinstance(event, StruckOff) and event.scope is StrikeScope.DISSATISFIED_COUNT:
             struck = True
+    return EventFacts(
+        unit=held[-1] if held else None,
+        contacted=contacted,
+        completed=completed,
+        resolved=resolved,
+        rating=rating,
+        struck_off=struck,
+        closures=frozenset(closures),
+    )
+
+
+def outcome_of(
+    order: WorkOrder,
+    facts: EventFacts,
+    *,
+    excluded: bool,
+    clocks: Sequence[tuple[str, str]],
+    pack: Pack,
+) -> OrderOutcome:
+    """What an order contributes to the rates under a pack: its event facts and clocks.
+
+    The one reduction behind :func:`order_outcome` (from an assessment) and the
+    columnar path (from a findings table).
+
+    Args:
+        order: the order.
+        facts: what its events tell (:func:`event_facts`).
+        excluded: whether the order is excluded from assessment.
+        clocks: each clock finding's rule id and state.
+        pack: the pack judged under.
+    """
+    unit = facts.unit
+    kinds = {u.id: u.kind for u in order.units}
+    rating = facts.rating
+    # a closure the pack counts as 核减 (大冶: 依法办理办结) strikes the rating off too
+    struck = facts.struck_off or not facts.closures.isdisjoint(
+        pack.manifest.scoring.strike_off_closures
+    )
     if struck and rating is Satisfaction.DISSATISFIED:
         rating = None
-    sign_off = _clock_topic_ids(pack, Topic.SIGN_OFF)
-    first_contact = _clock_topic_ids(pack, Topic.FIRST_CONTACT)
+    sign_off, first_contact, reply = _timed_clock_ids(pack)
     return OrderOutcome(
         order_id=order.id,
         received_on=order.received_at.astimezone(SHANGHAI).date(),
@@ -284,10 +332,10 @@ def outcome_of(
         excluded=excluded,
         sign_off_on_time=_on_time(clocks, sign_off),
         first_contact_on_time=_on_time(clocks, first_contact),
-        contacted=contacted,
-        completed=completed,
-        completed_on_time=_on_time(clocks, _clock_topic_ids(pack, Topic.REPLY)),
-        resolved=resolved,
+        contacted=facts.contacted,
+        completed=facts.completed,
+        completed_on_time=_on_time(clocks, reply),
+        resolved=facts.resolved,
         satisfaction=rating,
     )
 

@@ -193,6 +193,8 @@ class ScoreBook:
         self.period = period
         self.as_of = as_of
         self.tally = PeriodTally(pack, periods=frozenset({period}))
+        self.period_starts: dict[tuple[int, str], dt.date] = {}
+        """(day since 1970, kind of period) → the period's first day, for the columnar fold."""
         self.rates: dict[tuple[dt.date, str], RateCounts] = defaultdict(RateCounts)
         self.excluded_by_unit: dict[tuple[dt.date, str], int] = defaultdict(int)
         self.unit_kinds: dict[str, str] = {}

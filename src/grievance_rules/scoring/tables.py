@@ -57,7 +57,7 @@ from grievance_rules.engine.single import instant_of
 from grievance_rules.errors import GrievanceRulesError
 from grievance_rules.model import WorkOrder, ensure_coherent
 from grievance_rules.packs import Pack
-from grievance_rules.scoring.rates import OrderOutcome, outcome_of
+from grievance_rules.scoring.rates import EventFacts, OrderOutcome, event_facts, outcome_of
 from grievance_rules.scoring.scorecard import ScoreBook
 from grievance_rules.scoring.stream import OrderInput, parse_input, source_of
 
@@ -114,6 +114,8 @@ class Tabled:
     position: int
     order: WorkOrder
     view: OrderView
+    facts: EventFacts
+    """What its events tell the rates, whatever the pack."""
     findings: tuple[OrderRows, ...]
 
 
@@ -167,7 +169,7 @@ def _excluded(order: WorkOrder, view: OrderView) -> bool:
     )
 
 
-_Checked = tuple[int, str, WorkOrder | Rejection]
+_Checked = tuple[int, str, WorkOrder | Rejection, OrderView | None]
 
 
 def _checked(
@@ -177,15 +179,18 @@ def _checked(
     for position, item in enumerate(items):
         source = source_of(position, item)
         entry = parse_input(position, item)
+        view = None
         if isinstance(entry, WorkOrder):
             try:
                 if check_history:
                     ensure_coherent(entry)
-                check_integers(view_of(entry, instant_of(entry, as_of)))
+                view = view_of(entry, instant_of(entry, as_of))
+                check_integers(view)
             except INPUT_ERRORS as exc:
                 rejected = input_rejection(source, item, entry.id, exc)
                 entry = Rejection(source=source, order_id=entry.id, reasons=rejected.reasons)
-        yield position, source, entry
+                view = None
+        yield position, source, entry, view
 
 
 def _per_order_rows(
@@ -215,14 +220,15 @@ def _per_order_rows(
 
 
 def _judge_batch(
-    batch: list[tuple[int, str, WorkOrder]],
+    batch: list[tuple[int, str, WorkOrder, OrderView]],
     plans: Sequence[PackPlan],
     as_of: dt.datetime | None,
     repeats: RepeatIndex | None,
 ) -> list[Tabled | Rejection]:
     """A batch of checked orders under every plan, in input order."""
-    orders = [order for _, _, order in batch]
-    views = [view_of(order, instant_of(order, as_of)) for order in orders]
+    orders = [order for _, _, order, _ in batch]
+    views = [view for *_, view in batch]
+    facts = [event_facts(view.kept, view.handling) for view in views]
     try:
         results = evaluate_columnar_each(
             orders, plans, as_of=as_of, repeats=repeats, check_history=False
@@ -230,26 +236,27 @@ def _judge_batch(
     except GrievanceRulesError:
         judged = _per_order_rows(orders, plans, as_of, repeats)
         out: list[Tabled | Rejection] = []
-        for (position, source, order), view, found in zip(batch, views, judged, strict=True):
+        for (position, source, order, view), fact, found in zip(batch, facts, judged, strict=True):
             if isinstance(found, Rejection):
                 out.append(Rejection(source=source, order_id=order.id, reasons=found.reasons))
             else:
                 excluded = _excluded(order, view)
                 per_pack = tuple(OrderRows(_engine_order(list(r)), excluded) for r in found)
-                out.append(Tabled(position, order, view, per_pack))
+                out.append(Tabled(position, order, view, fact, per_pack))
         return out
     grouped: list[list[list[Row]]] = [[[] for _ in orders] for _ in plans]
     for n, result in enumerate(results):
         for row in result.findings:
             grouped[n][row[0]].append(row)
     tabled: list[Tabled | Rejection] = []
-    for i, (position, _source, order) in enumerate(batch):
-        excluded = _excluded(order, views[i])
+    for i, (position, _source, order, view) in enumerate(batch):
+        excluded = _excluded(order, view)
         tabled.append(
             Tabled(
                 position,
                 order,
-                views[i],
+                view,
+                facts[i],
                 tuple(OrderRows(_engine_order(grouped[n][i]), excluded) for n in range(len(plans))),
             )
         )
@@ -294,9 +301,11 @@ def table_stream(
     seen = DuplicateIds(duplicates, last)
 
     def flush(entries: list[_Checked]) -> Iterator[Tabled | Rejection]:
-        ready = [(p, s, e) for p, s, e in entries if isinstance(e, WorkOrder)]
+        ready = [
+            (p, s, e, v) for p, s, e, v in entries if isinstance(e, WorkOrder) and v is not None
+        ]
         judged = iter(_judge_batch(ready, plans, as_of, repeats) if ready else [])
-        for position, source, entry in entries:
+        for position, source, entry, _view in entries:
             if isinstance(entry, Rejection):
                 yield entry
             else:
@@ -326,11 +335,10 @@ def add_to_book(book: ScoreBook, entry: Tabled, found: OrderRows) -> OrderOutcom
     if found.excluded:
         book.tally.excluded += 1
     else:
-        count_rows(book.tally, found.rows)
+        count_rows(book.tally, found.rows, book.period_starts)
     outcome = outcome_of(
         entry.order,
-        entry.view.kept,
-        entry.view.handling,
+        entry.facts,
         excluded=found.excluded,
         clocks=[(row[2], row[6]) for row in found.of_kind("clock")],
         pack=book.pack,
