@@ -586,12 +586,7 @@ def _stop_rows(batch: OrderBatch, rule: ClockRule, *, excepting: bool) -> Int64s
             rows = np.union1d(rows, frame.where_rows(also.event or "", also.where))
         if excepting:
             assert rule.not_stopped_by is not None
-            passes = compile_where(rule.not_stopped_by.where)
-            events = frame.events
-            out = np.fromiter(
-                (passes(events[g]) for g in rows.tolist()), dtype=bool, count=len(rows)
-            )
-            rows = rows[~out]
+            rows = rows[~frame.passes(rows, rule.not_stopped_by.where)]
         found = batch.memo[key] = rows.astype(np.int64)
     return found
 

@@ -17,11 +17,16 @@ import datetime as dt
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Any
+
+import numpy as np
+import numpy.typing as npt
 
 from grievance_rules.columnar.batch import OrderBatch, to_us
 from grievance_rules.columnar.findings import Row
 from grievance_rules.engine.condition_tree import count_threshold
+from grievance_rules.engine.conditions import deduction_points
 from grievance_rules.packs.schema import (
     AllOf,
     AnyOf,
@@ -41,11 +46,14 @@ __all__ = [
     "could_hold_on",
     "deduction_rows",
     "escalation_rows",
+    "holds_over_batch",
     "record_rows",
     "unsupported",
 ]
 
 _NAN = float("nan")
+Int64s = npt.NDArray[np.int64]
+Bools = npt.NDArray[np.bool_]
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 Findings = Callable[[str, int], list[Row] | None]
@@ -282,6 +290,71 @@ def _orders(batch: OrderBatch, selector: str, only: set[int] | None) -> list[int
     return [i for i in sorted(only) if selector in matches[i].selectors]
 
 
+def holds_over_batch(batch: OrderBatch, cond: Condition) -> Bools | None:
+    """Whether the condition holds, per order of the batch, where events alone decide it.
+
+    Plain event triggers (a reference, no ``after``, ``unless_after``, ``assigns``, nor
+    clocks, windows, escalations or deductions), ``count`` of one (no ``distinct``;
+    ``at_least`` n ≥ 1 or ``equals``), ``any``, ``all`` and ``not`` of such are counted
+    over the batch's global rows at once; ``None`` for anything else (judged per order).
+    """
+    n = len(batch.orders)
+    if isinstance(cond, Trigger):
+        counts = _event_counts(batch, cond)
+        return None if counts is None else counts > 0
+    if isinstance(cond, CountOf):
+        counts = _event_counts(batch, cond.count)
+        if counts is None or cond.distinct is not None:
+            return None
+        days, day_of = batch.judged_groups()
+        thresholds = [count_threshold(cond, _dated(batch, day)) for day in days]
+        if any(at_least and number < 1 for at_least, number, _text in thresholds):
+            return None
+        number = np.asarray([t[1] for t in thresholds], dtype=np.int64)[day_of]
+        at_least = np.asarray([t[0] for t in thresholds], dtype=bool)[day_of]
+        result: Bools = np.where(at_least, counts >= number, counts == number)
+        return result
+    if isinstance(cond, AnyOf | AllOf):
+        parts = [
+            holds_over_batch(batch, part)
+            for part in (cond.any if isinstance(cond, AnyOf) else cond.all)
+        ]
+        if any(p is None for p in parts):
+            return None
+        combined = np.zeros(n, dtype=bool) if isinstance(cond, AnyOf) else np.ones(n, dtype=bool)
+        for part in parts:
+            assert part is not None
+            combined = combined | part if isinstance(cond, AnyOf) else combined & part
+        return combined
+    if isinstance(cond, NotOf):
+        inner = holds_over_batch(batch, cond.not_)
+        return None if inner is None else ~inner
+    return None
+
+
+def _dated(batch: OrderBatch, day: dt.date) -> Callable[[Any], Any]:
+    """A literal or a parameter's value on one judged date."""
+    return lambda ref: batch.plan.value(ref, day)
+
+
+def _event_counts(batch: OrderBatch, trigger: Trigger) -> Int64s | None:
+    """Per order, how many events a plain event trigger counts (``None``: not plain)."""
+    if (
+        trigger.event is None
+        or trigger.after is not None
+        or trigger.unless_after is not None
+        or trigger.assigns
+        or trigger.clock
+        or trigger.window
+        or trigger.escalation
+        or trigger.deduction
+    ):
+        return None
+    rows = batch.rows(batch.plan.pattern_of(trigger))
+    counts: Int64s = np.bincount(batch.frame.order[rows], minlength=len(batch.orders))
+    return counts
+
+
 def record_rows(
     batch: OrderBatch,
     rule: RecordRule,
@@ -293,25 +366,38 @@ def record_rows(
 
     ``only``: the orders where the condition could hold; on the others it is false.
     """
-    rows: list[Row] = []
     fallback: set[int] = set()
-    ids = [order.id for order in batch.orders]
-    for i, match in enumerate(batch.matches):
-        if selector not in match.selectors:
-            continue
-        state = ""
-        if rule.when is not None and only is not None and i not in only:
-            state = "false"
-        elif rule.when is not None:
-            try:
-                state = "true" if _judge(batch, i, rule.when, findings)[0] else "false"
-            except UnsupportedError:
-                fallback.add(i)
-                continue
-        rows.append(
-            (i, ids[i], rule.id, "record", 0, "", state, -1, -1, -1, "", _NAN,
-             _NAN, "columnar", -1)
-        )  # fmt: skip
+    applies = batch.selector_mask(selector)
+    if rule.when is None:
+        states = np.full(len(applies), "", dtype=object)
+    else:
+        holding = holds_over_batch(batch, rule.when)
+        if holding is not None:
+            states = np.where(holding, "true", "false").astype(object)
+        else:
+            states = np.full(len(applies), "false", dtype=object)
+            judged = np.flatnonzero(applies) if only is None else sorted(only)
+            for i in (int(i) for i in judged):
+                if not applies[i]:
+                    continue
+                try:
+                    states[i] = "true" if _judge(batch, i, rule.when, findings)[0] else "false"
+                except UnsupportedError:
+                    fallback.add(i)
+            if fallback:
+                applies = applies.copy()
+                applies[list(fallback)] = False
+    orders = np.flatnonzero(applies)
+    ids = np.asarray([order.id for order in batch.orders], dtype=object)
+    m = len(orders)
+    rows: list[Row] = list(
+        zip(
+            orders.tolist(), ids[orders].tolist(), repeat(rule.id, m), repeat("record", m),
+            repeat(0, m), repeat("", m), states[orders].tolist(), repeat(-1, m), repeat(-1, m),
+            repeat(-1, m), repeat("", m), repeat(_NAN, m), repeat(_NAN, m),
+            repeat("columnar", m), repeat(-1, m), strict=False,
+        )
+    )  # fmt: skip
     return rows, fallback
 
 
@@ -403,21 +489,12 @@ def _deductions(batch: OrderBatch, i: int, rule: DeductionRule, found: list[_Occ
     order = batch.orders[i]
     base = None if rule.points == "from_event" else float(batch.value(rule.points, i))
     cap = None if rule.cap is None else float(batch.value(rule.cap, i))
-    total = 0.0
     rows: list[Row] = []
-    seq = 0
-    for sequence, occurrence in enumerate(found, start=1):
-        if base is None:
-            points = float(occurrence.points or 0.0)
-        elif rule.progression is not None:
-            points = base * 2 ** (sequence - 1)
-        else:
-            points = base
-        if cap is not None and abs(total + points) > cap:
-            points = (cap - abs(total)) * (1 if points > 0 else -1)
-        if points == 0 and cap is not None:
-            continue
-        total += points
+    booked = deduction_points(
+        [o.points for o in found], base, doubling=rule.progression is not None, cap=cap
+    )
+    for seq, (sequence, _raw, points, _capped) in enumerate(booked):
+        occurrence = found[sequence - 1]
         unit = {
             "handling_unit": occurrence.handling,
             "trigger_unit": occurrence.unit,
@@ -432,5 +509,4 @@ def _deductions(batch: OrderBatch, i: int, rule: DeductionRule, found: list[_Occ
             (i, order.id, rule.id, "deduction", seq, unit or "", "", to_us(occurrence.at), -1, -1,
              "", _NAN, points, "columnar", -1)
         )  # fmt: skip
-        seq += 1
     return rows

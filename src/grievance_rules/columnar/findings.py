@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -76,7 +77,7 @@ class FindingRows:
 
     def sort(self) -> None:
         """Rows in order, then kind, then rule and place (the per-order engine's order aside)."""
-        self.rows.sort(key=lambda r: (r[0], r[3], r[2], r[4]))
+        self.rows.sort(key=itemgetter(0, 3, 2, 4))
 
     def columns(self) -> dict[str, npt.NDArray[Any]]:
         """The findings as numpy columns (strings as object arrays)."""

@@ -162,18 +162,40 @@ class Frame:
 
     def where_rows(self, event_type: str, where: dict[str, Any]) -> Int64s:
         """Global rows of the events of a type that pass a ``where`` (as the engine's filter)."""
-        key = ("where", event_type, repr(sorted(where.items())))
+        key = ("where-rows", event_type, _where_key(where))
         found: Int64s | None = self._memo.get(key)
         if found is None:
             code = self.type_codes.get(event_type)
-            rows = np.flatnonzero(self.type == code) if code is not None else np.zeros(0, int)
-            passes: Callable[[object], bool] = compile_where(where)
-            events = self.events
-            keep = np.fromiter(
-                (passes(events[g]) for g in rows.tolist()), dtype=bool, count=len(rows)
+            rows = (
+                np.flatnonzero(self.type == code).astype(np.int64)
+                if code is not None
+                else np.zeros(0, dtype=np.int64)
             )
-            found = self._memo[key] = rows[keep].astype(np.int64)
+            found = self._memo[key] = rows[self.passes(rows, where)]
         return found
+
+    def passes(self, rows: Int64s, where: dict[str, Any]) -> Bools:
+        """Whether the events at ``rows`` pass a ``where`` (the engine's ``compile_where``).
+
+        Each event is judged once per distinct ``where`` over the whole call, whichever
+        rule or pack asks.
+        """
+        key = ("where", _where_key(where))
+        entry: tuple[Callable[[object], bool], npt.NDArray[np.int8]] | None = self._memo.get(key)
+        if entry is None:
+            entry = self._memo[key] = (
+                compile_where(where),
+                np.full(len(self.events), -1, dtype=np.int8),
+            )
+        test, verdicts = entry
+        unknown = rows[verdicts[rows] < 0]
+        if len(unknown):
+            events = self.events
+            verdicts[unknown] = np.fromiter(
+                (test(events[g]) for g in unknown.tolist()), dtype=np.int8, count=len(unknown)
+            )
+        result: Bools = verdicts[rows] == 1
+        return result
 
     def order_attribute_us(self, name: str) -> Int64s:
         """An instant field of each order (``reply_deadline``) in µs, ``-1`` where unset."""
@@ -182,6 +204,10 @@ class Frame:
         if found is None:
             found = self._memo[key] = to_us_array([getattr(o, name, None) for o in self.orders])
         return found
+
+
+def _where_key(where: dict[str, Any]) -> str:
+    return repr(sorted(where.items()))
 
 
 def build_frame(orders: Sequence[WorkOrder], as_of: dt.datetime | None) -> Frame:

@@ -9,6 +9,7 @@ since when, and which occurrences made it hold.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -270,6 +271,49 @@ def evaluate_escalation(ev: Evaluation, rule: EscalationRule) -> list[Escalation
     ]
 
 
+def deduction_points(
+    event_points: Sequence[float | None],
+    base: float | None,
+    *,
+    doubling: bool,
+    cap: float | None,
+) -> Iterator[tuple[int, float, float, bool]]:
+    """The points a deduction rule books for each occurrence it counts on one order.
+
+    The one statement of a deduction's arithmetic, for the engine and the columnar
+    kernel: each occurrence (in time order, 1-based ``sequence``) is worth ``base``
+    (doubled per earlier occurrence under the doubling progression), or its own
+    event's points when ``base`` is ``None`` (``from_event``); a per-order ``cap``
+    cuts the occurrence that would pass it to what is left, and an occurrence the
+    cap brings to nothing is not booked.
+
+    Yields:
+        (sequence, points before the cap, points booked, whether the cap cut them) per
+        booked occurrence.
+
+    Example:
+        >>> list(deduction_points([None] * 4, -1.0, doubling=True, cap=5.0))
+        [(1, -1.0, -1.0, False), (2, -2.0, -2.0, False), (3, -4.0, -2.0, True)]
+    """
+    total = 0.0
+    for sequence, own in enumerate(event_points, start=1):
+        if base is None:
+            points = float(own or 0.0)
+        elif doubling:
+            points = base * 2 ** (sequence - 1)
+        else:
+            points = base
+        raw = points
+        capped = cap is not None and abs(total + points) > cap
+        if capped:
+            assert cap is not None
+            points = (cap - abs(total)) * (1 if points > 0 else -1)
+        if points == 0 and cap is not None:
+            continue
+        total += points
+        yield sequence, raw, points, capped
+
+
 def evaluate_deduction(ev: Evaluation, rule: DeductionRule) -> list[DeductionFinding]:
     """One finding per occurrence, with progression and cap applied."""
     if isinstance(rule.when, Trigger):
@@ -288,31 +332,24 @@ def evaluate_deduction(ev: Evaluation, rule: DeductionRule) -> list[DeductionFin
     if rule.once_per_order and len(found) > 1:
         found = found[:1]
     findings = []
-    total = 0.0
     base = None if rule.points == "from_event" else float(ev.value(rule.points))
     cap = None if rule.cap is None else float(ev.value(rule.cap))
-    for sequence, occurrence in enumerate(found, start=1):
+    booked = deduction_points(
+        [o.points for o in found], base, doubling=rule.progression is not None, cap=cap
+    )
+    for sequence, raw, points, capped in booked:
+        occurrence = found[sequence - 1]
         trace = [f"counted {occurrence.label} at {occurrence.at.isoformat()}"]
         if base is None:
-            points = float(occurrence.points or 0.0)
-            trace.append(f"points from the event: {points:g}")
+            trace.append(f"points from the event: {raw:g}")
         elif rule.progression is not None:
-            points = base * 2 ** (sequence - 1)
             trace.append(
-                f"occurrence {sequence} on this order: {base:g} × 2^{sequence - 1} = {points:g}"
+                f"occurrence {sequence} on this order: {base:g} × 2^{sequence - 1} = {raw:g}"
             )
-        else:
-            points = base
-        if cap is not None and abs(total + points) > cap:
-            capped = (cap - abs(total)) * (1 if points > 0 else -1)
+        if capped:
             trace.append(
-                f"capped at {cap:g} per order{parameter_note(rule.cap)}: "
-                f"{points:g} becomes {capped:g}"
+                f"capped at {cap:g} per order{parameter_note(rule.cap)}: {raw:g} becomes {points:g}"
             )
-            points = capped
-        if points == 0 and cap is not None:
-            continue
-        total += points
         unit = {
             "handling_unit": occurrence.handling,
             "trigger_unit": occurrence.unit,

@@ -1,0 +1,190 @@
+"""The whole-batch kernels' building blocks: the flat frame, searches, batch conditions.
+
+Expected values are worked out by hand from the orders written here; the whole-batch
+clock kernel is also held to the order-by-order kernel it replaced.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+
+from grievance_rules.columnar.batch import prepare
+from grievance_rules.columnar.clocks import clock_rows, clock_rows_loop
+from grievance_rules.columnar.conditions import holds_over_batch
+from grievance_rules.columnar.frame import build_frame, first_from
+from grievance_rules.columnar.run import _clocks_in_order
+from grievance_rules.engine.conditions import deduction_points
+from grievance_rules.engine.plan import plan_for
+from grievance_rules.model import WorkOrder
+from grievance_rules.packs.schema import AllOf, AnyOf, CountOf, NotOf, Trigger
+from grievance_rules.samples.generator import generate_orders
+
+UNITS = [
+    {"id": "ctr", "kind": "dispatch_centre"},
+    {"id": "d1", "kind": "street_office"},
+    {"id": "d2", "kind": "street_office"},
+]
+
+
+def _order(oid: str, events: list[dict[str, object]]) -> WorkOrder:
+    return WorkOrder.model_validate(
+        {
+            "id": oid,
+            "channel": "12345",
+            "category": "投诉",
+            "received_at": "2024-05-06T09:00:00+08:00",
+            "units": UNITS,
+            "events": events,
+        }
+    )
+
+
+def _us(text: str) -> int:
+    epoch = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+    return (dt.datetime.fromisoformat(text) - epoch) // dt.timedelta(microseconds=1)
+
+
+A = _order(
+    "A",
+    [
+        {"type": "dispatched", "at": "2024-05-06T09:30+08:00", "unit": "ctr", "to_unit": "d1"},
+        {"type": "first_contact", "at": "2024-05-06T10:00+08:00", "unit": "d1"},
+        {
+            "type": "reassigned",
+            "at": "2024-05-06T11:00+08:00",
+            "unit": "ctr",
+            "from_unit": "d1",
+            "to_unit": "d2",
+        },
+        {"type": "first_contact", "at": "2024-05-07T10:00+08:00", "unit": "d2"},
+    ],
+)
+B = _order("B", [])  # no events at all
+C = _order(
+    "C",
+    [
+        {"type": "dispatched", "at": "2024-05-06T14:00+08:00", "unit": "ctr", "to_unit": "d2"},
+        {"type": "first_contact", "at": "2024-05-06T15:00+08:00", "unit": "d2"},
+    ],
+)
+
+
+def test_first_from_by_hand():
+    rows = np.array([2, 5, 9], dtype=np.int64)
+    lower = np.array([0, 3, 6, 10, 5], dtype=np.int64)
+    upper = np.array([4, 5, 9, 12, 6], dtype=np.int64)
+    # [0,4) holds 2; [3,5) nothing (5 is excluded); [6,9) nothing; [10,12) nothing; [5,6) 5
+    assert first_from(rows, lower, upper).tolist() == [2, -1, -1, -1, 5]
+    assert first_from(np.zeros(0, dtype=np.int64), lower, upper).tolist() == [-1] * 5
+
+
+def test_frame_lays_out_kept_events_by_hand():
+    as_of = dt.datetime.fromisoformat("2024-05-06T23:00+08:00")  # A's last event is later
+    frame = build_frame([A, B, C], as_of)
+    # A keeps 3 of 4 events, B none, C both
+    assert frame.offsets.tolist() == [0, 3, 3, 5]
+    assert frame.order.tolist() == [0, 0, 0, 2, 2]
+    assert frame.pos.tolist() == [0, 1, 2, 0, 1]
+    assert frame.index.tolist() == [0, 1, 2, 0, 1]
+    assert frame.at_us.tolist() == [
+        _us("2024-05-06T09:30+08:00"),
+        _us("2024-05-06T10:00+08:00"),
+        _us("2024-05-06T11:00+08:00"),
+        _us("2024-05-06T14:00+08:00"),
+        _us("2024-05-06T15:00+08:00"),
+    ]
+    names = [frame.unit_name(int(c)) for c in frame.unit]
+    assert names == ["ctr", "d1", "ctr", "ctr", "d2"]
+    handling = [frame.unit_name(int(c)) for c in frame.handling]
+    assert handling == ["d1", "d1", "d2", "d2", "d2"]
+    assert [frame.unit_name(int(c)) for c in frame.first_handling] == ["d1", None, "d2"]
+    table = frame.assignment_table()
+    # A: d1 from its dispatch (0) to the reassignment (2), d2 from there; C: d2 from 0
+    assert table.order.tolist() == [0, 0, 2]
+    assert table.begins.tolist() == [0, 2, 0]
+    assert table.ends.tolist() == [2, -1, -1]
+    assert [frame.unit_name(int(c)) for c in table.unit] == ["d1", "d2", "d2"]
+    assert table.dispatched.tolist() == [True, False, True]
+
+
+def test_holds_over_batch_by_hand():
+    plan = plan_for("xiayang")
+    batch = prepare([A, B, C], plan, None)
+    contact = Trigger(event="first_contact")
+    dispatch = Trigger(event="dispatched")
+    # A has 2 first contacts, B none, C one
+    assert holds_over_batch(batch, contact).tolist() == [True, False, True]
+    twice = CountOf(count=contact, at_least=2)
+    assert holds_over_batch(batch, twice).tolist() == [True, False, False]
+    exactly_one = CountOf(count=contact, equals=1)
+    assert holds_over_batch(batch, exactly_one).tolist() == [False, False, True]
+    none = CountOf(count=contact, equals=0)
+    assert holds_over_batch(batch, none).tolist() == [False, True, False]
+    assert holds_over_batch(batch, NotOf(not_=dispatch)).tolist() == [False, True, False]
+    both = AllOf(all=(twice, dispatch))
+    assert holds_over_batch(batch, both).tolist() == [True, False, False]
+    either = AnyOf(any=(exactly_one, twice))
+    assert holds_over_batch(batch, either).tolist() == [True, False, True]
+    # what events alone cannot decide is left to the order-by-order judge
+    assert holds_over_batch(batch, Trigger(clock=("XY-1.accept",), state="breached")) is None
+    assert holds_over_batch(batch, CountOf(count=contact, at_least=1, distinct="unit")) is None
+
+
+def test_deduction_points_by_hand():
+    # doubling from -1 under a cap of 5: -1, -2, then -4 cut to the -2 left; a fourth
+    # occurrence has nothing left and is not booked
+    assert list(deduction_points([None] * 4, -1.0, doubling=True, cap=5.0)) == [
+        (1, -1.0, -1.0, False),
+        (2, -2.0, -2.0, False),
+        (3, -4.0, -2.0, True),
+    ]
+    # points from the event (none given: 0, booked without a cap, skipped under one)
+    assert list(deduction_points([-0.5, None, -2.0], None, doubling=False, cap=None)) == [
+        (1, -0.5, -0.5, False),
+        (2, 0.0, 0.0, False),
+        (3, -2.0, -2.0, False),
+    ]
+    assert list(deduction_points([-0.5, None, -2.0], None, doubling=False, cap=2.0)) == [
+        (1, -0.5, -0.5, False),
+        (3, -2.0, -1.5, True),
+    ]
+    # a flat amount, no cap: every occurrence
+    assert [p for _s, _r, p, _c in deduction_points([None] * 3, 2.0, doubling=False, cap=None)] == [
+        2.0,
+        2.0,
+        2.0,
+    ]
+
+
+ORDERS = list(generate_orders(200, seed=23))
+
+
+@pytest.mark.parametrize("name", ["chengdong", "xiayang", "daye"])
+@pytest.mark.parametrize("as_of", [None, "2024-07-01T10:30+08:00"])
+def test_whole_batch_clock_kernel_equals_the_order_by_order_one(name: str, as_of: str | None):
+    plan = plan_for(name)
+    instant = dt.datetime.fromisoformat(as_of) if as_of else None
+    done: dict[tuple[str, int], list[tuple[object, ...]]] = {}
+    gone: dict[str, set[int]] = {}
+
+    def findings(rule_id: str, i: int) -> list[tuple[object, ...]] | None:
+        return None if i in gone.get(rule_id, set()) else done.get((rule_id, i), [])
+
+    batch = prepare(ORDERS, plan, instant)
+    for rule, selector in _clocks_in_order(plan):
+        rows, fallback = clock_rows(batch, rule, selector, findings)  # type: ignore[arg-type]
+        loop_batch = prepare(ORDERS, plan, instant)
+        want, want_fallback = clock_rows_loop(
+            loop_batch,
+            rule,
+            selector,
+            findings,  # type: ignore[arg-type]
+        )
+        assert fallback == want_fallback, rule.id
+        assert sorted(rows, key=repr) == sorted(want, key=repr), rule.id
+        gone[rule.id] = fallback
+        for row in rows:
+            done.setdefault((row[2], row[0]), []).append(row)
