@@ -206,7 +206,7 @@ def main() -> None:
                     cells.setdefault((label, "compare", "1"), []).append(
                         run_driver(src, ["compare", engine, every, "1", str(orders)])
                     )
-                    if label == "native":  # the default path: columnar from 2,000 orders
+                    if label == "native":  # the default path: columnar from 500 orders
                         cells.setdefault((label, "compare_auto", "1"), []).append(
                             run_driver(src, ["compare_auto", engine, every, "1", str(orders)])
                         )
@@ -304,7 +304,7 @@ def write_page(
         "",
         "Goals: every pack ≥ 1.5× the baseline end to end; `compare` under three packs ≥ 3×.",
         f'The per-order rows run `compare(..., path="per-order")`; the default path'
-        f' (`path="auto"`) judges {args.orders:,} orders on the columnar path (from 2,000'
+        f' (`path="auto"`) judges {args.orders:,} orders on the columnar path (from 500'
         " inputs, `docs/scoring.md`), with the same result.",
         "",
         "## Two processes against one (orders per wall-clock second)",

@@ -241,7 +241,7 @@ def run_partition(
         repeats: the repeat index of the run's orders, for repeat conditions.
 
     ``score`` and ``compare`` judge the partition as ``task.path`` says: per order,
-    columnar (findings as tables), or ``auto`` (columnar for a partition of 2,000
+    columnar (findings as tables), or ``auto`` (columnar for a partition of 500
     records or more); ``evaluate`` gives each order's assessment, per order.
     """
     packs = [_pack(source) for source in task.packs]
@@ -572,7 +572,7 @@ def score_dataset(
             dataset's orders first, on the workers (each partition read twice; only
             orders in the dataset are counted); ``None``: no repeat counted.
         path: how each partition is judged: ``per-order``, ``columnar``, or ``auto``
-            (columnar for a partition of 2,000 records or more); the same result.
+            (columnar for a partition of 500 records or more); the same result.
 
     Raises:
         DaskMissingError: Dask is not installed.

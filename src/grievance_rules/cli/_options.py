@@ -72,7 +72,7 @@ SCORING_ENGINE_OPTION = click.option(
     show_default=True,
     help="How the orders are judged: per-order (the engine, order by order; 'native' is "
     "the same), columnar (whole batches, findings as tables), durable (per order on "
-    "durable-rules, the [durable] extra on Python 3.11-3.12), or auto: columnar from 2,000 "
+    "durable-rules, the [durable] extra on Python 3.11-3.12), or auto: columnar from 500 "
     "records on one process, per order otherwise. All give the same results.",
 )
 

@@ -14,7 +14,7 @@ same result byte for byte:
   details.
 
 ``path="auto"`` (the default) takes the columnar path when the input has at least
-:data:`COLUMNAR_FROM` records, the per-order engine is ``native`` and one process
+:data:`COLUMNAR_FROM` (500) records, the per-order engine is ``native`` and one process
 is asked for; a smaller input is read into memory first to count it (at most
 ``COLUMNAR_FROM`` records are held).
 
@@ -75,10 +75,12 @@ __all__ = [
 ScoringPath = Literal["auto", "per-order", "columnar"]
 """How scoring judges its orders: ``per-order``, ``columnar``, or ``auto`` (by size)."""
 
-COLUMNAR_FROM = 2_000
-"""Inputs from which ``path="auto"`` takes the columnar path. An assumption, not a
-source's figure: below it the per-order engine is about as fast and answers sooner;
-``docs/benchmarks/batch.md`` has the measurement."""
+COLUMNAR_FROM = 500
+"""Inputs from which ``path="auto"`` takes the columnar path: a measured choice, not a
+rule of any office. On this project's machine the two paths break even at about 100
+orders (a batch has fixed costs; ``compare`` re-assesses its kept examples per
+order); from 500 on, columnar is ahead for every pack
+(``docs/benchmarks/scoring_paths.md``)."""
 
 BATCH_SIZE = 4_096
 """Orders evaluated together on the columnar path: the memory held is about this
