@@ -188,3 +188,77 @@ def test_whole_batch_clock_kernel_equals_the_order_by_order_one(name: str, as_of
         gone[rule.id] = fallback
         for row in rows:
             done.setdefault((row[2], row[0]), []).append(row)
+
+
+def test_finding_rows_mix_blocks_and_rows_in_the_rows_order():
+    from grievance_rules.columnar.findings import COLUMNS, FindingRows, block
+
+    nan = float("nan")
+    clock = (1, "B", "R-2", "clock", 0, "u", "met", 5, 6, 7, "", 0.5, nan, "columnar", 3)
+    early = (0, "A", "R-9", "window", 0, "u", "within", 1, 2, 3, "", nan, nan, "per_order", 0)
+    found = FindingRows([clock])
+    ids = np.asarray(["A", "B"], dtype=object)
+    found.extend_columns(
+        block(
+            np.array([1, 0]),
+            ids,
+            "R-1",
+            "record",
+            seq=0,
+            state=np.array(["true", "false"], dtype=object),
+        )
+    )
+    found.extend([early])
+    found.sort()
+    assert len(found) == 4
+    # by order, then kind (clock < record < window), then rule, then place
+    keys = [(r[0], r[3], r[2]) for r in found]
+    assert keys == [
+        (0, "record", "R-1"),
+        (0, "window", "R-9"),
+        (1, "clock", "R-2"),
+        (1, "record", "R-1"),
+    ]
+    record = dict(zip(COLUMNS, found.rows[0], strict=True))
+    assert (record["state"], record["start_us"], record["path"]) == ("false", -1, "columnar")
+    assert (record["unit"], record["seq"]) == ("", 0)
+    columns = found.columns()
+    assert columns["order"].tolist() == [0, 0, 1, 1]
+    assert columns["stop_us"].tolist() == [-1, 3, 7, -1]
+    # what comes after a sort follows the sorted findings
+    found.extend([early])
+    assert [r[2] for r in found] == ["R-1", "R-9", "R-2", "R-1", "R-9"]
+
+
+def test_since_over_batch_by_hand():
+    from grievance_rules.columnar.conditions import since_over_batch
+    from grievance_rules.packs.schema import EventRef
+
+    plan = plan_for("xiayang")
+    batch = prepare([A, B, C], plan, None)
+    contact = Trigger(event="first_contact")
+    a1, a2 = _us("2024-05-06T10:00+08:00"), _us("2024-05-07T10:00+08:00")
+    c1 = _us("2024-05-06T15:00+08:00")
+    received = _us("2024-05-06T09:00+08:00")
+
+    def judged(cond):  # type: ignore[no-untyped-def]
+        found = since_over_batch(batch, cond)
+        assert found is not None
+        return found[0].tolist(), found[1].tolist()
+
+    # a trigger holds from its first occurrence
+    assert judged(contact) == ([True, False, True], [a1, -1, c1])
+    # at least 2: from the second; equals 0: from the receipt; equals 1: from the last
+    assert judged(CountOf(count=contact, at_least=2)) == ([True, False, False], [a2, -1, -1])
+    assert judged(CountOf(count=contact, equals=0)) == ([False, True, False], [-1, received, -1])
+    assert judged(CountOf(count=contact, equals=1)) == ([False, False, True], [-1, -1, c1])
+    # after the reassignment (A's event 2): only A's second contact counts
+    after = Trigger(event="first_contact", after=EventRef(event="reassigned"))
+    assert judged(after) == ([True, False, False], [a2, -1, -1])
+    # unless after the reassignment: A's first contact, and C's (C was never reassigned)
+    unless = Trigger(event="first_contact", unless_after=EventRef(event="reassigned"))
+    assert judged(unless) == ([True, False, True], [a1, -1, c1])
+    # any: the earliest of the parts that hold; all: the latest; not: no instant
+    assert judged(AnyOf(any=(after, unless))) == ([True, False, True], [a1, -1, c1])
+    assert judged(AllOf(all=(after, unless))) == ([True, False, False], [a2, -1, -1])
+    assert judged(NotOf(not_=after)) == ([False, True, True], [-1, -1, -1])

@@ -15,16 +15,16 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import repeat
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from grievance_rules.columnar.batch import OrderBatch, to_us
-from grievance_rules.columnar.findings import Row
+from grievance_rules.columnar.findings import Columns, Row, block
 from grievance_rules.engine.condition_tree import count_threshold
 from grievance_rules.engine.conditions import deduction_points
 from grievance_rules.packs.schema import (
@@ -48,6 +48,7 @@ __all__ = [
     "escalation_rows",
     "holds_over_batch",
     "record_rows",
+    "since_over_batch",
     "unsupported",
 ]
 
@@ -293,42 +294,81 @@ def _orders(batch: OrderBatch, selector: str, only: set[int] | None) -> list[int
 def holds_over_batch(batch: OrderBatch, cond: Condition) -> Bools | None:
     """Whether the condition holds, per order of the batch, where events alone decide it.
 
-    Plain event triggers (a reference, no ``after``, ``unless_after``, ``assigns``, nor
+    Event triggers (a reference, with ``after`` and ``unless_after``; no ``assigns``,
     clocks, windows, escalations or deductions), ``count`` of one (no ``distinct``;
     ``at_least`` n ≥ 1 or ``equals``), ``any``, ``all`` and ``not`` of such are counted
     over the batch's global rows at once; ``None`` for anything else (judged per order).
     """
+    found = since_over_batch(batch, cond)
+    return None if found is None else found[0]
+
+
+_NONE = -1
+_LATEST = np.iinfo(np.int64).max
+
+
+def since_over_batch(batch: OrderBatch, cond: Condition) -> tuple[Bools, Int64s] | None:
+    """:func:`holds_over_batch`, with since when it holds (µs; ``-1``: no instant).
+
+    As the per-order judge: a trigger holds from its first occurrence, ``count ...
+    at_least`` n from its n-th, ``count ... equals`` from its last (or the receipt when
+    it counts none), ``all`` from the latest since of its parts, ``any`` from the
+    earliest of its parts that hold; ``not`` gives no instant.
+    """
     n = len(batch.orders)
-    if isinstance(cond, Trigger):
-        counts = _event_counts(batch, cond)
-        return None if counts is None else counts > 0
-    if isinstance(cond, CountOf):
-        counts = _event_counts(batch, cond.count)
-        if counts is None or cond.distinct is not None:
+    frame = batch.frame
+    if isinstance(cond, Trigger | CountOf):
+        trigger = cond if isinstance(cond, Trigger) else cond.count
+        rows = _event_rows(batch, trigger)
+        if rows is None or (isinstance(cond, CountOf) and cond.distinct is not None):
             return None
-        days, day_of = batch.judged_groups()
-        thresholds = [count_threshold(cond, _dated(batch, day)) for day in days]
-        if any(at_least and number < 1 for at_least, number, _text in thresholds):
-            return None
-        number = np.asarray([t[1] for t in thresholds], dtype=np.int64)[day_of]
-        at_least = np.asarray([t[0] for t in thresholds], dtype=bool)[day_of]
-        result: Bools = np.where(at_least, counts >= number, counts == number)
-        return result
+        order = frame.order[rows]
+        counts = np.bincount(order, minlength=n)
+        first = np.searchsorted(order, np.arange(n))  # each order's first counted row
+        if isinstance(cond, Trigger):
+            holds = counts > 0
+            nth = first
+        else:
+            days, day_of = batch.judged_groups()
+            thresholds = [count_threshold(cond, _dated(batch, day)) for day in days]
+            if any(at_least and number < 1 for at_least, number, _text in thresholds):
+                return None  # the per-order judge sends these orders to the engine
+            number = np.asarray([t[1] for t in thresholds], dtype=np.int64)[day_of]
+            at_least = np.asarray([t[0] for t in thresholds], dtype=bool)[day_of]
+            holds = np.where(at_least, counts >= number, counts == number)
+            # at least n: the n-th occurrence; equals: the last one (or the receipt)
+            nth = np.where(at_least, first + number - 1, first + counts - 1)
+        known = holds & (nth >= first) & (nth < first + counts)
+        at = frame.at_us[rows[np.where(known, nth, 0)]] if len(rows) else np.zeros(n, np.int64)
+        since = np.where(known, at, _NONE)
+        if isinstance(cond, CountOf):
+            since = np.where(holds & (counts == 0), frame.received_us, since)
+        return holds, since.astype(np.int64)
     if isinstance(cond, AnyOf | AllOf):
-        parts = [
-            holds_over_batch(batch, part)
-            for part in (cond.any if isinstance(cond, AnyOf) else cond.all)
-        ]
+        members = cond.any if isinstance(cond, AnyOf) else cond.all
+        parts = [since_over_batch(batch, part) for part in members]
         if any(p is None for p in parts):
             return None
-        combined = np.zeros(n, dtype=bool) if isinstance(cond, AnyOf) else np.ones(n, dtype=bool)
+        if isinstance(cond, AnyOf):
+            holds = np.zeros(n, dtype=bool)
+            earliest = np.full(n, _LATEST, dtype=np.int64)
+            for part in parts:
+                assert part is not None
+                holds |= part[0]
+                earliest = np.minimum(
+                    earliest, np.where(part[0] & (part[1] != _NONE), part[1], _LATEST)
+                )
+            return holds, np.where(earliest == _LATEST, _NONE, earliest)
+        holds = np.ones(n, dtype=bool)
+        latest = np.full(n, _NONE, dtype=np.int64)
         for part in parts:
             assert part is not None
-            combined = combined | part if isinstance(cond, AnyOf) else combined & part
-        return combined
+            holds &= part[0]
+            latest = np.maximum(latest, part[1])
+        return holds, np.where(holds, latest, _NONE)
     if isinstance(cond, NotOf):
-        inner = holds_over_batch(batch, cond.not_)
-        return None if inner is None else ~inner
+        inner = since_over_batch(batch, cond.not_)
+        return None if inner is None else (~inner[0], np.full(n, _NONE, dtype=np.int64))
     return None
 
 
@@ -337,12 +377,10 @@ def _dated(batch: OrderBatch, day: dt.date) -> Callable[[Any], Any]:
     return lambda ref: batch.plan.value(ref, day)
 
 
-def _event_counts(batch: OrderBatch, trigger: Trigger) -> Int64s | None:
-    """Per order, how many events a plain event trigger counts (``None``: not plain)."""
+def _event_rows(batch: OrderBatch, trigger: Trigger) -> Int64s | None:
+    """The global rows an event trigger counts (``None``: it counts more than events)."""
     if (
         trigger.event is None
-        or trigger.after is not None
-        or trigger.unless_after is not None
         or trigger.assigns
         or trigger.clock
         or trigger.window
@@ -350,9 +388,32 @@ def _event_counts(batch: OrderBatch, trigger: Trigger) -> Int64s | None:
         or trigger.deduction
     ):
         return None
-    rows = batch.rows(batch.plan.pattern_of(trigger))
-    counts: Int64s = np.bincount(batch.frame.order[rows], minlength=len(batch.orders))
-    return counts
+    plan = batch.plan
+    rows = batch.rows(plan.pattern_of(trigger))
+    if len(rows) and (trigger.after is not None or trigger.unless_after is not None):
+        frame = batch.frame
+        order, pos = frame.order[rows], frame.pos[rows]
+        keep = np.ones(len(rows), dtype=bool)
+        if trigger.after is not None:  # some ``after`` event before it
+            keep &= _first_position(batch, plan.pattern_of(trigger.after))[order] < pos
+        if trigger.unless_after is not None:  # no ``unless_after`` event before it
+            keep &= ~(_first_position(batch, plan.pattern_of(trigger.unless_after))[order] < pos)
+        rows = rows[keep]
+    return rows
+
+
+def _first_position(batch: OrderBatch, pattern: str) -> Int64s:
+    """Per order, the position of the first event a pattern matched (a large number: none)."""
+    key = ("first-position", pattern)
+    found: Int64s | None = batch.memo.get(key)
+    if found is None:
+        frame = batch.frame
+        rows = batch.rows(pattern)
+        found = np.full(len(batch.orders), _LATEST, dtype=np.int64)
+        orders, first = np.unique(frame.order[rows], return_index=True)
+        found[orders] = frame.pos[rows[first]]
+        batch.memo[key] = found
+    return found
 
 
 def record_rows(
@@ -361,8 +422,8 @@ def record_rows(
     selector: str,
     findings: Findings,
     only: set[int] | None = None,
-) -> tuple[list[Row], set[int]]:
-    """One row per order the record rule applies to, and the orders left to the engine.
+) -> tuple[Columns, set[int]]:
+    """A finding per order the record rule applies to (columns), and the orders left over.
 
     ``only``: the orders where the condition could hold; on the others it is false.
     """
@@ -389,16 +450,8 @@ def record_rows(
                 applies[list(fallback)] = False
     orders = np.flatnonzero(applies)
     ids = np.asarray([order.id for order in batch.orders], dtype=object)
-    m = len(orders)
-    rows: list[Row] = list(
-        zip(
-            orders.tolist(), ids[orders].tolist(), repeat(rule.id, m), repeat("record", m),
-            repeat(0, m), repeat("", m), states[orders].tolist(), repeat(-1, m), repeat(-1, m),
-            repeat(-1, m), repeat("", m), repeat(_NAN, m), repeat(_NAN, m),
-            repeat("columnar", m), repeat(-1, m), strict=False,
-        )
-    )  # fmt: skip
-    return rows, fallback
+    found = block(orders, ids, rule.id, "record", seq=0, state=states[orders])
+    return found, fallback
 
 
 def _handling_at(batch: OrderBatch, i: int, instant: dt.datetime) -> str | None:
@@ -424,6 +477,11 @@ def escalation_rows(
 
     ``only``: the orders where the condition could hold (all when ``None``).
     """
+    target = rule.target.unit
+    if target != "trigger_unit":
+        over = since_over_batch(batch, rule.when)
+        if over is not None:
+            return _escalations_over_batch(batch, rule, selector, *over), set()
     rows: list[Row] = []
     fallback: set[int] = set()
     for i in _orders(batch, selector, only):
@@ -450,6 +508,33 @@ def escalation_rows(
              _NAN, _NAN, "columnar", -1)
         )  # fmt: skip
     return rows, fallback
+
+
+def _escalations_over_batch(
+    batch: OrderBatch, rule: EscalationRule, selector: str, holds: Bools, since: Int64s
+) -> list[Row]:
+    """The escalation rows where the condition holds, from :func:`since_over_batch`."""
+    frame = batch.frame
+    due = np.flatnonzero(holds & batch.selector_mask(selector))
+    instants = np.where(since[due] != _NONE, since[due], frame.received_us[due]).tolist()
+    target = rule.target.unit
+    rows: list[Row] = []
+    at_l = frame.at_us.tolist() if target == "handling_unit" else []
+    offsets = frame.offsets.tolist()
+    for i, at in zip(due.tolist(), instants, strict=True):
+        order = batch.orders[i]
+        unit: str | None = None
+        if target == "handling_unit":  # the unit holding the order at since
+            last = bisect_right(at_l, at, offsets[i], offsets[i + 1]) - 1
+            code = int(frame.handling[last]) if last >= offsets[i] else -1
+            unit = frame.unit_name(code if code >= 0 else int(frame.first_handling[i]))
+        elif target == "dispatch_centre":
+            unit = next((u.id for u in order.units if u.kind.value == "dispatch_centre"), None)
+        rows.append(
+            (i, order.id, rule.id, "escalation", 0, unit or "", "due", at, -1, -1, "",
+             _NAN, _NAN, "columnar", -1)
+        )  # fmt: skip
+    return rows
 
 
 def deduction_rows(

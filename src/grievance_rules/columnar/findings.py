@@ -19,8 +19,7 @@ clock's start event or a window's action). Instants are int64 microseconds since
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
 from operator import itemgetter
 from typing import Any
 
@@ -31,7 +30,7 @@ from grievance_rules.columnar._deps import require_pyarrow
 from grievance_rules.columnar.batch import to_us
 from grievance_rules.engine.assessment import Assessment
 
-__all__ = ["COLUMNS", "FindingRows", "Row", "rows_of_assessment"]
+__all__ = ["COLUMNS", "Columns", "FindingRows", "Row", "block", "rows_of_assessment"]
 
 COLUMNS = (
     "order",
@@ -59,38 +58,108 @@ _FLOAT_COLUMNS = frozenset({"fraction", "points"})
 _NAN = math.nan
 
 
-@dataclass
-class FindingRows:
-    """Findings gathered row by row, turned into columns at the end."""
+Columns = dict[str, npt.NDArray[Any]]
+"""Findings as numpy columns, one per name of :data:`COLUMNS` (strings as object arrays)."""
 
-    rows: list[Row] = field(default_factory=list)
+
+class FindingRows:
+    """Findings gathered as rows or as blocks of columns, given as either.
+
+    Kernels that compute a rule over the whole batch add a block of columns
+    (:meth:`extend_columns`); others add rows. :attr:`rows` (and iteration) give
+    every finding as a :data:`Row`, :meth:`columns` and :meth:`to_arrow` as columns;
+    each is built once, when first asked for, in the order :meth:`sort` sets.
+    """
+
+    def __init__(self, rows: Iterable[Row] | None = None) -> None:
+        self._parts: list[list[Row] | Columns] = []
+        self._size = 0
+        self._sorted = False
+        self._rows: list[Row] | None = None
+        self._columns: Columns | None = None
+        if rows is not None:
+            self.extend(list(rows))
 
     def __len__(self) -> int:
-        return len(self.rows)
+        return self._size
 
     def __iter__(self) -> Iterator[Row]:
         return iter(self.rows)
 
+    def __repr__(self) -> str:
+        return f"FindingRows({self._size} findings)"
+
+    @property
+    def rows(self) -> list[Row]:
+        """Every finding as a row, in :data:`COLUMNS` order (built once)."""
+        if self._rows is None:
+            rows: list[Row] = []
+            if all(isinstance(part, list) for part in self._parts):
+                for part in self._parts:
+                    assert isinstance(part, list)
+                    rows.extend(part)
+                if self._sorted:
+                    rows.sort(key=itemgetter(0, 3, 2, 4))
+            else:
+                columns = self.columns()
+                rows.extend(zip(*(columns[name].tolist() for name in COLUMNS), strict=True))
+            self._rows = rows
+            self._parts = [rows]
+        return self._rows
+
+    def _changed(self) -> None:
+        if self._sorted and self._rows is None and self._columns is None:
+            self.columns()  # what was sorted stays sorted; what comes after follows it
+        self._sorted = False
+        if self._rows is not None:
+            self._parts = [self._rows]
+        elif self._columns is not None:
+            self._parts = [self._columns]
+        self._rows = None
+        self._columns = None
+
     def extend(self, rows: list[Row]) -> None:
         """Add rows."""
-        self.rows.extend(rows)
+        if rows:
+            self._changed()
+            self._parts.append(list(rows))
+            self._size += len(rows)
+
+    def extend_columns(self, block: Columns) -> None:
+        """Add a block of findings as columns (every name of :data:`COLUMNS`, equal lengths)."""
+        size = len(block["order"])
+        if size:
+            self._changed()
+            self._parts.append(block)
+            self._size += size
 
     def sort(self) -> None:
-        """Rows in order, then kind, then rule and place (the per-order engine's order aside)."""
-        self.rows.sort(key=itemgetter(0, 3, 2, 4))
+        """Rows in order, then kind, then rule and place (the per-order engine's order aside).
 
-    def columns(self) -> dict[str, npt.NDArray[Any]]:
+        A stable sort: findings that tie keep the order in which they were added.
+        """
+        if self._parts:
+            self._changed()
+            self._sorted = True
+
+    def columns(self) -> Columns:
         """The findings as numpy columns (strings as object arrays)."""
-        out: dict[str, npt.NDArray[Any]] = {}
-        for index, name in enumerate(COLUMNS):
-            values = [row[index] for row in self.rows]
-            if name in _INT_COLUMNS:
-                out[name] = np.asarray(values, dtype=np.int64)
-            elif name in _FLOAT_COLUMNS:
-                out[name] = np.asarray(values, dtype=np.float64)
-            else:
-                out[name] = np.asarray(values, dtype=object)
-        return out
+        if self._columns is None:
+            blocks = [
+                part if isinstance(part, dict) else _columns_of_rows(part) for part in self._parts
+            ]
+            if not blocks:
+                blocks = [_columns_of_rows([])]
+            out = {name: np.concatenate([b[name] for b in blocks]) for name in COLUMNS}
+            if self._sorted and len(out["order"]) > 1:
+                permutation = np.lexsort(
+                    (out["seq"], _ranks(out["rule_id"]), _ranks(out["kind"]), out["order"])
+                )
+                out = {name: column[permutation] for name, column in out.items()}
+            self._columns = out
+            if self._rows is None:
+                self._parts = [out]
+        return self._columns
 
     def to_arrow(self) -> Any:
         """The findings as a ``pyarrow.Table`` (instants as UTC timestamps, µs).
@@ -99,22 +168,70 @@ class FindingRows:
             MissingExtraError: pyarrow is not installed (the ``columnar`` extra).
         """
         pa = require_pyarrow()
+        columns = self.columns()
         arrays = {}
-        for index, name in enumerate(COLUMNS):
-            values: list[Any] = [row[index] for row in self.rows]
+        for name in COLUMNS:
+            values = columns[name]
             if name.endswith("_us"):
                 arrays[name.removesuffix("_us")] = pa.array(
-                    [None if v < 0 else v for v in values], pa.timestamp("us", tz="UTC")
+                    values, pa.timestamp("us", tz="UTC"), mask=values < 0
                 )
             elif name in _INT_COLUMNS:
                 arrays[name] = pa.array(values, pa.int64())
             elif name in _FLOAT_COLUMNS:
-                arrays[name] = pa.array(
-                    [None if math.isnan(v) else v for v in values], pa.float64()
-                )
+                arrays[name] = pa.array(values, pa.float64(), mask=np.isnan(values))
             else:
-                arrays[name] = pa.array([v or None for v in values], pa.string())
+                arrays[name] = pa.array([v or None for v in values.tolist()], pa.string())
         return pa.table(arrays)
+
+
+def _columns_of_rows(rows: list[Row]) -> Columns:
+    out: Columns = {}
+    for index, name in enumerate(COLUMNS):
+        values = [row[index] for row in rows]
+        if name in _INT_COLUMNS:
+            out[name] = np.asarray(values, dtype=np.int64)
+        elif name in _FLOAT_COLUMNS:
+            out[name] = np.asarray(values, dtype=np.float64)
+        else:
+            out[name] = np.asarray(values, dtype=object)
+    return out
+
+
+def _ranks(column: npt.NDArray[Any]) -> npt.NDArray[np.int64]:
+    """Each string's rank among the column's distinct strings (their sort order)."""
+    values = column.tolist()
+    rank = {value: k for k, value in enumerate(sorted(set(values)))}
+    return np.fromiter((rank[v] for v in values), dtype=np.int64, count=len(values))
+
+
+def block(
+    order: npt.NDArray[np.int64],
+    ids: npt.NDArray[Any],
+    rule_id: str,
+    kind: str,
+    **columns: Any,
+) -> Columns:
+    """A block of one rule's findings: per-finding arrays, the rest filled as a row leaves them.
+
+    ``columns`` may give any other name of :data:`COLUMNS` as an array (or a scalar
+    repeated); unnamed ones are ``-1`` (integers), ``nan`` (floats) or empty (strings),
+    and ``path`` is ``columnar``.
+    """
+    m = len(order)
+    out: Columns = {"order": order.astype(np.int64), "order_id": ids[order]}
+    given = {"rule_id": rule_id, "kind": kind, "path": "columnar", **columns}
+    for name in COLUMNS[2:]:
+        value = given.get(name)
+        if isinstance(value, np.ndarray):
+            out[name] = value
+        elif name in _INT_COLUMNS:
+            out[name] = np.full(m, -1 if value is None else value, dtype=np.int64)
+        elif name in _FLOAT_COLUMNS:
+            out[name] = np.full(m, _NAN if value is None else value, dtype=np.float64)
+        else:
+            out[name] = np.full(m, "" if value is None else value, dtype=object)
+    return out
 
 
 def _us(instant: Any) -> int:

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
 from pydantic import ValidationError
 
 from grievance_rules.calendar import to_shanghai
@@ -34,7 +35,7 @@ from grievance_rules.columnar import windows as window_kernel
 from grievance_rules.columnar.batch import OrderBatch, OrderInput, prepare, to_orders
 from grievance_rules.columnar.events import EventsTable, events_table
 from grievance_rules.columnar.fallback import evaluate_per_order
-from grievance_rules.columnar.findings import FindingRows, Row
+from grievance_rules.columnar.findings import Columns, FindingRows, Row
 from grievance_rules.columnar.frame import Frame, build_frame
 from grievance_rules.columnar.periods import period_tally
 from grievance_rules.columnar.prefilter import could_hold
@@ -374,13 +375,22 @@ def _evaluate(
 
     touched: dict[str, set[int]] = defaultdict(set)
     """rule id → orders with its findings or evaluated per order (where it may count)."""
-    with_pattern: dict[str, dict[int, int]] = defaultdict(dict)
-    for i, match in enumerate(batch.matches):
-        for name, positions in match.events.items():
-            if positions:
-                with_pattern[name][i] = len(positions)
+    with_pattern: dict[tuple[str, int], set[int]] = {}
 
-    def keep(rows: list[Row], kind: str) -> None:
+    def orders_with(pattern: str, least: int) -> set[int]:
+        """The orders with at least ``least`` events the pattern matched."""
+        found = with_pattern.get((pattern, least))
+        if found is None:
+            counts = np.bincount(batch.frame.order[batch.rows(pattern)], minlength=n)
+            found = with_pattern[(pattern, least)] = set(
+                np.flatnonzero(counts >= max(least, 1)).tolist()
+            )
+        return found
+
+    def keep(rows: list[Row] | Columns, kind: str) -> None:
+        if isinstance(rows, dict):  # a block of columns: nothing reads a record's findings
+            findings.extend_columns(rows)
+            return
         findings.extend(rows)
         if kind != "record":  # nothing reads a record's findings
             for row in rows:
@@ -398,8 +408,7 @@ def _evaluate(
         """Orders where a trigger may count ``least`` occurrences (a superset)."""
         found: set[int] = set()
         if trigger.event is not None:
-            counts = with_pattern.get(plan.pattern_of(trigger), {})
-            found |= {i for i, c in counts.items() if c >= least} if least > 1 else set(counts)
+            found |= orders_with(plan.pattern_of(trigger), least)
         for rule_id in (*trigger.clock, *trigger.window, *trigger.escalation):
             found |= touched.get(rule_id, set())
         return found
@@ -409,7 +418,8 @@ def _evaluate(
         return None if cond is None else condition_kernel.could_hold_on(cond, batch, orders_of)
 
     def applies(selector: str) -> list[int]:
-        return [i for i, m in enumerate(batch.matches) if selector in m.selectors]
+        found: list[int] = np.flatnonzero(batch.selector_mask(selector)).tolist()
+        return found
 
     kernelled: set[str] = set()
 
