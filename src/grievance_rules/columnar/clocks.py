@@ -924,7 +924,7 @@ def _finish_arrays(
             levels[k] = level
     names = np.asarray(["running", "met", "breached"], dtype=object)
     units = np.asarray([*frame.unit_names, ""], dtype=object)  # -1 reads the last: ""
-    ids = np.asarray([o.id for o in batch.orders], dtype=object)
+    ids = frame.ids
     m = len(fraction)
     return list(
         zip(

@@ -449,8 +449,7 @@ def record_rows(
                 applies = applies.copy()
                 applies[list(fallback)] = False
     orders = np.flatnonzero(applies)
-    ids = np.asarray([order.id for order in batch.orders], dtype=object)
-    found = block(orders, ids, rule.id, "record", seq=0, state=states[orders])
+    found = block(orders, batch.frame.ids, rule.id, "record", seq=0, state=states[orders])
     return found, fallback
 
 

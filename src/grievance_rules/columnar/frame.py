@@ -197,6 +197,14 @@ class Frame:
         result: Bools = verdicts[rows] == 1
         return result
 
+    @property
+    def ids(self) -> npt.NDArray[Any]:
+        """The orders' ids (an object array, built once)."""
+        found: npt.NDArray[Any] | None = self._memo.get("ids")
+        if found is None:
+            found = self._memo["ids"] = np.asarray([o.id for o in self.orders], dtype=object)
+        return found
+
     def order_attribute_us(self, name: str) -> Int64s:
         """An instant field of each order (``reply_deadline``) in µs, ``-1`` where unset."""
         key = ("order-us", name)
