@@ -228,3 +228,22 @@ def test_office_hours_parse_errors() -> None:
         OfficeHours.parse("9-12")
     with pytest.raises(CalendarError, match="overlap"):
         OfficeHours.parse("09:00-12:00,11:00-13:00")
+
+
+@pytest.mark.parametrize(
+    ("duration", "convention"),
+    [
+        ("2 working days", "civil_code"),
+        ("1.5 working days", "working_time"),
+        ("3 hours", "elapsed"),
+    ],
+)
+def test_a_computed_deadline_is_what_validation_would_build(office, duration, convention) -> None:
+    # built without validation: the same fields, in the declared order, all of them set
+    start = dt.datetime.fromisoformat("2026-02-13T15:20+08:00")
+    d = compute_deadline(office, start, duration, convention)
+    again = type(d).model_validate(d.model_dump())
+    assert list(d.__dict__) == list(type(d).model_fields)
+    assert d.model_fields_set == set(type(d).model_fields)
+    assert d == again
+    assert d.model_dump_json() == again.model_dump_json()

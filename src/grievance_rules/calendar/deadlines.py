@@ -439,21 +439,35 @@ def _compute_deadline(
         cal, local.date(), last_day, count_first=count_first
     )
     # every field is built here with its declared type: constructed without re-validation
-    return Deadline.model_construct(
-        start=local,
-        duration=str(dur),
-        convention=conv,
-        half_day=rule,
-        office_hours=_hours_text(hours) if hours else None,
-        due=due,
-        last_day=last_day,
-        counted_days=counted,
-        makeup_days_counted=makeup,
-        skipped_days=skipped,
-        provisional_days=provisional,
-        provisional=bool(provisional),
-        steps=tuple(steps),
+    # (what ``Deadline.model_construct`` builds, the fields in their declared order)
+    deadline = Deadline.__new__(Deadline)
+    _set(
+        deadline,
+        "__dict__",
+        {
+            "start": local,
+            "duration": str(dur),
+            "convention": conv,
+            "half_day": rule,
+            "office_hours": _hours_text(hours) if hours else None,
+            "due": due,
+            "last_day": last_day,
+            "counted_days": counted,
+            "makeup_days_counted": makeup,
+            "skipped_days": skipped,
+            "provisional_days": provisional,
+            "provisional": bool(provisional),
+            "steps": tuple(steps),
+        },
     )
+    _set(deadline, "__pydantic_fields_set__", set(_DEADLINE_FIELDS))
+    _set(deadline, "__pydantic_extra__", None)
+    _set(deadline, "__pydantic_private__", None)
+    return deadline
+
+
+_set = object.__setattr__
+_DEADLINE_FIELDS = tuple(Deadline.model_fields)
 
 
 @cache

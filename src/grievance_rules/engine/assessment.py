@@ -8,7 +8,7 @@ models; ``Assessment.model_dump_json()`` is deterministic to the byte.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -23,7 +23,39 @@ __all__ = [
     "RecordFinding",
     "Rejection",
     "WindowFinding",
+    "assessment_json",
+    "trusted",
 ]
+
+_M = TypeVar("_M", bound=BaseModel)
+_FIELDS: dict[type[BaseModel], tuple[str, ...]] = {}
+_set = object.__setattr__
+
+
+def trusted(cls: type[_M], values: dict[str, Any]) -> _M:
+    """A model built from values already of their declared types, without validation.
+
+    What ``cls.model_construct(**values)`` builds when ``values`` names every field (the
+    same ``__dict__``, in the fields' declared order, and the same fields set), at a
+    fraction of its cost: the engine builds thousands of findings a second.
+
+    Raises:
+        KeyError: a field of ``cls`` is missing from ``values``.
+
+    Example:
+        >>> w = trusted(DataWarning, {"code": "c", "message": "m", "rule_id": None})
+        >>> w == DataWarning.model_construct(code="c", message="m", rule_id=None)
+        True
+    """
+    names = _FIELDS.get(cls)
+    if names is None:
+        names = _FIELDS[cls] = tuple(cls.model_fields)
+    model = cls.__new__(cls)
+    _set(model, "__dict__", {name: values[name] for name in names})
+    _set(model, "__pydantic_fields_set__", set(names))
+    _set(model, "__pydantic_extra__", None)
+    _set(model, "__pydantic_private__", None)
+    return model
 
 
 class _Finding(BaseModel):
@@ -166,3 +198,62 @@ class Rejection(BaseModel):
     """Where the input came from (file and line, or the position in the batch)."""
     order_id: str | None
     reasons: tuple[str, ...]
+
+
+_RECORDS_KEPT = 4_096
+"""At most this many record findings' JSON are kept (then it starts afresh)."""
+
+_RECORD_JSON: dict[int, tuple[RecordFinding, bytes]] = {}
+"""A record finding's identity → the finding (which keeps the identity taken) and its JSON."""
+
+_WARNINGS_KEY = b',"warnings":['
+"""Where ``records`` goes in an assessment's JSON: before ``warnings``, the last field.
+
+Inside a string value the quotes would be escaped, so only the key itself matches."""
+
+
+def _record_json(record: RecordFinding) -> bytes:
+    entry = _RECORD_JSON.get(id(record))
+    if entry is None:
+        if len(_RECORD_JSON) >= _RECORDS_KEPT:
+            _RECORD_JSON.clear()
+        entry = _RECORD_JSON[id(record)] = (record, record.model_dump_json().encode())
+    return entry[1]
+
+
+def assessment_json(assessment: Assessment) -> bytes:
+    """``assessment.model_dump_json()``, UTF-8 encoded, to the byte, at less cost.
+
+    The engine shares equal record findings across orders (most orders get the same
+    finding for a record rule), and they are most of an assessment's JSON: each shared
+    finding is serialised once, and spliced in where ``records`` goes.
+
+    Example:
+        >>> import datetime as dt
+        >>> from grievance_rules.packs.schema import Citation
+        >>> cite = Citation(source="s.md", clause="1", text="t")
+        >>> record = RecordFinding(rule_id="R", title="t", citation=cite,
+        ...                        not_computed="n", computed=None)
+        >>> a = Assessment(order_id="A", pack="p", as_of="2024-05-06T09:00:00+08:00",
+        ...                judged_on="2024-05-06", excluded_from_assessment=False,
+        ...                records=(record, record))
+        >>> assessment_json(a) == a.model_dump_json().encode()
+        True
+    """
+    records = assessment.records
+    if not records:
+        return assessment.model_dump_json().encode()
+    rest = assessment.model_dump_json(exclude=_NO_RECORDS).encode()
+    cut = rest.rindex(_WARNINGS_KEY)
+    return b"".join(
+        (
+            rest[:cut],
+            b',"records":[',
+            b",".join([_record_json(record) for record in records]),
+            b"]",
+            rest[cut:],
+        )
+    )
+
+
+_NO_RECORDS = {"records"}

@@ -23,7 +23,7 @@ from typing import Any, Literal, overload
 
 from pydantic import ValidationError
 
-from grievance_rules.engine.assessment import Assessment, Rejection
+from grievance_rules.engine.assessment import Assessment, Rejection, assessment_json
 from grievance_rules.engine.matching import EngineName, Match, OrderView, get_matcher, view_of
 from grievance_rules.engine.plan import PackPlan, compile_pack, plan_for
 from grievance_rules.engine.repeats import RepeatIndex
@@ -113,7 +113,7 @@ class BatchResult:
         assessment = self.assessment
         if assessment is None:
             return None
-        return assessment.model_dump_json().encode()
+        return assessment_json(assessment)
 
 
 INPUT_ERRORS = (ValidationError, GrievanceRulesError, json.JSONDecodeError)

@@ -24,7 +24,7 @@ from grievance_rules.calendar import Deadline
 from grievance_rules.calendar.deadlines import remembered_deadline
 from grievance_rules.calendar.office_hours import to_shanghai
 from grievance_rules.engine._context import Evaluation
-from grievance_rules.engine.assessment import ClockFinding, WindowFinding
+from grievance_rules.engine.assessment import ClockFinding, WindowFinding, trusted
 from grievance_rules.errors import GrievanceRulesError
 from grievance_rules.packs.schema import ClockRule, EventRef, ParamRef, WindowRule
 
@@ -506,23 +506,26 @@ def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
                     level = warning.level
         findings.append(
             # every field is of its declared type here: constructed without re-validation
-            ClockFinding.model_construct(
-                rule_id=rule.id,
-                title=rule.title,
-                citation=rule.citation,
-                trace=tuple(trace),
-                occurrence=occurrence,
-                start=start,
-                start_event=ev.event_index(k0) if k0 is not None else None,
-                due=due,
-                stopped_at=stopped_at,
-                stop_event=ev.event_index(stop_k) if stop_k is not None else None,
-                state=state,
-                warning_level=level,
-                elapsed_fraction=fraction,
-                unit=unit,
-                provisional=provisional,
-                skipped_days=skipped,
+            trusted(
+                ClockFinding,
+                {
+                    "rule_id": rule.id,
+                    "title": rule.title,
+                    "citation": rule.citation,
+                    "trace": tuple(trace),
+                    "occurrence": occurrence,
+                    "start": start,
+                    "start_event": ev.event_index(k0) if k0 is not None else None,
+                    "due": due,
+                    "stopped_at": stopped_at,
+                    "stop_event": ev.event_index(stop_k) if stop_k is not None else None,
+                    "state": state,
+                    "warning_level": level,
+                    "elapsed_fraction": fraction,
+                    "unit": unit,
+                    "provisional": provisional,
+                    "skipped_days": skipped,
+                },
             )
         )
     return findings
@@ -572,18 +575,21 @@ def evaluate_window(ev: Evaluation, rule: WindowRule) -> list[WindowFinding]:
             f"event {ev.event_index(k)} ({kept[k].type}) at {acted.isoformat()}: {state}",
         )
         findings.append(
-            WindowFinding(
-                rule_id=rule.id,
-                title=rule.title,
-                citation=rule.citation,
-                trace=trace,
-                event=ev.event_index(k),
-                opened_at=opened,
-                closes_at=deadline.due,
-                acted_at=acted,
-                state=state,
-                consequence=rule.consequence,
-                unit=kept[k].unit,
+            trusted(
+                WindowFinding,
+                {
+                    "rule_id": rule.id,
+                    "title": rule.title,
+                    "citation": rule.citation,
+                    "trace": trace,
+                    "event": ev.event_index(k),
+                    "opened_at": opened,
+                    "closes_at": deadline.due,
+                    "acted_at": acted,
+                    "state": state,
+                    "consequence": rule.consequence,
+                    "unit": kept[k].unit,
+                },
             )
         )
     return findings

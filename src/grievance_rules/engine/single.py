@@ -15,7 +15,7 @@ from pathlib import Path
 
 from grievance_rules.calendar import SHANGHAI, to_shanghai
 from grievance_rules.engine._context import Evaluation
-from grievance_rules.engine.assessment import Assessment
+from grievance_rules.engine.assessment import Assessment, trusted
 from grievance_rules.engine.clocks import evaluate_clock, evaluate_window
 from grievance_rules.engine.conditions import (
     evaluate_deduction,
@@ -168,21 +168,25 @@ def assess(
     excluded = any(flag.value == "excluded_from_assessment" for flag in order.flags) or any(
         event.type == "excluded" for event in view.kept
     )
-    return Assessment(
-        order_id=order.id,
-        pack=pack.key,
-        pack_hash=pack.content_hash,
-        pack_origin=pack.origin,
-        engine=engine,
-        as_of=instant,
-        judged_on=ev.judged_on,
-        excluded_from_assessment=excluded,
-        clocks=tuple(clocks),
-        windows=tuple(windows),
-        deductions=tuple(
-            sorted(deductions, key=lambda d: (d.occurred_at, d.rule_id, d.occurrence))
-        ),
-        escalations=tuple(escalations),
-        records=tuple(records),
-        warnings=tuple(ev.warnings),
+    # every field is of its declared type here: constructed without re-validation
+    return trusted(
+        Assessment,
+        {
+            "order_id": order.id,
+            "pack": pack.key,
+            "pack_hash": pack.content_hash,
+            "pack_origin": pack.origin,
+            "engine": engine,
+            "as_of": instant,
+            "judged_on": ev.judged_on,
+            "excluded_from_assessment": excluded,
+            "clocks": tuple(clocks),
+            "windows": tuple(windows),
+            "deductions": tuple(
+                sorted(deductions, key=lambda d: (d.occurred_at, d.rule_id, d.occurrence))
+            ),
+            "escalations": tuple(escalations),
+            "records": tuple(records),
+            "warnings": tuple(ev.warnings),
+        },
     )
