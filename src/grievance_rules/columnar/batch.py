@@ -104,7 +104,8 @@ class OrderBatch:
     def flat(self) -> FlatMatch:
         """The matches as global rows of :attr:`frame` and selector masks."""
         if self._flat is None:
-            object.__setattr__(self, "_flat", match_flat(self.plan, self.views, check=False))
+            flat = match_flat(self.plan, self.views, check=False, frame=self.frame)
+            object.__setattr__(self, "_flat", flat)
         assert self._flat is not None
         return self._flat
 
@@ -181,7 +182,7 @@ def prepare(
                 known = days[received] = received.astimezone(SHANGHAI).date()
             day = known
         judged.append(max(day, effective))
-    flat = match_flat(plan, frame.views, check=check_integers)
+    flat = match_flat(plan, frame.views, check=check_integers, frame=frame)
     return OrderBatch(
         plan,
         orders,

@@ -13,6 +13,7 @@ starts, stops and occurrences with searches over these arrays
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,6 +34,7 @@ Int64s = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_SCALARS = (str, bool, int, float)
 _MICROSECOND = dt.timedelta(microseconds=1)
 
 
@@ -196,6 +198,69 @@ class Frame:
             )
         result: Bools = verdicts[rows] == 1
         return result
+
+    def rows_of_type(self, event_type: str) -> Int64s:
+        """The global rows of the events of one type, in increasing order."""
+        key = ("type-rows", event_type)
+        found: Int64s | None = self._memo.get(key)
+        if found is None:
+            code = self.type_codes.get(event_type)
+            found = self._memo[key] = (
+                np.flatnonzero(self.type == code).astype(np.int64)
+                if code is not None
+                else np.zeros(0, dtype=np.int64)
+            )
+        return found
+
+    def read(
+        self,
+        event_type: str,
+        name: str,
+        reader: Callable[[EventBase, str | None, frozenset[str]], Any],
+        *,
+        plain: bool = False,
+    ) -> list[Any]:
+        """One field of every event of a type, as ``reader`` reads it (once per call).
+
+        ``reader`` is the engine's reader of that field for that event type (it is
+        given the event, the handling unit after it and the order's upstream units);
+        any pack reads the same values, so they are kept for the next. ``plain``: the
+        field is one of the event class's own (the engine reads its value).
+        """
+        key = ("values", event_type, name)
+        found: list[Any] | None = self._memo.get(key)
+        if found is None:
+            rows = self.rows_of_type(event_type).tolist()
+            events, handling, names = self.events, self.handling.tolist(), self.unit_names
+            order = self.order.tolist()
+            views = self.views
+
+            def slow(g: int) -> Any:
+                return reader(
+                    events[g],
+                    None if handling[g] < 0 else names[handling[g]],
+                    views[order[g]].upstream,
+                )
+
+            if plain:
+                # the engine's reader gives a str, bool, int or float field as it is,
+                # and an enum member or None the same whatever the event: read once each
+                found = []
+                known: dict[Any, Any] = {}
+                for g in rows:
+                    value = getattr(events[g], name)
+                    if value.__class__ in _SCALARS:
+                        found.append(value)
+                    elif value is None or isinstance(value, enum.Enum):
+                        if value not in known:
+                            known[value] = slow(g)
+                        found.append(known[value])
+                    else:
+                        found.append(slow(g))
+            else:
+                found = [slow(g) for g in rows]
+            self._memo[key] = found
+        return found
 
     @property
     def ids(self) -> npt.NDArray[Any]:

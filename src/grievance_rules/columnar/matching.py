@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from grievance_rules.columnar.frame import Frame, frame_of
 from grievance_rules.engine.compiler import event_key
 from grievance_rules.engine.matching import (
     Match,
@@ -36,8 +37,12 @@ __all__ = ["FlatMatch", "match_batch", "match_flat"]
 
 _Reader = Callable[[Any, "str | None", frozenset[str]], Any]
 _Test = Callable[[Any], bool]
-# per event type: the fields read, and per pattern its terms (field index, test)
-_TypePlan = tuple[tuple[_Reader, ...], tuple[tuple[str, tuple[tuple[int, _Test], ...]], ...]]
+# per event type: the fields read (names, readers), and per pattern its terms (field index, test)
+_TypePlan = tuple[
+    tuple[str, ...],
+    tuple[_Reader, ...],
+    tuple[tuple[str, tuple[tuple[int, _Test], ...]], ...],
+]
 
 
 def _selectors(selector: Selector) -> Iterator[Selector]:
@@ -48,7 +53,7 @@ def _selectors(selector: Selector) -> Iterator[Selector]:
 
 def _compiled(plan: PackPlan) -> tuple[dict[str, _TypePlan], tuple[str, ...]]:
     """The plan's references grouped by event type (kept in the plan's memo)."""
-    key = "columnar-matching"
+    key = "columnar-matching-fields"
     found = plan.memo.get(key)
     if found is not None:
         return found  # type: ignore[no-any-return]
@@ -70,7 +75,7 @@ def _compiled(plan: PackPlan) -> tuple[dict[str, _TypePlan], tuple[str, ...]]:
                 terms.append((names.index(field_name), _test(value)))
             patterns.append((name, tuple(terms)))
         readers = tuple(_reader(field_name, fields) for field_name in names)
-        compiled[event_type] = (readers, tuple(patterns))
+        compiled[event_type] = (tuple(names), readers, tuple(patterns))
     has = sorted(
         {f for rule in plan.pack.rules for s in _selectors(rule.applies_to) for f in s.has}
     )
@@ -126,20 +131,29 @@ class FlatMatch:
         return result
 
 
-def match_flat(plan: PackPlan, views: Sequence[OrderView], *, check: bool = True) -> FlatMatch:
+def match_flat(
+    plan: PackPlan,
+    views: Sequence[OrderView],
+    *,
+    check: bool = True,
+    frame: Frame | None = None,
+) -> FlatMatch:
     """:func:`match_batch`, with the selected events also as global rows of the batch.
+
+    ``frame``: the views' frame (:mod:`.frame`); each field of each event type is read
+    from it once for every pack of the call. Built here when not given.
 
     Raises:
         FactValidationError: an event integer wider than 64 bits (``check``).
     """
+    if frame is None:  # the matcher reads no instants: the receipts stand in
+        frame = frame_of([v.order for v in views], [v.order.received_at for v in views], views)
     compiled, has = _compiled(plan)
     selector_tests = plan.selector_predicates
     judged: dict[tuple[Any, ...], int] = {}
     met: list[frozenset[str]] = []
     shapes: list[int] = []
-    rows: dict[str, list[tuple[int, int, int, Any, str | None, frozenset[str]]]] = {}
-    base = 0
-    for i, view in enumerate(views):
+    for view in views:
         if check:
             check_integers(view)
         order = view.order
@@ -158,20 +172,25 @@ def match_flat(plan: PackPlan, views: Sequence[OrderView], *, check: bool = True
             shape = judged[key] = len(met)
             met.append(frozenset(n for n, test in selector_tests if test(order, kind)))
         shapes.append(shape)
-        handling = view.handling
-        upstream = view.upstream
-        for k, event in enumerate(view.kept):
-            if event.type in compiled:
-                rows.setdefault(event.type, []).append(
-                    (i, k, base + k, event, handling[k], upstream)
-                )
-        base += len(view.kept)
     events: list[dict[str, list[int]]] = [{} for _ in views]
     flat: dict[str, npt.NDArray[np.int64]] = {}
-    for event_type, found in rows.items():
-        readers, patterns = compiled[event_type]
-        values = [[read(e, h, u) for _i, _k, _g, e, h, u in found] for read in readers]
+    for event_type, (names, readers, patterns) in compiled.items():
+        rows = frame.rows_of_type(event_type)
+        if not len(rows):
+            continue
+        fields = EVENT_CLASSES[event_type].model_fields
+        values = [
+            frame.read(
+                event_type,
+                name,
+                read,
+                plain=name in fields and name not in ("handling_unit", "to_unit_upstream"),
+            )
+            for name, read in zip(names, readers, strict=True)
+        ]
         passed: dict[tuple[int, _Test], list[bool]] = {}
+        orders = frame.order[rows].tolist()
+        positions = frame.pos[rows].tolist()
         for name, terms in patterns:
             verdicts: list[bool] | None = None
             for term in terms:
@@ -183,10 +202,19 @@ def match_flat(plan: PackPlan, views: Sequence[OrderView], *, check: bool = True
                     if verdicts is None
                     else [a and b for a, b in zip(verdicts, column, strict=True)]
                 )
-            selected = found if verdicts is None else list(compress(found, verdicts))
-            for i, k, _g, _e, _h, _u in selected:
-                events[i].setdefault(name, []).append(k)
-            flat[name] = np.fromiter((r[2] for r in selected), dtype=np.int64, count=len(selected))
+            if verdicts is None:
+                chosen = rows
+                pairs = zip(orders, positions, strict=True)
+            else:
+                chosen = rows[np.fromiter(verdicts, dtype=bool, count=len(rows))]
+                pairs = zip(compress(orders, verdicts), compress(positions, verdicts), strict=True)
+            for i, k in pairs:
+                found = events[i].get(name)
+                if found is None:
+                    events[i][name] = [k]
+                else:
+                    found.append(k)
+            flat[name] = chosen
     return FlatMatch(
         [Match(met[s], e) for s, e in zip(shapes, events, strict=True)],
         flat,
