@@ -130,7 +130,9 @@ def test_holds_over_batch_by_hand():
     assert holds_over_batch(batch, either).tolist() == [True, False, True]
     # what events alone cannot decide is left to the order-by-order judge
     assert holds_over_batch(batch, Trigger(clock=("XY-1.accept",), state="breached")) is None
-    assert holds_over_batch(batch, CountOf(count=contact, at_least=1, distinct="unit")) is None
+    # A's two contacts are by two units (d1, then d2); C's one by d2
+    units = CountOf(count=contact, at_least=2, distinct="unit")
+    assert holds_over_batch(batch, units).tolist() == [True, False, False]
 
 
 def test_deduction_points_by_hand():
@@ -262,3 +264,37 @@ def test_since_over_batch_by_hand():
     assert judged(AnyOf(any=(after, unless))) == ([True, False, True], [a1, -1, c1])
     assert judged(AllOf(all=(after, unless))) == ([True, False, False], [a2, -1, -1])
     assert judged(NotOf(not_=after)) == ([False, True, True], [-1, -1, -1])
+
+
+def test_assigns_and_distinct_over_the_batch_by_hand():
+    from grievance_rules.columnar.conditions import since_over_batch
+
+    def dispatch(at: str, sender: str, to: str) -> dict[str, object]:
+        return {"type": "dispatched", "at": at, "unit": sender, "to_unit": to}
+
+    d = _order(
+        "D",
+        [
+            dispatch("2024-05-06T09:30+08:00", "ctr", "d1"),  # begins d1's assignment
+            dispatch("2024-05-06T10:00+08:00", "d1", "d2"),  # a forward by d1: no assignment
+            dispatch("2024-05-06T11:00+08:00", "ctr", "d1"),  # d1 holds it: the same one
+            dispatch("2024-05-06T12:00+08:00", "ctr", "d2"),  # begins d2's (joint)
+        ],
+    )
+    plan = plan_for("daye")
+    batch = prepare([d, B], plan, None)
+    assigning = Trigger(event="dispatched", assigns=True)
+    found = since_over_batch(batch, CountOf(count=assigning, at_least=2, distinct="to_unit"))
+    assert found is not None
+    # two assignments to two units: from the second, at 12:00
+    assert found[0].tolist() == [True, False]
+    assert found[1].tolist() == [_us("2024-05-06T12:00+08:00"), -1]
+    every = since_over_batch(
+        batch, CountOf(count=Trigger(event="dispatched"), at_least=2, distinct="to_unit")
+    )
+    assert every is not None
+    # every dispatch: d1, d2, d1, d2: the second distinct unit comes at 10:00
+    assert every[1].tolist() == [_us("2024-05-06T10:00+08:00"), -1]
+    three = since_over_batch(batch, CountOf(count=assigning, at_least=3))
+    assert three is not None
+    assert three[0].tolist() == [False, False]

@@ -294,8 +294,8 @@ def _orders(batch: OrderBatch, selector: str, only: set[int] | None) -> list[int
 def holds_over_batch(batch: OrderBatch, cond: Condition) -> Bools | None:
     """Whether the condition holds, per order of the batch, where events alone decide it.
 
-    Event triggers (a reference, with ``after`` and ``unless_after``; no ``assigns``,
-    clocks, windows, escalations or deductions), ``count`` of one (no ``distinct``;
+    Event triggers (a reference, with ``after``, ``unless_after`` and ``assigns``; no
+    clocks, windows, escalations or deductions), ``count`` of one (with ``distinct``;
     ``at_least`` n ≥ 1 or ``equals``), ``any``, ``all`` and ``not`` of such are counted
     over the batch's global rows at once; ``None`` for anything else (judged per order).
     """
@@ -320,8 +320,12 @@ def since_over_batch(batch: OrderBatch, cond: Condition) -> tuple[Bools, Int64s]
     if isinstance(cond, Trigger | CountOf):
         trigger = cond if isinstance(cond, Trigger) else cond.count
         rows = _event_rows(batch, trigger)
-        if rows is None or (isinstance(cond, CountOf) and cond.distinct is not None):
+        if rows is None:
             return None
+        if isinstance(cond, CountOf) and cond.distinct is not None:
+            rows = _first_of_each(batch, rows, cond.distinct)
+            if rows is None:
+                return None
         order = frame.order[rows]
         counts = np.bincount(order, minlength=n)
         first = np.searchsorted(order, np.arange(n))  # each order's first counted row
@@ -381,7 +385,6 @@ def _event_rows(batch: OrderBatch, trigger: Trigger) -> Int64s | None:
     """The global rows an event trigger counts (``None``: it counts more than events)."""
     if (
         trigger.event is None
-        or trigger.assigns
         or trigger.clock
         or trigger.window
         or trigger.escalation
@@ -390,6 +393,11 @@ def _event_rows(batch: OrderBatch, trigger: Trigger) -> Int64s | None:
         return None
     plan = batch.plan
     rows = batch.rows(plan.pattern_of(trigger))
+    if len(rows) and trigger.assigns:  # only the events that begin an assignment
+        frame = batch.frame
+        table = frame.assignment_table()
+        begins = frame.offsets[table.order] + table.begins
+        rows = rows[np.isin(rows, begins)]
     if len(rows) and (trigger.after is not None or trigger.unless_after is not None):
         frame = batch.frame
         order, pos = frame.order[rows], frame.pos[rows]
@@ -400,6 +408,23 @@ def _event_rows(batch: OrderBatch, trigger: Trigger) -> Int64s | None:
             keep &= ~(_first_position(batch, plan.pattern_of(trigger.unless_after))[order] < pos)
         rows = rows[keep]
     return rows
+
+
+def _first_of_each(batch: OrderBatch, rows: Int64s, name: str) -> Int64s | None:
+    """Of each order's rows, the first with each value of a field (``count ... distinct``).
+
+    ``None`` if a value cannot be compared (unhashable): the per-order judge decides.
+    """
+    events = batch.frame.events
+    codes: dict[Any, int] = {}
+    try:
+        keys = [codes.setdefault(getattr(events[g], name, None), len(codes)) for g in rows.tolist()]
+    except TypeError:
+        return None
+    pairs = batch.frame.order[rows] * max(len(codes), 1) + np.asarray(keys, dtype=np.int64)
+    _unique, first = np.unique(pairs, return_index=True)
+    kept: Int64s = rows[np.sort(first)]
+    return kept
 
 
 def _first_position(batch: OrderBatch, pattern: str) -> Int64s:

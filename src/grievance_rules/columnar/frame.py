@@ -35,6 +35,7 @@ Bools = npt.NDArray[np.bool_]
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _SCALARS = (str, bool, int, float)
+_MISSING = object()
 _MICROSECOND = dt.timedelta(microseconds=1)
 
 
@@ -193,9 +194,23 @@ class Frame:
         unknown = rows[verdicts[rows] < 0]
         if len(unknown):
             events = self.events
-            verdicts[unknown] = np.fromiter(
-                (test(events[g]) for g in unknown.tolist()), dtype=np.int8, count=len(unknown)
-            )
+            # the filter reads only these attributes (a ``_count`` its list's as well):
+            # events alike in them (and in class) are judged once
+            names = sorted(where)
+            names += [n.removesuffix("_count") for n in names if n.endswith("_count")]
+            judged: dict[tuple[Any, ...], bool] = {}
+            found: list[bool] = []
+            for g in unknown.tolist():
+                event = events[g]
+                key = (event.__class__, *(getattr(event, n, _MISSING) for n in names))
+                try:
+                    verdict = judged.get(key)
+                    if verdict is None:
+                        verdict = judged[key] = test(event)
+                except TypeError:  # an unhashable value (a list): judged on its own
+                    verdict = test(event)
+                found.append(verdict)
+            verdicts[unknown] = np.asarray(found, dtype=np.int8)
         result: Bools = verdicts[rows] == 1
         return result
 
