@@ -10,16 +10,30 @@ into a temporary file; then, in a fresh process each, measures:
   for any pure-Python reader of the file;
 * ``read_lines``: iterating the file's lines and doing nothing.
 
+With ``--parquet``, Parquet against JSON Lines instead: ``generate_orders(N,
+seed=2024)`` (default N 20,000) written as ``sample`` writes them (JSON Lines by
+``generate_lines``; Parquet by ``write_parquet``, as ``sample --format parquet``),
+then, in a fresh process each and ``--rounds`` times, orders per CPU-second
+(``time.process_time``, every thread of the process; imports before the clock):
+
+* ``jsonl``: ``iter_orders`` on the JSON Lines file;
+* ``parquet``: ``iter_parquet_orders`` on the Parquet folder;
+* ``baseline``: the same with ``reading/parquet.py`` as at ``--baseline`` (git);
+* ``phases``: the current reader's phases timed one by one (pyarrow read,
+  grouping by order, to Python, assembling, pydantic validation, history check).
+
 Usage::
 
     python benchmarks/reading_bench.py                 # 1,000,000 orders
     python benchmarks/reading_bench.py --orders 100000 --stages read
+    python benchmarks/reading_bench.py --parquet       # 20,000 orders, 3 rounds
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import io
 import json
 import os
 import platform
@@ -179,13 +193,220 @@ def stage(name: str, path: Path, n: int) -> dict[str, object]:
     }
 
 
+# --- Parquet against JSON Lines (issue 17) ------------------------------------------------
+
+PARQUET_STAGES = ("jsonl", "parquet", "baseline", "phases")
+
+
+def _cpu() -> float:
+    return time.process_time()
+
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def _baseline(rev: str) -> object:
+    """The Parquet reader as it was at ``rev`` (``git show``), loaded as a module of its own."""
+    import importlib.util
+
+    root = Path(__file__).resolve().parent.parent
+    source = subprocess.run(
+        ["git", "-C", str(root), "show", f"{rev}:src/grievance_rules/reading/parquet.py"],
+        check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    folder = Path(tempfile.mkdtemp())
+    path = folder / "parquet_baseline.py"
+    path.write_text(source, encoding="utf-8")
+    spec = importlib.util.spec_from_file_location("parquet_baseline", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["parquet_baseline"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+class _Clock:
+    """CPU seconds spent per phase: ``with clock("phase"): ...`` adds the block's."""
+
+    def __init__(self, phases: tuple[str, ...]) -> None:
+        self.spent = dict.fromkeys(phases, 0.0)
+        self.phase = ""
+        self.start = 0.0
+
+    def __call__(self, phase: str) -> _Clock:
+        self.phase = phase
+        return self
+
+    def __enter__(self) -> None:
+        self.start = _cpu()
+
+    def __exit__(self, *_exc: object) -> None:
+        self.spent[self.phase] += _cpu() - self.start
+
+
+def _phases(folder: Path) -> dict[str, float]:
+    """CPU seconds of each phase of the current reader, its steps run by hand one by one."""
+    import pyarrow.parquet as pq
+
+    import grievance_rules.reading.parquet as parquet
+    from grievance_rules.model import WorkOrder, check_history
+
+    clock = _Clock(("pyarrow read", "grouping by order", "to Python (dicts)",
+                    "assembling orders", "pydantic validation", "history check"))  # fmt: skip
+    for part in parquet.parquet_partitions(folder):
+        with clock("pyarrow read"):
+            events = parquet._read_table(part.events, parquet.EVENT_COLUMNS, "events")
+            units = parquet._read_table(part.units, parquet.UNIT_COLUMNS, "units")
+            handle = pq.ParquetFile(part.orders)
+            ids = handle.read(columns=["id"]).column("id").to_pylist()
+        position = {order_id: row for row, order_id in enumerate(ids)}
+        with clock("grouping by order"):
+            by_events = parquet._by_order(events, position, len(ids))
+            by_units = parquet._by_order(units, position, len(ids))
+        names = [n for n in handle.schema_arrow.names if n in parquet.ORDER_COLUMNS]
+        shared = parquet._Units()
+        batches = iter(handle.iter_batches(batch_size=4096, columns=names))
+        first = 0
+        while True:
+            with clock("pyarrow read"):
+                batch = next(batches, None)
+            if batch is None:
+                break
+            with clock("to Python (dicts)"):
+                rows = parquet._cells(batch, names, False).rows
+                last = first + len(rows)
+                cells, _rows = by_events.part(first, last, by_type=True)
+                unit_cells, _rows = by_units.part(first, last)
+            with clock("assembling orders"):
+                e0, u0 = by_events.bounds[first], by_units.bounds[first]
+                for i, obj in enumerate(rows, first):
+                    low, high = by_events.bounds[i] - e0, by_events.bounds[i + 1] - e0
+                    obj["events"] = cells.rows[low:high]
+                    low, high = by_units.bounds[i] - u0, by_units.bounds[i + 1] - u0
+                    obj["units"] = shared(unit_cells.rows[low:high])
+            for obj in rows:  # one at a time, as the reader does: nothing kept
+                with clock("pydantic validation"):
+                    order = WorkOrder.model_validate(obj)
+                with clock("history check"):
+                    check_history(order)
+            first = last
+    return {phase: round(seconds, 3) for phase, seconds in clock.spent.items()}
+
+
+def _warm_up(baseline: str | None) -> None:
+    """Read five orders both ways first: Arrow's and pydantic's one-time set-up off the clock."""
+    from grievance_rules.reading import iter_orders
+    from grievance_rules.reading.parquet import iter_parquet_orders
+    from grievance_rules.reading.parquet_export import write_parquet
+    from grievance_rules.samples import generate_lines, generate_orders
+
+    with tempfile.TemporaryDirectory() as tmp:
+        write_parquet(generate_orders(5, seed=1), tmp)
+        reader = _baseline(baseline).iter_parquet_orders if baseline else iter_parquet_orders  # type: ignore[attr-defined]
+        assert sum(1 for _r in reader(tmp)) == 5
+        lines = io.BytesIO("\n".join(generate_lines(5, seed=1)).encode())
+        assert sum(1 for _r in iter_orders(lines, "jsonl")) == 5
+
+
+def parquet_stage(name: str, folder: Path, jsonl: Path, baseline: str) -> dict[str, object]:
+    """One stage of the Parquet comparison, in this process, imports done before the clock."""
+    import pyarrow.parquet  # noqa: F401  (imported before the clock, as every stage's libraries)
+
+    from grievance_rules.reading import iter_orders
+    from grievance_rules.reading.parquet import iter_parquet_orders
+
+    _warm_up(baseline if name == "baseline" else None)
+    if name == "phases":
+        load = _load()
+        spent = _phases(folder)
+        return {"stage": name, "cpu_seconds": spent, "load_before": load, "load_after": _load()}
+    if name == "jsonl":
+        records = lambda: iter_orders(jsonl, "jsonl")  # noqa: E731
+    elif name == "parquet":
+        records = lambda: iter_parquet_orders(folder)  # noqa: E731
+    elif name == "baseline":
+        module = sys.modules["parquet_baseline"]
+        records = lambda: module.iter_parquet_orders(folder)  # type: ignore[attr-defined]  # noqa: E731
+    else:
+        raise SystemExit(f"unknown stage {name}")
+    load = _load()
+    start = _cpu()
+    wall = time.perf_counter()
+    counts = {"accepted": 0, "rejected": 0}
+    for result in records():
+        counts["accepted" if result.ok else "rejected"] += 1
+    cpu = _cpu() - start
+    total = counts["accepted"] + counts["rejected"]
+    return {
+        "stage": name,
+        **counts,
+        "cpu_seconds": round(cpu, 3),
+        "wall_seconds": round(time.perf_counter() - wall, 3),
+        "orders_per_cpu_second": round(total / cpu),
+        "load_before": load,
+        "load_after": _load(),
+    }
+
+
+def parquet_main(args: argparse.Namespace) -> None:
+    """Write the orders both ways, then each stage in a fresh process, ``rounds`` times."""
+    from grievance_rules.reading.parquet_export import write_parquet
+    from grievance_rules.samples import generate_lines, generate_orders
+
+    with tempfile.TemporaryDirectory() as tmp:
+        jsonl = Path(tmp) / "orders.jsonl"
+        folder = Path(tmp) / "orders.parquet.d"
+        with jsonl.open("w", encoding="utf-8") as out:  # what `sample` writes
+            for line in generate_lines(args.orders, seed=args.seed):
+                out.write(line + "\n")
+        write_parquet(
+            generate_orders(args.orders, seed=args.seed), folder
+        )  # `sample --format parquet`
+        size = sum(p.stat().st_size for p in folder.iterdir())
+        mib = jsonl.stat().st_size / 2**20
+        print(f"{args.orders:,} orders (seed {args.seed}): JSON Lines {mib:.1f} MiB, "
+              f"Parquet {size / 2**20:.1f} MiB; load {_load()}")  # fmt: skip
+        stages = [s for s in args.stages.split(",") if s in PARQUET_STAGES]
+        for round_number in range(1, args.rounds + 1):
+            for name in stages:
+                result = subprocess.run(
+                    [sys.executable, __file__, "--parquet-stage", name, "--folder", str(folder),
+                     "--file", str(jsonl), "--baseline", args.baseline],
+                    check=True, capture_output=True, text=True,
+                )  # fmt: skip
+                print(json.dumps({"round": round_number, **json.loads(result.stdout)}))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orders", type=int, default=1_000_000)
     parser.add_argument("--stages", default="read,validate,json.loads,read_lines")
     parser.add_argument("--file", type=Path, help="reuse or keep this file")
     parser.add_argument("--stage", help=argparse.SUPPRESS)  # internal: run one stage
+    parser.add_argument(
+        "--parquet", action="store_true",
+        help="Parquet against JSON Lines instead: generate_orders(--orders, seed=--seed) "
+        "written by write_parquet and generate_lines; stages jsonl,parquet,baseline,phases",
+    )  # fmt: skip
+    parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--baseline", default="9f60592", help="git revision of the old reader")
+    parser.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--parquet-stage", help=argparse.SUPPRESS)  # internal
     args = parser.parse_args()
+
+    if args.parquet_stage:
+        print(json.dumps(parquet_stage(args.parquet_stage, args.folder, args.file, args.baseline)))
+        return
+    if args.parquet:
+        if args.orders == 1_000_000:
+            args.orders = 20_000
+        if args.stages == "read,validate,json.loads,read_lines":
+            args.stages = ",".join(PARQUET_STAGES)
+        parquet_main(args)
+        return
 
     if args.stage:
         print(json.dumps(stage(args.stage, args.file, args.orders)))

@@ -423,3 +423,51 @@ def test_sets_of_present_columns_numbered_alike_beyond_one_word_of_columns():
     code = _mask_code(masks, 4).tolist()
     assert code[0] == code[2]
     assert len({code[0], code[1], code[3]}) == 3
+
+
+def test_dictionary_encoded_ids_and_types_read_as_plain_text(tmp_path):
+    # a foreign writer's choice: order_id and type dictionary-encoded, a cell misplaced
+    orders = list(generate_orders(6, seed=4))
+    order_table, event_table, unit_table = [], [], []
+    for order in orders:
+        row, events, units = order_rows(order)
+        order_table.append(row)
+        event_table += events
+        unit_table += units
+    event_table[3]["decision"] = "approved"  # a cell that does not apply to its event
+    _write(tmp_path, order_table, event_table, unit_table)
+    for name in ("events", "units"):
+        table = pq.read_table(tmp_path / f"{name}.parquet")
+        for column in ("order_id", "type"):
+            if column in table.column_names:
+                index = table.column_names.index(column)
+                table = table.set_column(index, column, table.column(column).dictionary_encode())
+        pq.write_table(table, tmp_path / f"{name}.parquet")
+    assert pa.types.is_dictionary(pq.read_schema(tmp_path / "events.parquet").field("type").type)
+    results = list(iter_parquet_orders(tmp_path))
+    assert results == _row_at_a_time(tmp_path)
+    owner = event_table[3]["order_id"]
+    assert [r.ok for r in results] == [o.id != owner for o in orders]
+    (bad,) = [r for r in results if not r.ok]
+    assert bad.problems[0].code == "invalid_cell"
+    assert "events.parquet row 4: column 'decision' does not apply" in bad.problems[0].message
+    assert [r.order for r in results if r.ok] == [o for o in orders if o.id != owner]
+
+
+def test_ids_that_are_numbers_match_no_order(tmp_path):
+    at = dt.datetime(2024, 5, 6, 10, tzinfo=dt.UTC)
+    folder = tmp_path
+    pq.write_table(
+        pa.table({"id": [7], "channel": ["12345"], "category": ["complaint"], "received_at": [at]}),
+        folder / "orders.parquet",
+    )
+    pq.write_table(
+        pa.table({"order_id": [7, 7], "type": ["signed_for"] * 2, "at": [at, at]}),
+        folder / "events.parquet",
+    )
+    results = list(iter_parquet_orders(folder))
+    assert results == _row_at_a_time(folder)
+    assert [(r.order_id, [p.code for p in r.problems]) for r in results] == [
+        ("7", ["string_type"]),  # the record names its id as text
+        (7, ["orphan_events"]),
+    ]

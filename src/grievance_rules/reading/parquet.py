@@ -348,14 +348,19 @@ def _instants(column: Any) -> list[Any]:
     return out
 
 
-def _values(name: str, column: Any) -> list[Any]:
-    """A column's cells as Python values: instants as UTC datetimes, maps as dicts."""
+def _values(name: str, column: Any, pairs: bool = False) -> list[Any]:
+    """A column's cells as Python values: instants as UTC datetimes, maps as dicts.
+
+    With ``pairs``, maps as tuples of pairs instead (hashable; see :class:`_Units`).
+    """
     pa = _pa()
     kind = column.type
     if pa.types.is_timestamp(kind) and kind.tz is not None:
         return _instants(column)
     values: list[Any] = column.to_pylist()
     if name == "leaders":
+        if pairs:
+            return [tuple(value) if isinstance(value, list) else value for value in values]
         values = [_plain(name, value) for value in values]
     return values
 
@@ -399,7 +404,12 @@ def _mask_code(masks: Sequence[Any], count: int) -> Any:
     return code
 
 
-def _cells(table: pa.Table | pa.RecordBatch, names: Sequence[str], by_type: bool) -> _Cells:
+def _cells(
+    table: pa.Table | pa.RecordBatch,
+    names: Sequence[str],
+    by_type: bool,
+    units: _Units | None = None,
+) -> _Cells:
     """Each row's non-null cells (:func:`_made_cells`), the garbage collector paused meanwhile.
 
     Only dicts and lists without cycles are made there; a collection in the middle
@@ -408,19 +418,25 @@ def _cells(table: pa.Table | pa.RecordBatch, names: Sequence[str], by_type: bool
     paused = gc.isenabled()
     gc.disable()
     try:
-        return _made_cells(table, names, by_type)
+        return _made_cells(table, names, by_type, units)
     finally:
         if paused:
             gc.enable()
 
 
-def _made_cells(table: pa.Table | pa.RecordBatch, names: Sequence[str], by_type: bool) -> _Cells:
+def _made_cells(
+    table: pa.Table | pa.RecordBatch,
+    names: Sequence[str],
+    by_type: bool,
+    units: _Units | None = None,
+) -> _Cells:
     """Each row's non-null cells, built one set of present columns at a time.
 
     Rows are grouped by which columns hold a value (and, in an events table, by
     ``type``): a few dozen such groups in a table of events. Each column becomes
     Python values once, and each group's dicts are zipped from its columns, so
-    the Python work is a dict per row, not an assignment per cell.
+    the Python work is a dict per row, not an assignment per cell. With
+    ``units``, a row that is a unit validated before is that :class:`Unit`.
     """
     import numpy as np
 
@@ -434,7 +450,7 @@ def _made_cells(table: pa.Table | pa.RecordBatch, names: Sequence[str], by_type:
         if column.null_count == len(column):
             continue
         present.append(name)
-        columns.append(_values(name, column))
+        columns.append(_values(name, column, pairs=units is not None))
         masks.append(
             column.is_valid().to_numpy(zero_copy_only=False) if column.null_count else None
         )
@@ -470,11 +486,12 @@ def _made_cells(table: pa.Table | pa.RecordBatch, names: Sequence[str], by_type:
         else:
             take = itemgetter(*positions)
             picked = [take(columns[index]) for index in held]
-        made = (
-            list(map(dict, map(zip, repeat(keys), zip(*picked, strict=True))))
-            if keys
-            else [{} for _ in positions]
-        )
+        if units is not None:
+            made = units.rows(tuple(keys), zip(*picked, strict=True))
+        elif keys:
+            made = list(map(dict, map(zip, repeat(keys), zip(*picked, strict=True))))
+        else:
+            made = [{} for _ in positions]
         for position, cells in zip(positions, made, strict=True):
             rows[position] = cells
         if kinds or check_each:
@@ -504,13 +521,16 @@ class _ByOrder:
     bounds: list[int]
     orphans: dict[Any, list[int]]
 
-    def part(self, first: int, last: int, *, by_type: bool = False) -> tuple[_Cells, list[int]]:
+    def part(
+        self, first: int, last: int, *, by_type: bool = False, units: _Units | None = None
+    ) -> tuple[_Cells, list[int]]:
         """The cells and file rows of the orders table's rows ``first`` to ``last - 1``."""
         start, stop = self.bounds[first], self.bounds[last]
         if self.table is None or start == stop:
             return _Cells([], []), []
         names = [name for name in self.table.column_names if name != "order_id"]
-        return _cells(self.table.slice(start, stop - start), names, by_type), self.rows[start:stop]
+        cells = _cells(self.table.slice(start, stop - start), names, by_type, units)
+        return cells, self.rows[start:stop]
 
 
 def _by_order(table: pa.Table | None, position: Mapping[str, int], orders: int) -> _ByOrder:
@@ -520,19 +540,31 @@ def _by_order(table: pa.Table | None, position: Mapping[str, int], orders: int) 
     pa = _pa()
     if table is None:
         return _ByOrder(None, [], [0] * (orders + 1), {})
-    keys = table.column("order_id").to_pylist()
-    where = np.fromiter(
-        (position.get(key, -1) if isinstance(key, str) else -1 for key in keys),
-        dtype=np.int64,
-        count=len(keys),
-    )
+    column = _dense(table.column("order_id"))
+    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        import pyarrow.compute as pc
+
+        # each id looked up in Arrow: its place among the orders table's ids, then its row
+        ids = pa.array(list(position), column.type)
+        found = pc.index_in(column, value_set=ids).fill_null(-1).to_numpy()
+        rows = np.array([*position.values(), -1], dtype=np.int64)
+        where = rows[found]  # -1 (not found) picks the last: -1
+    else:  # another type (dictionary-encoded text, numbers): each id looked up in Python
+        where = np.fromiter(
+            (position.get(key, -1) if isinstance(key, str) else -1 for key in column.to_pylist()),
+            dtype=np.int64,
+            count=len(column),
+        )
     orphans: dict[Any, list[int]] = {}
-    for index in np.flatnonzero(where < 0).tolist():
-        orphans.setdefault(keys[index], []).append(index + 1)
+    lost = np.flatnonzero(where < 0)
+    if len(lost):
+        keys = column.take(pa.array(lost)).to_pylist()
+        for index, key in zip(lost.tolist(), keys, strict=True):
+            orphans.setdefault(key, []).append(index + 1)
     owned = np.flatnonzero(where >= 0)
     order = owned[np.argsort(where[owned], kind="stable")]
     bounds = np.concatenate(([0], np.cumsum(np.bincount(where[owned], minlength=orders))))
-    if len(order) != len(keys) or np.any(order != np.arange(len(order))):
+    if len(order) != len(column) or np.any(order != np.arange(len(order))):
         table = table.take(pa.array(order, pa.int64()))  # already in order as written: no copy
     return _ByOrder(table, (order + 1).tolist(), bounds.tolist(), orphans)
 
@@ -663,28 +695,34 @@ class _Units:
     def __init__(self) -> None:
         self.known: dict[tuple[Any, ...], Unit | None] = {}
 
-    def __call__(self, cells: Sequence[dict[str, Any]]) -> list[Any]:
-        return [self.unit(one) for one in cells]
-
-    def unit(self, cells: dict[str, Any]) -> Any:
-        """The unit's shared :class:`Unit`, or its cells when they do not validate."""
-        key = tuple(
-            (name, tuple(value.items()) if type(value) is dict else value)
-            for name, value in cells.items()
-        )
-        try:
-            found = self.known[key]
-        except TypeError:  # a value that is not text (a list in a foreign file's column)
-            return cells
-        except KeyError:
-            if len(self.known) >= self._LIMIT:
-                self.known.clear()
+    def rows(self, keys: tuple[str, ...], rows: Iterable[tuple[Any, ...]]) -> list[Any]:
+        """Each row (its values in the order of ``keys``, leaders as pairs): a unit, or cells."""
+        at = keys.index("leaders") if "leaders" in keys else -1
+        known = self.known
+        out: list[Any] = []
+        for values in rows:
+            key = (keys, values)
             try:
-                found = Unit.model_validate(cells)
-            except ValidationError:
+                found = known[key]
+            except TypeError:  # a value that is not text (a list in a foreign file's column)
                 found = None
-            self.known[key] = found
-        return cells if found is None else found
+            except KeyError:
+                if len(known) >= self._LIMIT:
+                    known.clear()
+                try:
+                    found = Unit.model_validate(self._cells(keys, values, at))
+                except ValidationError:
+                    found = None
+                known[key] = found
+            out.append(self._cells(keys, values, at) if found is None else found)
+        return out
+
+    @staticmethod
+    def _cells(keys: tuple[str, ...], values: tuple[Any, ...], at: int) -> dict[str, Any]:
+        cells = dict(zip(keys, values, strict=True))
+        if at >= 0 and isinstance(values[at], tuple):
+            cells["leaders"] = dict(values[at])
+        return cells
 
 
 def read_partition(
@@ -748,7 +786,7 @@ def read_partition(
             first = record
             orders = _cells(batch, names, by_type=False).rows
             event_cells, event_rows = events.part(first, first + len(orders), by_type=True)
-            unit_cells, _unit_rows = units.part(first, first + len(orders))
+            unit_cells, _unit_rows = units.part(first, first + len(orders), units=shared)
             start = events.bounds[first]
             unit_start = units.bounds[first]
             for offset, obj in enumerate(orders):
@@ -770,7 +808,7 @@ def read_partition(
                 obj["events"] = found
                 below = units.bounds[first + offset] - unit_start
                 above = units.bounds[first + offset + 1] - unit_start
-                obj["units"] = shared(unit_cells.rows[below:above])
+                obj["units"] = unit_cells.rows[below:above]
                 result = validate_record(obj, assume_tz=assume_tz, strict=strict, location=location)
                 if problems:
                     earlier = result.problems if isinstance(result, Rejected) else ()
