@@ -278,14 +278,14 @@ def _phases(folder: Path) -> dict[str, float]:
                 rows = parquet._cells(batch, names, False).rows
                 last = first + len(rows)
                 cells, _rows = by_events.part(first, last, by_type=True)
-                unit_cells, _rows = by_units.part(first, last)
+                unit_cells, _rows = by_units.part(first, last, units=shared)
             with clock("assembling orders"):
                 e0, u0 = by_events.bounds[first], by_units.bounds[first]
                 for i, obj in enumerate(rows, first):
                     low, high = by_events.bounds[i] - e0, by_events.bounds[i + 1] - e0
                     obj["events"] = cells.rows[low:high]
                     low, high = by_units.bounds[i] - u0, by_units.bounds[i + 1] - u0
-                    obj["units"] = shared(unit_cells.rows[low:high])
+                    obj["units"] = unit_cells.rows[low:high]
             for obj in rows:  # one at a time, as the reader does: nothing kept
                 with clock("pydantic validation"):
                     order = WorkOrder.model_validate(obj)
