@@ -153,7 +153,12 @@ class FindingRows:
             out = {name: np.concatenate([b[name] for b in blocks]) for name in COLUMNS}
             if self._sorted and len(out["order"]) > 1:
                 permutation = np.lexsort(
-                    (out["seq"], _ranks(out["rule_id"]), _ranks(out["kind"]), out["order"])
+                    (
+                        out["seq"],
+                        _ranks([b["rule_id"] for b in blocks]),
+                        _ranks([b["kind"] for b in blocks]),
+                        out["order"],
+                    )
                 )
                 out = {name: column[permutation] for name, column in out.items()}
             self._columns = out
@@ -180,15 +185,15 @@ class FindingRows:
                 arrays[name] = pa.array(values, pa.int64())
             elif name in _FLOAT_COLUMNS:
                 arrays[name] = pa.array(values, pa.float64(), mask=np.isnan(values))
-            else:
-                arrays[name] = pa.array([v or None for v in values.tolist()], pa.string())
+            else:  # an empty string is no value
+                arrays[name] = pa.array(values, pa.string(), mask=values == "")
         return pa.table(arrays)
 
 
 def _columns_of_rows(rows: list[Row]) -> Columns:
     out: Columns = {}
-    for index, name in enumerate(COLUMNS):
-        values = [row[index] for row in rows]
+    transposed: list[tuple[Any, ...]] = list(zip(*rows, strict=True)) or [()] * len(COLUMNS)
+    for name, values in zip(COLUMNS, transposed, strict=True):
         if name in _INT_COLUMNS:
             out[name] = np.asarray(values, dtype=np.int64)
         elif name in _FLOAT_COLUMNS:
@@ -198,11 +203,23 @@ def _columns_of_rows(rows: list[Row]) -> Columns:
     return out
 
 
-def _ranks(column: npt.NDArray[Any]) -> npt.NDArray[np.int64]:
-    """Each string's rank among the column's distinct strings (their sort order)."""
-    values = column.tolist()
-    rank = {value: k for k, value in enumerate(sorted(set(values)))}
-    return np.fromiter((rank[v] for v in values), dtype=np.int64, count=len(values))
+def _ranks(parts: list[npt.NDArray[Any]]) -> npt.NDArray[np.int64]:
+    """Each string's rank among all the parts' distinct strings (their sort order).
+
+    A part holding one string throughout (a kernel's block) is ranked at once.
+    """
+    constant = [len(p) > 0 and bool((p == p[0]).all()) for p in parts]
+    distinct: set[Any] = set()
+    for part, same in zip(parts, constant, strict=True):
+        distinct.update([part[0]] if same else part.tolist())
+    rank = {value: k for k, value in enumerate(sorted(distinct))}
+    ranked = [
+        np.full(len(part), rank[part[0]], dtype=np.int64)
+        if same
+        else np.fromiter((rank[v] for v in part.tolist()), dtype=np.int64, count=len(part))
+        for part, same in zip(parts, constant, strict=True)
+    ]
+    return np.concatenate(ranked) if ranked else np.zeros(0, dtype=np.int64)
 
 
 def block(
