@@ -374,6 +374,9 @@ def _evaluate(
         return None if rows is None else [(row[6], row[10]) for row in rows]
 
     touched: dict[str, set[int]] = defaultdict(set)
+    of_rule: dict[str, list[Row]] = defaultdict(list)
+    sent: dict[str, set[int]] = defaultdict(set)
+    counted: dict[tuple[str, str, str | None, str | None, int | None], set[int]] = {}
     """rule id → orders with its findings or evaluated per order (where it may count)."""
     with_pattern: dict[tuple[str, int], set[int]] = {}
 
@@ -396,11 +399,13 @@ def _evaluate(
             for row in rows:
                 by_rule[(row[2], row[0])].append(row)
                 touched[row[2]].add(row[0])
+                of_rule[row[2]].append(row)
 
     def send(count: RuleCount, orders_: Iterable[int]) -> None:
         for i in orders_:
             per_order[i].add(count.rule_id)
             touched[count.rule_id].add(i)
+            sent[count.rule_id].add(i)
             count.per_order += 1
         count.columnar = n - count.per_order
 
@@ -409,8 +414,31 @@ def _evaluate(
         found: set[int] = set()
         if trigger.event is not None:
             found |= orders_with(plan.pattern_of(trigger), least)
-        for rule_id in (*trigger.clock, *trigger.window, *trigger.escalation):
+        for rule_id in trigger.clock:
+            found |= counted_on(rule_id, "clock", trigger.state, trigger.level, trigger.occurrence)
+        for rule_id in trigger.window:
+            found |= counted_on(rule_id, "window", trigger.state, None, None)
+        for rule_id in trigger.escalation:
             found |= touched.get(rule_id, set())
+        return found
+
+    def counted_on(
+        rule_id: str, kind: str, state: str | None, level: str | None, occurrence: int | None
+    ) -> set[int]:
+        """Orders where a trigger may count a clock's or window's findings in a state.
+
+        Those with such a finding, and those where the per-order engine evaluates the rule.
+        """
+        key = (rule_id, kind, state, level, occurrence)
+        found = counted.get(key)
+        if found is None:
+            found = counted[key] = {
+                row[0]
+                for row in of_rule.get(rule_id, ())
+                if row[6] == state
+                and (kind == "window" or level is None or row[10] == level)
+                and (kind == "window" or occurrence is None or row[4] == occurrence)
+            } | sent.get(rule_id, set())
         return found
 
     def candidates(cond: Condition | None) -> set[int] | None:
