@@ -261,7 +261,7 @@ def score_command(pack_name: str | Path, fmt: str, output: str | None, **reading
     pack = find_pack(pack_name)
     card: Scorecard = _over_file(
         lambda orders, **kw: score(orders, pack, **kw),
-        lambda path, **kw: _distributed().score_dataset(path, pack, **kw),
+        lambda dataset, **kw: _distributed().score_dataset(dataset, pack, **kw),
         packs=[pack],
         **reading,
     )
@@ -362,7 +362,7 @@ def _run_comparison(
             xlsx = output
     result: Comparison = _over_file(
         lambda orders, **kw: compare(orders, packs, **kw),
-        lambda path, **kw: _distributed().compare_dataset(path, packs, **kw),
+        lambda dataset, **kw: _distributed().compare_dataset(dataset, packs, **kw),
         packs=packs,
         **options,
     )
