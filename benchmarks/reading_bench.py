@@ -295,6 +295,15 @@ def _phases(folder: Path) -> dict[str, float]:
     return {phase: round(seconds, 3) for phase, seconds in clock.spent.items()}
 
 
+def _high_water_mib() -> float:
+    """This process's peak RSS (``VmHWM``: unlike ``ru_maxrss``, not the parent's before exec)."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")  # pragma: no cover
+
+
 def _warm_up(baseline: str | None) -> None:
     """Read five orders both ways first: Arrow's and pydantic's one-time set-up off the clock."""
     from grievance_rules.reading import iter_orders
@@ -345,6 +354,7 @@ def parquet_stage(name: str, folder: Path, jsonl: Path, baseline: str) -> dict[s
         "cpu_seconds": round(cpu, 3),
         "wall_seconds": round(time.perf_counter() - wall, 3),
         "orders_per_cpu_second": round(total / cpu),
+        "peak_rss_mib": round(_high_water_mib(), 1),
         "load_before": load,
         "load_after": _load(),
     }

@@ -23,8 +23,13 @@ Reading (:func:`iter_parquet_orders`) gives one :class:`~.results.Accepted` or
 :class:`~.results.Rejected` per order row, in partition and row order, and one
 rejection per order id of the events or units table that the orders table does
 not have; each record's location is its orders file and row (from 1). A
-partition's events and units tables are held in memory while it is read (the
-orders table is read in batches), so memory is bounded by the partition.
+partition's events and units tables are held in memory as Arrow tables while it
+is read, sorted by their order's row; the orders table is read in batches, and
+Python values are made a batch of orders at a time, a column at a time, so
+memory is bounded by the partition. Each order is validated by the model as
+every reader's are; a unit named by many orders is validated once and shared.
+``benchmarks/reading_bench.py --parquet`` measures it against JSON Lines
+(docs/benchmarks/reading.md).
 
 Example:
     >>> import tempfile
