@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from fractions import Fraction
-from functools import cache
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
@@ -407,30 +406,11 @@ def _compute_deadline(
             due = _end_of_day(day, hours)
             steps.append("same day: closing time of that working day")
         else:
-            if unit is DurationUnit.WORKING_HOURS:
-                minutes, half = dur.amount * 60, Fraction(0)
-            else:
-                days = dur.amount
-                if rule is HalfDayRule.NOON_CUTOFF:
-                    whole_days = Fraction(int(days))
-                    half = days - whole_days
-                    if half not in (0, Fraction(1, 2)):
-                        raise DurationError(
-                            f"{dur}: the noon_cutoff rule counts whole and half working days only"
-                        )
-                    minutes = whole_days * hours.day_minutes
-                else:
-                    half = Fraction(0)
-                    minutes = days * hours.day_minutes
+            period, half, text = _working_period(dur, rule, hours)
             due = local
-            if minutes:
-                due = cal._add_working_time(
-                    local, dt.timedelta(minutes=float(minutes)), report=False
-                )
-                steps.append(
-                    f"{float(minutes):g} working minutes ({hours.day_minutes} per working day) "
-                    f"from the start, through office hours: {due.isoformat()}"
-                )
+            if period:
+                due = cal._add_working_time(local, period, report=False)
+                steps.append(text + due.isoformat())
             if half:
                 due, more = _noon_cutoff(cal, due, hours, 1)
                 steps.extend(more)
@@ -446,10 +426,10 @@ def _compute_deadline(
         "__dict__",
         {
             "start": local,
-            "duration": str(dur),
+            "duration": _text_of(dur),
             "convention": conv,
             "half_day": rule,
-            "office_hours": _hours_text(hours) if hours else None,
+            "office_hours": _text_of(hours) if hours else None,
             "due": due,
             "last_day": last_day,
             "counted_days": counted,
@@ -470,6 +450,69 @@ _set = object.__setattr__
 _DEADLINE_FIELDS = tuple(Deadline.model_fields)
 
 
-@cache
-def _hours_text(hours: OfficeHours) -> str:
-    return str(hours)
+def _working_period_afresh(
+    dur: Duration, rule: HalfDayRule, hours: OfficeHours
+) -> tuple[dt.timedelta, Fraction, str]:
+    """A working-time duration in office time, with its step's text.
+
+    The whole minutes, the half day left for the noon cutoff, and the step's text up
+    to the due instant.
+
+    Raises:
+        DurationError: a fraction the noon cutoff cannot count.
+    """
+    if dur.unit is DurationUnit.WORKING_HOURS:
+        minutes, half = dur.amount * 60, Fraction(0)
+    else:
+        days = dur.amount
+        if rule is HalfDayRule.NOON_CUTOFF:
+            whole_days = Fraction(int(days))
+            half = days - whole_days
+            if half not in (0, Fraction(1, 2)):
+                raise DurationError(
+                    f"{dur}: the noon_cutoff rule counts whole and half working days only"
+                )
+            minutes = whole_days * hours.day_minutes
+        else:
+            half = Fraction(0)
+            minutes = days * hours.day_minutes
+    text = (
+        f"{float(minutes):g} working minutes ({hours.day_minutes} per working day) "
+        "from the start, through office hours: "
+    )
+    return dt.timedelta(minutes=float(minutes)), half, text
+
+
+_KEPT = 256
+"""At most this many durations' texts and periods are kept (then they start afresh)."""
+
+_PERIODS: dict[tuple[int, HalfDayRule, int], tuple[object, ...]] = {}
+_TEXTS: dict[int, tuple[object, str]] = {}
+
+
+def _working_period(
+    dur: Duration, rule: HalfDayRule, hours: OfficeHours
+) -> tuple[dt.timedelta, Fraction, str]:
+    """:func:`_working_period_afresh`, found once per duration object.
+
+    By identity: the durations are the parsed ones, shared, and hashing one is slow. An
+    entry keeps its duration and hours, so their identities stay theirs while it lives.
+    """
+    key = (id(dur), rule, id(hours))
+    entry = _PERIODS.get(key)
+    if entry is None:
+        if len(_PERIODS) >= _KEPT:
+            _PERIODS.clear()
+        entry = _PERIODS[key] = (dur, hours, _working_period_afresh(dur, rule, hours))
+    found: tuple[dt.timedelta, Fraction, str] = entry[2]  # type: ignore[assignment]
+    return found
+
+
+def _text_of(thing: Duration | OfficeHours) -> str:
+    """``str(thing)``, found once per object (by identity, as :func:`_working_period`)."""
+    entry = _TEXTS.get(id(thing))
+    if entry is None:
+        if len(_TEXTS) >= _KEPT:
+            _TEXTS.clear()
+        entry = _TEXTS[id(thing)] = (thing, str(thing))
+    return entry[1]

@@ -338,6 +338,10 @@ class Matcher(Protocol):
         ...
 
 
+_SELECTORS_KEPT = 4_096
+"""At most this many kinds of order are remembered per plan (then it starts afresh)."""
+
+
 class NativeMatcher:
     """The compiled predicates of a plan, run in Python."""
 
@@ -347,12 +351,28 @@ class NativeMatcher:
         """Match each order's events with the predicates of their type."""
         by_type = plan.event_predicates
         selectors = plan.selector_predicates
+        memo = plan.selectors_met
         results = []
         for item in items:
             check_integers(item)
             kind = item.first_handler_kind()
             order = item.order
-            met = frozenset(name for name, test in selectors if test(order, kind))
+            # everything a selector reads of the order: orders alike meet the same ones
+            key = (
+                order.channel,
+                order.category,
+                order.urgency,
+                order.special_kinds,
+                order.flags,
+                kind,
+                *[getattr(order, name) is None for name in plan.selector_fields],
+            )
+            met = memo.get(key)
+            if met is None:
+                met = frozenset(name for name, test in selectors if test(order, kind))
+                if len(memo) >= _SELECTORS_KEPT:
+                    memo.clear()
+                memo[key] = met
             matched: dict[str, list[int]] = {}
             upstream = item.upstream
             handling = item.handling

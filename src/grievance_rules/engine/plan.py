@@ -46,24 +46,40 @@ from grievance_rules.engine.matching import (
 from grievance_rules.packs import Pack, find_pack
 from grievance_rules.packs.parameters import ParameterTable
 from grievance_rules.packs.schema import (
+    AllOf,
+    AnyOf,
     ClockRule,
     Condition,
+    CountOf,
     DeductionRule,
     EscalationRule,
     EventRef,
     PeriodRule,
     RecordRule,
+    Selector,
     Trigger,
     WindowRule,
     iter_triggers,
 )
 
-__all__ = ["PLAN_CACHE_SIZE", "PackPlan", "ParameterTable", "compile_pack", "plan_for"]
+__all__ = [
+    "PLAN_CACHE_SIZE",
+    "Need",
+    "PackPlan",
+    "ParameterTable",
+    "compile_pack",
+    "plan_for",
+]
 
 PLAN_CACHE_SIZE = 64
 """How many plans :func:`plan_for` keeps (least recently used first out)."""
 
 _R = TypeVar("_R", ClockRule, WindowRule, EscalationRule, DeductionRule, RecordRule)
+
+Need = tuple[str, str, str | None]
+"""One thing a trigger cannot count without: ``("event", pattern name, None)`` (an event
+the pattern matched), ``("clock", rule id, state)`` (a clock of that rule in that state),
+``("window", rule id, state)``, ``("escalation", rule id, None)`` (that escalation due)."""
 
 
 @dataclass(frozen=True)
@@ -107,6 +123,30 @@ class PackPlan:
     conditions: Mapping[int, ConditionNode] = field(repr=False)
     """``id()`` of each rule's ``when`` and each period tier's ``when`` → its compiled tree."""
     memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
+    needs: Mapping[str, tuple[tuple[Need, ...], ...]] = field(default_factory=dict, repr=False)
+    """Rule id → what must be on the order for the rule's condition to hold, as clauses
+    (one of each clause's needs), for the deduction and escalation rules whose
+    condition cannot hold where nothing it counts occurs: when a clause has none of
+    its needs on the order, the rule finds nothing and is not evaluated. A rule not
+    listed is always evaluated."""
+    record_needs: Mapping[str, tuple[Need, ...]] = field(default_factory=dict, repr=False)
+    """Rule id → what must be on the order for any trigger of a record rule's condition
+    to count something (the rules with a condition and no ``repeat``): when none of it
+    is there, the rule's finding depends only on the parameters in force (its *quiet*
+    finding, see ``evaluate_record``) and is taken from :attr:`quiet_records`."""
+    quiet_records: dict[tuple[str, int], Any] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    """(rule id, parameter segment) → the record rule's quiet finding, once found: a
+    cache, not state (at most one entry per record rule and date segment)."""
+    selector_fields: tuple[str, ...] = ()
+    """The order fields the selectors' ``has`` test (besides channel, category, urgency,
+    special kinds, flags and the first handler's kind, which every selector may read)."""
+    selectors_met: dict[tuple[Any, ...], frozenset[str]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    """What the selectors read of an order → the selectors it meets: a cache (the
+    matcher's), not state."""
 
     @property
     def key(self) -> str:
@@ -175,6 +215,24 @@ def compile_pack(pack: Pack) -> PackPlan:
             tree = conditions[id(when)] = compile_condition(when)
             if tree.has_repeat:
                 repeat_rules.add(rule.id)
+    needs: dict[str, tuple[tuple[Need, ...], ...]] = {}
+    record_needs: dict[str, tuple[Need, ...]] = {}
+    for rule in pack.rules:
+        if isinstance(rule, DeductionRule | EscalationRule):
+            found = _needs(rule.when, patterns)
+            if found is not None:
+                needs[rule.id] = tuple(dict.fromkeys(found))
+        elif isinstance(rule, RecordRule) and rule.when is not None:
+            tree = conditions[id(rule.when)]
+            if not tree.has_repeat:  # each trigger's needs: what any of them counts
+                record_needs[rule.id] = tuple(
+                    dict.fromkeys(
+                        need
+                        for trigger in tree.triggers
+                        for clause in _needs(trigger, patterns) or ()
+                        for need in clause
+                    )
+                )
     return PackPlan(
         pack=pack,
         calendar=pack.calendar(),
@@ -191,7 +249,52 @@ def compile_pack(pack: Pack) -> PackPlan:
         repeat_rules=frozenset(repeat_rules),
         parameters=ParameterTable.of(pack),
         conditions=conditions,
+        needs=needs,
+        record_needs=record_needs,
+        selector_fields=tuple(sorted({name for r in pack.rules for name in _has(r.applies_to)})),
     )
+
+
+def _has(selector: Selector) -> set[str]:
+    """The fields a selector's ``has`` (and its alternatives') test."""
+    return {*selector.has, *(name for inner in selector.any_of for name in _has(inner))}
+
+
+def _needs(cond: Condition, patterns: PatternSet) -> list[tuple[Need, ...]] | None:
+    """What must occur for a condition to hold, as clauses; ``None``: it may hold on nothing.
+
+    The condition can hold only if every clause has one of its needs on the order. A
+    trigger needs one of the things it counts (one clause); a count with a literal
+    threshold of at least 1 needs what its trigger needs; ``all`` needs every clause
+    of its parts that have any; ``any`` of parts that all need something needs one of
+    their needs (one clause). A count whose threshold is a parameter or 0, ``not``,
+    ``repeat`` and ``param_is`` may hold on nothing: ``None``.
+    """
+    if isinstance(cond, Trigger):
+        if cond.event is not None:
+            name = patterns.by_object.get(id(cond))
+            return [(("event", name or patterns.event_rules[event_key(cond)], None),)]
+        return [
+            (
+                *(("clock", rule_id, cond.state) for rule_id in cond.clock),
+                *(("window", rule_id, cond.state) for rule_id in cond.window),
+                *(("escalation", rule_id, None) for rule_id in cond.escalation),
+            )
+        ]  # a deduction trigger counts nothing on one order: it needs what never is
+    if isinstance(cond, CountOf):
+        threshold = cond.at_least if cond.at_least is not None else cond.equals
+        if isinstance(threshold, int) and threshold >= 1:
+            return _needs(cond.count, patterns)
+        return None
+    if isinstance(cond, AllOf):
+        clauses = [c for part in cond.all for c in _needs(part, patterns) or ()]
+        return clauses or None
+    if isinstance(cond, AnyOf):
+        parts = [_needs(part, patterns) for part in cond.any]
+        if not parts or any(part is None for part in parts):
+            return None
+        return [tuple(dict.fromkeys(n for part in parts for c in part or () for n in c))]
+    return None
 
 
 def _escalation_refs(cond: Condition) -> set[str]:

@@ -23,7 +23,7 @@ from grievance_rules.engine.conditions import (
     evaluate_record,
 )
 from grievance_rules.engine.matching import EngineName, Match, OrderView, get_matcher, view_of
-from grievance_rules.engine.plan import PackPlan, plan_for
+from grievance_rules.engine.plan import Need, PackPlan, plan_for
 from grievance_rules.engine.repeats import RepeatIndex
 from grievance_rules.model import WorkOrder, ensure_coherent
 from grievance_rules.packs import Pack
@@ -100,6 +100,28 @@ def evaluate(
     return assess(plan, view, match, instant, engine, judged_on, repeats)
 
 
+def _any_there(ev: Evaluation, needs: tuple[Need, ...]) -> bool:
+    """Whether any of what a rule needs (:attr:`PackPlan.needs`) is on the order."""
+    for kind, name, state in needs:
+        if kind == "event":
+            if ev.matched.get(name):
+                return True
+        elif kind == "clock":
+            if any(clock.state == state for clock in ev.clocks.get(name, ())):
+                return True
+        elif kind == "window":
+            if any(window.state == state for window in ev.windows.get(name, ())):
+                return True
+        elif ev.escalations.get(name):
+            return True
+    return False
+
+
+def _all_there(ev: Evaluation, clauses: tuple[tuple[Need, ...], ...]) -> bool:
+    """Whether each clause of what a rule needs has one of its needs on the order."""
+    return all(_any_there(ev, clause) for clause in clauses)
+
+
 def assess(
     plan: PackPlan,
     view: OrderView,
@@ -153,18 +175,40 @@ def assess(
         if selector in selectors:
             ev.windows[window.id] = evaluate_window(ev, window)
             windows.extend(ev.windows[window.id])
+    needs = plan.needs
     escalations = []
     for escalation, selector in plan.escalation_rules:
         if selector in selectors:
+            need = needs.get(escalation.id)
+            if need is not None and not _all_there(ev, need):
+                ev.escalations[escalation.id] = []  # nothing it counts: it cannot hold
+                continue
             ev.escalations[escalation.id] = evaluate_escalation(ev, escalation)
             escalations.extend(ev.escalations[escalation.id])
     deductions = []
     for deduction, selector in plan.deduction_rules:
         if selector in selectors:
+            need = needs.get(deduction.id)
+            if need is not None and not _all_there(ev, need):
+                continue  # nothing it counts: no finding
             deductions.extend(evaluate_deduction(ev, deduction))
-    records = [
-        evaluate_record(ev, rule) for rule, selector in plan.record_rules if selector in selectors
-    ]
+    records = []
+    record_needs = plan.record_needs
+    segment = None
+    for rule, selector in plan.record_rules:
+        if selector not in selectors:
+            continue
+        counted = record_needs.get(rule.id)
+        if counted is None or _any_there(ev, counted):
+            records.append(evaluate_record(ev, rule))
+            continue
+        # none of its triggers counts anything: its quiet finding (per parameter segment)
+        if segment is None:
+            segment = plan.parameters.segment_of(ev.judged_on)
+        quiet = plan.quiet_records.get((rule.id, segment))
+        if quiet is None:
+            quiet = plan.quiet_records[(rule.id, segment)] = evaluate_record(ev, rule)
+        records.append(quiet)
     excluded = any(flag.value == "excluded_from_assessment" for flag in order.flags) or any(
         event.type == "excluded" for event in view.kept
     )
