@@ -265,8 +265,10 @@ def remembered_deadline(
     A provisional deadline is reported on every call, as the calendar's policy says.
     """
     dur = Duration.parse(duration) if isinstance(duration, str) else duration
-    conv = CountingConvention(convention)
-    rule = HalfDayRule(half_day)
+    conv = (
+        convention if convention.__class__ is CountingConvention else CountingConvention(convention)
+    )
+    rule = half_day if half_day.__class__ is HalfDayRule else HalfDayRule(half_day)
     key = _memo_key(cal, local, dur, conv, rule)
     memo = cal._deadline_memo
     deadline: Deadline | None = memo.get(key) if key is not None else None
@@ -299,7 +301,9 @@ def _memo_key(
     start's date and its position in office time (every instant of a night or a
     day off is the same position). The memoised deadline differs from a fresh one
     only in its ``start``, which :func:`compute_deadline` sets. ``elapsed`` periods
-    and zero durations (due at the start itself) are not memoised.
+    and zero durations (due at the start itself) are not memoised. The duration is
+    keyed by its text (one text per amount and unit; a string's hash is kept, a
+    fraction's is computed on every lookup).
     """
     hours = cal.office_hours
     day = local.date()
@@ -311,11 +315,11 @@ def _memo_key(
             and hours is not None
             and _minutes_of_day(local) >= hours.closing
         )
-        return (conv, dur, rule, day, after_closing)
+        return (conv, _text_of(dur), rule, day, after_closing)
     if conv is CountingConvention.WORKING_TIME and hours is not None:
         if not cal.first_date <= day <= cal.last_date:
             return None  # out of range: computed afresh, to raise its own error
-        return (conv, dur, rule, day, cal._position_us(local, hours))
+        return (conv, _text_of(dur), rule, day, cal._position_us(local, hours))
     return None
 
 

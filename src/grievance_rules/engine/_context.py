@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from grievance_rules.calendar import Deadline, WorkingCalendar
@@ -79,6 +80,11 @@ class Evaluation:
     def event_index(self, position: int) -> int:
         """The index in ``order.events`` of a kept event."""
         return self.facts.indices[position]
+
+    @cached_property
+    def segment(self) -> int:
+        """The parameters' date segment in force on the judged date."""
+        return self.plan.parameters.segment_of(self.judged_on)
 
     def value(self, ref: Any) -> Any:
         """A literal or a parameter's value on the judged date."""

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal
 
-from grievance_rules.calendar import Deadline
+from grievance_rules.calendar import CountingConvention, Deadline, Duration, HalfDayRule
 from grievance_rules.calendar.deadlines import remembered_deadline
 from grievance_rules.calendar.office_hours import to_shanghai
 from grievance_rules.engine._context import Evaluation
@@ -39,15 +39,40 @@ def _deadline(
     Served from the calendar's memo: its ``start`` may be another instant with the
     same deadline, so callers take the start from the clock, never from it.
     """
-    half = ev.value(half_day) if half_day is not None else ev.pack.manifest.calendar.half_day
-    args = (start, str(ev.value(spec)), str(ev.value(convention)), str(half))
-    key = (*args, start.tzinfo)  # equal instants in other zones are other starts
+    texts, parsed = _period(ev, spec, convention, half_day)
+    key = (start, *texts, start.tzinfo)  # equal instants in other zones are other starts
     deadline = ev.deadlines.get(key)
     if deadline is None:
+        duration, counted, half = parsed
         deadline = ev.deadlines[key] = remembered_deadline(
-            ev.calendar, to_shanghai(start, what="start"), *args[1:3], half_day=args[3]
+            ev.calendar, to_shanghai(start, what="start"), duration, counted, half_day=half
         )
     return deadline
+
+
+_Period = tuple[tuple[str, str, str], tuple[Duration, CountingConvention, HalfDayRule]]
+
+
+def _period(ev: Evaluation, spec: object, convention: object, half_day: object) -> _Period:
+    """A rule's period (duration, convention, half-day rule) on the judged date.
+
+    As text and parsed; resolved once per plan and parameter segment.
+
+    Raises:
+        DurationError: the duration is not one.
+        ValueError: the convention or half-day rule is not one.
+    """
+    periods: dict[tuple[int, ...], Any] = ev.shared.setdefault("periods", {})
+    key = (id(spec), id(convention), id(half_day), ev.segment)
+    entry = periods.get(key)
+    if entry is None:
+        half = ev.value(half_day) if half_day is not None else ev.pack.manifest.calendar.half_day
+        texts = (str(ev.value(spec)), str(ev.value(convention)), str(half))
+        parsed = (Duration.parse(texts[0]), CountingConvention(texts[1]), HalfDayRule(texts[2]))
+        # the entry keeps the rule's values (and so their ids) alive
+        entry = periods[key] = (spec, convention, half_day, (texts, parsed))
+    period: _Period = entry[3]
+    return period
 
 
 _TEXTS_KEPT = 4_096
