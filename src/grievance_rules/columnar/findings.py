@@ -18,6 +18,8 @@ clock's start event or a window's action). Instants are int64 microseconds since
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import math
 from collections.abc import Iterable, Iterator
 from operator import itemgetter
@@ -30,7 +32,15 @@ from grievance_rules.columnar._deps import require_pyarrow
 from grievance_rules.columnar.batch import to_us
 from grievance_rules.engine.assessment import Assessment
 
-__all__ = ["COLUMNS", "Columns", "FindingRows", "Row", "block", "rows_of_assessment"]
+__all__ = [
+    "COLUMNS",
+    "Columns",
+    "FindingRows",
+    "Row",
+    "block",
+    "collector_paused",
+    "rows_of_assessment",
+]
 
 COLUMNS = (
     "order",
@@ -93,6 +103,12 @@ class FindingRows:
     def rows(self) -> list[Row]:
         """Every finding as a row, in :data:`COLUMNS` order (built once)."""
         if self._rows is None:
+            with collector_paused():
+                return self._materialise()
+        return self._rows
+
+    def _materialise(self) -> list[Row]:
+        if self._rows is None:
             rows: list[Row] = []
             if all(isinstance(part, list) for part in self._parts):
                 for part in self._parts:
@@ -145,6 +161,12 @@ class FindingRows:
     def columns(self) -> Columns:
         """The findings as numpy columns (strings as object arrays)."""
         if self._columns is None:
+            with collector_paused():
+                return self._columns_now()
+        return self._columns
+
+    def _columns_now(self) -> Columns:
+        if self._columns is None:
             blocks = [
                 part if isinstance(part, dict) else _columns_of_rows(part) for part in self._parts
             ]
@@ -173,6 +195,10 @@ class FindingRows:
             MissingExtraError: pyarrow is not installed (the ``columnar`` extra).
         """
         pa = require_pyarrow()
+        with collector_paused():
+            return self._arrow(pa)
+
+    def _arrow(self, pa: Any) -> Any:
         columns = self.columns()
         arrays = {}
         for name in COLUMNS:
@@ -188,6 +214,24 @@ class FindingRows:
             else:  # an empty string is no value
                 arrays[name] = pa.array(values, pa.string(), mask=values == "")
         return pa.table(arrays)
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused (restored after).
+
+    Building a batch's findings allocates hundreds of thousands of small acyclic
+    objects (rows, strings in object arrays); the collector's passes over them, and
+    over whatever else the process holds, cost more than the building itself.
+    Reference counting still frees everything.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _columns_of_rows(rows: list[Row]) -> Columns:
