@@ -65,6 +65,17 @@ def test_what_each_kind_of_condition_needs(chengdong_plan: Any) -> None:
     assert _needs(AllOf(all=[negated]), patterns) is None
 
 
+def test_the_plan_holds_the_needs_as_clauses_of_event_patterns_and_others() -> None:
+    plan = compile_pack(find_pack("chengdong"))
+    rule = next(r for r in plan.pack.rules if r.id == "CD-7.interview-office")
+    # all of: a count (at least 2) of continuation events, and the clock breached
+    (events, none), (no_events, others) = plan.needs[rule.id]
+    assert events == {plan.pattern_of(rule.when.all[0].count)}
+    assert none == ()
+    assert no_events == frozenset()
+    assert others == (("clock", "CD-7.continuation", "breached"),)
+
+
 def test_the_built_in_packs_have_rules_to_skip(chengdong_plan: Any) -> None:
     kinds = {
         rule.id: type(rule).__name__
@@ -105,7 +116,7 @@ def test_a_deduction_on_an_event_is_skipped_only_without_the_event(
     event_rules = {
         rule_id
         for rule_id, needs in plan.needs.items()
-        if needs and all(kind == "event" for clause in needs for kind, _, _ in clause)
+        if needs and all(not others for _, others in needs)  # events only
     }
     assert event_rules
     calls = [c for c in called if c in event_rules]

@@ -85,21 +85,31 @@ def _deadline_texts(ev: Evaluation, deadline: Deadline) -> tuple[tuple[str, ...]
     Keyed by the deadline's identity; the entry holds the deadline itself, so the
     identity cannot be reused while the entry lives.
     """
-    texts: dict[int, Any] = ev.shared.setdefault("deadline_texts", {})
+    texts: dict[Any, Any] = ev.shared.setdefault("deadline_texts", {})
     entry = texts.get(id(deadline))
     if entry is None:
+        # the days' texts are shared by the deadlines over the same days (one tuple each)
+        days_key = ("days", id(deadline.makeup_days_counted), id(deadline.skipped_days))
+        days = texts.get(days_key)
+        if days is None:
+            makeup = tuple(
+                f"counted make-up day {d.isoformat()}" for d in deadline.makeup_days_counted
+            )
+            skipped = tuple(
+                f"{s.date.isoformat()} {s.kind.value}{' ' + s.name if s.name else ''}"
+                for s in deadline.skipped_days
+            )
+            # the entry keeps the tuples (and so their ids) alive
+            days = (deadline.makeup_days_counted, deadline.skipped_days, makeup, skipped)
         lines = (
             f"{deadline.duration} ({deadline.convention.value})",
             *deadline.steps,
-            *(f"counted make-up day {d.isoformat()}" for d in deadline.makeup_days_counted),
-        )
-        skipped = tuple(
-            f"{s.date.isoformat()} {s.kind.value}{' ' + s.name if s.name else ''}"
-            for s in deadline.skipped_days
+            *days[2],
         )
         if len(texts) >= _TEXTS_KEPT:
             texts.clear()
-        entry = texts[id(deadline)] = (deadline, lines, skipped)
+        texts[days_key] = days
+        entry = texts[id(deadline)] = (deadline, lines, days[3])
     return entry[1], entry[2]
 
 

@@ -64,6 +64,7 @@ from grievance_rules.packs.schema import (
 
 __all__ = [
     "PLAN_CACHE_SIZE",
+    "Clause",
     "Need",
     "PackPlan",
     "ParameterTable",
@@ -80,6 +81,10 @@ Need = tuple[str, str, str | None]
 """One thing a trigger cannot count without: ``("event", pattern name, None)`` (an event
 the pattern matched), ``("clock", rule id, state)`` (a clock of that rule in that state),
 ``("window", rule id, state)``, ``("escalation", rule id, None)`` (that escalation due)."""
+
+Clause = tuple[frozenset[str], tuple[Need, ...]]
+"""One clause of what a rule needs, met by any of its needs: the names of the event
+patterns among them (one that matched an event meets it), and the others."""
 
 
 @dataclass(frozen=True)
@@ -123,13 +128,13 @@ class PackPlan:
     conditions: Mapping[int, ConditionNode] = field(repr=False)
     """``id()`` of each rule's ``when`` and each period tier's ``when`` → its compiled tree."""
     memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
-    needs: Mapping[str, tuple[tuple[Need, ...], ...]] = field(default_factory=dict, repr=False)
+    needs: Mapping[str, tuple[Clause, ...]] = field(default_factory=dict, repr=False)
     """Rule id → what must be on the order for the rule's condition to hold, as clauses
     (one of each clause's needs), for the deduction and escalation rules whose
     condition cannot hold where nothing it counts occurs: when a clause has none of
     its needs on the order, the rule finds nothing and is not evaluated. A rule not
     listed is always evaluated."""
-    record_needs: Mapping[str, tuple[Need, ...]] = field(default_factory=dict, repr=False)
+    record_needs: Mapping[str, Clause] = field(default_factory=dict, repr=False)
     """Rule id → what must be on the order for any trigger of a record rule's condition
     to count something (the rules with a condition and no ``repeat``): when none of it
     is there, the rule's finding depends only on the parameters in force (its *quiet*
@@ -215,23 +220,21 @@ def compile_pack(pack: Pack) -> PackPlan:
             tree = conditions[id(when)] = compile_condition(when)
             if tree.has_repeat:
                 repeat_rules.add(rule.id)
-    needs: dict[str, tuple[tuple[Need, ...], ...]] = {}
-    record_needs: dict[str, tuple[Need, ...]] = {}
+    needs: dict[str, tuple[Clause, ...]] = {}
+    record_needs: dict[str, Clause] = {}
     for rule in pack.rules:
         if isinstance(rule, DeductionRule | EscalationRule):
             found = _needs(rule.when, patterns)
             if found is not None:
-                needs[rule.id] = tuple(dict.fromkeys(found))
+                needs[rule.id] = tuple(_clause(c) for c in dict.fromkeys(found))
         elif isinstance(rule, RecordRule) and rule.when is not None:
             tree = conditions[id(rule.when)]
             if not tree.has_repeat:  # each trigger's needs: what any of them counts
-                record_needs[rule.id] = tuple(
-                    dict.fromkeys(
-                        need
-                        for trigger in tree.triggers
-                        for clause in _needs(trigger, patterns) or ()
-                        for need in clause
-                    )
+                record_needs[rule.id] = _clause(
+                    need
+                    for trigger in tree.triggers
+                    for clause in _needs(trigger, patterns) or ()
+                    for need in clause
                 )
     return PackPlan(
         pack=pack,
@@ -253,6 +256,13 @@ def compile_pack(pack: Pack) -> PackPlan:
         record_needs=record_needs,
         selector_fields=tuple(sorted({name for r in pack.rules for name in _has(r.applies_to)})),
     )
+
+
+def _clause(needs: Iterable[Need]) -> Clause:
+    """Needs as a :data:`Clause`: the event patterns apart, the others in order."""
+    found = tuple(dict.fromkeys(needs))
+    events = frozenset(name for kind, name, _ in found if kind == "event")
+    return events, tuple(need for need in found if need[0] != "event")
 
 
 def _has(selector: Selector) -> set[str]:

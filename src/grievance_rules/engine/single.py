@@ -23,7 +23,7 @@ from grievance_rules.engine.conditions import (
     evaluate_record,
 )
 from grievance_rules.engine.matching import EngineName, Match, OrderView, get_matcher, view_of
-from grievance_rules.engine.plan import Need, PackPlan, plan_for
+from grievance_rules.engine.plan import Clause, PackPlan, plan_for
 from grievance_rules.engine.repeats import RepeatIndex
 from grievance_rules.model import WorkOrder, ensure_coherent
 from grievance_rules.packs import Pack
@@ -100,13 +100,16 @@ def evaluate(
     return assess(plan, view, match, instant, engine, judged_on, repeats)
 
 
-def _any_there(ev: Evaluation, needs: tuple[Need, ...]) -> bool:
-    """Whether any of what a rule needs (:attr:`PackPlan.needs`) is on the order."""
-    for kind, name, state in needs:
-        if kind == "event":
-            if ev.matched.get(name):
-                return True
-        elif kind == "clock":
+def _there(ev: Evaluation, present: frozenset[str], clause: Clause) -> bool:
+    """Whether one of a clause's needs (:attr:`PackPlan.needs`) is on the order.
+
+    ``present``: the event patterns that matched an event of the order.
+    """
+    events, others = clause
+    if not present.isdisjoint(events):
+        return True
+    for kind, name, state in others:
+        if kind == "clock":
             if any(clock.state == state for clock in ev.clocks.get(name, ())):
                 return True
         elif kind == "window":
@@ -115,11 +118,6 @@ def _any_there(ev: Evaluation, needs: tuple[Need, ...]) -> bool:
         elif ev.escalations.get(name):
             return True
     return False
-
-
-def _all_there(ev: Evaluation, clauses: tuple[tuple[Need, ...], ...]) -> bool:
-    """Whether each clause of what a rule needs has one of its needs on the order."""
-    return all(_any_there(ev, clause) for clause in clauses)
 
 
 def assess(
@@ -176,11 +174,12 @@ def assess(
             ev.windows[window.id] = evaluate_window(ev, window)
             windows.extend(ev.windows[window.id])
     needs = plan.needs
+    present = frozenset([name for name, found in match.events.items() if found])
     escalations = []
     for escalation, selector in plan.escalation_rules:
         if selector in selectors:
             need = needs.get(escalation.id)
-            if need is not None and not _all_there(ev, need):
+            if need is not None and not all(_there(ev, present, c) for c in need):
                 ev.escalations[escalation.id] = []  # nothing it counts: it cannot hold
                 continue
             ev.escalations[escalation.id] = evaluate_escalation(ev, escalation)
@@ -189,7 +188,7 @@ def assess(
     for deduction, selector in plan.deduction_rules:
         if selector in selectors:
             need = needs.get(deduction.id)
-            if need is not None and not _all_there(ev, need):
+            if need is not None and not all(_there(ev, present, c) for c in need):
                 continue  # nothing it counts: no finding
             deductions.extend(evaluate_deduction(ev, deduction))
     records = []
@@ -199,7 +198,7 @@ def assess(
         if selector not in selectors:
             continue
         counted = record_needs.get(rule.id)
-        if counted is None or _any_there(ev, counted):
+        if counted is None or _there(ev, present, counted):
             records.append(evaluate_record(ev, rule))
             continue
         # none of its triggers counts anything: its quiet finding (per parameter segment)
