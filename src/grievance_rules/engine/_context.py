@@ -55,6 +55,8 @@ class Evaluation:
     shared: dict[Any, Any] = field(default_factory=dict)
     """Immutable findings reused across the orders of one pack (the plan's ``memo``)."""
     _assignments: tuple[Assignment, ...] | None = field(default=None, repr=False)
+    _warned: set[tuple[str, str, str, str | None]] = field(default_factory=set, repr=False)
+    """The fields of each warning recorded (equal warnings: equal fields)."""
     _pattern_names: Mapping[int, str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -93,13 +95,15 @@ class Evaluation:
     def warn(self, code: str, message: str, rule_id: str | None = None) -> None:
         """Record a data warning once (equal warnings are one object per plan)."""
         key = ("warning", code, message, rule_id)
+        if key in self._warned:  # an equal warning is recorded already
+            return
         warning: DataWarning | None = self.shared.get(key)
         if warning is None:
             warning = DataWarning(code=code, message=message, rule_id=rule_id)
             if len(self.shared) < _SHARED_WARNINGS:
                 self.shared[key] = warning
-        if all(warning is not seen and warning != seen for seen in self.warnings):
-            self.warnings.append(warning)
+        self._warned.add(key)
+        self.warnings.append(warning)
 
     def first_handling_unit(self) -> str | None:
         """The first unit the order was sent to, if any."""

@@ -225,6 +225,8 @@ def _stops(ev: Evaluation, rule: ClockRule) -> tuple[list[int], list[int], str]:
     kept = ev.facts.kept
     passes = _where_test(ev, exception.where)
     passed = [k for k in stops if passes(kept[k])]
+    if not passed:
+        return stops, passed, ""  # (the reason is only ever written for an event passed over)
     why = _described(exception.where)
     if isinstance(exception.unless, ParamRef):
         why += f"; parameter {exception.unless.param}: false"
@@ -340,7 +342,7 @@ def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
         if ev.value(_param_ref(name)) != wanted:
             return []
     runs: list[_Run]
-    if rule.start == "received":
+    if not isinstance(rule.start, EventRef):  # "received" (no model comparison: slow)
         runs = [_Run(ev.order.received_at, None)]
     elif rule.per_assignment:
         runs = _assignment_runs(ev, rule)
@@ -572,7 +574,7 @@ def evaluate_window(ev: Evaluation, rule: WindowRule) -> list[WindowFinding]:
     opens = ev.positions(rule.opens) if isinstance(rule.opens, EventRef) else []
     findings = []
     for k in ev.positions(rule.action):
-        if rule.opens == "received":
+        if not isinstance(rule.opens, EventRef):  # "received"
             opened, what = ev.order.received_at, "the order's receipt"
         else:
             before = [j for j in opens if j < k]
