@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import pytest
 
 from grievance_rules.engine import conditions, evaluate, evaluate_many
+from grievance_rules.engine.plan import compile_pack
 from grievance_rules.packs import find_pack, load_pack
 from grievance_rules.samples import generate_lines
 
@@ -95,10 +97,14 @@ def test_occurs_decides_escalation_and_window_triggers_as_the_full_count_does(
         )
         reply = {"type": "replied", "at": "2024-05-07T09:00", "unit": "c07"}
         orders.append(make_order(dispatched("2024-05-06T09:30"), reply, *continuations, id=f"R{n}"))
+    # every rule judged (the plan's needs would skip an escalation over one that did not
+    # fire before _occurs is asked), then as the engine runs: the same escalations
+    every_rule = dataclasses.replace(compile_pack(pack), needs={}, record_needs={})
     fired = {}
     for order in orders:
-        escalations = evaluate(order, pack, at("2024-05-20T00:00")).escalations
+        escalations = evaluate(order, every_rule, at("2024-05-20T00:00")).escalations
         fired[order.id] = sorted(e.rule_id for e in escalations)
+        assert evaluate(order, pack, at("2024-05-20T00:00")).escalations == escalations
     assert ("escalation", True) in decided
     assert ("escalation", False) in decided
     assert ("window", True) in decided
