@@ -25,9 +25,9 @@ from grievance_rules.engine.compiler import event_key
 from grievance_rules.engine.matching import (
     Match,
     OrderView,
-    _reader,
-    _test,
     check_integers,
+    value_reader,
+    where_test,
 )
 from grievance_rules.engine.plan import PackPlan
 from grievance_rules.model.events import EVENT_CLASSES
@@ -72,9 +72,9 @@ def _compiled(plan: PackPlan) -> tuple[dict[str, _TypePlan], tuple[str, ...]]:
             for field_name, value in sorted(ref.where.items()):
                 if field_name not in names:
                     names.append(field_name)
-                terms.append((names.index(field_name), _test(value)))
+                terms.append((names.index(field_name), where_test(value)))
             patterns.append((name, tuple(terms)))
-        readers = tuple(_reader(field_name, fields) for field_name in names)
+        readers = tuple(value_reader(field_name, fields) for field_name in names)
         compiled[event_type] = (tuple(names), readers, tuple(patterns))
     has = sorted(
         {f for rule in plan.pack.rules for s in _selectors(rule.applies_to) for f in s.has}

@@ -19,18 +19,19 @@ engine cannot tell the two apart, since a pattern only sees what it reads).
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from grievance_rules.engine._durable import CompiledRuleset, check_fact_integer, get_adapter
 from grievance_rules.engine.matching import (
+    ABSENT,
     EngineName,
     Match,
     OrderView,
     check_integers,
     integer_fields,
+    value_reader,
     view_of,
 )
 from grievance_rules.model import WorkOrder
@@ -91,47 +92,16 @@ def _event_fact(
 
 
 # How one property of a projected event fact is read: (event, index, handling unit,
-# upstream units) -> the value, or _ABSENT where the full fact has no such key.
+# upstream units) -> the value, or ABSENT where the full fact has no such key. Fields,
+# counts and the unit properties are read by the native matcher's readers
+# (:func:`~grievance_rules.engine.matching.value_reader`): one reading of a value for
+# both backends; only the fact's own keys (id, index, ts ...) are read here.
 _Reader = Callable[[EventBase, int, "str | None", frozenset[str]], Any]
-_ABSENT: Any = object()
 _PLANS: dict[tuple[type[EventBase], frozenset[str]], tuple[tuple[str, _Reader], ...]] = {}
 
 
-def _plain(value: Any) -> Any:
-    """A scalar field's value as ``model_dump(mode="json")`` gives it, or _ABSENT."""
-    if value is None or isinstance(value, list | tuple | dict):
-        return _ABSENT  # None is excluded, lists are counted, objects are left out
-    if isinstance(value, enum.Enum):
-        return value.value
-    return value
-
-
-def _field_reader(name: str) -> _Reader:
-    def read(event: EventBase, index: int, handling: str | None, up: frozenset[str]) -> Any:
-        value = getattr(event, name)
-        if value.__class__ in (str, bool, int, float) or value is None:
-            return _ABSENT if value is None else value
-        if isinstance(value, str | bool | int | float | list | tuple | enum.Enum):
-            return _plain(value)
-        if hasattr(value, "model_dump"):  # a nested object: not in the fact
-            return _ABSENT
-        # anything else (an instant): exactly as the JSON dump writes it
-        return event.model_dump(mode="json", include={name})[name]
-
-    return read
-
-
-def _count_reader(name: str) -> _Reader:
-    def read(event: EventBase, index: int, handling: str | None, up: frozenset[str]) -> Any:
-        value = getattr(event, name)
-        return len(value) if isinstance(value, list | tuple) else _ABSENT
-
-    return read
-
-
-def _upstream(event: EventBase, index: int, handling: str | None, up: frozenset[str]) -> Any:
-    target = getattr(event, "to_unit", None)
-    return _ABSENT if target is None else target in up
+def _indexed(read: Callable[[EventBase, str | None, frozenset[str]], Any]) -> _Reader:
+    return lambda event, index, handling, up: read(event, handling, up)
 
 
 _META_READERS: dict[str, _Reader] = {
@@ -139,9 +109,7 @@ _META_READERS: dict[str, _Reader] = {
     "fact": lambda event, index, handling, up: "event",
     "index": lambda event, index, handling, up: index,
     "ts": lambda event, index, handling, up: event.at.timestamp(),
-    "handling_unit": lambda event, index, handling, up: _ABSENT if handling is None else handling,
-    "event_id": lambda event, index, handling, up: _ABSENT if event.id is None else event.id,
-    "to_unit_upstream": _upstream,
+    "event_id": lambda event, index, handling, up: ABSENT if event.id is None else event.id,
 }
 
 
@@ -157,10 +125,11 @@ def _plan(cls: type[EventBase], properties: frozenset[str]) -> tuple[tuple[str, 
             continue  # never in the fact (and no slow look-up of a missing attribute)
         if name in _META_READERS:
             readers.append((name, _META_READERS[name]))
-        elif name in fields and name != "id":
-            readers.append((name, _field_reader(name)))
-        elif name.endswith("_count") and name[: -len("_count")] in fields:
-            readers.append((name, _count_reader(name[: -len("_count")])))
+        elif name in ("handling_unit", "to_unit_upstream") or (
+            name != "id"
+            and (name in fields or (name.endswith("_count") and name[: -len("_count")] in fields))
+        ):
+            readers.append((name, _indexed(value_reader(name, fields))))
     plan = _PLANS[(cls, properties)] = tuple(readers)
     return plan
 
@@ -183,7 +152,7 @@ def _projected_event_fact(
     fact: dict[str, Any] = {}
     for name, read in _plan(cls, properties):
         value = read(event, index, handling, upstream)
-        if value is not _ABSENT:
+        if value is not ABSENT:
             fact[name] = value
     return fact
 

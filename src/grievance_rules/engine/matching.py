@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from grievance_rules.engine.plan import PackPlan
 
 __all__ = [
+    "ABSENT",
     "ENGINES",
     "EngineName",
     "EventPredicate",
@@ -51,7 +52,9 @@ __all__ = [
     "get_matcher",
     "integer_fields",
     "selector_predicate",
+    "value_reader",
     "view_of",
+    "where_test",
 ]
 
 EngineName = Literal["native", "durable"]
@@ -62,7 +65,8 @@ EventPredicate = Callable[[EventBase, "str | None", frozenset[str]], bool]
 OrderPredicate = Callable[[WorkOrder, "str | None"], bool]
 """``(order, kind of its first handling unit) -> matches``."""
 
-_ABSENT: Any = object()
+ABSENT: Any = object()
+"""What a reader gives for a property the event (as a fact) does not carry."""
 _INT64 = range(-(2**63), 2**63)
 
 
@@ -72,29 +76,29 @@ _ValueReader = Callable[[EventBase, "str | None", frozenset[str]], Any]
 
 
 def _json_scalar(value: Any) -> Any:
-    """A field's value as the fact holds it, or _ABSENT (None, lists and objects are not)."""
+    """A field's value as the fact holds it, or ABSENT (None, lists and objects are not)."""
     if value is None or isinstance(value, list | tuple | dict):
-        return _ABSENT
+        return ABSENT
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, str | bool | int | float):
         return value
     if hasattr(value, "model_dump"):
-        return _ABSENT
+        return ABSENT
     return value  # refused at load: only scalar fields may be tested
 
 
-def _reader(name: str, fields: Mapping[str, Any]) -> _ValueReader:
+def value_reader(name: str, fields: Mapping[str, Any]) -> _ValueReader:
     """How to read property ``name`` of an event whose class has ``fields``."""
     if name == "handling_unit":
-        return lambda event, handling, upstream: _ABSENT if handling is None else handling
+        return lambda event, handling, upstream: ABSENT if handling is None else handling
     if name == "to_unit_upstream":
         if "to_unit" not in fields:
-            return lambda event, handling, upstream: _ABSENT
+            return lambda event, handling, upstream: ABSENT
 
         def upstream_of(event: EventBase, handling: str | None, upstream: frozenset[str]) -> Any:
             target = getattr(event, "to_unit", None)
-            return _ABSENT if target is None else target in upstream
+            return ABSENT if target is None else target in upstream
 
         return upstream_of
     if name in fields:
@@ -113,10 +117,10 @@ def _reader(name: str, fields: Mapping[str, Any]) -> _ValueReader:
 
         def count(event: EventBase, handling: str | None, upstream: frozenset[str]) -> Any:
             value = getattr(event, base)
-            return len(value) if isinstance(value, list | tuple) else _ABSENT
+            return len(value) if isinstance(value, list | tuple) else ABSENT
 
         return count
-    return lambda event, handling, upstream: _ABSENT  # a field this event type lacks
+    return lambda event, handling, upstream: ABSENT  # a field this event type lacks
 
 
 # -- tests on a value ------------------------------------------------------------------
@@ -125,34 +129,34 @@ _Test = Callable[[Any], bool]
 
 
 def _equals(operand: Any) -> _Test:
-    return lambda value: value is not _ABSENT and value == operand
+    return lambda value: value is not ABSENT and value == operand
 
 
-def _test(value: Any) -> _Test:
+def where_test(value: Any) -> _Test:
     """The test a ``where`` value stands for (the compiler's ``_where``, read in Python)."""
     if value is None:
-        return lambda actual: actual is _ABSENT
+        return lambda actual: actual is ABSENT
     if isinstance(value, list):
-        tests = [_test(item) for item in value]
+        tests = [where_test(item) for item in value]
         return lambda actual: any(test(actual) for test in tests)
     if isinstance(value, dict):
         ((op, operand),) = value.items()
         if op == "exists":
             return (
-                (lambda actual: actual is not _ABSENT)
+                (lambda actual: actual is not ABSENT)
                 if operand
-                else (lambda actual: actual is _ABSENT)
+                else (lambda actual: actual is ABSENT)
             )
         if op == "ne":
-            return lambda actual: actual is not _ABSENT and actual != operand
+            return lambda actual: actual is not ABSENT and actual != operand
         if op == "gte":
-            return lambda actual: actual is not _ABSENT and actual >= operand
+            return lambda actual: actual is not ABSENT and actual >= operand
         if op == "lte":
-            return lambda actual: actual is not _ABSENT and actual <= operand
+            return lambda actual: actual is not ABSENT and actual <= operand
         if op == "gt":
-            return lambda actual: actual is not _ABSENT and actual > operand
+            return lambda actual: actual is not ABSENT and actual > operand
         if op == "lt":
-            return lambda actual: actual is not _ABSENT and actual < operand
+            return lambda actual: actual is not ABSENT and actual < operand
         raise ValueError(f"unknown operator {op!r}")
     return _equals(value)
 
@@ -173,7 +177,9 @@ def event_predicate(ref: EventRef | Trigger) -> EventPredicate:
     """
     assert ref.event is not None
     fields = EVENT_CLASSES[ref.event].model_fields
-    terms = [(_reader(name, fields), _test(value)) for name, value in sorted(ref.where.items())]
+    terms = [
+        (value_reader(name, fields), where_test(value)) for name, value in sorted(ref.where.items())
+    ]
     if not terms:
         return lambda event, handling, upstream: True
     if len(terms) == 1:
