@@ -14,11 +14,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from grievance_rules.engine import RepeatIndex
+from grievance_rules.engine import Rejection, RepeatIndex
 from grievance_rules.packs import load_pack
 from grievance_rules.samples import generate_lines
 from grievance_rules.scoring import compare, score, tables, what_if
-from grievance_rules.scoring.tables import COLUMNAR_FROM, choose_path, table_stream
+from grievance_rules.scoring.scorecard import ScoreBook
+from grievance_rules.scoring.tables import COLUMNAR_FROM, add_to_book, choose_path, table_stream
 from grievance_rules.testing.strategies import work_orders
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -166,3 +167,24 @@ def test_the_columnar_path_refuses_what_it_cannot_do():
         choose_path(INPUTS, "columnar", "native", 2)
     with pytest.raises(ValueError, match="unknown path"):
         choose_path(INPUTS, "fast", "native", 1)  # type: ignore[arg-type]
+
+
+@settings(max_examples=15, deadline=None, database=None)
+@given(
+    size=st.integers(1, 60),
+    start=st.integers(0, 300),
+    pack=st.sampled_from(PACKS),
+    duplicates=st.sampled_from(["reject", "last"]),
+)
+def test_any_batch_size_gives_the_same_scorecard(size, start, pack, duplicates):
+    """Where the batches are cut changes nothing: a property over batch sizes and windows."""
+    inputs = INPUTS[start : start + 100]
+    reference = score(inputs, pack, path="per-order", duplicates=duplicates).model_dump_json()
+    loaded = load_pack(ROOT / "policies" / pack)
+    book = ScoreBook(loaded, period="month")
+    for entry in table_stream(inputs, [loaded], batch_size=size, duplicates=duplicates):
+        if isinstance(entry, Rejection):
+            book.reject(entry)
+        else:
+            add_to_book(book, entry, entry.findings[0])
+    assert book.scorecard().model_dump_json() == reference
