@@ -18,8 +18,6 @@ clock's start event or a window's action). Instants are int64 microseconds since
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import math
 from collections.abc import Iterable, Iterator
 from operator import itemgetter
@@ -28,6 +26,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from grievance_rules.collector import paused
 from grievance_rules.columnar._deps import require_pyarrow
 from grievance_rules.columnar.batch import to_us
 from grievance_rules.engine.assessment import Assessment
@@ -38,7 +37,6 @@ __all__ = [
     "FindingRows",
     "Row",
     "block",
-    "collector_paused",
     "rows_of_assessment",
 ]
 
@@ -103,7 +101,7 @@ class FindingRows:
     def rows(self) -> list[Row]:
         """Every finding as a row, in :data:`COLUMNS` order (built once)."""
         if self._rows is None:
-            with collector_paused():
+            with paused():
                 return self._materialise()
         return self._rows
 
@@ -161,7 +159,7 @@ class FindingRows:
     def columns(self) -> Columns:
         """The findings as numpy columns (strings as object arrays)."""
         if self._columns is None:
-            with collector_paused():
+            with paused():
                 return self._columns_now()
         return self._columns
 
@@ -195,7 +193,7 @@ class FindingRows:
             MissingExtraError: pyarrow is not installed (the ``columnar`` extra).
         """
         pa = require_pyarrow()
-        with collector_paused():
+        with paused():
             return self._arrow(pa)
 
     def _arrow(self, pa: Any) -> Any:
@@ -214,24 +212,6 @@ class FindingRows:
             else:  # an empty string is no value
                 arrays[name] = pa.array(values, pa.string(), mask=values == "")
         return pa.table(arrays)
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector paused (restored after).
-
-    Building a batch's findings allocates hundreds of thousands of small acyclic
-    objects (rows, strings in object arrays); the collector's passes over them, and
-    over whatever else the process holds, cost more than the building itself.
-    Reference counting still frees everything.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _columns_of_rows(rows: list[Row]) -> Columns:

@@ -16,11 +16,9 @@ The summary counts, per rule, how many orders went each way.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -29,6 +27,7 @@ import numpy as np
 from pydantic import ValidationError
 
 from grievance_rules.calendar import to_shanghai
+from grievance_rules.collector import paused
 from grievance_rules.columnar import clocks as clock_kernel
 from grievance_rules.columnar import conditions as condition_kernel
 from grievance_rules.columnar import windows as window_kernel
@@ -264,7 +263,7 @@ def evaluate_columnar_each(
         FactValidationError: an event integer wider than 64 bits.
     """
     plans = [p if isinstance(p, PackPlan) else plan_for(p) for p in packs]
-    with _collector_paused():
+    with paused():
         rejections: list[Rejection] = []
         if rejects == "raise":
             order_list = to_orders(orders)
@@ -319,23 +318,6 @@ def _accepted(
         accepted.append(order)
         positions.append(position)
     return accepted, positions
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector paused while a batch is built (restored after).
-
-    A batch allocates hundreds of thousands of small acyclic objects (models, rows);
-    the collector's passes over them took a fifth to a third of the time. Reference
-    counting still frees everything; the collector runs again when the call returns.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _evaluate(

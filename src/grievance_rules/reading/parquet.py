@@ -48,7 +48,6 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -59,6 +58,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from grievance_rules.collector import paused
 from grievance_rules.errors import ReadError
 from grievance_rules.i18n import gettext as _
 from grievance_rules.model import EVENT_CLASSES, Unit
@@ -420,13 +420,8 @@ def _cells(
     Only dicts and lists without cycles are made there; a collection in the middle
     would only walk them (a third of the time otherwise).
     """
-    paused = gc.isenabled()
-    gc.disable()
-    try:
+    with paused():
         return _made_cells(table, names, by_type, units)
-    finally:
-        if paused:
-            gc.enable()
 
 
 def _made_cells(

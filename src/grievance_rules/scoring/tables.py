@@ -39,6 +39,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from grievance_rules.collector import paused
 from grievance_rules.columnar import evaluate_columnar_each
 from grievance_rules.columnar.findings import Row, rows_of_assessment
 from grievance_rules.columnar.periods import count_rows
@@ -175,10 +176,10 @@ _Checked = tuple[int, str, WorkOrder | Rejection, OrderView | None]
 
 
 def _checked(
-    items: Iterable[OrderInput], as_of: dt.datetime | None, check_history: bool
+    items: Iterable[tuple[int, OrderInput]], as_of: dt.datetime | None, check_history: bool
 ) -> Iterator[_Checked]:
     """Each input read and checked as the per-order engine checks it, before any rule."""
-    for position, item in enumerate(items):
+    for position, item in items:
         source = source_of(position, item)
         entry = parse_input(position, item)
         view = None
@@ -302,16 +303,28 @@ def table_stream(
     plans = [plan_for(pack) for pack in packs]
     seen = DuplicateIds(duplicates, last)
 
-    def flush(entries: list[_Checked]) -> Iterator[Tabled | Rejection]:
-        ready = [
-            (p, s, e, v) for p, s, e, v in entries if isinstance(e, WorkOrder) and v is not None
-        ]
-        judged = iter(_judge_batch(ready, plans, as_of, repeats) if ready else [])
-        for position, source, entry, _view in entries:
+    def judged(
+        chunk: list[tuple[int, OrderInput]],
+    ) -> list[tuple[_Checked, Tabled | Rejection | None]]:
+        # the collector paused while the batch is read, checked and judged (not while
+        # the caller folds it): see grievance_rules.collector
+        with paused():
+            entries = list(_checked(chunk, as_of, check_history=True))
+            ready = [
+                (p, s, e, v) for p, s, e, v in entries if isinstance(e, WorkOrder) and v is not None
+            ]
+            found = iter(_judge_batch(ready, plans, as_of, repeats) if ready else [])
+            return [
+                (entry, None if isinstance(entry[2], Rejection) else next(found))
+                for entry in entries
+            ]
+
+    def flush(chunk: list[tuple[int, OrderInput]]) -> Iterator[Tabled | Rejection]:
+        for (position, source, entry, _view), found in judged(chunk):
             if isinstance(entry, Rejection):
                 yield entry
             else:
-                found = next(judged)
+                assert found is not None
                 if (
                     isinstance(found, Tabled)
                     and (reason := seen.reason(entry.id, position, source)) is not None
@@ -321,14 +334,12 @@ def table_stream(
             if progress is not None:
                 progress(1)
 
-    pending: list[_Checked] = []
-    waiting = 0
-    for checked in _checked(items, as_of, check_history=True):
-        pending.append(checked)
-        waiting += isinstance(checked[2], WorkOrder)
-        if waiting >= size:
+    pending: list[tuple[int, OrderInput]] = []
+    for position, item in enumerate(items):
+        pending.append((position, item))
+        if len(pending) >= size:
             yield from flush(pending)
-            pending, waiting = [], 0
+            pending = []
     yield from flush(pending)
 
 
