@@ -50,6 +50,13 @@ def main() -> None:
     parser.add_argument("--partitions", type=int, default=8)
     parser.add_argument("--pack", default="xiayang")
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument(
+        "--year",
+        type=int,
+        default=0,
+        help="also compare a synthetic year of this many orders (partitions of 10,000) "
+        "on two workers, columnar, and report its time and the workers' peak memory",
+    )
     args = parser.parse_args()
 
     from distributed import Client, LocalCluster
@@ -177,8 +184,56 @@ def main() -> None:
         "2-worker run above is the only measured scaling).",
         "",
     ]
+    if args.year:
+        lines += _year_run(args.year)
     OUT.write_text("\n".join(lines), encoding="utf-8")
     print("\n".join(lines))
+
+
+def _year_run(total: int) -> list[str]:
+    """A synthetic year compared under three packs on two workers (columnar), measured."""
+    from distributed import Client, LocalCluster
+
+    from grievance_rules.distributed import compare_dataset
+    from grievance_rules.reading.parquet_export import write_parquet
+    from grievance_rules.samples import generate_orders
+
+    partition = 10_000
+    with tempfile.TemporaryDirectory() as folder:
+        dataset = Path(folder) / "year"
+        start = time.perf_counter()
+        written = write_parquet(
+            generate_orders(total, seed=7, months=12), dataset, partition_size=partition
+        )
+        made = time.perf_counter() - start
+        load = os.getloadavg()
+        with (
+            LocalCluster(
+                n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+            ) as cluster,
+            Client(cluster) as client,
+        ):
+            start = time.perf_counter()
+            result = compare_dataset(dataset, PACKS, client=client, path="columnar")
+            took = time.perf_counter() - start
+            peak = max(client.run(_peak_rss).values())
+    rate = written / took
+    return [
+        f"## A synthetic year: {written:,} orders, two workers, columnar",
+        "",
+        f"`--year {total}`: {written:,} generated orders over twelve months, written as "
+        f"{-(-written // partition)} Parquet partitions of up to {partition:,} in {made:.0f} s "
+        '(not timed below). `compare_dataset(..., [chengdong, xiayang, daye], path="columnar")`'
+        f" on a fresh `LocalCluster` of 2 workers (load average at the start {load[0]:.2f}):",
+        "",
+        f"* wall-clock {took:,.0f} s, **{rate:,.0f} orders/s** ({result.assessed:,} assessed, "
+        f"{result.rejected:,} rejected; the packs' first start-up included);",
+        f"* peak resident memory of a worker: {peak / 1024:,.0f} MiB (partitions of "
+        f"{partition:,} orders: a worker holds one partition's orders at a time);",
+        f"* at this rate, 10,000,000 orders would take about {10_000_000 / rate / 60:,.0f} "
+        "minutes on these two workers (**extrapolated**; the goal is 15).",
+        "",
+    ]
 
 
 def _peak_rss() -> float:
