@@ -206,6 +206,7 @@ def _summaries(
 def _row_outcomes(pack: Pack, found: OrderRows) -> dict[tuple[FindingKind, str], str]:
     """The outcomes :func:`_summaries` gives, from one order's findings rows (no details)."""
     memo = plan_for(pack).memo
+    topics: dict[str, tuple[str, ...]] = memo.setdefault("topics by rule", {})
     grouped: dict[tuple[FindingKind, str], list[Any]] = {}
     for row in found.rows:
         kind = row[3]
@@ -217,7 +218,10 @@ def _row_outcomes(pack: Pack, found: OrderRows) -> dict[tuple[FindingKind, str],
             value = _action(pack, memo, row[2])
         else:
             continue
-        for topic in _topics(pack, memo, row[2]):
+        rule_topics = topics.get(row[2])
+        if rule_topics is None:
+            rule_topics = topics[row[2]] = _topics(pack, memo, row[2])
+        for topic in rule_topics:
             grouped.setdefault((kind, topic), []).append(value)  # type: ignore[arg-type]
     return {
         key: f"{sum(values):g}" if key[0] == "deduction" else ", ".join(sorted(set(values)))
@@ -308,12 +312,22 @@ class _Totals:
         if found.excluded:
             return
         self.orders += 1
-        self.clocks.update(row[6] for row in found.of_kind("clock"))
-        self.windows.update(row[6] for row in found.of_kind("window"))
-        deductions = sum(1 for _ in found.of_kind("deduction"))
+        deductions = escalations = 0
+        points: float = 0  # summed as Assessment.points sums them: from 0, in row order
+        for row in found.rows:
+            kind = row[3]
+            if kind == "clock":
+                self.clocks[row[6]] += 1
+            elif kind == "window":
+                self.windows[row[6]] += 1
+            elif kind == "deduction":
+                deductions += 1
+                points += row[12]
+            elif kind == "escalation":
+                escalations += 1
         self.deductions += deductions
-        self.points += found.points
-        self.escalations += sum(1 for _ in found.of_kind("escalation"))
+        self.points += points
+        self.escalations += escalations
         self.orders_with_points += bool(deductions)
 
     def result(self) -> PackOutcomes:
