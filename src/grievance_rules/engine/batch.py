@@ -11,7 +11,6 @@ plans once when they start and send each assessment back as JSON.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import json
 import multiprocessing
 import re
@@ -24,6 +23,7 @@ from typing import Any, Literal, overload
 
 from pydantic import ValidationError
 
+from grievance_rules.collector import paused
 from grievance_rules.engine.assessment import Assessment, Rejection, assessment_json
 from grievance_rules.engine.matching import EngineName, Match, OrderView, get_matcher, view_of
 from grievance_rules.engine.plan import PackPlan, compile_pack, plan_for
@@ -207,13 +207,8 @@ def _assess_chunk(
     which reference counting frees; the collector's passes over them, and over what
     the plans and calendars hold, took a sixth of the time.
     """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with paused():
         return _assessed_chunk(chunk, plans, as_of, repeats, engine, check_history)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _assessed_chunk(
