@@ -123,11 +123,13 @@ def main() -> None:
                 rss = client.run(_peak_rss)
                 peaks[workers] = max(rss.values())
 
+    year_option = f" --year {args.year}" if args.year else ""
     lines = [
         "# Distributed benchmark",
         "",
         f"`python benchmarks/distributed_bench.py --orders {args.orders} --partitions "
-        f"{args.partitions}` on {platform.machine()}, Python {platform.python_version()}, "
+        f"{args.partitions}{year_option}` on {platform.machine()}, "
+        f"Python {platform.python_version()}, "
         f"{os.cpu_count()} cores; load average at start {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
         f", at the end {' '.join(f'{x:.2f}' for x in os.getloadavg())}.",
         f"Dataset: {written:,} sample orders (`generate_orders(seed=2024)`) in "
