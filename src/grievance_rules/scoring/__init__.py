@@ -56,14 +56,8 @@ from grievance_rules.scoring.merge import (
 )
 from grievance_rules.scoring.rates import RATES, OrderOutcome, Rate, RateCounts, order_outcome
 from grievance_rules.scoring.scorecard import ScoreBook, Scorecard, UnitScore
-from grievance_rules.scoring.stream import OrderInput, assess_stream, resolve_packs
-from grievance_rules.scoring.tables import (
-    COLUMNAR_FROM,
-    ScoringPath,
-    add_to_book,
-    choose_path,
-    table_stream,
-)
+from grievance_rules.scoring.stream import OrderInput, resolve_packs
+from grievance_rules.scoring.tables import COLUMNAR_FROM, ScoringPath, fold_into, judge_stream
 
 __all__ = [
     "COLUMNAR_FROM",
@@ -129,24 +123,10 @@ def score(
     """
     loaded = resolve_packs([pack])
     book = ScoreBook(loaded[0], period=period, as_of=as_of)
-    chosen, orders = choose_path(orders, path, engine, processes)
-    if chosen == "columnar":
-        for tabled in table_stream(
-            orders,
-            loaded,
-            as_of=as_of,
-            repeats=repeats,
-            progress=progress,
-            duplicates=duplicates,
-        ):
-            if isinstance(tabled, Rejection):
-                book.reject(tabled)
-            else:
-                add_to_book(book, tabled, tabled.findings[0])
-        return book.scorecard()
-    for entry in assess_stream(
+    for entry in judge_stream(
         orders,
         loaded,
+        path=path,
         as_of=as_of,
         repeats=repeats,
         processes=processes,
@@ -157,5 +137,5 @@ def score(
         if isinstance(entry, Rejection):
             book.reject(entry)
         else:
-            book.add(entry.order, entry.assessments[0])
+            fold_into(book, entry, 0)
     return book.scorecard()

@@ -31,14 +31,13 @@ from grievance_rules.engine.single import evaluate
 from grievance_rules.packs import Pack
 from grievance_rules.packs.schema import Citation, EscalationRule
 from grievance_rules.scoring.scorecard import ScoreBook, Scorecard
-from grievance_rules.scoring.stream import Assessed, OrderInput, assess_stream, resolve_packs
+from grievance_rules.scoring.stream import Assessed, OrderInput, resolve_packs
 from grievance_rules.scoring.tables import (
     OrderRows,
     ScoringPath,
     Tabled,
     add_to_book,
-    choose_path,
-    table_stream,
+    judge_stream,
 )
 
 __all__ = [
@@ -393,64 +392,40 @@ def compare(
     kept: list[OrderComparison] = []
     rejections: list[Rejection] = []
     inputs = diverging = 0
-    chosen, orders = choose_path(orders, path, engine, processes)
-
-    def diverged(order_id: str, found: Iterable[tuple[FindingKind, str, tuple[str, ...]]]) -> None:
-        nonlocal diverging
-        diverging += 1
-        for key in found:
-            patterns[key] += 1
-            ids = pattern_examples.setdefault(key, [])
-            if len(ids) < min(examples, 5):
-                ids.append(order_id)
-
-    if chosen == "columnar":
-        for tabled in table_stream(
-            orders,
-            loaded,
-            as_of=as_of,
-            repeats=repeats,
-            progress=progress,
-            duplicates=duplicates,
-        ):
-            inputs += 1
-            if isinstance(tabled, Rejection):
-                rejections.append(tabled)
-                for book in books:
-                    book.reject(tabled)
-                continue
-            keys = _fold_rows(tabled, loaded, books, totals)
-            if keys:
-                diverged(tabled.order.id, keys)
-                if len(kept) < examples:
-                    kept.append(compare_again(tabled, loaded, as_of, repeats))
-    else:
-        stream = assess_stream(
-            orders,
-            loaded,
-            as_of=as_of,
-            repeats=repeats,
-            processes=processes,
-            progress=progress,
-            engine=engine,
-            duplicates=duplicates,
-        )
-        for entry in stream:
-            inputs += 1
-            if isinstance(entry, Rejection):
-                rejections.append(entry)
-                for book in books:
-                    book.reject(entry)
-                continue
+    for entry in judge_stream(
+        orders,
+        loaded,
+        path=path,
+        as_of=as_of,
+        repeats=repeats,
+        processes=processes,
+        progress=progress,
+        engine=engine,
+        duplicates=duplicates,
+    ):
+        inputs += 1
+        if isinstance(entry, Rejection):
+            rejections.append(entry)
+            for book in books:
+                book.reject(entry)
+            continue
+        if isinstance(entry, Tabled):
+            keys = _fold_rows(entry, loaded, books, totals)
+            if keys and len(kept) < examples:
+                kept.append(compare_again(entry, loaded, as_of, repeats))
+        else:
             _fold(entry, books, totals)
             result = compare_assessments(entry.order.id, loaded, entry.assessments)
-            if result.divergences:
-                if len(kept) < examples:
-                    kept.append(result)
-                diverged(
-                    entry.order.id,
-                    [(d.kind, d.topic, d.pattern) for d in result.divergences],
-                )
+            keys = [(d.kind, d.topic, d.pattern) for d in result.divergences]
+            if keys and len(kept) < examples:
+                kept.append(result)
+        if keys:
+            diverging += 1
+            for key in keys:
+                patterns[key] += 1
+                ids = pattern_examples.setdefault(key, [])
+                if len(ids) < min(examples, 5):
+                    ids.append(entry.order.id)
     counts = sorted(patterns.items(), key=lambda item: (-item[1], item[0]))
     return Comparison(
         packs=tuple(pack.key for pack in loaded),

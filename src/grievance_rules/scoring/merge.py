@@ -59,15 +59,8 @@ from grievance_rules.scoring.compare import (
 )
 from grievance_rules.scoring.rates import RateCounts
 from grievance_rules.scoring.scorecard import ScoreBook, Scorecard
-from grievance_rules.scoring.stream import OrderInput, assess_stream, resolve_packs
-from grievance_rules.scoring.tables import (
-    OrderRows,
-    ScoringPath,
-    Tabled,
-    add_to_book,
-    choose_path,
-    table_stream,
-)
+from grievance_rules.scoring.stream import Assessed, OrderInput, resolve_packs
+from grievance_rules.scoring.tables import ScoringPath, Tabled, fold_into, judge_stream
 
 __all__ = [
     "OrderKey",
@@ -251,10 +244,10 @@ class PartialBook:
         self._sight(key, order)
         self.book.add(order, assessment)
 
-    def add_rows(self, key: OrderKey, entry: Tabled, found: OrderRows) -> None:
-        """Fold in one order from its findings rows under the book's pack (columnar path)."""
+    def add_judged(self, key: OrderKey, entry: Assessed | Tabled, n: int) -> None:
+        """Fold in one order judged on either path, under the ``n``-th pack of its entry."""
         self._sight(key, entry.order)
-        add_to_book(self.book, entry, found)
+        fold_into(self.book, entry, n)
 
     def _sight(self, key: OrderKey, order: WorkOrder) -> None:
         for unit in order.units:
@@ -338,26 +331,11 @@ def score_partial(
     """
     loaded = resolve_packs([pack])
     book = PartialBook(loaded[0], period=period, as_of=as_of)
-    chosen, orders = choose_path(orders, path, engine, 1)
-    if chosen == "columnar":
-        for position, tabled in enumerate(
-            table_stream(
-                list(orders) if duplicates == "last" else orders,
-                loaded,
-                as_of=as_of,
-                repeats=repeats,
-                duplicates=duplicates,
-            )
-        ):
-            if isinstance(tabled, Rejection):
-                book.reject((*key, position), tabled)
-            else:
-                book.add_rows((*key, position), tabled, tabled.findings[0])
-        return book.partial()
     fold_scores(
-        assess_stream(
+        judge_stream(
             list(orders) if duplicates == "last" else orders,
             loaded,
+            path=path,
             as_of=as_of,
             repeats=repeats,
             engine=engine,
@@ -370,15 +348,15 @@ def score_partial(
 
 
 def fold_scores(entries: Iterable[Any], books: Sequence[PartialBook], key: OrderKey) -> None:
-    """Fold :func:`~.stream.assess_stream`'s entries into books (one per pack, in order)."""
+    """Fold judged entries (:func:`~.tables.judge_stream`'s) into books (one per pack, in order)."""
     for position, entry in enumerate(entries):
         order_key = (*key, position)
         if isinstance(entry, Rejection):
             for book in books:
                 book.reject(order_key, entry)
         else:
-            for book, assessment in zip(books, entry.assessments, strict=True):
-                book.add(order_key, entry.order, assessment)
+            for n, book in enumerate(books):
+                book.add_judged(order_key, entry, n)
 
 
 _Pattern = tuple[FindingKind, str, tuple[str, ...]]
@@ -533,56 +511,43 @@ def compare_partial(
     pattern_examples: dict[_Pattern, list[tuple[OrderKey, str]]] = {}
     kept: list[tuple[OrderKey, OrderComparison]] = []
     diverging = 0
-    chosen, orders = choose_path(orders, path, engine, 1)
-    inputs = list(orders) if duplicates == "last" else orders
-
-    def diverged(order_key: OrderKey, order_id: str, found: Iterable[_Pattern]) -> None:
-        nonlocal diverging
-        diverging += 1
-        for pattern in found:
-            patterns[pattern] += 1
-            ids = pattern_examples.setdefault(pattern, [])
-            if len(ids) < min(examples, 5):
-                ids.append((order_key, order_id))
-
-    if chosen == "columnar":
-        tables = table_stream(inputs, loaded, as_of=as_of, repeats=repeats, duplicates=duplicates)
-        for position, tabled in enumerate(tables):
-            order_key = (*key, position)
-            if isinstance(tabled, Rejection):
-                for book in books:
-                    book.reject(order_key, tabled)
-                continue
-            for book, total, found in zip(books, totals, tabled.findings, strict=True):
-                book.add_rows(order_key, tabled, found)
+    stream = judge_stream(
+        list(orders) if duplicates == "last" else orders,
+        loaded,
+        path=path,
+        as_of=as_of,
+        repeats=repeats,
+        engine=engine,
+        duplicates=duplicates,
+    )
+    for position, entry in enumerate(stream):
+        order_key = (*key, position)
+        if isinstance(entry, Rejection):
+            for book in books:
+                book.reject(order_key, entry)
+            continue
+        for n, book in enumerate(books):
+            book.add_judged(order_key, entry, n)
+        if isinstance(entry, Tabled):
+            for total, found in zip(totals, entry.findings, strict=True):
                 total.add_rows(found)
-            keys = row_divergences(loaded, tabled)
-            if keys:
-                if len(kept) < examples:
-                    kept.append((order_key, compare_again(tabled, loaded, as_of, repeats)))
-                diverged(order_key, tabled.order.id, keys)
-    else:
-        stream = assess_stream(
-            inputs, loaded, as_of=as_of, repeats=repeats, engine=engine, duplicates=duplicates
-        )
-        for position, entry in enumerate(stream):
-            order_key = (*key, position)
-            if isinstance(entry, Rejection):
-                for book in books:
-                    book.reject(order_key, entry)
-                continue
-            for book, total, assessment in zip(books, totals, entry.assessments, strict=True):
-                book.add(order_key, entry.order, assessment)
+            keys = row_divergences(loaded, entry)
+            if keys and len(kept) < examples:
+                kept.append((order_key, compare_again(entry, loaded, as_of, repeats)))
+        else:
+            for total, assessment in zip(totals, entry.assessments, strict=True):
                 total.add(assessment)
             result = compare_assessments(entry.order.id, loaded, entry.assessments)
-            if result.divergences:
-                if len(kept) < examples:
-                    kept.append((order_key, result))
-                diverged(
-                    order_key,
-                    entry.order.id,
-                    [(d.kind, d.topic, d.pattern) for d in result.divergences],
-                )
+            keys = [(d.kind, d.topic, d.pattern) for d in result.divergences]
+            if keys and len(kept) < examples:
+                kept.append((order_key, result))
+        if keys:
+            diverging += 1
+            for pattern in keys:
+                patterns[pattern] += 1
+                ids = pattern_examples.setdefault(pattern, [])
+                if len(ids) < min(examples, 5):
+                    ids.append((order_key, entry.order.id))
     return PartialComparison(
         packs=tuple(pack.key for pack in loaded),
         scorecards=tuple(book.partial() for book in books),

@@ -60,7 +60,13 @@ from grievance_rules.model import WorkOrder, ensure_coherent
 from grievance_rules.packs import Pack
 from grievance_rules.scoring.rates import EventFacts, OrderOutcome, event_facts, outcome_of
 from grievance_rules.scoring.scorecard import ScoreBook
-from grievance_rules.scoring.stream import OrderInput, parse_input, source_of
+from grievance_rules.scoring.stream import (
+    Assessed,
+    OrderInput,
+    assess_stream,
+    parse_input,
+    source_of,
+)
 
 __all__ = [
     "BATCH_SIZE",
@@ -70,6 +76,8 @@ __all__ = [
     "Tabled",
     "add_to_book",
     "choose_path",
+    "fold_into",
+    "judge_stream",
     "table_stream",
 ]
 
@@ -341,6 +349,48 @@ def table_stream(
             yield from flush(pending)
             pending = []
     yield from flush(pending)
+
+
+def judge_stream(
+    items: Iterable[OrderInput],
+    packs: Sequence[Pack],
+    *,
+    path: ScoringPath = "auto",
+    as_of: dt.datetime | None = None,
+    repeats: RepeatIndex | None = None,
+    processes: int = 1,
+    progress: Callable[[int], None] | None = None,
+    engine: EngineName = "native",
+    duplicates: Duplicates = "reject",
+) -> Iterator[Assessed | Tabled | Rejection]:
+    """Each input judged on the path ``path`` chooses (:func:`choose_path`), in input order.
+
+    An order comes as :class:`~.stream.Assessed` (per order) or :class:`Tabled`
+    (columnar); :func:`fold_into` puts either into a scorebook.
+    """
+    chosen, items = choose_path(items, path, engine, processes)
+    if chosen == "columnar":
+        return table_stream(
+            items, packs, as_of=as_of, repeats=repeats, progress=progress, duplicates=duplicates
+        )
+    return assess_stream(
+        items,
+        packs,
+        as_of=as_of,
+        repeats=repeats,
+        processes=processes,
+        progress=progress,
+        engine=engine,
+        duplicates=duplicates,
+    )
+
+
+def fold_into(book: ScoreBook, entry: Assessed | Tabled, n: int) -> None:
+    """Fold an order judged on either path into a scorebook, under the ``n``-th pack."""
+    if isinstance(entry, Tabled):
+        add_to_book(book, entry, entry.findings[n])
+    else:
+        book.add(entry.order, entry.assessments[n])
 
 
 def add_to_book(book: ScoreBook, entry: Tabled, found: OrderRows) -> OrderOutcome:
