@@ -36,7 +36,7 @@ from grievance_rules.scoring.tables import (
     OrderRows,
     ScoringPath,
     Tabled,
-    add_to_book,
+    fold_into,
     judge_stream,
 )
 
@@ -162,11 +162,11 @@ def _citations(rules: Iterable[Any]) -> tuple[Citation, ...]:
 
 def _topics(pack: Pack, memo: dict[Any, Any], rule_id: str) -> tuple[str, ...]:
     """The topics of a rule (``memo``: its plan's cache, beside the pack, not on it)."""
-    topics: tuple[str, ...] | None = memo.get(("topics of rule", rule_id))
+    by_rule: dict[str, tuple[str, ...]] = memo.setdefault("topics by rule", {})
+    topics = by_rule.get(rule_id)
     if topics is None:
         rule = pack.rule(rule_id)
-        topics = tuple(t.value for t in rule.topics) or (f"rule {rule_id}",)
-        memo[("topics of rule", rule_id)] = topics
+        topics = by_rule[rule_id] = tuple(t.value for t in rule.topics) or (f"rule {rule_id}",)
     return topics
 
 
@@ -205,7 +205,6 @@ def _summaries(
 def _row_outcomes(pack: Pack, found: OrderRows) -> dict[tuple[FindingKind, str], str]:
     """The outcomes :func:`_summaries` gives, from one order's findings rows (no details)."""
     memo = plan_for(pack).memo
-    topics: dict[str, tuple[str, ...]] = memo.setdefault("topics by rule", {})
     grouped: dict[tuple[FindingKind, str], list[Any]] = {}
     for row in found.rows:
         kind = row[3]
@@ -217,10 +216,7 @@ def _row_outcomes(pack: Pack, found: OrderRows) -> dict[tuple[FindingKind, str],
             value = _action(pack, memo, row[2])
         else:
             continue
-        rule_topics = topics.get(row[2])
-        if rule_topics is None:
-            rule_topics = topics[row[2]] = _topics(pack, memo, row[2])
-        for topic in rule_topics:
+        for topic in _topics(pack, memo, row[2]):
             grouped.setdefault((kind, topic), []).append(value)  # type: ignore[arg-type]
     return {
         key: f"{sum(values):g}" if key[0] == "deduction" else ", ".join(sorted(set(values)))
@@ -305,6 +301,13 @@ class _Totals:
         self.points += assessment.points
         self.escalations += len(assessment.escalations)
         self.orders_with_points += bool(assessment.deductions)
+
+    def add_judged(self, entry: Assessed | Tabled, n: int) -> None:
+        """Count one order judged on either path, under the ``n``-th pack of its entry."""
+        if isinstance(entry, Tabled):
+            self.add_rows(entry.findings[n])
+        else:
+            self.add(entry.assessments[n])
 
     def add_rows(self, found: OrderRows) -> None:
         """Count one order from its findings rows, as :meth:`add` counts its assessment."""
@@ -409,16 +412,12 @@ def compare(
             for book in books:
                 book.reject(entry)
             continue
-        if isinstance(entry, Tabled):
-            keys = _fold_rows(entry, loaded, books, totals)
-            if keys and len(kept) < examples:
-                kept.append(compare_again(entry, loaded, as_of, repeats))
-        else:
-            _fold(entry, books, totals)
-            result = compare_assessments(entry.order.id, loaded, entry.assessments)
-            keys = [(d.kind, d.topic, d.pattern) for d in result.divergences]
-            if keys and len(kept) < examples:
-                kept.append(result)
+        for n, (book, total) in enumerate(zip(books, totals, strict=True)):
+            fold_into(book, entry, n)
+            total.add_judged(entry, n)
+        keys, in_full = judged_divergences(entry, loaded, as_of, repeats)
+        if keys and len(kept) < examples:
+            kept.append(in_full())
         if keys:
             diverging += 1
             for key in keys:
@@ -451,20 +450,21 @@ def compare(
     )
 
 
-def _fold(entry: Assessed, books: Sequence[ScoreBook], totals: Sequence[_Totals]) -> None:
-    for book, total, assessment in zip(books, totals, entry.assessments, strict=True):
-        book.add(entry.order, assessment)
-        total.add(assessment)
+def judged_divergences(
+    entry: Assessed | Tabled,
+    packs: Sequence[Pack],
+    as_of: dt.datetime | None,
+    repeats: RepeatIndex | None,
+) -> tuple[list[tuple[FindingKind, str, tuple[str, ...]]], Callable[[], OrderComparison]]:
+    """An order's divergences' (kind, topic, pattern), and how to get its full comparison.
 
-
-def _fold_rows(
-    entry: Tabled, packs: Sequence[Pack], books: Sequence[ScoreBook], totals: Sequence[_Totals]
-) -> list[tuple[FindingKind, str, tuple[str, ...]]]:
-    """Fold one order's rows under every pack; its divergences' (kind, topic, pattern)."""
-    for book, total, found in zip(books, totals, entry.findings, strict=True):
-        add_to_book(book, entry, found)
-        total.add_rows(found)
-    return row_divergences(packs, entry)
+    Per order the full comparison is at hand; on the columnar path it is made only when
+    asked for (:func:`compare_again`), for the few orders a comparison keeps in full.
+    """
+    if isinstance(entry, Tabled):
+        return row_divergences(packs, entry), lambda: compare_again(entry, packs, as_of, repeats)
+    result = compare_assessments(entry.order.id, packs, entry.assessments)
+    return [(d.kind, d.topic, d.pattern) for d in result.divergences], lambda: result
 
 
 def row_divergences(

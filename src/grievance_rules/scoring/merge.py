@@ -53,9 +53,7 @@ from grievance_rules.scoring.compare import (
     FindingKind,
     OrderComparison,
     _Totals,
-    compare_again,
-    compare_assessments,
-    row_divergences,
+    judged_divergences,
 )
 from grievance_rules.scoring.rates import RateCounts
 from grievance_rules.scoring.scorecard import ScoreBook, Scorecard
@@ -526,21 +524,12 @@ def compare_partial(
             for book in books:
                 book.reject(order_key, entry)
             continue
-        for n, book in enumerate(books):
+        for n, (book, total) in enumerate(zip(books, totals, strict=True)):
             book.add_judged(order_key, entry, n)
-        if isinstance(entry, Tabled):
-            for total, found in zip(totals, entry.findings, strict=True):
-                total.add_rows(found)
-            keys = row_divergences(loaded, entry)
-            if keys and len(kept) < examples:
-                kept.append((order_key, compare_again(entry, loaded, as_of, repeats)))
-        else:
-            for total, assessment in zip(totals, entry.assessments, strict=True):
-                total.add(assessment)
-            result = compare_assessments(entry.order.id, loaded, entry.assessments)
-            keys = [(d.kind, d.topic, d.pattern) for d in result.divergences]
-            if keys and len(kept) < examples:
-                kept.append((order_key, result))
+            total.add_judged(entry, n)
+        keys, in_full = judged_divergences(entry, loaded, as_of, repeats)
+        if keys and len(kept) < examples:
+            kept.append((order_key, in_full()))
         if keys:
             diverging += 1
             for pattern in keys:

@@ -187,12 +187,13 @@ _TIMED = (Topic.SIGN_OFF, Topic.FIRST_CONTACT, Topic.REPLY)
 
 def _timed_clock_ids(pack: Pack) -> tuple[frozenset[str], ...]:
     """The clock rules of each topic the rates time (sign-off, first contact, reply)."""
-    memo = plan_for(pack).memo  # a cache beside the compiled pack, not on the pack
+    plan = plan_for(pack)
+    memo = plan.memo  # a cache beside the compiled pack, not on the pack
     ids: tuple[frozenset[str], ...] | None = memo.get("clock rules of timed topics")
     if ids is None:
-        rules = plan_for(pack).clock_rules
         ids = tuple(
-            frozenset(rule.id for rule, _ in rules if topic in rule.topics) for topic in _TIMED
+            frozenset(rule.id for rule, _ in plan.clock_rules if topic in rule.topics)
+            for topic in _TIMED
         )
         memo["clock rules of timed topics"] = ids
     return ids

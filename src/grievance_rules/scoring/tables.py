@@ -112,11 +112,6 @@ class OrderRows:
         """Its rows of one kind (clock, window, deduction, escalation, record)."""
         return (row for row in self.rows if row[3] == kind)
 
-    @property
-    def points(self) -> float:
-        """The sum of its deductions' points, as :attr:`Assessment.points` adds them."""
-        return sum(row[12] for row in self.rows if row[3] == "deduction")
-
 
 @dataclass(frozen=True, slots=True)
 class Tabled:
