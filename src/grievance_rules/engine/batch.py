@@ -19,12 +19,18 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, overload
+from typing import Any, overload
 
 from pydantic import ValidationError
 
 from grievance_rules.collector import paused
 from grievance_rules.engine.assessment import Assessment, Rejection, assessment_json
+from grievance_rules.engine.duplicates import (
+    DuplicateIds,
+    Duplicates,
+    input_id,
+    last_positions,
+)
 from grievance_rules.engine.matching import EngineName, Match, OrderView, get_matcher, view_of
 from grievance_rules.engine.plan import PackPlan, compile_pack, plan_for
 from grievance_rules.engine.repeats import RepeatIndex
@@ -351,79 +357,6 @@ def evaluate_each(
         else:
             rejection = Rejection(source=f"#{position}", order_id=order_id, reasons=(reason,))
             yield tuple(BatchResult(position, rejection=rejection) for _ in row)
-
-
-Duplicates = Literal["reject", "last", "allow"]
-"""What a batch does with a second input of an order id already seen: ``reject`` it
-(naming the first), keep the ``last`` (the earlier ones are rejected as replaced), or
-``allow`` it (every input assessed: for a caller that tells them apart itself)."""
-
-
-class DuplicateIds:
-    """Tells a second record of an order id apart: the one decision every batch path takes.
-
-    Example:
-        >>> seen = DuplicateIds("reject")
-        >>> seen.reason("A", 0, "#0"), seen.reason("A", 1, "#1")
-        (None, "id: duplicate order id 'A' (first at #0)")
-        >>> DuplicateIds("last", {"A": 2}).reason("A", 0, "#0")
-        "id: order id 'A' replaced by a later input (#2)"
-    """
-
-    def __init__(self, duplicates: Duplicates, last: Mapping[str, int] | None = None) -> None:
-        self.duplicates = duplicates
-        self.last = last or {}
-        self.first: dict[str, str] = {}
-        """Each id assessed so far → where its first record was."""
-
-    def reason(self, order_id: str, position: int, where: str) -> str | None:
-        """Why the record of ``order_id`` at ``position`` (``where``) is rejected, if it is."""
-        if self.duplicates == "allow":
-            return None
-        later = self.last.get(order_id, position) if self.duplicates == "last" else position
-        if later != position:
-            return _("id: order id {order_id} replaced by a later input (#{later})").format(
-                order_id=repr(order_id), later=later
-            )
-        first = self.first.get(order_id)
-        if first is not None:
-            return _("id: duplicate order id {order_id} (first at {first})").format(
-                order_id=repr(order_id), first=first
-            )
-        self.first[order_id] = where
-        return None
-
-
-def input_id(item: Any) -> str | None:
-    """The order id an input claims, read without validating it (``None``: none to read)."""
-    order = getattr(item, "order", item)  # a reader's accepted record carries its order
-    if isinstance(order, WorkOrder):
-        return order.id
-    if isinstance(item, str | bytes):
-        try:
-            item = json.loads(item)
-        except ValueError:
-            return None
-    if isinstance(item, Mapping):
-        found = item.get("id")
-        return found if isinstance(found, str) else None
-    found = getattr(item, "order_id", None)  # a reader's rejected record
-    return found if isinstance(found, str) else None
-
-
-def last_positions(items: Iterable[Any]) -> dict[str, int]:
-    """Each order id's last position among the inputs (the first pass of ``duplicates='last'``).
-
-    Example:
-        >>> last_positions([{"id": "a"}, '{"id": "b"}', {"id": "a"}, "{no"])
-        {'a': 2, 'b': 1}
-    """
-    last: dict[str, int] = {}
-    for position, item in enumerate(items):
-        order_id = input_id(item)
-        if order_id is not None:
-            last[order_id] = position
-    return last
 
 
 def _order_id(result: BatchResult) -> str | None:
