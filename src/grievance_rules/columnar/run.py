@@ -35,12 +35,12 @@ from grievance_rules.columnar.batch import OrderBatch, OrderInput, prepare, to_o
 from grievance_rules.columnar.events import EventsTable, events_table
 from grievance_rules.columnar.fallback import evaluate_per_order
 from grievance_rules.columnar.findings import Columns, FindingRows, Row
-from grievance_rules.columnar.frame import Frame, build_frame
+from grievance_rules.columnar.frame import Frame, build_frame, frame_of
 from grievance_rules.columnar.periods import period_tally
 from grievance_rules.columnar.prefilter import could_hold
 from grievance_rules.engine.assessment import Assessment, Rejection
 from grievance_rules.engine.batch import input_rejection, order_of_input
-from grievance_rules.engine.matching import check_integers, view_of
+from grievance_rules.engine.matching import OrderView, check_integers, view_of
 from grievance_rules.engine.periods import PeriodTally
 from grievance_rules.engine.plan import PackPlan, plan_for
 from grievance_rules.engine.repeats import RepeatIndex
@@ -252,10 +252,15 @@ def evaluate_columnar_each(
     repeats: RepeatIndex | None = None,
     check_history: bool = True,
     rejects: Literal["raise", "skip"] = "raise",
+    views: Sequence[OrderView] | None = None,
 ) -> list[ColumnarResult]:
     """:func:`evaluate_columnar` under several packs; the orders validated and checked once.
 
     This is what ``compare`` and a Dask partition call: one result per pack, in order.
+    ``views``: each order already cut to its assessment instant (``view_of``), its
+    history checked and its integers checked (``check_integers``), as the scoring
+    fold reads them; given, the orders are neither cut nor checked again here (with
+    ``rejects="raise"`` and ``check_history=False`` only).
 
     Raises:
         WorkOrderError: an input is not a valid work order (its position named).
@@ -263,9 +268,14 @@ def evaluate_columnar_each(
         FactValidationError: an event integer wider than 64 bits.
     """
     plans = [p if isinstance(p, PackPlan) else plan_for(p) for p in packs]
+    if views is not None and (rejects != "raise" or check_history):
+        raise ValueError("views= is for orders already checked: rejects='raise', no history check")
     with paused():
         rejections: list[Rejection] = []
-        if rejects == "raise":
+        if views is not None:
+            order_list = [view.order for view in views]  # ``orders``: these views' orders
+            positions = list(range(len(order_list)))
+        elif rejects == "raise":
             order_list = to_orders(orders)
             positions = list(range(len(order_list)))
             if check_history:
@@ -273,7 +283,11 @@ def evaluate_columnar_each(
                     ensure_coherent(order)
         else:
             order_list, positions = _accepted(orders, as_of, check_history, rejections)
-        frame = build_frame(order_list, as_of)  # the orders cut to as_of once for every pack
+        if views is None:
+            frame = build_frame(order_list, as_of)  # the orders cut to as_of once for every pack
+        else:
+            instants = [instant_of(order, as_of) for order in order_list]
+            frame = frame_of(order_list, instants, views)
         results = [
             _evaluate(
                 order_list,
@@ -282,7 +296,7 @@ def evaluate_columnar_each(
                 judged_on,
                 repeats,
                 False,
-                rejects == "raise" and n == 0,
+                rejects == "raise" and n == 0 and views is None,
                 frame,
             )
             for n, plan in enumerate(plans)

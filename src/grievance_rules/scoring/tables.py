@@ -237,7 +237,7 @@ def _judge_batch(
     facts = [event_facts(view.kept, view.handling) for view in views]
     try:
         results = evaluate_columnar_each(
-            orders, plans, as_of=as_of, repeats=repeats, check_history=False
+            orders, plans, as_of=as_of, repeats=repeats, check_history=False, views=views
         )
     except GrievanceRulesError:
         judged = _per_order_rows(orders, plans, as_of, repeats)
