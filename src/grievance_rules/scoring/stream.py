@@ -25,8 +25,9 @@ from grievance_rules.engine.batch import (
     order_of_input,
 )
 from grievance_rules.engine.matching import EngineName
+from grievance_rules.engine.plan import plan_for
 from grievance_rules.model import WorkOrder
-from grievance_rules.packs import Pack, find_pack
+from grievance_rules.packs import Pack
 from grievance_rules.reading import Accepted, Rejected
 
 __all__ = [
@@ -54,11 +55,15 @@ class Assessed:
 def resolve_packs(packs: Iterable[Pack | str]) -> list[Pack]:
     """Packs given by object, name or directory, loaded.
 
+    A name or directory is found through the engine's plan cache (:func:`plan_for`):
+    loaded again only when its files changed, so a service or a loop that scores by
+    name does not read and check the pack's YAML on every call.
+
     Raises:
         PackNotFoundError: a name that is no pack.
         ValueError: no packs, or the same pack twice.
     """
-    loaded = [find_pack(p) if isinstance(p, str) else p for p in packs]
+    loaded = [plan_for(p).pack if isinstance(p, str) else p for p in packs]
     if not loaded:
         raise ValueError("no packs given")
     keys = [pack.key for pack in loaded]
