@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import copy
+import pickle
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -119,6 +122,20 @@ def test_messages_are_translated() -> None:
     seen.reason("A", 0, "orders.jsonl:3")
     with language("zh"):
         assert seen.reason("A", 1, "#1") == "id：工单编号 'A' 重复（首次出现于 orders.jsonl:3）"
+
+
+def test_a_copy_or_pickle_goes_on_apart() -> None:
+    seen = DuplicateIds("reject", capacity=1, chunk=2)
+    for position in range(5):
+        seen.reason(f"O{position}", position, f"#{position}")
+    for other in (copy.deepcopy(seen), pickle.loads(pickle.dumps(seen))):
+        assert other.reason("O3", 9, "#9") == "id: duplicate order id 'O3' (first at #3)"
+        assert [other.reason(f"N{n}", 10 + n, f"#{10 + n}") for n in range(20)] == [None] * 20
+        assert other.first_at("N19") == "#29"
+        assert len(other) == 25
+    assert len(seen) == 5  # the original did not see the copies' ids
+    assert seen.first_at("N0") is None
+    assert seen.reason("N0", 30, "#30") is None
 
 
 @pytest.mark.parametrize("bad", [0, -4, 1.5, True, "8"])

@@ -154,6 +154,18 @@ class DuplicateIds:
         self._whole: dict[int, str] = {}
         """Entry number → a label kept whole (one the prefix and digits do not rebuild)."""
 
+    def __getstate__(self) -> dict[str, Any]:
+        """The state to pickle or copy: the arrays without their memoryviews."""
+        state = dict(self.__dict__)
+        del state["_slots"], state["_views"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Restore a pickled or copied state, the memoryviews made again."""
+        self.__dict__.update(state)
+        self._slots = self._table.data
+        self._views = [chunk.data for chunk in self._chunks]
+
     def __len__(self) -> int:
         """The number of distinct ids seen (first records kept)."""
         return self._count
