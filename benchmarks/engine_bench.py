@@ -16,13 +16,17 @@ measured in one run so that the ratios hold whatever else the shared machine is 
 * **by name**: ``evaluate(order, "chengdong")`` against ``evaluate(order, pack)`` with
   the pack loaded once, per order (this checkout only: the baseline reloaded the
   pack on every call);
-* **memory**: a fresh process streams ``--memory-orders`` orders through
-  ``evaluate_many`` (native) and reports its resident memory every tenth of the way.
+* **memory** (``--memory``, its own run): a fresh process per pack streams
+  ``--memory-orders`` orders through ``evaluate_many`` (native) and reports its resident
+  memory every tenth of the way (``docs/benchmarks/engine_memory.md``).
 
-Every measurement runs in a fresh process; rounds are interleaved (every variant once
-per round) and the median of ``--rounds`` is kept. Run:
-``python benchmarks/engine_bench.py [--orders N] [--rounds R] [--memory-orders M]``.
-Writes ``docs/benchmarks/engine.md``.
+Every measurement runs in a fresh process. Within a round the variants of each cell
+run one after the other, and each ratio is taken within the round (paired); the page
+gives the median of ``--rounds`` with the least and greatest. Run:
+``python benchmarks/engine_bench.py [--orders N] [--rounds R]``, and
+``python benchmarks/engine_bench.py --memory [--memory-orders M] [--memory-jobs J]
+[--duplicates reject|allow]``. Writes ``docs/benchmarks/engine.md`` and
+``docs/benchmarks/engine_memory.md``.
 """
 
 from __future__ import annotations
@@ -97,20 +101,20 @@ MEMORY = textwrap.dedent(
     import json, sys, time
     from grievance_rules.engine import evaluate_many
     from grievance_rules.samples import generate_lines
-    pack, total = sys.argv[1], int(sys.argv[2])
+    pack, total, duplicates = sys.argv[1], int(sys.argv[2]), sys.argv[3]
     def rss():
         with open("/proc/self/status") as status:
             for line in status:
                 if line.startswith("VmRSS:"):
                     return int(line.split()[1]) / 1024
-    samples, start = [], time.perf_counter()
+    samples, start, rejected = [], time.perf_counter(), 0
     step = max(total // 10, 1)
-    for k, result in enumerate(
-        evaluate_many(generate_lines(total, seed=11, months=12), pack), start=1
-    ):
-        result.to_json()
+    lines = generate_lines(total, seed=11, months=12)
+    for k, result in enumerate(evaluate_many(lines, pack, duplicates=duplicates), start=1):
+        if result.to_json() is None:
+            rejected += 1
         if k % step == 0:
-            samples.append({"orders": k, "rss_mib": round(rss(), 1),
+            samples.append({"orders": k, "rss_mib": round(rss(), 1), "rejected": rejected,
                             "seconds": round(time.perf_counter() - start, 1)})
     print(json.dumps(samples))
     """
@@ -165,7 +169,14 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--orders", type=int, default=3000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--memory",
+        action="store_true",
+        help="measure memory over a stream instead (docs/benchmarks/engine_memory.md)",
+    )
     parser.add_argument("--memory-orders", type=int, default=1_000_000)
+    parser.add_argument("--memory-jobs", type=int, default=1)
+    parser.add_argument("--duplicates", choices=("reject", "allow"), default="reject")
     parser.add_argument("--baseline", default=BASELINE)
     parser.add_argument("--no-durable", action="store_true")
     parser.add_argument(
@@ -174,6 +185,9 @@ def main() -> None:
         help="each side its own built-in packs (default: both the baseline's pack files)",
     )
     args = parser.parse_args()
+    if args.memory:
+        measure_memory(args)
+        return
     here = ROOT / "src"
     engines = ["native"] if args.no_durable else ["native", "durable"]
     with tempfile.TemporaryDirectory() as tmp:
@@ -194,15 +208,19 @@ def main() -> None:
             load = []
             for _ in range(args.rounds):
                 load.append(os.getloadavg()[0])
-                for label, src, engine in variants:
-                    for pack in PACKS:
+                # variants side by side for each cell (pack, processes): the ratios are
+                # taken within a round, between runs seconds apart (paired), so a slow
+                # spell of the shared machine weighs on both sides of a ratio alike
+                for pack in PACKS:
+                    for label, src, engine in variants:
                         for processes in ("1", "2"):
                             cells.setdefault((label, pack, processes), []).append(
                                 run_driver(
                                     src, ["many", engine, spec[pack], processes, str(orders)]
                                 )
                             )
-                    every = ",".join(spec[pack] for pack in PACKS)
+                every = ",".join(spec[pack] for pack in PACKS)
+                for label, src, engine in variants:
                     cells.setdefault((label, "compare", "1"), []).append(
                         run_driver(src, ["compare", engine, every, "1", str(orders)])
                     )
@@ -220,24 +238,89 @@ def main() -> None:
                 check=False,
                 capture_output=True,
             )
+    write_page(args, cells, load, [label for label, _, _ in variants])
+
+
+def measure_memory(args: argparse.Namespace) -> None:
+    """Each pack's streaming process, ``--memory-jobs`` at a time (resident memory
+    does not depend on how busy the cores are)."""
+    here = ROOT / "src"
+    jobs: dict[str, subprocess.Popen[str]] = {}
     memory: dict[str, list[dict[str, float]]] = {}
-    if args.memory_orders:
-        for pack in PACKS:
-            out = subprocess.run(
-                [sys.executable, "-c", MEMORY, pack, str(args.memory_orders)],
+    pending = list(PACKS)
+    while pending or jobs:
+        while pending and len(jobs) < args.memory_jobs:
+            pack = pending.pop(0)
+            jobs[pack] = subprocess.Popen(
+                [sys.executable, "-c", MEMORY, pack, str(args.memory_orders), args.duplicates],
                 env=_env(here),
-                check=True,
-                capture_output=True,
+                stdout=subprocess.PIPE,
                 text=True,
             )
-            memory[pack] = json.loads(out.stdout)
-    write_page(args, cells, memory, load, [label for label, _, _ in variants])
+        pack, job = next(iter(jobs.items()))
+        out, _ = job.communicate()
+        if job.returncode:
+            raise SystemExit(f"memory run of {pack} failed ({job.returncode})")
+        memory[pack] = json.loads(out)
+        del jobs[pack]
+    lines = [
+        "# Engine benchmark: memory over a stream",
+        "",
+        f"Run {dt.date.today().isoformat()} by `python benchmarks/engine_bench.py --memory"
+        f" --memory-orders {args.memory_orders} --duplicates {args.duplicates}`"
+        f" on {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()},"
+        f" pydantic {version('pydantic')}.",
+        "",
+        f"A fresh process per pack streams {args.memory_orders:,} generated orders (twelve"
+        " months, every id distinct) through `evaluate_many` (native, one process), every"
+        " assessment serialised, and reports its resident memory (VmRSS) every tenth of"
+        f' the way. `duplicates="{args.duplicates}"`: '
+        + (
+            "the batch keeps each id it has assessed, to reject a second record of it"
+            " (`grievance_rules.engine.duplicates`), so memory grows by that index"
+            if args.duplicates != "allow"
+            else "no id is kept: what remains is the engine's own memory"
+        )
+        + ".",
+        "",
+        "| pack | " + " | ".join(f"{s['orders']:,}" for s in memory[PACKS[0]]) + " |",
+        "|---|" + "---:|" * len(memory[PACKS[0]]),
+    ]
+    for pack in PACKS:
+        lines.append(
+            f"| {pack} (MiB) | " + " | ".join(f"{s['rss_mib']}" for s in memory[pack]) + " |"
+        )
+    lines.append("")
+    for pack in PACKS:
+        first, last = memory[pack][0], memory[pack][-1]
+        grown = (last["rss_mib"] - first["rss_mib"]) * 1024 * 1024
+        per = grown / max(last["orders"] - first["orders"], 1)
+        lines.append(
+            f"* {pack}: {first['rss_mib']} MiB after {first['orders']:,} orders,"
+            f" {last['rss_mib']} MiB after {last['orders']:,} ({per:,.0f} bytes an order"
+            f" in between); {last['rejected']:,} rejected; {last['seconds']:,} s in all."
+        )
+    out = OUT.with_name("engine_memory.md")
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+
+
+def paired(
+    a: list[dict[str, float]], b: list[dict[str, float]], key: str
+) -> tuple[float, float, float]:
+    """Median, least and greatest of the per-round ratios of ``a``'s rate to ``b``'s."""
+    ratios = [(x["n"] / x[key]) / (y["n"] / y[key]) for x, y in zip(a, b, strict=True)]
+    return statistics.median(ratios), min(ratios), max(ratios)
+
+
+def _ratio(found: tuple[float, float, float]) -> str:
+    mid, low, high = found
+    return f"**{mid:.2f}×** ({low:.2f}–{high:.2f})"
 
 
 def write_page(
     args: argparse.Namespace,
     cells: dict[tuple[str, str, str], list[dict[str, float]]],
-    memory: dict[str, list[dict[str, float]]],
     load: list[float],
     labels: list[str],
 ) -> None:
@@ -247,11 +330,15 @@ def write_page(
     def wall(label: str, what: str, processes: str) -> float:
         return median_of(cells[(label, what, processes)], "wall")
 
+    def against(label: str, what: str, other: str = "baseline", mode: str = "") -> str:
+        base = (other, mode or what, "1")
+        return _ratio(paired(cells[(label, what, "1")], cells[base], "cpu"))
+
     lines = [
         "# Engine benchmark",
         "",
         f"Run {dt.date.today().isoformat()} by `python benchmarks/engine_bench.py "
-        f"--orders {args.orders} --rounds {args.rounds} --memory-orders {args.memory_orders}`"
+        f"--orders {args.orders} --rounds {args.rounds}`"
         f" on {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()},"
         f" pydantic {version('pydantic')}"
         + (f", durable-rules {version('durable-rules')}" if "durable" in labels else "")
@@ -267,8 +354,11 @@ def write_page(
             else "Both sides ran the baseline's pack files (by path), so the ratios measure"
             " the engine, not changes to the packs."
         )
-        + " Each figure is the median of the rounds; each measurement ran in a fresh"
-        " process.",
+        + " Each measurement ran in a fresh process. Rates are the median of the rounds."
+        " Ratios are paired: within each round the variants of a cell ran one after the"
+        " other, seconds apart, and each round gives its own ratio; the figure is their"
+        " median, with the least and greatest in brackets (the shared machine's speed"
+        " drifts by more than the differences measured, between rounds minutes apart).",
         "",
         "## End to end from JSON Lines, one core (orders per CPU-second)",
         "",
@@ -277,28 +367,22 @@ def write_page(
     ]
     for pack in PACKS:
         row = [f"{cpu(label, pack):,.0f}" for label in labels]
-        ratio_n = cpu("native", pack) / cpu("baseline", pack)
-        ratio_d = (
-            f"{cpu('durable', pack) / cpu('baseline', pack):.2f}×" if "durable" in labels else "—"
+        ratio_d = against("durable", pack) if "durable" in labels else "—"
+        lines.append(
+            f"| {pack} | " + " | ".join(row) + f" | {against('native', pack)} | {ratio_d} |"
         )
-        lines.append(f"| {pack} | " + " | ".join(row) + f" | **{ratio_n:.2f}×** | {ratio_d} |")
     row = [f"{cpu(label, 'compare'):,.0f}" for label in labels]
-    ratio_c = cpu("native", "compare") / cpu("baseline", "compare")
-    ratio_cd = (
-        f"{cpu('durable', 'compare') / cpu('baseline', 'compare'):.2f}×"
-        if "durable" in labels
-        else "—"
-    )
+    ratio_cd = against("durable", "compare") if "durable" in labels else "—"
     lines.append(
         "| compare, three packs, per order | "
         + " | ".join(row)
-        + f" | **{ratio_c:.2f}×** | {ratio_cd} |"
+        + f" | {against('native', 'compare')} | {ratio_cd} |"
     )
     auto = cpu("native", "compare_auto")
     lines.append(
         "| compare, three packs, default path | "
         + " | ".join([f"{auto:,.0f}", *(["—"] * (len(labels) - 1))])
-        + f" | **{auto / cpu('baseline', 'compare'):.2f}×** | — |"
+        + f" | {against('native', 'compare_auto', mode='compare')} | — |"
     )
     lines += [
         "",
@@ -316,10 +400,12 @@ def write_page(
         parts = []
         for label in labels:
             one, two = wall(label, pack, "1"), wall(label, pack, "2")
-            parts.append(f"{one:,.0f} / {two:,.0f} (**{two / one:.2f}×**)")
+            ratio = _ratio(paired(cells[(label, pack, "2")], cells[(label, pack, "1")], "wall"))
+            parts.append(f"{one:,.0f} / {two:,.0f}: {ratio}")
         lines.append(f"| {pack} | " + " | ".join(parts) + " |")
     by_name = cpu("native", "by_name")
     loaded = cpu("native", "loaded")
+    slower = paired(cells[("native", "loaded", "1")], cells[("native", "by_name", "1")], "cpu")
     lines += [
         "",
         "Goal: two processes ≥ 1.8× one. The machine has 2 cores shared with whatever"
@@ -329,29 +415,14 @@ def write_page(
         "",
         '| `evaluate(order, "chengdong")` | `evaluate(order, pack)` | by name / loaded |',
         "|---:|---:|---:|",
-        f"| {by_name:,.0f} | {loaded:,.0f} | **{loaded / by_name:.2f}×** the time |",
+        f"| {by_name:,.0f} | {loaded:,.0f} | {_ratio(slower)} the time |",
         "",
         "Goal: evaluating by name within 1.2× the time of evaluating with a loaded pack"
         " (the plan is found through `plan_for`'s cache, checked against the files'"
         " modification times and sizes).",
+        "",
+        "Memory over a stream of orders: [engine_memory.md](engine_memory.md) (`--memory`).",
     ]
-    if memory:
-        lines += [
-            "",
-            f"## Memory over {args.memory_orders:,} orders (native, `evaluate_many`)",
-            "",
-            "| pack | " + " | ".join(f"{s['orders']:,}" for s in memory[PACKS[0]]) + " |",
-            "|---|" + "---:|" * len(memory[PACKS[0]]),
-        ]
-        for pack in PACKS:
-            lines.append(
-                f"| {pack} (MiB) | " + " | ".join(f"{s['rss_mib']}" for s in memory[pack]) + " |"
-            )
-        lines += [
-            "",
-            "Resident memory of the streaming process every tenth of the way (flat memory:"
-            " the same figure from the first sample to the last).",
-        ]
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
