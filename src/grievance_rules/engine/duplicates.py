@@ -35,16 +35,16 @@ equal: for ``n`` distinct ids the probability that any two share one is at most
 ``n² / 2¹²⁹``: about 1.5e-27 for a million ids, 1.5e-21 for 10⁹ ids.
 
 Measured (``benchmarks/duplicates_bench.py``; Python 3.11, numpy 2.4, on a two-core
-machine shared with other work, load average 2-3): tracemalloc over 1,000,000 ids such
+machine shared with other work, load average 1.2-3): tracemalloc over 1,000,000 ids such
 as ``"CD-2024-0000001"`` labelled ``"orders.jsonl:2"``, each string made fresh as a
 reader makes it. A dict of id → label (what this class kept before) keeps 162.6 bytes
 an id: the dict and the id and label strings it keeps alive. :class:`DuplicateIds`
 keeps 33.6 bytes an id (24 in the entries, 8.4 the table of 2²¹ slots, the rest the
 last chunk's spare room; 44.6 at the peak, while the table doubles). Per
 :meth:`DuplicateIds.reason` call for a new id (the common case): 3.0-4.5 µs against the
-dict's 0.3-0.4 µs (a BLAKE2b digest alone is 0.7-1.4 µs here); a second record costs
-the message's translation either way (about 13 µs with the dict, 17 µs here). An order
-costs about 400 µs to assess.
+dict's 0.3-0.4 µs (3.09 against 0.36 at load 1.2; a BLAKE2b digest alone is 0.7-1.4 µs
+here); a second record costs mostly the message's translation either way (10.0-12.8 µs
+with the dict, 10.3-16.8 µs here). An order costs about 400 µs to assess.
 """
 
 from __future__ import annotations
