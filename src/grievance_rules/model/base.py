@@ -125,9 +125,8 @@ September 1991), so an instant at +08:00 is the same wall-clock time in that zon
 
 _EIGHT_HOURS = dt.timedelta(hours=8)
 
-_ZONES: dict[dt.timedelta, dt.tzinfo] = {dt.timedelta(0): dt.UTC}
-"""One time zone object per UTC offset met, shared by every instant at that offset
-(UTC's is :data:`datetime.UTC`, the zone the Parquet reader gives its instants)."""
+_ZONES: dict[dt.timedelta, dt.tzinfo] = {}
+"""One time zone object per UTC offset met, shared by every instant at that offset."""
 
 
 def shared_zone(instant: dt.datetime) -> dt.datetime:
