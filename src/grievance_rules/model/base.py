@@ -42,7 +42,6 @@ __all__ = [
     "FrozenModel",
     "Instant",
     "instant_text",
-    "shared_zone",
 ]
 
 
@@ -119,47 +118,6 @@ CHECKED_TAG = "$checked"
 """The location tag of an instant's checked (Python) validation path."""
 
 
-_SHANGHAI_FIXED_FROM = 1992
-"""From this year on Asia/Shanghai is UTC+8 all year (its last summer time ended in
-September 1991), so an instant at +08:00 is the same wall-clock time in that zone."""
-
-_EIGHT_HOURS = dt.timedelta(hours=8)
-
-_ZONES: dict[dt.timedelta, dt.tzinfo] = {}
-"""One time zone object per UTC offset met, shared by every instant at that offset."""
-
-
-def shared_zone(instant: dt.datetime) -> dt.datetime:
-    """The same instant and offset, with a time zone object shared by all such instants.
-
-    Comparing two aware datetimes whose ``tzinfo`` is one object compares their
-    fields; with two objects (pydantic gives each parsed value its own), Python asks
-    each for its UTC offset first: 1.5-2 µs a comparison instead of 0.1-0.15, and
-    the engine compares instants (events against each other, against ``as_of``,
-    against deadlines) dozens of times an order. An instant at +08:00 from 1992 on
-    takes :data:`~grievance_rules.calendar.SHANGHAI` itself, the zone of every
-    deadline the calendar computes; any other offset takes one fixed-offset zone
-    per offset. The wall-clock time and the offset are kept, so the instant, its
-    ``isoformat()`` and its JSON are unchanged.
-
-    Example:
-        >>> a = shared_zone(dt.datetime.fromisoformat("2024-05-06T09:00:00+08:00"))
-        >>> b = shared_zone(dt.datetime.fromisoformat("2024-05-07T10:30:00+08:00"))
-        >>> a.tzinfo is b.tzinfo is SHANGHAI, a.isoformat()
-        (True, '2024-05-06T09:00:00+08:00')
-        >>> shared_zone(dt.datetime.fromisoformat("2024-05-06T01:00:00+00:00")).isoformat()
-        '2024-05-06T01:00:00+00:00'
-    """
-    offset = instant.utcoffset()
-    assert offset is not None  # validated aware before
-    if offset == _EIGHT_HOURS and instant.year >= _SHANGHAI_FIXED_FROM:
-        zone = SHANGHAI
-    else:
-        found = _ZONES.get(offset)
-        zone = found if found is not None else _ZONES.setdefault(offset, dt.timezone(offset))
-    return instant if instant.tzinfo is zone else instant.replace(tzinfo=zone)
-
-
 class _InstantSchema:
     """Validation of an instant: Rust first, Python when Rust refuses or cannot tell.
 
@@ -168,28 +126,24 @@ class _InstantSchema:
     hot path of reading JSON Lines). Anything else (a string given from Python, a
     naive or out-of-range value, a number) falls to :func:`_instant`, which
     accepts what it can and otherwise says precisely why not. When both fail,
-    pydantic reports both; :mod:`grievance_rules.reading` keeps the second. The
-    instant accepted then takes its offset's shared time zone (:func:`shared_zone`).
+    pydantic reports both; :mod:`grievance_rules.reading` keeps the second.
     """
 
     @classmethod
     def __get_pydantic_core_schema__(
         cls, source: object, handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
-        return core_schema.no_info_after_validator_function(
-            shared_zone,
-            core_schema.union_schema(
-                [
-                    (
-                        core_schema.datetime_schema(
-                            strict=True, tz_constraint="aware", ge=EARLIEST, lt=LATEST
-                        ),
-                        FAST_TAG,
+        return core_schema.union_schema(
+            [
+                (
+                    core_schema.datetime_schema(
+                        strict=True, tz_constraint="aware", ge=EARLIEST, lt=LATEST
                     ),
-                    (core_schema.no_info_plain_validator_function(_instant), CHECKED_TAG),
-                ],
-                mode="left_to_right",
-            ),
+                    FAST_TAG,
+                ),
+                (core_schema.no_info_plain_validator_function(_instant), CHECKED_TAG),
+            ],
+            mode="left_to_right",
         )
 
 
