@@ -177,6 +177,7 @@ def main() -> None:
     parser.add_argument("--memory-orders", type=int, default=1_000_000)
     parser.add_argument("--memory-jobs", type=int, default=1)
     parser.add_argument("--duplicates", choices=("reject", "allow"), default="reject")
+    parser.add_argument("--memory-packs", default=",".join(PACKS))
     parser.add_argument("--baseline", default=BASELINE)
     parser.add_argument("--no-durable", action="store_true")
     parser.add_argument(
@@ -247,7 +248,8 @@ def measure_memory(args: argparse.Namespace) -> None:
     here = ROOT / "src"
     jobs: dict[str, subprocess.Popen[str]] = {}
     memory: dict[str, list[dict[str, float]]] = {}
-    pending = list(PACKS)
+    packs = [pack for pack in PACKS if pack in args.memory_packs.split(",")]
+    pending = list(packs)
     while pending or jobs:
         while pending and len(jobs) < args.memory_jobs:
             pack = pending.pop(0)
@@ -267,7 +269,8 @@ def measure_memory(args: argparse.Namespace) -> None:
         "# Engine benchmark: memory over a stream",
         "",
         f"Run {dt.date.today().isoformat()} by `python benchmarks/engine_bench.py --memory"
-        f" --memory-orders {args.memory_orders} --duplicates {args.duplicates}`"
+        f" --memory-orders {args.memory_orders} --duplicates {args.duplicates}"
+        f" --memory-packs {','.join(packs)}`"
         f" on {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()},"
         f" pydantic {version('pydantic')}.",
         "",
@@ -283,15 +286,15 @@ def measure_memory(args: argparse.Namespace) -> None:
         )
         + ".",
         "",
-        "| pack | " + " | ".join(f"{s['orders']:,}" for s in memory[PACKS[0]]) + " |",
-        "|---|" + "---:|" * len(memory[PACKS[0]]),
+        "| pack | " + " | ".join(f"{s['orders']:,}" for s in memory[packs[0]]) + " |",
+        "|---|" + "---:|" * len(memory[packs[0]]),
     ]
-    for pack in PACKS:
+    for pack in packs:
         lines.append(
             f"| {pack} (MiB) | " + " | ".join(f"{s['rss_mib']}" for s in memory[pack]) + " |"
         )
     lines.append("")
-    for pack in PACKS:
+    for pack in packs:
         first, last = memory[pack][0], memory[pack][-1]
         grown = (last["rss_mib"] - first["rss_mib"]) * 1024 * 1024
         per = grown / max(last["orders"] - first["orders"], 1)
@@ -300,7 +303,7 @@ def measure_memory(args: argparse.Namespace) -> None:
             f" {last['rss_mib']} MiB after {last['orders']:,} ({per:,.0f} bytes an order"
             f" in between); {last['rejected']:,} rejected; {last['seconds']:,} s in all."
         )
-    out = OUT.with_name("engine_memory.md")
+    out = OUT.with_name(f"engine_memory{'' if args.duplicates == 'reject' else '_allow'}.md")
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
 
