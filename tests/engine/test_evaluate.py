@@ -419,3 +419,32 @@ def test_evaluate_many_over_two_processes_gives_the_same_answers(demo) -> None:
         for r in evaluate_many(orders, demo, processes=2, chunk_size=3)
     ]
     assert one == two
+
+
+def test_duplicates_are_told_apart_alike_over_two_processes(demo) -> None:
+    # the workers send each order's id with its assessment; the parent's duplicate
+    # check must reject exactly what one process rejects (ids with quotes and CJK too)
+    ids = ["D1", 'D"2', "工单-3", "D1", 'D"2', "D4", "工单-3"]
+    orders = [
+        make_order(
+            dispatched("2024-05-06T09:30"),
+            id=order_id,
+            received_at="2024-05-06T09:00:00+08:00",
+        ).model_dump(mode="json")
+        for order_id in ids
+    ]
+    orders.insert(2, {"id": "D1"})  # invalid: rejected, and it does not claim D1
+
+    def outcome(processes: int) -> list[tuple[bytes | None, tuple[str, ...] | None]]:
+        return [
+            (r.to_json(), None if r.rejection is None else r.rejection.reasons)
+            for r in evaluate_many(orders, demo, processes=processes, chunk_size=2)
+        ]
+
+    one = outcome(1)
+    assert one == outcome(2)
+    reasons = [r for _, r in one]
+    assert reasons[4] == ("id: duplicate order id 'D1' (first at #0)",)
+    assert reasons[5] == ("id: duplicate order id 'D\"2' (first at #1)",)
+    assert reasons[7] == ("id: duplicate order id '工单-3' (first at #3)",)
+    assert [r is None for r in reasons] == [True, True, False, True, False, False, True, False]

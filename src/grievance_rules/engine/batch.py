@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import multiprocessing
-import re
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -267,7 +266,12 @@ xiayang 1.77× with chunks of 256, 1.79× with 64; daye 1.85× and 1.91×)."""
 _WORKER: dict[str, Any] = {}
 """A worker process's plans, ``as_of``, repeat index, engine and history check, set once."""
 
-_Sent = list[tuple[int, tuple[bytes | None, ...], tuple[Rejection | None, ...]]]
+_Sent = list[tuple[int, str | None, tuple[bytes | None, ...], tuple[Rejection | None, ...]]]
+"""A worker's chunk sent back: each input's position, order id (for the duplicate
+check, so the parent does not read it out of the JSON), assessments and rejections."""
+
+_Row = tuple[str | None, tuple[BatchResult, ...]]
+"""An input's order id (``None``: its first result is a rejection) and its results."""
 
 
 def _start_worker(
@@ -302,7 +306,12 @@ def _worker(chunk: list[tuple[int, Any]]) -> _Sent:
         _WORKER["check_history"],
     )
     return [
-        (row[0].position, tuple(r.to_json() for r in row), tuple(r.rejection for r in row))
+        (
+            row[0].position,
+            _order_id(row[0]),
+            tuple(r.to_json() for r in row),
+            tuple(r.rejection for r in row),
+        )
         for row in results
     ]
 
@@ -345,11 +354,11 @@ def evaluate_each(
         last = last_positions(orders)
     rows = _rows(orders, plans, as_of, repeats, processes, chunk_size, engine, check_history)
     if duplicates == "allow":
-        yield from rows
+        for _, row in rows:
+            yield row
         return
     seen = DuplicateIds(duplicates, last)
-    for row in rows:
-        order_id = _order_id(row[0])
+    for order_id, row in rows:
         position = row[0].position
         reason = None if order_id is None else seen.reason(order_id, position, f"#{position}")
         if reason is None:
@@ -360,21 +369,11 @@ def evaluate_each(
 
 
 def _order_id(result: BatchResult) -> str | None:
-    """The order id of a result: its assessment's, or its rejection's when known."""
+    """The order id of a result judged in this process: its assessment's (``None`` if rejected)."""
     if result.rejection is not None:
         return None  # a rejected input does not claim its id
-    raw = result.assessment_json
-    if raw is not None:
-        found = _ORDER_ID.match(raw)
-        if found is not None:
-            order_id: str = json.loads(found.group(1))
-            return order_id
     assessment = result.assessment
     return None if assessment is None else assessment.order_id
-
-
-_ORDER_ID = re.compile(rb'\{"order_id":("(?:[^"\\]|\\.)*")')
-"""The order id at the head of an assessment's JSON (its first field)."""
 
 
 def _rows(
@@ -386,11 +385,12 @@ def _rows(
     chunk_size: int | None,
     engine: EngineName,
     check_history: bool,
-) -> Iterator[tuple[BatchResult, ...]]:
-    """Each input's results under every plan, in input order, here or in workers."""
+) -> Iterator[_Row]:
+    """Each input's order id and results under every plan, in input order, here or in workers."""
     if processes <= 1:
         for chunk in _chunks(orders, chunk_size or CHUNK_SIZE):
-            yield from _assess_chunk(chunk, plans, as_of, repeats, engine, check_history)
+            for row in _assess_chunk(chunk, plans, as_of, repeats, engine, check_history):
+                yield _order_id(row[0]), row
         return
     context = multiprocessing.get_context()
     sources: list[PackPlan | tuple[str, str, Mapping[str, Any]]]
@@ -468,9 +468,12 @@ def evaluate_many(
         yield result
 
 
-def _received(sent: _Sent) -> Iterator[tuple[BatchResult, ...]]:
-    for position, encoded, rejections in sent:
-        yield tuple(
-            BatchResult(position, rejection=rejection, assessment_json=raw)
-            for raw, rejection in zip(encoded, rejections, strict=True)
+def _received(sent: _Sent) -> Iterator[_Row]:
+    for position, order_id, encoded, rejections in sent:
+        yield (
+            order_id,
+            tuple(
+                BatchResult(position, rejection=rejection, assessment_json=raw)
+                for raw, rejection in zip(encoded, rejections, strict=True)
+            ),
         )
