@@ -161,6 +161,23 @@ def write_orders(src: Path, path: Path, count: int) -> None:
     subprocess.run([sys.executable, "-c", code, str(path), str(count)], env=_env(src), check=True)
 
 
+def _commit() -> str:
+    """The checkout's commit (short), with ``+changes`` when its files differ from it."""
+    head = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    return f"`{head or 'unknown'}`" + (" (+changes)" if dirty else "")
+
+
 def median_of(runs: list[dict[str, float]], key: str) -> float:
     return statistics.median(r["n"] / r[key] for r in runs)
 
@@ -341,7 +358,7 @@ def write_page(
         "# Engine benchmark",
         "",
         f"Run {dt.date.today().isoformat()} by `python benchmarks/engine_bench.py "
-        f"--orders {args.orders} --rounds {args.rounds}`"
+        f"--orders {args.orders} --rounds {args.rounds}` at commit {_commit()}"
         f" on {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()},"
         f" pydantic {version('pydantic')}"
         + (f", durable-rules {version('durable-rules')}" if "durable" in labels else "")
