@@ -161,20 +161,17 @@ def write_orders(src: Path, path: Path, count: int) -> None:
     subprocess.run([sys.executable, "-c", code, str(path), str(count)], env=_env(src), check=True)
 
 
+def _git(*args: str) -> str:
+    found = subprocess.run(
+        ["git", "-C", str(ROOT), *args], capture_output=True, text=True, check=False
+    )
+    return found.stdout.strip()
+
+
 def _commit() -> str:
     """The checkout's commit (short), with ``+changes`` when its files differ from it."""
-    head = subprocess.run(
-        ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout.strip()
-    dirty = subprocess.run(
-        ["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout.strip()
+    head = _git("rev-parse", "--short", "HEAD")
+    dirty = _git("status", "--porcelain", "--untracked-files=no")
     return f"`{head or 'unknown'}`" + (" (+changes)" if dirty else "")
 
 
