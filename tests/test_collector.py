@@ -3,23 +3,12 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
 
 import pytest
 
 from grievance_rules.collector import paused
 from grievance_rules.samples import generate_lines
 from grievance_rules.scoring.tables import table_stream
-
-
-@pytest.fixture
-def collector() -> Iterator[None]:
-    enabled = gc.isenabled()
-    yield
-    if enabled:
-        gc.enable()
-    else:
-        gc.disable()
 
 
 def test_off_inside_and_on_again_after(collector: None) -> None:

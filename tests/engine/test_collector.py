@@ -3,23 +3,12 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from grievance_rules.engine import batch, evaluate_many
 from grievance_rules.samples import generate_lines
-
-
-@pytest.fixture
-def collector() -> Iterator[None]:
-    enabled = gc.isenabled()
-    yield
-    if enabled:
-        gc.enable()
-    else:
-        gc.disable()
 
 
 def test_paused_while_judging_and_on_again_for_the_caller(
