@@ -18,7 +18,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, Literal
+from dataclasses import dataclass, field
+from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -390,11 +391,9 @@ def compare(
     loaded = resolve_packs(packs)
     books = [ScoreBook(pack, period=period, as_of=as_of) for pack in loaded]
     totals = [_Totals(pack) for pack in loaded]
-    patterns: Counter[tuple[FindingKind, str, tuple[str, ...]]] = Counter()
-    pattern_examples: dict[tuple[FindingKind, str, tuple[str, ...]], list[str]] = {}
-    kept: list[OrderComparison] = []
+    tally: DivergenceTally[str] = DivergenceTally(examples)
     rejections: list[Rejection] = []
-    inputs = diverging = 0
+    inputs = 0
     for entry in judge_stream(
         orders,
         loaded,
@@ -415,17 +414,8 @@ def compare(
         for n, (book, total) in enumerate(zip(books, totals, strict=True)):
             fold_into(book, entry, n)
             total.add_judged(entry, n)
-        keys, in_full = judged_divergences(entry, loaded, as_of, repeats)
-        if keys and len(kept) < examples:
-            kept.append(in_full())
-        if keys:
-            diverging += 1
-            for key in keys:
-                patterns[key] += 1
-                ids = pattern_examples.setdefault(key, [])
-                if len(ids) < min(examples, 5):
-                    ids.append(entry.order.id)
-    counts = sorted(patterns.items(), key=lambda item: (-item[1], item[0]))
+        tally.add(entry, loaded, as_of, repeats, entry.order.id)
+    counts = sorted(tally.patterns.items(), key=lambda item: (-item[1], item[0]))
     return Comparison(
         packs=tuple(pack.key for pack in loaded),
         as_of=as_of,
@@ -433,7 +423,7 @@ def compare(
         assessed=inputs - len(rejections),
         rejected=len(rejections),
         rejections=tuple(rejections),
-        orders_diverging=diverging,
+        orders_diverging=tally.diverging,
         outcomes=tuple(total.result() for total in totals),
         divergences=tuple(
             DivergenceCount(
@@ -441,11 +431,11 @@ def compare(
                 topic=topic,
                 pattern=pattern,
                 orders=n,
-                examples=tuple(pattern_examples[(kind, topic, pattern)]),
+                examples=tuple(tally.pattern_examples[(kind, topic, pattern)]),
             )
             for (kind, topic, pattern), n in counts
         ),
-        examples=tuple(kept),
+        examples=tuple(comparison for _, comparison in tally.kept),
         scorecards=tuple(book.scorecard() for book in books),
     )
 
@@ -465,6 +455,49 @@ def judged_divergences(
         return row_divergences(packs, entry), lambda: compare_again(entry, packs, as_of, repeats)
     result = compare_assessments(entry.order.id, packs, entry.assessments)
     return [(d.kind, d.topic, d.pattern) for d in result.divergences], lambda: result
+
+
+Tag = TypeVar("Tag")
+"""What names a diverging order in a tally: its id, or (part key, id) in a part."""
+
+
+@dataclass
+class DivergenceTally(Generic[Tag]):
+    """The diverging orders of a comparison: how many, each pattern's count, examples.
+
+    What :func:`compare` and :func:`~.merge.compare_partial` keep, one order at a
+    time: the first ``examples`` diverging orders in full (with their tag), and for
+    each (kind, topic, pattern) up to ``min(examples, 5)`` tags of its orders.
+    """
+
+    examples: int
+    diverging: int = 0
+    patterns: Counter[tuple[FindingKind, str, tuple[str, ...]]] = field(default_factory=Counter)
+    pattern_examples: dict[tuple[FindingKind, str, tuple[str, ...]], list[Tag]] = field(
+        default_factory=dict
+    )
+    kept: list[tuple[Tag, OrderComparison]] = field(default_factory=list)
+
+    def add(
+        self,
+        entry: Assessed | Tabled,
+        packs: Sequence[Pack],
+        as_of: dt.datetime | None,
+        repeats: RepeatIndex | None,
+        tag: Tag,
+    ) -> None:
+        """Count one judged order, if it diverges (:func:`judged_divergences`)."""
+        keys, in_full = judged_divergences(entry, packs, as_of, repeats)
+        if not keys:
+            return
+        if len(self.kept) < self.examples:
+            self.kept.append((tag, in_full()))
+        self.diverging += 1
+        for key in keys:
+            self.patterns[key] += 1
+            tags = self.pattern_examples.setdefault(key, [])
+            if len(tags) < min(self.examples, 5):
+                tags.append(tag)
 
 
 def row_divergences(

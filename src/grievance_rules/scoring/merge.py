@@ -50,10 +50,10 @@ from grievance_rules.packs import Pack
 from grievance_rules.scoring.compare import (
     Comparison,
     DivergenceCount,
+    DivergenceTally,
     FindingKind,
     OrderComparison,
     _Totals,
-    judged_divergences,
 )
 from grievance_rules.scoring.rates import RateCounts
 from grievance_rules.scoring.scorecard import ScoreBook, Scorecard
@@ -505,10 +505,7 @@ def compare_partial(
     loaded = resolve_packs(packs)
     books = [PartialBook(pack, period=period, as_of=as_of) for pack in loaded]
     totals = [_Totals(pack) for pack in loaded]
-    patterns: Counter[_Pattern] = Counter()
-    pattern_examples: dict[_Pattern, list[tuple[OrderKey, str]]] = {}
-    kept: list[tuple[OrderKey, OrderComparison]] = []
-    diverging = 0
+    tally: DivergenceTally[tuple[OrderKey, str]] = DivergenceTally(examples)
     stream = judge_stream(
         list(orders) if duplicates == "last" else orders,
         loaded,
@@ -527,16 +524,7 @@ def compare_partial(
         for n, (book, total) in enumerate(zip(books, totals, strict=True)):
             book.add_judged(order_key, entry, n)
             total.add_judged(entry, n)
-        keys, in_full = judged_divergences(entry, loaded, as_of, repeats)
-        if keys and len(kept) < examples:
-            kept.append((order_key, in_full()))
-        if keys:
-            diverging += 1
-            for pattern in keys:
-                patterns[pattern] += 1
-                ids = pattern_examples.setdefault(pattern, [])
-                if len(ids) < min(examples, 5):
-                    ids.append((order_key, entry.order.id))
+        tally.add(entry, loaded, as_of, repeats, (order_key, entry.order.id))
     return PartialComparison(
         packs=tuple(pack.key for pack in loaded),
         scorecards=tuple(book.partial() for book in books),
@@ -552,9 +540,9 @@ def compare_partial(
             }
             for t in totals
         ),
-        diverging=diverging,
-        patterns=dict(patterns),
-        pattern_examples={p: tuple(found) for p, found in pattern_examples.items()},
-        examples=tuple(kept),
+        diverging=tally.diverging,
+        patterns=dict(tally.patterns),
+        pattern_examples={p: tuple(found) for p, found in tally.pattern_examples.items()},
+        examples=tuple((order_key, comparison) for (order_key, _), comparison in tally.kept),
         limit=examples,
     )
