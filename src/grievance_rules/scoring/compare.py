@@ -203,24 +203,75 @@ def _summaries(
     return summaries
 
 
-def _row_outcomes(pack: Pack, found: OrderRows) -> dict[tuple[FindingKind, str], str]:
-    """The outcomes :func:`_summaries` gives, from one order's findings rows (no details)."""
-    memo = plan_for(pack).memo
+_RuleKeys = tuple[tuple[tuple[FindingKind, str], ...], str]
+
+
+class _PackKeys:
+    """A pack's facts the divergences read per finding, each found once per rule.
+
+    For each kind of finding and rule: the (kind, topic) keys its findings fall
+    under, and an escalation's action. Found through the pack's plan once (per
+    :class:`DivergenceTally` or call), not once per order.
+    """
+
+    __slots__ = ("by_kind", "memo", "pack")
+
+    def __init__(self, pack: Pack) -> None:
+        self.pack = pack
+        self.memo = plan_for(pack).memo
+        self.by_kind: dict[str, dict[str, _RuleKeys]] = {
+            "clock": {},
+            "window": {},
+            "deduction": {},
+            "escalation": {},
+        }
+
+    def of(self, kind: FindingKind, rule_id: str) -> _RuleKeys:
+        """The keys of a rule's findings of one kind, and its action (escalations)."""
+        by_rule = self.by_kind[kind]
+        found = by_rule.get(rule_id)
+        if found is None:
+            keys = tuple((kind, topic) for topic in _topics(self.pack, self.memo, rule_id))
+            action = _action(self.pack, self.memo, rule_id) if kind == "escalation" else ""
+            found = by_rule[rule_id] = (keys, action)
+        return found
+
+
+def _row_outcomes(
+    pack: Pack, found: OrderRows, keys: _PackKeys | None = None
+) -> dict[tuple[FindingKind, str], str]:
+    """The outcomes :func:`_summaries` gives, from one order's findings rows (no details).
+
+    ``keys``: the pack's :class:`_PackKeys`, found once by the caller (else here).
+    """
+    if keys is None:
+        keys = _PackKeys(pack)
+    by_kind = keys.by_kind
     grouped: dict[tuple[FindingKind, str], list[Any]] = {}
     for row in found.rows:
         kind = row[3]
-        if kind == "clock" or kind == "window":
-            value: Any = row[6]
-        elif kind == "deduction":
-            value = float(f"{row[12]:g}")
-        elif kind == "escalation":
-            value = _action(pack, memo, row[2])
-        else:
+        by_rule = by_kind.get(kind)
+        if by_rule is None:  # a record
             continue
-        for topic in _topics(pack, memo, row[2]):
-            grouped.setdefault((kind, topic), []).append(value)  # type: ignore[arg-type]
+        rule_keys = by_rule.get(row[2]) or keys.of(kind, row[2])  # type: ignore[arg-type]
+        if kind == "deduction":
+            value: Any = float(f"{row[12]:g}")
+        elif kind == "escalation":
+            value = rule_keys[1]
+        else:
+            value = row[6]
+        for key in rule_keys[0]:
+            values = grouped.get(key)
+            if values is None:
+                grouped[key] = [value]
+            else:
+                values.append(value)
     return {
-        key: f"{sum(values):g}" if key[0] == "deduction" else ", ".join(sorted(set(values)))
+        key: f"{sum(values):g}"
+        if key[0] == "deduction"
+        else values[0]
+        if len(values) == 1
+        else ", ".join(sorted(set(values)))
         for key, values in grouped.items()
     }
 
@@ -445,14 +496,19 @@ def judged_divergences(
     packs: Sequence[Pack],
     as_of: dt.datetime | None,
     repeats: RepeatIndex | None,
+    keys: Sequence[_PackKeys] | None = None,
 ) -> tuple[list[tuple[FindingKind, str, tuple[str, ...]]], Callable[[], OrderComparison]]:
     """An order's divergences' (kind, topic, pattern), and how to get its full comparison.
 
     Per order the full comparison is at hand; on the columnar path it is made only when
     asked for (:func:`compare_again`), for the few orders a comparison keeps in full.
+    ``keys``: each pack's :class:`_PackKeys`, found once by the caller (else here).
     """
     if isinstance(entry, Tabled):
-        return row_divergences(packs, entry), lambda: compare_again(entry, packs, as_of, repeats)
+        return (
+            row_divergences(packs, entry, keys),
+            lambda: compare_again(entry, packs, as_of, repeats),
+        )
     result = compare_assessments(entry.order.id, packs, entry.assessments)
     return [(d.kind, d.topic, d.pattern) for d in result.divergences], lambda: result
 
@@ -477,6 +533,9 @@ class DivergenceTally(Generic[Tag]):
         default_factory=dict
     )
     kept: list[tuple[Tag, OrderComparison]] = field(default_factory=list)
+    _keys: tuple[Sequence[Pack], list[_PackKeys]] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     def add(
         self,
@@ -487,7 +546,10 @@ class DivergenceTally(Generic[Tag]):
         tag: Tag,
     ) -> None:
         """Count one judged order, if it diverges (:func:`judged_divergences`)."""
-        keys, in_full = judged_divergences(entry, packs, as_of, repeats)
+        known = self._keys
+        if known is None or known[0] is not packs:  # the packs' keys, once per call
+            known = self._keys = (packs, [_PackKeys(pack) for pack in packs])
+        keys, in_full = judged_divergences(entry, packs, as_of, repeats, known[1])
         if not keys:
             return
         if len(self.kept) < self.examples:
@@ -501,15 +563,19 @@ class DivergenceTally(Generic[Tag]):
 
 
 def row_divergences(
-    packs: Sequence[Pack], entry: Tabled
+    packs: Sequence[Pack], entry: Tabled, keys: Sequence[_PackKeys] | None = None
 ) -> list[tuple[FindingKind, str, tuple[str, ...]]]:
     """Where one order's findings rows under the packs diverge: (kind, topic, pattern).
 
     The same keys and patterns, in the same order, as the divergences of
-    :func:`compare_assessments` on the order's assessments.
+    :func:`compare_assessments` on the order's assessments. ``keys``: each pack's
+    :class:`_PackKeys`, found once by the caller (else here).
     """
+    if keys is None:
+        keys = [_PackKeys(pack) for pack in packs]
     outcomes = [
-        _row_outcomes(pack, found) for pack, found in zip(packs, entry.findings, strict=True)
+        _row_outcomes(pack, found, pack_keys)
+        for pack, found, pack_keys in zip(packs, entry.findings, keys, strict=True)
     ]
     diverging = []
     for key in sorted({key for outcome in outcomes for key in outcome}):

@@ -67,6 +67,7 @@ __all__ = [
     "order_outcome",
     "outcome_of",
     "rate_table",
+    "timed_clock_ids",
 ]
 
 
@@ -185,8 +186,11 @@ class OrderOutcome:
 _TIMED = (Topic.SIGN_OFF, Topic.FIRST_CONTACT, Topic.REPLY)
 
 
-def _timed_clock_ids(pack: Pack) -> tuple[frozenset[str], ...]:
-    """The clock rules of each topic the rates time (sign-off, first contact, reply)."""
+def timed_clock_ids(pack: Pack) -> tuple[frozenset[str], ...]:
+    """The clock rules of each topic the rates time (sign-off, first contact, reply).
+
+    Found once per compiled pack (kept in its plan's memo).
+    """
     plan = plan_for(pack)
     memo = plan.memo  # a cache beside the compiled pack, not on the pack
     ids: tuple[frozenset[str], ...] | None = memo.get("clock rules of timed topics")
@@ -197,16 +201,6 @@ def _timed_clock_ids(pack: Pack) -> tuple[frozenset[str], ...]:
         )
         memo["clock rules of timed topics"] = ids
     return ids
-
-
-def _on_time(clocks: Iterable[tuple[str, str]], rule_ids: frozenset[str]) -> bool | None:
-    """Whether every decided clock of ``rule_ids`` was met (``None``: none decided)."""
-    states = [
-        state for rule_id, state in clocks if rule_id in rule_ids and state in ("met", "breached")
-    ]
-    if not states:
-        return None
-    return all(state == "met" for state in states)
 
 
 def _rating(callback: Callback) -> Satisfaction | None:
@@ -302,6 +296,7 @@ def outcome_of(
     excluded: bool,
     clocks: Sequence[tuple[str, str]],
     pack: Pack,
+    timed: tuple[frozenset[str], ...] | None = None,
 ) -> OrderOutcome:
     """What an order contributes to the rates under a pack: its event facts and clocks.
 
@@ -314,9 +309,16 @@ def outcome_of(
         excluded: whether the order is excluded from assessment.
         clocks: each clock finding's rule id and state.
         pack: the pack judged under.
+        timed: the pack's clock rules of the timed topics (sign-off, first contact,
+            reply), when the caller found them once for many orders
+            (:func:`timed_clock_ids`); found here otherwise.
     """
     unit = facts.unit
-    kinds = {u.id: u.kind for u in order.units}
+    unit_kind = None
+    if unit is not None:
+        for u in order.units:  # the last unit of that id, as a dict of them would keep
+            if u.id == unit:
+                unit_kind = u.kind.value
     rating = facts.rating
     # a closure the pack counts as 核减 (大冶: 依法办理办结) strikes the rating off too
     struck = facts.struck_off or not facts.closures.isdisjoint(
@@ -324,21 +326,38 @@ def outcome_of(
     )
     if struck and rating is Satisfaction.DISSATISFIED:
         rating = None
-    sign_off, first_contact, reply = _timed_clock_ids(pack)
+    if timed is None:
+        timed = timed_clock_ids(pack)
+    sign_off, first_contact, reply = _all_on_time(clocks, timed)
     return OrderOutcome(
         order_id=order.id,
         received_on=order.received_at.astimezone(SHANGHAI).date(),
         unit=unit,
-        unit_kind=kinds[unit].value if unit in kinds else None,
+        unit_kind=unit_kind,
         excluded=excluded,
-        sign_off_on_time=_on_time(clocks, sign_off),
-        first_contact_on_time=_on_time(clocks, first_contact),
+        sign_off_on_time=sign_off,
+        first_contact_on_time=first_contact,
         contacted=facts.contacted,
         completed=facts.completed,
-        completed_on_time=_on_time(clocks, reply),
+        completed_on_time=reply,
         resolved=facts.resolved,
         satisfaction=rating,
     )
+
+
+def _all_on_time(
+    clocks: Iterable[tuple[str, str]], timed: tuple[frozenset[str], ...]
+) -> list[bool | None]:
+    """:func:`_on_time` of each set of rule ids in ``timed``, in one pass over the clocks."""
+    found: list[bool | None] = [None] * len(timed)
+    for rule_id, state in clocks:
+        if state != "met" and state != "breached":
+            continue
+        met = state == "met"
+        for k, rule_ids in enumerate(timed):
+            if rule_id in rule_ids:
+                found[k] = met and found[k] is not False
+    return found
 
 
 def _both(a: bool | None, b: bool | None) -> bool | None:

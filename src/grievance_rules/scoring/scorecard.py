@@ -49,6 +49,7 @@ from grievance_rules.scoring.rates import (
     Rate,
     RateCounts,
     order_outcome,
+    timed_clock_ids,
 )
 
 __all__ = ["ScoreBook", "Scorecard", "UnitScore"]
@@ -195,6 +196,14 @@ class ScoreBook:
         self.tally = PeriodTally(pack, periods=frozenset({period}))
         self.period_starts: dict[tuple[int, str], dt.date] = {}
         """(day since 1970, kind of period) → the period's first day, for the columnar fold."""
+        self.fold_slots: dict[tuple[int, str], tuple[tuple[str, dt.date, str], ...]] = {}
+        """(day since 1970 in Shanghai, unit) → the tally's slot of each kind of period it
+        counts, for the columnar fold (a cache)."""
+        self.fold_keys: dict[tuple[str, str, str], str] = {}
+        """(kind, rule id, state) of a finding → its key in the tally's counts, for the
+        columnar fold (a cache)."""
+        self._timed: tuple[frozenset[str], ...] | None = None
+        self._received_starts: dict[dt.date, dt.date] = {}
         self.rates: dict[tuple[dt.date, str], RateCounts] = defaultdict(RateCounts)
         self.excluded_by_unit: dict[tuple[dt.date, str], int] = defaultdict(int)
         self.unit_kinds: dict[str, str] = {}
@@ -229,7 +238,10 @@ class ScoreBook:
                     self.unit_kinds[unit.id] = unit.kind.value
             if unit.name and unit.id not in self.unit_names:
                 self.unit_names[unit.id] = unit.name
-        start = pack_period_of(self.pack, outcome.received_on, self.period).start
+        start = self._received_starts.get(outcome.received_on)
+        if start is None:
+            start = pack_period_of(self.pack, outcome.received_on, self.period).start
+            self._received_starts[outcome.received_on] = start
         if outcome.excluded:
             self.excluded += 1
             if outcome.unit is not None:
@@ -239,6 +251,12 @@ class ScoreBook:
         if outcome.unit is not None:
             self.rates[(start, outcome.unit)].add(outcome)
         return outcome
+
+    def timed_clock_ids(self) -> tuple[frozenset[str], ...]:
+        """The pack's clock rules of the timed topics (:func:`~.rates.timed_clock_ids`), once."""
+        if self._timed is None:
+            self._timed = timed_clock_ids(self.pack)
+        return self._timed
 
     def reject(self, rejection: Rejection) -> None:
         """Count an input that could not be assessed, with its reasons."""

@@ -39,10 +39,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
+
 from grievance_rules.collector import paused
 from grievance_rules.columnar import evaluate_columnar_each
-from grievance_rules.columnar.findings import Row, rows_of_assessment
-from grievance_rules.columnar.periods import count_rows
+from grievance_rules.columnar.findings import COLUMNS, FindingRows, Row, rows_of_assessment
 from grievance_rules.engine import Rejection, RepeatIndex
 from grievance_rules.engine.batch import (
     INPUT_ERRORS,
@@ -53,6 +54,7 @@ from grievance_rules.engine.batch import (
     last_positions,
 )
 from grievance_rules.engine.matching import EngineName, OrderView, check_integers, view_of
+from grievance_rules.engine.periods import pack_period_of
 from grievance_rules.engine.plan import PackPlan, plan_for
 from grievance_rules.engine.single import instant_of
 from grievance_rules.errors import GrievanceRulesError
@@ -101,7 +103,8 @@ class OrderRows:
     """One order's findings under one pack, as rows, and what scoring reads beside them.
 
     Attributes:
-        rows: its findings rows; deductions in the engine's order (instant, rule).
+        rows: its findings rows but records (nothing in scoring reads a record's
+            finding); deductions last, in the engine's order (instant, rule).
         excluded: whether it is excluded from assessment (不纳入测评).
     """
 
@@ -161,11 +164,13 @@ def choose_path(
 
 
 def _engine_order(rows: list[Row]) -> tuple[Row, ...]:
-    """One order's rows, deductions in the engine's order (instant, rule, place)."""
+    """One order's rows but its records, deductions last in the engine's order.
+
+    The deductions by (instant, rule, place); records are left out (nothing in
+    scoring reads a record's finding).
+    """
     deductions = sorted((r for r in rows if r[3] == "deduction"), key=lambda r: (r[7], r[2], r[4]))
-    if not deductions:
-        return tuple(rows)
-    return (*(r for r in rows if r[3] != "deduction"), *deductions)
+    return (*(r for r in rows if r[3] != "deduction" and r[3] != "record"), *deductions)
 
 
 def _excluded(order: WorkOrder, view: OrderView) -> bool:
@@ -250,10 +255,7 @@ def _judge_batch(
                 per_pack = tuple(OrderRows(_engine_order(list(r)), excluded) for r in found)
                 out.append(Tabled(position, order, view, fact, per_pack))
         return out
-    grouped: list[list[list[Row]]] = [[[] for _ in orders] for _ in plans]
-    for n, result in enumerate(results):
-        for row in result.findings:
-            grouped[n][row[0]].append(row)
+    grouped = [_rows_by_order(result.findings, len(orders)) for result in results]
     tabled: list[Tabled | Rejection] = []
     for i, (position, _source, order, view) in enumerate(batch):
         excluded = _excluded(order, view)
@@ -263,10 +265,37 @@ def _judge_batch(
                 order,
                 view,
                 facts[i],
-                tuple(OrderRows(_engine_order(grouped[n][i]), excluded) for n in range(len(plans))),
+                tuple(OrderRows(rows[i], excluded) for rows in grouped),
             )
         )
     return tabled
+
+
+def _rows_by_order(findings: FindingRows, n: int) -> list[tuple[Row, ...]]:
+    """A batch's findings other than records, as rows, per order, in the engine's order.
+
+    Read from the findings' columns: the record rows (most of them, and nothing in
+    scoring reads one) are never made into rows, and the engine's order within each
+    order (:func:`_engine_order`) is one stable sort of the whole batch.
+    """
+    columns = findings.columns()
+    kind = columns["kind"]
+    keep = np.flatnonzero(kind != "record")
+    kept_kind = kind[keep]
+    deduction = kept_kind == "deduction"
+    if deduction.any():
+        # non-deductions first, as they are; then deductions by (instant, rule, place)
+        rule_rank = np.zeros(len(keep), dtype=np.int64)
+        rule_rank[deduction] = np.unique(columns["rule_id"][keep[deduction]], return_inverse=True)[
+            1
+        ]
+        instant = np.where(deduction, columns["start_us"][keep], 0)
+        place = np.where(deduction, columns["seq"][keep], 0)
+        keep = keep[np.lexsort((place, rule_rank, instant, deduction, columns["order"][keep]))]
+    order = columns["order"][keep]
+    rows: list[Row] = list(zip(*(columns[name][keep].tolist() for name in COLUMNS), strict=True))
+    bounds: list[int] = np.searchsorted(order, np.arange(n + 1)).tolist()
+    return [tuple(rows[bounds[i] : bounds[i + 1]]) for i in range(n)]
 
 
 def table_stream(
@@ -393,12 +422,78 @@ def add_to_book(book: ScoreBook, entry: Tabled, found: OrderRows) -> OrderOutcom
     if found.excluded:
         book.tally.excluded += 1
     else:
-        count_rows(book.tally, found.rows, book.period_starts)
+        _count_rows(book, found.rows)
     outcome = outcome_of(
         entry.order,
         entry.facts,
         excluded=found.excluded,
-        clocks=[(row[2], row[6]) for row in found.of_kind("clock")],
+        clocks=[(row[2], row[6]) for row in found.rows if row[3] == "clock"],
         pack=book.pack,
+        timed=book.timed_clock_ids(),
     )
     return book.add_outcome(entry.order, outcome)
+
+
+_US_PER_DAY = 86_400_000_000
+_SHANGHAI_US = 8 * 3_600_000_000
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+
+
+def _count_rows(book: ScoreBook, rows: Iterable[Row]) -> None:
+    """Count one order's findings rows into the book's tally, as ``count_rows`` counts them.
+
+    (:func:`grievance_rules.columnar.periods.count_rows`: record rows and rows without
+    a unit count nothing.) The tally's key of each (kind, rule, state) and the slots
+    of each (day, unit) are found once per book (:attr:`ScoreBook.fold_keys`,
+    :attr:`ScoreBook.fold_slots`), not once per row.
+    """
+    tally = book.tally
+    counts = tally.counts
+    points_of = tally.points
+    names = book.fold_keys
+    slots_of = book.fold_slots
+    for row in rows:
+        unit = row[5]
+        kind = row[3]
+        if not unit or kind == "record":
+            continue
+        points = 0.0
+        if kind == "deduction":
+            at, points = row[7], row[12]
+        elif kind == "clock":
+            at = row[9] if row[9] >= 0 else row[8]
+        elif kind == "window":
+            at = row[9]
+        else:
+            at = row[7]
+        name = (kind, row[2], row[6])
+        key = names.get(name)
+        if key is None:
+            key = names[name] = _tally_key(kind, row[2], row[6])
+        place = ((at + _SHANGHAI_US) // _US_PER_DAY, unit)
+        slots = slots_of.get(place)
+        if slots is None:
+            slots = slots_of[place] = _slots(book, *place)
+        for slot in slots:
+            counts[slot][key] += 1
+            points_of[slot] += points
+
+
+def _tally_key(kind: str, rule_id: str, state: str) -> str:
+    """A finding's key in a period tally's counts (as :class:`PeriodTally` names it)."""
+    if kind == "clock" or kind == "window":
+        return f"{kind}:{rule_id}:{state}"
+    return f"{kind}:{rule_id}"
+
+
+def _slots(book: ScoreBook, day: int, unit: str) -> tuple[tuple[str, dt.date, str], ...]:
+    """The tally's slot of each kind of period it counts, for a day (since 1970) and unit."""
+    starts = book.period_starts
+    found = []
+    for period in book.tally.counted_kinds():
+        start = starts.get((day, period))
+        if start is None:
+            date = dt.date.fromordinal(day + _EPOCH_ORDINAL)
+            start = starts[(day, period)] = pack_period_of(book.pack, date, period).start
+        found.append((period, start, unit))
+    return tuple(found)
