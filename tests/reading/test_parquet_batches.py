@@ -102,3 +102,25 @@ def test_an_id_repeated_in_another_batch_rejects_both_rows(tmp_path):
     last = results[5]
     assert isinstance(last, Accepted)
     assert [e.type for e in last.order.events] == ["signed_for"]
+
+
+def test_an_events_file_in_many_row_groups_reads_as_one_in_a_single_group(tmp_path):
+    # the events table comes back in chunks (one per row group) or in one: the same orders
+    at = dt.datetime(2024, 5, 6, 10, tzinfo=SHANGHAI)
+    events = [
+        {"order_id": order_id, "type": "signed_for", "at": at + dt.timedelta(hours=hours)}
+        for hours, order_id in enumerate(["B", "A", "C", "A", "B"])
+    ]
+    read = {}
+    for groups in (1, 2):
+        folder = tmp_path / str(groups)
+        _write(folder, ["A", "B", "C"])
+        table = pa.Table.from_pylist(events, schema=events_schema())
+        pq.write_table(table, folder / "events.parquet", row_group_size=groups)
+        assert pq.ParquetFile(folder / "events.parquet").num_row_groups == 5 // groups + (
+            5 % groups > 0
+        )
+        (partition,) = parquet_partitions(folder)
+        read[groups] = [r.order for r in read_partition(partition, batch_size=2)]
+    assert read[1] == read[2]
+    assert [[e.at.hour for e in order.events] for order in read[1]] == [[3, 5], [2, 6], [4]]

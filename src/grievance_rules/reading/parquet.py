@@ -385,8 +385,10 @@ class _Cells:
 
 
 def _dense(column: Any) -> Any:
-    """A column as one array (a table's column may be in chunks)."""
-    return column.combine_chunks() if hasattr(column, "combine_chunks") else column
+    """A column as one array (a table's column may be in chunks; one chunk is taken as it is)."""
+    if not hasattr(column, "combine_chunks"):
+        return column
+    return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
 
 
 def _mask_code(masks: Sequence[Any], count: int) -> Any:
