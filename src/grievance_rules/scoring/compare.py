@@ -214,11 +214,13 @@ class _PackKeys:
     :class:`DivergenceTally` or call), not once per order.
     """
 
-    __slots__ = ("by_kind", "memo", "pack")
+    __slots__ = ("by_kind", "memo", "pack", "seen")
 
     def __init__(self, pack: Pack) -> None:
         self.pack = pack
         self.memo = plan_for(pack).memo
+        self.seen: dict[Any, dict[tuple[FindingKind, str], str]] = {}
+        """An order's findings' signature → their outcomes (a cache, :data:`_SEEN` at most)."""
         self.by_kind: dict[str, dict[str, _RuleKeys]] = {
             "clock": {},
             "window": {},
@@ -235,6 +237,52 @@ class _PackKeys:
             action = _action(self.pack, self.memo, rule_id) if kind == "escalation" else ""
             found = by_rule[rule_id] = (keys, action)
         return found
+
+    def outcomes(self, found: OrderRows, signature: Any) -> dict[tuple[FindingKind, str], str]:
+        """:func:`_row_outcomes` of an order's rows whose signature is ``signature``."""
+        outcomes = self.seen.get(signature)
+        if outcomes is None:
+            if len(self.seen) >= _SEEN:
+                self.seen.clear()
+            outcomes = self.seen[signature] = _row_outcomes(self.pack, found, self)
+        return outcomes
+
+
+class _RowDivergences:
+    """A comparison's packs' :class:`_PackKeys`, and the divergences of each signature seen.
+
+    Orders whose findings have the same signatures under every pack
+    (:attr:`~.tables.OrderRows.signature`: each finding's kind, rule and state or
+    points) diverge alike: their divergences are found once, for the first of them
+    (at most :data:`_SEEN` signatures kept; then forgotten and found again).
+    """
+
+    __slots__ = ("keys", "packs", "seen")
+
+    def __init__(self, packs: Sequence[Pack]) -> None:
+        self.packs = packs
+        self.keys = [_PackKeys(pack) for pack in packs]
+        self.seen: dict[tuple[Any, ...], tuple[tuple[FindingKind, str, tuple[str, ...]], ...]] = {}
+
+    def of(self, entry: Tabled) -> list[tuple[FindingKind, str, tuple[str, ...]]]:
+        """:func:`row_divergences` of one order."""
+        signature = tuple(found.signature for found in entry.findings)
+        if None in signature:
+            return _divergences_of(self.packs, entry, self.keys)
+        found = self.seen.get(signature)
+        if found is None:
+            if len(self.seen) >= _SEEN:
+                self.seen.clear()
+            outcomes = [
+                keys.outcomes(rows, signed)
+                for keys, rows, signed in zip(self.keys, entry.findings, signature, strict=True)
+            ]
+            found = self.seen[signature] = tuple(_diverging(outcomes))
+        return list(found)
+
+
+_SEEN = 65_536
+"""Signatures whose divergences a comparison keeps (a cache; memory stays bounded)."""
 
 
 def _row_outcomes(
@@ -496,19 +544,17 @@ def judged_divergences(
     packs: Sequence[Pack],
     as_of: dt.datetime | None,
     repeats: RepeatIndex | None,
-    keys: Sequence[_PackKeys] | None = None,
+    known: _RowDivergences | None = None,
 ) -> tuple[list[tuple[FindingKind, str, tuple[str, ...]]], Callable[[], OrderComparison]]:
     """An order's divergences' (kind, topic, pattern), and how to get its full comparison.
 
     Per order the full comparison is at hand; on the columnar path it is made only when
     asked for (:func:`compare_again`), for the few orders a comparison keeps in full.
-    ``keys``: each pack's :class:`_PackKeys`, found once by the caller (else here).
+    ``known``: the packs' :class:`_RowDivergences`, kept by the caller across orders.
     """
     if isinstance(entry, Tabled):
-        return (
-            row_divergences(packs, entry, keys),
-            lambda: compare_again(entry, packs, as_of, repeats),
-        )
+        found = row_divergences(packs, entry) if known is None else known.of(entry)
+        return found, lambda: compare_again(entry, packs, as_of, repeats)
     result = compare_assessments(entry.order.id, packs, entry.assessments)
     return [(d.kind, d.topic, d.pattern) for d in result.divergences], lambda: result
 
@@ -533,9 +579,7 @@ class DivergenceTally(Generic[Tag]):
         default_factory=dict
     )
     kept: list[tuple[Tag, OrderComparison]] = field(default_factory=list)
-    _keys: tuple[Sequence[Pack], list[_PackKeys]] | None = field(
-        default=None, repr=False, compare=False
-    )
+    _known: _RowDivergences | None = field(default=None, repr=False, compare=False)
 
     def add(
         self,
@@ -546,37 +590,54 @@ class DivergenceTally(Generic[Tag]):
         tag: Tag,
     ) -> None:
         """Count one judged order, if it diverges (:func:`judged_divergences`)."""
-        known = self._keys
-        if known is None or known[0] is not packs:  # the packs' keys, once per call
-            known = self._keys = (packs, [_PackKeys(pack) for pack in packs])
-        keys, in_full = judged_divergences(entry, packs, as_of, repeats, known[1])
+        known = self._known
+        if known is None or known.packs is not packs:  # found once per call
+            known = self._known = _RowDivergences(packs)
+        keys, in_full = judged_divergences(entry, packs, as_of, repeats, known)
         if not keys:
             return
         if len(self.kept) < self.examples:
             self.kept.append((tag, in_full()))
         self.diverging += 1
+        patterns = self.patterns
+        examples = self.pattern_examples
+        per_pattern = min(self.examples, 5)
         for key in keys:
-            self.patterns[key] += 1
-            tags = self.pattern_examples.setdefault(key, [])
-            if len(tags) < min(self.examples, 5):
+            patterns[key] += 1
+            tags = examples.get(key)
+            if tags is None:
+                tags = examples[key] = []
+            if len(tags) < per_pattern:
                 tags.append(tag)
 
 
 def row_divergences(
-    packs: Sequence[Pack], entry: Tabled, keys: Sequence[_PackKeys] | None = None
+    packs: Sequence[Pack], entry: Tabled
 ) -> list[tuple[FindingKind, str, tuple[str, ...]]]:
     """Where one order's findings rows under the packs diverge: (kind, topic, pattern).
 
     The same keys and patterns, in the same order, as the divergences of
-    :func:`compare_assessments` on the order's assessments. ``keys``: each pack's
-    :class:`_PackKeys`, found once by the caller (else here).
+    :func:`compare_assessments` on the order's assessments.
     """
-    if keys is None:
-        keys = [_PackKeys(pack) for pack in packs]
-    outcomes = [
-        _row_outcomes(pack, found, pack_keys)
-        for pack, found, pack_keys in zip(packs, entry.findings, keys, strict=True)
-    ]
+    return _divergences_of(packs, entry, [_PackKeys(pack) for pack in packs])
+
+
+def _divergences_of(
+    packs: Sequence[Pack], entry: Tabled, keys: Sequence[_PackKeys]
+) -> list[tuple[FindingKind, str, tuple[str, ...]]]:
+    """:func:`row_divergences`, with each pack's keys found by the caller."""
+    return _diverging(
+        [
+            _row_outcomes(pack, found, pack_keys)
+            for pack, found, pack_keys in zip(packs, entry.findings, keys, strict=True)
+        ]
+    )
+
+
+def _diverging(
+    outcomes: Sequence[Mapping[tuple[FindingKind, str], str]],
+) -> list[tuple[FindingKind, str, tuple[str, ...]]]:
+    """The (kind, topic, pattern) on which the packs' outcomes differ, in key order."""
     diverging = []
     for key in sorted({key for outcome in outcomes for key in outcome}):
         pattern = tuple(outcome.get(key, _NONE) for outcome in outcomes)

@@ -203,6 +203,7 @@ class ScoreBook:
         """(kind, rule id, state) of a finding → its key in the tally's counts, for the
         columnar fold (a cache)."""
         self._timed: tuple[frozenset[str], ...] | None = None
+        self._strike_off: frozenset[str] | None = None
         self._received_starts: dict[dt.date, dt.date] = {}
         self.rates: dict[tuple[dt.date, str], RateCounts] = defaultdict(RateCounts)
         self.excluded_by_unit: dict[tuple[dt.date, str], int] = defaultdict(int)
@@ -251,6 +252,12 @@ class ScoreBook:
         if outcome.unit is not None:
             self.rates[(start, outcome.unit)].add(outcome)
         return outcome
+
+    def strike_off_closures(self) -> frozenset[str]:
+        """The closures the pack counts as 核减 (``scoring.strike_off_closures``), once."""
+        if self._strike_off is None:
+            self._strike_off = frozenset(self.pack.manifest.scoring.strike_off_closures)
+        return self._strike_off
 
     def timed_clock_ids(self) -> tuple[frozenset[str], ...]:
         """The pack's clock rules of the timed topics (:func:`~.rates.timed_clock_ids`), once."""

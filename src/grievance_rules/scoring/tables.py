@@ -41,6 +41,7 @@ from typing import Literal
 
 import numpy as np
 
+from grievance_rules.calendar import SHANGHAI
 from grievance_rules.collector import paused
 from grievance_rules.columnar import evaluate_columnar_each
 from grievance_rules.columnar.findings import COLUMNS, FindingRows, Row, rows_of_assessment
@@ -59,8 +60,15 @@ from grievance_rules.engine.plan import PackPlan, plan_for
 from grievance_rules.engine.single import instant_of
 from grievance_rules.errors import GrievanceRulesError
 from grievance_rules.model import WorkOrder, ensure_coherent
+from grievance_rules.model.enums import Satisfaction
 from grievance_rules.packs import Pack
-from grievance_rules.scoring.rates import EventFacts, OrderOutcome, event_facts, outcome_of
+from grievance_rules.scoring.rates import (
+    EventFacts,
+    OrderOutcome,
+    event_facts,
+    outcome_of,
+    timed_clock_ids,
+)
 from grievance_rules.scoring.scorecard import ScoreBook
 from grievance_rules.scoring.stream import (
     Assessed,
@@ -110,6 +118,15 @@ class OrderRows:
 
     rows: tuple[Row, ...]
     excluded: bool
+    signature: tuple[tuple[str, str, str | float], ...] | None = None
+    """Each row's (kind, rule, outcome): its state, or its points for a deduction. Orders
+    with the same signatures under every pack diverge alike (``None``: not found)."""
+    on_time: tuple[bool | None, ...] | None = None
+    """Whether the decided clocks of each topic the rates time (sign-off, first contact,
+    reply) were all met, ``None`` when none was decided (``None``: not found)."""
+    counted: tuple[tuple[str, tuple[int, str], float], ...] | None = None
+    """What the period tally counts of its rows with a unit: (key, (day since 1970 in
+    Shanghai, unit), points), in row order (``None``: not found)."""
 
     def of_kind(self, kind: str) -> Iterator[Row]:
         """Its rows of one kind (clock, window, deduction, escalation, record)."""
@@ -126,6 +143,10 @@ class Tabled:
     facts: EventFacts
     """What its events tell the rates, whatever the pack."""
     findings: tuple[OrderRows, ...]
+    received_on: dt.date | None = None
+    """The day it was received in Shanghai (``None``: not found)."""
+    unit_kind: str | None = None
+    """The kind of its last handling unit (``facts.unit``), if the order lists it."""
 
 
 def choose_path(
@@ -255,34 +276,59 @@ def _judge_batch(
                 per_pack = tuple(OrderRows(_engine_order(list(r)), excluded) for r in found)
                 out.append(Tabled(position, order, view, fact, per_pack))
         return out
-    grouped = [_rows_by_order(result.findings, len(orders)) for result in results]
+    left_out = [_excluded(order, view) for order, view in zip(orders, views, strict=True)]
+    grouped = list(
+        zip(
+            *(
+                _rows_by_order(result.findings, left_out, timed_clock_ids(plan.pack))
+                for result, plan in zip(results, plans, strict=True)
+            ),
+            strict=True,
+        )
+    )
     tabled: list[Tabled | Rejection] = []
     for i, (position, _source, order, view) in enumerate(batch):
-        excluded = _excluded(order, view)
+        fact = facts[i]
         tabled.append(
             Tabled(
                 position,
                 order,
                 view,
-                facts[i],
-                tuple(OrderRows(rows[i], excluded) for rows in grouped),
+                fact,
+                grouped[i],
+                order.received_at.astimezone(SHANGHAI).date(),
+                _unit_kind(order, fact.unit),
             )
         )
     return tabled
 
 
-def _rows_by_order(findings: FindingRows, n: int) -> list[tuple[Row, ...]]:
-    """A batch's findings other than records, as rows, per order, in the engine's order.
+def _unit_kind(order: WorkOrder, unit: str | None) -> str | None:
+    """The kind of one of the order's units (the last listed of that id), else ``None``."""
+    kind = None
+    if unit is not None:
+        for u in order.units:
+            if u.id == unit:
+                kind = u.kind.value
+    return kind
+
+
+def _rows_by_order(
+    findings: FindingRows, excluded: Sequence[bool], timed: tuple[frozenset[str], ...]
+) -> list[OrderRows]:
+    """A batch's findings other than records under one pack, per order, in the engine's order.
 
     Read from the findings' columns: the record rows (most of them, and nothing in
     scoring reads one) are never made into rows, and the engine's order within each
-    order (:func:`_engine_order`) is one stable sort of the whole batch.
+    order (:func:`_engine_order`) is one stable sort of the whole batch. What the fold
+    reads of each order's rows (:class:`OrderRows`' ``signature``, ``on_time`` and
+    ``counted``) is found here for the whole batch at once.
     """
+    n = len(excluded)
     columns = findings.columns()
-    kind = columns["kind"]
-    keep = np.flatnonzero(kind != "record")
-    kept_kind = kind[keep]
-    deduction = kept_kind == "deduction"
+    keep = np.flatnonzero(columns["kind"] != "record")
+    kind = columns["kind"][keep]
+    deduction = kind == "deduction"
     if deduction.any():
         # non-deductions first, as they are; then deductions by (instant, rule, place)
         rule_rank = np.zeros(len(keep), dtype=np.int64)
@@ -292,10 +338,60 @@ def _rows_by_order(findings: FindingRows, n: int) -> list[tuple[Row, ...]]:
         instant = np.where(deduction, columns["start_us"][keep], 0)
         place = np.where(deduction, columns["seq"][keep], 0)
         keep = keep[np.lexsort((place, rule_rank, instant, deduction, columns["order"][keep]))]
-    order = columns["order"][keep]
-    rows: list[Row] = list(zip(*(columns[name][keep].tolist() for name in COLUMNS), strict=True))
+        kind = columns["kind"][keep]
+        deduction = kind == "deduction"
+    kept = {name: columns[name][keep] for name in COLUMNS}
+    order, rule_id, state = kept["order"], kept["rule_id"], kept["state"]
+    rows: list[Row] = list(zip(*(kept[name].tolist() for name in COLUMNS), strict=True))
     bounds: list[int] = np.searchsorted(order, np.arange(n + 1)).tolist()
-    return [tuple(rows[bounds[i] : bounds[i + 1]]) for i in range(n)]
+    # the signature: (kind, rule, state or a deduction's points) of each row
+    outcome = state.copy()
+    outcome[deduction] = kept["points"][deduction]
+    signed = list(zip(kind.tolist(), rule_id.tolist(), outcome.tolist(), strict=True))
+    # each timed topic: orders with a decided clock of its rules, and with a breached one
+    clock = kind == "clock"
+    breached = clock & (state == "breached")
+    decided = breached | (clock & (state == "met"))
+    on_time: list[list[bool | None]] = []
+    for rule_ids in timed:
+        of_topic = np.isin(rule_id, list(rule_ids)) if rule_ids else np.zeros(len(keep), bool)
+        count = np.bincount(order[decided & of_topic], minlength=n).tolist()
+        late = np.bincount(order[breached & of_topic], minlength=n).tolist()
+        on_time.append([None if c == 0 else b == 0 for c, b in zip(count, late, strict=True)])
+    on_times = list(zip(*on_time, strict=True)) if timed else [()] * n
+    # the period tally's entries: the rows with a unit
+    units = kept["unit"].tolist()
+    with_unit = np.fromiter((bool(unit) for unit in units), dtype=bool, count=len(units))
+    stop = kept["stop_us"]
+    at = np.where(
+        (kind == "deduction") | (kind == "escalation"),
+        kept["start_us"],
+        np.where(clock & (stop < 0), kept["due_us"], stop),
+    )[with_unit]
+    days = ((at + _SHANGHAI_US) // _US_PER_DAY).tolist()
+    names: dict[tuple[str, str, str], str] = {}
+    keys = [
+        names.get(name) or names.setdefault(name, _tally_key(*name))
+        for name in zip(
+            kind[with_unit].tolist(),
+            rule_id[with_unit].tolist(),
+            state[with_unit].tolist(),
+            strict=True,
+        )
+    ]
+    points = np.where(deduction, kept["points"], 0.0)[with_unit].tolist()
+    entries = list(zip(keys, zip(days, [u for u in units if u], strict=True), points, strict=True))
+    entry_bounds: list[int] = np.searchsorted(order[with_unit], np.arange(n + 1)).tolist()
+    return [
+        OrderRows(
+            tuple(rows[bounds[i] : bounds[i + 1]]),
+            excluded[i],
+            tuple(signed[bounds[i] : bounds[i + 1]]),
+            on_times[i],
+            tuple(entries[entry_bounds[i] : entry_bounds[i + 1]]),
+        )
+        for i in range(n)
+    ]
 
 
 def table_stream(
@@ -421,22 +517,64 @@ def add_to_book(book: ScoreBook, entry: Tabled, found: OrderRows) -> OrderOutcom
     """Fold one order's rows under the book's pack into a scorebook, as ``book.add`` would."""
     if found.excluded:
         book.tally.excluded += 1
+    elif found.counted is not None:
+        _count_entries(book, found.counted)
     else:
         _count_rows(book, found.rows)
-    outcome = outcome_of(
-        entry.order,
-        entry.facts,
-        excluded=found.excluded,
-        clocks=[(row[2], row[6]) for row in found.rows if row[3] == "clock"],
-        pack=book.pack,
-        timed=book.timed_clock_ids(),
+    order = entry.order
+    if found.on_time is None or entry.received_on is None:
+        outcome = outcome_of(
+            order,
+            entry.facts,
+            excluded=found.excluded,
+            clocks=[(row[2], row[6]) for row in found.rows if row[3] == "clock"],
+            pack=book.pack,
+            timed=book.timed_clock_ids(),
+        )
+        return book.add_outcome(order, outcome)
+    facts = entry.facts
+    rating = facts.rating
+    # as outcome_of: a closure the pack counts as 核减 strikes the rating off too
+    if rating is Satisfaction.DISSATISFIED and (
+        facts.struck_off or not facts.closures.isdisjoint(book.strike_off_closures())
+    ):
+        rating = None
+    sign_off, first_contact, reply = found.on_time
+    outcome = OrderOutcome(
+        order.id,
+        entry.received_on,
+        facts.unit,
+        entry.unit_kind,
+        found.excluded,
+        sign_off,
+        first_contact,
+        facts.contacted,
+        facts.completed,
+        reply,
+        facts.resolved,
+        rating,
     )
-    return book.add_outcome(entry.order, outcome)
+    return book.add_outcome(order, outcome)
 
 
 _US_PER_DAY = 86_400_000_000
 _SHANGHAI_US = 8 * 3_600_000_000
 _EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+
+
+def _count_entries(book: ScoreBook, entries: Iterable[tuple[str, tuple[int, str], float]]) -> None:
+    """Count one order's tally entries (:attr:`OrderRows.counted`) into the book's tally."""
+    tally = book.tally
+    counts = tally.counts
+    points_of = tally.points
+    slots_of = book.fold_slots
+    for key, place, points in entries:
+        slots = slots_of.get(place)
+        if slots is None:
+            slots = slots_of[place] = _slots(book, *place)
+        for slot in slots:
+            counts[slot][key] += 1
+            points_of[slot] += points
 
 
 def _count_rows(book: ScoreBook, rows: Iterable[Row]) -> None:
@@ -447,11 +585,8 @@ def _count_rows(book: ScoreBook, rows: Iterable[Row]) -> None:
     of each (day, unit) are found once per book (:attr:`ScoreBook.fold_keys`,
     :attr:`ScoreBook.fold_slots`), not once per row.
     """
-    tally = book.tally
-    counts = tally.counts
-    points_of = tally.points
     names = book.fold_keys
-    slots_of = book.fold_slots
+    entries = []
     for row in rows:
         unit = row[5]
         kind = row[3]
@@ -470,13 +605,8 @@ def _count_rows(book: ScoreBook, rows: Iterable[Row]) -> None:
         key = names.get(name)
         if key is None:
             key = names[name] = _tally_key(kind, row[2], row[6])
-        place = ((at + _SHANGHAI_US) // _US_PER_DAY, unit)
-        slots = slots_of.get(place)
-        if slots is None:
-            slots = slots_of[place] = _slots(book, *place)
-        for slot in slots:
-            counts[slot][key] += 1
-            points_of[slot] += points
+        entries.append((key, ((at + _SHANGHAI_US) // _US_PER_DAY, unit), points))
+    _count_entries(book, entries)
 
 
 def _tally_key(kind: str, rule_id: str, state: str) -> str:
