@@ -18,6 +18,8 @@ from grievance_rules.engine import Rejection, RepeatIndex
 from grievance_rules.packs import load_pack
 from grievance_rules.samples import generate_lines
 from grievance_rules.scoring import compare, score, tables, what_if
+from grievance_rules.scoring.compare import DivergenceTally, judged_divergences, row_divergences
+from grievance_rules.scoring.rates import outcome_of
 from grievance_rules.scoring.scorecard import ScoreBook
 from grievance_rules.scoring.tables import COLUMNAR_FROM, add_to_book, choose_path, table_stream
 from grievance_rules.testing.strategies import work_orders
@@ -188,3 +190,72 @@ def test_any_batch_size_gives_the_same_scorecard(size, start, pack, duplicates):
         else:
             add_to_book(book, entry, entry.findings[0])
     assert book.scorecard().model_dump_json() == reference
+
+
+def test_what_the_batch_finds_for_the_fold_is_what_each_orders_rows_say():
+    """The fold's inputs found for a whole batch from the columns equal those of the rows.
+
+    The rows are the reference: the on-time flags are those ``outcome_of`` finds from the
+    clock rows, the tally entries count as the rows would (``add_to_book`` without them),
+    and the signature is each row's kind, rule and state (points for a deduction).
+    """
+    packs = [load_pack(ROOT / "policies" / name) for name in PACKS]
+    by_entries = [ScoreBook(pack, period="week") for pack in packs]
+    by_rows = [ScoreBook(pack, period="week") for pack in packs]
+    seen = 0
+    for entry in table_stream(INPUTS, packs, batch_size=37):
+        if isinstance(entry, Rejection):
+            continue
+        # the batch holding the order outside the calendar (#4) is judged per order:
+        # its entries have rows only, and are folded from them
+        batched = entry.received_on is not None
+        seen += batched
+        if batched:
+            assert entry.received_on == entry.order.received_at.astimezone(SHANGHAI).date()
+        for pack, found, book, reference in zip(
+            packs, entry.findings, by_entries, by_rows, strict=True
+        ):
+            assert all(row[3] != "record" for row in found.rows)
+            clocks = [(row[2], row[6]) for row in found.rows if row[3] == "clock"]
+            outcome = outcome_of(
+                entry.order, entry.facts, excluded=found.excluded, clocks=clocks, pack=pack
+            )
+            assert add_to_book(book, entry, found) == outcome
+            bare = tables.OrderRows(found.rows, found.excluded)  # the rows alone
+            assert add_to_book(reference, entry, bare) == outcome
+            if not batched:
+                assert (found.signature, found.on_time, found.counted) == (None, None, None)
+                continue
+            assert found.signature == tuple(
+                (r[3], r[2], r[12] if r[3] == "deduction" else r[6]) for r in found.rows
+            )
+            expected = (
+                outcome.sign_off_on_time,
+                outcome.first_contact_on_time,
+                outcome.completed_on_time,
+            )
+            assert found.on_time == expected
+            assert found.counted is not None
+            assert [unit for _key, (_day, unit), _points in found.counted] == [
+                row[5] for row in found.rows if row[5]
+            ]
+    assert seen > 300
+    for book, reference in zip(by_entries, by_rows, strict=True):
+        assert book.tally.counts == reference.tally.counts
+        assert book.tally.points == reference.tally.points
+        assert book.scorecard().model_dump_json() == reference.scorecard().model_dump_json()
+
+
+def test_divergences_found_once_per_signature_are_those_of_each_order():
+    packs = [load_pack(ROOT / "policies" / name) for name in PACKS]
+    tally: DivergenceTally[str] = DivergenceTally(3)
+    orders = 0
+    for entry in table_stream(list(generate_lines(400, seed=29)), packs):
+        if isinstance(entry, Rejection):
+            continue
+        orders += 1
+        tally.add(entry, packs, None, None, entry.order.id)
+        cached = judged_divergences(entry, packs, None, None, tally._known)[0]
+        assert cached == row_divergences(packs, entry)  # found anew, no cache
+    assert tally._known is not None
+    assert 0 < len(tally._known.seen) < orders  # orders shared signatures
