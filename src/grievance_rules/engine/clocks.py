@@ -16,9 +16,8 @@ import datetime as dt
 import enum
 import operator
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import cache
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from grievance_rules.calendar import CountingConvention, Deadline, Duration, HalfDayRule
 from grievance_rules.calendar.deadlines import remembered_deadline
@@ -159,7 +158,14 @@ def _compiled_test(expected: Any) -> Callable[[Any], bool]:
     """One ``where`` entry (a value, a list of them, or an operator) as a test on a value."""
     if isinstance(expected, list):
         tests = [_compiled_test(item) for item in expected]
-        return lambda value: any(test(value) for test in tests)
+
+        def any_of(value: Any) -> bool:
+            for test in tests:  # noqa: SIM110 (a hot path: no generator a call)
+                if test(value):
+                    return True
+            return False
+
+        return any_of
     if isinstance(expected, dict):
         ((op, operand),) = expected.items()
         if op == "exists":
@@ -180,7 +186,14 @@ def _compiled_test(expected: Any) -> Callable[[Any], bool]:
 def compile_where(where: dict[str, Any]) -> Callable[[object], bool]:
     """A ``where`` filter over an event's own fields, compiled into a predicate on the event."""
     terms = [(name, _compiled_test(expected)) for name, expected in where.items()]
-    return lambda event: all(check(_field(event, name)) for name, check in terms)
+
+    def passes(event: object) -> bool:
+        for name, check in terms:  # noqa: SIM110 (a hot path: no generator a call)
+            if not check(_field(event, name)):
+                return False
+        return True
+
+    return passes
 
 
 def where_holds(event: object, where: dict[str, Any]) -> bool:
@@ -265,9 +278,12 @@ def _standin_start(
     return first
 
 
-@dataclass(frozen=True)
-class _Run:
-    """One clock to compute: its start, and for a clock per assignment, whose it is."""
+class _Run(NamedTuple):
+    """One clock to compute: its start, and for a clock per assignment, whose it is.
+
+    (A named tuple: built a few times an order, where a frozen dataclass's ``__init__``
+    costs a call of ``object.__setattr__`` per field.)
+    """
 
     start: dt.datetime
     k0: int | None

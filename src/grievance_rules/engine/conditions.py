@@ -228,16 +228,26 @@ def _unit_of(
     return None
 
 
+def _any_occurs(ev: Evaluation, triggers: tuple[Trigger, ...]) -> bool:
+    """Whether any of the triggers counts anything (:func:`_occurs` for each)."""
+    for trigger in triggers:  # noqa: SIM110 (a hot path: no generator a call)
+        if _occurs(ev, trigger):
+            return True
+    return False
+
+
 def _occurs(ev: Evaluation, trigger: Trigger) -> bool:
     """Whether :func:`occurrences` finds anything, without building the occurrences."""
     if trigger.event is not None and _counted_positions(ev, trigger):
         return True
     for rule_id in trigger.clock:
-        if any(_clock_counts(trigger, clock) for clock in ev.clocks.get(rule_id, ())):
-            return True
+        for clock in ev.clocks.get(rule_id, ()):
+            if _clock_counts(trigger, clock):
+                return True
     for rule_id in trigger.window:
-        if any(window.state == trigger.state for window in ev.windows.get(rule_id, ())):
-            return True
+        for window in ev.windows.get(rule_id, ()):
+            if window.state == trigger.state:
+                return True
     return any(ev.escalations.get(rule_id) for rule_id in trigger.escalation)
 
 
@@ -401,7 +411,7 @@ def evaluate_record(ev: Evaluation, rule: RecordRule) -> RecordFinding:
     quiet_key: tuple[object, ...] | None = None
     if rule.when is not None:
         tree = ev.plan.condition(rule.when)
-        if not tree.has_repeat and not any(_occurs(ev, t) for t in tree.triggers):
+        if not tree.has_repeat and not _any_occurs(ev, tree.triggers):
             quiet_key = ("record-quiet", rule.id, ev.plan.parameters.segment_of(ev.judged_on))
             quiet: RecordFinding | None = ev.shared.get(quiet_key)
             if quiet is not None:

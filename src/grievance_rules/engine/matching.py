@@ -138,7 +138,14 @@ def where_test(value: Any) -> _Test:
         return lambda actual: actual is ABSENT
     if isinstance(value, list):
         tests = [where_test(item) for item in value]
-        return lambda actual: any(test(actual) for test in tests)
+
+        def any_of(actual: Any) -> bool:
+            for test in tests:  # noqa: SIM110 (a hot path: no generator a call)
+                if test(actual):
+                    return True
+            return False
+
+        return any_of
     if isinstance(value, dict):
         ((op, operand),) = value.items()
         if op == "exists":
@@ -185,9 +192,14 @@ def event_predicate(ref: EventRef | Trigger) -> EventPredicate:
     if len(terms) == 1:
         ((read, test),) = terms
         return lambda event, handling, upstream: test(read(event, handling, upstream))
-    return lambda event, handling, upstream: all(
-        test(read(event, handling, upstream)) for read, test in terms
-    )
+
+    def every(event: EventBase, handling: str | None, upstream: frozenset[str]) -> bool:
+        for read, test in terms:  # noqa: SIM110 (a hot path: no generator a call)
+            if not test(read(event, handling, upstream)):
+                return False
+        return True
+
+    return every
 
 
 def selector_predicate(selector: Selector) -> OrderPredicate:

@@ -32,7 +32,13 @@ __all__ = ["assess", "evaluate", "instant_of"]
 
 
 def _last_instant(order: WorkOrder) -> dt.datetime:
-    return max([order.received_at, *(event.at for event in order.events)])
+    """The latest of the receipt and the events (the first such, as :func:`max` gives)."""
+    last = order.received_at
+    for event in order.events:
+        at = event.at
+        if at > last:
+            last = at
+    return last
 
 
 def instant_of(order: WorkOrder, as_of: dt.datetime | None) -> dt.datetime:
@@ -110,14 +116,24 @@ def _there(ev: Evaluation, present: frozenset[str], clause: Clause) -> bool:
         return True
     for kind, name, state in others:
         if kind == "clock":
-            if any(clock.state == state for clock in ev.clocks.get(name, ())):
-                return True
+            for clock in ev.clocks.get(name, ()):
+                if clock.state == state:
+                    return True
         elif kind == "window":
-            if any(window.state == state for window in ev.windows.get(name, ())):
-                return True
+            for window in ev.windows.get(name, ()):
+                if window.state == state:
+                    return True
         elif ev.escalations.get(name):
             return True
     return False
+
+
+def _all_there(ev: Evaluation, present: frozenset[str], need: tuple[Clause, ...]) -> bool:
+    """Whether each of a rule's needs is on the order (:func:`_there` for every clause)."""
+    for clause in need:  # noqa: SIM110 (a hot path: no generator a call)
+        if not _there(ev, present, clause):
+            return False
+    return True
 
 
 def assess(
@@ -179,7 +195,7 @@ def assess(
     for escalation, selector in plan.escalation_rules:
         if selector in selectors:
             need = needs.get(escalation.id)
-            if need is not None and not all(_there(ev, present, c) for c in need):
+            if need is not None and not _all_there(ev, present, need):
                 ev.escalations[escalation.id] = []  # nothing it counts: it cannot hold
                 continue
             ev.escalations[escalation.id] = evaluate_escalation(ev, escalation)
@@ -188,7 +204,7 @@ def assess(
     for deduction, selector in plan.deduction_rules:
         if selector in selectors:
             need = needs.get(deduction.id)
-            if need is not None and not all(_there(ev, present, c) for c in need):
+            if need is not None and not _all_there(ev, present, need):
                 continue  # nothing it counts: no finding
             deductions.extend(evaluate_deduction(ev, deduction))
     records = []

@@ -47,4 +47,6 @@ class Unit(FrozenModel):
     @field_validator("leaders")
     @classmethod
     def _roles_in_order(cls, value: dict[LeaderRole, str | None]) -> dict[LeaderRole, str | None]:
+        if len(value) < 2:
+            return value  # (most units: nothing to order)
         return dict(sorted(value.items(), key=lambda item: _ROLE_ORDER[item[0]]))
