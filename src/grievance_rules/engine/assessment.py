@@ -37,7 +37,9 @@ def trusted(cls: type[_M], values: dict[str, Any]) -> _M:
 
     What ``cls.model_construct(**values)`` builds when ``values`` names every field (the
     same ``__dict__``, in the fields' declared order, and the same fields set), at a
-    fraction of its cost: the engine builds thousands of findings a second.
+    fraction of its cost: the engine builds thousands of findings a second. When
+    ``values`` names exactly the fields, in their declared order, the model keeps
+    ``values`` itself as its ``__dict__``: pass a fresh dict, never one used again.
 
     Raises:
         KeyError: a field of ``cls`` is missing from ``values``.
@@ -51,7 +53,7 @@ def trusted(cls: type[_M], values: dict[str, Any]) -> _M:
     if names is None:
         names = _FIELDS[cls] = tuple(cls.model_fields)
     model = cls.__new__(cls)
-    _set(model, "__dict__", {name: values[name] for name in names})
+    _set(model, "__dict__", values if tuple(values) == names else {n: values[n] for n in names})
     _set(model, "__pydantic_fields_set__", set(names))
     _set(model, "__pydantic_extra__", None)
     _set(model, "__pydantic_private__", None)

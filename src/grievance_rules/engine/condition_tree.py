@@ -33,8 +33,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from grievance_rules.packs.schema import (
     AllOf,
@@ -68,9 +67,12 @@ class Counted(Protocol):
         ...
 
 
-@dataclass(frozen=True)
-class Holding:
-    """Whether a condition holds, since when, and what made it hold."""
+class Holding(NamedTuple):
+    """Whether a condition holds, since when, and what made it hold.
+
+    (A named tuple: built for most conditions judged, where a frozen dataclass's
+    ``__init__`` costs a call of ``object.__setattr__`` per field.)
+    """
 
     holds: bool
     since: dt.datetime | None

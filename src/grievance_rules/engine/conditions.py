@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from grievance_rules.engine._context import Evaluation
 from grievance_rules.engine.assessment import (
@@ -48,9 +47,12 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class Occurrence:
-    """One counted thing."""
+class Occurrence(NamedTuple):
+    """One counted thing.
+
+    (A named tuple: built for every event, clock or window a trigger counts, where a
+    frozen dataclass's ``__init__`` costs a call of ``object.__setattr__`` per field.)
+    """
 
     at: dt.datetime
     label: str
