@@ -120,7 +120,8 @@ class OrderRows:
     excluded: bool
     signature: tuple[tuple[str, str, str | float], ...] | None = None
     """Each row's (kind, rule, outcome): its state, or its points for a deduction. Orders
-    with the same signatures under every pack diverge alike (``None``: not found)."""
+    with the same signatures under every pack diverge alike (``None``: not found, or
+    judged under one pack)."""
     on_time: tuple[bool | None, ...] | None = None
     """Whether the decided clocks of each topic the rates time (sign-off, first contact,
     reply) were all met, ``None`` when none was decided (``None``: not found)."""
@@ -280,7 +281,9 @@ def _judge_batch(
     grouped = list(
         zip(
             *(
-                _rows_by_order(result.findings, left_out, timed_clock_ids(plan.pack))
+                _rows_by_order(
+                    result.findings, left_out, timed_clock_ids(plan.pack), len(plans) > 1
+                )
                 for result, plan in zip(results, plans, strict=True)
             ),
             strict=True,
@@ -314,7 +317,10 @@ def _unit_kind(order: WorkOrder, unit: str | None) -> str | None:
 
 
 def _rows_by_order(
-    findings: FindingRows, excluded: Sequence[bool], timed: tuple[frozenset[str], ...]
+    findings: FindingRows,
+    excluded: Sequence[bool],
+    timed: tuple[frozenset[str], ...],
+    signed: bool = True,
 ) -> list[OrderRows]:
     """A batch's findings other than records under one pack, per order, in the engine's order.
 
@@ -322,7 +328,8 @@ def _rows_by_order(
     scoring reads one) are never made into rows, and the engine's order within each
     order (:func:`_engine_order`) is one stable sort of the whole batch. What the fold
     reads of each order's rows (:class:`OrderRows`' ``signature``, ``on_time`` and
-    ``counted``) is found here for the whole batch at once.
+    ``counted``) is found here for the whole batch at once; the signatures only when
+    ``signed`` (several packs: nothing compares the orders of one).
     """
     n = len(excluded)
     columns = findings.columns()
@@ -345,9 +352,11 @@ def _rows_by_order(
     rows: list[Row] = list(zip(*(kept[name].tolist() for name in COLUMNS), strict=True))
     bounds: list[int] = np.searchsorted(order, np.arange(n + 1)).tolist()
     # the signature: (kind, rule, state or a deduction's points) of each row
-    outcome = state.copy()
-    outcome[deduction] = kept["points"][deduction]
-    signed = list(zip(kind.tolist(), rule_id.tolist(), outcome.tolist(), strict=True))
+    signatures: list[tuple[str, str, str | float]] | None = None
+    if signed:
+        outcome = state.copy()
+        outcome[deduction] = kept["points"][deduction]
+        signatures = list(zip(kind.tolist(), rule_id.tolist(), outcome.tolist(), strict=True))
     # each timed topic: orders with a decided clock of its rules, and with a breached one
     clock = kind == "clock"
     breached = clock & (state == "breached")
@@ -386,7 +395,7 @@ def _rows_by_order(
         OrderRows(
             tuple(rows[bounds[i] : bounds[i + 1]]),
             excluded[i],
-            tuple(signed[bounds[i] : bounds[i + 1]]),
+            None if signatures is None else tuple(signatures[bounds[i] : bounds[i + 1]]),
             on_times[i],
             tuple(entries[entry_bounds[i] : entry_bounds[i + 1]]),
         )
