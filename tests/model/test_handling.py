@@ -43,3 +43,16 @@ def test_same_as_filtering_then_a_stable_sort(minutes: list[int], cut: int) -> N
     as_of = START + dt.timedelta(minutes=cut)
     expected = sorted((i for i, m in enumerate(minutes) if m <= cut), key=lambda i: minutes[i])
     assert event_indices_as_of(_order(minutes), as_of) == expected
+
+
+@given(
+    st.lists(st.integers(min_value=0, max_value=20), max_size=12),
+    st.integers(min_value=-1, max_value=21),
+)
+def test_known_time_order_gives_the_same(minutes: list[int], cut: int) -> None:
+    # events listed in time order (as a checked history has them): the first ones
+    minutes = sorted(minutes)
+    as_of = START + dt.timedelta(minutes=cut)
+    expected = [i for i, m in enumerate(minutes) if m <= cut]
+    assert event_indices_as_of(_order(minutes), as_of, in_time_order=True) == expected
+    assert event_indices_as_of(_order(minutes), as_of) == expected

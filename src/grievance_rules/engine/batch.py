@@ -232,9 +232,9 @@ def _assessed_chunk(
             order = order_of_input(item)
             order_id = order.id
             if check_history:
-                ensure_coherent(order)
-            instant = instant_of(order, as_of)
-            ready.append((k, order, instant, view_of(order, instant)))
+                ensure_coherent(order)  # (so the events are in time order)
+            instant = instant_of(order, as_of, in_time_order=check_history)
+            ready.append((k, order, instant, view_of(order, instant, in_time_order=check_history)))
         except INPUT_ERRORS as exc:
             parsed[k] = _rejection(position, item, order_id, exc)
     judged = [_judge(plan, chunk, ready, repeats, engine) for plan in plans]

@@ -293,10 +293,15 @@ class Match:
     events: Mapping[str, list[int]]
 
 
-def view_of(order: WorkOrder, as_of: dt.datetime) -> OrderView:
-    """The order as known at ``as_of`` (later events left out)."""
-    indices = event_indices_as_of(order, as_of)
-    kept = [order.events[i] for i in indices]
+def view_of(order: WorkOrder, as_of: dt.datetime, *, in_time_order: bool = False) -> OrderView:
+    """The order as known at ``as_of`` (later events left out).
+
+    ``in_time_order``: the events are known to be listed in time order (its history
+    was checked): see :func:`~grievance_rules.model.handling.event_indices_as_of`.
+    """
+    indices = event_indices_as_of(order, as_of, in_time_order=in_time_order)
+    events = order.events
+    kept = [events[i] for i in indices]
     upstream = order.upstream_unit_ids()
     return OrderView(
         order,

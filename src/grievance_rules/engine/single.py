@@ -31,19 +31,44 @@ from grievance_rules.packs import Pack
 __all__ = ["assess", "evaluate", "instant_of"]
 
 
-def _last_instant(order: WorkOrder) -> dt.datetime:
-    """The latest of the receipt and the events (the first such, as :func:`max` gives)."""
-    last = order.received_at
-    for event in order.events:
+def _last_instant(order: WorkOrder, in_time_order: bool = False) -> dt.datetime:
+    """The latest of the receipt and the events (the first such, as :func:`max` gives).
+
+    ``in_time_order``: the events are known to be listed in time order, none before
+    the receipt (a history :func:`~grievance_rules.model.ensure_coherent` accepted):
+    the latest are the last ones, the first of them found from the end.
+    """
+    events = order.events
+    received = order.received_at
+    if in_time_order:
+        if not events:
+            return received
+        last = events[-1].at
+        if not last > received:
+            return received
+        k = len(events) - 1
+        while k and events[k - 1].at == last:
+            k -= 1
+        return events[k].at
+    latest = received
+    for event in events:
         at = event.at
-        if at > last:
-            last = at
-    return last
+        if at > latest:
+            latest = at
+    return latest
 
 
-def instant_of(order: WorkOrder, as_of: dt.datetime | None) -> dt.datetime:
-    """The instant of the assessment: ``as_of`` in Shanghai time, else the last recorded."""
-    return to_shanghai(as_of, what="as_of") if as_of is not None else _last_instant(order)
+def instant_of(
+    order: WorkOrder, as_of: dt.datetime | None, *, in_time_order: bool = False
+) -> dt.datetime:
+    """The instant of the assessment: ``as_of`` in Shanghai time, else the last recorded.
+
+    ``in_time_order``: the order's events are known to be listed in time order, none
+    before its receipt (its history was checked), which spares comparisons.
+    """
+    if as_of is not None:
+        return to_shanghai(as_of, what="as_of")
+    return _last_instant(order, in_time_order)
 
 
 def evaluate(
@@ -99,9 +124,9 @@ def evaluate(
     plan = pack if isinstance(pack, PackPlan) else plan_for(pack)
     matcher = get_matcher(engine)
     if check_history:
-        ensure_coherent(order)
-    instant = instant_of(order, as_of)
-    view = view_of(order, instant)
+        ensure_coherent(order)  # (so the events are in time order)
+    instant = instant_of(order, as_of, in_time_order=check_history)
+    view = view_of(order, instant, in_time_order=check_history)
     (match,) = matcher.match(plan, [view])
     return assess(plan, view, match, instant, engine, judged_on, repeats)
 

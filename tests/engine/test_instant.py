@@ -1,0 +1,82 @@
+"""The instant of an assessment when no ``as_of`` is given: the last recorded one.
+
+With the history checked (its events in time order), the engine finds it from the end
+of the list instead of comparing every event: the same object as :func:`max` over the
+receipt and the events gives, ties (one instant written at two offsets) included.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import HealthCheck, given, settings
+
+from grievance_rules.engine.matching import view_of
+from grievance_rules.engine.single import instant_of
+from grievance_rules.model import WorkOrder, ensure_coherent
+from grievance_rules.testing.strategies import work_orders
+
+UTC = dt.UTC
+PLUS8 = dt.timezone(dt.timedelta(hours=8))
+PLUS530 = dt.timezone(dt.timedelta(hours=5, minutes=30))
+
+
+def _order(received: str, ats: list[str]) -> WorkOrder:
+    events: list[dict[str, object]] = (
+        [{"type": "dispatched", "at": ats[0], "unit": "ctr", "to_unit": "u"}] if ats else []
+    )
+    events += [{"type": "signed_for", "at": at, "unit": "u"} for at in ats[1:]]
+    return WorkOrder.model_validate(
+        {
+            "id": "T1",
+            "channel": "12345",
+            "category": "投诉",
+            "received_at": received,
+            "units": [{"id": "ctr", "kind": "dispatch_centre"}, {"id": "u", "kind": "township"}],
+            "events": events,
+        }
+    )
+
+
+def _max_of(order: WorkOrder) -> dt.datetime:
+    # the reference: the builtin max over the receipt and every event
+    return max([order.received_at, *(event.at for event in order.events)])
+
+
+def test_ties_at_two_offsets_give_the_first_as_max_does() -> None:
+    # 10:00+08:00 and 02:00Z are one instant; max keeps the first of them, 10:00+08:00
+    order = _order(
+        "2024-05-06T09:00:00+08:00",
+        ["2024-05-06T09:30:00+08:00", "2024-05-06T10:00:00+08:00", "2024-05-06T02:00:00Z"],
+    )
+    ensure_coherent(order)
+    found = instant_of(order, None, in_time_order=True)
+    assert found.isoformat() == "2024-05-06T10:00:00+08:00"
+    assert found is order.events[1].at is _max_of(order)
+
+
+def test_events_at_the_receipt_give_the_receipt() -> None:
+    # every event at the receipt instant (written in UTC): max keeps the receipt itself
+    order = _order("2024-05-06T09:00:00+08:00", ["2024-05-06T01:00:00Z", "2024-05-06T01:00:00Z"])
+    ensure_coherent(order)
+    assert instant_of(order, None, in_time_order=True) is order.received_at
+    assert _max_of(order) is order.received_at
+
+
+def test_no_events_give_the_receipt() -> None:
+    order = _order("2024-05-06T09:00:00+05:30", [])
+    assert instant_of(order, None, in_time_order=True) is order.received_at
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(order=work_orders())
+def test_a_checked_history_gives_what_max_gives(order: WorkOrder) -> None:
+    ensure_coherent(order)
+    found = instant_of(order, None, in_time_order=True)
+    expected = _max_of(order)
+    assert found is expected
+    assert instant_of(order, None) is expected
+    # and the view keeps the same events either way
+    plain, known = view_of(order, found), view_of(order, found, in_time_order=True)
+    assert list(known.indices) == list(plain.indices)
+    assert known.kept == plain.kept
