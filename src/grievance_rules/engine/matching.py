@@ -323,7 +323,7 @@ def check_integers(item: OrderView) -> None:
         FactValidationError: naming the event (its position among the facts) and field.
     """
     for position, event in enumerate(item.kept, start=1):
-        for name in integer_fields(event.__class__):
+        for name in integer_fields(type(event)):
             value = getattr(event, name)
             if value.__class__ is int and value not in _INT64:
                 raise FactValidationError(

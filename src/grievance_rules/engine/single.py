@@ -207,24 +207,25 @@ def assess(
     clocks = []
     for clock, selector in plan.clock_rules:
         if selector in selectors:
-            ev.clocks[clock.id] = evaluate_clock(ev, clock)
-            clocks.extend(ev.clocks[clock.id])
+            timed = ev.clocks[clock.id] = evaluate_clock(ev, clock)
+            clocks.extend(timed)
     windows = []
     for window, selector in plan.window_rules:
         if selector in selectors:
-            ev.windows[window.id] = evaluate_window(ev, window)
-            windows.extend(ev.windows[window.id])
+            kept_in = ev.windows[window.id] = evaluate_window(ev, window)
+            windows.extend(kept_in)
     needs = plan.needs
     present = frozenset([name for name, found in match.events.items() if found])
     escalations = []
     for escalation, selector in plan.escalation_rules:
         if selector in selectors:
-            need = needs.get(escalation.id)
+            rule_id = escalation.id
+            need = needs.get(rule_id)
             if need is not None and not _all_there(ev, present, need):
-                ev.escalations[escalation.id] = []  # nothing it counts: it cannot hold
+                ev.escalations[rule_id] = []  # nothing it counts: it cannot hold
                 continue
-            ev.escalations[escalation.id] = evaluate_escalation(ev, escalation)
-            escalations.extend(ev.escalations[escalation.id])
+            found = ev.escalations[rule_id] = evaluate_escalation(ev, escalation)
+            escalations.extend(found)
     deductions = []
     for deduction, selector in plan.deduction_rules:
         if selector in selectors:
@@ -238,20 +239,24 @@ def assess(
     for rule, selector in plan.record_rules:
         if selector not in selectors:
             continue
-        counted = record_needs.get(rule.id)
+        rule_id = rule.id
+        counted = record_needs.get(rule_id)
         if counted is None or _there(ev, present, counted):
             records.append(evaluate_record(ev, rule))
             continue
         # none of its triggers counts anything: its quiet finding (per parameter segment)
         if segment is None:
             segment = plan.parameters.segment_of(ev.judged_on)
-        quiet = plan.quiet_records.get((rule.id, segment))
+        quiet = plan.quiet_records.get((rule_id, segment))
         if quiet is None:
-            quiet = plan.quiet_records[(rule.id, segment)] = evaluate_record(ev, rule)
+            quiet = plan.quiet_records[(rule_id, segment)] = evaluate_record(ev, rule)
         records.append(quiet)
-    excluded = any(flag.value == "excluded_from_assessment" for flag in order.flags) or any(
-        event.type == "excluded" for event in view.kept
-    )
+    excluded = any(flag.value == "excluded_from_assessment" for flag in order.flags)
+    if not excluded:
+        for event in view.kept:
+            if event.type == "excluded":
+                excluded = True
+                break
     # every field is of its declared type here: constructed without re-validation
     return trusted(
         Assessment,

@@ -76,13 +76,14 @@ def handling_units(
     current: str | None = None
     result: list[str | None] = []
     for event in events:
-        if event.type in _TRANSFERS:
+        kind = event.type
+        if kind in _TRANSFERS:
             target = getattr(event, "to_unit", None)
             if target not in upstream:
                 current = target
-        elif event.type == "return_decided" and getattr(event, "decision", None) == "approved":
+        elif kind == "return_decided" and getattr(event, "decision", None) == "approved":
             current = None
-        elif event.type == "proactive_handling" and current is None:
+        elif kind == "proactive_handling" and current is None:
             current = event.unit
         result.append(current)
     return result
