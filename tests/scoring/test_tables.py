@@ -7,6 +7,7 @@ every test here scores or compares the same inputs both ways and compares the JS
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from grievance_rules.packs import load_pack
 from grievance_rules.samples import generate_lines
 from grievance_rules.scoring import compare, score, tables, what_if
 from grievance_rules.scoring.compare import DivergenceTally, judged_divergences, row_divergences
+from grievance_rules.scoring.merge import compare_partial, score_partial
 from grievance_rules.scoring.rates import outcome_of
 from grievance_rules.scoring.scorecard import ScoreBook
 from grievance_rules.scoring.tables import COLUMNAR_FROM, add_to_book, choose_path, table_stream
@@ -259,3 +261,44 @@ def test_divergences_found_once_per_signature_are_those_of_each_order():
         assert cached == row_divergences(packs, entry)  # found anew, no cache
     assert tally._known is not None
     assert 0 < len(tally._known.seen) < orders  # orders shared signatures
+
+
+def test_scoring_calls_fold_with_the_collector_paused_and_restore_it(collector, monkeypatch):
+    """score, compare and the partial ones fold with the collector off, and turn it back on."""
+    gc.enable()
+    lines = list(generate_lines(60, seed=3))
+    during: list[bool] = []
+
+    def progress(_n: int) -> None:
+        during.append(gc.isenabled())
+
+    score(lines, "daye", path="columnar", progress=progress)
+    assert gc.isenabled()
+    compare(lines, ["daye", "xiayang"], path="columnar", progress=progress)
+    assert gc.isenabled()
+    assert during == [False] * 120
+    score_partial(lines, "daye", path="columnar")
+    compare_partial(lines, ["daye", "xiayang"], path="columnar")
+    assert gc.isenabled()
+
+    def fails(_n: int) -> None:
+        raise ZeroDivisionError
+
+    with pytest.raises(ZeroDivisionError):
+        compare(lines, ["daye", "xiayang"], path="columnar", progress=fails)
+    assert gc.isenabled()
+    gc.disable()  # a collector the caller paused stays paused
+    score(lines, "daye", path="columnar")
+    assert not gc.isenabled()
+
+
+def test_folding_collects_every_so_many_inputs_unless_the_caller_paused_it(collector, monkeypatch):
+    monkeypatch.setattr(tables, "FOLD_COLLECT_EVERY", 25)
+    passes: list[int] = []
+    monkeypatch.setattr(tables.gc, "collect", lambda *a: passes.append(1) or 0)
+    gc.enable()
+    score(list(generate_lines(60, seed=3)), "daye", path="columnar")
+    assert len(passes) == 2  # after the 25th and the 50th input
+    gc.disable()
+    score(list(generate_lines(60, seed=3)), "daye", path="columnar")
+    assert len(passes) == 2

@@ -57,7 +57,13 @@ from grievance_rules.scoring.merge import (
 from grievance_rules.scoring.rates import RATES, OrderOutcome, Rate, RateCounts, order_outcome
 from grievance_rules.scoring.scorecard import ScoreBook, Scorecard, UnitScore
 from grievance_rules.scoring.stream import OrderInput, resolve_packs
-from grievance_rules.scoring.tables import COLUMNAR_FROM, ScoringPath, fold_into, judge_stream
+from grievance_rules.scoring.tables import (
+    COLUMNAR_FROM,
+    ScoringPath,
+    fold_into,
+    folding,
+    judge_stream,
+)
 
 __all__ = [
     "COLUMNAR_FROM",
@@ -123,19 +129,21 @@ def score(
     """
     loaded = resolve_packs([pack])
     book = ScoreBook(loaded[0], period=period, as_of=as_of)
-    for entry in judge_stream(
-        orders,
-        loaded,
-        path=path,
-        as_of=as_of,
-        repeats=repeats,
-        processes=processes,
-        progress=progress,
-        engine=engine,
-        duplicates=duplicates,
-    ):
-        if isinstance(entry, Rejection):
-            book.reject(entry)
-        else:
-            fold_into(book, entry, 0)
+    with folding() as tick:
+        for entry in judge_stream(
+            orders,
+            loaded,
+            path=path,
+            as_of=as_of,
+            repeats=repeats,
+            processes=processes,
+            progress=progress,
+            engine=engine,
+            duplicates=duplicates,
+        ):
+            if isinstance(entry, Rejection):
+                book.reject(entry)
+            else:
+                fold_into(book, entry, 0)
+            tick()
     return book.scorecard()

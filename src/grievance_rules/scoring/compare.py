@@ -38,6 +38,7 @@ from grievance_rules.scoring.tables import (
     ScoringPath,
     Tabled,
     fold_into,
+    folding,
     judge_stream,
 )
 
@@ -493,27 +494,29 @@ def compare(
     tally: DivergenceTally[str] = DivergenceTally(examples)
     rejections: list[Rejection] = []
     inputs = 0
-    for entry in judge_stream(
-        orders,
-        loaded,
-        path=path,
-        as_of=as_of,
-        repeats=repeats,
-        processes=processes,
-        progress=progress,
-        engine=engine,
-        duplicates=duplicates,
-    ):
-        inputs += 1
-        if isinstance(entry, Rejection):
-            rejections.append(entry)
-            for book in books:
-                book.reject(entry)
-            continue
-        for n, (book, total) in enumerate(zip(books, totals, strict=True)):
-            fold_into(book, entry, n)
-            total.add_judged(entry, n)
-        tally.add(entry, loaded, as_of, repeats, entry.order.id)
+    with folding() as tick:
+        for entry in judge_stream(
+            orders,
+            loaded,
+            path=path,
+            as_of=as_of,
+            repeats=repeats,
+            processes=processes,
+            progress=progress,
+            engine=engine,
+            duplicates=duplicates,
+        ):
+            inputs += 1
+            tick()
+            if isinstance(entry, Rejection):
+                rejections.append(entry)
+                for book in books:
+                    book.reject(entry)
+                continue
+            for n, (book, total) in enumerate(zip(books, totals, strict=True)):
+                fold_into(book, entry, n)
+                total.add_judged(entry, n)
+            tally.add(entry, loaded, as_of, repeats, entry.order.id)
     counts = sorted(tally.patterns.items(), key=lambda item: (-item[1], item[0]))
     return Comparison(
         packs=tuple(pack.key for pack in loaded),

@@ -58,7 +58,7 @@ from grievance_rules.scoring.compare import (
 from grievance_rules.scoring.rates import RateCounts
 from grievance_rules.scoring.scorecard import ScoreBook, Scorecard
 from grievance_rules.scoring.stream import Assessed, OrderInput, resolve_packs
-from grievance_rules.scoring.tables import ScoringPath, Tabled, fold_into, judge_stream
+from grievance_rules.scoring.tables import ScoringPath, Tabled, fold_into, folding, judge_stream
 
 __all__ = [
     "OrderKey",
@@ -347,14 +347,16 @@ def score_partial(
 
 def fold_scores(entries: Iterable[Any], books: Sequence[PartialBook], key: OrderKey) -> None:
     """Fold judged entries (:func:`~.tables.judge_stream`'s) into books (one per pack, in order)."""
-    for position, entry in enumerate(entries):
-        order_key = (*key, position)
-        if isinstance(entry, Rejection):
-            for book in books:
-                book.reject(order_key, entry)
-        else:
-            for n, book in enumerate(books):
-                book.add_judged(order_key, entry, n)
+    with folding() as tick:
+        for position, entry in enumerate(entries):
+            order_key = (*key, position)
+            if isinstance(entry, Rejection):
+                for book in books:
+                    book.reject(order_key, entry)
+            else:
+                for n, book in enumerate(books):
+                    book.add_judged(order_key, entry, n)
+            tick()
 
 
 _Pattern = tuple[FindingKind, str, tuple[str, ...]]
@@ -515,16 +517,18 @@ def compare_partial(
         engine=engine,
         duplicates=duplicates,
     )
-    for position, entry in enumerate(stream):
-        order_key = (*key, position)
-        if isinstance(entry, Rejection):
-            for book in books:
-                book.reject(order_key, entry)
-            continue
-        for n, (book, total) in enumerate(zip(books, totals, strict=True)):
-            book.add_judged(order_key, entry, n)
-            total.add_judged(entry, n)
-        tally.add(entry, loaded, as_of, repeats, (order_key, entry.order.id))
+    with folding() as tick:
+        for position, entry in enumerate(stream):
+            order_key = (*key, position)
+            tick()
+            if isinstance(entry, Rejection):
+                for book in books:
+                    book.reject(order_key, entry)
+                continue
+            for n, (book, total) in enumerate(zip(books, totals, strict=True)):
+                book.add_judged(order_key, entry, n)
+                total.add_judged(entry, n)
+            tally.add(entry, loaded, as_of, repeats, (order_key, entry.order.id))
     return PartialComparison(
         packs=tuple(pack.key for pack in loaded),
         scorecards=tuple(book.partial() for book in books),
