@@ -151,7 +151,8 @@ def _field(event: object, name: str) -> Any:
     if name.endswith("_count") and not hasattr(event, name):
         return len(getattr(event, name.removesuffix("_count"), ()))
     value = getattr(event, name, None)
-    return value.value if isinstance(value, enum.Enum) else value
+    # (``_value_`` is what ``.value`` gives, without enum's Python-level property)
+    return value._value_ if isinstance(value, enum.Enum) else value
 
 
 def _compiled_test(expected: Any) -> Callable[[Any], bool]:

@@ -370,7 +370,7 @@ def evaluate_deduction(ev: Evaluation, rule: DeductionRule) -> list[DeductionFin
         trace.append(f"charged to {rule.charge.replace('_', ' ')}: {unit}")
         if rule.assesses is not None and points != 0:
             scope = str(ev.value(rule.assesses))
-            kind = next((u.kind.value for u in ev.order.units if u.id == unit), None)
+            kind = next((u.kind._value_ for u in ev.order.units if u.id == unit), None)
             if scope != "all" and kind not in scope.split(","):
                 how = (
                     f", parameter {rule.assesses.param}"

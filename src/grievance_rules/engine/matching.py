@@ -80,7 +80,7 @@ def _json_scalar(value: Any) -> Any:
     if value is None or isinstance(value, list | tuple | dict):
         return ABSENT
     if isinstance(value, enum.Enum):
-        return value.value
+        return value._value_  # (what .value gives, without enum's Python-level property)
     if isinstance(value, str | bool | int | float):
         return value
     if hasattr(value, "model_dump"):
@@ -276,7 +276,7 @@ class OrderView:
             return None
         for unit in reversed(self.order.units):
             if unit.id == first:
-                return unit.kind.value
+                return unit.kind._value_  # (.value, without enum's property)
         return None
 
 
