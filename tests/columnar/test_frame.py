@@ -232,6 +232,35 @@ def test_finding_rows_mix_blocks_and_rows_in_the_rows_order():
     assert [r[2] for r in found] == ["R-1", "R-9", "R-2", "R-1", "R-9"]
 
 
+def test_finding_rows_without_a_kind_are_the_rest_in_the_same_order():
+    from grievance_rules.columnar import evaluate_columnar
+    from grievance_rules.columnar.findings import FindingRows, block
+    from grievance_rules.samples import generate_lines
+
+    nan = float("nan")
+    clock = (1, "B", "R-2", "clock", 0, "u", "met", 5, 6, 7, "", 0.5, nan, "columnar", 3)
+    early = (0, "A", "R-9", "window", 0, "u", "within", 1, 2, 3, "", nan, nan, "per_order", 0)
+    note = (0, "A", "R-0", "record", 0, "", "true", -1, -1, -1, "", nan, nan, "per_order", -1)
+    found = FindingRows([clock, note])
+    ids = np.asarray(["A", "B"], dtype=object)
+    found.extend_columns(block(np.array([1, 0]), ids, "R-1", "record", seq=0))
+    found.extend([early])
+    found.sort()
+    rest = found.without("record")
+    assert len(rest) == 2
+    # by order, then kind, then rule: as in the whole table, the records left out
+    assert [(r[0], r[3], r[2]) for r in rest] == [(0, "window", "R-9"), (1, "clock", "R-2")]
+    assert rest.columns()["stop_us"].tolist() == [3, 7]
+    assert found.without("clock").without("window").without("record").rows == []
+    # a real batch: the same rows as the whole table's without its records
+    result = evaluate_columnar(list(generate_lines(80, seed=11)), "chengdong")
+    left = result.findings.without("record").rows  # from the parts, before the whole is built
+    rows = [row for row in result.findings.rows if row[3] != "record"]
+    assert 0 < len(rows) < len(result.findings)
+    assert repr(left) == repr(rows)  # nan == nan in repr
+    assert repr(result.findings.without("record").rows) == repr(rows)  # from the built rows
+
+
 def test_since_over_batch_by_hand():
     from grievance_rules.columnar.conditions import since_over_batch
     from grievance_rules.packs.schema import EventRef

@@ -156,6 +156,33 @@ class FindingRows:
             self._changed()
             self._sorted = True
 
+    def without(self, kind: str) -> FindingRows:
+        """The findings but those of one kind, in the same order (a new table).
+
+        Built from the parts as they were added, so the findings left out are never
+        made into columns or rows, nor sorted: the scoring fold leaves out the records
+        (most findings) before it reads the rest as columns.
+        """
+        out = FindingRows()
+        for part in self._parts:
+            if isinstance(part, dict):
+                keep = part["kind"] != kind
+                if keep.all():
+                    out._parts.append(part)
+                elif keep.any():
+                    out._parts.append({name: column[keep] for name, column in part.items()})
+                else:
+                    continue
+            else:
+                rows = [row for row in part if row[3] != kind]
+                if not rows:
+                    continue
+                out._parts.append(rows)
+            last = out._parts[-1]
+            out._size += len(last["order"]) if isinstance(last, dict) else len(last)
+        out._sorted = self._sorted  # sorting what is left keeps its order among the rest
+        return out
+
     def columns(self) -> Columns:
         """The findings as numpy columns (strings as object arrays)."""
         if self._columns is None:

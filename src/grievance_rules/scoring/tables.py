@@ -369,7 +369,7 @@ def _rows_by_order(
     ``signed`` (several packs: nothing compares the orders of one).
     """
     n = len(excluded)
-    columns = findings.columns()
+    columns = findings.without("record").columns()
     keep = np.flatnonzero(columns["kind"] != "record")
     kind = columns["kind"][keep]
     deduction = kind == "deduction"
