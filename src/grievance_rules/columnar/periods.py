@@ -13,19 +13,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from grievance_rules.columnar.findings import Row
-from grievance_rules.engine.periods import PeriodTally, pack_period_of
+from grievance_rules.engine.periods import PeriodTally, pack_period_of, tally_key
 
 if TYPE_CHECKING:
     from grievance_rules.columnar.run import ColumnarResult
 
-__all__ = ["count_rows", "excluded_orders", "period_tally"]
+__all__ = ["count_rows", "excluded_orders", "period_tally", "row_entry", "shanghai_day"]
 
 _US_PER_DAY = 86_400_000_000
 _SHANGHAI_US = 8 * 3_600_000_000
 _EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+_Day = TypeVar("_Day", int, Any)
 
 
 def excluded_orders(result: ColumnarResult) -> set[int]:
@@ -54,6 +55,41 @@ def period_tally(result: ColumnarResult, periods: frozenset[str] = frozenset()) 
     return tally
 
 
+def shanghai_day(at_us: _Day) -> _Day:
+    """The day (since 1970-01-01, on Shanghai time) of instants in microseconds since 1970.
+
+    An integer or a numpy array of them.
+
+    Example:
+        >>> shanghai_day(16 * 3_600_000_000)  # 1970-01-02 00:00+08:00
+        1
+    """
+    return (at_us + _SHANGHAI_US) // _US_PER_DAY
+
+
+def row_entry(row: Row) -> tuple[str, str, str, int, str, float] | None:
+    """What a findings row counts in a period tally, as :meth:`PeriodTally.add` counts it.
+
+    Its kind, rule and state, the day it counts on (:func:`shanghai_day` of when it was
+    so: a deduction or escalation when it happened, a clock when it stopped or else
+    fell due, a window when its action was taken), its unit and its points; ``None``
+    for a record row or a row without a unit, which count nothing.
+    """
+    kind, unit = row[3], row[5]
+    if not unit or kind == "record":
+        return None
+    points = 0.0
+    if kind == "deduction":
+        at, points = row[7], row[12]
+    elif kind == "clock":
+        at = row[9] if row[9] >= 0 else row[8]
+    elif kind == "window":
+        at = row[9]
+    else:
+        at = row[7]
+    return kind, row[2], row[6], shanghai_day(at), unit, points
+
+
 def count_rows(
     tally: PeriodTally,
     rows: Iterable[Row],
@@ -76,19 +112,11 @@ def count_rows(
     if starts is None:
         starts = {}
     for row in rows:
-        kind, rule_id, unit, state = row[3], row[2], row[5], row[6]
-        if not unit or kind == "record":
+        found = row_entry(row)
+        if found is None:
             continue
-        points = 0.0
-        if kind == "deduction":
-            at, key, points = row[7], f"deduction:{rule_id}", row[12]
-        elif kind == "clock":
-            at, key = (row[9] if row[9] >= 0 else row[8]), f"clock:{rule_id}:{state}"
-        elif kind == "window":
-            at, key = row[9], f"window:{rule_id}:{state}"
-        else:
-            at, key = row[7], f"escalation:{rule_id}"
-        day = (at + _SHANGHAI_US) // _US_PER_DAY
+        kind, rule_id, state, day, unit, points = found
+        key = tally_key(kind, rule_id, state)
         for period in kinds:
             start = starts.get((day, period))
             if start is None:

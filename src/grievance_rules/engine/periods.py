@@ -50,6 +50,7 @@ __all__ = [
     "evaluate_periods",
     "pack_period_of",
     "period_of",
+    "tally_key",
 ]
 
 
@@ -235,29 +236,42 @@ class PeriodTally:
             bump(
                 deduction.occurred_at,
                 deduction.unit,
-                [f"deduction:{deduction.rule_id}"],
+                [tally_key("deduction", deduction.rule_id)],
                 deduction.points,
             )
         for clock in assessment.clocks:
-            bump(
-                clock.stopped_at or clock.due, clock.unit, [f"clock:{clock.rule_id}:{clock.state}"]
-            )
+            key = tally_key("clock", clock.rule_id, clock.state)
+            bump(clock.stopped_at or clock.due, clock.unit, [key])
         for window in assessment.windows:
-            bump(window.acted_at, window.unit, [f"window:{window.rule_id}:{window.state}"])
+            key = tally_key("window", window.rule_id, window.state)
+            bump(window.acted_at, window.unit, [key])
         for escalation in assessment.escalations:
-            bump(escalation.since, escalation.target_unit, [f"escalation:{escalation.rule_id}"])
+            key = tally_key("escalation", escalation.rule_id)
+            bump(escalation.since, escalation.target_unit, [key])
+
+
+def tally_key(kind: str, rule_id: str, state: str | None = None) -> str:
+    """A finding's key in a period tally's counts: clocks and windows by their state.
+
+    Example:
+        >>> tally_key("clock", "XY-1.accept", "breached"), tally_key("deduction", "CD-9")
+        ('clock:XY-1.accept:breached', 'deduction:CD-9')
+    """
+    if kind == "clock" or kind == "window":
+        return f"{kind}:{rule_id}:{state}"
+    return f"{kind}:{rule_id}"
 
 
 def _count(counts: Mapping[str, int], trigger: Trigger) -> int:
     keys = []
     if trigger.deduction:
-        keys = [f"deduction:{r}" for r in trigger.deduction]
+        keys = [tally_key("deduction", r) for r in trigger.deduction]
     elif trigger.clock:
-        keys = [f"clock:{r}:{trigger.state}" for r in trigger.clock]
+        keys = [tally_key("clock", r, trigger.state) for r in trigger.clock]
     elif trigger.window:
-        keys = [f"window:{r}:{trigger.state}" for r in trigger.window]
+        keys = [tally_key("window", r, trigger.state) for r in trigger.window]
     elif trigger.escalation:
-        keys = [f"escalation:{r}" for r in trigger.escalation]
+        keys = [tally_key("escalation", r) for r in trigger.escalation]
     return sum(counts.get(key, 0) for key in keys)
 
 

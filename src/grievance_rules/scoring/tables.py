@@ -47,6 +47,7 @@ from grievance_rules.calendar import SHANGHAI
 from grievance_rules.collector import paused
 from grievance_rules.columnar import evaluate_columnar_each
 from grievance_rules.columnar.findings import COLUMNS, FindingRows, Row, rows_of_assessment
+from grievance_rules.columnar.periods import row_entry, shanghai_day
 from grievance_rules.engine import Rejection, RepeatIndex
 from grievance_rules.engine.batch import (
     INPUT_ERRORS,
@@ -57,7 +58,7 @@ from grievance_rules.engine.batch import (
     last_positions,
 )
 from grievance_rules.engine.matching import EngineName, OrderView, check_integers, view_of
-from grievance_rules.engine.periods import pack_period_of
+from grievance_rules.engine.periods import pack_period_of, tally_key
 from grievance_rules.engine.plan import PackPlan, plan_for
 from grievance_rules.engine.single import instant_of
 from grievance_rules.errors import GrievanceRulesError
@@ -414,10 +415,10 @@ def _rows_by_order(
         kept["start_us"],
         np.where(clock & (stop < 0), kept["due_us"], stop),
     )[with_unit]
-    days = ((at + _SHANGHAI_US) // _US_PER_DAY).tolist()
+    days = shanghai_day(at).tolist()  # (row_entry's day, for the whole batch)
     names: dict[tuple[str, str, str], str] = {}
     keys = [
-        names.get(name) or names.setdefault(name, _tally_key(*name))
+        names.get(name) or names.setdefault(name, tally_key(*name))
         for name in zip(
             kind[with_unit].tolist(),
             rule_id[with_unit].tolist(),
@@ -603,8 +604,6 @@ def add_to_book(book: ScoreBook, entry: Tabled, found: OrderRows) -> OrderOutcom
     return book.add_outcome(order, outcome)
 
 
-_US_PER_DAY = 86_400_000_000
-_SHANGHAI_US = 8 * 3_600_000_000
 _EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 
 
@@ -626,40 +625,24 @@ def _count_entries(book: ScoreBook, entries: Iterable[tuple[str, tuple[int, str]
 def _count_rows(book: ScoreBook, rows: Iterable[Row]) -> None:
     """Count one order's findings rows into the book's tally, as ``count_rows`` counts them.
 
-    (:func:`grievance_rules.columnar.periods.count_rows`: record rows and rows without
-    a unit count nothing.) The tally's key of each (kind, rule, state) and the slots
-    of each (day, unit) are found once per book (:attr:`ScoreBook.fold_keys`,
-    :attr:`ScoreBook.fold_slots`), not once per row.
+    (:func:`grievance_rules.columnar.periods.count_rows`, by
+    :func:`~grievance_rules.columnar.periods.row_entry`.) The tally's key of each (kind,
+    rule, state) and the slots of each (day, unit) are found once per book
+    (:attr:`ScoreBook.fold_keys`, :attr:`ScoreBook.fold_slots`), not once per row.
     """
     names = book.fold_keys
     entries = []
     for row in rows:
-        unit = row[5]
-        kind = row[3]
-        if not unit or kind == "record":
+        found = row_entry(row)
+        if found is None:
             continue
-        points = 0.0
-        if kind == "deduction":
-            at, points = row[7], row[12]
-        elif kind == "clock":
-            at = row[9] if row[9] >= 0 else row[8]
-        elif kind == "window":
-            at = row[9]
-        else:
-            at = row[7]
-        name = (kind, row[2], row[6])
+        kind, rule_id, state, day, unit, points = found
+        name = (kind, rule_id, state)
         key = names.get(name)
         if key is None:
-            key = names[name] = _tally_key(kind, row[2], row[6])
-        entries.append((key, ((at + _SHANGHAI_US) // _US_PER_DAY, unit), points))
+            key = names[name] = tally_key(kind, rule_id, state)
+        entries.append((key, (day, unit), points))
     _count_entries(book, entries)
-
-
-def _tally_key(kind: str, rule_id: str, state: str) -> str:
-    """A finding's key in a period tally's counts (as :class:`PeriodTally` names it)."""
-    if kind == "clock" or kind == "window":
-        return f"{kind}:{rule_id}:{state}"
-    return f"{kind}:{rule_id}"
 
 
 def _slots(book: ScoreBook, day: int, unit: str) -> tuple[tuple[str, dt.date, str], ...]:
