@@ -24,6 +24,7 @@ from grievance_rules.calendar.deadlines import remembered_deadline
 from grievance_rules.calendar.office_hours import to_shanghai
 from grievance_rules.engine._context import Evaluation
 from grievance_rules.engine.assessment import ClockFinding, WindowFinding, trusted
+from grievance_rules.engine.matching import any_of
 from grievance_rules.errors import GrievanceRulesError
 from grievance_rules.packs.schema import ClockRule, EventRef, ParamRef, WindowRule
 
@@ -158,15 +159,7 @@ def _field(event: object, name: str) -> Any:
 def _compiled_test(expected: Any) -> Callable[[Any], bool]:
     """One ``where`` entry (a value, a list of them, or an operator) as a test on a value."""
     if isinstance(expected, list):
-        tests = [_compiled_test(item) for item in expected]
-
-        def any_of(value: Any) -> bool:
-            for test in tests:  # noqa: SIM110 (a hot path: no generator a call)
-                if test(value):
-                    return True
-            return False
-
-        return any_of
+        return any_of([_compiled_test(item) for item in expected])
     if isinstance(expected, dict):
         ((op, operand),) = expected.items()
         if op == "exists":

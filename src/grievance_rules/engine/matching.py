@@ -47,6 +47,7 @@ __all__ = [
     "NativeMatcher",
     "OrderPredicate",
     "OrderView",
+    "any_of",
     "check_integers",
     "event_predicate",
     "get_matcher",
@@ -132,20 +133,31 @@ def _equals(operand: Any) -> _Test:
     return lambda value: value is not ABSENT and value == operand
 
 
+def any_of(tests: Sequence[Callable[[Any], bool]]) -> Callable[[Any], bool]:
+    """A test that passes a value when any of ``tests`` does (in order, the first decides).
+
+    A loop, not ``any()`` over a generator: no generator is made a call, on a hot path.
+
+    Example:
+        >>> any_of([lambda v: v > 2, lambda v: v == 0])(0), any_of([])(1)
+        (True, False)
+    """
+
+    def passes(value: Any) -> bool:
+        for test in tests:  # noqa: SIM110 (no generator a call)
+            if test(value):
+                return True
+        return False
+
+    return passes
+
+
 def where_test(value: Any) -> _Test:
     """The test a ``where`` value stands for (the compiler's ``_where``, read in Python)."""
     if value is None:
         return lambda actual: actual is ABSENT
     if isinstance(value, list):
-        tests = [where_test(item) for item in value]
-
-        def any_of(actual: Any) -> bool:
-            for test in tests:  # noqa: SIM110 (a hot path: no generator a call)
-                if test(actual):
-                    return True
-            return False
-
-        return any_of
+        return any_of([where_test(item) for item in value])
     if isinstance(value, dict):
         ((op, operand),) = value.items()
         if op == "exists":
