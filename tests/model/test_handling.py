@@ -9,7 +9,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from grievance_rules.model.handling import event_indices_as_of
+from grievance_rules.model.handling import event_indices_as_of, excluded_from_assessment
 
 START = dt.datetime(2024, 5, 6, 9, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
@@ -56,3 +56,29 @@ def test_known_time_order_gives_the_same(minutes: list[int], cut: int) -> None:
     expected = [i for i, m in enumerate(minutes) if m <= cut]
     assert event_indices_as_of(_order(minutes), as_of, in_time_order=True) == expected
     assert event_indices_as_of(_order(minutes), as_of) == expected
+
+
+def test_excluded_from_assessment_by_flag_or_a_kept_excluded_event() -> None:
+    from grievance_rules.model import WorkOrder
+
+    def order(flags: list[str], events: list[dict[str, Any]]) -> WorkOrder:
+        return WorkOrder.model_validate(
+            {
+                "id": "X1",
+                "channel": "12345",
+                "category": "投诉",
+                "received_at": "2024-05-06T09:00:00+08:00",
+                "flags": flags,
+                "units": [{"id": "ctr", "kind": "dispatch_centre"}],
+                "events": events,
+            }
+        )
+
+    excluded = {"type": "excluded", "at": "2024-05-07T09:00:00+08:00", "unit": "ctr"}
+    flagged = order(["excluded_from_assessment"], [])
+    assert excluded_from_assessment(flagged, [])
+    with_event = order([], [excluded])
+    assert excluded_from_assessment(with_event, with_event.events)
+    # the excluded event is later than as_of: not among the kept events, not excluded
+    assert not excluded_from_assessment(with_event, [])
+    assert not excluded_from_assessment(order([], []), [])

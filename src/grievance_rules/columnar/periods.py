@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from grievance_rules.columnar.findings import Row
 from grievance_rules.engine.periods import PeriodTally, pack_period_of, tally_key
+from grievance_rules.model.handling import excluded_from_assessment
 
 if TYPE_CHECKING:
     from grievance_rules.columnar.run import ColumnarResult
@@ -34,9 +35,7 @@ def excluded_orders(result: ColumnarResult) -> set[int]:
     assert result.batch is not None
     found = set()
     for i, (order, view) in enumerate(zip(result.orders, result.batch.views, strict=True)):
-        if any(flag.value == "excluded_from_assessment" for flag in order.flags) or any(
-            event.type == "excluded" for event in view.kept
-        ):
+        if excluded_from_assessment(order, view.kept):
             found.add(i)
     return found
 

@@ -26,6 +26,7 @@ from grievance_rules.engine.matching import EngineName, Match, OrderView, get_ma
 from grievance_rules.engine.plan import Clause, PackPlan, plan_for
 from grievance_rules.engine.repeats import RepeatIndex
 from grievance_rules.model import WorkOrder, ensure_coherent
+from grievance_rules.model.handling import excluded_from_assessment
 from grievance_rules.packs import Pack
 
 __all__ = ["assess", "evaluate", "instant_of"]
@@ -251,12 +252,7 @@ def assess(
         if quiet is None:
             quiet = plan.quiet_records[(rule_id, segment)] = evaluate_record(ev, rule)
         records.append(quiet)
-    excluded = any(flag.value == "excluded_from_assessment" for flag in order.flags)
-    if not excluded:
-        for event in view.kept:
-            if event.type == "excluded":
-                excluded = True
-                break
+    excluded = excluded_from_assessment(order, view.kept)
     # every field is of its declared type here: constructed without re-validation
     return trusted(
         Assessment,

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from grievance_rules.model.events import EventBase
 from grievance_rules.model.order import WorkOrder
 
-__all__ = ["event_indices_as_of", "handling_units"]
+__all__ = ["event_indices_as_of", "excluded_from_assessment", "handling_units"]
 
 _TRANSFERS = ("dispatched", "reassigned")
 
@@ -27,9 +27,10 @@ def event_indices_as_of(
     A stable sort: events at the same instant keep the order they are listed in.
     The common case, every event listed in time order and none after ``as_of``,
     is found in one pass without sorting. ``in_time_order``: the caller knows the
-    events are listed in time order (a history :func:`~grievance_rules.model.history.
-    ensure_coherent` accepted), so those up to ``as_of`` are the first ones, found
-    from the end (comparing aware datetimes is the cost here, a microsecond or so each).
+    events are listed in time order (a history
+    :func:`~grievance_rules.model.history.ensure_coherent` accepted), so those up to
+    ``as_of`` are the first ones, found from the end (comparing aware datetimes is the
+    cost here, a microsecond or so each).
 
     Example:
         >>> from grievance_rules.model.order import WorkOrder
@@ -61,6 +62,20 @@ def event_indices_as_of(
         (i for i, event in enumerate(events) if event.at <= as_of),
         key=lambda i: events[i].at,
     )
+
+
+def excluded_from_assessment(order: WorkOrder, kept: Sequence[EventBase]) -> bool:
+    """Whether the order is excluded from assessment (不纳入测评).
+
+    By its flag, or by an ``excluded`` event among ``kept`` (its events up to ``as_of``).
+    """
+    for flag in order.flags:
+        if flag.value == "excluded_from_assessment":
+            return True
+    for event in kept:  # noqa: SIM110 (a hot path: no generator a call)
+        if event.type == "excluded":
+            return True
+    return False
 
 
 def handling_units(

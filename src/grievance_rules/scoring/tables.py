@@ -64,6 +64,7 @@ from grievance_rules.engine.single import instant_of
 from grievance_rules.errors import GrievanceRulesError
 from grievance_rules.model import WorkOrder, ensure_coherent
 from grievance_rules.model.enums import Satisfaction
+from grievance_rules.model.handling import excluded_from_assessment
 from grievance_rules.packs import Pack
 from grievance_rules.scoring.rates import (
     EventFacts,
@@ -233,13 +234,6 @@ def _engine_order(rows: list[Row]) -> tuple[Row, ...]:
     return (*(r for r in rows if r[3] != "deduction" and r[3] != "record"), *deductions)
 
 
-def _excluded(order: WorkOrder, view: OrderView) -> bool:
-    """Excluded from assessment: by a flag, or an ``excluded`` event up to ``as_of``."""
-    return any(flag.value == "excluded_from_assessment" for flag in order.flags) or any(
-        event.type == "excluded" for event in view.kept
-    )
-
-
 _Checked = tuple[int, str, WorkOrder | Rejection, OrderView | None]
 
 
@@ -311,11 +305,14 @@ def _judge_batch(
             if isinstance(found, Rejection):
                 out.append(Rejection(source=source, order_id=order.id, reasons=found.reasons))
             else:
-                excluded = _excluded(order, view)
+                excluded = excluded_from_assessment(order, view.kept)
                 per_pack = tuple(OrderRows(_engine_order(list(r)), excluded) for r in found)
                 out.append(Tabled(position, order, view, fact, per_pack))
         return out
-    left_out = [_excluded(order, view) for order, view in zip(orders, views, strict=True)]
+    left_out = [
+        excluded_from_assessment(order, view.kept)
+        for order, view in zip(orders, views, strict=True)
+    ]
     grouped = list(
         zip(
             *(
