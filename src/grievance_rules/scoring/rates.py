@@ -65,9 +65,11 @@ __all__ = [
     "count_outcomes",
     "event_facts",
     "order_outcome",
+    "outcome_from",
     "outcome_of",
     "rate_table",
     "timed_clock_ids",
+    "unit_kind_of",
 ]
 
 
@@ -300,8 +302,8 @@ def outcome_of(
 ) -> OrderOutcome:
     """What an order contributes to the rates under a pack: its event facts and clocks.
 
-    The one reduction behind :func:`order_outcome` (from an assessment) and the
-    columnar path (from a findings table).
+    The reduction behind :func:`order_outcome` (from an assessment) and the columnar
+    path (from a findings table), by :func:`outcome_from`.
 
     Args:
         order: the order.
@@ -313,26 +315,53 @@ def outcome_of(
             reply), when the caller found them once for many orders
             (:func:`timed_clock_ids`); found here otherwise.
     """
-    unit = facts.unit
-    unit_kind = None
-    if unit is not None:
-        for u in order.units:  # the last unit of that id, as a dict of them would keep
-            if u.id == unit:
-                unit_kind = u.kind.value
-    rating = facts.rating
-    # a closure the pack counts as 核减 (大冶: 依法办理办结) strikes the rating off too
-    struck = facts.struck_off or not facts.closures.isdisjoint(
-        pack.manifest.scoring.strike_off_closures
-    )
-    if struck and rating is Satisfaction.DISSATISFIED:
-        rating = None
     if timed is None:
         timed = timed_clock_ids(pack)
-    sign_off, first_contact, reply = _all_on_time(clocks, timed)
+    return outcome_from(
+        order,
+        facts,
+        excluded=excluded,
+        on_time=_all_on_time(clocks, timed),
+        received_on=order.received_at.astimezone(SHANGHAI).date(),
+        unit_kind=unit_kind_of(order, facts.unit),
+        strike_off=pack.manifest.scoring.strike_off_closures,
+    )
+
+
+def outcome_from(
+    order: WorkOrder,
+    facts: EventFacts,
+    *,
+    excluded: bool,
+    on_time: Sequence[bool | None],
+    received_on: dt.date,
+    unit_kind: str | None,
+    strike_off: Iterable[str],
+) -> OrderOutcome:
+    """The one reduction of :func:`outcome_of`, given what it finds per order and pack.
+
+    For a caller that found those once for many orders (the columnar fold).
+
+    Args:
+        order: the order.
+        facts: what its events tell (:func:`event_facts`).
+        excluded: whether the order is excluded from assessment.
+        on_time: whether the decided clocks of sign-off, first contact and reply were
+            all met (``None``: none decided).
+        received_on: the day it was received, in Shanghai.
+        unit_kind: the kind of its last handling unit (:func:`unit_kind_of`).
+        strike_off: the closures the pack counts as 核减 (``scoring.strike_off_closures``).
+    """
+    rating = facts.rating
+    # a closure the pack counts as 核减 (大冶: 依法办理办结) strikes the rating off too
+    struck = facts.struck_off or not facts.closures.isdisjoint(strike_off)
+    if struck and rating is Satisfaction.DISSATISFIED:
+        rating = None
+    sign_off, first_contact, reply = on_time
     return OrderOutcome(
         order_id=order.id,
-        received_on=order.received_at.astimezone(SHANGHAI).date(),
-        unit=unit,
+        received_on=received_on,
+        unit=facts.unit,
         unit_kind=unit_kind,
         excluded=excluded,
         sign_off_on_time=sign_off,
@@ -345,10 +374,23 @@ def outcome_of(
     )
 
 
+def unit_kind_of(order: WorkOrder, unit: str | None) -> str | None:
+    """The kind of one of the order's units (the last listed of that id), else ``None``."""
+    kind = None
+    if unit is not None:
+        for u in order.units:  # the last unit of that id, as a dict of them would keep
+            if u.id == unit:
+                kind = u.kind.value
+    return kind
+
+
 def _all_on_time(
     clocks: Iterable[tuple[str, str]], timed: tuple[frozenset[str], ...]
 ) -> list[bool | None]:
-    """:func:`_on_time` of each set of rule ids in ``timed``, in one pass over the clocks."""
+    """For each set of rule ids in ``timed``: whether its decided clocks were all met.
+
+    ``None`` where none was decided; one pass over the clocks.
+    """
     found: list[bool | None] = [None] * len(timed)
     for rule_id, state in clocks:
         if state != "met" and state != "breached":

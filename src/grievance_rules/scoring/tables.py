@@ -63,15 +63,16 @@ from grievance_rules.engine.plan import PackPlan, plan_for
 from grievance_rules.engine.single import instant_of
 from grievance_rules.errors import GrievanceRulesError
 from grievance_rules.model import WorkOrder, ensure_coherent
-from grievance_rules.model.enums import Satisfaction
 from grievance_rules.model.handling import excluded_from_assessment
 from grievance_rules.packs import Pack
 from grievance_rules.scoring.rates import (
     EventFacts,
     OrderOutcome,
     event_facts,
+    outcome_from,
     outcome_of,
     timed_clock_ids,
+    unit_kind_of,
 )
 from grievance_rules.scoring.scorecard import ScoreBook
 from grievance_rules.scoring.stream import (
@@ -335,20 +336,10 @@ def _judge_batch(
                 fact,
                 grouped[i],
                 order.received_at.astimezone(SHANGHAI).date(),
-                _unit_kind(order, fact.unit),
+                unit_kind_of(order, fact.unit),
             )
         )
     return tabled
-
-
-def _unit_kind(order: WorkOrder, unit: str | None) -> str | None:
-    """The kind of one of the order's units (the last listed of that id), else ``None``."""
-    kind = None
-    if unit is not None:
-        for u in order.units:
-            if u.id == unit:
-                kind = u.kind.value
-    return kind
 
 
 def _rows_by_order(
@@ -575,29 +566,16 @@ def add_to_book(book: ScoreBook, entry: Tabled, found: OrderRows) -> OrderOutcom
             pack=book.pack,
             timed=book.timed_clock_ids(),
         )
-        return book.add_outcome(order, outcome)
-    facts = entry.facts
-    rating = facts.rating
-    # as outcome_of: a closure the pack counts as 核减 strikes the rating off too
-    if rating is Satisfaction.DISSATISFIED and (
-        facts.struck_off or not facts.closures.isdisjoint(book.strike_off_closures())
-    ):
-        rating = None
-    sign_off, first_contact, reply = found.on_time
-    outcome = OrderOutcome(
-        order.id,
-        entry.received_on,
-        facts.unit,
-        entry.unit_kind,
-        found.excluded,
-        sign_off,
-        first_contact,
-        facts.contacted,
-        facts.completed,
-        reply,
-        facts.resolved,
-        rating,
-    )
+    else:  # what outcome_of finds, found for the whole batch (_rows_by_order)
+        outcome = outcome_from(
+            order,
+            entry.facts,
+            excluded=found.excluded,
+            on_time=found.on_time,
+            received_on=entry.received_on,
+            unit_kind=entry.unit_kind,
+            strike_off=book.strike_off_closures(),
+        )
     return book.add_outcome(order, outcome)
 
 
