@@ -21,8 +21,16 @@ from grievance_rules.model.handling import excluded_from_assessment
 
 if TYPE_CHECKING:
     from grievance_rules.columnar.run import ColumnarResult
+    from grievance_rules.packs import Pack
 
-__all__ = ["count_rows", "excluded_orders", "period_tally", "row_entry", "shanghai_day"]
+__all__ = [
+    "count_rows",
+    "excluded_orders",
+    "period_slots",
+    "period_tally",
+    "row_entry",
+    "shanghai_day",
+]
 
 _US_PER_DAY = 86_400_000_000
 _SHANGHAI_US = 8 * 3_600_000_000
@@ -89,6 +97,28 @@ def row_entry(row: Row) -> tuple[str, str, str, int, str, float] | None:
     return kind, row[2], row[6], shanghai_day(at), unit, points
 
 
+def period_slots(
+    pack: Pack,
+    kinds: Iterable[str],
+    day: int,
+    unit: str,
+    starts: dict[tuple[int, str], dt.date],
+) -> tuple[tuple[str, dt.date, str], ...]:
+    """A period tally's slot (kind of period, its first day, unit) of each kind, for a day.
+
+    ``day``: days since 1970-01-01 on Shanghai time (:func:`shanghai_day`); ``starts``:
+    a cache of (day, kind of period) → the period's first day, shared between calls.
+    """
+    found = []
+    for period in kinds:
+        start = starts.get((day, period))
+        if start is None:
+            date = dt.date.fromordinal(day + _EPOCH_ORDINAL)
+            start = starts[(day, period)] = pack_period_of(pack, date, period).start
+        found.append((period, start, unit))
+    return tuple(found)
+
+
 def count_rows(
     tally: PeriodTally,
     rows: Iterable[Row],
@@ -116,11 +146,6 @@ def count_rows(
             continue
         kind, rule_id, state, day, unit, points = found
         key = tally_key(kind, rule_id, state)
-        for period in kinds:
-            start = starts.get((day, period))
-            if start is None:
-                date = dt.date.fromordinal(day + _EPOCH_ORDINAL)
-                start = starts[(day, period)] = pack_period_of(pack, date, period).start
-            slot = (period, start, unit)
+        for slot in period_slots(pack, kinds, day, unit, starts):
             tally.counts[slot][key] += 1
             tally.points[slot] += points

@@ -47,7 +47,7 @@ from grievance_rules.calendar import SHANGHAI
 from grievance_rules.collector import paused
 from grievance_rules.columnar import evaluate_columnar_each
 from grievance_rules.columnar.findings import COLUMNS, FindingRows, Row, rows_of_assessment
-from grievance_rules.columnar.periods import row_entry, shanghai_day
+from grievance_rules.columnar.periods import period_slots, row_entry, shanghai_day
 from grievance_rules.engine import Rejection, RepeatIndex
 from grievance_rules.engine.batch import (
     INPUT_ERRORS,
@@ -58,7 +58,7 @@ from grievance_rules.engine.batch import (
     last_positions,
 )
 from grievance_rules.engine.matching import EngineName, OrderView, check_integers, view_of
-from grievance_rules.engine.periods import pack_period_of, tally_key
+from grievance_rules.engine.periods import tally_key
 from grievance_rules.engine.plan import PackPlan, plan_for
 from grievance_rules.engine.single import instant_of
 from grievance_rules.errors import GrievanceRulesError
@@ -359,7 +359,7 @@ def _rows_by_order(
     """
     n = len(excluded)
     columns = findings.without("record").columns()
-    keep = np.flatnonzero(columns["kind"] != "record")
+    keep = np.arange(len(columns["kind"]))
     kind = columns["kind"][keep]
     deduction = kind == "deduction"
     if deduction.any():
@@ -579,9 +579,6 @@ def add_to_book(book: ScoreBook, entry: Tabled, found: OrderRows) -> OrderOutcom
     return book.add_outcome(order, outcome)
 
 
-_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
-
-
 def _count_entries(book: ScoreBook, entries: Iterable[tuple[str, tuple[int, str], float]]) -> None:
     """Count one order's tally entries (:attr:`OrderRows.counted`) into the book's tally."""
     tally = book.tally
@@ -591,7 +588,9 @@ def _count_entries(book: ScoreBook, entries: Iterable[tuple[str, tuple[int, str]
     for key, place, points in entries:
         slots = slots_of.get(place)
         if slots is None:
-            slots = slots_of[place] = _slots(book, *place)
+            slots = slots_of[place] = period_slots(
+                book.pack, book.tally.counted_kinds(), *place, book.period_starts
+            )
         for slot in slots:
             counts[slot][key] += 1
             points_of[slot] += points
@@ -618,16 +617,3 @@ def _count_rows(book: ScoreBook, rows: Iterable[Row]) -> None:
             key = names[name] = tally_key(kind, rule_id, state)
         entries.append((key, (day, unit), points))
     _count_entries(book, entries)
-
-
-def _slots(book: ScoreBook, day: int, unit: str) -> tuple[tuple[str, dt.date, str], ...]:
-    """The tally's slot of each kind of period it counts, for a day (since 1970) and unit."""
-    starts = book.period_starts
-    found = []
-    for period in book.tally.counted_kinds():
-        start = starts.get((day, period))
-        if start is None:
-            date = dt.date.fromordinal(day + _EPOCH_ORDINAL)
-            start = starts[(day, period)] = pack_period_of(book.pack, date, period).start
-        found.append((period, start, unit))
-    return tuple(found)
