@@ -217,3 +217,46 @@ def test_skipped_inputs_are_rejections_like_the_per_order_batch():
     expected = [r.rejection for r in per_order if r.rejection is not None]
     assert result.rejections == expected
     assert [r.source for r in result.rejections] == ["#0", "#2"]
+
+
+def test_deduction_ties_at_one_instant_are_taken_as_the_engine_takes_them():
+    # 城东 附件2 二、3 「过程不满意件：每件扣1分」, charged to the handling unit once an
+    # order. Two such callbacks at 10:00 with a reassignment between them: the engine
+    # orders occurrences at one instant by their labels, so "event 11 (callback)" (held
+    # by comm2 after the reassignment) comes before "event 9 (callback)" (held by comm).
+    at = "2024-05-08T10:00:00+08:00"
+    events: list[dict[str, object]] = [
+        {"type": "dispatched", "at": "2024-05-06T09:30:00+08:00", "unit": "ctr",
+         "to_unit": "comm"},
+        {"type": "replied", "at": "2024-05-07T09:00:00+08:00", "unit": "comm"},
+    ]  # fmt: skip
+    for hour in range(10, 17):  # events 2-8: satisfied callbacks
+        events.append(
+            {"type": "callback", "at": f"2024-05-07T{hour}:00:00+08:00", "unit": "ctr",
+             "process_satisfaction": "satisfied"}
+        )  # fmt: skip
+    events += [
+        {"type": "callback", "at": at, "unit": "ctr", "process_satisfaction": "dissatisfied"},
+        {"type": "reassigned", "at": at, "unit": "ctr", "to_unit": "comm2"},
+        {"type": "callback", "at": at, "unit": "ctr", "process_satisfaction": "dissatisfied"},
+    ]
+    order = WorkOrder.model_validate(
+        {
+            "id": "TIE-1",
+            "channel": "12345",
+            "category": "投诉",
+            "received_at": "2024-05-06T09:12:00+08:00",
+            "units": [
+                {"id": "ctr", "kind": "dispatch_centre"},
+                {"id": "comm", "kind": "village_community"},
+                {"id": "comm2", "kind": "village_community"},
+            ],
+            "events": events,
+        }
+    )
+    rule = "CD-A2.3.process-unsatisfied"
+    (engine,) = [d for d in evaluate(order, "chengdong").deductions if d.rule_id == rule]
+    (row,) = [r for r in evaluate_columnar([order], "chengdong").findings if r[2] == rule]
+    assert (engine.unit, engine.points) == ("comm2", -1.0)
+    found = dict(zip(COLUMNS, row, strict=True))
+    assert (found["unit"], found["points"], found["start_us"]) == ("comm2", -1.0, _us(at))

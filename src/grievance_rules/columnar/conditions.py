@@ -575,6 +575,8 @@ def deduction_rows(
     rows: list[Row] = []
     fallback: set[int] = set()
     triggers = [rule.when] if isinstance(rule.when, Trigger) else list(rule.when.any)
+    if len(triggers) == 1 and isinstance(triggers[0], Trigger) and _events_alone(triggers[0]):
+        return _event_deductions(batch, rule, triggers[0], selector, only), fallback
     for i in _orders(batch, selector, only):
         found: list[_Occ] = []
         try:
@@ -592,6 +594,98 @@ def deduction_rows(
             found = found[:1]
         rows.extend(_deductions(batch, i, rule, found))
     return rows, fallback
+
+
+def _events_alone(trigger: Trigger) -> bool:
+    """Whether a trigger counts the events its reference matched and nothing else."""
+    return (
+        trigger.event is not None
+        and not trigger.assigns
+        and trigger.after is None
+        and trigger.unless_after is None
+        and not (trigger.clock or trigger.window or trigger.escalation or trigger.deduction)
+    )
+
+
+def _event_deductions(
+    batch: OrderBatch, rule: DeductionRule, trigger: Trigger, selector: str, only: set[int] | None
+) -> list[Row]:
+    """:func:`deduction_rows` of a rule whose one trigger counts matched events alone.
+
+    The same rows as the loop over :func:`occurrences`, from the pattern's global rows
+    of the batch: each order's matched events in time order (ties in the order of
+    their labels, as :func:`occurrences` sorts them), each booked as
+    :func:`~grievance_rules.engine.conditions.deduction_points` says.
+    """
+    frame = batch.frame
+    matched = batch.rows(batch.plan.pattern_of(trigger))
+    if not len(matched):
+        return []
+    owner = frame.order[matched]
+    wanted = batch.selector_mask(selector)[owner]
+    if only is not None:
+        allowed = np.zeros(len(frame), dtype=bool)
+        allowed[np.fromiter(only, dtype=np.int64, count=len(only))] = True
+        wanted &= allowed[owner]
+    matched, owner = matched[wanted], owner[wanted]
+    at_l = frame.at_us[matched].tolist()
+    handling_l = frame.handling[matched].tolist()
+    index_l = frame.index[matched].tolist()
+    events = frame.events
+    rows: list[Row] = []
+    occurrences_: list[tuple[int, int, int, int]] = []  # (at, row, handling code, index)
+    owners = owner.tolist()
+    for n, (i, row) in enumerate(zip(owners, matched.tolist(), strict=True)):
+        occurrences_.append((at_l[n], row, handling_l[n], index_l[n]))
+        if n + 1 < len(owners) and owners[n + 1] == i:
+            continue
+        if len(occurrences_) > 1 and len({o[0] for o in occurrences_}) < len(occurrences_):
+            kind = trigger.event
+            occurrences_.sort(key=lambda o: (o[0], f"event {o[3]} ({kind})"))
+        rows.extend(_event_booked(batch, i, rule, occurrences_, events))
+        occurrences_ = []
+    return rows
+
+
+def _event_booked(
+    batch: OrderBatch,
+    i: int,
+    rule: DeductionRule,
+    found: list[tuple[int, int, int, int]],
+    events: list[Any],
+) -> list[Row]:
+    """The rows one order's matched events book (as :func:`_deductions` books them)."""
+    if rule.once_per_order:
+        found = found[:1]
+    frame = batch.frame
+    order = batch.orders[i]
+    base = None if rule.points == "from_event" else float(batch.value(rule.points, i))
+    cap = None if rule.cap is None else float(batch.value(rule.cap, i))
+    own = (
+        [getattr(events[o[1]], "points", None) for o in found]
+        if base is None
+        else [None] * len(found)
+    )
+    booked = deduction_points(own, base, doubling=rule.progression is not None, cap=cap)
+    rows: list[Row] = []
+    for seq, (sequence, _raw, points, _capped) in enumerate(booked):
+        at, row, code, _index = found[sequence - 1]
+        if rule.charge == "handling_unit":
+            unit = frame.unit_name(code if code >= 0 else int(frame.first_handling[i]))
+        elif rule.charge == "trigger_unit":
+            unit = events[row].unit
+        else:
+            unit = getattr(events[row], "subject_unit", None)
+        if rule.assesses is not None and points != 0:
+            scope = str(batch.value(rule.assesses, i))
+            kind = next((u.kind.value for u in order.units if u.id == unit), None)
+            if scope != "all" and kind not in scope.split(","):
+                points = 0.0
+        rows.append(
+            (i, order.id, rule.id, "deduction", seq, unit or "", "", at, -1, -1,
+             "", _NAN, points, "columnar", -1)
+        )  # fmt: skip
+    return rows
 
 
 def _deductions(batch: OrderBatch, i: int, rule: DeductionRule, found: list[_Occ]) -> list[Row]:
