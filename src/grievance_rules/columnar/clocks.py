@@ -248,6 +248,20 @@ _NO_BOUND = np.iinfo(np.int64).max
 _NAN = float("nan")
 
 
+def _periods(batch: OrderBatch, rule: ClockRule, days: list[dt.date]) -> list[_Period]:
+    """:func:`_period` of each day, found once per parameter segment (equal values)."""
+    segment_of = batch.plan.parameters.segment_of
+    by_segment: dict[int, _Period] = {}
+    found = []
+    for day in days:
+        segment = segment_of(day)
+        period = by_segment.get(segment)
+        if period is None:
+            period = by_segment[segment] = _period(batch, rule, day)
+        found.append(period)
+    return found
+
+
 def clock_rows(
     batch: OrderBatch, rule: ClockRule, selector: str, findings: Findings
 ) -> tuple[list[Row], set[int]]:
@@ -265,7 +279,7 @@ def clock_rows(
         return clock_rows_loop(batch, rule, selector, findings)
     plan = batch.plan
     days, day_of = batch.judged_groups()
-    periods = [_period(batch, rule, day) for day in days]
+    periods = _periods(batch, rule, days)
     wanted = np.fromiter((p.wanted for p in periods), dtype=bool, count=len(periods))
     considered = batch.selector_mask(selector) & wanted[day_of]
     fallback: set[int] = set()

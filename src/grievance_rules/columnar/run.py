@@ -20,6 +20,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Literal
 
@@ -357,13 +358,26 @@ def _evaluate(
     findings = FindingRows()
     counts: list[RuleCount] = []
     per_order: dict[int, set[str]] = defaultdict(set)
-    by_rule: dict[tuple[str, int], list[Row]] = defaultdict(list)
+    by_order: dict[str, dict[int, list[Row]]] = {}
+    """rule id → order → its rows: indexed when a kernel first asks for the rule's rows."""
     n = len(order_list)
 
     def computed(rule_id: str, i: int) -> list[Row] | None:
         if rule_id in per_order.get(i, ()):
             return None
-        return by_rule.get((rule_id, i), [])
+        index = by_order.get(rule_id)
+        if index is None:
+            rows = of_rule.get(rule_id)
+            if rows is None:  # not evaluated (yet): nothing found
+                return []
+            index = by_order[rule_id] = {}
+            for row in rows:
+                found = index.get(row[0])
+                if found is None:
+                    index[row[0]] = [row]
+                else:
+                    found.append(row)
+        return index.get(i, [])
 
     def known(rule_id: str, i: int) -> list[tuple[str, str]] | None:
         rows = computed(rule_id, i)
@@ -386,16 +400,16 @@ def _evaluate(
             )
         return found
 
-    def keep(rows: list[Row] | Columns, kind: str) -> None:
+    def keep(rows: list[Row] | Columns, kind: str, rule_id: str) -> None:
+        """Add one rule's rows (``rule_id``'s) to the findings, and index its non-record ones."""
         if isinstance(rows, dict):  # a block of columns: nothing reads a record's findings
             findings.extend_columns(rows)
             return
         findings.extend(rows)
         if kind != "record":  # nothing reads a record's findings
-            for row in rows:
-                by_rule[(row[2], row[0])].append(row)
-                touched[row[2]].add(row[0])
-                of_rule[row[2]].append(row)
+            of_rule[rule_id].extend(rows)
+            touched[rule_id].update(map(itemgetter(0), rows))
+            by_order.pop(rule_id, None)
 
     def send(count: RuleCount, orders_: Iterable[int]) -> None:
         for i in orders_:
@@ -460,14 +474,14 @@ def _evaluate(
             send(count, applies(selector))
             continue
         rows, fallback = clock_kernel.clock_rows(batch, rule, selector, clock_findings)
-        keep(rows, "clock")
+        keep(rows, "clock", rule.id)
         send(count, sorted(fallback))
         kernelled.add(rule.id)
     for window, selector in plan.window_rules:
         count = RuleCount(window.id, "window", "window", None)
         counts.append(count)
         rows, fallback = window_kernel.window_rows(batch, window, selector)
-        keep(rows, "window")
+        keep(rows, "window", window.id)
         send(count, sorted(fallback))
     rules: list[tuple[str, EscalationRule | DeductionRule | RecordRule, str]] = [
         *(("escalation", r, s) for r, s in plan.escalation_rules),
@@ -482,7 +496,7 @@ def _evaluate(
             kernel = _CONDITION_KERNELS[kind]
             only = candidates(rule_.when)
             rows, fallback = kernel(batch, rule_, selector, computed, only)  # type: ignore[operator]
-            keep(rows, kind)
+            keep(rows, kind, rule_.id)
             send(count, sorted(fallback))
         elif kind == "record" or rule_.when is None:
             send(count, applies(selector))
