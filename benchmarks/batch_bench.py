@@ -424,7 +424,7 @@ def _report(
         "",
         "Per pack, the rules the per-order engine evaluated on some orders, and on how "
         "many (a rule with no kernel, or an order a kernel cannot evaluate exactly: a "
-        "pause or extension, a provisional day, ...). Every other rule and order was "
+        "pause, a provisional day, ...). Every other rule and order was "
         "evaluated by the kernels.",
         "",
     ]

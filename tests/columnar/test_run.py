@@ -79,8 +79,8 @@ def test_first_contact_clock_by_hand():
     assert clock["path"] == "columnar"
 
 
-def test_an_extension_goes_per_order_and_is_counted():
-    # 大冶 DY-8b.reply may be extended: the kernel leaves that order to the engine
+def test_an_extension_is_counted_by_the_kernel():
+    # 大冶 DY-8b.reply may be extended: the kernel moves the due instant itself
     order = _order(
         "E-1",
         {"type": "signed_for", "at": "2024-05-06T10:00:00+08:00", "unit": "dept"},
@@ -94,10 +94,10 @@ def test_an_extension_goes_per_order_and_is_counted():
     signed = {"type": "signed_for", "at": "2024-05-06T10:00:00+08:00", "unit": "dept"}
     result = evaluate_columnar([order, _order("E-2", signed)], "daye")
     counts = result.summary()["rules"]["DY-8b.reply"]  # type: ignore[index]
-    assert (counts["kernel"], counts["columnar"], counts["per_order"]) == ("clock", 1, 1)
+    assert (counts["kernel"], counts["columnar"], counts["per_order"]) == ("clock", 2, 0)
     reply = [r for r in result.findings if r[2] == "DY-8b.reply" and r[1] == "E-1"]
-    assert [(r[13], r[8]) for r in reply] == [("per_order", _us("2024-05-20T17:30+08:00"))]
-    assert result.per_order_orders >= 1
+    assert [(r[13], r[8]) for r in reply] == [("columnar", _us("2024-05-20T17:30+08:00"))]
+    assert result.per_order_orders == 0
 
 
 def test_return_window_by_hand():
@@ -260,3 +260,62 @@ def test_deduction_ties_at_one_instant_are_taken_as_the_engine_takes_them():
     assert (engine.unit, engine.points) == ("comm2", -1.0)
     found = dict(zip(COLUMNS, row, strict=True))
     assert (found["unit"], found["points"], found["start_us"]) == ("comm2", -1.0, _us(at))
+
+
+def _extended_order(oid: str, granted_at: str, new_deadline: str) -> WorkOrder:
+    return WorkOrder.model_validate(
+        {
+            "id": oid,
+            "channel": "12345",
+            "category": "投诉",
+            "urgency": "normal",
+            "received_at": "2024-03-04T08:50:00+08:00",
+            "units": [
+                {"id": "ctr", "kind": "dispatch_centre"},
+                {"id": "town", "kind": "township"},
+            ],
+            "events": [
+                {
+                    "type": "dispatched",
+                    "at": "2024-03-04T09:00:00+08:00",
+                    "unit": "ctr",
+                    "to_unit": "town",
+                },
+                {"type": "signed_for", "at": "2024-03-04T10:00:00+08:00", "unit": "town"},
+                {
+                    "type": "extension_granted",
+                    "at": granted_at,
+                    "unit": "ctr",
+                    "new_deadline": new_deadline,
+                },
+            ],
+        }
+    )
+
+
+def test_extensions_by_hand_on_the_columnar_path():
+    # 大冶 （八） 5 working days from the sign-off (Mon 2024-03-04 10:00, office time):
+    # due Mon 03-11 10:00. （九） an extension moves it to its new deadline, at most 30
+    # working days from the sign-off: 21 working days to 04-03 (Mar 5-29: 19, Apr 1-3),
+    # Sun 04-07 a make-up working day (清明 04-04 to 04-06 off), 04-08 to 04-12, 04-15,
+    # 04-16: the cap is Tue 2024-04-16 10:00. An extension granted after the due
+    # instant (03-12) does not count.
+    orders = [
+        _extended_order("EXT-1", "2024-03-08T10:00:00+08:00", "2024-03-20T17:30:00+08:00"),
+        _extended_order("EXT-2", "2024-03-08T10:00:00+08:00", "2024-04-30T17:30:00+08:00"),
+        _extended_order("EXT-3", "2024-03-12T10:00:00+08:00", "2024-03-20T17:30:00+08:00"),
+    ]
+    as_of = dt.datetime.fromisoformat("2024-03-15T20:00+08:00")
+    result = evaluate_columnar(orders, "daye", as_of=as_of)
+    assert result.per_order_orders == 0  # no order left to the engine for its extension
+    rows = [dict(zip(COLUMNS, r, strict=True)) for r in result.findings if r[2] == "DY-8b.reply"]
+    assert [(r["order_id"], r["due_us"], r["state"], r["path"]) for r in rows] == [
+        ("EXT-1", _us("2024-03-20T17:30+08:00"), "running", "columnar"),
+        ("EXT-2", _us("2024-04-16T10:00+08:00"), "running", "columnar"),
+        ("EXT-3", _us("2024-03-11T10:00+08:00"), "breached", "columnar"),
+    ]
+    for order, row in zip(orders, rows, strict=True):  # the engine agrees
+        (clock,) = [
+            c for c in evaluate(order, "daye", as_of=as_of).clocks if c.rule_id == "DY-8b.reply"
+        ]
+        assert (_us(clock.due.isoformat()), clock.state) == (row["due_us"], row["state"])

@@ -5,7 +5,7 @@ supports and says which it does not:
 
 * **rule level**: every construct of a clock has a kernel, but a clock whose
   ``no_later_than`` or ``start_else_due_of`` names a clock without one has none;
-* **order level**: an order whose clock could be paused or extended, whose deadline
+* **order level**: an order whose clock could be paused, whose deadline (or extension cap)
   is provisional or cannot be computed, whose instants fall outside the calendar's
   final days, or whose ``no_later_than`` / ``start_else_due_of`` clock went to the
   per-order engine, goes to the per-order engine.
@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_left
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from itertools import repeat
 from typing import Any
@@ -131,6 +131,8 @@ class _Clock:
     unit: str | None
     bounds: list[dt.datetime]
     event: int
+    granted: list[int]
+    """The global rows of the extensions granted while it ran."""
 
 
 def _period(batch: OrderBatch, rule: ClockRule, judged: dt.date) -> _Period:
@@ -365,15 +367,13 @@ def clock_rows(
     stop = np.where((stop < 0) & (r_ends >= 0), r_ends, stop)
     stopped = _gather(frame.at_us, stop)
     limit = np.where(stop >= 0, stopped, frame.instants_us[r_order])
-    # an extension granted, or a pause begun, while the clock ran: the engine decides
+    # a pause begun while the clock ran: the engine decides; extensions are counted here
     after = np.where(r_k0 >= 0, r_k0 + 1, offsets[r_order])
-    pauses = [plan.pattern_of(b) for b, _ in rule.pause]
-    if rule.extend is not None:
-        pauses.append(plan.pattern_of(rule.extend))
-    for pattern in pauses:
+    for pattern in [plan.pattern_of(b) for b, _ in rule.pause]:
         first = first_from(batch.rows(pattern), after, offsets[r_order + 1])
         hit = present & (first >= 0) & (_gather(frame.at_us, first) <= limit)
         fallback.update(np.unique(r_order[hit]).tolist())
+    granted = _granted(batch, rule, present, r_order, after, limit)
     # no_later_than: the first clock of each named rule bounds the due instant
     bound = np.full(m, _NO_BOUND, dtype=np.int64)
     if rule.no_later_than:
@@ -406,8 +406,104 @@ def clock_rows(
         bound=bound[keep],
         unit=unit[keep],
         event=event[keep],
+        granted=_renumbered(granted, keep),
     )
     return _finish_arrays(batch, rule, clocks, fallback), fallback
+
+
+def _granted(
+    batch: OrderBatch,
+    rule: ClockRule,
+    present: Bools,
+    r_order: Int64s,
+    after: Int64s,
+    limit: Int64s,
+) -> dict[int, list[int]]:
+    """Per clock, the global rows of the extensions granted while it ran (if any).
+
+    As the engine counts them: the rule's ``extend`` events after the start event (or
+    anywhere in the order without one) up to the clock's stop, else ``as_of``.
+    """
+    if rule.extend is None:
+        return {}
+    frame = batch.frame
+    rows = batch.rows(batch.plan.pattern_of(rule.extend))
+    upper = frame.offsets[r_order + 1]
+    first = first_from(rows, after, upper)
+    hit = np.flatnonzero(present & (first >= 0) & (_gather(frame.at_us, first) <= limit))
+    if not len(hit):
+        return {}
+    rows_l = rows.tolist()
+    at_l = frame.at_us[rows].tolist()
+    found: dict[int, list[int]] = {}
+    for k in hit.tolist():
+        lo = bisect_left(rows_l, int(after[k]))
+        hi = bisect_left(rows_l, int(upper[k]), lo)
+        end = int(limit[k])
+        found[k] = [rows_l[j] for j in range(lo, hi) if at_l[j] <= end]
+    return found
+
+
+def _renumbered(granted: dict[int, list[int]], keep: Bools) -> dict[int, list[int]]:
+    """:func:`_granted`'s clocks numbered among the kept ones."""
+    if not granted:
+        return {}
+    position = np.cumsum(keep) - 1
+    return {int(position[k]): rows for k, rows in granted.items() if keep[k]}
+
+
+def _extended(
+    batch: OrderBatch, rule: ClockRule, runs: _Runs, due: Int64s, fallback: set[int]
+) -> Int64s:
+    """Due instants moved by the extensions granted (as the engine moves them).
+
+    Each extension granted by the due instant so far moves it to the extension's new
+    deadline if later, never beyond the cap (``rule.cap`` from the start, by the
+    calendar). A cap the calendar cannot give exactly sends the order to the engine.
+    """
+    frame = batch.frame
+    events, at_us = frame.events, frame.at_us
+    due = due.copy()
+    for k, rows in runs.granted.items():
+        i = int(runs.order[k])
+        current = int(due[k])
+        if current < 0 or not rows:
+            continue  # a due instant not computed: the order goes to the engine anyway
+        cap: int | None = None
+        if rule.cap is not None:
+            try:
+                cap = _cap_us(batch, rule, i, int(runs.start[k]))
+            except _FallbackError:
+                fallback.add(i)
+                continue
+        for row in rows:
+            if int(at_us[row]) > current:
+                continue  # granted after the due instant: not counted
+            current = max(current, to_us(getattr(events[row], "new_deadline")))  # noqa: B009
+            if cap is not None and current > cap:
+                current = cap
+        due[k] = current
+    return due
+
+
+def _cap_us(batch: OrderBatch, rule: ClockRule, i: int, start_us: int) -> int:
+    """The latest an extension may move a clock of order ``i`` to: ``rule.cap`` from its start."""
+    plan = batch.plan
+    judged = batch.judged[i]
+    half = rule.half_day if rule.half_day is not None else plan.pack.manifest.calendar.half_day
+    try:
+        deadline = remembered_deadline(
+            plan.calendar,
+            to_shanghai(_at(start_us), what="start"),
+            str(plan.value(rule.cap, judged)),
+            str(plan.value(rule.convention, judged)),
+            half_day=str(plan.value(half, judged)),
+        )
+    except GrievanceRulesError as exc:
+        raise _FallbackError from exc
+    if deadline.provisional:
+        raise _FallbackError
+    return to_us(deadline.due)
 
 
 _TO_FIND = -3
@@ -770,12 +866,17 @@ def _order_clocks(
         if stop_k is None and ends is not None:
             stop_k = ends
         limit = kept[stop_k].at if stop_k is not None else as_of
-        # an extension granted, or a pause begun, while the clock ran: the engine decides
-        if extend_pattern is not None and any(
-            (k0 is None or k > k0) and kept[k].at <= limit
-            for k in batch.positions(i, extend_pattern)
-        ):
-            raise _FallbackError
+        # a pause begun while the clock ran: the engine decides; extensions are counted
+        first_row = int(batch.frame.offsets[i])
+        granted = (
+            [
+                first_row + k
+                for k in batch.positions(i, extend_pattern)
+                if (k0 is None or k > k0) and kept[k].at <= limit
+            ]
+            if extend_pattern is not None
+            else []
+        )
         for begin_pattern in pause_patterns:
             for b in batch.positions(i, begin_pattern):
                 if (k0 is None or b > k0) and kept[b].at <= limit:
@@ -783,7 +884,9 @@ def _order_clocks(
         stopped = kept[stop_k].at if stop_k is not None else None
         office_us = period.office_us if due is None and period.office_us is not None else 0
         index = view.indices[k0] if k0 is not None else -1
-        out.append(_Clock(i, occurrence, start, due, office_us, stopped, unit, bounds, index))
+        out.append(
+            _Clock(i, occurrence, start, due, office_us, stopped, unit, bounds, index, granted)
+        )
     return out
 
 
@@ -855,6 +958,7 @@ def _finish(
             ),
             unit=np.fromiter((frame.code_for(c.unit) for c in found), dtype=np.int64, count=n),
             event=np.fromiter((c.event for c in found), dtype=np.int64, count=n),
+            granted={k: c.granted for k, c in enumerate(found) if c.granted},
         ),
         fallback,
     )
@@ -875,6 +979,8 @@ class _Runs:
     """The earliest ``no_later_than`` due instant, or ``_NO_BOUND``."""
     unit: Int64s
     event: Int64s
+    granted: dict[int, list[int]] = field(default_factory=dict)
+    """Clock → the global rows of the extensions granted while it ran (few clocks have any)."""
 
 
 def _finish_arrays(
@@ -896,6 +1002,8 @@ def _finish_arrays(
             ok &= ~pending | (computed >= 0)
             due = np.where(pending, computed, due)
     due = np.minimum(due, runs.bound)
+    if runs.granted:
+        due = _extended(batch, rule, runs, due, fallback)
     if plan.calendar.office_hours is not None:
         ok &= timeline.covered(due) & timeline.covered(end)
         p_due, p_end = timeline.positions(due), timeline.positions(end)
