@@ -16,13 +16,13 @@ import datetime as dt
 import enum
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 
 from grievance_rules.engine.clocks import compile_where
-from grievance_rules.engine.matching import OrderView, view_of
+from grievance_rules.engine.matching import OrderView, check_integers, integer_fields, view_of
 from grievance_rules.engine.single import instant_of
 from grievance_rules.model import WorkOrder
 from grievance_rules.model.assignments import Assignment, assignments
@@ -30,6 +30,7 @@ from grievance_rules.model.events import EventBase
 
 __all__ = ["AssignmentTable", "Frame", "build_frame", "first_from", "to_us_array"]
 
+_T = TypeVar("_T")
 Int64s = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
 
@@ -276,6 +277,126 @@ class Frame:
                 found = [slow(g) for g in rows]
             self._memo[key] = found
         return found
+
+    def remember(self, key: Any, make: Callable[[], _T]) -> _T:
+        """What ``make`` gives, made once per frame under ``key`` (shared by every pack)."""
+        if key in self._memo:
+            found: _T = self._memo[key]
+            return found
+        made = self._memo[key] = make()
+        return made
+
+    def value_codes(
+        self,
+        event_type: str,
+        name: str,
+        reader: Callable[[EventBase, str | None, frozenset[str]], Any],
+        *,
+        plain: bool = False,
+    ) -> tuple[Int64s, list[Any]] | None:
+        """:meth:`read`'s values as codes into their distinct values (in first-seen order).
+
+        Values equal as dictionary keys share a code (the first seen stands for them);
+        ``None`` when a value cannot be a key (a list): test the values one by one.
+        """
+        key = ("codes", event_type, name)
+        if key in self._memo:
+            found: tuple[Int64s, list[Any]] | None = self._memo[key]
+            return found
+        values = self.read(event_type, name, reader, plain=plain)
+        seen: dict[Any, int] = {}
+        try:
+            get = seen.setdefault
+            codes = [get(value, len(seen)) for value in values]
+        except TypeError:  # an unhashable value
+            found = None
+        else:
+            found = (np.asarray(codes, dtype=np.int64), list(seen))
+        self._memo[key] = found
+        return found
+
+    def handler_kinds(self) -> list[str | None]:
+        """Per order, the kind of its first handling unit (``first_handler_kind``, once)."""
+        found: list[str | None] | None = self._memo.get("handler-kinds")
+        if found is None:
+            found = []
+            names = self.unit_names
+            for order, code in zip(self.orders, self.first_handling.tolist(), strict=True):
+                if code < 0:
+                    found.append(None)
+                    continue
+                first = names[code]
+                kind: str | None = None
+                for unit in reversed(order.units):
+                    if unit.id == first:
+                        kind = unit.kind._value_  # as OrderView.first_handler_kind
+                        break
+                found.append(kind)
+            self._memo["handler-kinds"] = found
+        return found
+
+    def selector_keys(self) -> tuple[Int64s, list[int]]:
+        """What selectors read of each order (but ``has``), as codes; once for every pack.
+
+        Per order, the code of its (channel, category, urgency, special kinds, flags,
+        first handler's kind), codes in first-seen order; and per code, the first order
+        with it.
+        """
+        found: tuple[Int64s, list[int]] | None = self._memo.get("selector-keys")
+        if found is None:
+            seen: dict[tuple[Any, ...], int] = {}
+            first: list[int] = []
+            codes: list[int] = []
+            for i, (order, kind) in enumerate(zip(self.orders, self.handler_kinds(), strict=True)):
+                key = (
+                    order.channel,
+                    order.category,
+                    order.urgency,
+                    tuple(order.special_kinds),
+                    tuple(order.flags),
+                    kind,
+                )
+                code = seen.get(key)
+                if code is None:
+                    code = seen[key] = len(first)
+                    first.append(i)
+                codes.append(code)
+            found = self._memo["selector-keys"] = (np.asarray(codes, dtype=np.int64), first)
+        return found
+
+    def unset(self, name: str) -> Bools:
+        """Per order, whether an order field is ``None`` (what a selector's ``has`` reads)."""
+        key = ("unset", name)
+        found: Bools | None = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = np.fromiter(
+                (getattr(o, name) is None for o in self.orders), dtype=bool, count=len(self.orders)
+            )
+        return found
+
+    def check_integers(self) -> None:
+        """Refuse an event integer wider than 64 bits, as ``check_integers`` on each view.
+
+        Once per frame: only events of a class with integer fields are read, and on a
+        refusal the views are checked in order, so the error is the one the first
+        offending order's check raises.
+
+        Raises:
+            FactValidationError: an event integer wider than 64 bits.
+        """
+        if self._memo.get("integers-checked"):
+            return
+        fields = {cls: integer_fields(cls) for cls in set(map(type, self.events))}
+        wide = {cls: names for cls, names in fields.items() if names}
+        if wide:
+            low, high = -(2**63), 2**63 - 1
+            for event in [e for e in self.events if e.__class__ in wide]:
+                for name in wide[event.__class__]:
+                    value = getattr(event, name)
+                    if value.__class__ is int and not low <= value <= high:
+                        for view in self.views:
+                            check_integers(view)
+        self._memo["integers-checked"] = True
 
     @property
     def ids(self) -> npt.NDArray[Any]:

@@ -12,9 +12,9 @@ combination is judged once. The result is the native matcher's, order for order.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import compress
 from typing import Any
 
 import numpy as np
@@ -37,11 +37,12 @@ __all__ = ["FlatMatch", "match_batch", "match_flat"]
 
 _Reader = Callable[[Any, "str | None", frozenset[str]], Any]
 _Test = Callable[[Any], bool]
-# per event type: the fields read (names, readers), and per pattern its terms (field index, test)
+# per event type: the fields read (names, readers), and per pattern its terms (field index,
+# test, the where value's repr)
 _TypePlan = tuple[
     tuple[str, ...],
     tuple[_Reader, ...],
-    tuple[tuple[str, tuple[tuple[int, _Test], ...]], ...],
+    tuple[tuple[str, tuple[tuple[int, _Test, str], ...]], ...],
 ]
 
 
@@ -53,7 +54,7 @@ def _selectors(selector: Selector) -> Iterator[Selector]:
 
 def _compiled(plan: PackPlan) -> tuple[dict[str, _TypePlan], tuple[str, ...]]:
     """The plan's references grouped by event type (kept in the plan's memo)."""
-    key = "columnar-matching-fields"
+    key = "columnar-matching-terms"
     found = plan.memo.get(key)
     if found is not None:
         return found  # type: ignore[no-any-return]
@@ -72,7 +73,7 @@ def _compiled(plan: PackPlan) -> tuple[dict[str, _TypePlan], tuple[str, ...]]:
             for field_name, value in sorted(ref.where.items()):
                 if field_name not in names:
                     names.append(field_name)
-                terms.append((names.index(field_name), where_test(value)))
+                terms.append((names.index(field_name), where_test(value), repr(value)))
             patterns.append((name, tuple(terms)))
         readers = tuple(value_reader(field_name, fields) for field_name in names)
         compiled[event_type] = (tuple(names), readers, tuple(patterns))
@@ -95,6 +96,67 @@ def _passes(test: _Test, values: list[Any]) -> list[bool]:
             verdict = test(value)
         out.append(verdict)
     return out
+
+
+def _judge(plan: PackPlan, order: Any, kind: str | None) -> frozenset[str]:
+    return frozenset(n for n, test in plan.selector_predicates if test(order, kind))
+
+
+def _shapes(plan: PackPlan, frame: Frame) -> tuple[npt.NDArray[np.int64], list[frozenset[str]]]:
+    """Per order, the index of its selector answer; the distinct answers (first seen first).
+
+    What selectors read of an order is coded once per frame (:meth:`Frame.selector_keys`);
+    a pack with ``has`` fields adds whether each is unset. Each distinct combination is
+    judged once, on the first order with it.
+    """
+    _compiled_types, has = _compiled(plan)
+    codes, first = frame.selector_keys()
+    kinds = frame.handler_kinds()
+    orders = frame.orders
+    if has:
+        combined = codes.copy()
+        for name in has:
+            combined = combined * 2 + frame.unset(name)
+        _values, where, inverse = np.unique(combined, return_index=True, return_inverse=True)
+        by_first = np.argsort(where, kind="stable")
+        rank = np.empty(len(by_first), dtype=np.int64)
+        rank[by_first] = np.arange(len(by_first), dtype=np.int64)
+        shapes: npt.NDArray[np.int64] = rank[inverse.reshape(-1)]
+        first = where[by_first].tolist()
+    else:
+        shapes = codes
+    met = [_judge(plan, orders[i], kinds[i]) for i in first]
+    return shapes, met
+
+
+def _shapes_of_views(
+    plan: PackPlan, views: Sequence[OrderView], check: bool
+) -> tuple[npt.NDArray[np.int64], list[frozenset[str]]]:
+    """:func:`_shapes` for views not laid out in a frame: read one order at a time."""
+    _compiled_types, has = _compiled(plan)
+    judged: dict[tuple[Any, ...], int] = {}
+    met: list[frozenset[str]] = []
+    shapes: list[int] = []
+    for view in views:
+        if check:
+            check_integers(view)
+        order = view.order
+        kind = view.first_handler_kind()
+        key = (
+            order.channel,
+            order.category,
+            order.urgency,
+            tuple(order.special_kinds),
+            tuple(order.flags),
+            kind,
+            tuple(getattr(order, f) is None for f in has),
+        )
+        shape = judged.get(key)
+        if shape is None:
+            shape = judged[key] = len(met)
+            met.append(_judge(plan, order, kind))
+        shapes.append(shape)
+    return np.asarray(shapes, dtype=np.int64), met
 
 
 def match_batch(plan: PackPlan, views: Sequence[OrderView], *, check: bool = True) -> list[Match]:
@@ -141,83 +203,84 @@ def match_flat(
     """:func:`match_batch`, with the selected events also as global rows of the batch.
 
     ``frame``: the views' frame (:mod:`.frame`); each field of each event type is read
-    from it once for every pack of the call. Built here when not given.
+    from it once for every pack of the call, and what selectors read of each order is
+    found once too. Built here when not given.
 
     Raises:
         FactValidationError: an event integer wider than 64 bits (``check``).
     """
     if frame is None:  # the matcher reads no instants: the receipts stand in
         frame = frame_of([v.order for v in views], [v.order.received_at for v in views], views)
-    compiled, has = _compiled(plan)
-    selector_tests = plan.selector_predicates
-    judged: dict[tuple[Any, ...], int] = {}
-    met: list[frozenset[str]] = []
-    shapes: list[int] = []
-    for view in views:
+    if frame.views is views or (
+        len(frame.views) == len(views) and all(map(operator.is_, frame.views, views))
+    ):
         if check:
-            check_integers(view)
-        order = view.order
-        kind = view.first_handler_kind()
-        key = (
-            order.channel,
-            order.category,
-            order.urgency,
-            tuple(order.special_kinds),
-            tuple(order.flags),
-            kind,
-            tuple(getattr(order, f) is None for f in has),
-        )
-        shape = judged.get(key)
-        if shape is None:
-            shape = judged[key] = len(met)
-            met.append(frozenset(n for n, test in selector_tests if test(order, kind)))
-        shapes.append(shape)
-    events: list[dict[str, list[int]]] = [{} for _ in views]
+            frame.check_integers()
+        shapes, met = _shapes(plan, frame)
+    else:  # views of other orders than the frame's: judged one by one
+        shapes, met = _shapes_of_views(plan, views, check)
+    compiled = _compiled(plan)[0]
+    n = len(views)
+    events: list[dict[str, list[int]]] = [{} for _ in range(n)]
     flat: dict[str, npt.NDArray[np.int64]] = {}
     for event_type, (names, readers, patterns) in compiled.items():
         rows = frame.rows_of_type(event_type)
         if not len(rows):
             continue
         fields = EVENT_CLASSES[event_type].model_fields
-        values = [
-            frame.read(
-                event_type,
-                name,
-                read,
-                plain=name in fields and name not in ("handling_unit", "to_unit_upstream"),
-            )
-            for name, read in zip(names, readers, strict=True)
+        plain = [
+            name in fields and name not in ("handling_unit", "to_unit_upstream") for name in names
         ]
-        passed: dict[tuple[int, _Test], list[bool]] = {}
-        orders = frame.order[rows].tolist()
-        positions = frame.pos[rows].tolist()
         for name, terms in patterns:
-            verdicts: list[bool] | None = None
+            verdicts: npt.NDArray[np.bool_] | None = None
             for term in terms:
-                column = passed.get(term)
-                if column is None:
-                    column = passed[term] = _passes(term[1], values[term[0]])
-                verdicts = (
-                    column
-                    if verdicts is None
-                    else [a and b for a, b in zip(verdicts, column, strict=True)]
+                index = term[0]
+                column = _verdicts(
+                    frame, event_type, names[index], readers[index], plain[index], term
                 )
-            if verdicts is None:
-                chosen = rows
-                pairs = zip(orders, positions, strict=True)
-            else:
-                chosen = rows[np.fromiter(verdicts, dtype=bool, count=len(rows))]
-                pairs = zip(compress(orders, verdicts), compress(positions, verdicts), strict=True)
-            for i, k in pairs:
-                found = events[i].get(name)
-                if found is None:
-                    events[i][name] = [k]
-                else:
-                    found.append(k)
+                verdicts = column if verdicts is None else verdicts & column
+            chosen = rows if verdicts is None else rows[verdicts]
             flat[name] = chosen
+            if not len(chosen):
+                continue
+            owners = frame.order[chosen]
+            positions = frame.pos[chosen].tolist()
+            # the chosen rows are in increasing order: each order's are one run
+            bounds = np.flatnonzero(owners[1:] != owners[:-1]) + 1
+            starts = [0, *bounds.tolist()]
+            ends = [*bounds.tolist(), len(positions)]
+            for i, a, b in zip(owners[starts].tolist(), starts, ends, strict=True):
+                events[i][name] = positions[a:b]
     return FlatMatch(
-        [Match(met[s], e) for s, e in zip(shapes, events, strict=True)],
+        [Match(met[s], e) for s, e in zip(shapes.tolist(), events, strict=True)],
         flat,
-        np.asarray(shapes, dtype=np.int64),
+        shapes,
         met,
     )
+
+
+def _verdicts(
+    frame: Frame,
+    event_type: str,
+    name: str,
+    reader: _Reader,
+    plain: bool,
+    term: tuple[int, _Test, str],
+) -> npt.NDArray[np.bool_]:
+    """Whether each event of a type passes one ``where`` entry (each distinct value once).
+
+    Kept on the frame for every pack that tests the same field against the same value.
+    """
+
+    def judge() -> npt.NDArray[np.bool_]:
+        test = term[1]
+        coded = frame.value_codes(event_type, name, reader, plain=plain)
+        if coded is None:
+            values = frame.read(event_type, name, reader, plain=plain)
+            return np.fromiter(_passes(test, values), dtype=bool, count=len(values))
+        codes, distinct = coded
+        per_value = np.fromiter(map(test, distinct), dtype=bool, count=len(distinct))
+        found: npt.NDArray[np.bool_] = per_value[codes]
+        return found
+
+    return frame.remember(("match-term", event_type, name, term[2]), judge)

@@ -1,0 +1,157 @@
+"""What the frame finds once per order for every pack's matcher, worked out by hand.
+
+The first handler's kind, what selectors read of each order, the unset order
+fields ``has`` reads, the 64-bit integer check, and a field's values as codes; and
+the batch matcher that reads them, held to the native matcher (with ``has``
+selectors, which the shipped packs do not use, and with views that are not the
+frame's own).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+
+from grievance_rules.columnar.frame import build_frame
+from grievance_rules.columnar.matching import match_flat
+from grievance_rules.engine.matching import get_matcher, value_reader, view_of
+from grievance_rules.engine.plan import compile_pack, plan_for
+from grievance_rules.errors import FactValidationError
+from grievance_rules.model import WorkOrder
+from grievance_rules.model.events import Replied
+from grievance_rules.samples.generator import generate_orders
+
+UNITS = [
+    {"id": "ctr", "kind": "dispatch_centre"},
+    {"id": "d1", "kind": "street_office"},
+    {"id": "b1", "kind": "district_department"},
+]
+AS_OF = dt.datetime.fromisoformat("2024-05-09T12:00+08:00")
+
+
+def _order(oid: str, events: list[dict[str, object]], **fields: object) -> WorkOrder:
+    record: dict[str, object] = {
+        "id": oid,
+        "channel": "12345",
+        "category": "投诉",
+        "received_at": "2024-05-06T09:00:00+08:00",
+        "units": UNITS,
+        "events": events,
+    }
+    record.update(fields)
+    return WorkOrder.model_validate(record)
+
+
+def _sent(unit: str, at: str = "2024-05-06T09:30+08:00") -> dict[str, object]:
+    return {"type": "dispatched", "at": at, "unit": "ctr", "to_unit": unit}
+
+
+def _reply(round_: int, at: str = "2024-05-07T10:00+08:00") -> dict[str, object]:
+    return {"type": "replied", "at": at, "unit": "d1", "round": round_}
+
+
+A = _order("A", [_sent("d1"), _reply(1)])
+B = _order("B", [])  # never sent: no handler
+C = _order("C", [_sent("b1")], reply_deadline="2024-05-10T18:00:00+08:00")
+D = _order("D", [_sent("d1"), _reply(2)], category="求助")
+E = _order("E", [_sent("d1")], reply_deadline="2024-05-10T18:00:00+08:00")
+
+
+def test_handler_kinds_and_selector_keys_by_hand():
+    frame = build_frame([A, B, C, D, E], AS_OF)
+    # A, D, E were first sent to d1 (a street office), C to b1, B nowhere
+    assert frame.handler_kinds() == [
+        "street_office",
+        None,
+        "district_department",
+        "street_office",
+        "street_office",
+    ]
+    codes, first = frame.selector_keys()
+    # A and E are alike (12345, 投诉, d1); B, C, D each differ (no handler, b1, 求助)
+    assert codes.tolist() == [0, 1, 2, 3, 0]
+    assert first == [0, 1, 2, 3]
+    assert frame.unset("reply_deadline").tolist() == [True, True, False, True, False]
+
+
+def test_value_codes_by_hand():
+    frame = build_frame([A, B, C, D, E], AS_OF)
+    read = value_reader("round", Replied.model_fields)
+    # the replies of A (round 1) and D (round 2), in row order
+    assert frame.read("replied", "round", read, plain=True) == [1, 2]
+    codes, distinct = frame.value_codes("replied", "round", read, plain=True) or ((), [])
+    assert codes.tolist() == [0, 1]
+    assert distinct == [1, 2]
+    assert frame.value_codes("closed", "kind", read) is not None  # no closures: no codes
+    assert frame.remember("x", lambda: 7) == 7
+    assert frame.remember("x", lambda: 8) == 7  # made once
+
+
+def test_check_integers_names_the_first_order_and_fact():
+    wide = _order("W", [_sent("d1"), _reply(2**63)])
+    fine = _order("F", [_sent("d1"), _reply(2**63 - 1)])
+    build_frame([A, fine], AS_OF).check_integers()  # the widest 64-bit value passes
+    frame = build_frame([A, fine, wide, wide], AS_OF)
+    # W's reply is its 2nd kept fact; 2**63 = 9223372036854775808
+    message = "fact 2, key 'round': 9223372036854775808 does not fit durable's 64-bit integers"
+    with pytest.raises(FactValidationError) as caught:
+        frame.check_integers()
+    assert str(caught.value) == message
+    with pytest.raises(FactValidationError):
+        match_flat(plan_for("chengdong"), frame.views, frame=frame)
+    match_flat(plan_for("chengdong"), frame.views, frame=frame, check=False)
+
+
+def _with_has(name: str):  # type: ignore[no-untyped-def]
+    """A pack's plan whose rules also require ``reply_deadline`` (every other rule) set."""
+    pack = plan_for(name).pack
+    rules = []
+    for n, rule in enumerate(pack.rules):
+        if n % 2:
+            selector = rule.applies_to.model_copy(update={"has": ("reply_deadline",)})
+            rule = rule.model_copy(update={"applies_to": selector})
+        rules.append(rule)
+    return compile_pack(dataclasses.replace(pack, rules=tuple(rules)))
+
+
+def _same(plan, views, frame=None):  # type: ignore[no-untyped-def]
+    native = get_matcher("native").match(plan, views)
+    flat = match_flat(plan, views, frame=frame)
+    for view, a, b in zip(views, native, flat.matches, strict=True):
+        assert a.selectors == b.selectors, view.order.id
+        assert dict(a.events) == dict(b.events), view.order.id
+    for name, _test in plan.selector_predicates:
+        expected = [name in m.selectors for m in native]
+        assert flat.selector_mask(name).tolist() == expected, name
+
+
+@pytest.mark.parametrize("name", ["chengdong", "xiayang", "daye"])
+def test_has_selectors_match_the_native_matcher(name: str):
+    plan = _with_has(name)
+    assert any(s.has for rule in plan.pack.rules for s in [rule.applies_to])
+    orders = [A, B, C, D, E, *generate_orders(200, seed=11)]
+    as_of = max(max([o.received_at, *(e.at for e in o.events)]) for o in orders)
+    frame = build_frame(orders, as_of)
+    with_deadline = [frame.orders[i].reply_deadline is not None for i in range(len(orders))]
+    assert any(with_deadline)
+    assert not all(with_deadline)
+    _same(plan, frame.views, frame)
+    _same(plan, list(frame.views), frame)  # a copy of the frame's views: the same orders
+    _same(plan, frame.views)  # no frame: built from the views
+
+
+@pytest.mark.parametrize("name", ["chengdong", "daye"])
+def test_views_that_are_not_the_frames(name: str):
+    plan = _with_has(name)
+    orders = [A, B, C, D, E, *generate_orders(60, seed=3)]
+    frame = build_frame(orders, AS_OF)
+    views = [view_of(o, AS_OF) for o in reversed(orders)]  # other views, other order
+    native = get_matcher("native").match(plan, views)
+    flat = match_flat(plan, views, frame=build_frame(list(reversed(orders)), AS_OF))
+    for a, b in zip(native, flat.matches, strict=True):
+        assert a.selectors == b.selectors
+    # a frame of other views: selectors judged from the views themselves
+    flat = match_flat(plan, views, frame=frame, check=False)
+    assert [m.selectors for m in flat.matches] == [m.selectors for m in native]
