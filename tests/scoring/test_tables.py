@@ -302,3 +302,36 @@ def test_folding_collects_every_so_many_inputs_unless_the_caller_paused_it(colle
     gc.disable()
     score(list(generate_lines(60, seed=3)), "daye", path="columnar")
     assert len(passes) == 2
+
+
+def test_a_readers_checked_history_is_not_checked_again(tmp_path: Path, monkeypatch):
+    # a return decided with no return request is an error-severity history issue
+    # (return_decided_without_request): the reader rejects it; an Accepted made by
+    # hand holding it is checked here and rejected the same way
+    from grievance_rules.model import WorkOrder
+    from grievance_rules.reading import Accepted, iter_orders
+    from grievance_rules.reading.results import SourceLocation
+
+    record = {
+        "id": "H-1", "channel": "app", "category": "求助",
+        "received_at": "2024-05-06T09:00:00+08:00",
+        "events": [{"type": "return_decided", "at": "2024-05-06T10:00:00+08:00",
+                    "decision": "refused"}],
+    }  # fmt: skip
+    good = dict(record, id="H-2", events=[])
+    path = tmp_path / "orders.jsonl"
+    path.write_text(json.dumps(record) + "\n" + json.dumps(good) + "\n", encoding="utf-8")
+    read = list(iter_orders(path))
+    assert [type(r).__name__ for r in read] == ["Rejected", "Accepted"]
+    assert read[1].history_checked
+    checked: list[str] = []
+    coherent = tables.ensure_coherent
+    monkeypatch.setattr(tables, "ensure_coherent", lambda o: checked.append(o.id) or coherent(o))
+    by_hand = Accepted(SourceLocation("by hand", 1), WorkOrder.model_validate(record))
+    assert not by_hand.history_checked
+    (entry,) = table_stream([by_hand], [load_pack(ROOT / "policies" / "chengdong")])
+    assert isinstance(entry, Rejection)
+    assert "return_decided_without_request" in entry.reasons[0]
+    (tabled,) = table_stream([read[1]], [load_pack(ROOT / "policies" / "chengdong")])
+    assert not isinstance(tabled, Rejection)
+    assert checked == ["H-1"]  # the hand-made record's history only

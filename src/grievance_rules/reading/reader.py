@@ -190,10 +190,10 @@ class _Validator:
     def checked(self, location: SourceLocation, order: WorkOrder) -> RecordResult:
         issues = check_history(order)
         if not issues:
-            return Accepted(location, order)
+            return Accepted(location, order, history_checked=True)
         if self.strict or any(issue.severity is Severity.ERROR for issue in issues):
             return Rejected(location, problems_from_issues(issues), order.id)
-        return Accepted(location, order, issues)
+        return Accepted(location, order, issues, history_checked=True)
 
 
 def validate_record(

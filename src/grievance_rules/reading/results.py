@@ -87,11 +87,22 @@ class RecordProblem:
 
 @dataclass(frozen=True, slots=True)
 class Accepted:
-    """A record read into a valid order (its warnings, if any, beside it)."""
+    """A record read into a valid order (its warnings, if any, beside it).
+
+    Attributes:
+        location: where the record is.
+        order: the order.
+        warnings: its history's warnings.
+        history_checked: set by the readers, which check each order's history (an
+            error-severity issue, or with ``strict`` any issue, rejects the record):
+            ``ensure_coherent`` would pass the order, so evaluation need not check it
+            again. ``False`` for an ``Accepted`` made by hand.
+    """
 
     location: SourceLocation
     order: WorkOrder
     warnings: tuple[HistoryIssue, ...] = ()
+    history_checked: bool = field(default=False, compare=False, repr=False)
 
     ok = True
 

@@ -65,6 +65,7 @@ from grievance_rules.errors import GrievanceRulesError
 from grievance_rules.model import WorkOrder, ensure_coherent
 from grievance_rules.model.handling import excluded_from_assessment
 from grievance_rules.packs import Pack
+from grievance_rules.reading import Accepted
 from grievance_rules.scoring.rates import (
     EventFacts,
     OrderOutcome,
@@ -241,14 +242,18 @@ _Checked = tuple[int, str, WorkOrder | Rejection, OrderView | None]
 def _checked(
     items: Iterable[tuple[int, OrderInput]], as_of: dt.datetime | None, check_history: bool
 ) -> Iterator[_Checked]:
-    """Each input read and checked as the per-order engine checks it, before any rule."""
+    """Each input read and checked as the per-order engine checks it, before any rule.
+
+    A reader's :class:`~grievance_rules.reading.results.Accepted` record had its
+    history checked by the reader (``history_checked``), so it is not checked again.
+    """
     for position, item in items:
         source = source_of(position, item)
         entry = parse_input(position, item)
         view = None
         if isinstance(entry, WorkOrder):
             try:
-                if check_history:
+                if check_history and not (isinstance(item, Accepted) and item.history_checked):
                     ensure_coherent(entry)
                 view = view_of(entry, instant_of(entry, as_of))
                 check_integers(view)
