@@ -319,3 +319,47 @@ def test_extensions_by_hand_on_the_columnar_path():
             c for c in evaluate(order, "daye", as_of=as_of).clocks if c.rule_id == "DY-8b.reply"
         ]
         assert (_us(clock.due.isoformat()), clock.state) == (row["due_us"], row["state"])
+
+
+@pytest.mark.parametrize("pack", ["daye", "chengdong", "xiayang"])
+def test_calendar_deadlines_around_closing_time_equal_the_engines(pack: str):
+    # deadlines counted in days by the calendar are found once per start date and
+    # "after closing time" (17:30 under every pack here): dispatches a minute before,
+    # at and after closing on one day, and on the next, each equal to the engine's
+    orders = [
+        WorkOrder.model_validate(
+            {
+                "id": f"C-{n}",
+                "channel": "12345",
+                "category": "投诉",
+                "received_at": "2024-05-06T09:12:00+08:00",
+                "units": UNITS,
+                "events": [{"type": "dispatched", "at": at, "unit": "ctr", "to_unit": "dept"}],
+            }
+        )
+        for n, at in enumerate(
+            [
+                "2024-05-07T17:29:00+08:00",
+                "2024-05-07T17:30:00+08:00",
+                "2024-05-07T17:31:00+08:00",
+                "2024-05-07T23:59:59+08:00",
+                "2024-05-08T00:00:00+08:00",
+                "2024-05-07T09:31:00Z",  # 17:31 in Shanghai, written in UTC
+            ]
+        )
+    ]
+    as_of = dt.datetime.fromisoformat("2024-05-09T12:00+08:00")
+    result = evaluate_columnar(orders, pack, as_of=as_of)
+    found = {(r[1], r[2], r[4]): (r[8], r[6]) for r in result.findings if r[3] == "clock"}
+    expected = {
+        (order.id, c.rule_id, c.occurrence): (_us(c.due.isoformat()), c.state)
+        for order in orders
+        for c in evaluate(order, pack, as_of=as_of).clocks
+        if c.due is not None
+    }
+    assert found == expected
+    if pack == "daye":  # （七） 1 working day from the day of 交办 (that day not counted):
+        # closing time of the next working day, whatever the hour of the dispatch
+        signoff = [found[(f"C-{n}", "DY-7a.signoff", 0)][0] for n in range(6)]
+        next_day, day_after = _us("2024-05-08T17:30+08:00"), _us("2024-05-09T17:30+08:00")
+        assert signoff == [next_day] * 4 + [day_after, next_day]

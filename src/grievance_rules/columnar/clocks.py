@@ -336,18 +336,8 @@ def clock_rows(
         office = office_of[period_of]
         by_calendar = np.flatnonzero(office < 0)
         office = np.maximum(office, 0)
-        deadlines: dict[tuple[Any, ...], Any] = {}
-        order_l, start_l, period_l = r_order.tolist(), r_start.tolist(), period_of.tolist()
-        for k in by_calendar.tolist():
-            i = order_l[k]
-            if i in fallback:
-                continue
-            try:
-                due[k] = to_us(
-                    _calendar_due(batch, _at(start_l[k]), periods[period_l[k]], deadlines)
-                )
-            except _FallbackError:
-                fallback.add(i)
+        if len(by_calendar):
+            _calendar_dues(batch, by_calendar, r_order, r_start, period_of, periods, due, fallback)
     # the stop: the first stop event after the start, inside the assignment
     lower = np.where(r_k0 >= 0, r_k0 + 1, offsets[r_order])
     from_received = (r_k0 < 0) & (r_standin < 0)
@@ -888,6 +878,77 @@ def _order_clocks(
             _Clock(i, occurrence, start, due, office_us, stopped, unit, bounds, index, granted)
         )
     return out
+
+
+_FIXED_OFFSET_FROM = (dt.datetime(1992, 1, 1, tzinfo=dt.UTC) - _EPOCH) // dt.timedelta(
+    microseconds=1
+)
+"""From 1992 Shanghai time is UTC+8 all year (no summer time since 1991)."""
+_SHANGHAI_US = 8 * 3_600_000_000
+_DAY_US = 86_400_000_000
+_MINUTE_US = 60_000_000
+
+
+def _calendar_dues(
+    batch: OrderBatch,
+    which: Int64s,
+    r_order: Int64s,
+    r_start: Int64s,
+    period_of: Int64s,
+    periods: list[_Period],
+    due: Int64s,
+    fallback: set[int],
+) -> None:
+    """Due instants by the calendar (:func:`_calendar_due`) of the clocks ``which``, in ``due``.
+
+    One deadline per distinct key of :func:`_calendar_due`'s memo (under the civil code
+    the start's Shanghai date and whether it came after closing time, else the start),
+    found for the first clock with it; the clocks of an order whose deadline the
+    calendar cannot give exactly send the order to the engine.
+    """
+    deadlines: dict[tuple[Any, ...], Any] = {}
+    starts = r_start[which]
+    if len(starts) and int(starts.min()) >= _FIXED_OFFSET_FROM:
+        hours = batch.plan.calendar.office_hours
+        local = starts + _SHANGHAI_US
+        late = (
+            (local % _DAY_US) // _MINUTE_US >= hours.closing
+            if hours is not None
+            else np.zeros(len(starts), dtype=bool)
+        )
+        civil = np.fromiter(
+            (p.convention == CountingConvention.CIVIL_CODE.value for p in periods),
+            dtype=bool,
+            count=len(periods),
+        )[period_of[which]]
+        keys = np.stack(
+            [period_of[which], np.where(civil, (local // _DAY_US) * 2 + late, starts)], axis=1
+        )
+        _unique, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+        found = np.empty(len(first), dtype=np.int64)
+        failed = np.zeros(len(first), dtype=bool)
+        for g, k in enumerate(which[first].tolist()):
+            try:
+                found[g] = to_us(
+                    _calendar_due(
+                        batch, _at(int(r_start[k])), periods[int(period_of[k])], deadlines
+                    )
+                )
+            except _FallbackError:
+                failed[g] = True
+        inverse = inverse.reshape(-1)
+        due[which] = np.where(failed[inverse], due[which], found[inverse])
+        fallback.update(np.unique(r_order[which[failed[inverse]]]).tolist())
+        return
+    order_l, start_l, period_l = r_order.tolist(), r_start.tolist(), period_of.tolist()
+    for k in which.tolist():
+        i = order_l[k]
+        if i in fallback:
+            continue
+        try:
+            due[k] = to_us(_calendar_due(batch, _at(start_l[k]), periods[period_l[k]], deadlines))
+        except _FallbackError:
+            fallback.add(i)
 
 
 def _calendar_due(
