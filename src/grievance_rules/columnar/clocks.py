@@ -481,13 +481,23 @@ def _cap_us(batch: OrderBatch, rule: ClockRule, i: int, start_us: int) -> int:
     plan = batch.plan
     judged = batch.judged[i]
     half = rule.half_day if rule.half_day is not None else plan.pack.manifest.calendar.half_day
+    spec, convention = str(plan.value(rule.cap, judged)), str(plan.value(rule.convention, judged))
+    half_day = str(plan.value(half, judged))
+    office = _office_us(batch, spec, convention, half_day)
+    if office is not None:  # office time: from the calendar's cumulative tables, as dues are
+        timeline = timeline_of(plan.calendar)
+        start = np.asarray([start_us], dtype=np.int64)
+        cap = timeline.instants_at(timeline.positions(start) + office)
+        if not (timeline.covered(start)[0] and cap[0] >= 0):
+            raise _FallbackError
+        return int(cap[0])
     try:
         deadline = remembered_deadline(
             plan.calendar,
             to_shanghai(_at(start_us), what="start"),
-            str(plan.value(rule.cap, judged)),
-            str(plan.value(rule.convention, judged)),
-            half_day=str(plan.value(half, judged)),
+            spec,
+            convention,
+            half_day=half_day,
         )
     except GrievanceRulesError as exc:
         raise _FallbackError from exc
