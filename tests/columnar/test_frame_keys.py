@@ -69,10 +69,16 @@ def test_handler_kinds_and_selector_keys_by_hand():
         "street_office",
         "street_office",
     ]
-    codes, first = frame.selector_keys()
+    codes, first, keys = frame.selector_keys()
     # A and E are alike (12345, 投诉, d1); B, C, D each differ (no handler, b1, 求助)
     assert codes.tolist() == [0, 1, 2, 3, 0]
     assert first == [0, 1, 2, 3]
+    assert [(k[0].value, k[1].value, k[3], k[4], k[5]) for k in keys] == [
+        ("hotline_12345", "complaint", (), (), "street_office"),
+        ("hotline_12345", "complaint", (), (), None),
+        ("hotline_12345", "complaint", (), (), "district_department"),
+        ("hotline_12345", "help_request", (), (), "street_office"),
+    ]
     assert frame.unset("reply_deadline").tolist() == [True, True, False, True, False]
 
 

@@ -144,6 +144,21 @@ class OrderBatch:
         return self.plan.value(ref, self.judged[i])
 
 
+def _received_days(orders: Sequence[WorkOrder]) -> tuple[list[dt.date], list[int]]:
+    """The distinct Shanghai dates of the orders' receipts, and per order its own's index."""
+    of_instant: dict[dt.datetime, int] = {}
+    of_day: dict[dt.date, int] = {}
+    codes: list[int] = []
+    for order in orders:
+        received = order.received_at
+        code = of_instant.get(received)
+        if code is None:
+            day = received.astimezone(SHANGHAI).date()
+            code = of_instant[received] = of_day.setdefault(day, len(of_day))
+        codes.append(code)
+    return list(of_day), codes
+
+
 def prepare(
     orders: Sequence[WorkOrder],
     plan: PackPlan,
@@ -170,18 +185,22 @@ def prepare(
             ensure_coherent(order)
     if frame is None:
         frame = build_frame(orders, as_of)
-    judged = []
-    days: dict[dt.datetime, dt.date] = {}
-    for order in orders:
-        if judged_on is not None:
-            day = judged_on
-        else:
-            received = order.received_at
-            known = days.get(received)
-            if known is None:
-                known = days[received] = received.astimezone(SHANGHAI).date()
-            day = known
-        judged.append(max(day, effective))
+    if judged_on is not None:
+        distinct, codes = [judged_on], [0] * len(orders)
+    else:
+        distinct, codes = (
+            frame.remember("received-days", lambda: _received_days(frame.orders))
+            if frame.orders is orders
+            else _received_days(orders)
+        )
+    judged_days = [max(day, effective) for day in distinct]
+    judged = list(map(judged_days.__getitem__, codes))
+    # the judged dates in the order first met (codes are numbered as first met)
+    group: dict[dt.date, int] = {}
+    groups = [group.setdefault(day, len(group)) for day in judged_days]
+    memo: dict[Any, Any] = {
+        "judged": (list(group), np.asarray(groups, dtype=np.int64)[codes].astype(np.int64))
+    }
     flat = match_flat(plan, frame.views, check=check_integers, frame=frame)
     return OrderBatch(
         plan,
@@ -193,4 +212,5 @@ def prepare(
         repeats,
         _frame=frame,
         _flat=flat,
+        memo=memo,
     )

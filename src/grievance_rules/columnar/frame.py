@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any, TypeVar
 
 import numpy as np
@@ -36,16 +38,23 @@ Bools = npt.NDArray[np.bool_]
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _SCALARS = (str, bool, int, float)
+_SCALAR_SET = frozenset(_SCALARS)
 _MISSING = object()
 _MICROSECOND = dt.timedelta(microseconds=1)
 
 
 def to_us_array(instants: Sequence[dt.datetime | None]) -> Int64s:
     """Aware instants as µs since 1970-01-01 UTC (``-1`` for ``None``)."""
+    if None in instants:
+        return np.fromiter(
+            ((t - _EPOCH) // _MICROSECOND if t is not None else -1 for t in instants),
+            dtype=np.int64,
+            count=len(instants),
+        )
+    # no gaps: the subtraction and the division each as one map (no Python frame per instant)
+    deltas = map(operator.sub, instants, repeat(_EPOCH))
     return np.fromiter(
-        ((t - _EPOCH) // _MICROSECOND if t is not None else -1 for t in instants),
-        dtype=np.int64,
-        count=len(instants),
+        map(operator.floordiv, deltas, repeat(_MICROSECOND)), dtype=np.int64, count=len(instants)
     )
 
 
@@ -199,18 +208,23 @@ class Frame:
             # events alike in them (and in class) are judged once
             names = sorted(where)
             names += [n.removesuffix("_count") for n in names if n.endswith("_count")]
-            judged: dict[tuple[Any, ...], bool] = {}
-            found: list[bool] = []
-            for g in unknown.tolist():
-                event = events[g]
-                key = (event.__class__, *(getattr(event, n, _MISSING) for n in names))
-                try:
-                    verdict = judged.get(key)
-                    if verdict is None:
-                        verdict = judged[key] = test(event)
-                except TypeError:  # an unhashable value (a list): judged on its own
-                    verdict = test(event)
-                found.append(verdict)
+            chosen = [events[g] for g in unknown.tolist()]
+            keys = list(
+                zip(
+                    [e.__class__ for e in chosen],
+                    *([getattr(e, n, _MISSING) for e in chosen] for n in names),
+                    strict=True,
+                )
+            )
+            try:
+                distinct = dict.fromkeys(keys)
+            except TypeError:  # an unhashable value (a list): each event judged on its own
+                found = _judged_one_by_one(test, keys, chosen)
+            else:
+                # the first event of each kind stands for it (the last written, reversed)
+                first = dict(zip(reversed(keys), reversed(chosen), strict=True))
+                verdict_of = {key: test(first[key]) for key in distinct}
+                found = list(map(verdict_of.__getitem__, keys))
             verdicts[unknown] = np.asarray(found, dtype=np.int8)
         result: Bools = verdicts[rows] == 1
         return result
@@ -247,9 +261,9 @@ class Frame:
         found: list[Any] | None = self._memo.get(key)
         if found is None:
             rows = self.rows_of_type(event_type).tolist()
-            events, handling, names = self.events, self.handling.tolist(), self.unit_names
-            order = self.order.tolist()
-            views = self.views
+            events, names, views = self.events, self.unit_names, self.views
+            handling = self.remember("handling-list", self.handling.tolist)
+            order = self.remember("order-list", self.order.tolist)
 
             def slow(g: int) -> Any:
                 return reader(
@@ -261,10 +275,19 @@ class Frame:
             if plain:
                 # the engine's reader gives a str, bool, int or float field as it is,
                 # and an enum member or None the same whatever the event: read once each
+                raw = list(map(operator.attrgetter(name), [events[g] for g in rows]))
+                kinds = set(map(type, raw))
+                if kinds <= _SCALAR_SET:
+                    self._memo[key] = raw
+                    return raw
+                if all(k is type(None) or issubclass(k, enum.Enum) for k in kinds):
+                    # the first event with each value (or one equal to it) reads it
+                    known = {v: slow(rows[raw.index(v)]) for v in dict.fromkeys(raw)}
+                    found = self._memo[key] = list(map(known.__getitem__, raw))
+                    return found
                 found = []
-                known: dict[Any, Any] = {}
-                for g in rows:
-                    value = getattr(events[g], name)
+                known = {}
+                for g, value in zip(rows, raw, strict=True):
                     if value.__class__ in _SCALARS:
                         found.append(value)
                     elif value is None or isinstance(value, enum.Enum):
@@ -304,14 +327,14 @@ class Frame:
             found: tuple[Int64s, list[Any]] | None = self._memo[key]
             return found
         values = self.read(event_type, name, reader, plain=plain)
-        seen: dict[Any, int] = {}
         try:
-            get = seen.setdefault
-            codes = [get(value, len(seen)) for value in values]
+            seen = dict.fromkeys(values)
         except TypeError:  # an unhashable value
             found = None
         else:
-            found = (np.asarray(codes, dtype=np.int64), list(seen))
+            index = {value: code for code, value in enumerate(seen)}
+            codes = np.fromiter(map(index.__getitem__, values), dtype=np.int64, count=len(values))
+            found = (codes, list(seen))
         self._memo[key] = found
         return found
 
@@ -335,14 +358,16 @@ class Frame:
             self._memo["handler-kinds"] = found
         return found
 
-    def selector_keys(self) -> tuple[Int64s, list[int]]:
+    def selector_keys(self) -> tuple[Int64s, list[int], list[tuple[Any, ...]]]:
         """What selectors read of each order (but ``has``), as codes; once for every pack.
 
         Per order, the code of its (channel, category, urgency, special kinds, flags,
-        first handler's kind), codes in first-seen order; and per code, the first order
-        with it.
+        first handler's kind), codes in first-seen order; per code, the first order
+        with it, and the key itself.
         """
-        found: tuple[Int64s, list[int]] | None = self._memo.get("selector-keys")
+        found: tuple[Int64s, list[int], list[tuple[Any, ...]]] | None = self._memo.get(
+            "selector-keys"
+        )
         if found is None:
             seen: dict[tuple[Any, ...], int] = {}
             first: list[int] = []
@@ -361,7 +386,11 @@ class Frame:
                     code = seen[key] = len(first)
                     first.append(i)
                 codes.append(code)
-            found = self._memo["selector-keys"] = (np.asarray(codes, dtype=np.int64), first)
+            found = self._memo["selector-keys"] = (
+                np.asarray(codes, dtype=np.int64),
+                first,
+                list(seen),
+            )
         return found
 
     def unset(self, name: str) -> Bools:
@@ -413,6 +442,23 @@ class Frame:
         if found is None:
             found = self._memo[key] = to_us_array([getattr(o, name, None) for o in self.orders])
         return found
+
+
+def _judged_one_by_one(
+    test: Callable[[object], bool], keys: list[tuple[Any, ...]], events: list[EventBase]
+) -> list[bool]:
+    """Each event's verdict, events alike (a hashable key) judged once."""
+    judged: dict[tuple[Any, ...], bool] = {}
+    found: list[bool] = []
+    for key, event in zip(keys, events, strict=True):
+        try:
+            verdict = judged.get(key)
+            if verdict is None:
+                verdict = judged[key] = test(event)
+        except TypeError:  # an unhashable value (a list): judged on its own
+            verdict = test(event)
+        found.append(verdict)
+    return found
 
 
 def _where_key(where: dict[str, Any]) -> str:

@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from grievance_rules.columnar.frame import Frame, frame_of
-from grievance_rules.engine.compiler import event_key
+from grievance_rules.engine.compiler import event_key, selector_key
 from grievance_rules.engine.matching import (
     Match,
     OrderView,
@@ -102,31 +102,86 @@ def _judge(plan: PackPlan, order: Any, kind: str | None) -> frozenset[str]:
     return frozenset(n for n, test in plan.selector_predicates if test(order, kind))
 
 
+_KEY_FIELDS = {
+    "channel": 0,
+    "category": 1,
+    "urgency": 2,
+    "special_kind": 3,
+    "not_special_kind": 3,
+    "flag": 4,
+    "unit_kind": 5,
+}
+"""A selector's field → the place in :meth:`Frame.selector_keys`'s key of what it reads."""
+_UNKNOWN_FIELDS = set(Selector.model_fields) - set(_KEY_FIELDS) - {"has", "any_of"}
+
+
+def _reads(selector: Selector, has: tuple[str, ...]) -> set[int]:
+    """The places of the (key + ``has`` unset flags) a selector's predicate reads."""
+    if _UNKNOWN_FIELDS:  # a selector field this module does not know: it may read anything
+        return set(range(6 + len(has)))
+    found = {place for name, place in _KEY_FIELDS.items() if getattr(selector, name)}
+    found.update(6 + has.index(name) for name in selector.has)
+    for alternative in selector.any_of:
+        found |= _reads(alternative, has)
+    return found
+
+
+def _selector_reads(plan: PackPlan) -> list[tuple[str, tuple[int, ...], Any]]:
+    """Per selector pattern: its name, the key places it reads, its predicate (memo)."""
+    key = "columnar-selector-reads"
+    found: list[tuple[str, tuple[int, ...], Any]] | None = plan.memo.get(key)
+    if found is None:
+        has = _compiled(plan)[1]
+        of_name: dict[str, Selector] = {}
+        for rule in plan.pack.rules:
+            name = plan.patterns.selector_rules[selector_key(rule.applies_to)]
+            of_name.setdefault(name, rule.applies_to)
+        found = plan.memo[key] = [
+            (name, tuple(sorted(_reads(of_name[name], has))), test)
+            for name, test in plan.selector_predicates
+        ]
+    return found
+
+
 def _shapes(plan: PackPlan, frame: Frame) -> tuple[npt.NDArray[np.int64], list[frozenset[str]]]:
     """Per order, the index of its selector answer; the distinct answers (first seen first).
 
     What selectors read of an order is coded once per frame (:meth:`Frame.selector_keys`);
-    a pack with ``has`` fields adds whether each is unset. Each distinct combination is
-    judged once, on the first order with it.
+    a pack with ``has`` fields adds whether each is unset. Each selector is judged once
+    per distinct value of the parts of that it reads, on the first order with it.
     """
-    _compiled_types, has = _compiled(plan)
-    codes, first = frame.selector_keys()
+    has = _compiled(plan)[1]
+    codes, first, keys = frame.selector_keys()
     kinds = frame.handler_kinds()
     orders = frame.orders
     if has:
+        unset = [frame.unset(name) for name in has]
         combined = codes.copy()
-        for name in has:
-            combined = combined * 2 + frame.unset(name)
+        for flags in unset:
+            combined = combined * 2 + flags
         _values, where, inverse = np.unique(combined, return_index=True, return_inverse=True)
         by_first = np.argsort(where, kind="stable")
         rank = np.empty(len(by_first), dtype=np.int64)
         rank[by_first] = np.arange(len(by_first), dtype=np.int64)
         shapes: npt.NDArray[np.int64] = rank[inverse.reshape(-1)]
         first = where[by_first].tolist()
+        keys = [
+            (*keys[c], *(bool(flags[i]) for flags in unset))
+            for c, i in zip(codes[first].tolist(), first, strict=True)
+        ]
     else:
         shapes = codes
-    met = [_judge(plan, orders[i], kinds[i]) for i in first]
-    return shapes, met
+    names: list[list[str]] = [[] for _ in first]
+    for name, places, test in _selector_reads(plan):
+        verdicts: dict[tuple[Any, ...], bool] = {}
+        for k, (key, i) in enumerate(zip(keys, first, strict=True)):
+            part = tuple(key[p] for p in places)
+            verdict = verdicts.get(part)
+            if verdict is None:
+                verdict = verdicts[part] = test(orders[i], kinds[i])
+            if verdict:
+                names[k].append(name)
+    return shapes, [frozenset(found) for found in names]
 
 
 def _shapes_of_views(
