@@ -62,6 +62,7 @@ from grievance_rules.engine.periods import tally_key
 from grievance_rules.engine.plan import PackPlan, plan_for
 from grievance_rules.engine.single import instant_of
 from grievance_rules.errors import GrievanceRulesError
+from grievance_rules.i18n import current_language, language
 from grievance_rules.model import WorkOrder, ensure_coherent
 from grievance_rules.model.handling import excluded_from_assessment
 from grievance_rules.packs import Pack
@@ -475,8 +476,9 @@ def table_stream(
         chunk: list[tuple[int, OrderInput]],
     ) -> list[tuple[_Checked, Tabled | Rejection | None]]:
         # the collector paused while the batch is read, checked and judged (not while
-        # the caller folds it): see grievance_rules.collector
-        with paused():
+        # the caller folds it): see grievance_rules.collector; the language of the
+        # inputs' sources and reasons found once, not from the environment per input
+        with paused(), language(current_language()):
             entries = list(_checked(chunk, as_of, check_history=True))
             ready = [
                 (p, s, e, v) for p, s, e, v in entries if isinstance(e, WorkOrder) and v is not None
