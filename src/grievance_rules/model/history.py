@@ -131,6 +131,18 @@ _OTHER_UNIT_FIELDS = {
 _REOPENING_TYPES = frozenset(
     cls.model_fields["type"].default for cls in (Dispatched, Reassigned, RedoOrdered, Supervision)
 )
+_STEP_KINDS = _REOPENING_TYPES | {
+    "replied",
+    "closed",
+    "callback",
+    "return_requested",
+    "extension_requested",
+}
+"""The kinds that change the state of the pass over the events (with the two classes below)."""
+_STILL_CLASSES = frozenset(
+    cls for cls in EVENT_CLASSES.values() if not issubclass(cls, ReturnDecided | ExtensionGranted)
+)
+"""Event classes that are neither a return decision nor an extension granted."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,9 +205,10 @@ class _Checker:
         return self.issues
 
     def check_order(self) -> None:
-        order = self.order
-        for i, unit in enumerate(order.units):
-            if unit.id in self.units:
+        order = self.order.__dict__  # its fields (quicker to read than its attributes)
+        units = self.units
+        for i, unit in enumerate(order["units"]):
+            if unit.id in units:
                 self.add(
                     IssueCode.DUPLICATE_UNIT,
                     None,
@@ -203,8 +216,11 @@ class _Checker:
                     _("unit id {unit} twice").format(unit=repr(unit.id)),
                 )
             else:
-                self.units[unit.id] = unit
-        for name, values in (("special_kinds", order.special_kinds), ("flags", order.flags)):
+                units[unit.id] = unit
+        for name in ("special_kinds", "flags"):
+            values = order[name]
+            if len(values) < 2 or len(set(values)) == len(values):
+                continue  # (most orders: nothing listed twice)
             seen: set[str] = set()
             for i, value in enumerate(values):
                 if value in seen:
@@ -215,29 +231,39 @@ class _Checker:
                         _("{value} listed twice").format(value=value),
                     )
                 seen.add(value)
-        received = order.received_at
-        if order.dispatched_at is not None and order.dispatched_at < received:
+        received = order["received_at"]
+        dispatched = order["dispatched_at"]
+        if dispatched is not None and dispatched < received:
             self.add(
                 IssueCode.DISPATCHED_BEFORE_RECEIVED,
                 None,
                 "dispatched_at",
                 _("dispatched at {at}, before it was received ({received})").format(
-                    at=instant_text(order.dispatched_at), received=instant_text(received)
+                    at=instant_text(dispatched), received=instant_text(received)
                 ),
             )
-        if order.reply_deadline is not None and order.reply_deadline < received:
+        deadline = order["reply_deadline"]
+        if deadline is not None and deadline < received:
             self.add(
                 IssueCode.DEADLINE_BEFORE_RECEIVED,
                 None,
                 "reply_deadline",
                 _("reply deadline {deadline} is before the order was received ({received})").format(
-                    deadline=instant_text(order.reply_deadline), received=instant_text(received)
+                    deadline=instant_text(deadline), received=instant_text(received)
                 ),
             )
 
     def check_events(self) -> None:
-        order = self.order
-        received = order.received_at
+        """One pass over the events, in order: each event's checks, then what it changes.
+
+        The common event (its units known, its id new, in time order, one instant,
+        a kind that changes nothing here) takes the fewest steps, and its fields are
+        read from its ``__dict__`` (where a model keeps them: an attribute of a
+        pydantic model takes several times longer to read); the order of the
+        checks, and so of the issues, is the order of their description above.
+        """
+        order = self.order.__dict__
+        received = order["received_at"]
         units = self.units
         upstream = {uid for uid, unit in units.items() if unit.kind in UPSTREAM_UNIT_KINDS}
         reached: set[str] = set()
@@ -249,50 +275,38 @@ class _Checker:
         replied = False
         closed = False
         first_dispatch: Dispatched | None = None
-        for i, event in enumerate(order.events):
-            kind = event.type
-            actor = event.unit
+        other_unit_fields = _OTHER_UNIT_FIELDS
+        handling_types = _HANDLING_TYPES
+        step_kinds = _STEP_KINDS
+        still_classes = _STILL_CLASSES
+        for i, event in enumerate(order["events"]):
+            fields = event.__dict__
+            kind = fields["type"]
+            actor = fields["unit"]
             if actor is not None and actor not in units:
                 self.unknown_unit(i, "unit", actor)
-            for name in _OTHER_UNIT_FIELDS[kind]:
-                ref = getattr(event, name)
-                if ref is not None and ref not in units:
-                    self.unknown_unit(i, name, ref)
-            if event.id is not None:
-                if event.id in event_ids:
+            others = other_unit_fields[kind]
+            if others:
+                for name in others:
+                    ref = fields[name]
+                    if ref is not None and ref not in units:
+                        self.unknown_unit(i, name, ref)
+            event_id = fields["id"]
+            if event_id is not None:
+                if event_id in event_ids:
                     self.add(
                         IssueCode.DUPLICATE_EVENT_ID,
                         i,
                         f"events[{i}].id",
-                        _("event id {event} twice").format(event=repr(event.id)),
+                        _("event id {event} twice").format(event=repr(event_id)),
                     )
-                event_ids.add(event.id)
-            at = event.at
+                event_ids.add(event_id)
+            at = fields["at"]
             if at >= floor:
                 latest = floor = at
             else:
-                if at < received:
-                    self.add(
-                        IssueCode.EVENT_BEFORE_RECEIVED,
-                        i,
-                        f"events[{i}].at",
-                        _("event at {at} is before the order was received ({received})").format(
-                            at=instant_text(at), received=instant_text(received)
-                        ),
-                    )
-                if latest is not None and at < latest:
-                    self.add(
-                        IssueCode.OUT_OF_ORDER,
-                        i,
-                        f"events[{i}].at",
-                        _(
-                            "event at {at} comes after an event at {latest}; "
-                            "events must be in time order"
-                        ).format(at=instant_text(at), latest=instant_text(latest)),
-                    )
-                else:
-                    latest = at
-            if len(event.instant_fields) > 1:
+                latest = self.before_floor(i, at, received, latest)
+            if len(type(event).instant_fields) > 1:
                 self.check_deadlines(i, event)
 
             if actor is not None and actor in units and actor not in upstream:
@@ -307,7 +321,7 @@ class _Checker:
                             unit=repr(actor), type=_event_type(kind)
                         ),
                     )
-            if closed and kind in _HANDLING_TYPES and actor not in upstream:
+            if closed and kind in handling_types and actor not in upstream:
                 self.add(
                     IssueCode.EVENT_AFTER_CLOSED,
                     i,
@@ -318,9 +332,11 @@ class _Checker:
                     ).format(type=_event_type(kind)),
                 )
 
+            if kind not in step_kinds and type(event) in still_classes:
+                continue  # an event that changes none of the state below
             if kind in _REOPENING_TYPES:
                 closed = False
-                target = getattr(event, "to_unit", None)
+                target = fields.get("to_unit")
                 if target is not None:
                     reached.add(target)
                 if first_dispatch is None and isinstance(event, Dispatched):
@@ -346,19 +362,45 @@ class _Checker:
             elif isinstance(event, ExtensionGranted):
                 self.grant_extension(i, event, extension_requests)
 
+        dispatched = order["dispatched_at"]
         if (
-            order.dispatched_at is not None
+            dispatched is not None
             and first_dispatch is not None
-            and first_dispatch.at != order.dispatched_at
+            and first_dispatch.at != dispatched
         ):
             self.add(
                 IssueCode.DISPATCHED_AT_MISMATCH,
                 None,
                 "dispatched_at",
                 _("dispatched_at {at} differs from the first dispatched event ({first})").format(
-                    at=instant_text(order.dispatched_at), first=instant_text(first_dispatch.at)
+                    at=instant_text(dispatched), first=instant_text(first_dispatch.at)
                 ),
             )
+
+    def before_floor(
+        self, i: int, at: dt.datetime, received: dt.datetime, latest: dt.datetime | None
+    ) -> dt.datetime | None:
+        """An event before receipt or before the latest event: its issues; the new latest."""
+        if at < received:
+            self.add(
+                IssueCode.EVENT_BEFORE_RECEIVED,
+                i,
+                f"events[{i}].at",
+                _("event at {at} is before the order was received ({received})").format(
+                    at=instant_text(at), received=instant_text(received)
+                ),
+            )
+        if latest is not None and at < latest:
+            self.add(
+                IssueCode.OUT_OF_ORDER,
+                i,
+                f"events[{i}].at",
+                _(
+                    "event at {at} comes after an event at {latest}; events must be in time order"
+                ).format(at=instant_text(at), latest=instant_text(latest)),
+            )
+            return latest
+        return at
 
     def unknown_unit(self, i: int, name: str, ref: str) -> None:
         self.add(
@@ -369,15 +411,17 @@ class _Checker:
         )
 
     def check_deadlines(self, i: int, event: EventBase) -> None:
-        for name in event.instant_fields[1:]:
-            value = getattr(event, name)
-            if value is not None and value < event.at:
+        fields = event.__dict__
+        at = fields["at"]
+        for name in type(event).instant_fields[1:]:
+            value = fields[name]
+            if value is not None and value < at:
                 self.add(
                     IssueCode.DEADLINE_BEFORE_EVENT,
                     i,
                     f"events[{i}].{name}",
                     _("{field} {at} is before the event itself ({event_at})").format(
-                        field=name, at=instant_text(value), event_at=instant_text(event.at)
+                        field=name, at=instant_text(value), event_at=instant_text(at)
                     ),
                 )
 
