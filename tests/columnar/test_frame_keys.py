@@ -14,6 +14,7 @@ import datetime as dt
 
 import pytest
 
+from grievance_rules.columnar.batch import prepare
 from grievance_rules.columnar.frame import build_frame
 from grievance_rules.columnar.matching import match_flat
 from grievance_rules.engine.matching import get_matcher, value_reader, view_of
@@ -161,3 +162,46 @@ def test_views_that_are_not_the_frames(name: str):
     # a frame of other views: selectors judged from the views themselves
     flat = match_flat(plan, views, frame=frame, check=False)
     assert [m.selectors for m in flat.matches] == [m.selectors for m in native]
+
+
+def test_judged_dates_and_groups_by_hand():
+    # received (Shanghai dates): 2024-05-06; 2024-05-05T20:00Z is 2024-05-06 04:00 in
+    # Shanghai; 2023-12-31T17:00Z is 2024-01-01 01:00; 2023-06-01 is before chengdong's
+    # effective_from (2024-01-01) and after xiayang's (2022-06-08)
+    received = [
+        "2024-05-06T09:00:00+08:00",
+        "2024-05-05T20:00:00Z",
+        "2023-12-31T17:00:00Z",
+        "2023-06-01T10:00:00+08:00",
+        "2024-05-06T09:00:00+08:00",
+    ]
+    orders = [_order(f"R{n}", [], received_at=at) for n, at in enumerate(received)]
+    frame = build_frame(orders, AS_OF)
+    chengdong = prepare(orders, plan_for("chengdong"), AS_OF, frame=frame)
+    day = dt.date
+    # before 2024-01-01 the pack's first day is judged
+    assert list(chengdong.judged) == [
+        day(2024, 5, 6),
+        day(2024, 5, 6),
+        day(2024, 1, 1),
+        day(2024, 1, 1),
+        day(2024, 5, 6),
+    ]
+    groups, codes = chengdong.judged_groups()
+    assert groups == [day(2024, 5, 6), day(2024, 1, 1)]
+    assert codes.tolist() == [0, 0, 1, 1, 0]
+    xiayang = prepare(orders, plan_for("xiayang"), AS_OF, frame=frame)
+    assert list(xiayang.judged) == [
+        day(2024, 5, 6),
+        day(2024, 5, 6),
+        day(2024, 1, 1),
+        day(2023, 6, 1),
+        day(2024, 5, 6),
+    ]
+    groups, codes = xiayang.judged_groups()
+    assert groups == [day(2024, 5, 6), day(2024, 1, 1), day(2023, 6, 1)]
+    assert codes.tolist() == [0, 0, 1, 2, 0]
+    fixed = prepare(orders, plan_for("xiayang"), AS_OF, day(2022, 1, 1), frame=frame)
+    assert list(fixed.judged) == [day(2022, 6, 8)] * 5  # judged_on before effective_from
+    assert fixed.judged_groups()[0] == [day(2022, 6, 8)]
+    assert fixed.judged_groups()[1].tolist() == [0] * 5

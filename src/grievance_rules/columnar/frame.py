@@ -17,7 +17,7 @@ import enum
 import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import chain, repeat
 from typing import Any, TypeVar
 
 import numpy as np
@@ -477,17 +477,26 @@ def frame_of(
 ) -> Frame:
     """The frame of orders already cut to their instants."""
     n = len(views)
-    lengths = np.fromiter((len(v.kept) for v in views), dtype=np.int64, count=n)
+    kept = [v.kept for v in views]
+    lengths = np.fromiter(map(len, kept), dtype=np.int64, count=n)
     offsets = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(lengths, out=offsets[1:])
-    events: list[EventBase] = [e for v in views for e in v.kept]
-    type_codes: dict[str, int] = {}
-    unit_codes: dict[str, int] = {}
-    tget = type_codes.setdefault
-    uget = unit_codes.setdefault
-    types = [tget(e.type, len(type_codes)) for e in events]
-    units = [-1 if e.unit is None else uget(e.unit, len(unit_codes)) for e in events]
-    handling = [-1 if h is None else uget(h, len(unit_codes)) for v in views for h in v.handling]
+    events: list[EventBase] = list(chain.from_iterable(kept))
+    count = len(events)
+    # codes in first-seen order: types over the events; units over the acting units,
+    # then over the handling units after each event
+    type_names = list(map(operator.attrgetter("type"), events))
+    type_codes = {name: code for code, name in enumerate(dict.fromkeys(type_names))}
+    acting = list(map(operator.attrgetter("unit"), events))
+    held = list(chain.from_iterable(v.handling for v in views))
+    seen = dict.fromkeys(chain(acting, held))
+    seen.pop(None, None)
+    unit_codes: dict[str, int] = {unit: code for code, unit in enumerate(seen)}
+    lookup: dict[str | None, int] = {None: -1}
+    lookup.update(unit_codes)
+    types = np.fromiter(map(type_codes.__getitem__, type_names), dtype=np.int64, count=count)
+    units = np.fromiter(map(lookup.__getitem__, acting), dtype=np.int64, count=count)
+    handling = np.fromiter(map(lookup.__getitem__, held), dtype=np.int64, count=len(held))
     order = np.repeat(np.arange(n, dtype=np.int64), lengths)
     pos = np.arange(len(events), dtype=np.int64) - offsets[order]
     handling_a = np.asarray(handling, dtype=np.int64)
@@ -506,8 +515,10 @@ def frame_of(
         offsets=offsets,
         order=order,
         pos=pos,
-        index=np.fromiter((j for v in views for j in v.indices), dtype=np.int64, count=len(events)),
-        at_us=to_us_array([e.at for e in events]),
+        index=np.fromiter(
+            chain.from_iterable(v.indices for v in views), dtype=np.int64, count=count
+        ),
+        at_us=to_us_array(list(map(operator.attrgetter("at"), events))),
         unit=np.asarray(units, dtype=np.int64),
         handling=handling_a,
         type=np.asarray(types, dtype=np.int64),

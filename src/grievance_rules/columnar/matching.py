@@ -15,6 +15,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -173,9 +174,10 @@ def _shapes(plan: PackPlan, frame: Frame) -> tuple[npt.NDArray[np.int64], list[f
         shapes = codes
     names: list[list[str]] = [[] for _ in first]
     for name, places, test in _selector_reads(plan):
-        verdicts: dict[tuple[Any, ...], bool] = {}
-        for k, (key, i) in enumerate(zip(keys, first, strict=True)):
-            part = tuple(key[p] for p in places)
+        verdicts: dict[Any, bool] = {}
+        # the parts of each key the selector reads (nothing read: one part for all)
+        parts = map(operator.itemgetter(*places), keys) if places else repeat((), len(keys))
+        for k, (part, i) in enumerate(zip(parts, first, strict=True)):
             verdict = verdicts.get(part)
             if verdict is None:
                 verdict = verdicts[part] = test(orders[i], kinds[i])
