@@ -123,6 +123,8 @@ _FLOAT_FIELDS = frozenset({"points"})
 _LIST_FIELDS = frozenset({"signatures"})
 _EVIDENCE_FIELDS = frozenset({"evidence"})
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_FIRST_MICROS = (dt.datetime.min.replace(tzinfo=dt.UTC) - _EPOCH) // dt.timedelta(microseconds=1)
+_LAST_MICROS = (dt.datetime.max.replace(tzinfo=dt.UTC) - _EPOCH) // dt.timedelta(microseconds=1)
 _ALLOWED = {kind: frozenset(cls.model_fields) for kind, cls in EVENT_CLASSES.items()}
 _NEW: Any = object()
 """A unit's cells not met before (:class:`_Units`)."""
@@ -322,9 +324,9 @@ def _plain(name: str, value: Any) -> Any:
 def _instants(column: Any) -> list[Any]:
     """A zoned timestamp column as UTC datetimes (``None`` where a cell is null).
 
-    Whole seconds are made by :meth:`datetime.datetime.fromtimestamp`, others from
-    microseconds since 1970: both several times quicker than Arrow's own
-    conversion of zoned timestamps, and the same datetimes.
+    The datetimes are made from microseconds since 1970 by :func:`_datetimes`
+    (several times quicker than Arrow's own conversion of zoned timestamps, or
+    than :meth:`datetime.datetime.fromtimestamp`), and are the same datetimes.
     """
     import numpy as np
 
@@ -335,25 +337,59 @@ def _instants(column: Any) -> list[Any]:
         present = np.flatnonzero(micros.is_valid().to_numpy(zero_copy_only=False))
         micros = micros.drop_null()
     values = micros.to_numpy()
-    seconds = (values // 1_000_000).tolist()
-    fractions = (values % 1_000_000).tolist()
-    from_seconds = dt.datetime.fromtimestamp
-    utc = dt.UTC
-    try:
-        made = [
-            from_seconds(second, utc)
-            if not fraction
-            else _EPOCH + dt.timedelta(seconds=second, microseconds=fraction)
-            for second, fraction in zip(seconds, fractions, strict=True)
-        ]
-    except (ValueError, OverflowError, OSError):  # beyond datetime's years: fails as it did
+    if len(values) and (values.min() < _FIRST_MICROS or values.max() > _LAST_MICROS):
+        # beyond datetime's years: fails as it did (OverflowError)
         made = [_EPOCH + dt.timedelta(microseconds=m) for m in values.tolist()]
+    else:
+        made = _datetimes(values)
     if present is None:
         return made
     out: list[Any] = [None] * len(column)
     for index, instant in zip(present.tolist(), made, strict=True):
         out[index] = instant
     return out
+
+
+def _datetimes(micros: Any) -> list[dt.datetime]:
+    """UTC datetimes from microseconds since 1970 (numpy ``int64``, in datetime's years).
+
+    The date and time of day are worked out for the whole array in numpy (the
+    civil date of a day number, as in H. Hinnant's ``civil_from_days``), written
+    as the ten bytes of a datetime's pickled state, and each datetime made from
+    its state and ``UTC`` in C: the constructor's own path for unpickling, with
+    no arguments to parse and no time zone to call.
+
+    Example:
+        >>> import numpy as np
+        >>> _datetimes(np.array([0, -1, 951_782_400_000_001], dtype=np.int64))
+        [datetime.datetime(1970, 1, 1, 0, 0, tzinfo=datetime.timezone.utc), \
+datetime.datetime(1969, 12, 31, 23, 59, 59, 999999, tzinfo=datetime.timezone.utc), \
+datetime.datetime(2000, 2, 29, 0, 0, 0, 1, tzinfo=datetime.timezone.utc)]
+    """
+    import numpy as np
+
+    days, in_day = np.divmod(micros, 86_400_000_000)
+    shifted = days + 719_468  # days since 0000-03-01
+    era = shifted // 146_097
+    day_of_era = shifted - era * 146_097
+    year_of_era = (
+        day_of_era - day_of_era // 1_460 + day_of_era // 36_524 - day_of_era // 146_096
+    ) // 365
+    day_of_year = day_of_era - (365 * year_of_era + year_of_era // 4 - year_of_era // 100)
+    month_from_march = (5 * day_of_year + 2) // 153
+    day = day_of_year - (153 * month_from_march + 2) // 5 + 1
+    month = np.where(month_from_march < 10, month_from_march + 3, month_from_march - 9)
+    year = year_of_era + era * 400 + (month <= 2)
+    seconds, micro = np.divmod(in_day, 1_000_000)
+    minutes, second = np.divmod(seconds, 60)
+    hour, minute = np.divmod(minutes, 60)
+    state = np.empty((len(micros), 10), dtype=np.uint8)
+    for place, part in enumerate(
+        (year >> 8, year & 255, month, day, hour, minute, second, micro >> 16, micro >> 8, micro)
+    ):
+        state[:, place] = part & 255
+    from_state: Any = dt.datetime  # datetime(state, tzinfo): typeshed does not know the form
+    return list(map(from_state, state.view("V10").reshape(-1).tolist(), repeat(dt.UTC)))
 
 
 def _values(name: str, column: Any, pairs: bool = False) -> list[Any]:
@@ -450,17 +486,23 @@ def _made_cells(
     pa = _pa()
     count = table.num_rows
     present: list[str] = []
-    columns: list[list[Any]] = []
-    masks: list[Any] = []
+    columns: list[list[Any]] = []  # each column's values, its null cells left out
+    masks: list[Any] = []  # each column's cells that hold a value (None: every cell)
+    ranks: list[Any] = []  # each cell's place among its column's values (None: its row)
     for name in names:
         column = _dense(table.column(name))
         if column.null_count == len(column):
             continue
         present.append(name)
+        if column.null_count:
+            mask = _validity(column)
+            masks.append(mask)
+            ranks.append(np.cumsum(mask) - 1)
+            column = column.drop_null()  # most event columns are mostly empty
+        else:
+            masks.append(None)
+            ranks.append(None)
         columns.append(_values(name, column, pairs=units is not None))
-        masks.append(
-            column.is_valid().to_numpy(zero_copy_only=False) if column.null_count else None
-        )
     if count == 0 or not present:
         return _Cells([{} for _ in range(count)], [False] * count)
     code = _mask_code(masks, count)
@@ -485,13 +527,7 @@ def _made_cells(
         first = int(members[0])
         held = [index for index, mask in enumerate(masks) if mask is None or mask[first]]
         keys = tuple(present[index] for index in held)
-        if len(members) == count:
-            picked: list[Sequence[Any]] = [columns[index] for index in held]
-        elif len(members) == 1:
-            picked = [(columns[index][first],) for index in held]
-        else:
-            take = itemgetter(*members.tolist())
-            picked = [take(columns[index]) for index in held]
+        picked = [_picked(columns[index], ranks[index], members) for index in held]
         group = (
             units.rows(keys, picked) if units is not None else _dicts(keys, picked, len(members))
         )
@@ -507,6 +543,35 @@ def _made_cells(
     where = np.empty(count, dtype=np.int64)
     where[order] = np.arange(count)  # each row's place among the groups' rows
     return _Cells(list(itemgetter(*where.tolist())(made)), misplaced)
+
+
+def _validity(column: Any) -> Any:
+    """Whether each cell of an array holds a value (numpy ``bool``), from its validity bitmap."""
+    import numpy as np
+
+    pa = _pa()
+    kind = column.type
+    bitmap = column.buffers()[0]
+    if bitmap is None or pa.types.is_dictionary(kind) or isinstance(kind, pa.ExtensionType):
+        return column.is_valid().to_numpy(zero_copy_only=False)  # (not the plain layout)
+    bits = np.unpackbits(
+        np.frombuffer(bitmap, dtype=np.uint8), count=column.offset + len(column), bitorder="little"
+    )
+    return bits[column.offset :].view(bool)
+
+
+def _picked(values: list[Any], rank: Any, members: Any) -> Sequence[Any]:
+    """A column's values for a group's rows (``members``, ascending), each holding one.
+
+    ``rank`` gives each row's place among the column's values (``None``: the
+    column has a value in every row).
+    """
+    if len(values) == len(members):  # the group is every row with a value: all, in order
+        return values
+    places = members if rank is None else rank[members]
+    if len(places) == 1:
+        return (values[int(places[0])],)
+    return itemgetter(*places.tolist())(values)  # type: ignore[no-any-return]
 
 
 def _dicts(keys: tuple[str, ...], columns: Sequence[Sequence[Any]], count: int) -> list[Any]:
