@@ -205,3 +205,29 @@ def test_judged_dates_and_groups_by_hand():
     assert list(fixed.judged) == [day(2022, 6, 8)] * 5  # judged_on before effective_from
     assert fixed.judged_groups()[0] == [day(2022, 6, 8)]
     assert fixed.judged_groups()[1].tolist() == [0] * 5
+
+
+def test_judged_dates_at_shanghai_midnight_and_before_1992():
+    # 16:00Z is midnight in Shanghai (UTC+8); in the summer of 1988 Shanghai kept
+    # daylight saving time (UTC+9): 23:30+08:00 on 1 June was 00:30 on 2 June there
+    received = [
+        "2024-05-05T16:00:00Z",
+        "2024-05-05T15:59:59.999999Z",
+        "2024-05-06T00:00:00+08:00",
+    ]
+    orders = [_order(f"M{n}", [], received_at=at) for n, at in enumerate(received)]
+    plan = plan_for("xiayang")
+    batch = prepare(orders, plan, AS_OF, frame=build_frame(orders, AS_OF))
+    assert list(batch.judged) == [dt.date(2024, 5, 6), dt.date(2024, 5, 5), dt.date(2024, 5, 6)]
+    assert batch.judged_groups()[1].tolist() == [0, 1, 0]
+    old = _order("O", [], received_at="1988-06-01T23:30:00+08:00")
+    with_old = [*orders, old]
+    batch = prepare(with_old, plan, AS_OF, frame=build_frame(with_old, AS_OF))
+    # before xiayang's effective_from (2022-06-08): that day is judged; but its
+    # receipt day is found on the Shanghai clock of 1988
+    assert batch.judged[3] == dt.date(2022, 6, 8)
+    frame = build_frame(with_old, AS_OF)
+    prepare(with_old, plan, AS_OF, frame=frame)
+    days, codes = frame.remember("received-days", list)
+    assert days == [dt.date(2024, 5, 6), dt.date(2024, 5, 5), dt.date(1988, 6, 2)]
+    assert codes == [0, 1, 0, 2]
