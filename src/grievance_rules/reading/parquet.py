@@ -671,7 +671,10 @@ def _read_table(path: str | None, columns: Sequence[str], what: str) -> pa.Table
             _("{path}: the {what} table has no order_id column").format(path=path, what=what)
         )
     wanted = [name for name in schema.names if name in columns]
-    table: pa.Table = pq.read_table(path, columns=wanted)
+    # the file itself, not the dataset layer of pq.read_table; in this thread (CPU
+    # seconds a partition: Arrow's thread pool costs more than it gives on these sizes)
+    with pq.ParquetFile(path) as handle:
+        table: pa.Table = handle.read(columns=wanted, use_threads=False)
     return table
 
 
@@ -946,7 +949,7 @@ def read_partition(
         raise ReadError(
             _("{path}: the orders table has no id column").format(path=partition.orders)
         )
-    ids = handle.read(columns=["id"]).column("id").to_pylist()
+    ids = handle.read(columns=["id"], use_threads=False).column("id").to_pylist()
     twice = _repeated_ids(ids)
     position: dict[str, int] = {}
     for row, order_id in enumerate(ids):
@@ -959,7 +962,7 @@ def read_partition(
     shared = _Units()
     record = 0
     with handle:
-        for batch in handle.iter_batches(batch_size=batch_size, columns=names):
+        for batch in handle.iter_batches(batch_size=batch_size, columns=names, use_threads=False):
             # a batch made and validated at a time, the cyclic collector paused
             # meanwhile: the cells, models and results made are acyclic (see
             # grievance_rules.collector), and the cells are freed before it resumes,
