@@ -13,7 +13,6 @@ combination is judged once. The result is the native matcher's, order for order.
 from __future__ import annotations
 
 import operator
-from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import repeat
@@ -307,18 +306,10 @@ def match_flat(
             bounds = np.flatnonzero(owners[1:] != owners[:-1]) + 1
             starts = [0, *bounds.tolist()]
             ends = [*bounds.tolist(), len(positions)]
-            # events[i][name] = positions[a:b] for each run, as one C-level loop
-            deque(
-                map(
-                    dict.__setitem__,
-                    map(events.__getitem__, owners[starts].tolist()),
-                    repeat(name, len(starts)),
-                    map(positions.__getitem__, map(slice, starts, ends)),
-                ),
-                maxlen=0,
-            )
+            for i, a, b in zip(owners[starts].tolist(), starts, ends, strict=True):
+                events[i][name] = positions[a:b]
     return FlatMatch(
-        list(map(Match, map(met.__getitem__, shapes.tolist()), events)),
+        [Match(met[s], e) for s, e in zip(shapes.tolist(), events, strict=True)],
         flat,
         shapes,
         met,
