@@ -6,8 +6,13 @@ applied by column instead of by event: all events of one type are read once per 
 that any of the type's references tests, each distinct value is tested once per
 entry, and a reference's matches are the events whose values pass all its entries.
 Selectors depend on a few fields of the order (channel, category, urgency, special
-kinds, flags, the first handler's kind, the fields ``has`` names): each distinct
-combination is judged once. The result is the native matcher's, order for order.
+kinds, flags, the first handler's kind, the fields ``has`` names): each selector is
+judged once per distinct value of the fields it reads. The result is the native
+matcher's, order for order.
+
+What does not depend on the pack is kept on the batch's :class:`~.frame.Frame` for
+every pack of a call: the values read, each ``where`` entry's verdicts, what the
+selectors read of each order, and the 64-bit integer check.
 """
 
 from __future__ import annotations
