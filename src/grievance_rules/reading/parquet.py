@@ -488,7 +488,7 @@ def _made_cells(
     present: list[str] = []
     columns: list[list[Any]] = []  # each column's values, its null cells left out
     masks: list[Any] = []  # each column's cells that hold a value (None: every cell)
-    ranks: list[Any] = []  # each cell's place among its column's values (None: its row)
+    filled: list[Any] = []  # the rows where each column has a value (None: every row)
     for name in names:
         column = _dense(table.column(name))
         if column.null_count == len(column):
@@ -497,11 +497,11 @@ def _made_cells(
         if column.null_count:
             mask = _validity(column)
             masks.append(mask)
-            ranks.append(np.cumsum(mask) - 1)
+            filled.append(np.flatnonzero(mask))
             column = column.drop_null()  # most event columns are mostly empty
         else:
             masks.append(None)
-            ranks.append(None)
+            filled.append(None)
         columns.append(_values(name, column, pairs=units is not None))
     if count == 0 or not present:
         return _Cells([{} for _ in range(count)], [False] * count)
@@ -527,7 +527,7 @@ def _made_cells(
         first = int(members[0])
         held = [index for index, mask in enumerate(masks) if mask is None or mask[first]]
         keys = tuple(present[index] for index in held)
-        picked = [_picked(columns[index], ranks[index], members) for index in held]
+        picked = [_picked(columns[index], filled[index], members) for index in held]
         group = (
             units.rows(keys, picked) if units is not None else _dicts(keys, picked, len(members))
         )
@@ -560,15 +560,17 @@ def _validity(column: Any) -> Any:
     return bits[column.offset :].view(bool)
 
 
-def _picked(values: list[Any], rank: Any, members: Any) -> Sequence[Any]:
+def _picked(values: list[Any], filled: Any, members: Any) -> Sequence[Any]:
     """A column's values for a group's rows (``members``, ascending), each holding one.
 
-    ``rank`` gives each row's place among the column's values (``None``: the
-    column has a value in every row).
+    ``filled`` are the rows (ascending) where the column has a value, the rows of
+    ``values`` (``None``: every row).
     """
+    import numpy as np
+
     if len(values) == len(members):  # the group is every row with a value: all, in order
         return values
-    places = members if rank is None else rank[members]
+    places = members if filled is None else np.searchsorted(filled, members)
     if len(places) == 1:
         return (values[int(places[0])],)
     return itemgetter(*places.tolist())(values)  # type: ignore[no-any-return]
@@ -671,10 +673,7 @@ def _read_table(path: str | None, columns: Sequence[str], what: str) -> pa.Table
             _("{path}: the {what} table has no order_id column").format(path=path, what=what)
         )
     wanted = [name for name in schema.names if name in columns]
-    # the file itself, not the dataset layer of pq.read_table; in this thread (CPU
-    # seconds a partition: Arrow's thread pool costs more than it gives on these sizes)
-    with pq.ParquetFile(path) as handle:
-        table: pa.Table = handle.read(columns=wanted, use_threads=False)
+    table: pa.Table = pq.read_table(path, columns=wanted)
     return table
 
 
@@ -949,7 +948,7 @@ def read_partition(
         raise ReadError(
             _("{path}: the orders table has no id column").format(path=partition.orders)
         )
-    ids = handle.read(columns=["id"], use_threads=False).column("id").to_pylist()
+    ids = handle.read(columns=["id"]).column("id").to_pylist()
     twice = _repeated_ids(ids)
     position: dict[str, int] = {}
     for row, order_id in enumerate(ids):
@@ -962,7 +961,7 @@ def read_partition(
     shared = _Units()
     record = 0
     with handle:
-        for batch in handle.iter_batches(batch_size=batch_size, columns=names, use_threads=False):
+        for batch in handle.iter_batches(batch_size=batch_size, columns=names):
             # a batch made and validated at a time, the cyclic collector paused
             # meanwhile: the cells, models and results made are acyclic (see
             # grievance_rules.collector), and the cells are freed before it resumes,
