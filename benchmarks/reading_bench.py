@@ -18,7 +18,8 @@ then, in a fresh process each and ``--rounds`` times, orders per CPU-second
 
 * ``jsonl``: ``iter_orders`` on the JSON Lines file;
 * ``parquet``: ``iter_parquet_orders`` on the Parquet folder;
-* ``baseline``: the same with ``reading/parquet.py`` as at ``--baseline`` (git);
+* ``baseline``: the same with the whole package as at ``--baseline`` (``git archive``
+  of its ``src``, put first on ``PYTHONPATH``): reader, model and history check as they were;
 * ``phases``: the current reader's phases timed one by one (pyarrow read,
   grouping by order, to Python, assembling, pydantic validation, history check).
 
@@ -206,25 +207,18 @@ def _load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-def _baseline(rev: str) -> object:
-    """The Parquet reader as it was at ``rev`` (``git show``), loaded as a module of its own."""
-    import importlib.util
+def _baseline_tree(rev: str, folder: Path) -> Path:
+    """The package's ``src`` as it was at ``rev`` (``git archive``), unpacked into ``folder``."""
+    import tarfile
 
     root = Path(__file__).resolve().parent.parent
-    source = subprocess.run(
-        ["git", "-C", str(root), "show", f"{rev}:src/grievance_rules/reading/parquet.py"],
-        check=True, capture_output=True, text=True,
-    ).stdout  # fmt: skip
-    folder = Path(tempfile.mkdtemp())
-    path = folder / "parquet_baseline.py"
-    path.write_text(source, encoding="utf-8")
-    spec = importlib.util.spec_from_file_location("parquet_baseline", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["parquet_baseline"] = module
-    spec.loader.exec_module(module)
-    return module
+    archive = subprocess.run(
+        ["git", "-C", str(root), "archive", rev, "src"], check=True, capture_output=True
+    ).stdout
+    folder.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(folder, filter="data")
+    return folder / "src"
 
 
 class _Clock:
@@ -304,7 +298,7 @@ def _high_water_mib() -> float:
     return float("nan")  # pragma: no cover
 
 
-def _warm_up(baseline: str | None) -> None:
+def _warm_up() -> None:
     """Read five orders both ways first: Arrow's and pydantic's one-time set-up off the clock."""
     from grievance_rules.reading import iter_orders
     from grievance_rules.reading.parquet import iter_parquet_orders
@@ -313,31 +307,31 @@ def _warm_up(baseline: str | None) -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         write_parquet(generate_orders(5, seed=1), tmp)
-        reader = _baseline(baseline).iter_parquet_orders if baseline else iter_parquet_orders  # type: ignore[attr-defined]
-        assert sum(1 for _r in reader(tmp)) == 5
+        assert sum(1 for _r in iter_parquet_orders(tmp)) == 5
         lines = io.BytesIO("\n".join(generate_lines(5, seed=1)).encode())
         assert sum(1 for _r in iter_orders(lines, "jsonl")) == 5
 
 
-def parquet_stage(name: str, folder: Path, jsonl: Path, baseline: str) -> dict[str, object]:
-    """One stage of the Parquet comparison, in this process, imports done before the clock."""
+def parquet_stage(name: str, folder: Path, jsonl: Path) -> dict[str, object]:
+    """One stage of the Parquet comparison, in this process, imports done before the clock.
+
+    The ``baseline`` stage is the ``parquet`` stage run with the baseline's package first
+    on ``PYTHONPATH`` (see :func:`parquet_main`).
+    """
     import pyarrow.parquet  # noqa: F401  (imported before the clock, as every stage's libraries)
 
     from grievance_rules.reading import iter_orders
     from grievance_rules.reading.parquet import iter_parquet_orders
 
-    _warm_up(baseline if name == "baseline" else None)
+    _warm_up()
     if name == "phases":
         load = _load()
         spent = _phases(folder)
         return {"stage": name, "cpu_seconds": spent, "load_before": load, "load_after": _load()}
     if name == "jsonl":
         records = lambda: iter_orders(jsonl, "jsonl")  # noqa: E731
-    elif name == "parquet":
+    elif name in ("parquet", "baseline"):
         records = lambda: iter_parquet_orders(folder)  # noqa: E731
-    elif name == "baseline":
-        module = sys.modules["parquet_baseline"]
-        records = lambda: module.iter_parquet_orders(folder)  # type: ignore[attr-defined]  # noqa: E731
     else:
         raise SystemExit(f"unknown stage {name}")
     load = _load()
@@ -348,8 +342,11 @@ def parquet_stage(name: str, folder: Path, jsonl: Path, baseline: str) -> dict[s
         counts["accepted" if result.ok else "rejected"] += 1
     cpu = _cpu() - start
     total = counts["accepted"] + counts["rejected"]
+    import grievance_rules
+
     return {
         "stage": name,
+        "package": str(Path(grievance_rules.__file__).parent.parent),
         **counts,
         "cpu_seconds": round(cpu, 3),
         "wall_seconds": round(time.perf_counter() - wall, 3),
@@ -379,12 +376,20 @@ def parquet_main(args: argparse.Namespace) -> None:
         print(f"{args.orders:,} orders (seed {args.seed}): JSON Lines {mib:.1f} MiB, "
               f"Parquet {size / 2**20:.1f} MiB; load {_load()}")  # fmt: skip
         stages = [s for s in args.stages.split(",") if s in PARQUET_STAGES]
+        envs = {name: dict(os.environ) for name in stages}
+        if "baseline" in stages:
+            old = _baseline_tree(args.baseline, Path(tmp) / "baseline")
+            envs["baseline"]["PYTHONPATH"] = os.pathsep.join(
+                [str(old), os.environ.get("PYTHONPATH", "")]
+            )
+            print(f"baseline: the package as at {args.baseline}")
         for round_number in range(1, args.rounds + 1):
             for name in stages:
+                env = envs[name]
                 result = subprocess.run(
                     [sys.executable, __file__, "--parquet-stage", name, "--folder", str(folder),
-                     "--file", str(jsonl), "--baseline", args.baseline],
-                    check=True, capture_output=True, text=True,
+                     "--file", str(jsonl)],
+                    check=True, capture_output=True, text=True, env=env,
                 )  # fmt: skip
                 print(json.dumps({"round": round_number, **json.loads(result.stdout)}))
 
@@ -402,13 +407,13 @@ def main() -> None:
     )  # fmt: skip
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--baseline", default="9f60592", help="git revision of the old reader")
+    parser.add_argument("--baseline", default="9a8d4b8", help="git revision of the old package")
     parser.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--parquet-stage", help=argparse.SUPPRESS)  # internal
     args = parser.parse_args()
 
     if args.parquet_stage:
-        print(json.dumps(parquet_stage(args.parquet_stage, args.folder, args.file, args.baseline)))
+        print(json.dumps(parquet_stage(args.parquet_stage, args.folder, args.file)))
         return
     if args.parquet:
         if args.orders == 1_000_000:
