@@ -14,6 +14,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import numpy as np
+
 from grievance_rules.calendar.deadlines import remembered_deadline
 from grievance_rules.calendar.office_hours import to_shanghai
 from grievance_rules.columnar.batch import OrderBatch, to_us
@@ -38,9 +40,9 @@ def window_rows(batch: OrderBatch, rule: WindowRule, selector: str) -> tuple[lis
     deadlines: dict[tuple[Any, ...], Any] = {}
     rows: list[Row] = []
     fallback: set[int] = set()
-    for i, match in enumerate(batch.matches):
-        if selector not in match.selectors or not match.events.get(action):
-            continue
+    frame = batch.frame
+    acted = np.unique(frame.order[batch.rows(action)])  # orders with an action, in order
+    for i in acted[batch.selector_mask(selector)[acted]].tolist():
         try:
             rows.extend(_order_windows(batch, i, rule, action, opens_pattern, deadlines))
         except _FallbackError:
