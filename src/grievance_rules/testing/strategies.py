@@ -284,6 +284,10 @@ def _history(
                      "to_unit": new}
                 )  # fmt: skip
                 current = new
+                # an extension the unit given up had asked for lapses with its turn: a
+                # grant now would be for the new unit, which asked for none (the history
+                # check warns extension_without_request)
+                open_extension = False
         elif kind == "replied":
             replied = True
         elif kind in {"redo_ordered", "supervision"}:
