@@ -658,7 +658,6 @@ def _event_booked(
     if rule.once_per_order:
         found = found[:1]
     frame = batch.frame
-    order = batch.orders[i]
     base = None if rule.points == "from_event" else float(batch.value(rule.points, i))
     cap = None if rule.cap is None else float(batch.value(rule.cap, i))
     own = (
@@ -676,20 +675,33 @@ def _event_booked(
             unit = events[row].unit
         else:
             unit = getattr(events[row], "subject_unit", None)
-        if rule.assesses is not None and points != 0:
-            scope = str(batch.value(rule.assesses, i))
-            kind = next((u.kind.value for u in order.units if u.id == unit), None)
-            if scope != "all" and kind not in scope.split(","):
-                points = 0.0
-        rows.append(
-            (i, order.id, rule.id, "deduction", seq, unit or "", "", at, -1, -1,
-             "", _NAN, points, "columnar", -1)
-        )  # fmt: skip
+        rows.append(_deduction_row(batch, i, rule, seq, unit, at, points))
     return rows
 
 
-def _deductions(batch: OrderBatch, i: int, rule: DeductionRule, found: list[_Occ]) -> list[Row]:
+def _deduction_row(
+    batch: OrderBatch,
+    i: int,
+    rule: DeductionRule,
+    seq: int,
+    unit: str | None,
+    at: int,
+    points: float,
+) -> Row:
+    """One booked deduction's row; points outside the rule's ``assesses`` scope count 0."""
     order = batch.orders[i]
+    if rule.assesses is not None and points != 0:
+        scope = str(batch.value(rule.assesses, i))
+        kind = next((u.kind.value for u in order.units if u.id == unit), None)
+        if scope != "all" and kind not in scope.split(","):
+            points = 0.0
+    return (
+        i, order.id, rule.id, "deduction", seq, unit or "", "", at, -1, -1, "", _NAN, points,
+        "columnar", -1,
+    )  # fmt: skip
+
+
+def _deductions(batch: OrderBatch, i: int, rule: DeductionRule, found: list[_Occ]) -> list[Row]:
     base = None if rule.points == "from_event" else float(batch.value(rule.points, i))
     cap = None if rule.cap is None else float(batch.value(rule.cap, i))
     rows: list[Row] = []
@@ -703,13 +715,5 @@ def _deductions(batch: OrderBatch, i: int, rule: DeductionRule, found: list[_Occ
             "trigger_unit": occurrence.unit,
             "subject_unit": occurrence.subject,
         }[rule.charge]
-        if rule.assesses is not None and points != 0:
-            scope = str(batch.value(rule.assesses, i))
-            kind = next((u.kind.value for u in order.units if u.id == unit), None)
-            if scope != "all" and kind not in scope.split(","):
-                points = 0.0
-        rows.append(
-            (i, order.id, rule.id, "deduction", seq, unit or "", "", to_us(occurrence.at), -1, -1,
-             "", _NAN, points, "columnar", -1)
-        )  # fmt: skip
+        rows.append(_deduction_row(batch, i, rule, seq, unit, to_us(occurrence.at), points))
     return rows

@@ -30,7 +30,14 @@ from grievance_rules.model import WorkOrder
 from grievance_rules.model.assignments import Assignment, assignments
 from grievance_rules.model.events import EventBase
 
-__all__ = ["AssignmentTable", "Frame", "build_frame", "first_from", "to_us_array"]
+__all__ = [
+    "AssignmentTable",
+    "Frame",
+    "build_frame",
+    "first_from",
+    "selector_fields",
+    "to_us_array",
+]
 
 _T = TypeVar("_T")
 Int64s = npt.NDArray[np.int64]
@@ -373,14 +380,7 @@ class Frame:
             first: list[int] = []
             codes: list[int] = []
             for i, (order, kind) in enumerate(zip(self.orders, self.handler_kinds(), strict=True)):
-                key = (
-                    order.channel,
-                    order.category,
-                    order.urgency,
-                    tuple(order.special_kinds),
-                    tuple(order.flags),
-                    kind,
-                )
+                key = selector_fields(order, kind)
                 code = seen.get(key)
                 if code is None:
                     code = seen[key] = len(first)
@@ -530,6 +530,21 @@ def frame_of(
         received_us=to_us_array([o.received_at for o in orders]),
         instants_us=to_us_array(instants),
         _assignments=[None] * n,
+    )
+
+
+def selector_fields(order: WorkOrder, kind: str | None) -> tuple[Any, ...]:
+    """What the selectors read of an order, but ``has``.
+
+    (channel, category, urgency, special kinds, flags, the first handler's ``kind``).
+    """
+    return (
+        order.channel,
+        order.category,
+        order.urgency,
+        tuple(order.special_kinds),
+        tuple(order.flags),
+        kind,
     )
 
 

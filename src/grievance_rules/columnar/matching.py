@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from grievance_rules.columnar.frame import Frame, frame_of
+from grievance_rules.columnar.frame import Frame, frame_of, selector_fields
 from grievance_rules.engine.compiler import event_key, selector_key
 from grievance_rules.engine.matching import (
     Match,
@@ -204,15 +204,7 @@ def _shapes_of_views(
             check_integers(view)
         order = view.order
         kind = view.first_handler_kind()
-        key = (
-            order.channel,
-            order.category,
-            order.urgency,
-            tuple(order.special_kinds),
-            tuple(order.flags),
-            kind,
-            tuple(getattr(order, f) is None for f in has),
-        )
+        key = (*selector_fields(order, kind), tuple(getattr(order, f) is None for f in has))
         shape = judged.get(key)
         if shape is None:
             shape = judged[key] = len(met)
