@@ -491,19 +491,8 @@ def _cap_us(batch: OrderBatch, rule: ClockRule, i: int, start_us: int) -> int:
         if not (timeline.covered(start)[0] and cap[0] >= 0):
             raise _FallbackError
         return int(cap[0])
-    try:
-        deadline = remembered_deadline(
-            plan.calendar,
-            to_shanghai(_at(start_us), what="start"),
-            spec,
-            convention,
-            half_day=half_day,
-        )
-    except GrievanceRulesError as exc:
-        raise _FallbackError from exc
-    if deadline.provisional:
-        raise _FallbackError
-    return to_us(deadline.due)
+    period = _Period(True, spec, convention, half_day, False, None)
+    return to_us(_calendar_due(batch, _at(start_us), period, {}))
 
 
 _TO_FIND = -3
@@ -894,9 +883,6 @@ _FIXED_OFFSET_FROM = (dt.datetime(1992, 1, 1, tzinfo=dt.UTC) - _EPOCH) // dt.tim
     microseconds=1
 )
 """From 1992 Shanghai time is UTC+8 all year (no summer time since 1991)."""
-_SHANGHAI_US = 8 * 3_600_000_000
-_DAY_US = 86_400_000_000
-_MINUTE_US = 60_000_000
 
 
 def _calendar_dues(
@@ -922,7 +908,7 @@ def _calendar_dues(
         hours = batch.plan.calendar.office_hours
         local = starts + _SHANGHAI_US
         late = (
-            (local % _DAY_US) // _MINUTE_US >= hours.closing
+            (local % _US_PER_DAY) // _US_PER_MINUTE >= hours.closing
             if hours is not None
             else np.zeros(len(starts), dtype=bool)
         )
@@ -932,7 +918,7 @@ def _calendar_dues(
             count=len(periods),
         )[period_of[which]]
         keys = np.stack(
-            [period_of[which], np.where(civil, (local // _DAY_US) * 2 + late, starts)], axis=1
+            [period_of[which], np.where(civil, (local // _US_PER_DAY) * 2 + late, starts)], axis=1
         )
         _unique, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
         found = np.empty(len(first), dtype=np.int64)
