@@ -10,6 +10,7 @@ import datetime as dt
 import gc
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -335,3 +336,36 @@ def test_a_readers_checked_history_is_not_checked_again(tmp_path: Path, monkeypa
     (tabled,) = table_stream([read[1]], [load_pack(ROOT / "policies" / "chengdong")])
     assert not isinstance(tabled, Rejection)
     assert checked == ["H-1"]  # the hand-made record's history only
+
+
+def _to_summer_1990_nights(line: str) -> str:
+    """An order moved back 34 years of weeks and 10 hours: into 1990, its day events at night.
+
+    Shanghai kept summer time (UTC+9) in 1990 from 15 April to 16 September, so an event
+    between 00:00 and 01:00 local time falls on the day before at UTC+8.
+    """
+    back = dt.timedelta(weeks=52 * 34, hours=10)
+
+    def moved(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {key: moved(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [moved(item) for item in value]
+        if isinstance(value, str) and len(value) > 18 and value[4] == "-" and value[10] == "T":
+            return (dt.datetime.fromisoformat(value) - back).isoformat()
+        return value
+
+    return json.dumps(moved(json.loads(line)), ensure_ascii=False)
+
+
+@pytest.mark.parametrize("pack", PACKS)
+def test_orders_under_shanghai_summer_time_score_the_same_both_ways(pack):
+    lines = [
+        _to_summer_1990_nights(line)
+        for line in generate_lines(1500, seed=11, start=dt.date(2024, 1, 1), months=8)
+    ]
+    per_order, columnar = _both(score, lines, pack)
+    assert columnar == per_order
+    card = json.loads(per_order)
+    assert card["assessed"] >= 50  # (the rest fall outside the working-day calendar: rejected)
+    assert card["assessed"] + card["excluded"] + card["rejected"] == card["inputs"] == 1500

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from grievance_rules.calendar import SHANGHAI
 from grievance_rules.columnar.frame import Frame, build_frame, frame_of
+from grievance_rules.columnar.instants import EPOCH_ORDINAL, shanghai_day
 from grievance_rules.columnar.matching import FlatMatch, match_flat
 from grievance_rules.engine.matching import Match, OrderView
 from grievance_rules.engine.plan import PackPlan
@@ -27,18 +28,10 @@ from grievance_rules.errors import WorkOrderError
 from grievance_rules.model import WorkOrder, ensure_coherent
 from grievance_rules.model.assignments import Assignment
 
-__all__ = ["OrderBatch", "OrderInput", "prepare", "to_orders", "to_us"]
+__all__ = ["OrderBatch", "OrderInput", "prepare", "to_orders"]
 
 OrderInput = WorkOrder | Mapping[str, Any] | str | bytes
 """An order as a model, a dict, or one JSON line."""
-
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-_MICROSECOND = dt.timedelta(microseconds=1)
-
-
-def to_us(instant: dt.datetime) -> int:
-    """An aware instant as microseconds since 1970-01-01 UTC."""
-    return (instant - _EPOCH) // _MICROSECOND
 
 
 def to_orders(inputs: Iterable[OrderInput]) -> list[WorkOrder]:
@@ -159,24 +152,17 @@ def _received_days(orders: Sequence[WorkOrder]) -> tuple[list[dt.date], list[int
     return list(of_day), codes
 
 
-_US_PER_DAY = 86_400_000_000
-_SHANGHAI_US = 8 * 3_600_000_000
-_FIXED_OFFSET_FROM_US = to_us(dt.datetime(1992, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=8))))
-"""Since 1992 Shanghai is UTC+8 all year (daylight saving time ended in 1991)."""
-_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
-
-
 def _received_days_of(frame: Frame) -> tuple[list[dt.date], list[int]]:
     """:func:`_received_days` of the frame's orders, from their receipts in µs at once."""
     received = frame.received_us
-    if not len(received) or received.min() < _FIXED_OFFSET_FROM_US:
+    if not len(received):
         return _received_days(frame.orders)
-    days = (received + _SHANGHAI_US) // _US_PER_DAY
+    days = shanghai_day(received)
     _values, where, inverse = np.unique(days, return_index=True, return_inverse=True)
     by_first = np.argsort(where, kind="stable")
     rank = np.empty(len(by_first), dtype=np.int64)
     rank[by_first] = np.arange(len(by_first), dtype=np.int64)
-    distinct = [dt.date.fromordinal(_EPOCH_ORDINAL + day) for day in days[where[by_first]].tolist()]
+    distinct = [dt.date.fromordinal(EPOCH_ORDINAL + day) for day in days[where[by_first]].tolist()]
     return distinct, rank[inverse.reshape(-1)].tolist()
 
 

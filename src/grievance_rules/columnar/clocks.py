@@ -35,9 +35,18 @@ from grievance_rules.calendar import Duration
 from grievance_rules.calendar.deadlines import remembered_deadline
 from grievance_rules.calendar.durations import CountingConvention, DurationUnit, HalfDayRule
 from grievance_rules.calendar.office_hours import to_shanghai
-from grievance_rules.columnar.batch import OrderBatch, to_us
+from grievance_rules.columnar.batch import OrderBatch
 from grievance_rules.columnar.findings import Row
-from grievance_rules.columnar.frame import Frame, first_from, to_us_array
+from grievance_rules.columnar.frame import Frame, first_from
+from grievance_rules.columnar.instants import (
+    FIXED_OFFSET_FROM_US,
+    SHANGHAI_US,
+    US_PER_DAY,
+    US_PER_MINUTE,
+    from_us,
+    to_us,
+    to_us_array,
+)
 from grievance_rules.columnar.timeline import timeline_of
 from grievance_rules.engine.clocks import compile_where
 from grievance_rules.errors import GrievanceRulesError
@@ -217,7 +226,7 @@ def _runs(
             elif rule.start_else_due_of is not None:
                 row = _standin(batch, i, rule.start_else_due_of, findings, a.unit, a.begins)
                 if row is not None:
-                    runs.append((_at(row[8]), None, a.unit, a.ends, row))
+                    runs.append((from_us(row[8]), None, a.unit, a.ends, row))
         return runs
     if rule.also_started_by:
         also = rule.also_started_by
@@ -235,15 +244,8 @@ def _runs(
     if not runs and rule.start_else_due_of is not None:
         row = _standin(batch, i, rule.start_else_due_of, findings)
         if row is not None:
-            runs = [(_at(row[8]), None, None, None, row)]
+            runs = [(from_us(row[8]), None, None, None, row)]
     return runs
-
-
-def _at(us: int) -> dt.datetime:
-    return _EPOCH + dt.timedelta(microseconds=us)
-
-
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 _NO_BOUND = np.iinfo(np.int64).max
@@ -492,7 +494,7 @@ def _cap_us(batch: OrderBatch, rule: ClockRule, i: int, start_us: int) -> int:
             raise _FallbackError
         return int(cap[0])
     period = _Period(True, spec, convention, half_day, False, None)
-    return to_us(_calendar_due(batch, _at(start_us), period, {}))
+    return to_us(_calendar_due(batch, from_us(start_us), period, {}))
 
 
 _TO_FIND = -3
@@ -699,18 +701,18 @@ def _start_filter(batch: OrderBatch, only_if_start: str, start: Int64s) -> Bools
         timeline = timeline_of(cal)
         covered = timeline.covered(start)
         day = np.clip(timeline.days(start), 0, len(timeline.is_work) - 1)
-        tod = (start + _SHANGHAI_US) % _US_PER_DAY
+        tod = (start + SHANGHAI_US) % US_PER_DAY
         after: Bools = (
             ~timeline.is_work[day]
-            | (tod < hours.intervals[0][0] * _US_PER_MINUTE)
-            | (tod >= hours.intervals[-1][1] * _US_PER_MINUTE)
+            | (tod < hours.intervals[0][0] * US_PER_MINUTE)
+            | (tod >= hours.intervals[-1][1] * US_PER_MINUTE)
         )
         for k in np.flatnonzero(~covered).tolist():
-            after[k] = _after_hours(batch, _at(int(start[k])))
+            after[k] = _after_hours(batch, from_us(int(start[k])))
         return after
     inside = only_if_start == "inside_office_hours"
     return np.fromiter(
-        (cal.in_office_hours(_at(t)) == inside for t in start.tolist()),
+        (cal.in_office_hours(from_us(t)) == inside for t in start.tolist()),
         dtype=bool,
         count=len(start),
     )
@@ -724,11 +726,6 @@ def _bound_of(findings: Findings, rule: ClockRule, i: int) -> int:
         if other:
             bound = min(bound, other[0][8])
     return bound
-
-
-_US_PER_DAY = 86_400_000_000
-_US_PER_MINUTE = 60_000_000
-_SHANGHAI_US = 8 * 3_600_000_000
 
 
 def clock_rows_loop(
@@ -835,7 +832,7 @@ def _order_clocks(
         for other_id in rule.no_later_than:
             other = sorted(_rows_of(findings, other_id, i), key=lambda r: r[4])
             if other:
-                bounds.append(_at(other[0][8]))
+                bounds.append(from_us(other[0][8]))
         stop_k = None
         for k in stops:
             if (k0 is not None and k <= k0) or (standin is None and kept[k].at < start):
@@ -879,12 +876,6 @@ def _order_clocks(
     return out
 
 
-_FIXED_OFFSET_FROM = (dt.datetime(1992, 1, 1, tzinfo=dt.UTC) - _EPOCH) // dt.timedelta(
-    microseconds=1
-)
-"""From 1992 Shanghai time is UTC+8 all year (no summer time since 1991)."""
-
-
 def _calendar_dues(
     batch: OrderBatch,
     which: Int64s,
@@ -904,11 +895,11 @@ def _calendar_dues(
     """
     deadlines: dict[tuple[Any, ...], Any] = {}
     starts = r_start[which]
-    if len(starts) and int(starts.min()) >= _FIXED_OFFSET_FROM:
+    if len(starts) and int(starts.min()) >= FIXED_OFFSET_FROM_US:
         hours = batch.plan.calendar.office_hours
-        local = starts + _SHANGHAI_US
+        local = starts + SHANGHAI_US
         late = (
-            (local % _US_PER_DAY) // _US_PER_MINUTE >= hours.closing
+            (local % US_PER_DAY) // US_PER_MINUTE >= hours.closing
             if hours is not None
             else np.zeros(len(starts), dtype=bool)
         )
@@ -918,7 +909,7 @@ def _calendar_dues(
             count=len(periods),
         )[period_of[which]]
         keys = np.stack(
-            [period_of[which], np.where(civil, (local // _US_PER_DAY) * 2 + late, starts)], axis=1
+            [period_of[which], np.where(civil, (local // US_PER_DAY) * 2 + late, starts)], axis=1
         )
         _unique, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
         found = np.empty(len(first), dtype=np.int64)
@@ -927,7 +918,7 @@ def _calendar_dues(
             try:
                 found[g] = to_us(
                     _calendar_due(
-                        batch, _at(int(r_start[k])), periods[int(period_of[k])], deadlines
+                        batch, from_us(int(r_start[k])), periods[int(period_of[k])], deadlines
                     )
                 )
             except _FallbackError:
@@ -942,7 +933,9 @@ def _calendar_dues(
         if i in fallback:
             continue
         try:
-            due[k] = to_us(_calendar_due(batch, _at(start_l[k]), periods[period_l[k]], deadlines))
+            due[k] = to_us(
+                _calendar_due(batch, from_us(start_l[k]), periods[period_l[k]], deadlines)
+            )
         except _FallbackError:
             fallback.add(i)
 

@@ -23,8 +23,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from grievance_rules.columnar.batch import OrderBatch, to_us
+from grievance_rules.columnar.batch import OrderBatch
 from grievance_rules.columnar.findings import Columns, Row, block
+from grievance_rules.columnar.instants import from_us, to_us
 from grievance_rules.engine.condition_tree import count_threshold
 from grievance_rules.engine.conditions import deduction_points
 from grievance_rules.packs.schema import (
@@ -55,7 +56,6 @@ __all__ = [
 _NAN = float("nan")
 Int64s = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 Findings = Callable[[str, int], list[Row] | None]
 """(rule id, order) → that rule's rows on the order, or ``None`` if a kernel did not
@@ -101,10 +101,6 @@ class _Occ:
 def _fields_of(cls: type[Any]) -> frozenset[str]:
     """The fields of an event class (asking a pydantic model for a missing one is slow)."""
     return frozenset(cls.model_fields)
-
-
-def _at(us: int) -> dt.datetime:
-    return _EPOCH + dt.timedelta(microseconds=us)
 
 
 def occurrences(batch: OrderBatch, i: int, trigger: Trigger, findings: Findings) -> list[_Occ]:
@@ -156,11 +152,11 @@ def occurrences(batch: OrderBatch, i: int, trigger: Trigger, findings: Findings)
                 if trigger.occurrence is not None and r[4] != trigger.occurrence:
                     continue
                 if r[9] >= 0:
-                    at = _at(r[9])
+                    at = from_us(r[9])
                 elif r[6] == "breached":
-                    at = _at(r[8])
+                    at = from_us(r[8])
                 else:
-                    at = min(_at(r[8]), batch.instants[i])
+                    at = min(from_us(r[8]), batch.instants[i])
                 label = f"clock {rule_id}#{r[4]} {r[6]}"
                 found.append(_Occ(at, label, r[5] or None, r[5] or None, None))
     for rule_id in trigger.window:
@@ -169,7 +165,7 @@ def occurrences(batch: OrderBatch, i: int, trigger: Trigger, findings: Findings)
             raise UnsupportedError
         for r in rows:
             if r[6] == trigger.state:
-                acted = _at(r[9])
+                acted = from_us(r[9])
                 label = f"window {rule_id} event {r[14]} {r[6]}"
                 unit = r[5] or None
                 found.append(
@@ -181,7 +177,7 @@ def occurrences(batch: OrderBatch, i: int, trigger: Trigger, findings: Findings)
             raise UnsupportedError
         for r in rows:
             unit = r[5] or None
-            found.append(_Occ(_at(r[7]), f"escalation {rule_id}", unit, unit, None))
+            found.append(_Occ(from_us(r[7]), f"escalation {rule_id}", unit, unit, None))
     if len(found) > 1:
         found.sort(key=lambda o: (o.at, o.label))
     return found

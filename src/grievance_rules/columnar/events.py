@@ -23,7 +23,8 @@ import numpy as np
 import numpy.typing as npt
 
 from grievance_rules.columnar._deps import require_pyarrow
-from grievance_rules.columnar.batch import OrderBatch, to_us
+from grievance_rules.columnar.batch import OrderBatch
+from grievance_rules.columnar.instants import to_us
 
 __all__ = ["EventsTable", "events_table"]
 

@@ -28,7 +28,7 @@ import numpy.typing as npt
 
 from grievance_rules.collector import paused
 from grievance_rules.columnar._deps import require_pyarrow
-from grievance_rules.columnar.batch import to_us
+from grievance_rules.columnar.instants import to_us
 from grievance_rules.engine.assessment import Assessment
 
 __all__ = [

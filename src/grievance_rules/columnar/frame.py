@@ -17,12 +17,13 @@ import enum
 import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from itertools import chain, repeat
+from itertools import chain
 from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 
+from grievance_rules.columnar.instants import to_us_array
 from grievance_rules.engine.clocks import compile_where
 from grievance_rules.engine.matching import OrderView, check_integers, integer_fields, view_of
 from grievance_rules.engine.single import instant_of
@@ -36,33 +37,16 @@ __all__ = [
     "build_frame",
     "first_from",
     "selector_fields",
-    "to_us_array",
 ]
 
 _T = TypeVar("_T")
 Int64s = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
 
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _SCALARS = (str, bool, int, float)
 _SCALAR_SET = frozenset(_SCALARS)
 _MISSING = object()
 _MICROSECOND = dt.timedelta(microseconds=1)
-
-
-def to_us_array(instants: Sequence[dt.datetime | None]) -> Int64s:
-    """Aware instants as µs since 1970-01-01 UTC (``-1`` for ``None``)."""
-    if None in instants:
-        return np.fromiter(
-            ((t - _EPOCH) // _MICROSECOND if t is not None else -1 for t in instants),
-            dtype=np.int64,
-            count=len(instants),
-        )
-    # no gaps: the subtraction and the division each as one map (no Python frame per instant)
-    deltas = map(operator.sub, instants, repeat(_EPOCH))
-    return np.fromiter(
-        map(operator.floordiv, deltas, repeat(_MICROSECOND)), dtype=np.int64, count=len(instants)
-    )
 
 
 @dataclass(frozen=True)

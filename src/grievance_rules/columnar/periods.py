@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING
 
 from grievance_rules.columnar.findings import Row
+from grievance_rules.columnar.instants import EPOCH_ORDINAL, shanghai_day
 from grievance_rules.engine.periods import PeriodTally, pack_period_of, tally_key
 from grievance_rules.model.handling import excluded_from_assessment
 
@@ -29,13 +30,7 @@ __all__ = [
     "period_slots",
     "period_tally",
     "row_entry",
-    "shanghai_day",
 ]
-
-_US_PER_DAY = 86_400_000_000
-_SHANGHAI_US = 8 * 3_600_000_000
-_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
-_Day = TypeVar("_Day", int, Any)
 
 
 def excluded_orders(result: ColumnarResult) -> set[int]:
@@ -60,18 +55,6 @@ def period_tally(result: ColumnarResult, periods: frozenset[str] = frozenset()) 
     tally.excluded = len(excluded)
     count_rows(tally, (row for row in result.findings if row[0] not in excluded))
     return tally
-
-
-def shanghai_day(at_us: _Day) -> _Day:
-    """The day (since 1970-01-01, on Shanghai time) of instants in microseconds since 1970.
-
-    An integer or a numpy array of them.
-
-    Example:
-        >>> shanghai_day(16 * 3_600_000_000)  # 1970-01-02 00:00+08:00
-        1
-    """
-    return (at_us + _SHANGHAI_US) // _US_PER_DAY
 
 
 def row_entry(row: Row) -> tuple[str, str, str, int, str, float] | None:
@@ -113,7 +96,7 @@ def period_slots(
     for period in kinds:
         start = starts.get((day, period))
         if start is None:
-            date = dt.date.fromordinal(day + _EPOCH_ORDINAL)
+            date = dt.date.fromordinal(day + EPOCH_ORDINAL)
             start = starts[(day, period)] = pack_period_of(pack, date, period).start
         found.append((period, start, unit))
     return tuple(found)

@@ -165,9 +165,6 @@ class ColumnarResult:
         )
 
 
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-
-
 def _clock_deps(rule: ClockRule) -> tuple[str, ...]:
     """The clocks a clock reads: ``no_later_than`` and ``start_else_due_of``."""
     extra = (rule.start_else_due_of,) if rule.start_else_due_of else ()

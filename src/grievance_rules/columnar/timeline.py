@@ -19,13 +19,10 @@ import numpy as np
 import numpy.typing as npt
 
 from grievance_rules.calendar import WorkingCalendar
+from grievance_rules.columnar.instants import EPOCH_ORDINAL, SHANGHAI_US, US_PER_DAY, US_PER_MINUTE
 
 __all__ = ["OfficeTimeline", "timeline_of"]
 
-_US_PER_DAY = 86_400_000_000
-_US_PER_MINUTE = 60_000_000
-_SHANGHAI_US = 8 * 3_600_000_000
-_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 
 Int64s = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
@@ -53,7 +50,7 @@ class OfficeTimeline:
 
     def days(self, instants_us: Int64s) -> Int64s:
         """Each instant's Shanghai date, as an index into the tables (may be out of range)."""
-        result: Int64s = (instants_us + _SHANGHAI_US) // _US_PER_DAY - self.first_day
+        result: Int64s = (instants_us + SHANGHAI_US) // US_PER_DAY - self.first_day
         return result
 
     def covered(self, instants_us: Int64s) -> Bools:
@@ -65,7 +62,7 @@ class OfficeTimeline:
     def positions(self, instants_us: Int64s) -> Int64s:
         """Office-time positions (µs); only meaningful where :meth:`covered` holds."""
         index = np.clip(self.days(instants_us), 0, len(self.cum) - 1)
-        tod = (instants_us + _SHANGHAI_US) % _US_PER_DAY
+        tod = (instants_us + SHANGHAI_US) % US_PER_DAY
         worked = np.zeros_like(tod)
         for start, end in self.bounds_us:
             worked += np.clip(tod - start, 0, end - start)
@@ -96,7 +93,7 @@ class OfficeTimeline:
             tod = np.where(here, start + remaining, tod)
             placed |= here
             remaining = remaining - (end - start)
-        result: Int64s = np.where(inside, day * _US_PER_DAY + tod - _SHANGHAI_US, -1)
+        result: Int64s = np.where(inside, day * US_PER_DAY + tod - SHANGHAI_US, -1)
         return result
 
 
@@ -116,17 +113,17 @@ def timeline_of(calendar: WorkingCalendar) -> OfficeTimeline:
     is_work = np.asarray(flags, dtype=bool)
     hours = calendar.office_hours
     bounds = (
-        tuple((a * _US_PER_MINUTE, b * _US_PER_MINUTE) for a, b in hours.intervals)
+        tuple((a * US_PER_MINUTE, b * US_PER_MINUTE) for a, b in hours.intervals)
         if hours is not None
         else ()
     )
     timeline = OfficeTimeline(
-        first_day=first.toordinal() - _EPOCH_ORDINAL,
+        first_day=first.toordinal() - EPOCH_ORDINAL,
         is_work=is_work,
         cum=np.cumsum(is_work, dtype=np.int64),
-        day_us=hours.day_minutes * _US_PER_MINUTE if hours is not None else 0,
+        day_us=hours.day_minutes * US_PER_MINUTE if hours is not None else 0,
         bounds_us=bounds,
-        workdays=np.flatnonzero(is_work).astype(np.int64) + (first.toordinal() - _EPOCH_ORDINAL),
+        workdays=np.flatnonzero(is_work).astype(np.int64) + (first.toordinal() - EPOCH_ORDINAL),
     )
     with _LOCK:
         if len(_KEPT) > 16:

@@ -18,8 +18,9 @@ import numpy as np
 
 from grievance_rules.calendar.deadlines import remembered_deadline
 from grievance_rules.calendar.office_hours import to_shanghai
-from grievance_rules.columnar.batch import OrderBatch, to_us
+from grievance_rules.columnar.batch import OrderBatch
 from grievance_rules.columnar.findings import Row
+from grievance_rules.columnar.instants import to_us
 from grievance_rules.errors import GrievanceRulesError
 from grievance_rules.packs.schema import EventRef, WindowRule
 

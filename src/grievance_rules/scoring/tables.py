@@ -47,7 +47,8 @@ from grievance_rules.calendar import SHANGHAI
 from grievance_rules.collector import paused
 from grievance_rules.columnar import evaluate_columnar_each
 from grievance_rules.columnar.findings import COLUMNS, FindingRows, Row, rows_of_assessment
-from grievance_rules.columnar.periods import period_slots, row_entry, shanghai_day
+from grievance_rules.columnar.instants import shanghai_day
+from grievance_rules.columnar.periods import period_slots, row_entry
 from grievance_rules.engine import Rejection, RepeatIndex
 from grievance_rules.engine.batch import (
     INPUT_ERRORS,
