@@ -10,6 +10,8 @@ import datetime as dt
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from grievance_rules.columnar.batch import prepare
 from grievance_rules.columnar.clocks import clock_rows, clock_rows_loop
@@ -19,8 +21,10 @@ from grievance_rules.columnar.run import _clocks_in_order
 from grievance_rules.engine.conditions import deduction_points
 from grievance_rules.engine.plan import plan_for
 from grievance_rules.model import WorkOrder
+from grievance_rules.model.assignments import assignments
 from grievance_rules.packs.schema import AllOf, AnyOf, CountOf, NotOf, Trigger
 from grievance_rules.samples.generator import generate_orders
+from grievance_rules.testing.strategies import work_orders
 
 UNITS = [
     {"id": "ctr", "kind": "dispatch_centre"},
@@ -108,6 +112,52 @@ def test_frame_lays_out_kept_events_by_hand():
     assert table.ends.tolist() == [2, -1, -1]
     assert [frame.unit_name(int(c)) for c in table.unit] == ["d1", "d2", "d2"]
     assert table.dispatched.tolist() == [True, False, True]
+
+
+def _same_assignments(orders: list[WorkOrder], as_of: dt.datetime | None) -> None:
+    frame = build_frame(orders, as_of)
+    table = frame.assignment_table()
+    expected = [
+        (i, a.begins, -1 if a.ends is None else a.ends, a.unit, a.how == "dispatched")
+        for i, view in enumerate(frame.views)
+        for a in assignments(view.kept, view.order.units)
+    ]
+    found = list(
+        zip(
+            table.order.tolist(),
+            table.begins.tolist(),
+            table.ends.tolist(),
+            [frame.unit_name(c) for c in table.unit.tolist()],
+            table.dispatched.tolist(),
+            strict=True,
+        )
+    )
+    assert found == expected
+    for i, view in enumerate(frame.views):  # and order by order
+        assert frame.assignments(i) == assignments(view.kept, view.order.units)
+
+
+def test_assignment_table_is_the_models():
+    at = "2024-05-06T09:30+08:00"
+    one_dispatch = [  # an order's one dispatch: an assignment only from upstream down
+        _order(f"D{n}", [{"type": "dispatched", "at": at, **sent}])
+        for n, sent in enumerate(
+            [
+                {"unit": "ctr", "to_unit": "d1"},
+                {"unit": None, "to_unit": "d1"},  # an unrecorded sender
+                {"unit": "d1", "to_unit": "d2"},  # a forward by a handling unit
+                {"unit": "ctr", "to_unit": "ctr"},  # to an upstream unit
+            ]
+        )
+    ]
+    _same_assignments([A, B, C, *one_dispatch, *generate_orders(400, seed=9)], None)
+
+
+@settings(max_examples=60, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow])  # fmt: skip
+@given(orders=st.lists(work_orders(), min_size=1, max_size=6), hours=st.integers(0, 24 * 30))
+def test_assignment_table_is_the_models_hypothesis(orders: list[WorkOrder], hours: int):
+    _same_assignments(orders, min(o.received_at for o in orders) + dt.timedelta(hours=hours))
 
 
 def test_holds_over_batch_by_hand():

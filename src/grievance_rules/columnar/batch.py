@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from grievance_rules.calendar import SHANGHAI
 from grievance_rules.columnar.frame import Frame, build_frame, frame_of
 from grievance_rules.columnar.instants import EPOCH_ORDINAL, shanghai_day
-from grievance_rules.columnar.matching import FlatMatch, match_flat
+from grievance_rules.columnar.matching import FlatMatch, OrderMatches, match_flat
 from grievance_rules.engine.matching import Match, OrderView
 from grievance_rules.engine.plan import PackPlan
 from grievance_rules.engine.repeats import RepeatIndex
@@ -108,7 +108,10 @@ class OrderBatch:
 
     def positions(self, i: int, pattern: str) -> list[int]:
         """Positions in order ``i``'s kept events that a pattern matched."""
-        return self.matches[i].events.get(pattern, [])
+        matches = self.matches
+        if isinstance(matches, OrderMatches):
+            return matches.positions(i, pattern)
+        return matches[i].events.get(pattern, [])
 
     def rows(self, pattern: str) -> npt.NDArray[np.int64]:
         """The global rows (of :attr:`frame`) a pattern matched, in increasing order."""

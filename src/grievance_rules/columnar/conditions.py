@@ -281,10 +281,11 @@ def could_hold_on(
 
 def _orders(batch: OrderBatch, selector: str, only: set[int] | None) -> list[int]:
     """The orders a rule applies to, among ``only`` (all when ``None``)."""
-    matches = batch.matches
+    mask = batch.selector_mask(selector)
     if only is None:
-        return [i for i, m in enumerate(matches) if selector in m.selectors]
-    return [i for i in sorted(only) if selector in matches[i].selectors]
+        found: list[int] = np.flatnonzero(mask).tolist()
+        return found
+    return [i for i in sorted(only) if mask[i]]
 
 
 def holds_over_batch(batch: OrderBatch, cond: Condition) -> Bools | None:

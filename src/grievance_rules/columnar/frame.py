@@ -13,7 +13,6 @@ starts, stops and occurrences with searches over these arrays
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -43,10 +42,12 @@ _T = TypeVar("_T")
 Int64s = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
 
-_SCALARS = (str, bool, int, float)
-_SCALAR_SET = frozenset(_SCALARS)
+_SCALAR_SET = frozenset((str, bool, int, float))
 _MISSING = object()
 _MICROSECOND = dt.timedelta(microseconds=1)
+_ASSIGNING = ("dispatched", "reassigned", "return_requested", "return_decided")
+"""The event types :func:`~grievance_rules.model.assignments.assignments` reads (it passes
+over any other: given only these, it finds the same assignments)."""
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,8 @@ class Frame:
         handling: per event, the handling unit's code after it (``-1``: none).
         type: per event, its type's code.
         events: the event objects, in the same rows.
+        attrs: per event, its fields' values by name (the model's ``__dict__``: read
+            there rather than through the model, several times faster).
         first_handling: per order, the code of its first handling unit (``-1``: none).
         received_us: per order, its receipt.
         instants_us: per order, its assessment instant.
@@ -102,6 +105,7 @@ class Frame:
     handling: Int64s
     type: Int64s
     events: list[EventBase]
+    attrs: list[dict[str, Any]]
     type_codes: dict[str, int]
     unit_codes: dict[str, int]
     unit_names: list[str]
@@ -137,8 +141,30 @@ class Frame:
         """Order ``i``'s assignments over its kept events (computed once for every pack)."""
         found = self._assignments[i]
         if found is None:
-            found = self._assignments[i] = assignments(self.views[i].kept, self.orders[i].units)
+            read, positions = self._assigned(i)
+            found = self._assignments[i] = tuple(
+                Assignment(a.unit, positions[a.begins], _at(positions, a.ends), a.how) for a in read
+            )
         return found
+
+    def _assigned(self, i: int) -> tuple[tuple[Assignment, ...], list[int]]:
+        """The model's assignments of order ``i``'s kept events of the types it reads.
+
+        (:func:`~grievance_rules.model.assignments.assignments`, positions among those
+        events), and those events' positions among all the order's kept events.
+        """
+        rows, bounds = self.remember("assigning-rows", self._assigning_rows)
+        chosen = rows[bounds[i] : bounds[i + 1]]
+        if not chosen:
+            return (), []
+        read = assignments(list(map(self.events.__getitem__, chosen)), self.orders[i].units)
+        pos = self.remember("pos-list", self.pos.tolist)
+        return read, list(map(pos.__getitem__, chosen))
+
+    def _assigning_rows(self) -> tuple[list[int], list[int]]:
+        """The global rows of the events assignments read, and where each order's begin."""
+        rows = np.sort(np.concatenate([self.rows_of_type(t) for t in _ASSIGNING]))
+        return rows.tolist(), np.searchsorted(rows, self.offsets).tolist()
 
     def assignment_table(self) -> AssignmentTable:
         """Every order's assignments as flat arrays (computed once)."""
@@ -148,11 +174,36 @@ class Frame:
             ends: list[int] = []
             units: list[int] = []
             how: list[bool] = []
+            rows, bounds = self.remember("assigning-rows", self._assigning_rows)
+            types = self.remember("type-list", self.type.tolist)
+            pos = self.remember("pos-list", self.pos.tolist)
+            dispatched = self.type_codes.get("dispatched")
+            attrs, views = self.attrs, self.views
             for i in range(len(self.orders)):
-                for a in self.assignments(i):
+                lo, hi = bounds[i], bounds[i + 1]
+                if lo == hi:
+                    continue  # no event that assigns or ends an assignment
+                if hi == lo + 1 and types[rows[lo]] == dispatched:
+                    # one dispatch (most orders): as ``assignments`` reads it, an assignment
+                    # if it sends the order from upstream (or an unrecorded sender) down
+                    g = rows[lo]
+                    target, sender = attrs[g].get("to_unit"), attrs[g]["unit"]
+                    upstream = views[i].upstream
+                    if target is None or target in upstream:
+                        continue
+                    if sender is not None and sender not in upstream:
+                        continue
                     order.append(i)
-                    begins.append(a.begins)
-                    ends.append(-1 if a.ends is None else a.ends)
+                    begins.append(pos[g])
+                    ends.append(-1)
+                    units.append(self.code_for(target))
+                    how.append(True)
+                    continue
+                read, positions = self._assigned(i)
+                for a in read:
+                    order.append(i)
+                    begins.append(positions[a.begins])
+                    ends.append(-1 if a.ends is None else positions[a.ends])
                     units.append(self.code_for(a.unit))
                     how.append(a.how == "dispatched")
             self._table = AssignmentTable(
@@ -194,16 +245,20 @@ class Frame:
         test, verdicts = entry
         unknown = rows[verdicts[rows] < 0]
         if len(unknown):
-            events = self.events
-            # the filter reads only these attributes (a ``_count`` its list's as well):
-            # events alike in them (and in class) are judged once
+            # the filter reads only these attributes (a ``_count`` its list's length as
+            # well): events alike in them (and in class) are judged once
             names = sorted(where)
-            names += [n.removesuffix("_count") for n in names if n.endswith("_count")]
-            chosen = [events[g] for g in unknown.tolist()]
+            counted = [n.removesuffix("_count") for n in names if n.endswith("_count")]
+            at = unknown.tolist()
+            chosen = list(map(self.events.__getitem__, at))
+            classes = list(map(type, chosen))
+            attrs = list(map(self.attrs.__getitem__, at))
+            kinds = set(classes)
             keys = list(
                 zip(
-                    [e.__class__ for e in chosen],
-                    *([getattr(e, n, _MISSING) for e in chosen] for n in names),
+                    classes,
+                    *(_attribute(n, chosen, attrs, kinds) for n in names),
+                    *(_attribute(n, chosen, attrs, kinds, length=n not in where) for n in counted),
                     strict=True,
                 )
             )
@@ -233,6 +288,16 @@ class Frame:
             )
         return found
 
+    def attrs_of_type(self, event_type: str) -> list[dict[str, Any]]:
+        """The :attr:`attrs` of the events of one type, in the order of :meth:`rows_of_type`."""
+        key = ("type-attrs", event_type)
+        found: list[dict[str, Any]] | None = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = list(
+                map(self.attrs.__getitem__, self.rows_of_type(event_type).tolist())
+            )
+        return found
+
     def read(
         self,
         event_type: str,
@@ -240,6 +305,7 @@ class Frame:
         reader: Callable[[EventBase, str | None, frozenset[str]], Any],
         *,
         plain: bool = False,
+        column: Callable[[Frame, str], list[Any]] | None = None,
     ) -> list[Any]:
         """One field of every event of a type, as ``reader`` reads it (once per call).
 
@@ -247,50 +313,68 @@ class Frame:
         given the event, the handling unit after it and the order's upstream units);
         any pack reads the same values, so they are kept for the next. ``plain``: the
         field is one of the event class's own (the engine reads its value).
+        ``column``: what ``reader`` gives for every event of the type, read at once
+        (from the frame's arrays, instead of calling ``reader`` on each event).
         """
         key = ("values", event_type, name)
         found: list[Any] | None = self._memo.get(key)
         if found is None:
-            rows = self.rows_of_type(event_type).tolist()
-            events, names, views = self.events, self.unit_names, self.views
-            handling = self.remember("handling-list", self.handling.tolist)
-            order = self.remember("order-list", self.order.tolist)
-
-            def slow(g: int) -> Any:
-                return reader(
-                    events[g],
-                    None if handling[g] < 0 else names[handling[g]],
-                    views[order[g]].upstream,
-                )
-
-            if plain:
-                # the engine's reader gives a str, bool, int or float field as it is,
-                # and an enum member or None the same whatever the event: read once each
-                raw = list(map(operator.attrgetter(name), [events[g] for g in rows]))
-                kinds = set(map(type, raw))
-                if kinds <= _SCALAR_SET:
-                    self._memo[key] = raw
-                    return raw
-                if all(k is type(None) or issubclass(k, enum.Enum) for k in kinds):
-                    # the first event with each value (or one equal to it) reads it
-                    known = {v: slow(rows[raw.index(v)]) for v in dict.fromkeys(raw)}
-                    found = self._memo[key] = list(map(known.__getitem__, raw))
-                    return found
-                found = []
-                known = {}
-                for g, value in zip(rows, raw, strict=True):
-                    if value.__class__ in _SCALARS:
-                        found.append(value)
-                    elif value is None or isinstance(value, enum.Enum):
-                        if value not in known:
-                            known[value] = slow(g)
-                        found.append(known[value])
-                    else:
-                        found.append(slow(g))
+            if column is not None:
+                found = column(self, event_type)
+            elif plain:
+                found = self._plain_values(event_type, name, reader)
             else:
+                rows = self.rows_of_type(event_type).tolist()
+                slow = self._reader_at(reader)
                 found = [slow(g) for g in rows]
             self._memo[key] = found
         return found
+
+    def _reader_at(
+        self, reader: Callable[[EventBase, str | None, frozenset[str]], Any]
+    ) -> Callable[[int], Any]:
+        """``reader`` of the event at a global row (given its handling unit and upstream)."""
+        events, names, views = self.events, self.unit_names, self.views
+        handling = self.remember("handling-list", self.handling.tolist)
+        order = self.remember("order-list", self.order.tolist)
+
+        def at(g: int) -> Any:
+            return reader(
+                events[g],
+                None if handling[g] < 0 else names[handling[g]],
+                views[order[g]].upstream,
+            )
+
+        return at
+
+    def _plain_values(
+        self,
+        event_type: str,
+        name: str,
+        reader: Callable[[EventBase, str | None, frozenset[str]], Any],
+    ) -> list[Any]:
+        """:meth:`read` of one of the event class's own fields.
+
+        The engine's reader gives a str, bool, int or float as it is, and reads any
+        other value (an enum member, ``None``, a date) from the value alone: each
+        distinct object is read once (by one of the events holding it).
+        """
+        raw = list(map(operator.itemgetter(name), self.attrs_of_type(event_type)))
+        kinds = set(map(type, raw))
+        if kinds <= _SCALAR_SET:
+            return raw
+        rows = self.rows_of_type(event_type).tolist()
+        objects = dict(zip(map(id, raw), raw, strict=True))
+        holder = dict(zip(map(id, raw), rows, strict=True))  # an event holding each object
+        slow = self._reader_at(reader)
+        known = {
+            key: slow(holder[key])
+            for key, value in objects.items()
+            if value.__class__ not in _SCALAR_SET
+        }
+        if kinds.isdisjoint(_SCALAR_SET):
+            return list(map(known.__getitem__, map(id, raw)))
+        return [v if v.__class__ in _SCALAR_SET else known[id(v)] for v in raw]
 
     def remember(self, key: Any, make: Callable[[], _T]) -> _T:
         """What ``make`` gives, made once per frame under ``key`` (shared by every pack)."""
@@ -307,6 +391,7 @@ class Frame:
         reader: Callable[[EventBase, str | None, frozenset[str]], Any],
         *,
         plain: bool = False,
+        column: Callable[[Frame, str], list[Any]] | None = None,
     ) -> tuple[Int64s, list[Any]] | None:
         """:meth:`read`'s values as codes into their distinct values (in first-seen order).
 
@@ -317,7 +402,7 @@ class Frame:
         if key in self._memo:
             found: tuple[Int64s, list[Any]] | None = self._memo[key]
             return found
-        values = self.read(event_type, name, reader, plain=plain)
+        values = self.read(event_type, name, reader, plain=plain, column=column)
         try:
             seen = dict.fromkeys(values)
         except TypeError:  # an unhashable value
@@ -428,6 +513,38 @@ class Frame:
         return found
 
 
+def _at(positions: list[int], k: int | None) -> int | None:
+    """``positions[k]``, ``None`` for none."""
+    return None if k is None else positions[k]
+
+
+def _attribute(
+    name: str,
+    events: list[EventBase],
+    attrs: list[dict[str, Any]],
+    kinds: set[type[EventBase]],
+    *,
+    length: bool = False,
+) -> list[Any]:
+    """An attribute of each event, as ``getattr(event, name, _MISSING)`` gives it.
+
+    Read from the events' :attr:`Frame.attrs` where it is a field of every class, and
+    known missing where it is no attribute of any (a pydantic model looks a missing one
+    up slowly). ``length``: a list or tuple as ``(its length,)`` (what a ``_count``
+    filter reads of it, and hashable).
+    """
+    if all(name in kind.model_fields for kind in kinds):
+        found = list(map(operator.itemgetter(name), attrs))
+    elif not name.startswith("_") and not any(hasattr(kind, name) for kind in kinds):
+        # (a model's instance has no attribute but its fields, its class's and private ones)
+        return [_MISSING] * len(events)
+    else:
+        found = [getattr(e, name, _MISSING) for e in events]
+    if length:
+        return [(len(v),) if isinstance(v, list | tuple) else v for v in found]
+    return found
+
+
 def _judged_one_by_one(
     test: Callable[[object], bool], keys: list[tuple[Any, ...]], events: list[EventBase]
 ) -> list[bool]:
@@ -469,9 +586,10 @@ def frame_of(
     count = len(events)
     # codes in first-seen order: types over the events; units over the acting units,
     # then over the handling units after each event
-    type_names = list(map(operator.attrgetter("type"), events))
+    attrs = [e.__dict__ for e in events]
+    type_names = list(map(operator.itemgetter("type"), attrs))
     type_codes = {name: code for code, name in enumerate(dict.fromkeys(type_names))}
-    acting = list(map(operator.attrgetter("unit"), events))
+    acting = list(map(operator.itemgetter("unit"), attrs))
     held = list(chain.from_iterable(v.handling for v in views))
     seen = dict.fromkeys(chain(acting, held))
     seen.pop(None, None)
@@ -502,11 +620,12 @@ def frame_of(
         index=np.fromiter(
             chain.from_iterable(v.indices for v in views), dtype=np.int64, count=count
         ),
-        at_us=to_us_array(list(map(operator.attrgetter("at"), events))),
+        at_us=to_us_array(list(map(operator.itemgetter("at"), attrs))),
         unit=np.asarray(units, dtype=np.int64),
         handling=handling_a,
         type=np.asarray(types, dtype=np.int64),
         events=events,
+        attrs=attrs,
         type_codes=type_codes,
         unit_codes=unit_codes,
         unit_names=list(unit_codes),

@@ -18,10 +18,10 @@ selectors read of each order, and the 64-bit integer check.
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import repeat
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -29,6 +29,7 @@ import numpy.typing as npt
 from grievance_rules.columnar.frame import Frame, frame_of, selector_fields
 from grievance_rules.engine.compiler import event_key, selector_key
 from grievance_rules.engine.matching import (
+    ABSENT,
     Match,
     OrderView,
     check_integers,
@@ -88,6 +89,50 @@ def _compiled(plan: PackPlan) -> tuple[dict[str, _TypePlan], tuple[str, ...]]:
     )
     plan.memo[key] = (compiled, tuple(has))
     return compiled, tuple(has)
+
+
+_Column = Callable[[Frame, str], list[Any]]
+
+
+def _column_reader(name: str, fields: Mapping[str, Any]) -> _Column | None:
+    """What the engine's ``value_reader(name, fields)`` gives, for many events at once.
+
+    For the properties not among the event class's own fields that the frame's arrays
+    give without calling the reader on each event: the handling unit after the event,
+    whether the event's ``to_unit`` is upstream, and a list field's length
+    (``<field>_count``). ``None``: read each event with the engine's reader.
+    """
+    if name == "handling_unit":
+
+        def handling_unit(frame: Frame, event_type: str) -> list[Any]:
+            names = [*frame.unit_names, ABSENT]  # code -1 reads the last
+            rows = frame.rows_of_type(event_type)
+            return list(map(names.__getitem__, frame.handling[rows].tolist()))
+
+        return handling_unit
+    if name == "to_unit_upstream":
+        if "to_unit" not in fields:
+            return None
+
+        def upstream_of(frame: Frame, event_type: str) -> list[Any]:
+            upstream = [view.upstream for view in frame.views]
+            targets = map(operator.itemgetter("to_unit"), frame.attrs_of_type(event_type))
+            owners = frame.order[frame.rows_of_type(event_type)].tolist()
+            return [
+                ABSENT if target is None else target in upstream[i]
+                for target, i in zip(targets, owners, strict=True)
+            ]
+
+        return upstream_of
+    base = name.removesuffix("_count")
+    if name not in fields and name.endswith("_count") and base in fields:
+
+        def count(frame: Frame, event_type: str) -> list[Any]:
+            values = map(operator.itemgetter(base), frame.attrs_of_type(event_type))
+            return [len(v) if isinstance(v, list | tuple) else ABSENT for v in values]
+
+        return count
+    return None
 
 
 def _passes(test: _Test, values: list[Any]) -> list[bool]:
@@ -220,7 +265,68 @@ def match_batch(plan: PackPlan, views: Sequence[OrderView], *, check: bool = Tru
         FactValidationError: an event integer wider than 64 bits (``check``), as the
             native matcher refuses it.
     """
-    return match_flat(plan, views, check=check).matches
+    return list(match_flat(plan, views, check=check).matches)
+
+
+class OrderMatches(Sequence[Match]):
+    """Per order, the native matcher's :class:`Match`, made from the global rows when asked.
+
+    Kernels read an order's matched positions (:meth:`positions`) or the whole
+    batch's rows; an order's ``Match`` is made only for the orders someone asks about.
+    """
+
+    def __init__(
+        self,
+        frame: Frame,
+        rows: dict[str, npt.NDArray[np.int64]],
+        shapes: npt.NDArray[np.int64],
+        met: list[frozenset[str]],
+    ) -> None:
+        self._frame = frame
+        self._rows = rows
+        self._shapes = shapes.tolist()
+        self._met = met
+        self._runs: dict[str, tuple[list[int], list[int]]] = {}
+
+    def __len__(self) -> int:
+        return len(self._shapes)
+
+    @overload
+    def __getitem__(self, i: int) -> Match: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[Match]: ...
+
+    def __getitem__(self, i: int | slice) -> Match | list[Match]:
+        if isinstance(i, slice):
+            return [self[k] for k in range(len(self))[i]]
+        shape = self._shapes[i]  # (an IndexError past the end)
+        events: dict[str, list[int]] = {}
+        for name in self._rows:
+            found = self.positions(i % len(self), name)
+            if found:
+                events[name] = found
+        return Match(self._met[shape], events)
+
+    def __iter__(self) -> Iterator[Match]:
+        return (self[i] for i in range(len(self)))
+
+    def positions(self, i: int, name: str) -> list[int]:
+        """The positions in order ``i``'s kept events that pattern ``name`` matched."""
+        runs = self._runs.get(name)
+        if runs is None:
+            rows = self._rows.get(name)
+            if rows is None:
+                return []
+            frame = self._frame
+            runs = self._runs[name] = (
+                np.searchsorted(rows, frame.offsets).tolist(),
+                frame.pos[rows].tolist(),
+            )
+        bounds, pos = runs
+        if i + 1 >= len(bounds):  # an order the frame does not hold
+            return []
+        return pos[bounds[i] : bounds[i + 1]]
 
 
 @dataclass(frozen=True)
@@ -235,7 +341,7 @@ class FlatMatch:
         met: the distinct selector answers (the names each meets).
     """
 
-    matches: list[Match]
+    matches: OrderMatches
     rows: dict[str, npt.NDArray[np.int64]]
     shapes: npt.NDArray[np.int64]
     met: list[frozenset[str]]
@@ -274,8 +380,6 @@ def match_flat(
     else:  # views of other orders than the frame's: judged one by one
         shapes, met = _shapes_of_views(plan, views, check)
     compiled = _compiled(plan)[0]
-    n = len(views)
-    events: list[dict[str, list[int]]] = [{} for _ in range(n)]
     flat: dict[str, npt.NDArray[np.int64]] = {}
     for event_type, (names, readers, patterns) in compiled.items():
         rows = frame.rows_of_type(event_type)
@@ -285,52 +389,42 @@ def match_flat(
         plain = [
             name in fields and name not in ("handling_unit", "to_unit_upstream") for name in names
         ]
+        columns = [_column_reader(name, fields) for name in names]
         for name, terms in patterns:
             verdicts: npt.NDArray[np.bool_] | None = None
             for term in terms:
                 index = term[0]
                 column = _verdicts(
-                    frame, event_type, names[index], readers[index], plain[index], term
+                    frame,
+                    event_type,
+                    names[index],
+                    (readers[index], plain[index], columns[index]),
+                    term,
                 )
                 verdicts = column if verdicts is None else verdicts & column
-            chosen = rows if verdicts is None else rows[verdicts]
-            flat[name] = chosen
-            if not len(chosen):
-                continue
-            owners = frame.order[chosen]
-            positions = frame.pos[chosen].tolist()
-            # the chosen rows are in increasing order: each order's are one run
-            bounds = np.flatnonzero(owners[1:] != owners[:-1]) + 1
-            starts = [0, *bounds.tolist()]
-            ends = [*bounds.tolist(), len(positions)]
-            for i, a, b in zip(owners[starts].tolist(), starts, ends, strict=True):
-                events[i][name] = positions[a:b]
-    return FlatMatch(
-        [Match(met[s], e) for s, e in zip(shapes.tolist(), events, strict=True)],
-        flat,
-        shapes,
-        met,
-    )
+            flat[name] = rows if verdicts is None else rows[verdicts]
+    return FlatMatch(OrderMatches(frame, flat, shapes, met), flat, shapes, met)
 
 
 def _verdicts(
     frame: Frame,
     event_type: str,
     name: str,
-    reader: _Reader,
-    plain: bool,
+    how: tuple[_Reader, bool, _Column | None],
     term: tuple[int, _Test, str],
 ) -> npt.NDArray[np.bool_]:
     """Whether each event of a type passes one ``where`` entry (each distinct value once).
 
+    ``how``: the field's reader, whether it is plain, its column reader (:meth:`Frame.read`).
     Kept on the frame for every pack that tests the same field against the same value.
     """
+    reader, plain, column = how
 
     def judge() -> npt.NDArray[np.bool_]:
         test = term[1]
-        coded = frame.value_codes(event_type, name, reader, plain=plain)
+        coded = frame.value_codes(event_type, name, reader, plain=plain, column=column)
         if coded is None:
-            values = frame.read(event_type, name, reader, plain=plain)
+            values = frame.read(event_type, name, reader, plain=plain, column=column)
             return np.fromiter(_passes(test, values), dtype=bool, count=len(values))
         codes, distinct = coded
         per_value = np.fromiter(map(test, distinct), dtype=bool, count=len(distinct))
