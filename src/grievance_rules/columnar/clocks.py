@@ -62,6 +62,7 @@ _NO_DUE = -(2**62)
 
 Int64s = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
+Floats = npt.NDArray[np.float64]
 
 
 def unsupported(rule: ClockRule) -> str | None:
@@ -456,19 +457,17 @@ def _extended(
     frame = batch.frame
     events, at_us = frame.events, frame.at_us
     due = due.copy()
-    for k, rows in runs.granted.items():
+    # a due instant not computed: the order goes to the engine anyway
+    moved = [k for k, rows in runs.granted.items() if rows and int(due[k]) >= 0]
+    caps = _caps_us(batch, rule, runs, moved) if rule.cap is not None else {}
+    for k in moved:
         i = int(runs.order[k])
         current = int(due[k])
-        if current < 0 or not rows:
-            continue  # a due instant not computed: the order goes to the engine anyway
-        cap: int | None = None
-        if rule.cap is not None:
-            try:
-                cap = _cap_us(batch, rule, i, int(runs.start[k]))
-            except _FallbackError:
-                fallback.add(i)
-                continue
-        for row in rows:
+        cap = caps.get(k)
+        if rule.cap is not None and cap is None:
+            fallback.add(i)
+            continue
+        for row in runs.granted[k]:
             if int(at_us[row]) > current:
                 continue  # granted after the due instant: not counted
             current = max(current, to_us(getattr(events[row], "new_deadline")))  # noqa: B009
@@ -478,23 +477,48 @@ def _extended(
     return due
 
 
-def _cap_us(batch: OrderBatch, rule: ClockRule, i: int, start_us: int) -> int:
-    """The latest an extension may move a clock of order ``i`` to: ``rule.cap`` from its start."""
+def _caps_us(batch: OrderBatch, rule: ClockRule, runs: _Runs, which: list[int]) -> dict[int, int]:
+    """The latest an extension may move each clock ``which`` to: ``rule.cap`` from its start.
+
+    Under office time from the calendar's cumulative tables (as dues are), for all those
+    clocks at once; else by the calendar, clock by clock. A clock whose cap the calendar
+    cannot give exactly has none here (its order goes to the engine).
+    """
     plan = batch.plan
-    judged = batch.judged[i]
+    assert rule.cap is not None
     half = rule.half_day if rule.half_day is not None else plan.pack.manifest.calendar.half_day
-    spec, convention = str(plan.value(rule.cap, judged)), str(plan.value(rule.convention, judged))
-    half_day = str(plan.value(half, judged))
-    office = _office_us(batch, spec, convention, half_day)
-    if office is not None:  # office time: from the calendar's cumulative tables, as dues are
+    periods: dict[dt.date, _Period] = {}
+    caps: dict[int, int] = {}
+    by_office: list[tuple[int, int, int]] = []  # (clock, start, office µs)
+    deadlines: dict[tuple[Any, ...], Any] = {}
+    for k in which:
+        judged = batch.judged[int(runs.order[k])]
+        period = periods.get(judged)
+        if period is None:
+            spec = str(plan.value(rule.cap, judged))
+            convention = str(plan.value(rule.convention, judged))
+            half_day = str(plan.value(half, judged))
+            office = _office_us(batch, spec, convention, half_day)
+            period = periods[judged] = _Period(True, spec, convention, half_day, False, office)
+        start_us = int(runs.start[k])
+        if period.office_us is not None:
+            by_office.append((k, start_us, period.office_us))
+            continue
+        try:
+            caps[k] = to_us(_calendar_due(batch, from_us(start_us), period, deadlines))
+        except _FallbackError:
+            continue
+    if by_office:
         timeline = timeline_of(plan.calendar)
-        start = np.asarray([start_us], dtype=np.int64)
-        cap = timeline.instants_at(timeline.positions(start) + office)
-        if not (timeline.covered(start)[0] and cap[0] >= 0):
-            raise _FallbackError
-        return int(cap[0])
-    period = _Period(True, spec, convention, half_day, False, None)
-    return to_us(_calendar_due(batch, from_us(start_us), period, {}))
+        clocks, starts, offices = (
+            np.asarray(column, dtype=np.int64) for column in zip(*by_office, strict=True)
+        )
+        found = timeline.instants_at(timeline.positions(starts) + offices)
+        exact = timeline.covered(starts) & (found >= 0)
+        for k, cap, ok in zip(clocks.tolist(), found.tolist(), exact.tolist(), strict=True):
+            if ok:
+                caps[k] = cap
+    return caps
 
 
 _TO_FIND = -3
@@ -1067,33 +1091,16 @@ def _finish_arrays(
         occurrence, unit, event = runs.occurrence[keep], runs.unit[keep], runs.event[keep]
     else:
         occurrence, unit, event = runs.occurrence, runs.unit, runs.event
-    total = (np.maximum(p_due - p_start, 0) / 1e6).tolist()
-    elapsed = (np.maximum(p_end - p_start, 0) / 1e6).tolist()
+    total = np.maximum(p_due - p_start, 0) / 1e6
+    elapsed = np.maximum(p_end - p_start, 0) / 1e6
     state = np.where(
         stop >= 0,
         np.where(stop <= due, 1, 2),  # met, breached
         np.where(end > due, 2, 0),  # breached, running
     )
-    fraction = [round(e / t, 6) if t > 0 else 1.0 for e, t in zip(elapsed, total, strict=True)]
-    levels = [""] * len(fraction)
-    if rule.warnings:
-        running = np.flatnonzero(state == 0).tolist()
-        marks: dict[dt.date, list[tuple[float, str]]] = {}
-        judged = batch.judged
-        order_l = order.tolist()
-        for k in running:
-            day = judged[order_l[k]]
-            found = marks.get(day)
-            if found is None:
-                found = marks[day] = [
-                    (plan.value(ParamRef(param=w.param), day) if w.param else w.at, w.level)
-                    for w in rule.warnings
-                ]
-            level = ""
-            for at, name in found:
-                if fraction[k] >= at:
-                    level = name
-            levels[k] = level
+    # round(elapsed / total, 6) if total > 0 else 1.0, as the engine's
+    fraction = _rounded_6(np.divide(elapsed, total, out=np.ones(len(total)), where=total > 0))
+    levels = _levels(batch, rule, order, state == 0, fraction)
     names = np.asarray(["running", "met", "breached"], dtype=object)
     units = np.asarray([*frame.unit_names, ""], dtype=object)  # -1 reads the last: ""
     ids = frame.ids
@@ -1102,7 +1109,87 @@ def _finish_arrays(
         zip(
             order.tolist(), ids[order].tolist(), repeat(rule.id, m), repeat("clock", m),
             occurrence.tolist(), units[unit].tolist(), names[state].tolist(), start.tolist(),
-            due.tolist(), stop.tolist(), levels, fraction, repeat(_NAN, m),
+            due.tolist(), stop.tolist(), levels, fraction.tolist(), repeat(_NAN, m),
             repeat("columnar", m), event.tolist(), strict=False,
         )
     )  # fmt: skip
+
+
+def _levels(
+    batch: OrderBatch, rule: ClockRule, order: Int64s, running: Bools, fraction: Floats
+) -> list[str]:
+    """Each clock's warning level: of the running ones, the last warning whose fraction it reached.
+
+    A warning's fraction is its parameter's value on the order's judged date (else its
+    ``at``), found once per judged date.
+    """
+    levels = [""] * len(order)
+    if not rule.warnings or not running.any():
+        return levels
+    plan = batch.plan
+    days, day_of = batch.judged_groups()
+    group = day_of[order]
+    at = np.full((len(rule.warnings), len(days)), np.nan)
+    for d in np.unique(group[running]).tolist():
+        for w, warning in enumerate(rule.warnings):
+            value = (
+                plan.value(ParamRef(param=warning.param), days[d]) if warning.param else warning.at
+            )
+            if value.__class__ not in (int, float):
+                return _levels_loop(batch, rule, order, running, fraction)
+            at[w, d] = value
+    level = np.full(len(order), -1, dtype=np.int64)
+    for w in range(len(rule.warnings)):  # the last reached wins
+        level[running & (fraction >= at[w][group])] = w
+    named = np.asarray([*(w.level for w in rule.warnings), ""], dtype=object)  # -1: the last
+    found: list[str] = named[level].tolist()
+    return found
+
+
+def _levels_loop(
+    batch: OrderBatch, rule: ClockRule, order: Int64s, running: Bools, fraction: Floats
+) -> list[str]:
+    """:func:`_levels` clock by clock (a warning's fraction not an int or float)."""
+    plan = batch.plan
+    levels = [""] * len(order)
+    marks: dict[dt.date, list[tuple[Any, str]]] = {}
+    judged = batch.judged
+    order_l = order.tolist()
+    fraction_l = fraction.tolist()
+    for k in np.flatnonzero(running).tolist():
+        day = judged[order_l[k]]
+        found = marks.get(day)
+        if found is None:
+            found = marks[day] = [
+                (plan.value(ParamRef(param=w.param), day) if w.param else w.at, w.level)
+                for w in rule.warnings
+            ]
+        level = ""
+        for at, name in found:
+            if fraction_l[k] >= at:
+                level = name
+        levels[k] = level
+    return levels
+
+
+def _rounded_6(values: Floats) -> Floats:
+    """``round(v, 6)`` of each value (Python's, correctly rounded), over an array at once.
+
+    ``v * 1e6`` rounded to an integer and divided by ``1e6`` is Python's answer unless
+    the product lies within its own rounding error of a half (or is too large to hold
+    fractions): those few are rounded by Python.
+
+    Example:
+        >>> import numpy as np
+        >>> values = [0.1234565, 1 / 3, 2.5e-7, 0.0000025, 1.0, 7e9, 0.1 + 0.2]
+        >>> _rounded_6(np.asarray(values)).tolist() == [round(v, 6) for v in values]
+        True
+    """
+    scaled = values * 1e6
+    result: Floats = np.rint(scaled) / 1e6
+    unsure = ~(np.abs(scaled) < 2.0**52) | (
+        np.abs(scaled - np.floor(scaled) - 0.5) <= np.abs(np.spacing(scaled))
+    )
+    for k in np.flatnonzero(unsure).tolist():
+        result[k] = round(float(values[k]), 6)
+    return result

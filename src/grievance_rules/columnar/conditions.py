@@ -24,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from grievance_rules.columnar.batch import OrderBatch
-from grievance_rules.columnar.findings import Columns, Row, block
+from grievance_rules.columnar.findings import Columns, Filler, Row, block
 from grievance_rules.columnar.instants import from_us, to_us
 from grievance_rules.engine.condition_tree import count_threshold
 from grievance_rules.engine.conditions import deduction_points
@@ -54,6 +54,7 @@ __all__ = [
 ]
 
 _NAN = float("nan")
+_TRUTHS = np.asarray(["false", "true"], dtype=object)
 Int64s = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
 
@@ -451,12 +452,13 @@ def record_rows(
     """
     fallback: set[int] = set()
     applies = batch.selector_mask(selector)
+    filler = batch.frame.remember("column-filler", Filler)
     if rule.when is None:
-        states = np.full(len(applies), "", dtype=object)
+        states = filler.full(len(applies), "", object)
     else:
         holding = holds_over_batch(batch, rule.when)
         if holding is not None:
-            states = np.where(holding, "true", "false").astype(object)
+            states = _TRUTHS[holding.astype(np.intp)]
         else:
             states = np.full(len(applies), "false", dtype=object)
             judged = np.flatnonzero(applies) if only is None else sorted(only)
@@ -471,7 +473,9 @@ def record_rows(
                 applies = applies.copy()
                 applies[list(fallback)] = False
     orders = np.flatnonzero(applies)
-    found = block(orders, batch.frame.ids, rule.id, "record", seq=0, state=states[orders])
+    found = block(
+        orders, batch.frame.ids, rule.id, "record", filler=filler, seq=0, state=states[orders]
+    )
     return found, fallback
 
 

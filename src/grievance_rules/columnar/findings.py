@@ -34,6 +34,7 @@ from grievance_rules.engine.assessment import Assessment
 __all__ = [
     "COLUMNS",
     "Columns",
+    "Filler",
     "FindingRows",
     "Row",
     "block",
@@ -273,32 +274,59 @@ def _ranks(parts: list[npt.NDArray[Any]]) -> npt.NDArray[np.int64]:
     return np.concatenate(ranked) if ranked else np.zeros(0, dtype=np.int64)
 
 
+class Filler:
+    """Columns holding one value throughout, made once and shared by the blocks that ask.
+
+    What :func:`block` fills a block's other columns with: a block of ``m`` findings is
+    given the first ``m`` of one read-only column per value (a view, not a copy), so
+    the blocks of many rules (and packs) over one batch fill no column of their own.
+    """
+
+    def __init__(self) -> None:
+        self._made: dict[tuple[str, str], npt.NDArray[Any]] = {}
+
+    def full(self, m: int, value: Any, dtype: type[Any]) -> npt.NDArray[Any]:
+        """``m`` times ``value`` (a read-only view)."""
+        key = (np.dtype(dtype).char, repr(value))
+        found = self._made.get(key)
+        if found is None or len(found) < m:
+            found = self._made[key] = np.full(
+                max(m, 2 * len(found) if found is not None else m), value, dtype=dtype
+            )
+            found.flags.writeable = False
+        return found[:m]
+
+
 def block(
     order: npt.NDArray[np.int64],
     ids: npt.NDArray[Any],
     rule_id: str,
     kind: str,
+    *,
+    filler: Filler | None = None,
     **columns: Any,
 ) -> Columns:
     """A block of one rule's findings: per-finding arrays, the rest filled as a row leaves them.
 
     ``columns`` may give any other name of :data:`COLUMNS` as an array (or a scalar
     repeated); unnamed ones are ``-1`` (integers), ``nan`` (floats) or empty (strings),
-    and ``path`` is ``columnar``.
+    and ``path`` is ``columnar``. ``filler``: the columns of one value are its
+    read-only views (shared with other blocks) instead of arrays of the block's own.
     """
     m = len(order)
     out: Columns = {"order": order.astype(np.int64), "order_id": ids[order]}
     given = {"rule_id": rule_id, "kind": kind, "path": "columnar", **columns}
+    full = np.full if filler is None else filler.full
     for name in COLUMNS[2:]:
         value = given.get(name)
         if isinstance(value, np.ndarray):
             out[name] = value
         elif name in _INT_COLUMNS:
-            out[name] = np.full(m, -1 if value is None else value, dtype=np.int64)
+            out[name] = full(m, -1 if value is None else value, np.int64)
         elif name in _FLOAT_COLUMNS:
-            out[name] = np.full(m, _NAN if value is None else value, dtype=np.float64)
+            out[name] = full(m, _NAN if value is None else value, np.float64)
         else:
-            out[name] = np.full(m, "" if value is None else value, dtype=object)
+            out[name] = full(m, "" if value is None else value, object)
     return out
 
 
