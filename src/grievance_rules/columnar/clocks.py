@@ -345,7 +345,7 @@ def clock_rows(
     lower = np.where(r_k0 >= 0, r_k0 + 1, offsets[r_order])
     from_received = (r_k0 < 0) & (r_standin < 0)
     if from_received.any():
-        at_l = frame.at_us.tolist()
+        at_l = frame.remember("at-list", frame.at_us.tolist)
         for k in np.flatnonzero(from_received).tolist():
             i = int(r_order[k])
             lower[k] = bisect_left(at_l, int(r_start[k]), int(offsets[i]), int(offsets[i + 1]))

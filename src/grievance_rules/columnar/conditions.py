@@ -544,8 +544,8 @@ def _escalations_over_batch(
     instants = np.where(since[due] != _NONE, since[due], frame.received_us[due]).tolist()
     target = rule.target.unit
     rows: list[Row] = []
-    at_l = frame.at_us.tolist() if target == "handling_unit" else []
-    offsets = frame.offsets.tolist()
+    at_l = frame.remember("at-list", frame.at_us.tolist) if target == "handling_unit" else []
+    offsets = frame.remember("offsets-list", frame.offsets.tolist)
     for i, at in zip(due.tolist(), instants, strict=True):
         order = batch.orders[i]
         unit: str | None = None

@@ -43,6 +43,7 @@ Int64s = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
 
 _SCALAR_SET = frozenset((str, bool, int, float))
+_SEQUENCES = (list, tuple)
 _MISSING = object()
 _MICROSECOND = dt.timedelta(microseconds=1)
 _ASSIGNING = ("dispatched", "reassigned", "return_requested", "return_decided")
@@ -364,6 +365,9 @@ class Frame:
         if kinds <= _SCALAR_SET:
             return raw
         rows = self.rows_of_type(event_type).tolist()
+        if kinds - _SCALAR_SET == {type(None)}:  # scalars and None (an optional field)
+            absent = {None: self._reader_at(reader)(rows[raw.index(None)])}
+            return list(map(absent.get, raw, raw))
         objects = dict(zip(map(id, raw), raw, strict=True))
         holder = dict(zip(map(id, raw), rows, strict=True))  # an event holding each object
         slow = self._reader_at(reader)
@@ -541,7 +545,7 @@ def _attribute(
     else:
         found = [getattr(e, name, _MISSING) for e in events]
     if length:
-        return [(len(v),) if isinstance(v, list | tuple) else v for v in found]
+        return [(len(v),) if isinstance(v, _SEQUENCES) else v for v in found]
     return found
 
 

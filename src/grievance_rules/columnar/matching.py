@@ -92,6 +92,8 @@ def _compiled(plan: PackPlan) -> tuple[dict[str, _TypePlan], tuple[str, ...]]:
 
 
 _Column = Callable[[Frame, str], list[Any]]
+_SEQUENCES = (list, tuple)
+_SEQUENCE_TYPES = frozenset(_SEQUENCES)
 
 
 def _column_reader(name: str, fields: Mapping[str, Any]) -> _Column | None:
@@ -128,8 +130,10 @@ def _column_reader(name: str, fields: Mapping[str, Any]) -> _Column | None:
     if name not in fields and name.endswith("_count") and base in fields:
 
         def count(frame: Frame, event_type: str) -> list[Any]:
-            values = map(operator.itemgetter(base), frame.attrs_of_type(event_type))
-            return [len(v) if isinstance(v, list | tuple) else ABSENT for v in values]
+            values = list(map(operator.itemgetter(base), frame.attrs_of_type(event_type)))
+            if set(map(type, values)) <= _SEQUENCE_TYPES:
+                return list(map(len, values))
+            return [len(v) if isinstance(v, _SEQUENCES) else ABSENT for v in values]
 
         return count
     return None
