@@ -363,3 +363,24 @@ def test_calendar_deadlines_around_closing_time_equal_the_engines(pack: str):
         signoff = [found[(f"C-{n}", "DY-7a.signoff", 0)][0] for n in range(6)]
         next_day, day_after = _us("2024-05-08T17:30+08:00"), _us("2024-05-09T17:30+08:00")
         assert signoff == [next_day] * 4 + [day_after, next_day]
+
+
+def test_last_kept_is_the_engines_instant():
+    from grievance_rules.columnar.run import _last_kept
+    from grievance_rules.engine.matching import view_of
+    from grievance_rules.engine.single import instant_of
+    from grievance_rules.samples.generator import generate_orders
+
+    orders = list(generate_orders(300, seed=4))
+    # ties at the last instant written in two zones: the first listed is the instant
+    base = orders[0].model_dump()
+    last = max(e["at"] for e in base["events"])
+    utc = last.astimezone(dt.UTC)
+    tied = {**base, "events": [*base["events"], {**base["events"][-1], "at": utc}]}
+    early = {**base, "received_at": last + dt.timedelta(days=1)}  # nothing after the receipt
+    bare = {**base, "events": []}
+    for order in [*orders, *map(WorkOrder.model_validate, (tied, early, bare))]:
+        instant = instant_of(order, None)
+        found = _last_kept(view_of(order, instant))
+        assert found == instant, order.id
+        assert found.tzinfo is instant.tzinfo, order.id

@@ -332,7 +332,7 @@ def since_over_batch(batch: OrderBatch, cond: Condition) -> tuple[Bools, Int64s]
             nth = first
         else:
             days, day_of = batch.judged_groups()
-            thresholds = [count_threshold(cond, _dated(batch, day)) for day in days]
+            thresholds = _thresholds(batch, cond, days)
             if any(at_least and number < 1 for at_least, number, _text in thresholds):
                 return None  # the per-order judge sends these orders to the engine
             number = np.asarray([t[1] for t in thresholds], dtype=np.int64)[day_of]
@@ -372,6 +372,22 @@ def since_over_batch(batch: OrderBatch, cond: Condition) -> tuple[Bools, Int64s]
         inner = since_over_batch(batch, cond.not_)
         return None if inner is None else (~inner[0], np.full(n, _NONE, dtype=np.int64))
     return None
+
+
+def _thresholds(
+    batch: OrderBatch, cond: CountOf, days: list[dt.date]
+) -> list[tuple[bool, int, str]]:
+    """``count_threshold`` of the condition on each day, found once per parameter segment."""
+    segment_of = batch.plan.parameters.segment_of
+    by_segment: dict[int, tuple[bool, int, str]] = {}
+    found = []
+    for day in days:
+        segment = segment_of(day)
+        threshold = by_segment.get(segment)
+        if threshold is None:
+            threshold = by_segment[segment] = count_threshold(cond, _dated(batch, day))
+        found.append(threshold)
+    return found
 
 
 def _dated(batch: OrderBatch, day: dt.date) -> Callable[[Any], Any]:

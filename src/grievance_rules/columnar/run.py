@@ -284,7 +284,11 @@ def evaluate_columnar_each(
         if views is None:
             frame = build_frame(order_list, as_of)  # the orders cut to as_of once for every pack
         else:
-            instants = [instant_of(order, as_of) for order in order_list]
+            instants = (
+                list(map(_last_kept, views))
+                if as_of is None
+                else [instant_of(order, as_of) for order in order_list]
+            )
             frame = frame_of(order_list, instants, views)
         results = [
             _evaluate(
@@ -303,6 +307,27 @@ def evaluate_columnar_each(
         result.rejections = rejections
         result.positions = positions
     return results
+
+
+def _last_kept(view: OrderView) -> dt.datetime:
+    """``instant_of(view.order, None)`` for a view cut there (every event kept).
+
+    The latest of the receipt and the events, the first such in the order's list (as
+    :func:`max` gives): the kept events are in time order, those at one instant in
+    the order they are listed in, so it is the first of the last kept ones.
+    """
+    kept = view.kept
+    received = view.order.received_at
+    if not kept:
+        return received
+    last = kept[-1].at
+    if not last > received:
+        return received
+    k = len(kept) - 1
+    while k and kept[k - 1].at == last:
+        k -= 1
+    found: dt.datetime = kept[k].at
+    return found
 
 
 def _accepted(
