@@ -490,7 +490,7 @@ def _caps_us(batch: OrderBatch, rule: ClockRule, runs: _Runs, which: list[int]) 
     periods: dict[dt.date, _Period] = {}
     caps: dict[int, int] = {}
     by_office: list[tuple[int, int, int]] = []  # (clock, start, office µs)
-    deadlines: dict[tuple[Any, ...], Any] = {}
+    deadlines = _deadlines(batch)
     for k in which:
         judged = batch.judged[int(runs.order[k])]
         period = periods.get(judged)
@@ -917,7 +917,7 @@ def _calendar_dues(
     found for the first clock with it; the clocks of an order whose deadline the
     calendar cannot give exactly send the order to the engine.
     """
-    deadlines: dict[tuple[Any, ...], Any] = {}
+    deadlines = _deadlines(batch)
     starts = r_start[which]
     if len(starts) and int(starts.min()) >= FIXED_OFFSET_FROM_US:
         hours = batch.plan.calendar.office_hours
@@ -962,6 +962,12 @@ def _calendar_dues(
             )
         except _FallbackError:
             fallback.add(i)
+
+
+def _deadlines(batch: OrderBatch) -> dict[tuple[Any, ...], Any]:
+    """:func:`_calendar_due`'s memo, shared by the batch's clock rules (one calendar)."""
+    found: dict[tuple[Any, ...], Any] = batch.memo.setdefault("clock-deadlines", {})
+    return found
 
 
 def _calendar_due(

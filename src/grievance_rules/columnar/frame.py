@@ -535,7 +535,9 @@ def _attribute(
     Read from the events' :attr:`Frame.attrs` where it is a field of every class, and
     known missing where it is no attribute of any (a pydantic model looks a missing one
     up slowly). ``length``: a list or tuple as ``(its length,)`` (what a ``_count``
-    filter reads of it, and hashable).
+    filter reads of it, and hashable). Values none of which is a str, bool, int or
+    float are given as their objects' ids (a key telling events apart at least as
+    finely as the values do).
     """
     if all(name in kind.model_fields for kind in kinds):
         found = list(map(operator.itemgetter(name), attrs))
@@ -546,6 +548,10 @@ def _attribute(
         found = [getattr(e, name, _MISSING) for e in events]
     if length:
         return [(len(v),) if isinstance(v, _SEQUENCES) else v for v in found]
+    if set(map(type, found)).isdisjoint(_SCALAR_SET):
+        # no str, bool, int or float: each object by its identity (an enum member hashes
+        # in Python, slowly; the same object is the same value)
+        return list(map(id, found))
     return found
 
 

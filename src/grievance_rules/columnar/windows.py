@@ -38,7 +38,8 @@ def window_rows(batch: OrderBatch, rule: WindowRule, selector: str) -> tuple[lis
     plan = batch.plan
     action = plan.pattern_of(rule.action)
     opens_pattern = plan.pattern_of(rule.opens) if isinstance(rule.opens, EventRef) else None
-    deadlines: dict[tuple[Any, ...], Any] = {}
+    # the deadlines of one calendar: shared by the batch's window rules
+    deadlines: dict[tuple[Any, ...], Any] = batch.memo.setdefault("window-deadlines", {})
     rows: list[Row] = []
     fallback: set[int] = set()
     frame = batch.frame
