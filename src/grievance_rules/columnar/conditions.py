@@ -496,15 +496,17 @@ def record_rows(
 
 
 def _handling_at(batch: OrderBatch, i: int, instant: dt.datetime) -> str | None:
-    view = batch.views[i]
-    current = None
-    for event, unit in zip(view.kept, view.handling, strict=True):
-        if event.at > instant:
-            break
-        current = unit
-    if current is not None:
-        return current
-    return next((unit for unit in view.handling if unit is not None), None)
+    """The unit handling order ``i`` at an instant, else its first handling unit.
+
+    The handling unit after its last event by then (the frame's handling codes).
+    """
+    frame = batch.frame
+    at_l = frame.remember("at-list", frame.at_us.tolist)
+    offsets = frame.remember("offsets-list", frame.offsets.tolist)
+    handling = frame.remember("handling-list", frame.handling.tolist)
+    last = bisect_right(at_l, to_us(instant), offsets[i], offsets[i + 1]) - 1
+    code = handling[last] if last >= offsets[i] else -1
+    return frame.unit_name(code if code >= 0 else int(frame.first_handling[i]))
 
 
 def escalation_rows(
@@ -541,7 +543,7 @@ def escalation_rows(
         elif target == "trigger_unit":
             unit = counted[-1].unit if counted else None
         elif target == "dispatch_centre":
-            unit = next((u.id for u in order.units if u.kind.value == "dispatch_centre"), None)
+            unit = next((u.id for u in order.units if u.kind._value_ == "dispatch_centre"), None)
         else:
             unit = None
         rows.append(
@@ -570,7 +572,7 @@ def _escalations_over_batch(
             code = int(frame.handling[last]) if last >= offsets[i] else -1
             unit = frame.unit_name(code if code >= 0 else int(frame.first_handling[i]))
         elif target == "dispatch_centre":
-            unit = next((u.id for u in order.units if u.kind.value == "dispatch_centre"), None)
+            unit = next((u.id for u in order.units if u.kind._value_ == "dispatch_centre"), None)
         rows.append(
             (i, order.id, rule.id, "escalation", 0, unit or "", "due", at, -1, -1, "",
              _NAN, _NAN, "columnar", -1)
@@ -709,7 +711,7 @@ def _deduction_row(
     order = batch.orders[i]
     if rule.assesses is not None and points != 0:
         scope = str(batch.value(rule.assesses, i))
-        kind = next((u.kind.value for u in order.units if u.id == unit), None)
+        kind = next((u.kind._value_ for u in order.units if u.id == unit), None)  # (.value)
         if scope != "all" and kind not in scope.split(","):
             points = 0.0
     return (
