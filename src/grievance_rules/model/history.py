@@ -145,6 +145,20 @@ _STILL_CLASSES = frozenset(
 """Event classes that are neither a return decision nor an extension granted."""
 
 
+def _plan(cls: type[EventBase], kind: str) -> tuple[str, tuple[str, ...], bool, bool]:
+    """What the pass over the events does for an event of class ``cls`` and type ``kind``.
+
+    ``(kind, the other unit fields to look up, whether it has instants besides its
+    own, whether it changes none of the pass's state)``.
+    """
+    still = kind not in _STEP_KINDS and cls in _STILL_CLASSES
+    return kind, _OTHER_UNIT_FIELDS[kind], len(cls.instant_fields) > 1, still
+
+
+_PLANS = {cls: _plan(cls, kind) for kind, cls in EVENT_CLASSES.items()}
+"""The plan of each event class, for its own type (one lookup an event)."""
+
+
 @dataclass(frozen=True, slots=True)
 class HistoryIssue:
     """One thing wrong with a history.
@@ -266,6 +280,7 @@ class _Checker:
         received = order["received_at"]
         units = self.units
         upstream = {uid for uid, unit in units.items() if unit.kind in UPSTREAM_UNIT_KINDS}
+        handling = units.keys() - upstream  # the units that must be reached before they act
         reached: set[str] = set()
         open_returns: list[str | None] = []
         extension_requests: list[str | None] = []
@@ -275,17 +290,19 @@ class _Checker:
         replied = False
         closed = False
         first_dispatch: Dispatched | None = None
-        other_unit_fields = _OTHER_UNIT_FIELDS
+        plans = _PLANS
         handling_types = _HANDLING_TYPES
-        step_kinds = _STEP_KINDS
-        still_classes = _STILL_CLASSES
         for i, event in enumerate(order["events"]):
             fields = event.__dict__
             kind = fields["type"]
+            plan = plans.get(type(event))
+            if plan is None or plan[0] != kind:  # a subclass, or a model made without validation
+                plan = _plan(type(event), kind)
+            _kind, others, deadlines, still = plan
             actor = fields["unit"]
-            if actor is not None and actor not in units:
+            acts = actor in handling  # (never None: a unit's id is text)
+            if not acts and actor is not None and actor not in units:
                 self.unknown_unit(i, "unit", actor)
-            others = other_unit_fields[kind]
             if others:
                 for name in others:
                     ref = fields[name]
@@ -306,13 +323,13 @@ class _Checker:
                 latest = floor = at
             else:
                 latest = self.before_floor(i, at, received, latest)
-            if len(type(event).instant_fields) > 1:
+            if deadlines:
                 self.check_deadlines(i, event)
 
-            if actor is not None and actor in units and actor not in upstream:
+            if acts and actor not in reached:
                 if kind == "proactive_handling":
                     reached.add(actor)
-                elif actor not in reached:
+                else:
                     self.add(
                         IssueCode.UNIT_NOT_REACHED,
                         i,
@@ -332,7 +349,7 @@ class _Checker:
                     ).format(type=_event_type(kind)),
                 )
 
-            if kind not in step_kinds and type(event) in still_classes:
+            if still:
                 continue  # an event that changes none of the state below
             if kind in _REOPENING_TYPES:
                 closed = False
