@@ -401,7 +401,14 @@ def _values(name: str, column: Any, pairs: bool = False) -> list[Any]:
     kind = column.type
     if pa.types.is_timestamp(kind) and kind.tz is not None:
         return _instants(column)
-    values: list[Any] = column.to_pylist()
+    if pa.types.is_dictionary(kind):
+        # text read as a dictionary (see _read_table): each distinct value made once,
+        # the cells looked up in C (Arrow makes a value a cell, through scalars, else)
+        words = column.dictionary.to_pylist()
+        codes = column.indices.to_numpy(zero_copy_only=False).tolist()
+        values: list[Any] = list(map(words.__getitem__, codes))
+    else:
+        values = column.to_pylist()
     if name == "leaders":
         if pairs:
             return [tuple(value) if isinstance(value, list) else value for value in values]
@@ -510,8 +517,13 @@ def _made_cells(
     check_each = False
     if by_type and "type" in present:
         column = _dense(table.column("type"))
-        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        if pa.types.is_dictionary(column.type) and _is_text(column.type.value_type):
+            encoded = column
+        elif _is_text(column.type):
             encoded = column.dictionary_encode()
+        else:
+            encoded = None
+        if encoded is not None:
             kinds = [*encoded.dictionary.to_pylist(), None]
             indices = encoded.indices.fill_null(len(kinds) - 1).to_numpy()
             _kept, code = np.unique(code * len(kinds) + indices, return_inverse=True)
@@ -543,6 +555,11 @@ def _made_cells(
     where = np.empty(count, dtype=np.int64)
     where[order] = np.arange(count)  # each row's place among the groups' rows
     return _Cells(list(itemgetter(*where.tolist())(made)), misplaced)
+
+
+def _is_text(kind: Any) -> bool:
+    pa = _pa()
+    return bool(pa.types.is_string(kind) or pa.types.is_large_string(kind))
 
 
 def _validity(column: Any) -> Any:
@@ -673,7 +690,11 @@ def _read_table(path: str | None, columns: Sequence[str], what: str) -> pa.Table
             _("{path}: the {what} table has no order_id column").format(path=path, what=what)
         )
     wanted = [name for name in schema.names if name in columns]
-    table: pa.Table = pq.read_table(path, columns=wanted)
+    text = _pa().types.is_string
+    # text but the order id as dictionaries: a few dozen types, units and terms over
+    # many rows, decoded once each (the order id is looked up in Arrow as text)
+    words = [name for name in wanted if name != "order_id" and text(schema.field(name).type)]
+    table: pa.Table = pq.read_table(path, columns=wanted, read_dictionary=words)
     return table
 
 
