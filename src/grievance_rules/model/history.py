@@ -209,28 +209,32 @@ class _Checker:
         self.order = order
         self.issues: list[HistoryIssue] = []
         self.units: dict[str, Unit] = {}
+        self.upstream: set[str] = set()
+        """The ids of the units that dispatch or oversee (their first unit's kind)."""
+        self.handling: set[str] = set()
+        """The ids of the other units: they must be reached before they act."""
 
     def add(self, code: IssueCode, index: int | None, field: str, message: str) -> None:
         self.issues.append(HistoryIssue(code, index, field, message))
-
-    def run(self) -> list[HistoryIssue]:
-        self.check_order()
-        self.check_events()
-        return self.issues
 
     def check_order(self) -> None:
         order = self.order.__dict__  # its fields (quicker to read than its attributes)
         units = self.units
         for i, unit in enumerate(order["units"]):
-            if unit.id in units:
+            unit_id = unit.id
+            if unit_id in units:
                 self.add(
                     IssueCode.DUPLICATE_UNIT,
                     None,
                     f"units[{i}].id",
-                    _("unit id {unit} twice").format(unit=repr(unit.id)),
+                    _("unit id {unit} twice").format(unit=repr(unit_id)),
                 )
             else:
-                units[unit.id] = unit
+                units[unit_id] = unit
+                if unit.kind in UPSTREAM_UNIT_KINDS:
+                    self.upstream.add(unit_id)
+                else:
+                    self.handling.add(unit_id)
         for name in ("special_kinds", "flags"):
             values = order[name]
             if len(values) < 2 or len(set(values)) == len(values):
@@ -279,8 +283,8 @@ class _Checker:
         order = self.order.__dict__
         received = order["received_at"]
         units = self.units
-        upstream = {uid for uid, unit in units.items() if unit.kind in UPSTREAM_UNIT_KINDS}
-        handling = units.keys() - upstream  # the units that must be reached before they act
+        upstream = self.upstream
+        handling = self.handling
         reached: set[str] = set()
         open_returns: list[str | None] = []
         extension_requests: list[str | None] = []
@@ -501,7 +505,10 @@ def check_history(order: WorkOrder) -> tuple[HistoryIssue, ...]:
 
     Nothing is repaired: the order is read, not changed.
     """
-    return tuple(_Checker(order).run())
+    checker = _Checker(order)
+    checker.check_order()
+    checker.check_events()
+    return tuple(checker.issues)
 
 
 def ensure_coherent(order: WorkOrder, *, strict: bool = False) -> tuple[HistoryIssue, ...]:
