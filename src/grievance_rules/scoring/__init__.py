@@ -60,9 +60,11 @@ from grievance_rules.scoring.stream import OrderInput, resolve_packs
 from grievance_rules.scoring.tables import (
     COLUMNAR_FROM,
     ScoringPath,
+    TabledBatch,
+    fold_batch,
     fold_into,
     folding,
-    judge_stream,
+    judge_batches,
 )
 
 __all__ = [
@@ -130,7 +132,7 @@ def score(
     loaded = resolve_packs([pack])
     book = ScoreBook(loaded[0], period=period, as_of=as_of)
     with folding() as tick:
-        for entry in judge_stream(
+        for entry in judge_batches(
             orders,
             loaded,
             path=path,
@@ -141,6 +143,12 @@ def score(
             engine=engine,
             duplicates=duplicates,
         ):
+            if isinstance(entry, TabledBatch):
+                for _position, rejection in entry.rejected():
+                    book.reject(rejection)
+                fold_batch(book, entry, 0)
+                tick(len(entry.inputs))
+                continue
             if isinstance(entry, Rejection):
                 book.reject(entry)
             else:

@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Generic, Literal, TypeVar
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from grievance_rules.engine import Assessment, RepeatIndex
@@ -29,17 +31,21 @@ from grievance_rules.engine.batch import Duplicates
 from grievance_rules.engine.matching import EngineName
 from grievance_rules.engine.plan import plan_for
 from grievance_rules.engine.single import evaluate
+from grievance_rules.model import WorkOrder
 from grievance_rules.packs import Pack
 from grievance_rules.packs.schema import Citation, EscalationRule
 from grievance_rules.scoring.scorecard import ScoreBook, Scorecard
 from grievance_rules.scoring.stream import Assessed, OrderInput, resolve_packs
 from grievance_rules.scoring.tables import (
     OrderRows,
+    PackRows,
     ScoringPath,
     Tabled,
+    TabledBatch,
+    fold_batch,
     fold_into,
     folding,
-    judge_stream,
+    judge_batches,
 )
 
 __all__ = [
@@ -241,11 +247,17 @@ class _PackKeys:
 
     def outcomes(self, found: OrderRows, signature: Any) -> dict[tuple[FindingKind, str], str]:
         """:func:`_row_outcomes` of an order's rows whose signature is ``signature``."""
+        return self.outcomes_of(signature, lambda: found)
+
+    def outcomes_of(
+        self, signature: Any, found: Callable[[], OrderRows]
+    ) -> dict[tuple[FindingKind, str], str]:
+        """:meth:`outcomes`, the order's rows made (``found()``) only if its signature is new."""
         outcomes = self.seen.get(signature)
         if outcomes is None:
             if len(self.seen) >= _SEEN:
                 self.seen.clear()
-            outcomes = self.seen[signature] = _row_outcomes(self.pack, found, self)
+            outcomes = self.seen[signature] = _row_outcomes(self.pack, found(), self)
         return outcomes
 
 
@@ -280,6 +292,37 @@ class _RowDivergences:
             ]
             found = self.seen[signature] = tuple(_diverging(outcomes))
         return list(found)
+
+    def of_batch(
+        self, batch: TabledBatch
+    ) -> Iterator[tuple[int, list[tuple[FindingKind, str, tuple[str, ...]]]]]:
+        """Each folded order of a batch that diverges (its index) and :meth:`of` it, in order."""
+        tables = batch.packs
+        signatures = [rows.signatures for rows in tables if rows.signatures is not None]
+        if len(signatures) < len(tables):  # (one pack: its orders are not signed)
+            for i in batch.accepted:
+                if diverging := _divergences_of(self.packs, batch.entry(i), self.keys):
+                    yield i, diverging
+            return
+        seen = self.seen
+        for i in batch.accepted:
+            signature = tuple(signed[i] for signed in signatures)
+            found = seen.get(signature)
+            if found is None:
+                if len(seen) >= _SEEN:
+                    seen.clear()
+                outcomes = [
+                    keys.outcomes_of(signed, partial(_rows_at, rows, i))
+                    for keys, rows, signed in zip(self.keys, tables, signature, strict=True)
+                ]
+                found = seen[signature] = tuple(_diverging(outcomes))
+            if found:
+                yield i, list(found)
+
+
+def _rows_at(rows: PackRows, i: int) -> OrderRows:
+    """The ``i``-th order's rows of a batch under one pack (what divergences read of them)."""
+    return OrderRows(rows.rows_of(i), False)
 
 
 _SEEN = 65_536
@@ -433,6 +476,46 @@ class _Totals:
         self.escalations += escalations
         self.orders_with_points += bool(deductions)
 
+    def add_batch(self, batch: TabledBatch, n: int) -> None:
+        """Count a batch's folded orders under the ``n``-th pack, as :meth:`add_rows` counts each.
+
+        Counts at once; each order's points summed from 0 in row order, and the sums
+        added in input order (points are sums of floats).
+        """
+        shared = batch.shared
+        if not shared.assessed:
+            return
+        self.orders += shared.assessed
+        columns = batch.packs[n].columns
+        keep = shared.counted[columns["order"]]
+        kind = columns["kind"][keep]
+        state = columns["state"][keep]
+        clock = kind == "clock"
+        if clock.any():
+            self.clocks.update(state[clock].tolist())
+        window = kind == "window"
+        if window.any():
+            self.windows.update(state[window].tolist())
+        self.escalations += int(np.count_nonzero(kind == "escalation"))
+        deduction = kind == "deduction"
+        if not deduction.any():
+            return
+        owners: list[int] = columns["order"][keep][deduction].tolist()
+        points: list[float] = columns["points"][keep][deduction].tolist()
+        self.deductions += len(owners)
+        total = self.points
+        current = owners[0]
+        summed: float = 0  # summed as Assessment.points sums them: from 0, in row order
+        for owner, value in zip(owners, points, strict=True):
+            if owner != current:
+                total += summed
+                summed = 0
+                current = owner
+                self.orders_with_points += 1
+            summed += value
+        self.points = total + summed
+        self.orders_with_points += 1
+
     def result(self) -> PackOutcomes:
         return PackOutcomes(
             pack=self.pack.key,
@@ -495,7 +578,7 @@ def compare(
     rejections: list[Rejection] = []
     inputs = 0
     with folding() as tick:
-        for entry in judge_stream(
+        for entry in judge_batches(
             orders,
             loaded,
             path=path,
@@ -506,6 +589,18 @@ def compare(
             engine=engine,
             duplicates=duplicates,
         ):
+            if isinstance(entry, TabledBatch):
+                inputs += len(entry.inputs)
+                for _position, rejection in entry.rejected():
+                    rejections.append(rejection)
+                    for book in books:
+                        book.reject(rejection)
+                for n, (book, total) in enumerate(zip(books, totals, strict=True)):
+                    fold_batch(book, entry, n)
+                    total.add_batch(entry, n)
+                tally.add_batch(entry, loaded, as_of, repeats, _order_id)
+                tick(len(entry.inputs))
+                continue
             inputs += 1
             tick()
             if isinstance(entry, Rejection):
@@ -540,6 +635,11 @@ def compare(
         examples=tuple(comparison for _, comparison in tally.kept),
         scorecards=tuple(book.scorecard() for book in books),
     )
+
+
+def _order_id(order: WorkOrder, _position: int) -> str:
+    """A diverging order's tag in :func:`compare`: its id."""
+    return order.id
 
 
 def judged_divergences(
@@ -601,6 +701,31 @@ class DivergenceTally(Generic[Tag]):
             return
         if len(self.kept) < self.examples:
             self.kept.append((tag, in_full()))
+        self._count(keys, tag)
+
+    def add_batch(
+        self,
+        batch: TabledBatch,
+        packs: Sequence[Pack],
+        as_of: dt.datetime | None,
+        repeats: RepeatIndex | None,
+        tag: Callable[[WorkOrder, int], Tag],
+    ) -> None:
+        """Count a batch's folded orders that diverge, in input order, as :meth:`add` would.
+
+        ``tag``: a diverging order's tag, from the order and its position among the inputs.
+        """
+        known = self._known
+        if known is None or known.packs is not packs:  # found once per call
+            known = self._known = _RowDivergences(packs)
+        for i, keys in known.of_batch(batch):
+            tagged = tag(batch.orders[i], batch.positions[i])
+            if len(self.kept) < self.examples:
+                self.kept.append((tagged, compare_again(batch.entry(i), packs, as_of, repeats)))
+            self._count(keys, tagged)
+
+    def _count(self, keys: Sequence[tuple[FindingKind, str, tuple[str, ...]]], tag: Tag) -> None:
+        """Count one diverging order, its divergences' keys and its tag."""
         self.diverging += 1
         patterns = self.patterns
         examples = self.pattern_examples

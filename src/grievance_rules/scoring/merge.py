@@ -58,7 +58,15 @@ from grievance_rules.scoring.compare import (
 from grievance_rules.scoring.rates import RateCounts
 from grievance_rules.scoring.scorecard import ScoreBook, Scorecard
 from grievance_rules.scoring.stream import Assessed, OrderInput, resolve_packs
-from grievance_rules.scoring.tables import ScoringPath, Tabled, fold_into, folding, judge_stream
+from grievance_rules.scoring.tables import (
+    ScoringPath,
+    Tabled,
+    TabledBatch,
+    fold_batch,
+    fold_into,
+    folding,
+    judge_batches,
+)
 
 __all__ = [
     "OrderKey",
@@ -247,6 +255,25 @@ class PartialBook:
         self._sight(key, entry.order)
         fold_into(self.book, entry, n)
 
+    def add_batch(self, key: OrderKey, batch: TabledBatch, n: int) -> None:
+        """Fold in a batch's inputs under the ``n``-th pack, each keyed ``(*key, position)``.
+
+        As one input at a time in input order (:meth:`add_judged`, :meth:`reject`).
+        """
+        for position, rejection in batch.rejected():
+            self.reject((*key, position), rejection)
+        positions = batch.positions
+        units = self.units
+        for i, unit in batch.shared.units:
+            if unit.id not in units:
+                kind = None if unit.kind in UPSTREAM_UNIT_KINDS else unit.kind.value
+                units[unit.id] = ((*key, positions[i]), kind)
+        names = self.names
+        for i, unit in batch.shared.names:
+            if unit.id not in names:
+                names[unit.id] = ((*key, positions[i]), unit.name)
+        fold_batch(self.book, batch, n)
+
     def _sight(self, key: OrderKey, order: WorkOrder) -> None:
         for unit in order.units:
             if unit.id not in self.units:
@@ -330,7 +357,7 @@ def score_partial(
     loaded = resolve_packs([pack])
     book = PartialBook(loaded[0], period=period, as_of=as_of)
     fold_scores(
-        judge_stream(
+        judge_batches(
             list(orders) if duplicates == "last" else orders,
             loaded,
             path=path,
@@ -346,10 +373,22 @@ def score_partial(
 
 
 def fold_scores(entries: Iterable[Any], books: Sequence[PartialBook], key: OrderKey) -> None:
-    """Fold judged entries (:func:`~.tables.judge_stream`'s) into books (one per pack, in order)."""
+    """Fold judged entries into books (one per pack, in order).
+
+    ``entries``: :func:`~.tables.judge_stream`'s, or :func:`~.tables.judge_batches`'
+    (whose columnar batches are folded a batch at a time).
+    """
+    position = 0
     with folding() as tick:
-        for position, entry in enumerate(entries):
+        for entry in entries:
+            if isinstance(entry, TabledBatch):
+                for n, book in enumerate(books):
+                    book.add_batch(key, entry, n)
+                position += len(entry.inputs)
+                tick(len(entry.inputs))
+                continue
             order_key = (*key, position)
+            position += 1
             if isinstance(entry, Rejection):
                 for book in books:
                     book.reject(order_key, entry)
@@ -508,7 +547,7 @@ def compare_partial(
     books = [PartialBook(pack, period=period, as_of=as_of) for pack in loaded]
     totals = [_Totals(pack) for pack in loaded]
     tally: DivergenceTally[tuple[OrderKey, str]] = DivergenceTally(examples)
-    stream = judge_stream(
+    stream = judge_batches(
         list(orders) if duplicates == "last" else orders,
         loaded,
         path=path,
@@ -517,9 +556,23 @@ def compare_partial(
         engine=engine,
         duplicates=duplicates,
     )
+
+    def tag(order: WorkOrder, position: int) -> tuple[OrderKey, str]:
+        return (*key, position), order.id
+
+    position = 0
     with folding() as tick:
-        for position, entry in enumerate(stream):
+        for entry in stream:
+            if isinstance(entry, TabledBatch):
+                for n, (book, total) in enumerate(zip(books, totals, strict=True)):
+                    book.add_batch(key, entry, n)
+                    total.add_batch(entry, n)
+                tally.add_batch(entry, loaded, as_of, repeats, tag)
+                position += len(entry.inputs)
+                tick(len(entry.inputs))
+                continue
             order_key = (*key, position)
+            position += 1
             tick()
             if isinstance(entry, Rejection):
                 for book in books:

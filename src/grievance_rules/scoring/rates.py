@@ -462,6 +462,14 @@ class RateCounts:
             self.satisfied += outcome.satisfaction is Satisfaction.SATISFIED
             self.basically_satisfied += outcome.satisfaction is Satisfaction.BASICALLY_SATISFIED
 
+    def add_counts(self, counts: Sequence[int]) -> None:
+        """Count many orders at once: what :meth:`add` counts of them, field by field.
+
+        ``counts``: one number per field, in field order (``orders`` ... ``rated``).
+        """
+        for name, value in zip(self.__slots__, counts, strict=True):
+            setattr(self, name, getattr(self, name) + value)
+
     def merge(self, other: RateCounts) -> None:
         """Add another counter's counts to this one (a month's into its year)."""
         for name in self.__slots__:

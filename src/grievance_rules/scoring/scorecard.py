@@ -40,7 +40,7 @@ from grievance_rules.engine.periods import (
     pack_period_of,
 )
 from grievance_rules.engine.plan import plan_for
-from grievance_rules.model import WorkOrder
+from grievance_rules.model import Unit, WorkOrder
 from grievance_rules.model.enums import UPSTREAM_UNIT_KINDS
 from grievance_rules.packs import Pack
 from grievance_rules.packs.schema import ParamRef
@@ -252,6 +252,32 @@ class ScoreBook:
         if outcome.unit is not None:
             self.rates[(start, outcome.unit)].add(outcome)
         return outcome
+
+    def sight_units(self, listed: Iterable[Unit], named: Iterable[Unit]) -> None:
+        """Note units as :meth:`add_outcome` notes an order's, for many orders at once.
+
+        Args:
+            listed: each unit's first listing among the orders, in order of sighting.
+            named: each unit's first listing with a name among them, in that order.
+        """
+        seen = self._seen_units
+        kinds = self.unit_kinds
+        for unit in listed:
+            if unit.id not in seen:
+                seen.add(unit.id)
+                if unit.kind not in UPSTREAM_UNIT_KINDS:
+                    kinds[unit.id] = unit.kind.value
+        names = self.unit_names
+        for unit in named:
+            if unit.name and unit.id not in names:
+                names[unit.id] = unit.name
+
+    def received_start(self, day: dt.date) -> dt.date:
+        """The first day of the book's period holding ``day`` (the period of receipt), once."""
+        start = self._received_starts.get(day)
+        if start is None:
+            start = self._received_starts[day] = pack_period_of(self.pack, day, self.period).start
+        return start
 
     def strike_off_closures(self) -> frozenset[str]:
         """The closures the pack counts as 核减 (``scoring.strike_off_closures``), once."""

@@ -8,10 +8,12 @@ same result byte for byte:
   :class:`~grievance_rules.engine.Assessment` per pack (:mod:`.stream`);
 * **columnar** — the orders in batches of :data:`BATCH_SIZE` through
   :func:`grievance_rules.columnar.evaluate_columnar_each`, and the scorecards,
-  totals and divergence patterns counted from the findings rows, an order at a time
-  in input order (:func:`table_stream`). Only the diverging orders a comparison
-  keeps in full (``examples``) are assessed again per order, for their citations and
-  details.
+  totals and divergence patterns counted from the findings as columns, a batch at a
+  time (:func:`table_batches`, :func:`fold_batch`): what one order at a time in input
+  order would count, counts added at once, points one by one in input order. Only
+  the diverging orders a comparison keeps in full (``examples``) are assessed again
+  per order, for their citations and details. :func:`table_stream` gives the same
+  an input at a time, as rows.
 
 ``path="auto"`` (the default) takes the columnar path when the input has at least
 :data:`COLUMNAR_FROM` (500) records, the per-order engine is ``native`` and one process
@@ -64,7 +66,8 @@ from grievance_rules.engine.plan import PackPlan, plan_for
 from grievance_rules.engine.single import instant_of
 from grievance_rules.errors import GrievanceRulesError
 from grievance_rules.i18n import current_language, language
-from grievance_rules.model import WorkOrder, ensure_coherent
+from grievance_rules.model import Unit, WorkOrder, ensure_coherent
+from grievance_rules.model.enums import Satisfaction
 from grievance_rules.model.handling import excluded_from_assessment
 from grievance_rules.packs import Pack
 from grievance_rules.reading import Accepted
@@ -90,14 +93,20 @@ __all__ = [
     "BATCH_SIZE",
     "COLUMNAR_FROM",
     "FOLD_COLLECT_EVERY",
+    "BatchFacts",
     "OrderRows",
+    "PackRows",
     "ScoringPath",
     "Tabled",
+    "TabledBatch",
     "add_to_book",
     "choose_path",
+    "fold_batch",
     "fold_into",
     "folding",
+    "judge_batches",
     "judge_stream",
+    "table_batches",
     "table_stream",
 ]
 
@@ -122,7 +131,7 @@ FOLD_COLLECT_EVERY = 65_536
 
 
 @contextlib.contextmanager
-def folding() -> Iterator[Callable[[], None]]:
+def folding() -> Iterator[Callable[..., None]]:
     """The cyclic collector paused while a scoring call judges and folds its inputs.
 
     :func:`table_stream` pauses the collector while it judges a batch, not while its
@@ -132,18 +141,21 @@ def folding() -> Iterator[Callable[[], None]]:
     ones) fold inside this block instead: the batch is freed, by reference counting,
     before the collector resumes. Judging and folding make no cyclic garbage (none found
     over thousands of orders, rejected ones among them); so that any would stay bounded,
-    the block's ``tick``, called after each input, runs a full collection every
-    :data:`FOLD_COLLECT_EVERY` inputs (unless the caller had paused the collector). The
-    collector is restored after, also on failure (:func:`~grievance_rules.collector.paused`).
+    the block's ``tick``, called after each input (or with the number of inputs of a
+    batch, after the batch), runs a full collection every :data:`FOLD_COLLECT_EVERY`
+    inputs (unless the caller had paused the collector). The collector is restored
+    after, also on failure (:func:`~grievance_rules.collector.paused`).
     """
     enabled = gc.isenabled()
     count = 0
 
-    def tick() -> None:
+    def tick(inputs: int = 1) -> None:
         nonlocal count
-        count += 1
-        if enabled and count % FOLD_COLLECT_EVERY == 0:
-            gc.collect()
+        before = count
+        count += inputs
+        if enabled:
+            for _ in range(count // FOLD_COLLECT_EVERY - before // FOLD_COLLECT_EVERY):
+                gc.collect()
 
     with paused():
         yield tick
@@ -248,6 +260,9 @@ def _checked(
 
     A reader's :class:`~grievance_rules.reading.results.Accepted` record had its
     history checked by the reader (``history_checked``), so it is not checked again.
+    A checked history lists its events in time order, none before the receipt, so the
+    assessment's instant and the events up to it are found from the end
+    (``in_time_order``, as the per-order batch finds them).
     """
     for position, item in items:
         source = source_of(position, item)
@@ -257,7 +272,8 @@ def _checked(
             try:
                 if check_history and not (isinstance(item, Accepted) and item.history_checked):
                     ensure_coherent(entry)
-                view = view_of(entry, instant_of(entry, as_of))
+                instant = instant_of(entry, as_of, in_time_order=check_history)
+                view = view_of(entry, instant, in_time_order=check_history)
                 check_integers(view)
             except INPUT_ERRORS as exc:
                 rejected = input_rejection(source, item, entry.id, exc)
@@ -292,148 +308,468 @@ def _per_order_rows(
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class PackRows:
+    """A batch's findings under one pack but records, as columns, in the engine's order.
+
+    Sorted by order and, within an order, as :func:`_engine_order` sorts its rows:
+    order ``i``'s are ``bounds[i]:bounds[i + 1]``. What the fold reads of them is found
+    here for the whole batch at once (:func:`_pack_rows`); the record rows (most of
+    them, and nothing in scoring reads one) are never made into rows.
+
+    Attributes:
+        columns: one array per name of :data:`COLUMNS`.
+        bounds: each order's first row, then the number of rows.
+        decided: per timed topic (sign-off, first contact, reply), each order's clocks
+            of its rules that were decided (met or breached).
+        late: the same, its breached ones.
+        entries: the rows the period tally counts (those with a unit).
+        days: the day each of those counts on (since 1970 in Shanghai,
+            :func:`~grievance_rules.columnar.periods.row_entry`'s).
+        signatures: each order's :attr:`OrderRows.signature` (``None``: one pack, so
+            nothing compares them).
+    """
+
+    columns: dict[str, np.ndarray]
+    bounds: list[int]
+    decided: np.ndarray
+    late: np.ndarray
+    entries: np.ndarray
+    days: np.ndarray
+    signatures: list[tuple[tuple[str, str, str | float], ...]] | None
+
+    def rows_of(self, i: int) -> tuple[Row, ...]:
+        """The ``i``-th order's rows."""
+        start, stop = self.bounds[i], self.bounds[i + 1]
+        columns = self.columns
+        return tuple(zip(*(columns[name][start:stop].tolist() for name in COLUMNS), strict=True))
+
+    def order_rows(self, excluded: Sequence[bool]) -> list[OrderRows]:
+        """Each order's :class:`OrderRows`, with what the fold reads of its rows."""
+        n = len(excluded)
+        columns = self.columns
+        rows: list[Row] = list(zip(*(columns[name].tolist() for name in COLUMNS), strict=True))
+        bounds = self.bounds
+        on_time: list[list[bool | None]] = [
+            [None if c == 0 else b == 0 for c, b in zip(count, late, strict=True)]
+            for count, late in zip(self.decided.tolist(), self.late.tolist(), strict=True)
+        ]
+        on_times = list(zip(*on_time, strict=True)) if on_time else [()] * n
+        at = self.entries
+        names: dict[tuple[str, str, str], str] = {}
+        keys = [
+            names.get(name) or names.setdefault(name, tally_key(*name))
+            for name in zip(
+                columns["kind"][at].tolist(),
+                columns["rule_id"][at].tolist(),
+                columns["state"][at].tolist(),
+                strict=True,
+            )
+        ]
+        points = np.where(columns["kind"][at] == "deduction", columns["points"][at], 0.0).tolist()
+        places = zip(self.days.tolist(), columns["unit"][at].tolist(), strict=True)
+        entries = list(zip(keys, places, points, strict=True))
+        entry_bounds: list[int] = np.searchsorted(columns["order"][at], np.arange(n + 1)).tolist()
+        signatures = self.signatures
+        return [
+            OrderRows(
+                tuple(rows[bounds[i] : bounds[i + 1]]),
+                excluded[i],
+                None if signatures is None else signatures[i],
+                on_times[i],
+                tuple(entries[entry_bounds[i] : entry_bounds[i + 1]]),
+            )
+            for i in range(n)
+        ]
+
+
+def _pack_rows(
+    findings: FindingRows, n: int, timed: tuple[frozenset[str], ...], signed: bool
+) -> PackRows:
+    """A batch's findings other than records under one pack, for ``n`` orders.
+
+    The engine's order within each order (:func:`_engine_order`) is one stable sort of
+    the whole batch; the signatures only when ``signed`` (several packs: nothing
+    compares the orders of one).
+    """
+    columns = findings.without("record").columns()
+    keep = np.arange(len(columns["kind"]))
+    kind = columns["kind"]
+    deduction = kind == "deduction"
+    if deduction.any():
+        # non-deductions first, as they are; then deductions by (instant, rule, place)
+        rule_rank = np.zeros(len(keep), dtype=np.int64)
+        rule_rank[deduction] = np.unique(columns["rule_id"][deduction], return_inverse=True)[1]
+        instant = np.where(deduction, columns["start_us"], 0)
+        place = np.where(deduction, columns["seq"], 0)
+        keep = np.lexsort((place, rule_rank, instant, deduction, columns["order"]))
+    kept = {name: columns[name][keep] for name in COLUMNS}
+    kind, order, rule_id, state = kept["kind"], kept["order"], kept["rule_id"], kept["state"]
+    deduction = kind == "deduction"
+    bounds: list[int] = np.searchsorted(order, np.arange(n + 1)).tolist()
+    signatures = None
+    if signed:  # (kind, rule, state or a deduction's points) of each row
+        outcome = state.copy()
+        outcome[deduction] = kept["points"][deduction]
+        signed_rows = list(zip(kind.tolist(), rule_id.tolist(), outcome.tolist(), strict=True))
+        signatures = [tuple(signed_rows[bounds[i] : bounds[i + 1]]) for i in range(n)]
+    # each timed topic: each order's decided clocks of its rules, and its breached ones
+    clock = kind == "clock"
+    breached = clock & (state == "breached")
+    decided = breached | (clock & (state == "met"))
+    counts = []
+    lates = []
+    for rule_ids in timed:
+        of_topic = np.isin(rule_id, list(rule_ids)) if rule_ids else np.zeros(len(kind), bool)
+        counts.append(np.bincount(order[decided & of_topic], minlength=n))
+        lates.append(np.bincount(order[breached & of_topic], minlength=n))
+    # the period tally's entries: the rows with a unit, on row_entry's day
+    entries = np.flatnonzero(kept["unit"].astype(bool))
+    stop = kept["stop_us"]
+    at = np.where(
+        deduction | (kind == "escalation"),
+        kept["start_us"],
+        np.where(clock & (stop < 0), kept["due_us"], stop),
+    )[entries]
+    return PackRows(
+        kept,
+        bounds,
+        np.array(counts, dtype=np.int64).reshape(len(timed), n),
+        np.array(lates, dtype=np.int64).reshape(len(timed), n),
+        entries,
+        np.asarray(shanghai_day(at), dtype=np.int64),
+        signatures,
+    )
+
+
+_RATING_CODES: dict[Satisfaction | None, int] = {
+    None: 0,
+    Satisfaction.SATISFIED: 1,
+    Satisfaction.BASICALLY_SATISFIED: 2,
+    Satisfaction.DISSATISFIED: 3,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class BatchFacts:
+    """What a batch's orders tell every pack's scorebook alike, found once per batch.
+
+    Attributes:
+        counted: per order, whether it is folded in and assessed (neither rejected
+            nor excluded from assessment).
+        assessed: how many are.
+        left_out: the orders folded in but excluded from assessment, in input order.
+        rated: the assessed orders with a handling unit (those the rates count), in
+            input order.
+        groups: the distinct (day received in Shanghai, handling unit) of those, in
+            order of first sighting; ``group``: each rated order's.
+        contacted, completed, resolution_d, resolution_n, rating, struck_off: each
+            rated order's facts (:class:`~.rates.EventFacts`; ``rating``: 0 none, 1
+            satisfied, 2 basically satisfied, 3 dissatisfied).
+        closures: the rated orders with closures (their place among ``rated``, and
+            the closures' outcomes), which a pack may strike off.
+        units: each unit's first listing among the folded orders (order, unit), in
+            order of sighting; ``names``: its first listing with a name.
+    """
+
+    counted: np.ndarray
+    assessed: int
+    left_out: list[int]
+    rated: np.ndarray
+    groups: list[tuple[dt.date, str]]
+    group: np.ndarray
+    contacted: np.ndarray
+    completed: np.ndarray
+    resolution_d: np.ndarray
+    resolution_n: np.ndarray
+    rating: np.ndarray
+    struck_off: np.ndarray
+    closures: list[tuple[int, frozenset[str]]]
+    units: list[tuple[int, Unit]]
+    names: list[tuple[int, Unit]]
+
+
+def _batch_facts(
+    orders: Sequence[WorkOrder],
+    facts: Sequence[EventFacts],
+    excluded: Sequence[bool],
+    received_on: Sequence[dt.date],
+    accepted: Sequence[int],
+) -> BatchFacts:
+    """:class:`BatchFacts` of the ``accepted`` orders of a batch."""
+    counted = np.zeros(len(orders), dtype=bool)
+    left_out: list[int] = []
+    rated: list[int] = []
+    for i in accepted:
+        if excluded[i]:
+            left_out.append(i)
+        else:
+            counted[i] = True
+            if facts[i].unit is not None:
+                rated.append(i)
+    rated_facts = [facts[i] for i in rated]
+    groups: dict[tuple[dt.date, str], int] = {}
+    group = [
+        groups.setdefault((received_on[i], fact.unit), len(groups))  # type: ignore[arg-type]
+        for i, fact in zip(rated, rated_facts, strict=True)
+    ]
+    resolved = [fact.resolved for fact in rated_facts]
+    units: dict[str, tuple[int, Unit]] = {}
+    names: dict[str, tuple[int, Unit]] = {}
+    for i in accepted:
+        for unit in orders[i].units:  # the first listing of each id, as one order at a time
+            if unit.id not in units:
+                units[unit.id] = (i, unit)
+            if unit.name and unit.id not in names:
+                names[unit.id] = (i, unit)
+    return BatchFacts(
+        counted=counted,
+        assessed=len(accepted) - len(left_out),
+        left_out=left_out,
+        rated=np.array(rated, dtype=np.int64),
+        groups=list(groups),
+        group=np.array(group, dtype=np.int64),
+        contacted=np.array([fact.contacted for fact in rated_facts], dtype=bool),
+        completed=np.array([fact.completed for fact in rated_facts], dtype=bool),
+        resolution_d=np.array([r is not None for r in resolved], dtype=bool),
+        resolution_n=np.array([r is True for r in resolved], dtype=bool),
+        rating=np.array([_RATING_CODES[fact.rating] for fact in rated_facts], dtype=np.int8),
+        struck_off=np.array([fact.struck_off for fact in rated_facts], dtype=bool),
+        closures=[(k, fact.closures) for k, fact in enumerate(rated_facts) if fact.closures],
+        units=list(units.values()),
+        names=list(names.values()),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class TabledBatch:
+    """A batch of inputs judged on the columnar path, its orders' findings as columns.
+
+    What :func:`table_batches` gives: the scoring calls fold a whole batch at once
+    (:func:`fold_batch`), :func:`table_stream` gives its inputs one at a time
+    (:meth:`entries`).
+
+    Attributes:
+        start: the position of its first input among the stream's inputs.
+        inputs: each input, in input order: its rejection, or its order's index in
+            ``orders``.
+        positions: each order's position among the stream's inputs.
+        orders: the orders judged (also those rejected after, as a second record of an id).
+        views: each order as known at its assessment's instant.
+        facts: what each order's events tell the rates.
+        excluded: whether each order is excluded from assessment.
+        received_on: the day each order was received, in Shanghai.
+        packs: the findings under each pack, in the order the packs were given.
+        accepted: the orders folded in (not rejected), in input order.
+        shared: what the folded orders tell every pack's scorebook alike.
+        per_order: when the columnar evaluation failed on the batch, each order's
+            rows under each pack as the per-order engine found them (``None``: judged
+            as columns); ``packs`` holds the same rows as columns.
+    """
+
+    start: int
+    inputs: list[Rejection | int]
+    positions: list[int]
+    orders: list[WorkOrder]
+    views: list[OrderView]
+    facts: list[EventFacts]
+    excluded: list[bool]
+    received_on: list[dt.date]
+    packs: tuple[PackRows, ...]
+    accepted: list[int]
+    shared: BatchFacts
+    per_order: _PerOrder | None = None
+
+    def rejected(self) -> Iterator[tuple[int, Rejection]]:
+        """Its rejected inputs, with their positions among the stream's inputs."""
+        for k, item in enumerate(self.inputs):
+            if isinstance(item, Rejection):
+                yield self.start + k, item
+
+    def entry(self, i: int, findings: tuple[OrderRows, ...] | None = None) -> Tabled:
+        """The ``i``-th order as :func:`table_stream` gives it (``findings``: if found)."""
+        order, fact = self.orders[i], self.facts[i]
+        if self.per_order is not None:
+            rows = self.per_order[i]
+            assert rows is not None
+            excluded = self.excluded[i]
+            per_pack = tuple(OrderRows(_engine_order(list(r)), excluded) for r in rows)
+            return Tabled(self.positions[i], order, self.views[i], fact, per_pack)
+        if findings is None:
+            findings = tuple(
+                OrderRows(
+                    rows.rows_of(i),
+                    self.excluded[i],
+                    None if rows.signatures is None else rows.signatures[i],
+                )
+                for rows in self.packs
+            )
+        return Tabled(
+            self.positions[i],
+            order,
+            self.views[i],
+            fact,
+            findings,
+            self.received_on[i],
+            unit_kind_of(order, fact.unit),
+        )
+
+    def entries(self) -> Iterator[Tabled | Rejection]:
+        """Each input's findings rows under every pack (or its rejection), in input order."""
+        found: list[tuple[OrderRows, ...]] | None = None
+        if self.per_order is None:
+            found = list(zip(*(rows.order_rows(self.excluded) for rows in self.packs), strict=True))
+        for item in self.inputs:
+            if isinstance(item, Rejection):
+                yield item
+            else:
+                yield self.entry(item, None if found is None else found[item])
+
+
+_PerOrder = list[tuple[tuple[Row, ...], ...] | None]
+"""A batch's rows found per order: each order's under each pack (``None``: it failed)."""
+
+
 def _judge_batch(
     batch: list[tuple[int, str, WorkOrder, OrderView]],
     plans: Sequence[PackPlan],
     as_of: dt.datetime | None,
     repeats: RepeatIndex | None,
-) -> list[Tabled | Rejection]:
-    """A batch of checked orders under every plan, in input order."""
+) -> tuple[tuple[PackRows, ...], list[Rejection | None], _PerOrder | None]:
+    """A batch of checked orders under every plan: each pack's rows, as columns.
+
+    Also each order that failed inside the engine (its rejection, else ``None``) and,
+    when the columnar evaluation failed on the batch so that it was judged per order,
+    each order's rows as found (``None``: judged as columns).
+    """
     orders = [order for _, _, order, _ in batch]
     views = [view for *_, view in batch]
-    facts = [event_facts(view.kept, view.handling) for view in views]
+    n = len(orders)
+    timed = [timed_clock_ids(plan.pack) for plan in plans]
+    signed = len(plans) > 1
     try:
         results = evaluate_columnar_each(
             orders, plans, as_of=as_of, repeats=repeats, check_history=False, views=views
         )
     except GrievanceRulesError:
         judged = _per_order_rows(orders, plans, as_of, repeats)
-        out: list[Tabled | Rejection] = []
-        for (position, source, order, view), fact, found in zip(batch, facts, judged, strict=True):
-            if isinstance(found, Rejection):
-                out.append(Rejection(source=source, order_id=order.id, reasons=found.reasons))
-            else:
-                excluded = excluded_from_assessment(order, view.kept)
-                per_pack = tuple(OrderRows(_engine_order(list(r)), excluded) for r in found)
-                out.append(Tabled(position, order, view, fact, per_pack))
-        return out
-    left_out = [
-        excluded_from_assessment(order, view.kept)
-        for order, view in zip(orders, views, strict=True)
-    ]
-    grouped = list(
-        zip(
-            *(
-                _rows_by_order(
-                    result.findings, left_out, timed_clock_ids(plan.pack), len(plans) > 1
-                )
-                for result, plan in zip(results, plans, strict=True)
-            ),
-            strict=True,
-        )
-    )
-    tabled: list[Tabled | Rejection] = []
-    for i, (position, _source, order, view) in enumerate(batch):
-        fact = facts[i]
-        tabled.append(
-            Tabled(
-                position,
-                order,
-                view,
-                fact,
-                grouped[i],
-                order.received_at.astimezone(SHANGHAI).date(),
-                unit_kind_of(order, fact.unit),
-            )
-        )
-    return tabled
-
-
-def _rows_by_order(
-    findings: FindingRows,
-    excluded: Sequence[bool],
-    timed: tuple[frozenset[str], ...],
-    signed: bool = True,
-) -> list[OrderRows]:
-    """A batch's findings other than records under one pack, per order, in the engine's order.
-
-    Read from the findings' columns: the record rows (most of them, and nothing in
-    scoring reads one) are never made into rows, and the engine's order within each
-    order (:func:`_engine_order`) is one stable sort of the whole batch. What the fold
-    reads of each order's rows (:class:`OrderRows`' ``signature``, ``on_time`` and
-    ``counted``) is found here for the whole batch at once; the signatures only when
-    ``signed`` (several packs: nothing compares the orders of one).
-    """
-    n = len(excluded)
-    columns = findings.without("record").columns()
-    keep = np.arange(len(columns["kind"]))
-    kind = columns["kind"][keep]
-    deduction = kind == "deduction"
-    if deduction.any():
-        # non-deductions first, as they are; then deductions by (instant, rule, place)
-        rule_rank = np.zeros(len(keep), dtype=np.int64)
-        rule_rank[deduction] = np.unique(columns["rule_id"][keep[deduction]], return_inverse=True)[
-            1
+        failed: list[Rejection | None] = [
+            found if isinstance(found, Rejection) else None for found in judged
         ]
-        instant = np.where(deduction, columns["start_us"][keep], 0)
-        place = np.where(deduction, columns["seq"][keep], 0)
-        keep = keep[np.lexsort((place, rule_rank, instant, deduction, columns["order"][keep]))]
-        kind = columns["kind"][keep]
-        deduction = kind == "deduction"
-    kept = {name: columns[name][keep] for name in COLUMNS}
-    order, rule_id, state = kept["order"], kept["rule_id"], kept["state"]
-    rows: list[Row] = list(zip(*(kept[name].tolist() for name in COLUMNS), strict=True))
-    bounds: list[int] = np.searchsorted(order, np.arange(n + 1)).tolist()
-    # the signature: (kind, rule, state or a deduction's points) of each row
-    signatures: list[tuple[str, str, str | float]] | None = None
-    if signed:
-        outcome = state.copy()
-        outcome[deduction] = kept["points"][deduction]
-        signatures = list(zip(kind.tolist(), rule_id.tolist(), outcome.tolist(), strict=True))
-    # each timed topic: orders with a decided clock of its rules, and with a breached one
-    clock = kind == "clock"
-    breached = clock & (state == "breached")
-    decided = breached | (clock & (state == "met"))
-    on_time: list[list[bool | None]] = []
-    for rule_ids in timed:
-        of_topic = np.isin(rule_id, list(rule_ids)) if rule_ids else np.zeros(len(keep), bool)
-        count = np.bincount(order[decided & of_topic], minlength=n).tolist()
-        late = np.bincount(order[breached & of_topic], minlength=n).tolist()
-        on_time.append([None if c == 0 else b == 0 for c, b in zip(count, late, strict=True)])
-    on_times = list(zip(*on_time, strict=True)) if timed else [()] * n
-    # the period tally's entries: the rows with a unit
-    units = kept["unit"].tolist()
-    with_unit = np.fromiter((bool(unit) for unit in units), dtype=bool, count=len(units))
-    stop = kept["stop_us"]
-    at = np.where(
-        (kind == "deduction") | (kind == "escalation"),
-        kept["start_us"],
-        np.where(clock & (stop < 0), kept["due_us"], stop),
-    )[with_unit]
-    days = shanghai_day(at).tolist()  # (row_entry's day, for the whole batch)
-    names: dict[tuple[str, str, str], str] = {}
-    keys = [
-        names.get(name) or names.setdefault(name, tally_key(*name))
-        for name in zip(
-            kind[with_unit].tolist(),
-            rule_id[with_unit].tolist(),
-            state[with_unit].tolist(),
-            strict=True,
+        per_order = [None if isinstance(found, Rejection) else found for found in judged]
+        # the same rows as columns, so that the batch is folded as any other
+        per_pack: list[list[Row]] = [[] for _ in plans]
+        for i, found in enumerate(per_order):
+            for rows, pack_rows in zip(per_pack, found or (), strict=False):
+                rows.extend((i, *row[1:]) for row in pack_rows)
+        tables = tuple(
+            _pack_rows(FindingRows(rows), n, pack_timed, signed)
+            for rows, pack_timed in zip(per_pack, timed, strict=True)
         )
-    ]
-    points = np.where(deduction, kept["points"], 0.0)[with_unit].tolist()
-    entries = list(zip(keys, zip(days, [u for u in units if u], strict=True), points, strict=True))
-    entry_bounds: list[int] = np.searchsorted(order[with_unit], np.arange(n + 1)).tolist()
-    return [
-        OrderRows(
-            tuple(rows[bounds[i] : bounds[i + 1]]),
-            excluded[i],
-            None if signatures is None else tuple(signatures[bounds[i] : bounds[i + 1]]),
-            on_times[i],
-            tuple(entries[entry_bounds[i] : entry_bounds[i + 1]]),
-        )
-        for i in range(n)
-    ]
+        return tables, failed, per_order
+    tables = tuple(
+        _pack_rows(result.findings, n, pack_timed, signed)
+        for result, pack_timed in zip(results, timed, strict=True)
+    )
+    return tables, [None] * n, None
+
+
+def table_batches(
+    items: Iterable[OrderInput],
+    packs: Sequence[Pack],
+    *,
+    as_of: dt.datetime | None = None,
+    repeats: RepeatIndex | None = None,
+    progress: Callable[[int], None] | None = None,
+    duplicates: Duplicates = "reject",
+    last: dict[str, int] | None = None,
+    batch_size: int | None = None,
+) -> Iterator[TabledBatch]:
+    """The inputs judged under every pack a batch at a time, in input order.
+
+    The columnar twin of :func:`~.stream.assess_stream`, a batch at a time: the same
+    inputs accepted and rejected with the same reasons, the findings as columns
+    instead of assessments. Arguments as for :func:`table_stream`; ``progress`` is
+    called with 1 for each input of a batch once the batch has been folded (when the
+    next is asked for).
+    """
+    size = BATCH_SIZE if batch_size is None else batch_size
+    if duplicates == "last" and last is None:
+        if not isinstance(items, Sequence) or isinstance(items, str | bytes):
+            raise TypeError(
+                "duplicates='last' needs the inputs as a sequence, or last= from a first pass"
+            )
+        last = last_positions(items)
+    plans = [plan_for(pack) for pack in packs]
+    seen = DuplicateIds(duplicates, last)
+
+    def judged(chunk: list[tuple[int, OrderInput]]) -> TabledBatch:
+        # the collector paused while the batch is read, checked and judged (not while
+        # the caller folds it): see grievance_rules.collector; the language of the
+        # inputs' sources and reasons found once, not from the environment per input
+        with paused(), language(current_language()):
+            entries = list(_checked(chunk, as_of, check_history=True))
+            ready: list[tuple[int, str, WorkOrder, OrderView]] = []
+            inputs: list[Rejection | int] = []
+            for position, source, entry, view in entries:
+                if isinstance(entry, Rejection):
+                    inputs.append(entry)
+                else:
+                    assert view is not None
+                    inputs.append(len(ready))
+                    ready.append((position, source, entry, view))
+            tables, failed, per_order = (
+                _judge_batch(ready, plans, as_of, repeats) if ready else ((), [], None)
+            )
+            orders = [order for _, _, order, _ in ready]
+            views = [view for *_, view in ready]
+            accepted: list[int] = []
+            for k, item in enumerate(inputs):
+                if isinstance(item, Rejection):
+                    continue
+                position, source, order, _view = ready[item]
+                failure = failed[item]
+                if failure is not None:
+                    inputs[k] = Rejection(source=source, order_id=order.id, reasons=failure.reasons)
+                elif (reason := seen.reason(order.id, position, source)) is not None:
+                    inputs[k] = Rejection(source=source, order_id=order.id, reasons=(reason,))
+                else:
+                    accepted.append(item)
+            facts = [event_facts(view.kept, view.handling) for view in views]
+            excluded = [
+                excluded_from_assessment(order, view.kept)
+                for order, view in zip(orders, views, strict=True)
+            ]
+            received_on = [order.received_at.astimezone(SHANGHAI).date() for order in orders]
+            return TabledBatch(
+                chunk[0][0] if chunk else 0,
+                inputs,
+                [position for position, *_ in ready],
+                orders,
+                views,
+                facts,
+                excluded,
+                received_on,
+                tables,
+                accepted,
+                _batch_facts(orders, facts, excluded, received_on, accepted),
+                per_order,
+            )
+
+    pending: list[tuple[int, OrderInput]] = []
+    for position, item in enumerate(items):
+        pending.append((position, item))
+        if len(pending) >= size:
+            yield judged(pending)
+            if progress is not None:
+                for _ in pending:
+                    progress(1)
+            pending = []
+    if pending:
+        yield judged(pending)
+        if progress is not None:
+            for _ in pending:
+                progress(1)
 
 
 def table_stream(
@@ -450,7 +786,8 @@ def table_stream(
     """Each input's findings rows under every pack (or its rejection), in input order.
 
     The columnar twin of :func:`~.stream.assess_stream`: the same inputs accepted and
-    rejected with the same reasons, the findings as rows instead of assessments.
+    rejected with the same reasons, the findings as rows instead of assessments
+    (:func:`table_batches`, an input at a time).
 
     Args:
         items: the inputs (see :mod:`.stream`).
@@ -463,55 +800,19 @@ def table_stream(
         batch_size: orders evaluated together (memory is about this many orders);
             :data:`BATCH_SIZE` by default.
     """
-    size = BATCH_SIZE if batch_size is None else batch_size
-    if duplicates == "last" and last is None:
-        if not isinstance(items, Sequence) or isinstance(items, str | bytes):
-            raise TypeError(
-                "duplicates='last' needs the inputs as a sequence, or last= from a first pass"
-            )
-        last = last_positions(items)
-    plans = [plan_for(pack) for pack in packs]
-    seen = DuplicateIds(duplicates, last)
-
-    def judged(
-        chunk: list[tuple[int, OrderInput]],
-    ) -> list[tuple[_Checked, Tabled | Rejection | None]]:
-        # the collector paused while the batch is read, checked and judged (not while
-        # the caller folds it): see grievance_rules.collector; the language of the
-        # inputs' sources and reasons found once, not from the environment per input
-        with paused(), language(current_language()):
-            entries = list(_checked(chunk, as_of, check_history=True))
-            ready = [
-                (p, s, e, v) for p, s, e, v in entries if isinstance(e, WorkOrder) and v is not None
-            ]
-            found = iter(_judge_batch(ready, plans, as_of, repeats) if ready else [])
-            return [
-                (entry, None if isinstance(entry[2], Rejection) else next(found))
-                for entry in entries
-            ]
-
-    def flush(chunk: list[tuple[int, OrderInput]]) -> Iterator[Tabled | Rejection]:
-        for (position, source, entry, _view), found in judged(chunk):
-            if isinstance(entry, Rejection):
-                yield entry
-            else:
-                assert found is not None
-                if (
-                    isinstance(found, Tabled)
-                    and (reason := seen.reason(entry.id, position, source)) is not None
-                ):
-                    found = Rejection(source=source, order_id=entry.id, reasons=(reason,))
-                yield found
+    for batch in table_batches(
+        items,
+        packs,
+        as_of=as_of,
+        repeats=repeats,
+        duplicates=duplicates,
+        last=last,
+        batch_size=batch_size,
+    ):
+        for entry in batch.entries():
+            yield entry
             if progress is not None:
                 progress(1)
-
-    pending: list[tuple[int, OrderInput]] = []
-    for position, item in enumerate(items):
-        pending.append((position, item))
-        if len(pending) >= size:
-            yield from flush(pending)
-            pending = []
-    yield from flush(pending)
 
 
 def judge_stream(
@@ -548,12 +849,212 @@ def judge_stream(
     )
 
 
+def judge_batches(
+    items: Iterable[OrderInput],
+    packs: Sequence[Pack],
+    *,
+    path: ScoringPath = "auto",
+    as_of: dt.datetime | None = None,
+    repeats: RepeatIndex | None = None,
+    processes: int = 1,
+    progress: Callable[[int], None] | None = None,
+    engine: EngineName = "native",
+    duplicates: Duplicates = "reject",
+) -> Iterator[Assessed | Rejection | TabledBatch]:
+    """:func:`judge_stream`, the columnar path a batch at a time (:func:`table_batches`).
+
+    What the scoring calls fold: an input at a time per order, a batch at a time on the
+    columnar path (:func:`fold_batch`).
+    """
+    chosen, items = choose_path(items, path, engine, processes)
+    if chosen == "columnar":
+        return table_batches(
+            items, packs, as_of=as_of, repeats=repeats, progress=progress, duplicates=duplicates
+        )
+    return assess_stream(
+        items,
+        packs,
+        as_of=as_of,
+        repeats=repeats,
+        processes=processes,
+        progress=progress,
+        engine=engine,
+        duplicates=duplicates,
+    )
+
+
 def fold_into(book: ScoreBook, entry: Assessed | Tabled, n: int) -> None:
     """Fold an order judged on either path into a scorebook, under the ``n``-th pack."""
     if isinstance(entry, Tabled):
         add_to_book(book, entry, entry.findings[n])
     else:
         book.add(entry.order, entry.assessments[n])
+
+
+def fold_batch(book: ScoreBook, batch: TabledBatch, n: int) -> None:
+    """Fold a batch's orders (not its rejections) into a scorebook, under the ``n``-th pack.
+
+    The same records as :func:`fold_into` of each order in input order: counts added
+    at once (integers), points still added one finding at a time in input order (they
+    are sums of floats), and every dict filled in the order one order at a time fills it.
+    """
+    if not batch.accepted:
+        return
+    shared = batch.shared
+    _fold_tally(book, batch.packs[n], shared)
+    book.inputs += len(batch.accepted)
+    book.sight_units([unit for _i, unit in shared.units], [unit for _i, unit in shared.names])
+    received_on = batch.received_on
+    for day in dict.fromkeys(received_on[i] for i in batch.accepted):
+        book.received_start(day)  # (each day's period found as one order at a time finds it)
+    for i in shared.left_out:
+        book.excluded += 1
+        unit = batch.facts[i].unit
+        if unit is not None:
+            book.excluded_by_unit[(book.received_start(received_on[i]), unit)] += 1
+    book.assessed += shared.assessed
+    if len(shared.rated):
+        _fold_rates(book, batch.packs[n], shared)
+
+
+def _fold_tally(book: ScoreBook, rows: PackRows, shared: BatchFacts) -> None:
+    """Count a batch's assessed orders' tally entries into the book's tally.
+
+    What :func:`_count_entries` counts an order at a time, entry by entry and, for each,
+    kind of period by kind of period: each (slot, key) counted once with its number,
+    in the order of its first touch (so every dict is filled in the same order), and
+    the deductions' points added one by one in that order (they are sums of floats).
+    """
+    tally = book.tally
+    tally.excluded += len(shared.left_out)
+    columns = rows.columns
+    keep = shared.counted[columns["order"][rows.entries]]
+    picked = rows.entries[keep]
+    size = len(picked)
+    if not size:
+        return
+    kind = columns["kind"][picked]
+    names: dict[tuple[str, str, str], int] = {}
+    key_of = np.array(
+        [
+            names.setdefault(name, len(names))
+            for name in zip(
+                kind.tolist(),
+                columns["rule_id"][picked].tolist(),
+                columns["state"][picked].tolist(),
+                strict=True,
+            )
+        ],
+        dtype=np.int64,
+    )
+    fold_keys = book.fold_keys
+    keys = [fold_keys.get(name) or fold_keys.setdefault(name, tally_key(*name)) for name in names]
+    units: dict[str, int] = {}
+    unit_of = np.array(
+        [units.setdefault(unit, len(units)) for unit in columns["unit"][picked].tolist()],
+        dtype=np.int64,
+    )
+    days, day_of = np.unique(rows.days[keep], return_inverse=True)
+    # each kind of period's start of each day (period_slots' own), as an index of (kind, start)
+    starts: dict[tuple[str, dt.date], int] = {}
+    periods = tally.counted_kinds()
+    start_of = np.array(
+        [
+            [starts.setdefault((period, start), len(starts)) for period, start, _ in found]
+            for found in (
+                period_slots(book.pack, periods, day, "", book.period_starts)
+                for day in days.tolist()
+            )
+        ],
+        dtype=np.int64,
+    ).reshape(len(days), len(periods))
+    # the slots entry by entry, kind of period by kind of period: (start, unit) as a number
+    slot_of = start_of[day_of] * len(units) + unit_of[:, None]
+    touched = (slot_of * len(names) + key_of[:, None]).ravel()
+    pairs, first, number = np.unique(touched, return_index=True, return_counts=True)
+    in_order = np.argsort(first, kind="stable")
+    start_list = list(starts)
+    unit_list = list(units)
+    slots: dict[int, tuple[str, dt.date, str]] = {}
+    counts = tally.counts
+    points_of = tally.points
+    for pair, count in zip(pairs[in_order].tolist(), number[in_order].tolist(), strict=True):
+        at, code = divmod(pair, len(names))
+        slot = slots.get(at)
+        if slot is None:
+            start, unit = divmod(at, len(units))
+            slot = slots[at] = (*start_list[start], unit_list[unit])
+            points_of[slot] += 0.0  # (a slot's points are there from its first touch on)
+        counts[slot][keys[code]] += count
+    deduction = np.flatnonzero(kind == "deduction")
+    if len(deduction):
+        for places, points in zip(
+            slot_of[deduction].tolist(),
+            columns["points"][picked[deduction]].tolist(),
+            strict=True,
+        ):
+            for at in places:
+                points_of[slots[at]] += points
+
+
+def _fold_rates(book: ScoreBook, rows: PackRows, shared: BatchFacts) -> None:
+    """Count a batch's rated orders into the book's rates, as ``RateCounts.add`` would.
+
+    The outcomes of :func:`~.rates.outcome_from` of each order, counted per (period of
+    receipt, unit) at once; the units' counters made in the order one order at a time
+    makes them.
+    """
+    rated = shared.rated
+    decided = rows.decided[:, rated] > 0
+    late = rows.late[:, rated] > 0
+    sign_off, first_contact, reply = decided
+    sign_off_late, first_contact_late, reply_late = late
+    struck = shared.struck_off
+    strike_off = book.strike_off_closures()
+    if strike_off and shared.closures:
+        struck = struck.copy()
+        for k, closures in shared.closures:
+            if not closures.isdisjoint(strike_off):
+                struck[k] = True
+    rating = shared.rating
+    rated_now = (rating != 0) & ~(struck & (rating == 3))
+    responded = sign_off | first_contact
+    places: dict[tuple[dt.date, str], int] = {}
+    into = np.array(
+        [
+            places.setdefault((book.received_start(day), unit), len(places))
+            for day, unit in shared.groups
+        ],
+        dtype=np.int64,
+    )[shared.group]
+    size = len(places)
+
+    def count(mask: np.ndarray | None = None) -> list[int]:
+        picked = into if mask is None else into[mask]
+        found: list[int] = np.bincount(picked, minlength=size).tolist()
+        return found
+
+    orders = count()
+    columns = (
+        orders,  # orders
+        count(sign_off & ~sign_off_late),  # on_time_sign_off_n
+        count(sign_off),  # on_time_sign_off_d
+        count(shared.contacted),  # first_contact_n
+        count(shared.completed),  # completion_n
+        orders,  # dispatched
+        count(reply & ~reply_late),  # on_time_completion_n
+        count(reply),  # on_time_completion_d
+        count(responded & ~sign_off_late & ~first_contact_late),  # response_n
+        count(responded),  # response_d
+        count(shared.resolution_n),  # resolution_n
+        count(shared.resolution_d),  # resolution_d
+        count(rating == 1),  # satisfied
+        count(rating == 2),  # basically_satisfied
+        count(rated_now),  # rated
+    )
+    rates = book.rates
+    for place, counted in zip(places, zip(*columns, strict=True), strict=True):
+        rates[place].add_counts(counted)
 
 
 def add_to_book(book: ScoreBook, entry: Tabled, found: OrderRows) -> OrderOutcome:
@@ -574,7 +1075,7 @@ def add_to_book(book: ScoreBook, entry: Tabled, found: OrderRows) -> OrderOutcom
             pack=book.pack,
             timed=book.timed_clock_ids(),
         )
-    else:  # what outcome_of finds, found for the whole batch (_rows_by_order)
+    else:  # what outcome_of finds, found for the whole batch (_pack_rows)
         outcome = outcome_from(
             order,
             entry.facts,
