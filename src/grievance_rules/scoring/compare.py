@@ -295,18 +295,22 @@ class _RowDivergences:
 
     def of_batch(
         self, batch: TabledBatch
-    ) -> Iterator[tuple[int, list[tuple[FindingKind, str, tuple[str, ...]]]]]:
-        """Each folded order of a batch that diverges (its index) and :meth:`of` it, in order."""
+    ) -> Iterator[tuple[int, tuple[tuple[FindingKind, str, tuple[str, ...]], ...]]]:
+        """Each folded order of a batch that diverges (its index) and :meth:`of` it, in order.
+
+        Orders of one signature share one tuple of divergences (while it is remembered).
+        """
         tables = batch.packs
         signatures = [rows.signatures for rows in tables if rows.signatures is not None]
         if len(signatures) < len(tables):  # (one pack: its orders are not signed)
             for i in batch.accepted:
                 if diverging := _divergences_of(self.packs, batch.entry(i), self.keys):
-                    yield i, diverging
+                    yield i, tuple(diverging)
             return
         seen = self.seen
+        signed_alike = list(zip(*signatures, strict=True))
         for i in batch.accepted:
-            signature = tuple(signed[i] for signed in signatures)
+            signature = signed_alike[i]
             found = seen.get(signature)
             if found is None:
                 if len(seen) >= _SEEN:
@@ -317,7 +321,7 @@ class _RowDivergences:
                 ]
                 found = seen[signature] = tuple(_diverging(outcomes))
             if found:
-                yield i, list(found)
+                yield i, found
 
 
 def _rows_at(rows: PackRows, i: int) -> OrderRows:
@@ -683,6 +687,9 @@ class DivergenceTally(Generic[Tag]):
     )
     kept: list[tuple[Tag, OrderComparison]] = field(default_factory=list)
     _known: _RowDivergences | None = field(default=None, repr=False, compare=False)
+    _filled: dict[int, Any] = field(default_factory=dict, repr=False, compare=False)
+    """Tuples of divergences whose patterns all have their examples, by identity (each held
+    here, so that no id is reused; :data:`_SEEN` at most)."""
 
     def add(
         self,
@@ -718,11 +725,45 @@ class DivergenceTally(Generic[Tag]):
         known = self._known
         if known is None or known.packs is not packs:  # found once per call
             known = self._known = _RowDivergences(packs)
+        kept = self.kept
+        examples = self.pattern_examples
+        per_pattern = min(self.examples, 5)
+        alike: dict[int, list[Any]] = {}
+        """Each distinct tuple of divergences (by identity) and its orders, as first found."""
+        full = self._filled
+        if len(full) >= _SEEN:
+            full.clear()
         for i, keys in known.of_batch(batch):
-            tagged = tag(batch.orders[i], batch.positions[i])
-            if len(self.kept) < self.examples:
-                self.kept.append((tagged, compare_again(batch.entry(i), packs, as_of, repeats)))
-            self._count(keys, tagged)
+            same = alike.get(id(keys))
+            if same is None:
+                alike[id(keys)] = [keys, 1]
+            else:
+                same[1] += 1
+            tagged: Tag | None = None
+            if len(kept) < self.examples:
+                tagged = tag(batch.orders[i], batch.positions[i])
+                kept.append((tagged, compare_again(batch.entry(i), packs, as_of, repeats)))
+            if id(keys) in full:
+                continue
+            filled = True
+            for key in keys:
+                tags = examples.get(key)
+                if tags is None:
+                    tags = examples[key] = []
+                if len(tags) < per_pattern:
+                    if tagged is None:
+                        tagged = tag(batch.orders[i], batch.positions[i])
+                    tags.append(tagged)
+                filled = filled and len(tags) >= per_pattern
+            if filled:
+                full[id(keys)] = keys
+        # the patterns' counts, a tuple of divergences at a time, in order of first finding
+        # (so each pattern is counted in from the order that first showed it, as one at a time)
+        patterns = self.patterns
+        for keys, orders in alike.values():
+            self.diverging += orders
+            for key in keys:
+                patterns[key] += orders
 
     def _count(self, keys: Sequence[tuple[FindingKind, str, tuple[str, ...]]], tag: Tag) -> None:
         """Count one diverging order, its divergences' keys and its tag."""
@@ -765,11 +806,22 @@ def _divergences_of(
 def _diverging(
     outcomes: Sequence[Mapping[tuple[FindingKind, str], str]],
 ) -> list[tuple[FindingKind, str, tuple[str, ...]]]:
-    """The (kind, topic, pattern) on which the packs' outcomes differ, in key order."""
-    diverging = []
-    for key in sorted({key for outcome in outcomes for key in outcome}):
-        pattern = tuple(outcome.get(key, _NONE) for outcome in outcomes)
-        if len(set(pattern)) > 1:
+    """The (kind, topic, pattern) on which the packs' outcomes differ, in key order.
+
+    The keys every pack has with the same outcome (most) are set aside at once, as the
+    (key, outcome) pairs all the packs share; only the others are looked at key by key.
+    """
+    diverging: list[tuple[FindingKind, str, tuple[str, ...]]] = []
+    if not outcomes:
+        return diverging
+    keys = {key for outcome in outcomes for key in outcome}
+    shared = set(outcomes[0].items()).intersection(*(outcome.items() for outcome in outcomes[1:]))
+    keys.difference_update(key for key, _outcome in shared)
+    ordered = sorted(keys)
+    # the patterns, pack by pack and then key by key: (a look-up per pack and key)
+    by_pack = [[outcome.get(key, _NONE) for key in ordered] for outcome in outcomes]
+    for key, pattern in zip(ordered, zip(*by_pack, strict=True), strict=True):
+        if pattern.count(pattern[0]) != len(pattern):
             diverging.append((key[0], key[1], pattern))
     return diverging
 

@@ -58,11 +58,13 @@ from grievance_rules.packs.schema import RATE_NAMES, Scoring, Topic
 __all__ = [
     "RATES",
     "EventFacts",
+    "FactValues",
     "OrderOutcome",
     "Rate",
     "RateCounts",
     "RateDefinition",
     "count_outcomes",
+    "event_fact_values",
     "event_facts",
     "order_outcome",
     "outcome_from",
@@ -247,6 +249,22 @@ class EventFacts:
     """The outcomes of its closures (a pack may strike some off: 大冶's 依法办理办结)."""
 
 
+_FACT_EVENTS: tuple[type[EventBase], ...] = (FirstContact, Replied, Closed, Callback, StruckOff)
+"""The kinds of event the rates read, in the order :func:`event_facts` asks for them."""
+
+_FACT_KINDS: dict[type[EventBase], int] = {}
+"""An event class → the first of :data:`_FACT_EVENTS` it is (from 1), or 0: once per class."""
+
+
+def _fact_kind(cls: type[EventBase]) -> int:
+    """Which of :data:`_FACT_EVENTS` an event class is (as ``isinstance`` asks), found once."""
+    kind = _FACT_KINDS.get(cls)
+    if kind is None:
+        found = [k for k, base in enumerate(_FACT_EVENTS, start=1) if issubclass(cls, base)]
+        kind = _FACT_KINDS[cls] = found[0] if found else 0
+    return kind
+
+
 def event_facts(events: Sequence[EventBase], handling: Sequence[str | None]) -> EventFacts:
     """What an order's events tell the rates (see :class:`EventFacts`).
 
@@ -255,40 +273,60 @@ def event_facts(events: Sequence[EventBase], handling: Sequence[str | None]) -> 
         handling: the handling unit after each of those events
             (:func:`~grievance_rules.model.handling.handling_units`).
     """
-    held = [u for u in handling if u is not None]
+    return EventFacts(*event_fact_values(events, handling))
+
+
+FactValues = tuple[str | None, bool, bool, bool | None, Satisfaction | None, bool, frozenset[str]]
+"""An :class:`EventFacts`' fields as a tuple, in field order (no object made per order)."""
+
+
+def event_fact_values(events: Sequence[EventBase], handling: Sequence[str | None]) -> FactValues:
+    """:func:`event_facts`, as a tuple of its fields in field order (for many orders at once).
+
+    Each event's kind is found by its class (:func:`_fact_kind`, once per class), so
+    the events the rates do not read (most) cost one look-up each.
+    """
+    unit = None
+    for held in reversed(handling):
+        if held is not None:
+            unit = held
+            break
     contacted = False
     completed = False
     resolved: bool | None = None
     rating: Satisfaction | None = None
     struck = False
     closures: set[str] = set()
+    kinds = _FACT_KINDS
     for event in events:
-        if isinstance(event, FirstContact):
+        kind = kinds.get(event.__class__)
+        if kind is None:
+            kind = _fact_kind(event.__class__)
+        if not kind:
+            continue
+        if kind == 1:  # FirstContact
             contacted = True
-        elif isinstance(event, Replied):
+        elif kind == 2:  # Replied
+            assert isinstance(event, Replied)
             completed = completed or event.kind is not ReplyKind.PRELIMINARY
-        elif isinstance(event, Closed):
+        elif kind == 3:  # Closed
+            assert isinstance(event, Closed)
             completed = True
             if event.outcome is not None:
                 closures.add(event.outcome.value)
-        elif isinstance(event, Callback):
+        elif kind == 4:  # Callback
+            assert isinstance(event, Callback)
             contacted = contacted or bool(event.contacted)
             if event.resolved is not None:
                 resolved = event.resolved
             rated = _rating(event)
             if rated is not None:
                 rating = rated
-        elif isinstance(event, StruckOff) and event.scope is StrikeScope.DISSATISFIED_COUNT:
-            struck = True
-    return EventFacts(
-        unit=held[-1] if held else None,
-        contacted=contacted,
-        completed=completed,
-        resolved=resolved,
-        rating=rating,
-        struck_off=struck,
-        closures=frozenset(closures),
-    )
+        else:  # StruckOff
+            assert isinstance(event, StruckOff)
+            if event.scope is StrikeScope.DISSATISFIED_COUNT:
+                struck = True
+    return unit, contacted, completed, resolved, rating, struck, frozenset(closures)
 
 
 def outcome_of(

@@ -73,8 +73,10 @@ from grievance_rules.packs import Pack
 from grievance_rules.reading import Accepted
 from grievance_rules.scoring.rates import (
     EventFacts,
+    FactValues,
     OrderOutcome,
-    event_facts,
+    RateCounts,
+    event_fact_values,
     outcome_from,
     outcome_of,
     timed_clock_ids,
@@ -310,15 +312,17 @@ def _per_order_rows(
 
 @dataclass(frozen=True, slots=True)
 class PackRows:
-    """A batch's findings under one pack but records, as columns, in the engine's order.
+    """A batch's findings under one pack but records, in the engine's order.
 
     Sorted by order and, within an order, as :func:`_engine_order` sorts its rows:
-    order ``i``'s are ``bounds[i]:bounds[i + 1]``. What the fold reads of them is found
-    here for the whole batch at once (:func:`_pack_rows`); the record rows (most of
-    them, and nothing in scoring reads one) are never made into rows.
+    order ``i``'s are ``rows[bounds[i]:bounds[i + 1]]``. What the fold reads of them
+    is found here for the whole batch at once (:func:`_pack_rows`); the record rows
+    (most of them, and nothing in scoring reads one) are left out.
 
     Attributes:
-        columns: one array per name of :data:`COLUMNS`.
+        rows: the rows.
+        columns: the columns the fold reads (``order``, ``kind``, ``rule_id``,
+            ``state``, ``unit``, ``points``), as arrays.
         bounds: each order's first row, then the number of rows.
         decided: per timed topic (sign-off, first contact, reply), each order's clocks
             of its rules that were decided (met or breached).
@@ -330,6 +334,7 @@ class PackRows:
             nothing compares them).
     """
 
+    rows: list[Row]
     columns: dict[str, np.ndarray]
     bounds: list[int]
     decided: np.ndarray
@@ -340,15 +345,13 @@ class PackRows:
 
     def rows_of(self, i: int) -> tuple[Row, ...]:
         """The ``i``-th order's rows."""
-        start, stop = self.bounds[i], self.bounds[i + 1]
-        columns = self.columns
-        return tuple(zip(*(columns[name][start:stop].tolist() for name in COLUMNS), strict=True))
+        return tuple(self.rows[self.bounds[i] : self.bounds[i + 1]])
 
     def order_rows(self, excluded: Sequence[bool]) -> list[OrderRows]:
         """Each order's :class:`OrderRows`, with what the fold reads of its rows."""
         n = len(excluded)
         columns = self.columns
-        rows: list[Row] = list(zip(*(columns[name].tolist() for name in COLUMNS), strict=True))
+        rows = self.rows
         bounds = self.bounds
         on_time: list[list[bool | None]] = [
             [None if c == 0 else b == 0 for c, b in zip(count, late, strict=True)]
@@ -388,29 +391,60 @@ def _pack_rows(
 ) -> PackRows:
     """A batch's findings other than records under one pack, for ``n`` orders.
 
-    The engine's order within each order (:func:`_engine_order`) is one stable sort of
-    the whole batch; the signatures only when ``signed`` (several packs: nothing
-    compares the orders of one).
+    Read as rows (in the table's order: by order, kind, rule and place), and only the
+    columns the fold reads made into arrays. The engine's order within each order
+    (:func:`_engine_order`) is one stable sort of the whole batch; each rule is found
+    once (its rank among the batch's rules, its timed topics), not once per row. The
+    signatures only when ``signed`` (several packs: nothing compares the orders of one).
     """
-    columns = findings.without("record").columns()
-    keep = np.arange(len(columns["kind"]))
-    kind = columns["kind"]
+    rows = findings.without("record").rows
+    size = len(rows)
+    fields = list(zip(*rows, strict=True)) or [()] * len(COLUMNS)
+
+    def ints(name: str) -> np.ndarray:
+        return np.fromiter(fields[_AT[name]], dtype=np.int64, count=size)
+
+    order, start, seq = ints("order"), ints("start_us"), ints("seq")
+    kind = np.array(fields[_AT["kind"]], dtype=object)
+    state = np.array(fields[_AT["state"]], dtype=object)
+    unit = np.array(fields[_AT["unit"]], dtype=object)
+    points = np.fromiter(fields[_AT["points"]], dtype=np.float64, count=size)
+    codes: dict[str, int] = {}
+    rule_code = np.fromiter(
+        (codes.setdefault(rule, len(codes)) for rule in fields[_AT["rule_id"]]),
+        dtype=np.int64,
+        count=size,
+    )
+    rule_id = np.array(fields[_AT["rule_id"]], dtype=object)
+    stop = ints("stop_us")
+    at = np.where(  # row_entry's instant: when it happened, stopped, fell due or was acted on
+        (kind == "deduction") | (kind == "escalation"),
+        start,
+        np.where((kind == "clock") & (stop < 0), ints("due_us"), stop),
+    )
     deduction = kind == "deduction"
     if deduction.any():
         # non-deductions first, as they are; then deductions by (instant, rule, place)
-        rule_rank = np.zeros(len(keep), dtype=np.int64)
-        rule_rank[deduction] = np.unique(columns["rule_id"][deduction], return_inverse=True)[1]
-        instant = np.where(deduction, columns["start_us"], 0)
-        place = np.where(deduction, columns["seq"], 0)
-        keep = np.lexsort((place, rule_rank, instant, deduction, columns["order"]))
-    kept = {name: columns[name][keep] for name in COLUMNS}
-    kind, order, rule_id, state = kept["kind"], kept["order"], kept["rule_id"], kept["state"]
-    deduction = kind == "deduction"
+        ranks = np.empty(len(codes), dtype=np.int64)
+        ranks[[codes[rule] for rule in sorted(codes)]] = np.arange(len(codes))
+        keep = np.lexsort(
+            (
+                np.where(deduction, seq, 0),
+                np.where(deduction, ranks[rule_code], 0),
+                np.where(deduction, start, 0),
+                deduction,
+                order,
+            )
+        )
+        rows = [rows[k] for k in keep.tolist()]
+        order, kind, state, unit = order[keep], kind[keep], state[keep], unit[keep]
+        points, rule_code, rule_id, at = points[keep], rule_code[keep], rule_id[keep], at[keep]
+        deduction = kind == "deduction"
     bounds: list[int] = np.searchsorted(order, np.arange(n + 1)).tolist()
     signatures = None
     if signed:  # (kind, rule, state or a deduction's points) of each row
         outcome = state.copy()
-        outcome[deduction] = kept["points"][deduction]
+        outcome[deduction] = points[deduction]
         signed_rows = list(zip(kind.tolist(), rule_id.tolist(), outcome.tolist(), strict=True))
         signatures = [tuple(signed_rows[bounds[i] : bounds[i + 1]]) for i in range(n)]
     # each timed topic: each order's decided clocks of its rules, and its breached ones
@@ -420,26 +454,32 @@ def _pack_rows(
     counts = []
     lates = []
     for rule_ids in timed:
-        of_topic = np.isin(rule_id, list(rule_ids)) if rule_ids else np.zeros(len(kind), bool)
+        of_topic = np.array([rule in rule_ids for rule in codes], dtype=bool)[rule_code]
         counts.append(np.bincount(order[decided & of_topic], minlength=n))
         lates.append(np.bincount(order[breached & of_topic], minlength=n))
     # the period tally's entries: the rows with a unit, on row_entry's day
-    entries = np.flatnonzero(kept["unit"].astype(bool))
-    stop = kept["stop_us"]
-    at = np.where(
-        deduction | (kind == "escalation"),
-        kept["start_us"],
-        np.where(clock & (stop < 0), kept["due_us"], stop),
-    )[entries]
+    entries = np.flatnonzero(unit.astype(bool))
     return PackRows(
-        kept,
+        rows,
+        {
+            "order": order,
+            "kind": kind,
+            "rule_id": rule_id,
+            "state": state,
+            "unit": unit,
+            "points": points,
+        },
         bounds,
         np.array(counts, dtype=np.int64).reshape(len(timed), n),
         np.array(lates, dtype=np.int64).reshape(len(timed), n),
         entries,
-        np.asarray(shanghai_day(at), dtype=np.int64),
+        np.asarray(shanghai_day(at[entries]), dtype=np.int64),
         signatures,
     )
+
+
+_AT = {name: k for k, name in enumerate(COLUMNS)}
+"""Each column's place in a :data:`~grievance_rules.columnar.findings.Row`."""
 
 
 _RATING_CODES: dict[Satisfaction | None, int] = {
@@ -458,11 +498,14 @@ class BatchFacts:
         counted: per order, whether it is folded in and assessed (neither rejected
             nor excluded from assessment).
         assessed: how many are.
-        left_out: the orders folded in but excluded from assessment, in input order.
+        days: the days the folded orders were received on (in Shanghai), in order
+            of first sighting.
+        left_out: the orders folded in but excluded from assessment, in input order:
+            the day each was received (its place in ``days``) and its handling unit.
         rated: the assessed orders with a handling unit (those the rates count), in
             input order.
-        groups: the distinct (day received in Shanghai, handling unit) of those, in
-            order of first sighting; ``group``: each rated order's.
+        groups: the distinct (day received, handling unit) of those, in order of
+            first sighting (the day's place in ``days``); ``group``: each rated order's.
         contacted, completed, resolution_d, resolution_n, rating, struck_off: each
             rated order's facts (:class:`~.rates.EventFacts`; ``rating``: 0 none, 1
             satisfied, 2 basically satisfied, 3 dissatisfied).
@@ -474,9 +517,10 @@ class BatchFacts:
 
     counted: np.ndarray
     assessed: int
-    left_out: list[int]
+    days: list[dt.date]
+    left_out: list[tuple[int, str | None]]
     rated: np.ndarray
-    groups: list[tuple[dt.date, str]]
+    groups: list[tuple[int, str]]
     group: np.ndarray
     contacted: np.ndarray
     completed: np.ndarray
@@ -491,29 +535,36 @@ class BatchFacts:
 
 def _batch_facts(
     orders: Sequence[WorkOrder],
-    facts: Sequence[EventFacts],
+    facts: Sequence[FactValues],
     excluded: Sequence[bool],
     received_on: Sequence[dt.date],
     accepted: Sequence[int],
 ) -> BatchFacts:
-    """:class:`BatchFacts` of the ``accepted`` orders of a batch."""
+    """:class:`BatchFacts` of the ``accepted`` orders of a batch (``facts``: each order's)."""
     counted = np.zeros(len(orders), dtype=bool)
-    left_out: list[int] = []
+    days: dict[dt.date, int] = {}
+    left_out: list[tuple[int, str | None]] = []
     rated: list[int] = []
+    rated_days: list[int] = []
     for i in accepted:
+        day = days.setdefault(received_on[i], len(days))
+        handler = facts[i][0]
         if excluded[i]:
-            left_out.append(i)
+            left_out.append((day, handler))
         else:
             counted[i] = True
-            if facts[i].unit is not None:
+            if handler is not None:
                 rated.append(i)
-    rated_facts = [facts[i] for i in rated]
-    groups: dict[tuple[dt.date, str], int] = {}
+                rated_days.append(day)
+    # the rated orders' facts, field by field (EventFacts' order)
+    held, contacted, completed, resolved, rating, struck, closures = (
+        zip(*(facts[i] for i in rated), strict=True) if rated else ((),) * 7
+    )
+    groups: dict[tuple[int, str], int] = {}
     group = [
-        groups.setdefault((received_on[i], fact.unit), len(groups))  # type: ignore[arg-type]
-        for i, fact in zip(rated, rated_facts, strict=True)
+        groups.setdefault((day, handler), len(groups))
+        for day, handler in zip(rated_days, held, strict=True)
     ]
-    resolved = [fact.resolved for fact in rated_facts]
     units: dict[str, tuple[int, Unit]] = {}
     names: dict[str, tuple[int, Unit]] = {}
     for i in accepted:
@@ -525,17 +576,18 @@ def _batch_facts(
     return BatchFacts(
         counted=counted,
         assessed=len(accepted) - len(left_out),
+        days=list(days),
         left_out=left_out,
         rated=np.array(rated, dtype=np.int64),
         groups=list(groups),
         group=np.array(group, dtype=np.int64),
-        contacted=np.array([fact.contacted for fact in rated_facts], dtype=bool),
-        completed=np.array([fact.completed for fact in rated_facts], dtype=bool),
+        contacted=np.array(contacted, dtype=bool),
+        completed=np.array(completed, dtype=bool),
         resolution_d=np.array([r is not None for r in resolved], dtype=bool),
         resolution_n=np.array([r is True for r in resolved], dtype=bool),
-        rating=np.array([_RATING_CODES[fact.rating] for fact in rated_facts], dtype=np.int8),
-        struck_off=np.array([fact.struck_off for fact in rated_facts], dtype=bool),
-        closures=[(k, fact.closures) for k, fact in enumerate(rated_facts) if fact.closures],
+        rating=np.array([_RATING_CODES[r] for r in rating], dtype=np.int8),
+        struck_off=np.array(struck, dtype=bool),
+        closures=[(k, found) for k, found in enumerate(closures) if found],
         units=list(units.values()),
         names=list(names.values()),
     )
@@ -556,7 +608,8 @@ class TabledBatch:
         positions: each order's position among the stream's inputs.
         orders: the orders judged (also those rejected after, as a second record of an id).
         views: each order as known at its assessment's instant.
-        facts: what each order's events tell the rates.
+        facts: what each order's events tell the rates (:class:`~.rates.EventFacts`'
+            fields).
         excluded: whether each order is excluded from assessment.
         received_on: the day each order was received, in Shanghai.
         packs: the findings under each pack, in the order the packs were given.
@@ -572,7 +625,7 @@ class TabledBatch:
     positions: list[int]
     orders: list[WorkOrder]
     views: list[OrderView]
-    facts: list[EventFacts]
+    facts: list[FactValues]
     excluded: list[bool]
     received_on: list[dt.date]
     packs: tuple[PackRows, ...]
@@ -588,7 +641,7 @@ class TabledBatch:
 
     def entry(self, i: int, findings: tuple[OrderRows, ...] | None = None) -> Tabled:
         """The ``i``-th order as :func:`table_stream` gives it (``findings``: if found)."""
-        order, fact = self.orders[i], self.facts[i]
+        order, fact = self.orders[i], EventFacts(*self.facts[i])
         if self.per_order is not None:
             rows = self.per_order[i]
             assert rows is not None
@@ -735,7 +788,7 @@ def table_batches(
                     inputs[k] = Rejection(source=source, order_id=order.id, reasons=(reason,))
                 else:
                     accepted.append(item)
-            facts = [event_facts(view.kept, view.handling) for view in views]
+            facts = [event_fact_values(view.kept, view.handling) for view in views]
             excluded = [
                 excluded_from_assessment(order, view.kept)
                 for order, view in zip(orders, views, strict=True)
@@ -904,17 +957,15 @@ def fold_batch(book: ScoreBook, batch: TabledBatch, n: int) -> None:
     _fold_tally(book, batch.packs[n], shared)
     book.inputs += len(batch.accepted)
     book.sight_units([unit for _i, unit in shared.units], [unit for _i, unit in shared.names])
-    received_on = batch.received_on
-    for day in dict.fromkeys(received_on[i] for i in batch.accepted):
-        book.received_start(day)  # (each day's period found as one order at a time finds it)
-    for i in shared.left_out:
+    # each day's period of receipt, found as one order at a time finds it
+    starts = [book.received_start(day) for day in shared.days]
+    for day, unit in shared.left_out:
         book.excluded += 1
-        unit = batch.facts[i].unit
         if unit is not None:
-            book.excluded_by_unit[(book.received_start(received_on[i]), unit)] += 1
+            book.excluded_by_unit[(starts[day], unit)] += 1
     book.assessed += shared.assessed
     if len(shared.rated):
-        _fold_rates(book, batch.packs[n], shared)
+        _fold_rates(book, batch.packs[n], shared, starts)
 
 
 def _fold_tally(book: ScoreBook, rows: PackRows, shared: BatchFacts) -> None:
@@ -972,20 +1023,32 @@ def _fold_tally(book: ScoreBook, rows: PackRows, shared: BatchFacts) -> None:
     slot_of = start_of[day_of] * len(units) + unit_of[:, None]
     touched = (slot_of * len(names) + key_of[:, None]).ravel()
     pairs, first, number = np.unique(touched, return_index=True, return_counts=True)
-    in_order = np.argsort(first, kind="stable")
+    slot_at = pairs // len(names)
+    # slot by slot in order of first touch, and in each its keys in order of first touch:
+    # the order in which one entry at a time first puts each slot and each of its keys
+    slot_start = np.flatnonzero(np.r_[True, slot_at[1:] != slot_at[:-1]])
+    slot_first = np.minimum.reduceat(first, slot_start)
+    in_order = np.lexsort((first, np.repeat(slot_first, np.diff(np.r_[slot_start, len(pairs)]))))
     start_list = list(starts)
     unit_list = list(units)
     slots: dict[int, tuple[str, dt.date, str]] = {}
     counts = tally.counts
     points_of = tally.points
-    for pair, count in zip(pairs[in_order].tolist(), number[in_order].tolist(), strict=True):
-        at, code = divmod(pair, len(names))
-        slot = slots.get(at)
-        if slot is None:
+    target: dict[str, int] = {}
+    current = -1
+    for at, code, count in zip(
+        slot_at[in_order].tolist(),
+        (pairs % len(names))[in_order].tolist(),
+        number[in_order].tolist(),
+        strict=True,
+    ):
+        if at != current:
+            current = at
             start, unit = divmod(at, len(units))
             slot = slots[at] = (*start_list[start], unit_list[unit])
+            target = counts[slot]
             points_of[slot] += 0.0  # (a slot's points are there from its first touch on)
-        counts[slot][keys[code]] += count
+        target[keys[code]] += count
     deduction = np.flatnonzero(kind == "deduction")
     if len(deduction):
         for places, points in zip(
@@ -997,7 +1060,9 @@ def _fold_tally(book: ScoreBook, rows: PackRows, shared: BatchFacts) -> None:
                 points_of[slots[at]] += points
 
 
-def _fold_rates(book: ScoreBook, rows: PackRows, shared: BatchFacts) -> None:
+def _fold_rates(
+    book: ScoreBook, rows: PackRows, shared: BatchFacts, starts: Sequence[dt.date]
+) -> None:
     """Count a batch's rated orders into the book's rates, as ``RateCounts.add`` would.
 
     The outcomes of :func:`~.rates.outcome_from` of each order, counted per (period of
@@ -1021,10 +1086,7 @@ def _fold_rates(book: ScoreBook, rows: PackRows, shared: BatchFacts) -> None:
     responded = sign_off | first_contact
     places: dict[tuple[dt.date, str], int] = {}
     into = np.array(
-        [
-            places.setdefault((book.received_start(day), unit), len(places))
-            for day, unit in shared.groups
-        ],
+        [places.setdefault((starts[day], unit), len(places)) for day, unit in shared.groups],
         dtype=np.int64,
     )[shared.group]
     size = len(places)
@@ -1054,7 +1116,11 @@ def _fold_rates(book: ScoreBook, rows: PackRows, shared: BatchFacts) -> None:
     )
     rates = book.rates
     for place, counted in zip(places, zip(*columns, strict=True), strict=True):
-        rates[place].add_counts(counted)
+        found = rates.get(place)
+        if found is None:
+            rates[place] = RateCounts(*counted)
+        else:
+            found.add_counts(counted)
 
 
 def add_to_book(book: ScoreBook, entry: Tabled, found: OrderRows) -> OrderOutcome:
