@@ -21,10 +21,11 @@ from grievance_rules.packs import load_pack
 from grievance_rules.samples import generate_lines
 from grievance_rules.scoring import compare, score, tables, what_if
 from grievance_rules.scoring.compare import DivergenceTally, judged_divergences, row_divergences
+from grievance_rules.scoring.folds import add_to_book
 from grievance_rules.scoring.merge import compare_partial, score_partial
 from grievance_rules.scoring.rates import outcome_of
 from grievance_rules.scoring.scorecard import ScoreBook
-from grievance_rules.scoring.tables import COLUMNAR_FROM, add_to_book, choose_path, table_stream
+from grievance_rules.scoring.tables import COLUMNAR_FROM, choose_path, table_stream
 from grievance_rules.testing.strategies import work_orders
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -46,6 +46,7 @@ from grievance_rules.scoring.compare import (
     compare_assessments,
     what_if,
 )
+from grievance_rules.scoring.folds import fold_batch, fold_into
 from grievance_rules.scoring.merge import (
     PartialComparison,
     PartialScorecard,
@@ -61,8 +62,6 @@ from grievance_rules.scoring.tables import (
     COLUMNAR_FROM,
     ScoringPath,
     TabledBatch,
-    fold_batch,
-    fold_into,
     folding,
     judge_batches,
 )

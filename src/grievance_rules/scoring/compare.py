@@ -34,6 +34,7 @@ from grievance_rules.engine.single import evaluate
 from grievance_rules.model import WorkOrder
 from grievance_rules.packs import Pack
 from grievance_rules.packs.schema import Citation, EscalationRule
+from grievance_rules.scoring.folds import fold_batch, fold_into
 from grievance_rules.scoring.scorecard import ScoreBook, Scorecard
 from grievance_rules.scoring.stream import Assessed, OrderInput, resolve_packs
 from grievance_rules.scoring.tables import (
@@ -42,8 +43,6 @@ from grievance_rules.scoring.tables import (
     ScoringPath,
     Tabled,
     TabledBatch,
-    fold_batch,
-    fold_into,
     folding,
     judge_batches,
 )

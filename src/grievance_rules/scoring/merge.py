@@ -55,6 +55,7 @@ from grievance_rules.scoring.compare import (
     OrderComparison,
     _Totals,
 )
+from grievance_rules.scoring.folds import fold_batch, fold_into
 from grievance_rules.scoring.rates import RateCounts
 from grievance_rules.scoring.scorecard import ScoreBook, Scorecard
 from grievance_rules.scoring.stream import Assessed, OrderInput, resolve_packs
@@ -62,8 +63,6 @@ from grievance_rules.scoring.tables import (
     ScoringPath,
     Tabled,
     TabledBatch,
-    fold_batch,
-    fold_into,
     folding,
     judge_batches,
 )

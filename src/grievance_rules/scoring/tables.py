@@ -9,7 +9,7 @@ same result byte for byte:
 * **columnar** — the orders in batches of :data:`BATCH_SIZE` through
   :func:`grievance_rules.columnar.evaluate_columnar_each`, and the scorecards,
   totals and divergence patterns counted from the findings as columns, a batch at a
-  time (:func:`table_batches`, :func:`fold_batch`): what one order at a time in input
+  time (:func:`table_batches`, :func:`~.folds.fold_batch`): what one order at a time in input
   order would count, counts added at once, points one by one in input order. Only
   the diverging orders a comparison keeps in full (``examples``) are assessed again
   per order, for their citations and details. :func:`table_stream` gives the same
@@ -50,7 +50,6 @@ from grievance_rules.collector import paused
 from grievance_rules.columnar import evaluate_columnar_each
 from grievance_rules.columnar.findings import COLUMNS, FindingRows, Row, rows_of_assessment
 from grievance_rules.columnar.instants import shanghai_day
-from grievance_rules.columnar.periods import period_slots, row_entry
 from grievance_rules.engine import Rejection, RepeatIndex
 from grievance_rules.engine.batch import (
     INPUT_ERRORS,
@@ -74,15 +73,10 @@ from grievance_rules.reading import Accepted
 from grievance_rules.scoring.rates import (
     EventFacts,
     FactValues,
-    OrderOutcome,
-    RateCounts,
     event_fact_values,
-    outcome_from,
-    outcome_of,
     timed_clock_ids,
     unit_kind_of,
 )
-from grievance_rules.scoring.scorecard import ScoreBook
 from grievance_rules.scoring.stream import (
     Assessed,
     OrderInput,
@@ -101,10 +95,7 @@ __all__ = [
     "ScoringPath",
     "Tabled",
     "TabledBatch",
-    "add_to_book",
     "choose_path",
-    "fold_batch",
-    "fold_into",
     "folding",
     "judge_batches",
     "judge_stream",
@@ -598,7 +589,7 @@ class TabledBatch:
     """A batch of inputs judged on the columnar path, its orders' findings as columns.
 
     What :func:`table_batches` gives: the scoring calls fold a whole batch at once
-    (:func:`fold_batch`), :func:`table_stream` gives its inputs one at a time
+    (:func:`~.folds.fold_batch`), :func:`table_stream` gives its inputs one at a time
     (:meth:`entries`).
 
     Attributes:
@@ -883,7 +874,7 @@ def judge_stream(
     """Each input judged on the path ``path`` chooses (:func:`choose_path`), in input order.
 
     An order comes as :class:`~.stream.Assessed` (per order) or :class:`Tabled`
-    (columnar); :func:`fold_into` puts either into a scorebook.
+    (columnar); :func:`~.folds.fold_into` puts either into a scorebook.
     """
     chosen, items = choose_path(items, path, engine, processes)
     if chosen == "columnar":
@@ -917,7 +908,7 @@ def judge_batches(
     """:func:`judge_stream`, the columnar path a batch at a time (:func:`table_batches`).
 
     What the scoring calls fold: an input at a time per order, a batch at a time on the
-    columnar path (:func:`fold_batch`).
+    columnar path (:func:`~.folds.fold_batch`).
     """
     chosen, items = choose_path(items, path, engine, processes)
     if chosen == "columnar":
@@ -934,261 +925,3 @@ def judge_batches(
         engine=engine,
         duplicates=duplicates,
     )
-
-
-def fold_into(book: ScoreBook, entry: Assessed | Tabled, n: int) -> None:
-    """Fold an order judged on either path into a scorebook, under the ``n``-th pack."""
-    if isinstance(entry, Tabled):
-        add_to_book(book, entry, entry.findings[n])
-    else:
-        book.add(entry.order, entry.assessments[n])
-
-
-def fold_batch(book: ScoreBook, batch: TabledBatch, n: int) -> None:
-    """Fold a batch's orders (not its rejections) into a scorebook, under the ``n``-th pack.
-
-    The same records as :func:`fold_into` of each order in input order: counts added
-    at once (integers), points still added one finding at a time in input order (they
-    are sums of floats), and every dict filled in the order one order at a time fills it.
-    """
-    if not batch.accepted:
-        return
-    shared = batch.shared
-    _fold_tally(book, batch.packs[n], shared)
-    book.inputs += len(batch.accepted)
-    book.sight_units([unit for _i, unit in shared.units], [unit for _i, unit in shared.names])
-    # each day's period of receipt, found as one order at a time finds it
-    starts = [book.received_start(day) for day in shared.days]
-    for day, unit in shared.left_out:
-        book.excluded += 1
-        if unit is not None:
-            book.excluded_by_unit[(starts[day], unit)] += 1
-    book.assessed += shared.assessed
-    if len(shared.rated):
-        _fold_rates(book, batch.packs[n], shared, starts)
-
-
-def _fold_tally(book: ScoreBook, rows: PackRows, shared: BatchFacts) -> None:
-    """Count a batch's assessed orders' tally entries into the book's tally.
-
-    What :func:`_count_entries` counts an order at a time, entry by entry and, for each,
-    kind of period by kind of period: each (slot, key) counted once with its number,
-    in the order of its first touch (so every dict is filled in the same order), and
-    the deductions' points added one by one in that order (they are sums of floats).
-    """
-    tally = book.tally
-    tally.excluded += len(shared.left_out)
-    columns = rows.columns
-    keep = shared.counted[columns["order"][rows.entries]]
-    picked = rows.entries[keep]
-    size = len(picked)
-    if not size:
-        return
-    kind = columns["kind"][picked]
-    names: dict[tuple[str, str, str], int] = {}
-    key_of = np.array(
-        [
-            names.setdefault(name, len(names))
-            for name in zip(
-                kind.tolist(),
-                columns["rule_id"][picked].tolist(),
-                columns["state"][picked].tolist(),
-                strict=True,
-            )
-        ],
-        dtype=np.int64,
-    )
-    fold_keys = book.fold_keys
-    keys = [fold_keys.get(name) or fold_keys.setdefault(name, tally_key(*name)) for name in names]
-    units: dict[str, int] = {}
-    unit_of = np.array(
-        [units.setdefault(unit, len(units)) for unit in columns["unit"][picked].tolist()],
-        dtype=np.int64,
-    )
-    days, day_of = np.unique(rows.days[keep], return_inverse=True)
-    # each kind of period's start of each day (period_slots' own), as an index of (kind, start)
-    starts: dict[tuple[str, dt.date], int] = {}
-    periods = tally.counted_kinds()
-    start_of = np.array(
-        [
-            [starts.setdefault((period, start), len(starts)) for period, start, _ in found]
-            for found in (
-                period_slots(book.pack, periods, day, "", book.period_starts)
-                for day in days.tolist()
-            )
-        ],
-        dtype=np.int64,
-    ).reshape(len(days), len(periods))
-    # the slots entry by entry, kind of period by kind of period: (start, unit) as a number
-    slot_of = start_of[day_of] * len(units) + unit_of[:, None]
-    touched = (slot_of * len(names) + key_of[:, None]).ravel()
-    pairs, first, number = np.unique(touched, return_index=True, return_counts=True)
-    slot_at = pairs // len(names)
-    # slot by slot in order of first touch, and in each its keys in order of first touch:
-    # the order in which one entry at a time first puts each slot and each of its keys
-    slot_start = np.flatnonzero(np.r_[True, slot_at[1:] != slot_at[:-1]])
-    slot_first = np.minimum.reduceat(first, slot_start)
-    in_order = np.lexsort((first, np.repeat(slot_first, np.diff(np.r_[slot_start, len(pairs)]))))
-    start_list = list(starts)
-    unit_list = list(units)
-    slots: dict[int, tuple[str, dt.date, str]] = {}
-    counts = tally.counts
-    points_of = tally.points
-    target: dict[str, int] = {}
-    current = -1
-    for at, code, count in zip(
-        slot_at[in_order].tolist(),
-        (pairs % len(names))[in_order].tolist(),
-        number[in_order].tolist(),
-        strict=True,
-    ):
-        if at != current:
-            current = at
-            start, unit = divmod(at, len(units))
-            slot = slots[at] = (*start_list[start], unit_list[unit])
-            target = counts[slot]
-            points_of[slot] += 0.0  # (a slot's points are there from its first touch on)
-        target[keys[code]] += count
-    deduction = np.flatnonzero(kind == "deduction")
-    if len(deduction):
-        for places, points in zip(
-            slot_of[deduction].tolist(),
-            columns["points"][picked[deduction]].tolist(),
-            strict=True,
-        ):
-            for at in places:
-                points_of[slots[at]] += points
-
-
-def _fold_rates(
-    book: ScoreBook, rows: PackRows, shared: BatchFacts, starts: Sequence[dt.date]
-) -> None:
-    """Count a batch's rated orders into the book's rates, as ``RateCounts.add`` would.
-
-    The outcomes of :func:`~.rates.outcome_from` of each order, counted per (period of
-    receipt, unit) at once; the units' counters made in the order one order at a time
-    makes them.
-    """
-    rated = shared.rated
-    decided = rows.decided[:, rated] > 0
-    late = rows.late[:, rated] > 0
-    sign_off, first_contact, reply = decided
-    sign_off_late, first_contact_late, reply_late = late
-    struck = shared.struck_off
-    strike_off = book.strike_off_closures()
-    if strike_off and shared.closures:
-        struck = struck.copy()
-        for k, closures in shared.closures:
-            if not closures.isdisjoint(strike_off):
-                struck[k] = True
-    rating = shared.rating
-    rated_now = (rating != 0) & ~(struck & (rating == 3))
-    responded = sign_off | first_contact
-    places: dict[tuple[dt.date, str], int] = {}
-    into = np.array(
-        [places.setdefault((starts[day], unit), len(places)) for day, unit in shared.groups],
-        dtype=np.int64,
-    )[shared.group]
-    size = len(places)
-
-    def count(mask: np.ndarray | None = None) -> list[int]:
-        picked = into if mask is None else into[mask]
-        found: list[int] = np.bincount(picked, minlength=size).tolist()
-        return found
-
-    orders = count()
-    columns = (
-        orders,  # orders
-        count(sign_off & ~sign_off_late),  # on_time_sign_off_n
-        count(sign_off),  # on_time_sign_off_d
-        count(shared.contacted),  # first_contact_n
-        count(shared.completed),  # completion_n
-        orders,  # dispatched
-        count(reply & ~reply_late),  # on_time_completion_n
-        count(reply),  # on_time_completion_d
-        count(responded & ~sign_off_late & ~first_contact_late),  # response_n
-        count(responded),  # response_d
-        count(shared.resolution_n),  # resolution_n
-        count(shared.resolution_d),  # resolution_d
-        count(rating == 1),  # satisfied
-        count(rating == 2),  # basically_satisfied
-        count(rated_now),  # rated
-    )
-    rates = book.rates
-    for place, counted in zip(places, zip(*columns, strict=True), strict=True):
-        found = rates.get(place)
-        if found is None:
-            rates[place] = RateCounts(*counted)
-        else:
-            found.add_counts(counted)
-
-
-def add_to_book(book: ScoreBook, entry: Tabled, found: OrderRows) -> OrderOutcome:
-    """Fold one order's rows under the book's pack into a scorebook, as ``book.add`` would."""
-    if found.excluded:
-        book.tally.excluded += 1
-    elif found.counted is not None:
-        _count_entries(book, found.counted)
-    else:
-        _count_rows(book, found.rows)
-    order = entry.order
-    if found.on_time is None or entry.received_on is None:
-        outcome = outcome_of(
-            order,
-            entry.facts,
-            excluded=found.excluded,
-            clocks=[(row[2], row[6]) for row in found.rows if row[3] == "clock"],
-            pack=book.pack,
-            timed=book.timed_clock_ids(),
-        )
-    else:  # what outcome_of finds, found for the whole batch (_pack_rows)
-        outcome = outcome_from(
-            order,
-            entry.facts,
-            excluded=found.excluded,
-            on_time=found.on_time,
-            received_on=entry.received_on,
-            unit_kind=entry.unit_kind,
-            strike_off=book.strike_off_closures(),
-        )
-    return book.add_outcome(order, outcome)
-
-
-def _count_entries(book: ScoreBook, entries: Iterable[tuple[str, tuple[int, str], float]]) -> None:
-    """Count one order's tally entries (:attr:`OrderRows.counted`) into the book's tally."""
-    tally = book.tally
-    counts = tally.counts
-    points_of = tally.points
-    slots_of = book.fold_slots
-    for key, place, points in entries:
-        slots = slots_of.get(place)
-        if slots is None:
-            slots = slots_of[place] = period_slots(
-                book.pack, book.tally.counted_kinds(), *place, book.period_starts
-            )
-        for slot in slots:
-            counts[slot][key] += 1
-            points_of[slot] += points
-
-
-def _count_rows(book: ScoreBook, rows: Iterable[Row]) -> None:
-    """Count one order's findings rows into the book's tally, as ``count_rows`` counts them.
-
-    (:func:`grievance_rules.columnar.periods.count_rows`, by
-    :func:`~grievance_rules.columnar.periods.row_entry`.) The tally's key of each (kind,
-    rule, state) and the slots of each (day, unit) are found once per book
-    (:attr:`ScoreBook.fold_keys`, :attr:`ScoreBook.fold_slots`), not once per row.
-    """
-    names = book.fold_keys
-    entries = []
-    for row in rows:
-        found = row_entry(row)
-        if found is None:
-            continue
-        kind, rule_id, state, day, unit, points = found
-        name = (kind, rule_id, state)
-        key = names.get(name)
-        if key is None:
-            key = names[name] = tally_key(kind, rule_id, state)
-        entries.append((key, (day, unit), points))
-    _count_entries(book, entries)
