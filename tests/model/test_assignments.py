@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from hypothesis import HealthCheck, given, settings
+
 from grievance_rules.model import WorkOrder
-from grievance_rules.model.assignments import assignments
+from grievance_rules.model.assignments import ASSIGNING_EVENT_TYPES, Assignment, assignments
+from grievance_rules.testing.strategies import work_orders
 
 UNITS = [
     {"id": "ctr", "kind": "dispatch_centre"},
@@ -76,3 +79,16 @@ def test_sending_the_order_again_to_its_holder_continues_the_assignment() -> Non
         {"type": "replied", "unit": "d1"},
         {"type": "dispatched", "unit": "ctr", "to_unit": "d1"},
     ) == [("d1", 0, None, "dispatched")]
+
+
+@given(work_orders())
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_only_the_assigning_event_types_decide_the_assignments(order: WorkOrder) -> None:
+    # the columnar frame gives assignments() only these events (ASSIGNING_EVENT_TYPES)
+    kept = [k for k, e in enumerate(order.events) if e.type in ASSIGNING_EVENT_TYPES]
+    full = assignments(order.events, order.units)
+    read = assignments([order.events[k] for k in kept], order.units)
+    assert full == tuple(
+        Assignment(a.unit, kept[a.begins], None if a.ends is None else kept[a.ends], a.how)
+        for a in read
+    )

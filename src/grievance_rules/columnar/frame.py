@@ -27,7 +27,7 @@ from grievance_rules.engine.clocks import compile_where
 from grievance_rules.engine.matching import OrderView, check_integers, integer_fields, view_of
 from grievance_rules.engine.single import instant_of
 from grievance_rules.model import WorkOrder
-from grievance_rules.model.assignments import Assignment, assignments
+from grievance_rules.model.assignments import ASSIGNING_EVENT_TYPES, Assignment, assignments
 from grievance_rules.model.events import EventBase
 
 __all__ = [
@@ -46,9 +46,6 @@ _SCALAR_SET = frozenset((str, bool, int, float))
 _SEQUENCES = (list, tuple)
 _MISSING = object()
 _MICROSECOND = dt.timedelta(microseconds=1)
-_ASSIGNING = ("dispatched", "reassigned", "return_requested", "return_decided")
-"""The event types :func:`~grievance_rules.model.assignments.assignments` reads (it passes
-over any other: given only these, it finds the same assignments)."""
 
 
 @dataclass(frozen=True)
@@ -164,7 +161,7 @@ class Frame:
 
     def _assigning_rows(self) -> tuple[list[int], list[int]]:
         """The global rows of the events assignments read, and where each order's begin."""
-        rows = np.sort(np.concatenate([self.rows_of_type(t) for t in _ASSIGNING]))
+        rows = np.sort(np.concatenate([self.rows_of_type(t) for t in ASSIGNING_EVENT_TYPES]))
         return rows.tolist(), np.searchsorted(rows, self.offsets).tolist()
 
     def assignment_table(self) -> AssignmentTable:

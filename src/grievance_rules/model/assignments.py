@@ -44,7 +44,11 @@ from dataclasses import dataclass
 from grievance_rules.model.events import EventBase
 from grievance_rules.model.units import Unit
 
-__all__ = ["Assignment", "assignments"]
+__all__ = ["ASSIGNING_EVENT_TYPES", "Assignment", "assignments"]
+
+ASSIGNING_EVENT_TYPES = ("dispatched", "reassigned", "return_requested", "return_decided")
+"""The event types :func:`assignments` reads; it passes over every other event, so given
+only the events of these types it finds the same assignments (positions among them)."""
 
 
 @dataclass(frozen=True)
@@ -77,7 +81,7 @@ def assignments(events: Sequence[EventBase], units: Iterable[Unit]) -> tuple[Ass
                 ended[i] = position
 
     for position, event in enumerate(events):
-        kind = event.type
+        kind = event.type  # (the types read here are ASSIGNING_EVENT_TYPES)
         if kind == "dispatched":
             target = getattr(event, "to_unit", None)
             if target is None or target in upstream:
