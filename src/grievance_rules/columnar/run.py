@@ -45,7 +45,7 @@ from grievance_rules.engine.matching import OrderView, check_integers, view_of
 from grievance_rules.engine.periods import PeriodTally
 from grievance_rules.engine.plan import PackPlan, plan_for
 from grievance_rules.engine.repeats import RepeatIndex
-from grievance_rules.engine.single import evaluate, instant_of
+from grievance_rules.engine.single import evaluate, instant_of, latest_listed
 from grievance_rules.errors import GrievanceRulesError
 from grievance_rules.model import WorkOrder, ensure_coherent
 from grievance_rules.packs import Pack
@@ -310,24 +310,8 @@ def evaluate_columnar_each(
 
 
 def _last_kept(view: OrderView) -> dt.datetime:
-    """``instant_of(view.order, None)`` for a view cut there (every event kept).
-
-    The latest of the receipt and the events, the first such in the order's list (as
-    :func:`max` gives): the kept events are in time order, those at one instant in
-    the order they are listed in, so it is the first of the last kept ones.
-    """
-    kept = view.kept
-    received = view.order.received_at
-    if not kept:
-        return received
-    last = kept[-1].at
-    if not last > received:
-        return received
-    k = len(kept) - 1
-    while k and kept[k - 1].at == last:
-        k -= 1
-    found: dt.datetime = kept[k].at
-    return found
+    """``instant_of(view.order, None)`` for a view cut there (every event kept, in time order)."""
+    return latest_listed(view.kept, view.order.received_at)
 
 
 def _accepted(

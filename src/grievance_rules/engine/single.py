@@ -11,6 +11,7 @@ the order's last recorded instant.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 
 from grievance_rules.calendar import SHANGHAI, to_shanghai
@@ -26,10 +27,29 @@ from grievance_rules.engine.matching import EngineName, Match, OrderView, get_ma
 from grievance_rules.engine.plan import Clause, PackPlan, plan_for
 from grievance_rules.engine.repeats import RepeatIndex
 from grievance_rules.model import WorkOrder, ensure_coherent
+from grievance_rules.model.events import EventBase
 from grievance_rules.model.handling import excluded_from_assessment
 from grievance_rules.packs import Pack
 
-__all__ = ["assess", "evaluate", "instant_of"]
+__all__ = ["assess", "evaluate", "instant_of", "latest_listed"]
+
+
+def latest_listed(events: Sequence[EventBase], received: dt.datetime) -> dt.datetime:
+    """The latest of a receipt and events listed in time order: the first of the last ones.
+
+    What :func:`max` gives over the receipt and the events' instants (the first of
+    equals), found from the end of the list.
+    """
+    if not events:
+        return received
+    last = events[-1].at
+    if not last > received:
+        return received
+    k = len(events) - 1
+    while k and events[k - 1].at == last:
+        k -= 1
+    found: dt.datetime = events[k].at
+    return found
 
 
 def _last_instant(order: WorkOrder, in_time_order: bool = False) -> dt.datetime:
@@ -42,15 +62,7 @@ def _last_instant(order: WorkOrder, in_time_order: bool = False) -> dt.datetime:
     events = order.events
     received = order.received_at
     if in_time_order:
-        if not events:
-            return received
-        last = events[-1].at
-        if not last > received:
-            return received
-        k = len(events) - 1
-        while k and events[k - 1].at == last:
-            k -= 1
-        return events[k].at
+        return latest_listed(events, received)
     latest = received
     for event in events:
         at = event.at
