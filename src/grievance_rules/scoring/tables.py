@@ -41,7 +41,7 @@ import gc
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeVar
 
 import numpy as np
 
@@ -876,20 +876,8 @@ def judge_stream(
     An order comes as :class:`~.stream.Assessed` (per order) or :class:`Tabled`
     (columnar); :func:`~.folds.fold_into` puts either into a scorebook.
     """
-    chosen, items = choose_path(items, path, engine, processes)
-    if chosen == "columnar":
-        return table_stream(
-            items, packs, as_of=as_of, repeats=repeats, progress=progress, duplicates=duplicates
-        )
-    return assess_stream(
-        items,
-        packs,
-        as_of=as_of,
-        repeats=repeats,
-        processes=processes,
-        progress=progress,
-        engine=engine,
-        duplicates=duplicates,
+    return _judged(
+        table_stream, items, packs, path, as_of, repeats, processes, progress, engine, duplicates
     )
 
 
@@ -910,9 +898,30 @@ def judge_batches(
     What the scoring calls fold: an input at a time per order, a batch at a time on the
     columnar path (:func:`~.folds.fold_batch`).
     """
+    return _judged(
+        table_batches, items, packs, path, as_of, repeats, processes, progress, engine, duplicates
+    )
+
+
+_Columnar = TypeVar("_Columnar", Tabled | Rejection, TabledBatch)
+
+
+def _judged(
+    columnar: Callable[..., Iterator[_Columnar]],
+    items: Iterable[OrderInput],
+    packs: Sequence[Pack],
+    path: ScoringPath,
+    as_of: dt.datetime | None,
+    repeats: RepeatIndex | None,
+    processes: int,
+    progress: Callable[[int], None] | None,
+    engine: EngineName,
+    duplicates: Duplicates,
+) -> Iterator[Assessed | Rejection | _Columnar]:
+    """The inputs judged on the path ``path`` chooses: by ``columnar``, else per order."""
     chosen, items = choose_path(items, path, engine, processes)
     if chosen == "columnar":
-        return table_batches(
+        return columnar(
             items, packs, as_of=as_of, repeats=repeats, progress=progress, duplicates=duplicates
         )
     return assess_stream(
