@@ -288,13 +288,10 @@ class Frame:
 
     def attrs_of_type(self, event_type: str) -> list[dict[str, Any]]:
         """The :attr:`attrs` of the events of one type, in the order of :meth:`rows_of_type`."""
-        key = ("type-attrs", event_type)
-        found: list[dict[str, Any]] | None = self._memo.get(key)
-        if found is None:
-            found = self._memo[key] = list(
-                map(self.attrs.__getitem__, self.rows_of_type(event_type).tolist())
-            )
-        return found
+        return self.remember(
+            ("type-attrs", event_type),
+            lambda: list(map(self.attrs.__getitem__, self.rows_of_type(event_type).tolist())),
+        )
 
     def read(
         self,
