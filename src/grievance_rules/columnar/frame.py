@@ -215,17 +215,13 @@ class Frame:
 
     def where_rows(self, event_type: str, where: dict[str, Any]) -> Int64s:
         """Global rows of the events of a type that pass a ``where`` (as the engine's filter)."""
-        key = ("where-rows", event_type, _where_key(where))
-        found: Int64s | None = self._memo.get(key)
-        if found is None:
-            code = self.type_codes.get(event_type)
-            rows = (
-                np.flatnonzero(self.type == code).astype(np.int64)
-                if code is not None
-                else np.zeros(0, dtype=np.int64)
-            )
-            found = self._memo[key] = rows[self.passes(rows, where)]
-        return found
+
+        def passing() -> Int64s:
+            rows = self.rows_of_type(event_type)
+            chosen: Int64s = rows[self.passes(rows, where)]
+            return chosen
+
+        return self.remember(("where-rows", event_type, _where_key(where)), passing)
 
     def passes(self, rows: Int64s, where: dict[str, Any]) -> Bools:
         """Whether the events at ``rows`` pass a ``where`` (the engine's ``compile_where``).
@@ -233,13 +229,11 @@ class Frame:
         Each event is judged once per distinct ``where`` over the whole call, whichever
         rule or pack asks.
         """
-        key = ("where", _where_key(where))
-        entry: tuple[Callable[[object], bool], npt.NDArray[np.int8]] | None = self._memo.get(key)
-        if entry is None:
-            entry = self._memo[key] = (
-                compile_where(where),
-                np.full(len(self.events), -1, dtype=np.int8),
-            )
+        # the filter, and each event's verdict so far (-1: not judged yet)
+        entry: tuple[Callable[[object], bool], npt.NDArray[np.int8]] = self.remember(
+            ("where", _where_key(where)),
+            lambda: (compile_where(where), np.full(len(self.events), -1, dtype=np.int8)),
+        )
         test, verdicts = entry
         unknown = rows[verdicts[rows] < 0]
         if len(unknown):
@@ -275,16 +269,14 @@ class Frame:
 
     def rows_of_type(self, event_type: str) -> Int64s:
         """The global rows of the events of one type, in increasing order."""
-        key = ("type-rows", event_type)
-        found: Int64s | None = self._memo.get(key)
-        if found is None:
+
+        def rows() -> Int64s:
             code = self.type_codes.get(event_type)
-            found = self._memo[key] = (
-                np.flatnonzero(self.type == code).astype(np.int64)
-                if code is not None
-                else np.zeros(0, dtype=np.int64)
-            )
-        return found
+            if code is None:
+                return np.zeros(0, dtype=np.int64)
+            return np.flatnonzero(self.type == code).astype(np.int64)
+
+        return self.remember(("type-rows", event_type), rows)
 
     def attrs_of_type(self, event_type: str) -> list[dict[str, Any]]:
         """The :attr:`attrs` of the events of one type, in the order of :meth:`rows_of_type`."""
@@ -311,19 +303,15 @@ class Frame:
         ``column``: what ``reader`` gives for every event of the type, read at once
         (from the frame's arrays, instead of calling ``reader`` on each event).
         """
-        key = ("values", event_type, name)
-        found: list[Any] | None = self._memo.get(key)
-        if found is None:
+
+        def values() -> list[Any]:
             if column is not None:
-                found = column(self, event_type)
-            elif plain:
-                found = self._plain_values(event_type, name, reader)
-            else:
-                rows = self.rows_of_type(event_type).tolist()
-                slow = self._reader_at(reader)
-                found = [slow(g) for g in rows]
-            self._memo[key] = found
-        return found
+                return column(self, event_type)
+            if plain:
+                return self._plain_values(event_type, name, reader)
+            return list(map(self._reader_at(reader), self.rows_of_type(event_type).tolist()))
+
+        return self.remember(("values", event_type, name), values)
 
     def _reader_at(
         self, reader: Callable[[EventBase, str | None, frozenset[str]], Any]
@@ -396,27 +384,24 @@ class Frame:
         Values equal as dictionary keys share a code (the first seen stands for them);
         ``None`` when a value cannot be a key (a list): test the values one by one.
         """
-        key = ("codes", event_type, name)
-        if key in self._memo:
-            found: tuple[Int64s, list[Any]] | None = self._memo[key]
-            return found
-        values = self.read(event_type, name, reader, plain=plain, column=column)
-        try:
-            seen = dict.fromkeys(values)
-        except TypeError:  # an unhashable value
-            found = None
-        else:
+
+        def coded() -> tuple[Int64s, list[Any]] | None:
+            values = self.read(event_type, name, reader, plain=plain, column=column)
+            try:
+                seen = dict.fromkeys(values)
+            except TypeError:  # an unhashable value
+                return None
             index = {value: code for code, value in enumerate(seen)}
             codes = np.fromiter(map(index.__getitem__, values), dtype=np.int64, count=len(values))
-            found = (codes, list(seen))
-        self._memo[key] = found
-        return found
+            return codes, list(seen)
+
+        return self.remember(("codes", event_type, name), coded)
 
     def handler_kinds(self) -> list[str | None]:
         """Per order, the kind of its first handling unit (``first_handler_kind``, once)."""
-        found: list[str | None] | None = self._memo.get("handler-kinds")
-        if found is None:
-            found = []
+
+        def kinds() -> list[str | None]:
+            found: list[str | None] = []
             names = self.unit_names
             for order, code in zip(self.orders, self.first_handling.tolist(), strict=True):
                 if code < 0:
@@ -429,8 +414,9 @@ class Frame:
                         kind = unit.kind._value_  # as OrderView.first_handler_kind
                         break
                 found.append(kind)
-            self._memo["handler-kinds"] = found
-        return found
+            return found
+
+        return self.remember("handler-kinds", kinds)
 
     def selector_keys(self) -> tuple[Int64s, list[int], list[tuple[Any, ...]]]:
         """What selectors read of each order (but ``has``), as codes; once for every pack.
@@ -439,10 +425,8 @@ class Frame:
         first handler's kind), codes in first-seen order; per code, the first order
         with it, and the key itself.
         """
-        found: tuple[Int64s, list[int], list[tuple[Any, ...]]] | None = self._memo.get(
-            "selector-keys"
-        )
-        if found is None:
+
+        def keys() -> tuple[Int64s, list[int], list[tuple[Any, ...]]]:
             seen: dict[tuple[Any, ...], int] = {}
             first: list[int] = []
             codes: list[int] = []
@@ -453,22 +437,18 @@ class Frame:
                     code = seen[key] = len(first)
                     first.append(i)
                 codes.append(code)
-            found = self._memo["selector-keys"] = (
-                np.asarray(codes, dtype=np.int64),
-                first,
-                list(seen),
-            )
-        return found
+            return np.asarray(codes, dtype=np.int64), first, list(seen)
+
+        return self.remember("selector-keys", keys)
 
     def unset(self, name: str) -> Bools:
         """Per order, whether an order field is ``None`` (what a selector's ``has`` reads)."""
-        key = ("unset", name)
-        found: Bools | None = self._memo.get(key)
-        if found is None:
-            found = self._memo[key] = np.fromiter(
+        return self.remember(
+            ("unset", name),
+            lambda: np.fromiter(
                 (getattr(o, name) is None for o in self.orders), dtype=bool, count=len(self.orders)
-            )
-        return found
+            ),
+        )
 
     def check_integers(self) -> None:
         """Refuse an event integer wider than 64 bits, as ``check_integers`` on each view.
@@ -497,18 +477,13 @@ class Frame:
     @property
     def ids(self) -> npt.NDArray[Any]:
         """The orders' ids (an object array, built once)."""
-        found: npt.NDArray[Any] | None = self._memo.get("ids")
-        if found is None:
-            found = self._memo["ids"] = np.asarray([o.id for o in self.orders], dtype=object)
-        return found
+        return self.remember("ids", lambda: np.asarray([o.id for o in self.orders], dtype=object))
 
     def order_attribute_us(self, name: str) -> Int64s:
         """An instant field of each order (``reply_deadline``) in µs, ``-1`` where unset."""
-        key = ("order-us", name)
-        found: Int64s | None = self._memo.get(key)
-        if found is None:
-            found = self._memo[key] = to_us_array([getattr(o, name, None) for o in self.orders])
-        return found
+        return self.remember(
+            ("order-us", name), lambda: to_us_array([getattr(o, name, None) for o in self.orders])
+        )
 
 
 def _at(positions: list[int], k: int | None) -> int | None:
