@@ -12,6 +12,11 @@ measured in one run so that the ratios hold whatever else the shared machine is 
   measuring process;
 * **two processes**: the same with ``processes=2``; orders per wall-clock second
   against one process's, same variant;
+* **two processes at scale** (native, ``--scaling-orders``, more orders than the rest,
+  so that starting the workers weighs less): one process, ``processes=2``, and, as the
+  machine's own ceiling, two independent one-process runs side by side, each on half of
+  the orders (orders per wall-clock second from the first one's start to the last one's
+  end): what two cores give two processes that share nothing;
 * **compare** under the three packs: ``compare(lines, packs)``, orders per CPU-second;
 * **by name**: ``evaluate(order, "chengdong")`` against ``evaluate(order, pack)`` with
   the pack loaded once, per order (this checkout only: the baseline reloaded the
@@ -23,7 +28,7 @@ measured in one run so that the ratios hold whatever else the shared machine is 
 Every measurement runs in a fresh process. Within a round the variants of each cell
 run one after the other, and each ratio is taken within the round (paired); the page
 gives the median of ``--rounds`` with the least and greatest. Run:
-``python benchmarks/engine_bench.py [--orders N] [--rounds R]``, and
+``python benchmarks/engine_bench.py [--orders N] [--rounds R] [--scaling-orders S]``, and
 ``python benchmarks/engine_bench.py --memory [--memory-orders M] [--memory-jobs J]
 [--duplicates reject|allow]``. Writes ``docs/benchmarks/engine.md`` and
 ``docs/benchmarks/engine_memory.md``.
@@ -90,8 +95,9 @@ DRIVER = textwrap.dedent(
         n = len(orders)
     cpu = time.process_time() - cpu
     wall = time.perf_counter() - wall
+    ended = time.time()
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-    print(json.dumps({"n": n, "cpu": cpu, "wall": wall,
+    print(json.dumps({"n": n, "cpu": cpu, "wall": wall, "began": ended - wall, "ended": ended,
                       "children_cpu": kids.ru_utime + kids.ru_stime}))
     """
 )
@@ -150,6 +156,32 @@ def baseline_worktree(commit: str, where: Path) -> Path:
     return where / "src"
 
 
+def side_by_side(src: Path, halves: list[list[str]]) -> dict[str, float]:
+    """Drivers started together, one per argument list: their orders per wall-clock second.
+
+    The wall-clock time runs from the first driver's start of timing to the last one's
+    end, so a driver that started early and ran alone for a while gains nothing.
+    """
+    jobs = [
+        subprocess.Popen(
+            [sys.executable, "-c", DRIVER, *args],
+            env=_env(src),
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=src.parent,
+        )
+        for args in halves
+    ]
+    found = []
+    for job in jobs:
+        out, _ = job.communicate()
+        if job.returncode:
+            raise subprocess.CalledProcessError(job.returncode, job.args)
+        found.append(json.loads(out.strip().splitlines()[-1]))
+    began, ended = min(r["began"] for r in found), max(r["ended"] for r in found)
+    return {"n": sum(r["n"] for r in found), "wall": ended - began, "cpu": ended - began}
+
+
 def write_orders(src: Path, path: Path, count: int) -> None:
     """The orders, written by the baseline's generator so that both sides read them."""
     code = (
@@ -184,6 +216,12 @@ def main() -> None:
     parser.add_argument("--orders", type=int, default=3000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument(
+        "--scaling-orders",
+        type=int,
+        default=12_000,
+        help="orders for two processes at scale (native; 0: not measured)",
+    )
+    parser.add_argument(
         "--memory",
         action="store_true",
         help="measure memory over a stream instead (docs/benchmarks/engine_memory.md)",
@@ -211,6 +249,14 @@ def main() -> None:
         try:
             orders = tmp_path / "orders.jsonl"
             write_orders(base, orders, args.orders)
+            scaled = tmp_path / "scaled.jsonl"
+            halves = [tmp_path / "first-half.jsonl", tmp_path / "second-half.jsonl"]
+            if args.scaling_orders:
+                write_orders(base, scaled, args.scaling_orders)
+                lines = scaled.read_text(encoding="utf-8").splitlines(keepends=True)
+                middle = len(lines) // 2
+                halves[0].write_text("".join(lines[:middle]), encoding="utf-8")
+                halves[1].write_text("".join(lines[middle:]), encoding="utf-8")
             variants: list[tuple[str, Path, str]] = [(e, here, e) for e in engines]
             variants.append(("baseline", base, "baseline"))
             # every variant reads the same pack files: the baseline's, by path, unless
@@ -246,6 +292,18 @@ def main() -> None:
                 for mode in ("by_name", "loaded"):
                     cells.setdefault(("native", mode, "1"), []).append(
                         run_driver(here, [mode, "native", "chengdong", "1", str(orders)])
+                    )
+                for pack in PACKS if args.scaling_orders else ():
+                    # one process, two, and two independent processes on the halves
+                    for processes in ("1", "2"):
+                        cells.setdefault(("scaled", pack, processes), []).append(
+                            run_driver(here, ["many", "native", spec[pack], processes, str(scaled)])
+                        )
+                    cells.setdefault(("scaled", pack, "apart"), []).append(
+                        side_by_side(
+                            here,
+                            [["many", "native", spec[pack], "1", str(half)] for half in halves],
+                        )
                     )
         finally:
             subprocess.run(
@@ -317,8 +375,8 @@ def measure_memory(args: argparse.Namespace) -> None:
             f" {last['rss_mib']} MiB after {last['orders']:,} ({per:,.0f} bytes an order"
             f" in between); {last['rejected']:,} rejected; {last['seconds']:,} s in all."
         )
-    out = OUT.with_name(f"engine_memory{'' if args.duplicates == 'reject' else '_allow'}.md")
-    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    page = OUT.with_name(f"engine_memory{'' if args.duplicates == 'reject' else '_allow'}.md")
+    page.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
 
 
@@ -428,6 +486,34 @@ def write_page(
         "Goal: two processes ≥ 1.8× one. The machine has 2 cores shared with whatever"
         " else runs; the load average above says how busy it was.",
         "",
+    ]
+    if args.scaling_orders:
+        lines += [
+            f"## Two processes at scale ({args.scaling_orders:,} orders, native; orders per"
+            " wall-clock second)",
+            "",
+            "| pack | one process | `processes=2` | two independent processes, side by side"
+            " | `processes=2` / one | side by side / one | `processes=2` / side by side |",
+            "|---|---:|---:|---:|---:|---:|---:|",
+        ]
+        for pack in PACKS:
+            single, pooled, apart = (cells[("scaled", pack, p)] for p in ("1", "2", "apart"))
+            lines.append(
+                f"| {pack} | {median_of(single, 'wall'):,.0f} | {median_of(pooled, 'wall'):,.0f}"
+                f" | {median_of(apart, 'wall'):,.0f} | {_ratio(paired(pooled, single, 'wall'))}"
+                f" | {_ratio(paired(apart, single, 'wall'))}"
+                f" | {_ratio(paired(pooled, apart, 'wall'))} |"
+            )
+        lines += [
+            "",
+            "Side by side: two one-process runs started together, each on half of the"
+            " orders, sharing nothing (no parent, no pipes): what this machine's two cores"
+            " give two processes at all, measured in the same round. `processes=2` adds"
+            " the parent (reading the inputs, sending them, receiving each assessment as"
+            " JSON, the duplicate check) and starting the workers.",
+            "",
+        ]
+    lines += [
         "## Evaluating by name (chengdong, one order at a time, orders per CPU-second)",
         "",
         '| `evaluate(order, "chengdong")` | `evaluate(order, pack)` | by name / loaded |',
