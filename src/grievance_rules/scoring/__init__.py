@@ -62,7 +62,7 @@ from grievance_rules.scoring.tables import (
     COLUMNAR_FROM,
     ScoringPath,
     TabledBatch,
-    folding,
+    folded,
     judge_batches,
 )
 
@@ -129,8 +129,9 @@ def score(
             native engine on one process. Both give the same scorecard.
     """
     loaded = resolve_packs([pack])
-    book = ScoreBook(loaded[0], period=period, as_of=as_of)
-    with folding() as tick:
+
+    def fold(tick: Callable[..., None]) -> Scorecard:
+        book = ScoreBook(loaded[0], period=period, as_of=as_of)
         for entry in judge_batches(
             orders,
             loaded,
@@ -153,4 +154,6 @@ def score(
             else:
                 fold_into(book, entry, 0)
             tick()
-    return book.scorecard()
+        return book.scorecard()
+
+    return folded(fold)

@@ -43,7 +43,7 @@ from grievance_rules.scoring.tables import (
     ScoringPath,
     Tabled,
     TabledBatch,
-    folding,
+    folded,
     judge_batches,
 )
 
@@ -575,12 +575,13 @@ def compare(
         ['chengdong@2024', 'xiayang@2022-06-08', 'daye@2023-05-19']
     """
     loaded = resolve_packs(packs)
-    books = [ScoreBook(pack, period=period, as_of=as_of) for pack in loaded]
-    totals = [_Totals(pack) for pack in loaded]
-    tally: DivergenceTally[str] = DivergenceTally(examples)
-    rejections: list[Rejection] = []
-    inputs = 0
-    with folding() as tick:
+
+    def fold(tick: Callable[..., None]) -> Comparison:
+        books = [ScoreBook(pack, period=period, as_of=as_of) for pack in loaded]
+        totals = [_Totals(pack) for pack in loaded]
+        tally: DivergenceTally[str] = DivergenceTally(examples)
+        rejections: list[Rejection] = []
+        inputs = 0
         for entry in judge_batches(
             orders,
             loaded,
@@ -615,29 +616,31 @@ def compare(
                 fold_into(book, entry, n)
                 total.add_judged(entry, n)
             tally.add(entry, loaded, as_of, repeats, entry.order.id)
-    counts = sorted(tally.patterns.items(), key=lambda item: (-item[1], item[0]))
-    return Comparison(
-        packs=tuple(pack.key for pack in loaded),
-        as_of=as_of,
-        inputs=inputs,
-        assessed=inputs - len(rejections),
-        rejected=len(rejections),
-        rejections=tuple(rejections),
-        orders_diverging=tally.diverging,
-        outcomes=tuple(total.result() for total in totals),
-        divergences=tuple(
-            DivergenceCount(
-                kind=kind,
-                topic=topic,
-                pattern=pattern,
-                orders=n,
-                examples=tuple(tally.pattern_examples[(kind, topic, pattern)]),
-            )
-            for (kind, topic, pattern), n in counts
-        ),
-        examples=tuple(comparison for _, comparison in tally.kept),
-        scorecards=tuple(book.scorecard() for book in books),
-    )
+        counts = sorted(tally.patterns.items(), key=lambda item: (-item[1], item[0]))
+        return Comparison(
+            packs=tuple(pack.key for pack in loaded),
+            as_of=as_of,
+            inputs=inputs,
+            assessed=inputs - len(rejections),
+            rejected=len(rejections),
+            rejections=tuple(rejections),
+            orders_diverging=tally.diverging,
+            outcomes=tuple(total.result() for total in totals),
+            divergences=tuple(
+                DivergenceCount(
+                    kind=kind,
+                    topic=topic,
+                    pattern=pattern,
+                    orders=n,
+                    examples=tuple(tally.pattern_examples[(kind, topic, pattern)]),
+                )
+                for (kind, topic, pattern), n in counts
+            ),
+            examples=tuple(comparison for _, comparison in tally.kept),
+            scorecards=tuple(book.scorecard() for book in books),
+        )
+
+    return folded(fold)
 
 
 def _order_id(order: WorkOrder, _position: int) -> str:

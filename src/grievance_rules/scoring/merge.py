@@ -63,7 +63,7 @@ from grievance_rules.scoring.tables import (
     ScoringPath,
     Tabled,
     TabledBatch,
-    folding,
+    folded,
     judge_batches,
 )
 
@@ -377,8 +377,9 @@ def fold_scores(entries: Iterable[Any], books: Sequence[PartialBook], key: Order
     ``entries``: :func:`~.tables.judge_stream`'s, or :func:`~.tables.judge_batches`'
     (whose columnar batches are folded a batch at a time).
     """
-    position = 0
-    with folding() as tick:
+
+    def fold(tick: Callable[..., None]) -> None:
+        position = 0
         for entry in entries:
             if isinstance(entry, TabledBatch):
                 for n, book in enumerate(books):
@@ -395,6 +396,8 @@ def fold_scores(entries: Iterable[Any], books: Sequence[PartialBook], key: Order
                 for n, book in enumerate(books):
                     book.add_judged(order_key, entry, n)
             tick()
+
+    folded(fold)
 
 
 _Pattern = tuple[FindingKind, str, tuple[str, ...]]
@@ -543,9 +546,6 @@ def compare_partial(
     Takes the arguments of :func:`~grievance_rules.scoring.compare` and the part's ``key``.
     """
     loaded = resolve_packs(packs)
-    books = [PartialBook(pack, period=period, as_of=as_of) for pack in loaded]
-    totals = [_Totals(pack) for pack in loaded]
-    tally: DivergenceTally[tuple[OrderKey, str]] = DivergenceTally(examples)
     stream = judge_batches(
         list(orders) if duplicates == "last" else orders,
         loaded,
@@ -559,8 +559,11 @@ def compare_partial(
     def tag(order: WorkOrder, position: int) -> tuple[OrderKey, str]:
         return (*key, position), order.id
 
-    position = 0
-    with folding() as tick:
+    def fold(tick: Callable[..., None]) -> PartialComparison:
+        books = [PartialBook(pack, period=period, as_of=as_of) for pack in loaded]
+        totals = [_Totals(pack) for pack in loaded]
+        tally: DivergenceTally[tuple[OrderKey, str]] = DivergenceTally(examples)
+        position = 0
         for entry in stream:
             if isinstance(entry, TabledBatch):
                 for n, (book, total) in enumerate(zip(books, totals, strict=True)):
@@ -581,24 +584,26 @@ def compare_partial(
                 book.add_judged(order_key, entry, n)
                 total.add_judged(entry, n)
             tally.add(entry, loaded, as_of, repeats, (order_key, entry.order.id))
-    return PartialComparison(
-        packs=tuple(pack.key for pack in loaded),
-        scorecards=tuple(book.partial() for book in books),
-        totals=tuple(
-            {
-                "orders": t.orders,
-                "clocks": dict(t.clocks),
-                "windows": dict(t.windows),
-                "deductions": t.deductions,
-                "points": t.points,
-                "escalations": t.escalations,
-                "orders_with_points": t.orders_with_points,
-            }
-            for t in totals
-        ),
-        diverging=tally.diverging,
-        patterns=dict(tally.patterns),
-        pattern_examples={p: tuple(found) for p, found in tally.pattern_examples.items()},
-        examples=tuple((order_key, comparison) for (order_key, _), comparison in tally.kept),
-        limit=examples,
-    )
+        return PartialComparison(
+            packs=tuple(pack.key for pack in loaded),
+            scorecards=tuple(book.partial() for book in books),
+            totals=tuple(
+                {
+                    "orders": t.orders,
+                    "clocks": dict(t.clocks),
+                    "windows": dict(t.windows),
+                    "deductions": t.deductions,
+                    "points": t.points,
+                    "escalations": t.escalations,
+                    "orders_with_points": t.orders_with_points,
+                }
+                for t in totals
+            ),
+            diverging=tally.diverging,
+            patterns=dict(tally.patterns),
+            pattern_examples={p: tuple(found) for p, found in tally.pattern_examples.items()},
+            examples=tuple((order_key, comparison) for (order_key, _), comparison in tally.kept),
+            limit=examples,
+        )
+
+    return folded(fold)
