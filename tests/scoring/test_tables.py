@@ -20,7 +20,13 @@ from grievance_rules.engine import Rejection, RepeatIndex
 from grievance_rules.packs import load_pack
 from grievance_rules.samples import generate_lines
 from grievance_rules.scoring import compare, score, tables, what_if
-from grievance_rules.scoring.compare import DivergenceTally, judged_divergences, row_divergences
+from grievance_rules.scoring.compare import (
+    _NONE,
+    DivergenceTally,
+    _diverging,
+    judged_divergences,
+    row_divergences,
+)
 from grievance_rules.scoring.folds import add_to_book
 from grievance_rules.scoring.merge import compare_partial, score_partial
 from grievance_rules.scoring.rates import outcome_of
@@ -263,6 +269,23 @@ def test_divergences_found_once_per_signature_are_those_of_each_order():
         assert cached == row_divergences(packs, entry)  # found anew, no cache
     assert tally._known is not None
     assert 0 < len(tally._known.seen) < orders  # orders shared signatures
+
+
+def _diverging_reference(outcomes):
+    """The divergences as first written: every key's pattern, kept where the packs differ."""
+    keys = sorted({key for outcome in outcomes for key in outcome})
+    patterns = [(key, tuple(outcome.get(key, _NONE) for outcome in outcomes)) for key in keys]
+    return [(key[0], key[1], p) for key, p in patterns if len(set(p)) > 1]
+
+
+_OUTCOME_KEYS = st.tuples(st.sampled_from(["clock", "deduction", "window"]), st.sampled_from("abc"))
+_OUTCOME_VALUES = st.sampled_from(["met", "breached", "-1", "0", _NONE, "met, breached"])
+
+
+@given(st.lists(st.dictionaries(_OUTCOME_KEYS, _OUTCOME_VALUES, max_size=5), max_size=4))
+def test_divergences_compared_key_by_key_are_those_of_every_pattern(outcomes):
+    # (_NONE is also what a pack without the key shows: alike, no divergence)
+    assert _diverging(outcomes) == _diverging_reference(outcomes)
 
 
 def test_scoring_calls_fold_with_the_collector_paused_and_restore_it(collector, monkeypatch):

@@ -19,7 +19,6 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any, Generic, Literal, TypeVar
 
 import numpy as np
@@ -39,7 +38,6 @@ from grievance_rules.scoring.scorecard import ScoreBook, Scorecard
 from grievance_rules.scoring.stream import Assessed, OrderInput, resolve_packs
 from grievance_rules.scoring.tables import (
     OrderRows,
-    PackRows,
     ScoringPath,
     Tabled,
     TabledBatch,
@@ -211,6 +209,10 @@ def _summaries(
 
 _RuleKeys = tuple[tuple[tuple[FindingKind, str], ...], str]
 
+_Signature = tuple[tuple[str, str, str | float], ...]
+"""An order's findings under one pack as the divergences read them: each row's kind, rule,
+and state or a deduction's points (:attr:`~.tables.OrderRows.signature`)."""
+
 
 class _PackKeys:
     """A pack's facts the divergences read per finding, each found once per rule.
@@ -244,19 +246,17 @@ class _PackKeys:
             found = by_rule[rule_id] = (keys, action)
         return found
 
-    def outcomes(self, found: OrderRows, signature: Any) -> dict[tuple[FindingKind, str], str]:
-        """:func:`_row_outcomes` of an order's rows whose signature is ``signature``."""
-        return self.outcomes_of(signature, lambda: found)
+    def outcomes(self, signature: _Signature) -> dict[tuple[FindingKind, str], str]:
+        """:func:`_row_outcomes` of an order's rows, from their signature (once per signature).
 
-    def outcomes_of(
-        self, signature: Any, found: Callable[[], OrderRows]
-    ) -> dict[tuple[FindingKind, str], str]:
-        """:meth:`outcomes`, the order's rows made (``found()``) only if its signature is new."""
+        The signature holds what the outcomes read of each row, in row order
+        (:attr:`~.tables.OrderRows.signature`), so the rows themselves are not needed.
+        """
         outcomes = self.seen.get(signature)
         if outcomes is None:
             if len(self.seen) >= _SEEN:
                 self.seen.clear()
-            outcomes = self.seen[signature] = _row_outcomes(self.pack, found(), self)
+            outcomes = self.seen[signature] = _outcomes(signature, self)
         return outcomes
 
 
@@ -286,8 +286,9 @@ class _RowDivergences:
             if len(self.seen) >= _SEEN:
                 self.seen.clear()
             outcomes = [
-                keys.outcomes(rows, signed)
-                for keys, rows, signed in zip(self.keys, entry.findings, signature, strict=True)
+                keys.outcomes(signed)
+                for keys, signed in zip(self.keys, signature, strict=True)
+                if signed is not None  # (every one: tested above)
             ]
             found = self.seen[signature] = tuple(_diverging(outcomes))
         return list(found)
@@ -315,17 +316,11 @@ class _RowDivergences:
                 if len(seen) >= _SEEN:
                     seen.clear()
                 outcomes = [
-                    keys.outcomes_of(signed, partial(_rows_at, rows, i))
-                    for keys, rows, signed in zip(self.keys, tables, signature, strict=True)
+                    keys.outcomes(signed) for keys, signed in zip(self.keys, signature, strict=True)
                 ]
                 found = seen[signature] = tuple(_diverging(outcomes))
             if found:
                 yield i, found
-
-
-def _rows_at(rows: PackRows, i: int) -> OrderRows:
-    """The ``i``-th order's rows of a batch under one pack (what divergences read of them)."""
-    return OrderRows(rows.rows_of(i), False)
 
 
 _SEEN = 65_536
@@ -339,22 +334,33 @@ def _row_outcomes(
 
     ``keys``: the pack's :class:`_PackKeys`, found once by the caller (else here).
     """
-    if keys is None:
-        keys = _PackKeys(pack)
+    return _outcomes(
+        ((row[3], row[2], row[12] if row[3] == "deduction" else row[6]) for row in found.rows),
+        _PackKeys(pack) if keys is None else keys,
+    )
+
+
+def _outcomes(
+    findings: Iterable[tuple[str, str, str | float]], keys: _PackKeys
+) -> dict[tuple[FindingKind, str], str]:
+    """The outcomes :func:`_summaries` gives, from each finding's (kind, rule, state or points).
+
+    A deduction's points, any other finding's state: each row of an
+    :attr:`~.tables.OrderRows.signature`. Records are left out.
+    """
     by_kind = keys.by_kind
     grouped: dict[tuple[FindingKind, str], list[Any]] = {}
-    for row in found.rows:
-        kind = row[3]
+    for kind, rule_id, outcome in findings:
         by_rule = by_kind.get(kind)
         if by_rule is None:  # a record
             continue
-        rule_keys = by_rule.get(row[2]) or keys.of(kind, row[2])  # type: ignore[arg-type]
+        rule_keys = by_rule.get(rule_id) or keys.of(kind, rule_id)  # type: ignore[arg-type]
         if kind == "deduction":
-            value: Any = float(f"{row[12]:g}")
+            value: Any = float(f"{outcome:g}")
         elif kind == "escalation":
             value = rule_keys[1]
         else:
-            value = row[6]
+            value = outcome
         for key in rule_keys[0]:
             values = grouped.get(key)
             if values is None:
@@ -810,21 +816,23 @@ def _diverging(
 ) -> list[tuple[FindingKind, str, tuple[str, ...]]]:
     """The (kind, topic, pattern) on which the packs' outcomes differ, in key order.
 
-    The keys every pack has with the same outcome (most) are set aside at once, as the
-    (key, outcome) pairs all the packs share; only the others are looked at key by key.
+    Each key is compared pack by pack with the first pack's outcome, and its pattern
+    made only where one differs (a handful of keys an order: sets of pairs cost more).
     """
     diverging: list[tuple[FindingKind, str, tuple[str, ...]]] = []
     if not outcomes:
         return diverging
-    keys = {key for outcome in outcomes for key in outcome}
-    shared = set(outcomes[0].items()).intersection(*(outcome.items() for outcome in outcomes[1:]))
-    keys.difference_update(key for key, _outcome in shared)
-    ordered = sorted(keys)
-    # the patterns, pack by pack and then key by key: (a look-up per pack and key)
-    by_pack = [[outcome.get(key, _NONE) for key in ordered] for outcome in outcomes]
-    for key, pattern in zip(ordered, zip(*by_pack, strict=True), strict=True):
-        if pattern.count(pattern[0]) != len(pattern):
-            diverging.append((key[0], key[1], pattern))
+    first, *others = outcomes
+    keys = set(first)
+    for outcome in others:
+        keys.update(outcome)
+    for key in sorted(keys):
+        value = first.get(key, _NONE)
+        for outcome in others:
+            if outcome.get(key, _NONE) != value:
+                pattern = tuple([found.get(key, _NONE) for found in outcomes])
+                diverging.append((key[0], key[1], pattern))
+                break
     return diverging
 
 
