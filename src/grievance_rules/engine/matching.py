@@ -313,7 +313,7 @@ def view_of(order: WorkOrder, as_of: dt.datetime, *, in_time_order: bool = False
     """
     indices = event_indices_as_of(order, as_of, in_time_order=in_time_order)
     events = order.events
-    kept = [events[i] for i in indices]
+    kept = list(map(events.__getitem__, indices))
     upstream = order.upstream_unit_ids()
     return OrderView(
         order,
@@ -334,8 +334,13 @@ def check_integers(item: OrderView) -> None:
     Raises:
         FactValidationError: naming the event (its position among the facts) and field.
     """
+    found = _INTEGER_FIELDS.get
     for position, event in enumerate(item.kept, start=1):
-        for name in integer_fields(type(event)):
+        cls = event.__class__
+        names = found(cls)
+        if names is None:
+            names = integer_fields(cls)
+        for name in names:  # (most event classes have none: a look-up per event, no call)
             value = getattr(event, name)
             if value.__class__ is int and value not in _INT64:
                 raise FactValidationError(
