@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from typing import TypeVar
 
 import numpy as np
 
@@ -82,26 +83,21 @@ def _fold_tally(book: ScoreBook, rows: PackRows, shared: BatchFacts) -> None:
     if not size:
         return
     kind = columns["kind"][picked]
-    names: dict[tuple[str, str, str], int] = {}
-    key_of = np.array(
-        [
-            names.setdefault(name, len(names))
-            for name in zip(
-                kind.tolist(),
-                columns["rule_id"][picked].tolist(),
-                columns["state"][picked].tolist(),
-                strict=True,
-            )
-        ],
-        dtype=np.int64,
+    named = list(
+        zip(
+            kind.tolist(),
+            columns["rule_id"][picked].tolist(),
+            columns["state"][picked].tolist(),
+            strict=True,
+        )
     )
+    names = _numbered(named)
+    key_of = np.fromiter(map(names.__getitem__, named), dtype=np.int64, count=size)
     fold_keys = book.fold_keys
     keys = [fold_keys.get(name) or fold_keys.setdefault(name, tally_key(*name)) for name in names]
-    units: dict[str, int] = {}
-    unit_of = np.array(
-        [units.setdefault(unit, len(units)) for unit in columns["unit"][picked].tolist()],
-        dtype=np.int64,
-    )
+    held = columns["unit"][picked].tolist()
+    units = _numbered(held)
+    unit_of = np.fromiter(map(units.__getitem__, held), dtype=np.int64, count=size)
     days, day_of = np.unique(rows.days[keep], return_inverse=True)
     # each kind of period's start of each day (period_slots' own), as an index of (kind, start)
     starts: dict[tuple[str, dt.date], int] = {}
@@ -155,6 +151,14 @@ def _fold_tally(book: ScoreBook, rows: PackRows, shared: BatchFacts) -> None:
         ):
             for at in places:
                 points_of[slots[at]] += points
+
+
+_Key = TypeVar("_Key")
+
+
+def _numbered(values: Iterable[_Key]) -> dict[_Key, int]:
+    """Each distinct value and its number, in order of first sighting (0, 1 ...)."""
+    return {value: k for k, value in enumerate(dict.fromkeys(values))}
 
 
 def _fold_rates(

@@ -417,12 +417,9 @@ def _pack_rows(
     state = np.array(fields[_AT["state"]], dtype=object)
     unit = np.array(fields[_AT["unit"]], dtype=object)
     points = np.fromiter(fields[_AT["points"]], dtype=np.float64, count=size)
-    codes: dict[str, int] = {}
-    rule_code = np.fromiter(
-        (codes.setdefault(rule, len(codes)) for rule in fields[_AT["rule_id"]]),
-        dtype=np.int64,
-        count=size,
-    )
+    rules = fields[_AT["rule_id"]]
+    codes = {rule: k for k, rule in enumerate(dict.fromkeys(rules))}  # by first sighting
+    rule_code = np.fromiter(map(codes.__getitem__, rules), dtype=np.int64, count=size)
     rule_id = np.array(fields[_AT["rule_id"]], dtype=object)
     stop = ints("stop_us")
     at = np.where(  # row_entry's instant: when it happened, stopped, fell due or was acted on
