@@ -839,8 +839,14 @@ def _diverging(
 def compare_again(
     entry: Tabled, packs: Sequence[Pack], as_of: dt.datetime | None, repeats: RepeatIndex | None
 ) -> OrderComparison:
-    """A diverging order of the columnar path compared in full (its citations, details)."""
-    assessments = [evaluate(entry.order, plan_for(pack), as_of, repeats=repeats) for pack in packs]
+    """A diverging order of the columnar path compared in full (its citations, details).
+
+    Its history was checked before it was judged, so it is not checked again.
+    """
+    assessments = [
+        evaluate(entry.order, plan_for(pack), as_of, repeats=repeats, check_history=False)
+        for pack in packs
+    ]
     return compare_assessments(entry.order.id, packs, assessments)
 
 
