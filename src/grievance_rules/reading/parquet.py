@@ -334,9 +334,9 @@ def _instants(column: Any) -> list[Any]:
     micros = column.cast(pa.timestamp("us", tz="UTC"), safe=False).cast(pa.int64())
     present = None
     if micros.null_count:
-        present = np.flatnonzero(micros.is_valid().to_numpy(zero_copy_only=False))
+        present = np.flatnonzero(_validity(micros))
         micros = micros.drop_null()
-    values = micros.to_numpy()
+    values = _numbers(micros)
     if len(values) and (values.min() < _FIRST_MICROS or values.max() > _LAST_MICROS):
         # beyond datetime's years: fails as it did (OverflowError)
         made = [_EPOCH + dt.timedelta(microseconds=m) for m in values.tolist()]
@@ -405,7 +405,7 @@ def _values(name: str, column: Any, pairs: bool = False) -> list[Any]:
         # text read as a dictionary (see _read_table): each distinct value made once,
         # the cells looked up in C (Arrow makes a value a cell, through scalars, else)
         words = column.dictionary.to_pylist()
-        codes = column.indices.to_numpy(zero_copy_only=False).tolist()
+        codes = _integers(column.indices, -1).tolist()
         values: list[Any] = list(map(words.__getitem__, codes))
     else:
         values = column.to_pylist()
@@ -525,7 +525,7 @@ def _made_cells(
             encoded = None
         if encoded is not None:
             kinds = [*encoded.dictionary.to_pylist(), None]
-            indices = encoded.indices.fill_null(len(kinds) - 1).to_numpy()
+            indices = _integers(encoded.indices, len(kinds) - 1)
             _kept, code = np.unique(code * len(kinds) + indices, return_inverse=True)
             code = code.reshape(-1)
         else:
@@ -564,17 +564,47 @@ def _is_text(kind: Any) -> bool:
 
 def _validity(column: Any) -> Any:
     """Whether each cell of an array holds a value (numpy ``bool``), from its validity bitmap."""
-    import numpy as np
-
     pa = _pa()
     kind = column.type
     bitmap = column.buffers()[0]
     if bitmap is None or pa.types.is_dictionary(kind) or isinstance(kind, pa.ExtensionType):
-        return column.is_valid().to_numpy(zero_copy_only=False)  # (not the plain layout)
+        return _bits(column.is_valid())  # (not the plain layout)
+    return _unpacked(bitmap, column.offset, len(column))
+
+
+def _bits(column: Any) -> Any:
+    """The values of a boolean array without nulls (numpy ``bool``), from its bitmap."""
+    return _unpacked(column.buffers()[1], column.offset, len(column))
+
+
+def _unpacked(bitmap: Any, offset: int, count: int) -> Any:
+    import numpy as np
+
+    if count == 0:
+        return np.zeros(0, dtype=bool)
     bits = np.unpackbits(
-        np.frombuffer(bitmap, dtype=np.uint8), count=column.offset + len(column), bitorder="little"
+        np.frombuffer(bitmap, dtype=np.uint8), count=offset + count, bitorder="little"
     )
-    return bits[column.offset :].view(bool)
+    return bits[offset:].view(bool)
+
+
+def _numbers(array: Any) -> Any:
+    """The cells of an Arrow array of whole numbers as numpy, from its data buffer.
+
+    Read-only; what is under a null cell is not a value. (Arrow's ``to_numpy``
+    imports pandas, see :func:`_int64_array`.)
+    """
+    import numpy as np
+
+    pa = _pa()
+    kind = array.type
+    sign = "u" if pa.types.is_unsigned_integer(kind) else "i"
+    dtype = np.dtype(f"{sign}{kind.bit_width // 8}")
+    if len(array) == 0:
+        return np.zeros(0, dtype=dtype)
+    return np.frombuffer(array.buffers()[1], dtype=dtype, count=array.offset + len(array))[
+        array.offset :
+    ]
 
 
 def _picked(values: list[Any], filled: Any, members: Any) -> Sequence[Any]:
@@ -638,8 +668,38 @@ class _ByOrder:
         return cells, self.rows[start:stop]
 
 
-def _by_order(table: pa.Table | None, position: Mapping[str, int], orders: int) -> _ByOrder:
-    """A table's rows grouped by the row of their order in the orders table."""
+def _int64_array(values: Any) -> pa.Array:
+    """Whole numbers (a numpy array) as an Arrow ``int64`` array, made from their buffer.
+
+    ``pa.array`` asks pandas whether its argument is a pandas object, importing it
+    (a third of a second, once a process) in a reader that never needs pandas;
+    :func:`_integers` does the reverse without an Arrow scalar, for the same reason.
+    """
+    import numpy as np
+
+    pa = _pa()
+    numbers = np.ascontiguousarray(values, dtype=np.int64)
+    return pa.Array.from_buffers(pa.int64(), len(numbers), [None, pa.py_buffer(numbers)])
+
+
+def _integers(array: Any, null: int) -> Any:
+    """An Arrow array of whole numbers as numpy ``int64``, ``null`` where a cell is null."""
+    import numpy as np
+
+    values = _numbers(array).astype(np.int64)  # (a copy)
+    if array.null_count:
+        values[~_validity(array)] = null
+    return values
+
+
+def _by_order(
+    table: pa.Table | None, position: Mapping[str, int], ids: Any, orders: int
+) -> _ByOrder:
+    """A table's rows grouped by the row of their order in the orders table.
+
+    ``position`` is the first row of each text id of the orders table, ``ids`` that
+    table's id column.
+    """
     import numpy as np
 
     pa = _pa()
@@ -650,10 +710,18 @@ def _by_order(table: pa.Table | None, position: Mapping[str, int], orders: int) 
         import pyarrow.compute as pc
 
         # each id looked up in Arrow: its place among the orders table's ids, then its row
-        ids = pa.array(list(position), column.type)
-        found = pc.index_in(column, value_set=ids).fill_null(-1).to_numpy()
-        rows = np.array([*position.values(), -1], dtype=np.int64)
-        where = rows[found]  # -1 (not found) picks the last: -1
+        rows = np.fromiter(position.values(), dtype=np.int64, count=len(position))
+        kind = ids.type
+        if not len(rows):
+            found = np.full(len(column), -1, dtype=np.int64)
+        else:
+            if _is_text(kind) or (pa.types.is_dictionary(kind) and _is_text(kind.value_type)):
+                # the ids taken from the orders table's column (see _int64_array)
+                known = _dense(ids.take(_int64_array(rows)).cast(column.type))
+            else:  # (text of another Arrow type)
+                known = pa.array(list(position), column.type)
+            found = _integers(pc.index_in(column, value_set=known), -1)
+        where = np.append(rows, -1)[found]  # -1 (not found) picks the last: -1
     else:  # another type (dictionary-encoded text, numbers): each id looked up in Python
         where = np.fromiter(
             (position.get(key, -1) if isinstance(key, str) else -1 for key in column.to_pylist()),
@@ -663,14 +731,14 @@ def _by_order(table: pa.Table | None, position: Mapping[str, int], orders: int) 
     orphans: dict[Any, list[int]] = {}
     lost = np.flatnonzero(where < 0)
     if len(lost):
-        keys = column.take(pa.array(lost)).to_pylist()
+        keys = column.take(_int64_array(lost)).to_pylist()
         for index, key in zip(lost.tolist(), keys, strict=True):
             orphans.setdefault(key, []).append(index + 1)
     owned = np.flatnonzero(where >= 0)
     order = owned[np.argsort(where[owned], kind="stable")]
     bounds = np.concatenate(([0], np.cumsum(np.bincount(where[owned], minlength=orders))))
     if len(order) != len(column) or np.any(order != np.arange(len(order))):
-        table = table.take(pa.array(order, pa.int64()))  # already in order as written: no copy
+        table = table.take(_int64_array(order))  # already in order as written: no copy
     return _ByOrder(table, (order + 1).tolist(), bounds.tolist(), orphans)
 
 
@@ -694,7 +762,10 @@ def _read_table(path: str | None, columns: Sequence[str], what: str) -> pa.Table
     # text but the order id as dictionaries: a few dozen types, units and terms over
     # many rows, decoded once each (the order id is looked up in Arrow as text)
     words = [name for name in wanted if name != "order_id" and text(schema.field(name).type)]
-    table: pa.Table = pq.read_table(path, columns=wanted, read_dictionary=words)
+    # (ParquetFile, not read_table: that goes through pyarrow.dataset, which imports
+    # pandas; see _int64_array)
+    with pq.ParquetFile(path, read_dictionary=words) as handle:
+        table: pa.Table = handle.read(columns=wanted)
     return table
 
 
@@ -969,16 +1040,17 @@ def read_partition(
         raise ReadError(
             _("{path}: the orders table has no id column").format(path=partition.orders)
         )
-    ids = handle.read(columns=["id"]).column("id").to_pylist()
+    id_column = handle.read(columns=["id"]).column("id")
+    ids = id_column.to_pylist()
     twice = _repeated_ids(ids)
     position: dict[str, int] = {}
     for row, order_id in enumerate(ids):
         if isinstance(order_id, str):
             position.setdefault(order_id, row)
     del ids
-    events = _by_order(events_table, position, handle.metadata.num_rows)
-    units = _by_order(units_table, position, handle.metadata.num_rows)
-    del events_table, units_table, position
+    events = _by_order(events_table, position, id_column, handle.metadata.num_rows)
+    units = _by_order(units_table, position, id_column, handle.metadata.num_rows)
+    del events_table, units_table, position, id_column
     shared = _Units()
     record = 0
     with handle:
