@@ -36,6 +36,7 @@ from grievance_rules.reading.parquet import (
     EVENT_COLUMNS,
     ORDER_COLUMNS,
     UNIT_COLUMNS,
+    ParquetPartition,
     _event_problems,
     _event_rows_note,
     _orphans,
@@ -44,6 +45,7 @@ from grievance_rules.reading.parquet import (
     iter_parquet_orders,
     orders_schema,
     parquet_partitions,
+    partition_order_ids,
     read_partition,
     units_schema,
 )
@@ -528,8 +530,10 @@ def test_reading_a_partition_does_not_import_pandas(tmp_path):
     pq.write_table(pa.concat_tables([shuffled, orphan]), tmp_path / "events.parquet")
     script = (
         "import sys\n"
-        "from grievance_rules.reading.parquet import iter_parquet_orders\n"
-        f"results = list(iter_parquet_orders({str(tmp_path)!r}))\n"
+        "from grievance_rules.reading.parquet import *\n"
+        f"(partition,) = parquet_partitions({str(tmp_path)!r})\n"
+        "assert len(set(partition_order_ids(partition))) == 30\n"
+        "results = list(read_partition(partition))\n"
         "assert sum(r.ok for r in results) == 30 and len(results) == 31, results[-1]\n"
         "print('pandas' in sys.modules)\n"
     )
@@ -537,3 +541,20 @@ def test_reading_a_partition_does_not_import_pandas(tmp_path):
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
     assert done.stdout.split() == ["False"]
+
+
+def test_order_ids_of_a_partition_as_read_table_gives_them_or_fails(tmp_path):
+    # partition_order_ids reads the one column through ParquetFile; where that cannot
+    # (no id column, not Parquet), it fails as pq.read_table always did
+    write_parquet(list(generate_orders(7, seed=5)), tmp_path / "good")
+    pq.write_table(pa.table({"x": [1]}), tmp_path / "noid.parquet")
+    (tmp_path / "junk.parquet").write_text("not parquet")
+    (good,) = parquet_partitions(tmp_path / "good")
+    expected = pq.read_table(good.orders, columns=["id"]).column("id").to_pylist()
+    assert partition_order_ids(good) == expected
+    for name in ("noid.parquet", "junk.parquet"):
+        with pytest.raises(pa.ArrowInvalid) as reference:
+            pq.read_table(tmp_path / name, columns=["id"])
+        with pytest.raises(pa.ArrowInvalid) as failure:
+            partition_order_ids(ParquetPartition(name, str(tmp_path / name)))
+        assert str(failure.value) == str(reference.value)

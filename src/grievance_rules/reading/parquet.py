@@ -1102,6 +1102,14 @@ def partition_order_ids(partition: ParquetPartition) -> list[str | None]:
     """The order ids of a partition's orders table, in row order (only that column is read)."""
     import pyarrow.parquet as pq
 
-    table = pq.read_table(partition.orders, columns=["id"])
-    ids: list[str | None] = table.column("id").to_pylist()
+    try:
+        handle = pq.ParquetFile(partition.orders)  # (not read_table: see _read_table)
+    except (OSError, ValueError):
+        handle = None
+    ids: list[str | None]
+    if handle is None or "id" not in handle.schema_arrow.names:  # (as it always was read)
+        ids = pq.read_table(partition.orders, columns=["id"]).column("id").to_pylist()
+        return ids
+    with handle:
+        ids = handle.read(columns=["id"]).column("id").to_pylist()
     return ids
