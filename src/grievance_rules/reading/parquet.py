@@ -321,22 +321,28 @@ def _plain(name: str, value: Any) -> Any:
     return value
 
 
-def _instants(column: Any) -> list[Any]:
+def _instants(column: Any, valid: Any = None) -> list[Any]:
     """A zoned timestamp column as UTC datetimes (``None`` where a cell is null).
 
     The datetimes are made from microseconds since 1970 by :func:`_datetimes`
     (several times quicker than Arrow's own conversion of zoned timestamps, or
     than :meth:`datetime.datetime.fromtimestamp`), and are the same datetimes.
+    With ``valid`` (whether each cell holds a value, numpy ``bool``), only the
+    cells that do, in order.
     """
     import numpy as np
 
     pa = _pa()
-    micros = column.cast(pa.timestamp("us", tz="UTC"), safe=False).cast(pa.int64())
+    if column.type.unit == "us":
+        values = _numbers(column)  # (microseconds since 1970 whatever the zone)
+    else:  # (a foreign file's unit: Arrow's cast, in pyarrow.compute)
+        values = _numbers(column.cast(pa.timestamp("us", tz="UTC"), safe=False).cast(pa.int64()))
     present = None
-    if micros.null_count:
-        present = np.flatnonzero(_validity(micros))
-        micros = micros.drop_null()
-    values = _numbers(micros)
+    if valid is not None:
+        values = values[valid]
+    elif column.null_count:
+        present = np.flatnonzero(_validity(column))
+        values = values[present]
     if len(values) and (values.min() < _FIRST_MICROS or values.max() > _LAST_MICROS):
         # beyond datetime's years: fails as it did (OverflowError)
         made = [_EPOCH + dt.timedelta(microseconds=m) for m in values.tolist()]
@@ -392,23 +398,33 @@ datetime.datetime(2000, 2, 29, 0, 0, 0, 1, tzinfo=datetime.timezone.utc)]
     return list(map(from_state, state.view("V10").reshape(-1).tolist(), repeat(dt.UTC)))
 
 
-def _values(name: str, column: Any, pairs: bool = False) -> list[Any]:
+def _values(name: str, column: Any, pairs: bool = False, valid: Any = None) -> list[Any]:
     """A column's cells as Python values: instants as UTC datetimes, maps as dicts.
 
     With ``pairs``, maps as tuples of pairs instead (hashable; see :class:`_Units`).
+    With ``valid`` (whether each cell holds a value, numpy ``bool``), only the cells
+    that do, in order: picked from the column's values in numpy or in C, not by
+    Arrow's ``drop_null``, which would import pyarrow.compute (a fifth of a second)
+    for it (see :func:`_int64_array`).
     """
     pa = _pa()
     kind = column.type
     if pa.types.is_timestamp(kind) and kind.tz is not None:
-        return _instants(column)
+        return _instants(column, valid)
     if pa.types.is_dictionary(kind):
         # text read as a dictionary (see _read_table): each distinct value made once,
         # the cells looked up in C (Arrow makes a value a cell, through scalars, else)
         words = column.dictionary.to_pylist()
-        codes = _integers(column.indices, -1).tolist()
-        values: list[Any] = list(map(words.__getitem__, codes))
+        codes = _integers(column.indices, -1)
+        if valid is not None:
+            codes = codes[valid]
+        values: list[Any] = list(map(words.__getitem__, codes.tolist()))
+    elif valid is not None and _is_plain_number(kind):
+        values = _fixed(column)[valid].tolist()  # (bool, int and float as Arrow gives them)
     else:
         values = column.to_pylist()
+        if valid is not None:
+            values = list(map(values.__getitem__, _np().flatnonzero(valid).tolist()))
     if name == "leaders":
         if pairs:
             return [tuple(value) if isinstance(value, list) else value for value in values]
@@ -501,15 +517,15 @@ def _made_cells(
         if column.null_count == len(column):
             continue
         present.append(name)
-        if column.null_count:
+        if column.null_count:  # (most event columns are mostly empty)
             mask = _validity(column)
             masks.append(mask)
             filled.append(np.flatnonzero(mask))
-            column = column.drop_null()  # most event columns are mostly empty
+            columns.append(_values(name, column, pairs=units is not None, valid=mask))
         else:
             masks.append(None)
             filled.append(None)
-        columns.append(_values(name, column, pairs=units is not None))
+            columns.append(_values(name, column, pairs=units is not None))
     if count == 0 or not present:
         return _Cells([{} for _ in range(count)], [False] * count)
     code = _mask_code(masks, count)
@@ -564,11 +580,19 @@ def _is_text(kind: Any) -> bool:
 
 def _validity(column: Any) -> Any:
     """Whether each cell of an array holds a value (numpy ``bool``), from its validity bitmap."""
+    import numpy as np
+
     pa = _pa()
     kind = column.type
-    bitmap = column.buffers()[0]
-    if bitmap is None or pa.types.is_dictionary(kind) or isinstance(kind, pa.ExtensionType):
+    if pa.types.is_dictionary(kind):
+        return _validity(column.indices)  # (a cell is null where its index is)
+    if isinstance(kind, pa.ExtensionType):
         return _bits(column.is_valid())  # (not the plain layout)
+    bitmap = column.buffers()[0]
+    if bitmap is None:
+        if column.null_count == 0:
+            return np.ones(len(column), dtype=bool)
+        return _bits(column.is_valid())  # (the null type, unions: not the plain layout)
     return _unpacked(bitmap, column.offset, len(column))
 
 
@@ -586,6 +610,43 @@ def _unpacked(bitmap: Any, offset: int, count: int) -> Any:
         np.frombuffer(bitmap, dtype=np.uint8), count=offset + count, bitorder="little"
     )
     return bits[offset:].view(bool)
+
+
+def _np() -> Any:
+    import numpy
+
+    return numpy
+
+
+def _is_plain_number(kind: Any) -> bool:
+    """Whether an Arrow type is a boolean, whole number or 32- or 64-bit float."""
+    pa = _pa()
+    return bool(
+        pa.types.is_boolean(kind)
+        or pa.types.is_integer(kind)
+        or pa.types.is_float32(kind)
+        or pa.types.is_float64(kind)
+    )
+
+
+def _fixed(array: Any) -> Any:
+    """The cells of a boolean, whole number or float array as numpy, from its buffers.
+
+    What is under a null cell is not a value (see :func:`_numbers`).
+    """
+    np = _np()
+    pa = _pa()
+    kind = array.type
+    if pa.types.is_boolean(kind):
+        return _bits(array)
+    if pa.types.is_integer(kind):
+        return _numbers(array)
+    dtype = np.dtype(f"f{kind.bit_width // 8}")
+    if len(array) == 0:
+        return np.zeros(0, dtype=dtype)
+    return np.frombuffer(array.buffers()[1], dtype=dtype, count=array.offset + len(array))[
+        array.offset :
+    ]
 
 
 def _numbers(array: Any) -> Any:
@@ -692,48 +753,38 @@ def _integers(array: Any, null: int) -> Any:
     return values
 
 
-def _by_order(
-    table: pa.Table | None, position: Mapping[str, int], ids: Any, orders: int
-) -> _ByOrder:
+def _by_order(table: pa.Table | None, position: Mapping[str, int], orders: int) -> _ByOrder:
     """A table's rows grouped by the row of their order in the orders table.
 
-    ``position`` is the first row of each text id of the orders table, ``ids`` that
-    table's id column.
+    ``position`` is the first row of each text id of the orders table.
     """
     import numpy as np
 
-    pa = _pa()
     if table is None:
         return _ByOrder(None, [], [0] * (orders + 1), {})
     column = _dense(table.column("order_id"))
-    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
-        import pyarrow.compute as pc
-
-        # each id looked up in Arrow: its place among the orders table's ids, then its row
-        rows = np.fromiter(position.values(), dtype=np.int64, count=len(position))
-        kind = ids.type
-        if not len(rows):
-            found = np.full(len(column), -1, dtype=np.int64)
-        else:
-            if _is_text(kind) or (pa.types.is_dictionary(kind) and _is_text(kind.value_type)):
-                # the ids taken from the orders table's column (see _int64_array)
-                known = _dense(ids.take(_int64_array(rows)).cast(column.type))
-            else:  # (text of another Arrow type)
-                known = pa.array(list(position), column.type)
-            found = _integers(pc.index_in(column, value_set=known), -1)
-        where = np.append(rows, -1)[found]  # -1 (not found) picks the last: -1
-    else:  # another type (dictionary-encoded text, numbers): each id looked up in Python
-        where = np.fromiter(
-            (position.get(key, -1) if isinstance(key, str) else -1 for key in column.to_pylist()),
-            dtype=np.int64,
-            count=len(column),
-        )
+    if _pa().types.is_dictionary(column.type):  # (text as read, see _read_table)
+        # each distinct id looked up once (only text is an order's id), each row by its code
+        words = column.dictionary.to_pylist()
+        found = [position.get(word, -1) if isinstance(word, str) else -1 for word in words]
+        codes = _integers(column.indices, len(words))  # a null: the last, -1
+        where = np.array([*found, -1], dtype=np.int64)[codes]
+        lost = np.flatnonzero(where < 0)
+        words.append(None)
+        keys = list(map(words.__getitem__, codes[lost].tolist()))
+    else:
+        every = column.to_pylist()
+        looked: Iterator[int]
+        if _is_text(column.type):  # each id (text, or None) looked up in C
+            looked = map(position.get, every, repeat(-1))
+        else:  # another type (numbers): only text is an order's id
+            looked = (position.get(key, -1) if isinstance(key, str) else -1 for key in every)
+        where = np.fromiter(looked, dtype=np.int64, count=len(every))
+        lost = np.flatnonzero(where < 0)
+        keys = list(map(every.__getitem__, lost.tolist()))
     orphans: dict[Any, list[int]] = {}
-    lost = np.flatnonzero(where < 0)
-    if len(lost):
-        keys = column.take(_int64_array(lost)).to_pylist()
-        for index, key in zip(lost.tolist(), keys, strict=True):
-            orphans.setdefault(key, []).append(index + 1)
+    for index, key in zip(lost.tolist(), keys, strict=True):
+        orphans.setdefault(key, []).append(index + 1)
     owned = np.flatnonzero(where >= 0)
     order = owned[np.argsort(where[owned], kind="stable")]
     bounds = np.concatenate(([0], np.cumsum(np.bincount(where[owned], minlength=orders))))
@@ -759,9 +810,9 @@ def _read_table(path: str | None, columns: Sequence[str], what: str) -> pa.Table
         )
     wanted = [name for name in schema.names if name in columns]
     text = _pa().types.is_string
-    # text but the order id as dictionaries: a few dozen types, units and terms over
-    # many rows, decoded once each (the order id is looked up in Arrow as text)
-    words = [name for name in wanted if name != "order_id" and text(schema.field(name).type)]
+    # text as dictionaries: a few dozen types, units and terms over many rows, and each
+    # order's id over its rows, decoded (and looked up, see _by_order) once each
+    words = [name for name in wanted if text(schema.field(name).type)]
     # (ParquetFile, not read_table: that goes through pyarrow.dataset, which imports
     # pandas; see _int64_array)
     with pq.ParquetFile(path, read_dictionary=words) as handle:
@@ -1040,17 +1091,16 @@ def read_partition(
         raise ReadError(
             _("{path}: the orders table has no id column").format(path=partition.orders)
         )
-    id_column = handle.read(columns=["id"]).column("id")
-    ids = id_column.to_pylist()
+    ids = handle.read(columns=["id"]).column("id").to_pylist()
     twice = _repeated_ids(ids)
     position: dict[str, int] = {}
     for row, order_id in enumerate(ids):
         if isinstance(order_id, str):
             position.setdefault(order_id, row)
     del ids
-    events = _by_order(events_table, position, id_column, handle.metadata.num_rows)
-    units = _by_order(units_table, position, id_column, handle.metadata.num_rows)
-    del events_table, units_table, position, id_column
+    events = _by_order(events_table, position, handle.metadata.num_rows)
+    units = _by_order(units_table, position, handle.metadata.num_rows)
+    del events_table, units_table, position
     shared = _Units()
     record = 0
     with handle:
