@@ -223,6 +223,21 @@ def test_a_folder_without_orders_and_a_file_that_is_not_parquet(tmp_path):
         _read(tmp_path)
 
 
+@pytest.mark.parametrize("table", ["orders", "events"])
+def test_a_file_damaged_past_its_footer_is_refused_naming_it(tmp_path, table):
+    # the footer (schema) reads, a data page does not: refused as unreadable, with its path
+    write_parquet(generate_orders(200, seed=3), tmp_path)
+    path = tmp_path / f"{table}.parquet"
+    pq.write_table(pq.read_table(path), path, compression="zstd")
+    damaged = bytearray(path.read_bytes())
+    middle = len(damaged) // 2
+    damaged[middle : middle + 64] = bytes(64)
+    path.write_bytes(bytes(damaged))
+    assert pq.read_schema(path).names  # the footer is intact
+    with pytest.raises(ReadError, match=rf"{table}\.parquet: not a readable Parquet file"):
+        _read(tmp_path)
+
+
 def test_a_partition_file_without_its_orders_file_is_refused(tmp_path):
     write_parquet(generate_orders(4, seed=1), tmp_path, partition_size=2)
     (tmp_path / "events" / "part-00001.parquet").rename(tmp_path / "events" / "part-00009.parquet")

@@ -793,6 +793,13 @@ def _by_order(table: pa.Table | None, position: Mapping[str, int], orders: int) 
     return _ByOrder(table, (order + 1).tolist(), bounds.tolist(), orphans)
 
 
+def _unreadable(path: str, problem: Exception) -> ReadError:
+    """The error for a file Arrow cannot read as Parquet (its footer, or a damaged page)."""
+    return ReadError(
+        _("{path}: not a readable Parquet file ({problem})").format(path=path, problem=problem)
+    )
+
+
 def _read_table(path: str | None, columns: Sequence[str], what: str) -> pa.Table | None:
     if path is None:
         return None
@@ -801,9 +808,7 @@ def _read_table(path: str | None, columns: Sequence[str], what: str) -> pa.Table
     try:
         schema = pq.read_schema(path)
     except (OSError, ValueError) as exc:  # pyarrow's errors derive from these
-        raise ReadError(
-            _("{path}: not a readable Parquet file ({problem})").format(path=path, problem=exc)
-        ) from None
+        raise _unreadable(path, exc) from None
     if "order_id" not in schema.names:
         raise ReadError(
             _("{path}: the {what} table has no order_id column").format(path=path, what=what)
@@ -815,8 +820,11 @@ def _read_table(path: str | None, columns: Sequence[str], what: str) -> pa.Table
     words = [name for name in wanted if text(schema.field(name).type)]
     # (ParquetFile, not read_table: that goes through pyarrow.dataset, which imports
     # pandas; see _int64_array)
-    with pq.ParquetFile(path, read_dictionary=words) as handle:
-        table: pa.Table = handle.read(columns=wanted)
+    try:
+        with pq.ParquetFile(path, read_dictionary=words) as handle:
+            table: pa.Table = handle.read(columns=wanted)
+    except (OSError, ValueError) as exc:  # a damaged page, past the footer read above
+        raise _unreadable(path, exc) from None
     return table
 
 
@@ -1081,17 +1089,16 @@ def read_partition(
     try:
         handle = pq.ParquetFile(partition.orders)
     except (OSError, ValueError) as exc:
-        raise ReadError(
-            _("{path}: not a readable Parquet file ({problem})").format(
-                path=partition.orders, problem=exc
-            )
-        ) from None
+        raise _unreadable(partition.orders, exc) from None
     names = [name for name in handle.schema_arrow.names if name in ORDER_COLUMNS]
     if "id" not in names:
         raise ReadError(
             _("{path}: the orders table has no id column").format(path=partition.orders)
         )
-    ids = handle.read(columns=["id"]).column("id").to_pylist()
+    try:
+        ids = handle.read(columns=["id"]).column("id").to_pylist()
+    except (OSError, ValueError) as exc:  # a damaged page
+        raise _unreadable(partition.orders, exc) from None
     twice = _repeated_ids(ids)
     position: dict[str, int] = {}
     for row, order_id in enumerate(ids):
@@ -1104,7 +1111,7 @@ def read_partition(
     shared = _Units()
     record = 0
     with handle:
-        for batch in handle.iter_batches(batch_size=batch_size, columns=names):
+        for batch in _batches(handle, partition.orders, batch_size, names):
             # a batch made and validated at a time, the cyclic collector paused
             # meanwhile: the cells, models and results made are acyclic (see
             # grievance_rules.collector), and the cells are freed before it resumes,
@@ -1125,6 +1132,19 @@ def read_partition(
             yield from results
     yield from _orphans("events", events.orphans, partition.events, record)
     yield from _orphans("units", units.orphans, partition.units, record + len(events.orphans))
+
+
+def _batches(handle: Any, path: str, size: int, columns: Sequence[str]) -> Iterator[Any]:
+    """The orders table's batches; a damaged page refused as an unreadable file (named)."""
+    batches = handle.iter_batches(batch_size=size, columns=columns)
+    while True:
+        try:
+            batch = next(batches)
+        except StopIteration:
+            return
+        except (OSError, ValueError) as exc:  # pyarrow's errors derive from these
+            raise _unreadable(path, exc) from None
+        yield batch
 
 
 def iter_parquet_orders(
