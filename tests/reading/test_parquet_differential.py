@@ -119,6 +119,19 @@ def _tables_of(records: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], ...
     return orders, events, units
 
 
+def _rows_of(orders: list[WorkOrder]) -> tuple[list[dict[str, Any]], ...]:
+    """Work orders as rows of the three tables, as the exporter writes them (``order_rows``)."""
+    order_table: list[dict[str, Any]] = []
+    event_table: list[dict[str, Any]] = []
+    unit_table: list[dict[str, Any]] = []
+    for order in orders:
+        row, events, units = order_rows(order)
+        order_table.append(row)
+        event_table += events
+        unit_table += units
+    return order_table, event_table, unit_table
+
+
 # --- JSON Lines as the reference ----------------------------------------------------------
 
 
@@ -340,12 +353,7 @@ _BAD_UNIT_CELLS = [
 @st.composite
 def _mutated_tables(draw: st.DrawFn) -> tuple[list[dict[str, Any]], ...]:
     orders = draw(st.lists(work_orders(), max_size=6, unique_by=lambda o: o.id))
-    order_table, event_table, unit_table = [], [], []
-    for order in orders:
-        row, events, units = order_rows(order)
-        order_table.append(row)
-        event_table += events
-        unit_table += units
+    order_table, event_table, unit_table = _rows_of(orders)
     rng = random.Random(draw(st.integers(0, 2**32)))
     for _ in range(draw(st.integers(0, 4))):
         which = draw(st.sampled_from(["order", "event", "unit", "twice", "shuffle"]))
@@ -379,12 +387,7 @@ def test_any_tables_read_as_a_row_at_a_time(tmp_path_factory, tables, batch):
 @pytest.mark.parametrize("batch", [1, 2, 4096])
 def test_shuffled_events_and_units_are_put_back_with_their_orders(tmp_path, batch):
     orders = list(generate_orders(40, seed=8))
-    order_table, event_table, unit_table = [], [], []
-    for order in orders:
-        row, events, units = order_rows(order)
-        order_table.append(row)
-        event_table += events
-        unit_table += units
+    order_table, event_table, unit_table = _rows_of(orders)
     rng = random.Random(1)
     # the orders' events interleaved at random, each order's in its own order
     queues: dict[str, list[dict[str, Any]]] = {}
@@ -430,12 +433,7 @@ def test_sets_of_present_columns_numbered_alike_beyond_one_word_of_columns():
 def test_dictionary_encoded_ids_and_types_read_as_plain_text(tmp_path):
     # a foreign writer's choice: order_id and type dictionary-encoded, a cell misplaced
     orders = list(generate_orders(6, seed=4))
-    order_table, event_table, unit_table = [], [], []
-    for order in orders:
-        row, events, units = order_rows(order)
-        order_table.append(row)
-        event_table += events
-        unit_table += units
+    order_table, event_table, unit_table = _rows_of(orders)
     event_table[3]["decision"] = "approved"  # a cell that does not apply to its event
     _write(tmp_path, order_table, event_table, unit_table)
     for name in ("events", "units"):
@@ -488,12 +486,7 @@ def test_ids_in_other_text_types_find_their_events_and_units(tmp_path, id_type, 
     # the orders table's ids are looked up in Arrow, cast to the type of the events' ids;
     # an id twice and an orphan among them
     orders = list(generate_orders(6, seed=9))
-    order_table, event_table, unit_table = [], [], []
-    for order in orders:
-        row, events, units = order_rows(order)
-        order_table.append(row)
-        event_table += events
-        unit_table += units
+    order_table, event_table, unit_table = _rows_of(orders)
     order_table.append(dict(order_table[2]))
     event_table.append({**event_table[0], "order_id": "nowhere"})
     _write(tmp_path, order_table, event_table, unit_table)
