@@ -433,6 +433,29 @@ def compare_assessments(
     )
 
 
+def _divergence_counts(
+    patterns: Mapping[tuple[FindingKind, str, tuple[str, ...]], int],
+    example_ids: Callable[[tuple[FindingKind, str, tuple[str, ...]]], Iterable[str]],
+) -> tuple[DivergenceCount, ...]:
+    """Each divergence pattern's count, most orders first, then by pattern.
+
+    ``example_ids``: a pattern's first diverging orders' ids. One order for
+    :func:`compare` and for a merged :class:`~.merge.PartialComparison`, so both give
+    the same bytes.
+    """
+    counts = sorted(patterns.items(), key=lambda item: (-item[1], item[0]))
+    return tuple(
+        DivergenceCount(
+            kind=kind,
+            topic=topic,
+            pattern=pattern,
+            orders=n,
+            examples=tuple(example_ids((kind, topic, pattern))),
+        )
+        for (kind, topic, pattern), n in counts
+    )
+
+
 class _Totals:
     def __init__(self, pack: Pack) -> None:
         self.pack = pack
@@ -622,7 +645,6 @@ def compare(
                 fold_into(book, entry, n)
                 total.add_judged(entry, n)
             tally.add(entry, loaded, as_of, repeats, entry.order.id)
-        counts = sorted(tally.patterns.items(), key=lambda item: (-item[1], item[0]))
         return Comparison(
             packs=tuple(pack.key for pack in loaded),
             as_of=as_of,
@@ -632,16 +654,7 @@ def compare(
             rejections=tuple(rejections),
             orders_diverging=tally.diverging,
             outcomes=tuple(total.result() for total in totals),
-            divergences=tuple(
-                DivergenceCount(
-                    kind=kind,
-                    topic=topic,
-                    pattern=pattern,
-                    orders=n,
-                    examples=tuple(tally.pattern_examples[(kind, topic, pattern)]),
-                )
-                for (kind, topic, pattern), n in counts
-            ),
+            divergences=_divergence_counts(tally.patterns, tally.pattern_examples.__getitem__),
             examples=tuple(comparison for _, comparison in tally.kept),
             scorecards=tuple(book.scorecard() for book in books),
         )

@@ -49,10 +49,10 @@ from grievance_rules.model.enums import UPSTREAM_UNIT_KINDS
 from grievance_rules.packs import Pack
 from grievance_rules.scoring.compare import (
     Comparison,
-    DivergenceCount,
     DivergenceTally,
     FindingKind,
     OrderComparison,
+    _divergence_counts,
     _Totals,
 )
 from grievance_rules.scoring.folds import fold_batch, fold_into
@@ -469,7 +469,6 @@ class PartialComparison:
         cards = [part.scorecard(pack) for part, pack in zip(self.scorecards, loaded, strict=True)]
         first = self.scorecards[0]
         rejections = tuple(rejection for _key, rejection in first.rejections)
-        counts = sorted(self.patterns.items(), key=lambda item: (-item[1], item[0]))
         outcomes = []
         for pack, total in zip(loaded, self.totals, strict=True):
             tally = _Totals(pack)
@@ -490,15 +489,8 @@ class PartialComparison:
             rejections=rejections,
             orders_diverging=self.diverging,
             outcomes=tuple(outcomes),
-            divergences=tuple(
-                DivergenceCount(
-                    kind=kind,
-                    topic=topic,
-                    pattern=pattern,
-                    orders=n,
-                    examples=tuple(i for _k, i in self.pattern_examples[(kind, topic, pattern)]),
-                )
-                for (kind, topic, pattern), n in counts
+            divergences=_divergence_counts(
+                self.patterns, lambda found: (i for _k, i in self.pattern_examples[found])
             ),
             examples=tuple(example for _key, example in self.examples),
             scorecards=tuple(cards),
