@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from typing import TypeVar
 
 import numpy as np
 
@@ -29,7 +28,14 @@ from grievance_rules.scoring.scorecard import ScoreBook
 from grievance_rules.scoring.stream import (
     Assessed,
 )
-from grievance_rules.scoring.tables import BatchFacts, OrderRows, PackRows, Tabled, TabledBatch
+from grievance_rules.scoring.tables import (
+    BatchFacts,
+    OrderRows,
+    PackRows,
+    Tabled,
+    TabledBatch,
+    first_seen_codes,
+)
 
 __all__ = ["add_to_book", "fold_batch", "fold_into"]
 
@@ -91,13 +97,11 @@ def _fold_tally(book: ScoreBook, rows: PackRows, shared: BatchFacts) -> None:
             strict=True,
         )
     )
-    names = _numbered(named)
-    key_of = np.fromiter(map(names.__getitem__, named), dtype=np.int64, count=size)
+    names, key_of = first_seen_codes(named)
     fold_keys = book.fold_keys
     keys = [fold_keys.get(name) or fold_keys.setdefault(name, tally_key(*name)) for name in names]
     held = columns["unit"][picked].tolist()
-    units = _numbered(held)
-    unit_of = np.fromiter(map(units.__getitem__, held), dtype=np.int64, count=size)
+    units, unit_of = first_seen_codes(held)
     days, day_of = np.unique(rows.days[keep], return_inverse=True)
     # each kind of period's start of each day (period_slots' own), as an index of (kind, start)
     starts: dict[tuple[str, dt.date], int] = {}
@@ -151,14 +155,6 @@ def _fold_tally(book: ScoreBook, rows: PackRows, shared: BatchFacts) -> None:
         ):
             for at in places:
                 points_of[slots[at]] += points
-
-
-_Key = TypeVar("_Key")
-
-
-def _numbered(values: Iterable[_Key]) -> dict[_Key, int]:
-    """Each distinct value and its number, in order of first sighting (0, 1 ...)."""
-    return {value: k for k, value in enumerate(dict.fromkeys(values))}
 
 
 def _fold_rates(

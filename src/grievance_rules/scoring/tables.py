@@ -44,6 +44,7 @@ from dataclasses import dataclass
 from typing import Literal, TypeVar
 
 import numpy as np
+import numpy.typing as npt
 
 from grievance_rules.calendar import SHANGHAI
 from grievance_rules.collector import paused
@@ -96,6 +97,7 @@ __all__ = [
     "Tabled",
     "TabledBatch",
     "choose_path",
+    "first_seen_codes",
     "folded",
     "folding",
     "judge_batches",
@@ -153,6 +155,21 @@ def folding() -> Iterator[Callable[..., None]]:
 
     with paused():
         yield tick
+
+
+_Value = TypeVar("_Value")
+
+
+def first_seen_codes(values: Sequence[_Value]) -> tuple[dict[_Value, int], npt.NDArray[np.int64]]:
+    """Each distinct value numbered in order of first sighting (0, 1 ...), and each value's number.
+
+    Example:
+        >>> first_seen_codes(["b", "a", "b"])
+        ({'b': 0, 'a': 1}, array([0, 1, 0]))
+    """
+    numbers = {value: k for k, value in enumerate(dict.fromkeys(values))}
+    codes = np.fromiter(map(numbers.__getitem__, values), dtype=np.int64, count=len(values))
+    return numbers, codes
 
 
 _Folded = TypeVar("_Folded")
@@ -417,9 +434,7 @@ def _pack_rows(
     state = np.array(fields[_AT["state"]], dtype=object)
     unit = np.array(fields[_AT["unit"]], dtype=object)
     points = np.fromiter(fields[_AT["points"]], dtype=np.float64, count=size)
-    rules = fields[_AT["rule_id"]]
-    codes = {rule: k for k, rule in enumerate(dict.fromkeys(rules))}  # by first sighting
-    rule_code = np.fromiter(map(codes.__getitem__, rules), dtype=np.int64, count=size)
+    codes, rule_code = first_seen_codes(fields[_AT["rule_id"]])
     rule_id = np.array(fields[_AT["rule_id"]], dtype=object)
     stop = ints("stop_us")
     at = np.where(  # row_entry's instant: when it happened, stopped, fell due or was acted on
