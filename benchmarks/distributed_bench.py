@@ -24,20 +24,22 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import sys
 import tempfile
 import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "benchmarks" / "distributed.md"
 PACKS = ["chengdong", "xiayang", "daye"]
+_T = TypeVar("_T")
 
 
-def _best(run, repeat: int) -> tuple[float, object]:
+def _best(run: Callable[[], _T], repeat: int) -> tuple[float, _T]:
     best = float("inf")
-    result = None
-    for _ in range(repeat):
+    for _ in range(max(repeat, 1)):
         start = time.perf_counter()
         result = run()
         best = min(best, time.perf_counter() - start)
@@ -66,11 +68,12 @@ def main() -> None:
     from grievance_rules.reading.parquet_export import write_parquet
     from grievance_rules.samples import generate_orders
     from grievance_rules.scoring import compare, score
+    from grievance_rules.scoring.tables import ScoringPath
 
     load = os.getloadavg()
     size = -(-args.orders // args.partitions)
-    paths = ("per-order", "columnar")
-    rows = []
+    paths: tuple[ScoringPath, ...] = ("per-order", "columnar")
+    rows: list[tuple[str, str, str, float, float, bool]] = []
     peaks: dict[int, float] = {}
     with tempfile.TemporaryDirectory() as folder:
         dataset = Path(folder) / "year"
@@ -87,23 +90,21 @@ def main() -> None:
         for workers in (1, 2):
             start = time.perf_counter()
             with (
-                LocalCluster(
+                LocalCluster(  # type: ignore[no-untyped-call]
                     n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
                 ) as cluster,
-                Client(cluster) as client,
+                Client(cluster) as client,  # type: ignore[no-untyped-call]
             ):
                 startup = time.perf_counter() - start
                 # warm the workers: each loads and compiles the packs once
                 score_dataset(dataset, args.pack, client=client, path="columnar")
                 for path in paths:
                     t_score, got = _best(
-                        lambda c=client, p=path: score_dataset(
-                            dataset, args.pack, client=c, path=p
-                        ),
+                        partial(score_dataset, dataset, args.pack, client=client, path=path),
                         args.repeat,
                     )
                     t_compare, got_c = _best(
-                        lambda c=client, p=path: compare_dataset(dataset, PACKS, client=c, path=p),
+                        partial(compare_dataset, dataset, PACKS, client=client, path=path),
                         args.repeat,
                     )
                     same = (
@@ -146,9 +147,9 @@ def main() -> None:
         "| compare orders/s | same bytes as one process |",
         "|---|---|---:|---:|---:|---:|---:|---|",
     ]
-    for name, path, startup, t_score, t_compare, same in rows:
+    for name, run_path, started, t_score, t_compare, same in rows:
         lines.append(
-            f"| {name} | {path} | {startup} | {t_score:.2f} | {written / t_score:,.0f} | "
+            f"| {name} | {run_path} | {started} | {t_score:.2f} | {written / t_score:,.0f} | "
             f"{t_compare:.2f} | {written / t_compare:,.0f} | {'yes' if same else 'NO'} |"
         )
 
@@ -210,10 +211,10 @@ def _year_run(total: int) -> list[str]:
         made = time.perf_counter() - start
         load = os.getloadavg()
         with (
-            LocalCluster(
+            LocalCluster(  # type: ignore[no-untyped-call]
                 n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
             ) as cluster,
-            Client(cluster) as client,
+            Client(cluster) as client,  # type: ignore[no-untyped-call]
         ):
             took = []  # the first run starts the workers' packs; the second finds them
             for _ in range(2):
@@ -252,4 +253,4 @@ def _peak_rss() -> float:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

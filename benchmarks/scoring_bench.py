@@ -125,7 +125,7 @@ def main() -> None:
     ]
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "orders.jsonl"
-        write_orders(path, max(args.orders, args.pool))
+        write_orders(ROOT / "src", path, max(args.orders, args.pool))
         rates = {}
         for mode in ["compare", *PACKS]:
             for count in (args.orders // 4, args.orders):
