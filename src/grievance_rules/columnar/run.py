@@ -251,6 +251,7 @@ def evaluate_columnar_each(
     check_history: bool = True,
     rejects: Literal["raise", "skip"] = "raise",
     views: Sequence[OrderView] | None = None,
+    instants: Sequence[dt.datetime] | None = None,
 ) -> list[ColumnarResult]:
     """:func:`evaluate_columnar` under several packs; the orders validated and checked once.
 
@@ -258,7 +259,9 @@ def evaluate_columnar_each(
     ``views``: each order already cut to its assessment instant (``view_of``), its
     history checked and its integers checked (``check_integers``), as the scoring
     fold reads them; given, the orders are neither cut nor checked again here (with
-    ``rejects="raise"`` and ``check_history=False`` only).
+    ``rejects="raise"`` and ``check_history=False`` only). ``instants``: with ``views``,
+    the instant each was cut at (``instant_of(order, as_of)``, as the caller found it),
+    so that it is not found again.
 
     Raises:
         WorkOrderError: an input is not a valid work order (its position named).
@@ -268,6 +271,8 @@ def evaluate_columnar_each(
     plans = [p if isinstance(p, PackPlan) else plan_for(p) for p in packs]
     if views is not None and (rejects != "raise" or check_history):
         raise ValueError("views= is for orders already checked: rejects='raise', no history check")
+    if instants is not None and views is None:
+        raise ValueError("instants= is for the views= given")
     with paused():
         rejections: list[Rejection] = []
         if views is not None:
@@ -284,11 +289,12 @@ def evaluate_columnar_each(
         if views is None:
             frame = build_frame(order_list, as_of)  # the orders cut to as_of once for every pack
         else:
-            instants = (
-                list(map(_last_kept, views))
-                if as_of is None
-                else [instant_of(order, as_of) for order in order_list]
-            )
+            if instants is None:
+                instants = (
+                    list(map(_last_kept, views))
+                    if as_of is None
+                    else [instant_of(order, as_of) for order in order_list]
+                )
             frame = frame_of(order_list, instants, views)
         results = [
             _evaluate(

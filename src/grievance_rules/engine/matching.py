@@ -313,7 +313,8 @@ def view_of(order: WorkOrder, as_of: dt.datetime, *, in_time_order: bool = False
     """
     indices = event_indices_as_of(order, as_of, in_time_order=in_time_order)
     events = order.events
-    kept = list(map(events.__getitem__, indices))
+    # in time order, the events kept are the first ones (a slice, not a look-up each)
+    kept = list(events[: len(indices)]) if in_time_order else list(map(events.__getitem__, indices))
     upstream = order.upstream_unit_ids()
     return OrderView(
         order,

@@ -277,7 +277,7 @@ def _engine_order(rows: list[Row]) -> tuple[Row, ...]:
     return (*(r for r in rows if r[3] != "deduction" and r[3] != "record"), *deductions)
 
 
-_Checked = tuple[int, str, WorkOrder | Rejection, OrderView | None]
+_Checked = tuple[int, str, WorkOrder | Rejection, OrderView | None, dt.datetime | None]
 
 
 def _checked(
@@ -289,12 +289,14 @@ def _checked(
     history checked by the reader (``history_checked``), so it is not checked again.
     A checked history lists its events in time order, none before the receipt, so the
     assessment's instant and the events up to it are found from the end
-    (``in_time_order``, as the per-order batch finds them).
+    (``in_time_order``, as the per-order batch finds them). Each accepted order comes
+    with its view and the instant it was cut at (``None`` for a rejection).
     """
     for position, item in items:
         source = source_of(position, item)
         entry = parse_input(position, item)
         view = None
+        instant = None
         if isinstance(entry, WorkOrder):
             try:
                 if check_history and not (isinstance(item, Accepted) and item.history_checked):
@@ -306,7 +308,8 @@ def _checked(
                 rejected = input_rejection(source, item, entry.id, exc)
                 entry = Rejection(source=source, order_id=entry.id, reasons=rejected.reasons)
                 view = None
-        yield position, source, entry, view
+                instant = None
+        yield position, source, entry, view, instant
 
 
 def _per_order_rows(
@@ -703,8 +706,12 @@ _PerOrder = list[tuple[tuple[Row, ...], ...] | None]
 """A batch's rows found per order: each order's under each pack (``None``: it failed)."""
 
 
+_Ready = tuple[int, str, WorkOrder, OrderView, dt.datetime]
+"""A checked order: its position, source, the order, its view and the view's instant."""
+
+
 def _judge_batch(
-    batch: list[tuple[int, str, WorkOrder, OrderView]],
+    batch: list[_Ready],
     plans: Sequence[PackPlan],
     as_of: dt.datetime | None,
     repeats: RepeatIndex | None,
@@ -715,14 +722,21 @@ def _judge_batch(
     when the columnar evaluation failed on the batch so that it was judged per order,
     each order's rows as found (``None``: judged as columns).
     """
-    orders = [order for _, _, order, _ in batch]
-    views = [view for *_, view in batch]
+    orders = [order for _, _, order, _, _ in batch]
+    views = [view for _, _, _, view, _ in batch]
+    instants = [instant for *_, instant in batch]
     n = len(orders)
     timed = [timed_clock_ids(plan.pack) for plan in plans]
     signed = len(plans) > 1
     try:
         results = evaluate_columnar_each(
-            orders, plans, as_of=as_of, repeats=repeats, check_history=False, views=views
+            orders,
+            plans,
+            as_of=as_of,
+            repeats=repeats,
+            check_history=False,
+            views=views,
+            instants=instants,
         )
     except GrievanceRulesError:
         judged = _per_order_rows(orders, plans, as_of, repeats)
@@ -782,25 +796,26 @@ def table_batches(
         # inputs' sources and reasons found once, not from the environment per input
         with paused(), language(current_language()):
             entries = list(_checked(chunk, as_of, check_history=True))
-            ready: list[tuple[int, str, WorkOrder, OrderView]] = []
+            ready: list[_Ready] = []
             inputs: list[Rejection | int] = []
-            for position, source, entry, view in entries:
+            for position, source, entry, view, instant in entries:
                 if isinstance(entry, Rejection):
                     inputs.append(entry)
                 else:
                     assert view is not None
+                    assert instant is not None
                     inputs.append(len(ready))
-                    ready.append((position, source, entry, view))
+                    ready.append((position, source, entry, view, instant))
             tables, failed, per_order = (
                 _judge_batch(ready, plans, as_of, repeats) if ready else ((), [], None)
             )
-            orders = [order for _, _, order, _ in ready]
-            views = [view for *_, view in ready]
+            orders = [order for _, _, order, _, _ in ready]
+            views = [view for _, _, _, view, _ in ready]
             accepted: list[int] = []
             for k, item in enumerate(inputs):
                 if isinstance(item, Rejection):
                     continue
-                position, source, order, _view = ready[item]
+                position, source, order, _view, _instant = ready[item]
                 failure = failed[item]
                 if failure is not None:
                     inputs[k] = Rejection(source=source, order_id=order.id, reasons=failure.reasons)
