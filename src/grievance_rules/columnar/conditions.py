@@ -24,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from grievance_rules.columnar.batch import OrderBatch
-from grievance_rules.columnar.findings import Columns, Filler, Row, block
+from grievance_rules.columnar.findings import Columns, Filler, Row, block, full
 from grievance_rules.columnar.instants import from_us, to_us
 from grievance_rules.engine.condition_tree import count_threshold
 from grievance_rules.engine.conditions import deduction_points
@@ -476,7 +476,7 @@ def record_rows(
         if holding is not None:
             states = _TRUTHS[holding.astype(np.intp)]
         else:
-            states = np.full(len(applies), "false", dtype=object)
+            states = full(len(applies), "false", object)
             judged = np.flatnonzero(applies) if only is None else sorted(only)
             for i in (int(i) for i in judged):
                 if not applies[i]:

@@ -38,6 +38,7 @@ __all__ = [
     "FindingRows",
     "Row",
     "block",
+    "full",
     "rows_of_assessment",
 ]
 
@@ -290,8 +291,8 @@ class Filler:
         key = (np.dtype(dtype).char, repr(value))
         found = self._made.get(key)
         if found is None or len(found) < m:
-            found = self._made[key] = np.full(
-                max(m, 2 * len(found) if found is not None else m), value, dtype=dtype
+            found = self._made[key] = full(
+                max(m, 2 * len(found) if found is not None else m), value, dtype
             )
             found.flags.writeable = False
         return found[:m]
@@ -316,18 +317,32 @@ def block(
     m = len(order)
     out: Columns = {"order": order.astype(np.int64), "order_id": ids[order]}
     given = {"rule_id": rule_id, "kind": kind, "path": "columnar", **columns}
-    full = np.full if filler is None else filler.full
+    made = full if filler is None else filler.full
     for name in COLUMNS[2:]:
         value = given.get(name)
         if isinstance(value, np.ndarray):
             out[name] = value
         elif name in _INT_COLUMNS:
-            out[name] = full(m, -1 if value is None else value, np.int64)
+            out[name] = made(m, -1 if value is None else value, np.int64)
         elif name in _FLOAT_COLUMNS:
-            out[name] = full(m, _NAN if value is None else value, np.float64)
+            out[name] = made(m, _NAN if value is None else value, np.float64)
         else:
-            out[name] = full(m, "" if value is None else value, object)
+            out[name] = made(m, "" if value is None else value, object)
     return out
+
+
+def full(m: int, value: Any, dtype: type[Any]) -> npt.NDArray[Any]:
+    """``m`` times ``value`` (``np.full``); an object array holds ``value`` itself.
+
+    ``np.full`` makes a string into a numpy string first and a new ``str`` per element
+    back from it (a few hundred instructions each); an object array filled with the
+    object itself holds the same values.
+    """
+    if np.dtype(dtype).kind == "O":
+        out = np.empty(m, dtype=object)
+        out.fill(value)
+        return out
+    return np.full(m, value, dtype=dtype)
 
 
 def _us(instant: Any) -> int:

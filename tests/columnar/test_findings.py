@@ -1,0 +1,45 @@
+"""The findings table's helpers: columns of one value made as ``np.full`` makes them."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from grievance_rules.columnar.findings import Filler, full
+
+_COLUMNS = st.one_of(  # (dtype, value) as block() fills its columns
+    st.tuples(st.just(object), st.one_of(st.text(max_size=6), st.integers(-5, 5), st.none())),
+    st.tuples(st.just(np.int64), st.integers(-5, 5)),
+    st.tuples(st.just(np.float64), st.floats(allow_nan=True)),
+)
+
+
+def _same(a: list[Any], b: list[Any]) -> bool:
+    return all(
+        x == y
+        or (isinstance(x, float) and isinstance(y, float) and math.isnan(x) and math.isnan(y))
+        for x, y in zip(a, b, strict=True)
+    )
+
+
+@given(st.integers(0, 40), _COLUMNS)
+def test_full_holds_what_np_full_holds(m: int, column: tuple[type[Any], Any]) -> None:
+    dtype, value = column
+    expected = np.full(m, value, dtype=dtype)
+    found = full(m, value, dtype)
+    assert found.dtype == expected.dtype
+    assert found.shape == expected.shape
+    assert _same(found.tolist(), expected.tolist())
+    assert [type(v) for v in found.tolist()] == [type(v) for v in expected.tolist()]
+
+
+def test_a_filler_gives_read_only_views_of_one_value() -> None:
+    filler = Filler()
+    short, long = filler.full(3, "r1", object), filler.full(7, "r1", object)
+    assert short.tolist() == ["r1"] * 3
+    assert long.tolist() == ["r1"] * 7
+    assert not long.flags.writeable
