@@ -9,13 +9,16 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import json
+import math
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from grievance_rules.columnar.findings import FindingRows
 from grievance_rules.engine import Rejection, RepeatIndex
 from grievance_rules.packs import load_pack
 from grievance_rules.samples import generate_lines
@@ -31,7 +34,13 @@ from grievance_rules.scoring.folds import add_to_book
 from grievance_rules.scoring.merge import compare_partial, score_partial
 from grievance_rules.scoring.rates import outcome_of
 from grievance_rules.scoring.scorecard import ScoreBook
-from grievance_rules.scoring.tables import COLUMNAR_FROM, choose_path, table_stream
+from grievance_rules.scoring.tables import (
+    COLUMNAR_FROM,
+    _engine_order,
+    _pack_rows,
+    choose_path,
+    table_stream,
+)
 from grievance_rules.testing.strategies import work_orders
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -393,3 +402,92 @@ def test_orders_under_shanghai_summer_time_score_the_same_both_ways(pack):
     card = json.loads(per_order)
     assert card["assessed"] >= 50  # (the rest fall outside the working-day calendar: rejected)
     assert card["assessed"] + card["excluded"] + card["rejected"] == card["inputs"] == 1500
+
+
+# -- a batch's rows under one pack, in the engine's order (_pack_rows) -----------------
+
+_KINDS = ("clock", "window", "deduction", "escalation", "record")
+
+
+def _nan_free(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A row with ``nan`` as a string (two nans are not equal, so rows with them neither)."""
+    return tuple("nan" if isinstance(v, float) and math.isnan(v) else v for v in row)
+
+
+@st.composite
+def _finding_rows(draw: st.DrawFn) -> tuple[int, list[list[Any]], bool]:
+    """Rows of a few orders, split into parts as kernels add them; and whether sorted."""
+    n = draw(st.integers(1, 4))
+    rows = []
+    for _ in range(draw(st.integers(0, 14))):
+        kind = draw(st.sampled_from(_KINDS))
+        rows.append(
+            (
+                draw(st.integers(0, n - 1)),
+                "id",
+                draw(st.sampled_from(["r2", "r1", "r10", "b"])),
+                kind,
+                draw(st.integers(0, 2)),
+                draw(st.sampled_from(["", "u1", "u2"])),
+                draw(st.sampled_from(["met", "breached", "running", "due", ""])),
+                draw(st.sampled_from([0, 5, 86_400_000_000])),
+                draw(st.sampled_from([-1, 7])),
+                draw(st.sampled_from([-1, 3, 9])),
+                "",
+                0.5,
+                draw(st.sampled_from([-1.0, -0.5, 2.0])) if kind == "deduction" else math.nan,
+                "columnar",
+                -1,
+            )
+        )
+    in_order = draw(st.booleans())
+    if not in_order:  # (unsorted tables come grouped by order, as the per-order path makes them)
+        rows.sort(key=lambda row: row[0])
+    cuts = sorted(draw(st.lists(st.integers(0, len(rows)), max_size=3)))
+    parts = [rows[a:b] for a, b in zip([0, *cuts], [*cuts, len(rows)], strict=True)]
+    return n, parts, in_order
+
+
+@given(_finding_rows(), st.booleans())
+def test_pack_rows_in_the_engines_order_with_what_the_fold_reads(
+    drawn: tuple[int, list[list[Any]], bool], as_columns: bool
+) -> None:
+    n, parts, in_order = drawn
+    findings = FindingRows()
+    for k, part in enumerate(parts):
+        if as_columns and k % 2 and part:
+            findings.extend_columns(FindingRows(part).columns())
+        else:
+            findings.extend(part)
+    if in_order:
+        findings.sort()
+    expected_rows = findings.without("record").rows  # the table's order (sorted if asked)
+    timed = (frozenset({"r1"}), frozenset({"r2", "b"}), frozenset())
+    found = _pack_rows(findings, n, timed, True)
+    by_order: list[list[Any]] = [[] for _ in range(n)]
+    for row in expected_rows:
+        by_order[row[0]].append(row)
+    engine = [list(_engine_order(rows)) for rows in by_order]
+    assert list(map(_nan_free, found.rows)) == [_nan_free(row) for rows in engine for row in rows]
+    assert found.bounds == np.cumsum([0, *map(len, engine)]).tolist()
+    assert found.signatures == [
+        tuple((r[3], r[2], r[12] if r[3] == "deduction" else r[6]) for r in rows) for rows in engine
+    ]  # (a deduction's points are never nan)
+    for name, at in (("order", 0), ("kind", 3), ("rule_id", 2), ("state", 6), ("unit", 5)):
+        assert found.columns[name].tolist() == [row[at] for row in found.rows]
+    points = found.columns["points"].tolist()
+    assert [p for p in points if not math.isnan(p)] == [
+        row[12] for row in found.rows if not math.isnan(row[12])
+    ]
+    for topic, rule_ids in enumerate(timed):
+        decided = [
+            sum(r[3] == "clock" and r[2] in rule_ids and r[6] in ("met", "breached") for r in rows)
+            for rows in engine
+        ]
+        late = [
+            sum(r[3] == "clock" and r[2] in rule_ids and r[6] == "breached" for r in rows)
+            for rows in engine
+        ]
+        assert found.decided[topic].tolist() == decided
+        assert found.late[topic].tolist() == late
+    assert found.entries.tolist() == [k for k, row in enumerate(found.rows) if row[5]]

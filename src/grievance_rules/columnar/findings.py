@@ -107,6 +107,21 @@ class FindingRows:
                 return self._materialise()
         return self._rows
 
+    def rows_as_added(self) -> tuple[list[Row], bool]:
+        """Every finding as a row in the order added (not sorted), and whether sorted.
+
+        Whether :meth:`sort` asks for them in order: then :attr:`rows` gives these rows
+        sorted (a stable sort by order, kind, rule and place), which a caller sorting
+        them its own way anyway need not have made.
+        """
+        rows: list[Row] = []
+        for part in self._parts:
+            if isinstance(part, dict):
+                rows.extend(zip(*(part[name].tolist() for name in COLUMNS), strict=True))
+            else:
+                rows.extend(part)
+        return rows, self._sorted
+
     def _materialise(self) -> list[Row]:
         if self._rows is None:
             rows: list[Row] = []

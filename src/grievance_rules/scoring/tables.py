@@ -41,7 +41,7 @@ import gc
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -425,35 +425,50 @@ def _pack_rows(
     once (its rank among the batch's rules, its timed topics), not once per row. The
     signatures only when ``signed`` (several packs: nothing compares the orders of one).
     """
-    rows = findings.without("record").rows
+    rows, in_table_order = findings.without("record").rows_as_added()
     size = len(rows)
     fields = list(zip(*rows, strict=True)) or [()] * len(COLUMNS)
 
     def ints(name: str) -> np.ndarray:
         return np.fromiter(fields[_AT[name]], dtype=np.int64, count=size)
 
+    def coded(name: str) -> tuple[dict[Any, int], np.ndarray, np.ndarray]:
+        # a string column's distinct values (as codes) and its values as an object array,
+        # each row the distinct value's (a few per column: compared once each, not per row)
+        numbers, codes = first_seen_codes(fields[_AT[name]])
+        distinct = np.empty(len(numbers), dtype=object)
+        distinct[:] = list(numbers)
+        return numbers, codes, distinct[codes]
+
     order, start, seq = ints("order"), ints("start_us"), ints("seq")
-    kind = np.array(fields[_AT["kind"]], dtype=object)
-    state = np.array(fields[_AT["state"]], dtype=object)
-    unit = np.array(fields[_AT["unit"]], dtype=object)
+    kinds, kind_code, kind = coded("kind")
+    states, state_code, state = coded("state")
+    units, unit_code, unit = coded("unit")
+    codes, rule_code, rule_id = coded("rule_id")
     points = np.fromiter(fields[_AT["points"]], dtype=np.float64, count=size)
-    codes, rule_code = first_seen_codes(fields[_AT["rule_id"]])
-    rule_id = np.array(fields[_AT["rule_id"]], dtype=object)
     stop = ints("stop_us")
+
+    def of_kind(name: str) -> np.ndarray:
+        found: np.ndarray = kind_code == kinds.get(name, -1)
+        return found
+
+    deduction = of_kind("deduction")
     at = np.where(  # row_entry's instant: when it happened, stopped, fell due or was acted on
-        (kind == "deduction") | (kind == "escalation"),
+        deduction | of_kind("escalation"),
         start,
-        np.where((kind == "clock") & (stop < 0), ints("due_us"), stop),
+        np.where(of_kind("clock") & (stop < 0), ints("due_us"), stop),
     )
-    deduction = kind == "deduction"
-    if deduction.any():
-        # non-deductions first, as they are; then deductions by (instant, rule, place)
-        ranks = np.empty(len(codes), dtype=np.int64)
-        ranks[[codes[rule] for rule in sorted(codes)]] = np.arange(len(codes))
+    if size:
+        # the engine's order: each order's rows but deductions, in the table's order (by
+        # kind, rule and place, when the table is sorted, else as they are); then its
+        # deductions by (instant, rule, place); ties as added (a stable sort)
+        rule_rank = _ranks(codes)[rule_code]
+        sorted_too = np.int64(1 if in_table_order else 0)
         keep = np.lexsort(
             (
-                np.where(deduction, seq, 0),
-                np.where(deduction, ranks[rule_code], 0),
+                np.where(deduction, seq, seq * sorted_too),
+                np.where(deduction, rule_rank, rule_rank * sorted_too),
+                np.where(deduction, 0, _ranks(kinds)[kind_code] * sorted_too),
                 np.where(deduction, start, 0),
                 deduction,
                 order,
@@ -462,7 +477,8 @@ def _pack_rows(
         rows = [rows[k] for k in keep.tolist()]
         order, kind, state, unit = order[keep], kind[keep], state[keep], unit[keep]
         points, rule_code, rule_id, at = points[keep], rule_code[keep], rule_id[keep], at[keep]
-        deduction = kind == "deduction"
+        kind_code, state_code, unit_code = kind_code[keep], state_code[keep], unit_code[keep]
+        deduction = deduction[keep]
     bounds: list[int] = np.searchsorted(order, np.arange(n + 1)).tolist()
     signatures = None
     if signed:  # (kind, rule, state or a deduction's points) of each row
@@ -471,9 +487,9 @@ def _pack_rows(
         signed_rows = list(zip(kind.tolist(), rule_id.tolist(), outcome.tolist(), strict=True))
         signatures = [tuple(signed_rows[bounds[i] : bounds[i + 1]]) for i in range(n)]
     # each timed topic: each order's decided clocks of its rules, and its breached ones
-    clock = kind == "clock"
-    breached = clock & (state == "breached")
-    decided = breached | (clock & (state == "met"))
+    clock = kind_code == kinds.get("clock", -1)
+    breached = clock & (state_code == states.get("breached", -1))
+    decided = breached | (clock & (state_code == states.get("met", -1)))
     counts = []
     lates = []
     for rule_ids in timed:
@@ -481,7 +497,7 @@ def _pack_rows(
         counts.append(np.bincount(order[decided & of_topic], minlength=n))
         lates.append(np.bincount(order[breached & of_topic], minlength=n))
     # the period tally's entries: the rows with a unit, on row_entry's day
-    entries = np.flatnonzero(unit.astype(bool))
+    entries = np.flatnonzero(np.array([bool(u) for u in units], dtype=bool)[unit_code])
     return PackRows(
         rows,
         {
@@ -499,6 +515,13 @@ def _pack_rows(
         np.asarray(shanghai_day(at[entries]), dtype=np.int64),
         signatures,
     )
+
+
+def _ranks(numbers: dict[Any, int]) -> np.ndarray:
+    """Each numbered value's rank in sort order, by its number."""
+    ranks = np.empty(len(numbers), dtype=np.int64)
+    ranks[[numbers[value] for value in sorted(numbers)]] = np.arange(len(numbers))
+    return ranks
 
 
 _AT = {name: k for k, name in enumerate(COLUMNS)}
