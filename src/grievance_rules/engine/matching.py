@@ -337,7 +337,7 @@ def check_integers(item: OrderView) -> None:
     """
     found = _INTEGER_FIELDS.get
     for position, event in enumerate(item.kept, start=1):
-        cls = event.__class__
+        cls = type(event)  # (not ``event.__class__``: an attribute look-up on the model)
         names = found(cls)
         if names is None:
             names = integer_fields(cls)

@@ -299,7 +299,7 @@ def event_fact_values(events: Sequence[EventBase], handling: Sequence[str | None
     closures: set[str] = set()
     kinds = _FACT_KINDS
     for event in events:
-        kind = kinds.get(event.__class__)
+        kind = kinds.get(type(event))  # (type(): no attribute look-up on the model)
         if kind is None:
             kind = _fact_kind(event.__class__)
         if not kind:
