@@ -19,7 +19,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from grievance_rules.columnar.findings import FindingRows
+from grievance_rules.columnar.frame import frame_of
 from grievance_rules.engine import Rejection, RepeatIndex
+from grievance_rules.engine.matching import view_of
+from grievance_rules.model.handling import excluded_from_assessment
 from grievance_rules.packs import load_pack
 from grievance_rules.samples import generate_lines
 from grievance_rules.scoring import compare, score, tables, what_if
@@ -491,3 +494,21 @@ def test_pack_rows_in_the_engines_order_with_what_the_fold_reads(
         assert found.decided[topic].tolist() == decided
         assert found.late[topic].tolist() == late
     assert found.entries.tolist() == [k for k, row in enumerate(found.rows) if row[5]]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(work_orders(), min_size=1, max_size=4), st.integers(-2, 40))
+def test_excluded_from_the_frame_as_order_by_order(orders: list[Any], cut: int) -> None:
+    # cut at an instant among (or around) the events, so that some excluded events are not kept
+    views = []
+    for order in orders:
+        ats = sorted(event.at for event in order.events) or [order.received_at]
+        instant = ats[min(max(cut, 0), len(ats) - 1)] + dt.timedelta(minutes=cut - 20)
+        views.append(view_of(order, instant))
+    frame = frame_of(orders, [view.order.received_at for view in views], views)
+    expected = [
+        excluded_from_assessment(order, view.kept)
+        for order, view in zip(orders, views, strict=True)
+    ]
+    assert tables._excluded(orders, views, frame) == expected
+    assert tables._excluded(orders, views, None) == expected

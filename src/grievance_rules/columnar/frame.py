@@ -441,6 +441,14 @@ class Frame:
 
         return self.remember("selector-keys", keys)
 
+    def kept_of_type(self, event_type: str) -> Bools:
+        """Per order, whether one of its kept events is of a type (read from the type codes)."""
+        code = self.type_codes.get(event_type)
+        if code is None:
+            return np.zeros(len(self.orders), dtype=bool)
+        found: Bools = np.bincount(self.order[self.type == code], minlength=len(self.orders)) > 0
+        return found
+
     def unset(self, name: str) -> Bools:
         """Per order, whether an order field is ``None`` (what a selector's ``has`` reads)."""
         return self.remember(

@@ -14,7 +14,13 @@ from collections.abc import Sequence
 from grievance_rules.model.events import EventBase
 from grievance_rules.model.order import WorkOrder
 
-__all__ = ["event_indices_as_of", "excluded_from_assessment", "handling_units"]
+__all__ = [
+    "EXCLUDING_EVENT",
+    "event_indices_as_of",
+    "excluded_by_flag",
+    "excluded_from_assessment",
+    "handling_units",
+]
 
 _TRANSFERS = ("dispatched", "reassigned")
 
@@ -64,16 +70,28 @@ def event_indices_as_of(
     )
 
 
+EXCLUDING_EVENT = "excluded"
+"""The type of event that excludes an order from assessment (:func:`excluded_from_assessment`)."""
+
+
+def excluded_by_flag(order: WorkOrder) -> bool:
+    """Whether the order's flags exclude it from assessment (不纳入测评), whatever its events."""
+    for flag in order.flags:  # noqa: SIM110 (a hot path: no generator a call)
+        if flag.value == "excluded_from_assessment":
+            return True
+    return False
+
+
 def excluded_from_assessment(order: WorkOrder, kept: Sequence[EventBase]) -> bool:
     """Whether the order is excluded from assessment (不纳入测评).
 
-    By its flag, or by an ``excluded`` event among ``kept`` (its events up to ``as_of``).
+    By its flag (:func:`excluded_by_flag`), or by an ``excluded`` event among ``kept``
+    (its events up to ``as_of``).
     """
-    for flag in order.flags:
-        if flag.value == "excluded_from_assessment":
-            return True
+    if excluded_by_flag(order):
+        return True
     for event in kept:  # noqa: SIM110 (a hot path: no generator a call)
-        if event.type == "excluded":
+        if event.type == EXCLUDING_EVENT:
             return True
     return False
 

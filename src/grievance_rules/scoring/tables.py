@@ -50,6 +50,7 @@ from grievance_rules.calendar import SHANGHAI
 from grievance_rules.collector import paused
 from grievance_rules.columnar import evaluate_columnar_each
 from grievance_rules.columnar.findings import COLUMNS, FindingRows, Row, rows_of_assessment
+from grievance_rules.columnar.frame import Frame
 from grievance_rules.columnar.instants import shanghai_day
 from grievance_rules.engine import Rejection, RepeatIndex
 from grievance_rules.engine.batch import (
@@ -68,7 +69,11 @@ from grievance_rules.errors import GrievanceRulesError
 from grievance_rules.i18n import current_language, language
 from grievance_rules.model import Unit, WorkOrder, ensure_coherent
 from grievance_rules.model.enums import Satisfaction
-from grievance_rules.model.handling import excluded_from_assessment
+from grievance_rules.model.handling import (
+    EXCLUDING_EVENT,
+    excluded_by_flag,
+    excluded_from_assessment,
+)
 from grievance_rules.packs import Pack
 from grievance_rules.reading import Accepted
 from grievance_rules.scoring.rates import (
@@ -738,12 +743,13 @@ def _judge_batch(
     plans: Sequence[PackPlan],
     as_of: dt.datetime | None,
     repeats: RepeatIndex | None,
-) -> tuple[tuple[PackRows, ...], list[Rejection | None], _PerOrder | None]:
+) -> tuple[tuple[PackRows, ...], list[Rejection | None], _PerOrder | None, Frame | None]:
     """A batch of checked orders under every plan: each pack's rows, as columns.
 
     Also each order that failed inside the engine (its rejection, else ``None``) and,
     when the columnar evaluation failed on the batch so that it was judged per order,
-    each order's rows as found (``None``: judged as columns).
+    each order's rows as found (``None``: judged as columns); and the batch's frame
+    (its kept events as arrays, ``None`` when judged per order).
     """
     orders = [order for _, _, order, _, _ in batch]
     views = [view for _, _, _, view, _ in batch]
@@ -776,12 +782,31 @@ def _judge_batch(
             _pack_rows(FindingRows(rows), n, pack_timed, signed)
             for rows, pack_timed in zip(per_pack, timed, strict=True)
         )
-        return tables, failed, per_order
+        return tables, failed, per_order, None
     tables = tuple(
         _pack_rows(result.findings, n, pack_timed, signed)
         for result, pack_timed in zip(results, timed, strict=True)
     )
-    return tables, [None] * n, None
+    frame = results[0].batch.frame if results and results[0].batch is not None else None
+    return tables, [None] * n, None, frame
+
+
+def _excluded(orders: list[WorkOrder], views: list[OrderView], frame: Frame | None) -> list[bool]:
+    """Whether each order is excluded from assessment (``excluded_from_assessment``).
+
+    Its excluding event found among the frame's event types at once, when there is one
+    (the views' kept events laid out flat), instead of event by event.
+    """
+    if frame is None:
+        return [
+            excluded_from_assessment(order, view.kept)
+            for order, view in zip(orders, views, strict=True)
+        ]
+    by_event = frame.kept_of_type(EXCLUDING_EVENT).tolist()
+    return [
+        excluded or excluded_by_flag(order)
+        for order, excluded in zip(orders, by_event, strict=True)
+    ]
 
 
 def table_batches(
@@ -829,8 +854,8 @@ def table_batches(
                     assert instant is not None
                     inputs.append(len(ready))
                     ready.append((position, source, entry, view, instant))
-            tables, failed, per_order = (
-                _judge_batch(ready, plans, as_of, repeats) if ready else ((), [], None)
+            tables, failed, per_order, frame = (
+                _judge_batch(ready, plans, as_of, repeats) if ready else ((), [], None, None)
             )
             orders = [order for _, _, order, _, _ in ready]
             views = [view for _, _, _, view, _ in ready]
@@ -847,10 +872,7 @@ def table_batches(
                 else:
                     accepted.append(item)
             facts = [event_fact_values(view.kept, view.handling) for view in views]
-            excluded = [
-                excluded_from_assessment(order, view.kept)
-                for order, view in zip(orders, views, strict=True)
-            ]
+            excluded = _excluded(orders, views, frame)
             received_on = [order.received_at.astimezone(SHANGHAI).date() for order in orders]
             return TabledBatch(
                 chunk[0][0] if chunk else 0,
