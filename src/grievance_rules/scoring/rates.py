@@ -35,6 +35,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -207,8 +208,12 @@ def timed_clock_ids(pack: Pack) -> tuple[frozenset[str], ...]:
     return ids
 
 
-def _rating(callback: Callback) -> Satisfaction | None:
-    return callback.satisfaction or callback.result_satisfaction or callback.process_satisfaction
+def _rating(fields: Mapping[str, Any]) -> Satisfaction | None:
+    """A callback's rating, from its fields: its satisfaction, else its result's or process's."""
+    found: Satisfaction | None = (
+        fields["satisfaction"] or fields["result_satisfaction"] or fields["process_satisfaction"]
+    )
+    return found
 
 
 def order_outcome(order: WorkOrder, assessment: Assessment, pack: Pack) -> OrderOutcome:
@@ -313,13 +318,16 @@ def event_fact_values(events: Sequence[EventBase], handling: Sequence[str | None
             assert isinstance(event, Closed)
             completed = True
             if event.outcome is not None:
-                closures.add(event.outcome.value)
+                closures.add(event.outcome._value_)  # (.value, without enum's property)
         elif kind == 4:  # Callback
             assert isinstance(event, Callback)
-            contacted = contacted or bool(event.contacted)
-            if event.resolved is not None:
-                resolved = event.resolved
-            rated = _rating(event)
+            # its fields read from the model's dict: one slow look-up on the model, not five
+            # (a pydantic model's attributes each take the slow path: it has __getattr__)
+            fields = event.__dict__
+            contacted = contacted or bool(fields["contacted"])
+            if fields["resolved"] is not None:
+                resolved = fields["resolved"]
+            rated = _rating(fields)
             if rated is not None:
                 rating = rated
         else:  # StruckOff
