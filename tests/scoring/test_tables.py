@@ -18,6 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from grievance_rules.calendar import SHANGHAI as SHANGHAI_ZONE
 from grievance_rules.columnar.findings import FindingRows
 from grievance_rules.columnar.frame import frame_of
 from grievance_rules.engine import Rejection, RepeatIndex
@@ -498,7 +499,9 @@ def test_pack_rows_in_the_engines_order_with_what_the_fold_reads(
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(work_orders(), min_size=1, max_size=4), st.integers(-2, 40))
-def test_excluded_from_the_frame_as_order_by_order(orders: list[Any], cut: int) -> None:
+def test_excluded_and_received_from_the_frame_as_order_by_order(
+    orders: list[Any], cut: int
+) -> None:
     # cut at an instant among (or around) the events, so that some excluded events are not kept
     views = []
     for order in orders:
@@ -512,3 +515,6 @@ def test_excluded_from_the_frame_as_order_by_order(orders: list[Any], cut: int) 
     ]
     assert tables._excluded(orders, views, frame) == expected
     assert tables._excluded(orders, views, None) == expected
+    received = [order.received_at.astimezone(SHANGHAI_ZONE).date() for order in orders]
+    assert tables._received_on(orders, frame) == received
+    assert tables._received_on(orders, None) == received

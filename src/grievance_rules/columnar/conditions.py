@@ -133,14 +133,17 @@ def occurrences(batch: OrderBatch, i: int, trigger: Trigger, findings: Findings)
             if first is None:
                 first = next((u for u in view.handling if u is not None), None)
             fields = _fields_of(type(event))
+            # the model's fields read from its dict: one slow look-up on the model (it has
+            # __getattr__), not one per field
+            values = event.__dict__
             found.append(
                 _Occ(
-                    event.at,
-                    f"event {view.indices[k]} ({event.type})",
-                    event.unit,
+                    values["at"],
+                    f"event {view.indices[k]} ({values['type']})",
+                    values["unit"],
                     view.handling[k] or first,
-                    event.subject_unit if "subject_unit" in fields else None,  # type: ignore[attr-defined]
-                    event.points if "points" in fields else None,  # type: ignore[attr-defined]
+                    values["subject_unit"] if "subject_unit" in fields else None,
+                    values["points"] if "points" in fields else None,
                     view.indices[k],
                 )
             )

@@ -51,7 +51,7 @@ from grievance_rules.collector import paused
 from grievance_rules.columnar import evaluate_columnar_each
 from grievance_rules.columnar.findings import COLUMNS, FindingRows, Row, rows_of_assessment
 from grievance_rules.columnar.frame import Frame
-from grievance_rules.columnar.instants import shanghai_day
+from grievance_rules.columnar.instants import EPOCH_ORDINAL, shanghai_day
 from grievance_rules.engine import Rejection, RepeatIndex
 from grievance_rules.engine.batch import (
     INPUT_ERRORS,
@@ -620,10 +620,12 @@ def _batch_facts(
     names: dict[str, tuple[int, Unit]] = {}
     for i in accepted:
         for unit in orders[i].units:  # the first listing of each id, as one order at a time
-            if unit.id not in units:
-                units[unit.id] = (i, unit)
-            if unit.name and unit.id not in names:
-                names[unit.id] = (i, unit)
+            fields = unit.__dict__  # (one slow look-up on the model, not one per field)
+            unit_id = fields["id"]
+            if unit_id not in units:
+                units[unit_id] = (i, unit)
+            if fields["name"] and unit_id not in names:
+                names[unit_id] = (i, unit)
     return BatchFacts(
         counted=counted,
         assessed=len(accepted) - len(left_out),
@@ -809,6 +811,18 @@ def _excluded(orders: list[WorkOrder], views: list[OrderView], frame: Frame | No
     ]
 
 
+def _received_on(orders: list[WorkOrder], frame: Frame | None) -> list[dt.date]:
+    """The day each order was received, in Shanghai.
+
+    From the frame's receipts in µs when there is one (``shanghai_day``: the date
+    ``astimezone(SHANGHAI)`` gives), instead of a time-zone conversion per order.
+    """
+    if frame is None:
+        return [order.received_at.astimezone(SHANGHAI).date() for order in orders]
+    days = (shanghai_day(frame.received_us) + EPOCH_ORDINAL).tolist()
+    return list(map(dt.date.fromordinal, days))
+
+
 def table_batches(
     items: Iterable[OrderInput],
     packs: Sequence[Pack],
@@ -873,7 +887,7 @@ def table_batches(
                     accepted.append(item)
             facts = [event_fact_values(view.kept, view.handling) for view in views]
             excluded = _excluded(orders, views, frame)
-            received_on = [order.received_at.astimezone(SHANGHAI).date() for order in orders]
+            received_on = _received_on(orders, frame)
             return TabledBatch(
                 chunk[0][0] if chunk else 0,
                 inputs,
