@@ -941,8 +941,9 @@ class _Units:
     def rows(self, keys: tuple[str, ...], columns: Sequence[Sequence[Any]]) -> list[Any]:
         """Each row of ``columns`` (the values of ``keys``, leaders as pairs): a unit, or cells.
 
-        The rows are looked up in C (``map``); only the units not met before
-        are validated here, each once.
+        The distinct rows are found in C (``dict.fromkeys``), only those not met
+        before are validated here, each once, and the rows are looked up in C
+        (``map``): the Python work is a step per distinct unit, not per row.
         """
         at = keys.index("leaders") if "leaders" in keys else -1
         rows = list(zip(*columns, strict=True))
@@ -951,13 +952,19 @@ class _Units:
             self.size = 0
         known = self.known.setdefault(keys, {})
         try:
-            found: list[Any] = list(map(known.get, rows, repeat(_NEW)))
+            distinct = dict.fromkeys(rows)
         except TypeError:  # a value that is not text (a list in a foreign file's column)
-            found = [self._found(known, keys, values, at) for values in rows]
+            found: list[Any] = [self._found(known, keys, values, at) for values in rows]
         else:
-            for index, unit in enumerate(found):
+            valid = True
+            for values in distinct:
+                unit = known.get(values, _NEW)
                 if unit is _NEW:
-                    found[index] = self._found(known, keys, rows[index], at)
+                    unit = self._found(known, keys, values, at)
+                valid = valid and unit is not None
+            found = list(map(known.__getitem__, rows))
+            if valid:
+                return found
         return [
             self._cells(keys, values, at) if unit is None else unit
             for values, unit in zip(rows, found, strict=True)
