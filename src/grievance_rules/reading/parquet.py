@@ -496,13 +496,12 @@ def _made_cells(
 ) -> _Cells:
     """Each row's non-null cells, built one set of present columns at a time.
 
-    Rows are grouped by which columns hold a value (and, in an events table, by
-    ``type``): a few dozen such groups in a table of events. Each column becomes
-    Python values once; each group's dicts are copies of one dict of its keys
-    (made at their full size, with the keys' hashes), and each column's values
-    are set into them in C (:func:`_dicts`), so the Python work is a loop per
-    group and column, not per row or cell. With ``units``, a row that is a unit
-    validated before is that :class:`Unit`.
+    Rows are numbered by which columns hold a value (and, in an events table, by
+    ``type``): a few dozen such sets in a table of events. Each column becomes
+    Python values once, and the dicts are made in table order (:func:`_rows_of`),
+    so the Python work is a step per set and column, not per row or cell. With
+    ``units``, the rows are grouped by set, and a row that is a unit validated
+    before is that :class:`Unit` (:class:`_Units`).
     """
     import numpy as np
 
@@ -546,31 +545,70 @@ def _made_cells(
             code = code.reshape(-1)
         else:
             check_each = True  # not text: each event's type is looked at on its own
+    if units is None:
+        return _rows_of(
+            present, columns, masks, filled, code, bool(kinds) or check_each, check_each
+        )
     order = np.argsort(code, kind="stable")
     bounds = np.concatenate(([0], np.cumsum(np.bincount(code)))).tolist()
     made: list[Any] = []  # the rows, group after group
-    misplaced = [False] * count
     for number in range(len(bounds) - 1):
         members = order[bounds[number] : bounds[number + 1]]
         first = int(members[0])
         held = [index for index, mask in enumerate(masks) if mask is None or mask[first]]
         keys = tuple(present[index] for index in held)
-        picked = [_picked(columns[index], filled[index], members) for index in held]
-        group = (
-            units.rows(keys, picked) if units is not None else _dicts(keys, picked, len(members))
+        made += units.rows(
+            keys, [_picked(columns[index], filled[index], members) for index in held]
         )
-        made += group
-        if kinds or check_each:
-            kind = group[0].get("type")
-            allowed = _ALLOWED.get(kind) if isinstance(kind, str) else None
-            if check_each or (allowed is not None and not set(keys) <= allowed):
-                for position in members.tolist():
-                    misplaced[position] = True
     if len(bounds) == 2 or count == 1:  # one group: already in table order
-        return _Cells(made, misplaced)
+        return _Cells(made, [False] * count)
     where = np.empty(count, dtype=np.int64)
     where[order] = np.arange(count)  # each row's place among the groups' rows
-    return _Cells(list(itemgetter(*where.tolist())(made)), misplaced)
+    return _Cells(list(itemgetter(*where.tolist())(made)), [False] * count)
+
+
+def _rows_of(
+    present: Sequence[str],
+    columns: Sequence[list[Any]],
+    masks: Sequence[Any],
+    filled: Sequence[Any],
+    code: Any,
+    typed: bool,
+    check_each: bool,
+) -> _Cells:
+    """Each row's dict of its non-null cells, made in table order, a column at a time.
+
+    ``code`` numbers each row's set of present columns (and type), from 0; each
+    row's dict is a copy of one dict of its set's keys (made at its full size,
+    the keys' hashes copied, the keys in column order), and each column's values
+    are set into the dicts of its rows in C, so the Python work is a step per set
+    and per column, not per row or cell. With ``typed`` (an events table), a set's
+    rows are misplaced where its type does not have one of its columns (every row
+    with ``check_each``: a type that is not text).
+    """
+    np = _np()
+    firsts = np.unique(code, return_index=True)[1].tolist()  # (code runs from 0, no gaps)
+    keys_of = [
+        tuple(
+            name for name, mask in zip(present, masks, strict=True) if mask is None or mask[first]
+        )
+        for first in firsts
+    ]
+    templates = [dict.fromkeys(keys) for keys in keys_of]
+    made: list[dict[str, Any]] = list(map(dict.copy, map(templates.__getitem__, code.tolist())))
+    for name, values, rows in zip(present, columns, filled, strict=True):
+        into = made if rows is None else list(map(made.__getitem__, rows.tolist()))
+        deque(map(setitem, into, repeat(name), values), maxlen=0)
+    misplaced = [False] * len(made)
+    if typed:
+        wrong = []
+        for keys, first in zip(keys_of, firsts, strict=True):
+            kind = made[first].get("type")
+            allowed = _ALLOWED.get(kind) if isinstance(kind, str) else None
+            wrong.append(check_each or (allowed is not None and not set(keys) <= allowed))
+        if any(wrong):
+            misplaced = np.array(wrong, dtype=bool)[code].tolist()
+    return _Cells(made, misplaced)
 
 
 def _is_text(kind: Any) -> bool:
@@ -682,21 +720,6 @@ def _picked(values: list[Any], filled: Any, members: Any) -> Sequence[Any]:
     if len(places) == 1:
         return (values[int(places[0])],)
     return itemgetter(*places.tolist())(values)  # type: ignore[no-any-return]
-
-
-def _dicts(keys: tuple[str, ...], columns: Sequence[Sequence[Any]], count: int) -> list[Any]:
-    """``count`` dicts, the ``i``-th holding each key with the ``i``-th value of its column.
-
-    Each dict is a copy of one dict of the keys (so made at its full size, the
-    keys' hashes copied), and each column is set into the dicts by ``map`` in
-    C: about half the time of ``dict(zip(keys, row))`` a row.
-    """
-    if not keys:
-        return [{} for _ in range(count)]
-    made = list(map(dict.copy, repeat(dict.fromkeys(keys), count)))
-    for key, values in zip(keys, columns, strict=True):
-        deque(map(setitem, made, repeat(key), values), maxlen=0)
-    return made
 
 
 @dataclass(frozen=True, slots=True)
