@@ -415,9 +415,10 @@ def _values(name: str, column: Any, pairs: bool = False, valid: Any = None) -> l
         # text read as a dictionary (see _read_table): each distinct value made once,
         # the cells looked up in C (Arrow makes a value a cell, through scalars, else)
         words = column.dictionary.to_pylist()
-        codes = _integers(column.indices, -1)
-        if valid is not None:
-            codes = codes[valid]
+        if valid is not None:  # (the cells of the indices that hold one: no copy, no fill)
+            codes = _numbers(column.indices)[valid]
+        else:
+            codes = _integers(column.indices, -1)
         values: list[Any] = list(map(words.__getitem__, codes.tolist()))
     elif valid is not None and _is_plain_number(kind):
         values = _fixed(column)[valid].tolist()  # (bool, int and float as Arrow gives them)
@@ -1044,32 +1045,30 @@ def _batch_records(
     event_cells, event_rows = events.part(first, first + len(orders), by_type=True)
     unit_cells, _unit_rows = units.part(first, first + len(orders), units=shared)
     event_bounds = events.bounds[first : first + len(orders) + 1]
-    unit_bounds = units.bounds[first : first + len(orders) + 1]
+    event_lists = _slices(event_cells.rows, event_bounds)
+    unit_lists = _slices(unit_cells.rows, units.bounds[first : first + len(orders) + 1])
     start = event_bounds[0]
-    unit_start = unit_bounds[0]
     any_misplaced = any(event_cells.misplaced)
     check = None  # the validator, made when first needed (an unknown zone raises there)
+    file = partition.orders
     results: list[RecordResult] = []
     for offset, obj in enumerate(orders):
         row = first + offset + 1
-        location = SourceLocation(partition.orders, row, row=row)
+        location = SourceLocation(file, row, None, row)
         order_id = obj.get("id")
         key = order_id if isinstance(order_id, str) else None
         if key is not None and key in twice:
             results.append(Rejected(location, (_repeated(key, twice[key], partition),), key))
             continue
+        found = event_lists[offset]
         low = event_bounds[offset] - start
-        high = event_bounds[offset + 1] - start
-        found = event_cells.rows[low:high]
         problems: list[RecordProblem] = []
-        if any_misplaced and any(event_cells.misplaced[low:high]):
+        if any_misplaced and any(event_cells.misplaced[low : low + len(found)]):
             for index, cells in enumerate(found):
                 where = f"{events_file} row {event_rows[low + index]}"
                 problems.extend(_event_problems(index, cells, where))
         obj["events"] = found
-        obj["units"] = unit_cells.rows[
-            unit_bounds[offset] - unit_start : unit_bounds[offset + 1] - unit_start
-        ]
+        obj["units"] = unit_lists[offset]
         if check is None:
             check = record_validator(assume_tz=assume_tz, strict=strict)
         result = check(location, obj)
@@ -1079,11 +1078,21 @@ def _batch_records(
         if found and isinstance(result, Rejected):
             result = Rejected(
                 location,
-                _event_rows_note(result.problems, event_rows[low:high], events_file),
+                _event_rows_note(result.problems, event_rows[low : low + len(found)], events_file),
                 result.order_id,
             )
         results.append(result)
     return results
+
+
+def _slices(rows: list[Any], bounds: Sequence[int]) -> list[list[Any]]:
+    """``rows`` cut at ``bounds`` (offsets from ``bounds[0]``): each order's events or units."""
+    start = bounds[0]
+    if not rows:
+        return [[] for _ in range(len(bounds) - 1)]
+    np = _np()
+    edges = np.asarray(bounds, dtype=np.int64) - start
+    return list(map(rows.__getitem__, map(slice, edges[:-1].tolist(), edges[1:].tolist())))
 
 
 def read_partition(
