@@ -428,6 +428,8 @@ def _values(name: str, column: Any, pairs: bool = False, valid: Any = None) -> l
             values = list(map(values.__getitem__, _np().flatnonzero(valid).tolist()))
     if name == "leaders":
         if pairs:
+            if pa.types.is_map(kind) and (valid is not None or not column.null_count):
+                return list(map(tuple, values))  # (each cell a map's list of pairs)
             return [tuple(value) if isinstance(value, list) else value for value in values]
         values = [_plain(name, value) for value in values]
     return values
