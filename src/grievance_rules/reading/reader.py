@@ -47,7 +47,7 @@ from pydantic import ValidationError
 
 from grievance_rules.errors import ReadError
 from grievance_rules.i18n import gettext as _
-from grievance_rules.model import HistoryIssue, Severity, WorkOrder, check_history
+from grievance_rules.model import Severity, WorkOrder, check_history
 from grievance_rules.reading.columns import ColumnMapping
 from grievance_rules.reading.encoding import AUTO, detect_encoding, seekable
 from grievance_rules.reading.formats import InputFormat, format_of
@@ -185,25 +185,16 @@ class _Validator:
             return Rejected(location, (*problems, *found), _order_id(obj))
         if problems:
             return Rejected(location, tuple(problems), order.id)
-        issues = check_history(order)  # (checked, inline: a call less for each record)
-        if not issues:
-            return Accepted(location, order, (), True)
-        return self.with_issues(location, order, issues)
+        return self.checked(location, order)
 
     def checked(self, location: SourceLocation, order: WorkOrder) -> RecordResult:
         """A valid order's result: accepted, with its history's warnings, or rejected."""
         issues = check_history(order)
         if not issues:
-            return Accepted(location, order, (), True)
-        return self.with_issues(location, order, issues)
-
-    def with_issues(
-        self, location: SourceLocation, order: WorkOrder, issues: tuple[HistoryIssue, ...]
-    ) -> RecordResult:
-        """A valid order with history issues: rejected for an error (any, strict), else accepted."""
+            return Accepted(location, order, history_checked=True)
         if self.strict or any(issue.severity is Severity.ERROR for issue in issues):
             return Rejected(location, problems_from_issues(issues), order.id)
-        return Accepted(location, order, issues, True)
+        return Accepted(location, order, issues, history_checked=True)
 
 
 def validate_record(
