@@ -57,21 +57,17 @@ class _Unstarted(Future):  # type: ignore[type-arg]
 @given(
     states=st.lists(STATES, min_size=0, max_size=30),
     size=st.integers(1, 4),
-    spare=st.integers(1, 3),
-    most=st.integers(1, 8),
+    in_flight=st.integers(1, 7),
 )
 def test_every_input_comes_out_once_in_order_whoever_assessed_it(
-    states: list[str], size: int, spare: int, most: int
+    states: list[str], size: int, in_flight: int
 ) -> None:
     count = len(states) * size
     chunks = [[(p, None) for p in range(k, k + size)] for k in range(0, count, size)]
     running: list[_Running] = []
     assessed_here: list[int] = []
-    rows: list[tuple[str | None, tuple[BatchResult, ...]]] = []
 
     def submit(chunk: list[tuple[int, object]]) -> Future[object]:
-        # chunks in flight: submitted and not yet given out (a chunk's rows go out together)
-        assert chunk[0][0] // size - len(rows) // size < most
         state = states[chunk[0][0] // size]
         if state == "running":
             running.append(_Running(chunk))
@@ -88,8 +84,7 @@ def test_every_input_comes_out_once_in_order_whoever_assessed_it(
             running.pop(0).result()
         return [(f"id{p}", (BatchResult(p),)) for p, _ in chunk]
 
-    for row in _shared(iter(chunks), submit, here, spare, most):
-        rows.append(row)
+    rows = list(_shared(iter(chunks), submit, here, in_flight))
     assert [row[1][0].position for row in rows] == list(range(count))
     assert [row[0] for row in rows] == [f"id{p}" for p in range(count)]
     # each chunk assessed here once, in order, and only one no worker had started
@@ -110,8 +105,7 @@ def test_a_worker_that_has_not_started_is_never_waited_for() -> None:
             iter(chunks),
             lambda chunk: _Unstarted(),
             lambda chunk: [(None, (BatchResult(chunk[0][0]),))],
-            spare=1,
-            most=3,
+            in_flight=3,
         )
     )
     assert [row[1][0].position for row in rows] == [0, 1, 2, 3, 4]

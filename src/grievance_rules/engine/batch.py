@@ -423,8 +423,7 @@ def _rows(
             _chunks(orders, chunk_size or WORKER_CHUNK_SIZE),
             lambda chunk: pool.submit(_worker, chunk),
             here,
-            spare=processes - 1,
-            most=4 * processes,
+            in_flight=3 * (processes - 1) + 1,
         )
 
 
@@ -446,18 +445,15 @@ def _shared(
     chunks: Iterator[_Chunk],
     submit: Callable[[_Chunk], Future[_Sent]],
     here: Callable[[_Chunk], list[_Row]],
-    spare: int,
-    most: int,
+    in_flight: int,
 ) -> Iterator[_Row]:
     """Chunks assessed by the workers and by this process alike, their rows in input order.
 
-    Chunks are submitted ahead until ``spare`` of them wait for a worker (so a worker
-    that finishes one finds the next), at most ``most`` in flight (so memory stays
-    flat). When the next chunk in order is not done, this process takes back the
-    first chunk no worker has started (``Future.cancel``) and assesses it itself, then
-    looks again; it waits only when the workers have started every chunk in flight.
-    So this process works instead of waiting, and the workers are never short of
-    chunks. A worker's chunk costs this
+    Up to ``in_flight`` chunks are submitted ahead. When the next chunk in order is
+    not done, this process takes back the first chunk no worker has started
+    (``Future.cancel``) and assesses it itself, then looks again; it waits only when
+    the workers have started every chunk in flight. So this process works instead of
+    waiting, and the workers are never short of chunks. A worker's chunk costs this
     process its pickling and the pipe, about a tenth of what assessing it costs: with
     two workers on two cores, this process's share came out of theirs (``processes=2``
     as two workers reached 0.75–1.01 of two independent processes side by side).
@@ -465,7 +461,7 @@ def _shared(
     pending: deque[tuple[_Chunk, Future[_Sent] | list[_Row]]] = deque()
     more = True
     while True:
-        while more and len(pending) < most and _waiting(pending) < spare:
+        while more and len(pending) < in_flight:
             chunk = next(chunks, None)
             if chunk is None:
                 more = False
@@ -480,15 +476,6 @@ def _shared(
         elif head.done() or not _take_back(pending, here):
             pending.popleft()
             yield from _received(head.result())
-
-
-def _waiting(pending: deque[tuple[_Chunk, Future[_Sent] | list[_Row]]]) -> int:
-    """How many chunks in flight no worker has started."""
-    return sum(
-        1
-        for _, slot in pending
-        if not isinstance(slot, list) and not (slot.running() or slot.done())
-    )
 
 
 def _take_back(
@@ -528,8 +515,8 @@ def evaluate_many(
     for), and this process assesses a chunk itself whenever the next one in order is
     not done and some chunk no worker has started is in flight (a worker's chunk
     costs this process the pipe, a tenth of assessing it, so on two cores two
-    workers and this process got in each other's way). At most ``4 × processes``
-    chunks are in flight, so memory stays flat.
+    workers and this process got in each other's way). At most
+    ``3 × (processes - 1) + 1`` chunks are in flight, so memory stays flat.
 
     Every order's history is checked first (``check_history=False`` skips it for a
     caller that has checked it): a history that contradicts itself is rejected with
