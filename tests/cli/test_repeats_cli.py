@@ -33,7 +33,6 @@ from click.testing import CliRunner
 
 from grievance_rules.cli import cli
 from grievance_rules.engine import RepeatIndex, evaluate_many
-from grievance_rules.engine import batch as batch_module
 
 ONE = "DY-12.on-site-one-complainant"
 MANY = "DY-12.on-site-many-complainants"
@@ -222,9 +221,7 @@ def test_parquet_input_is_indexed(tmp_path: Path) -> None:
     assert _escalations(_evaluate(str(dataset))) == {"A": [], "B": [], "C": [ONE]}
 
 
-def test_the_index_travels_to_worker_processes(monkeypatch: pytest.MonkeyPatch) -> None:
-    # the calling process takes no chunk back: the worker assesses every one
-    monkeypatch.setattr(batch_module, "_take_back", lambda pending, here: False)
+def test_the_index_travels_to_worker_processes() -> None:
     index = RepeatIndex.from_inputs(SAME_MONTH)
     copy = pickle.loads(pickle.dumps(index))
     assert copy == index

@@ -16,7 +16,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from grievance_rules.engine import BatchResult, evaluate, evaluate_many
-from grievance_rules.engine import batch as batch_module
 from grievance_rules.engine._durable import get_adapter
 from grievance_rules.engine.facts import DurableMatcher, build_facts
 from grievance_rules.engine.matching import get_matcher, view_of
@@ -234,9 +233,7 @@ def test_an_order_that_spoils_its_chunk_is_rejected_alone(demo, engine) -> None:
     assert (results[0].to_json() or b"").replace(b'"T1"', b'"T2"') == results[2].to_json()
 
 
-def test_results_from_workers_arrive_as_json_and_rebuild_on_demand(demo, monkeypatch) -> None:
-    # the calling process takes no chunk back: the worker assesses every one
-    monkeypatch.setattr(batch_module, "_take_back", lambda pending, here: False)
+def test_results_from_workers_arrive_as_json_and_rebuild_on_demand(demo) -> None:
     orders = [
         make_order(
             dispatched(f"2024-05-{d:02d}T09:30"),

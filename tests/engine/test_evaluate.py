@@ -6,7 +6,6 @@ import json
 import pytest
 
 from grievance_rules.engine import RepeatIndex, evaluate_many
-from grievance_rules.engine import batch as batch_module
 from grievance_rules.engine import evaluate as checked_evaluate
 from grievance_rules.errors import NaiveDatetimeError
 
@@ -422,10 +421,7 @@ def test_evaluate_many_over_two_processes_gives_the_same_answers(demo) -> None:
     assert one == two
 
 
-@pytest.mark.parametrize("sharing", [True, False], ids=["shared", "workers-only"])
-def test_duplicates_are_told_apart_alike_over_two_processes(demo, monkeypatch, sharing) -> None:
-    if not sharing:  # the calling process takes no chunk back: the worker does every one
-        monkeypatch.setattr(batch_module, "_take_back", lambda pending, here: False)
+def test_duplicates_are_told_apart_alike_over_two_processes(demo) -> None:
     # the workers send each order's id with its assessment; the parent's duplicate
     # check must reject exactly what one process rejects (ids with quotes and CJK too)
     ids = ["D1", 'D"2', "工单-3", "D1", 'D"2', "D4", "工单-3"]

@@ -163,7 +163,7 @@ def _reading_options(func: Callable[..., Any]) -> Callable[..., Any]:
             type=click.IntRange(min=1),
             default=1,
             show_default=True,
-            help="Processes that assess orders: this one and N-1 workers.",
+            help="Worker processes for the engine.",
         ),
         SCORING_ENGINE_OPTION,
         DUPLICATES_OPTION,

@@ -4,9 +4,8 @@
 under several packs at once, each order parsed once and judged under every plan
 in the same worker (what ``compare`` and ``score`` use). Inputs are taken a chunk
 at a time; a chunk is matched in one call of the backend (for durable-rules, one
-session). With ``processes > 1``, ``processes - 1`` worker processes are started,
-which get the plans once and send each assessment back as JSON, and this process
-assesses whichever chunks no worker has started when it would otherwise wait.
+session), and with ``processes > 1`` chunks go to worker processes, which get the
+plans once when they start and send each assessment back as JSON.
 """
 
 from __future__ import annotations
@@ -15,10 +14,9 @@ import datetime as dt
 import json
 import multiprocessing
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import Any, overload
 
@@ -246,8 +244,8 @@ def _assessed_chunk(
     ]
 
 
-def _chunks(items: Iterable[Any], size: int) -> Iterator[_Chunk]:
-    chunk: _Chunk = []
+def _chunks(items: Iterable[Any], size: int) -> Iterator[list[tuple[int, Any]]]:
+    chunk: list[tuple[int, Any]] = []
     for position, item in enumerate(items):
         chunk.append((position, item))
         if len(chunk) >= size:
@@ -267,9 +265,6 @@ xiayang 1.77× with chunks of 256, 1.79× with 64; daye 1.85× and 1.91×)."""
 
 _WORKER: dict[str, Any] = {}
 """A worker process's plans, ``as_of``, repeat index, engine and history check, set once."""
-
-_Chunk = list[tuple[int, Any]]
-"""Inputs with their positions (0-based, in the batch), taken together."""
 
 _Sent = list[tuple[int, str | None, tuple[bytes | None, ...], tuple[Rejection | None, ...]]]
 """A worker's chunk sent back: each input's position, order id (for the duplicate
@@ -300,7 +295,7 @@ def _start_worker(
     )
 
 
-def _worker(chunk: _Chunk) -> _Sent:
+def _worker(chunk: list[tuple[int, Any]]) -> _Sent:
     """A chunk assessed in a worker process; assessments travel back as JSON bytes."""
     results = _assess_chunk(
         chunk,
@@ -392,17 +387,10 @@ def _rows(
     check_history: bool,
 ) -> Iterator[_Row]:
     """Each input's order id and results under every plan, in input order, here or in workers."""
-    here = partial(
-        _assessed_rows,
-        plans=plans,
-        as_of=as_of,
-        repeats=repeats,
-        engine=engine,
-        check_history=check_history,
-    )
     if processes <= 1:
         for chunk in _chunks(orders, chunk_size or CHUNK_SIZE):
-            yield from here(chunk)
+            for row in _assess_chunk(chunk, plans, as_of, repeats, engine, check_history):
+                yield _order_id(row[0]), row
         return
     context = multiprocessing.get_context()
     sources: list[PackPlan | tuple[str, str, Mapping[str, Any]]]
@@ -414,80 +402,18 @@ def _rows(
             for plan in plans
         ]
     with ProcessPoolExecutor(
-        max_workers=processes - 1,
+        max_workers=processes,
         mp_context=context,
         initializer=_start_worker,
         initargs=(sources, as_of, repeats, engine, check_history),
     ) as pool:
-        yield from _shared(
-            _chunks(orders, chunk_size or WORKER_CHUNK_SIZE),
-            lambda chunk: pool.submit(_worker, chunk),
-            here,
-            in_flight=3 * (processes - 1) + 1,
-        )
-
-
-def _assessed_rows(
-    chunk: _Chunk,
-    *,
-    plans: Sequence[PackPlan],
-    as_of: dt.datetime | None,
-    repeats: RepeatIndex | None,
-    engine: EngineName,
-    check_history: bool,
-) -> list[_Row]:
-    """A chunk assessed in this process: each input's order id and results."""
-    rows = _assess_chunk(chunk, plans, as_of, repeats, engine, check_history)
-    return [(_order_id(row[0]), row) for row in rows]
-
-
-def _shared(
-    chunks: Iterator[_Chunk],
-    submit: Callable[[_Chunk], Future[_Sent]],
-    here: Callable[[_Chunk], list[_Row]],
-    in_flight: int,
-) -> Iterator[_Row]:
-    """Chunks assessed by the workers and by this process alike, their rows in input order.
-
-    Up to ``in_flight`` chunks are submitted ahead. When the next chunk in order is
-    not done, this process takes back the first chunk no worker has started
-    (``Future.cancel``) and assesses it itself, then looks again; it waits only when
-    the workers have started every chunk in flight. So this process works instead of
-    waiting, and the workers are never short of chunks. A worker's chunk costs this
-    process its pickling and the pipe, about a tenth of what assessing it costs: with
-    two workers on two cores, this process's share came out of theirs (``processes=2``
-    as two workers reached 0.75–1.01 of two independent processes side by side).
-    """
-    pending: deque[tuple[_Chunk, Future[_Sent] | list[_Row]]] = deque()
-    more = True
-    while True:
-        while more and len(pending) < in_flight:
-            chunk = next(chunks, None)
-            if chunk is None:
-                more = False
-            else:
-                pending.append((chunk, submit(chunk)))
-        if not pending:
-            return
-        head = pending[0][1]
-        if isinstance(head, list):
-            pending.popleft()
-            yield from head
-        elif head.done() or not _take_back(pending, here):
-            pending.popleft()
-            yield from _received(head.result())
-
-
-def _take_back(
-    pending: deque[tuple[_Chunk, Future[_Sent] | list[_Row]]],
-    here: Callable[[_Chunk], list[_Row]],
-) -> bool:
-    """Assess here the first chunk in flight no worker has started; ``False``: none."""
-    for k, (chunk, slot) in enumerate(pending):
-        if not isinstance(slot, list) and slot.cancel():
-            pending[k] = (chunk, here(chunk))
-            return True
-    return False
+        pending: deque[Future[_Sent]] = deque()
+        for chunk in _chunks(orders, chunk_size or WORKER_CHUNK_SIZE):
+            pending.append(pool.submit(_worker, chunk))
+            if len(pending) >= 2 * processes:
+                yield from _received(pending.popleft().result())
+        while pending:
+            yield from _received(pending.popleft().result())
 
 
 def evaluate_many(
@@ -509,14 +435,10 @@ def evaluate_many(
     reasons. Inputs are taken ``chunk_size`` at a time (by default
     :data:`CHUNK_SIZE` in this process, :data:`WORKER_CHUNK_SIZE` per worker
     process: smaller, so that the workers finish together); a chunk is matched in one
-    call of the backend. With ``processes > 1`` chunks are assessed by this process
-    and ``processes - 1`` worker processes: a worker sends each assessment back as
-    JSON (:attr:`BatchResult.assessment_json`; the model is rebuilt only when asked
-    for), and this process assesses a chunk itself whenever the next one in order is
-    not done and some chunk no worker has started is in flight (a worker's chunk
-    costs this process the pipe, a tenth of assessing it, so on two cores two
-    workers and this process got in each other's way). At most
-    ``3 × (processes - 1) + 1`` chunks are in flight, so memory stays flat.
+    call of the backend. With ``processes > 1`` chunks are assessed in worker
+    processes, which send each assessment back as JSON
+    (:attr:`BatchResult.assessment_json`; the model is rebuilt only when asked for);
+    at most ``2 × processes`` chunks are in flight, so memory stays flat.
 
     Every order's history is checked first (``check_history=False`` skips it for a
     caller that has checked it): a history that contradicts itself is rejected with

@@ -119,7 +119,7 @@ def score(
             assessment month).
         as_of: the instant of every assessment (``None``: each order's last event).
         repeats: other orders' keys, for repeat conditions across orders.
-        processes: processes that assess orders (this one and ``processes - 1`` workers).
+        processes: worker processes for the engine.
         progress: called with 1 after each input.
         engine: the matching backend, ``native`` or ``durable`` (same findings).
         duplicates: a second order with an id already seen is rejected (``reject``),

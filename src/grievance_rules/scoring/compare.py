@@ -584,7 +584,7 @@ def compare(
         period: the kind of period of the scorecards.
         repeats: other orders' keys, for repeat conditions across orders.
         examples: how many diverging orders to keep in full (and ids per pattern).
-        processes: processes that assess orders (this one and ``processes - 1`` workers).
+        processes: worker processes for the engine.
         progress: called with 1 after each input.
         engine: the matching backend, ``native`` or ``durable`` (same findings).
         duplicates: a second order with an id already seen is rejected (``reject``),

@@ -111,14 +111,14 @@ def assess_stream(
 
     Each order is parsed once and judged under every pack in the same process
     (:func:`~grievance_rules.engine.evaluate_each`); with ``processes > 1``, in
-    this process and ``processes - 1`` workers that get the compiled packs once.
+    worker processes that get the compiled packs once.
 
     Args:
         items: the inputs (see the module docstring).
         packs: loaded packs.
         as_of: the instant of every assessment (``None``: each order's last event).
         repeats: other orders' keys, for repeat conditions across orders.
-        processes: processes that assess orders (1: this one alone; N: this one and N-1 workers).
+        processes: worker processes for the engine (1: in this process).
         progress: called with 1 after each input, for a progress bar.
         engine: the matching backend (``native`` or ``durable``).
         duplicates: ``reject`` (the default) rejects an order whose id an earlier
