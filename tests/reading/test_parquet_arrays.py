@@ -134,6 +134,8 @@ def test_the_cells_that_hold_a_value_as_arrow_s_drop_null_leaves_them(case, pair
     assert _values(name, column, pairs=pairs, valid=valid) == expected
     if column.null_count == 0:
         assert _values(name, column, pairs=pairs) == expected
+    if pa.types.is_dictionary(column.type):  # every cell, a null one as None
+        assert _values(name, column, pairs=pairs) == column.to_pylist()
 
 
 @pytest.mark.parametrize("unit", ["s", "ms", "us", "ns"])

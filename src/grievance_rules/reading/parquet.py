@@ -415,6 +415,7 @@ def _values(name: str, column: Any, pairs: bool = False, valid: Any = None) -> l
         # text read as a dictionary (see _read_table): each distinct value made once,
         # the cells looked up in C (Arrow makes a value a cell, through scalars, else)
         words = column.dictionary.to_pylist()
+        words.append(None)  # (what a null cell's code, -1, finds without ``valid``)
         if valid is not None:  # (the cells of the indices that hold one: no copy, no fill)
             codes = _numbers(column.indices)[valid]
         else:
