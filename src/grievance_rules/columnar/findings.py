@@ -124,16 +124,13 @@ class FindingRows:
 
     def _materialise(self) -> list[Row]:
         if self._rows is None:
-            rows: list[Row] = []
             if all(isinstance(part, list) for part in self._parts):
-                for part in self._parts:
-                    assert isinstance(part, list)
-                    rows.extend(part)
-                if self._sorted:
+                rows, in_order = self.rows_as_added()
+                if in_order:
                     rows.sort(key=itemgetter(0, 3, 2, 4))
-            else:
+            else:  # (sorted, when asked, as columns: see columns())
                 columns = self.columns()
-                rows.extend(zip(*(columns[name].tolist() for name in COLUMNS), strict=True))
+                rows = list(zip(*(columns[name].tolist() for name in COLUMNS), strict=True))
             self._rows = rows
             self._parts = [rows]
         return self._rows

@@ -683,12 +683,7 @@ def _fixed(array: Any) -> Any:
         return _bits(array)
     if pa.types.is_integer(kind):
         return _numbers(array)
-    dtype = np.dtype(f"f{kind.bit_width // 8}")
-    if len(array) == 0:
-        return np.zeros(0, dtype=dtype)
-    return np.frombuffer(array.buffers()[1], dtype=dtype, count=array.offset + len(array))[
-        array.offset :
-    ]
+    return _data(array, np.dtype(f"f{kind.bit_width // 8}"))
 
 
 def _numbers(array: Any) -> Any:
@@ -702,7 +697,12 @@ def _numbers(array: Any) -> Any:
     pa = _pa()
     kind = array.type
     sign = "u" if pa.types.is_unsigned_integer(kind) else "i"
-    dtype = np.dtype(f"{sign}{kind.bit_width // 8}")
+    return _data(array, np.dtype(f"{sign}{kind.bit_width // 8}"))
+
+
+def _data(array: Any, dtype: Any) -> Any:
+    """A fixed-width Arrow array's data buffer as numpy ``dtype``, its cells only (read-only)."""
+    np = _np()
     if len(array) == 0:
         return np.zeros(0, dtype=dtype)
     return np.frombuffer(array.buffers()[1], dtype=dtype, count=array.offset + len(array))[
