@@ -64,12 +64,12 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from grievance_rules.columnar import evaluate_columnar, evaluate_columnar_each
+from grievance_rules.columnar import ColumnarResult, evaluate_columnar, evaluate_columnar_each
 from grievance_rules.columnar.batch import to_orders
 from grievance_rules.columnar.findings import rows_of_assessment
-from grievance_rules.columnar.frame import build_frame
-from grievance_rules.columnar.matching import match_flat
-from grievance_rules.engine import evaluate_each, plan_for
+from grievance_rules.columnar.frame import Frame, build_frame
+from grievance_rules.columnar.matching import FlatMatch, match_flat
+from grievance_rules.engine import BatchResult, PackPlan, evaluate_each, plan_for
 from grievance_rules.model import WorkOrder, ensure_coherent
 from grievance_rules.reading.parquet import iter_parquet_orders
 from grievance_rules.reading.parquet_export import write_parquet
@@ -165,13 +165,13 @@ def _measure(args: argparse.Namespace, lines: list[bytes], parquet: Path, load_b
         times.setdefault("parquet reading", []).append(seconds)
         for plan in plans:
             name = plan.pack.manifest.id
-            seconds, per_order = _cpu(
-                lambda plan=plan: [row[0] for row in evaluate_each(lines, [plan])]
-            )
+
+            def each(plan: PackPlan = plan) -> list[BatchResult]:
+                return [row[0] for row in evaluate_each(lines, [plan])]
+
+            seconds, per_order = _cpu(each)
             times.setdefault(f"{name} per-order", []).append(seconds)
-            seconds, _ = _cpu(
-                lambda plan=plan: [row[0] for row in evaluate_each(lines, [plan])], paused=True
-            )
+            seconds, _ = _cpu(each, paused=True)
             times.setdefault(f"{name} per-order paused", []).append(seconds)
 
             def columnar(plan: Any = plan) -> Any:
@@ -256,17 +256,24 @@ def _phases(lines: list[bytes], plans: list[Any]) -> dict[str, dict[str, float]]
     framing, _ = _cpu(lambda: build_frame(orders, None), paused=True)
     for plan in plans:
         fresh = build_frame(orders, None)  # each pack's matcher reads the fields afresh
-        matching, _ = _cpu(
-            lambda plan=plan, fresh=fresh: match_flat(plan, fresh.views, frame=fresh),
-            paused=True,
-        )
-        total, result = _cpu(
-            lambda plan=plan: evaluate_columnar(orders, plan, check_history=False), paused=True
-        )
-        arrow, _ = _cpu(lambda result=result: result.findings.to_arrow(), paused=True)
-        per_order, _ = _cpu(
-            lambda plan=plan: [row[0] for row in evaluate_each(orders, [plan])], paused=True
-        )
+
+        def matcher(plan: PackPlan = plan, fresh: Frame = fresh) -> FlatMatch:
+            return match_flat(plan, fresh.views, frame=fresh)
+
+        def columnar(plan: PackPlan = plan) -> ColumnarResult:
+            return evaluate_columnar(orders, plan, check_history=False)
+
+        def each(plan: PackPlan = plan) -> list[BatchResult]:
+            return [row[0] for row in evaluate_each(orders, [plan])]
+
+        matching, _ = _cpu(matcher, paused=True)
+        total, result = _cpu(columnar, paused=True)
+
+        def to_arrow(result: ColumnarResult = result) -> object:
+            return result.findings.to_arrow()
+
+        arrow, _ = _cpu(to_arrow, paused=True)
+        per_order, _ = _cpu(each, paused=True)
         out[plan.pack.manifest.id] = {
             "validation": seconds,
             "history": history,

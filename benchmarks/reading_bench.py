@@ -44,7 +44,12 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # not at run time: the baseline stage runs on an older package
+    from grievance_rules.reading.results import RecordResult
 
 UNITS = [
     {"id": "dzb", "name": "党政办公室", "kind": "dispatch_centre"},
@@ -328,6 +333,8 @@ def parquet_stage(name: str, folder: Path, jsonl: Path) -> dict[str, object]:
         load = _load()
         spent = _phases(folder)
         return {"stage": name, "cpu_seconds": spent, "load_before": load, "load_after": _load()}
+    # iter_orders gives an OrderStream, iter_parquet_orders an iterator: both iterables
+    records: Callable[[], Iterable[RecordResult]]
     if name == "jsonl":
         records = lambda: iter_orders(jsonl, "jsonl")  # noqa: E731
     elif name in ("parquet", "baseline"):
