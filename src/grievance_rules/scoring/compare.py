@@ -39,6 +39,7 @@ from grievance_rules.scoring.stream import Assessed, OrderInput, resolve_packs
 from grievance_rules.scoring.tables import (
     OrderRows,
     ScoringPath,
+    Signature,
     Tabled,
     TabledBatch,
     folded,
@@ -209,10 +210,6 @@ def _summaries(
 
 _RuleKeys = tuple[tuple[tuple[FindingKind, str], ...], str]
 
-_Signature = tuple[tuple[str, str, str | float], ...]
-"""An order's findings under one pack as the divergences read them: each row's kind, rule,
-and state or a deduction's points (:attr:`~.tables.OrderRows.signature`)."""
-
 
 class _PackKeys:
     """A pack's facts the divergences read per finding, each found once per rule.
@@ -246,7 +243,7 @@ class _PackKeys:
             found = by_rule[rule_id] = (keys, action)
         return found
 
-    def outcomes(self, signature: _Signature) -> dict[tuple[FindingKind, str], str]:
+    def outcomes(self, signature: Signature) -> dict[tuple[FindingKind, str], str]:
         """:func:`_row_outcomes` of an order's rows, from their signature (once per signature).
 
         The signature holds what the outcomes read of each row, in row order

@@ -99,6 +99,7 @@ __all__ = [
     "OrderRows",
     "PackRows",
     "ScoringPath",
+    "Signature",
     "Tabled",
     "TabledBatch",
     "choose_path",
@@ -193,6 +194,13 @@ def folded(fold: Callable[[Callable[..., None]], _Folded]) -> _Folded:
         return fold(tick)
 
 
+Signature = tuple[tuple[str, str, str | float], ...]
+"""An order's findings under one pack as a comparison's divergences read them: each row's
+(kind, rule, outcome), in row order; the outcome is its state, or its points for a deduction.
+Made a batch at a time from its findings (:func:`_pack_rows`, :attr:`PackRows.signatures`);
+orders with the same signatures under every pack diverge alike (:mod:`.compare`)."""
+
+
 @dataclass(frozen=True, slots=True)
 class OrderRows:
     """One order's findings under one pack, as rows, and what scoring reads beside them.
@@ -205,7 +213,7 @@ class OrderRows:
 
     rows: tuple[Row, ...]
     excluded: bool
-    signature: tuple[tuple[str, str, str | float], ...] | None = None
+    signature: Signature | None = None
     """Each row's (kind, rule, outcome): its state, or its points for a deduction. Orders
     with the same signatures under every pack diverge alike (``None``: not found, or
     judged under one pack)."""
@@ -374,7 +382,7 @@ class PackRows:
     late: np.ndarray
     entries: np.ndarray
     days: np.ndarray
-    signatures: list[tuple[tuple[str, str, str | float], ...]] | None
+    signatures: list[Signature] | None
 
     def rows_of(self, i: int) -> tuple[Row, ...]:
         """The ``i``-th order's rows."""
