@@ -57,6 +57,7 @@ from operator import itemgetter, setitem
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+import numpy as np
 from pydantic import ValidationError
 
 from grievance_rules.collector import paused
@@ -330,8 +331,6 @@ def _instants(column: Any, valid: Any = None) -> list[Any]:
     With ``valid`` (whether each cell holds a value, numpy ``bool``), only the
     cells that do, in order.
     """
-    import numpy as np
-
     pa = _pa()
     if column.type.unit == "us":
         values = _numbers(column)  # (microseconds since 1970 whatever the zone)
@@ -372,8 +371,6 @@ def _datetimes(micros: Any) -> list[dt.datetime]:
 datetime.datetime(1969, 12, 31, 23, 59, 59, 999999, tzinfo=datetime.timezone.utc), \
 datetime.datetime(2000, 2, 29, 0, 0, 0, 1, tzinfo=datetime.timezone.utc)]
     """
-    import numpy as np
-
     days, in_day = np.divmod(micros, 86_400_000_000)
     shifted = days + 719_468  # days since 0000-03-01
     era = shifted // 146_097
@@ -426,7 +423,7 @@ def _values(name: str, column: Any, pairs: bool = False, valid: Any = None) -> l
     else:
         values = column.to_pylist()
         if valid is not None:
-            values = list(map(values.__getitem__, _np().flatnonzero(valid).tolist()))
+            values = list(map(values.__getitem__, np.flatnonzero(valid).tolist()))
     if name == "leaders":
         if pairs:
             if pa.types.is_map(kind) and (valid is not None or not column.null_count):
@@ -459,8 +456,6 @@ def _dense(column: Any) -> Any:
 
 def _mask_code(masks: Sequence[Any], count: int) -> Any:
     """A number for each row's set of present columns: equal sets, equal numbers."""
-    import numpy as np
-
     code = np.zeros(count, dtype=np.int64)
     for start in range(0, len(masks), 62):  # 62 columns a word; the words folded into one code
         word = np.zeros(count, dtype=np.int64)
@@ -507,8 +502,6 @@ def _made_cells(
     ``units``, the rows are grouped by set, and a row that is a unit validated
     before is that :class:`Unit` (:class:`_Units`).
     """
-    import numpy as np
-
     pa = _pa()
     count = table.num_rows
     present: list[str] = []
@@ -590,7 +583,6 @@ def _rows_of(
     rows are misplaced where its type does not have one of its columns (every row
     with ``check_each``: a type that is not text).
     """
-    np = _np()
     firsts = np.unique(code, return_index=True)[1].tolist()  # (code runs from 0, no gaps)
     keys_of = [
         tuple(
@@ -622,8 +614,6 @@ def _is_text(kind: Any) -> bool:
 
 def _validity(column: Any) -> Any:
     """Whether each cell of an array holds a value (numpy ``bool``), from its validity bitmap."""
-    import numpy as np
-
     pa = _pa()
     kind = column.type
     if pa.types.is_dictionary(kind):
@@ -644,20 +634,12 @@ def _bits(column: Any) -> Any:
 
 
 def _unpacked(bitmap: Any, offset: int, count: int) -> Any:
-    import numpy as np
-
     if count == 0:
         return np.zeros(0, dtype=bool)
     bits = np.unpackbits(
         np.frombuffer(bitmap, dtype=np.uint8), count=offset + count, bitorder="little"
     )
     return bits[offset:].view(bool)
-
-
-def _np() -> Any:
-    import numpy
-
-    return numpy
 
 
 def _is_plain_number(kind: Any) -> bool:
@@ -676,7 +658,6 @@ def _fixed(array: Any) -> Any:
 
     What is under a null cell is not a value (see :func:`_numbers`).
     """
-    np = _np()
     pa = _pa()
     kind = array.type
     if pa.types.is_boolean(kind):
@@ -692,8 +673,6 @@ def _numbers(array: Any) -> Any:
     Read-only; what is under a null cell is not a value. (Arrow's ``to_numpy``
     imports pandas, see :func:`_int64_array`.)
     """
-    import numpy as np
-
     pa = _pa()
     kind = array.type
     sign = "u" if pa.types.is_unsigned_integer(kind) else "i"
@@ -702,7 +681,6 @@ def _numbers(array: Any) -> Any:
 
 def _data(array: Any, dtype: Any) -> Any:
     """A fixed-width Arrow array's data buffer as numpy ``dtype``, its cells only (read-only)."""
-    np = _np()
     if len(array) == 0:
         return np.zeros(0, dtype=dtype)
     return np.frombuffer(array.buffers()[1], dtype=dtype, count=array.offset + len(array))[
@@ -716,8 +694,6 @@ def _picked(values: list[Any], filled: Any, members: Any) -> Sequence[Any]:
     ``filled`` are the rows (ascending) where the column has a value, the rows of
     ``values`` (``None``: every row).
     """
-    import numpy as np
-
     if len(values) == len(members):  # the group is every row with a value: all, in order
         return values
     places = members if filled is None else np.searchsorted(filled, members)
@@ -763,8 +739,6 @@ def _int64_array(values: Any) -> pa.Array:
     (a third of a second, once a process) in a reader that never needs pandas;
     :func:`_integers` does the reverse without an Arrow scalar, for the same reason.
     """
-    import numpy as np
-
     pa = _pa()
     numbers = np.ascontiguousarray(values, dtype=np.int64)
     return pa.Array.from_buffers(pa.int64(), len(numbers), [None, pa.py_buffer(numbers)])
@@ -772,8 +746,6 @@ def _int64_array(values: Any) -> pa.Array:
 
 def _integers(array: Any, null: int) -> Any:
     """An Arrow array of whole numbers as numpy ``int64``, ``null`` where a cell is null."""
-    import numpy as np
-
     values = _numbers(array).astype(np.int64)  # (a copy)
     if array.null_count:
         values[~_validity(array)] = null
@@ -785,8 +757,6 @@ def _by_order(table: pa.Table | None, position: Mapping[str, int], orders: int) 
 
     ``position`` is the first row of each text id of the orders table.
     """
-    import numpy as np
-
     if table is None:
         return _ByOrder(None, [], [0] * (orders + 1), {})
     column = _dense(table.column("order_id"))
@@ -1093,7 +1063,6 @@ def _slices(rows: list[Any], bounds: Sequence[int]) -> list[list[Any]]:
     start = bounds[0]
     if not rows:
         return [[] for _ in range(len(bounds) - 1)]
-    np = _np()
     edges = np.asarray(bounds, dtype=np.int64) - start
     return list(map(rows.__getitem__, map(slice, edges[:-1].tolist(), edges[1:].tolist())))
 
