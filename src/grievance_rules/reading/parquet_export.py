@@ -24,6 +24,7 @@ Example:
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import itertools
 import os
@@ -50,17 +51,64 @@ _ROW_GROUP = 50_000
 """Orders buffered before a row group is written."""
 
 
+_AS_THEY_ARE = frozenset({str, int, float, bool, type(None), dt.datetime})
+"""Types whose values Arrow takes as they are (most cells: read first)."""
+
+
 def _plain(value: Any) -> Any:
-    """A model value as Arrow takes it: enums as their values, models as dicts, tuples as lists."""
+    """A model value as Arrow takes it: enums as their values, models as dicts, tuples as lists.
+
+    A model's fields are read from its ``__dict__`` (in field order), an enum's value
+    from ``_value_``: the same values as ``getattr`` and ``.value``, without going
+    through pydantic's and enum's attribute machinery, which took most of the writing.
+    """
+    kind = type(value)
+    if kind in _AS_THEY_ARE:
+        return value
+    if kind is tuple or kind is list:
+        return [item if type(item) in _AS_THEY_ARE else _plain(item) for item in value]
     if isinstance(value, enum.Enum):
-        return value.value
+        return value._value_
     if isinstance(value, BaseModel):
-        return {name: _plain(getattr(value, name)) for name in type(value).model_fields}
+        fields = value.__dict__
+        return {name: _plain(fields[name]) for name in _field_names(kind)}
     if isinstance(value, tuple | list):
         return [_plain(item) for item in value]
     if isinstance(value, dict):
         return [(_plain(k), _plain(v)) for k, v in value.items()]
     return value
+
+
+_AS_THEY_ARE = frozenset({str, int, float, bool, type(None), dt.datetime})
+"""Types whose values Arrow takes as they are (most cells: tested first)."""
+
+_FIELD_NAMES: dict[type[BaseModel], tuple[str, ...]] = {}
+
+
+def _field_names(kind: type[BaseModel]) -> tuple[str, ...]:
+    """A model class's field names, in order (read from the class once)."""
+    names = _FIELD_NAMES.get(kind)
+    if names is None:
+        names = _FIELD_NAMES[kind] = tuple(kind.model_fields)
+    return names
+
+
+_EVENT_FIELDS: dict[type[BaseModel], tuple[str, ...]] = {}
+
+
+def _event_fields(kind: type[BaseModel]) -> tuple[str, ...]:
+    """An event class's field names, each checked to have a column (once a class).
+
+    Raises:
+        ValueError: a field the events table has no column for.
+    """
+    names = _EVENT_FIELDS.get(kind)
+    if names is None:
+        for name in kind.model_fields:
+            if name not in EVENT_COLUMNS:
+                raise ValueError(f"event field {name!r} has no column in the events table")
+        names = _EVENT_FIELDS[kind] = tuple(kind.model_fields)
+    return names
 
 
 def order_rows(
@@ -72,19 +120,21 @@ def order_rows(
         ValueError: an event field the events table has no column for (a model
             change the layout has not followed; never silently dropped).
     """
-    row = {name: _plain(getattr(order, name)) for name in ORDER_COLUMNS}
+    fields = order.__dict__
+    row = {name: _plain(fields[name]) for name in ORDER_COLUMNS}
+    order_id = fields["id"]
+    as_they_are = _AS_THEY_ARE
     events = []
-    for event in order.events:
-        cells: dict[str, Any] = {"order_id": order.id}
-        for name in type(event).model_fields:
-            if name not in EVENT_COLUMNS:
-                raise ValueError(f"event field {name!r} has no column in the events table")
-            cells[name] = _plain(getattr(event, name))
+    for event in fields["events"]:
+        cells: dict[str, Any] = {"order_id": order_id}
+        names = _event_fields(type(event))
+        for name, value in zip(names, map(event.__dict__.__getitem__, names), strict=True):
+            cells[name] = value if type(value) in as_they_are else _plain(value)
         events.append(cells)
-    units = [
-        {"order_id": order.id, **{n: _plain(getattr(unit, n)) for n in UNIT_COLUMNS[1:]}}
-        for unit in order.units
-    ]
+    units = []
+    for unit in fields["units"]:
+        values = unit.__dict__
+        units.append({"order_id": order_id, **{n: _plain(values[n]) for n in UNIT_COLUMNS[1:]}})
     return row, events, units
 
 
@@ -127,7 +177,8 @@ class _Part:
 
         for table, rows in self.rows.items():
             if rows or table == "orders":
-                batch = pa.Table.from_pylist(rows, schema=self.schemas[table])
+                schema = self.schemas[table]
+                batch = pa.Table.from_pydict(_columns(rows, schema.names), schema=schema)
                 self.writers[table].write_table(batch)
             rows.clear()
 
@@ -143,6 +194,20 @@ class _Part:
                 os.replace(temp, self.paths[table])
             else:
                 temp.unlink(missing_ok=True)
+
+
+def _columns(rows: list[dict[str, Any]], names: list[str]) -> dict[str, list[Any]]:
+    """Rows as columns, ``None`` where a row has no cell (``pa.Table.from_pylist``'s reading).
+
+    Each row's cells are placed, rather than each column looked up in every row: an
+    events row holds its event's few fields of the table's many columns.
+    """
+    count = len(rows)
+    columns: dict[str, list[Any]] = {name: [None] * count for name in names}
+    for i, cells in enumerate(rows):
+        for name, value in cells.items():
+            columns[name][i] = value
+    return columns
 
 
 def _chunks(orders: Iterable[WorkOrder], size: int | None) -> Iterator[Iterator[WorkOrder]]:
