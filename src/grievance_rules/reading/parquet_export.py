@@ -51,10 +51,6 @@ _ROW_GROUP = 50_000
 """Orders buffered before a row group is written."""
 
 
-_AS_THEY_ARE = frozenset({str, int, float, bool, type(None), dt.datetime})
-"""Types whose values Arrow takes as they are (most cells: read first)."""
-
-
 def _plain(value: Any) -> Any:
     """A model value as Arrow takes it: enums as their values, models as dicts, tuples as lists.
 
