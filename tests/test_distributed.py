@@ -3,6 +3,7 @@
 import json
 import multiprocessing
 import sys
+import weakref
 
 import pytest
 
@@ -75,6 +76,34 @@ def test_columnar_partitions_on_two_workers_equal_one_process_per_order(dataset,
     assert many.model_dump_json() == one.model_dump_json()
     card = score(iter_parquet_orders(dataset), "daye", path="per-order")
     assert score_dataset(dataset, "daye", client=client, path="columnar") == card
+
+
+@pytest.mark.slow
+def test_only_the_root_future_is_held_while_the_merge_tree_runs(dataset, client, monkeypatch):
+    # a future held keeps its result on the workers: holding every partition's future
+    # to the end kept a 10,000,000-order year's partials there (1 GB a worker)
+    from grievance_rules import distributed as module
+
+    real = module._merged
+    seen: dict[str, list] = {}
+
+    class Root:
+        def __init__(self, future):
+            self.future = future
+
+        def result(self):
+            seen["alive"] = [ref() is not None for ref in seen["leaves"]]
+            return self.future.result()
+
+    def merged(active, level, merge, retries):
+        seen["leaves"] = [weakref.ref(future) for future in level]
+        return Root(real(active, level, merge, retries))
+
+    monkeypatch.setattr(module, "_merged", merged)
+    many = compare_dataset(dataset, ["daye", "xiayang"], client=client, path="columnar")
+    assert many.inputs == 240
+    assert len(seen["alive"]) == 4  # the partitions' futures, let go before the wait
+    assert not any(seen["alive"])
 
 
 def test_a_partition_judged_columnar_equals_per_order(dataset):

@@ -460,7 +460,11 @@ def _tasks(
 
 
 def _merged(client: Any, level: list[Any], merge: Callable[[Any, Any], Any], retries: int) -> Any:
-    """The futures' results merged pairwise on the workers (a tree): the last future."""
+    """The futures' results merged pairwise on the workers (a tree): the last future.
+
+    Each level's futures are dropped once the next level is submitted (the caller
+    must drop ``level`` too): a future held keeps its result on the workers.
+    """
     while len(level) > 1:
         merged = [
             client.submit(merge, level[i], level[i + 1], pure=False, retries=retries)
@@ -513,22 +517,30 @@ def _reduce(
     bag: Any = None,
     repeats: RepeatsOption = None,
 ) -> Any:
-    """Every task run, and the results merged pairwise on the workers (a tree)."""
+    """Every task run, and the results merged pairwise on the workers (a tree).
+
+    Only the root's future is held while the tree runs: a partition's result is let go
+    once it is merged. (Holding the partitions' futures here kept every partition's
+    result on the workers to the end: about 1 MB each, 1 GB a worker over a
+    10,000,000-order year in partitions of 10,000.)
+    """
     if bag is not None:
         from dask.delayed import delayed
 
         parts = bag.to_delayed()
         _check_bag_ids(client, parts)
         index = _repeats_on(client, tasks, repeats, retries, parts)
-        level = client.compute(
+        leaves = client.compute(
             [delayed(run_partition)(t, p, index) for t, p in zip(tasks, parts, strict=True)],
             retries=retries,
         )
     else:
         _check_ids(client, [task.partition for task in tasks if task.partition is not None])
         index = _repeats_on(client, tasks, repeats, retries)
-        level = client.map(run_partition, tasks, repeats=index, pure=False, retries=retries)
-    return _merged(client, level, merge, retries).result()
+        leaves = client.map(run_partition, tasks, repeats=index, pure=False, retries=retries)
+    root = _merged(client, leaves, merge, retries)
+    del leaves
+    return root.result()
 
 
 def score_dataset(
