@@ -22,14 +22,15 @@ writes ``docs/benchmarks/distributed.md``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import platform
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "benchmarks" / "distributed.md"
@@ -75,8 +76,6 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    from distributed import Client, LocalCluster
-
     from grievance_rules.distributed import compare_dataset, score_dataset
     from grievance_rules.reading.parquet import iter_parquet_orders
     from grievance_rules.reading.parquet_export import write_parquet
@@ -103,12 +102,7 @@ def main() -> None:
         rows.append(("one process (no Dask)", "per-order", "—", one_score, one_compare, True))
         for workers in (1, 2):
             start = time.perf_counter()
-            with (
-                LocalCluster(  # type: ignore[no-untyped-call]
-                    n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
-                ) as cluster,
-                Client(cluster) as client,  # type: ignore[no-untyped-call]
-            ):
+            with _local_client(workers) as client:
                 startup = time.perf_counter() - start
                 # warm the workers: each loads and compiles the packs once
                 score_dataset(dataset, args.pack, client=client, path="columnar")
@@ -226,6 +220,20 @@ def _write_month(folder: str, month: int, count: int) -> int:
     return write_parquet(orders, Path(folder) / f"m{month:02d}", partition_size=YEAR_PARTITION)
 
 
+@contextlib.contextmanager
+def _local_client(workers: int) -> Iterator[Any]:
+    """A client of a fresh ``LocalCluster`` of ``workers`` processes of one thread each."""
+    from distributed import Client, LocalCluster
+
+    with (
+        LocalCluster(  # type: ignore[no-untyped-call]
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as client,  # type: ignore[no-untyped-call]
+    ):
+        yield client
+
+
 def _year_dataset(total: int, folder: Path) -> tuple[int, float, bool]:
     """The synthetic year in ``folder``, written by month on a 2-worker cluster unless there.
 
@@ -233,19 +241,12 @@ def _year_dataset(total: int, folder: Path) -> tuple[int, float, bool]:
     seed; ids hold the day, so no two months share one): orders written, seconds,
     whether it was written now. A folder written for the same total is used as it is.
     """
-    from distributed import Client, LocalCluster
-
     marker = folder / "WRITTEN"
     if marker.exists() and marker.read_text(encoding="utf-8").split()[0] == str(total):
         return int(marker.read_text(encoding="utf-8").split()[1]), 0.0, False
     counts = [total // 12 + (1 if month < total % 12 else 0) for month in range(12)]
     start = time.perf_counter()
-    with (
-        LocalCluster(  # type: ignore[no-untyped-call]
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-        ) as cluster,
-        Client(cluster) as client,  # type: ignore[no-untyped-call]
-    ):
+    with _local_client(2) as client:
         months = range(1, 13)
         futures = client.map(_write_month, [str(folder)] * 12, months, counts, pure=False)
         written = sum(client.gather(futures))
@@ -255,8 +256,6 @@ def _year_dataset(total: int, folder: Path) -> tuple[int, float, bool]:
 
 def _year_run(total: int, folder: Path, runs: int) -> list[str]:
     """A synthetic year compared under three packs on two workers (columnar), measured."""
-    from distributed import Client, LocalCluster
-
     from grievance_rules.distributed import compare_dataset
     from grievance_rules.reading.parquet import parquet_partitions
 
@@ -264,12 +263,7 @@ def _year_run(total: int, folder: Path, runs: int) -> list[str]:
     partitions = [p for month in range(1, 13) for p in parquet_partitions(folder / f"m{month:02d}")]
     load = os.getloadavg()
     start = time.perf_counter()
-    with (
-        LocalCluster(  # type: ignore[no-untyped-call]
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-        ) as cluster,
-        Client(cluster) as client,  # type: ignore[no-untyped-call]
-    ):
+    with _local_client(2) as client:
         startup = time.perf_counter() - start
         took = []  # the first run starts the workers' packs; later runs find them
         for _ in range(max(runs, 1)):
