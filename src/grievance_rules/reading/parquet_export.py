@@ -51,6 +51,10 @@ _ROW_GROUP = 50_000
 """Orders buffered before a row group is written."""
 
 
+_AS_THEY_ARE = frozenset({str, int, float, bool, type(None), dt.datetime})
+"""Types whose values Arrow takes as they are (most cells: tested first)."""
+
+
 def _plain(value: Any) -> Any:
     """A model value as Arrow takes it: enums as their values, models as dicts, tuples as lists.
 
@@ -75,9 +79,6 @@ def _plain(value: Any) -> Any:
     return value
 
 
-_AS_THEY_ARE = frozenset({str, int, float, bool, type(None), dt.datetime})
-"""Types whose values Arrow takes as they are (most cells: tested first)."""
-
 _FIELD_NAMES: dict[type[BaseModel], tuple[str, ...]] = {}
 
 
@@ -89,21 +90,22 @@ def _field_names(kind: type[BaseModel]) -> tuple[str, ...]:
     return names
 
 
-_EVENT_FIELDS: dict[type[BaseModel], tuple[str, ...]] = {}
+_CHECKED_EVENTS: set[type[BaseModel]] = set()
+"""Event classes whose every field was found to have a column."""
 
 
 def _event_fields(kind: type[BaseModel]) -> tuple[str, ...]:
-    """An event class's field names, each checked to have a column (once a class).
+    """An event class's field names (:func:`_field_names`), each checked to have a column.
 
     Raises:
         ValueError: a field the events table has no column for.
     """
-    names = _EVENT_FIELDS.get(kind)
-    if names is None:
-        for name in kind.model_fields:
+    names = _field_names(kind)
+    if kind not in _CHECKED_EVENTS:
+        for name in names:
             if name not in EVENT_COLUMNS:
                 raise ValueError(f"event field {name!r} has no column in the events table")
-        names = _EVENT_FIELDS[kind] = tuple(kind.model_fields)
+        _CHECKED_EVENTS.add(kind)
     return names
 
 
