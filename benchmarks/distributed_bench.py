@@ -242,8 +242,10 @@ def _year_dataset(total: int, folder: Path) -> tuple[int, float, bool]:
     whether it was written now. A folder written for the same total is used as it is.
     """
     marker = folder / "WRITTEN"
-    if marker.exists() and marker.read_text(encoding="utf-8").split()[0] == str(total):
-        return int(marker.read_text(encoding="utf-8").split()[1]), 0.0, False
+    if marker.exists():
+        asked, written = marker.read_text(encoding="utf-8").split()
+        if asked == str(total):
+            return int(written), 0.0, False
     counts = [total // 12 + (1 if month < total % 12 else 0) for month in range(12)]
     start = time.perf_counter()
     with _local_client(2) as client:
