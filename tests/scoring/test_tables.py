@@ -330,6 +330,32 @@ def test_scoring_calls_fold_with_the_collector_paused_and_restore_it(collector, 
     assert not gc.isenabled()
 
 
+@pytest.mark.parametrize("call", ["score", "compare", "score_partial", "compare_partial"])
+def test_a_stream_is_read_with_the_collector_paused_also_while_auto_chooses_the_path(
+    collector, call
+):
+    """On ``auto`` the first inputs of a stream are read to choose the path: inside the fold."""
+    gc.enable()
+    lines = list(generate_lines(tables.COLUMNAR_FROM + 20, seed=5))
+    pulled: list[bool] = []
+
+    def stream():
+        for line in lines:
+            pulled.append(gc.isenabled())
+            yield line
+
+    calls = {
+        "score": lambda: score(stream(), "daye"),
+        "compare": lambda: compare(stream(), ["daye", "xiayang"]),
+        "score_partial": lambda: score_partial(stream(), "daye"),
+        "compare_partial": lambda: compare_partial(stream(), ["daye", "xiayang"]),
+    }
+    calls[call]()
+    assert len(pulled) == len(lines)
+    assert not any(pulled)  # none read while the collector could run
+    assert gc.isenabled()
+
+
 def test_folding_collects_every_so_many_inputs_unless_the_caller_paused_it(collector, monkeypatch):
     monkeypatch.setattr(tables, "FOLD_COLLECT_EVERY", 25)
     passes: list[int] = []

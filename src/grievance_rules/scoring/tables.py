@@ -1007,9 +1007,13 @@ def judge_batches(
     """:func:`judge_stream`, the columnar path a batch at a time (:func:`table_batches`).
 
     What the scoring calls fold: an input at a time per order, a batch at a time on the
-    columnar path (:func:`~.folds.fold_batch`).
+    columnar path (:func:`~.folds.fold_batch`). Nothing is read before the first
+    ``next``: on ``auto`` the path is chosen there, from the first inputs of a stream,
+    inside the caller's fold (:func:`folded`), with the collector paused. Read at the
+    call, outside it, a reader's first batch (4,096 orders) was walked by a collector
+    pass as soon as the reader resumed it: 5.5 % of a 10,000-order ``compare_partial``.
     """
-    return _judged(
+    yield from _judged(
         table_batches, items, packs, path, as_of, repeats, processes, progress, engine, duplicates
     )
 
