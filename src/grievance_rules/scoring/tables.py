@@ -1011,7 +1011,7 @@ def judge_batches(
     ``next``: on ``auto`` the path is chosen there, from the first inputs of a stream,
     inside the caller's fold (:func:`folded`), with the collector paused. Read at the
     call, outside it, a reader's first batch (4,096 orders) was walked by a collector
-    pass as soon as the reader resumed it: 5.5 % of a 10,000-order ``compare_partial``.
+    pass as soon as the reader resumed it: 6 % of a 10,000-order ``compare_partial``.
     """
     yield from _judged(
         table_batches, items, packs, path, as_of, repeats, processes, progress, engine, duplicates
