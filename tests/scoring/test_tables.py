@@ -38,6 +38,7 @@ from grievance_rules.scoring.folds import add_to_book
 from grievance_rules.scoring.merge import compare_partial, score_partial
 from grievance_rules.scoring.rates import outcome_of
 from grievance_rules.scoring.scorecard import ScoreBook
+from grievance_rules.scoring.stream import resolve_packs
 from grievance_rules.scoring.tables import (
     COLUMNAR_FROM,
     _engine_order,
@@ -354,6 +355,24 @@ def test_a_stream_is_read_with_the_collector_paused_also_while_auto_chooses_the_
     assert len(pulled) == len(lines)
     assert not any(pulled)  # none read while the collector could run
     assert gc.isenabled()
+
+
+@pytest.mark.parametrize("judge", ["judge_stream", "judge_batches"])
+def test_nothing_is_read_before_the_first_next(judge):
+    lines = list(generate_lines(tables.COLUMNAR_FROM + 20, seed=5))
+    pulled: list[int] = []
+
+    def stream():
+        for k, line in enumerate(lines):
+            pulled.append(k)
+            yield line
+
+    judged = getattr(tables, judge)(stream(), resolve_packs(["daye"]))
+    assert pulled == []  # the path (auto) is not chosen yet
+    next(judged)
+    assert len(pulled) >= tables.COLUMNAR_FROM  # auto read the first inputs to choose
+    list(judged)
+    assert pulled == list(range(len(lines)))
 
 
 def test_folding_collects_every_so_many_inputs_unless_the_caller_paused_it(collector, monkeypatch):

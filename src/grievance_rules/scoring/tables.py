@@ -985,7 +985,8 @@ def judge_stream(
     """Each input judged on the path ``path`` chooses (:func:`choose_path`), in input order.
 
     An order comes as :class:`~.stream.Assessed` (per order) or :class:`Tabled`
-    (columnar); :func:`~.folds.fold_into` puts either into a scorebook.
+    (columnar); :func:`~.folds.fold_into` puts either into a scorebook. Nothing is read
+    before the first ``next`` (:func:`_judged`).
     """
     return _judged(
         table_stream, items, packs, path, as_of, repeats, processes, progress, engine, duplicates
@@ -1007,13 +1008,10 @@ def judge_batches(
     """:func:`judge_stream`, the columnar path a batch at a time (:func:`table_batches`).
 
     What the scoring calls fold: an input at a time per order, a batch at a time on the
-    columnar path (:func:`~.folds.fold_batch`). Nothing is read before the first
-    ``next``: on ``auto`` the path is chosen there, from the first inputs of a stream,
-    inside the caller's fold (:func:`folded`), with the collector paused. Read at the
-    call, outside it, a reader's first batch (4,096 orders) was walked by a collector
-    pass as soon as the reader resumed it: 6 % of a 10,000-order ``compare_partial``.
+    columnar path (:func:`~.folds.fold_batch`). As :func:`judge_stream`, nothing is
+    read before the first ``next`` (:func:`_judged`).
     """
-    yield from _judged(
+    return _judged(
         table_batches, items, packs, path, as_of, repeats, processes, progress, engine, duplicates
     )
 
@@ -1033,13 +1031,21 @@ def _judged(
     engine: EngineName,
     duplicates: Duplicates,
 ) -> Iterator[Assessed | Rejection | _Columnar]:
-    """The inputs judged on the path ``path`` chooses: by ``columnar``, else per order."""
+    """The inputs judged on the path ``path`` chooses: by ``columnar``, else per order.
+
+    Nothing is read before the first ``next``: on ``auto`` the path is chosen there,
+    from the first inputs of a stream, inside the caller's fold (:func:`folded`), with
+    the collector paused. Read at the call, outside it, a reader's first batch (4,096
+    orders) was walked by a collector pass as soon as the reader resumed it: 6 % of a
+    10,000-order ``compare_partial``.
+    """
     chosen, items = choose_path(items, path, engine, processes)
     if chosen == "columnar":
-        return columnar(
+        yield from columnar(
             items, packs, as_of=as_of, repeats=repeats, progress=progress, duplicates=duplicates
         )
-    return assess_stream(
+        return
+    yield from assess_stream(
         items,
         packs,
         as_of=as_of,
