@@ -18,7 +18,7 @@ import numpy.typing as npt
 from pydantic import ValidationError
 
 from grievance_rules.calendar import SHANGHAI
-from grievance_rules.columnar.frame import Frame, build_frame, frame_of
+from grievance_rules.columnar.frame import Frame, build_frame
 from grievance_rules.columnar.instants import EPOCH_ORDINAL, shanghai_day
 from grievance_rules.columnar.matching import FlatMatch, OrderMatches, match_flat
 from grievance_rules.engine.matching import Match, OrderView
@@ -70,6 +70,9 @@ class OrderBatch:
         judged: each order's judged date (whose parameter values apply).
         views: each order cut to ``as_of``.
         matches: what each order's events and the order matched.
+        frame: the kept events as flat arrays (shared by every pack of the call).
+        flat: the matches as global rows of :attr:`frame` and selector masks.
+        repeats: the cross-order repeat index, if any.
     """
 
     plan: PackPlan
@@ -78,29 +81,12 @@ class OrderBatch:
     judged: Sequence[dt.date]
     views: Sequence[OrderView]
     matches: Sequence[Match]
+    frame: Frame = field(repr=False)
+    flat: FlatMatch = field(repr=False)
     repeats: RepeatIndex | None = None
-    _assignments: dict[int, tuple[Assignment, ...]] = field(default_factory=dict, repr=False)
-    _frame: Frame | None = field(default=None, repr=False)
-    _flat: FlatMatch | None = field(default=None, repr=False)
     memo: dict[Any, Any] = field(default_factory=dict, repr=False)
-    """Per-batch results kernels share (filtered stop rows, judged-date groups)."""
-
-    @property
-    def frame(self) -> Frame:
-        """The kept events as flat arrays (shared by every pack of the call)."""
-        if self._frame is None:
-            object.__setattr__(self, "_frame", frame_of(self.orders, self.instants, self.views))
-        assert self._frame is not None
-        return self._frame
-
-    @property
-    def flat(self) -> FlatMatch:
-        """The matches as global rows of :attr:`frame` and selector masks."""
-        if self._flat is None:
-            flat = match_flat(self.plan, self.views, check=False, frame=self.frame)
-            object.__setattr__(self, "_flat", flat)
-        assert self._flat is not None
-        return self._flat
+    """Per-batch results kernels share (filtered stop rows, judged-date groups): a cache,
+    not state (dropping it changes no result)."""
 
     def assignments(self, i: int) -> tuple[Assignment, ...]:
         """Order ``i``'s assignments over its kept events (computed once)."""
@@ -219,8 +205,8 @@ def prepare(
         judged,
         frame.views,
         flat.matches,
+        frame,
+        flat,
         repeats,
-        _frame=frame,
-        _flat=flat,
         memo=memo,
     )
