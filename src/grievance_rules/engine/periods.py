@@ -198,6 +198,7 @@ class PeriodTally:
     excluded: int = 0
     periods: frozenset[str] = frozenset()
     """Kinds of period to count in besides those the pack's rules use."""
+    _kinds: tuple[str, ...] | None = field(default=None, init=False, repr=False, compare=False)
 
     def kinds(self) -> set[str]:
         """The kinds of period the pack's rules use, and ``periods``."""
@@ -209,11 +210,9 @@ class PeriodTally:
 
     def counted_kinds(self) -> tuple[str, ...]:
         """:meth:`kinds`, sorted, found once per tally."""
-        cached: tuple[str, ...] | None = self.__dict__.get("_kinds_cache")
-        if cached is None:
-            cached = tuple(sorted(self.kinds()))
-            self.__dict__["_kinds_cache"] = cached
-        return cached
+        if self._kinds is None:
+            self._kinds = tuple(sorted(self.kinds()))
+        return self._kinds
 
     def add(self, assessment: Assessment) -> None:
         """Fold one assessment in (an order excluded from assessment counts nothing)."""
