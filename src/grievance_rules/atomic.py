@@ -1,19 +1,67 @@
 """Files written whole or not at all: a temporary file beside the target, renamed when complete.
 
 ``os.replace`` is atomic on one file system: an interrupted run leaves the old
-file, or none, never half of a new one. The CLI's outputs and the report and
-table writers all write through :func:`atomic_path`.
+file, or none, never half of a new one. The CLI's outputs, the report and table
+writers and the Parquet writers all write through :func:`atomic_path`, or through
+:func:`temporary_beside` and :func:`put_in_place` when the file is written in steps.
+
+The file put in place has the permissions a file created in the ordinary way would
+have: a new file the process's umask applied to ``rw-rw-rw-`` (``0o644`` under the
+usual umask ``022``), a file replaced the permissions it had. (A temporary file from
+:func:`tempfile.mkstemp` is readable by its owner only; renamed into place as it is,
+a report in a shared folder, or a Parquet dataset read by another user's Dask
+workers, could be read by no one else.)
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
+import secrets
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["atomic_path"]
+__all__ = ["atomic_path", "put_in_place", "temporary_beside"]
+
+_ATTEMPTS = 100
+
+
+def temporary_beside(target: str | os.PathLike[str]) -> Path:
+    """A new, empty temporary file in ``target``'s folder, named after it (``.NAME.*.part``).
+
+    It is created as :func:`open` creates a file (``0o666`` less the umask), so that
+    :func:`put_in_place` can rename it into place with ordinary permissions.
+
+    Raises:
+        FileExistsError: no free name was found (after 100 random names).
+        OSError: the folder cannot be written.
+    """
+    target = Path(target)
+    for _ in range(_ATTEMPTS):
+        candidate = target.with_name(f".{target.name}.{secrets.token_hex(6)}.part")
+        try:
+            handle = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:
+            continue
+        os.close(handle)
+        return candidate
+    raise FileExistsError(f"no free temporary name beside {target}")
+
+
+def put_in_place(temporary: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:
+    """Rename a complete temporary file to ``target``, keeping the permissions ``target`` had.
+
+    Raises:
+        OSError: the rename failed (the temporary file is left for the caller).
+    """
+    try:
+        mode = stat.S_IMODE(os.stat(target).st_mode)
+    except FileNotFoundError:
+        pass  # a new file: it keeps the permissions it was created with
+    else:
+        os.chmod(temporary, mode)
+    os.replace(temporary, target)
 
 
 @contextlib.contextmanager
@@ -30,12 +78,9 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
         >>> out.read_text(encoding="utf-8")
         '# done\n'
     """
-    target = Path(target)
-    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    os.close(handle)
-    tmp = Path(name)
+    tmp = temporary_beside(target)
     try:
         yield tmp
-        os.replace(tmp, target)
+        put_in_place(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)

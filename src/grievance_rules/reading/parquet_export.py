@@ -28,13 +28,13 @@ import datetime as dt
 import enum
 import itertools
 import os
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
+from grievance_rules.atomic import put_in_place, temporary_beside
 from grievance_rules.model import WorkOrder
 from grievance_rules.reading.parquet import (
     EVENT_COLUMNS,
@@ -152,12 +152,10 @@ class _Part:
         self.writers: dict[str, Any] = {}
         for table, path in paths.items():
             path.parent.mkdir(parents=True, exist_ok=True)
-            handle, name = tempfile.mkstemp(
-                prefix=f".{path.name}.", suffix=".part", dir=path.parent
+            temporary = self.temps[table] = temporary_beside(path)
+            self.writers[table] = pq.ParquetWriter(
+                temporary, self.schemas[table], compression="zstd"
             )
-            os.close(handle)
-            self.temps[table] = Path(name)
-            self.writers[table] = pq.ParquetWriter(name, self.schemas[table], compression="zstd")
         self.rows: dict[str, list[dict[str, Any]]] = {table: [] for table in paths}
         self.orders = 0
 
@@ -189,7 +187,7 @@ class _Part:
                 writer.close()
         for table, temp in self.temps.items():
             if keep:
-                os.replace(temp, self.paths[table])
+                put_in_place(temp, self.paths[table])
             else:
                 temp.unlink(missing_ok=True)
 

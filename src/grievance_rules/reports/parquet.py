@@ -31,13 +31,12 @@ Example:
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from grievance_rules.atomic import atomic_path
+from grievance_rules.atomic import atomic_path, put_in_place, temporary_beside
 from grievance_rules.engine import Assessment
 from grievance_rules.packs.schema import Citation
 from grievance_rules.scoring import RATES, Scorecard
@@ -246,13 +245,9 @@ class FindingsWriter:
         import pyarrow.parquet as pq
 
         self.target = Path(target)
-        handle, name = tempfile.mkstemp(
-            prefix=f".{self.target.name}.", suffix=".part", dir=self.target.parent
-        )
-        os.close(handle)
-        self.temp = Path(name)
+        self.temp = temporary_beside(self.target)
         self.schema = findings_schema()
-        self.writer = pq.ParquetWriter(name, self.schema, compression="zstd")
+        self.writer = pq.ParquetWriter(self.temp, self.schema, compression="zstd")
         self.rows: list[dict[str, Any]] = []
         self.row_group = row_group
         self.findings = 0
@@ -279,7 +274,7 @@ class FindingsWriter:
         finally:
             self.writer.close()
         if keep:
-            os.replace(self.temp, self.target)
+            put_in_place(self.temp, self.target)
         else:
             self.temp.unlink(missing_ok=True)
 
