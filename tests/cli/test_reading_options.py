@@ -85,3 +85,27 @@ def test_read_converts_a_wide_sheet_to_the_long_layout(tmp_path):
     expected = read_orders(wide, assume_tz="Asia/Shanghai").orders
     assert read_orders(long, assume_tz="Asia/Shanghai").orders == expected
     assert len(expected) == 3
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "a Parquet dataset (a folder holding orders.parquet or orders/, or a .parquet "
+               "file) is known by its name: drop --format"),
+        ("zh", "Parquet 数据集（含 orders.parquet 或 orders/ 的文件夹，或一个 .parquet 文件）"
+               "按其名称识别：请去掉 --format"),
+    ],
+)  # fmt: skip
+def test_format_parquet_says_a_dataset_is_known_by_its_name(tmp_path, lang, expected):
+    folder = tmp_path / "ds"
+    made = CliRunner().invoke(cli, ["sample", "--orders", "5", "--seed", "1",
+                                    "--format", "parquet", "-o", str(folder)])  # fmt: skip
+    assert made.exit_code == 0, made.output
+    refused = CliRunner().invoke(
+        cli, ["--lang", lang, "evaluate", str(folder), "--pack", "daye", "--format", "parquet"]
+    )
+    assert refused.exit_code == 2
+    assert expected in " ".join(refused.output.split()).replace("； ", "；")
+    read = CliRunner().invoke(cli, ["evaluate", str(folder), "--pack", "daye"])
+    assert read.exit_code == 0, read.output
+    assert read.output.count('"order_id"') == 5

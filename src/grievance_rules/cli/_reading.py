@@ -32,7 +32,12 @@ _OUTPUT_WORDS = ("table", "markdown", "html", "jsonl", "json", "csv", "xlsx")
 
 def _bad_format(value: str) -> str:
     hint = ""
-    if value in _OUTPUT_WORDS and value not in _INPUT_FORMATS:
+    if value == "parquet":
+        hint = _(
+            "; a Parquet dataset (a folder holding orders.parquet or orders/, or a "
+            ".parquet file) is known by its name: drop --format"
+        )
+    elif value in _OUTPUT_WORDS and value not in _INPUT_FORMATS:
         hint = _("; the format of what the command writes is --output-format {value}").format(
             value=value
         )
@@ -60,7 +65,11 @@ input_format_option = click.option(
     "--format",
     "input_format",
     type=_InputFormatType(),
-    help="The format of FILE: json, jsonl, csv or xlsx (default: from its name).",
+    help=(
+        "The format of FILE: json, jsonl, csv or xlsx (default: from its name). A Parquet "
+        "dataset is known by its name (a folder holding orders.parquet or orders/, or a "
+        ".parquet file)."
+    ),
 )
 """``--format``: the format of the orders file, checked before anything is read."""
 
