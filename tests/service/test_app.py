@@ -55,12 +55,16 @@ def test_healthz_and_packs(client: TestClient) -> None:
 
 def test_unknown_pack_is_404(client: TestClient, records: list[dict[str, Any]]) -> None:
     for response in (
-        client.get("/v1/packs/nowhere"),
-        client.get("/v1/packs/nowhere/readme"),
-        client.post("/v1/evaluate?pack=nowhere", json=records[0]),
+        client.get("/v1/packs/nowhere?lang=en"),
+        client.get("/v1/packs/nowhere/readme?lang=en"),
+        client.post("/v1/evaluate?pack=nowhere&lang=en", json=records[0]),
     ):
         assert response.status_code == 404
         assert "unknown pack 'nowhere'" in response.json()["error"]
+    # in Chinese by default
+    response = client.get("/v1/packs/nowhere")
+    assert response.status_code == 404
+    assert response.json()["error"] == "未知规则包 'nowhere'；本服务提供：chengdong, daye, xiayang"
 
 
 def test_evaluate_one_order_is_the_library_json_byte_for_byte(
@@ -116,11 +120,13 @@ def test_a_bad_record_is_422_naming_record_field_and_problem(
 
 
 def test_bad_json_bad_query_and_bad_shape(client: TestClient) -> None:
-    response = client.post("/v1/evaluate?pack=daye", content=b"{not json")
+    response = client.post("/v1/evaluate?pack=daye&lang=en", content=b"{not json")
     assert response.status_code == 400
     assert "not JSON" in response.json()["error"]
+    response = client.post("/v1/evaluate?pack=daye", content=b"{not json")
+    assert response.json()["error"].startswith("请求体不是 JSON：")
     assert client.post("/v1/evaluate?pack=daye", content=b'"text"').status_code == 400
-    response = client.post("/v1/evaluate?pack=daye&as_of=2026-03-03T08:00", json={})
+    response = client.post("/v1/evaluate?pack=daye&as_of=2026-03-03T08:00&lang=en", json={})
     assert response.status_code == 422
     assert "no UTC offset" in response.json()["error"]
     assert client.post("/v1/evaluate?pack=daye&lang=fr", json={}).status_code == 422
@@ -130,12 +136,14 @@ def test_bad_json_bad_query_and_bad_shape(client: TestClient) -> None:
 
 def test_limits_are_413(records: list[dict[str, Any]]) -> None:
     small = TestClient(create_app(["daye"], limits=Limits(max_body_bytes=2_000, max_batch=2)))
-    response = small.post("/v1/evaluate", json=records[:1] * 30)
+    response = small.post("/v1/evaluate?lang=en", json=records[:1] * 30)
     assert response.status_code == 413
     assert "over the limit" in response.json()["error"]
-    response = small.post("/v1/evaluate", json=[{"id": "x"}] * 3)
+    response = small.post("/v1/evaluate?lang=en", json=[{"id": "x"}] * 3)
     assert response.status_code == 413
     assert "batch of 3" in response.json()["error"]
+    response = small.post("/v1/evaluate", json=[{"id": "x"}] * 3)
+    assert response.json()["error"] == "一批 3 件工单，超过上限 2 件"
     # one pack served: pack may be left out
     assert small.post("/v1/evaluate", json=records[0]).status_code == 200
 

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from grievance_rules.errors import DurationError
+from grievance_rules.i18n import gettext as _
 
 __all__ = ["CountingConvention", "Duration", "DurationUnit", "HalfDayRule"]
 
@@ -162,7 +163,11 @@ class Duration:
         unit = _UNIT_WORDS.get(match.group("unit")) if match else None
         if match is None or unit is None:
             known = ", ".join(sorted({*_UNIT_WORDS, *_SAME_DAY_WORDS}))
-            raise DurationError(f"duration {text!r} not understood; units: {known}")
+            raise DurationError(
+                _("duration {text} not understood; units: {units}").format(
+                    text=repr(text), units=known
+                )
+            )
         raw = match.group("amount")
         amount = _CHINESE_NUMBERS.get(raw)
         if amount is None:

@@ -31,7 +31,7 @@ from grievance_rules.model.base import CHECKED_TAG, FAST_TAG
 from grievance_rules.model.terms import TermEnum
 from grievance_rules.reading.results import RecordProblem
 
-__all__ = ["field_path", "problems_from_issues", "problems_from_validation"]
+__all__ = ["field_path", "problems_from_issues", "problems_from_validation", "pydantic_message"]
 
 _EVENT_TYPES = frozenset(EVENT_TYPES)
 _SCALARS = (str, int, float, bool)
@@ -151,7 +151,7 @@ _PYDANTIC_MESSAGES = {
 """Pydantic's common error types, said in the chosen language (English keeps pydantic's own)."""
 
 
-def _pydantic_message(error: Any) -> str:
+def pydantic_message(error: Any) -> str:
     """Pydantic's message for ``error``; in Chinese, the catalogue's where it has one.
 
     Example:
@@ -159,10 +159,10 @@ def _pydantic_message(error: Any) -> str:
         >>> error = {"type": "greater_than_equal", "msg": "Input should be greater than or "
         ...          "equal to 0", "ctx": {"ge": 0}}
         >>> with language("zh"):
-        ...     _pydantic_message(error)
+        ...     pydantic_message(error)
         '应不小于 0'
         >>> with language("en"):
-        ...     _pydantic_message(error)
+        ...     pydantic_message(error)
         'Input should be greater than or equal to 0'
     """
     template = _PYDANTIC_MESSAGES.get(error["type"])
@@ -207,7 +207,7 @@ def problems_from_validation(exc: ValidationError) -> tuple[RecordProblem, ...]:
         elif kind == "extra_forbidden":
             message = _("unknown field (value {value})").format(value=_shown(value))
         else:
-            message = _pydantic_message(error)
+            message = pydantic_message(error)
             if isinstance(value, _SCALARS) or value is None:
                 message = _("{message} (got {value})").format(message=message, value=_shown(value))
         problems.append(RecordProblem(path, message, kind))

@@ -1,7 +1,7 @@
 """The FastAPI application: endpoints over packs loaded once, at start.
 
 * ``POST /v1/evaluate`` — one order (a JSON object) or a batch (a JSON array);
-  query ``pack``, ``as_of``, ``lang``. One order: the assessment's own JSON, byte
+  query ``pack``, ``as_of``. One order: the assessment's own JSON, byte
   for byte; a batch: a JSON array of them, in input order.
 * ``POST /v1/evaluate/stream`` — JSON Lines in, JSON Lines out, one line per
   input line (an assessment, or ``{"rejected": ...}``) and a last line of counts;
@@ -18,7 +18,8 @@ or wrong bearer token, 404 an unknown pack, 413 a body or batch over the limits,
 for ``/v1/evaluate`` ``inputs = assessed + rejected``, the valid records assessed
 and their assessments in ``assessments``; for watch, score and compare, which need
 the whole batch, ``inputs = valid + rejected`` and nothing computed) or a bad
-query value.
+query value. Every ``/v1`` request takes ``lang`` (``zh``, the default, or ``en``):
+the language of the answer's messages (see :class:`_Language`).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import json
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qsl
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -39,13 +41,17 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from grievance_rules import __version__
 from grievance_rules.calendar import SHANGHAI
 from grievance_rules.engine import evaluate
+from grievance_rules.engine.periods import PERIOD_KINDS
 from grievance_rules.errors import GrievanceRulesError
+from grievance_rules.i18n import gettext as _
+from grievance_rules.i18n import language
 from grievance_rules.model import WorkOrder, work_order_schema
 from grievance_rules.operations import watch
 from grievance_rules.packs import Pack, find_pack
 from grievance_rules.packs.readme import render_readme
 from grievance_rules.packs.schema import Manifest, Parameter, RuleFile
 from grievance_rules.reading import Accepted, validate_record
+from grievance_rules.reading.problems import pydantic_message
 from grievance_rules.reading.results import Rejected, SourceLocation
 from grievance_rules.scoring import compare, score
 
@@ -100,16 +106,63 @@ class _Bearer:
             for name, value in scope["headers"]:
                 if name == b"authorization":
                     given = value
-            scheme, _, token = given.partition(b" ")
+            scheme, _space, token = given.partition(b" ")
             if scheme.lower() != b"bearer" or not hmac.compare_digest(token, self.secret):
                 refusal = JSONResponse(
-                    {"error": "missing or wrong bearer token"},
+                    {"error": _("missing or wrong bearer token")},
                     status_code=401,
                     headers={"WWW-Authenticate": "Bearer"},
                 )
                 await refusal(scope, receive, send)
                 return
         await self.app(scope, receive, send)
+
+
+_LANGUAGES = {"zh": "zh-Hans", "en": "en"}
+"""The ``lang`` values, and the ``Content-Language`` of the answers in each."""
+
+
+class _Language:
+    """ASGI middleware: a ``/v1`` request's messages in the language of its ``lang``.
+
+    ``lang=zh`` (the default) or ``lang=en``, in the query of any ``/v1`` request,
+    chooses the language of every message of the answer (errors, the problems of a
+    rejected record) for that request alone, and the answer's ``Content-Language``;
+    another value is a 422 before the request reaches an endpoint. Assessments,
+    scorecards and comparisons are the same in both (their rule titles and
+    citations are the documents' Chinese).
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith("/v1"):
+            await self.app(scope, receive, send)
+            return
+        query = parse_qsl(scope.get("query_string", b"").decode("latin-1"))
+        asked = [value for key, value in query if key == "lang"]
+        lang = asked[-1] if asked else "zh"
+        if lang not in _LANGUAGES:
+            with language("zh"):
+                refusal = JSONResponse(
+                    {"error": _("lang: {value} is not zh or en").format(value=repr(lang))},
+                    status_code=422,
+                )
+            await refusal(scope, receive, send)
+            return
+        header = (b"content-language", _LANGUAGES[lang].encode())
+
+        async def labelled(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                if all(name.lower() != b"content-language" for name, _value in headers):
+                    headers.append(header)
+                message = {**message, "headers": headers}
+            await send(message)
+
+        with language(lang):
+            await self.app(scope, receive, labelled)
 
 
 class _RefusedError(Exception):
@@ -126,13 +179,21 @@ def _error(status: int, message: str, **extra: Any) -> _RefusedError:
 async def _body(request: Request, limits: Limits) -> bytes:
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limits.max_body_bytes:
-        raise _error(413, f"body of {declared} bytes is over the limit of {limits.max_body_bytes}")
+        raise _error(
+            413,
+            _("body of {size} bytes is over the limit of {limit}").format(
+                size=declared, limit=limits.max_body_bytes
+            ),
+        )
     chunks = []
     size = 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limits.max_body_bytes:
-            raise _error(413, f"body is over the limit of {limits.max_body_bytes} bytes")
+            raise _error(
+                413,
+                _("body is over the limit of {limit} bytes").format(limit=limits.max_body_bytes),
+            )
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -141,7 +202,7 @@ def _json(raw: bytes) -> Any:
     try:
         return json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise _error(400, f"body is not JSON: {exc}") from None
+        raise _error(400, _("body is not JSON: {problem}").format(problem=exc)) from None
 
 
 def _instant(text: str | None, name: str) -> dt.datetime | None:
@@ -154,9 +215,17 @@ def _instant(text: str | None, name: str) -> dt.datetime | None:
     try:
         value = dt.datetime.fromisoformat(text)
     except ValueError:
-        raise _error(422, f"{name}: {text!r} is not an ISO 8601 date-time") from None
+        raise _error(
+            422,
+            _("{name}: {value} is not an ISO 8601 date-time").format(name=name, value=repr(text)),
+        ) from None
     if value.tzinfo is None:
-        raise _error(422, f"{name}: {text!r} has no UTC offset (add one, e.g. +08:00)")
+        raise _error(
+            422,
+            _("{name}: {value} has no UTC offset (add one, e.g. +08:00)").format(
+                name=name, value=repr(text)
+            ),
+        )
     return value
 
 
@@ -164,7 +233,19 @@ def _date(text: str, name: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise _error(422, f"{name}: {text!r} is not a date YYYY-MM-DD") from None
+        raise _error(
+            422, _("{name}: {value} is not a date YYYY-MM-DD").format(name=name, value=repr(text))
+        ) from None
+
+
+def _period(kind: str) -> None:
+    if kind not in PERIOD_KINDS:
+        raise _error(
+            422,
+            _("period: {value} is not a kind of period; one of {kinds}").format(
+                value=repr(kind), kinds=", ".join(PERIOD_KINDS)
+            ),
+        )
 
 
 def _rejection(result: Rejected, index: int) -> dict[str, Any]:
@@ -182,12 +263,17 @@ def _validate(
 ) -> tuple[list[WorkOrder], list[dict[str, Any]]]:
     """The valid orders, and each bad record's index, field and problem."""
     if len(records) > limits.max_batch:
-        raise _error(413, f"batch of {len(records)} orders is over the limit of {limits.max_batch}")
+        raise _error(
+            413,
+            _("batch of {count} orders is over the limit of {limit}").format(
+                count=len(records), limit=limits.max_batch
+            ),
+        )
     orders: list[WorkOrder] = []
     rejected = []
     for index, record in enumerate(records):
         if not isinstance(record, dict):
-            problem = {"field": "", "problem": "a record is a JSON object", "code": "type"}
+            problem = {"field": "", "problem": _("a record is a JSON object"), "code": "type"}
             rejected.append({"record": index, "order_id": None, "problems": [problem]})
             continue
         result = validate_record(record, location=SourceLocation("<body>", index + 1))
@@ -208,7 +294,9 @@ def _orders(records: Sequence[Any], limits: Limits) -> list[WorkOrder]:
     if rejected:
         raise _error(
             422,
-            f"{len(rejected)} of {len(records)} records are not valid orders; nothing computed",
+            _("{bad} of {count} records are not valid orders; nothing computed").format(
+                bad=len(rejected), count=len(records)
+            ),
             inputs=len(records),
             valid=len(orders),
             rejected=len(rejected),
@@ -222,7 +310,10 @@ def _order_list(body: Any, key: str = "orders") -> list[Any]:
         return body
     if isinstance(body, dict) and isinstance(body.get(key), list):
         return list(body[key])
-    raise _error(400, f"body must be a JSON array of orders or an object with {key!r}")
+    raise _error(
+        400,
+        _("body must be a JSON array of orders or an object with {key}").format(key=repr(key)),
+    )
 
 
 _WARM_UP = WorkOrder.model_validate(
@@ -285,11 +376,16 @@ def create_app(
         if name is None:
             if len(loaded) == 1:
                 return next(iter(loaded.values()))
-            raise _error(422, "pack: required (one of " + ", ".join(sorted(loaded)) + ")")
+            raise _error(
+                422, _("pack: required (one of {packs})").format(packs=", ".join(sorted(loaded)))
+            )
         pack = loaded.get(name)
         if pack is None:
             raise _error(
-                404, f"unknown pack {name!r}; this service has: {', '.join(sorted(loaded))}"
+                404,
+                _("unknown pack {name}; this service has: {packs}").format(
+                    name=repr(name), packs=", ".join(sorted(loaded))
+                ),
             )
         return pack
 
@@ -310,7 +406,7 @@ def create_app(
         problems = [
             {
                 "field": ".".join(str(part) for part in error.get("loc", ())[1:]),
-                "problem": error.get("msg", ""),
+                "problem": pydantic_message(error) if "type" in error else error.get("msg", ""),
             }
             for error in exc.errors()
         ]
@@ -323,6 +419,7 @@ def create_app(
 
     if secret is not None:
         app.add_middleware(_Bearer, secret=secret)
+    app.add_middleware(_Language)  # (added last: outermost, so a refused token is in it too)
 
     @app.get("/healthz")
     def healthz() -> dict[str, Any]:
@@ -382,7 +479,7 @@ def create_app(
     def add_days(date: str, days: int, pack: str | None = None) -> dict[str, Any]:
         """The ``days``-th working day strictly after ``date``."""
         if days < 0:
-            raise _error(422, "days: must not be negative")
+            raise _error(422, _("days: must not be negative"))
         cal = pack_of(pack).calendar()
         result = cal.add_working_days(_date(date, "date"), days)
         return {
@@ -436,32 +533,33 @@ def create_app(
         as_of: str | None = None,
         lang: str = "zh",
     ) -> Response:
-        """Assess one order (an object) or a batch (an array); byte-identical to the library."""
-        if lang not in ("zh", "en"):
-            raise _error(422, f"lang: {lang!r} is not zh or en")
+        """Assess one order (an object) or a batch (an array); byte-identical to the library.
+
+        ``lang`` (``zh`` or ``en``, as on every ``/v1`` request) is the messages' language.
+        """
         chosen = pack_of(pack)
         instant = _instant(as_of, "as_of")
         body = _json(await _body(request, lim))
-        headers = {"Content-Language": "zh-Hans" if lang == "zh" else "en"}
         single = isinstance(body, dict)
         if single:
             body = [body]
         if not isinstance(body, list):
-            raise _error(400, "body must be an order (object) or a batch of orders (array)")
+            raise _error(400, _("body must be an order (object) or a batch of orders (array)"))
         orders, rejected = _validate(body, lim)
         if single and not rejected:
             return Response(
                 evaluate(orders[0], chosen, instant).model_dump_json(),
                 media_type=_JSON,
-                headers=headers,
             )
         parts = [evaluate(order, chosen, instant).model_dump_json() for order in orders]
         if not rejected:
-            return Response("[" + ",".join(parts) + "]", media_type=_JSON, headers=headers)
+            return Response("[" + ",".join(parts) + "]", media_type=_JSON)
         # as the CLI: the valid records are assessed, the others named; the counts add up
         head = json.dumps(
             {
-                "error": f"{len(rejected)} of {len(body)} records are not valid orders",
+                "error": _("{bad} of {count} records are not valid orders").format(
+                    bad=len(rejected), count=len(body)
+                ),
                 "inputs": len(body),
                 "assessed": len(parts),
                 "rejected": len(rejected),
@@ -470,7 +568,7 @@ def create_app(
             ensure_ascii=False,
         )
         text = head[:-1] + ',"assessments":[' + ",".join(parts) + "]}"
-        return Response(text, status_code=422, media_type=_JSON, headers=headers)
+        return Response(text, status_code=422, media_type=_JSON)
 
     @app.post("/v1/evaluate/stream")
     async def evaluate_stream(
@@ -488,7 +586,9 @@ def create_app(
                     line, buffer = buffer.split(b"\n", 1)
                     yield line
                 if len(buffer) > lim.max_body_bytes:
-                    raise _error(413, f"a line over {lim.max_body_bytes} bytes")
+                    raise _error(
+                        413, _("a line over {limit} bytes").format(limit=lim.max_body_bytes)
+                    )
             if buffer.strip():
                 yield buffer
 
@@ -501,13 +601,21 @@ def create_app(
                 except StopAsyncIteration:
                     break
                 except _RefusedError as exc:
-                    yield (json.dumps(exc.body) + "\n").encode()
+                    yield (json.dumps(exc.body, ensure_ascii=False) + "\n").encode()
                     break
                 if not line.strip():
                     continue
                 if inputs >= lim.max_batch:
                     yield (
-                        json.dumps({"error": f"more than {lim.max_batch} lines; stopped"}) + "\n"
+                        json.dumps(
+                            {
+                                "error": _("more than {limit} lines; stopped").format(
+                                    limit=lim.max_batch
+                                )
+                            },
+                            ensure_ascii=False,
+                        )
+                        + "\n"
                     ).encode()
                     break
                 inputs += 1
@@ -537,9 +645,9 @@ def create_app(
         chosen = pack_of(pack)
         instant = _instant(as_of, "as_of")
         if instant is None:
-            raise _error(422, "as_of: required (the service reads no clock)")
+            raise _error(422, _("as_of: required (the service reads no clock)"))
         if within_hours < 0:
-            raise _error(422, "within_hours: must not be negative")
+            raise _error(422, _("within_hours: must not be negative"))
         orders = _orders(_order_list(_json(await _body(request, lim))), lim)
         listed = watch(orders, chosen, instant, within=dt.timedelta(hours=within_hours))
         summary = ",".join(s.model_dump_json() for s in listed.summary())
@@ -556,6 +664,7 @@ def create_app(
         """Each unit's scorecard per period under the pack."""
         chosen = pack_of(pack)
         instant = _instant(as_of, "as_of")
+        _period(period)
         orders = _orders(_order_list(_json(await _body(request, lim))), lim)
         return Response(
             score(orders, chosen, period=period, as_of=instant).model_dump_json(),
@@ -573,8 +682,9 @@ def create_app(
         names = packs.split(",") if packs else sorted(loaded)
         chosen = [pack_of(name) for name in names]
         if len(chosen) < 2:
-            raise _error(422, "packs: name at least two packs")
+            raise _error(422, _("packs: name at least two packs"))
         instant = _instant(as_of, "as_of")
+        _period(period)
         orders = _orders(_order_list(_json(await _body(request, lim))), lim)
         result = compare(orders, chosen, as_of=instant, period=period)
         return Response(result.model_dump_json(), media_type=_JSON)
