@@ -126,7 +126,7 @@ class _Language:
     """ASGI middleware: a ``/v1`` request's messages in the language of its ``lang``.
 
     ``lang=zh`` (the default) or ``lang=en``, in the query of any ``/v1`` request,
-    chooses the language of every message of the answer (errors, the problems of a
+    chooses the language of the answer's messages (errors, the problems of a
     rejected record) for that request alone, and the answer's ``Content-Language``;
     another value is a 422 before the request reaches an endpoint. Assessments,
     scorecards and comparisons are the same in both (their rule titles and
