@@ -217,3 +217,64 @@ def test_a_dask_data_frame_of_orders_scores_as_one_process(client):
     unnamed = dd.from_pandas(pd.DataFrame({"a": texts, "b": texts}), npartitions=2)
     with pytest.raises(TypeError, match="one column"):
         score_dataset(unnamed, "daye", client=client)
+
+
+def _with_a_bad_category(folder, orders):
+    """A dataset of ``orders`` in two partitions, the first order's category made 抱怨."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    write_parquet(orders, folder, partition_size=len(orders) // 2)
+    first = parquet_partitions(folder)[0].orders
+    table = pq.read_table(first)
+    categories = table.column("category").to_pylist()
+    categories[0] = "抱怨"
+    at = table.schema.get_field_index("category")
+    pq.write_table(table.set_column(at, "category", pa.array(categories, pa.string())), first)
+    return orders[0].id
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("zh", "category: 应为以下之一：咨询、求助、投诉、举报、建议（实际为 '抱怨'）"),
+        ("en", "category: Input should be 'consultation', 'help_request', 'complaint', 'report' "
+               "or 'suggestion' (got '抱怨'); the Chinese terms are accepted too"),
+    ],
+)  # fmt: skip
+def test_messages_made_on_the_workers_are_in_the_caller_s_language(
+    tmp_path, client, lang, expected
+):
+    from grievance_rules.i18n import language
+
+    bad = _with_a_bad_category(tmp_path, list(generate_orders(40, seed=8)))
+    with language(lang):
+        many = compare_dataset(tmp_path, ["xiayang", "daye"], client=client)
+        one = compare(iter_parquet_orders(tmp_path), ["xiayang", "daye"])
+    assert many.model_dump_json() == one.model_dump_json()
+    (rejection,) = many.rejections
+    assert rejection.order_id == bad
+    assert rejection.reasons == (expected,)
+
+
+@pytest.mark.slow
+def test_a_library_error_on_a_worker_is_raised_not_logged_there(tmp_path, client):
+    from grievance_rules.i18n import language
+
+    write_parquet(generate_orders(40, seed=9), tmp_path, partition_size=20)
+    damaged = parquet_partitions(tmp_path)[1].events
+    with open(damaged, "rb") as handle:
+        head = handle.read(300)
+    with open(damaged, "wb") as handle:
+        handle.write(head)
+    with language("zh"), pytest.raises(ReadError, match="不是可读取的 Parquet 文件"):
+        score_dataset(tmp_path, "xiayang", client=client)
+    # the client raised it, once; the workers' own logs leave it out ...
+    logs = [message for found in client.get_worker_logs().values() for _, message in found]
+    assert not [m for m in logs if "Compute Failed" in m and "ReadError" in m]
+    # ... but not a failure of another kind
+    with pytest.raises(ValueError, match="invalid literal"):
+        client.submit(int, "x", pure=False).result()
+    logs = [message for found in client.get_worker_logs().values() for _, message in found]
+    assert [m for m in logs if "Compute Failed" in m and "ValueError" in m]

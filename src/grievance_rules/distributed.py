@@ -43,6 +43,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
+import logging
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -53,6 +54,7 @@ from grievance_rules.engine import Rejection, RepeatIndex
 from grievance_rules.engine.batch import Duplicates, input_id
 from grievance_rules.engine.matching import EngineName
 from grievance_rules.errors import GrievanceRulesError, PackError, ReadError
+from grievance_rules.i18n import Language, current_language, language
 from grievance_rules.i18n import gettext as _
 from grievance_rules.packs import Pack, load_pack
 from grievance_rules.reading.parquet import (
@@ -180,6 +182,9 @@ class PartitionTask:
         strict: reject orders whose history has warnings.
         path: ``score`` and ``compare``: how the partition is judged (per order,
             columnar, or ``auto`` by its size; :mod:`grievance_rules.scoring.tables`).
+        lang: the language of the messages the task writes (a rejection's reasons, a
+            file's error), the caller's (:func:`_tasks` gives it): a worker process
+            does not share the caller's choice (``--lang``). ``None``: the worker's own.
     """
 
     command: Command
@@ -194,6 +199,7 @@ class PartitionTask:
     assume_tz: str | None = None
     strict: bool = False
     path: ScoringPath = "auto"
+    lang: Language | None = None
 
 
 @dataclass(frozen=True)
@@ -218,6 +224,16 @@ def partition_repeats(task: PartitionTask, items: Iterable[Any] | None = None) -
     The orders the task would assess (:meth:`RepeatIndex.from_inputs`: not the
     records rejected, of one id the one kept, none received after ``as_of``).
     """
+    with _in_language(task.lang):
+        return _partition_repeats(task, items)
+
+
+def _in_language(lang: Language | None) -> contextlib.AbstractContextManager[Any]:
+    """The task's messages in ``lang`` (``None``: the process's own language)."""
+    return language(lang) if lang is not None else contextlib.nullcontext()
+
+
+def _partition_repeats(task: PartitionTask, items: Iterable[Any] | None) -> RepeatIndex:
     records = _records(task, items)
     if task.duplicates == "last":
         records = list(records)
@@ -242,8 +258,16 @@ def run_partition(
 
     ``score`` and ``compare`` judge the partition as ``task.path`` says: per order,
     columnar (findings as tables), or ``auto`` (columnar for a partition of 500
-    records or more); ``evaluate`` gives each order's assessment, per order.
+    records or more); ``evaluate`` gives each order's assessment, per order. Its
+    messages are in ``task.lang``.
     """
+    with _in_language(task.lang):
+        return _run_partition(task, items, repeats)
+
+
+def _run_partition(
+    task: PartitionTask, items: Iterable[Any] | None, repeats: RepeatIndex | None
+) -> PartialScorecard | PartialComparison | PartitionFindings:
     packs = [_pack(source) for source in task.packs]
     records = _records(task, items)
     options: dict[str, Any] = {
@@ -283,11 +307,16 @@ def _hash(order_id: str) -> int:
     return int.from_bytes(digest, "big")
 
 
-def _id_hashes(partition: ParquetPartition) -> Any:
-    """The distinct order ids of a partition as 64-bit hashes (a sorted ``numpy`` array)."""
+def _id_hashes(partition: ParquetPartition, lang: Language | None = None) -> Any:
+    """The distinct order ids of a partition as 64-bit hashes (a sorted ``numpy`` array).
+
+    An unreadable file is refused in ``lang`` (``None``: the process's own language).
+    """
     import numpy as np
 
-    found = {_hash(order_id) for order_id in partition_order_ids(partition) if order_id is not None}
+    with _in_language(lang):
+        ids = partition_order_ids(partition)
+    found = {_hash(order_id) for order_id in ids if order_id is not None}
     return np.unique(np.fromiter(found, dtype=np.uint64, count=len(found)))
 
 
@@ -341,7 +370,7 @@ def _check_ids(client: Any, partitions: Sequence[ParquetPartition]) -> None:
     Raises:
         ReadError: names an id and two partitions holding it.
     """
-    hashed = client.gather(client.map(_id_hashes, partitions, pure=False))
+    hashed = client.gather(client.map(_id_hashes, partitions, lang=current_language(), pure=False))
 
     def ids(index: int, value: int) -> set[str]:
         return set(_ids_with_hashes(partitions[index], frozenset({value})))
@@ -399,6 +428,48 @@ def _refuse_shared(
     )
 
 
+def _library_error_names() -> frozenset[str]:
+    """The names of the library's errors: :class:`GrievanceRulesError` and its subclasses."""
+    found: set[str] = set()
+    pending: list[type[BaseException]] = [GrievanceRulesError]
+    while pending:
+        kind = pending.pop()
+        found.add(kind.__name__)
+        pending.extend(kind.__subclasses__())
+    return frozenset(found)
+
+
+class _LibraryErrorFilter(logging.Filter):
+    """Leaves out a worker's ``Compute Failed`` record of a task a library error stopped.
+
+    The error reaches the client, which raises it (the command line prints it as
+    one line, in the user's language); the worker's record of it is a Python
+    traceback in English on the same terminal. Any other failure is logged as
+    Dask logs it. (The record's fourth argument is the exception's ``repr``; a
+    record of another shape passes.)
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.names = _library_error_names()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if not str(record.msg).startswith("Compute Failed") or not isinstance(args, tuple):
+            return True
+        if len(args) < 4:
+            return True
+        shown = str(args[3])
+        return shown.partition("(")[0] not in self.names
+
+
+def _quiet_library_errors() -> None:
+    """On a worker: install :class:`_LibraryErrorFilter` (once)."""
+    logger = logging.getLogger("distributed.worker")
+    if not any(isinstance(f, _LibraryErrorFilter) for f in logger.filters):
+        logger.addFilter(_LibraryErrorFilter())
+
+
 @contextlib.contextmanager
 def cluster_client(
     scheduler: str | None = None, workers: int | None = None, client: Any = None
@@ -406,7 +477,9 @@ def cluster_client(
     """A Dask client: the one given, one of the cluster at ``scheduler``, or of a local cluster.
 
     A local cluster has ``workers`` worker processes (default 2) of one thread each,
-    and is closed, with its processes, when the block ends.
+    and is closed, with its processes, when the block ends. Its workers leave out
+    their log of a task a library error stopped (the client raises the error; see
+    :class:`_LibraryErrorFilter`): their logs share the user's terminal.
 
     Raises:
         DaskMissingError: Dask is not installed.
@@ -428,6 +501,7 @@ def cluster_client(
         ) as cluster,
         distributed.Client(cluster) as local,
     ):
+        local.run(_quiet_library_errors)
         yield local
 
 
@@ -443,6 +517,7 @@ def _tasks(
     **options: Any,
 ) -> list[PartitionTask]:
     sources = tuple(pack_source(pack) for pack in packs)
+    options.setdefault("lang", current_language())
     if _is_bag(dataset):
         return [
             PartitionTask(command, sources, None, index, **options)
