@@ -446,12 +446,9 @@ class _LibraryErrorFilter(logging.Filter):
     one line, in the user's language); the worker's record of it is a Python
     traceback in English on the same terminal. Any other failure is logged as
     Dask logs it. (The record's fourth argument is the exception's ``repr``; a
-    record of another shape passes.)
+    record of another shape passes. The library's errors are looked up when a
+    record comes, so that those of modules imported since count too.)
     """
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.names = _library_error_names()
 
     def filter(self, record: logging.LogRecord) -> bool:
         args = record.args
@@ -460,7 +457,7 @@ class _LibraryErrorFilter(logging.Filter):
         if len(args) < 4:
             return True
         shown = str(args[3])
-        return shown.partition("(")[0] not in self.names
+        return shown.partition("(")[0] not in _library_error_names()
 
 
 def _quiet_library_errors() -> None:
