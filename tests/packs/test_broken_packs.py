@@ -20,6 +20,8 @@ def test_broken_pack_is_refused_with_file_line_rule_and_field(case: Path) -> Non
     assert expect["message"] in str(error)
     assert error.file == expect["file"]
     assert error.rule_id == expect["rule_id"]
+    if expect["rule_id"] is not None:  # the message a pack author reads names the rule too
+        assert expect["rule_id"] in str(error)
     if expect["field"] is not None:
         assert error.field == expect["field"]
     if expect["line"] is not None:

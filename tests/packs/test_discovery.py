@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from grievance_rules.errors import PackNotFoundError
+from grievance_rules.i18n import language
 from grievance_rules.packs import builtin_packs_dir, discovery, find_pack, is_pack_path
 from grievance_rules.packs.discovery import PackLocation
 from tests.testing.lakeside import REPLY_MET, write_pack
@@ -50,10 +51,18 @@ def test_a_name_that_is_only_a_folder_here_is_not_found_and_the_message_says_how
     message = str(caught.value)
     assert "no policy pack 'mine'; available: chengdong, daye, xiayang" in message
     assert "give it as a path: ./mine" in message
+    with language("zh"), pytest.raises(PackNotFoundError) as caught:
+        find_pack("mine")
+    assert str(caught.value) == (
+        "没有名为 'mine' 的规则包；可用：chengdong, daye, xiayang；"
+        "要加载此处的文件夹 'mine'，请以路径形式给出：./mine"
+    )
 
 
 def test_a_path_without_a_pack_is_not_found(tmp_path: Path) -> None:
     with pytest.raises(PackNotFoundError, match=r"it has no pack\.yaml"):
+        find_pack(tmp_path / "nothing")
+    with language("zh"), pytest.raises(PackNotFoundError, match=r"不是规则包：其中没有 pack\.yaml"):
         find_pack(tmp_path / "nothing")
 
 

@@ -21,6 +21,7 @@ from importlib import metadata
 from pathlib import Path
 
 from grievance_rules.errors import PackNotFoundError
+from grievance_rules.i18n import gettext as _
 from grievance_rules.packs._builtin import builtin_packs_dir
 from grievance_rules.packs.loader import Pack, load_pack
 
@@ -84,7 +85,9 @@ def find_pack(name_or_path: str | Path, *, strict: bool = False) -> Pack:
     if is_pack_path(name_or_path):
         path = Path(name_or_path)
         if not os.path.lexists(path / "pack.yaml"):
-            raise PackNotFoundError(f"no policy pack in {str(path)!r}: it has no pack.yaml")
+            raise PackNotFoundError(
+                _("no policy pack in {path}: it has no pack.yaml").format(path=repr(str(path)))
+            )
         return load_pack(path, strict=strict, origin="path")
     name = str(name_or_path)
     for location in available_packs():
@@ -93,8 +96,12 @@ def find_pack(name_or_path: str | Path, *, strict: bool = False) -> Pack:
     names = ", ".join(p.name for p in available_packs())
     hint = ""
     if os.path.lexists(Path(name) / "pack.yaml"):
-        hint = f"; to load the folder {name!r} here, give it as a path: ./{name}"
-    raise PackNotFoundError(f"no policy pack {name!r}; available: {names}{hint}")
+        hint = _("; to load the folder {name} here, give it as a path: ./{folder}").format(
+            name=repr(name), folder=name
+        )
+    raise PackNotFoundError(
+        _("no policy pack {name}; available: {names}").format(name=repr(name), names=names) + hint
+    )
 
 
 def is_pack_path(name_or_path: str | Path) -> bool:

@@ -138,8 +138,9 @@ def validate_as(model: type[BaseModel], data: Any, name: str, node: YamlRef | No
             if isinstance(rules, list) and loc[1] < len(rules) and isinstance(rules[loc[1]], dict):
                 rule_id = rules[loc[1]].get("id")
         field_path = ".".join(str(step) for step in loc)
+        rule = f"rule {rule_id}: " if isinstance(rule_id, str) else ""
         raise PackError(
-            f"{name}: {field_path}: {error['msg']}",
+            f"{name}: {rule}{field_path}: {error['msg']}",
             file=name,
             line=line_of(node, loc),
             rule_id=rule_id,
