@@ -104,7 +104,7 @@ def test_query_values_and_library_refusals_are_in_the_language_too() -> None:
 
     from grievance_rules.service import create_app
 
-    client = TestClient(create_app(["daye"]))
+    client = TestClient(create_app(["daye", "xiayang"]))
     explain = "/v1/calendar/explain?start=2024-06-07T09:00:00%2B08:00&duration=bogus&pack=daye"
     cases = [
         ("GET", explain, "无法理解时长 'bogus'；可用单位：",
@@ -112,8 +112,11 @@ def test_query_values_and_library_refusals_are_in_the_language_too() -> None:
         ("GET", "/v1/calendar/add?date=2024-06-07&days=x&pack=daye", "days: 应为整数",
          "days: Input should be a valid integer"),
         ("POST", "/v1/score?pack=daye&period=fortnight",
-         "period：'fortnight' 不是周期类型；应为以下之一：day, week",
-         "period: 'fortnight' is not a kind of period; one of day, week"),
+         "未知的周期类型 'fortnight'；应为以下之一：day, week",
+         "unknown kind of period 'fortnight'; one of day, week"),
+        ("POST", "/v1/compare?packs=daye,xiayang&period=fortnight",
+         "未知的周期类型 'fortnight'；应为以下之一：day, week",
+         "unknown kind of period 'fortnight'; one of day, week"),
         ("POST", "/v1/watch?pack=daye", "as_of：必填（服务不读取系统时钟）",
          "as_of: required (the service reads no clock)"),
     ]  # fmt: skip

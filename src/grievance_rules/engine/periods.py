@@ -31,6 +31,7 @@ from pydantic import BaseModel, ConfigDict
 from grievance_rules.calendar import SHANGHAI
 from grievance_rules.engine.assessment import Assessment
 from grievance_rules.engine.plan import PackPlan, plan_for
+from grievance_rules.i18n import gettext as _
 from grievance_rules.packs import Pack
 from grievance_rules.packs.schema import (
     Citation,
@@ -51,6 +52,7 @@ __all__ = [
     "pack_period_of",
     "period_of",
     "tally_key",
+    "unknown_period_kind",
 ]
 
 
@@ -91,6 +93,20 @@ def _label(kind: str, year: int, month: int) -> str:
     return str(year)
 
 
+def unknown_period_kind(kind: str) -> ValueError:
+    """The error for a kind of period that is none of :data:`PERIOD_KINDS`, in the chosen language.
+
+    Example:
+        >>> str(unknown_period_kind("fortnight"))
+        "unknown kind of period 'fortnight'; one of day, week, month, two_months, ..."
+    """
+    return ValueError(
+        _("unknown kind of period {value}; one of {kinds}").format(
+            value=repr(kind), kinds=", ".join(PERIOD_KINDS)
+        )
+    )
+
+
 @functools.lru_cache(maxsize=8192)
 def period_of(
     day: dt.date, kind: str, week_starts: str = "monday", *, month_starts_on: int = 1
@@ -125,7 +141,7 @@ def period_of(
         start = day - dt.timedelta(days=offset)
         return Period(kind, start, start + dt.timedelta(days=7), f"week of {start.isoformat()}")
     if kind not in _MONTHS:
-        raise ValueError(f"unknown kind of period {kind!r}; one of {', '.join(PERIOD_KINDS)}")
+        raise unknown_period_kind(kind)
     if not 1 <= month_starts_on <= 28:
         raise ValueError(f"month_starts_on must be 1..28, not {month_starts_on}")
     months = _MONTHS[kind]

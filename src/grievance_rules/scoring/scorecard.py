@@ -38,6 +38,7 @@ from grievance_rules.engine.periods import (
     PeriodTally,
     evaluate_periods,
     pack_period_of,
+    unknown_period_kind,
 )
 from grievance_rules.engine.plan import plan_for
 from grievance_rules.model import Unit, WorkOrder
@@ -189,7 +190,7 @@ class ScoreBook:
 
     def __init__(self, pack: Pack, *, period: str = "month", as_of: dt.datetime | None = None):
         if period not in PERIOD_KINDS:
-            raise ValueError(f"unknown kind of period {period!r}; one of {', '.join(PERIOD_KINDS)}")
+            raise unknown_period_kind(period)
         self.pack = pack
         self.period = period
         self.as_of = as_of

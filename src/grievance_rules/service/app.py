@@ -41,7 +41,6 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from grievance_rules import __version__
 from grievance_rules.calendar import SHANGHAI
 from grievance_rules.engine import evaluate
-from grievance_rules.engine.periods import PERIOD_KINDS
 from grievance_rules.errors import GrievanceRulesError
 from grievance_rules.i18n import gettext as _
 from grievance_rules.i18n import language
@@ -236,16 +235,6 @@ def _date(text: str, name: str) -> dt.date:
         raise _error(
             422, _("{name}: {value} is not a date YYYY-MM-DD").format(name=name, value=repr(text))
         ) from None
-
-
-def _period(kind: str) -> None:
-    if kind not in PERIOD_KINDS:
-        raise _error(
-            422,
-            _("period: {value} is not a kind of period; one of {kinds}").format(
-                value=repr(kind), kinds=", ".join(PERIOD_KINDS)
-            ),
-        )
 
 
 def _rejection(result: Rejected, index: int) -> dict[str, Any]:
@@ -664,7 +653,6 @@ def create_app(
         """Each unit's scorecard per period under the pack."""
         chosen = pack_of(pack)
         instant = _instant(as_of, "as_of")
-        _period(period)
         orders = _orders(_order_list(_json(await _body(request, lim))), lim)
         return Response(
             score(orders, chosen, period=period, as_of=instant).model_dump_json(),
@@ -684,7 +672,6 @@ def create_app(
         if len(chosen) < 2:
             raise _error(422, _("packs: name at least two packs"))
         instant = _instant(as_of, "as_of")
-        _period(period)
         orders = _orders(_order_list(_json(await _body(request, lim))), lim)
         result = compare(orders, chosen, as_of=instant, period=period)
         return Response(result.model_dump_json(), media_type=_JSON)
