@@ -7,7 +7,9 @@ Usage (from the repository root)::
     python tools/catalogue.py compile   # the .po compiled to the .mo the package reads
 
 ``extract`` finds the messages with Babel, as ``pybabel extract -F babel.cfg -k _
--k N_ -k ngettext:1,2 -k pgettext:1c,2`` would; ``update`` only appends (the
+-k N_ -k ngettext:1,2 -k pgettext:1c,2`` would, and the help of each click command,
+its docstring, which pybabel does not extract (``command_docstrings``; the CLI shows
+it in the chosen language); ``update`` only appends (the
 catalogue is edited by hand by several people, so it is never rewritten);
 ``compile`` writes the ``.mo`` with Babel's own writer (what ``pybabel
 compile -D grievance_rules -d src/grievance_rules/locales -l zh_CN`` writes).
@@ -18,6 +20,8 @@ fresh compile.
 from __future__ import annotations
 
 import argparse
+import ast
+import inspect
 import io
 import sys
 from collections.abc import Iterator
@@ -57,8 +61,38 @@ class Message:
         return self.id[0] if isinstance(self.id, tuple) else self.id
 
 
+COMMAND_DECORATORS = frozenset({"command", "group"})
+"""A function decorated with ``command(...)`` or ``group(...)`` (``click.command``,
+``calendar_group.command``, the CLI's own ``command``) is a click command."""
+
+
+def _is_command(decorator: ast.expr) -> bool:
+    target = decorator.func if isinstance(decorator, ast.Call) else decorator
+    if isinstance(target, ast.Attribute):
+        return target.attr in COMMAND_DECORATORS
+    return isinstance(target, ast.Name) and target.id in COMMAND_DECORATORS
+
+
+def command_docstrings(source: Path = SOURCE) -> Iterator[tuple[str, int, str]]:
+    """The help text of every click command in ``source``: file, line and text.
+
+    The text is the docstring as click shows it, and as the CLI asks the catalogue
+    for it (``grievance_rules.cli._language.help_msgid``): ``inspect.cleandoc``,
+    cut at the first form feed.
+    """
+    for path in sorted(source.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        for node in ast.walk(ast.parse(text, filename=str(path))):
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            docstring = ast.get_docstring(node, clean=False)
+            if docstring and any(_is_command(d) for d in node.decorator_list):
+                help_text = inspect.cleandoc(docstring).partition("\f")[0]
+                yield path.relative_to(source).as_posix(), node.body[0].lineno, help_text
+
+
 def extract(source: Path = SOURCE) -> list[Message]:
-    """Every message marked in ``source``, once each, sorted by id."""
+    """Every message marked in ``source`` and every command's help, once each, sorted by id."""
     found: dict[tuple[str | tuple[str, str], str | None], Message] = {}
     for filename, lineno, message, _comments, context in extract_from_dir(
         str(source), METHODS, keywords=KEYWORDS, strip_comment_tags=True
@@ -69,6 +103,8 @@ def extract(source: Path = SOURCE) -> list[Message]:
             (message[0], message[1]) if isinstance(message, tuple) else message
         )
         found.setdefault((ident, context), Message(ident, context, f"{filename}:{lineno}"))
+    for filename, lineno, help_text in command_docstrings(source):
+        found.setdefault((help_text, None), Message(help_text, None, f"{filename}:{lineno}"))
     return sorted(found.values(), key=lambda m: (str(m.key), m.context or ""))
 
 

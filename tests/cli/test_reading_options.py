@@ -65,6 +65,28 @@ def test_sample_writes_a_workbook_that_reads_back(tmp_path):
                                "--format", "csv"]).exit_code == 2  # fmt: skip
 
 
+@pytest.mark.parametrize(
+    ("name", "extra", "starts_with"),
+    [
+        ("orders.xlsx", [], b"PK"),  # a zip: the workbook
+        ("orders.csv", [], "\ufeff工单编号".encode()),  # the long layout's header, BOM for Excel
+        ("orders.jsonl", [], b'{"id":'),
+        ("orders.xlsx", ["--format", "jsonl"], b'{"id":'),  # what was asked, whatever the name
+    ],
+)
+def test_sample_writes_the_format_its_output_is_named_for(tmp_path, name, extra, starts_with):
+    path = tmp_path / name
+    runner = CliRunner()
+    written = runner.invoke(cli, ["sample", "--orders", "4", "--seed", "3", "-o", str(path),
+                                  *extra])  # fmt: skip
+    assert written.exit_code == 0, written.output
+    assert path.read_bytes().startswith(starts_with)
+    if not extra:  # read back, by its name
+        result = runner.invoke(cli, ["read", str(path), "--tz", "Asia/Shanghai"])
+        assert "4 records, 4 accepted" in result.output, result.output
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
 def test_score_takes_o(tmp_path, gbk_csv):
     out = tmp_path / "card.md"
     result = CliRunner().invoke(cli, ["score", "--pack", "chengdong", gbk_csv, "--tz",

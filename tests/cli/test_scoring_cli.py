@@ -4,6 +4,7 @@ from importlib import resources
 from click.testing import CliRunner
 
 from grievance_rules.cli import cli
+from grievance_rules.errors import PackError
 
 SAMPLE = str(resources.files("grievance_rules") / "samples" / "orders.jsonl")
 
@@ -189,3 +190,31 @@ def test_columnar_on_several_processes_is_refused(tmp_path) -> None:
     )
     assert result.exit_code == 2
     assert "--engine columnar runs in one process" in result.output
+
+
+def test_a_pack_named_twice_or_an_unknown_parameter_is_a_library_error() -> None:
+    """A library error, which the console script prints as one line (exit 2), not a traceback."""
+    runner = CliRunner()
+    twice = runner.invoke(cli, ["--lang", "zh", "compare", "--packs", "xiayang,xiayang", SAMPLE])
+    assert isinstance(twice.exception, PackError), twice.exception
+    assert str(twice.exception).startswith("同一规则包给了两次：xiayang@")
+    unknown = runner.invoke(cli, ["--lang", "zh", "what-if", "--pack", "xiayang",
+                                  "--set", "points_overdue=-2", SAMPLE])  # fmt: skip
+    assert isinstance(unknown.exception, PackError), unknown.exception
+    message = str(unknown.exception)
+    assert message.startswith("规则包 xiayang 没有参数 'points_overdue'；它的参数：")
+    assert "first_contact_time" in message  # the one it might have meant
+
+
+def test_the_console_script_prints_a_library_error_as_one_line(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "grievance_rules", "--lang", "zh", "compare",
+         "--packs", "daye,daye", SAMPLE],
+        capture_output=True, text=True, check=False, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("错误：同一规则包给了两次：daye@"), done.stderr
+    assert "Traceback" not in done.stderr

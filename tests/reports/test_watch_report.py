@@ -72,3 +72,18 @@ def test_the_watch_workbook_has_translated_headers_and_counts_as_numbers(listed)
     rows = {row[0]: row for row in units.iter_rows(2, values_only=True)}
     assert rows["东风社区"][4] == 1  # R1, breached
     assert isinstance(rows["东风社区"][1], int)
+
+
+def test_days_are_named_in_each_language(listed):
+    breached = next(item for item in listed.items if item.order_id == "R1")
+    minutes = int(-breached.natural_seconds_left // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    assert days >= 1  # due more than a day before 15 June 10:00
+    expected = (days, *divmod(rest, 60))
+    chinese = watch_text(listed, lang="zh")
+    english = watch_text(listed, lang="en")
+    found_zh = re.search(r"R1 .*自然时间 -(\d+)天 (\d\d):(\d\d)", chinese)
+    found_en = re.search(r"R1 .*\(-(\d+)d (\d\d):(\d\d)\)", english)
+    assert found_zh is not None and found_en is not None, (chinese, english)
+    assert tuple(map(int, found_zh.groups())) == expected == tuple(map(int, found_en.groups()))
+    assert any(f"-{days}天 " in row for row in watch_csv(listed, lang="zh").splitlines())

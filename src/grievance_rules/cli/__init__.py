@@ -8,7 +8,13 @@ from __future__ import annotations
 import click
 
 from grievance_rules import __version__
-from grievance_rules.cli._language import lang_option, translate_click
+from grievance_rules.cli._language import (
+    N_,
+    TranslatedOption,
+    group,
+    lang_option,
+    translate_click,
+)
 from grievance_rules.cli.calendar import calendar_group
 from grievance_rules.cli.convert import convert_command
 from grievance_rules.cli.demo import demo_command
@@ -28,8 +34,13 @@ from grievance_rules.i18n import gettext as _
 __all__ = ["cli", "main"]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="grievance-rules")
+@group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(
+    __version__,
+    prog_name="grievance-rules",
+    cls=TranslatedOption,
+    help=N_("Show the version and exit."),  # translated when shown, not when imported
+)
 @lang_option
 def cli() -> None:
     """Executable rules for 12345 citizen-hotline work orders.

@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 import click
 
+from grievance_rules.cli._language import N_, option
 from grievance_rules.cli._reading import orders_of
 from grievance_rules.engine import Assessment, EngineName, Rejection, RepeatIndex, plan_for
 from grievance_rules.engine.batch import Duplicates
@@ -42,16 +43,18 @@ __all__ = [
 
 def repeats_option(func: Callable[..., Any]) -> Callable[..., Any]:
     """``--repeats/--no-repeats``: index FILE's orders for the packs' repeat conditions."""
-    return click.option(
+    return option(
         "--repeats/--no-repeats",
         "repeats",
         default=True,
         show_default=True,
-        help="For a pack with repeat conditions (daye's 现场督办: the same complainant or "
-        "issue 3 times in a month), index the orders of FILE in a first pass (keys and "
-        "receipt instants only) and count each order's repeats among them. Only orders in "
-        "FILE are counted: earlier months or other files are not. --no-repeats skips the "
-        "pass; each order then carries the warning repeat_needs_other_orders.",
+        help=N_(
+            "For a pack with repeat conditions (daye's 现场督办: the same complainant or "
+            "issue 3 times in a month), index the orders of FILE in a first pass (keys and "
+            "receipt instants only) and count each order's repeats among them. Only orders in "
+            "FILE are counted: earlier months or other files are not. --no-repeats skips the "
+            "pass; each order then carries the warning repeat_needs_other_orders."
+        ),
     )(func)
 
 
@@ -89,17 +92,21 @@ def input_repeats(
 
 def cluster_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """``--scheduler ADDRESS`` and ``--workers N``."""
-    func = click.option(
+    func = option(
         "--workers",
         type=click.IntRange(min=1),
-        help="Run on a local Dask cluster of N worker processes (FILE a Parquet dataset; "
-        "needs the [dask] extra).",
+        help=N_(
+            "Run on a local Dask cluster of N worker processes (FILE a Parquet dataset; "
+            "needs the [dask] extra)."
+        ),
     )(func)
-    return click.option(
+    return option(
         "--scheduler",
         metavar="ADDRESS",
-        help="Run on the Dask cluster whose scheduler is at ADDRESS (e.g. tcp://10.0.0.5:8786; "
-        "FILE a Parquet dataset the workers can read; needs the [dask] extra).",
+        help=N_(
+            "Run on the Dask cluster whose scheduler is at ADDRESS (e.g. tcp://10.0.0.5:8786; "
+            "FILE a Parquet dataset the workers can read; needs the [dask] extra)."
+        ),
     )(func)
 
 

@@ -12,6 +12,7 @@ import click
 import pendulum
 
 from grievance_rules.calendar import SHANGHAI
+from grievance_rules.cli._language import N_, option
 from grievance_rules.i18n import gettext as _
 
 __all__ = [
@@ -45,35 +46,41 @@ class _DateType(click.ParamType):  # type: ignore[type-arg]
 
 DATE = _DateType()
 
-DUPLICATES_OPTION = click.option(
+DUPLICATES_OPTION = option(
     "--duplicates",
     type=click.Choice(["reject", "last"]),
     default="reject",
     show_default=True,
-    help="A second record with an order id already seen: rejected, naming the first; or "
-    "'last': only the last record of each id is assessed, the earlier ones rejected as "
-    "replaced (FILE is read into memory).",
+    help=N_(
+        "A second record with an order id already seen: rejected, naming the first; or "
+        "'last': only the last record of each id is assessed, the earlier ones rejected as "
+        "replaced (FILE is read into memory)."
+    ),
 )
 
-ENGINE_OPTION = click.option(
+ENGINE_OPTION = option(
     "--engine",
     type=click.Choice(["native", "durable"]),
     default="native",
     show_default=True,
-    help="Matching backend: native (everywhere) or durable (durable-rules, installed with "
-    "the [durable] extra on Python 3.11-3.12); both give the same findings.",
+    help=N_(
+        "Matching backend: native (everywhere) or durable (durable-rules, installed with "
+        "the [durable] extra on Python 3.11-3.12); both give the same findings."
+    ),
 )
 
 
-SCORING_ENGINE_OPTION = click.option(
+SCORING_ENGINE_OPTION = option(
     "--engine",
     type=click.Choice(["auto", "per-order", "columnar", "native", "durable"]),
     default="auto",
     show_default=True,
-    help="How the orders are judged: per-order (the engine, order by order; 'native' is "
-    "the same), columnar (whole batches, findings as tables), durable (per order on "
-    "durable-rules, the [durable] extra on Python 3.11-3.12), or auto: columnar from 500 "
-    "records on one process, per order otherwise. All give the same results.",
+    help=N_(
+        "How the orders are judged: per-order (the engine, order by order; 'native' is "
+        "the same), columnar (whole batches, findings as tables), durable (per order on "
+        "durable-rules, the [durable] extra on Python 3.11-3.12), or auto: columnar from 500 "
+        "records on one process, per order otherwise. All give the same results."
+    ),
 )
 
 
@@ -158,13 +165,13 @@ def pack_options(func: Callable[..., Any]) -> Callable[..., Any]:
             raise click.UsageError(_("give one of --pack NAME and --pack-dir DIR"))
         return func(*args, pack_name=Path(pack_dir) if pack_dir else pack_name, **kwargs)
 
-    wrapper = click.option(
+    wrapper = option(
         "--pack-dir",
         type=click.Path(exists=True, file_okay=False),
-        help="A pack directory (instead of --pack).",
+        help=N_("A pack directory (instead of --pack)."),
     )(wrapper)
-    return click.option(
+    return option(
         "--pack",
         "pack_name",
-        help="Pack name (built-in or installed), or a path to a pack directory (with a /).",
+        help=N_("Pack name (built-in or installed), or a path to a pack directory (with a /)."),
     )(wrapper)

@@ -13,6 +13,7 @@ from typing import Any
 import click
 import pendulum
 
+from grievance_rules.cli._language import N_, option
 from grievance_rules.i18n import gettext as _
 from grievance_rules.reading import InputFormat, OrderStream, iter_orders
 
@@ -61,11 +62,11 @@ class _InputFormatType(click.ParamType):  # type: ignore[type-arg]
         return text
 
 
-input_format_option = click.option(
+input_format_option = option(
     "--format",
     "input_format",
     type=_InputFormatType(),
-    help=(
+    help=N_(
         "The format of FILE: json, jsonl, csv or xlsx (default: from its name). A Parquet "
         "dataset is known by its name (a folder holding orders.parquet or orders/, or a "
         ".parquet file)."
@@ -84,16 +85,16 @@ def tz_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., An
     """``--tz ZONE`` and its hidden, deprecated alias ``--assume-tz``."""
 
     def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
-        func = click.option(
+        func = option(
             "--assume-tz",
             "assume_tz",
             metavar="ZONE",
             hidden=True,
             expose_value=True,
             callback=_deprecated_tz,
-            help="Deprecated spelling of --tz.",
+            help=N_("Deprecated spelling of --tz."),
         )(func)
-        return click.option("--tz", metavar="ZONE", help=help_text)(func)
+        return option("--tz", metavar="ZONE", help=help_text)(func)
 
     return decorate
 
@@ -115,23 +116,25 @@ def refuse_format_as_output(output: str | None, formats: tuple[str, ...]) -> Non
 def file_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """``--encoding``, ``--sheet`` and ``--mapping`` (the format and zone are separate)."""
     options = [
-        click.option(
+        option(
             "--encoding",
             default="auto",
             show_default=True,
-            help="CSV encoding: auto (UTF-8 with or without BOM, or GB18030), or a codec name.",
+            help=N_("CSV encoding: auto (UTF-8 with or without BOM, or GB18030), or a codec name."),
         ),
-        click.option(
-            "--sheet", help="xlsx: the sheet of the orders (default: the first that has them)."
+        option(
+            "--sheet", help=N_("xlsx: the sheet of the orders (default: the first that has them).")
         ),
-        click.option(
+        option(
             "--mapping",
             type=click.Path(exists=True, dir_okay=False),
-            help="Wide spreadsheets: the office's milestone mapping (TOML; see docs/export.md).",
+            help=N_(
+                "Wide spreadsheets: the office's milestone mapping (TOML; see docs/export.md)."
+            ),
         ),
     ]
-    for option in reversed(options):
-        func = option(func)
+    for add in reversed(options):
+        func = add(func)
     return func
 
 

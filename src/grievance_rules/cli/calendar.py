@@ -16,6 +16,7 @@ from grievance_rules.calendar import (
 )
 from grievance_rules.calendar.days import DayInfo
 from grievance_rules.calendar.wording import day_reason, weekday_text
+from grievance_rules.cli._language import N_, argument, group, option
 from grievance_rules.cli._options import DATE, parse_instant
 from grievance_rules.errors import ProvisionalCalendarWarning
 from grievance_rules.i18n import current_language
@@ -61,14 +62,14 @@ def _provisional(cal: WorkingCalendar) -> str:
     )
 
 
-@click.group("calendar")
+@group("calendar")
 def calendar_group() -> None:
     """The China working-day calendar: holidays, make-up days, deadlines."""
 
 
 @calendar_group.command("is-workday")
-@click.argument("day", type=DATE)
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@argument("day", type=DATE)
+@option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
 def is_workday(day: dt.date, as_json: bool) -> None:
     """Whether DAY is a working day, and why."""
     info = _calendar().day_info(day)
@@ -94,8 +95,8 @@ def is_workday(day: dt.date, as_json: bool) -> None:
 
 
 @calendar_group.command("add")
-@click.argument("day", type=DATE)
-@click.argument("n", type=click.IntRange(min=1))
+@argument("day", type=DATE)
+@argument("n", type=click.IntRange(min=1))
 def add(day: dt.date, n: int) -> None:
     """The N-th working day strictly after DAY, with the days skipped and counted."""
     cal = _calendar()
@@ -112,8 +113,8 @@ def add(day: dt.date, n: int) -> None:
 
 
 @calendar_group.command("between")
-@click.argument("start", type=DATE)
-@click.argument("end", type=DATE)
+@argument("start", type=DATE)
+@argument("end", type=DATE)
 def between(start: dt.date, end: dt.date) -> None:
     """Working days in (START, END], with the days that are not plain weekdays."""
     cal = _calendar()
@@ -131,24 +132,24 @@ def between(start: dt.date, end: dt.date) -> None:
 
 
 @calendar_group.command("explain")
-@click.argument("start")
-@click.argument("duration")
-@click.option(
+@argument("start")
+@argument("duration")
+@option(
     "--convention",
     type=click.Choice([c.value for c in CountingConvention]),
     default=None,
-    help="Counting convention [default: working_time with --office-hours, else civil_code].",
+    help=N_("Counting convention [default: working_time with --office-hours, else civil_code]."),
 )
-@click.option("--office-hours", help='Working intervals, e.g. "09:00-12:00,13:30-17:30".')
-@click.option(
+@option("--office-hours", help=N_('Working intervals, e.g. "09:00-12:00,13:30-17:30".'))
+@option(
     "--half-day",
     type=click.Choice([r.value for r in HalfDayRule]),
     default=HalfDayRule.HALF_MINUTES.value,
     show_default=True,
-    help="What half a working day means.",
+    help=N_("What half a working day means."),
 )
-@click.option("--tz", help="Read a START without UTC offset in this zone (e.g. Asia/Shanghai).")
-@click.option("--json", "as_json", is_flag=True, help="Print the explained deadline as JSON.")
+@option("--tz", help=N_("Read a START without UTC offset in this zone (e.g. Asia/Shanghai)."))
+@option("--json", "as_json", is_flag=True, help=N_("Print the explained deadline as JSON."))
 def explain(
     start: str,
     duration: str,

@@ -23,6 +23,7 @@ from typing import Any
 import click
 
 from grievance_rules.cli._dataset import records_of
+from grievance_rules.cli._language import N_, argument, command, option
 from grievance_rules.cli._output import REJECTED_EXIT, atomic_file
 from grievance_rules.cli._reading import (
     file_options,
@@ -53,23 +54,25 @@ def output_format(target: str, given: str | None) -> str:
     return _SUFFIXES.get(Path(target).suffix.lower(), "parquet")
 
 
-@click.command("convert")
-@click.argument("source", metavar="IN", type=click.Path(exists=True))
-@click.argument("target", metavar="OUT", type=click.Path())
-@click.option(
+@command("convert")
+@argument("source", metavar="IN", type=click.Path(exists=True))
+@argument("target", metavar="OUT", type=click.Path())
+@option(
     "--to",
     "to",
     type=click.Choice(OUTPUT_FORMATS),
-    help="The format of OUT (default: from its suffix: .jsonl, .xlsx, .csv; otherwise "
-    "parquet, a folder).",
+    help=N_(
+        "The format of OUT (default: from its suffix: .jsonl, .xlsx, .csv; otherwise "
+        "parquet, a folder)."
+    ),
 )
-@click.option(
+@option(
     "--partition-size",
     type=click.IntRange(min=1),
-    help="parquet: this many orders per partition (default: one partition).",
+    help=N_("parquet: this many orders per partition (default: one partition)."),
 )
 @input_format_option
-@tz_option("Zone for naive timestamps in IN (e.g. Asia/Shanghai).")
+@tz_option(N_("Zone for naive timestamps in IN (e.g. Asia/Shanghai)."))
 @file_options
 def convert_command(
     source: str,

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import click
 
+from grievance_rules.cli._language import N_, command, option
 from grievance_rules.cli._output import write_text
 from grievance_rules.i18n import current_language
 from grievance_rules.i18n import gettext as _
@@ -173,23 +174,23 @@ def _pick_example(examples: Iterable[OrderComparison]) -> tuple[OrderComparison,
     return fallback
 
 
-@click.command("demo")
-@click.option(
+@command("demo")
+@option(
     "--orders",
     "count",
     type=click.IntRange(min=1),
     default=400,
     show_default=True,
-    help="How many sample orders (received over one month).",
+    help=N_("How many sample orders (received over one month)."),
 )
-@click.option("--seed", type=int, default=2024, show_default=True, help="The generator's seed.")
-@click.option(
+@option("--seed", type=int, default=2024, show_default=True, help=N_("The generator's seed."))
+@option(
     "--html",
     "html_path",
     type=click.Path(dir_okay=False),
     default="grievance-rules-demo.html",
     show_default=True,
-    help="Where to write the HTML report (Markdown is written beside it).",
+    help=N_("Where to write the HTML report (Markdown is written beside it)."),
 )
 def demo_command(count: int, seed: int, html_path: str) -> None:
     """Assess a month of sample orders under all three packs, compare, and write a report."""

@@ -16,6 +16,7 @@ from grievance_rules.cli._dataset import (
     pop_cluster,
     repeats_option,
 )
+from grievance_rules.cli._language import N_, argument, command, option
 from grievance_rules.cli._options import (
     DUPLICATES_OPTION,
     ENGINE_OPTION,
@@ -142,28 +143,32 @@ def _table(assessment: Assessment, order: WorkOrder | None = None) -> list[str]:
     return lines
 
 
-@click.command("evaluate")
-@click.argument("file", type=click.Path(exists=True, dir_okay=True))
+@command("evaluate")
+@argument("file", type=click.Path(exists=True, dir_okay=True))
 @pack_options
-@click.option("--as-of", help="Assess as of this instant (ISO 8601 with offset).")
+@option("--as-of", help=N_("Assess as of this instant (ISO 8601 with offset)."))
 @input_format_option
-@tz_option("Zone for naive timestamps in FILE and --as-of (e.g. Asia/Shanghai).")
+@tz_option(N_("Zone for naive timestamps in FILE and --as-of (e.g. Asia/Shanghai)."))
 @file_options
-@click.option(
+@option(
     "--output-format",
     "output_format",
     type=click.Choice(["jsonl", "table", "xlsx", "parquet"]),
     default="jsonl",
     show_default=True,
-    help="One JSON assessment per line, a table for people, or an Excel workbook of the "
-    "findings (xlsx; also chosen by a FILE ending in .xlsx).",
+    help=N_(
+        "One JSON assessment per line, a table for people, or an Excel workbook of the "
+        "findings (xlsx; also chosen by a FILE ending in .xlsx)."
+    ),
 )
-@click.option(
+@option(
     "--output",
     "-o",
     "output",
-    help="Write to this file (default: standard output); a JSON Lines file ends with a "
-    "summary record, and appears only when complete.",
+    help=N_(
+        "Write to this file (default: standard output); a JSON Lines file ends with a "
+        "summary record, and appears only when complete."
+    ),
 )
 @ENGINE_OPTION
 @DUPLICATES_OPTION

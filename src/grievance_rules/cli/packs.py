@@ -6,6 +6,7 @@ import datetime as dt
 
 import click
 
+from grievance_rules.cli._language import N_, argument, group, option
 from grievance_rules.cli._options import DATE
 from grievance_rules.errors import PackError
 from grievance_rules.i18n import current_language
@@ -36,7 +37,7 @@ def _rule_kind(kind: str) -> str:
     return _("record") if kind == "record" else kind_of_finding_label(kind)
 
 
-@click.group("packs")
+@group("packs")
 def packs_group() -> None:
     """Policy packs: the built-in ones, installed ones, or a directory."""
 
@@ -58,7 +59,7 @@ def list_packs() -> None:
 
 
 @packs_group.command("show")
-@click.argument("pack")
+@argument("pack")
 def show(pack: str) -> None:
     """The manifest and every rule of PACK (a name or a directory), with citations."""
     loaded = find_pack(pack)
@@ -104,11 +105,11 @@ def show(pack: str) -> None:
 
 
 @packs_group.command("readme")
-@click.argument("pack")
-@click.option(
+@argument("pack")
+@option(
     "--write",
     is_flag=True,
-    help="Write README.md (简体中文) and README.en.md (English) in the pack directory.",
+    help=N_("Write README.md (简体中文) and README.en.md (English) in the pack directory."),
 )
 def readme(pack: str, write: bool) -> None:
     """Render PACK's README from its data (clause table, interpretations, limitations).
@@ -167,8 +168,8 @@ def assess_trial(pack: Pack) -> None:
 
 
 @packs_group.command("validate")
-@click.argument("pack")
-@click.option("--strict", is_flag=True, help="Refuse the pack when anything is flagged.")
+@argument("pack")
+@option("--strict", is_flag=True, help=N_("Refuse the pack when anything is flagged."))
 def validate(pack: str, strict: bool) -> None:
     """Load PACK, assess synthetic orders under it, and report problems.
 
@@ -192,28 +193,29 @@ def validate(pack: str, strict: bool) -> None:
 
 
 @packs_group.command("diff")
-@click.argument("packs", nargs=-1, required=True)
-@click.option(
+@argument("packs", nargs=-1, required=True)
+@option(
     "--on",
     "on",
     type=DATE,
-    help="Compare the parameter values in force on this date (default: each pack's "
-    "effective_from).",
+    help=N_(
+        "Compare the parameter values in force on this date (default: each pack's effective_from)."
+    ),
 )
-@click.option(
+@option(
     "--output-format",
     "--format",
     "output_format",
     type=click.Choice(["markdown", "csv", "json"]),
     default="markdown",
     show_default=True,
-    help="What to write (--format is the same option: this command reads no orders).",
+    help=N_("What to write (--format is the same option: this command reads no orders)."),
 )
-@click.option(
+@option(
     "--output",
     "-o",
     type=click.Path(dir_okay=False, writable=True),
-    help="Write to this file instead of standard output.",
+    help=N_("Write to this file instead of standard output."),
 )
 def diff(
     packs: tuple[str, ...], on: dt.date | None, output_format: str, output: str | None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from grievance_rules.cli._language import N_, argument, command, option
 from grievance_rules.i18n import gettext as _
 from grievance_rules.testing.scenarios import Coverage, pack_coverage
 
@@ -34,12 +35,12 @@ def coverage_lines(coverage: Coverage) -> list[str]:
     return lines
 
 
-@click.command("test")
-@click.argument("pack_dir", type=click.Path(exists=True, file_okay=False))
-@click.option(
+@command("test")
+@argument("pack_dir", type=click.Path(exists=True, file_okay=False))
+@option(
     "--strict",
     is_flag=True,
-    help="Exit 1 also when a rule is not exercised or a time limit lacks a side.",
+    help=N_("Exit 1 also when a rule is not exercised or a time limit lacks a side."),
 )
 def pack_test_command(pack_dir: str, strict: bool) -> None:
     """Run the scenarios of PACK_DIR without writing Python; exit 1 if any fails.

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from grievance_rules.cli._language import N_, argument, command, option
 from grievance_rules.cli._reading import file_options, orders_of, tz_option, zone_of
 from grievance_rules.errors import ColumnMappingError
 from grievance_rules.i18n import gettext as _
@@ -30,34 +31,38 @@ def _columns(pairs: tuple[str, ...]) -> dict[str, str]:
     return columns
 
 
-@click.command("read")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
+@command("read")
+@argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@option(
     "--format",
     "fmt",
     type=click.Choice([f.value for f in InputFormat]),
-    help="The file format (default: from the suffix).",
+    help=N_("The file format (default: from the suffix)."),
 )
 @tz_option(
-    "Read timestamps without an offset (2025/1/1 8:00, Excel date cells) in this zone, "
-    "e.g. Asia/Shanghai. Without it they are rejected."
+    N_(
+        "Read timestamps without an offset (2025/1/1 8:00, Excel date cells) in this zone, "
+        "e.g. Asia/Shanghai. Without it they are rejected."
+    )
 )
-@click.option(
+@option(
     "--column",
     "column_pairs",
     multiple=True,
     metavar="FIELD=HEADER",
-    help="CSV/xlsx: the header holding FIELD (repeatable).",
+    help=N_("CSV/xlsx: the header holding FIELD (repeatable)."),
 )
 @file_options
-@click.option("--strict", is_flag=True, help="Reject records whose history has warnings.")
-@click.option(
+@option("--strict", is_flag=True, help=N_("Reject records whose history has warnings."))
+@option(
     "--accepted-out",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the accepted orders here: one JSON fact per line; or, for a name ending in "
-    ".xlsx or .csv, the long layout for Excel (a converter: wide or JSON in, 流转记录 out).",
+    help=N_(
+        "Write the accepted orders here: one JSON fact per line; or, for a name ending in "
+        ".xlsx or .csv, the long layout for Excel (a converter: wide or JSON in, 流转记录 out)."
+    ),
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@option("--json", "as_json", is_flag=True, help=N_("Print the report as JSON."))
 def read_command(
     path: Path,
     fmt: str | None,

@@ -17,12 +17,17 @@ from typing import BinaryIO
 
 import click
 
+from grievance_rules.atomic import atomic_path
+from grievance_rules.cli._language import N_, command, option
 from grievance_rules.cli._options import DATE, parse_instant
 from grievance_rules.i18n import gettext as _
 from grievance_rules.reading.export import write_long_csv, write_long_xlsx
 from grievance_rules.samples import DEFAULT_START, generate_lines, generate_orders
 
 __all__ = ["sample_command"]
+
+_BY_SUFFIX = {".xlsx": "xlsx", ".csv": "csv"}
+"""The formats an --output's name says when --format is not given (else JSON Lines)."""
 
 
 def _write(lines: Iterable[str], stream: BinaryIO) -> int:
@@ -33,67 +38,76 @@ def _write(lines: Iterable[str], stream: BinaryIO) -> int:
     return written
 
 
-@click.command("sample")
-@click.option(
-    "--orders", "count", type=click.IntRange(min=0), required=True, help="How many orders to write."
+@command("sample")
+@option(
+    "--orders",
+    "count",
+    type=click.IntRange(min=0),
+    required=True,
+    help=N_("How many orders to write."),
 )
-@click.option(
+@option(
     "--seed",
     type=int,
     required=True,
-    help="The seed: the same seed gives the same orders, byte for byte.",
+    help=N_("The seed: the same seed gives the same orders, byte for byte."),
 )
-@click.option(
+@option(
     "--start",
     type=DATE,
     default=DEFAULT_START.isoformat(),
     show_default=True,
-    help="The first day of receipt (YYYY-MM-DD).",
+    help=N_("The first day of receipt (YYYY-MM-DD)."),
 )
-@click.option(
+@option(
     "--months",
     type=click.IntRange(1, 600),
     default=12,
     show_default=True,
-    help="How many months orders are received in.",
+    help=N_("How many months orders are received in."),
 )
-@click.option(
+@option(
     "--as-of",
     "as_of",
     metavar="INSTANT",
-    help="Cut the histories at this instant (an export taken then), at or after "
-    "the end of the receipt window; ISO 8601 with an offset, or a date (00:00 "
-    "Shanghai). Default: complete histories.",
+    help=N_(
+        "Cut the histories at this instant (an export taken then), at or after "
+        "the end of the receipt window; ISO 8601 with an offset, or a date (00:00 "
+        "Shanghai). Default: complete histories."
+    ),
 )
-@click.option(
+@option(
     "--tz",
     metavar="ZONE",
-    help="Read an --as-of without a UTC offset in this zone (e.g. Asia/Shanghai).",
+    help=N_("Read an --as-of without a UTC offset in this zone (e.g. Asia/Shanghai)."),
 )
-@click.option(
+@option(
     "--format",
     "--output-format",
     "fmt",
     type=click.Choice(["jsonl", "xlsx", "csv", "parquet"]),
-    default="jsonl",
-    show_default=True,
-    help="JSON Lines; or the long layout for Excel: a workbook (工单, 流转记录, 单位 "
-    "sheets; times on Shanghai wall clock), or CSV files (FILE, FILE.流转记录.csv, "
-    "FILE.单位.csv); or parquet: a folder (orders.parquet, events.parquet, "
-    "units.parquet; see --partition-size). xlsx, csv and parquet need --output. "
-    "(--output-format is the same option, as the commands that read orders spell it.)",
+    help=N_(
+        "JSON Lines (the default; also for an --output ending in .xlsx or .csv, the "
+        "format its name says); or the long layout for Excel: a workbook (工单, 流转记录, 单位 "
+        "sheets; times on Shanghai wall clock), or CSV files (FILE, FILE.流转记录.csv, "
+        "FILE.单位.csv); or parquet: a folder (orders.parquet, events.parquet, "
+        "units.parquet; see --partition-size). xlsx, csv and parquet need --output. "
+        "(--output-format is the same option, as the commands that read orders spell it.)"
+    ),
 )
-@click.option(
+@option(
     "--partition-size",
     type=click.IntRange(min=1),
-    help="parquet: this many orders per partition (the folders orders/, events/, units/ "
-    "of part-NNNNN.parquet files); default one partition.",
+    help=N_(
+        "parquet: this many orders per partition (the folders orders/, events/, units/ "
+        "of part-NNNNN.parquet files); default one partition."
+    ),
 )
-@click.option(
+@option(
     "--output",
     "-o",
     type=click.Path(path_type=Path),
-    help="Write to this file (parquet: this folder) instead of standard output.",
+    help=N_("Write to this file (parquet: this folder) instead of standard output."),
 )
 def sample_command(
     count: int,
@@ -102,7 +116,7 @@ def sample_command(
     months: int,
     as_of: str | None,
     tz: str | None,
-    fmt: str,
+    fmt: str | None,
     output: Path | None,
     partition_size: int | None = None,
 ) -> None:
@@ -112,6 +126,8 @@ def sample_command(
     续报, supervision and the rest is documented in docs/model.md ("Sample data").
     """
     snapshot = parse_instant(as_of, tz, "--as-of") if as_of is not None else None
+    if fmt is None:  # -o orders.xlsx: the workbook, as its name says
+        fmt = _BY_SUFFIX.get(output.suffix.lower(), "jsonl") if output is not None else "jsonl"
     if fmt != "jsonl":
         if output is None:
             raise click.UsageError(
@@ -134,6 +150,6 @@ def sample_command(
         _write(lines, stream)
         stream.flush()
         return
-    with output.open("wb") as handle:
+    with atomic_path(output) as temporary, temporary.open("wb") as handle:
         written = _write(lines, handle)
     click.echo(_("wrote {count} orders to {file}").format(count=written, file=output), err=True)

@@ -6,18 +6,19 @@ import json
 
 import click
 
+from grievance_rules.cli._language import N_, command, option
 from grievance_rules.model import work_order_schema
 
 __all__ = ["schema_command"]
 
 
-@click.command("schema")
-@click.option(
+@command("schema")
+@option(
     "--mode",
     type=click.Choice(["validation", "serialization"]),
     default="validation",
     show_default=True,
-    help="What is accepted (validation) or what to_fact() writes (serialization).",
+    help=N_("What is accepted (validation) or what to_fact() writes (serialization)."),
 )
 def schema_command(mode: str) -> None:
     """Print the JSON Schema of a work order (工单) and its events."""

@@ -25,6 +25,7 @@ from grievance_rules.cli._dataset import (
     records_of,
     repeats_option,
 )
+from grievance_rules.cli._language import N_, argument, command, option
 from grievance_rules.cli._options import (
     DUPLICATES_OPTION,
     SCORING_ENGINE_OPTION,
@@ -146,37 +147,37 @@ def _emit_comparison(
 
 def _reading_options(func: Callable[..., Any]) -> Callable[..., Any]:
     options: list[Callable[[Callable[..., Any]], Callable[..., Any]]] = [
-        click.argument("file", type=click.Path(exists=True, dir_okay=True)),
-        click.option(
+        argument("file", type=click.Path(exists=True, dir_okay=True)),
+        option(
             "--period",
             type=click.Choice(PERIOD_KINDS),
             default="month",
             show_default=True,
-            help="Kind of period of the scorecards.",
+            help=N_("Kind of period of the scorecards."),
         ),
-        click.option("--as-of", help="Assess as of this instant (ISO 8601 with offset)."),
+        option("--as-of", help=N_("Assess as of this instant (ISO 8601 with offset).")),
         input_format_option,
-        tz_option("Zone for naive timestamps in FILE and --as-of (e.g. Asia/Shanghai)."),
+        tz_option(N_("Zone for naive timestamps in FILE and --as-of (e.g. Asia/Shanghai).")),
         file_options,
-        click.option(
+        option(
             "--processes",
             type=click.IntRange(min=1),
             default=1,
             show_default=True,
-            help="Worker processes for the engine.",
+            help=N_("Worker processes for the engine."),
         ),
         SCORING_ENGINE_OPTION,
         DUPLICATES_OPTION,
         repeats_option,
-        click.option(
+        option(
             "--progress/--no-progress",
             default=None,
-            help="Show a progress bar (default: on a terminal).",
+            help=N_("Show a progress bar (default: on a terminal)."),
         ),
         cluster_options,
     ]
-    for option in reversed(options):
-        func = option(func)
+    for add in reversed(options):
+        func = add(func)
     return func
 
 
@@ -238,17 +239,19 @@ def _over_file(
         )
 
 
-@click.command("score")
+@command("score")
 @pack_options
-@click.option(
+@option(
     "--output-format",
     "fmt",
     type=click.Choice(["markdown", "csv", "json", "html", "parquet", "xlsx"]),
     default="markdown",
     show_default=True,
-    help="The report's format (xlsx: an Excel workbook, also chosen by a FILE ending in .xlsx).",
+    help=N_(
+        "The report's format (xlsx: an Excel workbook, also chosen by a FILE ending in .xlsx)."
+    ),
 )
-@click.option("--output", "-o", help="Write the report to this file (default: standard output).")
+@option("--output", "-o", help=N_("Write the report to this file (default: standard output)."))
 @_reading_options
 def score_command(pack_name: str | Path, fmt: str, output: str | None, **reading: Any) -> None:
     """Each unit's scorecard per period under a pack: points, score, rank, rates, period rules."""
@@ -276,31 +279,31 @@ def score_command(pack_name: str | Path, fmt: str, output: str | None, **reading
 
 def _comparison_options(func: Callable[..., Any]) -> Callable[..., Any]:
     options = [
-        click.option(
-            "--markdown", "markdown", help="Write the Markdown report here (default: stdout)."
+        option(
+            "--markdown", "markdown", help=N_("Write the Markdown report here (default: stdout).")
         ),
-        click.option("--html", help="Also write a self-contained HTML report here."),
-        click.option(
-            "--csv", "csv_dir", help="Also write the tables as CSV files into this folder."
-        ),
-        click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON."),
-        click.option("--xlsx", help="Also write the tables as an Excel workbook here (.xlsx)."),
-        click.option(
+        option("--html", help=N_("Also write a self-contained HTML report here.")),
+        option("--csv", "csv_dir", help=N_("Also write the tables as CSV files into this folder.")),
+        option("--json", "as_json", is_flag=True, help=N_("Print the comparison as JSON.")),
+        option("--xlsx", help=N_("Also write the tables as an Excel workbook here (.xlsx).")),
+        option(
             "--output",
             "-o",
-            help="Write the report to this file, in the format its name ends with: .md "
-            "(Markdown), .html or .xlsx (the same as --markdown, --html or --xlsx).",
+            help=N_(
+                "Write the report to this file, in the format its name ends with: .md "
+                "(Markdown), .html or .xlsx (the same as --markdown, --html or --xlsx)."
+            ),
         ),
-        click.option(
+        option(
             "--examples",
             type=click.IntRange(min=0),
             default=20,
             show_default=True,
-            help="Diverging orders kept in full.",
+            help=N_("Diverging orders kept in full."),
         ),
     ]
-    for option in reversed(options):
-        func = option(func)
+    for add in reversed(options):
+        func = add(func)
     return func
 
 
@@ -374,8 +377,8 @@ def _run_comparison(
     _finish(result, markdown, html, csv_dir, as_json)
 
 
-@click.command("compare")
-@click.option("--packs", required=True, help="Comma-separated pack names or directories.")
+@command("compare")
+@option("--packs", required=True, help=N_("Comma-separated pack names or directories."))
 @_comparison_options
 @_reading_options
 def compare_command(packs: str, **options: Any) -> None:
@@ -406,15 +409,15 @@ def _parse_setting(text: str) -> tuple[str, Any]:
     return name.strip(), parsed
 
 
-@click.command("what-if")
+@command("what-if")
 @pack_options
-@click.option(
+@option(
     "--set",
     "settings",
     multiple=True,
     required=True,
     metavar="NAME=VALUE",
-    help="A parameter and its new value (YAML scalar); repeatable.",
+    help=N_("A parameter and its new value (YAML scalar); repeatable."),
 )
 @_comparison_options
 @_reading_options

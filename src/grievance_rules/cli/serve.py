@@ -6,27 +6,28 @@ from pathlib import Path
 
 import click
 
+from grievance_rules.cli._language import N_, command, option
 from grievance_rules.i18n import gettext as _
 
 __all__ = ["serve_command"]
 
 
-@click.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
-@click.option(
+@command("serve")
+@option("--host", default="127.0.0.1", show_default=True, help=N_("Interface to listen on."))
+@option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@option(
     "--pack",
     "pack_names",
     multiple=True,
-    help="A pack to serve (name or directory; repeat). Default: the built-in packs.",
+    help=N_("A pack to serve (name or directory; repeat). Default: the built-in packs."),
 )
-@click.option(
+@option(
     "--token-file",
     type=click.Path(exists=True, dir_okay=False),
-    help="A file holding the bearer token every /v1 request must present.",
+    help=N_("A file holding the bearer token every /v1 request must present."),
 )
-@click.option("--max-body", default=8 * 1024 * 1024, show_default=True, help="Largest body, bytes.")
-@click.option("--max-batch", default=10_000, show_default=True, help="Most orders per request.")
+@option("--max-body", default=8 * 1024 * 1024, show_default=True, help=N_("Largest body, bytes."))
+@option("--max-batch", default=10_000, show_default=True, help=N_("Most orders per request."))
 def serve_command(
     host: str,
     port: int,

@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from grievance_rules.cli._dataset import input_repeats, repeats_option
+from grievance_rules.cli._language import N_, argument, command, option
 from grievance_rules.cli._options import pack_options, parse_instant
 from grievance_rules.cli._output import write_text
 from grievance_rules.cli._reading import (
@@ -47,29 +48,29 @@ def _what(what: str) -> str:
     return what
 
 
-@click.command("timeline")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@command("timeline")
+@argument("file", type=click.Path(exists=True, dir_okay=False))
 @pack_options
-@click.option("--order", "order_id", required=True, help="The id of the order to replay.")
+@option("--order", "order_id", required=True, help=N_("The id of the order to replay."))
 @repeats_option
-@click.option("--until", help="Replay light changes up to this instant after the last event.")
+@option("--until", help=N_("Replay light changes up to this instant after the last event."))
 @input_format_option
-@tz_option("Zone for naive timestamps in FILE and --until.")
+@tz_option(N_("Zone for naive timestamps in FILE and --until."))
 @file_options
-@click.option(
+@option(
     "--output-format",
     "output_format",
     type=click.Choice(_FORMATS),
     default="table",
     show_default=True,
-    help="A table for people, or one JSON object per step.",
+    help=N_("A table for people, or one JSON object per step."),
 )
-@click.option(
+@option(
     "--output",
     "-o",
     "out_file",
     type=click.Path(dir_okay=False),
-    help="Write to this file (default: standard output); it appears only when complete.",
+    help=N_("Write to this file (default: standard output); it appears only when complete."),
 )
 def timeline_command(
     file: str,

@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 
+from grievance_rules.cli._language import N_, argument, command, option
 from grievance_rules.cli._options import pack_options, parse_instant
 from grievance_rules.cli._reading import (
     file_options,
@@ -59,28 +60,28 @@ def parse_horizon(text: str) -> dt.timedelta:
     return total
 
 
-@click.command("watch")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@command("watch")
+@argument("file", type=click.Path(exists=True, dir_okay=False))
 @pack_options
-@click.option("--as-of", help="The list's instant (ISO 8601 with offset; default: now).")
-@click.option("--within", default="1d", show_default=True, help="Horizon: 1d, 12h, 90m ...")
+@option("--as-of", help=N_("The list's instant (ISO 8601 with offset; default: now)."))
+@option("--within", default="1d", show_default=True, help=N_("Horizon: 1d, 12h, 90m ..."))
 @input_format_option
-@tz_option("Zone for naive timestamps in FILE and --as-of (e.g. Asia/Shanghai).")
+@tz_option(N_("Zone for naive timestamps in FILE and --as-of (e.g. Asia/Shanghai)."))
 @file_options
-@click.option(
+@option(
     "--output-format",
     "output_format",
     type=click.Choice(_FORMATS),
     default="table",
     show_default=True,
-    help="What to write: a table, JSON Lines, CSV, an xlsx workbook or an HTML page.",
+    help=N_("What to write: a table, JSON Lines, CSV, an xlsx workbook or an HTML page."),
 )
-@click.option(
+@option(
     "--output",
     "-o",
     "out_file",
     type=click.Path(dir_okay=False),
-    help="Write to this file (default: standard output; xlsx needs a file).",
+    help=N_("Write to this file (default: standard output; xlsx needs a file)."),
 )
 def watch_command(
     file: str,

@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from grievance_rules.errors import PackError
+from grievance_rules.i18n import gettext as _
 from grievance_rules.packs.checks import (
     Checker,
     check_calendar,
@@ -65,7 +66,12 @@ def load_pack(directory: str | Path, *, strict: bool = False, origin: str = "pat
     """
     root = Path(directory).resolve()
     if not os.path.lexists(root / MANIFEST):
-        raise PackError(f"{root} is not a policy pack: it has no {MANIFEST}", file=str(root))
+        raise PackError(
+            _("{path} is not a policy pack: it has no {manifest}").format(
+                path=root, manifest=MANIFEST
+            ),
+            file=str(root),
+        )
     read: dict[str, bytes] = {}
     data, node = read_yaml(root / MANIFEST, root, read)
     manifest: Manifest = validate_as(Manifest, data, MANIFEST, node)

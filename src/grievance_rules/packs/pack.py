@@ -21,6 +21,7 @@ from grievance_rules.calendar import (
     china,
 )
 from grievance_rules.errors import PackError
+from grievance_rules.i18n import gettext as _
 from grievance_rules.packs.checks import Checker
 from grievance_rules.packs.schema import (
     DatedValue,
@@ -112,7 +113,12 @@ class Pack:
         """
         for name in overrides:
             if name not in self.parameters:
-                raise PackError(f"pack {self.id} has no parameter {name!r}", field=name)
+                raise PackError(
+                    _("pack {pack} has no parameter {name}; its parameters: {names}").format(
+                        pack=self.id, name=repr(name), names=", ".join(sorted(self.parameters))
+                    ),
+                    field=name,
+                )
         merged = {**self.overrides, **overrides}
         self._check_overrides(merged)
         return Pack(

@@ -82,18 +82,28 @@ def _when(instant: dt.datetime) -> str:
 
 
 def duration_text(seconds: float, *, days: bool = False) -> str:
-    """A signed duration as ``h:mm`` (office time) or ``Nd hh:mm`` (``days=True``).
+    """A signed duration as ``h:mm`` (office time) or ``N days hh:mm`` (``days=True``).
+
+    The days are named in the current language: ``1d 01:00`` in English, ``1天 01:00``
+    in Chinese.
 
     Example:
-        >>> duration_text(-3600), duration_text(12 * 3600 + 90), duration_text(90000, days=True)
+        >>> from grievance_rules.i18n import language
+        >>> with language("en"):
+        ...     duration_text(-3600), duration_text(12 * 3600 + 90), duration_text(90000, days=True)
         ('-1:00', '12:01', '1d 01:00')
+        >>> with language("zh"):
+        ...     duration_text(-90000, days=True)
+        '-1天 01:00'
     """
     sign = "-" if seconds < 0 else ""
     minutes = int(abs(seconds) // 60)
     hours, minute = divmod(minutes, 60)
     if days and hours >= 24:
         day, hour = divmod(hours, 24)
-        return f"{sign}{day}d {hour:02d}:{minute:02d}"
+        return _("{sign}{days}d {hours}:{minutes}").format(
+            sign=sign, days=day, hours=f"{hour:02d}", minutes=f"{minute:02d}"
+        )
     return f"{sign}{hours}:{minute:02d}"
 
 

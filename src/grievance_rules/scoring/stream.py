@@ -26,6 +26,8 @@ from grievance_rules.engine.batch import (
 )
 from grievance_rules.engine.matching import EngineName
 from grievance_rules.engine.plan import plan_for
+from grievance_rules.errors import PackError
+from grievance_rules.i18n import gettext as _
 from grievance_rules.model import WorkOrder
 from grievance_rules.packs import Pack
 from grievance_rules.reading import Accepted, Rejected
@@ -61,14 +63,17 @@ def resolve_packs(packs: Iterable[Pack | str]) -> list[Pack]:
 
     Raises:
         PackNotFoundError: a name that is no pack.
-        ValueError: no packs, or the same pack twice.
+        PackError: no packs, or the same pack twice (a ``ValueError`` too).
     """
     loaded = [plan_for(p).pack if isinstance(p, str) else p for p in packs]
     if not loaded:
-        raise ValueError("no packs given")
+        raise PackError(_("no packs given"), field="packs")
     keys = [pack.key for pack in loaded]
-    if len(set(keys)) != len(keys):
-        raise ValueError(f"the same pack given twice: {', '.join(keys)}")
+    twice = sorted({key for key in keys if keys.count(key) > 1})
+    if twice:
+        raise PackError(
+            _("the same pack given twice: {packs}").format(packs=", ".join(twice)), field="packs"
+        )
     return loaded
 
 

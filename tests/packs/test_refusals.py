@@ -1,0 +1,52 @@
+"""What a user gets wrong about packs is refused in their language, saying what would do."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from grievance_rules.errors import PackError
+from grievance_rules.i18n import language
+from grievance_rules.packs import builtin_packs_dir, load_pack
+from grievance_rules.scoring.stream import resolve_packs
+
+
+@pytest.fixture(scope="module")
+def daye():
+    return load_pack(builtin_packs_dir() / "daye")
+
+
+def test_an_unknown_parameter_is_refused_with_the_parameters_there_are(daye) -> None:
+    names = sorted(daye.parameters)
+    assert "return_window" in names  # one of daye's (policies/daye/parameters.yaml)
+    with language("en"), pytest.raises(PackError) as caught:
+        daye.with_parameters({"points_overdue": -2})
+    assert str(caught.value).startswith(
+        "pack daye has no parameter 'points_overdue'; its parameters: "
+    )
+    assert str(caught.value).endswith(", ".join(names))
+    assert caught.value.field == "points_overdue"
+    with language("zh"), pytest.raises(PackError) as caught:
+        daye.with_parameters({"points_overdue": -2})
+    assert str(caught.value).startswith("规则包 daye 没有参数 'points_overdue'；它的参数：")
+
+
+def test_a_folder_without_a_manifest_is_not_a_pack(tmp_path: Path) -> None:
+    english = r"is not a policy pack: it has no pack\.yaml"
+    with language("en"), pytest.raises(PackError, match=english):
+        load_pack(tmp_path)
+    with language("zh"), pytest.raises(PackError, match=r"不是规则包：其中没有 pack\.yaml"):
+        load_pack(tmp_path)
+
+
+def test_the_same_pack_twice_or_none_is_refused(daye) -> None:
+    with language("en"), pytest.raises(PackError, match=r"^the same pack given twice: daye@"):
+        resolve_packs(["daye", "chengdong", daye])
+    with language("zh"), pytest.raises(PackError, match=r"^同一规则包给了两次：daye@"):
+        resolve_packs([daye, "daye"])
+    with language("zh"), pytest.raises(PackError, match=r"^未给出规则包$"):
+        resolve_packs([])
+    # as it was: a PackError is a ValueError too
+    with language("en"), pytest.raises(ValueError, match=r"^no packs given$"):
+        resolve_packs([])
