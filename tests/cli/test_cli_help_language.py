@@ -24,11 +24,11 @@ from grievance_rules.cli._language import (
     TranslatedArgument,
     TranslatedCommand,
     TranslatedOption,
-    display_width,
     help_msgid,
     wrap_text,
 )
 from grievance_rules.i18n import gettext, language
+from grievance_rules.text_width import display_width
 
 ROOT = Path(__file__).resolve().parents[2]
 WIDTH = 80

@@ -84,6 +84,17 @@ def test_days_are_named_in_each_language(listed):
     english = watch_text(listed, lang="en")
     found_zh = re.search(r"R1 .*自然时间 -(\d+)天 (\d\d):(\d\d)", chinese)
     found_en = re.search(r"R1 .*\(-(\d+)d (\d\d):(\d\d)\)", english)
-    assert found_zh is not None and found_en is not None, (chinese, english)
+    assert found_zh is not None, chinese
+    assert found_en is not None, english
     assert tuple(map(int, found_zh.groups())) == expected == tuple(map(int, found_en.groups()))
     assert any(f"-{days}天 " in row for row in watch_csv(listed, lang="zh").splitlines())
+
+
+def test_the_text_table_lines_up_in_chinese(listed):
+    from grievance_rules.text_width import display_width
+
+    lines = [line for line in watch_text(listed, lang="zh").splitlines() if "剩余 " in line]
+    assert len(lines) == len(listed.items) >= 3
+    assert len({item.unit_name for item in listed.items}) >= 2  # names of different widths
+    starts = {display_width(line[: line.index("剩余 ")]) for line in lines}
+    assert len(starts) == 1, lines

@@ -26,13 +26,13 @@ from __future__ import annotations
 import copy
 import importlib
 import inspect
-import unicodedata
 from collections.abc import Callable, Iterable
 from typing import Any, Self, TypeVar
 
 import click
 
 from grievance_rules.i18n import LANGUAGES, current_language, gettext, ngettext, use_language
+from grievance_rules.text_width import display_width, is_wide
 
 __all__ = [
     "CLICK_MESSAGES",
@@ -172,15 +172,6 @@ def _translated(text: str | None) -> str | None:
     return None if translation == msgid else translation
 
 
-def _wide(char: str) -> bool:
-    return unicodedata.east_asian_width(char) in ("W", "F")
-
-
-def display_width(text: str) -> int:
-    """The columns ``text`` takes on a terminal: a Chinese character takes two."""
-    return sum(2 if _wide(char) else 1 for char in text)
-
-
 _NO_LINE_START = frozenset("，。、；：！？）」』》〉】”’)]")
 """Punctuation that closes: kept on the line of what it follows (a Latin full stop or
 comma follows a Latin word, which is kept whole anyway)."""
@@ -206,7 +197,7 @@ def _tokens(text: str) -> list[str]:
             tokens.append(char)
         elif char in _NO_LINE_START or previous[-1] in _NO_LINE_END:
             tokens[-1] += char
-        elif _wide(char) or _wide(previous[-1]):
+        elif is_wide(char) or is_wide(previous[-1]):
             tokens.append(char)
         else:
             tokens[-1] += char
@@ -241,7 +232,7 @@ def _join(lines: list[str]) -> str:
     """The lines of a paragraph as one: a space between them, none between Chinese."""
     text = ""
     for line in lines:
-        if text and not (_wide(text[-1]) and _wide(line[0])):
+        if text and not (is_wide(text[-1]) and is_wide(line[0])):
             text += " "
         text += line
     return text

@@ -30,6 +30,7 @@ from grievance_rules.reports.formatting import (
     trace_text,
 )
 from grievance_rules.scoring import Comparison, Divergence, OrderComparison, compare
+from grievance_rules.text_width import display_width, pad
 
 __all__ = ["demo_command"]
 
@@ -65,7 +66,7 @@ def _outcome_lines(result: Comparison) -> list[str]:
     )
     widths = (-10, 7, 6, 9, 8, 10, 11, 8, 12)
     head = "  " + "".join(
-        name.ljust(-width) if width < 0 else name.rjust(width)
+        pad(name, -width) if width < 0 else pad(name, width, align=">")
         for name, width in zip(names, widths, strict=True)
     )
     lines = [head]
@@ -100,10 +101,10 @@ def _disagreements(result: Comparison, limit: int) -> tuple[list[str], dict[str,
                 for pack, outcome in zip(result.packs, pattern.pattern, strict=True)
             )
             lines.append(
-                _("  {orders:>4} orders  {kind:<10} {topic:<20} {sides}   (e.g. {example})").format(
+                _("  {orders:>4} orders  {kind} {topic} {sides}   (e.g. {example})").format(
                     orders=pattern.orders,
-                    kind=_kind(pattern.kind),
-                    topic=_topic(pattern.topic),
+                    kind=pad(_kind(pattern.kind), 10),
+                    topic=pad(_topic(pattern.topic), 20),
                     sides=sides,
                     example=pattern.examples[0],
                 )
@@ -121,13 +122,16 @@ def _unit_lines(result: Comparison, names: dict[str, str], limit: int) -> list[s
         (card.pack, row.unit, row.period): row for card in result.scorecards for row in card.rows
     }
     others = result.scorecards[1:]
+    name_width = max([10, *(display_width(names.get(row.unit, "")) + 2 for row in rows[:limit])])
+    labels = [f"{_short(card.pack)} {_('on-time completion rate')}" for card in others]
+    widths = [max(24, display_width(label) + 2) for label in labels]
     lines = [
         "  "
-        + _("unit").ljust(6)
-        + _("name").ljust(10)
-        + (_short(first.pack) + " " + _("score")).rjust(16)
-        + _("rank").rjust(7)
-        + "".join(f"{_short(card.pack) + ' 按时办结率':>24}" for card in others)
+        + pad(_("unit"), 6)
+        + pad(_("name"), name_width)
+        + pad(_short(first.pack) + " " + _("score"), 16, align=">")
+        + pad(_("rank"), 7, align=">")
+        + "".join(pad(label, width, align=">") for label, width in zip(labels, widths, strict=True))
     ]
     for row in rows[:limit]:
         cells = []
@@ -140,8 +144,11 @@ def _unit_lines(result: Comparison, names: dict[str, str], limit: int) -> list[s
                 else _("n/a")
             )
         lines.append(
-            f"  {row.unit:<6}{names.get(row.unit, ''):<10}{row.score:>16g}"
-            f"{f'{row.rank}/{row.peers}':>7}" + "".join(f"{cell:>24}" for cell in cells)
+            f"  {row.unit:<6}{pad(names.get(row.unit, ''), name_width)}{row.score:>16g}"
+            f"{f'{row.rank}/{row.peers}':>7}"
+            + "".join(
+                pad(cell, width, align=">") for cell, width in zip(cells, widths, strict=True)
+            )
         )
     return lines
 

@@ -13,6 +13,7 @@ from grievance_rules.i18n import current_language
 from grievance_rules.i18n import gettext as _
 from grievance_rules.packs import Pack, available_packs, find_pack, load_pack
 from grievance_rules.packs.schema import ClockRule, DeductionRule, WindowRule
+from grievance_rules.text_width import pad
 
 _TRIAL_ORDERS = 40
 """How many synthetic orders ``packs validate`` assesses under the pack."""
@@ -48,11 +49,11 @@ def list_packs() -> None:
     for location in available_packs():
         pack = load_pack(location.directory, origin=location.origin)
         click.echo(
-            _("{id:<12} {revision:<12} {rules:>3} rules  {origin:<10} {name}").format(
+            _("{id:<12} {revision:<12} {rules:>3} rules  {origin} {name}").format(
                 id=pack.id,
                 revision=pack.revision,
                 rules=len(pack.rules),
-                origin=_origin(location.origin),
+                origin=pad(_origin(location.origin), 10),
                 name=pack.manifest.name,
             )
         )
@@ -98,7 +99,7 @@ def show(pack: str) -> None:
             detail = f" [{rule.duration or rule.due_field}]"  # type: ignore[union-attr]
         elif isinstance(rule, DeductionRule):
             detail = f" [{rule.points}]"
-        click.echo(f"  {rule.id:<28} {_rule_kind(rule.kind):<10} {rule.title}{detail}")
+        click.echo(f"  {rule.id:<28} {pad(_rule_kind(rule.kind), 10)} {rule.title}{detail}")
         click.echo(f"  {'':<28} {rule.citation.clause}: 「{rule.citation.text}」")
     for flag in loaded.flags:
         click.echo(_("flag: {flag}").format(flag=flag))

@@ -29,6 +29,7 @@ from grievance_rules.model import EVENT_CLASSES
 from grievance_rules.operations import timeline
 from grievance_rules.packs import find_pack
 from grievance_rules.reading import Accepted
+from grievance_rules.text_width import pad
 
 __all__ = ["timeline_command"]
 
@@ -127,7 +128,7 @@ def timeline_command(
             for c in step.assessment.clocks
         )
         points = step.assessment.points
-        lines.append(f"{step.at.isoformat():<32} {_what(step.what):<40} {points:+g}  {lights}")
+        lines.append(f"{step.at.isoformat():<32} {pad(_what(step.what), 40)} {points:+g}  {lights}")
     text = "".join(line + "\n" for line in lines)
     if out_file is None:
         click.echo(text, nl=False)

@@ -34,7 +34,6 @@ import datetime as dt
 import enum
 import json
 import os
-import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
@@ -44,6 +43,7 @@ from grievance_rules.model import EVENT_CLASSES, WorkOrder
 from grievance_rules.model.events import Evidence
 from grievance_rules.reading.columns import DEFAULT_HEADERS
 from grievance_rules.reading.long import EVENT_HEADERS, UNIT_HEADERS
+from grievance_rules.text_width import display_width
 
 __all__ = ["ORDER_COLUMNS", "long_tables", "write_long_csv", "write_long_xlsx"]
 
@@ -160,8 +160,7 @@ def _wall_time(instant: dt.datetime, tz: dt.tzinfo) -> dt.datetime | None:
 def _width(value: Any) -> int:
     if isinstance(value, dt.datetime):
         return 19
-    text = str(value)
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return display_width(str(value))
 
 
 def write_long_xlsx(

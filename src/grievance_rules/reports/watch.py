@@ -26,6 +26,7 @@ from grievance_rules.reports.csv import write_table
 from grievance_rules.reports.formatting import in_language, kind_of_finding_label
 from grievance_rules.reports.html import _e, _page, html_table
 from grievance_rules.reports.tables import Cell, Column, Table
+from grievance_rules.text_width import display_width, pad
 
 if TYPE_CHECKING:
     from grievance_rules.operations import UnitSummary, WatchItem, WatchList
@@ -186,15 +187,24 @@ def watch_text(watch_list: WatchList, *, lang: str | None = None) -> str:
 
 def _watch_text(watch_list: WatchList) -> str:
     lines = [_heading(watch_list)]
+    widths = (  # the columns of unit names and whom to notify, as wide as their widest
+        max((display_width(item.unit_name) for item in watch_list.items), default=0),
+        max((display_width(_notice(item)) for item in watch_list.items), default=0),
+    )
     for item in watch_list.items:
         row = _row(item)
         changes = str(row[10]).replace("\n", "; ")
         left = _("left {office} ({natural})").format(office=row[8], natural=row[9])
         turns = _("turns: {changes}").format(changes=changes) if changes else ""
-        lines.append(
-            f"  {row[0]:<19}  {row[1]!s:<12} {item.order_id:<10} {row[4]!s:<28} "
-            f"{item.unit_name:<8} {row[7]!s:<12} {left}" + (f"  {turns}" if turns else "")
+        cells = (
+            pad(str(row[0]), 19),
+            pad(str(row[1]), 12),
+            pad(item.order_id, 10),
+            pad(str(row[4]), 28),
+            pad(item.unit_name, widths[0]),
+            pad(str(row[7]), widths[1]),
         )
+        lines.append("  " + " ".join(cells) + f" {left}" + (f"  {turns}" if turns else ""))
     lines.append("")
     lines.extend(_summary_line(summary) for summary in watch_list.summary())
     return "\n".join(lines) + "\n"

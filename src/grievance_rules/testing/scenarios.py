@@ -46,7 +46,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -59,6 +58,7 @@ from grievance_rules.errors import PackError
 from grievance_rules.i18n import current_language, pgettext
 from grievance_rules.i18n import gettext as _
 from grievance_rules.model.events import EVENT_CLASSES
+from grievance_rules.text_width import display_width
 
 if TYPE_CHECKING:
     from grievance_rules.packs import Pack
@@ -362,11 +362,6 @@ def _trace_line(step: str) -> str:
     return step_text(step)
 
 
-def _width(text: str) -> int:
-    """Columns a text takes in a terminal (CJK characters take two)."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
 def _shown(kind: str, item: Mapping[str, Any], keys: Sequence[str] | None) -> dict[str, Any]:
     """An actual finding cut to the fields an expectation compares (all, if none given)."""
     order = FINDING_FIELDS[kind]
@@ -424,13 +419,13 @@ def _table(rows: Sequence[Row]) -> list[str]:
     left = [_short(want) if want is not None else "" for _, want, _, _ in rows]
     none, expected, actual = _("(none)"), _("expected"), _("actual")
     right = [_short(got) if got is not None else none for _, _, got, _ in rows]
-    width = max([_width(expected), *(_width(text) for text in left)])
-    lines = [f"      {expected + ' ' * (width - _width(expected))} │ {actual}"]
+    width = max([display_width(expected), *(display_width(text) for text in left)])
+    lines = [f"      {expected + ' ' * (width - display_width(expected))} │ {actual}"]
     for (mark, *_others), l_text, r_text in zip(rows, left, right, strict=True):
-        pad = " " * (width - _width(l_text))
+        pad = " " * (width - display_width(l_text))
         lines.append(f"    {mark} {l_text}{pad} │ {r_text}")
     if not rows:
-        lines.append(f"      {none + ' ' * (width - _width(none))} │ {none}")
+        lines.append(f"      {none + ' ' * (width - display_width(none))} │ {none}")
     return lines
 
 
