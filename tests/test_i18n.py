@@ -6,14 +6,12 @@ Chinese terms of the model's enumerations), never produced by the code under tes
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import string
 import sys
 from importlib import resources
 from pathlib import Path
-from types import ModuleType
 
 import click
 import pytest
@@ -25,22 +23,9 @@ from grievance_rules.cli import cli, main
 from grievance_rules.cli.evaluate import _table
 from grievance_rules.engine import evaluate
 from grievance_rules.reading import read_orders
+from tests.catalogue_tool import catalogue
 
-ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = str(resources.files("grievance_rules") / "samples" / "orders.jsonl")
-
-
-def _catalogue_tool() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("catalogue", ROOT / "tools" / "catalogue.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["catalogue"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-catalogue = _catalogue_tool()
 
 
 # --- the catalogue -------------------------------------------------------------------
@@ -620,13 +605,14 @@ def test_calendar_explain_in_chinese() -> None:
 def test_pack_test_in_chinese() -> None:
     out = _zh("test", "policies/xiayang")
     lines = out.splitlines()
-    assert lines[0].startswith("通过 bimonthly.yaml: ")
+    assert lines[0].startswith("通过 bimonthly.yaml：")
     assert "通过 48 个，失败 0 个" in lines
     assert lines[-1] == "覆盖情况：每条规则都已检验；每个时限的按时和超时两种情形都有用例"
     # each result line is a mark, a file name and the case's name, the pack's own data
-    # (its scenario files, written by the pack's authors); the frame around them is Chinese
-    frame = "\n".join(line.split(" ", 1)[0] if ".yaml: " in line else line for line in lines)
-    assert {line.split(" ", 1)[0] for line in lines if ".yaml: " in line} == {"通过"}
+    # (its scenario files, written by the pack's authors: name_zh with the name after
+    # it in brackets); the frame around them is Chinese
+    frame = "\n".join(line.split(" ", 1)[0] if ".yaml：" in line else line for line in lines)
+    assert {line.split(" ", 1)[0] for line in lines if ".yaml：" in line} == {"通过"}
     assert english_words(frame) == set()
     english = CliRunner().invoke(cli, ["--lang", "en", "test", "policies/xiayang"]).output
     assert "48 passed, 0 failed" in english.splitlines()

@@ -7,13 +7,10 @@ without a Chinese translation fail here.
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 
 import click
 import pytest
@@ -29,22 +26,9 @@ from grievance_rules.cli._language import (
 )
 from grievance_rules.i18n import gettext, language
 from grievance_rules.text_width import display_width
+from tests.catalogue_tool import catalogue
 
-ROOT = Path(__file__).resolve().parents[2]
 WIDTH = 80
-
-
-def _catalogue_tool() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("catalogue", ROOT / "tools" / "catalogue.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["catalogue"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-catalogue = _catalogue_tool()
 
 
 def _help(*args: str, env: dict[str, str] | None = None) -> str:

@@ -119,6 +119,13 @@ def test_query_values_and_library_refusals_are_in_the_language_too() -> None:
          "unknown kind of period 'fortnight'; one of day, week"),
         ("POST", "/v1/watch?pack=daye", "as_of：必填（服务不读取系统时钟）",
          "as_of: required (the service reads no clock)"),
+        ("GET", "/v1/calendar/add?date=2024-06-07&days=0&pack=daye",
+         "工作日数必须至少为 1，而不是 0", "the number of working days must be at least 1, not 0"),
+        ("GET", "/v1/calendar/add?date=2124-06-07&days=3&pack=daye",
+         "2124-06-07 不在日历 'china' 的范围内：该日历涵盖 2004-01-01 至 2060-12-31",
+         "2124-06-07 is outside the calendar 'china', which covers 2004-01-01 to 2060-12-31"),
+        ("POST", "/v1/compare?packs=daye,daye", "同一规则包给了两次：daye@",
+         "the same pack given twice: daye@"),
     ]  # fmt: skip
     for method, path, chinese, english in cases:
         for lang, expected in (("zh", chinese), ("en", english)):

@@ -96,3 +96,24 @@ def test_importing_the_plugin_does_not_import_the_engine():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_a_case_with_name_zh_keeps_its_english_test_id_and_is_reported_in_chinese(
+    pytester, monkeypatch
+):
+    # name_zh changes what people read under Chinese, not the test id (the name)
+    monkeypatch.setenv("GRIEVANCE_RULES_LANG", "zh")
+    wrong = REPLY_WRONG.replace(
+        "  - name: a late reply expected in time\n",
+        "  - name: a late reply expected in time\n    name_zh: 超期回复却预期按时\n",
+    )
+    write_pack(pytester.path, wrong)
+    result = pytester.runpytest("-v", *PLAIN)
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*lakeside/scenarios/replies.yaml::a late reply expected in time FAILED*",
+            "场景 '超期回复却预期按时（a late reply expected in time）'"
+            "（replies.yaml 第 1 个用例）",
+        ]
+    )

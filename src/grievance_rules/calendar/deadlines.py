@@ -24,6 +24,7 @@ from grievance_rules.calendar.durations import (
 from grievance_rules.calendar.office_hours import SHANGHAI, OfficeHours, to_shanghai
 from grievance_rules.errors import DurationError
 from grievance_rules.i18n import current_language
+from grievance_rules.i18n import gettext as _
 
 if TYPE_CHECKING:
     from grievance_rules.calendar.working import WorkingCalendar
@@ -139,8 +140,10 @@ def _noon_cutoff(
     """The end of the ``sessions``-th whole half-day session starting at or after ``local``."""
     if len(hours.intervals) != 2:
         raise DurationError(
-            "the noon_cutoff half-day rule needs office hours of exactly two sessions "
-            f"(morning and afternoon), got {hours}"
+            _(
+                "the noon_cutoff half-day rule needs office hours of exactly two sessions "
+                "(morning and afternoon), got {hours}"
+            ).format(hours=hours)
         )
     day, minute = local.date(), _minutes_of_day(local)
     if _is_working(cal, day):
@@ -338,7 +341,11 @@ def _compute_deadline(
 
     if conv is CountingConvention.ELAPSED:
         if unit in (DurationUnit.WORKING_DAYS, DurationUnit.WORKING_HOURS):
-            raise DurationError(f"{dur} cannot be counted as elapsed time; use working_time")
+            raise DurationError(
+                _("{duration} cannot be counted as elapsed time; use working_time").format(
+                    duration=dur
+                )
+            )
         if unit is DurationUnit.SAME_DAY:
             due = _end_of_day(local.date(), None)
             steps.append("elapsed: the same calendar day, to 24:00")
@@ -355,13 +362,17 @@ def _compute_deadline(
     elif conv is CountingConvention.CIVIL_CODE:
         if unit in (DurationUnit.WORKING_HOURS, DurationUnit.HOURS, DurationUnit.MINUTES):
             raise DurationError(
-                f"{dur} is counted in hours or minutes; civil_code counts whole days: "
-                "use working_time or elapsed"
+                _(
+                    "{duration} is counted in hours or minutes; civil_code counts whole days: "
+                    "use working_time or elapsed"
+                ).format(duration=dur)
             )
         if dur.amount.denominator != 1:
             raise DurationError(
-                f"{dur}: civil_code counts whole days only; a fraction of a working day needs "
-                "working_time with a half-day rule"
+                _(
+                    "{duration}: civil_code counts whole days only; a fraction of a working "
+                    "day needs working_time with a half-day rule"
+                ).format(duration=dur)
             )
         day = local.date()
         n = int(dur.amount)
@@ -396,11 +407,15 @@ def _compute_deadline(
     else:  # working_time
         if hours is None:
             raise DurationError(
-                f"{dur} under working_time needs office hours: build the calendar with "
-                "china(office_hours=...)"
+                _(
+                    "{duration} under working_time needs office hours: build the calendar "
+                    "with china(office_hours=...)"
+                ).format(duration=dur)
             )
         if unit in (DurationUnit.NATURAL_DAYS, DurationUnit.HOURS, DurationUnit.MINUTES):
-            raise DurationError(f"{dur} is not working time; use civil_code or elapsed")
+            raise DurationError(
+                _("{duration} is not working time; use civil_code or elapsed").format(duration=dur)
+            )
         count_first = True
         if unit is DurationUnit.SAME_DAY:
             day = local.date()
@@ -474,7 +489,9 @@ def _working_period_afresh(
             half = days - whole_days
             if half not in (0, Fraction(1, 2)):
                 raise DurationError(
-                    f"{dur}: the noon_cutoff rule counts whole and half working days only"
+                    _(
+                        "{duration}: the noon_cutoff rule counts whole and half working days only"
+                    ).format(duration=dur)
                 )
             minutes = whole_days * hours.day_minutes
         else:

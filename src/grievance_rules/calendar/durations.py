@@ -141,9 +141,13 @@ class Duration:
     def __post_init__(self) -> None:
         if self.unit is DurationUnit.SAME_DAY:
             if self.amount != 0:
-                raise DurationError("a same-day duration has no amount")
+                raise DurationError(_("a same-day duration has no amount"))
         elif self.amount <= 0:
-            raise DurationError(f"a duration must be positive, got {self.amount} {self.unit}")
+            raise DurationError(
+                _("a duration must be positive, not {amount} {unit}").format(
+                    amount=self.amount, unit=self.unit
+                )
+            )
 
     @classmethod
     def parse(cls, text: str) -> Duration:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import pendulum
 
 from grievance_rules.errors import CalendarError, NaiveDatetimeError
+from grievance_rules.i18n import gettext as _
 
 __all__ = ["SHANGHAI", "OfficeHours", "to_shanghai"]
 
@@ -41,8 +42,10 @@ def to_shanghai(instant: dt.datetime, *, what: str = "instant") -> dt.datetime:
         raise CalendarError(f"{what} must be a datetime, got {type(instant).__name__}")
     if instant.tzinfo is None or instant.utcoffset() is None:
         raise NaiveDatetimeError(
-            f"{what} {instant.isoformat()} has no timezone; give an offset such as +08:00 "
-            "(no timezone is guessed)"
+            _(
+                "{what} {instant} has no timezone; give an offset such as +08:00 "
+                "(no timezone is guessed)"
+            ).format(what=what, instant=instant.isoformat())
         )
     return instant.astimezone(SHANGHAI)
 
@@ -70,13 +73,17 @@ class OfficeHours:
             tuple((a * _US_PER_MINUTE, b * _US_PER_MINUTE) for a, b in self.intervals),
         )
         if not self.intervals:
-            raise CalendarError("office hours need at least one interval")
+            raise CalendarError(_("office hours need at least one interval"))
         previous_end = 0
         for start, end in self.intervals:
             if not 0 <= start < end <= 24 * 60:
-                raise CalendarError(f"office-hours interval {start}-{end} (minutes) is not valid")
+                raise CalendarError(
+                    _("office-hours interval {start}-{end} (minutes) is not valid").format(
+                        start=start, end=end
+                    )
+                )
             if start < previous_end:
-                raise CalendarError("office-hours intervals must be sorted and must not overlap")
+                raise CalendarError(_("office-hours intervals must be sorted and must not overlap"))
             previous_end = end
 
     @classmethod
@@ -90,7 +97,11 @@ class OfficeHours:
         for part in text.split(","):
             match = _INTERVAL.match(part)
             if not match:
-                raise CalendarError(f"office hours {text!r}: {part!r} is not HH:MM-HH:MM")
+                raise CalendarError(
+                    _("office hours {text}: {part} is not HH:MM-HH:MM").format(
+                        text=repr(text), part=repr(part)
+                    )
+                )
             h1, m1, h2, m2 = (int(g) for g in match.groups())
             intervals.append((h1 * 60 + m1, h2 * 60 + m2))
         return cls(tuple(intervals))

@@ -9,6 +9,7 @@ from types import MappingProxyType
 
 from grievance_rules.calendar.days import DayKind, DayRecord, Notice
 from grievance_rules.errors import CalendarError
+from grievance_rules.i18n import gettext as _
 
 __all__ = ["LocalOverlay"]
 
@@ -48,7 +49,9 @@ class LocalOverlay:
         both = sorted(off & set(self.working_days))
         if both:
             raise CalendarError(
-                f"overlay {self.name!r}: {both[0]} is both a day off and a working day"
+                _("overlay {name}: {day} is both a day off and a working day").format(
+                    name=repr(self.name), day=both[0]
+                )
             )
 
     def records(self) -> list[DayRecord]:

@@ -24,6 +24,7 @@ from grievance_rules.errors import (
     ProvisionalCalendarError,
     ProvisionalCalendarWarning,
 )
+from grievance_rules.i18n import gettext as _
 
 if TYPE_CHECKING:
     from grievance_rules.calendar.deadlines import Deadline
@@ -182,9 +183,16 @@ class WorkingCalendar:
         i = day.toordinal() - self._base
         if i < 0 or i >= len(self._cum):
             raise CalendarRangeError(
-                f"{day.isoformat()} is outside the calendar {self.name!r}, which covers "
-                f"{self._first.isoformat()} to {self._last.isoformat()} (dates after "
-                f"{self.final_through.isoformat()} are provisional projections)"
+                _(
+                    "{day} is outside the calendar {name}, which covers {first} to {last} "
+                    "(dates after {final} are provisional projections)"
+                ).format(
+                    day=day.isoformat(),
+                    name=repr(self.name),
+                    first=self._first.isoformat(),
+                    last=self._last.isoformat(),
+                    final=self.final_through.isoformat(),
+                )
             )
         return i
 
@@ -284,12 +292,15 @@ class WorkingCalendar:
         reports once for the whole computation).
         """
         if n < 1:
-            raise CalendarError(f"add_working_days needs n >= 1, got {n}")
+            raise CalendarError(
+                _("the number of working days must be at least 1, not {n}").format(n=n)
+            )
         k = self._cum[self._index(day)] + n
         if k >= len(self._wd1):
             raise CalendarRangeError(
-                f"{n} working days after {day.isoformat()} is past the calendar's end "
-                f"{self._last.isoformat()}"
+                _("{n} working days after {day} is past the calendar's end {last}").format(
+                    n=n, day=day.isoformat(), last=self._last.isoformat()
+                )
             )
         if report and k > self._n_final and self._policy is not ProvisionalPolicy.ALLOW:
             self._touched_provisional(f"add_working_days({day.isoformat()}, {n})")
@@ -360,10 +371,12 @@ class WorkingCalendar:
         """
         steps = np.asarray(n, dtype=np.int64)
         if steps.size and steps.min() < 1:
-            raise CalendarError("add_working_days_array needs every n >= 1")
+            raise CalendarError(_("every number of working days must be at least 1"))
         k = self._cum_np[self._indices(days)] + steps - 1
         if k.size and k.max() >= len(self._workdays):
-            raise CalendarRangeError(f"a result is past the calendar's end {self._last}")
+            raise CalendarRangeError(
+                _("a result is past the calendar's end {last}").format(last=self._last)
+            )
         if k.size and k.max() >= self._n_final:
             self._touched_provisional("add_working_days_array")
         result: npt.NDArray[np.datetime64] = self._workdays_np[k]
@@ -384,8 +397,10 @@ class WorkingCalendar:
     def _require_hours(self, what: str) -> OfficeHours:
         if self._hours is None:
             raise CalendarError(
-                f"{what} needs office hours; build the calendar with "
-                "china(office_hours=...) or cal.with_office_hours(...)"
+                _(
+                    "{what} needs office hours; build the calendar with "
+                    "china(office_hours=...) or cal.with_office_hours(...)"
+                ).format(what=what)
             )
         return self._hours
 
@@ -410,7 +425,9 @@ class WorkingCalendar:
         if rest == 0 and k > 0:
             k, rest = k - 1, self._day_us
         if k >= len(self._workdays):
-            raise CalendarRangeError(f"the result is past the calendar's end {self._last}")
+            raise CalendarRangeError(
+                _("the result is past the calendar's end {last}").format(last=self._last)
+            )
         year, month, day = self._ymd[k]
         seconds, micro = divmod(hours.time_at_us(rest), 1_000_000)
         minutes, second = divmod(seconds, 60)
@@ -448,7 +465,11 @@ class WorkingCalendar:
         if hours is None:
             hours = self._require_hours("add_working_time")
         if amount < _ZERO:
-            raise CalendarError(f"add_working_time needs a non-negative amount, got {amount}")
+            raise CalendarError(
+                _("an amount of working time must not be negative, not {amount}").format(
+                    amount=amount
+                )
+            )
         local = self._local_fields(instant)
         if not amount:
             return local.astimezone(SHANGHAI)

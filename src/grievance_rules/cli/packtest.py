@@ -53,7 +53,11 @@ def pack_test_command(pack_dir: str, strict: bool) -> None:
     coverage = pack_coverage(pack_dir)
     for result in coverage.results:
         mark = _("ok  ") if result.passed else _("FAIL")
-        click.echo(f"{mark} {result.case.file.name}: {result.case.name}")
+        click.echo(
+            _("{mark} {file}: {name}").format(
+                mark=mark, file=result.case.file.name, name=result.case.shown_name
+            )
+        )
     for result in coverage.failed:
         click.echo("\n" + result.report())
     total = len(coverage.results)

@@ -9,6 +9,7 @@ parameter overrides (``parameters``) and what it expects::
       order: {channel: "12345", category: 投诉, units: [...]}
     cases:
       - name: 省级热线 reply one minute late
+        name_zh: 省级热线工单回复晚一分钟
         as_of: 2024-05-09T00:00:00+08:00
         order:
           id: A1
@@ -18,6 +19,12 @@ parameter overrides (``parameters``) and what it expects::
           clocks: [{rule: CD-5.provincial-urgent, state: breached, due: 2024-05-08T09:30:00+08:00}]
           deductions: [{rule: CD-A2.1.overdue, points: -1, unit: c07}]
           escalations: []
+
+A case's ``name`` may be English (it is the pytest test id); ``name_zh`` gives
+it in 简体中文, and a name with a Latin letter in it should have one. Under Chinese
+the case is shown as ``name_zh（name）`` (``grievance-rules --lang zh test``, the
+reports of failing cases); a ``name_zh`` that is not text or has no Chinese
+character in it is refused.
 
 ``clocks``, ``windows`` and ``records`` list findings that must be present
 (with the fields given; ``absent: true`` says there must be none of that rule);
@@ -85,8 +92,12 @@ FINDING_FIELDS: Mapping[str, tuple[str, ...]] = {
 _PRESENT_KINDS = ("clocks", "windows", "records")
 _EXACT_KINDS = ("deductions", "escalations", "periods")
 _EXPECT_KEYS = frozenset({*FINDING_FIELDS, "points", "unit_points", "warnings"})
-_CASE_KEYS = frozenset({"name", "order", "orders", "as_of", "parameters", "expect", "note"})
+_CASE_KEYS = frozenset(
+    {"name", "name_zh", "order", "orders", "as_of", "parameters", "expect", "note"}
+)
 _FILE_KEYS = frozenset({"defaults", "cases", "note"})
+_HAN = re.compile(r"[\u3400-\u9fff]")
+"""A Chinese character: a ``name_zh`` must have one, as a pack's ``_zh`` texts must."""
 
 
 class ScenarioFileError(PackError):
@@ -105,11 +116,29 @@ class ScenarioCase:
     as_of: str | None
     parameters: Mapping[str, Any]
     expect: Mapping[str, Any]
+    name_zh: str | None = None
+    """The name in 简体中文 (``name_zh`` in the file), if the case gives one."""
 
     @property
     def where(self) -> str:
         """The file and case, for messages: ``returns.yaml case 2 (name)``."""
         return f"{self.file.name} case {self.index + 1} ({self.name})"
+
+    @property
+    def shown_name(self) -> str:
+        """The name as people read it in the current language.
+
+        In Chinese, ``name_zh（name）``: the Chinese name with the English one in
+        brackets after it (the English is the pytest test id, so it stays findable);
+        the name alone when the case has no ``name_zh``. In English, the name.
+        """
+        return _shown_name(self.name, self.name_zh)
+
+
+def _shown_name(name: str, name_zh: str | None) -> str:
+    if current_language() != "zh" or not name_zh or name_zh == name:
+        return name
+    return f"{name_zh}（{name}）"
 
 
 @dataclass
@@ -151,7 +180,7 @@ class ScenarioResult:
         case = self.case
         lines = [
             _("scenario {name} ({file} case {number})").format(
-                name=repr(case.name), file=case.file.name, number=case.index + 1
+                name=repr(case.shown_name), file=case.file.name, number=case.index + 1
             )
         ]
         lines += [_("  MISMATCH {mismatch}").format(mismatch=m) for m in self.mismatches]
@@ -522,6 +551,10 @@ def load_scenarios(path: str | Path) -> list[ScenarioCase]:
             )
         raw = _text(raw)
         where = _("case {number} ({name})").format(number=index + 1, name=raw["name"])
+        name_zh = _name_zh(file, where, raw)
+        where = _("case {number} ({name})").format(
+            number=index + 1, name=_shown_name(str(raw["name"]), name_zh)
+        )
         unknown = sorted(set(raw) - _CASE_KEYS)
         if unknown:
             raise ScenarioFileError(
@@ -565,9 +598,35 @@ def load_scenarios(path: str | Path) -> list[ScenarioCase]:
                 as_of=as_of,
                 parameters=raw.get("parameters") or {},
                 expect=raw["expect"],
+                name_zh=name_zh,
             )
         )
     return cases
+
+
+def _name_zh(file: Path, where: str, raw: Mapping[str, Any]) -> str | None:
+    """A case's ``name_zh``: text with a Chinese character in it, or absent."""
+    if "name_zh" not in raw:
+        return None
+    value = raw["name_zh"]
+    if not isinstance(value, str):
+        raise ScenarioFileError(
+            _(
+                "{file}: {where}: name_zh: must be text, the case's name in Chinese; got {value}"
+            ).format(file=file, where=where, value=repr(value)),
+            file=str(file),
+            field="name_zh",
+        )
+    if not _HAN.search(value):
+        raise ScenarioFileError(
+            _(
+                "{file}: {where}: name_zh: {value} has no Chinese character in it; "
+                "a '_zh' text must be written in Chinese"
+            ).format(file=file, where=where, value=repr(value)),
+            file=str(file),
+            field="name_zh",
+        )
+    return value
 
 
 def _same(expected: Any, actual: Any) -> bool:
@@ -668,7 +727,7 @@ def _orders(case: ScenarioCase) -> list[Any]:
                 ).format(
                     file=case.file,
                     number=case.index + 1,
-                    name=case.name,
+                    name=case.shown_name,
                     order=n + 1,
                     id=record.get("id", _("no id")),
                     field=path,
