@@ -119,7 +119,11 @@ class PackError(GrievanceRulesError, ValueError):
         rule_id: str | None = None,
         field: str | None = None,
     ) -> None:
-        where = f" (line {line})" if line is not None and f"line {line}" not in message else ""
+        where = ""
+        if line is not None:
+            said = (f"line {line}", _("line {line}").format(line=line))
+            if not any(mention in message for mention in said):
+                where = _(" (line {line})").format(line=line)
         super().__init__(message + where)
         self.file = file
         self.line = line

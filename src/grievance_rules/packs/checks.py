@@ -20,6 +20,7 @@ from grievance_rules.calendar import (
     OfficeHours,
 )
 from grievance_rules.errors import DurationError, GrievanceRulesError, PackError
+from grievance_rules.i18n import gettext as _
 from grievance_rules.model import enums
 from grievance_rules.model.events import EVENT_CLASSES
 from grievance_rules.model.terms import TermEnum
@@ -51,7 +52,13 @@ from grievance_rules.packs.schema import (
 )
 from grievance_rules.packs.yaml_lines import MANIFEST, YamlRef, line_of
 
-__all__ = ["Checker", "check_calendar", "check_scoring", "overlapping_deductions"]
+__all__ = [
+    "Checker",
+    "check_calendar",
+    "check_scoring",
+    "overlapping_deductions",
+    "overlapping_pairs",
+]
 
 _DERIVED_FIELDS = {"handling_unit", "to_unit_upstream"}
 _INTERNAL_FIELDS = {"id", "index", "ts", "fact", "event_id"}
@@ -93,7 +100,9 @@ class Checker:
         steps = [int(step) if step.isdigit() else step for step in field_path.split(".")]
         path: list[Any] = ["rules", index, *steps]
         return PackError(
-            f"{name}: rule {rule.id}: {field_path}: {message}",
+            _("{file}: rule {id}: {field}: {message}").format(
+                file=name, id=rule.id, field=field_path, message=message
+            ),
             file=name,
             line=line_of(node, path),
             rule_id=rule.id,
@@ -108,7 +117,9 @@ class Checker:
                 raise self.fail(
                     rule,
                     "citation.source",
-                    f"{rule.citation.source!r} is not one of the pack's sources {sorted(sources)}",
+                    _("{source} is not one of the pack's sources {sources}").format(
+                        source=repr(rule.citation.source), sources=sorted(sources)
+                    ),
                 )
             self.selector(rule, rule.applies_to, "applies_to")
             if isinstance(rule, ClockRule):
@@ -129,7 +140,10 @@ class Checker:
                             raise self.fail(
                                 rule,
                                 f"when.any.{i}",
-                                "a deduction counts occurrences: each alternative is one trigger",
+                                _(
+                                    "a deduction counts occurrences: each alternative is one "
+                                    "trigger"
+                                ),
                             )
             elif isinstance(rule, EscalationRule):
                 self.condition(rule, rule.when, "when")
@@ -147,7 +161,11 @@ class Checker:
                 self.whole(rule, rule.bottom, "bottom", least=1)
                 for value in self.param(rule, rule.ties, "ties"):
                     if value not in ("all", "none"):
-                        raise self.fail(rule, "ties", f"must be all or none, got {value!r}")
+                        raise self.fail(
+                            rule,
+                            "ties",
+                            _("must be all or none, got {value}").format(value=repr(value)),
+                        )
                 for kind in rule.among:
                     self.enum_value(rule, "among", enums.UnitKind, kind)
                 self.target(rule, rule.actor, "actor")
@@ -156,7 +174,13 @@ class Checker:
         """A value of an enumeration (a channel, a unit kind ...) is known."""
         if value not in {member.value for member in enum}:
             allowed = ", ".join(member.value for member in enum)
-            raise self.fail(rule, path, f"unknown value {value!r}; one of: {allowed}")
+            raise self.fail(
+                rule,
+                path,
+                _("unknown value {value}; one of: {allowed}").format(
+                    value=repr(value), allowed=allowed
+                ),
+            )
 
     def selector(self, rule: Rule, selector: Selector, path: str) -> None:
         """An ``applies_to`` selector names known values and order fields."""
@@ -165,7 +189,11 @@ class Checker:
                 self.enum_value(rule, f"{path}.{name}", enum, value)
         for name in selector.has:
             if name not in ("reply_deadline", "dispatched_at", "complainant", "issue", "location"):
-                raise self.fail(rule, f"{path}.has", f"{name!r} is not an optional order field")
+                raise self.fail(
+                    rule,
+                    f"{path}.has",
+                    _("{name} is not an optional order field").format(name=repr(name)),
+                )
         for i, inner in enumerate(selector.any_of):
             self.selector(rule, inner, f"{path}.any_of.{i}")
 
@@ -179,7 +207,9 @@ class Checker:
             raise self.fail(
                 rule,
                 f"{path}.event",
-                f"unknown event {event!r}; one of: {', '.join(EVENT_CLASSES)}",
+                _("unknown event {event}; one of: {events}").format(
+                    event=repr(event), events=", ".join(EVENT_CLASSES)
+                ),
             )
         fields = set(cls.model_fields) | _DERIVED_FIELDS
         fields |= {
@@ -190,12 +220,16 @@ class Checker:
         fields -= _INTERNAL_FIELDS
         for name, value in ref.where.items():
             if name not in fields:
-                why = " (engine-internal)" if name in _INTERNAL_FIELDS else ""
+                why = _(" (engine-internal)") if name in _INTERNAL_FIELDS else ""
                 raise self.fail(
                     rule,
                     f"{path}.where.{name}",
-                    f"event {event!r} has no field {name!r}{why}; "
-                    f"fields: {', '.join(sorted(fields))}",
+                    _("event {event} has no field {name}{why}; fields: {fields}").format(
+                        event=repr(event),
+                        name=repr(name),
+                        why=why,
+                        fields=", ".join(sorted(fields)),
+                    ),
                 )
             if isinstance(value, dict):
                 self.where_operator(rule, f"{path}.where.{name}", cls, name, value)
@@ -208,12 +242,18 @@ class Checker:
             raise self.fail(
                 rule,
                 path,
-                f"an operator table has exactly one of {', '.join(_WHERE_OPERATORS)}; "
-                f"got {', '.join(map(str, value)) or 'none'}",
+                _("an operator table has exactly one of {operators}; got {got}").format(
+                    operators=", ".join(_WHERE_OPERATORS),
+                    got=", ".join(map(str, value)) or _("none"),
+                ),
             )
         ((op, operand),) = value.items()
         if op == "exists" and not isinstance(operand, bool):
-            raise self.fail(rule, path, f"exists takes true or false, got {operand!r}")
+            raise self.fail(
+                rule,
+                path,
+                _("exists takes true or false, got {value}").format(value=repr(operand)),
+            )
         if op in _ORDERING:
             info = cls.model_fields.get(name)
             numeric = name.endswith("_count") or (
@@ -227,8 +267,10 @@ class Checker:
                 raise self.fail(
                     rule,
                     path,
-                    f"{op} compares numbers: {name!r} must be a number field and "
-                    f"{operand!r} a number (strings and instants are not ordered here)",
+                    _(
+                        "{op} compares numbers: {name} must be a number field and "
+                        "{operand} a number (strings and instants are not ordered here)"
+                    ).format(op=op, name=repr(name), operand=repr(operand)),
                 )
 
     def reference(self, rule: Rule, ids: Iterable[str], kind: type[Any], path: str) -> None:
@@ -236,13 +278,18 @@ class Checker:
         for rule_id in ids:
             other = self.kinds.get(rule_id)
             if other is None:
-                raise self.fail(rule, path, f"refers to unknown rule {rule_id!r}")
+                raise self.fail(
+                    rule, path, _("refers to unknown rule {id}").format(id=repr(rule_id))
+                )
             if not isinstance(other, kind):
                 raise self.fail(
                     rule,
                     path,
-                    f"{rule_id!r} is a {other.kind}, not a "
-                    f"{kind.__name__.removesuffix('Rule').lower()}",
+                    _("{id} is a {kind}, not a {expected}").format(
+                        id=repr(rule_id),
+                        kind=other.kind,
+                        expected=kind.__name__.removesuffix("Rule").lower(),
+                    ),
                 )
 
     def condition(self, rule: Rule, cond: Condition, path: str, in_period: bool = False) -> None:
@@ -258,10 +305,12 @@ class Checker:
             self.reference(rule, cond.escalation, EscalationRule, f"{path}.escalation")
             self.reference(rule, cond.deduction, DeductionRule, f"{path}.deduction")
             if cond.escalation and rule.id in cond.escalation:
-                raise self.fail(rule, f"{path}.escalation", "a rule cannot refer to itself")
+                raise self.fail(rule, f"{path}.escalation", _("a rule cannot refer to itself"))
             if cond.deduction and not in_period:
                 raise self.fail(
-                    rule, f"{path}.deduction", "deduction findings are counted in period rules only"
+                    rule,
+                    f"{path}.deduction",
+                    _("deduction findings are counted in period rules only"),
                 )
         elif isinstance(cond, AllOf):
             for i, inner in enumerate(cond.all):
@@ -279,12 +328,14 @@ class Checker:
                 self.whole(rule, cond.equals, f"{path}.equals", least=0)
         elif isinstance(cond, ParamIs):
             if not in_period:
-                raise self.fail(rule, f"{path}.param_is", "param_is goes in period tiers only")
+                raise self.fail(rule, f"{path}.param_is", _("param_is goes in period tiers only"))
             for name in cond.param_is:
                 self.param(rule, ParamRef(param=name), f"{path}.param_is")
         elif isinstance(cond, RepeatOf):
             if in_period:
-                raise self.fail(rule, path, "a repeat condition is about one order, not a period")
+                raise self.fail(
+                    rule, path, _("a repeat condition is about one order, not a period")
+                )
             self.whole(rule, cond.at_least, f"{path}.at_least", least=1)
             for value in self.param(rule, cond.within, f"{path}.within"):
                 days = isinstance(value, int) and not isinstance(value, bool) and value >= 1
@@ -292,7 +343,9 @@ class Checker:
                     raise self.fail(
                         rule,
                         f"{path}.within",
-                        f"must be calendar_month or a number of days of at least 1, got {value!r}",
+                        _(
+                            "must be calendar_month or a number of days of at least 1, got {value}"
+                        ).format(value=repr(value)),
                     )
 
     def target(self, rule: Rule, target: Target, path: str) -> None:
@@ -308,8 +361,10 @@ class Checker:
             raise self.fail(
                 rule,
                 f"{path}.param",
-                f"unknown parameter {ref.param!r}; "
-                f"parameters: {', '.join(sorted(self.parameters)) or 'none'}",
+                _("unknown parameter {name}; parameters: {parameters}").format(
+                    name=repr(ref.param),
+                    parameters=", ".join(sorted(self.parameters)) or _("none"),
+                ),
             )
         return [dated.value for dated in self.parameters[ref.param].values]
 
@@ -318,14 +373,20 @@ class Checker:
         for value in self.param(rule, ref, path):
             if isinstance(value, bool) or not isinstance(value, int) or value < least:
                 raise self.fail(
-                    rule, path, f"must be a whole number of at least {least}, got {value!r}"
+                    rule,
+                    path,
+                    _("must be a whole number of at least {least}, got {value}").format(
+                        least=least, value=repr(value)
+                    ),
                 )
 
     def number(self, rule: Rule, ref: Any, path: str) -> None:
         """A positive amount (a number or a dated parameter) in every value."""
         for value in self.param(rule, ref, path):
             if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-                raise self.fail(rule, path, f"must be a number above 0, got {value!r}")
+                raise self.fail(
+                    rule, path, _("must be a number above 0, got {value}").format(value=repr(value))
+                )
 
     def duration(self, rule: Rule, spec: Any, path: str, convention: Any, half_day: Any) -> None:
         """A duration, its counting convention and half-day rule parse on every dated value."""
@@ -336,11 +397,19 @@ class Checker:
                 raise self.fail(rule, path, str(exc)) from None
         for value in self.param(rule, convention, "convention"):
             if value not in {c.value for c in CountingConvention}:
-                raise self.fail(rule, "convention", f"unknown counting convention {value!r}")
+                raise self.fail(
+                    rule,
+                    "convention",
+                    _("unknown counting convention {value}").format(value=repr(value)),
+                )
         if half_day is not None:
             for value in self.param(rule, half_day, "half_day"):
                 if value not in {r.value for r in HalfDayRule}:
-                    raise self.fail(rule, "half_day", f"unknown half-day rule {value!r}")
+                    raise self.fail(
+                        rule,
+                        "half_day",
+                        _("unknown half-day rule {value}").format(value=repr(value)),
+                    )
 
     def clock(self, rule: ClockRule) -> None:
         """A clock rule's events, duration, warnings and cap."""
@@ -351,16 +420,18 @@ class Checker:
             self.reference(rule, [rule.start_else_due_of], ClockRule, "start_else_due_of")
             if rule.start_else_due_of == rule.id or not isinstance(rule.start, EventRef):
                 raise self.fail(
-                    rule, "start_else_due_of", "needs a start event and another clock's id"
+                    rule, "start_else_due_of", _("needs a start event and another clock's id")
                 )
         self.reference(rule, rule.no_later_than, ClockRule, "no_later_than")
         if rule.id in rule.no_later_than:
-            raise self.fail(rule, "no_later_than", "a clock cannot bound itself")
+            raise self.fail(rule, "no_later_than", _("a clock cannot bound itself"))
         for i, ref in enumerate(rule.also_started_by):
             self.event_ref(rule, ref, f"also_started_by.{i}")
             for name in sorted(set(ref.where) & _DERIVED_FIELDS):
                 raise self.fail(
-                    rule, f"also_started_by.{i}.where.{name}", "reads the event's own fields only"
+                    rule,
+                    f"also_started_by.{i}.where.{name}",
+                    _("reads the event's own fields only"),
                 )
         if rule.runs_if is not None:
             for name in rule.runs_if.param_is:
@@ -369,7 +440,7 @@ class Checker:
             self.event_ref(rule, rule.also_stopped_by, "also_stopped_by")
             for name in sorted(set(rule.also_stopped_by.where) & _DERIVED_FIELDS):
                 raise self.fail(
-                    rule, f"also_stopped_by.where.{name}", "reads the event's own fields only"
+                    rule, f"also_stopped_by.where.{name}", _("reads the event's own fields only")
                 )
         if rule.not_stopped_by is not None:
             exception = rule.not_stopped_by
@@ -377,12 +448,14 @@ class Checker:
             self.event_ref(rule, own, "not_stopped_by")
             for name in sorted(set(exception.where) & _DERIVED_FIELDS):
                 raise self.fail(
-                    rule, f"not_stopped_by.where.{name}", "reads the event's own fields only"
+                    rule, f"not_stopped_by.where.{name}", _("reads the event's own fields only")
                 )
             for value in self.param(rule, exception.unless, "not_stopped_by.unless"):
                 if not isinstance(value, bool):
                     raise self.fail(
-                        rule, "not_stopped_by.unless", f"must be true or false, got {value!r}"
+                        rule,
+                        "not_stopped_by.unless",
+                        _("must be true or false, got {value}").format(value=repr(value)),
                     )
         for i, (begin, end) in enumerate(rule.pause):
             self.event_ref(rule, begin, f"pause.{i}.0")
@@ -390,7 +463,7 @@ class Checker:
         if rule.extend is not None:
             self.event_ref(rule, rule.extend, "extend")
             if "new_deadline" not in EVENT_CLASSES[rule.extend.event].model_fields:
-                raise self.fail(rule, "extend.event", "the event carries no new_deadline")
+                raise self.fail(rule, "extend.event", _("the event carries no new_deadline"))
         if rule.duration is not None:
             self.duration(rule, rule.duration, "duration", rule.convention, rule.half_day)
         if rule.cap is not None:
@@ -406,8 +479,10 @@ class Checker:
                 raise self.fail(
                     rule,
                     "due_field",
-                    f"{rule.due_field!r} is neither an order "
-                    "deadline (reply_deadline) nor a field of the start event",
+                    _(
+                        "{field} is neither an order deadline (reply_deadline) nor a field of "
+                        "the start event"
+                    ).format(field=repr(rule.due_field)),
                 )
         for i, warning in enumerate(rule.warnings):
             if warning.param is None:
@@ -417,11 +492,13 @@ class Checker:
                 number = isinstance(value, int | float) and not isinstance(value, bool)
                 if not number or not 0 < value < 1:
                     raise self.fail(
-                        rule, f"warnings.{i}.param", f"must be a fraction of 0 to 1, got {value!r}"
+                        rule,
+                        f"warnings.{i}.param",
+                        _("must be a fraction of 0 to 1, got {value}").format(value=repr(value)),
                     )
         levels = [w.at for w in rule.warnings]
         if levels != sorted(levels):
-            raise self.fail(rule, "warnings", "warning levels must be in increasing order")
+            raise self.fail(rule, "warnings", _("warning levels must be in increasing order"))
 
     def points(self, rule: DeductionRule) -> None:
         """A deduction's points and cap are numbers on every dated value."""
@@ -430,12 +507,16 @@ class Checker:
                 raise self.fail(
                     rule,
                     "points",
-                    "points: from_event needs an event that carries points (external_deduction)",
+                    _("points: from_event needs an event that carries points (external_deduction)"),
                 )
             return
         for value in self.param(rule, rule.points, "points"):
             if not isinstance(value, int | float) or isinstance(value, bool):
-                raise self.fail(rule, "points", f"points must be a number, got {value!r}")
+                raise self.fail(
+                    rule,
+                    "points",
+                    _("points must be a number, got {value}").format(value=repr(value)),
+                )
         for other in rule.same_occurrence_as:
             self.reference(rule, [other], DeductionRule, "same_occurrence_as")
         if rule.assesses is not None:
@@ -444,7 +525,11 @@ class Checker:
                 parts = str(value).split(",")
                 if value != "all" and not set(parts) <= kinds:
                     raise self.fail(
-                        rule, "assesses", f"must be all or unit kinds, comma-separated: {value!r}"
+                        rule,
+                        "assesses",
+                        _("must be all or unit kinds, comma-separated: {value}").format(
+                            value=repr(value)
+                        ),
                     )
 
 
@@ -458,10 +543,10 @@ def _may_overlap(a: Trigger, b: Trigger) -> bool:
     return bool(a.escalation and set(a.escalation) & set(b.escalation))
 
 
-def overlapping_deductions(rules: Sequence[Rule]) -> list[str]:
-    """Pairs of deductions that could count the same occurrence, undeclared (flags)."""
+def overlapping_pairs(rules: Sequence[Rule]) -> list[tuple[str, str]]:
+    """The ids of pairs of deductions that could count the same occurrence, undeclared."""
     deductions = [rule for rule in rules if isinstance(rule, DeductionRule)]
-    flags = []
+    flags: list[tuple[str, str]] = []
     for i, first in enumerate(deductions):
         for second in deductions[i + 1 :]:
             declared = (
@@ -474,11 +559,19 @@ def overlapping_deductions(rules: Sequence[Rule]) -> list[str]:
                 for a in iter_triggers(first.when)
                 for b in iter_triggers(second.when)
             ):
-                flags.append(
-                    f"deductions {first.id} and {second.id} may count the same occurrence; "
-                    "declare same_occurrence_as if intended, or narrow a 'where'"
-                )
+                flags.append((first.id, second.id))
     return flags
+
+
+def overlapping_deductions(rules: Sequence[Rule]) -> list[str]:
+    """Pairs of deductions that could count the same occurrence, undeclared (flags)."""
+    return [
+        _(
+            "deductions {first} and {second} may count the same occurrence; "
+            "declare same_occurrence_as if intended, or narrow a 'where'"
+        ).format(first=first, second=second)
+        for first, second in overlapping_pairs(rules)
+    ]
 
 
 def check_calendar(manifest: Manifest, node: YamlRef) -> None:
@@ -490,8 +583,12 @@ def check_calendar(manifest: Manifest, node: YamlRef) -> None:
     if manifest.calendar.half_day not in {rule.value for rule in HalfDayRule}:
         allowed = ", ".join(rule.value for rule in HalfDayRule)
         raise PackError(
-            f"{MANIFEST}: calendar.half_day: unknown half-day rule "
-            f"{manifest.calendar.half_day!r}; one of: {allowed}",
+            _("{file}: {field}: unknown half-day rule {value}; one of: {allowed}").format(
+                file=MANIFEST,
+                field="calendar.half_day",
+                value=repr(manifest.calendar.half_day),
+                allowed=allowed,
+            ),
             file=MANIFEST,
             line=line_of(node, ["calendar", "half_day"]),
             field="calendar.half_day",
@@ -507,7 +604,7 @@ def check_calendar(manifest: Manifest, node: YamlRef) -> None:
         )
     except GrievanceRulesError as exc:
         raise PackError(
-            f"{MANIFEST}: {field_path}: {exc}",
+            _("{file}: {field}: {message}").format(file=MANIFEST, field=field_path, message=exc),
             file=MANIFEST,
             line=line_of(node, field_path.split(".")),
             field=field_path,
@@ -521,14 +618,17 @@ def check_scoring(manifest: Manifest, parameters: Mapping[str, Parameter]) -> No
         field_path = f"scoring.composite.{rate}"
         if rate not in names:
             raise PackError(
-                f"{MANIFEST}: {field_path}: unknown rate {rate!r}; "
-                f"one of {', '.join(sorted(names))}",
+                _("{file}: {field}: unknown rate {rate}; one of {rates}").format(
+                    file=MANIFEST, field=field_path, rate=repr(rate), rates=", ".join(sorted(names))
+                ),
                 file=MANIFEST,
                 field=field_path,
             )
         if isinstance(weight, ParamRef) and weight.param not in parameters:
             raise PackError(
-                f"{MANIFEST}: {field_path}: unknown parameter {weight.param!r}",
+                _("{file}: {field}: unknown parameter {name}").format(
+                    file=MANIFEST, field=field_path, name=repr(weight.param)
+                ),
                 file=MANIFEST,
                 field=field_path,
             )

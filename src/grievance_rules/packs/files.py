@@ -35,6 +35,9 @@ from typing import Any
 import yaml
 
 from grievance_rules.errors import PackError
+from grievance_rules.i18n import current_language
+from grievance_rules.i18n import gettext as _
+from grievance_rules.validation_messages import N_
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -80,7 +83,11 @@ def check_relative(pattern: str, *, file: str, field: str) -> None:
     """
     posix, windows = PurePosixPath(pattern), PureWindowsPath(pattern)
     if not pattern.strip():
-        raise PackError(f"{file}: {field}: an empty path", file=file, field=field)
+        raise PackError(
+            _("{file}: {field}: an empty path").format(file=file, field=field),
+            file=file,
+            field=field,
+        )
     if (
         posix.is_absolute()
         or windows.anchor
@@ -89,8 +96,10 @@ def check_relative(pattern: str, *, file: str, field: str) -> None:
         or ".." in windows.parts
     ):
         raise PackError(
-            f"{file}: {field}: {pattern!r} leaves the pack directory; give a path relative "
-            "to it, without '..'",
+            _(
+                "{file}: {field}: {pattern} leaves the pack directory; give a path relative "
+                "to it, without '..'"
+            ).format(file=file, field=field, pattern=repr(pattern)),
             file=file,
             field=field,
         )
@@ -115,21 +124,24 @@ def read_pack_file(root: Path, path: Path, *, field: str | None = None) -> bytes
         real = path.resolve(strict=True)
         inside = real.is_relative_to(root.resolve(strict=True))
     except (OSError, RuntimeError) as exc:  # RuntimeError: a symbolic link loop (3.11)
-        raise PackError(f"{about}cannot read: {_reason(exc)}", file=name, field=field) from None
+        raise PackError(_cannot_read(about, exc), file=name, field=field) from None
     if not inside:
         raise PackError(
-            f"{about}leads outside the pack directory (a symbolic link); a pack reads only "
-            "its own files",
+            about
+            + _(
+                "leads outside the pack directory (a symbolic link); a pack reads only "
+                "its own files"
+            ),
             file=name,
             field=field,
         )
     try:
         info = os.stat(real)
     except OSError as exc:
-        raise PackError(f"{about}cannot read: {_reason(exc)}", file=name, field=field) from None
+        raise PackError(_cannot_read(about, exc), file=name, field=field) from None
     if not stat.S_ISREG(info.st_mode):
         raise PackError(
-            f"{about}not a regular file (a device, pipe or folder); refused",
+            about + _("not a regular file (a device, pipe or folder); refused"),
             file=name,
             field=field,
         )
@@ -142,13 +154,13 @@ def read_pack_file(root: Path, path: Path, *, field: str | None = None) -> bytes
         with open(os.open(real, flags), "rb") as handle:
             if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
                 raise PackError(
-                    f"{about}not a regular file (a device, pipe or folder); refused",
+                    about + _("not a regular file (a device, pipe or folder); refused"),
                     file=name,
                     field=field,
                 )
             data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        raise PackError(f"{about}cannot read: {_reason(exc)}", file=name, field=field) from None
+        raise PackError(_cannot_read(about, exc), file=name, field=field) from None
     if len(data) > MAX_FILE_BYTES:  # it grew after the size was taken
         raise PackError(_too_large(about, len(data)), file=name, field=field)
     return data
@@ -174,7 +186,10 @@ def load_yaml(data: bytes | str, name: str) -> tuple[Any, yaml.Node | None]:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise PackError(
-                f"{name}: not UTF-8 text (byte {exc.start}); save the file as UTF-8", file=name
+                _("{name}: not UTF-8 text (byte {byte}); save the file as UTF-8").format(
+                    name=name, byte=exc.start
+                ),
+                file=name,
             ) from None
     else:
         text = data
@@ -191,11 +206,13 @@ def load_yaml(data: bytes | str, name: str) -> tuple[Any, yaml.Node | None]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
-        raise PackError(f"{name}: not valid YAML: {exc}", file=name, line=line) from None
-    except RecursionError:  # PyYAML's pure-Python composer, without libyaml's depth limit
         raise PackError(
-            f"{name}: nests deeper than {MAX_YAML_DEPTH} levels; refused", file=name
+            _("{name}: not valid YAML: {problem}").format(name=name, problem=_yaml_problem(exc)),
+            file=name,
+            line=line,
         ) from None
+    except RecursionError:  # PyYAML's pure-Python composer, without libyaml's depth limit
+        raise PackError(_too_deep(name), file=name) from None
     finally:
         loader.dispose()
 
@@ -231,21 +248,25 @@ def _check_expansion(root: yaml.Node, name: str) -> None:
             line = node.start_mark.line + 1
             if nodes[key] > MAX_YAML_NODES:
                 raise PackError(
-                    f"{name}: expands to more than {MAX_YAML_NODES:,} YAML nodes once its aliases "
-                    "are followed (an alias bomb?); refused",
+                    _(
+                        "{name}: expands to more than {count} YAML nodes once its aliases "
+                        "are followed (an alias bomb?); refused"
+                    ).format(name=name, count=f"{MAX_YAML_NODES:,}"),
                     file=name,
                     line=line,
                 )
             if chars[key] > MAX_YAML_CHARS:
                 raise PackError(
-                    f"{name}: expands to more than {MAX_YAML_CHARS:,} characters of text once "
-                    "its aliases are followed; refused",
+                    _(
+                        "{name}: expands to more than {count} characters of text once "
+                        "its aliases are followed; refused"
+                    ).format(name=name, count=f"{MAX_YAML_CHARS:,}"),
                     file=name,
                     line=line,
                 )
             if depth[key] > MAX_YAML_DEPTH:
                 raise PackError(
-                    f"{name}: nests deeper than {MAX_YAML_DEPTH} levels; refused",
+                    _too_deep(name),
                     file=name,
                     line=line,
                 )
@@ -254,7 +275,9 @@ def _check_expansion(root: yaml.Node, name: str) -> None:
             continue  # an alias of a node already measured
         if key in open_:
             raise PackError(
-                f"{name}: an alias refers to a node that contains it (a cycle); refused",
+                _("{name}: an alias refers to a node that contains it (a cycle); refused").format(
+                    name=name
+                ),
                 file=name,
                 line=node.start_mark.line + 1,
             )
@@ -270,7 +293,7 @@ def _check_depth(root: yaml.Node, name: str) -> None:
     while level:
         if depth > MAX_YAML_DEPTH:
             raise PackError(
-                f"{name}: nests deeper than {MAX_YAML_DEPTH} levels; refused",
+                _too_deep(name),
                 file=name,
                 line=level[0].start_mark.line + 1,
             )
@@ -286,6 +309,68 @@ def _check_depth(root: yaml.Node, name: str) -> None:
                 below.extend(item for item in node.value if not isinstance(item, yaml.ScalarNode))
         level = below
         depth += 1
+
+
+_YAML_PHRASES = frozenset(
+    {
+        N_("while parsing a block collection"),
+        N_("while parsing a block mapping"),
+        N_("while parsing a flow sequence"),
+        N_("while parsing a flow mapping"),
+        N_("while parsing a node"),
+        N_("while scanning a simple key"),
+        N_("while scanning a quoted scalar"),
+        N_("while scanning a block scalar"),
+        N_("while scanning a plain scalar"),
+        N_("while scanning an anchor"),
+        N_("while scanning an alias"),
+        N_("while scanning a tag"),
+        N_("while scanning for the next token"),
+        N_("while composing a node"),
+        N_("could not find expected ':'"),
+        N_("mapping values are not allowed in this context"),
+        N_("mapping values are not allowed here"),
+        N_("found character that cannot start any token"),
+        N_("found unexpected end of stream"),
+        N_("found unknown escape character"),
+        N_("found a tab character that violates indentation"),
+        N_("block sequence entries are not allowed in this context"),
+        N_("found undefined alias"),
+    }
+)
+"""The words of libyaml's and PyYAML's common parse errors, said in the chosen language."""
+
+
+def _yaml_phrase(text: str) -> str:
+    """One part of a YAML parse error in Chinese, where the catalogue has it (else as said)."""
+    if text in _YAML_PHRASES:
+        return _(text)
+    expected, _but, got = text.partition(", but ")
+    for start in ("did not find expected ", "expected "):
+        if expected.startswith(start):
+            wanted = expected.removeprefix(start).replace("' or '", "' 或 '")
+            if not got:
+                return _("did not find the expected {wanted}").format(wanted=wanted)
+            got = got.removeprefix("found ").removeprefix("got ")
+            return _("expected {wanted}, found {got}").format(wanted=wanted, got=got)
+    return text
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    """A YAML parse error: PyYAML's own words in English; in Chinese, what and where."""
+    if current_language() != "zh" or not isinstance(exc, yaml.MarkedYAMLError):
+        return str(exc)
+    parts = []
+    for text, mark in ((exc.context, exc.context_mark), (exc.problem, exc.problem_mark)):
+        if not text:
+            continue
+        said = _yaml_phrase(text)
+        if mark is not None:
+            said += _(" (line {line}, column {column})").format(
+                line=mark.line + 1, column=mark.column + 1
+            )
+        parts.append(said)
+    return "；".join(parts) if parts else str(exc)
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
@@ -304,13 +389,22 @@ def _relative_name(root: Path, path: Path) -> str:
 
 
 def _too_large(about: str, size: int) -> str:
-    return (
-        f"{about}{size:,} bytes, more than the {MAX_FILE_BYTES:,} bytes a pack file may have; "
-        "refused"
+    return about + _(
+        "{size} bytes, more than the {limit} bytes a pack file may have; refused"
+    ).format(size=f"{size:,}", limit=f"{MAX_FILE_BYTES:,}")
+
+
+def _too_deep(name: str) -> str:
+    return _("{name}: nests deeper than {levels} levels; refused").format(
+        name=name, levels=MAX_YAML_DEPTH
     )
+
+
+def _cannot_read(about: str, exc: BaseException) -> str:
+    return about + _("cannot read: {reason}").format(reason=_reason(exc))
 
 
 def _reason(exc: BaseException) -> str:
     if isinstance(exc, OSError):
         return exc.strerror or type(exc).__name__
-    return "a symbolic link loop"
+    return _("a symbolic link loop")

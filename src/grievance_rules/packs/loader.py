@@ -25,11 +25,13 @@ from pathlib import Path
 
 from grievance_rules.errors import PackError
 from grievance_rules.i18n import gettext as _
+from grievance_rules.i18n import language
 from grievance_rules.packs.checks import (
     Checker,
     check_calendar,
     check_scoring,
     overlapping_deductions,
+    overlapping_pairs,
 )
 from grievance_rules.packs.files import (
     check_relative,
@@ -86,7 +88,7 @@ def load_pack(directory: str | Path, *, strict: bool = False, origin: str = "pat
         raw = (data or {}).get("parameters", {}) if isinstance(data, dict) else data
         if not isinstance(raw, dict):
             raise PackError(
-                f"{manifest.parameters_file}: 'parameters' must be a mapping",
+                _("{file}: 'parameters' must be a mapping").format(file=manifest.parameters_file),
                 file=manifest.parameters_file,
                 line=line_of(node, []),
             )
@@ -110,7 +112,9 @@ def load_pack(directory: str | Path, *, strict: bool = False, origin: str = "pat
         except (ValueError, NotImplementedError) as exc:
             field_path = f"rule_files.{i}"
             raise PackError(
-                f"{MANIFEST}: {field_path}: {pattern!r} is not a usable pattern: {exc}",
+                _("{file}: {field}: {pattern} is not a usable pattern: {problem}").format(
+                    file=MANIFEST, field=field_path, pattern=repr(pattern), problem=exc
+                ),
                 file=MANIFEST,
                 field=field_path,
             ) from None
@@ -126,7 +130,9 @@ def load_pack(directory: str | Path, *, strict: bool = False, origin: str = "pat
         for index, rule in enumerate(parsed.rules):
             if rule.id in where:
                 raise PackError(
-                    f"{name}: rule id {rule.id!r} is also defined in {where[rule.id][0]}",
+                    _("{file}: rule id {id} is also defined in {other}").format(
+                        file=name, id=repr(rule.id), other=where[rule.id][0]
+                    ),
                     file=name,
                     line=line_of(node, ["rules", index]),
                     rule_id=rule.id,
@@ -137,11 +143,17 @@ def load_pack(directory: str | Path, *, strict: bool = False, origin: str = "pat
             rules.append(rule)
     Checker(manifest, rules, parameters, where).run()
     check_scoring(manifest, parameters)
-    flags = overlapping_deductions(rules)
+    with language("en"):  # the pack's record, the same whatever language loads it
+        flags = overlapping_deductions(rules)
     if strict and flags:
-        first = flags[0].split()[1]
+        first = overlapping_pairs(rules)[0][0]
         raise PackError(
-            f"pack {manifest.id}: {flags[0]}", file=files.get(first), rule_id=first, field="when"
+            _("pack {id}: {problem}").format(
+                id=manifest.id, problem=overlapping_deductions(rules)[0]
+            ),
+            file=files.get(first),
+            rule_id=first,
+            field="when",
         )
     digest = _content_hash(read)
     return Pack(manifest, tuple(rules), parameters, root, files, tuple(flags), {}, digest, origin)

@@ -48,7 +48,10 @@ class Pack:
         directory: where it was loaded from.
         rule_files: the file each rule came from, by rule id.
         flags: things the loader noticed that do not refuse the pack (two
-            deductions that could count the same occurrence, undeclared).
+            deductions that could count the same occurrence, undeclared), in English
+            whatever the language it was loaded in (a cached pack is shared);
+            :func:`~grievance_rules.packs.checks.overlapping_deductions` says them in
+            the current language.
         overrides: parameter values set by :meth:`with_parameters`.
         content_hash: SHA-256 of the files the pack was loaded from (``pack.yaml``, the
             parameters file and the rule files, by relative path and bytes); the same

@@ -34,6 +34,7 @@ from pydantic import (
     model_validator,
 )
 
+from grievance_rules.i18n import gettext as _
 from grievance_rules.model.enums import ClosureOutcome, LeaderRole
 from grievance_rules.model.terms import TermEnum
 
@@ -83,7 +84,9 @@ _HAN = re.compile(r"[\u3400-\u9fff]")
 
 def _chinese(value: str) -> str:
     if not _HAN.search(value):
-        raise ValueError(f"a '_zh' text must be written in Chinese, got {value[:60]!r}")
+        raise ValueError(
+            _("a '_zh' text must be written in Chinese, got {value}").format(value=repr(value[:60]))
+        )
     return value
 
 
@@ -277,18 +280,18 @@ class Trigger(_Decl):
         given = [self.event, self.clock, self.window, self.escalation, self.deduction]
         if sum(map(bool, given)) != 1:
             raise ValueError(
-                "a trigger needs exactly one of: event, clock, window, escalation, deduction"
+                _("a trigger needs exactly one of: event, clock, window, escalation, deduction")
             )
         if self.event is None and (self.where or self.after or self.unless_after):
-            raise ValueError("'where', 'after' and 'unless_after' go with 'event'")
+            raise ValueError(_("'where', 'after' and 'unless_after' go with 'event'"))
         if self.assigns and self.event not in ("dispatched", "reassigned"):
-            raise ValueError("'assigns' goes with event dispatched or reassigned")
+            raise ValueError(_("'assigns' goes with event dispatched or reassigned"))
         if self.clock and self.state not in ("breached", "running", "paused", "met"):
-            raise ValueError("a clock trigger needs state: breached, met, running or paused")
+            raise ValueError(_("a clock trigger needs state: breached, met, running or paused"))
         if self.occurrence is not None and not self.clock:
-            raise ValueError("'occurrence' goes with 'clock'")
+            raise ValueError(_("'occurrence' goes with 'clock'"))
         if self.window and self.state not in ("late", "within"):
-            raise ValueError("a window trigger needs state: late or within")
+            raise ValueError(_("a window trigger needs state: late or within"))
         return self
 
 
@@ -326,7 +329,7 @@ class CountOf(_Decl):
     @model_validator(mode="after")
     def _one_threshold(self) -> CountOf:
         if (self.at_least is None) == (self.equals is None):
-            raise ValueError("a count needs exactly one of: at_least, equals")
+            raise ValueError(_("a count needs exactly one of: at_least, equals"))
         return self
 
 
@@ -415,7 +418,9 @@ class _RuleBase(_Decl):
     @classmethod
     def _valid_id(cls, value: str) -> str:
         if not _ID.match(value):
-            raise ValueError(f"rule id {value!r} must be letters, digits, '.', '_' or '-'")
+            raise ValueError(
+                _("rule id {id} must be letters, digits, '.', '_' or '-'").format(id=repr(value))
+            )
         return value
 
 
@@ -497,9 +502,9 @@ class ClockRule(_RuleBase):
     @model_validator(mode="after")
     def _due_defined(self) -> ClockRule:
         if (self.duration is None) == (self.due_field is None):
-            raise ValueError("a clock needs exactly one of: duration, due_field")
+            raise ValueError(_("a clock needs exactly one of: duration, due_field"))
         if self.duration is not None and self.convention is None:
-            raise ValueError("a clock with a duration needs a convention")
+            raise ValueError(_("a clock with a duration needs a convention"))
         return self
 
 
@@ -641,7 +646,7 @@ class DatedValue(_Decl):
     @classmethod
     def _finite(cls, value: Any) -> Any:
         if isinstance(value, float) and not math.isfinite(value):
-            raise ValueError(f"a number must be finite, got {value}")
+            raise ValueError(_("a number must be finite, got {value}").format(value=value))
         return value
 
 
@@ -672,7 +677,7 @@ class Parameter(_Decl):
     def _sorted(self) -> Parameter:
         dates = [v.from_ for v in self.values]
         if dates != sorted(dates) or len(set(dates)) != len(dates):
-            raise ValueError("values must be in increasing order of 'from', one per date")
+            raise ValueError(_("values must be in increasing order of 'from', one per date"))
         return self
 
     def value_on(self, day: dt.date) -> str | float | int | bool | None:
@@ -742,14 +747,12 @@ class Scoring(_Decl):
         outcomes = {outcome.value for outcome in ClosureOutcome}
         for value in self.strike_off_closures:
             if value not in outcomes:
-                raise ValueError(
-                    f"strike_off_closures: unknown closure outcome {value!r}; "
-                    f"one of {', '.join(sorted(outcomes))}"
-                )
+                said = _("strike_off_closures: unknown closure outcome {value}; one of {known}")
+                raise ValueError(said.format(value=repr(value), known=", ".join(sorted(outcomes))))
         if set(self.three_rates_weights) != {"response", "resolution", "satisfaction"}:
-            raise ValueError("three_rates_weights needs response, resolution and satisfaction")
+            raise ValueError(_("three_rates_weights needs response, resolution and satisfaction"))
         if abs(sum(self.three_rates_weights.values()) - 1) > 1e-9:
-            raise ValueError("three_rates_weights must sum to 1")
+            raise ValueError(_("three_rates_weights must sum to 1"))
         return self
 
 
@@ -776,8 +779,9 @@ class Notify(_Decl):
         for level, role in value.items():
             if role not in known:
                 raise ValueError(
-                    f"notify.roles.{level}: unknown leader role {role!r}; one of: "
-                    + ", ".join(sorted(known))
+                    _("notify.roles.{level}: unknown leader role {role}; one of: {known}").format(
+                        level=level, role=repr(role), known=", ".join(sorted(known))
+                    )
                 )
         return value
 
@@ -810,16 +814,17 @@ class Manifest(_Decl):
     @classmethod
     def _valid_id(cls, value: str) -> str:
         if not re.fullmatch(r"[a-z][a-z0-9_\-]{0,63}", value):
-            raise ValueError("a pack id is 1 to 64 lower-case letters, digits, '_' or '-'")
+            raise ValueError(_("a pack id is 1 to 64 lower-case letters, digits, '_' or '-'"))
         return value
 
     @model_validator(mode="after")
     def _limitations_paired(self) -> Manifest:
         if self.limitations_zh and len(self.limitations_zh) != len(self.limitations):
             raise ValueError(
-                f"limitations_zh has {len(self.limitations_zh)} entries and limitations "
-                f"{len(self.limitations)}: give one Chinese entry for each English one, "
-                "in the same order (or none)"
+                _(
+                    "limitations_zh has {zh} entries and limitations {en}: give one Chinese "
+                    "entry for each English one, in the same order (or none)"
+                ).format(zh=len(self.limitations_zh), en=len(self.limitations))
             )
         return self
 
@@ -830,7 +835,9 @@ class Manifest(_Decl):
         # engine's namespace and the reports' columns: no spaces, '$', '@' or '#'
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._+\-]{0,63}", value):
             raise ValueError(
-                "a revision is 1 to 64 letters, digits, '.', '_', '+' or '-', starting with "
-                f"a letter or digit (e.g. 2024 or 2023-05-19), got {value!r}"
+                _(
+                    "a revision is 1 to 64 letters, digits, '.', '_', '+' or '-', starting "
+                    "with a letter or digit (e.g. 2024 or 2023-05-19), got {value}"
+                ).format(value=repr(value))
             )
         return value

@@ -14,11 +14,14 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from grievance_rules.errors import PackError
+from grievance_rules.i18n import current_language
+from grievance_rules.i18n import gettext as _
 from grievance_rules.packs.files import (
     SAFE_LOADER,
     load_yaml,
     read_pack_file,
 )
+from grievance_rules.validation_messages import pydantic_message
 
 __all__ = ["MANIFEST", "YamlRef", "line_of", "read_yaml", "validate_as"]
 
@@ -100,7 +103,9 @@ def line_of(ref: YamlRef | None, path: Sequence[Any]) -> int | None:
     return line
 
 
-_RULE_KINDS = {"clock", "window", "deduction", "escalation", "record", "period", "ranking"}
+_RULE_KIND_ORDER = ("clock", "window", "deduction", "escalation", "record", "period", "ranking")
+"""The rule kinds, in the order the schema's union lists them."""
+_RULE_KINDS = set(_RULE_KIND_ORDER)
 _MEMBER_NAMES = {
     "Trigger",
     "AllOf",
@@ -123,6 +128,41 @@ def _internal_step(step: Any) -> bool:
     return isinstance(step, str) and ("[" in step or "(" in step or step in _MEMBER_NAMES)
 
 
+def _said(error: Any) -> str:
+    """A pack's validation error in the chosen language (in English, pydantic's own words).
+
+    A check of the pack schema's own (a ``ValueError`` in a validator) is said as it
+    was raised, in the language it was raised in, without pydantic's "Value error, ".
+    """
+    if current_language() != "zh":
+        return str(error["msg"])
+    kind = error["type"]
+    if kind == "value_error" and "error" in error.get("ctx", {}):
+        return str(error["ctx"]["error"])
+    if kind == "missing":
+        return _("field required")
+    if kind == "extra_forbidden":
+        return _("unknown field")
+    ctx = error.get("ctx", {})
+    if kind in ("union_tag_invalid", "union_tag_not_found"):  # a rule's (or a union's) kind
+        key = str(ctx.get("discriminator", "")).strip("'")
+        tags = str(ctx.get("expected_tags", "")).replace("'", "")
+        if key == "kind" and kind == "union_tag_invalid":
+            return _("unknown rule kind {kind}; one of: {kinds}").format(
+                kind=repr(ctx.get("tag")), kinds=tags
+            )
+        if key == "kind":
+            return _("no rule kind ({key}); one of: {kinds}").format(
+                key=key, kinds=", ".join(_RULE_KIND_ORDER)
+            )
+        if kind == "union_tag_invalid":
+            return _("unknown {key} {value}; one of: {tags}").format(
+                key=key, value=repr(ctx.get("tag")), tags=tags
+            )
+        return _("{key} is required").format(key=key)
+    return pydantic_message(error)
+
+
 def validate_as(model: type[BaseModel], data: Any, name: str, node: YamlRef | None) -> Any:
     """``data`` validated as ``model``; a failure is a PackError naming file, line and field."""
     try:
@@ -138,9 +178,11 @@ def validate_as(model: type[BaseModel], data: Any, name: str, node: YamlRef | No
             if isinstance(rules, list) and loc[1] < len(rules) and isinstance(rules[loc[1]], dict):
                 rule_id = rules[loc[1]].get("id")
         field_path = ".".join(str(step) for step in loc)
-        rule = f"rule {rule_id}: " if isinstance(rule_id, str) else ""
+        rule = _("rule {id}: ").format(id=rule_id) if isinstance(rule_id, str) else ""
         raise PackError(
-            f"{name}: {rule}{field_path}: {error['msg']}",
+            _("{file}: {rule}{field}: {message}").format(
+                file=name, rule=rule, field=field_path, message=_said(error)
+            ),
             file=name,
             line=line_of(node, loc),
             rule_id=rule_id,

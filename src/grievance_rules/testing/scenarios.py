@@ -522,9 +522,12 @@ def load_scenarios(path: str | Path) -> list[ScenarioCase]:
     try:  # inside its pack, bounded in size and YAML expansion, as every pack file is
         data = load_yaml(read_pack_file(file.parent.parent, file), file.name)[0] or {}
     except PackError as exc:
-        message = str(exc).removesuffix(f" (line {exc.line})")
-        for prefix in (f"{exc.file}: ", f"{file.name}: "):
-            message = message.removeprefix(prefix)
+        message = str(exc)
+        for suffix in (f" (line {exc.line})", _(" (line {line})").format(line=exc.line)):
+            message = message.removesuffix(suffix)
+        for name in (exc.file, file.name):
+            for prefix in (f"{name}: ", f"{name}："):
+                message = message.removeprefix(prefix)
         raise ScenarioFileError(f"{file}: {message}", file=str(file), line=exc.line) from None
     if not isinstance(data, dict) or not isinstance(data.get("cases"), list):
         raise ScenarioFileError(
