@@ -166,7 +166,7 @@ def test_every_input_is_assessed_excluded_or_rejected():
     assert card.inputs == 5
     assert (card.assessed, card.excluded, card.rejected) == (2, 0, 3)
     reasons = [r.reasons[0] for r in card.rejections]
-    assert reasons[0].startswith("channel: Field required")
+    assert reasons[0].startswith("channel: field required [missing]")
     assert "Invalid JSON" in reasons[1]
     assert reasons[2] == "id: duplicate order id 'g' (first at #0)"
 

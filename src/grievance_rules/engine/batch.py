@@ -38,6 +38,7 @@ from grievance_rules.errors import GrievanceRulesError, HistoryError
 from grievance_rules.i18n import gettext as _
 from grievance_rules.model import WorkOrder, ensure_coherent
 from grievance_rules.packs import Pack, load_pack
+from grievance_rules.reading.problems import problems_from_validation
 
 __all__ = [
     "INPUT_ERRORS",
@@ -142,9 +143,12 @@ def order_of_input(item: WorkOrder | Mapping[str, Any] | str | bytes) -> WorkOrd
 def input_rejection(source: str, item: Any, order_id: str | None, exc: Exception) -> Rejection:
     """Why an input could not be assessed: one reason per validation error (field: message)."""
     if isinstance(exc, ValidationError):
+        # said as the reader says a record's problems: one per field, in the chosen
+        # language, an instant's two validation paths as one
         whole = _("(record)")
         reasons = tuple(
-            f"{'.'.join(str(p) for p in e['loc']) or whole}: {e['msg']}" for e in exc.errors()
+            f"{problem.field or whole}: {problem.message} [{problem.code}]"
+            for problem in problems_from_validation(exc)
         )
         if order_id is None and isinstance(item, Mapping):
             order_id = str(item.get("id")) if item.get("id") is not None else None
@@ -452,7 +456,7 @@ def evaluate_many(
     Example:
         >>> results = list(evaluate_many([{"id": "x"}], "daye"))
         >>> results[0].rejection.reasons[0]
-        'channel: Field required'
+        'channel: field required [missing]'
     """
     for (result,) in evaluate_each(
         orders,
