@@ -50,3 +50,21 @@ def test_the_same_pack_twice_or_none_is_refused(daye) -> None:
     # as it was: a PackError is a ValueError too
     with language("en"), pytest.raises(ValueError, match=r"^no packs given$"):
         resolve_packs([])
+
+
+def test_an_override_the_rules_cannot_take_is_refused_in_the_language(daye) -> None:
+    with language("en"), pytest.raises(PackError) as english:
+        daye.with_parameters({"warning_yellow": 2})
+    assert str(english.value) == (
+        "pack daye: with warning_yellow=2: rules/handling.yaml: rule DY-7a.signoff: "
+        "warnings.0.param: must be a fraction of 0 to 1, got 2"
+    )
+    with language("zh"), pytest.raises(PackError) as chinese:
+        daye.with_parameters({"warning_yellow": 2})
+    assert str(chinese.value) == (
+        "规则包 daye：设定 warning_yellow=2 后：rules/handling.yaml：规则 DY-7a.signoff："
+        "warnings.0.param：须为 0 到 1 之间的小数，实际为 2"
+    )
+    with language("zh"), pytest.raises(PackError) as caught:
+        daye.with_parameters({"warning_yellow": float("nan")})
+    assert str(caught.value).startswith("规则包 daye：覆盖参数 warning_yellow=nan：参数值须为")

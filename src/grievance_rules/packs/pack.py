@@ -149,8 +149,10 @@ class Pack:
                 dated = DatedValue.model_validate({"from": dt.date.min, "value": value})
             except ValidationError:
                 raise PackError(
-                    f"pack {self.id}: override {name}={value!r}: a parameter's value is "
-                    "a string, a number or a boolean (a finite number: not nan or inf)",
+                    _(
+                        "pack {pack}: override {name}={value}: a parameter's value is "
+                        "a string, a number or a boolean (a finite number: not nan or inf)"
+                    ).format(pack=self.id, name=name, value=repr(value)),
                     field=name,
                 ) from None
             fixed[name] = self.parameters[name].model_copy(update={"values": (dated,)})
@@ -159,7 +161,11 @@ class Pack:
             Checker(self.manifest, self.rules, fixed, where).run()
         except PackError as exc:
             names = ", ".join(f"{name}={value!r}" for name, value in overrides.items())
-            raise exc.restated(f"pack {self.id}: with {names}: {exc}") from None
+            raise exc.restated(
+                _("pack {pack}: with {overrides}: {problem}").format(
+                    pack=self.id, overrides=names, problem=exc
+                )
+            ) from None
 
     def calendar(self) -> WorkingCalendar:
         """The pack's working calendar (national days, overlays, office hours).
