@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import gettext as _gettext_module
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -37,9 +38,11 @@ __all__ = [
     "DOMAIN",
     "LANGUAGES",
     "LOCALE_DIR",
+    "N_",
     "Language",
     "current_language",
     "gettext",
+    "has_chinese",
     "language",
     "language_from_environment",
     "ngettext",
@@ -124,6 +127,24 @@ def _translations(lang: Language) -> _gettext_module.NullTranslations:
     return _gettext_module.translation(
         DOMAIN, localedir=str(LOCALE_DIR), languages=[_CATALOGUE_LOCALE[lang]]
     )
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention
+    """Mark ``message`` for extraction without translating it here (it is, where used)."""
+    return message
+
+
+_HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+def has_chinese(text: str) -> bool:
+    """Whether ``text`` has a Chinese character in it (what a ``_zh`` text must have).
+
+    Example:
+        >>> has_chinese("回复时限"), has_chinese("reply in time")
+        (True, False)
+    """
+    return _HAN.search(text) is not None
 
 
 def gettext(message: str) -> str:

@@ -10,15 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from grievance_rules.i18n import current_language
+from grievance_rules.i18n import N_, current_language
 from grievance_rules.i18n import gettext as _
 
 __all__ = ["PYDANTIC_MESSAGES", "pydantic_message"]
-
-
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention
-    """Mark ``message`` for extraction; it is translated where it is used."""
-    return message
 
 
 PYDANTIC_MESSAGES = {

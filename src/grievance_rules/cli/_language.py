@@ -31,7 +31,14 @@ from typing import Any, Self, TypeVar
 
 import click
 
-from grievance_rules.i18n import LANGUAGES, current_language, gettext, ngettext, use_language
+from grievance_rules.i18n import (
+    LANGUAGES,
+    N_,
+    current_language,
+    gettext,
+    ngettext,
+    use_language,
+)
 from grievance_rules.text_width import display_width, is_wide
 
 __all__ = [
@@ -51,11 +58,6 @@ __all__ = [
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention
-    """Mark ``message`` for extraction without translating it here."""
-    return message
 
 
 CLICK_MESSAGES = (

@@ -20,10 +20,31 @@ __all__ = [
     "DUPLICATES_OPTION",
     "ENGINE_OPTION",
     "SCORING_ENGINE_OPTION",
+    "output_format",
     "pack_options",
     "parse_instant",
     "scoring_engine",
 ]
+
+
+_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".xlsx": "xlsx", ".csv": "csv"}
+"""The formats of orders a file's name says (``convert`` and ``sample`` write)."""
+
+
+def output_format(target: str | Path, given: str | None, *, otherwise: str) -> str:
+    """The format to write: the one given, else the one the target's name says, else ``otherwise``.
+
+    Example:
+        >>> output_format("year.jsonl", None, otherwise="parquet")
+        'jsonl'
+        >>> output_format("year", None, otherwise="parquet")
+        'parquet'
+        >>> output_format("orders.xlsx", "jsonl", otherwise="jsonl")
+        'jsonl'
+    """
+    if given is not None:
+        return given
+    return _SUFFIXES.get(Path(target).suffix.lower(), otherwise)
 
 
 class _DateType(click.ParamType):  # type: ignore[type-arg]

@@ -17,13 +17,13 @@ the same bytes. Exit status 1 when a record was rejected.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import click
 
 from grievance_rules.cli._dataset import records_of
 from grievance_rules.cli._language import N_, argument, command, option
+from grievance_rules.cli._options import output_format
 from grievance_rules.cli._output import REJECTED_EXIT, atomic_file
 from grievance_rules.cli._reading import (
     file_options,
@@ -39,19 +39,6 @@ from grievance_rules.reading import Accepted
 __all__ = ["convert_command"]
 
 OUTPUT_FORMATS = ("parquet", "jsonl", "xlsx", "csv")
-_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".xlsx": "xlsx", ".csv": "csv"}
-
-
-def output_format(target: str, given: str | None) -> str:
-    """The format to write: the one given, else told from the target's suffix (Parquet otherwise).
-
-    Example:
-        >>> output_format("year.jsonl", None), output_format("year", None)
-        ('jsonl', 'parquet')
-    """
-    if given is not None:
-        return given
-    return _SUFFIXES.get(Path(target).suffix.lower(), "parquet")
 
 
 @command("convert")
@@ -85,7 +72,7 @@ def convert_command(
     **options: Any,
 ) -> None:
     """Convert the orders of IN to OUT: JSON Lines, xlsx, CSV or a Parquet dataset."""
-    fmt = output_format(target, to)
+    fmt = output_format(target, to, otherwise="parquet")
     if partition_size is not None and fmt != "parquet":
         raise click.UsageError(_("--partition-size is for Parquet output"))
     tz = zone_of(tz, assume_tz)

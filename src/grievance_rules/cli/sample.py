@@ -19,15 +19,12 @@ import click
 
 from grievance_rules.atomic import atomic_path
 from grievance_rules.cli._language import N_, command, option
-from grievance_rules.cli._options import DATE, parse_instant
+from grievance_rules.cli._options import DATE, output_format, parse_instant
 from grievance_rules.i18n import gettext as _
 from grievance_rules.reading.export import write_long_csv, write_long_xlsx
 from grievance_rules.samples import DEFAULT_START, generate_lines, generate_orders
 
 __all__ = ["sample_command"]
-
-_BY_SUFFIX = {".xlsx": "xlsx", ".csv": "csv"}
-"""The formats an --output's name says when --format is not given (else JSON Lines)."""
 
 
 def _write(lines: Iterable[str], stream: BinaryIO) -> int:
@@ -126,8 +123,8 @@ def sample_command(
     续报, supervision and the rest is documented in docs/model.md ("Sample data").
     """
     snapshot = parse_instant(as_of, tz, "--as-of") if as_of is not None else None
-    if fmt is None:  # -o orders.xlsx: the workbook, as its name says
-        fmt = _BY_SUFFIX.get(output.suffix.lower(), "jsonl") if output is not None else "jsonl"
+    # -o orders.xlsx: the workbook, as its name says; JSON Lines otherwise
+    fmt = output_format(output or "", fmt, otherwise="jsonl")
     if fmt != "jsonl":
         if output is None:
             raise click.UsageError(

@@ -35,9 +35,8 @@ from typing import Any
 import yaml
 
 from grievance_rules.errors import PackError
-from grievance_rules.i18n import current_language
+from grievance_rules.i18n import N_, current_language
 from grievance_rules.i18n import gettext as _
-from grievance_rules.validation_messages import N_
 
 __all__ = [
     "MAX_FILE_BYTES",

@@ -35,6 +35,7 @@ from pydantic import (
 )
 
 from grievance_rules.i18n import gettext as _
+from grievance_rules.i18n import has_chinese
 from grievance_rules.model.enums import ClosureOutcome, LeaderRole
 from grievance_rules.model.terms import TermEnum
 
@@ -79,11 +80,10 @@ __all__ = [
 ]
 
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.\-]*$")
-_HAN = re.compile(r"[\u3400-\u9fff]")
 
 
 def _chinese(value: str) -> str:
-    if not _HAN.search(value):
+    if not has_chinese(value):
         raise ValueError(
             _("a '_zh' text must be written in Chinese, got {value}").format(value=repr(value[:60]))
         )

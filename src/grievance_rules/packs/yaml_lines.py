@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -21,6 +21,7 @@ from grievance_rules.packs.files import (
     load_yaml,
     read_pack_file,
 )
+from grievance_rules.packs.schema import Rule
 from grievance_rules.validation_messages import pydantic_message
 
 __all__ = ["MANIFEST", "YamlRef", "line_of", "read_yaml", "validate_as"]
@@ -103,8 +104,10 @@ def line_of(ref: YamlRef | None, path: Sequence[Any]) -> int | None:
     return line
 
 
-_RULE_KIND_ORDER = ("clock", "window", "deduction", "escalation", "record", "period", "ranking")
-"""The rule kinds, in the order the schema's union lists them."""
+_RULE_KIND_ORDER = tuple(
+    get_args(rule.model_fields["kind"].annotation)[0] for rule in get_args(get_args(Rule)[0])
+)
+"""The rule kinds (each rule class's ``kind``), in the order the schema's union lists them."""
 _RULE_KINDS = set(_RULE_KIND_ORDER)
 _MEMBER_NAMES = {
     "Trigger",

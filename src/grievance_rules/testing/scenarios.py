@@ -62,10 +62,10 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from grievance_rules.errors import PackError
-from grievance_rules.i18n import current_language, pgettext
+from grievance_rules.i18n import current_language, has_chinese, pgettext
 from grievance_rules.i18n import gettext as _
 from grievance_rules.model.events import EVENT_CLASSES
-from grievance_rules.text_width import display_width
+from grievance_rules.text_width import display_width, pad
 
 if TYPE_CHECKING:
     from grievance_rules.packs import Pack
@@ -96,8 +96,6 @@ _CASE_KEYS = frozenset(
     {"name", "name_zh", "order", "orders", "as_of", "parameters", "expect", "note"}
 )
 _FILE_KEYS = frozenset({"defaults", "cases", "note"})
-_HAN = re.compile(r"[\u3400-\u9fff]")
-"""A Chinese character: a ``name_zh`` must have one, as a pack's ``_zh`` texts must."""
 
 
 class ScenarioFileError(PackError):
@@ -449,12 +447,11 @@ def _table(rows: Sequence[Row]) -> list[str]:
     none, expected, actual = _("(none)"), _("expected"), _("actual")
     right = [_short(got) if got is not None else none for _, _, got, _ in rows]
     width = max([display_width(expected), *(display_width(text) for text in left)])
-    lines = [f"      {expected + ' ' * (width - display_width(expected))} │ {actual}"]
+    lines = [f"      {pad(expected, width)} │ {actual}"]
     for (mark, *_others), l_text, r_text in zip(rows, left, right, strict=True):
-        pad = " " * (width - display_width(l_text))
-        lines.append(f"    {mark} {l_text}{pad} │ {r_text}")
+        lines.append(f"    {mark} {pad(l_text, width)} │ {r_text}")
     if not rows:
-        lines.append(f"      {none + ' ' * (width - display_width(none))} │ {none}")
+        lines.append(f"      {pad(none, width)} │ {none}")
     return lines
 
 
@@ -620,7 +617,7 @@ def _name_zh(file: Path, where: str, raw: Mapping[str, Any]) -> str | None:
             file=str(file),
             field="name_zh",
         )
-    if not _HAN.search(value):
+    if not has_chinese(value):
         raise ScenarioFileError(
             _(
                 "{file}: {where}: name_zh: {value} has no Chinese character in it; "
