@@ -79,6 +79,35 @@ def test_first_contact_clock_by_hand():
     assert clock["path"] == "columnar"
 
 
+@pytest.mark.parametrize(
+    ("as_of", "level", "fraction"),
+    [
+        # 夏阳's first contact from Mon 09:30, 420 office minutes; the lights at half
+        # (210 minutes: 150 by 12:00, 60 from 13:30: 14:30) and three quarters (315
+        # minutes: 165 from 13:30: 16:15). A microsecond before either, the light is
+        # not on yet, though the share reported (rounded to 6 decimals) already reads
+        # 0.5 or 0.75.
+        ("2024-05-06T14:29:59.999999+08:00", "", 0.5),
+        ("2024-05-06T14:30:00+08:00", "yellow", 0.5),
+        ("2024-05-06T16:14:59.999999+08:00", "yellow", 0.75),
+        ("2024-05-06T16:15:00+08:00", "red", 0.75),
+        # the old rounding put the yellow light 12.6 ms early (0.0000005 x 25,200 s)
+        ("2024-05-06T14:29:59.987401+08:00", "", 0.5),
+    ],
+)
+def test_a_light_comes_on_at_its_exact_share_on_both_paths(
+    as_of: str, level: str, fraction: float
+) -> None:
+    order = _order("L-1")
+    instant = dt.datetime.fromisoformat(as_of)
+    clock = _clock(evaluate_columnar([order], "xiayang", as_of=instant), "XY-1.first-contact")
+    assert (clock["state"], clock["level"], clock["fraction"]) == ("running", level, fraction)
+    (engine,) = [
+        c for c in evaluate(order, "xiayang", instant).clocks if c.rule_id == "XY-1.first-contact"
+    ]
+    assert (engine.warning_level or "", engine.elapsed_fraction) == (level, fraction)
+
+
 def test_an_extension_is_counted_by_the_kernel():
     # 大冶 DY-8b.reply may be extended: the kernel moves the due instant itself
     order = _order(

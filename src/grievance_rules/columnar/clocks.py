@@ -1104,9 +1104,11 @@ def _finish_arrays(
         np.where(stop <= due, 1, 2),  # met, breached
         np.where(end > due, 2, 0),  # breached, running
     )
-    # round(elapsed / total, 6) if total > 0 else 1.0, as the engine's
-    fraction = _rounded_6(np.divide(elapsed, total, out=np.ones(len(total)), where=total > 0))
-    levels = _levels(batch, rule, order, state == 0, fraction)
+    # elapsed / total if total > 0 else 1.0, as the engine's: the lights are judged on
+    # it, and it is reported rounded to 6 decimals
+    share = np.divide(elapsed, total, out=np.ones(len(total)), where=total > 0)
+    fraction = _rounded_6(share)
+    levels = _levels(batch, rule, order, state == 0, share)
     names = np.asarray(["running", "met", "breached"], dtype=object)
     units = np.asarray([*frame.unit_names, ""], dtype=object)  # -1 reads the last: ""
     ids = frame.ids
@@ -1122,9 +1124,11 @@ def _finish_arrays(
 
 
 def _levels(
-    batch: OrderBatch, rule: ClockRule, order: Int64s, running: Bools, fraction: Floats
+    batch: OrderBatch, rule: ClockRule, order: Int64s, running: Bools, share: Floats
 ) -> list[str]:
-    """Each clock's warning level: of the running ones, the last warning whose fraction it reached.
+    """Each clock's warning level: of the running ones, the last warning whose share it reached.
+
+    ``share`` is each clock's elapsed share of its period, exact (not rounded).
 
     A warning's fraction is its parameter's value on the order's judged date (else its
     ``at``), found once per judged date.
@@ -1142,18 +1146,18 @@ def _levels(
                 plan.value(ParamRef(param=warning.param), days[d]) if warning.param else warning.at
             )
             if value.__class__ not in (int, float):
-                return _levels_loop(batch, rule, order, running, fraction)
+                return _levels_loop(batch, rule, order, running, share)
             at[w, d] = value
     level = np.full(len(order), -1, dtype=np.int64)
     for w in range(len(rule.warnings)):  # the last reached wins
-        level[running & (fraction >= at[w][group])] = w
+        level[running & (share >= at[w][group])] = w
     named = np.asarray([*(w.level for w in rule.warnings), ""], dtype=object)  # -1: the last
     found: list[str] = named[level].tolist()
     return found
 
 
 def _levels_loop(
-    batch: OrderBatch, rule: ClockRule, order: Int64s, running: Bools, fraction: Floats
+    batch: OrderBatch, rule: ClockRule, order: Int64s, running: Bools, share: Floats
 ) -> list[str]:
     """:func:`_levels` clock by clock (a warning's fraction not an int or float)."""
     plan = batch.plan
@@ -1161,7 +1165,7 @@ def _levels_loop(
     marks: dict[dt.date, list[tuple[Any, str]]] = {}
     judged = batch.judged
     order_l = order.tolist()
-    fraction_l = fraction.tolist()
+    share_l = share.tolist()
     for k in np.flatnonzero(running).tolist():
         day = judged[order_l[k]]
         found = marks.get(day)
@@ -1172,7 +1176,7 @@ def _levels_loop(
             ]
         level = ""
         for at, name in found:
-            if fraction_l[k] >= at:
+            if share_l[k] >= at:
                 level = name
         levels[k] = level
     return levels

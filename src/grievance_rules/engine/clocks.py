@@ -544,12 +544,13 @@ def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
         origin = _position(ev, start)
         total = max(_position(ev, due) - origin, 0) / 1e6 + paused_seconds
         elapsed = max(_position(ev, stopped_at or ev.as_of) - origin, 0) / 1e6
-        fraction = round(elapsed / total, 6) if total > 0 else 1.0
+        share = elapsed / total if total > 0 else 1.0
+        fraction = round(share, 6)  # as reported; the lights are judged on the exact share
         level = None
         if state in ("running", "paused"):
             for warning in rule.warnings:
                 at = ev.value(_param_ref(warning.param)) if warning.param else warning.at
-                if fraction >= at:
+                if share >= at:
                     level = warning.level
         findings.append(
             # every field is of its declared type here: constructed without re-validation

@@ -242,7 +242,7 @@ def _paused_seconds(pack: Pack, clock: ClockFinding) -> float:
 
 
 def _computed_instant(pack: Pack, clock: ClockFinding, at: float) -> dt.datetime | None:
-    """The first instant at which the clock's rounded elapsed share reaches ``at``."""
+    """The first instant at which the clock's exact elapsed share reaches ``at``."""
     origin = _position(pack, clock.start)
     span = max(_position(pack, clock.due) - origin, 0)
     total = span / 1e6 + _paused_seconds(pack, clock)
@@ -250,7 +250,7 @@ def _computed_instant(pack: Pack, clock: ClockFinding, at: float) -> dt.datetime
         return None
 
     def reached(micros: int) -> bool:
-        return round((micros / 1e6) / total, 6) >= at
+        return (micros / 1e6) / total >= at
 
     low, high = 0, int(total * 1e6) + 1
     while not reached(high):  # pragma: no cover - only if total were understated
@@ -328,7 +328,7 @@ def level_change_instant(
         ...                 "unit": "ctr", "to_unit": "dept"}]})
         >>> as_of = dt.datetime.fromisoformat("2024-05-06T09:00+08:00")
         >>> level_change_instant(order, "xiayang", as_of, "XY-1.accept", 0, "yellow").isoformat()
-        '2024-05-06T13:59:59.987401+08:00'
+        '2024-05-06T14:00:00+08:00'
     """
     if as_of.tzinfo is None:
         raise NaiveDatetimeError(f"as_of {as_of.isoformat()} has no timezone")

@@ -33,8 +33,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "LEVEL_ZH",
-    "duration_text",
     "level_label",
+    "time_left_text",
     "watch_csv",
     "watch_html",
     "watch_jsonl",
@@ -82,7 +82,7 @@ def _when(instant: dt.datetime) -> str:
     return text
 
 
-def duration_text(seconds: float, *, days: bool = False) -> str:
+def time_left_text(seconds: float, *, days: bool = False) -> str:
     """A signed duration as ``h:mm`` (office time) or ``N days hh:mm`` (``days=True``).
 
     The days are named in the current language: ``1d 01:00`` in English, ``1天 01:00``
@@ -91,10 +91,13 @@ def duration_text(seconds: float, *, days: bool = False) -> str:
     Example:
         >>> from grievance_rules.i18n import language
         >>> with language("en"):
-        ...     duration_text(-3600), duration_text(12 * 3600 + 90), duration_text(90000, days=True)
-        ('-1:00', '12:01', '1d 01:00')
+        ...     (time_left_text(-3600), time_left_text(12 * 3600 + 90))
+        ('-1:00', '12:01')
+        >>> with language("en"):
+        ...     time_left_text(90000, days=True)
+        '1d 01:00'
         >>> with language("zh"):
-        ...     duration_text(-90000, days=True)
+        ...     time_left_text(-90000, days=True)
         '-1天 01:00'
     """
     sign = "-" if seconds < 0 else ""
@@ -137,8 +140,8 @@ def _row(item: WatchItem) -> tuple[Cell, ...]:
         item.citation.clause,
         item.unit_name,
         _notice(item),
-        duration_text(item.working_seconds_left),
-        duration_text(item.natural_seconds_left, days=True),
+        time_left_text(item.working_seconds_left),
+        time_left_text(item.natural_seconds_left, days=True),
         _changes(item),
     )
 
