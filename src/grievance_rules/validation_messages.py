@@ -17,6 +17,7 @@ __all__ = ["PYDANTIC_MESSAGES", "pydantic_message"]
 
 
 PYDANTIC_MESSAGES = {
+    "missing": N_("field required"),
     "string_type": N_("should be text"),
     "int_type": N_("should be a whole number"),
     "int_parsing": N_("should be a whole number"),
@@ -46,6 +47,18 @@ PYDANTIC_MESSAGES = {
     "model_attributes_type": N_("should be an object (key: value)"),
     "literal_error": N_("should be {expected}"),
     "string_pattern_mismatch": N_("should match the pattern {pattern}"),
+    "string_unicode": N_("should be text (Unicode), not a broken character"),
+    "finite_number": N_("should be a finite number"),
+    # the model's own instant checks (grievance_rules.model.base)
+    "instant_range": N_("{value} is outside the years 1900-2199"),
+    "instant_number": N_(
+        "{value} is not an instant; give an ISO 8601 date-time such as "
+        "2024-05-06T09:30:00+08:00 (numbers are not read as instants)"
+    ),
+    "instant_date": N_(
+        "{value} is a date, not an instant; give the time of day too "
+        "(e.g. 2024-05-14T17:30:00+08:00)"
+    ),
 }
 """Pydantic's common error types, said in the chosen language (English keeps pydantic's own)."""
 

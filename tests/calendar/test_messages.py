@@ -69,3 +69,16 @@ def test_a_duration_that_a_convention_cannot_count(cal) -> None:
     with language("zh"), pytest.raises(DurationError) as caught:
         compute_deadline(cal, start, Duration.parse("2 working days"), "elapsed")
     assert str(caught.value) == "2 working days 不能按自然时间连续计算；请用 working_time"
+
+
+def test_a_duration_longer_than_python_dates_is_past_the_end() -> None:
+    # 99,999,999,999 working days: more minutes than a timedelta holds; refused as any
+    # result past the calendar's end, not with Python's OverflowError
+    start = dt.datetime.fromisoformat("2024-06-07T09:00:00+08:00")
+    cal = china(office_hours=OfficeHours.parse("09:00-12:00,13:30-17:30"))
+    with language("en"), pytest.raises(CalendarRangeError) as english:
+        compute_deadline(cal, start, "99999999999 working days", "working_time")
+    assert str(english.value) == "the result is past the calendar's end 2060-12-31"
+    with language("zh"), pytest.raises(CalendarRangeError) as chinese:
+        compute_deadline(cal, start, "99999999999 working days", "working_time")
+    assert str(chinese.value) == "结果超出了日历的终点 2060-12-31"

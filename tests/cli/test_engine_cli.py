@@ -146,5 +146,5 @@ def test_a_record_the_engine_cannot_take_is_rejected_and_the_file_goes_on(tmp_pa
     ]
     (rejected,) = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
     assert rejected["rejected"]["source"].endswith("orders.jsonl:2")
-    assert "does not fit" in rejected["rejected"]["reasons"][0]
+    assert "is wider than the engine's 64-bit integers" in rejected["rejected"]["reasons"][0]
     assert "3 records: 2 assessed, 1 rejected" in result.stderr

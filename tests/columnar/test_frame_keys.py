@@ -102,7 +102,7 @@ def test_check_integers_names_the_first_order_and_fact():
     build_frame([A, fine], AS_OF).check_integers()  # the widest 64-bit value passes
     frame = build_frame([A, fine, wide, wide], AS_OF)
     # W's reply is its 2nd kept fact; 2**63 = 9223372036854775808
-    message = "fact 2, key 'round': 9223372036854775808 does not fit durable's 64-bit integers"
+    message = "fact 2, key 'round': 9223372036854775808 is wider than the engine's 64-bit integers"
     with pytest.raises(FactValidationError) as caught:
         frame.check_integers()
     assert str(caught.value) == message

@@ -78,7 +78,7 @@ def test_an_integer_durable_cannot_hold_is_refused_as_the_full_facts_are() -> No
     assert (
         str(cut.value)
         == str(plain.value)
-        == (f"fact 2, key 'round': {2**64} does not fit durable's 64-bit integers")
+        == (f"fact 2, key 'round': {2**64} is wider than the engine's 64-bit integers")
     )
 
 
@@ -228,7 +228,7 @@ def test_an_order_that_spoils_its_chunk_is_rejected_alone(demo, engine) -> None:
     assert results[1].rejection is not None
     assert results[1].rejection.order_id == "BIG"
     assert results[1].rejection.reasons == (
-        f"fact 2, key 'round': {2**64} does not fit durable's 64-bit integers",
+        f"fact 2, key 'round': {2**64} is wider than the engine's 64-bit integers",
     )
     assert (results[0].to_json() or b"").replace(b'"T1"', b'"T2"') == results[2].to_json()
 

@@ -448,3 +448,42 @@ def test_duplicates_are_told_apart_alike_over_two_processes(demo) -> None:
     assert reasons[5] == ("id: duplicate order id 'D\"2' (first at #1)",)
     assert reasons[7] == ("id: duplicate order id '工单-3' (first at #3)",)
     assert [r is None for r in reasons] == [True, True, False, True, False, False, True, False]
+
+
+def test_an_assessment_is_the_same_bytes_in_every_language() -> None:
+    # a deadline the calendar refuses (2150 is past its end, 2060-12-31) becomes a data
+    # warning; the calendar says its refusals in the chosen language, the assessment
+    # in English whatever it is (the service promises the same bytes for zh and en)
+    from grievance_rules.i18n import language
+    from grievance_rules.model import WorkOrder
+
+    order = WorkOrder.model_validate(
+        {
+            "id": "Y2150",
+            "channel": "12345",
+            "category": "投诉",
+            "received_at": "2150-05-06T09:00:00+08:00",
+            "units": [
+                {"id": "ctr", "kind": "dispatch_centre"},
+                {"id": "dept", "kind": "street_office"},
+            ],
+            "events": [
+                {
+                    "type": "dispatched",
+                    "at": "2150-05-06T09:30:00+08:00",
+                    "unit": "ctr",
+                    "to_unit": "dept",
+                }
+            ],
+        }
+    )
+    with language("zh"):
+        chinese = checked_evaluate(order, "xiayang").model_dump_json()
+    with language("en"):
+        english = checked_evaluate(order, "xiayang")
+    assert chinese == english.model_dump_json()
+    refused = [w for w in english.warnings if w.code == "deadline_not_computable"]
+    assert refused[0].message.startswith(
+        "XY-1.accept: 2150-05-06 is outside the calendar 'china', which covers 2004-01-01 "
+        "to 2060-12-31"
+    )

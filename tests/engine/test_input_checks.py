@@ -61,7 +61,7 @@ def test_an_order_the_engine_cannot_take_is_rejected_alone():
     assert rejection is not None
     assert (rejection.source, rejection.order_id) == ("#1", "BIG")
     assert rejection.reasons == (
-        f"fact 2, key 'round': {2**64} does not fit durable's 64-bit integers",
+        f"fact 2, key 'round': {2**64} is wider than the engine's 64-bit integers",
     )
 
 

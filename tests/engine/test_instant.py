@@ -80,3 +80,30 @@ def test_a_checked_history_gives_what_max_gives(order: WorkOrder) -> None:
     plain, known = view_of(order, found), view_of(order, found, in_time_order=True)
     assert list(known.indices) == list(plain.indices)
     assert known.kept == plain.kept
+
+
+def test_an_as_of_outside_the_years_an_order_may_hold_is_refused() -> None:
+    # an order's instants are 1900-2199 (the model's Instant); so is as_of, in both
+    # languages, before anything converts it (9999-12-31 -08:00 is year 10000 in UTC)
+    import pytest
+
+    from grievance_rules.engine import evaluate
+    from grievance_rules.errors import CalendarRangeError
+    from grievance_rules.i18n import language
+
+    order = _order("2024-05-06T09:00:00+08:00", ["2024-05-06T09:30:00+08:00"])
+    for text in (
+        "9999-12-31T23:59:59-08:00",
+        "0001-01-01T00:00:00+08:00",
+        "2200-01-01T08:00:00+08:00",
+    ):
+        as_of = dt.datetime.fromisoformat(text)
+        with language("en"), pytest.raises(CalendarRangeError) as caught:
+            evaluate(order, "xiayang", as_of)
+        assert str(caught.value) == f"as_of {text} is outside the years 1900-2199"
+        with language("zh"), pytest.raises(CalendarRangeError) as caught:
+            instant_of(order, as_of)
+        assert str(caught.value) == f"as_of {text} 不在1900年至2199年之间"
+    # the last instant an order may hold is still an as_of
+    last = dt.datetime.fromisoformat("2200-01-01T07:59:59.999999+08:00")
+    assert instant_of(order, last) == last

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from grievance_rules.engine import evaluate
+from grievance_rules.engine import RepeatIndex, evaluate, evaluate_many
 from grievance_rules.model import WorkOrder
 from grievance_rules.operations import watch
 from grievance_rules.packs import find_pack
@@ -91,7 +91,16 @@ def test_evaluate_a_batch_keeps_input_order(
     response = client.post("/v1/evaluate?pack=daye&lang=en", json=records[::-1])
     assert response.status_code == 200
     assert response.headers["content-language"] == "en"
-    expected = [evaluate(o, "daye").model_dump_json() for o in orders[::-1]]
+    # as the library assesses a batch (and the command line a file): daye's repeat
+    # rules count among the batch's orders
+    batch = orders[::-1]
+    repeats = RepeatIndex.from_orders(batch)
+    expected = [
+        r.assessment.model_dump_json()
+        for r in evaluate_many(batch, "daye", repeats=repeats)
+        if r.assessment is not None
+    ]
+    assert len(expected) == len(batch)
     assert response.content == ("[" + ",".join(expected) + "]").encode()
 
 
@@ -104,8 +113,12 @@ def test_a_bad_record_is_422_naming_record_field_and_problem(
     body = response.json()
     assert (body["inputs"], body["assessed"], body["rejected"]) == (3, 1, 2)
     assert body["inputs"] == body["assessed"] + body["rejected"]
-    # the valid record is assessed, byte for byte as the library would
-    expected = evaluate(WorkOrder.model_validate(records[0]), "daye").model_dump_json()
+    # the valid record is assessed, byte for byte as the library would (a batch of the
+    # valid orders, daye's repeat rules counted among them)
+    valid = [WorkOrder.model_validate(records[0])]
+    (assessment,) = evaluate_many(valid, "daye", repeats=RepeatIndex.from_orders(valid))
+    assert assessment.assessment is not None
+    expected = assessment.assessment.model_dump_json()
     assert response.content.endswith(b',"assessments":[' + expected.encode() + b"]}")
     first, second = body["rejections"]
     assert (first["record"], first["order_id"]) == (1, records[1]["id"])
@@ -284,3 +297,157 @@ def test_requests_read_no_files(
     assert client.post("/v1/evaluate?pack=daye", json=records[0]).status_code == 200
     assert client.get("/v1/packs/daye/readme").status_code == 200
     assert client.get("/v1/packs/daye").status_code == 200
+
+
+# -- what a platform may send by mistake (found by a smoke run over HTTP) -----------------
+
+
+def _wide(record: dict[str, Any], order_id: str) -> dict[str, Any]:
+    """The record under another id, its first event with a ``round`` set wider than 64 bits."""
+    events = [dict(e) for e in record["events"]]
+    first = next(e for e in events if isinstance(e.get("round"), int))
+    first["round"] = 2**64
+    return {**record, "id": order_id, "events": events}
+
+
+def test_out_of_range_instants_and_horizons_are_422_not_500(
+    client: TestClient, records: list[dict[str, Any]]
+) -> None:
+    for query in ("as_of=9999-12-31T23:59:59-08:00", "as_of=0001-01-01T00:00:00%2B08:00"):
+        for path in ("/v1/evaluate?pack=daye", "/v1/score?pack=daye"):
+            response = client.post(f"{path}&{query}&lang=en", json=[records[0]])
+            assert response.status_code == 422, (path, query)
+            assert "as_of: '" in response.json()["error"]
+            assert "is outside the years 1900-2199" in response.json()["error"]
+    response = client.post(
+        "/v1/evaluate?pack=daye&as_of=9999-12-31T23:59:59-08:00", json=records[0]
+    )
+    assert response.json()["error"] == "as_of：'9999-12-31T23:59:59-08:00' 不在1900年至2199年之间"
+    for hours in ("inf", "1e300", "1e9"):
+        response = client.post(
+            f"/v1/watch?pack=daye&as_of=2026-03-02T13:00:00%2B08:00&within_hours={hours}&lang=en",
+            json=[records[0]],
+        )
+        assert response.status_code == 422, hours
+        assert response.json()["error"].startswith("within_hours: ")
+    response = client.get(
+        "/v1/calendar/explain?start=2024-06-07T09:00:00%2B08:00"
+        "&duration=99999999999%20working%20days&pack=daye&lang=en"
+    )
+    assert response.status_code == 422
+    assert response.json()["error"] == "the result is past the calendar's end 2060-12-31"
+
+
+def test_a_body_nested_too_deeply_is_400(client: TestClient) -> None:
+    response = client.post(
+        "/v1/evaluate?pack=daye&lang=en", content=b"[" * 100_000 + b"]" * 100_000
+    )
+    assert response.status_code == 400
+    assert response.json()["error"] == "body is not JSON this service reads: nested too deeply"
+
+
+def test_a_broken_character_in_a_record_is_named_not_lost(
+    client: TestClient, records: list[dict[str, Any]]
+) -> None:
+    # "\ud800" is a lone surrogate: valid JSON text, no valid Unicode character
+    body = json.dumps([{**records[0], "id": "\ud800"}, records[1]]).encode()
+    response = client.post("/v1/evaluate?pack=daye&lang=en", content=body)
+    assert response.status_code == 422
+    answer = json.loads(response.content.decode("utf-8"))  # valid UTF-8, valid JSON
+    assert (answer["inputs"], answer["assessed"], answer["rejected"]) == (2, 1, 1)
+    (rejection,) = answer["rejections"]
+    assert (rejection["record"], rejection["order_id"]) == (0, "\ud800")
+    assert [(p["field"], p["code"]) for p in rejection["problems"]] == [("id", "string_unicode")]
+
+
+def test_an_order_the_engine_refuses_is_rejected_alone(
+    client: TestClient, records: list[dict[str, Any]]
+) -> None:
+    wide = _wide(records[1], "WIDE-1")
+    batch = [records[0], wide, records[2]]
+    response = client.post("/v1/evaluate?pack=daye&lang=en", json=batch)
+    assert response.status_code == 422
+    answer = response.json()
+    assert (answer["inputs"], answer["assessed"], answer["rejected"]) == (3, 2, 1)
+    (rejection,) = answer["rejections"]
+    assert (rejection["record"], rejection["order_id"]) == (1, "WIDE-1")
+    assert rejection["problems"][0]["code"] == "integer_range"
+    assert str(2**64) in rejection["problems"][0]["problem"]
+    assert [a["order_id"] for a in answer["assessments"]] == [records[0]["id"], records[2]["id"]]
+    # the stream: an answer per line, the refused one named, then the counts
+    lines = "\n".join(json.dumps(r) for r in batch).encode()
+    streamed = client.post("/v1/evaluate/stream?pack=daye&lang=en", content=lines)
+    answers = [json.loads(line) for line in streamed.text.splitlines()]
+    assert [
+        sorted(a)[0] if "rejected" in a or "counts" in a else a["order_id"] for a in answers
+    ] == [
+        records[0]["id"],
+        "rejected",
+        records[2]["id"],
+        "counts",
+    ]
+    assert answers[1]["rejected"]["record"] == 1
+    assert answers[-1]["counts"] == {"inputs": 3, "assessed": 2, "rejected": 1}
+    # the watch list needs the whole batch: nothing computed, the record named (as of
+    # an instant after the event: the engine reads only the events up to as_of)
+    response = client.post(
+        "/v1/watch?pack=daye&as_of=2026-03-10T09:00:00%2B08:00&lang=en", json=batch
+    )
+    assert response.status_code == 422
+    assert [(r["record"], r["order_id"]) for r in response.json()["rejections"]] == [(1, "WIDE-1")]
+
+
+def test_repeat_rules_count_among_the_requests_orders_as_on_the_command_line(
+    client: TestClient, records: list[dict[str, Any]]
+) -> None:
+    # 大冶 （十二） 五是现场督办: 「一个月内1名诉求人反映同一问题3次(含)以上」, read as the
+    # calendar month of the receipt, counted up to the order. One complainant's three
+    # orders on one issue, received a minute apart: the third is the third of the
+    # month (the rule fires on it alone); the first two are the first and second.
+    base = records[0]
+    received = dt.datetime.fromisoformat(base["received_at"])
+    assert received.day < 28
+    assert all(
+        dt.datetime.fromisoformat(e["at"]) > received + dt.timedelta(minutes=2)
+        for e in base["events"]
+    )
+    same = [
+        {
+            **base,
+            "id": f"R{k}",
+            "complainant": "P-same",
+            "issue": "I-same",
+            "received_at": (received + dt.timedelta(minutes=k)).isoformat(),
+        }
+        for k in range(3)
+    ]
+    response = client.post("/v1/evaluate?pack=daye", json=same)
+    assert response.status_code == 200
+    fired = [
+        [e["rule_id"] for e in a["escalations"] if e["rule_id"] == "DY-12.on-site-one-complainant"]
+        for a in response.json()
+    ]
+    assert fired == [[], [], ["DY-12.on-site-one-complainant"]]
+    # a second record of an id is rejected, as by the command line
+    response = client.post("/v1/evaluate?pack=daye&lang=en", json=[same[0], same[0]])
+    answer = response.json()
+    assert (answer["assessed"], answer["rejected"]) == (1, 1)
+    problem = answer["rejections"][0]["problems"][0]
+    assert (problem["field"], problem["code"]) == ("id", "duplicate_id")
+    assert problem["problem"] == "id: duplicate order id 'R0' (first at #0)"
+
+
+def test_a_bad_choice_or_a_missing_query_value_is_named_in_the_language(client: TestClient) -> None:
+    explain = "/v1/calendar/explain?start=2024-06-07T09:00:00%2B08:00&duration=2%20working%20days"
+    response = client.get(f"{explain}&pack=daye&convention=bogus")
+    assert response.status_code == 422
+    assert response.json()["error"] == (
+        "convention：'bogus' 不是以下之一：civil_code, working_time, elapsed"
+    )
+    response = client.get(f"{explain}&pack=daye&half_day=evening&lang=en")
+    assert response.json()["error"] == (
+        "half_day: 'evening' is not one of half_minutes, noon_cutoff"
+    )
+    response = client.get("/v1/calendar/is-workday?pack=daye")
+    assert response.status_code == 422
+    assert response.json()["problems"] == [{"field": "date", "problem": "必填项缺失"}]

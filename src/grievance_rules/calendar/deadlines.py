@@ -22,7 +22,7 @@ from grievance_rules.calendar.durations import (
     HalfDayRule,
 )
 from grievance_rules.calendar.office_hours import SHANGHAI, OfficeHours, to_shanghai
-from grievance_rules.errors import DurationError
+from grievance_rules.errors import CalendarRangeError, DurationError
 from grievance_rules.i18n import current_language
 from grievance_rules.i18n import gettext as _
 
@@ -246,7 +246,12 @@ def compute_deadline(
         ('2026-02-25T00:00:00+08:00', ['2026-02-15', '2026-02-16'])
     """
     local = to_shanghai(start, what="start")
-    deadline = remembered_deadline(cal, local, duration, convention, half_day=half_day)
+    try:
+        deadline = remembered_deadline(cal, local, duration, convention, half_day=half_day)
+    except OverflowError:  # a duration longer than Python's dates can hold
+        raise CalendarRangeError(
+            _("the result is past the calendar's end {last}").format(last=cal.last_date)
+        ) from None
     if deadline.start is not local:
         deadline = deadline.model_copy(update={"start": local})
     return deadline

@@ -471,7 +471,7 @@ def check_fact_integer(value: int, index: int, path: str) -> None:
     """
     if value not in _INT64:
         raise FactValidationError(
-            f"fact {index}, key {path!r}: {value} does not fit durable's 64-bit integers"
+            f"fact {index}, key {path!r}: {value} is wider than the engine's 64-bit integers"
         )
 
 

@@ -26,9 +26,29 @@ from grievance_rules.engine._context import Evaluation
 from grievance_rules.engine.assessment import ClockFinding, WindowFinding, trusted
 from grievance_rules.engine.matching import any_of
 from grievance_rules.errors import GrievanceRulesError
+from grievance_rules.i18n import current_language, language
 from grievance_rules.packs.schema import ClockRule, EventRef, ParamRef, WindowRule
 
 __all__ = ["compile_where", "evaluate_clock", "evaluate_window", "where_holds"]
+
+
+def _refusal_text(
+    ev: Evaluation, start: dt.datetime, rule: ClockRule | WindowRule, exc: Exception
+) -> str:
+    """Why the calendar refused a rule's deadline, in English whatever the language.
+
+    The calendar says its refusals in the chosen language; an assessment is the same
+    bytes in every language, so the refusal is asked again in English (a rare path:
+    refusals are not remembered).
+    """
+    if current_language() == "en":
+        return str(exc)
+    with language("en"):
+        try:
+            _deadline(ev, start, rule.duration, rule.convention, rule.half_day)
+        except GrievanceRulesError as again:
+            return str(again)
+    return str(exc)  # (not refused in English: cannot happen, the same call)
 
 
 def _deadline(
@@ -417,7 +437,8 @@ def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
             try:
                 deadline = _deadline(ev, start, rule.duration, rule.convention, rule.half_day)
             except GrievanceRulesError as exc:
-                ev.warn("deadline_not_computable", f"{rule.id}: {exc}", rule.id)
+                why = _refusal_text(ev, start, rule, exc)
+                ev.warn("deadline_not_computable", f"{rule.id}: {why}", rule.id)
                 continue
             due = deadline.due
             provisional = deadline.provisional
@@ -611,7 +632,8 @@ def evaluate_window(ev: Evaluation, rule: WindowRule) -> list[WindowFinding]:
         try:
             deadline = _deadline(ev, opened, rule.duration, rule.convention, rule.half_day)
         except GrievanceRulesError as exc:
-            ev.warn("deadline_not_computable", f"{rule.id}: {exc}", rule.id)
+            why = _refusal_text(ev, opened, rule, exc)
+            ev.warn("deadline_not_computable", f"{rule.id}: {why}", rule.id)
             continue
         acted = kept[k].at
         state = "within" if acted <= deadline.due else "late"

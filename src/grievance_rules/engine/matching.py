@@ -346,7 +346,8 @@ def check_integers(item: OrderView) -> None:
             value = getattr(event, name)
             if value.__class__ is int and not _INT64_LOW <= value <= _INT64_HIGH:
                 raise FactValidationError(
-                    f"fact {position}, key {name!r}: {value} does not fit durable's 64-bit integers"
+                    f"fact {position}, key {name!r}: {value} is wider than the engine's "
+                    "64-bit integers"
                 )
 
 

@@ -26,7 +26,10 @@ from grievance_rules.engine.conditions import (
 from grievance_rules.engine.matching import EngineName, Match, OrderView, get_matcher, view_of
 from grievance_rules.engine.plan import Clause, PackPlan, plan_for
 from grievance_rules.engine.repeats import RepeatIndex
+from grievance_rules.errors import CalendarRangeError
+from grievance_rules.i18n import gettext as _
 from grievance_rules.model import WorkOrder, ensure_coherent
+from grievance_rules.model.base import EARLIEST, LATEST
 from grievance_rules.model.events import EventBase
 from grievance_rules.model.handling import excluded_from_assessment
 from grievance_rules.packs import Pack
@@ -78,8 +81,23 @@ def instant_of(
 
     ``in_time_order``: the order's events are known to be listed in time order, none
     before its receipt (its history was checked), which spares comparisons.
+
+    Raises:
+        NaiveDatetimeError: ``as_of`` has no timezone.
+        CalendarRangeError: ``as_of`` is outside the years 1900-2199 (as any instant of
+            an order).
     """
     if as_of is not None:
+        if (
+            isinstance(as_of, dt.datetime)
+            and as_of.utcoffset() is not None
+            and not EARLIEST <= as_of < LATEST
+        ):
+            raise CalendarRangeError(
+                _("as_of {instant} is outside the years 1900-2199").format(
+                    instant=as_of.isoformat()
+                )
+            )
         return to_shanghai(as_of, what="as_of")
     return _last_instant(order, in_time_order)
 

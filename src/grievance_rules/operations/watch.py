@@ -42,8 +42,10 @@ from pydantic import BaseModel, ConfigDict
 
 from grievance_rules.calendar import SHANGHAI
 from grievance_rules.engine import Assessment, ClockFinding, evaluate, plan_for
-from grievance_rules.errors import NaiveDatetimeError
+from grievance_rules.errors import CalendarRangeError, NaiveDatetimeError
+from grievance_rules.i18n import gettext as _
 from grievance_rules.model import WorkOrder
+from grievance_rules.model.base import EARLIEST, LATEST
 from grievance_rules.model.enums import LeaderRole
 from grievance_rules.packs import Pack, find_pack
 from grievance_rules.packs.schema import Citation, ClockRule, ParamRef, WindowRule
@@ -538,6 +540,8 @@ def watch(
     Raises:
         NaiveDatetimeError: ``as_of`` has no timezone.
         ValueError: ``within`` is negative.
+        CalendarRangeError: ``as_of`` plus ``within`` reaches 2200 (the end of the
+            instants an order may hold).
 
     Example:
         >>> import datetime as dt
@@ -562,6 +566,16 @@ def watch(
         raise NaiveDatetimeError(f"as_of {as_of.isoformat()} has no timezone")
     if within < dt.timedelta(0):
         raise ValueError(f"within must not be negative, got {within}")
+    if not EARLIEST <= as_of < LATEST:
+        raise CalendarRangeError(
+            _("as_of {instant} is outside the years 1900-2199").format(instant=as_of.isoformat())
+        )
+    if within >= LATEST - as_of:
+        raise CalendarRangeError(
+            _("as_of {instant} plus within {within} is not before 2200").format(
+                instant=as_of.isoformat(), within=within
+            )
+        )
     if isinstance(pack, str):
         pack = find_pack(pack)
     until = as_of + within

@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 import json
+import math
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -39,12 +40,17 @@ from pydantic import TypeAdapter
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from grievance_rules import __version__
-from grievance_rules.calendar import SHANGHAI
-from grievance_rules.engine import evaluate
-from grievance_rules.errors import GrievanceRulesError
+from grievance_rules.calendar import SHANGHAI, CountingConvention, HalfDayRule
+from grievance_rules.engine import RepeatIndex, evaluate, plan_for
+from grievance_rules.engine.batch import INPUT_ERRORS
+from grievance_rules.engine.duplicates import DuplicateIds
+from grievance_rules.engine.matching import check_integers, view_of
+from grievance_rules.engine.single import instant_of
+from grievance_rules.errors import FactValidationError, GrievanceRulesError, HistoryError
 from grievance_rules.i18n import gettext as _
 from grievance_rules.i18n import language
 from grievance_rules.model import WorkOrder, work_order_schema
+from grievance_rules.model.base import EARLIEST, LATEST
 from grievance_rules.operations import watch
 from grievance_rules.packs import Pack, find_pack
 from grievance_rules.packs.readme import render_readme
@@ -202,6 +208,30 @@ def _json(raw: bytes) -> Any:
         return json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise _error(400, _("body is not JSON: {problem}").format(problem=exc)) from None
+    except RecursionError:
+        raise _error(400, _("body is not JSON this service reads: nested too deeply")) from None
+
+
+def _encoded(text: str) -> bytes:
+    r"""JSON text as UTF-8, a lone surrogate a record brought (``"\ud800"``) escaped again.
+
+    Such a character cannot be written in UTF-8; inside a JSON string its escape
+    ``\ud800`` reads back as the same character, so the answer stays JSON.
+    """
+    return text.encode("utf-8", "backslashreplace")
+
+
+class _Json(Response):
+    """A JSON answer, written as :func:`_encoded` writes it."""
+
+    media_type = _JSON
+
+    def render(self, content: Any) -> bytes:
+        if isinstance(content, bytes):
+            return content
+        if not isinstance(content, str):
+            content = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
+        return _encoded(content)
 
 
 def _instant(text: str | None, name: str) -> dt.datetime | None:
@@ -225,7 +255,23 @@ def _instant(text: str | None, name: str) -> dt.datetime | None:
                 name=name, value=repr(text)
             ),
         )
+    if not EARLIEST <= value < LATEST:
+        raise _error(
+            422,
+            _("{name}: {value} is outside the years 1900-2199").format(name=name, value=repr(text)),
+        )
     return value
+
+
+def _one_of(name: str, value: str, allowed: Sequence[str]) -> None:
+    """Refuse (422) a query value that is not one of ``allowed``, listing them."""
+    if value not in allowed:
+        raise _error(
+            422,
+            _("{name}: {value} is not one of {allowed}").format(
+                name=name, value=repr(value), allowed=", ".join(allowed)
+            ),
+        )
 
 
 def _date(text: str, name: str) -> dt.date:
@@ -249,8 +295,8 @@ def _rejection(result: Rejected, index: int) -> dict[str, Any]:
 
 def _validate(
     records: Sequence[Any], limits: Limits
-) -> tuple[list[WorkOrder], list[dict[str, Any]]]:
-    """The valid orders, and each bad record's index, field and problem."""
+) -> tuple[list[WorkOrder], list[dict[str, Any]], list[int]]:
+    """The valid orders, each bad record's index, field and problem, and the valid ones' indices."""
     if len(records) > limits.max_batch:
         raise _error(
             413,
@@ -260,6 +306,7 @@ def _validate(
         )
     orders: list[WorkOrder] = []
     rejected = []
+    indices: list[int] = []
     for index, record in enumerate(records):
         if not isinstance(record, dict):
             problem = {"field": "", "problem": _("a record is a JSON object"), "code": "type"}
@@ -268,9 +315,88 @@ def _validate(
         result = validate_record(record, location=SourceLocation("<body>", index + 1))
         if isinstance(result, Accepted):
             orders.append(result.order)
+            indices.append(index)
         else:
             rejected.append(_rejection(result, index))
-    return orders, rejected
+    return orders, rejected, indices
+
+
+def _refusal(index: int, order_id: str | None, exc: Exception) -> dict[str, Any]:
+    """A valid record the engine did not assess, named as a bad record is."""
+    code = (
+        "integer_range"
+        if isinstance(exc, FactValidationError)
+        else "history"
+        if isinstance(exc, HistoryError)
+        else "not_assessable"
+    )
+    problem = {"field": "", "problem": str(exc), "code": code}
+    return {"record": index, "order_id": order_id, "problems": [problem]}
+
+
+def _engine_checked(orders: Sequence[WorkOrder], instant: dt.datetime, count: int) -> None:
+    """Refuse (422) a batch with an order the engine would refuse, naming each such record.
+
+    For the endpoints that need the whole batch and call the engine themselves (watch):
+    an event integer wider than 64 bits, as of ``instant``.
+    """
+    refused = []
+    for index, order in enumerate(orders):  # (every record valid: index is its own)
+        try:
+            check_integers(view_of(order, instant_of(order, instant)))
+        except INPUT_ERRORS as exc:
+            refused.append(_refusal(index, order.id, exc))
+    if refused:
+        raise _error(
+            422,
+            _("{bad} of {count} records are not valid orders; nothing computed").format(
+                bad=len(refused), count=count
+            ),
+            inputs=count,
+            valid=count - len(refused),
+            rejected=len(refused),
+            rejections=refused,
+        )
+
+
+def _assessed(
+    orders: Sequence[WorkOrder],
+    indices: Sequence[int],
+    pack: Pack,
+    instant: dt.datetime | None,
+    *,
+    batch: bool,
+) -> tuple[list[str], list[dict[str, Any]]]:
+    """Each valid record's assessment JSON, in order, and why the engine refused the others.
+
+    A batch (``batch``) as the command line assesses a file: the pack's repeat rules
+    count among the batch's orders (the first record of each id). An order alone is
+    assessed alone, as ``evaluate`` assesses it (its repeat rules flagged as not
+    counted: the service has not seen the platform's other orders). Either way a
+    second record of an id is rejected, and an order the engine refuses (an event
+    integer wider than 64 bits) is rejected alone, by its index.
+    """
+    repeats = (
+        RepeatIndex.from_inputs(orders, duplicates="reject", as_of=instant)
+        if batch and plan_for(pack).repeat_rules
+        else None
+    )
+    seen = DuplicateIds("reject")
+    parts: list[str] = []
+    refused: list[dict[str, Any]] = []
+    for order, index in zip(orders, indices, strict=True):
+        try:
+            assessment = evaluate(order, pack, instant, repeats=repeats)
+        except INPUT_ERRORS as exc:
+            refused.append(_refusal(index, order.id, exc))
+            continue
+        reason = seen.reason(order.id, index, f"#{index}")
+        if reason is not None:
+            problem = {"field": "id", "problem": reason, "code": "duplicate_id"}
+            refused.append({"record": index, "order_id": order.id, "problems": [problem]})
+            continue
+        parts.append(assessment.model_dump_json())
+    return parts, refused
 
 
 def _orders(records: Sequence[Any], limits: Limits) -> list[WorkOrder]:
@@ -279,7 +405,7 @@ def _orders(records: Sequence[Any], limits: Limits) -> list[WorkOrder]:
     For the endpoints that need the whole batch (watch, score, compare): nothing is
     computed; ``inputs = valid + rejected``.
     """
-    orders, rejected = _validate(records, limits)
+    orders, rejected, _indices = _validate(records, limits)
     if rejected:
         raise _error(
             422,
@@ -379,19 +505,19 @@ def create_app(
         return pack
 
     @app.exception_handler(_RefusedError)
-    async def _refused(request: Request, exc: _RefusedError) -> JSONResponse:
-        return JSONResponse(exc.body, status_code=exc.status)
+    async def _refused(request: Request, exc: _RefusedError) -> Response:
+        return _Json(exc.body, status_code=exc.status)
 
     @app.exception_handler(GrievanceRulesError)
-    async def _library(request: Request, exc: GrievanceRulesError) -> JSONResponse:
-        return JSONResponse({"error": str(exc)}, status_code=422)
+    async def _library(request: Request, exc: GrievanceRulesError) -> Response:
+        return _Json({"error": str(exc)}, status_code=422)
 
     @app.exception_handler(ValueError)
-    async def _value(request: Request, exc: ValueError) -> JSONResponse:
-        return JSONResponse({"error": str(exc)}, status_code=422)
+    async def _value(request: Request, exc: ValueError) -> Response:
+        return _Json({"error": str(exc)}, status_code=422)
 
     @app.exception_handler(RequestValidationError)
-    async def _query(request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _query(request: Request, exc: RequestValidationError) -> Response:
         problems = [
             {
                 "field": ".".join(str(part) for part in error.get("loc", ())[1:]),
@@ -400,7 +526,7 @@ def create_app(
             for error in exc.errors()
         ]
         text = "; ".join(f"{p['field']}: {p['problem']}" for p in problems)
-        return JSONResponse({"error": text, "problems": problems}, status_code=422)
+        return _Json({"error": text, "problems": problems}, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -497,6 +623,9 @@ def create_app(
         chosen = pack_of(pack)
         instant = _instant(start, "start")
         assert instant is not None
+        _one_of("convention", convention, [c.value for c in CountingConvention])
+        if half_day is not None:
+            _one_of("half_day", half_day, [h.value for h in HalfDayRule])
         half = half_day or chosen.manifest.calendar.half_day
         deadline = chosen.calendar().deadline(instant, duration, convention, half_day=half)
         return Response(deadline.model_dump_json(), media_type=_JSON)
@@ -534,15 +663,13 @@ def create_app(
             body = [body]
         if not isinstance(body, list):
             raise _error(400, _("body must be an order (object) or a batch of orders (array)"))
-        orders, rejected = _validate(body, lim)
+        orders, rejected, indices = _validate(body, lim)
+        parts, refused = _assessed(orders, indices, chosen, instant, batch=not single)
+        rejected = sorted([*rejected, *refused], key=lambda r: int(r["record"]))
         if single and not rejected:
-            return Response(
-                evaluate(orders[0], chosen, instant).model_dump_json(),
-                media_type=_JSON,
-            )
-        parts = [evaluate(order, chosen, instant).model_dump_json() for order in orders]
+            return _Json(parts[0])
         if not rejected:
-            return Response("[" + ",".join(parts) + "]", media_type=_JSON)
+            return _Json("[" + ",".join(parts) + "]")
         # as the CLI: the valid records are assessed, the others named; the counts add up
         head = json.dumps(
             {
@@ -557,7 +684,7 @@ def create_app(
             ensure_ascii=False,
         )
         text = head[:-1] + ',"assessments":[' + ",".join(parts) + "]}"
-        return Response(text, status_code=422, media_type=_JSON)
+        return _Json(text, status_code=422)
 
     @app.post("/v1/evaluate/stream")
     async def evaluate_stream(
@@ -590,7 +717,7 @@ def create_app(
                 except StopAsyncIteration:
                     break
                 except _RefusedError as exc:
-                    yield (json.dumps(exc.body, ensure_ascii=False) + "\n").encode()
+                    yield _encoded(json.dumps(exc.body, ensure_ascii=False) + "\n")
                     break
                 if not line.strip():
                     continue
@@ -610,14 +737,19 @@ def create_app(
                 inputs += 1
                 result = validate_record(line, location=SourceLocation("<body>", inputs))
                 if isinstance(result, Accepted):
+                    try:
+                        text = evaluate(result.order, chosen, instant).model_dump_json()
+                    except INPUT_ERRORS as exc:
+                        rejected += 1
+                        refusal = {"rejected": _refusal(inputs - 1, result.order.id, exc)}
+                        yield _encoded(json.dumps(refusal, ensure_ascii=False) + "\n")
+                        continue
                     assessed += 1
-                    yield (
-                        evaluate(result.order, chosen, instant).model_dump_json() + "\n"
-                    ).encode()
+                    yield _encoded(text + "\n")
                 else:
                     rejected += 1
                     payload = {"rejected": _rejection(result, inputs - 1)}
-                    yield (json.dumps(payload, ensure_ascii=False) + "\n").encode()
+                    yield _encoded(json.dumps(payload, ensure_ascii=False) + "\n")
             counts = {"inputs": inputs, "assessed": assessed, "rejected": rejected}
             yield (json.dumps({"counts": counts}) + "\n").encode()
 
@@ -637,7 +769,15 @@ def create_app(
             raise _error(422, _("as_of: required (the service reads no clock)"))
         if within_hours < 0:
             raise _error(422, _("within_hours: must not be negative"))
-        orders = _orders(_order_list(_json(await _body(request, lim))), lim)
+        if not math.isfinite(within_hours) or within_hours * 3600 >= (
+            (LATEST - instant).total_seconds()
+        ):
+            raise _error(
+                422, _("within_hours: {value} reaches past 2199").format(value=within_hours)
+            )
+        records = _order_list(_json(await _body(request, lim)))
+        orders = _orders(records, lim)
+        _engine_checked(orders, instant, len(records))
         listed = watch(orders, chosen, instant, within=dt.timedelta(hours=within_hours))
         summary = ",".join(s.model_dump_json() for s in listed.summary())
         text = listed.model_dump_json()
