@@ -1,5 +1,6 @@
 """Real-looking exports read to the same orders as the JSON: GB18030 CSV, a messy workbook, wide."""
 
+import datetime as dt
 import io
 import json
 
@@ -136,3 +137,113 @@ kind = "属地"
         ("dispatched", "2025-01-08T09:10:00+08:00"),
         ("replied", "2025-01-09T16:00:00+08:00"),
     ]
+
+
+# -- what platform exports do that a smoke run found read wrong ---------------------------
+
+
+def _messy_book(tmp_path, name: str = "导出.xlsx"):  # type: ignore[no-untyped-def]
+    """The messy workbook, opened again with openpyxl to be changed."""
+    from openpyxl import load_workbook
+
+    path = messy_long_xlsx(tmp_path / name)
+    return path, load_workbook(path)
+
+
+def test_a_row_of_formulas_never_calculated_is_reported_not_skipped(tmp_path):
+    # the orders sheet: a row whose every needed cell is a formula with no saved value
+    # reads as empty to openpyxl; it was skipped as a blank row, so an order vanished
+    path, book = _messy_book(tmp_path)
+    sheet = book["工单"]
+    for column in range(2, sheet.max_column + 1):  # (column A is the 序号 formula)
+        sheet.cell(
+            row=5, column=column
+        ).value = f'=IF(1,{sheet.cell(row=5, column=column).coordinate},"")'
+    book.save(path)
+    report = read_orders(path, assume_tz="Asia/Shanghai")
+    assert report.records == len(report.orders) + len(report.rejected)
+    assert [o.id for o in report.orders] == ["2501060001", "2501060002"]
+    formula = [r for r in report.rejected if r.location.row == 5]
+    assert formula, [str(r) for r in report.rejected]
+    assert {p.code for p in formula[0].problems} == {"formula"}
+    assert (
+        "cell B5 (工单编号) holds a formula with no saved value" in formula[0].problems[0].message
+    )
+
+
+def test_an_event_row_whose_order_cell_is_an_uncalculated_formula_is_named(tmp_path):
+    path, book = _messy_book(tmp_path)
+    events = book["流转记录"]
+    events.cell(row=2, column=1).value = '=IF(1,"2501060001","")'
+    book.save(path)
+    report = read_orders(path, assume_tz="Asia/Shanghai")
+    orphan = [r for r in report.rejected if "orphan_events" in {p.code for p in r.problems}]
+    assert len(orphan) == 1
+    codes = [p.code for p in orphan[0].problems]
+    assert codes == ["orphan_events", "formula"]
+    assert "cell A2 (流转记录: 工单编号) holds a formula" in orphan[0].problems[1].message
+
+
+def test_a_date_cell_showing_no_time_is_refused_not_read_as_midnight(tmp_path):
+    # 受理时间 2025/1/6 as a date cell formatted yyyy/m/d: the time of day was never
+    # written; a cell formatted with a time at 00:00 is midnight, as written
+    path, book = _messy_book(tmp_path)
+    sheet = book["工单"]
+    header = [c.value for c in sheet[2]]
+    column = header.index("受理时间") + 1
+    date_only = sheet.cell(row=4, column=column)
+    date_only.value = dt.datetime(2025, 1, 6)
+    date_only.number_format = "yyyy/m/d"
+    zh_date = sheet.cell(row=5, column=column)  # Excel zh-CN's built-in 31: yyyy"年"m"月"d"日"
+    zh_date.value = dt.datetime(2025, 1, 6)
+    zh_date.number_format = 'yyyy"年"m"月"d"日"'
+    book.save(path)
+    report = read_orders(path, assume_tz="Asia/Shanghai")
+    refused = {r.location.row: r.problems for r in report.rejected}
+    assert sorted(refused) == [4, 5]
+    for problems in refused.values():
+        (problem,) = problems
+        assert problem.field == "received_at"
+        assert "2025-01-06 is a date without a time of day" in problem.message
+    # the same cells with a time in their format: midnight, as written
+    for cell in (date_only, zh_date):
+        cell.number_format = "yyyy/m/d h:mm"
+    book.save(path)
+    report = read_orders(path, assume_tz="Asia/Shanghai")
+    assert report.rejected == (), [str(r) for r in report.rejected]
+    midnight = dt.datetime(2025, 1, 6, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    assert [o.received_at for o in report.orders][1:] == [midnight, midnight]
+
+
+def test_a_bad_leaders_cell_rejects_the_order_naming_the_units_row(tmp_path):
+    # the units sheet is a registry here: every order whose events name dzb lists it
+    path, book = _messy_book(tmp_path)
+    units = book["单位"]
+    units.cell(row=1, column=4).value = "领导"
+    units.cell(row=2, column=4).value = '{"主要领导": 张三'  # dzb's, broken JSON
+    book.save(path)
+    report = read_orders(path, assume_tz="Asia/Shanghai")
+    naming_dzb = [o["id"] for o in ORDERS_JSON if "dzb" in json.dumps(o.get("events", []))]
+    assert naming_dzb  # (the test means something)
+    assert [r.order_id for r in report.rejected] == naming_dzb
+    assert len(report.orders) + len(report.rejected) == 3
+    for rejected in report.rejected:
+        (problem,) = rejected.problems
+        assert (problem.field, problem.code) == ("units.leaders", "invalid_cell")
+        assert problem.message.startswith(
+            "单位 row 2, column '领导': 领导 '{\"主要领导\": 张三' is not a JSON object"
+        )
+
+
+def test_the_orders_sheet_is_the_one_naming_most_order_columns(tmp_path):
+    # a hidden list of allowed values (字典) placed first names three order columns
+    path, book = _messy_book(tmp_path)
+    values = book.create_sheet("字典", 0)
+    values.append(["受理渠道", "诉求类型", "紧急程度"])
+    values.append(["12345热线", "投诉", "一般"])
+    values.sheet_state = "hidden"
+    book.save(path)
+    report = read_orders(path, assume_tz="Asia/Shanghai")
+    assert report.rejected == (), [str(r) for r in report.rejected]
+    assert report.orders == EXPECTED
+    assert report.accepted[0].location.sheet == "工单"

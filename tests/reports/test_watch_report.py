@@ -9,6 +9,7 @@ import re
 import pytest
 from openpyxl import load_workbook
 
+from grievance_rules.calendar import SHANGHAI
 from grievance_rules.operations import watch
 from grievance_rules.packs import find_pack
 from grievance_rules.reports.watch import watch_csv, watch_html, watch_text, watch_xlsx
@@ -64,8 +65,25 @@ def test_the_watch_workbook_has_translated_headers_and_counts_as_numbers(listed)
     book = load_workbook(io.BytesIO(watch_xlsx(listed, lang="zh")))
     assert book.sheetnames == ["黄红灯清单", "单位小结"]
     items = book["黄红灯清单"]
-    assert [cell.value for cell in items[1]][:3] == ["到期时间", "灯色", "工单"]
+    assert [cell.value for cell in items[1]][:3] == [
+        "到期时间（Asia/Shanghai，UTC+08:00）",
+        "灯色",
+        "工单",
+    ]
     assert items.freeze_panes == "A2"
+    # the due instants are Excel date-times (Shanghai wall-clock), not text
+    dues = [row[0] for row in items.iter_rows(min_row=2)]
+    assert dues
+    assert all(cell.is_date and cell.number_format == "yyyy-mm-dd hh:mm:ss" for cell in dues)
+    assert [cell.value for cell in dues] == [
+        item.due.astimezone(SHANGHAI).replace(tzinfo=None) for item in listed.items
+    ]
+    # in another zone on request, named in the header
+    utc = load_workbook(io.BytesIO(watch_xlsx(listed, lang="en", zone=dt.UTC)))["watch"]
+    assert utc.cell(row=1, column=1).value == "due (UTC, UTC+00:00)"
+    assert utc.cell(row=2, column=1).value == listed.items[0].due.astimezone(dt.UTC).replace(
+        tzinfo=None
+    )
     units = book["单位小结"]
     header = [cell.value for cell in units[1]]
     assert header == ["单位", "项数", "黄灯", "红灯", "超期", "将变黄", "将变红"]

@@ -13,6 +13,7 @@ import click
 
 from grievance_rules.cli._language import N_, argument, command, option
 from grievance_rules.cli._options import pack_options, parse_instant
+from grievance_rules.cli._output import REJECTED_EXIT
 from grievance_rules.cli._reading import (
     file_options,
     input_format_option,
@@ -104,7 +105,8 @@ def watch_command(
     Without --as-of the list is for the current instant (the one wall-clock
     read, here in the command, never in the rules).
 
-    xlsx needs --output FILE. Rejected records go to standard error with their reasons.
+    xlsx needs --output FILE. Rejected records go to standard error with their
+    reasons, and the exit status is then 1 (the list of the others is written).
     """
     refuse_format_as_output(out_file, _FORMATS)
     output = output_format
@@ -130,7 +132,12 @@ def watch_command(
     listed = watch(orders, pack, instant, within=horizon)
     if output == "xlsx":
         assert out_file is not None
-        Path(out_file).write_bytes(watch_xlsx(listed))
+        from zoneinfo import ZoneInfo
+
+        from grievance_rules.calendar import SHANGHAI
+
+        zone = ZoneInfo(tz) if tz else SHANGHAI  # (the zone the official reads times in)
+        Path(out_file).write_bytes(watch_xlsx(listed, zone=zone))
     else:
         render = {
             "table": watch_text,
@@ -150,3 +157,5 @@ def watch_command(
         ).format(records=records, assessed=len(orders), rejected=rejected, items=len(listed.items)),
         err=True,
     )
+    if rejected:  # the list is written all the same, as evaluate and score write theirs
+        raise SystemExit(REJECTED_EXIT)

@@ -246,12 +246,19 @@ class UnitRows:
 
     per_order: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     registry: list[dict[str, Any]] = field(default_factory=list)
-    problems: list[tuple[int, RecordProblem]] = field(default_factory=list)
+    problems: dict[int, list[RecordProblem]] = field(default_factory=dict)
+    """The problems of each unit's row (by the unit dict's ``id()``): an order listing
+    the unit is rejected with them, never given the unit without the bad cell."""
+
+    def problems_of(self, units: Iterable[object]) -> list[RecordProblem]:
+        """The problems of the rows of these units (those of :meth:`units_for`)."""
+        return [p for unit in units for p in self.problems.get(id(unit), ())]
 
     @classmethod
-    def of(cls, header: TableRow, rows: Iterable[TableRow]) -> UnitRows:
-        """Read the unit rows below ``header``."""
+    def of(cls, sheet: str, header: TableRow, rows: Iterable[TableRow]) -> UnitRows:
+        """Read the unit rows below ``header`` (``sheet``: its sheet or file, for messages)."""
         columns = UNIT_MAPPING.resolve(header.cells)
+        header_cells = ["" if c is None else str(c) for c in header.cells]
         out = cls()
         for row in rows:
             if row.blank:
@@ -268,8 +275,12 @@ class UnitRows:
                     try:
                         unit["leaders"] = _leaders(value)
                     except ValueError as exc:
-                        out.problems.append(
-                            (row.row, RecordProblem("units.leaders", str(exc), "invalid_cell"))
+                        column = "" if index >= len(header_cells) else header_cells[index]
+                        problem = _("{sheet} row {row}, column {column}: {problem}").format(
+                            sheet=sheet, row=row.row, column=repr(column), problem=exc
+                        )
+                        out.problems.setdefault(id(unit), []).append(
+                            RecordProblem("units.leaders", problem, "invalid_cell")
                         )
                 else:
                     unit[name] = text_cell(value)
@@ -311,7 +322,12 @@ def _leaders(value: object) -> dict[str, Any]:
         raise ValueError(_("领导 {value!r}: expected text").format(value=value))
     text = value.strip()
     if text.startswith("{"):
-        loaded = json.loads(text)
+        try:
+            loaded = json.loads(text)
+        except ValueError as exc:
+            raise ValueError(
+                _("领导 {value!r} is not a JSON object: {problem}").format(value=text, problem=exc)
+            ) from None
         if not isinstance(loaded, dict):  # pragma: no cover - starts with {
             raise ValueError(_("领导: expected a JSON object"))
         return loaded
@@ -462,6 +478,7 @@ def events_for(
         events.append(event)
         problems.extend(found)
     order_units = units.units_for(order_id, events) if units is not None else None
-    if order_units is not None:
+    if order_units is not None and units is not None:
+        problems.extend(units.problems_of(order_units))
         _resolve_units(events, order_units)
     return events, order_units, problems, [row.row for row in group]

@@ -71,6 +71,7 @@ from grievance_rules.reading.results import (
 from grievance_rules.reading.tabular import (
     TableRow,
     csv_rows,
+    formula_problem,
     record_from_cells,
     split_header,
     unreadable_text,
@@ -517,32 +518,33 @@ class OrderStream(Iterable[RecordResult]):
                     if order_id is not None
                     else _("no order (工单编号 empty)")
                 )
-                yield Rejected(
-                    location,
-                    (
-                        RecordProblem(
-                            "",
-                            _(
-                                "{count} {sheet} row(s) ({rows}) for {what}, which the orders "
-                                "sheet does not have"
-                            ).format(
-                                count=len(group),
-                                sheet=events.sheet,
-                                rows=_row_list(group),
-                                what=what,
-                            ),
-                            "orphan_events",
-                        ),
+                orphaned = RecordProblem(
+                    "",
+                    _(
+                        "{count} {sheet} row(s) ({rows}) for {what}, which the orders "
+                        "sheet does not have"
+                    ).format(
+                        count=len(group), sheet=events.sheet, rows=_row_list(group), what=what
                     ),
-                    order_id,
+                    "orphan_events",
                 )
+                # an order id that is a formula never calculated reads as empty: say so
+                unsaved = tuple(
+                    formula_problem(
+                        "order", row.row, column, f"{events.sheet}: {events.headers[column]}"
+                    )
+                    for row in (group if order_id is None else ())
+                    for column in row.formulas
+                    if events.columns.get(column) == "order"
+                )
+                yield Rejected(location, (orphaned, *unsaved), order_id)
             events.by_order.clear()
 
     def _csv(self) -> Iterator[RecordResult]:
         events = units = None
         if isinstance(self.source, str | os.PathLike):
             events = self._sibling_table("events", EVENT_MAPPING.recognised, EventRows.of)
-            units = self._sibling_table("units", UNIT_MAPPING.recognised, _units_of)
+            units = self._sibling_table("units", UNIT_MAPPING.recognised, UnitRows.of)
         with self._text() as text:
             yield from self._table(csv_rows(text), None, events, units)
 
@@ -555,23 +557,31 @@ class OrderStream(Iterable[RecordResult]):
             header, _titles, rest = split_header(csv_rows(text), recognised)
             if header is None:
                 return None
-            if part == "events":
-                return build(path.name, header, rest)
-            return build(header, rest)
+            return build(path.name, header, rest)
 
     def _xlsx(self) -> Iterator[RecordResult]:
         from grievance_rules.reading.workbook import XlsxWorkbook
 
         with self._binary() as raw, XlsxWorkbook(raw) as book:
-            roles = {name: self._sheet_role(book.head(name)) for name in book.sheetnames}
+            heads = {name: book.head(name) for name in book.sheetnames}
+            roles = {name: self._sheet_role(head) for name, head in heads.items()}
             events_sheet = next((n for n, r in roles.items() if r == "events"), None)
             units_sheet = next((n for n, r in roles.items() if r == "units"), None)
             if self.sheet is not None:
                 orders_sheet = self.sheet
                 book.head(orders_sheet)  # raises for no such sheet
             else:
-                orders_sheet = next(
-                    (n for n, r in roles.items() if r == "orders"), book.sheetnames[0]
+                # of the sheets that look like orders, the one whose header names the
+                # most order columns (a list of a few allowed values, 字典, or notes on
+                # the columns, 字段说明, name two or three); the first of equals
+                candidates = [n for n, r in roles.items() if r == "orders"]
+                orders_sheet = (
+                    max(
+                        candidates,
+                        key=lambda n: max(self._recognised(cells) for cells in heads[n]),
+                    )
+                    if candidates
+                    else book.sheetnames[0]
                 )
             if book.has_data(orders_sheet, 2) <= 1:
                 others = [
@@ -608,7 +618,7 @@ class OrderStream(Iterable[RecordResult]):
                     book.rows(units_sheet), UNIT_MAPPING.recognised
                 )
                 if header is not None:
-                    units = UnitRows.of(header, rest)
+                    units = UnitRows.of(units_sheet, header, rest)
             shown = orders_sheet if (self.sheet is not None or len(book.sheetnames) > 1) else None
             yield from self._table(book.rows(orders_sheet), shown, events, units)
 
@@ -641,10 +651,6 @@ def _sibling(path: Path, part: str) -> Path | None:
 def _row_list(rows: Sequence[TableRow]) -> str:
     shown = ", ".join(str(row.row) for row in rows[:10])
     return shown + (" ..." if len(rows) > 10 else "")
-
-
-def _units_of(header: TableRow, rows: Iterator[TableRow]) -> UnitRows:
-    return UnitRows.of(header, rows)
 
 
 def _with_event_rows(result: Rejected, sheet: str, rows: Sequence[int]) -> Rejected:

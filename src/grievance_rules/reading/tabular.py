@@ -64,9 +64,15 @@ class TableRow:
 
     @property
     def blank(self) -> bool:
-        """Whether every cell is empty."""
-        return self.problem is None and all(
-            c is None or (isinstance(c, str) and not c.strip()) for c in self.cells
+        """Whether every cell is empty, none of them a formula whose value was never saved.
+
+        (Such a formula reads as empty, yet the row is data: it is read, and the
+        formula reported by cell, never skipped as blank.)
+        """
+        return (
+            self.problem is None
+            and not self.formulas
+            and all(c is None or (isinstance(c, str) and not c.strip()) for c in self.cells)
         )
 
 

@@ -10,13 +10,19 @@ each sheet's rows as :class:`~.tabular.TableRow`\ s:
   found by reading the sheet's XML once more and listed on their row
   (``TableRow.formulas``), so that the reader reports them by cell instead of
   taking them for empty;
-* date cells arrive as naive datetimes (read in the zone given with ``--tz``).
+* date cells arrive as naive datetimes (read in the zone given with ``--tz``); a
+  cell whose number format shows a date only (``yyyy/m/d``, ``yyyy"年"m"月"d"日"``)
+  and whose value is that day's midnight arrives as a ``date``: the time of day
+  was never written, and the reader refuses a date for an instant rather than
+  take it for 00:00.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import IO, Any
 from xml.etree.ElementTree import iterparse
 
@@ -27,7 +33,7 @@ from grievance_rules.errors import ReadError
 from grievance_rules.i18n import gettext as _
 from grievance_rules.reading.tabular import TableRow
 
-__all__ = ["XlsxWorkbook", "cell_name"]
+__all__ = ["XlsxWorkbook", "cell_name", "date_only_format"]
 
 
 def cell_name(row: int, column: int) -> str:
@@ -41,10 +47,48 @@ def _local(tag: str) -> str:
     return tag.rpartition("}")[2]
 
 
-def _scan(source: IO[bytes]) -> tuple[list[tuple[int, int, int, int]], set[tuple[int, int]]]:
-    """Merged ranges (min_col, min_row, max_col, max_row) and formula cells without a value."""
+_ZH_CN_DATES = frozenset({27, 28, 29, 30, 31, 36, 50, 51, 52, 53, 54, 57, 58})
+"""Excel's built-in number formats a zh-CN Excel shows as a date only (``yyyy"年"m"月"d"日"``
+...); 32-35 and 55-56 are its times of day. openpyxl names none of these ids."""
+
+_NOT_SHOWN = re.compile(r'"[^"]*"|\\.|\[(?![hHmMsS]+\])[^\]]*\]')
+"""What a number format writes but does not read from the value: quoted text, escaped
+characters, and bracketed parts other than elapsed time (``[h]``): ``[$-804]``, colours."""
+
+
+def date_only_format(code: str | None, number: int | None = None) -> bool:
+    """Whether an Excel number format shows a date and no time of day.
+
+    Example:
+        >>> [date_only_format(c) for c in ("yyyy/m/d", 'yyyy"年"m"月"d"日"', "mm-dd-yy",
+        ...                                  "yyyy-mm-dd hh:mm:ss", "m/d/yy h:mm", "General",
+        ...                                  "[$-804]yyyy/m/d", "[Red]yyyy-mm-dd", "0.00")]
+        [True, True, True, False, False, False, True, True, False]
+        >>> date_only_format(None, 31), date_only_format(None, 32)
+        (True, False)
+    """
+    if code is None:
+        return number in _ZH_CN_DATES
+    from openpyxl.styles.numbers import is_date_format
+
+    if not is_date_format(code):
+        return False
+    shown = _NOT_SHOWN.sub("", code)
+    return re.search(r"[hHsS]", shown) is None
+
+
+def _scan(
+    source: IO[bytes], date_styles: Collection[int] = ()
+) -> tuple[list[tuple[int, int, int, int]], set[tuple[int, int]], set[tuple[int, int]]]:
+    """What a sheet's XML says beyond its values: merges, formulas, date-only cells.
+
+    Merged ranges (min_col, min_row, max_col, max_row), formula cells without a value,
+    and the cells styled with one of ``date_styles`` (a date-only number format).
+    """
     merged: list[tuple[int, int, int, int]] = []
     uncached: set[tuple[int, int]] = set()
+    dated: set[tuple[int, int]] = set()
+    styles = {str(style) for style in date_styles}
     for _event, element in iterparse(source, events=("end",)):
         name = _local(element.tag)
         if name == "c":
@@ -56,6 +100,11 @@ def _scan(source: IO[bytes]) -> tuple[list[tuple[int, int, int, int]], set[tuple
                 if ref:
                     letters, row = coordinate_from_string(ref)
                     uncached.add((row, _column_index(letters)))
+            if styles and element.get("s") in styles:
+                ref = element.get("r")
+                if ref:
+                    letters, row = coordinate_from_string(ref)
+                    dated.add((row, _column_index(letters)))
         elif name == "row":
             element.clear()
         elif name == "mergeCell":
@@ -64,7 +113,30 @@ def _scan(source: IO[bytes]) -> tuple[list[tuple[int, int, int, int]], set[tuple
                 bounds = range_boundaries(ref)
                 if None not in bounds:
                     merged.append(bounds)  # type: ignore[arg-type]
-    return merged, uncached
+    return merged, uncached, dated
+
+
+def _date_only_styles(book: Any) -> frozenset[int]:
+    """The workbook's cell styles (by index) whose number format shows a date only."""
+    from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
+
+    found = set()
+    try:
+        styles = list(book._cell_styles)
+        custom = list(book._number_formats)
+    except AttributeError:  # pragma: no cover - an openpyxl without them: none found
+        return frozenset()
+    for index, style in enumerate(styles):
+        number = style.numFmtId
+        if number < BUILTIN_FORMATS_MAX_SIZE:
+            code = BUILTIN_FORMATS.get(number)
+        elif number - BUILTIN_FORMATS_MAX_SIZE < len(custom):
+            code = custom[number - BUILTIN_FORMATS_MAX_SIZE]
+        else:  # pragma: no cover - a style naming a format the file lacks
+            continue
+        if date_only_format(code, number):
+            found.add(index)
+    return frozenset(found)
 
 
 class XlsxWorkbook:
@@ -85,6 +157,7 @@ class XlsxWorkbook:
                 _("not a readable xlsx workbook: {problem}").format(problem=exc)
             ) from None
         self.sheetnames: list[str] = list(self._book.sheetnames)
+        self._date_styles = _date_only_styles(self._book)
 
     def __enter__(self) -> XlsxWorkbook:
         return self
@@ -110,9 +183,9 @@ class XlsxWorkbook:
         sheet = self._sheet(name)
         try:
             with sheet._get_source() as xml:
-                merged, uncached = _scan(xml)
+                merged, uncached, dated = _scan(xml, self._date_styles)
         except (AttributeError, KeyError, OSError, SyntaxError):  # pragma: no cover
-            merged, uncached = [], set()
+            merged, uncached, dated = [], set(), set()
         anchors: dict[tuple[int, int], tuple[int, int]] = {}
         widest: dict[int, int] = {}  # row -> the last column a merged range covers
         last_row = sheet.max_row or 0
@@ -134,6 +207,14 @@ class XlsxWorkbook:
             cells = list(values)
             if number in widest:
                 cells.extend([None] * (widest[number] - len(cells)))
+            if dated:
+                for index, cell in enumerate(cells):
+                    if (
+                        isinstance(cell, dt.datetime)
+                        and cell.time() == dt.time(0)
+                        and (number, index + 1) in dated
+                    ):
+                        cells[index] = cell.date()  # shown as a date, no time written
             if anchors:
                 for index in range(len(cells)):
                     key = (number, index + 1)

@@ -225,21 +225,28 @@ def watch_csv(watch_list: WatchList, *, lang: str | None = None) -> str:
     return out.getvalue()
 
 
-def watch_xlsx(watch_list: WatchList, *, lang: str | None = None) -> bytes:
+def watch_xlsx(
+    watch_list: WatchList, *, lang: str | None = None, zone: dt.tzinfo = SHANGHAI
+) -> bytes:
     """An Excel workbook: a sheet of items and a sheet of unit summaries.
 
     Headers in the current language, frozen; columns fitted to their cells
-    (:func:`grievance_rules.reports.xlsx.write_workbook`); counts as numbers.
+    (:func:`grievance_rules.reports.xlsx.write_workbook`); counts as numbers; the due
+    instant an Excel date-time in ``zone``, named in its header (Excel keeps no zone).
     """
-    from grievance_rules.reports.xlsx import Sheet, write_workbook
+    from grievance_rules.reports.xlsx import DATETIME_FORMAT, Sheet, write_workbook, zone_header
 
     with in_language(lang):
         table = watch_table(watch_list)
-        items = Sheet(
-            pgettext("sheet", "watch"),
-            [column.label for column in table.columns],
-            [["" if cell is None else str(cell) for cell in row] for row in table.rows],
-        )
+        due = [c.key for c in table.columns].index("due")
+        headers = [column.label for column in table.columns]
+        headers[due] = zone_header(headers[due], zone)
+        rows: list[list[object]] = []
+        for item, row in zip(watch_list.items, table.rows, strict=True):
+            cells: list[object] = ["" if cell is None else str(cell) for cell in row]
+            cells[due] = item.due.astimezone(zone).replace(tzinfo=None)
+            rows.append(cells)
+        items = Sheet(pgettext("sheet", "watch"), headers, rows, formats={due: DATETIME_FORMAT})
         units = Sheet(
             pgettext("sheet", "units"),
             [

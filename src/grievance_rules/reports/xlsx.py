@@ -81,6 +81,7 @@ from grievance_rules.reports.tables import (
 from grievance_rules.scoring import Comparison, Rate, Scorecard
 
 __all__ = [
+    "DATETIME_FORMAT",
     "MAX_WIDTH",
     "FindingsWorkbook",
     "Sheet",
@@ -90,6 +91,7 @@ __all__ = [
     "scorecard_xlsx",
     "table_sheet",
     "write_workbook",
+    "zone_header",
 ]
 
 MAX_WIDTH = 60
@@ -104,7 +106,8 @@ names (``unit_name``, ``kind_name``, ``topic_name``) and the place and peers as 
 _DATES = frozenset({"period_start", "period_end"})
 _PERCENT = "0.0%"
 _DATE = "yyyy-mm-dd"
-_DATETIME = "yyyy-mm-dd hh:mm:ss"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
+"""How an instant is shown: a date-time in one zone, named in its column's header."""
 
 Target = str | os.PathLike[str] | IO[bytes]
 
@@ -407,7 +410,8 @@ def comparison_xlsx(cmp: Comparison, target: Target, *, lang: str | None = None)
         write_workbook(sheets, target)
 
 
-def _zone_header(label: str, zone: dt.tzinfo) -> str:
+def zone_header(label: str, zone: dt.tzinfo) -> str:
+    """A column's label with the zone of its date-times: ``到期（Asia/Shanghai，UTC+08:00）``."""
     offset = dt.datetime(2026, 1, 1, tzinfo=zone).strftime("%z")
     hours = f"UTC{offset[:3]}:{offset[3:]}"
     return _("{column} ({zone}, {offset})").format(column=label, zone=str(zone), offset=hours)
@@ -566,9 +570,9 @@ class FindingsWorkbook:
                     _("kind of unit"),
                     _("outcome"),
                     _("points"),
-                    _zone_header(_("started"), zone),
-                    _zone_header(_("due"), zone),
-                    _zone_header(_("done"), zone),
+                    zone_header(_("started"), zone),
+                    zone_header(_("due"), zone),
+                    zone_header(_("done"), zone),
                     _("warning level"),
                     _("touches a provisional calendar day"),
                     _("clause"),
@@ -576,14 +580,14 @@ class FindingsWorkbook:
                     _("why"),
                 ],
                 self.findings,
-                {10: _DATETIME, 11: _DATETIME, 12: _DATETIME},
+                {10: DATETIME_FORMAT, 11: DATETIME_FORMAT, 12: DATETIME_FORMAT},
             )
             orders = Sheet(
                 _("Orders"),
                 [
                     _("order"),
                     _("pack"),
-                    _zone_header(_("assessed at"), zone),
+                    zone_header(_("assessed at"), zone),
                     _("excluded from assessment"),
                     _("points"),
                     _("time limits"),
@@ -592,7 +596,7 @@ class FindingsWorkbook:
                     _("escalations"),
                 ],
                 self.orders,
-                {2: _DATETIME},
+                {2: DATETIME_FORMAT},
             )
             return [findings, orders, table_sheet(rejection_table(self.rejections))]
 
