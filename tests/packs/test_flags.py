@@ -58,3 +58,52 @@ def test_strict_loading_refuses_it_in_the_language(overlapping: Path) -> None:
         load_pack(overlapping, strict=True)
     assert str(caught.value) == f"规则包 lakeside：{CHINESE}"
     assert caught.value.rule_id == "LS-3.late"
+
+
+# -- a parameter that says 'cited' (the default) and quotes no document -------------------
+
+UNCITED = """\
+parameters:
+  reply_time:
+    description: 回复时限
+    values:
+      - {from: 2024-01-01, value: 2 working days,
+         citation: {source: lakeside.txt, clause: 第一条, text: 承办单位应在两个工作日内回复}}
+      - {from: 2024-07-01, value: 3 working days}
+"""
+UNCITED_EN = (
+    "parameter reply_time: the value from 2024-07-01 has no citation, yet the parameter's "
+    "basis is 'cited'; quote the document, or write basis: assumption"
+)
+UNCITED_ZH = (
+    "参数 reply_time：自 2024-07-01 起的取值没有出处，但该参数的依据为 'cited'（文件规定）；"
+    "请引用文件原文，或写明 'basis: assumption'（假定）"
+)
+
+
+@pytest.fixture
+def uncited(tmp_path: Path) -> Path:
+    pack = write_pack(tmp_path)
+    (pack / "parameters.yaml").write_text(UNCITED, encoding="utf-8")
+    return pack
+
+
+def test_a_cited_parameter_value_without_its_citation_is_flagged(uncited: Path) -> None:
+    with language("zh"):
+        assert load_pack(uncited).flags == (UNCITED_EN,)
+    shown = CliRunner().invoke(cli, ["--lang", "zh", "packs", "validate", str(uncited)])
+    assert f"提示：{UNCITED_ZH}" in shown.output, shown.output
+    with language("en"), pytest.raises(PackError) as caught:
+        load_pack(uncited, strict=True)
+    error = caught.value
+    assert str(error) == f"pack lakeside: {UNCITED_EN} (line 7)"
+    assert (error.file, error.field, error.line) == (
+        "parameters.yaml",
+        "reply_time.values.1.citation",
+        7,
+    )
+    # with the document quoted, or the value called an assumption, nothing is flagged
+    (uncited / "parameters.yaml").write_text(
+        UNCITED.replace("    values:", "    basis: assumption\n    values:"), encoding="utf-8"
+    )
+    assert load_pack(uncited).flags == ()

@@ -264,7 +264,8 @@ CASES = [
         lambda p, o: (p / "rules" / "gbk.yaml").write_bytes("rules: []  # 中文".encode("gb18030")),
         "rules/gbk.yaml",
         None,
-        ("not UTF-8 text (byte 13)",),
+        ("not UTF-8 text (byte 14 of the file)",),
+        line=1,
     ),
     Case(
         "a revision with a space",

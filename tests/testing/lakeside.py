@@ -30,7 +30,8 @@ parameters:
   reply_time:
     description: 回复时限
     values:
-      - {from: 2024-01-01, value: 2 working days}
+      - {from: 2024-01-01, value: 2 working days,
+         citation: {source: lakeside.txt, clause: 第一条, text: 承办单位应在两个工作日内回复}}
 """
 
 RULES = """\

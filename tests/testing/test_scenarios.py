@@ -102,3 +102,56 @@ def test_full_coverage(tmp_path):
     assert coverage.one_sided == []
     assert coverage.complete
     assert coverage.titles["LS-1.reply"] == "两个工作日内回复"
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("deductions: []", "deductions: []\n      unit_points: [1]"), "expect.unit_points: must"),
+        (("deductions: []", "deductions: []\n      unit_points: {c1: lots}"), "unit_points: must"),
+        (
+            ("deductions: []", "deductions: []\n      points: lots"),
+            "expect.points: must be a number",
+        ),
+        (("deductions: []", "deductions: []\n      warnings: late"), "expect.warnings: must be a"),
+    ],
+)
+def test_a_totals_expectation_of_the_wrong_shape_is_refused_at_load(tmp_path, change, message):
+    # unit_points: [1] ended in an AttributeError when the case ran
+    path = scenario_file(tmp_path, REPLY_MET)
+    old, new = change
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(ScenarioFileError, match=message) as failure:
+        load_scenarios(path)
+    assert "case 1 (" in str(failure.value)
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        (("as_of:", "parameters: {reply_tim: 3 working days}\n    as_of:"), "parameters",
+         "has no parameter 'reply_tim'"),
+        (("unit: c1}\n    expect", "unit: c9}\n    expect"), "orders",
+         "unit 'c9' is not among the order's units"),
+    ],
+)  # fmt: skip
+def test_an_error_running_a_case_names_its_file_and_case(tmp_path, change, field, message):
+    path = scenario_file(tmp_path, REPLY_MET)
+    old, new = change
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    (case,) = load_scenarios(path)
+    with pytest.raises(ScenarioFileError) as failure:
+        run_scenario(case)
+    assert str(failure.value).startswith(f"{path}: case 1 (")
+    assert f": {field}: " in str(failure.value)
+    assert message in str(failure.value)
+    assert failure.value.field == field
+
+
+def test_two_cases_of_one_name_are_refused(tmp_path):
+    # a case's name is its pytest id: two of one name would run as one test id
+    path = scenario_file(tmp_path, REPLY_MET, REPLY_MET.replace("id: L1", "id: L9"))
+    with pytest.raises(ScenarioFileError, match=r"case 2 \(.*\): name: case 1 has the same"):
+        load_scenarios(path)

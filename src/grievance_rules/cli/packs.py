@@ -12,7 +12,7 @@ from grievance_rules.errors import PackError
 from grievance_rules.i18n import current_language
 from grievance_rules.i18n import gettext as _
 from grievance_rules.packs import Pack, available_packs, find_pack, load_pack
-from grievance_rules.packs.checks import overlapping_deductions
+from grievance_rules.packs.checks import pack_flags
 from grievance_rules.packs.schema import ClockRule, DeductionRule, WindowRule
 from grievance_rules.text_width import pad
 
@@ -102,7 +102,7 @@ def show(pack: str) -> None:
             detail = f" [{rule.points}]"
         click.echo(f"  {rule.id:<28} {pad(_rule_kind(rule.kind), 10)} {rule.title}{detail}")
         click.echo(f"  {'':<28} {rule.citation.clause}: 「{rule.citation.text}」")
-    for flag in overlapping_deductions(loaded.rules):  # the pack's flags, said in the language
+    for flag in pack_flags(loaded.rules, loaded.parameters):  # its flags, in the language
         click.echo(_("flag: {flag}").format(flag=flag))
 
 
@@ -181,7 +181,7 @@ def validate(pack: str, strict: bool) -> None:
     """
     loaded = find_pack(pack, strict=strict)
     assess_trial(loaded)
-    for flag in overlapping_deductions(loaded.rules):  # the pack's flags, said in the language
+    for flag in pack_flags(loaded.rules, loaded.parameters):  # its flags, in the language
         click.echo(_("flag: {flag}").format(flag=flag))
     click.echo(
         _("{id} {revision}: valid, {rules} rules, {parameters} parameters, {flags} flags").format(

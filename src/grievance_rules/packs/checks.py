@@ -55,9 +55,13 @@ from grievance_rules.packs.yaml_lines import MANIFEST, YamlRef, line_of
 __all__ = [
     "Checker",
     "check_calendar",
+    "check_parameter_citations",
     "check_scoring",
     "overlapping_deductions",
     "overlapping_pairs",
+    "pack_flags",
+    "uncited_parameters",
+    "uncited_values",
 ]
 
 _DERIVED_FIELDS = {"handling_unit", "to_unit_upstream"}
@@ -609,6 +613,64 @@ def check_calendar(manifest: Manifest, node: YamlRef) -> None:
             line=line_of(node, field_path.split(".")),
             field=field_path,
         ) from None
+
+
+def check_parameter_citations(
+    manifest: Manifest, name: str, parameter: Parameter, file: str, node: YamlRef
+) -> None:
+    """A parameter's citations quote the pack's sources, as a rule's must.
+
+    (A ``cited`` parameter's value with no citation at all is flagged, not refused:
+    :func:`uncited_values`.)
+
+    Raises:
+        PackError: a value cites a file the pack does not list among its sources;
+            names the file, the parameter, the value and the line.
+    """
+    sources = {source.file for source in manifest.sources}
+    for index, dated in enumerate(parameter.values):
+        if dated.citation is None or dated.citation.source in sources:
+            continue
+        field_path = f"{name}.values.{index}.citation.source"
+        raise PackError(
+            _("{file}: {field}: {message}").format(
+                file=file,
+                field=field_path,
+                message=_("{source} is not one of the pack's sources {sources}").format(
+                    source=repr(dated.citation.source), sources=sorted(sources)
+                ),
+            ),
+            file=file,
+            line=line_of(node, ["values", index]),
+            field=field_path,
+        )
+
+
+def uncited_values(parameters: Mapping[str, Parameter]) -> list[tuple[str, int]]:
+    """The values (parameter, index) of ``cited`` parameters that quote no document."""
+    return [
+        (name, index)
+        for name, parameter in parameters.items()
+        if parameter.basis == "cited"
+        for index, dated in enumerate(parameter.values)
+        if dated.citation is None
+    ]
+
+
+def uncited_parameters(parameters: Mapping[str, Parameter]) -> list[str]:
+    """:func:`uncited_values` said as flags: the README would call them 文件规定 with no 出处."""
+    return [
+        _(
+            "parameter {name}: the value from {day} has no citation, yet the parameter's "
+            "basis is 'cited'; quote the document, or write basis: assumption"
+        ).format(name=name, day=parameters[name].values[index].from_.isoformat())
+        for name, index in uncited_values(parameters)
+    ]
+
+
+def pack_flags(rules: Sequence[Rule], parameters: Mapping[str, Parameter]) -> list[str]:
+    """What a pack is flagged for (loaded, and refused with ``strict``), in the language."""
+    return [*overlapping_deductions(rules), *uncited_parameters(parameters)]
 
 
 def check_scoring(manifest: Manifest, parameters: Mapping[str, Parameter]) -> None:

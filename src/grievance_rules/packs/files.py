@@ -185,10 +185,11 @@ def load_yaml(data: bytes | str, name: str) -> tuple[Any, yaml.Node | None]:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise PackError(
-                _("{name}: not UTF-8 text (byte {byte}); save the file as UTF-8").format(
-                    name=name, byte=exc.start
-                ),
+                _(
+                    "{name}: not UTF-8 text (byte {byte} of the file); save the file as UTF-8"
+                ).format(name=name, byte=exc.start + 1),
                 file=name,
+                line=data.count(b"\n", 0, exc.start) + 1,
             ) from None
     else:
         text = data
@@ -201,7 +202,11 @@ def load_yaml(data: bytes | str, name: str) -> tuple[Any, yaml.Node | None]:
             _check_expansion(node, name)
         else:  # no alias: as many nodes as the text (bounded by its size) has
             _check_depth(node, name)
-        return loader.construct_document(node), node
+        _check_keys(node, name)
+        try:
+            return loader.construct_document(node), node
+        except ValueError:  # a scalar YAML reads as a date that is none (2024-13-01)
+            raise _impossible_date(node, name) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -214,6 +219,71 @@ def load_yaml(data: bytes | str, name: str) -> tuple[Any, yaml.Node | None]:
         raise PackError(_too_deep(name), file=name) from None
     finally:
         loader.dispose()
+
+
+def _check_keys(root: yaml.Node, name: str) -> None:
+    """Refuse a key written twice in one mapping (YAML would keep the last, silently).
+
+    Raises:
+        PackError: names the file, the key and the line of its second writing.
+    """
+    seen_nodes: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen_nodes:
+            continue
+        seen_nodes.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            keys: dict[tuple[str, str], int] = {}
+            for key, _value in node.value:
+                if not isinstance(key, yaml.ScalarNode) or key.tag == "tag:yaml.org,2002:merge":
+                    continue
+                line = key.start_mark.line + 1
+                first = keys.setdefault((key.tag, key.value), line)
+                if first != line:
+                    raise PackError(
+                        _(
+                            "{name}: line {line}: key {key} is written twice (first on line "
+                            "{first}); YAML would keep only the last"
+                        ).format(name=name, line=line, key=repr(key.value), first=first),
+                        file=name,
+                        field=str(key.value),
+                        line=line,
+                    )
+        stack.extend(_children(node))
+
+
+def _impossible_date(root: yaml.Node, name: str) -> PackError:
+    """The refusal of the first scalar YAML reads as a date but no calendar has."""
+    constructor = SAFE_LOADER("")
+    stack = [root]
+    seen_nodes: set[int] = set()
+    try:
+        while stack:
+            node = stack.pop(0)
+            if id(node) in seen_nodes:
+                continue
+            seen_nodes.add(id(node))
+            if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:timestamp":
+                try:
+                    constructor.construct_yaml_timestamp(node)
+                except ValueError as exc:
+                    line = node.start_mark.line + 1
+                    return PackError(
+                        _(
+                            "{name}: line {line}: {value} is not a date or time that exists "
+                            "({problem})"
+                        ).format(name=name, line=line, value=repr(node.value), problem=exc),
+                        file=name,
+                        line=line,
+                    )
+            stack.extend(_children(node))
+    finally:
+        constructor.dispose()
+    return PackError(
+        _("{name}: not valid YAML: a value could not be read").format(name=name), file=name
+    )
 
 
 def _check_expansion(root: yaml.Node, name: str) -> None:

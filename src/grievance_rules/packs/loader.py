@@ -29,9 +29,13 @@ from grievance_rules.i18n import language
 from grievance_rules.packs.checks import (
     Checker,
     check_calendar,
+    check_parameter_citations,
     check_scoring,
     overlapping_deductions,
     overlapping_pairs,
+    pack_flags,
+    uncited_parameters,
+    uncited_values,
 )
 from grievance_rules.packs.files import (
     check_relative,
@@ -82,6 +86,7 @@ def load_pack(directory: str | Path, *, strict: bool = False, origin: str = "pat
     for i, pattern in enumerate(manifest.rule_files):
         check_relative(pattern, file=MANIFEST, field=f"rule_files.{i}")
     parameters: dict[str, Parameter] = {}
+    parameter_places: dict[str, YamlRef] = {}
     parameters_path = root / manifest.parameters_file
     if os.path.lexists(parameters_path):
         data, node = read_yaml(parameters_path, root, read, "parameters_file")
@@ -93,11 +98,12 @@ def load_pack(directory: str | Path, *, strict: bool = False, origin: str = "pat
                 line=line_of(node, []),
             )
         for name, value in raw.items():
+            place = parameter_places[name] = node.child("parameters", name)
             parameters[name] = validate_as(
-                Parameter,
-                value,
-                f"{manifest.parameters_file} (parameter {name})",
-                node.child("parameters", name),
+                Parameter, value, f"{manifest.parameters_file} (parameter {name})", place
+            )
+            check_parameter_citations(
+                manifest, name, parameters[name], manifest.parameters_file, place
             )
     rules: list[Rule] = []
     where: dict[str, tuple[str, YamlRef | None, int]] = {}
@@ -144,16 +150,27 @@ def load_pack(directory: str | Path, *, strict: bool = False, origin: str = "pat
     Checker(manifest, rules, parameters, where).run()
     check_scoring(manifest, parameters)
     with language("en"):  # the pack's record, the same whatever language loads it
-        flags = overlapping_deductions(rules)
+        flags = pack_flags(rules, parameters)
     if strict and flags:
-        first = overlapping_pairs(rules)[0][0]
+        pairs = overlapping_pairs(rules)
+        if pairs:
+            first = pairs[0][0]
+            raise PackError(
+                _("pack {id}: {problem}").format(
+                    id=manifest.id, problem=overlapping_deductions(rules)[0]
+                ),
+                file=files.get(first),
+                rule_id=first,
+                field="when",
+            )
+        name, index = uncited_values(parameters)[0]
         raise PackError(
             _("pack {id}: {problem}").format(
-                id=manifest.id, problem=overlapping_deductions(rules)[0]
+                id=manifest.id, problem=uncited_parameters(parameters)[0]
             ),
-            file=files.get(first),
-            rule_id=first,
-            field="when",
+            file=manifest.parameters_file,
+            line=line_of(parameter_places.get(name), ["values", index]),
+            field=f"{name}.values.{index}.citation",
         )
     digest = _content_hash(read)
     return Pack(manifest, tuple(rules), parameters, root, files, tuple(flags), {}, digest, origin)

@@ -137,11 +137,11 @@ def _said(error: Any) -> str:
     A check of the pack schema's own (a ``ValueError`` in a validator) is said as it
     was raised, in the language it was raised in, without pydantic's "Value error, ".
     """
-    if current_language() != "zh":
-        return str(error["msg"])
     kind = error["type"]
     if kind == "value_error" and "error" in error.get("ctx", {}):
         return str(error["ctx"]["error"])
+    if current_language() != "zh":
+        return str(error["msg"])
     if kind == "missing":
         return _("field required")
     if kind == "extra_forbidden":
@@ -182,6 +182,14 @@ def validate_as(model: type[BaseModel], data: Any, name: str, node: YamlRef | No
                 rule_id = rules[loc[1]].get("id")
         field_path = ".".join(str(step) for step in loc)
         rule = _("rule {id}: ").format(id=rule_id) if isinstance(rule_id, str) else ""
+        if not field_path:  # a check of the whole object (a parameter's values in order)
+            raise PackError(
+                _("{file}: {rule}{message}").format(file=name, rule=rule, message=_said(error)),
+                file=name,
+                line=line_of(node, loc),
+                rule_id=rule_id,
+                field=None,
+            ) from None
         raise PackError(
             _("{file}: {rule}{field}: {message}").format(
                 file=name, rule=rule, field=field_path, message=_said(error)

@@ -61,7 +61,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from grievance_rules.errors import PackError
+from grievance_rules.errors import PackError, WorkOrderError
 from grievance_rules.i18n import current_language, has_chinese, pgettext
 from grievance_rules.i18n import gettext as _
 from grievance_rules.model.events import EVENT_CLASSES
@@ -484,6 +484,17 @@ def _check_expect(file: Path, where: str, expect: Any) -> None:
                 f"expect.{key}",
                 _("unknown; one of {keys}").format(keys=", ".join(sorted(_EXPECT_KEYS))),
             )
+        if key == "points" and (isinstance(items, bool) or not isinstance(items, int | float)):
+            raise fail("expect.points", _("must be a number (the total points)"))
+        if key == "unit_points" and not (
+            isinstance(items, dict)
+            and all(isinstance(v, int | float) and not isinstance(v, bool) for v in items.values())
+        ):
+            raise fail("expect.unit_points", _("must be a mapping of unit id to points"))
+        if key == "warnings" and not (
+            isinstance(items, list) and all(isinstance(v, str) for v in items)
+        ):
+            raise fail("expect.warnings", _("must be a list of warning codes"))
         if key not in FINDING_FIELDS:
             continue
         if items is not None and not isinstance(items, list):
@@ -541,6 +552,7 @@ def load_scenarios(path: str | Path) -> list[ScenarioCase]:
         )
     defaults = _text((data.get("defaults") or {}).get("order", {}))
     cases = []
+    named: dict[str, int] = {}
     for index, raw in enumerate(data["cases"]):
         if not isinstance(raw, dict) or "name" not in raw or "expect" not in raw:
             raise ScenarioFileError(
@@ -551,6 +563,15 @@ def load_scenarios(path: str | Path) -> list[ScenarioCase]:
             )
         raw = _text(raw)
         where = _("case {number} ({name})").format(number=index + 1, name=raw["name"])
+        first = named.setdefault(str(raw["name"]), index + 1)
+        if first != index + 1:  # (the name is the case's test id: two would be one)
+            raise ScenarioFileError(
+                _("{file}: {where}: name: case {first} has the same name").format(
+                    file=file, where=where, first=first
+                ),
+                file=str(file),
+                field="name",
+            )
         name_zh = _name_zh(file, where, raw)
         where = _("case {number} ({name})").format(
             number=index + 1, name=_shown_name(str(raw["name"]), name_zh)
@@ -702,6 +723,14 @@ def _pack(directory: Path) -> Pack:
     return load_pack(directory)
 
 
+def _case_error(case: ScenarioCase, field: str, exc: Exception) -> ScenarioFileError:
+    """An error met running a case, said with its file and case (and the field it is in)."""
+    where = _("case {number} ({name})").format(number=case.index + 1, name=case.shown_name)
+    return ScenarioFileError(
+        f"{case.file}: {where}: {field}: {exc}", file=str(case.file), field=field
+    )
+
+
 def _orders(case: ScenarioCase) -> list[Any]:
     from pydantic import ValidationError
 
@@ -752,7 +781,10 @@ def run_scenario(case: ScenarioCase) -> ScenarioResult:
     result = ScenarioResult(case)
     pack = _pack(case.pack_dir.resolve())
     if case.parameters:
-        pack = pack.with_parameters(case.parameters)
+        try:
+            pack = pack.with_parameters(case.parameters)
+        except PackError as exc:  # the case's own parameters: named by file and case
+            raise _case_error(case, "parameters", exc) from None
     result.citations = {
         rule.id: f"{rule.citation.source} {rule.citation.clause}「{rule.citation.text}」"
         for rule in pack.rules
@@ -760,7 +792,10 @@ def run_scenario(case: ScenarioCase) -> ScenarioResult:
     orders = _orders(case)
     as_of = dt.datetime.fromisoformat(case.as_of) if case.as_of else None
     repeats = RepeatIndex.from_orders(orders) if len(orders) > 1 else None
-    assessments = [evaluate(order, pack, as_of, repeats=repeats) for order in orders]
+    try:
+        assessments = [evaluate(order, pack, as_of, repeats=repeats) for order in orders]
+    except WorkOrderError as exc:  # an order whose history contradicts itself
+        raise _case_error(case, "orders", exc) from None
     actual: dict[str, list[dict[str, Any]]] = {kind: [] for kind in FINDING_FIELDS}
     traces: dict[str, list[tuple[str, ...]]] = {kind: [] for kind in FINDING_FIELDS}
     for a in assessments:
