@@ -64,3 +64,13 @@ def test_yes_and_no(cell, expected):
 def test_neither_yes_nor_no():
     with pytest.raises(ValueError, match="write 是 or 否"):
         bool_cell("也许")
+
+
+def test_an_id_cell_keeps_whole_numbers_and_refuses_inexact_ones() -> None:
+    from grievance_rules.reading.cells import id_cell
+
+    assert id_cell(2501060001.0) == "2501060001"
+    assert id_cell(999_999_999_999_999) == "999999999999999"  # 15 digits: exact
+    assert id_cell("250106000100000001") == "250106000100000001"  # text: as it is
+    with pytest.raises(ValueError, match="250106000100000000 is a number of more than 15"):
+        id_cell(250106000100000001.0)  # (the float Excel stores: the last digit gone)

@@ -247,3 +247,21 @@ def test_the_orders_sheet_is_the_one_naming_most_order_columns(tmp_path):
     assert report.rejected == (), [str(r) for r in report.rejected]
     assert report.orders == EXPECTED
     assert report.accepted[0].location.sheet == "工单"
+
+
+def test_an_id_longer_than_a_spreadsheet_keeps_is_refused_not_merged(tmp_path):
+    # two 18-digit 工单编号 typed as numbers: Excel keeps 15 digits, so both read as
+    # 250106000100000000 (one order); each is refused, and their events left orphans
+    path, book = _messy_book(tmp_path)
+    sheet = book["工单"]
+    sheet["B3"] = 250106000100000001
+    sheet["B4"] = 250106000100000002
+    book.save(path)
+    report = read_orders(path, assume_tz="Asia/Shanghai")
+    assert report.records == len(report.orders) + len(report.rejected)
+    refused = {r.location.row: r.problems for r in report.rejected if r.location.sheet == "工单"}
+    assert sorted(refused) == [3, 4]
+    for problems in refused.values():
+        assert problems[0].field == "id"
+        assert "is a number of more than 15 digits" in problems[0].message
+    assert [o.id for o in report.orders] == ["2501070003"]

@@ -30,19 +30,22 @@ import json
 import re
 from typing import Any
 
+from grievance_rules.i18n import N_
 from grievance_rules.i18n import gettext as _
 
 __all__ = [
     "EXAMPLE_INSTANTS",
+    "EXCEL_DIGITS",
     "SERIAL_RANGE",
     "bool_cell",
+    "id_cell",
     "instant_cell",
     "list_cell",
     "text_cell",
 ]
 
-EXAMPLE_INSTANTS = "2025-01-01 08:00, 2025/1/1 8:00, 2025年1月1日 8:00, or use a date cell"
-"""What an instant cell may look like, quoted in error messages."""
+EXAMPLE_INSTANTS = N_("2025-01-01 08:00, 2025/1/1 8:00, 2025年1月1日 8:00, or use a date cell")
+"""What an instant cell may look like, quoted in error messages (in the language)."""
 
 _EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 SERIAL_RANGE = (1.0, 109574.0)
@@ -65,7 +68,7 @@ def _serial(value: float) -> dt.datetime:
             _(
                 "{value!r} is not an Excel date (serial days 1-109573, years 1900-2199); numbers "
                 "such as seconds since 1970 are not read as instants: write e.g. {examples}"
-            ).format(value=value, examples=EXAMPLE_INSTANTS)
+            ).format(value=value, examples=_(EXAMPLE_INSTANTS))
         )
     whole = dt.timedelta(days=value)
     # Excel stores milliseconds at best: round to the second (no export has finer times).
@@ -89,7 +92,7 @@ def instant_cell(value: object, tz: dt.tzinfo | None) -> object:
     elif isinstance(value, bool):
         raise ValueError(
             _("{value!r} is not a date and time; write e.g. {examples}").format(
-                value=value, examples=EXAMPLE_INSTANTS
+                value=value, examples=_(EXAMPLE_INSTANTS)
             )
         )
     elif isinstance(value, int | float):
@@ -97,7 +100,7 @@ def instant_cell(value: object, tz: dt.tzinfo | None) -> object:
     elif isinstance(value, dt.date):
         raise ValueError(
             _("{value} is a date without a time of day; write e.g. {examples}").format(
-                value=value.isoformat(), examples=EXAMPLE_INSTANTS
+                value=value.isoformat(), examples=_(EXAMPLE_INSTANTS)
             )
         )
     elif isinstance(value, dt.time):
@@ -115,13 +118,13 @@ def instant_cell(value: object, tz: dt.tzinfo | None) -> object:
             except ValueError:
                 raise ValueError(
                     _("{value!r} is not a date and time; write e.g. {examples}").format(
-                        value=value, examples=EXAMPLE_INSTANTS
+                        value=value, examples=_(EXAMPLE_INSTANTS)
                     )
                 ) from None
             if not re.search(r"\d[T ]\d", text):
                 raise ValueError(
                     _("{value!r} is a date without a time of day; write e.g. {examples}").format(
-                        value=value, examples=EXAMPLE_INSTANTS
+                        value=value, examples=_(EXAMPLE_INSTANTS)
                     )
                 )
             if parsed.tzinfo is not None or _OFFSET.search(text):
@@ -130,7 +133,7 @@ def instant_cell(value: object, tz: dt.tzinfo | None) -> object:
     else:
         raise ValueError(
             _("{value!r} is not a date and time; write e.g. {examples}").format(
-                value=value, examples=EXAMPLE_INSTANTS
+                value=value, examples=_(EXAMPLE_INSTANTS)
             )
         )
     if naive.tzinfo is not None:
@@ -189,6 +192,39 @@ def text_cell(value: object) -> object:
     if isinstance(value, int):
         return str(value)
     return value
+
+
+EXCEL_DIGITS = 15
+"""The significant digits a spreadsheet keeps of a number (Excel's limit)."""
+
+
+def id_cell(value: object) -> object:
+    """An id cell (工单编号): as :func:`text_cell`, refusing a number too long to be exact.
+
+    Excel keeps 15 significant digits of a number: an 18-digit order id typed or
+    imported as a number has already lost its last digits (two orders may now share
+    one), and nothing in the file can give them back.
+
+    Raises:
+        ValueError: a number of 16 or more digits.
+
+    Example:
+        >>> id_cell(2501060001.0), id_cell("250106000100000001")
+        ('2501060001', '250106000100000001')
+    """
+    if (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and abs(value) >= 10**EXCEL_DIGITS
+    ):
+        raise ValueError(
+            _(
+                "{value} is a number of more than {digits} digits, which a spreadsheet does "
+                "not keep exactly (its last digits are lost); format the column as text and "
+                "export the ids again"
+            ).format(value=int(value), digits=EXCEL_DIGITS)
+        )
+    return text_cell(value)
 
 
 def list_cell(value: object) -> list[Any]:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from grievance_rules.i18n import gettext as _
-from grievance_rules.reading.cells import instant_cell, list_cell, text_cell
+from grievance_rules.reading.cells import id_cell, instant_cell, list_cell, text_cell
 from grievance_rules.reading.columns import INSTANT_FIELDS, JSON_FIELDS, LIST_FIELDS, TableLayout
 from grievance_rules.reading.results import RecordProblem
 
@@ -229,6 +229,8 @@ def record_from_cells(
                 record[name] = list_cell(value)
             elif name.startswith("location."):
                 record.setdefault("location", {})[name.removeprefix("location.")] = text_cell(value)
+            elif name == "id":
+                record[name] = id_cell(value)
             elif name in _TEXT_FIELDS:
                 record[name] = text_cell(value)
             elif name in INSTANT_FIELDS:
