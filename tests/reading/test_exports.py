@@ -265,3 +265,16 @@ def test_an_id_longer_than_a_spreadsheet_keeps_is_refused_not_merged(tmp_path):
         assert problems[0].field == "id"
         assert "is a number of more than 15 digits" in problems[0].message
     assert [o.id for o in report.orders] == ["2501070003"]
+
+
+def test_a_file_read_without_a_zone_says_so_once_per_record(tmp_path):
+    # every timestamp of the messy workbook is naive: one problem a record, naming the
+    # record's other naive timestamps, rather than one per timestamp
+    report = read_orders(messy_long_xlsx(tmp_path / "导出.xlsx"))
+    assert report.orders == ()
+    first = report.rejected[0]
+    (problem,) = first.problems
+    assert (problem.field, problem.code) == ("received_at", "timezone_aware")
+    expected = EXPECTED[0]
+    more = 1 + len(expected.events)  # dispatched_at ... and each event's 'at'
+    assert f"so have {more} more of this record's timestamps (" in problem.message, problem.message

@@ -150,7 +150,33 @@ def problems_from_validation(exc: ValidationError) -> tuple[RecordProblem, ...]:
             if isinstance(value, _SCALARS) or value is None:
                 message = _("{message} (got {value})").format(message=message, value=_shown(value))
         problems.append(RecordProblem(path, message, kind))
-    return tuple(problems)
+    return _naive_as_one(problems)
+
+
+def _naive_as_one(problems: list[RecordProblem]) -> tuple[RecordProblem, ...]:
+    """A record's naive timestamps as one problem (the first's, naming the others' fields).
+
+    A file read without ``--tz`` has every timestamp naive: one line per record says
+    it, instead of one per timestamp.
+    """
+    naive = [p for p in problems if p.code == "timezone_aware"]
+    if len(naive) < 2:
+        return tuple(problems)
+    others = ", ".join(p.field for p in naive[1:])
+    merged = RecordProblem(
+        naive[0].field,
+        _("{message}; so have {count} more of this record's timestamps ({fields})").format(
+            message=naive[0].message, count=len(naive) - 1, fields=others
+        ),
+        "timezone_aware",
+    )
+    kept: list[RecordProblem] = []
+    for problem in problems:
+        if problem is naive[0]:
+            kept.append(merged)
+        elif problem.code != "timezone_aware":
+            kept.append(problem)
+    return tuple(kept)
 
 
 def problems_from_issues(issues: Iterable[HistoryIssue]) -> tuple[RecordProblem, ...]:
