@@ -451,3 +451,58 @@ def test_a_bad_choice_or_a_missing_query_value_is_named_in_the_language(client: 
     response = client.get("/v1/calendar/is-workday?pack=daye")
     assert response.status_code == 422
     assert response.json()["problems"] == [{"field": "date", "problem": "必填项缺失"}]
+
+
+def test_openapi_says_what_the_body_endpoints_take_and_give() -> None:
+    # the endpoints that read their raw body (evaluate, stream, watch, score, compare) had
+    # no request body and empty answers in /openapi.json; a client generator saw nothing
+    spec = TestClient(create_app(["daye"], token="s3cret")).get("/openapi.json").json()
+    schemas = spec["components"]["schemas"]
+    paths = spec["paths"]
+    order = {"$ref": "#/components/schemas/WorkOrder"}
+    evaluate_op = paths["/v1/evaluate"]["post"]
+    body = evaluate_op["requestBody"]["content"]["application/json"]["schema"]
+    assert body["oneOf"][0] == order
+    answer = evaluate_op["responses"]["200"]["content"]["application/json"]["schema"]
+    assert answer["oneOf"][0] == {"$ref": "#/components/schemas/Assessment"}
+    stream = paths["/v1/evaluate/stream"]["post"]
+    assert list(stream["requestBody"]["content"]) == ["application/x-ndjson"]
+    assert list(stream["responses"]["200"]["content"]) == ["application/x-ndjson"]
+    readme = paths["/v1/packs/{name}/readme"]["get"]["responses"]["200"]["content"]
+    assert list(readme) == ["text/markdown"]
+    for path, answer_model in (
+        ("/v1/score", "Scorecard"),
+        ("/v1/compare", "Comparison"),
+    ):
+        op = paths[path]["post"]
+        content = op["responses"]["200"]["content"]["application/json"]["schema"]
+        assert content == {"$ref": f"#/components/schemas/{answer_model}"}
+    # every /v1 operation: lang, the refusals in the service's own shape, the token
+    for path, item in paths.items():
+        for op in item.values():
+            if not path.startswith("/v1"):
+                continue
+            assert "lang" in [p["name"] for p in op["parameters"]], path
+            assert op["responses"]["422"]["content"]["application/json"]["schema"] == {
+                "$ref": "#/components/schemas/Refusal"
+            }
+            assert op["security"] == [{"bearer": []}]
+    assert spec["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
+    # every reference resolves, and the order schema is the model's own
+    refs: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            refs.extend(v for k, v in node.items() if k == "$ref")
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(spec)
+    missing = {r for r in refs if r.removeprefix("#/components/schemas/") not in schemas}
+    assert missing == set()
+    assert set(schemas["WorkOrder"]["required"]) == {
+        name for name, field in WorkOrder.model_fields.items() if field.is_required()
+    }
