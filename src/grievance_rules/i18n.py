@@ -45,6 +45,7 @@ __all__ = [
     "has_chinese",
     "language",
     "language_from_environment",
+    "language_of",
     "ngettext",
     "pgettext",
     "use_language",
@@ -69,6 +70,16 @@ def _normalise(value: str) -> Language | None:
     if text.startswith("en"):
         return "en"
     return None
+
+
+def language_of(tag: str) -> Language | None:
+    """The language a locale or language tag names, if one of ours.
+
+    Example:
+        >>> [language_of(t) for t in ("zh-CN", "zh_Hans", "en-US", "EN", "fr", "")]
+        ['zh', 'zh', 'en', 'en', None, None]
+    """
+    return _normalise(tag)
 
 
 def language_from_environment(environ: dict[str, str] | None = None) -> Language:

@@ -165,3 +165,26 @@ def test_bare_dates_are_not_instants(value):
     rec["received_at"] = value
     with pytest.raises(ValidationError, match="is a date, not an instant"):
         WorkOrder.model_validate(rec)
+
+
+@pytest.mark.parametrize(("points", "accepted"), [(-2.0, True), (1000.0, True), (-1000.0, True),
+                                                   (1000.5, False), (1e308, False)])  # fmt: skip
+def test_an_external_deduction_carries_at_most_a_thousand_points(points, accepted):
+    # 1e308 was accepted, and two of them made a scorecard's points inf (JSON null)
+    data = minimal()
+    data["units"] = [
+        {"id": "c", "kind": "village_community"},
+        {"id": "q", "kind": "district_centre"},
+    ]
+    data["events"] = [
+        {"type": "external_deduction", "at": "2024-05-07T09:00:00+08:00", "unit": "q",
+         "subject_unit": "c", "points": points},
+    ]  # fmt: skip
+    if accepted:
+        assert WorkOrder.model_validate(data).events[0].points == points
+        return
+    with pytest.raises(ValidationError) as caught:
+        WorkOrder.model_validate(data)
+    (error,) = caught.value.errors()
+    assert error["loc"][-1] == "points"
+    assert error["type"] in {"less_than_equal", "greater_than_equal"}

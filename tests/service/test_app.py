@@ -506,3 +506,45 @@ def test_openapi_says_what_the_body_endpoints_take_and_give() -> None:
     assert set(schemas["WorkOrder"]["required"]) == {
         name for name, field in WorkOrder.model_fields.items() if field.is_required()
     }
+
+
+def test_language_tags_and_accept_language_choose_the_language(client: TestClient) -> None:
+    # lang=zh-CN was refused (422) and Accept-Language ignored
+    english = "unknown pack 'nowhere'; this service has: chengdong, daye, xiayang"
+    chinese = "未知规则包 'nowhere'；本服务提供：chengdong, daye, xiayang"
+    for query, headers, expected, tag in (
+        ("?lang=zh-CN", {}, chinese, "zh-Hans"),
+        ("?lang=zh-Hans", {}, chinese, "zh-Hans"),
+        ("?lang=en-US", {}, english, "en"),
+        ("", {"Accept-Language": "en-US,en;q=0.9,zh;q=0.8"}, english, "en"),
+        ("", {"Accept-Language": "fr, en;q=0.2, zh-CN;q=0.5"}, chinese, "zh-Hans"),
+        ("", {"Accept-Language": "fr"}, chinese, "zh-Hans"),
+        ("?lang=zh", {"Accept-Language": "en"}, chinese, "zh-Hans"),  # lang wins
+    ):
+        response = client.get(f"/v1/packs/nowhere{query}", headers=headers)
+        assert (response.json()["error"], response.headers["content-language"]) == (
+            expected,
+            tag,
+        ), (query, headers)
+    assert client.get("/v1/packs/nowhere?lang=fr").status_code == 422
+
+
+def test_evaluate_takes_a_batch_wrapped_as_the_other_endpoints_take_it(
+    client: TestClient, records: list[dict[str, Any]]
+) -> None:
+    plain = client.post("/v1/evaluate?pack=xiayang", json=records[:3])
+    wrapped = client.post("/v1/evaluate?pack=xiayang", json={"orders": records[:3]})
+    assert wrapped.status_code == plain.status_code == 200
+    assert wrapped.content == plain.content
+
+
+def test_a_stream_line_over_the_limit_is_refused_even_in_one_chunk(
+    records: list[dict[str, Any]],
+) -> None:
+    # (a line was measured only while it was still being received)
+    small = TestClient(create_app(["daye"], limits=Limits(max_body_bytes=1_500)))
+    line = json.dumps(records[0]).encode()
+    assert len(line) > 1_500
+    answer = small.post("/v1/evaluate/stream?pack=daye&lang=en", content=line + b"\n")
+    answers = [json.loads(text) for text in answer.text.splitlines()]
+    assert answers[0] == {"error": "a line over 1500 bytes"}

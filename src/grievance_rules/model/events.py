@@ -45,6 +45,7 @@ from grievance_rules.model.units import UnitId
 __all__ = [
     "EVENT_CLASSES",
     "EVENT_TYPES",
+    "MAX_EXTERNAL_POINTS",
     "BuckPassingFound",
     "Callback",
     "Closed",
@@ -391,19 +392,25 @@ class Closed(EventBase):
     zh: ClassVar[str] = "办结"
 
 
+MAX_EXTERNAL_POINTS = 1000.0
+"""The largest adjustment an external deduction may carry, either way: a bound no source
+gives, set far above any office's score sheet (100 points a period) so that a typing
+slip (``1e308``) is refused and a year's sums stay finite."""
+
+
 class ExternalDeduction(EventBase):
     """A score adjustment set elsewhere and carried through (区通报: 计划性办结工单).
 
     Attributes:
         subject_unit: the unit whose score it changes.
         points: the adjustment as the notice states it; negative for a deduction
-            (扣2分 is ``-2.0``).
+            (扣2分 is ``-2.0``), within ±:data:`MAX_EXTERNAL_POINTS`.
         source: the notice it comes from.
     """
 
     type: Literal["external_deduction"] = "external_deduction"
     subject_unit: UnitId
-    points: float
+    points: Annotated[float, Field(ge=-MAX_EXTERNAL_POINTS, le=MAX_EXTERNAL_POINTS)]
     source: str = ""
     reason: str = ""
 

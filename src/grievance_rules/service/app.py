@@ -48,7 +48,7 @@ from grievance_rules.engine.matching import check_integers, view_of
 from grievance_rules.engine.single import instant_of
 from grievance_rules.errors import FactValidationError, GrievanceRulesError, HistoryError
 from grievance_rules.i18n import gettext as _
-from grievance_rules.i18n import language
+from grievance_rules.i18n import language, language_of
 from grievance_rules.model import WorkOrder, work_order_schema
 from grievance_rules.model.base import EARLIEST, LATEST
 from grievance_rules.operations import watch
@@ -147,7 +147,9 @@ class _Language:
             return
         query = parse_qsl(scope.get("query_string", b"").decode("latin-1"))
         asked = [value for key, value in query if key == "lang"]
-        lang = asked[-1] if asked else "zh"
+        # lang=zh, zh-CN, zh-Hans, en, en-US ...; else the first language of
+        # Accept-Language that is one of ours; else zh
+        lang = (language_of(asked[-1]) or asked[-1]) if asked else (_accepted(scope) or "zh")
         if lang not in _LANGUAGES:
             with language("zh"):
                 refusal = JSONResponse(
@@ -168,6 +170,28 @@ class _Language:
 
         with language(lang):
             await self.app(scope, receive, labelled)
+
+
+def _accepted(scope: Any) -> str | None:
+    """The first language of the request's ``Accept-Language`` (by weight) that is ours."""
+    for name, value in scope.get("headers", []):
+        if name.lower() != b"accept-language":
+            continue
+        ranked: list[tuple[float, int, str]] = []
+        for position, part in enumerate(value.decode("latin-1").split(",")):
+            tag, _sep, params = part.strip().partition(";")
+            weight = 1.0
+            if params.strip().startswith("q="):
+                try:
+                    weight = float(params.strip()[2:])
+                except ValueError:
+                    weight = 0.0
+            ranked.append((-weight, position, tag))
+        for negative, _position, tag in sorted(ranked):
+            found = language_of(tag)
+            if found is not None and negative < 0:
+                return found
+    return None
 
 
 class _RefusedError(Exception):
@@ -827,6 +851,8 @@ def create_app(
         chosen = pack_of(pack)
         instant = _instant(as_of, "as_of")
         body = _json(await _body(request, lim))
+        if isinstance(body, dict) and set(body) == {"orders"} and isinstance(body["orders"], list):
+            body = body["orders"]  # a batch wrapped as the other endpoints take it
         single = isinstance(body, dict)
         if single:
             body = [body]
@@ -869,6 +895,10 @@ def create_app(
                 buffer += chunk
                 while b"\n" in buffer:
                     line, buffer = buffer.split(b"\n", 1)
+                    if len(line) > lim.max_body_bytes:
+                        raise _error(
+                            413, _("a line over {limit} bytes").format(limit=lim.max_body_bytes)
+                        )
                     yield line
                 if len(buffer) > lim.max_body_bytes:
                     raise _error(
