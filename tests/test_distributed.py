@@ -238,7 +238,7 @@ def _with_a_bad_category(folder, orders):
 @pytest.mark.parametrize(
     ("lang", "expected"),
     [
-        ("zh", "category: 应为以下之一：咨询、求助、投诉、举报、建议（实际为 '抱怨'）"),
+        ("zh", "诉求类型（category）：应为以下之一：咨询、求助、投诉、举报、建议（实际为 '抱怨'）"),
         ("en", "category: Input should be 'consultation', 'help_request', 'complaint', 'report' "
                "or 'suggestion' (got '抱怨'); the Chinese terms are accepted too"),
     ],

@@ -288,9 +288,13 @@ def test_a_rejected_record_in_chinese(tmp_path: Path) -> None:
     out = _zh("read", str(path), code=1)
     assert "拒收 " in out
     assert "（工单 X1）" in out
-    assert "received_at: 必填项缺失 [missing]" in out
+    # the field by its Chinese column name, the field beside it; the Chinese colon
+    assert "受理时间（received_at）：必填项缺失 [missing]" in out
     # the allowed values by their Chinese terms, in the order of model/enums.py
-    assert "category: 应为以下之一：咨询、求助、投诉、举报、建议（实际为 'wish'） [enum]" in out
+    assert (
+        "诉求类型（category）：应为以下之一：咨询、求助、投诉、举报、建议（实际为 'wish'） [enum]"
+        in out
+    )
     assert "共 1 条记录，接收 0 条（提示 0 条），拒收 1 条" in out
     assert english_words(out) == set()
     english = CliRunner().invoke(cli, ["--lang", "en", "read", str(path)]).output
@@ -310,8 +314,8 @@ def test_pydantic_messages_in_chinese(tmp_path: Path) -> None:
     }
     path.write_text(json.dumps(record) + "\n", encoding="utf-8")
     out = _zh("read", str(path), code=1)
-    assert "units[0].name: 应为文字（实际为 3） [string_type]" in out
-    assert "events: 应为列表（实际为 5） [tuple_type]" in out
+    assert "units[0].name：应为文字（实际为 3） [string_type]" in out
+    assert "流转记录（events）：应为列表（实际为 5） [tuple_type]" in out
     english = CliRunner().invoke(cli, ["read", str(path)]).output
     assert "units[0].name: Input should be a valid string (got 3) [string_type]" in english
 
@@ -501,16 +505,16 @@ def test_a_record_with_history_issues_is_rejected_in_chinese(tmp_path: Path) -> 
     path.write_text(json.dumps(_CALLBACK_FIRST, ensure_ascii=False) + "\n", encoding="utf-8")
     out = _zh("read", str(path), code=1)
     assert out.splitlines()[0] == (
-        f"拒收 {path}:1（工单 H1）：events[1]: 尚无回复即已回访 [callback_before_reply]；"
-        "events[2].unit: 单位 'c09' 不在该工单的单位列表中 [unknown_unit]"
+        f"拒收 {path}:1（工单 H1）：events[1]：尚无回复即已回访 [callback_before_reply]；"
+        "events[2].unit：单位 'c09' 不在该工单的单位列表中 [unknown_unit]"
     )
     # the order id H1, the field path events[2].unit and the issue codes are names
     assert english_words(out) <= {"H", "unit", "callback_before_reply", "unknown_unit"}
     evaluated = _zh("evaluate", "--pack", "xiayang", str(path), code=1)
     rejected = json.loads(evaluated.splitlines()[0])["rejected"]
     assert rejected["reasons"] == [
-        "events[1]: 尚无回复即已回访",
-        "events[2].unit: 单位 'c09' 不在该工单的单位列表中",
+        "events[1]：尚无回复即已回访",
+        "events[2].unit：单位 'c09' 不在该工单的单位列表中",
     ]
     english = CliRunner().invoke(cli, ["--lang", "en", "read", str(path)]).output
     assert english.splitlines()[0] == (

@@ -38,6 +38,7 @@ from grievance_rules.errors import GrievanceRulesError, HistoryError
 from grievance_rules.i18n import gettext as _
 from grievance_rules.model import WorkOrder, ensure_coherent
 from grievance_rules.packs import Pack, load_pack
+from grievance_rules.reading.columns import field_label
 from grievance_rules.reading.problems import problems_from_validation
 
 __all__ = [
@@ -145,9 +146,10 @@ def input_rejection(source: str, item: Any, order_id: str | None, exc: Exception
     if isinstance(exc, ValidationError):
         # said as the reader says a record's problems: one per field, in the chosen
         # language, an instant's two validation paths as one
-        whole = _("(record)")
         reasons = tuple(
-            f"{problem.field or whole}: {problem.message} [{problem.code}]"
+            _("{field}: {message} [{code}]").format(
+                field=field_label(problem.field), message=problem.message, code=problem.code
+            )
             for problem in problems_from_validation(exc)
         )
         if order_id is None and isinstance(item, Mapping):

@@ -25,6 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from grievance_rules.errors import ColumnMappingError
+from grievance_rules.i18n import current_language, has_chinese
 from grievance_rules.i18n import gettext as _
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "LIST_FIELDS",
     "ColumnMapping",
     "TableLayout",
+    "field_label",
     "header_key",
 ]
 
@@ -58,6 +60,33 @@ DEFAULT_HEADERS: dict[str, tuple[str, ...]] = {
     "units": ("units", "涉及单位", "单位"),
     "events": ("events", "流转记录", "事件"),
 }
+
+
+def field_label(field: str) -> str:
+    """A record's field as a reader of the chosen language names it.
+
+    In Chinese, a field with a column of its own is named by its first Chinese header,
+    the field itself beside it (``受理时间（received_at）``); ``""`` (the record itself)
+    is 整条记录. In English, and for other fields (``events[2].at``), the field as it is.
+
+    Example:
+        >>> from grievance_rules.i18n import language
+        >>> with language("zh"):
+        ...     field_label("received_at"), field_label("events[2].at"), field_label("")
+        ('受理时间（received_at）', 'events[2].at', '（整条记录）')
+        >>> with language("en"):
+        ...     field_label("received_at"), field_label("")
+        ('received_at', '(record)')
+    """
+    if not field:
+        return _("(record)")
+    if current_language() != "zh":
+        return field
+    headers = DEFAULT_HEADERS.get(field)
+    chinese = next((h for h in headers or () if has_chinese(h)), None)
+    return f"{chinese}（{field}）" if chinese else field
+
+
 """Every field a column can hold, with the headers it is found under."""
 
 LIST_FIELDS = frozenset({"special_kinds", "flags"})

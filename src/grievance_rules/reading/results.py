@@ -18,6 +18,7 @@ from typing import Any
 
 from grievance_rules.i18n import gettext as _
 from grievance_rules.model import HistoryIssue, WorkOrder
+from grievance_rules.reading.columns import field_label
 
 __all__ = ["Accepted", "ReadReport", "RecordProblem", "RecordResult", "Rejected", "SourceLocation"]
 
@@ -77,11 +78,14 @@ class RecordProblem:
     code: str
 
     def __str__(self) -> str:
-        where = f"{self.field}: " if self.field else ""
-        return f"{where}{self.message} [{self.code}]"
+        if not self.field:
+            return f"{self.message} [{self.code}]"
+        return _("{field}: {message} [{code}]").format(
+            field=field_label(self.field), message=self.message, code=self.code
+        )
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON data, keys in a fixed order."""
+        """Plain JSON data, keys in a fixed order (``field`` as it is, for programs)."""
         return {"field": self.field, "message": self.message, "code": self.code}
 
 

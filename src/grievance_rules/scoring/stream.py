@@ -31,6 +31,7 @@ from grievance_rules.i18n import gettext as _
 from grievance_rules.model import WorkOrder
 from grievance_rules.packs import Pack
 from grievance_rules.reading import Accepted, Rejected
+from grievance_rules.reading.columns import field_label
 
 __all__ = [
     "Assessed",
@@ -92,7 +93,10 @@ def parse_input(position: int, item: OrderInput) -> WorkOrder | Rejection:
         return Rejection(
             source=str(item.location),
             order_id=item.order_id,
-            reasons=tuple(f"{p.field or '(record)'}: {p.message}" for p in item.problems),
+            reasons=tuple(
+                _("{field}: {message}").format(field=field_label(p.field), message=p.message)
+                for p in item.problems
+            ),
         )
     try:
         return order_of_input(item)
