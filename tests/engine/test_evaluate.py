@@ -455,27 +455,9 @@ def test_an_assessment_is_the_same_bytes_in_every_language() -> None:
     # warning; the calendar says its refusals in the chosen language, the assessment
     # in English whatever it is (the service promises the same bytes for zh and en)
     from grievance_rules.i18n import language
-    from grievance_rules.model import WorkOrder
 
-    order = WorkOrder.model_validate(
-        {
-            "id": "Y2150",
-            "channel": "12345",
-            "category": "投诉",
-            "received_at": "2150-05-06T09:00:00+08:00",
-            "units": [
-                {"id": "ctr", "kind": "dispatch_centre"},
-                {"id": "dept", "kind": "street_office"},
-            ],
-            "events": [
-                {
-                    "type": "dispatched",
-                    "at": "2150-05-06T09:30:00+08:00",
-                    "unit": "ctr",
-                    "to_unit": "dept",
-                }
-            ],
-        }
+    order = make_order(
+        dispatched("2150-05-06T09:30"), id="Y2150", received_at="2150-05-06T09:00:00+08:00"
     )
     with language("zh"):
         chinese = checked_evaluate(order, "xiayang").model_dump_json()

@@ -11,7 +11,7 @@ from grievance_rules.cli import cli
 from grievance_rules.errors import PackError
 from grievance_rules.i18n import language
 from grievance_rules.packs import load_pack
-from tests.testing.lakeside import write_pack
+from tests.testing.lakeside import PARAMETERS, write_pack
 
 SECOND_LATE = """\
   - id: LS-3.late-again
@@ -62,15 +62,9 @@ def test_strict_loading_refuses_it_in_the_language(overlapping: Path) -> None:
 
 # -- a parameter that says 'cited' (the default) and quotes no document -------------------
 
-UNCITED = """\
-parameters:
-  reply_time:
-    description: 回复时限
-    values:
-      - {from: 2024-01-01, value: 2 working days,
-         citation: {source: lakeside.txt, clause: 第一条, text: 承办单位应在两个工作日内回复}}
-      - {from: 2024-07-01, value: 3 working days}
-"""
+UNCITED = PARAMETERS + "      - {from: 2024-07-01, value: 3 working days}\n"
+"""The lakeside pack's reply_time (cited), a second value from 1 July quoting nothing."""
+
 UNCITED_EN = (
     "parameter reply_time: the value from 2024-07-01 has no citation, yet the parameter's "
     "basis is 'cited'; quote the document, or write basis: assumption"
@@ -96,7 +90,7 @@ def test_a_cited_parameter_value_without_its_citation_is_flagged(uncited: Path) 
     with language("en"), pytest.raises(PackError) as caught:
         load_pack(uncited, strict=True)
     error = caught.value
-    assert str(error) == f"pack lakeside: {UNCITED_EN} (line 7)"
+    assert str(error) == f"pack lakeside: {UNCITED_EN} (line 7)"  # the second value's line
     assert (error.file, error.field, error.line) == (
         "parameters.yaml",
         "reply_time.values.1.citation",

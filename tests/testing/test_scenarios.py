@@ -16,6 +16,16 @@ def scenario_file(tmp_path, *cases):
     return write_pack(tmp_path, *cases) / "scenarios" / "replies.yaml"
 
 
+def changed_file(tmp_path, change):
+    """The file of the one case REPLY_MET, with ``change`` (old, new) made once in it."""
+    path = scenario_file(tmp_path, REPLY_MET)
+    old, new = change
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
@@ -33,9 +43,7 @@ def scenario_file(tmp_path, *cases):
     ],
 )
 def test_a_file_not_in_the_format_is_refused_with_case_and_field(tmp_path, change, message):
-    path = scenario_file(tmp_path, REPLY_MET)
-    old, new = change
-    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    path = changed_file(tmp_path, change)
     with pytest.raises(ScenarioFileError, match=message) as failure:
         load_scenarios(path)
     assert str(path) in str(failure.value)
@@ -118,9 +126,7 @@ def test_full_coverage(tmp_path):
 )
 def test_a_totals_expectation_of_the_wrong_shape_is_refused_at_load(tmp_path, change, message):
     # unit_points: [1] ended in an AttributeError when the case ran
-    path = scenario_file(tmp_path, REPLY_MET)
-    old, new = change
-    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    path = changed_file(tmp_path, change)
     with pytest.raises(ScenarioFileError, match=message) as failure:
         load_scenarios(path)
     assert "case 1 (" in str(failure.value)
@@ -136,11 +142,7 @@ def test_a_totals_expectation_of_the_wrong_shape_is_refused_at_load(tmp_path, ch
     ],
 )  # fmt: skip
 def test_an_error_running_a_case_names_its_file_and_case(tmp_path, change, field, message):
-    path = scenario_file(tmp_path, REPLY_MET)
-    old, new = change
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    path = changed_file(tmp_path, change)
     (case,) = load_scenarios(path)
     with pytest.raises(ScenarioFileError) as failure:
         run_scenario(case)
