@@ -1,0 +1,360 @@
+"""What a request brings, read and checked: the body, query values, records and batches.
+
+Every refusal is a :class:`RefusedError` with its status and a JSON body naming what
+is wrong (the record, the field, the problem) in the request's language; a batch's
+valid records are assessed as the command line assesses a file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import Response, StreamingResponse
+
+from grievance_rules.calendar import SHANGHAI
+from grievance_rules.engine import RepeatIndex, evaluate, plan_for
+from grievance_rules.engine.batch import INPUT_ERRORS
+from grievance_rules.engine.duplicates import DuplicateIds
+from grievance_rules.engine.matching import check_integers, view_of
+from grievance_rules.engine.single import instant_of
+from grievance_rules.errors import FactValidationError, HistoryError
+from grievance_rules.i18n import gettext as _
+from grievance_rules.model import WorkOrder
+from grievance_rules.model.base import EARLIEST, LATEST
+from grievance_rules.packs import Pack
+from grievance_rules.reading import Accepted, validate_record
+from grievance_rules.reading.results import Rejected, SourceLocation
+
+__all__ = [
+    "JSONL_TYPE",
+    "JSON_TYPE",
+    "JsonAnswer",
+    "Limits",
+    "LineStream",
+    "RefusedError",
+    "assessed_json",
+    "date_query",
+    "instant_query",
+    "order_list",
+    "parse_json",
+    "read_body",
+    "refusal_of",
+    "refused",
+    "rejection_of",
+    "require_engine_accepts",
+    "require_one_of",
+    "utf8_json",
+    "valid_orders",
+    "validate_records",
+]
+
+
+JSON_TYPE = "application/json"
+
+
+JSONL_TYPE = "application/x-ndjson"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Request limits: larger bodies and batches are refused with 413."""
+
+    max_body_bytes: int = 8 * 1024 * 1024
+    """The largest request body (and, for the stream, the longest line)."""
+    max_batch: int = 10_000
+    """The most orders in one request (the stream: in one request, too)."""
+
+
+class LineStream(StreamingResponse):
+    """A streamed answer that reads the request body while it answers.
+
+    Starlette's own streaming response also listens for the client's disconnect,
+    taking the request's remaining body messages; this one leaves them to the
+    generator, which reads the body line by line as it answers.
+    """
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        """Send the head, then each chunk as the generator gives it."""
+        await send(
+            {"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers}
+        )
+        async for chunk in self.body_iterator:
+            data = chunk if isinstance(chunk, bytes) else str(chunk).encode()
+            await send({"type": "http.response.body", "body": data, "more_body": True})
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+
+class RefusedError(Exception):
+    """A request refused: its HTTP status and the JSON body that says why."""
+
+    def __init__(self, status: int, body: dict[str, Any]) -> None:
+        super().__init__(body)
+        self.status = status
+        self.body = body
+
+
+def refused(status: int, message: str, **extra: Any) -> RefusedError:
+    """The refusal ``{"error": message, ...extra}`` with ``status``."""
+    return RefusedError(status, {"error": message, **extra})
+
+
+async def read_body(request: Request, limits: Limits) -> bytes:
+    """The whole body; 413 once it passes the limit (declared or as it arrives)."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limits.max_body_bytes:
+        raise refused(
+            413,
+            _("body of {size} bytes is over the limit of {limit}").format(
+                size=declared, limit=limits.max_body_bytes
+            ),
+        )
+    chunks = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limits.max_body_bytes:
+            raise refused(
+                413,
+                _("body is over the limit of {limit} bytes").format(limit=limits.max_body_bytes),
+            )
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def parse_json(raw: bytes) -> Any:
+    """The body as JSON; 400 when it is none, or nested deeper than Python reads."""
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise refused(400, _("body is not JSON: {problem}").format(problem=exc)) from None
+    except RecursionError:
+        raise refused(400, _("body is not JSON this service reads: nested too deeply")) from None
+
+
+def utf8_json(text: str) -> bytes:
+    r"""JSON text as UTF-8, a lone surrogate a record brought (``"\ud800"``) escaped again.
+
+    Such a character cannot be written in UTF-8; inside a JSON string its escape
+    ``\ud800`` reads back as the same character, so the answer stays JSON.
+    """
+    return text.encode("utf-8", "backslashreplace")
+
+
+class JsonAnswer(Response):
+    """A JSON answer, written as :func:`utf8_json` writes it."""
+
+    media_type = JSON_TYPE
+
+    def render(self, content: Any) -> bytes:
+        """Text as it is, other content as compact JSON; UTF-8 by :func:`utf8_json`."""
+        if isinstance(content, bytes):
+            return content
+        if not isinstance(content, str):
+            content = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
+        return utf8_json(content)
+
+
+def instant_query(text: str | None, name: str) -> dt.datetime | None:
+    """A query instant: ISO 8601 with an offset (a date alone: 00:00 Shanghai), 1900-2199."""
+    if text is None:
+        return None
+    try:  # a date alone: 00:00 Shanghai, as on the command line
+        return dt.datetime.combine(dt.date.fromisoformat(text), dt.time(0), tzinfo=SHANGHAI)
+    except ValueError:
+        pass
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise refused(
+            422,
+            _("{name}: {value} is not an ISO 8601 date-time").format(name=name, value=repr(text)),
+        ) from None
+    if value.tzinfo is None:
+        raise refused(
+            422,
+            _("{name}: {value} has no UTC offset (add one, e.g. +08:00)").format(
+                name=name, value=repr(text)
+            ),
+        )
+    if not EARLIEST <= value < LATEST:
+        raise refused(
+            422,
+            _("{name}: {value} is outside the years 1900-2199").format(name=name, value=repr(text)),
+        )
+    return value
+
+
+def require_one_of(name: str, value: str, allowed: Sequence[str]) -> None:
+    """Refuse (422) a query value that is not one of ``allowed``, listing them."""
+    if value not in allowed:
+        raise refused(
+            422,
+            _("{name}: {value} is not one of {allowed}").format(
+                name=name, value=repr(value), allowed=", ".join(allowed)
+            ),
+        )
+
+
+def date_query(text: str, name: str) -> dt.date:
+    """A query date, ``YYYY-MM-DD``; 422 naming the parameter otherwise."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise refused(
+            422, _("{name}: {value} is not a date YYYY-MM-DD").format(name=name, value=repr(text))
+        ) from None
+
+
+def rejection_of(result: Rejected, index: int) -> dict[str, Any]:
+    """A record the reader rejected, as the answer names it (record, order id, problems)."""
+    return {
+        "record": index,
+        "order_id": result.order_id,
+        "problems": [
+            {"field": p.field, "problem": p.message, "code": p.code} for p in result.problems
+        ],
+    }
+
+
+def validate_records(
+    records: Sequence[Any], limits: Limits
+) -> tuple[list[WorkOrder], list[dict[str, Any]], list[int]]:
+    """The valid orders, each bad record's index, field and problem, and the valid ones' indices."""
+    if len(records) > limits.max_batch:
+        raise refused(
+            413,
+            _("batch of {count} orders is over the limit of {limit}").format(
+                count=len(records), limit=limits.max_batch
+            ),
+        )
+    orders: list[WorkOrder] = []
+    rejected = []
+    indices: list[int] = []
+    for index, record in enumerate(records):
+        if not isinstance(record, dict):
+            problem = {"field": "", "problem": _("a record is a JSON object"), "code": "type"}
+            rejected.append({"record": index, "order_id": None, "problems": [problem]})
+            continue
+        result = validate_record(record, location=SourceLocation("<body>", index + 1))
+        if isinstance(result, Accepted):
+            orders.append(result.order)
+            indices.append(index)
+        else:
+            rejected.append(rejection_of(result, index))
+    return orders, rejected, indices
+
+
+def refusal_of(index: int, order_id: str | None, exc: Exception) -> dict[str, Any]:
+    """A valid record the engine did not assess, named as a bad record is."""
+    code = (
+        "integer_range"
+        if isinstance(exc, FactValidationError)
+        else "history"
+        if isinstance(exc, HistoryError)
+        else "not_assessable"
+    )
+    problem = {"field": "", "problem": str(exc), "code": code}
+    return {"record": index, "order_id": order_id, "problems": [problem]}
+
+
+def require_engine_accepts(orders: Sequence[WorkOrder], instant: dt.datetime, count: int) -> None:
+    """Refuse (422) a batch with an order the engine would refuse, naming each such record.
+
+    For the endpoints that need the whole batch and call the engine themselves (watch):
+    an event integer wider than 64 bits, as of ``instant``.
+    """
+    not_accepted = []
+    for index, order in enumerate(orders):  # (every record valid: index is its own)
+        try:
+            check_integers(view_of(order, instant_of(order, instant)))
+        except INPUT_ERRORS as exc:
+            not_accepted.append(refusal_of(index, order.id, exc))
+    if not_accepted:
+        raise refused(
+            422,
+            _("{bad} of {count} records are not valid orders; nothing computed").format(
+                bad=len(not_accepted), count=count
+            ),
+            inputs=count,
+            valid=count - len(not_accepted),
+            rejected=len(not_accepted),
+            rejections=not_accepted,
+        )
+
+
+def assessed_json(
+    orders: Sequence[WorkOrder],
+    indices: Sequence[int],
+    pack: Pack,
+    instant: dt.datetime | None,
+    *,
+    batch: bool,
+) -> tuple[list[str], list[dict[str, Any]]]:
+    """Each valid record's assessment JSON, in order, and why the engine refused the others.
+
+    A batch (``batch``) as the command line assesses a file: the pack's repeat rules
+    count among the batch's orders (the first record of each id). An order alone is
+    assessed alone, as ``evaluate`` assesses it (its repeat rules flagged as not
+    counted: the service has not seen the platform's other orders). Either way a
+    second record of an id is rejected, and an order the engine refuses (an event
+    integer wider than 64 bits) is rejected alone, by its index.
+    """
+    repeats = (
+        RepeatIndex.from_inputs(orders, duplicates="reject", as_of=instant)
+        if batch and plan_for(pack).repeat_rules
+        else None
+    )
+    seen = DuplicateIds("reject")
+    parts: list[str] = []
+    not_assessed: list[dict[str, Any]] = []
+    for order, index in zip(orders, indices, strict=True):
+        try:
+            assessment = evaluate(order, pack, instant, repeats=repeats)
+        except INPUT_ERRORS as exc:
+            not_assessed.append(refusal_of(index, order.id, exc))
+            continue
+        reason = seen.reason(order.id, index, f"#{index}")
+        if reason is not None:
+            problem = {"field": "id", "problem": reason, "code": "duplicate_id"}
+            not_assessed.append({"record": index, "order_id": order.id, "problems": [problem]})
+            continue
+        parts.append(assessment.model_dump_json())
+    return parts, not_assessed
+
+
+def valid_orders(records: Sequence[Any], limits: Limits) -> list[WorkOrder]:
+    """Every record valid, or a 422 naming each bad record, field and problem.
+
+    For the endpoints that need the whole batch (watch, score, compare): nothing is
+    computed; ``inputs = valid + rejected``.
+    """
+    orders, rejected, _indices = validate_records(records, limits)
+    if rejected:
+        raise refused(
+            422,
+            _("{bad} of {count} records are not valid orders; nothing computed").format(
+                bad=len(rejected), count=len(records)
+            ),
+            inputs=len(records),
+            valid=len(orders),
+            rejected=len(rejected),
+            rejections=rejected,
+        )
+    return orders
+
+
+def order_list(body: Any, key: str = "orders") -> list[Any]:
+    """The batch of a body: an array, or an object holding it under ``key``; else 400."""
+    if isinstance(body, list):
+        return body
+    if isinstance(body, dict) and isinstance(body.get(key), list):
+        return list(body[key])
+    raise refused(
+        400,
+        _("body must be a JSON array of orders or an object with {key}").format(key=repr(key)),
+    )
