@@ -159,11 +159,12 @@ CASES = [
         ("leads outside the pack directory",),
     ),
     Case(
+        # refused before globbing lists the outside folder (its file names were quoted)
         "a rule folder linked outside",
         _rule_folder_linked_outside,
-        "rules/more/params.yaml",  # the first match, in path order
+        "pack.yaml",
         "rule_files.1",
-        ("leads outside the pack directory",),
+        ("'rules/*/*.yaml' would look into 'rules/more', a link leading outside",),
     ),
     Case(
         "parameters.yaml linked outside",
@@ -466,3 +467,15 @@ def test_a_file_swapped_for_a_fifo_after_the_check_is_refused_without_waiting(
         load_pack(pack)
     assert caught.value.file == "rules/fifo.yaml"
     assert "not a regular file" in str(caught.value)
+
+
+def test_a_folder_linked_inside_the_pack_is_still_globbed(pack: Path) -> None:
+    # only a link leading out is refused; one to another folder of the pack is followed
+    (pack / "shared").mkdir()
+    rules = sorted((pack / "rules").glob("*.yaml"))
+    moved = pack / "shared" / rules[0].name
+    rules[0].rename(moved)
+    (pack / "rules" / "more").symlink_to(pack / "shared", target_is_directory=True)
+    add_to_manifest(pack, "rule_files: ['rules/*.yaml', 'rules/*/*.yaml']\n")
+    loaded = load_pack(pack)
+    assert "rules/more/" + moved.name in set(loaded.rule_files.values())

@@ -27,6 +27,7 @@ Example:
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import stat
 from pathlib import Path, PurePosixPath, PureWindowsPath
@@ -44,6 +45,7 @@ __all__ = [
     "MAX_YAML_DEPTH",
     "MAX_YAML_NODES",
     "SAFE_LOADER",
+    "check_no_outward_links",
     "check_relative",
     "load_yaml",
     "read_pack_file",
@@ -163,6 +165,54 @@ def read_pack_file(root: Path, path: Path, *, field: str | None = None) -> bytes
     if len(data) > MAX_FILE_BYTES:  # it grew after the size was taken
         raise PackError(_too_large(about, len(data)), file=name, field=field)
     return data
+
+
+def check_no_outward_links(root: Path, pattern: str, *, file: str, field: str) -> None:
+    """Refuse a pattern that would look into a folder outside the pack through a link.
+
+    Globbing follows a symbolic link to a folder, and lists that folder's names
+    (``rules/etc`` → ``/etc`` with ``rules/etc/*.conf``): the pack is walked first,
+    links not followed, and a linked folder leading outside that the pattern could
+    enter is refused before anything is listed.
+
+    Raises:
+        PackError: names the file, the field and the link (relative to the pack).
+    """
+    parts = PurePosixPath(pattern.replace("\\", "/")).parts
+    real_root = root.resolve()
+    for folder, names, _files in os.walk(root, followlinks=False):
+        for name in names:
+            link = Path(folder, name)
+            if not link.is_symlink():
+                continue
+            try:
+                inside = link.resolve(strict=True).is_relative_to(real_root)
+            except (OSError, RuntimeError):
+                continue  # a broken link or a loop leads nowhere to list
+            relative = link.relative_to(root).parts
+            if not inside and _may_enter(parts, relative):
+                shown = PurePosixPath(*relative).as_posix()
+                raise PackError(
+                    _(
+                        "{file}: {field}: {pattern} would look into {link}, a link leading "
+                        "outside the pack directory; a pack reads only its own files"
+                    ).format(file=file, field=field, pattern=repr(pattern), link=repr(shown)),
+                    file=file,
+                    field=field,
+                )
+
+
+def _may_enter(pattern: tuple[str, ...], folder: tuple[str, ...]) -> bool:
+    """Whether a glob pattern (its parts) could descend into ``folder`` (its parts)."""
+    for depth, name in enumerate(folder):
+        if depth >= len(pattern) - 1:  # the last part names files, not folders to enter
+            return False
+        part = pattern[depth]
+        if part == "**":
+            return True
+        if not fnmatch.fnmatchcase(name, part):
+            return False
+    return True
 
 
 def load_yaml(data: bytes | str, name: str) -> tuple[Any, yaml.Node | None]:
@@ -405,6 +455,8 @@ _YAML_PHRASES = frozenset(
         N_("found a tab character that violates indentation"),
         N_("block sequence entries are not allowed in this context"),
         N_("found undefined alias"),
+        N_("while constructing a mapping"),
+        N_("found unhashable key"),
     }
 )
 """The words of libyaml's and PyYAML's common parse errors, said in the chosen language."""
@@ -414,6 +466,9 @@ def _yaml_phrase(text: str) -> str:
     """One part of a YAML parse error in Chinese, where the catalogue has it (else as said)."""
     if text in _YAML_PHRASES:
         return _(text)
+    if text.startswith("could not determine a constructor for the tag "):
+        tag = text.removeprefix("could not determine a constructor for the tag ")
+        return _("the tag {tag} is not read (a pack is data: no tags)").format(tag=tag)
     expected, _but, got = text.partition(", but ")
     for start in ("did not find expected ", "expected "):
         if expected.startswith(start):

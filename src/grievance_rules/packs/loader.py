@@ -37,9 +37,7 @@ from grievance_rules.packs.checks import (
     uncited_parameters,
     uncited_values,
 )
-from grievance_rules.packs.files import (
-    check_relative,
-)
+from grievance_rules.packs.files import check_no_outward_links, check_relative
 from grievance_rules.packs.pack import ORIGINS, Pack
 from grievance_rules.packs.schema import (
     Manifest,
@@ -110,6 +108,7 @@ def load_pack(directory: str | Path, *, strict: bool = False, origin: str = "pat
     files: dict[str, str] = {}
     found: dict[Path, str] = {}
     for i, pattern in enumerate(manifest.rule_files):
+        check_no_outward_links(root, pattern, file=MANIFEST, field=f"rule_files.{i}")
         try:
             if any("**" in part and part != "**" for part in pattern.replace("\\", "/").split("/")):
                 # refused on every Python (3.13's glob would read 'rules/**x' as 'rules/*x')
