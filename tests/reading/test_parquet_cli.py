@@ -197,3 +197,16 @@ def test_convert_a_workbook_of_the_long_layout_to_parquet(tmp_path):
     assert result.exit_code == 0, result.output
     assert _run("convert", tmp_path / "ds", tmp_path / "back.jsonl").exit_code == 0
     assert _orders(tmp_path / "back.jsonl") == list(generate_orders(12, seed=3))
+
+
+def test_read_reports_a_dataset_that_convert_wrote(tmp_path):
+    # 'read' refused the folder 'convert' writes ("... is a directory")
+    source = tmp_path / "in.jsonl"
+    assert _run("sample", "--orders", 25, "--seed", 4, "-o", source).exit_code == 0
+    assert _run("convert", source, tmp_path / "ds").exit_code == 0
+    result = _run("read", tmp_path / "ds", "--accepted-out", tmp_path / "back.jsonl", "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert (report["records"], report["accepted"], report["rejected"]) == (25, 25, 0)
+    assert report["layout"] == "parquet"
+    assert _orders(tmp_path / "back.jsonl") == _orders(source)

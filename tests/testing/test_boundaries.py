@@ -121,3 +121,25 @@ def test_rules_that_cannot_be_shaped_are_refused_with_rule_and_field(tmp_path):
         assert case.rule_id in {"LS-1.reply", "LS-2.return-window"}
 
     check()
+
+
+def test_starts_reach_the_day_a_parameter_the_rule_reads_changes():
+    # the demo pack's reply_time is 2 working days from 2024-01-01 and 3 from
+    # 2024-07-01; starts were drawn near the first edge days (88 % in the first month
+    # of a smoke run), so the change was rarely crossed. Drawn deterministically here.
+    pack = load_pack("tests/engine/packs/demo")
+    change = dt.date(2024, 7, 1)
+    starts: list[dt.date] = []
+
+    @settings(max_examples=300, derandomize=True, database=None,
+              suppress_health_check=list(HealthCheck), phases=[Phase.generate])  # fmt: skip
+    @given(boundary_cases(pack, ["D-reply"]))
+    def draw(case: BoundaryCase) -> None:
+        starts.append(case.start.astimezone(dt.timezone(dt.timedelta(hours=8))).date())
+
+    draw()
+    near = [day for day in starts if abs((day - change).days) <= 3]
+    assert len(starts) == 300
+    assert len(near) >= 30, (len(near), sorted(starts)[:5])  # 10 % at least
+    assert any(day < change for day in near)
+    assert any(day >= change for day in near)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -12,8 +13,9 @@ from grievance_rules.cli._reading import file_options, orders_of, tz_option, zon
 from grievance_rules.errors import ColumnMappingError
 from grievance_rules.i18n import gettext as _
 from grievance_rules.model import WorkOrder
-from grievance_rules.reading import InputFormat
+from grievance_rules.reading import InputFormat, OrderStream, RecordResult
 from grievance_rules.reading.export import write_long_csv, write_long_xlsx
+from grievance_rules.reading.parquet import is_parquet, iter_parquet_orders
 from grievance_rules.reading.results import Accepted, Rejected
 
 __all__ = ["read_command"]
@@ -31,8 +33,28 @@ def _columns(pairs: tuple[str, ...]) -> dict[str, str]:
     return columns
 
 
+class _ParquetRecords:
+    """A Parquet dataset's records, with what ``read`` reports of a file's stream."""
+
+    layout = "parquet"
+    ignored_columns: tuple[str, ...] = ()
+    title_rows: tuple[int, ...] = ()
+    encoding_used: str | None = None
+
+    def __init__(self, path: str, tz: str | None, strict: bool) -> None:
+        self.name = path
+        self.records = 0
+        self.sheets_used: dict[str, str] = {}
+        self._results = iter_parquet_orders(path, assume_tz=tz, strict=strict)
+
+    def __iter__(self) -> Iterator[RecordResult]:
+        for result in self._results:
+            self.records += 1
+            yield result
+
+
 @command("read")
-@argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@argument("path", type=click.Path(exists=True, dir_okay=True, path_type=Path))
 @option(
     "--format",
     "fmt",
@@ -76,7 +98,7 @@ def read_command(
     accepted_out: Path | None,
     as_json: bool,
 ) -> None:
-    """Read work orders from PATH (json, jsonl, csv, xlsx) and report every record.
+    """Read work orders from PATH (json, jsonl, csv, xlsx, Parquet) and report every record.
 
     Spreadsheets: one row per order; the long layout (an orders sheet with a
     流转记录 sheet of events and a 单位 sheet of units, or CSV files
@@ -85,16 +107,20 @@ def read_command(
 
     Exit status: 0 when every record is accepted, 1 when any is rejected.
     """
-    stream = orders_of(
-        str(path),
-        fmt,
-        zone_of(tz, assume_tz),
-        columns=_columns(column_pairs),
-        strict=strict,
-        sheet=sheet,
-        encoding=encoding,
-        mapping=mapping,
-    )
+    stream: OrderStream | _ParquetRecords
+    if fmt is None and is_parquet(str(path)):  # a dataset convert or sample wrote
+        stream = _ParquetRecords(str(path), zone_of(tz, assume_tz), strict)
+    else:
+        stream = orders_of(
+            str(path),
+            fmt,
+            zone_of(tz, assume_tz),
+            columns=_columns(column_pairs),
+            strict=strict,
+            sheet=sheet,
+            encoding=encoding,
+            mapping=mapping,
+        )
     accepted = warnings = 0
     rejected: list[Rejected] = []
     warned: list[Accepted] = []

@@ -594,6 +594,24 @@ def boundary_cases(
     )
 
 
+def _change_days(pack: Pack, plan: _Plan) -> list[dt.date]:
+    """The days within the plan's range on which a parameter the rule reads changes value."""
+    from grievance_rules.packs.schema import ParamRef
+
+    rule = plan.rule
+    refs = [getattr(rule, name, None) for name in ("duration", "cap", "convention", "half_day")]
+    names = {ref.param for ref in refs if isinstance(ref, ParamRef)}
+    names |= {w.param for w in getattr(rule, "warnings", ()) if w.param}
+    days = {
+        dated.from_
+        for name in names
+        if name in pack.parameters and name not in pack.overrides
+        for dated in pack.parameters[name].values[1:]
+        if plan.first < dated.from_ <= plan.last
+    }
+    return sorted(days)
+
+
 def _start_instants(pack: Pack, plan: _Plan) -> st.SearchStrategy[dt.datetime]:
     cal = pack.calendar()
     low = dt.datetime.combine(plan.first, dt.time(), tzinfo=SHANGHAI)
@@ -603,6 +621,16 @@ def _start_instants(pack: Pack, plan: _Plan) -> st.SearchStrategy[dt.datetime]:
         st.integers(0, span),
         st.sampled_from(ZONES),
     )
+    changes = _change_days(pack, plan)
+    if changes:  # around the days a value the rule reads changes (5 → 3 working days)
+        anywhere |= st.builds(
+            lambda day, s, zone: (
+                dt.datetime.combine(day, dt.time(), tzinfo=SHANGHAI) + dt.timedelta(seconds=s)
+            ).astimezone(zone),
+            st.sampled_from(changes),
+            st.integers(-3 * 86_400, 3 * 86_400),
+            st.sampled_from(ZONES),
+        ).filter(lambda instant: plan.first <= instant.astimezone(SHANGHAI).date() <= plan.last)
     try:
         return edge_instants(cal, first=plan.first, last=plan.last) | anywhere
     except CalendarError:  # no edge day in a short effective range
