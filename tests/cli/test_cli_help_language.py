@@ -251,7 +251,7 @@ SHORT_HELP = {
     "demo": "用三套内置考核办法测评一个月的样例工单，加以比较并写出报告",
     "evaluate": "按考核办法测评 FILE 中的每件工单",
     "packs": "考核办法：内置的、已安装的，或一个目录",
-    "read": "从 PATH 读取工单（json、jsonl、csv、xlsx），报告每条记录的结果",
+    "read": "读取 PATH 中的工单（json、jsonl、csv、xlsx、Parquet），逐条报告",
     "sample": "以 JSON Lines 写出一个虚构街道的 COUNT 件模拟工单",
     "schema": "输出工单及其流转环节的 JSON Schema",
     "score": "按考核办法生成各单位每个周期的计分表",
