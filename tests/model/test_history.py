@@ -237,3 +237,16 @@ def test_generated_histories_are_coherent(order):
 def test_generated_orders_round_trip_through_json(order):
     assert WorkOrder.model_validate_json(order.model_dump_json()) == order
     assert WorkOrder.model_validate(order.to_fact()) == order
+
+
+def test_an_issue_is_said_with_the_colon_of_the_language():
+    # a batch's history rejections read "events[0]: 尚无回复即已回访" (an ASCII colon in
+    # Chinese) where the reader's problems read "：" (see tests/test_i18n.py)
+    from grievance_rules.i18n import language
+    from grievance_rules.model.history import HistoryIssue, IssueCode
+
+    issue = HistoryIssue(IssueCode.CALLBACK_BEFORE_REPLY, 0, "events[0]", "尚无回复即已回访")
+    with language("zh"):
+        assert str(issue) == "events[0]：尚无回复即已回访 [callback_before_reply]"
+    with language("en"):
+        assert str(issue) == "events[0]: 尚无回复即已回访 [callback_before_reply]"

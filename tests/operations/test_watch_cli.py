@@ -88,7 +88,7 @@ def test_csv_and_xlsx_agree(tmp_path: Path) -> None:
         str(book),
         str(path),
     )
-    sheet = openpyxl.load_workbook(book)["watch"]
+    sheet = openpyxl.load_workbook(book)["Watch list"]
     cells = [[c if c is not None else "" for c in row] for row in sheet.iter_rows(values_only=True)]
     # the due instant: an Excel date-time (Shanghai), the text the CSV writes
     assert cells[0][0] == "due (Asia/Shanghai, UTC+08:00)"
@@ -97,7 +97,7 @@ def test_csv_and_xlsx_agree(tmp_path: Path) -> None:
     assert [r[0] for r in cells[1:]] == [r[0] for r in rows[1:]]
     # CSV guards cells that start like a formula ("-21:00") with a quote; Excel cells need none
     assert cells[1:] == [[c[1:] if c.startswith("'") else c for c in row] for row in rows[1:]]
-    units = openpyxl.load_workbook(book)["units"]
+    units = openpyxl.load_workbook(book)["Units"]
     assert next(units.iter_rows(values_only=True))[0] == "unit"
 
 

@@ -79,7 +79,7 @@ def test_the_watch_workbook_has_translated_headers_and_counts_as_numbers(listed)
         item.due.astimezone(SHANGHAI).replace(tzinfo=None) for item in listed.items
     ]
     # in another zone on request, named in the header
-    utc = load_workbook(io.BytesIO(watch_xlsx(listed, lang="en", zone=dt.UTC)))["watch"]
+    utc = load_workbook(io.BytesIO(watch_xlsx(listed, lang="en", zone=dt.UTC)))["Watch list"]
     assert utc.cell(row=1, column=1).value == "due (UTC, UTC+00:00)"
     assert utc.cell(row=2, column=1).value == listed.items[0].due.astimezone(dt.UTC).replace(
         tzinfo=None

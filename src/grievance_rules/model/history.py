@@ -181,7 +181,9 @@ class HistoryIssue:
         return ISSUE_SEVERITY[self.code]
 
     def __str__(self) -> str:
-        return f"{self.field}: {self.message} [{self.code}]"
+        return _("{field}: {message} [{code}]").format(
+            field=self.field, message=self.message, code=self.code
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON data, keys in a fixed order."""

@@ -246,9 +246,11 @@ def watch_xlsx(
             cells: list[object] = ["" if cell is None else str(cell) for cell in row]
             cells[due] = item.due.astimezone(zone).replace(tzinfo=None)
             rows.append(cells)
-        items = Sheet(pgettext("sheet", "watch"), headers, rows, formats={due: DATETIME_FORMAT})
+        items = Sheet(
+            pgettext("sheet", "Watch list"), headers, rows, formats={due: DATETIME_FORMAT}
+        )
         units = Sheet(
-            pgettext("sheet", "units"),
+            pgettext("sheet", "Units"),
             [
                 _("unit"),
                 _("items"),
