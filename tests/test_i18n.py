@@ -550,11 +550,11 @@ def test_history_issues_and_their_error_in_chinese() -> None:
         with pytest.raises(HistoryError) as raised:
             ensure_coherent(order)
     assert issues == [
-        "units[1].id: 单位编号 'c07' 重复出现 [duplicate_unit]",
-        "events[0].at: 环节时间 2024-05-06T08:00:00+08:00 早于工单受理时间"
+        "units[1].id：单位编号 'c07' 重复出现 [duplicate_unit]",
+        "events[0].at：环节时间 2024-05-06T08:00:00+08:00 早于工单受理时间"
         "（2024-05-06T09:00:00+08:00） [event_before_received]",
-        "events[0].unit: 单位 'c07' 有办理动作（回复），但工单从未派给该单位 [unit_not_reached]",
-        "events[1]: 作出了退单审核，但没有待审核的退单申请 [return_decided_without_request]",
+        "events[0].unit：单位 'c07' 有办理动作（回复），但工单从未派给该单位 [unit_not_reached]",
+        "events[1]：作出了退单审核，但没有待审核的退单申请 [return_decided_without_request]",
     ]
     assert str(raised.value) == "工单 A2：流转记录有 4 处问题：" + "; ".join(issues)
     with i18n.language("en"):

@@ -53,3 +53,20 @@ def test_one_header_for_two_fields():
 def test_two_columns_for_one_field():
     with pytest.raises(ColumnMappingError, match="both hold 'id'"):
         ColumnMapping().resolve(["工单编号", "工单号"])
+
+
+def test_a_header_with_a_note_in_parentheses_holds_its_field():
+    # 受理时间（北京时间） was not recognised: every row rejected for a missing receipt
+    from grievance_rules.reading.columns import ColumnMapping
+
+    layout = ColumnMapping().resolve(["工单编号", "受理时间（北京时间）", "诉求类型(大类)", "备注"])
+    assert layout.fields == {0: "id", 1: "received_at", 2: "category"}
+    assert layout.ignored == ("备注",)
+    # a column named exactly wins over an annotated one, which is then ignored
+    layout = ColumnMapping().resolve(["受理时间", "受理时间（旧）", "工单编号"])
+    assert layout.fields == {0: "received_at", 2: "id"}
+    assert layout.ignored == ("受理时间（旧）",)
+    # two annotated columns of one field: neither is guessed
+    layout = ColumnMapping().resolve(["工单编号", "受理时间（北京）", "受理时间（UTC）"])
+    assert layout.fields == {0: "id"}
+    assert layout.ignored == ("受理时间（北京）", "受理时间（UTC）")

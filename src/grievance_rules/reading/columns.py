@@ -9,8 +9,10 @@ value or the Chinese term (``投诉``, ``省级热线``).
 
 Each field is found under its English name or one of its Chinese headers
 (:data:`DEFAULT_HEADERS`); headers are matched ignoring case, spaces and
-full-width parentheses. Override or extend with ``{field: header}`` (or
-``{field: [header, ...]}``): the given headers replace the defaults of that field.
+full-width parentheses, and a note in parentheses at a header's end
+(``受理时间（北京时间）``) is read past when no other column holds that field.
+Override or extend with ``{field: header}`` (or ``{field: [header, ...]}``): the
+given headers replace the defaults of that field.
 
 Example:
     >>> mapping = ColumnMapping({"complainant": "来电号码"})
@@ -21,6 +23,7 @@ Example:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -111,6 +114,14 @@ def header_key(header: str) -> str:
     )
 
 
+_NOTE = re.compile(r"\([^()]*\)$")
+
+
+def _without_note(key: str) -> str:
+    """A header key less a note in parentheses at its end: 受理时间(北京时间) → 受理时间."""
+    return _NOTE.sub("", key)
+
+
 @dataclass(frozen=True, slots=True)
 class TableLayout:
     """What each column of one table holds.
@@ -185,13 +196,14 @@ class ColumnMapping:
         """
         fields: dict[int, str] = {}
         seen: dict[str, int] = {}
-        ignored: list[str] = []
+        annotated: dict[int, str] = {}
         for index, cell in enumerate(header_row):
             header = "" if cell is None else str(cell)
             name = self._field_of.get(header_key(header))
             if name is None:
-                if header.strip():
-                    ignored.append(header)
+                bare = self._field_of.get(_without_note(header_key(header)))
+                if bare is not None:
+                    annotated[index] = bare
                 continue
             if name in seen:
                 raise ColumnMappingError(
@@ -201,11 +213,30 @@ class ColumnMapping:
                 )
             seen[name] = index
             fields[index] = name
+        # a header with a note in parentheses (受理时间（北京时间）) holds its field, unless
+        # another column holds it by name, or a second annotated one claims it too
+        claimed: dict[str, list[int]] = {}
+        for index, name in annotated.items():
+            claimed.setdefault(name, []).append(index)
+        for name, indices in claimed.items():
+            if name not in seen and len(indices) == 1:
+                fields[indices[0]] = name
+        ignored = [
+            str(cell)
+            for index, cell in enumerate(header_row)
+            if index not in fields and cell is not None and str(cell).strip()
+        ]
         headers = tuple("" if cell is None else str(cell) for cell in header_row)
-        return TableLayout(fields, tuple(ignored), headers)
+        return TableLayout(dict(sorted(fields.items())), tuple(ignored), headers)
 
     def recognised(self, header_row: Sequence[object]) -> int:
         """How many cells of a row are headers of some field (to find the header row)."""
         return sum(
-            1 for cell in header_row if cell is not None and header_key(str(cell)) in self._field_of
+            1
+            for cell in header_row
+            if cell is not None
+            and (
+                header_key(str(cell)) in self._field_of
+                or _without_note(header_key(str(cell))) in self._field_of
+            )
         )
