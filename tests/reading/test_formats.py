@@ -38,3 +38,16 @@ def test_unknown_format_name(tmp_path):
 def test_missing_file(tmp_path):
     with pytest.raises(ReadError, match="cannot open"):
         read_orders(tmp_path / "absent.jsonl")
+
+
+@pytest.mark.parametrize("name", ["导出.xls", "EXPORT.XLS", "工单.et"])
+def test_an_old_workbook_is_told_how_to_become_one_read(name):
+    # many platforms export Excel 97-2003 files; the message said only "name one of ..."
+    from grievance_rules.i18n import language
+
+    with language("en"), pytest.raises(InputFormatError) as english:
+        format_of(name)
+    assert "save it as an Excel workbook (.xlsx), then read that" in str(english.value)
+    with language("zh"), pytest.raises(InputFormatError) as chinese:
+        format_of(name)
+    assert "请用 Excel 或 WPS 打开后另存为“Excel 工作簿（.xlsx）”" in str(chinese.value)

@@ -40,13 +40,25 @@ _SUFFIXES = {
 }
 
 
+_OLD_WORKBOOKS = frozenset({".xls", ".et"})
+"""Binary workbooks (Excel 97-2003, WPS): refused with the way to an .xlsx."""
+
+
 def format_of(name: str | PurePath) -> InputFormat:
     """The format a file name's suffix says.
 
     Raises:
-        InputFormatError: the suffix is not one of .json, .jsonl, .ndjson, .csv, .xlsx.
+        InputFormatError: the suffix is not one of .json, .jsonl, .ndjson, .csv, .xlsx
+            (an .xls or .et workbook is told how to become one).
     """
     suffix = PurePath(name).suffix.lower()
+    if suffix in _OLD_WORKBOOKS:  # what many platforms still export
+        raise InputFormatError(
+            _(
+                "{name!r} is an Excel 97-2003 workbook ({suffix}), which is not read; open it "
+                "in Excel or WPS and save it as an Excel workbook (.xlsx), then read that"
+            ).format(name=str(name), suffix=suffix)
+        )
     try:
         return _SUFFIXES[suffix]
     except KeyError:
