@@ -413,3 +413,25 @@ def test_last_kept_is_the_engines_instant():
         found = _last_kept(view_of(order, instant))
         assert found == instant, order.id
         assert found.tzinfo is instant.tzinfo, order.id
+
+
+def test_a_period_longer_than_the_calendar_goes_per_order_with_the_engines_warning():
+    # 夏阳 first contact set to 99,999,999,999 working days: more office time than 64-bit
+    # positions hold (the columnar path overflowed) and more days than Python's dates
+    # (the per-order engine raised OverflowError). Each clock is now the calendar's
+    # refusal, judged per order: a deadline_not_computable warning, as past the end of
+    # the calendar (2060-12-31).
+    from grievance_rules.engine.plan import plan_for
+    from grievance_rules.packs import find_pack
+
+    from .differential import assert_same
+
+    pack = find_pack("xiayang").with_parameters({"first_contact_time": "99999999999 working days"})
+    orders = [_order("O-1"), _order("O-2")]
+    result = assert_same(orders, plan_for(pack))
+    counts = result.summary()["rules"]["XY-1.first-contact"]
+    assert (counts["columnar"], counts["per_order"]) == (0, 2)
+    warnings = [w for w in evaluate(orders[0], pack).warnings if w.rule_id == "XY-1.first-contact"]
+    assert [w.message for w in warnings] == [
+        "XY-1.first-contact: the result is past the calendar's end 2060-12-31"
+    ]

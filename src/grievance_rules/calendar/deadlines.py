@@ -246,12 +246,7 @@ def compute_deadline(
         ('2026-02-25T00:00:00+08:00', ['2026-02-15', '2026-02-16'])
     """
     local = to_shanghai(start, what="start")
-    try:
-        deadline = remembered_deadline(cal, local, duration, convention, half_day=half_day)
-    except OverflowError:  # a duration longer than Python's dates can hold
-        raise CalendarRangeError(
-            _("the result is past the calendar's end {last}").format(last=cal.last_date)
-        ) from None
+    deadline = remembered_deadline(cal, local, duration, convention, half_day=half_day)
     if deadline.start is not local:
         deadline = deadline.model_copy(update={"start": local})
     return deadline
@@ -281,7 +276,12 @@ def remembered_deadline(
     memo = cal._deadline_memo
     deadline: Deadline | None = memo.get(key) if key is not None else None
     if deadline is None:
-        deadline = _compute_deadline(cal, local, dur, conv, rule)
+        try:
+            deadline = _compute_deadline(cal, local, dur, conv, rule)
+        except OverflowError:  # a duration longer than Python's dates can hold
+            raise CalendarRangeError(
+                _("the result is past the calendar's end {last}").format(last=cal.last_date)
+            ) from None
         if key is not None:
             if len(memo) >= _MEMO_SIZE:
                 memo.clear()

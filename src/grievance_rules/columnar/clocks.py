@@ -193,9 +193,20 @@ def _office_us(batch: OrderBatch, spec: str | None, convention: str, half_day: s
                 rule_half is not HalfDayRule.NOON_CUTOFF or dur.amount.denominator == 1
             ):
                 minutes = dur.amount * hours.day_minutes
-            if minutes is not None and minutes > 0 and (minutes * 60_000_000).denominator == 1:
+            if (
+                minutes is not None
+                and 0 < minutes * 60_000_000 < _LONGEST_OFFICE_US
+                and (minutes * 60_000_000).denominator == 1
+            ):
                 office_us = int(minutes * 60_000_000)
     return office_us
+
+
+_LONGEST_OFFICE_US = 2**53
+"""The longest period added as office µs over the batch (about 285 years: longer than
+any calendar); a longer one is left to the calendar, which refuses it (a clock then
+judged per order, with the engine's ``deadline_not_computable`` warning), instead of
+overflowing the 64-bit positions."""
 
 
 _Run = tuple[dt.datetime, int | None, str | None, int | None, Row | None]
