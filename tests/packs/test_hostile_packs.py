@@ -479,3 +479,20 @@ def test_a_folder_linked_inside_the_pack_is_still_globbed(pack: Path) -> None:
     add_to_manifest(pack, "rule_files: ['rules/*.yaml', 'rules/*/*.yaml']\n")
     loaded = load_pack(pack)
     assert "rules/more/" + moved.name in set(loaded.rule_files.values())
+
+
+def test_of_two_impossible_dates_the_first_in_the_file_is_named() -> None:
+    from grievance_rules.packs.files import load_yaml
+
+    text = (
+        "parameters:\n"
+        "  a:\n"
+        "    description: x\n"
+        "    values:\n"
+        "      - {from: 2024-13-01, value: 1}\n"
+        "later: 2024-02-30\n"
+    )
+    with pytest.raises(PackError) as caught:
+        load_yaml(text, "parameters.yaml")
+    assert caught.value.line == 5
+    assert "'2024-13-01' is not a date or time that exists" in str(caught.value)

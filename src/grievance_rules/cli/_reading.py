@@ -7,6 +7,7 @@ with them.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -24,6 +25,7 @@ __all__ = [
     "pop_file_options",
     "refuse_format_as_output",
     "tz_option",
+    "workbook_zone",
     "zone_of",
 ]
 
@@ -166,6 +168,15 @@ def zone_of(tz: str | None, assume_tz: str | None) -> str | None:
                 param_hint="--tz",
             ) from None
     return chosen
+
+
+def workbook_zone(tz: str | None) -> dt.tzinfo:
+    """The zone a workbook shows its instants in: --tz, else Shanghai (Excel keeps no zone)."""
+    from zoneinfo import ZoneInfo
+
+    from grievance_rules.calendar import SHANGHAI
+
+    return ZoneInfo(tz) if tz else SHANGHAI
 
 
 def orders_of(

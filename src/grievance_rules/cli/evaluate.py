@@ -29,6 +29,7 @@ from grievance_rules.cli._reading import (
     input_format_option,
     refuse_format_as_output,
     tz_option,
+    workbook_zone,
     zone_of,
 )
 from grievance_rules.engine import Assessment, EngineName, Rejection, plan_for
@@ -216,11 +217,9 @@ def evaluate_command(
     counts = {"records": 0, "assessed": 0, "rejected": 0}
     workbook = None
     if output_format == "xlsx":
-        from zoneinfo import ZoneInfo
+        from grievance_rules.reports.xlsx import FindingsWorkbook
 
-        from grievance_rules.reports.xlsx import SHANGHAI, FindingsWorkbook
-
-        workbook = FindingsWorkbook(zone=ZoneInfo(tz) if tz else SHANGHAI)
+        workbook = FindingsWorkbook(zone=workbook_zone(tz))
 
     findings = None
     if output_format == "parquet":

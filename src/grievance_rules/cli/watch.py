@@ -20,6 +20,7 @@ from grievance_rules.cli._reading import (
     orders_of,
     refuse_format_as_output,
     tz_option,
+    workbook_zone,
     zone_of,
 )
 from grievance_rules.i18n import gettext as _
@@ -132,12 +133,7 @@ def watch_command(
     listed = watch(orders, pack, instant, within=horizon)
     if output == "xlsx":
         assert out_file is not None
-        from zoneinfo import ZoneInfo
-
-        from grievance_rules.calendar import SHANGHAI
-
-        zone = ZoneInfo(tz) if tz else SHANGHAI  # (the zone the official reads times in)
-        Path(out_file).write_bytes(watch_xlsx(listed, zone=zone))
+        Path(out_file).write_bytes(watch_xlsx(listed, zone=workbook_zone(tz)))
     else:
         render = {
             "table": watch_text,

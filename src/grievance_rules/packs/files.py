@@ -305,13 +305,13 @@ def _check_keys(root: yaml.Node, name: str) -> None:
 
 
 def _impossible_date(root: yaml.Node, name: str) -> PackError:
-    """The refusal of the first scalar YAML reads as a date but no calendar has."""
+    """The refusal of the first scalar in the file that YAML reads as a date no calendar has."""
     constructor = SAFE_LOADER("")
     stack = [root]
     seen_nodes: set[int] = set()
     try:
-        while stack:
-            node = stack.pop(0)
+        while stack:  # depth first, each node's children in order: the file's order
+            node = stack.pop()
             if id(node) in seen_nodes:
                 continue
             seen_nodes.add(id(node))
@@ -328,7 +328,7 @@ def _impossible_date(root: yaml.Node, name: str) -> PackError:
                         file=name,
                         line=line,
                     )
-            stack.extend(_children(node))
+            stack.extend(reversed(_children(node)))
     finally:
         constructor.dispose()
     return PackError(

@@ -63,6 +63,7 @@ DEFAULT_HEADERS: dict[str, tuple[str, ...]] = {
     "units": ("units", "涉及单位", "单位"),
     "events": ("events", "流转记录", "事件"),
 }
+"""Every field a column can hold, with the headers it is found under."""
 
 
 def field_label(field: str) -> str:
@@ -89,8 +90,6 @@ def field_label(field: str) -> str:
     chinese = next((h for h in headers or () if has_chinese(h)), None)
     return f"{chinese}（{field}）" if chinese else field
 
-
-"""Every field a column can hold, with the headers it is found under."""
 
 LIST_FIELDS = frozenset({"special_kinds", "flags"})
 """Fields whose cell holds several values."""
@@ -231,12 +230,7 @@ class ColumnMapping:
 
     def recognised(self, header_row: Sequence[object]) -> int:
         """How many cells of a row are headers of some field (to find the header row)."""
+        keys = (header_key(str(cell)) for cell in header_row if cell is not None)
         return sum(
-            1
-            for cell in header_row
-            if cell is not None
-            and (
-                header_key(str(cell)) in self._field_of
-                or _without_note(header_key(str(cell))) in self._field_of
-            )
+            1 for key in keys if key in self._field_of or _without_note(key) in self._field_of
         )

@@ -234,7 +234,13 @@ def watch_xlsx(
     (:func:`grievance_rules.reports.xlsx.write_workbook`); counts as numbers; the due
     instant an Excel date-time in ``zone``, named in its header (Excel keeps no zone).
     """
-    from grievance_rules.reports.xlsx import DATETIME_FORMAT, Sheet, write_workbook, zone_header
+    from grievance_rules.reports.xlsx import (
+        DATETIME_FORMAT,
+        Sheet,
+        excel_datetime,
+        write_workbook,
+        zone_header,
+    )
 
     with in_language(lang):
         table = watch_table(watch_list)
@@ -244,7 +250,7 @@ def watch_xlsx(
         rows: list[list[object]] = []
         for item, row in zip(watch_list.items, table.rows, strict=True):
             cells: list[object] = ["" if cell is None else str(cell) for cell in row]
-            cells[due] = item.due.astimezone(zone).replace(tzinfo=None)
+            cells[due] = excel_datetime(item.due, zone)
             rows.append(cells)
         items = Sheet(
             pgettext("sheet", "Watch list"), headers, rows, formats={due: DATETIME_FORMAT}

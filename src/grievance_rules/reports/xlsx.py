@@ -88,6 +88,7 @@ __all__ = [
     "assessments_xlsx",
     "comparison_xlsx",
     "display_width",
+    "excel_datetime",
     "scorecard_xlsx",
     "table_sheet",
     "write_workbook",
@@ -410,6 +411,11 @@ def comparison_xlsx(cmp: Comparison, target: Target, *, lang: str | None = None)
         write_workbook(sheets, target)
 
 
+def excel_datetime(instant: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
+    """An instant as a workbook holds it: the wall-clock time in ``zone``, no zone attached."""
+    return instant.astimezone(zone).replace(tzinfo=None)
+
+
 def zone_header(label: str, zone: dt.tzinfo) -> str:
     """A column's label with the zone of its date-times: ``到期（Asia/Shanghai，UTC+08:00）``."""
     offset = dt.datetime(2026, 1, 1, tzinfo=zone).strftime("%z")
@@ -456,7 +462,7 @@ class FindingsWorkbook:
     def _local(self, instant: dt.datetime | None) -> dt.datetime | None:
         if instant is None:
             return None
-        return instant.astimezone(self.zone).replace(tzinfo=None)
+        return excel_datetime(instant, self.zone)
 
     def add(self, order: WorkOrder | None, assessment: Assessment) -> None:
         """Add one order's assessment (``order`` names its units; ``None``: ids only)."""
