@@ -8,6 +8,7 @@ per order, the reference matcher, the assessment model itself.
 import datetime as dt
 import itertools
 import json
+import multiprocessing
 import random
 from typing import Any
 
@@ -253,6 +254,40 @@ def test_results_from_workers_arrive_as_json_and_rebuild_on_demand(demo) -> None
         assert theirs.assessment is theirs.assessment  # once
         assert theirs == mine
     assert json.loads(there[0].to_json() or b"")["order_id"] == "W6"
+
+
+@pytest.mark.parametrize("method", ["forkserver", "spawn"])
+def test_workers_started_without_fork_compile_the_packs_with_their_overrides(
+    method: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Python 3.14 starts workers with forkserver by default on Linux (spawn on macOS and
+    # Windows): the workers then inherit nothing and load each pack from its directory,
+    # with the what-if overrides sent along; the bytes are one process's
+    import grievance_rules.engine.batch as batch
+
+    start = multiprocessing.get_context(method)
+    monkeypatch.setattr(batch.multiprocessing, "get_context", lambda: start)
+    lines = [
+        make_order(
+            dispatched(f"2024-05-{d:02d}T09:30"),
+            {"type": "replied", "at": f"2024-05-{d + 4:02d}T09:00", "unit": "c07"},
+            {
+                "type": "callback",
+                "at": f"2024-05-{d + 5:02d}T10:00",
+                "unit": "ctr",
+                "process_satisfaction": "dissatisfied",
+            },
+            id=f"F{d}",
+            received_at=f"2024-05-{d:02d}T09:00:00+08:00",
+        ).model_dump_json()
+        for d in range(6, 12)
+    ]
+    pack = PACKS["chengdong"]
+    changed = pack.with_parameters({"points_process_unsatisfied": -2})
+    here = [r.to_json() for r in evaluate_many(lines, changed)]
+    there = [r.to_json() for r in evaluate_many(lines, changed, processes=2, chunk_size=2)]
+    assert there == here
+    assert here != [r.to_json() for r in evaluate_many(lines, pack)]  # the override counted
 
 
 def test_a_batch_result_is_still_built_as_before(demo) -> None:
