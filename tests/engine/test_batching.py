@@ -10,6 +10,7 @@ import itertools
 import json
 import multiprocessing
 import random
+import threading
 from typing import Any
 
 import pytest
@@ -288,6 +289,24 @@ def test_workers_started_without_fork_compile_the_packs_with_their_overrides(
     there = [r.to_json() for r in evaluate_many(lines, changed, processes=2, chunk_size=2)]
     assert there == here
     assert here != [r.to_json() for r in evaluate_many(lines, pack)]  # the override counted
+
+
+@pytest.mark.skipif(
+    multiprocessing.get_start_method() != "fork", reason="the platform does not fork by default"
+)
+def test_workers_are_not_forked_from_a_process_running_threads() -> None:
+    import grievance_rules.engine.batch as batch
+
+    if threading.active_count() == 1:  # (an earlier test may have left one: Dask's)
+        assert batch._worker_context().get_start_method() == "fork"
+    stop = threading.Event()
+    waiting = threading.Thread(target=stop.wait)
+    waiting.start()
+    try:
+        assert batch._worker_context().get_start_method() == "forkserver"
+    finally:
+        stop.set()
+        waiting.join()
 
 
 def test_a_batch_result_is_still_built_as_before(demo) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import multiprocessing
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -382,6 +383,24 @@ def _order_id(result: BatchResult) -> str | None:
     return None if assessment is None else assessment.order_id
 
 
+def _worker_context() -> Any:
+    """How worker processes start: the platform's default, but not fork from threads.
+
+    Forking a process that runs other threads (a web server's, or the offload thread
+    ``distributed`` starts on import) may deadlock the child, and Python 3.12 warns of
+    it: then the workers start from a fork server (Python 3.14's default on Linux) and
+    compile the packs themselves.
+    """
+    context = multiprocessing.get_context()
+    if (
+        context.get_start_method() == "fork"
+        and threading.active_count() > 1
+        and "forkserver" in multiprocessing.get_all_start_methods()
+    ):
+        return multiprocessing.get_context("forkserver")
+    return context
+
+
 def _rows(
     orders: Iterable[Any],
     plans: Sequence[PackPlan],
@@ -398,7 +417,7 @@ def _rows(
             for row in _assess_chunk(chunk, plans, as_of, repeats, engine, check_history):
                 yield _order_id(row[0]), row
         return
-    context = multiprocessing.get_context()
+    context = _worker_context()
     sources: list[PackPlan | tuple[str, str, Mapping[str, Any]]]
     if context.get_start_method() == "fork":
         sources = list(plans)  # forked workers inherit the plans
