@@ -155,10 +155,10 @@ def occurrences(batch: OrderBatch, i: int, trigger: Trigger, findings: Findings)
             if r[6] == trigger.state and (trigger.level is None or r[10] == trigger.level):
                 if trigger.occurrence is not None and r[4] != trigger.occurrence:
                     continue
-                if r[9] >= 0:
-                    at = from_us(r[9])
-                elif r[6] == "breached":
+                if r[6] == "breached":  # at its due instant, as the per-order judge
                     at = from_us(r[8])
+                elif r[9] >= 0:
+                    at = from_us(r[9])
                 else:
                     at = min(from_us(r[8]), batch.instants[i])
                 label = f"clock {rule_id}#{r[4]} {r[6]}"

@@ -62,8 +62,9 @@ def row_entry(row: Row) -> tuple[str, str, str, int, str, float] | None:
 
     Its kind, rule and state, the day it counts on (:func:`shanghai_day` of when it was
     so: a deduction or escalation when it happened, a clock when it stopped or else
-    fell due, a window when its action was taken), its unit and its points; ``None``
-    for a record row or a row without a unit, which count nothing.
+    fell due (a breached clock when it fell due, stopped late or not), a window when
+    its action was taken), its unit and its points; ``None`` for a record row or a row
+    without a unit, which count nothing.
     """
     kind, unit = row[3], row[5]
     if not unit or kind == "record":
@@ -72,7 +73,7 @@ def row_entry(row: Row) -> tuple[str, str, str, int, str, float] | None:
     if kind == "deduction":
         at, points = row[7], row[12]
     elif kind == "clock":
-        at = row[9] if row[9] >= 0 else row[8]
+        at = row[8] if row[6] == "breached" or row[9] < 0 else row[9]
     elif kind == "window":
         at = row[9]
     else:

@@ -122,11 +122,12 @@ def occurrences(ev: Evaluation, trigger: Trigger) -> list[Occurrence]:
     for rule_id in trigger.clock:
         for clock in ev.clocks.get(rule_id, ()):
             if _clock_counts(trigger, clock):
-                # when it was so: stopped, breached at its due instant, or seen at as_of
-                if clock.stopped_at is not None:
-                    at = clock.stopped_at
-                elif clock.state == "breached":
+                # when it was so: breached at its due instant (whether stopped late or
+                # not stopped yet: a later as_of never moves it), stopped, or seen at as_of
+                if clock.state == "breached":
                     at = clock.due
+                elif clock.stopped_at is not None:
+                    at = clock.stopped_at
                 else:
                     at = min(clock.due, ev.as_of)
                 found.append(

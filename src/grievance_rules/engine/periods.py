@@ -256,7 +256,10 @@ class PeriodTally:
             )
         for clock in assessment.clocks:
             key = tally_key("clock", clock.rule_id, clock.state)
-            bump(clock.stopped_at or clock.due, clock.unit, [key])
+            # a breached clock on the day it fell due, stopped late or not (a later
+            # as_of never moves it to another period); any other when it stopped
+            breached = clock.state == "breached"
+            bump(clock.due if breached else clock.stopped_at or clock.due, clock.unit, [key])
         for window in assessment.windows:
             key = tally_key("window", window.rule_id, window.state)
             bump(window.acted_at, window.unit, [key])

@@ -469,7 +469,12 @@ def _pack_rows(
     at = np.where(  # row_entry's instant: when it happened, stopped, fell due or was acted on
         deduction | of_kind("escalation"),
         start,
-        np.where(of_kind("clock") & (stop < 0), ints("due_us"), stop),
+        # (a breached clock when it fell due, stopped late or not)
+        np.where(
+            of_kind("clock") & ((stop < 0) | (state_code == states.get("breached", -1))),
+            ints("due_us"),
+            stop,
+        ),
     )
     if size:
         # the engine's order: each order's rows but deductions, in the table's order (by
