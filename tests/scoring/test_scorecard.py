@@ -87,11 +87,16 @@ def test_a_community_ranked_third_last_of_the_month_explains_and_the_fourth_does
     assert {card.row(u, "2024-05").peers for u in ranks} == {5}
     third_last = card.row("c03", "2024-05")
     assert third_last.score == -1.0
-    assert {f.rule_id for f in third_last.findings} == {
+    # (its week of 6 May's one 过程不满意 is on the row too: an oral explanation, 三（九）)
+    monthly = [f for f in third_last.findings if f.rule_id != "CD-9.weekly"]
+    assert {f.rule_id for f in monthly} == {
         "CD-10.bottom-three-secretary",
         "CD-10.bottom-three-liaison",
     }
-    assert third_last.findings[0].trace[0].startswith("3 of the 3 lowest of 5 units")
+    assert monthly[0].trace[0].startswith("3 of the 3 lowest of 5 units")
+    assert [(f.tier_id, f.period) for f in third_last.findings if f not in monthly] == [
+        ("CD-9.oral-explanation", "week of 2024-05-06")
+    ]
     assert card.row("c04", "2024-05").findings == ()
     # the street office ranks among street offices only
     assert card.row("cgb", "2024-05").peers == 1
@@ -264,3 +269,53 @@ def test_a_pack_naming_an_unknown_closure_outcome_is_refused():
 
     with pytest.raises(ValidationError, match="unknown closure outcome 'forgiven'"):
         Scoring(strike_off_closures=("forgiven",))
+
+
+@pytest.mark.parametrize("period", ["month", "quarter", "year"])
+def test_a_weeks_interview_is_on_the_row_of_the_period_the_week_begins_in(period):
+    # the week of Mon 6 May 2024 (not the first of a month): one 过程不满意 rating on
+    # 8 May (the callback the day after a reply on 7 May) is an oral explanation in it
+    card = score([order("p1", "c01", MONDAY, process="dissatisfied")], "chengdong", period=period)
+    label = {"month": "2024-05", "quarter": "2024-Q2", "year": "2024"}[period]
+    row = card.row("c01", label)
+    weekly = [(f.tier_id, f.period) for f in row.findings if f.rule_id == "CD-9.weekly"]
+    assert weekly == [("CD-9.oral-explanation", "week of 2024-05-06")]
+
+
+def test_a_two_month_finding_is_kept_on_a_month_with_nothing_else():
+    # Sent to 市政所 on Thu 8 February 2024 and signed for only on the 19th: 五、1 reports
+    # the late acceptance, and with no 先行联系 by 31 March, 五、2 asks for a written
+    # explanation, both for January-February. The unit has nothing in January; the
+    # monthly card still carries both, on January's row (the period's first month)
+    xiayang = [
+        {"id": "cyzx", "name": "夏阳街道城运中心", "kind": "dispatch_centre"},
+        {"id": "szs", "name": "夏阳街道市政所", "kind": "street_office"},
+    ]
+    late = WorkOrder.model_validate(
+        {
+            "id": "XY-late",
+            "channel": "hotline_12345",
+            "category": "投诉",
+            "received_at": "2024-02-08T09:00:00+08:00",
+            "units": xiayang,
+            "events": [
+                {
+                    "type": "dispatched",
+                    "at": "2024-02-08T09:30:00+08:00",
+                    "unit": "cyzx",
+                    "to_unit": "szs",
+                },
+                {"type": "signed_for", "at": "2024-02-19T09:00:00+08:00", "unit": "szs"},
+            ],
+        }
+    )
+    as_of = dt.datetime.fromisoformat("2024-03-31T12:00:00+08:00")
+    two = score([late], "xiayang", period="two_months", as_of=as_of)
+    month = score([late], "xiayang", period="month", as_of=as_of)
+    wanted = [
+        ("XY-11.late-acceptance", "2024-01/02", "szs"),
+        ("XY-12.written-explanation", "2024-01/02", "szs"),
+    ]
+    assert [(f.rule_id, f.period, f.unit) for f in two.findings()] == wanted
+    assert [(f.rule_id, f.period, f.unit) for f in month.findings()] == wanted
+    assert month.row("szs", "2024-01").findings == two.row("szs", "2024-01/02").findings

@@ -297,10 +297,11 @@ class ScoreBook:
         self.inputs += 1
         self.rejections.append(rejection)
 
-    def _slots(self) -> Iterator[tuple[dt.date, str]]:
+    def _slots(self, also: Iterable[dt.date] = ()) -> Iterator[tuple[dt.date, str]]:
         starts = {start for (kind, start, _unit) in self.tally.counts if kind == self.period}
         starts |= {start for (start, _unit) in self.rates}
         starts |= {start for (start, _unit) in self.excluded_by_unit}
+        starts |= set(also)
         units = set(self.unit_kinds)
         for start in sorted(starts):
             for unit in sorted(units):
@@ -310,18 +311,19 @@ class ScoreBook:
         """The scorecard of everything added so far."""
         pack = self.pack
         scoring = pack.manifest.scoring
+        # each period rule's finding on the row of the card's period its own period
+        # begins in (a week's 约谈 on its month, a two-month 通报 on its first month,
+        # a month's ranking on the week of its first day), that row made if the unit
+        # had nothing else then: none is left out of the card
         findings: dict[tuple[dt.date, str], list[PeriodFinding]] = defaultdict(list)
         for finding in evaluate_periods(self.tally, pack, unit_kinds=self.unit_kinds):
-            if (
-                finding.period_start
-                == pack_period_of(pack, finding.period_start, self.period).start
-            ):
-                findings[(finding.period_start, finding.unit)].append(finding)
+            start = pack_period_of(pack, finding.period_start, self.period).start
+            findings[(start, finding.unit)].append(finding)
         rows: list[dict[str, object]] = []
         by_period: dict[dt.date, dict[str, dict[str, float]]] = defaultdict(
             lambda: defaultdict(dict)
         )
-        for start, unit in self._slots():
+        for start, unit in self._slots(start for start, _unit in findings):
             key = (self.period, start, unit)
             points = self.tally.points.get(key, 0.0)
             counts = self.tally.counts.get(key, {})
