@@ -831,36 +831,47 @@ def _render(pack: Pack, lang: Language) -> str:
     if not m.limitations:
         out.append(pgettext("pack README", "None recorded."))
 
-    if lang == "en":
-        out += _analysts(pack)
+    out += _analysts(pack, lang)
     return "\n".join(out) + "\n"
 
 
-def _analysts(pack: Pack) -> list[str]:
-    """The English README's last section: parameter names and how to switch a reading."""
+def _analysts(pack: Pack, lang: Language) -> list[str]:
+    """The last section: parameter names and how to pick another value or reading."""
     out = [
         "",
-        "## For analysts: parameter names",
+        "## " + pgettext("pack README", "For analysts: parameter names"),
         "",
-        "Each value above is a dated parameter; `pack.with_parameters({name: value})` or "
-        "`grievance-rules what-if --set name=value` picks another.",
+        pgettext(
+            "pack README",
+            "Each value above is a dated parameter; `pack.with_parameters({name: value})` or "
+            "`grievance-rules what-if --set name=value` picks another.",
+        ),
         "",
-        "| parameter | what | other reading |",
+        "| {} | {} | {} |".format(
+            pgettext("pack README", "parameter"),
+            pgettext("pack README", "what"),
+            pgettext("pack README", "other reading"),
+        ),
         "|---|---|---|",
     ]
     switches: dict[str, dict[str, list[str]]] = {}  # parameter -> switch -> readings
     entries = [(n, p.interpretation) for n, p in pack.parameters.items()]
     entries += [(r.id, r.interpretation) for r in pack.rules]
+    whole = pgettext("pack README", "the whole pack")
     for owner, i in entries:
         if i is not None and i.switch:
             name = i.switch.split(":", 1)[0].strip()
-            where = "the whole pack" if owner == name else f"`{owner}`"
+            where = whole if owner == name else f"`{owner}`"
             switches.setdefault(name, {}).setdefault(i.switch, []).append(where)
+    comma, left, right = ("、", "（", "）") if lang == "zh" else (", ", " (", ")")
     for name, parameter in sorted(pack.parameters.items()):
-        other = "; ".join(
-            f"`{switch}` ({', '.join(owners)})" for switch, owners in switches.get(name, {}).items()
+        other = "；".join if lang == "zh" else "; ".join
+        others = other(
+            f"`{switch}`{left}{comma.join(owners)}{right}"
+            for switch, owners in switches.get(name, {}).items()
         )
-        out.append(f"| `{name}` | {_cell(parameter.description)} | {other} |")
+        what = _cell(_prose(lang, parameter.description, parameter.description_zh))
+        out.append(f"| `{name}` | {what} | {others} |")
     return out
 
 
