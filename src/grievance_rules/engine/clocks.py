@@ -27,6 +27,7 @@ from grievance_rules.engine.assessment import ClockFinding, WindowFinding, trust
 from grievance_rules.engine.matching import any_of
 from grievance_rules.errors import GrievanceRulesError
 from grievance_rules.i18n import current_language, language
+from grievance_rules.model import in_shanghai, instant_text
 from grievance_rules.packs.schema import ClockRule, EventRef, ParamRef, WindowRule
 
 __all__ = ["compile_where", "evaluate_clock", "evaluate_window", "where_holds"]
@@ -419,7 +420,7 @@ def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
                 f"the due instant of {standin.rule_id}: no {rule.start.event} event, so the "
                 f"clock runs from the latest it should have happened"
             )
-        trace.append(f"started {start.isoformat()} by {what}")
+        trace.append(f"started {instant_text(start)} by {what}")
         if run.unit is not None:
             unit: str | None = run.unit
             trace.append(f"the assignment of {unit}: its own clock, stopped by its own events")
@@ -460,14 +461,14 @@ def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
             trace.append(
                 f"due at the deadline written on the "
                 f"{'order' if field == 'reply_deadline' else 'start event'}: "
-                f"{field} = {due.isoformat()}"
+                f"{field} = {instant_text(due)}"
             )
         for other_id in rule.no_later_than:
             bound = _first_due(ev, other_id)
             if bound is not None and bound < due:
                 trace.append(
                     f"never after the due instant of {other_id}: "
-                    f"{due.isoformat()} becomes {bound.isoformat()}"
+                    f"{instant_text(due)} becomes {instant_text(bound)}"
                 )
                 due = bound
         stop_k = None
@@ -513,12 +514,12 @@ def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
                     continue
                 new_due = getattr(kept[k], "new_deadline")  # noqa: B009
                 trace.append(
-                    f"extension granted by event {ev.event_index(k)}: due {new_due.isoformat()}"
+                    f"extension granted by event {ev.event_index(k)}: due {instant_text(new_due)}"
                 )
                 due = max(due, new_due)
                 if cap is not None and due > cap:
                     trace.append(
-                        f"capped at {ev.value(rule.cap)} from the start: {cap.isoformat()}"
+                        f"capped at {ev.value(rule.cap)} from the start: {instant_text(cap)}"
                     )
                     due = cap
         paused_now = False
@@ -540,8 +541,8 @@ def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
                 paused_seconds += _span(ev, begin, end)
                 due = _shift(ev, due, begin, end)
                 trace.append(
-                    f"paused from event {ev.event_index(b)} ({begin.isoformat()}) to "
-                    f"{end.isoformat()}: due moves to {due.isoformat()}"
+                    f"paused from event {ev.event_index(b)} ({instant_text(begin)}) to "
+                    f"{instant_text(end)}: due moves to {instant_text(due)}"
                 )
         state: Literal["running", "paused", "met", "breached"]
         if stop_k is not None:
@@ -549,19 +550,19 @@ def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
             state = "met" if kept[stop_k].at <= due else "breached"
             if stop_k == run.ends:
                 trace.append(
-                    f"the order was taken from {unit} {kept[stop_k].at.isoformat()} by event "
+                    f"the order was taken from {unit} {instant_text(kept[stop_k].at)} by event "
                     f"{ev.event_index(stop_k)} ({kept[stop_k].type}): "
                     + ("not charged" if state == "met" else "already late when it left")
                 )
             else:
                 trace.append(
-                    f"stopped {kept[stop_k].at.isoformat()} by event "
+                    f"stopped {instant_text(kept[stop_k].at)} by event "
                     f"{ev.event_index(stop_k)} ({kept[stop_k].type}): {state}"
                 )
         else:
             stopped_at = None
             state = "paused" if paused_now else "breached" if ev.as_of > due else "running"
-            trace.append(f"not stopped by {ev.as_of.isoformat()} (as_of): {state}")
+            trace.append(f"not stopped by {instant_text(ev.as_of)} (as_of): {state}")
         origin = _position(ev, start)
         total = max(_position(ev, due) - origin, 0) / 1e6 + paused_seconds
         elapsed = max(_position(ev, stopped_at or ev.as_of) - origin, 0) / 1e6
@@ -583,10 +584,10 @@ def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
                     "citation": rule.citation,
                     "trace": tuple(trace),
                     "occurrence": occurrence,
-                    "start": start,
+                    "start": in_shanghai(start),
                     "start_event": ev.event_index(k0) if k0 is not None else None,
-                    "due": due,
-                    "stopped_at": stopped_at,
+                    "due": in_shanghai(due),
+                    "stopped_at": None if stopped_at is None else in_shanghai(stopped_at),
                     "stop_event": ev.event_index(stop_k) if stop_k is not None else None,
                     "state": state,
                     "warning_level": level,
@@ -638,11 +639,11 @@ def evaluate_window(ev: Evaluation, rule: WindowRule) -> list[WindowFinding]:
         acted = kept[k].at
         state = "within" if acted <= deadline.due else "late"
         trace = (
-            f"opened {opened.isoformat()} by {what}",
+            f"opened {instant_text(opened)} by {what}",
             f"{deadline.duration} ({deadline.convention.value}, half day: "
-            f"{deadline.half_day.value}): closes {deadline.due.isoformat()}",
+            f"{deadline.half_day.value}): closes {instant_text(deadline.due)}",
             *deadline.steps,
-            f"event {ev.event_index(k)} ({kept[k].type}) at {acted.isoformat()}: {state}",
+            f"event {ev.event_index(k)} ({kept[k].type}) at {instant_text(acted)}: {state}",
         )
         findings.append(
             trusted(
@@ -653,9 +654,9 @@ def evaluate_window(ev: Evaluation, rule: WindowRule) -> list[WindowFinding]:
                     "citation": rule.citation,
                     "trace": trace,
                     "event": ev.event_index(k),
-                    "opened_at": opened,
-                    "closes_at": deadline.due,
-                    "acted_at": acted,
+                    "opened_at": in_shanghai(opened),
+                    "closes_at": in_shanghai(deadline.due),
+                    "acted_at": in_shanghai(acted),
                     "state": state,
                     "consequence": rule.consequence,
                     "unit": kept[k].unit,

@@ -24,6 +24,7 @@ from grievance_rules.engine.condition_tree import (
     count_threshold,
     parameter_note,
 )
+from grievance_rules.model import in_shanghai, instant_text
 from grievance_rules.packs.schema import (
     Condition,
     DeductionRule,
@@ -266,7 +267,10 @@ def evaluate_escalation(ev: Evaluation, rule: EscalationRule) -> list[Escalation
     if not holding.holds:
         return []
     since = holding.since or ev.order.received_at
-    trace = (*holding.notes, *(f"counted {o.label} at {o.at.isoformat()}" for o in holding.counted))
+    trace = (
+        *holding.notes,
+        *(f"counted {o.label} at {instant_text(o.at)}" for o in holding.counted),
+    )
     return [
         EscalationFinding(
             rule_id=rule.id,
@@ -279,7 +283,7 @@ def evaluate_escalation(ev: Evaluation, rule: EscalationRule) -> list[Escalation
             target_unit=_unit_of(ev, rule.target, since, holding.counted),
             target_role=rule.target.role,
             target_body=rule.target.body,
-            since=since,
+            since=in_shanghai(since),
         )
     ]
 
@@ -352,7 +356,7 @@ def evaluate_deduction(ev: Evaluation, rule: DeductionRule) -> list[DeductionFin
     )
     for sequence, raw, points, capped in booked:
         occurrence = found[sequence - 1]
-        trace = [f"counted {occurrence.label} at {occurrence.at.isoformat()}"]
+        trace = [f"counted {occurrence.label} at {instant_text(occurrence.at)}"]
         if base is None:
             trace.append(f"points from the event: {raw:g}")
         elif rule.progression is not None:
@@ -388,7 +392,7 @@ def evaluate_deduction(ev: Evaluation, rule: DeductionRule) -> list[DeductionFin
                 trace=tuple(trace),
                 points=points,
                 unit=unit,
-                occurred_at=occurrence.at,
+                occurred_at=in_shanghai(occurrence.at),
                 occurrence=occurrence.label,
                 sequence=sequence,
             )

@@ -22,7 +22,7 @@ Example:
 
 from __future__ import annotations
 
-from grievance_rules.model.base import FrozenModel, Instant, instant_text
+from grievance_rules.model.base import FrozenModel, Instant, in_shanghai, instant_text
 from grievance_rules.model.enums import (
     CallbackMethod,
     Category,
@@ -150,6 +150,7 @@ __all__ = [
     "WorkOrder",
     "check_history",
     "ensure_coherent",
+    "in_shanghai",
     "instant_text",
     "work_order_schema",
 ]

@@ -41,6 +41,7 @@ __all__ = [
     "LATEST",
     "FrozenModel",
     "Instant",
+    "in_shanghai",
     "instant_text",
 ]
 
@@ -53,6 +54,25 @@ def instant_text(instant: dt.datetime) -> str:
         '2024-05-06T09:00:00+08:00'
     """
     return instant.astimezone(SHANGHAI).isoformat()
+
+
+_EIGHT_HOURS = dt.timedelta(hours=8)
+
+
+def in_shanghai(instant: dt.datetime) -> dt.datetime:
+    """The same instant on Shanghai wall-clock time (itself when already so written).
+
+    An order written in UTC (``Z``) and the same order written in ``+08:00`` are equal;
+    their assessments are written alike when each instant a finding takes from the
+    order passes through here.
+
+    Example:
+        >>> in_shanghai(dt.datetime(2024, 5, 6, 1, 0, tzinfo=dt.timezone.utc)).isoformat()
+        '2024-05-06T09:00:00+08:00'
+    """
+    if instant.utcoffset() == _EIGHT_HOURS and instant.year >= 1992:  # (no summer time since)
+        return instant
+    return instant.astimezone(SHANGHAI)
 
 
 _BARE_DATE = re.compile(r"\d{4}-?\d{2}-?\d{2}")
