@@ -157,7 +157,7 @@ def test_xiayang_in_chinese() -> None:
         "| 自派单起2个工作日内退单申请（超期：逾期不予退单） |"
     ) in lines
     assert (  # actor: dispatch_centre; target: handling_unit, role department_head
-        "| XY-3 | 二、1 工单流转 首次处置 | `XY-3.warning-order` | 督办 "
+        "| XY-3 | 二、1 工单流转 首次处置 | `XY-3.warning-order` | 督促措施 "
         "| 列为预警工单，在微信群内通报（派件单位；对象：承办单位的部门负责人） |"
     ) in lines
     assert "| 首次处置时限 | 2022-06-08 | 5个工作日 | 文件规定 | 二、1 工单流转 首次处置 |" in lines

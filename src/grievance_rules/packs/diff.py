@@ -559,7 +559,7 @@ class _ZhWords(_Words):
                 rules=self.rules(trig.window), state=state
             )
         if trig.escalation:
-            return pgettext("pack diff", "supervision {rules}").format(
+            return pgettext("pack diff", "escalation {rules}").format(
                 rules=self.rules(trig.escalation)
             )
         return pgettext("pack diff", "deduction {rules}").format(rules=self.rules(trig.deduction))

@@ -524,7 +524,7 @@ def _kind(kind: str) -> str:
         "clock": pgettext("pack README", "time limit"),
         "window": pgettext("pack README", "deadline for an action"),
         "deduction": pgettext("pack README", "points"),
-        "escalation": pgettext("pack README", "supervision"),
+        "escalation": pgettext("pack README", "escalation"),
         "record": pgettext("pack README", "record"),
         "period": pgettext("pack README", "periodic report"),
         "ranking": pgettext("pack README", "ranking"),
