@@ -745,11 +745,13 @@ def _render(pack: Pack, lang: Language) -> str:
     ]
     for name, parameter in pack.parameters.items():  # in the order the pack gives them
         for dated in parameter.values:
-            cited = (
-                pgettext("pack README", "assumption")
-                if parameter.basis == "assumption"
-                else pgettext("pack README", "cited")
-            )
+            if parameter.basis == "assumption":
+                cited = pgettext("pack README", "assumption")
+            elif parameter.interpretation is not None:
+                # the value cites the clause it reads, but the reading is the pack's
+                cited = pgettext("pack README", "reading (see Interpretations)")
+            else:
+                cited = pgettext("pack README", "cited")
             out.append(
                 f"| {_description(parameter, lang)} | {_date(dated.from_)} "
                 f"| {_cell(_value(pack, name, dated.value, lang))} | {cited} "
