@@ -74,7 +74,7 @@ def test_every_data_warning_the_engine_gives_reads_in_chinese():
             assert re.search(r"[\u4e00-\u9fff]", text), code
     with language("zh"):
         assert warning_text("missing_deadline", "R-1: x", "R-1") == (
-            "R-1：工单未填写书面期限，该时限无法计算"
+            "R-1：工单未填写书面期限，本规则的时限不适用于该工单"
         )
     with language("en"):
         assert warning_text("missing_deadline", "R-1: x", "R-1") == "R-1: x"
