@@ -84,7 +84,7 @@ def test_every_rate_is_shown_with_numerator_and_denominator_and_defined(sample_c
         "response rate",
         "resolution rate",
         "satisfaction rate",
-        "three rates (composite)",
+        "three rates (response, resolution, satisfaction)",
     ]
     first = _cells(lines[2])
     row = sample_card.rows[0]
@@ -234,3 +234,24 @@ def test_lang_keyword_does_not_change_the_current_language(sample_card):
     before = current_language()
     assert scorecard_markdown(sample_card, lang="zh").startswith("# 考核计分表")
     assert current_language() == before == "en"
+
+
+def test_a_packs_composite_is_among_the_key_figures_where_it_has_one():
+    # daye weighs 按时签收率, 办结率 and 满意率 equally ((十五)). The sample's 2026-Q1, by
+    # hand: 东风社区 signed 2 of 2 in time, completed 1 of 2, 1 of 1 satisfied:
+    # (1 + 0.5 + 1) / 3 = 0.8333; 南湖村 all three 100 %: 1; 城管办公室 had no rated
+    # callback, so its 满意率 and composite are undefined (—)
+    from grievance_rules.scoring import score
+
+    card = score(sample_orders(), "daye", period="quarter")
+    with language("zh"):
+        text = scorecard_markdown(card)
+    lines = _section(text, "得分、排名和主要比率")
+    assert _cells(lines[0])[-1] == "综合考核（按考核办法权重）"
+    shown = {cells[1]: cells[-1] for cells in map(_cells, lines[2:])}
+    assert shown == {"东风社区": "0.8333", "南湖村": "1", "城管办公室": "—"}
+
+
+def test_no_composite_column_for_a_pack_without_one(sample_card):
+    header = _cells(_section(scorecard_markdown(sample_card), "Scores, ranks and key rates")[0])
+    assert "composite (pack weights)" not in header

@@ -125,7 +125,7 @@ def _rate_labels() -> dict[str, str]:
         "response": _("response rate"),
         "resolution": _("resolution rate"),
         "satisfaction": _("satisfaction rate"),
-        "three_rates": _("three rates (composite)"),
+        "three_rates": _("three rates (response, resolution, satisfaction)"),
     }
 
 

@@ -170,6 +170,8 @@ def _scorecard_markdown(card: Scorecard) -> str:
                 "score",
                 "rank",
                 *KEY_RATES,
+                # the pack's own weighting of its rates (daye (十五)), where it has one
+                *(["composite"] if any(r.composite is not None for r in card.rows) else []),
             )
         ),
     )
