@@ -431,8 +431,7 @@ def warning_text(code: str, message: str, rule_id: str | None) -> str:
         "no_office_hours": _("{rule}: the pack's calendar has no office hours"),
         "deadline_not_computable": _("{rule}: the deadline cannot be computed ({detail})"),
         "missing_deadline": _(
-            "{rule}: the order has no written deadline; this rule's time limit does not "
-            "apply to it"
+            "{rule}: the order has no written deadline; this rule's time limit does not apply to it"
         ),
         "window_not_opened": _("{rule}: no earlier event opens the window for this action"),
     }
