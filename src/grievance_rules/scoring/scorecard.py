@@ -311,13 +311,18 @@ class ScoreBook:
         """The scorecard of everything added so far."""
         pack = self.pack
         scoring = pack.manifest.scoring
-        # each period rule's finding on the row of the card's period its own period
-        # begins in (a week's 约谈 on its month, a two-month 通报 on its first month,
-        # a month's ranking on the week of its first day), that row made if the unit
-        # had nothing else then: none is left out of the card
+        # each period rule's finding on the row of the first of the card's periods its
+        # own period overlaps that the card has (a week's 约谈 on its month, a two-month
+        # 通报 on its first month, a month's ranking on the week of its first day; a week
+        # across the new year before the data's first month, on that month); the row of
+        # the period its own begins in made when the card has none: none is left out
         findings: dict[tuple[dt.date, str], list[PeriodFinding]] = defaultdict(list)
+        held = {start for start, _unit in self._slots()}
         for finding in evaluate_periods(self.tally, pack, unit_kinds=self.unit_kinds):
-            start = pack_period_of(pack, finding.period_start, self.period).start
+            first = card = pack_period_of(pack, finding.period_start, self.period)
+            while card.start not in held and card.end < finding.period_end:
+                card = pack_period_of(pack, card.end, self.period)
+            start = card.start if card.start in held else first.start
             findings[(start, finding.unit)].append(finding)
         rows: list[dict[str, object]] = []
         by_period: dict[dt.date, dict[str, dict[str, float]]] = defaultdict(
