@@ -280,3 +280,25 @@ def test_an_id_on_two_rows_of_the_orders_table_rejects_both(tmp_path):
         assert problem.field == "id"
         assert problem.code == "duplicate_id"
         assert "order id 'D' is on rows 2, 4 of orders.parquet" in problem.message
+
+
+def test_orders_from_parquet_are_assessed_and_exported_as_from_json_lines(tmp_path):
+    # Parquet hands back instants in UTC; the assessment (its as_of, from the last event,
+    # its findings and traces) and the long-layout CSV are written in Shanghai time all
+    # the same, byte for byte as for the orders read from JSON Lines
+    from grievance_rules.engine import evaluate
+    from grievance_rules.reading.export import write_long_csv
+
+    orders = list(generate_orders(60, seed=5))
+    write_parquet(orders, tmp_path / "set")
+    read = [r.order for r in _read(tmp_path / "set")]
+    assert read == orders
+    for pack in ("chengdong", "xiayang", "daye"):
+        assert [evaluate(o, pack).model_dump_json() for o in read] == [
+            evaluate(o, pack).model_dump_json() for o in orders
+        ]
+    write_long_csv(orders, tmp_path / "a.csv")
+    write_long_csv(read, tmp_path / "b.csv")
+    for suffix in (".csv", ".流转记录.csv", ".单位.csv"):
+        assert (tmp_path / f"b{suffix}").read_bytes() == (tmp_path / f"a{suffix}").read_bytes()
+    assert "+08:00" in (tmp_path / "b.csv").read_text(encoding="utf-8-sig")

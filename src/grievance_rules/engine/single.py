@@ -28,7 +28,7 @@ from grievance_rules.engine.plan import Clause, PackPlan, plan_for
 from grievance_rules.engine.repeats import RepeatIndex
 from grievance_rules.errors import CalendarRangeError
 from grievance_rules.i18n import gettext as _
-from grievance_rules.model import WorkOrder, ensure_coherent
+from grievance_rules.model import WorkOrder, ensure_coherent, in_shanghai
 from grievance_rules.model.base import EARLIEST, LATEST
 from grievance_rules.model.events import EventBase
 from grievance_rules.model.handling import excluded_from_assessment
@@ -292,7 +292,7 @@ def assess(
             "pack_hash": pack.content_hash,
             "pack_origin": pack.origin,
             "engine": engine,
-            "as_of": instant,
+            "as_of": in_shanghai(instant),
             "judged_on": ev.judged_on,
             "excluded_from_assessment": excluded,
             "clocks": tuple(clocks),

@@ -9,7 +9,7 @@ file back with the same ``--tz``); an instant that wall time cannot hold
 exactly (fractions of a second, the repeated hour of a daylight-saving change)
 is written as ISO 8601 text with its offset, and a number that needs more than
 the 16 significant digits a workbook keeps as text. CSV files hold every instant as
-ISO 8601 text with its offset, in UTF-8 with a BOM (what Excel opens as UTF-8).
+ISO 8601 text on Shanghai time with its offset, in UTF-8 with a BOM (what Excel opens as UTF-8).
 The header row is frozen and the columns are as wide as their contents.
 
 Reading what was written gives the same orders (a property test checks it).
@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from grievance_rules.calendar import SHANGHAI
-from grievance_rules.model import EVENT_CLASSES, WorkOrder
+from grievance_rules.model import EVENT_CLASSES, WorkOrder, in_shanghai
 from grievance_rules.model.events import Evidence
 from grievance_rules.reading.columns import DEFAULT_HEADERS
 from grievance_rules.reading.long import EVENT_HEADERS, UNIT_HEADERS
@@ -234,7 +234,7 @@ def write_long_csv(orders: Iterable[WorkOrder], path: str | os.PathLike[str]) ->
                 [
                     ""
                     if value is None
-                    else value.isoformat(sep=" ")
+                    else in_shanghai(value).isoformat(sep=" ")  # as the orders' JSON is
                     if isinstance(value, dt.datetime)
                     else repr(value)
                     if isinstance(value, float)
