@@ -75,6 +75,25 @@ def test_convert_reports_each_rejected_record_and_exits_1(tmp_path):
     assert "1 rejected" in result.output
 
 
+@pytest.mark.parametrize("target", ["ds", "out.jsonl", "out.xlsx"])
+def test_convert_rejects_a_second_record_of_an_id_as_the_other_commands_do(tmp_path, target):
+    # a file with its first order exported a second time at the end: the copy is
+    # rejected (named, with where the first is), so the output scores like its source
+    source = tmp_path / "in.jsonl"
+    lines = [o.model_dump_json() for o in generate_orders(4, seed=3)]
+    source.write_text("\n".join([*lines, lines[0]]) + "\n", "utf-8")
+    first = json.loads(lines[0])["id"]
+    result = _run("convert", source, tmp_path / target)
+    assert result.exit_code == 1
+    assert (
+        f"{source}:5 (order {first}): id: duplicate order id '{first}' (first at {source}:1)"
+        in result.output
+    )
+    assert "5 records: 4 orders written" in result.output
+    scored = _run("score", tmp_path / target, "--pack", "daye", "--output-format", "json")
+    assert json.loads(scored.stdout)["inputs"] == 4
+
+
 def test_score_reads_a_dataset_and_writes_parquet(tmp_path):
     source = tmp_path / "in.jsonl"
     assert _run("sample", "--orders", 60, "--seed", 4, "-o", source).exit_code == 0

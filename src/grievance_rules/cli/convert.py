@@ -32,6 +32,7 @@ from grievance_rules.cli._reading import (
     tz_option,
     zone_of,
 )
+from grievance_rules.engine.duplicates import DuplicateIds
 from grievance_rules.i18n import gettext as _
 from grievance_rules.model import WorkOrder
 from grievance_rules.reading import Accepted
@@ -78,15 +79,24 @@ def convert_command(
     tz = zone_of(tz, assume_tz)
     records = records_of(source, input_format, tz, **pop_file_options(options))
     counts = {"records": 0, "rejected": 0}
+    seen = DuplicateIds("reject")  # a second record of an id is rejected, as every command does
 
     def orders() -> Iterator[WorkOrder]:
-        for record in records:
+        for position, record in enumerate(records):
             counts["records"] += 1
             if isinstance(record, Accepted):
-                yield record.order
+                where = str(record.location)
+                twice = seen.reason(record.order.id, position, where)
+                if twice is None:
+                    yield record.order
+                    continue
+                message = _("{location} (order {order}): {problems}").format(
+                    location=where, order=record.order.id, problems=twice
+                )
             else:
-                counts["rejected"] += 1
-                click.echo(str(record), err=True)
+                message = str(record)
+            counts["rejected"] += 1
+            click.echo(message, err=True)
 
     if fmt == "parquet":
         from grievance_rules.reading.parquet_export import write_parquet
