@@ -181,9 +181,11 @@ def write_long_xlsx(
     sheets = {name: book.create_sheet(name) for name in names}
     widths: dict[str, dict[int, int]] = {name: {} for name in names}
     count = 0
+    written = dict.fromkeys(names, 0)  # rows written to each sheet (not sheet.max_row:
+    # openpyxl finds that by scanning every cell, which made writing quadratic)
     for name, cells in rows:
         sheet = sheets[name]
-        row_number = sheet.max_row + 1 if sheet.max_row > 1 or sheet["A1"].value else 1
+        row_number = written[name] = written[name] + 1
         count += name == names[0] and row_number > 1
         for column, value in enumerate(cells, 1):
             if value is None:
