@@ -52,6 +52,26 @@ def test_score_markdown_names_units_rates_and_period_rules() -> None:
     assert "CD-10.bottom-three-secretary" not in result.stdout
 
 
+def test_score_writes_the_report_its_output_files_name_asks_for(tmp_path) -> None:
+    # -o card.html used to write Markdown under that name; an explicit format still rules
+    starts = {
+        "card.html": b"<!DOCTYPE html>",
+        "card.json": b'{\n  "pack":',
+        "card.csv": "\ufeffpack,period,".encode(),
+        "card.md": b"# ",
+        "card.xlsx": b"PK",
+        "card.parquet": b"PAR1",
+    }
+    for name, start in starts.items():
+        result = CliRunner().invoke(cli, ["score", "--pack", "daye", SAMPLE, "-o", tmp_path / name])
+        assert result.exit_code == 0, result.output
+        assert (tmp_path / name).read_bytes().startswith(start), name
+    explicit = tmp_path / "explicit.html"
+    args = ["score", "--pack", "daye", SAMPLE, "--output-format", "markdown", "-o", explicit]
+    assert CliRunner().invoke(cli, [str(a) for a in args]).exit_code == 0
+    assert explicit.read_bytes().startswith(b"# ")
+
+
 def test_compare_json_and_html(tmp_path) -> None:
     html = tmp_path / "report.html"
     result = CliRunner().invoke(

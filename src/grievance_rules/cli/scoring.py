@@ -239,24 +239,40 @@ def _over_file(
         )
 
 
+_SCORE_FORMATS = {
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".csv": "csv",
+    ".json": "json",
+    ".html": "html",
+    ".htm": "html",
+    ".parquet": "parquet",
+    ".xlsx": "xlsx",
+}
+"""The report a ``score --output`` file's ending asks for, without ``--output-format``."""
+
+
 @command("score")
 @pack_options
 @option(
     "--output-format",
     "fmt",
     type=click.Choice(["markdown", "csv", "json", "html", "parquet", "xlsx"]),
-    default="markdown",
-    show_default=True,
+    default=None,
     help=N_(
-        "The report's format (xlsx: an Excel workbook, also chosen by a FILE ending in .xlsx)."
+        "The report's format (default: as FILE's ending says, .md .csv .json .html .parquet "
+        ".xlsx; else markdown)."
     ),
 )
 @option("--output", "-o", help=N_("Write the report to this file (default: standard output)."))
 @_reading_options
-def score_command(pack_name: str | Path, fmt: str, output: str | None, **reading: Any) -> None:
+def score_command(
+    pack_name: str | Path, fmt: str | None, output: str | None, **reading: Any
+) -> None:
     """Each unit's scorecard per period under a pack: points, score, rank, rates, period rules."""
-    if output is not None and output.lower().endswith(".xlsx") and fmt == "markdown":
-        fmt = "xlsx"  # -o scores.xlsx: the workbook
+    if fmt is None:  # -o scores.html: the HTML report (it wrote Markdown under that name)
+        ending = Path(output).suffix.lower() if output is not None else ""
+        fmt = _SCORE_FORMATS.get(ending, "markdown")
     if fmt in ("html", "parquet", "xlsx") and output is None:  # refused before any order is read
         raise click.UsageError(
             _("--output-format {format} needs --output FILE (-o FILE)").format(format=fmt)
