@@ -243,7 +243,7 @@ def test_evaluate_table_in_chinese() -> None:
     assert re.search(r"时限\s+XY-1\.accept\s+到期 2026-03-03 09:20\s+超时\s+c11 南湖村", out)
     assert re.search(r"期限\s+XY-5\.return-window\s+截止 2026-03-04 09:20\s+期限内", out)
     assert "计时中" in out
-    assert "共 5 条记录：已评估 5 件，拒收 0 件" in out
+    assert "共 5 条记录：已测评 5 件，拒收 0 件" in out
     assert "None" not in out
     assert english_words(out) == set()
 
@@ -330,7 +330,7 @@ def test_a_duplicate_order_in_chinese(tmp_path: Path) -> None:
     (line,) = [text for text in result.stderr.splitlines() if text.startswith("{")]
     reasons = json.loads(line)["rejected"]["reasons"]
     assert reasons == [f"id：工单编号 'S-0001' 重复（首次出现于 {path}:1）"]
-    assert "共 2 条记录：已评估 1 件，拒收 1 件" in result.stderr
+    assert "共 2 条记录：已测评 1 件，拒收 1 件" in result.stderr
 
 
 def test_a_usage_error_in_chinese() -> None:

@@ -220,7 +220,7 @@ def test_chinese_reports_have_no_english_frame_text(sample_card, sample_comparis
     assert first.splitlines()[0] == "# 考核计分表：chengdong@2024，按月"
     assert "| 东风社区 | 村（社区） |" in first  # the matrix: units by name and kind
     assert "## 各单位各周期得分矩阵" in first
-    assert "输入记录 5 = 已测评 5 + 不纳入测评 0 + 未能读取 0。" in first
+    assert "输入记录 5 = 已测评 5 + 不纳入测评 0 + 拒收 0。" in first
     assert "c07" not in _frame(first)
     assert "village_community" not in first
     english = scorecard_markdown(sample_card, lang="en")
@@ -255,3 +255,20 @@ def test_a_packs_composite_is_among_the_key_figures_where_it_has_one():
 def test_no_composite_column_for_a_pack_without_one(sample_card):
     header = _cells(_section(scorecard_markdown(sample_card), "Scores, ranks and key rates")[0])
     assert "composite (pack weights)" not in header
+
+
+def test_a_comparisons_counts_add_up_with_the_orders_excluded_from_assessment():
+    # the five sample orders, one more excluded from assessment (不纳入测评) and one
+    # unreadable input: 7 = 5 assessed + 1 excluded + 1 rejected, under every pack
+    import datetime as dt
+
+    from tests.scoring.orders import order as made_order
+
+    excluded = made_order("X-1", "c01", dt.date(2024, 5, 6), excluded=True)
+    cmp = compare([*sample_orders(), excluded, "{not json"], list(PACKS))
+    assert {(c.assessed, c.excluded, c.rejected) for c in cmp.scorecards} == {(5, 1, 1)}
+    text = comparison_markdown(cmp)
+    assert "Inputs 7 = assessed 5 + excluded from assessment 1 + rejected 1;" in text
+    with language("zh"):
+        chinese = comparison_markdown(cmp)
+    assert "输入记录 7 = 已测评 5 + 不纳入测评 1 + 拒收 1；" in chinese

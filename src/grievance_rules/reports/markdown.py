@@ -231,15 +231,22 @@ def comparison_markdown(cmp: Comparison, *, lang: str | None = None) -> str:
 
 
 def comparison_counts_sentence(cmp: Comparison) -> str:
-    """The counts of a comparison and how many orders diverge, translated."""
+    """The counts of a comparison and how many orders diverge, translated.
+
+    The counts are the scorecards' (an order excluded from assessment, 不纳入测评, is
+    excluded under every pack alike): they add up as the table below them does.
+    """
+    excluded = max((card.excluded for card in cmp.scorecards), default=0)
     return _(
-        "Inputs {inputs} = assessed {assessed} + rejected {rejected}; the packs diverge on "
-        "{diverging} of the {assessed} assessed orders."
+        "Inputs {inputs} = assessed {assessed} + excluded from assessment {excluded} + "
+        "rejected {rejected}; the packs diverge on {diverging} of the {judged} orders judged."
     ).format(
         inputs=cmp.inputs,
-        assessed=cmp.assessed,
+        assessed=cmp.assessed - excluded,
+        excluded=excluded,
         rejected=cmp.rejected,
         diverging=cmp.orders_diverging,
+        judged=cmp.assessed,
     )
 
 
