@@ -272,3 +272,18 @@ def test_a_comparisons_counts_add_up_with_the_orders_excluded_from_assessment():
     with language("zh"):
         chinese = comparison_markdown(cmp)
     assert "输入记录 7 = 已测评 5 + 不纳入测评 1 + 拒收 1；" in chinese
+
+
+def test_a_comparison_says_which_packs_set_no_points():
+    # xiayang and daye set no points: their scores of 0 are not "nothing to pay"
+    cmp = compare(sample_orders(), list(PACKS))
+    assert [c.pack for c in cmp.scorecards if any(r.points for r in c.rows)] == [cmp.packs[0]]
+    text = _section_text(comparison_markdown(cmp), "Unit scores under each pack")
+    assert f"No unit got a point under {cmp.packs[1]}, {cmp.packs[2]}:" in text
+    with language("zh"):
+        chinese = comparison_markdown(cmp)
+    assert f"在 {cmp.packs[1]}、{cmp.packs[2]} 下没有任何单位被扣分或加分" in chinese
+
+
+def _section_text(text: str, heading: str) -> str:
+    return text.split(f"## {heading}\n", 1)[1].split("\n## ", 1)[0]

@@ -25,6 +25,7 @@ import re
 from collections.abc import Iterable
 
 from grievance_rules.i18n import gettext as _
+from grievance_rules.i18n import pgettext
 from grievance_rules.reports.formatting import (
     DASH,
     KEY_RATES,
@@ -250,6 +251,11 @@ def comparison_counts_sentence(cmp: Comparison) -> str:
     )
 
 
+def _any_points(card: Scorecard) -> bool:
+    """Whether any unit got a point (deducted or added) under the card's pack."""
+    return any(row.points for row in card.rows)
+
+
 def _comparison_markdown(cmp: Comparison) -> str:
     counts, outcomes, divergences, _examples_table, unit_scores, _cards, findings, rejections = (
         comparison_tables(cmp)
@@ -281,11 +287,29 @@ def _comparison_markdown(cmp: Comparison) -> str:
         ],
     )
     out += _section(_("Diverging orders"), _examples(cmp))
+    pointless = [card.pack for card in cmp.scorecards if not _any_points(card)]
+    note = (
+        [
+            escape(
+                _(
+                    "No unit got a point under {packs}: these packs set no points, so their "
+                    "scores say nothing of what the orders cost; compare their rates and "
+                    "escalations instead."
+                ).format(packs=pgettext("list", ", ").join(pointless))
+            ),
+            "",
+        ]
+        if pointless
+        else []
+    )
     out += _section(
         _("Unit scores under each pack"),
-        markdown_table(
-            unit_scores.select(*(c.key for c in unit_scores.columns if c.key not in _CODES))
-        ),
+        [
+            *note,
+            *markdown_table(
+                unit_scores.select(*(c.key for c in unit_scores.columns if c.key not in _CODES))
+            ),
+        ],
     )
     out += _section(
         _("Period findings"),
