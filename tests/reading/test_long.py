@@ -151,8 +151,18 @@ def test_duplicate_order_rows_are_refused(tmp_path):
               ["A1", "派单", "2025/1/6 9:30", "dzb", "c07"]]  # fmt: skip
     report = read_orders(_events_workbook(tmp_path / "o.xlsx", orders, events, UNITS),
                          assume_tz="Asia/Shanghai")  # fmt: skip
-    assert len(report.accepted) == 1
-    assert report.rejected[0].problems[0].code == "duplicate_order"
+    # both rows of A1 are refused, the first as well (it used to be kept and given the
+    # 流转记录 rows of both, as Parquet refuses both); the 流转记录 row is then a record of
+    # its own: 3 records, 0 accepted, every row accounted for
+    assert len(report.accepted) == 0
+    first, second, events_row = report.rejected
+    assert [r.location.row for r in (first, second)] == [2, 3]
+    assert first.problems[0].code == second.problems[0].code == "duplicate_order"
+    assert "order A1 is also on row 3" in first.problems[0].message
+    assert "order A1 is also on row 2" in second.problems[0].message
+    assert events_row.order_id == "A1"
+    assert events_row.problems[0].code == "duplicate_order"
+    assert "which is on rows 2, 3 of the orders sheet" in events_row.problems[0].message
 
 
 def test_every_event_field_has_a_column_and_the_right_kind_of_cell():

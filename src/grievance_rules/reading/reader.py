@@ -47,8 +47,10 @@ from pydantic import ValidationError
 
 from grievance_rules.errors import ReadError
 from grievance_rules.i18n import gettext as _
+from grievance_rules.i18n import pgettext
 from grievance_rules.model import Severity, WorkOrder, check_history
-from grievance_rules.reading.columns import ColumnMapping
+from grievance_rules.reading.cells import id_cell
+from grievance_rules.reading.columns import ColumnMapping, TableLayout
 from grievance_rules.reading.encoding import AUTO, detect_encoding, seekable
 from grievance_rules.reading.formats import InputFormat, format_of
 from grievance_rules.reading.long import (
@@ -91,6 +93,25 @@ OrderSource = str | os.PathLike[str] | IO[bytes] | IO[str]
 """A path, or an open file (binary, or text for the text formats)."""
 
 _BOM = b"\xef\xbb\xbf"
+
+
+def _repeated_ids(rows: Sequence[TableRow], layout: TableLayout) -> dict[str, list[int]]:
+    """The ids on more than one row of an orders sheet, with their rows (as read)."""
+    columns = [index for index, name in layout.fields.items() if name == "id"]
+    rows_of: dict[str, list[int]] = {}
+    for row in rows:
+        if row.blank or row.problem is not None:
+            continue
+        for index in columns:
+            value = row.cells[index] if index < len(row.cells) else None
+            if value is None or (isinstance(value, str) and not value.strip()):
+                continue
+            try:
+                key = str(id_cell(value)).strip()
+            except ValueError:  # refused with its row, where it is read
+                continue
+            rows_of.setdefault(key, []).append(row.row)
+    return {key: found for key, found in rows_of.items() if len(found) > 1}
 
 
 def _order_id(obj: object) -> str | None:
@@ -451,7 +472,12 @@ class OrderStream(Iterable[RecordResult]):
         self.ignored_columns = ignored
         tz = self.validator.tz
         registry = units.registry if units is not None else []
-        seen: dict[str, int] = {}
+        # the long layout: every row of an id that is on the orders sheet twice is refused
+        # (which 流转记录 rows are whose cannot be told), found before the first is read
+        twice: dict[str, list[int]] = {}
+        if events is not None:
+            rest = list(rest)
+            twice = _repeated_ids(rest, layout)
         record = 0
         for row in rest:
             if row.blank:
@@ -467,20 +493,19 @@ class OrderStream(Iterable[RecordResult]):
             if events is not None:
                 order_id = obj.get("id")
                 key = None if order_id is None else str(order_id).strip()
-                if key is not None and key in seen:
+                if key is not None and key in twice:
+                    others = [r for r in twice[key] if r != row.row]
                     problems.append(
                         RecordProblem(
                             "id",
                             _(
                                 "order {order} is also on row {row}: its 流转记录 rows cannot "
                                 "be told apart"
-                            ).format(order=key, row=seen[key]),
+                            ).format(order=key, row=pgettext("list", ", ").join(map(str, others))),
                             "duplicate_order",
                         )
                     )
                     key = None
-                elif key is not None:
-                    seen[key] = row.row
                 found, order_units, more, event_rows = events_for(key, events, units, tz)
                 problems.extend(more)
                 if found:
@@ -518,16 +543,32 @@ class OrderStream(Iterable[RecordResult]):
                     if order_id is not None
                     else _("no order (工单编号 empty)")
                 )
-                orphaned = RecordProblem(
-                    "",
-                    _(
-                        "{count} {sheet} row(s) ({rows}) for {what}, which the orders "
-                        "sheet does not have"
-                    ).format(
-                        count=len(group), sheet=events.sheet, rows=_row_list(group), what=what
-                    ),
-                    "orphan_events",
-                )
+                if order_id is not None and order_id in twice:  # its rows were refused
+                    orphaned = RecordProblem(
+                        "",
+                        _(
+                            "{count} {sheet} row(s) ({rows}) for {what}, which is on rows "
+                            "{orders} of the orders sheet: not assessed with either"
+                        ).format(
+                            count=len(group),
+                            sheet=events.sheet,
+                            rows=_row_list(group),
+                            what=what,
+                            orders=pgettext("list", ", ").join(map(str, twice[order_id])),
+                        ),
+                        "duplicate_order",
+                    )
+                else:
+                    orphaned = RecordProblem(
+                        "",
+                        _(
+                            "{count} {sheet} row(s) ({rows}) for {what}, which the orders "
+                            "sheet does not have"
+                        ).format(
+                            count=len(group), sheet=events.sheet, rows=_row_list(group), what=what
+                        ),
+                        "orphan_events",
+                    )
                 # an order id that is a formula never calculated reads as empty: say so
                 unsaved = tuple(
                     formula_problem(
