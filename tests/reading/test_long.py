@@ -177,3 +177,17 @@ def test_every_event_field_has_a_column_and_the_right_kind_of_cell():
         n for n, f in fields.items() if bool in (f.annotation, *typing.get_args(f.annotation))
     }
     assert booleans == BOOL_FIELDS
+
+
+def test_a_workbook_without_its_units_sheet_says_so(tmp_path):
+    # the events name dzb and c07, and no 单位 sheet says who they are: the order is
+    # refused for its unknown units, and the rejection names the missing sheet once
+    events = [["工单编号", "环节", "时间", "单位", "目标单位"],
+              ["A1", "派单", "2025/1/6 9:30", "dzb", "c07"]]  # fmt: skip
+    report = read_orders(_events_workbook(tmp_path / "o.xlsx", ORDERS, events),
+                         assume_tz="Asia/Shanghai")  # fmt: skip
+    (rejected,) = report.rejected
+    codes = [p.code for p in rejected.problems]
+    assert codes.count("unknown_unit") == 2
+    assert codes.count("no_units_table") == 1
+    assert "no units table (单位)" in str(rejected)

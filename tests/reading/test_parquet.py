@@ -302,3 +302,17 @@ def test_orders_from_parquet_are_assessed_and_exported_as_from_json_lines(tmp_pa
     for suffix in (".csv", ".流转记录.csv", ".单位.csv"):
         assert (tmp_path / f"b{suffix}").read_bytes() == (tmp_path / f"a{suffix}").read_bytes()
     assert "+08:00" in (tmp_path / "b.csv").read_text(encoding="utf-8-sig")
+
+
+def test_a_dataset_without_its_units_table_says_so(tmp_path):
+    orders = list(generate_orders(5, seed=2))
+    write_parquet(orders, tmp_path)
+    (tmp_path / "units.parquet").unlink()
+    results = _read(tmp_path)
+    rejected = [r for r in results if isinstance(r, Rejected)]
+    assert rejected  # the orders' events name units
+    for result in rejected:
+        codes = [p.code for p in result.problems]
+        assert "unknown_unit" in codes
+        assert codes.count("no_units_table") == 1
+        assert "no units table (units.parquet)" in str(result)

@@ -65,6 +65,7 @@ from grievance_rules.errors import ReadError
 from grievance_rules.i18n import gettext as _
 from grievance_rules.model import EVENT_CLASSES, Unit
 from grievance_rules.reading.long import BOOL_FIELDS, EVENT_HEADERS
+from grievance_rules.reading.problems import without_units_table
 from grievance_rules.reading.reader import record_validator
 from grievance_rules.reading.results import RecordProblem, RecordResult, Rejected, SourceLocation
 
@@ -1054,6 +1055,8 @@ def _batch_records(
                 _event_rows_note(result.problems, event_rows[low : low + len(found)], events_file),
                 result.order_id,
             )
+        if partition.units is None and isinstance(result, Rejected):
+            result = without_units_table(result, "units.parquet")
         results.append(result)
     return results
 

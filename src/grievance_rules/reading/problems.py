@@ -29,10 +29,16 @@ from grievance_rules.i18n import gettext as _
 from grievance_rules.model import EVENT_TYPES, HistoryIssue, enums
 from grievance_rules.model.base import CHECKED_TAG, FAST_TAG
 from grievance_rules.model.terms import TermEnum
-from grievance_rules.reading.results import RecordProblem
+from grievance_rules.reading.results import RecordProblem, Rejected
 from grievance_rules.validation_messages import pydantic_message
 
-__all__ = ["field_path", "problems_from_issues", "problems_from_validation", "pydantic_message"]
+__all__ = [
+    "field_path",
+    "problems_from_issues",
+    "problems_from_validation",
+    "pydantic_message",
+    "without_units_table",
+]
 
 _EVENT_TYPES = frozenset(EVENT_TYPES)
 _SCALARS = (str, int, float, bool)
@@ -191,3 +197,22 @@ def problems_from_issues(issues: Iterable[HistoryIssue]) -> tuple[RecordProblem,
         )
         for issue in issues
     )
+
+
+def without_units_table(result: Rejected, table: str) -> Rejected:
+    """A rejection for units its events name, from a source with no units table: say so.
+
+    Without the table (``units.parquet``, a workbook's 单位 sheet) an order has no units,
+    so every event naming one is refused; the rejection names the missing table once.
+    """
+    if not any(problem.code == "unknown_unit" for problem in result.problems):
+        return result
+    note = RecordProblem(
+        "units",
+        _(
+            "the source has no units table ({table}): an order's units, which its events "
+            "name, come from it"
+        ).format(table=table),
+        "no_units_table",
+    )
+    return Rejected(result.location, (*result.problems, note), result.order_id)

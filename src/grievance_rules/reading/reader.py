@@ -61,7 +61,11 @@ from grievance_rules.reading.long import (
     events_for,
 )
 from grievance_rules.reading.naive import localize_naive, zone
-from grievance_rules.reading.problems import problems_from_issues, problems_from_validation
+from grievance_rules.reading.problems import (
+    problems_from_issues,
+    problems_from_validation,
+    without_units_table,
+)
 from grievance_rules.reading.results import (
     Accepted,
     ReadReport,
@@ -532,6 +536,8 @@ class OrderStream(Iterable[RecordResult]):
             result = self.validator.from_object(location, obj, problems)
             if event_rows and isinstance(result, Rejected) and events is not None:
                 result = _with_event_rows(result, events.sheet, event_rows)
+                if units is None:
+                    result = without_units_table(result, "单位")
             yield result
         if events is not None:
             for order_id, group in list(events.by_order.items()):
