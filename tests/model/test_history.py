@@ -42,6 +42,29 @@ def test_out_of_order():
     assert ("out_of_order", "events[5].at") in _issues(rec)
 
 
+def test_one_event_dated_too_late_is_named_alone():
+    # the sample's first event dated a year late: every later event used to be "out of
+    # order"; taking that one out leaves the rest in order, so it alone is named
+    rec = record()
+    count = len(rec["events"])
+    _event(rec, 0)["at"] = "2025-05-06T09:30:00+08:00"
+    issues = check_history(WorkOrder.model_validate(rec))
+    late = [i for i in issues if i.code is IssueCode.OUT_OF_ORDER]
+    assert [(i.event_index, i.field) for i in late] == [(0, "events[0].at")]
+    assert late[0].message.startswith(
+        f"event at 2025-05-06T09:30:00+08:00 comes after all {count - 1} events after it"
+    )
+
+
+def test_two_events_dated_too_late_are_each_out_of_order_as_before():
+    rec = record()
+    _event(rec, 0)["at"] = "2025-05-06T09:30:00+08:00"
+    _event(rec, 2)["at"] = "2025-05-07T09:30:00+08:00"
+    fields = [f for code, f in _issues(rec) if code == "out_of_order"]
+    assert len(fields) >= 2
+    assert "events[0].at" not in fields
+
+
 def test_equal_instants_are_in_order():
     rec = record()
     _event(rec, 4)["at"] = _event(rec, 3)["at"]

@@ -42,6 +42,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 from grievance_rules.errors import HistoryError
@@ -510,7 +511,46 @@ def check_history(order: WorkOrder) -> tuple[HistoryIssue, ...]:
     checker = _Checker(order)
     checker.check_order()
     checker.check_events()
-    return tuple(checker.issues)
+    return tuple(_one_misdated_event(order, checker.issues))
+
+
+def _one_misdated_event(order: WorkOrder, issues: list[HistoryIssue]) -> list[HistoryIssue]:
+    """The issues, an event dated after every later event said once, on that event.
+
+    One event dated too late (2030 for 2025) puts every later event "out of order";
+    when taking that one event out leaves the rest in time order, it alone is named.
+    """
+    late = [issue for issue in issues if issue.code is IssueCode.OUT_OF_ORDER]
+    if len(late) < 2:
+        return issues
+    times = [event.at for event in order.events]
+    first = late[0].event_index
+    assert first is not None
+    j = max(range(first), key=times.__getitem__)  # the running maximum there: the suspect
+    rest = times[:j] + times[j + 1 :]
+    if times[-1] >= times[j] or any(b < a for a, b in pairwise(rest)):
+        return issues  # (the rest in order: the last event is the latest of them)
+    after = len(times) - j - 1
+    single = HistoryIssue(
+        IssueCode.OUT_OF_ORDER,
+        j,
+        f"events[{j}].at",
+        _(
+            "event at {at} comes after all {count} events after it (the last at {last}); "
+            "events must be in time order: is its date wrong?"
+        ).format(at=instant_text(times[j]), count=after, last=instant_text(times[-1])),
+    )
+    kept = [issue for issue in issues if issue.code is not IssueCode.OUT_OF_ORDER]
+    # in event order: after the issues of the events up to j, before those of later
+    # events and before the order's own issues found after the events
+    at, seen_event = len(kept), False
+    for k, issue in enumerate(kept):
+        index = issue.event_index
+        if (index is not None and index > j) or (index is None and seen_event):
+            at = k
+            break
+        seen_event = seen_event or index is not None
+    return [*kept[:at], single, *kept[at:]]
 
 
 def ensure_coherent(order: WorkOrder, *, strict: bool = False) -> tuple[HistoryIssue, ...]:
