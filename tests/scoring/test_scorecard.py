@@ -319,3 +319,22 @@ def test_a_two_month_finding_is_kept_on_a_month_with_nothing_else():
     assert [(f.rule_id, f.period, f.unit) for f in month.findings()] == wanted
     assert [(row.unit, row.period) for row in month.rows] == [("szs", "2024-02")]
     assert month.row("szs", "2024-02").findings == two.row("szs", "2024-01/02").findings
+
+
+def test_score_and_compare_take_a_pack_as_evaluate_does():
+    # by name, object, compiled plan or directory (text or a path): the same scorecard
+    from pathlib import Path
+
+    from grievance_rules.engine import compile_pack
+    from grievance_rules.scoring import compare
+
+    orders = [order("p1", "c01", MONDAY, process="dissatisfied")]
+    pack = find_pack("chengdong")
+    by_name = score(orders, "chengdong").model_dump_json()
+    for given in (pack, compile_pack(pack), Path(pack.directory), str(pack.directory)):
+        assert score(orders, given).model_dump_json() == by_name, type(given)
+    plans = [compile_pack(find_pack(name)) for name in ("chengdong", "daye")]
+    assert (
+        compare(orders, plans).model_dump_json()
+        == compare(orders, ["chengdong", "daye"]).model_dump_json()
+    )

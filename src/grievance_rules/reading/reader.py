@@ -479,11 +479,12 @@ class OrderStream(Iterable[RecordResult]):
         # the long layout: every row of an id that is on the orders sheet twice is refused
         # (which 流转记录 rows are whose cannot be told), found before the first is read
         twice: dict[str, list[int]] = {}
+        rows_left: Iterable[TableRow] = rest
         if events is not None:
-            rest = list(rest)
-            twice = _repeated_ids(rest, layout)
+            rows_left = list(rest)
+            twice = _repeated_ids(rows_left, layout)
         record = 0
-        for row in rest:
+        for row in rows_left:
             if row.blank:
                 continue
             record += 1

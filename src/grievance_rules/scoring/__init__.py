@@ -32,9 +32,8 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 
 from grievance_rules.engine import Rejection, RepeatIndex
-from grievance_rules.engine.batch import Duplicates
+from grievance_rules.engine.batch import Duplicates, PackSource
 from grievance_rules.engine.matching import EngineName
-from grievance_rules.packs import Pack
 from grievance_rules.scoring.compare import (
     Comparison,
     Divergence,
@@ -98,7 +97,7 @@ __all__ = [
 
 def score(
     orders: Iterable[OrderInput],
-    pack: Pack | str,
+    pack: PackSource,
     *,
     period: str = "month",
     as_of: dt.datetime | None = None,

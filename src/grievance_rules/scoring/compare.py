@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict
 
 from grievance_rules.engine import Assessment, RepeatIndex
 from grievance_rules.engine.assessment import Rejection
-from grievance_rules.engine.batch import Duplicates
+from grievance_rules.engine.batch import Duplicates, PackSource
 from grievance_rules.engine.matching import EngineName
 from grievance_rules.engine.plan import plan_for
 from grievance_rules.engine.single import evaluate
@@ -560,7 +560,7 @@ class _Totals:
 
 def compare(
     orders: Iterable[OrderInput],
-    packs: Sequence[Pack | str],
+    packs: Sequence[PackSource],
     *,
     as_of: dt.datetime | None = None,
     period: str = "month",
@@ -862,7 +862,7 @@ def compare_again(
 
 def what_if(
     orders: Iterable[OrderInput],
-    pack: Pack | str,
+    pack: PackSource,
     parameters: Mapping[str, Any],
     **options: Any,
 ) -> Comparison:

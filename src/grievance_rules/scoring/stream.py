@@ -20,12 +20,13 @@ from grievance_rules.engine.batch import (
     INPUT_ERRORS,
     DuplicateIds,
     Duplicates,
+    PackSource,
     input_rejection,
     last_positions,
     order_of_input,
 )
 from grievance_rules.engine.matching import EngineName
-from grievance_rules.engine.plan import plan_for
+from grievance_rules.engine.plan import PackPlan, plan_for
 from grievance_rules.errors import PackError
 from grievance_rules.i18n import gettext as _
 from grievance_rules.model import WorkOrder
@@ -55,8 +56,8 @@ class Assessed:
     assessments: tuple[Assessment, ...]
 
 
-def resolve_packs(packs: Iterable[Pack | str]) -> list[Pack]:
-    """Packs given by object, name or directory, loaded.
+def resolve_packs(packs: Iterable[PackSource]) -> list[Pack]:
+    """Packs given by object, compiled plan, name or directory (text or a path), loaded.
 
     A name or directory is found through the engine's plan cache (:func:`plan_for`):
     loaded again only when its files changed, so a service or a loop that scores by
@@ -66,7 +67,10 @@ def resolve_packs(packs: Iterable[Pack | str]) -> list[Pack]:
         PackNotFoundError: a name that is no pack.
         PackError: no packs, or the same pack twice (a ``ValueError`` too).
     """
-    loaded = [plan_for(p).pack if isinstance(p, str) else p for p in packs]
+    loaded = [
+        p if isinstance(p, Pack) else p.pack if isinstance(p, PackPlan) else plan_for(p).pack
+        for p in packs
+    ]
     if not loaded:
         raise PackError(_("no packs given"), field="packs")
     keys = [pack.key for pack in loaded]
