@@ -469,3 +469,29 @@ def test_an_assessment_is_the_same_bytes_in_every_language() -> None:
         "XY-1.accept: 2150-05-06 is outside the calendar 'china', which covers 2004-01-01 "
         "to 2060-12-31"
     )
+
+
+def test_a_dict_or_json_text_is_refused_by_evaluate_with_what_to_do(demo) -> None:
+    # evaluate_many validates dicts and JSON itself; evaluate takes a WorkOrder and says so
+    # (it used to fail with AttributeError: 'dict' object has no attribute '__dict__')
+    from grievance_rules.errors import WorkOrderError
+    from grievance_rules.i18n import language
+
+    order = make_order(dispatched("2024-05-06T09:30"))
+    for given in (order.model_dump(mode="json"), order.model_dump_json()):
+        with pytest.raises(WorkOrderError, match="evaluate takes a WorkOrder, not a (dict|str)"):
+            checked_evaluate(given, demo)  # type: ignore[arg-type]
+    with language("zh"), pytest.raises(WorkOrderError, match="evaluate 需要一个 WorkOrder"):
+        checked_evaluate(order.model_dump(), demo)  # type: ignore[arg-type]
+
+
+def test_a_bad_as_of_or_engine_is_said_in_chinese_too(demo) -> None:
+    from grievance_rules.errors import CalendarError, EngineError
+    from grievance_rules.i18n import language
+
+    order = make_order(dispatched("2024-05-06T09:30"))
+    with language("zh"):
+        with pytest.raises(CalendarError, match="as_of 须为 datetime"):
+            checked_evaluate(order, demo, "2024-05-08T09:00+08:00")  # type: ignore[arg-type]
+        with pytest.raises(EngineError, match="未知的引擎 'drools'"):
+            checked_evaluate(order, demo, engine="drools")  # type: ignore[arg-type]

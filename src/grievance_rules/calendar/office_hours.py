@@ -39,7 +39,11 @@ def to_shanghai(instant: dt.datetime, *, what: str = "instant") -> dt.datetime:
         '2026-02-13T15:00:00+08:00'
     """
     if not isinstance(instant, dt.datetime):
-        raise CalendarError(f"{what} must be a datetime, got {type(instant).__name__}")
+        raise CalendarError(
+            _("{what} must be a datetime, got {kind}").format(
+                what=what, kind=type(instant).__name__
+            )
+        )
     if instant.tzinfo is None or instant.utcoffset() is None:
         raise NaiveDatetimeError(
             _(

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, Protocol, get_args
 
 from grievance_rules.errors import EngineError, FactValidationError
+from grievance_rules.i18n import gettext as _
 from grievance_rules.model import WorkOrder
 from grievance_rules.model.events import EVENT_CLASSES, EventBase
 from grievance_rules.model.handling import event_indices_as_of, handling_units
@@ -458,6 +459,10 @@ def get_matcher(name: str) -> Matcher:
         get_adapter()  # durable-rules missing: fail here, with how to install it
         found = DurableMatcher()
     else:
-        raise EngineError(f"unknown engine {name!r}; one of: {', '.join(ENGINES)}")
+        raise EngineError(
+            _("unknown engine {name}; one of: {engines}").format(
+                name=repr(name), engines=", ".join(ENGINES)
+            )
+        )
     _MATCHERS[name] = found
     return found

@@ -26,7 +26,7 @@ from grievance_rules.engine.conditions import (
 from grievance_rules.engine.matching import EngineName, Match, OrderView, get_matcher, view_of
 from grievance_rules.engine.plan import Clause, PackPlan, plan_for
 from grievance_rules.engine.repeats import RepeatIndex
-from grievance_rules.errors import CalendarRangeError
+from grievance_rules.errors import CalendarRangeError, WorkOrderError
 from grievance_rules.i18n import gettext as _
 from grievance_rules.model import WorkOrder, ensure_coherent, in_shanghai
 from grievance_rules.model.base import EARLIEST, LATEST
@@ -131,6 +131,7 @@ def evaluate(
             for a caller that has checked it already.
 
     Raises:
+        WorkOrderError: ``order`` is not a :class:`WorkOrder` (a dict or JSON text).
         HistoryError: the history contradicts itself (every error-severity issue named).
         NaiveDatetimeError: ``as_of`` has no timezone.
         EngineError: an unknown engine, or durable-rules is missing or failed.
@@ -152,6 +153,15 @@ def evaluate(
         >>> a.engine
         'native'
     """
+    if not isinstance(order, WorkOrder):
+        raise WorkOrderError(
+            _(
+                "evaluate takes a WorkOrder, not a {kind}: validate a dict with "
+                "WorkOrder.model_validate, JSON with WorkOrder.model_validate_json, or read "
+                "a file with read_orders (which names every problem); evaluate_many takes "
+                "dicts and JSON as they are"
+            ).format(kind=type(order).__name__)
+        )
     plan = pack if isinstance(pack, PackPlan) else plan_for(pack)
     matcher = get_matcher(engine)
     if check_history:
