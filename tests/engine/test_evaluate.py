@@ -479,7 +479,7 @@ def test_a_dict_or_json_text_is_refused_by_evaluate_with_what_to_do(demo) -> Non
 
     order = make_order(dispatched("2024-05-06T09:30"))
     for given in (order.model_dump(mode="json"), order.model_dump_json()):
-        with pytest.raises(WorkOrderError, match="evaluate takes a WorkOrder, not a (dict|str)"):
+        with pytest.raises(WorkOrderError, match=r"evaluate takes a WorkOrder, not a (dict|str)"):
             checked_evaluate(given, demo)  # type: ignore[arg-type]
     with language("zh"), pytest.raises(WorkOrderError, match="evaluate 需要一个 WorkOrder"):
         checked_evaluate(order.model_dump(), demo)  # type: ignore[arg-type]
