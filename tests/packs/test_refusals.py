@@ -68,3 +68,23 @@ def test_an_override_the_rules_cannot_take_is_refused_in_the_language(daye) -> N
     with language("zh"), pytest.raises(PackError) as caught:
         daye.with_parameters({"warning_yellow": float("nan")})
     assert str(caught.value).startswith("规则包 daye：覆盖参数 warning_yellow=nan：参数值须为")
+
+
+def test_a_bad_parameter_value_is_said_to_come_from_parameters_yaml(tmp_path: Path) -> None:
+    # the rule using it is named (file, rule, field, line), and so is the parameter
+    import shutil
+
+    pack = tmp_path / "pack"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "docs" / "example-pack", pack)
+    parameters = pack / "parameters.yaml"
+    text = parameters.read_text(encoding="utf-8")
+    parameters.write_text(text.replace("value: 1 working day", "value: 1 fortnight"), "utf-8")
+    with language("en"), pytest.raises(PackError) as caught:
+        load_pack(pack)
+    assert caught.value.rule_id == "DXH-1.transfer"
+    assert caught.value.field == "duration"
+    assert "duration '1 fortnight' not understood" in str(caught.value)
+    assert "(the value of parameter 'transfer_time' in parameters.yaml)" in str(caught.value)
+    with language("zh"), pytest.raises(PackError) as caught:
+        load_pack(pack)
+    assert "（该值为 parameters.yaml 中参数 'transfer_time' 的取值）" in str(caught.value)

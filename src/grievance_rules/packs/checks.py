@@ -372,6 +372,15 @@ class Checker:
             )
         return [dated.value for dated in self.parameters[ref.param].values]
 
+    @staticmethod
+    def of_value(ref: Any, message: str) -> str:
+        """``message``, saying where the value is when a parameter gives it."""
+        if not isinstance(ref, ParamRef):
+            return message
+        return _("{message} (the value of parameter {name} in parameters.yaml)").format(
+            message=message, name=repr(ref.param)
+        )
+
     def whole(self, rule: Rule, ref: Any, path: str, *, least: int) -> None:
         """A count (a number or a dated parameter): every value a whole number >= least."""
         for value in self.param(rule, ref, path):
@@ -379,8 +388,11 @@ class Checker:
                 raise self.fail(
                     rule,
                     path,
-                    _("must be a whole number of at least {least}, got {value}").format(
-                        least=least, value=repr(value)
+                    self.of_value(
+                        ref,
+                        _("must be a whole number of at least {least}, got {value}").format(
+                            least=least, value=repr(value)
+                        ),
                     ),
                 )
 
@@ -389,7 +401,11 @@ class Checker:
         for value in self.param(rule, ref, path):
             if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
                 raise self.fail(
-                    rule, path, _("must be a number above 0, got {value}").format(value=repr(value))
+                    rule,
+                    path,
+                    self.of_value(
+                        ref, _("must be a number above 0, got {value}").format(value=repr(value))
+                    ),
                 )
 
     def duration(self, rule: Rule, spec: Any, path: str, convention: Any, half_day: Any) -> None:
@@ -398,13 +414,16 @@ class Checker:
             try:
                 Duration.parse(str(text))
             except DurationError as exc:
-                raise self.fail(rule, path, str(exc)) from None
+                raise self.fail(rule, path, self.of_value(spec, str(exc))) from None
         for value in self.param(rule, convention, "convention"):
             if value not in {c.value for c in CountingConvention}:
                 raise self.fail(
                     rule,
                     "convention",
-                    _("unknown counting convention {value}").format(value=repr(value)),
+                    self.of_value(
+                        convention,
+                        _("unknown counting convention {value}").format(value=repr(value)),
+                    ),
                 )
         if half_day is not None:
             for value in self.param(rule, half_day, "half_day"):
@@ -412,7 +431,9 @@ class Checker:
                     raise self.fail(
                         rule,
                         "half_day",
-                        _("unknown half-day rule {value}").format(value=repr(value)),
+                        self.of_value(
+                            half_day, _("unknown half-day rule {value}").format(value=repr(value))
+                        ),
                     )
 
     def clock(self, rule: ClockRule) -> None:
@@ -519,7 +540,10 @@ class Checker:
                 raise self.fail(
                     rule,
                     "points",
-                    _("points must be a number, got {value}").format(value=repr(value)),
+                    self.of_value(
+                        rule.points,
+                        _("points must be a number, got {value}").format(value=repr(value)),
+                    ),
                 )
         for other in rule.same_occurrence_as:
             self.reference(rule, [other], DeductionRule, "same_occurrence_as")
