@@ -8,11 +8,13 @@ stay cheap):
 * :mod:`grievance_rules.calendar`: China working-day calendars and deadlines
   (``china``, ``WorkingCalendar``, ``Duration``, ``CountingConvention`` ...).
 * :mod:`grievance_rules.model`: the work order (``WorkOrder``).
-* :mod:`grievance_rules.reading`: ``read_orders``, ``iter_orders``.
-* :mod:`grievance_rules.packs`: ``find_pack``.
-* :mod:`grievance_rules.engine`: ``evaluate``, ``evaluate_many``.
+* :mod:`grievance_rules.reading`: ``read_orders``, ``iter_orders``, ``validate_record``.
+* :mod:`grievance_rules.packs`: ``find_pack``, ``load_pack``.
+* :mod:`grievance_rules.engine`: ``evaluate``, ``evaluate_many``, ``compile_pack``,
+  ``Assessment``.
 * :mod:`grievance_rules.scoring`: ``score``, ``compare``, ``what_if``.
-* :mod:`grievance_rules.errors`: the one error hierarchy (``GrievanceRulesError``).
+* :mod:`grievance_rules.errors`: the one error hierarchy (``GrievanceRulesError``;
+  ``PackError``, ``HistoryError``, ``NaiveDatetimeError`` among it).
 
 Example:
     >>> import datetime as dt
@@ -40,11 +42,16 @@ if TYPE_CHECKING:
         WorkingCalendar,
         china,
     )
-    from grievance_rules.engine import evaluate, evaluate_many
-    from grievance_rules.errors import GrievanceRulesError
+    from grievance_rules.engine import Assessment, compile_pack, evaluate, evaluate_many
+    from grievance_rules.errors import (
+        GrievanceRulesError,
+        HistoryError,
+        NaiveDatetimeError,
+        PackError,
+    )
     from grievance_rules.model import WorkOrder
-    from grievance_rules.packs import find_pack
-    from grievance_rules.reading import iter_orders, read_orders
+    from grievance_rules.packs import find_pack, load_pack
+    from grievance_rules.reading import iter_orders, read_orders, validate_record
     from grievance_rules.scoring import compare, score, what_if
 
 try:
@@ -62,10 +69,17 @@ _WHERE = {
     "WorkingCalendar": "calendar",
     "china": "calendar",
     "GrievanceRulesError": "errors",
+    "HistoryError": "errors",
+    "NaiveDatetimeError": "errors",
+    "PackError": "errors",
     "WorkOrder": "model",
     "read_orders": "reading",
     "iter_orders": "reading",
+    "validate_record": "reading",
     "find_pack": "packs",
+    "load_pack": "packs",
+    "Assessment": "engine",
+    "compile_pack": "engine",
     "evaluate": "engine",
     "evaluate_many": "engine",
     "score": "scoring",
@@ -74,24 +88,31 @@ _WHERE = {
 }
 
 __all__ = [
+    "Assessment",
     "CountingConvention",
     "Deadline",
     "Duration",
     "GrievanceRulesError",
     "HalfDayRule",
+    "HistoryError",
     "LocalOverlay",
+    "NaiveDatetimeError",
     "OfficeHours",
+    "PackError",
     "WorkOrder",
     "WorkingCalendar",
     "__version__",
     "china",
     "compare",
+    "compile_pack",
     "evaluate",
     "evaluate_many",
     "find_pack",
     "iter_orders",
+    "load_pack",
     "read_orders",
     "score",
+    "validate_record",
     "what_if",
 ]
 
