@@ -63,6 +63,33 @@ def test_every_citation_quotes_its_source_verbatim(name: str) -> None:
     assert missing == []
 
 
+NOT_QUOTES = {
+    "N个工作日": "the form of the periods a convention counts, not a passage",
+    "有业务时间的，停止业务活动的时间为截止时间": "民法典 art. 203, not a seed document",
+    "依法办理办结": "the closure outcome handled_lawfully by its Chinese term",
+    "已解决": "the closure outcome resolved by its Chinese term",
+}
+"""Text in 「」 in a pack's prose that is a term or another law's words, with why."""
+
+
+@needs_seeds
+@pytest.mark.parametrize("name", PACKS)
+def test_every_quoted_passage_in_a_packs_prose_is_verbatim(name: str) -> None:
+    # readings, limitations and descriptions quote the documents in 「」: each passage
+    # (each part between …) is in a seed document, word for word, punctuation too
+    seeds = _squash("".join(p.read_text(encoding="utf-8") for p in SEEDS.glob("0*.txt")))
+    pack = find_pack(name)
+    missing = []
+    for path in sorted(pack.directory.rglob("*.yaml")):
+        if "scenarios" in path.parts:
+            continue
+        for quote in re.findall(r"「([^」]+)」", path.read_text(encoding="utf-8")):
+            for part in quote.split("…"):
+                if part and _squash(part) not in seeds and _squash(part) not in NOT_QUOTES:
+                    missing.append(f"{path.name}: 「{_squash(part)}」")
+    assert missing == []
+
+
 @needs_seeds
 @pytest.mark.parametrize("name", PACKS)
 def test_every_checklist_clause_has_a_rule_and_every_rule_a_clause(name: str) -> None:
