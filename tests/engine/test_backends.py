@@ -234,6 +234,43 @@ def test_a_pack_whose_files_change_is_loaded_again(tmp_path: Path):
     assert plan_for(folder).pack.content_hash == first.pack.content_hash
 
 
+@pytest.mark.parametrize("by", ["directory", "object"])
+def test_threads_asking_at_once_for_a_new_pack_compile_it_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, by: str
+) -> None:
+    # a service's threads evaluating by name on its first requests: one compiles the
+    # pack, the others wait for it (each used to compile its own, 2-3 times in 8)
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    import grievance_rules.engine.plan as plans
+    from grievance_rules.packs import load_pack
+
+    folder = tmp_path / "demo"
+    shutil.copytree(HERE / "packs" / "demo", folder)
+    given: Path | object = folder if by == "directory" else load_pack(folder)
+    compiled = []
+    real = plans.compile_pack
+
+    def slow(pack: object) -> PackPlan:
+        compiled.append(pack)
+        time.sleep(0.05)  # (a wide window for another thread to come in)
+        return real(pack)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(plans, "compile_pack", slow)
+    start = threading.Barrier(8)
+
+    def ask(_: int) -> PackPlan:
+        start.wait()
+        return plan_for(given)  # type: ignore[arg-type]
+
+    with ThreadPoolExecutor(8) as pool:
+        found = list(pool.map(ask, range(8)))
+    assert len(compiled) == 1
+    assert all(plan is found[0] for plan in found)
+
+
 def test_a_plan_can_be_given_instead_of_a_pack():
     plan = compile_pack(PACKS["xiayang"])
     order = make_order(dispatched("2024-05-06T09:30"))

@@ -332,6 +332,9 @@ def _escalation_order(rules: tuple[EscalationRule, ...]) -> list[EscalationRule]
 # -- finding plans ---------------------------------------------------------------------
 
 _LOCK = threading.Lock()
+_BUILDING = threading.RLock()
+"""Held while a plan not in the caches is loaded and compiled: one thread does it, the
+others then find it (compiling takes tens of milliseconds; the caches' lock is not held)."""
 _BY_OBJECT: OrderedDict[int, PackPlan] = OrderedDict()
 """``id(pack)`` → its plan (the plan holds the pack, so the id stays its own)."""
 _BY_CONTENT: OrderedDict[tuple[str, str, str], PackPlan] = OrderedDict()
@@ -393,9 +396,13 @@ def plan_for(pack: Pack | str | Path) -> PackPlan:
             if plan is not None and plan.pack is pack:
                 _remember(_BY_OBJECT, id(pack), plan)
                 return plan
-        plan = compile_pack(pack)
-        with _LOCK:
-            _remember(_BY_OBJECT, id(pack), plan)
+        with _BUILDING:  # threads asking for it at once compile it once
+            with _LOCK:
+                plan = _BY_OBJECT.get(id(pack))
+            if plan is None or plan.pack is not pack:
+                plan = compile_pack(pack)
+                with _LOCK:
+                    _remember(_BY_OBJECT, id(pack), plan)
         return plan
     text = str(pack)
     if isinstance(pack, Path) or "/" in text or os.sep in text:  # a directory, as find_pack
@@ -406,6 +413,16 @@ def plan_for(pack: Pack | str | Path) -> PackPlan:
         known = _BY_NAME.get(name)
     if known is not None and _fingerprint(known[0]) == known[1]:
         return known[2]
+    with _BUILDING:  # threads asking for it at once load and compile it once
+        with _LOCK:
+            known = _BY_NAME.get(name)
+        if known is not None and _fingerprint(known[0]) == known[1]:
+            return known[2]
+        return _load_and_compile(pack, name)
+
+
+def _load_and_compile(pack: str | Path, name: str) -> PackPlan:
+    """:func:`plan_for` of a name or directory not known yet (or whose files changed)."""
     loaded = find_pack(pack)
     content = (loaded.content_hash, loaded.key, str(loaded.directory))
     with _LOCK:
