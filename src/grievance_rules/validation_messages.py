@@ -49,6 +49,7 @@ PYDANTIC_MESSAGES = {
     "string_pattern_mismatch": N_("should match the pattern {pattern}"),
     "string_unicode": N_("should be text (Unicode), not a broken character"),
     "finite_number": N_("should be a finite number"),
+    "json_invalid": N_("is not valid JSON: the record is cut short or malformed ({error})"),
     # the model's own instant checks (grievance_rules.model.base)
     "instant_range": N_("{value} is outside the years 1900-2199"),
     "instant_number": N_(

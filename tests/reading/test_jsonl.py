@@ -106,3 +106,12 @@ def test_assume_tz_reads_naive_timestamps_in_that_zone(zone):
     else:
         (order,) = report.orders
         assert order == WorkOrder.model_validate(record())
+
+
+def test_a_truncated_line_is_said_in_chinese_without_the_parser_s_english() -> None:
+    from grievance_rules.i18n import language
+
+    with language("zh"):
+        report = read_orders(io.BytesIO(b'{"id": "A1", "channel":\n'), format="jsonl")
+    (rejected,) = report.rejected
+    assert str(rejected.problems[0]) == "不是有效的 JSON：该条记录不完整或格式有误 [json_invalid]"
