@@ -338,3 +338,22 @@ def test_score_and_compare_take_a_pack_as_evaluate_does():
         compare(orders, plans).model_dump_json()
         == compare(orders, ["chengdong", "daye"]).model_dump_json()
     )
+
+
+def test_a_comparison_of_packs_whose_months_begin_on_other_days_dates_its_rows(tmp_path):
+    # chengdong against a copy whose month runs from the 26th: two rows called 2024-05
+    # for a unit are told apart by their dates (they were alike, each with one pack blank)
+    import shutil
+
+    from grievance_rules.packs import load_pack
+    from grievance_rules.scoring import compare
+
+    copy = tmp_path / "cd26"
+    shutil.copytree(find_pack("chengdong").directory, copy)
+    manifest = copy / "pack.yaml"
+    text = manifest.read_text(encoding="utf-8").replace("id: chengdong", "id: cd26", 1)
+    manifest.write_text(text + "\nmonth_starts_on: 26\n", encoding="utf-8")
+    orders = [order("p1", "c01", MONDAY, process="dissatisfied")]
+    cmp = compare(orders, [find_pack("chengdong"), load_pack(copy)])
+    labels = sorted({row["period"] for row in cmp.unit_scores() if row["unit"] == "c01"})
+    assert labels == ["2024-05 (2024-04-26–2024-05-25)", "2024-05 (2024-05-01–2024-05-31)"]

@@ -152,11 +152,19 @@ class Comparison(BaseModel):
     def unit_scores(self) -> list[dict[str, Any]]:
         """Per unit and period, its score under each pack (rows for a table)."""
         table: dict[tuple[dt.date, str, str], dict[str, Any]] = {}
+        starts: dict[str, set[dt.date]] = {}
         for card in self.scorecards:
             for row in card.rows:
+                starts.setdefault(row.period, set()).add(row.period_start)
+        for card in self.scorecards:
+            for row in card.rows:
+                label = row.period
+                if len(starts[label]) > 1:  # packs whose months begin on other days
+                    last = row.period_end - dt.timedelta(days=1)
+                    label = f"{label} ({row.period_start.isoformat()}–{last.isoformat()})"
                 entry = table.setdefault(
                     (row.period_start, row.period, row.unit),
-                    {"period": row.period, "unit": row.unit, "unit_kind": row.unit_kind},
+                    {"period": label, "unit": row.unit, "unit_kind": row.unit_kind},
                 )
                 entry[card.pack] = row.score
         return [table[key] for key in sorted(table)]
