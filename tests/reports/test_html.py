@@ -112,7 +112,7 @@ def test_a_pack_without_points_shows_its_rates_by_unit_name(sample_orders_daye):
     cell = re.search(r'data-row="c07" data-column="2026-03" data-value="([^"]*)"', first)
     assert cell.group(1) == "1"
     assert 'data-column="2026-03" data-value="1"><title>' in first
-    assert "on-time sign-off rate 100.0%</title>" in first
+    assert "on-time sign-off rate 100.0% (1/1)</title>" in first
     assert ">100.0%</text>" in first
     assert ">东风社区</text>" in svg
     assert ">南湖村</text>" in svg
@@ -168,3 +168,21 @@ def test_chinese_pages_have_no_english_frame_text_with_the_rules_side_by_side(
     assert "<h2>规则对照</h2>" in pages[0]
     assert '<th scope="col">比较结果</th>' in pages[0]
     assert "<title>考核计分表：chengdong@2024，按月</title>" in pages[1]
+
+
+def test_a_rate_cell_says_what_it_is_of_when_pointed_at() -> None:
+    # 100 % of one order is not 100 % of twenty: each rate cell's tooltip gives its
+    # numerator and denominator, as the Markdown tables do
+    card = score(sample_orders(), "xiayang")
+    text = html.unescape(scorecard_html(card))
+    tips = re.findall(r"<title>([^<]*on-time sign-off rate[^<]*)</title>", text)
+    assert tips
+    names = {u.id: u.name for o in sample_orders() for u in o.units}
+    for row in card.rows:
+        rate = row.rates["on_time_sign_off"]
+        if rate.value is None and not any(names.get(row.unit, row.unit) in t for t in tips):
+            continue
+        wanted = f"· {row.period}: on-time sign-off rate"
+        mine = [t for t in tips if f"· {names.get(row.unit, row.unit)} " in t and wanted in t]
+        assert mine, (row.unit, row.period)
+        assert mine[0].endswith(f"({rate.numerator:g}/{rate.denominator})")

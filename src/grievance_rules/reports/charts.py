@@ -110,7 +110,8 @@ class HeatPanel:
     percentages (a rate, coloured on one fixed scale: 0 % red, 100 % green);
     ``note`` is a line under the panel's title (what the panel shows instead of
     what, and why); ``column_labels`` names the columns (``data-column`` keeps
-    the key).
+    the key); ``details`` says what a value is of (a rate's numerator and
+    denominator: 100 % of 1 order is not 100 % of 20).
     """
 
     title: str
@@ -122,6 +123,8 @@ class HeatPanel:
     note: str = ""
     value_name: str = ""
     column_labels: Mapping[str, str] = field(default_factory=dict)
+    details: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    """What a cell's value is of, shown beside it when pointed at (a rate's ``4/5``)."""
 
 
 def heat_map(
@@ -220,6 +223,9 @@ def _heat_cell(
     name = panel.row_labels.get(row, row)
     period = panel.column_labels.get(column, column)
     tip = f"{panel.title} · {name} · {period}: {value_name} {shown}"
+    detail = panel.details.get((row, column))
+    if detail:
+        tip += f" ({detail})"
     if value is None:
         fill, dark, data = "#ffffff", False, ""
     else:

@@ -319,7 +319,15 @@ def _panels_of(card: Scorecard, periods: tuple[str, ...], names: dict[str, str])
         if all(value is None for value in rates.values()):
             continue
         title = f"{card.pack} · {rate_label(name)}"
-        panels.append(HeatPanel(title, units, periods, rates, labels, True, note, rate_label(name)))
+        counts = {
+            (row.unit, row.period): f"{row.rates[name].numerator:g}/{row.rates[name].denominator}"
+            for row in card.rows
+        }
+        panels.append(
+            HeatPanel(
+                title, units, periods, rates, labels, True, note, rate_label(name), details=counts
+            )
+        )
         note = ""
     composite = {(row.unit, row.period): row.composite for row in card.rows}
     if any(value is not None for value in composite.values()):
