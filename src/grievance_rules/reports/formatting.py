@@ -35,7 +35,7 @@ from grievance_rules.i18n import gettext as _
 from grievance_rules.model import EVENT_CLASSES
 from grievance_rules.model.enums import LeaderRole, UnitKind
 from grievance_rules.packs.schema import Citation, Topic
-from grievance_rules.scoring import RATES, Rate
+from grievance_rules.scoring import RATES, Rate, Scorecard
 
 __all__ = [
     "CLOCK_STATES",
@@ -54,6 +54,7 @@ __all__ = [
     "rate_label",
     "rate_text",
     "role_text",
+    "sets_no_points",
     "state_label",
     "topic_label",
     "topic_zh",
@@ -439,3 +440,13 @@ def warning_text(code: str, message: str, rule_id: str | None) -> str:
     if template is None:
         return message
     return template.format(rule=rule, detail=detail)
+
+
+def sets_no_points(card: Scorecard) -> bool:
+    """Whether no unit got a point under the card's pack in its orders.
+
+    xiayang and daye set none at all; a pack that does may still give none to a quiet
+    month's orders. A card without rows (every input rejected) says nothing either
+    way: ``False``.
+    """
+    return bool(card.rows) and all(row.points == 0 for row in card.rows)

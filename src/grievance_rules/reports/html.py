@@ -59,6 +59,7 @@ from grievance_rules.reports.formatting import (
     period_text,
     rate_label,
     rate_text,
+    sets_no_points,
     state_label,
     topic_label,
     unit_label,
@@ -274,11 +275,6 @@ PANEL_RATES: tuple[str, ...] = (
     "satisfaction",
 )
 """The rates a pack without points is shown by, each that has a value for some unit."""
-
-
-def sets_no_points(card: Scorecard) -> bool:
-    """Whether no unit got a point under the card's pack (xiayang and daye set none)."""
-    return all(row.points == 0 for row in card.rows)
 
 
 def _row_labels(card: Scorecard, names: dict[str, str]) -> dict[str, str]:

@@ -34,6 +34,7 @@ from grievance_rules.reports.formatting import (
     number,
     period_kind_label,
     rate_text,
+    sets_no_points,
 )
 from grievance_rules.reports.tables import (
     Cell,
@@ -251,11 +252,6 @@ def comparison_counts_sentence(cmp: Comparison) -> str:
     )
 
 
-def _any_points(card: Scorecard) -> bool:
-    """Whether any unit got a point (deducted or added) under the card's pack."""
-    return any(row.points for row in card.rows)
-
-
 def _comparison_markdown(cmp: Comparison) -> str:
     counts, outcomes, divergences, _examples_table, unit_scores, _cards, findings, rejections = (
         comparison_tables(cmp)
@@ -287,14 +283,14 @@ def _comparison_markdown(cmp: Comparison) -> str:
         ],
     )
     out += _section(_("Diverging orders"), _examples(cmp))
-    pointless = [card.pack for card in cmp.scorecards if not _any_points(card)]
+    pointless = [card.pack for card in cmp.scorecards if sets_no_points(card)]
     note = (
         [
             escape(
                 _(
-                    "No unit got a point under {packs}: these packs set no points, so their "
-                    "scores say nothing of what the orders cost; compare their rates and "
-                    "escalations instead."
+                    "No unit got a point under {packs} in these orders, so a score of 0 there "
+                    "is not a cost of nothing (a pack may set no points at all); compare the "
+                    "rates and escalations too."
                 ).format(packs=pgettext("list", ", ").join(pointless))
             ),
             "",
