@@ -183,11 +183,11 @@ def test_chengdong_in_chinese() -> None:
         "| 自派单起半个工作日内退单申请（超期：超期不予回退） |"
     ) in rows
     assert (
-        "| CD-A2.1 | 附件2 二、1 超期件 | `CD-A2.1.overdue` | 扣分 "
+        "| CD-A2.1 | 附件2 二、1 超期件 | `CD-A2.1.overdue` | 扣加分 "
         "| 扣1分，每件工单只计一次，只计入：属地 |"
     ) in rows
     assert (
-        "| CD-A2.7 | 附件2 二、7（1）区重办 | `CD-A2.7.redo-district` | 扣分 "
+        "| CD-A2.7 | 附件2 二、7（1）区重办 | `CD-A2.7.redo-district` | 扣加分 "
         "| 扣1分，同一工单再次发生的逐次加倍，只计入：属地 |"
     ) in rows
     assert "| 主动承办件每件加分 | 2024-01-01 | 加1分 | 文件规定 | 附件2 二、10 |" in rows

@@ -31,7 +31,7 @@ def test_english_traces_and_periods_read_as_the_engine_wrote_them():
 def test_chinese_traces_periods_and_states():
     with language("zh"):
         assert trace_text("deduction:CD-A2.3.process-unsatisfied: 1 (== 1: yes)") == (
-            "扣分 CD-A2.3.process-unsatisfied：1（== 1：是）"
+            "扣加分 CD-A2.3.process-unsatisfied：1（== 1：是）"
         )
         assert (
             trace_text("clock:CD-5.x:breached: 2 (>= 1: no)") == "时限 CD-5.x 超时：2（>= 1：否）"

@@ -80,7 +80,7 @@ def test_scorecard_workbook_in_chinese_holds_the_hand_worked_scores(card):
         "周期考核结果",
         "各项比率的计算口径",
         "数量",
-        "未能测评的记录",
+        "拒收的记录",
     ]
     sheet = book["计分表"]
     header = [cell.value for cell in sheet[1]]
@@ -225,13 +225,13 @@ def test_findings_workbook_gives_instants_in_the_zone_its_header_names():
     out = io.BytesIO()
     book.save(out)
     workbook = load_workbook(out)
-    assert workbook.sheetnames == ["工单考核结果", "工单", "未能测评的记录"]
+    assert workbook.sheetnames == ["工单考核结果", "工单", "拒收的记录"]
     sheet = workbook["工单考核结果"]
     header = [cell.value for cell in sheet[1]]
     assert "办理时间（Asia/Shanghai，UTC+08:00）" in header
     assert "到期时间（Asia/Shanghai，UTC+08:00）" in header
     rows = _rows(sheet)
-    deductions = [row for row in rows if row["结果类别"] == "扣分"]
+    deductions = [row for row in rows if row["结果类别"] == "扣加分"]
     # X-1's callback (2024-05-08 10:00 Beijing time) rated the result 不满意: 二、4, -0.5
     assert [(r["工单"], r["规则"], r["扣加分"], r["单位"]) for r in deductions] == [
         ("X-1", "CD-A2.4.result-unsatisfied", -0.5, "村1")
@@ -292,7 +292,7 @@ def test_cli_writes_xlsx_for_score_compare_what_if_and_evaluate(tmp_path):
     changes = load_workbook(tmp_path / "what-if.xlsx")["假设调整：各单位得分变化"]
     assert {r["单位编号"]: r["变化"] for r in _rows(changes)}["c01"] == -1.5
     found = _rows(load_workbook(tmp_path / "evaluate.xlsx")["工单考核结果"])
-    assert [r["扣加分"] for r in found if r["结果类别"] == "扣分"] == [-0.5]
+    assert [r["扣加分"] for r in found if r["结果类别"] == "扣加分"] == [-0.5]
 
 
 def test_cli_refuses_xlsx_without_a_file_before_reading(tmp_path):

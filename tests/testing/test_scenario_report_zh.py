@@ -36,7 +36,7 @@ def test_mismatches_and_the_report_in_chinese(tmp_path) -> None:
     assert result.mismatches == [
         "时限：预期 {rule: LS-1.reply, state: met, due: '2024-05-08T10:00:00+08:00'}；实际为 "
         + found,
-        "扣分：出现未预期的 {rule: LS-3.late, points: -1.0, unit: c1, order: L3, sequence: 1}",
+        "扣加分：出现未预期的 {rule: LS-3.late, points: -1.0, unit: c1, order: L3, sequence: 1}",
         "分值：预期 0，实际 -1",
         "各单位分值：c1 预期 0，实际 -1",
     ]

@@ -9,7 +9,7 @@ import click
 from grievance_rules.cli._language import N_, argument, group, option
 from grievance_rules.cli._options import DATE
 from grievance_rules.errors import PackError
-from grievance_rules.i18n import current_language
+from grievance_rules.i18n import current_language, pgettext
 from grievance_rules.i18n import gettext as _
 from grievance_rules.packs import Pack, available_packs, find_pack, load_pack
 from grievance_rules.packs.checks import pack_flags
@@ -36,7 +36,12 @@ def _rule_kind(kind: str) -> str:
 
     if current_language() != "zh":
         return kind
-    return _("record") if kind == "record" else kind_of_finding_label(kind)
+    named = {
+        "record": _("record"),
+        "period": pgettext("pack README", "periodic report"),
+        "ranking": pgettext("pack README", "ranking"),
+    }
+    return named.get(kind) or kind_of_finding_label(kind)
 
 
 @group("packs")

@@ -30,7 +30,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Iterator, Mapping
 
-from grievance_rules.i18n import Language, current_language, language
+from grievance_rules.i18n import Language, current_language, language, pgettext
 from grievance_rules.i18n import gettext as _
 from grievance_rules.model import EVENT_CLASSES
 from grievance_rules.model.enums import LeaderRole, UnitKind
@@ -45,6 +45,7 @@ __all__ = [
     "citation_text",
     "in_language",
     "kind_of_finding_label",
+    "level_label",
     "number",
     "outcome_text",
     "percent",
@@ -450,3 +451,14 @@ def sets_no_points(card: Scorecard) -> bool:
     way: ``False``.
     """
     return bool(card.rows) and all(row.points == 0 for row in card.rows)
+
+
+def level_label(level: str) -> str:
+    """A warning light in the current language (``red``: ``红灯`` / ``red``)."""
+    labels = {
+        "none": pgettext("watch level", "none"),
+        "yellow": pgettext("watch level", "yellow"),
+        "red": pgettext("watch level", "red"),
+        "breached": pgettext("watch level", "breached"),
+    }
+    return labels.get(level, level)

@@ -241,7 +241,8 @@ def comparison_counts_sentence(cmp: Comparison) -> str:
     excluded = max((card.excluded for card in cmp.scorecards), default=0)
     return _(
         "Inputs {inputs} = assessed {assessed} + excluded from assessment {excluded} + "
-        "rejected {rejected}; the packs diverge on {diverging} of the {judged} orders judged."
+        "rejected {rejected}; the packs diverge on {diverging} of the {judged} orders not "
+        "rejected (those excluded from assessment included)."
     ).format(
         inputs=cmp.inputs,
         assessed=cmp.assessed - excluded,

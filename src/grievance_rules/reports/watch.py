@@ -23,7 +23,7 @@ from grievance_rules.calendar import SHANGHAI
 from grievance_rules.i18n import gettext as _
 from grievance_rules.i18n import pgettext
 from grievance_rules.reports.csv import write_table
-from grievance_rules.reports.formatting import in_language, kind_of_finding_label
+from grievance_rules.reports.formatting import in_language, kind_of_finding_label, level_label
 from grievance_rules.reports.html import _e, _page, html_table
 from grievance_rules.reports.tables import Cell, Column, Table
 from grievance_rules.text_width import display_width, pad
@@ -45,17 +45,6 @@ __all__ = [
 
 LEVEL_ZH = {"none": "无", "yellow": "黄灯", "red": "红灯", "breached": "超期"}
 """The Chinese name of each level."""
-
-
-def level_label(level: str) -> str:
-    """A level in the current language (``red``: ``红灯`` / ``red``)."""
-    labels = {
-        "none": pgettext("watch level", "none"),
-        "yellow": pgettext("watch level", "yellow"),
-        "red": pgettext("watch level", "red"),
-        "breached": pgettext("watch level", "breached"),
-    }
-    return labels.get(level, level)
 
 
 def _columns() -> tuple[Column, ...]:

@@ -64,6 +64,7 @@ from grievance_rules.model import WorkOrder
 from grievance_rules.reports.formatting import (
     in_language,
     kind_of_finding_label,
+    level_label,
     role_text,
     state_label,
     trace_text,
@@ -510,7 +511,7 @@ class FindingsWorkbook:
                 start=clock.start,
                 due=clock.due,
                 done=clock.stopped_at,
-                warning=clock.warning_level,
+                warning=None if clock.warning_level is None else level_label(clock.warning_level),
                 provisional=yes if clock.provisional else no,
             )
         for window in assessment.windows:

@@ -69,6 +69,7 @@ from typing import Any
 import pydantic_core
 
 from grievance_rules.calendar import DayKind, WorkingCalendar, china
+from grievance_rules.i18n import gettext as _
 from grievance_rules.model import WorkOrder
 from grievance_rules.samples.clock import OfficeClock
 from grievance_rules.samples.history import CONTACT_METHODS, OrderBuilder, Pick, Thread, add_months
@@ -115,11 +116,15 @@ def _check_args(
     if as_of is None:
         return end, None
     if not isinstance(as_of, dt.datetime) or as_of.utcoffset() is None:
-        raise SampleConfigError(f"as_of: {as_of!r} is not a timezone-aware datetime")
+        raise SampleConfigError(
+            _("as_of: {value} is not a timezone-aware datetime").format(value=repr(as_of))
+        )
     if as_of < dt.datetime.combine(end, dt.time(0), _CST):
         raise SampleConfigError(
-            f"as_of: {as_of.isoformat()} is before the end of the receipt window "
-            f"({end.isoformat()}T00:00+08:00)"
+            _(
+                "as_of: {as_of} is before the end of the receipt window ({end}T00:00+08:00): "
+                "the orders would be cut before they were all received"
+            ).format(as_of=as_of.isoformat(), end=end.isoformat())
         )
     return end, as_of
 

@@ -1,0 +1,45 @@
+"""Words an official reads in Chinese that were left in English (a reviewer's findings)."""
+
+from importlib import resources
+
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from grievance_rules.cli import cli
+
+SAMPLE = str(resources.files("grievance_rules") / "samples" / "orders.jsonl")
+
+
+def _zh(*args: str) -> str:
+    result = CliRunner().invoke(cli, ["--lang", "zh", *args])
+    return result.output
+
+
+def test_packs_show_names_every_kind_of_rule_in_chinese() -> None:
+    text = _zh("packs", "show", "chengdong")
+    weekly = next(line for line in text.splitlines() if "CD-9.weekly " in line)
+    ranking = next(line for line in text.splitlines() if "CD-10.bottom-three-secretary " in line)
+    assert "定期通报" in weekly
+    assert "period" not in weekly
+    assert "排名" in ranking
+    assert "ranking" not in ranking
+
+
+def test_a_sample_cut_before_its_orders_were_received_is_refused_in_chinese(tmp_path) -> None:
+    args = ["--lang", "zh", "sample", "--orders", "3", "--seed", "5"]
+    args += ["--as-of", "2025-01-20T00:00+08:00", "-o", str(tmp_path / "cut.jsonl")]
+    result = CliRunner().invoke(cli, args)
+    text = str(result.exception)  # (the console script prints it as one line)
+    assert "早于受理期结束时间" in text
+    assert "is before the end" not in text
+
+
+def test_the_findings_workbook_names_the_warning_lights_in_chinese(tmp_path) -> None:
+    book = tmp_path / "x.xlsx"
+    _zh("evaluate", "--pack", "daye", "--as-of", "2026-03-10T15:00+08:00", SAMPLE, "-o", str(book))
+    sheet = load_workbook(book)["工单考核结果"]
+    header = [cell.value for cell in sheet[1]]
+    column = header.index("预警级别")
+    lights = {row[column] for row in sheet.iter_rows(min_row=2, values_only=True)} - {None}
+    assert lights
+    assert lights <= {"黄灯", "红灯"}
