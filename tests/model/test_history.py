@@ -56,6 +56,18 @@ def test_one_event_dated_too_late_is_named_alone():
     )
 
 
+def test_the_misdated_event_is_said_in_event_order_before_the_orders_own_later_issues():
+    # the misdated first event (the dispatch) also no longer matches dispatched_at, an
+    # issue the check finds after the events: the event's issue comes first, as the
+    # issues of events always do
+    rec = record()
+    _event(rec, 0)["at"] = "2025-05-06T09:30:00+08:00"
+    assert _issues(rec) == [
+        ("out_of_order", "events[0].at"),
+        ("dispatched_at_mismatch", "dispatched_at"),
+    ]
+
+
 def test_two_events_dated_too_late_are_each_out_of_order_as_before():
     rec = record()
     _event(rec, 0)["at"] = "2025-05-06T09:30:00+08:00"

@@ -71,6 +71,7 @@ class _Reference:
 
     def run(self) -> tuple[HistoryIssue, ...]:
         self.check_order()
+        self.order_issues = len(self.issues)
         self.check_events()
         self.one_misdated_event()
         return tuple(self.issues)
@@ -94,15 +95,16 @@ class _Reference:
             "event at {at} comes after all {count} events after it (the last at {last}); "
             "events must be in time order: is its date wrong?"
         ).format(at=instant_text(times[k]), count=len(times) - k - 1, last=instant_text(times[-1]))
-        rest = [i for i in self.issues if i.code is not IssueCode.OUT_OF_ORDER]
-        events_seen = [n for n, i in enumerate(rest) if i.event_index is not None]
-        later = [
-            n
-            for n, i in enumerate(rest)
-            if (i.event_index is not None and i.event_index > k)
-            or (i.event_index is None and events_seen and n > events_seen[0])
+        # after the order's own issues and those of events up to k; before those of
+        # later events and the order's issues found after the events
+        order_part = [i for i in self.issues[: self.order_issues]]
+        event_part = [
+            i for i in self.issues[self.order_issues :] if i.code is not IssueCode.OUT_OF_ORDER
         ]
-        at = later[0] if later else len(rest)
+        before = [i for i in event_part if i.event_index is not None and i.event_index <= k]
+        after = [i for i in event_part if i not in before]
+        rest = [*order_part, *before, *after]
+        at = len(order_part) + len(before)
         single = HistoryIssue(IssueCode.OUT_OF_ORDER, k, f"events[{k}].at", message)
         self.issues = [*rest[:at], single, *rest[at:]]
 

@@ -510,11 +510,14 @@ def check_history(order: WorkOrder) -> tuple[HistoryIssue, ...]:
     """
     checker = _Checker(order)
     checker.check_order()
+    first_of_events = len(checker.issues)
     checker.check_events()
-    return tuple(_one_misdated_event(order, checker.issues))
+    return tuple(_one_misdated_event(order, checker.issues, first_of_events))
 
 
-def _one_misdated_event(order: WorkOrder, issues: list[HistoryIssue]) -> list[HistoryIssue]:
+def _one_misdated_event(
+    order: WorkOrder, issues: list[HistoryIssue], first_of_events: int = 0
+) -> list[HistoryIssue]:
     """The issues, an event dated after every later event said once, on that event.
 
     One event dated too late (2030 for 2025) puts every later event "out of order";
@@ -540,17 +543,21 @@ def _one_misdated_event(order: WorkOrder, issues: list[HistoryIssue]) -> list[Hi
             "events must be in time order: is its date wrong?"
         ).format(at=instant_text(times[j]), count=after, last=instant_text(times[-1])),
     )
-    kept = [issue for issue in issues if issue.code is not IssueCode.OUT_OF_ORDER]
-    # in event order: after the issues of the events up to j, before those of later
-    # events and before the order's own issues found after the events
-    at, seen_event = len(kept), False
-    for k, issue in enumerate(kept):
-        index = issue.event_index
-        if (index is not None and index > j) or (index is None and seen_event):
-            at = k
-            break
-        seen_event = seen_event or index is not None
-    return [*kept[:at], single, *kept[at:]]
+    kept = [
+        (n, issue) for n, issue in enumerate(issues) if issue.code is not IssueCode.OUT_OF_ORDER
+    ]
+    # in event order: after the issues of the order and of the events up to j, before
+    # those of later events and before the order's own issues found after the events
+    at = next(
+        (
+            k
+            for k, (n, issue) in enumerate(kept)
+            if n >= first_of_events and (issue.event_index is None or issue.event_index > j)
+        ),
+        len(kept),
+    )
+    kept_issues = [issue for _n, issue in kept]
+    return [*kept_issues[:at], single, *kept_issues[at:]]
 
 
 def ensure_coherent(order: WorkOrder, *, strict: bool = False) -> tuple[HistoryIssue, ...]:
