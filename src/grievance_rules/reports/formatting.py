@@ -331,7 +331,7 @@ def trace_text(text: str) -> str:
         >>> from grievance_rules.i18n import language
         >>> with language("zh"):
         ...     trace_text("deduction:CD-9: 3 (>= 2: yes)")
-        '扣分 CD-9：3（>= 2：是）'
+        '扣加分 CD-9：3（>= 2：是）'
     """
     if current_language() != "zh":
         return text  # the engine writes English
