@@ -153,7 +153,7 @@ def test_xiayang_in_chinese() -> None:
         "| 自派单起1个工作日内签收（每个承办单位自其收到派单起分别计时） |"
     ) in lines
     assert (
-        "| XY-5 | 二、2 退单与签派 谨慎退单 | `XY-5.return-window` | 限期办理 "
+        "| XY-5 | 二、2 退单与签派 谨慎退单 | `XY-5.return-window` | 期限窗口 "
         "| 自派单起2个工作日内退单申请（超期：逾期不予退单） |"
     ) in lines
     assert (  # actor: dispatch_centre; target: handling_unit, role department_head
@@ -179,7 +179,7 @@ def test_chengdong_in_chinese() -> None:
     lines = (find_pack("chengdong").directory / "README.md").read_text(encoding="utf-8")
     rows = lines.splitlines()
     assert (
-        "| CD-2 | 三（二）当日回退制 | `CD-2.return-window` | 限期办理 "
+        "| CD-2 | 三（二）当日回退制 | `CD-2.return-window` | 期限窗口 "
         "| 自派单起半个工作日内退单申请（超期：超期不予回退） |"
     ) in rows
     assert (
