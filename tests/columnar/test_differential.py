@@ -79,3 +79,21 @@ def test_a_batch_of_mixed_sizes_keeps_each_order_apart():
     # the same orders in another order and twice over give each its own findings
     orders = list(itertools.islice(reversed(ORDERS), 60)) * 2
     assert_same(orders, PLANS["xiayang"])
+
+
+@pytest.mark.parametrize(
+    ("name", "changes"),
+    [
+        ("chengdong", {"unjustified_return": "refused"}),  # a deduction switched by runs_if
+        ("chengdong", {"weekly_other_deductions": "named", "annex2_assesses": "all"}),
+        ("xiayang", {"preliminary_reply_stops": True}),
+    ],
+)
+def test_the_other_readings_agree_too(name: str, changes: dict[str, object]):
+    # the parameters that pick a pack's other reading switch rules and branches on and off:
+    # both paths switch the same ones
+    plan = compile_pack(plan_for(name).pack.with_parameters(changes))
+    result = assert_same(ORDERS, plan)
+    if "unjustified_return" in changes:
+        rules = result.summary()["rules"]
+        assert rules["CD-A2.2.return-refused"]["columnar"] == 300  # type: ignore[index]

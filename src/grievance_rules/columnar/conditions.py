@@ -36,6 +36,8 @@ from grievance_rules.packs.schema import (
     DeductionRule,
     EscalationRule,
     NotOf,
+    ParamIs,
+    ParamRef,
     RecordRule,
     RepeatOf,
     Trigger,
@@ -80,7 +82,7 @@ def unsupported(cond: Condition | None) -> str | None:
         return unsupported(cond.not_)
     if isinstance(cond, CountOf):
         return unsupported(cond.count)
-    if isinstance(cond, RepeatOf):
+    if isinstance(cond, RepeatOf | ParamIs):
         return None
     return f"a {type(cond).__name__} condition"
 
@@ -240,6 +242,10 @@ def _judge(batch: OrderBatch, i: int, cond: Condition, findings: Findings) -> _H
         )
         ok = n >= int(batch.value(cond.at_least, i))
         return ok, order.received_at if ok else None, []
+    if isinstance(cond, ParamIs):  # a reading the pack's parameters switch on or off
+        ((name, wanted),) = cond.param_is.items()
+        ok = bool(batch.value(ParamRef(param=name), i) == wanted)
+        return ok, batch.orders[i].received_at if ok else None, []
     assert isinstance(cond, NotOf)
     inner = _judge(batch, i, cond.not_, findings)
     return not inner[0], None, []
@@ -374,6 +380,13 @@ def since_over_batch(batch: OrderBatch, cond: Condition) -> tuple[Bools, Int64s]
     if isinstance(cond, NotOf):
         inner = since_over_batch(batch, cond.not_)
         return None if inner is None else (~inner[0], np.full(n, _NONE, dtype=np.int64))
+    if isinstance(cond, ParamIs):  # as the per-order judge: from the receipt, if it holds
+        ((name, wanted),) = cond.param_is.items()
+        days, day_of = batch.judged_groups()
+        ref = ParamRef(param=name)
+        on_day = np.asarray([batch.plan.value(ref, day) == wanted for day in days], dtype=bool)
+        holds = on_day[day_of] if n else np.zeros(0, dtype=bool)
+        return holds, np.where(holds, frame.received_us, _NONE).astype(np.int64)
     return None
 
 
@@ -596,6 +609,9 @@ def deduction_rows(
     """
     rows: list[Row] = []
     fallback: set[int] = set()
+    if rule.runs_if is not None:  # only the orders judged on a date the reading is on
+        switched = _switched_on(batch, rule.runs_if)
+        only = switched if only is None else only & switched
     triggers = [rule.when] if isinstance(rule.when, Trigger) else list(rule.when.any)
     if len(triggers) == 1 and isinstance(triggers[0], Trigger) and _events_alone(triggers[0]):
         return _event_deductions(batch, rule, triggers[0], selector, only), fallback
@@ -616,6 +632,15 @@ def deduction_rows(
             found = found[:1]
         rows.extend(_deductions(batch, i, rule, found))
     return rows, fallback
+
+
+def _switched_on(batch: OrderBatch, runs_if: ParamIs) -> set[int]:
+    """The orders whose judged date has the parameter at the value (once per date)."""
+    ((name, wanted),) = runs_if.param_is.items()
+    days, day_of = batch.judged_groups()
+    ref = ParamRef(param=name)
+    on = [batch.plan.value(ref, day) == wanted for day in days]
+    return {i for i, d in enumerate(day_of.tolist()) if on[d]}
 
 
 def _events_alone(trigger: Trigger) -> bool:

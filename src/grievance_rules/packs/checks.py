@@ -331,8 +331,6 @@ class Checker:
             if cond.equals is not None:
                 self.whole(rule, cond.equals, f"{path}.equals", least=0)
         elif isinstance(cond, ParamIs):
-            if not in_period:
-                raise self.fail(rule, f"{path}.param_is", _("param_is goes in period tiers only"))
             for name in cond.param_is:
                 self.param(rule, ParamRef(param=name), f"{path}.param_is")
         elif isinstance(cond, RepeatOf):
@@ -527,6 +525,9 @@ class Checker:
 
     def points(self, rule: DeductionRule) -> None:
         """A deduction's points and cap are numbers on every dated value."""
+        if rule.runs_if is not None:
+            for name in rule.runs_if.param_is:
+                self.param(rule, ParamRef(param=name), "runs_if.param_is")
         if rule.points == "from_event":
             if rule.when.event != "external_deduction" if isinstance(rule.when, Trigger) else True:
                 raise self.fail(

@@ -348,10 +348,11 @@ class RepeatOf(_Decl):
 
 
 class ParamIs(_Decl):
-    """In period tiers: a parameter has a value, so a reading can switch a branch on or off.
+    """A parameter has a value, so a reading can switch a branch on or off.
 
     ``{param_is: {weekly_other_deductions: any}}`` holds when the parameter's value in
-    force for the period is ``any``.
+    force is ``any``: for the period, in a period tier; on the order's judged date (the
+    date of its receipt), in a rule's ``when``, where it holds from the receipt.
     """
 
     param_is: dict[str, str | int | float | bool] = Field(min_length=1, max_length=1)
@@ -550,6 +551,9 @@ class DeductionRule(_RuleBase):
     rules still see it (附件2「考核对象：各村（社区）」)."""
     same_occurrence_as: tuple[str, ...] = ()
     """Other deduction rules that deliberately count the same occurrence."""
+    runs_if: ParamIs | None = None
+    """Deduct only while a parameter has a value on the order's judged date (a reading
+    that switches the rule on: the other reading of a clause, as a second rule)."""
 
 
 class EscalationRule(_RuleBase):
