@@ -43,3 +43,14 @@ def test_the_findings_workbook_names_the_warning_lights_in_chinese(tmp_path) -> 
     lights = {row[column] for row in sheet.iter_rows(min_row=2, values_only=True)} - {None}
     assert lights
     assert lights <= {"黄灯", "红灯"}
+
+
+def test_an_escalation_no_one_is_named_to_act_on_says_only_on_whom() -> None:
+    # CD-4.reply-evidence names no actor: 「（由 — 对 c11 南湖村）」 read as a blank; 约谈 has one
+    text = _zh("evaluate", "--pack", "chengdong", "--output-format", "table", SAMPLE)
+    lines = [line for line in text.splitlines() if line.lstrip().startswith("督促")]
+    evidence = next(line for line in lines if "CD-4.reply-evidence" in line)
+    assert evidence.endswith("（对象：c11 南湖村）")
+    interview = next(line for line in lines if "CD-7.interview-village" in line)
+    assert interview.endswith("（由 党工委主要负责人 对 c07 东风社区）")
+    assert not any("由 —" in line for line in lines)

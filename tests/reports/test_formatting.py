@@ -43,7 +43,7 @@ def test_chinese_traces_periods_and_states():
         assert trace_text("CD-5.provincial-urgent: due 2026-02-14 10:30") == (
             "CD-5.provincial-urgent: 到期 2026-02-14 10:30"
         )
-        assert period_text("week of 2024-05-06") == "2024-05-06当周"
+        assert period_text("week of 2024-05-06") == "2024-05-06 当周"
         assert trace_text("event 4 (callback)") == "流转环节 4（回访）"
         assert trace_text("clock CD-5.x#0 breached") == "时限 CD-5.x#0 超时"
         assert period_text("2024-Q2") == "2024-Q2"

@@ -100,8 +100,9 @@ def test_days_are_named_in_each_language(listed):
     expected = (days, *divmod(rest, 60))
     chinese = watch_text(listed, lang="zh")
     english = watch_text(listed, lang="en")
-    found_zh = re.search(r"R1 .*自然时间 -(\d+)天 (\d\d):(\d\d)", chinese)
-    found_en = re.search(r"R1 .*\(-(\d+)d (\d\d):(\d\d)\)", english)
+    # past due, it is said as how long ago (已超时 / overdue by), not as a negative time left
+    found_zh = re.search(r"R1 .*已超时 .*（自然时间 (\d+)天 (\d\d):(\d\d)）", chinese)
+    found_en = re.search(r"R1 .*overdue by .*\((\d+)d (\d\d):(\d\d)\)", english)
     assert found_zh is not None, chinese
     assert found_en is not None, english
     assert tuple(map(int, found_zh.groups())) == expected == tuple(map(int, found_en.groups()))
@@ -111,8 +112,12 @@ def test_days_are_named_in_each_language(listed):
 def test_the_text_table_lines_up_in_chinese(listed):
     from grievance_rules.text_width import display_width
 
-    lines = [line for line in watch_text(listed, lang="zh").splitlines() if "剩余 " in line]
+    text = watch_text(listed, lang="zh").splitlines()
+    lines = [line for line in text if "剩余 " in line or "已超时 " in line]
     assert len(lines) == len(listed.items) >= 3
     assert len({item.unit_name for item in listed.items}) >= 2  # names of different widths
-    starts = {display_width(line[: line.index("剩余 ")]) for line in lines}
+    starts = {
+        display_width(line[: line.index("剩余 " if "剩余 " in line else "已超时 ")])
+        for line in lines
+    }
     assert len(starts) == 1, lines

@@ -125,13 +125,18 @@ def _table(assessment: Assessment, order: WorkOrder | None = None) -> list[str]:
             )
         )
     for escalation in assessment.escalations:
-        actor = _role(escalation.actor_role) or escalation.actor_body or NOTHING
+        actor = _role(escalation.actor_role) or escalation.actor_body
+        target = _unit(order, escalation.target_unit) or NOTHING
+        if actor is None:  # no one named to act: say only on whom
+            lines.append(
+                _("  escalation {rule:<26} {action} on {target}").format(
+                    rule=escalation.rule_id, action=escalation.action, target=target
+                )
+            )
+            continue
         lines.append(
             _("  escalation {rule:<26} {action} by {actor} on {target}").format(
-                rule=escalation.rule_id,
-                action=escalation.action,
-                actor=actor,
-                target=_unit(order, escalation.target_unit) or NOTHING,
+                rule=escalation.rule_id, action=escalation.action, actor=actor, target=target
             )
         )
     for data_warning in assessment.warnings:

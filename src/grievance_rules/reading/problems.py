@@ -215,4 +215,4 @@ def without_units_table(result: Rejected, table: str) -> Rejected:
         ).format(table=table),
         "no_units_table",
     )
-    return Rejected(result.location, (*result.problems, note), result.order_id)
+    return Rejected(result.location, (note, *result.problems), result.order_id)  # (its cause first)

@@ -306,7 +306,7 @@ _ESCALATION = re.compile(r"escalation (\S+)")
 
 
 def period_text(label: str) -> str:
-    """A period's label as people read it: ``week of 2024-05-06`` / ``2024-05-06当周``.
+    """A period's label as people read it: ``week of 2024-05-06`` / ``2024-05-06 当周``.
 
     Months, quarters (``2024-Q2``) and years read the same in both languages.
     """

@@ -186,7 +186,13 @@ def _watch_text(watch_list: WatchList) -> str:
     for item in watch_list.items:
         row = _row(item)
         changes = str(row[10]).replace("\n", "; ")
-        left = _("left {office} ({natural})").format(office=row[8], natural=row[9])
+        office, natural = str(row[8]), str(row[9])
+        if office.startswith("-"):  # past due: how long ago, not a negative time left
+            left = _("overdue by {office} ({natural})").format(
+                office=office[1:], natural=natural.removeprefix("-")
+            )
+        else:
+            left = _("left {office} ({natural})").format(office=office, natural=natural)
         turns = _("turns: {changes}").format(changes=changes) if changes else ""
         cells = (
             pad(str(row[0]), 19),
