@@ -148,3 +148,24 @@ def test_a_record_the_engine_cannot_take_is_rejected_and_the_file_goes_on(tmp_pa
     assert rejected["rejected"]["source"].endswith("orders.jsonl:2")
     assert "is wider than the engine's 64-bit integers" in rejected["rejected"]["reasons"][0]
     assert "3 records: 2 assessed, 1 rejected" in result.stderr
+
+
+def test_evaluate_says_how_many_of_the_assessed_are_excluded_from_assessment(tmp_path) -> None:
+    # two orders, one recorded as 不纳入测评: both assessed (the engine judges
+    # it), one excluded, as score counts it apart
+    import datetime as dt
+
+    from tests.scoring.orders import order
+
+    monday = dt.date(2024, 5, 6)
+    path = tmp_path / "two.jsonl"
+    lines = [order("A", "c01", monday), order("B", "c01", monday, excluded=True)]
+    path.write_text("".join(o.model_dump_json() + "\n" for o in lines), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["evaluate", "--pack", "chengdong", str(path)])
+    assert "2 records: 2 assessed (1 of them excluded from assessment), 0 rejected" in (
+        result.stderr
+    )
+    chinese = CliRunner().invoke(
+        cli, ["--lang", "zh", "evaluate", "--pack", "chengdong", str(path)]
+    )
+    assert "共 2 条记录：已测评 2 件（其中不纳入测评 1 件），拒收 0 件" in chinese.stderr

@@ -220,6 +220,7 @@ def evaluate_command(
     tz = zone_of(tz, assume_tz)
     instant: dt.datetime | None = parse_instant(as_of, tz, "--as-of") if as_of else None
     counts = {"records": 0, "assessed": 0, "rejected": 0}
+    excluded = [0]  # of the assessed, excluded from assessment (不纳入测评): said, not scored
     workbook = None
     if output_format == "xlsx":
         from grievance_rules.reports.xlsx import FindingsWorkbook
@@ -259,6 +260,7 @@ def evaluate_command(
                 continue
             counts["assessed"] += 1
             (assessment,) = entry.assessments
+            excluded[0] += assessment.excluded_from_assessment
             if workbook is not None:
                 workbook.add(entry.order, assessment)
             elif findings is not None:
@@ -285,9 +287,14 @@ def evaluate_command(
                 summary = {"summary": {**counts, "pack": plan.key, "complete": True}}
                 handle.write(json.dumps(summary, ensure_ascii=False) + "\n")
         click.echo(_("wrote {file}").format(file=output), err=True)
-    click.echo(
-        _("{records} records: {assessed} assessed, {rejected} rejected").format(**counts),
-        err=True,
+    said = (
+        _(
+            "{records} records: {assessed} assessed ({excluded} of them excluded from "
+            "assessment), {rejected} rejected"
+        ).format(excluded=excluded[0], **counts)
+        if excluded[0]
+        else _("{records} records: {assessed} assessed, {rejected} rejected").format(**counts)
     )
+    click.echo(said, err=True)
     if counts["rejected"]:
         raise SystemExit(REJECTED_EXIT)
