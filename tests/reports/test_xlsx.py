@@ -114,6 +114,10 @@ def test_scorecard_workbook_in_chinese_holds_the_hand_worked_scores(card):
     assert (village["名次"], village["同类单位数"]) == (5, 5)
     assert village["满意率"] == 0.5
     assert (village["满意率：分子"], village["满意率：分母"]) == (1, 2)
+    # X-1's 结果不满意 (附件2 二、4, −0.5) among the counts, in words, not as keys
+    assert "扣加分 CD-A2.4.result-unsatisfied 1" in village["情形计数"].split("；")
+    assert "clock:" not in village["情形计数"]
+    assert "deduction:" not in village["情形计数"]
     assert rows["c02"]["得分"] == 0
     assert rows["c02"]["满意率"] == 1
     assert (rows["c02"]["名次"], rows["c02"]["同类单位数"]) == (1, 5)

@@ -43,6 +43,7 @@ __all__ = [
     "KEY_RATES",
     "as_of_text",
     "citation_text",
+    "counts_text",
     "in_language",
     "kind_of_finding_label",
     "level_label",
@@ -462,3 +463,26 @@ def level_label(level: str) -> str:
         "breached": pgettext("watch level", "breached"),
     }
     return labels.get(level, level)
+
+
+def counts_text(counts: Mapping[str, int]) -> str:
+    """A scorecard row's finding counts as one cell, in the current language.
+
+    In English the keys as they are (``clock:CD-5.x:met=3; deduction:CD-A2.1=1``), which
+    programs read; in Chinese each in words (``时限 CD-5.x 按时 3；扣加分 CD-A2.1 1``).
+
+    Example:
+        >>> from grievance_rules.i18n import language
+        >>> with language("zh"):
+        ...     counts_text({"clock:CD-5.x:met": 3, "deduction:CD-A2.1": 1})
+        '时限 CD-5.x 按时 3；扣加分 CD-A2.1 1'
+    """
+    if current_language() != "zh":
+        return "; ".join(f"{key}={value}" for key, value in counts.items())
+    said = []
+    for key, value in counts.items():
+        kind, _sep, rest = key.partition(":")
+        rule, _sep, state = rest.partition(":")
+        words = [kind_of_finding_label(kind), rule, *([state_label(state)] if state else [])]
+        said.append(f"{' '.join(words)} {value}")
+    return "；".join(said)

@@ -36,6 +36,7 @@ from grievance_rules.i18n import gettext as _
 from grievance_rules.reports.formatting import (
     CLOCK_STATES,
     citation_text,
+    counts_text,
     kind_of_finding_label,
     outcome_text,
     period_text,
@@ -204,7 +205,7 @@ def _unit_rows(card: Scorecard, names: Mapping[str, str]) -> tuple[tuple[Cell, .
                 row.peers,
                 *(row.rates.get(d.name) for d in RATES),
                 None if row.composite is None else round(row.composite, 4),
-                "; ".join(f"{key}={value}" for key, value in row.counts.items()),
+                counts_text(row.counts),
                 "; ".join(finding.rule_id for finding in row.findings),
             )
         )
