@@ -254,7 +254,7 @@ def test_timeline_in_chinese() -> None:
     assert lines[0].split()[:2] == ["2026-03-02T09:10:00+08:00", "受理"]
     assert lines[1].split()[:2] == ["2026-03-02T09:20:00+08:00", "派单"]
     assert "DY-7a.signoff#0 亮黄灯" in out
-    assert "DY-7a.signoff#0 按时，DY-8b.reply#0 计时中" in out
+    assert "DY-7a.signoff#0（南湖村） 按时，DY-8b.reply#0（南湖村） 计时中" in out
     assert english_words(out) == set()
 
 

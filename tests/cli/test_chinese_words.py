@@ -54,3 +54,15 @@ def test_an_escalation_no_one_is_named_to_act_on_says_only_on_whom() -> None:
     interview = next(line for line in lines if "CD-7.interview-village" in line)
     assert interview.endswith("（由 党工委主要负责人 对 c07 东风社区）")
     assert not any("由 —" in line for line in lines)
+
+
+def test_the_timeline_names_whose_clock_it_is() -> None:
+    # S-0001 goes to 东风社区 (c07); its 省级热线 clock is named with the unit, by name
+    text = _zh("timeline", "--pack", "chengdong", "--order", "S-0001", SAMPLE)
+    assert "CD-5.provincial-urgent#0（东风社区） 计时中" in text
+    english = (
+        CliRunner()
+        .invoke(cli, ["timeline", "--pack", "chengdong", "--order", "S-0001", SAMPLE])
+        .output
+    )
+    assert "CD-5.provincial-urgent#0 (东风社区) running" in english

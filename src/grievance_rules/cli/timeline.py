@@ -116,6 +116,7 @@ def timeline_command(
     index = input_repeats(
         [pack], lambda: orders_of(file, input_format, tz, **reading), "reject", repeats
     )
+    names = {unit.id: unit.name or unit.id for unit in found.units}
     lines = []
     for step in timeline(found, pack, end, repeats=index):
         if output_format == "jsonl":
@@ -123,7 +124,7 @@ def timeline_command(
             lines.append(head[:-1] + ',"assessment":' + step.assessment.model_dump_json() + "}")
             continue
         lights = _(", ").join(
-            f"{c.rule_id}#{c.occurrence} {_state(c.state)}"
+            f"{c.rule_id}#{c.occurrence}{_of_unit(names, c.unit)} {_state(c.state)}"
             + (f" [{_state(c.warning_level)}]" if c.warning_level else "")
             for c in step.assessment.clocks
         )
@@ -135,3 +136,11 @@ def timeline_command(
     else:
         write_text(out_file, text)
         click.echo(_("wrote {file}").format(file=out_file), err=True)
+
+
+def _of_unit(names: dict[str, str], unit: str | None) -> str:
+    """Whose clock it is, by name: ``（物业管理服务中心）`` / `` (物业管理服务中心)``."""
+    if unit is None:
+        return ""
+    name = names.get(unit, unit)
+    return f"（{name}）" if current_language() == "zh" else f" ({name})"
