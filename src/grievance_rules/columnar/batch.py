@@ -27,6 +27,7 @@ from grievance_rules.engine.repeats import RepeatIndex
 from grievance_rules.errors import WorkOrderError
 from grievance_rules.model import WorkOrder, ensure_coherent
 from grievance_rules.model.assignments import Assignment
+from grievance_rules.packs.schema import ParamIs, ParamRef
 
 __all__ = ["OrderBatch", "OrderInput", "prepare", "to_orders"]
 
@@ -124,6 +125,15 @@ class OrderBatch:
     def value(self, ref: Any, i: int) -> Any:
         """A literal or a parameter's value on order ``i``'s judged date."""
         return self.plan.value(ref, self.judged[i])
+
+    def param_is_on(self, cond: ParamIs) -> npt.NDArray[np.bool_]:
+        """Per order, whether the parameter has the value on its judged date (once a date)."""
+        ((name, wanted),) = cond.param_is.items()
+        days, day_of = self.judged_groups()
+        ref = ParamRef(param=name)
+        on = np.asarray([self.plan.value(ref, day) == wanted for day in days], dtype=bool)
+        found: npt.NDArray[np.bool_] = on[day_of] if len(day_of) else np.zeros(0, dtype=bool)
+        return found
 
 
 def _received_days(orders: Sequence[WorkOrder]) -> tuple[list[dt.date], list[int]]:

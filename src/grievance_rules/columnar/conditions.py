@@ -381,11 +381,7 @@ def since_over_batch(batch: OrderBatch, cond: Condition) -> tuple[Bools, Int64s]
         inner = since_over_batch(batch, cond.not_)
         return None if inner is None else (~inner[0], np.full(n, _NONE, dtype=np.int64))
     if isinstance(cond, ParamIs):  # as the per-order judge: from the receipt, if it holds
-        ((name, wanted),) = cond.param_is.items()
-        days, day_of = batch.judged_groups()
-        ref = ParamRef(param=name)
-        on_day = np.asarray([batch.plan.value(ref, day) == wanted for day in days], dtype=bool)
-        holds = on_day[day_of] if n else np.zeros(0, dtype=bool)
+        holds = batch.param_is_on(cond)
         return holds, np.where(holds, frame.received_us, _NONE).astype(np.int64)
     return None
 
@@ -610,7 +606,7 @@ def deduction_rows(
     rows: list[Row] = []
     fallback: set[int] = set()
     if rule.runs_if is not None:  # only the orders judged on a date the reading is on
-        switched = _switched_on(batch, rule.runs_if)
+        switched = set(np.flatnonzero(batch.param_is_on(rule.runs_if)).tolist())
         only = switched if only is None else only & switched
     triggers = [rule.when] if isinstance(rule.when, Trigger) else list(rule.when.any)
     if len(triggers) == 1 and isinstance(triggers[0], Trigger) and _events_alone(triggers[0]):
@@ -632,15 +628,6 @@ def deduction_rows(
             found = found[:1]
         rows.extend(_deductions(batch, i, rule, found))
     return rows, fallback
-
-
-def _switched_on(batch: OrderBatch, runs_if: ParamIs) -> set[int]:
-    """The orders whose judged date has the parameter at the value (once per date)."""
-    ((name, wanted),) = runs_if.param_is.items()
-    days, day_of = batch.judged_groups()
-    ref = ParamRef(param=name)
-    on = [batch.plan.value(ref, day) == wanted for day in days]
-    return {i for i, d in enumerate(day_of.tolist()) if on[d]}
 
 
 def _events_alone(trigger: Trigger) -> bool:

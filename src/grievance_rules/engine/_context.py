@@ -21,7 +21,7 @@ from grievance_rules.engine.repeats import RepeatIndex
 from grievance_rules.model import WorkOrder
 from grievance_rules.model.assignments import Assignment, assignments
 from grievance_rules.packs import Pack
-from grievance_rules.packs.schema import EventRef, Selector, Trigger
+from grievance_rules.packs.schema import EventRef, ParamIs, ParamRef, Selector, Trigger
 
 __all__ = ["Evaluation"]
 
@@ -91,6 +91,13 @@ class Evaluation:
     def value(self, ref: Any) -> Any:
         """A literal or a parameter's value on the judged date."""
         return self.plan.value(ref, self.judged_on)
+
+    def switched_on(self, runs_if: ParamIs | None) -> bool:
+        """Whether a rule's ``runs_if`` lets it run: none, or its parameter at the value."""
+        if runs_if is None:
+            return True
+        ((name, wanted),) = runs_if.param_is.items()
+        return bool(self.value(ParamRef(param=name)) == wanted)
 
     def warn(self, code: str, message: str, rule_id: str | None = None) -> None:
         """Record a data warning once (equal warnings are one object per plan)."""

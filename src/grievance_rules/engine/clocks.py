@@ -368,10 +368,8 @@ def _param_ref(name: str) -> ParamRef:
 def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
     """Every clock of one rule on the order (one, one per start event, or per assignment)."""
     kept = ev.facts.kept
-    if rule.runs_if is not None:
-        ((name, wanted),) = rule.runs_if.param_is.items()
-        if ev.value(_param_ref(name)) != wanted:
-            return []
+    if not ev.switched_on(rule.runs_if):
+        return []
     runs: list[_Run]
     if not isinstance(rule.start, EventRef):  # "received" (no model comparison: slow)
         runs = [_Run(ev.order.received_at, None)]

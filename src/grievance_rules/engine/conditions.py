@@ -333,10 +333,8 @@ def deduction_points(
 
 def evaluate_deduction(ev: Evaluation, rule: DeductionRule) -> list[DeductionFinding]:
     """One finding per occurrence, with progression and cap applied."""
-    if rule.runs_if is not None:
-        ((name, wanted),) = rule.runs_if.param_is.items()
-        if ev.value(ParamRef(param=name)) != wanted:
-            return []
+    if not ev.switched_on(rule.runs_if):
+        return []
     if isinstance(rule.when, Trigger):
         if not _occurs(ev, rule.when):  # most orders give most rules nothing to count
             return []

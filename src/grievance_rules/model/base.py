@@ -53,7 +53,7 @@ def instant_text(instant: dt.datetime) -> str:
         >>> instant_text(dt.datetime(2024, 5, 6, 1, 0, tzinfo=dt.timezone.utc))
         '2024-05-06T09:00:00+08:00'
     """
-    return instant.astimezone(SHANGHAI).isoformat()
+    return in_shanghai(instant).isoformat()
 
 
 _EIGHT_HOURS = dt.timedelta(hours=8)

@@ -516,7 +516,7 @@ def check_history(order: WorkOrder) -> tuple[HistoryIssue, ...]:
 
 
 def _one_misdated_event(
-    order: WorkOrder, issues: list[HistoryIssue], first_of_events: int = 0
+    order: WorkOrder, issues: list[HistoryIssue], first_of_events: int
 ) -> list[HistoryIssue]:
     """The issues, an event dated after every later event said once, on that event.
 

@@ -297,14 +297,17 @@ class ScoreBook:
         self.inputs += 1
         self.rejections.append(rejection)
 
-    def _slots(self, also: Iterable[dt.date] = ()) -> Iterator[tuple[dt.date, str]]:
+    def _starts(self) -> set[dt.date]:
+        """The card's periods something was counted in (by their first days)."""
         starts = {start for (kind, start, _unit) in self.tally.counts if kind == self.period}
         starts |= {start for (start, _unit) in self.rates}
         starts |= {start for (start, _unit) in self.excluded_by_unit}
-        starts |= set(also)
-        units = set(self.unit_kinds)
+        return starts
+
+    def _slots(self, starts: set[dt.date]) -> Iterator[tuple[dt.date, str]]:
+        units = sorted(self.unit_kinds)
         for start in sorted(starts):
-            for unit in sorted(units):
+            for unit in units:
                 yield start, unit
 
     def scorecard(self) -> Scorecard:
@@ -317,7 +320,7 @@ class ScoreBook:
         # across the new year before the data's first month, on that month); the row of
         # the period its own begins in made when the card has none: none is left out
         findings: dict[tuple[dt.date, str], list[PeriodFinding]] = defaultdict(list)
-        held = {start for start, _unit in self._slots()}
+        held = self._starts()
         for finding in evaluate_periods(self.tally, pack, unit_kinds=self.unit_kinds):
             first = card = pack_period_of(pack, finding.period_start, self.period)
             while card.start not in held and card.end < finding.period_end:
@@ -328,7 +331,7 @@ class ScoreBook:
         by_period: dict[dt.date, dict[str, dict[str, float]]] = defaultdict(
             lambda: defaultdict(dict)
         )
-        for start, unit in self._slots(start for start, _unit in findings):
+        for start, unit in self._slots(held | {start for start, _unit in findings}):
             key = (self.period, start, unit)
             points = self.tally.points.get(key, 0.0)
             counts = self.tally.counts.get(key, {})
