@@ -26,6 +26,7 @@ __all__ = [
     "HistoryError",
     "InputFormatError",
     "NaiveDatetimeError",
+    "NotYetReceivedError",
     "PackError",
     "PackNotFoundError",
     "ProvisionalCalendarError",
@@ -85,6 +86,31 @@ class HistoryError(WorkOrderError):
             _("order {order_id}: {count} history issue(s): {issues}").format(
                 order_id=order_id, count=len(issues), issues=lines
             )
+        )
+
+
+class NotYetReceivedError(WorkOrderError):
+    """An order asked to be assessed at an instant before it was received.
+
+    ``as_of`` earlier than its ``received_at``: the order did not exist then, so it is
+    neither assessed nor counted as assessed (a batch rejects it, naming both
+    instants).
+
+    Attributes:
+        order_id: the order's id.
+        received_at: its receipt, in Shanghai time.
+        as_of: the assessment instant asked for, in Shanghai time.
+    """
+
+    def __init__(self, order_id: str, received_at: object, as_of: object) -> None:
+        self.order_id = order_id
+        self.received_at = received_at
+        self.as_of = as_of
+        super().__init__(
+            _(
+                "order {order_id}: received_at {received} is after the assessment instant "
+                "(as_of) {as_of}: the order was not yet received then"
+            ).format(order_id=order_id, received=received_at, as_of=as_of)
         )
 
 

@@ -153,10 +153,11 @@ def test_has_selectors_match_the_native_matcher(name: str):
 def test_views_that_are_not_the_frames(name: str):
     plan = _with_has(name)
     orders = [A, B, C, D, E, *generate_orders(60, seed=3)]
-    frame = build_frame(orders, AS_OF)
-    views = [view_of(o, AS_OF) for o in reversed(orders)]  # other views, other order
+    as_of = max(max([o.received_at, *(e.at for e in o.events)]) for o in orders)
+    frame = build_frame(orders, as_of)
+    views = [view_of(o, as_of) for o in reversed(orders)]  # other views, other order
     native = get_matcher("native").match(plan, views)
-    flat = match_flat(plan, views, frame=build_frame(list(reversed(orders)), AS_OF))
+    flat = match_flat(plan, views, frame=build_frame(list(reversed(orders)), as_of))
     for a, b in zip(native, flat.matches, strict=True):
         assert a.selectors == b.selectors
     # a frame of other views: selectors judged from the views themselves

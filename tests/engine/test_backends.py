@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from grievance_rules.engine import PackPlan, compile_pack, evaluate, evaluate_each, plan_for
 from grievance_rules.engine.matching import get_matcher
-from grievance_rules.errors import EngineError, PackError
+from grievance_rules.errors import EngineError, NotYetReceivedError, PackError
 from grievance_rules.model import WorkOrder
 from grievance_rules.packs import Pack, find_pack, load_pack
 from grievance_rules.packs.schema import ClockRule, ParamRef
@@ -62,7 +62,13 @@ PACKS = {name: find_pack(name) for name in BUILTIN}
 def test_both_backends_assess_generated_orders_alike(name: str, order: WorkOrder, hours: int):
     pack = PACKS[name] if name in PACKS else load_pack(HERE / "packs" / "demo")
     _both(order, pack)
-    _both(order, pack, order.received_at + dt.timedelta(hours=hours))
+    as_of = order.received_at + dt.timedelta(hours=hours)
+    if hours >= 0:
+        _both(order, pack, as_of)
+        return
+    for engine in ("native", "durable"):  # before its receipt the order did not exist
+        with pytest.raises(NotYetReceivedError):
+            evaluate(order, pack, as_of, engine=engine)
 
 
 @requires_durable

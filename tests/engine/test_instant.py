@@ -1,4 +1,4 @@
-"""The instant of an assessment when no ``as_of`` is given: the last recorded one.
+"""The instant of an assessment: ``as_of``, never before the receipt; else the last recorded one.
 
 With the history checked (its events in time order), the engine finds it from the end
 of the list instead of comparing every event: the same object as :func:`max` over the
@@ -9,11 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 
+from grievance_rules.engine import evaluate
+from grievance_rules.engine.batch import evaluate_each
 from grievance_rules.engine.matching import view_of
 from grievance_rules.engine.single import instant_of
+from grievance_rules.errors import NotYetReceivedError, WorkOrderError
+from grievance_rules.i18n import language
 from grievance_rules.model import WorkOrder, ensure_coherent
+from grievance_rules.scoring import score
 from grievance_rules.testing.strategies import work_orders
 
 UTC = dt.UTC
@@ -107,3 +113,52 @@ def test_an_as_of_outside_the_years_an_order_may_hold_is_refused() -> None:
     # the last instant an order may hold is still an as_of
     last = dt.datetime.fromisoformat("2200-01-01T07:59:59.999999+08:00")
     assert instant_of(order, last) == last
+
+
+# --- an as_of before the receipt: the order did not exist then -------------------------
+
+RECEIVED = "2024-05-06T09:00:00+08:00"  # Monday; the dispatch at 09:30 the same morning
+
+
+def test_as_of_before_the_receipt_is_refused_naming_both_instants() -> None:
+    order = _order(RECEIVED, ["2024-05-06T09:30:00+08:00"])
+    # 00:59 UTC is 08:59 Shanghai: one minute before the receipt
+    with pytest.raises(NotYetReceivedError) as caught:
+        evaluate(order, "chengdong", as_of=dt.datetime(2024, 5, 6, 0, 59, tzinfo=UTC))
+    assert str(caught.value) == (
+        "order T1: received_at 2024-05-06T09:00:00+08:00 is after the assessment instant "
+        "(as_of) 2024-05-06T08:59:00+08:00: the order was not yet received then"
+    )
+    assert isinstance(caught.value, WorkOrderError)
+    # at the receipt itself the order exists, with nothing yet dispatched
+    at_receipt = evaluate(order, "chengdong", as_of=dt.datetime(2024, 5, 6, 1, 0, tzinfo=UTC))
+    assert at_receipt.as_of.isoformat() == "2024-05-06T09:00:00+08:00"
+    assert at_receipt.clocks == ()
+
+
+def test_as_of_before_the_receipt_in_chinese() -> None:
+    order = _order(RECEIVED, [])
+    with language("zh"), pytest.raises(NotYetReceivedError) as caught:
+        evaluate(order, "xiayang", as_of=dt.datetime(2024, 5, 5, 23, 0, tzinfo=PLUS8))
+    assert str(caught.value) == (
+        "工单 T1：受理时间（received_at）2024-05-06T09:00:00+08:00 晚于测评时点（as_of）"
+        "2024-05-05T23:00:00+08:00，该时点尚未受理，不能测评"
+    )
+
+
+@pytest.mark.parametrize("path", ["per-order", "columnar"])
+def test_a_batch_rejects_orders_received_after_as_of_and_the_counts_add_up(path: str) -> None:
+    early = _order(RECEIVED, ["2024-05-06T09:30:00+08:00"]).model_copy(update={"id": "A"})
+    late = _order("2024-05-08T10:00:00+08:00", ["2024-05-08T10:30:00+08:00"])
+    late = late.model_copy(update={"id": "B"})
+    as_of = dt.datetime(2024, 5, 7, 17, 0, tzinfo=PLUS8)
+    card = score([early, late], "chengdong", as_of=as_of, path=path)  # type: ignore[arg-type]
+    assert (card.inputs, card.assessed, card.excluded, card.rejected) == (2, 1, 0, 1)
+    (rejection,) = card.rejections
+    assert rejection.order_id == "B"
+    assert rejection.reasons == (
+        "order B: received_at 2024-05-08T10:00:00+08:00 is after the assessment instant "
+        "(as_of) 2024-05-07T17:00:00+08:00: the order was not yet received then",
+    )
+    results = [row[0] for row in evaluate_each([early, late], ["chengdong"], as_of)]
+    assert [r.assessment is not None for r in results] == [True, False]

@@ -186,3 +186,17 @@ def test_timeline_of_an_unknown_order_is_an_error(tmp_path: Path) -> None:
     )
     assert result.exit_code == 1
     assert "no order NOPE" in result.output
+
+
+def test_an_order_received_after_as_of_is_counted_not_listed(tmp_path: Path) -> None:
+    # Y2 is received at 11:00 on 15 June, an hour after the list's instant (10:00): it
+    # did not exist then, so nothing of it is open; the closing line counts it apart
+    path = _file(tmp_path)
+    late = order("Y2", "2024-06-15T11:00", dispatched("2024-06-15T11:10"))
+    path.write_text(path.read_text() + late.model_dump_json() + "\n")
+    out, err = _run(
+        "watch", "--pack", "chengdong", "--as-of", AS_OF, "--output-format", "jsonl", str(path)
+    )
+    assert "Y2" not in {json.loads(line)["order_id"] for line in out.splitlines()}
+    assert "Y2" not in err  # not rejected: only the bad JSON line is
+    assert "5 records: 3 assessed, 1 received after --as-of (not open then), 1 rejected" in err

@@ -66,7 +66,7 @@ def test_every_data_warning_the_engine_gives_reads_in_chinese():
     codes = set()
     for source in engine.glob("*.py"):
         codes |= set(re.findall(r"\.warn\(\s*\"([a-z_]+)\"", source.read_text(encoding="utf-8")))
-    assert len(codes) >= 8, codes
+    assert len(codes) >= 7, codes  # the codes found by hand: seven
     with language("zh"):
         for code in codes:
             text = warning_text(code, "R-1: an English message", "R-1")

@@ -18,7 +18,9 @@ def test_two_thousand_requests_from_sixteen_clients(tmp_path: Path) -> None:
     token = tmp_path / "token"
     token.write_text("load-test-token\n", encoding="utf-8")
     as_of = dt.datetime.fromisoformat(AS_OF)
-    orders = list(generate_orders(120, seed=16))
+    # the orders received by as_of (a later one is refused: it did not exist then)
+    orders = [o for o in generate_orders(240, seed=16) if o.received_at <= as_of]
+    assert len(orders) > 100
     cases = []
     for name in ("chengdong", "daye", "xiayang"):
         pack = find_pack(name)

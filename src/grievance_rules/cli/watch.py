@@ -108,6 +108,8 @@ def watch_command(
 
     xlsx needs --output FILE. Rejected records go to standard error with their
     reasons, and the exit status is then 1 (the list of the others is written).
+    Orders received after --as-of had nothing open then: they are not listed, and
+    the closing line counts them.
     """
     refuse_format_as_output(out_file, _FORMATS)
     output = output_format
@@ -147,11 +149,21 @@ def watch_command(
             Path(out_file).write_text(text, encoding=encoding, newline="")
         else:
             click.echo(text, nl=False)
-    click.echo(
-        _(
+    counts = {
+        "records": records,
+        "assessed": listed.orders,
+        "rejected": rejected,
+        "items": len(listed.items),
+    }
+    if listed.not_yet_received:  # orders received after --as-of: not open then, not listed
+        closing = _(
+            "{records} records: {assessed} assessed, {later} received after --as-of "
+            "(not open then), {rejected} rejected; {items} items listed"
+        ).format(later=listed.not_yet_received, **counts)
+    else:
+        closing = _(
             "{records} records: {assessed} assessed, {rejected} rejected; {items} items listed"
-        ).format(records=records, assessed=len(orders), rejected=rejected, items=len(listed.items)),
-        err=True,
-    )
+        ).format(**counts)
+    click.echo(closing, err=True)
     if rejected:  # the list is written all the same, as evaluate and score write theirs
         raise SystemExit(REJECTED_EXIT)

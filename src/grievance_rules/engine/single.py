@@ -26,10 +26,10 @@ from grievance_rules.engine.conditions import (
 from grievance_rules.engine.matching import EngineName, Match, OrderView, get_matcher, view_of
 from grievance_rules.engine.plan import Clause, PackPlan, plan_for
 from grievance_rules.engine.repeats import RepeatIndex
-from grievance_rules.errors import CalendarRangeError, WorkOrderError
+from grievance_rules.errors import CalendarRangeError, NotYetReceivedError, WorkOrderError
 from grievance_rules.i18n import gettext as _
 from grievance_rules.model import WorkOrder, ensure_coherent, in_shanghai
-from grievance_rules.model.base import EARLIEST, LATEST
+from grievance_rules.model.base import EARLIEST, LATEST, instant_text
 from grievance_rules.model.events import EventBase
 from grievance_rules.model.handling import excluded_from_assessment
 from grievance_rules.packs import Pack
@@ -86,6 +86,8 @@ def instant_of(
         NaiveDatetimeError: ``as_of`` has no timezone.
         CalendarRangeError: ``as_of`` is outside the years 1900-2199 (as any instant of
             an order).
+        NotYetReceivedError: ``as_of`` is before the order's receipt (it did not exist
+            then: an assessment at that instant would count an order nobody had yet).
     """
     if as_of is not None:
         if (
@@ -98,7 +100,12 @@ def instant_of(
                     instant=as_of.isoformat()
                 )
             )
-        return to_shanghai(as_of, what="as_of")
+        instant = to_shanghai(as_of, what="as_of")
+        if order.received_at > instant:
+            raise NotYetReceivedError(
+                order.id, instant_text(order.received_at), instant_text(instant)
+            )
+        return instant
     return _last_instant(order, in_time_order)
 
 
@@ -211,7 +218,11 @@ def assess(
     judged_on: dt.date | None = None,
     repeats: RepeatIndex | None = None,
 ) -> Assessment:
-    """The assessment of one order, given what its events and order matched."""
+    """The assessment of one order, given what its events and order matched.
+
+    ``instant`` is the assessment's, as :func:`instant_of` gives it: never before the
+    order's receipt (an order assessed before it was received is refused there).
+    """
     pack = plan.pack
     order = view.order
     judged = judged_on or order.received_at.astimezone(SHANGHAI).date()
@@ -243,8 +254,6 @@ def assess(
             "events_after_as_of",
             f"{view.ignored_after_as_of} event(s) after as_of were not considered",
         )
-    if instant < order.received_at:
-        ev.warn("as_of_before_receipt", "as_of is before the order was received")
     clocks = []
     for clock, selector in plan.clock_rules:
         if selector in selectors:

@@ -56,6 +56,7 @@ def assessment_at(
 
     Raises:
         NaiveDatetimeError: an instant has no timezone.
+        NotYetReceivedError: an instant is before the order's receipt.
 
     Example:
         >>> import datetime as dt

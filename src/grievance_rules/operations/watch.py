@@ -142,7 +142,11 @@ class WatchList(BaseModel):
     until: dt.datetime
     """The end of the horizon: level changes up to this instant are listed."""
     orders: int
+    """The orders looked at: those received by ``as_of``."""
     items: tuple[WatchItem, ...] = ()
+    not_yet_received: int = 0
+    """Orders given but received after ``as_of``: nothing of theirs was open then, so
+    they are not looked at (``orders + not_yet_received`` is every order given)."""
 
     def summary(self) -> tuple[UnitSummary, ...]:
         """Counts per unit (yellow, red, breached, turning yellow or red), by unit name."""
@@ -581,11 +585,22 @@ def watch(
     until = as_of + within
     items: list[WatchItem] = []
     count = 0
+    later = 0
     for order in orders:
+        if order.received_at > as_of:  # it did not exist yet: nothing of it was open
+            later += 1
+            continue
         count += 1
         items.extend(_order_items(order, pack, as_of, until))
     items.sort(key=lambda i: (i.due, i.order_id, i.kind, i.rule_id, i.occurrence))
-    return WatchList(pack=pack.key, as_of=as_of, until=until, orders=count, items=tuple(items))
+    return WatchList(
+        pack=pack.key,
+        as_of=as_of,
+        until=until,
+        orders=count,
+        items=tuple(items),
+        not_yet_received=later,
+    )
 
 
 def changes_between(

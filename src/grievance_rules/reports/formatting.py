@@ -413,8 +413,8 @@ def warning_text(code: str, message: str, rule_id: str | None) -> str:
     Example:
         >>> from grievance_rules.i18n import language
         >>> with language("zh"):
-        ...     warning_text("as_of_before_receipt", "as_of is before the order was received", None)
-        '截至时点早于工单受理时间'
+        ...     warning_text("events_after_as_of", "2 event(s) after as_of were ignored", None)
+        '截至时点之后的流转环节未计入'
     """
     if current_language() == "en":
         return message
@@ -430,7 +430,6 @@ def warning_text(code: str, message: str, rule_id: str | None) -> str:
             "force on that date"
         ),
         "events_after_as_of": _("events after the as-of instant were not considered"),
-        "as_of_before_receipt": _("as_of is before the order was received"),
         "no_office_hours": _("{rule}: the pack's calendar has no office hours"),
         "deadline_not_computable": _("{rule}: the deadline cannot be computed ({detail})"),
         "missing_deadline": _(

@@ -22,7 +22,7 @@ from grievance_rules.engine.batch import INPUT_ERRORS
 from grievance_rules.engine.duplicates import DuplicateIds
 from grievance_rules.engine.matching import check_integers, view_of
 from grievance_rules.engine.single import instant_of
-from grievance_rules.errors import FactValidationError, HistoryError
+from grievance_rules.errors import FactValidationError, HistoryError, NotYetReceivedError
 from grievance_rules.i18n import gettext as _
 from grievance_rules.model import WorkOrder
 from grievance_rules.model.base import EARLIEST, LATEST
@@ -251,14 +251,16 @@ def validate_records(
 
 def refusal_of(index: int, order_id: str | None, exc: Exception) -> dict[str, Any]:
     """A valid record the engine did not assess, named as a bad record is."""
-    code = (
-        "integer_range"
-        if isinstance(exc, FactValidationError)
-        else "history"
-        if isinstance(exc, HistoryError)
-        else "not_assessable"
-    )
-    problem = {"field": "", "problem": str(exc), "code": code}
+    field = ""
+    if isinstance(exc, FactValidationError):
+        code = "integer_range"
+    elif isinstance(exc, HistoryError):
+        code = "history"
+    elif isinstance(exc, NotYetReceivedError):
+        field, code = "received_at", "not_yet_received"
+    else:
+        code = "not_assessable"
+    problem = {"field": field, "problem": str(exc), "code": code}
     return {"record": index, "order_id": order_id, "problems": [problem]}
 
 
@@ -266,10 +268,13 @@ def require_engine_accepts(orders: Sequence[WorkOrder], instant: dt.datetime, co
     """Refuse (422) a batch with an order the engine would refuse, naming each such record.
 
     For the endpoints that need the whole batch and call the engine themselves (watch):
-    an event integer wider than 64 bits, as of ``instant``.
+    an event integer wider than 64 bits, as of ``instant``. An order received after
+    ``instant`` is not looked at (the watch list leaves it out: nothing of it was open).
     """
     not_accepted = []
     for index, order in enumerate(orders):  # (every record valid: index is its own)
+        if order.received_at > instant:
+            continue
         try:
             check_integers(view_of(order, instant_of(order, instant)))
         except INPUT_ERRORS as exc:
