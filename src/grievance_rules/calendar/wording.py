@@ -34,7 +34,14 @@ from grievance_rules.i18n import gettext as _
 if TYPE_CHECKING:
     from grievance_rules.calendar.deadlines import Deadline
 
-__all__ = ["day_reason", "duration_text", "explain_deadline", "step_text", "weekday_text"]
+__all__ = [
+    "convention_text",
+    "day_reason",
+    "duration_text",
+    "explain_deadline",
+    "step_text",
+    "weekday_text",
+]
 
 _DATE = r"\d{4}-\d{2}-\d{2}"
 _INSTANT = r"\d{4}-\d{2}-\d{2}T[\d:.]+[+-]\d{2}:\d{2}"
@@ -90,13 +97,20 @@ def duration_text(text: str) -> str:
     return f"{number}{words[duration.unit]}"
 
 
-def _convention_text(convention: CountingConvention) -> str:
+def convention_text(convention: CountingConvention | str) -> str:
+    """How a period is counted, in words: ``civil_code`` / ``按民法典的期间计算方法``.
+
+    A value that is no counting convention is returned as it is.
+    """
     labels = {
         CountingConvention.CIVIL_CODE: _("counted as the Civil Code counts periods"),
         CountingConvention.WORKING_TIME: _("counted in working time"),
         CountingConvention.ELAPSED: _("counted in wall-clock time"),
     }
-    return labels[convention]
+    try:
+        return labels[CountingConvention(convention)]
+    except ValueError:
+        return str(convention)
 
 
 def _half_day_text(rule: str) -> str:
@@ -222,7 +236,7 @@ def explain_deadline(deadline: Deadline) -> str:
           跳过 2026-05-05 周二：节假日（劳动节）
         到期      2026-05-07T00:00:00+08:00
     """
-    how = _convention_text(deadline.convention)
+    how = convention_text(deadline.convention)
     if "." in deadline.duration:
         how += _(", ") + _half_day_text(deadline.half_day.value)
     lines = [

@@ -27,8 +27,8 @@ from grievance_rules.reports.formatting import (
     kind_of_finding_label,
     outcome_text,
     topic_label,
-    trace_text,
 )
+from grievance_rules.reports.traces import trace_text
 from grievance_rules.scoring import Comparison, Divergence, OrderComparison, compare
 from grievance_rules.text_width import display_width, pad
 

@@ -38,7 +38,8 @@ from grievance_rules.i18n import current_language
 from grievance_rules.i18n import gettext as _
 from grievance_rules.model import WorkOrder
 from grievance_rules.model.enums import LeaderRole
-from grievance_rules.reports.formatting import trace_text, warning_text
+from grievance_rules.reports.formatting import warning_text
+from grievance_rules.reports.traces import trace_text
 
 __all__ = ["evaluate_command", "state_name"]
 

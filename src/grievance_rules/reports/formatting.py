@@ -32,7 +32,6 @@ from collections.abc import Iterable, Iterator, Mapping
 
 from grievance_rules.i18n import Language, current_language, language, pgettext
 from grievance_rules.i18n import gettext as _
-from grievance_rules.model import EVENT_CLASSES
 from grievance_rules.model.enums import LeaderRole, UnitKind
 from grievance_rules.packs.schema import Citation, Topic
 from grievance_rules.scoring import RATES, Rate, Scorecard
@@ -60,7 +59,6 @@ __all__ = [
     "state_label",
     "topic_label",
     "topic_zh",
-    "trace_text",
     "unit_kind_label",
     "unit_label",
     "unit_name",
@@ -289,21 +287,6 @@ def role_text(role: str | None) -> str | None:
 
 
 _WEEK = re.compile(r"week of (\d{4}-\d{2}-\d{2})")
-_COUNT = re.compile(
-    r"(deduction|clock|window|escalation):(\S+?)(?::(\w+))?: (\S+) \((.+?): (yes|no)\)"
-)
-_PARAMETER = re.compile(r"parameter (\S+): (.+) \((yes|no)\)")
-_RANKED = re.compile(
-    r"(\d+) of the (\d+) lowest of (\d+) units \((.+?)\): (\S+) points"
-    r"(?:, the place shared with (.+))?"
-)
-_BOTTOM = re.compile(r"the (\d+) lowest: parameter (\S+), in force on (\S+)")
-_TIE = re.compile(r"the tie at place (\d+) crosses the boundary: all tied units named")
-_DUE = re.compile(r"(?:(\S+): )?due (\d{4}-\d{2}-\d{2} \d{2}:\d{2})")
-_EVENT = re.compile(r"event (\d+) \((\w+)\)")
-_CLOCK = re.compile(r"clock (\S+) (\w+)")
-_WINDOW = re.compile(r"window (\S+) event (\d+) (\w+)")
-_ESCALATION = re.compile(r"escalation (\S+)")
 
 
 def period_text(label: str) -> str:
@@ -315,86 +298,6 @@ def period_text(label: str) -> str:
     if found:
         return _("week of {date}").format(date=found[1])
     return label
-
-
-def _yes_no(word: str) -> str:
-    return _("yes") if word == "yes" else _("no")
-
-
-def trace_text(text: str) -> str:
-    """One line of how a period finding or a ranking was computed, in the current language.
-
-    The lines the engine writes in English (``deduction:CD-9: 3 (>= 2: yes)``, ``1 of the
-    3 lowest of 6 units (village_community): -1 points`` ...) are translated to Chinese;
-    anything else is returned as it is.
-
-    Example:
-        >>> from grievance_rules.i18n import language
-        >>> with language("zh"):
-        ...     trace_text("deduction:CD-9: 3 (>= 2: yes)")
-        '扣加分 CD-9：3（>= 2：是）'
-    """
-    if current_language() != "zh":
-        return text  # the engine writes English
-    found = _COUNT.fullmatch(text)
-    if found:
-        kind, rule, state, count, threshold, verdict = found.groups()
-        what = f"{kind_of_finding_label(kind)} {rule}"
-        if state:
-            what += f" {state_label(state)}"
-        return _("{what}: {count} ({threshold}: {verdict})").format(
-            what=what, count=count, threshold=threshold, verdict=_yes_no(verdict)
-        )
-    found = _PARAMETER.fullmatch(text)
-    if found:
-        return _("parameter {name}: {value} ({verdict})").format(
-            name=found[1], value=found[2], verdict=_yes_no(found[3])
-        )
-    found = _RANKED.fullmatch(text)
-    if found:
-        place, bottom, units, kinds, points, tied = found.groups()
-        among = "、".join(unit_kind_label(k.strip()) for k in kinds.split(","))
-        line = _("{place} of the {bottom} lowest of {units} units ({kinds}): {points} points")
-        line = line.format(place=place, bottom=bottom, units=units, kinds=among, points=points)
-        if tied:
-            line += _(", the place shared with {units}").format(units=tied)
-        return line
-    found = _BOTTOM.fullmatch(text)
-    if found:
-        return _("the {bottom} lowest: parameter {name}, in force on {date}").format(
-            bottom=found[1], name=found[2], date=found[3]
-        )
-    found = _TIE.fullmatch(text)
-    if found:
-        return _("the tie at place {place} crosses the boundary: all tied units named").format(
-            place=found[1]
-        )
-    found = _DUE.fullmatch(text)
-    if found:
-        due = _("due {when}").format(when=found[2])
-        return f"{found[1]}: {due}" if found[1] else due
-    return _occurrence(text)
-
-
-def _occurrence(text: str) -> str:
-    """What a deduction counted (``event 6 (callback)``, ``clock R#0 breached`` ...)."""
-    found = _EVENT.fullmatch(text)
-    if found:
-        kind = EVENT_CLASSES.get(found[2])
-        name = kind.zh if kind is not None else found[2]
-        return _("event {number} ({type})").format(number=found[1], type=name)
-    found = _CLOCK.fullmatch(text)
-    if found:
-        return _("clock {clock} {state}").format(clock=found[1], state=state_label(found[2]))
-    found = _WINDOW.fullmatch(text)
-    if found:
-        return _("window {rule} event {number} {state}").format(
-            rule=found[1], number=found[2], state=state_label(found[3])
-        )
-    found = _ESCALATION.fullmatch(text)
-    if found:
-        return _("escalation {rule}").format(rule=found[1])
-    return text
 
 
 def citation_text(citations: Iterable[Citation]) -> str:

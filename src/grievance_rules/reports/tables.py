@@ -46,10 +46,10 @@ from grievance_rules.reports.formatting import (
     state_label,
     topic_label,
     topic_zh,
-    trace_text,
     unit_kind_label,
     unit_name,
 )
+from grievance_rules.reports.traces import trace_joined
 from grievance_rules.scoring import (
     RATES,
     Comparison,
@@ -272,7 +272,7 @@ def finding_table(cards: Sequence[Scorecard]) -> Table:
             finding.citation.clause,
             finding.citation.text,
             finding.citation.source,
-            "; ".join(trace_text(line) for line in finding.trace),
+            trace_joined(finding.trace),
         )
         for card in cards
         for finding in card.findings()
@@ -421,7 +421,7 @@ def example_table(cmp: Comparison) -> Table:
             example.points.get(side.pack),
             ", ".join(side.rule_ids),
             citation_text(side.citations),
-            "; ".join(trace_text(detail) for detail in side.details),
+            trace_joined(side.details),
         )
         for example in cmp.examples
         for divergence in example.divergences

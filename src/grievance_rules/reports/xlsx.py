@@ -67,7 +67,6 @@ from grievance_rules.reports.formatting import (
     level_label,
     role_text,
     state_label,
-    trace_text,
     unit_kind_label,
 )
 from grievance_rules.reports.tables import (
@@ -79,6 +78,7 @@ from grievance_rules.reports.tables import (
     score_matrix,
     scorecard_tables,
 )
+from grievance_rules.reports.traces import trace_joined, trace_text
 from grievance_rules.scoring import Comparison, Rate, Scorecard
 
 __all__ = [
@@ -497,7 +497,7 @@ class FindingsWorkbook:
                     more.get("provisional"),
                     finding.citation.clause,
                     finding.citation.text,
-                    "; ".join(trace_text(line) for line in finding.trace) or None,
+                    trace_joined(finding.trace) or None,
                 ]
             )
 

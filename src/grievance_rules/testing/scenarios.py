@@ -52,7 +52,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -64,7 +63,6 @@ import yaml
 from grievance_rules.errors import PackError, WorkOrderError
 from grievance_rules.i18n import current_language, has_chinese, pgettext
 from grievance_rules.i18n import gettext as _
-from grievance_rules.model.events import EVENT_CLASSES
 from grievance_rules.text_width import display_width, pad
 
 if TYPE_CHECKING:
@@ -261,132 +259,15 @@ def _kind_label(kind: str) -> str:
     return labels.get(singular, kind)
 
 
-_T = r"\d{4}-\d{2}-\d{2}T[\d:.]+[+-]\d{2}:\d{2}"
-_EV = r"event (\d+) \((\w+)\)"
-_CLOCK_LINES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(rf"started ({_T}) by the order's receipt"), "started_receipt"),
-    (re.compile(rf"started ({_T}) by {_EV}"), "started_event"),
-    (
-        re.compile(
-            rf"started ({_T}) by the due instant of (\S+): no (\w+) event, so the clock runs "
-            r"from the latest it should have happened"
-        ),
-        "started_standin",
-    ),
-    (
-        re.compile(
-            rf"the order was taken from (\S+) ({_T}) by {_EV}: (not charged|already late.*)"
-        ),
-        "taken",
-    ),
-    (re.compile(r"the assignment of (\S+): its own clock, stopped by its own events"), "own"),
-    (re.compile(r"(.+) \((civil_code|working_time|elapsed)\)"), "duration"),
-    (re.compile(r"counted make-up day (\d{4}-\d{2}-\d{2})"), "makeup"),
-    (re.compile(rf"paused from event (\d+) \(({_T})\) to ({_T}): due moves to ({_T})"), "paused"),
-    (re.compile(rf"stopped ({_T}) by {_EV}: (\w+)"), "stopped"),
-    (re.compile(rf"not stopped by ({_T}) \(as_of\): (\w+)"), "not_stopped"),
-    (re.compile(rf"opened ({_T}) by {_EV}"), "opened"),
-    (
-        re.compile(rf"(.+) \((civil_code|working_time|elapsed), half day: \w+\): closes ({_T})"),
-        "closes",
-    ),
-    (re.compile(rf"{_EV} at ({_T}): (within|late)"), "acted"),
-    (re.compile(rf"counted (clock|window) (\S+) (\w+) at ({_T})"), "counted_finding"),
-    (re.compile(rf"counted {_EV} at ({_T})"), "counted_event"),
-    (re.compile(r"charged to (handling|trigger|subject|start) unit: (\S+)"), "charged"),
-)
-
-
-def _event_type(kind: str) -> str:
-    cls = EVENT_CLASSES.get(kind)
-    return cls.zh if cls is not None and cls.zh else kind
-
-
-def _event_text(number: str, kind: str) -> str:
-    return _("event {number} ({type})").format(number=number, type=_event_type(kind))
-
-
-def _convention(value: str) -> str:
-    labels = {
-        "civil_code": _("counted as the Civil Code counts periods"),
-        "working_time": _("counted in working time"),
-        "elapsed": _("counted in wall-clock time"),
-    }
-    return labels.get(value, value)
-
-
 def _trace_line(step: str) -> str:
-    """A line of a clock's or window's trace in the current language (stored in English).
+    """A line of a finding's trace in the current language (stored in English).
 
-    The engine's traces are data and stay English; the lines it writes for time
-    limits (start, deadline steps, stop) are shown in Chinese, anything else as
-    stored.
+    The engine's traces are data and stay English; they are said as every report
+    says them (:func:`grievance_rules.reports.traces.trace_text`).
     """
-    from grievance_rules.calendar.wording import duration_text, step_text
+    from grievance_rules.reports.traces import trace_text
 
-    if current_language() != "zh":
-        return step
-    for pattern, name in _CLOCK_LINES:
-        m = pattern.fullmatch(step)
-        if m is None:
-            continue
-        if name == "started_receipt":
-            return _("started {at} by the order's receipt").format(at=m[1])
-        if name == "started_event":
-            return _("started {at} by {event}").format(at=m[1], event=_event_text(m[2], m[3]))
-        if name == "started_standin":
-            return _(
-                "started {at} from the due instant of {rule}: no {type} event, so the clock "
-                "runs from the latest it should have happened"
-            ).format(at=m[1], rule=m[2], type=_event_type(m[3]))
-        if name == "taken":
-            verdict = _("not charged") if m[6] == "not charged" else _("already late when it left")
-            return _("the order was taken from {unit} {at} by {event}: {verdict}").format(
-                unit=m[1], at=m[2], event=_event_text(m[3], m[4]), verdict=verdict
-            )
-        if name == "own":
-            return _("the assignment of {unit}: its own clock, stopped by its own events").format(
-                unit=m[1]
-            )
-        if name == "duration":
-            return f"{duration_text(m[1])}（{_convention(m[2])}）"
-        if name == "makeup":
-            return _("counted make-up day {date}").format(date=m[1])
-        if name == "paused":
-            return _("paused from event {number} ({begin}) to {end}: due moves to {due}").format(
-                number=m[1], begin=m[2], end=m[3], due=m[4]
-            )
-        if name == "stopped":
-            return _("stopped {at} by {event}: {state}").format(
-                at=m[1], event=_event_text(m[2], m[3]), state=_states_seen([m[4]])
-            )
-        if name == "not_stopped":
-            return _("not stopped by {at} (as_of): {state}").format(
-                at=m[1], state=_states_seen([m[2]])
-            )
-        if name == "opened":
-            return _("opened {at} by {event}").format(at=m[1], event=_event_text(m[2], m[3]))
-        if name == "closes":
-            return _("{duration} ({how}): closes {at}").format(
-                duration=duration_text(m[1]), how=_convention(m[2]), at=m[3]
-            )
-        if name == "counted_finding":
-            what = f"{_kind_label(m[1])} {m[2]} {_states_seen([m[3]])}"
-            return _("counted {what} at {at}").format(what=what, at=m[4])
-        if name == "counted_event":
-            return _("counted {what} at {at}").format(what=_event_text(m[1], m[2]), at=m[3])
-        if name == "charged":
-            who = {
-                "handling": _("the handling unit"),
-                "trigger": _("the unit whose event counted"),
-                "subject": _("the unit the event concerns"),
-                "start": _("the unit that started the clock"),
-            }[m[1]]
-            return _("charged to {who}: {unit}").format(who=who, unit=m[2])
-        return _("{event} at {at}: {state}").format(
-            event=_event_text(m[1], m[2]), at=m[3], state=_states_seen([m[4]])
-        )
-    return step_text(step)
+    return trace_text(step)
 
 
 def _shown(kind: str, item: Mapping[str, Any], keys: Sequence[str] | None) -> dict[str, Any]:

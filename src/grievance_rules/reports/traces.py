@@ -1,0 +1,490 @@
+"""The engine's trace lines in words, in the reader's language (display only).
+
+How a finding was computed (its ``trace``), what a deduction counted (its
+``occurrence``), why a period rule fired or a unit was ranked, and a comparison's
+details are written by the engine in English: they are data inside assessments,
+the same bytes whatever the reader's language and whichever backend computed
+them. This module says each line in the current language
+(:mod:`grievance_rules.i18n`) when a person reads it, as
+:mod:`grievance_rules.calendar.wording` does for a deadline's steps: each line the
+engine writes is recognised by its pattern and rendered from the catalogue, the
+steps of a deadline are left to :func:`~grievance_rules.calendar.wording.step_text`,
+and a line of any other form is shown as it is. Rule ids, instants, numbers and
+unit ids stay as written.
+
+Example:
+    >>> from grievance_rules.i18n import language
+    >>> line = "started 2025-01-02T09:31:00+08:00 by event 0 (dispatched)"
+    >>> with language("zh"):
+    ...     trace_text(line)
+    '2025-01-02T09:31:00+08:00 起算（流转环节 0（派单））'
+    >>> with language("en"):
+    ...     trace_text(line) == line
+    True
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Iterable
+
+from grievance_rules.calendar.durations import Duration
+from grievance_rules.calendar.wording import convention_text, duration_text, step_text
+from grievance_rules.i18n import current_language, pgettext
+from grievance_rules.i18n import gettext as _
+from grievance_rules.model import EVENT_CLASSES
+from grievance_rules.model.terms import TermEnum
+from grievance_rules.reports.formatting import kind_of_finding_label, state_label, unit_kind_label
+
+__all__ = ["trace_joined", "trace_text"]
+
+_DATE = r"\d{4}-\d{2}-\d{2}"
+_T = r"\d{4}-\d{2}-\d{2}T[\d:.]+[+-]\d{2}:\d{2}"
+_EV = r"event (\d+) \((\w+)\)"
+_THRESHOLD = r"(>=|==) (\d+)(?:, parameter (\S+))?"
+_CONVENTION = r"(civil_code|working_time|elapsed)"
+
+_Render = Callable[[re.Match[str]], str | None]
+
+
+def _event_type(kind: str) -> str:
+    cls = EVENT_CLASSES.get(kind)
+    return cls.zh if cls is not None and cls.zh else kind
+
+
+def _event(number: str, kind: str) -> str:
+    """``event 6 (callback)``: ``流转环节 6（回访）``."""
+    return _("event {number} ({type})").format(number=number, type=_event_type(kind))
+
+
+def _yes_no(word: str) -> str:
+    return _("yes") if word == "yes" else _("no")
+
+
+def _listed(items: str, separator: str = ",") -> str:
+    """Ids the engine lists with commas (``c02, c06``), as the current language lists them."""
+    return pgettext("list", ", ").join(item.strip() for item in items.split(separator))
+
+
+def _threshold(sign: str, number: str, parameter: str | None) -> str:
+    """``>= 2, parameter n``: ``不少于 2，参数 n``."""
+    text = (_("at least {n}") if sign == ">=" else _("exactly {n}")).format(n=number)
+    if parameter:
+        text += _(", parameter {name}").format(name=parameter)
+    return text
+
+
+def _duration(text: str) -> str | None:
+    """A duration as the current language says it, or ``None`` if ``text`` is none."""
+    try:
+        Duration.parse(text)
+    except ValueError:
+        return None
+    return duration_text(text)
+
+
+def _duration_line(duration: str, convention: str) -> str | None:
+    """``5 working days (working_time)``: ``5个工作日（按工作时间计算）``."""
+    shown = _duration(duration)
+    if shown is None:
+        return None
+    return _("{duration} ({convention})").format(
+        duration=shown, convention=convention_text(convention)
+    )
+
+
+def _occurrence(text: str) -> str | None:
+    """What a condition counted (``event 6 (callback)``, ``clock R#0 breached`` ...)."""
+    found = re.fullmatch(_EV, text)
+    if found:
+        return _event(found[1], found[2])
+    found = re.fullmatch(r"clock (\S+) (\w+)", text)
+    if found:
+        return _("clock {clock} {state}").format(clock=found[1], state=state_label(found[2]))
+    found = re.fullmatch(r"window (\S+) event (\d+) (\w+)", text)
+    if found:
+        return _("window {rule} event {number} {state}").format(
+            rule=found[1], number=found[2], state=state_label(found[3])
+        )
+    found = re.fullmatch(r"escalation (\S+)", text)
+    if found:
+        return _("escalation {rule}").format(rule=found[1])
+    return None
+
+
+def _why_not_stopped(kind: str, why: str) -> str:
+    """Why an event passes over a clock: ``kind: preliminary; parameter p: false``.
+
+    A field's value is said by its term (``初步回复``) where the event's field has one.
+    """
+    where, _sep, parameter = why.partition("; parameter ")
+    fields = getattr(EVENT_CLASSES.get(kind), "model_fields", {})
+    parts = []
+    for pair in where.split(", "):
+        name, _colon, value = pair.partition(": ")
+        annotation = getattr(fields.get(name), "annotation", None)
+        term = None
+        if isinstance(annotation, type) and issubclass(annotation, TermEnum):
+            try:
+                term = annotation(value).zh
+            except ValueError:
+                term = None
+        parts.append(term or _("{name}: {value}").format(name=name, value=value))
+    text = pgettext("list", ", ").join(parts)
+    if parameter:
+        text += _("; parameter {name}: false").format(name=parameter.removesuffix(": false"))
+    return text
+
+
+def _charged(who: str, unit: str) -> str:
+    whom = {
+        "handling": _("the handling unit"),
+        "trigger": _("the unit whose event counted"),
+        "subject": _("the unit the event concerns"),
+        "start": _("the unit that started the clock"),
+    }[who]
+    return _("charged to {who}: {unit}").format(who=whom, unit=unit)
+
+
+def _not_assessed(m: re.Match[str]) -> str:
+    unit, kind, scope, parameter = m.groups()
+    kinds = pgettext("list", ", ").join(unit_kind_label(k) for k in scope.split(","))
+    text = _("{unit} is a {kind}; the points count for {kinds} only: 0").format(
+        unit=unit, kind=unit_kind_label(kind), kinds=kinds
+    )
+    if parameter:
+        text += _(" (parameter {name})").format(name=parameter)
+    return text
+
+
+def _capped_per_order(m: re.Match[str]) -> str:
+    cap, parameter, raw, points = m.groups()
+    text = _("capped at {cap} per order: {raw} becomes {points}").format(
+        cap=cap, raw=raw, points=points
+    )
+    if parameter:
+        text += _(" (parameter {name})").format(name=parameter)
+    return text
+
+
+def _within(within: str) -> str:
+    """A repeat's period: ``calendar_month`` or a number of natural days before the order."""
+    if within == "calendar_month":
+        return _("in the month of receipt")
+    return _("in the {days} natural days before").format(days=within)
+
+
+def _repeats(m: re.Match[str]) -> str:
+    n, who, within, within_parameter, least, least_parameter = m.groups()
+    line = (
+        _("{n} orders by this complainant on this issue {within}")
+        if who == "orders by this complainant"
+        else _("{n} complainants on this issue {within}")
+    ).format(n=n, within=_within(within))
+    if within_parameter:
+        line += _(" (parameter {name})").format(name=within_parameter)
+    if least:
+        line += _(" ({threshold})").format(threshold=_threshold(">=", least, least_parameter))
+    return line
+
+
+def _count(m: re.Match[str]) -> str:
+    """A period finding's count: ``clock:R1,R2:breached: 2 (>= 1: yes)``."""
+    kind, rules, state, count, sign, number, parameter, verdict = m.groups()
+    what = f"{kind_of_finding_label(kind)} {_listed(rules)}"
+    if state:
+        what += f" {state_label(state)}"
+    return _("{what}: {count} ({threshold}: {verdict})").format(
+        what=what,
+        count=count,
+        threshold=_threshold(sign, number, parameter),
+        verdict=_yes_no(verdict),
+    )
+
+
+def _ranked(m: re.Match[str]) -> str:
+    place, bottom, units, kinds, points, tied = m.groups()
+    among = pgettext("list", ", ").join(unit_kind_label(k.strip()) for k in kinds.split(","))
+    line = _("{place} of the {bottom} lowest of {units} units ({kinds}): {points} points")
+    line = line.format(place=place, bottom=bottom, units=units, kinds=among, points=points)
+    if tied:
+        line += _(", the place shared with {units}").format(units=_listed(tied))
+    return line
+
+
+def _stopped(m: re.Match[str]) -> str:
+    return _("stopped {at} by {event}: {state}").format(
+        at=m[1], event=_event(m[2], m[3]), state=state_label(m[4])
+    )
+
+
+def _taken(m: re.Match[str]) -> str:
+    verdict = _("not charged") if m[5] == "not charged" else _("already late when it left")
+    return _("the order was taken from {unit} {at} by {event}: {verdict}").format(
+        unit=m[1], at=m[2], event=_event(m[3], m[4]), verdict=verdict
+    )
+
+
+def _deadline_on(m: re.Match[str]) -> str:
+    if m[1] == "order":
+        line = _("due at the deadline written on the order: {field} = {at}")
+    else:
+        line = _("due at the deadline written on the start event: {field} = {at}")
+    return line.format(field=m[2], at=m[3])
+
+
+def _counted(label: str, at: str | None) -> str | None:
+    what = _occurrence(label)
+    if what is None:
+        return None
+    if at is None:
+        return _("counted {what}").format(what=what)
+    return _("counted {what} at {at}").format(what=what, at=at)
+
+
+def _distinct_field(name: str) -> str:
+    """The event field a count tells apart (``unit``, ``to_unit``), as people call it."""
+    labels = {
+        "unit": _("units acting"),
+        "to_unit": _("units it went to"),
+    }
+    return labels.get(name, name)
+
+
+def _rule_detail(m: re.Match[str]) -> str | None:
+    """A comparison's detail: ``R: event 6 (callback)``, ``R: due 2026-02-14 10:30``."""
+    due = re.fullmatch(r"due (\d{4}-\d{2}-\d{2} \d{2}:\d{2})", m[2])
+    what = _("due {when}").format(when=due[1]) if due else _occurrence(m[2])
+    return None if what is None else f"{m[1]}: {what}"
+
+
+_LINES: tuple[tuple[re.Pattern[str], _Render], ...] = (
+    # how a clock starts, runs and stops (engine.clocks)
+    (
+        re.compile(rf"started ({_T}) by the order's receipt"),
+        lambda m: _("started {at} by the order's receipt").format(at=m[1]),
+    ),
+    (
+        re.compile(
+            rf"started ({_T}) by the due instant of (\S+): no (\w+) event, so the clock runs "
+            r"from the latest it should have happened"
+        ),
+        lambda m: _(
+            "started {at} from the due instant of {rule}: no {type} event, so the clock "
+            "runs from the latest it should have happened"
+        ).format(at=m[1], rule=m[2], type=_event_type(m[3])),
+    ),
+    (
+        re.compile(rf"started ({_T}) by {_EV}"),
+        lambda m: _("started {at} by {event}").format(at=m[1], event=_event(m[2], m[3])),
+    ),
+    (
+        re.compile(r"the assignment of (\S+): its own clock, stopped by its own events"),
+        lambda m: _("the assignment of {unit}: its own clock, stopped by its own events").format(
+            unit=m[1]
+        ),
+    ),
+    (
+        re.compile(rf"(.+) \({_CONVENTION}\)"),
+        lambda m: _duration_line(m[1], m[2]),
+    ),
+    (
+        re.compile(rf"counted make-up day ({_DATE})"),
+        lambda m: _("counted make-up day {date}").format(date=m[1]),
+    ),
+    (
+        re.compile(rf"due at the deadline written on the (order|start event): (\w+) = ({_T})"),
+        _deadline_on,
+    ),
+    (
+        re.compile(rf"never after the due instant of (\S+): ({_T}) becomes ({_T})"),
+        lambda m: _("never after the due instant of {rule}: {due} becomes {bound}").format(
+            rule=m[1], due=m[2], bound=m[3]
+        ),
+    ),
+    (
+        re.compile(rf"{_EV} does not stop the clock \((.+)\)"),
+        lambda m: _("{event} does not stop the clock ({why})").format(
+            event=_event(m[1], m[2]), why=_why_not_stopped(m[2], m[3])
+        ),
+    ),
+    (
+        re.compile(r"extension of event (\d+) granted after the due instant: not counted"),
+        lambda m: _(
+            "extension of event {number} granted after the due instant: not counted"
+        ).format(number=m[1]),
+    ),
+    (
+        re.compile(rf"extension granted by event (\d+): due ({_T})"),
+        lambda m: _("extension granted by event {number}: due {due}").format(number=m[1], due=m[2]),
+    ),
+    (
+        re.compile(rf"capped at (.+) from the start: ({_T})"),
+        lambda m: _("capped at {limit} from the start: {at}").format(
+            limit=_duration(m[1]) or m[1], at=m[2]
+        ),
+    ),
+    (
+        re.compile(rf"paused from event (\d+) \(({_T})\) to ({_T}): due moves to ({_T})"),
+        lambda m: _("paused from event {number} ({begin}) to {end}: due moves to {due}").format(
+            number=m[1], begin=m[2], end=m[3], due=m[4]
+        ),
+    ),
+    (
+        re.compile(
+            rf"the order was taken from (\S+) ({_T}) by {_EV}: "
+            r"(not charged|already late when it left)"
+        ),
+        _taken,
+    ),
+    (re.compile(rf"stopped ({_T}) by {_EV}: (\w+)"), _stopped),
+    (
+        re.compile(rf"not stopped by ({_T}) \(as_of\): (\w+)"),
+        lambda m: _("not stopped by {at} (as_of): {state}").format(
+            at=m[1], state=state_label(m[2])
+        ),
+    ),
+    # how a window opens and closes (engine.clocks)
+    (
+        re.compile(rf"opened ({_T}) by the order's receipt"),
+        lambda m: _("opened {at} by {event}").format(at=m[1], event=_("the order's receipt")),
+    ),
+    (
+        re.compile(rf"opened ({_T}) by {_EV}"),
+        lambda m: _("opened {at} by {event}").format(at=m[1], event=_event(m[2], m[3])),
+    ),
+    (
+        re.compile(rf"(.+) \({_CONVENTION}, half day: \w+\): closes ({_T})"),
+        lambda m: _("{duration} ({how}): closes {at}").format(
+            duration=_duration(m[1]) or m[1], how=convention_text(m[2]), at=m[3]
+        ),
+    ),
+    (
+        re.compile(rf"{_EV} at ({_T}): (within|late)"),
+        lambda m: _("{event} at {at}: {state}").format(
+            event=_event(m[1], m[2]), at=m[3], state=state_label(m[4])
+        ),
+    ),
+    # what a deduction, an escalation or a record counted (engine.conditions)
+    (re.compile(rf"counted (.+) at ({_T})"), lambda m: _counted(m[1], m[2])),
+    (re.compile(r"counted (.+)"), lambda m: _counted(m[1], None)),
+    (
+        re.compile(r"points from the event: (\S+)"),
+        lambda m: _("points from the event: {points}").format(points=m[1]),
+    ),
+    (
+        re.compile(r"occurrence (\d+) on this order: (\S+) × 2\^(\d+) = (\S+)"),
+        lambda m: _("occurrence {sequence} on this order: {base} × 2^{power} = {points}").format(
+            sequence=m[1], base=m[2], power=m[3], points=m[4]
+        ),
+    ),
+    (
+        re.compile(r"capped at (\S+) per order(?:, parameter (\S+))?: (\S+) becomes (\S+)"),
+        _capped_per_order,
+    ),
+    (
+        re.compile(r"charged to (handling|trigger|subject|start) unit: (\S+)"),
+        lambda m: _charged(m[1], m[2]),
+    ),
+    (
+        re.compile(r"(\S+) is an? (\w+); the points count for (\S+) only(?:, parameter (\S+))?: 0"),
+        _not_assessed,
+    ),
+    # the notes of conditions (engine.condition_tree)
+    (
+        re.compile(rf"(\d+) occurrences \({_THRESHOLD}\)"),
+        lambda m: _("{n} occurrences ({threshold})").format(
+            n=m[1], threshold=_threshold(m[2], m[3], m[4])
+        ),
+    ),
+    (
+        re.compile(rf"(\d+) distinct by (\w+) \({_THRESHOLD}\)"),
+        lambda m: _("{n} distinct by {field} ({threshold})").format(
+            n=m[1],
+            field=_distinct_field(m[2]),
+            threshold=_threshold(m[3], m[4], m[5]),
+        ),
+    ),
+    (
+        re.compile(r"not \((\d+) occurrences\)"),
+        lambda m: _("not ({n} occurrences)").format(n=m[1]),
+    ),
+    (
+        re.compile(
+            r"(\d+) (orders by this complainant|complainants) on this issue within (\w+)"
+            r"(?:, parameter (\S+))?(?: \(>= (\d+)(?:, parameter (\S+))?\))?"
+        ),
+        _repeats,
+    ),
+    (
+        re.compile(
+            rf"(deduction|clock|window|escalation):(\S+?)(?::(\w+))?: (\d+) "
+            rf"\({_THRESHOLD}: (yes|no)\)"
+        ),
+        _count,
+    ),
+    (
+        re.compile(r"parameter (\S+): (.+) \((yes|no)\)"),
+        lambda m: _("parameter {name}: {value} ({verdict})").format(
+            name=m[1], value=m[2], verdict=_yes_no(m[3])
+        ),
+    ),
+    # why a unit is named in a ranking (engine.periods)
+    (
+        re.compile(
+            r"(\d+) of the (\d+) lowest of (\d+) units \((.+?)\): (\S+) points"
+            r"(?:, the place shared with (.+))?"
+        ),
+        _ranked,
+    ),
+    (
+        re.compile(r"the (\d+) lowest: parameter (\S+), in force on (\S+)"),
+        lambda m: _("the {bottom} lowest: parameter {name}, in force on {date}").format(
+            bottom=m[1], name=m[2], date=m[3]
+        ),
+    ),
+    (
+        re.compile(r"the tie at place (\d+) crosses the boundary: all tied units named"),
+        lambda m: _("the tie at place {place} crosses the boundary: all tied units named").format(
+            place=m[1]
+        ),
+    ),
+    # a comparison's details (scoring.compare) and a deduction's occurrence
+    (re.compile(r"(\S+): ((?:due|event|clock|window|escalation) .+)"), _rule_detail),
+    (re.compile(r"(?:event|clock|window|escalation) .+"), lambda m: _occurrence(m[0])),
+)
+
+
+def trace_text(text: str) -> str:
+    """One line the engine wrote, in the current language (English as stored).
+
+    Example:
+        >>> from grievance_rules.i18n import language
+        >>> with language("zh"):
+        ...     trace_text("deduction:CD-9: 3 (>= 2: yes)")
+        '扣加分 CD-9：3（不少于 2：是）'
+    """
+    if current_language() != "zh":
+        return text  # the engine writes English
+    return _in_chinese(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _in_chinese(text: str) -> str:
+    """A line in Chinese (kept: most lines recur, order after order, unit after unit)."""
+    for pattern, render in _LINES:
+        found = pattern.fullmatch(text)
+        if found:
+            shown = render(found)
+            if shown is not None:
+                return shown
+    return step_text(text)
+
+
+def trace_joined(lines: Iterable[str]) -> str:
+    """A finding's trace on one line, each line in the current language.
+
+    ``; `` between the lines in English, ``；`` in Chinese.
+    """
+    return _("; ").join(trace_text(line) for line in lines)
