@@ -19,7 +19,6 @@ from pydantic import ValidationError
 
 from grievance_rules.calendar import china
 from grievance_rules.engine import evaluate
-from grievance_rules.engine.clocks import level_reached
 from grievance_rules.errors import PackError
 from grievance_rules.i18n import language
 from grievance_rules.model import WorkOrder
@@ -110,9 +109,13 @@ def test_the_trace_says_how_the_instant_was_computed() -> None:
 
 
 def test_a_continuation_stopped_before_its_light_never_owed_the_escalation() -> None:
-    # closed Thu 15:44: 1,574 of 2,100 minutes, under 75 %
-    order = _order("2024-05-09T15:44:00+08:00")
-    assert _escalation_dates(order, "chengdong", T("2024-12-31T23:00+08:00")) == []
+    # closed Thu 15:44: 1,574 of 2,100 minutes, under 75 %: nothing owed; closed at
+    # 15:45, the instant the light came on (1,575 minutes: the share reaches 0.75 at
+    # the stop), the 提级 was owed, from 15:45
+    year_end = T("2024-12-31T23:00+08:00")
+    assert _escalation_dates(_order("2024-05-09T15:44:00+08:00"), "chengdong", year_end) == []
+    on_time = _escalation_dates(_order("2024-05-09T15:45:00+08:00"), "chengdong", year_end)
+    assert on_time == [RED.isoformat()]
 
 
 def test_a_red_fraction_from_another_reading_moves_the_instant() -> None:
@@ -145,11 +148,15 @@ def test_a_red_fraction_from_another_reading_moves_the_instant() -> None:
 def test_level_reached_in_office_time(
     start: str, minutes: int, fraction: float, expected: str
 ) -> None:
+    from grievance_rules.engine.clocks import level_reached
+
     found = level_reached(OFFICE, T(start), minutes * 60.0, fraction, level="red")
     assert found.at.isoformat() == expected
 
 
 def test_level_reached_without_office_hours_is_wall_clock_time() -> None:
+    from grievance_rules.engine.clocks import level_reached
+
     # 8 hours from 22:00, three quarters: 6 hours → 04:00 the next day
     found = level_reached(
         china(), T("2024-05-06T22:00+08:00"), 8 * 3600.0, 0.75, level="red", param="warning_red"
