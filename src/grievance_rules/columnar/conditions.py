@@ -26,13 +26,12 @@ import numpy.typing as npt
 from grievance_rules.columnar.batch import OrderBatch
 from grievance_rules.columnar.findings import Columns, Filler, Row, block, full
 from grievance_rules.columnar.instants import from_us, to_us
-from grievance_rules.engine.clocks import LevelReached, level_reached
+from grievance_rules.engine.clocks import LevelReached, level_reached, warning_of
 from grievance_rules.engine.condition_tree import count_threshold
 from grievance_rules.engine.conditions import deduction_points
 from grievance_rules.packs.schema import (
     AllOf,
     AnyOf,
-    ClockRule,
     Condition,
     CountOf,
     DeductionRule,
@@ -43,6 +42,7 @@ from grievance_rules.packs.schema import (
     RecordRule,
     RepeatOf,
     Trigger,
+    WarningLevel,
 )
 
 __all__ = [
@@ -213,9 +213,10 @@ def _reached(batch: OrderBatch, i: int, rule_id: str, row: Row, level: str) -> L
     the share divides by is the office time (else wall-clock time) from start to due.
     """
     plan = batch.plan
-    rule = plan.pack.rule(rule_id)
-    assert isinstance(rule, ClockRule)
-    warning = next((w for w in rule.warnings if w.level == level), None)
+    key = ("clock-warning", rule_id, level)
+    if key not in batch.memo:  # (found once per batch)
+        batch.memo[key] = warning_of(plan.pack, rule_id, level)
+    warning: WarningLevel | None = batch.memo[key]
     if warning is None:
         return None
     fraction = batch.value(ParamRef(param=warning.param), i) if warning.param else warning.at

@@ -35,7 +35,8 @@ from grievance_rules.engine.matching import any_of
 from grievance_rules.errors import GrievanceRulesError
 from grievance_rules.i18n import current_language, language
 from grievance_rules.model import in_shanghai, instant_text
-from grievance_rules.packs.schema import ClockRule, EventRef, ParamRef, WindowRule
+from grievance_rules.packs import Pack
+from grievance_rules.packs.schema import ClockRule, EventRef, ParamRef, WarningLevel, WindowRule
 
 __all__ = [
     "LevelReached",
@@ -43,6 +44,7 @@ __all__ = [
     "evaluate_clock",
     "evaluate_window",
     "level_reached",
+    "warning_of",
     "where_holds",
 ]
 
@@ -223,6 +225,13 @@ def level_reached(
         f"{_number(max(total, 0) / 60)} minutes of {kind} from its start {instant_text(start)})"
     )
     return LevelReached(in_shanghai(at), how)
+
+
+def warning_of(pack: Pack, rule_id: str, level: str) -> WarningLevel | None:
+    """The warning of a clock rule at ``level`` (``None``: the rule has no such level)."""
+    rule = pack.rule(rule_id)
+    assert isinstance(rule, ClockRule)
+    return next((w for w in rule.warnings if w.level == level), None)
 
 
 def _number(value: float) -> str:

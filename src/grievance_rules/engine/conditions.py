@@ -19,7 +19,7 @@ from grievance_rules.engine.assessment import (
     EscalationFinding,
     RecordFinding,
 )
-from grievance_rules.engine.clocks import LevelReached, level_reached
+from grievance_rules.engine.clocks import LevelReached, level_reached, warning_of
 from grievance_rules.engine.condition_tree import (
     Holding,
     count_threshold,
@@ -27,7 +27,6 @@ from grievance_rules.engine.condition_tree import (
 )
 from grievance_rules.model import in_shanghai, instant_text
 from grievance_rules.packs.schema import (
-    ClockRule,
     Condition,
     DeductionRule,
     EscalationRule,
@@ -36,6 +35,7 @@ from grievance_rules.packs.schema import (
     RepeatOf,
     Target,
     Trigger,
+    WarningLevel,
 )
 
 __all__ = [
@@ -114,9 +114,10 @@ def _reached(ev: Evaluation, rule_id: str, clock: ClockFinding, level: str) -> L
     its start, its period as its share divides by it, the level's fraction on the judged
     date), so it does not move with ``as_of``; a clock that stopped first never reached it.
     """
-    rule = ev.pack.rule(rule_id)
-    assert isinstance(rule, ClockRule)
-    warning = next((w for w in rule.warnings if w.level == level), None)
+    key = ("clock-warning", rule_id, level)
+    if key not in ev.shared:  # (found once per plan)
+        ev.shared[key] = warning_of(ev.pack, rule_id, level)
+    warning: WarningLevel | None = ev.shared[key]
     if warning is None:
         return None
     fraction = ev.value(ParamRef(param=warning.param)) if warning.param else warning.at
