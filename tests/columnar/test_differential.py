@@ -11,8 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from grievance_rules.engine.plan import PackPlan, compile_pack, plan_for
+from grievance_rules.model import WorkOrder
 from grievance_rules.packs import load_pack
 from grievance_rules.samples.generator import generate_orders
+from grievance_rules.testing.scenarios import load_scenarios
 from grievance_rules.testing.strategies import boundary_cases, work_orders
 
 from .differential import assert_same
@@ -99,3 +101,46 @@ def test_the_other_readings_agree_too(name: str, changes: dict[str, object]):
     if "unjustified_return" in changes:
         rules = result.summary()["rules"]
         assert rules["CD-A2.2.return-refused"]["columnar"] == 300  # type: ignore[index]
+
+
+def _continuation_orders() -> list[WorkOrder]:
+    """chengdong's 续报 orders that reach red and then stop, in time or late, or never do.
+
+    The orders of policies/chengdong/scenarios/escalated_handling.yaml (red instants worked
+    out by hand there); the generated orders have no 续报 closed in time after its red
+    light, nor one running at red at a mid-year instant.
+    """
+    (case, *_rest) = load_scenarios(
+        ROOT / "policies" / "chengdong" / "scenarios" / "escalated_handling.yaml"
+    )
+    return [WorkOrder.model_validate(order) for order in case.orders]
+
+
+@pytest.mark.parametrize("reading", ["reached", "while_running"])
+@pytest.mark.parametrize(
+    ("as_of", "escalations"),
+    [
+        # (the number of 提级 under each reading: CD-E1, CD-E3 red from Thu 15:45, CD-E4
+        # from Thu 16:00, CD-E2 never; CD-E1 closed Fri 10:00, the others never)
+        ("2024-05-09T15:44:59.999999+08:00", {"reached": 0, "while_running": 0}),
+        ("2024-05-09T15:45:00+08:00", {"reached": 2, "while_running": 2}),
+        ("2024-05-09T15:59:00+08:00", {"reached": 2, "while_running": 2}),
+        ("2024-05-10T09:30:00+08:00", {"reached": 3, "while_running": 3}),
+        ("2024-05-10T10:00:00+08:00", {"reached": 3, "while_running": 2}),
+        ("2024-12-31T17:00:00+08:00", {"reached": 3, "while_running": 0}),
+    ],
+)
+def test_a_level_the_clock_reached_is_dated_alike_on_both_paths(
+    reading: str, as_of: str, escalations: dict[str, int]
+) -> None:
+    # CD-8.escalate's 「存在二次续报风险」: the 提级 dated when the 续报 turned red (the pack's
+    # reading keeps it after the 续报 stops, the other only while it runs at red); the
+    # columnar kernel computes these escalations itself (no order sent per order)
+    pack = plan_for("chengdong").pack.with_parameters({"second_continuation_risk": reading})
+    plan = compile_pack(pack)
+    result = assert_same(_continuation_orders(), plan, dt.datetime.fromisoformat(as_of))
+    rules = result.summary()["rules"]
+    for rule_id in ("CD-7.continuation", "CD-8.escalate", "CD-8.escalate-office"):
+        assert rules[rule_id]["per_order"] == 0  # type: ignore[index]
+    found = [row for row in result.findings if row[2].startswith("CD-8.escalate")]
+    assert len(found) == escalations[reading]

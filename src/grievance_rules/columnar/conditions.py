@@ -26,6 +26,7 @@ import numpy.typing as npt
 from grievance_rules.columnar.batch import OrderBatch
 from grievance_rules.columnar.findings import Columns, Filler, Row, block, full
 from grievance_rules.columnar.instants import from_us, to_us
+from grievance_rules.engine.clocks import LevelReached, level_reached, warning_of
 from grievance_rules.engine.condition_tree import count_threshold
 from grievance_rules.engine.conditions import deduction_points
 from grievance_rules.packs.schema import (
@@ -41,6 +42,7 @@ from grievance_rules.packs.schema import (
     RecordRule,
     RepeatOf,
     Trigger,
+    WarningLevel,
 )
 
 __all__ = [
@@ -154,9 +156,22 @@ def occurrences(batch: OrderBatch, i: int, trigger: Trigger, findings: Findings)
         if rows is None:
             raise UnsupportedError
         for r in rows:
-            if r[6] == trigger.state and (trigger.level is None or r[10] == trigger.level):
-                if trigger.occurrence is not None and r[4] != trigger.occurrence:
+            if trigger.state is not None and r[6] != trigger.state:
+                continue
+            if trigger.level is not None and r[10] != trigger.level:
+                continue
+            if trigger.occurrence is not None and r[4] != trigger.occurrence:
+                continue
+            mark = trigger.reached or trigger.level
+            if mark is not None:  # at the instant it reached the level, as the per-order judge
+                reached = _reached(batch, i, rule_id, r, mark)
+                if reached is None:
                     continue
+                at = reached.at
+                label = f"clock {rule_id}#{r[4]} " + (
+                    reached.how if trigger.reached else f"{r[6]}, {reached.how}"
+                )
+            else:
                 if r[6] == "breached":  # at its due instant, as the per-order judge
                     at = from_us(r[8])
                 elif r[9] >= 0:
@@ -164,7 +179,7 @@ def occurrences(batch: OrderBatch, i: int, trigger: Trigger, findings: Findings)
                 else:
                     at = min(from_us(r[8]), batch.instants[i])
                 label = f"clock {rule_id}#{r[4]} {r[6]}"
-                found.append(_Occ(at, label, r[5] or None, r[5] or None, None))
+            found.append(_Occ(at, label, r[5] or None, r[5] or None, None))
     for rule_id in trigger.window:
         rows = findings(rule_id, i)
         if rows is None:
@@ -187,6 +202,35 @@ def occurrences(batch: OrderBatch, i: int, trigger: Trigger, findings: Findings)
     if len(found) > 1:
         found.sort(key=lambda o: (o.at, o.label))
     return found
+
+
+def _reached(batch: OrderBatch, i: int, rule_id: str, row: Row, level: str) -> LevelReached | None:
+    """When a clock row reached a warning level, if it did by ``as_of`` and its stop.
+
+    As the per-order judge (``engine.conditions._reached``), with the same arithmetic
+    (:func:`~grievance_rules.engine.clocks.level_reached`): the kernel's clocks are
+    never paused (an order whose clock could be paused runs per order), so the period
+    the share divides by is the office time (else wall-clock time) from start to due.
+    """
+    plan = batch.plan
+    key = ("clock-warning", rule_id, level)
+    if key not in batch.memo:  # (found once per batch)
+        batch.memo[key] = warning_of(plan.pack, rule_id, level)
+    warning: WarningLevel | None = batch.memo[key]
+    if warning is None:
+        return None
+    fraction = batch.value(ParamRef(param=warning.param), i) if warning.param else warning.at
+    calendar = plan.calendar
+    start, due = from_us(row[7]), from_us(row[8])
+    if calendar.office_hours is not None:
+        span = calendar.office_time_position_us(due) - calendar.office_time_position_us(start)
+    else:
+        span = row[8] - row[7]
+    found = level_reached(
+        calendar, start, max(span, 0) / 1e6, fraction, level=level, param=warning.param
+    )
+    until = row[9] if row[9] >= 0 else to_us(batch.instants[i])
+    return found if to_us(found.at) <= until else None
 
 
 # (holds, since, occurrences counted)

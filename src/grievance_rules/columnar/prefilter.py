@@ -33,8 +33,9 @@ def _occurs(batch: OrderBatch, i: int, trigger: Trigger, known: Known) -> bool:
         found = known(rule_id, i)
         if found is None:
             return True
-        if any(
-            state == trigger.state and (trigger.level is None or level == trigger.level)
+        if any(  # (no state: a trigger on the level a clock reached, in any state now)
+            (trigger.state is None or state == trigger.state)
+            and (trigger.level is None or level == trigger.level)
             for state, level in found
         ):
             return True

@@ -457,7 +457,7 @@ def _evaluate(
             found = counted[key] = {
                 row[0]
                 for row in of_rule.get(rule_id, ())
-                if row[6] == state
+                if (state is None or row[6] == state)  # (None: reached a level, any state)
                 and (kind == "window" or level is None or row[10] == level)
                 and (kind == "window" or occurrence is None or row[4] == occurrence)
             } | sent.get(rule_id, set())

@@ -14,12 +14,19 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import math
 import operator
 from collections.abc import Callable
 from functools import cache
 from typing import Any, Literal, NamedTuple
 
-from grievance_rules.calendar import CountingConvention, Deadline, Duration, HalfDayRule
+from grievance_rules.calendar import (
+    CountingConvention,
+    Deadline,
+    Duration,
+    HalfDayRule,
+    WorkingCalendar,
+)
 from grievance_rules.calendar.deadlines import remembered_deadline
 from grievance_rules.calendar.office_hours import to_shanghai
 from grievance_rules.engine._context import Evaluation
@@ -28,9 +35,18 @@ from grievance_rules.engine.matching import any_of
 from grievance_rules.errors import GrievanceRulesError
 from grievance_rules.i18n import current_language, language
 from grievance_rules.model import in_shanghai, instant_text
-from grievance_rules.packs.schema import ClockRule, EventRef, ParamRef, WindowRule
+from grievance_rules.packs import Pack
+from grievance_rules.packs.schema import ClockRule, EventRef, ParamRef, WarningLevel, WindowRule
 
-__all__ = ["compile_where", "evaluate_clock", "evaluate_window", "where_holds"]
+__all__ = [
+    "LevelReached",
+    "compile_where",
+    "evaluate_clock",
+    "evaluate_window",
+    "level_reached",
+    "warning_of",
+    "where_holds",
+]
 
 
 def _refusal_text(
@@ -147,6 +163,80 @@ def _position(ev: Evaluation, instant: dt.datetime) -> int:
     if ev.calendar.office_hours is not None:
         return ev.calendar.office_time_position_us(instant)
     return (instant - _EPOCH) // _MICROSECOND
+
+
+class LevelReached(NamedTuple):
+    """The instant a clock reached a warning level, and how it was found (a trace text)."""
+
+    at: dt.datetime
+    how: str
+
+
+def level_reached(
+    calendar: WorkingCalendar,
+    start: dt.datetime,
+    total: float,
+    fraction: float,
+    *,
+    level: str,
+    param: str | None = None,
+) -> LevelReached:
+    """The first instant at which a clock's elapsed share of its period reaches ``fraction``.
+
+    The engine judges a light on the exact share: ``elapsed / total >= fraction``, the
+    elapsed time counted from the clock's start in office time where the calendar has
+    office hours (wall-clock time otherwise) and in whole microseconds. The instant is
+    the start plus the least number of microseconds that passes that test, laid on
+    the calendar (nights, lunch breaks and days off do not run; a result on the end of
+    an office interval is that end). ``total``: the period in seconds, as the share
+    divides by it (a clock's paused time included); a period of nothing has run whole
+    from its start.
+
+    One statement of the arithmetic for both paths: the engine's condition triggers
+    and the columnar kernel's call it with the same numbers.
+
+    Example:
+        >>> from grievance_rules.calendar import china
+        >>> cal = china(office_hours="09:00-12:00,13:30-17:30")
+        >>> monday = dt.datetime.fromisoformat("2024-05-06T09:00+08:00")
+        >>> found = level_reached(cal, monday, 5 * 420 * 60.0, 0.75, level="red")
+        >>> found.at.isoformat()
+        '2024-05-09T15:45:00+08:00'
+        >>> print(found.how)  # doctest: +NORMALIZE_WHITESPACE
+        reached red (0.75 of its period: 1575 of 2100 minutes of office time
+        from its start 2024-05-06T09:00:00+08:00)
+    """
+    office = calendar.office_hours is not None
+    if total > 0:
+        seconds = total
+        micros = max(math.ceil(fraction * total * 1e6), 0)
+        while micros > 0 and ((micros - 1) / 1e6) / seconds >= fraction:
+            micros -= 1
+        while not (micros / 1e6) / seconds >= fraction:
+            micros += 1
+    else:
+        micros = 0  # (the engine's share of an empty period is 1.0: every light is on)
+    amount = dt.timedelta(microseconds=micros)
+    at = calendar.add_working_time(start, amount) if office else in_shanghai(start + amount)
+    note = f", parameter {param}" if param else ""
+    kind = "office time" if office else "clock time"
+    how = (
+        f"reached {level} ({fraction:g} of its period{note}: {_number(micros / 6e7)} of "
+        f"{_number(max(total, 0) / 60)} minutes of {kind} from its start {instant_text(start)})"
+    )
+    return LevelReached(in_shanghai(at), how)
+
+
+def warning_of(pack: Pack, rule_id: str, level: str) -> WarningLevel | None:
+    """The warning of a clock rule at ``level`` (``None``: the rule has no such level)."""
+    rule = pack.rule(rule_id)
+    assert isinstance(rule, ClockRule)
+    return next((w for w in rule.warnings if w.level == level), None)
+
+
+def _number(value: float) -> str:
+    """A number of minutes as a trace writes it: no exponent, at most six decimals."""
+    return f"{value:.6f}".rstrip("0").rstrip(".")
 
 
 def _span(ev: Evaluation, start: dt.datetime, end: dt.datetime) -> float:
@@ -565,6 +655,7 @@ def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
         total = max(_position(ev, due) - origin, 0) / 1e6 + paused_seconds
         elapsed = max(_position(ev, stopped_at or ev.as_of) - origin, 0) / 1e6
         share = elapsed / total if total > 0 else 1.0
+        ev.clock_totals[(rule.id, occurrence)] = total
         fraction = round(share, 6)  # as reported; the lights are judged on the exact share
         level = None
         if state in ("running", "paused"):

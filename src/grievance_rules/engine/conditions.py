@@ -19,6 +19,7 @@ from grievance_rules.engine.assessment import (
     EscalationFinding,
     RecordFinding,
 )
+from grievance_rules.engine.clocks import LevelReached, level_reached, warning_of
 from grievance_rules.engine.condition_tree import (
     Holding,
     count_threshold,
@@ -34,6 +35,7 @@ from grievance_rules.packs.schema import (
     RepeatOf,
     Target,
     Trigger,
+    WarningLevel,
 )
 
 __all__ = [
@@ -93,11 +95,69 @@ def _counted_positions(ev: Evaluation, trigger: Trigger) -> list[int]:
 
 
 def _clock_counts(trigger: Trigger, clock: ClockFinding) -> bool:
-    """Whether a clock trigger counts this clock: its state, its level and start if asked."""
+    """Whether a clock trigger may count this clock: its state, level and start if asked.
+
+    A ``reached`` trigger counts it only if it reached the level by then
+    (:func:`_reached`, which this does not judge).
+    """
     return (
-        clock.state == trigger.state
+        (trigger.state is None or clock.state == trigger.state)
         and (trigger.level is None or clock.warning_level == trigger.level)
         and (trigger.occurrence is None or clock.occurrence == trigger.occurrence)
+    )
+
+
+def _reached(ev: Evaluation, rule_id: str, clock: ClockFinding, level: str) -> LevelReached | None:
+    """When the clock reached a warning level of its rule, if it did by ``as_of`` and its stop.
+
+    The instant is the clock's arithmetic (:func:`~grievance_rules.engine.clocks.level_reached`:
+    its start, its period as its share divides by it, the level's fraction on the judged
+    date), so it does not move with ``as_of``; a clock that stopped first never reached it.
+    """
+    key = ("clock-warning", rule_id, level)
+    if key not in ev.shared:  # (found once per plan)
+        ev.shared[key] = warning_of(ev.pack, rule_id, level)
+    warning: WarningLevel | None = ev.shared[key]
+    if warning is None:
+        return None
+    fraction = ev.value(ParamRef(param=warning.param)) if warning.param else warning.at
+    total = ev.clock_totals[(rule_id, clock.occurrence)]
+    found = level_reached(
+        ev.calendar, clock.start, total, fraction, level=level, param=warning.param
+    )
+    until = clock.stopped_at if clock.stopped_at is not None else ev.as_of
+    return found if found.at <= until else None
+
+
+def _clock_occurrence(
+    ev: Evaluation, trigger: Trigger, rule_id: str, clock: ClockFinding
+) -> Occurrence | None:
+    """The occurrence a clock trigger counts for this clock, or ``None``.
+
+    When it was so: a clock at a warning level (``level``) or one that reached it
+    (``reached``) at the instant it reached the level; else breached at its due instant
+    (whether stopped late or not stopped yet: a later as_of never moves it), stopped, or
+    seen at as_of.
+    """
+    if not _clock_counts(trigger, clock):
+        return None
+    mark = trigger.reached or trigger.level
+    if mark is not None:
+        found = _reached(ev, rule_id, clock, mark)
+        if found is None:
+            return None
+        at = found.at
+        what = found.how if trigger.reached else f"{clock.state}, {found.how}"
+    else:
+        if clock.state == "breached":
+            at = clock.due
+        elif clock.stopped_at is not None:
+            at = clock.stopped_at
+        else:
+            at = min(clock.due, ev.as_of)
+        what = clock.state
+    return Occurrence(
+        at, f"clock {rule_id}#{clock.occurrence} {what}", clock.unit, clock.unit, None
     )
 
 
@@ -122,24 +182,9 @@ def occurrences(ev: Evaluation, trigger: Trigger) -> list[Occurrence]:
             )
     for rule_id in trigger.clock:
         for clock in ev.clocks.get(rule_id, ()):
-            if _clock_counts(trigger, clock):
-                # when it was so: breached at its due instant (whether stopped late or
-                # not stopped yet: a later as_of never moves it), stopped, or seen at as_of
-                if clock.state == "breached":
-                    at = clock.due
-                elif clock.stopped_at is not None:
-                    at = clock.stopped_at
-                else:
-                    at = min(clock.due, ev.as_of)
-                found.append(
-                    Occurrence(
-                        at,
-                        f"clock {rule_id}#{clock.occurrence} {clock.state}",
-                        clock.unit,
-                        clock.unit,
-                        None,
-                    )
-                )
+            counted = _clock_occurrence(ev, trigger, rule_id, clock)
+            if counted is not None:
+                found.append(counted)
     for rule_id in trigger.window:
         for window in ev.windows.get(rule_id, ()):
             if window.state == trigger.state:
@@ -246,7 +291,9 @@ def _occurs(ev: Evaluation, trigger: Trigger) -> bool:
         return True
     for rule_id in trigger.clock:
         for clock in ev.clocks.get(rule_id, ()):
-            if _clock_counts(trigger, clock):
+            if _clock_counts(trigger, clock) and (
+                trigger.reached is None or _reached(ev, rule_id, clock, trigger.reached)
+            ):
                 return True
     for rule_id in trigger.window:
         for window in ev.windows.get(rule_id, ()):

@@ -79,8 +79,9 @@ _R = TypeVar("_R", ClockRule, WindowRule, EscalationRule, DeductionRule, RecordR
 
 Need = tuple[str, str, str | None]
 """One thing a trigger cannot count without: ``("event", pattern name, None)`` (an event
-the pattern matched), ``("clock", rule id, state)`` (a clock of that rule in that state),
-``("window", rule id, state)``, ``("escalation", rule id, None)`` (that escalation due)."""
+the pattern matched), ``("clock", rule id, state)`` (a clock of that rule in that state;
+``None``: in any state, for a trigger on the level a clock reached), ``("window", rule
+id, state)``, ``("escalation", rule id, None)`` (that escalation due)."""
 
 Clause = tuple[frozenset[str], tuple[Need, ...]]
 """One clause of what a rule needs, met by any of its needs: the names of the event

@@ -190,7 +190,7 @@ def _there(ev: Evaluation, present: frozenset[str], clause: Clause) -> bool:
     for kind, name, state in others:
         if kind == "clock":
             for clock in ev.clocks.get(name, ()):
-                if clock.state == state:
+                if state is None or clock.state == state:  # (None: a clock in any state)
                     return True
         elif kind == "window":
             for window in ev.windows.get(name, ()):

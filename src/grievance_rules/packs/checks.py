@@ -305,6 +305,7 @@ class Checker:
             if cond.unless_after is not None:
                 self.event_ref(rule, cond.unless_after, f"{path}.unless_after")
             self.reference(rule, cond.clock, ClockRule, f"{path}.clock")
+            self.clock_level(rule, cond, path, in_period)
             self.reference(rule, cond.window, WindowRule, f"{path}.window")
             self.reference(rule, cond.escalation, EscalationRule, f"{path}.escalation")
             self.reference(rule, cond.deduction, DeductionRule, f"{path}.deduction")
@@ -348,6 +349,33 @@ class Checker:
                         _(
                             "must be calendar_month or a number of days of at least 1, got {value}"
                         ).format(value=repr(value)),
+                    )
+
+    def clock_level(self, rule: Rule, cond: Trigger, path: str, in_period: bool) -> None:
+        """A clock trigger's ``level`` or ``reached``: a warning level of each clock named."""
+        for name in ("level", "reached"):
+            level = getattr(cond, name)
+            if level is None:
+                continue
+            if in_period:
+                raise self.fail(
+                    rule,
+                    f"{path}.{name}",
+                    _("a clock's warning level is judged on one order, not counted in a period"),
+                )
+            for rule_id in cond.clock:
+                clock = self.kinds[rule_id]
+                assert isinstance(clock, ClockRule)
+                levels = [warning.level for warning in clock.warnings]
+                if level not in levels:
+                    raise self.fail(
+                        rule,
+                        f"{path}.{name}",
+                        _("{id} has no warning level {level} (its levels: {levels})").format(
+                            id=repr(rule_id),
+                            level=repr(level),
+                            levels=", ".join(levels) or "—",
+                        ),
                     )
 
     def target(self, rule: Rule, target: Target, path: str) -> None:
@@ -566,7 +594,8 @@ def _may_overlap(a: Trigger, b: Trigger) -> bool:
     if a.event and a.event == b.event:
         return all(a.where[key] == b.where[key] for key in set(a.where) & set(b.where))
     if a.clock and set(a.clock) & set(b.clock):
-        return a.state == b.state
+        # (no state: a level the clock reached, whatever its state now)
+        return a.state is None or b.state is None or a.state == b.state
     if a.window and set(a.window) & set(b.window):
         return a.state == b.state
     return bool(a.escalation and set(a.escalation) & set(b.escalation))

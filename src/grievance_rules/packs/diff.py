@@ -304,6 +304,9 @@ class _Words:
                 text += f" with no {_event(trig.unless_after)} before it"
             return text
         if trig.clock:
+            if trig.reached is not None:
+                now = f", {trig.state} now" if trig.state else ""
+                return f"clock {self.rules(trig.clock)} reached its {trig.reached} warning{now}"
             level = f" at its {trig.level} warning" if trig.level else ""
             return f"clock {self.rules(trig.clock)} {trig.state}{level}"
         if trig.window:
@@ -548,6 +551,13 @@ class _ZhWords(_Words):
         }
         state = states.get(str(trig.state), str(trig.state))
         if trig.clock:
+            if trig.reached is not None:
+                text = pgettext("pack diff", "time limit {rules} reached its {level}").format(
+                    rules=self.rules(trig.clock), level=_level(trig.reached)
+                )
+                if trig.state is not None:
+                    text += pgettext("pack diff", ", {state} now").format(state=state)
+                return text
             text = pgettext("pack diff", "time limit {rules} {state}").format(
                 rules=self.rules(trig.clock), state=state
             )

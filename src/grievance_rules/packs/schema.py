@@ -266,7 +266,13 @@ class Trigger(_Decl):
     deduction: tuple[str, ...] = ()
     state: str | None = None
     level: str | None = None
-    """With ``clock``: only clocks at this warning level (``red``)."""
+    """With ``clock``: only clocks at this warning level (``red``) at ``as_of``, counted at
+    the instant the clock reached it."""
+    reached: str | None = None
+    """With ``clock``: clocks that reached this warning level (``red``) at an instant up to
+    ``as_of`` and not after they stopped, whatever their state now (``state`` optional),
+    counted at that instant: a duty owed while the clock stood at the level stays owed
+    after it stops."""
     occurrence: Annotated[int, Field(ge=0)] | None = None
     """With ``clock``: only the clock of this start (0: the first 续报's clock)."""
 
@@ -286,8 +292,19 @@ class Trigger(_Decl):
             raise ValueError(_("'where', 'after' and 'unless_after' go with 'event'"))
         if self.assigns and self.event not in ("dispatched", "reassigned"):
             raise ValueError(_("'assigns' goes with event dispatched or reassigned"))
-        if self.clock and self.state not in ("breached", "running", "paused", "met"):
+        if self.clock and self.reached is None:
+            if self.state not in ("breached", "running", "paused", "met"):
+                raise ValueError(_("a clock trigger needs state: breached, met, running or paused"))
+        elif self.clock and self.state not in (None, "breached", "running", "paused", "met"):
             raise ValueError(_("a clock trigger needs state: breached, met, running or paused"))
+        if (self.level is not None or self.reached is not None) and not self.clock:
+            raise ValueError(_("'level' and 'reached' go with 'clock'"))
+        if self.level is not None and self.reached is not None:
+            raise ValueError(_("a clock trigger takes 'level' or 'reached', not both"))
+        if self.level is not None and self.state not in ("running", "paused"):
+            raise ValueError(
+                _("'level' goes with state running or paused (a stopped clock has none)")
+            )
         if self.occurrence is not None and not self.clock:
             raise ValueError(_("'occurrence' goes with 'clock'"))
         if self.window and self.state not in ("late", "within"):
