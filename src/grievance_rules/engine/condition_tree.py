@@ -32,7 +32,7 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NamedTuple, Protocol
 
 from grievance_rules.packs.schema import (
@@ -230,6 +230,19 @@ class _CountNode(ConditionNode):
         return ok
 
 
+def _once_each(counted: Iterable[Any]) -> tuple[Any, ...]:
+    """What several parts counted, each thing once, in order of its last mention.
+
+    One callback dissatisfied on all three counts is counted by each of daye's three
+    DY-11 branches; the trace names it once. The last thing counted stays last (the
+    unit an escalation goes to may be the last counted one's).
+    """
+    found = tuple(counted)
+    if len(found) < 2:
+        return found
+    return tuple(reversed(dict.fromkeys(reversed(found))))
+
+
 class _AllNode(ConditionNode):
     def __init__(self, parts: list[ConditionNode]) -> None:
         self.parts = parts
@@ -243,7 +256,7 @@ class _AllNode(ConditionNode):
         return Holding(
             ok,
             since,
-            tuple(o for p in parts for o in p.counted),
+            _once_each(o for p in parts for o in p.counted),
             tuple(n for p in parts for n in p.notes),
         )
 
@@ -267,7 +280,7 @@ class _AnyNode(ConditionNode):
         return Holding(
             bool(holding),
             since,
-            tuple(o for p in holding for o in p.counted),
+            _once_each(o for p in holding for o in p.counted),
             tuple(n for p in holding for n in p.notes),
         )
 
