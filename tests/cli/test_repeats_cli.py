@@ -160,10 +160,23 @@ def test_duplicates_last_indexes_the_kept_record_only(tmp_path: Path) -> None:
 def test_as_of_indexes_only_orders_received_by_then(tmp_path: Path) -> None:
     # as of 05-15 C (received 05-20) is not known yet: up to C only A and B are,
     # two orders; C itself is rejected (it did not exist then), naming both instants
-    found = _evaluate(_file(tmp_path, SAME_MONTH), "--as-of", "2024-05-15T00:00+08:00", exit_code=1)
-    assert _escalations(found[:2]) == {"A": [], "B": []}
-    assert found[2]["rejected"]["order_id"] == "C"
-    assert found[2]["rejected"]["reasons"] == [
+    result = CliRunner().invoke(
+        cli,
+        [
+            "evaluate",
+            "--pack",
+            "daye",
+            "--as-of",
+            "2024-05-15T00:00+08:00",
+            _file(tmp_path, SAME_MONTH),
+        ],
+    )
+    assert result.exit_code == 1, result.output
+    found = [json.loads(line) for line in result.stdout.splitlines()]
+    assert _escalations(found) == {"A": [], "B": []}
+    (rejected,) = [json.loads(x)["rejected"] for x in result.stderr.splitlines() if x[:1] == "{"]
+    assert rejected["order_id"] == "C"
+    assert rejected["reasons"] == [
         "order C: received_at 2024-05-20T09:00:00+08:00 is after the assessment instant "
         "(as_of) 2024-05-15T00:00:00+08:00: the order was not yet received then"
     ]

@@ -145,6 +145,20 @@ LINES = [
         "此前 30 个自然日内就同一问题反映的诉求人 4 位（不少于 3，参数 on_site_at_least）",
     ),
     ("counted event 5 (callback)", "计入：流转环节 5（回访）"),
+    (
+        "counted clock CD-7.continuation#0 reached red (0.75 of its period, parameter "
+        "warning_red: 1575 of 2100 minutes of office time from its start "
+        f"2024-05-06T09:00:00+08:00) at {U}",
+        "计入：时限 CD-7.continuation#0 亮红灯（用去期限的 0.75，参数 warning_red："
+        "自 2024-05-06T09:00:00+08:00 起算，共 2100 分钟工作时间中已用 1575 分钟），"
+        f"时间 {U}",
+    ),
+    (
+        "counted clock X-1.reply#1 running, reached yellow (0.5 of its period: 30 of 60 "
+        "minutes of clock time from its start 2024-05-06T09:00:00+08:00)",
+        "计入：时限 X-1.reply#1 亮黄灯（用去期限的 0.5：自 2024-05-06T09:00:00+08:00 起算，"
+        "共 60 分钟自然时间中已用 30 分钟）；当前计时中",
+    ),
     (f"counted event 1 (return_requested) at {U}", f"计入：流转环节 1（退单申请），时间 {U}"),
     # a period finding and a ranking
     (
@@ -210,9 +224,12 @@ def test_a_trace_on_one_line_and_what_is_not_the_engines_shown_as_it_is() -> Non
 def _english_left(text: str, units: set[str]) -> list[str]:
     """The Latin words of a Chinese line other than rule ids, parameter names and unit ids.
 
-    ``any`` is a value of chengdong's parameter weekly_other_deductions.
+    A parameter's value after its name (``参数 second_continuation_risk：reached``) is the
+    code a user sets with ``--set``, as the name is; ``any`` is a value of chengdong's
+    parameter weekly_other_deductions.
     """
     text = re.sub(r"\d{4}-\d{2}-\d{2}T[\d:.]+[+-]\d{2}:\d{2}", " ", text)  # instants
+    text = re.sub(r"参数 [a-z0-9_]+：[a-z_]+", " ", text)  # a parameter and its value
     words = re.findall(r"[A-Za-z][A-Za-z0-9_.#-]*", text)
     kept = re.compile(r"[A-Z]{2}-[A-Za-z0-9_.#-]+|[a-z0-9]+(?:_[a-z0-9]+)+|any")
     return [word for word in words if not kept.fullmatch(word) and word not in units]

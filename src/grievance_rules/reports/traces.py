@@ -35,7 +35,12 @@ from grievance_rules.i18n import current_language, pgettext
 from grievance_rules.i18n import gettext as _
 from grievance_rules.model import EVENT_CLASSES
 from grievance_rules.model.terms import TermEnum
-from grievance_rules.reports.formatting import kind_of_finding_label, state_label, unit_kind_label
+from grievance_rules.reports.formatting import (
+    kind_of_finding_label,
+    level_label,
+    state_label,
+    unit_kind_label,
+)
 
 __all__ = ["trace_joined", "trace_text"]
 
@@ -99,6 +104,9 @@ def _occurrence(text: str) -> str | None:
     found = re.fullmatch(_EV, text)
     if found:
         return _event(found[1], found[2])
+    found = _REACHED.fullmatch(text)
+    if found:
+        return _reached(found)
     found = re.fullmatch(r"clock (\S+) (\w+)", text)
     if found:
         return _("clock {clock} {state}").format(clock=found[1], state=state_label(found[2]))
@@ -111,6 +119,35 @@ def _occurrence(text: str) -> str | None:
     if found:
         return _("escalation {rule}").format(rule=found[1])
     return None
+
+
+_REACHED = re.compile(
+    r"clock (\S+) (?:(\w+), )?reached (\w+) \(([\d.e+-]+) of its period(?:, parameter (\S+))?: "
+    rf"([\d.]+) of ([\d.]+) minutes of (office|clock) time from its start ({_T})\)"
+)
+
+
+def _reached(m: re.Match[str]) -> str:
+    """A clock that reached a warning level, and when by its arithmetic (a clock trigger)."""
+    clock, state, level, fraction, parameter, used, total, kind, start = m.groups()
+    share = (
+        _("{fraction} of its period").format(fraction=fraction)
+        if parameter is None
+        else _("{fraction} of its period, parameter {name}").format(
+            fraction=fraction, name=parameter
+        )
+    )
+    minutes = (
+        _("{used} of {total} minutes of office time from its start {start}")
+        if kind == "office"
+        else _("{used} of {total} minutes of clock time from its start {start}")
+    ).format(used=used, total=total, start=start)
+    reached = _("clock {clock} reached {level} ({share}: {minutes})").format(
+        clock=clock, level=level_label(level), share=share, minutes=minutes
+    )
+    if state is None:
+        return reached
+    return _("{reached}; now {state}").format(reached=reached, state=state_label(state))
 
 
 def _why_not_stopped(kind: str, why: str) -> str:
