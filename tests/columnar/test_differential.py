@@ -89,6 +89,7 @@ def test_a_batch_of_mixed_sizes_keeps_each_order_apart():
     ("name", "changes"),
     [
         ("chengdong", {"unjustified_return": "refused"}),  # a deduction switched by runs_if
+        ("chengdong", {"callback_orders": "respond_at_once"}),  # a record switched by runs_if
         ("chengdong", {"weekly_other_deductions": "named", "annex2_assesses": "all"}),
         ("xiayang", {"preliminary_reply_stops": True}),
     ],
@@ -101,6 +102,10 @@ def test_the_other_readings_agree_too(name: str, changes: dict[str, object]):
     if "unjustified_return" in changes:
         rules = result.summary()["rules"]
         assert rules["CD-A2.2.return-refused"]["columnar"] == 300  # type: ignore[index]
+    if "callback_orders" in changes:  # a record switched by runs_if: the other one's rows only
+        recorded = {row[2] for row in result.findings if row[3] == "record"}
+        assert "CD-6.second-callback" not in recorded
+        assert "CD-6.second-callback-respond-at-once" in recorded
 
 
 def _continuation_orders() -> list[WorkOrder]:

@@ -287,7 +287,7 @@ def assess(
     record_needs = plan.record_needs
     segment = None
     for rule, selector in plan.record_rules:
-        if selector not in selectors:
+        if selector not in selectors or not ev.switched_on(rule.runs_if):
             continue
         rule_id = rule.id
         counted = record_needs.get(rule_id)

@@ -156,6 +156,9 @@ class Checker:
             elif isinstance(rule, RecordRule):
                 if rule.when is not None:
                     self.condition(rule, rule.when, "when")
+                if rule.runs_if is not None:
+                    for name in rule.runs_if.param_is:
+                        self.param(rule, ParamRef(param=name), "runs_if.param_is")
             elif isinstance(rule, PeriodRule):
                 for i, tier in enumerate(rule.tiers):
                     self.condition(rule, tier.when, f"tiers.{i}.when", in_period=True)

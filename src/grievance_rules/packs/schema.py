@@ -595,6 +595,10 @@ class RecordRule(_RuleBase):
     """What the clause asks that no order data shows, and why."""
     not_computed_zh: ZhText | None = None
     when: Condition | None = None
+    runs_if: ParamIs | None = None
+    """Record the clause only while a parameter has a value on the order's judged date
+    (a reading that widens or narrows the orders the clause binds: the other reading as a
+    second rule, chengdong ``CD-6.second-callback-respond-at-once``)."""
 
 
 class PeriodTier(_Decl):
