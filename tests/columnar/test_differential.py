@@ -92,6 +92,7 @@ def test_a_batch_of_mixed_sizes_keeps_each_order_apart():
         ("chengdong", {"callback_orders": "respond_at_once"}),  # a record switched by runs_if
         ("chengdong", {"weekly_other_deductions": "named", "annex2_assesses": "all"}),
         ("xiayang", {"preliminary_reply_stops": True}),
+        ("xiayang", {"second_handling_from": "callback"}),  # a clock switched by runs_if
     ],
 )
 def test_the_other_readings_agree_too(name: str, changes: dict[str, object]):

@@ -487,6 +487,18 @@ class Checker:
                     f"also_started_by.{i}.where.{name}",
                     _("reads the event's own fields only"),
                 )
+        for i, ref in enumerate(rule.start_else):
+            self.event_ref(rule, ref, f"start_else.{i}")
+            for name in sorted(set(ref.where) & _DERIVED_FIELDS):
+                raise self.fail(
+                    rule, f"start_else.{i}.where.{name}", _("reads the event's own fields only")
+                )
+        if rule.start_else and (rule.per_assignment or not isinstance(rule.start, EventRef)):
+            raise self.fail(
+                rule,
+                "start_else",
+                _("goes with a start event, on a clock that is not per assignment"),
+            )
         if rule.runs_if is not None:
             for name in rule.runs_if.param_is:
                 self.param(rule, ParamRef(param=name), "runs_if.param_is")

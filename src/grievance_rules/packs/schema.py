@@ -473,6 +473,11 @@ class ClockRule(_RuleBase):
     also_started_by: tuple[EventRef, ...] = ()
     """Other events that start the clock as its ``start`` does (matched on the event's
     own fields): every callback that makes a warning order, not only one kind."""
+    start_else: tuple[EventRef, ...] = ()
+    """Events that start the clock, as its ``start`` does, only on an order with no start
+    event (nor ``also_started_by`` event), matched on the event's own fields: 夏阳's 再次处置
+    runs from the order's re-flow to the department (重办) or, where none is recorded,
+    from the callback that made it a warning order."""
     start_else_due_of: str | None = None
     """A clock rule id: when the start event never happened, this clock starts at that
     clock's due instant (the latest the start event should have happened): a reply due
