@@ -93,6 +93,7 @@ def test_a_batch_of_mixed_sizes_keeps_each_order_apart():
         ("chengdong", {"weekly_other_deductions": "named", "annex2_assesses": "all"}),
         ("xiayang", {"preliminary_reply_stops": True}),
         ("xiayang", {"second_handling_from": "callback"}),  # a clock switched by runs_if
+        ("xiayang", {"exclusion_approval": "not_required"}),  # param_is in a record's when
     ],
 )
 def test_the_other_readings_agree_too(name: str, changes: dict[str, object]):

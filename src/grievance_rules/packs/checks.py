@@ -156,6 +156,10 @@ class Checker:
             elif isinstance(rule, RecordRule):
                 if rule.when is not None:
                     self.condition(rule, rule.when, "when")
+                elif rule.excludes:
+                    raise self.fail(
+                        rule, "excludes", _("a record that excludes an order needs a 'when'")
+                    )
                 if rule.runs_if is not None:
                     for name in rule.runs_if.param_is:
                         self.param(rule, ParamRef(param=name), "runs_if.param_is")

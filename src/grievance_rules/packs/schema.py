@@ -600,6 +600,12 @@ class RecordRule(_RuleBase):
     """What the clause asks that no order data shows, and why."""
     not_computed_zh: ZhText | None = None
     when: Condition | None = None
+    excludes: bool = False
+    """Whether the record holding is what excludes an order from assessment (不纳入测评):
+    in a pack with such a rule, an ``excluded`` event excludes the order only where one of
+    them holds (夏阳 三、2: an exclusion approved upstream); the order's own flag
+    ``excluded_from_assessment`` always does. In a pack without one, any ``excluded``
+    event does."""
     runs_if: ParamIs | None = None
     """Record the clause only while a parameter has a value on the order's judged date
     (a reading that widens or narrows the orders the clause binds: the other reading as a
