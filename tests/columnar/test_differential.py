@@ -94,6 +94,7 @@ def test_a_batch_of_mixed_sizes_keeps_each_order_apart():
         ("xiayang", {"preliminary_reply_stops": True}),
         ("xiayang", {"second_handling_from": "callback"}),  # a clock switched by runs_if
         ("xiayang", {"exclusion_approval": "not_required"}),  # param_is in a record's when
+        ("xiayang", {"sign_dispatch_returns": "in_time"}),  # a count of windows, distinct units
     ],
 )
 def test_the_other_readings_agree_too(name: str, changes: dict[str, object]):
