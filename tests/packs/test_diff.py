@@ -144,7 +144,11 @@ def test_escalations_give_the_trigger_and_who_acts_on_whom(packs: dict[str, Pack
     assert xy.actor == "the handling unit, department_head (部门负责人)"
     assert xy.target == "街道纪工委"
     assert dy.rule_id == "DY-12.phone"
-    assert dy.trigger == "clock DY-8b.reply [reply, extension] breached"
+    # (a late sign-off too under the other reading of （十四）, late_signoff_phone: true)
+    assert dy.trigger == (
+        "any of (clock DY-8b.reply [reply, extension] breached; all of (parameter "
+        "late_signoff_phone is True; clock DY-7a.signoff [sign_off] breached))"
+    )
     assert (dy.limit, dy.actor) == ("电话督办", "市纪委监委和市热线中心")
     assert row.status == "only"
 
