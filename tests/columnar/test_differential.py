@@ -95,6 +95,7 @@ def test_a_batch_of_mixed_sizes_keeps_each_order_apart():
         ("xiayang", {"second_handling_from": "callback"}),  # a clock switched by runs_if
         ("xiayang", {"exclusion_approval": "not_required"}),  # param_is in a record's when
         ("xiayang", {"sign_dispatch_returns": "in_time"}),  # a count of windows, distinct units
+        ("xiayang", {"acceptance_time_limit": "none"}),  # a clock read by a period rule, off
         ("daye", {"strike_off_signature": "required", "late_signoff_phone": True}),
     ],
 )
