@@ -97,6 +97,7 @@ def test_a_batch_of_mixed_sizes_keeps_each_order_apart():
         ("xiayang", {"sign_dispatch_returns": "in_time"}),  # a count of windows, distinct units
         ("xiayang", {"acceptance_time_limit": "none"}),  # a clock read by a period rule, off
         ("daye", {"strike_off_signature": "required", "late_signoff_phone": True}),
+        ("daye", {"special_report_scope": "multi_department"}),
     ],
 )
 def test_the_other_readings_agree_too(name: str, changes: dict[str, object]):
