@@ -89,8 +89,15 @@ def test_a_batch_of_mixed_sizes_keeps_each_order_apart():
     ("name", "changes"),
     [
         ("chengdong", {"unjustified_return": "refused"}),  # a deduction switched by runs_if
+        ("chengdong", {"callback_orders": "respond_at_once"}),  # a record switched by runs_if
         ("chengdong", {"weekly_other_deductions": "named", "annex2_assesses": "all"}),
         ("xiayang", {"preliminary_reply_stops": True}),
+        ("xiayang", {"second_handling_from": "callback"}),  # a clock switched by runs_if
+        ("xiayang", {"exclusion_approval": "not_required"}),  # param_is in a record's when
+        ("xiayang", {"sign_dispatch_returns": "in_time"}),  # a count of windows, distinct units
+        ("xiayang", {"acceptance_time_limit": "none"}),  # a clock read by a period rule, off
+        ("daye", {"strike_off_signature": "required", "late_signoff_phone": True}),
+        ("daye", {"special_report_scope": "multi_department"}),
     ],
 )
 def test_the_other_readings_agree_too(name: str, changes: dict[str, object]):
@@ -101,6 +108,10 @@ def test_the_other_readings_agree_too(name: str, changes: dict[str, object]):
     if "unjustified_return" in changes:
         rules = result.summary()["rules"]
         assert rules["CD-A2.2.return-refused"]["columnar"] == 300  # type: ignore[index]
+    if "callback_orders" in changes:  # a record switched by runs_if: the other one's rows only
+        recorded = {row[2] for row in result.findings if row[3] == "record"}
+        assert "CD-6.second-callback" not in recorded
+        assert "CD-6.second-callback-respond-at-once" in recorded
 
 
 def _continuation_orders() -> list[WorkOrder]:

@@ -144,7 +144,11 @@ def test_escalations_give_the_trigger_and_who_acts_on_whom(packs: dict[str, Pack
     assert xy.actor == "the handling unit, department_head (部门负责人)"
     assert xy.target == "街道纪工委"
     assert dy.rule_id == "DY-12.phone"
-    assert dy.trigger == "clock DY-8b.reply [reply, extension] breached"
+    # (a late sign-off too under the other reading of （十四）, late_signoff_phone: true)
+    assert dy.trigger == (
+        "any of (clock DY-8b.reply [reply, extension] breached; all of (parameter "
+        "late_signoff_phone is True; clock DY-7a.signoff [sign_off] breached))"
+    )
     assert (dy.limit, dy.actor) == ("电话督办", "市纪委监委和市热线中心")
     assert row.status == "only"
 
@@ -409,7 +413,11 @@ def test_under_zh_the_cells_are_chinese_worded_as_the_pack_readmes() -> None:
     assert "`CD-A2.7.redo-district`：首次扣1分，此后每次加倍" in markdown
     assert "`CD-A2.1.overdue`：每件扣1分（只计一次）" in markdown
     assert "  - 止算：签收（须由同一单位）" in markdown
-    assert "| 记录 | 回访 | `CD-6.second-callback`：只记录，不计算 |" in markdown
+    # both readings of 三（六）「当日回复的投诉件」 are rules (callback_orders picks one)
+    assert (
+        "| 记录 | 回访 | `CD-6.second-callback`：只记录，不计算<br>"
+        "`CD-6.second-callback-respond-at-once`：只记录，不计算 |"
+    ) in markdown
     assert "| 定期通报 | 约谈 | `CD-9.weekly`：每周：" in markdown
     table = markdown.split("## 逐项对照", 1)[1]
     problems = {line: _not_chinese(line) for line in table.splitlines()}

@@ -69,7 +69,10 @@ def test_the_clock_topics_of_the_three_packs(packs: dict[str, Pack]) -> None:
     assert "CD-1.emergency-feedback" not in ids("chengdong", Topic.REPLY)
     # 接诉即办件: the same-day preliminary reply is not the completion.
     assert ids("chengdong", Topic.PRELIMINARY_REPLY) == ["CD-5.respond-at-once-first-reply"]
-    assert ids("xiayang", Topic.SECOND_HANDLING) == ["XY-4.second-handling"]
+    assert ids("xiayang", Topic.SECOND_HANDLING) == [
+        "XY-4.second-handling",
+        "XY-4.second-handling-from-callback",
+    ]
     assert ids("chengdong", Topic.CONTINUATION) == ["CD-7.continuation"]
 
 

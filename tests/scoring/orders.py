@@ -65,7 +65,10 @@ def order(
     if struck_off:
         events.append({"type": "struck_off", "at": t(reply_days + 1, 3), "unit": "dzb"})
     if excluded:
-        events.append({"type": "excluded", "at": t(reply_days + 1, 4), "unit": "dzb"})
+        # with its approver: every pack leaves it out (夏阳 三、2 asks the approval)
+        events.append(
+            {"type": "excluded", "at": t(reply_days + 1, 4), "unit": "dzb", "approved_by": "dzb"}
+        )
     return WorkOrder.model_validate(
         {
             "id": order_id,

@@ -250,6 +250,14 @@ def _runs(
             if e.type in types and any(e.type == kind and ok(e) for kind, ok in alternatives)
         ]
         matched = sorted(set(matched) | set(extra))
+    if not matched and rule.start_else:
+        standins = [(r.event, compile_where(r.where)) for r in rule.start_else]
+        kinds = {kind for kind, _ in standins}
+        matched = [
+            k
+            for k, e in enumerate(kept)
+            if e.type in kinds and any(e.type == kind and ok(e) for kind, ok in standins)
+        ]
     runs = [(kept[k].at, k, None, None, None) for k in matched]
     if rule.occurrence == "first":
         runs = runs[:1]
@@ -601,6 +609,14 @@ def _vector_runs(
     starts = matched
     for alternative in rule.also_started_by:
         starts = np.union1d(starts, frame.where_rows(alternative.event or "", alternative.where))
+    if rule.start_else:  # on the orders without a start event: the stand-in events
+        has_own = np.zeros(len(frame), dtype=bool)
+        has_own[frame.order[starts]] = True
+        standins = np.zeros(0, dtype=starts.dtype)
+        for ref in rule.start_else:
+            standins = np.union1d(standins, frame.where_rows(ref.event or "", ref.where))
+        standins = standins[~has_own[frame.order[standins]]]
+        starts = np.union1d(starts, standins)
     starts = starts[considered[frame.order[starts]]]
     if rule.occurrence == "first" and len(starts):
         o = frame.order[starts]

@@ -524,6 +524,8 @@ def record_rows(
     """
     fallback: set[int] = set()
     applies = batch.selector_mask(selector)
+    if rule.runs_if is not None:  # only the orders judged on a date the reading is on
+        applies = applies & batch.param_is_on(rule.runs_if)
     filler = batch.frame.remember("column-filler", Filler)
     if rule.when is None:
         states = filler.full(len(applies), "", object)

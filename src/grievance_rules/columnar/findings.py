@@ -170,6 +170,24 @@ class FindingRows:
             self._changed()
             self._sorted = True
 
+    def orders_with(self, rule_ids: frozenset[str], state: str) -> set[int]:
+        """The orders with a finding of one of ``rule_ids`` in ``state``.
+
+        Read from the parts as they were added, without making rows or columns of the
+        rest (records that exclude an order: ``excluding_records``).
+        """
+        found: set[int] = set()
+        for part in self._parts:
+            if isinstance(part, dict):
+                hit = part["state"] == state
+                of_rule = np.zeros(len(hit), dtype=bool)
+                for rule_id in rule_ids:
+                    of_rule |= part["rule_id"] == rule_id
+                found.update(part["order"][hit & of_rule].tolist())
+            else:
+                found.update(row[0] for row in part if row[2] in rule_ids and row[6] == state)
+        return found
+
     def without(self, kind: str) -> FindingRows:
         """The findings but those of one kind, in the same order (a new table).
 

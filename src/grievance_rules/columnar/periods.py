@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from grievance_rules.columnar.findings import Row
 from grievance_rules.columnar.instants import EPOCH_ORDINAL, shanghai_day
 from grievance_rules.engine.periods import PeriodTally, pack_period_of, tally_key
-from grievance_rules.model.handling import excluded_from_assessment
+from grievance_rules.model.handling import excluded_by_flag, excluded_from_assessment
 
 if TYPE_CHECKING:
     from grievance_rules.columnar.run import ColumnarResult
@@ -34,8 +34,17 @@ __all__ = [
 
 
 def excluded_orders(result: ColumnarResult) -> set[int]:
-    """Orders excluded from assessment (不纳入测评): by a flag or an ``excluded`` event."""
+    """Orders excluded from assessment (不纳入测评): by a flag or an ``excluded`` event.
+
+    In a pack with records that exclude (``excluding_records``), by a flag or one of
+    those records holding, as the per-order engine decides.
+    """
     assert result.batch is not None
+    excluding = result.plan.excluding_records
+    if excluding:
+        found = result.findings.orders_with(excluding, "true")
+        found.update(i for i, order in enumerate(result.orders) if excluded_by_flag(order))
+        return found
     found = set()
     for i, (order, view) in enumerate(zip(result.orders, result.batch.views, strict=True)):
         if excluded_from_assessment(order, view.kept):

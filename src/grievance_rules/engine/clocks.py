@@ -476,6 +476,13 @@ def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
                 if any(e.type == kind and passes(e) for kind, passes in alternatives)
             ]
             starts = sorted(set(starts) | set(extra))
+        if not starts and rule.start_else:
+            standins = [(r.event, _where_test(ev, r.where)) for r in rule.start_else]
+            starts = [
+                k
+                for k, e in enumerate(kept)
+                if any(e.type == kind and passes(e) for kind, passes in standins)
+            ]
         runs = [_Run(kept[k].at, k) for k in starts]
         if rule.occurrence == "first":
             runs = runs[:1]

@@ -145,6 +145,9 @@ class PackPlan:
     )
     """(rule id, parameter segment) → the record rule's quiet finding, once found: a
     cache, not state (at most one entry per record rule and date segment)."""
+    excluding_records: frozenset[str] = frozenset()
+    """The record rules whose holding excludes an order from assessment (``excludes``):
+    with none, any ``excluded`` event does."""
     selector_fields: tuple[str, ...] = ()
     """The order fields the selectors' ``has`` test (besides channel, category, urgency,
     special kinds, flags and the first handler's kind, which every selector may read)."""
@@ -255,6 +258,9 @@ def compile_pack(pack: Pack) -> PackPlan:
         conditions=conditions,
         needs=needs,
         record_needs=record_needs,
+        excluding_records=frozenset(
+            r.id for r in pack.rules if isinstance(r, RecordRule) and r.excludes
+        ),
         selector_fields=tuple(sorted({name for r in pack.rules for name in _has(r.applies_to)})),
     )
 

@@ -31,7 +31,7 @@ from grievance_rules.i18n import gettext as _
 from grievance_rules.model import WorkOrder, ensure_coherent, in_shanghai
 from grievance_rules.model.base import EARLIEST, LATEST, instant_text
 from grievance_rules.model.events import EventBase
-from grievance_rules.model.handling import excluded_from_assessment
+from grievance_rules.model.handling import excluded_by_flag, excluded_from_assessment
 from grievance_rules.packs import Pack
 
 __all__ = ["assess", "evaluate", "instant_of", "latest_listed"]
@@ -287,7 +287,7 @@ def assess(
     record_needs = plan.record_needs
     segment = None
     for rule, selector in plan.record_rules:
-        if selector not in selectors:
+        if selector not in selectors or not ev.switched_on(rule.runs_if):
             continue
         rule_id = rule.id
         counted = record_needs.get(rule_id)
@@ -301,7 +301,13 @@ def assess(
         if quiet is None:
             quiet = plan.quiet_records[(rule_id, segment)] = evaluate_record(ev, rule)
         records.append(quiet)
-    excluded = excluded_from_assessment(order, view.kept)
+    excluding = plan.excluding_records
+    if excluding:  # the pack says which exclusions count (夏阳: approved upstream)
+        excluded = excluded_by_flag(order) or any(
+            r.computed for r in records if r.rule_id in excluding
+        )
+    else:
+        excluded = excluded_from_assessment(order, view.kept)
     # every field is of its declared type here: constructed without re-validation
     return trusted(
         Assessment,

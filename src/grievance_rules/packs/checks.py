@@ -156,6 +156,13 @@ class Checker:
             elif isinstance(rule, RecordRule):
                 if rule.when is not None:
                     self.condition(rule, rule.when, "when")
+                elif rule.excludes:
+                    raise self.fail(
+                        rule, "excludes", _("a record that excludes an order needs a 'when'")
+                    )
+                if rule.runs_if is not None:
+                    for name in rule.runs_if.param_is:
+                        self.param(rule, ParamRef(param=name), "runs_if.param_is")
             elif isinstance(rule, PeriodRule):
                 for i, tier in enumerate(rule.tiers):
                     self.condition(rule, tier.when, f"tiers.{i}.when", in_period=True)
@@ -484,6 +491,18 @@ class Checker:
                     f"also_started_by.{i}.where.{name}",
                     _("reads the event's own fields only"),
                 )
+        for i, ref in enumerate(rule.start_else):
+            self.event_ref(rule, ref, f"start_else.{i}")
+            for name in sorted(set(ref.where) & _DERIVED_FIELDS):
+                raise self.fail(
+                    rule, f"start_else.{i}.where.{name}", _("reads the event's own fields only")
+                )
+        if rule.start_else and (rule.per_assignment or not isinstance(rule.start, EventRef)):
+            raise self.fail(
+                rule,
+                "start_else",
+                _("goes with a start event, on a clock that is not per assignment"),
+            )
         if rule.runs_if is not None:
             for name in rule.runs_if.param_is:
                 self.param(rule, ParamRef(param=name), "runs_if.param_is")

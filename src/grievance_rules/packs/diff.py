@@ -859,6 +859,11 @@ class _Reader:
                 event=_event_zh(rule.extend)
             )
         starts = _event_zh(rule.start)
+        if rule.start_else:
+            standin = _event_zh(rule.start_else[0])
+            for ref in rule.start_else[1:]:
+                standin = pgettext("pack README", "{a} or {b}").format(a=standin, b=_event_zh(ref))
+            starts = pgettext("pack diff", "{a}, else {b}").format(a=starts, b=standin)
         if rule.occurrence == "each":
             starts = pgettext("pack diff", "each {event}").format(event=starts)
         stops = _event_zh(rule.stop)
@@ -906,6 +911,8 @@ class _Reader:
         elif rule.extend is not None:
             limit += f"; extendable by {_event(rule.extend)}"
         starts = _event(rule.start)
+        if rule.start_else:
+            starts += ", else " + " or ".join(_event(ref) for ref in rule.start_else)
         if rule.occurrence == "each":
             starts = f"each {starts}"
         stops = _event(rule.stop)

@@ -342,6 +342,12 @@ def _clock(pack: Pack, rule: ClockRule, lang: Language) -> str:
     for event in dict.fromkeys(other.event for other in rule.also_started_by):
         if _event(lang, event) != start:
             start = pgettext("pack README", "{a} or {b}").format(a=start, b=_event(lang, event))
+    standins = [_event(lang, event) for event in dict.fromkeys(r.event for r in rule.start_else)]
+    if standins:
+        standin = standins[0]
+        for other in standins[1:]:
+            standin = pgettext("pack README", "{a} or {b}").format(a=standin, b=other)
+        start = pgettext("pack README", "{a} (where there is none, {b})").format(a=start, b=standin)
     stop = _event(lang, rule.stop.event)
     if rule.also_stopped_by is not None:
         stop = pgettext("pack README", "{a} or {b}").format(

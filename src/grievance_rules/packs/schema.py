@@ -473,6 +473,11 @@ class ClockRule(_RuleBase):
     also_started_by: tuple[EventRef, ...] = ()
     """Other events that start the clock as its ``start`` does (matched on the event's
     own fields): every callback that makes a warning order, not only one kind."""
+    start_else: tuple[EventRef, ...] = ()
+    """Events that start the clock, as its ``start`` does, only on an order with no start
+    event (nor ``also_started_by`` event), matched on the event's own fields: 夏阳's 再次处置
+    runs from the order's re-flow to the department (重办) or, where none is recorded,
+    from the callback that made it a warning order."""
     start_else_due_of: str | None = None
     """A clock rule id: when the start event never happened, this clock starts at that
     clock's due instant (the latest the start event should have happened): a reply due
@@ -595,6 +600,16 @@ class RecordRule(_RuleBase):
     """What the clause asks that no order data shows, and why."""
     not_computed_zh: ZhText | None = None
     when: Condition | None = None
+    excludes: bool = False
+    """Whether the record holding is what excludes an order from assessment (不纳入测评):
+    in a pack with such a rule, an ``excluded`` event excludes the order only where one of
+    them holds (夏阳 三、2: an exclusion approved upstream); the order's own flag
+    ``excluded_from_assessment`` always does. In a pack without one, any ``excluded``
+    event does."""
+    runs_if: ParamIs | None = None
+    """Record the clause only while a parameter has a value on the order's judged date
+    (a reading that widens or narrows the orders the clause binds: the other reading as a
+    second rule, chengdong ``CD-6.second-callback-respond-at-once``)."""
 
 
 class PeriodTier(_Decl):

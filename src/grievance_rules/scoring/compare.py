@@ -519,7 +519,7 @@ class _Totals:
         Counts at once; each order's points summed from 0 in row order, and the sums
         added in input order (points are sums of floats).
         """
-        shared = batch.shared
+        shared = batch.shared[n]
         if not shared.assessed:
             return
         self.orders += shared.assessed

@@ -57,7 +57,7 @@ def fold_batch(book: ScoreBook, batch: TabledBatch, n: int) -> None:
     """
     if not batch.accepted:
         return
-    shared = batch.shared
+    shared = batch.shared[n]
     _fold_tally(book, batch.packs[n], shared)
     book.inputs += len(batch.accepted)
     book.sight_units([unit for _i, unit in shared.units], [unit for _i, unit in shared.names])

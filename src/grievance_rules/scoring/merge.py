@@ -263,12 +263,12 @@ class PartialBook:
             self.reject((*key, position), rejection)
         positions = batch.positions
         units = self.units
-        for i, unit in batch.shared.units:
+        for i, unit in batch.shared[0].units:
             if unit.id not in units:
                 kind = None if unit.kind in UPSTREAM_UNIT_KINDS else unit.kind.value
                 units[unit.id] = ((*key, positions[i]), kind)
         names = self.names
-        for i, unit in batch.shared.names:
+        for i, unit in batch.shared[0].names:
             if unit.id not in names:
                 names[unit.id] = ((*key, positions[i]), unit.name)
         fold_batch(self.book, batch, n)

@@ -373,6 +373,9 @@ class PackRows:
             :func:`~grievance_rules.columnar.periods.row_entry`'s).
         signatures: each order's :attr:`OrderRows.signature` (``None``: one pack, so
             nothing compares them).
+        excluding: the orders a record of the pack excludes from assessment (its
+            ``excluding_records`` holding; ``None``: the pack has none, so any
+            ``excluded`` event does).
     """
 
     rows: list[Row]
@@ -383,6 +386,7 @@ class PackRows:
     entries: np.ndarray
     days: np.ndarray
     signatures: list[Signature] | None
+    excluding: set[int] | None = None
 
     def rows_of(self, i: int) -> tuple[Row, ...]:
         """The ``i``-th order's rows."""
@@ -428,7 +432,11 @@ class PackRows:
 
 
 def _pack_rows(
-    findings: FindingRows, n: int, timed: tuple[frozenset[str], ...], signed: bool
+    findings: FindingRows,
+    n: int,
+    timed: tuple[frozenset[str], ...],
+    signed: bool,
+    excluding: frozenset[str] = frozenset(),
 ) -> PackRows:
     """A batch's findings other than records under one pack, for ``n`` orders.
 
@@ -437,7 +445,10 @@ def _pack_rows(
     (:func:`_engine_order`) is one stable sort of the whole batch; each rule is found
     once (its rank among the batch's rules, its timed topics), not once per row. The
     signatures only when ``signed`` (several packs: nothing compares the orders of one).
+    ``excluding``: the pack's record rules that exclude an order (their orders found
+    before the records are left out).
     """
+    excluded_by = findings.orders_with(excluding, "true") if excluding else None
     rows, in_table_order = findings.without("record").rows_as_added()
     size = len(rows)
     fields = list(zip(*rows, strict=True)) or [()] * len(COLUMNS)
@@ -532,6 +543,7 @@ def _pack_rows(
         entries,
         np.asarray(shanghai_day(at[entries]), dtype=np.int64),
         signatures,
+        excluded_by,
     )
 
 
@@ -676,11 +688,13 @@ class TabledBatch:
         views: each order as known at its assessment's instant.
         facts: what each order's events tell the rates (:class:`~.rates.EventFacts`'
             fields).
-        excluded: whether each order is excluded from assessment.
+        excluded: under each pack of ``packs``, whether each order is excluded from
+            assessment (a pack may say which exclusions count: ``excluding_records``).
         received_on: the day each order was received, in Shanghai.
         packs: the findings under each pack, in the order the packs were given.
         accepted: the orders folded in (not rejected), in input order.
-        shared: what the folded orders tell every pack's scorebook alike.
+        shared: under each pack, what the folded orders tell its scorebook (one
+            object for the packs that exclude the same orders).
         per_order: when the columnar evaluation failed on the batch, each order's
             rows under each pack as the per-order engine found them (``None``: judged
             as columns); ``packs`` holds the same rows as columns.
@@ -692,11 +706,11 @@ class TabledBatch:
     orders: list[WorkOrder]
     views: list[OrderView]
     facts: list[FactValues]
-    excluded: list[bool]
+    excluded: tuple[list[bool], ...]
     received_on: list[dt.date]
     packs: tuple[PackRows, ...]
     accepted: list[int]
-    shared: BatchFacts
+    shared: tuple[BatchFacts, ...]
     per_order: _PerOrder | None = None
 
     def rejected(self) -> Iterator[tuple[int, Rejection]]:
@@ -711,17 +725,19 @@ class TabledBatch:
         if self.per_order is not None:
             rows = self.per_order[i]
             assert rows is not None
-            excluded = self.excluded[i]
-            per_pack = tuple(OrderRows(_engine_order(list(r)), excluded) for r in rows)
+            per_pack = tuple(
+                OrderRows(_engine_order(list(r)), excluded[i])
+                for r, excluded in zip(rows, self.excluded, strict=True)
+            )
             return Tabled(self.positions[i], order, self.views[i], fact, per_pack)
         if findings is None:
             findings = tuple(
                 OrderRows(
                     rows.rows_of(i),
-                    self.excluded[i],
+                    excluded[i],
                     None if rows.signatures is None else rows.signatures[i],
                 )
-                for rows in self.packs
+                for rows, excluded in zip(self.packs, self.excluded, strict=True)
             )
         return Tabled(
             self.positions[i],
@@ -737,7 +753,15 @@ class TabledBatch:
         """Each input's findings rows under every pack (or its rejection), in input order."""
         found: list[tuple[OrderRows, ...]] | None = None
         if self.per_order is None:
-            found = list(zip(*(rows.order_rows(self.excluded) for rows in self.packs), strict=True))
+            found = list(
+                zip(
+                    *(
+                        rows.order_rows(excluded)
+                        for rows, excluded in zip(self.packs, self.excluded, strict=True)
+                    ),
+                    strict=True,
+                )
+            )
         for item in self.inputs:
             if isinstance(item, Rejection):
                 yield item
@@ -794,13 +818,13 @@ def _judge_batch(
             for rows, pack_rows in zip(per_pack, found or (), strict=False):
                 rows.extend((i, *row[1:]) for row in pack_rows)
         tables = tuple(
-            _pack_rows(FindingRows(rows), n, pack_timed, signed)
-            for rows, pack_timed in zip(per_pack, timed, strict=True)
+            _pack_rows(FindingRows(rows), n, pack_timed, signed, plan.excluding_records)
+            for rows, pack_timed, plan in zip(per_pack, timed, plans, strict=True)
         )
         return tables, failed, per_order, None
     tables = tuple(
-        _pack_rows(result.findings, n, pack_timed, signed)
-        for result, pack_timed in zip(results, timed, strict=True)
+        _pack_rows(result.findings, n, pack_timed, signed, plan.excluding_records)
+        for result, pack_timed, plan in zip(results, timed, plans, strict=True)
     )
     frame = results[0].batch.frame if results and results[0].batch is not None else None
     return tables, [None] * n, None, frame
@@ -822,6 +846,25 @@ def _excluded(orders: list[WorkOrder], views: list[OrderView], frame: Frame | No
         excluded or excluded_by_flag(order)
         for order, excluded in zip(orders, by_event, strict=True)
     ]
+
+
+def _excluded_per_pack(
+    orders: list[WorkOrder], excluded: list[bool], tables: tuple[PackRows, ...]
+) -> tuple[list[bool], ...]:
+    """Under each pack of ``tables``, whether each order is excluded from assessment.
+
+    ``excluded`` (by a flag or any ``excluded`` event) for a pack without records that
+    exclude; for one with, by a flag or one of those records holding (the same list
+    object when that comes to the same: the packs then share their :class:`BatchFacts`).
+    """
+    found = []
+    for rows in tables:
+        if rows.excluding is None:
+            found.append(excluded)
+            continue
+        own = [i in rows.excluding or excluded_by_flag(o) for i, o in enumerate(orders)]
+        found.append(excluded if own == excluded else own)
+    return tuple(found)
 
 
 def _received_on(orders: list[WorkOrder], frame: Frame | None) -> list[dt.date]:
@@ -899,8 +942,20 @@ def table_batches(
                 else:
                     accepted.append(item)
             facts = [event_fact_values(view.kept, view.handling) for view in views]
-            excluded = _excluded(orders, views, frame)
+            anyhow = _excluded(orders, views, frame)
+            excluded = _excluded_per_pack(orders, anyhow, tables)
             received_on = _received_on(orders, frame)
+            # one BatchFacts for the packs that exclude the same orders (most often all;
+            # every pack's, also when no order was judged)
+            facts_of: dict[int, BatchFacts] = {}
+            for pack_excluded in excluded or (anyhow,):
+                if id(pack_excluded) not in facts_of:
+                    facts_of[id(pack_excluded)] = _batch_facts(
+                        orders, facts, pack_excluded, received_on, accepted
+                    )
+            shared = tuple(
+                facts_of[id(pack_excluded)] for pack_excluded in excluded or [anyhow] * len(plans)
+            )
             return TabledBatch(
                 chunk[0][0] if chunk else 0,
                 inputs,
@@ -912,7 +967,7 @@ def table_batches(
                 received_on,
                 tables,
                 accepted,
-                _batch_facts(orders, facts, excluded, received_on, accepted),
+                shared,
                 per_order,
             )
 
