@@ -46,8 +46,9 @@ def test_packs_show_lines_the_titles_up_in_chinese() -> None:
     assert len(rules) > 5
     kinds = {line.split()[1] for line in rules}
     assert {"时限", "记录在案"} <= kinds  # two widths of kind (4 and 8 columns)
+    # the widest id is XY-4.second-handling-from-callback (34 characters)
     starts = {_column_of(line, line.split()[2]) for line in rules}
-    assert starts == {2 + 28 + 1 + 10 + 1}
+    assert starts == {2 + 34 + 1 + 10 + 1}
 
 
 def test_the_demo_tables_line_up_in_chinese(tmp_path, monkeypatch) -> None:

@@ -99,14 +99,16 @@ def show(pack: str) -> None:
             ),
         )
     )
+    id_width = max((len(rule.id) for rule in loaded.rules), default=0)  # ids line up
     for rule in loaded.rules:
         detail = ""
         if isinstance(rule, ClockRule | WindowRule):
             detail = f" [{rule.duration or rule.due_field}]"  # type: ignore[union-attr]
         elif isinstance(rule, DeductionRule):
             detail = f" [{rule.points}]"
-        click.echo(f"  {rule.id:<28} {pad(_rule_kind(rule.kind), 10)} {rule.title}{detail}")
-        click.echo(f"  {'':<28} {rule.citation.clause}: 「{rule.citation.text}」")
+        kind = pad(_rule_kind(rule.kind), 10)
+        click.echo(f"  {rule.id:<{id_width}} {kind} {rule.title}{detail}")
+        click.echo(f"  {'':<{id_width}} {rule.citation.clause}: 「{rule.citation.text}」")
     for flag in pack_flags(loaded.rules, loaded.parameters):  # its flags, in the language
         click.echo(_("flag: {flag}").format(flag=flag))
 
