@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pendulum
 import pytest
 import yaml
 from pydantic import ValidationError
@@ -235,3 +236,20 @@ def test_a_trigger_that_mixes_level_forms_is_refused(
         Trigger.model_validate(fields)
     # a reached trigger needs no state
     assert Trigger.model_validate({"clock": "X", "reached": "red"}).state is None
+
+
+@pytest.mark.parametrize("path", ["per-order", "columnar"])
+def test_an_as_of_given_as_a_pendulum_datetime_dates_the_light_alike(path: str) -> None:
+    # the command line reads --as-of with pendulum, whose DateTime subtracts into its own
+    # Duration: the columnar path's light crashed on it (microseconds of a Duration)
+    from grievance_rules.scoring import score
+
+    running = _order(None)  # still running at red on Thu 05-09 16:00
+    as_of = pendulum.datetime(2024, 5, 9, 16, 0, tz="Asia/Shanghai")
+    card = score([running], "chengdong", as_of=as_of, path=path)  # type: ignore[arg-type]
+    assert card.assessed == 1
+    found = evaluate(running, "chengdong", as_of)
+    assert type(found.as_of) is dt.datetime
+    assert [e.since for e in found.escalations if e.rule_id == "CD-8.escalate"] == [RED]
+    plain = score([running], "chengdong", as_of=T("2024-05-09T16:00+08:00"), path=path)  # type: ignore[arg-type]
+    assert card.model_dump_json() == plain.model_dump_json()

@@ -101,6 +101,8 @@ def instant_of(
                 )
             )
         instant = to_shanghai(as_of, what="as_of")
+        if type(instant) is not dt.datetime:  # a subclass (pendulum's) does its own arithmetic
+            instant = dt.datetime(*instant.timetuple()[:6], instant.microsecond, instant.tzinfo)
         if order.received_at > instant:
             raise NotYetReceivedError(
                 order.id, instant_text(order.received_at), instant_text(instant)
