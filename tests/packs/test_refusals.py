@@ -88,3 +88,63 @@ def test_a_bad_parameter_value_is_said_to_come_from_parameters_yaml(tmp_path: Pa
     with language("zh"), pytest.raises(PackError) as caught:
         load_pack(pack)
     assert "（该值为 parameters.yaml 中参数 'transfer_time' 的取值）" in str(caught.value)
+
+
+def test_a_reading_parameter_takes_only_its_values() -> None:
+    # a typo in the other reading's value picked no reading the pack knows, silently
+    chengdong = load_pack(builtin_packs_dir() / "chengdong")
+    with language("en"), pytest.raises(PackError) as caught:
+        chengdong.with_parameters({"second_continuation_risk": "while-running"})
+    assert str(caught.value) == (
+        "pack chengdong: override second_continuation_risk='while-running': not one of its "
+        "values: reached, while_running"
+    )
+    assert caught.value.field == "second_continuation_risk"
+    with language("zh"), pytest.raises(PackError) as caught:
+        chengdong.with_parameters({"callback_orders": "all"})
+    assert str(caught.value) == (
+        "规则包 chengdong：设定 callback_orders='all'：不是该参数的取值之一"
+        "（可取：replied, respond_at_once）"
+    )
+    # a yes/no parameter takes true or false
+    daye = load_pack(builtin_packs_dir() / "daye")
+    with language("en"), pytest.raises(PackError, match="not one of its values: true, false"):
+        daye.with_parameters({"late_signoff_phone": "maybe"})
+    assert daye.with_parameters({"late_signoff_phone": True})
+    assert chengdong.with_parameters({"second_continuation_risk": "while_running"})
+
+
+def test_a_pack_comparing_a_reading_with_a_value_it_does_not_have_is_refused(
+    tmp_path: Path,
+) -> None:
+    import shutil
+
+    pack = tmp_path / "chengdong"
+    shutil.copytree(builtin_packs_dir() / "chengdong", pack)
+    rules = pack / "rules" / "mechanisms.yaml"
+    text = rules.read_text(encoding="utf-8")
+    assert "second_continuation_risk: while_running" in text
+    rules.write_text(
+        text.replace(
+            "second_continuation_risk: while_running", "second_continuation_risk: running"
+        ),
+        encoding="utf-8",
+    )
+    with language("en"), pytest.raises(PackError) as caught:
+        load_pack(pack)
+    assert caught.value.file == "rules/mechanisms.yaml"
+    assert caught.value.rule_id == "CD-8.escalate"
+    assert "'running' is not a value of parameter 'second_continuation_risk'; its values: " in str(
+        caught.value
+    )
+    # and a parameters.yaml value outside its own labels
+    rules.write_text(text, encoding="utf-8")
+    parameters = pack / "parameters.yaml"
+    params = parameters.read_text(encoding="utf-8")
+    parameters.write_text(params.replace("value: reached,", "value: reachd,", 1), encoding="utf-8")
+    with language("en"), pytest.raises(PackError) as caught:
+        load_pack(pack)
+    assert caught.value.file == "parameters.yaml"
+    assert str(caught.value).startswith(
+        "parameters.yaml: parameter second_continuation_risk: 'reachd' is not one of its values:"
+    )

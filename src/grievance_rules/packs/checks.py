@@ -114,7 +114,8 @@ class Checker:
         )
 
     def run(self) -> None:
-        """Check every rule; raise the first problem found."""
+        """Check every parameter and every rule; raise the first problem found."""
+        self.parameter_values()
         sources = {source.file for source in self.manifest.sources}
         for rule in self.rules:
             if rule.citation.source not in sources:
@@ -161,8 +162,7 @@ class Checker:
                         rule, "excludes", _("a record that excludes an order needs a 'when'")
                     )
                 if rule.runs_if is not None:
-                    for name in rule.runs_if.param_is:
-                        self.param(rule, ParamRef(param=name), "runs_if.param_is")
+                    self.param_is(rule, rule.runs_if.param_is, "runs_if.param_is")
             elif isinstance(rule, PeriodRule):
                 for i, tier in enumerate(rule.tiers):
                     self.condition(rule, tier.when, f"tiers.{i}.when", in_period=True)
@@ -339,8 +339,7 @@ class Checker:
             if cond.equals is not None:
                 self.whole(rule, cond.equals, f"{path}.equals", least=0)
         elif isinstance(cond, ParamIs):
-            for name in cond.param_is:
-                self.param(rule, ParamRef(param=name), f"{path}.param_is")
+            self.param_is(rule, cond.param_is, f"{path}.param_is")
         elif isinstance(cond, RepeatOf):
             if in_period:
                 raise self.fail(
@@ -404,6 +403,35 @@ class Checker:
                 ),
             )
         return [dated.value for dated in self.parameters[ref.param].values]
+
+    def param_is(self, rule: Rule, compared: Mapping[str, Any], path: str) -> None:
+        """A reading's switch names a known parameter and one of its values (its labels')."""
+        for name, value in compared.items():
+            self.param(rule, ParamRef(param=name), path)
+            readings = self.parameters[name].labels
+            if readings and value not in readings:
+                raise self.fail(
+                    rule,
+                    f"{path}.{name}",
+                    _("{value} is not a value of parameter {name}; its values: {values}").format(
+                        value=repr(value), name=repr(name), values=", ".join(readings)
+                    ),
+                )
+
+    def parameter_values(self) -> None:
+        """A parameter that names its values (``labels``) takes only those."""
+        for name, parameter in self.parameters.items():
+            readings = parameter.labels
+            for dated in parameter.values:
+                if readings and dated.value not in readings:
+                    raise PackError(
+                        _(
+                            "parameters.yaml: parameter {name}: {value} is not one of its "
+                            "values: {values}"
+                        ).format(name=name, value=repr(dated.value), values=", ".join(readings)),
+                        file="parameters.yaml",
+                        field=name,
+                    )
 
     @staticmethod
     def of_value(ref: Any, message: str) -> str:
@@ -504,8 +532,7 @@ class Checker:
                 _("goes with a start event, on a clock that is not per assignment"),
             )
         if rule.runs_if is not None:
-            for name in rule.runs_if.param_is:
-                self.param(rule, ParamRef(param=name), "runs_if.param_is")
+            self.param_is(rule, rule.runs_if.param_is, "runs_if.param_is")
         if rule.also_stopped_by is not None:
             self.event_ref(rule, rule.also_stopped_by, "also_stopped_by")
             for name in sorted(set(rule.also_stopped_by.where) & _DERIVED_FIELDS):
@@ -573,8 +600,7 @@ class Checker:
     def points(self, rule: DeductionRule) -> None:
         """A deduction's points and cap are numbers on every dated value."""
         if rule.runs_if is not None:
-            for name in rule.runs_if.param_is:
-                self.param(rule, ParamRef(param=name), "runs_if.param_is")
+            self.param_is(rule, rule.runs_if.param_is, "runs_if.param_is")
         if rule.points == "from_event":
             if rule.when.event != "external_deduction" if isinstance(rule.when, Trigger) else True:
                 raise self.fail(

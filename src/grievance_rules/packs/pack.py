@@ -155,7 +155,18 @@ class Pack:
                     ).format(pack=self.id, name=name, value=repr(value)),
                     field=name,
                 ) from None
-            fixed[name] = self.parameters[name].model_copy(update={"values": (dated,)})
+            declared = self.parameters[name]
+            readings = declared.labels
+            yes_no = all(isinstance(d.value, bool) for d in declared.values)
+            if (readings and value not in readings) or (yes_no and not isinstance(value, bool)):
+                values = ", ".join(readings) if readings else "true, false"
+                raise PackError(
+                    _(
+                        "pack {pack}: override {name}={value}: not one of its values: {values}"
+                    ).format(pack=self.id, name=name, value=repr(value), values=values),
+                    field=name,
+                )
+            fixed[name] = declared.model_copy(update={"values": (dated,)})
         where = {rule_id: (file, None, 0) for rule_id, file in self.rule_files.items()}
         try:
             Checker(self.manifest, self.rules, fixed, where).run()
