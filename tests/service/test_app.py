@@ -78,6 +78,7 @@ def test_evaluate_one_order_is_the_library_json_byte_for_byte(
             )
             if o.received_at > as_of:  # not yet received then: refused, as the library does
                 assert response.status_code == 422
+                assert response.json()["error"] == "1 of 1 records cannot be assessed"
                 (rejection,) = response.json()["rejections"]
                 assert rejection["problems"] == [
                     {
@@ -232,6 +233,23 @@ def test_watch_score_compare(
     assert client.post("/v1/compare?packs=daye", json=records).status_code == 422
     refused = client.post("/v1/score?pack=daye", json=[records[0], {"id": 1}]).json()
     assert (refused["inputs"], refused["valid"], refused["rejected"]) == (2, 1, 1)
+    # a valid order the engine will not assess, or a second record of an id, refuses the
+    # batch too (nothing computed), named by field and code as on /v1/evaluate
+    later = [r for r, o in zip(records, orders, strict=True) if o.received_at > as_of][0]
+    for endpoint in ("score?pack=daye", "compare?packs=chengdong,daye"):
+        answer = client.post(
+            f"/v1/{endpoint}&as_of={AS_OF.replace('+', '%2B')}&lang=en",
+            json=[records[0], later, records[0]],
+        )
+        assert answer.status_code == 422
+        body = answer.json()
+        assert body["error"] == "2 of 3 records cannot be assessed; nothing computed"
+        assert (body["inputs"], body["valid"], body["rejected"]) == (3, 1, 2)
+        assert [(r["record"], r["problems"][0]["field"], r["problems"][0]["code"])
+                for r in body["rejections"]] == [
+            (1, "received_at", "not_yet_received"),
+            (2, "id", "duplicate_id"),
+        ]  # fmt: skip
 
 
 def test_calendar(client: TestClient) -> None:

@@ -323,11 +323,14 @@ def create_app(
         if not rejected:
             return JsonAnswer("[" + ",".join(parts) + "]")
         # as the CLI: the valid records are assessed, the others named; the counts add up
+        headline = (
+            _("{bad} of {count} records are not valid orders")
+            if not not_assessed  # every one refused as no valid order
+            else _("{bad} of {count} records cannot be assessed")
+        )
         head = json.dumps(
             {
-                "error": _("{bad} of {count} records are not valid orders").format(
-                    bad=len(rejected), count=len(body)
-                ),
+                "error": headline.format(bad=len(rejected), count=len(body)),
                 "inputs": len(body),
                 "assessed": len(parts),
                 "rejected": len(rejected),
@@ -449,7 +452,9 @@ def create_app(
         """Each unit's scorecard per period under the pack."""
         chosen = pack_of(pack)
         instant = instant_query(as_of, "as_of")
-        orders = valid_orders(order_list(parse_json(await read_body(request, lim))), lim)
+        records = order_list(parse_json(await read_body(request, lim)))
+        orders = valid_orders(records, lim)
+        require_engine_accepts(orders, instant, len(records), whole=True)
         return Response(
             score(orders, chosen, period=period, as_of=instant).model_dump_json(),
             media_type=JSON_TYPE,
@@ -468,7 +473,9 @@ def create_app(
         if len(chosen) < 2:
             raise refused(422, _("packs: name at least two packs"))
         instant = instant_query(as_of, "as_of")
-        orders = valid_orders(order_list(parse_json(await read_body(request, lim))), lim)
+        records = order_list(parse_json(await read_body(request, lim)))
+        orders = valid_orders(records, lim)
+        require_engine_accepts(orders, instant, len(records), whole=True)
         result = compare(orders, chosen, as_of=instant, period=period)
         return Response(result.model_dump_json(), media_type=JSON_TYPE)
 

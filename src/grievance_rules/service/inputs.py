@@ -264,25 +264,39 @@ def refusal_of(index: int, order_id: str | None, exc: Exception) -> dict[str, An
     return {"record": index, "order_id": order_id, "problems": [problem]}
 
 
-def require_engine_accepts(orders: Sequence[WorkOrder], instant: dt.datetime, count: int) -> None:
+def require_engine_accepts(
+    orders: Sequence[WorkOrder],
+    instant: dt.datetime | None,
+    count: int,
+    *,
+    whole: bool = False,
+) -> None:
     """Refuse (422) a batch with an order the engine would refuse, naming each such record.
 
-    For the endpoints that need the whole batch and call the engine themselves (watch):
-    an event integer wider than 64 bits, as of ``instant``. An order received after
-    ``instant`` is not looked at (the watch list leaves it out: nothing of it was open).
+    For the endpoints that need the whole batch and call the engine themselves: an
+    event integer wider than 64 bits, as of ``instant``. The watch list (``whole``
+    false) leaves out an order received after ``instant`` (nothing of it was open);
+    score and compare (``whole``) assess every order, so such an order, or a second
+    record of an id, is refused with the rest, as the command line rejects it.
     """
     not_accepted = []
+    seen = DuplicateIds("reject")
     for index, order in enumerate(orders):  # (every record valid: index is its own)
-        if order.received_at > instant:
+        if not whole and instant is not None and order.received_at > instant:
             continue
         try:
             check_integers(view_of(order, instant_of(order, instant)))
         except INPUT_ERRORS as exc:
             not_accepted.append(refusal_of(index, order.id, exc))
+            continue
+        reason = seen.reason(order.id, index, f"#{index}") if whole else None
+        if reason is not None:
+            problem = {"field": "id", "problem": reason, "code": "duplicate_id"}
+            not_accepted.append({"record": index, "order_id": order.id, "problems": [problem]})
     if not_accepted:
         raise refused(
             422,
-            _("{bad} of {count} records are not valid orders; nothing computed").format(
+            _("{bad} of {count} records cannot be assessed; nothing computed").format(
                 bad=len(not_accepted), count=count
             ),
             inputs=count,
