@@ -235,7 +235,7 @@ def test_watch_score_compare(
     assert (refused["inputs"], refused["valid"], refused["rejected"]) == (2, 1, 1)
     # a valid order the engine will not assess, or a second record of an id, refuses the
     # batch too (nothing computed), named by field and code as on /v1/evaluate
-    later = [r for r, o in zip(records, orders, strict=True) if o.received_at > as_of][0]
+    later = next(r for r, o in zip(records, orders, strict=True) if o.received_at > as_of)
     for endpoint in ("score?pack=daye", "compare?packs=chengdong,daye"):
         answer = client.post(
             f"/v1/{endpoint}&as_of={AS_OF.replace('+', '%2B')}&lang=en",
