@@ -169,3 +169,20 @@ def test_evaluate_says_how_many_of_the_assessed_are_excluded_from_assessment(tmp
         cli, ["--lang", "zh", "evaluate", "--pack", "chengdong", str(path)]
     )
     assert "共 2 条记录：已测评 2 件（其中不纳入测评 1 件），拒收 0 件" in chinese.stderr
+
+
+def test_evaluate_refuses_an_output_named_for_a_format_it_does_not_write(tmp_path) -> None:
+    # -o findings.csv wrote JSON Lines under that name; nothing is written now
+    for name in ("findings.csv", "report.html", "report.md"):
+        out = tmp_path / name
+        result = CliRunner().invoke(cli, ["evaluate", "--pack", "daye", "-o", str(out), SAMPLE])
+        assert result.exit_code == 2, result.output
+        ending = name[name.index(".") :]
+        assert f"evaluate writes JSON Lines, a table, xlsx or parquet, not {ending}" in (
+            result.output
+        )
+        assert not out.exists()
+    written = tmp_path / "findings.jsonl"
+    result = CliRunner().invoke(cli, ["evaluate", "--pack", "daye", "-o", str(written), SAMPLE])
+    assert result.exit_code == 0, result.output
+    assert written.read_text(encoding="utf-8").startswith('{"order_id":"S-0001"')

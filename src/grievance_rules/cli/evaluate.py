@@ -210,6 +210,16 @@ def evaluate_command(
     refuse_format_as_output(output, ("jsonl", "table"))
     if output is not None and output.lower().endswith(".xlsx") and output_format == "jsonl":
         output_format = "xlsx"  # -o findings.xlsx: the workbook
+    ending = Path(output).suffix.lower() if output is not None else ""
+    if output_format == "jsonl" and ending in (".csv", ".md", ".html", ".htm"):
+        # (it wrote JSON Lines under that name)
+        raise click.UsageError(
+            _(
+                "evaluate writes JSON Lines, a table, xlsx or parquet, not {ending}: name the "
+                "file .jsonl or .xlsx, or give --output-format (score and compare write "
+                "CSV, Markdown and HTML)"
+            ).format(ending=ending)
+        )
     if output_format in ("xlsx", "parquet") and output is None:  # refused before reading
         raise click.UsageError(
             _("--output-format {format} needs --output FILE (-o FILE)").format(format=output_format)
