@@ -30,6 +30,7 @@ from openpyxl import load_workbook
 
 from grievance_rules.cli import cli
 from grievance_rules.engine import evaluate
+from grievance_rules.model import WorkOrder
 from grievance_rules.reports.xlsx import (
     MAX_WIDTH,
     FindingsWorkbook,
@@ -416,3 +417,41 @@ def test_the_same_sheets_give_the_same_bytes_whenever_written(tmp_path, monkeypa
     assert "2000-01-01T00:00:00Z" in core
     assert "2031" not in core
     assert load_workbook(first)["表"]["B2"].value == -0.5
+
+
+def test_an_escalations_result_names_who_acts_in_the_languages_brackets():
+    # a 续报 committed to Fri 2024-05-10 17:30, still running at red on Thu 05-09 16:00:
+    # CD-8's 提级, filled in by the community's 挂包领导
+    order = WorkOrder.model_validate(
+        {
+            "id": "CD-R1",
+            "channel": "hotline_12345",
+            "category": "投诉",
+            "received_at": "2024-05-06T08:50:00+08:00",
+            "units": [
+                {"id": "dzb", "name": "党政办公室", "kind": "dispatch_centre"},
+                {"id": "c07", "name": "东风社区", "kind": "village_community"},
+            ],
+            "events": [
+                {"type": "dispatched", "at": "2024-05-06T08:55:00+08:00", "unit": "dzb",
+                 "to_unit": "c07"},
+                {"type": "continuation", "at": "2024-05-06T09:00:00+08:00", "unit": "c07",
+                 "committed_deadline": "2024-05-10T17:30:00+08:00"},
+            ],
+        }
+    )  # fmt: skip
+    as_of = dt.datetime.fromisoformat("2024-05-09T16:00+08:00")
+    results = {}
+    for lang in ("zh", "en"):
+        book = FindingsWorkbook(lang=lang)
+        book.add(order, evaluate(order, "chengdong", as_of))
+        out = io.BytesIO()
+        book.save(out)
+        sheet = load_workbook(out).worksheets[0]
+        rule, result = sheet[1][3].value, sheet[1][8].value
+        results[lang] = {row[rule]: row[result] for row in _rows(sheet)}["CD-8.escalate"]
+    assert results["zh"] == "填写提级办理申请表（附件1），报主要领导召集专题会议（挂包领导）"
+    assert (
+        results["en"]
+        == "填写提级办理申请表（附件1），报主要领导召集专题会议 (liaison_leader 挂包领导)"
+    )

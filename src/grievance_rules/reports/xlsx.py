@@ -539,7 +539,9 @@ class FindingsWorkbook:
                 "escalation",
                 escalation,
                 escalation.target_unit,
-                escalation.action + (f" ({actor})" if actor else ""),
+                _("{action} ({actor})").format(action=escalation.action, actor=actor)
+                if actor
+                else escalation.action,
                 done=escalation.since,
             )
         self.orders.append(
