@@ -48,9 +48,12 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import gc
 import os
+import sys
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import repeat
 from operator import itemgetter, setitem
@@ -128,6 +131,11 @@ _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _FIRST_MICROS = (dt.datetime.min.replace(tzinfo=dt.UTC) - _EPOCH) // dt.timedelta(microseconds=1)
 _LAST_MICROS = (dt.datetime.max.replace(tzinfo=dt.UTC) - _EPOCH) // dt.timedelta(microseconds=1)
 _ALLOWED = {kind: frozenset(cls.model_fields) for kind, cls in EVENT_CLASSES.items()}
+_RUN = 256
+"""Orders rows validated at a time (with the collector paused; see :func:`read_partition`)."""
+_KEPT = 12
+"""More objects the collector tracks than this a row, left by a run of rows (those of the
+run before freed): the caller keeps its records (an order leaves some 40 when kept)."""
 _NEW: Any = object()
 """A unit's cells not met before (:class:`_Units`)."""
 
@@ -513,7 +521,9 @@ def _made_cells(
         column = _dense(table.column(name))
         if column.null_count == len(column):
             continue
-        present.append(name)
+        # the keys interned, as the model's field names are: pydantic-core finds each
+        # field in the dict by the same string, not an equal one (some 7 % of validating)
+        present.append(sys.intern(name))
         if column.null_count:  # (most event columns are mostly empty)
             mask = _validity(column)
             masks.append(mask)
@@ -999,66 +1009,106 @@ class _Units:
         return cells
 
 
-def _batch_records(
-    partition: ParquetPartition,
-    orders: list[dict[str, Any]],
-    first: int,
-    events: _ByOrder,
-    units: _ByOrder,
-    shared: _Units,
-    twice: Mapping[str, Sequence[int]],
-    assume_tz: str | dt.tzinfo | None,
-    strict: bool,
-) -> list[RecordResult]:
-    """The records of a batch of orders rows (``orders``, from the row after ``first``).
+class _Batch:
+    """A batch of the orders table (its rows from the row after ``first``), made records.
 
-    Each row takes its events and units as one slice of its tables' cells, and is
-    validated by the model as any reader's record is.
+    :meth:`make` makes the batch's cells (each row's dict, and its events and units as
+    one slice of their tables' cells); :meth:`records` then validates a run of its rows
+    by the model, as any reader's record is.
     """
-    events_file = Path(partition.events).name if partition.events else "events"
-    event_cells, event_rows = events.part(first, first + len(orders), by_type=True)
-    unit_cells, _unit_rows = units.part(first, first + len(orders), units=shared)
-    event_bounds = events.bounds[first : first + len(orders) + 1]
-    event_lists = _slices(event_cells.rows, event_bounds)
-    unit_lists = _slices(unit_cells.rows, units.bounds[first : first + len(orders) + 1])
-    start = event_bounds[0]
-    any_misplaced = any(event_cells.misplaced)
-    check = None  # the validator, made when first needed (an unknown zone raises there)
-    file = partition.orders
-    results: list[RecordResult] = []
-    for offset, obj in enumerate(orders):
-        row = first + offset + 1
-        location = SourceLocation(file, row, None, row)
-        order_id = obj.get("id")
-        key = order_id if isinstance(order_id, str) else None
-        if key is not None and key in twice:
-            results.append(Rejected(location, (_repeated(key, twice[key], partition),), key))
-            continue
-        found = event_lists[offset]
-        low = event_bounds[offset] - start
-        problems: list[RecordProblem] = []
-        if any_misplaced and any(event_cells.misplaced[low : low + len(found)]):
-            for index, cells in enumerate(found):
-                where = f"{events_file} row {event_rows[low + index]}"
-                problems.extend(_event_problems(index, cells, where))
-        obj["events"] = found
-        obj["units"] = unit_lists[offset]
-        if check is None:
-            check = record_validator(assume_tz=assume_tz, strict=strict)
-        result = check(location, obj)
-        if problems:
-            earlier = result.problems if isinstance(result, Rejected) else ()
-            result = Rejected(location, (*problems, *earlier), key)
-        if found and isinstance(result, Rejected):
-            result = Rejected(
-                location,
-                _event_rows_note(result.problems, event_rows[low : low + len(found)], events_file),
-                result.order_id,
-            )
-        if partition.units is None and isinstance(result, Rejected):
-            result = without_units_table(result, "units.parquet")
-        results.append(result)
-    return results
+
+    def __init__(
+        self,
+        partition: ParquetPartition,
+        batch: Any,
+        names: Sequence[str],
+        first: int,
+        events: _ByOrder,
+        units: _ByOrder,
+        shared: _Units,
+        twice: Mapping[str, Sequence[int]],
+        validator: Callable[[], Callable[[SourceLocation, Mapping[str, Any]], RecordResult]],
+    ) -> None:
+        self.partition = partition
+        self.batch = batch
+        self.names = names
+        self.first = first
+        self.events = events
+        self.units = units
+        self.shared = shared
+        self.twice = twice
+        self.validator = validator
+        """The validator, made when first needed (an unknown zone raises there)."""
+
+    def make(self) -> None:
+        """The batch's cells: its rows' dicts, and each row's events and units."""
+        self.orders = _cells(self.batch, self.names, by_type=False).rows
+        first, last = self.first, self.first + len(self.orders)
+        events, units = self.events, self.units
+        self.events_file = Path(self.partition.events).name if self.partition.events else "events"
+        event_cells, self.event_rows = events.part(first, last, by_type=True)
+        unit_cells, _unit_rows = units.part(first, last, units=self.shared)
+        self.event_bounds = events.bounds[first : last + 1]
+        self.event_lists = _slices(event_cells.rows, self.event_bounds)
+        self.unit_lists = _slices(unit_cells.rows, units.bounds[first : last + 1])
+        self.misplaced = event_cells.misplaced if any(event_cells.misplaced) else None
+
+    def records(self, low: int, high: int) -> list[RecordResult]:
+        """The records of the batch's rows ``low`` to ``high - 1`` (from 0), in row order.
+
+        :meth:`make` first.
+        """
+        partition = self.partition
+        twice = self.twice
+        event_lists = self.event_lists
+        unit_lists = self.unit_lists
+        event_bounds = self.event_bounds
+        event_rows = self.event_rows
+        events_file = self.events_file
+        misplaced = self.misplaced
+        check = None
+        start = event_bounds[0]
+        file = partition.orders
+        no_units = partition.units is None
+        results: list[RecordResult] = []
+        for offset in range(low, high):
+            obj = self.orders[offset]
+            row = self.first + offset + 1
+            location = SourceLocation(file, row, None, row)
+            order_id = obj.get("id")
+            key = order_id if isinstance(order_id, str) else None
+            if key is not None and key in twice:
+                results.append(Rejected(location, (_repeated(key, twice[key], partition),), key))
+                continue
+            found = event_lists[offset]
+            low_event = event_bounds[offset] - start
+            problems: list[RecordProblem] = []
+            if misplaced is not None and any(misplaced[low_event : low_event + len(found)]):
+                for index, cells in enumerate(found):
+                    where = f"{events_file} row {event_rows[low_event + index]}"
+                    problems.extend(_event_problems(index, cells, where))
+            obj["events"] = found
+            obj["units"] = unit_lists[offset]
+            if check is None:
+                check = self.validator()
+            result = check(location, obj)
+            if problems:
+                earlier = result.problems if isinstance(result, Rejected) else ()
+                result = Rejected(location, (*problems, *earlier), key)
+            if found and isinstance(result, Rejected):
+                result = Rejected(
+                    location,
+                    _event_rows_note(
+                        result.problems,
+                        event_rows[low_event : low_event + len(found)],
+                        events_file,
+                    ),
+                    result.order_id,
+                )
+            if no_units and isinstance(result, Rejected):
+                result = without_units_table(result, "units.parquet")
+            results.append(result)
+        return results
 
 
 def _slices(rows: list[Any], bounds: Sequence[int]) -> list[list[Any]]:
@@ -1084,7 +1134,8 @@ def read_partition(
     a time, each table's cells become dicts a column at a time (see
     :func:`_cells`) and each order takes its events and units as one slice, so
     no Python work is done per cell. Every order is validated by the model, as
-    any other reader's.
+    any other reader's, a run of a few hundred rows of the batch at a time (the
+    collector paused meanwhile: see the comment in the loop).
 
     Args:
         partition: the partition (:func:`parquet_partitions`).
@@ -1123,27 +1174,54 @@ def read_partition(
     units = _by_order(units_table, position, handle.metadata.num_rows)
     del events_table, units_table, position
     shared = _Units()
+    validator = functools.cache(
+        functools.partial(record_validator, assume_tz=assume_tz, strict=strict)
+    )
     record = 0
+    kept = False  # whether the caller keeps the records it is given (see below)
     with handle:
         for batch in _batches(handle, partition.orders, batch_size, names):
-            # a batch made and validated at a time, the cyclic collector paused
-            # meanwhile: the cells, models and results made are acyclic (see
-            # grievance_rules.collector), and the cells are freed before it resumes,
-            # so its next pass walks only the results (a third of the reading otherwise)
-            with paused():
-                results = _batch_records(
-                    partition,
-                    _cells(batch, names, by_type=False).rows,
-                    record,
-                    events,
-                    units,
-                    shared,
-                    twice,
-                    assume_tz,
-                    strict,
-                )
-            record += len(results)
-            yield from results
+            # A batch's cells are made, then its records a run of rows at a time, the
+            # cyclic collector paused meanwhile: the cells, models and results made are
+            # acyclic (see grievance_rules.collector). A run's results are made, and
+            # the run before freed, with the collector paused: when it resumes, it has
+            # at most a run's results to walk (a batch's, a sixth of the reading, when
+            # the records were made a batch at a time). A caller that keeps the records
+            # (they are not freed) would have a collection a run, each walking more of
+            # them: once a run leaves many more objects than the run before freed, the
+            # records are made a batch at a time (one collection a batch).
+            made = _Batch(
+                partition,
+                batch,
+                names,
+                record,
+                events,
+                units,
+                shared,
+                twice,
+                validator,
+            )
+            count = batch.num_rows
+            low = 0
+            while low < count:
+                high = count if kept else min(low + _RUN, count)
+                with paused():
+                    if not low:
+                        made.make()
+                    before = gc.get_count()[0]
+                    results = made.records(low, high)
+                    if (
+                        record  # (not the partition's first run: nothing was freed before it)
+                        and not kept
+                        and gc.get_count()[0] - before > _KEPT * (high - low)
+                    ):
+                        kept = True
+                        results += made.records(high, count)
+                        high = count
+                low = high
+                record += len(results)
+                yield from results
+            del made
     yield from _orphans("events", events.orphans, partition.events, record)
     yield from _orphans("units", units.orphans, partition.units, record + len(events.orphans))
 
