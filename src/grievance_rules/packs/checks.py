@@ -408,27 +408,28 @@ class Checker:
         """A reading's switch names a known parameter and one of its values (its labels')."""
         for name, value in compared.items():
             self.param(rule, ParamRef(param=name), path)
-            readings = self.parameters[name].labels
-            if readings and value not in readings:
+            parameter = self.parameters[name]
+            if not parameter.accepts(value):
                 raise self.fail(
                     rule,
                     f"{path}.{name}",
                     _("{value} is not a value of parameter {name}; its values: {values}").format(
-                        value=repr(value), name=repr(name), values=", ".join(readings)
+                        value=repr(value), name=repr(name), values=parameter.values_text()
                     ),
                 )
 
     def parameter_values(self) -> None:
         """A parameter that names its values (``labels``) takes only those."""
         for name, parameter in self.parameters.items():
-            readings = parameter.labels
             for dated in parameter.values:
-                if readings and dated.value not in readings:
+                if not parameter.accepts(dated.value):
                     raise PackError(
                         _(
                             "parameters.yaml: parameter {name}: {value} is not one of its "
                             "values: {values}"
-                        ).format(name=name, value=repr(dated.value), values=", ".join(readings)),
+                        ).format(
+                            name=name, value=repr(dated.value), values=parameter.values_text()
+                        ),
                         file="parameters.yaml",
                         field=name,
                     )

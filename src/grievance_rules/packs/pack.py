@@ -156,10 +156,8 @@ class Pack:
                     field=name,
                 ) from None
             declared = self.parameters[name]
-            readings = declared.labels
-            yes_no = all(isinstance(d.value, bool) for d in declared.values)
-            if (readings and value not in readings) or (yes_no and not isinstance(value, bool)):
-                values = ", ".join(readings) if readings else "true, false"
+            if not declared.accepts(value):
+                values = declared.values_text()
                 raise PackError(
                     _(
                         "pack {pack}: override {name}={value}: not one of its values: {values}"

@@ -716,6 +716,22 @@ class Parameter(_Decl):
             raise ValueError(_("values must be in increasing order of 'from', one per date"))
         return self
 
+    def accepts(self, value: object) -> bool:
+        """Whether the parameter can take ``value``.
+
+        One of its labels' values where it names them, true or false where every dated
+        value is a yes/no; else any value (its rules check it where they use it).
+        """
+        if self.labels:
+            return value in self.labels
+        if all(isinstance(dated.value, bool) for dated in self.values):
+            return isinstance(value, bool)
+        return True
+
+    def values_text(self) -> str:
+        """The values :meth:`accepts` takes, as an error names them."""
+        return ", ".join(self.labels) if self.labels else "true, false"
+
     def value_on(self, day: dt.date) -> str | float | int | bool | None:
         """The value in force on ``day`` (``None`` before the first value)."""
         current = None
