@@ -66,3 +66,11 @@ def test_the_timeline_names_whose_clock_it_is() -> None:
         .output
     )
     assert "CD-5.provincial-urgent#0 (东风社区) running" in english
+
+
+def test_an_as_of_that_is_no_instant_is_refused_in_chinese_with_a_form_that_would_do() -> None:
+    text = _zh("evaluate", "--pack", "daye", "--as-of", "明天", SAMPLE)
+    assert "--as-of" in text
+    assert "'明天' 不是 ISO 8601 日期时间" in text
+    assert "2024-05-06T09:30:00+08:00" in text
+    assert "Unable to parse" not in text  # (pendulum's own words)

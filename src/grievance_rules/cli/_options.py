@@ -142,11 +142,13 @@ def parse_instant(text: str, tz: str | None, option: str | None = None) -> dt.da
         pass
     try:
         parsed = pendulum.parse(text, exact=True, tz=None)
-    except (ValueError, pendulum.parsing.exceptions.ParserError) as exc:
+    except (ValueError, pendulum.parsing.exceptions.ParserError):
+        # (pendulum's own reason is English, and names no form that would do)
         raise click.BadParameter(
-            _("{text} is not an ISO 8601 date-time: {problem}").format(
-                text=repr(text), problem=exc
-            ),
+            _(
+                "{text} is not an ISO 8601 date-time; give one such as "
+                "2024-05-06T09:30:00+08:00, or a date such as 2024-05-06 (00:00 Shanghai time)"
+            ).format(text=repr(text)),
             param_hint=option,
         ) from None
     if not isinstance(parsed, dt.datetime):
