@@ -9,6 +9,7 @@ standard error, which add up: inputs = assessed + excluded + rejected.
 from __future__ import annotations
 
 import contextlib
+import shlex
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -440,5 +441,12 @@ def _parse_setting(text: str) -> tuple[str, Any]:
 def what_if_command(pack_name: str | Path, settings: tuple[str, ...], **options: Any) -> None:
     """The same orders under a pack as it is and with some parameters changed."""
     base = find_pack(pack_name)
-    changed = base.with_parameters(dict(_parse_setting(text) for text in settings))
+    parsed = {text: _parse_setting(text) for text in settings}
+    changed = base.with_parameters(
+        dict(parsed.values()),
+        given_by={  # an error about a value names the option it came from, as typed
+            name: _("the option --set {setting}").format(setting=shlex.quote(text))
+            for text, (name, _value) in parsed.items()
+        },
+    )
     _run_comparison([base, changed], **options)
