@@ -3,7 +3,8 @@
 Each reads the orders of FILE once (streaming), shows a progress bar on a
 terminal, writes its report (Markdown on standard output by default; CSV,
 JSON or a self-contained HTML file when asked) and closes with the counts on
-standard error, which add up: inputs = assessed + excluded + rejected.
+standard error, which add up: inputs = assessed (those excluded from assessment among
+them) + rejected.
 """
 
 from __future__ import annotations
@@ -81,10 +82,19 @@ def _distributed() -> Any:
 
 
 def _counts_line(inputs: int, assessed: int, excluded: int, rejected: int) -> str:
-    return _(
-        "{inputs} inputs: {assessed} assessed, {excluded} excluded from assessment, "
-        "{rejected} rejected"
-    ).format(inputs=inputs, assessed=assessed - excluded, excluded=excluded, rejected=rejected)
+    """The counts as evaluate and compare say them: the assessed include those excluded.
+
+    ``assessed`` counts every order judged, those excluded from assessment (不纳入测评)
+    among them, so that assessed + rejected = inputs.
+    """
+    if excluded:
+        return _(
+            "{inputs} inputs: {assessed} assessed ({excluded} of them excluded from "
+            "assessment), {rejected} rejected"
+        ).format(inputs=inputs, assessed=assessed, excluded=excluded, rejected=rejected)
+    return _("{inputs} inputs: {assessed} assessed, {rejected} rejected").format(
+        inputs=inputs, assessed=assessed, rejected=rejected
+    )
 
 
 def _write(text: str, output: str | None) -> None:
