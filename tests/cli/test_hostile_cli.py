@@ -68,6 +68,43 @@ def test_what_if_refuses_a_number_that_is_not_finite(monkeypatch, capsys, value,
     ]
 
 
+@pytest.mark.parametrize(
+    ("setting", "given"),
+    [
+        ("points_overdue=two", "--set points_overdue=two"),
+        ("points_overdue=two and a half", "--set 'points_overdue=two and a half'"),
+    ],
+)
+def test_what_if_says_a_value_the_rules_cannot_take_came_from_set(
+    monkeypatch, capsys, setting, given
+) -> None:
+    # the value is --set's, not parameters.yaml's (where points_overdue is -1)
+    value = setting.partition("=")[2]
+    code, out, err = run(
+        ["what-if", "--pack", "chengdong", "--set", setting, SAMPLE], monkeypatch, capsys
+    )
+    assert (code, out) == (2, "")
+    assert err.strip().splitlines() == [
+        f"error: pack chengdong: with points_overdue='{value}': rules/annex2.yaml: rule "
+        f"CD-A2.1.overdue: points: points must be a number, got '{value}' (the value of "
+        f"parameter 'points_overdue' given by the option {given})"
+    ]
+
+
+def test_what_if_says_where_a_bad_value_came_from_in_chinese(monkeypatch, capsys) -> None:
+    code, out, err = run(
+        ["--lang", "zh", "what-if", "--pack", "chengdong", "--set", "points_overdue=two", SAMPLE],
+        monkeypatch,
+        capsys,
+    )
+    assert (code, out) == (2, "")
+    assert err.strip().splitlines() == [
+        "错误：规则包 chengdong：设定 points_overdue='two' 后：rules/annex2.yaml：规则 "
+        "CD-A2.1.overdue：points：扣分分值须为数字，实际为 'two'"
+        "（该值来自选项 --set points_overdue=two，为参数 'points_overdue' 的取值）"
+    ]
+
+
 def test_a_pack_with_an_absolute_rule_files_pattern(tmp_path, monkeypatch, capsys) -> None:
     pack = write_pack(tmp_path, REPLY_MET)
     manifest = pack / "pack.yaml"

@@ -1,4 +1,5 @@
 import json
+import re
 from importlib import resources
 
 from click.testing import CliRunner
@@ -36,7 +37,40 @@ def test_score_json_counts_add_up(tmp_path) -> None:
     assert card["period_kind"] == "quarter"
     assert (card["inputs"], card["assessed"], card["excluded"], card["rejected"]) == (6, 5, 0, 1)
     assert {row["period"] for row in card["rows"]} == {"2026-Q1", "2026-Q2"}
-    assert "6 inputs: 5 assessed, 0 excluded from assessment, 1 rejected" in result.stderr
+    assert "6 inputs: 5 assessed, 1 rejected" in result.stderr
+
+
+def test_score_counts_the_excluded_among_the_assessed_as_evaluate_does(tmp_path) -> None:
+    # three orders, one recorded as 不纳入测评, and a broken record: 3 assessed (the
+    # excluded one among them) + 1 rejected = 4 inputs, as evaluate and compare count
+    import datetime as dt
+
+    from tests.scoring.orders import order
+
+    monday = dt.date(2024, 5, 6)
+    path = tmp_path / "four.jsonl"
+    lines = [
+        order("A", "c01", monday),
+        order("B", "c01", monday, excluded=True),
+        order("C", "c02", monday),
+    ]
+    text = "".join(o.model_dump_json() + "\n" for o in lines) + '{"id": "broken"}\n'
+    path.write_text(text, encoding="utf-8")
+    english = CliRunner().invoke(cli, ["score", "--pack", "chengdong", str(path)])
+    assert english.exit_code == 1, english.output  # a record was rejected
+    line = english.stderr.strip().splitlines()[-1]
+    assert line == "4 inputs: 3 assessed (1 of them excluded from assessment), 1 rejected"
+    inputs, assessed, excluded, rejected = map(int, re.findall(r"\d+", line))
+    assert assessed + rejected == inputs
+    assert excluded <= assessed
+    evaluate = CliRunner().invoke(cli, ["evaluate", "--pack", "chengdong", str(path)])
+    assert evaluate.stderr.strip().splitlines()[-1] == (
+        "4 records: 3 assessed (1 of them excluded from assessment), 1 rejected"
+    )
+    chinese = CliRunner().invoke(cli, ["--lang", "zh", "score", "--pack", "chengdong", str(path)])
+    assert chinese.stderr.strip().splitlines()[-1] == (
+        "共 4 条记录：已测评 3 件（其中不纳入测评 1 件），拒收 1 件"
+    )
 
 
 def test_score_markdown_names_units_rates_and_period_rules() -> None:

@@ -90,6 +90,25 @@ def test_a_bad_parameter_value_is_said_to_come_from_parameters_yaml(tmp_path: Pa
     assert "（该值为 parameters.yaml 中参数 'transfer_time' 的取值）" in str(caught.value)
 
 
+def test_a_bad_override_is_not_said_to_come_from_parameters_yaml(daye) -> None:
+    # daye's parameters.yaml holds a good value; the bad one is the override's
+    with language("en"), pytest.raises(PackError) as caught:
+        daye.with_parameters({"return_window": "soon"})
+    message = str(caught.value)
+    assert "parameters.yaml" not in message
+    assert message.endswith(
+        "(the value of parameter 'return_window' given by the override return_window='soon')"
+    )
+    with language("en"), pytest.raises(PackError) as caught:
+        daye.with_parameters({"return_window": "soon"}, given_by={"return_window": "form F"})
+    assert str(caught.value).endswith("(the value of parameter 'return_window' given by form F)")
+    with language("zh"), pytest.raises(PackError) as caught:
+        daye.with_parameters({"return_window": "soon"})
+    assert str(caught.value).endswith(
+        "（该值来自覆盖设定 return_window='soon'，为参数 'return_window' 的取值）"
+    )
+
+
 def test_a_reading_parameter_takes_only_its_values() -> None:
     # a typo in the other reading's value picked no reading the pack knows, silently
     chengdong = load_pack(builtin_packs_dir() / "chengdong")

@@ -3,12 +3,14 @@
 Each reads the orders of FILE once (streaming), shows a progress bar on a
 terminal, writes its report (Markdown on standard output by default; CSV,
 JSON or a self-contained HTML file when asked) and closes with the counts on
-standard error, which add up: inputs = assessed + excluded + rejected.
+standard error, which add up: inputs = assessed (those excluded from assessment among
+them) + rejected.
 """
 
 from __future__ import annotations
 
 import contextlib
+import shlex
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -80,10 +82,19 @@ def _distributed() -> Any:
 
 
 def _counts_line(inputs: int, assessed: int, excluded: int, rejected: int) -> str:
-    return _(
-        "{inputs} inputs: {assessed} assessed, {excluded} excluded from assessment, "
-        "{rejected} rejected"
-    ).format(inputs=inputs, assessed=assessed - excluded, excluded=excluded, rejected=rejected)
+    """The counts as evaluate and compare say them: the assessed include those excluded.
+
+    ``assessed`` counts every order judged, those excluded from assessment (不纳入测评)
+    among them, so that assessed + rejected = inputs.
+    """
+    if excluded:
+        return _(
+            "{inputs} inputs: {assessed} assessed ({excluded} of them excluded from "
+            "assessment), {rejected} rejected"
+        ).format(inputs=inputs, assessed=assessed, excluded=excluded, rejected=rejected)
+    return _("{inputs} inputs: {assessed} assessed, {rejected} rejected").format(
+        inputs=inputs, assessed=assessed, rejected=rejected
+    )
 
 
 def _write(text: str, output: str | None) -> None:
@@ -440,5 +451,12 @@ def _parse_setting(text: str) -> tuple[str, Any]:
 def what_if_command(pack_name: str | Path, settings: tuple[str, ...], **options: Any) -> None:
     """The same orders under a pack as it is and with some parameters changed."""
     base = find_pack(pack_name)
-    changed = base.with_parameters(dict(_parse_setting(text) for text in settings))
+    parsed = {text: _parse_setting(text) for text in settings}
+    changed = base.with_parameters(
+        dict(parsed.values()),
+        given_by={  # an error about a value names the option it came from, as typed
+            name: _("the option --set {setting}").format(setting=shlex.quote(text))
+            for text, (name, _value) in parsed.items()
+        },
+    )
     _run_comparison([base, changed], **options)

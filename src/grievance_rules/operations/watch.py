@@ -18,10 +18,11 @@ due instant, with
 
 A level change is the first instant at which the engine, evaluating the order
 as it stood at ``as_of`` (no later events), reports the new level. It is worked
-out from the clock's own arithmetic (the share of the period that has run, in
-office time, rounded to six decimals as the engine rounds it) and then checked
-by evaluating the order at that instant and one microsecond before; should the
-check ever fail, the instant is found by bisection with the engine itself.
+out with the engine's own arithmetic (:func:`~grievance_rules.engine.clocks.level_reached`:
+the first instant at which the share of the period that has run, in office time,
+reaches the level's fraction) and then checked by evaluating the order at that
+instant and one microsecond before; should the check ever fail, the instant is
+found by bisection with the engine itself.
 Paused clocks stand still and are not listed; stopped clocks are done.
 
 An open window is a window rule (e.g. a return window, 退单时限) whose action the
@@ -42,6 +43,7 @@ from pydantic import BaseModel, ConfigDict
 
 from grievance_rules.calendar import SHANGHAI
 from grievance_rules.engine import Assessment, ClockFinding, evaluate, plan_for
+from grievance_rules.engine.clocks import level_reached
 from grievance_rules.errors import CalendarRangeError, NaiveDatetimeError
 from grievance_rules.i18n import gettext as _
 from grievance_rules.model import WorkOrder
@@ -225,14 +227,6 @@ def _position(pack: Pack, instant: dt.datetime) -> int:
     return (instant - _EPOCH) // _MICROSECOND
 
 
-def _instant_after(pack: Pack, start: dt.datetime, micros: int) -> dt.datetime:
-    """The first instant at which ``micros`` of clock time have run from ``start``."""
-    cal = pack.calendar()
-    if cal.office_hours is not None:
-        return cal.add_working_time(start, dt.timedelta(microseconds=micros))
-    return (start + dt.timedelta(microseconds=micros)).astimezone(SHANGHAI)
-
-
 def _paused_seconds(pack: Pack, clock: ClockFinding) -> float:
     """The clock time its (ended) pauses took, as the engine adds it to the period."""
     total = 0.0
@@ -248,26 +242,19 @@ def _paused_seconds(pack: Pack, clock: ClockFinding) -> float:
 
 
 def _computed_instant(pack: Pack, clock: ClockFinding, at: float) -> dt.datetime | None:
-    """The first instant at which the clock's exact elapsed share reaches ``at``."""
+    """The first instant at which the clock's exact elapsed share reaches ``at``.
+
+    The engine's own arithmetic (:func:`~grievance_rules.engine.clocks.level_reached`),
+    given the period the engine divides by: from start to due on the clock's time line,
+    its ended pauses added. ``None`` for a period of nothing.
+    """
     origin = _position(pack, clock.start)
     span = max(_position(pack, clock.due) - origin, 0)
     total = span / 1e6 + _paused_seconds(pack, clock)
     if total <= 0:
         return None
-
-    def reached(micros: int) -> bool:
-        return (micros / 1e6) / total >= at
-
-    low, high = 0, int(total * 1e6) + 1
-    while not reached(high):  # pragma: no cover - only if total were understated
-        high *= 2
-    while low < high:  # the least micros that reach the fraction
-        middle = (low + high) // 2
-        if reached(middle):
-            high = middle
-        else:
-            low = middle + 1
-    return _instant_after(pack, clock.start, low)
+    # (the level names the finding's wording of how it was reached, which no list shows)
+    return level_reached(pack.calendar(), clock.start, total, at, level="").at
 
 
 def _bisect(

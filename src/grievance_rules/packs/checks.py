@@ -91,11 +91,15 @@ class Checker:
         rules: Sequence[Rule],
         parameters: Mapping[str, Parameter],
         where: Mapping[str, tuple[str, YamlRef | None, int]],
+        given: Mapping[str, str] | None = None,
     ) -> None:
         self.manifest = manifest
         self.rules = rules
         self.parameters = parameters
         self.where = where
+        self.given = given or {}
+        """Parameters whose value was given other than in parameters.yaml (an override):
+        how it was given, as an error says it (``the option --set points_overdue=two``)."""
         self.kinds = {rule.id: rule for rule in rules}
 
     def fail(self, rule: Rule, field_path: str, message: str) -> PackError:
@@ -434,11 +438,17 @@ class Checker:
                         field=name,
                     )
 
-    @staticmethod
-    def of_value(ref: Any, message: str) -> str:
-        """``message``, saying where the value is when a parameter gives it."""
+    def of_value(self, ref: Any, message: str) -> str:
+        """``message``, saying where the value is when a parameter gives it.
+
+        In parameters.yaml, or, for a parameter set over it (:attr:`given`), where it was set.
+        """
         if not isinstance(ref, ParamRef):
             return message
+        if ref.param in self.given:
+            return _("{message} (the value of parameter {name} given by {given})").format(
+                message=message, name=repr(ref.param), given=self.given[ref.param]
+            )
         return _("{message} (the value of parameter {name} in parameters.yaml)").format(
             message=message, name=repr(ref.param)
         )

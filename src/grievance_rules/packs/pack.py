@@ -106,13 +106,21 @@ class Pack:
         """The rules of one class, in file order."""
         return tuple(rule for rule in self.rules if isinstance(rule, kind))
 
-    def with_parameters(self, overrides: Mapping[str, Any]) -> Pack:
+    def with_parameters(
+        self, overrides: Mapping[str, Any], *, given_by: Mapping[str, str] | None = None
+    ) -> Pack:
         """The same pack with some parameters set to fixed values.
 
         For a what-if, or to pick the other reading of an ambiguous clause.
 
+        Args:
+            overrides: parameter name → its value.
+            given_by: how each override was given, as an error about its value says it
+                (the CLI's ``the option --set points_overdue=two``); by default
+                ``the override points_overdue='two'``.
+
         Raises:
-            PackError: an unknown parameter.
+            PackError: an unknown parameter, or a value the rules using it cannot take.
         """
         for name in overrides:
             if name not in self.parameters:
@@ -123,7 +131,7 @@ class Pack:
                     field=name,
                 )
         merged = {**self.overrides, **overrides}
-        self._check_overrides(merged)
+        self._check_overrides(merged, given_by or {})
         return Pack(
             self.manifest,
             self.rules,
@@ -136,8 +144,11 @@ class Pack:
             self.origin,
         )
 
-    def _check_overrides(self, overrides: Mapping[str, Any]) -> None:
+    def _check_overrides(self, overrides: Mapping[str, Any], given_by: Mapping[str, str]) -> None:
         """Each override is checked wherever its parameter is used, as a dated value is.
+
+        An error names the override as ``given_by`` says it was given (by default, as an
+        override), not as a value of parameters.yaml.
 
         Raises:
             PackError: an override the rules using it cannot take (a threshold of
@@ -167,7 +178,12 @@ class Pack:
             fixed[name] = declared.model_copy(update={"values": (dated,)})
         where = {rule_id: (file, None, 0) for rule_id, file in self.rule_files.items()}
         try:
-            Checker(self.manifest, self.rules, fixed, where).run()
+            given = {
+                name: given_by.get(name)
+                or _("the override {name}={value}").format(name=name, value=repr(value))
+                for name, value in overrides.items()
+            }
+            Checker(self.manifest, self.rules, fixed, where, given).run()
         except PackError as exc:
             names = ", ".join(f"{name}={value!r}" for name, value in overrides.items())
             raise exc.restated(
