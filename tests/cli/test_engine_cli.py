@@ -79,6 +79,7 @@ def test_evaluate_output_file_is_written_whole_and_ends_with_a_summary(tmp_path)
         "summary": {
             "records": 5,
             "assessed": 5,
+            "excluded": 0,
             "rejected": 0,
             "pack": "xiayang@2022-06-08",
             "complete": True,
@@ -150,9 +151,10 @@ def test_a_record_the_engine_cannot_take_is_rejected_and_the_file_goes_on(tmp_pa
     assert "3 records: 2 assessed, 1 rejected" in result.stderr
 
 
-def test_evaluate_says_how_many_of_the_assessed_are_excluded_from_assessment(tmp_path) -> None:
-    # two orders, one recorded as 不纳入测评: both assessed (the engine judges
-    # it), one excluded, as score counts it apart
+def test_evaluate_counts_an_order_excluded_from_assessment_apart(tmp_path) -> None:
+    # two orders, one recorded as 不纳入测评: the engine judges both, and the closing
+    # line counts the excluded one apart from those assessed, as score and its
+    # scorecard count them (inputs = assessed + excluded + rejected)
     import datetime as dt
 
     from tests.scoring.orders import order
@@ -162,13 +164,11 @@ def test_evaluate_says_how_many_of_the_assessed_are_excluded_from_assessment(tmp
     lines = [order("A", "c01", monday), order("B", "c01", monday, excluded=True)]
     path.write_text("".join(o.model_dump_json() + "\n" for o in lines), encoding="utf-8")
     result = CliRunner().invoke(cli, ["evaluate", "--pack", "chengdong", str(path)])
-    assert "2 records: 2 assessed (1 of them excluded from assessment), 0 rejected" in (
-        result.stderr
-    )
+    assert "2 records: 1 assessed, 1 excluded from assessment, 0 rejected" in result.stderr
     chinese = CliRunner().invoke(
         cli, ["--lang", "zh", "evaluate", "--pack", "chengdong", str(path)]
     )
-    assert "共 2 条记录：已测评 2 件（其中不纳入测评 1 件），拒收 0 件" in chinese.stderr
+    assert "共 2 条记录：已测评 1 件，不纳入测评 1 件，拒收 0 件" in chinese.stderr
 
 
 def test_evaluate_refuses_an_output_named_for_a_format_it_does_not_write(tmp_path) -> None:

@@ -40,9 +40,13 @@ def test_score_json_counts_add_up(tmp_path) -> None:
     assert "6 inputs: 5 assessed, 1 rejected" in result.stderr
 
 
-def test_score_counts_the_excluded_among_the_assessed_as_evaluate_does(tmp_path) -> None:
-    # three orders, one recorded as 不纳入测评, and a broken record: 3 assessed (the
-    # excluded one among them) + 1 rejected = 4 inputs, as evaluate and compare count
+def test_score_evaluate_and_compare_count_the_excluded_apart_and_the_counts_add_up(
+    tmp_path,
+) -> None:
+    # three orders, one recorded as 不纳入测评, and a broken record: 2 assessed
+    # + 1 excluded from assessment + 1 rejected = 4 inputs, in every command's closing
+    # line as in the scorecard (score's report says the same:
+    # "Inputs 4 = assessed 2 + excluded from assessment 1 + rejected 1")
     import datetime as dt
 
     from tests.scoring.orders import order
@@ -56,20 +60,31 @@ def test_score_counts_the_excluded_among_the_assessed_as_evaluate_does(tmp_path)
     ]
     text = "".join(o.model_dump_json() + "\n" for o in lines) + '{"id": "broken"}\n'
     path.write_text(text, encoding="utf-8")
-    english = CliRunner().invoke(cli, ["score", "--pack", "chengdong", str(path)])
-    assert english.exit_code == 1, english.output  # a record was rejected
-    line = english.stderr.strip().splitlines()[-1]
-    assert line == "4 inputs: 3 assessed (1 of them excluded from assessment), 1 rejected"
-    inputs, assessed, excluded, rejected = map(int, re.findall(r"\d+", line))
-    assert assessed + rejected == inputs
-    assert excluded <= assessed
-    evaluate = CliRunner().invoke(cli, ["evaluate", "--pack", "chengdong", str(path)])
-    assert evaluate.stderr.strip().splitlines()[-1] == (
-        "4 records: 3 assessed (1 of them excluded from assessment), 1 rejected"
+
+    def last_line(*args: str) -> str:
+        result = CliRunner().invoke(cli, list(args))
+        assert result.exit_code == 1, result.output  # a record was rejected
+        return result.stderr.strip().splitlines()[-1]
+
+    score = last_line("score", "--pack", "chengdong", str(path))
+    assert score == "4 inputs: 2 assessed, 1 excluded from assessment, 1 rejected"
+    inputs, assessed, excluded, rejected = map(int, re.findall(r"\d+", score))
+    assert assessed + excluded + rejected == inputs
+    assert last_line("evaluate", "--pack", "chengdong", str(path)) == (
+        "4 records: 2 assessed, 1 excluded from assessment, 1 rejected"
     )
-    chinese = CliRunner().invoke(cli, ["--lang", "zh", "score", "--pack", "chengdong", str(path)])
-    assert chinese.stderr.strip().splitlines()[-1] == (
-        "共 4 条记录：已测评 3 件（其中不纳入测评 1 件），拒收 1 件"
+    assert last_line("compare", "--packs", "chengdong,daye", str(path)) == (
+        "4 inputs: under chengdong@2024 2 assessed, 1 excluded from assessment; "
+        "under daye@2023-05-19 2 assessed, 1 excluded from assessment; 1 rejected"
+    )
+    report = CliRunner().invoke(cli, ["score", "--pack", "chengdong", str(path)]).stdout
+    assert "4 = assessed 2 + excluded from assessment 1 + rejected 1" in report
+    assert last_line("--lang", "zh", "score", "--pack", "chengdong", str(path)) == (
+        "共 4 条记录：已测评 2 件，不纳入测评 1 件，拒收 1 件"
+    )
+    assert last_line("--lang", "zh", "compare", "--packs", "chengdong,daye", str(path)) == (
+        "共 4 条记录：chengdong@2024 下已测评 2 件、不纳入测评 1 件；"
+        "daye@2023-05-19 下已测评 2 件、不纳入测评 1 件；拒收 1 件"
     )
 
 
@@ -129,7 +144,11 @@ def test_compare_json_and_html(tmp_path) -> None:
     assert comparison["orders_diverging"] == 5
     assert html.read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html>")
     assert list((tmp_path / "csv").glob("*.csv"))
-    assert "5 inputs: 5 assessed under every pack" in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        "5 inputs: under chengdong@2024 5 assessed, 0 excluded from assessment; "
+        "under xiayang@2022-06-08 5 assessed, 0 excluded from assessment; "
+        "under daye@2023-05-19 5 assessed, 0 excluded from assessment; 0 rejected"
+    )
 
 
 def test_compare_needs_two_packs() -> None:

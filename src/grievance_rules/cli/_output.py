@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import IO
 
 from grievance_rules.atomic import atomic_path
+from grievance_rules.i18n import gettext as _
 
-__all__ = ["REJECTED_EXIT", "atomic_file", "atomic_path", "write_text"]
+__all__ = ["REJECTED_EXIT", "atomic_file", "atomic_path", "counts_line", "write_text"]
 
 REJECTED_EXIT = 1
 """The exit status of a command that ran to the end but rejected some records (as
@@ -32,3 +33,37 @@ def write_text(target: str | Path, text: str) -> None:
     """Write ``text`` (UTF-8) to ``target`` atomically."""
     with atomic_file(target) as handle:
         handle.write(text)
+
+
+def counts_line(
+    inputs: int, assessed: int, excluded: int, rejected: int, *, records: bool = False
+) -> str:
+    """A command's closing counts, which add up: inputs = assessed + excluded + rejected.
+
+    ``assessed`` are the orders assessed and counted (测评); ``excluded`` those judged
+    but excluded from assessment (不纳入测评), said apart as a scorecard counts them
+    (``Scorecard.assessed`` and ``excluded``), and only when there are any. The inputs
+    are called records with ``records`` (as ``read``, ``evaluate`` and ``watch`` say).
+
+    Example:
+        >>> counts_line(4, 2, 1, 1)
+        '4 inputs: 2 assessed, 1 excluded from assessment, 1 rejected'
+        >>> counts_line(3, 2, 0, 1, records=True)
+        '3 records: 2 assessed, 1 rejected'
+    """
+    counts = {"inputs": inputs, "assessed": assessed, "excluded": excluded, "rejected": rejected}
+    if records and excluded:
+        text = _(
+            "{inputs} records: {assessed} assessed, {excluded} excluded from assessment, "
+            "{rejected} rejected"
+        )
+    elif records:
+        text = _("{inputs} records: {assessed} assessed, {rejected} rejected")
+    elif excluded:
+        text = _(
+            "{inputs} inputs: {assessed} assessed, {excluded} excluded from assessment, "
+            "{rejected} rejected"
+        )
+    else:
+        text = _("{inputs} inputs: {assessed} assessed, {rejected} rejected")
+    return text.format(**counts)

@@ -23,7 +23,7 @@ from grievance_rules.cli._options import (
     pack_options,
     parse_instant,
 )
-from grievance_rules.cli._output import REJECTED_EXIT, atomic_file
+from grievance_rules.cli._output import REJECTED_EXIT, atomic_file, counts_line
 from grievance_rules.cli._reading import (
     file_options,
     input_format_option,
@@ -295,16 +295,22 @@ def evaluate_command(
         with atomic_file(output) as handle:
             emit(handle.write)
             if output_format == "jsonl":  # a cut-off file cannot end with this line
-                summary = {"summary": {**counts, "pack": plan.key, "complete": True}}
+                summary_counts = {
+                    "records": counts["records"],
+                    "assessed": counts["assessed"] - excluded[0],
+                    "excluded": excluded[0],  # as a scorecard counts them, and the line below
+                    "rejected": counts["rejected"],
+                }
+                summary = {"summary": {**summary_counts, "pack": plan.key, "complete": True}}
                 handle.write(json.dumps(summary, ensure_ascii=False) + "\n")
         click.echo(_("wrote {file}").format(file=output), err=True)
-    said = (
-        _(
-            "{records} records: {assessed} assessed ({excluded} of them excluded from "
-            "assessment), {rejected} rejected"
-        ).format(excluded=excluded[0], **counts)
-        if excluded[0]
-        else _("{records} records: {assessed} assessed, {rejected} rejected").format(**counts)
+    excluded_count = excluded[0]
+    said = counts_line(
+        counts["records"],
+        counts["assessed"] - excluded_count,
+        excluded_count,
+        counts["rejected"],
+        records=True,
     )
     click.echo(said, err=True)
     if counts["rejected"]:

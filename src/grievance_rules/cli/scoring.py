@@ -3,8 +3,8 @@
 Each reads the orders of FILE once (streaming), shows a progress bar on a
 terminal, writes its report (Markdown on standard output by default; CSV,
 JSON or a self-contained HTML file when asked) and closes with the counts on
-standard error, which add up: inputs = assessed (those excluded from assessment among
-them) + rejected.
+standard error, which add up: inputs = assessed + excluded from assessment (不纳入测评)
++ rejected (``compare``: under each pack).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from grievance_rules.cli._options import (
     parse_instant,
     scoring_engine,
 )
-from grievance_rules.cli._output import REJECTED_EXIT, atomic_path, write_text
+from grievance_rules.cli._output import REJECTED_EXIT, atomic_path, counts_line, write_text
 from grievance_rules.cli._reading import (
     file_options,
     input_format_option,
@@ -45,6 +45,7 @@ from grievance_rules.cli._reading import (
 )
 from grievance_rules.engine.periods import PERIOD_KINDS
 from grievance_rules.i18n import gettext as _
+from grievance_rules.i18n import pgettext
 from grievance_rules.packs import find_pack
 from grievance_rules.scoring import Comparison, Scorecard, compare, score
 
@@ -79,22 +80,6 @@ def _distributed() -> Any:
     from grievance_rules import distributed
 
     return distributed
-
-
-def _counts_line(inputs: int, assessed: int, excluded: int, rejected: int) -> str:
-    """The counts as evaluate and compare say them: the assessed include those excluded.
-
-    ``assessed`` counts every order judged, those excluded from assessment (不纳入测评)
-    among them, so that assessed + rejected = inputs.
-    """
-    if excluded:
-        return _(
-            "{inputs} inputs: {assessed} assessed ({excluded} of them excluded from "
-            "assessment), {rejected} rejected"
-        ).format(inputs=inputs, assessed=assessed, excluded=excluded, rejected=rejected)
-    return _("{inputs} inputs: {assessed} assessed, {rejected} rejected").format(
-        inputs=inputs, assessed=assessed, rejected=rejected
-    )
 
 
 def _write(text: str, output: str | None) -> None:
@@ -297,7 +282,7 @@ def score_command(
     )
     _emit_scorecard(card, fmt, output)
     click.echo(
-        _counts_line(card.inputs, card.assessed + card.excluded, card.excluded, card.rejected),
+        counts_line(card.inputs, card.assessed, card.excluded, card.rejected),
         err=True,
     )
     if card.rejected:
@@ -338,19 +323,16 @@ def _finish(
     result: Comparison, markdown: str | None, html: str | None, csv_dir: str | None, as_json: bool
 ) -> None:
     _emit_comparison(result, markdown, html, csv_dir, as_json)
-    excluded = _(", ").join(
-        _("{count} under {pack}").format(count=card.excluded, pack=card.pack)
+    # under each pack, as its scorecard counts them: inputs = assessed + excluded + rejected
+    under = pgettext("list", "; ").join(
+        _("under {pack} {assessed} assessed, {excluded} excluded from assessment").format(
+            pack=card.pack, assessed=card.assessed, excluded=card.excluded
+        )
         for card in result.scorecards
     )
     click.echo(
-        _(
-            "{inputs} inputs: {assessed} assessed under every pack "
-            "(excluded from assessment: {excluded}), {rejected} rejected"
-        ).format(
-            inputs=result.inputs,
-            assessed=result.assessed,
-            excluded=excluded,
-            rejected=result.rejected,
+        _("{inputs} inputs: {under}; {rejected} rejected").format(
+            inputs=result.inputs, under=under, rejected=result.rejected
         ),
         err=True,
     )
