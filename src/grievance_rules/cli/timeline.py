@@ -89,7 +89,9 @@ def timeline_command(
     """Replay order ORDER of FILE: its clocks and findings after each event.
 
     Steps are the receipt, each event, and each instant between events at which a
-    running clock turned yellow or red. jsonl gives one object per step:
+    running clock turned yellow or red. The table gives each step's points and
+    clocks, and under it the windows, points and escalations that step brought (a
+    window again when its state changes). jsonl gives one object per step:
     ``{"at", "cause", "event", "what", "assessment"}``, the assessment exactly as
     ``grievance-rules evaluate --as-of <at>`` prints it.
     """
@@ -118,6 +120,7 @@ def timeline_command(
     )
     names = {unit.id: unit.name or unit.id for unit in found.units}
     lines = []
+    seen: set[tuple[object, ...]] = set()  # the findings shown at an earlier step
     for step in timeline(found, pack, end, repeats=index):
         if output_format == "jsonl":
             head = step.model_dump_json(exclude={"assessment"})
@@ -130,6 +133,7 @@ def timeline_command(
         )
         points = step.assessment.points
         lines.append(f"{step.at.isoformat():<32} {pad(_what(step.what), 40)} {points:+g}  {lights}")
+        lines.extend(f"{'':<32} {'':<40}     {line}" for line in _new_findings(step, names, seen))
     text = "".join(line + "\n" for line in lines)
     if out_file is None:
         click.echo(text, nl=False)
@@ -144,3 +148,51 @@ def _of_unit(names: dict[str, str], unit: str | None) -> str:
         return ""
     name = names.get(unit, unit)
     return f"（{name}）" if current_language() == "zh" else f" ({name})"
+
+
+def _new_findings(step: Any, names: dict[str, str], seen: set[tuple[object, ...]]) -> list[str]:
+    """The windows, deductions and escalations a step has that no earlier step had.
+
+    A window is shown again when its state changes; the clocks are on the step's line.
+    """
+    assessment = step.assessment
+    found: list[tuple[tuple[object, ...], str]] = []
+    for window in assessment.windows:
+        found.append(
+            (
+                ("window", window.rule_id, window.event, window.unit, window.state),
+                _("window {rule}{unit} {state}").format(
+                    rule=window.rule_id,
+                    unit=_of_unit(names, window.unit),
+                    state=_state(window.state),
+                ),
+            )
+        )
+    for deduction in assessment.deductions:
+        found.append(
+            (
+                ("deduction", deduction.rule_id, deduction.unit, deduction.occurrence),
+                _("points {rule}{unit} {points:+g}").format(
+                    rule=deduction.rule_id,
+                    unit=_of_unit(names, deduction.unit),
+                    points=deduction.points,
+                ),
+            )
+        )
+    for escalation in assessment.escalations:
+        found.append(
+            (
+                ("escalation", escalation.rule_id, escalation.target_unit, escalation.action),
+                _("escalation {rule}{unit}: {action}").format(
+                    rule=escalation.rule_id,
+                    unit=_of_unit(names, escalation.target_unit),
+                    action=escalation.action,
+                ),
+            )
+        )
+    shown = []
+    for key, text in found:
+        if key not in seen:
+            seen.add(key)
+            shown.append(text)
+    return shown
