@@ -1,5 +1,6 @@
 import json
 from importlib import resources
+from pathlib import Path
 
 from click.testing import CliRunner
 
@@ -30,7 +31,7 @@ def test_evaluate_table_and_rejections(tmp_path) -> None:
     assert result.exit_code == 1, result.output  # a record was rejected
     assert "order S-0001 under daye@2023-05-19" in result.stdout
     assert "2 records: 1 assessed, 1 rejected" in result.stderr
-    assert '"order_id": "broken"' in result.stderr
+    assert f"rejected {path}:2 (order broken): " in result.stderr
 
 
 def test_packs_list_show_validate() -> None:
@@ -186,3 +187,26 @@ def test_evaluate_refuses_an_output_named_for_a_format_it_does_not_write(tmp_pat
     result = CliRunner().invoke(cli, ["evaluate", "--pack", "daye", "-o", str(written), SAMPLE])
     assert result.exit_code == 0, result.output
     assert written.read_text(encoding="utf-8").startswith('{"order_id":"S-0001"')
+
+
+def test_evaluate_as_a_table_says_each_rejected_record_as_read_does(tmp_path) -> None:
+    # for people, not JSON: where, the order, every reason
+    path = tmp_path / "bad.jsonl"
+    first = Path(SAMPLE).read_text(encoding="utf-8").splitlines()[0]
+    path.write_text(first + '\n{"id": "X-1", "channel": "12345"}\nnot json\n', encoding="utf-8")
+    result = CliRunner().invoke(
+        cli, ["evaluate", "--pack", "daye", "--output-format", "table", str(path)]
+    )
+    lines = result.stderr.splitlines()
+    assert lines[0] == (
+        f"rejected {path}:2 (order X-1): category: field required; received_at: field required"
+    )
+    assert lines[1].startswith(f"rejected {path}:3: ")
+    assert not any(line.startswith("{") for line in lines)
+    chinese = CliRunner().invoke(
+        cli, ["--lang", "zh", "evaluate", "--pack", "daye", "--output-format", "table", str(path)]
+    )
+    assert chinese.stderr.splitlines()[0] == (
+        f"拒收 {path}:2（工单 X-1）："
+        "诉求类型（category）：必填项缺失；受理时间（received_at）：必填项缺失"
+    )

@@ -83,6 +83,16 @@ def _role(role: str | None) -> str | None:
         return role
 
 
+def _rejected(rejection: Rejection) -> str:
+    """A rejected record as ``read`` says one: where, the order, every reason."""
+    reasons = _("; ").join(rejection.reasons)
+    if rejection.order_id is None:
+        return _("{location}: {problems}").format(location=rejection.source, problems=reasons)
+    return _("{location} (order {order}): {problems}").format(
+        location=rejection.source, order=rejection.order_id, problems=reasons
+    )
+
+
 def _table(assessment: Assessment, order: WorkOrder | None = None) -> list[str]:
     """The assessment as lines for people, in the current language."""
     lines = [
@@ -264,10 +274,13 @@ def evaluate_command(
                 counts["rejected"] += 1
                 if workbook is not None:
                     workbook.reject(entry)
-                click.echo(
-                    json.dumps({"rejected": entry.model_dump(mode="json")}, ensure_ascii=False),
-                    file=sys.stderr,
-                )
+                if output_format == "table":  # for people: as ``read`` says it
+                    click.echo(_("rejected {record}").format(record=_rejected(entry)), err=True)
+                else:
+                    click.echo(
+                        json.dumps({"rejected": entry.model_dump(mode="json")}, ensure_ascii=False),
+                        file=sys.stderr,
+                    )
                 continue
             counts["assessed"] += 1
             (assessment,) = entry.assessments
