@@ -556,7 +556,7 @@ def test_history_issues_and_their_error_in_chinese() -> None:
         "events[0].unit：单位 'c07' 有办理动作（回复），但工单从未派给该单位 [unit_not_reached]",
         "events[1]：作出了退单审核，但没有待审核的退单申请 [return_decided_without_request]",
     ]
-    assert str(raised.value) == "工单 A2：流转记录有 4 处问题：" + "; ".join(issues)
+    assert str(raised.value) == "工单 A2：流转记录有 4 处问题：" + "；".join(issues)
     with i18n.language("en"):
         english = [str(issue) for issue in check_history(order)]
     assert english[2] == (

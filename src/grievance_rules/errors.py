@@ -13,6 +13,7 @@ Example:
 from __future__ import annotations
 
 from grievance_rules.i18n import gettext as _
+from grievance_rules.i18n import pgettext
 
 __all__ = [
     "CalendarDataError",
@@ -81,7 +82,7 @@ class HistoryError(WorkOrderError):
     def __init__(self, order_id: str, issues: tuple[object, ...]) -> None:
         self.order_id = order_id
         self.issues = issues
-        lines = "; ".join(str(issue) for issue in issues)
+        lines = pgettext("list", "; ").join(str(issue) for issue in issues)
         super().__init__(
             _("order {order_id}: {count} history issue(s): {issues}").format(
                 order_id=order_id, count=len(issues), issues=lines

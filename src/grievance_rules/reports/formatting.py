@@ -301,8 +301,8 @@ def period_text(label: str) -> str:
 
 
 def citation_text(citations: Iterable[Citation]) -> str:
-    """Citations as ``clause：「quoted text」``, separated by ``; ``."""
-    return "; ".join(f"{c.clause}：「{c.text}」" for c in citations)
+    """Citations as ``clause：「quoted text」``, separated by ``; `` (in Chinese ``；``)."""
+    return pgettext("list", "; ").join(f"{c.clause}：「{c.text}」" for c in citations)
 
 
 def warning_text(code: str, message: str, rule_id: str | None) -> str:

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 
 from grievance_rules.engine import Rejection
 from grievance_rules.i18n import gettext as _
+from grievance_rules.i18n import pgettext
 from grievance_rules.reports.formatting import (
     CLOCK_STATES,
     citation_text,
@@ -206,7 +207,7 @@ def _unit_rows(card: Scorecard, names: Mapping[str, str]) -> tuple[tuple[Cell, .
                 *(row.rates.get(d.name) for d in RATES),
                 None if row.composite is None else round(row.composite, 4),
                 counts_text(row.counts),
-                "; ".join(finding.rule_id for finding in row.findings),
+                pgettext("list", "; ").join(finding.rule_id for finding in row.findings),
             )
         )
     return tuple(rows)
@@ -295,7 +296,7 @@ def rate_definition_table() -> Table:
 def rejection_table(rejections: Iterable[Rejection]) -> Table:
     """The inputs that could not be assessed, with every reason."""
     columns = _columns(("source", _("input")), ("order_id", _("order")), ("reasons", _("reasons")))
-    rows = tuple((r.source, r.order_id, "; ".join(r.reasons)) for r in rejections)
+    rows = tuple((r.source, r.order_id, pgettext("list", "; ").join(r.reasons)) for r in rejections)
     return Table("rejections", _("Inputs rejected"), columns, rows)
 
 
