@@ -68,6 +68,7 @@ from grievance_rules.reports.formatting import (
     role_text,
     state_label,
     unit_kind_label,
+    unit_names_of,
 )
 from grievance_rules.reports.tables import (
     Cell,
@@ -472,6 +473,7 @@ class FindingsWorkbook:
 
     def _add(self, order: WorkOrder | None, assessment: Assessment) -> None:
         units = {unit.id: unit for unit in order.units} if order is not None else {}
+        names = unit_names_of(units.values())
 
         def who(unit_id: str | None) -> list[Any]:
             unit = units.get(unit_id) if unit_id is not None else None
@@ -497,7 +499,7 @@ class FindingsWorkbook:
                     more.get("provisional"),
                     finding.citation.clause,
                     finding.citation.text,
-                    trace_joined(finding.trace) or None,
+                    trace_joined(finding.trace, unit_names=names) or None,
                 ]
             )
 
@@ -529,7 +531,7 @@ class FindingsWorkbook:
                 "deduction",
                 deduction,
                 deduction.unit,
-                trace_text(deduction.occurrence),
+                trace_text(deduction.occurrence, unit_names=names),
                 points=deduction.points,
                 done=deduction.occurred_at,
             )
