@@ -64,7 +64,7 @@ def test_mismatches_and_the_report_in_chinese(tmp_path) -> None:
     # the deduction is dated when the clock was breached (its due instant), not at the
     # late reply: a later reply never moves it to another day or period
     assert "    计入：时限 LS-1.reply#0 超时，时间 2024-05-08T10:00:00+08:00" in lines
-    assert "    责任单位（承办单位）：c1" in lines
+    assert "    责任单位（承办单位）：c1 东岸社区" in lines  # the unit by id and name
     assert "  引用条款：" in lines
 
 
@@ -82,6 +82,7 @@ def test_the_report_in_english_is_as_before(tmp_path) -> None:
     assert "  points: expected 0; actual -1" in lines
     assert "    started 2024-05-06T10:00:00+08:00 by event 0 (dispatched)" in lines
     assert "    stopped 2024-05-08T10:01:00+08:00 by event 1 (replied): breached" in lines
+    assert "    charged to handling unit: c1 东岸社区" in lines  # the unit by id and name
     assert "  cited:" in lines
 
 
