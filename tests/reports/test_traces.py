@@ -15,8 +15,9 @@ import pytest
 
 from grievance_rules.engine import RepeatIndex, evaluate_many
 from grievance_rules.i18n import language
+from grievance_rules.packs import find_pack
 from grievance_rules.reports.formatting import unit_names_of
-from grievance_rules.reports.traces import trace_joined, trace_text
+from grievance_rules.reports.traces import parameter_labels, trace_joined, trace_text
 from grievance_rules.samples import generate_orders
 from grievance_rules.scoring import score
 
@@ -379,3 +380,43 @@ def test_in_english_a_line_of_the_sample_orders_reads_as_written_but_for_unit_na
                 shown = shown.replace(f"{unit} {name}", unit)
             assert shown == line
     assert named > 50  # the lines that charge a unit, hand it over, rank it ...
+
+
+LABELS = {
+    "second_continuation_risk": {
+        "reached": "续报亮红灯之时即应申请，办结后仍计",
+        "while_running": "仅限续报仍在办理且处于红灯时",
+    }
+}
+
+
+def test_a_parameter_s_value_in_chinese_with_its_label() -> None:
+    line = "parameter second_continuation_risk: reached (yes)"
+    with language("zh"):
+        assert trace_text(line, parameter_labels=LABELS) == (
+            "参数 second_continuation_risk：reached（续报亮红灯之时即应申请，办结后仍计）（是）"
+        )
+        assert trace_joined(["2 occurrences (>= 2)", line], parameter_labels=LABELS) == (
+            "出现 2 次（不少于 2）；"
+            "参数 second_continuation_risk：reached（续报亮红灯之时即应申请，办结后仍计）（是）"
+        )
+        # a value or a parameter without a label, or no labels given: the code alone
+        assert trace_text(
+            "parameter weekly_other_deductions: any (yes)", parameter_labels=LABELS
+        ) == ("参数 weekly_other_deductions：any（是）")
+        assert trace_text(
+            "parameter second_continuation_risk: other (no)", parameter_labels=LABELS
+        ) == ("参数 second_continuation_risk：other（否）")
+        assert trace_text(line) == "参数 second_continuation_risk：reached（是）"
+    with language("en"):  # the code is the English word: as the engine wrote it
+        assert trace_text(line, parameter_labels=LABELS) == line
+
+
+def test_a_pack_s_parameter_labels() -> None:
+    labels = parameter_labels(find_pack("chengdong"))
+    assert labels["second_continuation_risk"] == LABELS["second_continuation_risk"]
+    assert labels["callback_orders"] == {
+        "replied": "所有已回复的投诉件",
+        "respond_at_once": "仅限接诉即办件（三（五）要求当日回复）",
+    }
+    assert "warning_red" not in labels  # a number: no labels

@@ -16,7 +16,10 @@ A unit the engine names by its id is named as the tables for people name it, by
 its id and name (``c07 东风社区``, :func:`~grievance_rules.reports.formatting.unit_with_name`),
 in English as in Chinese, from the names the caller gives (``unit_names``: the
 order's units, or the scorecards'); an id without a name stays as it is. In
-English a line is otherwise shown as the engine wrote it.
+English a line is otherwise shown as the engine wrote it. In Chinese, a
+parameter's value that is one of its labels' codes (``reached``) is shown with
+the pack's Chinese label beside it when the caller gives the pack's labels
+(``parameter_labels``, :func:`parameter_labels`).
 
 Example:
     >>> from grievance_rules.i18n import language
@@ -44,6 +47,7 @@ from grievance_rules.i18n import current_language, pgettext
 from grievance_rules.i18n import gettext as _
 from grievance_rules.model import EVENT_CLASSES
 from grievance_rules.model.terms import TermEnum
+from grievance_rules.packs import Pack
 from grievance_rules.reports.formatting import (
     kind_of_finding_label,
     level_label,
@@ -52,7 +56,7 @@ from grievance_rules.reports.formatting import (
     unit_with_name,
 )
 
-__all__ = ["trace_joined", "trace_text"]
+__all__ = ["parameter_labels", "trace_joined", "trace_text"]
 
 _DATE = r"\d{4}-\d{2}-\d{2}"
 _T = r"\d{4}-\d{2}-\d{2}T[\d:.]+[+-]\d{2}:\d{2}"
@@ -63,7 +67,9 @@ _CONVENTION = r"(civil_code|working_time|elapsed)"
 _Render = Callable[[re.Match[str]], str | None]
 
 _MARK = "\x00"
-"""Marks a unit id in a line as rendered (and cached), until the caller's names name it."""
+"""Marks what a line as rendered (and cached) leaves to the caller's names and labels: a
+unit id, or a parameter's value (its name, :data:`_VALUE`, the value)."""
+_VALUE = "\x01"
 
 
 def _unit(unit: str) -> str:
@@ -73,6 +79,11 @@ def _unit(unit: str) -> str:
     ``unit``, or ``units`` for a list of them).
     """
     return f"{_MARK}{unit}{_MARK}"
+
+
+def _value(parameter: str, value: str) -> str:
+    """A parameter's value the line names: :func:`trace_text` writes it with its label."""
+    return f"{_MARK}{parameter}{_VALUE}{value}{_MARK}"
 
 
 def _units(listed: str) -> str:
@@ -493,7 +504,7 @@ _LINES: tuple[tuple[re.Pattern[str], _Render], ...] = (
     (
         re.compile(r"parameter (\S+): (.+) \((yes|no)\)"),
         lambda m: _("parameter {name}: {value} ({verdict})").format(
-            name=m[1], value=m[2], verdict=_yes_no(m[3])
+            name=m[1], value=_value(m[1], m[2]), verdict=_yes_no(m[3])
         ),
     ),
     # why a unit is named in a ranking (engine.periods)
@@ -528,7 +539,23 @@ _NAMING = tuple(
 """The patterns of the lines that name units (their group ``unit`` or ``units``)."""
 
 
-def trace_text(text: str, *, unit_names: Mapping[str, str] | None = None) -> str:
+def parameter_labels(pack: Pack) -> dict[str, dict[str, str]]:
+    """Each parameter's Chinese labels by code (``labels_zh``), for :func:`trace_text`.
+
+    Example:
+        >>> from grievance_rules.packs import find_pack
+        >>> parameter_labels(find_pack("chengdong"))["weekly_other_deductions"]["any"]
+        '附件2的任何其他扣分'
+    """
+    return {name: dict(p.labels_zh) for name, p in pack.parameters.items() if p.labels_zh}
+
+
+def trace_text(
+    text: str,
+    *,
+    unit_names: Mapping[str, str] | None = None,
+    parameter_labels: Mapping[str, Mapping[str, str]] | None = None,
+) -> str:
     """One line the engine wrote, in the current language (English as stored).
 
     Args:
@@ -536,6 +563,9 @@ def trace_text(text: str, *, unit_names: Mapping[str, str] | None = None) -> str
         unit_names: each unit's name by its id (the order's units, a scorecard's
             :attr:`~grievance_rules.scoring.Scorecard.unit_names`): a unit the line
             names is written with its name (``c07 东风社区``); without a name, by its id.
+        parameter_labels: the Chinese labels of the pack's parameters by code
+            (:func:`parameter_labels`): in Chinese, a parameter's value the line
+            names is written with its label (``any（附件2的任何其他扣分）``).
 
     Example:
         >>> from grievance_rules.i18n import language
@@ -545,6 +575,10 @@ def trace_text(text: str, *, unit_names: Mapping[str, str] | None = None) -> str
         >>> with language("zh"):
         ...     trace_text("charged to handling unit: c07", unit_names={"c07": "东风社区"})
         '责任单位（承办单位）：c07 东风社区'
+        >>> labels = {"weekly_other_deductions": {"any": "附件2的任何其他扣分"}}
+        >>> with language("zh"):
+        ...     trace_text("parameter weekly_other_deductions: any (yes)", parameter_labels=labels)
+        '参数 weekly_other_deductions：any（附件2的任何其他扣分）（是）'
     """
     lang = current_language()
     if lang != "zh" and not _names_units(text):
@@ -552,10 +586,21 @@ def trace_text(text: str, *, unit_names: Mapping[str, str] | None = None) -> str
     pieces = _pieces(text, lang)
     if len(pieces) == 1:
         return pieces[0]
-    names = unit_names or {}
+    names, labels = unit_names or {}, parameter_labels or {}
     return "".join(
-        unit_with_name(piece, names) if index % 2 else piece for index, piece in enumerate(pieces)
+        _named(piece, names, labels) if index % 2 else piece for index, piece in enumerate(pieces)
     )
+
+
+def _named(
+    piece: str, unit_names: Mapping[str, str], labels: Mapping[str, Mapping[str, str]]
+) -> str:
+    """A piece :func:`_unit` or :func:`_value` marked, by the caller's names and labels."""
+    parameter, is_value, value = piece.partition(_VALUE)
+    if not is_value:
+        return unit_with_name(piece, unit_names)
+    label = labels.get(parameter, {}).get(value)
+    return _("{value} ({label})").format(value=value, label=label) if label else value
 
 
 def _names_units(text: str) -> bool:
@@ -568,12 +613,14 @@ def _names_units(text: str) -> bool:
 
 @functools.lru_cache(maxsize=4096)
 def _pieces(text: str, lang: str) -> tuple[str, ...]:
-    """A line in ``lang``, cut at the unit ids it names: ``(words, unit, words, ...)``.
+    """A line in ``lang``, cut at what it leaves to the caller: ``(words, unit, words, ...)``.
+
+    A unit id, or (in Chinese) a parameter's value (:func:`_value`).
 
     Kept: most lines recur, order after order, unit after unit. In Chinese the
     line as rendered; in English as the engine wrote it.
     """
-    if _MARK in text:  # (no line the engine writes): shown without naming units
+    if _MARK in text or _VALUE in text:  # (no line the engine writes): shown as it is
         return (step_text(text) if lang == "zh" else text,)
     for pattern, render in _LINES:
         found = pattern.fullmatch(text)
@@ -599,10 +646,17 @@ def _units_as_written(listed: str) -> str:
     return ", ".join(_unit(item) for item in listed.split(", "))
 
 
-def trace_joined(lines: Iterable[str], *, unit_names: Mapping[str, str] | None = None) -> str:
+def trace_joined(
+    lines: Iterable[str],
+    *,
+    unit_names: Mapping[str, str] | None = None,
+    parameter_labels: Mapping[str, Mapping[str, str]] | None = None,
+) -> str:
     """A finding's trace on one line, each line in the current language.
 
-    ``; `` between the lines in English, ``；`` in Chinese; ``unit_names`` as
-    :func:`trace_text` takes them.
+    ``; `` between the lines in English, ``；`` in Chinese; ``unit_names`` and
+    ``parameter_labels`` as :func:`trace_text` takes them.
     """
-    return _("; ").join(trace_text(line, unit_names=unit_names) for line in lines)
+    return _("; ").join(
+        trace_text(line, unit_names=unit_names, parameter_labels=parameter_labels) for line in lines
+    )
