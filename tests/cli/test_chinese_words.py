@@ -1,5 +1,6 @@
 """Words an official reads in Chinese that were left in English (a reviewer's findings)."""
 
+import json
 from importlib import resources
 
 from click.testing import CliRunner
@@ -107,4 +108,20 @@ def test_the_findings_workbook_names_the_units_of_its_why_column(tmp_path) -> No
     assert en["S-0001", "CD-A2.1.overdue"] == (
         "counted clock CD-5.provincial-urgent#0 breached at 2026-02-14T10:30:00+08:00; "
         "charged to handling unit: c07 东风社区"
+    )
+
+
+def test_the_findings_workbook_gives_a_parameter_s_chinese_label(tmp_path) -> None:
+    # chengdong's CD-8.escalate (续报 at risk of a second 续报), its choice of reading
+    # second_continuation_risk: reached, said with the label parameters.yaml gives it
+    from tests.reports.test_xlsx import AS_OF, AT_RISK
+
+    orders = tmp_path / "k4a.jsonl"
+    orders.write_text(json.dumps(AT_RISK, ensure_ascii=False) + "\n", encoding="utf-8")
+    book = tmp_path / "k4a.xlsx"
+    _zh("evaluate", "--pack", "chengdong", "--as-of", AS_OF, str(orders), "-o", str(book))
+    rows = list(load_workbook(book).worksheets[0].iter_rows(values_only=True))
+    (why,) = [row[-1] for row in rows[1:] if row[3] == "CD-8.escalate"]
+    assert (
+        "参数 second_continuation_risk：reached（续报亮红灯之时即应申请，办结后仍计）（是）" in why
     )

@@ -31,6 +31,7 @@ from openpyxl import load_workbook
 from grievance_rules.cli import cli
 from grievance_rules.engine import evaluate
 from grievance_rules.model import WorkOrder
+from grievance_rules.packs import find_pack
 from grievance_rules.reports.xlsx import (
     MAX_WIDTH,
     FindingsWorkbook,
@@ -456,3 +457,49 @@ def test_an_escalations_result_names_who_acts_in_the_languages_brackets():
         results["en"]
         == "填写提级办理申请表（附件1），报主要领导召集专题会议 (liaison_leader 挂包领导)"
     )
+
+
+# chengdong's scenario 续报 at risk of a second 续报 (continuations.yaml): as of Thu
+# 05-09 17:30, 80 % of the 续报's committed office time is gone (red) → CD-8.escalate
+AS_OF = "2024-05-09T17:30:00+08:00"
+AT_RISK = {
+    "id": "CD-K4a",
+    "channel": "hotline_12345",
+    "category": "投诉",
+    "received_at": "2024-05-06T08:50:00+08:00",
+    "units": [
+        {"id": "dzb", "name": "党政办公室", "kind": "dispatch_centre"},
+        {"id": "c07", "name": "东风社区", "kind": "village_community"},
+    ],
+    "events": [
+        {"type": "dispatched", "at": "2024-05-06T08:55:00+08:00", "unit": "dzb", "to_unit": "c07"},
+        {
+            "type": "continuation",
+            "at": "2024-05-06T09:00:00+08:00",
+            "unit": "c07",
+            "committed_deadline": "2024-05-10T17:30:00+08:00",
+        },
+    ],
+}
+
+
+def _escalation_why(**book: object) -> str:
+    each = WorkOrder.model_validate(AT_RISK)
+    workbook = FindingsWorkbook(lang="zh", **book)
+    workbook.add(each, evaluate(each, "chengdong", dt.datetime.fromisoformat(AS_OF)))
+    out = io.BytesIO()
+    workbook.save(out)
+    (row,) = [r for r in _rows(load_workbook(out).worksheets[0]) if r["规则"] == "CD-8.escalate"]
+    return str(row["依据"])
+
+
+def test_findings_workbook_shows_a_parameter_s_value_with_the_pack_s_chinese_label():
+    why = _escalation_why(packs=[find_pack("chengdong")])
+    assert why.startswith(
+        "参数 second_continuation_risk：reached（续报亮红灯之时即应申请，办结后仍计）（是）；"
+    )
+    # a pack the assessment was not made under, or none: the code alone
+    assert _escalation_why(packs=[find_pack("daye")]).startswith(
+        "参数 second_continuation_risk：reached（是）；"
+    )
+    assert _escalation_why().startswith("参数 second_continuation_risk：reached（是）；")

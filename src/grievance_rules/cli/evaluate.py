@@ -234,7 +234,7 @@ def evaluate_command(
     if output_format == "xlsx":
         from grievance_rules.reports.xlsx import FindingsWorkbook
 
-        workbook = FindingsWorkbook(zone=workbook_zone(tz))
+        workbook = FindingsWorkbook(zone=workbook_zone(tz), packs=[plan.pack])
 
     findings = None
     if output_format == "parquet":
