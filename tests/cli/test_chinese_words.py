@@ -1,5 +1,6 @@
 """Words an official reads in Chinese that were left in English (a reviewer's findings)."""
 
+import json
 from importlib import resources
 
 from click.testing import CliRunner
@@ -74,3 +75,61 @@ def test_an_as_of_that_is_no_instant_is_refused_in_chinese_with_a_form_that_woul
     assert "'明天' 不是 ISO 8601 日期时间" in text
     assert "2024-05-06T09:30:00+08:00" in text
     assert "Unable to parse" not in text  # (pendulum's own words)
+
+
+def _why(tmp_path, lang: str) -> dict[tuple[str, str], str]:
+    """The findings sheet of the sample's first three orders under chengdong: each
+    (order, rule)'s why column (依据)."""
+    orders = tmp_path / "f.jsonl"
+    lines = (
+        resources.files("grievance_rules")
+        .joinpath("samples", "orders.jsonl")
+        .read_text(encoding="utf-8")
+    )
+    orders.write_text("".join(lines.splitlines(keepends=True)[:3]), encoding="utf-8")
+    book = tmp_path / f"f.{lang}.xlsx"
+    args = ["--lang", lang, "evaluate", str(orders), "--pack", "chengdong", "-o", str(book)]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    rows = list(load_workbook(book).worksheets[0].iter_rows(values_only=True))
+    return {(row[0], row[3]): row[-1] for row in rows[1:]}
+
+
+def test_the_findings_workbook_names_the_units_of_its_why_column(tmp_path) -> None:
+    # S-0001 goes to 东风社区 (c07): its 依据 names the unit as the 单位 column beside it does
+    zh = _why(tmp_path, "zh")
+    assert (
+        "；c07 东风社区 承办期间：单独计时，以该单位自己的办理环节停止；"
+        in (zh["S-0001", "CD-5.provincial-urgent"])
+    )
+    assert zh["S-0001", "CD-A2.1.overdue"] == (
+        "计入：时限 CD-5.provincial-urgent#0 超时，时间 2026-02-14T10:30:00+08:00；"
+        "责任单位（承办单位）：c07 东风社区"
+    )
+    assert zh["S-0002", "CD-A2.2.return-without-reason"].endswith(
+        "；责任单位（该环节的办理单位）：c11 南湖村"
+    )
+    en = _why(tmp_path, "en")
+    assert (
+        "; the assignment of c07 东风社区: its own clock, stopped by its own events; "
+        in (en["S-0001", "CD-5.provincial-urgent"])
+    )
+    assert en["S-0001", "CD-A2.1.overdue"] == (
+        "counted clock CD-5.provincial-urgent#0 breached at 2026-02-14T10:30:00+08:00; "
+        "charged to handling unit: c07 东风社区"
+    )
+
+
+def test_the_findings_workbook_gives_a_parameter_s_chinese_label(tmp_path) -> None:
+    # chengdong's CD-8.escalate (续报 at risk of a second 续报), its choice of reading
+    # second_continuation_risk: reached, said with the label parameters.yaml gives it
+    from tests.reports.test_xlsx import AS_OF, AT_RISK
+
+    orders = tmp_path / "k4a.jsonl"
+    orders.write_text(json.dumps(AT_RISK, ensure_ascii=False) + "\n", encoding="utf-8")
+    book = tmp_path / "k4a.xlsx"
+    _zh("evaluate", "--pack", "chengdong", "--as-of", AS_OF, str(orders), "-o", str(book))
+    rows = list(load_workbook(book).worksheets[0].iter_rows(values_only=True))
+    (why,) = [row[-1] for row in rows[1:] if row[3] == "CD-8.escalate"]
+    assert (
+        "参数 second_continuation_risk：reached（续报亮红灯之时即应申请，办结后仍计）（是）" in why
+    )

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from grievance_rules.i18n import language
+from grievance_rules.model import Unit
 from grievance_rules.reports.formatting import (
     outcome_text,
     period_text,
     role_text,
     unit_kind_label,
     unit_label,
+    unit_names_of,
+    unit_with_name,
 )
 
 
@@ -27,6 +30,19 @@ def test_chinese_periods_states_and_roles():
         assert role_text("party_secretary") == "村（社区）书记"
     assert unit_label("c07", {"c07": "东风社区"}) == "东风社区 (c07)"
     assert unit_label("c08", {}) == "c08"
+
+
+def test_a_unit_by_id_and_name_as_the_tables_for_people_write_it():
+    units = [
+        Unit(id="c07", name="东风社区", kind="village_community"),
+        Unit(id="c08", kind="village_community"),  # no name
+        Unit(id="c07", name="东风村", kind="village_community"),  # the first name wins
+    ]
+    names = unit_names_of(units)
+    assert names == {"c07": "东风社区"}
+    assert unit_with_name("c07", names) == "c07 东风社区"
+    assert unit_with_name("c08", names) == "c08"
+    assert unit_with_name("c09", {"c09": "c09"}) == "c09"  # a name that is its id
 
 
 def test_every_data_warning_the_engine_gives_reads_in_chinese():

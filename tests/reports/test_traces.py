@@ -15,7 +15,9 @@ import pytest
 
 from grievance_rules.engine import RepeatIndex, evaluate_many
 from grievance_rules.i18n import language
-from grievance_rules.reports.traces import trace_joined, trace_text
+from grievance_rules.packs import find_pack
+from grievance_rules.reports.formatting import unit_names_of
+from grievance_rules.reports.traces import parameter_labels, trace_joined, trace_text
 from grievance_rules.samples import generate_orders
 from grievance_rules.scoring import score
 
@@ -221,6 +223,106 @@ def test_a_trace_on_one_line_and_what_is_not_the_engines_shown_as_it_is() -> Non
         assert trace_text("soon (elapsed)") == "soon (elapsed)"  # no duration
 
 
+NAMES = {
+    "c09": "东风社区",
+    "c11": "南湖村",
+    "cgb": "城管办公室",
+    "c15": "丰收村",
+    "c16": "滨江社区",
+}
+
+NAMED = [
+    # (the engine's line, in Chinese, in English): each unit by its id and name
+    (
+        "the assignment of c09: its own clock, stopped by its own events",
+        "c09 东风社区 承办期间：单独计时，以该单位自己的办理环节停止",
+        "the assignment of c09 东风社区: its own clock, stopped by its own events",
+    ),
+    (
+        f"the order was taken from c09 {T} by event 2 (reassigned): already late when it left",
+        f"{T} 工单从 c09 东风社区 转出（流转环节 2（改派））：转出时已超时",
+        f"the order was taken from c09 东风社区 {T} by event 2 (reassigned): "
+        "already late when it left",
+    ),
+    (
+        f"the order was taken from c11 {T} by event 3 (return_decided): not charged",
+        f"{T} 工单从 c11 南湖村 转出（流转环节 3（退单审核））：不计责任",
+        f"the order was taken from c11 南湖村 {T} by event 3 (return_decided): not charged",
+    ),
+    (
+        "charged to handling unit: c09",
+        "责任单位（承办单位）：c09 东风社区",
+        "charged to handling unit: c09 东风社区",
+    ),
+    (
+        "charged to trigger unit: c11",
+        "责任单位（该环节的办理单位）：c11 南湖村",
+        "charged to trigger unit: c11 南湖村",
+    ),
+    (
+        "charged to subject unit: cgb",
+        "责任单位（该环节涉及的单位）：cgb 城管办公室",
+        "charged to subject unit: cgb 城管办公室",
+    ),
+    (
+        "cgb is a street_office; the points count for village_community only, "
+        "parameter annex2_assesses: 0",
+        "cgb 城管办公室 为街道办公室（中心），扣加分只计村（社区）："
+        "记 0 分（参数 annex2_assesses）",
+        "cgb 城管办公室 is a street_office; the points count for village_community only, "
+        "parameter annex2_assesses: 0",
+    ),
+    (
+        "2 of the 3 lowest of 17 units (village_community): -2.5 points, "
+        "the place shared with c15, c16",
+        "17个单位（村（社区））中排名后3位，倒数第2：-2.5分，与c15 丰收村、c16 滨江社区并列",
+        "2 of the 3 lowest of 17 units (village_community): -2.5 points, "
+        "the place shared with c15 丰收村, c16 滨江社区",
+    ),
+    (  # a unit without a name keeps its id
+        "2 of the 3 lowest of 17 units (village_community): -2.5 points, "
+        "the place shared with c15, c99",
+        "17个单位（村（社区））中排名后3位，倒数第2：-2.5分，与c15 丰收村、c99并列",
+        "2 of the 3 lowest of 17 units (village_community): -2.5 points, "
+        "the place shared with c15 丰收村, c99",
+    ),
+    ("charged to handling unit: c99", "责任单位（承办单位）：c99", "charged to handling unit: c99"),
+]
+
+
+@pytest.mark.parametrize(("english", "chinese", "named"), NAMED, ids=[e for e, _c, _n in NAMED])
+def test_a_unit_a_line_names_is_named_by_id_and_name(
+    english: str, chinese: str, named: str
+) -> None:
+    with language("zh"):
+        assert trace_text(english, unit_names=NAMES) == chinese
+    with language("en"):
+        assert trace_text(english, unit_names=NAMES) == named
+
+
+def test_units_named_in_a_trace_on_one_line() -> None:
+    lines = [f"counted event 1 (return_requested) at {U}", "charged to trigger unit: c11"]
+    with language("zh"):
+        assert trace_joined(lines, unit_names=NAMES) == (
+            f"计入：流转环节 1（退单申请），时间 {U}；责任单位（该环节的办理单位）：c11 南湖村"
+        )
+    with language("en"):
+        assert trace_joined(lines, unit_names=NAMES) == (
+            f"counted event 1 (return_requested) at {U}; charged to trigger unit: c11 南湖村"
+        )
+
+
+def test_a_line_naming_no_unit_reads_the_same_with_names() -> None:
+    plain = [e for e, _c in LINES if not re.search(r"\b(c\d\d|cgb)\b", e)]
+    assert len(plain) > 50
+    with language("en"):
+        assert [trace_text(line, unit_names=NAMES) for line in plain] == plain
+    with language("zh"):
+        assert trace_text(f"started {T} by event 0 (dispatched)", unit_names=NAMES) == (
+            f"{T} 起算（流转环节 0（派单））"
+        )
+
+
 def _english_left(text: str, units: set[str]) -> list[str]:
     """The Latin words of a Chinese line other than rule ids, parameter names and unit ids.
 
@@ -235,7 +337,9 @@ def _english_left(text: str, units: set[str]) -> list[str]:
     return [word for word in words if not kept.fullmatch(word) and word not in units]
 
 
-def test_every_line_the_engine_writes_on_sample_orders_reads_in_chinese() -> None:
+@pytest.fixture(scope="module")
+def sample_lines() -> tuple[set[str], dict[str, str], set[str]]:
+    """Every line the engine writes on sample orders (three packs); the units' names and ids."""
     orders = list(generate_orders(400, seed=1, months=3))
     repeats = RepeatIndex.from_orders(orders)
     lines: set[str] = set()
@@ -252,7 +356,67 @@ def test_every_line_the_engine_writes_on_sample_orders_reads_in_chinese() -> Non
             for finding in score(orders, pack, period=period).findings():
                 lines.update(finding.trace)
     assert len(lines) > 500
-    units = {unit.id for order in orders for unit in order.units}
+    units = [unit for order in orders for unit in order.units]
+    return lines, unit_names_of(units), {unit.id for unit in units}
+
+
+def test_every_line_the_engine_writes_on_sample_orders_reads_in_chinese(sample_lines) -> None:
+    lines, names, units = sample_lines
     with language("zh"):
-        left = {line: _english_left(trace_text(line), units) for line in lines}
+        left = {line: _english_left(trace_text(line, unit_names=names), units) for line in lines}
     assert {line: words for line, words in left.items() if words} == {}
+
+
+def test_in_english_a_line_of_the_sample_orders_reads_as_written_but_for_unit_names(
+    sample_lines,
+) -> None:
+    lines, names, _units = sample_lines
+    named = 0
+    with language("en"):
+        for line in lines:
+            shown = trace_text(line, unit_names=names)
+            named += shown != line
+            for unit, name in names.items():
+                shown = shown.replace(f"{unit} {name}", unit)
+            assert shown == line
+    assert named > 50  # the lines that charge a unit, hand it over, rank it ...
+
+
+LABELS = {
+    "second_continuation_risk": {
+        "reached": "续报亮红灯之时即应申请，办结后仍计",
+        "while_running": "仅限续报仍在办理且处于红灯时",
+    }
+}
+
+
+def test_a_parameter_s_value_in_chinese_with_its_label() -> None:
+    line = "parameter second_continuation_risk: reached (yes)"
+    with language("zh"):
+        assert trace_text(line, parameter_labels=LABELS) == (
+            "参数 second_continuation_risk：reached（续报亮红灯之时即应申请，办结后仍计）（是）"
+        )
+        assert trace_joined(["2 occurrences (>= 2)", line], parameter_labels=LABELS) == (
+            "出现 2 次（不少于 2）；"
+            "参数 second_continuation_risk：reached（续报亮红灯之时即应申请，办结后仍计）（是）"
+        )
+        # a value or a parameter without a label, or no labels given: the code alone
+        assert trace_text(
+            "parameter weekly_other_deductions: any (yes)", parameter_labels=LABELS
+        ) == ("参数 weekly_other_deductions：any（是）")
+        assert trace_text(
+            "parameter second_continuation_risk: other (no)", parameter_labels=LABELS
+        ) == ("参数 second_continuation_risk：other（否）")
+        assert trace_text(line) == "参数 second_continuation_risk：reached（是）"
+    with language("en"):  # the code is the English word: as the engine wrote it
+        assert trace_text(line, parameter_labels=LABELS) == line
+
+
+def test_a_pack_s_parameter_labels() -> None:
+    labels = parameter_labels(find_pack("chengdong"))
+    assert labels["second_continuation_risk"] == LABELS["second_continuation_risk"]
+    assert labels["callback_orders"] == {
+        "replied": "所有已回复的投诉件",
+        "respond_at_once": "仅限接诉即办件（三（五）要求当日回复）",
+    }
+    assert "warning_red" not in labels  # a number: no labels

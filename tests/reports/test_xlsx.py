@@ -31,6 +31,7 @@ from openpyxl import load_workbook
 from grievance_rules.cli import cli
 from grievance_rules.engine import evaluate
 from grievance_rules.model import WorkOrder
+from grievance_rules.packs import find_pack
 from grievance_rules.reports.xlsx import (
     MAX_WIDTH,
     FindingsWorkbook,
@@ -267,22 +268,23 @@ def _why(lang: str) -> dict[str, str]:
 
 def test_findings_workbook_says_how_each_finding_was_computed_in_chinese():
     # X-1: dispatched to c01 09:30, replied 05-07 10:00 within the order's written
-    # deadline (05-11 17:00); its callback (event 4, 05-08 10:00) rated the result 不满意
+    # deadline (05-11 17:00); its callback (event 4, 05-08 10:00) rated the result 不满意.
+    # The unit is named as the unit column names it: c01 村1
     assert _why("zh") == {
         "CD-5.written-deadline": "2024-05-06T09:30:00+08:00 起算（流转环节 0（派单））；"
-        "c01 承办期间：单独计时，以该单位自己的办理环节停止；"
+        "c01 村1 承办期间：单独计时，以该单位自己的办理环节停止；"
         "按工单载明的办理期限到期：2024-05-11T17:00:00+08:00；"
         "2024-05-07T10:00:00+08:00 停止计时（流转环节 3（回复））：按时",
         "CD-A2.4.result-unsatisfied": "计入：流转环节 4（回访），时间 2024-05-08T10:00:00+08:00；"
-        "责任单位（承办单位）：c01",
+        "责任单位（承办单位）：c01 村1",
     }
     assert _why("en") == {
         "CD-5.written-deadline": "started 2024-05-06T09:30:00+08:00 by event 0 (dispatched); "
-        "the assignment of c01: its own clock, stopped by its own events; "
+        "the assignment of c01 村1: its own clock, stopped by its own events; "
         "due at the deadline written on the order: reply_deadline = 2024-05-11T17:00:00+08:00; "
         "stopped 2024-05-07T10:00:00+08:00 by event 3 (replied): met",
         "CD-A2.4.result-unsatisfied": "counted event 4 (callback) at 2024-05-08T10:00:00+08:00; "
-        "charged to handling unit: c01",
+        "charged to handling unit: c01 村1",
     }
 
 
@@ -455,3 +457,49 @@ def test_an_escalations_result_names_who_acts_in_the_languages_brackets():
         results["en"]
         == "填写提级办理申请表（附件1），报主要领导召集专题会议 (liaison_leader 挂包领导)"
     )
+
+
+# chengdong's scenario 续报 at risk of a second 续报 (continuations.yaml): as of Thu
+# 05-09 17:30, 80 % of the 续报's committed office time is gone (red) → CD-8.escalate
+AS_OF = "2024-05-09T17:30:00+08:00"
+AT_RISK = {
+    "id": "CD-K4a",
+    "channel": "hotline_12345",
+    "category": "投诉",
+    "received_at": "2024-05-06T08:50:00+08:00",
+    "units": [
+        {"id": "dzb", "name": "党政办公室", "kind": "dispatch_centre"},
+        {"id": "c07", "name": "东风社区", "kind": "village_community"},
+    ],
+    "events": [
+        {"type": "dispatched", "at": "2024-05-06T08:55:00+08:00", "unit": "dzb", "to_unit": "c07"},
+        {
+            "type": "continuation",
+            "at": "2024-05-06T09:00:00+08:00",
+            "unit": "c07",
+            "committed_deadline": "2024-05-10T17:30:00+08:00",
+        },
+    ],
+}
+
+
+def _escalation_why(**book: object) -> str:
+    each = WorkOrder.model_validate(AT_RISK)
+    workbook = FindingsWorkbook(lang="zh", **book)
+    workbook.add(each, evaluate(each, "chengdong", dt.datetime.fromisoformat(AS_OF)))
+    out = io.BytesIO()
+    workbook.save(out)
+    (row,) = [r for r in _rows(load_workbook(out).worksheets[0]) if r["规则"] == "CD-8.escalate"]
+    return str(row["依据"])
+
+
+def test_findings_workbook_shows_a_parameter_s_value_with_the_pack_s_chinese_label():
+    why = _escalation_why(packs=[find_pack("chengdong")])
+    assert why.startswith(
+        "参数 second_continuation_risk：reached（续报亮红灯之时即应申请，办结后仍计）（是）；"
+    )
+    # a pack the assessment was not made under, or none: the code alone
+    assert _escalation_why(packs=[find_pack("daye")]).startswith(
+        "参数 second_continuation_risk：reached（是）；"
+    )
+    assert _escalation_why().startswith("参数 second_continuation_risk：reached（是）；")

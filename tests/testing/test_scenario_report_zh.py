@@ -1,5 +1,8 @@
 """Scenario reports in Chinese (``grievance-rules --lang zh test``); English as before."""
 
+import dataclasses
+from pathlib import Path
+
 import pytest
 
 from grievance_rules.i18n import language
@@ -64,7 +67,7 @@ def test_mismatches_and_the_report_in_chinese(tmp_path) -> None:
     # the deduction is dated when the clock was breached (its due instant), not at the
     # late reply: a later reply never moves it to another day or period
     assert "    计入：时限 LS-1.reply#0 超时，时间 2024-05-08T10:00:00+08:00" in lines
-    assert "    责任单位（承办单位）：c1" in lines
+    assert "    责任单位（承办单位）：c1 东岸社区" in lines  # the unit by id and name
     assert "  引用条款：" in lines
 
 
@@ -82,6 +85,7 @@ def test_the_report_in_english_is_as_before(tmp_path) -> None:
     assert "  points: expected 0; actual -1" in lines
     assert "    started 2024-05-06T10:00:00+08:00 by event 0 (dispatched)" in lines
     assert "    stopped 2024-05-08T10:01:00+08:00 by event 1 (replied): breached" in lines
+    assert "    charged to handling unit: c1 东岸社区" in lines  # the unit by id and name
     assert "  cited:" in lines
 
 
@@ -133,3 +137,20 @@ def test_an_order_of_a_case_refused_in_chinese(tmp_path) -> None:
     message = str(failure.value)
     assert "：第 1 个用例（reply one minute before the two working days are up）：" in message
     assert "：第 1 张工单（L1）：category：应为以下之一：咨询、求助、投诉、举报、建议" in message
+
+
+def test_a_parameter_s_value_in_a_trace_with_the_pack_s_chinese_label() -> None:
+    # chengdong's 续报 at risk of a second 续报, its 提级办理 left out of the expectation:
+    # the unexpected escalation's trace is shown, with second_continuation_risk's label
+    path = Path(__file__).resolve().parents[2] / "policies/chengdong/scenarios/continuations.yaml"
+    case = next(c for c in load_scenarios(path) if c.name.startswith("续报 at risk"))
+    case = dataclasses.replace(case, expect={**case.expect, "escalations": []})
+    with language("zh"):
+        lines = run_scenario(case).report().splitlines()
+    assert (
+        "    参数 second_continuation_risk：reached（续报亮红灯之时即应申请，办结后仍计）（是）"
+        in lines
+    )
+    with language("en"):
+        lines = run_scenario(case).report().splitlines()
+    assert "    parameter second_continuation_risk: reached (yes)" in lines

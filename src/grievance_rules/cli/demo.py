@@ -153,7 +153,9 @@ def _unit_lines(result: Comparison, names: dict[str, str], limit: int) -> list[s
     return lines
 
 
-def _explained(example: OrderComparison, divergence: Divergence) -> list[str]:
+def _explained(
+    example: OrderComparison, divergence: Divergence, names: dict[str, str]
+) -> list[str]:
     lines = [
         _("order {order}, {kind} on {topic}:").format(
             order=example.order_id, kind=_kind(divergence.kind), topic=_topic(divergence.topic)
@@ -164,7 +166,7 @@ def _explained(example: OrderComparison, divergence: Divergence) -> list[str]:
         for rule_id, citation in zip(side.rule_ids, side.citations, strict=True):
             lines.append(f"    {rule_id}: {citation.clause}「{citation.text[:60]}」")
         for detail in side.details[:2]:
-            lines.append(f"    {trace_text(detail)}")
+            lines.append(f"    {trace_text(detail, unit_names=names)}")
     return lines
 
 
@@ -253,7 +255,7 @@ def demo_command(count: int, seed: int, html_path: str) -> None:
     click.echo("\n".join(_unit_lines(result, names, limit=5)))
     example, divergence = _pick_example(result.examples)
     click.echo("\n" + _("One disagreement explained, with the clause each pack applies:"))
-    click.echo("\n".join(_explained(example, divergence)))
+    click.echo("\n".join(_explained(example, divergence, names)))
     html = Path(html_path)
     html.parent.mkdir(parents=True, exist_ok=True)
     markdown = html.with_suffix(".md")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +39,7 @@ from grievance_rules.i18n import current_language
 from grievance_rules.i18n import gettext as _
 from grievance_rules.model import WorkOrder
 from grievance_rules.model.enums import LeaderRole
-from grievance_rules.reports.formatting import warning_text
+from grievance_rules.reports.formatting import unit_names_of, unit_with_name, warning_text
 from grievance_rules.reports.traces import trace_text
 
 __all__ = ["evaluate_command", "state_name"]
@@ -63,15 +64,11 @@ def state_name(state: str) -> str:
     return names.get(state, state)
 
 
-def _unit(order: WorkOrder | None, unit_id: str | None) -> str:
+def _unit(names: Mapping[str, str], unit_id: str | None) -> str:
     """A unit by id, and by name in Chinese output when the order names it."""
     if unit_id is None:
         return ""
-    if order is not None and current_language() == "zh":
-        name = next((unit.name for unit in order.units if unit.id == unit_id and unit.name), "")
-        if name:
-            return f"{unit_id} {name}"
-    return unit_id
+    return unit_with_name(unit_id, names) if current_language() == "zh" else unit_id
 
 
 def _role(role: str | None) -> str | None:
@@ -95,6 +92,7 @@ def _rejected(rejection: Rejection) -> str:
 
 def _table(assessment: Assessment, order: WorkOrder | None = None) -> list[str]:
     """The assessment as lines for people, in the current language."""
+    names = unit_names_of(order.units) if order is not None else {}
     lines = [
         _("order {order} under {pack} as of {as_of}: {points} points").format(
             order=assessment.order_id,
@@ -110,7 +108,7 @@ def _table(assessment: Assessment, order: WorkOrder | None = None) -> list[str]:
             due=f"{clock.due:%Y-%m-%d %H:%M}",
             state=state_name(clock.state),
             warning=warning,
-            unit=_unit(order, clock.unit),
+            unit=_unit(names, clock.unit),
         )
         if clock.provisional:
             line = line.rstrip() + _(
@@ -123,7 +121,7 @@ def _table(assessment: Assessment, order: WorkOrder | None = None) -> list[str]:
                 rule=window.rule_id,
                 closes=f"{window.closes_at:%Y-%m-%d %H:%M}",
                 state=state_name(window.state),
-                unit=_unit(order, window.unit),
+                unit=_unit(names, window.unit),
             )
         )
     for deduction in assessment.deductions:
@@ -131,13 +129,13 @@ def _table(assessment: Assessment, order: WorkOrder | None = None) -> list[str]:
             _("  points     {rule:<26} {points}  {unit}  ({occurrence})").format(
                 rule=deduction.rule_id,
                 points=f"{deduction.points:+g}",
-                unit=_unit(order, deduction.unit),
-                occurrence=trace_text(deduction.occurrence),
+                unit=_unit(names, deduction.unit),
+                occurrence=trace_text(deduction.occurrence, unit_names=names),
             )
         )
     for escalation in assessment.escalations:
         actor = _role(escalation.actor_role) or escalation.actor_body
-        target = _unit(order, escalation.target_unit) or NOTHING
+        target = _unit(names, escalation.target_unit) or NOTHING
         if actor is None:  # no one named to act: say only on whom
             lines.append(
                 _("  escalation {rule:<26} {action} on {target}").format(
@@ -246,7 +244,7 @@ def evaluate_command(
     if output_format == "xlsx":
         from grievance_rules.reports.xlsx import FindingsWorkbook
 
-        workbook = FindingsWorkbook(zone=workbook_zone(tz))
+        workbook = FindingsWorkbook(zone=workbook_zone(tz), packs=[plan.pack])
 
     findings = None
     if output_format == "parquet":

@@ -21,6 +21,8 @@ Example:
     ('签收', '村（社区）', '办结率')
     >>> unit_label("c07", {"c07": "东风社区"}), unit_label("x9", {})
     ('东风社区 (c07)', 'x9')
+    >>> unit_with_name("c07", {"c07": "东风社区"}), unit_with_name("x9", {})
+    ('c07 东风社区', 'x9')
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from grievance_rules.i18n import Language, current_language, language, pgettext
 from grievance_rules.i18n import gettext as _
 from grievance_rules.model.enums import LeaderRole, UnitKind
+from grievance_rules.model.units import Unit
 from grievance_rules.packs.schema import Citation, Topic
 from grievance_rules.scoring import RATES, Rate, Scorecard
 
@@ -62,6 +65,8 @@ __all__ = [
     "unit_kind_label",
     "unit_label",
     "unit_name",
+    "unit_names_of",
+    "unit_with_name",
     "warning_text",
 ]
 
@@ -198,6 +203,29 @@ def unit_label(unit: str, names: Mapping[str, str]) -> str:
     if not name or name == unit:
         return unit
     return f"{name} ({unit})"
+
+
+def unit_with_name(unit: str, names: Mapping[str, str]) -> str:
+    """A unit by its id and name, as the tables for people write it (``c07 东风社区``).
+
+    Its id alone when ``names`` gives it no name.
+    """
+    name = names.get(unit)
+    if not name or name == unit:
+        return unit
+    return f"{unit} {name}"
+
+
+def unit_names_of(units: Iterable[Unit]) -> dict[str, str]:
+    """Each unit's name by its id, for :func:`unit_with_name` (the first name given wins).
+
+    ``units``: an order's (``order.units``), or the units of several orders.
+    """
+    names: dict[str, str] = {}
+    for unit in units:
+        if unit.name:
+            names.setdefault(unit.id, unit.name)
+    return names
 
 
 def topic_zh(topic: str) -> str:

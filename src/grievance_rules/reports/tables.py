@@ -273,7 +273,7 @@ def finding_table(cards: Sequence[Scorecard]) -> Table:
             finding.citation.clause,
             finding.citation.text,
             finding.citation.source,
-            trace_joined(finding.trace),
+            trace_joined(finding.trace, unit_names=names),
         )
         for card in cards
         for finding in card.findings()
@@ -403,6 +403,7 @@ def divergence_table(cmp: Comparison) -> Table:
 
 def example_table(cmp: Comparison) -> Table:
     """The diverging orders kept in full: per order, topic and pack, the rules and citations."""
+    names = unit_names(cmp.scorecards)
     columns = _columns(
         ("order_id", _("order")),
         *((c.key, c.label) for c in _kind_topic_columns()),
@@ -422,7 +423,7 @@ def example_table(cmp: Comparison) -> Table:
             example.points.get(side.pack),
             ", ".join(side.rule_ids),
             citation_text(side.citations),
-            trace_joined(side.details),
+            trace_joined(side.details, unit_names=names),
         )
         for example in cmp.examples
         for divergence in example.divergences

@@ -9,8 +9,17 @@ them. This module says each line in the current language
 :mod:`grievance_rules.calendar.wording` does for a deadline's steps: each line the
 engine writes is recognised by its pattern and rendered from the catalogue, the
 steps of a deadline are left to :func:`~grievance_rules.calendar.wording.step_text`,
-and a line of any other form is shown as it is. Rule ids, instants, numbers and
-unit ids stay as written.
+and a line of any other form is shown as it is. Rule ids, instants and numbers
+stay as written.
+
+A unit the engine names by its id is named as the tables for people name it, by
+its id and name (``c07 东风社区``, :func:`~grievance_rules.reports.formatting.unit_with_name`),
+in English as in Chinese, from the names the caller gives (``unit_names``: the
+order's units, or the scorecards'); an id without a name stays as it is. In
+English a line is otherwise shown as the engine wrote it. In Chinese, a
+parameter's value that is one of its labels' codes (``reached``) is shown with
+the pack's Chinese label beside it when the caller gives the pack's labels
+(``parameter_labels``, :func:`parameter_labels`).
 
 Example:
     >>> from grievance_rules.i18n import language
@@ -21,13 +30,16 @@ Example:
     >>> with language("en"):
     ...     trace_text(line) == line
     True
+    >>> with language("en"):
+    ...     trace_text("charged to handling unit: c07", unit_names={"c07": "东风社区"})
+    'charged to handling unit: c07 东风社区'
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from grievance_rules.calendar.durations import Duration
 from grievance_rules.calendar.wording import convention_text, duration_text, step_text
@@ -35,14 +47,16 @@ from grievance_rules.i18n import current_language, pgettext
 from grievance_rules.i18n import gettext as _
 from grievance_rules.model import EVENT_CLASSES
 from grievance_rules.model.terms import TermEnum
+from grievance_rules.packs import Pack
 from grievance_rules.reports.formatting import (
     kind_of_finding_label,
     level_label,
     state_label,
     unit_kind_label,
+    unit_with_name,
 )
 
-__all__ = ["trace_joined", "trace_text"]
+__all__ = ["parameter_labels", "trace_joined", "trace_text"]
 
 _DATE = r"\d{4}-\d{2}-\d{2}"
 _T = r"\d{4}-\d{2}-\d{2}T[\d:.]+[+-]\d{2}:\d{2}"
@@ -51,6 +65,30 @@ _THRESHOLD = r"(>=|==) (\d+)(?:, parameter (\S+))?"
 _CONVENTION = r"(civil_code|working_time|elapsed)"
 
 _Render = Callable[[re.Match[str]], str | None]
+
+_MARK = "\x00"
+"""Marks what a line as rendered (and cached) leaves to the caller's names and labels: a
+unit id, or a parameter's value (its name, :data:`_VALUE`, the value)."""
+_VALUE = "\x01"
+
+
+def _unit(unit: str) -> str:
+    """A unit id the line names: :func:`trace_text` writes it with its name (``c07 东风社区``).
+
+    Every unit id a line is rendered with goes through here (a pattern's group
+    ``unit``, or ``units`` for a list of them).
+    """
+    return f"{_MARK}{unit}{_MARK}"
+
+
+def _value(parameter: str, value: str) -> str:
+    """A parameter's value the line names: :func:`trace_text` writes it with its label."""
+    return f"{_MARK}{parameter}{_VALUE}{value}{_MARK}"
+
+
+def _units(listed: str) -> str:
+    """Unit ids the engine lists with commas (``c15, c16``), as the current language lists them."""
+    return pgettext("list", ", ").join(_unit(item.strip()) for item in listed.split(","))
 
 
 def _event_type(kind: str) -> str:
@@ -181,14 +219,14 @@ def _charged(who: str, unit: str) -> str:
         "subject": _("the unit the event concerns"),
         "start": _("the unit that started the clock"),
     }[who]
-    return _("charged to {who}: {unit}").format(who=whom, unit=unit)
+    return _("charged to {who}: {unit}").format(who=whom, unit=_unit(unit))
 
 
 def _not_assessed(m: re.Match[str]) -> str:
     unit, kind, scope, parameter = m.groups()
     kinds = pgettext("list", ", ").join(unit_kind_label(k) for k in scope.split(","))
     text = _("{unit} is a {kind}; the points count for {kinds} only: 0").format(
-        unit=unit, kind=unit_kind_label(kind), kinds=kinds
+        unit=_unit(unit), kind=unit_kind_label(kind), kinds=kinds
     )
     if parameter:
         text += _(" (parameter {name})").format(name=parameter)
@@ -246,7 +284,7 @@ def _ranked(m: re.Match[str]) -> str:
     line = _("{place} of the {bottom} lowest of {units} units ({kinds}): {points} points")
     line = line.format(place=place, bottom=bottom, units=units, kinds=among, points=points)
     if tied:
-        line += _(", the place shared with {units}").format(units=_listed(tied))
+        line += _(", the place shared with {units}").format(units=_units(tied))
     return line
 
 
@@ -259,7 +297,7 @@ def _stopped(m: re.Match[str]) -> str:
 def _taken(m: re.Match[str]) -> str:
     verdict = _("not charged") if m[5] == "not charged" else _("already late when it left")
     return _("the order was taken from {unit} {at} by {event}: {verdict}").format(
-        unit=m[1], at=m[2], event=_event(m[3], m[4]), verdict=verdict
+        unit=_unit(m[1]), at=m[2], event=_event(m[3], m[4]), verdict=verdict
     )
 
 
@@ -317,9 +355,9 @@ _LINES: tuple[tuple[re.Pattern[str], _Render], ...] = (
         lambda m: _("started {at} by {event}").format(at=m[1], event=_event(m[2], m[3])),
     ),
     (
-        re.compile(r"the assignment of (\S+): its own clock, stopped by its own events"),
+        re.compile(r"the assignment of (?P<unit>\S+): its own clock, stopped by its own events"),
         lambda m: _("the assignment of {unit}: its own clock, stopped by its own events").format(
-            unit=m[1]
+            unit=_unit(m[1])
         ),
     ),
     (
@@ -370,7 +408,7 @@ _LINES: tuple[tuple[re.Pattern[str], _Render], ...] = (
     ),
     (
         re.compile(
-            rf"the order was taken from (\S+) ({_T}) by {_EV}: "
+            rf"the order was taken from (?P<unit>\S+) ({_T}) by {_EV}: "
             r"(not charged|already late when it left)"
         ),
         _taken,
@@ -421,11 +459,13 @@ _LINES: tuple[tuple[re.Pattern[str], _Render], ...] = (
         _capped_per_order,
     ),
     (
-        re.compile(r"charged to (handling|trigger|subject|start) unit: (\S+)"),
+        re.compile(r"charged to (handling|trigger|subject|start) unit: (?P<unit>\S+)"),
         lambda m: _charged(m[1], m[2]),
     ),
     (
-        re.compile(r"(\S+) is an? (\w+); the points count for (\S+) only(?:, parameter (\S+))?: 0"),
+        re.compile(
+            r"(?P<unit>\S+) is an? (\w+); the points count for (\S+) only(?:, parameter (\S+))?: 0"
+        ),
         _not_assessed,
     ),
     # the notes of conditions (engine.condition_tree)
@@ -464,14 +504,14 @@ _LINES: tuple[tuple[re.Pattern[str], _Render], ...] = (
     (
         re.compile(r"parameter (\S+): (.+) \((yes|no)\)"),
         lambda m: _("parameter {name}: {value} ({verdict})").format(
-            name=m[1], value=m[2], verdict=_yes_no(m[3])
+            name=m[1], value=_value(m[1], m[2]), verdict=_yes_no(m[3])
         ),
     ),
     # why a unit is named in a ranking (engine.periods)
     (
         re.compile(
             r"(\d+) of the (\d+) lowest of (\d+) units \((.+?)\): (\S+) points"
-            r"(?:, the place shared with (.+))?"
+            r"(?:, the place shared with (?P<units>.+))?"
         ),
         _ranked,
     ),
@@ -493,35 +533,130 @@ _LINES: tuple[tuple[re.Pattern[str], _Render], ...] = (
 )
 
 
-def trace_text(text: str) -> str:
+_NAMING = tuple(
+    pattern for pattern, _render in _LINES if {"unit", "units"} & set(pattern.groupindex)
+)
+"""The patterns of the lines that name units (their group ``unit`` or ``units``)."""
+
+
+def parameter_labels(pack: Pack) -> dict[str, dict[str, str]]:
+    """Each parameter's Chinese labels by code (``labels_zh``), for :func:`trace_text`.
+
+    Example:
+        >>> from grievance_rules.packs import find_pack
+        >>> parameter_labels(find_pack("chengdong"))["weekly_other_deductions"]["any"]
+        '附件2的任何其他扣分'
+    """
+    return {name: dict(p.labels_zh) for name, p in pack.parameters.items() if p.labels_zh}
+
+
+def trace_text(
+    text: str,
+    *,
+    unit_names: Mapping[str, str] | None = None,
+    parameter_labels: Mapping[str, Mapping[str, str]] | None = None,
+) -> str:
     """One line the engine wrote, in the current language (English as stored).
+
+    Args:
+        text: the line.
+        unit_names: each unit's name by its id (the order's units, a scorecard's
+            :attr:`~grievance_rules.scoring.Scorecard.unit_names`): a unit the line
+            names is written with its name (``c07 东风社区``); without a name, by its id.
+        parameter_labels: the Chinese labels of the pack's parameters by code
+            (:func:`parameter_labels`): in Chinese, a parameter's value the line
+            names is written with its label (``any（附件2的任何其他扣分）``).
 
     Example:
         >>> from grievance_rules.i18n import language
         >>> with language("zh"):
         ...     trace_text("deduction:CD-9: 3 (>= 2: yes)")
         '扣加分 CD-9：3（不少于 2：是）'
+        >>> with language("zh"):
+        ...     trace_text("charged to handling unit: c07", unit_names={"c07": "东风社区"})
+        '责任单位（承办单位）：c07 东风社区'
+        >>> labels = {"weekly_other_deductions": {"any": "附件2的任何其他扣分"}}
+        >>> with language("zh"):
+        ...     trace_text("parameter weekly_other_deductions: any (yes)", parameter_labels=labels)
+        '参数 weekly_other_deductions：any（附件2的任何其他扣分）（是）'
     """
-    if current_language() != "zh":
+    lang = current_language()
+    if lang != "zh" and not _names_units(text):
         return text  # the engine writes English
-    return _in_chinese(text)
+    pieces = _pieces(text, lang)
+    if len(pieces) == 1:
+        return pieces[0]
+    names, labels = unit_names or {}, parameter_labels or {}
+    return "".join(
+        _named(piece, names, labels) if index % 2 else piece for index, piece in enumerate(pieces)
+    )
+
+
+def _named(
+    piece: str, unit_names: Mapping[str, str], labels: Mapping[str, Mapping[str, str]]
+) -> str:
+    """A piece :func:`_unit` or :func:`_value` marked, by the caller's names and labels."""
+    parameter, is_value, value = piece.partition(_VALUE)
+    if not is_value:
+        return unit_with_name(piece, unit_names)
+    label = labels.get(parameter, {}).get(value)
+    return _("{value} ({label})").format(value=value, label=label) if label else value
+
+
+def _names_units(text: str) -> bool:
+    """Whether a line may name units (the quick test of English: most lines name none)."""
+    for pattern in _NAMING:  # noqa: SIM110 (a hot path: no generator a call)
+        if pattern.fullmatch(text):
+            return True
+    return False
 
 
 @functools.lru_cache(maxsize=4096)
-def _in_chinese(text: str) -> str:
-    """A line in Chinese (kept: most lines recur, order after order, unit after unit)."""
+def _pieces(text: str, lang: str) -> tuple[str, ...]:
+    """A line in ``lang``, cut at what it leaves to the caller: ``(words, unit, words, ...)``.
+
+    A unit id, or (in Chinese) a parameter's value (:func:`_value`).
+
+    Kept: most lines recur, order after order, unit after unit. In Chinese the
+    line as rendered; in English as the engine wrote it.
+    """
+    if _MARK in text or _VALUE in text:  # (no line the engine writes): shown as it is
+        return (step_text(text) if lang == "zh" else text,)
     for pattern, render in _LINES:
         found = pattern.fullmatch(text)
         if found:
             shown = render(found)
             if shown is not None:
-                return shown
-    return step_text(text)
+                return tuple((shown if lang == "zh" else _marked(found)).split(_MARK))
+    return (step_text(text) if lang == "zh" else text,)
 
 
-def trace_joined(lines: Iterable[str]) -> str:
+def _marked(found: re.Match[str]) -> str:
+    """The line as the engine wrote it, the unit ids it names marked (:func:`_unit`)."""
+    text = found.string
+    for group, mark in (("unit", _unit), ("units", _units_as_written)):
+        if group in found.re.groupindex and found[group] is not None:
+            start, end = found.span(group)
+            return text[:start] + mark(found[group]) + text[end:]
+    return text
+
+
+def _units_as_written(listed: str) -> str:
+    """``c15, c16`` with each unit marked, the engine's commas kept."""
+    return ", ".join(_unit(item) for item in listed.split(", "))
+
+
+def trace_joined(
+    lines: Iterable[str],
+    *,
+    unit_names: Mapping[str, str] | None = None,
+    parameter_labels: Mapping[str, Mapping[str, str]] | None = None,
+) -> str:
     """A finding's trace on one line, each line in the current language.
 
-    ``; `` between the lines in English, ``；`` in Chinese.
+    ``; `` between the lines in English, ``；`` in Chinese; ``unit_names`` and
+    ``parameter_labels`` as :func:`trace_text` takes them.
     """
-    return _("; ").join(trace_text(line) for line in lines)
+    return _("; ").join(
+        trace_text(line, unit_names=unit_names, parameter_labels=parameter_labels) for line in lines
+    )

@@ -61,6 +61,7 @@ from grievance_rules.atomic import atomic_path
 from grievance_rules.engine import Assessment, Rejection
 from grievance_rules.i18n import gettext as _
 from grievance_rules.model import WorkOrder
+from grievance_rules.packs import Pack
 from grievance_rules.reports.formatting import (
     in_language,
     kind_of_finding_label,
@@ -68,6 +69,7 @@ from grievance_rules.reports.formatting import (
     role_text,
     state_label,
     unit_kind_label,
+    unit_names_of,
 )
 from grievance_rules.reports.tables import (
     Cell,
@@ -78,7 +80,7 @@ from grievance_rules.reports.tables import (
     score_matrix,
     scorecard_tables,
 )
-from grievance_rules.reports.traces import trace_joined, trace_text
+from grievance_rules.reports.traces import parameter_labels, trace_joined, trace_text
 from grievance_rules.scoring import Comparison, Rate, Scorecard
 
 __all__ = [
@@ -437,6 +439,9 @@ class FindingsWorkbook:
     Args:
         zone: the zone the instants are shown in (Excel keeps no zone).
         lang: ``zh`` or ``en`` for the headers and words (default: the current language).
+        packs: the packs the orders were assessed under (found by the assessment's
+            ``pack``): in Chinese, a parameter's value in a trace is shown with the
+            pack's label beside it (:func:`~grievance_rules.reports.traces.parameter_labels`).
 
     Example:
         >>> import io
@@ -453,9 +458,12 @@ class FindingsWorkbook:
         ['Findings', 'Orders', 'Inputs rejected']
     """
 
-    def __init__(self, *, zone: dt.tzinfo = SHANGHAI, lang: str | None = None) -> None:
+    def __init__(
+        self, *, zone: dt.tzinfo = SHANGHAI, lang: str | None = None, packs: Iterable[Pack] = ()
+    ) -> None:
         self.zone = zone
         self.lang = lang
+        self.labels = {pack.key: parameter_labels(pack) for pack in packs}
         self.findings: list[list[Any]] = []
         self.orders: list[list[Any]] = []
         self.rejections: list[Rejection] = []
@@ -472,6 +480,8 @@ class FindingsWorkbook:
 
     def _add(self, order: WorkOrder | None, assessment: Assessment) -> None:
         units = {unit.id: unit for unit in order.units} if order is not None else {}
+        names = unit_names_of(units.values())
+        labels = self.labels.get(assessment.pack)
 
         def who(unit_id: str | None) -> list[Any]:
             unit = units.get(unit_id) if unit_id is not None else None
@@ -497,7 +507,7 @@ class FindingsWorkbook:
                     more.get("provisional"),
                     finding.citation.clause,
                     finding.citation.text,
-                    trace_joined(finding.trace) or None,
+                    trace_joined(finding.trace, unit_names=names, parameter_labels=labels) or None,
                 ]
             )
 
@@ -529,7 +539,7 @@ class FindingsWorkbook:
                 "deduction",
                 deduction,
                 deduction.unit,
-                trace_text(deduction.occurrence),
+                trace_text(deduction.occurrence, unit_names=names),
                 points=deduction.points,
                 done=deduction.occurred_at,
             )
@@ -621,9 +631,10 @@ def assessments_xlsx(
     rejections: Iterable[Rejection] = (),
     zone: dt.tzinfo = SHANGHAI,
     lang: str | None = None,
+    packs: Iterable[Pack] = (),
 ) -> None:
     """Evaluated orders as a workbook (:class:`FindingsWorkbook`) in one call."""
-    book = FindingsWorkbook(zone=zone, lang=lang)
+    book = FindingsWorkbook(zone=zone, lang=lang, packs=packs)
     for order, assessment in assessed:
         book.add(order, assessment)
     for rejection in rejections:

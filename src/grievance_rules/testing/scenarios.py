@@ -148,6 +148,10 @@ class ScenarioResult:
         traces: the trace of each finding of ``actual``, by kind, in the same order.
         citations: ``source clause「quoted text」`` of every rule of the pack, by rule id.
         rules_exercised: the rules with a finding in this case.
+        unit_names: each unit's name by its id, from the case's orders (the traces
+            in :meth:`report` name units by them).
+        parameter_labels: the Chinese labels of the pack's parameters (the traces in
+            :meth:`report` read in Chinese show a parameter's value with its label).
     """
 
     case: ScenarioCase
@@ -157,6 +161,8 @@ class ScenarioResult:
     citations: dict[str, str] = field(default_factory=dict)
     rules_exercised: set[str] = field(default_factory=set)
     warnings: list[str] = field(default_factory=list)
+    unit_names: dict[str, str] = field(default_factory=dict)
+    parameter_labels: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def passed(self) -> bool:
@@ -214,7 +220,7 @@ class ScenarioResult:
                         kind=_kind_label(kind[:-1]), finding=_short(_shown(kind, got, None))
                     )
                 )
-                lines += [f"    {_trace_line(step)}" for step in trace]
+                lines += [f"    {_trace_line(step, self)}" for step in trace]
         cited = [rule for rule in involved if rule in self.citations]
         if cited:
             lines.append(_("  cited:"))
@@ -259,15 +265,16 @@ def _kind_label(kind: str) -> str:
     return labels.get(singular, kind)
 
 
-def _trace_line(step: str) -> str:
+def _trace_line(step: str, result: ScenarioResult) -> str:
     """A line of a finding's trace in the current language (stored in English).
 
     The engine's traces are data and stay English; they are said as every report
-    says them (:func:`grievance_rules.reports.traces.trace_text`).
+    says them (:func:`grievance_rules.reports.traces.trace_text`): units by id and
+    name, a parameter's value with its label.
     """
     from grievance_rules.reports.traces import trace_text
 
-    return trace_text(step)
+    return trace_text(step, unit_names=result.unit_names, parameter_labels=result.parameter_labels)
 
 
 def _shown(kind: str, item: Mapping[str, Any], keys: Sequence[str] | None) -> dict[str, Any]:
@@ -658,6 +665,8 @@ def run_scenario(case: ScenarioCase) -> ScenarioResult:
         PackError: the pack cannot be loaded, or a parameter override is unknown.
     """
     from grievance_rules.engine import RepeatIndex, evaluate, evaluate_periods
+    from grievance_rules.reports.formatting import unit_names_of
+    from grievance_rules.reports.traces import parameter_labels
 
     result = ScenarioResult(case)
     pack = _pack(case.pack_dir.resolve())
@@ -666,11 +675,13 @@ def run_scenario(case: ScenarioCase) -> ScenarioResult:
             pack = pack.with_parameters(case.parameters)
         except PackError as exc:  # the case's own parameters: named by file and case
             raise _case_error(case, "parameters", exc) from None
+    result.parameter_labels = parameter_labels(pack)
     result.citations = {
         rule.id: f"{rule.citation.source} {rule.citation.clause}「{rule.citation.text}」"
         for rule in pack.rules
     }
     orders = _orders(case)
+    result.unit_names = unit_names_of(unit for order in orders for unit in order.units)
     as_of = dt.datetime.fromisoformat(case.as_of) if case.as_of else None
     repeats = RepeatIndex.from_orders(orders) if len(orders) > 1 else None
     try:
