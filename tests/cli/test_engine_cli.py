@@ -210,3 +210,13 @@ def test_evaluate_as_a_table_says_each_rejected_record_as_read_does(tmp_path) ->
         f"拒收 {path}:2（工单 X-1）："
         "诉求类型（category）：必填项缺失；受理时间（received_at）：必填项缺失"
     )
+
+
+def test_evaluate_as_a_table_names_units_in_english_too() -> None:
+    # S-0001's 省级热线 clock runs at 东风社区 (c07): the table names the unit by id and
+    # name in English as in Chinese (it gave the id alone in English)
+    result = CliRunner().invoke(
+        cli, ["evaluate", "--pack", "chengdong", "--output-format", "table", SAMPLE]
+    )
+    clock = next(line for line in result.stdout.splitlines() if "CD-5.provincial-urgent " in line)
+    assert clock.endswith("breached  c07 东风社区")

@@ -65,10 +65,10 @@ def state_name(state: str) -> str:
 
 
 def _unit(names: Mapping[str, str], unit_id: str | None) -> str:
-    """A unit by id, and by name in Chinese output when the order names it."""
+    """A unit by id, and by name when the order names it (``c07 东风社区``), in either language."""
     if unit_id is None:
         return ""
-    return unit_with_name(unit_id, names) if current_language() == "zh" else unit_id
+    return unit_with_name(unit_id, names)
 
 
 def _role(role: str | None) -> str | None:
