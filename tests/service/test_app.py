@@ -226,10 +226,13 @@ def test_watch_score_compare(
         by_date["items"] == json.loads(watch(orders, "daye", midnight).model_dump_json())["items"]
     )
     assert client.post("/v1/score?pack=daye&period=fortnight", json=records).status_code == 422
+    # daye's repeat rules counted among the request's orders, as the command line does
+    repeats = RepeatIndex.from_orders(orders)
     response = client.post("/v1/score?pack=daye", json={"orders": records})
-    assert response.content == score(orders, "daye").model_dump_json().encode()
+    assert response.content == score(orders, "daye", repeats=repeats).model_dump_json().encode()
     response = client.post("/v1/compare?packs=chengdong,daye", json=records)
-    assert response.content == compare(orders, ["chengdong", "daye"]).model_dump_json().encode()
+    expected = compare(orders, ["chengdong", "daye"], repeats=repeats)
+    assert response.content == expected.model_dump_json().encode()
     assert client.post("/v1/compare?packs=daye", json=records).status_code == 422
     refused = client.post("/v1/score?pack=daye", json=[records[0], {"id": 1}]).json()
     assert (refused["inputs"], refused["valid"], refused["rejected"]) == (2, 1, 1)

@@ -61,6 +61,7 @@ from grievance_rules.service.inputs import (
     LineStream,
     RefusedError,
     assessed_json,
+    batch_repeats,
     date_query,
     instant_query,
     order_list,
@@ -449,14 +450,23 @@ def create_app(
         as_of: str | None = None,
         period: str = "month",
     ) -> Response:
-        """Each unit's scorecard per period under the pack."""
+        """Each unit's scorecard per period under the pack, as ``grievance-rules score`` gives it.
+
+        The pack's repeat rules (daye's 现场督办) count among the request's orders.
+        """
         chosen = pack_of(pack)
         instant = instant_query(as_of, "as_of")
         records = order_list(parse_json(await read_body(request, lim)))
         orders = valid_orders(records, lim)
         require_engine_accepts(orders, instant, len(records), whole=True)
         return Response(
-            score(orders, chosen, period=period, as_of=instant).model_dump_json(),
+            score(
+                orders,
+                chosen,
+                period=period,
+                as_of=instant,
+                repeats=batch_repeats(orders, [chosen], instant),
+            ).model_dump_json(),
             media_type=JSON_TYPE,
         )
 
@@ -467,7 +477,10 @@ def create_app(
         as_of: str | None = None,
         period: str = "month",
     ) -> Response:
-        """The same orders under several packs (``packs=a,b``; default: all served)."""
+        """The same orders under several packs (``packs=a,b``; default: all served).
+
+        As ``grievance-rules compare`` gives it: repeat rules count among the request's orders.
+        """
         names = packs.split(",") if packs else sorted(loaded)
         chosen = [pack_of(name) for name in names]
         if len(chosen) < 2:
@@ -476,7 +489,8 @@ def create_app(
         records = order_list(parse_json(await read_body(request, lim)))
         orders = valid_orders(records, lim)
         require_engine_accepts(orders, instant, len(records), whole=True)
-        result = compare(orders, chosen, as_of=instant, period=period)
+        repeats = batch_repeats(orders, chosen, instant)
+        result = compare(orders, chosen, as_of=instant, period=period, repeats=repeats)
         return Response(result.model_dump_json(), media_type=JSON_TYPE)
 
     return app

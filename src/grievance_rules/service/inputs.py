@@ -38,6 +38,7 @@ __all__ = [
     "LineStream",
     "RefusedError",
     "assessed_json",
+    "batch_repeats",
     "date_query",
     "instant_query",
     "order_list",
@@ -323,11 +324,7 @@ def assessed_json(
     second record of an id is rejected, and an order the engine refuses (an event
     integer wider than 64 bits) is rejected alone, by its index.
     """
-    repeats = (
-        RepeatIndex.from_inputs(orders, duplicates="reject", as_of=instant)
-        if batch and plan_for(pack).repeat_rules
-        else None
-    )
+    repeats = batch_repeats(orders, [pack], instant) if batch else None
     seen = DuplicateIds("reject")
     parts: list[str] = []
     not_assessed: list[dict[str, Any]] = []
@@ -344,6 +341,21 @@ def assessed_json(
             continue
         parts.append(assessment.model_dump_json())
     return parts, not_assessed
+
+
+def batch_repeats(
+    orders: Sequence[WorkOrder], packs: Sequence[Pack], instant: dt.datetime | None
+) -> RepeatIndex | None:
+    """The repeat index of a batch's orders when one of ``packs`` has a repeat rule, else ``None``.
+
+    As the command line indexes a file (``evaluate``, ``score``, ``compare``): the
+    first record of each order id, and with ``instant`` only the orders received by
+    then, so that daye's 现场督办 counts a complainant's or an issue's orders among
+    the batch's.
+    """
+    if not any(plan_for(pack).repeat_rules for pack in packs):
+        return None
+    return RepeatIndex.from_inputs(orders, duplicates="reject", as_of=instant)
 
 
 def valid_orders(records: Sequence[Any], limits: Limits) -> list[WorkOrder]:
