@@ -114,3 +114,32 @@ def test_score_and_compare_count_daye_repeats_among_the_batch(port: int) -> None
     assert scored == score(orders, "daye", period="month", repeats=index).model_dump_json().encode()
     expected = compare(orders, ["chengdong", "xiayang", "daye"], repeats=index)
     assert answer == expected.model_dump_json().encode()
+
+
+def test_the_stream_rejects_a_second_record_of_an_id_naming_record_and_line(port: int) -> None:
+    first, second = (json.dumps(r, ensure_ascii=False) for r in REPEATS[:2])
+    # line 1 R1, line 2 blank, line 3 not JSON, line 4 R1 again, line 5 R2
+    body = "\n".join([first, "", "not json", first, second]).encode()
+    for lang, problem in (
+        ("en", "id: duplicate order id 'R1' (first at #0)"),
+        ("zh", "id：工单编号 'R1' 重复（首次出现于 #0）"),
+    ):
+        status, answer = _post(
+            port, f"/v1/evaluate/stream?pack=daye&lang={lang}", body, "application/x-ndjson"
+        )
+        assert status == 200, answer
+        lines = [json.loads(line) for line in answer.decode().splitlines()]
+        assert len(lines) == 5
+        assert [lines[0]["order_id"], lines[3]["order_id"]] == ["R1", "R2"]
+        broken = lines[1]["rejected"]
+        assert (broken["record"], broken["line"], broken["order_id"]) == (1, 3, None)
+        assert broken["problems"][0]["code"] == "json_invalid"
+        assert lines[2] == {
+            "rejected": {
+                "record": 2,
+                "line": 4,
+                "order_id": "R1",
+                "problems": [{"field": "id", "problem": problem, "code": "duplicate_id"}],
+            }
+        }
+        assert lines[4] == {"counts": {"inputs": 4, "assessed": 2, "rejected": 2}}

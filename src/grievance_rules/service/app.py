@@ -40,6 +40,7 @@ from grievance_rules import __version__
 from grievance_rules.calendar import CountingConvention, HalfDayRule
 from grievance_rules.engine import evaluate
 from grievance_rules.engine.batch import INPUT_ERRORS
+from grievance_rules.engine.duplicates import DuplicateIds
 from grievance_rules.errors import GrievanceRulesError
 from grievance_rules.i18n import gettext as _
 from grievance_rules.model import WorkOrder, work_order_schema
@@ -368,8 +369,14 @@ def create_app(
             if buffer.strip():
                 yield buffer
 
+        def refusal_line(entry: dict[str, Any], number: int) -> bytes:
+            """A ``{"rejected": ...}`` line: ``record`` (from 0), then the ``line`` (from 1)."""
+            named = {"record": entry["record"], "line": number, **entry}
+            return utf8_json(json.dumps({"rejected": named}, ensure_ascii=False) + "\n")
+
         async def answer() -> AsyncIterator[bytes]:
-            inputs = assessed = rejected = 0
+            inputs = assessed = rejected = number = 0
+            seen = DuplicateIds("reject")  # a second record of an id, as in a batch
             stream = lines()
             while True:
                 try:
@@ -379,6 +386,7 @@ def create_app(
                 except RefusedError as exc:
                     yield utf8_json(json.dumps(exc.body, ensure_ascii=False) + "\n")
                     break
+                number += 1  # the line's number, blank lines counted
                 if not line.strip():
                     continue
                 if inputs >= lim.max_batch:
@@ -395,21 +403,29 @@ def create_app(
                     ).encode()
                     break
                 inputs += 1
-                result = validate_record(line, location=SourceLocation("<body>", inputs))
-                if isinstance(result, Accepted):
-                    try:
-                        text = evaluate(result.order, chosen, instant).model_dump_json()
-                    except INPUT_ERRORS as exc:
-                        rejected += 1
-                        refusal = {"rejected": refusal_of(inputs - 1, result.order.id, exc)}
-                        yield utf8_json(json.dumps(refusal, ensure_ascii=False) + "\n")
-                        continue
-                    assessed += 1
-                    yield utf8_json(text + "\n")
-                else:
+                record = inputs - 1  # the record's position in the stream, from 0
+                where = SourceLocation("<body>", inputs, line=number)
+                result = validate_record(line, location=where)
+                if not isinstance(result, Accepted):
                     rejected += 1
-                    payload = {"rejected": rejection_of(result, inputs - 1)}
-                    yield utf8_json(json.dumps(payload, ensure_ascii=False) + "\n")
+                    yield refusal_line(rejection_of(result, record), number)
+                    continue
+                order = result.order
+                try:
+                    text = evaluate(order, chosen, instant).model_dump_json()
+                except INPUT_ERRORS as exc:
+                    rejected += 1
+                    yield refusal_line(refusal_of(record, order.id, exc), number)
+                    continue
+                reason = seen.reason(order.id, record, f"#{record}")
+                if reason is not None:
+                    rejected += 1
+                    problem = {"field": "id", "problem": reason, "code": "duplicate_id"}
+                    entry = {"record": record, "order_id": order.id, "problems": [problem]}
+                    yield refusal_line(entry, number)
+                    continue
+                assessed += 1
+                yield utf8_json(text + "\n")
             counts = {"inputs": inputs, "assessed": assessed, "rejected": rejected}
             yield (json.dumps({"counts": counts}) + "\n").encode()
 
