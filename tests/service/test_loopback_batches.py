@@ -143,3 +143,34 @@ def test_the_stream_rejects_a_second_record_of_an_id_naming_record_and_line(port
             }
         }
         assert lines[4] == {"counts": {"inputs": 4, "assessed": 2, "rejected": 2}}
+
+
+@pytest.mark.parametrize(
+    ("raw", "zh", "en"),
+    [
+        # the tester's body: a value missing after "id": (char 7, the 8th column)
+        (
+            b'{"id": }',
+            "请求体不是 JSON：第 1 行第 8 列处应为一个值",
+            "body is not JSON: a value was expected at line 1, column 8",
+        ),
+        # line 2 is '  {"id": "中' and a broken character: two spaces, 8 characters, 中
+        (
+            b'[\n  {"id": "\xe4\xb8\xad\xe6"}]',
+            "请求体不是 JSON：第 2 行第 12 列处有不是 UTF-8 编码的字节",
+            "body is not JSON: a byte that is not UTF-8 at line 2, column 12",
+        ),
+        (
+            b'[{"id": "A"}\n{"id": "B"}]',
+            "请求体不是 JSON：第 2 行第 1 列处应为逗号 ','",
+            "body is not JSON: ',' was expected at line 2, column 1",
+        ),
+    ],
+)
+def test_a_body_that_is_not_json_is_400_naming_line_and_column_in_the_language(
+    port: int, raw: bytes, zh: str, en: str
+) -> None:
+    for lang, expected in (("zh", zh), ("en", en)):
+        status, answer = _post(port, f"/v1/evaluate?pack=daye&lang={lang}", raw)
+        assert status == 400
+        assert json.loads(answer) == {"error": expected}
