@@ -52,6 +52,11 @@ def test_the_stream_answers_a_line_before_the_body_has_ended() -> None:
     order = next(iter(generate_orders(1, seed=3)))
     line = order.model_dump_json().encode() + b"\n"
     expected = evaluate(order, find_pack("daye")).model_dump_json().encode()
+    again = order.model_copy(
+        update={"id": f"{order.id}-2"}
+    )  # (a second record of an id is refused)
+    line2 = again.model_dump_json().encode() + b"\n"
+    expected2 = evaluate(again, find_pack("daye")).model_dump_json().encode()
     with running_server() as port, socket.create_connection(("127.0.0.1", port), 30) as sock:
         sock.sendall(
             b"POST /v1/evaluate/stream?pack=daye HTTP/1.1\r\nHost: 127.0.0.1\r\n"
@@ -63,10 +68,11 @@ def test_the_stream_answers_a_line_before_the_body_has_ended() -> None:
             chunk = sock.recv(65536)
             assert chunk, received
             received += chunk
-        sock.sendall(b"%x\r\n%s\r\n0\r\n\r\n" % (len(line), line))
+        sock.sendall(b"%x\r\n%s\r\n0\r\n\r\n" % (len(line2), line2))
         while b'"counts"' not in received:
             chunk = sock.recv(65536)
             assert chunk, received
             received += chunk
-    assert received.count(expected) == 2
+    assert received.count(expected) == 1
+    assert received.count(expected2) == 1
     assert b'{"counts": {"inputs": 2, "assessed": 2, "rejected": 0}}' in received

@@ -40,6 +40,7 @@ from grievance_rules import __version__
 from grievance_rules.calendar import CountingConvention, HalfDayRule
 from grievance_rules.engine import evaluate
 from grievance_rules.engine.batch import INPUT_ERRORS
+from grievance_rules.engine.duplicates import DuplicateIds
 from grievance_rules.errors import GrievanceRulesError
 from grievance_rules.i18n import gettext as _
 from grievance_rules.model import WorkOrder, work_order_schema
@@ -61,6 +62,7 @@ from grievance_rules.service.inputs import (
     LineStream,
     RefusedError,
     assessed_json,
+    batch_repeats,
     date_query,
     instant_query,
     order_list,
@@ -367,8 +369,14 @@ def create_app(
             if buffer.strip():
                 yield buffer
 
+        def refusal_line(entry: dict[str, Any], number: int) -> bytes:
+            """A ``{"rejected": ...}`` line: ``record`` (from 0), then the ``line`` (from 1)."""
+            named = {"record": entry["record"], "line": number, **entry}
+            return utf8_json(json.dumps({"rejected": named}, ensure_ascii=False) + "\n")
+
         async def answer() -> AsyncIterator[bytes]:
-            inputs = assessed = rejected = 0
+            inputs = assessed = rejected = number = 0
+            seen = DuplicateIds("reject")  # a second record of an id, as in a batch
             stream = lines()
             while True:
                 try:
@@ -378,6 +386,7 @@ def create_app(
                 except RefusedError as exc:
                     yield utf8_json(json.dumps(exc.body, ensure_ascii=False) + "\n")
                     break
+                number += 1  # the line's number, blank lines counted
                 if not line.strip():
                     continue
                 if inputs >= lim.max_batch:
@@ -394,21 +403,29 @@ def create_app(
                     ).encode()
                     break
                 inputs += 1
-                result = validate_record(line, location=SourceLocation("<body>", inputs))
-                if isinstance(result, Accepted):
-                    try:
-                        text = evaluate(result.order, chosen, instant).model_dump_json()
-                    except INPUT_ERRORS as exc:
-                        rejected += 1
-                        refusal = {"rejected": refusal_of(inputs - 1, result.order.id, exc)}
-                        yield utf8_json(json.dumps(refusal, ensure_ascii=False) + "\n")
-                        continue
-                    assessed += 1
-                    yield utf8_json(text + "\n")
-                else:
+                record = inputs - 1  # the record's position in the stream, from 0
+                where = SourceLocation("<body>", inputs, line=number)
+                result = validate_record(line, location=where)
+                if not isinstance(result, Accepted):
                     rejected += 1
-                    payload = {"rejected": rejection_of(result, inputs - 1)}
-                    yield utf8_json(json.dumps(payload, ensure_ascii=False) + "\n")
+                    yield refusal_line(rejection_of(result, record), number)
+                    continue
+                order = result.order
+                try:
+                    text = evaluate(order, chosen, instant).model_dump_json()
+                except INPUT_ERRORS as exc:
+                    rejected += 1
+                    yield refusal_line(refusal_of(record, order.id, exc), number)
+                    continue
+                reason = seen.reason(order.id, record, f"#{record}")
+                if reason is not None:
+                    rejected += 1
+                    problem = {"field": "id", "problem": reason, "code": "duplicate_id"}
+                    entry = {"record": record, "order_id": order.id, "problems": [problem]}
+                    yield refusal_line(entry, number)
+                    continue
+                assessed += 1
+                yield utf8_json(text + "\n")
             counts = {"inputs": inputs, "assessed": assessed, "rejected": rejected}
             yield (json.dumps({"counts": counts}) + "\n").encode()
 
@@ -449,14 +466,23 @@ def create_app(
         as_of: str | None = None,
         period: str = "month",
     ) -> Response:
-        """Each unit's scorecard per period under the pack."""
+        """Each unit's scorecard per period under the pack, as ``grievance-rules score`` gives it.
+
+        The pack's repeat rules (daye's 现场督办) count among the request's orders.
+        """
         chosen = pack_of(pack)
         instant = instant_query(as_of, "as_of")
         records = order_list(parse_json(await read_body(request, lim)))
         orders = valid_orders(records, lim)
         require_engine_accepts(orders, instant, len(records), whole=True)
         return Response(
-            score(orders, chosen, period=period, as_of=instant).model_dump_json(),
+            score(
+                orders,
+                chosen,
+                period=period,
+                as_of=instant,
+                repeats=batch_repeats(orders, [chosen], instant),
+            ).model_dump_json(),
             media_type=JSON_TYPE,
         )
 
@@ -467,7 +493,10 @@ def create_app(
         as_of: str | None = None,
         period: str = "month",
     ) -> Response:
-        """The same orders under several packs (``packs=a,b``; default: all served)."""
+        """The same orders under several packs (``packs=a,b``; default: all served).
+
+        As ``grievance-rules compare`` gives it: repeat rules count among the request's orders.
+        """
         names = packs.split(",") if packs else sorted(loaded)
         chosen = [pack_of(name) for name in names]
         if len(chosen) < 2:
@@ -476,7 +505,8 @@ def create_app(
         records = order_list(parse_json(await read_body(request, lim)))
         orders = valid_orders(records, lim)
         require_engine_accepts(orders, instant, len(records), whole=True)
-        result = compare(orders, chosen, as_of=instant, period=period)
+        repeats = batch_repeats(orders, chosen, instant)
+        result = compare(orders, chosen, as_of=instant, period=period, repeats=repeats)
         return Response(result.model_dump_json(), media_type=JSON_TYPE)
 
     return app

@@ -121,7 +121,9 @@ def openapi_contract(app: FastAPI, *, bearer: bool) -> dict[str, Any]:
             JSONL_TYPE,
             {
                 "description": (
-                    'one line per input line: an assessment, or {"rejected": ...}; '
+                    "one line per input line (blank lines none): an assessment, or "
+                    '{"rejected": {"record" (from 0, as inputs counts), "line" (from 1, '
+                    'blank lines counted), "order_id", "problems"}}; '
                     'then {"counts": {"inputs", "assessed", "rejected"}}'
                 )
             },

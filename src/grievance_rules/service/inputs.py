@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +24,7 @@ from grievance_rules.engine.duplicates import DuplicateIds
 from grievance_rules.engine.matching import check_integers, view_of
 from grievance_rules.engine.single import instant_of
 from grievance_rules.errors import FactValidationError, HistoryError, NotYetReceivedError
+from grievance_rules.i18n import N_
 from grievance_rules.i18n import gettext as _
 from grievance_rules.model import WorkOrder
 from grievance_rules.model.base import EARLIEST, LATEST
@@ -38,6 +40,7 @@ __all__ = [
     "LineStream",
     "RefusedError",
     "assessed_json",
+    "batch_repeats",
     "date_query",
     "instant_query",
     "order_list",
@@ -126,12 +129,64 @@ async def read_body(request: Request, limits: Limits) -> bytes:
     return b"".join(chunks)
 
 
+_JSON_PROBLEMS = {
+    "Expecting value": N_("a value was expected"),
+    "Expecting property name enclosed in double quotes": N_(
+        "a property name in double quotes was expected"
+    ),
+    "Expecting ':' delimiter": N_("':' was expected"),
+    "Expecting ',' delimiter": N_("',' was expected"),
+    "Unterminated string starting at": N_("an unclosed string starting"),
+    "Invalid control character at": N_("a control character inside a string"),
+    "Invalid \\escape": N_("an invalid escape (\\)"),
+    "Invalid \\uXXXX escape": N_("an invalid \\uXXXX escape"),
+    "Extra data": N_("more text after the JSON value"),
+    "Illegal trailing comma before end of object": N_("a comma before the closing bracket"),
+    "Illegal trailing comma before end of array": N_("a comma before the closing bracket"),
+}
+"""What Python's JSON decoder says is wrong, said in the request's language."""
+
+
+def _json_problem(raw: bytes, exc: ValueError) -> str:
+    """Why ``raw`` is not JSON and where (line and column, from 1), in the request's language."""
+    if isinstance(exc, json.JSONDecodeError):
+        line, column, said = exc.lineno, exc.colno, _JSON_PROBLEMS.get(exc.msg)
+    elif isinstance(exc, UnicodeDecodeError) and exc.encoding.replace("_", "-") == "utf-8":
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        start = before.rfind(b"\n") + 1
+        column = len(before[start:].decode("utf-8", "replace")) + 1
+        said = N_("a byte that is not UTF-8")
+    elif "digits" in str(exc):  # a number longer than int() reads (sys.get_int_max_str_digits)
+        limit = sys.get_int_max_str_digits()
+        return _(
+            "body is not JSON this service reads: a number of more than {limit} digits"
+        ).format(limit=limit)
+    else:
+        return _("body is not JSON: {problem}").format(problem=exc)
+    if said is None:
+        return _("body is not JSON: at line {line}, column {column}").format(
+            line=line, column=column
+        )
+    return _("body is not JSON: {problem} at line {line}, column {column}").format(
+        problem=_(said), line=line, column=column
+    )
+
+
 def parse_json(raw: bytes) -> Any:
-    """The body as JSON; 400 when it is none, or nested deeper than Python reads."""
+    """The body as JSON; 400 when it is none, or nested deeper than Python reads.
+
+    Example:
+        >>> try:
+        ...     parse_json(b'{"id": }')
+        ... except RefusedError as exc:
+        ...     print(exc.body["error"])
+        body is not JSON: a value was expected at line 1, column 8
+    """
     try:
         return json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise refused(400, _("body is not JSON: {problem}").format(problem=exc)) from None
+    except ValueError as exc:  # (UnicodeDecodeError and JSONDecodeError are ValueErrors)
+        raise refused(400, _json_problem(raw, exc)) from None
     except RecursionError:
         raise refused(400, _("body is not JSON this service reads: nested too deeply")) from None
 
@@ -323,11 +378,7 @@ def assessed_json(
     second record of an id is rejected, and an order the engine refuses (an event
     integer wider than 64 bits) is rejected alone, by its index.
     """
-    repeats = (
-        RepeatIndex.from_inputs(orders, duplicates="reject", as_of=instant)
-        if batch and plan_for(pack).repeat_rules
-        else None
-    )
+    repeats = batch_repeats(orders, [pack], instant) if batch else None
     seen = DuplicateIds("reject")
     parts: list[str] = []
     not_assessed: list[dict[str, Any]] = []
@@ -344,6 +395,21 @@ def assessed_json(
             continue
         parts.append(assessment.model_dump_json())
     return parts, not_assessed
+
+
+def batch_repeats(
+    orders: Sequence[WorkOrder], packs: Sequence[Pack], instant: dt.datetime | None
+) -> RepeatIndex | None:
+    """The repeat index of a batch's orders when one of ``packs`` has a repeat rule, else ``None``.
+
+    As the command line indexes a file (``evaluate``, ``score``, ``compare``): the
+    first record of each order id, and with ``instant`` only the orders received by
+    then, so that daye's 现场督办 counts a complainant's or an issue's orders among
+    the batch's.
+    """
+    if not any(plan_for(pack).repeat_rules for pack in packs):
+        return None
+    return RepeatIndex.from_inputs(orders, duplicates="reject", as_of=instant)
 
 
 def valid_orders(records: Sequence[Any], limits: Limits) -> list[WorkOrder]:
