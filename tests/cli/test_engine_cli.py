@@ -80,7 +80,6 @@ def test_evaluate_output_file_is_written_whole_and_ends_with_a_summary(tmp_path)
         "summary": {
             "records": 5,
             "assessed": 5,
-            "excluded": 0,
             "rejected": 0,
             "pack": "xiayang@2022-06-08",
             "complete": True,

@@ -306,13 +306,9 @@ def evaluate_command(
         with atomic_file(output) as handle:
             emit(handle.write)
             if output_format == "jsonl":  # a cut-off file cannot end with this line
-                summary_counts = {
-                    "records": counts["records"],
-                    "assessed": counts["assessed"] - excluded[0],
-                    "excluded": excluded[0],  # as a scorecard counts them, and the line below
-                    "rejected": counts["rejected"],
-                }
-                summary = {"summary": {**summary_counts, "pack": plan.key, "complete": True}}
+                # for programs, as the service counts: an assessment for each order
+                # assessed, those excluded from assessment among them (each says so)
+                summary = {"summary": {**counts, "pack": plan.key, "complete": True}}
                 handle.write(json.dumps(summary, ensure_ascii=False) + "\n")
         click.echo(_("wrote {file}").format(file=output), err=True)
     excluded_count = excluded[0]
