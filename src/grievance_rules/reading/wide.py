@@ -220,6 +220,17 @@ class WideMapping:
         counts = {i: c for i, lim in enumerate(self.limits) if (c := find(lim.count)) is not None}
         return WideLayout(tuple(milestones), at, fields, roles, kinds, counts, headers)
 
+    def knows(self, header: str) -> bool:
+        """Whether ``header`` names a column of the mapping (a time, a field, a unit, a count)."""
+        key = header_key(header)
+        names = [
+            *(name for m in self.milestones for name in m.at),
+            *(name for m in self.milestones for names in m.fields.values() for name in names),
+            *(name for role in self.roles.values() for name in (*role.headers, *role.kind)),
+            *(name for limit in self.limits for name in limit.count),
+        ]
+        return any(header_key(name) == key for name in names)
+
     def recognised(self, header_row: Sequence[object]) -> int:
         """How many of a row's cells are milestone times or unit columns."""
         layout = self.resolve(header_row)
