@@ -8,9 +8,10 @@ fields (``special_kinds``, ``flags``) are a JSON array or values separated by
 value or the Chinese term (``投诉``, ``省级热线``).
 
 Each field is found under its English name or one of its Chinese headers
-(:data:`DEFAULT_HEADERS`); headers are matched ignoring case, spaces and
-full-width parentheses, and a note in parentheses at a header's end
-(``受理时间（北京时间）``) is read past when no other column holds that field.
+(:data:`DEFAULT_HEADERS`); headers are matched ignoring case, white space
+(line breaks within a cell too) and full-width parentheses, and a note in
+parentheses at a header's end (``受理时间（北京时间）``) is read past when no other
+column holds that field.
 Override or extend with ``{field: header}`` (or ``{field: [header, ...]}``): the
 given headers replace the defaults of that field.
 
@@ -102,15 +103,16 @@ INSTANT_FIELDS = frozenset({"received_at", "dispatched_at", "reply_deadline"})
 
 
 def header_key(header: str) -> str:
-    """A header as compared: no spaces, half-width parentheses, case folded."""
-    return (
-        header.strip()
-        .replace(" ", "")
-        .replace("\u3000", "")
-        .replace("（", "(")
-        .replace("）", ")")
-        .casefold()
-    )
+    r"""A header as compared: no white space, half-width parentheses, case folded.
+
+    White space is any: spaces, U+3000, and the line breaks of a cell wrapped by
+    hand in Excel (Alt+Enter: 受理\n时间).
+
+    Example:
+        >>> [header_key(h) for h in ("受理\n时间", "回复\r\n时间", " 派单　时间 ", "回访（首次）")]
+        ['受理时间', '回复时间', '派单时间', '回访(首次)']
+    """
+    return "".join(header.split()).replace("（", "(").replace("）", ")").casefold()
 
 
 _NOTE = re.compile(r"\([^()]*\)$")
