@@ -41,6 +41,7 @@ __all__ = [
     "TableLayout",
     "field_label",
     "header_key",
+    "without_note",
 ]
 
 DEFAULT_HEADERS: dict[str, tuple[str, ...]] = {
@@ -118,7 +119,7 @@ def header_key(header: str) -> str:
 _NOTE = re.compile(r"\([^()]*\)$")
 
 
-def _without_note(key: str) -> str:
+def without_note(key: str) -> str:
     """A header key less a note in parentheses at its end: 受理时间(北京时间) → 受理时间."""
     return _NOTE.sub("", key)
 
@@ -202,7 +203,7 @@ class ColumnMapping:
             header = "" if cell is None else str(cell)
             name = self._field_of.get(header_key(header))
             if name is None:
-                bare = self._field_of.get(_without_note(header_key(header)))
+                bare = self._field_of.get(without_note(header_key(header)))
                 if bare is not None:
                     annotated[index] = bare
                 continue
@@ -234,5 +235,5 @@ class ColumnMapping:
         """How many cells of a row are headers of some field (to find the header row)."""
         keys = (header_key(str(cell)) for cell in header_row if cell is not None)
         return sum(
-            1 for key in keys if key in self._field_of or _without_note(key) in self._field_of
+            1 for key in keys if key in self._field_of or without_note(key) in self._field_of
         )
