@@ -1,7 +1,10 @@
 """The wide layout's mapping: which columns are milestones, and the events a row gives."""
 
+import io
+
 from openpyxl import load_workbook
 
+from grievance_rules.i18n import language
 from grievance_rules.reading import read_orders
 from grievance_rules.reading.wide import WideMapping
 from tests.reading.tables import write_xlsx
@@ -53,3 +56,30 @@ def test_noted_milestone_headers_give_the_events_of_the_sheet(tmp_path):
         ("callback", "2026-03-05T10:00:00+08:00"),
     ]
     assert order.events[3].satisfaction == "satisfied"
+
+
+def test_a_milestone_cell_that_is_no_instant_is_named_by_its_event_in_the_readers_language():
+    text = (
+        "工单编号,受理渠道,诉求类型,受理时间,派单时间,回复时间,办结时间\n"
+        "A1,12345,投诉,2026/3/2 9:10,2026/3/2 9:30,下周,明天\n"
+    )
+    shown = {}
+    for lang in ("en", "zh"):
+        with language(lang):
+            report = read_orders(io.StringIO(text), format="csv", assume_tz="Asia/Shanghai")
+            (rejected,) = report.rejected
+            shown[lang] = [
+                str(problem).split("; ")[0]
+                for problem in rejected.problems
+                if problem.code == "invalid_cell"
+            ]
+    assert shown["en"] == [
+        "replied: column '回复时间': '下周' is not a date and time",
+        "closed: column '办结时间': '明天' is not a date and time",
+    ]
+    assert shown["zh"] == [
+        "回复：列 '回复时间'：'下周' 不是日期时间；请写作例如 2025-01-01 08:00、2025/1/1 8:00、"
+        "2025年1月1日 8:00，或使用日期单元格 [invalid_cell]",
+        "办结：列 '办结时间'：'明天' 不是日期时间；请写作例如 2025-01-01 08:00、2025/1/1 8:00、"
+        "2025年1月1日 8:00，或使用日期单元格 [invalid_cell]",
+    ]

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from grievance_rules.errors import ColumnMappingError
 from grievance_rules.i18n import current_language, has_chinese
 from grievance_rules.i18n import gettext as _
+from grievance_rules.model import EVENT_CLASSES
 
 __all__ = [
     "DEFAULT_HEADERS",
@@ -72,14 +73,19 @@ def field_label(field: str) -> str:
     """A record's field as a reader of the chosen language names it.
 
     In Chinese, a field with a column of its own is named by its first Chinese header,
-    the field itself beside it (``受理时间（received_at）``); ``""`` (the record itself)
-    is 整条记录. In English, and for other fields (``events[2].at``), the field as it is.
+    the field itself beside it (``受理时间（received_at）``); an event type (a wide
+    sheet's milestone: ``replied``) by the event's Chinese name (回复); ``""`` (the
+    record itself) is 整条记录. In English, and for other fields (``events[2].at``),
+    the field as it is.
 
     Example:
         >>> from grievance_rules.i18n import language
         >>> with language("zh"):
         ...     field_label("received_at"), field_label("events[2].at"), field_label("")
         ('受理时间（received_at）', 'events[2].at', '（整条记录）')
+        >>> with language("zh"):
+        ...     field_label("replied"), field_label("closed")
+        ('回复', '办结')
         >>> with language("en"):
         ...     field_label("received_at"), field_label("")
         ('received_at', '(record)')
@@ -88,6 +94,9 @@ def field_label(field: str) -> str:
         return _("(record)")
     if current_language() != "zh":
         return field
+    event = EVENT_CLASSES.get(field)
+    if event is not None and event.zh:
+        return event.zh
     headers = DEFAULT_HEADERS.get(field)
     chinese = next((h for h in headers or () if has_chinese(h)), None)
     return f"{chinese}（{field}）" if chinese else field
