@@ -25,7 +25,7 @@ Example:
     >>> report.summary()
     '<stream>: 2 records, 1 accepted (0 warnings), 1 rejected'
     >>> print(report.rejected[0])
-    <stream>:2 (order A2): received_at: naive timestamp '2024-05-06 09:00' has no UTC offset; add one (e.g. +08:00) or read with --tz (assume_tz) set to the zone it is in (no timezone is guessed) [timezone_aware]
+    <stream>:2 (order A2): received_at: naive timestamp '2024-05-06 09:00' has no UTC offset; add one (e.g. +08:00) or read it with --tz naming the zone it is in (no timezone is guessed) [timezone_aware]
     >>> _ = lines.seek(0)
     >>> read_orders(lines, format="jsonl", assume_tz="Asia/Shanghai").summary()
     '<stream>: 2 records, 2 accepted (0 warnings), 0 rejected'
@@ -458,8 +458,8 @@ class OrderStream(Iterable[RecordResult]):
             raise ReadError(
                 _(
                     "{name}: the header (row {row}) is not valid text in {encoding}; read it "
-                    "with --encoding auto (encoding=None), or name its encoding (gb18030 for "
-                    "Chinese Excel)"
+                    "with --encoding auto to have its encoding detected, or name it "
+                    "(--encoding gb18030 for what Chinese Excel saves)"
                 ).format(
                     name=self.name, row=header.row, encoding=self.encoding_used or self.encoding
                 )
