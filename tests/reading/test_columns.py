@@ -70,3 +70,10 @@ def test_a_header_with_a_note_in_parentheses_holds_its_field():
     layout = ColumnMapping().resolve(["工单编号", "受理时间（北京）", "受理时间（UTC）"])
     assert layout.fields == {0: "id"}
     assert layout.ignored == ("受理时间（北京）", "受理时间（UTC）")
+
+
+def test_a_line_break_typed_in_a_header_cell_is_read_past():
+    # Alt+Enter in Excel: 受理\n时间; a file from Windows: \r\n
+    layout = ColumnMapping().resolve(["工单编号", "受理\n时间", "诉求\r\n类型", "派单\u3000时间"])
+    assert layout.fields == {0: "id", 1: "received_at", 2: "category", 3: "dispatched_at"}
+    assert layout.ignored == ()

@@ -36,8 +36,13 @@ def test_gb18030_csv_with_a_title_row(tmp_path):
 
 def test_gb18030_csv_read_as_utf8_on_request_is_refused_at_the_header(tmp_path):
     path = gb18030_long_csv(tmp_path)
-    with pytest.raises(ReadError, match=r"header \(row 1\) is not valid text in utf-8"):
+    with pytest.raises(ReadError) as caught:
         read_orders(path, assume_tz="Asia/Shanghai", encoding="utf-8")
+    assert str(caught.value) == (
+        f"{path}: the header (row 1) is not valid text in utf-8; read it with --encoding auto "
+        "to have its encoding detected, or name it (--encoding gb18030 for what Chinese "
+        "Excel saves)"
+    )
 
 
 def test_messy_workbook_second_sheet_merged_cells_formula_and_excel_dates(tmp_path):
@@ -278,3 +283,7 @@ def test_a_file_read_without_a_zone_says_so_once_per_record(tmp_path):
     expected = EXPECTED[0]
     more = 1 + len(expected.events)  # dispatched_at ... and each event's 'at'
     assert f"so have {more} more of this record's timestamps (" in problem.message, problem.message
+    assert problem.message.startswith(
+        "naive timestamp '2025-01-06T09:00:00' has no UTC offset; add one (e.g. +08:00) or read "
+        "it with --tz naming the zone it is in (no timezone is guessed)"
+    ), problem.message

@@ -191,3 +191,18 @@ def test_a_workbook_without_its_units_sheet_says_so(tmp_path):
     assert codes.count("unknown_unit") == 2
     assert codes.count("no_units_table") == 1
     assert "no units table (单位)" in str(rejected)
+
+
+def test_a_points_cell_that_is_no_number_names_its_column(tmp_path):
+    events = [
+        ["工单编号", "环节", "时间", "单位", "目标单位", "责任单位", "分值", "通报来源"],
+        ["A1", "派单", "2025/1/6 9:30", "dzb", "c07", None, None, None],
+        ["A1", "通报扣分", "2025/1/8 9:00", "dzb", None, "c07", "-2分", "区督查通报"],
+        ["A1", "通报扣分", "2025/1/9 9:00", "dzb", None, "c07", " -1.5 ", "区督查通报"],
+    ]
+    path = _events_workbook(tmp_path / "o.xlsx", ORDERS, events, UNITS)
+    report = read_orders(path, assume_tz="Asia/Shanghai")
+    (rejected,) = report.rejected
+    assert [str(p) for p in rejected.problems] == [
+        "events[1].points: 流转记录 row 3, column '分值': '-2分' is not a number [invalid_cell]"
+    ]

@@ -8,9 +8,10 @@ fields (``special_kinds``, ``flags``) are a JSON array or values separated by
 value or the Chinese term (``投诉``, ``省级热线``).
 
 Each field is found under its English name or one of its Chinese headers
-(:data:`DEFAULT_HEADERS`); headers are matched ignoring case, spaces and
-full-width parentheses, and a note in parentheses at a header's end
-(``受理时间（北京时间）``) is read past when no other column holds that field.
+(:data:`DEFAULT_HEADERS`); headers are matched ignoring case, white space
+(line breaks within a cell too) and full-width parentheses, and a note in
+parentheses at a header's end (``受理时间（北京时间）``) is read past when no other
+column holds that field.
 Override or extend with ``{field: header}`` (or ``{field: [header, ...]}``): the
 given headers replace the defaults of that field.
 
@@ -30,6 +31,7 @@ from dataclasses import dataclass
 from grievance_rules.errors import ColumnMappingError
 from grievance_rules.i18n import current_language, has_chinese
 from grievance_rules.i18n import gettext as _
+from grievance_rules.model import EVENT_CLASSES
 
 __all__ = [
     "DEFAULT_HEADERS",
@@ -40,6 +42,7 @@ __all__ = [
     "TableLayout",
     "field_label",
     "header_key",
+    "without_note",
 ]
 
 DEFAULT_HEADERS: dict[str, tuple[str, ...]] = {
@@ -70,14 +73,19 @@ def field_label(field: str) -> str:
     """A record's field as a reader of the chosen language names it.
 
     In Chinese, a field with a column of its own is named by its first Chinese header,
-    the field itself beside it (``受理时间（received_at）``); ``""`` (the record itself)
-    is 整条记录. In English, and for other fields (``events[2].at``), the field as it is.
+    the field itself beside it (``受理时间（received_at）``); an event type (a wide
+    sheet's milestone: ``replied``) by the event's Chinese name (回复); ``""`` (the
+    record itself) is 整条记录. In English, and for other fields (``events[2].at``),
+    the field as it is.
 
     Example:
         >>> from grievance_rules.i18n import language
         >>> with language("zh"):
         ...     field_label("received_at"), field_label("events[2].at"), field_label("")
         ('受理时间（received_at）', 'events[2].at', '（整条记录）')
+        >>> with language("zh"):
+        ...     field_label("replied"), field_label("closed")
+        ('回复', '办结')
         >>> with language("en"):
         ...     field_label("received_at"), field_label("")
         ('received_at', '(record)')
@@ -86,6 +94,9 @@ def field_label(field: str) -> str:
         return _("(record)")
     if current_language() != "zh":
         return field
+    event = EVENT_CLASSES.get(field)
+    if event is not None and event.zh:
+        return event.zh
     headers = DEFAULT_HEADERS.get(field)
     chinese = next((h for h in headers or () if has_chinese(h)), None)
     return f"{chinese}（{field}）" if chinese else field
@@ -102,21 +113,22 @@ INSTANT_FIELDS = frozenset({"received_at", "dispatched_at", "reply_deadline"})
 
 
 def header_key(header: str) -> str:
-    """A header as compared: no spaces, half-width parentheses, case folded."""
-    return (
-        header.strip()
-        .replace(" ", "")
-        .replace("\u3000", "")
-        .replace("（", "(")
-        .replace("）", ")")
-        .casefold()
-    )
+    r"""A header as compared: no white space, half-width parentheses, case folded.
+
+    White space is any: spaces, U+3000, and the line breaks of a cell wrapped by
+    hand in Excel (Alt+Enter: 受理\n时间).
+
+    Example:
+        >>> [header_key(h) for h in ("受理\n时间", "回复\r\n时间", " 派单　时间 ", "回访（首次）")]
+        ['受理时间', '回复时间', '派单时间', '回访(首次)']
+    """
+    return "".join(header.split()).replace("（", "(").replace("）", ")").casefold()
 
 
 _NOTE = re.compile(r"\([^()]*\)$")
 
 
-def _without_note(key: str) -> str:
+def without_note(key: str) -> str:
     """A header key less a note in parentheses at its end: 受理时间(北京时间) → 受理时间."""
     return _NOTE.sub("", key)
 
@@ -200,7 +212,7 @@ class ColumnMapping:
             header = "" if cell is None else str(cell)
             name = self._field_of.get(header_key(header))
             if name is None:
-                bare = self._field_of.get(_without_note(header_key(header)))
+                bare = self._field_of.get(without_note(header_key(header)))
                 if bare is not None:
                     annotated[index] = bare
                 continue
@@ -232,5 +244,5 @@ class ColumnMapping:
         """How many cells of a row are headers of some field (to find the header row)."""
         keys = (header_key(str(cell)) for cell in header_row if cell is not None)
         return sum(
-            1 for key in keys if key in self._field_of or _without_note(key) in self._field_of
+            1 for key in keys if key in self._field_of or without_note(key) in self._field_of
         )

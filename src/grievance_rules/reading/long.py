@@ -354,7 +354,8 @@ def _value(name: str, value: object, tz: dt.tzinfo | None) -> Any:
             try:
                 return float(value.strip())
             except ValueError:
-                return value
+                # 分值 typed as -2分: refused here, where the column is known
+                raise ValueError(_("{value!r} is not a number").format(value=value)) from None
         return value
     if name in _ROLE_LISTS:
         return list_cell(value)

@@ -11,7 +11,7 @@ Example:
     ... except ValidationError as exc:
     ...     for problem in problems_from_validation(exc):
     ...         print(problem)
-    received_at: naive timestamp '2024-05-06T09:00:00' has no UTC offset; add one (e.g. +08:00) or read with --tz (assume_tz) set to the zone it is in (no timezone is guessed) [timezone_aware]
+    received_at: naive timestamp '2024-05-06T09:00:00' has no UTC offset; add one (e.g. +08:00) or read it with --tz naming the zone it is in (no timezone is guessed) [timezone_aware]
     events[0]: unknown event type 'teleported'; expected one of dispatched, signed_for, ... [union_tag_invalid]
 """  # noqa: E501
 
@@ -136,7 +136,7 @@ def problems_from_validation(exc: ValidationError) -> tuple[RecordProblem, ...]:
         if kind == "timezone_aware":
             message = _(
                 "naive timestamp {value} has no UTC offset; add one (e.g. +08:00) or "
-                "read with --tz (assume_tz) set to the zone it is in (no timezone is guessed)"
+                "read it with --tz naming the zone it is in (no timezone is guessed)"
             ).format(value=_shown(value))
         elif kind == "union_tag_invalid":
             tag = error.get("ctx", {}).get("tag")

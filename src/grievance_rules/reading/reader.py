@@ -25,7 +25,7 @@ Example:
     >>> report.summary()
     '<stream>: 2 records, 1 accepted (0 warnings), 1 rejected'
     >>> print(report.rejected[0])
-    <stream>:2 (order A2): received_at: naive timestamp '2024-05-06 09:00' has no UTC offset; add one (e.g. +08:00) or read with --tz (assume_tz) set to the zone it is in (no timezone is guessed) [timezone_aware]
+    <stream>:2 (order A2): received_at: naive timestamp '2024-05-06 09:00' has no UTC offset; add one (e.g. +08:00) or read it with --tz naming the zone it is in (no timezone is guessed) [timezone_aware]
     >>> _ = lines.seek(0)
     >>> read_orders(lines, format="jsonl", assume_tz="Asia/Shanghai").summary()
     '<stream>: 2 records, 2 accepted (0 warnings), 0 rejected'
@@ -439,14 +439,18 @@ class OrderStream(Iterable[RecordResult]):
     def _recognised(self, cells: Sequence[object]) -> int:
         return self.mapping.recognised(cells) + self.wide_mapping.recognised(cells)
 
+    def _known(self, header: str) -> bool:
+        return self.mapping.recognised([header]) > 0 or self.wide_mapping.knows(header)
+
     def _table(
         self,
         rows: Iterator[TableRow],
         sheet: str | None,
         events: EventRows | None = None,
         units: UnitRows | None = None,
+        where: str = "",
     ) -> Iterator[RecordResult]:
-        header, titles, rest = split_header(rows, self._recognised)
+        header, titles, rest = split_header(rows, self._recognised, where or self.name, self._known)
         self.title_rows = tuple(row.row for row in titles)
         if header is None:
             return
@@ -454,8 +458,8 @@ class OrderStream(Iterable[RecordResult]):
             raise ReadError(
                 _(
                     "{name}: the header (row {row}) is not valid text in {encoding}; read it "
-                    "with --encoding auto (encoding=None), or name its encoding (gb18030 for "
-                    "Chinese Excel)"
+                    "with --encoding auto to have its encoding detected, or name it "
+                    "(--encoding gb18030 for what Chinese Excel saves)"
                 ).format(
                     name=self.name, row=header.row, encoding=self.encoding_used or self.encoding
                 )
@@ -656,19 +660,23 @@ class OrderStream(Iterable[RecordResult]):
             if events_sheet is not None and events_sheet != orders_sheet:
                 self.sheets_used["events"] = events_sheet
                 header, _titles, rest = split_header(
-                    book.rows(events_sheet), EVENT_MAPPING.recognised
+                    book.rows(events_sheet),
+                    EVENT_MAPPING.recognised,
+                    f"{self.name}[{events_sheet}]",
                 )
                 if header is not None:
                     events = EventRows.of(events_sheet, header, rest)
             if units_sheet is not None and units_sheet != orders_sheet:
                 self.sheets_used["units"] = units_sheet
                 header, _titles, rest = split_header(
-                    book.rows(units_sheet), UNIT_MAPPING.recognised
+                    book.rows(units_sheet), UNIT_MAPPING.recognised, f"{self.name}[{units_sheet}]"
                 )
                 if header is not None:
                     units = UnitRows.of(units_sheet, header, rest)
             shown = orders_sheet if (self.sheet is not None or len(book.sheetnames) > 1) else None
-            yield from self._table(book.rows(orders_sheet), shown, events, units)
+            yield from self._table(
+                book.rows(orders_sheet), shown, events, units, f"{self.name}[{orders_sheet}]"
+            )
 
     def _sheet_role(self, head: Sequence[Sequence[object]]) -> str | None:
         """``events``, ``units``, ``orders`` or None, from a sheet's first rows."""

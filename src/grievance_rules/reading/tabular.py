@@ -53,6 +53,7 @@ class TableRow:
             ``None`` for xlsx.
         problem: a row that could not be read at all says why here.
         formulas: the columns (from 0) of formula cells with no saved value (xlsx).
+        merges: the merged ranges whose anchor (top-left cell) is on this row (xlsx).
     """
 
     row: int
@@ -61,6 +62,9 @@ class TableRow:
     problem: RecordProblem | None = None
     formulas: tuple[int, ...] = ()
     """Columns (from 0) holding a formula whose value was never saved (xlsx)."""
+    merges: tuple[tuple[int, int, int], ...] = ()
+    """Merged ranges anchored on this row: (first column, last column, last row), columns
+    from 0 (xlsx); a header of two rows is told by them (see :func:`split_header`)."""
 
     @property
     def blank(self) -> bool:
@@ -117,7 +121,10 @@ HEADER_SEARCH = 20
 
 
 def split_header(
-    rows: Iterator[TableRow], recognised: Callable[[Sequence[object]], int]
+    rows: Iterator[TableRow],
+    recognised: Callable[[Sequence[object]], int],
+    where: str = "",
+    known: Callable[[str], bool] | None = None,
 ) -> tuple[TableRow | None, list[TableRow], Iterator[TableRow]]:
     """Find the header row below any title rows (城东街道12345工单导出 2025年1月).
 
@@ -126,10 +133,19 @@ def split_header(
     non-blank rows above it are titles. When no row qualifies, the first
     non-blank row is the header (its columns may all be unknown).
 
+    A header of two rows (xlsx: a group cell merged across over the headers
+    below it, the other cells merged down over both rows) is read as one: see
+    :func:`joined_header`. ``where`` names the table in its errors; ``known`` says
+    whether a header names a column the table reads (by default: ``recognised``
+    counts it).
+
     Returns:
         The header row (None for a table with no non-blank row), the title rows
         skipped above it, and the rows after it (unreadable rows above the
         header come first, for the reader to reject).
+
+    Raises:
+        ReadError: a header of more rows, or one whose columns cannot be named.
     """
     buffered: list[TableRow] = []
     for row in rows:
@@ -138,7 +154,11 @@ def split_header(
             before = buffered[:-1]
             titles = [r for r in before if r.problem is None and not r.blank]
             bad = [r for r in before if r.problem is not None]
-            return row, titles, itertools.chain(bad, rows)
+            below = next(rows, None) if row.merges else None
+            joined = joined_header(row, below, known or _counted(recognised), where)
+            if joined is not None:
+                return joined, titles, itertools.chain(bad, rows)
+            return row, titles, itertools.chain(bad, [] if below is None else [below], rows)
         if len(buffered) >= HEADER_SEARCH:
             break
     for index, row in enumerate(buffered):
@@ -146,6 +166,103 @@ def split_header(
             bad = [r for r in buffered[:index] if r.problem is not None]
             return row, [], itertools.chain(bad, buffered[index + 1 :], rows)
     return None, [], itertools.chain(buffered, rows)
+
+
+def _counted(recognised: Callable[[Sequence[object]], int]) -> Callable[[str], bool]:
+    return lambda header: recognised([header]) > 0
+
+
+def _filled(cells: Sequence[object], column: int) -> str | None:
+    value = cells[column] if column < len(cells) else None
+    if value is None or not str(value).strip():
+        return None
+    return str(value)
+
+
+def joined_header(
+    top: TableRow,
+    below: TableRow | None,
+    known: Callable[[str], bool],
+    where: str = "",
+) -> TableRow | None:
+    """The header ``top`` and the row ``below`` read as one header, if they are one.
+
+    They are when a cell of ``top`` is merged down into ``below``, or when
+    ``top`` has a group cell merged across (办理环节 over 派单时间 … 满意度) with a
+    header under each of its columns and nothing below the other cells. Each
+    column is then named by its lowest header cell, or by the group's name and
+    that cell's when these together are a header the table knows (``known``): 派单
+    over 时间 and 单位 names 派单时间 and 派单单位.
+
+    Returns:
+        The joined header (numbered as ``top``), or None: ``top`` is the header alone.
+
+    Raises:
+        ReadError: a cell merged down over more than two rows, or a column under a
+            group with no header of its own (the sheet, the rows and the columns named).
+    """
+    from grievance_rules.errors import ReadError
+    from grievance_rules.reading.workbook import cell_name
+
+    if below is None or below.row != top.row + 1 or below.problem is not None:
+        return None
+    groups = [(first, last) for first, last, end in top.merges if end == top.row and last > first]
+    down = [(first, last, end) for first, last, end in top.merges if end > top.row]
+    width = max(len(top.cells), len(below.cells))
+    grouped = {c: first for first, last in groups for c in range(first, last + 1)}
+    merged_down = {c for first, last, _end in down for c in range(first, last + 1)}
+    if not down:
+        if not groups:
+            return None
+        heads = all(_filled(below.cells, c) is not None for c in grouped)
+        rest_empty = all(_filled(below.cells, c) is None for c in range(width) if c not in grouped)
+        if not (heads and rest_empty):
+            return None  # a merged header cell over data: a header of one row
+    deep = [(first, last, end) for first, last, end in down if end > below.row]
+    if deep:
+        raise ReadError(
+            _(
+                "{where}: the header (row {row}) has cells merged down over more than two "
+                "rows ({cells}); write the header in one or two rows"
+            ).format(
+                where=where,
+                row=top.row,
+                cells=", ".join(
+                    f"{cell_name(top.row, first + 1)}:{cell_name(end, last + 1)}"
+                    for first, last, end in deep
+                ),
+            )
+        )
+    names: list[str | None] = []
+    unnamed: list[int] = []
+    for column in range(width):
+        upper = _filled(top.cells, column)
+        lower = _filled(below.cells, column)
+        if column in merged_down or lower is None:
+            if column in grouped and column not in merged_down:
+                unnamed.append(column)
+            names.append(upper)
+        elif upper is None:
+            names.append(lower)
+        else:
+            joined = f"{upper}{lower}"
+            names.append(joined if known(joined) else lower)
+    if unnamed:
+        raise ReadError(
+            _(
+                "{where}: rows {top} and {below} are one header (cells merged over both), "
+                "but the header is empty under a merged group cell at {cells}; name each "
+                "column in row {below}, or write the header in one row"
+            ).format(
+                where=where,
+                top=top.row,
+                below=below.row,
+                cells=", ".join(
+                    f"{cell_name(below.row, c + 1)} ({_filled(top.cells, c)})" for c in unnamed
+                ),
+            )
+        )
+    return TableRow(top.row, top.line, tuple(names), formulas=top.formulas)
 
 
 def _unreadable(text: str) -> bool:

@@ -16,6 +16,11 @@ Example:
     >>> layout = mapping.resolve(["工单编号", "派单时间", "承办单位", "回复时间", "满意度"])
     >>> [m.type for m in layout.milestones]
     ['dispatched', 'replied']
+
+Headers are compared as the order's columns are (:func:`.columns.header_key`):
+ignoring case and white space, and reading past a note in parentheses at the
+end (``回访时间（北京时间）``) when no column has the header itself and only one
+has it so noted.
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ from grievance_rules.errors import ReadError
 from grievance_rules.i18n import gettext as _
 from grievance_rules.model import EVENT_CLASSES, UnitKind
 from grievance_rules.reading.cells import bool_cell, instant_cell, text_cell
-from grievance_rules.reading.columns import header_key
+from grievance_rules.reading.columns import header_key, without_note
 from grievance_rules.reading.long import BOOL_FIELDS
 from grievance_rules.reading.results import RecordProblem
 from grievance_rules.reading.tabular import TableRow, formula_problem, unreadable_text
@@ -192,13 +197,26 @@ class WideMapping:
         """Which of the mapping's columns a sheet has."""
         headers = tuple("" if c is None else str(c) for c in header_row)
         where: dict[str, int] = {}
+        noted: dict[str, list[int]] = {}  # 派单时间(北京时间) → 派单时间: its columns
         for index, header in enumerate(headers):
-            where.setdefault(header_key(header), index)
+            key = header_key(header)
+            where.setdefault(key, index)
+            bare = without_note(key)
+            if bare != key:
+                noted.setdefault(bare, []).append(index)
 
         def find(names: Sequence[str]) -> int | None:
             for name in names:
                 if header_key(name) in where:
                     return where[header_key(name)]
+            # a note in parentheses at a header's end is read past, as for the order's
+            # fields: when no column has the header itself and one column has it noted
+            for name in names:
+                columns = noted.get(header_key(name), [])
+                if len(columns) == 1:
+                    return columns[0]
+                if columns:
+                    return None  # two noted columns: neither is guessed
             return None
 
         milestones: list[Milestone] = []
@@ -219,6 +237,17 @@ class WideMapping:
         kinds = {n: c for n, r in self.roles.items() if (c := find(r.kind)) is not None}
         counts = {i: c for i, lim in enumerate(self.limits) if (c := find(lim.count)) is not None}
         return WideLayout(tuple(milestones), at, fields, roles, kinds, counts, headers)
+
+    def knows(self, header: str) -> bool:
+        """Whether ``header`` names a column of the mapping (a time, a field, a unit, a count)."""
+        key = header_key(header)
+        names = [
+            *(name for m in self.milestones for name in m.at),
+            *(name for m in self.milestones for names in m.fields.values() for name in names),
+            *(name for role in self.roles.values() for name in (*role.headers, *role.kind)),
+            *(name for limit in self.limits for name in limit.count),
+        ]
+        return any(header_key(name) == key for name in names)
 
     def recognised(self, header_row: Sequence[object]) -> int:
         """How many of a row's cells are milestone times or unit columns."""

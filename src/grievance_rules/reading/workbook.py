@@ -187,12 +187,14 @@ class XlsxWorkbook:
         except (AttributeError, KeyError, OSError, SyntaxError):  # pragma: no cover
             merged, uncached, dated = [], set(), set()
         anchors: dict[tuple[int, int], tuple[int, int]] = {}
+        anchored: dict[int, list[tuple[int, int, int]]] = {}  # row -> the ranges it anchors
         widest: dict[int, int] = {}  # row -> the last column a merged range covers
         last_row = sheet.max_row or 0
         last_col = sheet.max_column or 0
         for min_col, min_row, max_col, max_row in merged:
             if last_row and last_col:  # a range past the data (a whole column) stops there
                 max_row, max_col = min(max_row, last_row), min(max_col, last_col)
+            anchored.setdefault(min_row, []).append((min_col - 1, max_col - 1, max_row))
             for r in range(min_row, max_row + 1):
                 widest[r] = max(widest.get(r, 0), max_col)
                 for c in range(min_col, max_col + 1):
@@ -223,7 +225,8 @@ class XlsxWorkbook:
                     elif key in anchors:
                         cells[index] = kept.get(anchors[key])
             formulas = tuple(sorted(formulas_by_row.get(number, ())))
-            yield TableRow(number, None, tuple(cells), formulas=formulas)
+            merges = tuple(sorted(anchored.get(number, ())))
+            yield TableRow(number, None, tuple(cells), formulas=formulas, merges=merges)
 
     def has_data(self, name: str, limit: int = 3) -> int:
         """How many non-blank rows sheet ``name`` has, counting up to ``limit``."""

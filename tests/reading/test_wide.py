@@ -1,0 +1,85 @@
+"""The wide layout's mapping: which columns are milestones, and the events a row gives."""
+
+import io
+
+from openpyxl import load_workbook
+
+from grievance_rules.i18n import language
+from grievance_rules.reading import read_orders
+from grievance_rules.reading.wide import WideMapping
+from tests.reading.tables import write_xlsx
+
+
+def test_a_line_break_typed_in_a_milestone_header_is_read_past():
+    layout = WideMapping.load().resolve(["工单编号", "派单\n时间", "承办单位", "回复\r\n时间"])
+    assert [m.type for m in layout.milestones] == ["dispatched", "replied"]
+    assert layout.at == {0: 1, 1: 3}
+
+
+def test_a_note_in_parentheses_on_a_milestone_header_is_read_past():
+    layout = WideMapping.load().resolve(
+        ["工单编号", "派单时间(北京时间)", "承办单位", "回访时间（北京时间）", "满意度（回访）"]
+    )
+    assert [m.type for m in layout.milestones] == ["dispatched", "callback"]
+    assert layout.at == {0: 1, 1: 3}
+    assert layout.fields == {(1, "satisfaction"): 4}
+    # the header itself wins over a noted one; two noted ones are not guessed between
+    layout = WideMapping.load().resolve(
+        ["派单时间(北京时间)", "派单时间", "回复时间(初次)", "回复时间(二次)", "回访时间(首次)"]
+    )
+    assert [m.type for m in layout.milestones] == ["dispatched", "callback"]
+    assert layout.at == {0: 1, 1: 4}
+
+
+def test_noted_milestone_headers_give_the_events_of_the_sheet(tmp_path):
+    sheet = [
+        ["工单编号", "受理渠道", "诉求类型", "受理时间（北京时间）", "承办单位",
+         "派单时间(北京时间)", "签收时间", "回复时间", "回访时间（北京时间）", "满意度"],
+        ["CD2603001", "12345热线", "投诉", "2026/3/2 9:10", "东风社区",
+         "2026/3/2 9:30", "2026/3/2 10:00", "2026/3/4 15:00", "2026/3/5 10:00", "满意"],
+    ]  # fmt: skip
+    path = write_xlsx(tmp_path / "w.xlsx", sheet)
+    book = load_workbook(path)
+    units = book.create_sheet("单位")
+    for row in [["单位编号", "名称", "类型"], ["c07", "东风社区", "属地"]]:
+        units.append(row)
+    book.save(path)
+    report = read_orders(path, assume_tz="Asia/Shanghai")
+    assert report.rejected == (), [str(r) for r in report.rejected]
+    assert report.ignored_columns == ()
+    (order,) = report.orders
+    assert order.dispatched_at.isoformat() == "2026-03-02T09:30:00+08:00"
+    assert [(e.type, e.at.isoformat()) for e in order.events] == [
+        ("dispatched", "2026-03-02T09:30:00+08:00"),
+        ("signed_for", "2026-03-02T10:00:00+08:00"),
+        ("replied", "2026-03-04T15:00:00+08:00"),
+        ("callback", "2026-03-05T10:00:00+08:00"),
+    ]
+    assert order.events[3].satisfaction == "satisfied"
+
+
+def test_a_milestone_cell_that_is_no_instant_is_named_by_its_event_in_the_readers_language():
+    text = (
+        "工单编号,受理渠道,诉求类型,受理时间,派单时间,回复时间,办结时间\n"
+        "A1,12345,投诉,2026/3/2 9:10,2026/3/2 9:30,下周,明天\n"
+    )
+    shown = {}
+    for lang in ("en", "zh"):
+        with language(lang):
+            report = read_orders(io.StringIO(text), format="csv", assume_tz="Asia/Shanghai")
+            (rejected,) = report.rejected
+            shown[lang] = [
+                str(problem).split("; ")[0]
+                for problem in rejected.problems
+                if problem.code == "invalid_cell"
+            ]
+    assert shown["en"] == [
+        "replied: column '回复时间': '下周' is not a date and time",
+        "closed: column '办结时间': '明天' is not a date and time",
+    ]
+    assert shown["zh"] == [
+        "回复：列 '回复时间'：'下周' 不是日期时间；请写作例如 2025-01-01 08:00、2025/1/1 8:00、"
+        "2025年1月1日 8:00，或使用日期单元格 [invalid_cell]",
+        "办结：列 '办结时间'：'明天' 不是日期时间；请写作例如 2025-01-01 08:00、2025/1/1 8:00、"
+        "2025年1月1日 8:00，或使用日期单元格 [invalid_cell]",
+    ]
