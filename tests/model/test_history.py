@@ -246,7 +246,9 @@ def test_issue_to_dict_and_str():
         "severity": "error",
         "event_index": 2,
         "field": "events[2].requester",
-        "message": "return decided for 's02', which has no undecided return request",
+        "message": (
+            "return decided for 's02' (城市管理办公室), which has no undecided return request"
+        ),
     }
     assert str(issue).endswith("[return_decided_without_request]")
 
@@ -285,3 +287,21 @@ def test_an_issue_is_said_with_the_colon_of_the_language():
         assert str(issue) == "events[0]：尚无回复即已回访 [callback_before_reply]"
     with language("en"):
         assert str(issue) == "events[0]: 尚无回复即已回访 [callback_before_reply]"
+
+
+def test_a_unit_the_order_names_is_said_by_id_and_name():
+    # c07 is 东风社区 in the order's units, and nothing sent the order there: it acts
+    # unreached; an official reads the unit by name, not by its id alone
+    from grievance_rules.i18n import language
+
+    rec = record()
+    rec["events"].insert(2, {"type": "first_contact", "at": "2024-05-06T09:50:00+08:00",
+                             "unit": "c07", "method": "phone"})  # fmt: skip
+    order = WorkOrder.model_validate(rec)
+    (issue,) = (i for i in check_history(order) if i.code.value == "unit_not_reached")
+    assert issue.message == (
+        "unit 'c07' (东风社区) acts (first_contact) but the order never reached it"
+    )
+    with language("zh"):
+        (issue,) = (i for i in check_history(order) if i.code.value == "unit_not_reached")
+    assert issue.message == "单位 'c07'（东风社区） 有办理动作（先行联系），但工单从未派给该单位"

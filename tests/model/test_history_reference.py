@@ -66,6 +66,13 @@ class _Reference:
         self.issues: list[HistoryIssue] = []
         self.units: dict[str, Unit] = {}
 
+    def named(self, unit_id: str) -> str:
+        """A unit of the order by id, and by name when it has one: ``'c07' (东风社区)``."""
+        unit = self.units.get(unit_id)
+        if unit is None or not unit.name:
+            return repr(unit_id)
+        return _("{unit} ({name})").format(unit=repr(unit_id), name=unit.name)
+
     def add(self, code: IssueCode, index: int | None, field: str, message: str) -> None:
         self.issues.append(HistoryIssue(code, index, field, message))
 
@@ -220,7 +227,7 @@ class _Reference:
                         i,
                         f"events[{i}].unit",
                         _("unit {unit} acts ({type}) but the order never reached it").format(
-                            unit=repr(actor), type=_event_type(kind)
+                            unit=self.named(actor), type=_event_type(kind)
                         ),
                     )
             if closed and kind in _HANDLING_TYPES and actor not in upstream:
@@ -311,7 +318,7 @@ class _Reference:
                 i,
                 f"events[{i}]",
                 _("extension granted with no open extension request from {unit}").format(
-                    unit=repr(wanted)
+                    unit=self.named(wanted)
                 )
                 if wanted
                 else _("extension granted with no open extension request"),
@@ -328,7 +335,7 @@ class _Reference:
                 i,
                 f"{where}.requester",
                 _("return decided for {unit}, which has no undecided return request").format(
-                    unit=repr(event.requester)
+                    unit=self.named(event.requester)
                 ),
             )
         elif not open_returns:

@@ -217,6 +217,13 @@ class _Checker:
         self.handling: set[str] = set()
         """The ids of the other units: they must be reached before they act."""
 
+    def named(self, unit_id: str) -> str:
+        """A unit of the order by id, and by name when it has one: ``'c07' (东风社区)``."""
+        unit = self.units.get(unit_id)
+        if unit is None or not unit.name:
+            return repr(unit_id)
+        return _("{unit} ({name})").format(unit=repr(unit_id), name=unit.name)
+
     def add(self, code: IssueCode, index: int | None, field: str, message: str) -> None:
         self.issues.append(HistoryIssue(code, index, field, message))
 
@@ -342,7 +349,7 @@ class _Checker:
                         i,
                         f"events[{i}].unit",
                         _("unit {unit} acts ({type}) but the order never reached it").format(
-                            unit=repr(actor), type=_event_type(kind)
+                            unit=self.named(actor), type=_event_type(kind)
                         ),
                     )
             if closed and kind in handling_types and actor not in upstream:
@@ -463,7 +470,7 @@ class _Checker:
                 i,
                 f"events[{i}]",
                 _("extension granted with no open extension request from {unit}").format(
-                    unit=repr(wanted)
+                    unit=self.named(wanted)
                 )
                 if wanted
                 else _("extension granted with no open extension request"),
@@ -480,7 +487,7 @@ class _Checker:
                 i,
                 f"{where}.requester",
                 _("return decided for {unit}, which has no undecided return request").format(
-                    unit=repr(event.requester)
+                    unit=self.named(event.requester)
                 ),
             )
         elif not open_returns:
