@@ -77,3 +77,12 @@ def test_a_line_break_typed_in_a_header_cell_is_read_past():
     layout = ColumnMapping().resolve(["工单编号", "受理\n时间", "诉求\r\n类型", "派单\u3000时间"])
     assert layout.fields == {0: "id", 1: "received_at", 2: "category", 3: "dispatched_at"}
     assert layout.ignored == ()
+
+
+def test_a_header_whose_note_names_a_later_occurrence_does_not_hold_the_field():
+    # 派单时间（二次） is a second dispatch, not the first: it is not read as 派单时间
+    layout = ColumnMapping().resolve(["工单编号", "受理时间", "派单时间（二次）"])
+    assert layout.fields == {0: "id", 1: "received_at"}
+    assert layout.ignored == ("派单时间（二次）",)
+    layout = ColumnMapping().resolve(["工单编号", "受理时间", "派单时间（首次）"])
+    assert layout.fields == {0: "id", 1: "received_at", 2: "dispatched_at"}

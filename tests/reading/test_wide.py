@@ -83,3 +83,17 @@ def test_a_milestone_cell_that_is_no_instant_is_named_by_its_event_in_the_reader
         "办结：列 '办结时间'：'明天' 不是日期时间；请写作例如 2025-01-01 08:00、2025/1/1 8:00、"
         "2025年1月1日 8:00，或使用日期单元格 [invalid_cell]",
     ]
+
+
+def test_a_note_naming_a_later_occurrence_is_not_read_past():
+    # 回访时间(二次) is the second callback: read past its note it would be taken for the
+    # first (回访时间), its round and the satisfaction beside it misread; so it is left
+    # unread (and listed), while a note naming the first (首次) is read past
+    mapping = WideMapping.load()
+    second = mapping.resolve(["工单编号", "派单时间", "承办单位", "回访时间(二次)", "满意度"])
+    assert [m.type for m in second.milestones] == ["dispatched"]
+    first = mapping.resolve(["工单编号", "派单时间", "承办单位", "回访时间（首次）", "满意度"])
+    assert [m.type for m in first.milestones] == ["dispatched", "callback"]
+    assert first.at == {0: 1, 1: 3}
+    number = mapping.resolve(["工单编号", "派单时间", "承办单位", "回访时间(2)"])
+    assert [m.type for m in number.milestones] == ["dispatched"]

@@ -42,6 +42,7 @@ __all__ = [
     "TableLayout",
     "field_label",
     "header_key",
+    "names_a_later_occurrence",
     "without_note",
 ]
 
@@ -125,12 +126,38 @@ def header_key(header: str) -> str:
     return "".join(header.split()).replace("（", "(").replace("）", ")").casefold()
 
 
-_NOTE = re.compile(r"\([^()]*\)$")
+_NOTE = re.compile(r"\(([^()]*)\)$")
+
+_FIRST = re.compile(r"1|一|首次|初次|第一次|第1次|first")
+"""A note naming the first occurrence, which is what the bare header means."""
+_LATER = re.compile(
+    r"\d+|[一二三四五六七八九十两]+|.*(次|第|再|复|末|最后|round|second|third|last).*"
+)
+"""A note naming an occurrence, the first aside (:data:`_FIRST`)."""
 
 
 def without_note(key: str) -> str:
     """A header key less a note in parentheses at its end: 受理时间(北京时间) → 受理时间."""
     return _NOTE.sub("", key)
+
+
+def names_a_later_occurrence(key: str) -> bool:
+    """Whether a header key's note names an occurrence after the first: 回访时间(二次).
+
+    Such a column is not read as its bare header (回访时间 is the first callback; the
+    second is ``二次回访时间``), though it still counts as claiming it: two noted
+    columns of one header are not guessed between.
+
+    Example:
+        >>> notes = ("回访时间(北京时间)", "回访时间(首次)", "回访时间(二次)", "回访时间(2)")
+        >>> [names_a_later_occurrence(k) for k in notes]
+        [False, False, True, True]
+    """
+    found = _NOTE.search(key)
+    if found is None:
+        return False
+    note = found.group(1)
+    return bool(_LATER.fullmatch(note)) and not _FIRST.fullmatch(note)
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,7 +258,9 @@ class ColumnMapping:
             claimed.setdefault(name, []).append(index)
         for name, indices in claimed.items():
             if name not in seen and len(indices) == 1:
-                fields[indices[0]] = name
+                (index,) = indices
+                if not names_a_later_occurrence(header_key(str(header_row[index]))):
+                    fields[index] = name
         ignored = [
             str(cell)
             for index, cell in enumerate(header_row)

@@ -20,7 +20,7 @@ Example:
 Headers are compared as the order's columns are (:func:`.columns.header_key`):
 ignoring case and white space, and reading past a note in parentheses at the
 end (``回访时间（北京时间）``) when no column has the header itself and only one
-has it so noted.
+has it so noted, unless the note names a later occurrence (``回访时间（二次）``).
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from grievance_rules.errors import ReadError
 from grievance_rules.i18n import gettext as _
 from grievance_rules.model import EVENT_CLASSES, UnitKind
 from grievance_rules.reading.cells import bool_cell, instant_cell, text_cell
-from grievance_rules.reading.columns import header_key, without_note
+from grievance_rules.reading.columns import header_key, names_a_later_occurrence, without_note
 from grievance_rules.reading.long import BOOL_FIELDS
 from grievance_rules.reading.results import RecordProblem
 from grievance_rules.reading.tabular import TableRow, formula_problem, unreadable_text
@@ -214,7 +214,10 @@ class WideMapping:
             for name in names:
                 columns = noted.get(header_key(name), [])
                 if len(columns) == 1:
-                    return columns[0]
+                    (column,) = columns
+                    if names_a_later_occurrence(header_key(headers[column])):
+                        return None  # 回访时间(二次): the second, not the bare header's first
+                    return column
                 if columns:
                     return None  # two noted columns: neither is guessed
             return None
