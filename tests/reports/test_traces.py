@@ -324,14 +324,16 @@ def test_a_line_naming_no_unit_reads_the_same_with_names() -> None:
 
 
 def _english_left(text: str, units: set[str]) -> list[str]:
-    """The Latin words of a Chinese line other than rule ids, parameter names and unit ids.
+    """The Latin words of a Chinese line other than rule ids, parameter names, unit ids and
+    the names of source files.
 
     A parameter's value after its name (``参数 second_continuation_risk：reached``) is the
     code a user sets with ``--set``, as the name is; ``any`` is a value of chengdong's
     parameter weekly_other_deductions.
     """
     text = re.sub(r"\d{4}-\d{2}-\d{2}T[\d:.]+[+-]\d{2}:\d{2}", " ", text)  # instants
-    text = re.sub(r"参数 [a-z0-9_]+：[a-z_]+", " ", text)  # a parameter and its value
+    text = re.sub(r"参数 [a-z0-9_]+(：[a-z_]+)?", " ", text)  # a parameter (and its value)
+    text = re.sub(r"[\w-]+\.(txt|md|pdf|docx?)", " ", text)  # a source file's name
     words = re.findall(r"[A-Za-z][A-Za-z0-9_.#-]*", text)
     kept = re.compile(r"[A-Z]{2}-[A-Za-z0-9_.#-]+|[a-z0-9]+(?:_[a-z0-9]+)+|any")
     return [word for word in words if not kept.fullmatch(word) and word not in units]

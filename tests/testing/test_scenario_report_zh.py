@@ -58,9 +58,10 @@ def test_mismatches_and_the_report_in_chinese(tmp_path) -> None:
         "  时限 {rule: LS-1.reply, order: L3, state: breached, due: '2024-05-08T10:00:00+08:00', "
         "start: '2024-05-06T10:00:00+08:00', unit: c1, occurrence: 0} 的计算过程："
     )
-    assert lines[trace + 1 : trace + 5] == [
+    assert lines[trace + 1 : trace + 6] == [
         "    2024-05-06T10:00:00+08:00 起算（流转环节 0（派单））",
         "    2个工作日（按工作时间计算）",
+        "    时限取自参数 reply_time：2个工作日，自 2024-01-01 起施行",
         "    自起算时刻起按工作时间计 840 分钟（每个工作日 420 分钟）：2024-05-08T10:00:00+08:00",
         "    2024-05-08T10:01:00+08:00 停止计时（流转环节 1（回复））：超时",
     ]

@@ -112,6 +112,51 @@ def _period(ev: Evaluation, spec: object, convention: object, half_day: object) 
     return period
 
 
+def _parameter_texts(ev: Evaluation, rule: ClockRule | WindowRule) -> tuple[str, ...]:
+    """Trace lines naming the parameters a rule's period reads, as in force on the judged date.
+
+    Each says the parameter, its value and the date that value took effect; and the
+    value's own citation where it is not the rule's (a later notice that changed the
+    limit: the finding cites the rule's clause, the trace the notice the value is from).
+    Built once per plan, rule and parameter segment.
+    """
+    texts: dict[Any, tuple[str, ...]] = ev.shared.setdefault("parameter_texts", {})
+    key = (rule.id, ev.segment)
+    lines = texts.get(key)
+    if lines is None:
+        found = []
+        for what, spec in (
+            ("duration", rule.duration),
+            ("counting", rule.convention),
+            ("half day", rule.half_day),
+        ):
+            if not isinstance(spec, ParamRef):
+                continue
+            if spec.param in ev.pack.overrides:  # (what-if: the value given, on every date)
+                found.append(f"{what} from parameter {spec.param}: {ev.value(spec)}, overridden")
+                continue
+            parameter = ev.pack.parameters[spec.param]
+            dated = max(
+                (v for v in parameter.values if v.from_ <= ev.judged_on),
+                key=lambda v: v.from_,
+                default=None,
+            )
+            if dated is None:  # (no value on the date: the deadline was refused)
+                continue
+            line = (
+                f"{what} from parameter {spec.param}: {dated.value}, "
+                f"in force from {dated.from_.isoformat()}"
+            )
+            cited = dated.citation
+            if cited is not None and cited != rule.citation:
+                line += f", per {cited.source} {cited.clause}「{cited.text}」"
+            if parameter.basis == "assumption":
+                line += ", the pack's assumption (no source gives it)"
+            found.append(line)
+        lines = texts[key] = tuple(found)
+    return lines
+
+
 _TEXTS_KEPT = 4_096
 """At most this many deadlines' trace texts are kept per pack (then it starts afresh)."""
 
@@ -539,7 +584,9 @@ def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
             due = deadline.due
             provisional = deadline.provisional
             lines, skipped = _deadline_texts(ev, deadline)
-            trace.extend(lines)
+            trace.append(lines[0])  # the period, then the parameters it was read from
+            trace.extend(_parameter_texts(ev, rule))
+            trace.extend(lines[1:])
         else:
             field = rule.due_field
             source = ev.order if field == "reply_deadline" else kept[k0] if k0 is not None else None
@@ -738,6 +785,7 @@ def evaluate_window(ev: Evaluation, rule: WindowRule) -> list[WindowFinding]:
             f"opened {instant_text(opened)} by {what}",
             f"{deadline.duration} ({deadline.convention.value}, half day: "
             f"{deadline.half_day.value}): closes {instant_text(deadline.due)}",
+            *_parameter_texts(ev, rule),
             *deadline.steps,
             f"event {ev.event_index(k)} ({kept[k].type}) at {instant_text(acted)}: {state}",
         )

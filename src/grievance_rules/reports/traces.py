@@ -301,6 +301,32 @@ def _taken(m: re.Match[str]) -> str:
     )
 
 
+def _from_parameter(m: re.Match[str]) -> str:
+    """``duration from parameter reply_time: 5 working days, in force from 2023-05-19``."""
+    what, name, value, since, overridden, source, clause, text, assumed = m.groups()
+    chinese = current_language() == "zh"
+    if what == "duration":
+        line = _("duration from parameter {name}: {value}")
+        value = duration_text(value)
+    elif what == "counting":
+        line = _("counting from parameter {name}: {value}")
+        value = convention_text(value) if chinese else value
+    else:
+        line = _("half day from parameter {name}: {value}")
+    line = line.format(name=name, value=value)
+    if overridden:
+        line += _(", overridden")
+    else:
+        line += _(", in force from {date}").format(date=since)
+    if source:
+        line += _(", per {source} {clause}「{text}」").format(
+            source=source, clause=clause, text=text
+        )
+    if assumed:
+        line += _(", the pack's assumption (no source gives it)")
+    return line
+
+
 def _deadline_on(m: re.Match[str]) -> str:
     if m[1] == "order":
         line = _("due at the deadline written on the order: {field} = {at}")
@@ -412,6 +438,14 @@ _LINES: tuple[tuple[re.Pattern[str], _Render], ...] = (
             r"(not charged|already late when it left)"
         ),
         _taken,
+    ),
+    (
+        re.compile(
+            r"(duration|counting|half day) from parameter (\S+): (.+?), "
+            r"(?:in force from (\d{4}-\d{2}-\d{2})|(overridden))"
+            r"(?:, per (\S+) (.+?)「(.*)」)?(, the pack's assumption \(no source gives it\))?"
+        ),
+        _from_parameter,
     ),
     (re.compile(rf"stopped ({_T}) by {_EV}: (\w+)"), _stopped),
     (
