@@ -37,7 +37,12 @@ from grievance_rules.packs.checks import (
     uncited_parameters,
     uncited_values,
 )
-from grievance_rules.packs.files import check_no_outward_links, check_relative
+from grievance_rules.packs.files import (
+    UnreadYaml,
+    check_no_outward_links,
+    check_relative,
+    unread_yaml,
+)
 from grievance_rules.packs.pack import ORIGINS, Pack
 from grievance_rules.packs.schema import (
     Manifest,
@@ -78,6 +83,7 @@ def load_pack(directory: str | Path, *, strict: bool = False, origin: str = "pat
         )
     read: dict[str, bytes] = {}
     data, node = read_yaml(root / MANIFEST, root, read)
+    manifest_data, manifest_node = data, node
     manifest: Manifest = validate_as(Manifest, data, MANIFEST, node)
     check_calendar(manifest, node)
     check_relative(manifest.parameters_file, file=MANIFEST, field="parameters_file")
@@ -107,6 +113,7 @@ def load_pack(directory: str | Path, *, strict: bool = False, origin: str = "pat
     where: dict[str, tuple[str, YamlRef | None, int]] = {}
     files: dict[str, str] = {}
     found: dict[Path, str] = {}
+    unmatched: list[int] = []
     for i, pattern in enumerate(manifest.rule_files):
         check_no_outward_links(root, pattern, file=MANIFEST, field=f"rule_files.{i}")
         try:
@@ -123,8 +130,32 @@ def load_pack(directory: str | Path, *, strict: bool = False, origin: str = "pat
                 file=MANIFEST,
                 field=field_path,
             ) from None
+        if not matches:
+            unmatched.append(i)
         for match in matches:
             found.setdefault(match, f"rule_files.{i}")
+    for i, pattern in enumerate(manifest.rule_files):
+        field_path = f"rule_files.{i}"
+        unread = unread_yaml(root, pattern, found)
+        if i in unmatched:
+            raise _matches_nothing(i, pattern, unread, manifest_data, manifest_node)
+        if unread:
+            raise PackError(
+                _(
+                    "{file}: rule files end in {suffix} ({field}: {pattern}), so this file "
+                    "is not read and its rules would be lost without a word; rename it "
+                    "{meant}, or move it out of {folder}"
+                ).format(
+                    file=unread[0].file,
+                    suffix=unread[0].suffix,
+                    field=field_path,
+                    pattern=repr(pattern),
+                    meant=unread[0].meant,
+                    folder=unread[0].folder or _("the pack directory"),
+                ),
+                file=unread[0].file,
+                field=field_path,
+            )
     paths = sorted(found)
     for path in paths:
         name = path.relative_to(root).as_posix()
@@ -146,6 +177,17 @@ def load_pack(directory: str | Path, *, strict: bool = False, origin: str = "pat
             where[rule.id] = (name, node, index)
             files[rule.id] = name
             rules.append(rule)
+    if not rules:
+        read_names = [path.relative_to(root).as_posix() for path in paths]
+        raise PackError(
+            _(
+                "{file}: rule_files: the pack has no rules (rule files read: {files}); "
+                "a pack without rules assesses nothing"
+            ).format(file=MANIFEST, files=", ".join(read_names) or _("none")),
+            file=MANIFEST,
+            line=_manifest_line(manifest_data, manifest_node, ["rule_files"]),
+            field="rule_files",
+        )
     Checker(manifest, rules, parameters, where).run()
     check_scoring(manifest, parameters)
     with language("en"):  # the pack's record, the same whatever language loads it
@@ -173,6 +215,46 @@ def load_pack(directory: str | Path, *, strict: bool = False, origin: str = "pat
         )
     digest = _content_hash(read)
     return Pack(manifest, tuple(rules), parameters, root, files, tuple(flags), {}, digest, origin)
+
+
+def _matches_nothing(
+    index: int, pattern: str, unread: list[UnreadYaml], data: object, node: YamlRef
+) -> PackError:
+    """The refusal of a ``rule_files`` pattern that matches no file (with a file it skips)."""
+    field = f"rule_files.{index}"
+    shown = repr(pattern)
+    if not isinstance(data, dict) or "rule_files" not in data:
+        shown = _("{pattern} (the default)").format(pattern=shown)
+    if unread:
+        message = _(
+            "{file}: {field}: {pattern} matches no file, yet {other} lies where it looks; "
+            "rename that file {meant}, or change the pattern, else its rules would be "
+            "missing without a word"
+        ).format(
+            file=MANIFEST,
+            field=field,
+            pattern=shown,
+            other=unread[0].file,
+            meant=unread[0].meant,
+        )
+    else:
+        message = _(
+            "{file}: {field}: {pattern} matches no file in the pack directory; "
+            "the rules it was meant to read would be missing without a word"
+        ).format(file=MANIFEST, field=field, pattern=shown)
+    return PackError(
+        message,
+        file=MANIFEST,
+        line=_manifest_line(data, node, ["rule_files", index]),
+        field=field,
+    )
+
+
+def _manifest_line(data: object, node: YamlRef, path: list[str | int]) -> int | None:
+    """The line of a manifest field the manifest writes (``None`` for a default)."""
+    if not isinstance(data, dict) or path[0] not in data:
+        return None
+    return line_of(node, path)
 
 
 def _content_hash(read: Mapping[str, bytes]) -> str:

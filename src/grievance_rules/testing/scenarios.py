@@ -858,8 +858,11 @@ class Coverage:
 
     @property
     def complete(self) -> bool:
-        """Every rule exercised, and every time limit seen on both sides."""
-        return not self.unexercised and not self.one_sided
+        """Every rule exercised, and every time limit seen on both sides.
+
+        Never for a pack of no rules (``titles`` empty): nothing was exercised.
+        """
+        return bool(self.titles) and not self.unexercised and not self.one_sided
 
 
 def pack_coverage(pack_dir: str | Path) -> Coverage:

@@ -1,0 +1,192 @@
+"""A pack author's slips, each refused with the file, the line, the rule and the field.
+
+The slips are those a pack author made on a copy of the daye pack (a rules file saved
+as ``.yml``, a pattern that reads nothing, a parameters file's key renamed ...), made
+here on the small "lakeside" pack (tests/testing/lakeside.py) written into
+``tmp_path``. The messages are written out in full, in English and in Chinese.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from grievance_rules.cli import cli, main
+from grievance_rules.cli.packtest import coverage_lines
+from grievance_rules.errors import PackError
+from grievance_rules.i18n import language
+from grievance_rules.packs import load_pack
+from grievance_rules.testing.scenarios import Coverage
+from tests.testing.lakeside import ALL_CASES, REPLY_WRONG, write_pack
+
+
+@pytest.fixture
+def pack(tmp_path: Path) -> Path:
+    return write_pack(tmp_path, *ALL_CASES)
+
+
+def refusal(pack: Path, lang: str = "en", *, strict: bool = False) -> PackError:
+    with language(lang), pytest.raises(PackError) as caught:
+        load_pack(pack, strict=strict)
+    return caught.value
+
+
+def where(error: PackError) -> tuple[str | None, int | None, str | None, str | None]:
+    return error.file, error.line, error.rule_id, error.field
+
+
+def add_to_manifest(pack: Path, text: str) -> None:
+    manifest = pack / "pack.yaml"
+    manifest.write_text(manifest.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+# -- 1. rule files: a pattern that reads nothing, a file it does not read, no rules --------
+
+
+def test_a_rule_files_pattern_that_matches_nothing_is_refused(pack: Path) -> None:
+    add_to_manifest(pack, 'rule_files: ["rule/*.yaml"]\n')
+    error = refusal(pack)
+    assert str(error) == (
+        "pack.yaml: rule_files.0: 'rule/*.yaml' matches no file in the pack directory; the "
+        "rules it was meant to read would be missing without a word (line 13)"
+    )
+    assert where(error) == ("pack.yaml", 13, None, "rule_files.0")
+    assert str(refusal(pack, "zh")) == (
+        "pack.yaml：rule_files.0：'rule/*.yaml' 在规则包目录中匹配不到任何文件；"
+        "它本应读取的规则会悄无声息地缺失（第 13 行）"
+    )
+
+
+def test_a_yml_pattern_beside_yaml_rule_files_is_refused_naming_a_file_it_skips(
+    pack: Path,
+) -> None:
+    add_to_manifest(pack, 'rule_files: ["rules/*.yml"]\n')
+    error = refusal(pack)
+    assert str(error) == (
+        "pack.yaml: rule_files.0: 'rules/*.yml' matches no file, yet rules/lakeside.yaml "
+        "lies where it looks; rename that file lakeside.yml, or change the pattern, else its "
+        "rules would be missing without a word (line 13)"
+    )
+    assert where(error) == ("pack.yaml", 13, None, "rule_files.0")
+
+
+def test_the_second_pattern_matching_nothing_is_named(pack: Path) -> None:
+    add_to_manifest(pack, "rule_files:\n  - rules/*.yaml\n  - more/*.yaml\n")
+    assert where(refusal(pack)) == ("pack.yaml", 15, None, "rule_files.1")
+
+
+def test_a_rules_file_saved_as_yml_is_named_with_the_pattern_that_skips_it(pack: Path) -> None:
+    (pack / "rules" / "lakeside.yaml").rename(pack / "rules" / "lakeside.yml")
+    error = refusal(pack)
+    assert str(error) == (
+        "pack.yaml: rule_files.0: 'rules/*.yaml' (the default) matches no file, yet "
+        "rules/lakeside.yml lies where it looks; rename that file lakeside.yaml, or change "
+        "the pattern, else its rules would be missing without a word"
+    )
+    assert where(error) == ("pack.yaml", None, None, "rule_files.0")
+    assert str(refusal(pack, "zh")) == (
+        "pack.yaml：rule_files.0：默认的 'rules/*.yaml' 匹配不到任何文件，但它查找的位置有 "
+        "rules/lakeside.yml；请把这个文件改名为 lakeside.yaml，或修改匹配模式，"
+        "否则其中的规则会悄无声息地缺失"
+    )
+
+
+def test_a_yml_file_beside_rule_files_that_are_read_is_refused(pack: Path) -> None:
+    # the pack keeps its other rules: the ones in hubin.yml would be lost without a word
+    (pack / "rules" / "hubin.yml").write_text("rules: []\n", encoding="utf-8")
+    error = refusal(pack)
+    assert str(error) == (
+        "rules/hubin.yml: rule files end in .yaml (rule_files.0: 'rules/*.yaml'), so this "
+        "file is not read and its rules would be lost without a word; rename it "
+        "hubin.yaml, or move it out of rules/"
+    )
+    assert where(error) == ("rules/hubin.yml", None, None, "rule_files.0")
+    assert str(refusal(pack, "zh")) == (
+        "rules/hubin.yml：规则文件以 .yaml 结尾（rule_files.0：'rules/*.yaml'），"
+        "所以这个文件不会被读取，其中的规则会悄无声息地丢失；"
+        "请改名为 hubin.yaml，或把它移出 rules/"
+    )
+
+
+def test_a_rule_file_with_its_suffix_in_capitals_is_refused(pack: Path) -> None:
+    (pack / "rules" / "more.YAML").write_text("rules: []\n", encoding="utf-8")
+    assert where(refusal(pack)) == ("rules/more.YAML", None, None, "rule_files.0")
+
+
+def test_other_files_beside_the_rule_files_are_left_alone(pack: Path) -> None:
+    (pack / "rules" / "notes.txt").write_text("草稿\n", encoding="utf-8")
+    (pack / "rules" / "lakeside.yaml.bak").write_text("rules: []\n", encoding="utf-8")
+    assert len(load_pack(pack).rules) == 4
+
+
+def test_a_yml_file_a_pattern_names_outright_or_reads_is_fine(pack: Path) -> None:
+    (pack / "rules" / "lakeside.yaml").rename(pack / "rules" / "lakeside.yml")
+    add_to_manifest(pack, "rule_files: [rules/lakeside.yml]\n")
+    assert len(load_pack(pack).rules) == 4
+
+
+def test_a_pack_without_rules_is_refused(pack: Path) -> None:
+    (pack / "rules" / "lakeside.yaml").write_text("rules: []\n", encoding="utf-8")
+    error = refusal(pack)
+    assert str(error) == (
+        "pack.yaml: rule_files: the pack has no rules (rule files read: rules/lakeside.yaml); "
+        "a pack without rules assesses nothing"
+    )
+    assert where(error) == ("pack.yaml", None, None, "rule_files")
+    assert str(refusal(pack, "zh")) == (
+        "pack.yaml：rule_files：规则包中没有规则（读取的规则文件：rules/lakeside.yaml）；"
+        "没有规则的规则包什么也评判不了"
+    )
+
+
+def test_an_empty_rule_files_list_is_refused(pack: Path) -> None:
+    add_to_manifest(pack, "rule_files: []\n")
+    error = refusal(pack)
+    assert str(error) == (
+        "pack.yaml: rule_files: the pack has no rules (rule files read: none); "
+        "a pack without rules assesses nothing (line 13)"
+    )
+    assert where(error) == ("pack.yaml", 13, None, "rule_files")
+
+
+def test_test_command_refuses_a_pack_whose_pattern_reads_nothing(
+    pack: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    add_to_manifest(pack, 'rule_files: ["rule/*.yaml"]\n')
+    monkeypatch.setattr(sys, "argv", ["grievance-rules", "test", str(pack)])
+    with pytest.raises(SystemExit) as done:
+        main()
+    out, err = capsys.readouterr()
+    assert (done.value.code, out) == (2, "")
+    assert err.strip() == (
+        "error: pack.yaml: rule_files.0: 'rule/*.yaml' matches no file in the pack directory; "
+        "the rules it was meant to read would be missing without a word (line 13)"
+    )
+
+
+def test_coverage_of_no_rules_says_nothing_was_exercised() -> None:
+    coverage = Coverage(results=[], unexercised=[], one_sided=[], titles={})
+    assert not coverage.complete
+    assert coverage_lines(coverage) == ["coverage: the pack has no rules; nothing was exercised"]
+    with language("zh"):
+        assert coverage_lines(coverage) == ["覆盖情况：规则包中没有规则，什么也没有检验"]
+
+
+def test_full_coverage_beside_failing_cases_says_it_counts_passing_cases_only(
+    tmp_path: Path,
+) -> None:
+    result = CliRunner().invoke(cli, ["test", str(write_pack(tmp_path, *ALL_CASES, REPLY_WRONG))])
+    assert result.exit_code == 1
+    assert result.output.endswith(
+        "4 passed, 1 failed\ncoverage, counting the passing cases only: every rule exercised; "
+        "every time limit seen on both sides\n"
+    )
