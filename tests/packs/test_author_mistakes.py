@@ -190,3 +190,33 @@ def test_full_coverage_beside_failing_cases_says_it_counts_passing_cases_only(
         "4 passed, 1 failed\ncoverage, counting the passing cases only: every rule exercised; "
         "every time limit seen on both sides\n"
     )
+
+
+# -- 2. the parameters file's own keys -----------------------------------------------------
+
+
+def test_an_unknown_key_beside_parameters_is_refused(pack: Path) -> None:
+    parameters = pack / "parameters.yaml"
+    parameters.write_text(
+        parameters.read_text(encoding="utf-8") + "paramters_note: x\n", encoding="utf-8"
+    )
+    error = refusal(pack)
+    assert str(error) == (
+        "parameters.yaml: paramters_note: unknown field 'paramters_note'; "
+        "allowed here: parameters (line 7)"
+    )
+    assert where(error) == ("parameters.yaml", 7, None, "paramters_note")
+    assert str(refusal(pack, "zh")) == (
+        "parameters.yaml：paramters_note：未知字段 'paramters_note'；"
+        "此处可用的字段：parameters（第 7 行）"
+    )
+
+
+def test_parameters_renamed_params_blames_the_parameters_file_not_a_rule(pack: Path) -> None:
+    # it said: rules/lakeside.yaml: rule LS-1.reply: duration.param: unknown parameter
+    replace_in(pack / "parameters.yaml", "parameters:", "params:")
+    error = refusal(pack)
+    assert str(error) == (
+        "parameters.yaml: params: unknown field 'params'; allowed here: parameters (line 1)"
+    )
+    assert where(error) == ("parameters.yaml", 1, None, "params")

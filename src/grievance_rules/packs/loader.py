@@ -23,6 +23,8 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+import yaml
+
 from grievance_rules.errors import PackError
 from grievance_rules.i18n import gettext as _
 from grievance_rules.i18n import language
@@ -94,6 +96,8 @@ def load_pack(directory: str | Path, *, strict: bool = False, origin: str = "pat
     parameters_path = root / manifest.parameters_file
     if os.path.lexists(parameters_path):
         data, node = read_yaml(parameters_path, root, read, "parameters_file")
+        if isinstance(data, dict):
+            _check_parameters_keys(data, manifest.parameters_file, node)
         raw = (data or {}).get("parameters", {}) if isinstance(data, dict) else data
         if not isinstance(raw, dict):
             raise PackError(
@@ -215,6 +219,35 @@ def load_pack(directory: str | Path, *, strict: bool = False, origin: str = "pat
         )
     digest = _content_hash(read)
     return Pack(manifest, tuple(rules), parameters, root, files, tuple(flags), {}, digest, origin)
+
+
+_PARAMETERS_KEYS = ("parameters",)
+"""The keys a parameters file may have at its top."""
+
+
+def _check_parameters_keys(data: dict[object, object], file: str, node: YamlRef) -> None:
+    """Refuse a key at the top of the parameters file other than ``parameters``.
+
+    Raises:
+        PackError: names the file, the key (its line) and the keys allowed.
+    """
+    for key in data:
+        if key in _PARAMETERS_KEYS:
+            continue
+        line = None
+        if isinstance(node.root, yaml.MappingNode):
+            line = next(
+                (k.start_mark.line + 1 for k, _v in node.root.value if k.value == str(key)), None
+            )
+        message = _("unknown field {key}; allowed here: {keys}").format(
+            key=repr(key), keys=", ".join(_PARAMETERS_KEYS)
+        )
+        raise PackError(
+            _("{file}: {field}: {message}").format(file=file, field=key, message=message),
+            file=file,
+            line=line,
+            field=str(key),
+        )
 
 
 def _matches_nothing(
