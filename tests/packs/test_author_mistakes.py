@@ -220,3 +220,33 @@ def test_parameters_renamed_params_blames_the_parameters_file_not_a_rule(pack: P
         "parameters.yaml: params: unknown field 'params'; allowed here: parameters (line 1)"
     )
     assert where(error) == ("parameters.yaml", 1, None, "params")
+
+
+# -- 3. a rule id defined twice: each place with its own line -------------------------------
+
+
+def test_a_rule_id_defined_in_two_files_names_each_file_with_its_own_line(pack: Path) -> None:
+    # rules/main.yaml sorts before rules/other.yaml: its rule is the first definition
+    (pack / "rules" / "lakeside.yaml").rename(pack / "rules" / "main.yaml")
+    (pack / "rules" / "other.yaml").write_text(
+        "# 补充规定\n"
+        "rules:\n"
+        "  - kind: clock\n"
+        "    id: LS-1.reply\n"
+        "    title: 两个工作日内回复\n"
+        "    clauses: [LS-1]\n"
+        "    citation: {source: lakeside.txt, clause: 第一条, text: 承办单位应在两个工作日内回复}\n"
+        "    start: {event: dispatched}\n"
+        "    stop: {event: replied}\n"
+        "    duration: 2 working days\n"
+        "    convention: working_time\n",
+        encoding="utf-8",
+    )
+    error = refusal(pack)
+    assert str(error) == (
+        "rules/other.yaml: line 4: rule id 'LS-1.reply' is also defined in rules/main.yaml, line 2"
+    )
+    assert where(error) == ("rules/other.yaml", 4, "LS-1.reply", "id")
+    assert str(refusal(pack, "zh")) == (
+        "rules/other.yaml：第 4 行：规则 id 'LS-1.reply' 已在 rules/main.yaml 第 2 行定义过"
+    )

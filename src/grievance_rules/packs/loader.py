@@ -169,12 +169,21 @@ def load_pack(directory: str | Path, *, strict: bool = False, origin: str = "pat
         parsed: RuleFile = validate_as(RuleFile, data, name, node)
         for index, rule in enumerate(parsed.rules):
             if rule.id in where:
+                other, other_node, other_index = where[rule.id]
+                line = line_of(node, ["rules", index, "id"])
                 raise PackError(
-                    _("{file}: rule id {id} is also defined in {other}").format(
-                        file=name, id=repr(rule.id), other=where[rule.id][0]
+                    _(
+                        "{file}: line {line}: rule id {id} is also defined in {other}, "
+                        "line {other_line}"
+                    ).format(
+                        file=name,
+                        line=line,
+                        id=repr(rule.id),
+                        other=other,
+                        other_line=line_of(other_node, ["rules", other_index, "id"]),
                     ),
                     file=name,
-                    line=line_of(node, ["rules", index]),
+                    line=line,
                     rule_id=rule.id,
                     field="id",
                 )
