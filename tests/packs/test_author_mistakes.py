@@ -250,3 +250,43 @@ def test_a_rule_id_defined_in_two_files_names_each_file_with_its_own_line(pack: 
     assert str(refusal(pack, "zh")) == (
         "rules/other.yaml：第 4 行：规则 id 'LS-1.reply' 已在 rules/main.yaml 第 2 行定义过"
     )
+
+
+# -- 4. what --strict refuses is named with its file and line -------------------------------
+
+SECOND_LATE = """\
+  - id: LS-3.late-again
+    kind: deduction
+    title: 超期回复再扣分
+    clauses: [LS-3]
+    citation: {source: lakeside.txt, clause: 第三条, text: 超期回复的每件扣1分}
+    points: -1
+    when: {clock: LS-1.reply, state: breached}
+"""
+
+
+def test_strict_names_both_overlapping_deductions_with_file_and_line(tmp_path: Path) -> None:
+    pack = write_pack(tmp_path)
+    (pack / "rules" / "more.yaml").write_text("rules:\n" + SECOND_LATE, encoding="utf-8")
+    error = refusal(pack, strict=True)
+    assert str(error) == (
+        "rules/lakeside.yaml: line 27: deductions LS-3.late and LS-3.late-again may count the "
+        "same occurrence; declare same_occurrence_as if intended, or narrow a 'where' "
+        "(LS-3.late-again is at rules/more.yaml, line 8)"
+    )
+    assert where(error) == ("rules/lakeside.yaml", 27, "LS-3.late", "when")
+    assert len(load_pack(pack).rules) == 5  # flagged, not refused, without --strict
+
+
+def test_strict_names_the_parameters_file_of_a_value_without_its_citation(pack: Path) -> None:
+    replace_in(
+        pack / "parameters.yaml",
+        "text: 承办单位应在两个工作日内回复}}\n",
+        "text: 承办单位应在两个工作日内回复}}\n      - {from: 2024-07-01, value: 3 working days}\n",
+    )
+    error = refusal(pack, "zh", strict=True)
+    assert str(error) == (
+        "parameters.yaml：第 7 行：参数 reply_time：自 2024-07-01 起的取值没有出处，"
+        "但该参数的依据为 'cited'（文件规定）；请引用文件原文，或写明 'basis: assumption'（假定）"
+    )
+    assert where(error) == ("parameters.yaml", 7, None, "reply_time.values.1.citation")

@@ -208,22 +208,34 @@ def load_pack(directory: str | Path, *, strict: bool = False, origin: str = "pat
     if strict and flags:
         pairs = overlapping_pairs(rules)
         if pairs:
-            first = pairs[0][0]
+            first, second = pairs[0]
+            file, first_node, index = where[first]
+            other_file, other_node, other_index = where[second]
+            line = line_of(first_node, ["rules", index, "when"])
             raise PackError(
-                _("pack {id}: {problem}").format(
-                    id=manifest.id, problem=overlapping_deductions(rules)[0]
+                _(
+                    "{file}: line {line}: {problem} ({other} is at {other_file}, line {other_line})"
+                ).format(
+                    file=file,
+                    line=line,
+                    problem=overlapping_deductions(rules)[0],
+                    other=second,
+                    other_file=other_file,
+                    other_line=line_of(other_node, ["rules", other_index, "when"]),
                 ),
-                file=files.get(first),
+                file=file,
+                line=line,
                 rule_id=first,
                 field="when",
             )
         name, index = uncited_values(parameters)[0]
+        line = line_of(parameter_places.get(name), ["values", index])
         raise PackError(
-            _("pack {id}: {problem}").format(
-                id=manifest.id, problem=uncited_parameters(parameters)[0]
+            _("{file}: line {line}: {problem}").format(
+                file=manifest.parameters_file, line=line, problem=uncited_parameters(parameters)[0]
             ),
             file=manifest.parameters_file,
-            line=line_of(parameter_places.get(name), ["values", index]),
+            line=line,
             field=f"{name}.values.{index}.citation",
         )
     digest = _content_hash(read)
