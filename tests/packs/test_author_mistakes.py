@@ -19,7 +19,7 @@ from grievance_rules.cli.packtest import coverage_lines
 from grievance_rules.errors import PackError
 from grievance_rules.i18n import language
 from grievance_rules.packs import load_pack
-from grievance_rules.testing.scenarios import Coverage
+from grievance_rules.testing.scenarios import Coverage, ScenarioFileError, load_scenarios
 from tests.testing.lakeside import ALL_CASES, REPLY_WRONG, write_pack
 
 
@@ -290,3 +290,62 @@ def test_strict_names_the_parameters_file_of_a_value_without_its_citation(pack: 
         "但该参数的依据为 'cited'（文件规定）；请引用文件原文，或写明 'basis: assumption'（假定）"
     )
     assert where(error) == ("parameters.yaml", 7, None, "reply_time.values.1.citation")
+
+
+# -- 5. a tab, a tag: said as what they are, in both languages ------------------------------
+
+
+def test_a_tab_indenting_a_rules_file_is_said_to_be_a_tab(pack: Path) -> None:
+    # PyYAML's words were: while scanning for the next token / found character that
+    # cannot start any token / in "<unicode string>", line 10, column 1
+    replace_in(pack / "rules" / "lakeside.yaml", "    duration: {param", "\tduration: {param")
+    error = refusal(pack)
+    assert str(error) == (
+        "rules/lakeside.yaml: not valid YAML: a tab (line 9, column 1); YAML indents with "
+        "spaces only: replace the tab with spaces"
+    )
+    assert where(error) == ("rules/lakeside.yaml", 9, None, None)
+    assert str(refusal(pack, "zh")) == (
+        "rules/lakeside.yaml：不是有效的 YAML：制表符（第 9 行第 1 列）；"
+        "YAML 只能用空格缩进：请把制表符换成空格"
+    )
+
+
+def test_a_tab_in_a_scenario_file_is_said_the_same_way(pack: Path) -> None:
+    path = pack / "scenarios" / "replies.yaml"
+    replace_in(path, "    as_of:", "\tas_of:")
+    with pytest.raises(ScenarioFileError) as caught:
+        load_scenarios(path)
+    assert str(caught.value) == (
+        f"{path}: not valid YAML: a tab (line 11, column 1); YAML indents with spaces only: "
+        "replace the tab with spaces"
+    )
+
+
+def test_a_python_tag_is_refused_in_english_as_in_chinese(pack: Path) -> None:
+    replace_in(
+        pack / "rules" / "lakeside.yaml",
+        "title: 两个工作日内回复",
+        'title: !!python/object/apply:os.system ["true"]',
+    )
+    error = refusal(pack)
+    assert str(error) == (
+        "rules/lakeside.yaml: not valid YAML: the tag "
+        "'tag:yaml.org,2002:python/object/apply:os.system' is not read (a pack is data: "
+        "no tags) (line 4, column 12)"
+    )
+    assert where(error) == ("rules/lakeside.yaml", 4, None, None)
+    assert str(refusal(pack, "zh")) == (
+        "rules/lakeside.yaml：不是有效的 YAML：不读取标签 "
+        "'tag:yaml.org,2002:python/object/apply:os.system'（规则包只是数据，不接受标签）"
+        "（第 4 行第 12 列）"
+    )
+
+
+def test_other_yaml_errors_say_what_and_where_on_one_line(pack: Path) -> None:
+    replace_in(pack / "rules" / "lakeside.yaml", "clauses: [LS-1]", "clauses: [LS-1")
+    error = refusal(pack)
+    assert "\n" not in str(error)
+    assert "<unicode string>" not in str(error)
+    assert error.line is not None
+    assert f"(line {error.line}, column" in str(error)

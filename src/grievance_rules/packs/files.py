@@ -329,7 +329,9 @@ def load_yaml(data: bytes | str, name: str) -> tuple[Any, yaml.Node | None]:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         raise PackError(
-            _("{name}: not valid YAML: {problem}").format(name=name, problem=_yaml_problem(exc)),
+            _("{name}: not valid YAML: {problem}").format(
+                name=name, problem=_yaml_problem(exc, text)
+            ),
             file=name,
             line=line,
         ) from None
@@ -548,21 +550,40 @@ def _yaml_phrase(text: str) -> str:
     return text
 
 
-def _yaml_problem(exc: yaml.YAMLError) -> str:
-    """A YAML parse error: PyYAML's own words in English; in Chinese, what and where."""
-    if current_language() != "zh" or not isinstance(exc, yaml.MarkedYAMLError):
+def _yaml_problem(exc: yaml.YAMLError, text: str = "") -> str:
+    """A YAML parse error said in the chosen language: what, and where (line and column).
+
+    A tab where YAML wants spaces (to indent) is said as a tab, wherever PyYAML stumbles
+    on it; a tag (``!!python/object``) as a tag a pack does not take.
+    """
+    if not isinstance(exc, yaml.MarkedYAMLError):
         return str(exc)
+    mark = exc.problem_mark
+    if mark is not None and _character_at(text, mark.line, mark.column) == "\t":
+        return _(
+            "a tab (line {line}, column {column}); YAML indents with spaces only: "
+            "replace the tab with spaces"
+        ).format(line=mark.line + 1, column=mark.column + 1)
     parts = []
-    for text, mark in ((exc.context, exc.context_mark), (exc.problem, exc.problem_mark)):
-        if not text:
+    for said, place in ((exc.context, exc.context_mark), (exc.problem, exc.problem_mark)):
+        if not said:
             continue
-        said = _yaml_phrase(text)
-        if mark is not None:
+        said = _yaml_phrase(said)
+        if place is not None:
             said += _(" (line {line}, column {column})").format(
-                line=mark.line + 1, column=mark.column + 1
+                line=place.line + 1, column=place.column + 1
             )
         parts.append(said)
-    return "；".join(parts) if parts else str(exc)
+    separator = "；" if current_language() == "zh" else "; "
+    return separator.join(parts) if parts else str(exc)
+
+
+def _character_at(text: str, line: int, column: int) -> str:
+    """The character at a YAML mark (0-based line and column), or ``""`` past the text."""
+    lines = text.splitlines()
+    if 0 <= line < len(lines) and 0 <= column < len(lines[line]):
+        return lines[line][column]
+    return ""
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
