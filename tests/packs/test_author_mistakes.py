@@ -349,3 +349,55 @@ def test_other_yaml_errors_say_what_and_where_on_one_line(pack: Path) -> None:
     assert "<unicode string>" not in str(error)
     assert error.line is not None
     assert f"(line {error.line}, column" in str(error)
+
+
+# -- 6. a misspelt key in a case, a misspelt clock state: the word quoted ------------------
+
+
+def test_a_case_with_expects_for_expect_names_the_key_and_the_case(pack: Path) -> None:
+    path = pack / "scenarios" / "replies.yaml"
+    replace_in(path, "    expect:", "    expects:")
+    with pytest.raises(ScenarioFileError) as caught:
+        load_scenarios(path)
+    assert str(caught.value) == (
+        f"{path}: case 1 (reply one minute before the two working days are up): unknown key "
+        "'expects'; a case has as_of, expect, name, name_zh, note, order, orders, parameters"
+    )
+    assert caught.value.field == "expects"
+    with language("zh"), pytest.raises(ScenarioFileError) as caught:
+        load_scenarios(path)
+    assert str(caught.value) == (
+        f"{path}：第 1 个用例（reply one minute before the two working days are up）："
+        "无法识别的键 'expects'；用例的键为 as_of, expect, name, name_zh, note, order, orders, "
+        "parameters"
+    )
+
+
+def test_a_case_with_a_misspelt_name_key_names_the_key(pack: Path) -> None:
+    path = pack / "scenarios" / "replies.yaml"
+    replace_in(path, "  - name:", "  - nmae:")
+    with pytest.raises(ScenarioFileError) as caught:
+        load_scenarios(path)
+    assert str(caught.value) == (
+        f"{path}: case 1: unknown key 'nmae'; a case has as_of, expect, name, name_zh, note, "
+        "order, orders, parameters"
+    )
+
+
+def test_a_misspelt_clock_state_inside_any_all_is_quoted(pack: Path) -> None:
+    replace_in(
+        pack / "rules" / "lakeside.yaml",
+        "when: {clock: LS-1.reply, state: breached}",
+        "when:\n      any:\n        - all:\n            - {event: replied}\n"
+        "            - {clock: LS-1.reply, state: breachd}",
+    )
+    error = refusal(pack)
+    assert str(error) == (
+        "rules/lakeside.yaml: rule LS-3.late: rules.2.when.any.0.all.1: a clock trigger needs "
+        "state: breached, met, running or paused; got 'breachd' (line 31)"
+    )
+    assert where(error) == ("rules/lakeside.yaml", 31, "LS-3.late", "rules.2.when.any.0.all.1")
+    assert str(refusal(pack, "zh")) == (
+        "rules/lakeside.yaml：规则 LS-3.late：rules.2.when.any.0.all.1：时限触发条件须有 "
+        "state：breached、met、running 或 paused；实际为 'breachd'（第 31 行）"
+    )
