@@ -106,7 +106,7 @@ CHINESE_MESSAGES = {
         "rules/r.yaml：规则 R-1：rules.0：未知的规则类型 'timer'；应为以下之一："
         "clock, window, deduction, escalation, record, period, ranking（第 2 行）"
     ),
-    "duplicate_rule_id": "rules/r.yaml：规则 id 'R-1' 已在 rules/r.yaml 中定义过（第 11 行）",
+    "duplicate_rule_id": "rules/r.yaml：第 11 行：规则 id 'R-1' 已在 rules/r.yaml 第 2 行定义过",
 }
 
 

@@ -56,7 +56,10 @@ def test_packs_show_and_validate_say_the_flag_in_the_language(overlapping: Path)
 def test_strict_loading_refuses_it_in_the_language(overlapping: Path) -> None:
     with language("zh"), pytest.raises(PackError) as caught:
         load_pack(overlapping, strict=True)
-    assert str(caught.value) == f"规则包 lakeside：{CHINESE}"
+    assert str(caught.value) == (
+        f"rules/lakeside.yaml：第 27 行：{CHINESE}"
+        "（LS-3.late-again 在 rules/lakeside.yaml 第 42 行）"
+    )
     assert caught.value.rule_id == "LS-3.late"
 
 
@@ -90,7 +93,7 @@ def test_a_cited_parameter_value_without_its_citation_is_flagged(uncited: Path) 
     with language("en"), pytest.raises(PackError) as caught:
         load_pack(uncited, strict=True)
     error = caught.value
-    assert str(error) == f"pack lakeside: {UNCITED_EN} (line 7)"  # the second value's line
+    assert str(error) == f"parameters.yaml: line 7: {UNCITED_EN}"  # the second value's line
     assert (error.file, error.field, error.line) == (
         "parameters.yaml",
         "reply_time.values.1.citation",

@@ -471,14 +471,18 @@ def test_a_file_swapped_for_a_fifo_after_the_check_is_refused_without_waiting(
 
 def test_a_folder_linked_inside_the_pack_is_still_globbed(pack: Path) -> None:
     # only a link leading out is refused; one to another folder of the pack is followed
+    # (a rule file left in rules/: a pattern that matches no file is refused)
     (pack / "shared").mkdir()
-    rules = sorted((pack / "rules").glob("*.yaml"))
-    moved = pack / "shared" / rules[0].name
-    rules[0].rename(moved)
+    rules = pack / "rules" / "lakeside.yaml"
+    text = rules.read_text(encoding="utf-8")
+    at = text.index("  - id: LS-3.late")
+    rules.write_text(text[:at], encoding="utf-8")
+    moved = pack / "shared" / "deductions.yaml"
+    moved.write_text("rules:\n" + text[at:], encoding="utf-8")
     (pack / "rules" / "more").symlink_to(pack / "shared", target_is_directory=True)
     add_to_manifest(pack, "rule_files: ['rules/*.yaml', 'rules/*/*.yaml']\n")
     loaded = load_pack(pack)
-    assert "rules/more/" + moved.name in set(loaded.rule_files.values())
+    assert loaded.rule_files["LS-3.late"] == "rules/more/deductions.yaml"
 
 
 def test_of_two_impossible_dates_the_first_in_the_file_is_named() -> None:

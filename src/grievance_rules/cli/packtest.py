@@ -30,7 +30,16 @@ def coverage_lines(coverage: Coverage) -> list[str]:
             )
         )
         lines += [f"  {entry}" for entry in coverage.one_sided]
-    if coverage.complete:
+    if not coverage.titles:
+        lines.append(_("coverage: the pack has no rules; nothing was exercised"))
+    elif coverage.complete and coverage.failed:
+        lines.append(
+            _(
+                "coverage, counting the passing cases only: every rule exercised; every time "
+                "limit seen on both sides"
+            )
+        )
+    elif coverage.complete:
         lines.append(_("coverage: every rule exercised; every time limit seen on both sides"))
     return lines
 

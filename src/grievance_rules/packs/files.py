@@ -30,6 +30,8 @@ from __future__ import annotations
 import fnmatch
 import os
 import stat
+from collections.abc import Collection
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
@@ -45,10 +47,12 @@ __all__ = [
     "MAX_YAML_DEPTH",
     "MAX_YAML_NODES",
     "SAFE_LOADER",
+    "UnreadYaml",
     "check_no_outward_links",
     "check_relative",
     "load_yaml",
     "read_pack_file",
+    "unread_yaml",
 ]
 
 MAX_FILE_BYTES = 1024 * 1024
@@ -202,6 +206,70 @@ def check_no_outward_links(root: Path, pattern: str, *, file: str, field: str) -
                 )
 
 
+_GLOB_CHARACTERS = frozenset("*?[")
+_YAML_SUFFIXES = frozenset({".yaml", ".yml"})
+
+
+@dataclass(frozen=True)
+class UnreadYaml:
+    """A YAML file a ``rule_files`` pattern looks past only for its suffix."""
+
+    file: str
+    """The file, relative to the pack (``rules/hubin.yml``)."""
+    suffix: str
+    """The suffix the pattern reads (``.yaml``)."""
+    meant: str
+    """The file's name with that suffix (``hubin.yaml``)."""
+    folder: str
+    """The folder, relative to the pack, with a ``/`` (``rules/``)."""
+
+
+def unread_yaml(root: Path, pattern: str, found: Collection[Path]) -> list[UnreadYaml]:
+    """The YAML files a pattern looks past only for their suffix (``rules/hubin.yml``).
+
+    A pattern reads the names of its folder that match its last part
+    (``rules/*.yaml``): a file beside them that would match with the pattern's suffix
+    (``hubin.yml``, ``HUBIN.YAML``) is one the author meant as a rule file, and its
+    rules would be lost without a word. Other files (notes, backups) are not listed,
+    nor any file beside one a pattern names outright (``rules/hubin.yaml``).
+
+    Args:
+        root: the pack directory.
+        pattern: one of the manifest's ``rule_files``, checked (:func:`check_relative`,
+            :func:`check_no_outward_links`).
+        found: the files the manifest's patterns matched (as globbed under ``root``).
+    """
+    parts = PurePosixPath(pattern.replace("\\", "/")).parts
+    if not parts or not _GLOB_CHARACTERS & set(parts[-1]):
+        return []
+    last = parts[-1]
+    suffix = PurePosixPath(last).suffix
+    if not suffix or _GLOB_CHARACTERS & set(suffix):
+        return []
+    folder = PurePosixPath(*parts[:-1]).as_posix() if len(parts) > 1 else ""
+    if not folder:
+        folders = [root]
+    elif _GLOB_CHARACTERS & set(folder):
+        folders = sorted(path for path in root.glob(folder) if path.is_dir())
+    else:
+        folders = [root / folder]
+    unread = []
+    for place in folders:
+        try:
+            entries = sorted(place.iterdir())
+        except OSError:
+            continue
+        for entry in entries:
+            name = PurePosixPath(entry.name)
+            if entry in found or name.suffix.lower() not in _YAML_SUFFIXES:
+                continue
+            meant = name.stem + suffix
+            if fnmatch.fnmatchcase(meant, last) and entry.is_file():
+                shown = "" if place == root else _relative_name(root, place) + "/"
+                unread.append(UnreadYaml(_relative_name(root, entry), suffix, meant, shown))
+    return unread
+
+
 def _may_enter(pattern: tuple[str, ...], folder: tuple[str, ...]) -> bool:
     """Whether a glob pattern (its parts) could descend into ``folder`` (its parts)."""
     for depth, name in enumerate(folder):
@@ -261,7 +329,9 @@ def load_yaml(data: bytes | str, name: str) -> tuple[Any, yaml.Node | None]:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         raise PackError(
-            _("{name}: not valid YAML: {problem}").format(name=name, problem=_yaml_problem(exc)),
+            _("{name}: not valid YAML: {problem}").format(
+                name=name, problem=_yaml_problem(exc, text)
+            ),
             file=name,
             line=line,
         ) from None
@@ -480,21 +550,40 @@ def _yaml_phrase(text: str) -> str:
     return text
 
 
-def _yaml_problem(exc: yaml.YAMLError) -> str:
-    """A YAML parse error: PyYAML's own words in English; in Chinese, what and where."""
-    if current_language() != "zh" or not isinstance(exc, yaml.MarkedYAMLError):
+def _yaml_problem(exc: yaml.YAMLError, text: str = "") -> str:
+    """A YAML parse error said in the chosen language: what, and where (line and column).
+
+    A tab where YAML wants spaces (to indent) is said as a tab, wherever PyYAML stumbles
+    on it; a tag (``!!python/object``) as a tag a pack does not take.
+    """
+    if not isinstance(exc, yaml.MarkedYAMLError):
         return str(exc)
+    mark = exc.problem_mark
+    if mark is not None and _character_at(text, mark.line, mark.column) == "\t":
+        return _(
+            "a tab (line {line}, column {column}); YAML indents with spaces only: "
+            "replace the tab with spaces"
+        ).format(line=mark.line + 1, column=mark.column + 1)
     parts = []
-    for text, mark in ((exc.context, exc.context_mark), (exc.problem, exc.problem_mark)):
-        if not text:
+    for said, place in ((exc.context, exc.context_mark), (exc.problem, exc.problem_mark)):
+        if not said:
             continue
-        said = _yaml_phrase(text)
-        if mark is not None:
+        said = _yaml_phrase(said)
+        if place is not None:
             said += _(" (line {line}, column {column})").format(
-                line=mark.line + 1, column=mark.column + 1
+                line=place.line + 1, column=place.column + 1
             )
         parts.append(said)
-    return "；".join(parts) if parts else str(exc)
+    separator = "；" if current_language() == "zh" else "; "
+    return separator.join(parts) if parts else str(exc)
+
+
+def _character_at(text: str, line: int, column: int) -> str:
+    """The character at a YAML mark (0-based line and column), or ``""`` past the text."""
+    lines = text.splitlines()
+    if 0 <= line < len(lines) and 0 <= column < len(lines[line]):
+        return lines[line][column]
+    return ""
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:

@@ -23,6 +23,8 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+import yaml
+
 from grievance_rules.errors import PackError
 from grievance_rules.i18n import gettext as _
 from grievance_rules.i18n import language
@@ -37,7 +39,12 @@ from grievance_rules.packs.checks import (
     uncited_parameters,
     uncited_values,
 )
-from grievance_rules.packs.files import check_no_outward_links, check_relative
+from grievance_rules.packs.files import (
+    UnreadYaml,
+    check_no_outward_links,
+    check_relative,
+    unread_yaml,
+)
 from grievance_rules.packs.pack import ORIGINS, Pack
 from grievance_rules.packs.schema import (
     Manifest,
@@ -78,6 +85,7 @@ def load_pack(directory: str | Path, *, strict: bool = False, origin: str = "pat
         )
     read: dict[str, bytes] = {}
     data, node = read_yaml(root / MANIFEST, root, read)
+    manifest_data, manifest_node = data, node
     manifest: Manifest = validate_as(Manifest, data, MANIFEST, node)
     check_calendar(manifest, node)
     check_relative(manifest.parameters_file, file=MANIFEST, field="parameters_file")
@@ -88,6 +96,8 @@ def load_pack(directory: str | Path, *, strict: bool = False, origin: str = "pat
     parameters_path = root / manifest.parameters_file
     if os.path.lexists(parameters_path):
         data, node = read_yaml(parameters_path, root, read, "parameters_file")
+        if isinstance(data, dict):
+            _check_parameters_keys(data, manifest.parameters_file, node)
         raw = (data or {}).get("parameters", {}) if isinstance(data, dict) else data
         if not isinstance(raw, dict):
             raise PackError(
@@ -107,6 +117,7 @@ def load_pack(directory: str | Path, *, strict: bool = False, origin: str = "pat
     where: dict[str, tuple[str, YamlRef | None, int]] = {}
     files: dict[str, str] = {}
     found: dict[Path, str] = {}
+    unmatched: list[int] = []
     for i, pattern in enumerate(manifest.rule_files):
         check_no_outward_links(root, pattern, file=MANIFEST, field=f"rule_files.{i}")
         try:
@@ -123,8 +134,32 @@ def load_pack(directory: str | Path, *, strict: bool = False, origin: str = "pat
                 file=MANIFEST,
                 field=field_path,
             ) from None
+        if not matches:
+            unmatched.append(i)
         for match in matches:
             found.setdefault(match, f"rule_files.{i}")
+    for i, pattern in enumerate(manifest.rule_files):
+        field_path = f"rule_files.{i}"
+        unread = unread_yaml(root, pattern, found)
+        if i in unmatched:
+            raise _matches_nothing(i, pattern, unread, manifest_data, manifest_node)
+        if unread:
+            raise PackError(
+                _(
+                    "{file}: rule files end in {suffix} ({field}: {pattern}), so this file "
+                    "is not read and its rules would be lost without a word; rename it "
+                    "{meant}, or move it out of {folder}"
+                ).format(
+                    file=unread[0].file,
+                    suffix=unread[0].suffix,
+                    field=field_path,
+                    pattern=repr(pattern),
+                    meant=unread[0].meant,
+                    folder=unread[0].folder or _("the pack directory"),
+                ),
+                file=unread[0].file,
+                field=field_path,
+            )
     paths = sorted(found)
     for path in paths:
         name = path.relative_to(root).as_posix()
@@ -134,18 +169,38 @@ def load_pack(directory: str | Path, *, strict: bool = False, origin: str = "pat
         parsed: RuleFile = validate_as(RuleFile, data, name, node)
         for index, rule in enumerate(parsed.rules):
             if rule.id in where:
+                other, other_node, other_index = where[rule.id]
+                line = line_of(node, ["rules", index, "id"])
                 raise PackError(
-                    _("{file}: rule id {id} is also defined in {other}").format(
-                        file=name, id=repr(rule.id), other=where[rule.id][0]
+                    _(
+                        "{file}: line {line}: rule id {id} is also defined in {other}, "
+                        "line {other_line}"
+                    ).format(
+                        file=name,
+                        line=line,
+                        id=repr(rule.id),
+                        other=other,
+                        other_line=line_of(other_node, ["rules", other_index, "id"]),
                     ),
                     file=name,
-                    line=line_of(node, ["rules", index]),
+                    line=line,
                     rule_id=rule.id,
                     field="id",
                 )
             where[rule.id] = (name, node, index)
             files[rule.id] = name
             rules.append(rule)
+    if not rules:
+        read_names = [path.relative_to(root).as_posix() for path in paths]
+        raise PackError(
+            _(
+                "{file}: rule_files: the pack has no rules (rule files read: {files}); "
+                "a pack without rules assesses nothing"
+            ).format(file=MANIFEST, files=", ".join(read_names) or _("none")),
+            file=MANIFEST,
+            line=_manifest_line(manifest_data, manifest_node, ["rule_files"]),
+            field="rule_files",
+        )
     Checker(manifest, rules, parameters, where).run()
     check_scoring(manifest, parameters)
     with language("en"):  # the pack's record, the same whatever language loads it
@@ -153,26 +208,107 @@ def load_pack(directory: str | Path, *, strict: bool = False, origin: str = "pat
     if strict and flags:
         pairs = overlapping_pairs(rules)
         if pairs:
-            first = pairs[0][0]
+            first, second = pairs[0]
+            file, first_node, index = where[first]
+            other_file, other_node, other_index = where[second]
+            line = line_of(first_node, ["rules", index, "when"])
             raise PackError(
-                _("pack {id}: {problem}").format(
-                    id=manifest.id, problem=overlapping_deductions(rules)[0]
+                _(
+                    "{file}: line {line}: {problem} ({other} is at {other_file}, line {other_line})"
+                ).format(
+                    file=file,
+                    line=line,
+                    problem=overlapping_deductions(rules)[0],
+                    other=second,
+                    other_file=other_file,
+                    other_line=line_of(other_node, ["rules", other_index, "when"]),
                 ),
-                file=files.get(first),
+                file=file,
+                line=line,
                 rule_id=first,
                 field="when",
             )
         name, index = uncited_values(parameters)[0]
+        line = line_of(parameter_places.get(name), ["values", index])
         raise PackError(
-            _("pack {id}: {problem}").format(
-                id=manifest.id, problem=uncited_parameters(parameters)[0]
+            _("{file}: line {line}: {problem}").format(
+                file=manifest.parameters_file, line=line, problem=uncited_parameters(parameters)[0]
             ),
             file=manifest.parameters_file,
-            line=line_of(parameter_places.get(name), ["values", index]),
+            line=line,
             field=f"{name}.values.{index}.citation",
         )
     digest = _content_hash(read)
     return Pack(manifest, tuple(rules), parameters, root, files, tuple(flags), {}, digest, origin)
+
+
+_PARAMETERS_KEYS = ("parameters",)
+"""The keys a parameters file may have at its top."""
+
+
+def _check_parameters_keys(data: dict[object, object], file: str, node: YamlRef) -> None:
+    """Refuse a key at the top of the parameters file other than ``parameters``.
+
+    Raises:
+        PackError: names the file, the key (its line) and the keys allowed.
+    """
+    for key in data:
+        if key in _PARAMETERS_KEYS:
+            continue
+        line = None
+        if isinstance(node.root, yaml.MappingNode):
+            line = next(
+                (k.start_mark.line + 1 for k, _v in node.root.value if k.value == str(key)), None
+            )
+        message = _("unknown field {key}; allowed here: {keys}").format(
+            key=repr(key), keys=", ".join(_PARAMETERS_KEYS)
+        )
+        raise PackError(
+            _("{file}: {field}: {message}").format(file=file, field=key, message=message),
+            file=file,
+            line=line,
+            field=str(key),
+        )
+
+
+def _matches_nothing(
+    index: int, pattern: str, unread: list[UnreadYaml], data: object, node: YamlRef
+) -> PackError:
+    """The refusal of a ``rule_files`` pattern that matches no file (with a file it skips)."""
+    field = f"rule_files.{index}"
+    shown = repr(pattern)
+    if not isinstance(data, dict) or "rule_files" not in data:
+        shown = _("{pattern} (the default)").format(pattern=shown)
+    if unread:
+        message = _(
+            "{file}: {field}: {pattern} matches no file, yet {other} lies where it looks; "
+            "rename that file {meant}, or change the pattern, else its rules would be "
+            "missing without a word"
+        ).format(
+            file=MANIFEST,
+            field=field,
+            pattern=shown,
+            other=unread[0].file,
+            meant=unread[0].meant,
+        )
+    else:
+        message = _(
+            "{file}: {field}: {pattern} matches no file in the pack directory; "
+            "the rules it was meant to read would be missing without a word"
+        ).format(file=MANIFEST, field=field, pattern=shown)
+    return PackError(
+        message,
+        file=MANIFEST,
+        line=_manifest_line(data, node, ["rule_files", index]),
+        field=field,
+    )
+
+
+def _manifest_line(data: object, node: YamlRef, path: list[str | int]) -> int | None:
+    """The line of a manifest field the manifest writes (``None`` for a default)."""
+    if not isinstance(data, dict) or path[0] not in data:
+        return None
+    return line_of(node, path)
 
 
 def _content_hash(read: Mapping[str, bytes]) -> str:

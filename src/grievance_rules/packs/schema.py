@@ -292,11 +292,15 @@ class Trigger(_Decl):
             raise ValueError(_("'where', 'after' and 'unless_after' go with 'event'"))
         if self.assigns and self.event not in ("dispatched", "reassigned"):
             raise ValueError(_("'assigns' goes with event dispatched or reassigned"))
-        if self.clock and self.reached is None:
-            if self.state not in ("breached", "running", "paused", "met"):
-                raise ValueError(_("a clock trigger needs state: breached, met, running or paused"))
-        elif self.clock and self.state not in (None, "breached", "running", "paused", "met"):
+        states = ("breached", "running", "paused", "met")
+        if self.clock and self.state is None and self.reached is None:
             raise ValueError(_("a clock trigger needs state: breached, met, running or paused"))
+        if self.clock and self.state is not None and self.state not in states:
+            raise ValueError(
+                _(
+                    "a clock trigger needs state: breached, met, running or paused; got {state}"
+                ).format(state=repr(self.state))
+            )
         if (self.level is not None or self.reached is not None) and not self.clock:
             raise ValueError(_("'level' and 'reached' go with 'clock'"))
         if self.level is not None and self.reached is not None:

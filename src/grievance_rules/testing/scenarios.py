@@ -442,12 +442,28 @@ def load_scenarios(path: str | Path) -> list[ScenarioCase]:
     cases = []
     named: dict[str, int] = {}
     for index, raw in enumerate(data["cases"]):
-        if not isinstance(raw, dict) or "name" not in raw or "expect" not in raw:
+        unknown = sorted(
+            (str(key) for key in set(raw) - _CASE_KEYS) if isinstance(raw, dict) else []
+        )
+        if not isinstance(raw, dict) or (
+            ("name" not in raw or "expect" not in raw) and not unknown
+        ):
             raise ScenarioFileError(
                 _("{file}: case {number} needs 'name' and 'expect'").format(
                     file=file, number=index + 1
                 ),
                 file=str(file),
+            )
+        if "name" not in raw:  # a key mistyped ('nme'): said as the key, below with a name
+            raise ScenarioFileError(
+                _("{file}: case {number}: unknown key {key}; a case has {keys}").format(
+                    file=file,
+                    number=index + 1,
+                    key=repr(unknown[0]),
+                    keys=", ".join(sorted(_CASE_KEYS)),
+                ),
+                file=str(file),
+                field=unknown[0],
             )
         raw = _text(raw)
         where = _("case {number} ({name})").format(number=index + 1, name=raw["name"])
@@ -858,8 +874,11 @@ class Coverage:
 
     @property
     def complete(self) -> bool:
-        """Every rule exercised, and every time limit seen on both sides."""
-        return not self.unexercised and not self.one_sided
+        """Every rule exercised, and every time limit seen on both sides.
+
+        Never for a pack of no rules (``titles`` empty): nothing was exercised.
+        """
+        return bool(self.titles) and not self.unexercised and not self.one_sided
 
 
 def pack_coverage(pack_dir: str | Path) -> Coverage:
