@@ -100,7 +100,11 @@ def load_pack(directory: str | Path, *, strict: bool = False, origin: str = "pat
         for name, value in raw.items():
             place = parameter_places[name] = node.child("parameters", name)
             parameters[name] = validate_as(
-                Parameter, value, f"{manifest.parameters_file} (parameter {name})", place
+                Parameter,
+                value,
+                f"{manifest.parameters_file} (parameter {name})",
+                place,
+                _("{file} (parameter {name})").format(file=manifest.parameters_file, name=name),
             )
             check_parameter_citations(
                 manifest, name, parameters[name], manifest.parameters_file, place
