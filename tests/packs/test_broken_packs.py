@@ -86,7 +86,8 @@ def test_broken_pack_is_refused_in_chinese_with_the_same_file_line_rule_and_fiel
         english.line,
     )
     assert chinese.file == expect["file"]
-    assert message.startswith(f"{chinese.file}：")
+    shown = re.sub(r" \(parameter (\S+)\)$", r"（参数 \1）", chinese.file or "")
+    assert message.startswith(f"{shown}：")  # parameters.yaml（参数 reply）：
     if chinese.rule_id is not None:
         assert chinese.rule_id in message
     if chinese.line is not None:

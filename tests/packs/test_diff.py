@@ -267,10 +267,12 @@ def test_a_parameter_without_a_value_on_the_date_names_it_and_its_rule(
 ) -> None:
     late = _copy("daye", tmp_path / "daye-late", "daye-late")
     _set_values(late, "reply_time", [{"from": dt.date(2024, 1, 1), "value": "5 working days"}])
-    with pytest.raises(PackError, match=r"'reply_time' has no value on 2023-05-19") as caught:
-        diff_packs(packs["daye"], load_pack(late))
+    with pytest.raises(PackError, match=r"'reply_time' has no value on 2023-06-01") as caught:
+        diff_packs(packs["daye"], load_pack(late), on=dt.date(2023, 6, 1))
     assert caught.value.rule_id == "DY-8b.reply"
-    assert "DY-8b.reply" in str(caught.value)
+    assert "(read by rule DY-8b.reply); compare on 2024-01-01 or later" in str(caught.value)
+    # Without a date asked for, the pack is read from the first day it can be.
+    assert diff_packs(packs["daye"], load_pack(late)).packs[1].on == dt.date(2024, 1, 1)
 
 
 def test_a_window_opened_by_another_event_differs_though_as_long(packs: dict[str, Pack]) -> None:

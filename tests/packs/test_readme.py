@@ -150,7 +150,7 @@ def test_xiayang_in_chinese() -> None:
     assert "适用范围：上海市青浦区夏阳街道。版本2022-06-08，自2022-06-08起施行。" in lines
     assert (
         "| XY-1 | 二、1 工单流转 先行接单 | `XY-1.accept` | 时限 "
-        "| 自派单起1个工作日内签收（每个承办单位自其收到派单起分别计时） |"
+        "| 自派单起1个工作日内签收（每个承办单位分别计时） |"
     ) in lines
     assert (
         "| XY-5 | 二、2 退单与签派 谨慎退单 | `XY-5.return-window` | 期限窗口 "
@@ -326,3 +326,13 @@ def test_half_a_working_day_and_the_same_day_in_chinese() -> None:
             "half a working day",
             "the same day",
         )
+
+
+def test_a_clock_per_assignment_from_the_sign_off_names_no_other_start() -> None:
+    """Each unit's own clock: 「分别计时」, not 「自其收到派单起」 after 「自签收起」."""
+    text = render_readme(find_pack("daye"), "zh")
+    assert (
+        "| DY-8b | （八）限时办结 | `DY-8b.reply` | 时限 | 自签收起5个工作日内回复"
+        "（初步回复不算、每个承办单位分别计时、经批准延期的期限顺延、连同延期最长30个工作日） |"
+    ) in text.splitlines()
+    assert "收到派单起" not in text

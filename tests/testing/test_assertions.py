@@ -117,3 +117,59 @@ def test_the_helpers_are_exported_lazily():
     assert set(testing.__all__) <= set(dir(testing))
     with pytest.raises(AttributeError, match="no attribute 'assert_everything'"):
         testing.assert_everything  # noqa: B018
+
+
+CD_CLOCKS = (
+    "CD-1.emergency-feedback, CD-1.emergency-feedback-office, CD-5.provincial-urgent, "
+    "CD-5.respond-at-once-completion, CD-5.respond-at-once-first-reply, "
+    "CD-5.written-deadline, CD-7.continuation"
+)
+
+
+def test_a_rule_the_pack_does_not_have_says_so(late):
+    with pytest.raises(AssertionError) as failure:
+        assert_deadline(late, "CD-5.provincial-urgnet", state="breached")
+    assert str(failure.value) == (
+        "order S-0001 (chengdong@2024): CD-5.provincial-urgnet is not a rule of pack "
+        f"chengdong; its clock rules: {CD_CLOCKS}"
+    )
+    with pytest.raises(AssertionError) as failure:
+        assert_deadline(late, "CD-A2.1.overdue")
+    assert str(failure.value) == (
+        "order S-0001 (chengdong@2024): CD-A2.1.overdue is a deduction rule of pack "
+        f"chengdong, not a clock rule; its clock rules: {CD_CLOCKS}"
+    )
+    with pytest.raises(
+        AssertionError,
+        match=r"^order S-0001 \(chengdong@2024\): CD-2\.return "
+        r"is not a rule of pack chengdong; its window rules: CD-2\.return-window$",
+    ):
+        assert_window(late, "CD-2.return")
+    # asserting that a misspelt rule found nothing would pass whatever the pack does
+    with pytest.raises(
+        AssertionError,
+        match=r"CD-A2\.1\.overdeu is not a rule of pack "
+        r"chengdong; its rules: CD-1\.emergency-feedback, ",
+    ):
+        assert_no_finding(late, "CD-A2.1.overdeu")
+
+
+def test_a_state_that_is_not_one_of_the_kind_says_so(late):
+    with pytest.raises(AssertionError) as failure:
+        assert_deadline(late, "CD-5.provincial-urgent", state="late")
+    assert str(failure.value) == (
+        "state='late' is not a state of a clock; its states: running, paused, met, breached"
+    )
+    with pytest.raises(AssertionError) as failure:
+        assert_window(late, "CD-2.return-window", state="breached")
+    assert str(failure.value) == (
+        "state='breached' is not a state of a window; its states: within, late"
+    )
+
+
+def test_an_assessment_read_back_knows_its_built_in_pack(late):
+    from grievance_rules.engine import Assessment
+
+    again = Assessment.model_validate_json(late.model_dump_json())
+    with pytest.raises(AssertionError, match="is not a rule of pack chengdong"):
+        assert_deadline(again, "CD-5.nope")

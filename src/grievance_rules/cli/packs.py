@@ -12,7 +12,7 @@ from grievance_rules.errors import PackError
 from grievance_rules.i18n import current_language, pgettext
 from grievance_rules.i18n import gettext as _
 from grievance_rules.packs import Pack, available_packs, find_pack, load_pack
-from grievance_rules.packs.checks import pack_flags
+from grievance_rules.packs.checks import late_parameter_notes, late_parameters, pack_flags
 from grievance_rules.packs.schema import ClockRule, DeductionRule, WindowRule
 from grievance_rules.text_width import pad
 
@@ -109,7 +109,7 @@ def show(pack: str) -> None:
         kind = pad(_rule_kind(rule.kind), 10)
         click.echo(f"  {rule.id:<{id_width}} {kind} {rule.title}{detail}")
         click.echo(f"  {'':<{id_width}} {rule.citation.clause}: 「{rule.citation.text}」")
-    for flag in pack_flags(loaded.rules, loaded.parameters):  # its flags, in the language
+    for flag in pack_flags(loaded.rules, loaded.parameters, loaded.manifest):  # in the language
         click.echo(_("flag: {flag}").format(flag=flag))
 
 
@@ -188,8 +188,11 @@ def validate(pack: str, strict: bool) -> None:
     """
     loaded = find_pack(pack, strict=strict)
     assess_trial(loaded)
-    for flag in pack_flags(loaded.rules, loaded.parameters):  # its flags, in the language
+    for flag in pack_flags(loaded.rules, loaded.parameters, loaded.manifest):  # in the language
         click.echo(_("flag: {flag}").format(flag=flag))
+    late = late_parameters(loaded.rules, loaded.parameters, loaded.manifest)
+    for note in late_parameter_notes(late, loaded.manifest.parameters_file):
+        click.echo(_("note: {note}").format(note=note))
     click.echo(
         _("{id} {revision}: valid, {rules} rules, {parameters} parameters, {flags} flags").format(
             id=loaded.id,
@@ -208,7 +211,9 @@ def validate(pack: str, strict: bool) -> None:
     "on",
     type=DATE,
     help=N_(
-        "Compare the parameter values in force on this date (default: each pack's effective_from)."
+        "Compare the parameter values in force on this date (default: each pack's "
+        "effective_from, or the first date after it on which every parameter its rules "
+        "read has a value; the pack's column says so)."
     ),
 )
 @option(

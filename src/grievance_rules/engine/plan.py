@@ -44,6 +44,7 @@ from grievance_rules.engine.matching import (
     selector_predicate,
 )
 from grievance_rules.packs import Pack, find_pack
+from grievance_rules.packs.pack import remember_rule_kinds
 from grievance_rules.packs.parameters import ParameterTable
 from grievance_rules.packs.schema import (
     AllOf,
@@ -193,6 +194,7 @@ def compile_pack(pack: Pack) -> PackPlan:
         >>> sorted(plan.event_predicates)[:2]
         ['buck_passing_found', 'callback']
     """
+    remember_rule_kinds(pack)  # for the assertion helpers: which rules the pack has
     patterns = compile_patterns(pack)
     by_type: dict[str, dict[str, EventPredicate]] = {}
     for ref in patterns.refs:

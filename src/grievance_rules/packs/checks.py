@@ -9,8 +9,12 @@ rule id and field.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, get_args
+
+from pydantic import BaseModel
 
 from grievance_rules.calendar import (
     CountingConvention,
@@ -21,6 +25,7 @@ from grievance_rules.calendar import (
 )
 from grievance_rules.errors import DurationError, GrievanceRulesError, PackError
 from grievance_rules.i18n import gettext as _
+from grievance_rules.i18n import pgettext
 from grievance_rules.model import enums
 from grievance_rules.model.events import EVENT_CLASSES
 from grievance_rules.model.terms import TermEnum
@@ -47,6 +52,7 @@ from grievance_rules.packs.schema import (
     Selector,
     Target,
     Trigger,
+    WarningLevel,
     WindowRule,
     iter_triggers,
 )
@@ -54,12 +60,19 @@ from grievance_rules.packs.yaml_lines import MANIFEST, YamlRef, line_of
 
 __all__ = [
     "Checker",
+    "LateParameter",
+    "applies_from",
     "check_calendar",
     "check_parameter_citations",
     "check_scoring",
+    "late_parameter_flags",
+    "late_parameter_notes",
+    "late_parameters",
     "overlapping_deductions",
     "overlapping_pairs",
     "pack_flags",
+    "parameter_uses",
+    "parameters_read",
     "uncited_parameters",
     "uncited_values",
 ]
@@ -778,9 +791,188 @@ def uncited_parameters(parameters: Mapping[str, Parameter]) -> list[str]:
     ]
 
 
-def pack_flags(rules: Sequence[Rule], parameters: Mapping[str, Parameter]) -> list[str]:
-    """What a pack is flagged for (loaded, and refused with ``strict``), in the language."""
-    return [*overlapping_deductions(rules), *uncited_parameters(parameters)]
+def parameter_uses(model: BaseModel) -> Iterator[tuple[str, ParamRef | ParamIs | WarningLevel]]:
+    """Every parameter reference in a rule (or any part of one), with the field holding it."""
+    for name in type(model).model_fields:
+        yield from _uses(getattr(model, name), name)
+
+
+def _uses(value: Any, field: str) -> Iterator[tuple[str, Any]]:
+    if isinstance(value, ParamRef | ParamIs | WarningLevel):
+        yield field, value
+    if isinstance(value, BaseModel):
+        yield from parameter_uses(value)
+    elif isinstance(value, tuple | list):
+        for item in value:
+            yield from _uses(item, field)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _uses(item, field)
+
+
+def parameters_read(rule: Rule) -> list[str]:
+    """The parameters a rule reads (its ``{param: ...}``, ``param_is`` and warning levels)."""
+    names: dict[str, None] = {}
+    for _field, ref in parameter_uses(rule):
+        if isinstance(ref, ParamRef):
+            names[ref.param] = None
+        elif isinstance(ref, WarningLevel):
+            if ref.param:
+                names[ref.param] = None
+        else:
+            names.update(dict.fromkeys(ref.param_is))
+    return list(names)
+
+
+def _rules_referenced(value: Any) -> Iterator[str]:
+    """The rule ids a rule's triggers name (the clocks, windows, ... whose findings it reads)."""
+    if isinstance(value, Trigger):
+        yield from (*value.clock, *value.window, *value.escalation, *value.deduction)
+    if isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _rules_referenced(getattr(value, name))
+    elif isinstance(value, tuple | list):
+        for item in value:
+            yield from _rules_referenced(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _rules_referenced(item)
+
+
+@dataclass(frozen=True)
+class LateParameter:
+    """A parameter read by rules whose first value takes effect after the pack does.
+
+    On an order received before ``first`` the rules reading it get no value
+    (``deadline_not_computable``; a pack diff on the pack's date cannot read them).
+    ``dated``: the rules among them whose cited source was issued on or after ``first``,
+    so that the rule itself applies only from then; ``undated``: the others.
+    """
+
+    name: str
+    first: dt.date
+    effective_from: dt.date
+    rules: tuple[str, ...]
+    """Every rule reading it, in pack order."""
+    dated: tuple[str, ...]
+
+    @property
+    def undated(self) -> tuple[str, ...]:
+        """The rules reading it that nothing dates: they would apply before ``first``."""
+        return tuple(rule for rule in self.rules if rule not in self.dated)
+
+
+def late_parameters(
+    rules: Sequence[Rule], parameters: Mapping[str, Parameter], manifest: Manifest
+) -> list[LateParameter]:
+    """The parameters rules read whose first value is later than the pack's ``effective_from``."""
+    issued = {source.file: source.issued for source in manifest.sources}
+    start = manifest.effective_from
+    found = []
+    readers: dict[str, list[Rule]] = {}
+    for rule in rules:
+        for name in parameters_read(rule):
+            readers.setdefault(name, []).append(rule)
+    for name, reading in readers.items():
+        parameter = parameters.get(name)
+        if parameter is None or parameter.values[0].from_ <= start:
+            continue
+        first = parameter.values[0].from_
+        dated = tuple(
+            rule.id
+            for rule in reading
+            if (day := issued.get(rule.citation.source)) is not None and day >= first
+        )
+        found.append(LateParameter(name, first, start, tuple(r.id for r in reading), dated))
+    return found
+
+
+def applies_from(
+    rules: Sequence[Rule], parameters: Mapping[str, Parameter], manifest: Manifest
+) -> dict[str, dt.date]:
+    """The rules that apply only from a date after the pack's ``effective_from``: by rule id.
+
+    A rule reading a parameter whose first value takes effect later applies from that
+    date; so does a rule counting the findings of such a rule (a deduction for a late
+    first contact counts only the clocks of orders the clock applies to).
+    """
+    start = manifest.effective_from
+    own: dict[str, dt.date] = {}
+    for rule in rules:
+        days = [
+            parameters[name].values[0].from_ for name in parameters_read(rule) if name in parameters
+        ]
+        own[rule.id] = max([start, *days])
+    referenced = {rule.id: set(_rules_referenced(rule)) - {rule.id} for rule in rules}
+    changed = True
+    while changed:  # to a fixed point: references form chains, a few links long
+        changed = False
+        for rule_id, others in referenced.items():
+            day = max([own[rule_id], *(own[other] for other in others if other in own)])
+            if day > own[rule_id]:
+                own[rule_id] = day
+                changed = True
+    return {rule_id: day for rule_id, day in own.items() if day > start}
+
+
+def late_parameter_flags(late: Sequence[LateParameter], file: str) -> list[str]:
+    """:func:`late_parameters` read by undated rules, said as flags (refused with ``strict``)."""
+    return [
+        _(
+            "{file} (parameter {name}): its first value takes effect on {first}, after the "
+            "pack's effective_from {start}, and rule(s) {rules} read it: on an order received "
+            "before {first} they cannot be computed (the assessment warns instead). If the "
+            "rule applies only from {first}, date it: cite the document that brought it in, "
+            "listed in pack.yaml's sources with issued: {first}; otherwise give the parameter "
+            "a value from {start}"
+        ).format(
+            file=file,
+            name=item.name,
+            first=item.first.isoformat(),
+            start=item.effective_from.isoformat(),
+            rules=pgettext("list", ", ").join(item.undated),
+        )
+        for item in late
+        if item.undated
+    ]
+
+
+def late_parameter_notes(late: Sequence[LateParameter], file: str) -> list[str]:
+    """:func:`late_parameters` read by rules dated by their source: notes, not flags."""
+    return [
+        _(
+            "{file} (parameter {name}): its first value takes effect on {first}, after the "
+            "pack's effective_from {start}; rule(s) {rules} read it and apply only from "
+            "{first} (their source was issued then): an order received before then is not "
+            "assessed by them"
+        ).format(
+            file=file,
+            name=item.name,
+            first=item.first.isoformat(),
+            start=item.effective_from.isoformat(),
+            rules=pgettext("list", ", ").join(item.dated),
+        )
+        for item in late
+        if item.dated
+    ]
+
+
+def pack_flags(
+    rules: Sequence[Rule],
+    parameters: Mapping[str, Parameter],
+    manifest: Manifest | None = None,
+) -> list[str]:
+    """What a pack is flagged for (loaded, and refused with ``strict``), in the language.
+
+    With the ``manifest``, also the parameters read by undated rules before their first
+    value (:func:`late_parameter_flags`).
+    """
+    late = (
+        late_parameter_flags(late_parameters(rules, parameters, manifest), manifest.parameters_file)
+        if manifest is not None
+        else []
+    )
+    return [*overlapping_deductions(rules), *uncited_parameters(parameters), *late]
 
 
 def check_scoring(manifest: Manifest, parameters: Mapping[str, Parameter]) -> None:

@@ -37,6 +37,7 @@ from pydantic import BaseModel, ConfigDict
 from grievance_rules.calendar import Duration, DurationUnit
 from grievance_rules.errors import PackError
 from grievance_rules.i18n import current_language, language, pgettext
+from grievance_rules.i18n import gettext as _
 from grievance_rules.model.enums import (
     Category,
     Channel,
@@ -48,6 +49,7 @@ from grievance_rules.model.enums import (
 )
 from grievance_rules.model.events import EVENT_CLASSES
 from grievance_rules.model.terms import TermEnum
+from grievance_rules.packs.checks import parameters_read
 from grievance_rules.packs.pack import Pack
 from grievance_rules.packs.parameters import ParameterTable
 from grievance_rules.packs.readme import (
@@ -198,7 +200,11 @@ class PackColumn(_Model):
     untagged: tuple[str, ...] = ()
     """Rules without topics: matched with nothing, listed so that none is left out silently."""
     note: str | None = None
-    """Set when the date asked for is before the pack took effect (its first values are read)."""
+    """Set when the pack is read on another date than the one asked for: the date asked
+    for is before the pack took effect (its first values are read), or, with no date
+    asked for, a parameter its rules read takes effect after the pack (read from then)."""
+    note_zh: str | None = None
+    """``note`` in 简体中文."""
 
 
 class DiffSummary(_Model):
@@ -963,6 +969,24 @@ def _labels(packs: Sequence[Pack]) -> list[str]:
     return labels
 
 
+def _readable_from(pack: Pack) -> tuple[dt.date, list[str]]:
+    """The first day its compared rules can be read, and the parameters taking effect later.
+
+    The pack's ``effective_from``, or the latest first date of a parameter that rules
+    with topics read.
+    """
+    start = pack.manifest.effective_from
+    late: dict[str, dt.date] = {}
+    for rule in pack.rules:
+        if not rule.topics:
+            continue
+        for name in parameters_read(rule):
+            parameter = pack.parameters.get(name)
+            if parameter is not None and parameter.values[0].from_ > start:
+                late[name] = parameter.values[0].from_
+    return max([start, *late.values()]), list(late)
+
+
 def diff_packs(a: Pack, b: Pack, *more: Pack, on: dt.date | None = None) -> PackDiff:
     """Compare packs side by side, rules matched by kind and topic.
 
@@ -971,13 +995,15 @@ def diff_packs(a: Pack, b: Pack, *more: Pack, on: dt.date | None = None) -> Pack
         b: the second pack.
         *more: further packs, for an N-way comparison.
         on: the date whose parameter values are compared (default: each pack's
-            ``effective_from``). A date before a pack took effect reads its first
-            values, as the engine does for an order received before then, and
-            the pack's column says so.
+            ``effective_from``, or the first date after it on which every parameter
+            its rules read has a value). A date before a pack took effect reads its
+            first values, as the engine does for an order received before then; the
+            pack's column says when it is read on another date than asked for.
 
     Raises:
         PackError: a parameter has no value on ``on`` (the message names the
-            pack, the parameter and its first date).
+            pack, the parameter, its first date, the rule and the first date the
+            pack can be compared on).
 
     Example:
         >>> from grievance_rules.packs import find_pack
@@ -991,12 +1017,36 @@ def diff_packs(a: Pack, b: Pack, *more: Pack, on: dt.date | None = None) -> Pack
     cells: dict[tuple[str, Topic], list[list[RuleSide]]] = {}
     for index, (pack, label) in enumerate(zip(packs, labels, strict=True)):
         start = pack.manifest.effective_from
-        day = max(on, start) if on is not None else start
-        note = (
-            f"{on} is before {pack.key} took effect ({start}): the values in force on {start}"
-            if on is not None and on < start
-            else None
-        )
+        readable, late = _readable_from(pack)
+        day = max(on, start) if on is not None else readable
+        note = note_zh = None
+        for lang in ("en", "zh"):
+            with language(lang):
+                if on is not None and on < start:
+                    said = _(
+                        "{on} is before {pack} took effect ({start}): the values in force "
+                        "on {start}"
+                    ).format(on=on, pack=pack.key, start=start)
+                elif on is None and readable > start:
+                    said = _(
+                        "read on {day}, not on its effective_from {start}: parameter(s) {names} "
+                        "have no value before {day} (read by rule(s) {rules})"
+                    ).format(
+                        day=readable,
+                        start=start,
+                        names=pgettext("list", ", ").join(late),
+                        rules=pgettext("list", ", ").join(
+                            rule.id
+                            for rule in pack.rules
+                            if rule.topics and set(parameters_read(rule)) & set(late)
+                        ),
+                    )
+                else:
+                    continue
+            if lang == "en":
+                note = said
+            else:
+                note_zh = said
         reader = _Reader(pack, day)
         untagged = []
         for rule in pack.rules:
@@ -1006,7 +1056,12 @@ def diff_packs(a: Pack, b: Pack, *more: Pack, on: dt.date | None = None) -> Pack
             try:
                 side = reader.side(rule)
             except PackError as exc:
-                raise exc.restated(f"{exc} (read by rule {rule.id})", rule_id=rule.id) from exc
+                raise exc.restated(
+                    _("{problem} (read by rule {rule}); compare on {day} or later").format(
+                        problem=exc, rule=rule.id, day=readable
+                    ),
+                    rule_id=rule.id,
+                ) from exc
             for topic in dict.fromkeys(rule.topics):
                 sides = cells.setdefault((rule.kind, topic), [[] for _ in packs])
                 sides[index].append(side)
@@ -1019,6 +1074,7 @@ def diff_packs(a: Pack, b: Pack, *more: Pack, on: dt.date | None = None) -> Pack
                 on=day,
                 untagged=tuple(untagged),
                 note=note,
+                note_zh=note_zh,
             )
         )
     rows = []

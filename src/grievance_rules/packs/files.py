@@ -124,7 +124,11 @@ def read_pack_file(root: Path, path: Path, *, field: str | None = None) -> bytes
             the file relative to ``root`` (never the content of an outside file).
     """
     name = _relative_name(root, path)
-    about = f"{name}: {field}: " if field else f"{name}: "
+    about = (
+        _("{file}: {field}: ").format(file=name, field=field)
+        if field
+        else _("{file}: ").format(file=name)
+    )
     try:
         real = path.resolve(strict=True)
         inside = real.is_relative_to(root.resolve(strict=True))

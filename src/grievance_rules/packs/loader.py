@@ -33,6 +33,8 @@ from grievance_rules.packs.checks import (
     check_calendar,
     check_parameter_citations,
     check_scoring,
+    late_parameter_flags,
+    late_parameters,
     overlapping_deductions,
     overlapping_pairs,
     pack_flags,
@@ -108,7 +110,11 @@ def load_pack(directory: str | Path, *, strict: bool = False, origin: str = "pat
         for name, value in raw.items():
             place = parameter_places[name] = node.child("parameters", name)
             parameters[name] = validate_as(
-                Parameter, value, f"{manifest.parameters_file} (parameter {name})", place
+                Parameter,
+                value,
+                f"{manifest.parameters_file} (parameter {name})",
+                place,
+                _("{file} (parameter {name})").format(file=manifest.parameters_file, name=name),
             )
             check_parameter_citations(
                 manifest, name, parameters[name], manifest.parameters_file, place
@@ -204,7 +210,7 @@ def load_pack(directory: str | Path, *, strict: bool = False, origin: str = "pat
     Checker(manifest, rules, parameters, where).run()
     check_scoring(manifest, parameters)
     with language("en"):  # the pack's record, the same whatever language loads it
-        flags = pack_flags(rules, parameters)
+        flags = pack_flags(rules, parameters, manifest)
     if strict and flags:
         pairs = overlapping_pairs(rules)
         if pairs:
@@ -228,7 +234,17 @@ def load_pack(directory: str | Path, *, strict: bool = False, origin: str = "pat
                 rule_id=first,
                 field="when",
             )
-        name, index = uncited_values(parameters)[0]
+        uncited = uncited_values(parameters)
+        if not uncited:  # a parameter read by undated rules before its first value
+            late = [item for item in late_parameters(rules, parameters, manifest) if item.undated]
+            raise PackError(
+                late_parameter_flags(late, manifest.parameters_file)[0],
+                file=manifest.parameters_file,
+                line=line_of(parameter_places.get(late[0].name), ["values", 0, "from"]),
+                rule_id=late[0].undated[0],
+                field=f"{late[0].name}.values.0.from",
+            )
+        name, index = uncited[0]
         line = line_of(parameter_places.get(name), ["values", index])
         raise PackError(
             _("{file}: line {line}: {problem}").format(

@@ -30,7 +30,34 @@ from grievance_rules.packs.schema import (
     Rule,
 )
 
-__all__ = ["ORIGINS", "Pack", "pack_calendar"]
+__all__ = ["ORIGINS", "Pack", "pack_calendar", "remember_rule_kinds", "rule_kinds"]
+
+_RULE_KINDS: dict[str, dict[str, str]] = {}
+"""By a pack's content hash: the kind of each of its rules (of every pack compiled)."""
+_RULE_KINDS_KEPT = 1_024
+_RULE_KINDS_LOCK = threading.Lock()
+
+
+def remember_rule_kinds(pack: Pack) -> None:
+    """Keep the kind of each rule of a pack compiled, for :func:`rule_kinds`.
+
+    A pack changed in memory under the same hash (a test's ``dataclasses.replace``)
+    adds its rules to those kept: an assertion on either is then not refused.
+    """
+    with _RULE_KINDS_LOCK:
+        kinds = _RULE_KINDS.setdefault(pack.content_hash, {})
+        for rule in pack.rules:
+            kinds.setdefault(rule.id, rule.kind)
+        while len(_RULE_KINDS) > _RULE_KINDS_KEPT:
+            del _RULE_KINDS[next(iter(_RULE_KINDS))]
+
+
+def rule_kinds(content_hash: str) -> Mapping[str, str] | None:
+    """The kind of each rule of the pack with this content hash, if one was compiled here."""
+    with _RULE_KINDS_LOCK:
+        kinds = _RULE_KINDS.get(content_hash)
+        return dict(kinds) if kinds is not None else None
+
 
 ORIGINS = ("builtin", "entry point (<distribution>)", "path")
 """The kinds of :attr:`Pack.origin`: a built-in pack, one installed by another

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from grievance_rules.errors import PackError
+from grievance_rules.i18n import gettext as _
 from grievance_rules.packs.pack import Pack
 from grievance_rules.packs.schema import ParamRef
 
@@ -88,8 +89,15 @@ class ParameterTable:
             return segment[ref.param]
         except KeyError:
             raise PackError(
-                f"pack {self.pack_id}: parameter {ref.param!r} has no value on {on} "
-                f"(its first value takes effect on {self.first_dates.get(ref.param)})",
+                _(
+                    "pack {pack}: parameter {name} has no value on {day} (its first value "
+                    "takes effect on {first})"
+                ).format(
+                    pack=self.pack_id,
+                    name=repr(ref.param),
+                    day=on,
+                    first=self.first_dates.get(ref.param),
+                ),
                 file=self.parameters_file,
                 field=ref.param,
             ) from None

@@ -35,6 +35,7 @@ from grievance_rules.errors import DurationError
 from grievance_rules.i18n import Language, language, pgettext
 from grievance_rules.model.enums import LeaderRole, ReplyKind, UnitKind
 from grievance_rules.model.events import EVENT_CLASSES
+from grievance_rules.packs.checks import applies_from
 from grievance_rules.packs.pack import Pack
 from grievance_rules.packs.schema import (
     ClockRule,
@@ -337,7 +338,7 @@ def _due_field(field: str) -> str:
     return names.get(field, field.replace("_", " "))
 
 
-def _clock(pack: Pack, rule: ClockRule, lang: Language) -> str:
+def _clock(pack: Pack, rule: ClockRule, lang: Language, only: str | None = None) -> str:
     start = _start(lang, rule.start)
     for event in dict.fromkeys(other.event for other in rule.also_started_by):
         if _event(lang, event) != start:
@@ -361,7 +362,7 @@ def _clock(pack: Pack, rule: ClockRule, lang: Language) -> str:
         text = pgettext("pack README", "{stop} by {due}, counted from {start}").format(
             stop=stop, due=_due_field(rule.due_field or ""), start=start
         )
-    notes = []
+    notes = [only] if only else []
     if rule.not_stopped_by is not None:
         kind = rule.not_stopped_by.where.get("kind")
         if isinstance(kind, str) and kind in ReplyKind._value2member_map_:
@@ -413,9 +414,27 @@ def _clock(pack: Pack, rule: ClockRule, lang: Language) -> str:
 
 
 def _what(pack: Pack, rule: Rule, lang: Language) -> str:
-    """What a rule computes, in a sentence of ``lang`` with values, not parameter names."""
+    """What a rule computes, in a sentence of ``lang`` with values, not parameter names.
+
+    A rule that applies only from a date after the pack's (it reads a parameter whose
+    first value takes effect then, or counts the findings of a rule that does) says so.
+    """
+    since = applies_from(pack.rules, pack.parameters, pack.manifest).get(rule.id)
+    only = (
+        pgettext("pack README", "applies only from {date}").format(date=_date(since))
+        if since is not None
+        else None
+    )
     if isinstance(rule, ClockRule):
-        return _clock(pack, rule, lang)
+        return _clock(pack, rule, lang, only)
+    text = _what_rule(pack, rule, lang)
+    if only:
+        text += pgettext("pack README", " ({notes})").format(notes=only)
+    return text
+
+
+def _what_rule(pack: Pack, rule: Rule, lang: Language) -> str:
+    """:func:`_what` of a rule other than a clock, without the date it applies from."""
     if isinstance(rule, WindowRule):
         opens = _start(lang, rule.opens)
         return pgettext(

@@ -380,8 +380,12 @@ def _plain(error: Any) -> str:
         return pydantic_message(error)
 
 
-def validate_as(model: type[BaseModel], data: Any, name: str, node: YamlRef | None) -> Any:
+def validate_as(
+    model: type[BaseModel], data: Any, name: str, node: YamlRef | None, shown: str | None = None
+) -> Any:
     """``data`` validated as ``model``; a failure is a PackError naming file, line and field.
+
+    ``shown``: how the message names the place (in the reader's language), if not ``name``.
 
     Of the errors, the first is said that is about what the data meant at each union on its
     way (the ``any`` of ``{any: [...]}``, not a trigger with an unknown key ``any``); a
@@ -416,7 +420,7 @@ def validate_as(model: type[BaseModel], data: Any, name: str, node: YamlRef | No
         if not field_path:  # a check of the whole object (a parameter's values in order)
             raise PackError(
                 _("{file}: {rule}{message}").format(
-                    file=name, rule=rule, message=_said(error, place)
+                    file=shown or name, rule=rule, message=_said(error, place)
                 ),
                 file=name,
                 line=line_of(node, loc),
@@ -425,7 +429,7 @@ def validate_as(model: type[BaseModel], data: Any, name: str, node: YamlRef | No
             ) from None
         raise PackError(
             _("{file}: {rule}{field}: {message}").format(
-                file=name, rule=rule, field=field_path, message=_said(error, place)
+                file=shown or name, rule=rule, field=field_path, message=_said(error, place)
             ),
             file=name,
             line=line_of(node, loc),

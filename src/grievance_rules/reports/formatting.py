@@ -32,7 +32,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Iterator, Mapping
 
-from grievance_rules.i18n import Language, current_language, language, pgettext
+from grievance_rules.i18n import N_, Language, current_language, language, pgettext
 from grievance_rules.i18n import gettext as _
 from grievance_rules.model.enums import LeaderRole, UnitKind
 from grievance_rules.model.units import Unit
@@ -333,6 +333,30 @@ def citation_text(citations: Iterable[Citation]) -> str:
     return pgettext("list", "; ").join(f"{c.clause}：「{c.text}」" for c in citations)
 
 
+_RETOLD_DETAILS = (
+    N_(
+        "pack {pack}: parameter {name} has no value on {day} (its first value "
+        "takes effect on {first})"
+    ),
+)
+"""English messages a warning's detail may quote (the engine's refusals, kept in English
+in the assessment), told again in the reader's language by :func:`_retold`."""
+
+
+def _retold(detail: str) -> str:
+    """A detail in the reader's language when it is one of :data:`_RETOLD_DETAILS`."""
+    for msgid in _RETOLD_DETAILS:
+        pieces = re.split(r"\{(\w+)\}", msgid)
+        pattern = "".join(
+            re.escape(piece) if i % 2 == 0 else f"(?P<{piece}>.+?)"
+            for i, piece in enumerate(pieces)
+        )
+        found = re.fullmatch(pattern, detail)
+        if found:
+            return _(msgid).format(**found.groupdict())
+    return detail
+
+
 def warning_text(code: str, message: str, rule_id: str | None) -> str:
     """A data warning of an assessment as a person reads it, in the current language.
 
@@ -371,7 +395,7 @@ def warning_text(code: str, message: str, rule_id: str | None) -> str:
     template = texts.get(code)
     if template is None:
         return message
-    return template.format(rule=rule, detail=detail)
+    return template.format(rule=rule, detail=_retold(detail))
 
 
 def sets_no_points(card: Scorecard) -> bool:

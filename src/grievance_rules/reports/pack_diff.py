@@ -55,8 +55,9 @@ def _summary_lines(diff: PackDiff) -> list[str]:
         for label, count in s.only_in.items()
     ]
     for column in diff.packs:
-        if column.note:
-            lines.append(f"- `{column.label}`: {column.note}.")
+        note = column.note_zh if current_language() == "zh" and column.note_zh else column.note
+        if note:
+            lines.append(_("- `{pack}`: {note}.").format(pack=column.label, note=note))
         if column.untagged:
             lines.append(
                 _("- `{pack}` has rules without topics, matched with nothing: {rules}.").format(

@@ -5,7 +5,9 @@ and otherwise fails with an ``AssertionError`` that lists what the assessment
 found instead: each finding with its rule id, its citation (source, clause and
 quoted text) and its trace, the steps that computed it. Instants may be given
 as ``datetime`` objects or ISO 8601 text; they are compared as instants, so
-``2024-05-08T01:30:00Z`` equals ``2024-05-08T09:30:00+08:00``.
+``2024-05-08T01:30:00Z`` equals ``2024-05-08T09:30:00+08:00``. A rule id the
+assessment's pack does not have (of the kind asserted), or a state that is not one of
+that kind of finding, fails saying so, with the valid ones.
 
 Example:
     >>> import importlib.resources
@@ -66,6 +68,76 @@ _SINGULAR = {
     "escalations": "escalation",
     "records": "record",
 }
+
+
+_STATES = {
+    "clocks": ("running", "paused", "met", "breached"),
+    "windows": ("within", "late"),
+}
+"""The states of a finding, by kind (those that have one)."""
+
+
+def _rules_of(assessment: Assessment) -> dict[str, str] | None:
+    """The kind of each rule of the assessment's pack, where it can be known.
+
+    Every pack compiled in this process is known by its content hash; a built-in pack
+    not compiled here (an assessment read back from JSON) is found by its id.
+    """
+    from grievance_rules.packs.pack import rule_kinds
+
+    kinds = rule_kinds(assessment.pack_hash)
+    if kinds is not None:
+        return dict(kinds)
+    if assessment.pack_origin == "builtin":
+        from grievance_rules.errors import PackNotFoundError
+        from grievance_rules.packs import find_pack
+
+        try:
+            pack = find_pack(assessment.pack.partition("@")[0])
+        except PackNotFoundError:
+            return None
+        if pack.content_hash == assessment.pack_hash:
+            return {rule.id: rule.kind for rule in pack.rules}
+    return None
+
+
+def _pack_id(assessment: Assessment) -> str:
+    return assessment.pack.partition("@")[0]
+
+
+def _check_rule(assessment: Assessment, rule_id: str, kind: str | None = None) -> None:
+    """Fail when the assessment's pack has no rule ``rule_id`` (of this kind of finding).
+
+    An assertion about a rule the pack does not have (a misspelt id) would otherwise
+    list the findings as if the rule had found nothing.
+    """
+    __tracebackhide__ = True
+    rules = _rules_of(assessment)
+    if rules is None:  # the pack is not known here: the findings are all there is
+        return
+    where = f"order {assessment.order_id} ({assessment.pack})"
+    pack = _pack_id(assessment)
+    wanted = _SINGULAR[kind] if kind is not None else None
+    of_kind = sorted(rule for rule, its in rules.items() if wanted is None or its == wanted)
+    listed = ", ".join(of_kind) if of_kind else "none"
+    its = f"its {wanted} rules" if wanted is not None else "its rules"
+    if rule_id not in rules:
+        raise AssertionError(f"{where}: {rule_id} is not a rule of pack {pack}; {its}: {listed}")
+    if wanted is not None and rules[rule_id] != wanted:
+        raise AssertionError(
+            f"{where}: {rule_id} is a {rules[rule_id]} rule of pack {pack}, not a {wanted} "
+            f"rule; {its}: {listed}"
+        )
+
+
+def _check_state(kind: str, state: str | None) -> None:
+    __tracebackhide__ = True
+    states = _STATES[kind]
+    if state is not None and state not in states:
+        raise AssertionError(
+            f"state={state!r} is not a state of a {_SINGULAR[kind]}; "
+            f"its states: {', '.join(states)}"
+        )
 
 
 def _instant(value: dt.datetime | str) -> dt.datetime:
@@ -167,6 +239,9 @@ def _failure(
 
 def _find(assessment: Assessment, kind: str, rule_id: str, fields: Mapping[str, Any]) -> Any:
     __tracebackhide__ = True
+    _check_rule(assessment, rule_id, kind)
+    if kind in _STATES:
+        _check_state(kind, fields.get("state"))
     wanted = _wanted(fields)
     for finding in getattr(assessment, kind):
         if finding.rule_id == rule_id and all(
@@ -199,6 +274,8 @@ def assert_deadline(
 
     Raises:
         AssertionError: no such clock; the message lists the clocks found instead.
+            Or ``rule_id`` is not a clock rule of the assessment's pack, or ``state``
+            not a clock's state: the message says so and lists the valid ones.
     """
     __tracebackhide__ = True
     fields = {
@@ -231,6 +308,8 @@ def assert_window(
 
     Raises:
         AssertionError: no such finding; the message lists the windows found instead.
+            Or ``rule_id`` is not a window rule of the assessment's pack, or ``state``
+            not a window's state: the message says so and lists the valid ones.
     """
     __tracebackhide__ = True
     fields = {"state": state, "closes_at": closes_at, "unit": unit}
@@ -303,13 +382,15 @@ def assert_no_finding(
         kinds: the kinds of finding to look at (all by default).
 
     Raises:
-        AssertionError: the rule found something; the message shows what.
+        AssertionError: the rule found something; the message shows what. Or the
+            assessment's pack has no such rule: the message lists its rules.
         ValueError: an unknown kind.
     """
     __tracebackhide__ = True
     for kind in kinds:
         if kind not in _KINDS:
             raise ValueError(f"assert_no_finding: unknown kind {kind!r}; one of {_KINDS}")
+    _check_rule(assessment, rule_id)
     found = [
         (kind, f)
         for kind in kinds
