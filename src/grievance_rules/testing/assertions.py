@@ -31,6 +31,8 @@ Example:
         trace: started 2026-02-12T10:30:00+08:00 by event 0 (dispatched)
                the assignment of c07: its own clock, stopped by its own events
                2 working days (working_time)
+               duration from parameter reply_time_special: 2 working days, in force from 2024-01-01
+               counting from parameter convention: working_time, in force from 2024-01-01, the pack's assumption (no source gives it)
                840 working minutes (420 per working day) from the start, through office hours: 2026-02-14T10:30:00+08:00
                counted make-up day 2026-02-14
                stopped 2026-02-24T16:00:00+08:00 by event 3 (replied): breached
