@@ -346,8 +346,15 @@ def _value(name: str, value: object, tz: dt.tzinfo | None) -> Any:
     if name in _INT_FIELDS:
         if isinstance(value, float) and value.is_integer():
             return int(value)
-        if isinstance(value, str) and value.strip().isdigit():
+        if isinstance(value, str) and value.strip().isdecimal():  # 2, ２ (not ²)
             return int(value.strip())
+        if isinstance(value, (str, float)):
+            # 轮次 typed as 第二轮, 二 or 2.5: refused here, where the column is known
+            raise ValueError(
+                _(
+                    "{value!r} is not a round number; write it as a whole number (1, 2, 3, ...)"
+                ).format(value=value)
+            )
         return value
     if name in _FLOAT_FIELDS:
         if isinstance(value, str):
