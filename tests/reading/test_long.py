@@ -274,3 +274,14 @@ def test_round_numbers_in_cells_are_read(tmp_path):
     path = _events_workbook(tmp_path / "o.xlsx", ORDERS, events, UNITS)
     (order,) = read_orders(path, assume_tz="Asia/Shanghai").orders
     assert [e.round for e in order.events[1:]] == [1, 1, 2]
+
+
+def test_a_wrapped_round_header_is_read_and_named_on_one_line(tmp_path):
+    # 轮\n次 (wrapped in its cell) is read as 轮次; a bad cell under it names it on one line,
+    # as the list of unused columns does
+    assert _round_rejection(tmp_path, "轮\n次", ["第二轮"], "en") == [
+        "events[2].round: 流转记录 row 4, column '轮 次': '第二轮' is not a round number; "
+        "write it as a whole number (1, 2, 3, ...) [invalid_cell]",
+    ]
+    (problem,) = _round_rejection(tmp_path, "轮\n次", [0], "en")
+    assert problem.endswith("(流转记录 row 4, column '轮 次') [greater_than_equal]")

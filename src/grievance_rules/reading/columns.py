@@ -130,10 +130,11 @@ def header_key(header: str) -> str:
 def shown_header(header: str) -> str:
     r"""A header as a message names it: on one line, each run of white space one space.
 
-    A header wrapped in its cell (Alt+Enter: 办结\n时间) would break a message's line;
-    written with a space it reads as the wrapped cell does, and it is the header as
-    matched (:func:`header_key` ignores white space), so it can be given to
-    ``--column`` as shown. (A visible ⏎ has no code in GBK, which a Chinese Windows
+    Every message of the reader naming a column does so (a cell's problem, the list of
+    unused columns). A header wrapped in its cell (Alt+Enter: 办结\n时间) would break a
+    message's line; written with a space it reads as the wrapped cell does, and it is
+    the header as matched (:func:`header_key` ignores white space), so it can be given
+    to ``--column`` as shown. (A visible ⏎ has no code in GBK, which a Chinese Windows
     console may print in.)
 
     Example:
@@ -263,7 +264,10 @@ class ColumnMapping:
             if name in seen:
                 raise ColumnMappingError(
                     _("columns {first} and {second} ({header!r}) both hold {name!r}").format(
-                        first=seen[name] + 1, second=index + 1, header=header, name=name
+                        first=seen[name] + 1,
+                        second=index + 1,
+                        header=shown_header(header),
+                        name=name,
                     )
                 )
             seen[name] = index
