@@ -1,9 +1,12 @@
+import csv
 import json
 
 from click.testing import CliRunner
+from openpyxl import load_workbook
 
 from grievance_rules.cli import cli
 from tests.model.samples import minimal, record
+from tests.reading.tables import write_xlsx
 
 
 def _write(tmp_path, *records):
@@ -61,3 +64,68 @@ def test_warnings_are_printed(tmp_path):
     assert "[dispatched_at_mismatch]" in result.output
     strict = CliRunner().invoke(cli, ["read", str(path), "--strict"])
     assert strict.exit_code == 1
+
+
+# Excel exports often wrap a header in its cell (Alt+Enter: 办结\n时间). The list of
+# unused columns names each on one line, its line breaks as spaces (the reader matches
+# headers ignoring white space, so 办结 时间 is what it compared), while --json keeps
+# the headers as written.
+WRAPPED = ["工单编号", "受理渠道", "诉求类型", "受理\n时间", "办结\r\n时间", "处理\n\n意见", "备注"]
+WRAPPED_ROW = ["A1", "12345", "投诉", "2025-01-06T09:00:00+08:00", "2025-01-09T09:00:00+08:00",
+               "已处理", "x"]  # fmt: skip
+
+
+def _ignored_line(output):
+    lines = [line for line in output.splitlines() if line.startswith("ignored columns: ")]
+    assert len(lines) == 1, output
+    return lines[0]
+
+
+def test_wrapped_unused_headers_of_a_workbook_are_listed_on_one_line(tmp_path):
+    path = write_xlsx(tmp_path / "o.xlsx", [WRAPPED, WRAPPED_ROW])
+    result = CliRunner().invoke(cli, ["read", str(path)])
+    assert result.exit_code == 0, result.output
+    # 受理\n时间 is read as 受理时间 (not listed); the three others are unused
+    assert _ignored_line(result.output) == "ignored columns: 办结 时间, 处理 意见, 备注"
+    report = json.loads(CliRunner().invoke(cli, ["read", str(path), "--json"]).output)
+    # (the workbook's XML holds the \r\n typed in 办结\r\n时间 as \n)
+    assert report["ignored_columns"] == ["办结\n时间", "处理\n\n意见", "备注"]
+
+
+def test_wrapped_unused_headers_of_a_csv_file_are_listed_on_one_line(tmp_path):
+    path = tmp_path / "o.csv"
+    with path.open("w", encoding="utf-8", newline="") as out:
+        csv.writer(out).writerows([WRAPPED, WRAPPED_ROW])
+    result = CliRunner().invoke(cli, ["read", str(path)])
+    assert result.exit_code == 0, result.output
+    assert _ignored_line(result.output) == "ignored columns: 办结 时间, 处理 意见, 备注"
+    report = json.loads(CliRunner().invoke(cli, ["read", str(path), "--json"]).output)
+    assert report["ignored_columns"] == ["办结\r\n时间", "处理\n\n意见", "备注"]
+
+
+def test_wrapped_unused_headers_of_the_long_and_wide_layouts_are_listed_on_one_line(tmp_path):
+    long = write_xlsx(tmp_path / "long.xlsx", [
+        ["工单编号", "受理渠道", "诉求类型", "受理时间", "办结\n时间"],
+        ["A1", "12345", "投诉", "2025/1/6 9:00", None],
+    ])  # fmt: skip
+    book = load_workbook(long)
+    events = book.create_sheet("流转记录")
+    for row in [["工单编号", "环节", "时间", "单位", "目标单位", "处理\n人"],
+                ["A1", "派单", "2025/1/6 9:30", "dzb", "c07", "张三"]]:  # fmt: skip
+        events.append(row)
+    units = book.create_sheet("单位")
+    for row in [["单位编号", "名称", "类型"], ["dzb", "党政办公室", "派件单位"],
+                ["c07", "东风社区", "属地"]]:  # fmt: skip
+        units.append(row)
+    book.save(long)
+    result = CliRunner().invoke(cli, ["read", str(long), "--tz", "Asia/Shanghai"])
+    assert result.exit_code == 0, result.output
+    assert _ignored_line(result.output) == "ignored columns: 办结 时间, 流转记录: 处理 人"
+
+    wide = write_xlsx(tmp_path / "wide.xlsx", [
+        ["工单编号", "受理渠道", "诉求类型", "受理时间", "派单\n时间", "回复\n时间", "处理\n意见"],
+        ["A1", "12345", "投诉", "2025/1/6 9:00", "2025/1/6 9:30", "2025/1/7 9:30", "已处理"],
+    ])  # fmt: skip
+    result = CliRunner().invoke(cli, ["read", str(wide), "--tz", "Asia/Shanghai"])
+    # (the order is refused: no unit handles it; the columns are listed all the same)
+    assert _ignored_line(result.output) == "ignored columns: 处理 意见"

@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
+from grievance_rules.i18n import language
 from grievance_rules.model import WorkOrder
 from grievance_rules.reading import read_orders
 from grievance_rules.reading.export import write_long_csv, write_long_xlsx
@@ -206,3 +207,81 @@ def test_a_points_cell_that_is_no_number_names_its_column(tmp_path):
     assert [str(p) for p in rejected.problems] == [
         "events[1].points: 流转记录 row 3, column '分值': '-2分' is not a number [invalid_cell]"
     ]
+
+
+def _round_rejection(tmp_path, header, rounds, lang):
+    events = [
+        ["工单编号", "环节", "时间", "单位", "目标单位", header],
+        ["A1", "派单", "2025/1/6 9:30", "dzb", "c07", None],
+        ["A1", "回复", "2025/1/6 15:00", "c07", None, None],
+        *(["A1", "回访", f"2025/1/{7 + i} 15:00", "dzb", None, r] for i, r in enumerate(rounds)),
+    ]
+    path = _events_workbook(tmp_path / "o.xlsx", ORDERS, events, UNITS)
+    with language(lang):
+        report = read_orders(path, assume_tz="Asia/Shanghai")
+        (rejected,) = report.rejected
+        return [str(p) for p in rejected.problems]
+
+
+def test_a_round_written_as_text_names_its_column(tmp_path):
+    # 第二轮 and 二 are how a round is said, not numbers the reader reads; 2.5 is no round;
+    # each is refused like any other bad cell: its row, its column (as headed), the problem
+    rounds = ["第二轮", "二", 2.5]
+    assert _round_rejection(tmp_path, "轮次", rounds, "en") == [
+        "events[2].round: 流转记录 row 4, column '轮次': '第二轮' is not a round number; "
+        "write it as a whole number (1, 2, 3, ...) [invalid_cell]",
+        "events[3].round: 流转记录 row 5, column '轮次': '二' is not a round number; "
+        "write it as a whole number (1, 2, 3, ...) [invalid_cell]",
+        "events[4].round: 流转记录 row 6, column '轮次': 2.5 is not a round number; "
+        "write it as a whole number (1, 2, 3, ...) [invalid_cell]",
+    ]
+    assert _round_rejection(tmp_path, "轮次", rounds, "zh") == [
+        "events[2].round：流转记录第 4 行，列 '轮次'：'第二轮' 无法读作轮次；"
+        "轮次请写成整数（1、2、3……） [invalid_cell]",
+        "events[3].round：流转记录第 5 行，列 '轮次'：'二' 无法读作轮次；"
+        "轮次请写成整数（1、2、3……） [invalid_cell]",
+        "events[4].round：流转记录第 6 行，列 '轮次'：2.5 无法读作轮次；"
+        "轮次请写成整数（1、2、3……） [invalid_cell]",
+    ]
+
+
+def test_a_round_the_model_refuses_names_its_column_too(tmp_path):
+    # 0 is a number but no round (rounds count from 1): the model refuses it, and the
+    # problem names the events sheet's row and column as the reader's own problems do
+    (problem,) = _round_rejection(tmp_path, "轮次", [0], "en")
+    assert problem == (
+        "events[2].round: Input should be greater than or equal to 1 (got 0) "
+        "(流转记录 row 4, column '轮次') [greater_than_equal]"
+    )
+    # so does an enumerated cell the model refuses (满意度 很好)
+    events = [["工单编号", "环节", "时间", "单位", "目标单位", "满意度"],
+              ["A1", "回访", "2025/1/7 15:00", "dzb", None, "很好"]]  # fmt: skip
+    path = _events_workbook(tmp_path / "s.xlsx", ORDERS, events, UNITS)
+    with language("zh"):
+        (rejected,) = read_orders(path, assume_tz="Asia/Shanghai").rejected
+        assert [str(p) for p in rejected.problems] == [
+            "events[0].satisfaction：应为以下之一：满意、基本满意、不满意（实际为 '很好'）"
+            "（流转记录第 2 行，列 '满意度'） [enum]"
+        ]
+
+
+def test_round_numbers_in_cells_are_read(tmp_path):
+    events = [["工单编号", "环节", "时间", "单位", "目标单位", "轮次"],
+              ["A1", "派单", "2025/1/6 9:30", "dzb", "c07", None],
+              ["A1", "回复", "2025/1/6 15:00", "c07", None, 1],
+              ["A1", "回访", "2025/1/7 15:00", "dzb", None, " 1 "],
+              ["A1", "回访", "2025/1/8 15:00", "dzb", None, 2.0]]  # fmt: skip
+    path = _events_workbook(tmp_path / "o.xlsx", ORDERS, events, UNITS)
+    (order,) = read_orders(path, assume_tz="Asia/Shanghai").orders
+    assert [e.round for e in order.events[1:]] == [1, 1, 2]
+
+
+def test_a_wrapped_round_header_is_read_and_named_on_one_line(tmp_path):
+    # 轮\n次 (wrapped in its cell) is read as 轮次; a bad cell under it names it on one line,
+    # as the list of unused columns does
+    assert _round_rejection(tmp_path, "轮\n次", ["第二轮"], "en") == [
+        "events[2].round: 流转记录 row 4, column '轮 次': '第二轮' is not a round number; "
+        "write it as a whole number (1, 2, 3, ...) [invalid_cell]",
+    ]
+    (problem,) = _round_rejection(tmp_path, "轮\n次", [0], "en")
+    assert problem.endswith("(流转记录 row 4, column '轮 次') [greater_than_equal]")

@@ -97,3 +97,15 @@ def test_a_note_naming_a_later_occurrence_is_not_read_past():
     assert first.at == {0: 1, 1: 3}
     number = mapping.resolve(["工单编号", "派单时间", "承办单位", "回访时间(2)"])
     assert [m.type for m in number.milestones] == ["dispatched"]
+
+
+def test_a_milestone_header_wrapped_in_its_cell_is_named_on_one_line():
+    text = (
+        '工单编号,受理渠道,诉求类型,受理时间,派单时间,"回复\n时间"\n'
+        "A1,12345,投诉,2026/3/2 9:10,2026/3/2 9:30,下周\n"
+    )
+    report = read_orders(io.StringIO(text), format="csv", assume_tz="Asia/Shanghai")
+    (rejected,) = report.rejected
+    assert [str(p).split("; ")[0] for p in rejected.problems if p.code == "invalid_cell"] == [
+        "replied: column '回复 时间': '下周' is not a date and time"
+    ]

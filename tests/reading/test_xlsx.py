@@ -69,3 +69,18 @@ def test_not_a_workbook(tmp_path):
     path.write_bytes(b"not a zip")
     with pytest.raises(ReadError, match="not a readable xlsx"):
         read_orders(path)
+
+
+def test_a_cell_under_a_header_wrapped_in_its_cell_names_it_on_one_line(tmp_path):
+    # 受理\n时间 and 规定回复\n时限 are read as 受理时间 and 规定回复时限; their cells'
+    # problems name them as the list of unused columns does, a line break as a space
+    rows = [
+        ["工单编号", "受理渠道", "诉求类型", "受理\n时间", "规定回复\n时限"],
+        ["A1", "12345", "投诉", "明天", "=NOW()+3"],
+    ]
+    report = read_orders(write_xlsx(tmp_path / "o.xlsx", rows), assume_tz="Asia/Shanghai")
+    (rejected,) = report.rejected
+    assert [str(p).split(";")[0] for p in rejected.problems] == [
+        "received_at: column '受理 时间': '明天' is not a date and time",
+        "reply_deadline: cell E2 (规定回复 时限) holds a formula with no saved value",
+    ]

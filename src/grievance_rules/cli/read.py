@@ -14,6 +14,7 @@ from grievance_rules.errors import ColumnMappingError
 from grievance_rules.i18n import gettext as _
 from grievance_rules.model import WorkOrder
 from grievance_rules.reading import InputFormat, OrderStream, RecordResult
+from grievance_rules.reading.columns import shown_header
 from grievance_rules.reading.export import write_long_csv, write_long_xlsx
 from grievance_rules.reading.parquet import is_parquet, iter_parquet_orders
 from grievance_rules.reading.results import Accepted, Rejected
@@ -182,7 +183,9 @@ def read_command(
             click.echo(_("title rows above the header, skipped: {rows}").format(rows=rows))
         if stream.ignored_columns:
             click.echo(
-                _("ignored columns: {columns}").format(columns=", ".join(stream.ignored_columns))
+                _("ignored columns: {columns}").format(
+                    columns=", ".join(shown_header(h) for h in stream.ignored_columns)
+                )
             )
         click.echo(
             _(

@@ -43,6 +43,7 @@ __all__ = [
     "field_label",
     "header_key",
     "names_a_later_occurrence",
+    "shown_header",
     "without_note",
 ]
 
@@ -124,6 +125,23 @@ def header_key(header: str) -> str:
         ['受理时间', '回复时间', '派单时间', '回访(首次)']
     """
     return "".join(header.split()).replace("（", "(").replace("）", ")").casefold()
+
+
+def shown_header(header: str) -> str:
+    r"""A header as a message names it: on one line, each run of white space one space.
+
+    Every message of the reader naming a column does so (a cell's problem, the list of
+    unused columns). A header wrapped in its cell (Alt+Enter: 办结\n时间) would break a
+    message's line; written with a space it reads as the wrapped cell does, and it is
+    the header as matched (:func:`header_key` ignores white space), so it can be given
+    to ``--column`` as shown. (A visible ⏎ has no code in GBK, which a Chinese Windows
+    console may print in.)
+
+    Example:
+        >>> [shown_header(h) for h in ("办结\n时间", "处理\r\n\r\n意见", " 备注 ", "派单　时间")]
+        ['办结 时间', '处理 意见', '备注', '派单 时间']
+    """
+    return " ".join(header.split())
 
 
 _NOTE = re.compile(r"\(([^()]*)\)$")
@@ -246,7 +264,10 @@ class ColumnMapping:
             if name in seen:
                 raise ColumnMappingError(
                     _("columns {first} and {second} ({header!r}) both hold {name!r}").format(
-                        first=seen[name] + 1, second=index + 1, header=header, name=name
+                        first=seen[name] + 1,
+                        second=index + 1,
+                        header=shown_header(header),
+                        name=name,
                     )
                 )
             seen[name] = index

@@ -35,7 +35,7 @@ from typing import Any
 from grievance_rules.i18n import gettext as _
 from grievance_rules.model import EVENT_CLASSES
 from grievance_rules.reading.cells import bool_cell, instant_cell, list_cell, text_cell
-from grievance_rules.reading.columns import header_key
+from grievance_rules.reading.columns import header_key, shown_header
 from grievance_rules.reading.results import RecordProblem
 from grievance_rules.reading.tabular import TableRow, formula_problem, unreadable_text
 
@@ -277,7 +277,10 @@ class UnitRows:
                     except ValueError as exc:
                         column = "" if index >= len(header_cells) else header_cells[index]
                         problem = _("{sheet} row {row}, column {column}: {problem}").format(
-                            sheet=sheet, row=row.row, column=repr(column), problem=exc
+                            sheet=sheet,
+                            row=row.row,
+                            column=repr(shown_header(column)),
+                            problem=exc,
                         )
                         out.problems.setdefault(id(unit), []).append(
                             RecordProblem("units.leaders", problem, "invalid_cell")
@@ -346,8 +349,15 @@ def _value(name: str, value: object, tz: dt.tzinfo | None) -> Any:
     if name in _INT_FIELDS:
         if isinstance(value, float) and value.is_integer():
             return int(value)
-        if isinstance(value, str) and value.strip().isdigit():
+        if isinstance(value, str) and value.strip().isdecimal():  # 2, ２ (not ²)
             return int(value.strip())
+        if isinstance(value, (str, float)):
+            # 轮次 typed as 第二轮, 二 or 2.5: refused here, where the column is known
+            raise ValueError(
+                _(
+                    "{value!r} is not a round number; write it as a whole number (1, 2, 3, ...)"
+                ).format(value=value)
+            )
         return value
     if name in _FLOAT_FIELDS:
         if isinstance(value, str):
@@ -397,7 +407,8 @@ def _event_of(
     for column, name in rows.columns.items():
         if name in ("order", "type"):
             continue
-        header = rows.headers[column] if column < len(rows.headers) else str(column + 1)
+        written = rows.headers[column] if column < len(rows.headers) else str(column + 1)
+        header = shown_header(written)  # as messages name it: on one line
         path = f"events[{index}].{name}"
         if column in formulas:
             problems.append(formula_problem(path, row.row, column, f"{rows.sheet}: {header}"))

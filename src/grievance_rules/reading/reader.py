@@ -38,6 +38,7 @@ import contextlib
 import datetime as dt
 import io
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
@@ -50,7 +51,7 @@ from grievance_rules.i18n import gettext as _
 from grievance_rules.i18n import pgettext
 from grievance_rules.model import Severity, WorkOrder, check_history
 from grievance_rules.reading.cells import id_cell
-from grievance_rules.reading.columns import ColumnMapping, TableLayout
+from grievance_rules.reading.columns import ColumnMapping, TableLayout, shown_header
 from grievance_rules.reading.encoding import AUTO, detect_encoding, seekable
 from grievance_rules.reading.formats import InputFormat, format_of
 from grievance_rules.reading.long import (
@@ -540,7 +541,7 @@ class OrderStream(Iterable[RecordResult]):
                     obj["units"] = order_units
             result = self.validator.from_object(location, obj, problems)
             if event_rows and isinstance(result, Rejected) and events is not None:
-                result = _with_event_rows(result, events.sheet, event_rows)
+                result = _with_event_rows(result, events, event_rows)
                 if units is None:
                     result = without_units_table(result, "单位")
             yield result
@@ -709,18 +710,40 @@ def _row_list(rows: Sequence[TableRow]) -> str:
     return shown + (" ..." if len(rows) > 10 else "")
 
 
-def _with_event_rows(result: Rejected, sheet: str, rows: Sequence[int]) -> Rejected:
-    """Problems of ``events[i]`` say which row of the events sheet the event is on."""
+def _with_event_rows(result: Rejected, events: EventRows, rows: Sequence[int]) -> Rejected:
+    """Problems of ``events[i]`` say which row of the events sheet the event is on.
+
+    A problem of one of the event's fields (``events[2].round``, refused by the model:
+    0) names that field's column too, as the events sheet heads it.
+    """
+    sheet = events.sheet
+    column_of = {name: index for index, name in events.columns.items()}
     problems = []
     for problem in result.problems:
         marker = _("{sheet} row {row}").split("{row}")[0].format(sheet=sheet)
-        if problem.field.startswith("events[") and marker not in problem.message:
-            index_text = problem.field[len("events[") :].split("]", 1)[0]
-            if index_text.isdigit() and int(index_text) < len(rows):
-                where = _("{sheet} row {row}").format(sheet=sheet, row=rows[int(index_text)])
-                problem = RecordProblem(problem.field, f"{problem.message} ({where})", problem.code)
+        found = _EVENT_FIELD.match(problem.field)
+        if found is not None and marker not in problem.message:
+            index, name = int(found.group(1)), found.group(2)
+            if index < len(rows):
+                column = column_of.get(name) if name else None
+                if column is not None and column < len(events.headers):
+                    where = _("{sheet} row {row}, column {header!r}").format(
+                        sheet=sheet, row=rows[index], header=shown_header(events.headers[column])
+                    )
+                else:
+                    where = _("{sheet} row {row}").format(sheet=sheet, row=rows[index])
+                problem = RecordProblem(
+                    problem.field,
+                    _("{message} ({where})").format(message=problem.message, where=where),
+                    problem.code,
+                )
         problems.append(problem)
     return Rejected(result.location, tuple(problems), result.order_id)
+
+
+_EVENT_FIELD = re.compile(r"events\[(\d+)\](?:\.(\w+))?")
+"""An event's problem path: the event's index, and the field (``events[2].evidence[0].kind``:
+``evidence``), if the problem is one of a field's."""
 
 
 def iter_orders(

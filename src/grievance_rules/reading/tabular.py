@@ -27,7 +27,13 @@ from typing import IO, Any
 
 from grievance_rules.i18n import gettext as _
 from grievance_rules.reading.cells import id_cell, instant_cell, list_cell, text_cell
-from grievance_rules.reading.columns import INSTANT_FIELDS, JSON_FIELDS, LIST_FIELDS, TableLayout
+from grievance_rules.reading.columns import (
+    INSTANT_FIELDS,
+    JSON_FIELDS,
+    LIST_FIELDS,
+    TableLayout,
+    shown_header,
+)
 from grievance_rules.reading.results import RecordProblem
 
 __all__ = [
@@ -258,7 +264,8 @@ def joined_header(
                 top=top.row,
                 below=below.row,
                 cells=", ".join(
-                    f"{cell_name(below.row, c + 1)} ({_filled(top.cells, c)})" for c in unnamed
+                    f"{cell_name(below.row, c + 1)} ({shown_header(_filled(top.cells, c) or '')})"
+                    for c in unnamed
                 ),
             )
         )
@@ -288,7 +295,7 @@ def formula_problem(name: str, row: int, column: int, header: str) -> RecordProb
         _(
             "cell {cell} ({header}) holds a formula with no saved value; "
             "open the file in Excel and save it, or paste the values"
-        ).format(cell=cell_name(row, column + 1), header=header),
+        ).format(cell=cell_name(row, column + 1), header=shown_header(header)),
         "formula",
     )
 
@@ -297,7 +304,7 @@ def cell_problem(name: str, header: str, message: str) -> RecordProblem:
     """The problem of a cell that cannot be read, naming its column."""
     return RecordProblem(
         name,
-        _("column {header!r}: {message}").format(header=header, message=message),
+        _("column {header!r}: {message}").format(header=shown_header(header), message=message),
         "invalid_cell",
     )
 

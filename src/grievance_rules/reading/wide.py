@@ -37,7 +37,12 @@ from grievance_rules.errors import ReadError
 from grievance_rules.i18n import gettext as _
 from grievance_rules.model import EVENT_CLASSES, UnitKind
 from grievance_rules.reading.cells import bool_cell, instant_cell, text_cell
-from grievance_rules.reading.columns import header_key, names_a_later_occurrence, without_note
+from grievance_rules.reading.columns import (
+    header_key,
+    names_a_later_occurrence,
+    shown_header,
+    without_note,
+)
 from grievance_rules.reading.long import BOOL_FIELDS
 from grievance_rules.reading.results import RecordProblem
 from grievance_rules.reading.tabular import TableRow, formula_problem, unreadable_text
@@ -353,7 +358,9 @@ class WideMapping:
                 problems.append(
                     RecordProblem(
                         milestone.type,
-                        _("column {header!r}: {message}").format(header=header, message=exc),
+                        _("column {header!r}: {message}").format(
+                            header=shown_header(header), message=exc
+                        ),
                         "invalid_cell",
                     )
                 )
@@ -381,7 +388,7 @@ class WideMapping:
                         RecordProblem(
                             milestone.type,
                             _("column {header!r}: {message}").format(
-                                header=layout.headers[column], message=exc
+                                header=shown_header(layout.headers[column]), message=exc
                             ),
                             "invalid_cell",
                         )
@@ -401,7 +408,7 @@ class WideMapping:
                     RecordProblem(
                         "",
                         _("column {header!r}: {value!r} is not a count").format(
-                            header=layout.headers[column], value=value
+                            header=shown_header(layout.headers[column]), value=value
                         ),
                         "invalid_cell",
                     )
@@ -417,7 +424,7 @@ class WideMapping:
                             "({kind}) in this row: the others are not in a wide sheet; export "
                             "the 流转记录 (the long layout) for this order"
                         ).format(
-                            header=layout.headers[column],
+                            header=shown_header(layout.headers[column]),
                             count=count,
                             have=have,
                             kind_zh=limit.zh,
