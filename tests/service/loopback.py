@@ -1,4 +1,10 @@
-"""A real server on 127.0.0.1 and a bounded load of clients (the test and the benchmark)."""
+"""A real server on 127.0.0.1 and a bounded load of clients (the test and the benchmark).
+
+Two ways to serve: ``running_server`` runs ``grievance-rules serve`` in a subprocess
+(the command line's own options), ``serving`` runs a particular application (its packs,
+its ``Limits``, its token) on uvicorn in a background thread of the test process. Both
+answer over a socket on 127.0.0.1; ``http_client`` talks to either.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +14,14 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+import httpx
+import uvicorn
 
 
 def free_port() -> int:
@@ -30,32 +40,81 @@ def running_server(
     command = [sys.executable, "-m", "grievance_rules", "serve", "--port", str(port), *args]
     if token_file is not None:
         command += ["--token-file", str(token_file)]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if process.poll() is not None:
+    # (the with block closes the pipes: left open, each run warned ResourceWarning)
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        try:
+
+            def exited() -> str | None:
+                if process.poll() is None:
+                    return None
                 _, err = process.communicate()
-                raise RuntimeError(f"server exited {process.returncode}: {err.decode()}")
+                return f"server exited {process.returncode}: {err.decode()}"
+
+            _wait_until_healthy(port, timeout, exited)
+            yield port
+        finally:
+            process.terminate()
             try:
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-                connection.request("GET", "/healthz")
-                if connection.getresponse().status == 200:
-                    connection.close()
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("server did not start in time")
-            time.sleep(0.2)
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+@contextmanager
+def serving(app: Any, *, timeout: float = 60.0) -> Iterator[int]:
+    """``app`` (an ASGI application) on uvicorn on 127.0.0.1, in a background thread.
+
+    Yields the port once ``/healthz`` answers 200; on exit the server is told to stop
+    and its thread joined. The socket is bound here, before the server starts, so no
+    other process can take the port in between.
+    """
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port: int = sock.getsockname()[1]
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+
+        def exited() -> str | None:
+            return None if thread.is_alive() else "server thread ended before it answered"
+
+        _wait_until_healthy(port, timeout, exited)
         yield port
     finally:
-        process.terminate()
+        server.should_exit = True
+        thread.join(timeout)
+        sock.close()
+        if thread.is_alive():
+            raise RuntimeError(f"server on port {port} did not stop in {timeout} s")
+
+
+def http_client(port: int) -> httpx.Client:
+    """A client for the server on ``port`` (paths relative to it; no proxy from the env)."""
+    return httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120, trust_env=False)
+
+
+def _wait_until_healthy(port: int, timeout: float, exited: Callable[[], str | None]) -> None:
+    """Poll ``GET /healthz`` until it is 200; raise if the server ended or time ran out."""
+    deadline = time.monotonic() + timeout
+    while True:
+        reason = exited()
+        if reason is not None:
+            raise RuntimeError(reason)
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            connection.request("GET", "/healthz")
+            if connection.getresponse().status == 200:
+                return
+        except OSError:
+            pass
+        finally:
+            connection.close()
+        if time.monotonic() > deadline:
+            raise RuntimeError("server did not start in time")
+        time.sleep(0.05)
 
 
 @dataclass

@@ -1,11 +1,17 @@
-"""Every endpoint and every error of the service, through FastAPI's test client."""
+"""Every endpoint and every error of the service, over HTTP on 127.0.0.1.
+
+Each application (its packs, its limits, its token) is a module-scoped fixture: started
+once, when a test first asks for it, on a real uvicorn server on 127.0.0.1
+(``tests.service.loopback.serving``); the tests talk to it with httpx.
+"""
 
 import datetime as dt
 import json
+from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
-from fastapi.testclient import TestClient
 
 from grievance_rules.engine import RepeatIndex, evaluate, evaluate_many
 from grievance_rules.model import WorkOrder, instant_text
@@ -13,8 +19,7 @@ from grievance_rules.operations import watch
 from grievance_rules.packs import find_pack
 from grievance_rules.reading import read_orders
 from grievance_rules.service import Limits, create_app
-
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+from tests.service.loopback import http_client, serving
 
 SAMPLES = "src/grievance_rules/samples/orders.jsonl"
 AS_OF = "2026-03-03T08:00:00+08:00"
@@ -30,12 +35,35 @@ def records(orders: list[WorkOrder]) -> list[dict[str, Any]]:
     return [json.loads(o.model_dump_json()) for o in orders]
 
 
+def _served(app: Any) -> Iterator[httpx.Client]:
+    with serving(app) as port, http_client(port) as client:
+        yield client
+
+
 @pytest.fixture(scope="module")
-def client() -> TestClient:
-    return TestClient(create_app(["chengdong", "daye", "xiayang"]))
+def client() -> Iterator[httpx.Client]:
+    yield from _served(create_app(["chengdong", "daye", "xiayang"]))
 
 
-def test_healthz_and_packs(client: TestClient) -> None:
+@pytest.fixture(scope="module")
+def guarded() -> Iterator[httpx.Client]:
+    """daye only, every /v1 request needing the token ``s3cret``."""
+    yield from _served(create_app(["daye"], token="s3cret"))
+
+
+@pytest.fixture(scope="module")
+def small() -> Iterator[httpx.Client]:
+    """daye only, bodies up to 2,000 bytes and batches up to 2 orders."""
+    yield from _served(create_app(["daye"], limits=Limits(max_body_bytes=2_000, max_batch=2)))
+
+
+@pytest.fixture(scope="module")
+def short_lines() -> Iterator[httpx.Client]:
+    """daye only, bodies (and a stream's lines) up to 1,500 bytes."""
+    yield from _served(create_app(["daye"], limits=Limits(max_body_bytes=1_500)))
+
+
+def test_healthz_and_packs(client: httpx.Client) -> None:
     assert client.get("/healthz").json()["packs"] == ["chengdong", "daye", "xiayang"]
     listed = client.get("/v1/packs").json()
     assert [p["key"] for p in listed] == ["chengdong@2024", "daye@2023-05-19", "xiayang@2022-06-08"]
@@ -53,7 +81,7 @@ def test_healthz_and_packs(client: TestClient) -> None:
     assert readme.text == (pack.directory / "README.md").read_text(encoding="utf-8")
 
 
-def test_unknown_pack_is_404(client: TestClient, records: list[dict[str, Any]]) -> None:
+def test_unknown_pack_is_404(client: httpx.Client, records: list[dict[str, Any]]) -> None:
     for response in (
         client.get("/v1/packs/nowhere?lang=en"),
         client.get("/v1/packs/nowhere/readme?lang=en"),
@@ -68,7 +96,7 @@ def test_unknown_pack_is_404(client: TestClient, records: list[dict[str, Any]]) 
 
 
 def test_evaluate_one_order_is_the_library_json_byte_for_byte(
-    client: TestClient, orders: list[WorkOrder], records: list[dict[str, Any]]
+    client: httpx.Client, orders: list[WorkOrder], records: list[dict[str, Any]]
 ) -> None:
     as_of = dt.datetime.fromisoformat(AS_OF)
     for name in ("chengdong", "daye", "xiayang"):
@@ -100,7 +128,7 @@ def test_evaluate_one_order_is_the_library_json_byte_for_byte(
 
 
 def test_evaluate_a_batch_keeps_input_order(
-    client: TestClient, orders: list[WorkOrder], records: list[dict[str, Any]]
+    client: httpx.Client, orders: list[WorkOrder], records: list[dict[str, Any]]
 ) -> None:
     response = client.post("/v1/evaluate?pack=daye&lang=en", json=records[::-1])
     assert response.status_code == 200
@@ -119,7 +147,7 @@ def test_evaluate_a_batch_keeps_input_order(
 
 
 def test_a_bad_record_is_422_naming_record_field_and_problem(
-    client: TestClient, records: list[dict[str, Any]]
+    client: httpx.Client, records: list[dict[str, Any]]
 ) -> None:
     bad = {**records[1], "category": "抱怨"}
     response = client.post("/v1/evaluate?pack=daye", json=[records[0], bad, 7])
@@ -146,7 +174,7 @@ def test_a_bad_record_is_422_naming_record_field_and_problem(
     assert alone["assessments"] == []
 
 
-def test_bad_json_bad_query_and_bad_shape(client: TestClient) -> None:
+def test_bad_json_bad_query_and_bad_shape(client: httpx.Client) -> None:
     response = client.post("/v1/evaluate?pack=daye&lang=en", content=b"{not json")
     assert response.status_code == 400
     assert response.json()["error"] == (
@@ -167,8 +195,7 @@ def test_bad_json_bad_query_and_bad_shape(client: TestClient) -> None:
     assert client.post("/v1/evaluate", json={}).status_code == 422
 
 
-def test_limits_are_413(records: list[dict[str, Any]]) -> None:
-    small = TestClient(create_app(["daye"], limits=Limits(max_body_bytes=2_000, max_batch=2)))
+def test_limits_are_413(small: httpx.Client, records: list[dict[str, Any]]) -> None:
     response = small.post("/v1/evaluate?lang=en", json=records[:1] * 30)
     assert response.status_code == 413
     assert "over the limit" in response.json()["error"]
@@ -181,8 +208,7 @@ def test_limits_are_413(records: list[dict[str, Any]]) -> None:
     assert small.post("/v1/evaluate", json=records[0]).status_code == 200
 
 
-def test_token(records: list[dict[str, Any]]) -> None:
-    guarded = TestClient(create_app(["daye"], token="s3cret"))
+def test_token(guarded: httpx.Client, records: list[dict[str, Any]]) -> None:
     assert guarded.get("/healthz").status_code == 200
     assert guarded.get("/v1/packs").status_code == 401
     assert guarded.get("/v1/packs", headers={"Authorization": "Bearer wrong"}).status_code == 401
@@ -192,7 +218,7 @@ def test_token(records: list[dict[str, Any]]) -> None:
 
 
 def test_stream_answers_line_by_line(
-    client: TestClient, orders: list[WorkOrder], records: list[dict[str, Any]]
+    client: httpx.Client, orders: list[WorkOrder], records: list[dict[str, Any]]
 ) -> None:
     lines = [json.dumps(r, ensure_ascii=False) for r in records]
     lines.insert(2, "{not json")
@@ -211,7 +237,7 @@ def test_stream_answers_line_by_line(
 
 
 def test_watch_score_compare(
-    client: TestClient, orders: list[WorkOrder], records: list[dict[str, Any]]
+    client: httpx.Client, orders: list[WorkOrder], records: list[dict[str, Any]]
 ) -> None:
     from grievance_rules.scoring import compare, score
 
@@ -261,7 +287,7 @@ def test_watch_score_compare(
         ]  # fmt: skip
 
 
-def test_calendar(client: TestClient) -> None:
+def test_calendar(client: httpx.Client) -> None:
     # 2024-06-10 is 端午节; 2024-06-07 is a Friday: 1 working day on is Tuesday 11 June
     day = client.get("/v1/calendar/is-workday?date=2024-06-10&pack=daye").json()
     assert (day["is_working_day"], day["kind"]) == (False, "holiday")
@@ -294,7 +320,7 @@ def test_calendar(client: TestClient) -> None:
         assert refused.json()["error"]
 
 
-def test_schemas_and_openapi(client: TestClient) -> None:
+def test_schemas_and_openapi(client: httpx.Client) -> None:
     order_schema = client.get("/v1/schema/order").json()
     assert "received_at" in order_schema["properties"]
     pack_schema = client.get("/v1/schema/pack").json()
@@ -322,7 +348,7 @@ def test_schemas_and_openapi(client: TestClient) -> None:
 
 
 def test_requests_read_no_files(
-    client: TestClient, records: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+    client: httpx.Client, records: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import builtins
     import pathlib
@@ -351,7 +377,7 @@ def _wide(record: dict[str, Any], order_id: str) -> dict[str, Any]:
 
 
 def test_out_of_range_instants_and_horizons_are_422_not_500(
-    client: TestClient, records: list[dict[str, Any]]
+    client: httpx.Client, records: list[dict[str, Any]]
 ) -> None:
     for query in ("as_of=9999-12-31T23:59:59-08:00", "as_of=0001-01-01T00:00:00%2B08:00"):
         for path in ("/v1/evaluate?pack=daye", "/v1/score?pack=daye"):
@@ -378,7 +404,7 @@ def test_out_of_range_instants_and_horizons_are_422_not_500(
     assert response.json()["error"] == "the result is past the calendar's end 2060-12-31"
 
 
-def test_a_body_nested_too_deeply_is_400(client: TestClient) -> None:
+def test_a_body_nested_too_deeply_is_400(client: httpx.Client) -> None:
     response = client.post(
         "/v1/evaluate?pack=daye&lang=en", content=b"[" * 100_000 + b"]" * 100_000
     )
@@ -387,7 +413,7 @@ def test_a_body_nested_too_deeply_is_400(client: TestClient) -> None:
 
 
 def test_a_broken_character_in_a_record_is_named_not_lost(
-    client: TestClient, records: list[dict[str, Any]]
+    client: httpx.Client, records: list[dict[str, Any]]
 ) -> None:
     # "\ud800" is a lone surrogate: valid JSON text, no valid Unicode character
     body = json.dumps([{**records[0], "id": "\ud800"}, records[1]]).encode()
@@ -401,7 +427,7 @@ def test_a_broken_character_in_a_record_is_named_not_lost(
 
 
 def test_an_order_the_engine_refuses_is_rejected_alone(
-    client: TestClient, records: list[dict[str, Any]]
+    client: httpx.Client, records: list[dict[str, Any]]
 ) -> None:
     wide = _wide(records[1], "WIDE-1")
     batch = [records[0], wide, records[2]]
@@ -438,7 +464,7 @@ def test_an_order_the_engine_refuses_is_rejected_alone(
 
 
 def test_repeat_rules_count_among_the_requests_orders_as_on_the_command_line(
-    client: TestClient, records: list[dict[str, Any]]
+    client: httpx.Client, records: list[dict[str, Any]]
 ) -> None:
     # 大冶 （十二） 五是现场督办: 「一个月内1名诉求人反映同一问题3次(含)以上」, read as the
     # calendar month of the receipt, counted up to the order. One complainant's three
@@ -477,7 +503,9 @@ def test_repeat_rules_count_among_the_requests_orders_as_on_the_command_line(
     assert problem["problem"] == "id: duplicate order id 'R0' (first at #0)"
 
 
-def test_a_bad_choice_or_a_missing_query_value_is_named_in_the_language(client: TestClient) -> None:
+def test_a_bad_choice_or_a_missing_query_value_is_named_in_the_language(
+    client: httpx.Client,
+) -> None:
     explain = "/v1/calendar/explain?start=2024-06-07T09:00:00%2B08:00&duration=2%20working%20days"
     response = client.get(f"{explain}&pack=daye&convention=bogus")
     assert response.status_code == 422
@@ -493,10 +521,10 @@ def test_a_bad_choice_or_a_missing_query_value_is_named_in_the_language(client: 
     assert response.json()["problems"] == [{"field": "date", "problem": "必填项缺失"}]
 
 
-def test_openapi_says_what_the_body_endpoints_take_and_give() -> None:
+def test_openapi_says_what_the_body_endpoints_take_and_give(guarded: httpx.Client) -> None:
     # the endpoints that read their raw body (evaluate, stream, watch, score, compare) had
     # no request body and empty answers in /openapi.json; a client generator saw nothing
-    spec = TestClient(create_app(["daye"], token="s3cret")).get("/openapi.json").json()
+    spec = guarded.get("/openapi.json").json()
     schemas = spec["components"]["schemas"]
     paths = spec["paths"]
     order = {"$ref": "#/components/schemas/WorkOrder"}
@@ -548,7 +576,7 @@ def test_openapi_says_what_the_body_endpoints_take_and_give() -> None:
     }
 
 
-def test_language_tags_and_accept_language_choose_the_language(client: TestClient) -> None:
+def test_language_tags_and_accept_language_choose_the_language(client: httpx.Client) -> None:
     # lang=zh-CN was refused (422) and Accept-Language ignored
     english = "unknown pack 'nowhere'; this service has: chengdong, daye, xiayang"
     chinese = "未知规则包 'nowhere'；本服务提供：chengdong, daye, xiayang"
@@ -570,7 +598,7 @@ def test_language_tags_and_accept_language_choose_the_language(client: TestClien
 
 
 def test_evaluate_takes_a_batch_wrapped_as_the_other_endpoints_take_it(
-    client: TestClient, records: list[dict[str, Any]]
+    client: httpx.Client, records: list[dict[str, Any]]
 ) -> None:
     plain = client.post("/v1/evaluate?pack=xiayang", json=records[:3])
     wrapped = client.post("/v1/evaluate?pack=xiayang", json={"orders": records[:3]})
@@ -579,12 +607,11 @@ def test_evaluate_takes_a_batch_wrapped_as_the_other_endpoints_take_it(
 
 
 def test_a_stream_line_over_the_limit_is_refused_even_in_one_chunk(
-    records: list[dict[str, Any]],
+    short_lines: httpx.Client, records: list[dict[str, Any]]
 ) -> None:
     # (a line was measured only while it was still being received)
-    small = TestClient(create_app(["daye"], limits=Limits(max_body_bytes=1_500)))
     line = json.dumps(records[0]).encode()
     assert len(line) > 1_500
-    answer = small.post("/v1/evaluate/stream?pack=daye&lang=en", content=line + b"\n")
+    answer = short_lines.post("/v1/evaluate/stream?pack=daye&lang=en", content=line + b"\n")
     answers = [json.loads(text) for text in answer.text.splitlines()]
     assert answers[0] == {"error": "a line over 1500 bytes"}

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import http.client
 import json
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from grievance_rules.engine import evaluate
 from grievance_rules.samples import generate_orders
-from tests.service.loopback import running_server
+from tests.service.loopback import http_client, running_server, serving
 
 BAD = json.dumps({"id": "x"}).encode()
 
@@ -99,12 +101,16 @@ def test_each_request_s_messages_are_in_its_own_language(tmp_path: Path) -> None
     ]
 
 
-def test_query_values_and_library_refusals_are_in_the_language_too() -> None:
-    from fastapi.testclient import TestClient
-
+@pytest.fixture(scope="module")
+def client() -> Iterator[httpx.Client]:
+    """The application serving daye and xiayang, on uvicorn on 127.0.0.1."""
     from grievance_rules.service import create_app
 
-    client = TestClient(create_app(["daye", "xiayang"]))
+    with serving(create_app(["daye", "xiayang"])) as port, http_client(port) as client:
+        yield client
+
+
+def test_query_values_and_library_refusals_are_in_the_language_too(client: httpx.Client) -> None:
     explain = "/v1/calendar/explain?start=2024-06-07T09:00:00%2B08:00&duration=bogus&pack=daye"
     cases = [
         ("GET", explain, "无法理解时长 'bogus'；可用单位：",
