@@ -41,6 +41,7 @@ TRIGGER_KEYS = (
     "event, where, after, unless_after, assigns, clock, window, escalation, deduction, "
     "state, level, reached, occurrence"
 )
+TRIGGER_KEYS_ZH = TRIGGER_KEYS.replace(", ", "、")
 
 
 def _pack(tmp_path: Path, rule: str) -> Path:
@@ -77,7 +78,7 @@ def test_an_unknown_key_of_a_count_inside_any_is_named_with_the_keys_a_count_has
     )
     assert str(chinese) == (
         "rules/r.yaml：规则 E-1：rules.0.when.any.1.bogus：未知字段 'bogus'；"
-        "此处可用的字段：count, at_least, equals, distinct（第 12 行）"
+        "此处可用的字段：count、at_least、equals、distinct（第 12 行）"
     )
     assert (english.file, english.line, english.rule_id, english.field) == (
         "rules/r.yaml",
@@ -105,7 +106,7 @@ def test_an_unknown_key_of_a_trigger_inside_all_lists_a_trigger_s_keys_and_the_c
     )
     assert str(chinese) == (
         "rules/r.yaml：规则 E-1：rules.0.when.all.1.colour：未知字段 'colour'；"
-        f"此处可用的字段：{TRIGGER_KEYS}, all, any, not, count, repeat, param_is（第 12 行）"
+        f"此处可用的字段：{TRIGGER_KEYS_ZH}、all、any、not、count、repeat、param_is（第 12 行）"
     )
     assert english.field == "rules.0.when.all.1.colour"
 
@@ -134,13 +135,14 @@ def test_a_text_where_not_wants_a_condition_is_said_with_the_keys_a_condition_ha
     pack = _pack(tmp_path, RULE + "    when:\n      not: replied\n")
     english, chinese = _refusals(pack)
     keys = "event, clock, window, escalation, deduction, all, any, not, count, repeat, param_is"
+    keys_zh = keys.replace(", ", "、")  # a Chinese list: the enumeration comma
     assert str(english) == (
         "rules/r.yaml: rule E-1: rules.0.when.not: should be a mapping with one of the keys: "
         f"{keys}; got 'replied' (line 10)"
     )
     assert str(chinese) == (
         "rules/r.yaml：规则 E-1：rules.0.when.not：应为含以下键之一的对象（键：值）："
-        f"{keys}；实际为 'replied'（第 10 行）"
+        f"{keys_zh}；实际为 'replied'（第 10 行）"
     )
 
 

@@ -123,7 +123,7 @@ def test_a_reading_parameter_takes_only_its_values() -> None:
         chengdong.with_parameters({"callback_orders": "all"})
     assert str(caught.value) == (
         "规则包 chengdong：设定 callback_orders='all'：不是该参数的取值之一"
-        "（可取：replied, respond_at_once）"
+        "（可取：replied、respond_at_once）"
     )
     # a yes/no parameter takes true or false
     daye = load_pack(builtin_packs_dir() / "daye")

@@ -25,7 +25,7 @@ from grievance_rules.calendar import (
 )
 from grievance_rules.errors import DurationError, GrievanceRulesError, PackError
 from grievance_rules.i18n import gettext as _
-from grievance_rules.i18n import pgettext
+from grievance_rules.i18n import join_list, pgettext
 from grievance_rules.model import enums
 from grievance_rules.model.events import EVENT_CLASSES
 from grievance_rules.model.terms import TermEnum
@@ -201,7 +201,7 @@ class Checker:
     def enum_value(self, rule: Rule, path: str, enum: type[TermEnum], value: str) -> None:
         """A value of an enumeration (a channel, a unit kind ...) is known."""
         if value not in {member.value for member in enum}:
-            allowed = ", ".join(member.value for member in enum)
+            allowed = join_list(member.value for member in enum)
             raise self.fail(
                 rule,
                 path,
@@ -236,7 +236,7 @@ class Checker:
                 rule,
                 f"{path}.event",
                 _("unknown event {event}; one of: {events}").format(
-                    event=repr(event), events=", ".join(EVENT_CLASSES)
+                    event=repr(event), events=join_list(EVENT_CLASSES)
                 ),
             )
         fields = set(cls.model_fields) | _DERIVED_FIELDS
@@ -256,7 +256,7 @@ class Checker:
                         event=repr(event),
                         name=repr(name),
                         why=why,
-                        fields=", ".join(sorted(fields)),
+                        fields=join_list(sorted(fields)),
                     ),
                 )
             if isinstance(value, dict):
@@ -271,8 +271,8 @@ class Checker:
                 rule,
                 path,
                 _("an operator table has exactly one of {operators}; got {got}").format(
-                    operators=", ".join(_WHERE_OPERATORS),
-                    got=", ".join(map(str, value)) or _("none"),
+                    operators=join_list(_WHERE_OPERATORS),
+                    got=join_list(value) or _("none"),
                 ),
             )
         ((op, operand),) = value.items()
@@ -397,7 +397,7 @@ class Checker:
                         _("{id} has no warning level {level} (its levels: {levels})").format(
                             id=repr(rule_id),
                             level=repr(level),
-                            levels=", ".join(levels) or "—",
+                            levels=join_list(levels) or "—",
                         ),
                     )
 
@@ -416,7 +416,7 @@ class Checker:
                 f"{path}.param",
                 _("unknown parameter {name}; parameters: {parameters}").format(
                     name=repr(ref.param),
-                    parameters=", ".join(sorted(self.parameters)) or _("none"),
+                    parameters=join_list(sorted(self.parameters)) or _("none"),
                 ),
             )
         return [dated.value for dated in self.parameters[ref.param].values]
@@ -708,7 +708,7 @@ def check_calendar(manifest: Manifest, node: YamlRef) -> None:
         PackError: office hours, the half-day rule or an overlay the calendar refuses.
     """
     if manifest.calendar.half_day not in {rule.value for rule in HalfDayRule}:
-        allowed = ", ".join(rule.value for rule in HalfDayRule)
+        allowed = join_list(rule.value for rule in HalfDayRule)
         raise PackError(
             _("{file}: {field}: unknown half-day rule {value}; one of: {allowed}").format(
                 file=MANIFEST,
@@ -983,7 +983,7 @@ def check_scoring(manifest: Manifest, parameters: Mapping[str, Parameter]) -> No
         if rate not in names:
             raise PackError(
                 _("{file}: {field}: unknown rate {rate}; one of {rates}").format(
-                    file=MANIFEST, field=field_path, rate=repr(rate), rates=", ".join(sorted(names))
+                    file=MANIFEST, field=field_path, rate=repr(rate), rates=join_list(sorted(names))
                 ),
                 file=MANIFEST,
                 field=field_path,

@@ -22,6 +22,7 @@ from grievance_rules.calendar import (
 )
 from grievance_rules.errors import PackError
 from grievance_rules.i18n import gettext as _
+from grievance_rules.i18n import join_list
 from grievance_rules.packs.checks import Checker
 from grievance_rules.packs.schema import (
     DatedValue,
@@ -153,7 +154,7 @@ class Pack:
             if name not in self.parameters:
                 raise PackError(
                     _("pack {pack} has no parameter {name}; its parameters: {names}").format(
-                        pack=self.id, name=repr(name), names=", ".join(sorted(self.parameters))
+                        pack=self.id, name=repr(name), names=join_list(sorted(self.parameters))
                     ),
                     field=name,
                 )
@@ -212,7 +213,7 @@ class Pack:
             }
             Checker(self.manifest, self.rules, fixed, where, given).run()
         except PackError as exc:
-            names = ", ".join(f"{name}={value!r}" for name, value in overrides.items())
+            names = join_list(f"{name}={value!r}" for name, value in overrides.items())
             raise exc.restated(
                 _("pack {pack}: with {overrides}: {problem}").format(
                     pack=self.id, overrides=names, problem=exc
