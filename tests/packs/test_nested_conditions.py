@@ -207,3 +207,54 @@ def test_an_unknown_key_at_the_top_of_a_when_is_said_the_same_way(tmp_path: Path
         "rules/r.yaml: rule E-1: rules.0.when.bogus: unknown field 'bogus'; "
         f"allowed here: {TRIGGER_KEYS}, all, any, not, count, repeat, param_is (line 9)"
     )
+
+
+def test_an_unknown_key_beside_param_is_inside_any_is_named_at_its_own_path(
+    tmp_path: Path,
+) -> None:
+    # the path is the pack's (rules.0.when.any.1.colour), without pydantic's member name
+    # ('ParamIs'); the key is said as an unknown key at the top of a rule is
+    pack = _pack(
+        tmp_path,
+        RULE
+        + "    when:\n"
+        + "      any:\n"
+        + "        - {event: replied}\n"
+        + "        - {param_is: {weekly_limit: any}, colour: red}\n",
+    )
+    english, chinese = _refusals(pack)
+    assert str(english) == (
+        "rules/r.yaml: rule E-1: rules.0.when.any.1.colour: unknown field 'colour'; "
+        "allowed here: param_is (line 12)"
+    )
+    assert str(chinese) == (
+        "rules/r.yaml：规则 E-1：rules.0.when.any.1.colour：未知字段 'colour'；"
+        "此处可用的字段：param_is（第 12 行）"
+    )
+    assert (english.file, english.rule_id, english.field, english.line) == (
+        "rules/r.yaml",
+        "E-1",
+        "rules.0.when.any.1.colour",
+        12,
+    )
+
+
+def test_an_unknown_key_beside_param_is_deep_in_all_and_not_is_named_at_its_own_path(
+    tmp_path: Path,
+) -> None:
+    pack = _pack(
+        tmp_path,
+        RULE
+        + "    when:\n"
+        + "      all:\n"
+        + "        - {event: replied}\n"
+        + "        - not:\n"
+        + "            any:\n"
+        + "              - {param_is: {weekly_limit: any}, colour: red}\n",
+    )
+    english, chinese = _refusals(pack)
+    assert english.field == chinese.field == "rules.0.when.all.1.not.any.0.colour"
+    assert str(english) == (
+        "rules/r.yaml: rule E-1: rules.0.when.all.1.not.any.0.colour: unknown field 'colour'; "
+        "allowed here: param_is (line 14)"
+    )

@@ -23,7 +23,7 @@ from grievance_rules.packs.files import (
     load_yaml,
     read_pack_file,
 )
-from grievance_rules.packs.schema import ParamRef, Rule, Trigger
+from grievance_rules.packs.schema import Condition, ParamRef, Rule, Trigger
 from grievance_rules.validation_messages import PYDANTIC_MESSAGES, pydantic_message
 
 __all__ = ["MANIFEST", "YamlRef", "line_of", "read_yaml", "unknown_key", "validate_as"]
@@ -112,12 +112,7 @@ _RULE_KIND_ORDER = tuple(
 """The rule kinds (each rule class's ``kind``), in the order the schema's union lists them."""
 _RULE_KINDS = set(_RULE_KIND_ORDER)
 _MEMBER_NAMES = {
-    "Trigger",
-    "AllOf",
-    "AnyOf",
-    "NotOf",
-    "CountOf",
-    "RepeatOf",
+    *(member.__name__ for member in get_args(Condition)),  # Trigger, AllOf ... ParamIs
     "EventRef",
     "ParamRef",
     "str",
