@@ -105,6 +105,8 @@ def load_pack(directory: str | Path, *, strict: bool = False, origin: str = "pat
     parameters_path = root / manifest.parameters_file
     if os.path.lexists(parameters_path):
         data, node = read_yaml(parameters_path, root, read, "parameters_file")
+        if _is_empty(node):
+            raise _empty_parameters(manifest.parameters_file)
         if isinstance(data, dict):
             _check_parameters_keys(data, manifest.parameters_file, node)
         raw = (data or {}).get("parameters", {}) if isinstance(data, dict) else data
@@ -290,6 +292,25 @@ def _check_parameters_keys(data: dict[object, object], file: str, node: YamlRef)
             line=line,
             field=str(key),
         )
+
+
+def _is_empty(node: YamlRef) -> bool:
+    """Whether a file holds nothing: no bytes, or only blank lines, comments and ``---``."""
+    root = node.root
+    return root is None or (
+        isinstance(root, yaml.ScalarNode) and root.value == "" and not root.style
+    )
+
+
+def _empty_parameters(file: str) -> PackError:
+    """The refusal of a parameters file with nothing in it (no bytes, or only comments)."""
+    return PackError(
+        _(
+            "{file} is empty (nothing but blank lines or comments): write the pack's "
+            "parameters under 'parameters:', or delete the file if the pack has none"
+        ).format(file=file),
+        file=file,
+    )
 
 
 def _matches_nothing(
