@@ -192,7 +192,10 @@ class Checker:
                         raise self.fail(
                             rule,
                             "ties",
-                            _("must be all or none, got {value}").format(value=repr(value)),
+                            self.of_value(
+                                rule.ties,
+                                _("must be all or none, got {value}").format(value=repr(value)),
+                            ),
                         )
                 for kind in rule.among:
                     self.enum_value(rule, "among", enums.UnitKind, kind)
@@ -369,9 +372,13 @@ class Checker:
                     raise self.fail(
                         rule,
                         f"{path}.within",
-                        _(
-                            "must be calendar_month or a number of days of at least 1, got {value}"
-                        ).format(value=repr(value)),
+                        self.of_value(
+                            cond.within,
+                            _(
+                                "must be calendar_month or a number of days of at least 1, "
+                                "got {value}"
+                            ).format(value=repr(value)),
+                        ),
                     )
 
     def clock_level(self, rule: Rule, cond: Trigger, path: str, in_period: bool) -> None:
@@ -576,7 +583,10 @@ class Checker:
                     raise self.fail(
                         rule,
                         "not_stopped_by.unless",
-                        _("must be true or false, got {value}").format(value=repr(value)),
+                        self.of_value(
+                            exception.unless,
+                            _("must be true or false, got {value}").format(value=repr(value)),
+                        ),
                     )
         for i, (begin, end) in enumerate(rule.pause):
             self.event_ref(rule, begin, f"pause.{i}.0")
@@ -608,14 +618,19 @@ class Checker:
         for i, warning in enumerate(rule.warnings):
             if warning.param is None:
                 continue
-            values = self.param(rule, ParamRef(param=warning.param), f"warnings.{i}")
-            for value in values:
+            level = ParamRef(param=warning.param)
+            for value in self.param(rule, level, f"warnings.{i}"):
                 number = isinstance(value, int | float) and not isinstance(value, bool)
                 if not number or not 0 < value < 1:
                     raise self.fail(
                         rule,
                         f"warnings.{i}.param",
-                        _("must be a fraction of 0 to 1, got {value}").format(value=repr(value)),
+                        self.of_value(
+                            level,
+                            _("must be a fraction of 0 to 1, got {value}").format(
+                                value=repr(value)
+                            ),
+                        ),
                     )
         levels = [w.at for w in rule.warnings]
         if levels != sorted(levels):
@@ -653,8 +668,11 @@ class Checker:
                     raise self.fail(
                         rule,
                         "assesses",
-                        _("must be all or unit kinds, comma-separated: {value}").format(
-                            value=repr(value)
+                        self.of_value(
+                            rule.assesses,
+                            _("must be all or unit kinds, comma-separated: {value}").format(
+                                value=repr(value)
+                            ),
                         ),
                     )
 
