@@ -27,7 +27,7 @@ from __future__ import annotations
 import gettext as _gettext_module
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
@@ -43,6 +43,7 @@ __all__ = [
     "current_language",
     "gettext",
     "has_chinese",
+    "join_list",
     "language",
     "language_from_environment",
     "language_of",
@@ -156,6 +157,23 @@ def has_chinese(text: str) -> bool:
         (True, False)
     """
     return _HAN.search(text) is not None
+
+
+def join_list(items: Iterable[object]) -> str:
+    """Items as a list in a message, in the current language: ``a, b`` or ``a、b``.
+
+    Chinese joins a list with the enumeration comma 、 (code identifiers too:
+    「允许的键：id、kind、when」), English with a comma and a space.
+
+    Example:
+        >>> with language("zh"):
+        ...     join_list(["id", "kind", "when"])
+        'id、kind、when'
+        >>> with language("en"):
+        ...     join_list(["id", "kind", "when"])
+        'id, kind, when'
+    """
+    return ("、" if current_language() == "zh" else ", ").join(map(str, items))
 
 
 def gettext(message: str) -> str:

@@ -53,8 +53,9 @@ def test_what_if_with_a_value_that_is_not_yaml(monkeypatch, capsys) -> None:
     assert "is not a YAML scalar" in line
 
 
-@pytest.mark.parametrize(("value", "shown"), [(".nan", "nan"), (".inf", "inf"), ("-.inf", "-inf")])
-def test_what_if_refuses_a_number_that_is_not_finite(monkeypatch, capsys, value, shown) -> None:
+@pytest.mark.parametrize("value", [".nan", ".inf", "-.inf"])
+def test_what_if_refuses_a_number_that_is_not_finite(monkeypatch, capsys, value) -> None:
+    # the value is named as it was given: by --set, as typed
     code, out, err = run(
         ["what-if", "--pack", "chengdong", "--set", f"points_process_unsatisfied={value}", SAMPLE],
         monkeypatch,
@@ -63,7 +64,7 @@ def test_what_if_refuses_a_number_that_is_not_finite(monkeypatch, capsys, value,
     assert code == 2
     assert out == ""
     assert err.strip().splitlines() == [
-        f"error: pack chengdong: override points_process_unsatisfied={shown}: a "
+        f"error: pack chengdong: the option --set points_process_unsatisfied={value}: a "
         "parameter's value is a string, a number or a boolean (a finite number: not nan or inf)"
     ]
 
@@ -103,6 +104,52 @@ def test_what_if_says_where_a_bad_value_came_from_in_chinese(monkeypatch, capsys
         "CD-A2.1.overdue：points：扣分分值须为数字，实际为 'two'"
         "（该值来自选项 --set points_overdue=two，为参数 'points_overdue' 的取值）"
     ]
+
+
+@pytest.mark.parametrize(
+    ("setting", "english", "chinese"),
+    [
+        (  # a value the rule checks itself (not through its parameter's labels)
+            "bottom_ties=two",
+            "error: pack chengdong: with bottom_ties='two': rules/assessment.yaml: rule "
+            "CD-10.bottom-three-secretary: ties: must be all or none, got 'two' (the value of "
+            "parameter 'bottom_ties' given by the option --set bottom_ties=two)",
+            "错误：规则包 chengdong：设定 bottom_ties='two' 后：rules/assessment.yaml：规则 "
+            "CD-10.bottom-three-secretary：ties：须为 all 或 none，实际为 'two'"
+            "（该值来自选项 --set bottom_ties=two，为参数 'bottom_ties' 的取值）",
+        ),
+        (  # a warning level's fraction
+            "warning_yellow=2",
+            "error: pack chengdong: with warning_yellow=2: rules/mechanisms.yaml: rule "
+            "CD-5.written-deadline: warnings.0.param: must be a fraction of 0 to 1, got 2 (the "
+            "value of parameter 'warning_yellow' given by the option --set warning_yellow=2)",
+            "错误：规则包 chengdong：设定 warning_yellow=2 后：rules/mechanisms.yaml：规则 "
+            "CD-5.written-deadline：warnings.0.param：须为 0 到 1 之间的小数，实际为 2"
+            "（该值来自选项 --set warning_yellow=2，为参数 'warning_yellow' 的取值）",
+        ),
+        (  # a reading's parameter takes one of its labels (Parameter.accepts)
+            "second_continuation_risk=while-running",
+            "error: pack chengdong: the option --set second_continuation_risk=while-running: "
+            "'while-running' is not one of the values of parameter 'second_continuation_risk': "
+            "reached, while_running",
+            "错误：规则包 chengdong：选项 --set second_continuation_risk=while-running："
+            "'while-running' 不是参数 'second_continuation_risk' 的取值之一"
+            "（可取：reached、while_running）",
+        ),
+    ],
+)
+def test_what_if_says_a_wrong_value_came_from_set_in_both_languages(
+    monkeypatch, capsys, setting, english, chinese
+) -> None:
+    # not "(the value of parameter ... in parameters.yaml)", nor no word of where it came from
+    for lang, expected in (("en", english), ("zh", chinese)):
+        code, out, err = run(
+            ["--lang", lang, "what-if", "--pack", "chengdong", "--set", setting, SAMPLE],
+            monkeypatch,
+            capsys,
+        )
+        assert (code, out) == (2, "")
+        assert err.strip().splitlines() == [expected]
 
 
 def test_a_pack_with_an_absolute_rule_files_pattern(tmp_path, monkeypatch, capsys) -> None:

@@ -212,6 +212,29 @@ def test_an_unknown_key_beside_parameters_is_refused(pack: Path) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    "text", ["", "# the parameters, to be written\n\n# (none yet)\n", "\n  \n", "---\n"]
+)
+def test_an_empty_parameters_file_is_refused_saying_it_is_empty(pack: Path, text: str) -> None:
+    # zero bytes, or only comments and blank lines: said so, not "must be a mapping"
+    (pack / "parameters.yaml").write_text(text, encoding="utf-8")
+    error = refusal(pack)
+    assert str(error) == (
+        "parameters.yaml is empty (nothing but blank lines or comments): write the pack's "
+        "parameters under 'parameters:', or delete the file if the pack has none"
+    )
+    assert where(error) == ("parameters.yaml", None, None, None)
+    assert str(refusal(pack, "zh")) == (
+        "parameters.yaml 为空（只有空行或注释）：请在 parameters: 之下列出规则包的参数；"
+        "规则包没有参数的，可删去此文件"
+    )
+
+
+def test_a_parameters_file_holding_only_null_is_not_called_empty(pack: Path) -> None:
+    (pack / "parameters.yaml").write_text("~\n", encoding="utf-8")
+    assert str(refusal(pack)) == "parameters.yaml: 'parameters' must be a mapping (line 1)"
+
+
 def test_parameters_renamed_params_blames_the_parameters_file_not_a_rule(pack: Path) -> None:
     # it said: rules/lakeside.yaml: rule LS-1.reply: duration.param: unknown parameter
     replace_in(pack / "parameters.yaml", "parameters:", "params:")

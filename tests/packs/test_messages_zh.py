@@ -18,6 +18,12 @@ def _refusal(pack: Path, lang: str) -> str:
     return str(caught.value)
 
 
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
 def test_a_parameter_refused_is_named_in_chinese(tmp_path: Path) -> None:
     pack = write_pack(tmp_path)
     parameters = pack / "parameters.yaml"
@@ -41,4 +47,46 @@ def test_a_rule_file_leading_outside_is_named_with_full_width_colons(tmp_path: P
     english = _refusal(pack, "en")
     assert english.startswith(
         "rules/evil.yaml: rule_files.0: leads outside the pack directory (a symbolic link)"
+    )
+
+
+def test_the_keys_allowed_are_listed_with_the_enumeration_comma_in_chinese(
+    tmp_path: Path,
+) -> None:
+    # keys are code identifiers, joined in Chinese by 、 (not ", ")
+    pack = write_pack(tmp_path)
+    replace_in(
+        pack / "rules" / "lakeside.yaml",
+        "    when: {window: LS-2.return-window, state: late}\n",
+        "    wehn: {window: LS-2.return-window, state: late}\n",
+    )
+    keys = "id, title, clauses, citation, interpretation, applies_to, topics, kind, when"
+    keys += ", action, actor, target"  # an escalation's: every rule's, then its own
+    assert _refusal(pack, "en") == (
+        "rules/lakeside.yaml: rule LS-4.late-return: rules.3.wehn: unknown field 'wehn'; "
+        f"allowed here: {keys} (line 33)"
+    )
+    assert _refusal(pack, "zh") == (
+        "rules/lakeside.yaml：规则 LS-4.late-return：rules.3.wehn：未知字段 'wehn'；"
+        "此处可用的字段：id、title、clauses、citation、interpretation、applies_to、topics、"
+        "kind、when、action、actor、target（第 33 行）"
+    )
+
+
+def test_an_operator_table_s_operators_are_listed_with_the_enumeration_comma_in_chinese(
+    tmp_path: Path,
+) -> None:
+    pack = write_pack(tmp_path)
+    replace_in(
+        pack / "rules" / "lakeside.yaml",
+        "    when: {clock: LS-1.reply, state: breached}\n",
+        "    when: {event: replied, where: {round: {gte: 2, lt: 5}}}\n",
+    )
+    assert _refusal(pack, "zh") == (
+        "rules/lakeside.yaml：规则 LS-3.late：when.where.round：操作符表须且只须含以下之一："
+        "exists、ne、gte、lte、gt、lt；实际为：gte、lt（第 27 行）"
+    )
+    assert _refusal(pack, "en") == (
+        "rules/lakeside.yaml: rule LS-3.late: when.where.round: an operator table has exactly "
+        "one of exists, ne, gte, lte, gt, lt; got gte, lt (line 27)"
     )

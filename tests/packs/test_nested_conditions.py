@@ -41,6 +41,7 @@ TRIGGER_KEYS = (
     "event, where, after, unless_after, assigns, clock, window, escalation, deduction, "
     "state, level, reached, occurrence"
 )
+TRIGGER_KEYS_ZH = TRIGGER_KEYS.replace(", ", "、")
 
 
 def _pack(tmp_path: Path, rule: str) -> Path:
@@ -77,7 +78,7 @@ def test_an_unknown_key_of_a_count_inside_any_is_named_with_the_keys_a_count_has
     )
     assert str(chinese) == (
         "rules/r.yaml：规则 E-1：rules.0.when.any.1.bogus：未知字段 'bogus'；"
-        "此处可用的字段：count, at_least, equals, distinct（第 12 行）"
+        "此处可用的字段：count、at_least、equals、distinct（第 12 行）"
     )
     assert (english.file, english.line, english.rule_id, english.field) == (
         "rules/r.yaml",
@@ -105,7 +106,7 @@ def test_an_unknown_key_of_a_trigger_inside_all_lists_a_trigger_s_keys_and_the_c
     )
     assert str(chinese) == (
         "rules/r.yaml：规则 E-1：rules.0.when.all.1.colour：未知字段 'colour'；"
-        f"此处可用的字段：{TRIGGER_KEYS}, all, any, not, count, repeat, param_is（第 12 行）"
+        f"此处可用的字段：{TRIGGER_KEYS_ZH}、all、any、not、count、repeat、param_is（第 12 行）"
     )
     assert english.field == "rules.0.when.all.1.colour"
 
@@ -134,13 +135,14 @@ def test_a_text_where_not_wants_a_condition_is_said_with_the_keys_a_condition_ha
     pack = _pack(tmp_path, RULE + "    when:\n      not: replied\n")
     english, chinese = _refusals(pack)
     keys = "event, clock, window, escalation, deduction, all, any, not, count, repeat, param_is"
+    keys_zh = keys.replace(", ", "、")  # a Chinese list: the enumeration comma
     assert str(english) == (
         "rules/r.yaml: rule E-1: rules.0.when.not: should be a mapping with one of the keys: "
         f"{keys}; got 'replied' (line 10)"
     )
     assert str(chinese) == (
         "rules/r.yaml：规则 E-1：rules.0.when.not：应为含以下键之一的对象（键：值）："
-        f"{keys}；实际为 'replied'（第 10 行）"
+        f"{keys_zh}；实际为 'replied'（第 10 行）"
     )
 
 
@@ -204,4 +206,55 @@ def test_an_unknown_key_at_the_top_of_a_when_is_said_the_same_way(tmp_path: Path
     assert str(english) == (
         "rules/r.yaml: rule E-1: rules.0.when.bogus: unknown field 'bogus'; "
         f"allowed here: {TRIGGER_KEYS}, all, any, not, count, repeat, param_is (line 9)"
+    )
+
+
+def test_an_unknown_key_beside_param_is_inside_any_is_named_at_its_own_path(
+    tmp_path: Path,
+) -> None:
+    # the path is the pack's (rules.0.when.any.1.colour), without pydantic's member name
+    # ('ParamIs'); the key is said as an unknown key at the top of a rule is
+    pack = _pack(
+        tmp_path,
+        RULE
+        + "    when:\n"
+        + "      any:\n"
+        + "        - {event: replied}\n"
+        + "        - {param_is: {weekly_limit: any}, colour: red}\n",
+    )
+    english, chinese = _refusals(pack)
+    assert str(english) == (
+        "rules/r.yaml: rule E-1: rules.0.when.any.1.colour: unknown field 'colour'; "
+        "allowed here: param_is (line 12)"
+    )
+    assert str(chinese) == (
+        "rules/r.yaml：规则 E-1：rules.0.when.any.1.colour：未知字段 'colour'；"
+        "此处可用的字段：param_is（第 12 行）"
+    )
+    assert (english.file, english.rule_id, english.field, english.line) == (
+        "rules/r.yaml",
+        "E-1",
+        "rules.0.when.any.1.colour",
+        12,
+    )
+
+
+def test_an_unknown_key_beside_param_is_deep_in_all_and_not_is_named_at_its_own_path(
+    tmp_path: Path,
+) -> None:
+    pack = _pack(
+        tmp_path,
+        RULE
+        + "    when:\n"
+        + "      all:\n"
+        + "        - {event: replied}\n"
+        + "        - not:\n"
+        + "            any:\n"
+        + "              - {param_is: {weekly_limit: any}, colour: red}\n",
+    )
+    english, chinese = _refusals(pack)
+    assert english.field == chinese.field == "rules.0.when.all.1.not.any.0.colour"
+    assert str(english) == (
+        "rules/r.yaml: rule E-1: rules.0.when.all.1.not.any.0.colour: unknown field 'colour'; "
+        "allowed here: param_is (line 14)"
     )

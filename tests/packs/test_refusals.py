@@ -57,17 +57,19 @@ def test_an_override_the_rules_cannot_take_is_refused_in_the_language(daye) -> N
         daye.with_parameters({"warning_yellow": 2})
     assert str(english.value) == (
         "pack daye: with warning_yellow=2: rules/handling.yaml: rule DY-7a.signoff: "
-        "warnings.0.param: must be a fraction of 0 to 1, got 2"
+        "warnings.0.param: must be a fraction of 0 to 1, got 2 (the value of parameter "
+        "'warning_yellow' given by the override warning_yellow=2)"
     )
     with language("zh"), pytest.raises(PackError) as chinese:
         daye.with_parameters({"warning_yellow": 2})
     assert str(chinese.value) == (
         "规则包 daye：设定 warning_yellow=2 后：rules/handling.yaml：规则 DY-7a.signoff："
         "warnings.0.param：须为 0 到 1 之间的小数，实际为 2"
+        "（该值来自覆盖设定 warning_yellow=2，为参数 'warning_yellow' 的取值）"
     )
     with language("zh"), pytest.raises(PackError) as caught:
         daye.with_parameters({"warning_yellow": float("nan")})
-    assert str(caught.value).startswith("规则包 daye：覆盖参数 warning_yellow=nan：参数值须为")
+    assert str(caught.value).startswith("规则包 daye：覆盖设定 warning_yellow=nan：参数值须为")
 
 
 def test_a_bad_parameter_value_is_said_to_come_from_parameters_yaml(tmp_path: Path) -> None:
@@ -115,19 +117,20 @@ def test_a_reading_parameter_takes_only_its_values() -> None:
     with language("en"), pytest.raises(PackError) as caught:
         chengdong.with_parameters({"second_continuation_risk": "while-running"})
     assert str(caught.value) == (
-        "pack chengdong: override second_continuation_risk='while-running': not one of its "
-        "values: reached, while_running"
+        "pack chengdong: the override second_continuation_risk='while-running': "
+        "'while-running' is not one of the values of parameter 'second_continuation_risk': "
+        "reached, while_running"
     )
     assert caught.value.field == "second_continuation_risk"
     with language("zh"), pytest.raises(PackError) as caught:
         chengdong.with_parameters({"callback_orders": "all"})
     assert str(caught.value) == (
-        "规则包 chengdong：设定 callback_orders='all'：不是该参数的取值之一"
-        "（可取：replied, respond_at_once）"
+        "规则包 chengdong：覆盖设定 callback_orders='all'：'all' 不是参数 'callback_orders' "
+        "的取值之一（可取：replied、respond_at_once）"
     )
     # a yes/no parameter takes true or false
     daye = load_pack(builtin_packs_dir() / "daye")
-    with language("en"), pytest.raises(PackError, match="not one of its values: true, false"):
+    with language("en"), pytest.raises(PackError, match=r"'late_signoff_phone': true, false$"):
         daye.with_parameters({"late_signoff_phone": "maybe"})
     assert daye.with_parameters({"late_signoff_phone": True})
     assert chengdong.with_parameters({"second_continuation_risk": "while_running"})

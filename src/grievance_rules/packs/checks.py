@@ -25,7 +25,7 @@ from grievance_rules.calendar import (
 )
 from grievance_rules.errors import DurationError, GrievanceRulesError, PackError
 from grievance_rules.i18n import gettext as _
-from grievance_rules.i18n import pgettext
+from grievance_rules.i18n import join_list, pgettext
 from grievance_rules.model import enums
 from grievance_rules.model.events import EVENT_CLASSES
 from grievance_rules.model.terms import TermEnum
@@ -192,7 +192,10 @@ class Checker:
                         raise self.fail(
                             rule,
                             "ties",
-                            _("must be all or none, got {value}").format(value=repr(value)),
+                            self.of_value(
+                                rule.ties,
+                                _("must be all or none, got {value}").format(value=repr(value)),
+                            ),
                         )
                 for kind in rule.among:
                     self.enum_value(rule, "among", enums.UnitKind, kind)
@@ -201,7 +204,7 @@ class Checker:
     def enum_value(self, rule: Rule, path: str, enum: type[TermEnum], value: str) -> None:
         """A value of an enumeration (a channel, a unit kind ...) is known."""
         if value not in {member.value for member in enum}:
-            allowed = ", ".join(member.value for member in enum)
+            allowed = join_list(member.value for member in enum)
             raise self.fail(
                 rule,
                 path,
@@ -236,7 +239,7 @@ class Checker:
                 rule,
                 f"{path}.event",
                 _("unknown event {event}; one of: {events}").format(
-                    event=repr(event), events=", ".join(EVENT_CLASSES)
+                    event=repr(event), events=join_list(EVENT_CLASSES)
                 ),
             )
         fields = set(cls.model_fields) | _DERIVED_FIELDS
@@ -256,7 +259,7 @@ class Checker:
                         event=repr(event),
                         name=repr(name),
                         why=why,
-                        fields=", ".join(sorted(fields)),
+                        fields=join_list(sorted(fields)),
                     ),
                 )
             if isinstance(value, dict):
@@ -271,8 +274,8 @@ class Checker:
                 rule,
                 path,
                 _("an operator table has exactly one of {operators}; got {got}").format(
-                    operators=", ".join(_WHERE_OPERATORS),
-                    got=", ".join(map(str, value)) or _("none"),
+                    operators=join_list(_WHERE_OPERATORS),
+                    got=join_list(value) or _("none"),
                 ),
             )
         ((op, operand),) = value.items()
@@ -369,9 +372,13 @@ class Checker:
                     raise self.fail(
                         rule,
                         f"{path}.within",
-                        _(
-                            "must be calendar_month or a number of days of at least 1, got {value}"
-                        ).format(value=repr(value)),
+                        self.of_value(
+                            cond.within,
+                            _(
+                                "must be calendar_month or a number of days of at least 1, "
+                                "got {value}"
+                            ).format(value=repr(value)),
+                        ),
                     )
 
     def clock_level(self, rule: Rule, cond: Trigger, path: str, in_period: bool) -> None:
@@ -397,7 +404,7 @@ class Checker:
                         _("{id} has no warning level {level} (its levels: {levels})").format(
                             id=repr(rule_id),
                             level=repr(level),
-                            levels=", ".join(levels) or "—",
+                            levels=join_list(levels) or "—",
                         ),
                     )
 
@@ -416,7 +423,7 @@ class Checker:
                 f"{path}.param",
                 _("unknown parameter {name}; parameters: {parameters}").format(
                     name=repr(ref.param),
-                    parameters=", ".join(sorted(self.parameters)) or _("none"),
+                    parameters=join_list(sorted(self.parameters)) or _("none"),
                 ),
             )
         return [dated.value for dated in self.parameters[ref.param].values]
@@ -576,7 +583,10 @@ class Checker:
                     raise self.fail(
                         rule,
                         "not_stopped_by.unless",
-                        _("must be true or false, got {value}").format(value=repr(value)),
+                        self.of_value(
+                            exception.unless,
+                            _("must be true or false, got {value}").format(value=repr(value)),
+                        ),
                     )
         for i, (begin, end) in enumerate(rule.pause):
             self.event_ref(rule, begin, f"pause.{i}.0")
@@ -608,14 +618,19 @@ class Checker:
         for i, warning in enumerate(rule.warnings):
             if warning.param is None:
                 continue
-            values = self.param(rule, ParamRef(param=warning.param), f"warnings.{i}")
-            for value in values:
+            level = ParamRef(param=warning.param)
+            for value in self.param(rule, level, f"warnings.{i}"):
                 number = isinstance(value, int | float) and not isinstance(value, bool)
                 if not number or not 0 < value < 1:
                     raise self.fail(
                         rule,
                         f"warnings.{i}.param",
-                        _("must be a fraction of 0 to 1, got {value}").format(value=repr(value)),
+                        self.of_value(
+                            level,
+                            _("must be a fraction of 0 to 1, got {value}").format(
+                                value=repr(value)
+                            ),
+                        ),
                     )
         levels = [w.at for w in rule.warnings]
         if levels != sorted(levels):
@@ -653,8 +668,11 @@ class Checker:
                     raise self.fail(
                         rule,
                         "assesses",
-                        _("must be all or unit kinds, comma-separated: {value}").format(
-                            value=repr(value)
+                        self.of_value(
+                            rule.assesses,
+                            _("must be all or unit kinds, comma-separated: {value}").format(
+                                value=repr(value)
+                            ),
                         ),
                     )
 
@@ -708,7 +726,7 @@ def check_calendar(manifest: Manifest, node: YamlRef) -> None:
         PackError: office hours, the half-day rule or an overlay the calendar refuses.
     """
     if manifest.calendar.half_day not in {rule.value for rule in HalfDayRule}:
-        allowed = ", ".join(rule.value for rule in HalfDayRule)
+        allowed = join_list(rule.value for rule in HalfDayRule)
         raise PackError(
             _("{file}: {field}: unknown half-day rule {value}; one of: {allowed}").format(
                 file=MANIFEST,
@@ -983,7 +1001,7 @@ def check_scoring(manifest: Manifest, parameters: Mapping[str, Parameter]) -> No
         if rate not in names:
             raise PackError(
                 _("{file}: {field}: unknown rate {rate}; one of {rates}").format(
-                    file=MANIFEST, field=field_path, rate=repr(rate), rates=", ".join(sorted(names))
+                    file=MANIFEST, field=field_path, rate=repr(rate), rates=join_list(sorted(names))
                 ),
                 file=MANIFEST,
                 field=field_path,

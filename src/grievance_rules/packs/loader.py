@@ -27,7 +27,7 @@ import yaml
 
 from grievance_rules.errors import PackError
 from grievance_rules.i18n import gettext as _
-from grievance_rules.i18n import language
+from grievance_rules.i18n import join_list, language
 from grievance_rules.packs.checks import (
     Checker,
     check_calendar,
@@ -54,7 +54,14 @@ from grievance_rules.packs.schema import (
     Rule,
     RuleFile,
 )
-from grievance_rules.packs.yaml_lines import MANIFEST, YamlRef, line_of, read_yaml, validate_as
+from grievance_rules.packs.yaml_lines import (
+    MANIFEST,
+    YamlRef,
+    line_of,
+    read_yaml,
+    unknown_key,
+    validate_as,
+)
 
 __all__ = ["ORIGINS", "Pack", "load_pack"]
 
@@ -98,6 +105,8 @@ def load_pack(directory: str | Path, *, strict: bool = False, origin: str = "pat
     parameters_path = root / manifest.parameters_file
     if os.path.lexists(parameters_path):
         data, node = read_yaml(parameters_path, root, read, "parameters_file")
+        if _is_empty(node):
+            raise _empty_parameters(manifest.parameters_file)
         if isinstance(data, dict):
             _check_parameters_keys(data, manifest.parameters_file, node)
         raw = (data or {}).get("parameters", {}) if isinstance(data, dict) else data
@@ -202,7 +211,7 @@ def load_pack(directory: str | Path, *, strict: bool = False, origin: str = "pat
             _(
                 "{file}: rule_files: the pack has no rules (rule files read: {files}); "
                 "a pack without rules assesses nothing"
-            ).format(file=MANIFEST, files=", ".join(read_names) or _("none")),
+            ).format(file=MANIFEST, files=join_list(read_names) or _("none")),
             file=MANIFEST,
             line=_manifest_line(manifest_data, manifest_node, ["rule_files"]),
             field="rule_files",
@@ -276,15 +285,32 @@ def _check_parameters_keys(data: dict[object, object], file: str, node: YamlRef)
             line = next(
                 (k.start_mark.line + 1 for k, _v in node.root.value if k.value == str(key)), None
             )
-        message = _("unknown field {key}; allowed here: {keys}").format(
-            key=repr(key), keys=", ".join(_PARAMETERS_KEYS)
-        )
+        message = unknown_key(key, _PARAMETERS_KEYS)
         raise PackError(
             _("{file}: {field}: {message}").format(file=file, field=key, message=message),
             file=file,
             line=line,
             field=str(key),
         )
+
+
+def _is_empty(node: YamlRef) -> bool:
+    """Whether a file holds nothing: no bytes, or only blank lines, comments and ``---``."""
+    root = node.root
+    return root is None or (
+        isinstance(root, yaml.ScalarNode) and root.value == "" and not root.style
+    )
+
+
+def _empty_parameters(file: str) -> PackError:
+    """The refusal of a parameters file with nothing in it (no bytes, or only comments)."""
+    return PackError(
+        _(
+            "{file} is empty (nothing but blank lines or comments): write the pack's "
+            "parameters under 'parameters:', or delete the file if the pack has none"
+        ).format(file=file),
+        file=file,
+    )
 
 
 def _matches_nothing(

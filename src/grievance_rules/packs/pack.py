@@ -22,6 +22,7 @@ from grievance_rules.calendar import (
 )
 from grievance_rules.errors import PackError
 from grievance_rules.i18n import gettext as _
+from grievance_rules.i18n import join_list
 from grievance_rules.packs.checks import Checker
 from grievance_rules.packs.schema import (
     DatedValue,
@@ -153,7 +154,7 @@ class Pack:
             if name not in self.parameters:
                 raise PackError(
                     _("pack {pack} has no parameter {name}; its parameters: {names}").format(
-                        pack=self.id, name=repr(name), names=", ".join(sorted(self.parameters))
+                        pack=self.id, name=repr(name), names=join_list(sorted(self.parameters))
                     ),
                     field=name,
                 )
@@ -181,6 +182,11 @@ class Pack:
             PackError: an override the rules using it cannot take (a threshold of
                 ``"two"``, a duration of ``"3 fortnights"``), naming the parameter.
         """
+        given = {
+            name: given_by.get(name)
+            or _("the override {name}={value}").format(name=name, value=repr(value))
+            for name, value in overrides.items()
+        }
         fixed: dict[str, Parameter] = dict(self.parameters)
         for name, value in overrides.items():
             try:
@@ -188,31 +194,32 @@ class Pack:
             except ValidationError:
                 raise PackError(
                     _(
-                        "pack {pack}: override {name}={value}: a parameter's value is "
-                        "a string, a number or a boolean (a finite number: not nan or inf)"
-                    ).format(pack=self.id, name=name, value=repr(value)),
+                        "pack {pack}: {given}: a parameter's value is a string, a number or "
+                        "a boolean (a finite number: not nan or inf)"
+                    ).format(pack=self.id, given=given[name]),
                     field=name,
                 ) from None
             declared = self.parameters[name]
             if not declared.accepts(value):
-                values = declared.values_text()
                 raise PackError(
                     _(
-                        "pack {pack}: override {name}={value}: not one of its values: {values}"
-                    ).format(pack=self.id, name=name, value=repr(value), values=values),
+                        "pack {pack}: {given}: {value} is not one of the values of parameter "
+                        "{name}: {values}"
+                    ).format(
+                        pack=self.id,
+                        given=given[name],
+                        value=repr(value),
+                        name=repr(name),
+                        values=declared.values_text(),
+                    ),
                     field=name,
                 )
             fixed[name] = declared.model_copy(update={"values": (dated,)})
         where = {rule_id: (file, None, 0) for rule_id, file in self.rule_files.items()}
         try:
-            given = {
-                name: given_by.get(name)
-                or _("the override {name}={value}").format(name=name, value=repr(value))
-                for name, value in overrides.items()
-            }
             Checker(self.manifest, self.rules, fixed, where, given).run()
         except PackError as exc:
-            names = ", ".join(f"{name}={value!r}" for name, value in overrides.items())
+            names = join_list(f"{name}={value!r}" for name, value in overrides.items())
             raise exc.restated(
                 _("pack {pack}: with {overrides}: {problem}").format(
                     pack=self.id, overrides=names, problem=exc

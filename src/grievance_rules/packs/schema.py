@@ -35,7 +35,7 @@ from pydantic import (
 )
 
 from grievance_rules.i18n import gettext as _
-from grievance_rules.i18n import has_chinese
+from grievance_rules.i18n import has_chinese, join_list
 from grievance_rules.model.enums import ClosureOutcome, LeaderRole
 from grievance_rules.model.terms import TermEnum
 
@@ -733,8 +733,8 @@ class Parameter(_Decl):
         return True
 
     def values_text(self) -> str:
-        """The values :meth:`accepts` takes, as an error names them."""
-        return ", ".join(self.labels) if self.labels else "true, false"
+        """The values :meth:`accepts` takes, as an error names them (in the language)."""
+        return join_list(self.labels if self.labels else ("true", "false"))
 
     def value_on(self, day: dt.date) -> str | float | int | bool | None:
         """The value in force on ``day`` (``None`` before the first value)."""
@@ -804,7 +804,7 @@ class Scoring(_Decl):
         for value in self.strike_off_closures:
             if value not in outcomes:
                 said = _("strike_off_closures: unknown closure outcome {value}; one of {known}")
-                raise ValueError(said.format(value=repr(value), known=", ".join(sorted(outcomes))))
+                raise ValueError(said.format(value=repr(value), known=join_list(sorted(outcomes))))
         if set(self.three_rates_weights) != {"response", "resolution", "satisfaction"}:
             raise ValueError(_("three_rates_weights needs response, resolution and satisfaction"))
         if abs(sum(self.three_rates_weights.values()) - 1) > 1e-9:
@@ -836,7 +836,7 @@ class Notify(_Decl):
             if role not in known:
                 raise ValueError(
                     _("notify.roles.{level}: unknown leader role {role}; one of: {known}").format(
-                        level=level, role=repr(role), known=", ".join(sorted(known))
+                        level=level, role=repr(role), known=join_list(sorted(known))
                     )
                 )
         return value

@@ -16,17 +16,17 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from grievance_rules.errors import PackError
-from grievance_rules.i18n import current_language
+from grievance_rules.i18n import current_language, join_list
 from grievance_rules.i18n import gettext as _
 from grievance_rules.packs.files import (
     SAFE_LOADER,
     load_yaml,
     read_pack_file,
 )
-from grievance_rules.packs.schema import ParamRef, Rule, Trigger
+from grievance_rules.packs.schema import Condition, ParamRef, Rule, Trigger
 from grievance_rules.validation_messages import PYDANTIC_MESSAGES, pydantic_message
 
-__all__ = ["MANIFEST", "YamlRef", "line_of", "read_yaml", "validate_as"]
+__all__ = ["MANIFEST", "YamlRef", "line_of", "read_yaml", "unknown_key", "validate_as"]
 
 MANIFEST = "pack.yaml"
 """The manifest's file name in a pack directory."""
@@ -112,12 +112,7 @@ _RULE_KIND_ORDER = tuple(
 """The rule kinds (each rule class's ``kind``), in the order the schema's union lists them."""
 _RULE_KINDS = set(_RULE_KIND_ORDER)
 _MEMBER_NAMES = {
-    "Trigger",
-    "AllOf",
-    "AnyOf",
-    "NotOf",
-    "CountOf",
-    "RepeatOf",
+    *(member.__name__ for member in get_args(Condition)),  # Trigger, AllOf ... ParamIs
     "EventRef",
     "ParamRef",
     "str",
@@ -325,14 +320,15 @@ def _said(error: Any, place: _Place | None = None) -> str:
     ctx = error.get("ctx", {})
     if kind in ("union_tag_invalid", "union_tag_not_found"):  # a rule's (or a union's) kind
         key = str(ctx.get("discriminator", "")).strip("'")
-        tags = str(ctx.get("expected_tags", "")).replace("'", "")
+        expected = str(ctx.get("expected_tags", "")).split(",")  # "'clock', 'window'"
+        tags = join_list(tag.strip().strip("'") for tag in expected if tag.strip())
         if key == "kind" and kind == "union_tag_invalid":
             return _("unknown rule kind {kind}; one of: {kinds}").format(
                 kind=repr(ctx.get("tag")), kinds=tags
             )
         if key == "kind":
             return _("no rule kind ({key}); one of: {kinds}").format(
-                key=key, kinds=", ".join(_RULE_KIND_ORDER)
+                key=key, kinds=join_list(_RULE_KIND_ORDER)
             )
         if kind == "union_tag_invalid":
             return _("unknown {key} {value}; one of: {tags}").format(
@@ -340,6 +336,26 @@ def _said(error: Any, place: _Place | None = None) -> str:
             )
         return _("{key} is required").format(key=key)
     return pydantic_message(error)
+
+
+def unknown_key(key: object, allowed: Sequence[str]) -> str:
+    """What a refusal says of an unknown key: the key, and the keys allowed where it is.
+
+    The one wording of an unknown key, wherever in a pack it is (a rule, a condition
+    nested in ``all``/``any``/``not``, the top of the parameters file).
+
+    Example:
+        >>> from grievance_rules.i18n import language
+        >>> with language("en"):
+        ...     unknown_key("wehn", ["id", "kind", "when"])
+        "unknown field 'wehn'; allowed here: id, kind, when"
+        >>> with language("zh"):
+        ...     unknown_key("wehn", ["id", "kind", "when"])
+        "未知字段 'wehn'；此处可用的字段：id、kind、when"
+    """
+    return _("unknown field {key}; allowed here: {keys}").format(
+        key=repr(key), keys=join_list(allowed)
+    )
 
 
 def _said_at(error: Any, place: _Place) -> str | None:
@@ -350,9 +366,7 @@ def _said_at(error: Any, place: _Place) -> str | None:
         if place.owner_union and _key(place.owner) is None:  # the member a mapping is by default
             others = [m for m in place.owner_union if m is not place.owner]
             allowed += [key for key in _naming_keys(tuple(others)) if key not in allowed]
-        return _("unknown field {key}; allowed here: {keys}").format(
-            key=repr(error["loc"][-1]), keys=", ".join(allowed)
-        )
+        return unknown_key(error["loc"][-1], allowed)
     members = place.leaf_union
     if (
         members
@@ -360,7 +374,7 @@ def _said_at(error: Any, place: _Place) -> str | None:
         and not isinstance(place.value, dict)  # a text (or a list) where a mapping is wanted
     ):
         return _("should be a mapping with one of the keys: {keys}; got {value}").format(
-            keys=", ".join(_naming_keys(members)), value=repr(place.value)
+            keys=join_list(_naming_keys(members)), value=repr(place.value)
         )
     if ParamRef in members and not isinstance(place.value, dict):
         return _("{message}, or a parameter ({{param: NAME}}); got {value}").format(
