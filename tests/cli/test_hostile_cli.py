@@ -315,3 +315,18 @@ def test_the_hostile_pack_corpus_through_packs_validate(
         assert words in err
     if "not valid YAML" not in err:
         assert len(lines) == 1
+
+
+def test_what_if_refuses_a_composite_weight_that_is_not_a_number(monkeypatch, capsys) -> None:
+    # daye's 三率 composite weighs by parameters; 'two' stopped `score` with a traceback
+    code, out, err = run(
+        ["what-if", "--pack", "daye", "--set", "weight_completion=two", SAMPLE],
+        monkeypatch,
+        capsys,
+    )
+    assert (code, out) == (2, "")
+    assert err.strip().splitlines() == [
+        "error: pack daye: with weight_completion='two': pack.yaml: scoring.composite."
+        "completion: a weight must be a number of at least 0, got 'two' (the value of "
+        "parameter 'weight_completion' given by the option --set weight_completion=two)"
+    ]

@@ -170,3 +170,50 @@ def test_a_pack_comparing_a_reading_with_a_value_it_does_not_have_is_refused(
     assert str(caught.value).startswith(
         "parameters.yaml: parameter second_continuation_risk: 'reachd' is not one of its values:"
     )
+
+
+def test_a_composite_weight_that_is_not_a_number_is_refused_before_scoring(daye) -> None:
+    # daye weighs its three rates by parameters (weight_completion ...); a weight of 'two'
+    # used to pass and then stop the scorecard with a ValueError from float('two')
+    with language("en"), pytest.raises(PackError) as caught:
+        daye.with_parameters({"weight_completion": "two"})
+    assert str(caught.value) == (
+        "pack daye: with weight_completion='two': pack.yaml: scoring.composite.completion: "
+        "a weight must be a number of at least 0, got 'two' (the value of parameter "
+        "'weight_completion' given by the override weight_completion='two')"
+    )
+    assert caught.value.field == "scoring.composite.completion"
+    with language("zh"), pytest.raises(PackError) as chinese:
+        daye.with_parameters({"weight_completion": -1})
+    assert str(chinese.value) == (
+        "规则包 daye：设定 weight_completion=-1 后：pack.yaml：scoring.composite.completion："
+        "权重须为不小于 0 的数，而不是 -1"
+        "（该值来自覆盖设定 weight_completion=-1，为参数 'weight_completion' 的取值）"
+    )
+    # 0 is a weight (the rate left out of the composite); True is not a number here
+    assert daye.with_parameters({"weight_completion": 0}).overrides == {"weight_completion": 0}
+    with pytest.raises(PackError):
+        daye.with_parameters({"weight_completion": True})
+
+
+def test_a_composite_weight_in_parameters_yaml_that_is_not_a_number_is_refused(
+    tmp_path: Path,
+) -> None:
+    import shutil
+
+    pack = tmp_path / "daye"
+    shutil.copytree(builtin_packs_dir() / "daye", pack)
+    parameters = pack / "parameters.yaml"
+    text = parameters.read_text(encoding="utf-8")
+    start = text.index("  weight_completion:")
+    end = text.index("  weight_satisfaction:")
+    part = text[start:end].replace("value: 1,", "value: one,")
+    assert "value: one," in part
+    parameters.write_text(text[:start] + part + text[end:], "utf-8")
+    with language("en"), pytest.raises(PackError) as caught:
+        load_pack(pack)
+    assert str(caught.value) == (
+        "pack.yaml: scoring.composite.completion: a weight must be a number of at least 0, "
+        "got 'one' (the value of parameter 'weight_completion' in parameters.yaml)"
+    )
+    assert (caught.value.file, caught.value.field) == ("pack.yaml", "scoring.composite.completion")

@@ -459,19 +459,8 @@ class Checker:
                     )
 
     def of_value(self, ref: Any, message: str) -> str:
-        """``message``, saying where the value is when a parameter gives it.
-
-        In parameters.yaml, or, for a parameter set over it (:attr:`given`), where it was set.
-        """
-        if not isinstance(ref, ParamRef):
-            return message
-        if ref.param in self.given:
-            return _("{message} (the value of parameter {name} given by {given})").format(
-                message=message, name=repr(ref.param), given=self.given[ref.param]
-            )
-        return _("{message} (the value of parameter {name} in parameters.yaml)").format(
-            message=message, name=repr(ref.param)
-        )
+        """``message``, saying where the value is when a parameter gives it (:func:`of_value`)."""
+        return of_value(ref, message, self.given)
 
     def whole(self, rule: Rule, ref: Any, path: str, *, least: int) -> None:
         """A count (a number or a dated parameter): every value a whole number >= least."""
@@ -993,8 +982,34 @@ def pack_flags(
     return [*overlapping_deductions(rules), *uncited_parameters(parameters), *late]
 
 
-def check_scoring(manifest: Manifest, parameters: Mapping[str, Parameter]) -> None:
-    """The ``scoring`` section names known rates and parameters."""
+def of_value(ref: Any, message: str, given: Mapping[str, str]) -> str:
+    """``message``, saying where the value is when a parameter gives it.
+
+    In parameters.yaml, or, for a parameter set over it (``given``: how it was given,
+    as ``the option --set points_overdue=two``), where it was set.
+    """
+    if not isinstance(ref, ParamRef):
+        return message
+    if ref.param in given:
+        return _("{message} (the value of parameter {name} given by {given})").format(
+            message=message, name=repr(ref.param), given=given[ref.param]
+        )
+    return _("{message} (the value of parameter {name} in parameters.yaml)").format(
+        message=message, name=repr(ref.param)
+    )
+
+
+def check_scoring(
+    manifest: Manifest,
+    parameters: Mapping[str, Parameter],
+    given: Mapping[str, str] | None = None,
+) -> None:
+    """The ``scoring`` section names known rates and parameters, and weighs by numbers.
+
+    Each weight of the composite, a literal or every dated value of its parameter, is
+    a number of at least 0 (``given``: parameters set over parameters.yaml, as
+    :class:`Checker` takes them).
+    """
     names = set(RATE_NAMES)
     for rate, weight in manifest.scoring.composite.items():
         field_path = f"scoring.composite.{rate}"
@@ -1014,3 +1029,19 @@ def check_scoring(manifest: Manifest, parameters: Mapping[str, Parameter]) -> No
                 file=MANIFEST,
                 field=field_path,
             )
+        values = (
+            [dated.value for dated in parameters[weight.param].values]
+            if isinstance(weight, ParamRef)
+            else [weight]
+        )
+        for value in values:
+            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+                problem = _("a weight must be a number of at least 0, got {value}").format(
+                    value=repr(value)
+                )
+                raise PackError(
+                    _("{file}: {field}: ").format(file=MANIFEST, field=field_path)
+                    + of_value(weight, problem, given or {}),
+                    file=MANIFEST,
+                    field=field_path,
+                )
