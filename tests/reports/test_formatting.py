@@ -9,7 +9,6 @@ from grievance_rules.reports.formatting import (
     period_text,
     role_text,
     unit_kind_label,
-    unit_label,
     unit_names_of,
     unit_with_name,
 )
@@ -28,8 +27,6 @@ def test_chinese_periods_states_and_roles():
         assert outcome_text("-1") == "-1"
         assert unit_kind_label("street_office") == "街道办公室（中心）"
         assert role_text("party_secretary") == "村（社区）书记"
-    assert unit_label("c07", {"c07": "东风社区"}) == "东风社区 (c07)"
-    assert unit_label("c08", {}) == "c08"
 
 
 def test_a_unit_by_id_and_name_as_the_tables_for_people_write_it():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import html
 import re
@@ -10,12 +11,14 @@ import re
 import pytest
 
 from grievance_rules.i18n import language
+from grievance_rules.model import WorkOrder
 from grievance_rules.packs import find_pack
 from grievance_rules.packs.diff import diff_packs
 from grievance_rules.packs.schema import RATE_NAMES
 from grievance_rules.reports import comparison_html, scorecard_html
 from grievance_rules.scoring import compare, score
 from tests.reports.conftest import HOSTILE_UNIT, PACKS, english_words, sample_orders
+from tests.scoring.orders import order as scored_order
 
 _REFERENCE = re.compile(
     r"""\b(?P<attr>src|href|srcset|action|poster|data|xlink:href|formaction)\s*=\s*["']?(?P<value>[^"'\s>]*)""",
@@ -132,7 +135,6 @@ def test_scorecard_heat_map_cells_carry_the_scores(sample_card):
 
 
 def test_as_of_is_the_only_time_in_the_page_and_the_same_input_gives_the_same_bytes():
-    import datetime as dt
 
     as_of = dt.datetime.fromisoformat("2026-05-01T00:00+08:00")
     first = comparison_html(compare(sample_orders(), list(PACKS), as_of=as_of))
@@ -186,3 +188,21 @@ def test_a_rate_cell_says_what_it_is_of_when_pointed_at() -> None:
         mine = [t for t in tips if f"· {names.get(row.unit, row.unit)} " in t and wanted in t]
         assert mine, (row.unit, row.period)
         assert mine[0].endswith(f"({rate.numerator:g}/{rate.denominator})")
+
+
+def test_units_sharing_a_name_are_labelled_by_id_and_name_as_the_tables_write_them():
+    # two units named 村1 (c01 and c02), the others by their own names: the heat map tells
+    # the two 村1 apart as evaluate's table and the traces write a unit, 'c01 村1', not
+    # '村1 (c01)'
+    monday = dt.date(2024, 5, 6)
+    orders = [
+        WorkOrder.model_validate_json(
+            scored_order(order_id, unit, monday).model_dump_json().replace('"村2"', '"村1"')
+        )
+        for order_id, unit in (("T-1", "c01"), ("T-2", "c02"), ("T-3", "c03"))
+    ]
+    names = {u.id: u.name for u in orders[0].units}
+    assert (names["c01"], names["c02"], names["c03"]) == ("村1", "村1", "村3")
+    svg = _svg(scorecard_html(score(orders, "chengdong", period="month")), "chart-scores")
+    labels = set(re.findall(r">([^<>]*村[^<>]*)</text>", svg))
+    assert labels == {"c01 村1", "c02 村1", "村3", "村4", "村5"}  # (c04, c05: no orders)

@@ -35,6 +35,7 @@ from grievance_rules.reports.watch import (
     watch_text,
     watch_xlsx,
 )
+from grievance_rules.scoring.stream import record_rejection
 
 __all__ = ["parse_horizon", "watch_command"]
 
@@ -129,8 +130,10 @@ def watch_command(
             orders.append(result.order)
         else:
             rejected += 1
+            rejection = record_rejection(result)  # as evaluate says it: source, reasons
             click.echo(
-                json.dumps({"rejected": result.to_dict()}, ensure_ascii=False), file=sys.stderr
+                json.dumps({"rejected": rejection.model_dump(mode="json")}, ensure_ascii=False),
+                file=sys.stderr,
             )
     listed = watch(orders, pack, instant, within=horizon)
     if output == "xlsx":

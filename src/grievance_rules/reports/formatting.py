@@ -19,8 +19,6 @@ Example:
     >>> with language("zh"):
     ...     topic_label("sign_off"), unit_kind_label("village_community"), rate_label("completion")
     ('签收', '村（社区）', '办结率')
-    >>> unit_label("c07", {"c07": "东风社区"}), unit_label("x9", {})
-    ('东风社区 (c07)', 'x9')
     >>> unit_with_name("c07", {"c07": "东风社区"}), unit_with_name("x9", {})
     ('c07 东风社区', 'x9')
 """
@@ -63,7 +61,6 @@ __all__ = [
     "topic_label",
     "topic_zh",
     "unit_kind_label",
-    "unit_label",
     "unit_name",
     "unit_names_of",
     "unit_with_name",
@@ -195,14 +192,6 @@ def unit_kind_label(kind: str | None) -> str:
 def unit_name(unit: str, names: Mapping[str, str]) -> str:
     """A unit's name as the orders give it (``东风社区``), or its id when it has none."""
     return names.get(unit) or unit
-
-
-def unit_label(unit: str, names: Mapping[str, str]) -> str:
-    """A unit by name with its id in parentheses (``东风社区 (c07)``), or its id alone."""
-    name = names.get(unit)
-    if not name or name == unit:
-        return unit
-    return f"{name} ({unit})"
 
 
 def unit_with_name(unit: str, names: Mapping[str, str]) -> str:

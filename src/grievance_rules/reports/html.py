@@ -62,7 +62,7 @@ from grievance_rules.reports.formatting import (
     sets_no_points,
     state_label,
     topic_label,
-    unit_label,
+    unit_with_name,
 )
 from grievance_rules.reports.markdown import (
     comparison_counts_sentence,
@@ -278,13 +278,17 @@ PANEL_RATES: tuple[str, ...] = (
 
 
 def _row_labels(card: Scorecard, names: dict[str, str]) -> dict[str, str]:
-    """Each unit's label in a chart: its name, with its id when the name is not unique."""
+    """Each unit's label in a chart: its name, or its id and name when the name is not unique.
+
+    Id then name (``c07 东风社区``), as the tables for people write a unit
+    (:func:`~grievance_rules.reports.formatting.unit_with_name`).
+    """
     units = card.units()
     counts = Counter(names.get(unit) or unit for unit in units)
     return {
         unit: (names.get(unit) or unit)
         if counts[names.get(unit) or unit] == 1
-        else unit_label(unit, names)
+        else unit_with_name(unit, names)
         for unit in units
     }
 

@@ -39,6 +39,7 @@ __all__ = [
     "OrderInput",
     "assess_stream",
     "parse_input",
+    "record_rejection",
     "resolve_packs",
     "source_of",
 ]
@@ -87,6 +88,31 @@ def source_of(position: int, item: OrderInput) -> str:
     return str(item.location) if isinstance(item, Accepted) else f"#{position}"
 
 
+def record_rejection(result: Rejected) -> Rejection:
+    """A record the reader rejected, as a :class:`Rejection` (evaluate's and watch's).
+
+    ``evaluate`` and ``watch`` write it as ``{"rejected": ...}``: where the record is
+    (file and line, or row), its order id if known, and one reason per problem (the
+    field by its label, then what is wrong).
+
+    Example:
+        >>> from grievance_rules.reading import RecordProblem, SourceLocation
+        >>> where = SourceLocation("orders.jsonl", record=4, line=4)
+        >>> problem = RecordProblem("received_at", "field required", "missing")
+        >>> rejection = record_rejection(Rejected(where, (problem,), "B1"))
+        >>> rejection.source, rejection.order_id, rejection.reasons
+        ('orders.jsonl:4', 'B1', ('received_at: field required',))
+    """
+    return Rejection(
+        source=str(result.location),
+        order_id=result.order_id,
+        reasons=tuple(
+            _("{field}: {message}").format(field=field_label(p.field), message=p.message)
+            for p in result.problems
+        ),
+    )
+
+
 def parse_input(position: int, item: OrderInput) -> WorkOrder | Rejection:
     """An input as a work order, or why it cannot be one (the input's ``position``)."""
     if isinstance(item, WorkOrder):
@@ -94,14 +120,7 @@ def parse_input(position: int, item: OrderInput) -> WorkOrder | Rejection:
     if isinstance(item, Accepted):
         return item.order
     if isinstance(item, Rejected):
-        return Rejection(
-            source=str(item.location),
-            order_id=item.order_id,
-            reasons=tuple(
-                _("{field}: {message}").format(field=field_label(p.field), message=p.message)
-                for p in item.problems
-            ),
-        )
+        return record_rejection(item)
     try:
         return order_of_input(item)
     except INPUT_ERRORS as exc:

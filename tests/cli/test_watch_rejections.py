@@ -1,0 +1,66 @@
+"""grievance-rules watch reports a rejected record as evaluate does: source, order id, reasons."""
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from grievance_rules.cli import cli
+from tests.operations.conftest import dispatched, order
+
+AS_OF = "2024-06-15T10:00+08:00"
+
+
+def _file(tmp_path: Path) -> Path:
+    """Line 1 a good order; line 2 not JSON; line 3 order B1 without its receipt instant."""
+    good = order("Y1", "2024-06-14T15:00", dispatched("2024-06-14T15:30"))
+    missing = good.model_dump(mode="json") | {"id": "B1"}
+    del missing["received_at"]
+    path = tmp_path / "orders.jsonl"
+    path.write_text(
+        good.model_dump_json() + "\n" + "{not json\n" + json.dumps(missing) + "\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def _rejections(*args: str) -> list[dict[str, object]]:
+    result = CliRunner().invoke(cli, list(args))
+    assert result.exit_code == 1, result.output  # records were rejected
+    return [
+        json.loads(line)["rejected"]
+        for line in result.stderr.splitlines()
+        if line.startswith('{"rejected"')
+    ]
+
+
+@pytest.mark.parametrize(
+    ("lang", "missing"),
+    [("en", "received_at: field required"), ("zh", "受理时间（received_at）：必填项缺失")],
+)
+def test_watch_writes_a_rejected_record_as_evaluate_does(
+    tmp_path: Path, lang: str, missing: str
+) -> None:
+    path = _file(tmp_path)
+    common = ("--pack", "chengdong", "--as-of", AS_OF)
+    watched = _rejections("--lang", lang, "watch", *common, "--output-format", "jsonl", str(path))
+    evaluated = _rejections(
+        "--lang", lang, "evaluate", *common, "--output-format", "jsonl", str(path)
+    )
+    # the same keys, in the same order, and the same wording of each reason
+    assert [list(r) for r in watched] == [["source", "order_id", "reasons"]] * 2
+    assert watched == evaluated
+    bad_json, no_receipt = watched
+    assert (bad_json["source"], bad_json["order_id"]) == (f"{path}:2", None)
+    assert len(bad_json["reasons"]) == 1
+    assert no_receipt == {"source": f"{path}:3", "order_id": "B1", "reasons": [missing]}
+
+
+def test_every_output_format_of_watch_rejects_in_the_same_shape(tmp_path: Path) -> None:
+    path = _file(tmp_path)
+    common = ("--lang", "en", "watch", "--pack", "chengdong", "--as-of", AS_OF)
+    expected = {"source": f"{path}:3", "order_id": "B1", "reasons": ["received_at: field required"]}
+    for output in ("table", "csv", "html"):
+        rejected = _rejections(*common, "--output-format", output, str(path))
+        assert rejected[1] == expected, output
