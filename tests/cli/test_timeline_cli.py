@@ -1,6 +1,7 @@
 """``grievance-rules timeline``: the table of an order's steps."""
 
 from importlib import resources
+from pathlib import Path
 
 from click.testing import CliRunner
 
@@ -59,3 +60,32 @@ def test_the_timeline_says_its_findings_in_chinese() -> None:
     assert _under(lines, "2026-03-06T15:00:00+08:00") == [
         "督促措施 CD-4.reply-evidence（南湖村）：回复缺少证据材料，党政办审核把关、要求补充"
     ]
+
+
+def test_an_order_whose_record_is_rejected_is_said_so_as_evaluate_says_it(tmp_path) -> None:
+    # line 2 is order B1 without its receipt instant: the table says why, for people;
+    # jsonl writes evaluate's {"rejected": {source, order_id, reasons}}
+    import json
+
+    records = [json.loads(line) for line in Path(SAMPLE).read_text("utf-8").splitlines()][:2]
+    records[1]["id"] = "B1"
+    del records[1]["received_at"]
+    path = tmp_path / "orders.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8")
+    common = ["timeline", "--pack", "chengdong", "--order", "B1"]
+    result = CliRunner().invoke(cli, ["--lang", "en", *common, str(path)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"rejected {path}:2 (order B1): received_at: field required",
+        f"Error: order B1 in {path} is not a valid order",
+    ]
+    result = CliRunner().invoke(
+        cli, ["--lang", "en", *common, "--output-format", "jsonl", str(path)]
+    )
+    assert json.loads(result.stderr.splitlines()[0]) == {
+        "rejected": {
+            "source": f"{path}:2",
+            "order_id": "B1",
+            "reasons": ["received_at: field required"],
+        }
+    }

@@ -61,6 +61,31 @@ def test_every_output_format_of_watch_rejects_in_the_same_shape(tmp_path: Path) 
     path = _file(tmp_path)
     common = ("--lang", "en", "watch", "--pack", "chengdong", "--as-of", AS_OF)
     expected = {"source": f"{path}:3", "order_id": "B1", "reasons": ["received_at: field required"]}
-    for output in ("table", "csv", "html"):
+    for output in ("csv", "html"):
         rejected = _rejections(*common, "--output-format", output, str(path))
         assert rejected[1] == expected, output
+
+
+@pytest.mark.parametrize(
+    ("lang", "line"),
+    [
+        ("en", "rejected {path}:3 (order B1): received_at: field required"),
+        ("zh", "拒收 {path}:3（工单 B1）：受理时间（received_at）：必填项缺失"),
+    ],
+)
+def test_watch_as_a_table_says_a_rejected_record_as_evaluate_does_for_people(
+    tmp_path: Path, lang: str, line: str
+) -> None:
+    # the table is for people: each rejection a line, as evaluate's table writes it
+    path = _file(tmp_path)
+    common = ("--pack", "chengdong", "--as-of", AS_OF, "--output-format", "table", str(path))
+    said = {}
+    for command in ("watch", "evaluate"):
+        result = CliRunner().invoke(cli, ["--lang", lang, command, *common])
+        assert result.exit_code == 1, result.output
+        said[command] = [text for text in result.stderr.splitlines() if not text.startswith("{")][
+            :2
+        ]
+    assert said["watch"] == said["evaluate"]
+    assert said["watch"][1] == line.format(path=path)
+    assert not any(text.startswith('{"rejected"') for text in said["watch"])

@@ -8,14 +8,27 @@ interrupted run leaves the old file, or none, never half of a new one.
 from __future__ import annotations
 
 import contextlib
+import json
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
+import click
+
 from grievance_rules.atomic import atomic_path
+from grievance_rules.engine import Rejection
 from grievance_rules.i18n import gettext as _
 
-__all__ = ["REJECTED_EXIT", "atomic_file", "atomic_path", "counts_line", "write_text"]
+__all__ = [
+    "REJECTED_EXIT",
+    "atomic_file",
+    "atomic_path",
+    "counts_line",
+    "echo_rejection",
+    "rejection_line",
+    "write_text",
+]
 
 REJECTED_EXIT = 1
 """The exit status of a command that ran to the end but rejected some records (as
@@ -67,3 +80,29 @@ def counts_line(
     else:
         text = _("{inputs} inputs: {assessed} assessed, {rejected} rejected")
     return text.format(**counts)
+
+
+def rejection_line(rejection: Rejection) -> str:
+    """A rejected record as ``read`` says one: where, the order, every reason."""
+    reasons = _("; ").join(rejection.reasons)
+    if rejection.order_id is None:
+        return _("{location}: {problems}").format(location=rejection.source, problems=reasons)
+    return _("{location} (order {order}): {problems}").format(
+        location=rejection.source, order=rejection.order_id, problems=reasons
+    )
+
+
+def echo_rejection(rejection: Rejection, *, for_people: bool) -> None:
+    """A rejected record on standard error, as every command writes one.
+
+    For people (a command's ``table`` output): ``rejected <where> (order <id>): <reasons>``
+    in the current language; otherwise one JSON object, ``{"rejected": {"source",
+    "order_id", "reasons"}}``.
+    """
+    if for_people:
+        click.echo(_("rejected {record}").format(record=rejection_line(rejection)), err=True)
+    else:
+        click.echo(
+            json.dumps({"rejected": rejection.model_dump(mode="json")}, ensure_ascii=False),
+            file=sys.stderr,
+        )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,12 @@ from grievance_rules.cli._options import (
     pack_options,
     parse_instant,
 )
-from grievance_rules.cli._output import REJECTED_EXIT, atomic_file, counts_line
+from grievance_rules.cli._output import (
+    REJECTED_EXIT,
+    atomic_file,
+    counts_line,
+    echo_rejection,
+)
 from grievance_rules.cli._reading import (
     file_options,
     input_format_option,
@@ -78,16 +82,6 @@ def _role(role: str | None) -> str | None:
         return LeaderRole(role).zh
     except ValueError:
         return role
-
-
-def _rejected(rejection: Rejection) -> str:
-    """A rejected record as ``read`` says one: where, the order, every reason."""
-    reasons = _("; ").join(rejection.reasons)
-    if rejection.order_id is None:
-        return _("{location}: {problems}").format(location=rejection.source, problems=reasons)
-    return _("{location} (order {order}): {problems}").format(
-        location=rejection.source, order=rejection.order_id, problems=reasons
-    )
 
 
 def _table(assessment: Assessment, order: WorkOrder | None = None) -> list[str]:
@@ -272,13 +266,7 @@ def evaluate_command(
                 counts["rejected"] += 1
                 if workbook is not None:
                     workbook.reject(entry)
-                if output_format == "table":  # for people: as ``read`` says it
-                    click.echo(_("rejected {record}").format(record=_rejected(entry)), err=True)
-                else:
-                    click.echo(
-                        json.dumps({"rejected": entry.model_dump(mode="json")}, ensure_ascii=False),
-                        file=sys.stderr,
-                    )
+                echo_rejection(entry, for_people=output_format == "table")
                 continue
             counts["assessed"] += 1
             (assessment,) = entry.assessments

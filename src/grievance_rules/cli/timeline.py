@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import re
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +11,7 @@ import click
 from grievance_rules.cli._dataset import input_repeats, repeats_option
 from grievance_rules.cli._language import N_, argument, command, option
 from grievance_rules.cli._options import pack_options, parse_instant
-from grievance_rules.cli._output import write_text
+from grievance_rules.cli._output import echo_rejection, write_text
 from grievance_rules.cli._reading import (
     file_options,
     input_format_option,
@@ -29,6 +27,7 @@ from grievance_rules.model import EVENT_CLASSES
 from grievance_rules.operations import timeline
 from grievance_rules.packs import find_pack
 from grievance_rules.reading import Accepted
+from grievance_rules.scoring.stream import record_rejection
 from grievance_rules.text_width import pad
 
 __all__ = ["timeline_command"]
@@ -105,9 +104,7 @@ def timeline_command(
             found = result.order
             break
         if not isinstance(result, Accepted) and result.order_id == order_id:
-            click.echo(
-                json.dumps({"rejected": result.to_dict()}, ensure_ascii=False), file=sys.stderr
-            )
+            echo_rejection(record_rejection(result), for_people=output_format == "table")
             raise click.ClickException(
                 _("order {order} in {file} is not a valid order").format(order=order_id, file=file)
             )

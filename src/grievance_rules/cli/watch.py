@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +11,7 @@ import click
 
 from grievance_rules.cli._language import N_, argument, command, option
 from grievance_rules.cli._options import pack_options, parse_instant
-from grievance_rules.cli._output import REJECTED_EXIT
+from grievance_rules.cli._output import REJECTED_EXIT, echo_rejection
 from grievance_rules.cli._reading import (
     file_options,
     input_format_option,
@@ -130,11 +128,8 @@ def watch_command(
             orders.append(result.order)
         else:
             rejected += 1
-            rejection = record_rejection(result)  # as evaluate says it: source, reasons
-            click.echo(
-                json.dumps({"rejected": rejection.model_dump(mode="json")}, ensure_ascii=False),
-                file=sys.stderr,
-            )
+            # as evaluate says it: a line for people with the table, else source and reasons
+            echo_rejection(record_rejection(result), for_people=output == "table")
     listed = watch(orders, pack, instant, within=horizon)
     if output == "xlsx":
         assert out_file is not None
