@@ -258,3 +258,31 @@ def test_an_unknown_key_beside_param_is_deep_in_all_and_not_is_named_at_its_own_
         "rules/r.yaml: rule E-1: rules.0.when.all.1.not.any.0.colour: unknown field 'colour'; "
         "allowed here: param_is (line 14)"
     )
+
+
+@pytest.mark.parametrize(("given", "count"), [("{a: 1, b: 2}", 2), ("{}", 0)])
+def test_param_is_with_several_parameters_or_none_says_how_to_write_several(
+    tmp_path: Path, given: str, count: int
+) -> None:
+    # was pydantic's 'Dictionary should have at most 1 item after validation, not more'
+    pack = _pack(
+        tmp_path,
+        RULE + "    when:\n      all:\n        - {event: replied}\n"
+        f"        - {{param_is: {given}}}\n",
+    )
+    english, chinese = _refusals(pack)
+    assert str(english) == (
+        "rules/r.yaml: rule E-1: rules.0.when.all.1.param_is: param_is names exactly one "
+        f"parameter and its value, got {count}; to test several, give each its own: "
+        "{all: [{param_is: {a: x}}, {param_is: {b: y}}]} (line 12)"
+    )
+    assert str(chinese) == (
+        "rules/r.yaml：规则 E-1：rules.0.when.all.1.param_is：param_is 只能写一个参数及其取值，"
+        f"实际写了 {count} 个；要同时判断几个参数，请各写一个："
+        "{all: [{param_is: {a: x}}, {param_is: {b: y}}]}（第 12 行）"
+    )
+    assert (english.rule_id, english.field, english.line) == (
+        "E-1",
+        "rules.0.when.all.1.param_is",
+        12,
+    )

@@ -376,7 +376,22 @@ class ParamIs(_Decl):
     date of its receipt), in a rule's ``when``, where it holds from the receipt.
     """
 
-    param_is: dict[str, str | int | float | bool] = Field(min_length=1, max_length=1)
+    param_is: dict[str, str | int | float | bool]
+
+    @field_validator("param_is")
+    @classmethod
+    def _one_parameter(
+        cls, value: dict[str, str | int | float | bool]
+    ) -> dict[str, str | int | float | bool]:
+        if len(value) != 1:
+            raise ValueError(
+                _(
+                    "param_is names exactly one parameter and its value, got {count}; to test "
+                    "several, give each its own: "
+                    "{{all: [{{param_is: {{a: x}}}}, {{param_is: {{b: y}}}}]}}"
+                ).format(count=len(value))
+            )
+        return value
 
 
 Condition = Trigger | AllOf | AnyOf | NotOf | CountOf | RepeatOf | ParamIs
