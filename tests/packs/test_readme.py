@@ -341,3 +341,20 @@ def test_a_clock_per_assignment_from_the_sign_off_names_no_other_start() -> None
         "（初步回复不算、每个承办单位分别计时、经批准延期的期限顺延、连同延期最长30个工作日） |"
     ) in text.splitlines()
     assert "收到派单起" not in text
+
+
+def test_a_deadline_written_on_the_start_event_is_named_by_that_event() -> None:
+    # daye DY-12.letter-deadline: 公函督办「限时办结」, due at the deadline the letter
+    # supervision (督办) carries; the README says so in words, not by the field's name
+    pack = find_pack("daye")
+    zh = render_readme(pack, "zh").splitlines()
+    en = render_readme(pack, "en").splitlines()
+    assert (
+        "| DY-12 | （十二）跟踪督办 二是公函督办 | `DY-12.letter-deadline` | 时限 "
+        "| 自督办起，于督办写明的期限前回复或办结（初步回复不算） |"
+    ) in zh
+    assert (
+        "| DY-12 | （十二）跟踪督办 二是公函督办 | `DY-12.letter-deadline` | time limit "
+        "| reply or closure by the deadline written on the supervision, counted from "
+        "supervision (a preliminary reply (初步回复) does not count) |"
+    ) in en
