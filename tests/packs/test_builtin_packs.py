@@ -66,6 +66,8 @@ def test_every_citation_quotes_its_source_verbatim(name: str) -> None:
 NOT_QUOTES = {
     "N个工作日": "the form of the periods a convention counts, not a passage",
     "有业务时间的，停止业务活动的时间为截止时间": "民法典 art. 203, not a seed document",
+    "期间的最后一日是法定休假日的，以法定休假日结束的次日为期间的最后一日": "民法典 art. 203",
+    "法定休假日": "民法典 art. 203's term (weekly rest days and public holidays)",
     "已解决": "the closure outcome resolved by its Chinese term",
 }
 """Text in 「」 in a pack's prose that is a term or another law's words, with why."""
