@@ -382,3 +382,27 @@ def test_assigns_and_distinct_over_the_batch_by_hand():
     three = since_over_batch(batch, CountOf(count=assigning, at_least=3))
     assert three is not None
     assert three[0].tolist() == [False, False]
+
+
+def test_passes_reads_a_field_only_some_of_the_events_classes_have():
+    # a clock stopped by replies or a closure, less the 初步回复 (daye DY-12.letter-deadline):
+    # `kind` is a field of a reply, not of a closure; each reply is judged by its own kind
+    order = _order(
+        "R",
+        [
+            {"type": "dispatched", "at": "2024-05-06T09:30+08:00", "unit": "ctr", "to_unit": "d1"},
+            {"type": "replied", "at": "2024-05-06T10:00+08:00", "unit": "d1"},
+            {
+                "type": "replied",
+                "at": "2024-05-06T11:00+08:00",
+                "unit": "d1",
+                "kind": "preliminary",
+            },
+            {"type": "closed", "at": "2024-05-06T12:00+08:00", "unit": "ctr"},
+        ],
+    )
+    frame = build_frame([order], None)
+    rows = np.asarray([1, 2, 3], dtype=np.int64)  # the two replies and the closure
+    assert frame.passes(rows, {"kind": "preliminary"}).tolist() == [False, True, False]
+    # the verdicts are kept for every later caller with the same filter (the replies only)
+    assert frame.passes(rows[:2], {"kind": "preliminary"}).tolist() == [False, True]

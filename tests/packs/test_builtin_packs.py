@@ -66,7 +66,8 @@ def test_every_citation_quotes_its_source_verbatim(name: str) -> None:
 NOT_QUOTES = {
     "N个工作日": "the form of the periods a convention counts, not a passage",
     "有业务时间的，停止业务活动的时间为截止时间": "民法典 art. 203, not a seed document",
-    "依法办理办结": "the closure outcome handled_lawfully by its Chinese term",
+    "期间的最后一日是法定休假日的，以法定休假日结束的次日为期间的最后一日": "民法典 art. 203",
+    "法定休假日": "民法典 art. 203's term (weekly rest days and public holidays)",
     "已解决": "the closure outcome resolved by its Chinese term",
 }
 """Text in 「」 in a pack's prose that is a term or another law's words, with why."""
@@ -99,3 +100,16 @@ def test_every_checklist_clause_has_a_rule_and_every_rule_a_clause(name: str) ->
     covered = {clause for rule in pack.rules for clause in rule.clauses}
     assert ids - covered == set(), "checklist clauses with no rule"
     assert covered - ids == set(), "rules citing clauses the checklist does not have"
+
+
+def test_daye_rules_filed_under_a_clause_cite_it() -> None:
+    # （十三）线索移交 and （十八）责任追究 have different triggers (推诿扯皮难以交办,
+    # 书面督办后仍未解决 … against 重大消极影响, 重大民生舆情): a rule quoting （十三）
+    # is not filed under DY-18
+    filed = {
+        clause: sorted(
+            rule.citation.clause for rule in find_pack("daye").rules if clause in rule.clauses
+        )
+        for clause in ("DY-13", "DY-18")
+    }
+    assert filed == {"DY-13": ["（十三）线索移交"], "DY-18": ["（十八）责任追究"]}

@@ -468,3 +468,40 @@ def test_the_chinese_cells_leave_the_english_ones_and_the_comparison_alone(
     )
     assert "（至承办单位）" not in english
     assert "个工作日（" not in english
+
+
+def test_records_of_one_topic_with_and_without_a_trigger_are_compared(tmp_path: Path) -> None:
+    # a pack with two records on one topic, one computed from a trigger and one recorded
+    # only (no trigger): their compared facts sort with the absent trigger first, and the
+    # pack is compared with itself as the same
+    directory = _copy("daye", tmp_path / "twin", "daye-twin")
+    extra = {
+        "rules": [
+            {
+                "id": "DY-12.commission",
+                "kind": "record",
+                "title": "市纪委监委督办调查",
+                "clauses": ["DY-12"],
+                "topics": ["supervision"],
+                "citation": {
+                    "source": "002_cc7cbe507f08239f.txt",
+                    "clause": "二（二）职责分工 2.市纪委监委",
+                    "text": "进行督办调查提出处理意见",
+                },
+                "not_computed": "the investigation is not in the order data",
+            }
+        ]
+    }
+    (directory / "rules" / "commission.yaml").write_text(
+        yaml.safe_dump(extra, allow_unicode=True), encoding="utf-8"
+    )
+    twin = load_pack(directory)
+    diff = diff_packs(twin, twin)
+    (row,) = [r for r in diff.rows if r.kind == "record" and r.topic == "supervision"]
+    ids = [side.rule_id for side in row.sides[0]]
+    assert "DY-12.commission" in ids
+    assert "DY-12.dispute" in ids
+    assert [
+        side.trigger is None for side in row.sides[0] if side.rule_id == "DY-12.commission"
+    ] == [True]
+    assert row.status == "same"

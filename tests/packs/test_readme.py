@@ -157,9 +157,14 @@ def test_xiayang_in_chinese() -> None:
         "| 自派单起2个工作日内退单申请（超期：逾期不予退单） |"
     ) in lines
     assert (  # actor: dispatch_centre; target: handling_unit, role department_head
-        "| XY-3 | 二、1 工单流转 首次处置 | `XY-3.warning-order` | 督促措施 "
+        "| XY-3 | 四、2 疑难工单预警机制 | `XY-3.warning-order` | 督促措施 "
         "| 列为预警工单，在微信群内通报（派件单位；对象：承办单位的部门负责人） |"
     ) in lines
+    # XY-10 is 四、2 "5+5": its one row shows that clause, not 二、1
+    assert [line for line in lines if line.startswith("| XY-10 |")] == [
+        "| XY-10 | 四、2 疑难工单预警机制 | `XY-3.warning-order` | 督促措施 "
+        "| 列为预警工单，在微信群内通报（派件单位；对象：承办单位的部门负责人） |"
+    ]
     assert "| 首次处置时限 | 2022-06-08 | 5个工作日 | 文件规定 | 二、1 工单流转 首次处置 |" in lines
     assert "| 随身拍工单处置时间 | 2022-06-08 | 3个自然日 | 文件规定 | 三、1 非常规工单 |" in lines
     assert "- 半个工作日：当日工作时间的一半。" in lines
@@ -336,3 +341,20 @@ def test_a_clock_per_assignment_from_the_sign_off_names_no_other_start() -> None
         "（初步回复不算、每个承办单位分别计时、经批准延期的期限顺延、连同延期最长30个工作日） |"
     ) in text.splitlines()
     assert "收到派单起" not in text
+
+
+def test_a_deadline_written_on_the_start_event_is_named_by_that_event() -> None:
+    # daye DY-12.letter-deadline: 公函督办「限时办结」, due at the deadline the letter
+    # supervision (督办) carries; the README says so in words, not by the field's name
+    pack = find_pack("daye")
+    zh = render_readme(pack, "zh").splitlines()
+    en = render_readme(pack, "en").splitlines()
+    assert (
+        "| DY-12 | （十二）跟踪督办 二是公函督办 | `DY-12.letter-deadline` | 时限 "
+        "| 自督办起，于督办写明的期限前回复或办结（初步回复不算） |"
+    ) in zh
+    assert (
+        "| DY-12 | （十二）跟踪督办 二是公函督办 | `DY-12.letter-deadline` | time limit "
+        "| reply or closure by the deadline written on the supervision, counted from "
+        "supervision (a preliminary reply (初步回复) does not count) |"
+    ) in en

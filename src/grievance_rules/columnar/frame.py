@@ -518,8 +518,12 @@ def _attribute(
     """
     if all(name in kind.model_fields for kind in kinds):
         found = list(map(operator.itemgetter(name), attrs))
-    elif not name.startswith("_") and not any(hasattr(kind, name) for kind in kinds):
-        # (a model's instance has no attribute but its fields, its class's and private ones)
+    elif not name.startswith("_") and not any(
+        name in kind.model_fields or hasattr(kind, name) for kind in kinds
+    ):
+        # (a model's instance has no attribute but its fields, its class's and private ones;
+        # a pydantic class does not have its fields as attributes: a field of one of the
+        # kinds is read, not taken as missing from all)
         return [_MISSING] * len(events)
     else:
         found = [getattr(e, name, _MISSING) for e in events]

@@ -987,6 +987,13 @@ def _readable_from(pack: Pack) -> tuple[dt.date, list[str]]:
     return max([start, *late.values()]), list(late)
 
 
+def _none_first(
+    facts: tuple[str | None, ...],
+) -> tuple[tuple[bool, str], ...]:
+    """A sort key for compared facts, some of them absent (a record with no trigger)."""
+    return tuple((value is not None, value or "") for value in facts)
+
+
 def diff_packs(a: Pack, b: Pack, *more: Pack, on: dt.date | None = None) -> PackDiff:
     """Compare packs side by side, rules matched by kind and topic.
 
@@ -1081,7 +1088,10 @@ def diff_packs(a: Pack, b: Pack, *more: Pack, on: dt.date | None = None) -> Pack
     for kind, topic in sorted(cells, key=lambda key: (_KINDS.index(key[0]), _TOPIC_ORDER[key[1]])):
         sides = cells[(kind, topic)]
         present = [i for i, rules in enumerate(sides) if rules]
-        compared = {tuple(sorted(side.compared(kind) for side in sides[i])) for i in present}
+        compared = {
+            tuple(sorted((side.compared(kind) for side in sides[i]), key=_none_first))
+            for i in present
+        }
         status: Literal["same", "differs", "only"] = (
             "only" if len(present) == 1 else "same" if len(compared) == 1 else "differs"
         )

@@ -330,12 +330,21 @@ def _start(lang: Language, start: EventRef | str) -> str:
     return _event(lang, "received" if isinstance(start, str) else start.event)
 
 
-def _due_field(field: str) -> str:
+def _due_field(field: str, start: str | None = None) -> str:
+    """The due instant a clock reads from a field, in words.
+
+    ``start`` names the start event (in the README's language): another field of
+    it is the deadline written on that event (a letter supervision's time limit).
+    """
     names = {
         "reply_deadline": pgettext("pack README", "the deadline written on the order"),
         "committed_deadline": pgettext("pack README", "the deadline the unit committed to"),
     }
-    return names.get(field, field.replace("_", " "))
+    if field in names:
+        return names[field]
+    if start is not None:
+        return pgettext("pack README", "the deadline written on the {event}").format(event=start)
+    return field.replace("_", " ")
 
 
 def _clock(pack: Pack, rule: ClockRule, lang: Language, only: str | None = None) -> str:
@@ -360,7 +369,12 @@ def _clock(pack: Pack, rule: ClockRule, lang: Language, only: str | None = None)
         )
     else:
         text = pgettext("pack README", "{stop} by {due}, counted from {start}").format(
-            stop=stop, due=_due_field(rule.due_field or ""), start=start
+            stop=stop,
+            due=_due_field(
+                rule.due_field or "",
+                None if isinstance(rule.start, str) else _event(lang, rule.start.event),
+            ),
+            start=start,
         )
     notes = [only] if only else []
     if rule.not_stopped_by is not None:
