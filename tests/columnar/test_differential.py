@@ -155,3 +155,30 @@ def test_a_level_the_clock_reached_is_dated_alike_on_both_paths(
         assert rules[rule_id]["per_order"] == 0  # type: ignore[index]
     found = [row for row in result.findings if row[2].startswith("CD-8.escalate")]
     assert len(found) == escalations[reading]
+
+
+@pytest.mark.parametrize(
+    ("reading", "found"),
+    [
+        # (by hand, policies/chengdong/scenarios/supervision_reasons.yaml: CD-R1 district and
+        # CD-R3 city with no reason, CD-R2 district 逾期未办结, CD-R4 district 办理不力)
+        ("named", {"CD-A2.9.supervision-district": 1, "CD-A2.9.supervision-no-reason": 2}),
+        ("any", {"CD-A2.9.supervision-district-any": 3, "CD-A2.9.supervision-city-any": 1}),
+    ],
+)
+def test_the_supervision_reason_readings_agree(reading: str, found: dict[str, int]) -> None:
+    # 附件2 二、9 督办件: the pack's reading deducts for 推诿 or 办理不力 only and lists a
+    # supervision with no reason (a record on reason: {exists: false}); the other reading
+    # deducts for every district or city supervision
+    (case, *_rest) = load_scenarios(
+        ROOT / "policies" / "chengdong" / "scenarios" / "supervision_reasons.yaml"
+    )
+    orders = [WorkOrder.model_validate(order) for order in case.orders]
+    pack = plan_for("chengdong").pack.with_parameters({"supervision_reason": reading})
+    result = assert_same(orders, compile_pack(pack), dt.datetime.fromisoformat(str(case.as_of)))
+    counted: dict[str, int] = {}
+    for row in result.findings:
+        held = row[3] != "record" or row[6] == "true"  # a record whose `when` holds
+        if row[2].startswith("CD-A2.9") and held:
+            counted[row[2]] = counted.get(row[2], 0) + 1
+    assert counted == found
