@@ -91,6 +91,10 @@ def test_a_batch_of_mixed_sizes_keeps_each_order_apart():
         ("chengdong", {"unjustified_return": "refused"}),  # a deduction switched by runs_if
         ("chengdong", {"callback_orders": "respond_at_once"}),  # a record switched by runs_if
         ("chengdong", {"weekly_other_deductions": "named", "annex2_assesses": "all"}),
+        (
+            "chengdong",
+            {"supervision_reason": "any", "second_continuation_cause": "filed_after_due"},
+        ),
         ("xiayang", {"preliminary_reply_stops": True}),
         ("xiayang", {"second_handling_from": "callback"}),  # a clock switched by runs_if
         ("xiayang", {"exclusion_approval": "not_required"}),  # param_is in a record's when
@@ -182,3 +186,26 @@ def test_the_supervision_reason_readings_agree(reading: str, found: dict[str, in
         if row[2].startswith("CD-A2.9") and held:
             counted[row[2]] = counted.get(row[2], 0) + 1
     assert counted == found
+
+
+@pytest.mark.parametrize(
+    ("reading", "interviews"),
+    [
+        # (by hand, policies/chengdong/scenarios/second_continuation.yaml: CD-S4's second 续报
+        # came before the first fell due, CD-S5's after; both unsolved at the first deadline)
+        ("first_due", 2),
+        ("filed_after_due", 1),
+    ],
+)
+def test_the_second_continuation_readings_agree(reading: str, interviews: int) -> None:
+    # 「一次续报到期未解决导致二次续报」: under the other reading a second 续报 stops the first's
+    # time limit (a clock with also_stopped_by switched on by runs_if)
+    cases = load_scenarios(
+        ROOT / "policies" / "chengdong" / "scenarios" / "second_continuation.yaml"
+    )
+    case = next(c for c in cases if any(o["id"] == "CD-S4" for o in c.orders))
+    orders = [WorkOrder.model_validate(order) for order in case.orders]
+    pack = plan_for("chengdong").pack.with_parameters({"second_continuation_cause": reading})
+    result = assert_same(orders, compile_pack(pack), dt.datetime.fromisoformat(str(case.as_of)))
+    found = [row for row in result.findings if row[2] == "CD-7.interview-village"]
+    assert len(found) == interviews
