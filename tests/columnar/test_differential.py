@@ -95,6 +95,14 @@ def test_a_batch_of_mixed_sizes_keeps_each_order_apart():
             "chengdong",
             {"supervision_reason": "any", "second_continuation_cause": "filed_after_due"},
         ),
+        (
+            "chengdong",
+            {
+                "escalate_unsatisfied": "any_rating",
+                "overall_rating": "overall_too",
+                "evidence_replies": "with_result",
+            },
+        ),
         ("xiayang", {"preliminary_reply_stops": True}),
         ("xiayang", {"second_handling_from": "callback"}),  # a clock switched by runs_if
         ("xiayang", {"exclusion_approval": "not_required"}),  # param_is in a record's when
@@ -209,3 +217,15 @@ def test_the_second_continuation_readings_agree(reading: str, interviews: int) -
     result = assert_same(orders, compile_pack(pack), dt.datetime.fromisoformat(str(case.as_of)))
     found = [row for row in result.findings if row[2] == "CD-7.interview-village"]
     assert len(found) == interviews
+
+
+@pytest.mark.parametrize("file", ["callback_ratings.yaml", "supervision_reasons.yaml"])
+def test_the_reading_scenarios_agree_under_each_reading(file: str) -> None:
+    # every case of the file, under the parameters it sets (the pack's readings, then the
+    # other ones: param_is branches in escalations, runs_if deductions and records)
+    for case in load_scenarios(ROOT / "policies" / "chengdong" / "scenarios" / file):
+        orders = [WorkOrder.model_validate(order) for order in case.orders]
+        pack = plan_for("chengdong").pack.with_parameters(dict(case.parameters))
+        as_of = dt.datetime.fromisoformat(str(case.as_of))
+        result = assert_same(orders, compile_pack(pack), as_of)
+        assert any(row[3] in {"escalation", "deduction"} for row in result.findings)
