@@ -91,6 +91,18 @@ def test_a_batch_of_mixed_sizes_keeps_each_order_apart():
         ("chengdong", {"unjustified_return": "refused"}),  # a deduction switched by runs_if
         ("chengdong", {"callback_orders": "respond_at_once"}),  # a record switched by runs_if
         ("chengdong", {"weekly_other_deductions": "named", "annex2_assesses": "all"}),
+        (
+            "chengdong",
+            {"supervision_reason": "any", "second_continuation_cause": "filed_after_due"},
+        ),
+        (
+            "chengdong",
+            {
+                "escalate_unsatisfied": "any_rating",
+                "overall_rating": "overall_too",
+                "evidence_replies": "with_result",
+            },
+        ),
         ("xiayang", {"preliminary_reply_stops": True}),
         ("xiayang", {"second_handling_from": "callback"}),  # a clock switched by runs_if
         ("xiayang", {"exclusion_approval": "not_required"}),  # param_is in a record's when
@@ -155,3 +167,65 @@ def test_a_level_the_clock_reached_is_dated_alike_on_both_paths(
         assert rules[rule_id]["per_order"] == 0  # type: ignore[index]
     found = [row for row in result.findings if row[2].startswith("CD-8.escalate")]
     assert len(found) == escalations[reading]
+
+
+@pytest.mark.parametrize(
+    ("reading", "found"),
+    [
+        # (by hand, policies/chengdong/scenarios/supervision_reasons.yaml: CD-R1 district and
+        # CD-R3 city with no reason, CD-R2 district 逾期未办结, CD-R4 district 办理不力)
+        ("named", {"CD-A2.9.supervision-district": 1, "CD-A2.9.supervision-no-reason": 2}),
+        ("any", {"CD-A2.9.supervision-district-any": 3, "CD-A2.9.supervision-city-any": 1}),
+    ],
+)
+def test_the_supervision_reason_readings_agree(reading: str, found: dict[str, int]) -> None:
+    # 附件2 二、9 督办件: the pack's reading deducts for 推诿 or 办理不力 only and lists a
+    # supervision with no reason (a record on reason: {exists: false}); the other reading
+    # deducts for every district or city supervision
+    (case, *_rest) = load_scenarios(
+        ROOT / "policies" / "chengdong" / "scenarios" / "supervision_reasons.yaml"
+    )
+    orders = [WorkOrder.model_validate(order) for order in case.orders]
+    pack = plan_for("chengdong").pack.with_parameters({"supervision_reason": reading})
+    result = assert_same(orders, compile_pack(pack), dt.datetime.fromisoformat(str(case.as_of)))
+    counted: dict[str, int] = {}
+    for row in result.findings:
+        held = row[3] != "record" or row[6] == "true"  # a record whose `when` holds
+        if row[2].startswith("CD-A2.9") and held:
+            counted[row[2]] = counted.get(row[2], 0) + 1
+    assert counted == found
+
+
+@pytest.mark.parametrize(
+    ("reading", "interviews"),
+    [
+        # (by hand, policies/chengdong/scenarios/second_continuation.yaml: CD-S4's second 续报
+        # came before the first fell due, CD-S5's after; both unsolved at the first deadline)
+        ("first_due", 2),
+        ("filed_after_due", 1),
+    ],
+)
+def test_the_second_continuation_readings_agree(reading: str, interviews: int) -> None:
+    # 「一次续报到期未解决导致二次续报」: under the other reading a second 续报 stops the first's
+    # time limit (a clock with also_stopped_by switched on by runs_if)
+    cases = load_scenarios(
+        ROOT / "policies" / "chengdong" / "scenarios" / "second_continuation.yaml"
+    )
+    case = next(c for c in cases if any(o["id"] == "CD-S4" for o in c.orders))
+    orders = [WorkOrder.model_validate(order) for order in case.orders]
+    pack = plan_for("chengdong").pack.with_parameters({"second_continuation_cause": reading})
+    result = assert_same(orders, compile_pack(pack), dt.datetime.fromisoformat(str(case.as_of)))
+    found = [row for row in result.findings if row[2] == "CD-7.interview-village"]
+    assert len(found) == interviews
+
+
+@pytest.mark.parametrize("file", ["callback_ratings.yaml", "supervision_reasons.yaml"])
+def test_the_reading_scenarios_agree_under_each_reading(file: str) -> None:
+    # every case of the file, under the parameters it sets (the pack's readings, then the
+    # other ones: param_is branches in escalations, runs_if deductions and records)
+    for case in load_scenarios(ROOT / "policies" / "chengdong" / "scenarios" / file):
+        orders = [WorkOrder.model_validate(order) for order in case.orders]
+        pack = plan_for("chengdong").pack.with_parameters(dict(case.parameters))
+        as_of = dt.datetime.fromisoformat(str(case.as_of))
+        result = assert_same(orders, compile_pack(pack), as_of)
+        assert any(row[3] in {"escalation", "deduction"} for row in result.findings)

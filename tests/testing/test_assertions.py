@@ -122,7 +122,7 @@ def test_the_helpers_are_exported_lazily():
 CD_CLOCKS = (
     "CD-1.emergency-feedback, CD-1.emergency-feedback-office, CD-5.provincial-urgent, "
     "CD-5.respond-at-once-completion, CD-5.respond-at-once-first-reply, "
-    "CD-5.written-deadline, CD-7.continuation"
+    "CD-5.written-deadline, CD-7.continuation, CD-7.first-continuation-until-second"
 )
 
 
