@@ -10,6 +10,7 @@ import json
 import re
 import string
 import sys
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
@@ -622,3 +623,45 @@ def test_pack_test_in_chinese() -> None:
     english = CliRunner().invoke(cli, ["--lang", "en", "test", "policies/xiayang"]).output
     assert "57 passed, 0 failed" in english.splitlines()
     assert english.splitlines()[0].startswith("ok   bimonthly.yaml: ")
+
+
+def test_lists_in_messages_are_joined_with_the_enumeration_comma_in_chinese() -> None:
+    """A list inside a message: 「a、b、c」 in Chinese, ``a, b, c`` in English (join_list)."""
+    from grievance_rules.engine.matching import get_matcher
+    from grievance_rules.engine.periods import unknown_period_kind
+    from grievance_rules.errors import GrievanceRulesError
+    from grievance_rules.packs import find_pack
+    from grievance_rules.reading.formats import format_of
+
+    def said(call: Callable[[], object]) -> str:
+        with pytest.raises((GrievanceRulesError, ValueError)) as caught:
+            call()
+        return str(caught.value)
+
+    with i18n.language("zh"):
+        assert str(unknown_period_kind("fortnight")) == (
+            "未知的周期类型 'fortnight'；应为以下之一："
+            "day、week、month、two_months、quarter、half_year、year"
+        )
+        assert said(lambda: find_pack("nowhere")) == (
+            "没有名为 'nowhere' 的规则包；可用：chengdong、daye、xiayang"
+        )
+        assert said(lambda: format_of("orders.doc")) == (
+            "无法从扩展名 '.doc' 判断 'orders.doc' 的格式；请指定以下之一：json、jsonl、csv、xlsx"
+        )
+        assert said(lambda: get_matcher("rete")) == "未知的引擎 'rete'；可选：native、durable"
+    with i18n.language("en"):  # English as it always was
+        assert str(unknown_period_kind("fortnight")) == (
+            "unknown kind of period 'fortnight'; one of "
+            "day, week, month, two_months, quarter, half_year, year"
+        )
+        assert said(lambda: find_pack("nowhere")) == (
+            "no policy pack 'nowhere'; available: chengdong, daye, xiayang"
+        )
+        assert said(lambda: get_matcher("rete")) == "unknown engine 'rete'; one of: native, durable"
+    # the CLI: a format of the orders file that is none
+    assert (
+        _zh("evaluate", "--format", "doc", "orders.doc", code=2)
+        .splitlines()[-1]
+        .endswith("'doc' 不是工单文件的格式：应为以下之一：json、jsonl、csv、xlsx")
+    )

@@ -142,6 +142,6 @@ def test_an_invalid_input_is_rejected_as_the_reader_says_it_in_each_language():
     assert chinese.rejection.reasons == (
         "受理时间（received_at）：时间 '2024-05-06T09:00:00' 未注明时区；请补上时差（如 +08:00），"
         "或用 --tz 指明其所在时区读取（程序不会猜测时区） [timezone_aware]",
-        "events[0]：未知的流转环节类型 'teleported'；应为 dispatched, signed_for 等 "
+        "events[0]：未知的流转环节类型 'teleported'；应为 dispatched、signed_for 等 "
         "[union_tag_invalid]",
     )

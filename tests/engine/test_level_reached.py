@@ -197,7 +197,7 @@ def test_a_level_the_clock_does_not_have_is_refused_at_load(tmp_path: Path) -> N
     assert "warning level 'orange' (its levels: yellow, red)" in str(caught.value)
     with language("zh"), pytest.raises(PackError) as caught:
         load_pack(copy)
-    assert "'CD-7.continuation' 没有预警级别 'orange'（其预警级别：yellow, red）" in str(
+    assert "'CD-7.continuation' 没有预警级别 'orange'（其预警级别：yellow、red）" in str(
         caught.value
     )
 

@@ -391,7 +391,7 @@ def test_a_case_with_expects_for_expect_names_the_key_and_the_case(pack: Path) -
         load_scenarios(path)
     assert str(caught.value) == (
         f"{path}：第 1 个用例（reply one minute before the two working days are up）："
-        "无法识别的键 'expects'；用例的键为 as_of, expect, name, name_zh, note, order, orders, "
+        "无法识别的键 'expects'；用例的键为 as_of、expect、name、name_zh、note、order、orders、"
         "parameters"
     )
 

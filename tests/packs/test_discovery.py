@@ -54,7 +54,7 @@ def test_a_name_that_is_only_a_folder_here_is_not_found_and_the_message_says_how
     with language("zh"), pytest.raises(PackNotFoundError) as caught:
         find_pack("mine")
     assert str(caught.value) == (
-        "没有名为 'mine' 的规则包；可用：chengdong, daye, xiayang；"
+        "没有名为 'mine' 的规则包；可用：chengdong、daye、xiayang；"
         "要加载此处的文件夹 'mine'，请以路径形式给出：./mine"
     )
 

@@ -92,7 +92,7 @@ def test_unknown_pack_is_404(client: httpx.Client, records: list[dict[str, Any]]
     # in Chinese by default
     response = client.get("/v1/packs/nowhere")
     assert response.status_code == 404
-    assert response.json()["error"] == "未知规则包 'nowhere'；本服务提供：chengdong, daye, xiayang"
+    assert response.json()["error"] == "未知规则包 'nowhere'；本服务提供：chengdong、daye、xiayang"
 
 
 def test_evaluate_one_order_is_the_library_json_byte_for_byte(
@@ -510,7 +510,7 @@ def test_a_bad_choice_or_a_missing_query_value_is_named_in_the_language(
     response = client.get(f"{explain}&pack=daye&convention=bogus")
     assert response.status_code == 422
     assert response.json()["error"] == (
-        "convention：'bogus' 不是以下之一：civil_code, working_time, elapsed"
+        "convention：'bogus' 不是以下之一：civil_code、working_time、elapsed"
     )
     response = client.get(f"{explain}&pack=daye&half_day=evening&lang=en")
     assert response.json()["error"] == (
@@ -579,7 +579,7 @@ def test_openapi_says_what_the_body_endpoints_take_and_give(guarded: httpx.Clien
 def test_language_tags_and_accept_language_choose_the_language(client: httpx.Client) -> None:
     # lang=zh-CN was refused (422) and Accept-Language ignored
     english = "unknown pack 'nowhere'; this service has: chengdong, daye, xiayang"
-    chinese = "未知规则包 'nowhere'；本服务提供：chengdong, daye, xiayang"
+    chinese = "未知规则包 'nowhere'；本服务提供：chengdong、daye、xiayang"
     for query, headers, expected, tag in (
         ("?lang=zh-CN", {}, chinese, "zh-Hans"),
         ("?lang=zh-Hans", {}, chinese, "zh-Hans"),

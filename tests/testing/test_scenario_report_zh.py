@@ -123,8 +123,8 @@ def test_a_scenario_file_refused_in_chinese(tmp_path) -> None:
     with language("zh"), pytest.raises(ScenarioFileError) as failure:
         load_scenarios(path)
     assert str(failure.value).endswith(
-        "expect.clocks[0].stat: 无法识别的字段；时限的字段为 absent, due, occurrence, order, "
-        "rule, start, state, unit, warning"
+        "expect.clocks[0].stat: 无法识别的字段；时限的字段为 absent、due、occurrence、order、"
+        "rule、start、state、unit、warning"
     )
 
 

@@ -32,6 +32,7 @@ from fractions import Fraction
 
 from grievance_rules.errors import DurationError
 from grievance_rules.i18n import gettext as _
+from grievance_rules.i18n import join_list
 
 __all__ = ["CountingConvention", "Duration", "DurationUnit", "HalfDayRule"]
 
@@ -166,7 +167,7 @@ class Duration:
         match = _AMOUNT.match(cleaned)
         unit = _UNIT_WORDS.get(match.group("unit")) if match else None
         if match is None or unit is None:
-            known = ", ".join(sorted({*_UNIT_WORDS, *_SAME_DAY_WORDS}))
+            known = join_list(sorted({*_UNIT_WORDS, *_SAME_DAY_WORDS}))
             raise DurationError(
                 _("duration {text} not understood; units: {units}").format(
                     text=repr(text), units=known

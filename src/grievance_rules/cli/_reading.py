@@ -16,6 +16,7 @@ import pendulum
 
 from grievance_rules.cli._language import N_, option
 from grievance_rules.i18n import gettext as _
+from grievance_rules.i18n import join_list
 from grievance_rules.reading import InputFormat, OrderStream, iter_orders
 
 __all__ = [
@@ -46,7 +47,7 @@ def _bad_format(value: str) -> str:
         )
     return (
         _("{value} is not a format of the orders file: one of {formats}").format(
-            value=repr(value), formats=", ".join(_INPUT_FORMATS)
+            value=repr(value), formats=join_list(_INPUT_FORMATS)
         )
         + hint
     )

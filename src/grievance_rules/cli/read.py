@@ -12,6 +12,7 @@ from grievance_rules.cli._language import N_, argument, command, option
 from grievance_rules.cli._reading import file_options, orders_of, tz_option, zone_of
 from grievance_rules.errors import ColumnMappingError
 from grievance_rules.i18n import gettext as _
+from grievance_rules.i18n import join_list
 from grievance_rules.model import WorkOrder
 from grievance_rules.reading import InputFormat, OrderStream, RecordResult
 from grievance_rules.reading.columns import shown_header
@@ -179,12 +180,12 @@ def read_command(
                     )
                 )
         if stream.title_rows:
-            rows = ", ".join(str(row) for row in stream.title_rows)
+            rows = join_list(str(row) for row in stream.title_rows)
             click.echo(_("title rows above the header, skipped: {rows}").format(rows=rows))
         if stream.ignored_columns:
             click.echo(
                 _("ignored columns: {columns}").format(
-                    columns=", ".join(shown_header(h) for h in stream.ignored_columns)
+                    columns=join_list(shown_header(h) for h in stream.ignored_columns)
                 )
             )
         click.echo(

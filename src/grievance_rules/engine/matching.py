@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol, get_args
 
 from grievance_rules.errors import EngineError, FactValidationError
 from grievance_rules.i18n import gettext as _
+from grievance_rules.i18n import join_list
 from grievance_rules.model import WorkOrder
 from grievance_rules.model.events import EVENT_CLASSES, EventBase
 from grievance_rules.model.handling import event_indices_as_of, handling_units
@@ -461,7 +462,7 @@ def get_matcher(name: str) -> Matcher:
     else:
         raise EngineError(
             _("unknown engine {name}; one of: {engines}").format(
-                name=repr(name), engines=", ".join(ENGINES)
+                name=repr(name), engines=join_list(ENGINES)
             )
         )
     _MATCHERS[name] = found

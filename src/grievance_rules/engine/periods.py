@@ -32,6 +32,7 @@ from grievance_rules.calendar import SHANGHAI
 from grievance_rules.engine.assessment import Assessment
 from grievance_rules.engine.plan import PackPlan, plan_for
 from grievance_rules.i18n import gettext as _
+from grievance_rules.i18n import join_list
 from grievance_rules.packs import Pack
 from grievance_rules.packs.schema import (
     Citation,
@@ -102,7 +103,7 @@ def unknown_period_kind(kind: str) -> ValueError:
     """
     return ValueError(
         _("unknown kind of period {value}; one of {kinds}").format(
-            value=repr(kind), kinds=", ".join(PERIOD_KINDS)
+            value=repr(kind), kinds=join_list(PERIOD_KINDS)
         )
     )
 

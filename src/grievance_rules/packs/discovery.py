@@ -22,6 +22,7 @@ from pathlib import Path
 
 from grievance_rules.errors import PackNotFoundError
 from grievance_rules.i18n import gettext as _
+from grievance_rules.i18n import join_list
 from grievance_rules.packs._builtin import builtin_packs_dir
 from grievance_rules.packs.loader import Pack, load_pack
 
@@ -93,7 +94,7 @@ def find_pack(name_or_path: str | Path, *, strict: bool = False) -> Pack:
     for location in available_packs():
         if location.name == name:
             return load_pack(location.directory, strict=strict, origin=location.origin)
-    names = ", ".join(p.name for p in available_packs())
+    names = join_list(p.name for p in available_packs())
     hint = ""
     if os.path.lexists(Path(name) / "pack.yaml"):
         hint = _("; to load the folder {name} here, give it as a path: ./{folder}").format(

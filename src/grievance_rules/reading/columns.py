@@ -29,7 +29,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from grievance_rules.errors import ColumnMappingError
-from grievance_rules.i18n import current_language, has_chinese
+from grievance_rules.i18n import current_language, has_chinese, join_list
 from grievance_rules.i18n import gettext as _
 from grievance_rules.model import EVENT_CLASSES
 
@@ -218,7 +218,7 @@ class ColumnMapping:
             if name not in DEFAULT_HEADERS:
                 raise ColumnMappingError(
                     _("no field {name!r} to map a column to; fields: {fields}").format(
-                        name=name, fields=", ".join(DEFAULT_HEADERS)
+                        name=name, fields=join_list(DEFAULT_HEADERS)
                     )
                 )
             given_headers[name] = (given,) if isinstance(given, str) else tuple(given)

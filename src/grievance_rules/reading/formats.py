@@ -12,6 +12,7 @@ from pathlib import PurePath
 
 from grievance_rules.errors import InputFormatError
 from grievance_rules.i18n import gettext as _
+from grievance_rules.i18n import join_list
 
 __all__ = ["InputFormat", "format_of"]
 
@@ -66,5 +67,5 @@ def format_of(name: str | PurePath) -> InputFormat:
             _(
                 "cannot tell the format of {name!r} from its suffix {suffix!r}; name one of "
                 "{formats}"
-            ).format(name=str(name), suffix=suffix, formats=", ".join(f.value for f in InputFormat))
+            ).format(name=str(name), suffix=suffix, formats=join_list(f.value for f in InputFormat))
         ) from None

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from grievance_rules.i18n import gettext as _
+from grievance_rules.i18n import join_list
 from grievance_rules.model import EVENT_CLASSES
 from grievance_rules.reading.cells import bool_cell, instant_cell, list_cell, text_cell
 from grievance_rules.reading.columns import header_key, shown_header
@@ -397,7 +398,7 @@ def _event_of(
                         ).format(
                             where=where,
                             value=cells[column],
-                            types=", ".join(cls.zh for cls in EVENT_CLASSES.values()),
+                            types=join_list(cls.zh for cls in EVENT_CLASSES.values()),
                         ),
                         "invalid_cell",
                     )

@@ -66,6 +66,7 @@ from pydantic import ValidationError
 from grievance_rules.collector import paused
 from grievance_rules.errors import ReadError
 from grievance_rules.i18n import gettext as _
+from grievance_rules.i18n import join_list
 from grievance_rules.model import EVENT_CLASSES, Unit
 from grievance_rules.reading.long import BOOL_FIELDS, EVENT_HEADERS
 from grievance_rules.reading.problems import without_units_table
@@ -892,7 +893,7 @@ def _repeated(order_id: str, rows: Sequence[int], partition: ParquetPartition) -
             "its records cannot be told apart, so none of them is read"
         ).format(
             order_id=order_id,
-            rows=", ".join(str(row) for row in rows),
+            rows=join_list(str(row) for row in rows),
             file=Path(partition.orders).name,
         ),
         "duplicate_id",
@@ -906,7 +907,7 @@ def _orphans(
     for order_id, rows in groups.items():
         record += 1
         location = SourceLocation(str(path), record, row=rows[0])
-        shown = ", ".join(str(row) for row in rows[:10]) + (" ..." if len(rows) > 10 else "")
+        shown = join_list(str(row) for row in rows[:10]) + (" ..." if len(rows) > 10 else "")
         what = (
             _("order {order_id}").format(order_id=order_id)
             if order_id is not None

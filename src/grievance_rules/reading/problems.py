@@ -24,7 +24,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from grievance_rules.i18n import current_language
+from grievance_rules.i18n import current_language, join_list
 from grievance_rules.i18n import gettext as _
 from grievance_rules.model import EVENT_TYPES, HistoryIssue, enums
 from grievance_rules.model.base import CHECKED_TAG, FAST_TAG
@@ -141,7 +141,7 @@ def problems_from_validation(exc: ValidationError) -> tuple[RecordProblem, ...]:
         elif kind == "union_tag_invalid":
             tag = error.get("ctx", {}).get("tag")
             message = _("unknown event type {tag}; expected one of {types}, ...").format(
-                tag=repr(tag), types=", ".join(EVENT_TYPES[:2])
+                tag=repr(tag), types=join_list(EVENT_TYPES[:2])
             )
         elif kind == "union_tag_not_found":
             message = _("event has no 'type'")
@@ -168,7 +168,7 @@ def _naive_as_one(problems: list[RecordProblem]) -> tuple[RecordProblem, ...]:
     naive = [p for p in problems if p.code == "timezone_aware"]
     if len(naive) < 2:
         return tuple(problems)
-    others = ", ".join(p.field for p in naive[1:])
+    others = join_list(p.field for p in naive[1:])
     merged = RecordProblem(
         naive[0].field,
         _("{message}; so have {count} more of this record's timestamps ({fields})").format(

@@ -48,7 +48,7 @@ from pydantic import ValidationError
 
 from grievance_rules.errors import ReadError
 from grievance_rules.i18n import gettext as _
-from grievance_rules.i18n import pgettext
+from grievance_rules.i18n import join_list, pgettext
 from grievance_rules.model import Severity, WorkOrder, check_history
 from grievance_rules.reading.cells import id_cell
 from grievance_rules.reading.columns import ColumnMapping, TableLayout, shown_header
@@ -309,7 +309,7 @@ class OrderStream(Iterable[RecordResult]):
             except ValueError:
                 raise ReadError(
                     _("unknown format {format!r}; one of {formats}").format(
-                        format=format, formats=", ".join(f.value for f in InputFormat)
+                        format=format, formats=join_list(f.value for f in InputFormat)
                     )
                 ) from None
         self.validator = _Validator(None if assume_tz is None else zone(assume_tz), strict)
@@ -653,7 +653,7 @@ class OrderStream(Iterable[RecordResult]):
                             name=self.name,
                             sheet=orders_sheet,
                             other=others[0],
-                            sheets=", ".join(book.sheetnames),
+                            sheets=join_list(book.sheetnames),
                         )
                     )
             self.sheets_used["orders"] = orders_sheet
@@ -706,7 +706,7 @@ def _sibling(path: Path, part: str) -> Path | None:
 
 
 def _row_list(rows: Sequence[TableRow]) -> str:
-    shown = ", ".join(str(row.row) for row in rows[:10])
+    shown = join_list(str(row.row) for row in rows[:10])
     return shown + (" ..." if len(rows) > 10 else "")
 
 

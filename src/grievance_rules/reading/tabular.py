@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from grievance_rules.i18n import gettext as _
+from grievance_rules.i18n import join_list
 from grievance_rules.reading.cells import id_cell, instant_cell, list_cell, text_cell
 from grievance_rules.reading.columns import (
     INSTANT_FIELDS,
@@ -233,7 +234,7 @@ def joined_header(
             ).format(
                 where=where,
                 row=top.row,
-                cells=", ".join(
+                cells=join_list(
                     f"{cell_name(top.row, first + 1)}:{cell_name(end, last + 1)}"
                     for first, last, end in deep
                 ),
@@ -263,7 +264,7 @@ def joined_header(
                 where=where,
                 top=top.row,
                 below=below.row,
-                cells=", ".join(
+                cells=join_list(
                     f"{cell_name(below.row, c + 1)} ({shown_header(_filled(top.cells, c) or '')})"
                     for c in unnamed
                 ),

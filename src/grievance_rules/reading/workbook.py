@@ -31,6 +31,7 @@ from openpyxl.utils.cell import coordinate_from_string, range_boundaries
 
 from grievance_rules.errors import ReadError
 from grievance_rules.i18n import gettext as _
+from grievance_rules.i18n import join_list
 from grievance_rules.reading.tabular import TableRow
 
 __all__ = ["XlsxWorkbook", "cell_name", "date_only_format"]
@@ -173,7 +174,7 @@ class XlsxWorkbook:
         if name not in self.sheetnames:
             raise ReadError(
                 _("no sheet {name!r}; sheets: {sheets}").format(
-                    name=name, sheets=", ".join(self.sheetnames)
+                    name=name, sheets=join_list(self.sheetnames)
                 )
             )
         return self._book[name]

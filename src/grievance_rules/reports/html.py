@@ -37,7 +37,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from grievance_rules.i18n import current_language
+from grievance_rules.i18n import current_language, join_list
 from grievance_rules.i18n import gettext as _
 from grievance_rules.reports.charts import (
     CLOCK_COLOURS,
@@ -354,7 +354,7 @@ def _heat_caption(cards: Sequence[Scorecard]) -> str:
         text += " " + _(
             "{packs}: no unit got a point under this pack, so its panels show its rates "
             "instead (a share of the unit's orders: red 0 %, green 100 %)."
-        ).format(packs=", ".join(rated))
+        ).format(packs=join_list(rated))
     return text
 
 
@@ -484,7 +484,7 @@ def _examples(cmp: Comparison) -> str:
         return f'<p class="empty">{_e(_("None."))}</p>'
     parts = [f"<p>{_e(examples_intro(len(cmp.examples)))}</p>"]
     for example in cmp.examples:
-        points = ", ".join(f"{pack} {number(example.points.get(pack))}" for pack in cmp.packs)
+        points = join_list(f"{pack} {number(example.points.get(pack))}" for pack in cmp.packs)
         parts.append(f"<h3>{_e(order_heading(example.order_id, points))}</h3>")
         parts.append(
             html_table(

@@ -25,7 +25,7 @@ import re
 from collections.abc import Iterable
 
 from grievance_rules.i18n import gettext as _
-from grievance_rules.i18n import pgettext
+from grievance_rules.i18n import join_list, pgettext
 from grievance_rules.reports.formatting import (
     DASH,
     KEY_RATES,
@@ -213,7 +213,7 @@ def _examples(cmp: Comparison) -> list[str]:
         return [_("None.")]
     out = [escape(examples_intro(len(cmp.examples)))]
     for example in cmp.examples:
-        points = ", ".join(f"{pack} {number(example.points.get(pack))}" for pack in cmp.packs)
+        points = join_list(f"{pack} {number(example.points.get(pack))}" for pack in cmp.packs)
         out += ["", f"### {escape(order_heading(example.order_id, points))}", ""]
         out += markdown_table(order_divergence_table(cmp, example))
     return out

@@ -14,7 +14,7 @@ import csv
 import io
 from collections.abc import Sequence
 
-from grievance_rules.i18n import current_language
+from grievance_rules.i18n import current_language, join_list
 from grievance_rules.i18n import gettext as _
 from grievance_rules.packs.diff import DiffRow, PackDiff, RuleSide
 from grievance_rules.packs.readme import _kind as readme_kind
@@ -33,7 +33,7 @@ def _status(row: DiffRow, labels: Sequence[str]) -> str:
     missing = [label for label in labels if label not in row.present_in]
     status = _(row.status)
     if missing:
-        status += _("; none in {packs}").format(packs=", ".join(missing))
+        status += _("; none in {packs}").format(packs=join_list(missing))
     return status
 
 
@@ -62,7 +62,7 @@ def _summary_lines(diff: PackDiff) -> list[str]:
             lines.append(
                 _("- `{pack}` has rules without topics, matched with nothing: {rules}.").format(
                     pack=column.label,
-                    rules=", ".join(f"`{rule_id}`" for rule_id in column.untagged),
+                    rules=join_list(f"`{rule_id}`" for rule_id in column.untagged),
                 )
             )
     return lines

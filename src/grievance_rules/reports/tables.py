@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 from grievance_rules.engine import Rejection
 from grievance_rules.i18n import gettext as _
-from grievance_rules.i18n import pgettext
+from grievance_rules.i18n import join_list, pgettext
 from grievance_rules.reports.formatting import (
     CLOCK_STATES,
     citation_text,
@@ -394,7 +394,7 @@ def divergence_table(cmp: Comparison) -> Table:
             *_kind_topic_cells(d.kind, d.topic),
             *(outcome_text(p) for p in d.pattern),
             d.orders,
-            ", ".join(d.examples),
+            join_list(d.examples),
         )
         for d in cmp.divergences
     )
@@ -421,7 +421,7 @@ def example_table(cmp: Comparison) -> Table:
             side.pack,
             outcome_text(side.outcome),
             example.points.get(side.pack),
-            ", ".join(side.rule_ids),
+            join_list(side.rule_ids),
             citation_text(side.citations),
             trace_joined(side.details, unit_names=names),
         )

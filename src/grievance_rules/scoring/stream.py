@@ -29,6 +29,7 @@ from grievance_rules.engine.matching import EngineName
 from grievance_rules.engine.plan import PackPlan, plan_for
 from grievance_rules.errors import PackError
 from grievance_rules.i18n import gettext as _
+from grievance_rules.i18n import join_list
 from grievance_rules.model import WorkOrder
 from grievance_rules.packs import Pack
 from grievance_rules.reading import Accepted, Rejected
@@ -78,7 +79,7 @@ def resolve_packs(packs: Iterable[PackSource]) -> list[Pack]:
     twice = sorted({key for key in keys if keys.count(key) > 1})
     if twice:
         raise PackError(
-            _("the same pack given twice: {packs}").format(packs=", ".join(twice)), field="packs"
+            _("the same pack given twice: {packs}").format(packs=join_list(twice)), field="packs"
         )
     return loaded
 

@@ -43,6 +43,7 @@ from grievance_rules.engine.batch import INPUT_ERRORS
 from grievance_rules.engine.duplicates import DuplicateIds
 from grievance_rules.errors import GrievanceRulesError
 from grievance_rules.i18n import gettext as _
+from grievance_rules.i18n import join_list
 from grievance_rules.model import WorkOrder, work_order_schema
 from grievance_rules.model.base import LATEST
 from grievance_rules.operations import watch
@@ -143,14 +144,14 @@ def create_app(
             if len(loaded) == 1:
                 return next(iter(loaded.values()))
             raise refused(
-                422, _("pack: required (one of {packs})").format(packs=", ".join(sorted(loaded)))
+                422, _("pack: required (one of {packs})").format(packs=join_list(sorted(loaded)))
             )
         pack = loaded.get(name)
         if pack is None:
             raise refused(
                 404,
                 _("unknown pack {name}; this service has: {packs}").format(
-                    name=repr(name), packs=", ".join(sorted(loaded))
+                    name=repr(name), packs=join_list(sorted(loaded))
                 ),
             )
         return pack

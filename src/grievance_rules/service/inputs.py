@@ -24,7 +24,7 @@ from grievance_rules.engine.duplicates import DuplicateIds
 from grievance_rules.engine.matching import check_integers, view_of
 from grievance_rules.engine.single import instant_of
 from grievance_rules.errors import FactValidationError, HistoryError, NotYetReceivedError
-from grievance_rules.i18n import N_
+from grievance_rules.i18n import N_, join_list
 from grievance_rules.i18n import gettext as _
 from grievance_rules.model import WorkOrder
 from grievance_rules.model.base import EARLIEST, LATEST
@@ -250,7 +250,7 @@ def require_one_of(name: str, value: str, allowed: Sequence[str]) -> None:
         raise refused(
             422,
             _("{name}: {value} is not one of {allowed}").format(
-                name=name, value=repr(value), allowed=", ".join(allowed)
+                name=name, value=repr(value), allowed=join_list(allowed)
             ),
         )
 

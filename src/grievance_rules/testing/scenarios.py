@@ -61,7 +61,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from grievance_rules.errors import PackError, WorkOrderError
-from grievance_rules.i18n import current_language, has_chinese, pgettext
+from grievance_rules.i18n import current_language, has_chinese, join_list, pgettext
 from grievance_rules.i18n import gettext as _
 from grievance_rules.text_width import display_width, pad
 
@@ -370,7 +370,7 @@ def _check_expect(file: Path, where: str, expect: Any) -> None:
         if key not in _EXPECT_KEYS:
             raise fail(
                 f"expect.{key}",
-                _("unknown; one of {keys}").format(keys=", ".join(sorted(_EXPECT_KEYS))),
+                _("unknown; one of {keys}").format(keys=join_list(sorted(_EXPECT_KEYS))),
             )
         if key == "points" and (isinstance(items, bool) or not isinstance(items, int | float)):
             raise fail("expect.points", _("must be a number (the total points)"))
@@ -396,7 +396,7 @@ def _check_expect(file: Path, where: str, expect: Any) -> None:
                 raise fail(
                     f"expect.{key}[{n}].{unknown[0]}",
                     _("unknown field; a {kind} has {fields}").format(
-                        kind=_kind_label(key[:-1]), fields=", ".join(sorted(allowed))
+                        kind=_kind_label(key[:-1]), fields=join_list(sorted(allowed))
                     ),
                 )
 
@@ -460,7 +460,7 @@ def load_scenarios(path: str | Path) -> list[ScenarioCase]:
                     file=file,
                     number=index + 1,
                     key=repr(unknown[0]),
-                    keys=", ".join(sorted(_CASE_KEYS)),
+                    keys=join_list(sorted(_CASE_KEYS)),
                 ),
                 file=str(file),
                 field=unknown[0],
@@ -484,7 +484,7 @@ def load_scenarios(path: str | Path) -> list[ScenarioCase]:
         if unknown:
             raise ScenarioFileError(
                 _("{file}: {where}: unknown key {key}; a case has {keys}").format(
-                    file=file, where=where, key=repr(unknown[0]), keys=", ".join(sorted(_CASE_KEYS))
+                    file=file, where=where, key=repr(unknown[0]), keys=join_list(sorted(_CASE_KEYS))
                 ),
                 file=str(file),
                 field=unknown[0],
