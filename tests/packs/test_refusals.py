@@ -192,7 +192,7 @@ def test_a_composite_weight_that_is_not_a_number_is_refused_before_scoring(daye)
     )
     # 0 is a weight (the rate left out of the composite); True is not a number here
     assert daye.with_parameters({"weight_completion": 0}).overrides == {"weight_completion": 0}
-    with pytest.raises(PackError):
+    with language("en"), pytest.raises(PackError, match="at least 0, got True "):
         daye.with_parameters({"weight_completion": True})
 
 

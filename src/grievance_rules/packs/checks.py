@@ -64,7 +64,6 @@ __all__ = [
     "applies_from",
     "check_calendar",
     "check_parameter_citations",
-    "check_scoring",
     "late_parameter_flags",
     "late_parameter_notes",
     "late_parameters",
@@ -200,6 +199,7 @@ class Checker:
                 for kind in rule.among:
                     self.enum_value(rule, "among", enums.UnitKind, kind)
                 self.target(rule, rule.actor, "actor")
+        self.scoring()
 
     def enum_value(self, rule: Rule, path: str, enum: type[TermEnum], value: str) -> None:
         """A value of an enumeration (a channel, a unit kind ...) is known."""
@@ -459,8 +459,66 @@ class Checker:
                     )
 
     def of_value(self, ref: Any, message: str) -> str:
-        """``message``, saying where the value is when a parameter gives it (:func:`of_value`)."""
-        return of_value(ref, message, self.given)
+        """``message``, saying where the value is when a parameter gives it.
+
+        In parameters.yaml, or, for a parameter set over it (:attr:`given`), where it was set.
+        """
+        if not isinstance(ref, ParamRef):
+            return message
+        if ref.param in self.given:
+            return _("{message} (the value of parameter {name} given by {given})").format(
+                message=message, name=repr(ref.param), given=self.given[ref.param]
+            )
+        return _("{message} (the value of parameter {name} in parameters.yaml)").format(
+            message=message, name=repr(ref.param)
+        )
+
+    def scoring(self) -> None:
+        """The composite of ``scoring`` weighs known rates by numbers of at least 0.
+
+        A weight is a literal or a parameter; every dated value of the parameter (or the
+        value set over it, :attr:`given`) is checked, as a rule's parameters are.
+        """
+        names = set(RATE_NAMES)
+        for rate, weight in self.manifest.scoring.composite.items():
+            field_path = f"scoring.composite.{rate}"
+
+            if rate not in names:
+                raise PackError(
+                    _("{file}: {field}: unknown rate {rate}; one of {rates}").format(
+                        file=MANIFEST,
+                        field=field_path,
+                        rate=repr(rate),
+                        rates=join_list(sorted(names)),
+                    ),
+                    file=MANIFEST,
+                    field=field_path,
+                )
+            if isinstance(weight, ParamRef) and weight.param not in self.parameters:
+                raise PackError(
+                    _("{file}: {field}: unknown parameter {name}").format(
+                        file=MANIFEST, field=field_path, name=repr(weight.param)
+                    ),
+                    file=MANIFEST,
+                    field=field_path,
+                )
+            values = (
+                [dated.value for dated in self.parameters[weight.param].values]
+                if isinstance(weight, ParamRef)
+                else [weight]
+            )
+            for value in values:
+                if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+                    problem = _("a weight must be a number of at least 0, got {value}").format(
+                        value=repr(value)
+                    )
+                    raise PackError(
+                        _("{file}: {field}: {message}").format(
+                            file=MANIFEST, field=field_path, message=self.of_value(weight, problem)
+                        ),
+                        file=MANIFEST,
+                        field=field_path,
+                    )
 
     def whole(self, rule: Rule, ref: Any, path: str, *, least: int) -> None:
         """A count (a number or a dated parameter): every value a whole number >= least."""
@@ -980,68 +1038,3 @@ def pack_flags(
         else []
     )
     return [*overlapping_deductions(rules), *uncited_parameters(parameters), *late]
-
-
-def of_value(ref: Any, message: str, given: Mapping[str, str]) -> str:
-    """``message``, saying where the value is when a parameter gives it.
-
-    In parameters.yaml, or, for a parameter set over it (``given``: how it was given,
-    as ``the option --set points_overdue=two``), where it was set.
-    """
-    if not isinstance(ref, ParamRef):
-        return message
-    if ref.param in given:
-        return _("{message} (the value of parameter {name} given by {given})").format(
-            message=message, name=repr(ref.param), given=given[ref.param]
-        )
-    return _("{message} (the value of parameter {name} in parameters.yaml)").format(
-        message=message, name=repr(ref.param)
-    )
-
-
-def check_scoring(
-    manifest: Manifest,
-    parameters: Mapping[str, Parameter],
-    given: Mapping[str, str] | None = None,
-) -> None:
-    """The ``scoring`` section names known rates and parameters, and weighs by numbers.
-
-    Each weight of the composite, a literal or every dated value of its parameter, is
-    a number of at least 0 (``given``: parameters set over parameters.yaml, as
-    :class:`Checker` takes them).
-    """
-    names = set(RATE_NAMES)
-    for rate, weight in manifest.scoring.composite.items():
-        field_path = f"scoring.composite.{rate}"
-        if rate not in names:
-            raise PackError(
-                _("{file}: {field}: unknown rate {rate}; one of {rates}").format(
-                    file=MANIFEST, field=field_path, rate=repr(rate), rates=join_list(sorted(names))
-                ),
-                file=MANIFEST,
-                field=field_path,
-            )
-        if isinstance(weight, ParamRef) and weight.param not in parameters:
-            raise PackError(
-                _("{file}: {field}: unknown parameter {name}").format(
-                    file=MANIFEST, field=field_path, name=repr(weight.param)
-                ),
-                file=MANIFEST,
-                field=field_path,
-            )
-        values = (
-            [dated.value for dated in parameters[weight.param].values]
-            if isinstance(weight, ParamRef)
-            else [weight]
-        )
-        for value in values:
-            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-                problem = _("a weight must be a number of at least 0, got {value}").format(
-                    value=repr(value)
-                )
-                raise PackError(
-                    _("{file}: {field}: ").format(file=MANIFEST, field=field_path)
-                    + of_value(weight, problem, given or {}),
-                    file=MANIFEST,
-                    field=field_path,
-                )

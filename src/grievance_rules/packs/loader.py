@@ -32,7 +32,6 @@ from grievance_rules.packs.checks import (
     Checker,
     check_calendar,
     check_parameter_citations,
-    check_scoring,
     late_parameter_flags,
     late_parameters,
     overlapping_deductions,
@@ -217,7 +216,6 @@ def load_pack(directory: str | Path, *, strict: bool = False, origin: str = "pat
             field="rule_files",
         )
     Checker(manifest, rules, parameters, where).run()
-    check_scoring(manifest, parameters)
     with language("en"):  # the pack's record, the same whatever language loads it
         flags = pack_flags(rules, parameters, manifest)
     if strict and flags:

@@ -23,7 +23,7 @@ from grievance_rules.calendar import (
 from grievance_rules.errors import PackError
 from grievance_rules.i18n import gettext as _
 from grievance_rules.i18n import join_list
-from grievance_rules.packs.checks import Checker, check_scoring
+from grievance_rules.packs.checks import Checker
 from grievance_rules.packs.schema import (
     DatedValue,
     Manifest,
@@ -218,7 +218,6 @@ class Pack:
         where = {rule_id: (file, None, 0) for rule_id, file in self.rule_files.items()}
         try:
             Checker(self.manifest, self.rules, fixed, where, given).run()
-            check_scoring(self.manifest, fixed, given)
         except PackError as exc:
             names = join_list(f"{name}={value!r}" for name, value in overrides.items())
             raise exc.restated(
