@@ -518,15 +518,15 @@ def _attribute(
     """
     if all(name in kind.model_fields for kind in kinds):
         found = list(map(operator.itemgetter(name), attrs))
-    elif not name.startswith("_") and not any(
-        name in kind.model_fields or hasattr(kind, name) for kind in kinds
-    ):
-        # (a model's instance has no attribute but its fields, its class's and private ones;
-        # a pydantic class does not have its fields as attributes: a field of one of the
-        # kinds is read, not taken as missing from all)
-        return [_MISSING] * len(events)
+    elif name.startswith("_") or any(hasattr(kind, name) for kind in kinds):
+        found = [getattr(e, name, _MISSING) for e in events]  # a class's or private one
+    elif any(name in kind.model_fields for kind in kinds):
+        # a field of some of the kinds (a pydantic class does not have its fields as
+        # attributes): read where the events hold their fields, missing from the others
+        found = [a.get(name, _MISSING) for a in attrs]
     else:
-        found = [getattr(e, name, _MISSING) for e in events]
+        # (a model's instance has no attribute but its fields, its class's and private ones)
+        return [_MISSING] * len(events)
     if length:
         return [(len(v),) if isinstance(v, _SEQUENCES) else v for v in found]
     if set(map(type, found)).isdisjoint(_SCALAR_SET):
