@@ -832,8 +832,6 @@ def _states_seen(states: Sequence[str]) -> str:
     """The states a time limit was seen in, in the current language (``nothing`` if none)."""
     if not states:
         return _("nothing")
-    if current_language() != "zh":
-        return ", ".join(states)
     labels = {
         "met": pgettext("scenario report", "met"),
         "breached": pgettext("scenario report", "breached"),
@@ -842,7 +840,7 @@ def _states_seen(states: Sequence[str]) -> str:
         "running": pgettext("scenario report", "running"),
         "paused": pgettext("scenario report", "paused"),
     }
-    return "、".join(labels.get(state, state) for state in states)
+    return join_list(labels.get(state, state) for state in states)
 
 
 @dataclass
