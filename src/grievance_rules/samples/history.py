@@ -35,6 +35,17 @@ __all__ = ["CONTACT_METHODS", "OrderBuilder", "Pick", "Thread", "add_months"]
 
 _CST = dt.timezone(dt.timedelta(hours=8))  # Shanghai: no daylight saving since 1991
 _DAY = OFFICE_DAY_MINUTES
+
+
+def _letter_limit(supervised: dt.datetime) -> int:
+    """The working days a 公函督办 gives to finish (限时办结): 1 to 5, by its minute.
+
+    Varied by the letter's instant, not drawn, so that adding the time limit left every
+    other draw, and every other order, as it was.
+    """
+    return 1 + supervised.minute % 5
+
+
 _CLOSING = dt.time(17, 30)
 
 _REASONS_RETURN = (
@@ -567,14 +578,17 @@ class OrderBuilder:
         )
         if self.chance(mix.poor_handling_supervision):
             street = unit in g.street_ids
+            # (the event's instant: not before the last event's, as ``ev`` places it)
+            supervised = max(g.office(found, self.between(30, 300)), self.cursor)
             self.ev(
                 "supervision",
-                g.office(found, self.between(30, 300)),
+                supervised,
                 registry.district.id if street else registry.city.id,
                 level="district" if street else "city",
                 mode="letter",
                 reason="buck_passing",
                 to_unit=unit,
+                deadline=g.closing(supervised, _letter_limit(supervised)),  # 限时办结
             )
         if self.chance(mix.referral):
             self.ev(
@@ -900,14 +914,22 @@ class OrderBuilder:
             )
         if self.chance(mix.poor_handling_supervision):
             city = self.handler not in g.street_ids or self.chance(0.25)
+            supervised = max(g.office(last, self.between(30, 600)), self.cursor)
+            mode = self.rng.choice(("letter", "meeting", "phone"))
             last = self.ev(
                 "supervision",
-                g.office(last, self.between(30, 600)),
+                supervised,
                 registry.city.id if city else registry.district.id,
                 level="city" if city else "district",
-                mode=self.rng.choice(("letter", "meeting", "phone")),
+                mode=mode,
                 reason="poor_handling",
                 to_unit=self.handler,
+                # 公函督办 限时办结: a letter sets its time limit
+                **(
+                    {"deadline": g.closing(supervised, _letter_limit(supervised))}
+                    if mode == "letter"
+                    else {}
+                ),
             )
         self.face_next = self.chance(mix.face_to_face)
         return last
