@@ -665,3 +665,16 @@ def test_lists_in_messages_are_joined_with_the_enumeration_comma_in_chinese() ->
         .splitlines()[-1]
         .endswith("'doc' 不是工单文件的格式：应为以下之一：json、jsonl、csv、xlsx")
     )
+
+
+def test_a_list_cut_short_ends_with_an_ellipsis_as_the_language_writes_it() -> None:
+    """The first items of a long list, then `` ...`` in English or …… in Chinese."""
+    rows = list(range(2, 14))  # 12 rows, 10 shown
+    with i18n.language("zh"):
+        assert i18n.join_truncated(rows, 10) == "2、3、4、5、6、7、8、9、10、11……"
+        assert i18n.join_truncated(rows[:10], 10) == "2、3、4、5、6、7、8、9、10、11"
+        assert i18n.join_truncated(["a", "b"], 1) == "a……"
+    with i18n.language("en"):
+        assert i18n.join_truncated(rows, 10) == "2, 3, 4, 5, 6, 7, 8, 9, 10, 11 ..."
+        assert i18n.join_truncated(rows[:10], 10) == "2, 3, 4, 5, 6, 7, 8, 9, 10, 11"
+        assert i18n.join_truncated([], 10) == ""

@@ -48,7 +48,7 @@ from pydantic import ValidationError
 
 from grievance_rules.errors import ReadError
 from grievance_rules.i18n import gettext as _
-from grievance_rules.i18n import join_list, pgettext
+from grievance_rules.i18n import join_list, join_truncated, pgettext
 from grievance_rules.model import Severity, WorkOrder, check_history
 from grievance_rules.reading.cells import id_cell
 from grievance_rules.reading.columns import ColumnMapping, TableLayout, shown_header
@@ -706,8 +706,7 @@ def _sibling(path: Path, part: str) -> Path | None:
 
 
 def _row_list(rows: Sequence[TableRow]) -> str:
-    shown = join_list(str(row.row) for row in rows[:10])
-    return shown + (" ..." if len(rows) > 10 else "")
+    return join_truncated([row.row for row in rows], 10)
 
 
 def _with_event_rows(result: Rejected, events: EventRows, rows: Sequence[int]) -> Rejected:
