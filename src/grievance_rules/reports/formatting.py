@@ -30,7 +30,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Iterator, Mapping
 
-from grievance_rules.i18n import N_, Language, current_language, language, pgettext
+from grievance_rules.i18n import N_, Language, current_language, join_list, language, pgettext
 from grievance_rules.i18n import gettext as _
 from grievance_rules.model.enums import LeaderRole, UnitKind
 from grievance_rules.model.units import Unit
@@ -266,7 +266,7 @@ def outcome_text(outcome: str) -> str:
     labels = _state_labels()
     parts = [part.strip() for part in outcome.split(",")]
     if all(part in labels for part in parts):
-        return ("、" if current_language() == "zh" else ", ").join(labels[p] for p in parts)
+        return join_list(labels[p] for p in parts)
     words = outcome.split(" ")
     return " ".join(labels.get(word, word) for word in words)
 
