@@ -15,11 +15,11 @@ otherwise ``en``.
 Example:
     >>> from grievance_rules.i18n import gettext as _, language
     >>> with language("zh"):
-    ...     _("Unit")
+    ...     _("unit")
     '单位'
     >>> with language("en"):
-    ...     _("Unit")
-    'Unit'
+    ...     _("unit")
+    'unit'
 """
 
 from __future__ import annotations

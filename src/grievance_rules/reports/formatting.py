@@ -44,6 +44,7 @@ __all__ = [
     "as_of_text",
     "citation_text",
     "counts_text",
+    "diff_status_label",
     "in_language",
     "kind_of_finding_label",
     "level_label",
@@ -251,6 +252,12 @@ def _state_labels() -> dict[str, str]:
         "pending": _("pending"),
         "open": _("open"),
     }
+
+
+def diff_status_label(status: str) -> str:
+    """Whether a row of a pack diff is the same in every pack: ``same`` / ``相同``, ``不同``."""
+    labels = {"same": _("same"), "differs": _("differs")}
+    return labels.get(status, status)
 
 
 def state_label(state: str) -> str:
