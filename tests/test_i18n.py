@@ -665,3 +665,37 @@ def test_lists_in_messages_are_joined_with_the_enumeration_comma_in_chinese() ->
         .splitlines()[-1]
         .endswith("'doc' 不是工单文件的格式：应为以下之一：json、jsonl、csv、xlsx")
     )
+
+
+def test_a_list_cut_short_ends_with_an_ellipsis_as_the_language_writes_it() -> None:
+    """The first items of a long list, then `` ...`` in English or …… in Chinese."""
+    rows = list(range(2, 14))  # 12 rows, 10 shown
+    with i18n.language("zh"):
+        assert i18n.join_truncated(rows, 10) == "2、3、4、5、6、7、8、9、10、11……"
+        assert i18n.join_truncated(rows[:10], 10) == "2、3、4、5、6、7、8、9、10、11"
+        assert i18n.join_truncated(["a", "b"], 1) == "a……"
+    with i18n.language("en"):
+        assert i18n.join_truncated(rows, 10) == "2, 3, 4, 5, 6, 7, 8, 9, 10, 11 ..."
+        assert i18n.join_truncated(rows[:10], 10) == "2, 3, 4, 5, 6, 7, 8, 9, 10, 11"
+        assert i18n.join_truncated([], 10) == ""
+
+
+def test_lists_are_joined_by_join_list_not_by_a_catalogue_separator_of_their_own() -> None:
+    """``join_list`` is the one place a list's separator is chosen (、 or ``, ``).
+
+    Code that joined with ``pgettext("list", ", ")`` (the same 、 through the catalogue)
+    or with its own ``"、" if current_language() == "zh" else ", "`` now calls ``join_list``;
+    the catalogue entry is gone with its last use.
+    """
+    extracted = {(m.context, m.id) for m in catalogue.extract()}
+    assert ("list", ", ") not in extracted
+    assert catalogue.load().get(", ", context="list") is None
+    source = Path(i18n.__file__).parent
+    joined_their_own_way = [
+        f"{path.relative_to(source)}:{number}"
+        for path in sorted(source.rglob("*.py"))
+        if path.name != "i18n.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if '"、" if current_language() == "zh" else ", "' in line
+    ]
+    assert joined_their_own_way == []

@@ -15,11 +15,11 @@ otherwise ``en``.
 Example:
     >>> from grievance_rules.i18n import gettext as _, language
     >>> with language("zh"):
-    ...     _("Unit")
+    ...     _("unit")
     '单位'
     >>> with language("en"):
-    ...     _("Unit")
-    'Unit'
+    ...     _("unit")
+    'unit'
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from __future__ import annotations
 import gettext as _gettext_module
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
@@ -44,6 +44,7 @@ __all__ = [
     "gettext",
     "has_chinese",
     "join_list",
+    "join_truncated",
     "language",
     "language_from_environment",
     "language_of",
@@ -174,6 +175,26 @@ def join_list(items: Iterable[object]) -> str:
         'id, kind, when'
     """
     return ("、" if current_language() == "zh" else ", ").join(map(str, items))
+
+
+def join_truncated(items: Sequence[object], limit: int) -> str:
+    """The first ``limit`` items as :func:`join_list` lists them, marked when there are more.
+
+    A list cut short ends with `` ...`` in English and with the Chinese ellipsis ……
+    (no space before it) in Chinese.
+
+    Example:
+        >>> with language("zh"):
+        ...     join_truncated([2, 3, 4, 5], 3), join_truncated([2, 3], 3)
+        ('2、3、4……', '2、3')
+        >>> with language("en"):
+        ...     join_truncated([2, 3, 4, 5], 3), join_truncated([2, 3], 3)
+        ('2, 3, 4 ...', '2, 3')
+    """
+    shown = join_list(items[:limit])
+    if len(items) <= limit:
+        return shown
+    return shown + ("……" if current_language() == "zh" else " ...")
 
 
 def gettext(message: str) -> str:

@@ -146,6 +146,26 @@ def test_event_problems_name_the_events_sheet_row_and_column(tmp_path):
     assert orphan.problems[0].code == "orphan_events"
 
 
+def test_a_long_list_of_orphan_rows_is_cut_short_as_the_language_does(tmp_path):
+    # 12 流转记录 rows (sheet rows 2 to 13) of an order the 工单 sheet lacks: the first
+    # ten are named, then " ..." in English and "……" in Chinese
+    events = [["工单编号", "环节", "时间", "单位"]]
+    events += [["B9", "回复", "2025/1/7 15:00", "c07"]] * 12
+    path = _events_workbook(tmp_path / "o.xlsx", ORDERS, events, UNITS)
+    with language("en"):
+        (orphan,) = read_orders(path, assume_tz="Asia/Shanghai").rejected
+        assert orphan.problems[0].message == (
+            "12 流转记录 row(s) (2, 3, 4, 5, 6, 7, 8, 9, 10, 11 ...) for order B9, "
+            "which the orders sheet does not have"
+        )
+    with language("zh"):
+        (orphan,) = read_orders(path, assume_tz="Asia/Shanghai").rejected
+        assert orphan.problems[0].message == (
+            "“流转记录”中有 12 行（2、3、4、5、6、7、8、9、10、11……）属于工单 B9，"
+            "但工单表中没有该工单"
+        )
+
+
 def test_duplicate_order_rows_are_refused(tmp_path):
     orders = [*ORDERS, ["A1", "12345", "投诉", "2025/1/6 9:00"]]
     events = [["工单编号", "环节", "时间", "单位", "目标单位"],

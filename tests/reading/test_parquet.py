@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from grievance_rules.errors import ReadError
+from grievance_rules.i18n import language
 from grievance_rules.model import WorkOrder
 from grievance_rules.reading.parquet import (
     EVENT_COLUMNS,
@@ -193,6 +194,27 @@ def test_events_of_an_order_the_orders_table_lacks_are_a_record_of_their_own(tmp
     assert orphan.order_id == "ZZ"
     assert orphan.problems[0].code == "orphan_events"
     assert "2 events row(s) (1, 2) for order ZZ" in orphan.problems[0].message
+
+
+def test_a_long_list_of_orphan_rows_is_cut_short_as_the_language_does(tmp_path):
+    # 12 events rows (1 to 12) of an order the orders table lacks: the first ten are
+    # named, then " ..." in English and "……" in Chinese
+    at = dt.datetime(2024, 5, 6, 10, tzinfo=SHANGHAI)
+    _write_tables(
+        tmp_path, [_order(id="A1")], [{"order_id": "ZZ", "type": "signed_for", "at": at}] * 12
+    )
+    with language("en"):
+        orphan = _read(tmp_path)[1]
+        assert orphan.problems[0].message == (
+            "12 events row(s) (1, 2, 3, 4, 5, 6, 7, 8, 9, 10 ...) for order ZZ, "
+            "which the orders table does not have"
+        )
+    with language("zh"):
+        orphan = _read(tmp_path)[1]
+        assert orphan.problems[0].message == (
+            "events 表中有 12 行（1、2、3、4、5、6、7、8、9、10……）属于工单 ZZ，"
+            "但工单表中没有该工单"
+        )
 
 
 def test_naive_timestamps_need_a_zone(tmp_path):

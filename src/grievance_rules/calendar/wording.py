@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 from grievance_rules.calendar.days import DayKind
 from grievance_rules.calendar.durations import CountingConvention, Duration, DurationUnit
-from grievance_rules.i18n import current_language, pgettext
+from grievance_rules.i18n import current_language, join_list
 from grievance_rules.i18n import gettext as _
 
 if TYPE_CHECKING:
@@ -264,7 +264,7 @@ def explain_deadline(deadline: Deadline) -> str:
         lines.append(_("  counted {day}").format(day=day))
     lines.append(_("due       {due}").format(due=deadline.due.isoformat()))
     if deadline.provisional:
-        days = pgettext("list", ", ").join(d.isoformat() for d in deadline.provisional_days[:5])
+        days = join_list(d.isoformat() for d in deadline.provisional_days[:5])
         more = "…" if len(deadline.provisional_days) > 5 else ""
         lines.append(
             _("PROVISIONAL: touches days no notice has set yet ({days})").format(days=days + more)

@@ -36,6 +36,7 @@ from grievance_rules.i18n import (
     N_,
     current_language,
     gettext,
+    join_list,
     ngettext,
     use_language,
 )
@@ -44,6 +45,7 @@ from grievance_rules.text_width import display_width, is_wide
 __all__ = [
     "CLICK_MESSAGES",
     "N_",
+    "Choice",
     "TranslatedArgument",
     "TranslatedCommand",
     "TranslatedGroup",
@@ -145,6 +147,24 @@ def translate_click() -> None:
         if collect is not None:
             command_class.collect_usage_pieces = _translated_pieces(collect)  # type: ignore[method-assign]
     _installed = True
+
+
+class Choice(click.Choice[str]):
+    """Click's ``Choice``; in Chinese its refusal lists the choices with 、.
+
+    ``'doc' 不在可选值 'json'、'jsonl'、'csv'、'xlsx' 之中。`` (click joins them with
+    ``, `` in every language). In English the message is click's own, byte for byte.
+    Every choice option of the CLI is one of these.
+    """
+
+    def get_invalid_choice_message(self, value: Any, ctx: click.Context | None) -> str:
+        """The message refusing ``value``, its list of choices as the language lists one."""
+        if current_language() == "en":
+            return super().get_invalid_choice_message(value, ctx)
+        choices = join_list(repr(self.normalize_choice(choice, ctx)) for choice in self.choices)
+        return ngettext(
+            "{value!r} is not {choice}.", "{value!r} is not one of {choices}.", len(self.choices)
+        ).format(value=value, choice=choices, choices=choices)
 
 
 def _choose(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -445,7 +465,7 @@ def lang_option(func: Callable[..., Any]) -> Callable[..., Any]:
     """``--lang zh|en`` (eager: chosen before any other option is read)."""
     return option(
         "--lang",
-        type=click.Choice(list(LANGUAGES)),
+        type=Choice(list(LANGUAGES)),
         is_eager=True,
         expose_value=False,
         callback=_choose,

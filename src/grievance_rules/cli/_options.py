@@ -12,7 +12,7 @@ import click
 import pendulum
 
 from grievance_rules.calendar import SHANGHAI
-from grievance_rules.cli._language import N_, option
+from grievance_rules.cli._language import N_, Choice, option
 from grievance_rules.i18n import gettext as _
 
 __all__ = [
@@ -69,7 +69,7 @@ DATE = _DateType()
 
 DUPLICATES_OPTION = option(
     "--duplicates",
-    type=click.Choice(["reject", "last"]),
+    type=Choice(["reject", "last"]),
     default="reject",
     show_default=True,
     help=N_(
@@ -81,7 +81,7 @@ DUPLICATES_OPTION = option(
 
 ENGINE_OPTION = option(
     "--engine",
-    type=click.Choice(["native", "durable"]),
+    type=Choice(["native", "durable"]),
     default="native",
     show_default=True,
     help=N_(
@@ -93,7 +93,7 @@ ENGINE_OPTION = option(
 
 SCORING_ENGINE_OPTION = option(
     "--engine",
-    type=click.Choice(["auto", "per-order", "columnar", "native", "durable"]),
+    type=Choice(["auto", "per-order", "columnar", "native", "durable"]),
     default="auto",
     show_default=True,
     help=N_(

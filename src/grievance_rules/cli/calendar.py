@@ -16,7 +16,7 @@ from grievance_rules.calendar import (
 )
 from grievance_rules.calendar.days import DayInfo
 from grievance_rules.calendar.wording import day_reason, weekday_text
-from grievance_rules.cli._language import N_, argument, group, option
+from grievance_rules.cli._language import N_, Choice, argument, group, option
 from grievance_rules.cli._options import DATE, parse_instant
 from grievance_rules.errors import ProvisionalCalendarWarning
 from grievance_rules.i18n import current_language
@@ -136,14 +136,14 @@ def between(start: dt.date, end: dt.date) -> None:
 @argument("duration")
 @option(
     "--convention",
-    type=click.Choice([c.value for c in CountingConvention]),
+    type=Choice([c.value for c in CountingConvention]),
     default=None,
     help=N_("Counting convention [default: working_time with --office-hours, else civil_code]."),
 )
 @option("--office-hours", help=N_('Working intervals, e.g. "09:00-12:00,13:30-17:30".'))
 @option(
     "--half-day",
-    type=click.Choice([r.value for r in HalfDayRule]),
+    type=Choice([r.value for r in HalfDayRule]),
     default=HalfDayRule.HALF_MINUTES.value,
     show_default=True,
     help=N_("What half a working day means."),

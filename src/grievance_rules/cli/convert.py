@@ -22,7 +22,7 @@ from typing import Any
 import click
 
 from grievance_rules.cli._dataset import records_of
-from grievance_rules.cli._language import N_, argument, command, option
+from grievance_rules.cli._language import N_, Choice, argument, command, option
 from grievance_rules.cli._options import output_format
 from grievance_rules.cli._output import REJECTED_EXIT, atomic_file
 from grievance_rules.cli._reading import (
@@ -48,7 +48,7 @@ OUTPUT_FORMATS = ("parquet", "jsonl", "xlsx", "csv")
 @option(
     "--to",
     "to",
-    type=click.Choice(OUTPUT_FORMATS),
+    type=Choice(OUTPUT_FORMATS),
     help=N_(
         "The format of OUT (default: from its suffix: .jsonl, .xlsx, .csv; otherwise "
         "parquet, a folder)."

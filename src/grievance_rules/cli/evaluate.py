@@ -16,7 +16,7 @@ from grievance_rules.cli._dataset import (
     pop_cluster,
     repeats_option,
 )
-from grievance_rules.cli._language import N_, argument, command, option
+from grievance_rules.cli._language import N_, Choice, argument, command, option
 from grievance_rules.cli._options import (
     DUPLICATES_OPTION,
     ENGINE_OPTION,
@@ -162,7 +162,7 @@ def _table(assessment: Assessment, order: WorkOrder | None = None) -> list[str]:
 @option(
     "--output-format",
     "output_format",
-    type=click.Choice(["jsonl", "table", "xlsx", "parquet"]),
+    type=Choice(["jsonl", "table", "xlsx", "parquet"]),
     default="jsonl",
     show_default=True,
     help=N_(

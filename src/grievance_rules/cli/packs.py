@@ -6,7 +6,7 @@ import datetime as dt
 
 import click
 
-from grievance_rules.cli._language import N_, argument, group, option
+from grievance_rules.cli._language import N_, Choice, argument, group, option
 from grievance_rules.cli._options import DATE
 from grievance_rules.errors import PackError
 from grievance_rules.i18n import current_language, pgettext
@@ -220,7 +220,7 @@ def validate(pack: str, strict: bool) -> None:
     "--output-format",
     "--format",
     "output_format",
-    type=click.Choice(["markdown", "csv", "json"]),
+    type=Choice(["markdown", "csv", "json"]),
     default="markdown",
     show_default=True,
     help=N_("What to write (--format is the same option: this command reads no orders)."),

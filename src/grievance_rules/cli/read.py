@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from grievance_rules.cli._language import N_, argument, command, option
+from grievance_rules.cli._language import N_, Choice, argument, command, option
 from grievance_rules.cli._reading import file_options, orders_of, tz_option, zone_of
 from grievance_rules.errors import ColumnMappingError
 from grievance_rules.i18n import gettext as _
@@ -60,7 +60,7 @@ class _ParquetRecords:
 @option(
     "--format",
     "fmt",
-    type=click.Choice([f.value for f in InputFormat]),
+    type=Choice([f.value for f in InputFormat]),
     help=N_("The file format (default: from the suffix)."),
 )
 @tz_option(

@@ -18,7 +18,7 @@ from typing import BinaryIO
 import click
 
 from grievance_rules.atomic import atomic_path
-from grievance_rules.cli._language import N_, command, option
+from grievance_rules.cli._language import N_, Choice, command, option
 from grievance_rules.cli._options import DATE, output_format, parse_instant
 from grievance_rules.i18n import gettext as _
 from grievance_rules.reading.export import write_long_csv, write_long_xlsx
@@ -82,7 +82,7 @@ def _write(lines: Iterable[str], stream: BinaryIO) -> int:
     "--format",
     "--output-format",
     "fmt",
-    type=click.Choice(["jsonl", "xlsx", "csv", "parquet"]),
+    type=Choice(["jsonl", "xlsx", "csv", "parquet"]),
     help=N_(
         "JSON Lines (the default; also for an --output ending in .xlsx or .csv, the "
         "format its name says); or the long layout for Excel: a workbook (工单, 流转记录, 单位 "

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from grievance_rules.cli._language import N_, command, option
+from grievance_rules.cli._language import N_, Choice, command, option
 from grievance_rules.model import work_order_schema
 
 __all__ = ["schema_command"]
@@ -15,7 +15,7 @@ __all__ = ["schema_command"]
 @command("schema")
 @option(
     "--mode",
-    type=click.Choice(["validation", "serialization"]),
+    type=Choice(["validation", "serialization"]),
     default="validation",
     show_default=True,
     help=N_("What is accepted (validation) or what to_fact() writes (serialization)."),

@@ -27,7 +27,7 @@ from grievance_rules.cli._dataset import (
     records_of,
     repeats_option,
 )
-from grievance_rules.cli._language import N_, argument, command, option
+from grievance_rules.cli._language import N_, Choice, argument, command, option
 from grievance_rules.cli._options import (
     DUPLICATES_OPTION,
     SCORING_ENGINE_OPTION,
@@ -146,7 +146,7 @@ def _reading_options(func: Callable[..., Any]) -> Callable[..., Any]:
         argument("file", type=click.Path(exists=True, dir_okay=True)),
         option(
             "--period",
-            type=click.Choice(PERIOD_KINDS),
+            type=Choice(PERIOD_KINDS),
             default="month",
             show_default=True,
             help=N_("Kind of period of the scorecards."),
@@ -253,7 +253,7 @@ _SCORE_FORMATS = {
 @option(
     "--output-format",
     "fmt",
-    type=click.Choice(["markdown", "csv", "json", "html", "parquet", "xlsx"]),
+    type=Choice(["markdown", "csv", "json", "html", "parquet", "xlsx"]),
     default=None,
     help=N_(
         "The report's format (default: as FILE's ending says, .md .csv .json .html .parquet "

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from grievance_rules.cli._dataset import input_repeats, repeats_option
-from grievance_rules.cli._language import N_, argument, command, option
+from grievance_rules.cli._language import N_, Choice, argument, command, option
 from grievance_rules.cli._options import pack_options, parse_instant
 from grievance_rules.cli._output import echo_rejection, write_text
 from grievance_rules.cli._reading import (
@@ -60,7 +60,7 @@ def _what(what: str) -> str:
 @option(
     "--output-format",
     "output_format",
-    type=click.Choice(_FORMATS),
+    type=Choice(_FORMATS),
     default="table",
     show_default=True,
     help=N_("A table for people, or one JSON object per step."),

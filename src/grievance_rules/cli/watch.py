@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from grievance_rules.cli._language import N_, argument, command, option
+from grievance_rules.cli._language import N_, Choice, argument, command, option
 from grievance_rules.cli._options import pack_options, parse_instant
 from grievance_rules.cli._output import REJECTED_EXIT, echo_rejection
 from grievance_rules.cli._reading import (
@@ -72,7 +72,7 @@ def parse_horizon(text: str) -> dt.timedelta:
 @option(
     "--output-format",
     "output_format",
-    type=click.Choice(_FORMATS),
+    type=Choice(_FORMATS),
     default="table",
     show_default=True,
     help=N_("What to write: a table, JSON Lines, CSV, an xlsx workbook or an HTML page."),

@@ -25,7 +25,7 @@ from grievance_rules.calendar import (
 )
 from grievance_rules.errors import DurationError, GrievanceRulesError, PackError
 from grievance_rules.i18n import gettext as _
-from grievance_rules.i18n import join_list, pgettext
+from grievance_rules.i18n import join_list
 from grievance_rules.model import enums
 from grievance_rules.model.events import EVENT_CLASSES
 from grievance_rules.model.terms import TermEnum
@@ -995,7 +995,7 @@ def late_parameter_flags(late: Sequence[LateParameter], file: str) -> list[str]:
             name=item.name,
             first=item.first.isoformat(),
             start=item.effective_from.isoformat(),
-            rules=pgettext("list", ", ").join(item.undated),
+            rules=join_list(item.undated),
         )
         for item in late
         if item.undated
@@ -1015,7 +1015,7 @@ def late_parameter_notes(late: Sequence[LateParameter], file: str) -> list[str]:
             name=item.name,
             first=item.first.isoformat(),
             start=item.effective_from.isoformat(),
-            rules=pgettext("list", ", ").join(item.dated),
+            rules=join_list(item.dated),
         )
         for item in late
         if item.dated

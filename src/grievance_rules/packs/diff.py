@@ -36,7 +36,7 @@ from pydantic import BaseModel, ConfigDict
 
 from grievance_rules.calendar import Duration, DurationUnit
 from grievance_rules.errors import PackError
-from grievance_rules.i18n import current_language, language, pgettext
+from grievance_rules.i18n import current_language, join_list, language, pgettext
 from grievance_rules.i18n import gettext as _
 from grievance_rules.model.enums import (
     Category,
@@ -1041,8 +1041,8 @@ def diff_packs(a: Pack, b: Pack, *more: Pack, on: dt.date | None = None) -> Pack
                     ).format(
                         day=readable,
                         start=start,
-                        names=pgettext("list", ", ").join(late),
-                        rules=pgettext("list", ", ").join(
+                        names=join_list(late),
+                        rules=join_list(
                             rule.id
                             for rule in pack.rules
                             if rule.topics and set(parameters_read(rule)) & set(late)

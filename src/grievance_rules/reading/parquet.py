@@ -66,7 +66,7 @@ from pydantic import ValidationError
 from grievance_rules.collector import paused
 from grievance_rules.errors import ReadError
 from grievance_rules.i18n import gettext as _
-from grievance_rules.i18n import join_list
+from grievance_rules.i18n import join_list, join_truncated
 from grievance_rules.model import EVENT_CLASSES, Unit
 from grievance_rules.reading.long import BOOL_FIELDS, EVENT_HEADERS
 from grievance_rules.reading.problems import without_units_table
@@ -907,7 +907,7 @@ def _orphans(
     for order_id, rows in groups.items():
         record += 1
         location = SourceLocation(str(path), record, row=rows[0])
-        shown = join_list(str(row) for row in rows[:10]) + (" ..." if len(rows) > 10 else "")
+        shown = join_truncated(rows, 10)
         what = (
             _("order {order_id}").format(order_id=order_id)
             if order_id is not None

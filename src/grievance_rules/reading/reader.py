@@ -48,7 +48,7 @@ from pydantic import ValidationError
 
 from grievance_rules.errors import ReadError
 from grievance_rules.i18n import gettext as _
-from grievance_rules.i18n import join_list, pgettext
+from grievance_rules.i18n import join_list, join_truncated
 from grievance_rules.model import Severity, WorkOrder, check_history
 from grievance_rules.reading.cells import id_cell
 from grievance_rules.reading.columns import ColumnMapping, TableLayout, shown_header
@@ -511,7 +511,7 @@ class OrderStream(Iterable[RecordResult]):
                             _(
                                 "order {order} is also on row {row}: its 流转记录 rows cannot "
                                 "be told apart"
-                            ).format(order=key, row=pgettext("list", ", ").join(map(str, others))),
+                            ).format(order=key, row=join_list(map(str, others))),
                             "duplicate_order",
                         )
                     )
@@ -566,7 +566,7 @@ class OrderStream(Iterable[RecordResult]):
                             sheet=events.sheet,
                             rows=_row_list(group),
                             what=what,
-                            orders=pgettext("list", ", ").join(map(str, twice[order_id])),
+                            orders=join_list(map(str, twice[order_id])),
                         ),
                         "duplicate_order",
                     )
@@ -706,8 +706,7 @@ def _sibling(path: Path, part: str) -> Path | None:
 
 
 def _row_list(rows: Sequence[TableRow]) -> str:
-    shown = join_list(str(row.row) for row in rows[:10])
-    return shown + (" ..." if len(rows) > 10 else "")
+    return join_truncated([row.row for row in rows], 10)
 
 
 def _with_event_rows(result: Rejected, events: EventRows, rows: Sequence[int]) -> Rejected:

@@ -30,7 +30,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Iterator, Mapping
 
-from grievance_rules.i18n import N_, Language, current_language, language, pgettext
+from grievance_rules.i18n import N_, Language, current_language, join_list, language, pgettext
 from grievance_rules.i18n import gettext as _
 from grievance_rules.model.enums import LeaderRole, UnitKind
 from grievance_rules.model.units import Unit
@@ -44,6 +44,7 @@ __all__ = [
     "as_of_text",
     "citation_text",
     "counts_text",
+    "diff_status_label",
     "in_language",
     "kind_of_finding_label",
     "level_label",
@@ -253,6 +254,12 @@ def _state_labels() -> dict[str, str]:
     }
 
 
+def diff_status_label(status: str) -> str:
+    """Whether a row of a pack diff is the same in every pack: ``same`` / ``相同``, ``不同``."""
+    labels = {"same": _("same"), "differs": _("differs")}
+    return labels.get(status, status)
+
+
 def state_label(state: str) -> str:
     """A clock's or window's state in the current language (``met`` / ``按时``)."""
     return _state_labels().get(state, state)
@@ -266,7 +273,7 @@ def outcome_text(outcome: str) -> str:
     labels = _state_labels()
     parts = [part.strip() for part in outcome.split(",")]
     if all(part in labels for part in parts):
-        return ("、" if current_language() == "zh" else ", ").join(labels[p] for p in parts)
+        return join_list(labels[p] for p in parts)
     words = outcome.split(" ")
     return " ".join(labels.get(word, word) for word in words)
 

@@ -52,6 +52,7 @@ from grievance_rules.reports.formatting import (
     DASH,
     KEY_RATES,
     as_of_text,
+    diff_status_label,
     in_language,
     kind_of_finding_label,
     number,
@@ -511,7 +512,7 @@ def _pack_diff(diff: PackDiff) -> str:
         if row.status == "only":
             status = _("only in {pack}").format(pack=row.present_in[0])
         else:
-            status = _(row.status)
+            status = diff_status_label(row.status)
         rows.append((*cells, status))
     summary = diff.summary
     intro = _(

@@ -25,7 +25,7 @@ import re
 from collections.abc import Iterable
 
 from grievance_rules.i18n import gettext as _
-from grievance_rules.i18n import join_list, pgettext
+from grievance_rules.i18n import join_list
 from grievance_rules.reports.formatting import (
     DASH,
     KEY_RATES,
@@ -292,7 +292,7 @@ def _comparison_markdown(cmp: Comparison) -> str:
                     "No unit got a point under {packs} in these orders, so a score of 0 there "
                     "is not a cost of nothing (a pack may set no points at all); compare the "
                     "rates and escalations too."
-                ).format(packs=pgettext("list", ", ").join(pointless))
+                ).format(packs=join_list(pointless))
             ),
             "",
         ]

@@ -18,7 +18,11 @@ from grievance_rules.i18n import current_language, join_list
 from grievance_rules.i18n import gettext as _
 from grievance_rules.packs.diff import DiffRow, PackDiff, RuleSide
 from grievance_rules.packs.readme import _kind as readme_kind
-from grievance_rules.reports.formatting import in_language, kind_of_finding_label
+from grievance_rules.reports.formatting import (
+    diff_status_label,
+    in_language,
+    kind_of_finding_label,
+)
 
 __all__ = ["pack_diff_csv", "pack_diff_markdown"]
 
@@ -31,7 +35,7 @@ def _status(row: DiffRow, labels: Sequence[str]) -> str:
     if row.status == "only":
         return _("only in {pack}").format(pack=row.present_in[0])
     missing = [label for label in labels if label not in row.present_in]
-    status = _(row.status)
+    status = diff_status_label(row.status)
     if missing:
         status += _("; none in {packs}").format(packs=join_list(missing))
     return status

@@ -43,7 +43,7 @@ from collections.abc import Callable, Iterable, Mapping
 
 from grievance_rules.calendar.durations import Duration
 from grievance_rules.calendar.wording import convention_text, duration_text, step_text
-from grievance_rules.i18n import current_language, pgettext
+from grievance_rules.i18n import current_language, join_list
 from grievance_rules.i18n import gettext as _
 from grievance_rules.model import EVENT_CLASSES
 from grievance_rules.model.terms import TermEnum
@@ -88,7 +88,7 @@ def _value(parameter: str, value: str) -> str:
 
 def _units(listed: str) -> str:
     """Unit ids the engine lists with commas (``c15, c16``), as the current language lists them."""
-    return pgettext("list", ", ").join(_unit(item.strip()) for item in listed.split(","))
+    return join_list(_unit(item.strip()) for item in listed.split(","))
 
 
 def _event_type(kind: str) -> str:
@@ -107,7 +107,7 @@ def _yes_no(word: str) -> str:
 
 def _listed(items: str, separator: str = ",") -> str:
     """Ids the engine lists with commas (``c02, c06``), as the current language lists them."""
-    return pgettext("list", ", ").join(item.strip() for item in items.split(separator))
+    return join_list(item.strip() for item in items.split(separator))
 
 
 def _threshold(sign: str, number: str, parameter: str | None) -> str:
@@ -206,7 +206,7 @@ def _why_not_stopped(kind: str, why: str) -> str:
             except ValueError:
                 term = None
         parts.append(term or _("{name}: {value}").format(name=name, value=value))
-    text = pgettext("list", ", ").join(parts)
+    text = join_list(parts)
     if parameter:
         text += _("; parameter {name}: false").format(name=parameter.removesuffix(": false"))
     return text
@@ -224,7 +224,7 @@ def _charged(who: str, unit: str) -> str:
 
 def _not_assessed(m: re.Match[str]) -> str:
     unit, kind, scope, parameter = m.groups()
-    kinds = pgettext("list", ", ").join(unit_kind_label(k) for k in scope.split(","))
+    kinds = join_list(unit_kind_label(k) for k in scope.split(","))
     text = _("{unit} is a {kind}; the points count for {kinds} only: 0").format(
         unit=_unit(unit), kind=unit_kind_label(kind), kinds=kinds
     )
@@ -280,7 +280,7 @@ def _count(m: re.Match[str]) -> str:
 
 def _ranked(m: re.Match[str]) -> str:
     place, bottom, units, kinds, points, tied = m.groups()
-    among = pgettext("list", ", ").join(unit_kind_label(k.strip()) for k in kinds.split(","))
+    among = join_list(unit_kind_label(k.strip()) for k in kinds.split(","))
     line = _("{place} of the {bottom} lowest of {units} units ({kinds}): {points} points")
     line = line.format(place=place, bottom=bottom, units=units, kinds=among, points=points)
     if tied:

@@ -292,6 +292,7 @@ def _watch_html(watch_list: WatchList) -> str:
         )
         sections.append((f"unit-section-{n}", summary.unit_name, content))
     if not sections:
-        empty = f'<p class="empty">{_e(_("Nothing to watch."))}</p>'
+        nothing = _("Nothing to watch.")  # outside the f-string, where extraction finds it
+        empty = f'<p class="empty">{_e(nothing)}</p>'
         sections.append(("none", _("None."), empty))
     return _page(_("Daily watch list"), _heading(watch_list), sections)

@@ -42,6 +42,7 @@ from pydantic import BaseModel, ConfigDict
 from grievance_rules.calendar import SHANGHAI
 from grievance_rules.engine.assessment import Assessment
 from grievance_rules.engine.plan import plan_for
+from grievance_rules.i18n import N_
 from grievance_rules.model import WorkOrder
 from grievance_rules.model.enums import ReplyKind, Satisfaction, StrikeScope
 from grievance_rules.model.events import (
@@ -91,54 +92,60 @@ RATES: tuple[RateDefinition, ...] = (
     RateDefinition(
         name="on_time_sign_off",
         zh="按时签收率",
-        numerator="orders whose sign_off clocks were all met",
-        denominator="orders with a decided (met or breached) sign_off clock",
+        numerator=N_("orders whose sign_off clocks were all met"),
+        denominator=N_("orders with a decided (met or breached) sign_off clock"),
     ),
     RateDefinition(
         name="first_contact",
         zh="先行联系率",
-        numerator="orders whose handling unit reached the complainant "
-        "(a first_contact event, or a callback recording contacted)",
-        denominator="orders dispatched to a handling unit",
+        numerator=N_(
+            "orders whose handling unit reached the complainant "
+            "(a first_contact event, or a callback recording contacted)"
+        ),
+        denominator=N_("orders dispatched to a handling unit"),
     ),
     RateDefinition(
         name="completion",
         zh="办结率",
-        numerator="orders completed by as_of (a reply other than a preliminary one, "
-        "or a closed event)",
-        denominator="orders dispatched to a handling unit",
+        numerator=N_(
+            "orders completed by as_of (a reply other than a preliminary one, or a closed event)"
+        ),
+        denominator=N_("orders dispatched to a handling unit"),
     ),
     RateDefinition(
         name="on_time_completion",
         zh="按时办结率",
-        numerator="orders whose reply clocks were all met",
-        denominator="orders with a decided reply clock",
+        numerator=N_("orders whose reply clocks were all met"),
+        denominator=N_("orders with a decided reply clock"),
     ),
     RateDefinition(
         name="response",
         zh="响应率",
-        numerator="orders whose sign_off and first_contact clocks were all met",
-        denominator="orders with a decided sign_off or first_contact clock",
+        numerator=N_("orders whose sign_off and first_contact clocks were all met"),
+        denominator=N_("orders with a decided sign_off or first_contact clock"),
     ),
     RateDefinition(
         name="resolution",
         zh="解决率",
-        numerator="orders whose last callback recording 'resolved' says resolved",
-        denominator="orders with a callback recording 'resolved'",
+        numerator=N_("orders whose last callback recording 'resolved' says resolved"),
+        denominator=N_("orders with a callback recording 'resolved'"),
     ),
     RateDefinition(
         name="satisfaction",
         zh="满意率",
-        numerator="satisfied + w × basically satisfied, by the last rating "
-        "(overall, else result, else process); w = scoring.basically_satisfied_weight",
-        denominator="orders rated, less dissatisfied ratings struck off (核减不满意工单)",
+        numerator=N_(
+            "satisfied + w × basically satisfied, by the last rating "
+            "(overall, else result, else process); w = scoring.basically_satisfied_weight"
+        ),
+        denominator=N_("orders rated, less dissatisfied ratings struck off (核减不满意工单)"),
     ),
     RateDefinition(
         name="three_rates",
         zh="三率",
-        numerator="weighted sum of response, resolution and satisfaction "
-        "(scoring.three_rates_weights)",
-        denominator="— (undefined when one of the three rates is undefined)",
+        numerator=N_(
+            "weighted sum of response, resolution and satisfaction (scoring.three_rates_weights)"
+        ),
+        denominator=N_("— (undefined when one of the three rates is undefined)"),
     ),
 )
 _BY_NAME = {definition.name: definition for definition in RATES}
