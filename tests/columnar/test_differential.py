@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import math
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from grievance_rules.engine import evaluate
 from grievance_rules.engine.plan import PackPlan, compile_pack, plan_for
 from grievance_rules.model import WorkOrder
 from grievance_rules.packs import load_pack
@@ -227,5 +229,32 @@ def test_the_reading_scenarios_agree_under_each_reading(file: str) -> None:
         orders = [WorkOrder.model_validate(order) for order in case.orders]
         pack = plan_for("chengdong").pack.with_parameters(dict(case.parameters))
         as_of = dt.datetime.fromisoformat(str(case.as_of))
-        result = assert_same(orders, compile_pack(pack), as_of)
-        assert any(row[3] in {"escalation", "deduction"} for row in result.findings)
+        plan = compile_pack(pack)
+        result = assert_same(orders, plan, as_of)
+        # the deductions and escalations the case lists (exactly those, as the scenario
+        # runner holds them): (order, kind, rule, unit, points)
+        expected = sorted(
+            [(d["order"], "deduction", d["rule"], d["unit"], d["points"])
+             for d in case.expect.get("deductions", [])]
+            + [(e["order"], "escalation", e["rule"], e["target_unit"], None)
+               for e in case.expect.get("escalations", [])],
+            key=repr,
+        )  # fmt: skip
+        assert expected, case.name  # each case of these files expects some
+        columnar = sorted(
+            [(row[1], row[3], row[2], row[5], None if math.isnan(row[12]) else row[12])
+             for row in result.findings if row[3] in {"deduction", "escalation"}],
+            key=repr,
+        )  # fmt: skip
+        per_order = []
+        for order in orders:
+            assessment = evaluate(order, plan, as_of)
+            per_order += [
+                (order.id, "deduction", d.rule_id, d.unit, d.points) for d in assessment.deductions
+            ]
+            per_order += [
+                (order.id, "escalation", e.rule_id, e.target_unit, None)
+                for e in assessment.escalations
+            ]
+        assert columnar == expected, case.name
+        assert sorted(per_order, key=repr) == expected, case.name

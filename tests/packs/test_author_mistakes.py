@@ -20,7 +20,7 @@ from grievance_rules.errors import PackError
 from grievance_rules.i18n import language
 from grievance_rules.packs import load_pack
 from grievance_rules.testing.scenarios import Coverage, ScenarioFileError, load_scenarios
-from tests.testing.lakeside import ALL_CASES, REPLY_WRONG, write_pack
+from tests.testing.lakeside import ALL_CASES, REPLY_WRONG, replace_in, write_pack
 
 
 @pytest.fixture
@@ -41,12 +41,6 @@ def where(error: PackError) -> tuple[str | None, int | None, str | None, str | N
 def add_to_manifest(pack: Path, text: str) -> None:
     manifest = pack / "pack.yaml"
     manifest.write_text(manifest.read_text(encoding="utf-8") + text, encoding="utf-8")
-
-
-def replace_in(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 # -- 1. rule files: a pattern that reads nothing, a file it does not read, no rules --------

@@ -1,20 +1,16 @@
 """The built-in packs: valid, cited verbatim, every checklist clause covered, README current."""
 
 import re
-from pathlib import Path
 
 import pytest
 
 from grievance_rules.i18n import Language
 from grievance_rules.packs import builtin_pack_names, find_pack
 from grievance_rules.packs.readme import README_FILES, render_readme
+from tests.packs.seeds import SEEDS, checklist, needs_seeds, quoted_passages
 
-ROOT = Path(__file__).resolve().parents[2]
-SEEDS = ROOT.parent / "shared" / "seeds"
 PREFIX = {"chengdong": "CD", "xiayang": "XY", "daye": "DY"}
 PACKS = ["chengdong", "daye", "xiayang"]
-
-needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason=f"source documents not at {SEEDS}")
 
 
 def test_the_three_packs_are_built_in() -> None:
@@ -80,22 +76,18 @@ def test_every_quoted_passage_in_a_packs_prose_is_verbatim(name: str) -> None:
     # (each part between …) is in a seed document, word for word, punctuation too
     seeds = _squash("".join(p.read_text(encoding="utf-8") for p in SEEDS.glob("0*.txt")))
     pack = find_pack(name)
-    missing = []
-    for path in sorted(pack.directory.rglob("*.yaml")):
-        if "scenarios" in path.parts:
-            continue
-        for quote in re.findall(r"「([^」]+)」", path.read_text(encoding="utf-8")):
-            for part in quote.split("…"):
-                if part and _squash(part) not in seeds and _squash(part) not in NOT_QUOTES:
-                    missing.append(f"{path.name}: 「{_squash(part)}」")
+    missing = [
+        f"{file}: 「{_squash(part)}」"
+        for file, part in quoted_passages(pack)
+        if _squash(part) not in seeds and _squash(part) not in NOT_QUOTES
+    ]
     assert missing == []
 
 
 @needs_seeds
 @pytest.mark.parametrize("name", PACKS)
 def test_every_checklist_clause_has_a_rule_and_every_rule_a_clause(name: str) -> None:
-    checklist = (SEEDS / "CLAUSES.md").read_text(encoding="utf-8")
-    ids = set(re.findall(rf"^\| ({PREFIX[name]}-[A-Za-z0-9.]+) \|", checklist, re.MULTILINE))
+    ids = {clause for clause, _label in checklist() if clause.startswith(f"{PREFIX[name]}-")}
     pack = find_pack(name)
     covered = {clause for rule in pack.rules for clause in rule.clauses}
     assert ids - covered == set(), "checklist clauses with no rule"

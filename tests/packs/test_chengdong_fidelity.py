@@ -1,17 +1,11 @@
 """chengdong against its source: quotes keep the seed's spacing, rules sit under their clause."""
 
 import re
-from pathlib import Path
-
-import pytest
 
 from grievance_rules.packs import find_pack
+from tests.packs.seeds import SEEDS, checklist, needs_seeds, quoted_passages
 
-ROOT = Path(__file__).resolve().parents[2]
-SEEDS = ROOT.parent / "shared" / "seeds"
 SOURCE = "000_52d67764f2e06ee6.txt"
-
-needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason=f"source documents not at {SEEDS}")
 
 
 def _unfold(text: str) -> str:
@@ -25,24 +19,21 @@ def test_quoted_passages_keep_the_seeds_spaces() -> None:
     # has inside a line is part of the wording (附件2「一、考核对象： 各村（社区）」)
     seed = _unfold((SEEDS / SOURCE).read_text(encoding="utf-8"))
     pack = find_pack("chengdong")
+    squashed_seed = re.sub(r"\s+", "", seed)
     changed = []
-    for path in sorted(pack.directory.rglob("*.yaml")):
-        if "scenarios" in path.parts:
-            continue
-        for quote in re.findall(r"「([^」]+)」", path.read_text(encoding="utf-8")):
-            for part in quote.split("…"):
-                unfolded = _unfold(part)
-                squashed = re.sub(r"\s+", "", unfolded)
-                if unfolded not in seed and squashed in re.sub(r"\s+", "", seed):
-                    changed.append(f"{path.name}: 「{unfolded}」")
+    for file, part in quoted_passages(pack):
+        unfolded = _unfold(part)
+        if unfolded not in seed and re.sub(r"\s+", "", unfolded) in squashed_seed:
+            changed.append(f"{file}: 「{unfolded}」")
     assert changed == []
 
 
 def _checklist_sections() -> dict[str, str]:
     """Checklist id → the clause label the source gives it (三（四）, 附件2 二、1)."""
-    checklist = (SEEDS / "CLAUSES.md").read_text(encoding="utf-8")
     sections = {}
-    for clause_id, label in re.findall(r"^\| (CD-[A-Za-z0-9.]+) \| ([^|]+) \|", checklist, re.M):
+    for clause_id, label in checklist():
+        if not clause_id.startswith("CD-"):
+            continue
         item = re.match(r"附件2 第(\d+)项", label)
         sections[clause_id] = f"附件2 二、{item[1]}" if item else label.split("）")[0] + "）"
     return sections

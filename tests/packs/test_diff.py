@@ -470,10 +470,13 @@ def test_the_chinese_cells_leave_the_english_ones_and_the_comparison_alone(
     assert "个工作日（" not in english
 
 
-def test_records_of_one_topic_with_and_without_a_trigger_are_compared(tmp_path: Path) -> None:
+def test_records_of_one_topic_with_and_without_a_trigger_are_compared(
+    tmp_path: Path, packs: dict[str, Pack]
+) -> None:
     # a pack with two records on one topic, one computed from a trigger and one recorded
-    # only (no trigger): their compared facts sort with the absent trigger first, and the
-    # pack is compared with itself as the same
+    # only (no trigger): their compared facts sort with the absent trigger first (they
+    # are compared, not refused), and against stock daye, which lacks the second, the
+    # topic differs
     directory = _copy("daye", tmp_path / "twin", "daye-twin")
     extra = {
         "rules": [
@@ -496,7 +499,7 @@ def test_records_of_one_topic_with_and_without_a_trigger_are_compared(tmp_path: 
         yaml.safe_dump(extra, allow_unicode=True), encoding="utf-8"
     )
     twin = load_pack(directory)
-    diff = diff_packs(twin, twin)
+    diff = diff_packs(twin, packs["daye"])
     (row,) = [r for r in diff.rows if r.kind == "record" and r.topic == "supervision"]
     ids = [side.rule_id for side in row.sides[0]]
     assert "DY-12.commission" in ids
@@ -504,4 +507,12 @@ def test_records_of_one_topic_with_and_without_a_trigger_are_compared(tmp_path: 
     assert [
         side.trigger is None for side in row.sides[0] if side.rule_id == "DY-12.commission"
     ] == [True]
-    assert row.status == "same"
+    stock = [side.rule_id for side in row.sides[1]]
+    assert sorted(ids) == sorted([*stock, "DY-12.commission"])
+    assert row.present_in == ("daye-twin", "daye")
+    assert row.status == "differs"
+    # and the same pack on both sides, the record without a trigger included, is the same
+    (same,) = [
+        r for r in diff_packs(twin, twin).rows if r.kind == "record" and r.topic == "supervision"
+    ]
+    assert same.status == "same"

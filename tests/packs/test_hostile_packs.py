@@ -21,7 +21,7 @@ from grievance_rules.errors import PackError
 from grievance_rules.packs import load_pack
 from grievance_rules.packs.files import MAX_FILE_BYTES, MAX_YAML_DEPTH
 from grievance_rules.testing.scenarios import ScenarioFileError, load_scenarios, pack_coverage
-from tests.testing.lakeside import REPLY_MET, write_pack
+from tests.testing.lakeside import REPLY_MET, replace_in, write_pack
 
 SECRET = "SECRET-9"
 
@@ -53,12 +53,6 @@ def pack(tmp_path: Path, outside: Path) -> Path:
 def add_to_manifest(pack: Path, text: str) -> None:
     manifest = pack / "pack.yaml"
     manifest.write_text(manifest.read_text(encoding="utf-8") + text, encoding="utf-8")
-
-
-def replace_in(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 @dataclass(frozen=True)

@@ -9,19 +9,13 @@ import pytest
 from grievance_rules.errors import PackError
 from grievance_rules.i18n import language
 from grievance_rules.packs import load_pack
-from tests.testing.lakeside import write_pack
+from tests.testing.lakeside import replace_in, write_pack
 
 
 def _refusal(pack: Path, lang: str) -> str:
     with language(lang), pytest.raises(PackError) as caught:
         load_pack(pack)
     return str(caught.value)
-
-
-def replace_in(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def test_a_parameter_refused_is_named_in_chinese(tmp_path: Path) -> None:

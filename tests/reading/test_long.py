@@ -305,3 +305,19 @@ def test_a_wrapped_round_header_is_read_and_named_on_one_line(tmp_path):
     ]
     (problem,) = _round_rejection(tmp_path, "轮\n次", [0], "en")
     assert problem.endswith("(流转记录 row 4, column '轮 次') [greater_than_equal]")
+
+
+def test_a_wrapped_header_of_the_events_sheet_is_named_on_one_line_by_each_problem(tmp_path):
+    # a formula with no saved value, and a cell that does not apply to its 环节, under 轮\n次
+    events = [
+        ["工单编号", "环节", "时间", "单位", "目标单位", "轮\n次"],
+        ["A1", "派单", "2025/1/6 9:30", "dzb", "c07", 1],
+        ["A1", "回复", "2025/1/6 15:00", "c07", None, None],
+        ["A1", "回访", "2025/1/7 15:00", "dzb", None, "=1+1"],
+    ]
+    path = _events_workbook(tmp_path / "o.xlsx", ORDERS, events, UNITS)
+    (rejected,) = read_orders(path, assume_tz="Asia/Shanghai").rejected
+    assert [str(p).split("; ")[0] for p in rejected.problems] == [
+        "events[0].round: 流转记录 row 2: column '轮 次' does not apply to 环节 派单 (dispatched)",
+        "events[2].round: cell F4 (流转记录: 轮 次) holds a formula with no saved value",
+    ]

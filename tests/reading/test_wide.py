@@ -109,3 +109,42 @@ def test_a_milestone_header_wrapped_in_its_cell_is_named_on_one_line():
     assert [str(p).split("; ")[0] for p in rejected.problems if p.code == "invalid_cell"] == [
         "replied: column '回复 时间': '下周' is not a date and time"
     ]
+
+
+def _wrapped_wide_problems(tmp_path, lang):
+    # every header wrapped in its cell (Alt+Enter); each problem names its column on one line
+    rows = [
+        ["工单编号", "受理渠道", "诉求类型", "受理时间", "派单\n时间", "办理\n时限",
+         "回复\n时间", "回访\n时间", "是否\n解决", "回访\n次数", "重办\n次数"],
+        ["A1", "12345", "投诉", "2026/3/2 9:10", "2026/3/2 9:30", "=NOW()+3",
+         "下周", "2026/3/5 10:00", "{}", "两次", 3],
+    ]  # fmt: skip
+    path = write_xlsx(tmp_path / f"w-{lang}.xlsx", rows)
+    with language(lang):
+        report = read_orders(path, assume_tz="Asia/Shanghai")
+        (rejected,) = report.rejected
+        # each message up to its advice (after "; " or "；")
+        return [
+            str(p).split("; ")[0].split("；请填写")[0].split("；请写作")[0]
+            for p in rejected.problems
+            if p.code != "missing"
+        ]
+
+
+def test_every_problem_of_a_wide_row_names_a_wrapped_header_on_one_line(tmp_path):
+    assert _wrapped_wide_problems(tmp_path, "en") == [
+        # (a formula's problem is filed under its header as written)
+        "办理\n时限: cell F2 (办理 时限) holds a formula with no saved value",
+        "replied: column '回复 时间': '下周' is not a date and time",
+        "callback: column '是否 解决': '{}' is not yes or no",
+        "events: 重办 次数 is 3 but the sheet has columns for 0 重办 (redo_ordered) in this "
+        "row: the others are not in a wide sheet",
+        "column '回访 次数': '两次' is not a count [invalid_cell]",
+    ]
+    assert _wrapped_wide_problems(tmp_path, "zh")[1:] == [
+        "回复：列 '回复 时间'：'下周' 不是日期时间",
+        "回访：列 '是否 解决'：'{}' 不是“是”或“否”",
+        "流转记录（events）：重办 次数 为 3，但本行只有 0 次重办（redo_ordered）的列："
+        "其余的宽表中没有；请导出该工单的流转记录（长表格式） [wide_incomplete]",
+        "列 '回访 次数'：'两次' 不是次数 [invalid_cell]",
+    ]

@@ -3,7 +3,8 @@
 Two ways to serve: ``running_server`` runs ``grievance-rules serve`` in a subprocess
 (the command line's own options), ``serving`` runs a particular application (its packs,
 its ``Limits``, its token) on uvicorn in a background thread of the test process. Both
-answer over a socket on 127.0.0.1; ``http_client`` talks to either.
+answer over a socket on 127.0.0.1; ``http_client`` talks to either (``served_client``:
+an application served and a client for it, in one with block).
 """
 
 from __future__ import annotations
@@ -94,6 +95,13 @@ def serving(app: Any, *, timeout: float = 60.0) -> Iterator[int]:
 def http_client(port: int) -> httpx.Client:
     """A client for the server on ``port`` (paths relative to it; no proxy from the env)."""
     return httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120, trust_env=False)
+
+
+@contextmanager
+def served_client(app: Any) -> Iterator[httpx.Client]:
+    """A client for ``app`` served on 127.0.0.1 (:func:`serving`); both end with the block."""
+    with serving(app) as port, http_client(port) as client:
+        yield client
 
 
 def _wait_until_healthy(port: int, timeout: float, exited: Callable[[], str | None]) -> None:

@@ -2,7 +2,7 @@
 
 Each application (its packs, its limits, its token) is a module-scoped fixture: started
 once, when a test first asks for it, on a real uvicorn server on 127.0.0.1
-(``tests.service.loopback.serving``); the tests talk to it with httpx.
+(``tests.service.loopback.served_client``); the tests talk to it with httpx.
 """
 
 import datetime as dt
@@ -19,7 +19,7 @@ from grievance_rules.operations import watch
 from grievance_rules.packs import find_pack
 from grievance_rules.reading import read_orders
 from grievance_rules.service import Limits, create_app
-from tests.service.loopback import http_client, serving
+from tests.service.loopback import served_client
 
 SAMPLES = "src/grievance_rules/samples/orders.jsonl"
 AS_OF = "2026-03-03T08:00:00+08:00"
@@ -35,32 +35,32 @@ def records(orders: list[WorkOrder]) -> list[dict[str, Any]]:
     return [json.loads(o.model_dump_json()) for o in orders]
 
 
-def _served(app: Any) -> Iterator[httpx.Client]:
-    with serving(app) as port, http_client(port) as client:
-        yield client
-
-
 @pytest.fixture(scope="module")
 def client() -> Iterator[httpx.Client]:
-    yield from _served(create_app(["chengdong", "daye", "xiayang"]))
+    with served_client(create_app(["chengdong", "daye", "xiayang"])) as served:
+        yield served
 
 
 @pytest.fixture(scope="module")
 def guarded() -> Iterator[httpx.Client]:
     """daye only, every /v1 request needing the token ``s3cret``."""
-    yield from _served(create_app(["daye"], token="s3cret"))
+    with served_client(create_app(["daye"], token="s3cret")) as served:
+        yield served
 
 
 @pytest.fixture(scope="module")
 def small() -> Iterator[httpx.Client]:
     """daye only, bodies up to 2,000 bytes and batches up to 2 orders."""
-    yield from _served(create_app(["daye"], limits=Limits(max_body_bytes=2_000, max_batch=2)))
+    limits = Limits(max_body_bytes=2_000, max_batch=2)
+    with served_client(create_app(["daye"], limits=limits)) as served:
+        yield served
 
 
 @pytest.fixture(scope="module")
 def short_lines() -> Iterator[httpx.Client]:
     """daye only, bodies (and a stream's lines) up to 1,500 bytes."""
-    yield from _served(create_app(["daye"], limits=Limits(max_body_bytes=1_500)))
+    with served_client(create_app(["daye"], limits=Limits(max_body_bytes=1_500))) as served:
+        yield served
 
 
 def test_healthz_and_packs(client: httpx.Client) -> None:

@@ -19,7 +19,7 @@ import pytest
 
 from grievance_rules.engine import evaluate
 from grievance_rules.samples import generate_orders
-from tests.service.loopback import http_client, running_server, serving
+from tests.service.loopback import running_server, served_client
 
 BAD = json.dumps({"id": "x"}).encode()
 
@@ -106,8 +106,8 @@ def client() -> Iterator[httpx.Client]:
     """The application serving daye and xiayang, on uvicorn on 127.0.0.1."""
     from grievance_rules.service import create_app
 
-    with serving(create_app(["daye", "xiayang"])) as port, http_client(port) as client:
-        yield client
+    with served_client(create_app(["daye", "xiayang"])) as served:
+        yield served
 
 
 def test_query_values_and_library_refusals_are_in_the_language_too(client: httpx.Client) -> None:

@@ -168,3 +168,10 @@ def write_pack(root: Path, *cases: str, folder: str = "lakeside", extra_rules: s
     body = DEFAULTS + "".join(cases)
     (pack / "scenarios" / "replies.yaml").write_text(body, encoding="utf-8")
     return pack
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    """Replace the first ``old`` in a file of a written pack (which must hold it) with ``new``."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from grievance_rules.errors import ColumnMappingError
 from grievance_rules.i18n import current_language, has_chinese, join_list
@@ -185,20 +185,30 @@ class TableLayout:
     Attributes:
         fields: field by column index, for the columns that map to a field.
         ignored: headers that map to no field, in column order.
-        headers: every column's header, as written.
+        headers: every column's header, as written (``--json`` lists them so).
+        shown: every column's header as messages name it (:func:`shown_header`), made
+            once for the table, not for each cell.
     """
 
     fields: dict[int, str]
     ignored: tuple[str, ...]
     headers: tuple[str, ...] = ()
+    shown: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
-    def header(self, index: int) -> str:
-        """The header of column ``index`` (from 0), as written."""
-        return (
-            self.headers[index]
-            if index < len(self.headers)
-            else _("column {number}").format(number=index + 1)
-        )
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "shown", tuple(map(shown_header, self.headers)))
+
+    def header(self, index: int, *, shown: bool = False) -> str:
+        r"""The header of column ``index`` (from 0), as written or (``shown``) as messages name it.
+
+        Example:
+            >>> layout = TableLayout({0: "received_at"}, (), ("受理\n时间",))
+            >>> layout.header(0), layout.header(0, shown=True), layout.header(3, shown=True)
+            ('受理\n时间', '受理 时间', 'column 4')
+        """
+        if index < len(self.headers):
+            return (self.shown if shown else self.headers)[index]
+        return _("column {number}").format(number=index + 1)
 
 
 class ColumnMapping:

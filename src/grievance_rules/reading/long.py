@@ -218,7 +218,17 @@ class EventRows:
     sheet: str
     columns: dict[int, str]
     headers: tuple[str, ...]
+    """Every column's header, as written (``--json`` lists them so)."""
     by_order: dict[str | None, list[TableRow]] = field(default_factory=dict)
+    shown: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    """Every column's header as messages name it (:func:`shown_header`), made once."""
+
+    def __post_init__(self) -> None:
+        self.shown = tuple(map(shown_header, self.headers))
+
+    def header(self, column: int) -> str:
+        """Column ``column``'s header as messages name it (its number, past the header row)."""
+        return self.shown[column] if column < len(self.shown) else str(column + 1)
 
     @classmethod
     def of(cls, sheet: str, header: TableRow, rows: Iterable[TableRow]) -> EventRows:
@@ -408,11 +418,10 @@ def _event_of(
     for column, name in rows.columns.items():
         if name in ("order", "type"):
             continue
-        written = rows.headers[column] if column < len(rows.headers) else str(column + 1)
-        header = shown_header(written)  # as messages name it: on one line
         path = f"events[{index}].{name}"
         if column in formulas:
-            problems.append(formula_problem(path, row.row, column, f"{rows.sheet}: {header}"))
+            shown = f"{rows.sheet}: {rows.header(column)}"
+            problems.append(formula_problem(path, row.row, column, shown))
             continue
         value = cells[column] if column < len(cells) else None
         if _blank(value):
@@ -433,7 +442,12 @@ def _event_of(
                     _(
                         "{where}: column {header!r} does not apply to 环节 {kind_zh} ({kind}); "
                         "leave it empty"
-                    ).format(where=where, header=header, kind_zh=EVENT_CLASSES[kind].zh, kind=kind),
+                    ).format(
+                        where=where,
+                        header=rows.header(column),
+                        kind_zh=EVENT_CLASSES[kind].zh,
+                        kind=kind,
+                    ),
                     "invalid_cell",
                 )
             )
@@ -445,7 +459,7 @@ def _event_of(
                 RecordProblem(
                     path,
                     _("{where}, column {header!r}: {problem}").format(
-                        where=where, header=header, problem=exc
+                        where=where, header=rows.header(column), problem=exc
                     ),
                     "invalid_cell",
                 )

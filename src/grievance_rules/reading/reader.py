@@ -51,7 +51,7 @@ from grievance_rules.i18n import gettext as _
 from grievance_rules.i18n import join_list, join_truncated
 from grievance_rules.model import Severity, WorkOrder, check_history
 from grievance_rules.reading.cells import id_cell
-from grievance_rules.reading.columns import ColumnMapping, TableLayout, shown_header
+from grievance_rules.reading.columns import ColumnMapping, TableLayout
 from grievance_rules.reading.encoding import AUTO, detect_encoding, seekable
 from grievance_rules.reading.formats import InputFormat, format_of
 from grievance_rules.reading.long import (
@@ -584,7 +584,7 @@ class OrderStream(Iterable[RecordResult]):
                 # an order id that is a formula never calculated reads as empty: say so
                 unsaved = tuple(
                     formula_problem(
-                        "order", row.row, column, f"{events.sheet}: {events.headers[column]}"
+                        "order", row.row, column, f"{events.sheet}: {events.header(column)}"
                     )
                     for row in (group if order_id is None else ())
                     for column in row.formulas
@@ -727,7 +727,7 @@ def _with_event_rows(result: Rejected, events: EventRows, rows: Sequence[int]) -
                 column = column_of.get(name) if name else None
                 if column is not None and column < len(events.headers):
                     where = _("{sheet} row {row}, column {header!r}").format(
-                        sheet=sheet, row=rows[index], header=shown_header(events.headers[column])
+                        sheet=sheet, row=rows[index], header=events.header(column)
                     )
                 else:
                     where = _("{sheet} row {row}").format(sheet=sheet, row=rows[index])

@@ -288,7 +288,11 @@ def unreadable_text(value: object) -> bool:
 
 
 def formula_problem(name: str, row: int, column: int, header: str) -> RecordProblem:
-    """The problem of a formula cell whose value was never saved."""
+    """The problem of a formula cell whose value was never saved.
+
+    ``header``: the column's header as messages name it (:func:`~.columns.shown_header`,
+    which the caller's layout has made once for the table).
+    """
     from grievance_rules.reading.workbook import cell_name
 
     return RecordProblem(
@@ -296,16 +300,19 @@ def formula_problem(name: str, row: int, column: int, header: str) -> RecordProb
         _(
             "cell {cell} ({header}) holds a formula with no saved value; "
             "open the file in Excel and save it, or paste the values"
-        ).format(cell=cell_name(row, column + 1), header=shown_header(header)),
+        ).format(cell=cell_name(row, column + 1), header=header),
         "formula",
     )
 
 
 def cell_problem(name: str, header: str, message: str) -> RecordProblem:
-    """The problem of a cell that cannot be read, naming its column."""
+    """The problem of a cell that cannot be read, naming its column.
+
+    ``header``: the column's header as messages name it (as :func:`formula_problem`).
+    """
     return RecordProblem(
         name,
-        _("column {header!r}: {message}").format(header=shown_header(header), message=message),
+        _("column {header!r}: {message}").format(header=header, message=message),
         "invalid_cell",
     )
 
@@ -334,9 +341,8 @@ def record_from_cells(
     formulas = frozenset(row.formulas) if row is not None else frozenset()
     for index, name in layout.fields.items():
         value = cells[index] if index < len(cells) else None
-        header = layout.header(index)
         if index in formulas and row is not None:
-            problems.append(formula_problem(name, row.row, index, header))
+            problems.append(formula_problem(name, row.row, index, layout.header(index, shown=True)))
             continue
         if value is None or (isinstance(value, str) and not value.strip()):
             continue
@@ -368,7 +374,7 @@ def record_from_cells(
             problems.append(_unreadable_cell(name, exc))
         except (ValueError, RecursionError) as exc:
             if name in INSTANT_FIELDS:
-                problems.append(cell_problem(name, header, str(exc)))
+                problems.append(cell_problem(name, layout.header(index, shown=True), str(exc)))
             else:
                 problems.append(_unreadable_cell(name, exc))
     return record, problems

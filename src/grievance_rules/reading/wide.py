@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -45,7 +45,12 @@ from grievance_rules.reading.columns import (
 )
 from grievance_rules.reading.long import BOOL_FIELDS
 from grievance_rules.reading.results import RecordProblem
-from grievance_rules.reading.tabular import TableRow, formula_problem, unreadable_text
+from grievance_rules.reading.tabular import (
+    TableRow,
+    cell_problem,
+    formula_problem,
+    unreadable_text,
+)
 
 __all__ = ["Milestone", "WideLayout", "WideMapping"]
 
@@ -101,6 +106,12 @@ class WideLayout:
     counts: dict[int, int]
     """Limit index → column of its count."""
     headers: tuple[str, ...]
+    """Every column's header, as written."""
+    shown: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    """Every column's header as messages name it (:func:`shown_header`), made once."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "shown", tuple(map(shown_header, self.headers)))
 
     @property
     def columns(self) -> frozenset[int]:
@@ -280,7 +291,7 @@ class WideMapping:
 
         def cell(column: int, path: str) -> object:
             if column in formulas:
-                problems.append(formula_problem(path, row.row, column, layout.headers[column]))
+                problems.append(formula_problem(path, row.row, column, layout.shown[column]))
                 return None
             value = cells[column] if column < len(cells) else None
             if value is None or (isinstance(value, str) and not value.strip()):
@@ -356,13 +367,7 @@ class WideMapping:
                 event["at"] = instant_cell(value, tz)
             except ValueError as exc:
                 problems.append(
-                    RecordProblem(
-                        milestone.type,
-                        _("column {header!r}: {message}").format(
-                            header=shown_header(header), message=exc
-                        ),
-                        "invalid_cell",
-                    )
+                    cell_problem(milestone.type, layout.shown[layout.at[index]], str(exc))
                 )
                 continue
             for name, role in milestone.units.items():
@@ -384,15 +389,7 @@ class WideMapping:
                     else:
                         event[name] = text_cell(field_value)
                 except ValueError as exc:
-                    problems.append(
-                        RecordProblem(
-                            milestone.type,
-                            _("column {header!r}: {message}").format(
-                                header=shown_header(layout.headers[column]), message=exc
-                            ),
-                            "invalid_cell",
-                        )
-                    )
+                    problems.append(cell_problem(milestone.type, layout.shown[column], str(exc)))
             event.update(milestone.fixed)
             found.append((event["at"], index, event))
             per_type[milestone.type] = per_type.get(milestone.type, 0) + 1
@@ -404,15 +401,8 @@ class WideMapping:
             try:
                 count = int(float(str(value)))
             except ValueError:
-                problems.append(
-                    RecordProblem(
-                        "",
-                        _("column {header!r}: {value!r} is not a count").format(
-                            header=shown_header(layout.headers[column]), value=value
-                        ),
-                        "invalid_cell",
-                    )
-                )
+                message = _("{value!r} is not a count").format(value=value)
+                problems.append(cell_problem("", layout.shown[column], message))
                 continue
             have = per_type.get(limit.type, 0)
             if count > have:
@@ -424,7 +414,7 @@ class WideMapping:
                             "({kind}) in this row: the others are not in a wide sheet; export "
                             "the 流转记录 (the long layout) for this order"
                         ).format(
-                            header=shown_header(layout.headers[column]),
+                            header=layout.shown[column],
                             count=count,
                             have=have,
                             kind_zh=limit.zh,
