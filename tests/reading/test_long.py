@@ -321,3 +321,20 @@ def test_a_wrapped_header_of_the_events_sheet_is_named_on_one_line_by_each_probl
         "events[0].round: 流转记录 row 2: column '轮 次' does not apply to 环节 派单 (dispatched)",
         "events[2].round: cell F4 (流转记录: 轮 次) holds a formula with no saved value",
     ]
+
+
+def test_a_round_headed_as_the_callback_s_or_the_handling_s_round_is_read(tmp_path):
+    # platforms head the column by what it counts: 回访轮次 (the callback's number) or
+    # 处置轮次 (首次/再次处置); both are the events' round
+    for header in ("回访轮次", "处置轮次"):
+        events = [["工单编号", "环节", "时间", "单位", "目标单位", header],
+                  ["A1", "派单", "2025/1/6 9:30", "dzb", "c07", None],
+                  ["A1", "回复", "2025/1/6 15:00", "c07", None, 1],
+                  ["A1", "回访", "2025/1/7 15:00", "dzb", None, 1],
+                  ["A1", "回复", "2025/1/8 15:00", "c07", None, 2],
+                  ["A1", "回访", "2025/1/9 15:00", "dzb", None, 2]]  # fmt: skip
+        path = _events_workbook(tmp_path / f"{header}.xlsx", ORDERS, events, UNITS)
+        report = read_orders(path, assume_tz="Asia/Shanghai")
+        (order,) = report.orders
+        assert [e.round for e in order.events[1:]] == [1, 1, 2, 2], header
+        assert report.ignored_columns == ()

@@ -72,7 +72,7 @@ EVENT_HEADERS: dict[str, tuple[str, ...]] = {
     "from_unit": ("原单位", "from_unit"),
     "decided_by": ("决定领导", "decided_by"),
     "kind": ("回复类型", "kind"),
-    "round": ("轮次", "round"),
+    "round": ("轮次", "回访轮次", "处置轮次", "round"),
     "face_to_face": ("面复", "face_to_face"),
     "approved": ("是否通过", "approved"),
     "reached": ("是否接通", "reached"),
