@@ -351,10 +351,11 @@ def test_a_deadline_written_on_the_start_event_is_named_by_that_event() -> None:
     en = render_readme(pack, "en").splitlines()
     assert (
         "| DY-12 | （十二）跟踪督办 二是公函督办 | `DY-12.letter-deadline` | 时限 "
-        "| 自督办起，于督办写明的期限前回复或办结（初步回复不算） |"
+        "| 自督办起，于督办写明的期限前回复或办结（初步回复不算、每次督办分别计时） |"
     ) in zh
     assert (
         "| DY-12 | （十二）跟踪督办 二是公函督办 | `DY-12.letter-deadline` | time limit "
         "| reply or closure by the deadline written on the supervision, counted from "
-        "supervision (a preliminary reply (初步回复) does not count) |"
+        "supervision (a preliminary reply (初步回复) does not count, a limit for each "
+        "supervision) |"
     ) in en
