@@ -65,3 +65,42 @@ def test_every_data_warning_the_engine_gives_reads_in_chinese():
         )
     with language("en"):
         assert warning_text("missing_deadline", "R-1: x", "R-1") == "R-1: x"
+
+
+def test_a_deadline_missing_from_the_start_event_names_that_event() -> None:
+    # daye's 公函督办 clock is due at the deadline the letter (a supervision) sets; a letter
+    # recorded without one: the warning names the letter, not the order
+    import datetime as dt
+
+    from grievance_rules.engine import evaluate
+    from grievance_rules.model import WorkOrder
+    from grievance_rules.reports.formatting import warning_text
+
+    order = WorkOrder.model_validate(
+        {
+            "id": "L3",
+            "received_at": "2024-05-06T09:00:00+08:00",
+            "channel": "12345",
+            "category": "投诉",
+            "units": [
+                {"id": "rx", "name": "市12345公共热线服务中心", "kind": "市热线中心"},
+                {"id": "ljq", "name": "罗家桥街道", "kind": "街道"},
+            ],
+            "events": [
+                {"type": "dispatched", "at": "2024-05-06T09:30:00+08:00", "unit": "rx",
+                 "to_unit": "ljq"},
+                {"type": "supervision", "at": "2024-05-09T10:00:00+08:00", "unit": "rx",
+                 "level": "市督办", "mode": "书面督办", "to_unit": "ljq"},
+            ],
+        }
+    )  # fmt: skip
+    assessment = evaluate(order, "daye", dt.datetime(2024, 5, 16, 9, tzinfo=dt.UTC))
+    (warning,) = [w for w in assessment.warnings if w.code == "missing_deadline"]
+    assert warning.message == (
+        "DY-12.letter-deadline: the supervision event has no deadline; the clock cannot run "
+        "(no written time limit applies to it under this rule)"
+    )
+    with language("zh"):
+        assert warning_text(warning.code, warning.message, warning.rule_id) == (
+            "DY-12.letter-deadline：督办未写明期限，本规则的时限不适用于该工单"
+        )

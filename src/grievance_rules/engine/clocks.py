@@ -35,6 +35,7 @@ from grievance_rules.engine.matching import any_of
 from grievance_rules.errors import GrievanceRulesError
 from grievance_rules.i18n import current_language, language
 from grievance_rules.model import in_shanghai, instant_text
+from grievance_rules.model.events import EventBase
 from grievance_rules.packs import Pack
 from grievance_rules.packs.schema import ClockRule, EventRef, ParamRef, WarningLevel, WindowRule
 
@@ -592,9 +593,11 @@ def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
             source = ev.order if field == "reply_deadline" else kept[k0] if k0 is not None else None
             written = getattr(source, field or "", None) if source is not None else None
             if written is None:
+                # what should carry the deadline: the order, or the start event (a letter)
+                holder = f"{source.type} event" if isinstance(source, EventBase) else "order"
                 ev.warn(
                     "missing_deadline",
-                    f"{rule.id}: the order has no {field}; the clock cannot run "
+                    f"{rule.id}: the {holder} has no {field}; the clock cannot run "
                     "(no written time limit applies to it under this rule)",
                     rule.id,
                 )

@@ -32,6 +32,7 @@ from collections.abc import Iterable, Iterator, Mapping
 
 from grievance_rules.i18n import N_, Language, current_language, join_list, language, pgettext
 from grievance_rules.i18n import gettext as _
+from grievance_rules.model import EVENT_CLASSES
 from grievance_rules.model.enums import LeaderRole, UnitKind
 from grievance_rules.model.units import Unit
 from grievance_rules.packs.schema import Citation, Topic
@@ -388,10 +389,21 @@ def warning_text(code: str, message: str, rule_id: str | None) -> str:
         ),
         "window_not_opened": _("{rule}: no earlier event opens the window for this action"),
     }
+    event = _MISSING_ON_EVENT.match(detail) if code == "missing_deadline" else None
+    if event is not None:  # the start event carries the deadline (a letter supervision's)
+        cls = EVENT_CLASSES.get(event["type"])
+        return _(
+            "{rule}: the {event} has no written deadline; this rule's time limit does not "
+            "apply to it"
+        ).format(rule=rule, event=cls.zh if cls is not None and cls.zh else event["type"])
     template = texts.get(code)
     if template is None:
         return message
     return template.format(rule=rule, detail=_retold(detail))
+
+
+_MISSING_ON_EVENT = re.compile(r"the (?P<type>\w+) event has no ")
+"""The engine's missing_deadline on a start event's field (``the supervision event has no``)."""
 
 
 def sets_no_points(card: Scorecard) -> bool:
