@@ -217,3 +217,14 @@ def test_a_composite_weight_in_parameters_yaml_that_is_not_a_number_is_refused(
         "got 'one' (the value of parameter 'weight_completion' in parameters.yaml)"
     )
     assert (caught.value.file, caught.value.field) == ("pack.yaml", "scoring.composite.completion")
+
+
+def test_the_pack_key_writes_an_override_as_parameters_yaml_would(daye) -> None:
+    # the key names an assessment's pack ('pack' in its JSON): true, as --set and YAML
+    # write it, not Python's True
+    assert daye.with_parameters({"preliminary_reply_stops": True}).key == (
+        "daye@2023-05-19+preliminary_reply_stops=true"
+    )
+    assert daye.with_parameters(
+        {"weight_completion": 0.5, "preliminary_reply_stops": False}
+    ).key == ("daye@2023-05-19+preliminary_reply_stops=false,weight_completion=0.5")

@@ -116,7 +116,7 @@ class Pack:
         base = f"{self.id}@{self.revision}"
         if not self.overrides:
             return base
-        text = ",".join(f"{k}={v}" for k, v in sorted(self.overrides.items()))
+        text = ",".join(f"{k}={_as_written(v)}" for k, v in sorted(self.overrides.items()))
         return f"{base}+{text}"
 
     def rule(self, rule_id: str) -> Rule:
@@ -264,3 +264,16 @@ def pack_calendar(manifest: Manifest) -> WorkingCalendar:
             )
         )
     return china(office_hours=cal.office_hours, overlays=overlays, on_provisional="allow")
+
+
+def _as_written(value: Any) -> str:
+    """A parameter's value as parameters.yaml and ``--set`` write it (``true``, not ``True``).
+
+    Example:
+        >>> [_as_written(v) for v in (True, False, 2, -0.5, "named")]
+        ['true', 'false', '2', '-0.5', 'named']
+    """
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
