@@ -17,6 +17,7 @@ from grievance_rules.reports.formatting import (
 def test_english_periods_and_outcomes_read_as_the_engine_wrote_them():
     assert period_text("week of 2024-05-06") == "week of 2024-05-06"
     assert outcome_text("breached, met") == "breached, met"
+    assert outcome_text("电话督办, 公函督办，限时办结") == "电话督办, 公函督办，限时办结"
 
 
 def test_chinese_periods_states_and_roles():
@@ -25,6 +26,8 @@ def test_chinese_periods_states_and_roles():
         assert period_text("2024-Q2") == "2024-Q2"
         assert outcome_text("breached, met") == "超时、按时"
         assert outcome_text("-1") == "-1"
+        # escalations' actions under one topic, as compare joins them: listed with 、
+        assert outcome_text("电话督办, 公函督办，限时办结") == "电话督办、公函督办，限时办结"
         assert unit_kind_label("street_office") == "街道办公室（中心）"
         assert role_text("party_secretary") == "村（社区）书记"
 

@@ -269,12 +269,14 @@ def state_label(state: str) -> str:
 def outcome_text(outcome: str) -> str:
     """A pack's outcome on a topic (``met``, ``breached, met``, ``-1``, ``—``), translated.
 
-    States are translated word by word; numbers, the dash and Chinese text stay.
+    States are translated word by word; numbers, the dash and Chinese text stay. Several
+    outcomes (states, or escalations' actions: ``约谈, 电话督办``) are listed as the
+    current language lists them (``约谈、电话督办``).
     """
     labels = _state_labels()
     parts = [part.strip() for part in outcome.split(",")]
-    if all(part in labels for part in parts):
-        return join_list(labels[p] for p in parts)
+    if len(parts) > 1 or all(part in labels for part in parts):
+        return join_list(labels.get(p, p) for p in parts)
     words = outcome.split(" ")
     return " ".join(labels.get(word, word) for word in words)
 
