@@ -276,4 +276,3 @@ def _as_written(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
-
