@@ -10,6 +10,8 @@ an application served and a client for it, in one with block).
 from __future__ import annotations
 
 import http.client
+import queue
+import re
 import socket
 import subprocess
 import sys
@@ -25,20 +27,16 @@ import httpx
 import uvicorn
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @contextmanager
 def running_server(
     *args: str, token_file: Path | None = None, timeout: float = 60.0
 ) -> Iterator[int]:
-    """``grievance-rules serve`` in a subprocess on a free port; stopped on exit."""
-    port = free_port()
-    command = [sys.executable, "-m", "grievance_rules", "serve", "--port", str(port), *args]
+    """``grievance-rules serve --port 0`` in a subprocess; stopped on exit.
+
+    The server binds a free port itself and prints its address; that port is yielded,
+    so no other process can take the port between its choice and the bind.
+    """
+    command = [sys.executable, "-m", "grievance_rules", "serve", "--port", "0", *args]
     if token_file is not None:
         command += ["--token-file", str(token_file)]
     # (the with block closes the pipes: left open, each run warned ResourceWarning)
@@ -51,6 +49,7 @@ def running_server(
                 _, err = process.communicate()
                 return f"server exited {process.returncode}: {err.decode()}"
 
+            port = _announced_port(process, timeout, exited)
             _wait_until_healthy(port, timeout, exited)
             yield port
         finally:
@@ -60,6 +59,30 @@ def running_server(
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+def _announced_port(
+    process: subprocess.Popen[bytes], timeout: float, exited: Callable[[], str | None]
+) -> int:
+    """The port in the first line ``serve`` prints ("Serving on http://127.0.0.1:PORT ...")."""
+    assert process.stdout is not None
+    lines: queue.Queue[bytes] = queue.Queue()
+    threading.Thread(target=lambda: lines.put(process.stdout.readline()), daemon=True).start()
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            line = lines.get(timeout=0.05).decode()
+        except queue.Empty:
+            reason = exited()
+            if reason is not None:
+                raise RuntimeError(reason) from None
+            if time.monotonic() > deadline:
+                raise RuntimeError("server did not say where it listens in time") from None
+            continue
+        found = re.search(r"http://127\.0\.0\.1:(\d+)", line)
+        if found is None:
+            raise RuntimeError(f"server's first line names no address: {line!r}")
+        return int(found.group(1))
 
 
 @contextmanager

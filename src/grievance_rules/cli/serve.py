@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import socket
 from pathlib import Path
 
 import click
@@ -14,7 +16,13 @@ __all__ = ["serve_command"]
 
 @command("serve")
 @option("--host", default="127.0.0.1", show_default=True, help=N_("Interface to listen on."))
-@option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help=N_("Port to listen on (0: a free one, named in the line printed at start)."),
+)
 @option(
     "--pack",
     "pack_names",
@@ -39,6 +47,7 @@ def serve_command(
     """Serve the library over HTTP (OpenAPI at /openapi.json, docs at /docs).
 
     Packs are loaded once, at start; requests read no files and write nothing.
+    Once listening, prints the address it serves on.
     """
     try:
         import uvicorn
@@ -61,4 +70,51 @@ def serve_command(
         token=token,
         limits=Limits(max_body_bytes=max_body, max_batch=max_batch),
     )
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    try:
+        listening = _listening_socket(host, port)
+    except OSError as exc:
+        raise click.ClickException(
+            _("cannot listen on {address}: {problem}").format(
+                address=_address(host, port), problem=_socket_problem(exc)
+            )
+        ) from None
+    with listening:
+        bound = int(listening.getsockname()[1])
+        click.echo(
+            _("Serving on http://{address} (Ctrl+C to stop)").format(address=_address(host, bound))
+        )
+        server = uvicorn.Server(uvicorn.Config(app, host=host, port=bound, log_level="warning"))
+        server.run(sockets=[listening])
+    if not server.started:
+        raise click.ClickException(_("the service did not start (see the messages above)"))
+
+
+def _listening_socket(host: str, port: int) -> socket.socket:
+    """A TCP socket listening on ``host`` and ``port`` (0: a free port), as uvicorn binds one."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listening = socket.socket(family=family, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
+    try:
+        listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listening.bind((host, port))
+        # listening before the address is printed: a client that reads the line and
+        # connects at once waits in the backlog until the server takes it
+        listening.listen(2048)  # (uvicorn's default backlog)
+    except OSError:
+        listening.close()
+        raise
+    return listening
+
+
+def _address(host: str, port: int) -> str:
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def _socket_problem(exc: OSError) -> str:
+    """Why a socket could not be bound, in the chosen language where the cause is a usual one."""
+    if exc.errno == errno.EADDRINUSE:
+        return _("the port is taken by another program")
+    if exc.errno == errno.EACCES:
+        return _("not permitted (ports below 1024 need an administrator)")
+    if exc.errno == errno.EADDRNOTAVAIL:
+        return _("this machine has no such address")
+    return str(exc.strerror or exc)
