@@ -164,3 +164,21 @@ def test_every_step_compute_deadline_writes_reads_in_chinese(
     # no Latin letters but the instants' "T" and 民法典's article numbers written in Chinese
     for line in explained.splitlines():
         assert not _LATIN.search(re.sub(r"\d{4}-\d{2}-\d{2}T", "", line)), line
+
+
+def test_a_long_list_of_provisional_days_is_cut_with_the_chinese_ellipsis(plain) -> None:
+    # 2027 has no State Council notice yet: from Mon 2027-01-25, 5 working days touch
+    # Mon 01-25 to Mon 02-01, more than the five days the line names
+    d = plain.deadline(at("2027-01-25T10:00+08:00"), "5 working days", "civil_code")
+    with language("zh"):
+        last = d.explain().splitlines()[-1]
+    assert last == (
+        "暂定：涉及尚无通知确定的日期"
+        "（2027-01-25、2027-01-26、2027-01-27、2027-01-28、2027-01-29……）"
+    )
+    with language("en"):
+        english = d.explain().splitlines()[-1]
+    assert english == (
+        "PROVISIONAL: touches days no notice has set yet"
+        " (2027-01-25, 2027-01-26, 2027-01-27, 2027-01-28, 2027-01-29…)"
+    )

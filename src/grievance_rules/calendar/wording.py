@@ -265,7 +265,7 @@ def explain_deadline(deadline: Deadline) -> str:
     lines.append(_("due       {due}").format(due=deadline.due.isoformat()))
     if deadline.provisional:
         days = join_list(d.isoformat() for d in deadline.provisional_days[:5])
-        more = "…" if len(deadline.provisional_days) > 5 else ""
+        more = "……" if len(deadline.provisional_days) > 5 else ""  # (the Chinese ellipsis)
         lines.append(
             _("PROVISIONAL: touches days no notice has set yet ({days})").format(days=days + more)
         )
