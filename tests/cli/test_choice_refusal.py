@@ -60,3 +60,19 @@ def test_every_choice_of_the_cli_lists_its_choices_in_the_language() -> None:
     ]
     assert plain == []
     assert any(isinstance(p.type, Choice) for _path, p in _parameters(cli))
+
+
+def test_the_options_suggested_for_a_mistyped_one_are_joined_with_the_enumeration_comma() -> None:
+    # '--pac' is close to two of score's options: --pack and --pack-dir
+    assert _refusal("--lang", "zh", "score", "--pac", "daye", "x") == (
+        2,
+        "错误：没有 '--pac' 这个选项。 （是否想输入：'--pack'、'--pack-dir'？）",
+    )
+    assert _refusal("--lang", "en", "score", "--pac", "daye", "x") == (
+        2,
+        "Error: No such option '--pac'. (Did you mean one of: '--pack', '--pack-dir'?)",
+    )
+    assert _refusal("--lang", "zh", "score", "--as-off", "daye", "x") == (
+        2,
+        "错误：没有 '--as-off' 这个选项。 （是否想输入：'--as-of'？）",
+    )

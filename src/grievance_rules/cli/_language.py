@@ -142,11 +142,33 @@ def translate_click() -> None:
             module._ = gettext  # type: ignore[attr-defined]
         if hasattr(module, "ngettext"):
             module.ngettext = ngettext  # type: ignore[attr-defined]
+    exceptions = importlib.import_module("click.exceptions")
+    english = getattr(exceptions, "_format_possibilities", None)
+    if english is not None:  # "Did you mean …": its options listed as the language lists them
+        exceptions._format_possibilities = _possibilities_in(english)  # type: ignore[attr-defined]
     for command_class in (click.Command, click.Group):  # the usage line's [OPTIONS]
         collect = command_class.__dict__.get("collect_usage_pieces")
         if collect is not None:
             command_class.collect_usage_pieces = _translated_pieces(collect)  # type: ignore[method-assign]
     _installed = True
+
+
+def _possibilities_in(english: Callable[[list[str]], str]) -> Callable[[list[str]], str]:
+    """Click's "Did you mean" suggestion; in Chinese its options are joined with 、.
+
+    ``（是否想输入：'--pack'、'--pack-dir'？）`` (click joins them with ``, `` in every
+    language). In English it is click's own, byte for byte.
+    """
+
+    def possibilities(found: list[str]) -> str:
+        if current_language() == "en":
+            return english(found)
+        shown = join_list(repr(option) for option in sorted(found))
+        return ngettext(
+            "Did you mean {possibility}?", "(Did you mean one of: {possibilities}?)", len(found)
+        ).format(possibility=shown, possibilities=shown)
+
+    return possibilities
 
 
 class Choice(click.Choice[str]):
