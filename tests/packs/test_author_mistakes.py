@@ -410,11 +410,11 @@ def test_a_misspelt_clock_state_inside_any_all_is_quoted(pack: Path) -> None:
     )
     error = refusal(pack)
     assert str(error) == (
-        "rules/lakeside.yaml: rule LS-3.late: rules.2.when.any.0.all.1: a clock trigger needs "
+        "rules/lakeside.yaml: rule LS-3.late: when.any.0.all.1: a clock trigger needs "
         "state: breached, met, running or paused; got 'breachd' (line 31)"
     )
-    assert where(error) == ("rules/lakeside.yaml", 31, "LS-3.late", "rules.2.when.any.0.all.1")
+    assert where(error) == ("rules/lakeside.yaml", 31, "LS-3.late", "when.any.0.all.1")
     assert str(refusal(pack, "zh")) == (
-        "rules/lakeside.yaml：规则 LS-3.late：rules.2.when.any.0.all.1：时限触发条件须有 "
+        "rules/lakeside.yaml：规则 LS-3.late：when.any.0.all.1：时限触发条件须有 "
         "state：breached、met、running 或 paused；实际为 'breachd'（第 31 行）"
     )

@@ -104,7 +104,7 @@ CHINESE_MESSAGES = {
     "unknown_reference": "rules/r.yaml：规则 R-2：when.clock：引用了未知的规则 'R-9'（第 17 行）",
     "bad_convention": "rules/r.yaml：规则 R-1：convention：未知的计算方法 'lunar'（第 10 行）",
     "unknown_rule_kind": (
-        "rules/r.yaml：规则 R-1：rules.0：未知的规则类型 'timer'；应为以下之一："
+        "rules/r.yaml：规则 R-1：kind：未知的规则类型 'timer'；应为以下之一："
         "clock、window、deduction、escalation、record、period、ranking（第 2 行）"
     ),
     "duplicate_rule_id": "rules/r.yaml：第 11 行：规则 id 'R-1' 已在 rules/r.yaml 第 2 行定义过",

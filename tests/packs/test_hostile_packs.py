@@ -298,7 +298,7 @@ CASES = [
         "points of .nan",
         lambda p, o: replace_in(p / "rules" / "lakeside.yaml", "points: -1", "points: .nan"),
         "rules/lakeside.yaml",
-        "rules.2.points",
+        "points",
         ("finite number",),
         line=26,
     ),

@@ -57,11 +57,11 @@ def test_the_keys_allowed_are_listed_with_the_enumeration_comma_in_chinese(
     keys = "id, title, clauses, citation, interpretation, applies_to, topics, kind, when"
     keys += ", action, actor, target"  # an escalation's: every rule's, then its own
     assert _refusal(pack, "en") == (
-        "rules/lakeside.yaml: rule LS-4.late-return: rules.3.wehn: unknown field 'wehn'; "
+        "rules/lakeside.yaml: rule LS-4.late-return: wehn: unknown field 'wehn'; "
         f"allowed here: {keys} (line 33)"
     )
     assert _refusal(pack, "zh") == (
-        "rules/lakeside.yaml：规则 LS-4.late-return：rules.3.wehn：未知字段 'wehn'；"
+        "rules/lakeside.yaml：规则 LS-4.late-return：wehn：未知字段 'wehn'；"
         "此处可用的字段：id、title、clauses、citation、interpretation、applies_to、topics、"
         "kind、when、action、actor、target（第 33 行）"
     )

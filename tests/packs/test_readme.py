@@ -262,10 +262,10 @@ def test_a_chinese_twin_without_chinese_refuses_the_pack(tmp_path: Path) -> None
         load_pack(directory)
     message = str(caught.value)
     assert "transfer.yaml" in message
-    assert "rules.0.interpretation.reading_zh" in message
+    assert "interpretation.reading_zh" in message
     assert "(line 16)" in message
     assert caught.value.rule_id == "DXH-1.transfer"
-    assert caught.value.field == "rules.0.interpretation.reading_zh"
+    assert caught.value.field == "interpretation.reading_zh"
     assert "must be written in Chinese" in message
 
 

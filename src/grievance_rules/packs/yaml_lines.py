@@ -429,7 +429,12 @@ def validate_as(
             rules = data.get("rules") if isinstance(data, dict) else None
             if isinstance(rules, list) and loc[1] < len(rules) and isinstance(rules[loc[1]], dict):
                 rule_id = rules[loc[1]].get("id")
-        field_path = ".".join(str(step) for step in loc)
+        shown_loc = loc
+        if isinstance(rule_id, str):
+            # a rule named by its id: its field from the rule, as the semantic checks say
+            # it (``when.any.1``, not ``rules.0.when.any.1``); an unknown kind is its ``kind``
+            shown_loc = loc[2:] or (["kind"] if error["type"] == "union_tag_invalid" else [])
+        field_path = ".".join(str(step) for step in shown_loc)
         rule = _("rule {id}: ").format(id=rule_id) if isinstance(rule_id, str) else ""
         if not field_path:  # a check of the whole object (a parameter's values in order)
             raise PackError(
