@@ -36,6 +36,7 @@ __all__ = [
     "RuleActionError",
     "RuleDefinitionError",
     "WorkOrderError",
+    "WorkerProcessError",
 ]
 
 
@@ -197,6 +198,28 @@ class FactValidationError(EngineError, ValueError):
 
 class RuleActionError(EngineError):
     """An exception raised while the engine adapter recorded an activation (a durable action)."""
+
+
+class WorkerProcessError(EngineError):
+    """A worker process of a batch ended abruptly (killed, out of memory, crashed).
+
+    The inputs before it were given their results; it names the first input that was
+    not, and none after it is assessed.
+
+    Attributes:
+        first_unassessed: the position (from 0) of the first input left without a result.
+    """
+
+    def __init__(self, first_unassessed: int) -> None:
+        self.first_unassessed = first_unassessed
+        super().__init__(
+            _(
+                "a worker process ended abruptly (killed, or out of memory) while input "
+                "#{position} and the next ones were assessed: the {count} input(s) before "
+                "it have their results, it and every input after it have none; run again "
+                "with fewer processes, or one"
+            ).format(position=first_unassessed, count=first_unassessed)
+        )
 
 
 class ProvisionalCalendarWarning(UserWarning):

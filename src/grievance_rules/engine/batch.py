@@ -16,7 +16,7 @@ import multiprocessing
 import threading
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, overload
@@ -35,7 +35,7 @@ from grievance_rules.engine.matching import EngineName, Match, OrderView, get_ma
 from grievance_rules.engine.plan import PackPlan, compile_pack, plan_for
 from grievance_rules.engine.repeats import RepeatIndex
 from grievance_rules.engine.single import assess, instant_of
-from grievance_rules.errors import GrievanceRulesError, HistoryError
+from grievance_rules.errors import GrievanceRulesError, HistoryError, WorkerProcessError
 from grievance_rules.i18n import gettext as _
 from grievance_rules.model import WorkOrder, ensure_coherent
 from grievance_rules.packs import Pack, load_pack
@@ -432,13 +432,32 @@ def _rows(
         initializer=_start_worker,
         initargs=(sources, as_of, repeats, engine, check_history),
     ) as pool:
-        pending: deque[Future[_Sent]] = deque()
+        pending: deque[tuple[int, Future[_Sent]]] = deque()
         for chunk in _chunks(orders, chunk_size or WORKER_CHUNK_SIZE):
-            pending.append(pool.submit(_worker, chunk))
+            try:
+                pending.append((chunk[0][0], pool.submit(_worker, chunk)))
+            except BrokenExecutor:  # a worker died: what was judged before it, then why
+                pending.append((chunk[0][0], _broken()))
+                break
             if len(pending) >= 2 * processes:
-                yield from _received(pending.popleft().result())
+                yield from _received(_sent(*pending.popleft()))
         while pending:
-            yield from _received(pending.popleft().result())
+            yield from _received(_sent(*pending.popleft()))
+
+
+def _broken() -> Future[_Sent]:
+    """A chunk that no worker will judge: the pool broke before it was sent."""
+    never: Future[_Sent] = Future()
+    never.set_exception(BrokenExecutor())
+    return never
+
+
+def _sent(first: int, sent: Future[_Sent]) -> _Sent:
+    """A worker's chunk (``first``: its first input's position), or why there is none."""
+    try:
+        return sent.result()
+    except BrokenExecutor:
+        raise WorkerProcessError(first) from None
 
 
 def evaluate_many(

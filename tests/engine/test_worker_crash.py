@@ -1,0 +1,58 @@
+"""A worker process dying mid-batch: the inputs before it keep their results, then an error.
+
+A batch never loses a record silently: the results already judged are given in input
+order, and the first input left without one is named (:class:`WorkerProcessError`).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pytest
+
+from grievance_rules.engine import batch
+from grievance_rules.errors import EngineError, WorkerProcessError
+from grievance_rules.i18n import language
+from grievance_rules.samples import generate_lines
+
+_REAL_WORKER = batch._worker
+
+
+def _dying_worker(chunk: list[tuple[int, Any]]) -> Any:
+    """The worker, except that the chunk starting at input #128 kills its process."""
+    if chunk[0][0] == 128:
+        os._exit(3)
+    return _REAL_WORKER(chunk)
+
+
+def test_a_dead_worker_stops_the_batch_after_the_results_before_it(monkeypatch) -> None:
+    lines = list(generate_lines(300, seed=5))
+    expected = [r.to_json() for r in batch.evaluate_many(lines[:128], "daye")]
+    monkeypatch.setattr(batch, "_worker", _dying_worker)
+    got: list[bytes | None] = []
+
+    def judge_all() -> None:
+        for result in batch.evaluate_many(lines, "daye", processes=2, chunk_size=64):
+            got.append(result.to_json())
+
+    with pytest.raises(WorkerProcessError) as caught:
+        judge_all()
+    # chunks of 64: #0-63 and #64-127 were judged before the chunk of #128 killed its worker
+    assert got == expected
+    assert caught.value.first_unassessed == 128
+    assert isinstance(caught.value, EngineError)
+    assert str(caught.value) == (
+        "a worker process ended abruptly (killed, or out of memory) while input #128 and the"
+        " next ones were assessed: the 128 input(s) before it have their results, it and"
+        " every input after it have none; run again with fewer processes, or one"
+    )
+
+
+def test_the_error_in_chinese() -> None:
+    with language("zh"):
+        error = WorkerProcessError(64)
+    assert str(error) == (
+        "一个工作进程意外终止（被终止或内存不足），当时正在测评记录 #64 及其后的记录："
+        "此前的 64 条记录已有结果，记录 #64 及其后的记录均无结果；请减少进程数或改用单进程重新运行"
+    )
