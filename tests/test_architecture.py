@@ -1,0 +1,73 @@
+"""The package's layers: a module imports only its own layer and the layers below it.
+
+The contract is ``[tool.importlinter]`` in pyproject.toml (import-linter's ``layers``
+contract, imports inside functions counted too). These tests run it, check that it
+names every module of the package, and that it does refuse an import upwards.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "src" / "grievance_rules"
+
+
+def _layers() -> list[list[str]]:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    (contract,) = config["tool"]["importlinter"]["contracts"]
+    return [[name.strip() for name in re.split(r"[|:]", layer)] for layer in contract["layers"]]
+
+
+def _lint(pyproject: Path, source: Path) -> subprocess.CompletedProcess[str]:
+    """``lint-imports`` over the package found in ``source`` (first on the path)."""
+    env = {**os.environ, "PYTHONPATH": str(source)}
+    script = "import sys; from importlinter.cli import lint_imports; sys.exit(lint_imports("
+    script += f"config_filename={str(pyproject)!r}, no_cache=True, no_logo=True))"
+    return subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, cwd=source
+    )
+
+
+def test_every_module_of_the_package_is_in_one_layer() -> None:
+    named = [name for layer in _layers() for name in layer]
+    assert len(named) == len(set(named))
+    modules = {
+        path.stem if path.is_file() else path.name
+        for path in PACKAGE.iterdir()
+        if (path.suffix == ".py" and path.stem not in ("__init__", "__main__"))
+        or (path.is_dir() and (path / "__init__.py").exists())
+    }
+    assert set(named) == modules
+
+
+@pytest.mark.slow
+def test_lower_layers_never_import_higher_ones() -> None:
+    found = _lint(ROOT / "pyproject.toml", ROOT / "src")
+    assert found.returncode == 0, found.stdout + found.stderr
+    assert "Contracts: 1 kept, 0 broken." in found.stdout
+
+
+@pytest.mark.slow
+def test_an_import_upwards_is_refused(tmp_path: Path) -> None:
+    """A copy of the package whose calendar imports the CLI breaks the contract."""
+    shutil.copytree(PACKAGE, tmp_path / "src" / "grievance_rules")
+    days = tmp_path / "src" / "grievance_rules" / "calendar" / "days.py"
+    days.write_text(
+        days.read_text(encoding="utf-8") + "\n\ndef _upwards() -> None:\n"
+        "    import grievance_rules.cli  # noqa: F401\n",
+        encoding="utf-8",
+    )
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    found = _lint(tmp_path / "pyproject.toml", tmp_path / "src")
+    assert found.returncode == 1, found.stdout + found.stderr
+    assert "Contracts: 0 kept, 1 broken." in found.stdout
+    assert "grievance_rules.calendar.days -> grievance_rules.cli" in found.stdout
