@@ -31,3 +31,17 @@ def test_importing_the_package_loads_no_engine() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "grievance_rules.engine" not in out.stdout
     assert "grievance_rules.packs" not in out.stdout
+
+
+def test_the_version_is_read_when_asked_not_on_import() -> None:
+    # reading the installed distributions' metadata takes tens of milliseconds, which
+    # every pytest run (the plugin imports the package) would pay
+    code = (
+        "import sys, grievance_rules; before = 'importlib.metadata' in sys.modules; "
+        "from importlib.metadata import version; "
+        "print(before, grievance_rules.__version__ == version('grievance-rules'))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "True"]
+    assert "__version__" in grievance_rules.__all__
+    assert isinstance(grievance_rules.__version__, str)

@@ -28,7 +28,6 @@ Example:
 from __future__ import annotations
 
 import importlib
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -54,10 +53,7 @@ if TYPE_CHECKING:
     from grievance_rules.reading import iter_orders, read_orders, validate_record
     from grievance_rules.scoring import compare, score, what_if
 
-try:
-    __version__ = version("grievance-rules")
-except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
-    __version__ = "0+unknown"
+    __version__: str
 
 _WHERE = {
     "CountingConvention": "calendar",
@@ -117,7 +113,25 @@ __all__ = [
 ]
 
 
+def _version() -> str:
+    """The installed distribution's version, read when first asked.
+
+    Reading the installed distributions' metadata takes tens of milliseconds, which
+    ``import grievance_rules``, and so every pytest run through the plugin, would pay.
+    """
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("grievance-rules")
+    except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+        return "0+unknown"
+
+
 def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        value: Any = _version()
+        globals()[name] = value
+        return value
     module = _WHERE.get(name)
     if module is None:
         raise AttributeError(f"module 'grievance_rules' has no attribute {name!r}")
