@@ -8,10 +8,12 @@ reason while the batch goes on; a history that contradicts itself is refused by
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from grievance_rules.engine import evaluate, evaluate_each, evaluate_many
-from grievance_rules.errors import HistoryError
+from grievance_rules.errors import CalendarError, HistoryError
 from grievance_rules.scoring import score
 
 from .conftest import dispatched, make_order
@@ -145,3 +147,24 @@ def test_an_invalid_input_is_rejected_as_the_reader_says_it_in_each_language():
         "events[0]：未知的流转环节类型 'teleported'；应为 dispatched、signed_for 等 "
         "[union_tag_invalid]",
     )
+
+
+@pytest.mark.parametrize(
+    ("judged_on", "kind"),
+    [
+        (dt.datetime(2024, 6, 1, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))), "datetime"),
+        ("2024-06-01", "str"),
+    ],
+)
+def test_judged_on_that_is_not_a_date_is_refused_naming_it(judged_on, kind):
+    # a datetime is a date subclass, so the type hint lets it through; it used to fail
+    # deep in the parameter table with "can't compare datetime.datetime to datetime.date"
+    order = make_order(dispatched("2024-05-06T09:30"), id="J1")
+    with pytest.raises(CalendarError) as caught:
+        evaluate(order, "daye", judged_on=judged_on)
+    assert str(caught.value) == f"judged_on must be a date, got {kind}"
+
+
+def test_judged_on_as_a_date_is_the_date_applied():
+    order = make_order(dispatched("2024-05-06T09:30"), id="J2")
+    assert evaluate(order, "daye", judged_on=dt.date(2024, 6, 1)).judged_on == dt.date(2024, 6, 1)

@@ -26,7 +26,12 @@ from grievance_rules.engine.conditions import (
 from grievance_rules.engine.matching import EngineName, Match, OrderView, get_matcher, view_of
 from grievance_rules.engine.plan import Clause, PackPlan, plan_for
 from grievance_rules.engine.repeats import RepeatIndex
-from grievance_rules.errors import CalendarRangeError, NotYetReceivedError, WorkOrderError
+from grievance_rules.errors import (
+    CalendarError,
+    CalendarRangeError,
+    NotYetReceivedError,
+    WorkOrderError,
+)
 from grievance_rules.i18n import gettext as _
 from grievance_rules.model import WorkOrder, ensure_coherent, in_shanghai
 from grievance_rules.model.base import EARLIEST, LATEST, instant_text
@@ -129,8 +134,8 @@ def evaluate(
             is compiled once and kept: see :func:`~grievance_rules.engine.plan.plan_for`).
         as_of: the instant the assessment speaks for (timezone-aware); events after
             it are ignored. ``None``: the order's last recorded instant.
-        judged_on: the date whose parameter values apply; by default the date the
-            order was received (the revision in force then).
+        judged_on: the date whose parameter values apply (a date, not a datetime); by
+            default the date the order was received (the revision in force then).
         repeats: other orders' keys, for repeat conditions across orders.
         engine: the matching backend, ``native`` (the default, everywhere) or
             ``durable`` (durable-rules, ``pip install 'grievance-rules[durable]'``);
@@ -143,6 +148,8 @@ def evaluate(
         WorkOrderError: ``order`` is not a :class:`WorkOrder` (a dict or JSON text).
         HistoryError: the history contradicts itself (every error-severity issue named).
         NaiveDatetimeError: ``as_of`` has no timezone.
+        CalendarError: ``as_of`` is not a datetime, or ``judged_on`` is not a date (a
+            datetime is refused: its date depends on the zone it is read in).
         EngineError: an unknown engine, or durable-rules is missing or failed.
         FactValidationError: an event's integer does not fit 64 bits.
 
@@ -170,6 +177,14 @@ def evaluate(
                 "a file with read_orders (which names every problem); evaluate_many takes "
                 "dicts and JSON as they are"
             ).format(kind=type(order).__name__)
+        )
+    if judged_on is not None and (
+        not isinstance(judged_on, dt.date) or isinstance(judged_on, dt.datetime)
+    ):
+        raise CalendarError(
+            _("{what} must be a date, got {kind}").format(
+                what="judged_on", kind=type(judged_on).__name__
+            )
         )
     plan = pack if isinstance(pack, PackPlan) else plan_for(pack)
     matcher = get_matcher(engine)
