@@ -9,11 +9,12 @@ reason while the batch goes on; a history that contradicts itself is refused by
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 
 from grievance_rules.engine import evaluate, evaluate_each, evaluate_many
-from grievance_rules.errors import CalendarError, HistoryError
+from grievance_rules.errors import CalendarError, HistoryError, WorkOrderError
 from grievance_rules.scoring import score
 
 from .conftest import dispatched, make_order
@@ -168,3 +169,27 @@ def test_judged_on_that_is_not_a_date_is_refused_naming_it(judged_on, kind):
 def test_judged_on_as_a_date_is_the_date_applied():
     order = make_order(dispatched("2024-05-06T09:30"), id="J2")
     assert evaluate(order, "daye", judged_on=dt.date(2024, 6, 1)).judged_on == dt.date(2024, 6, 1)
+
+
+def _one_order_in_three_forms():
+    order = make_order(dispatched("2024-05-06T09:30"), id="O1")
+    record = order.model_dump(mode="json")
+    return [("WorkOrder", order), ("dict", record), ("str", json.dumps(record))]
+
+
+@pytest.mark.parametrize(("kind", "one"), _one_order_in_three_forms())
+def test_a_batch_given_one_order_instead_of_an_iterable_of_orders_is_refused(kind, one):
+    # a dict, a JSON string and a WorkOrder are iterable themselves: each key,
+    # character or (field, value) pair used to be rejected as an input of its own
+    for function, call in [
+        ("evaluate_many", lambda: list(evaluate_many(one, "daye"))),
+        ("evaluate_each", lambda: list(evaluate_each(one, ["daye", "xiayang"]))),
+    ]:
+        with pytest.raises(WorkOrderError) as caught:
+            call()
+        assert str(caught.value) == (
+            f"{function} takes an iterable of orders, not a single {kind}: "
+            "put the one order in a list ([order])"
+        )
+    (result,) = evaluate_many([one], "daye")
+    assert result.rejection is None

@@ -32,7 +32,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 
 from grievance_rules.engine import Rejection, RepeatIndex
-from grievance_rules.engine.batch import Duplicates, PackSource
+from grievance_rules.engine.batch import Duplicates, PackSource, refuse_one_input
 from grievance_rules.engine.matching import EngineName
 from grievance_rules.scoring.compare import (
     Comparison,
@@ -126,7 +126,12 @@ def score(
         path: ``per-order``, ``columnar`` (findings as tables, :mod:`.tables`), or
             ``auto``: columnar from :data:`~.tables.COLUMNAR_FROM` inputs with the
             native engine on one process. Both give the same scorecard.
+
+    Raises:
+        WorkOrderError: ``orders`` is one order (a dict, JSON text or a
+            :class:`~grievance_rules.model.WorkOrder`), not an iterable of orders.
     """
+    refuse_one_input(orders, "score")
     loaded = resolve_packs([pack])
 
     def fold(tick: Callable[..., None]) -> Scorecard:

@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict
 
 from grievance_rules.engine import Assessment, RepeatIndex
 from grievance_rules.engine.assessment import Rejection
-from grievance_rules.engine.batch import Duplicates, PackSource
+from grievance_rules.engine.batch import Duplicates, PackSource, refuse_one_input
 from grievance_rules.engine.matching import EngineName
 from grievance_rules.engine.plan import plan_for
 from grievance_rules.engine.single import evaluate
@@ -607,7 +607,12 @@ def compare(
         True
         >>> [o.pack for o in result.outcomes]
         ['chengdong@2024', 'xiayang@2022-06-08', 'daye@2023-05-19']
+
+    Raises:
+        WorkOrderError: ``orders`` is one order (a dict, JSON text or a
+            :class:`~grievance_rules.model.WorkOrder`), not an iterable of orders.
     """
+    refuse_one_input(orders, "compare")
     loaded = resolve_packs(packs)
 
     def fold(tick: Callable[..., None]) -> Comparison:
@@ -884,6 +889,8 @@ def what_if(
 
     Raises:
         PackError: an unknown parameter.
+        WorkOrderError: ``orders`` is one order, not an iterable of orders.
     """
+    refuse_one_input(orders, "what_if")
     base = resolve_packs([pack])[0]
     return compare(orders, [base, base.with_parameters(parameters)], **options)
