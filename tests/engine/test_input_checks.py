@@ -14,8 +14,14 @@ import json
 import pytest
 
 from grievance_rules.engine import evaluate, evaluate_each, evaluate_many
-from grievance_rules.errors import CalendarError, HistoryError, WorkOrderError
-from grievance_rules.scoring import score
+from grievance_rules.errors import (
+    CalendarError,
+    CalendarRangeError,
+    HistoryError,
+    NaiveDatetimeError,
+    WorkOrderError,
+)
+from grievance_rules.scoring import compare, score
 
 from .conftest import dispatched, make_order
 
@@ -193,3 +199,51 @@ def test_a_batch_given_one_order_instead_of_an_iterable_of_orders_is_refused(kin
         )
     (result,) = evaluate_many([one], "daye")
     assert result.rejection is None
+
+
+NAIVE = dt.datetime(2024, 5, 20, 9, 0)
+FAR = dt.datetime(2300, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+
+
+@pytest.mark.parametrize(
+    ("as_of", "error", "message"),
+    [
+        (
+            NAIVE,
+            NaiveDatetimeError,
+            "as_of 2024-05-20T09:00:00 has no timezone; give an offset such as +08:00 "
+            "(no timezone is guessed)",
+        ),
+        (dt.date(2024, 5, 20), CalendarError, "as_of must be a datetime, got date"),
+        (FAR, CalendarRangeError, "as_of 2300-01-01T00:00:00+08:00 is outside the years 1900-2199"),
+    ],
+)
+def test_a_batch_refuses_an_as_of_no_order_can_be_assessed_at_before_reading_any(
+    as_of, error, message
+):
+    # it used to reject every input with the same reason, the caller's mistake
+    # counted against each order (a scorecard of N inputs, N rejected)
+    orders = [make_order(dispatched("2024-05-06T09:30"), id=f"N{k}") for k in range(3)]
+    for call in [
+        lambda: list(evaluate_many(orders, "daye", as_of=as_of)),
+        lambda: list(evaluate_each(orders, ["daye", "xiayang"], as_of=as_of)),
+        lambda: score(orders, "daye", as_of=as_of),
+        lambda: score(orders * 200, "daye", as_of=as_of, path="columnar", duplicates="allow"),
+        lambda: compare(orders, ["daye", "xiayang"], as_of=as_of),
+    ]:
+        with pytest.raises(error) as caught:
+            call()
+        assert str(caught.value) == message
+
+
+def test_an_order_received_after_the_batch_as_of_is_still_rejected_alone():
+    early = make_order(dispatched("2024-05-06T09:30"), id="E1")
+    late = make_order(id="L1", received_at="2024-05-21T09:00:00+08:00")
+    as_of = dt.datetime(2024, 5, 20, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    results = list(evaluate_many([early, late], "daye", as_of=as_of))
+    assert results[0].rejection is None
+    assert results[1].rejection is not None
+    assert results[1].rejection.reasons == (
+        "order L1: received_at 2024-05-21T09:00:00+08:00 is after the assessment instant "
+        "(as_of) 2024-05-20T09:00:00+08:00: the order was not yet received then",
+    )

@@ -34,7 +34,7 @@ from grievance_rules.engine.duplicates import (
 from grievance_rules.engine.matching import EngineName, Match, OrderView, get_matcher, view_of
 from grievance_rules.engine.plan import PackPlan, compile_pack, plan_for
 from grievance_rules.engine.repeats import RepeatIndex
-from grievance_rules.engine.single import assess, instant_of
+from grievance_rules.engine.single import as_of_instant, assess, instant_of
 from grievance_rules.errors import GrievanceRulesError, HistoryError, WorkOrderError
 from grievance_rules.i18n import gettext as _
 from grievance_rules.model import WorkOrder, ensure_coherent
@@ -380,6 +380,8 @@ def evaluate_each(
         [['xiayang@2022-06-08', 'daye@2023-05-19']]
     """
     refuse_one_input(orders, "evaluate_each")
+    if as_of is not None:
+        as_of_instant(as_of)  # an as_of wrong for one order is wrong for all: refused here
     plans = [_plan_of(pack) for pack in packs]
     get_matcher(engine)  # an unknown or missing engine fails here, not per order
     last: dict[str, int] = {}
@@ -501,6 +503,12 @@ def evaluate_many(
     replaced. Either way no order is counted twice; the ids seen are kept, compactly
     (:class:`~grievance_rules.engine.duplicates.DuplicateIds`: about 34 bytes an id),
     so memory grows by that much an order.
+
+    Raises:
+        WorkOrderError: ``orders`` is one order, not an iterable of orders.
+        NaiveDatetimeError: ``as_of`` has no timezone (before any input is read:
+            ``as_of`` is the batch's, not an input's).
+        CalendarError: ``as_of`` is not a datetime, or is outside 1900-2199.
 
     Example:
         >>> results = list(evaluate_many([{"id": "x"}], "daye"))

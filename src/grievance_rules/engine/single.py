@@ -39,7 +39,7 @@ from grievance_rules.model.events import EventBase
 from grievance_rules.model.handling import excluded_by_flag, excluded_from_assessment
 from grievance_rules.packs import Pack
 
-__all__ = ["assess", "evaluate", "instant_of", "latest_listed"]
+__all__ = ["as_of_instant", "assess", "evaluate", "instant_of", "latest_listed"]
 
 
 def latest_listed(events: Sequence[EventBase], received: dt.datetime) -> dt.datetime:
@@ -79,6 +79,35 @@ def _last_instant(order: WorkOrder, in_time_order: bool = False) -> dt.datetime:
     return latest
 
 
+def as_of_instant(as_of: dt.datetime) -> dt.datetime:
+    """``as_of`` in Shanghai time, a plain datetime, or refused: no order is assessed then.
+
+    What a batch checks once, before its first order (an ``as_of`` that is wrong for one
+    order is wrong for all of them).
+
+    Raises:
+        CalendarError: ``as_of`` is not a datetime.
+        NaiveDatetimeError: ``as_of`` has no timezone.
+        CalendarRangeError: ``as_of`` is outside the years 1900-2199.
+
+    Example:
+        >>> as_of_instant(dt.datetime(2026, 2, 13, 2, 30, tzinfo=dt.timezone.utc)).isoformat()
+        '2026-02-13T10:30:00+08:00'
+    """
+    if (
+        isinstance(as_of, dt.datetime)
+        and as_of.utcoffset() is not None
+        and not EARLIEST <= as_of < LATEST
+    ):
+        raise CalendarRangeError(
+            _("as_of {instant} is outside the years 1900-2199").format(instant=as_of.isoformat())
+        )
+    instant = to_shanghai(as_of, what="as_of")
+    if type(instant) is not dt.datetime:  # a subclass (pendulum's) does its own arithmetic
+        instant = dt.datetime(*instant.timetuple()[:6], instant.microsecond, instant.tzinfo)
+    return instant
+
+
 def instant_of(
     order: WorkOrder, as_of: dt.datetime | None, *, in_time_order: bool = False
 ) -> dt.datetime:
@@ -95,19 +124,7 @@ def instant_of(
             then: an assessment at that instant would count an order nobody had yet).
     """
     if as_of is not None:
-        if (
-            isinstance(as_of, dt.datetime)
-            and as_of.utcoffset() is not None
-            and not EARLIEST <= as_of < LATEST
-        ):
-            raise CalendarRangeError(
-                _("as_of {instant} is outside the years 1900-2199").format(
-                    instant=as_of.isoformat()
-                )
-            )
-        instant = to_shanghai(as_of, what="as_of")
-        if type(instant) is not dt.datetime:  # a subclass (pendulum's) does its own arithmetic
-            instant = dt.datetime(*instant.timetuple()[:6], instant.microsecond, instant.tzinfo)
+        instant = as_of_instant(as_of)
         if order.received_at > instant:
             raise NotYetReceivedError(
                 order.id, instant_text(order.received_at), instant_text(instant)
