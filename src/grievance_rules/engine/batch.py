@@ -28,6 +28,7 @@ from grievance_rules.engine.assessment import Assessment, Rejection, assessment_
 from grievance_rules.engine.duplicates import (
     DuplicateIds,
     Duplicates,
+    check_duplicates,
     input_id,
     last_positions,
 )
@@ -384,6 +385,7 @@ def evaluate_each(
         as_of_instant(as_of)  # an as_of wrong for one order is wrong for all: refused here
     plans = [_plan_of(pack) for pack in packs]
     get_matcher(engine)  # an unknown or missing engine fails here, not per order
+    check_duplicates(duplicates)
     last: dict[str, int] = {}
     if duplicates == "last":
         if not isinstance(orders, Sequence) or isinstance(orders, str | bytes):
