@@ -246,3 +246,31 @@ def test_growth_past_many_resizes_matches_a_dict(
         where = f"orders.jsonl:{position + 2}"
         assert seen.reason(order_id, position, where) == expected.reason(order_id, position, where)
     assert len(seen) == len(expected.first)
+
+
+def test_an_unknown_duplicates_value_is_refused_not_taken_for_reject():
+    # "keep_last" used to behave as "reject": the second record of A1 was rejected
+    # and the first assessed, the opposite of what was asked, without a word
+    from grievance_rules.engine import evaluate_many
+    from grievance_rules.errors import EngineError
+    from grievance_rules.scoring import score
+
+    first = {
+        "id": "A1",
+        "channel": "12345",
+        "category": "投诉",
+        "received_at": "2024-05-06T09:00:00+08:00",
+    }
+    second = {**first, "received_at": "2024-05-07T09:00:00+08:00"}
+    message = "unknown duplicates 'keep_last'; one of: reject, last, allow"
+    for call in [
+        lambda: DuplicateIds("keep_last"),  # type: ignore[arg-type]
+        lambda: list(evaluate_many([first, second], "daye", duplicates="keep_last")),  # type: ignore[arg-type]
+        lambda: score([first, second], "daye", duplicates="keep_last", path="per-order"),  # type: ignore[arg-type]
+        lambda: score([first, second], "daye", duplicates="keep_last", path="columnar"),  # type: ignore[arg-type]
+    ]:
+        with pytest.raises(EngineError) as caught:
+            call()
+        assert str(caught.value) == message
+    results = list(evaluate_many([first, second], "daye", duplicates="last"))
+    assert [r.rejection is None for r in results] == [False, True]

@@ -8,11 +8,20 @@ reason while the batch goes on; a history that contradicts itself is refused by
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+
 import pytest
 
 from grievance_rules.engine import evaluate, evaluate_each, evaluate_many
-from grievance_rules.errors import HistoryError
-from grievance_rules.scoring import score
+from grievance_rules.errors import (
+    CalendarError,
+    CalendarRangeError,
+    HistoryError,
+    NaiveDatetimeError,
+    WorkOrderError,
+)
+from grievance_rules.scoring import compare, score
 
 from .conftest import dispatched, make_order
 
@@ -144,4 +153,97 @@ def test_an_invalid_input_is_rejected_as_the_reader_says_it_in_each_language():
         "或用 --tz 指明其所在时区读取（程序不会猜测时区） [timezone_aware]",
         "events[0]：未知的流转环节类型 'teleported'；应为 dispatched、signed_for 等 "
         "[union_tag_invalid]",
+    )
+
+
+@pytest.mark.parametrize(
+    ("judged_on", "kind"),
+    [
+        (dt.datetime(2024, 6, 1, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))), "datetime"),
+        ("2024-06-01", "str"),
+    ],
+)
+def test_judged_on_that_is_not_a_date_is_refused_naming_it(judged_on, kind):
+    # a datetime is a date subclass, so the type hint lets it through; it used to fail
+    # deep in the parameter table with "can't compare datetime.datetime to datetime.date"
+    order = make_order(dispatched("2024-05-06T09:30"), id="J1")
+    with pytest.raises(CalendarError) as caught:
+        evaluate(order, "daye", judged_on=judged_on)
+    assert str(caught.value) == f"judged_on must be a date, got {kind}"
+
+
+def test_judged_on_as_a_date_is_the_date_applied():
+    order = make_order(dispatched("2024-05-06T09:30"), id="J2")
+    assert evaluate(order, "daye", judged_on=dt.date(2024, 6, 1)).judged_on == dt.date(2024, 6, 1)
+
+
+def _one_order_in_three_forms():
+    order = make_order(dispatched("2024-05-06T09:30"), id="O1")
+    record = order.model_dump(mode="json")
+    return [("WorkOrder", order), ("dict", record), ("str", json.dumps(record))]
+
+
+@pytest.mark.parametrize(("kind", "one"), _one_order_in_three_forms())
+def test_a_batch_given_one_order_instead_of_an_iterable_of_orders_is_refused(kind, one):
+    # a dict, a JSON string and a WorkOrder are iterable themselves: each key,
+    # character or (field, value) pair used to be rejected as an input of its own
+    for function, call in [
+        ("evaluate_many", lambda: list(evaluate_many(one, "daye"))),
+        ("evaluate_each", lambda: list(evaluate_each(one, ["daye", "xiayang"]))),
+    ]:
+        with pytest.raises(WorkOrderError) as caught:
+            call()
+        assert str(caught.value) == (
+            f"{function} takes an iterable of orders, not a single {kind}: "
+            "put the one order in a list ([order])"
+        )
+    (result,) = evaluate_many([one], "daye")
+    assert result.rejection is None
+
+
+NAIVE = dt.datetime(2024, 5, 20, 9, 0)
+FAR = dt.datetime(2300, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+
+
+@pytest.mark.parametrize(
+    ("as_of", "error", "message"),
+    [
+        (
+            NAIVE,
+            NaiveDatetimeError,
+            "as_of 2024-05-20T09:00:00 has no timezone; give an offset such as +08:00 "
+            "(no timezone is guessed)",
+        ),
+        (dt.date(2024, 5, 20), CalendarError, "as_of must be a datetime, got date"),
+        (FAR, CalendarRangeError, "as_of 2300-01-01T00:00:00+08:00 is outside the years 1900-2199"),
+    ],
+)
+def test_a_batch_refuses_an_as_of_no_order_can_be_assessed_at_before_reading_any(
+    as_of, error, message
+):
+    # it used to reject every input with the same reason, the caller's mistake
+    # counted against each order (a scorecard of N inputs, N rejected)
+    orders = [make_order(dispatched("2024-05-06T09:30"), id=f"N{k}") for k in range(3)]
+    for call in [
+        lambda: list(evaluate_many(orders, "daye", as_of=as_of)),
+        lambda: list(evaluate_each(orders, ["daye", "xiayang"], as_of=as_of)),
+        lambda: score(orders, "daye", as_of=as_of),
+        lambda: score(orders * 200, "daye", as_of=as_of, path="columnar", duplicates="allow"),
+        lambda: compare(orders, ["daye", "xiayang"], as_of=as_of),
+    ]:
+        with pytest.raises(error) as caught:
+            call()
+        assert str(caught.value) == message
+
+
+def test_an_order_received_after_the_batch_as_of_is_still_rejected_alone():
+    early = make_order(dispatched("2024-05-06T09:30"), id="E1")
+    late = make_order(id="L1", received_at="2024-05-21T09:00:00+08:00")
+    as_of = dt.datetime(2024, 5, 20, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    results = list(evaluate_many([early, late], "daye", as_of=as_of))
+    assert results[0].rejection is None
+    assert results[1].rejection is not None
+    assert results[1].rejection.reasons == (
+        "order L1: received_at 2024-05-21T09:00:00+08:00 is after the assessment instant "
+        "(as_of) 2024-05-20T09:00:00+08:00: the order was not yet received then",
     )

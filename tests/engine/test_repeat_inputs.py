@@ -92,3 +92,40 @@ def test_rejected_duplicate_replaced_and_later_inputs_are_left_out() -> None:
     # with as_of, an order received after it is not known yet
     known = RepeatIndex.from_inputs([a, b, late], as_of=START + dt.timedelta(hours=30))
     assert known.count("complainant", "c1", "i1", at) == 2
+
+
+def test_from_inputs_refuses_what_the_batch_refuses():
+    import pytest
+
+    from grievance_rules.errors import EngineError, NaiveDatetimeError, WorkOrderError
+
+    one = _order(1, 0, "c1", "i1")
+    # a single dict was walked key by key (nothing indexed, no word); "keep_last" was
+    # taken for "allow" (every record indexed: the batch took it for "reject"); a naive
+    # as_of failed comparing with "can't compare offset-naive and offset-aware datetimes"
+    for call, error, message in [
+        (
+            lambda: RepeatIndex.from_inputs(one),
+            WorkOrderError,
+            "RepeatIndex.from_inputs takes an iterable of orders, not a single dict: "
+            "put the one order in a list ([order])",
+        ),
+        (
+            lambda: RepeatIndex.from_inputs([one, one], duplicates="keep_last"),  # type: ignore[arg-type]
+            EngineError,
+            "unknown duplicates 'keep_last'; one of: reject, last, allow",
+        ),
+        (
+            lambda: RepeatIndex.from_inputs([one], as_of=dt.datetime(2024, 5, 1)),
+            NaiveDatetimeError,
+            "as_of 2024-05-01T00:00:00 has no timezone; give an offset such as +08:00 "
+            "(no timezone is guessed)",
+        ),
+    ]:
+        with pytest.raises(error) as caught:
+            call()
+        assert str(caught.value) == message
+    # one order received 2024-04-20 09:00 (its second record not indexed): counted once
+    # in April, up to the 30th
+    index = RepeatIndex.from_inputs([one, one], as_of=dt.datetime(2024, 5, 1, tzinfo=SHANGHAI))
+    assert index.count("complainant", "c1", "i1", dt.datetime(2024, 4, 30, tzinfo=SHANGHAI)) == 1

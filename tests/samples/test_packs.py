@@ -1,7 +1,9 @@
 """Generated orders evaluate under every built-in pack, and give every rule work."""
 
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 
@@ -109,3 +111,23 @@ def test_deductions_only_where_a_pack_declares_them(fired: dict[str, Fired]) -> 
     # chengdong deducts for a minority of orders; xiayang and daye set no points
     assert 0.1 < fired["chengdong"].deducted / N < 0.6
     assert fired["xiayang"].deducted == fired["daye"].deducted == 0
+
+
+def test_orders_in_a_projected_year_are_evaluated_with_their_clocks_marked_provisional():
+    # docs/model.md and the generator said "evaluating them warns that the calendar is
+    # provisional": the packs' calendars allow projected days; the clocks say it
+    import warnings
+
+    from grievance_rules.errors import ProvisionalCalendarWarning
+
+    orders = list(generate_orders(40, seed=3, start=dt.date(2027, 3, 1), months=1))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ProvisionalCalendarWarning)
+        assessments = [evaluate(order, "xiayang") for order in orders]
+    clocks = [c for a in assessments for c in a.clocks if c.due is not None]
+    assert clocks
+    assert all(c.provisional for c in clocks)  # every day of 2027 is projected
+    assert not [w for a in assessments for w in a.warnings if "provisional" in w.code]
+    text = (Path(__file__).resolve().parents[2] / "docs" / "model.md").read_text(encoding="utf-8")
+    assert "evaluating them warns" not in text
+    assert "`provisional: true` (no warning is raised" in " ".join(text.split())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 
 import pytest
 
@@ -357,3 +358,27 @@ def test_a_comparison_of_packs_whose_months_begin_on_other_days_dates_its_rows(t
     cmp = compare(orders, [find_pack("chengdong"), load_pack(copy)])
     labels = sorted({row["period"] for row in cmp.unit_scores() if row["unit"] == "c01"})
     assert labels == ["2024-05 (2024-04-26–2024-05-25)", "2024-05 (2024-05-01–2024-05-31)"]
+
+
+@pytest.mark.parametrize("as_text", [False, True])
+def test_scoring_one_order_instead_of_an_iterable_of_orders_is_refused(as_text):
+    from grievance_rules.errors import WorkOrderError
+    from grievance_rules.scoring import compare, what_if
+
+    record = order("O1", "c01", MONDAY).model_dump(mode="json")
+    one = json.dumps(record) if as_text else record
+    kind = "str" if as_text else "dict"
+    # a dict's keys (a string's characters) were scored as 6 (hundreds of) rejected inputs
+    for function, call in [
+        ("score", lambda: score(one, "daye")),
+        ("compare", lambda: compare(one, ["daye", "xiayang"])),
+        ("what_if", lambda: what_if(one, "chengdong", {"points_overdue": -2})),
+    ]:
+        with pytest.raises(WorkOrderError) as caught:
+            call()
+        assert str(caught.value) == (
+            f"{function} takes an iterable of orders, not a single {kind}: "
+            "put the one order in a list ([order])"
+        )
+    card = score([one], "daye")
+    assert (card.inputs, card.assessed, card.rejected) == (1, 1, 0)

@@ -82,7 +82,10 @@ def test_an_invalid_order_fails_its_case_with_the_field_named(pytester):
     result = pytester.runpytest(*PLAIN)
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
-        ["*case 1 (*): order 1 (L1): events.1.replied.round: Input should be greater than *"]
+        [
+            "*case 1 (*): order 1 (L1): events[[]1].round: "
+            "Input should be greater than or equal to 1 (got 0)*"
+        ]
     )
 
 

@@ -157,3 +157,29 @@ def test_two_cases_of_one_name_are_refused(tmp_path):
     path = scenario_file(tmp_path, REPLY_MET, REPLY_MET.replace("id: L1", "id: L9"))
     with pytest.raises(ScenarioFileError, match=r"case 2 \(.*\): name: case 1 has the same"):
         load_scenarios(path)
+
+
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        # the instant's fast validation path was named, with its "valid datetime",
+        # and the same refusal by the checked path counted as "(and 1 more)"
+        (
+            ("      id: L1\n", "      id: L1\n      received_at: '2024-05-06T09:00:00'\n"),
+            "received_at: naive timestamp '2024-05-06T09:00:00' has no UTC offset; add one "
+            "(e.g. +08:00) or read it with --tz naming the zone it is in (no timezone is guessed)",
+        ),
+        # pydantic's location with the union's tag (events.1.replied.round): now the
+        # reader's field path
+        (
+            ("09:59:00+08:00, unit: c1}", "09:59:00+08:00, unit: c1, round: 0}"),
+            "events[1].round: Input should be greater than or equal to 1 (got 0)",
+        ),
+    ],
+)
+def test_an_invalid_order_of_a_case_is_said_as_the_reader_says_it(tmp_path, change, said):
+    path = changed_file(tmp_path, change)
+    (case,) = load_scenarios(path)
+    with pytest.raises(ScenarioFileError) as failure:
+        run_scenario(case)
+    assert str(failure.value) == f"{path}: case 1 ({case.name}): order 1 (L1): {said}"

@@ -28,14 +28,20 @@ from grievance_rules.engine.assessment import Assessment, Rejection, assessment_
 from grievance_rules.engine.duplicates import (
     DuplicateIds,
     Duplicates,
+    check_duplicates,
     input_id,
     last_positions,
 )
 from grievance_rules.engine.matching import EngineName, Match, OrderView, get_matcher, view_of
 from grievance_rules.engine.plan import PackPlan, compile_pack, plan_for
 from grievance_rules.engine.repeats import RepeatIndex
-from grievance_rules.engine.single import assess, instant_of
-from grievance_rules.errors import GrievanceRulesError, HistoryError, WorkerProcessError
+from grievance_rules.engine.single import as_of_instant, assess, instant_of
+from grievance_rules.errors import (
+    GrievanceRulesError,
+    HistoryError,
+    WorkerProcessError,
+    WorkOrderError,
+)
 from grievance_rules.i18n import gettext as _
 from grievance_rules.model import WorkOrder, ensure_coherent
 from grievance_rules.packs import Pack, load_pack
@@ -53,6 +59,7 @@ __all__ = [
     "input_rejection",
     "last_positions",
     "order_of_input",
+    "refuse_one_input",
 ]
 
 PackSource = Pack | PackPlan | str | Path
@@ -323,6 +330,32 @@ def _worker(chunk: list[tuple[int, Any]]) -> _Sent:
     ]
 
 
+def refuse_one_input(orders: object, function: str) -> None:
+    """Refuse a single order given where an iterable of orders is expected.
+
+    A dict, a JSON string or bytes and a :class:`WorkOrder` (a pydantic model) are
+    iterable themselves: walked as a batch, each key, character or field would be
+    rejected as an input of its own.
+
+    Raises:
+        WorkOrderError: ``orders`` is one order, not an iterable of orders.
+
+    Example:
+        >>> refuse_one_input({"id": "A1"}, "evaluate_many")
+        Traceback (most recent call last):
+        ...
+        grievance_rules.errors.WorkOrderError: evaluate_many takes an iterable of orders, \
+not a single dict: put the one order in a list ([order])
+    """
+    if isinstance(orders, WorkOrder | Mapping | str | bytes | bytearray):
+        raise WorkOrderError(
+            _(
+                "{function} takes an iterable of orders, not a single {kind}: "
+                "put the one order in a list ([order])"
+            ).format(function=function, kind=type(orders).__name__)
+        )
+
+
 def _plan_of(pack: PackSource) -> PackPlan:
     return pack if isinstance(pack, PackPlan) else plan_for(pack)
 
@@ -352,8 +385,12 @@ def evaluate_each(
         ...  for row in evaluate_each([order], ["xiayang", "daye"])]
         [['xiayang@2022-06-08', 'daye@2023-05-19']]
     """
+    refuse_one_input(orders, "evaluate_each")
+    if as_of is not None:
+        as_of_instant(as_of)  # an as_of wrong for one order is wrong for all: refused here
     plans = [_plan_of(pack) for pack in packs]
     get_matcher(engine)  # an unknown or missing engine fails here, not per order
+    check_duplicates(duplicates)
     last: dict[str, int] = {}
     if duplicates == "last":
         if not isinstance(orders, Sequence) or isinstance(orders, str | bytes):
@@ -493,11 +530,18 @@ def evaluate_many(
     (:class:`~grievance_rules.engine.duplicates.DuplicateIds`: about 34 bytes an id),
     so memory grows by that much an order.
 
+    Raises:
+        WorkOrderError: ``orders`` is one order, not an iterable of orders.
+        NaiveDatetimeError: ``as_of`` has no timezone (before any input is read:
+            ``as_of`` is the batch's, not an input's).
+        CalendarError: ``as_of`` is not a datetime, or is outside 1900-2199.
+
     Example:
         >>> results = list(evaluate_many([{"id": "x"}], "daye"))
         >>> results[0].rejection.reasons[0]
         'channel: field required [missing]'
     """
+    refuse_one_input(orders, "evaluate_many")
     for (result,) in evaluate_each(
         orders,
         [pack],

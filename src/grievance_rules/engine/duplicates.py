@@ -53,21 +53,33 @@ import json
 import struct
 from collections.abc import Iterable, Mapping
 from hashlib import blake2b
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import numpy as np
 import numpy.typing as npt
 
+from grievance_rules.errors import EngineError
 from grievance_rules.i18n import gettext as _
+from grievance_rules.i18n import join_list
 from grievance_rules.model import WorkOrder
 
-__all__ = ["DuplicateIds", "Duplicates", "input_id", "last_positions"]
+__all__ = [
+    "DUPLICATES",
+    "DuplicateIds",
+    "Duplicates",
+    "check_duplicates",
+    "input_id",
+    "last_positions",
+]
 
 
 Duplicates = Literal["reject", "last", "allow"]
 """What a batch does with a second input of an order id already seen: ``reject`` it
 (naming the first), keep the ``last`` (the earlier ones are rejected as replaced), or
 ``allow`` it (every input assessed: for a caller that tells them apart itself)."""
+
+DUPLICATES: tuple[str, ...] = get_args(Duplicates)
+"""The values of :data:`Duplicates`, in order."""
 
 _HALVES = struct.Struct("<QQ")
 """A 16-byte digest as two unsigned 64-bit halves (the first one places it in the table)."""
@@ -79,6 +91,27 @@ _WHOLE = 0xFFFF
 """The prefix number of a label kept whole in the side dict."""
 _WORDS = 3
 """Words an entry takes: the digest's two halves and the label."""
+
+
+def check_duplicates(duplicates: object) -> None:
+    """Refuse a ``duplicates=`` that is not one of :data:`Duplicates`.
+
+    Raises:
+        EngineError: it is not ``reject``, ``last`` or ``allow``.
+
+    Example:
+        >>> check_duplicates("keep_last")
+        Traceback (most recent call last):
+        ...
+        grievance_rules.errors.EngineError: unknown duplicates 'keep_last'; one of: reject, \
+last, allow
+    """
+    if duplicates not in DUPLICATES:
+        raise EngineError(
+            _("unknown duplicates {value}; one of: {values}").format(
+                value=repr(duplicates), values=join_list(DUPLICATES)
+            )
+        )
 
 
 def _power_of_two(value: int, name: str) -> int:
@@ -107,6 +140,10 @@ class DuplicateIds:
             it doubles when half full. A tuning knob: small values force growth.
         chunk: entries a full chunk of the arrays holds (rounded up to a power of two).
 
+    Raises:
+        EngineError: ``duplicates`` is none of those three (a value the batch would
+            otherwise have taken silently for ``reject``).
+
     Example:
         >>> seen = DuplicateIds("reject")
         >>> seen.reason("A", 0, "#0"), seen.reason("A", 1, "#1")
@@ -127,6 +164,7 @@ class DuplicateIds:
         capacity: int = 16,
         chunk: int = 1 << 16,
     ) -> None:
+        check_duplicates(duplicates)
         self.duplicates = duplicates
         self.last = last or {}
         slots = max(2, _power_of_two(capacity, "capacity"))

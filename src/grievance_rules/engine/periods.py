@@ -31,6 +31,7 @@ from pydantic import BaseModel, ConfigDict
 from grievance_rules.calendar import SHANGHAI
 from grievance_rules.engine.assessment import Assessment
 from grievance_rules.engine.plan import PackPlan, plan_for
+from grievance_rules.errors import EngineError
 from grievance_rules.i18n import gettext as _
 from grievance_rules.i18n import join_list
 from grievance_rules.packs import Pack
@@ -322,6 +323,20 @@ def _judged_on(pack: Pack, period: Period) -> dt.date:
     return max(period.start, pack.manifest.effective_from)
 
 
+def _base(key: str) -> str:
+    """A pack key's ``id@revision``, without its parameter overrides."""
+    return key.partition("+")[0]
+
+
+def _other_pack(what: str, under: str, pack: str) -> EngineError:
+    return EngineError(
+        _(
+            "{what} is under {under}, not {pack}: evaluate_periods takes assessments "
+            "under the pack it is given"
+        ).format(what=what, under=under, pack=pack)
+    )
+
+
 def evaluate_periods(
     assessments: Iterable[Assessment] | PeriodTally,
     pack: Pack,
@@ -335,12 +350,27 @@ def evaluate_periods(
         pack: the pack whose period and ranking rules apply.
         unit_kinds: unit id → unit kind, for rankings (units of the ranked kinds
             with no findings rank with zero points).
+
+    Raises:
+        EngineError: an assessment (or the tally) is under another pack or another
+            revision of it (``id@revision``): its rule ids would count for nothing
+            here. Other parameter values of the same revision are taken (a what-if of
+            the period rules' thresholds).
     """
     if isinstance(assessments, PeriodTally):
         tally = assessments
+        if _base(tally.pack.key) != _base(pack.key):
+            raise _other_pack(_("the tally"), tally.pack.key, pack.key)
     else:
         tally = PeriodTally(pack)
+        base = _base(pack.key)
         for assessment in assessments:
+            if _base(assessment.pack) != base:
+                raise _other_pack(
+                    _("the assessment of order {order_id}").format(order_id=assessment.order_id),
+                    assessment.pack,
+                    pack.key,
+                )
             tally.add(assessment)
     findings: list[PeriodFinding] = []
     plan = plan_for(pack)

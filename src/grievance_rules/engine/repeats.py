@@ -79,7 +79,22 @@ class RepeatIndex:
             >>> index = RepeatIndex.from_inputs([order, {**order, "id": "B"}, {"id": "C"}])
             >>> index.count("complainant", "c1", "i1", dt.datetime(2024, 5, 31, tzinfo=SHANGHAI))
             2
+
+        Raises:
+            WorkOrderError: ``items`` is one order, not an iterable of orders.
+            EngineError: ``duplicates`` is not ``reject``, ``last`` or ``allow``.
+            NaiveDatetimeError: ``as_of`` has no timezone.
+            CalendarError: ``as_of`` is not a datetime, or is outside 1900-2199.
         """
+        # what the batch refuses, refused here too (batch and single import this module)
+        from grievance_rules.engine.batch import refuse_one_input
+        from grievance_rules.engine.duplicates import check_duplicates
+        from grievance_rules.engine.single import as_of_instant
+
+        refuse_one_input(items, "RepeatIndex.from_inputs")
+        check_duplicates(duplicates)
+        if as_of is not None:
+            as_of_instant(as_of)
         if duplicates == "last" and last is None:
             from grievance_rules.engine.batch import last_positions  # batch imports this module
 

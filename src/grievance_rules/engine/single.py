@@ -26,7 +26,12 @@ from grievance_rules.engine.conditions import (
 from grievance_rules.engine.matching import EngineName, Match, OrderView, get_matcher, view_of
 from grievance_rules.engine.plan import Clause, PackPlan, plan_for
 from grievance_rules.engine.repeats import RepeatIndex
-from grievance_rules.errors import CalendarRangeError, NotYetReceivedError, WorkOrderError
+from grievance_rules.errors import (
+    CalendarError,
+    CalendarRangeError,
+    NotYetReceivedError,
+    WorkOrderError,
+)
 from grievance_rules.i18n import gettext as _
 from grievance_rules.model import WorkOrder, ensure_coherent, in_shanghai
 from grievance_rules.model.base import EARLIEST, LATEST, instant_text
@@ -34,7 +39,7 @@ from grievance_rules.model.events import EventBase
 from grievance_rules.model.handling import excluded_by_flag, excluded_from_assessment
 from grievance_rules.packs import Pack
 
-__all__ = ["assess", "evaluate", "instant_of", "latest_listed"]
+__all__ = ["as_of_instant", "assess", "evaluate", "instant_of", "latest_listed"]
 
 
 def latest_listed(events: Sequence[EventBase], received: dt.datetime) -> dt.datetime:
@@ -74,6 +79,35 @@ def _last_instant(order: WorkOrder, in_time_order: bool = False) -> dt.datetime:
     return latest
 
 
+def as_of_instant(as_of: dt.datetime) -> dt.datetime:
+    """``as_of`` in Shanghai time, a plain datetime, or refused: no order is assessed then.
+
+    What a batch checks once, before its first order (an ``as_of`` that is wrong for one
+    order is wrong for all of them).
+
+    Raises:
+        CalendarError: ``as_of`` is not a datetime.
+        NaiveDatetimeError: ``as_of`` has no timezone.
+        CalendarRangeError: ``as_of`` is outside the years 1900-2199.
+
+    Example:
+        >>> as_of_instant(dt.datetime(2026, 2, 13, 2, 30, tzinfo=dt.timezone.utc)).isoformat()
+        '2026-02-13T10:30:00+08:00'
+    """
+    if (
+        isinstance(as_of, dt.datetime)
+        and as_of.utcoffset() is not None
+        and not EARLIEST <= as_of < LATEST
+    ):
+        raise CalendarRangeError(
+            _("as_of {instant} is outside the years 1900-2199").format(instant=as_of.isoformat())
+        )
+    instant = to_shanghai(as_of, what="as_of")
+    if type(instant) is not dt.datetime:  # a subclass (pendulum's) does its own arithmetic
+        instant = dt.datetime(*instant.timetuple()[:6], instant.microsecond, instant.tzinfo)
+    return instant
+
+
 def instant_of(
     order: WorkOrder, as_of: dt.datetime | None, *, in_time_order: bool = False
 ) -> dt.datetime:
@@ -90,19 +124,7 @@ def instant_of(
             then: an assessment at that instant would count an order nobody had yet).
     """
     if as_of is not None:
-        if (
-            isinstance(as_of, dt.datetime)
-            and as_of.utcoffset() is not None
-            and not EARLIEST <= as_of < LATEST
-        ):
-            raise CalendarRangeError(
-                _("as_of {instant} is outside the years 1900-2199").format(
-                    instant=as_of.isoformat()
-                )
-            )
-        instant = to_shanghai(as_of, what="as_of")
-        if type(instant) is not dt.datetime:  # a subclass (pendulum's) does its own arithmetic
-            instant = dt.datetime(*instant.timetuple()[:6], instant.microsecond, instant.tzinfo)
+        instant = as_of_instant(as_of)
         if order.received_at > instant:
             raise NotYetReceivedError(
                 order.id, instant_text(order.received_at), instant_text(instant)
@@ -129,8 +151,8 @@ def evaluate(
             is compiled once and kept: see :func:`~grievance_rules.engine.plan.plan_for`).
         as_of: the instant the assessment speaks for (timezone-aware); events after
             it are ignored. ``None``: the order's last recorded instant.
-        judged_on: the date whose parameter values apply; by default the date the
-            order was received (the revision in force then).
+        judged_on: the date whose parameter values apply (a date, not a datetime); by
+            default the date the order was received (the revision in force then).
         repeats: other orders' keys, for repeat conditions across orders.
         engine: the matching backend, ``native`` (the default, everywhere) or
             ``durable`` (durable-rules, ``pip install 'grievance-rules[durable]'``);
@@ -143,6 +165,8 @@ def evaluate(
         WorkOrderError: ``order`` is not a :class:`WorkOrder` (a dict or JSON text).
         HistoryError: the history contradicts itself (every error-severity issue named).
         NaiveDatetimeError: ``as_of`` has no timezone.
+        CalendarError: ``as_of`` is not a datetime, or ``judged_on`` is not a date (a
+            datetime is refused: its date depends on the zone it is read in).
         EngineError: an unknown engine, or durable-rules is missing or failed.
         FactValidationError: an event's integer does not fit 64 bits.
 
@@ -170,6 +194,14 @@ def evaluate(
                 "a file with read_orders (which names every problem); evaluate_many takes "
                 "dicts and JSON as they are"
             ).format(kind=type(order).__name__)
+        )
+    if judged_on is not None and (
+        not isinstance(judged_on, dt.date) or isinstance(judged_on, dt.datetime)
+    ):
+        raise CalendarError(
+            _("{what} must be a date, got {kind}").format(
+                what="judged_on", kind=type(judged_on).__name__
+            )
         )
     plan = pack if isinstance(pack, PackPlan) else plan_for(pack)
     matcher = get_matcher(engine)

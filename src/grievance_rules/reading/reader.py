@@ -40,6 +40,7 @@ import io
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import IO, Any
 
@@ -94,8 +95,9 @@ __all__ = [
     "validate_record",
 ]
 
-OrderSource = str | os.PathLike[str] | IO[bytes] | IO[str]
-"""A path, or an open file (binary, or text for the text formats)."""
+OrderSource = str | os.PathLike[str] | Traversable | IO[bytes] | IO[str]
+"""A path, a package resource (``importlib.resources.files(...) / name``), or an open
+file (binary, or text for the text formats)."""
 
 _BOM = b"\xef\xbb\xbf"
 
@@ -360,6 +362,15 @@ class OrderStream(Iterable[RecordResult]):
                 ) from None
             with handle:
                 yield handle
+        elif isinstance(self.source, Traversable):  # a resource not on the file system (a zip)
+            try:
+                resource = self.source.open("rb")
+            except OSError as exc:
+                raise ReadError(
+                    _("cannot open {name}: {problem}").format(name=self.name, problem=exc.strerror)
+                ) from None
+            with resource:
+                yield resource
         elif isinstance(self.source, io.TextIOBase):
             raise ReadError(
                 _("{format} needs a binary stream, got a text stream").format(

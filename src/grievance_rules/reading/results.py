@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar, Literal
 
 from grievance_rules.i18n import gettext as _
 from grievance_rules.model import HistoryIssue, WorkOrder
@@ -108,7 +108,8 @@ class Accepted:
     warnings: tuple[HistoryIssue, ...] = ()
     history_checked: bool = field(default=False, compare=False, repr=False)
 
-    ok = True
+    ok: ClassVar[Literal[True]] = True
+    """Always true: ``if result.ok:`` tells a type checker the result is an ``Accepted``."""
 
     def __str__(self) -> str:
         return _("{location} (order {order}): accepted").format(
@@ -124,7 +125,8 @@ class Rejected:
     problems: tuple[RecordProblem, ...]
     order_id: str | None = None
 
-    ok = False
+    ok: ClassVar[Literal[False]] = False
+    """Always false: ``if not result.ok:`` tells a type checker it is a ``Rejected``."""
 
     def __str__(self) -> str:
         problems = _("; ").join(str(p) for p in self.problems)

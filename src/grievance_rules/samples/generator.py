@@ -45,7 +45,8 @@ Limitations:
     * Receipt volumes and rates are plausible, not measured.
     * Dates after the last State Council notice (2026-12-24 with the notices
       shipped now) are projected by the calendar; orders that reach them are
-      generated, but evaluating them warns that the calendar is provisional.
+      generated, and evaluating them marks each clock whose due instant depends
+      on such a day ``provisional`` (no warning is raised).
 
 Example:
     >>> import datetime as dt

@@ -32,8 +32,9 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 
 from grievance_rules.engine import Rejection, RepeatIndex
-from grievance_rules.engine.batch import Duplicates, PackSource
+from grievance_rules.engine.batch import Duplicates, PackSource, refuse_one_input
 from grievance_rules.engine.matching import EngineName
+from grievance_rules.engine.single import as_of_instant
 from grievance_rules.scoring.compare import (
     Comparison,
     Divergence,
@@ -126,7 +127,16 @@ def score(
         path: ``per-order``, ``columnar`` (findings as tables, :mod:`.tables`), or
             ``auto``: columnar from :data:`~.tables.COLUMNAR_FROM` inputs with the
             native engine on one process. Both give the same scorecard.
+
+    Raises:
+        WorkOrderError: ``orders`` is one order (a dict, JSON text or a
+            :class:`~grievance_rules.model.WorkOrder`), not an iterable of orders.
+        NaiveDatetimeError: ``as_of`` has no timezone.
+        CalendarError: ``as_of`` is not a datetime, or is outside 1900-2199.
     """
+    refuse_one_input(orders, "score")
+    if as_of is not None:
+        as_of_instant(as_of)  # wrong for every order: refused before any is read
     loaded = resolve_packs([pack])
 
     def fold(tick: Callable[..., None]) -> Scorecard:

@@ -26,10 +26,10 @@ from pydantic import BaseModel, ConfigDict
 
 from grievance_rules.engine import Assessment, RepeatIndex
 from grievance_rules.engine.assessment import Rejection
-from grievance_rules.engine.batch import Duplicates, PackSource
+from grievance_rules.engine.batch import Duplicates, PackSource, refuse_one_input
 from grievance_rules.engine.matching import EngineName
 from grievance_rules.engine.plan import plan_for
-from grievance_rules.engine.single import evaluate
+from grievance_rules.engine.single import as_of_instant, evaluate
 from grievance_rules.model import WorkOrder
 from grievance_rules.packs import Pack
 from grievance_rules.packs.schema import Citation, EscalationRule
@@ -607,7 +607,16 @@ def compare(
         True
         >>> [o.pack for o in result.outcomes]
         ['chengdong@2024', 'xiayang@2022-06-08', 'daye@2023-05-19']
+
+    Raises:
+        WorkOrderError: ``orders`` is one order (a dict, JSON text or a
+            :class:`~grievance_rules.model.WorkOrder`), not an iterable of orders.
+        NaiveDatetimeError: ``as_of`` has no timezone.
+        CalendarError: ``as_of`` is not a datetime, or is outside 1900-2199.
     """
+    refuse_one_input(orders, "compare")
+    if as_of is not None:
+        as_of_instant(as_of)  # wrong for every order: refused before any is read
     loaded = resolve_packs(packs)
 
     def fold(tick: Callable[..., None]) -> Comparison:
@@ -884,6 +893,8 @@ def what_if(
 
     Raises:
         PackError: an unknown parameter.
+        WorkOrderError: ``orders`` is one order, not an iterable of orders.
     """
+    refuse_one_input(orders, "what_if")
     base = resolve_packs([pack])[0]
     return compare(orders, [base, base.with_parameters(parameters)], **options)

@@ -645,15 +645,14 @@ def _orders(case: ScenarioCase) -> list[Any]:
         try:
             orders.append(WorkOrder.model_validate(record))
         except ValidationError as exc:
-            error = exc.errors()[0]
-            path = ".".join(str(p) for p in error["loc"])
-            message = str(error["msg"])
-            if current_language() == "zh":
-                from grievance_rules.reading.problems import problems_from_validation
+            # as the readers say it, in either language: the field as a path
+            # (events[1].round), an instant refused once (not by both of its
+            # validation paths, the fast one's "valid datetime" first)
+            from grievance_rules.reading.problems import problems_from_validation
 
-                first = problems_from_validation(exc)[0]
-                path, message = first.field, first.message
-            more = exc.error_count() - 1
+            problems = problems_from_validation(exc)
+            path, message = problems[0].field, problems[0].message
+            more = len(problems) - 1
             raise ScenarioFileError(
                 _(
                     "{file}: case {number} ({name}): order {order} ({id}): {field}: {message}"
