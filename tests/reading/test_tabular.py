@@ -112,3 +112,18 @@ def test_a_header_merged_down_over_three_rows_is_refused_not_read_as_orders(tmp_
     with pytest.raises(ReadError, match=r"\(row 1\) has cells merged down over more than two "
                        r"rows \(A1:A3, B1:B3, C1:C3, D1:D3\)"):  # fmt: skip
         read_orders(path, assume_tz="Asia/Shanghai")
+
+
+def test_a_number_cell_in_an_enumeration_column_is_read_as_the_text_it_shows(tmp_path):
+    # Excel stores 12345 typed into 受理渠道 as a number; '12345' is an accepted
+    # spelling of 12345热线, so the number cell is too.
+    from tests.reading.tables import write_xlsx
+
+    rows = [
+        ["工单编号", "受理渠道", "诉求类型", "受理时间"],
+        ["A1", 12345, "投诉", dt.datetime(2024, 5, 6, 9, 12)],
+        ["A2", 12345.0, "投诉", dt.datetime(2024, 5, 6, 9, 12)],
+    ]
+    report = read_orders(write_xlsx(tmp_path / "o.xlsx", rows), assume_tz="Asia/Shanghai")
+    assert report.rejected == ()
+    assert [o.channel.value for o in report.orders] == ["hotline_12345", "hotline_12345"]

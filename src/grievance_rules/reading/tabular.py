@@ -368,8 +368,8 @@ def record_from_cells(
                 record[name] = instant_cell(value, tz)
             elif isinstance(value, dt.time):
                 raise ValueError(_("a time of day ({value}) is not an instant").format(value=value))
-            else:
-                record[name] = value
+            else:  # an enumeration: 12345 typed into 受理渠道 is a number cell, read as '12345'
+                record[name] = text_cell(value)
         except json.JSONDecodeError as exc:
             problems.append(_unreadable_cell(name, exc))
         except (ValueError, RecursionError) as exc:
