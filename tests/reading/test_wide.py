@@ -148,3 +148,24 @@ def test_every_problem_of_a_wide_row_names_a_wrapped_header_on_one_line(tmp_path
         "其余的宽表中没有；请导出该工单的流转记录（长表格式） [wide_incomplete]",
         "列 '回访 次数'：'两次' 不是次数 [invalid_cell]",
     ]
+
+
+def test_a_milestone_field_the_model_refuses_names_its_column(tmp_path):
+    # 满意度评价 is a header of the callback's satisfaction; the model refuses '还行' as
+    # events[2].satisfaction (the third event in time order), and the message names the column.
+    import datetime as dt
+
+    from grievance_rules.reading import read_orders
+    from tests.reading.tables import write_xlsx
+
+    rows = [
+        ["工单编号", "受理渠道", "诉求类型", "受理时间", "派单时间", "承办单位类型", "承办单位",
+         "回访时间", "回复时间", "满意度评价"],
+        ["W1", "12345", "投诉", dt.datetime(2024, 5, 6, 9), dt.datetime(2024, 5, 6, 10),
+         "村（社区）", "东风社区", dt.datetime(2024, 5, 8, 9), dt.datetime(2024, 5, 7, 9), "还行"],
+    ]  # fmt: skip
+    report = read_orders(write_xlsx(tmp_path / "w.xlsx", rows), assume_tz="Asia/Shanghai")
+    (rejected,) = report.rejected
+    (problem,) = rejected.problems
+    assert problem.field == "events[2].satisfaction"
+    assert problem.message.startswith("column '满意度评价': Input should be 'satisfied'")

@@ -500,6 +500,7 @@ class OrderStream(Iterable[RecordResult]):
                 continue
             obj, problems = record_from_cells(layout, row.cells, tz=tz, row=row)
             event_rows: list[int] = []
+            event_columns: list[dict[str, int]] = []
             if events is not None:
                 order_id = obj.get("id")
                 key = None if order_id is None else str(order_id).strip()
@@ -533,13 +534,18 @@ class OrderStream(Iterable[RecordResult]):
                 if order_units is not None and "units" not in obj:
                     obj["units"] = order_units
             elif wide is not None:
-                found, order_units, more = self.wide_mapping.events(wide, row, tz, registry)
+                event_columns = []
+                found, order_units, more = self.wide_mapping.events(
+                    wide, row, tz, registry, event_columns
+                )
                 problems.extend(more)
                 if "events" not in obj:
                     obj["events"] = found
                 if "units" not in obj:
                     obj["units"] = order_units
             result = self.validator.from_object(location, obj, problems)
+            if isinstance(result, Rejected):
+                result = _with_columns(result, problems, layout, event_columns)
             if event_rows and isinstance(result, Rejected) and events is not None:
                 result = _with_event_rows(result, events, event_rows)
                 if units is None:
@@ -707,6 +713,53 @@ def _sibling(path: Path, part: str) -> Path | None:
 
 def _row_list(rows: Sequence[TableRow]) -> str:
     return join_truncated([row.row for row in rows], 10)
+
+
+def _with_columns(
+    result: Rejected,
+    said: Sequence[RecordProblem],
+    layout: TableLayout,
+    event_columns: Sequence[Mapping[str, int]],
+) -> Rejected:
+    """Problems the model found in a row's cells name the cell's column, as the sheet heads it.
+
+    The model names a field (``channel``, ``location.latitude``, a wide sheet's
+    ``events[3].satisfaction``); the official looks for the column: 来源渠道, 纬度（WGS84）,
+    满意度评价. Problems the cells already gave (``said``: they name their column), a
+    naive timestamp (the whole file was read without ``--tz``) and problems of no one
+    column are left as they are.
+    """
+    column_of = {name: index for index, name in layout.fields.items()}
+    marker = _("column {header!r}: {message}").split("{header!r}")[0]
+    problems = []
+    for problem in result.problems:
+        column = None
+        if (
+            problem.code != "timezone_aware"  # the file read without --tz: said once a record
+            and not any(problem is given for given in said)
+            and marker not in problem.message
+        ):
+            found = _EVENT_FIELD.fullmatch(problem.field)
+            if found is not None:
+                index, name = int(found.group(1)), found.group(2)
+                if name and index < len(event_columns):
+                    column = event_columns[index].get(name)
+            else:
+                column = column_of.get(_ITEM.sub("", problem.field))
+        if column is not None and column < len(layout.headers):
+            problem = RecordProblem(
+                problem.field,
+                _("column {header!r}: {message}").format(
+                    header=layout.header(column, shown=True), message=problem.message
+                ),
+                problem.code,
+            )
+        problems.append(problem)
+    return Rejected(result.location, tuple(problems), result.order_id)
+
+
+_ITEM = re.compile(r"\[\d+\]$")
+"""A list item's index at a path's end (``special_kinds[1]``): the item is in its list's cell."""
 
 
 def _with_event_rows(result: Rejected, events: EventRows, rows: Sequence[int]) -> Rejected:

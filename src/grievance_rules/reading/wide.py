@@ -279,11 +279,15 @@ class WideMapping:
         row: TableRow,
         tz: dt.tzinfo | None,
         registry: Sequence[Mapping[str, Any]] = (),
+        columns: list[dict[str, int]] | None = None,
     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[RecordProblem]]:
         """A row's events and the units they name, and the row's problems.
 
         ``registry``: known units (a 单位 sheet's rows), found by id or name;
-        the mapping's own ``[[unit]]`` entries come after them.
+        the mapping's own ``[[unit]]`` entries come after them. ``columns``, if
+        given, is filled with each event's columns (field → column, from 0), in the
+        order of the events returned, so that a problem of ``events[i].satisfaction``
+        can name the cell's column.
         """
         cells = row.cells
         problems: list[RecordProblem] = []
@@ -423,7 +427,21 @@ class WideMapping:
                         "wide_incomplete",
                     )
                 )
-        events = [event for _at, _index, event in sorted(found, key=_order_key)]
+        ordered = sorted(found, key=_order_key)
+        events = [event for _at, _index, event in ordered]
+        if columns is not None:
+            for _at, index, _event in ordered:
+                columns.append(
+                    {
+                        "at": layout.at[index],
+                        **{name: c for (i, name), c in layout.fields.items() if i == index},
+                        **{
+                            name: layout.roles[role]
+                            for name, role in layout.milestones[index].units.items()
+                            if role in layout.roles
+                        },
+                    }
+                )
         return events, units, problems
 
 
