@@ -39,7 +39,10 @@ def test_an_offset_is_kept_and_no_zone_leaves_the_time_naive():
     [
         ("1月1日 8:00", "is not a date and time"),
         ("2025-01-01", "a date without a time of day"),
-        ("2025/1/1", "is not a date and time"),
+        # a date the platform wrote without its time (2025/1/1, 2025年5月6日): said so, as for
+        # 2025-01-01, not "not a date and time"
+        ("2025/1/1", "'2025/1/1' is a date without a time of day"),
+        ("2024年5月6日", "'2024年5月6日' is a date without a time of day"),
         ("2025年2月30日 8:00", "not a valid date"),
         (dt.date(2025, 1, 1), "a date without a time of day"),
         (1714957200, "not an Excel date"),

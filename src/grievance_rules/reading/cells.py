@@ -56,6 +56,8 @@ _ZH_CN = re.compile(
     r"(?:\s*|T)(?P<H>\d{1,2})\s*[:：时]\s*(?P<M>\d{1,2})\s*分?"
     r"(?:\s*[:：]\s*(?P<S>\d{1,2})(?P<f>\.\d{1,6})?\s*秒?)?"
 )
+_ZH_CN_DATE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?")
+"""A zh-CN date with no time of day (``2025/1/7``, ``2025年1月7日``)."""
 _OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
 _SEPARATORS = re.compile(r"[,，;；、|]")
 _TRUE = frozenset({"true", "yes", "y", "1", "是", "有", "已", "√", "✓", "已解决", "解决", "通过"})
@@ -113,6 +115,12 @@ def instant_cell(value: object, tz: dt.tzinfo | None) -> object:
         if match is not None:
             naive = _zh_cn(match, text)
         else:
+            if _ZH_CN_DATE.fullmatch(text):
+                raise ValueError(
+                    _("{value!r} is a date without a time of day; write e.g. {examples}").format(
+                        value=value, examples=_(EXAMPLE_INSTANTS)
+                    )
+                )
             try:
                 parsed = dt.datetime.fromisoformat(text)
             except ValueError:
