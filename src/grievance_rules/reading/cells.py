@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import unicodedata
 from typing import Any
 
 from grievance_rules.i18n import N_
@@ -110,7 +111,8 @@ def instant_cell(value: object, tz: dt.tzinfo | None) -> object:
             _("a time of day ({value}) is not an instant; give the date too").format(value=value)
         )
     elif isinstance(value, str):
-        text = value.strip()
+        # full-width digits and separators (２０２４／５／６　９：１２, 2024－05－06) as half-width
+        text = unicodedata.normalize("NFKC", value).strip()
         match = _ZH_CN.fullmatch(text)
         if match is not None:
             naive = _zh_cn(match, text)
