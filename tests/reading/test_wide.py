@@ -169,3 +169,21 @@ def test_a_milestone_field_the_model_refuses_names_its_column(tmp_path):
     (problem,) = rejected.problems
     assert problem.field == "events[2].satisfaction"
     assert problem.message.startswith("column '满意度评价': Input should be 'satisfied'")
+
+
+def test_a_bad_cell_read_both_as_an_order_field_and_a_milestone_is_reported_once(tmp_path):
+    # 派单时间 is both the order's dispatched_at and the 派单 milestone's time: one cell,
+    # one problem (it was listed twice, once for each).
+    import datetime as dt
+
+    from grievance_rules.reading import read_orders
+    from tests.reading.tables import write_xlsx
+
+    rows = [
+        ["工单编号", "受理渠道", "诉求类型", "受理时间", "派单时间", "承办单位", "承办单位类型"],
+        ["W1", "12345", "投诉", dt.datetime(2024, 5, 6, 9), "明天上午", "东风社区", "村（社区）"],
+    ]
+    report = read_orders(write_xlsx(tmp_path / "w.xlsx", rows), assume_tz="Asia/Shanghai")
+    (rejected,) = report.rejected
+    assert [(p.field, p.code) for p in rejected.problems] == [("dispatched_at", "invalid_cell")]
+    assert rejected.problems[0].message.startswith("column '派单时间': '明天上午' is not a date")

@@ -538,7 +538,11 @@ class OrderStream(Iterable[RecordResult]):
                 found, order_units, more = self.wide_mapping.events(
                     wide, row, tz, registry, event_columns
                 )
-                problems.extend(more)
+                # a cell read both as the order's field and a milestone's (派单时间: the
+                # order's dispatched_at and the 派单 milestone) is reported once (these
+                # messages name the cell's column or the cell)
+                said = {p.message for p in problems if p.code in ("invalid_cell", "formula")}
+                problems.extend(problem for problem in more if problem.message not in said)
                 if "events" not in obj:
                     obj["events"] = found
                 if "units" not in obj:
