@@ -127,3 +127,39 @@ def test_a_number_cell_in_an_enumeration_column_is_read_as_the_text_it_shows(tmp
     report = read_orders(write_xlsx(tmp_path / "o.xlsx", rows), assume_tz="Asia/Shanghai")
     assert report.rejected == ()
     assert [o.channel.value for o in report.orders] == ["hotline_12345", "hotline_12345"]
+
+
+def test_a_cell_that_cannot_be_read_names_its_column_as_the_sheet_heads_it(tmp_path):
+    # 工单号 holds an id too long for a number cell; 涉及单位 (a header of the JSON `units`
+    # field) holds a platform's unit name: each is named by its column, and the 涉及单位 one
+    # says how to leave the column unread (it said "Expecting value: line 1 column 1").
+    from grievance_rules.i18n import language
+    from tests.reading.tables import write_xlsx
+
+    rows = [
+        ["工单号", "受理渠道", "诉求类型", "受理时间", "涉及单位"],
+        [250106000100000001, "12345", "投诉", dt.datetime(2024, 5, 6, 9, 12), None],
+        ["A2", "12345", "投诉", dt.datetime(2024, 5, 6, 9, 12), "东风社区"],
+    ]
+    path = write_xlsx(tmp_path / "o.xlsx", rows)
+    first, second = read_orders(path, assume_tz="Asia/Shanghai").rejected
+    assert [(p.field, p.message.split(": ")[0]) for p in first.problems] == [
+        ("id", "column '工单号'")
+    ]
+    assert [(p.field, p.message) for p in second.problems] == [
+        (
+            "units",
+            "column '涉及单位': '东风社区' is not a JSON array of units as the JSON model "
+            "writes them ([{...}, ...]); to leave this column unread, read with "
+            "--column units=units",
+        )
+    ]
+    with language("zh"):
+        (_, second) = read_orders(path, assume_tz="Asia/Shanghai").rejected
+        assert second.problems[0].message == (
+            "列 '涉及单位'：'东风社区' 不是按 JSON 模型写法填写的 units JSON 数组（[{...}, ...]）；"
+            "如不需读取该列，请加 --column units=units 重新读取"
+        )
+    report = read_orders(path, assume_tz="Asia/Shanghai", columns={"units": "units"})
+    assert [o.id for o in report.orders] == ["A2"]
+    assert report.ignored_columns == ("涉及单位",)

@@ -317,9 +317,25 @@ def cell_problem(name: str, header: str, message: str) -> RecordProblem:
     )
 
 
-def _unreadable_cell(name: str, exc: Exception) -> RecordProblem:
-    return RecordProblem(
-        name, _("cannot read the cell: {problem}").format(problem=exc), "invalid_cell"
+def _json_array(name: str, value: object) -> list[Any]:
+    """A ``units`` or ``events`` cell: a JSON array, as the JSON model writes the field.
+
+    Raises:
+        ValueError: anything else (a platform's 单位 column of unit names, say), with the
+            way to leave the column unread.
+    """
+    try:
+        loaded = json.loads(value) if isinstance(value, str) else None
+    except json.JSONDecodeError:
+        loaded = None
+    if isinstance(loaded, list):
+        return loaded
+    shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
+    raise ValueError(
+        _(
+            "{value} is not a JSON array of {field} as the JSON model writes them "
+            "([{{...}}, ...]); to leave this column unread, read with --column {field}={field}"
+        ).format(value=shown, field=name)
     )
 
 
@@ -353,9 +369,7 @@ def record_from_cells(
             continue
         try:
             if name in JSON_FIELDS:
-                if not isinstance(value, str):
-                    raise ValueError(_("expected a JSON array, got {value!r}").format(value=value))
-                record[name] = json.loads(value)
+                record[name] = _json_array(name, value)
             elif name in LIST_FIELDS:
                 record[name] = list_cell(value)
             elif name.startswith("location."):
@@ -370,11 +384,6 @@ def record_from_cells(
                 raise ValueError(_("a time of day ({value}) is not an instant").format(value=value))
             else:  # an enumeration: 12345 typed into 受理渠道 is a number cell, read as '12345'
                 record[name] = text_cell(value)
-        except json.JSONDecodeError as exc:
-            problems.append(_unreadable_cell(name, exc))
-        except (ValueError, RecursionError) as exc:
-            if name in INSTANT_FIELDS:
-                problems.append(cell_problem(name, layout.header(index, shown=True), str(exc)))
-            else:
-                problems.append(_unreadable_cell(name, exc))
+        except (ValueError, RecursionError) as exc:  # (json.JSONDecodeError is a ValueError)
+            problems.append(cell_problem(name, layout.header(index, shown=True), str(exc)))
     return record, problems
