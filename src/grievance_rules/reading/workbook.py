@@ -157,7 +157,16 @@ class XlsxWorkbook:
             raise ReadError(
                 _("not a readable xlsx workbook: {problem}").format(problem=exc)
             ) from None
-        self.sheetnames: list[str] = list(self._book.sheetnames)
+        # the sheets of cells; a chart sheet (a chart moved to a sheet of its own) has none
+        self.sheetnames: list[str] = [sheet.title for sheet in self._book.worksheets]
+        self._charts = [name for name in self._book.sheetnames if name not in self.sheetnames]
+        if not self.sheetnames:
+            self._book.close()
+            raise ReadError(
+                _("the workbook has no sheet of cells, only charts: {charts}").format(
+                    charts=join_list(self._charts)
+                )
+            )
         self._date_styles = _date_only_styles(self._book)
 
     def __enter__(self) -> XlsxWorkbook:
@@ -171,6 +180,12 @@ class XlsxWorkbook:
         self._book.close()
 
     def _sheet(self, name: str) -> Any:
+        if name in self._charts:
+            raise ReadError(
+                _("sheet {name!r} is a chart, not a table of cells; sheets: {sheets}").format(
+                    name=name, sheets=join_list(self.sheetnames)
+                )
+            )
         if name not in self.sheetnames:
             raise ReadError(
                 _("no sheet {name!r}; sheets: {sheets}").format(

@@ -1,0 +1,44 @@
+"""Workbooks as Excel users keep them: a chart moved to a sheet of its own beside the data."""
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+
+from grievance_rules.i18n import language
+from grievance_rules.reading import read_orders
+
+
+def _with_chart_sheet(path, data=True):  # type: ignore[no-untyped-def]
+    """A 图表 chart sheet first (as Excel's 移动图表 → 新工作表 puts it), then the orders."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "数据"
+    sheet.append(["工单编号", "受理渠道", "诉求类型", "受理时间"])
+    sheet.append(["A1", "12345", "投诉", "2024/5/6 9:00"])
+    chart = BarChart()
+    chart.add_data(Reference(sheet, min_col=1, min_row=1, max_row=2))
+    book.create_chartsheet("图表", 0).add_chart(chart)
+    if not data:
+        book.remove(sheet)
+    book.save(path)
+    return path
+
+
+def test_a_chart_sheet_is_passed_over_and_the_orders_read(tmp_path):
+    # it was a traceback: 'Chartsheet' object has no attribute 'iter_rows'
+    report = read_orders(_with_chart_sheet(tmp_path / "o.xlsx"), assume_tz="Asia/Shanghai")
+    assert [o.id for o in report.orders] == ["A1"]
+    assert report.accepted[0].location.sheet is None  # one sheet of cells: not named
+
+
+def test_a_chart_sheet_named_as_the_orders_sheet_is_refused_saying_what_it_is(tmp_path):
+    import pytest
+
+    from grievance_rules.errors import ReadError
+
+    path = _with_chart_sheet(tmp_path / "o.xlsx")
+    with language("zh"), pytest.raises(ReadError) as info:
+        read_orders(path, sheet="图表")
+    assert str(info.value) == "工作表 '图表' 是图表，不是数据表；现有工作表：数据"
+    with pytest.raises(ReadError, match=r"^the workbook has no sheet of cells, only charts: 图表$"):
+        read_orders(_with_chart_sheet(tmp_path / "c.xlsx", data=False))
