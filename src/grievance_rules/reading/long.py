@@ -38,7 +38,12 @@ from grievance_rules.model import EVENT_CLASSES
 from grievance_rules.reading.cells import bool_cell, instant_cell, list_cell, text_cell
 from grievance_rules.reading.columns import header_key, shown_header
 from grievance_rules.reading.results import RecordProblem
-from grievance_rules.reading.tabular import TableRow, formula_problem, unreadable_text
+from grievance_rules.reading.tabular import (
+    TableRow,
+    error_problem,
+    formula_problem,
+    unreadable_text,
+)
 
 __all__ = [
     "BOOL_FIELDS",
@@ -395,8 +400,13 @@ def _event_of(
     where = _("{sheet} row {row}").format(sheet=rows.sheet, row=row.row)
     cells = row.cells
     kind: str | None = None
+    errors = frozenset(row.errors)
     for column, name in rows.columns.items():
-        if name == "type" and column < len(cells) and not _blank(cells[column]):
+        if name != "order" and column in errors:  # #N/A: the value is lost
+            shown = f"{rows.sheet}: {rows.header(column)}"
+            value = cells[column] if column < len(cells) else None
+            problems.append(error_problem(f"events[{index}].{name}", row.row, column, shown, value))
+        elif name == "type" and column < len(cells) and not _blank(cells[column]):
             kind = EVENT_TYPE_NAMES.get(header_key(str(cells[column])))
             if kind is None:
                 problems.append(
@@ -416,7 +426,7 @@ def _event_of(
     allowed = EVENT_CLASSES[kind].model_fields if kind is not None else {}
     formulas = frozenset(row.formulas)
     for column, name in rows.columns.items():
-        if name in ("order", "type"):
+        if name in ("order", "type") or column in errors:
             continue
         path = f"events[{index}].{name}"
         if column in formulas:

@@ -41,6 +41,7 @@ __all__ = [
     "HEADER_SEARCH",
     "TableRow",
     "csv_rows",
+    "error_problem",
     "record_from_cells",
     "split_header",
     "xlsx_rows",
@@ -61,6 +62,7 @@ class TableRow:
         problem: a row that could not be read at all says why here.
         formulas: the columns (from 0) of formula cells with no saved value (xlsx).
         merges: the merged ranges whose anchor (top-left cell) is on this row (xlsx).
+        errors: the columns (from 0) of cells showing an error value, #N/A … (xlsx).
     """
 
     row: int
@@ -72,6 +74,8 @@ class TableRow:
     merges: tuple[tuple[int, int, int], ...] = ()
     """Merged ranges anchored on this row: (first column, last column, last row), columns
     from 0 (xlsx); a header of two rows is told by them (see :func:`split_header`)."""
+    errors: tuple[int, ...] = ()
+    """Columns (from 0) of cells showing an error value (``#N/A``, ``#REF!``) (xlsx)."""
 
     @property
     def blank(self) -> bool:
@@ -305,6 +309,23 @@ def formula_problem(name: str, row: int, column: int, header: str) -> RecordProb
     )
 
 
+def error_problem(name: str, row: int, column: int, header: str, value: object) -> RecordProblem:
+    """The problem of a cell showing an error value (``#N/A``): its value was lost.
+
+    ``header``: as for :func:`formula_problem`.
+    """
+    from grievance_rules.reading.workbook import cell_name
+
+    return RecordProblem(
+        name,
+        _(
+            "cell {cell} ({header}) shows the error {value}, not a value; correct the "
+            "formula in Excel, or enter the value"
+        ).format(cell=cell_name(row, column + 1), header=header, value=value),
+        "cell_error",
+    )
+
+
 def cell_problem(name: str, header: str, message: str) -> RecordProblem:
     """The problem of a cell that cannot be read, naming its column.
 
@@ -355,10 +376,15 @@ def record_from_cells(
     record: dict[str, Any] = {}
     problems: list[RecordProblem] = []
     formulas = frozenset(row.formulas) if row is not None else frozenset()
+    errors = frozenset(row.errors) if row is not None else frozenset()
     for index, name in layout.fields.items():
         value = cells[index] if index < len(cells) else None
         if index in formulas and row is not None:
             problems.append(formula_problem(name, row.row, index, layout.header(index, shown=True)))
+            continue
+        if index in errors and row is not None:
+            header = layout.header(index, shown=True)
+            problems.append(error_problem(name, row.row, index, header, value))
             continue
         if value is None or (isinstance(value, str) and not value.strip()):
             continue

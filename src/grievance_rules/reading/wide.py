@@ -48,6 +48,7 @@ from grievance_rules.reading.results import RecordProblem
 from grievance_rules.reading.tabular import (
     TableRow,
     cell_problem,
+    error_problem,
     formula_problem,
     unreadable_text,
 )
@@ -292,12 +293,16 @@ class WideMapping:
         cells = row.cells
         problems: list[RecordProblem] = []
         formulas = frozenset(row.formulas)
+        errors = frozenset(row.errors)
 
         def cell(column: int, path: str) -> object:
             if column in formulas:
                 problems.append(formula_problem(path, row.row, column, layout.shown[column]))
                 return None
             value = cells[column] if column < len(cells) else None
+            if column in errors:
+                problems.append(error_problem(path, row.row, column, layout.shown[column], value))
+                return None
             if value is None or (isinstance(value, str) and not value.strip()):
                 return None
             if unreadable_text(value):
