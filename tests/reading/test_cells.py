@@ -76,6 +76,9 @@ def test_an_id_cell_keeps_whole_numbers_and_refuses_inexact_ones() -> None:
     assert id_cell(2501060001.0) == "2501060001"
     assert id_cell(999_999_999_999_999) == "999999999999999"  # 15 digits: exact
     assert id_cell("250106000100000001") == "250106000100000001"  # text: as it is
+    # white space around a text id, as exports leave it, is not part of it
+    assert id_cell("2405060001 ") == "2405060001"
+    assert id_cell("\u3000A3\t") == "A3"
     with pytest.raises(ValueError, match="250106000100000000 is a number of more than 15"):
         id_cell(250106000100000001.0)  # (the float Excel stores: the last digit gone)
 

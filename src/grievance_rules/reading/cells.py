@@ -213,14 +213,16 @@ def id_cell(value: object) -> object:
 
     Excel keeps 15 significant digits of a number: an 18-digit order id typed or
     imported as a number has already lost its last digits (two orders may now share
-    one), and nothing in the file can give them back.
+    one), and nothing in the file can give them back. White space around a text id
+    (``'2405060001 '``, as exports leave it) is not part of the id: the order is found
+    by ``--order 2405060001``, and its 流转记录 rows by the same id.
 
     Raises:
         ValueError: a number of 16 or more digits.
 
     Example:
-        >>> id_cell(2501060001.0), id_cell("250106000100000001")
-        ('2501060001', '250106000100000001')
+        >>> id_cell(2501060001.0), id_cell("250106000100000001"), id_cell(" A3\u3000")
+        ('2501060001', '250106000100000001', 'A3')
     """
     if (
         isinstance(value, int | float)
@@ -234,6 +236,8 @@ def id_cell(value: object) -> object:
                 "export the ids again"
             ).format(value=int(value), digits=EXCEL_DIGITS)
         )
+    if isinstance(value, str):
+        return value.strip()
     return text_cell(value)
 
 
