@@ -338,3 +338,21 @@ def test_a_round_headed_as_the_callback_s_or_the_handling_s_round_is_read(tmp_pa
         (order,) = report.orders
         assert [e.round for e in order.events[1:]] == [1, 1, 2, 2], header
         assert report.ignored_columns == ()
+
+
+def test_an_event_whose_type_cell_is_refused_is_said_once(tmp_path):
+    # 飞走 is no 环节: the cell's problem says so, naming the row; the model's "event has
+    # no 'type'" on the same event said it again (流转环节缺少“type”).
+    events = [
+        ["工单编号", "环节", "时间", "单位", "目标单位"],
+        ["A1", "派单", "2025/1/6 9:30", "dzb", "c07"],
+        ["A1", "飞走", "2025/1/6 15:00", "c07", None],
+    ]
+    path = _events_workbook(tmp_path / "o.xlsx", ORDERS, events, UNITS)
+    with language("zh"):
+        (rejected,) = read_orders(path, assume_tz="Asia/Shanghai").rejected
+        assert [(p.field, p.code) for p in rejected.problems] == [
+            ("events[1].type", "invalid_cell")
+        ]
+        message = rejected.problems[0].message
+        assert message.startswith("流转记录第 3 行：环节 '飞走' 不是流转环节类型")

@@ -207,7 +207,9 @@ class _Validator:
             found = [
                 p
                 for p in problems_from_validation(exc)
-                if not (p.code == "missing" and p.field in said)  # its cell said why
+                # its cell said why: a field left out, or an event whose 环节 was refused
+                if not (p.code == "missing" and p.field in said)
+                and not (p.code == "union_tag_not_found" and f"{p.field}.type" in said)
             ]
             return Rejected(location, (*problems, *found), _order_id(obj))
         if problems:
