@@ -187,3 +187,22 @@ def test_a_bad_cell_read_both_as_an_order_field_and_a_milestone_is_reported_once
     (rejected,) = report.rejected
     assert [(p.field, p.code) for p in rejected.problems] == [("dispatched_at", "invalid_cell")]
     assert rejected.problems[0].message.startswith("column '派单时间': '明天上午' is not a date")
+
+
+def test_an_event_the_history_refuses_is_named_by_its_milestone_s_column(tmp_path):
+    # 回访时间 (9:00) is before 受理时间 (9:12) and there is no reply: both problems are of
+    # the callback, the event of the 回访时间 column; events[0] alone named nothing the
+    # official could find in a wide sheet.
+    from grievance_rules.reading import read_orders
+    from tests.reading.tables import write_xlsx
+
+    rows = [
+        ["工单编号", "受理渠道", "诉求类型", "受理时间", "承办单位", "承办单位类型", "回访时间"],
+        ["C1", "12345", "投诉", "2024/5/6 9:12", "东风社区", "村（社区）", "2024/5/6 9:00"],
+    ]
+    report = read_orders(write_xlsx(tmp_path / "w.xlsx", rows), assume_tz="Asia/Shanghai")
+    (rejected,) = report.rejected
+    assert [(p.field, p.code, p.message.split(": ")[0]) for p in rejected.problems] == [
+        ("events[0].at", "event_before_received", "column '回访时间'"),
+        ("events[0]", "callback_before_reply", "column '回访时间'"),
+    ]

@@ -731,9 +731,10 @@ def _with_columns(
 
     The model names a field (``channel``, ``location.latitude``, a wide sheet's
     ``events[3].satisfaction``); the official looks for the column: 来源渠道, 纬度（WGS84）,
-    满意度评价. Problems the cells already gave (``said``: they name their column), a
-    naive timestamp (the whole file was read without ``--tz``) and problems of no one
-    column are left as they are.
+    满意度评价; a wide sheet's event (``events[2]``: a callback before any reply) is named
+    by its milestone's time column (回访时间). Problems the cells already gave (``said``:
+    they name their column), a naive timestamp (the whole file was read without
+    ``--tz``) and problems of no one column are left as they are.
     """
     column_of = {name: index for index, name in layout.fields.items()}
     marker = _("column {header!r}: {message}").split("{header!r}")[0]
@@ -748,8 +749,8 @@ def _with_columns(
             found = _EVENT_FIELD.fullmatch(problem.field)
             if found is not None:
                 index, name = int(found.group(1)), found.group(2)
-                if name and index < len(event_columns):
-                    column = event_columns[index].get(name)
+                if index < len(event_columns):  # the event itself: its milestone's time
+                    column = event_columns[index].get(name or "at")
             else:
                 column = column_of.get(_ITEM.sub("", problem.field))
         if column is not None and column < len(layout.headers):
