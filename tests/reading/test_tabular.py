@@ -163,3 +163,53 @@ def test_a_cell_that_cannot_be_read_names_its_column_as_the_sheet_heads_it(tmp_p
     report = read_orders(path, assume_tz="Asia/Shanghai", columns={"units": "units"})
     assert [o.id for o in report.orders] == ["A2"]
     assert report.ignored_columns == ("涉及单位",)
+
+
+def _merged_across_book(path, cells):  # type: ignore[no-untyped-def]
+    """受理时间 merged over D1:E1, a header of one row; a row of ``cells`` below it."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "工单"
+    sheet.append(["工单编号", "受理渠道", "诉求类型", "受理时间", None, "诉求内容"])
+    sheet.merge_cells("D1:E1")
+    sheet.append(cells)
+    return path, book, sheet
+
+
+def test_a_header_cell_merged_across_names_one_column_and_a_merged_row_under_it_is_read(
+    tmp_path,
+):
+    # it stopped the reading: columns 4 and 5 ('受理时间') both hold 'received_at'
+    path, book, sheet = _merged_across_book(
+        tmp_path / "o.xlsx", ["C1", "12345", "投诉", "2024/5/6 9:12", None, "路灯坏了"]
+    )
+    sheet.append(["C2", "12345", "投诉", "2024/5/6 10:00", None, "井盖"])
+    sheet.merge_cells("D3:E3")
+    book.save(path)
+    report = read_orders(path, assume_tz="Asia/Shanghai")
+    assert [o.received_at.isoformat() for o in report.orders] == [
+        "2024-05-06T09:12:00+08:00",
+        "2024-05-06T10:00:00+08:00",
+    ]
+    assert report.ignored_columns == ()
+
+
+def test_another_value_under_a_merged_header_refuses_its_row(tmp_path):
+    # a date and a time under one merged 受理时间: which is the column is not guessed
+    from grievance_rules.i18n import language
+
+    path, book, _sheet = _merged_across_book(
+        tmp_path / "o.xlsx", ["C1", "12345", "投诉", "2024/5/6 9:12", "9:12", "路灯坏了"]
+    )
+    book.save(path)
+    with language("zh"):
+        (rejected,) = read_orders(path, assume_tz="Asia/Shanghai").rejected
+        assert [(p.field, p.code, p.message) for p in rejected.problems] == [
+            (
+                "",
+                "merged_header",
+                "单元格 E2 的值 '9:12' 位于表头 '受理时间' 之下，而该表头合并了 D1:E1：合并的表头只"
+                "对应其中第一列；请取消合并，并为每一列填写表头",
+            )
+        ]

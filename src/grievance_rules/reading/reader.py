@@ -79,6 +79,7 @@ from grievance_rules.reading.tabular import (
     TableRow,
     csv_rows,
     formula_problem,
+    merged_header_problems,
     record_from_cells,
     split_header,
     unreadable_text,
@@ -501,6 +502,8 @@ class OrderStream(Iterable[RecordResult]):
                 yield Rejected(location, (problem,), None)
                 continue
             obj, problems = record_from_cells(layout, row.cells, tz=tz, row=row)
+            if header.merges:
+                problems.extend(merged_header_problems(header, row, layout.shown))
             event_rows: list[int] = []
             event_columns: list[dict[str, int]] = []
             if events is not None:

@@ -42,6 +42,7 @@ __all__ = [
     "TableRow",
     "csv_rows",
     "error_problem",
+    "merged_header_problems",
     "record_from_cells",
     "split_header",
     "xlsx_rows",
@@ -169,7 +170,8 @@ def split_header(
             joined = joined_header(row, below, known or _counted(recognised), where)
             if joined is not None:
                 return joined, titles, itertools.chain(bad, rows)
-            return row, titles, itertools.chain(bad, [] if below is None else [below], rows)
+            header = _one_column_a_merge(row)
+            return header, titles, itertools.chain(bad, [] if below is None else [below], rows)
         if len(buffered) >= HEADER_SEARCH:
             break
     for index, row in enumerate(buffered):
@@ -177,6 +179,66 @@ def split_header(
             bad = [r for r in buffered[:index] if r.problem is not None]
             return row, [], itertools.chain(bad, buffered[index + 1 :], rows)
     return None, [], itertools.chain(buffered, rows)
+
+
+def _one_column_a_merge(header: TableRow) -> TableRow:
+    """A header of one row whose cell is merged across (诉求内容 over E1:F1) names one column.
+
+    Excel shows the name once, over the range; the reader fills every cell of a merged
+    range with its anchor's value, which would name two columns 诉求内容. The name is the
+    first column's; :func:`merged_header_problems` refuses a row with something else
+    under the rest of the range.
+    """
+    spans = [(first, last) for first, last, end in header.merges if last > first]
+    if not spans:
+        return header
+    cells = list(header.cells)
+    for first, last in spans:
+        for column in range(first + 1, min(last + 1, len(cells))):
+            cells[column] = None
+    return TableRow(
+        header.row, header.line, tuple(cells), formulas=header.formulas, merges=header.merges
+    )
+
+
+def merged_header_problems(
+    header: TableRow, row: TableRow, shown: Sequence[str]
+) -> list[RecordProblem]:
+    """A row's cells under a header merged across, past its first column, that are not its copy.
+
+    A row whose cells are merged as the header is (or empty there) is read from the
+    first column; a different value under the rest of the range belongs to no column,
+    and is not guessed at. ``shown``: the headers as messages name them, by column.
+    """
+    from grievance_rules.reading.workbook import cell_name
+
+    problems = []
+    for first, last, end in header.merges:
+        if last <= first or end != header.row:
+            continue
+        anchor = row.cells[first] if first < len(row.cells) else None
+        for column in range(first + 1, last + 1):
+            value = row.cells[column] if column < len(row.cells) else None
+            if value is None or (isinstance(value, str) and not value.strip()) or value == anchor:
+                continue
+            problems.append(
+                RecordProblem(
+                    "",
+                    _(
+                        "cell {cell} holds {value!r} under the header {header!r}, which is "
+                        "merged over {cells}: a merged header names one column, the first; "
+                        "unmerge the header and name each column"
+                    ).format(
+                        cell=cell_name(row.row, column + 1),
+                        value=value,
+                        header=shown[first] if first < len(shown) else "",
+                        cells=f"{cell_name(header.row, first + 1)}:"
+                        f"{cell_name(header.row, last + 1)}",
+                    ),
+                    "merged_header",
+                )
+            )
+    return problems
 
 
 def _counted(recognised: Callable[[Sequence[object]], int]) -> Callable[[str], bool]:
