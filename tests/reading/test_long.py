@@ -356,3 +356,23 @@ def test_an_event_whose_type_cell_is_refused_is_said_once(tmp_path):
         ]
         message = rejected.problems[0].message
         assert message.startswith("流转记录第 3 行：环节 '飞走' 不是流转环节类型")
+
+
+def test_a_unit_cell_showing_an_error_value_rejects_the_orders_listing_the_unit(tmp_path):
+    # the 单位 sheet's 名称 of c07 shows #N/A (a lookup that found nothing): it was read
+    # as the unit's name '#N/A'
+    units = [
+        ["工单编号", "单位编号", "名称", "类型"],
+        ["A1", "dzb", "党政办公室", "派件单位"],
+        ["A1", "c07", "#N/A", "属地"],
+    ]
+    events = [
+        ["工单编号", "环节", "时间", "单位", "目标单位"],
+        ["A1", "派单", "2025/1/6 9:30", "dzb", "c07"],
+    ]
+    path = _events_workbook(tmp_path / "o.xlsx", ORDERS, events, units)
+    (rejected,) = read_orders(path, assume_tz="Asia/Shanghai").rejected
+    assert [(p.field, p.code, p.message) for p in rejected.problems] == [
+        ("units.name", "cell_error", "cell C3 (单位: 名称) shows the error #N/A, not a value; "
+         "correct the formula in Excel, or enter the value"),
+    ]  # fmt: skip

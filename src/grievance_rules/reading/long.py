@@ -285,7 +285,13 @@ class UnitRows:
                 value = row.cells[index] if index < len(row.cells) else None
                 if _blank(value):
                     continue
-                if name == "order":
+                if index in row.errors and name != "order":  # #N/A: the value is lost
+                    column = "" if index >= len(header_cells) else header_cells[index]
+                    shown = f"{sheet}: {shown_header(column)}"
+                    out.problems.setdefault(id(unit), []).append(
+                        error_problem(f"units.{name}", row.row, index, shown, value)
+                    )
+                elif name == "order":
                     order = _order_key(value)
                 elif name == "leaders":
                     try:
