@@ -376,3 +376,23 @@ def test_a_unit_cell_showing_an_error_value_rejects_the_orders_listing_the_unit(
         ("units.name", "cell_error", "cell C3 (单位: 名称) shows the error #N/A, not a value; "
          "correct the formula in Excel, or enter the value"),
     ]  # fmt: skip
+
+
+def test_a_unit_the_model_refuses_names_its_row_and_column_on_the_units_sheet(tmp_path):
+    # 村委 is no kind of unit: the problem (units[1].kind) says where the unit is, the
+    # 单位 sheet's row 3 and its column 单位类型, as an event's problem names its row
+    units = [
+        ["工单编号", "单位编号", "名称", "单位类型"],
+        ["A1", "dzb", "党政办公室", "派件单位"],
+        ["A1", "c07", "东风社区", "村委"],
+    ]
+    events = [
+        ["工单编号", "环节", "时间", "单位", "目标单位"],
+        ["A1", "派单", "2025/1/6 9:30", "dzb", "c07"],
+    ]
+    path = _events_workbook(tmp_path / "o.xlsx", ORDERS, events, units)
+    with language("zh"):
+        (rejected,) = read_orders(path, assume_tz="Asia/Shanghai").rejected
+        (problem,) = rejected.problems
+        assert problem.field == "units[1].kind"
+        assert problem.message.endswith("（实际为 '村委'）（单位第 3 行，列 '单位类型'）")

@@ -265,6 +265,12 @@ class UnitRows:
     problems: dict[int, list[RecordProblem]] = field(default_factory=dict)
     """The problems of each unit's row (by the unit dict's ``id()``): an order listing
     the unit is rejected with them, never given the unit without the bad cell."""
+    sheet: str = ""
+    """The sheet (or file) the units are on, for messages."""
+    rows: dict[int, int] = field(default_factory=dict)
+    """Each unit's row on the sheet (by the unit dict's ``id()``)."""
+    headers: dict[str, str] = field(default_factory=dict)
+    """Each unit field's column, by its header as messages name it (类型 …)."""
 
     def problems_of(self, units: Iterable[object]) -> list[RecordProblem]:
         """The problems of the rows of these units (those of :meth:`units_for`)."""
@@ -275,11 +281,17 @@ class UnitRows:
         """Read the unit rows below ``header`` (``sheet``: its sheet or file, for messages)."""
         columns = UNIT_MAPPING.resolve(header.cells)
         header_cells = ["" if c is None else str(c) for c in header.cells]
-        out = cls()
+        out = cls(sheet=sheet)
+        out.headers = {
+            name: shown_header(header_cells[index])
+            for index, name in columns.items()
+            if index < len(header_cells)
+        }
         for row in rows:
             if row.blank:
                 continue
             unit: dict[str, Any] = {}
+            out.rows[id(unit)] = row.row
             order: str | None = None
             for index, name in columns.items():
                 value = row.cells[index] if index < len(row.cells) else None

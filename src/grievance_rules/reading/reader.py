@@ -506,6 +506,7 @@ class OrderStream(Iterable[RecordResult]):
                 problems.extend(merged_header_problems(header, row, layout.shown))
             event_rows: list[int] = []
             event_columns: list[dict[str, int]] = []
+            sheet_units: Sequence[object] = ()  # the order's units, from the 单位 sheet
             if events is not None:
                 order_id = obj.get("id")
                 key = None if order_id is None else str(order_id).strip()
@@ -538,6 +539,7 @@ class OrderStream(Iterable[RecordResult]):
                     obj["events"] = found
                 if order_units is not None and "units" not in obj:
                     obj["units"] = order_units
+                    sheet_units = order_units
             elif wide is not None:
                 event_columns = []
                 found, order_units, more = self.wide_mapping.events(
@@ -559,6 +561,8 @@ class OrderStream(Iterable[RecordResult]):
                 result = _with_event_rows(result, events, event_rows)
                 if units is None:
                     result = without_units_table(result, "单位")
+            if sheet_units and isinstance(result, Rejected) and units is not None:
+                result = _with_unit_rows(result, units, sheet_units)
             yield result
         if events is not None:
             for order_id, group in list(events.by_order.items()):
@@ -802,6 +806,37 @@ def _with_event_rows(result: Rejected, events: EventRows, rows: Sequence[int]) -
         problems.append(problem)
     return Rejected(result.location, tuple(problems), result.order_id)
 
+
+def _with_unit_rows(result: Rejected, units: UnitRows, listed: Sequence[object]) -> Rejected:
+    """Problems of ``units[i]`` say which row of the units sheet the unit is on.
+
+    The model refuses a unit's field (``units[1].kind``: 村委 is no kind of unit); the
+    official looks for the row on the 单位 sheet, and the column (类型).
+    """
+    problems = []
+    for problem in result.problems:
+        found = _UNIT_FIELD.fullmatch(problem.field)
+        if found is not None and int(found.group(1)) < len(listed):
+            row = units.rows.get(id(listed[int(found.group(1))]))
+            header = units.headers.get(found.group(2) or "")
+            if row is not None:
+                if header is not None:
+                    where = _("{sheet} row {row}, column {header!r}").format(
+                        sheet=units.sheet, row=row, header=header
+                    )
+                else:
+                    where = _("{sheet} row {row}").format(sheet=units.sheet, row=row)
+                problem = RecordProblem(
+                    problem.field,
+                    _("{message} ({where})").format(message=problem.message, where=where),
+                    problem.code,
+                )
+        problems.append(problem)
+    return Rejected(result.location, tuple(problems), result.order_id)
+
+
+_UNIT_FIELD = re.compile(r"units\[(\d+)\](?:\.(\w+))?")
+"""A unit's problem path: the unit's index in the order's units, and the field."""
 
 _EVENT_FIELD = re.compile(r"events\[(\d+)\](?:\.(\w+))?")
 """An event's problem path: the event's index, and the field (``events[2].evidence[0].kind``:
