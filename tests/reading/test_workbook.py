@@ -79,3 +79,27 @@ def test_a_cell_showing_an_error_value_is_reported_by_cell_not_read_as_data(tmp_
     assert first.problems[0].message == (
         "单元格 A2（工单编号）显示错误值 #N/A，没有数据；请在 Excel 中改正公式，或填入数值"
     )
+
+
+def test_a_sheet_named_with_a_space_at_its_end_is_found_without_it(tmp_path):
+    # the sheet is '工单 ' (a space no one sees); --sheet 工单 said: no sheet '工单'; sheets:
+    # 工单 、说明
+    import pytest
+
+    from grievance_rules.errors import ReadError
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "工单 "
+    sheet.append(["工单编号", "受理渠道", "诉求类型", "受理时间"])
+    sheet.append(["A1", "12345", "投诉", "2024/5/6 9:00"])
+    book.create_sheet("说明").append(["本表由平台导出"])
+    path = tmp_path / "o.xlsx"
+    book.save(path)
+    report = read_orders(path, sheet="工单", assume_tz="Asia/Shanghai")
+    assert [o.id for o in report.orders] == ["A1"]
+    assert report.accepted[0].location.sheet == "工单 "
+    with language("zh"), pytest.raises(ReadError) as info:
+        read_orders(path, sheet="工单表")
+    assert str(info.value) == "没有工作表 '工单表'；现有工作表：'工单 '、说明"

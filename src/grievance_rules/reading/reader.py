@@ -640,8 +640,7 @@ class OrderStream(Iterable[RecordResult]):
             events_sheet = next((n for n, r in roles.items() if r == "events"), None)
             units_sheet = next((n for n, r in roles.items() if r == "units"), None)
             if self.sheet is not None:
-                orders_sheet = self.sheet
-                book.head(orders_sheet)  # raises for no such sheet
+                orders_sheet = book.named(self.sheet)  # raises for no such sheet
             else:
                 # of the sheets that look like orders, the one whose header names the
                 # most order columns (a list of a few allowed values, 字典, or notes on

@@ -193,6 +193,22 @@ class XlsxWorkbook:
         """Close the file."""
         self._book.close()
 
+    def named(self, name: str) -> str:
+        """The sheet ``name`` names: its own, else the one sheet it names but for white space.
+
+        A sheet's name may end in a space no one sees (``'工单 '``); ``--sheet 工单`` names
+        it, unless two sheets differ only so.
+
+        Raises:
+            ReadError: no such sheet (or a chart sheet).
+        """
+        if name not in self.sheetnames and name not in self._charts:
+            found = [n for n in self.sheetnames if n.strip() == name.strip()]
+            if len(found) == 1:
+                return found[0]
+        self._sheet(name)
+        return name
+
     def _sheet(self, name: str) -> Any:
         if name in self._charts:
             raise ReadError(
@@ -203,7 +219,8 @@ class XlsxWorkbook:
         if name not in self.sheetnames:
             raise ReadError(
                 _("no sheet {name!r}; sheets: {sheets}").format(
-                    name=name, sheets=join_list(self.sheetnames)
+                    name=name,  # a name with a space at its end is quoted: the space shows
+                    sheets=join_list(n if n == n.strip() else repr(n) for n in self.sheetnames),
                 )
             )
         return self._book[name]
