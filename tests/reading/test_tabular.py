@@ -150,15 +150,16 @@ def test_a_cell_that_cannot_be_read_names_its_column_as_the_sheet_heads_it(tmp_p
         (
             "units",
             "column '涉及单位': '东风社区' is not a JSON array of units as the JSON model "
-            "writes them ([{...}, ...]); to leave this column unread, read with "
-            "--column units=units",
+            "writes them ([{...}, ...]); to leave this column unread, rename its header, or "
+            "read with --column units=units (grievance-rules read; columns= in Python)",
         )
     ]
     with language("zh"):
         (_, second) = read_orders(path, assume_tz="Asia/Shanghai").rejected
         assert second.problems[0].message == (
             "列 '涉及单位'：'东风社区' 不是按 JSON 模型写法填写的 units JSON 数组（[{...}, ...]）；"
-            "如不需读取该列，请加 --column units=units 重新读取"
+            "如不需读取该列，请修改该列表头，或加 --column units=units 重新读取"
+            "（grievance-rules read；Python 中用 columns=）"
         )
     report = read_orders(path, assume_tz="Asia/Shanghai", columns={"units": "units"})
     assert [o.id for o in report.orders] == ["A2"]

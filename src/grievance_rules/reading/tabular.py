@@ -417,7 +417,8 @@ def _json_array(name: str, value: object) -> list[Any]:
     raise ValueError(
         _(
             "{value} is not a JSON array of {field} as the JSON model writes them "
-            "([{{...}}, ...]); to leave this column unread, read with --column {field}={field}"
+            "([{{...}}, ...]); to leave this column unread, rename its header, or read with "
+            "--column {field}={field} (grievance-rules read; columns= in Python)"
         ).format(value=shown, field=name)
     )
 
