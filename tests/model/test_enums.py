@@ -63,3 +63,11 @@ def test_upstream_kinds():
         UnitKind.GOVERNMENT,
         UnitKind.DISCIPLINE_BODY,
     }
+
+
+def test_full_width_letters_digits_and_spaces_read_as_half_width():
+    # what a Chinese input method types in full-width mode: １２３４５ is 12345 (an alias of
+    # 12345热线), ＡＰＰ is APP, and an ideographic space around a term is white space
+    assert Channel("１２３４５") is Channel.HOTLINE_12345
+    assert Channel("ＡＰＰ") is Channel.APP
+    assert Category("\u3000投诉\u3000") is Category.COMPLAINT

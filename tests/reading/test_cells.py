@@ -39,7 +39,11 @@ def test_an_offset_is_kept_and_no_zone_leaves_the_time_naive():
     [
         ("1月1日 8:00", "is not a date and time"),
         ("2025-01-01", "a date without a time of day"),
-        ("2025/1/1", "is not a date and time"),
+        # a date the platform wrote without its time (2025/1/1, 2025年5月6日): said so, as for
+        # 2025-01-01, not "not a date and time"
+        ("2025/1/1", "'2025/1/1' is a date without a time of day"),
+        ("2024年5月6日", "'2024年5月6日' is a date without a time of day"),
+        ("２０２４／５／６", "'２０２４／５／６' is a date without a time of day"),
         ("2025年2月30日 8:00", "not a valid date"),
         (dt.date(2025, 1, 1), "a date without a time of day"),
         (1714957200, "not an Excel date"),
@@ -72,5 +76,22 @@ def test_an_id_cell_keeps_whole_numbers_and_refuses_inexact_ones() -> None:
     assert id_cell(2501060001.0) == "2501060001"
     assert id_cell(999_999_999_999_999) == "999999999999999"  # 15 digits: exact
     assert id_cell("250106000100000001") == "250106000100000001"  # text: as it is
+    # white space around a text id, as exports leave it, is not part of it
+    assert id_cell("2405060001 ") == "2405060001"
+    assert id_cell("\u3000A3\t") == "A3"
     with pytest.raises(ValueError, match="250106000100000000 is a number of more than 15"):
         id_cell(250106000100000001.0)  # (the float Excel stores: the last digit gone)
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "２０２４／５／６ ９：１２：００",
+        "2024－05－06 09:12",
+        "２０２４年５月６日　９：１２",
+        "2024.5.6 9:12",
+    ],
+)
+def test_full_width_digits_and_separators_read_as_half_width(cell):
+    # typed in a Chinese input method's full-width mode: the same instant, 2024-05-06 09:12
+    assert instant_cell(cell, SHANGHAI) == dt.datetime(2024, 5, 6, 9, 12, tzinfo=SHANGHAI)

@@ -86,3 +86,27 @@ def test_a_header_whose_note_names_a_later_occurrence_does_not_hold_the_field():
     assert layout.ignored == ("派单时间（二次）",)
     layout = ColumnMapping().resolve(["工单编号", "受理时间", "派单时间（首次）"])
     assert layout.fields == {0: "id", 1: "received_at", 2: "dispatched_at"}
+
+
+def test_two_columns_for_one_field_are_both_named_with_the_way_to_choose(tmp_path):
+    # an export with 来源 (市级平台 …) and 受理渠道: both are headers of channel. The
+    # message named the second column's header only, and no way on.
+    from grievance_rules.i18n import language
+    from grievance_rules.reading import read_orders
+    from tests.reading.tables import write_xlsx
+
+    with language("zh"), pytest.raises(ColumnMappingError) as info:
+        ColumnMapping().resolve(["工单编号", "来源", "诉求类型", "受理渠道"])
+    assert str(info.value) == (
+        "第 2 列（'来源'）和第 4 列（'受理渠道'）都对应 'channel'；请在文件中改掉其中一列的表头，"
+        "或用 --column channel=来源 或 --column channel=受理渠道 指定读取哪一列"
+        "（grievance-rules read；Python 中用 columns=）"
+    )
+    rows = [
+        ["工单编号", "来源", "诉求类型", "受理渠道", "受理时间"],
+        ["A1", "市级平台", "投诉", "12345", "2024/5/6 9:00"],
+    ]
+    path = write_xlsx(tmp_path / "o.xlsx", rows)
+    report = read_orders(path, columns={"channel": "受理渠道"}, assume_tz="Asia/Shanghai")
+    assert [o.channel.value for o in report.orders] == ["hotline_12345"]
+    assert report.ignored_columns == ("来源",)

@@ -338,3 +338,61 @@ def test_a_round_headed_as_the_callback_s_or_the_handling_s_round_is_read(tmp_pa
         (order,) = report.orders
         assert [e.round for e in order.events[1:]] == [1, 1, 2, 2], header
         assert report.ignored_columns == ()
+
+
+def test_an_event_whose_type_cell_is_refused_is_said_once(tmp_path):
+    # 飞走 is no 环节: the cell's problem says so, naming the row; the model's "event has
+    # no 'type'" on the same event said it again (流转环节缺少“type”).
+    events = [
+        ["工单编号", "环节", "时间", "单位", "目标单位"],
+        ["A1", "派单", "2025/1/6 9:30", "dzb", "c07"],
+        ["A1", "飞走", "2025/1/6 15:00", "c07", None],
+    ]
+    path = _events_workbook(tmp_path / "o.xlsx", ORDERS, events, UNITS)
+    with language("zh"):
+        (rejected,) = read_orders(path, assume_tz="Asia/Shanghai").rejected
+        assert [(p.field, p.code) for p in rejected.problems] == [
+            ("events[1].type", "invalid_cell")
+        ]
+        message = rejected.problems[0].message
+        assert message.startswith("流转记录第 3 行：环节 '飞走' 不是流转环节类型")
+
+
+def test_a_unit_cell_showing_an_error_value_rejects_the_orders_listing_the_unit(tmp_path):
+    # the 单位 sheet's 名称 of c07 shows #N/A (a lookup that found nothing): it was read
+    # as the unit's name '#N/A'
+    units = [
+        ["工单编号", "单位编号", "名称", "类型"],
+        ["A1", "dzb", "党政办公室", "派件单位"],
+        ["A1", "c07", "#N/A", "属地"],
+    ]
+    events = [
+        ["工单编号", "环节", "时间", "单位", "目标单位"],
+        ["A1", "派单", "2025/1/6 9:30", "dzb", "c07"],
+    ]
+    path = _events_workbook(tmp_path / "o.xlsx", ORDERS, events, units)
+    (rejected,) = read_orders(path, assume_tz="Asia/Shanghai").rejected
+    assert [(p.field, p.code, p.message) for p in rejected.problems] == [
+        ("units.name", "cell_error", "cell C3 (单位: 名称) shows the error #N/A, not a value; "
+         "correct the formula in Excel, or enter the value"),
+    ]  # fmt: skip
+
+
+def test_a_unit_the_model_refuses_names_its_row_and_column_on_the_units_sheet(tmp_path):
+    # 村委 is no kind of unit: the problem (units[1].kind) says where the unit is, the
+    # 单位 sheet's row 3 and its column 单位类型, as an event's problem names its row
+    units = [
+        ["工单编号", "单位编号", "名称", "单位类型"],
+        ["A1", "dzb", "党政办公室", "派件单位"],
+        ["A1", "c07", "东风社区", "村委"],
+    ]
+    events = [
+        ["工单编号", "环节", "时间", "单位", "目标单位"],
+        ["A1", "派单", "2025/1/6 9:30", "dzb", "c07"],
+    ]
+    path = _events_workbook(tmp_path / "o.xlsx", ORDERS, events, units)
+    with language("zh"):
+        (rejected,) = read_orders(path, assume_tz="Asia/Shanghai").rejected
+        (problem,) = rejected.problems
+        assert problem.field == "units[1].kind"
+        assert problem.message.endswith("（实际为 '村委'）（单位第 3 行，列 '单位类型'）")

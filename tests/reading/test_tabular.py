@@ -112,3 +112,105 @@ def test_a_header_merged_down_over_three_rows_is_refused_not_read_as_orders(tmp_
     with pytest.raises(ReadError, match=r"\(row 1\) has cells merged down over more than two "
                        r"rows \(A1:A3, B1:B3, C1:C3, D1:D3\)"):  # fmt: skip
         read_orders(path, assume_tz="Asia/Shanghai")
+
+
+def test_a_number_cell_in_an_enumeration_column_is_read_as_the_text_it_shows(tmp_path):
+    # Excel stores 12345 typed into 受理渠道 as a number; '12345' is an accepted
+    # spelling of 12345热线, so the number cell is too.
+    from tests.reading.tables import write_xlsx
+
+    rows = [
+        ["工单编号", "受理渠道", "诉求类型", "受理时间"],
+        ["A1", 12345, "投诉", dt.datetime(2024, 5, 6, 9, 12)],
+        ["A2", 12345.0, "投诉", dt.datetime(2024, 5, 6, 9, 12)],
+    ]
+    report = read_orders(write_xlsx(tmp_path / "o.xlsx", rows), assume_tz="Asia/Shanghai")
+    assert report.rejected == ()
+    assert [o.channel.value for o in report.orders] == ["hotline_12345", "hotline_12345"]
+
+
+def test_a_cell_that_cannot_be_read_names_its_column_as_the_sheet_heads_it(tmp_path):
+    # 工单号 holds an id too long for a number cell; 涉及单位 (a header of the JSON `units`
+    # field) holds a platform's unit name: each is named by its column, and the 涉及单位 one
+    # says how to leave the column unread (it said "Expecting value: line 1 column 1").
+    from grievance_rules.i18n import language
+    from tests.reading.tables import write_xlsx
+
+    rows = [
+        ["工单号", "受理渠道", "诉求类型", "受理时间", "涉及单位"],
+        [250106000100000001, "12345", "投诉", dt.datetime(2024, 5, 6, 9, 12), None],
+        ["A2", "12345", "投诉", dt.datetime(2024, 5, 6, 9, 12), "东风社区"],
+    ]
+    path = write_xlsx(tmp_path / "o.xlsx", rows)
+    first, second = read_orders(path, assume_tz="Asia/Shanghai").rejected
+    assert [(p.field, p.message.split(": ")[0]) for p in first.problems] == [
+        ("id", "column '工单号'")
+    ]
+    assert [(p.field, p.message) for p in second.problems] == [
+        (
+            "units",
+            "column '涉及单位': '东风社区' is not a JSON array of units as the JSON model "
+            "writes them ([{...}, ...]); to leave this column unread, rename its header, or "
+            "read with --column units=units (grievance-rules read; columns= in Python)",
+        )
+    ]
+    with language("zh"):
+        (_, second) = read_orders(path, assume_tz="Asia/Shanghai").rejected
+        assert second.problems[0].message == (
+            "列 '涉及单位'：'东风社区' 不是按 JSON 模型写法填写的 units JSON 数组（[{...}, ...]）；"
+            "如不需读取该列，请修改该列表头，或加 --column units=units 重新读取"
+            "（grievance-rules read；Python 中用 columns=）"
+        )
+    report = read_orders(path, assume_tz="Asia/Shanghai", columns={"units": "units"})
+    assert [o.id for o in report.orders] == ["A2"]
+    assert report.ignored_columns == ("涉及单位",)
+
+
+def _merged_across_book(path, cells):  # type: ignore[no-untyped-def]
+    """受理时间 merged over D1:E1, a header of one row; a row of ``cells`` below it."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "工单"
+    sheet.append(["工单编号", "受理渠道", "诉求类型", "受理时间", None, "诉求内容"])
+    sheet.merge_cells("D1:E1")
+    sheet.append(cells)
+    return path, book, sheet
+
+
+def test_a_header_cell_merged_across_names_one_column_and_a_merged_row_under_it_is_read(
+    tmp_path,
+):
+    # it stopped the reading: columns 4 and 5 ('受理时间') both hold 'received_at'
+    path, book, sheet = _merged_across_book(
+        tmp_path / "o.xlsx", ["C1", "12345", "投诉", "2024/5/6 9:12", None, "路灯坏了"]
+    )
+    sheet.append(["C2", "12345", "投诉", "2024/5/6 10:00", None, "井盖"])
+    sheet.merge_cells("D3:E3")
+    book.save(path)
+    report = read_orders(path, assume_tz="Asia/Shanghai")
+    assert [o.received_at.isoformat() for o in report.orders] == [
+        "2024-05-06T09:12:00+08:00",
+        "2024-05-06T10:00:00+08:00",
+    ]
+    assert report.ignored_columns == ()
+
+
+def test_another_value_under_a_merged_header_refuses_its_row(tmp_path):
+    # a date and a time under one merged 受理时间: which is the column is not guessed
+    from grievance_rules.i18n import language
+
+    path, book, _sheet = _merged_across_book(
+        tmp_path / "o.xlsx", ["C1", "12345", "投诉", "2024/5/6 9:12", "9:12", "路灯坏了"]
+    )
+    book.save(path)
+    with language("zh"):
+        (rejected,) = read_orders(path, assume_tz="Asia/Shanghai").rejected
+        assert [(p.field, p.code, p.message) for p in rejected.problems] == [
+            (
+                "",
+                "merged_header",
+                "单元格 E2 的值 '9:12' 位于表头 '受理时间' 之下，而该表头合并了 D1:E1：合并的表头只"
+                "对应其中第一列；请取消合并，并为每一列填写表头",
+            )
+        ]

@@ -148,3 +148,61 @@ def test_every_problem_of_a_wide_row_names_a_wrapped_header_on_one_line(tmp_path
         "其余的宽表中没有；请导出该工单的流转记录（长表格式） [wide_incomplete]",
         "列 '回访 次数'：'两次' 不是次数 [invalid_cell]",
     ]
+
+
+def test_a_milestone_field_the_model_refuses_names_its_column(tmp_path):
+    # 满意度评价 is a header of the callback's satisfaction; the model refuses '还行' as
+    # events[2].satisfaction (the third event in time order), and the message names the column.
+    import datetime as dt
+
+    from grievance_rules.reading import read_orders
+    from tests.reading.tables import write_xlsx
+
+    rows = [
+        ["工单编号", "受理渠道", "诉求类型", "受理时间", "派单时间", "承办单位类型", "承办单位",
+         "回访时间", "回复时间", "满意度评价"],
+        ["W1", "12345", "投诉", dt.datetime(2024, 5, 6, 9), dt.datetime(2024, 5, 6, 10),
+         "村（社区）", "东风社区", dt.datetime(2024, 5, 8, 9), dt.datetime(2024, 5, 7, 9), "还行"],
+    ]  # fmt: skip
+    report = read_orders(write_xlsx(tmp_path / "w.xlsx", rows), assume_tz="Asia/Shanghai")
+    (rejected,) = report.rejected
+    (problem,) = rejected.problems
+    assert problem.field == "events[2].satisfaction"
+    assert problem.message.startswith("column '满意度评价': Input should be 'satisfied'")
+
+
+def test_a_bad_cell_read_both_as_an_order_field_and_a_milestone_is_reported_once(tmp_path):
+    # 派单时间 is both the order's dispatched_at and the 派单 milestone's time: one cell,
+    # one problem (it was listed twice, once for each).
+    import datetime as dt
+
+    from grievance_rules.reading import read_orders
+    from tests.reading.tables import write_xlsx
+
+    rows = [
+        ["工单编号", "受理渠道", "诉求类型", "受理时间", "派单时间", "承办单位", "承办单位类型"],
+        ["W1", "12345", "投诉", dt.datetime(2024, 5, 6, 9), "明天上午", "东风社区", "村（社区）"],
+    ]
+    report = read_orders(write_xlsx(tmp_path / "w.xlsx", rows), assume_tz="Asia/Shanghai")
+    (rejected,) = report.rejected
+    assert [(p.field, p.code) for p in rejected.problems] == [("dispatched_at", "invalid_cell")]
+    assert rejected.problems[0].message.startswith("column '派单时间': '明天上午' is not a date")
+
+
+def test_an_event_the_history_refuses_is_named_by_its_milestone_s_column(tmp_path):
+    # 回访时间 (9:00) is before 受理时间 (9:12) and there is no reply: both problems are of
+    # the callback, the event of the 回访时间 column; events[0] alone named nothing the
+    # official could find in a wide sheet.
+    from grievance_rules.reading import read_orders
+    from tests.reading.tables import write_xlsx
+
+    rows = [
+        ["工单编号", "受理渠道", "诉求类型", "受理时间", "承办单位", "承办单位类型", "回访时间"],
+        ["C1", "12345", "投诉", "2024/5/6 9:12", "东风社区", "村（社区）", "2024/5/6 9:00"],
+    ]
+    report = read_orders(write_xlsx(tmp_path / "w.xlsx", rows), assume_tz="Asia/Shanghai")
+    (rejected,) = report.rejected
+    assert [(p.field, p.code, p.message.split(": ")[0]) for p in rejected.problems] == [
+        ("events[0].at", "event_before_received", "column '回访时间'"),
+        ("events[0]", "callback_before_reply", "column '回访时间'"),
+    ]

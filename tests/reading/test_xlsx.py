@@ -84,3 +84,31 @@ def test_a_cell_under_a_header_wrapped_in_its_cell_names_it_on_one_line(tmp_path
         "received_at: column '受理 时间': '明天' is not a date and time",
         "reply_deadline: cell E2 (规定回复 时限) holds a formula with no saved value",
     ]
+
+
+def test_a_cell_the_model_refuses_names_its_column_as_the_sheet_heads_it(tmp_path):
+    # 来源渠道, 缓急程度 and 纬度（WGS84） are this office's headers of channel, urgency
+    # and location.latitude: the message names them, not the default 受理渠道 …
+    from grievance_rules.i18n import language
+
+    rows = [
+        ["工单号", "来源渠道", "诉求类别", "来电时间", "缓急程度", "纬度（WGS84）"],
+        ["A1", "短信", "投诉", dt.datetime(2024, 5, 6, 9, 12), "很急", "abc"],
+        ["A2", "12345", None, dt.datetime(2024, 5, 6, 9, 12), None, None],
+    ]
+    path = write_xlsx(tmp_path / "o.xlsx", rows)
+    report = read_orders(path, assume_tz="Asia/Shanghai")
+    first, second = report.rejected
+    assert [(p.field, p.message.split(": ")[0]) for p in first.problems] == [
+        ("channel", "column '来源渠道'"),
+        ("urgency", "column '缓急程度'"),
+        ("location.latitude", "column '纬度（WGS84）'"),
+    ]
+    assert [(p.field, p.message) for p in second.problems] == [
+        ("category", "column '诉求类别': field required")
+    ]
+    with language("zh"):
+        report = read_orders(path, assume_tz="Asia/Shanghai")
+        assert str(report.rejected[1]) == (
+            f"{path} 第 3 行（工单 A2）：诉求类型（category）：列 '诉求类别'：必填项缺失 [missing]"
+        )

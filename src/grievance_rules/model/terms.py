@@ -15,6 +15,7 @@ Example:
 from __future__ import annotations
 
 import enum
+import unicodedata
 from typing import Any, Self
 
 __all__ = ["TermEnum"]
@@ -43,11 +44,21 @@ class TermEnum(enum.StrEnum):
 
     @classmethod
     def _missing_(cls, value: Any) -> Self | None:
+        # full-width letters and digits (１２３４５, ＡＰＰ, typed in a Chinese input method's
+        # full-width mode) and spaces (U+3000) read as their half-width forms
+        # (compared as NFKC gives them on both sides: 办公室（中心） keeps its parentheses);
+        # the spellings as written are tried first, and cost what they did
         if isinstance(value, str):
             text = value.strip()
             for member in cls:
                 if text == member.value or text == member.zh or text in member.aliases:
                     return member
+            folded = _folded(text)
+            if folded != text:
+                for member in cls:
+                    spellings = (member.value, member.zh, *member.aliases)
+                    if any(folded == _folded(spelling) for spelling in spellings):
+                        return member
         return None
 
     @classmethod
@@ -60,3 +71,7 @@ class TermEnum(enum.StrEnum):
             {'satisfied': '满意', 'basically_satisfied': '基本满意', 'dissatisfied': '不满意'}
         """
         return {member.value: member.zh for member in cls}
+
+
+def _folded(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip()

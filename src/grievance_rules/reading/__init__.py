@@ -24,7 +24,7 @@ Example:
     >>> report.summary()
     '<stream>: 2 records, 1 accepted (0 warnings), 1 rejected'
     >>> print(report.rejected[0])
-    <stream> row 3 (order A2): category: Input should be 'consultation', 'help_request', 'complaint', 'report' or 'suggestion' (got '抱怨'); the Chinese terms are accepted too [enum]
+    <stream> row 3 (order A2): category: column '诉求类型': Input should be 'consultation', 'help_request', 'complaint', 'report' or 'suggestion' (got '抱怨'); the Chinese terms are accepted too [enum]
 """  # noqa: E501
 
 from __future__ import annotations

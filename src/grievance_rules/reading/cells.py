@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import unicodedata
 from typing import Any
 
 from grievance_rules.i18n import N_
@@ -56,6 +57,8 @@ _ZH_CN = re.compile(
     r"(?:\s*|T)(?P<H>\d{1,2})\s*[:：时]\s*(?P<M>\d{1,2})\s*分?"
     r"(?:\s*[:：]\s*(?P<S>\d{1,2})(?P<f>\.\d{1,6})?\s*秒?)?"
 )
+_ZH_CN_DATE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?")
+"""A zh-CN date with no time of day (``2025/1/7``, ``2025年1月7日``)."""
 _OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
 _SEPARATORS = re.compile(r"[,，;；、|]")
 _TRUE = frozenset({"true", "yes", "y", "1", "是", "有", "已", "√", "✓", "已解决", "解决", "通过"})
@@ -108,11 +111,18 @@ def instant_cell(value: object, tz: dt.tzinfo | None) -> object:
             _("a time of day ({value}) is not an instant; give the date too").format(value=value)
         )
     elif isinstance(value, str):
-        text = value.strip()
+        # full-width digits and separators (２０２４／５／６　９：１２, 2024－05－06) as half-width
+        text = unicodedata.normalize("NFKC", value).strip()
         match = _ZH_CN.fullmatch(text)
         if match is not None:
             naive = _zh_cn(match, text)
         else:
+            if _ZH_CN_DATE.fullmatch(text):
+                raise ValueError(
+                    _("{value!r} is a date without a time of day; write e.g. {examples}").format(
+                        value=value, examples=_(EXAMPLE_INSTANTS)
+                    )
+                )
             try:
                 parsed = dt.datetime.fromisoformat(text)
             except ValueError:
@@ -203,14 +213,16 @@ def id_cell(value: object) -> object:
 
     Excel keeps 15 significant digits of a number: an 18-digit order id typed or
     imported as a number has already lost its last digits (two orders may now share
-    one), and nothing in the file can give them back.
+    one), and nothing in the file can give them back. White space around a text id
+    (``'2405060001 '``, as exports leave it) is not part of the id: the order is found
+    by ``--order 2405060001``, and its 流转记录 rows by the same id.
 
     Raises:
         ValueError: a number of 16 or more digits.
 
     Example:
-        >>> id_cell(2501060001.0), id_cell("250106000100000001")
-        ('2501060001', '250106000100000001')
+        >>> id_cell(2501060001.0), id_cell("250106000100000001"), id_cell(" A3\u3000")
+        ('2501060001', '250106000100000001', 'A3')
     """
     if (
         isinstance(value, int | float)
@@ -224,6 +236,8 @@ def id_cell(value: object) -> object:
                 "export the ids again"
             ).format(value=int(value), digits=EXCEL_DIGITS)
         )
+    if isinstance(value, str):
+        return value.strip()
     return text_cell(value)
 
 

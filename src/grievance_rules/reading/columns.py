@@ -272,11 +272,20 @@ class ColumnMapping:
                     annotated[index] = bare
                 continue
             if name in seen:
+                other = header_row[seen[name]]
+                first = shown_header("" if other is None else str(other))
+                second = shown_header(header)
                 raise ColumnMappingError(
-                    _("columns {first} and {second} ({header!r}) both hold {name!r}").format(
+                    _(
+                        "columns {first} ({first_header!r}) and {second} ({second_header!r}) "
+                        "both hold {name!r}; rename one of them in the file, or name the one "
+                        "to read with --column {name}={first_header} or --column "
+                        "{name}={second_header} (grievance-rules read; columns= in Python)"
+                    ).format(
                         first=seen[name] + 1,
                         second=index + 1,
-                        header=shown_header(header),
+                        first_header=first,
+                        second_header=second,
                         name=name,
                     )
                 )

@@ -38,7 +38,12 @@ from grievance_rules.model import EVENT_CLASSES
 from grievance_rules.reading.cells import bool_cell, instant_cell, list_cell, text_cell
 from grievance_rules.reading.columns import header_key, shown_header
 from grievance_rules.reading.results import RecordProblem
-from grievance_rules.reading.tabular import TableRow, formula_problem, unreadable_text
+from grievance_rules.reading.tabular import (
+    TableRow,
+    error_problem,
+    formula_problem,
+    unreadable_text,
+)
 
 __all__ = [
     "BOOL_FIELDS",
@@ -260,6 +265,12 @@ class UnitRows:
     problems: dict[int, list[RecordProblem]] = field(default_factory=dict)
     """The problems of each unit's row (by the unit dict's ``id()``): an order listing
     the unit is rejected with them, never given the unit without the bad cell."""
+    sheet: str = ""
+    """The sheet (or file) the units are on, for messages."""
+    rows: dict[int, int] = field(default_factory=dict)
+    """Each unit's row on the sheet (by the unit dict's ``id()``)."""
+    headers: dict[str, str] = field(default_factory=dict)
+    """Each unit field's column, by its header as messages name it (类型 …)."""
 
     def problems_of(self, units: Iterable[object]) -> list[RecordProblem]:
         """The problems of the rows of these units (those of :meth:`units_for`)."""
@@ -270,17 +281,29 @@ class UnitRows:
         """Read the unit rows below ``header`` (``sheet``: its sheet or file, for messages)."""
         columns = UNIT_MAPPING.resolve(header.cells)
         header_cells = ["" if c is None else str(c) for c in header.cells]
-        out = cls()
+        out = cls(sheet=sheet)
+        out.headers = {
+            name: shown_header(header_cells[index])
+            for index, name in columns.items()
+            if index < len(header_cells)
+        }
         for row in rows:
             if row.blank:
                 continue
             unit: dict[str, Any] = {}
+            out.rows[id(unit)] = row.row
             order: str | None = None
             for index, name in columns.items():
                 value = row.cells[index] if index < len(row.cells) else None
                 if _blank(value):
                     continue
-                if name == "order":
+                if index in row.errors and name != "order":  # #N/A: the value is lost
+                    column = "" if index >= len(header_cells) else header_cells[index]
+                    shown = f"{sheet}: {shown_header(column)}"
+                    out.problems.setdefault(id(unit), []).append(
+                        error_problem(f"units.{name}", row.row, index, shown, value)
+                    )
+                elif name == "order":
                     order = _order_key(value)
                 elif name == "leaders":
                     try:
@@ -395,8 +418,13 @@ def _event_of(
     where = _("{sheet} row {row}").format(sheet=rows.sheet, row=row.row)
     cells = row.cells
     kind: str | None = None
+    errors = frozenset(row.errors)
     for column, name in rows.columns.items():
-        if name == "type" and column < len(cells) and not _blank(cells[column]):
+        if name != "order" and column in errors:  # #N/A: the value is lost
+            shown = f"{rows.sheet}: {rows.header(column)}"
+            value = cells[column] if column < len(cells) else None
+            problems.append(error_problem(f"events[{index}].{name}", row.row, column, shown, value))
+        elif name == "type" and column < len(cells) and not _blank(cells[column]):
             kind = EVENT_TYPE_NAMES.get(header_key(str(cells[column])))
             if kind is None:
                 problems.append(
@@ -416,7 +444,7 @@ def _event_of(
     allowed = EVENT_CLASSES[kind].model_fields if kind is not None else {}
     formulas = frozenset(row.formulas)
     for column, name in rows.columns.items():
-        if name in ("order", "type"):
+        if name in ("order", "type") or column in errors:
             continue
         path = f"events[{index}].{name}"
         if column in formulas:

@@ -80,6 +80,7 @@ from grievance_rules.reading.tabular import (
     TableRow,
     csv_rows,
     formula_problem,
+    merged_header_problems,
     record_from_cells,
     split_header,
     unreadable_text,
@@ -209,7 +210,9 @@ class _Validator:
             found = [
                 p
                 for p in problems_from_validation(exc)
-                if not (p.code == "missing" and p.field in said)  # its cell said why
+                # its cell said why: a field left out, or an event whose 环节 was refused
+                if not (p.code == "missing" and p.field in said)
+                and not (p.code == "union_tag_not_found" and f"{p.field}.type" in said)
             ]
             return Rejected(location, (*problems, *found), _order_id(obj))
         if problems:
@@ -510,7 +513,11 @@ class OrderStream(Iterable[RecordResult]):
                 yield Rejected(location, (problem,), None)
                 continue
             obj, problems = record_from_cells(layout, row.cells, tz=tz, row=row)
+            if header.merges:
+                problems.extend(merged_header_problems(header, row, layout.shown))
             event_rows: list[int] = []
+            event_columns: list[dict[str, int]] = []
+            sheet_units: Sequence[object] = ()  # the order's units, from the 单位 sheet
             if events is not None:
                 order_id = obj.get("id")
                 key = None if order_id is None else str(order_id).strip()
@@ -543,18 +550,30 @@ class OrderStream(Iterable[RecordResult]):
                     obj["events"] = found
                 if order_units is not None and "units" not in obj:
                     obj["units"] = order_units
+                    sheet_units = order_units
             elif wide is not None:
-                found, order_units, more = self.wide_mapping.events(wide, row, tz, registry)
-                problems.extend(more)
+                event_columns = []
+                found, order_units, more = self.wide_mapping.events(
+                    wide, row, tz, registry, event_columns
+                )
+                # a cell read both as the order's field and a milestone's (派单时间: the
+                # order's dispatched_at and the 派单 milestone) is reported once (these
+                # messages name the cell's column or the cell)
+                said = {p.message for p in problems if p.code in ("invalid_cell", "formula")}
+                problems.extend(problem for problem in more if problem.message not in said)
                 if "events" not in obj:
                     obj["events"] = found
                 if "units" not in obj:
                     obj["units"] = order_units
             result = self.validator.from_object(location, obj, problems)
+            if isinstance(result, Rejected):
+                result = _with_columns(result, problems, layout, event_columns)
             if event_rows and isinstance(result, Rejected) and events is not None:
                 result = _with_event_rows(result, events, event_rows)
                 if units is None:
                     result = without_units_table(result, "单位")
+            if sheet_units and isinstance(result, Rejected) and units is not None:
+                result = _with_unit_rows(result, units, sheet_units)
             yield result
         if events is not None:
             for order_id, group in list(events.by_order.items()):
@@ -632,8 +651,7 @@ class OrderStream(Iterable[RecordResult]):
             events_sheet = next((n for n, r in roles.items() if r == "events"), None)
             units_sheet = next((n for n, r in roles.items() if r == "units"), None)
             if self.sheet is not None:
-                orders_sheet = self.sheet
-                book.head(orders_sheet)  # raises for no such sheet
+                orders_sheet = book.named(self.sheet)  # raises for no such sheet
             else:
                 # of the sheets that look like orders, the one whose header names the
                 # most order columns (a list of a few allowed values, 字典, or notes on
@@ -720,6 +738,54 @@ def _row_list(rows: Sequence[TableRow]) -> str:
     return join_truncated([row.row for row in rows], 10)
 
 
+def _with_columns(
+    result: Rejected,
+    said: Sequence[RecordProblem],
+    layout: TableLayout,
+    event_columns: Sequence[Mapping[str, int]],
+) -> Rejected:
+    """Problems the model found in a row's cells name the cell's column, as the sheet heads it.
+
+    The model names a field (``channel``, ``location.latitude``, a wide sheet's
+    ``events[3].satisfaction``); the official looks for the column: 来源渠道, 纬度（WGS84）,
+    满意度评价; a wide sheet's event (``events[2]``: a callback before any reply) is named
+    by its milestone's time column (回访时间). Problems the cells already gave (``said``:
+    they name their column), a naive timestamp (the whole file was read without
+    ``--tz``) and problems of no one column are left as they are.
+    """
+    column_of = {name: index for index, name in layout.fields.items()}
+    marker = _("column {header!r}: {message}").split("{header!r}")[0]
+    problems = []
+    for problem in result.problems:
+        column = None
+        if (
+            problem.code != "timezone_aware"  # the file read without --tz: said once a record
+            and not any(problem is given for given in said)
+            and marker not in problem.message
+        ):
+            found = _EVENT_FIELD.fullmatch(problem.field)
+            if found is not None:
+                index, name = int(found.group(1)), found.group(2)
+                if index < len(event_columns):  # the event itself: its milestone's time
+                    column = event_columns[index].get(name or "at")
+            else:
+                column = column_of.get(_ITEM.sub("", problem.field))
+        if column is not None and column < len(layout.headers):
+            problem = RecordProblem(
+                problem.field,
+                _("column {header!r}: {message}").format(
+                    header=layout.header(column, shown=True), message=problem.message
+                ),
+                problem.code,
+            )
+        problems.append(problem)
+    return Rejected(result.location, tuple(problems), result.order_id)
+
+
+_ITEM = re.compile(r"\[\d+\]$")
+"""A list item's index at a path's end (``special_kinds[1]``): the item is in its list's cell."""
+
+
 def _with_event_rows(result: Rejected, events: EventRows, rows: Sequence[int]) -> Rejected:
     """Problems of ``events[i]`` say which row of the events sheet the event is on.
 
@@ -750,6 +816,37 @@ def _with_event_rows(result: Rejected, events: EventRows, rows: Sequence[int]) -
         problems.append(problem)
     return Rejected(result.location, tuple(problems), result.order_id)
 
+
+def _with_unit_rows(result: Rejected, units: UnitRows, listed: Sequence[object]) -> Rejected:
+    """Problems of ``units[i]`` say which row of the units sheet the unit is on.
+
+    The model refuses a unit's field (``units[1].kind``: 村委 is no kind of unit); the
+    official looks for the row on the 单位 sheet, and the column (类型).
+    """
+    problems = []
+    for problem in result.problems:
+        found = _UNIT_FIELD.fullmatch(problem.field)
+        if found is not None and int(found.group(1)) < len(listed):
+            row = units.rows.get(id(listed[int(found.group(1))]))
+            header = units.headers.get(found.group(2) or "")
+            if row is not None:
+                if header is not None:
+                    where = _("{sheet} row {row}, column {header!r}").format(
+                        sheet=units.sheet, row=row, header=header
+                    )
+                else:
+                    where = _("{sheet} row {row}").format(sheet=units.sheet, row=row)
+                problem = RecordProblem(
+                    problem.field,
+                    _("{message} ({where})").format(message=problem.message, where=where),
+                    problem.code,
+                )
+        problems.append(problem)
+    return Rejected(result.location, tuple(problems), result.order_id)
+
+
+_UNIT_FIELD = re.compile(r"units\[(\d+)\](?:\.(\w+))?")
+"""A unit's problem path: the unit's index in the order's units, and the field."""
 
 _EVENT_FIELD = re.compile(r"events\[(\d+)\](?:\.(\w+))?")
 """An event's problem path: the event's index, and the field (``events[2].evidence[0].kind``:

@@ -70,6 +70,7 @@ class RecordProblem:
         code: a stable code: a pydantic error type (``missing``, ``timezone_aware``,
             ``enum`` ...), a history issue code (``callback_before_reply`` ...),
             or a reader code (``invalid_json``, ``invalid_cell``, ``encoding``,
+            ``formula``, ``cell_error``: an xlsx cell showing ``#N/A`` …,
             ``too_deep``: a record nested deeper than Python follows).
     """
 

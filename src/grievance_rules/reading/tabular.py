@@ -41,6 +41,8 @@ __all__ = [
     "HEADER_SEARCH",
     "TableRow",
     "csv_rows",
+    "error_problem",
+    "merged_header_problems",
     "record_from_cells",
     "split_header",
     "xlsx_rows",
@@ -61,6 +63,7 @@ class TableRow:
         problem: a row that could not be read at all says why here.
         formulas: the columns (from 0) of formula cells with no saved value (xlsx).
         merges: the merged ranges whose anchor (top-left cell) is on this row (xlsx).
+        errors: the columns (from 0) of cells showing an error value, #N/A … (xlsx).
     """
 
     row: int
@@ -72,6 +75,8 @@ class TableRow:
     merges: tuple[tuple[int, int, int], ...] = ()
     """Merged ranges anchored on this row: (first column, last column, last row), columns
     from 0 (xlsx); a header of two rows is told by them (see :func:`split_header`)."""
+    errors: tuple[int, ...] = ()
+    """Columns (from 0) of cells showing an error value (``#N/A``, ``#REF!``) (xlsx)."""
 
     @property
     def blank(self) -> bool:
@@ -165,7 +170,8 @@ def split_header(
             joined = joined_header(row, below, known or _counted(recognised), where)
             if joined is not None:
                 return joined, titles, itertools.chain(bad, rows)
-            return row, titles, itertools.chain(bad, [] if below is None else [below], rows)
+            header = _one_column_a_merge(row)
+            return header, titles, itertools.chain(bad, [] if below is None else [below], rows)
         if len(buffered) >= HEADER_SEARCH:
             break
     for index, row in enumerate(buffered):
@@ -173,6 +179,66 @@ def split_header(
             bad = [r for r in buffered[:index] if r.problem is not None]
             return row, [], itertools.chain(bad, buffered[index + 1 :], rows)
     return None, [], itertools.chain(buffered, rows)
+
+
+def _one_column_a_merge(header: TableRow) -> TableRow:
+    """A header of one row whose cell is merged across (诉求内容 over E1:F1) names one column.
+
+    Excel shows the name once, over the range; the reader fills every cell of a merged
+    range with its anchor's value, which would name two columns 诉求内容. The name is the
+    first column's; :func:`merged_header_problems` refuses a row with something else
+    under the rest of the range.
+    """
+    spans = [(first, last) for first, last, end in header.merges if last > first]
+    if not spans:
+        return header
+    cells = list(header.cells)
+    for first, last in spans:
+        for column in range(first + 1, min(last + 1, len(cells))):
+            cells[column] = None
+    return TableRow(
+        header.row, header.line, tuple(cells), formulas=header.formulas, merges=header.merges
+    )
+
+
+def merged_header_problems(
+    header: TableRow, row: TableRow, shown: Sequence[str]
+) -> list[RecordProblem]:
+    """A row's cells under a header merged across, past its first column, that are not its copy.
+
+    A row whose cells are merged as the header is (or empty there) is read from the
+    first column; a different value under the rest of the range belongs to no column,
+    and is not guessed at. ``shown``: the headers as messages name them, by column.
+    """
+    from grievance_rules.reading.workbook import cell_name
+
+    problems = []
+    for first, last, end in header.merges:
+        if last <= first or end != header.row:
+            continue
+        anchor = row.cells[first] if first < len(row.cells) else None
+        for column in range(first + 1, last + 1):
+            value = row.cells[column] if column < len(row.cells) else None
+            if value is None or (isinstance(value, str) and not value.strip()) or value == anchor:
+                continue
+            problems.append(
+                RecordProblem(
+                    "",
+                    _(
+                        "cell {cell} holds {value!r} under the header {header!r}, which is "
+                        "merged over {cells}: a merged header names one column, the first; "
+                        "unmerge the header and name each column"
+                    ).format(
+                        cell=cell_name(row.row, column + 1),
+                        value=value,
+                        header=shown[first] if first < len(shown) else "",
+                        cells=f"{cell_name(header.row, first + 1)}:"
+                        f"{cell_name(header.row, last + 1)}",
+                    ),
+                    "merged_header",
+                )
+            )
+    return problems
 
 
 def _counted(recognised: Callable[[Sequence[object]], int]) -> Callable[[str], bool]:
@@ -305,6 +371,23 @@ def formula_problem(name: str, row: int, column: int, header: str) -> RecordProb
     )
 
 
+def error_problem(name: str, row: int, column: int, header: str, value: object) -> RecordProblem:
+    """The problem of a cell showing an error value (``#N/A``): its value was lost.
+
+    ``header``: as for :func:`formula_problem`.
+    """
+    from grievance_rules.reading.workbook import cell_name
+
+    return RecordProblem(
+        name,
+        _(
+            "cell {cell} ({header}) shows the error {value}, not a value; correct the "
+            "formula in Excel, or enter the value"
+        ).format(cell=cell_name(row, column + 1), header=header, value=value),
+        "cell_error",
+    )
+
+
 def cell_problem(name: str, header: str, message: str) -> RecordProblem:
     """The problem of a cell that cannot be read, naming its column.
 
@@ -317,9 +400,26 @@ def cell_problem(name: str, header: str, message: str) -> RecordProblem:
     )
 
 
-def _unreadable_cell(name: str, exc: Exception) -> RecordProblem:
-    return RecordProblem(
-        name, _("cannot read the cell: {problem}").format(problem=exc), "invalid_cell"
+def _json_array(name: str, value: object) -> list[Any]:
+    """A ``units`` or ``events`` cell: a JSON array, as the JSON model writes the field.
+
+    Raises:
+        ValueError: anything else (a platform's 单位 column of unit names, say), with the
+            way to leave the column unread.
+    """
+    try:
+        loaded = json.loads(value) if isinstance(value, str) else None
+    except json.JSONDecodeError:
+        loaded = None
+    if isinstance(loaded, list):
+        return loaded
+    shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
+    raise ValueError(
+        _(
+            "{value} is not a JSON array of {field} as the JSON model writes them "
+            "([{{...}}, ...]); to leave this column unread, rename its header, or read with "
+            "--column {field}={field} (grievance-rules read; columns= in Python)"
+        ).format(value=shown, field=name)
     )
 
 
@@ -339,10 +439,15 @@ def record_from_cells(
     record: dict[str, Any] = {}
     problems: list[RecordProblem] = []
     formulas = frozenset(row.formulas) if row is not None else frozenset()
+    errors = frozenset(row.errors) if row is not None else frozenset()
     for index, name in layout.fields.items():
         value = cells[index] if index < len(cells) else None
         if index in formulas and row is not None:
             problems.append(formula_problem(name, row.row, index, layout.header(index, shown=True)))
+            continue
+        if index in errors and row is not None:
+            header = layout.header(index, shown=True)
+            problems.append(error_problem(name, row.row, index, header, value))
             continue
         if value is None or (isinstance(value, str) and not value.strip()):
             continue
@@ -353,9 +458,7 @@ def record_from_cells(
             continue
         try:
             if name in JSON_FIELDS:
-                if not isinstance(value, str):
-                    raise ValueError(_("expected a JSON array, got {value!r}").format(value=value))
-                record[name] = json.loads(value)
+                record[name] = _json_array(name, value)
             elif name in LIST_FIELDS:
                 record[name] = list_cell(value)
             elif name.startswith("location."):
@@ -368,13 +471,8 @@ def record_from_cells(
                 record[name] = instant_cell(value, tz)
             elif isinstance(value, dt.time):
                 raise ValueError(_("a time of day ({value}) is not an instant").format(value=value))
-            else:
-                record[name] = value
-        except json.JSONDecodeError as exc:
-            problems.append(_unreadable_cell(name, exc))
-        except (ValueError, RecursionError) as exc:
-            if name in INSTANT_FIELDS:
-                problems.append(cell_problem(name, layout.header(index, shown=True), str(exc)))
-            else:
-                problems.append(_unreadable_cell(name, exc))
+            else:  # an enumeration: 12345 typed into 受理渠道 is a number cell, read as '12345'
+                record[name] = text_cell(value)
+        except (ValueError, RecursionError) as exc:  # (json.JSONDecodeError is a ValueError)
+            problems.append(cell_problem(name, layout.header(index, shown=True), str(exc)))
     return record, problems

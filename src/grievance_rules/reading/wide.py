@@ -48,6 +48,7 @@ from grievance_rules.reading.results import RecordProblem
 from grievance_rules.reading.tabular import (
     TableRow,
     cell_problem,
+    error_problem,
     formula_problem,
     unreadable_text,
 )
@@ -279,21 +280,29 @@ class WideMapping:
         row: TableRow,
         tz: dt.tzinfo | None,
         registry: Sequence[Mapping[str, Any]] = (),
+        columns: list[dict[str, int]] | None = None,
     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[RecordProblem]]:
         """A row's events and the units they name, and the row's problems.
 
         ``registry``: known units (a 单位 sheet's rows), found by id or name;
-        the mapping's own ``[[unit]]`` entries come after them.
+        the mapping's own ``[[unit]]`` entries come after them. ``columns``, if
+        given, is filled with each event's columns (field → column, from 0), in the
+        order of the events returned, so that a problem of ``events[i].satisfaction``
+        can name the cell's column.
         """
         cells = row.cells
         problems: list[RecordProblem] = []
         formulas = frozenset(row.formulas)
+        errors = frozenset(row.errors)
 
         def cell(column: int, path: str) -> object:
             if column in formulas:
                 problems.append(formula_problem(path, row.row, column, layout.shown[column]))
                 return None
             value = cells[column] if column < len(cells) else None
+            if column in errors:
+                problems.append(error_problem(path, row.row, column, layout.shown[column], value))
+                return None
             if value is None or (isinstance(value, str) and not value.strip()):
                 return None
             if unreadable_text(value):
@@ -423,7 +432,21 @@ class WideMapping:
                         "wide_incomplete",
                     )
                 )
-        events = [event for _at, _index, event in sorted(found, key=_order_key)]
+        ordered = sorted(found, key=_order_key)
+        events = [event for _at, _index, event in ordered]
+        if columns is not None:
+            for _at, index, _event in ordered:
+                columns.append(
+                    {
+                        "at": layout.at[index],
+                        **{name: c for (i, name), c in layout.fields.items() if i == index},
+                        **{
+                            name: layout.roles[role]
+                            for name, role in layout.milestones[index].units.items()
+                            if role in layout.roles
+                        },
+                    }
+                )
         return events, units, problems
 
 

@@ -14,7 +14,10 @@ each sheet's rows as :class:`~.tabular.TableRow`\ s:
   cell whose number format shows a date only (``yyyy/m/d``, ``yyyy"年"m"月"d"日"``)
   and whose value is that day's midnight arrives as a ``date``: the time of day
   was never written, and the reader refuses a date for an instant rather than
-  take it for 00:00.
+  take it for 00:00;
+* a cell showing an error value (``#N/A`` of a lookup that found nothing, ``#REF!``)
+  is listed on its row (``TableRow.errors``): its value is lost, and the reader
+  reports it by cell rather than read ``#N/A`` as an order id or a text.
 """
 
 from __future__ import annotations
@@ -78,17 +81,23 @@ def date_only_format(code: str | None, number: int | None = None) -> bool:
     return re.search(r"[hHsS]", shown) is None
 
 
+_Cells = set[tuple[int, int]]
+"""Cells by (row, column), both from 1."""
+
+
 def _scan(
     source: IO[bytes], date_styles: Collection[int] = ()
-) -> tuple[list[tuple[int, int, int, int]], set[tuple[int, int]], set[tuple[int, int]]]:
-    """What a sheet's XML says beyond its values: merges, formulas, date-only cells.
+) -> tuple[list[tuple[int, int, int, int]], _Cells, _Cells, _Cells]:
+    """What a sheet's XML says beyond its values: merges, formulas, date-only cells, errors.
 
     Merged ranges (min_col, min_row, max_col, max_row), formula cells without a value,
-    and the cells styled with one of ``date_styles`` (a date-only number format).
+    the cells styled with one of ``date_styles`` (a date-only number format), and the
+    cells holding an error value (``#N/A``, ``#REF!``: type ``e``).
     """
     merged: list[tuple[int, int, int, int]] = []
     uncached: set[tuple[int, int]] = set()
     dated: set[tuple[int, int]] = set()
+    errors: set[tuple[int, int]] = set()
     styles = {str(style) for style in date_styles}
     for _event, element in iterparse(source, events=("end",)):
         name = _local(element.tag)
@@ -106,6 +115,11 @@ def _scan(
                 if ref:
                     letters, row = coordinate_from_string(ref)
                     dated.add((row, _column_index(letters)))
+            if element.get("t") == "e":
+                ref = element.get("r")
+                if ref:
+                    letters, row = coordinate_from_string(ref)
+                    errors.add((row, _column_index(letters)))
         elif name == "row":
             element.clear()
         elif name == "mergeCell":
@@ -114,7 +128,7 @@ def _scan(
                 bounds = range_boundaries(ref)
                 if None not in bounds:
                     merged.append(bounds)  # type: ignore[arg-type]
-    return merged, uncached, dated
+    return merged, uncached, dated, errors
 
 
 def _date_only_styles(book: Any) -> frozenset[int]:
@@ -157,7 +171,16 @@ class XlsxWorkbook:
             raise ReadError(
                 _("not a readable xlsx workbook: {problem}").format(problem=exc)
             ) from None
-        self.sheetnames: list[str] = list(self._book.sheetnames)
+        # the sheets of cells; a chart sheet (a chart moved to a sheet of its own) has none
+        self.sheetnames: list[str] = [sheet.title for sheet in self._book.worksheets]
+        self._charts = [name for name in self._book.sheetnames if name not in self.sheetnames]
+        if not self.sheetnames:
+            self._book.close()
+            raise ReadError(
+                _("the workbook has no sheet of cells, only charts: {charts}").format(
+                    charts=join_list(self._charts)
+                )
+            )
         self._date_styles = _date_only_styles(self._book)
 
     def __enter__(self) -> XlsxWorkbook:
@@ -170,11 +193,34 @@ class XlsxWorkbook:
         """Close the file."""
         self._book.close()
 
+    def named(self, name: str) -> str:
+        """The sheet ``name`` names: its own, else the one sheet it names but for white space.
+
+        A sheet's name may end in a space no one sees (``'工单 '``); ``--sheet 工单`` names
+        it, unless two sheets differ only so.
+
+        Raises:
+            ReadError: no such sheet (or a chart sheet).
+        """
+        if name not in self.sheetnames and name not in self._charts:
+            found = [n for n in self.sheetnames if n.strip() == name.strip()]
+            if len(found) == 1:
+                return found[0]
+        self._sheet(name)
+        return name
+
     def _sheet(self, name: str) -> Any:
+        if name in self._charts:
+            raise ReadError(
+                _("sheet {name!r} is a chart, not a table of cells; sheets: {sheets}").format(
+                    name=name, sheets=join_list(self.sheetnames)
+                )
+            )
         if name not in self.sheetnames:
             raise ReadError(
                 _("no sheet {name!r}; sheets: {sheets}").format(
-                    name=name, sheets=join_list(self.sheetnames)
+                    name=name,  # a name with a space at its end is quoted: the space shows
+                    sheets=join_list(n if n == n.strip() else repr(n) for n in self.sheetnames),
                 )
             )
         return self._book[name]
@@ -184,9 +230,9 @@ class XlsxWorkbook:
         sheet = self._sheet(name)
         try:
             with sheet._get_source() as xml:
-                merged, uncached, dated = _scan(xml, self._date_styles)
+                merged, uncached, dated, errors = _scan(xml, self._date_styles)
         except (AttributeError, KeyError, OSError, SyntaxError):  # pragma: no cover
-            merged, uncached, dated = [], set(), set()
+            merged, uncached, dated, errors = [], set(), set(), set()
         anchors: dict[tuple[int, int], tuple[int, int]] = {}
         anchored: dict[int, list[tuple[int, int, int]]] = {}  # row -> the ranges it anchors
         widest: dict[int, int] = {}  # row -> the last column a merged range covers
@@ -205,6 +251,9 @@ class XlsxWorkbook:
         formulas_by_row: dict[int, list[int]] = {}
         for r, c in uncached:
             formulas_by_row.setdefault(r, []).append(c - 1)
+        errors_by_row: dict[int, list[int]] = {}
+        for r, c in errors:
+            errors_by_row.setdefault(r, []).append(c - 1)
         kept: dict[tuple[int, int], object] = {}
         for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), 1):
             cells = list(values)
@@ -227,7 +276,10 @@ class XlsxWorkbook:
                         cells[index] = kept.get(anchors[key])
             formulas = tuple(sorted(formulas_by_row.get(number, ())))
             merges = tuple(sorted(anchored.get(number, ())))
-            yield TableRow(number, None, tuple(cells), formulas=formulas, merges=merges)
+            shown = tuple(sorted(errors_by_row.get(number, ())))
+            yield TableRow(
+                number, None, tuple(cells), formulas=formulas, merges=merges, errors=shown
+            )
 
     def has_data(self, name: str, limit: int = 3) -> int:
         """How many non-blank rows sheet ``name`` has, counting up to ``limit``."""
