@@ -59,6 +59,7 @@ __all__ = [
     "input_rejection",
     "last_positions",
     "order_of_input",
+    "refuse_call_mistakes",
     "refuse_one_input",
 ]
 
@@ -356,6 +357,22 @@ not a single dict: put the one order in a list ([order])
         )
 
 
+def refuse_call_mistakes(orders: object, function: str, as_of: dt.datetime | None) -> None:
+    """Refuse, before any input is read, what would be wrong for every input of a batch call.
+
+    One order given where an iterable of orders belongs (:func:`refuse_one_input`), and
+    an ``as_of`` no order can be assessed at (naive, not a datetime, out of range).
+
+    Raises:
+        WorkOrderError: ``orders`` is one order.
+        NaiveDatetimeError: ``as_of`` has no timezone.
+        CalendarError: ``as_of`` is not a datetime, or is outside 1900-2199.
+    """
+    refuse_one_input(orders, function)
+    if as_of is not None:
+        as_of_instant(as_of)
+
+
 def _plan_of(pack: PackSource) -> PackPlan:
     return pack if isinstance(pack, PackPlan) else plan_for(pack)
 
@@ -385,9 +402,7 @@ def evaluate_each(
         ...  for row in evaluate_each([order], ["xiayang", "daye"])]
         [['xiayang@2022-06-08', 'daye@2023-05-19']]
     """
-    refuse_one_input(orders, "evaluate_each")
-    if as_of is not None:
-        as_of_instant(as_of)  # an as_of wrong for one order is wrong for all: refused here
+    refuse_call_mistakes(orders, "evaluate_each", as_of)
     plans = [_plan_of(pack) for pack in packs]
     get_matcher(engine)  # an unknown or missing engine fails here, not per order
     check_duplicates(duplicates)

@@ -87,14 +87,11 @@ class RepeatIndex:
             CalendarError: ``as_of`` is not a datetime, or is outside 1900-2199.
         """
         # what the batch refuses, refused here too (batch and single import this module)
-        from grievance_rules.engine.batch import refuse_one_input
+        from grievance_rules.engine.batch import refuse_call_mistakes
         from grievance_rules.engine.duplicates import check_duplicates
-        from grievance_rules.engine.single import as_of_instant
 
-        refuse_one_input(items, "RepeatIndex.from_inputs")
+        refuse_call_mistakes(items, "RepeatIndex.from_inputs", as_of)
         check_duplicates(duplicates)
-        if as_of is not None:
-            as_of_instant(as_of)
         if duplicates == "last" and last is None:
             from grievance_rules.engine.batch import last_positions  # batch imports this module
 

@@ -802,17 +802,12 @@ def _with_event_rows(result: Rejected, events: EventRows, rows: Sequence[int]) -
             index, name = int(found.group(1)), found.group(2)
             if index < len(rows):
                 column = column_of.get(name) if name else None
-                if column is not None and column < len(events.headers):
-                    where = _("{sheet} row {row}, column {header!r}").format(
-                        sheet=sheet, row=rows[index], header=events.header(column)
-                    )
-                else:
-                    where = _("{sheet} row {row}").format(sheet=sheet, row=rows[index])
-                problem = RecordProblem(
-                    problem.field,
-                    _("{message} ({where})").format(message=problem.message, where=where),
-                    problem.code,
+                header = (
+                    events.header(column)
+                    if column is not None and column < len(events.headers)
+                    else None
                 )
+                problem = _on_sheet(problem, sheet, rows[index], header)
         problems.append(problem)
     return Rejected(result.location, tuple(problems), result.order_id)
 
@@ -830,19 +825,21 @@ def _with_unit_rows(result: Rejected, units: UnitRows, listed: Sequence[object])
             row = units.rows.get(id(listed[int(found.group(1))]))
             header = units.headers.get(found.group(2) or "")
             if row is not None:
-                if header is not None:
-                    where = _("{sheet} row {row}, column {header!r}").format(
-                        sheet=units.sheet, row=row, header=header
-                    )
-                else:
-                    where = _("{sheet} row {row}").format(sheet=units.sheet, row=row)
-                problem = RecordProblem(
-                    problem.field,
-                    _("{message} ({where})").format(message=problem.message, where=where),
-                    problem.code,
-                )
+                problem = _on_sheet(problem, units.sheet, row, header)
         problems.append(problem)
     return Rejected(result.location, tuple(problems), result.order_id)
+
+
+def _on_sheet(problem: RecordProblem, sheet: str, row: int, header: str | None) -> RecordProblem:
+    """The problem, saying the row (and the column, if known) of the sheet it is on."""
+    if header is not None:
+        where = _("{sheet} row {row}, column {header!r}").format(
+            sheet=sheet, row=row, header=header
+        )
+    else:
+        where = _("{sheet} row {row}").format(sheet=sheet, row=row)
+    message = _("{message} ({where})").format(message=problem.message, where=where)
+    return RecordProblem(problem.field, message, problem.code)
 
 
 _UNIT_FIELD = re.compile(r"units\[(\d+)\](?:\.(\w+))?")

@@ -32,9 +32,8 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 
 from grievance_rules.engine import Rejection, RepeatIndex
-from grievance_rules.engine.batch import Duplicates, PackSource, refuse_one_input
+from grievance_rules.engine.batch import Duplicates, PackSource, refuse_call_mistakes
 from grievance_rules.engine.matching import EngineName
-from grievance_rules.engine.single import as_of_instant
 from grievance_rules.scoring.compare import (
     Comparison,
     Divergence,
@@ -134,9 +133,7 @@ def score(
         NaiveDatetimeError: ``as_of`` has no timezone.
         CalendarError: ``as_of`` is not a datetime, or is outside 1900-2199.
     """
-    refuse_one_input(orders, "score")
-    if as_of is not None:
-        as_of_instant(as_of)  # wrong for every order: refused before any is read
+    refuse_call_mistakes(orders, "score", as_of)
     loaded = resolve_packs([pack])
 
     def fold(tick: Callable[..., None]) -> Scorecard:

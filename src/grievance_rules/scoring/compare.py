@@ -26,10 +26,15 @@ from pydantic import BaseModel, ConfigDict
 
 from grievance_rules.engine import Assessment, RepeatIndex
 from grievance_rules.engine.assessment import Rejection
-from grievance_rules.engine.batch import Duplicates, PackSource, refuse_one_input
+from grievance_rules.engine.batch import (
+    Duplicates,
+    PackSource,
+    refuse_call_mistakes,
+    refuse_one_input,
+)
 from grievance_rules.engine.matching import EngineName
 from grievance_rules.engine.plan import plan_for
-from grievance_rules.engine.single import as_of_instant, evaluate
+from grievance_rules.engine.single import evaluate
 from grievance_rules.model import WorkOrder
 from grievance_rules.packs import Pack
 from grievance_rules.packs.schema import Citation, EscalationRule
@@ -614,9 +619,7 @@ def compare(
         NaiveDatetimeError: ``as_of`` has no timezone.
         CalendarError: ``as_of`` is not a datetime, or is outside 1900-2199.
     """
-    refuse_one_input(orders, "compare")
-    if as_of is not None:
-        as_of_instant(as_of)  # wrong for every order: refused before any is read
+    refuse_call_mistakes(orders, "compare", as_of)
     loaded = resolve_packs(packs)
 
     def fold(tick: Callable[..., None]) -> Comparison:
