@@ -356,24 +356,17 @@ class OrderStream(Iterable[RecordResult]):
 
     @contextlib.contextmanager
     def _binary(self) -> Iterator[IO[bytes]]:
-        if isinstance(self.source, str | os.PathLike):
+        if isinstance(self.source, str | os.PathLike | Traversable):
+            # a path, or a package resource (one not on the file system: in a zip)
+            where = self.source if isinstance(self.source, Traversable) else Path(self.source)
             try:
-                handle = Path(self.source).open("rb")  # noqa: SIM115 - closed below
+                handle = where.open("rb")  # (closed below)
             except OSError as exc:
                 raise ReadError(
                     _("cannot open {name}: {problem}").format(name=self.name, problem=exc.strerror)
                 ) from None
             with handle:
                 yield handle
-        elif isinstance(self.source, Traversable):  # a resource not on the file system (a zip)
-            try:
-                resource = self.source.open("rb")
-            except OSError as exc:
-                raise ReadError(
-                    _("cannot open {name}: {problem}").format(name=self.name, problem=exc.strerror)
-                ) from None
-            with resource:
-                yield resource
         elif isinstance(self.source, io.TextIOBase):
             raise ReadError(
                 _("{format} needs a binary stream, got a text stream").format(
