@@ -545,7 +545,6 @@ class OrderStream(Iterable[RecordResult]):
                     obj["units"] = order_units
                     sheet_units = order_units
             elif wide is not None:
-                event_columns = []
                 found, order_units, more = self.wide_mapping.events(
                     wide, row, tz, registry, event_columns
                 )

@@ -105,21 +105,19 @@ def _scan(
             children = {_local(child.tag): child for child in element}
             formula = children.get("f")
             value = children.get("v")
-            if formula is not None and (value is None or value.text is None):
-                ref = element.get("r")
-                if ref:
-                    letters, row = coordinate_from_string(ref)
-                    uncached.add((row, _column_index(letters)))
-            if styles and element.get("s") in styles:
-                ref = element.get("r")
-                if ref:
-                    letters, row = coordinate_from_string(ref)
-                    dated.add((row, _column_index(letters)))
-            if element.get("t") == "e":
-                ref = element.get("r")
-                if ref:
-                    letters, row = coordinate_from_string(ref)
-                    errors.add((row, _column_index(letters)))
+            is_uncached = formula is not None and (value is None or value.text is None)
+            is_dated = bool(styles) and element.get("s") in styles
+            is_error = element.get("t") == "e"
+            ref = element.get("r") if is_uncached or is_dated or is_error else None
+            if ref:  # the cell's place, read once for whichever of the three it is
+                letters, row = coordinate_from_string(ref)
+                cell = (row, _column_index(letters))
+                if is_uncached:
+                    uncached.add(cell)
+                if is_dated:
+                    dated.add(cell)
+                if is_error:
+                    errors.add(cell)
         elif name == "row":
             element.clear()
         elif name == "mergeCell":
@@ -129,6 +127,14 @@ def _scan(
                 if None not in bounds:
                     merged.append(bounds)  # type: ignore[arg-type]
     return merged, uncached, dated, errors
+
+
+def _columns_by_row(cells: _Cells) -> dict[int, tuple[int, ...]]:
+    """Cells (row, column from 1) as each row's columns from 0, in order."""
+    by_row: dict[int, list[int]] = {}
+    for row, column in cells:
+        by_row.setdefault(row, []).append(column - 1)
+    return {row: tuple(sorted(columns)) for row, columns in by_row.items()}
 
 
 def _date_only_styles(book: Any) -> frozenset[int]:
@@ -248,12 +254,8 @@ class XlsxWorkbook:
                     if (r, c) != (min_row, min_col):
                         anchors[(r, c)] = (min_row, min_col)
         anchor_cells = set(anchors.values())
-        formulas_by_row: dict[int, list[int]] = {}
-        for r, c in uncached:
-            formulas_by_row.setdefault(r, []).append(c - 1)
-        errors_by_row: dict[int, list[int]] = {}
-        for r, c in errors:
-            errors_by_row.setdefault(r, []).append(c - 1)
+        formulas_by_row = _columns_by_row(uncached)
+        errors_by_row = _columns_by_row(errors)
         kept: dict[tuple[int, int], object] = {}
         for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), 1):
             cells = list(values)
@@ -274,11 +276,13 @@ class XlsxWorkbook:
                         kept[key] = cells[index]
                     elif key in anchors:
                         cells[index] = kept.get(anchors[key])
-            formulas = tuple(sorted(formulas_by_row.get(number, ())))
-            merges = tuple(sorted(anchored.get(number, ())))
-            shown = tuple(sorted(errors_by_row.get(number, ())))
             yield TableRow(
-                number, None, tuple(cells), formulas=formulas, merges=merges, errors=shown
+                number,
+                None,
+                tuple(cells),
+                formulas=formulas_by_row.get(number, ()),
+                merges=tuple(sorted(anchored.get(number, ()))),
+                errors=errors_by_row.get(number, ()),
             )
 
     def has_data(self, name: str, limit: int = 3) -> int:
