@@ -70,8 +70,9 @@ def serve_command(
         token=token,
         limits=Limits(max_body_bytes=max_body, max_batch=max_batch),
     )
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning")
     try:
-        listening = _listening_socket(host, port)
+        listening = _listening_socket(host, port, config.backlog)
     except OSError as exc:
         raise click.ClickException(
             _("cannot listen on {address}: {problem}").format(
@@ -83,14 +84,18 @@ def serve_command(
         click.echo(
             _("Serving on http://{address} (Ctrl+C to stop)").format(address=_address(host, bound))
         )
-        server = uvicorn.Server(uvicorn.Config(app, host=host, port=bound, log_level="warning"))
+        server = uvicorn.Server(config)
         server.run(sockets=[listening])
     if not server.started:
         raise click.ClickException(_("the service did not start (see the messages above)"))
 
 
-def _listening_socket(host: str, port: int) -> socket.socket:
-    """A TCP socket listening on ``host`` and ``port`` (0: a free port), as uvicorn binds one."""
+def _listening_socket(host: str, port: int, backlog: int) -> socket.socket:
+    """A TCP socket listening on ``host`` and ``port`` (0: a free port), as uvicorn binds one.
+
+    (uvicorn's ``Config.bind_socket`` logs a failure in English and exits; this one
+    raises, so that ``serve`` says why in the user's language.)
+    """
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     listening = socket.socket(family=family, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
     try:
@@ -98,7 +103,7 @@ def _listening_socket(host: str, port: int) -> socket.socket:
         listening.bind((host, port))
         # listening before the address is printed: a client that reads the line and
         # connects at once waits in the backlog until the server takes it
-        listening.listen(2048)  # (uvicorn's default backlog)
+        listening.listen(backlog)
     except OSError:
         listening.close()
         raise

@@ -28,7 +28,6 @@ from grievance_rules.engine.assessment import Assessment, Rejection, assessment_
 from grievance_rules.engine.duplicates import (
     DuplicateIds,
     Duplicates,
-    check_duplicates,
     input_id,
     last_positions,
 )
@@ -405,7 +404,6 @@ def evaluate_each(
     refuse_call_mistakes(orders, "evaluate_each", as_of)
     plans = [_plan_of(pack) for pack in packs]
     get_matcher(engine)  # an unknown or missing engine fails here, not per order
-    check_duplicates(duplicates)
     last: dict[str, int] = {}
     if duplicates == "last":
         if not isinstance(orders, Sequence) or isinstance(orders, str | bytes):
@@ -416,7 +414,7 @@ def evaluate_each(
         for _, row in rows:
             yield row
         return
-    seen = DuplicateIds(duplicates, last)
+    seen = DuplicateIds(duplicates, last)  # (refuses an unknown duplicates=, before any input)
     for order_id, row in rows:
         position = row[0].position
         reason = None if order_id is None else seen.reason(order_id, position, f"#{position}")

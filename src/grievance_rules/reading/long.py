@@ -282,7 +282,7 @@ class UnitRows:
         columns = UNIT_MAPPING.resolve(header.cells)
         header_cells = ["" if c is None else str(c) for c in header.cells]
         out = cls(sheet=sheet)
-        out.headers = {
+        out.headers = {  # each field's column as messages name it, made once for the sheet
             name: shown_header(header_cells[index])
             for index, name in columns.items()
             if index < len(header_cells)
@@ -298,8 +298,7 @@ class UnitRows:
                 if _blank(value):
                     continue
                 if index in row.errors and name != "order":  # #N/A: the value is lost
-                    column = "" if index >= len(header_cells) else header_cells[index]
-                    shown = f"{sheet}: {shown_header(column)}"
+                    shown = f"{sheet}: {out.headers.get(name, '')}"
                     out.problems.setdefault(id(unit), []).append(
                         error_problem(f"units.{name}", row.row, index, shown, value)
                     )
@@ -309,11 +308,10 @@ class UnitRows:
                     try:
                         unit["leaders"] = _leaders(value)
                     except ValueError as exc:
-                        column = "" if index >= len(header_cells) else header_cells[index]
                         problem = _("{sheet} row {row}, column {column}: {problem}").format(
                             sheet=sheet,
                             row=row.row,
-                            column=repr(shown_header(column)),
+                            column=repr(out.headers.get(name, "")),
                             problem=exc,
                         )
                         out.problems.setdefault(id(unit), []).append(
