@@ -116,6 +116,7 @@ def _clock_values() -> dict[str, object]:
         "unit": "dept",
         "provisional": False,
         "skipped_days": (),
+        "pauses": (),
     }
 
 

@@ -576,6 +576,20 @@ def test_openapi_says_what_the_body_endpoints_take_and_give(guarded: httpx.Clien
     }
 
 
+def test_openapi_gives_a_clocks_pauses_and_a_warnings_event_type(guarded: httpx.Client) -> None:
+    schemas = guarded.get("/openapi.json").json()["components"]["schemas"]
+    pauses = schemas["ClockFinding"]["properties"]["pauses"]
+    assert pauses["items"] == {"$ref": "#/components/schemas/ClockPause"}
+    pause = schemas["ClockPause"]
+    assert list(pause["properties"]) == ["begin", "begin_event", "end", "end_event"]
+    assert pause["properties"]["begin"] == {
+        "format": "date-time", "title": "Begin", "type": "string"
+    }  # fmt: skip
+    assert set(pause["required"]) == {"begin", "begin_event", "end", "end_event"}
+    event_type = schemas["DataWarning"]["properties"]["event_type"]
+    assert event_type["anyOf"] == [{"type": "string"}, {"type": "null"}]
+
+
 def test_language_tags_and_accept_language_choose_the_language(client: httpx.Client) -> None:
     # lang=zh-CN was refused (422) and Accept-Language ignored
     english = "unknown pack 'nowhere'; this service has: chengdong, daye, xiayang"

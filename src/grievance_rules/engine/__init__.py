@@ -38,6 +38,7 @@ Example:
 from grievance_rules.engine.assessment import (
     Assessment,
     ClockFinding,
+    ClockPause,
     DataWarning,
     DeductionFinding,
     EscalationFinding,
@@ -63,6 +64,7 @@ __all__ = [
     "Assessment",
     "BatchResult",
     "ClockFinding",
+    "ClockPause",
     "DataWarning",
     "DeductionFinding",
     "EngineName",

@@ -58,7 +58,9 @@ class Evaluation:
     shared: dict[Any, Any] = field(default_factory=dict)
     """Immutable findings reused across the orders of one pack (the plan's ``memo``)."""
     _assignments: tuple[Assignment, ...] | None = field(default=None, repr=False)
-    _warned: set[tuple[str, str, str, str | None]] = field(default_factory=set, repr=False)
+    _warned: set[tuple[str, str, str, str | None, str | None]] = field(
+        default_factory=set, repr=False
+    )
     """The fields of each warning recorded (equal warnings: equal fields)."""
     _pattern_names: Mapping[int, str] = field(init=False, repr=False)
 
@@ -102,14 +104,23 @@ class Evaluation:
         ((name, wanted),) = runs_if.param_is.items()
         return bool(self.value(ParamRef(param=name)) == wanted)
 
-    def warn(self, code: str, message: str, rule_id: str | None = None) -> None:
+    def warn(
+        self,
+        code: str,
+        message: str,
+        rule_id: str | None = None,
+        *,
+        event_type: str | None = None,
+    ) -> None:
         """Record a data warning once (equal warnings are one object per plan)."""
-        key = ("warning", code, message, rule_id)
+        key = ("warning", code, message, rule_id, event_type)
         if key in self._warned:  # an equal warning is recorded already
             return
         warning: DataWarning | None = self.shared.get(key)
         if warning is None:
-            warning = DataWarning(code=code, message=message, rule_id=rule_id)
+            warning = DataWarning(
+                code=code, message=message, rule_id=rule_id, event_type=event_type
+            )
             if len(self.shared) < _SHARED_WARNINGS:
                 self.shared[key] = warning
         self._warned.add(key)

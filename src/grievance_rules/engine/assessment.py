@@ -17,6 +17,7 @@ from grievance_rules.packs.schema import Citation
 __all__ = [
     "Assessment",
     "ClockFinding",
+    "ClockPause",
     "DataWarning",
     "DeductionFinding",
     "EscalationFinding",
@@ -45,7 +46,8 @@ def trusted(cls: type[_M], values: dict[str, Any]) -> _M:
         KeyError: a field of ``cls`` is missing from ``values``.
 
     Example:
-        >>> w = trusted(DataWarning, {"code": "c", "message": "m", "rule_id": None})
+        >>> w = trusted(DataWarning, {"code": "c", "message": "m", "rule_id": None,
+        ...                           "event_type": None})
         >>> w == DataWarning.model_construct(code="c", message="m", rule_id=None)
         True
     """
@@ -68,6 +70,27 @@ class _Finding(BaseModel):
     citation: Citation
     trace: tuple[str, ...] = ()
     """How it was computed, step by step: events counted, days skipped."""
+
+
+class ClockPause(BaseModel):
+    """A time a clock stood still: from a pause event to the event that ended the pause.
+
+    The pause's clock time (office time where the calendar has office hours) was added
+    to the period, and the due instant moved by it (the trace says to what).
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    begin: dt.datetime
+    """When the pause began: the instant of its begin event."""
+    begin_event: int
+    """Index in the order's history of the event that began the pause."""
+    end: dt.datetime
+    """When the pause ended, as the clock counted it: its end event's instant, else the
+    clock's stop (stopped while paused) or ``as_of`` (still paused)."""
+    end_event: int | None
+    """Index in the order's history of the event that ended the pause; ``None``: none
+    had ended it by the clock's stop or by ``as_of``."""
 
 
 class ClockFinding(_Finding):
@@ -94,6 +117,9 @@ class ClockFinding(_Finding):
     """The due instant depends on a day no holiday notice has set yet."""
     skipped_days: tuple[str, ...] = ()
     """Days the period passed over, each with its reason."""
+    pauses: tuple[ClockPause, ...] = ()
+    """The times the clock stood still: one for each ``paused from event ...`` line of the
+    trace, in the same order."""
 
 
 class WindowFinding(_Finding):
@@ -151,6 +177,10 @@ class DataWarning(BaseModel):
     code: str
     message: str
     rule_id: str | None = None
+    event_type: str | None = None
+    """``missing_deadline``: the type of the start event that should carry the deadline
+    (``supervision``, ``continuation``); ``None`` when the order should (its
+    ``reply_deadline``), and for every other code."""
 
 
 class Assessment(BaseModel):

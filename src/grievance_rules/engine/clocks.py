@@ -30,7 +30,7 @@ from grievance_rules.calendar import (
 from grievance_rules.calendar.deadlines import remembered_deadline
 from grievance_rules.calendar.office_hours import to_shanghai
 from grievance_rules.engine._context import Evaluation
-from grievance_rules.engine.assessment import ClockFinding, WindowFinding, trusted
+from grievance_rules.engine.assessment import ClockFinding, ClockPause, WindowFinding, trusted
 from grievance_rules.engine.matching import any_of
 from grievance_rules.errors import GrievanceRulesError
 from grievance_rules.i18n import current_language, language
@@ -594,12 +594,14 @@ def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
             written = getattr(source, field or "", None) if source is not None else None
             if written is None:
                 # what should carry the deadline: the order, or the start event (a letter)
-                holder = f"{source.type} event" if isinstance(source, EventBase) else "order"
+                event_type = source.type if isinstance(source, EventBase) else None
+                holder = "order" if event_type is None else f"{event_type} event"
                 ev.warn(
                     "missing_deadline",
                     f"{rule.id}: the {holder} has no {field}; the clock cannot run "
                     "(no written time limit applies to it under this rule)",
                     rule.id,
+                    event_type=event_type,
                 )
                 continue
             due = written
@@ -669,6 +671,7 @@ def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
                     due = cap
         paused_now = False
         paused_seconds = 0.0
+        pauses: list[ClockPause] = []
         for begin_ref, end_ref in rule.pause:
             ends = ev.positions(end_ref)
             for b in ev.positions(begin_ref):
@@ -677,9 +680,12 @@ def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
                 if kept[b].at > due:  # a pause that begins after the breach rescues nothing
                     continue
                 e = next((k for k in ends if k > b), None)
+                if e is not None and kept[e].at > limit:
+                    e = None  # (ended after the clock stopped: counted to the stop)
                 begin = kept[b].at
-                end = kept[e].at if e is not None and kept[e].at <= limit else None
-                if end is None:
+                if e is not None:
+                    end = kept[e].at
+                else:
                     if stop_k is None:
                         paused_now = True
                     end = limit
@@ -688,6 +694,17 @@ def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
                 trace.append(
                     f"paused from event {ev.event_index(b)} ({instant_text(begin)}) to "
                     f"{instant_text(end)}: due moves to {instant_text(due)}"
+                )
+                pauses.append(
+                    trusted(
+                        ClockPause,
+                        {
+                            "begin": in_shanghai(begin),
+                            "begin_event": ev.event_index(b),
+                            "end": in_shanghai(end),
+                            "end_event": ev.event_index(e) if e is not None else None,
+                        },
+                    )
                 )
         state: Literal["running", "paused", "met", "breached"]
         if stop_k is not None:
@@ -741,6 +758,7 @@ def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
                     "unit": unit,
                     "provisional": provisional,
                     "skipped_days": skipped,
+                    "pauses": tuple(pauses),
                 },
             )
         )
