@@ -242,3 +242,34 @@ def test_a_clock_that_was_paused_turns_yellow_when_the_engine_says() -> None:
         assert _level(o, pack, change.at - ONE_US, "D-reply") != change.level
     yellow = next(w.at for w in pack.rule("D-reply").warnings if w.level == "yellow")  # type: ignore[union-attr]
     assert _computed_instant(pack, clock, yellow) == item.changes[0].at  # no fallback needed
+
+
+def test_the_pauses_a_clock_carries_set_its_level_changes_not_its_trace() -> None:
+    # demo pack D-reply, 2 working days (civil_code) from Monday 2024-05-06 09:30: due
+    # Wednesday 17:30, 20.5 h of office time (Mon 6.5 h, Tue 7 h, Wed 7 h). Paused Monday
+    # 10:00-15:00: 3.5 h of office time, due moves to Thursday 14:00 (24 h from the start).
+    # The engine's period: those 24 h and the 3.5 h paused again, 27.5 h. Yellow (0.5):
+    # 13.75 h, Wednesday 09:15; red (0.75): 20.625 h, Thursday 09:07:30.
+    from grievance_rules.operations.watch import _computed_instant
+
+    pack = load_pack(DEMO_PACK)
+    o = order(
+        "P4",
+        "2024-05-06T09:00",
+        dispatched("2024-05-06T09:30"),
+        {"type": "return_requested", "at": "2024-05-06T10:00", "unit": "c07", "reason": "x"},
+        {"type": "return_decided", "at": "2024-05-06T15:00", "unit": "ctr", "decision": "refused"},
+        channel="12345",
+    )
+    as_of = at("2024-05-06T16:00")
+    listed = watch([o], pack, as_of, within=dt.timedelta(days=10))
+    item = next(i for i in listed.items if i.rule_id == "D-reply")
+    assert item.due == at("2024-05-09T14:00")
+    assert [(c.level, c.at) for c in item.changes] == [
+        ("yellow", at("2024-05-08T09:15")),
+        ("red", at("2024-05-09T09:07:30")),
+    ]
+    clock = next(c for c in evaluate(o, pack, as_of).clocks if c.rule_id == "D-reply")
+    wordless = clock.model_copy(update={"trace": ()})  # the fields alone say the pauses
+    assert _computed_instant(pack, wordless, 0.5) == at("2024-05-08T09:15")
+    assert _computed_instant(pack, wordless, 0.75) == at("2024-05-09T09:07:30")

@@ -104,6 +104,42 @@ def test_a_deadline_missing_from_the_start_event_names_that_event() -> None:
         "(no written time limit applies to it under this rule)"
     )
     with language("zh"):
-        assert warning_text(warning.code, warning.message, warning.rule_id) == (
-            "DY-12.letter-deadline：督办未写明期限，本规则的时限不适用于该工单"
+        said = warning_text(
+            warning.code, warning.message, warning.rule_id, event_type=warning.event_type
         )
+        assert said == "DY-12.letter-deadline：督办未写明期限，本规则的时限不适用于该工单"
+
+
+def test_the_evaluate_table_names_the_letter_a_deadline_is_missing_from() -> None:
+    # the table reads the warning's event_type (the letter is a supervision: 督办), as
+    # it said before from the English message
+    import datetime as dt
+
+    from grievance_rules.cli.evaluate import _table
+    from grievance_rules.engine import evaluate
+    from grievance_rules.model import WorkOrder
+
+    order = WorkOrder.model_validate(
+        {
+            "id": "L4",
+            "received_at": "2024-05-06T09:00:00+08:00",
+            "channel": "12345",
+            "category": "投诉",
+            "units": [
+                {"id": "rx", "name": "市12345公共热线服务中心", "kind": "市热线中心"},
+                {"id": "ljq", "name": "罗家桥街道", "kind": "街道"},
+            ],
+            "events": [
+                {"type": "dispatched", "at": "2024-05-06T09:30:00+08:00", "unit": "rx",
+                 "to_unit": "ljq"},
+                {"type": "supervision", "at": "2024-05-09T10:00:00+08:00", "unit": "rx",
+                 "level": "市督办", "mode": "书面督办", "to_unit": "ljq"},
+            ],
+        }
+    )  # fmt: skip
+    assessment = evaluate(order, "daye", dt.datetime(2024, 5, 16, 9, tzinfo=dt.UTC))
+    with language("zh"):
+        lines = _table(assessment, order)
+    said = [line for line in lines if "DY-12.letter-deadline：" in line]
+    assert len(said) == 1
+    assert said[0].endswith("DY-12.letter-deadline：督办未写明期限，本规则的时限不适用于该工单")

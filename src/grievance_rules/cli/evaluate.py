@@ -146,7 +146,12 @@ def _table(assessment: Assessment, order: WorkOrder | None = None) -> list[str]:
         lines.append(
             _("  warning    {code}: {message}").format(
                 code=data_warning.code,
-                message=warning_text(data_warning.code, data_warning.message, data_warning.rule_id),
+                message=warning_text(
+                    data_warning.code,
+                    data_warning.message,
+                    data_warning.rule_id,
+                    event_type=data_warning.event_type,
+                ),
             )
         )
     return lines

@@ -35,7 +35,6 @@ answer is ``within``.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Sequence
 from typing import Literal
 
@@ -63,7 +62,6 @@ __all__ = [
 
 _MICROSECOND = dt.timedelta(microseconds=1)
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-_PAUSED = re.compile(r"^paused from event \d+ \((?P<begin>.+?)\) to (?P<end>.+?): due moves to ")
 
 
 class Notice(BaseModel):
@@ -230,14 +228,9 @@ def _position(pack: Pack, instant: dt.datetime) -> int:
 def _paused_seconds(pack: Pack, clock: ClockFinding) -> float:
     """The clock time its (ended) pauses took, as the engine adds it to the period."""
     total = 0.0
-    for line in clock.trace:
-        match = _PAUSED.match(line)
-        if match is None:
-            continue
-        begin = dt.datetime.fromisoformat(match["begin"])
-        end = dt.datetime.fromisoformat(match["end"])
-        if end > begin:
-            total += (_position(pack, end) - _position(pack, begin)) / 1e6
+    for pause in clock.pauses:
+        if pause.end > pause.begin:
+            total += (_position(pack, pause.end) - _position(pack, pause.begin)) / 1e6
     return total
 
 

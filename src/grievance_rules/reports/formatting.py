@@ -356,13 +356,17 @@ def _retold(detail: str) -> str:
     return detail
 
 
-def warning_text(code: str, message: str, rule_id: str | None) -> str:
+def warning_text(
+    code: str, message: str, rule_id: str | None, *, event_type: str | None = None
+) -> str:
     """A data warning of an assessment as a person reads it, in the current language.
 
     The assessment keeps the engine's English message (it is data: the same bytes
     whatever the reader's language); this says the same in Chinese, by the
     warning's code, for the codes the engine gives, and the message itself
-    otherwise (or in English).
+    otherwise (or in English). ``event_type``: the warning's own
+    (:attr:`~grievance_rules.engine.DataWarning.event_type`), which names the start
+    event a ``missing_deadline`` is about.
 
     Example:
         >>> from grievance_rules.i18n import language
@@ -391,21 +395,17 @@ def warning_text(code: str, message: str, rule_id: str | None) -> str:
         ),
         "window_not_opened": _("{rule}: no earlier event opens the window for this action"),
     }
-    event = _MISSING_ON_EVENT.match(detail) if code == "missing_deadline" else None
-    if event is not None:  # the start event carries the deadline (a letter supervision's)
-        cls = EVENT_CLASSES.get(event["type"])
+    if code == "missing_deadline" and event_type is not None:
+        # the start event carries the deadline (a letter supervision's)
+        cls = EVENT_CLASSES.get(event_type)
         return _(
             "{rule}: the {event} has no written deadline; this rule's time limit does not "
             "apply to it"
-        ).format(rule=rule, event=cls.zh if cls is not None and cls.zh else event["type"])
+        ).format(rule=rule, event=cls.zh if cls is not None and cls.zh else event_type)
     template = texts.get(code)
     if template is None:
         return message
     return template.format(rule=rule, detail=_retold(detail))
-
-
-_MISSING_ON_EVENT = re.compile(r"the (?P<type>\w+) event has no ")
-"""The engine's missing_deadline on a start event's field (``the supervision event has no``)."""
 
 
 def sets_no_points(card: Scorecard) -> bool:
