@@ -8,7 +8,8 @@
 * :func:`findings_table` / :class:`FindingsWriter`: one row per finding of each
   assessment (clock, window, deduction, escalation), with the order, the pack, the
   rule and its citation, the unit, the state, the instants and the points; the
-  trace stays with the assessment (``evaluate`` in JSON Lines gives it).
+  trace and a clock's pauses stay with the assessment (``evaluate`` in JSON Lines
+  gives them).
 
 Columns are keys (``unit``, ``score``, ``due`` ...), the same in every language.
 Files are written beside their place and renamed into it when complete.
