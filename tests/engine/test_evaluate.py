@@ -9,7 +9,7 @@ from grievance_rules.engine import RepeatIndex, evaluate_many
 from grievance_rules.engine import evaluate as checked_evaluate
 from grievance_rules.errors import NaiveDatetimeError
 
-from .conftest import at, dispatched, make_order, same_complaint
+from .conftest import at, dispatched, make_order, requires_durable, same_complaint
 
 # These tests build small histories to exercise one rule each (a callback with no
 # reply before it, a return decided with no request ...); what the engine does with
@@ -495,3 +495,32 @@ def test_a_bad_as_of_or_engine_is_said_in_chinese_too(demo) -> None:
             checked_evaluate(order, demo, "2024-05-08T09:00+08:00")  # type: ignore[arg-type]
         with pytest.raises(EngineError, match="未知的引擎 'drools'"):
             checked_evaluate(order, demo, engine="drools")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("engine", ["native", pytest.param("durable", marks=requires_durable)])
+def test_a_paused_clock_lights_on_its_running_time(demo, engine) -> None:
+    # D-reply: 2 working days (civil_code) from Monday 2024-05-06 09:30, due Wednesday
+    # 17:30: 20.5 h of office time (Mon 09:30-12:00 and 13:30-17:30 6.5 h, Tue 7 h, Wed 7 h).
+    # Paused Monday 10:00-15:00 (10:00-12:00 and 13:30-15:00: 3.5 h of office time), so due
+    # moves to Thursday 14:00. While paused the clock stands still: the share of the period
+    # is running time (paused time left out) over the 20.5 h.
+    order = make_order(
+        dispatched("2024-05-06T09:30"),
+        {"type": "return_requested", "at": "2024-05-06T10:00", "unit": "c07", "reason": "x"},
+        {"type": "return_decided", "at": "2024-05-06T15:00", "unit": "ctr", "decision": "refused"},
+    )
+
+    def seen(as_of: str):
+        return clock(evaluate(order, demo, at(as_of), engine=engine), "D-reply")
+
+    # Tuesday 12:00: Mon 09:30-10:00 and 15:00-17:30 (3 h), Tue 09:00-12:00 (3 h): 6 / 20.5
+    assert seen("2024-05-07T12:00").elapsed_fraction == 0.292683
+    # yellow (0.5) at 10.25 h: Tue 17:30 makes 10 h, then Wed 09:00-09:15
+    assert seen("2024-05-08T09:14:59").warning_level is None
+    assert seen("2024-05-08T09:15").warning_level == "yellow"
+    # red (0.75) at 15.375 h: Wed 09:00-12:00 makes 13 h, then 2 h 22.5 min from 13:30
+    assert seen("2024-05-08T15:52:29").warning_level == "yellow"
+    assert seen("2024-05-08T15:52:30").warning_level == "red"
+    # at the due instant the whole period has run
+    due = seen("2024-05-09T14:00")
+    assert (due.due, due.state, due.elapsed_fraction) == (at("2024-05-09T14:00"), "running", 1.0)

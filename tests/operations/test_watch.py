@@ -216,9 +216,9 @@ def test_the_yellow_fraction_is_the_packs_parameter() -> None:
 
 
 def test_a_clock_that_was_paused_turns_yellow_when_the_engine_says() -> None:
-    # demo pack D-reply pauses from the return request to its decision; the pause
-    # counts in the period (the engine adds its office time), which the watch list
-    # reads from the clock's trace. Checked against the engine itself.
+    # demo pack D-reply pauses from the return request to its decision; the clock
+    # stands still while paused, and the watch list reads its pauses from the clock's
+    # fields. Checked against the engine itself.
     from grievance_rules.operations.watch import _computed_instant
 
     pack = load_pack(DEMO_PACK)
@@ -248,8 +248,9 @@ def test_the_pauses_a_clock_carries_set_its_level_changes_not_its_trace() -> Non
     # demo pack D-reply, 2 working days (civil_code) from Monday 2024-05-06 09:30: due
     # Wednesday 17:30, 20.5 h of office time (Mon 6.5 h, Tue 7 h, Wed 7 h). Paused Monday
     # 10:00-15:00: 3.5 h of office time, due moves to Thursday 14:00 (24 h from the start).
-    # The engine's period: those 24 h and the 3.5 h paused again, 27.5 h. Yellow (0.5):
-    # 13.75 h, Wednesday 09:15; red (0.75): 20.625 h, Thursday 09:07:30.
+    # The clock stands still while paused: its lights count the 20.5 h of running time.
+    # Yellow (0.5): 10.25 h run (Mon 09:30-10:00 and 15:00-17:30, Tue 7 h), Wednesday
+    # 09:15; red (0.75): 15.375 h run, Wednesday 09:00-12:00 and 13:30-15:52:30.
     from grievance_rules.operations.watch import _computed_instant
 
     pack = load_pack(DEMO_PACK)
@@ -267,9 +268,9 @@ def test_the_pauses_a_clock_carries_set_its_level_changes_not_its_trace() -> Non
     assert item.due == at("2024-05-09T14:00")
     assert [(c.level, c.at) for c in item.changes] == [
         ("yellow", at("2024-05-08T09:15")),
-        ("red", at("2024-05-09T09:07:30")),
+        ("red", at("2024-05-08T15:52:30")),
     ]
     clock = next(c for c in evaluate(o, pack, as_of).clocks if c.rule_id == "D-reply")
     wordless = clock.model_copy(update={"trace": ()})  # the fields alone say the pauses
     assert _computed_instant(pack, wordless, 0.5) == at("2024-05-08T09:15")
-    assert _computed_instant(pack, wordless, 0.75) == at("2024-05-09T09:07:30")
+    assert _computed_instant(pack, wordless, 0.75) == at("2024-05-08T15:52:30")

@@ -15,6 +15,7 @@ from grievance_rules.engine.assessment import (
     EscalationFinding,
     WindowFinding,
 )
+from grievance_rules.engine.clock_time import ClockPeriod
 from grievance_rules.engine.matching import OrderView
 from grievance_rules.engine.plan import PackPlan
 from grievance_rules.engine.repeats import RepeatIndex
@@ -47,9 +48,9 @@ class Evaluation:
     """Pattern names of the selectors the order matched."""
     repeats: RepeatIndex | None = None
     clocks: dict[str, list[ClockFinding]] = field(default_factory=dict)
-    clock_totals: dict[tuple[str, int], float] = field(default_factory=dict)
-    """(rule id, occurrence) → the clock's period in seconds as its share divides by it
-    (paused time included): the instant it reached a warning level is found from it."""
+    clock_totals: dict[tuple[str, int], ClockPeriod] = field(default_factory=dict)
+    """(rule id, occurrence) → the clock's period as its share divides by it (running
+    time, and its pauses): the instant it reached a warning level is found from it."""
     windows: dict[str, list[WindowFinding]] = field(default_factory=dict)
     escalations: dict[str, list[EscalationFinding]] = field(default_factory=dict)
     warnings: list[DataWarning] = field(default_factory=list)

@@ -16,7 +16,7 @@ import datetime as dt
 import enum
 import math
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any, Literal, NamedTuple
 
@@ -31,6 +31,7 @@ from grievance_rules.calendar.deadlines import remembered_deadline
 from grievance_rules.calendar.office_hours import to_shanghai
 from grievance_rules.engine._context import Evaluation
 from grievance_rules.engine.assessment import ClockFinding, ClockPause, WindowFinding, trusted
+from grievance_rules.engine.clock_time import clock_period, time_line_us
 from grievance_rules.engine.matching import any_of
 from grievance_rules.errors import GrievanceRulesError
 from grievance_rules.i18n import current_language, language
@@ -196,19 +197,9 @@ def _deadline_texts(ev: Evaluation, deadline: Deadline) -> tuple[tuple[str, ...]
     return entry[1], entry[2]
 
 
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-_MICROSECOND = dt.timedelta(microseconds=1)
-
-
 def _position(ev: Evaluation, instant: dt.datetime) -> int:
-    """Where an instant lies on the clock's time line, in microseconds.
-
-    Office time where the calendar has office hours, wall-clock time otherwise;
-    the difference of two positions is the time that ran between them.
-    """
-    if ev.calendar.office_hours is not None:
-        return ev.calendar.office_time_position_us(instant)
-    return (instant - _EPOCH) // _MICROSECOND
+    """Where an instant lies on the clock's time line (:func:`time_line_us`)."""
+    return time_line_us(ev.calendar, instant)
 
 
 class LevelReached(NamedTuple):
@@ -226,6 +217,7 @@ def level_reached(
     *,
     level: str,
     param: str | None = None,
+    pauses: Sequence[tuple[int, int]] = (),
 ) -> LevelReached:
     """The first instant at which a clock's elapsed share of its period reaches ``fraction``.
 
@@ -235,8 +227,11 @@ def level_reached(
     the start plus the least number of microseconds that passes that test, laid on
     the calendar (nights, lunch breaks and days off do not run; a result on the end of
     an office interval is that end). ``total``: the period in seconds, as the share
-    divides by it (a clock's paused time included); a period of nothing has run whole
-    from its start.
+    divides by it: running time, pauses left out
+    (:class:`~grievance_rules.engine.clock_time.ClockPeriod`); a period of nothing has
+    run whole from its start. ``pauses``: (offset from the start, length) on the time
+    line in microseconds; the clock stands still through each pause that began before
+    the level was reached, so the instant moves on by it.
 
     One statement of the arithmetic for both paths: the engine's condition triggers
     and the columnar kernel's call it with the same numbers.
@@ -262,13 +257,19 @@ def level_reached(
             micros += 1
     else:
         micros = 0  # (the engine's share of an empty period is 1.0: every light is on)
-    amount = dt.timedelta(microseconds=micros)
+    stood = 0
+    for offset, length in pauses:
+        if offset < micros + stood:  # (a pause from the very instant comes after the light)
+            stood += length
+    amount = dt.timedelta(microseconds=micros + stood)
     at = calendar.add_working_time(start, amount) if office else in_shanghai(start + amount)
     note = f", parameter {param}" if param else ""
     kind = "office time" if office else "clock time"
+    paused = f", {_number(stood / 6e7)} minutes paused besides" if stood else ""
     how = (
         f"reached {level} ({fraction:g} of its period{note}: {_number(micros / 6e7)} of "
-        f"{_number(max(total, 0) / 60)} minutes of {kind} from its start {instant_text(start)})"
+        f"{_number(max(total, 0) / 60)} minutes of {kind} from its start "
+        f"{instant_text(start)}{paused})"
     )
     return LevelReached(in_shanghai(at), how)
 
@@ -283,13 +284,6 @@ def warning_of(pack: Pack, rule_id: str, level: str) -> WarningLevel | None:
 def _number(value: float) -> str:
     """A number of minutes as a trace writes it: no exponent, at most six decimals."""
     return f"{value:.6f}".rstrip("0").rstrip(".")
-
-
-def _span(ev: Evaluation, start: dt.datetime, end: dt.datetime) -> float:
-    """Seconds of clock time from ``start`` to ``end`` (none if ``end`` is not later)."""
-    if end <= start:
-        return 0.0
-    return (_position(ev, end) - _position(ev, start)) / 1e6
 
 
 def _shift(ev: Evaluation, due: dt.datetime, begin: dt.datetime, end: dt.datetime) -> dt.datetime:
@@ -670,7 +664,6 @@ def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
                     )
                     due = cap
         paused_now = False
-        paused_seconds = 0.0
         pauses: list[ClockPause] = []
         for begin_ref, end_ref in rule.pause:
             ends = ev.positions(end_ref)
@@ -689,7 +682,6 @@ def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
                     if stop_k is None:
                         paused_now = True
                     end = limit
-                paused_seconds += _span(ev, begin, end)
                 due = _shift(ev, due, begin, end)
                 trace.append(
                     f"paused from event {ev.event_index(b)} ({instant_text(begin)}) to "
@@ -725,11 +717,12 @@ def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
             stopped_at = None
             state = "paused" if paused_now else "breached" if ev.as_of > due else "running"
             trace.append(f"not stopped by {instant_text(ev.as_of)} (as_of): {state}")
-        origin = _position(ev, start)
-        total = max(_position(ev, due) - origin, 0) / 1e6 + paused_seconds
-        elapsed = max(_position(ev, stopped_at or ev.as_of) - origin, 0) / 1e6
-        share = elapsed / total if total > 0 else 1.0
-        ev.clock_totals[(rule.id, occurrence)] = total
+        period = clock_period(ev.calendar, start, due, pauses)
+        elapsed = period.running_seconds(
+            max(_position(ev, stopped_at or ev.as_of) - _position(ev, start), 0)
+        )
+        share = elapsed / period.seconds if period.seconds > 0 else 1.0
+        ev.clock_totals[(rule.id, occurrence)] = period
         fraction = round(share, 6)  # as reported; the lights are judged on the exact share
         level = None
         if state in ("running", "paused"):

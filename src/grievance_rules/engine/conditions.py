@@ -121,9 +121,15 @@ def _reached(ev: Evaluation, rule_id: str, clock: ClockFinding, level: str) -> L
     if warning is None:
         return None
     fraction = ev.value(ParamRef(param=warning.param)) if warning.param else warning.at
-    total = ev.clock_totals[(rule_id, clock.occurrence)]
+    period = ev.clock_totals[(rule_id, clock.occurrence)]
     found = level_reached(
-        ev.calendar, clock.start, total, fraction, level=level, param=warning.param
+        ev.calendar,
+        clock.start,
+        period.seconds,
+        fraction,
+        level=level,
+        param=warning.param,
+        pauses=period.pauses,
     )
     until = clock.stopped_at if clock.stopped_at is not None else ev.as_of
     return found if found.at <= until else None

@@ -42,6 +42,7 @@ from pydantic import BaseModel, ConfigDict
 
 from grievance_rules.calendar import SHANGHAI
 from grievance_rules.engine import Assessment, ClockFinding, evaluate, plan_for
+from grievance_rules.engine.clock_time import clock_period
 from grievance_rules.engine.clocks import level_reached
 from grievance_rules.errors import CalendarRangeError, NaiveDatetimeError
 from grievance_rules.i18n import gettext as _
@@ -217,37 +218,22 @@ def _clock_at(
     return None
 
 
-def _position(pack: Pack, instant: dt.datetime) -> int:
-    """Where an instant lies on the clock's time line (µs): office time, else wall clock."""
-    cal = pack.calendar()
-    if cal.office_hours is not None:
-        return cal.office_time_position_us(instant)
-    return (instant - _EPOCH) // _MICROSECOND
-
-
-def _paused_seconds(pack: Pack, clock: ClockFinding) -> float:
-    """The clock time its (ended) pauses took, as the engine adds it to the period."""
-    total = 0.0
-    for pause in clock.pauses:
-        if pause.end > pause.begin:
-            total += (_position(pack, pause.end) - _position(pack, pause.begin)) / 1e6
-    return total
-
-
 def _computed_instant(pack: Pack, clock: ClockFinding, at: float) -> dt.datetime | None:
     """The first instant at which the clock's exact elapsed share reaches ``at``.
 
     The engine's own arithmetic (:func:`~grievance_rules.engine.clocks.level_reached`),
-    given the period the engine divides by: from start to due on the clock's time line,
-    its ended pauses added. ``None`` for a period of nothing.
+    on the period the engine divides by: the running time from start to due, the
+    clock's pauses left out (:func:`~grievance_rules.engine.clock_time.clock_period`).
+    ``None`` for a period of nothing.
     """
-    origin = _position(pack, clock.start)
-    span = max(_position(pack, clock.due) - origin, 0)
-    total = span / 1e6 + _paused_seconds(pack, clock)
-    if total <= 0:
+    calendar = pack.calendar()
+    period = clock_period(calendar, clock.start, clock.due, clock.pauses)
+    if period.seconds <= 0:
         return None
     # (the level names the finding's wording of how it was reached, which no list shows)
-    return level_reached(pack.calendar(), clock.start, total, at, level="").at
+    return level_reached(
+        calendar, clock.start, period.seconds, at, level="", pauses=period.pauses
+    ).at
 
 
 def _bisect(

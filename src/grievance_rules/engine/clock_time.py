@@ -1,0 +1,89 @@
+"""A clock's time line and its period as the warning lights read it.
+
+A clock runs on office time where its calendar has office hours, on wall-clock time
+otherwise (:func:`time_line_us`); while paused it stands still (:class:`ClockPeriod`).
+The engine, the conditions that ask when a clock reached a light, and the watch list
+all read a clock's share of its period through this module.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from grievance_rules.calendar import WorkingCalendar
+from grievance_rules.engine.assessment import ClockPause
+
+__all__ = ["ClockPeriod", "clock_period", "time_line_us"]
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_MICROSECOND = dt.timedelta(microseconds=1)
+
+
+def time_line_us(calendar: WorkingCalendar, instant: dt.datetime) -> int:
+    """Where an instant lies on a clock's time line, in microseconds.
+
+    Office time where the calendar has office hours, wall-clock time otherwise; the
+    difference of two positions is the time that ran between them.
+    """
+    if calendar.office_hours is not None:
+        return calendar.office_time_position_us(instant)
+    return (instant - _EPOCH) // _MICROSECOND
+
+
+class ClockPeriod(NamedTuple):
+    """A clock's period as its warning lights read it: running time, pauses left out.
+
+    While paused a clock stands still: its share of the period at an instant is the
+    time it ran from its start to that instant, less the time it stood paused, over
+    the time it runs from its start to its due instant, less every pause (which moved
+    the due instant on). So the share is 1.0 at the due instant, pauses or not.
+    """
+
+    seconds: float
+    """Running time from the start to the due instant (pauses left out), in seconds."""
+    pauses: tuple[tuple[int, int], ...] = ()
+    """Each pause as (offset from the start, length) on the clock's time line, in
+    microseconds, in the order they were counted."""
+
+    def running_seconds(self, elapsed_us: int) -> float:
+        """The running time of ``elapsed_us`` on the time line from the start (pauses out)."""
+        stood = sum(
+            min(length, elapsed_us - offset)
+            for offset, length in self.pauses
+            if offset < elapsed_us
+        )
+        return max(elapsed_us - stood, 0) / 1e6
+
+
+def clock_period(
+    calendar: WorkingCalendar,
+    start: dt.datetime,
+    due: dt.datetime,
+    pauses: Sequence[ClockPause] = (),
+) -> ClockPeriod:
+    """The period of a clock from ``start`` to its (pause-moved) ``due`` instant.
+
+    ``pauses``: the clock's pauses as the finding carries them
+    (:attr:`~grievance_rules.engine.assessment.ClockFinding.pauses`).
+
+    Example:
+        >>> from grievance_rules.calendar import china
+        >>> from grievance_rules.engine import ClockPause
+        >>> cal = china(office_hours="09:00-12:00,13:30-17:30")
+        >>> t = lambda s: dt.datetime.fromisoformat(s + "+08:00")
+        >>> pause = ClockPause(begin=t("2024-05-06T10:00"), begin_event=1,
+        ...                    end=t("2024-05-06T15:00"), end_event=2)
+        >>> period = clock_period(cal, t("2024-05-06T09:30"), t("2024-05-09T14:00"), [pause])
+        >>> period.seconds / 3600, [(o / 6e7, n / 6e7) for o, n in period.pauses]
+        (20.5, [(30.0, 210.0)])
+    """
+    origin = time_line_us(calendar, start)
+    marks = []
+    for pause in pauses:
+        begin, end = time_line_us(calendar, pause.begin), time_line_us(calendar, pause.end)
+        if end > begin:
+            marks.append((begin - origin, end - begin))
+    stood = sum(length for _, length in marks)
+    return ClockPeriod(max(time_line_us(calendar, due) - origin - stood, 0) / 1e6, tuple(marks))
