@@ -45,7 +45,7 @@ def test_every_message_marked_in_src_has_a_chinese_translation() -> None:
 def test_the_cli_and_reader_messages_are_among_those_extracted() -> None:
     ids = {m.key for m in catalogue.extract()}
     for expected in (
-        "{inputs} records: {assessed} assessed, {rejected} rejected",
+        "{inputs} record: {assessed} assessed, {rejected} rejected",
         "field required",
         "id: duplicate order id {order_id} (first at {first})",
         "error: {message}",

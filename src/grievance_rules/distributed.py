@@ -54,7 +54,7 @@ from grievance_rules.engine import Rejection, RepeatIndex
 from grievance_rules.engine.batch import Duplicates, input_id
 from grievance_rules.engine.matching import EngineName
 from grievance_rules.errors import GrievanceRulesError, PackError, ReadError
-from grievance_rules.i18n import Language, current_language, language
+from grievance_rules.i18n import Language, current_language, language, ngettext
 from grievance_rules.i18n import gettext as _
 from grievance_rules.packs import Pack, load_pack
 from grievance_rules.reading.parquet import (
@@ -416,9 +416,12 @@ def _refuse_shared(
     if not ids:  # pragma: no cover - a 64-bit hash collision of two different ids
         return
     raise ReadError(
-        _(
-            "order id {order_id!r} is in partitions {first} and {second} ({count} id(s) shared "
-            "in all); a distributed run needs each order in one partition"
+        ngettext(
+            "order id {order_id!r} is in partitions {first} and {second} ({count} id shared "
+            "in all); a distributed run needs each order in one partition",
+            "order id {order_id!r} is in partitions {first} and {second} ({count} ids shared "
+            "in all); a distributed run needs each order in one partition",
+            shared,
         ).format(
             order_id=sorted(ids)[0],
             first=names[first],

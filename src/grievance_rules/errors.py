@@ -13,7 +13,7 @@ Example:
 from __future__ import annotations
 
 from grievance_rules.i18n import gettext as _
-from grievance_rules.i18n import pgettext
+from grievance_rules.i18n import ngettext, pgettext
 
 __all__ = [
     "CalendarDataError",
@@ -85,9 +85,11 @@ class HistoryError(WorkOrderError):
         self.issues = issues
         lines = pgettext("list", "; ").join(str(issue) for issue in issues)
         super().__init__(
-            _("order {order_id}: {count} history issue(s): {issues}").format(
-                order_id=order_id, count=len(issues), issues=lines
-            )
+            ngettext(
+                "order {order_id}: {count} history issue: {issues}",
+                "order {order_id}: {count} history issues: {issues}",
+                len(issues),
+            ).format(order_id=order_id, count=len(issues), issues=lines)
         )
 
 
@@ -213,11 +215,16 @@ class WorkerProcessError(EngineError):
     def __init__(self, first_unassessed: int) -> None:
         self.first_unassessed = first_unassessed
         super().__init__(
-            _(
+            ngettext(
                 "a worker process ended abruptly (killed, or out of memory) while input "
-                "#{position} and the next ones were assessed: the {count} input(s) before "
+                "#{position} and the next ones were assessed: the {count} input before "
+                "it has its result, it and every input after it have none; run again "
+                "with fewer processes, or one",
+                "a worker process ended abruptly (killed, or out of memory) while input "
+                "#{position} and the next ones were assessed: the {count} inputs before "
                 "it have their results, it and every input after it have none; run again "
-                "with fewer processes, or one"
+                "with fewer processes, or one",
+                first_unassessed,
             ).format(position=first_unassessed, count=first_unassessed)
         )
 
