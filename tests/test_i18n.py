@@ -45,7 +45,7 @@ def test_every_message_marked_in_src_has_a_chinese_translation() -> None:
 def test_the_cli_and_reader_messages_are_among_those_extracted() -> None:
     ids = {m.key for m in catalogue.extract()}
     for expected in (
-        "{inputs} records: {assessed} assessed, {rejected} rejected",
+        "{inputs} record: {assessed} assessed, {rejected} rejected",
         "field required",
         "id: duplicate order id {order_id} (first at {first})",
         "error: {message}",
@@ -123,7 +123,9 @@ def test_use_language_wins_over_the_environment(monkeypatch: pytest.MonkeyPatch)
     assert i18n.current_language() == "en"
     i18n.use_language(None)
     assert i18n.current_language() == "zh"
-    with pytest.raises(ValueError, match="unknown language 'fr'"):
+    with pytest.raises(ValueError, match=r"^未知的语言 'fr'：可选 zh、en$"):  # the language in use
+        i18n.use_language("fr")
+    with i18n.language("en"), pytest.raises(ValueError, match=r"^unknown language 'fr': use"):
         i18n.use_language("fr")
 
 
@@ -640,7 +642,7 @@ def test_lists_in_messages_are_joined_with_the_enumeration_comma_in_chinese() ->
 
     with i18n.language("zh"):
         assert str(unknown_period_kind("fortnight")) == (
-            "未知的周期类型 'fortnight'；应为以下之一："
+            "period：未知的周期类型 'fortnight'；应为以下之一："
             "day、week、month、two_months、quarter、half_year、year"
         )
         assert said(lambda: find_pack("nowhere")) == (
@@ -652,7 +654,7 @@ def test_lists_in_messages_are_joined_with_the_enumeration_comma_in_chinese() ->
         assert said(lambda: get_matcher("rete")) == "未知的引擎 'rete'；可选：native、durable"
     with i18n.language("en"):  # English as it always was
         assert str(unknown_period_kind("fortnight")) == (
-            "unknown kind of period 'fortnight'; one of "
+            "period: unknown kind of period 'fortnight'; one of "
             "day, week, month, two_months, quarter, half_year, year"
         )
         assert said(lambda: find_pack("nowhere")) == (

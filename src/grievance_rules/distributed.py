@@ -53,8 +53,8 @@ from typing import Any, Literal
 from grievance_rules.engine import Rejection, RepeatIndex
 from grievance_rules.engine.batch import Duplicates, input_id
 from grievance_rules.engine.matching import EngineName
-from grievance_rules.errors import GrievanceRulesError, PackError, ReadError
-from grievance_rules.i18n import Language, current_language, language
+from grievance_rules.errors import ArgumentTypeError, GrievanceRulesError, PackError, ReadError
+from grievance_rules.i18n import Language, current_language, join_list, language, ngettext
 from grievance_rules.i18n import gettext as _
 from grievance_rules.packs import Pack, load_pack
 from grievance_rules.reading.parquet import (
@@ -334,7 +334,7 @@ def _items_of(part: Any) -> list[Any]:
     """A partition's orders: a bag's items, or a data frame's one column (or ``order``).
 
     Raises:
-        TypeError: a data frame with several columns and none named ``order``.
+        ArgumentTypeError: a data frame with several columns and none named ``order``.
     """
     columns = getattr(part, "columns", None)
     if columns is None:
@@ -343,9 +343,13 @@ def _items_of(part: Any) -> list[Any]:
         return list(part[columns[0]])
     if "order" in columns:
         return list(part["order"])
-    raise TypeError(
-        "a data frame of orders has one column (or a column 'order') of orders as JSON "
-        f"text or dicts; this one has {', '.join(map(str, columns))}"
+    raise ArgumentTypeError(
+        _(
+            "a data frame of orders has one column (or a column 'order') of orders as JSON "
+            "text or dicts; this one has the columns {columns}"
+        ).format(columns=join_list(columns)),
+        parameter="dataset",
+        value=part,
     )
 
 
@@ -416,9 +420,12 @@ def _refuse_shared(
     if not ids:  # pragma: no cover - a 64-bit hash collision of two different ids
         return
     raise ReadError(
-        _(
-            "order id {order_id!r} is in partitions {first} and {second} ({count} id(s) shared "
-            "in all); a distributed run needs each order in one partition"
+        ngettext(
+            "order id {order_id!r} is in partitions {first} and {second} ({count} id shared "
+            "in all); a distributed run needs each order in one partition",
+            "order id {order_id!r} is in partitions {first} and {second} ({count} ids shared "
+            "in all); a distributed run needs each order in one partition",
+            shared,
         ).format(
             order_id=sorted(ids)[0],
             first=names[first],
@@ -756,7 +763,14 @@ def evaluate_dataset(
     later ones. Takes the arguments of :func:`score_dataset`.
     """
     if _is_bag(dataset):
-        raise TypeError("evaluate_dataset reads a Parquet dataset; score or compare a bag")
+        raise ArgumentTypeError(
+            _(
+                "evaluate_dataset reads a Parquet dataset, not a Dask bag; score or compare a "
+                "bag (score_dataset, compare_dataset)"
+            ),
+            parameter="dataset",
+            value=dataset,
+        )
     loaded = resolve_packs([pack])[0]
     tasks = _tasks(
         "evaluate",

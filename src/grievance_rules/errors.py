@@ -13,9 +13,11 @@ Example:
 from __future__ import annotations
 
 from grievance_rules.i18n import gettext as _
-from grievance_rules.i18n import pgettext
+from grievance_rules.i18n import ngettext, pgettext
 
 __all__ = [
+    "ArgumentError",
+    "ArgumentTypeError",
     "CalendarDataError",
     "CalendarError",
     "CalendarRangeError",
@@ -42,6 +44,46 @@ __all__ = [
 
 class GrievanceRulesError(Exception):
     """Base class of every error grievance-rules raises on purpose."""
+
+
+class ArgumentError(GrievanceRulesError, ValueError):
+    """An argument a function cannot take: not a value it takes, or not with the others given.
+
+    The message names the parameter, the value given and what it takes, in the chosen
+    language. A ``ValueError`` too, as these mistakes were before this class: ``score``'s
+    ``period`` or ``path``, ``merge_scorecards`` given parts of different packs,
+    ``watch``'s negative ``within``, ``write_parquet``'s ``partition_size``, a
+    ``use_language`` that is neither ``zh`` nor ``en``, the testing toolkit's
+    ``assert_no_finding(kinds=...)`` or an instant that is not one.
+
+    Attributes:
+        parameter: the parameter given the argument (``period``, ``path`` ...).
+        value: the argument given.
+
+    Example:
+        >>> from grievance_rules.i18n import language
+        >>> from grievance_rules.scoring import score
+        >>> with language("en"):
+        ...     score([], "daye", period="monthly")
+        Traceback (most recent call last):
+        ...
+        grievance_rules.errors.ArgumentError: period: unknown kind of period 'monthly'; one of \
+day, week, month, two_months, quarter, half_year, year
+    """
+
+    def __init__(self, message: str, *, parameter: str, value: object) -> None:
+        super().__init__(message)
+        self.parameter = parameter
+        self.value = value
+
+
+class ArgumentTypeError(ArgumentError, TypeError):
+    """An argument of a kind the function cannot take (a ``TypeError`` too, as before).
+
+    ``duplicates="last"`` with the inputs as an iterator (they are read twice), a data
+    frame of orders with several columns and none named ``order``, a Dask bag given
+    to ``evaluate_dataset``.
+    """
 
 
 class CalendarError(GrievanceRulesError, ValueError):
@@ -85,9 +127,11 @@ class HistoryError(WorkOrderError):
         self.issues = issues
         lines = pgettext("list", "; ").join(str(issue) for issue in issues)
         super().__init__(
-            _("order {order_id}: {count} history issue(s): {issues}").format(
-                order_id=order_id, count=len(issues), issues=lines
-            )
+            ngettext(
+                "order {order_id}: {count} history issue: {issues}",
+                "order {order_id}: {count} history issues: {issues}",
+                len(issues),
+            ).format(order_id=order_id, count=len(issues), issues=lines)
         )
 
 
@@ -213,11 +257,16 @@ class WorkerProcessError(EngineError):
     def __init__(self, first_unassessed: int) -> None:
         self.first_unassessed = first_unassessed
         super().__init__(
-            _(
+            ngettext(
                 "a worker process ended abruptly (killed, or out of memory) while input "
-                "#{position} and the next ones were assessed: the {count} input(s) before "
+                "#{position} and the next ones were assessed: the {count} input before "
+                "it has its result, it and every input after it have none; run again "
+                "with fewer processes, or one",
+                "a worker process ended abruptly (killed, or out of memory) while input "
+                "#{position} and the next ones were assessed: the {count} inputs before "
                 "it have their results, it and every input after it have none; run again "
-                "with fewer processes, or one"
+                "with fewer processes, or one",
+                first_unassessed,
             ).format(position=first_unassessed, count=first_unassessed)
         )
 

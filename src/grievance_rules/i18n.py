@@ -106,9 +106,20 @@ def language_from_environment(environ: dict[str, str] | None = None) -> Language
 
 
 def _check(lang: str) -> Language:
+    """``lang`` as one of :data:`LANGUAGES`.
+
+    Raises:
+        ValueError: a language that is neither, said in the current one. A plain
+            ``ValueError``: this module is the lowest layer, below
+            :mod:`grievance_rules.errors`, whose messages it translates.
+    """
     found = _normalise(lang)
     if found is None or found not in LANGUAGES:
-        raise ValueError(f"unknown language {lang!r}: use one of {', '.join(LANGUAGES)}")
+        raise ValueError(
+            gettext("unknown language {value}: use one of {languages}").format(
+                value=repr(lang), languages=join_list(LANGUAGES)
+            )
+        )
     return found
 
 

@@ -28,7 +28,7 @@ def test_is_workday_json() -> None:
 
 def test_add_lists_skipped_and_counted_days() -> None:
     out = run("calendar", "add", "2026-02-13", "2")
-    assert out.splitlines()[0] == "2026-02-13 + 2 working day(s) = 2026-02-24 Tue"
+    assert out.splitlines()[0] == "2026-02-13 + 2 working days = 2026-02-24 Tue"
     assert "counted 2026-02-14 Sat: make-up working day" in out
     assert "skipped 2026-02-23 Mon: holiday (春节)" in out
 

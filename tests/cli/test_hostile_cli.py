@@ -189,7 +189,7 @@ def test_packs_validate_assesses_orders_under_a_good_pack(tmp_path, monkeypatch,
     pack = write_pack(tmp_path, REPLY_MET)
     code, out, err = run(["packs", "validate", str(pack)], monkeypatch, capsys)
     assert (code, err) == (0, "")
-    assert out == "lakeside 1: valid, 4 rules, 1 parameters, 0 flags\n"
+    assert out == "lakeside 1: valid, 4 rules, 1 parameter, 0 flags\n"
 
 
 def test_a_folder_named_like_a_builtin_pack_is_used_only_as_a_path(

@@ -48,7 +48,7 @@ def test_a_dead_worker_stops_the_batch_after_the_results_before_it(monkeypatch) 
     assert isinstance(caught.value, EngineError)
     assert str(caught.value) == (
         f"a worker process ended abruptly (killed, or out of memory) while input #{len(got)}"
-        f" and the next ones were assessed: the {len(got)} input(s) before it have their"
+        f" and the next ones were assessed: the {len(got)} inputs before it have their"
         " results, it and every input after it have none; run again with fewer processes,"
         " or one"
     )

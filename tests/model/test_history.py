@@ -305,3 +305,21 @@ def test_a_unit_the_order_names_is_said_by_id_and_name():
     with language("zh"):
         (issue,) = (i for i in check_history(order) if i.code.value == "unit_not_reached")
     assert issue.message == "单位 'c07'（东风社区） 有办理动作（先行联系），但工单从未派给该单位"
+
+
+def test_history_error_counts_its_issues_with_the_noun_in_number():
+    from grievance_rules.i18n import language
+    from grievance_rules.model import HistoryIssue
+
+    first = HistoryIssue(IssueCode.OUT_OF_ORDER, 3, "events[3].at", "first")
+    second = HistoryIssue(IssueCode.OUT_OF_ORDER, 4, "events[4].at", "second")
+    with language("en"):
+        assert str(HistoryError("A1", (first,))) == (
+            "order A1: 1 history issue: events[3].at: first [out_of_order]"
+        )
+        assert str(HistoryError("A1", (first, second))) == (
+            "order A1: 2 history issues: events[3].at: first [out_of_order]; "
+            "events[4].at: second [out_of_order]"
+        )
+    with language("zh"):
+        assert str(HistoryError("A1", (first,))).startswith("工单 A1：流转记录有 1 处问题：")

@@ -359,3 +359,24 @@ def test_a_deadline_written_on_the_start_event_is_named_by_that_event() -> None:
         "supervision (a preliminary reply (初步回复) does not count, a limit for each "
         "supervision) |"
     ) in en
+
+
+def test_limitations_in_chinese_are_counted_with_the_noun_in_number(tmp_path: Path) -> None:
+    from grievance_rules.i18n import language
+
+    directory = _copy_example(tmp_path)
+    manifest = directory / "pack.yaml"
+    text = manifest.read_text(encoding="utf-8")
+    manifest.write_text(
+        text.replace('  - "这是文档的示例，不是对该报道的完整编码。"\n', "").replace(
+            '  - "该报道是新闻报道，没有施行日期；2024-01-01为假定。"\n', ""
+        ),
+        encoding="utf-8",
+    )
+    for lang, said in (
+        ("en", "limitations_zh has 1 entry and limitations 3: give one Chinese entry for each "),
+        ("zh", "limitations_zh 有 1 条而 limitations 有 3 条：请为每条英文给出一条中文"),
+    ):
+        with language(lang), pytest.raises(PackError) as caught:
+            load_pack(directory)
+        assert said in str(caught.value)

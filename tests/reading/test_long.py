@@ -155,7 +155,7 @@ def test_a_long_list_of_orphan_rows_is_cut_short_as_the_language_does(tmp_path):
     with language("en"):
         (orphan,) = read_orders(path, assume_tz="Asia/Shanghai").rejected
         assert orphan.problems[0].message == (
-            "12 流转记录 row(s) (2, 3, 4, 5, 6, 7, 8, 9, 10, 11 ...) for order B9, "
+            "12 流转记录 rows (2, 3, 4, 5, 6, 7, 8, 9, 10, 11 ...) for order B9, "
             "which the orders sheet does not have"
         )
     with language("zh"):
@@ -396,3 +396,48 @@ def test_a_unit_the_model_refuses_names_its_row_and_column_on_the_units_sheet(tm
         (problem,) = rejected.problems
         assert problem.field == "units[1].kind"
         assert problem.message.endswith("（实际为 '村委'）（单位第 3 行，列 '单位类型'）")
+
+
+def test_orphan_rows_are_counted_with_the_noun_in_number(tmp_path):
+    # one 流转记录 row of an order the 工单 sheet lacks: "1 ... row", not "row(s)"
+    one = [["工单编号", "环节", "时间", "单位"], ["B9", "回复", "2025/1/7 15:00", "c07"]]
+    two = [*one, ["B9", "回复", "2025/1/7 16:00", "c07"]]
+
+    def said(events, lang):
+        path = _events_workbook(tmp_path / f"{lang}{len(events)}.xlsx", ORDERS, events, UNITS)
+        with language(lang):
+            (orphan,) = read_orders(path, assume_tz="Asia/Shanghai").rejected
+        return orphan.problems[0].message
+
+    assert said(one, "en") == (
+        "1 流转记录 row (2) for order B9, which the orders sheet does not have"
+    )
+    assert said(two, "en") == (
+        "2 流转记录 rows (2, 3) for order B9, which the orders sheet does not have"
+    )
+    assert said(one, "zh") == "“流转记录”中有 1 行（2）属于工单 B9，但工单表中没有该工单"
+
+
+def test_the_rows_of_a_duplicated_order_are_counted_with_the_noun_in_number(tmp_path):
+    orders = [*ORDERS, ["A1", "12345", "投诉", "2025/1/6 9:00"]]
+    head = ["工单编号", "环节", "时间", "单位", "目标单位"]
+    row = ["A1", "派单", "2025/1/6 9:30", "dzb", "c07"]
+
+    def said(events, lang):
+        path = _events_workbook(tmp_path / f"{lang}{len(events)}.xlsx", orders, events, UNITS)
+        with language(lang):
+            *_rows, events_row = read_orders(path, assume_tz="Asia/Shanghai").rejected
+        return events_row.problems[0].message
+
+    assert said([head, row], "en") == (
+        "1 流转记录 row (2) for order A1, which is on rows 2, 3 of the orders sheet: "
+        "not assessed with either"
+    )
+    assert said([head, row, row], "en") == (
+        "2 流转记录 rows (2, 3) for order A1, which is on rows 2, 3 of the orders sheet: "
+        "not assessed with either"
+    )
+    assert said([head, row], "zh") == (
+        "“流转记录”中有 1 行（2）属于工单 A1，而该工单在工单表中出现于第 2、3 行："
+        "不随其中任何一行测评"
+    )

@@ -193,7 +193,7 @@ def test_events_of_an_order_the_orders_table_lacks_are_a_record_of_their_own(tmp
     assert isinstance(orphan, Rejected)
     assert orphan.order_id == "ZZ"
     assert orphan.problems[0].code == "orphan_events"
-    assert "2 events row(s) (1, 2) for order ZZ" in orphan.problems[0].message
+    assert "2 events rows (1, 2) for order ZZ" in orphan.problems[0].message
 
 
 def test_a_long_list_of_orphan_rows_is_cut_short_as_the_language_does(tmp_path):
@@ -206,7 +206,7 @@ def test_a_long_list_of_orphan_rows_is_cut_short_as_the_language_does(tmp_path):
     with language("en"):
         orphan = _read(tmp_path)[1]
         assert orphan.problems[0].message == (
-            "12 events row(s) (1, 2, 3, 4, 5, 6, 7, 8, 9, 10 ...) for order ZZ, "
+            "12 events rows (1, 2, 3, 4, 5, 6, 7, 8, 9, 10 ...) for order ZZ, "
             "which the orders table does not have"
         )
     with language("zh"):
@@ -338,3 +338,21 @@ def test_a_dataset_without_its_units_table_says_so(tmp_path):
         assert "unknown_unit" in codes
         assert codes.count("no_units_table") == 1
         assert "no units table (units.parquet)" in str(result)
+
+
+def test_orphan_rows_of_a_table_are_counted_with_the_noun_in_number(tmp_path):
+    at = dt.datetime(2024, 5, 6, 10, tzinfo=SHANGHAI)
+    event = {"order_id": "ZZ", "type": "signed_for", "at": at}
+    _write_tables(tmp_path / "one", [_order(id="A1")], [event])
+    _write_tables(tmp_path / "two", [_order(id="A1")], [event, event])
+    with language("en"):
+        assert _read(tmp_path / "one")[1].problems[0].message == (
+            "1 events row (1) for order ZZ, which the orders table does not have"
+        )
+        assert _read(tmp_path / "two")[1].problems[0].message == (
+            "2 events rows (1, 2) for order ZZ, which the orders table does not have"
+        )
+    with language("zh"):
+        assert _read(tmp_path / "one")[1].problems[0].message == (
+            "events 表中有 1 行（1）属于工单 ZZ，但工单表中没有该工单"
+        )

@@ -106,7 +106,7 @@ def test_evaluate_one_order_is_the_library_json_byte_for_byte(
             )
             if o.received_at > as_of:  # not yet received then: refused, as the library does
                 assert response.status_code == 422
-                assert response.json()["error"] == "1 of 1 records cannot be assessed"
+                assert response.json()["error"] == "1 of 1 record cannot be assessed"
                 (rejection,) = response.json()["rejections"]
                 assert rejection["problems"] == [
                     {
@@ -629,3 +629,41 @@ def test_a_stream_line_over_the_limit_is_refused_even_in_one_chunk(
     answer = short_lines.post("/v1/evaluate/stream?pack=daye&lang=en", content=line + b"\n")
     answers = [json.loads(text) for text in answer.text.splitlines()]
     assert answers[0] == {"error": "a line over 1500 bytes"}
+
+
+def test_refusals_count_the_records_with_the_noun_in_number(
+    client: httpx.Client, orders: list[WorkOrder], records: list[dict[str, Any]]
+) -> None:
+    as_of = dt.datetime.fromisoformat(AS_OF)
+    query = f"as_of={AS_OF.replace('+', '%2B')}"
+    later = [r for r, o in zip(records, orders, strict=True) if o.received_at > as_of]
+    bad: list[dict[str, Any]] = [{"id": "x1"}, {"id": "x2"}]
+
+    def error(path: str, body: list[dict[str, Any]], lang: str) -> str:
+        response = client.post(f"/v1/{path}&{query}&lang={lang}", json=body)
+        assert response.status_code == 422
+        said: str = response.json()["error"]
+        return said
+
+    # not valid orders: the count of the bad ones decides the verb, the batch's its noun
+    assert error("evaluate?pack=daye", bad[:1], "en") == "1 of 1 record is not a valid order"
+    assert error("evaluate?pack=daye", bad, "en") == "2 of 2 records are not valid orders"
+    assert error("evaluate?pack=daye", bad[:1], "zh") == "1 条记录中有 1 条不是有效工单"
+    assert error("score?pack=daye", bad[:1], "en") == (
+        "1 of 1 record is not a valid order; nothing computed"
+    )
+    assert error("score?pack=daye", bad, "en") == (
+        "2 of 2 records are not valid orders; nothing computed"
+    )
+    assert error("score?pack=daye", bad[:1], "zh") == "1 条记录中有 1 条不是有效工单；未作任何计算"
+    # valid, but not to be assessed then (received after as_of, a second record of an id)
+    assert error("evaluate?pack=daye", later[:1], "en") == "1 of 1 record cannot be assessed"
+    assert error("evaluate?pack=daye", later[:1] * 2, "en") == "2 of 2 records cannot be assessed"
+    assert error("evaluate?pack=daye", later[:1], "zh") == "1 条记录中有 1 条不能测评"
+    assert error("score?pack=daye", later[:1], "en") == (
+        "1 of 1 record cannot be assessed; nothing computed"
+    )
+    assert error("score?pack=daye", later[:1] * 2, "en") == (
+        "2 of 2 records cannot be assessed; nothing computed"
+    )
+    assert error("score?pack=daye", later[:1], "zh") == "1 条记录中有 1 条不能测评；未作任何计算"

@@ -56,7 +56,7 @@ def test_each_request_s_messages_are_in_its_own_language(tmp_path: Path) -> None
         status, raw, language = _post(port, "/v1/evaluate?pack=daye&lang=en", BAD, "t0ken")
         body = json.loads(raw)
         assert (status, language) == (422, "en")
-        assert body["error"] == "1 of 1 records are not valid orders"
+        assert body["error"] == "1 of 1 record is not a valid order"
         assert [p["problem"] for p in body["rejections"][0]["problems"]] == ["field required"] * 3
         # an assessment is the same bytes in both
         for lang in ("zh", "en"):
@@ -70,7 +70,7 @@ def test_each_request_s_messages_are_in_its_own_language(tmp_path: Path) -> None
         assert status == 422
         assert json.loads(raw)["error"] == "2 条记录中有 1 条不是有效工单；未作任何计算"
         status, raw, _language = _post(port, "/v1/score?pack=daye&lang=en", batch, "t0ken")
-        assert json.loads(raw)["error"] == "1 of 2 records are not valid orders; nothing computed"
+        assert json.loads(raw)["error"] == "1 of 2 records is not a valid order; nothing computed"
         assert json.loads(_post(port, "/v1/packs", b"", "wrong")[1]) == {
             "error": "缺少令牌或令牌错误"
         }
@@ -94,7 +94,7 @@ def test_each_request_s_messages_are_in_its_own_language(tmp_path: Path) -> None
             answers = list(pool.map(one, range(64)))
     wanted = {
         "zh": ("zh-Hans", "2 条记录中有 1 条不是有效工单"),
-        "en": ("en", "1 of 2 records are not valid orders"),
+        "en": ("en", "1 of 2 records is not a valid order"),
     }
     assert [(language, error) for lang, language, error in answers] == [
         wanted[lang] for lang, _language, _error in answers
@@ -118,11 +118,11 @@ def test_query_values_and_library_refusals_are_in_the_language_too(client: httpx
         ("GET", "/v1/calendar/add?date=2024-06-07&days=x&pack=daye", "days: 应为整数",
          "days: Input should be a valid integer"),
         ("POST", "/v1/score?pack=daye&period=fortnight",
-         "未知的周期类型 'fortnight'；应为以下之一：day、week",
-         "unknown kind of period 'fortnight'; one of day, week"),
+         "period：未知的周期类型 'fortnight'；应为以下之一：day、week",
+         "period: unknown kind of period 'fortnight'; one of day, week"),
         ("POST", "/v1/compare?packs=daye,xiayang&period=fortnight",
-         "未知的周期类型 'fortnight'；应为以下之一：day、week",
-         "unknown kind of period 'fortnight'; one of day, week"),
+         "period：未知的周期类型 'fortnight'；应为以下之一：day、week",
+         "period: unknown kind of period 'fortnight'; one of day, week"),
         ("POST", "/v1/watch?pack=daye", "as_of：必填（服务不读取系统时钟）",
          "as_of: required (the service reads no clock)"),
         ("GET", "/v1/calendar/add?date=2024-06-07&days=0&pack=daye",

@@ -25,6 +25,7 @@ from grievance_rules.errors import (
     ProvisionalCalendarWarning,
 )
 from grievance_rules.i18n import gettext as _
+from grievance_rules.i18n import ngettext
 
 if TYPE_CHECKING:
     from grievance_rules.calendar.deadlines import Deadline
@@ -298,9 +299,11 @@ class WorkingCalendar:
         k = self._cum[self._index(day)] + n
         if k >= len(self._wd1):
             raise CalendarRangeError(
-                _("{n} working days after {day} is past the calendar's end {last}").format(
-                    n=n, day=day.isoformat(), last=self._last.isoformat()
-                )
+                ngettext(
+                    "{n} working day after {day} is past the calendar's end {last}",
+                    "{n} working days after {day} is past the calendar's end {last}",
+                    n,
+                ).format(n=n, day=day.isoformat(), last=self._last.isoformat())
             )
         if report and k > self._n_final and self._policy is not ProvisionalPolicy.ALLOW:
             self._touched_provisional(f"add_working_days({day.isoformat()}, {n})")

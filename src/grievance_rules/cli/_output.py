@@ -19,6 +19,7 @@ import click
 from grievance_rules.atomic import atomic_path
 from grievance_rules.engine import Rejection
 from grievance_rules.i18n import gettext as _
+from grievance_rules.i18n import ngettext
 
 __all__ = [
     "REJECTED_EXIT",
@@ -63,22 +64,38 @@ def counts_line(
         '4 inputs: 2 assessed, 1 excluded from assessment, 1 rejected'
         >>> counts_line(3, 2, 0, 1, records=True)
         '3 records: 2 assessed, 1 rejected'
+        >>> counts_line(1, 1, 0, 0, records=True)
+        '1 record: 1 assessed, 0 rejected'
     """
     counts = {"inputs": inputs, "assessed": assessed, "excluded": excluded, "rejected": rejected}
     if records and excluded:
-        text = _(
+        text = ngettext(
+            "{inputs} record: {assessed} assessed, {excluded} excluded from assessment, "
+            "{rejected} rejected",
             "{inputs} records: {assessed} assessed, {excluded} excluded from assessment, "
-            "{rejected} rejected"
+            "{rejected} rejected",
+            inputs,
         )
     elif records:
-        text = _("{inputs} records: {assessed} assessed, {rejected} rejected")
+        text = ngettext(
+            "{inputs} record: {assessed} assessed, {rejected} rejected",
+            "{inputs} records: {assessed} assessed, {rejected} rejected",
+            inputs,
+        )
     elif excluded:
-        text = _(
+        text = ngettext(
+            "{inputs} input: {assessed} assessed, {excluded} excluded from assessment, "
+            "{rejected} rejected",
             "{inputs} inputs: {assessed} assessed, {excluded} excluded from assessment, "
-            "{rejected} rejected"
+            "{rejected} rejected",
+            inputs,
         )
     else:
-        text = _("{inputs} inputs: {assessed} assessed, {rejected} rejected")
+        text = ngettext(
+            "{inputs} input: {assessed} assessed, {rejected} rejected",
+            "{inputs} inputs: {assessed} assessed, {rejected} rejected",
+            inputs,
+        )
     return text.format(**counts)
 
 

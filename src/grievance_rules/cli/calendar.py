@@ -19,7 +19,7 @@ from grievance_rules.calendar.wording import day_reason, weekday_text
 from grievance_rules.cli._language import N_, Choice, argument, group, option
 from grievance_rules.cli._options import DATE, parse_instant
 from grievance_rules.errors import ProvisionalCalendarWarning
-from grievance_rules.i18n import current_language
+from grievance_rules.i18n import current_language, ngettext
 from grievance_rules.i18n import gettext as _
 
 __all__ = ["calendar_group"]
@@ -102,9 +102,11 @@ def add(day: dt.date, n: int) -> None:
     cal = _calendar()
     result = cal.add_working_days(day, n)
     click.echo(
-        _("{day} + {n} working day(s) = {result} {weekday}").format(
-            day=day.isoformat(), n=n, result=result.isoformat(), weekday=_weekday(result)
-        )
+        ngettext(
+            "{day} + {n} working day = {result} {weekday}",
+            "{day} + {n} working days = {result} {weekday}",
+            n,
+        ).format(day=day.isoformat(), n=n, result=result.isoformat(), weekday=_weekday(result))
     )
     for line in _reasons(cal, day, result):
         click.echo(line)

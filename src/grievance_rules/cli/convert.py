@@ -34,12 +34,30 @@ from grievance_rules.cli._reading import (
 )
 from grievance_rules.engine.duplicates import DuplicateIds
 from grievance_rules.i18n import gettext as _
+from grievance_rules.i18n import ngettext
 from grievance_rules.model import WorkOrder
 from grievance_rules.reading import Accepted
 
-__all__ = ["convert_command"]
+__all__ = ["convert_command", "written_line"]
 
 OUTPUT_FORMATS = ("parquet", "jsonl", "xlsx", "csv")
+
+
+def written_line(records: int, written: int, target: str, rejected: int) -> str:
+    """What ``convert`` says last: the records read, the orders written and where, the rejected.
+
+    Example:
+        >>> written_line(1, 1, "orders.xlsx", 0)
+        '1 record: 1 order written to orders.xlsx, 0 rejected'
+        >>> written_line(3, 2, "orders.xlsx", 1)
+        '3 records: 2 orders written to orders.xlsx, 1 rejected'
+    """
+    orders = ngettext("{written} order", "{written} orders", written).format(written=written)
+    return ngettext(
+        "{records} record: {orders} written to {target}, {rejected} rejected",
+        "{records} records: {orders} written to {target}, {rejected} rejected",
+        records,
+    ).format(records=records, orders=orders, target=target, rejected=rejected)
 
 
 @command("convert")
@@ -116,11 +134,6 @@ def convert_command(
             for order in orders():
                 handle.write(order.model_dump_json() + "\n")
                 written += 1
-    click.echo(
-        _("{records} records: {written} orders written to {target}, {rejected} rejected").format(
-            records=counts["records"], written=written, target=target, rejected=counts["rejected"]
-        ),
-        err=True,
-    )
+    click.echo(written_line(counts["records"], written, target, counts["rejected"]), err=True)
     if counts["rejected"]:
         raise SystemExit(REJECTED_EXIT)

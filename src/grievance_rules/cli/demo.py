@@ -19,7 +19,7 @@ import click
 
 from grievance_rules.cli._language import N_, command, option
 from grievance_rules.cli._output import write_text
-from grievance_rules.i18n import current_language
+from grievance_rules.i18n import current_language, ngettext
 from grievance_rules.i18n import gettext as _
 from grievance_rules.packs import find_pack
 from grievance_rules.packs.diff import diff_packs
@@ -101,7 +101,11 @@ def _disagreements(result: Comparison, limit: int) -> tuple[list[str], dict[str,
                 for pack, outcome in zip(result.packs, pattern.pattern, strict=True)
             )
             lines.append(
-                _("  {orders:>4} orders  {kind} {topic} {sides}   (e.g. {example})").format(
+                ngettext(
+                    "  {orders:>4} order   {kind} {topic} {sides}   (e.g. {example})",
+                    "  {orders:>4} orders  {kind} {topic} {sides}   (e.g. {example})",
+                    pattern.orders,
+                ).format(
                     orders=pattern.orders,
                     kind=pad(_kind(pattern.kind), 10),
                     topic=pad(_topic(pattern.topic), 20),
@@ -210,9 +214,12 @@ def demo_command(count: int, seed: int, html_path: str) -> None:
     orders = list(generate_orders(count, seed=seed, start=MONTH, months=1))
     names = {u.id: u.name or "" for order in orders for u in order.units}
     click.echo(
-        _(
+        ngettext(
+            "{count} sample order of one street received in {month} (synthetic, seed {seed}), "
+            "assessed as of its last event under {packs}.",
             "{count} sample orders of one street received in {month} (synthetic, seed {seed}), "
-            "each assessed as of its last event under {packs}."
+            "each assessed as of its last event under {packs}.",
+            len(orders),
         ).format(
             count=len(orders),
             month=_("{month:%B %Y}").format(month=MONTH),
@@ -232,10 +239,18 @@ def demo_command(count: int, seed: int, html_path: str) -> None:
     lines, alone = _disagreements(result, limit=10)
     click.echo(
         "\n"
-        + _(
-            "Where the packs disagree: {diverging} of {assessed} orders differ somewhere. "
-            "Topics on which two or more packs judged and differed:"
-        ).format(diverging=result.orders_diverging, assessed=result.assessed)
+        + ngettext(
+            "Where the packs disagree: {diverging} of {assessed} differs somewhere. "
+            "Topics on which two or more packs judged and differed:",
+            "Where the packs disagree: {diverging} of {assessed} differ somewhere. "
+            "Topics on which two or more packs judged and differed:",
+            result.orders_diverging,
+        ).format(
+            diverging=result.orders_diverging,
+            assessed=ngettext("{assessed} order", "{assessed} orders", result.assessed).format(
+                assessed=result.assessed
+            ),
+        )
     )
     click.echo("\n".join(lines) or "  " + _("none"))
     top_alone = sorted(alone.items(), key=lambda kv: -kv[1])[:6]

@@ -39,7 +39,7 @@ from grievance_rules.cli._reading import (
 )
 from grievance_rules.engine import Assessment, EngineName, Rejection, plan_for
 from grievance_rules.engine.batch import Duplicates
-from grievance_rules.i18n import current_language
+from grievance_rules.i18n import current_language, ngettext
 from grievance_rules.i18n import gettext as _
 from grievance_rules.model import WorkOrder
 from grievance_rules.model.enums import LeaderRole
@@ -88,7 +88,11 @@ def _table(assessment: Assessment, order: WorkOrder | None = None) -> list[str]:
     """The assessment as lines for people, in the current language."""
     names = unit_names_of(order.units) if order is not None else {}
     lines = [
-        _("order {order} under {pack} as of {as_of}: {points} points").format(
+        ngettext(
+            "order {order} under {pack} as of {as_of}: {points} point",
+            "order {order} under {pack} as of {as_of}: {points} points",
+            1 if abs(assessment.points) == 1 else 2,  # -1 or 1 point; 0, 0.5, -2 points
+        ).format(
             order=assessment.order_id,
             pack=assessment.pack,
             as_of=assessment.as_of.isoformat(),

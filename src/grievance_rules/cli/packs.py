@@ -9,7 +9,7 @@ import click
 from grievance_rules.cli._language import N_, Choice, argument, group, option
 from grievance_rules.cli._options import DATE
 from grievance_rules.errors import PackError
-from grievance_rules.i18n import current_language, pgettext
+from grievance_rules.i18n import current_language, ngettext, pgettext
 from grievance_rules.i18n import gettext as _
 from grievance_rules.packs import Pack, available_packs, find_pack, load_pack
 from grievance_rules.packs.checks import late_parameter_notes, late_parameters, pack_flags
@@ -55,7 +55,11 @@ def list_packs() -> None:
     for location in available_packs():
         pack = load_pack(location.directory, origin=location.origin)
         click.echo(
-            _("{id:<12} {revision:<12} {rules:>3} rules  {origin} {name}").format(
+            ngettext(
+                "{id:<12} {revision:<12} {rules:>3} rule   {origin} {name}",
+                "{id:<12} {revision:<12} {rules:>3} rules  {origin} {name}",
+                len(pack.rules),
+            ).format(
                 id=pack.id,
                 revision=pack.revision,
                 rules=len(pack.rules),
@@ -164,9 +168,12 @@ def assess_trial(pack: Pack) -> None:
     if card.rejected:
         rejection = card.rejections[0]
         raise PackError(
-            _(
+            ngettext(
+                "pack {pack}: loads, but {rejected} of {inputs} synthetic orders was "
+                "rejected: {reasons}",
                 "pack {pack}: loads, but {rejected} of {inputs} synthetic orders were "
-                "rejected; the first: {reasons}"
+                "rejected; the first: {reasons}",
+                card.rejected,
             ).format(
                 pack=pack.id,
                 rejected=card.rejected,
@@ -193,13 +200,16 @@ def validate(pack: str, strict: bool) -> None:
     late = late_parameters(loaded.rules, loaded.parameters, loaded.manifest)
     for note in late_parameter_notes(late, loaded.manifest.parameters_file):
         click.echo(_("note: {note}").format(note=note))
+    rules, parameters, flags = len(loaded.rules), len(loaded.parameters), len(loaded.flags)
     click.echo(
-        _("{id} {revision}: valid, {rules} rules, {parameters} parameters, {flags} flags").format(
+        _("{id} {revision}: valid, {rules}, {parameters}, {flags}").format(
             id=loaded.id,
             revision=loaded.revision,
-            rules=len(loaded.rules),
-            parameters=len(loaded.parameters),
-            flags=len(loaded.flags),
+            rules=ngettext("{rules} rule", "{rules} rules", rules).format(rules=rules),
+            parameters=ngettext(
+                "{parameters} parameter", "{parameters} parameters", parameters
+            ).format(parameters=parameters),
+            flags=ngettext("{flags} flag", "{flags} flags", flags).format(flags=flags),
         )
     )
 

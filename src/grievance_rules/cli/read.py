@@ -18,7 +18,7 @@ from grievance_rules.reading import InputFormat, OrderStream, RecordResult
 from grievance_rules.reading.columns import shown_header
 from grievance_rules.reading.export import write_long_csv, write_long_xlsx
 from grievance_rules.reading.parquet import is_parquet, iter_parquet_orders
-from grievance_rules.reading.results import Accepted, Rejected
+from grievance_rules.reading.results import Accepted, Rejected, read_summary
 
 __all__ = ["read_command"]
 
@@ -188,17 +188,6 @@ def read_command(
                     columns=join_list(shown_header(h) for h in stream.ignored_columns)
                 )
             )
-        click.echo(
-            _(
-                "{source}: {records} records, {accepted} accepted ({warnings} warnings), "
-                "{rejected} rejected"
-            ).format(
-                source=stream.name,
-                records=stream.records,
-                accepted=accepted,
-                warnings=warnings,
-                rejected=len(rejected),
-            )
-        )
+        click.echo(read_summary(stream.name, stream.records, accepted, warnings, len(rejected)))
     if rejected:
         raise SystemExit(1)

@@ -21,6 +21,7 @@ from grievance_rules.atomic import atomic_path
 from grievance_rules.cli._language import N_, Choice, command, option
 from grievance_rules.cli._options import DATE, output_format, parse_instant
 from grievance_rules.i18n import gettext as _
+from grievance_rules.i18n import ngettext
 from grievance_rules.reading.export import write_long_csv, write_long_xlsx
 from grievance_rules.samples import DEFAULT_START, generate_lines, generate_orders
 
@@ -33,6 +34,11 @@ def _write(lines: Iterable[str], stream: BinaryIO) -> int:
         stream.write(line.encode("utf-8") + b"\n")
         written += 1
     return written
+
+
+def _wrote(count: int, file: str | Path) -> str:
+    said = ngettext("wrote {count} order to {file}", "wrote {count} orders to {file}", count)
+    return said.format(count=count, file=file)
 
 
 @command("sample")
@@ -139,7 +145,7 @@ def sample_command(
             written = write_parquet(orders, output, partition_size=partition_size)
         else:
             written = write_long_csv(orders, output)
-        click.echo(_("wrote {count} orders to {file}").format(count=written, file=output), err=True)
+        click.echo(_wrote(written, output), err=True)
         return
     lines = generate_lines(count, seed=seed, start=start, months=months, as_of=snapshot)
     if output is None:
@@ -149,4 +155,4 @@ def sample_command(
         return
     with atomic_path(output) as temporary, temporary.open("wb") as handle:
         written = _write(lines, handle)
-    click.echo(_("wrote {count} orders to {file}").format(count=written, file=output), err=True)
+    click.echo(_wrote(written, output), err=True)

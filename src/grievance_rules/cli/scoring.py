@@ -45,7 +45,7 @@ from grievance_rules.cli._reading import (
 )
 from grievance_rules.engine.periods import PERIOD_KINDS
 from grievance_rules.i18n import gettext as _
-from grievance_rules.i18n import pgettext
+from grievance_rules.i18n import ngettext, pgettext
 from grievance_rules.packs import find_pack
 from grievance_rules.scoring import Comparison, Scorecard, compare, score
 
@@ -331,9 +331,11 @@ def _finish(
         for card in result.scorecards
     )
     click.echo(
-        _("{inputs} inputs: {under}; {rejected} rejected").format(
-            inputs=result.inputs, under=under, rejected=result.rejected
-        ),
+        ngettext(
+            "{inputs} input: {under}; {rejected} rejected",
+            "{inputs} inputs: {under}; {rejected} rejected",
+            result.inputs,
+        ).format(inputs=result.inputs, under=under, rejected=result.rejected),
         err=True,
     )
     if result.rejected:

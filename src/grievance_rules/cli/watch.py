@@ -11,7 +11,7 @@ import click
 
 from grievance_rules.cli._language import N_, Choice, argument, command, option
 from grievance_rules.cli._options import pack_options, parse_instant
-from grievance_rules.cli._output import REJECTED_EXIT, echo_rejection
+from grievance_rules.cli._output import REJECTED_EXIT, counts_line, echo_rejection
 from grievance_rules.cli._reading import (
     file_options,
     input_format_option,
@@ -22,6 +22,7 @@ from grievance_rules.cli._reading import (
     zone_of,
 )
 from grievance_rules.i18n import gettext as _
+from grievance_rules.i18n import ngettext
 from grievance_rules.model import WorkOrder
 from grievance_rules.operations import watch
 from grievance_rules.packs import find_pack
@@ -35,7 +36,7 @@ from grievance_rules.reports.watch import (
 )
 from grievance_rules.scoring.stream import record_rejection
 
-__all__ = ["parse_horizon", "watch_command"]
+__all__ = ["closing_line", "parse_horizon", "watch_command"]
 
 _FORMATS = ("table", "jsonl", "csv", "xlsx", "html")
 _HORIZON = re.compile(r"(?P<n>\d+(\.\d+)?)\s*(?P<unit>d|h|m)")
@@ -59,6 +60,32 @@ def parse_horizon(text: str) -> dt.timedelta:
     for match in parts:
         total += dt.timedelta(**{_UNITS[match["unit"]]: float(match["n"])})
     return total
+
+
+def closing_line(records: int, assessed: int, later: int, rejected: int, items: int) -> str:
+    """What ``watch`` says last: the records and what became of them, and the items listed.
+
+    ``later``: the orders received after ``--as-of`` (not open then, so not listed),
+    said only when there are any.
+
+    Example:
+        >>> closing_line(3, 2, 0, 1, 1)
+        '3 records: 2 assessed, 1 rejected; 1 item listed'
+        >>> closing_line(1, 0, 1, 0, 0)
+        '1 record: 0 assessed, 1 received after --as-of (not open then), 0 rejected; 0 items listed'
+    """
+    if later:
+        counts = ngettext(
+            "{records} record: {assessed} assessed, {later} received after --as-of "
+            "(not open then), {rejected} rejected",
+            "{records} records: {assessed} assessed, {later} received after --as-of "
+            "(not open then), {rejected} rejected",
+            records,
+        ).format(records=records, assessed=assessed, later=later, rejected=rejected)
+    else:
+        counts = counts_line(records, assessed, 0, rejected, records=True)
+    listed = ngettext("{items} item listed", "{items} items listed", items).format(items=items)
+    return _("{counts}; {listed}").format(counts=counts, listed=listed)
 
 
 @command("watch")
@@ -147,21 +174,9 @@ def watch_command(
             Path(out_file).write_text(text, encoding=encoding, newline="")
         else:
             click.echo(text, nl=False)
-    counts = {
-        "records": records,
-        "assessed": listed.orders,
-        "rejected": rejected,
-        "items": len(listed.items),
-    }
-    if listed.not_yet_received:  # orders received after --as-of: not open then, not listed
-        closing = _(
-            "{records} records: {assessed} assessed, {later} received after --as-of "
-            "(not open then), {rejected} rejected; {items} items listed"
-        ).format(later=listed.not_yet_received, **counts)
-    else:
-        closing = _(
-            "{records} records: {assessed} assessed, {rejected} rejected; {items} items listed"
-        ).format(**counts)
+    closing = closing_line(
+        records, listed.orders, listed.not_yet_received, rejected, len(listed.items)
+    )
     click.echo(closing, err=True)
     if rejected:  # the list is written all the same, as evaluate and score write theirs
         raise SystemExit(REJECTED_EXIT)

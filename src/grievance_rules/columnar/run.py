@@ -46,7 +46,8 @@ from grievance_rules.engine.periods import PeriodTally
 from grievance_rules.engine.plan import PackPlan, plan_for
 from grievance_rules.engine.repeats import RepeatIndex
 from grievance_rules.engine.single import evaluate, instant_of, latest_listed
-from grievance_rules.errors import GrievanceRulesError
+from grievance_rules.errors import ArgumentError, GrievanceRulesError
+from grievance_rules.i18n import gettext as _
 from grievance_rules.model import WorkOrder, ensure_coherent
 from grievance_rules.packs import Pack
 from grievance_rules.packs.schema import (
@@ -267,12 +268,25 @@ def evaluate_columnar_each(
         WorkOrderError: an input is not a valid work order (its position named).
         HistoryError: an order's history contradicts itself.
         FactValidationError: an event integer wider than 64 bits.
+        ArgumentError: ``views`` with ``rejects="skip"`` or ``check_history``, or
+            ``instants`` without ``views`` (a ValueError).
     """
     plans = [p if isinstance(p, PackPlan) else plan_for(p) for p in packs]
     if views is not None and (rejects != "raise" or check_history):
-        raise ValueError("views= is for orders already checked: rejects='raise', no history check")
+        raise ArgumentError(
+            _(
+                "views= is for orders already checked: give it with rejects='raise' and "
+                "check_history=False, not rejects={rejects} and check_history={check}"
+            ).format(rejects=repr(rejects), check=check_history),
+            parameter="views",
+            value=views,
+        )
     if instants is not None and views is None:
-        raise ValueError("instants= is for the views= given")
+        raise ArgumentError(
+            _("instants= is for the views= given: give views= with it"),
+            parameter="instants",
+            value=instants,
+        )
     with paused():
         rejections: list[Rejection] = []
         if views is not None:

@@ -29,6 +29,7 @@ from grievance_rules.engine.duplicates import (
     DuplicateIds,
     Duplicates,
     input_id,
+    last_needs_a_sequence,
     last_positions,
 )
 from grievance_rules.engine.matching import EngineName, Match, OrderView, get_matcher, view_of
@@ -407,7 +408,7 @@ def evaluate_each(
     last: dict[str, int] = {}
     if duplicates == "last":
         if not isinstance(orders, Sequence) or isinstance(orders, str | bytes):
-            raise TypeError("duplicates='last' needs the inputs as a sequence: they are read twice")
+            raise last_needs_a_sequence(orders, last=False)
         last = last_positions(orders)
     rows = _rows(orders, plans, as_of, repeats, processes, chunk_size, engine, check_history)
     if duplicates == "allow":

@@ -58,7 +58,7 @@ from typing import Any, Literal, get_args
 import numpy as np
 import numpy.typing as npt
 
-from grievance_rules.errors import EngineError
+from grievance_rules.errors import ArgumentError, ArgumentTypeError, EngineError
 from grievance_rules.i18n import gettext as _
 from grievance_rules.i18n import join_list
 from grievance_rules.model import WorkOrder
@@ -69,6 +69,7 @@ __all__ = [
     "Duplicates",
     "check_duplicates",
     "input_id",
+    "last_needs_a_sequence",
     "last_positions",
 ]
 
@@ -114,9 +115,43 @@ last, allow
         )
 
 
+def last_needs_a_sequence(items: object, *, last: bool) -> ArgumentTypeError:
+    """The error for ``duplicates="last"`` given ``items`` that cannot be read twice.
+
+    ``last``: whether the function takes ``last=`` (each id's last position, from a
+    first pass), the other way to give it.
+
+    Example:
+        >>> from grievance_rules.i18n import language
+        >>> with language("en"):
+        ...     str(last_needs_a_sequence(iter([]), last=False))
+        "duplicates='last' needs the inputs as a sequence (a list), not list_iterator: \
+they are read twice"
+    """
+    kind = type(items).__name__
+    said = (
+        _(
+            "duplicates='last' needs the inputs as a sequence (a list), not {kind}: they are "
+            "read twice; or give last= from a first pass"
+        )
+        if last
+        else _(
+            "duplicates='last' needs the inputs as a sequence (a list), not {kind}: they are "
+            "read twice"
+        )
+    )
+    return ArgumentTypeError(said.format(kind=kind), parameter="duplicates", value="last")
+
+
 def _power_of_two(value: int, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"DuplicateIds: {name} must be a positive integer, not {value!r}")
+        raise ArgumentError(
+            _("DuplicateIds: {name} must be a positive integer, not {value}").format(
+                name=name, value=repr(value)
+            ),
+            parameter=name,
+            value=value,
+        )
     return 1 << (value - 1).bit_length()
 
 

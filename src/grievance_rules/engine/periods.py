@@ -31,7 +31,7 @@ from pydantic import BaseModel, ConfigDict
 from grievance_rules.calendar import SHANGHAI
 from grievance_rules.engine.assessment import Assessment
 from grievance_rules.engine.plan import PackPlan, plan_for
-from grievance_rules.errors import EngineError
+from grievance_rules.errors import ArgumentError, EngineError
 from grievance_rules.i18n import gettext as _
 from grievance_rules.i18n import join_list
 from grievance_rules.packs import Pack
@@ -95,17 +95,22 @@ def _label(kind: str, year: int, month: int) -> str:
     return str(year)
 
 
-def unknown_period_kind(kind: str) -> ValueError:
+def unknown_period_kind(kind: str, parameter: str = "period") -> ArgumentError:
     """The error for a kind of period that is none of :data:`PERIOD_KINDS`, in the chosen language.
+
+    ``parameter``: the parameter that was given it (``period``, or ``kind`` of
+    :func:`period_of`).
 
     Example:
         >>> str(unknown_period_kind("fortnight"))
-        "unknown kind of period 'fortnight'; one of day, week, month, two_months, ..."
+        "period: unknown kind of period 'fortnight'; one of day, week, month, two_months, ..."
     """
-    return ValueError(
-        _("unknown kind of period {value}; one of {kinds}").format(
-            value=repr(kind), kinds=join_list(PERIOD_KINDS)
-        )
+    return ArgumentError(
+        _("{parameter}: unknown kind of period {value}; one of {kinds}").format(
+            parameter=parameter, value=repr(kind), kinds=join_list(PERIOD_KINDS)
+        ),
+        parameter=parameter,
+        value=kind,
     )
 
 
@@ -125,7 +130,7 @@ def period_of(
             are made of these months.
 
     Raises:
-        ValueError: an unknown kind, or ``month_starts_on`` outside 1..28.
+        ArgumentError: an unknown kind, or ``month_starts_on`` outside 1 to 28 (a ValueError).
 
     Example:
         >>> period_of(dt.date(2024, 5, 8), "week").label
@@ -143,9 +148,13 @@ def period_of(
         start = day - dt.timedelta(days=offset)
         return Period(kind, start, start + dt.timedelta(days=7), f"week of {start.isoformat()}")
     if kind not in _MONTHS:
-        raise unknown_period_kind(kind)
+        raise unknown_period_kind(kind, "kind")
     if not 1 <= month_starts_on <= 28:
-        raise ValueError(f"month_starts_on must be 1..28, not {month_starts_on}")
+        raise ArgumentError(
+            _("month_starts_on must be 1 to 28, not {value}").format(value=month_starts_on),
+            parameter="month_starts_on",
+            value=month_starts_on,
+        )
     months = _MONTHS[kind]
     year, month = day.year, day.month
     if month_starts_on > 1 and day.day >= month_starts_on:

@@ -94,9 +94,10 @@ class RepeatIndex:
         check_duplicates(duplicates)
         if duplicates == "last" and last is None:
             from grievance_rules.engine.batch import last_positions  # batch imports this module
+            from grievance_rules.engine.duplicates import last_needs_a_sequence
 
             if not isinstance(items, Sequence) or isinstance(items, str | bytes):
-                raise TypeError("duplicates='last' needs the inputs as a sequence, or last=")
+                raise last_needs_a_sequence(items, last=True)
             last = last_positions(items)
         index = cls()
         seen: set[str] = set()

@@ -590,7 +590,7 @@ def ensure_coherent(order: WorkOrder, *, strict: bool = False) -> tuple[HistoryI
         >>> ensure_coherent(order)
         Traceback (most recent call last):
         ...
-        grievance_rules.errors.HistoryError: order A2: 1 history issue(s): events[0]: return decided with no undecided return request [return_decided_without_request]
+        grievance_rules.errors.HistoryError: order A2: 1 history issue: events[0]: return decided with no undecided return request [return_decided_without_request]
     """  # noqa: E501
     issues = check_history(order)
     if strict:

@@ -44,7 +44,7 @@ from grievance_rules.calendar import SHANGHAI
 from grievance_rules.engine import Assessment, ClockFinding, evaluate, plan_for
 from grievance_rules.engine.clock_time import clock_period
 from grievance_rules.engine.clocks import level_reached
-from grievance_rules.errors import CalendarRangeError, NaiveDatetimeError
+from grievance_rules.errors import ArgumentError, CalendarRangeError, NaiveDatetimeError
 from grievance_rules.i18n import gettext as _
 from grievance_rules.model import WorkOrder
 from grievance_rules.model.base import EARLIEST, LATEST
@@ -303,7 +303,12 @@ def level_change_instant(
         '2024-05-06T14:00:00+08:00'
     """
     if as_of.tzinfo is None:
-        raise NaiveDatetimeError(f"as_of {as_of.isoformat()} has no timezone")
+        raise NaiveDatetimeError(
+            _(
+                "{what} {instant} has no timezone; give an offset such as +08:00 "
+                "(no timezone is guessed)"
+            ).format(what="as_of", instant=as_of.isoformat())
+        )
     if isinstance(pack, str):
         pack = find_pack(pack)
     rule = pack.rule(rule_id)
@@ -509,7 +514,7 @@ def watch(
 
     Raises:
         NaiveDatetimeError: ``as_of`` has no timezone.
-        ValueError: ``within`` is negative.
+        ArgumentError: ``within`` is negative (a ValueError).
         CalendarRangeError: ``as_of`` plus ``within`` reaches 2200 (the end of the
             instants an order may hold).
 
@@ -533,9 +538,18 @@ def watch(
         ('分管领导', '王五')
     """
     if as_of.tzinfo is None:
-        raise NaiveDatetimeError(f"as_of {as_of.isoformat()} has no timezone")
+        raise NaiveDatetimeError(
+            _(
+                "{what} {instant} has no timezone; give an offset such as +08:00 "
+                "(no timezone is guessed)"
+            ).format(what="as_of", instant=as_of.isoformat())
+        )
     if within < dt.timedelta(0):
-        raise ValueError(f"within must not be negative, got {within}")
+        raise ArgumentError(
+            _("within must not be negative, not {value}").format(value=repr(within)),
+            parameter="within",
+            value=within,
+        )
     if not EARLIEST <= as_of < LATEST:
         raise CalendarRangeError(
             _("as_of {instant} is outside the years 1900-2199").format(instant=as_of.isoformat())

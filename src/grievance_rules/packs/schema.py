@@ -35,7 +35,7 @@ from pydantic import (
 )
 
 from grievance_rules.i18n import gettext as _
-from grievance_rules.i18n import has_chinese, join_list
+from grievance_rules.i18n import has_chinese, join_list, ngettext
 from grievance_rules.model.enums import ClosureOutcome, LeaderRole
 from grievance_rules.model.terms import TermEnum
 
@@ -892,9 +892,12 @@ class Manifest(_Decl):
     def _limitations_paired(self) -> Manifest:
         if self.limitations_zh and len(self.limitations_zh) != len(self.limitations):
             raise ValueError(
-                _(
+                ngettext(
+                    "limitations_zh has {zh} entry and limitations {en}: give one Chinese "
+                    "entry for each English one, in the same order (or none)",
                     "limitations_zh has {zh} entries and limitations {en}: give one Chinese "
-                    "entry for each English one, in the same order (or none)"
+                    "entry for each English one, in the same order (or none)",
+                    len(self.limitations_zh),
                 ).format(zh=len(self.limitations_zh), en=len(self.limitations))
             )
         return self

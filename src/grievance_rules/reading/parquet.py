@@ -66,7 +66,7 @@ from pydantic import ValidationError
 from grievance_rules.collector import paused
 from grievance_rules.errors import ReadError
 from grievance_rules.i18n import gettext as _
-from grievance_rules.i18n import join_list, join_truncated
+from grievance_rules.i18n import join_list, join_truncated, ngettext
 from grievance_rules.model import EVENT_CLASSES, Unit
 from grievance_rules.reading.long import BOOL_FIELDS, EVENT_HEADERS
 from grievance_rules.reading.problems import without_units_table
@@ -918,9 +918,12 @@ def _orphans(
             (
                 RecordProblem(
                     "",
-                    _(
-                        "{count} {table} row(s) ({rows}) for {what}, which the orders "
-                        "table does not have"
+                    ngettext(
+                        "{count} {table} row ({rows}) for {what}, which the orders "
+                        "table does not have",
+                        "{count} {table} rows ({rows}) for {what}, which the orders "
+                        "table does not have",
+                        len(rows),
                     ).format(count=len(rows), table=table, rows=shown, what=what),
                     "orphan_events" if table == "events" else "orphan_units",
                 ),

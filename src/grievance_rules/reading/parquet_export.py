@@ -35,6 +35,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from grievance_rules.atomic import put_in_place, temporary_beside
+from grievance_rules.errors import ArgumentError
+from grievance_rules.i18n import gettext as _
 from grievance_rules.model import WorkOrder
 from grievance_rules.reading.parquet import (
     EVENT_COLUMNS,
@@ -243,10 +245,14 @@ def write_parquet(
             files in ``target`` itself.
 
     Raises:
-        ValueError: ``partition_size`` below 1.
+        ArgumentError: ``partition_size`` below 1 (a ValueError).
     """
     if partition_size is not None and partition_size < 1:
-        raise ValueError(f"partition_size must be at least 1, not {partition_size}")
+        raise ArgumentError(
+            _("partition_size must be at least 1, not {value}").format(value=partition_size),
+            parameter="partition_size",
+            value=partition_size,
+        )
     folder = Path(target)
     folder.mkdir(parents=True, exist_ok=True)
     written = 0

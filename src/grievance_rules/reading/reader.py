@@ -49,7 +49,7 @@ from pydantic import ValidationError
 
 from grievance_rules.errors import ReadError
 from grievance_rules.i18n import gettext as _
-from grievance_rules.i18n import join_list, join_truncated
+from grievance_rules.i18n import join_list, join_truncated, ngettext
 from grievance_rules.model import Severity, WorkOrder, check_history
 from grievance_rules.reading.cells import id_cell
 from grievance_rules.reading.columns import ColumnMapping, TableLayout
@@ -580,9 +580,12 @@ class OrderStream(Iterable[RecordResult]):
                 if order_id is not None and order_id in twice:  # its rows were refused
                     orphaned = RecordProblem(
                         "",
-                        _(
-                            "{count} {sheet} row(s) ({rows}) for {what}, which is on rows "
-                            "{orders} of the orders sheet: not assessed with either"
+                        ngettext(
+                            "{count} {sheet} row ({rows}) for {what}, which is on rows "
+                            "{orders} of the orders sheet: not assessed with either",
+                            "{count} {sheet} rows ({rows}) for {what}, which is on rows "
+                            "{orders} of the orders sheet: not assessed with either",
+                            len(group),
                         ).format(
                             count=len(group),
                             sheet=events.sheet,
@@ -595,9 +598,12 @@ class OrderStream(Iterable[RecordResult]):
                 else:
                     orphaned = RecordProblem(
                         "",
-                        _(
-                            "{count} {sheet} row(s) ({rows}) for {what}, which the orders "
-                            "sheet does not have"
+                        ngettext(
+                            "{count} {sheet} row ({rows}) for {what}, which the orders "
+                            "sheet does not have",
+                            "{count} {sheet} rows ({rows}) for {what}, which the orders "
+                            "sheet does not have",
+                            len(group),
                         ).format(
                             count=len(group), sheet=events.sheet, rows=_row_list(group), what=what
                         ),

@@ -17,10 +17,36 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
 from grievance_rules.i18n import gettext as _
+from grievance_rules.i18n import ngettext
 from grievance_rules.model import HistoryIssue, WorkOrder
 from grievance_rules.reading.columns import field_label
 
-__all__ = ["Accepted", "ReadReport", "RecordProblem", "RecordResult", "Rejected", "SourceLocation"]
+__all__ = [
+    "Accepted",
+    "ReadReport",
+    "RecordProblem",
+    "RecordResult",
+    "Rejected",
+    "SourceLocation",
+    "read_summary",
+]
+
+
+def read_summary(source: str, records: int, accepted: int, warnings: int, rejected: int) -> str:
+    """One line: the records of ``source``, how many accepted (with warnings) and rejected.
+
+    Example:
+        >>> read_summary("orders.jsonl", 1, 1, 1, 0)
+        'orders.jsonl: 1 record, 1 accepted (1 warning), 0 rejected'
+        >>> read_summary("orders.jsonl", 2, 1, 0, 1)
+        'orders.jsonl: 2 records, 1 accepted (0 warnings), 1 rejected'
+    """
+    said = ngettext("{warnings} warning", "{warnings} warnings", warnings).format(warnings=warnings)
+    return ngettext(
+        "{source}: {records} record, {accepted} accepted ({warnings}), {rejected} rejected",
+        "{source}: {records} records, {accepted} accepted ({warnings}), {rejected} rejected",
+        records,
+    ).format(source=source, records=records, accepted=accepted, warnings=said, rejected=rejected)
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,15 +221,8 @@ class ReadReport:
 
     def summary(self) -> str:
         """One line: records, accepted, rejected, warnings."""
-        return _(
-            "{source}: {records} records, {accepted} accepted ({warnings} warnings), "
-            "{rejected} rejected"
-        ).format(
-            source=self.source,
-            records=self.records,
-            accepted=len(self.accepted),
-            warnings=self.warning_count,
-            rejected=len(self.rejected),
+        return read_summary(
+            self.source, self.records, len(self.accepted), self.warning_count, len(self.rejected)
         )
 
     def to_dict(self) -> dict[str, Any]:

@@ -48,7 +48,9 @@ from pathlib import Path
 from typing import Literal, TextIO
 
 from grievance_rules.atomic import atomic_path
+from grievance_rules.errors import ArgumentError
 from grievance_rules.i18n import gettext as _
+from grievance_rules.i18n import join_list
 from grievance_rules.reports.formatting import in_language, number
 from grievance_rules.reports.tables import (
     Cell,
@@ -188,12 +190,18 @@ def write_scorecard_csv(
         lang: ``zh`` or ``en`` (default: the current language).
 
     Raises:
-        ValueError: an unknown table.
+        ArgumentError: an unknown table (a ValueError).
     """
     with in_language(lang):
         tables = {t.name: t for t in scorecard_tables(card)}
-    if table not in tables:
-        raise ValueError(f"unknown scorecard table {table!r}; one of {', '.join(tables)}")
+        if table not in tables:
+            raise ArgumentError(
+                _("unknown scorecard table {value}; one of {tables}").format(
+                    value=repr(table), tables=join_list(tables)
+                ),
+                parameter="table",
+                value=table,
+            )
     with in_language(lang):
         _write(tables[table], file, headers)
 

@@ -25,7 +25,7 @@ import re
 from collections.abc import Iterable
 
 from grievance_rules.i18n import gettext as _
-from grievance_rules.i18n import join_list
+from grievance_rules.i18n import join_list, ngettext
 from grievance_rules.reports.formatting import (
     DASH,
     KEY_RATES,
@@ -197,9 +197,12 @@ def _scorecard_markdown(card: Scorecard) -> str:
 
 def examples_intro(count: int) -> str:
     """The sentence above the diverging orders, translated."""
-    return _(
+    return ngettext(
+        "The first {count} order on which the packs diverge: each topic with every pack's "
+        "outcome, the rules behind it and the clauses they cite.",
         "The first {count} orders on which the packs diverge: each topic with every pack's "
-        "outcome, the rules behind it and the clauses they cite."
+        "outcome, the rules behind it and the clauses they cite.",
+        count,
     ).format(count=count)
 
 
@@ -239,10 +242,14 @@ def comparison_counts_sentence(cmp: Comparison) -> str:
     excluded under every pack alike): they add up as the table below them does.
     """
     excluded = max((card.excluded for card in cmp.scorecards), default=0)
-    return _(
+    return ngettext(
+        "Inputs {inputs} = assessed {assessed} + excluded from assessment {excluded} + "
+        "rejected {rejected}; the packs diverge on {diverging} of the {judged} order not "
+        "rejected (those excluded from assessment included).",
         "Inputs {inputs} = assessed {assessed} + excluded from assessment {excluded} + "
         "rejected {rejected}; the packs diverge on {diverging} of the {judged} orders not "
-        "rejected (those excluded from assessment included)."
+        "rejected (those excluded from assessment included).",
+        cmp.assessed,
     ).format(
         inputs=cmp.inputs,
         assessed=cmp.assessed - excluded,

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from grievance_rules.calendar import SHANGHAI
 from grievance_rules.i18n import gettext as _
-from grievance_rules.i18n import pgettext
+from grievance_rules.i18n import ngettext, pgettext
 from grievance_rules.reports.csv import write_table
 from grievance_rules.reports.formatting import in_language, kind_of_finding_label, level_label
 from grievance_rules.reports.html import _e, _page, html_table
@@ -147,9 +147,12 @@ def watch_table(watch_list: WatchList, *, lang: str | None = None) -> Table:
 
 
 def _summary_line(summary: UnitSummary) -> str:
-    return _(
+    return ngettext(
+        "{unit}: {items} item, yellow {yellow}, red {red}, breached {breached}; "
+        "turning yellow {turning_yellow}, turning red {turning_red}",
         "{unit}: {items} items, yellow {yellow}, red {red}, breached {breached}; "
-        "turning yellow {turning_yellow}, turning red {turning_red}"
+        "turning yellow {turning_yellow}, turning red {turning_red}",
+        summary.items,
     ).format(
         unit=summary.unit_name,
         items=summary.items,
@@ -162,12 +165,19 @@ def _summary_line(summary: UnitSummary) -> str:
 
 
 def _heading(watch_list: WatchList) -> str:
-    return _("{pack} as of {as_of}, horizon to {until}: {items} items of {orders} orders").format(
+    items = len(watch_list.items)
+    return ngettext(
+        "{pack} as of {as_of}, horizon to {until}: {items} item of {orders}",
+        "{pack} as of {as_of}, horizon to {until}: {items} items of {orders}",
+        items,
+    ).format(
         pack=watch_list.pack,
         as_of=_when(watch_list.as_of),
         until=_when(watch_list.until),
-        items=len(watch_list.items),
-        orders=watch_list.orders,
+        items=items,
+        orders=ngettext("{orders} order", "{orders} orders", watch_list.orders).format(
+            orders=watch_list.orders
+        ),
     )
 
 

@@ -44,6 +44,8 @@ from typing import Any
 from grievance_rules.engine import Assessment, Rejection, RepeatIndex
 from grievance_rules.engine.batch import Duplicates
 from grievance_rules.engine.matching import EngineName
+from grievance_rules.errors import ArgumentError
+from grievance_rules.i18n import gettext as _
 from grievance_rules.model import WorkOrder
 from grievance_rules.model.enums import UPSTREAM_UNIT_KINDS
 from grievance_rules.packs import Pack
@@ -125,6 +127,17 @@ def _merge_rates(
     return out
 
 
+def _scored_as(pack: str, period: str, as_of: dt.datetime | None) -> str:
+    """``daye@2023-05-19, period=month, as_of=None``: what a part was scored under."""
+    instant = "None" if as_of is None else as_of.isoformat()
+    return f"{pack}, period={period}, as_of={instant}"
+
+
+def _compared_as(packs: Sequence[str], limit: int) -> str:
+    """``chengdong@2024 + daye@2023-05-19, limit=20``: what a part compared under."""
+    return f"{' + '.join(packs)}, limit={limit}"
+
+
 @dataclass(frozen=True)
 class PartialScorecard:
     """One part of the orders' scorecard under one pack, to be merged with the others.
@@ -166,12 +179,19 @@ class PartialScorecard:
         """This part and ``other`` as one (associative and commutative).
 
         Raises:
-            ValueError: the parts are of different packs, kinds of period or ``as_of``.
+            ArgumentError: the parts are of different packs, kinds of period or ``as_of``.
         """
         mine = (self.pack, self.period, self.as_of)
         theirs = (other.pack, other.period, other.as_of)
         if mine != theirs:
-            raise ValueError(f"cannot merge a scorecard of {mine} with one of {theirs}")
+            raise ArgumentError(
+                _(
+                    "cannot merge a scorecard of {mine} with one of {theirs}: parts merge "
+                    "only under one pack, kind of period and as_of"
+                ).format(mine=_scored_as(*mine), theirs=_scored_as(*theirs)),
+                parameter="other",
+                value=other,
+            )
         return replace(
             self,
             inputs=self.inputs + other.inputs,
@@ -193,10 +213,16 @@ class PartialScorecard:
         """A :class:`ScoreBook` holding this part's records (``pack``: the part's pack).
 
         Raises:
-            ValueError: ``pack`` is not the part's pack.
+            ArgumentError: ``pack`` is not the part's pack.
         """
         if pack.key != self.pack:
-            raise ValueError(f"the part was scored under {self.pack}, not {pack.key}")
+            raise ArgumentError(
+                _("the part was scored under {part}, not under {pack}").format(
+                    part=self.pack, pack=pack.key
+                ),
+                parameter="pack",
+                value=pack.key,
+            )
         book = ScoreBook(pack, period=self.period, as_of=self.as_of)
         counts: dict[_Slot, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         for slot in sorted(self.counts):
@@ -319,11 +345,13 @@ def merge_scorecards(parts: Iterable[PartialScorecard]) -> PartialScorecard:
     """Several parts as one, in any order and grouping.
 
     Raises:
-        ValueError: no parts, or parts of different packs, periods or ``as_of``.
+        ArgumentError: no parts, or parts of different packs, periods or ``as_of``.
     """
     collected = list(parts)
     if not collected:
-        raise ValueError("no partial scorecards to merge")
+        raise ArgumentError(
+            _("no partial scorecards to merge: parts is empty"), parameter="parts", value=collected
+        )
     merged: PartialScorecard = _tree(collected, PartialScorecard.merge)
     return merged
 
@@ -433,10 +461,20 @@ class PartialComparison:
         """This part and ``other`` as one (associative and commutative).
 
         Raises:
-            ValueError: parts of different packs or example limits.
+            ArgumentError: parts of different packs or example limits.
         """
         if (self.packs, self.limit) != (other.packs, other.limit):
-            raise ValueError(f"cannot merge a comparison of {self.packs} with one of {other.packs}")
+            raise ArgumentError(
+                _(
+                    "cannot merge a comparison of {mine} with one of {theirs}: parts merge "
+                    "only under the same packs, with the same limit of examples"
+                ).format(
+                    mine=_compared_as(self.packs, self.limit),
+                    theirs=_compared_as(other.packs, other.limit),
+                ),
+                parameter="other",
+                value=other,
+            )
         per_pattern = min(self.limit, 5)
         examples: dict[_Pattern, tuple[tuple[OrderKey, str], ...]] = dict(self.pattern_examples)
         for pattern, found in other.pattern_examples.items():
@@ -511,11 +549,13 @@ def merge_comparisons(parts: Iterable[PartialComparison]) -> PartialComparison:
     """Several parts of a comparison as one, in any order and grouping.
 
     Raises:
-        ValueError: no parts, or parts of different packs.
+        ArgumentError: no parts, or parts of different packs.
     """
     collected = list(parts)
     if not collected:
-        raise ValueError("no partial comparisons to merge")
+        raise ArgumentError(
+            _("no partial comparisons to merge: parts is empty"), parameter="parts", value=collected
+        )
     merged: PartialComparison = _tree(collected, PartialComparison.merge)
     return merged
 

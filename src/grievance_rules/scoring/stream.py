@@ -25,6 +25,7 @@ from grievance_rules.engine.batch import (
     last_positions,
     order_of_input,
 )
+from grievance_rules.engine.duplicates import last_needs_a_sequence
 from grievance_rules.engine.matching import EngineName
 from grievance_rules.engine.plan import PackPlan, plan_for
 from grievance_rules.errors import PackError
@@ -162,9 +163,7 @@ def assess_stream(
     """
     if duplicates == "last" and last is None:
         if not isinstance(items, Sequence) or isinstance(items, str | bytes):
-            raise TypeError(
-                "duplicates='last' needs the inputs as a sequence, or last= from a first pass"
-            )
+            raise last_needs_a_sequence(items, last=True)
         last = last_positions(items)
     parsed = (
         (

@@ -41,7 +41,7 @@ import gc
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, get_args
 
 import numpy as np
 import numpy.typing as npt
@@ -61,12 +61,14 @@ from grievance_rules.engine.batch import (
     input_rejection,
     last_positions,
 )
+from grievance_rules.engine.duplicates import last_needs_a_sequence
 from grievance_rules.engine.matching import EngineName, OrderView, check_integers, view_of
 from grievance_rules.engine.periods import tally_key
 from grievance_rules.engine.plan import PackPlan, plan_for
 from grievance_rules.engine.single import instant_of
-from grievance_rules.errors import GrievanceRulesError
-from grievance_rules.i18n import current_language, language
+from grievance_rules.errors import ArgumentError, GrievanceRulesError
+from grievance_rules.i18n import current_language, join_list, language
+from grievance_rules.i18n import gettext as _
 from grievance_rules.model import Unit, WorkOrder, ensure_coherent
 from grievance_rules.model.enums import Satisfaction
 from grievance_rules.model.handling import (
@@ -114,6 +116,9 @@ __all__ = [
 
 ScoringPath = Literal["auto", "per-order", "columnar"]
 """How scoring judges its orders: ``per-order``, ``columnar``, or ``auto`` (by size)."""
+
+SCORING_PATHS: tuple[str, ...] = get_args(ScoringPath)
+"""The values of :data:`ScoringPath`, in order."""
 
 COLUMNAR_FROM = 500
 """Inputs from which ``path="auto"`` takes the columnar path: a measured choice, not a
@@ -251,24 +256,40 @@ def choose_path(
     """Which path judges ``items``, and the items to judge (the same, perhaps buffered).
 
     Raises:
-        ValueError: the columnar path asked for with the ``durable`` engine or with
+        ArgumentError: the columnar path asked for with the ``durable`` engine or with
             several processes, or an unknown path.
     """
     if path == "per-order":
         return "per-order", items
     if path == "columnar":
         if engine != "native":
-            raise ValueError(
-                "the columnar path uses the native matcher; engine='durable' runs per order"
+            raise ArgumentError(
+                _(
+                    "path 'columnar' uses the native matcher, not engine {engine}: with it, "
+                    "give path 'per-order' or 'auto'"
+                ).format(engine=repr(engine)),
+                parameter="path",
+                value=path,
             )
         if processes > 1:
-            raise ValueError(
-                "the columnar path runs in one process; "
-                "for several, use grievance_rules.distributed (Dask)"
+            raise ArgumentError(
+                _(
+                    "path 'columnar' runs in one process, not processes={processes}: give "
+                    "path 'per-order' or 'auto', or for the columnar path on several, use "
+                    "grievance_rules.distributed (Dask)"
+                ).format(processes=processes),
+                parameter="path",
+                value=path,
             )
         return "columnar", items
-    if path != "auto":
-        raise ValueError(f"unknown path {path!r}: auto, per-order or columnar")
+    if path not in SCORING_PATHS:
+        raise ArgumentError(
+            _("unknown path {value}; one of: {paths}").format(
+                value=repr(path), paths=join_list(SCORING_PATHS)
+            ),
+            parameter="path",
+            value=path,
+        )
     if engine != "native" or processes > 1:
         return "per-order", items
     if isinstance(items, Sequence) and not isinstance(items, str | bytes):
@@ -901,9 +922,7 @@ def table_batches(
     size = BATCH_SIZE if batch_size is None else batch_size
     if duplicates == "last" and last is None:
         if not isinstance(items, Sequence) or isinstance(items, str | bytes):
-            raise TypeError(
-                "duplicates='last' needs the inputs as a sequence, or last= from a first pass"
-            )
+            raise last_needs_a_sequence(items, last=True)
         last = last_positions(items)
     plans = [plan_for(pack) for pack in packs]
     seen = DuplicateIds(duplicates, last)

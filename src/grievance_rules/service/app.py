@@ -43,7 +43,7 @@ from grievance_rules.engine.batch import INPUT_ERRORS
 from grievance_rules.engine.duplicates import DuplicateIds
 from grievance_rules.errors import GrievanceRulesError
 from grievance_rules.i18n import gettext as _
-from grievance_rules.i18n import join_list
+from grievance_rules.i18n import join_list, ngettext
 from grievance_rules.model import WorkOrder, work_order_schema
 from grievance_rules.model.base import LATEST
 from grievance_rules.operations import watch
@@ -66,6 +66,7 @@ from grievance_rules.service.inputs import (
     batch_repeats,
     date_query,
     instant_query,
+    of_records,
     order_list,
     parse_json,
     read_body,
@@ -327,13 +328,17 @@ def create_app(
             return JsonAnswer("[" + ",".join(parts) + "]")
         # as the CLI: the valid records are assessed, the others named; the counts add up
         headline = (
-            _("{bad} of {count} records are not valid orders")
+            ngettext(
+                "{bad} of {records} is not a valid order",
+                "{bad} of {records} are not valid orders",
+                len(rejected),
+            )
             if not not_assessed  # every one refused as no valid order
-            else _("{bad} of {count} records cannot be assessed")
+            else _("{bad} of {records} cannot be assessed")
         )
         head = json.dumps(
             {
-                "error": headline.format(bad=len(rejected), count=len(body)),
+                "error": headline.format(bad=len(rejected), records=of_records(len(body))),
                 "inputs": len(body),
                 "assessed": len(parts),
                 "rejected": len(rejected),

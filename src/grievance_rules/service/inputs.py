@@ -24,7 +24,7 @@ from grievance_rules.engine.duplicates import DuplicateIds
 from grievance_rules.engine.matching import check_integers, view_of
 from grievance_rules.engine.single import instant_of
 from grievance_rules.errors import FactValidationError, HistoryError, NotYetReceivedError
-from grievance_rules.i18n import N_, join_list
+from grievance_rules.i18n import N_, join_list, ngettext
 from grievance_rules.i18n import gettext as _
 from grievance_rules.model import WorkOrder
 from grievance_rules.model.base import EARLIEST, LATEST
@@ -43,6 +43,7 @@ __all__ = [
     "batch_repeats",
     "date_query",
     "instant_query",
+    "of_records",
     "order_list",
     "parse_json",
     "read_body",
@@ -351,8 +352,8 @@ def require_engine_accepts(
     if not_accepted:
         raise refused(
             422,
-            _("{bad} of {count} records cannot be assessed; nothing computed").format(
-                bad=len(not_accepted), count=count
+            _("{bad} of {records} cannot be assessed; nothing computed").format(
+                bad=len(not_accepted), records=of_records(count)
             ),
             inputs=count,
             valid=count - len(not_accepted),
@@ -412,6 +413,16 @@ def batch_repeats(
     return RepeatIndex.from_inputs(orders, duplicates="reject", as_of=instant)
 
 
+def of_records(count: int) -> str:
+    """``3 records`` (``3 条记录``): the batch a refusal counts its bad records among.
+
+    Example:
+        >>> of_records(1), of_records(2)
+        ('1 record', '2 records')
+    """
+    return ngettext("{count} record", "{count} records", count).format(count=count)
+
+
 def valid_orders(records: Sequence[Any], limits: Limits) -> list[WorkOrder]:
     """Every record valid, or a 422 naming each bad record, field and problem.
 
@@ -422,9 +433,11 @@ def valid_orders(records: Sequence[Any], limits: Limits) -> list[WorkOrder]:
     if rejected:
         raise refused(
             422,
-            _("{bad} of {count} records are not valid orders; nothing computed").format(
-                bad=len(rejected), count=len(records)
-            ),
+            ngettext(
+                "{bad} of {records} is not a valid order; nothing computed",
+                "{bad} of {records} are not valid orders; nothing computed",
+                len(rejected),
+            ).format(bad=len(rejected), records=of_records(len(records))),
             inputs=len(records),
             valid=len(orders),
             rejected=len(rejected),

@@ -44,6 +44,10 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from grievance_rules.errors import ArgumentError, NaiveDatetimeError
+from grievance_rules.i18n import gettext as _
+from grievance_rules.i18n import join_list
+
 if TYPE_CHECKING:
     from grievance_rules.engine import (
         Assessment,
@@ -142,10 +146,35 @@ def _check_state(kind: str, state: str | None) -> None:
         )
 
 
-def _instant(value: dt.datetime | str) -> dt.datetime:
-    instant = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+_INSTANT_FIELDS = frozenset({"due", "closes_at", "since"})
+"""The arguments that are instants: an aware datetime, or ISO 8601 text with an offset."""
+
+
+def _instant(name: str, value: object) -> dt.datetime:
+    """``value`` of the argument ``name`` as an instant, or the error naming both.
+
+    Raises:
+        ArgumentError: not a datetime, nor ISO 8601 text of one.
+        NaiveDatetimeError: a date and time without a UTC offset.
+    """
+    __tracebackhide__ = True
+    try:
+        instant = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+    except ValueError:
+        instant = None
+    shown = repr(value) if isinstance(value, str) else _text(value)
+    if not isinstance(instant, dt.datetime):
+        raise ArgumentError(
+            _("{name}: {value} is not an ISO 8601 date-time").format(name=name, value=shown),
+            parameter=name,
+            value=value,
+        )
     if instant.utcoffset() is None:
-        raise ValueError(f"{value!r} has no timezone; give an instant with an offset")
+        raise NaiveDatetimeError(
+            _("{name}: {value} has no UTC offset (add one, e.g. +08:00)").format(
+                name=name, value=shown
+            )
+        )
     return instant
 
 
@@ -214,8 +243,6 @@ def describe_finding(kind: str, finding: Any) -> str:
 
 
 def _same(expected: Any, actual: Any) -> bool:
-    if isinstance(actual, dt.datetime):
-        return _instant(expected) == actual
     if isinstance(actual, int | float) and isinstance(expected, int | float):
         return abs(float(actual) - float(expected)) < 1e-9
     return bool(actual == expected)
@@ -245,9 +272,13 @@ def _find(assessment: Assessment, kind: str, rule_id: str, fields: Mapping[str, 
     if kind in _STATES:
         _check_state(kind, fields.get("state"))
     wanted = _wanted(fields)
+    expected = {
+        name: _instant(name, value) if name in _INSTANT_FIELDS else value
+        for name, value in wanted.items()
+    }
     for finding in getattr(assessment, kind):
         if finding.rule_id == rule_id and all(
-            _same(value, getattr(finding, name)) for name, value in wanted.items()
+            _same(value, getattr(finding, name)) for name, value in expected.items()
         ):
             return finding
     raise _failure(assessment, kind, rule_id, wanted, "no")
@@ -278,6 +309,8 @@ def assert_deadline(
         AssertionError: no such clock; the message lists the clocks found instead.
             Or ``rule_id`` is not a clock rule of the assessment's pack, or ``state``
             not a clock's state: the message says so and lists the valid ones.
+        NaiveDatetimeError: ``due`` has no UTC offset (a ValueError).
+        ArgumentError: ``due`` is not a datetime nor ISO 8601 text of one (a ValueError).
     """
     __tracebackhide__ = True
     fields = {
@@ -312,6 +345,8 @@ def assert_window(
         AssertionError: no such finding; the message lists the windows found instead.
             Or ``rule_id`` is not a window rule of the assessment's pack, or ``state``
             not a window's state: the message says so and lists the valid ones.
+        NaiveDatetimeError: ``closes_at`` has no UTC offset (a ValueError).
+        ArgumentError: ``closes_at`` is not a datetime nor ISO 8601 text of one.
     """
     __tracebackhide__ = True
     fields = {"state": state, "closes_at": closes_at, "unit": unit}
@@ -364,6 +399,8 @@ def assert_escalation(
 
     Raises:
         AssertionError: no such escalation; the message lists the escalations found instead.
+        NaiveDatetimeError: ``since`` has no UTC offset (a ValueError).
+        ArgumentError: ``since`` is not a datetime nor ISO 8601 text of one.
     """
     __tracebackhide__ = True
     fields = {"target_unit": target_unit, "action": action, "since": since}
@@ -386,12 +423,18 @@ def assert_no_finding(
     Raises:
         AssertionError: the rule found something; the message shows what. Or the
             assessment's pack has no such rule: the message lists its rules.
-        ValueError: an unknown kind.
+        ArgumentError: an unknown kind (a ValueError).
     """
     __tracebackhide__ = True
     for kind in kinds:
         if kind not in _KINDS:
-            raise ValueError(f"assert_no_finding: unknown kind {kind!r}; one of {_KINDS}")
+            raise ArgumentError(
+                _("assert_no_finding: unknown kind {value} in kinds; one of: {kinds}").format(
+                    value=repr(kind), kinds=join_list(_KINDS)
+                ),
+                parameter="kinds",
+                value=kind,
+            )
     _check_rule(assessment, rule_id)
     found = [
         (kind, f)

@@ -38,6 +38,9 @@ from typing import Any
 from hypothesis import strategies as st
 
 from grievance_rules.calendar import SHANGHAI
+from grievance_rules.errors import ArgumentError
+from grievance_rules.i18n import gettext as _
+from grievance_rules.i18n import join_list
 from grievance_rules.model import (
     CallbackMethod,
     Category,
@@ -256,7 +259,7 @@ def _history(
     replied = closed = False
     open_return = open_extension = False
     steps = draw(st.integers(0, 10))
-    for _ in range(steps):
+    for _step in range(steps):
         at = tick()
         options = ["supervision", "redo_ordered", "external_deduction", "buck_passing_found"]
         if not closed:
@@ -310,10 +313,16 @@ def events(kind: str | None = None) -> st.SearchStrategy[EventBase]:
     00:00+08:00 with its optional fields unset.
 
     Raises:
-        ValueError: ``kind`` is not an event type.
+        ArgumentError: ``kind`` is not an event type (a ValueError).
     """
     if kind is not None and kind not in EVENT_CLASSES:
-        raise ValueError(f"events(kind={kind!r}): not an event type; one of {list(EVENT_TYPES)}")
+        raise ArgumentError(
+            _("events(kind={value}): not an event type; one of: {types}").format(
+                value=repr(kind), types=join_list(EVENT_TYPES)
+            ),
+            parameter="kind",
+            value=kind,
+        )
     kinds = st.just(kind) if kind is not None else st.sampled_from(list(EVENT_TYPES))
     return kinds.flatmap(_event_of)
 
