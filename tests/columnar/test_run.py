@@ -8,8 +8,10 @@ import pytest
 
 from grievance_rules.columnar import COLUMNS, evaluate_columnar
 from grievance_rules.engine import evaluate
+from grievance_rules.engine.plan import compile_pack
 from grievance_rules.errors import WorkOrderError
 from grievance_rules.model import WorkOrder
+from grievance_rules.packs import find_pack
 
 UNITS = [
     {"id": "ctr", "kind": "dispatch_centre"},
@@ -249,8 +251,9 @@ def test_skipped_inputs_are_rejections_like_the_per_order_batch():
 
 
 def test_deduction_ties_at_one_instant_are_taken_as_the_engine_takes_them():
-    # 城东 附件2 二、3 「过程不满意件：每件扣1分」, charged to the handling unit once an
-    # order. Two such callbacks at 10:00 with a reassignment between them: the engine
+    # 城东 附件2 二、3 「过程不满意件：每件扣1分」, charged to the handling unit, under the
+    # reading that counts an order once whatever units it passed (annex2_once_per: order).
+    # Two such callbacks at 10:00 with a reassignment between them: the engine
     # orders occurrences at one instant by their labels, so "event 11 (callback)" (held
     # by comm2 after the reassignment) comes before "event 9 (callback)" (held by comm).
     at = "2024-05-08T10:00:00+08:00"
@@ -284,11 +287,20 @@ def test_deduction_ties_at_one_instant_are_taken_as_the_engine_takes_them():
         }
     )
     rule = "CD-A2.3.process-unsatisfied"
-    (engine,) = [d for d in evaluate(order, "chengdong").deductions if d.rule_id == rule]
-    (row,) = [r for r in evaluate_columnar([order], "chengdong").findings if r[2] == rule]
+    once = compile_pack(find_pack("chengdong").with_parameters({"annex2_once_per": "order"}))
+    (engine,) = [d for d in evaluate(order, once).deductions if d.rule_id == rule]
+    (row,) = [r for r in evaluate_columnar([order], once).findings if r[2] == rule]
     assert (engine.unit, engine.points) == ("comm2", -1.0)
     found = dict(zip(COLUMNS, row, strict=True))
     assert (found["unit"], found["points"], found["start_us"]) == ("comm2", -1.0, _us(at))
+    # the pack's reading (once for each unit charged): each village's own 过程不满意件, in
+    # the same order on both paths (comm2's label first)
+    engine_found = [
+        (d.unit, d.points) for d in evaluate(order, "chengdong").deductions if d.rule_id == rule
+    ]
+    rows = [r for r in evaluate_columnar([order], "chengdong").findings if r[2] == rule]
+    assert engine_found == [("comm2", -1.0), ("comm", -1.0)]
+    assert [(r[5], r[12]) for r in rows] == engine_found
 
 
 def _extended_order(oid: str, granted_at: str, new_deadline: str) -> WorkOrder:

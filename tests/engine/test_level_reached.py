@@ -106,6 +106,7 @@ def test_the_trace_says_how_the_instant_was_computed() -> None:
         "counted clock CD-7.continuation#0 reached red (0.75 of its period, parameter "
         "warning_red: 1575 of 2100 minutes of office time from its start "
         "2024-05-06T09:00:00+08:00) at 2024-05-09T15:45:00+08:00",
+        "c07 is a village_community: the rule is for village_community",
     )
 
 

@@ -118,7 +118,7 @@ def test_late_and_redo_points_are_chengdongs_alone(packs: dict[str, Pack]) -> No
     assert (overdue.rule_id, overdue.points, overdue.limit) == (
         "CD-A2.1.overdue",
         -1.0,
-        "-1 per order (counted once)",
+        "-1 per order and unit charged (counted once each)",
     )
     assert overdue.quote == "超期件：超期回复或回退，每件扣1分"
     assert "window CD-2.return-window [return] late" in (overdue.trigger or "")
@@ -413,7 +413,7 @@ def test_under_zh_the_cells_are_chinese_worded_as_the_pack_readmes() -> None:
     ) in markdown
     # CD-A2.7: 区重办 1 point, doubled for each later redo; CD-A2.1: 1 point, once an order.
     assert "`CD-A2.7.redo-district`：首次扣1分，此后每次加倍" in markdown
-    assert "`CD-A2.1.overdue`：每件扣1分（只计一次）" in markdown
+    assert "`CD-A2.1.overdue`：每件扣1分（每个被扣分单位各计一次）" in markdown
     assert "  - 止算：签收（须由同一单位）" in markdown
     # both readings of 三（六）「当日回复的投诉件」 are rules (callback_orders picks one)
     assert (

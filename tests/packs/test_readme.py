@@ -189,7 +189,7 @@ def test_chengdong_in_chinese() -> None:
     ) in rows
     assert (
         "| CD-A2.1 | 附件2 二、1 超期件 | `CD-A2.1.overdue` | 扣加分 "
-        "| 扣1分，每件工单只计一次，只计入：属地 |"
+        "| 扣1分，每件工单在每个单位各计一次，只计入：属地 |"
     ) in rows
     assert (
         "| CD-A2.7 | 附件2 二、7（1）区重办 | `CD-A2.7.redo-district` | 扣加分 "

@@ -50,6 +50,7 @@ from grievance_rules.columnar.instants import (
 from grievance_rules.columnar.timeline import timeline_of
 from grievance_rules.engine.clocks import compile_where
 from grievance_rules.errors import GrievanceRulesError
+from grievance_rules.model.handling import unit_kind
 from grievance_rules.packs.schema import ClockRule, EventRef, ParamRef
 
 __all__ = ["Findings", "clock_rows", "clock_rows_loop", "unsupported"]
@@ -316,6 +317,11 @@ def clock_rows(
         if plan.calendar.office_hours is None:
             return [], fallback  # the engine warns (no_office_hours) and reports no clock
         keep = _start_filter(batch, rule.only_if_start, r_start)
+        r_order, r_k0, r_start, r_ends, r_unit, r_standin = (
+            a[keep] for a in (r_order, r_k0, r_start, r_ends, r_unit, r_standin)
+        )
+    if rule.for_unit_kind:  # per assignment: each clock's unit is the assigned one
+        keep = _of_kinds(batch, rule.for_unit_kind, r_order, r_unit)
         r_order, r_k0, r_start, r_ends, r_unit, r_standin = (
             a[keep] for a in (r_order, r_k0, r_start, r_ends, r_unit, r_standin)
         )
@@ -743,6 +749,21 @@ def _stop_rows(batch: OrderBatch, rule: ClockRule, *, excepting: bool) -> Int64s
     return found
 
 
+def _of_kinds(batch: OrderBatch, kinds: tuple[str, ...], order: Int64s, unit: Int64s) -> Bools:
+    """Which clocks ``for_unit_kind`` keeps: their (assigned) unit is of one of ``kinds``."""
+    frame = batch.frame
+    orders = batch.orders
+    verdicts: dict[tuple[int, int], bool] = {}
+    keep = np.zeros(len(order), dtype=bool)
+    for k, key in enumerate(zip(order.tolist(), unit.tolist(), strict=True)):
+        verdict = verdicts.get(key)
+        if verdict is None:
+            i, code = key
+            verdict = verdicts[key] = unit_kind(orders[i], frame.unit_name(code)) in kinds
+        keep[k] = verdict
+    return keep
+
+
 def _start_filter(batch: OrderBatch, only_if_start: str, start: Int64s) -> Bools:
     """Which clocks ``only_if_start`` keeps (``after_hours``: over the batch at once)."""
     cal = batch.plan.calendar
@@ -850,6 +871,9 @@ def _order_clocks(
         else:
             inside = rule.only_if_start == "inside_office_hours"
             runs = [run for run in runs if cal.in_office_hours(run[0]) == inside]
+    if rule.for_unit_kind:
+        order = batch.orders[i]
+        runs = [run for run in runs if unit_kind(order, run[2]) in rule.for_unit_kind]
     as_of = batch.instants[i]
     out = []
     for occurrence, (start, k0, assigned, ends, standin) in enumerate(runs):

@@ -28,7 +28,8 @@ from grievance_rules.columnar.findings import Columns, Filler, Row, block, full
 from grievance_rules.columnar.instants import from_us, to_us
 from grievance_rules.engine.clocks import LevelReached, level_reached, warning_of
 from grievance_rules.engine.condition_tree import count_threshold
-from grievance_rules.engine.conditions import deduction_points
+from grievance_rules.engine.conditions import counted_once, deduction_points
+from grievance_rules.model.handling import unit_kind
 from grievance_rules.packs.schema import (
     AllOf,
     AnyOf,
@@ -604,6 +605,8 @@ def escalation_rows(
             unit = next((u.id for u in order.units if u.kind._value_ == "dispatch_centre"), None)
         else:
             unit = None
+        if rule.for_unit_kind and unit_kind(order, unit) not in rule.for_unit_kind:
+            continue  # for another kind of unit than the target's
         rows.append(
             (i, order.id, rule.id, "escalation", 0, unit or "", "due", to_us(since), -1, -1, "",
              _NAN, _NAN, "columnar", -1)
@@ -631,6 +634,8 @@ def _escalations_over_batch(
             unit = frame.unit_name(code if code >= 0 else int(frame.first_handling[i]))
         elif target == "dispatch_centre":
             unit = next((u.id for u in order.units if u.kind._value_ == "dispatch_centre"), None)
+        if rule.for_unit_kind and unit_kind(order, unit) not in rule.for_unit_kind:
+            continue  # for another kind of unit than the target's
         rows.append(
             (i, order.id, rule.id, "escalation", 0, unit or "", "due", at, -1, -1, "",
              _NAN, _NAN, "columnar", -1)
@@ -670,8 +675,9 @@ def deduction_rows(
             continue
         if len(triggers) > 1:
             found.sort(key=lambda o: (o.at, o.label))
-        if rule.once_per_order and len(found) > 1:
-            found = found[:1]
+        once = rule.counted_once_per
+        if once is not None and len(found) > 1:
+            found = counted_once(found, batch.value(once, i), lambda o: _charged(o, rule.charge))
         rows.extend(_deductions(batch, i, rule, found))
     return rows, fallback
 
@@ -735,9 +741,11 @@ def _event_booked(
     events: list[Any],
 ) -> list[Row]:
     """The rows one order's matched events book (as :func:`_deductions` books them)."""
-    if rule.once_per_order:
-        found = found[:1]
-    frame = batch.frame
+    once = rule.counted_once_per
+    if once is not None and len(found) > 1:
+        found = counted_once(
+            found, batch.value(once, i), lambda o: _event_charged(batch, i, rule, o[1], o[2])
+        )
     base = None if rule.points == "from_event" else float(batch.value(rule.points, i))
     cap = None if rule.cap is None else float(batch.value(rule.cap, i))
     own = (
@@ -749,14 +757,32 @@ def _event_booked(
     rows: list[Row] = []
     for seq, (sequence, _raw, points, _capped) in enumerate(booked):
         at, row, code, _index = found[sequence - 1]
-        if rule.charge == "handling_unit":
-            unit = frame.unit_name(code if code >= 0 else int(frame.first_handling[i]))
-        elif rule.charge == "trigger_unit":
-            unit = events[row].unit
-        else:
-            unit = getattr(events[row], "subject_unit", None)
+        unit = _event_charged(batch, i, rule, row, code)
         rows.append(_deduction_row(batch, i, rule, seq, unit, at, points))
     return rows
+
+
+def _event_charged(
+    batch: OrderBatch, i: int, rule: DeductionRule, row: int, code: int
+) -> str | None:
+    """The unit a deduction charges for a matched event (global ``row``, handling ``code``)."""
+    frame = batch.frame
+    if rule.charge == "handling_unit":
+        return frame.unit_name(code if code >= 0 else int(frame.first_handling[i]))
+    event = frame.events[row]
+    if rule.charge == "trigger_unit":
+        unit: str | None = event.unit
+        return unit
+    return getattr(event, "subject_unit", None)
+
+
+def _charged(occurrence: _Occ, charge: str) -> str | None:
+    """The unit a deduction charges for an occurrence (its rule's ``charge``)."""
+    if charge == "handling_unit":
+        return occurrence.handling
+    if charge == "trigger_unit":
+        return occurrence.unit
+    return occurrence.subject
 
 
 def _deduction_row(
@@ -790,10 +816,6 @@ def _deductions(batch: OrderBatch, i: int, rule: DeductionRule, found: list[_Occ
     )
     for seq, (sequence, _raw, points, _capped) in enumerate(booked):
         occurrence = found[sequence - 1]
-        unit = {
-            "handling_unit": occurrence.handling,
-            "trigger_unit": occurrence.unit,
-            "subject_unit": occurrence.subject,
-        }[rule.charge]
+        unit = _charged(occurrence, rule.charge)
         rows.append(_deduction_row(batch, i, rule, seq, unit, to_us(occurrence.at), points))
     return rows

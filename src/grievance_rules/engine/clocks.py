@@ -35,8 +35,9 @@ from grievance_rules.engine.clock_time import clock_period, time_line_us
 from grievance_rules.engine.matching import any_of
 from grievance_rules.errors import GrievanceRulesError
 from grievance_rules.i18n import current_language, language
-from grievance_rules.model import in_shanghai, instant_text
+from grievance_rules.model import WorkOrder, in_shanghai, instant_text
 from grievance_rules.model.events import EventBase
+from grievance_rules.model.handling import unit_kind
 from grievance_rules.packs import Pack
 from grievance_rules.packs.schema import ClockRule, EventRef, ParamRef, WarningLevel, WindowRule
 
@@ -45,6 +46,7 @@ __all__ = [
     "compile_where",
     "evaluate_clock",
     "evaluate_window",
+    "for_unit_kind_text",
     "level_reached",
     "warning_of",
     "where_holds",
@@ -439,6 +441,11 @@ class _Run(NamedTuple):
     """Position of the event that took the order from the unit (per assignment)."""
 
 
+def for_unit_kind_text(order: WorkOrder, unit: str | None, kinds: Sequence[str]) -> str:
+    """The trace line of a rule's ``for_unit_kind`` met by the unit a finding is about."""
+    return f"{unit} is a {unit_kind(order, unit)}: the rule is for {','.join(kinds)}"
+
+
 def _assignment_runs(ev: Evaluation, rule: ClockRule) -> list[_Run]:
     """One run per assignment.
 
@@ -543,6 +550,9 @@ def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
         else:
             inside = rule.only_if_start == "inside_office_hours"
             runs = [run for run in runs if ev.calendar.in_office_hours(run.start) == inside]
+    if rule.for_unit_kind:  # (per assignment: each run's unit is the assigned one)
+        kinds = rule.for_unit_kind
+        runs = [run for run in runs if unit_kind(ev.order, run.unit) in kinds]
     for occurrence, run in enumerate(runs):
         start, k0, standin = run.start, run.k0, run.standin
         trace: list[str] = []
@@ -559,6 +569,8 @@ def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
         if run.unit is not None:
             unit: str | None = run.unit
             trace.append(f"the assignment of {unit}: its own clock, stopped by its own events")
+            if rule.for_unit_kind:
+                trace.append(for_unit_kind_text(ev.order, unit, rule.for_unit_kind))
         elif standin is not None:
             unit = standin.unit
         elif rule.charge == "start_unit" and k0 is not None:

@@ -9,8 +9,8 @@ since when, and which occurrences made it hold.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
-from typing import Any, NamedTuple
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, NamedTuple, TypeVar
 
 from grievance_rules.engine._context import Evaluation
 from grievance_rules.engine.assessment import (
@@ -19,13 +19,19 @@ from grievance_rules.engine.assessment import (
     EscalationFinding,
     RecordFinding,
 )
-from grievance_rules.engine.clocks import LevelReached, level_reached, warning_of
+from grievance_rules.engine.clocks import (
+    LevelReached,
+    for_unit_kind_text,
+    level_reached,
+    warning_of,
+)
 from grievance_rules.engine.condition_tree import (
     Holding,
     count_threshold,
     parameter_note,
 )
 from grievance_rules.model import in_shanghai, instant_text
+from grievance_rules.model.handling import unit_kind
 from grievance_rules.packs.schema import (
     Condition,
     DeductionRule,
@@ -41,6 +47,7 @@ from grievance_rules.packs.schema import (
 __all__ = [
     "Occurrence",
     "count_threshold",
+    "counted_once",
     "evaluate_deduction",
     "evaluate_escalation",
     "evaluate_record",
@@ -320,10 +327,15 @@ def evaluate_escalation(ev: Evaluation, rule: EscalationRule) -> list[Escalation
     if not holding.holds:
         return []
     since = holding.since or ev.order.received_at
+    target = _unit_of(ev, rule.target, since, holding.counted)
     trace = (
         *holding.notes,
         *(f"counted {o.label} at {instant_text(o.at)}" for o in holding.counted),
     )
+    if rule.for_unit_kind:  # for the target's kind only (the unit concerned, not the first)
+        if unit_kind(ev.order, target) not in rule.for_unit_kind:
+            return []
+        trace = (*trace, for_unit_kind_text(ev.order, target, rule.for_unit_kind))
     return [
         EscalationFinding(
             rule_id=rule.id,
@@ -333,7 +345,7 @@ def evaluate_escalation(ev: Evaluation, rule: EscalationRule) -> list[Escalation
             action=rule.action,
             actor_role=rule.actor.role,
             actor_body=rule.actor.body,
-            target_unit=_unit_of(ev, rule.target, since, holding.counted),
+            target_unit=target,
             target_role=rule.target.role,
             target_body=rule.target.body,
             since=in_shanghai(since),
@@ -384,6 +396,42 @@ def deduction_points(
         yield sequence, raw, points, capped
 
 
+_T = TypeVar("_T")
+
+
+def counted_once(found: list[_T], once_per: str, charged: Callable[[_T], object]) -> list[_T]:
+    """The occurrences a deduction with ``once_per`` counts, in the order given (time order).
+
+    The first (``order``), or the first charged to each unit (``order_and_unit``): the
+    one statement of ``once_per``, for the engine and the columnar kernel.
+
+    Example:
+        >>> counted_once(["a1", "b1", "a2"], "order_and_unit", lambda o: o[0])
+        ['a1', 'b1']
+        >>> counted_once(["a1", "b1", "a2"], "order", lambda o: o[0])
+        ['a1']
+    """
+    if once_per == "order":
+        return found[:1]
+    seen: set[object] = set()
+    kept = []
+    for occurrence in found:
+        unit = charged(occurrence)
+        if unit not in seen:
+            seen.add(unit)
+            kept.append(occurrence)
+    return kept
+
+
+def _charged(occurrence: Occurrence, charge: str) -> str | None:
+    """The unit a deduction charges for an occurrence (its rule's ``charge``)."""
+    if charge == "handling_unit":
+        return occurrence.handling
+    if charge == "trigger_unit":
+        return occurrence.unit
+    return occurrence.subject
+
+
 def evaluate_deduction(ev: Evaluation, rule: DeductionRule) -> list[DeductionFinding]:
     """One finding per occurrence, with progression and cap applied."""
     if not ev.switched_on(rule.runs_if):
@@ -401,8 +449,9 @@ def evaluate_deduction(ev: Evaluation, rule: DeductionRule) -> list[DeductionFin
         found.sort(key=_in_time_order)
     if not found:
         return []
-    if rule.once_per_order and len(found) > 1:
-        found = found[:1]
+    once = rule.counted_once_per
+    if once is not None and len(found) > 1:
+        found = counted_once(found, ev.value(once), lambda o: _charged(o, rule.charge))
     findings = []
     base = None if rule.points == "from_event" else float(ev.value(rule.points))
     cap = None if rule.cap is None else float(ev.value(rule.cap))
@@ -422,11 +471,7 @@ def evaluate_deduction(ev: Evaluation, rule: DeductionRule) -> list[DeductionFin
             trace.append(
                 f"capped at {cap:g} per order{parameter_note(rule.cap)}: {raw:g} becomes {points:g}"
             )
-        unit = {
-            "handling_unit": occurrence.handling,
-            "trigger_unit": occurrence.unit,
-            "subject_unit": occurrence.subject,
-        }[rule.charge]
+        unit = _charged(occurrence, rule.charge)
         trace.append(f"charged to {rule.charge.replace('_', ' ')}: {unit}")
         if rule.assesses is not None and points != 0:
             scope = str(ev.value(rule.assesses))

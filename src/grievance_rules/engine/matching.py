@@ -33,7 +33,7 @@ from grievance_rules.i18n import gettext as _
 from grievance_rules.i18n import join_list
 from grievance_rules.model import WorkOrder
 from grievance_rules.model.events import EVENT_CLASSES, EventBase
-from grievance_rules.model.handling import event_indices_as_of, handling_units
+from grievance_rules.model.handling import event_indices_as_of, handling_units, unit_kind
 from grievance_rules.packs.schema import EventRef, Selector, Trigger
 
 if TYPE_CHECKING:
@@ -286,13 +286,7 @@ class OrderView:
 
     def first_handler_kind(self) -> str | None:
         """The kind of the first unit the order was sent to (the last unit of that id)."""
-        first = next((unit for unit in self.handling if unit is not None), None)
-        if first is None:
-            return None
-        for unit in reversed(self.order.units):
-            if unit.id == first:
-                return unit.kind._value_  # (.value, without enum's property)
-        return None
+        return unit_kind(self.order, next((u for u in self.handling if u is not None), None))
 
 
 @dataclass(frozen=True)

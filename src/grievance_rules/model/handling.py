@@ -20,6 +20,7 @@ __all__ = [
     "excluded_by_flag",
     "excluded_from_assessment",
     "handling_units",
+    "unit_kind",
 ]
 
 _TRANSFERS = ("dispatched", "reassigned")
@@ -120,3 +121,24 @@ def handling_units(
             current = event.unit
         result.append(current)
     return result
+
+
+def unit_kind(order: WorkOrder, unit: str | None) -> str | None:
+    """The kind of one of the order's units (the last listed of that id), else ``None``.
+
+    What a rule's ``for_unit_kind`` tests, and ``applies_to.unit_kind`` of the first
+    handling unit.
+
+    Example:
+        >>> order = WorkOrder.model_validate({"id": "1", "channel": "app", "category": "咨询",
+        ...     "received_at": "2024-05-06T09:12:00+08:00",
+        ...     "units": [{"id": "c07", "kind": "village_community"}]})
+        >>> unit_kind(order, "c07"), unit_kind(order, "o01")
+        ('village_community', None)
+    """
+    if unit is None:
+        return None
+    for listed in reversed(order.units):
+        if listed.id == unit:
+            return listed.kind._value_  # (.value, without enum's property)
+    return None

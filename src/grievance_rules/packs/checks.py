@@ -170,6 +170,14 @@ class Checker:
                 self.condition(rule, rule.when, "when")
                 self.target(rule, rule.actor, "actor")
                 self.target(rule, rule.target, "target")
+                if rule.for_unit_kind:
+                    self.unit_kinds(rule, rule.for_unit_kind, "for_unit_kind")
+                    if rule.target.unit == "none":
+                        raise self.fail(
+                            rule,
+                            "for_unit_kind",
+                            _("is tested on the target unit: give the target a unit"),
+                        )
             elif isinstance(rule, RecordRule):
                 if rule.when is not None:
                     self.condition(rule, rule.when, "when")
@@ -212,6 +220,21 @@ class Checker:
                     value=repr(value), allowed=allowed
                 ),
             )
+
+    def unit_kinds(
+        self, rule: Rule, kinds: Sequence[str], path: str, *, handling: bool = False
+    ) -> None:
+        """Known unit kinds (``handling``: kinds of handling unit, not centres)."""
+        for i, kind in enumerate(kinds):
+            self.enum_value(rule, f"{path}.{i}", enums.UnitKind, kind)
+            if handling and enums.UnitKind(kind).is_upstream:
+                raise self.fail(
+                    rule,
+                    f"{path}.{i}",
+                    _("{kind} dispatches or oversees: no order is assigned to it").format(
+                        kind=repr(kind)
+                    ),
+                )
 
     def selector(self, rule: Rule, selector: Selector, path: str) -> None:
         """An ``applies_to`` selector names known values and order fields."""
@@ -603,6 +626,14 @@ class Checker:
                 raise self.fail(
                     rule, f"start_else.{i}.where.{name}", _("reads the event's own fields only")
                 )
+        if rule.for_unit_kind:
+            self.unit_kinds(rule, rule.for_unit_kind, "for_unit_kind", handling=True)
+            if not rule.per_assignment:
+                raise self.fail(
+                    rule,
+                    "for_unit_kind",
+                    _("is tested on each assignment's unit: goes with per_assignment: true"),
+                )
         if rule.start_else and (rule.per_assignment or not isinstance(rule.start, EventRef)):
             raise self.fail(
                 rule,
@@ -707,6 +738,19 @@ class Checker:
                 )
         for other in rule.same_occurrence_as:
             self.reference(rule, [other], DeductionRule, "same_occurrence_as")
+        if rule.once_per is not None:
+            for value in self.param(rule, rule.once_per, "once_per"):
+                if value not in ("order", "order_and_unit"):
+                    raise self.fail(
+                        rule,
+                        "once_per",
+                        self.of_value(
+                            rule.once_per,
+                            _("must be order or order_and_unit, got {value}").format(
+                                value=repr(value)
+                            ),
+                        ),
+                    )
         if rule.assesses is not None:
             kinds = {member.value for member in enums.UnitKind}
             for value in self.param(rule, rule.assesses, "assesses"):

@@ -652,6 +652,11 @@ class _Reader:
                 self.used_zh[ref.param] = _value(self.pack, ref.param, value, "zh")
         return value
 
+    def once_per(self, rule: DeductionRule) -> Any:
+        """How a deduction counts an order once (its ``once_per`` on the date), or ``None``."""
+        once = rule.counted_once_per
+        return None if once is None else self.value(once)
+
     def duration(
         self, spec: Any, convention: Any, half_day: Any
     ) -> tuple[str, str, str | None, str]:
@@ -673,6 +678,9 @@ class _Reader:
         self.used_zh = {}
         facts: dict[str, Any] = {}
         applies = _selector(rule.applies_to) or "all orders"
+        if isinstance(rule, ClockRule | EscalationRule) and rule.for_unit_kind:
+            unit = "each assigned unit" if isinstance(rule, ClockRule) else "the target unit"
+            applies += f"; {unit} of kind {' or '.join(rule.for_unit_kind)}"
         if isinstance(rule, ClockRule):
             facts = self.clock(rule)
             if rule.only_if_start is not None:
@@ -745,6 +753,13 @@ class _Reader:
         """The shown fields of :meth:`side` in 简体中文 (inside ``language("zh")``)."""
         words = self.zh_words
         applies = _selector_zh(rule.applies_to) or pgettext("pack diff", "all orders")
+        if isinstance(rule, ClockRule | EscalationRule) and rule.for_unit_kind:
+            kinds = "、".join(_term("unit_kind", kind) for kind in rule.for_unit_kind)
+            applies += "；" + (
+                pgettext("pack diff", "each assigned unit that is {kinds}")
+                if isinstance(rule, ClockRule)
+                else pgettext("pack diff", "the target unit being {kinds}")
+            ).format(kinds=kinds)
         shown: dict[str, str] = {}
         if isinstance(rule, ClockRule):
             shown = self.clock_zh(rule)
@@ -887,8 +902,10 @@ class _Reader:
         points = _points(float(self.value(rule.points)))
         if rule.progression is not None:
             limit = pgettext("pack diff", "{points} the first time, doubled each later time")
-        elif rule.once_per_order:
+        elif self.once_per(rule) == "order":
             limit = pgettext("pack diff", "{points} per order (counted once)")
+        elif self.once_per(rule) == "order_and_unit":
+            limit = pgettext("pack diff", "{points} per order and unit charged (counted once each)")
         else:
             limit = pgettext("pack diff", "{points} per occurrence")
         limit = limit.format(points=points)
@@ -945,8 +962,10 @@ class _Reader:
         facts["points"] = points
         if rule.progression is not None:
             limit = f"{points:+g} the first time, doubled each later time"
-        elif rule.once_per_order:
+        elif self.once_per(rule) == "order":
             limit = f"{points:+g} per order (counted once)"
+        elif self.once_per(rule) == "order_and_unit":
+            limit = f"{points:+g} per order and unit charged (counted once each)"
         else:
             limit = f"{points:+g} per occurrence"
         if rule.cap is not None:

@@ -394,6 +394,12 @@ def _clock(pack: Pack, rule: ClockRule, lang: Language, only: str | None = None)
         notes.append(pgettext("pack README", "a limit for each {event}").format(event=start))
     if rule.per_assignment:
         notes.append(pgettext("pack README", "each unit the order is sent to on its own"))
+    if rule.for_unit_kind:
+        notes.append(
+            pgettext("pack README", "only for a unit that is {kinds}").format(
+                kinds=_unit_kinds(lang, ",".join(rule.for_unit_kind))
+            )
+        )
     if rule.only_if_start == "after_hours":
         notes.append(
             pgettext("pack README", "only when it starts on a day off or out of office hours")
@@ -468,8 +474,13 @@ def _what_rule(pack: Pack, rule: Rule, lang: Language) -> str:
             text = _points(rule.points)
         if rule.progression is not None:
             text += pgettext("pack README", ", doubling with each later occurrence")
-        if rule.once_per_order:
+        once = rule.counted_once_per
+        if isinstance(once, ParamRef):
+            text += pgettext("pack README", ", {how}").format(how=_values(pack, once.param, lang))
+        elif once == "order":
             text += pgettext("pack README", ", once per order")
+        elif once == "order_and_unit":
+            text += pgettext("pack README", ", once per order for each unit charged")
         if rule.cap is not None:
             cap = (
                 _values(pack, rule.cap.param, lang)
@@ -507,7 +518,12 @@ def _what_rule(pack: Pack, rule: Rule, lang: Language) -> str:
             action=_who(lang, rule.action, rule.actor, rule.target),
         )
     assert isinstance(rule, EscalationRule)
-    return _who(lang, rule.action, rule.actor, rule.target)
+    text = _who(lang, rule.action, rule.actor, rule.target)
+    if rule.for_unit_kind:
+        text += pgettext("pack README", ", only where that unit is {kinds}").format(
+            kinds=_unit_kinds(lang, ",".join(rule.for_unit_kind))
+        )
+    return text
 
 
 def _party(lang: Language, party: Target) -> str:

@@ -535,6 +535,11 @@ class ClockRule(_RuleBase):
     assignment (a dispatch-started clock) or its own first start event, stopped only
     by its own stop events; a unit the order is taken from is no longer charged (its
     clock ends there: breached only if it was already due)."""
+    for_unit_kind: tuple[str, ...] = ()
+    """With ``per_assignment``: the kinds of unit the clock is for, tested on each
+    assignment's own unit: only the assignments of a unit of these kinds get a clock
+    (城东's hour binds the 属地 unit holding the order, whichever unit had it first).
+    ``applies_to.unit_kind`` tests the order's first handling unit instead."""
 
     @field_validator("no_later_than", mode="before")
     @classmethod
@@ -584,8 +589,14 @@ class DeductionRule(_RuleBase):
     cap: Annotated[float, Field(gt=0)] | ParamRef | None = None
     """The most (in absolute value) this rule may deduct on one order; a number or a
     dated parameter."""
+    once_per: Literal["order", "order_and_unit"] | ParamRef | None = None
+    """Count the order once however many occurrences it has ("每件": per order): ``order``
+    keeps its first occurrence, whatever unit it is charged to; ``order_and_unit`` the
+    first occurrence charged to each unit (a unit's own late clocks count once, another
+    unit's still count: 附件2 scores each village's own 超期件). A dated parameter may
+    hold either."""
     once_per_order: bool = False
-    """Count the order once however many occurrences it has ("每件": per order)."""
+    """The older spelling of ``once_per: order`` (``true``); not with ``once_per``."""
     assesses: str | ParamRef | None = None
     """The unit kinds the points count for (comma-separated, or ``all``; a parameter):
     a finding charged to another kind of unit is kept, with 0 points, so that period
@@ -595,6 +606,20 @@ class DeductionRule(_RuleBase):
     runs_if: ParamIs | None = None
     """Deduct only while a parameter has a value on the order's judged date (a reading
     that switches the rule on: the other reading of a clause, as a second rule)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _once_per_spelled_once(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "once_per_order" in data and "once_per" in data:
+            raise ValueError(_("give once_per or once_per_order (the older spelling), not both"))
+        return data
+
+    @property
+    def counted_once_per(self) -> Literal["order", "order_and_unit"] | ParamRef | None:
+        """How the rule counts an order once: ``once_per``, or ``order`` for ``once_per_order``."""
+        if self.once_per is not None:
+            return self.once_per
+        return "order" if self.once_per_order else None
 
 
 class EscalationRule(_RuleBase):
@@ -606,6 +631,11 @@ class EscalationRule(_RuleBase):
     """What happens, in the document's words (约谈, 提级办理, 现场督办)."""
     actor: Target
     target: Target = Target()
+    for_unit_kind: tuple[str, ...] = ()
+    """The kinds of unit the escalation is for, tested on its target unit: it is due
+    only when the unit it targets is of one of these kinds (城东's 面复 by a village's
+    挂包领导, an office's 分管领导: the unit that handled the order, whichever had it
+    first). ``applies_to.unit_kind`` tests the order's first handling unit instead."""
 
 
 class RecordRule(_RuleBase):

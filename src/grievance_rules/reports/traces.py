@@ -233,6 +233,16 @@ def _not_assessed(m: re.Match[str]) -> str:
     return text
 
 
+def _for_unit_kind(m: re.Match[str]) -> str:
+    """A rule's ``for_unit_kind`` met by the unit a finding is about (a clock's, a target)."""
+    unit, kind, kinds = m.groups()
+    return _("{unit} is a {kind}: the rule is for {kinds}").format(
+        unit=_unit(unit),
+        kind=unit_kind_label(kind),
+        kinds=join_list(unit_kind_label(k) for k in kinds.split(",")),
+    )
+
+
 def _capped_per_order(m: re.Match[str]) -> str:
     cap, parameter, raw, points = m.groups()
     text = _("capped at {cap} per order: {raw} becomes {points}").format(
@@ -501,6 +511,10 @@ _LINES: tuple[tuple[re.Pattern[str], _Render], ...] = (
             r"(?P<unit>\S+) is an? (\w+); the points count for (\S+) only(?:, parameter (\S+))?: 0"
         ),
         _not_assessed,
+    ),
+    (
+        re.compile(r"(?P<unit>\S+) is an? (\w+): the rule is for (\S+)"),
+        _for_unit_kind,
     ),
     # the notes of conditions (engine.condition_tree)
     (

@@ -349,6 +349,9 @@ def _plan(pack: Pack, rule: ClockRule | WindowRule) -> _Plan:
 
     shaper = _Shaper(pack, rule)
     alternatives = _alternatives(rule.applies_to)
+    if isinstance(rule, ClockRule) and rule.for_unit_kind:  # the one handler's kind, too
+        unit = _Alternative(unit_kind=rule.for_unit_kind)
+        alternatives = [m for a in alternatives if (m := a.merge(unit)) is not None]
     if not alternatives:
         raise shaper.fail("applies_to", "no order can match it")
     if isinstance(rule, ClockRule):
