@@ -42,6 +42,7 @@ __all__ = [
     "id_cell",
     "instant_cell",
     "list_cell",
+    "shown_cell",
     "text_cell",
 ]
 
@@ -63,6 +64,58 @@ _OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
 _SEPARATORS = re.compile(r"[,，;；、|]")
 _TRUE = frozenset({"true", "yes", "y", "1", "是", "有", "已", "√", "✓", "已解决", "解决", "通过"})
 _FALSE = frozenset({"false", "no", "n", "0", "否", "无", "未", "×", "✗", "未解决", "不通过"})
+
+
+def _quoted(text: str) -> str:
+    """Text in quotes as ``repr`` writes it, but a space a cell shows (U+3000 …) as it is."""
+    quote = repr(text)[0]
+    out = []
+    for char in text:
+        if char in (quote, "\\"):
+            out.append("\\" + char)
+        elif char.isprintable() or unicodedata.category(char) == "Zs":
+            out.append(char)
+        else:  # a line break, a control character, a byte not valid in the encoding
+            out.append(repr(char)[1:-1])
+    return quote + "".join(out) + quote
+
+
+def _clock(value: dt.datetime | dt.time) -> str:
+    if value.microsecond:
+        spec = "milliseconds" if value.microsecond % 1000 == 0 else "microseconds"
+    else:
+        spec = "seconds" if value.second else "minutes"
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ", timespec=spec)
+    return value.isoformat(timespec=spec)
+
+
+def shown_cell(value: object) -> str:
+    r"""A cell's value as a message shows it: as the cell shows it, not as Python writes it.
+
+    Text is quoted (a line break in it shown as ``\n``, a space as it is); a number
+    as Excel shows it (``12345``, not ``12345.0``); a yes/no cell as ``TRUE`` or
+    ``FALSE``; a date and time as ``2025-03-01 09:30`` (seconds when there are some),
+    a date as ``2025-03-01``, a time of day as ``09:30``. Anything else as ``repr``.
+
+    Example:
+        >>> import datetime as dt
+        >>> [shown_cell(v) for v in ("合\u3000计", 12345.0, 0.5, 7, True,
+        ...                          dt.datetime(2025, 3, 1), dt.datetime(2025, 3, 1, 9, 30, 5),
+        ...                          dt.date(2025, 3, 1), dt.time(9, 30))]
+        ["'合\u3000计'", '12345', '0.5', '7', 'TRUE', '2025-03-01 00:00', '2025-03-01 09:30:05', '2025-03-01', '09:30']
+    """  # noqa: E501
+    if isinstance(value, str):
+        return _quoted(value)
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 10**EXCEL_DIGITS:
+        return str(int(value))
+    if isinstance(value, dt.datetime | dt.time):
+        return _clock(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return repr(value)
 
 
 def _serial(value: float) -> dt.datetime:

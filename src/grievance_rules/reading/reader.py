@@ -83,6 +83,7 @@ from grievance_rules.reading.tabular import (
     merged_header_problems,
     record_from_cells,
     split_header,
+    summary_row,
     unreadable_text,
 )
 from grievance_rules.reading.wide import WideLayout, WideMapping
@@ -108,7 +109,7 @@ def _repeated_ids(rows: Sequence[TableRow], layout: TableLayout) -> dict[str, li
     columns = [index for index, name in layout.fields.items() if name == "id"]
     rows_of: dict[str, list[int]] = {}
     for row in rows:
-        if row.blank or row.problem is not None:
+        if row.blank or row.problem is not None or summary_row(row, columns) is not None:
             continue
         for index in columns:
             value = row.cells[index] if index < len(row.cells) else None
@@ -495,6 +496,7 @@ class OrderStream(Iterable[RecordResult]):
         if events is not None:
             rows_left = list(rest)
             twice = _repeated_ids(rows_left, layout)
+        id_columns = frozenset(index for index, name in layout.fields.items() if name == "id")
         record = 0
         for row in rows_left:
             if row.blank:
@@ -504,6 +506,10 @@ class OrderStream(Iterable[RecordResult]):
             if row.problem is not None or row.row < header.row:
                 problem = row.problem or RecordProblem("", _("row before the header"), "csv")
                 yield Rejected(location, (problem,), None)
+                continue
+            summary = summary_row(row, id_columns)
+            if summary is not None:  # 合计, 注：…: not an order, refused with that one reason
+                yield Rejected(location, (summary,), None)
                 continue
             obj, problems = record_from_cells(layout, row.cells, tz=tz, row=row)
             if header.merges:

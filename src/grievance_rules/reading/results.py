@@ -71,7 +71,8 @@ class RecordProblem:
             ``enum`` ...), a history issue code (``callback_before_reply`` ...),
             or a reader code (``invalid_json``, ``invalid_cell``, ``encoding``,
             ``formula``, ``cell_error``: an xlsx cell showing ``#N/A`` …,
-            ``too_deep``: a record nested deeper than Python follows).
+            ``too_deep``: a record nested deeper than Python follows,
+            ``summary_row``: a table's totals row or note, 合计 or 注：…, not an order).
     """
 
     field: str

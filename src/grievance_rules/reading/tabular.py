@@ -21,13 +21,15 @@ import csv
 import datetime as dt
 import itertools
 import json
-from collections.abc import Callable, Iterator, Sequence
+import re
+import unicodedata
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
 from grievance_rules.i18n import gettext as _
 from grievance_rules.i18n import join_list
-from grievance_rules.reading.cells import id_cell, instant_cell, list_cell, text_cell
+from grievance_rules.reading.cells import id_cell, instant_cell, list_cell, shown_cell, text_cell
 from grievance_rules.reading.columns import (
     INSTANT_FIELDS,
     JSON_FIELDS,
@@ -45,6 +47,7 @@ __all__ = [
     "merged_header_problems",
     "record_from_cells",
     "split_header",
+    "summary_row",
     "xlsx_rows",
 ]
 
@@ -398,6 +401,99 @@ def cell_problem(name: str, header: str, message: str) -> RecordProblem:
         _("column {header!r}: {message}").format(header=header, message=message),
         "invalid_cell",
     )
+
+
+_TOTALS = re.compile(
+    r"(?:合计|总计|小计|共计|total|subtotal|grandtotal)(?:[:(\[【].*|\d.*)?"
+    r"|共\d+(?:条|件|单|项|个)(?:工单|记录)?",
+    re.IGNORECASE,
+)
+"""A totals row's first cell (its white space removed, full-width forms made half-width):
+合计, 合　计, 小计, 总计：2件, 共计, 共25条, Total."""
+
+_NOTE = re.compile(
+    r"[*※#]*(?:注|注释|附注|备注|说明|制表|制表人|制表单位|制表日期|制表时间|填表人|填报人|"
+    r"填报单位|填报日期|审核|审核人|负责人|单位负责人|统计人|统计单位|统计时间|统计日期|"
+    r"数据来源|数据截至|数据截止|导出时间|导出人|导出日期|打印时间|打印人|打印日期)\d*:"
+)
+"""A note's first cell begins so (after the same normalising): 注：…, 制表人：…, 数据来源：…."""
+
+_AMOUNT = re.compile(r"[-+]?[\d,.]+\s*(?:%|‰|件|条|单|个|项|次|天|日|小时|分钟|分|元|人|户)?|[-—/]")
+"""What a totals row holds beside its label: a sum, a count (25件), a rate (95%), a dash."""
+
+_FIRST_CHARACTERS = frozenset("合总小共注附备说制填审负单统数导打*※#TtSsGg")
+"""The characters a totals label or a note begins with: most rows are refused by this alone."""
+
+_NOTE_SHOWN = 20
+"""How many characters of a totals row's or a note's text its problem quotes."""
+
+
+def _empty(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _amount(value: object) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int | float):
+        return True
+    return isinstance(value, str) and _AMOUNT.fullmatch(_normalised(value)) is not None
+
+
+def _normalised(text: str) -> str:
+    """Text as a totals row's or a note's marker is compared: NFKC, no white space."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def summary_row(row: TableRow, id_columns: Collection[int] = ()) -> RecordProblem | None:
+    """The problem of a totals row (合计, 小计 …) or a note (注：…, 制表人：…): not an order.
+
+    A row is one when its first non-empty cell is such a label, and it has no order id
+    (its id cell, ``id_columns``, is empty or is that label); a totals row holds nothing
+    else but sums, counts and rates, a note nothing else at all (a cell merged across
+    the row repeats its text in each cell: that is nothing else). Any other row is read
+    as an order, never taken for one of these.
+
+    Example:
+        >>> print(summary_row(TableRow(9, None, ("合计", None, None, 61.5)), (1,)))
+        a totals row ('合计'), not an order: its cells are not read [summary_row]
+        >>> summary_row(TableRow(9, None, ("合计", "A7", None, 61.5)), (1,)) is None
+        True
+    """
+    cells = row.cells
+    first = 0
+    for label in cells:
+        if not _empty(label):
+            break
+        first += 1
+    else:
+        return None
+    if not isinstance(label, str) or label.lstrip()[:1] not in _FIRST_CHARACTERS:
+        return None  # (most rows: an order id)
+    text = _normalised(label)
+    if _TOTALS.fullmatch(text):
+        totals = True
+    elif _NOTE.match(text):
+        totals = False
+    else:
+        return None
+    errors = frozenset(row.errors)
+    for index in range(first + 1, len(cells)):
+        value = cells[index]
+        if _empty(value) or value == label:
+            continue
+        if index in id_columns:
+            return None  # an order id, perhaps: an order
+        if not totals or not (_amount(value) or index in errors):
+            return None
+    shown = label.strip()
+    if len(shown) > _NOTE_SHOWN:
+        shown = shown[:_NOTE_SHOWN] + "…"
+    if totals:
+        message = _("a totals row ({text}), not an order: its cells are not read")
+    else:
+        message = _("a note ({text}), not an order: its cells are not read")
+    return RecordProblem("", message.format(text=shown_cell(shown)), "summary_row")
 
 
 def _json_array(name: str, value: object) -> list[Any]:
