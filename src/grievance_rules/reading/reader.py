@@ -75,9 +75,11 @@ from grievance_rules.reading.results import (
     RecordResult,
     Rejected,
     SourceLocation,
+    UnnamedColumn,
 )
 from grievance_rules.reading.tabular import (
     TableRow,
+    UnnamedColumns,
     csv_rows,
     formula_problem,
     merged_header_problems,
@@ -280,6 +282,8 @@ class OrderStream(Iterable[RecordResult]):
         format: its format.
         records: how many records have been yielded so far.
         ignored_columns: table headers that map to no field (known once reading began).
+        unnamed_columns: table columns with no header that hold data, not read: the
+            orders sheet's, then the events and units sheets' (known once read to the end).
         layout: ``row``, ``long`` or ``wide`` for tables (known once reading began).
         title_rows: the rows above a table's header that were skipped as titles.
         encoding_used: the CSV encoding read (detected unless given).
@@ -328,6 +332,7 @@ class OrderStream(Iterable[RecordResult]):
         self._wide: WideMapping | None = mapping if isinstance(mapping, WideMapping) else None
         self.records = 0
         self.ignored_columns: tuple[str, ...] = ()
+        self.unnamed_columns: tuple[UnnamedColumn, ...] = ()
         self.title_rows: tuple[int, ...] = ()
         self.layout: str | None = None
         self.encoding_used: str | None = None
@@ -458,7 +463,13 @@ class OrderStream(Iterable[RecordResult]):
         events: EventRows | None = None,
         units: UnitRows | None = None,
         where: str = "",
+        sheet_name: str | None = None,
     ) -> Iterator[RecordResult]:
+        """The records of a table's rows.
+
+        ``sheet``: the sheet locations name, if any; ``sheet_name``: the orders sheet
+        (xlsx), which the list of unnamed columns names.
+        """
         header, titles, rest = split_header(rows, self._recognised, where or self.name, self._known)
         self.title_rows = tuple(row.row for row in titles)
         if header is None:
@@ -497,6 +508,7 @@ class OrderStream(Iterable[RecordResult]):
             rows_left = list(rest)
             twice = _repeated_ids(rows_left, layout)
         id_columns = frozenset(index for index, name in layout.fields.items() if name == "id")
+        unnamed = UnnamedColumns(header, sheet_name)
         record = 0
         for row in rows_left:
             if row.blank:
@@ -511,6 +523,7 @@ class OrderStream(Iterable[RecordResult]):
             if summary is not None:  # 合计, 注：…: not an order, refused with that one reason
                 yield Rejected(location, (summary,), None)
                 continue
+            unnamed.see(row)
             obj, problems = record_from_cells(layout, row.cells, tz=tz, row=row)
             if header.merges:
                 problems.extend(merged_header_problems(header, row, layout.shown))
@@ -620,6 +633,8 @@ class OrderStream(Iterable[RecordResult]):
                 )
                 yield Rejected(location, (orphaned, *unsaved), order_id)
             events.by_order.clear()
+        # the orders sheet's first, then the events and units sheets' (read before it)
+        self.unnamed_columns = (*unnamed.found(), *self.unnamed_columns)
 
     def _csv(self) -> Iterator[RecordResult]:
         events = units = None
@@ -638,7 +653,10 @@ class OrderStream(Iterable[RecordResult]):
             header, _titles, rest = split_header(csv_rows(text), recognised)
             if header is None:
                 return None
-            return build(path.name, header, rest)
+            unnamed = UnnamedColumns(header, path.name)
+            table = build(path.name, header, unnamed.watch(rest))
+            self.unnamed_columns = (*self.unnamed_columns, *unnamed.found())
+            return table
 
     def _xlsx(self) -> Iterator[RecordResult]:
         from grievance_rules.reading.workbook import XlsxWorkbook
@@ -693,17 +711,26 @@ class OrderStream(Iterable[RecordResult]):
                     f"{self.name}[{events_sheet}]",
                 )
                 if header is not None:
-                    events = EventRows.of(events_sheet, header, rest)
+                    unnamed = UnnamedColumns(header, events_sheet)
+                    events = EventRows.of(events_sheet, header, unnamed.watch(rest))
+                    self.unnamed_columns = (*self.unnamed_columns, *unnamed.found())
             if units_sheet is not None and units_sheet != orders_sheet:
                 self.sheets_used["units"] = units_sheet
                 header, _titles, rest = split_header(
                     book.rows(units_sheet), UNIT_MAPPING.recognised, f"{self.name}[{units_sheet}]"
                 )
                 if header is not None:
-                    units = UnitRows.of(units_sheet, header, rest)
+                    unnamed = UnnamedColumns(header, units_sheet)
+                    units = UnitRows.of(units_sheet, header, unnamed.watch(rest))
+                    self.unnamed_columns = (*self.unnamed_columns, *unnamed.found())
             shown = orders_sheet if (self.sheet is not None or len(book.sheetnames) > 1) else None
             yield from self._table(
-                book.rows(orders_sheet), shown, events, units, f"{self.name}[{orders_sheet}]"
+                book.rows(orders_sheet),
+                shown,
+                events,
+                units,
+                f"{self.name}[{orders_sheet}]",
+                orders_sheet,
             )
 
     def _sheet_role(self, head: Sequence[Sequence[object]]) -> str | None:
@@ -925,5 +952,10 @@ def read_orders(
         else:
             rejected.append(result)
     return ReadReport(
-        stream.name, stream.records, tuple(accepted), tuple(rejected), stream.ignored_columns
+        stream.name,
+        stream.records,
+        tuple(accepted),
+        tuple(rejected),
+        stream.ignored_columns,
+        stream.unnamed_columns,
     )

@@ -23,7 +23,7 @@ import itertools
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -37,11 +37,12 @@ from grievance_rules.reading.columns import (
     TableLayout,
     shown_header,
 )
-from grievance_rules.reading.results import RecordProblem
+from grievance_rules.reading.results import RecordProblem, UnnamedColumn
 
 __all__ = [
     "HEADER_SEARCH",
     "TableRow",
+    "UnnamedColumns",
     "csv_rows",
     "error_problem",
     "merged_header_problems",
@@ -494,6 +495,71 @@ def summary_row(row: TableRow, id_columns: Collection[int] = ()) -> RecordProble
     else:
         message = _("a note ({text}), not an order: its cells are not read")
     return RecordProblem("", message.format(text=shown_cell(shown)), "summary_row")
+
+
+class UnnamedColumns:
+    """The columns of a table that hold data under no header, found as its rows are read.
+
+    A column has no header when its header cell is empty or the header row ends before
+    it, unless a header cell merged across covers it (what is under such a range is
+    :func:`merged_header_problems`' to say). A cell that repeats a range merged across
+    from a cell on its left is no data of its own; nor is a cell of spaces. A formula
+    never calculated is data (its value is unknown).
+
+    Example:
+        >>> found = UnnamedColumns(TableRow(1, None, ("工单编号", None, "诉求类型")), "工单")
+        >>> for row in (TableRow(2, None, ("A1", "加急", "投诉", "x")),
+        ...             TableRow(3, None, ("A2", " ", "投诉"))):
+        ...     found.see(row)
+        >>> [(c.column, c.first_row, c.rows) for c in found.found()]
+        [('B', 2, 1), ('D', 2, 1)]
+    """
+
+    def __init__(self, header: TableRow, sheet: str | None) -> None:
+        self.sheet = sheet
+        self._width = len(header.cells)
+        covered = {c for first, last, _end in header.merges for c in range(first + 1, last + 1)}
+        self._unnamed = tuple(
+            index
+            for index, cell in enumerate(header.cells)
+            if _empty(cell) and index not in covered
+        )
+        self._first: dict[int, int] = {}
+        self._rows: dict[int, int] = {}
+
+    def see(self, row: TableRow) -> None:
+        """Note the data of ``row`` (a row of the table below its header) under no header."""
+        cells = row.cells
+        if not self._unnamed and len(cells) <= self._width:
+            return  # (most tables: a header over every column)
+        filled = (
+            {c for first, last, _end in row.merges for c in range(first + 1, last + 1)}
+            if row.merges
+            else ()
+        )
+        for index in itertools.chain(self._unnamed, range(self._width, len(cells))):
+            value = cells[index] if index < len(cells) else None
+            empty = value is None or (isinstance(value, str) and not value.strip())
+            if (empty and index not in row.formulas) or index in filled:
+                continue
+            self._first.setdefault(index, row.row)
+            self._rows[index] = self._rows.get(index, 0) + 1
+
+    def watch(self, rows: Iterable[TableRow]) -> Iterator[TableRow]:
+        """``rows``, each seen (blank and unreadable rows aside) as it passes."""
+        for row in rows:
+            if not row.blank and row.problem is None:
+                self.see(row)
+            yield row
+
+    def found(self) -> tuple[UnnamedColumn, ...]:
+        """The columns with data and no header so far, left to right."""
+        from openpyxl.utils.cell import get_column_letter
+
+        return tuple(
+            UnnamedColumn(self.sheet, get_column_letter(index + 1), first, self._rows[index])
+            for index, first in sorted(self._first.items())
+        )
 
 
 def _json_array(name: str, value: object) -> list[Any]:
