@@ -529,6 +529,7 @@ class OrderStream(Iterable[RecordResult]):
                 problems.extend(merged_header_problems(header, row, layout.shown))
             event_rows: list[int] = []
             event_columns: list[dict[str, int]] = []
+            unit_columns: list[dict[str, int]] = []
             sheet_units: Sequence[object] = ()  # the order's units, from the 单位 sheet
             if events is not None:
                 order_id = obj.get("id")
@@ -565,7 +566,7 @@ class OrderStream(Iterable[RecordResult]):
                     sheet_units = order_units
             elif wide is not None:
                 found, order_units, more = self.wide_mapping.events(
-                    wide, row, tz, registry, event_columns
+                    wide, row, tz, registry, event_columns, unit_columns
                 )
                 # a cell read both as the order's field and a milestone's (派单时间: the
                 # order's dispatched_at and the 派单 milestone) is reported once (these
@@ -578,7 +579,7 @@ class OrderStream(Iterable[RecordResult]):
                     obj["units"] = order_units
             result = self.validator.from_object(location, obj, problems)
             if isinstance(result, Rejected):
-                result = _with_columns(result, problems, layout, event_columns)
+                result = _with_columns(result, problems, layout, event_columns, unit_columns)
             if event_rows and isinstance(result, Rejected) and events is not None:
                 result = _with_event_rows(result, events, event_rows)
                 if units is None:
@@ -768,20 +769,32 @@ def _with_columns(
     said: Sequence[RecordProblem],
     layout: TableLayout,
     event_columns: Sequence[Mapping[str, int]],
+    unit_columns: Sequence[Mapping[str, int]] = (),
 ) -> Rejected:
     """Problems the model found in a row's cells name the cell's column, as the sheet heads it.
 
     The model names a field (``channel``, ``location.latitude``, a wide sheet's
     ``events[3].satisfaction``); the official looks for the column: 来源渠道, 纬度（WGS84）,
     满意度评价; a wide sheet's event (``events[2]``: a callback before any reply) is named
-    by its milestone's time column (回访时间). Problems the cells already gave (``said``:
-    they name their column), a naive timestamp (the whole file was read without
-    ``--tz``) and problems of no one column are left as they are.
+    by its milestone's time column (回访时间). A unit a wide sheet's row names has no
+    row of its own: a problem of one of its fields (``units[0].kind``: 村委 is no kind of
+    unit) is filed under the column that gave the field (承办单位类型; its id and name:
+    the unit's column, 承办单位), as the wide layout files its own problems.
+    Problems the cells already gave (``said``: they name their column), a naive
+    timestamp (the whole file was read without ``--tz``) and problems of no one column
+    are left as they are.
     """
     column_of = {name: index for index, name in layout.fields.items()}
     marker = _("column {header!r}: {message}").split("{header!r}")[0]
     problems = []
     for problem in result.problems:
+        unit = _UNIT_FIELD.fullmatch(problem.field) if unit_columns else None
+        if unit is not None and int(unit.group(1)) < len(unit_columns):
+            at = unit_columns[int(unit.group(1))].get(unit.group(2) or "id")
+            if at is not None and at < len(layout.headers):
+                problem = RecordProblem(layout.headers[at], problem.message, problem.code)
+            problems.append(problem)
+            continue
         column = None
         if (
             problem.code != "timezone_aware"  # the file read without --tz: said once a record
