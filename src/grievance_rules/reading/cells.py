@@ -122,9 +122,9 @@ def _serial(value: float) -> dt.datetime:
     if not SERIAL_RANGE[0] <= value < SERIAL_RANGE[1]:
         raise ValueError(
             _(
-                "{value!r} is not an Excel date (serial days 1-109573, years 1900-2199); numbers "
+                "{value} is not an Excel date (serial days 1-109573, years 1900-2199); numbers "
                 "such as seconds since 1970 are not read as instants: write e.g. {examples}"
-            ).format(value=value, examples=_(EXAMPLE_INSTANTS))
+            ).format(value=shown_cell(value), examples=_(EXAMPLE_INSTANTS))
         )
     whole = dt.timedelta(days=value)
     # Excel stores milliseconds at best: round to the second (no export has finer times).
@@ -147,8 +147,8 @@ def instant_cell(value: object, tz: dt.tzinfo | None) -> object:
         naive = value
     elif isinstance(value, bool):
         raise ValueError(
-            _("{value!r} is not a date and time; write e.g. {examples}").format(
-                value=value, examples=_(EXAMPLE_INSTANTS)
+            _("{value} is not a date and time; write e.g. {examples}").format(
+                value=shown_cell(value), examples=_(EXAMPLE_INSTANTS)
             )
         )
     elif isinstance(value, int | float):
@@ -161,7 +161,9 @@ def instant_cell(value: object, tz: dt.tzinfo | None) -> object:
         )
     elif isinstance(value, dt.time):
         raise ValueError(
-            _("a time of day ({value}) is not an instant; give the date too").format(value=value)
+            _("a time of day ({value}) is not an instant; give the date too").format(
+                value=shown_cell(value)
+            )
         )
     elif isinstance(value, str):
         # full-width digits and separators (２０２４／５／６　９：１２, 2024－05－06) as half-width
@@ -172,22 +174,22 @@ def instant_cell(value: object, tz: dt.tzinfo | None) -> object:
         else:
             if _ZH_CN_DATE.fullmatch(text):
                 raise ValueError(
-                    _("{value!r} is a date without a time of day; write e.g. {examples}").format(
-                        value=value, examples=_(EXAMPLE_INSTANTS)
+                    _("{value} is a date without a time of day; write e.g. {examples}").format(
+                        value=shown_cell(value), examples=_(EXAMPLE_INSTANTS)
                     )
                 )
             try:
                 parsed = dt.datetime.fromisoformat(text)
             except ValueError:
                 raise ValueError(
-                    _("{value!r} is not a date and time; write e.g. {examples}").format(
-                        value=value, examples=_(EXAMPLE_INSTANTS)
+                    _("{value} is not a date and time; write e.g. {examples}").format(
+                        value=shown_cell(value), examples=_(EXAMPLE_INSTANTS)
                     )
                 ) from None
             if not re.search(r"\d[T ]\d", text):
                 raise ValueError(
-                    _("{value!r} is a date without a time of day; write e.g. {examples}").format(
-                        value=value, examples=_(EXAMPLE_INSTANTS)
+                    _("{value} is a date without a time of day; write e.g. {examples}").format(
+                        value=shown_cell(value), examples=_(EXAMPLE_INSTANTS)
                     )
                 )
             if parsed.tzinfo is not None or _OFFSET.search(text):
@@ -195,8 +197,8 @@ def instant_cell(value: object, tz: dt.tzinfo | None) -> object:
             naive = parsed
     else:
         raise ValueError(
-            _("{value!r} is not a date and time; write e.g. {examples}").format(
-                value=value, examples=_(EXAMPLE_INSTANTS)
+            _("{value} is not a date and time; write e.g. {examples}").format(
+                value=shown_cell(value), examples=_(EXAMPLE_INSTANTS)
             )
         )
     if naive.tzinfo is not None:
@@ -221,7 +223,9 @@ def _zh_cn(match: re.Match[str], text: str) -> dt.datetime:
         )
     except ValueError as exc:
         raise ValueError(
-            _("{text!r} is not a valid date and time ({problem})").format(text=text, problem=exc)
+            _("{text} is not a valid date and time ({problem})").format(
+                text=shown_cell(text), problem=exc
+            )
         ) from None
 
 
@@ -242,7 +246,9 @@ def bool_cell(value: object) -> bool:
         if key in _FALSE:
             return False
     raise ValueError(
-        _("{value!r} is not yes or no; write 是 or 否 (or true/false)").format(value=value)
+        _("{value} is not yes or no; write 是 or 否 (or true/false)").format(
+            value=shown_cell(value)
+        )
     )
 
 

@@ -193,15 +193,25 @@ class _Validator:
         return self.checked(location, order)
 
     def from_object(
-        self, location: SourceLocation, obj: object, problems: Sequence[RecordProblem] = ()
+        self,
+        location: SourceLocation,
+        obj: object,
+        problems: Sequence[RecordProblem] = (),
+        *,
+        cells: bool = False,
     ) -> RecordResult:
+        """A record's result; ``cells``: read from a table's cells (values shown so)."""
         try:
-            return self._from_object(location, obj, problems)
+            return self._from_object(location, obj, problems, cells)
         except RecursionError:  # a record nested deeper than Python follows: a rejection
             return Rejected(location, (*problems, _too_deep()), _order_id(obj))
 
     def _from_object(
-        self, location: SourceLocation, obj: object, problems: Sequence[RecordProblem]
+        self,
+        location: SourceLocation,
+        obj: object,
+        problems: Sequence[RecordProblem],
+        cells: bool = False,
     ) -> RecordResult:
         if self.tz is not None:
             obj = localize_naive(obj, self.tz)
@@ -212,7 +222,7 @@ class _Validator:
             said = {problem.field for problem in problems}
             found = [
                 p
-                for p in problems_from_validation(exc)
+                for p in problems_from_validation(exc, cells=cells)
                 # its cell said why: a field left out, or an event whose 环节 was refused
                 if not (p.code == "missing" and p.field in said)
                 and not (p.code == "union_tag_not_found" and f"{p.field}.type" in said)
@@ -577,7 +587,7 @@ class OrderStream(Iterable[RecordResult]):
                     obj["events"] = found
                 if "units" not in obj:
                     obj["units"] = order_units
-            result = self.validator.from_object(location, obj, problems)
+            result = self.validator.from_object(location, obj, problems, cells=True)
             if isinstance(result, Rejected):
                 result = _with_columns(result, problems, layout, event_columns, unit_columns)
             if event_rows and isinstance(result, Rejected) and events is not None:

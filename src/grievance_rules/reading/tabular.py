@@ -229,12 +229,12 @@ def merged_header_problems(
                 RecordProblem(
                     "",
                     _(
-                        "cell {cell} holds {value!r} under the header {header!r}, which is "
+                        "cell {cell} holds {value} under the header {header!r}, which is "
                         "merged over {cells}: a merged header names one column, the first; "
                         "unmerge the header and name each column"
                     ).format(
                         cell=cell_name(row.row, column + 1),
-                        value=value,
+                        value=shown_cell(value),
                         header=shown[first] if first < len(shown) else "",
                         cells=f"{cell_name(header.row, first + 1)}:"
                         f"{cell_name(header.row, last + 1)}",
@@ -575,7 +575,9 @@ def _json_array(name: str, value: object) -> list[Any]:
         loaded = None
     if isinstance(loaded, list):
         return loaded
-    shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
+    shown = shown_cell(value)
+    if len(shown) > 40:
+        shown = shown[:37] + "..."
     raise ValueError(
         _(
             "{value} is not a JSON array of {field} as the JSON model writes them "
@@ -632,7 +634,9 @@ def record_from_cells(
             elif name in INSTANT_FIELDS:
                 record[name] = instant_cell(value, tz)
             elif isinstance(value, dt.time):
-                raise ValueError(_("a time of day ({value}) is not an instant").format(value=value))
+                raise ValueError(
+                    _("a time of day ({value}) is not an instant").format(value=shown_cell(value))
+                )
             else:  # an enumeration: 12345 typed into 受理渠道 is a number cell, read as '12345'
                 record[name] = text_cell(value)
         except (ValueError, RecursionError) as exc:  # (json.JSONDecodeError is a ValueError)

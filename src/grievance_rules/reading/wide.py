@@ -36,7 +36,7 @@ from typing import Any
 from grievance_rules.errors import ReadError
 from grievance_rules.i18n import gettext as _
 from grievance_rules.model import EVENT_CLASSES, UnitKind
-from grievance_rules.reading.cells import bool_cell, instant_cell, text_cell
+from grievance_rules.reading.cells import bool_cell, instant_cell, shown_cell, text_cell
 from grievance_rules.reading.columns import (
     header_key,
     names_a_later_occurrence,
@@ -365,11 +365,11 @@ class WideMapping:
                         RecordProblem(
                             header,
                             _(
-                                "unit {text!r}: its kind (类型) is known from nowhere; add a "
+                                "unit {text}: its kind (类型) is known from nowhere; add a "
                                 "单位 sheet (单位编号, 名称, 类型), a {column} column, or a "
                                 "[[unit]] entry in the mapping file"
                             ).format(
-                                text=text,
+                                text=shown_cell(text),
                                 column=self.roles[role].kind[0]
                                 if self.roles[role].kind
                                 else "类型",
@@ -433,7 +433,7 @@ class WideMapping:
             try:
                 count = int(float(str(value)))
             except ValueError:
-                message = _("{value!r} is not a count").format(value=value)
+                message = _("{value} is not a count").format(value=shown_cell(value))
                 problems.append(cell_problem("", layout.shown[column], message))
                 continue
             have = per_type.get(limit.type, 0)
