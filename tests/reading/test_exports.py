@@ -108,7 +108,7 @@ def test_what_a_wide_sheet_cannot_say_rejects_the_row(tmp_path):
     assert [p.code for p in redo.problems] == ["wide_incomplete"]
     assert "重办次数 is 3 but the sheet has columns for 1 重办" in redo.problems[0].message
     assert [p.code for p in unit.problems] == ["unit_kind"]
-    assert "承办单位 '南湖村'" in unit.problems[0].message
+    assert str(unit.problems[0]).startswith("承办单位: unit '南湖村': its kind (类型) is known")
 
 
 def test_an_office_mapping_file_names_its_own_columns_and_units(tmp_path):

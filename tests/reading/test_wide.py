@@ -133,8 +133,8 @@ def _wrapped_wide_problems(tmp_path, lang):
 
 def test_every_problem_of_a_wide_row_names_a_wrapped_header_on_one_line(tmp_path):
     assert _wrapped_wide_problems(tmp_path, "en") == [
-        # (a formula's problem is filed under its header as written)
-        "办理\n时限: cell F2 (办理 时限) holds a formula with no saved value",
+        # (a formula's problem is filed under its header as written, labelled on one line)
+        "办理 时限: cell F2 (办理 时限) holds a formula with no saved value",
         "replied: column '回复 时间': '下周' is not a date and time",
         "callback: column '是否 解决': '{}' is not yes or no",
         "events: 重办 次数 is 3 but the sheet has columns for 0 重办 (redo_ordered) in this "
@@ -206,3 +206,105 @@ def test_an_event_the_history_refuses_is_named_by_its_milestone_s_column(tmp_pat
         ("events[0].at", "event_before_received", "column '回访时间'"),
         ("events[0]", "callback_before_reply", "column '回访时间'"),
     ]
+
+
+def _unit_problems(path, lang):
+    with language(lang):
+        report = read_orders(path, assume_tz="Asia/Shanghai")
+        return {r.order_id: [str(p) for p in r.problems] for r in report.rejected}
+
+
+def test_a_unit_whose_kind_is_known_from_nowhere_is_labelled_by_its_column(tmp_path):
+    # the wide layout's own problem of a unit was filed under units.handling, a path of
+    # no model (and no column), in Chinese too; it is the unit's column as the file heads it
+    import datetime as dt
+
+    rows = [
+        ["工单编号", "受理渠道", "诉求类型", "受理时间", "派单时间", "承办单位", "回复时间"],
+        ["W1", "12345", "投诉", dt.datetime(2025, 3, 1, 9), dt.datetime(2025, 3, 1, 10),
+         "东风社区", dt.datetime(2025, 3, 2, 10)],
+    ]  # fmt: skip
+    path = write_xlsx(tmp_path / "w.xlsx", rows)
+    assert _unit_problems(path, "en") == {
+        "W1": [
+            "承办单位: unit '东风社区': its kind (类型) is known from nowhere; add a 单位 sheet "
+            "(单位编号, 名称, 类型), a 承办单位类型 column, or a [[unit]] entry in the mapping "
+            "file [unit_kind]"
+        ]
+    }
+    assert _unit_problems(path, "zh") == {
+        "W1": [
+            "承办单位：单位 '东风社区'：无从得知其类型；请增加“单位”工作表"
+            "（单位编号、名称、类型）、“承办单位类型”列，或在对应关系文件中增加 [[unit]] 条目 "
+            "[unit_kind]"
+        ]
+    }
+    report = read_orders(path, assume_tz="Asia/Shanghai")
+    assert [(p.field, p.code) for p in report.rejected[0].problems] == [("承办单位", "unit_kind")]
+
+
+def test_every_problem_of_a_wide_sheet_s_unit_columns_is_labelled_by_its_column(tmp_path):
+    # 处理单位 is this office's header of the handling unit, 承办单位类型 of its kind: a kind
+    # the model refuses (村委), a kind cell and a unit cell holding a formula never
+    # calculated; each is labelled by its column, and a cell read for two milestones (the
+    # dispatch's to_unit and the reply's unit) is said once
+    import datetime as dt
+
+    rows = [
+        ["工单编号", "受理渠道", "诉求类型", "受理时间", "派单时间", "处理单位", "承办单位类型",
+         "回复时间"],
+        ["W1", "12345", "投诉", dt.datetime(2025, 3, 1, 9), dt.datetime(2025, 3, 1, 10),
+         "东风社区", "村委", dt.datetime(2025, 3, 2, 10)],
+        ["W2", "12345", "投诉", dt.datetime(2025, 3, 1, 9), dt.datetime(2025, 3, 1, 10),
+         "东风社区", "=B3", dt.datetime(2025, 3, 2, 10)],
+        ["W3", "12345", "投诉", dt.datetime(2025, 3, 1, 9), dt.datetime(2025, 3, 1, 10),
+         "=B4", None, dt.datetime(2025, 3, 2, 10)],
+    ]  # fmt: skip
+    path = write_xlsx(tmp_path / "w.xlsx", rows)
+    en = _unit_problems(path, "en")
+    zh = _unit_problems(path, "zh")
+    assert en["W1"][0].startswith("承办单位类型: Input should be 'dispatch_centre', ")
+    assert en["W1"][0].endswith(
+        " or 'other' (got '村委'); the Chinese terms are accepted too [enum]"
+    )
+    assert zh["W1"][0].startswith("承办单位类型：应为以下之一：派件单位、")
+    assert zh["W1"][0].endswith("、其他单位（实际为 '村委'） [enum]")
+    assert len(en["W1"]) == len(zh["W1"]) == 1
+    assert en["W2"] == [
+        "承办单位类型: cell G3 (承办单位类型) holds a formula with no saved value; open the file "
+        "in Excel and save it, or paste the values [formula]",
+        "处理单位: unit '东风社区': its kind (类型) is known from nowhere; add a 单位 sheet "
+        "(单位编号, 名称, 类型), a 承办单位类型 column, or a [[unit]] entry in the mapping file "
+        "[unit_kind]",
+    ]
+    assert zh["W2"] == [
+        "承办单位类型：单元格 G3（承办单位类型）是公式，但没有保存计算结果；请用 Excel 打开该文件后"
+        "保存一次，或粘贴为数值 [formula]",
+        "处理单位：单位 '东风社区'：无从得知其类型；请增加“单位”工作表（单位编号、名称、类型）、"
+        "“承办单位类型”列，或在对应关系文件中增加 [[unit]] 条目 [unit_kind]",
+    ]
+    assert en["W3"][0] == (
+        "处理单位: cell F4 (处理单位) holds a formula with no saved value; open the file in "
+        "Excel and save it, or paste the values [formula]"
+    )
+    assert sum("[formula]" in problem for problem in en["W3"]) == 1
+    assert not any("units." in p or "units[" in p for p in [*en.values(), *zh.values()])
+
+
+def test_a_wrapped_unit_header_labels_its_problems_on_one_line(tmp_path):
+    # 承办\n单位 (Alt+Enter in the cell) is read as 承办单位; the label is the header on one
+    # line, as every message names a column (the field keeps the header as written)
+    import datetime as dt
+
+    rows = [
+        ["工单编号", "受理渠道", "诉求类型", "受理时间", "派单时间", "承办\n单位", "回复时间"],
+        ["W1", "12345", "投诉", dt.datetime(2025, 3, 1, 9), dt.datetime(2025, 3, 1, 10),
+         "东风社区", dt.datetime(2025, 3, 2, 10)],
+    ]  # fmt: skip
+    path = write_xlsx(tmp_path / "w.xlsx", rows)
+    (problem,) = read_orders(path, assume_tz="Asia/Shanghai").rejected[0].problems
+    assert problem.field == "承办\n单位"
+    assert str(problem).startswith("承办 单位: unit '东风社区': its kind (类型) is known")
+    with language("zh"):
+        (problem,) = read_orders(path, assume_tz="Asia/Shanghai").rejected[0].problems
+        assert str(problem).startswith("承办 单位：单位 '东风社区'：无从得知其类型")

@@ -18,7 +18,7 @@ from grievance_rules.reading import InputFormat, OrderStream, RecordResult
 from grievance_rules.reading.columns import shown_header
 from grievance_rules.reading.export import write_long_csv, write_long_xlsx
 from grievance_rules.reading.parquet import is_parquet, iter_parquet_orders
-from grievance_rules.reading.results import Accepted, Rejected, read_summary
+from grievance_rules.reading.results import Accepted, Rejected, UnnamedColumn, read_summary
 
 __all__ = ["read_command"]
 
@@ -40,6 +40,7 @@ class _ParquetRecords:
 
     layout = "parquet"
     ignored_columns: tuple[str, ...] = ()
+    unnamed_columns: tuple[UnnamedColumn, ...] = ()
     title_rows: tuple[int, ...] = ()
     encoding_used: str | None = None
 
@@ -163,6 +164,7 @@ def read_command(
             ],
             "rejections": [r.to_dict() for r in rejected],
             "ignored_columns": list(stream.ignored_columns),
+            "unnamed_columns": [column.to_dict() for column in stream.unnamed_columns],
             "layout": stream.layout,
             "title_rows": list(stream.title_rows),
             "encoding": stream.encoding_used,
@@ -188,6 +190,8 @@ def read_command(
                     columns=join_list(shown_header(h) for h in stream.ignored_columns)
                 )
             )
+        for column in stream.unnamed_columns:
+            click.echo(str(column))
         click.echo(read_summary(stream.name, stream.records, accepted, warnings, len(rejected)))
     if rejected:
         raise SystemExit(1)

@@ -46,6 +46,7 @@ from grievance_rules.reading.results import (
     RecordResult,
     Rejected,
     SourceLocation,
+    UnnamedColumn,
 )
 
 __all__ = [
@@ -61,6 +62,7 @@ __all__ = [
     "Rejected",
     "SourceLocation",
     "TableLayout",
+    "UnnamedColumn",
     "format_of",
     "iter_orders",
     "localize_naive",

@@ -42,6 +42,7 @@ __all__ = [
     "id_cell",
     "instant_cell",
     "list_cell",
+    "shown_cell",
     "text_cell",
 ]
 
@@ -65,13 +66,65 @@ _TRUE = frozenset({"true", "yes", "y", "1", "是", "有", "已", "√", "✓", "
 _FALSE = frozenset({"false", "no", "n", "0", "否", "无", "未", "×", "✗", "未解决", "不通过"})
 
 
+def _quoted(text: str) -> str:
+    """Text in quotes as ``repr`` writes it, but a space a cell shows (U+3000 …) as it is."""
+    quote = repr(text)[0]
+    out = []
+    for char in text:
+        if char in (quote, "\\"):
+            out.append("\\" + char)
+        elif char.isprintable() or unicodedata.category(char) == "Zs":
+            out.append(char)
+        else:  # a line break, a control character, a byte not valid in the encoding
+            out.append(repr(char)[1:-1])
+    return quote + "".join(out) + quote
+
+
+def _clock(value: dt.datetime | dt.time) -> str:
+    if value.microsecond:
+        spec = "milliseconds" if value.microsecond % 1000 == 0 else "microseconds"
+    else:
+        spec = "seconds" if value.second else "minutes"
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ", timespec=spec)
+    return value.isoformat(timespec=spec)
+
+
+def shown_cell(value: object) -> str:
+    r"""A cell's value as a message shows it: as the cell shows it, not as Python writes it.
+
+    Text is quoted (a line break in it shown as ``\n``, a space as it is); a number
+    as Excel shows it (``12345``, not ``12345.0``); a yes/no cell as ``TRUE`` or
+    ``FALSE``; a date and time as ``2025-03-01 09:30`` (seconds when there are some),
+    a date as ``2025-03-01``, a time of day as ``09:30``. Anything else as ``repr``.
+
+    Example:
+        >>> import datetime as dt
+        >>> [shown_cell(v) for v in ("合\u3000计", 12345.0, 0.5, 7, True,
+        ...                          dt.datetime(2025, 3, 1), dt.datetime(2025, 3, 1, 9, 30, 5),
+        ...                          dt.date(2025, 3, 1), dt.time(9, 30))]
+        ["'合\u3000计'", '12345', '0.5', '7', 'TRUE', '2025-03-01 00:00', '2025-03-01 09:30:05', '2025-03-01', '09:30']
+    """  # noqa: E501
+    if isinstance(value, str):
+        return _quoted(value)
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 10**EXCEL_DIGITS:
+        return str(int(value))
+    if isinstance(value, dt.datetime | dt.time):
+        return _clock(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return repr(value)
+
+
 def _serial(value: float) -> dt.datetime:
     if not SERIAL_RANGE[0] <= value < SERIAL_RANGE[1]:
         raise ValueError(
             _(
-                "{value!r} is not an Excel date (serial days 1-109573, years 1900-2199); numbers "
+                "{value} is not an Excel date (serial days 1-109573, years 1900-2199); numbers "
                 "such as seconds since 1970 are not read as instants: write e.g. {examples}"
-            ).format(value=value, examples=_(EXAMPLE_INSTANTS))
+            ).format(value=shown_cell(value), examples=_(EXAMPLE_INSTANTS))
         )
     whole = dt.timedelta(days=value)
     # Excel stores milliseconds at best: round to the second (no export has finer times).
@@ -94,8 +147,8 @@ def instant_cell(value: object, tz: dt.tzinfo | None) -> object:
         naive = value
     elif isinstance(value, bool):
         raise ValueError(
-            _("{value!r} is not a date and time; write e.g. {examples}").format(
-                value=value, examples=_(EXAMPLE_INSTANTS)
+            _("{value} is not a date and time; write e.g. {examples}").format(
+                value=shown_cell(value), examples=_(EXAMPLE_INSTANTS)
             )
         )
     elif isinstance(value, int | float):
@@ -108,7 +161,9 @@ def instant_cell(value: object, tz: dt.tzinfo | None) -> object:
         )
     elif isinstance(value, dt.time):
         raise ValueError(
-            _("a time of day ({value}) is not an instant; give the date too").format(value=value)
+            _("a time of day ({value}) is not an instant; give the date too").format(
+                value=shown_cell(value)
+            )
         )
     elif isinstance(value, str):
         # full-width digits and separators (２０２４／５／６　９：１２, 2024－05－06) as half-width
@@ -119,22 +174,22 @@ def instant_cell(value: object, tz: dt.tzinfo | None) -> object:
         else:
             if _ZH_CN_DATE.fullmatch(text):
                 raise ValueError(
-                    _("{value!r} is a date without a time of day; write e.g. {examples}").format(
-                        value=value, examples=_(EXAMPLE_INSTANTS)
+                    _("{value} is a date without a time of day; write e.g. {examples}").format(
+                        value=shown_cell(value), examples=_(EXAMPLE_INSTANTS)
                     )
                 )
             try:
                 parsed = dt.datetime.fromisoformat(text)
             except ValueError:
                 raise ValueError(
-                    _("{value!r} is not a date and time; write e.g. {examples}").format(
-                        value=value, examples=_(EXAMPLE_INSTANTS)
+                    _("{value} is not a date and time; write e.g. {examples}").format(
+                        value=shown_cell(value), examples=_(EXAMPLE_INSTANTS)
                     )
                 ) from None
             if not re.search(r"\d[T ]\d", text):
                 raise ValueError(
-                    _("{value!r} is a date without a time of day; write e.g. {examples}").format(
-                        value=value, examples=_(EXAMPLE_INSTANTS)
+                    _("{value} is a date without a time of day; write e.g. {examples}").format(
+                        value=shown_cell(value), examples=_(EXAMPLE_INSTANTS)
                     )
                 )
             if parsed.tzinfo is not None or _OFFSET.search(text):
@@ -142,8 +197,8 @@ def instant_cell(value: object, tz: dt.tzinfo | None) -> object:
             naive = parsed
     else:
         raise ValueError(
-            _("{value!r} is not a date and time; write e.g. {examples}").format(
-                value=value, examples=_(EXAMPLE_INSTANTS)
+            _("{value} is not a date and time; write e.g. {examples}").format(
+                value=shown_cell(value), examples=_(EXAMPLE_INSTANTS)
             )
         )
     if naive.tzinfo is not None:
@@ -168,7 +223,9 @@ def _zh_cn(match: re.Match[str], text: str) -> dt.datetime:
         )
     except ValueError as exc:
         raise ValueError(
-            _("{text!r} is not a valid date and time ({problem})").format(text=text, problem=exc)
+            _("{text} is not a valid date and time ({problem})").format(
+                text=shown_cell(text), problem=exc
+            )
         ) from None
 
 
@@ -189,7 +246,9 @@ def bool_cell(value: object) -> bool:
         if key in _FALSE:
             return False
     raise ValueError(
-        _("{value!r} is not yes or no; write 是 or 否 (or true/false)").format(value=value)
+        _("{value} is not yes or no; write 是 or 否 (or true/false)").format(
+            value=shown_cell(value)
+        )
     )
 
 

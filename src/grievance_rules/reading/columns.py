@@ -72,13 +72,14 @@ DEFAULT_HEADERS: dict[str, tuple[str, ...]] = {
 
 
 def field_label(field: str) -> str:
-    """A record's field as a reader of the chosen language names it.
+    r"""A record's field as a reader of the chosen language names it.
 
     In Chinese, a field with a column of its own is named by its first Chinese header,
     the field itself beside it (``受理时间（received_at）``); an event type (a wide
     sheet's milestone: ``replied``) by the event's Chinese name (回复); ``""`` (the
     record itself) is 整条记录. In English, and for other fields (``events[2].at``),
-    the field as it is.
+    the field as it is; a problem filed under a header (a wide sheet's cell: 承办单位)
+    names it as every message names a column, on one line (:func:`shown_header`).
 
     Example:
         >>> from grievance_rules.i18n import language
@@ -89,19 +90,19 @@ def field_label(field: str) -> str:
         ...     field_label("replied"), field_label("closed")
         ('回复', '办结')
         >>> with language("en"):
-        ...     field_label("received_at"), field_label("")
-        ('received_at', '(record)')
+        ...     field_label("received_at"), field_label(""), field_label("承办\n单位")
+        ('received_at', '(record)', '承办 单位')
     """
     if not field:
         return _("(record)")
     if current_language() != "zh":
-        return field
+        return shown_header(field)
     event = EVENT_CLASSES.get(field)
     if event is not None and event.zh:
         return event.zh
     headers = DEFAULT_HEADERS.get(field)
     chinese = next((h for h in headers or () if has_chinese(h)), None)
-    return f"{chinese}（{field}）" if chinese else field
+    return f"{chinese}（{field}）" if chinese else shown_header(field)
 
 
 LIST_FIELDS = frozenset({"special_kinds", "flags"})

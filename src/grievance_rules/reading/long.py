@@ -35,7 +35,13 @@ from typing import Any
 from grievance_rules.i18n import gettext as _
 from grievance_rules.i18n import join_list
 from grievance_rules.model import EVENT_CLASSES
-from grievance_rules.reading.cells import bool_cell, instant_cell, list_cell, text_cell
+from grievance_rules.reading.cells import (
+    bool_cell,
+    instant_cell,
+    list_cell,
+    shown_cell,
+    text_cell,
+)
 from grievance_rules.reading.columns import header_key, shown_header
 from grievance_rules.reading.results import RecordProblem
 from grievance_rules.reading.tabular import (
@@ -354,14 +360,16 @@ class UnitRows:
 def _leaders(value: object) -> dict[str, Any]:
     """领导: a JSON object (role → name or null) or ``role：name`` entries separated by ；."""
     if not isinstance(value, str):
-        raise ValueError(_("领导 {value!r}: expected text").format(value=value))
+        raise ValueError(_("领导 {value}: expected text").format(value=shown_cell(value)))
     text = value.strip()
     if text.startswith("{"):
         try:
             loaded = json.loads(text)
         except ValueError as exc:
             raise ValueError(
-                _("领导 {value!r} is not a JSON object: {problem}").format(value=text, problem=exc)
+                _("领导 {value} is not a JSON object: {problem}").format(
+                    value=shown_cell(text), problem=exc
+                )
             ) from None
         if not isinstance(loaded, dict):  # pragma: no cover - starts with {
             raise ValueError(_("领导: expected a JSON object"))
@@ -387,8 +395,8 @@ def _value(name: str, value: object, tz: dt.tzinfo | None) -> Any:
             # 轮次 typed as 第二轮, 二 or 2.5: refused here, where the column is known
             raise ValueError(
                 _(
-                    "{value!r} is not a round number; write it as a whole number (1, 2, 3, ...)"
-                ).format(value=value)
+                    "{value} is not a round number; write it as a whole number (1, 2, 3, ...)"
+                ).format(value=shown_cell(value))
             )
         return value
     if name in _FLOAT_FIELDS:
@@ -397,7 +405,9 @@ def _value(name: str, value: object, tz: dt.tzinfo | None) -> Any:
                 return float(value.strip())
             except ValueError:
                 # 分值 typed as -2分: refused here, where the column is known
-                raise ValueError(_("{value!r} is not a number").format(value=value)) from None
+                raise ValueError(
+                    _("{value} is not a number").format(value=shown_cell(value))
+                ) from None
         return value
     if name in _ROLE_LISTS:
         return list_cell(value)
@@ -429,11 +439,11 @@ def _event_of(
                     RecordProblem(
                         f"events[{index}].type",
                         _(
-                            "{where}: 环节 {value!r} is not an event type; one of {types} (or the "
+                            "{where}: 环节 {value} is not an event type; one of {types} (or the "
                             "English value)"
                         ).format(
                             where=where,
-                            value=cells[column],
+                            value=shown_cell(cells[column]),
                             types=join_list(cls.zh for cls in EVENT_CLASSES.values()),
                         ),
                         "invalid_cell",

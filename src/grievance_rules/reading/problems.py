@@ -29,6 +29,7 @@ from grievance_rules.i18n import gettext as _
 from grievance_rules.model import EVENT_TYPES, HistoryIssue, enums
 from grievance_rules.model.base import CHECKED_TAG, FAST_TAG
 from grievance_rules.model.terms import TermEnum
+from grievance_rules.reading.cells import shown_cell
 from grievance_rules.reading.results import RecordProblem, Rejected
 from grievance_rules.validation_messages import pydantic_message
 
@@ -72,9 +73,14 @@ def field_path(loc: Sequence[int | str]) -> str:
     return "".join(parts)
 
 
-def _shown(value: object) -> str:
+def _shown(value: object, cells: bool = False) -> str:
+    """The value a record held, for a message.
+
+    A cell's (``cells``) as the cell shows it (2025-03-01 00:00, TRUE:
+    :func:`~.cells.shown_cell`), any other as Python writes it.
+    """
     try:
-        text = repr(value)
+        text = shown_cell(value) if cells else repr(value)
     except RecursionError:  # nested thousands deep: show the outer levels only
         text = reprlib.repr(value)
     return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 3] + "..."
@@ -93,7 +99,7 @@ _ENUMS_BY_VALUES = _term_enums()
 _QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'")
 
 
-def _enum_message(error: Any, value: object) -> str:
+def _enum_message(error: Any, value: object, cells: bool = False) -> str:
     """An enumeration refused a value: in Chinese, the allowed values by their Chinese terms.
 
     Example:
@@ -114,16 +120,20 @@ def _enum_message(error: Any, value: object) -> str:
         terms = [enum_class(item).zh or item for item in expected] if enum_class else expected
         return _("should be one of: {terms} (got {value})").format(
             terms="、".join(terms),  # the Chinese enumeration comma: this branch is Chinese only
-            value=_shown(value),
+            value=_shown(value, cells),
         )
-    return f"{error['msg']} (got {_shown(value)}); the Chinese terms are accepted too"
+    return f"{error['msg']} (got {_shown(value, cells)}); the Chinese terms are accepted too"
 
 
-def problems_from_validation(exc: ValidationError) -> tuple[RecordProblem, ...]:
+def problems_from_validation(
+    exc: ValidationError, *, cells: bool = False
+) -> tuple[RecordProblem, ...]:
     """One problem per validation error, each naming its field and the bad value.
 
     An instant refused by both its validation paths gives one problem, the
-    checked path's (see :class:`grievance_rules.model.base.Instant`).
+    checked path's (see :class:`grievance_rules.model.base.Instant`). ``cells``: the
+    record was read from a table's cells, and a value is shown as its cell shows it
+    (``2025-03-01 00:00``, ``TRUE``), not as Python writes it.
     """
     problems = []
     for error in exc.errors(include_url=False):
@@ -137,7 +147,7 @@ def problems_from_validation(exc: ValidationError) -> tuple[RecordProblem, ...]:
             message = _(
                 "naive timestamp {value} has no UTC offset; add one (e.g. +08:00) or "
                 "read it with --tz naming the zone it is in (no timezone is guessed)"
-            ).format(value=_shown(value))
+            ).format(value=_shown(value, cells))
         elif kind == "union_tag_invalid":
             tag = error.get("ctx", {}).get("tag")
             message = _("unknown event type {tag}; expected one of {types}, ...").format(
@@ -146,15 +156,17 @@ def problems_from_validation(exc: ValidationError) -> tuple[RecordProblem, ...]:
         elif kind == "union_tag_not_found":
             message = _("event has no 'type'")
         elif kind == "enum":
-            message = _enum_message(error, value)
+            message = _enum_message(error, value, cells)
         elif kind == "missing":
             message = _("field required")
         elif kind == "extra_forbidden":
-            message = _("unknown field (value {value})").format(value=_shown(value))
+            message = _("unknown field (value {value})").format(value=_shown(value, cells))
         else:
             message = pydantic_message(error)
             if isinstance(value, _SCALARS) or value is None:
-                message = _("{message} (got {value})").format(message=message, value=_shown(value))
+                message = _("{message} (got {value})").format(
+                    message=message, value=_shown(value, cells)
+                )
         problems.append(RecordProblem(path, message, kind))
     return _naive_as_one(problems)
 

@@ -75,14 +75,17 @@ from grievance_rules.reading.results import (
     RecordResult,
     Rejected,
     SourceLocation,
+    UnnamedColumn,
 )
 from grievance_rules.reading.tabular import (
     TableRow,
+    UnnamedColumns,
     csv_rows,
     formula_problem,
     merged_header_problems,
     record_from_cells,
     split_header,
+    summary_row,
     unreadable_text,
 )
 from grievance_rules.reading.wide import WideLayout, WideMapping
@@ -108,7 +111,7 @@ def _repeated_ids(rows: Sequence[TableRow], layout: TableLayout) -> dict[str, li
     columns = [index for index, name in layout.fields.items() if name == "id"]
     rows_of: dict[str, list[int]] = {}
     for row in rows:
-        if row.blank or row.problem is not None:
+        if row.blank or row.problem is not None or summary_row(row, columns) is not None:
             continue
         for index in columns:
             value = row.cells[index] if index < len(row.cells) else None
@@ -190,15 +193,25 @@ class _Validator:
         return self.checked(location, order)
 
     def from_object(
-        self, location: SourceLocation, obj: object, problems: Sequence[RecordProblem] = ()
+        self,
+        location: SourceLocation,
+        obj: object,
+        problems: Sequence[RecordProblem] = (),
+        *,
+        cells: bool = False,
     ) -> RecordResult:
+        """A record's result; ``cells``: read from a table's cells (values shown so)."""
         try:
-            return self._from_object(location, obj, problems)
+            return self._from_object(location, obj, problems, cells)
         except RecursionError:  # a record nested deeper than Python follows: a rejection
             return Rejected(location, (*problems, _too_deep()), _order_id(obj))
 
     def _from_object(
-        self, location: SourceLocation, obj: object, problems: Sequence[RecordProblem]
+        self,
+        location: SourceLocation,
+        obj: object,
+        problems: Sequence[RecordProblem],
+        cells: bool = False,
     ) -> RecordResult:
         if self.tz is not None:
             obj = localize_naive(obj, self.tz)
@@ -209,7 +222,7 @@ class _Validator:
             said = {problem.field for problem in problems}
             found = [
                 p
-                for p in problems_from_validation(exc)
+                for p in problems_from_validation(exc, cells=cells)
                 # its cell said why: a field left out, or an event whose 环节 was refused
                 if not (p.code == "missing" and p.field in said)
                 and not (p.code == "union_tag_not_found" and f"{p.field}.type" in said)
@@ -279,6 +292,8 @@ class OrderStream(Iterable[RecordResult]):
         format: its format.
         records: how many records have been yielded so far.
         ignored_columns: table headers that map to no field (known once reading began).
+        unnamed_columns: table columns with no header that hold data, not read: the
+            orders sheet's, then the events and units sheets' (known once read to the end).
         layout: ``row``, ``long`` or ``wide`` for tables (known once reading began).
         title_rows: the rows above a table's header that were skipped as titles.
         encoding_used: the CSV encoding read (detected unless given).
@@ -327,6 +342,7 @@ class OrderStream(Iterable[RecordResult]):
         self._wide: WideMapping | None = mapping if isinstance(mapping, WideMapping) else None
         self.records = 0
         self.ignored_columns: tuple[str, ...] = ()
+        self.unnamed_columns: tuple[UnnamedColumn, ...] = ()
         self.title_rows: tuple[int, ...] = ()
         self.layout: str | None = None
         self.encoding_used: str | None = None
@@ -457,7 +473,13 @@ class OrderStream(Iterable[RecordResult]):
         events: EventRows | None = None,
         units: UnitRows | None = None,
         where: str = "",
+        sheet_name: str | None = None,
     ) -> Iterator[RecordResult]:
+        """The records of a table's rows.
+
+        ``sheet``: the sheet locations name, if any; ``sheet_name``: the orders sheet
+        (xlsx), which the list of unnamed columns names.
+        """
         header, titles, rest = split_header(rows, self._recognised, where or self.name, self._known)
         self.title_rows = tuple(row.row for row in titles)
         if header is None:
@@ -495,6 +517,8 @@ class OrderStream(Iterable[RecordResult]):
         if events is not None:
             rows_left = list(rest)
             twice = _repeated_ids(rows_left, layout)
+        id_columns = frozenset(index for index, name in layout.fields.items() if name == "id")
+        unnamed = UnnamedColumns(header, sheet_name)
         record = 0
         for row in rows_left:
             if row.blank:
@@ -505,11 +529,17 @@ class OrderStream(Iterable[RecordResult]):
                 problem = row.problem or RecordProblem("", _("row before the header"), "csv")
                 yield Rejected(location, (problem,), None)
                 continue
+            summary = summary_row(row, id_columns)
+            if summary is not None:  # 合计, 注：…: not an order, refused with that one reason
+                yield Rejected(location, (summary,), None)
+                continue
+            unnamed.see(row)
             obj, problems = record_from_cells(layout, row.cells, tz=tz, row=row)
             if header.merges:
                 problems.extend(merged_header_problems(header, row, layout.shown))
             event_rows: list[int] = []
             event_columns: list[dict[str, int]] = []
+            unit_columns: list[dict[str, int]] = []
             sheet_units: Sequence[object] = ()  # the order's units, from the 单位 sheet
             if events is not None:
                 order_id = obj.get("id")
@@ -546,7 +576,7 @@ class OrderStream(Iterable[RecordResult]):
                     sheet_units = order_units
             elif wide is not None:
                 found, order_units, more = self.wide_mapping.events(
-                    wide, row, tz, registry, event_columns
+                    wide, row, tz, registry, event_columns, unit_columns
                 )
                 # a cell read both as the order's field and a milestone's (派单时间: the
                 # order's dispatched_at and the 派单 milestone) is reported once (these
@@ -557,9 +587,9 @@ class OrderStream(Iterable[RecordResult]):
                     obj["events"] = found
                 if "units" not in obj:
                     obj["units"] = order_units
-            result = self.validator.from_object(location, obj, problems)
+            result = self.validator.from_object(location, obj, problems, cells=True)
             if isinstance(result, Rejected):
-                result = _with_columns(result, problems, layout, event_columns)
+                result = _with_columns(result, problems, layout, event_columns, unit_columns)
             if event_rows and isinstance(result, Rejected) and events is not None:
                 result = _with_event_rows(result, events, event_rows)
                 if units is None:
@@ -620,6 +650,8 @@ class OrderStream(Iterable[RecordResult]):
                 )
                 yield Rejected(location, (orphaned, *unsaved), order_id)
             events.by_order.clear()
+        # the orders sheet's first, then the events and units sheets' (read before it)
+        self.unnamed_columns = (*unnamed.found(), *self.unnamed_columns)
 
     def _csv(self) -> Iterator[RecordResult]:
         events = units = None
@@ -638,7 +670,10 @@ class OrderStream(Iterable[RecordResult]):
             header, _titles, rest = split_header(csv_rows(text), recognised)
             if header is None:
                 return None
-            return build(path.name, header, rest)
+            unnamed = UnnamedColumns(header, path.name)
+            table = build(path.name, header, unnamed.watch(rest))
+            self.unnamed_columns = (*self.unnamed_columns, *unnamed.found())
+            return table
 
     def _xlsx(self) -> Iterator[RecordResult]:
         from grievance_rules.reading.workbook import XlsxWorkbook
@@ -693,17 +728,26 @@ class OrderStream(Iterable[RecordResult]):
                     f"{self.name}[{events_sheet}]",
                 )
                 if header is not None:
-                    events = EventRows.of(events_sheet, header, rest)
+                    unnamed = UnnamedColumns(header, events_sheet)
+                    events = EventRows.of(events_sheet, header, unnamed.watch(rest))
+                    self.unnamed_columns = (*self.unnamed_columns, *unnamed.found())
             if units_sheet is not None and units_sheet != orders_sheet:
                 self.sheets_used["units"] = units_sheet
                 header, _titles, rest = split_header(
                     book.rows(units_sheet), UNIT_MAPPING.recognised, f"{self.name}[{units_sheet}]"
                 )
                 if header is not None:
-                    units = UnitRows.of(units_sheet, header, rest)
+                    unnamed = UnnamedColumns(header, units_sheet)
+                    units = UnitRows.of(units_sheet, header, unnamed.watch(rest))
+                    self.unnamed_columns = (*self.unnamed_columns, *unnamed.found())
             shown = orders_sheet if (self.sheet is not None or len(book.sheetnames) > 1) else None
             yield from self._table(
-                book.rows(orders_sheet), shown, events, units, f"{self.name}[{orders_sheet}]"
+                book.rows(orders_sheet),
+                shown,
+                events,
+                units,
+                f"{self.name}[{orders_sheet}]",
+                orders_sheet,
             )
 
     def _sheet_role(self, head: Sequence[Sequence[object]]) -> str | None:
@@ -741,20 +785,32 @@ def _with_columns(
     said: Sequence[RecordProblem],
     layout: TableLayout,
     event_columns: Sequence[Mapping[str, int]],
+    unit_columns: Sequence[Mapping[str, int]] = (),
 ) -> Rejected:
     """Problems the model found in a row's cells name the cell's column, as the sheet heads it.
 
     The model names a field (``channel``, ``location.latitude``, a wide sheet's
     ``events[3].satisfaction``); the official looks for the column: 来源渠道, 纬度（WGS84）,
     满意度评价; a wide sheet's event (``events[2]``: a callback before any reply) is named
-    by its milestone's time column (回访时间). Problems the cells already gave (``said``:
-    they name their column), a naive timestamp (the whole file was read without
-    ``--tz``) and problems of no one column are left as they are.
+    by its milestone's time column (回访时间). A unit a wide sheet's row names has no
+    row of its own: a problem of one of its fields (``units[0].kind``: 村委 is no kind of
+    unit) is filed under the column that gave the field (承办单位类型; its id and name:
+    the unit's column, 承办单位), as the wide layout files its own problems.
+    Problems the cells already gave (``said``: they name their column), a naive
+    timestamp (the whole file was read without ``--tz``) and problems of no one column
+    are left as they are.
     """
     column_of = {name: index for index, name in layout.fields.items()}
     marker = _("column {header!r}: {message}").split("{header!r}")[0]
     problems = []
     for problem in result.problems:
+        unit = _UNIT_FIELD.fullmatch(problem.field) if unit_columns else None
+        if unit is not None and int(unit.group(1)) < len(unit_columns):
+            at = unit_columns[int(unit.group(1))].get(unit.group(2) or "id")
+            if at is not None and at < len(layout.headers):
+                problem = RecordProblem(layout.headers[at], problem.message, problem.code)
+            problems.append(problem)
+            continue
         column = None
         if (
             problem.code != "timezone_aware"  # the file read without --tz: said once a record
@@ -925,5 +981,10 @@ def read_orders(
         else:
             rejected.append(result)
     return ReadReport(
-        stream.name, stream.records, tuple(accepted), tuple(rejected), stream.ignored_columns
+        stream.name,
+        stream.records,
+        tuple(accepted),
+        tuple(rejected),
+        stream.ignored_columns,
+        stream.unnamed_columns,
     )

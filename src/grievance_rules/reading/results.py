@@ -28,6 +28,7 @@ __all__ = [
     "RecordResult",
     "Rejected",
     "SourceLocation",
+    "UnnamedColumn",
     "read_summary",
 ]
 
@@ -97,7 +98,8 @@ class RecordProblem:
             ``enum`` ...), a history issue code (``callback_before_reply`` ...),
             or a reader code (``invalid_json``, ``invalid_cell``, ``encoding``,
             ``formula``, ``cell_error``: an xlsx cell showing ``#N/A`` …,
-            ``too_deep``: a record nested deeper than Python follows).
+            ``too_deep``: a record nested deeper than Python follows,
+            ``summary_row``: a table's totals row or note, 合计 or 注：…, not an order).
     """
 
     field: str
@@ -176,6 +178,61 @@ RecordResult = Accepted | Rejected
 """What reading one record gives."""
 
 
+@dataclass(frozen=True, slots=True)
+class UnnamedColumn:
+    """A table's column with no header that holds data: not read, and listed.
+
+    No header names its field, so it is not read, as a column whose header names no
+    field is not (:attr:`ReadReport.ignored_columns`).
+
+    Attributes:
+        sheet: the worksheet (xlsx); None for a CSV file.
+        column: the column's letter, as the spreadsheet shows it (``E``).
+        first_row: the first row with data in the column (the sheet's row number).
+        rows: how many rows have data in it.
+
+    Example:
+        >>> print(UnnamedColumn("工单", "E", 5, 2))
+        column E of sheet '工单' has no header but holds data in 2 rows (the first is row 5): not read; give the column a header, or clear it
+    """  # noqa: E501
+
+    sheet: str | None
+    column: str
+    first_row: int
+    rows: int
+
+    def __str__(self) -> str:
+        if self.sheet is None:
+            text = ngettext(
+                "column {column} has no header but holds data in {count} row (row {first}): "
+                "not read; give the column a header, or clear it",
+                "column {column} has no header but holds data in {count} rows (the first is "
+                "row {first}): not read; give the column a header, or clear it",
+                self.rows,
+            )
+        else:
+            text = ngettext(
+                "column {column} of sheet {sheet!r} has no header but holds data in {count} "
+                "row (row {first}): not read; give the column a header, or clear it",
+                "column {column} of sheet {sheet!r} has no header but holds data in {count} "
+                "rows (the first is row {first}): not read; give the column a header, or "
+                "clear it",
+                self.rows,
+            )
+        return text.format(
+            column=self.column, sheet=self.sheet, count=self.rows, first=self.first_row
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON data, keys in a fixed order."""
+        return {
+            "sheet": self.sheet,
+            "column": self.column,
+            "first_row": self.first_row,
+            "rows": self.rows,
+        }
+
+
 @dataclass(frozen=True)
 class ReadReport:
     """Everything read from one source.
@@ -186,6 +243,7 @@ class ReadReport:
         accepted: the valid orders, in file order.
         rejected: the rejected records, in file order.
         ignored_columns: CSV/xlsx headers that map to no field.
+        unnamed_columns: CSV/xlsx columns with no header that hold data (not read).
 
     Raises:
         AssertionError: the counts do not add up (a bug, never a property of the input).
@@ -196,6 +254,7 @@ class ReadReport:
     accepted: tuple[Accepted, ...]
     rejected: tuple[Rejected, ...]
     ignored_columns: tuple[str, ...] = field(default=())
+    unnamed_columns: tuple[UnnamedColumn, ...] = field(default=())
 
     def __post_init__(self) -> None:
         if self.records != len(self.accepted) + len(self.rejected):  # pragma: no cover
@@ -240,4 +299,5 @@ class ReadReport:
             "rejections": [r.to_dict() for r in self.rejected],
             "problem_counts": self.problem_counts(),
             "ignored_columns": list(self.ignored_columns),
+            "unnamed_columns": [column.to_dict() for column in self.unnamed_columns],
         }

@@ -21,13 +21,15 @@ import csv
 import datetime as dt
 import itertools
 import json
-from collections.abc import Callable, Iterator, Sequence
+import re
+import unicodedata
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
 from grievance_rules.i18n import gettext as _
 from grievance_rules.i18n import join_list
-from grievance_rules.reading.cells import id_cell, instant_cell, list_cell, text_cell
+from grievance_rules.reading.cells import id_cell, instant_cell, list_cell, shown_cell, text_cell
 from grievance_rules.reading.columns import (
     INSTANT_FIELDS,
     JSON_FIELDS,
@@ -35,16 +37,18 @@ from grievance_rules.reading.columns import (
     TableLayout,
     shown_header,
 )
-from grievance_rules.reading.results import RecordProblem
+from grievance_rules.reading.results import RecordProblem, UnnamedColumn
 
 __all__ = [
     "HEADER_SEARCH",
     "TableRow",
+    "UnnamedColumns",
     "csv_rows",
     "error_problem",
     "merged_header_problems",
     "record_from_cells",
     "split_header",
+    "summary_row",
     "xlsx_rows",
 ]
 
@@ -225,12 +229,12 @@ def merged_header_problems(
                 RecordProblem(
                     "",
                     _(
-                        "cell {cell} holds {value!r} under the header {header!r}, which is "
+                        "cell {cell} holds {value} under the header {header!r}, which is "
                         "merged over {cells}: a merged header names one column, the first; "
                         "unmerge the header and name each column"
                     ).format(
                         cell=cell_name(row.row, column + 1),
-                        value=value,
+                        value=shown_cell(value),
                         header=shown[first] if first < len(shown) else "",
                         cells=f"{cell_name(header.row, first + 1)}:"
                         f"{cell_name(header.row, last + 1)}",
@@ -400,6 +404,164 @@ def cell_problem(name: str, header: str, message: str) -> RecordProblem:
     )
 
 
+_TOTALS = re.compile(
+    r"(?:合计|总计|小计|共计|total|subtotal|grandtotal)(?:[:(\[【].*|\d.*)?"
+    r"|共\d+(?:条|件|单|项|个)(?:工单|记录)?",
+    re.IGNORECASE,
+)
+"""A totals row's first cell (its white space removed, full-width forms made half-width):
+合计, 合　计, 小计, 总计：2件, 共计, 共25条, Total."""
+
+_NOTE = re.compile(
+    r"[*※#]*(?:注|注释|附注|备注|说明|制表|制表人|制表单位|制表日期|制表时间|填表人|填报人|"
+    r"填报单位|填报日期|审核|审核人|负责人|单位负责人|统计人|统计单位|统计时间|统计日期|"
+    r"数据来源|数据截至|数据截止|导出时间|导出人|导出日期|打印时间|打印人|打印日期)\d*:"
+)
+"""A note's first cell begins so (after the same normalising): 注：…, 制表人：…, 数据来源：…."""
+
+_AMOUNT = re.compile(r"[-+]?[\d,.]+\s*(?:%|‰|件|条|单|个|项|次|天|日|小时|分钟|分|元|人|户)?|[-—/]")
+"""What a totals row holds beside its label: a sum, a count (25件), a rate (95%), a dash."""
+
+_FIRST_CHARACTERS = frozenset("合总小共注附备说制填审负单统数导打*※#TtSsGg")
+"""The characters a totals label or a note begins with: most rows are refused by this alone."""
+
+_NOTE_SHOWN = 20
+"""How many characters of a totals row's or a note's text its problem quotes."""
+
+
+def _empty(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _amount(value: object) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int | float):
+        return True
+    return isinstance(value, str) and _AMOUNT.fullmatch(_normalised(value)) is not None
+
+
+def _normalised(text: str) -> str:
+    """Text as a totals row's or a note's marker is compared: NFKC, no white space."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def summary_row(row: TableRow, id_columns: Collection[int] = ()) -> RecordProblem | None:
+    """The problem of a totals row (合计, 小计 …) or a note (注：…, 制表人：…): not an order.
+
+    A row is one when its first non-empty cell is such a label, and it has no order id
+    (its id cell, ``id_columns``, is empty or is that label); a totals row holds nothing
+    else but sums, counts and rates, a note nothing else at all (a cell merged across
+    the row repeats its text in each cell: that is nothing else). Any other row is read
+    as an order, never taken for one of these.
+
+    Example:
+        >>> print(summary_row(TableRow(9, None, ("合计", None, None, 61.5)), (1,)))
+        a totals row ('合计'), not an order: its cells are not read [summary_row]
+        >>> summary_row(TableRow(9, None, ("合计", "A7", None, 61.5)), (1,)) is None
+        True
+    """
+    cells = row.cells
+    first = 0
+    for label in cells:
+        if not _empty(label):
+            break
+        first += 1
+    else:
+        return None
+    if not isinstance(label, str) or label.lstrip()[:1] not in _FIRST_CHARACTERS:
+        return None  # (most rows: an order id)
+    text = _normalised(label)
+    if _TOTALS.fullmatch(text):
+        totals = True
+    elif _NOTE.match(text):
+        totals = False
+    else:
+        return None
+    errors = frozenset(row.errors)
+    for index in range(first + 1, len(cells)):
+        value = cells[index]
+        if _empty(value) or value == label:
+            continue
+        if index in id_columns:
+            return None  # an order id, perhaps: an order
+        if not totals or not (_amount(value) or index in errors):
+            return None
+    shown = label.strip()
+    if len(shown) > _NOTE_SHOWN:
+        shown = shown[:_NOTE_SHOWN] + "…"
+    if totals:
+        message = _("a totals row ({text}), not an order: its cells are not read")
+    else:
+        message = _("a note ({text}), not an order: its cells are not read")
+    return RecordProblem("", message.format(text=shown_cell(shown)), "summary_row")
+
+
+class UnnamedColumns:
+    """The columns of a table that hold data under no header, found as its rows are read.
+
+    A column has no header when its header cell is empty or the header row ends before
+    it, unless a header cell merged across covers it (what is under such a range is
+    :func:`merged_header_problems`' to say). A cell that repeats a range merged across
+    from a cell on its left is no data of its own; nor is a cell of spaces. A formula
+    never calculated is data (its value is unknown).
+
+    Example:
+        >>> found = UnnamedColumns(TableRow(1, None, ("工单编号", None, "诉求类型")), "工单")
+        >>> for row in (TableRow(2, None, ("A1", "加急", "投诉", "x")),
+        ...             TableRow(3, None, ("A2", " ", "投诉"))):
+        ...     found.see(row)
+        >>> [(c.column, c.first_row, c.rows) for c in found.found()]
+        [('B', 2, 1), ('D', 2, 1)]
+    """
+
+    def __init__(self, header: TableRow, sheet: str | None) -> None:
+        self.sheet = sheet
+        self._width = len(header.cells)
+        covered = {c for first, last, _end in header.merges for c in range(first + 1, last + 1)}
+        self._unnamed = tuple(
+            index
+            for index, cell in enumerate(header.cells)
+            if _empty(cell) and index not in covered
+        )
+        self._first: dict[int, int] = {}
+        self._rows: dict[int, int] = {}
+
+    def see(self, row: TableRow) -> None:
+        """Note the data of ``row`` (a row of the table below its header) under no header."""
+        cells = row.cells
+        if not self._unnamed and len(cells) <= self._width:
+            return  # (most tables: a header over every column)
+        filled = (
+            {c for first, last, _end in row.merges for c in range(first + 1, last + 1)}
+            if row.merges
+            else ()
+        )
+        for index in itertools.chain(self._unnamed, range(self._width, len(cells))):
+            value = cells[index] if index < len(cells) else None
+            empty = value is None or (isinstance(value, str) and not value.strip())
+            if (empty and index not in row.formulas) or index in filled:
+                continue
+            self._first.setdefault(index, row.row)
+            self._rows[index] = self._rows.get(index, 0) + 1
+
+    def watch(self, rows: Iterable[TableRow]) -> Iterator[TableRow]:
+        """``rows``, each seen (blank and unreadable rows aside) as it passes."""
+        for row in rows:
+            if not row.blank and row.problem is None:
+                self.see(row)
+            yield row
+
+    def found(self) -> tuple[UnnamedColumn, ...]:
+        """The columns with data and no header so far, left to right."""
+        from openpyxl.utils.cell import get_column_letter
+
+        return tuple(
+            UnnamedColumn(self.sheet, get_column_letter(index + 1), first, self._rows[index])
+            for index, first in sorted(self._first.items())
+        )
+
+
 def _json_array(name: str, value: object) -> list[Any]:
     """A ``units`` or ``events`` cell: a JSON array, as the JSON model writes the field.
 
@@ -413,7 +575,9 @@ def _json_array(name: str, value: object) -> list[Any]:
         loaded = None
     if isinstance(loaded, list):
         return loaded
-    shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
+    shown = shown_cell(value)
+    if len(shown) > 40:
+        shown = shown[:37] + "..."
     raise ValueError(
         _(
             "{value} is not a JSON array of {field} as the JSON model writes them "
@@ -470,7 +634,9 @@ def record_from_cells(
             elif name in INSTANT_FIELDS:
                 record[name] = instant_cell(value, tz)
             elif isinstance(value, dt.time):
-                raise ValueError(_("a time of day ({value}) is not an instant").format(value=value))
+                raise ValueError(
+                    _("a time of day ({value}) is not an instant").format(value=shown_cell(value))
+                )
             else:  # an enumeration: 12345 typed into 受理渠道 is a number cell, read as '12345'
                 record[name] = text_cell(value)
         except (ValueError, RecursionError) as exc:  # (json.JSONDecodeError is a ValueError)

@@ -36,7 +36,7 @@ from typing import Any
 from grievance_rules.errors import ReadError
 from grievance_rules.i18n import gettext as _
 from grievance_rules.model import EVENT_CLASSES, UnitKind
-from grievance_rules.reading.cells import bool_cell, instant_cell, text_cell
+from grievance_rules.reading.cells import bool_cell, instant_cell, shown_cell, text_cell
 from grievance_rules.reading.columns import (
     header_key,
     names_a_later_occurrence,
@@ -281,6 +281,7 @@ class WideMapping:
         tz: dt.tzinfo | None,
         registry: Sequence[Mapping[str, Any]] = (),
         columns: list[dict[str, int]] | None = None,
+        unit_columns: list[dict[str, int]] | None = None,
     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[RecordProblem]]:
         """A row's events and the units they name, and the row's problems.
 
@@ -288,24 +289,36 @@ class WideMapping:
         the mapping's own ``[[unit]]`` entries come after them. ``columns``, if
         given, is filled with each event's columns (field → column, from 0), in the
         order of the events returned, so that a problem of ``events[i].satisfaction``
-        can name the cell's column.
+        can name the cell's column. ``unit_columns``, likewise, with each unit's
+        (``id``, ``name``, and ``kind`` when the row's kind column gave it), in the order
+        of the units returned; a unit found in ``registry`` or the mapping has none.
+
+        A problem of a cell of this layout's own (a unit's, a count's, a formula never
+        calculated) is filed under the cell's header as the file heads it; a cell read
+        for two milestones (a unit's column) is reported once.
         """
         cells = row.cells
         problems: list[RecordProblem] = []
         formulas = frozenset(row.formulas)
         errors = frozenset(row.errors)
+        reported: set[int] = set()  # the columns whose cell a problem has named
 
         def cell(column: int, path: str) -> object:
+            if column in reported:
+                return None
             if column in formulas:
+                reported.add(column)
                 problems.append(formula_problem(path, row.row, column, layout.shown[column]))
                 return None
             value = cells[column] if column < len(cells) else None
             if column in errors:
+                reported.add(column)
                 problems.append(error_problem(path, row.row, column, layout.shown[column], value))
                 return None
             if value is None or (isinstance(value, str) and not value.strip()):
                 return None
             if unreadable_text(value):
+                reported.add(column)
                 problems.append(
                     RecordProblem(
                         path, _("cell is not valid text in the file's encoding"), "encoding"
@@ -322,7 +335,8 @@ class WideMapping:
             column = layout.roles.get(role)
             if column is None:
                 return None
-            value = cell(column, f"units.{role}")
+            header = layout.headers[column]
+            value = cell(column, header)
             if value is None:
                 return None
             text = str(text_cell(value)).strip()
@@ -332,23 +346,30 @@ class WideMapping:
                 (u for u in known if str(u.get("id")) == text or str(u.get("name")) == text),
                 None,
             )
+            where: dict[str, int] = {}  # the unit's fields' columns, if the row gives them
             if match is not None:
                 unit = dict(match)
             else:
                 unit = {"id": text, "name": text}
+                where.update(id=column, name=column)
                 kind_column = layout.kinds.get(role)
-                kind = cell(kind_column, f"units.{role}.kind") if kind_column is not None else None
+                kind = (
+                    cell(kind_column, layout.headers[kind_column])
+                    if kind_column is not None
+                    else None
+                )
+                if kind is not None and kind_column is not None:
+                    where["kind"] = kind_column
                 if kind is None:
                     problems.append(
                         RecordProblem(
-                            f"units.{role}",
+                            header,
                             _(
-                                "{role} {text!r}: its kind (类型) is known from nowhere; add a "
+                                "unit {text}: its kind (类型) is known from nowhere; add a "
                                 "单位 sheet (单位编号, 名称, 类型), a {column} column, or a "
                                 "[[unit]] entry in the mapping file"
                             ).format(
-                                role=self.roles[role].zh,
-                                text=text,
+                                text=shown_cell(text),
                                 column=self.roles[role].kind[0]
                                 if self.roles[role].kind
                                 else "类型",
@@ -362,6 +383,8 @@ class WideMapping:
             unit_ids[text] = unit_id
             if all(u["id"] != unit_id for u in units):
                 units.append(unit)
+                if unit_columns is not None:
+                    unit_columns.append(where)
             return unit_id
 
         found: list[tuple[object, int, dict[str, Any]]] = []
@@ -410,7 +433,7 @@ class WideMapping:
             try:
                 count = int(float(str(value)))
             except ValueError:
-                message = _("{value!r} is not a count").format(value=value)
+                message = _("{value} is not a count").format(value=shown_cell(value))
                 problems.append(cell_problem("", layout.shown[column], message))
                 continue
             have = per_type.get(limit.type, 0)
