@@ -104,7 +104,7 @@ def test_the_trace_says_how_the_instant_was_computed() -> None:
     assert found.trace == (
         "parameter second_continuation_risk: reached (yes)",
         "counted clock CD-7.continuation#0 reached red (0.75 of its period, parameter "
-        "warning_red: 1575 of 2100 minutes of office time from its start "
+        "second_continuation_risk_at: 1575 of 2100 minutes of office time from its start "
         "2024-05-06T09:00:00+08:00) at 2024-05-09T15:45:00+08:00",
         "c07 is a village_community: the rule is for village_community",
     )
@@ -121,11 +121,15 @@ def test_a_continuation_stopped_before_its_light_never_owed_the_escalation() -> 
 
 
 def test_a_red_fraction_from_another_reading_moves_the_instant() -> None:
-    # red at 80 %: 1,680 minutes = Mon-Wed 1,260 + Thu 420 → Thu 17:30 (the end of an
-    # office interval is that end, not Fri 09:00)
-    pack = find_pack("chengdong").with_parameters({"warning_red": 0.8})
+    # 三（八）'s own share (the 续报's red light) at 80 %: 1,680 minutes = Mon-Wed 1,260 +
+    # Thu 420 → Thu 17:30 (the end of an office interval is that end, not Fri 09:00)
+    pack = find_pack("chengdong").with_parameters({"second_continuation_risk_at": 0.8})
     dates = _escalation_dates(CLOSED_IN_TIME, pack, T("2024-12-31T23:00+08:00"))
     assert dates == ["2024-05-09T17:30:00+08:00"]
+    # the red light of the other clocks (warning_red) does not move it
+    other = find_pack("chengdong").with_parameters({"warning_red": 0.8})
+    dates = _escalation_dates(CLOSED_IN_TIME, other, T("2024-12-31T23:00+08:00"))
+    assert dates == [RED.isoformat()]
 
 
 @pytest.mark.parametrize(

@@ -42,6 +42,21 @@ def _unsatisfied_twice(unit: str, kind: str) -> WorkOrder:
                     "round": 1,
                     "result_satisfaction": "dissatisfied",
                 },
+                # handled a second time (三（八）「多次投诉经多次办理」): sent back, replied again
+                {
+                    "type": "redo_ordered",
+                    "at": "2024-05-07T11:00:00+08:00",
+                    "unit": "dzb",
+                    "level": "street",
+                    "to_unit": unit,
+                },
+                {
+                    "type": "replied",
+                    "at": "2024-05-07T16:00:00+08:00",
+                    "unit": unit,
+                    "round": 2,
+                    "evidence": [{"kind": "photo"}],
+                },
                 {
                     "type": "callback",
                     "at": "2024-05-08T10:00:00+08:00",

@@ -126,6 +126,17 @@ def test_late_and_redo_points_are_chengdongs_alone(packs: dict[str, Pack]) -> No
     assert [(s.rule_id, s.points, s.limit) for s in redo] == [
         ("CD-A2.7.redo-district", -1.0, "-1 the first time, doubled each later time"),
         ("CD-A2.7.redo-city", -2.0, "-2 the first time, doubled each later time"),
+        # the other reading of 续报后重办 (item 8 in place of item 7), off by default
+        (
+            "CD-A2.7.redo-district-before-continuation",
+            -1.0,
+            "-1 the first time, doubled each later time",
+        ),
+        (
+            "CD-A2.7.redo-city-before-continuation",
+            -2.0,
+            "-2 the first time, doubled each later time",
+        ),
     ]
     # 夏阳 sets no points at all: every deduction row is chengdong's only.
     deductions = [row for row in diff.rows if row.kind == "deduction"]

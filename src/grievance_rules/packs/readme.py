@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from fractions import Fraction
 from typing import Any
 
+import yaml
 from pydantic import BaseModel
 
 from grievance_rules.calendar.durations import (
@@ -917,9 +918,10 @@ def _analysts(pack: Pack, lang: Language) -> list[str]:
     whole = pgettext("pack README", "the whole pack")
     for owner, i in entries:
         if i is not None and i.switch:
-            name = i.switch.split(":", 1)[0].strip()
-            where = whole if owner == name else f"`{owner}`"
-            switches.setdefault(name, {}).setdefault(i.switch, []).append(where)
+            names = _switched_parameters(i.switch)
+            where = whole if owner in names else f"`{owner}`"
+            for name in names:
+                switches.setdefault(name, {}).setdefault(i.switch, []).append(where)
     comma, left, right = ("、", "（", "）") if lang == "zh" else (", ", " (", ")")
     for name, parameter in sorted(pack.parameters.items()):
         other = "；".join if lang == "zh" else "; ".join
@@ -930,6 +932,27 @@ def _analysts(pack: Pack, lang: Language) -> list[str]:
         what = _cell(_prose(lang, parameter.description, parameter.description_zh))
         out.append(f"| `{name}` | {what} | {others} |")
     return out
+
+
+def _switched_parameters(switch: str) -> list[str]:
+    """The parameters an interpretation's ``switch`` sets, in the order it names them.
+
+    A switch is ``name: value``, or a flow mapping when the other reading moves several
+    parameters together; it is listed under each of them in the analysts' table.
+
+    Example:
+        >>> _switched_parameters("half_day_rule: noon_cutoff")
+        ['half_day_rule']
+        >>> _switched_parameters("{warning_yellow: 0.6, warning_red: 0.8}")
+        ['warning_yellow', 'warning_red']
+    """
+    try:
+        parsed = yaml.safe_load(switch)
+    except yaml.YAMLError:
+        parsed = None
+    if isinstance(parsed, dict) and parsed and all(isinstance(k, str) for k in parsed):
+        return list(parsed)
+    return [switch.split(":", 1)[0].strip()]
 
 
 def untranslated_texts(pack: Pack) -> list[str]:

@@ -191,7 +191,9 @@ class Interpretation(_Decl):
     alternative: str | None = None
     alternative_zh: ZhText | None = None
     switch: str | None = None
-    """The parameter (and value) that selects the alternative, if it is cheap."""
+    """The parameter (and value) that selects the alternative, if it is cheap: ``name:
+    value``, or a flow mapping (``{a: x, b: y}``) when the other reading moves several
+    parameters together (the README lists it under each)."""
     example: str | None = None
     """A worked example of the reading (dates, days counted, days skipped)."""
     example_zh: ZhText | None = None
