@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from fractions import Fraction
 from typing import Any
 
+import yaml
 from pydantic import BaseModel
 
 from grievance_rules.calendar.durations import (
@@ -901,9 +902,10 @@ def _analysts(pack: Pack, lang: Language) -> list[str]:
     whole = pgettext("pack README", "the whole pack")
     for owner, i in entries:
         if i is not None and i.switch:
-            name = i.switch.split(":", 1)[0].strip()
-            where = whole if owner == name else f"`{owner}`"
-            switches.setdefault(name, {}).setdefault(i.switch, []).append(where)
+            names = _switched(i.switch)
+            where = whole if owner in names else f"`{owner}`"
+            for name in names:
+                switches.setdefault(name, {}).setdefault(i.switch, []).append(where)
     comma, left, right = ("、", "（", "）") if lang == "zh" else (", ", " (", ")")
     for name, parameter in sorted(pack.parameters.items()):
         other = "；".join if lang == "zh" else "; ".join
@@ -914,6 +916,24 @@ def _analysts(pack: Pack, lang: Language) -> list[str]:
         what = _cell(_prose(lang, parameter.description, parameter.description_zh))
         out.append(f"| `{name}` | {what} | {others} |")
     return out
+
+
+def _switched(switch: str) -> list[str]:
+    """The parameters a reading's switch sets: ``name: value``, or a flow mapping of several.
+
+    Example:
+        >>> _switched("convention: civil_code")
+        ['convention']
+        >>> _switched("{warning_yellow: 0.6, warning_red: 0.8}")
+        ['warning_yellow', 'warning_red']
+    """
+    try:
+        parsed = yaml.safe_load(switch)
+    except yaml.YAMLError:
+        parsed = None
+    if isinstance(parsed, dict) and parsed:
+        return [str(name) for name in parsed]
+    return [switch.split(":", 1)[0].strip()]
 
 
 def untranslated_texts(pack: Pack) -> list[str]:
