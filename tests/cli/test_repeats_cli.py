@@ -1,17 +1,21 @@
 """Repeat conditions across orders on the command line (daye's 现场督办).
 
 大冶 （十二）跟踪督办 五是现场督办: 「一个月内1名诉求人反映同一问题3次(含)以上或3名(含)以上
-诉求人反映同一问题等情形,组织相关部门现场督办」. The pack reads 「一个月内」 as the calendar
-month of the order's receipt, counted up to the order, the order included
-(policies/daye, Interpretations). Worked by hand for the orders below (one
-complainant c1, one issue i1, each received at 09:00 Beijing time):
+诉求人反映同一问题等情形,组织相关部门现场督办」. The pack reads 「一个月内」 as a rolling
+month, the 30 natural days up to the order's receipt, the order included
+(on_site_within: 30; policies/daye, Interpretations); the other reading is the
+calendar month of the receipt (on_site_within: calendar_month). Worked by hand for the
+orders below (one complainant c1, one issue i1, each received at 09:00 Beijing time):
 
-* A 2024-05-06, B 2024-05-13, C 2024-05-20: in May up to A, one order of c1 on
-  i1; up to B, two; up to C, three. 3 >= 3, so DY-12.on-site-one-complainant
-  escalates on C only. One complainant only, so the many-complainants rule
-  (3 distinct complainants) never holds.
-* C moved to 2024-06-03 (the control): up to C, June holds one order (C); May's
-  A and B are another month. No escalation anywhere.
+* A 2024-05-06, B 2024-05-13, C 2024-05-20: the 30 days up to A hold one order of c1
+  on i1; up to B (from 04-13 09:00), two; up to C (from 04-20 09:00), three. 3 >= 3,
+  so DY-12.on-site-one-complainant escalates on C only (in May alone, the same).
+  One complainant only, so the many-complainants rule (3 distinct complainants)
+  never holds.
+* C moved to 2024-06-03: the 30 days up to C run from 05-04 09:00 and hold A, B and
+  C: C escalates, though June holds only C (no escalation under calendar_month).
+* C moved to 2024-06-06 (the control): the 30 days up to C run from 05-07 09:00 and
+  hold B and C; A, 31 days before, is outside. No escalation anywhere.
 * Three complainants c1, c2, c3 on i1 on those May days: up to C, three distinct
   complainants on i1, so DY-12.on-site-many-complainants escalates on C only;
   each complainant has one order, so the one-complainant rule does not hold.
@@ -33,6 +37,7 @@ from click.testing import CliRunner
 
 from grievance_rules.cli import cli
 from grievance_rules.engine import RepeatIndex, evaluate_many
+from grievance_rules.packs import find_pack
 
 ONE = "DY-12.on-site-one-complainant"
 MANY = "DY-12.on-site-many-complainants"
@@ -65,6 +70,7 @@ def _file(tmp_path: Path, records: list[dict[str, Any] | str], name: str = "orde
 
 SAME_MONTH = [_order("A", "2024-05-06"), _order("B", "2024-05-13"), _order("C", "2024-05-20")]
 NEXT_MONTH = [_order("A", "2024-05-06"), _order("B", "2024-05-13"), _order("C", "2024-06-03")]
+OUT_OF_WINDOW = [_order("A", "2024-05-06"), _order("B", "2024-05-13"), _order("C", "2024-06-06")]
 MANY_PEOPLE = [
     _order("A", "2024-05-06", "c1"),
     _order("B", "2024-05-13", "c2"),
@@ -99,8 +105,22 @@ def test_evaluate_counts_one_complainant_three_times_in_a_month(tmp_path: Path) 
     assert escalation["since"] == "2024-05-20T09:00:00+08:00"  # the third order's receipt
 
 
-def test_evaluate_the_third_in_the_next_month_is_no_repeat(tmp_path: Path) -> None:
+def test_evaluate_the_third_in_the_next_month_within_30_days_is_a_repeat(tmp_path: Path) -> None:
     found = _evaluate(_file(tmp_path, NEXT_MONTH))
+    assert _escalations(found) == {"A": [], "B": [], "C": [ONE]}
+    assert _warnings(found) == {"A": 0, "B": 0, "C": 0}
+    # the other reading: June holds only C
+    month = find_pack("daye").with_parameters({"on_site_within": "calendar_month"})
+    found_month = evaluate_many(NEXT_MONTH, month, repeats=RepeatIndex.from_inputs(NEXT_MONTH))
+    assert [
+        [e.rule_id for e in r.assessment.escalations if e.rule_id == ONE]
+        for r in found_month
+        if r.assessment is not None
+    ] == [[], [], []]
+
+
+def test_evaluate_the_first_31_days_before_the_third_is_no_repeat(tmp_path: Path) -> None:
+    found = _evaluate(_file(tmp_path, OUT_OF_WINDOW))
     assert _escalations(found) == {"A": [], "B": [], "C": []}
     assert _warnings(found) == {"A": 0, "B": 0, "C": 0}
 
@@ -206,7 +226,8 @@ def test_score_counts_the_repeat_escalation(tmp_path: Path) -> None:
     assert _counted(_score(file, "--no-repeats"), ONE) == {}
     many = _file(tmp_path, MANY_PEOPLE, "many")
     assert _counted(_score(many), MANY) == {("2024-05", "cgj"): 1}
-    assert _counted(_score(_file(tmp_path, NEXT_MONTH, "next")), ONE) == {}
+    assert _counted(_score(_file(tmp_path, NEXT_MONTH, "next")), ONE) == {("2024-06", "cgj"): 1}
+    assert _counted(_score(_file(tmp_path, OUT_OF_WINDOW, "out")), ONE) == {}
 
 
 def test_compare_and_what_if_count_it_under_daye(tmp_path: Path) -> None:
@@ -222,10 +243,11 @@ def test_compare_and_what_if_count_it_under_daye(tmp_path: Path) -> None:
     assert outcomes["xiayang@2022-06-08"] == before["xiayang@2022-06-08"]  # no repeat rule
     changed = CliRunner().invoke(
         cli,
-        ["what-if", "--pack", "daye", "--set", "on_site_within=30", "--json", file],
+        ["what-if", "--pack", "daye", "--set", "on_site_within=calendar_month", "--json", file],
     )
     assert changed.exit_code == 0, changed.output
-    # within 30 natural days before C (from 04-20): A, B and C, three either way
+    # in May up to C, or within 30 natural days before C (from 04-20): A, B and C, three
+    # either way
     sides = [o["escalations"] for o in json.loads(changed.stdout)["outcomes"]]
     assert sides == [outcomes["daye@2023-05-19"]] * 2
 

@@ -217,9 +217,9 @@ def test_the_other_half_day_reading_differs_in_the_return_window_only(
 def test_the_other_reading_of_daye_s_month_differs_in_the_on_site_supervision_only(
     packs: dict[str, Pack],
 ) -> None:
-    dy = packs["daye"]
-    thirty = dy.with_parameters({"on_site_within": 30})
-    diff = diff_packs(dy, thirty)
+    dy = packs["daye"]  # 「一个月内」: 30 natural days up to the order by default
+    month_pack = dy.with_parameters({"on_site_within": "calendar_month"})
+    diff = diff_packs(month_pack, dy)
     changed = [(row.kind, row.topic.value) for row in diff.rows if row.status != "same"]
     # both rules are tagged supervision and repeat_complaint
     assert sorted(changed) == [("escalation", "repeat_complaint"), ("escalation", "supervision")]

@@ -72,6 +72,7 @@ def test_the_clock_topics_of_the_three_packs(packs: dict[str, Pack]) -> None:
     assert ids("xiayang", Topic.SECOND_HANDLING) == [
         "XY-4.second-handling",
         "XY-4.second-handling-from-callback",
+        "XY-4.second-handling-each-reflow",
     ]
     # (the first 续报's limit stopped by a second runs only under the other reading,
     # second_continuation_cause: filed_after_due)

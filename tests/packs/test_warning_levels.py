@@ -6,11 +6,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from grievance_rules.errors import PackError
 from grievance_rules.packs import find_pack, load_pack
+from grievance_rules.packs.parameters import parameter_value
 from grievance_rules.packs.readme import render_readme
-from grievance_rules.packs.schema import ClockRule
+from grievance_rules.packs.schema import ClockRule, ParamRef
 
 PACKS = ("chengdong", "xiayang", "daye")
 
@@ -56,3 +58,23 @@ def test_a_fraction_outside_zero_to_one_refuses_the_pack(tmp_path: Path) -> None
     assert "must be a fraction of 0 to 1, got 1.5" in str(caught.value)
     with pytest.raises(PackError, match="must be a fraction of 0 to 1, got 2"):
         find_pack("chengdong").with_parameters({"warning_red": 2})
+
+
+@pytest.mark.parametrize("name", ["xiayang", "daye"])
+def test_the_other_reading_of_the_lights_sets_both_fractions(name: str) -> None:
+    # "other fractions, e.g. yellow at 60 % and red at 80 %": one switch sets both lights
+    pack = find_pack(name)
+    reading = pack.parameters["warning_yellow"].interpretation
+    assert reading is not None
+    assert reading.switch is not None
+    assert yaml.safe_load(reading.switch) == {"warning_yellow": 0.6, "warning_red": 0.8}
+    other = pack.with_parameters(yaml.safe_load(reading.switch))
+    on = other.manifest.effective_from
+    names = ("warning_yellow", "warning_red")
+    lights = [parameter_value(other, ParamRef(param=n), on) for n in names]
+    assert lights == [0.6, 0.8]
+    # the analysts' table lists the switch under both parameters, owned by the whole pack
+    english = render_readme(pack, "en").split("## For analysts", 1)[1]
+    for param in ("warning_yellow", "warning_red"):
+        (row,) = [line for line in english.splitlines() if line.startswith(f"| `{param}` |")]
+        assert row.endswith("| `{warning_yellow: 0.6, warning_red: 0.8}` (the whole pack) |")

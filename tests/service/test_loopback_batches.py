@@ -74,19 +74,20 @@ def _order(order_id: str, day: str, hour: int, complainant: str, issue: str) -> 
 
 # 大冶 （十二）跟踪督办 五是现场督办 (002_cc7cbe507f08239f.txt): 「一个月内1名诉求人反映同一
 # 问题3次(含)以上或3名(含)以上诉求人反映同一问题等情形,组织相关部门现场督办」; the pack
-# reads 「一个月内」 as the calendar month of the receipt, counted up to the order, this
-# order included (on_site_within: calendar_month).
+# reads 「一个月内」 as a rolling month, the 30 natural days up to the receipt, this order
+# included (on_site_within: 30).
 REPEATS = [
-    # P1 on I1 in May: the 1st, 2nd, 3rd and 4th of the month: R3 and R4 are 3次(含)以上
+    # P1 on I1 in May: up to R3 (from 04-20 09:00) three orders, up to R4 four: 3次(含)以上
     _order("R1", "05-06", 9, "P1", "I1"),
     _order("R2", "05-13", 9, "P1", "I1"),
     _order("R3", "05-20", 9, "P1", "I1"),
     _order("R4", "05-27", 9, "P1", "I1"),
-    # I2 in May from P2, P3, P4: the third complainant (Q3) is 3名(含)以上
+    # I2 in May from P2, P3, P4: the third complainant (Q3, window from 04-21) is 3名(含)以上
     _order("Q1", "05-07", 10, "P2", "I2"),
     _order("Q2", "05-14", 10, "P3", "I2"),
     _order("Q3", "05-21", 10, "P4", "I2"),
-    # P1 on I1 in June: a new month, the 1st and 2nd of it (R4 was 7 days before R5)
+    # P1 on I1 in June: a new calendar month, but the 30 days up to R5 (from 05-04 09:00)
+    # hold R1-R5, five, and up to R6 (from 05-05) R1-R6, six: both 3次(含)以上
     _order("R5", "06-03", 9, "P1", "I1"),
     _order("R6", "06-04", 9, "P1", "I1"),
 ]
@@ -101,13 +102,13 @@ def test_score_and_compare_count_daye_repeats_among_the_batch(port: int) -> None
     for row in card["rows"]:
         counts = on_site.setdefault(row["period"], Counter())
         counts.update({k: v for k, v in row["counts"].items() if "DY-12.on-site" in k})
-    assert on_site == {"2024-05": Counter({ONE: 2, MANY: 1}), "2024-06": Counter()}
-    # every order is handled within the day, contacted first and closed: the three
+    assert on_site == {"2024-05": Counter({ONE: 2, MANY: 1}), "2024-06": Counter({ONE: 2})}
+    # every order is handled within the day, contacted first and closed: the five
     # 现场督办 are daye's only escalations
     status, answer = _post(port, "/v1/compare?packs=chengdong,xiayang,daye", body)
     assert status == 200, answer
     outcomes = {o["pack"]: o for o in json.loads(answer)["outcomes"]}
-    assert outcomes["daye@2023-05-19"]["escalations"] == 3
+    assert outcomes["daye@2023-05-19"]["escalations"] == 5
     # and the same bytes as the library given the batch's repeat index (as the CLI does)
     orders = [WorkOrder.model_validate(r) for r in REPEATS]
     index = RepeatIndex.from_orders(orders)

@@ -183,7 +183,8 @@ class Interpretation(_Decl):
 
     ``reading``, ``alternative`` and ``example`` are in English; their ``_zh`` twins
     say the same in Chinese for the officials who read the README. ``switch`` names
-    the parameter (and value) that picks the alternative.
+    the parameter (and value) that picks the alternative, ``name: value``, or several
+    as a YAML flow mapping (``{warning_yellow: 0.6, warning_red: 0.8}``).
     """
 
     reading: str
