@@ -199,3 +199,23 @@ def test_the_cells_own_messages_show_the_value_as_the_cell_does():
         instant_cell(200000.0, None)
     with pytest.raises(ValueError, match=r"^a time of day \(09:30\) is not an instant"):
         instant_cell(dt.time(9, 30), None)
+
+
+def test_a_count_cell_that_is_not_a_whole_number_is_refused_not_cut(tmp_path):
+    # 回访次数 2.5 was read as 2 and -1 as -1, without a word: a count is a whole number
+    # from 0 up, so both are refused with the cell as it shows it; 3.0 is the count 3
+    # (one callback column: W3's 3 is refused as more than the sheet holds, as before)
+    head = ["工单编号", "受理渠道", "诉求类型", "受理时间", "派单时间", "承办单位", "承办单位类型",
+            "回访时间", "是否解决", "回访次数"]  # fmt: skip
+    rows = [head] + [
+        [oid, "12345", "投诉", dt.datetime(2025, 3, 1, 9), dt.datetime(2025, 3, 1, 10),
+         "东风社区", "属地", dt.datetime(2025, 3, 2, 10), "是", count]
+        for oid, count in (("W1", 2.5), ("W2", -1), ("W3", 3.0), ("W4", 1.0))
+    ]  # fmt: skip
+    path = write_xlsx(tmp_path / "w.xlsx", rows)
+    en, zh = _problems(path, "en"), _problems(path, "zh")
+    assert en["W1"] == ["column '回访次数': 2.5 is not a count [invalid_cell]"]
+    assert en["W2"] == ["column '回访次数': -1 is not a count [invalid_cell]"]
+    assert zh["W1"] == ["列 '回访次数'：2.5 不是次数 [invalid_cell]"]
+    assert [p.split(" but ")[0] for p in en["W3"]] == ["events: 回访次数 is 3"]
+    assert not any("回访次数" in p for p in en.get("W4", []))  # 1.0 is the count 1

@@ -430,9 +430,8 @@ class WideMapping:
             value = cell(column, layout.headers[column])
             if value is None:
                 continue
-            try:
-                count = int(float(str(value)))
-            except ValueError:
+            count = _count(value)
+            if count is None:
                 message = _("{value} is not a count").format(value=shown_cell(value))
                 problems.append(cell_problem("", layout.shown[column], message))
                 continue
@@ -488,3 +487,19 @@ def _order_key(item: tuple[object, int, dict[str, Any]]) -> tuple[float, int]:
             parsed = parsed.replace(tzinfo=dt.UTC)
         return (parsed.timestamp(), index)
     return (0.0, index)  # pragma: no cover
+
+
+def _count(value: object) -> int | None:
+    """A count cell's whole number from 0 up (``3``, ``3.0``, ``'3'``); ``None`` if it is not one.
+
+    Example:
+        >>> [_count(v) for v in (3, 3.0, "3", 2.5, -1, True, "两次", float("nan"))]
+        [3, 3, 3, None, None, None, None, None]
+    """
+    if isinstance(value, bool):
+        return None
+    try:
+        number = float(str(value))
+    except ValueError:
+        return None
+    return int(number) if number.is_integer() and number >= 0 else None
