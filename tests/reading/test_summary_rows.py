@@ -192,3 +192,38 @@ def test_read_says_each_totals_row_once_and_the_counts_add_up(tmp_path):
         "ignored columns: 序号",
         f"{path}: 4 records, 2 accepted (0 warnings), 2 rejected",
     ]
+
+
+def test_a_totals_row_and_a_note_under_the_events_sheet_are_refused_as_no_order(tmp_path):
+    # 流转记录 ends with 合计 (a count under 时间's neighbour) and a note: they were read as
+    # event rows of an order '合计' (and of no order) the orders sheet does not have
+    # (orphan_events); now each is one record refused as what it is
+    book = Workbook()
+    orders = book.active
+    orders.title = "工单"
+    for row in [["工单编号", "受理渠道", "诉求类型", "受理时间"],
+                ["A1", "12345", "投诉", "2025/1/6 9:00"]]:  # fmt: skip
+        orders.append(row)
+    events = book.create_sheet("流转记录")
+    for row in [["工单编号", "环节", "时间", "单位", "目标单位", "序号"],
+                ["A1", "派单", "2025/1/6 9:30", "dzb", "c07", 1],
+                ["合计", None, None, None, None, 1],
+                ["注：时间为北京时间", None, None, None, None, None]]:  # fmt: skip
+        events.append(row)
+    units = book.create_sheet("单位")
+    for row in [["单位编号", "名称", "类型"], ["dzb", "党政办公室", "派件单位"],
+                ["c07", "东风社区", "属地"]]:  # fmt: skip
+        units.append(row)
+    path = tmp_path / "long.xlsx"
+    book.save(path)
+    report = _read(path)
+    assert [o.id for o in report.orders] == ["A1"]
+    assert report.records == 3
+    assert [
+        (r.location.sheet, r.location.row, r.order_id, [p.code for p in r.problems])
+        for r in report.rejected
+    ] == [("流转记录", 3, None, ["summary_row"]), ("流转记录", 4, None, ["summary_row"])]
+    assert [r.problems[0].message for r in report.rejected] == [
+        "a totals row ('合计'), not an order: its cells are not read",
+        "a note ('注：时间为北京时间'), not an order: its cells are not read",
+    ]

@@ -48,6 +48,7 @@ from grievance_rules.reading.tabular import (
     TableRow,
     error_problem,
     formula_problem,
+    summary_row,
     unreadable_text,
 )
 
@@ -231,6 +232,8 @@ class EventRows:
     headers: tuple[str, ...]
     """Every column's header, as written (``--json`` lists them so)."""
     by_order: dict[str | None, list[TableRow]] = field(default_factory=dict)
+    summaries: list[tuple[TableRow, RecordProblem]] = field(default_factory=list)
+    """Totals rows and notes (合计, 注：…) under the events: no order's, each its problem."""
     shown: tuple[str, ...] = field(init=False, repr=False, compare=False)
     """Every column's header as messages name it (:func:`shown_header`), made once."""
 
@@ -247,8 +250,13 @@ class EventRows:
         columns = EVENT_MAPPING.resolve(header.cells)
         order_column = next((i for i, name in columns.items() if name == "order"), None)
         out = cls(sheet, columns, tuple("" if c is None else str(c) for c in header.cells))
+        id_columns = () if order_column is None else (order_column,)
         for row in rows:
             if row.blank:
+                continue
+            summary = summary_row(row, id_columns)
+            if summary is not None:
+                out.summaries.append((row, summary))
                 continue
             key = None
             if order_column is not None and order_column < len(row.cells):

@@ -650,6 +650,11 @@ class OrderStream(Iterable[RecordResult]):
                 )
                 yield Rejected(location, (orphaned, *unsaved), order_id)
             events.by_order.clear()
+            for row, summary in events.summaries:  # 合计, 注：… under the events: no order's
+                record += 1
+                location = SourceLocation(self.name, record, row=row.row, sheet=events.sheet)
+                yield Rejected(location, (summary,), None)
+            events.summaries.clear()
         # the orders sheet's first, then the events and units sheets' (read before it)
         self.unnamed_columns = (*unnamed.found(), *self.unnamed_columns)
 
