@@ -109,6 +109,22 @@ def test_nan_rejected():
         WorkOrder.model_validate(rec)
 
 
+@pytest.mark.parametrize("field", ["latitude", "longitude"])
+def test_a_coordinate_of_true_is_refused_not_taken_as_1(field):
+    # pydantic's lax float takes true as 1.0; a coordinate is a number, from JSON or Python
+    rec = minimal()
+    rec["location"] = {field: True}
+    with pytest.raises(ValidationError) as refused:
+        WorkOrder.model_validate_json(json.dumps(rec, default=str))
+    assert [(e["loc"], e["type"]) for e in refused.value.errors()] == [
+        (("location", field), "float_type")
+    ]
+    with pytest.raises(ValidationError):
+        WorkOrder.model_validate(rec)
+    rec["location"] = {field: 30}
+    assert getattr(WorkOrder.model_validate(rec).location, field) == 30.0
+
+
 def test_chinese_terms_accepted_on_input_english_on_output():
     rec = minimal()
     rec.update(channel="互联网+监督", category="举报", urgency="紧急", special_kinds=["随身拍"])

@@ -219,3 +219,17 @@ def test_a_count_cell_that_is_not_a_whole_number_is_refused_not_cut(tmp_path):
     assert zh["W1"] == ["列 '回访次数'：2.5 不是次数 [invalid_cell]"]
     assert [p.split(" but ")[0] for p in en["W3"]] == ["events: 回访次数 is 3"]
     assert not any("回访次数" in p for p in en.get("W4", []))  # 1.0 is the count 1
+
+
+def test_a_yes_no_cell_under_the_latitude_column_is_no_latitude(tmp_path):
+    # TRUE in 纬度 was read as the latitude 1.0 (pydantic's lax float); a coordinate is a
+    # number, so a yes/no cell is refused as the cell shows it; 30.5 and '30.5' are read
+    rows = [
+        ["工单编号", "受理渠道", "诉求类型", "受理时间", "纬度", "经度"],
+        ["L1", "12345", "投诉", dt.datetime(2025, 3, 1, 9), True, 120.25],
+        ["L2", "12345", "投诉", dt.datetime(2025, 3, 1, 9), 30.5, "120.25"],
+    ]
+    path = write_xlsx(tmp_path / "l.xlsx", rows)
+    en, zh = _problems(path, "en"), _problems(path, "zh")
+    assert en == {"L1": ["location.latitude: column '纬度': TRUE is not a number [invalid_cell]"]}
+    assert zh["L1"][0].endswith("列 '纬度'：TRUE 不是数字 [invalid_cell]")

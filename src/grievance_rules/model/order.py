@@ -26,9 +26,10 @@ Example:
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
+from pydantic_core import PydanticCustomError
 
 from grievance_rules.model.base import FrozenModel, Instant
 from grievance_rules.model.enums import (
@@ -47,6 +48,17 @@ __all__ = ["Location", "WorkOrder"]
 _E = TypeVar("_E", bound=EventBase)
 
 
+def _not_yes_or_no(value: Any) -> Any:
+    """A coordinate is a number: ``true`` is not the number 1, whatever Python says."""
+    if isinstance(value, bool):
+        raise PydanticCustomError("float_type", "Input should be a valid number")
+    return value
+
+
+Coordinate = Annotated[float, BeforeValidator(_not_yes_or_no)]
+"""A latitude or longitude: a number (``true`` refused: pydantic's lax mode takes it as 1.0)."""
+
+
 class Location(FrozenModel):
     """Where the problem is.
 
@@ -59,8 +71,8 @@ class Location(FrozenModel):
 
     address: str | None = None
     area: str | None = None
-    latitude: float | None = Field(default=None, ge=-90, le=90)
-    longitude: float | None = Field(default=None, ge=-180, le=180)
+    latitude: Coordinate | None = Field(default=None, ge=-90, le=90)
+    longitude: Coordinate | None = Field(default=None, ge=-180, le=180)
 
 
 class WorkOrder(FrozenModel):

@@ -587,6 +587,10 @@ def _json_array(name: str, value: object) -> list[Any]:
     )
 
 
+_COORDINATES = frozenset({"location.latitude", "location.longitude"})
+"""Fields whose cell is a number (a yes/no cell is not one, though Python counts it so)."""
+
+
 def record_from_cells(
     layout: TableLayout,
     cells: Sequence[object],
@@ -626,6 +630,8 @@ def record_from_cells(
             elif name in LIST_FIELDS:
                 record[name] = list_cell(value)
             elif name.startswith("location."):
+                if isinstance(value, bool) and name in _COORDINATES:  # (not the number 1.0)
+                    raise ValueError(_("{value} is not a number").format(value=shown_cell(value)))
                 record.setdefault("location", {})[name.removeprefix("location.")] = text_cell(value)
             elif name == "id":
                 record[name] = id_cell(value)
