@@ -164,3 +164,25 @@ def test_read_prints_them_and_lists_them_in_json(tmp_path):
         {"sheet": "工单", "column": "E", "first_row": 2, "rows": 2},
         {"sheet": "工单", "column": "G", "first_row": 4, "rows": 1},
     ]
+
+
+def test_evaluate_score_and_convert_say_them_on_stderr_once(tmp_path):
+    # the commands that assess a file said nothing of the data they did not read: an
+    # official scoring an export that lost a header lost those cells without a word
+    path = str(_workbook(tmp_path))
+    runs = {
+        "evaluate": ["evaluate", "--pack", "chengdong", path, "--tz", "Asia/Shanghai"],
+        "score": ["score", "--pack", "daye", path, "--tz", "Asia/Shanghai"],
+        "convert": ["convert", path, str(tmp_path / "o.jsonl"), "--tz", "Asia/Shanghai"],
+    }
+    for name, args in runs.items():
+        result = CliRunner().invoke(cli, ["--lang", "en", *args])
+        assert result.exit_code == 0, (name, result.output)
+        notes = [line for line in result.stderr.splitlines() if "has no header" in line]
+        assert [n.split(":")[0] for n in notes] == [
+            "column E of sheet '工单' has no header but holds data in 2 rows (the first is row 2)",
+            "column G of sheet '工单' has no header but holds data in 1 row (row 4)",
+        ], name
+        assert "has no header" not in result.stdout, name  # the command's own output is clean
+    result = CliRunner().invoke(cli, ["--lang", "zh", *runs["score"]])
+    assert "工作表 '工单' 的 E 列没有表头，但有 2 行填有数据（第一行是第 2 行）" in result.stderr

@@ -25,7 +25,7 @@ from grievance_rules.engine.batch import Duplicates
 from grievance_rules.i18n import gettext as _
 from grievance_rules.model import WorkOrder
 from grievance_rules.packs import Pack
-from grievance_rules.reading import RecordResult
+from grievance_rules.reading import OrderStream, RecordResult
 from grievance_rules.reading.parquet import is_parquet, iter_parquet_orders
 from grievance_rules.scoring.stream import Assessed, assess_stream
 
@@ -138,12 +138,24 @@ def pop_cluster(file: str, options: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def records_of(
-    file: str, input_format: str | None, tz: str | None, **reading: Any
+    file: str, input_format: str | None, tz: str | None, *, notes: bool = False, **reading: Any
 ) -> Iterable[RecordResult]:
-    """The records of FILE: a Parquet dataset's, or what :func:`orders_of` reads."""
+    """The records of FILE: a Parquet dataset's, or what :func:`orders_of` reads.
+
+    ``notes``: once the records are read, say on stderr what of the file was not read
+    though it holds data (a column with no header), as ``read`` says it; for the one
+    reading of FILE whose results the command gives, not for a second reading.
+    """
     if input_format is None and is_parquet(file):
         return iter_parquet_orders(file, assume_tz=tz, strict=bool(reading.get("strict")))
-    return orders_of(file, input_format, tz, **reading)
+    stream = orders_of(file, input_format, tz, **reading)
+    return _with_notes(stream) if notes else stream
+
+
+def _with_notes(stream: OrderStream) -> Iterator[RecordResult]:
+    yield from stream
+    for column in stream.unnamed_columns:  # data the file holds and nothing read
+        click.echo(str(column), err=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +184,7 @@ def evaluation_stream(
     (:func:`input_repeats`).
     """
     if cluster is None:
-        records: Any = records_of(file, input_format, tz, **reading)
+        records: Any = records_of(file, input_format, tz, notes=True, **reading)
         if duplicates == "last":  # the last record of an id: read them all first
             records = list(records)
         index = input_repeats(

@@ -95,7 +95,7 @@ def convert_command(
     if partition_size is not None and fmt != "parquet":
         raise click.UsageError(_("--partition-size is for Parquet output"))
     tz = zone_of(tz, assume_tz)
-    records = records_of(source, input_format, tz, **pop_file_options(options))
+    records = records_of(source, input_format, tz, notes=True, **pop_file_options(options))
     counts = {"records": 0, "rejected": 0}
     seen = DuplicateIds("reject")  # a second record of an id is rejected, as every command does
 

@@ -212,7 +212,7 @@ def _over_file(
             **cluster,
             **options,
         )
-    records: Any = records_of(file, input_format, tz, **reading)
+    records: Any = records_of(file, input_format, tz, notes=True, **reading)
     if options.get("duplicates") == "last":  # the last record of an id: read it all first
         records = list(records)
     instant = parse_instant(as_of, tz, "--as-of") if as_of else None
