@@ -46,6 +46,7 @@ from grievance_rules.reading.columns import header_key, shown_header
 from grievance_rules.reading.results import RecordProblem
 from grievance_rules.reading.tabular import (
     TableRow,
+    blank_cell,
     error_problem,
     formula_problem,
     summary_row,
@@ -212,12 +213,8 @@ UNIT_MAPPING = HeaderMap(UNIT_HEADERS)
 """The units sheet's header map."""
 
 
-def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def _order_key(value: object) -> str | None:
-    if _blank(value):
+    if blank_cell(value):
         return None
     text = text_cell(value)
     return str(text).strip()
@@ -309,7 +306,7 @@ class UnitRows:
             order: str | None = None
             for index, name in columns.items():
                 value = row.cells[index] if index < len(row.cells) else None
-                if _blank(value):
+                if blank_cell(value):
                     continue
                 if index in row.errors and name != "order":  # #N/A: the value is lost
                     shown = f"{sheet}: {out.headers.get(name, '')}"
@@ -440,7 +437,7 @@ def _event_of(
             shown = f"{rows.sheet}: {rows.header(column)}"
             value = cells[column] if column < len(cells) else None
             problems.append(error_problem(f"events[{index}].{name}", row.row, column, shown, value))
-        elif name == "type" and column < len(cells) and not _blank(cells[column]):
+        elif name == "type" and column < len(cells) and not blank_cell(cells[column]):
             kind = EVENT_TYPE_NAMES.get(header_key(str(cells[column])))
             if kind is None:
                 problems.append(
@@ -468,7 +465,7 @@ def _event_of(
             problems.append(formula_problem(path, row.row, column, shown))
             continue
         value = cells[column] if column < len(cells) else None
-        if _blank(value):
+        if blank_cell(value):
             continue
         if unreadable_text(value):
             problems.append(

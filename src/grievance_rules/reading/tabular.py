@@ -43,6 +43,7 @@ __all__ = [
     "HEADER_SEARCH",
     "TableRow",
     "UnnamedColumns",
+    "blank_cell",
     "csv_rows",
     "error_problem",
     "merged_header_problems",
@@ -429,7 +430,8 @@ _NOTE_SHOWN = 20
 """How many characters of a totals row's or a note's text its problem quotes."""
 
 
-def _empty(value: object) -> bool:
+def blank_cell(value: object) -> bool:
+    """Whether a cell holds nothing: no value, or only white space."""
     return value is None or (isinstance(value, str) and not value.strip())
 
 
@@ -464,7 +466,7 @@ def summary_row(row: TableRow, id_columns: Collection[int] = ()) -> RecordProble
     cells = row.cells
     first = 0
     for label in cells:
-        if not _empty(label):
+        if not blank_cell(label):
             break
         first += 1
     else:
@@ -481,7 +483,7 @@ def summary_row(row: TableRow, id_columns: Collection[int] = ()) -> RecordProble
     errors = frozenset(row.errors)
     for index in range(first + 1, len(cells)):
         value = cells[index]
-        if _empty(value) or value == label:
+        if blank_cell(value) or value == label:
             continue
         if index in id_columns:
             return None  # an order id, perhaps: an order
@@ -522,7 +524,7 @@ class UnnamedColumns:
         self._unnamed = tuple(
             index
             for index, cell in enumerate(header.cells)
-            if _empty(cell) and index not in covered
+            if blank_cell(cell) and index not in covered
         )
         self._first: dict[int, int] = {}
         self._rows: dict[int, int] = {}
@@ -539,8 +541,7 @@ class UnnamedColumns:
         )
         for index in itertools.chain(self._unnamed, range(self._width, len(cells))):
             value = cells[index] if index < len(cells) else None
-            empty = value is None or (isinstance(value, str) and not value.strip())
-            if (empty and index not in row.formulas) or index in filled:
+            if (blank_cell(value) and index not in row.formulas) or index in filled:
                 continue
             self._first.setdefault(index, row.row)
             self._rows[index] = self._rows.get(index, 0) + 1
