@@ -28,7 +28,7 @@ from grievance_rules.columnar.findings import Columns, Filler, Row, block, full
 from grievance_rules.columnar.instants import from_us, to_us
 from grievance_rules.engine.clocks import LevelReached, level_reached, warning_of
 from grievance_rules.engine.condition_tree import count_threshold
-from grievance_rules.engine.conditions import counted_once, deduction_points
+from grievance_rules.engine.conditions import charged_unit, counted_once, deduction_points
 from grievance_rules.model.handling import unit_kind
 from grievance_rules.packs.schema import (
     AllOf,
@@ -677,7 +677,9 @@ def deduction_rows(
             found.sort(key=lambda o: (o.at, o.label))
         once = rule.counted_once_per
         if once is not None and len(found) > 1:
-            found = counted_once(found, batch.value(once, i), lambda o: _charged(o, rule.charge))
+            found = counted_once(
+                found, batch.value(once, i), lambda o: charged_unit(o, rule.charge)
+            )
         rows.extend(_deductions(batch, i, rule, found))
     return rows, fallback
 
@@ -776,15 +778,6 @@ def _event_charged(
     return getattr(event, "subject_unit", None)
 
 
-def _charged(occurrence: _Occ, charge: str) -> str | None:
-    """The unit a deduction charges for an occurrence (its rule's ``charge``)."""
-    if charge == "handling_unit":
-        return occurrence.handling
-    if charge == "trigger_unit":
-        return occurrence.unit
-    return occurrence.subject
-
-
 def _deduction_row(
     batch: OrderBatch,
     i: int,
@@ -816,6 +809,6 @@ def _deductions(batch: OrderBatch, i: int, rule: DeductionRule, found: list[_Occ
     )
     for seq, (sequence, _raw, points, _capped) in enumerate(booked):
         occurrence = found[sequence - 1]
-        unit = _charged(occurrence, rule.charge)
+        unit = charged_unit(occurrence, rule.charge)
         rows.append(_deduction_row(batch, i, rule, seq, unit, to_us(occurrence.at), points))
     return rows

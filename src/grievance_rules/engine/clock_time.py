@@ -46,6 +46,8 @@ class ClockPeriod(NamedTuple):
     pauses: tuple[tuple[int, int], ...] = ()
     """Each pause as (offset from the start, length) on the clock's time line, in
     microseconds, in the order they were counted."""
+    origin: int = 0
+    """The start's position on the clock's time line (:func:`time_line_us`)."""
 
     def running_seconds(self, elapsed_us: int) -> float:
         """The running time of ``elapsed_us`` on the time line from the start (pauses out)."""
@@ -86,4 +88,5 @@ def clock_period(
         if end > begin:
             marks.append((begin - origin, end - begin))
     stood = sum(length for _, length in marks)
-    return ClockPeriod(max(time_line_us(calendar, due) - origin - stood, 0) / 1e6, tuple(marks))
+    seconds = max(time_line_us(calendar, due) - origin - stood, 0) / 1e6
+    return ClockPeriod(seconds, tuple(marks), origin)

@@ -731,7 +731,7 @@ def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
             trace.append(f"not stopped by {instant_text(ev.as_of)} (as_of): {state}")
         period = clock_period(ev.calendar, start, due, pauses)
         elapsed = period.running_seconds(
-            max(_position(ev, stopped_at or ev.as_of) - _position(ev, start), 0)
+            max(_position(ev, stopped_at or ev.as_of) - period.origin, 0)
         )
         share = elapsed / period.seconds if period.seconds > 0 else 1.0
         ev.clock_totals[(rule.id, occurrence)] = period

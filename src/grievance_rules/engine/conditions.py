@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 from grievance_rules.engine._context import Evaluation
 from grievance_rules.engine.assessment import (
@@ -46,6 +46,7 @@ from grievance_rules.packs.schema import (
 
 __all__ = [
     "Occurrence",
+    "charged_unit",
     "count_threshold",
     "counted_once",
     "evaluate_deduction",
@@ -423,8 +424,22 @@ def counted_once(found: list[_T], once_per: str, charged: Callable[[_T], object]
     return kept
 
 
-def _charged(occurrence: Occurrence, charge: str) -> str | None:
-    """The unit a deduction charges for an occurrence (its rule's ``charge``)."""
+class _Charged(Protocol):
+    """What :func:`charged_unit` reads of an occurrence (the engine's, or a kernel's)."""
+
+    @property
+    def unit(self) -> str | None: ...
+    @property
+    def handling(self) -> str | None: ...
+    @property
+    def subject(self) -> str | None: ...
+
+
+def charged_unit(occurrence: _Charged, charge: str) -> str | None:
+    """The unit a deduction charges for an occurrence (its rule's ``charge``).
+
+    The one statement of ``charge``, for the engine and the columnar kernel.
+    """
     if charge == "handling_unit":
         return occurrence.handling
     if charge == "trigger_unit":
@@ -451,7 +466,7 @@ def evaluate_deduction(ev: Evaluation, rule: DeductionRule) -> list[DeductionFin
         return []
     once = rule.counted_once_per
     if once is not None and len(found) > 1:
-        found = counted_once(found, ev.value(once), lambda o: _charged(o, rule.charge))
+        found = counted_once(found, ev.value(once), lambda o: charged_unit(o, rule.charge))
     findings = []
     base = None if rule.points == "from_event" else float(ev.value(rule.points))
     cap = None if rule.cap is None else float(ev.value(rule.cap))
@@ -471,7 +486,7 @@ def evaluate_deduction(ev: Evaluation, rule: DeductionRule) -> list[DeductionFin
             trace.append(
                 f"capped at {cap:g} per order{parameter_note(rule.cap)}: {raw:g} becomes {points:g}"
             )
-        unit = _charged(occurrence, rule.charge)
+        unit = charged_unit(occurrence, rule.charge)
         trace.append(f"charged to {rule.charge.replace('_', ' ')}: {unit}")
         if rule.assesses is not None and points != 0:
             scope = str(ev.value(rule.assesses))
