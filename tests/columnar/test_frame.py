@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from grievance_rules.columnar.batch import prepare
 from grievance_rules.columnar.clocks import clock_rows, clock_rows_loop
-from grievance_rules.columnar.conditions import holds_over_batch
+from grievance_rules.columnar.conditions import holds_over_batch, since_with_findings
 from grievance_rules.columnar.frame import build_frame, first_from
 from grievance_rules.columnar.run import _clocks_in_order
 from grievance_rules.engine.conditions import deduction_points
@@ -185,6 +185,75 @@ def test_holds_over_batch_by_hand():
     # A's two contacts are by two units (d1, then d2); C's one by d2
     units = CountOf(count=contact, at_least=2, distinct="unit")
     assert holds_over_batch(batch, units).tolist() == [True, False, False]
+
+
+class _Found:
+    """Findings the kernels computed, as the batch kernels ask for them (by hand)."""
+
+    def __init__(self, rows: dict[str, list[tuple]], sent: dict[str, set[int]]) -> None:
+        self.rows, self.sent = rows, sent
+
+    def __call__(self, rule_id: str, i: int):
+        if i in self.sent.get(rule_id, set()):
+            return None
+        return [r for r in self.rows.get(rule_id, []) if r[0] == i]
+
+    def of_rule(self, rule_id: str):
+        return self.rows.get(rule_id, []), self.sent.get(rule_id, set())
+
+
+def _clock(i: int, oid: str, seq: int, state: str, start: str, due: str, stop: str | None):
+    stopped = _us(stop) if stop else -1
+    return (i, oid, "XY-1.accept", "clock", seq, "d1", state, _us(start), _us(due), stopped,
+            "", float("nan"), float("nan"), "columnar", -1)  # fmt: skip
+
+
+def test_since_with_findings_by_hand():
+    plan = plan_for("xiayang")
+    as_of = dt.datetime.fromisoformat("2024-05-08T12:00+08:00")
+    batch = prepare([A, B, C], plan, as_of)
+    # A: one clock met at 10:00 and one breached, due 05-07 09:30; C: one clock still
+    # running at as_of, due 05-09 14:00; B: the clock rule runs per order on B
+    rows = [
+        _clock(0, "A", 0, "met", "2024-05-06T09:30+08:00", "2024-05-06T12:00+08:00",
+               "2024-05-06T10:00+08:00"),
+        _clock(0, "A", 1, "breached", "2024-05-06T11:00+08:00", "2024-05-07T09:30+08:00",
+               None),
+        _clock(2, "C", 0, "running", "2024-05-06T14:00+08:00", "2024-05-09T14:00+08:00",
+               None),
+    ]  # fmt: skip
+    found = _Found({"XY-1.accept": rows}, {"XY-1.accept": {1}})
+    breached = Trigger(clock=("XY-1.accept",), state="breached")
+    holds, since, unknown = since_with_findings(batch, breached, found)
+    assert holds.tolist() == [True, False, False]
+    # a breached clock counts from its due instant
+    assert since[0] == _us("2024-05-07T09:30+08:00")
+    assert unknown.tolist() == [False, True, False]
+    # a met clock counts at its stop, a running one at the earlier of due and as_of
+    met = Trigger(clock=("XY-1.accept",), state="met")
+    holds, since, _unknown = since_with_findings(batch, met, found)
+    assert holds.tolist() == [True, False, False]
+    assert since[0] == _us("2024-05-06T10:00+08:00")
+    running = Trigger(clock=("XY-1.accept",), state="running")
+    holds, since, _unknown = since_with_findings(batch, running, found)
+    assert holds.tolist() == [False, False, True]
+    assert since[2] == _us("2024-05-08T12:00+08:00")
+    # none running: A (from its receipt, 05-06 09:00); C has one
+    none_running = CountOf(count=running, equals=0)
+    holds, since, _unknown = since_with_findings(batch, none_running, found)
+    assert holds[0]
+    assert not holds[2]
+    assert since[0] == _us("2024-05-06T09:00+08:00")
+    # mixed with events: A's first contact (10:00) or a breached clock, the earliest
+    either = AnyOf(any=(breached, Trigger(event="first_contact")))
+    holds, since, unknown = since_with_findings(batch, either, found)
+    assert holds.tolist() == [True, False, True]
+    assert since[0] == _us("2024-05-06T10:00+08:00")
+    assert since[2] == _us("2024-05-06T15:00+08:00")
+    assert unknown.tolist() == [False, True, False]
+    # distinct over findings is left to the per-order judge
+    distinct = CountOf(count=breached, at_least=1, distinct="unit")
+    assert since_with_findings(batch, distinct, found) is None
 
 
 def test_deduction_points_by_hand():

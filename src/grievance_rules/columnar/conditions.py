@@ -16,9 +16,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -47,6 +47,7 @@ from grievance_rules.packs.schema import (
 )
 
 __all__ = [
+    "BatchFindings",
     "Findings",
     "UnsupportedError",
     "could_hold_on",
@@ -55,6 +56,7 @@ __all__ = [
     "holds_over_batch",
     "record_rows",
     "since_over_batch",
+    "since_with_findings",
     "unsupported",
 ]
 
@@ -66,6 +68,16 @@ Bools = npt.NDArray[np.bool_]
 Findings = Callable[[str, int], list[Row] | None]
 """(rule id, order) → that rule's rows on the order, or ``None`` if a kernel did not
 compute them there (the rule runs per order on it)."""
+
+
+class BatchFindings(Protocol):
+    """:data:`Findings`, and every row of a rule at once (for the kernels over the batch)."""
+
+    def __call__(self, rule_id: str, i: int) -> list[Row] | None:
+        """That rule's rows on order ``i``, or ``None`` if it runs per order there."""
+
+    def of_rule(self, rule_id: str) -> tuple[Sequence[Row], Collection[int]]:
+        """Every row the kernels found for the rule so far, and the orders it runs per order on."""
 
 
 class UnsupportedError(Exception):
@@ -367,18 +379,47 @@ def since_over_batch(batch: OrderBatch, cond: Condition) -> tuple[Bools, Int64s]
     it counts none), ``all`` from the latest since of its parts, ``any`` from the
     earliest of its parts that hold; ``not`` gives no instant.
     """
+    found = _over(batch, cond, None)
+    return None if found is None else (found[0], found[1])
+
+
+def since_with_findings(
+    batch: OrderBatch, cond: Condition, findings: BatchFindings
+) -> tuple[Bools, Int64s, Bools] | None:
+    """:func:`since_over_batch`, where triggers may also count other rules' findings.
+
+    A trigger on clocks, windows or escalations counts the rows their kernels found,
+    each at the instant the per-order judge (:func:`occurrences`) gives it. The third
+    array marks the orders where a rule the condition reads runs per order: there
+    the first two say nothing, and the order is judged per order (:func:`_judge`).
+    ``None`` where the condition needs more (deductions, ``distinct`` over findings).
+    """
+    return _over(batch, cond, findings)
+
+
+_Over = tuple[Bools, Int64s, Bools]
+
+
+def _over(batch: OrderBatch, cond: Condition, findings: BatchFindings | None) -> _Over | None:
     n = len(batch.orders)
     frame = batch.frame
     if isinstance(cond, Trigger | CountOf):
         trigger = cond if isinstance(cond, Trigger) else cond.count
-        rows = _event_rows(batch, trigger)
-        if rows is None:
+        counted = _counted(batch, trigger, findings)
+        if counted is None:
             return None
-        if isinstance(cond, CountOf) and cond.distinct is not None:
-            rows = _first_of_each(batch, rows, cond.distinct)
-            if rows is None:
-                return None
-        order = frame.order[rows]
+        order, values, unknown, events_only = counted
+        if events_only:  # global rows, in each order's time order
+            rows: Int64s | None = values
+            if isinstance(cond, CountOf) and cond.distinct is not None:
+                rows = _first_of_each(batch, values, cond.distinct)
+                if rows is None:
+                    return None
+            order, at_of = frame.order[rows], frame.at_us[rows]
+        elif isinstance(cond, CountOf) and cond.distinct is not None:
+            return None  # (distinct over other rules' findings: per order)
+        else:
+            at_of = values
         counts = np.bincount(order, minlength=n)
         first = np.searchsorted(order, np.arange(n))  # each order's first counted row
         if isinstance(cond, Trigger):
@@ -395,40 +436,114 @@ def since_over_batch(batch: OrderBatch, cond: Condition) -> tuple[Bools, Int64s]
             # at least n: the n-th occurrence; equals: the last one (or the receipt)
             nth = np.where(at_least, first + number - 1, first + counts - 1)
         known = holds & (nth >= first) & (nth < first + counts)
-        at = frame.at_us[rows[np.where(known, nth, 0)]] if len(rows) else np.zeros(n, np.int64)
+        at = at_of[np.where(known, nth, 0)] if len(at_of) else np.zeros(n, np.int64)
         since = np.where(known, at, _NONE)
         if isinstance(cond, CountOf):
             since = np.where(holds & (counts == 0), frame.received_us, since)
-        return holds, since.astype(np.int64)
+        return holds, since.astype(np.int64), unknown
     if isinstance(cond, AnyOf | AllOf):
         members = cond.any if isinstance(cond, AnyOf) else cond.all
-        parts = [since_over_batch(batch, part) for part in members]
+        parts = [_over(batch, part, findings) for part in members]
         if any(p is None for p in parts):
             return None
+        unknown = np.zeros(n, dtype=bool)
         if isinstance(cond, AnyOf):
             holds = np.zeros(n, dtype=bool)
             earliest = np.full(n, _LATEST, dtype=np.int64)
             for part in parts:
                 assert part is not None
                 holds |= part[0]
+                unknown |= part[2]
                 earliest = np.minimum(
                     earliest, np.where(part[0] & (part[1] != _NONE), part[1], _LATEST)
                 )
-            return holds, np.where(earliest == _LATEST, _NONE, earliest)
+            return holds, np.where(earliest == _LATEST, _NONE, earliest), unknown
         holds = np.ones(n, dtype=bool)
         latest = np.full(n, _NONE, dtype=np.int64)
         for part in parts:
             assert part is not None
             holds &= part[0]
+            unknown |= part[2]
             latest = np.maximum(latest, part[1])
-        return holds, np.where(holds, latest, _NONE)
+        return holds, np.where(holds, latest, _NONE), unknown
     if isinstance(cond, NotOf):
-        inner = since_over_batch(batch, cond.not_)
-        return None if inner is None else (~inner[0], np.full(n, _NONE, dtype=np.int64))
+        inner = _over(batch, cond.not_, findings)
+        if inner is None:
+            return None
+        return ~inner[0], np.full(n, _NONE, dtype=np.int64), inner[2]
     if isinstance(cond, ParamIs):  # as the per-order judge: from the receipt, if it holds
         holds = batch.param_is_on(cond)
-        return holds, np.where(holds, frame.received_us, _NONE).astype(np.int64)
+        since = np.where(holds, frame.received_us, _NONE).astype(np.int64)
+        return holds, since, np.zeros(n, dtype=bool)
     return None
+
+
+def _counted(
+    batch: OrderBatch, trigger: Trigger, findings: BatchFindings | None
+) -> tuple[Int64s, Int64s, Bools, bool] | None:
+    """What a trigger counts over the batch: per occurrence its order and instant.
+
+    Sorted by order, then instant. With events alone, the second array holds the
+    global rows of the events (in each order's time order) and the flag is true.
+    The third array marks the orders where a rule the trigger reads runs per order.
+    ``None``: the trigger counts deductions, or findings with none given.
+    """
+    n = len(batch.orders)
+    unknown = np.zeros(n, dtype=bool)
+    others = bool(trigger.clock or trigger.window or trigger.escalation)
+    if trigger.deduction or (others and findings is None):
+        return None
+    rows = _event_rows(batch, trigger) if trigger.event is not None else None
+    if not others:
+        return None if rows is None else (batch.frame.order[rows], rows, unknown, True)
+    assert findings is not None
+    orders: list[int] = []
+    instants: list[int] = []
+    if rows is not None:
+        orders.extend(batch.frame.order[rows].tolist())
+        instants.extend(batch.frame.at_us[rows].tolist())
+    until = batch.frame.instants_us
+    for rule_id in trigger.clock:
+        found, sent = findings.of_rule(rule_id)
+        unknown[list(sent)] = True
+        mark = trigger.reached or trigger.level
+        for r in found:  # as :func:`occurrences` counts a clock's rows
+            if trigger.state is not None and r[6] != trigger.state:
+                continue
+            if trigger.level is not None and r[10] != trigger.level:
+                continue
+            if trigger.occurrence is not None and r[4] != trigger.occurrence:
+                continue
+            if mark is not None:
+                reached = _reached(batch, r[0], rule_id, r, mark)
+                if reached is None:
+                    continue
+                at = to_us(reached.at)
+            elif r[6] == "breached":
+                at = r[8]
+            elif r[9] >= 0:
+                at = r[9]
+            else:
+                at = min(r[8], int(until[r[0]]))
+            orders.append(r[0])
+            instants.append(at)
+    for rule_id in trigger.window:
+        found, sent = findings.of_rule(rule_id)
+        unknown[list(sent)] = True
+        for r in found:
+            if r[6] == trigger.state:
+                orders.append(r[0])
+                instants.append(r[9])
+    for rule_id in trigger.escalation:
+        found, sent = findings.of_rule(rule_id)
+        unknown[list(sent)] = True
+        for r in found:
+            orders.append(r[0])
+            instants.append(r[7])
+    order = np.asarray(orders, dtype=np.int64)
+    at_of = np.asarray(instants, dtype=np.int64)
+    by_time = np.lexsort((at_of, order))
+    return order[by_time], at_of[by_time], unknown, False
 
 
 def _thresholds(
@@ -452,16 +567,8 @@ def _dated(batch: OrderBatch, day: dt.date) -> Callable[[Any], Any]:
     return lambda ref: batch.plan.value(ref, day)
 
 
-def _event_rows(batch: OrderBatch, trigger: Trigger) -> Int64s | None:
-    """The global rows an event trigger counts (``None``: it counts more than events)."""
-    if (
-        trigger.event is None
-        or trigger.clock
-        or trigger.window
-        or trigger.escalation
-        or trigger.deduction
-    ):
-        return None
+def _event_rows(batch: OrderBatch, trigger: Trigger) -> Int64s:
+    """The global rows the event reference of a trigger counts (its other parts aside)."""
     plan = batch.plan
     rows = batch.rows(plan.pattern_of(trigger))
     if len(rows) and trigger.assigns:  # only the events that begin an assignment
@@ -572,21 +679,28 @@ def escalation_rows(
     batch: OrderBatch,
     rule: EscalationRule,
     selector: str,
-    findings: Findings,
+    findings: BatchFindings,
     only: set[int] | None = None,
 ) -> tuple[list[Row], set[int]]:
     """A row per order on which the escalation is due, and the orders left to the engine.
 
-    ``only``: the orders where the condition could hold (all when ``None``).
+    ``only``: the orders where the condition could hold (all when ``None``). Unless the
+    escalation targets the unit a trigger counted, its condition is judged over the
+    whole batch where it can be (:func:`since_with_findings`), and per order elsewhere.
     """
     target = rule.target.unit
-    if target != "trigger_unit":
-        over = since_over_batch(batch, rule.when)
-        if over is not None:
-            return _escalations_over_batch(batch, rule, selector, *over), set()
+    judged = _orders(batch, selector, only)
     rows: list[Row] = []
+    if target != "trigger_unit":
+        over = since_with_findings(batch, rule.when, findings)
+        if over is not None:
+            held, since_us, unknown = over
+            rows = _escalations_over_batch(batch, rule, selector, held & ~unknown, since_us)
+            if not unknown.any():
+                return rows, set()
+            judged = [i for i in judged if unknown[i]]
     fallback: set[int] = set()
-    for i in _orders(batch, selector, only):
+    for i in judged:
         try:
             holds, since, counted = _judge(batch, i, rule.when, findings)
         except UnsupportedError:

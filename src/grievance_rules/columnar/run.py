@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
@@ -187,6 +187,27 @@ def _clocks_in_order(plan: PackPlan) -> list[tuple[ClockRule, str]]:
             placed.add(p[0].id)
             pending.remove(p)
     return done
+
+
+@dataclass(frozen=True)
+class _Computed:
+    """What the kernels found so far (:class:`~grievance_rules.columnar.conditions.BatchFindings`).
+
+    Attributes:
+        on_order: a rule's rows on one order (``None``: it runs per order there).
+        rows: rule id → every row its kernel found.
+        sent: rule id → the orders it runs per order on.
+    """
+
+    on_order: Callable[[str, int], list[Row] | None]
+    rows: Mapping[str, list[Row]]
+    sent: Mapping[str, set[int]]
+
+    def __call__(self, rule_id: str, i: int) -> list[Row] | None:
+        return self.on_order(rule_id, i)
+
+    def of_rule(self, rule_id: str) -> tuple[Sequence[Row], Collection[int]]:
+        return self.rows.get(rule_id, ()), self.sent.get(rule_id, frozenset())
 
 
 _CONDITION_KERNELS = {
@@ -486,6 +507,7 @@ def _evaluate(
         return found
 
     kernelled: set[str] = set()
+    found = _Computed(computed, of_rule, sent)
 
     def clock_findings(rule_id: str, i: int) -> list[Row] | None:
         return computed(rule_id, i) if rule_id in kernelled else None
@@ -521,7 +543,7 @@ def _evaluate(
         if why is None:
             kernel = _CONDITION_KERNELS[kind]
             only = candidates(rule_.when)
-            rows, fallback = kernel(batch, rule_, selector, computed, only)  # type: ignore[operator]
+            rows, fallback = kernel(batch, rule_, selector, found, only)  # type: ignore[operator]
             keep(rows, kind, rule_.id)
             send(count, sorted(fallback))
         elif kind == "record" or rule_.when is None:
