@@ -95,6 +95,13 @@ def test_the_committed_mo_is_the_compiled_po() -> None:
     assert _entries(committed) == _entries(catalogue.load())
 
 
+def test_compiling_is_reproducible() -> None:
+    # the same .po gives the same .mo bytes whenever it is compiled: the header's
+    # POT-Creation-Date is the .po's own, not the time of compiling (Babel's default)
+    assert catalogue.compiled() == catalogue.MO.read_bytes()
+    assert b"POT-Creation-Date: 2026-11-30 00:00+0000" in catalogue.MO.read_bytes()
+
+
 # --- choosing the language ------------------------------------------------------------
 
 
