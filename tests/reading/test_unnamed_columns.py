@@ -168,7 +168,8 @@ def test_read_prints_them_and_lists_them_in_json(tmp_path):
 
 def test_evaluate_score_and_convert_say_them_on_stderr_once(tmp_path):
     # the commands that assess a file said nothing of the data they did not read: an
-    # official scoring an export that lost a header lost those cells without a word
+    # official scoring an export that lost a header lost those cells without a word;
+    # nor of a column whose header names no field (only ``read`` listed those)
     path = str(_workbook(tmp_path))
     runs = {
         "evaluate": ["evaluate", "--pack", "chengdong", path, "--tz", "Asia/Shanghai"],
@@ -184,5 +185,9 @@ def test_evaluate_score_and_convert_say_them_on_stderr_once(tmp_path):
             "column G of sheet '工单' has no header but holds data in 1 row (row 4)",
         ], name
         assert "has no header" not in result.stdout, name  # the command's own output is clean
+        # and the column whose header names no field (备注), as ``read`` names it
+        assert "ignored columns: 备注" in result.stderr.splitlines(), name
+        assert "ignored columns" not in result.stdout, name
     result = CliRunner().invoke(cli, ["--lang", "zh", *runs["score"]])
     assert "工作表 '工单' 的 E 列没有表头，但有 2 行填有数据（第一行是第 2 行）" in result.stderr
+    assert "未使用的列：备注" in result.stderr.splitlines()

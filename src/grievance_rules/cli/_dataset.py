@@ -19,7 +19,7 @@ from typing import Any, Literal
 import click
 
 from grievance_rules.cli._language import N_, option
-from grievance_rules.cli._reading import orders_of
+from grievance_rules.cli._reading import ignored_columns_note, orders_of
 from grievance_rules.engine import Assessment, EngineName, Rejection, RepeatIndex, plan_for
 from grievance_rules.engine.batch import Duplicates
 from grievance_rules.i18n import gettext as _
@@ -142,8 +142,9 @@ def records_of(
 ) -> Iterable[RecordResult]:
     """The records of FILE: a Parquet dataset's, or what :func:`orders_of` reads.
 
-    ``notes``: once the records are read, say on stderr what of the file was not read
-    though it holds data (a column with no header), as ``read`` says it; for the one
+    ``notes``: once the records are read, say on stderr what of the file was not read:
+    the columns whose headers name no field, and a column with no header that holds
+    data, as ``read`` says them; for the one
     reading of FILE whose results the command gives, not for a second reading.
     """
     if input_format is None and is_parquet(file):
@@ -154,6 +155,8 @@ def records_of(
 
 def _with_notes(stream: OrderStream) -> Iterator[RecordResult]:
     yield from stream
+    if stream.ignored_columns:  # headers that name no field: their cells were not read
+        click.echo(ignored_columns_note(stream.ignored_columns), err=True)
     for column in stream.unnamed_columns:  # data the file holds and nothing read
         click.echo(str(column), err=True)
 

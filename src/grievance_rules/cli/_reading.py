@@ -8,7 +8,7 @@ with them.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import click
@@ -18,9 +18,11 @@ from grievance_rules.cli._language import N_, option
 from grievance_rules.i18n import gettext as _
 from grievance_rules.i18n import join_list
 from grievance_rules.reading import InputFormat, OrderStream, iter_orders
+from grievance_rules.reading.columns import shown_header
 
 __all__ = [
     "file_options",
+    "ignored_columns_note",
     "input_format_option",
     "orders_of",
     "pop_file_options",
@@ -203,4 +205,11 @@ def orders_of(
         sheet=sheet,
         encoding=None if encoding in (None, "auto") else encoding,
         mapping=mapping,
+    )
+
+
+def ignored_columns_note(headers: Iterable[str]) -> str:
+    """The line that names the columns a file has whose headers name no field (not read)."""
+    return _("ignored columns: {columns}").format(
+        columns=join_list(shown_header(h) for h in headers)
     )

@@ -9,13 +9,18 @@ from pathlib import Path
 import click
 
 from grievance_rules.cli._language import N_, Choice, argument, command, option
-from grievance_rules.cli._reading import file_options, orders_of, tz_option, zone_of
+from grievance_rules.cli._reading import (
+    file_options,
+    ignored_columns_note,
+    orders_of,
+    tz_option,
+    zone_of,
+)
 from grievance_rules.errors import ColumnMappingError
 from grievance_rules.i18n import gettext as _
 from grievance_rules.i18n import join_list
 from grievance_rules.model import WorkOrder
 from grievance_rules.reading import InputFormat, OrderStream, RecordResult
-from grievance_rules.reading.columns import shown_header
 from grievance_rules.reading.export import write_long_csv, write_long_xlsx
 from grievance_rules.reading.parquet import is_parquet, iter_parquet_orders
 from grievance_rules.reading.results import Accepted, Rejected, UnnamedColumn, read_summary
@@ -185,11 +190,7 @@ def read_command(
             rows = join_list(str(row) for row in stream.title_rows)
             click.echo(_("title rows above the header, skipped: {rows}").format(rows=rows))
         if stream.ignored_columns:
-            click.echo(
-                _("ignored columns: {columns}").format(
-                    columns=join_list(shown_header(h) for h in stream.ignored_columns)
-                )
-            )
+            click.echo(ignored_columns_note(stream.ignored_columns))
         for column in stream.unnamed_columns:
             click.echo(str(column))
         click.echo(read_summary(stream.name, stream.records, accepted, warnings, len(rejected)))
