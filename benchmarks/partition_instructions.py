@@ -1,0 +1,167 @@
+"""Instructions an order of a year's partition, counted by valgrind (callgrind).
+
+The 10,000,000-order year of issue 17 is 1,008 Parquet partitions, each compared
+under the three packs on the columnar path by one Dask task
+(:func:`grievance_rules.distributed.run_partition`). Its minutes are the CPU a
+partition costs, on a machine whose speed drifts by 10-20 % (up to 28 %) within
+minutes, more than most changes move it. Instructions do not drift, so a change's
+effect on a partition is read here; the year itself is run by ``distributed_bench.py
+--year``.
+
+Each variant (this checkout; a git worktree of each ``--against`` commit) runs the
+same task on the same partition: ``--orders`` generated orders received over one
+month of 2025 (as the year's partitions are: ``generate_orders(seed=7 + month)``),
+written as one Parquet partition by this checkout, read, checked and compared under
+chengdong, xiayang and daye (``path="columnar"``, the year's call), the packs found
+by name in each variant's own checkout. The partition is run once to warm (plans,
+calendars, matching); the second run is counted (``callgrind_control`` switches the
+counting on and off around it).
+
+Run:
+    python benchmarks/partition_instructions.py --against 60423a5
+    python benchmarks/partition_instructions.py --orders 2000 --against 60423a5,abc1234
+
+Writes docs/benchmarks/partition_instructions.md. Needs ``valgrind`` on PATH.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import textwrap
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from engine_bench import ROOT, _commit, _env, baseline_worktree
+
+OUT = ROOT / "docs" / "benchmarks" / "partition_instructions.md"
+PACKS = ("chengdong", "xiayang", "daye")
+MONTH = 5
+
+DRIVER = textwrap.dedent(
+    """
+    import os, subprocess, sys
+    folder = sys.argv[1]
+    from grievance_rules.distributed import PartitionTask, pack_source, run_partition
+    from grievance_rules.reading.parquet import parquet_partitions
+    (partition,) = parquet_partitions(folder)
+    packs = tuple(pack_source(name) for name in ("chengdong", "xiayang", "daye"))
+    task = PartitionTask("compare", packs, partition, 0, path="columnar")
+    warm = run_partition(task)
+    control = ["callgrind_control", "-i"]
+    subprocess.run([*control, "on", str(os.getpid())], stdout=subprocess.DEVNULL, check=True)
+    counted = run_partition(task)
+    subprocess.run([*control, "off", str(os.getpid())], stdout=subprocess.DEVNULL, check=True)
+    assert counted == warm  # the same partition, the same comparison
+    """
+)
+
+_COLLECTED = re.compile(r"Collected : (\d+)")
+
+
+def write_partition(folder: Path, count: int) -> None:
+    """``count`` orders of one month of 2025 as one Parquet partition (this checkout)."""
+    from grievance_rules.reading.parquet_export import write_parquet
+    from grievance_rules.samples import generate_orders
+
+    orders = generate_orders(count, seed=7 + MONTH, start=dt.date(2025, MONTH, 1), months=1)
+    write_parquet(orders, folder, partition_size=count)
+
+
+def count_instructions(src: Path, folder: Path) -> int:
+    """The instructions callgrind counted over the second run of the partition."""
+    with tempfile.TemporaryDirectory() as tmp:
+        run = subprocess.run(
+            [
+                "valgrind",
+                "--tool=callgrind",
+                "--instr-atstart=no",
+                f"--callgrind-out-file={tmp}/out",
+                sys.executable,
+                "-c",
+                DRIVER,
+                str(folder),
+            ],
+            env=_env(src),
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=src.parent,
+        )
+    found = _COLLECTED.search(run.stderr)
+    if found is None:
+        raise RuntimeError(f"no instruction count in valgrind's output:\n{run.stderr[-2000:]}")
+    return int(found.group(1))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--orders", type=int, default=2000)
+    parser.add_argument("--against", default="60423a5", help="commits, comma-separated")
+    args = parser.parse_args()
+    if shutil.which("valgrind") is None or shutil.which("callgrind_control") is None:
+        raise SystemExit("valgrind (with callgrind_control) is needed on PATH")
+    commits = [c for c in args.against.split(",") if c]
+    counts: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_path = Path(tmp)
+        folder = tmp_path / "partition"
+        write_partition(folder, args.orders)
+        sources = {c: baseline_worktree(c, tmp_path / c) for c in commits}
+        try:
+            for label, src in [("this checkout", ROOT / "src"), *sources.items()]:
+                counts[label] = count_instructions(src, folder) / args.orders
+                print(f"{label:14} {counts[label]:14,.0f} instructions an order")
+        finally:
+            for src in sources.values():
+                subprocess.run(
+                    ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(src.parent)],
+                    check=False,
+                    capture_output=True,
+                )
+    write_page(args, commits, counts)
+
+
+def write_page(args: argparse.Namespace, commits: list[str], counts: dict[str, float]) -> None:
+    mine = counts["this checkout"]
+    rows = [f"| this checkout ({_commit()}) | {mine:,.0f} | 1.00 |"]
+    rows += [f"| `{c}` | {counts[c]:,.0f} | {counts[c] / mine:.3f} |" for c in commits]
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    text = "\n".join(
+        [
+            "# A year's partition: instructions an order (callgrind)",
+            "",
+            f"Measured {when} by `python benchmarks/partition_instructions.py --orders "
+            f"{args.orders} --against {','.join(commits)}`: Python "
+            f"{sys.version.split()[0]}, valgrind's callgrind. One Parquet partition of "
+            f"{args.orders:,} generated orders received in 2025-{MONTH:02d} "
+            f"(`generate_orders(seed={7 + MONTH})`, as the year's partitions), compared "
+            "under chengdong, xiayang and daye on the columnar path by "
+            "`run_partition` (the task each of the year's partitions is): the "
+            "instructions of the second run (the first warms), divided by the orders. "
+            "Reading, the history check, judging and folding the comparison are all "
+            "counted; the workers' start-up and Dask's own work are not.",
+            "",
+            "Instructions are counted, not timed: the same to about 1 % from run to run, "
+            "where this machine's speed drifts by 10-20 %. An instruction is not a fixed "
+            "time; the year's minutes are in [distributed](distributed.md).",
+            "",
+            "| variant | instructions an order | / this checkout |",
+            "|---|---:|---:|",
+            *rows,
+            "",
+        ]
+    )
+    OUT.write_text(text, encoding="utf-8")
+    print(f"wrote {OUT.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
