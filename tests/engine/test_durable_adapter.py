@@ -249,7 +249,7 @@ ONE = {"m": {"type": "a"}}
         ({"all": [{"m": {"$or": []}}]}, r"\$or takes a non-empty list"),
         ({"all": [{"m": {"$ex": {"a": 1, "b": 1}}}]}, r"\$ex takes an object with one property"),
         ({"all": [ONE], "run": "x"}, r"'run'"),
-        ({"all": [ONE], "salience": 1}, r"unknown keys \['salience'\]"),
+        ({"all": [ONE], "salience": 1}, r"unknown keys 'salience'$"),
         ({}, r"no 'all'"),
         ({"all": []}, r"'all' takes a list of one pattern"),
         ({"all": [{"a.b": {"t": "x"}}]}, r"bad pattern name 'a\.b'"),

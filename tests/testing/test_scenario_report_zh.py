@@ -122,8 +122,9 @@ def test_a_scenario_file_refused_in_chinese(tmp_path) -> None:
     path.write_text(text.replace("state: met,", "stat: met,"), encoding="utf-8")
     with language("zh"), pytest.raises(ScenarioFileError) as failure:
         load_scenarios(path)
-    assert str(failure.value).endswith(
-        "expect.clocks[0].stat: 无法识别的字段；时限的字段为 absent、due、occurrence、order、"
+    assert str(failure.value) == (
+        f"{path}：第 1 个用例（reply one minute before the two working days are up）："
+        "expect.clocks[0].stat：无法识别的字段；时限的字段为 absent、due、occurrence、order、"
         "rule、start、state、unit、warning"
     )
 

@@ -53,6 +53,8 @@ from grievance_rules.calendar.overlay import LocalOverlay
 from grievance_rules.calendar.projection import STATUTORY_LAW, project_year
 from grievance_rules.calendar.working import ProvisionalPolicy, WorkingCalendar
 from grievance_rules.errors import CalendarDataError
+from grievance_rules.i18n import gettext as _
+from grievance_rules.i18n import join_list
 
 __all__ = [
     "SHANGHAI",
@@ -92,7 +94,11 @@ def _build_national(data: NationalData, on_provisional: str) -> WorkingCalendar:
     years = sorted(data.notice_years)
     missing = sorted(set(range(years[0], years[-1] + 1)) - data.notice_years)
     if missing:
-        raise CalendarDataError(f"national data has no notice file for {missing}")
+        raise CalendarDataError(
+            _("national data has no notice file for {years}").format(
+                years=join_list(str(year) for year in missing)
+            )
+        )
     records = dict(data.days)
     projected_years = [y for y in sorted(data.projection) if y > years[-1]]
     for year in projected_years:

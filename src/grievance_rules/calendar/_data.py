@@ -15,6 +15,7 @@ from typing import Any
 
 from grievance_rules.calendar.days import DayKind, DayRecord, Notice
 from grievance_rules.errors import CalendarDataError
+from grievance_rules.i18n import gettext as _
 
 __all__ = ["NationalData", "load_national_data"]
 
@@ -38,18 +39,22 @@ class NationalData:
 
 def _require(table: Mapping[str, Any], key: str, kind: type, where: str) -> Any:
     if key not in table:
-        raise CalendarDataError(f"{where}: missing field {key!r}")
+        raise CalendarDataError(
+            _("{where}: missing field {key}").format(where=where, key=repr(key))
+        )
     value = table[key]
     if not isinstance(value, kind) or (kind is dt.date and isinstance(value, dt.datetime)):
         raise CalendarDataError(
-            f"{where}: field {key!r} must be a {kind.__name__}, got {type(value).__name__}"
+            _("{where}: field {key} must be a {kind}, got {got}").format(
+                where=where, key=repr(key), kind=kind.__name__, got=type(value).__name__
+            )
         )
     return value
 
 
 def _notice(table: Any, where: str) -> Notice:
     if not isinstance(table, Mapping):
-        raise CalendarDataError(f"{where}: 'notice' must be a table")
+        raise CalendarDataError(_("{where}: 'notice' must be a table").format(where=where))
     url = table.get("url")
     return Notice(
         title=_require(table, "title", str, where),
@@ -63,7 +68,11 @@ def _dates(block: Mapping[str, Any], key: str, where: str) -> list[dt.date]:
     values = _require(block, key, list, where)
     for value in values:
         if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-            raise CalendarDataError(f"{where}: {key} holds {value!r}, which is not a date")
+            raise CalendarDataError(
+                _("{where}: {key} holds {value}, which is not a date").format(
+                    where=where, key=key, value=repr(value)
+                )
+            )
     return list(values)
 
 
@@ -71,14 +80,22 @@ def _read_notice_file(name: str, text: str, days: dict[dt.date, DayRecord]) -> i
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise CalendarDataError(f"{name}: not valid TOML: {exc}") from exc
+        raise CalendarDataError(
+            _("{name}: not valid TOML: {problem}").format(name=name, problem=exc)
+        ) from exc
     year: int = _require(doc, "year", int, name)
     if name != f"{year}.toml":
-        raise CalendarDataError(f"{name}: declares year {year}; the file must be {year}.toml")
+        raise CalendarDataError(
+            _("{name}: declares year {year}; the file must be {year}.toml").format(
+                name=name, year=year
+            )
+        )
     notice = _notice(doc.get("notice"), f"{name} [notice]")
     blocks = doc.get("holidays", [])
     if not isinstance(blocks, list) or not blocks:
-        raise CalendarDataError(f"{name}: needs at least one [[holidays]] block")
+        raise CalendarDataError(
+            _("{name}: needs at least one [[holidays]] block").format(name=name)
+        )
     for index, block in enumerate(blocks):
         where = f"{name} [[holidays]] #{index + 1}"
         holiday = _require(block, "name", str, where)
@@ -94,7 +111,11 @@ def _read_notice_file(name: str, text: str, days: dict[dt.date, DayRecord]) -> i
                 if previous.source.issued >= source.issued:
                     continue
             elif previous is not None:
-                raise CalendarDataError(f"{where}: {day} is listed twice in this notice")
+                raise CalendarDataError(
+                    _("{where}: {day} is listed twice in this notice").format(
+                        where=where, day=day.isoformat()
+                    )
+                )
             days[day] = DayRecord(day, kind, holiday, holiday_en, source)
     return year
 
@@ -104,7 +125,9 @@ def _read_projection(text: str) -> tuple[dict[int, dict[str, dt.date]], str]:
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise CalendarDataError(f"{name}: not valid TOML: {exc}") from exc
+        raise CalendarDataError(
+            _("{name}: not valid TOML: {problem}").format(name=name, problem=exc)
+        ) from exc
     source = _require(doc, "source", dict, name)
     table: dict[int, dict[str, dt.date]] = {}
     fields = ("spring_festival_eve", "spring_festival", "qingming", "dragon_boat", "mid_autumn")
@@ -155,5 +178,5 @@ def load_national_data(directory: Path | None = None) -> NationalData:
     for name, text in notice_files:
         years.add(_read_notice_file(name, text, days))
     if not years:
-        raise CalendarDataError("no notice files found in the national calendar data")
+        raise CalendarDataError(_("no notice files found in the national calendar data"))
     return NationalData(days, frozenset(years), projection, projection_source)

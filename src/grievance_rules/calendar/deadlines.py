@@ -287,7 +287,13 @@ def remembered_deadline(
                 memo.clear()
             memo[key] = deadline
     if deadline.provisional:
-        cal._touched_provisional(f"the deadline {dur} from {local.isoformat()} ({conv.value})")
+        from grievance_rules.calendar.wording import duration_text
+
+        cal._touched_provisional(
+            _("the deadline {duration} from {start} ({convention})").format(
+                duration=duration_text(str(dur)), start=local.isoformat(), convention=conv.value
+            )
+        )
     return deadline
 
 

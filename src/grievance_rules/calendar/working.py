@@ -199,10 +199,10 @@ class WorkingCalendar:
 
     def _touched_provisional(self, what: str) -> None:
         """Warn, raise or stay silent, as the calendar's provisional policy says."""
-        message = (
-            f"{what} depends on days after {self.final_through.isoformat()}, which no State "
-            "Council notice has set yet: the answer is a provisional projection"
-        )
+        message = _(
+            "{what} depends on days after {final}, which no State Council notice has set "
+            "yet: the answer is a provisional projection"
+        ).format(what=what, final=self.final_through.isoformat())
         if self._policy is ProvisionalPolicy.RAISE:
             raise ProvisionalCalendarError(message)
         if self._policy is ProvisionalPolicy.WARN:

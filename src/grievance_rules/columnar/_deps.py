@@ -11,6 +11,7 @@ import importlib
 from types import ModuleType
 
 from grievance_rules.errors import GrievanceRulesError
+from grievance_rules.i18n import gettext as _
 
 __all__ = ["MissingExtraError", "require_pyarrow"]
 
@@ -29,5 +30,5 @@ def require_pyarrow() -> ModuleType:
         return importlib.import_module("pyarrow")
     except ImportError as exc:  # pragma: no cover - the test environment has pyarrow
         raise MissingExtraError(
-            "Arrow tables need pyarrow: pip install 'grievance-rules[columnar]'"
+            _("Arrow tables need pyarrow: pip install 'grievance-rules[columnar]'")
         ) from exc

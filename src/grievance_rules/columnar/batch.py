@@ -25,9 +25,11 @@ from grievance_rules.engine.matching import Match, OrderView
 from grievance_rules.engine.plan import PackPlan
 from grievance_rules.engine.repeats import RepeatIndex
 from grievance_rules.errors import WorkOrderError
+from grievance_rules.i18n import gettext as _
 from grievance_rules.model import WorkOrder, ensure_coherent
 from grievance_rules.model.assignments import Assignment
 from grievance_rules.packs.schema import ParamIs, ParamRef
+from grievance_rules.reading.problems import problems_from_validation
 
 __all__ = ["OrderBatch", "OrderInput", "prepare", "to_orders"]
 
@@ -53,9 +55,18 @@ def to_orders(inputs: Iterable[OrderInput]) -> list[WorkOrder]:
                 orders.append(WorkOrder.model_validate(item))
         except ValidationError as exc:
             name = item.get("id") if isinstance(item, Mapping) else None
+            # as the readers say it, in either language: the field as a path
+            # (events[1].round), pydantic's message in the language in use
+            problem = problems_from_validation(exc)[0]
+            said = (
+                _("record {position} (id {id}) is not a valid work order: {field}: {problem}")
+                if name
+                else _("record {position} is not a valid work order: {field}: {problem}")
+            )
             raise WorkOrderError(
-                f"record {position}{f' (id {name})' if name else ''} is not a valid work "
-                f"order: {exc.errors()[0]['loc']}: {exc.errors()[0]['msg']}"
+                said.format(
+                    position=position, id=name, field=problem.field, problem=problem.message
+                )
             ) from exc
     return orders
 

@@ -112,6 +112,8 @@ from types import MappingProxyType
 from typing import Any
 
 from grievance_rules.errors import EngineError, FactValidationError, RuleDefinitionError
+from grievance_rules.i18n import N_, join_list, ngettext
+from grievance_rules.i18n import gettext as _
 
 __all__ = [
     "DURABLE_RULES_VERSION",
@@ -135,13 +137,13 @@ _RESERVED = "__gr_"
 _OPEN_RULE = "__gr_open__"
 _OPEN_ID = "__gr_open__"
 _USER_FACT: dict[str, Any] = {"$ex": {_INDEX: 1}}
-_SINGLE = "the adapter takes one pattern over one fact, all the pack compiler emits"
+_SINGLE = N_("the adapter takes one pattern over one fact, all the pack compiler emits")
 _REFUSED_OPTIONS = {
-    "any": "'any' (a rule over alternative patterns)",
-    "count": "'count' (a rule over groups of facts)",
-    "cap": "'cap' (a rule over groups of facts)",
-    "pri": "'pri' (an order among activations)",
-    "dist": "'dist' (distributed sessions)",
+    "any": N_("'any' (a rule over alternative patterns)"),
+    "count": N_("'count' (a rule over groups of facts)"),
+    "cap": N_("'cap' (a rule over groups of facts)"),
+    "pri": N_("'pri' (an order among activations)"),
+    "dist": N_("'dist' (distributed sessions)"),
 }
 _COMPARISONS = frozenset({"$neq", "$lt", "$lte", "$gt", "$gte"})
 _ARITHMETIC = frozenset({"$add", "$sub", "$mul", "$div"})
@@ -217,7 +219,9 @@ class DurableAdapter:
         """
         if not isinstance(namespace, str) or not _NAMESPACE.fullmatch(namespace):
             raise RuleDefinitionError(
-                f"namespace {namespace!r}: 1 to 200 characters, no whitespace or '$'"
+                _("namespace {namespace}: 1 to 200 characters, no whitespace or '$'").format(
+                    namespace=repr(namespace)
+                )
             )
         checked = _check_definition(rules)
         canonical = json.dumps(checked, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -238,9 +242,11 @@ class DurableAdapter:
                 handle = int(self._engine.create_ruleset(name, text))
             except Exception as error:
                 raise RuleDefinitionError(
-                    f"durable-rules refused ruleset {name!r}: {error}"
+                    _("durable-rules refused ruleset {name}: {error}").format(
+                        name=repr(name), error=error
+                    )
                 ) from error
-            names = tuple(rule_name for rule_name, _ in checked)
+            names = tuple(rule_name for rule_name, _pattern in checked)
             compiled = CompiledRuleset(
                 name=name,
                 namespace=namespace,
@@ -283,7 +289,7 @@ class DurableAdapter:
         text = _encode_facts(facts, session)
         if not facts:  # durable itself reads an uninitialised offset for an empty batch
             return []
-        matched: list[set[int]] = [set() for _ in facts]
+        matched: list[set[int]] = [set() for _fact in facts]
         with _LOCK:
             self._open(ruleset, session)
             try:
@@ -304,15 +310,17 @@ class DurableAdapter:
         try:
             code, offset = engine.assert_facts(handle, text)
         except Exception as error:
-            raise EngineError(_engine_message(ruleset, "asserting facts", error)) from error
+            raise EngineError(_engine_message(ruleset, _("asserting facts"), error)) from error
         if code not in (0, 1):  # 1: some fact matched no pattern, which is fine
             raise EngineError(
-                f"ruleset {ruleset.name}: durable-rules returned code {code} for the facts"
+                _("ruleset {name}: durable-rules returned code {code} for the facts").format(
+                    name=ruleset.name, code=code
+                )
             )
         try:
             fired = engine.start_action_for_state(handle, offset)
         except Exception as error:
-            raise EngineError(_engine_message(ruleset, "starting an action", error)) from error
+            raise EngineError(_engine_message(ruleset, _("starting an action"), error)) from error
         message = None if fired is None else fired[1]
         while message is not None:
             self._note(ruleset, message, matched)
@@ -320,7 +328,7 @@ class DurableAdapter:
                 message = engine.complete_and_start_action(handle, offset)
             except Exception as error:
                 raise EngineError(
-                    _engine_message(ruleset, "completing an action", error)
+                    _engine_message(ruleset, _("completing an action"), error)
                 ) from error
 
     @staticmethod
@@ -330,7 +338,7 @@ class DurableAdapter:
             ((rule, frame),) = json.loads(message).items()
             if rule == _OPEN_RULE:
                 return
-            ((_, fact),) = frame.items()
+            ((_alias, fact),) = frame.items()
             matched[fact[_INDEX]].add(ruleset._rule_index[rule])
         except (KeyError, TypeError, IndexError, ValueError, AttributeError) as error:
             raise EngineError(
@@ -343,7 +351,7 @@ class DurableAdapter:
         engine = self._engine
         opener = f'{{"{_SID}": "{session}", "id": "{_OPEN_ID}"}}'  # session ids are plain ASCII
         try:
-            _, offset = engine.assert_fact(ruleset.handle, opener)
+            _code, offset = engine.assert_fact(ruleset.handle, opener)
             fired = engine.start_action_for_state(ruleset.handle, offset)
             opened = False
             while fired is not None:
@@ -351,7 +359,7 @@ class DurableAdapter:
                 following = engine.complete_and_start_action(ruleset.handle, offset)
                 fired = None if following is None else (None, following)
         except Exception as error:
-            raise EngineError(_engine_message(ruleset, "opening a session", error)) from error
+            raise EngineError(_engine_message(ruleset, _("opening a session"), error)) from error
         if not opened:  # pragma: no cover - durable always fires it
             # The session cannot be deleted safely now; leaving it costs one of 1,024.
             raise EngineError(f"ruleset {ruleset.name}: session {session} did not open")
@@ -363,9 +371,15 @@ class DurableAdapter:
         except Exception as error:
             if pending is None:
                 raise EngineError(
-                    _engine_message(ruleset, f"deleting session {session}", error)
+                    _engine_message(
+                        ruleset, _("deleting session {session}").format(session=session), error
+                    )
                 ) from error
-            pending.add_note(f"deleting durable session {session} also failed: {error!r}")
+            pending.add_note(
+                _("deleting durable session {session} also failed: {error}").format(
+                    session=session, error=repr(error)
+                )
+            )
 
     def _session_exists(self, ruleset: CompiledRuleset, session: str) -> bool:
         """Whether durable still holds ``session`` (for tests)."""
@@ -375,7 +389,9 @@ class DurableAdapter:
             except Exception as error:
                 if "error code: 309" in str(error):  # ERR_SID_NOT_FOUND
                     return False
-                raise EngineError(_engine_message(ruleset, "reading a session", error)) from error
+                raise EngineError(
+                    _engine_message(ruleset, _("reading a session"), error)
+                ) from error
             return True
 
 
@@ -402,25 +418,34 @@ def _load_engine() -> Any:
             from durable import engine as durable_engine
         except ImportError as error:
             raise EngineError(
-                f"durable-rules {DURABLE_RULES_VERSION} cannot be imported on Python "
-                f"{sys.version_info.major}.{sys.version_info.minor}: {error}; it installs "
-                "with pip install 'grievance-rules[durable]' on Python 3.11-3.12 (the "
-                "native engine, the default, needs nothing more)"
+                _(
+                    "durable-rules {version} cannot be imported on Python {python}: {error}; "
+                    "it installs with pip install 'grievance-rules[durable]' on Python "
+                    "3.11-3.12 (the native engine, the default, needs nothing more)"
+                ).format(
+                    version=DURABLE_RULES_VERSION,
+                    python=f"{sys.version_info.major}.{sys.version_info.minor}",
+                    error=error,
+                )
             ) from error
         installed = importlib.metadata.version("durable-rules")
         if installed != DURABLE_RULES_VERSION:
             raise EngineError(
-                f"durable-rules {installed} is installed; the adapter is written against "
-                f"{DURABLE_RULES_VERSION} and its defects"
+                _(
+                    "durable-rules {installed} is installed; the adapter is written against "
+                    "{version} and its defects"
+                ).format(installed=installed, version=DURABLE_RULES_VERSION)
             )
         _ENGINE = durable_engine.durable_rules_engine
     return _ENGINE
 
 
 def _engine_message(ruleset: CompiledRuleset, doing: str, error: Exception) -> str:
-    text = f"ruleset {ruleset.name}: durable-rules failed {doing}: {error!r}"
+    text = _("ruleset {name}: durable-rules failed {doing}: {error}").format(
+        name=ruleset.name, doing=doing, error=repr(error)
+    )
     if isinstance(error, MemoryError):
-        text += " (durable-rules reports its 1,024-session limit as MemoryError)"
+        text += _(" (durable-rules reports its 1,024-session limit as MemoryError)")
     return text
 
 
@@ -431,33 +456,50 @@ def _encode_facts(facts: Sequence[Mapping[str, Any]], session: str) -> str:
     """Check the facts and return the JSON array durable is given, each fact numbered."""
     if isinstance(facts, str | bytes) or not isinstance(facts, Sequence):
         raise FactValidationError(
-            f"facts must be a sequence of objects, not {type(facts).__name__}"
+            _("facts must be a sequence of objects, not {kind}").format(kind=type(facts).__name__)
         )
     payload: list[dict[str, Any]] = []
     for index, fact in enumerate(facts):
         if not isinstance(fact, Mapping):
-            raise FactValidationError(f"fact {index}: {type(fact).__name__} is not an object")
+            raise FactValidationError(
+                _("fact {index}: {kind} is not an object").format(
+                    index=index, kind=type(fact).__name__
+                )
+            )
         count = len(fact)
         for key, value in fact.items():
             if key.__class__ is not str:
-                raise FactValidationError(f"fact {index}: key {key!r} is not a str")
+                raise FactValidationError(
+                    _("fact {index}: key {key} is not a str").format(index=index, key=repr(key))
+                )
             if key == _ID:
                 raise FactValidationError(
-                    f"fact {index}, key 'id': match_facts numbers the facts itself (durable-rules"
-                    " identifies facts by id)"
+                    _(
+                        "fact {index}, key 'id': match_facts numbers the facts itself "
+                        "(durable-rules identifies facts by id)"
+                    ).format(index=index)
                 )
             if key == _SID or key.startswith(_RESERVED):
                 raise FactValidationError(
-                    f"fact {index}, key {key!r}: reserved ({_SID!r} is durable's session id,"
-                    f" {_RESERVED!r}… the adapter's)"
+                    _(
+                        "fact {index}, key {key}: reserved ({sid} is durable's session id, "
+                        "{reserved}… the adapter's)"
+                    ).format(index=index, key=repr(key), sid=repr(_SID), reserved=repr(_RESERVED))
                 )
             _check_key(key, index, key)
             if value.__class__ not in _PLAIN_SCALARS:  # the common case stays cheap
                 count += _check_value(value, index, key)
         if count > MAX_FACT_PROPERTIES:
             raise FactValidationError(
-                f"fact {index}: {count} keys (nested keys included); durable-rules"
-                f" {DURABLE_RULES_VERSION} holds at most {MAX_FACT_PROPERTIES}"
+                _(
+                    "fact {index}: {count} keys (nested keys included); durable-rules "
+                    "{version} holds at most {limit}"
+                ).format(
+                    index=index,
+                    count=count,
+                    version=DURABLE_RULES_VERSION,
+                    limit=MAX_FACT_PROPERTIES,
+                )
             )
         payload.append({**fact, _ID: index, _SID: session, _INDEX: index})
     return json.dumps(payload, ensure_ascii=False, allow_nan=False)
@@ -471,7 +513,9 @@ def check_fact_integer(value: int, index: int, path: str) -> None:
     """
     if value not in _INT64:
         raise FactValidationError(
-            f"fact {index}, key {path!r}: {value} is wider than the engine's 64-bit integers"
+            _("fact {index}, key {key}: {value} is wider than the engine's 64-bit integers").format(
+                index=index, key=repr(path), value=value
+            )
         )
 
 
@@ -484,7 +528,11 @@ def _check_value(value: Any, index: int, path: str) -> int:
         return 0
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise FactValidationError(f"fact {index}, key {path!r}: {value} is not finite JSON")
+            raise FactValidationError(
+                _("fact {index}, key {key}: {value} is not finite JSON").format(
+                    index=index, key=repr(path), value=value
+                )
+            )
         return 0
     if isinstance(value, list):
         return sum(_check_value(item, index, f"{path}[{k}]") for k, item in enumerate(value))
@@ -492,20 +540,28 @@ def _check_value(value: Any, index: int, path: str) -> int:
         count = 0
         for key, item in value.items():
             if not isinstance(key, str):
-                raise FactValidationError(f"fact {index}, key {path!r}: key {key!r} is not a str")
+                raise FactValidationError(
+                    _("fact {index}, key {path}: key {key} is not a str").format(
+                        index=index, path=repr(path), key=repr(key)
+                    )
+                )
             _check_key(key, index, f"{path}.{key}")
             count += 1 + _check_value(item, index, f"{path}.{key}")
         return count
     raise FactValidationError(
-        f"fact {index}, key {path!r}: {type(value).__name__} is not plain JSON ({_JSON_TYPES})"
+        _("fact {index}, key {key}: {kind} is not plain JSON ({types})").format(
+            index=index, key=repr(path), kind=type(value).__name__, types=_JSON_TYPES
+        )
     )
 
 
 def _check_key(key: str, index: int, path: str) -> None:
     if key[:1] == "$" or "." in key:
         raise FactValidationError(
-            f"fact {index}, key {path!r}: durable-rules reserves '$' keys and addresses nested"
-            " keys as 'a.b'; use another name"
+            _(
+                "fact {index}, key {key}: durable-rules reserves '$' keys and addresses nested "
+                "keys as 'a.b'; use another name"
+            ).format(index=index, key=repr(path))
         )
 
 
@@ -515,49 +571,83 @@ def _check_key(key: str, index: int, path: str) -> None:
 def _check_definition(rules: Mapping[str, Any]) -> list[tuple[str, tuple[str, dict[str, Any]]]]:
     """Check a definition; return each rule's name, pattern name and expression, in order."""
     if not isinstance(rules, Mapping):
-        raise RuleDefinitionError(f"a definition maps rule names to rules, not {type(rules)}")
+        raise RuleDefinitionError(
+            _("a definition maps rule names to rules, not {kind}").format(kind=type(rules))
+        )
     checked: list[tuple[str, tuple[str, dict[str, Any]]]] = []
     for rule_name, rule in rules.items():
         if not isinstance(rule_name, str) or not rule_name or rule_name.startswith(_RESERVED):
             raise RuleDefinitionError(
-                f"rule name {rule_name!r}: a non-empty str not starting with {_RESERVED!r}"
+                _("rule name {name}: a non-empty str not starting with {reserved}").format(
+                    name=repr(rule_name), reserved=repr(_RESERVED)
+                )
             )
-        where = f"rule {rule_name!r}"
+        where = _("rule {name}").format(name=repr(rule_name))
         try:
             plain = json.loads(json.dumps(rule, allow_nan=False))
         except (TypeError, ValueError) as error:
-            raise RuleDefinitionError(f"{where}: not plain JSON: {error}") from error
+            raise RuleDefinitionError(
+                _("{where}: not plain JSON: {error}").format(where=where, error=error)
+            ) from error
         if not isinstance(plain, dict):
-            raise RuleDefinitionError(f"{where}: a rule is an object, not {type(rule).__name__}")
+            raise RuleDefinitionError(
+                _("{where}: a rule is an object, not {kind}").format(
+                    where=where, kind=type(rule).__name__
+                )
+            )
         if "run" in plain:
-            raise RuleDefinitionError(f"{where}: 'run': the adapter adds the actions itself")
+            raise RuleDefinitionError(
+                _("{where}: 'run': the adapter adds the actions itself").format(where=where)
+            )
         for option, what in _REFUSED_OPTIONS.items():
             if option in plain:
-                raise RuleDefinitionError(f"{where}: {what} is refused; {_SINGLE}")
+                raise RuleDefinitionError(
+                    _("{where}: {what} is refused; {reason}").format(
+                        where=where, what=_(what), reason=_(_SINGLE)
+                    )
+                )
         unknown = sorted(set(plain) - {"all"})
         if unknown:
-            raise RuleDefinitionError(f"{where}: unknown keys {unknown}")
+            raise RuleDefinitionError(
+                _("{where}: unknown keys {keys}").format(
+                    where=where, keys=join_list(map(repr, unknown))
+                )
+            )
         if "all" not in plain:
-            raise RuleDefinitionError(f"{where}: no 'all'; {_SINGLE}")
+            raise RuleDefinitionError(
+                _("{where}: no 'all'; {reason}").format(where=where, reason=_(_SINGLE))
+            )
         patterns = plain["all"]
         if not isinstance(patterns, list) or not patterns:
-            raise RuleDefinitionError(f"{where}: 'all' takes a list of one pattern")
+            raise RuleDefinitionError(
+                _("{where}: 'all' takes a list of one pattern").format(where=where)
+            )
         if len(patterns) > 1:
             raise RuleDefinitionError(
-                f"{where}: 'all' of {len(patterns)} patterns (a rule over several facts); {_SINGLE}"
+                ngettext(
+                    "{where}: 'all' of {count} pattern (a rule over several facts); {reason}",
+                    "{where}: 'all' of {count} patterns (a rule over several facts); {reason}",
+                    len(patterns),
+                ).format(where=where, count=len(patterns), reason=_(_SINGLE))
             )
         (pattern,) = patterns
         if not isinstance(pattern, dict) or len(pattern) != 1:
-            raise RuleDefinitionError(f"{where}: a pattern is an object with one name")
+            raise RuleDefinitionError(
+                _("{where}: a pattern is an object with one name").format(where=where)
+            )
         ((alias, body),) = pattern.items()
         if "$" in alias:
             group = alias.partition("$")[2]
             if group in ("not", "all", "any"):
                 raise RuleDefinitionError(
-                    f"{where}: pattern {alias!r}: a '${group}' group is refused; {_SINGLE}"
+                    _("{where}: pattern {alias}: a {group} group is refused; {reason}").format(
+                        where=where, alias=repr(alias), group=repr("$" + group), reason=_(_SINGLE)
+                    )
                 )
         if not alias or "$" in alias or "." in alias:
-            raise RuleDefinitionError(f"{where}: bad pattern name {alias!r}")
+            raise RuleDefinitionError(
+                _("{where}: bad pattern name {alias}").format(where=where, alias=repr(alias))
+            )
         _check_expression(body, where)
         checked.append((rule_name, (alias, body)))
     return checked
@@ -567,22 +657,28 @@ def _check_expression(expression: Any, where: str) -> None:
     """Check an expression of the forms the adapter takes."""
     if not isinstance(expression, dict) or len(expression) != 1:
         raise RuleDefinitionError(
-            f"{where}: an expression is an object with exactly one key (durable tests only the"
-            f" first key of {json.dumps(expression, ensure_ascii=False)}; use $and)"
+            _(
+                "{where}: an expression is an object with exactly one key (durable tests only "
+                "the first key of {expression}; use $and)"
+            ).format(where=where, expression=json.dumps(expression, ensure_ascii=False))
         )
     ((key, value),) = expression.items()
     if key in ("$and", "$or"):
         if not isinstance(value, list) or not value:
-            raise RuleDefinitionError(f"{where}: {key} takes a non-empty list")
+            raise RuleDefinitionError(
+                _("{where}: {key} takes a non-empty list").format(where=where, key=key)
+            )
         for item in value:
             _check_expression(item, where)
     elif key in ("$ex", "$nex"):
         _single(value, key, where)
     elif key in _COMPARISONS:
-        _, operand = _single(value, key, where)
+        _prop, operand = _single(value, key, where)
         _check_operand(operand, where)
     elif key.startswith("$"):
-        raise RuleDefinitionError(f"{where}: unknown or unsupported operator {key!r}")
+        raise RuleDefinitionError(
+            _("{where}: unknown or unsupported operator {key}").format(where=where, key=repr(key))
+        )
     else:
         _check_property(key, where)
         _check_operand(value, where)
@@ -590,7 +686,9 @@ def _check_expression(expression: Any, where: str) -> None:
 
 def _single(value: Any, key: str, where: str) -> tuple[str, Any]:
     if not isinstance(value, dict) or len(value) != 1:
-        raise RuleDefinitionError(f"{where}: {key} takes an object with one property")
+        raise RuleDefinitionError(
+            _("{where}: {key} takes an object with one property").format(where=where, key=key)
+        )
     ((prop, operand),) = value.items()
     _check_property(prop, where)
     return prop, operand
@@ -599,10 +697,14 @@ def _single(value: Any, key: str, where: str) -> tuple[str, Any]:
 def _check_property(prop: str, where: str) -> None:
     top = prop.split(".")[0]
     if not top or prop.startswith("$"):
-        raise RuleDefinitionError(f"{where}: bad property {prop!r}")
+        raise RuleDefinitionError(
+            _("{where}: bad property {prop}").format(where=where, prop=repr(prop))
+        )
     if top in (_ID, _SID) or top.startswith(_RESERVED):
         raise RuleDefinitionError(
-            f"{where}: reads {prop!r}, which the adapter or durable-rules sets on every fact"
+            _(
+                "{where}: reads {prop}, which the adapter or durable-rules sets on every fact"
+            ).format(where=where, prop=repr(prop))
         )
 
 
@@ -612,16 +714,22 @@ def _check_operand(operand: Any, where: str) -> None:
         return
     shown = json.dumps(operand, ensure_ascii=False)
     if isinstance(operand, dict) and len(operand) == 1:
-        ((key, _),) = operand.items()
+        ((key, _operand),) = operand.items()
         if key in _ARITHMETIC:
             raise RuleDefinitionError(
-                f"{where}: arithmetic right side {shown} is refused; {_SINGLE}"
+                _("{where}: arithmetic right side {shown} is refused; {reason}").format(
+                    where=where, shown=shown, reason=_(_SINGLE)
+                )
             )
         if not key.startswith("$"):
             raise RuleDefinitionError(
-                f"{where}: {shown} refers to pattern {key!r} (a join over several facts); {_SINGLE}"
+                _(
+                    "{where}: {shown} refers to pattern {key} (a join over several facts); {reason}"
+                ).format(where=where, shown=shown, key=repr(key), reason=_(_SINGLE))
             )
-    raise RuleDefinitionError(f"{where}: a right side is a JSON scalar, not {shown}")
+    raise RuleDefinitionError(
+        _("{where}: a right side is a JSON scalar, not {shown}").format(where=where, shown=shown)
+    )
 
 
 def _expression_properties(expression: dict[str, Any], found: set[str]) -> None:
@@ -632,5 +740,5 @@ def _expression_properties(expression: dict[str, Any], found: set[str]) -> None:
             _expression_properties(item, found)
         return
     if key.startswith("$"):  # $ex, $nex, a comparison: {property: operand}
-        ((key, _),) = value.items()
+        ((key, _operand),) = value.items()
     found.add(key.split(".")[0])

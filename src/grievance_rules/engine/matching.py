@@ -342,8 +342,10 @@ def check_integers(item: OrderView) -> None:
             value = getattr(event, name)
             if value.__class__ is int and not _INT64_LOW <= value <= _INT64_HIGH:
                 raise FactValidationError(
-                    f"fact {position}, key {name!r}: {value} is wider than the engine's "
-                    "64-bit integers"
+                    _(
+                        "fact {index}, key {key}: {value} is wider than the engine's "
+                        "64-bit integers"
+                    ).format(index=position, key=repr(name), value=value)
                 )
 
 

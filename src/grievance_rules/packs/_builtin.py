@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from grievance_rules.errors import PackNotFoundError
+from grievance_rules.i18n import gettext as _
 
 __all__ = ["builtin_pack_names", "builtin_packs_dir"]
 
@@ -24,8 +25,10 @@ def builtin_packs_dir() -> Path:
     if checkout.is_dir():
         return checkout
     raise PackNotFoundError(
-        f"no built-in policy packs: neither {shipped} (installed wheel) nor {checkout} "
-        "(source checkout) exists"
+        _(
+            "no built-in policy packs: neither {shipped} (installed wheel) nor {checkout} "
+            "(source checkout) exists"
+        ).format(shipped=shipped, checkout=checkout)
     )
 
 

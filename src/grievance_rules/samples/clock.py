@@ -26,6 +26,8 @@ import datetime as dt
 
 from grievance_rules.calendar import WorkingCalendar
 from grievance_rules.errors import CalendarRangeError
+from grievance_rules.i18n import gettext as _
+from grievance_rules.i18n import ngettext
 
 __all__ = ["OFFICE_DAY_MINUTES", "OfficeClock"]
 
@@ -70,8 +72,9 @@ class OfficeClock:
         i = (day - self.first).days
         if not 0 <= i < len(self._is_working):
             raise CalendarRangeError(
-                f"{day.isoformat()} is outside the office clock's range "
-                f"{self.first.isoformat()} to {self.last.isoformat()}"
+                _("{day} is outside the office clock's range {first} to {last}").format(
+                    day=day.isoformat(), first=self.first.isoformat(), last=self.last.isoformat()
+                )
             )
         return i
 
@@ -105,8 +108,11 @@ class OfficeClock:
             k, minute = k - 1, OFFICE_DAY_MINUTES
         if not 0 <= k < len(self.working):
             raise CalendarRangeError(
-                f"office minute {position} is outside the office clock's range "
-                f"{self.first.isoformat()} to {self.last.isoformat()}"
+                _(
+                    "office minute {position} is outside the office clock's range {first} to {last}"
+                ).format(
+                    position=position, first=self.first.isoformat(), last=self.last.isoformat()
+                )
             )
         clock = _OPEN + minute if minute <= _MORNING else _AFTERNOON + minute - _MORNING
         day = self.working[k]
@@ -134,8 +140,18 @@ class OfficeClock:
         k = self._at_or_after[i] + self._is_working[i] + working_days - 1
         if not 0 <= k < len(self.working):
             raise CalendarRangeError(
-                f"{working_days} working days after {day.isoformat()} is outside the office "
-                f"clock's range {self.first.isoformat()} to {self.last.isoformat()}"
+                ngettext(
+                    "{count} working day after {day} is outside the office clock's range "
+                    "{first} to {last}",
+                    "{count} working days after {day} is outside the office clock's range "
+                    "{first} to {last}",
+                    working_days,
+                ).format(
+                    count=working_days,
+                    day=day.isoformat(),
+                    first=self.first.isoformat(),
+                    last=self.last.isoformat(),
+                )
             )
         target = self.working[k]
         return dt.datetime(target.year, target.month, target.day, 17, 30, tzinfo=_CST)

@@ -71,6 +71,7 @@ import pydantic_core
 
 from grievance_rules.calendar import DayKind, WorkingCalendar, china
 from grievance_rules.i18n import gettext as _
+from grievance_rules.i18n import ngettext
 from grievance_rules.model import WorkOrder
 from grievance_rules.samples.clock import OfficeClock
 from grievance_rules.samples.history import CONTACT_METHODS, OrderBuilder, Pick, Thread, add_months
@@ -101,18 +102,32 @@ def _check_args(
     count: object, seed: object, start: object, months: object, as_of: object
 ) -> tuple[dt.date, dt.datetime | None]:
     if isinstance(count, bool) or not isinstance(count, int) or count < 0:
-        raise SampleConfigError(f"count: {count!r} is not a whole number >= 0")
+        raise SampleConfigError(
+            _("count: {value} is not a whole number >= 0").format(value=repr(count))
+        )
     if isinstance(seed, bool) or not isinstance(seed, int):
-        raise SampleConfigError(f"seed: {seed!r} is not an integer")
+        raise SampleConfigError(_("seed: {value} is not an integer").format(value=repr(seed)))
     if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= 600:
-        raise SampleConfigError(f"months: {months!r} is not a whole number from 1 to 600")
+        raise SampleConfigError(
+            _("months: {value} is not a whole number from 1 to 600").format(value=repr(months))
+        )
     if isinstance(start, dt.datetime) or not isinstance(start, dt.date):
-        raise SampleConfigError(f"start: {start!r} is not a date")
+        raise SampleConfigError(_("start: {value} is not a date").format(value=repr(start)))
     end = add_months(start, months)
     if start < _FIRST_DAY or end > _LAST_DAY:
         raise SampleConfigError(
-            f"start {start.isoformat()} + {months} months: receipts must fall between "
-            f"{_FIRST_DAY.isoformat()} and {_LAST_DAY.isoformat()} (the calendar's range)"
+            ngettext(
+                "start {start} + {months} month: receipts must fall between {first} and "
+                "{last} (the calendar's range)",
+                "start {start} + {months} months: receipts must fall between {first} and "
+                "{last} (the calendar's range)",
+                months,
+            ).format(
+                start=start.isoformat(),
+                months=months,
+                first=_FIRST_DAY.isoformat(),
+                last=_LAST_DAY.isoformat(),
+            )
         )
     if as_of is None:
         return end, None

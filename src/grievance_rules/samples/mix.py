@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from grievance_rules.errors import GrievanceRulesError
+from grievance_rules.i18n import gettext as _
+from grievance_rules.i18n import join_list
 from grievance_rules.model import (
     CallbackMethod,
     Category,
@@ -311,11 +313,19 @@ class Mix:
             value = getattr(self, spec.name)
             if spec.name == "max_rounds":
                 if not isinstance(value, int) or value < 1:
-                    raise SampleConfigError(f"Mix.max_rounds: {value!r} is not an integer >= 1")
+                    raise SampleConfigError(
+                        _("Mix.max_rounds: {value} is not an integer >= 1").format(
+                            value=repr(value)
+                        )
+                    )
             elif isinstance(value, tuple):
                 _check_weights(spec.name, value)
             elif not (isinstance(value, int | float) and 0.0 <= value <= 1.0):
-                raise SampleConfigError(f"Mix.{spec.name}: {value!r} is not a probability (0 to 1)")
+                raise SampleConfigError(
+                    _("Mix.{name}: {value} is not a probability (0 to 1)").format(
+                        name=spec.name, value=repr(value)
+                    )
+                )
 
 
 _ALLOWED: dict[str, frozenset[str]] = {
@@ -347,17 +357,27 @@ def _check_weights(name: str, table: Weights) -> None:
     total = 0.0
     for entry in table:
         if not (isinstance(entry, tuple) and len(entry) == 2):
-            raise SampleConfigError(f"Mix.{name}: {entry!r} is not a (value, weight) pair")
+            raise SampleConfigError(
+                _("Mix.{name}: {entry} is not a (value, weight) pair").format(
+                    name=name, entry=repr(entry)
+                )
+            )
         value, weight = entry
         if value not in allowed:
             raise SampleConfigError(
-                f"Mix.{name}: {value!r} is not one of {', '.join(sorted(allowed))}"
+                _("Mix.{name}: {value} is not one of {allowed}").format(
+                    name=name, value=repr(value), allowed=join_list(sorted(allowed))
+                )
             )
         if not (isinstance(weight, int | float) and math.isfinite(weight) and weight >= 0):
-            raise SampleConfigError(f"Mix.{name}: weight {weight!r} of {value!r} is not >= 0")
+            raise SampleConfigError(
+                _("Mix.{name}: weight {weight} of {value} is not >= 0").format(
+                    name=name, weight=repr(weight), value=repr(value)
+                )
+            )
         total += weight
     if total <= 0:
-        raise SampleConfigError(f"Mix.{name}: no positive weight")
+        raise SampleConfigError(_("Mix.{name}: no positive weight").format(name=name))
 
 
 def _cell(value: object) -> str:

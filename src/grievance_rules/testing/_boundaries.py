@@ -40,9 +40,12 @@ from pydantic import ValidationError
 from grievance_rules.calendar import SHANGHAI
 from grievance_rules.calendar.durations import Duration, DurationUnit
 from grievance_rules.errors import CalendarError, PackError
+from grievance_rules.i18n import gettext as _
+from grievance_rules.i18n import pgettext
 from grievance_rules.model import EvidenceKind, UnitKind, WorkOrder
 from grievance_rules.model.events import EVENT_CLASSES, EventBase
 from grievance_rules.testing._calendar_edges import ZONES, edge_instants
+from grievance_rules.validation_messages import pydantic_message
 
 if TYPE_CHECKING:
     from grievance_rules.packs import Pack
@@ -224,7 +227,9 @@ class _Shaper:
 
     def fail(self, field: str, problem: str) -> UnshapeableRuleError:
         return UnshapeableRuleError(
-            f"boundary_cases: rule {self.rule.id} of pack {self.pack.id}: {field}: {problem}",
+            _("boundary_cases: rule {rule} of pack {pack}: {field}: {problem}").format(
+                rule=self.rule.id, pack=self.pack.id, field=field, problem=problem
+            ),
             rule_id=self.rule.id,
             field=field,
         )
@@ -233,7 +238,7 @@ class _Shaper:
         """A value of field ``name`` that satisfies a ``where`` entry."""
         if isinstance(wanted, list):
             if not wanted:
-                raise self.fail(path, "an empty list matches nothing")
+                raise self.fail(path, _("an empty list matches nothing"))
             return self.value(cls, path, name, wanted[0])
         if not isinstance(wanted, dict):
             return wanted
@@ -243,12 +248,14 @@ class _Shaper:
             if not operand:
                 return None
             if not options:
-                raise self.fail(path, "cannot draw a value for this field")
+                raise self.fail(path, _("cannot draw a value for this field"))
             return options[0]
         if op == "ne":
             other = [v for v in options if v != operand]
             if not other:
-                raise self.fail(path, f"no value other than {operand!r} to draw")
+                raise self.fail(
+                    path, _("no value other than {value} to draw").format(value=repr(operand))
+                )
             return other[0]
         if op in ("gte", "lte"):
             return operand
@@ -256,7 +263,7 @@ class _Shaper:
             return operand + 1
         if op == "lt":
             return operand - 1
-        raise self.fail(path, f"unknown operator {op!r}")
+        raise self.fail(path, _("unknown operator {op}").format(op=repr(op)))
 
     def event(self, ref: EventRef, path: str, *, acting: str | None = None) -> _EventPlan:
         """The fixed fields of an event that matches ``ref``."""
@@ -266,18 +273,27 @@ class _Shaper:
             where = f"{path}.where.{name}"
             if name == "to_unit_upstream":
                 if self.value(cls, where, name, wanted) is not False:
-                    raise self.fail(where, "only dispatches to the handling unit are drawn")
+                    raise self.fail(where, _("only dispatches to the handling unit are drawn"))
                 continue
             if name.endswith("_count") and name[: -len("_count")] in cls.model_fields:
                 size = self.value(cls, where, name, wanted)
                 if not isinstance(size, int) or size < 0:
-                    raise self.fail(where, f"cannot draw a list of {size!r} items")
+                    raise self.fail(
+                        where, _("cannot draw a list of {size} items").format(size=repr(size))
+                    )
                 fields[name[: -len("_count")]] = size
                 continue
             if name not in cls.model_fields or name in ("at", "type"):
-                raise self.fail(where, f"{ref.event} events have no field {name!r} to draw")
+                raise self.fail(
+                    where,
+                    _("{event} events have no field {name} to draw").format(
+                        event=ref.event, name=repr(name)
+                    ),
+                )
             if name in cls.unit_fields:
-                raise self.fail(where, "unit ids are the strategy's own; cannot match a named unit")
+                raise self.fail(
+                    where, _("unit ids are the strategy's own; cannot match a named unit")
+                )
             fields[name] = self.value(cls, where, name, wanted)
         for name, info in cls.model_fields.items():
             if name in fields or name in ("type", "at") or name in cls.instant_fields:
@@ -290,7 +306,7 @@ class _Shaper:
             elif info.is_required():
                 options = _candidates(cls, name)
                 if not options:
-                    raise self.fail(f"{path}.{name}", "cannot draw a value for this field")
+                    raise self.fail(f"{path}.{name}", _("cannot draw a value for this field"))
                 fields[name] = options[0]
         self.check(cls, fields, path)
         return _EventPlan(ref.event, fields)
@@ -303,8 +319,10 @@ class _Shaper:
         try:
             cls.model_validate({"type": cls.model_fields["type"].default, **sample})
         except ValidationError as exc:
-            problem = "; ".join(error["msg"] for error in exc.errors())
-            raise self.fail(path, f"the values drawn are not valid: {problem}") from None
+            problem = pgettext("list", "; ").join(pydantic_message(e) for e in exc.errors())
+            raise self.fail(
+                path, _("the values drawn are not valid: {problem}").format(problem=problem)
+            ) from None
 
 
 def _expand(fields: Mapping[str, Any], cls: type[EventBase]) -> dict[str, Any]:
@@ -353,25 +371,33 @@ def _plan(pack: Pack, rule: ClockRule | WindowRule) -> _Plan:
         unit = _Alternative(unit_kind=rule.for_unit_kind)
         alternatives = [m for a in alternatives if (m := a.merge(unit)) is not None]
     if not alternatives:
-        raise shaper.fail("applies_to", "no order can match it")
+        raise shaper.fail("applies_to", _("no order can match it"))
     if isinstance(rule, ClockRule):
         kind: Literal["clock", "window"] = "clock"
         start_ref, act_ref, act_path = rule.start, rule.stop, "stop"
         if rule.due_field is not None and rule.due_field != "reply_deadline":
             if start_ref == "received":
-                raise shaper.fail("due_field", "a deadline on the start event needs a start event")
+                raise shaper.fail(
+                    "due_field", _("a deadline on the start event needs a start event")
+                )
             cls = EVENT_CLASSES[start_ref.event]
             if rule.due_field not in cls.instant_fields[1:]:
-                raise shaper.fail("due_field", f"{start_ref.event} has no {rule.due_field}")
+                raise shaper.fail(
+                    "due_field",
+                    _("{event} has no {field}").format(event=start_ref.event, field=rule.due_field),
+                )
         if rule.only_if_start is not None and pack.calendar().office_hours is None:
-            raise shaper.fail("only_if_start", "the pack's calendar has no office hours")
+            raise shaper.fail("only_if_start", _("the pack's calendar has no office hours"))
         if rule.runs_if is not None:
             from grievance_rules.packs.schema import ParamRef
 
             ((name, wanted),) = rule.runs_if.param_is.items()
             if parameter_value(pack, ParamRef(param=name), pack.manifest.effective_from) != wanted:
                 raise shaper.fail(
-                    "runs_if", f"it runs only with {name}: {wanted} (pack.with_parameters)"
+                    "runs_if",
+                    _("it runs only with {name}: {wanted} (pack.with_parameters)").format(
+                        name=name, wanted=wanted
+                    ),
                 )
         acting = HANDLER if rule.stop_by == "same_unit" else None
     else:
@@ -395,7 +421,10 @@ def _plan(pack: Pack, rule: ClockRule | WindowRule) -> _Plan:
     if manifest.effective_until is not None:
         last = min(last, manifest.effective_until - dt.timedelta(days=1))
     if first > last:
-        raise shaper.fail("effective_from", f"no day between {first} and {last} to draw from")
+        raise shaper.fail(
+            "effective_from",
+            _("no day between {first} and {last} to draw from").format(first=first, last=last),
+        )
     return _Plan(rule, kind, tuple(alternatives), start, act, first, last)
 
 
@@ -572,7 +601,9 @@ def boundary_cases(
                     continue
         if not plans:
             raise UnshapeableRuleError(
-                f"boundary_cases: pack {resolved.id} has no clock or window rule to shape"
+                _("boundary_cases: pack {pack} has no clock or window rule to shape").format(
+                    pack=resolved.id
+                )
             )
     else:
         for rule_id in rule_ids:
@@ -580,12 +611,17 @@ def boundary_cases(
                 rule = resolved.rule(rule_id)
             except KeyError:
                 raise UnshapeableRuleError(
-                    f"boundary_cases: pack {resolved.id} has no rule {rule_id!r}", rule_id=rule_id
+                    _("boundary_cases: pack {pack} has no rule {rule}").format(
+                        pack=resolved.id, rule=repr(rule_id)
+                    ),
+                    rule_id=rule_id,
                 ) from None
             if not isinstance(rule, ClockRule | WindowRule):
                 raise UnshapeableRuleError(
-                    f"boundary_cases: rule {rule_id} of pack {resolved.id} is a "
-                    f"{rule.kind} rule, not a clock or window",
+                    _(
+                        "boundary_cases: rule {rule} of pack {pack} is a {kind} rule, "
+                        "not a clock or window"
+                    ).format(rule=rule_id, pack=resolved.id, kind=rule.kind),
                     rule_id=rule_id,
                 )
             plans.append(_plan(resolved, rule))

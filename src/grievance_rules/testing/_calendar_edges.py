@@ -28,6 +28,7 @@ from hypothesis import strategies as st
 
 from grievance_rules.calendar import SHANGHAI, DayKind, LocalOverlay, WorkingCalendar, china
 from grievance_rules.errors import CalendarError
+from grievance_rules.i18n import gettext as _
 
 __all__ = [
     "DEFAULT_OFFICE_HOURS",
@@ -210,7 +211,9 @@ def _range(
     low = first or max(_FIRST, cal.first_date)
     high = last or cal.final_through - _MARGIN
     if low > high:
-        raise CalendarError(f"edge days: the range {low}..{high} is empty")
+        raise CalendarError(
+            _("edge days: the range {first}..{last} is empty").format(first=low, last=high)
+        )
     return low, high
 
 
@@ -218,7 +221,11 @@ def _days(
     what: str, days: Sequence[dt.date], first: dt.date, last: dt.date
 ) -> st.SearchStrategy[dt.date]:
     if not days:
-        raise CalendarError(f"{what}: the calendar has none between {first} and {last}")
+        raise CalendarError(
+            _("{what}: the calendar has none between {first} and {last}").format(
+                what=what, first=first, last=last
+            )
+        )
     return st.sampled_from(days)
 
 
@@ -354,7 +361,7 @@ def office_hour_edges(
     """
     cal = _default(calendar)
     if cal.office_hours is None:
-        raise CalendarError("office_hour_edges: the calendar has no office hours")
+        raise CalendarError(_("office_hour_edges: the calendar has no office hours"))
     low, high = _range(cal, first, last)
     days = _days("office_hour_edges", _edges(cal, low, high).working_days, low, high)
     return _near(days, _boundaries(cal, midnight=False), within)

@@ -362,7 +362,13 @@ def _text(value: Any) -> Any:
 
 def _check_expect(file: Path, where: str, expect: Any) -> None:
     def fail(path: str, problem: str) -> ScenarioFileError:
-        return ScenarioFileError(f"{file}: {where}: {path}: {problem}", file=str(file), field=path)
+        return ScenarioFileError(
+            _("{file}: {where}: {field}: {problem}").format(
+                file=file, where=where, field=path, problem=problem
+            ),
+            file=str(file),
+            field=path,
+        )
 
     if not isinstance(expect, dict):
         raise fail("expect", _("must be a mapping of finding kinds"))
@@ -424,7 +430,11 @@ def load_scenarios(path: str | Path) -> list[ScenarioCase]:
         for name in (exc.file, file.name):
             for prefix in (f"{name}: ", f"{name}："):
                 message = message.removeprefix(prefix)
-        raise ScenarioFileError(f"{file}: {message}", file=str(file), line=exc.line) from None
+        raise ScenarioFileError(
+            _("{file}: {message}").format(file=file, message=message),
+            file=str(file),
+            line=exc.line,
+        ) from None
     if not isinstance(data, dict) or not isinstance(data.get("cases"), list):
         raise ScenarioFileError(
             _("{file}: a scenario file has 'cases:', a list").format(file=file), file=str(file)
@@ -631,7 +641,11 @@ def _case_error(case: ScenarioCase, field: str, exc: Exception) -> ScenarioFileE
     """An error met running a case, said with its file and case (and the field it is in)."""
     where = _("case {number} ({name})").format(number=case.index + 1, name=case.shown_name)
     return ScenarioFileError(
-        f"{case.file}: {where}: {field}: {exc}", file=str(case.file), field=field
+        _("{file}: {where}: {field}: {problem}").format(
+            file=case.file, where=where, field=field, problem=exc
+        ),
+        file=str(case.file),
+        field=field,
     )
 
 
