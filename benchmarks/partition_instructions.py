@@ -17,9 +17,16 @@ by name in each variant's own checkout. The partition is run once to warm (plans
 calendars, matching); the second run is counted (``callgrind_control`` switches the
 counting on and off around it).
 
+With ``--time-rounds K``, the same task is also timed: in fresh processes, this
+checkout and each commit in turn, K rounds, the CPU seconds (``time.process_time``)
+of the second run of a partition of ``--time-orders`` orders (10,000: the year's
+size); the page gives the median and range of each commit's seconds over this
+checkout's in the same round.
+
 Run:
     python benchmarks/partition_instructions.py --against 60423a5
     python benchmarks/partition_instructions.py --orders 2000 --against 60423a5,abc1234
+    python benchmarks/partition_instructions.py --against 60423a5 --time-rounds 5
 
 Writes docs/benchmarks/partition_instructions.md. Needs ``valgrind`` on PATH.
 """
@@ -28,8 +35,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -60,6 +69,22 @@ DRIVER = textwrap.dedent(
     counted = run_partition(task)
     subprocess.run([*control, "off", str(os.getpid())], stdout=subprocess.DEVNULL, check=True)
     assert counted == warm  # the same partition, the same comparison
+    """
+)
+
+TIMER = textwrap.dedent(
+    """
+    import sys, time
+    folder = sys.argv[1]
+    from grievance_rules.distributed import PartitionTask, pack_source, run_partition
+    from grievance_rules.reading.parquet import parquet_partitions
+    (partition,) = parquet_partitions(folder)
+    packs = tuple(pack_source(name) for name in ("chengdong", "xiayang", "daye"))
+    task = PartitionTask("compare", packs, partition, 0, path="columnar")
+    run_partition(task)
+    start = time.process_time()
+    run_partition(task)
+    print(time.process_time() - start)
     """
 )
 
@@ -101,24 +126,50 @@ def count_instructions(src: Path, folder: Path) -> int:
     return int(found.group(1))
 
 
+def cpu_seconds(src: Path, folder: Path) -> float:
+    """The CPU seconds of the second run of the partition, in a fresh process."""
+    run = subprocess.run(
+        [sys.executable, "-c", TIMER, str(folder)],
+        env=_env(src),
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=src.parent,
+    )
+    return float(run.stdout.strip().splitlines()[-1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orders", type=int, default=2000)
     parser.add_argument("--against", default="60423a5", help="commits, comma-separated")
+    parser.add_argument("--time-rounds", type=int, default=0, help="rounds timed (0: none)")
+    parser.add_argument("--time-orders", type=int, default=10_000)
     args = parser.parse_args()
     if shutil.which("valgrind") is None or shutil.which("callgrind_control") is None:
         raise SystemExit("valgrind (with callgrind_control) is needed on PATH")
     commits = [c for c in args.against.split(",") if c]
     counts: dict[str, float] = {}
+    seconds: dict[str, list[float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
         folder = tmp_path / "partition"
         write_partition(folder, args.orders)
         sources = {c: baseline_worktree(c, tmp_path / c) for c in commits}
+        variants = [("this checkout", ROOT / "src"), *sources.items()]
         try:
-            for label, src in [("this checkout", ROOT / "src"), *sources.items()]:
+            for label, src in variants:
                 counts[label] = count_instructions(src, folder) / args.orders
                 print(f"{label:14} {counts[label]:14,.0f} instructions an order")
+            if args.time_rounds:
+                timed = tmp_path / "timed"
+                write_partition(timed, args.time_orders)
+                for round_ in range(args.time_rounds):
+                    for label, src in variants if round_ % 2 == 0 else variants[::-1]:
+                        seconds.setdefault(label, []).append(cpu_seconds(src, timed))
+                    print(f"round {round_ + 1}: " + ", ".join(
+                        f"{label} {found[-1]:.3f} s" for label, found in seconds.items()
+                    ))  # fmt: skip
         finally:
             for src in sources.values():
                 subprocess.run(
@@ -126,13 +177,42 @@ def main() -> None:
                     check=False,
                     capture_output=True,
                 )
-    write_page(args, commits, counts)
+    write_page(args, commits, counts, seconds)
 
 
-def write_page(args: argparse.Namespace, commits: list[str], counts: dict[str, float]) -> None:
+def write_page(
+    args: argparse.Namespace,
+    commits: list[str],
+    counts: dict[str, float],
+    seconds: dict[str, list[float]],
+) -> None:
     mine = counts["this checkout"]
     rows = [f"| this checkout ({_commit()}) | {mine:,.0f} | 1.00 |"]
     rows += [f"| `{c}` | {counts[c]:,.0f} | {counts[c] / mine:.3f} |" for c in commits]
+    timing: list[str] = []
+    if seconds:
+        own = seconds["this checkout"]
+        timing = [
+            f"Timed ({args.time_rounds} rounds, fresh processes, the variants in turn and "
+            f"in reverse turn in alternate rounds; a partition of {args.time_orders:,} "
+            "orders of the same month, the second run's CPU seconds; load average at the "
+            f"end {os.getloadavg()[0]:.2f}):",
+            "",
+            "| variant | CPU s, median (least-greatest) | / this checkout, per round: median "
+            "(least-greatest) |",
+            "|---|---:|---:|",
+            f"| this checkout | {statistics.median(own):.3f} ({min(own):.3f}-{max(own):.3f}) "
+            "| 1.00 |",
+        ]
+        for c in commits:
+            theirs = seconds[c]
+            ratios = [t / o for t, o in zip(theirs, own, strict=True)]
+            timing.append(
+                f"| `{c}` | {statistics.median(theirs):.3f} ({min(theirs):.3f}-"
+                f"{max(theirs):.3f}) | {statistics.median(ratios):.3f} "
+                f"({min(ratios):.3f}-{max(ratios):.3f}) |"
+            )
+        timing.append("")
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     text = "\n".join(
         [
@@ -157,6 +237,7 @@ def write_page(args: argparse.Namespace, commits: list[str], counts: dict[str, f
             "|---|---:|---:|",
             *rows,
             "",
+            *timing,
         ]
     )
     OUT.write_text(text, encoding="utf-8")
