@@ -141,7 +141,9 @@ def cpu_seconds(src: Path, folder: Path) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--orders", type=int, default=2000)
+    parser.add_argument(
+        "--orders", type=int, default=2000, help="orders counted by callgrind (0: not counted)"
+    )
     parser.add_argument("--against", default="60423a5", help="commits, comma-separated")
     parser.add_argument("--time-rounds", type=int, default=0, help="rounds timed (0: none)")
     parser.add_argument("--time-orders", type=int, default=10_000)
@@ -154,11 +156,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
         folder = tmp_path / "partition"
-        write_partition(folder, args.orders)
         sources = {c: baseline_worktree(c, tmp_path / c) for c in commits}
         variants = [("this checkout", ROOT / "src"), *sources.items()]
         try:
-            for label, src in variants:
+            if args.orders:
+                write_partition(folder, args.orders)
+            for label, src in variants if args.orders else []:
                 counts[label] = count_instructions(src, folder) / args.orders
                 print(f"{label:14} {counts[label]:14,.0f} instructions an order")
             if args.time_rounds:
@@ -186,9 +189,16 @@ def write_page(
     counts: dict[str, float],
     seconds: dict[str, list[float]],
 ) -> None:
-    mine = counts["this checkout"]
-    rows = [f"| this checkout ({_commit()}) | {mine:,.0f} | 1.00 |"]
-    rows += [f"| `{c}` | {counts[c]:,.0f} | {counts[c] / mine:.3f} |" for c in commits]
+    rows = []
+    if counts:
+        mine = counts["this checkout"]
+        rows = [
+            "| variant | instructions an order | / this checkout |",
+            "|---|---:|---:|",
+            f"| this checkout ({_commit()}) | {mine:,.0f} | 1.00 |",
+            *(f"| `{c}` | {counts[c]:,.0f} | {counts[c] / mine:.3f} |" for c in commits),
+            "",
+        ]
     timing: list[str] = []
     if seconds:
         own = seconds["this checkout"]
@@ -233,10 +243,7 @@ def write_page(
             "where this machine's speed drifts by 10-20 %. An instruction is not a fixed "
             "time; the year's minutes are in [distributed](distributed.md).",
             "",
-            "| variant | instructions an order | / this checkout |",
-            "|---|---:|---:|",
             *rows,
-            "",
             *timing,
         ]
     )
