@@ -112,6 +112,9 @@ def test_a_batch_of_mixed_sizes_keeps_each_order_apart():
         ("xiayang", {"acceptance_time_limit": "none"}),  # a clock read by a period rule, off
         ("daye", {"strike_off_signature": "required", "late_signoff_phone": True}),
         ("daye", {"special_report_scope": "multi_department"}),
+        ("daye", {"phone_supervision_once_per": "order", "late_signoff_phone": True}),
+        ("daye", {"late_signoff_phone": True}),  # (phone supervision once per unit)
+        ("chengdong", {"reply_evidence_once_per": "order"}),
     ],
 )
 def test_the_other_readings_agree_too(name: str, changes: dict[str, object]):
@@ -258,3 +261,52 @@ def test_the_reading_scenarios_agree_under_each_reading(file: str) -> None:
             ]
         assert columnar == expected, case.name
         assert sorted(per_order, key=repr) == expected, case.name
+
+
+@pytest.mark.parametrize(
+    ("name", "file", "rule_id"),
+    [
+        ("daye", "phone_supervision_per_unit.yaml", "DY-12.phone"),
+        ("chengdong", "reply_evidence_per_unit.yaml", "CD-4.reply-evidence"),
+    ],
+)
+def test_an_escalation_once_per_unit_agrees(name: str, file: str, rule_id: str) -> None:
+    # fidelity audit, finding 12 (once_per: unit): two units of one order each concerned,
+    # one finding of each (worked by hand in the scenario file); the other reading (once per
+    # order) one. The kernel computes them itself, in the engine's order (seq 0, 1)
+    for case in load_scenarios(ROOT / "policies" / name / "scenarios" / file):
+        orders = [WorkOrder.model_validate(order) for order in case.orders]
+        pack = plan_for(name).pack.with_parameters(dict(case.parameters))
+        as_of = dt.datetime.fromisoformat(str(case.as_of))
+        result = assert_same(orders, compile_pack(pack), as_of)
+        assert result.summary()["rules"][rule_id]["per_order"] == 0  # type: ignore[index]
+        found = [(row[4], row[5]) for row in result.findings if row[2] == rule_id]
+        expected = [e["target_unit"] for e in case.expect["escalations"] if e["rule"] == rule_id]
+        assert [unit for _seq, unit in found] == expected, case.name
+        assert [seq for seq, _unit in found] == list(range(len(expected))), case.name
+
+
+@pytest.mark.parametrize("once_per", ["unit", "order"])
+def test_a_unit_late_twice_is_supervised_once_on_both_paths(once_per: str) -> None:
+    # daye, late_signoff_phone: true: 罗家桥街道 never signs (sign-off breached Tue 06-13
+    # 17:30, reply Tue 06-20 17:30), 市住建局 signs Mon 10:00 (reply breached Mon 06-19
+    # 10:00): per unit, 罗家桥街道 once from 06-13 17:30 and 市住建局 from 06-19 10:00
+    (case, *_rest) = load_scenarios(
+        ROOT / "policies" / "daye" / "scenarios" / "phone_supervision_per_unit.yaml"
+    )
+    (record,) = case.orders
+    record = {**record, "events": [e for e in record["events"] if e.get("unit") != "ljq"]}
+    pack = plan_for("daye").pack.with_parameters(
+        {"late_signoff_phone": True, "phone_supervision_once_per": once_per}
+    )
+    as_of = dt.datetime.fromisoformat(str(case.as_of))
+    result = assert_same([WorkOrder.model_validate(record)], compile_pack(pack), as_of)
+    found = [(row[5], row[7]) for row in result.findings if row[2] == "DY-12.phone"]
+    ljq_late = dt.datetime.fromisoformat("2023-06-13T17:30+08:00")
+    zjj_late = dt.datetime.fromisoformat("2023-06-19T10:00+08:00")
+    expected = [("ljq", ljq_late), ("zjj", zjj_late)] if once_per == "unit" else [("ljq", ljq_late)]
+    assert found == [(unit, _us(at)) for unit, at in expected]
+
+
+def _us(instant: dt.datetime) -> int:
+    return (instant - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)) // dt.timedelta(microseconds=1)

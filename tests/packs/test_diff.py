@@ -161,6 +161,9 @@ def test_escalations_give_the_trigger_and_who_acts_on_whom(packs: dict[str, Pack
         "late_signoff_phone is True; clock DY-7a.signoff [sign_off] breached))"
     )
     assert (dy.limit, dy.actor) == ("电话督办", "市纪委监委和市热线中心")
+    # each unit whose item is overdue is called (phone_supervision_once_per: unit)
+    assert dy.target == "the unit that acted, once for each such unit"
+    assert dy.zh["target"] == "所涉单位，每个单位各一次"
     assert row.status == "only"
 
 

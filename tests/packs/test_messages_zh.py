@@ -55,7 +55,8 @@ def test_the_keys_allowed_are_listed_with_the_enumeration_comma_in_chinese(
         "    wehn: {window: LS-2.return-window, state: late}\n",
     )
     keys = "id, title, clauses, citation, interpretation, applies_to, topics, kind, when"
-    keys += ", action, actor, target, for_unit_kind"  # an escalation's: every rule's, then its own
+    # an escalation's: every rule's, then its own
+    keys += ", action, actor, target, for_unit_kind, once_per"
     assert _refusal(pack, "en") == (
         "rules/lakeside.yaml: rule LS-4.late-return: wehn: unknown field 'wehn'; "
         f"allowed here: {keys} (line 33)"
@@ -63,7 +64,7 @@ def test_the_keys_allowed_are_listed_with_the_enumeration_comma_in_chinese(
     assert _refusal(pack, "zh") == (
         "rules/lakeside.yaml：规则 LS-4.late-return：wehn：未知字段 'wehn'；"
         "此处可用的字段：id、title、clauses、citation、interpretation、applies_to、topics、"
-        "kind、when、action、actor、target、for_unit_kind（第 33 行）"
+        "kind、when、action、actor、target、for_unit_kind、once_per（第 33 行）"
     )
 
 

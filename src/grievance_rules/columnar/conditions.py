@@ -28,7 +28,12 @@ from grievance_rules.columnar.findings import Columns, Filler, Row, block, full
 from grievance_rules.columnar.instants import from_us, to_us
 from grievance_rules.engine.clocks import LevelReached, level_reached, warning_of
 from grievance_rules.engine.condition_tree import count_threshold
-from grievance_rules.engine.conditions import charged_unit, counted_once, deduction_points
+from grievance_rules.engine.conditions import (
+    charged_unit,
+    counted_once,
+    deduction_points,
+    found_per_unit,
+)
 from grievance_rules.model.handling import unit_kind
 from grievance_rules.packs.schema import (
     AllOf,
@@ -711,6 +716,17 @@ def escalation_rows(
         order = batch.orders[i]
         since = since or order.received_at
         target = rule.target.unit
+        if rule.once_per is not None and counted and batch.value(rule.once_per, i) == "unit":
+            seq = 0
+            for unit, unit_since, _counted in found_per_unit(counted, since):
+                if rule.for_unit_kind and unit_kind(order, unit) not in rule.for_unit_kind:
+                    continue  # for another kind of unit than this one's
+                rows.append(
+                    (i, order.id, rule.id, "escalation", seq, unit or "", "due",
+                     to_us(unit_since), -1, -1, "", _NAN, _NAN, "columnar", -1)
+                )  # fmt: skip
+                seq += 1
+            continue
         if target == "handling_unit":
             unit = _handling_at(batch, i, since)
         elif target == "trigger_unit":

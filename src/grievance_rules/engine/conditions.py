@@ -52,6 +52,7 @@ __all__ = [
     "evaluate_deduction",
     "evaluate_escalation",
     "evaluate_record",
+    "found_per_unit",
     "holds",
     "occurrences",
     "parameter_note",
@@ -317,7 +318,12 @@ def _occurs(ev: Evaluation, trigger: Trigger) -> bool:
 
 
 def evaluate_escalation(ev: Evaluation, rule: EscalationRule) -> list[EscalationFinding]:
-    """The escalation, if its condition holds at ``as_of``."""
+    """The escalation, if its condition holds at ``as_of``: once, or once per unit.
+
+    Once (``once_per`` ``order``, the default): to the unit of its target. Once per
+    unit (``once_per`` ``unit``, target ``trigger_unit``): one finding for each unit
+    among the occurrences counted (:func:`found_per_unit`).
+    """
     tree = ev.plan.condition(rule.when)
     context = _OnOrder(ev)
     # most escalations do not hold: decided short-circuited first (a repeat may warn,
@@ -328,30 +334,94 @@ def evaluate_escalation(ev: Evaluation, rule: EscalationRule) -> list[Escalation
     if not holding.holds:
         return []
     since = holding.since or ev.order.received_at
+    if rule.once_per is not None and holding.counted and ev.value(rule.once_per) == "unit":
+        how = f"once per unit concerned{parameter_note(rule.once_per)}"
+        findings = []
+        for unit, unit_since, counted in found_per_unit(holding.counted, since):
+            trace = (
+                *holding.notes,
+                *(f"counted {o.label} at {instant_text(o.at)}" for o in counted),
+                f"{how}: {unit}",
+            )
+            finding = _escalation_finding(ev, rule, unit, unit_since, trace)
+            if finding is not None:
+                findings.append(finding)
+        return findings
     target = _unit_of(ev, rule.target, since, holding.counted)
     trace = (
         *holding.notes,
         *(f"counted {o.label} at {instant_text(o.at)}" for o in holding.counted),
     )
+    finding = _escalation_finding(ev, rule, target, since, trace)
+    return [] if finding is None else [finding]
+
+
+def _escalation_finding(
+    ev: Evaluation,
+    rule: EscalationRule,
+    target: str | None,
+    since: dt.datetime,
+    trace: tuple[str, ...],
+) -> EscalationFinding | None:
+    """The escalation's finding for one target unit (``None``: not for that kind of unit)."""
     if rule.for_unit_kind:  # for the target's kind only (the unit concerned, not the first)
         if unit_kind(ev.order, target) not in rule.for_unit_kind:
-            return []
+            return None
         trace = (*trace, for_unit_kind_text(ev.order, target, rule.for_unit_kind))
-    return [
-        EscalationFinding(
-            rule_id=rule.id,
-            title=rule.title,
-            citation=rule.citation,
-            trace=trace,
-            action=rule.action,
-            actor_role=rule.actor.role,
-            actor_body=rule.actor.body,
-            target_unit=target,
-            target_role=rule.target.role,
-            target_body=rule.target.body,
-            since=in_shanghai(since),
-        )
+    return EscalationFinding(
+        rule_id=rule.id,
+        title=rule.title,
+        citation=rule.citation,
+        trace=trace,
+        action=rule.action,
+        actor_role=rule.actor.role,
+        actor_body=rule.actor.body,
+        target_unit=target,
+        target_role=rule.target.role,
+        target_body=rule.target.body,
+        since=in_shanghai(since),
+    )
+
+
+class _Counted(Protocol):
+    """What :func:`found_per_unit` reads of an occurrence (the engine's, or a kernel's)."""
+
+    @property
+    def at(self) -> dt.datetime: ...
+    @property
+    def unit(self) -> str | None: ...
+
+
+_C = TypeVar("_C", bound=_Counted)
+
+
+def found_per_unit(
+    counted: Sequence[_C], since: dt.datetime
+) -> list[tuple[str | None, dt.datetime, list[_C]]]:
+    """An escalation found once per unit: (unit, since, what it counted for the unit) each.
+
+    The one statement of ``once_per: unit``, for the engine and the columnar kernel.
+    One finding for each distinct unit among the occurrences the condition counted
+    (``counted``, which held ``since``), dated when it held for that unit: the later of
+    ``since`` and the unit's first counted occurrence. In order of those instants, then
+    of the units.
+
+    Example:
+        >>> from types import SimpleNamespace as O
+        >>> t = [dt.datetime(2023, 6, d) for d in (1, 2, 3)]
+        >>> found = found_per_unit([O(at=t[1], unit="a"), O(at=t[2], unit="b")], t[0])
+        >>> [(unit, at.day, len(occ)) for unit, at, occ in found]
+        [('a', 2, 1), ('b', 3, 1)]
+    """
+    by_unit: dict[str | None, list[_C]] = {}
+    for occurrence in counted:
+        by_unit.setdefault(occurrence.unit, []).append(occurrence)
+    found = [
+        (unit, max(since, min(o.at for o in occurrences)), occurrences)
+        for unit, occurrences in by_unit.items()
     ]
+    found.sort(key=lambda f: (f[1], f[0] or ""))
+    return found
 
 
 def deduction_points(

@@ -170,6 +170,8 @@ class Checker:
                 self.condition(rule, rule.when, "when")
                 self.target(rule, rule.actor, "actor")
                 self.target(rule, rule.target, "target")
+                if rule.once_per is not None:
+                    self.once_per_unit(rule)
                 if rule.for_unit_kind:
                     self.unit_kinds(rule, rule.for_unit_kind, "for_unit_kind")
                     if rule.target.unit == "none":
@@ -714,6 +716,50 @@ class Checker:
         if levels != sorted(levels):
             raise self.fail(rule, "warnings", _("warning levels must be in increasing order"))
 
+    def once_per_unit(self, rule: EscalationRule) -> None:
+        """An escalation's ``once_per``: order or unit; unit only where it can apply.
+
+        Once per unit needs the target ``trigger_unit`` (the unit of each occurrence
+        counted) and a condition that counts something (the units come from it).
+        """
+        for value in self.param(rule, rule.once_per, "once_per"):
+            if value not in ("order", "unit"):
+                raise self.fail(
+                    rule,
+                    "once_per",
+                    self.of_value(
+                        rule.once_per,
+                        _("must be order or unit, got {value}").format(value=repr(value)),
+                    ),
+                )
+            if value != "unit":
+                continue
+            if rule.target.unit != "trigger_unit":
+                raise self.fail(
+                    rule,
+                    "once_per",
+                    self.of_value(
+                        rule.once_per,
+                        _(
+                            "unit finds the escalation once for each unit its condition "
+                            "counted: it needs the target unit trigger_unit, not {target}"
+                        ).format(target=repr(rule.target.unit)),
+                    ),
+                )
+            if not _counts_occurrences(rule.when):
+                raise self.fail(
+                    rule,
+                    "once_per",
+                    self.of_value(
+                        rule.once_per,
+                        _(
+                            "unit finds the escalation once for each unit its condition "
+                            "counted, and the condition counts no event, clock, window or "
+                            "escalation"
+                        ),
+                    ),
+                )
+
     def points(self, rule: DeductionRule) -> None:
         """A deduction's points and cap are numbers on every dated value."""
         if rule.runs_if is not None:
@@ -766,6 +812,17 @@ class Checker:
                             ),
                         ),
                     )
+
+
+def _counts_occurrences(cond: Condition) -> bool:
+    """Whether a condition counts occurrences when it holds (a trigger outside ``not``)."""
+    if isinstance(cond, Trigger | CountOf):
+        return True
+    if isinstance(cond, AllOf):
+        return any(_counts_occurrences(inner) for inner in cond.all)
+    if isinstance(cond, AnyOf):
+        return any(_counts_occurrences(inner) for inner in cond.any)
+    return False
 
 
 def _may_overlap(a: Trigger, b: Trigger) -> bool:

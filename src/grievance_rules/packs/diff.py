@@ -657,6 +657,10 @@ class _Reader:
         once = rule.counted_once_per
         return None if once is None else self.value(once)
 
+    def per_unit(self, rule: EscalationRule) -> bool:
+        """Whether an escalation is found once per unit concerned on the date (``once_per``)."""
+        return rule.once_per is not None and self.value(rule.once_per) == "unit"
+
     def duration(
         self, spec: Any, convention: Any, half_day: Any
     ) -> tuple[str, str, str | None, str]:
@@ -705,7 +709,8 @@ class _Reader:
                 "limit": rule.action,
                 "trigger": self.words.condition(rule.when),
                 "actor": _target(rule.actor),
-                "target": _target(rule.target),
+                "target": _target(rule.target)
+                + (", once for each such unit" if self.per_unit(rule) else ""),
             }
         elif isinstance(rule, PeriodRule):
             facts = {
@@ -799,11 +804,12 @@ class _Reader:
                 }[rule.charge],
             }
         elif isinstance(rule, EscalationRule):
+            per_unit = pgettext("pack diff", ", once for each such unit")
             shown = {
                 "limit": rule.action,
                 "trigger": words.condition(rule.when),
                 "actor": _party_zh(rule.actor),
-                "target": _party_zh(rule.target),
+                "target": _party_zh(rule.target) + (per_unit if self.per_unit(rule) else ""),
             }
         elif isinstance(rule, PeriodRule):
             shown = {

@@ -520,6 +520,12 @@ def _what_rule(pack: Pack, rule: Rule, lang: Language) -> str:
         )
     assert isinstance(rule, EscalationRule)
     text = _who(lang, rule.action, rule.actor, rule.target)
+    if isinstance(rule.once_per, ParamRef):
+        text += pgettext("pack README", ", {how}").format(
+            how=_values(pack, rule.once_per.param, lang)
+        )
+    elif rule.once_per == "unit":
+        text += pgettext("pack README", ", once for each unit concerned")
     if rule.for_unit_kind:
         text += pgettext("pack README", ", only where that unit is {kinds}").format(
             kinds=_unit_kinds(lang, ",".join(rule.for_unit_kind))

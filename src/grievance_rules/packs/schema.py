@@ -639,6 +639,12 @@ class EscalationRule(_RuleBase):
     only when the unit it targets is of one of these kinds (城东's 面复 by a village's
     挂包领导, an office's 分管领导: the unit that handled the order, whichever had it
     first). ``applies_to.unit_kind`` tests the order's first handling unit instead."""
+    once_per: Literal["order", "unit"] | ParamRef | None = None
+    """How often the escalation is found on one order: ``order`` (the default) once,
+    targeting the unit of the last occurrence its condition counted; ``unit``, with the
+    target ``trigger_unit``, once for each distinct unit among the counted occurrences
+    (each unit's overdue item supervised: 对承办单位逾期未办结事项), dated when it held for
+    that unit and tracing what it counted for it. A dated parameter may hold either."""
 
 
 class RecordRule(_RuleBase):

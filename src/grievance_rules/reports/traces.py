@@ -222,6 +222,15 @@ def _charged(who: str, unit: str) -> str:
     return _("charged to {who}: {unit}").format(who=whom, unit=_unit(unit))
 
 
+def _once_per_unit(m: re.Match[str]) -> str:
+    """An escalation found once for each unit concerned (its ``once_per``: unit)."""
+    parameter, unit = m.groups()
+    text = _("found once for each unit concerned: {unit}").format(unit=_unit(unit))
+    if parameter:
+        text += _(" (parameter {name})").format(name=parameter)
+    return text
+
+
 def _not_assessed(m: re.Match[str]) -> str:
     unit, kind, scope, parameter = m.groups()
     kinds = join_list(unit_kind_label(k) for k in scope.split(","))
@@ -505,6 +514,10 @@ _LINES: tuple[tuple[re.Pattern[str], _Render], ...] = (
     (
         re.compile(r"charged to (handling|trigger|subject|start) unit: (?P<unit>\S+)"),
         lambda m: _charged(m[1], m[2]),
+    ),
+    (
+        re.compile(r"once per unit concerned(?:, parameter (\S+))?: (?P<unit>\S+)"),
+        _once_per_unit,
     ),
     (
         re.compile(

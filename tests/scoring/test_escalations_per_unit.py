@@ -1,0 +1,57 @@
+"""An order with one escalation per unit concerned charges each unit once in scorecards.
+
+daye's （十二）电话督办 is found once for each unit whose item is overdue (``once_per: unit``,
+fidelity audit finding 12). The order of policies/daye/scenarios/phone_supervision_per_unit.yaml
+(worked by hand there): 罗家桥街道 (ljq) and 市住建局 (zjj) assigned together, both late on
+their reply. Each unit's record counts its own phone supervision, once; under the other
+reading (once per order) only the unit the finding names counts it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from grievance_rules.engine.plan import plan_for
+from grievance_rules.model import WorkOrder
+from grievance_rules.scoring import compare, score
+from grievance_rules.testing.scenarios import load_scenarios
+
+ROOT = Path(__file__).resolve().parents[2]
+KEY = "escalation:DY-12.phone"
+
+
+def _case() -> tuple[WorkOrder, dt.datetime]:
+    (case, *_rest) = load_scenarios(
+        ROOT / "policies" / "daye" / "scenarios" / "phone_supervision_per_unit.yaml"
+    )
+    (record,) = case.orders
+    return WorkOrder.model_validate(record), dt.datetime.fromisoformat(str(case.as_of))
+
+
+@pytest.mark.parametrize("path", ["per-order", "columnar"])
+@pytest.mark.parametrize(
+    ("once_per", "expected"),
+    [("unit", {"ljq": 1, "zjj": 1}), ("order", {"ljq": 1, "zjj": 0})],
+)
+def test_each_unit_counts_its_own_phone_supervision_once(
+    path: str, once_per: str, expected: dict[str, int]
+) -> None:
+    order, as_of = _case()
+    pack = plan_for("daye").pack.with_parameters({"phone_supervision_once_per": once_per})
+    card = score([order], pack, as_of=as_of, path=path)  # type: ignore[arg-type]
+    counted = {unit: card.row(unit, "2023-06").counts.get(KEY, 0) for unit in ("ljq", "zjj")}
+    assert counted == expected
+
+
+@pytest.mark.parametrize("path", ["per-order", "columnar"])
+def test_a_comparison_counts_each_unit_s_escalation(path: str) -> None:
+    # two phone supervisions and the meeting supervision (会议督办) under the pack's reading;
+    # one phone supervision fewer under the other
+    order, as_of = _case()
+    daye = plan_for("daye").pack
+    other = daye.with_parameters({"phone_supervision_once_per": "order"})
+    result = compare([order], [daye, other], as_of=as_of, path=path)  # type: ignore[arg-type]
+    assert [o.escalations for o in result.outcomes] == [3, 2]
