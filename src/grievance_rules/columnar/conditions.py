@@ -174,28 +174,17 @@ def occurrences(batch: OrderBatch, i: int, trigger: Trigger, findings: Findings)
         if rows is None:
             raise UnsupportedError
         for r in rows:
-            if trigger.state is not None and r[6] != trigger.state:
+            counted = _clock_counted(batch, i, rule_id, r, trigger)
+            if counted is None:
                 continue
-            if trigger.level is not None and r[10] != trigger.level:
-                continue
-            if trigger.occurrence is not None and r[4] != trigger.occurrence:
-                continue
-            mark = trigger.reached or trigger.level
-            if mark is not None:  # at the instant it reached the level, as the per-order judge
-                reached = _reached(batch, i, rule_id, r, mark)
-                if reached is None:
-                    continue
+            at_us, reached = counted
+            if reached is not None:  # at the instant it reached the level
                 at = reached.at
                 label = f"clock {rule_id}#{r[4]} " + (
                     reached.how if trigger.reached else f"{r[6]}, {reached.how}"
                 )
             else:
-                if r[6] == "breached":  # at its due instant, as the per-order judge
-                    at = from_us(r[8])
-                elif r[9] >= 0:
-                    at = from_us(r[9])
-                else:
-                    at = min(from_us(r[8]), batch.instants[i])
+                at = from_us(at_us)
                 label = f"clock {rule_id}#{r[4]} {r[6]}"
             found.append(_Occ(at, label, r[5] or None, r[5] or None, None))
     for rule_id in trigger.window:
@@ -220,6 +209,33 @@ def occurrences(batch: OrderBatch, i: int, trigger: Trigger, findings: Findings)
     if len(found) > 1:
         found.sort(key=lambda o: (o.at, o.label))
     return found
+
+
+def _clock_counted(
+    batch: OrderBatch, i: int, rule_id: str, row: Row, trigger: Trigger
+) -> tuple[int, LevelReached | None] | None:
+    """Whether a clock's row counts for a trigger: at which instant (µs), and the level reached.
+
+    As the per-order judge: a clock in the trigger's state, level and occurrence, at
+    the instant it reached the trigger's level (``reached``, ``level``); else a
+    breached clock at its due instant, a stopped one at its stop, a running one at
+    the earlier of its due instant and the order's assessment instant.
+    """
+    if trigger.state is not None and row[6] != trigger.state:
+        return None
+    if trigger.level is not None and row[10] != trigger.level:
+        return None
+    if trigger.occurrence is not None and row[4] != trigger.occurrence:
+        return None
+    mark = trigger.reached or trigger.level
+    if mark is not None:
+        reached = _reached(batch, i, rule_id, row, mark)
+        return None if reached is None else (to_us(reached.at), reached)
+    if row[6] == "breached":
+        return row[8], None
+    if row[9] >= 0:
+        return row[9], None
+    return min(row[8], int(batch.frame.instants_us[i])), None
 
 
 def _reached(batch: OrderBatch, i: int, rule_id: str, row: Row, level: str) -> LevelReached | None:
@@ -507,29 +523,14 @@ def _counted(
     if rows is not None:
         orders.extend(batch.frame.order[rows].tolist())
         instants.extend(batch.frame.at_us[rows].tolist())
-    until = batch.frame.instants_us
     for rule_id in trigger.clock:
         found, sent = findings.of_rule(rule_id)
         unknown[list(sent)] = True
-        mark = trigger.reached or trigger.level
         for r in found:  # as :func:`occurrences` counts a clock's rows
-            if trigger.state is not None and r[6] != trigger.state:
+            counted = _clock_counted(batch, r[0], rule_id, r, trigger)
+            if counted is None:
                 continue
-            if trigger.level is not None and r[10] != trigger.level:
-                continue
-            if trigger.occurrence is not None and r[4] != trigger.occurrence:
-                continue
-            if mark is not None:
-                reached = _reached(batch, r[0], rule_id, r, mark)
-                if reached is None:
-                    continue
-                at = to_us(reached.at)
-            elif r[6] == "breached":
-                at = r[8]
-            elif r[9] >= 0:
-                at = r[9]
-            else:
-                at = min(r[8], int(until[r[0]]))
+            at = counted[0]
             orders.append(r[0])
             instants.append(at)
     for rule_id in trigger.window:
