@@ -668,7 +668,12 @@ def record_rows(
 
 
 def _handling_at(batch: OrderBatch, i: int, instant: dt.datetime) -> str | None:
-    """The unit handling order ``i`` at an instant, else its first handling unit.
+    """The unit handling order ``i`` at an instant, else its first handling unit."""
+    return _handling_at_us(batch, i, to_us(instant))
+
+
+def _handling_at_us(batch: OrderBatch, i: int, at_us: int) -> str | None:
+    """:func:`_handling_at`, the instant in µs.
 
     The handling unit after its last event by then (the frame's handling codes).
     """
@@ -676,7 +681,7 @@ def _handling_at(batch: OrderBatch, i: int, instant: dt.datetime) -> str | None:
     at_l = frame.remember("at-list", frame.at_us.tolist)
     offsets = frame.remember("offsets-list", frame.offsets.tolist)
     handling = frame.remember("handling-list", frame.handling.tolist)
-    last = bisect_right(at_l, to_us(instant), offsets[i], offsets[i + 1]) - 1
+    last = bisect_right(at_l, at_us, offsets[i], offsets[i + 1]) - 1
     code = handling[last] if last >= offsets[i] else -1
     return frame.unit_name(code if code >= 0 else int(frame.first_handling[i]))
 
@@ -694,17 +699,18 @@ def escalation_rows(
     escalation targets the unit a trigger counted, its condition is judged over the
     whole batch where it can be (:func:`since_with_findings`), and per order elsewhere.
     """
-    target = rule.target.unit
-    judged = _orders(batch, selector, only)
     rows: list[Row] = []
-    if target != "trigger_unit":
+    unknown: Bools | None = None
+    if rule.target.unit != "trigger_unit":
         over = since_with_findings(batch, rule.when, findings)
         if over is not None:
             held, since_us, unknown = over
             rows = _escalations_over_batch(batch, rule, selector, held & ~unknown, since_us)
             if not unknown.any():
                 return rows, set()
-            judged = [i for i in judged if unknown[i]]
+    judged = _orders(batch, selector, only)
+    if unknown is not None:  # judged per order only where the batch judge could not
+        judged = [i for i in judged if unknown[i]]
     fallback: set[int] = set()
     for i in judged:
         try:
@@ -714,34 +720,22 @@ def escalation_rows(
             continue
         if not holds:
             continue
-        order = batch.orders[i]
-        since = since or order.received_at
-        target = rule.target.unit
+        since = since or batch.orders[i].received_at
         if rule.once_per is not None and counted and batch.value(rule.once_per, i) == "unit":
             seq = 0
             for unit, unit_since, _counted in found_per_unit(counted, since):
-                if rule.for_unit_kind and unit_kind(order, unit) not in rule.for_unit_kind:
-                    continue  # for another kind of unit than this one's
-                rows.append(
-                    (i, order.id, rule.id, "escalation", seq, unit or "", "due",
-                     to_us(unit_since), -1, -1, "", _NAN, _NAN, "columnar", -1)
-                )  # fmt: skip
-                seq += 1
+                row = _escalation_row(batch, i, rule, seq, unit, to_us(unit_since))
+                if row is not None:
+                    rows.append(row)
+                    seq += 1
             continue
-        if target == "handling_unit":
-            unit = _handling_at(batch, i, since)
-        elif target == "trigger_unit":
+        if rule.target.unit == "trigger_unit":
             unit = counted[-1].unit if counted else None
-        elif target == "dispatch_centre":
-            unit = next((u.id for u in order.units if u.kind._value_ == "dispatch_centre"), None)
         else:
-            unit = None
-        if rule.for_unit_kind and unit_kind(order, unit) not in rule.for_unit_kind:
-            continue  # for another kind of unit than the target's
-        rows.append(
-            (i, order.id, rule.id, "escalation", 0, unit or "", "due", to_us(since), -1, -1, "",
-             _NAN, _NAN, "columnar", -1)
-        )  # fmt: skip
+            unit = _target_unit(batch, i, rule.target.unit, to_us(since))
+        row = _escalation_row(batch, i, rule, 0, unit, to_us(since))
+        if row is not None:
+            rows.append(row)
     return rows, fallback
 
 
@@ -752,26 +746,37 @@ def _escalations_over_batch(
     frame = batch.frame
     due = np.flatnonzero(holds & batch.selector_mask(selector))
     instants = np.where(since[due] != _NONE, since[due], frame.received_us[due]).tolist()
-    target = rule.target.unit
     rows: list[Row] = []
-    at_l = frame.remember("at-list", frame.at_us.tolist) if target == "handling_unit" else []
-    offsets = frame.remember("offsets-list", frame.offsets.tolist)
     for i, at in zip(due.tolist(), instants, strict=True):
-        order = batch.orders[i]
-        unit: str | None = None
-        if target == "handling_unit":  # the unit holding the order at since
-            last = bisect_right(at_l, at, offsets[i], offsets[i + 1]) - 1
-            code = int(frame.handling[last]) if last >= offsets[i] else -1
-            unit = frame.unit_name(code if code >= 0 else int(frame.first_handling[i]))
-        elif target == "dispatch_centre":
-            unit = next((u.id for u in order.units if u.kind._value_ == "dispatch_centre"), None)
-        if rule.for_unit_kind and unit_kind(order, unit) not in rule.for_unit_kind:
-            continue  # for another kind of unit than the target's
-        rows.append(
-            (i, order.id, rule.id, "escalation", 0, unit or "", "due", at, -1, -1, "",
-             _NAN, _NAN, "columnar", -1)
-        )  # fmt: skip
+        row = _escalation_row(batch, i, rule, 0, _target_unit(batch, i, rule.target.unit, at), at)
+        if row is not None:
+            rows.append(row)
     return rows
+
+
+def _target_unit(batch: OrderBatch, i: int, target: str | None, at_us: int) -> str | None:
+    """An escalation's target unit (any target but ``trigger_unit``).
+
+    The unit holding the order at ``at_us``, or the order's dispatch centre; ``None``
+    for no unit.
+    """
+    if target == "handling_unit":
+        return _handling_at_us(batch, i, at_us)
+    if target == "dispatch_centre":
+        units = batch.orders[i].units
+        return next((u.id for u in units if u.kind._value_ == "dispatch_centre"), None)
+    return None
+
+
+def _escalation_row(
+    batch: OrderBatch, i: int, rule: EscalationRule, seq: int, unit: str | None, at_us: int
+) -> Row | None:
+    """One escalation row (``None``: the unit is of a kind ``for_unit_kind`` leaves out)."""
+    order = batch.orders[i]
+    if rule.for_unit_kind and unit_kind(order, unit) not in rule.for_unit_kind:
+        return None
+    return (i, order.id, rule.id, "escalation", seq, unit or "", "due", at_us, -1, -1, "",
+            _NAN, _NAN, "columnar", -1)  # fmt: skip
 
 
 def deduction_rows(
