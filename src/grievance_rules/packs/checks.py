@@ -196,16 +196,7 @@ class Checker:
                     self.target(rule, tier.target, f"tiers.{i}.target")
             elif isinstance(rule, RankingRule):
                 self.whole(rule, rule.bottom, "bottom", least=1)
-                for value in self.param(rule, rule.ties, "ties"):
-                    if value not in ("all", "none"):
-                        raise self.fail(
-                            rule,
-                            "ties",
-                            self.of_value(
-                                rule.ties,
-                                _("must be all or none, got {value}").format(value=repr(value)),
-                            ),
-                        )
+                self.either(rule, rule.ties, "ties", ("all", "none"))
                 for kind in rule.among:
                     self.enum_value(rule, "among", enums.UnitKind, kind)
                 self.target(rule, rule.actor, "actor")
@@ -483,6 +474,24 @@ class Checker:
                         field=name,
                     )
 
+    def either(self, rule: Rule, ref: Any, path: str, choices: tuple[str, str]) -> list[Any]:
+        """Every dated value a literal or ``{param: name}`` may take, each one of two words."""
+        values = self.param(rule, ref, path)
+        for value in values:
+            if value not in choices:
+                first, second = choices
+                raise self.fail(
+                    rule,
+                    path,
+                    self.of_value(
+                        ref,
+                        _("must be {first} or {second}, got {value}").format(
+                            first=first, second=second, value=repr(value)
+                        ),
+                    ),
+                )
+        return values
+
     def of_value(self, ref: Any, message: str) -> str:
         """``message``, saying where the value is when a parameter gives it.
 
@@ -722,16 +731,7 @@ class Checker:
         Once per unit needs the target ``trigger_unit`` (the unit of each occurrence
         counted) and a condition that counts something (the units come from it).
         """
-        for value in self.param(rule, rule.once_per, "once_per"):
-            if value not in ("order", "unit"):
-                raise self.fail(
-                    rule,
-                    "once_per",
-                    self.of_value(
-                        rule.once_per,
-                        _("must be order or unit, got {value}").format(value=repr(value)),
-                    ),
-                )
+        for value in self.either(rule, rule.once_per, "once_per", ("order", "unit")):
             if value != "unit":
                 continue
             if rule.target.unit != "trigger_unit":
@@ -785,18 +785,7 @@ class Checker:
         for other in rule.same_occurrence_as:
             self.reference(rule, [other], DeductionRule, "same_occurrence_as")
         if rule.once_per is not None:
-            for value in self.param(rule, rule.once_per, "once_per"):
-                if value not in ("order", "order_and_unit"):
-                    raise self.fail(
-                        rule,
-                        "once_per",
-                        self.of_value(
-                            rule.once_per,
-                            _("must be order or order_and_unit, got {value}").format(
-                                value=repr(value)
-                            ),
-                        ),
-                    )
+            self.either(rule, rule.once_per, "once_per", ("order", "order_and_unit"))
         if rule.assesses is not None:
             kinds = {member.value for member in enums.UnitKind}
             for value in self.param(rule, rule.assesses, "assesses"):
