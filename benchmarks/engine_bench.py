@@ -134,16 +134,21 @@ def _env(src: Path) -> dict[str, str]:
     return env
 
 
-def run_driver(src: Path, args: list[str]) -> dict[str, float]:
+def run_python(src: Path, code: str, args: list[str]) -> str:
+    """The last line ``code`` prints, run in a fresh process that imports ``src``."""
     out = subprocess.run(
-        [sys.executable, "-c", DRIVER, *args],
+        [sys.executable, "-c", code, *args],
         env=_env(src),
         check=True,
         capture_output=True,
         text=True,
         cwd=src.parent,
     )
-    result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    return out.stdout.strip().splitlines()[-1]
+
+
+def run_driver(src: Path, args: list[str]) -> dict[str, float]:
+    result: dict[str, float] = json.loads(run_python(src, DRIVER, args))
     return result
 
 

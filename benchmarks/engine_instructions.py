@@ -65,6 +65,15 @@ _COLLECTED = re.compile(r"Collected : (\d+)")
 
 def count_instructions(src: Path, pack_path: str, orders: Path, count: int) -> int:
     """The instructions callgrind counted over ``count`` orders (after the warm-up)."""
+    return callgrind_count(src, DRIVER, [pack_path, str(orders), str(count), str(WARM)])
+
+
+def callgrind_count(src: Path, code: str, args: list[str]) -> int:
+    """The instructions callgrind counted while ``code`` switched the counting on.
+
+    ``code`` runs in a fresh process importing ``src``, under callgrind with the
+    counting off at the start; it switches it on and off with ``callgrind_control``.
+    """
     with tempfile.TemporaryDirectory() as tmp:
         run = subprocess.run(
             [
@@ -74,11 +83,8 @@ def count_instructions(src: Path, pack_path: str, orders: Path, count: int) -> i
                 f"--callgrind-out-file={tmp}/out",
                 sys.executable,
                 "-c",
-                DRIVER,
-                pack_path,
-                str(orders),
-                str(count),
-                str(WARM),
+                code,
+                *args,
             ],
             env=_env(src),
             capture_output=True,

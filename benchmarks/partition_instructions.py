@@ -36,7 +36,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import re
 import shutil
 import statistics
 import subprocess
@@ -48,7 +47,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from engine_bench import ROOT, _commit, _env, baseline_worktree
+from engine_bench import ROOT, _commit, baseline_worktree, run_python
+from engine_instructions import callgrind_count
 
 OUT = ROOT / "docs" / "benchmarks" / "partition_instructions.md"
 PACKS = ("chengdong", "xiayang", "daye")
@@ -88,8 +88,6 @@ TIMER = textwrap.dedent(
     """
 )
 
-_COLLECTED = re.compile(r"Collected : (\d+)")
-
 
 def write_partition(folder: Path, count: int) -> None:
     """``count`` orders of one month of 2025 as one Parquet partition (this checkout)."""
@@ -102,41 +100,12 @@ def write_partition(folder: Path, count: int) -> None:
 
 def count_instructions(src: Path, folder: Path) -> int:
     """The instructions callgrind counted over the second run of the partition."""
-    with tempfile.TemporaryDirectory() as tmp:
-        run = subprocess.run(
-            [
-                "valgrind",
-                "--tool=callgrind",
-                "--instr-atstart=no",
-                f"--callgrind-out-file={tmp}/out",
-                sys.executable,
-                "-c",
-                DRIVER,
-                str(folder),
-            ],
-            env=_env(src),
-            capture_output=True,
-            text=True,
-            check=True,
-            cwd=src.parent,
-        )
-    found = _COLLECTED.search(run.stderr)
-    if found is None:
-        raise RuntimeError(f"no instruction count in valgrind's output:\n{run.stderr[-2000:]}")
-    return int(found.group(1))
+    return callgrind_count(src, DRIVER, [str(folder)])
 
 
 def cpu_seconds(src: Path, folder: Path) -> float:
     """The CPU seconds of the second run of the partition, in a fresh process."""
-    run = subprocess.run(
-        [sys.executable, "-c", TIMER, str(folder)],
-        env=_env(src),
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=src.parent,
-    )
-    return float(run.stdout.strip().splitlines()[-1])
+    return float(run_python(src, TIMER, [str(folder)]))
 
 
 def main() -> None:

@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from engine_bench import ROOT, _env, baseline_worktree
+from engine_bench import ROOT, baseline_worktree, run_python
 
 DRIVER = textwrap.dedent(
     """
@@ -55,15 +55,7 @@ DRIVER = textwrap.dedent(
 
 
 def run(src: Path, folder: Path) -> dict[str, float]:
-    out = subprocess.run(
-        [sys.executable, "-c", DRIVER, str(folder)],
-        env=_env(src),
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=src.parent,
-    )
-    found: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    found: dict[str, float] = json.loads(run_python(src, DRIVER, [str(folder)]))
     return found
 
 
