@@ -324,3 +324,54 @@ def test_a_batch_result_is_still_built_as_before(demo) -> None:
     assert BatchResult(4).to_json() is None
     with pytest.raises(AttributeError):
         result.position = 5  # type: ignore[misc]
+
+
+# --- the chunks sent to worker processes ---------------------------------------------
+
+
+def test_worker_chunks_shrink_towards_the_end_of_a_known_number_of_inputs() -> None:
+    from grievance_rules.engine.batch import _worker_chunks
+
+    sizes = [len(chunk) for chunk in _worker_chunks(list(range(12_000)), None, 2)]
+    # worked by hand: 256 while a quarter of a worker's share of what remains
+    # (remaining // 8) is 256 or more, i.e. while 2,048 or more remain after a chunk
+    assert sizes[:3] == [256, 256, 256]
+    full = 0
+    remaining = 12_000
+    while remaining // 8 >= 256:
+        remaining -= 256
+        full += 1
+    assert sizes[:full] == [256] * full and sizes[full] < 256
+    assert sizes[-2:] == [16, 12_000 - sum(sizes[:-1])] and sizes[-1] <= 16
+    assert sum(sizes) == 12_000
+
+
+def test_worker_chunks_of_a_stream_of_unknown_length_are_full_size() -> None:
+    from grievance_rules.engine.batch import WORKER_CHUNK_SIZE, _worker_chunks
+
+    sizes = [len(chunk) for chunk in _worker_chunks(iter(range(1_000)), None, 2)]
+    assert sizes == [WORKER_CHUNK_SIZE] * 3 + [1_000 - 3 * WORKER_CHUNK_SIZE]
+
+
+def test_worker_chunks_of_a_given_size() -> None:
+    from grievance_rules.engine.batch import _worker_chunks
+
+    assert [len(c) for c in _worker_chunks(list(range(10)), 3, 2)] == [3, 3, 3, 1]
+
+
+@given(st.integers(min_value=0, max_value=5_000), st.integers(min_value=2, max_value=8))
+@settings(max_examples=60, deadline=None, database=None)
+def test_worker_chunks_send_every_input_once_in_order(count: int, processes: int) -> None:
+    from grievance_rules.engine.batch import (
+        SMALLEST_WORKER_CHUNK,
+        WORKER_CHUNK_SIZE,
+        _worker_chunks,
+    )
+
+    chunks = list(_worker_chunks([f"o{i}" for i in range(count)], None, processes))
+    sent = [pair for chunk in chunks for pair in chunk]
+    assert sent == [(i, f"o{i}") for i in range(count)]
+    assert all(0 < len(chunk) <= WORKER_CHUNK_SIZE for chunk in chunks)
+    assert all(len(chunk) >= SMALLEST_WORKER_CHUNK for chunk in chunks[:-1])
+    sizes = [len(chunk) for chunk in chunks]
+    assert sizes[:-1] == sorted(sizes[:-1], reverse=True)  # never larger again
