@@ -256,6 +256,62 @@ def test_since_with_findings_by_hand():
     assert since_with_findings(batch, distinct, found) is None
 
 
+def _per_unit(when, once_per: str = "unit"):
+    """XY-6.sign-dispatch (which applies to every order), made an escalation to the
+    unit a trigger counted; with its selector."""
+    from grievance_rules.packs.schema import Target
+
+    ((rule, selector),) = [
+        (r, s) for r, s in plan_for("xiayang").escalation_rules if r.id == "XY-6.sign-dispatch"
+    ]
+    changes = {"when": when, "target": Target(unit="trigger_unit"), "once_per": once_per}
+    return rule.model_copy(update=changes), selector
+
+
+def test_an_escalation_once_per_unit_is_found_over_the_batch_by_hand():
+    from grievance_rules.columnar.conditions import _per_unit_over_batch
+
+    plan = plan_for("xiayang")
+    as_of = dt.datetime.fromisoformat("2024-05-08T12:00+08:00")
+    batch = prepare([A, B, C], plan, as_of)
+    rows = [
+        _clock(0, "A", 0, "met", "2024-05-06T09:30+08:00", "2024-05-06T12:00+08:00",
+               "2024-05-06T10:00+08:00"),
+        _clock(0, "A", 1, "breached", "2024-05-06T11:00+08:00", "2024-05-07T09:30+08:00",
+               None),
+        _clock(2, "C", 0, "running", "2024-05-06T14:00+08:00", "2024-05-09T14:00+08:00",
+               None),
+    ]  # fmt: skip
+    found = _Found({"XY-1.accept": rows}, {"XY-1.accept": {1}})
+    breached = Trigger(clock=("XY-1.accept",), state="breached")
+    either = AnyOf(any=(breached, Trigger(event="first_contact")))
+    escalated, unknown = _per_unit_over_batch(batch, *_per_unit(either), found)
+    # A holds from its first contact (d1, 05-06 10:00); d1 also has the breached clock
+    # (due 05-07 09:30, later), d2 its own contact (05-07 10:00): one row each, d1 first.
+    # C: d2's contact at 15:00 (its clock runs: not counted). B: the clock runs per order
+    assert [(r[0], r[4], r[5], r[7]) for r in escalated] == [
+        (0, 0, "d1", _us("2024-05-06T10:00+08:00")),
+        (0, 1, "d2", _us("2024-05-07T10:00+08:00")),
+        (2, 0, "d2", _us("2024-05-06T15:00+08:00")),
+    ]
+    assert unknown.tolist() == [False, True, False]
+    # all of them: A only (C has no breached clock), from the later part (the breach,
+    # 05-07 09:30); d1's first occurrence is earlier, so d1 from 09:30, d2 from 10:00
+    both = AllOf(all=(breached, Trigger(event="first_contact")))
+    escalated, _unknown = _per_unit_over_batch(batch, *_per_unit(both), found)
+    assert [(r[0], r[4], r[5], r[7]) for r in escalated] == [
+        (0, 0, "d1", _us("2024-05-07T09:30+08:00")),
+        (0, 1, "d2", _us("2024-05-07T10:00+08:00")),
+    ]
+    # once per order: the orders where it holds go to the per-order judge
+    escalated, unknown = _per_unit_over_batch(batch, *_per_unit(either, "order"), found)
+    assert escalated == []
+    assert unknown.tolist() == [True, True, True]
+    # a count is left to the per-order judge throughout
+    twice = CountOf(count=Trigger(event="first_contact"), at_least=2)
+    assert _per_unit_over_batch(batch, *_per_unit(twice), found) is None
+
+
 def test_deduction_points_by_hand():
     # doubling from -1 under a cap of 5: -1, -2, then -4 cut to the -2 left; a fourth
     # occurrence has nothing left and is not booked

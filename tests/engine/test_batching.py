@@ -341,8 +341,10 @@ def test_worker_chunks_shrink_towards_the_end_of_a_known_number_of_inputs() -> N
     while remaining // 8 >= 256:
         remaining -= 256
         full += 1
-    assert sizes[:full] == [256] * full and sizes[full] < 256
-    assert sizes[-2:] == [16, 12_000 - sum(sizes[:-1])] and sizes[-1] <= 16
+    assert sizes[:full] == [256] * full
+    assert sizes[full] < 256
+    assert sizes[-2] == 16  # the last chunks at the smallest size, the very last what is left
+    assert 0 < sizes[-1] <= 16
     assert sum(sizes) == 12_000
 
 

@@ -18,6 +18,7 @@ import functools
 from bisect import bisect_right
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
+from itertools import compress
 from typing import Any, Protocol
 
 import numpy as np
@@ -500,7 +501,10 @@ def _over(batch: OrderBatch, cond: Condition, findings: BatchFindings | None) ->
 
 
 def _counted(
-    batch: OrderBatch, trigger: Trigger, findings: BatchFindings | None
+    batch: OrderBatch,
+    trigger: Trigger,
+    findings: BatchFindings | None,
+    units: list[str | None] | None = None,
 ) -> tuple[Int64s, Int64s, Bools, bool] | None:
     """What a trigger counts over the batch: per occurrence its order and instant.
 
@@ -508,21 +512,32 @@ def _counted(
     global rows of the events (in each order's time order) and the flag is true.
     The third array marks the orders where a rule the trigger reads runs per order.
     ``None``: the trigger counts deductions, or findings with none given.
+
+    ``units``: a list filled with each occurrence's unit, in the same order (the unit
+    :func:`occurrences` gives it: an event's acting unit, a finding's unit).
     """
     n = len(batch.orders)
+    frame = batch.frame
     unknown = np.zeros(n, dtype=bool)
     others = bool(trigger.clock or trigger.window or trigger.escalation)
     if trigger.deduction or (others and findings is None):
         return None
     rows = _event_rows(batch, trigger) if trigger.event is not None else None
     if not others:
-        return None if rows is None else (batch.frame.order[rows], rows, unknown, True)
+        if rows is None:
+            return None
+        if units is not None:
+            units.extend(map(frame.unit_name, frame.unit[rows].tolist()))
+        return frame.order[rows], rows, unknown, True
     assert findings is not None
     orders: list[int] = []
     instants: list[int] = []
+    named: list[str | None] = []
     if rows is not None:
-        orders.extend(batch.frame.order[rows].tolist())
-        instants.extend(batch.frame.at_us[rows].tolist())
+        orders.extend(frame.order[rows].tolist())
+        instants.extend(frame.at_us[rows].tolist())
+        if units is not None:
+            named.extend(map(frame.unit_name, frame.unit[rows].tolist()))
     for rule_id in trigger.clock:
         found, sent = findings.of_rule(rule_id)
         unknown[list(sent)] = True
@@ -533,6 +548,7 @@ def _counted(
             at = counted[0]
             orders.append(r[0])
             instants.append(at)
+            named.append(r[5] or None)
     for rule_id in trigger.window:
         found, sent = findings.of_rule(rule_id)
         unknown[list(sent)] = True
@@ -540,16 +556,101 @@ def _counted(
             if r[6] == trigger.state:
                 orders.append(r[0])
                 instants.append(r[9])
+                named.append(r[5] or None)
     for rule_id in trigger.escalation:
         found, sent = findings.of_rule(rule_id)
         unknown[list(sent)] = True
         for r in found:
             orders.append(r[0])
             instants.append(r[7])
+            named.append(r[5] or None)
     order = np.asarray(orders, dtype=np.int64)
     at_of = np.asarray(instants, dtype=np.int64)
     by_time = np.lexsort((at_of, order))
+    if units is not None:
+        units.extend(map(named.__getitem__, by_time.tolist()))
     return order[by_time], at_of[by_time], unknown, False
+
+
+@dataclass(frozen=True)
+class _Counting:
+    """A condition over the batch with what it counted.
+
+    Per order: whether it holds, since when (µs, ``-1``: no instant), and whether it
+    is judged per order; per counted occurrence: its order, instant (µs) and unit.
+    """
+
+    holds: Bools
+    since: Int64s
+    unknown: Bools
+    order: Int64s
+    at: Int64s
+    units: list[str | None]
+
+
+def _counting(batch: OrderBatch, cond: Condition, findings: BatchFindings) -> _Counting | None:
+    """What a condition counts over the batch, as the per-order judge collects it.
+
+    As :func:`_judge`: a trigger counts its occurrences; ``all`` every part's, where
+    all hold; ``any`` those of its parts that hold; a parameter's reading nothing.
+    Instants as :func:`since_with_findings`. ``None`` for anything else (``count``,
+    ``not``, a repeat, deductions): judged per order.
+    """
+    n = len(batch.orders)
+    if isinstance(cond, Trigger):
+        units: list[str | None] = []
+        counted = _counted(batch, cond, findings, units)
+        if counted is None:
+            return None
+        order, values, unknown, events_only = counted
+        at = batch.frame.at_us[values] if events_only else values
+        holds = np.bincount(order, minlength=n) > 0
+        first = np.searchsorted(order, np.arange(n))  # each order's first occurrence
+        since = np.full(n, _NONE, dtype=np.int64)
+        if len(at):
+            since = np.where(holds, at[np.minimum(first, len(at) - 1)], _NONE)
+        return _Counting(holds, since.astype(np.int64), unknown, order, at, units)
+    if isinstance(cond, ParamIs):
+        over = _over(batch, cond, findings)
+        assert over is not None
+        empty = np.zeros(0, dtype=np.int64)
+        return _Counting(over[0], over[1], over[2], empty, empty, [])
+    if not isinstance(cond, AnyOf | AllOf):
+        return None
+    members = cond.any if isinstance(cond, AnyOf) else cond.all
+    parts = [_counting(batch, part, findings) for part in members]
+    if any(part is None for part in parts):
+        return None
+    held = [part for part in parts if part is not None]
+    unknown = np.zeros(n, dtype=bool)
+    for part in held:
+        unknown |= part.unknown
+    if isinstance(cond, AnyOf):  # since the earliest of the parts that hold
+        holds = np.zeros(n, dtype=bool)
+        earliest = np.full(n, _LATEST, dtype=np.int64)
+        for part in held:
+            holds |= part.holds
+            earliest = np.minimum(
+                earliest, np.where(part.holds & (part.since != _NONE), part.since, _LATEST)
+            )
+        since = np.where(earliest == _LATEST, _NONE, earliest)
+        keep = [part.holds[part.order] for part in held]  # a part's, where it holds
+    else:  # since the latest of the parts, where all hold
+        holds = np.ones(n, dtype=bool)
+        latest = np.full(n, _NONE, dtype=np.int64)
+        for part in held:
+            holds &= part.holds
+            latest = np.maximum(latest, part.since)
+        since = np.where(holds, latest, _NONE)
+        keep = [holds[part.order] for part in held]
+    order = np.concatenate([part.order[k] for part, k in zip(held, keep, strict=True)])
+    at = np.concatenate([part.at[k] for part, k in zip(held, keep, strict=True)])
+    units = [
+        unit
+        for part, k in zip(held, keep, strict=True)
+        for unit in compress(part.units, k.tolist())
+    ]
+    return _Counting(holds, since.astype(np.int64), unknown, order, at, units)
 
 
 def _thresholds(
@@ -708,6 +809,12 @@ def escalation_rows(
             rows = _escalations_over_batch(batch, rule, selector, held & ~unknown, since_us)
             if not unknown.any():
                 return rows, set()
+    elif rule.once_per is not None:
+        per_unit = _per_unit_over_batch(batch, rule, selector, findings)
+        if per_unit is not None:
+            rows, unknown = per_unit
+            if not unknown.any():
+                return rows, set()
     judged = _orders(batch, selector, only)
     if unknown is not None:  # judged per order only where the batch judge could not
         judged = [i for i in judged if unknown[i]]
@@ -737,6 +844,58 @@ def escalation_rows(
         if row is not None:
             rows.append(row)
     return rows, fallback
+
+
+def _per_unit_over_batch(
+    batch: OrderBatch, rule: EscalationRule, selector: str, findings: BatchFindings
+) -> tuple[list[Row], Bools] | None:
+    """The rows of an escalation to the unit a trigger counted, once per unit, over the batch.
+
+    As the per-order loop of :func:`escalation_rows` with ``once_per: unit``: where
+    the condition holds, one row per distinct unit among the occurrences it counted
+    (:func:`~grievance_rules.engine.conditions.found_per_unit`: dated at the later of
+    the condition's instant and the unit's first occurrence, in order of those
+    instants, then of the units), or one row without a unit where it counted none.
+    Also returned: the orders left to the per-order judge (where a rule the condition
+    reads ran per order, or where the rule is found once per order on the order's
+    judged date). ``None``: the condition needs the per-order judge throughout.
+    """
+    counting = _counting(batch, rule.when, findings)
+    if counting is None:
+        return None
+    assert rule.once_per is not None
+    days, day_of = batch.judged_groups()
+    by_unit = np.asarray([batch.plan.value(rule.once_per, day) == "unit" for day in days])
+    unit_days = by_unit[day_of] if len(day_of) else np.zeros(0, dtype=bool)
+    applies = counting.holds & batch.selector_mask(selector)
+    unknown = counting.unknown | (applies & ~unit_days)
+    judged = applies & ~unknown
+    frame = batch.frame
+    since = np.where(counting.since != _NONE, counting.since, frame.received_us)
+    first: dict[tuple[int, str | None], int] = {}  # (order, unit) → its first occurrence
+    kept = judged[counting.order] if len(counting.order) else np.zeros(0, dtype=bool)
+    for i, at, unit in compress(
+        zip(counting.order.tolist(), counting.at.tolist(), counting.units, strict=True),
+        kept.tolist(),
+    ):
+        key = (i, unit)
+        if at < first.get(key, _LATEST):
+            first[key] = at
+    since_l = since.tolist()
+    found = sorted((i, max(since_l[i], at), unit or "", unit) for (i, unit), at in first.items())
+    rows: list[Row] = []
+    seq: dict[int, int] = {}
+    counted = {first_order for first_order, _unit in first}
+    for i in np.flatnonzero(judged).tolist():
+        if i not in counted:  # it held counting nothing: one row, no unit
+            found.append((i, since_l[i], "", None))
+    found.sort()
+    for i, at, _name, unit in found:
+        row = _escalation_row(batch, i, rule, seq.get(i, 0), unit, at)
+        if row is not None:
+            rows.append(row)
+            seq[i] = seq.get(i, 0) + 1
+    return rows, unknown
 
 
 def _escalations_over_batch(
