@@ -251,9 +251,39 @@ def test_since_with_findings_by_hand():
     assert since[0] == _us("2024-05-06T10:00+08:00")
     assert since[2] == _us("2024-05-06T15:00+08:00")
     assert unknown.tolist() == [False, True, False]
-    # distinct over findings is left to the per-order judge
-    distinct = CountOf(count=breached, at_least=1, distinct="unit")
-    assert since_with_findings(batch, distinct, found) is None
+    # distinct over findings: A's two breached clocks are both d1's (due 05-07 09:30 and
+    # 11:00), C's are d1's (due 15:00) and d2's (due 16:00)
+    late = [
+        _clock(0, "A", 0, "breached", "2024-05-06T09:30+08:00", "2024-05-07T09:30+08:00",
+               None),
+        _clock(0, "A", 1, "breached", "2024-05-06T11:00+08:00", "2024-05-07T11:00+08:00",
+               None),
+        _clock(2, "C", 0, "breached", "2024-05-06T14:00+08:00", "2024-05-07T15:00+08:00",
+               None),
+        (*_clock(2, "C", 1, "breached", "2024-05-06T15:00+08:00", "2024-05-07T16:00+08:00",
+                 None)[:5], "d2",
+         *_clock(2, "C", 1, "breached", "2024-05-06T15:00+08:00", "2024-05-07T16:00+08:00",
+                 None)[6:]),
+    ]  # fmt: skip
+    found = _Found({"XY-1.accept": late}, {"XY-1.accept": {1}})
+    one_unit = CountOf(count=breached, at_least=1, distinct="unit")
+    holds, since, unknown = since_with_findings(batch, one_unit, found)
+    assert holds.tolist() == [True, False, True]
+    assert since[0] == _us("2024-05-07T09:30+08:00")
+    assert since[2] == _us("2024-05-07T15:00+08:00")
+    assert unknown.tolist() == [False, True, False]
+    # two units: C only, from its second unit's breach; two clocks (any unit): both
+    two_units = CountOf(count=breached, at_least=2, distinct="unit")
+    holds, since, _unknown = since_with_findings(batch, two_units, found)
+    assert holds.tolist() == [False, False, True]
+    assert since[2] == _us("2024-05-07T16:00+08:00")
+    two = CountOf(count=breached, at_least=2)
+    holds, since, _unknown = since_with_findings(batch, two, found)
+    assert holds.tolist() == [True, False, True]
+    assert since[0] == _us("2024-05-07T11:00+08:00")
+    # distinct instants: an occurrence's instant is read per order
+    instants = CountOf(count=breached, at_least=2, distinct="at")
+    assert since_with_findings(batch, instants, found) is None
 
 
 def _per_unit(when, once_per: str = "unit"):

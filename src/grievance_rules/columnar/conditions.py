@@ -439,7 +439,13 @@ def _over(batch: OrderBatch, cond: Condition, findings: BatchFindings | None) ->
                     return None
             order, at_of = frame.order[rows], frame.at_us[rows]
         elif isinstance(cond, CountOf) and cond.distinct is not None:
-            return None  # (distinct over other rules' findings: per order)
+            keys = _distinct_keys(batch, trigger, findings, cond.distinct)
+            if keys is None:
+                return None  # (a field of a finding the batch judge does not read: per order)
+            first = _first_of_each_key(order, keys)
+            if first is None:
+                return None
+            order, at_of = order[first], values[first]
         else:
             at_of = values
         counts = np.bincount(order, minlength=n)
@@ -651,6 +657,78 @@ def _counting(batch: OrderBatch, cond: Condition, findings: BatchFindings) -> _C
         for unit in compress(part.units, k.tolist())
     ]
     return _Counting(holds, since.astype(np.int64), unknown, order, at, units)
+
+
+_OCCURRENCE_FIELDS = frozenset(("unit", "handling", "subject", "points", "event"))
+"""The fields of a finding's occurrence that ``distinct`` may read over the batch: a
+clock's or an escalation's occurrence is its unit (and handling unit, the same);
+its subject, points and event are none. Its instant and label: per order."""
+
+
+def _distinct_keys(
+    batch: OrderBatch, trigger: Trigger, findings: BatchFindings | None, name: str
+) -> list[Any] | None:
+    """Each occurrence's value of ``name`` for ``count ... distinct``, in :func:`_counted`'s order.
+
+    As the per-order judge reads it (:func:`_judge`): from the event of an event's or a
+    window's occurrence (the window's action event), else from the occurrence itself
+    (a clock's or an escalation's: :data:`_OCCURRENCE_FIELDS`). ``None``: a field the
+    batch judge does not read, or findings with none given.
+    """
+    if findings is None or (
+        name not in _OCCURRENCE_FIELDS and (trigger.clock or trigger.escalation)
+    ):
+        return None
+    frame = batch.frame
+    orders: list[int] = []
+    instants: list[int] = []
+    keys: list[Any] = []
+    if trigger.event is not None:
+        rows = _event_rows(batch, trigger)
+        events = frame.events
+        orders.extend(frame.order[rows].tolist())
+        instants.extend(frame.at_us[rows].tolist())
+        keys.extend(getattr(events[g], name, None) for g in rows.tolist())
+
+    def own(unit: str | None) -> Any:
+        return unit if name in ("unit", "handling") else None
+
+    for rule_id in trigger.clock:
+        for r in findings.of_rule(rule_id)[0]:
+            counted = _clock_counted(batch, r[0], rule_id, r, trigger)
+            if counted is not None:
+                orders.append(r[0])
+                instants.append(counted[0])
+                keys.append(own(r[5] or None))
+    for rule_id in trigger.window:
+        for r in findings.of_rule(rule_id)[0]:
+            if r[6] == trigger.state:
+                orders.append(r[0])
+                instants.append(r[9])
+                keys.append(getattr(batch.orders[r[0]].events[r[14]], name, None))
+    for rule_id in trigger.escalation:
+        for r in findings.of_rule(rule_id)[0]:
+            orders.append(r[0])
+            instants.append(r[7])
+            keys.append(own(r[5] or None))
+    by_time = np.lexsort((np.asarray(instants, dtype=np.int64), np.asarray(orders, dtype=np.int64)))
+    return list(map(keys.__getitem__, by_time.tolist()))
+
+
+def _first_of_each_key(order: Int64s, keys: list[Any]) -> Int64s | None:
+    """Of each order's occurrences (in time order), the first with each key.
+
+    ``None``: a key that cannot be compared (the per-order judge decides).
+    """
+    codes: dict[Any, int] = {}
+    try:
+        coded = [codes.setdefault(key, len(codes)) for key in keys]
+    except TypeError:
+        return None
+    pairs = order * max(len(codes), 1) + np.asarray(coded, dtype=np.int64)
+    _unique, first = np.unique(pairs, return_index=True)
+    found: Int64s = np.sort(first)
+    return found
 
 
 def _thresholds(
