@@ -191,3 +191,23 @@ def test_evaluate_score_and_convert_say_them_on_stderr_once(tmp_path):
     result = CliRunner().invoke(cli, ["--lang", "zh", *runs["score"]])
     assert "工作表 '工单' 的 E 列没有表头，但有 2 行填有数据（第一行是第 2 行）" in result.stderr
     assert "未使用的列：备注" in result.stderr.splitlines()
+
+
+def test_a_header_excel_holds_as_a_date_is_named_as_its_date(tmp_path):
+    # an official's export with a month's column headed 2025-05-01 (a date cell, which
+    # openpyxl reads as a datetime at midnight) and one headed with a time of day
+    header = ["工单编号", "受理渠道", "诉求类型", "受理时间",
+              dt.datetime(2025, 5, 1), dt.datetime(2025, 5, 1, 9, 30)]  # fmt: skip
+    rows = [["A1", "12345", "投诉", dt.datetime(2025, 3, 1, 9), 1, 2]]
+    path = write_xlsx(tmp_path / "o.xlsx", [header, *rows])
+    report = read_orders(path, assume_tz="Asia/Shanghai")
+    assert [o.id for o in report.orders] == ["A1"]
+    assert report.ignored_columns == ("2025-05-01", "2025-05-01 09:30")
+    said = "未使用的列：2025-05-01、2025-05-01 09:30"
+    read = CliRunner().invoke(cli, ["--lang", "zh", "read", str(path), "--tz", "Asia/Shanghai"])
+    assert said in read.stdout  # (read's report)
+    judged = CliRunner().invoke(
+        cli, ["--lang", "zh", "evaluate", str(path), "--pack", "daye", "--tz", "Asia/Shanghai"]
+    )
+    assert judged.exit_code == 0, judged.output
+    assert said in judged.stderr  # (beside the assessments)

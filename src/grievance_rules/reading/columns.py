@@ -24,6 +24,7 @@ Example:
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -42,6 +43,7 @@ __all__ = [
     "TableLayout",
     "field_label",
     "header_key",
+    "header_text",
     "names_a_later_occurrence",
     "shown_header",
     "without_note",
@@ -126,6 +128,30 @@ def header_key(header: str) -> str:
         ['受理时间', '回复时间', '派单时间', '回访(首次)']
     """
     return "".join(header.split()).replace("（", "(").replace("）", ")").casefold()
+
+
+def header_text(cell: object) -> str:
+    """A header cell as text, as the sheet shows it.
+
+    A cell Excel holds as a date (a header typed as 2025-05-01, or a month's column
+    in an official's summary) is read as a datetime: it is shown as its date, with
+    its time of day only when it has one (``str`` would give ``2025-05-01 00:00:00``).
+    An empty cell is ``""``; anything else as ``str`` gives it.
+
+    Example:
+        >>> [header_text(c) for c in (dt.datetime(2025, 5, 1), dt.datetime(2025, 5, 1, 9, 30),
+        ...                           dt.date(2025, 5, 1), None, "备注", 2025)]
+        ['2025-05-01', '2025-05-01 09:30', '2025-05-01', '', '备注', '2025']
+    """
+    if cell is None:
+        return ""
+    if isinstance(cell, dt.datetime):
+        if cell.time() == dt.time(0) and cell.tzinfo is None:
+            return cell.date().isoformat()
+        return cell.isoformat(" ", "seconds" if cell.second or cell.microsecond else "minutes")
+    if isinstance(cell, dt.date):
+        return cell.isoformat()
+    return str(cell)
 
 
 def shown_header(header: str) -> str:
@@ -265,7 +291,7 @@ class ColumnMapping:
         seen: dict[str, int] = {}
         annotated: dict[int, str] = {}
         for index, cell in enumerate(header_row):
-            header = "" if cell is None else str(cell)
+            header = header_text(cell)
             name = self._field_of.get(header_key(header))
             if name is None:
                 bare = self._field_of.get(without_note(header_key(header)))
@@ -273,8 +299,7 @@ class ColumnMapping:
                     annotated[index] = bare
                 continue
             if name in seen:
-                other = header_row[seen[name]]
-                first = shown_header("" if other is None else str(other))
+                first = shown_header(header_text(header_row[seen[name]]))
                 second = shown_header(header)
                 raise ColumnMappingError(
                     _(
@@ -300,19 +325,17 @@ class ColumnMapping:
         for name, indices in claimed.items():
             if name not in seen and len(indices) == 1:
                 (index,) = indices
-                if not names_a_later_occurrence(header_key(str(header_row[index]))):
+                if not names_a_later_occurrence(header_key(header_text(header_row[index]))):
                     fields[index] = name
+        headers = tuple(header_text(cell) for cell in header_row)
         ignored = [
-            str(cell)
-            for index, cell in enumerate(header_row)
-            if index not in fields and cell is not None and str(cell).strip()
+            header for index, header in enumerate(headers) if index not in fields and header.strip()
         ]
-        headers = tuple("" if cell is None else str(cell) for cell in header_row)
         return TableLayout(dict(sorted(fields.items())), tuple(ignored), headers)
 
     def recognised(self, header_row: Sequence[object]) -> int:
         """How many cells of a row are headers of some field (to find the header row)."""
-        keys = (header_key(str(cell)) for cell in header_row if cell is not None)
+        keys = (header_key(header_text(cell)) for cell in header_row if cell is not None)
         return sum(
             1 for key in keys if key in self._field_of or without_note(key) in self._field_of
         )

@@ -39,6 +39,7 @@ from grievance_rules.model import EVENT_CLASSES, UnitKind
 from grievance_rules.reading.cells import bool_cell, instant_cell, shown_cell, text_cell
 from grievance_rules.reading.columns import (
     header_key,
+    header_text,
     names_a_later_occurrence,
     shown_header,
     without_note,
@@ -212,7 +213,7 @@ class WideMapping:
 
     def resolve(self, header_row: Sequence[object]) -> WideLayout:
         """Which of the mapping's columns a sheet has."""
-        headers = tuple("" if c is None else str(c) for c in header_row)
+        headers = tuple(map(header_text, header_row))
         where: dict[str, int] = {}
         noted: dict[str, list[int]] = {}  # 派单时间(北京时间) → 派单时间: its columns
         for index, header in enumerate(headers):
