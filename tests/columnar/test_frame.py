@@ -202,18 +202,22 @@ class _Found:
         return self.rows.get(rule_id, []), self.sent.get(rule_id, set())
 
 
-def _clock(i: int, oid: str, seq: int, state: str, start: str, due: str, stop: str | None):
+def _clock(
+    i: int, oid: str, seq: int, state: str, start: str, due: str, stop: str | None, unit="d1"
+):
     stopped = _us(stop) if stop else -1
-    return (i, oid, "XY-1.accept", "clock", seq, "d1", state, _us(start), _us(due), stopped,
+    return (i, oid, "XY-1.accept", "clock", seq, unit, state, _us(start), _us(due), stopped,
             "", float("nan"), float("nan"), "columnar", -1)  # fmt: skip
 
 
-def test_since_with_findings_by_hand():
-    plan = plan_for("xiayang")
+def _three_clocks():
+    """Orders A, B, C as of 05-08 12:00 under xiayang, with clock rows found by hand.
+
+    A: one clock met at 10:00 and one breached, due 05-07 09:30; C: one clock still
+    running at as_of, due 05-09 14:00; B: the clock rule runs per order on B.
+    """
     as_of = dt.datetime.fromisoformat("2024-05-08T12:00+08:00")
-    batch = prepare([A, B, C], plan, as_of)
-    # A: one clock met at 10:00 and one breached, due 05-07 09:30; C: one clock still
-    # running at as_of, due 05-09 14:00; B: the clock rule runs per order on B
+    batch = prepare([A, B, C], plan_for("xiayang"), as_of)
     rows = [
         _clock(0, "A", 0, "met", "2024-05-06T09:30+08:00", "2024-05-06T12:00+08:00",
                "2024-05-06T10:00+08:00"),
@@ -223,7 +227,11 @@ def test_since_with_findings_by_hand():
                None),
     ]  # fmt: skip
     found = _Found({"XY-1.accept": rows}, {"XY-1.accept": {1}})
-    breached = Trigger(clock=("XY-1.accept",), state="breached")
+    return batch, found, Trigger(clock=("XY-1.accept",), state="breached")
+
+
+def test_since_with_findings_by_hand():
+    batch, found, breached = _three_clocks()
     holds, since, unknown = since_with_findings(batch, breached, found)
     assert holds.tolist() == [True, False, False]
     # a breached clock counts from its due instant
@@ -260,10 +268,8 @@ def test_since_with_findings_by_hand():
                None),
         _clock(2, "C", 0, "breached", "2024-05-06T14:00+08:00", "2024-05-07T15:00+08:00",
                None),
-        (*_clock(2, "C", 1, "breached", "2024-05-06T15:00+08:00", "2024-05-07T16:00+08:00",
-                 None)[:5], "d2",
-         *_clock(2, "C", 1, "breached", "2024-05-06T15:00+08:00", "2024-05-07T16:00+08:00",
-                 None)[6:]),
+        _clock(2, "C", 1, "breached", "2024-05-06T15:00+08:00", "2024-05-07T16:00+08:00",
+               None, unit="d2"),
     ]  # fmt: skip
     found = _Found({"XY-1.accept": late}, {"XY-1.accept": {1}})
     one_unit = CountOf(count=breached, at_least=1, distinct="unit")
@@ -301,19 +307,7 @@ def _per_unit(when, once_per: str = "unit"):
 def test_an_escalation_once_per_unit_is_found_over_the_batch_by_hand():
     from grievance_rules.columnar.conditions import _per_unit_over_batch
 
-    plan = plan_for("xiayang")
-    as_of = dt.datetime.fromisoformat("2024-05-08T12:00+08:00")
-    batch = prepare([A, B, C], plan, as_of)
-    rows = [
-        _clock(0, "A", 0, "met", "2024-05-06T09:30+08:00", "2024-05-06T12:00+08:00",
-               "2024-05-06T10:00+08:00"),
-        _clock(0, "A", 1, "breached", "2024-05-06T11:00+08:00", "2024-05-07T09:30+08:00",
-               None),
-        _clock(2, "C", 0, "running", "2024-05-06T14:00+08:00", "2024-05-09T14:00+08:00",
-               None),
-    ]  # fmt: skip
-    found = _Found({"XY-1.accept": rows}, {"XY-1.accept": {1}})
-    breached = Trigger(clock=("XY-1.accept",), state="breached")
+    batch, found, breached = _three_clocks()
     either = AnyOf(any=(breached, Trigger(event="first_contact")))
     escalated, unknown = _per_unit_over_batch(batch, *_per_unit(either), found)
     # A holds from its first contact (d1, 05-06 10:00); d1 also has the breached clock
