@@ -343,16 +343,38 @@ def test_worker_chunks_shrink_towards_the_end_of_a_known_number_of_inputs() -> N
         full += 1
     assert sizes[:full] == [256] * full
     assert sizes[full] < 256
-    assert sizes[-2] == 16  # the last chunks at the smallest size, the very last what is left
-    assert 0 < sizes[-1] <= 16
+    assert sizes[-2] == 64  # the last chunks at the smallest size, the very last what is left
+    assert 0 < sizes[-1] <= 64
     assert sum(sizes) == 12_000
 
 
-def test_worker_chunks_of_a_stream_of_unknown_length_are_full_size() -> None:
+def test_a_stream_of_unknown_length_is_cut_as_a_list_is() -> None:
+    from grievance_rules.engine.batch import _worker_chunks
+
+    # 1,000 orders read from a file (a generator): by hand, a quarter of a worker's
+    # share of what remains (remaining // 8), between 64 and 256: 1000 // 8 = 125,
+    # 875 // 8 = 109, 766 // 8 = 95, 671 // 8 = 83, 588 // 8 = 73, then 64s and 11
+    lines = (f"o{i}" for i in range(1_000))
+    sizes = [len(chunk) for chunk in _worker_chunks(lines, None, 2)]
+    assert sizes == [125, 109, 95, 83, 73, *[64] * 8, 3]
+    assert sizes == [len(c) for c in _worker_chunks([f"o{i}" for i in range(1_000)], None, 2)]
+
+
+def test_reading_ahead_is_bounded() -> None:
     from grievance_rules.engine.batch import WORKER_CHUNK_SIZE, _worker_chunks
 
-    sizes = [len(chunk) for chunk in _worker_chunks(iter(range(1_000)), None, 2)]
-    assert sizes == [WORKER_CHUNK_SIZE] * 3 + [1_000 - 3 * WORKER_CHUNK_SIZE]
+    read = 0
+
+    def counted():
+        nonlocal read
+        for i in range(100_000):
+            read += 1
+            yield i
+
+    chunks = _worker_chunks(counted(), None, 2)
+    first = next(chunks)
+    assert len(first) == WORKER_CHUNK_SIZE
+    assert read == 4 * 2 * WORKER_CHUNK_SIZE  # 2,048 read ahead, not the whole stream
 
 
 def test_worker_chunks_of_a_given_size() -> None:
@@ -361,16 +383,23 @@ def test_worker_chunks_of_a_given_size() -> None:
     assert [len(c) for c in _worker_chunks(list(range(10)), 3, 2)] == [3, 3, 3, 1]
 
 
-@given(st.integers(min_value=0, max_value=5_000), st.integers(min_value=2, max_value=8))
+@given(
+    st.integers(min_value=0, max_value=5_000),
+    st.integers(min_value=2, max_value=8),
+    st.booleans(),
+)
 @settings(max_examples=60, deadline=None, database=None)
-def test_worker_chunks_send_every_input_once_in_order(count: int, processes: int) -> None:
+def test_worker_chunks_send_every_input_once_in_order(
+    count: int, processes: int, streamed: bool
+) -> None:
     from grievance_rules.engine.batch import (
         SMALLEST_WORKER_CHUNK,
         WORKER_CHUNK_SIZE,
         _worker_chunks,
     )
 
-    chunks = list(_worker_chunks([f"o{i}" for i in range(count)], None, processes))
+    inputs = [f"o{i}" for i in range(count)]
+    chunks = list(_worker_chunks(iter(inputs) if streamed else inputs, None, processes))
     sent = [pair for chunk in chunks for pair in chunk]
     assert sent == [(i, f"o{i}") for i in range(count)]
     assert all(0 < len(chunk) <= WORKER_CHUNK_SIZE for chunk in chunks)

@@ -427,27 +427,18 @@ def _over(batch: OrderBatch, cond: Condition, findings: BatchFindings | None) ->
     frame = batch.frame
     if isinstance(cond, Trigger | CountOf):
         trigger = cond if isinstance(cond, Trigger) else cond.count
-        counted = _counted(batch, trigger, findings)
+        distinct = cond.distinct if isinstance(cond, CountOf) else None
+        keys: list[Any] | None = None if distinct is None else []
+        counted = _counted(batch, trigger, findings, distinct=distinct, keys=keys)
         if counted is None:
             return None
         order, values, unknown, events_only = counted
-        if events_only:  # global rows, in each order's time order
-            rows: Int64s | None = values
-            if isinstance(cond, CountOf) and cond.distinct is not None:
-                rows = _first_of_each(batch, values, cond.distinct)
-                if rows is None:
-                    return None
-            order, at_of = frame.order[rows], frame.at_us[rows]
-        elif isinstance(cond, CountOf) and cond.distinct is not None:
-            keys = _distinct_keys(batch, trigger, findings, cond.distinct)
-            if keys is None:
-                return None  # (a field of a finding the batch judge does not read: per order)
-            first = _first_of_each_key(order, keys)
+        if keys is not None:  # ``count ... distinct``: the first occurrence of each value
+            first = _first_of_each(order, keys)
             if first is None:
                 return None
-            order, at_of = order[first], values[first]
-        else:
-            at_of = values
+            order, values = order[first], values[first]
+        at_of = frame.at_us[values] if events_only else values
         counts = np.bincount(order, minlength=n)
         first = np.searchsorted(order, np.arange(n))  # each order's first counted row
         if isinstance(cond, Trigger):
@@ -506,21 +497,33 @@ def _over(batch: OrderBatch, cond: Condition, findings: BatchFindings | None) ->
     return None
 
 
+_OCCURRENCE_FIELDS = frozenset(("unit", "handling", "subject", "points", "event"))
+"""The fields of a clock's or an escalation's occurrence that ``distinct`` reads over
+the batch: its unit (and handling unit, the same); its subject, points and event are
+none (:class:`_Occ`). Its instant and label are read per order."""
+
+
 def _counted(
     batch: OrderBatch,
     trigger: Trigger,
     findings: BatchFindings | None,
     units: list[str | None] | None = None,
+    distinct: str | None = None,
+    keys: list[Any] | None = None,
 ) -> tuple[Int64s, Int64s, Bools, bool] | None:
     """What a trigger counts over the batch: per occurrence its order and instant.
 
     Sorted by order, then instant. With events alone, the second array holds the
     global rows of the events (in each order's time order) and the flag is true.
     The third array marks the orders where a rule the trigger reads runs per order.
-    ``None``: the trigger counts deductions, or findings with none given.
+    ``None``: the trigger counts deductions, or findings with none given, or
+    ``distinct`` reads what the batch judge does not.
 
     ``units``: a list filled with each occurrence's unit, in the same order (the unit
     :func:`occurrences` gives it: an event's acting unit, a finding's unit).
+    ``keys``: a list filled with each occurrence's value of the field ``distinct``, as
+    :func:`_judge` reads it: from the event of an event's or a window's occurrence (the
+    window's action event), else from the occurrence (:data:`_OCCURRENCE_FIELDS`).
     """
     n = len(batch.orders)
     frame = batch.frame
@@ -528,22 +531,33 @@ def _counted(
     others = bool(trigger.clock or trigger.window or trigger.escalation)
     if trigger.deduction or (others and findings is None):
         return None
+    of_findings = bool(trigger.clock or trigger.escalation)
+    if keys is not None and of_findings and distinct not in _OCCURRENCE_FIELDS:
+        return None
+    own_key = distinct in ("unit", "handling")  # (a finding's other fields are none)
     rows = _event_rows(batch, trigger) if trigger.event is not None else None
+    named: list[str | None] = []
+    keyed: list[Any] = []
+    if rows is not None:
+        if units is not None:
+            named.extend(map(frame.unit_name, frame.unit[rows].tolist()))
+        if keys is not None:
+            events = frame.events
+            keyed.extend(getattr(events[g], str(distinct), None) for g in rows.tolist())
     if not others:
         if rows is None:
             return None
         if units is not None:
-            units.extend(map(frame.unit_name, frame.unit[rows].tolist()))
+            units.extend(named)
+        if keys is not None:
+            keys.extend(keyed)
         return frame.order[rows], rows, unknown, True
     assert findings is not None
     orders: list[int] = []
     instants: list[int] = []
-    named: list[str | None] = []
     if rows is not None:
         orders.extend(frame.order[rows].tolist())
         instants.extend(frame.at_us[rows].tolist())
-        if units is not None:
-            named.extend(map(frame.unit_name, frame.unit[rows].tolist()))
     for rule_id in trigger.clock:
         found, sent = findings.of_rule(rule_id)
         unknown[list(sent)] = True
@@ -555,6 +569,7 @@ def _counted(
             orders.append(r[0])
             instants.append(at)
             named.append(r[5] or None)
+            keyed.append((r[5] or None) if own_key else None)
     for rule_id in trigger.window:
         found, sent = findings.of_rule(rule_id)
         unknown[list(sent)] = True
@@ -563,6 +578,9 @@ def _counted(
                 orders.append(r[0])
                 instants.append(r[9])
                 named.append(r[5] or None)
+                if keys is not None:
+                    event = batch.orders[r[0]].events[r[14]]
+                    keyed.append(getattr(event, str(distinct), None))
     for rule_id in trigger.escalation:
         found, sent = findings.of_rule(rule_id)
         unknown[list(sent)] = True
@@ -570,11 +588,14 @@ def _counted(
             orders.append(r[0])
             instants.append(r[7])
             named.append(r[5] or None)
+            keyed.append((r[5] or None) if own_key else None)
     order = np.asarray(orders, dtype=np.int64)
     at_of = np.asarray(instants, dtype=np.int64)
     by_time = np.lexsort((at_of, order))
     if units is not None:
         units.extend(map(named.__getitem__, by_time.tolist()))
+    if keys is not None:
+        keys.extend(map(keyed.__getitem__, by_time.tolist()))
     return order[by_time], at_of[by_time], unknown, False
 
 
@@ -659,63 +680,7 @@ def _counting(batch: OrderBatch, cond: Condition, findings: BatchFindings) -> _C
     return _Counting(holds, since.astype(np.int64), unknown, order, at, units)
 
 
-_OCCURRENCE_FIELDS = frozenset(("unit", "handling", "subject", "points", "event"))
-"""The fields of a finding's occurrence that ``distinct`` may read over the batch: a
-clock's or an escalation's occurrence is its unit (and handling unit, the same);
-its subject, points and event are none. Its instant and label: per order."""
-
-
-def _distinct_keys(
-    batch: OrderBatch, trigger: Trigger, findings: BatchFindings | None, name: str
-) -> list[Any] | None:
-    """Each occurrence's value of ``name`` for ``count ... distinct``, in :func:`_counted`'s order.
-
-    As the per-order judge reads it (:func:`_judge`): from the event of an event's or a
-    window's occurrence (the window's action event), else from the occurrence itself
-    (a clock's or an escalation's: :data:`_OCCURRENCE_FIELDS`). ``None``: a field the
-    batch judge does not read, or findings with none given.
-    """
-    if findings is None or (
-        name not in _OCCURRENCE_FIELDS and (trigger.clock or trigger.escalation)
-    ):
-        return None
-    frame = batch.frame
-    orders: list[int] = []
-    instants: list[int] = []
-    keys: list[Any] = []
-    if trigger.event is not None:
-        rows = _event_rows(batch, trigger)
-        events = frame.events
-        orders.extend(frame.order[rows].tolist())
-        instants.extend(frame.at_us[rows].tolist())
-        keys.extend(getattr(events[g], name, None) for g in rows.tolist())
-
-    def own(unit: str | None) -> Any:
-        return unit if name in ("unit", "handling") else None
-
-    for rule_id in trigger.clock:
-        for r in findings.of_rule(rule_id)[0]:
-            counted = _clock_counted(batch, r[0], rule_id, r, trigger)
-            if counted is not None:
-                orders.append(r[0])
-                instants.append(counted[0])
-                keys.append(own(r[5] or None))
-    for rule_id in trigger.window:
-        for r in findings.of_rule(rule_id)[0]:
-            if r[6] == trigger.state:
-                orders.append(r[0])
-                instants.append(r[9])
-                keys.append(getattr(batch.orders[r[0]].events[r[14]], name, None))
-    for rule_id in trigger.escalation:
-        for r in findings.of_rule(rule_id)[0]:
-            orders.append(r[0])
-            instants.append(r[7])
-            keys.append(own(r[5] or None))
-    by_time = np.lexsort((np.asarray(instants, dtype=np.int64), np.asarray(orders, dtype=np.int64)))
-    return list(map(keys.__getitem__, by_time.tolist()))
-
-
-def _first_of_each_key(order: Int64s, keys: list[Any]) -> Int64s | None:
+def _first_of_each(order: Int64s, keys: list[Any]) -> Int64s | None:
     """Of each order's occurrences (in time order), the first with each key.
 
     ``None``: a key that cannot be compared (the per-order judge decides).
@@ -771,23 +736,6 @@ def _event_rows(batch: OrderBatch, trigger: Trigger) -> Int64s:
             keep &= ~(_first_position(batch, plan.pattern_of(trigger.unless_after))[order] < pos)
         rows = rows[keep]
     return rows
-
-
-def _first_of_each(batch: OrderBatch, rows: Int64s, name: str) -> Int64s | None:
-    """Of each order's rows, the first with each value of a field (``count ... distinct``).
-
-    ``None`` if a value cannot be compared (unhashable): the per-order judge decides.
-    """
-    events = batch.frame.events
-    codes: dict[Any, int] = {}
-    try:
-        keys = [codes.setdefault(getattr(events[g], name, None), len(codes)) for g in rows.tolist()]
-    except TypeError:
-        return None
-    pairs = batch.frame.order[rows] * max(len(codes), 1) + np.asarray(keys, dtype=np.int64)
-    _unique, first = np.unique(pairs, return_index=True)
-    kept: Int64s = rows[np.sort(first)]
-    return kept
 
 
 def _first_position(batch: OrderBatch, pattern: str) -> Int64s:
