@@ -465,26 +465,7 @@ def _over(batch: OrderBatch, cond: Condition, findings: BatchFindings | None) ->
         parts = [_over(batch, part, findings) for part in members]
         if any(p is None for p in parts):
             return None
-        unknown = np.zeros(n, dtype=bool)
-        if isinstance(cond, AnyOf):
-            holds = np.zeros(n, dtype=bool)
-            earliest = np.full(n, _LATEST, dtype=np.int64)
-            for part in parts:
-                assert part is not None
-                holds |= part[0]
-                unknown |= part[2]
-                earliest = np.minimum(
-                    earliest, np.where(part[0] & (part[1] != _NONE), part[1], _LATEST)
-                )
-            return holds, np.where(earliest == _LATEST, _NONE, earliest), unknown
-        holds = np.ones(n, dtype=bool)
-        latest = np.full(n, _NONE, dtype=np.int64)
-        for part in parts:
-            assert part is not None
-            holds &= part[0]
-            unknown |= part[2]
-            latest = np.maximum(latest, part[1])
-        return holds, np.where(holds, latest, _NONE), unknown
+        return _combined(cond, [part for part in parts if part is not None], n)
     if isinstance(cond, NotOf):
         inner = _over(batch, cond.not_, findings)
         if inner is None:
@@ -501,6 +482,33 @@ _OCCURRENCE_FIELDS = frozenset(("unit", "handling", "subject", "points", "event"
 """The fields of a clock's or an escalation's occurrence that ``distinct`` reads over
 the batch: its unit (and handling unit, the same); its subject, points and event are
 none (:class:`_Occ`). Its instant and label are read per order."""
+
+
+def _combined(cond: AnyOf | AllOf, parts: Sequence[_Over], n: int) -> _Over:
+    """Whether ``any`` or ``all`` holds over the batch, since when, and where per order.
+
+    As the per-order judge: ``any`` holds from the earliest instant of its parts that
+    hold, ``all`` from the latest of its parts; an order is judged per order where
+    any part is.
+    """
+    unknown = np.zeros(n, dtype=bool)
+    for _holds, _since, part_unknown in parts:
+        unknown |= part_unknown
+    if isinstance(cond, AnyOf):
+        holds = np.zeros(n, dtype=bool)
+        earliest = np.full(n, _LATEST, dtype=np.int64)
+        for part_holds, part_since, _unknown in parts:
+            holds |= part_holds
+            earliest = np.minimum(
+                earliest, np.where(part_holds & (part_since != _NONE), part_since, _LATEST)
+            )
+        return holds, np.where(earliest == _LATEST, _NONE, earliest), unknown
+    holds = np.ones(n, dtype=bool)
+    latest = np.full(n, _NONE, dtype=np.int64)
+    for part_holds, part_since, _unknown in parts:
+        holds &= part_holds
+        latest = np.maximum(latest, part_since)
+    return holds, np.where(holds, latest, _NONE), unknown
 
 
 def _counted(
@@ -649,26 +657,10 @@ def _counting(batch: OrderBatch, cond: Condition, findings: BatchFindings) -> _C
     if any(part is None for part in parts):
         return None
     held = [part for part in parts if part is not None]
-    unknown = np.zeros(n, dtype=bool)
-    for part in held:
-        unknown |= part.unknown
-    if isinstance(cond, AnyOf):  # since the earliest of the parts that hold
-        holds = np.zeros(n, dtype=bool)
-        earliest = np.full(n, _LATEST, dtype=np.int64)
-        for part in held:
-            holds |= part.holds
-            earliest = np.minimum(
-                earliest, np.where(part.holds & (part.since != _NONE), part.since, _LATEST)
-            )
-        since = np.where(earliest == _LATEST, _NONE, earliest)
-        keep = [part.holds[part.order] for part in held]  # a part's, where it holds
-    else:  # since the latest of the parts, where all hold
-        holds = np.ones(n, dtype=bool)
-        latest = np.full(n, _NONE, dtype=np.int64)
-        for part in held:
-            holds &= part.holds
-            latest = np.maximum(latest, part.since)
-        since = np.where(holds, latest, _NONE)
+    holds, since, unknown = _combined(cond, [(p.holds, p.since, p.unknown) for p in held], n)
+    if isinstance(cond, AnyOf):  # a part's occurrences, where the part holds
+        keep = [part.holds[part.order] for part in held]
+    else:  # every part's, where all hold
         keep = [holds[part.order] for part in held]
     order = np.concatenate([part.order[k] for part, k in zip(held, keep, strict=True)])
     at = np.concatenate([part.at[k] for part, k in zip(held, keep, strict=True)])
@@ -908,14 +900,14 @@ def _per_unit_over_batch(
         if at < first.get(key, _LATEST):
             first[key] = at
     since_l = since.tolist()
-    found = sorted((i, max(since_l[i], at), unit or "", unit) for (i, unit), at in first.items())
-    rows: list[Row] = []
-    seq: dict[int, int] = {}
+    found = [(i, max(since_l[i], at), unit or "", unit) for (i, unit), at in first.items()]
     counted = {first_order for first_order, _unit in first}
     for i in np.flatnonzero(judged).tolist():
         if i not in counted:  # it held counting nothing: one row, no unit
             found.append((i, since_l[i], "", None))
     found.sort()
+    rows: list[Row] = []
+    seq: dict[int, int] = {}
     for i, at, _name, unit in found:
         row = _escalation_row(batch, i, rule, seq.get(i, 0), unit, at)
         if row is not None:
