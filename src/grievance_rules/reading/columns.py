@@ -33,6 +33,7 @@ from grievance_rules.errors import ColumnMappingError
 from grievance_rules.i18n import current_language, has_chinese, join_list
 from grievance_rules.i18n import gettext as _
 from grievance_rules.model import EVENT_CLASSES
+from grievance_rules.reading.cells import shown_cell
 
 __all__ = [
     "DEFAULT_HEADERS",
@@ -135,7 +136,8 @@ def header_text(cell: object) -> str:
 
     A cell Excel holds as a date (a header typed as 2025-05-01, or a month's column
     in an official's summary) is read as a datetime: it is shown as its date, with
-    its time of day only when it has one (``str`` would give ``2025-05-01 00:00:00``).
+    its time of day only when it has one (``str`` would give ``2025-05-01 00:00:00``),
+    written as a message writes a cell's date and time (:func:`~.cells.shown_cell`).
     An empty cell is ``""``; anything else as ``str`` gives it.
 
     Example:
@@ -145,12 +147,10 @@ def header_text(cell: object) -> str:
     """
     if cell is None:
         return ""
-    if isinstance(cell, dt.datetime):
-        if cell.time() == dt.time(0) and cell.tzinfo is None:
-            return cell.date().isoformat()
-        return cell.isoformat(" ", "seconds" if cell.second or cell.microsecond else "minutes")
-    if isinstance(cell, dt.date):
-        return cell.isoformat()
+    if isinstance(cell, dt.datetime) and cell.time() == dt.time(0) and cell.tzinfo is None:
+        return cell.date().isoformat()  # (a date cell: Excel holds no time of day)
+    if isinstance(cell, dt.date):  # (a datetime too)
+        return shown_cell(cell)
     return str(cell)
 
 
