@@ -4,8 +4,9 @@ The same partitions of sample orders (``grievance-rules sample``'s generator,
 written with ``write_parquet``) are scored under one pack:
 
 * **one process**: ``score(iter_parquet_orders(dataset), pack)``, no Dask;
-* **Dask, N workers** (N = 1, 2): ``score_dataset(dataset, pack, client=...)`` on a
-  ``LocalCluster`` of N worker processes of one thread each, started before the
+* **Dask, N workers** (N = 1, 2): ``score_dataset(dataset, pack, client=...)`` on the
+  library's local cluster (``cluster_client(workers=N)``) of N worker processes of one
+  thread each, started before the
   clock starts (its start-up is timed apart); each run includes the id check,
   the partitions' evaluation and the merge;
 
@@ -147,9 +148,10 @@ def main() -> None:
         f"{args.repeat} run(s) after a warm-up run (workers load and compile the packs once).",
         "Each partition is judged per order or columnar (`path=`, the same bytes; "
         "[scoring](../scoring.md#two-paths-one-result)).",
-        "The clusters are `LocalCluster(n_workers=N, threads_per_worker=1, processes=True)`;"
-        " their start-up is timed apart. Every distributed result was compared with the "
-        "one-process per-order result as JSON.",
+        "The clusters are the library's local cluster (`cluster_client(workers=N)`: "
+        "`LocalCluster(n_workers=N, threads_per_worker=1, processes=True)`, its workers "
+        "without Dask's statistical profiler); their start-up is timed apart. Every "
+        "distributed result was compared with the one-process per-order result as JSON.",
         "",
         "| run | path | cluster start (s) | score (s) | score orders/s | compare (s) "
         "| compare orders/s | same bytes as one process |",
@@ -222,15 +224,13 @@ def _write_month(folder: str, month: int, count: int) -> int:
 
 @contextlib.contextmanager
 def _local_client(workers: int) -> Iterator[Any]:
-    """A client of a fresh ``LocalCluster`` of ``workers`` processes of one thread each."""
-    from distributed import Client, LocalCluster
+    """A client of a fresh local cluster of ``workers`` processes of one thread each.
 
-    with (
-        LocalCluster(  # type: ignore[no-untyped-call]
-            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
-        ) as cluster,
-        Client(cluster) as client,  # type: ignore[no-untyped-call]
-    ):
+    The library's own (``cluster_client``), as ``--workers N`` starts it.
+    """
+    from grievance_rules.distributed import cluster_client
+
+    with cluster_client(workers=workers) as client:
         yield client
 
 

@@ -131,6 +131,19 @@ def test_two_workers_compare_and_evaluate_as_one_process(dataset, client):
 
 
 @pytest.mark.slow
+def test_the_local_cluster_s_workers_run_without_the_statistical_profiler(client):
+    # it samples the task thread every 10 ms for a dashboard the local cluster lacks
+    def profiling(dask_worker):
+        return "profile" in dask_worker.periodic_callbacks
+
+    import dask
+
+    workers = client.scheduler_info()["workers"]
+    assert client.run(profiling) == dict.fromkeys(workers, False)
+    assert dask.config.get("distributed.worker.profile.enabled")  # the caller's is unchanged
+
+
+@pytest.mark.slow
 def test_partitions_sharing_an_order_id_are_refused(tmp_path, client):
     orders = list(generate_orders(6, seed=4))
     write_parquet(orders[:3], tmp_path / "a")

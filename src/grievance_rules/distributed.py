@@ -45,7 +45,7 @@ import hashlib
 import json
 import logging
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -474,6 +474,10 @@ def _quiet_library_errors() -> None:
         logger.addFilter(_LibraryErrorFilter())
 
 
+LOCAL_WORKER_CONFIG: Mapping[str, object] = {"distributed.worker.profile.enabled": False}
+"""The Dask configuration of the workers of a local cluster (:func:`cluster_client`)."""
+
+
 @contextlib.contextmanager
 def cluster_client(
     scheduler: str | None = None, workers: int | None = None, client: Any = None
@@ -483,7 +487,11 @@ def cluster_client(
     A local cluster has ``workers`` worker processes (default 2) of one thread each,
     and is closed, with its processes, when the block ends. Its workers leave out
     their log of a task a library error stopped (the client raises the error; see
-    :class:`_LibraryErrorFilter`): their logs share the user's terminal.
+    :class:`_LibraryErrorFilter`): their logs share the user's terminal. They run
+    without Dask's statistical profiler (:data:`LOCAL_WORKER_CONFIG`): it samples the
+    task thread's stack every 10 ms for a dashboard this cluster does not serve, and
+    took about 4 % of a partition's time (docs/benchmarks.md). A cluster at
+    ``scheduler`` keeps its own configuration.
 
     Raises:
         DaskMissingError: Dask is not installed.
@@ -491,20 +499,19 @@ def cluster_client(
     if client is not None:
         yield client
         return
-    _, distributed = _dask()
+    dask, distributed = _dask()
     if scheduler is not None:
         with distributed.Client(scheduler) as remote:
             yield remote
         return
-    with (
-        distributed.LocalCluster(
+    with dask.config.set(LOCAL_WORKER_CONFIG):  # the nannies pass it to their workers
+        cluster = distributed.LocalCluster(
             n_workers=workers or 2,
             threads_per_worker=1,
             processes=True,
             dashboard_address=None,
-        ) as cluster,
-        distributed.Client(cluster) as local,
-    ):
+        )
+    with cluster, distributed.Client(cluster) as local:
         local.run(_quiet_library_errors)
         yield local
 
