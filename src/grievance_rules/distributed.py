@@ -76,6 +76,7 @@ from grievance_rules.scoring.stream import Assessed, assess_stream, resolve_pack
 from grievance_rules.scoring.tables import ScoringPath
 
 __all__ = [
+    "LOCAL_WORKER_CONFIG",
     "DaskMissingError",
     "PackSource",
     "PartitionFindings",
