@@ -23,15 +23,14 @@ writes ``docs/benchmarks/distributed.md``.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import platform
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "benchmarks" / "distributed.md"
@@ -77,7 +76,7 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    from grievance_rules.distributed import compare_dataset, score_dataset
+    from grievance_rules.distributed import cluster_client, compare_dataset, score_dataset
     from grievance_rules.reading.parquet import iter_parquet_orders
     from grievance_rules.reading.parquet_export import write_parquet
     from grievance_rules.samples import generate_orders
@@ -103,7 +102,7 @@ def main() -> None:
         rows.append(("one process (no Dask)", "per-order", "—", one_score, one_compare, True))
         for workers in (1, 2):
             start = time.perf_counter()
-            with _local_client(workers) as client:
+            with cluster_client(workers=workers) as client:
                 startup = time.perf_counter() - start
                 # warm the workers: each loads and compiles the packs once
                 score_dataset(dataset, args.pack, client=client, path="columnar")
@@ -222,18 +221,6 @@ def _write_month(folder: str, month: int, count: int) -> int:
     return write_parquet(orders, Path(folder) / f"m{month:02d}", partition_size=YEAR_PARTITION)
 
 
-@contextlib.contextmanager
-def _local_client(workers: int) -> Iterator[Any]:
-    """A client of a fresh local cluster of ``workers`` processes of one thread each.
-
-    The library's own (``cluster_client``), as ``--workers N`` starts it.
-    """
-    from grievance_rules.distributed import cluster_client
-
-    with cluster_client(workers=workers) as client:
-        yield client
-
-
 def _year_dataset(total: int, folder: Path) -> tuple[int, float, bool]:
     """The synthetic year in ``folder``, written by month on a 2-worker cluster unless there.
 
@@ -246,9 +233,11 @@ def _year_dataset(total: int, folder: Path) -> tuple[int, float, bool]:
         asked, written = marker.read_text(encoding="utf-8").split()
         if asked == str(total):
             return int(written), 0.0, False
+    from grievance_rules.distributed import cluster_client
+
     counts = [total // 12 + (1 if month < total % 12 else 0) for month in range(12)]
     start = time.perf_counter()
-    with _local_client(2) as client:
+    with cluster_client(workers=2) as client:
         months = range(1, 13)
         futures = client.map(_write_month, [str(folder)] * 12, months, counts, pure=False)
         written = sum(client.gather(futures))
@@ -258,14 +247,14 @@ def _year_dataset(total: int, folder: Path) -> tuple[int, float, bool]:
 
 def _year_run(total: int, folder: Path, runs: int) -> list[str]:
     """A synthetic year compared under three packs on two workers (columnar), measured."""
-    from grievance_rules.distributed import compare_dataset
+    from grievance_rules.distributed import cluster_client, compare_dataset
     from grievance_rules.reading.parquet import parquet_partitions
 
     written, made, fresh = _year_dataset(total, folder)
     partitions = [p for month in range(1, 13) for p in parquet_partitions(folder / f"m{month:02d}")]
     load = os.getloadavg()
     start = time.perf_counter()
-    with _local_client(2) as client:
+    with cluster_client(workers=2) as client:
         startup = time.perf_counter() - start
         took = []  # the first run starts the workers' packs; later runs find them
         for _ in range(max(runs, 1)):
