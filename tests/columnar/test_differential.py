@@ -115,6 +115,7 @@ def test_a_batch_of_mixed_sizes_keeps_each_order_apart():
         ("daye", {"phone_supervision_once_per": "order", "late_signoff_phone": True}),
         ("daye", {"late_signoff_phone": True}),  # (phone supervision once per unit)
         ("chengdong", {"reply_evidence_once_per": "order"}),
+        ("daye", {"false_reply_contact": "any_unit"}),  # a branch without same_unit
     ],
 )
 def test_the_other_readings_agree_too(name: str, changes: dict[str, object]):
@@ -224,13 +225,20 @@ def test_the_second_continuation_readings_agree(reading: str, interviews: int) -
     assert len(found) == interviews
 
 
-@pytest.mark.parametrize("file", ["callback_ratings.yaml", "supervision_reasons.yaml"])
-def test_the_reading_scenarios_agree_under_each_reading(file: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "file"),
+    [
+        ("chengdong", "callback_ratings.yaml"),
+        ("chengdong", "supervision_reasons.yaml"),
+        ("daye", "false_replies.yaml"),  # same_unit, once per unit, and the other reading
+    ],
+)
+def test_the_reading_scenarios_agree_under_each_reading(name: str, file: str) -> None:
     # every case of the file, under the parameters it sets (the pack's readings, then the
     # other ones: param_is branches in escalations, runs_if deductions and records)
-    for case in load_scenarios(ROOT / "policies" / "chengdong" / "scenarios" / file):
+    for case in load_scenarios(ROOT / "policies" / name / "scenarios" / file):
         orders = [WorkOrder.model_validate(order) for order in case.orders]
-        pack = plan_for("chengdong").pack.with_parameters(dict(case.parameters))
+        pack = plan_for(name).pack.with_parameters(dict(case.parameters))
         as_of = dt.datetime.fromisoformat(str(case.as_of))
         plan = compile_pack(pack)
         result = assert_same(orders, plan, as_of)

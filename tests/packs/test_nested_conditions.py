@@ -38,7 +38,8 @@ rules:
 """
 
 TRIGGER_KEYS = (
-    "event, where, after, unless_after, assigns, clock, window, escalation, deduction, "
+    "event, where, after, unless_after, same_unit, assigns, clock, window, escalation, "
+    "deduction, "
     "state, level, reached, occurrence"
 )
 TRIGGER_KEYS_ZH = TRIGGER_KEYS.replace(", ", "、")

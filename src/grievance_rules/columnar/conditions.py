@@ -34,6 +34,7 @@ from grievance_rules.engine.conditions import (
     counted_once,
     deduction_points,
     found_per_unit,
+    same_unit_positions,
 )
 from grievance_rules.model.handling import unit_kind
 from grievance_rules.packs.schema import (
@@ -145,11 +146,15 @@ def occurrences(batch: OrderBatch, i: int, trigger: Trigger, findings: Findings)
                 if trigger.unless_after
                 else []
             )
-            positions = [
-                k
-                for k in positions
-                if (after is None or any(j < k for j in after)) and not any(j < k for j in unless)
-            ]
+            if trigger.same_unit:
+                positions = same_unit_positions(kept, positions, after, unless)
+            else:
+                positions = [
+                    k
+                    for k in positions
+                    if (after is None or any(j < k for j in after))
+                    and not any(j < k for j in unless)
+                ]
         first = None
         for k in positions:
             event = kept[k]
@@ -391,6 +396,8 @@ def holds_over_batch(batch: OrderBatch, cond: Condition) -> Bools | None:
 
 _NONE = -1
 _LATEST = np.iinfo(np.int64).max
+_UNIT_SPAN = 1 << 31
+"""Keys of (order, unit code) pairs: ``order * _UNIT_SPAN + unit`` (fewer units a batch)."""
 
 
 def since_over_batch(batch: OrderBatch, cond: Condition) -> tuple[Bools, Int64s] | None:
@@ -722,12 +729,51 @@ def _event_rows(batch: OrderBatch, trigger: Trigger) -> Int64s:
         frame = batch.frame
         order, pos = frame.order[rows], frame.pos[rows]
         keep = np.ones(len(rows), dtype=bool)
+        unit = frame.unit[rows] if trigger.same_unit else None
         if trigger.after is not None:  # some ``after`` event before it
-            keep &= _first_position(batch, plan.pattern_of(trigger.after))[order] < pos
+            keep &= _first_before(batch, plan.pattern_of(trigger.after), order, unit) < pos
         if trigger.unless_after is not None:  # no ``unless_after`` event before it
-            keep &= ~(_first_position(batch, plan.pattern_of(trigger.unless_after))[order] < pos)
+            keep &= ~(
+                _first_before(batch, plan.pattern_of(trigger.unless_after), order, unit) < pos
+            )
         rows = rows[keep]
     return rows
+
+
+def _first_before(batch: OrderBatch, pattern: str, order: Int64s, unit: Int64s | None) -> Int64s:
+    """Per row, the position of the first event the pattern matched in the row's order.
+
+    With ``unit`` (``same_unit``): the first by the row's acting unit. A large number where
+    there is none, and for a row without a unit when units are asked.
+    """
+    if unit is None:
+        return _first_position(batch, pattern)[order]
+    keys, first = _first_position_by_unit(batch, pattern)
+    wanted = order * _UNIT_SPAN + unit
+    at = np.minimum(np.searchsorted(keys, wanted), max(len(keys) - 1, 0))
+    found = np.full(len(order), _LATEST, dtype=np.int64)
+    if len(keys):
+        hit = (keys[at] == wanted) & (unit >= 0)
+        found[hit] = first[at[hit]]
+    return found
+
+
+def _first_position_by_unit(batch: OrderBatch, pattern: str) -> tuple[Int64s, Int64s]:
+    """Per (order, acting unit), the position of the first event a pattern matched.
+
+    Keys ``order * 2**31 + unit`` in ascending order, and the positions; events without
+    a unit are left out.
+    """
+    key = ("first-position-by-unit", pattern)
+    found: tuple[Int64s, Int64s] | None = batch.memo.get(key)
+    if found is None:
+        frame = batch.frame
+        rows = batch.rows(pattern)
+        rows = rows[frame.unit[rows] >= 0]
+        keys = frame.order[rows] * _UNIT_SPAN + frame.unit[rows]
+        unique, first = np.unique(keys, return_index=True)  # rows in order, then time order
+        found = batch.memo[key] = (unique, frame.pos[rows[first]])
+    return found
 
 
 def _first_position(batch: OrderBatch, pattern: str) -> Int64s:

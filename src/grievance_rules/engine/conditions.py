@@ -31,6 +31,7 @@ from grievance_rules.engine.condition_tree import (
     parameter_note,
 )
 from grievance_rules.model import in_shanghai, instant_text
+from grievance_rules.model.events import EventBase
 from grievance_rules.model.handling import unit_kind
 from grievance_rules.packs.schema import (
     Condition,
@@ -56,6 +57,7 @@ __all__ = [
     "holds",
     "occurrences",
     "parameter_note",
+    "same_unit_positions",
 ]
 
 
@@ -96,11 +98,37 @@ def _counted_positions(ev: Evaluation, trigger: Trigger) -> list[int]:
         return matched
     after = ev.positions(trigger.after) if trigger.after is not None else None
     unless = ev.positions(trigger.unless_after) if trigger.unless_after is not None else []
+    if trigger.same_unit:
+        return same_unit_positions(ev.facts.kept, matched, after, unless)
     return [
         k
         for k in matched
         if (after is None or any(j < k for j in after)) and not any(j < k for j in unless)
     ]
+
+
+def same_unit_positions(
+    kept: Sequence[EventBase], matched: list[int], after: list[int] | None, unless: list[int]
+) -> list[int]:
+    """The matched positions that pass ``after`` and ``unless_after`` with ``same_unit``.
+
+    An earlier event precedes a matched one only when both have the same acting unit
+    (an event without a unit has none). The one statement of ``same_unit``, for the
+    engine and the columnar kernel's per-order path.
+    """
+    found = []
+    for k in matched:
+        unit = kept[k].unit
+        if unit is None:
+            if after is None:
+                found.append(k)
+            continue
+        if after is not None and not any(j < k and kept[j].unit == unit for j in after):
+            continue
+        if any(j < k and kept[j].unit == unit for j in unless):
+            continue
+        found.append(k)
+    return found
 
 
 def _clock_counts(trigger: Trigger, clock: ClockFinding) -> bool:

@@ -304,10 +304,11 @@ class _Words:
     def trigger(self, trig: Trigger) -> str:
         if trig.event is not None:
             text = _event(trig)
+            by = " by the same unit" if trig.same_unit else ""
             if trig.after is not None:
-                text += f" after {_event(trig.after)}"
+                text += f" after {_event(trig.after)}{by}"
             if trig.unless_after is not None:
-                text += f" with no {_event(trig.unless_after)} before it"
+                text += f" with no {_event(trig.unless_after)}{by} before it"
             return text
         if trig.clock:
             if trig.reached is not None:
@@ -539,13 +540,19 @@ class _ZhWords(_Words):
         if trig.event is not None:
             text = _event_zh(trig)
             if trig.after is not None:
-                text = pgettext("pack diff", "{event} after {earlier}").format(
-                    event=text, earlier=_event_zh(trig.after)
+                after = (
+                    pgettext("pack diff", "{event} after {earlier} by the same unit")
+                    if trig.same_unit
+                    else pgettext("pack diff", "{event} after {earlier}")
                 )
+                text = after.format(event=text, earlier=_event_zh(trig.after))
             if trig.unless_after is not None:
-                text = pgettext("pack diff", "{event} with no {earlier} before it").format(
-                    event=text, earlier=_event_zh(trig.unless_after)
+                unless = (
+                    pgettext("pack diff", "{event} with no {earlier} by the same unit before it")
+                    if trig.same_unit
+                    else pgettext("pack diff", "{event} with no {earlier} before it")
                 )
+                text = unless.format(event=text, earlier=_event_zh(trig.unless_after))
             return text
         states = {
             "breached": pgettext("pack diff", "overdue"),

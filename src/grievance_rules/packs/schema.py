@@ -259,6 +259,10 @@ class Trigger(_Decl):
     after: EventRef | None = None
     unless_after: EventRef | None = None
     """With ``event``: only events that NO earlier matching event precedes."""
+    same_unit: bool = False
+    """With ``after`` or ``unless_after``: only an earlier event of the same acting unit
+    (its ``unit``) counts as preceding: a reply is 'after a first contact' only when the
+    replying unit made that contact. An event without a unit has no such earlier event."""
     assigns: bool = False
     """With ``event`` (dispatched, reassigned): only the events that begin an assignment
     (:mod:`grievance_rules.model.assignments`): not a township's forward to its
@@ -293,6 +297,8 @@ class Trigger(_Decl):
             )
         if self.event is None and (self.where or self.after or self.unless_after):
             raise ValueError(_("'where', 'after' and 'unless_after' go with 'event'"))
+        if self.same_unit and self.after is None and self.unless_after is None:
+            raise ValueError(_("'same_unit' goes with 'after' or 'unless_after'"))
         if self.assigns and self.event not in ("dispatched", "reassigned"):
             raise ValueError(_("'assigns' goes with event dispatched or reassigned"))
         states = ("breached", "running", "paused", "met")

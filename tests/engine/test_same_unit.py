@@ -1,0 +1,200 @@
+"""``same_unit``: an ``after`` / ``unless_after`` event counts only when the same unit acted.
+
+daye's （八）「承办单位在收到工单后,应及时联系诉求人…严禁在未联系诉求人的情况下虚假回复」: the
+承办单位 is the subject of both 联系 and 答复, so a reply is covered only by its own unit's
+contact. A small pack of three escalations, each targeting the unit that replied, once per
+unit, on orders of 2023-06-05 (a Monday), worked by hand:
+
+* ``S-after``: a reply after a first contact of the same unit;
+* ``S-unless``: a reply with no first contact of the same unit before it;
+* ``S-any``: a reply with no first contact of any unit before it (``same_unit`` not given).
+
+Both matching backends and the columnar path give the same findings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from grievance_rules.engine import evaluate
+from grievance_rules.engine.matching import EngineName
+from grievance_rules.engine.plan import PackPlan, compile_pack
+from grievance_rules.errors import PackError
+from grievance_rules.i18n import language
+from grievance_rules.model import WorkOrder
+from grievance_rules.packs import load_pack
+from grievance_rules.packs.diff import diff_packs
+from grievance_rules.reports.pack_diff import pack_diff_markdown
+from tests.columnar.differential import assert_same
+
+from .conftest import ENGINES
+
+MANIFEST = """\
+id: same-unit
+name: 同一单位
+jurisdiction: 测试
+revision: "1"
+sources:
+  - {file: demo.txt, title: 测试}
+effective_from: 2023-01-01
+calendar: {office_hours: "09:00-12:00,13:30-17:30"}
+"""
+
+
+def _rule(rule_id: str, trigger: str) -> str:
+    return (
+        f"  - id: {rule_id}\n"
+        "    kind: escalation\n"
+        "    title: 虚假回复\n"
+        "    clauses: [X-1]\n"
+        "    topics: [false_reply]\n"
+        "    citation: {source: demo.txt, clause: 一, text: 严禁在未联系诉求人的情况下虚假回复}\n"
+        f"    when: {trigger}\n"
+        "    action: 核查\n"
+        "    actor: {unit: dispatch_centre}\n"
+        "    target: {unit: trigger_unit}\n"
+        "    once_per: unit\n"
+    )
+
+
+RULES = "rules:\n" + "".join(
+    (
+        _rule("S-after", "{event: replied, after: {event: first_contact}, same_unit: true}"),
+        _rule(
+            "S-unless", "{event: replied, unless_after: {event: first_contact}, same_unit: true}"
+        ),
+        _rule("S-any", "{event: replied, unless_after: {event: first_contact}}"),
+    )
+)
+
+UNITS = [
+    {"id": "rx", "name": "市12345公共热线服务中心", "kind": "dispatch_centre"},
+    {"id": "ljq", "name": "罗家桥街道", "kind": "street_office"},
+    {"id": "zjj", "name": "市住建局", "kind": "city_department"},
+]
+AS_OF = dt.datetime(2023, 6, 7, 12, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+
+
+def _write(tmp_path: Path, rules: str) -> Path:
+    pack = tmp_path / "same-unit"
+    (pack / "rules").mkdir(parents=True)
+    (pack / "pack.yaml").write_text(MANIFEST, encoding="utf-8")
+    (pack / "demo.txt").write_text("一、严禁在未联系诉求人的情况下虚假回复。\n", encoding="utf-8")
+    (pack / "rules" / "r.yaml").write_text(rules, encoding="utf-8")
+    return pack
+
+
+@pytest.fixture
+def plan(tmp_path: Path) -> PackPlan:
+    return compile_pack(load_pack(_write(tmp_path, RULES)))
+
+
+def _order(order_id: str, *events: tuple[str, str, str | None, dict[str, Any]]) -> WorkOrder:
+    return WorkOrder.model_validate(
+        {
+            "id": order_id,
+            "channel": "12345",
+            "category": "投诉",
+            "received_at": "2023-06-05T09:00:00+08:00",
+            "units": UNITS,
+            "events": [
+                {"type": kind, "at": f"2023-06-{at}:00+08:00", "unit": unit, **fields}
+                for kind, at, unit, fields in events
+            ],
+        }
+    )
+
+
+def _sent(unit: str) -> tuple[str, str, str, dict[str, Any]]:
+    return ("dispatched", "05T09:30", "rx", {"to_unit": unit})
+
+
+# ljq called; the order went to zjj, which replied without a call of its own
+REASSIGNED = _order(
+    "R1",
+    _sent("ljq"),
+    ("first_contact", "05T11:00", "ljq", {}),
+    ("reassigned", "06T09:00", "rx", {"from_unit": "ljq", "to_unit": "zjj"}),
+    ("replied", "06T15:00", "zjj", {}),
+)
+# sent to both; zjj called and replied; ljq replied without a call
+TOGETHER = _order(
+    "R2",
+    _sent("ljq"),
+    _sent("zjj"),
+    ("first_contact", "05T11:00", "zjj", {}),
+    ("replied", "06T10:00", "ljq", {}),
+    ("replied", "06T11:00", "zjj", {}),
+)
+# a contact recorded without a unit: no unit's own contact
+NO_UNIT = _order(
+    "R3",
+    _sent("ljq"),
+    ("first_contact", "05T11:00", None, {}),
+    ("replied", "06T10:00", "ljq", {}),
+)
+# ljq called only after its reply
+CALLED_LATER = _order(
+    "R4",
+    _sent("ljq"),
+    ("replied", "06T10:00", "ljq", {}),
+    ("first_contact", "06T15:00", "ljq", {}),
+)
+
+EXPECTED = {
+    "R1": [("S-unless", "zjj", "06-06 15:00")],
+    "R2": [("S-after", "zjj", "06-06 11:00"), ("S-unless", "ljq", "06-06 10:00")],
+    "R3": [("S-unless", "ljq", "06-06 10:00")],
+    "R4": [
+        ("S-any", "ljq", "06-06 10:00"),
+        ("S-unless", "ljq", "06-06 10:00"),
+    ],
+}
+ORDERS = [REASSIGNED, TOGETHER, NO_UNIT, CALLED_LATER]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("order", ORDERS, ids=lambda order: order.id)
+def test_only_the_replying_unit_s_own_contact_counts(
+    plan: PackPlan, order: WorkOrder, engine: EngineName
+) -> None:
+    found = evaluate(order, plan, AS_OF, engine=engine).escalations
+    got = sorted((e.rule_id, str(e.target_unit), e.since.strftime("%m-%d %H:%M")) for e in found)
+    assert got == EXPECTED[order.id]
+
+
+def test_the_columnar_path_finds_the_same(plan: PackPlan) -> None:
+    result = assert_same(ORDERS, plan, AS_OF)
+    found = sorted((row[1], row[2], row[5]) for row in result.findings)
+    assert found == sorted(
+        (order_id, rule_id, unit)
+        for order_id, expected in EXPECTED.items()
+        for rule_id, unit, _since in expected
+    )
+
+
+def test_same_unit_without_after_or_unless_after_is_refused(tmp_path: Path) -> None:
+    pack = _write(tmp_path, "rules:\n" + _rule("S-1", "{event: replied, same_unit: true}"))
+    with language("en"), pytest.raises(PackError) as english:
+        load_pack(pack)
+    with language("zh"), pytest.raises(PackError) as chinese:
+        load_pack(pack)
+    assert "'same_unit' goes with 'after' or 'unless_after'" in str(english.value)
+    assert "'same_unit' 只能与 'after' 或 'unless_after' 同用" in str(chinese.value)
+    assert english.value.rule_id == chinese.value.rule_id == "S-1"
+
+
+def test_a_pack_diff_says_the_same_unit(plan: PackPlan) -> None:
+    diff = diff_packs(plan.pack, plan.pack)
+    english = pack_diff_markdown(diff, lang="en")
+    chinese = pack_diff_markdown(diff, lang="zh")
+    assert "trigger: replied after first_contact by the same unit\n" in english
+    assert "trigger: replied with no first_contact by the same unit before it\n" in english
+    assert "trigger: replied with no first_contact before it\n" in english
+    assert "触发条件：同一单位先行联系之后的回复\n" in chinese
+    assert "触发条件：回复（此前无同一单位的先行联系）\n" in chinese
+    assert "触发条件：回复（此前无先行联系）\n" in chinese
