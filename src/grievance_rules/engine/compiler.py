@@ -23,6 +23,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from grievance_rules.errors import RuleDefinitionError
+from grievance_rules.i18n import gettext as _
 from grievance_rules.packs import Pack
 from grievance_rules.packs.schema import (
     ClockRule,
@@ -52,7 +54,9 @@ def _where(field: str, value: Any) -> dict[str, Any]:
         if op in ("ne", "gte", "lte", "gt", "lt"):
             name = {"ne": "$neq"}.get(op, f"${op}")
             return {name: {field: operand}}
-        raise ValueError(f"unknown operator {op!r} for {field!r}")
+        raise RuleDefinitionError(
+            _("unknown operator {op} for {field}").format(op=repr(op), field=repr(field))
+        )
     return {field: value}
 
 

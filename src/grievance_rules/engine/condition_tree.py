@@ -35,6 +35,8 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NamedTuple, Protocol
 
+from grievance_rules.errors import RuleDefinitionError
+from grievance_rules.i18n import gettext as _
 from grievance_rules.packs.schema import (
     AllOf,
     AnyOf,
@@ -372,4 +374,4 @@ def compile_condition(cond: Condition) -> ConditionNode:
         return _RepeatNode(cond)
     if isinstance(cond, ParamIs):
         return _ParamIsNode(cond)
-    raise TypeError(f"not a condition: {type(cond).__name__}")
+    raise RuleDefinitionError(_("not a condition: {kind}").format(kind=type(cond).__name__))

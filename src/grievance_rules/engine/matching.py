@@ -28,7 +28,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, Protocol, get_args
 
-from grievance_rules.errors import EngineError, FactValidationError
+from grievance_rules.errors import EngineError, FactValidationError, RuleDefinitionError
 from grievance_rules.i18n import gettext as _
 from grievance_rules.i18n import join_list
 from grievance_rules.model import WorkOrder
@@ -179,7 +179,7 @@ def where_test(value: Any) -> _Test:
             return lambda actual: actual is not ABSENT and actual > operand
         if op == "lt":
             return lambda actual: actual is not ABSENT and actual < operand
-        raise ValueError(f"unknown operator {op!r}")
+        raise RuleDefinitionError(_("unknown operator {op}").format(op=repr(op)))
     return _equals(value)
 
 
