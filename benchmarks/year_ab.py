@@ -3,7 +3,8 @@
 ``distributed_bench.py --year`` writes the 10,000,000-order year by month
 (``--year-folder`` keeps it) and compares it once, on this checkout. This script
 compares the months found in such a folder (``m01``, ``m02``, ...) on a fresh
-2-worker ``LocalCluster``, as the year is compared (``compare_dataset(...,
+2-worker ``LocalCluster`` made as the library's own (``cluster_client``: its workers
+without Dask's statistical profiler), as the year is compared (``compare_dataset(...,
 [chengdong, xiayang, daye], path="columnar")``, columnar, the workers' start-up
 not counted), once on this checkout and once on a git worktree of ``--against``,
 in turn (``--rounds`` pairs, the order swapped each round), each in a fresh process
@@ -35,6 +36,7 @@ DRIVER = textwrap.dedent(
     """
     import json, os, sys, time
     from pathlib import Path
+    import dask
     from distributed import Client, LocalCluster
     from grievance_rules.distributed import compare_dataset
     from grievance_rules.reading.parquet import parquet_partitions
@@ -42,8 +44,12 @@ DRIVER = textwrap.dedent(
     months = sorted(p for p in folder.glob("m[0-9][0-9]") if p.is_dir())
     partitions = [p for month in months for p in parquet_partitions(month)]
     load = os.getloadavg()[0]
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                      dashboard_address=None) as cluster, Client(cluster) as client:
+    # the library's local cluster (grievance_rules.distributed.cluster_client) as it is
+    # made, written out so that a commit from before it runs on the same cluster
+    with dask.config.set({"distributed.worker.profile.enabled": False}):
+        cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                               dashboard_address=None)
+    with cluster, Client(cluster) as client:
         start = time.perf_counter()
         result = compare_dataset(partitions, ["chengdong", "xiayang", "daye"], client=client,
                                  path="columnar")
