@@ -143,3 +143,25 @@ def test_starts_reach_the_day_a_parameter_the_rule_reads_changes():
     assert len(near) >= 30, (len(near), sorted(starts)[:5])  # 10 % at least
     assert any(day < change for day in near)
     assert any(day >= change for day in near)
+
+
+def test_a_no_later_than_bound_is_worked_out_where_it_runs():
+    # 夏阳 XY-7.street (the street's 「2个工作日之内」, from its dispatch) never ends after the
+    # district's limit: for a 随身拍 order, XY-7.snapshot's 3 natural days, 72 hours of
+    # calendar time from the dispatch (snapshot_convention: elapsed). Dispatched Fri
+    # 2022-09-09 09:00, before the Mid-Autumn holiday (Sat 09-10 to Mon 09-12): the 72
+    # hours end Mon 09-12 09:00, a holiday, before the street's 2 working days, which the
+    # holiday pushes past it. (Drawn before the bound was worked out here, the case said
+    # due Tue 09-13 17:30 and the engine, rightly, breached it.)
+    start = dt.datetime(2022, 9, 9, 9, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    strategy = boundary_cases(
+        PACKS["xiayang"], ["XY-7.street"], in_time=True, starts=st.just(start)
+    )
+    case = find(
+        strategy,
+        lambda c: "snapshot" in {kind.value for kind in c.order.special_kinds},
+        settings=settings(database=None, max_examples=500),
+    )
+    assert case.due == dt.datetime(2022, 9, 12, 9, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    finding = finding_of(case, PACKS["xiayang"])
+    assert (finding.due, finding.state) == (case.due, "met")

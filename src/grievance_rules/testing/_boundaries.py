@@ -9,10 +9,14 @@ engine agrees. The order matches the rule's ``applies_to`` and the ``where`` of
 its events; its history is coherent (:func:`~grievance_rules.model.check_history`
 finds nothing). Re-exported by :mod:`grievance_rules.testing.strategies`.
 
+A clock's ``no_later_than`` bounds are worked out too: where a bounding clock runs
+on the order drawn (its ``applies_to``), the due instant is the earlier of the two.
+
 Limitations: no pause, extension or other event the rule does not name is
 drawn, and the history holds one dispatch to one handling unit; rules whose
 ``where`` names unit ids or engine-derived fields other than
-``to_unit_upstream: false`` and ``<field>_count`` cannot be shaped.
+``to_unit_upstream: false`` and ``<field>_count`` cannot be shaped, nor a clock
+bounded by one not counted plainly from the receipt or the dispatch.
 
 Example:
     >>> from hypothesis import Phase, find, settings
@@ -34,6 +38,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from hypothesis import assume
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
@@ -160,6 +165,26 @@ class _Alternative:
             flag_any=self.flag_any + other.flag_any,
             has=self.has | other.has,
         )
+
+
+def _satisfies(alternative: _Alternative, record: Mapping[str, Any], unit_kind: str) -> bool:
+    """Whether a drawn order (its record, and its handling unit's kind) is one of these."""
+    specials, flags = set(record["special_kinds"]), set(record["flags"])
+    return (
+        all(
+            allowed is None or value in allowed
+            for allowed, value in (
+                (alternative.channel, record["channel"]),
+                (alternative.category, record["category"]),
+                (alternative.urgency, record["urgency"]),
+                (alternative.unit_kind, unit_kind),
+            )
+        )
+        and all(specials.intersection(group) for group in alternative.special_any)
+        and not specials & alternative.special_not
+        and all(flags.intersection(group) for group in alternative.flag_any)
+        and all(record.get(name) is not None for name in alternative.has)
+    )
 
 
 def _alternatives(selector: Selector) -> list[_Alternative]:
@@ -351,6 +376,18 @@ class _Plan:
     act: _EventPlan
     first: dt.date
     last: dt.date
+    caps: tuple[_Cap, ...] = ()
+    """The clocks of ``no_later_than``: the rule is never due after theirs, where they run."""
+
+
+@dataclass(frozen=True)
+class _Cap:
+    """A clock of ``no_later_than``: where it runs, and from which event of the history."""
+
+    rule: ClockRule
+    alternatives: tuple[_Alternative, ...]
+    from_receipt: bool
+    """Started at the receipt; else at the first dispatch."""
 
 
 def _param_start(pack: Pack, ref: Any) -> dt.date | None:
@@ -400,9 +437,15 @@ def _plan(pack: Pack, rule: ClockRule | WindowRule) -> _Plan:
                     ),
                 )
         acting = HANDLER if rule.stop_by == "same_unit" else None
+        if rule.no_later_than and rule.due_field is not None:
+            raise shaper.fail(
+                "no_later_than", _("a deadline written on the order cannot be bounded here")
+            )
+        caps = tuple(_cap(shaper, pack, rule_id) for rule_id in rule.no_later_than)
     else:
         kind = "window"
         start_ref, act_ref, act_path, acting = rule.opens, rule.action, "action", None
+        caps = ()
     start = None if start_ref == "received" else shaper.event(start_ref, "start")
     act = shaper.event(act_ref, act_path, acting=acting)
     manifest = pack.manifest
@@ -412,7 +455,7 @@ def _plan(pack: Pack, rule: ClockRule | WindowRule) -> _Plan:
             manifest.effective_from + dt.timedelta(days=1),
             *(
                 d + dt.timedelta(days=1)
-                for ref in (rule.duration, rule.convention, rule.half_day)
+                for ref in _refs(rule, caps)
                 if (d := _param_start(pack, ref)) is not None
             ),
         ]
@@ -425,10 +468,58 @@ def _plan(pack: Pack, rule: ClockRule | WindowRule) -> _Plan:
             "effective_from",
             _("no day between {first} and {last} to draw from").format(first=first, last=last),
         )
-    return _Plan(rule, kind, tuple(alternatives), start, act, first, last)
+    return _Plan(rule, kind, tuple(alternatives), start, act, first, last, caps)
 
 
-def _due(pack: Pack, plan: _Plan, start: dt.datetime, judged: dt.date) -> dt.datetime:
+def _refs(rule: ClockRule | WindowRule, caps: Sequence[_Cap]) -> list[Any]:
+    """The duration, convention and half day the rule's due instant reads, and its caps'."""
+    return [
+        getattr(r, name, None)
+        for r in (rule, *(cap.rule for cap in caps))
+        for name in ("duration", "convention", "half_day")
+    ]
+
+
+def _cap(shaper: _Shaper, pack: Pack, rule_id: str) -> _Cap:
+    """A ``no_later_than`` clock whose first due instant this module can work out.
+
+    Started at the receipt or at a dispatch to the handling unit (every dispatch the
+    orders hold), with a duration and nothing that moves or gates it.
+    """
+    from grievance_rules.packs.schema import ClockRule
+
+    other = pack.rule(rule_id)
+    assert isinstance(other, ClockRule)  # (the pack checks refuse anything else)
+    start = other.start
+    plain_start = start == "received" or (
+        start.event == "dispatched"
+        and all(k == "to_unit_upstream" and v is False for k, v in start.where.items())
+    )
+    if not plain_start or other.duration is None:
+        raise shaper.fail(
+            "no_later_than",
+            _("{rule}: only a clock counted from the receipt or the dispatch can bound it").format(
+                rule=rule_id
+            ),
+        )
+    if (
+        other.no_later_than
+        or other.also_started_by
+        or other.start_else
+        or other.only_if_start is not None
+        or other.runs_if is not None
+        or other.for_unit_kind
+    ):
+        raise shaper.fail(
+            "no_later_than",
+            _("{rule}: a bounding clock that other rules start or switch").format(rule=rule_id),
+        )
+    return _Cap(other, tuple(_alternatives(other.applies_to)), start == "received")
+
+
+def _due(
+    pack: Pack, rule: ClockRule | WindowRule, start: dt.datetime, judged: dt.date
+) -> dt.datetime:
     """The due instant, from the parameters in force on ``judged``, worked out here.
 
     Independently of ``calendar.deadline``: only the calendar's holiday table
@@ -439,7 +530,6 @@ def _due(pack: Pack, plan: _Plan, start: dt.datetime, judged: dt.date) -> dt.dat
     """
     from grievance_rules.packs.parameters import parameter_value
 
-    rule = plan.rule
     assert rule.duration is not None
     half_day = rule.half_day
     half = (
@@ -638,7 +728,7 @@ def _change_days(pack: Pack, plan: _Plan) -> list[dt.date]:
     from grievance_rules.packs.schema import ParamRef
 
     rule = plan.rule
-    refs = [getattr(rule, name, None) for name in ("duration", "cap", "convention", "half_day")]
+    refs = [getattr(rule, "cap", None), *_refs(rule, plan.caps)]
     names = {ref.param for ref in refs if isinstance(ref, ParamRef)}
     names |= {w.param for w in getattr(rule, "warnings", ()) if w.param}
     days = {
@@ -760,7 +850,15 @@ def _case(
     judged = received.astimezone(SHANGHAI).date()
     due_field = getattr(rule, "due_field", None)
     if rule.duration is not None:
-        due = _due(pack, plan, start, judged)
+        due = _due(pack, rule, start, judged)
+        first_dispatch = next((e["at"] for e in events if e["type"] == "dispatched"), None)
+        for cap in plan.caps:  # never due after a bounding clock's due, where it runs
+            if not any(_satisfies(a, record, handler_kind) for a in cap.alternatives):
+                continue
+            cap_start = received if cap.from_receipt else first_dispatch
+            if cap_start is not None:
+                due = min(due, _due(pack, cap.rule, cap_start, judged))
+        assume(due > start)  # (a bound before the rule's own start: nothing to draw)
     else:
         due = start + dt.timedelta(minutes=draw(st.integers(1, 10 * 24 * 60)))
         if due_field == "reply_deadline":
