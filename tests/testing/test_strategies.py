@@ -112,3 +112,16 @@ def test_shrink_targets_are_the_documented_ones():
     event = find(events(), lambda e: True, settings=SIMPLEST)
     assert isinstance(event, EventBase)
     assert event.type == "dispatched"
+
+
+def test_orders_sent_to_two_units_together_are_drawn() -> None:
+    # what rules per unit (per-assignment clocks, once per unit) are tested on; (orders
+    # moved between units and steps by either are drawn too, more rarely: finding one
+    # takes thousands of examples)
+    order = find(
+        work_orders(),
+        lambda o: sum(e.type == "dispatched" for e in o.events) == 2,
+        settings=settings(database=None, max_examples=500),
+    )
+    assert check_history(order) == ()
+    assert [e.to_unit for e in order.events if e.type == "dispatched"] == ["u0", "u1"]

@@ -254,19 +254,30 @@ def _history(
         now = now + dt.timedelta(minutes=draw(st.integers(0, 3 * 24 * 60)))
         return now.astimezone(draw(st.sampled_from(_ZONES)))
 
-    current = handlers[0]
-    events.append({"type": "dispatched", "at": tick(), "unit": centre, "to_unit": current})
+    first = tick()
+    holding = [handlers[0]]
+    events.append({"type": "dispatched", "at": first, "unit": centre, "to_unit": holding[0]})
+    if len(handlers) > 1 and draw(st.booleans()):  # two units handle it together
+        holding.append(handlers[1])
+        events.append({"type": "dispatched", "at": first, "unit": centre, "to_unit": holding[1]})
+    current = holding[0]
     replied = closed = False
     open_return = open_extension = False
     steps = draw(st.integers(0, 10))
     for _step in range(steps):
         at = tick()
+        # the unit acting this step: one of those holding the order (returns and
+        # extensions are the requesting unit's until decided)
+        if not (open_return or open_extension):
+            current = draw(st.sampled_from(holding))
         options = ["supervision", "redo_ordered", "external_deduction", "buck_passing_found"]
         if not closed:
             options += ["signed_for", "first_contact", "replied", "continuation", "escalated"]
             options += ["return_decided" if open_return else "return_requested"]
             options += ["extension_granted" if open_extension else "extension_requested"]
             options += ["closed", "excluded", "struck_off", "reply_reviewed", "referred"]
+            if not (open_return or open_extension) and len(handlers) > len(holding):
+                options.append("reassigned")  # the centre moves it from one unit to another
         if replied:
             options.append("callback")
         kind = draw(st.sampled_from(options))
@@ -275,17 +286,24 @@ def _history(
             "at": at,
             **_event_fields(draw, kind, at, centre, current),
         }
+        if kind == "reassigned":
+            new = draw(st.sampled_from([h for h in handlers if h not in holding]))
+            event["to_unit"] = new
+            holding[holding.index(current)] = new
+            current = new
         events.append(event)
         if kind == "return_requested":
             open_return = True
         elif kind == "return_decided":
             open_return = False
-            if event["decision"] == "approved" and len(handlers) > 1:
-                new = draw(st.sampled_from([h for h in handlers if h != current]))
+            others = [h for h in handlers if h not in holding]
+            if event["decision"] == "approved" and others:
+                new = draw(st.sampled_from(others))
                 events.append(
                     {"type": "reassigned", "at": tick(), "unit": centre, "from_unit": current,
                      "to_unit": new}
                 )  # fmt: skip
+                holding[holding.index(current)] = new
                 current = new
                 # an extension the unit given up had asked for lapses with its turn: a
                 # grant now would be for the new unit, which asked for none (the history
@@ -337,6 +355,10 @@ def _event_of(draw: st.DrawFn, kind: str) -> EventBase:
 @st.composite
 def work_order_records(draw: st.DrawFn) -> dict[str, Any]:
     """Valid orders as plain records (dicts of Python values, datetimes as objects).
+
+    One to three handling units: the order may be sent to two of them together, moved
+    by the centre from one to another (``reassigned``), or returned and sent on; each
+    step is taken by one of the units holding it then.
 
     Shrinks to order ``000000`` (12345 hotline, consultation, normal urgency)
     received 2020-01-01 00:00+08:00 with units ``centre`` and ``u0`` and one
