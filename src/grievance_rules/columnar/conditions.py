@@ -34,7 +34,7 @@ from grievance_rules.engine.conditions import (
     counted_once,
     deduction_points,
     found_per_unit,
-    same_unit_positions,
+    preceded_positions,
 )
 from grievance_rules.model.handling import unit_kind
 from grievance_rules.packs.schema import (
@@ -146,15 +146,9 @@ def occurrences(batch: OrderBatch, i: int, trigger: Trigger, findings: Findings)
                 if trigger.unless_after
                 else []
             )
-            if trigger.same_unit:
-                positions = same_unit_positions(kept, positions, after, unless)
-            else:
-                positions = [
-                    k
-                    for k in positions
-                    if (after is None or any(j < k for j in after))
-                    and not any(j < k for j in unless)
-                ]
+            positions = preceded_positions(
+                kept, positions, after, unless, same_unit=trigger.same_unit
+            )
         first = None
         for k in positions:
             event = kept[k]

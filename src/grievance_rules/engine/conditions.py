@@ -57,7 +57,7 @@ __all__ = [
     "holds",
     "occurrences",
     "parameter_note",
-    "same_unit_positions",
+    "preceded_positions",
 ]
 
 
@@ -98,24 +98,31 @@ def _counted_positions(ev: Evaluation, trigger: Trigger) -> list[int]:
         return matched
     after = ev.positions(trigger.after) if trigger.after is not None else None
     unless = ev.positions(trigger.unless_after) if trigger.unless_after is not None else []
-    if trigger.same_unit:
-        return same_unit_positions(ev.facts.kept, matched, after, unless)
-    return [
-        k
-        for k in matched
-        if (after is None or any(j < k for j in after)) and not any(j < k for j in unless)
-    ]
+    return preceded_positions(ev.facts.kept, matched, after, unless, same_unit=trigger.same_unit)
 
 
-def same_unit_positions(
-    kept: Sequence[EventBase], matched: list[int], after: list[int] | None, unless: list[int]
+def preceded_positions(
+    kept: Sequence[EventBase],
+    matched: list[int],
+    after: list[int] | None,
+    unless: list[int],
+    *,
+    same_unit: bool,
 ) -> list[int]:
-    """The matched positions that pass ``after`` and ``unless_after`` with ``same_unit``.
+    """The matched positions that pass ``after`` and ``unless_after``.
 
-    An earlier event precedes a matched one only when both have the same acting unit
-    (an event without a unit has none). The one statement of ``same_unit``, for the
-    engine and the columnar kernel's per-order path.
+    ``after`` (``None``: not asked): some of its positions before the matched one;
+    ``unless``: none of its positions before it. With ``same_unit`` an earlier event
+    precedes a matched one only when both have the same acting unit (an event without
+    a unit has none). The one statement of these tests, for the engine and the columnar
+    kernel's per-order path.
     """
+    if not same_unit:
+        return [
+            k
+            for k in matched
+            if (after is None or any(j < k for j in after)) and not any(j < k for j in unless)
+        ]
     found = []
     for k in matched:
         unit = kept[k].unit
