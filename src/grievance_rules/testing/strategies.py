@@ -254,6 +254,15 @@ def _history(
         now = now + dt.timedelta(minutes=draw(st.integers(0, 3 * 24 * 60)))
         return now.astimezone(draw(st.sampled_from(_ZONES)))
 
+    def others() -> list[str]:
+        return [h for h in handlers if h not in holding]
+
+    def hand_over(unit: str) -> str:
+        """The order taken from ``unit`` and given to a unit not holding it (drawn)."""
+        new = draw(st.sampled_from(others()))
+        holding[holding.index(unit)] = new
+        return new
+
     first = tick()
     holding = [handlers[0]]
     events.append({"type": "dispatched", "at": first, "unit": centre, "to_unit": holding[0]})
@@ -276,7 +285,7 @@ def _history(
             options += ["return_decided" if open_return else "return_requested"]
             options += ["extension_granted" if open_extension else "extension_requested"]
             options += ["closed", "excluded", "struck_off", "reply_reviewed", "referred"]
-            if not (open_return or open_extension) and len(handlers) > len(holding):
+            if not (open_return or open_extension) and others():
                 options.append("reassigned")  # the centre moves it from one unit to another
         if replied:
             options.append("callback")
@@ -287,23 +296,18 @@ def _history(
             **_event_fields(draw, kind, at, centre, current),
         }
         if kind == "reassigned":
-            new = draw(st.sampled_from([h for h in handlers if h not in holding]))
-            event["to_unit"] = new
-            holding[holding.index(current)] = new
-            current = new
+            current = event["to_unit"] = hand_over(current)
         events.append(event)
         if kind == "return_requested":
             open_return = True
         elif kind == "return_decided":
             open_return = False
-            others = [h for h in handlers if h not in holding]
-            if event["decision"] == "approved" and others:
-                new = draw(st.sampled_from(others))
+            if event["decision"] == "approved" and others():
+                new = hand_over(current)
                 events.append(
                     {"type": "reassigned", "at": tick(), "unit": centre, "from_unit": current,
                      "to_unit": new}
                 )  # fmt: skip
-                holding[holding.index(current)] = new
                 current = new
                 # an extension the unit given up had asked for lapses with its turn: a
                 # grant now would be for the new unit, which asked for none (the history
