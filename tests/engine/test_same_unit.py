@@ -10,8 +10,10 @@ unit, on orders of 2023-06-05 (a Monday), worked by hand:
 * ``S-any``: a reply with no first contact of any unit before it (``same_unit`` not given);
 * ``S-after-any``: a reply after a first contact of any unit.
 
-Both matching backends and the columnar path give the same findings; on generated
-orders, what ``same_unit`` finds stands in the relations its definition implies.
+Both matching backends and the columnar path give the same findings; each finding's
+trace names the event that satisfied ``after`` and, with ``same_unit``, every earlier
+event passed over for being another unit's (or no unit's); on generated orders, what
+``same_unit`` finds stands in the relations its definition implies.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from grievance_rules.model import WorkOrder
 from grievance_rules.packs import load_pack
 from grievance_rules.packs.diff import diff_packs
 from grievance_rules.reports.pack_diff import pack_diff_markdown
+from grievance_rules.reports.traces import trace_text
 from grievance_rules.samples.generator import generate_orders
 from grievance_rules.testing.strategies import work_orders
 from tests.columnar.differential import assert_same
@@ -151,6 +154,15 @@ CALLED_LATER = _order(
     ("replied", "06T10:00", "ljq", {}),
     ("first_contact", "06T15:00", "ljq", {}),
 )
+# sent to both; ljq called, then zjj called and replied
+TWO_CALLS = _order(
+    "R5",
+    _sent("ljq"),
+    _sent("zjj"),
+    ("first_contact", "05T10:30", "ljq", {}),
+    ("first_contact", "05T11:00", "zjj", {}),
+    ("replied", "06T10:00", "zjj", {}),
+)
 
 EXPECTED = {
     "R1": [("S-after-any", "zjj", "06-06 15:00"), ("S-unless", "zjj", "06-06 15:00")],
@@ -165,8 +177,9 @@ EXPECTED = {
         ("S-any", "ljq", "06-06 10:00"),
         ("S-unless", "ljq", "06-06 10:00"),
     ],
+    "R5": [("S-after", "zjj", "06-06 10:00"), ("S-after-any", "zjj", "06-06 10:00")],
 }
-ORDERS = [REASSIGNED, TOGETHER, NO_UNIT, CALLED_LATER]
+ORDERS = [REASSIGNED, TOGETHER, NO_UNIT, CALLED_LATER, TWO_CALLS]
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -177,6 +190,92 @@ def test_only_the_replying_unit_s_own_contact_counts(
     found = evaluate(order, plan, AS_OF, engine=engine).escalations
     got = sorted((e.rule_id, str(e.target_unit), e.since.strftime("%m-%d %H:%M")) for e in found)
     assert got == EXPECTED[order.id]
+
+
+# Each finding's trace, by hand: the event counted, the event that satisfied ``after``
+# (the first before it; with same_unit, the first of the same unit), and each earlier
+# after / unless_after event that did not count for it, being another unit's or no unit's.
+# Events are numbered from 0 in each order's history above.
+R1_REPLY = "counted event 3 (replied) at 2023-06-06T15:00:00+08:00"
+R2_LJQ = "counted event 3 (replied) at 2023-06-06T10:00:00+08:00"
+R2_ZJJ = "counted event 4 (replied) at 2023-06-06T11:00:00+08:00"
+R2_CALL = "after event 2 (first_contact) at 2023-06-05T11:00:00+08:00"
+TRACES = {
+    ("R1", "S-after-any", "zjj"): [
+        R1_REPLY,
+        "after event 1 (first_contact) at 2023-06-05T11:00:00+08:00",
+        "once per unit concerned: zjj",
+    ],
+    ("R1", "S-unless", "zjj"): [
+        R1_REPLY,
+        "passed over event 1 (first_contact) by ljq: not the same unit",
+        "once per unit concerned: zjj",
+    ],
+    ("R2", "S-after", "zjj"): [R2_ZJJ, R2_CALL, "once per unit concerned: zjj"],
+    ("R2", "S-after-any", "ljq"): [R2_LJQ, R2_CALL, "once per unit concerned: ljq"],
+    ("R2", "S-after-any", "zjj"): [R2_ZJJ, R2_CALL, "once per unit concerned: zjj"],
+    ("R2", "S-unless", "ljq"): [
+        R2_LJQ,
+        "passed over event 2 (first_contact) by zjj: not the same unit",
+        "once per unit concerned: ljq",
+    ],
+    ("R3", "S-after-any", "ljq"): [
+        "counted event 2 (replied) at 2023-06-06T10:00:00+08:00",
+        "after event 1 (first_contact) at 2023-06-05T11:00:00+08:00",
+        "once per unit concerned: ljq",
+    ],
+    ("R3", "S-unless", "ljq"): [
+        "counted event 2 (replied) at 2023-06-06T10:00:00+08:00",
+        "passed over event 1 (first_contact) with no unit: not the same unit",
+        "once per unit concerned: ljq",
+    ],
+    # the contact came after the reply: nothing before it to pass over
+    ("R4", "S-any", "ljq"): [
+        "counted event 1 (replied) at 2023-06-06T10:00:00+08:00",
+        "once per unit concerned: ljq",
+    ],
+    ("R4", "S-unless", "ljq"): [
+        "counted event 1 (replied) at 2023-06-06T10:00:00+08:00",
+        "once per unit concerned: ljq",
+    ],
+    # after: the unit's own call, the first call before it being another unit's
+    ("R5", "S-after", "zjj"): [
+        "counted event 4 (replied) at 2023-06-06T10:00:00+08:00",
+        "after event 3 (first_contact) at 2023-06-05T11:00:00+08:00",
+        "passed over event 2 (first_contact) by ljq: not the same unit",
+        "once per unit concerned: zjj",
+    ],
+    ("R5", "S-after-any", "zjj"): [
+        "counted event 4 (replied) at 2023-06-06T10:00:00+08:00",
+        "after event 2 (first_contact) at 2023-06-05T10:30:00+08:00",
+        "once per unit concerned: zjj",
+    ],
+}
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_the_trace_says_which_earlier_events_counted_and_which_were_passed_over(
+    plan: PackPlan, engine: EngineName
+) -> None:
+    got = {
+        (order.id, e.rule_id, str(e.target_unit)): list(e.trace)
+        for order in ORDERS
+        for e in evaluate(order, plan, AS_OF, engine=engine).escalations
+    }
+    assert got == TRACES
+
+
+def test_the_passed_over_event_reads_in_chinese(plan: PackPlan) -> None:
+    (finding,) = [
+        e for e in evaluate(REASSIGNED, plan, AS_OF).escalations if e.rule_id == "S-unless"
+    ]
+    names = {unit["id"]: unit["name"] for unit in UNITS}
+    with language("zh"):
+        shown = [trace_text(line, unit_names=names) for line in finding.trace]
+    assert shown[1] == "未计入：流转环节 1（先行联系）（单位 ljq 罗家桥街道），非同一单位"
+    with language("zh"):
+        after = trace_text("after event 1 (first_contact) at 2023-06-05T11:00:00+08:00")
+    assert after == "此前已有：流转环节 1（先行联系），时间 2023-06-05T11:00:00+08:00"
 
 
 def test_the_columnar_path_finds_the_same(plan: PackPlan) -> None:

@@ -30,6 +30,7 @@ from grievance_rules.columnar.instants import from_us, to_us
 from grievance_rules.engine.clocks import LevelReached, level_reached, warning_of
 from grievance_rules.engine.condition_tree import count_threshold
 from grievance_rules.engine.conditions import (
+    about_unit,
     charged_unit,
     counted_once,
     deduction_points,
@@ -120,6 +121,8 @@ class _Occ:
     subject: str | None
     points: float | None = None
     event: int | None = None
+    about: str | None = None
+    """The unit a counted callback rates (:func:`~grievance_rules.engine.conditions.about_unit`)."""
 
 
 @functools.cache
@@ -158,15 +161,17 @@ def occurrences(batch: OrderBatch, i: int, trigger: Trigger, findings: Findings)
             # the model's fields read from its dict: one slow look-up on the model (it has
             # __getattr__), not one per field
             values = event.__dict__
+            handling = view.handling[k] or first
             found.append(
                 _Occ(
                     values["at"],
                     f"event {view.indices[k]} ({values['type']})",
                     values["unit"],
-                    view.handling[k] or first,
+                    handling,
                     values["subject_unit"] if "subject_unit" in fields else None,
                     values["points"] if "points" in fields else None,
                     view.indices[k],
+                    about_unit(event, handling),
                 )
             )
     for rule_id in trigger.clock:
@@ -855,19 +860,21 @@ def escalation_rows(
     """A row per order on which the escalation is due, and the orders left to the engine.
 
     ``only``: the orders where the condition could hold (all when ``None``). Unless the
-    escalation targets the unit a trigger counted, its condition is judged over the
-    whole batch where it can be (:func:`since_with_findings`), and per order elsewhere.
+    escalation targets the unit a trigger counted (``trigger_unit``, or ``about_unit``,
+    judged per order), its condition is judged over the whole batch where it can be
+    (:func:`since_with_findings`), and per order elsewhere.
     """
     rows: list[Row] = []
     unknown: Bools | None = None
-    if rule.target.unit != "trigger_unit":
+    concerned = rule.target.unit == "about_unit"  # (the unit a counted callback rates)
+    if rule.target.unit not in ("trigger_unit", "about_unit"):
         over = since_with_findings(batch, rule.when, findings)
         if over is not None:
             held, since_us, unknown = over
             rows = _escalations_over_batch(batch, rule, selector, held & ~unknown, since_us)
             if not unknown.any():
                 return rows, set()
-    elif rule.once_per is not None:
+    elif rule.once_per is not None and not concerned:
         per_unit = _per_unit_over_batch(batch, rule, selector, findings)
         if per_unit is not None:
             rows, unknown = per_unit
@@ -888,7 +895,7 @@ def escalation_rows(
         since = since or batch.orders[i].received_at
         if rule.once_per is not None and counted and batch.value(rule.once_per, i) == "unit":
             seq = 0
-            for unit, unit_since, _counted in found_per_unit(counted, since):
+            for unit, unit_since, _counted in found_per_unit(counted, since, about=concerned):
                 row = _escalation_row(batch, i, rule, seq, unit, to_us(unit_since))
                 if row is not None:
                     rows.append(row)
@@ -896,6 +903,8 @@ def escalation_rows(
             continue
         if rule.target.unit == "trigger_unit":
             unit = counted[-1].unit if counted else None
+        elif concerned:
+            unit = counted[-1].about if counted else None
         else:
             unit = _target_unit(batch, i, rule.target.unit, to_us(since))
         row = _escalation_row(batch, i, rule, 0, unit, to_us(since))

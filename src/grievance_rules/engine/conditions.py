@@ -9,7 +9,7 @@ since when, and which occurrences made it hold.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, NamedTuple, Protocol, TypeVar
 
 from grievance_rules.engine._context import Evaluation
@@ -47,8 +47,10 @@ from grievance_rules.packs.schema import (
 
 __all__ = [
     "Occurrence",
+    "about_unit",
     "charged_unit",
     "count_threshold",
+    "counted_lines",
     "counted_once",
     "evaluate_deduction",
     "evaluate_escalation",
@@ -57,6 +59,7 @@ __all__ = [
     "holds",
     "occurrences",
     "parameter_note",
+    "preceded_notes",
     "preceded_positions",
 ]
 
@@ -77,6 +80,12 @@ class Occurrence(NamedTuple):
     """``subject_unit`` of the event, where it has one."""
     points: float | None = None
     event: int | None = None
+    notes: tuple[str, ...] = ()
+    """How ``after`` and ``unless_after`` judged a counted event (:func:`preceded_notes`):
+    trace lines, written under the line that counts it."""
+    about: str | None = None
+    """The unit a counted callback rates: its ``about_unit`` (评价单位), else the unit
+    holding the order at it (``None`` for anything else counted)."""
 
 
 def _in_time_order(occurrence: Occurrence) -> tuple[dt.datetime, str]:
@@ -99,6 +108,76 @@ def _counted_positions(ev: Evaluation, trigger: Trigger) -> list[int]:
     after = ev.positions(trigger.after) if trigger.after is not None else None
     unless = ev.positions(trigger.unless_after) if trigger.unless_after is not None else []
     return preceded_positions(ev.facts.kept, matched, after, unless, same_unit=trigger.same_unit)
+
+
+def about_unit(event: EventBase, handling: str | None) -> str | None:
+    """The unit a callback rates: its 评价单位 (``about_unit``), else ``handling``.
+
+    ``handling``: the unit holding the order at the callback. ``None`` for any other
+    event (the target ``about_unit`` counts only callbacks). The one statement of it,
+    for the engine and the columnar kernel.
+    """
+    if event.type != "callback":
+        return None
+    return event.__dict__["about_unit"] or handling
+
+
+def _preceded_notes(ev: Evaluation, trigger: Trigger, k: int) -> tuple[str, ...]:
+    """The trace of ``after`` and ``unless_after`` for the counted event at position ``k``."""
+    after = ev.positions(trigger.after) if trigger.after is not None else None
+    unless = ev.positions(trigger.unless_after) if trigger.unless_after is not None else []
+    return preceded_notes(
+        ev.facts.kept, k, after, unless, ev.event_index, same_unit=trigger.same_unit
+    )
+
+
+def preceded_notes(
+    kept: Sequence[EventBase],
+    k: int,
+    after: list[int] | None,
+    unless: list[int],
+    index_of: Callable[[int], int],
+    *,
+    same_unit: bool,
+) -> tuple[str, ...]:
+    """How ``after`` and ``unless_after`` judged the counted event at position ``k``.
+
+    The event that satisfied ``after`` (the first before ``k``; with ``same_unit``,
+    the first by the same unit): ``after event 3 (replied) at ...``. With
+    ``same_unit``, each earlier ``after`` or ``unless_after`` event of another unit, or
+    of none, which did not count for this one: ``passed over event 2 (first_contact)
+    by w2: not the same unit``. (Without ``same_unit``, an event counted has no
+    ``unless_after`` event before it at all.) Positions are among the kept events;
+    ``index_of`` gives an event's index in the order's history.
+
+    Example:
+        >>> import datetime as dt
+        >>> from grievance_rules.model.events import FirstContact, Replied
+        >>> at = dt.datetime(2024, 5, 6, 9, tzinfo=dt.UTC)
+        >>> kept = [FirstContact(at=at, unit="w1"), Replied(at=at, unit="w2")]
+        >>> preceded_notes(kept, 1, None, [0], lambda k: k + 4, same_unit=True)
+        ('passed over event 4 (first_contact) by w1: not the same unit',)
+    """
+    unit = kept[k].unit
+    notes = []
+    if after is not None:
+        first = next((j for j in after if j < k and (not same_unit or kept[j].unit == unit)), None)
+        if first is not None:
+            event = kept[first]
+            notes.append(
+                f"after event {index_of(first)} ({event.type}) at {instant_text(event.at)}"
+            )
+    if same_unit:
+        for j in sorted({*(after or ()), *unless}):
+            if j >= k:
+                break
+            other = kept[j].unit
+            if other is None or other != unit:
+                by = "with no unit" if other is None else f"by {other}"
+                notes.append(
+                    f"passed over event {index_of(j)} ({kept[j].type}) {by}: not the same unit"
+                )
+    return tuple(notes)
 
 
 def preceded_positions(
@@ -216,18 +295,22 @@ def occurrences(ev: Evaluation, trigger: Trigger) -> list[Occurrence]:
     found: list[Occurrence] = []
     if trigger.event is not None:
         kept = ev.facts.kept
+        preceded = trigger.after is not None or trigger.unless_after is not None
         for k in _counted_positions(ev, trigger):
             event = kept[k]
             fields = event.__dict__  # the event's fields (absent ones: not of its type)
+            handling = ev.facts.handling[k] or ev.first_handling_unit()
             found.append(
                 Occurrence(
                     at=event.at,
                     label=f"event {ev.event_index(k)} ({event.type})",
                     unit=event.unit,
-                    handling=ev.facts.handling[k] or ev.first_handling_unit(),
+                    handling=handling,
                     subject=fields.get("subject_unit"),
                     points=fields.get("points"),
                     event=ev.event_index(k),
+                    notes=_preceded_notes(ev, trigger, k) if preceded else (),
+                    about=about_unit(event, handling),
                 )
             )
     for rule_id in trigger.clock:
@@ -322,6 +405,8 @@ def _unit_of(
         return ev.handling_at(since)
     if target.unit == "trigger_unit":
         return counted[-1].unit if counted else None
+    if target.unit == "about_unit":
+        return counted[-1].about if counted else None
     if target.unit == "dispatch_centre":
         return next((u.id for u in ev.order.units if u.kind.value == "dispatch_centre"), None)
     return None
@@ -372,23 +457,27 @@ def evaluate_escalation(ev: Evaluation, rule: EscalationRule) -> list[Escalation
     if rule.once_per is not None and holding.counted and ev.value(rule.once_per) == "unit":
         how = f"once per unit concerned{parameter_note(rule.once_per)}"
         findings = []
-        for unit, unit_since, counted in found_per_unit(holding.counted, since):
-            trace = (
-                *holding.notes,
-                *(f"counted {o.label} at {instant_text(o.at)}" for o in counted),
-                f"{how}: {unit}",
-            )
+        concerned = rule.target.unit == "about_unit"
+        for unit, unit_since, counted in found_per_unit(holding.counted, since, about=concerned):
+            trace = (*holding.notes, *counted_lines(counted), f"{how}: {unit}")
             finding = _escalation_finding(ev, rule, unit, unit_since, trace)
             if finding is not None:
                 findings.append(finding)
         return findings
     target = _unit_of(ev, rule.target, since, holding.counted)
-    trace = (
-        *holding.notes,
-        *(f"counted {o.label} at {instant_text(o.at)}" for o in holding.counted),
-    )
+    trace = (*holding.notes, *counted_lines(holding.counted))
     finding = _escalation_finding(ev, rule, target, since, trace)
     return [] if finding is None else [finding]
+
+
+def counted_lines(counted: Iterable[Occurrence], *, dated: bool = True) -> Iterator[str]:
+    """The trace of what a condition counted: a line each, with its notes under it."""
+    for occurrence in counted:
+        if dated:
+            yield f"counted {occurrence.label} at {instant_text(occurrence.at)}"
+        else:
+            yield f"counted {occurrence.label}"
+        yield from occurrence.notes
 
 
 def _escalation_finding(
@@ -425,13 +514,15 @@ class _Counted(Protocol):
     def at(self) -> dt.datetime: ...
     @property
     def unit(self) -> str | None: ...
+    @property
+    def about(self) -> str | None: ...
 
 
 _C = TypeVar("_C", bound=_Counted)
 
 
 def found_per_unit(
-    counted: Sequence[_C], since: dt.datetime
+    counted: Sequence[_C], since: dt.datetime, *, about: bool = False
 ) -> list[tuple[str | None, dt.datetime, list[_C]]]:
     """An escalation found once per unit: (unit, since, what it counted for the unit) each.
 
@@ -439,7 +530,8 @@ def found_per_unit(
     One finding for each distinct unit among the occurrences the condition counted
     (``counted``, which held ``since``), dated when it held for that unit: the later of
     ``since`` and the unit's first counted occurrence. In order of those instants, then
-    of the units.
+    of the units. The unit of an occurrence is its acting unit, or with ``about`` the
+    unit it rates (the target ``about_unit``).
 
     Example:
         >>> from types import SimpleNamespace as O
@@ -450,7 +542,7 @@ def found_per_unit(
     """
     by_unit: dict[str | None, list[_C]] = {}
     for occurrence in counted:
-        by_unit.setdefault(occurrence.unit, []).append(occurrence)
+        by_unit.setdefault(occurrence.about if about else occurrence.unit, []).append(occurrence)
     found = [
         (unit, max(since, min(o.at for o in occurrences)), occurrences)
         for unit, occurrences in by_unit.items()
@@ -580,7 +672,7 @@ def evaluate_deduction(ev: Evaluation, rule: DeductionRule) -> list[DeductionFin
     )
     for sequence, raw, points, capped in booked:
         occurrence = found[sequence - 1]
-        trace = [f"counted {occurrence.label} at {instant_text(occurrence.at)}"]
+        trace = list(counted_lines((occurrence,)))
         if base is None:
             trace.append(f"points from the event: {raw:g}")
         elif rule.progression is not None:
@@ -645,7 +737,7 @@ def evaluate_record(ev: Evaluation, rule: RecordRule) -> RecordFinding:
                 return quiet
         holding = tree.holds(_OnOrder(ev), rule.id)
         computed = holding.holds
-        trace = (*holding.notes, *(f"counted {o.label}" for o in holding.counted))
+        trace = (*holding.notes, *counted_lines(holding.counted, dated=False))
     key = ("record", rule.id, computed, trace)
     finding: RecordFinding | None = ev.shared.get(key)
     if finding is None:

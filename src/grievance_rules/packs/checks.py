@@ -170,6 +170,8 @@ class Checker:
                 self.condition(rule, rule.when, "when")
                 self.target(rule, rule.actor, "actor")
                 self.target(rule, rule.target, "target")
+                if rule.target.unit == "about_unit":
+                    self.about_unit(rule)
                 if rule.once_per is not None:
                     self.once_per_unit(rule)
                 if rule.for_unit_kind:
@@ -728,13 +730,14 @@ class Checker:
     def once_per_unit(self, rule: EscalationRule) -> None:
         """An escalation's ``once_per``: order or unit; unit only where it can apply.
 
-        Once per unit needs the target ``trigger_unit`` (the unit of each occurrence
-        counted) and a condition that counts something (the units come from it).
+        Once per unit needs the target ``trigger_unit`` or ``about_unit`` (the unit of
+        each occurrence counted) and a condition that counts something (the units come
+        from it).
         """
         for value in self.either(rule, rule.once_per, "once_per", ("order", "unit")):
             if value != "unit":
                 continue
-            if rule.target.unit != "trigger_unit":
+            if rule.target.unit not in ("trigger_unit", "about_unit"):
                 raise self.fail(
                     rule,
                     "once_per",
@@ -742,7 +745,8 @@ class Checker:
                         rule.once_per,
                         _(
                             "unit finds the escalation once for each unit its condition "
-                            "counted: it needs the target unit trigger_unit, not {target}"
+                            "counted: it needs the target unit trigger_unit or about_unit, "
+                            "not {target}"
                         ).format(target=repr(rule.target.unit)),
                     ),
                 )
@@ -759,6 +763,22 @@ class Checker:
                         ),
                     ),
                 )
+
+    def about_unit(self, rule: EscalationRule) -> None:
+        """The target ``about_unit`` is read from callbacks: every trigger counts a callback.
+
+        The unit a callback rates (its 评价单位); any other occurrence rates no unit.
+        """
+        triggers = list(_triggers(rule.when))
+        if not triggers or any(t.event != "callback" for t in triggers):
+            raise self.fail(
+                rule,
+                "target.unit",
+                _(
+                    "'about_unit' is the unit a callback rates: every trigger of the "
+                    "condition must count callbacks ('event: callback')"
+                ),
+            )
 
     def points(self, rule: DeductionRule) -> None:
         """A deduction's points and cap are numbers on every dated value."""
@@ -801,6 +821,20 @@ class Checker:
                             ),
                         ),
                     )
+
+
+def _triggers(cond: Condition) -> Iterator[Trigger]:
+    """The triggers a condition counts when it holds (outside ``not``)."""
+    if isinstance(cond, Trigger):
+        yield cond
+    elif isinstance(cond, CountOf):
+        yield from _triggers(cond.count)
+    elif isinstance(cond, AllOf):
+        for inner in cond.all:
+            yield from _triggers(inner)
+    elif isinstance(cond, AnyOf):
+        for inner in cond.any:
+            yield from _triggers(inner)
 
 
 def _counts_occurrences(cond: Condition) -> bool:

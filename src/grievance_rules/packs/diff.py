@@ -377,6 +377,7 @@ def _target(target: Target) -> str:
     unit = {
         "handling_unit": "the handling unit",
         "trigger_unit": "the unit that acted",
+        "about_unit": "the unit the callback rates",
         "dispatch_centre": "the dispatch centre",
         "none": "",
     }[target.unit]

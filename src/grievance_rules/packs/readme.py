@@ -538,6 +538,7 @@ def _party(lang: Language, party: Target) -> str:
     units = {
         "handling_unit": pgettext("pack README", "the handling unit"),
         "trigger_unit": pgettext("pack README", "the unit concerned"),
+        "about_unit": pgettext("pack README", "the unit the callback rates"),
         "dispatch_centre": pgettext("pack README", "the dispatch centre"),
     }
     unit = units.get(party.unit, "")

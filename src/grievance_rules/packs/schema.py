@@ -441,9 +441,17 @@ class WarningLevel(_Decl):
 
 
 class Target(_Decl):
-    """Who acts, or on whom: a unit (by how it is found) and a leader role."""
+    """Who acts, or on whom: a unit (by how it is found) and a leader role.
 
-    unit: Literal["handling_unit", "trigger_unit", "dispatch_centre", "none"] = "handling_unit"
+    The unit: ``handling_unit`` (holding the order when the condition held),
+    ``trigger_unit`` (the acting unit of the occurrence counted), ``about_unit`` (the
+    unit a counted callback rates, its 评价单位 ``about_unit``, else the unit holding the
+    order at the callback), ``dispatch_centre`` or ``none``.
+    """
+
+    unit: Literal["handling_unit", "trigger_unit", "about_unit", "dispatch_centre", "none"] = (
+        "handling_unit"
+    )
     role: str | None = None
     body: str | None = None
     """A body named in the document when it is not one of the order's units (街道纪工委)."""
@@ -648,7 +656,8 @@ class EscalationRule(_RuleBase):
     once_per: Literal["order", "unit"] | ParamRef | None = None
     """How often the escalation is found on one order: ``order`` (the default) once,
     targeting the unit of the last occurrence its condition counted; ``unit``, with the
-    target ``trigger_unit``, once for each distinct unit among the counted occurrences
+    target ``trigger_unit`` (or ``about_unit``), once for each distinct unit among the
+    counted occurrences (the units they concern)
     (each unit's overdue item supervised: 对承办单位逾期未办结事项), dated when it held for
     that unit and tracing what it counted for it. A dated parameter may hold either."""
 

@@ -497,6 +497,23 @@ _LINES: tuple[tuple[re.Pattern[str], _Render], ...] = (
     # what a deduction, an escalation or a record counted (engine.conditions)
     (re.compile(rf"counted (.+) at ({_T})"), lambda m: _counted(m[1], m[2])),
     (re.compile(r"counted (.+)"), lambda m: _counted(m[1], None)),
+    # how after / unless_after judged it (engine.conditions.preceded_notes)
+    (
+        re.compile(rf"after {_EV} at ({_T})"),
+        lambda m: _("after {event} at {at}").format(event=_event(m[1], m[2]), at=m[3]),
+    ),
+    (
+        re.compile(rf"passed over {_EV} by (?P<unit>\S+): not the same unit"),
+        lambda m: _("passed over {event} by {unit}: not the same unit").format(
+            event=_event(m[1], m[2]), unit=_unit(m["unit"])
+        ),
+    ),
+    (
+        re.compile(rf"passed over {_EV} with no unit: not the same unit"),
+        lambda m: _("passed over {event}, which names no unit: not the same unit").format(
+            event=_event(m[1], m[2])
+        ),
+    ),
     (
         re.compile(r"points from the event: (\S+)"),
         lambda m: _("points from the event: {points}").format(points=m[1]),

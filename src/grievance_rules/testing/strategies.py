@@ -297,6 +297,9 @@ def _history(
         }
         if kind == "reassigned":
             current = event["to_unit"] = hand_over(current)
+        elif kind == "callback":  # the unit it rates (评价单位): the one acting, another, or none
+            rated = [current, None, *(h for h in handlers if h != current)]
+            event["about_unit"] = draw(st.sampled_from(rated))
         events.append(event)
         if kind == "return_requested":
             open_return = True
