@@ -29,7 +29,6 @@ from hypothesis import strategies as st
 from grievance_rules.engine import evaluate
 from grievance_rules.engine.matching import EngineName
 from grievance_rules.engine.plan import PackPlan, compile_pack
-from grievance_rules.errors import PackError
 from grievance_rules.i18n import language
 from grievance_rules.model import WorkOrder
 from grievance_rules.packs import load_pack
@@ -39,35 +38,23 @@ from grievance_rules.reports.traces import trace_text
 from grievance_rules.samples.generator import generate_orders
 from grievance_rules.testing.strategies import work_orders
 from tests.columnar.differential import assert_same
+from tests.packs.refusals import refusals
 
 from .conftest import ENGINES
-
-MANIFEST = """\
-id: same-unit
-name: 同一单位
-jurisdiction: 测试
-revision: "1"
-sources:
-  - {file: demo.txt, title: 测试}
-effective_from: 2023-01-01
-calendar: {office_hours: "09:00-12:00,13:30-17:30"}
-"""
+from .two_units import (
+    AS_OF,
+    UNITS,
+    assert_columnar_finds,
+    escalation,
+    escalations_found,
+    made_order,
+    sent_to,
+    write_pack,
+)
 
 
 def _rule(rule_id: str, trigger: str) -> str:
-    return (
-        f"  - id: {rule_id}\n"
-        "    kind: escalation\n"
-        "    title: 虚假回复\n"
-        "    clauses: [X-1]\n"
-        "    topics: [false_reply]\n"
-        "    citation: {source: demo.txt, clause: 一, text: 严禁在未联系诉求人的情况下虚假回复}\n"
-        f"    when: {trigger}\n"
-        "    action: 核查\n"
-        "    actor: {unit: dispatch_centre}\n"
-        "    target: {unit: trigger_unit}\n"
-        "    once_per: unit\n"
-    )
+    return escalation(rule_id, "虚假回复", trigger, "{unit: trigger_unit}", "unit")
 
 
 RULES = "rules:\n" + "".join(
@@ -81,21 +68,9 @@ RULES = "rules:\n" + "".join(
     )
 )
 
-UNITS = [
-    {"id": "rx", "name": "市12345公共热线服务中心", "kind": "dispatch_centre"},
-    {"id": "ljq", "name": "罗家桥街道", "kind": "street_office"},
-    {"id": "zjj", "name": "市住建局", "kind": "city_department"},
-]
-AS_OF = dt.datetime(2023, 6, 7, 12, tzinfo=dt.timezone(dt.timedelta(hours=8)))
-
 
 def _write(tmp_path: Path, rules: str) -> Path:
-    pack = tmp_path / "same-unit"
-    (pack / "rules").mkdir(parents=True)
-    (pack / "pack.yaml").write_text(MANIFEST, encoding="utf-8")
-    (pack / "demo.txt").write_text("一、严禁在未联系诉求人的情况下虚假回复。\n", encoding="utf-8")
-    (pack / "rules" / "r.yaml").write_text(rules, encoding="utf-8")
-    return pack
+    return write_pack(tmp_path, "same-unit", "同一单位", rules)
 
 
 @pytest.fixture(scope="module")
@@ -103,62 +78,42 @@ def plan(tmp_path_factory: pytest.TempPathFactory) -> PackPlan:
     return compile_pack(load_pack(_write(tmp_path_factory.mktemp("packs"), RULES)))
 
 
-def _order(order_id: str, *events: tuple[str, str, str | None, dict[str, Any]]) -> WorkOrder:
-    return WorkOrder.model_validate(
-        {
-            "id": order_id,
-            "channel": "12345",
-            "category": "投诉",
-            "received_at": "2023-06-05T09:00:00+08:00",
-            "units": UNITS,
-            "events": [
-                {"type": kind, "at": f"2023-06-{at}:00+08:00", "unit": unit, **fields}
-                for kind, at, unit, fields in events
-            ],
-        }
-    )
-
-
-def _sent(unit: str) -> tuple[str, str, str, dict[str, Any]]:
-    return ("dispatched", "05T09:30", "rx", {"to_unit": unit})
-
-
 # ljq called; the order went to zjj, which replied without a call of its own
-REASSIGNED = _order(
+REASSIGNED = made_order(
     "R1",
-    _sent("ljq"),
+    sent_to("ljq"),
     ("first_contact", "05T11:00", "ljq", {}),
     ("reassigned", "06T09:00", "rx", {"from_unit": "ljq", "to_unit": "zjj"}),
     ("replied", "06T15:00", "zjj", {}),
 )
 # sent to both; zjj called and replied; ljq replied without a call
-TOGETHER = _order(
+TOGETHER = made_order(
     "R2",
-    _sent("ljq"),
-    _sent("zjj"),
+    sent_to("ljq"),
+    sent_to("zjj"),
     ("first_contact", "05T11:00", "zjj", {}),
     ("replied", "06T10:00", "ljq", {}),
     ("replied", "06T11:00", "zjj", {}),
 )
 # a contact recorded without a unit: no unit's own contact
-NO_UNIT = _order(
+NO_UNIT = made_order(
     "R3",
-    _sent("ljq"),
+    sent_to("ljq"),
     ("first_contact", "05T11:00", None, {}),
     ("replied", "06T10:00", "ljq", {}),
 )
 # ljq called only after its reply
-CALLED_LATER = _order(
+CALLED_LATER = made_order(
     "R4",
-    _sent("ljq"),
+    sent_to("ljq"),
     ("replied", "06T10:00", "ljq", {}),
     ("first_contact", "06T15:00", "ljq", {}),
 )
 # sent to both; ljq called, then zjj called and replied
-TWO_CALLS = _order(
+TWO_CALLS = made_order(
     "R5",
-    _sent("ljq"),
-    _sent("zjj"),
+    sent_to("ljq"),
+    sent_to("zjj"),
     ("first_contact", "05T10:30", "ljq", {}),
     ("first_contact", "05T11:00", "zjj", {}),
     ("replied", "06T10:00", "zjj", {}),
@@ -187,9 +142,7 @@ ORDERS = [REASSIGNED, TOGETHER, NO_UNIT, CALLED_LATER, TWO_CALLS]
 def test_only_the_replying_unit_s_own_contact_counts(
     plan: PackPlan, order: WorkOrder, engine: EngineName
 ) -> None:
-    found = evaluate(order, plan, AS_OF, engine=engine).escalations
-    got = sorted((e.rule_id, str(e.target_unit), e.since.strftime("%m-%d %H:%M")) for e in found)
-    assert got == EXPECTED[order.id]
+    assert escalations_found(plan, order, engine) == EXPECTED[order.id]
 
 
 # Each finding's trace, by hand: the event counted, the event that satisfied ``after``
@@ -279,24 +232,15 @@ def test_the_passed_over_event_reads_in_chinese(plan: PackPlan) -> None:
 
 
 def test_the_columnar_path_finds_the_same(plan: PackPlan) -> None:
-    result = assert_same(ORDERS, plan, AS_OF)
-    found = sorted((row[1], row[2], row[5]) for row in result.findings)
-    assert found == sorted(
-        (order_id, rule_id, unit)
-        for order_id, expected in EXPECTED.items()
-        for rule_id, unit, _since in expected
-    )
+    assert_columnar_finds(plan, ORDERS, EXPECTED)
 
 
 def test_same_unit_without_after_or_unless_after_is_refused(tmp_path: Path) -> None:
     pack = _write(tmp_path, "rules:\n" + _rule("S-1", "{event: replied, same_unit: true}"))
-    with language("en"), pytest.raises(PackError) as english:
-        load_pack(pack)
-    with language("zh"), pytest.raises(PackError) as chinese:
-        load_pack(pack)
-    assert "'same_unit' goes with 'after' or 'unless_after'" in str(english.value)
-    assert "'same_unit' 只能与 'after' 或 'unless_after' 同用" in str(chinese.value)
-    assert english.value.rule_id == chinese.value.rule_id == "S-1"
+    english, chinese = refusals(pack)
+    assert "'same_unit' goes with 'after' or 'unless_after'" in str(english)
+    assert "'same_unit' 只能与 'after' 或 'unless_after' 同用" in str(chinese)
+    assert english.rule_id == chinese.rule_id == "S-1"
 
 
 def test_a_pack_diff_says_the_same_unit(plan: PackPlan) -> None:
@@ -367,10 +311,10 @@ def test_the_relations_hold_on_generated_orders(plan: PackPlan, orders: list[Wor
 def _two_unit_orders(draw: st.DrawFn) -> WorkOrder:
     """Sent to ljq, then to zjj too or instead (or not); contacts and replies by either."""
     how = draw(st.sampled_from(["alone", "together", "reassigned"]))
-    events: list[tuple[str, str, str | None, dict[str, Any]]] = [_sent("ljq")]
+    events: list[tuple[str, str, str | None, dict[str, Any]]] = [sent_to("ljq")]
     holding = ["ljq"]
     if how == "together":
-        events.append(_sent("zjj"))
+        events.append(sent_to("zjj"))
         holding = ["ljq", "zjj"]
     acts = draw(
         st.lists(
@@ -390,7 +334,7 @@ def _two_unit_orders(draw: st.DrawFn) -> WorkOrder:
         if kind == "replied" and unit is None:
             unit = holding[0]
         events.append((kind, f"06T{9 + k:02d}:00", unit, {}))
-    return _order("G1", *events)
+    return made_order("G1", *events)
 
 
 @SETTINGS

@@ -11,9 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from grievance_rules.errors import PackError
-from grievance_rules.i18n import language
-from grievance_rules.packs import load_pack
+from tests.packs.refusals import refusals
 
 MANIFEST = """\
 id: broken
@@ -53,14 +51,6 @@ def _pack(tmp_path: Path, rule: str) -> Path:
     return pack
 
 
-def _refusals(pack: Path) -> tuple[PackError, PackError]:
-    with language("en"), pytest.raises(PackError) as english:
-        load_pack(pack)
-    with language("zh"), pytest.raises(PackError) as chinese:
-        load_pack(pack)
-    return english.value, chinese.value
-
-
 def test_an_unknown_key_of_a_count_inside_any_is_named_with_the_keys_a_count_has(
     tmp_path: Path,
 ) -> None:
@@ -72,7 +62,7 @@ def test_an_unknown_key_of_a_count_inside_any_is_named_with_the_keys_a_count_has
         + "        - {event: replied}\n"
         + "        - {count: {event: continuation}, at_least: 2, bogus: 3}\n",
     )
-    english, chinese = _refusals(pack)
+    english, chinese = refusals(pack)
     assert str(english) == (
         "rules/r.yaml: rule E-1: when.any.1.bogus: unknown field 'bogus'; "
         "allowed here: count, at_least, equals, distinct (line 12)"
@@ -100,7 +90,7 @@ def test_an_unknown_key_of_a_trigger_inside_all_lists_a_trigger_s_keys_and_the_c
         + "        - {event: replied}\n"
         + "        - {event: continuation, colour: red}\n",
     )
-    english, chinese = _refusals(pack)
+    english, chinese = refusals(pack)
     assert str(english) == (
         "rules/r.yaml: rule E-1: when.all.1.colour: unknown field 'colour'; "
         f"allowed here: {TRIGGER_KEYS}, all, any, not, count, repeat, param_is (line 12)"
@@ -121,7 +111,7 @@ def test_an_unknown_key_in_the_trigger_a_count_counts_inside_not(tmp_path: Path)
         + "        count: {event: continuation, colour: red}\n"
         + "        at_least: 2\n",
     )
-    english, chinese = _refusals(pack)
+    english, chinese = refusals(pack)
     assert str(english) == (
         "rules/r.yaml: rule E-1: when.not.count.colour: unknown field 'colour'; "
         f"allowed here: {TRIGGER_KEYS} (line 11)"
@@ -134,7 +124,7 @@ def test_a_text_where_not_wants_a_condition_is_said_with_the_keys_a_condition_ha
     tmp_path: Path,
 ) -> None:
     pack = _pack(tmp_path, RULE + "    when:\n      not: replied\n")
-    english, chinese = _refusals(pack)
+    english, chinese = refusals(pack)
     keys = "event, clock, window, escalation, deduction, all, any, not, count, repeat, param_is"
     keys_zh = keys.replace(", ", "、")  # a Chinese list: the enumeration comma
     assert str(english) == (
@@ -156,7 +146,7 @@ def test_a_wrong_type_inside_all_says_what_was_expected(tmp_path: Path) -> None:
         + "        - {event: replied}\n"
         + "        - {count: {event: continuation}, at_least: many}\n",
     )
-    english, chinese = _refusals(pack)
+    english, chinese = refusals(pack)
     assert str(english) == (
         "rules/r.yaml: rule E-1: when.all.1.at_least: should be a whole number, "
         "or a parameter ({param: NAME}); got 'many' (line 12)"
@@ -170,7 +160,7 @@ def test_a_wrong_type_inside_all_says_what_was_expected(tmp_path: Path) -> None:
 
 def test_any_that_is_not_a_list_says_so(tmp_path: Path) -> None:
     pack = _pack(tmp_path, RULE + "    when:\n      any: {event: replied}\n")
-    english, chinese = _refusals(pack)
+    english, chinese = refusals(pack)
     assert str(english) == "rules/r.yaml: rule E-1: when.any: should be a list (line 10)"
     assert str(chinese) == "rules/r.yaml：规则 E-1：when.any：应为列表（第 10 行）"
 
@@ -190,7 +180,7 @@ def test_a_mistyped_parameter_key_deep_in_a_period_tier_is_named(tmp_path: Path)
         + "          any:\n"
         + "            - {count: {event: replied}, at_least: {parm: weekly_limit}}\n"
     )
-    english, chinese = _refusals(_pack(tmp_path, rule))
+    english, chinese = refusals(_pack(tmp_path, rule))
     assert str(english) == (
         "rules/r.yaml: rule E-1: tiers.0.when.any.0.at_least.parm: "
         "unknown field 'parm'; allowed here: param (line 14)"
@@ -203,7 +193,7 @@ def test_a_mistyped_parameter_key_deep_in_a_period_tier_is_named(tmp_path: Path)
 
 def test_an_unknown_key_at_the_top_of_a_when_is_said_the_same_way(tmp_path: Path) -> None:
     pack = _pack(tmp_path, RULE + "    when: {event: replied, bogus: 1}\n")
-    english, _chinese = _refusals(pack)
+    english, _chinese = refusals(pack)
     assert str(english) == (
         "rules/r.yaml: rule E-1: when.bogus: unknown field 'bogus'; "
         f"allowed here: {TRIGGER_KEYS}, all, any, not, count, repeat, param_is (line 9)"
@@ -223,7 +213,7 @@ def test_an_unknown_key_beside_param_is_inside_any_is_named_at_its_own_path(
         + "        - {event: replied}\n"
         + "        - {param_is: {weekly_limit: any}, colour: red}\n",
     )
-    english, chinese = _refusals(pack)
+    english, chinese = refusals(pack)
     assert str(english) == (
         "rules/r.yaml: rule E-1: when.any.1.colour: unknown field 'colour'; "
         "allowed here: param_is (line 12)"
@@ -253,7 +243,7 @@ def test_an_unknown_key_beside_param_is_deep_in_all_and_not_is_named_at_its_own_
         + "            any:\n"
         + "              - {param_is: {weekly_limit: any}, colour: red}\n",
     )
-    english, chinese = _refusals(pack)
+    english, chinese = refusals(pack)
     assert english.field == chinese.field == "when.all.1.not.any.0.colour"
     assert str(english) == (
         "rules/r.yaml: rule E-1: when.all.1.not.any.0.colour: unknown field 'colour'; "
@@ -271,7 +261,7 @@ def test_param_is_with_several_parameters_or_none_says_how_to_write_several(
         RULE + "    when:\n      all:\n        - {event: replied}\n"
         f"        - {{param_is: {given}}}\n",
     )
-    english, chinese = _refusals(pack)
+    english, chinese = refusals(pack)
     assert str(english) == (
         "rules/r.yaml: rule E-1: when.all.1.param_is: param_is names exactly one "
         f"parameter and its value, got {count}; to test several, give each its own: "
