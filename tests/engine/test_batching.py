@@ -10,6 +10,8 @@ import itertools
 import json
 import multiprocessing
 import random
+import subprocess
+import sys
 import threading
 from typing import Any
 
@@ -313,6 +315,36 @@ def test_workers_are_not_forked_from_a_process_running_threads() -> None:
     finally:
         stop.set()
         waiting.join()
+
+
+# In a fresh process, as a fork server counts its preload list from its start: with a
+# thread running, the workers come from a fork server that imported the engine first, so
+# a worker has it before it is sent anything of the engine's (eval, a builtin, is sent).
+_FORKSERVER_PRELOAD = """
+import threading
+from concurrent.futures import ProcessPoolExecutor
+
+if __name__ == "__main__":
+    stop = threading.Event()
+    threading.Thread(target=stop.wait, daemon=True).start()
+    from grievance_rules.engine import batch
+
+    context = batch._worker_context()
+    with ProcessPoolExecutor(1, mp_context=context) as pool:
+        asked = "'grievance_rules.engine.batch' in __import__('sys').modules"
+        print(context.get_start_method(), pool.submit(eval, asked).result())
+    stop.set()
+"""
+
+
+@pytest.mark.skipif(
+    "forkserver" not in multiprocessing.get_all_start_methods(), reason="no fork server here"
+)
+def test_a_fork_server_imports_the_engine_before_it_starts_a_worker() -> None:
+    ran = subprocess.run(
+        [sys.executable, "-c", _FORKSERVER_PRELOAD], capture_output=True, text=True, check=True
+    )
+    assert ran.stdout.split() == ["forkserver", "True"]
 
 
 def test_a_batch_result_is_still_built_as_before(demo) -> None:
