@@ -218,6 +218,28 @@ def test_the_trace_says_which_earlier_events_counted_and_which_were_passed_over(
     assert got == TRACES
 
 
+@pytest.mark.parametrize("engine", ENGINES)
+def test_an_event_two_triggers_count_is_named_once_with_its_notes(
+    tmp_path: Path, engine: EngineName
+) -> None:
+    # the same callback counted by a trigger with after and by one without: one line for
+    # it, with the after note under it (not two lines, one bare)
+    when = "{all: [{event: callback, after: {event: replied}}, {event: callback}]}"
+    rules = "rules:\n" + escalation("D-1", "回访", when, "{unit: handling_unit}", "order")
+    plan = compile_pack(load_pack(_write(tmp_path, rules)))
+    order = made_order(
+        "D1",
+        sent_to("ljq"),
+        ("replied", "06T10:00", "ljq", {}),
+        ("callback", "07T10:00", "rx", {"contacted": True}),
+    )
+    (finding,) = evaluate(order, plan, AS_OF, engine=engine).escalations
+    assert finding.trace == (
+        "counted event 2 (callback) at 2023-06-07T10:00:00+08:00",
+        "after event 1 (replied) at 2023-06-06T10:00:00+08:00",
+    )
+
+
 def test_the_passed_over_event_reads_in_chinese(plan: PackPlan) -> None:
     (finding,) = [
         e for e in evaluate(REASSIGNED, plan, AS_OF).escalations if e.rule_id == "S-unless"

@@ -237,12 +237,27 @@ def _once_each(counted: Iterable[Any]) -> tuple[Any, ...]:
 
     One callback dissatisfied on all three counts is counted by each of daye's three
     DY-11 branches; the trace names it once. The last thing counted stays last (the
-    unit an escalation goes to may be the last counted one's).
+    unit an escalation goes to may be the last counted one's). A thing two triggers
+    counted with different trace notes (one with ``after``, one without) is the same
+    thing: it is named once, with the notes of every mention.
     """
     found = tuple(counted)
     if len(found) < 2:
         return found
-    return tuple(reversed(dict.fromkeys(reversed(found))))
+    if not any(getattr(item, "notes", ()) for item in found):
+        return tuple(reversed(dict.fromkeys(reversed(found))))
+    notes: dict[Any, dict[str, None]] = {}
+    bare = []
+    for item in found:
+        said = getattr(item, "notes", ())
+        if said:
+            item = item._replace(notes=())
+            notes.setdefault(item, {}).update(dict.fromkeys(said))
+        bare.append(item)
+    return tuple(
+        item._replace(notes=tuple(notes[item])) if item in notes else item
+        for item in reversed(dict.fromkeys(reversed(bare)))
+    )
 
 
 class _AllNode(ConditionNode):
