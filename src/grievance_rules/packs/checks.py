@@ -750,7 +750,7 @@ class Checker:
                         ).format(target=repr(rule.target.unit)),
                     ),
                 )
-            if not _counts_occurrences(rule.when):
+            if next(iter_triggers(rule.when, counted_only=True), None) is None:
                 raise self.fail(
                     rule,
                     "once_per",
@@ -769,7 +769,7 @@ class Checker:
 
         The unit a callback rates (its 评价单位); any other occurrence rates no unit.
         """
-        triggers = list(_triggers(rule.when))
+        triggers = list(iter_triggers(rule.when, counted_only=True))
         if not triggers or any(t.event != "callback" for t in triggers):
             raise self.fail(
                 rule,
@@ -821,31 +821,6 @@ class Checker:
                             ),
                         ),
                     )
-
-
-def _triggers(cond: Condition) -> Iterator[Trigger]:
-    """The triggers a condition counts when it holds (outside ``not``)."""
-    if isinstance(cond, Trigger):
-        yield cond
-    elif isinstance(cond, CountOf):
-        yield from _triggers(cond.count)
-    elif isinstance(cond, AllOf):
-        for inner in cond.all:
-            yield from _triggers(inner)
-    elif isinstance(cond, AnyOf):
-        for inner in cond.any:
-            yield from _triggers(inner)
-
-
-def _counts_occurrences(cond: Condition) -> bool:
-    """Whether a condition counts occurrences when it holds (a trigger outside ``not``)."""
-    if isinstance(cond, Trigger | CountOf):
-        return True
-    if isinstance(cond, AllOf):
-        return any(_counts_occurrences(inner) for inner in cond.all)
-    if isinstance(cond, AnyOf):
-        return any(_counts_occurrences(inner) for inner in cond.any)
-    return False
 
 
 def _may_overlap(a: Trigger, b: Trigger) -> bool:

@@ -406,22 +406,29 @@ class ParamIs(_Decl):
 Condition = Trigger | AllOf | AnyOf | NotOf | CountOf | RepeatOf | ParamIs
 
 
-def iter_triggers(cond: Condition) -> Iterator[Trigger]:
+def iter_triggers(cond: Condition, *, counted_only: bool = False) -> Iterator[Trigger]:
     """Every trigger of a condition, depth first, in declaration order.
+
+    ``counted_only``: only those whose occurrences the condition counts when it holds
+    (not those under a ``not``).
 
     Example:
         >>> cond = AnyOf(any=(Trigger(event="replied"), CountOf(
-        ...     count=Trigger(event="continuation"), at_least=2)))
+        ...     count=Trigger(event="continuation"), at_least=2),
+        ...     NotOf(not_=Trigger(event="closed"))))
         >>> [t.event for t in iter_triggers(cond)]
+        ['replied', 'continuation', 'closed']
+        >>> [t.event for t in iter_triggers(cond, counted_only=True)]
         ['replied', 'continuation']
     """
     if isinstance(cond, Trigger):
         yield cond
     elif isinstance(cond, AllOf | AnyOf):
         for inner in cond.all if isinstance(cond, AllOf) else cond.any:
-            yield from iter_triggers(inner)
+            yield from iter_triggers(inner, counted_only=counted_only)
     elif isinstance(cond, NotOf):
-        yield from iter_triggers(cond.not_)
+        if not counted_only:
+            yield from iter_triggers(cond.not_)
     elif isinstance(cond, CountOf):
         yield cond.count
 
