@@ -30,9 +30,11 @@ from grievance_rules.columnar.instants import from_us, to_us
 from grievance_rules.engine.clocks import LevelReached, level_reached, warning_of
 from grievance_rules.engine.condition_tree import count_threshold
 from grievance_rules.engine.conditions import (
+    COUNTED_TARGETS,
     about_unit,
     charged_unit,
     counted_once,
+    counted_unit,
     deduction_points,
     found_per_unit,
     preceded_positions,
@@ -866,15 +868,15 @@ def escalation_rows(
     """
     rows: list[Row] = []
     unknown: Bools | None = None
-    concerned = rule.target.unit == "about_unit"  # (the unit a counted callback rates)
-    if rule.target.unit not in ("trigger_unit", "about_unit"):
+    target = rule.target.unit
+    if target not in COUNTED_TARGETS:
         over = since_with_findings(batch, rule.when, findings)
         if over is not None:
             held, since_us, unknown = over
             rows = _escalations_over_batch(batch, rule, selector, held & ~unknown, since_us)
             if not unknown.any():
                 return rows, set()
-    elif rule.once_per is not None and not concerned:
+    elif rule.once_per is not None and target == "trigger_unit":
         per_unit = _per_unit_over_batch(batch, rule, selector, findings)
         if per_unit is not None:
             rows, unknown = per_unit
@@ -895,18 +897,16 @@ def escalation_rows(
         since = since or batch.orders[i].received_at
         if rule.once_per is not None and counted and batch.value(rule.once_per, i) == "unit":
             seq = 0
-            for unit, unit_since, _counted in found_per_unit(counted, since, about=concerned):
+            for unit, unit_since, _counted in found_per_unit(counted, since, target=target):
                 row = _escalation_row(batch, i, rule, seq, unit, to_us(unit_since))
                 if row is not None:
                     rows.append(row)
                     seq += 1
             continue
-        if rule.target.unit == "trigger_unit":
-            unit = counted[-1].unit if counted else None
-        elif concerned:
-            unit = counted[-1].about if counted else None
+        if target in COUNTED_TARGETS:
+            unit = counted_unit(counted[-1], target) if counted else None
         else:
-            unit = _target_unit(batch, i, rule.target.unit, to_us(since))
+            unit = _target_unit(batch, i, target, to_us(since))
         row = _escalation_row(batch, i, rule, 0, unit, to_us(since))
         if row is not None:
             rows.append(row)

@@ -46,12 +46,14 @@ from grievance_rules.packs.schema import (
 )
 
 __all__ = [
+    "COUNTED_TARGETS",
     "Occurrence",
     "about_unit",
     "charged_unit",
     "count_threshold",
     "counted_lines",
     "counted_once",
+    "counted_unit",
     "evaluate_deduction",
     "evaluate_escalation",
     "evaluate_record",
@@ -403,10 +405,8 @@ def _unit_of(
 ) -> str | None:
     if target.unit == "handling_unit":
         return ev.handling_at(since)
-    if target.unit == "trigger_unit":
-        return counted[-1].unit if counted else None
-    if target.unit == "about_unit":
-        return counted[-1].about if counted else None
+    if target.unit in COUNTED_TARGETS:
+        return counted_unit(counted[-1], target.unit) if counted else None
     if target.unit == "dispatch_centre":
         return next((u.id for u in ev.order.units if u.kind.value == "dispatch_centre"), None)
     return None
@@ -457,8 +457,8 @@ def evaluate_escalation(ev: Evaluation, rule: EscalationRule) -> list[Escalation
     if rule.once_per is not None and holding.counted and ev.value(rule.once_per) == "unit":
         how = f"once per unit concerned{parameter_note(rule.once_per)}"
         findings = []
-        concerned = rule.target.unit == "about_unit"
-        for unit, unit_since, counted in found_per_unit(holding.counted, since, about=concerned):
+        concerned = found_per_unit(holding.counted, since, target=rule.target.unit)
+        for unit, unit_since, counted in concerned:
             trace = (*holding.notes, *counted_lines(counted), f"{how}: {unit}")
             finding = _escalation_finding(ev, rule, unit, unit_since, trace)
             if finding is not None:
@@ -520,9 +520,22 @@ class _Counted(Protocol):
 
 _C = TypeVar("_C", bound=_Counted)
 
+COUNTED_TARGETS = frozenset({"trigger_unit", "about_unit"})
+"""The escalation targets read from what the condition counted (:func:`counted_unit`)."""
+
+
+def counted_unit(occurrence: _Counted, target: str) -> str | None:
+    """The unit an occurrence counted concerns, for an escalation's target unit.
+
+    ``about_unit``: the unit a callback rates (:attr:`Occurrence.about`); else
+    (``trigger_unit``) the unit that acted. The one statement of it, for the engine and
+    the columnar kernel.
+    """
+    return occurrence.about if target == "about_unit" else occurrence.unit
+
 
 def found_per_unit(
-    counted: Sequence[_C], since: dt.datetime, *, about: bool = False
+    counted: Sequence[_C], since: dt.datetime, *, target: str = "trigger_unit"
 ) -> list[tuple[str | None, dt.datetime, list[_C]]]:
     """An escalation found once per unit: (unit, since, what it counted for the unit) each.
 
@@ -530,8 +543,8 @@ def found_per_unit(
     One finding for each distinct unit among the occurrences the condition counted
     (``counted``, which held ``since``), dated when it held for that unit: the later of
     ``since`` and the unit's first counted occurrence. In order of those instants, then
-    of the units. The unit of an occurrence is its acting unit, or with ``about`` the
-    unit it rates (the target ``about_unit``).
+    of the units. The unit of an occurrence is the one it concerns for the escalation's
+    ``target`` (:func:`counted_unit`).
 
     Example:
         >>> from types import SimpleNamespace as O
@@ -542,7 +555,7 @@ def found_per_unit(
     """
     by_unit: dict[str | None, list[_C]] = {}
     for occurrence in counted:
-        by_unit.setdefault(occurrence.about if about else occurrence.unit, []).append(occurrence)
+        by_unit.setdefault(counted_unit(occurrence, target), []).append(occurrence)
     found = [
         (unit, max(since, min(o.at for o in occurrences)), occurrences)
         for unit, occurrences in by_unit.items()
