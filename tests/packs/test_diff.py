@@ -71,7 +71,8 @@ def test_return_windows_half_a_working_day_against_two_working_days(
     assert xy[0].limit == "2 working days (working_time)"
     assert dy[0].limit == "2 working days (civil_code)"
     assert xy[0].starts == dy[0].starts == "dispatched (to a handling unit)"
-    assert xy[0].stops == "return_requested"
+    # a handling unit's request (not a centre's sending the order back upstream)
+    assert xy[0].stops == dy[0].stops == "return_requested (by a handling unit)"
     assert row.status == "differs"
     # Between 夏阳 and 大冶 alone the windows differ by their counting convention only.
     assert diff_packs(packs["xiayang"], packs["daye"]).row("window", "return").status == "differs"

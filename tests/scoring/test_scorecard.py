@@ -382,3 +382,30 @@ def test_scoring_one_order_instead_of_an_iterable_of_orders_is_refused(as_text):
         )
     card = score([one], "daye")
     assert (card.inputs, card.assessed, card.rejected) == (1, 1, 0)
+
+
+def test_the_weight_of_basically_satisfied_is_a_dated_parameter_of_daye():
+    # daye's （十五） 满意率 grades no 基本满意: its weight is the parameter
+    # basically_satisfied_weight (1.0, as 满意). The quarter above, by hand: rated o1, o2,
+    # o3, o5 (o4's 不满意 struck off); satisfied o1, o5, basically satisfied o2.
+    daye = find_pack("daye")
+    as_satisfied = score(_quarter_orders(), daye, period="quarter").row("c02", "2024-Q2")
+    assert as_satisfied.rates["satisfaction"].numerator == 3  # 2 + 1 × 1
+    half = daye.with_parameters({"basically_satisfied_weight": 0.5})
+    halved = score(_quarter_orders(), half, period="quarter").row("c02", "2024-Q2")
+    assert halved.rates["satisfaction"].numerator == 2.5  # 2 + 1 × 0.5
+    assert halved.rates["satisfaction"].value == 0.625
+    # the composite moves with it, equal weights: (on-time sign-off 5/5 + completion 5/5 +
+    # satisfaction) / 3
+    assert as_satisfied.composite == pytest.approx((1 + 1 + 0.75) / 3)
+    assert halved.composite == pytest.approx((1 + 1 + 0.625) / 3)
+
+
+def test_a_weight_of_basically_satisfied_above_one_is_refused():
+    from grievance_rules.errors import PackError
+    from grievance_rules.i18n import language
+
+    with language("en"), pytest.raises(PackError) as refused:
+        find_pack("daye").with_parameters({"basically_satisfied_weight": 1.5})
+    assert "scoring.basically_satisfied_weight" in str(refused.value)
+    assert "a weight must be a number from 0 to 1, got 1.5" in str(refused.value)

@@ -355,6 +355,8 @@ def clock_rows(
                 [getattr(events[k], name, None) if k >= 0 else None for k in r_k0.tolist()]
             )
         present = due != -1  # the engine warns (missing_deadline) and reports no clock
+        if rule.per_assignment:  # given the order after the deadline: no clock (as the engine)
+            present &= r_start < due
     else:
         office_of = np.fromiter(
             (-1 if p.office_us is None else p.office_us for p in periods),
@@ -903,6 +905,8 @@ def _order_clocks(
             due = getattr(source, field or "", None) if source is not None else None
             if due is None:
                 continue  # the engine warns (missing_deadline) and reports no clock
+            if assigned is not None and start >= due:
+                continue  # given the order after the deadline: no clock (as the engine)
         bounds = []
         for other_id in rule.no_later_than:
             other = sorted(_rows_of(findings, other_id, i), key=lambda r: r[4])

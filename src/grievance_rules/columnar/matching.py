@@ -38,7 +38,7 @@ from grievance_rules.engine.matching import (
 )
 from grievance_rules.engine.plan import PackPlan
 from grievance_rules.model.events import EVENT_CLASSES
-from grievance_rules.packs.schema import Selector
+from grievance_rules.packs.schema import UPSTREAM_TESTS, Selector
 
 __all__ = ["FlatMatch", "match_batch", "match_flat"]
 
@@ -101,7 +101,7 @@ def _column_reader(name: str, fields: Mapping[str, Any]) -> _Column | None:
 
     For the properties not among the event class's own fields that the frame's arrays
     give without calling the reader on each event: the handling unit after the event,
-    whether the event's ``to_unit`` is upstream, and a list field's length
+    whether the event's ``to_unit`` or acting ``unit`` is upstream, and a list field's length
     (``<field>_count``). ``None``: read each event with the engine's reader.
     """
     if name == "handling_unit":
@@ -112,17 +112,18 @@ def _column_reader(name: str, fields: Mapping[str, Any]) -> _Column | None:
             return list(map(names.__getitem__, frame.handling[rows].tolist()))
 
         return handling_unit
-    if name == "to_unit_upstream":
-        if "to_unit" not in fields:
+    if name in UPSTREAM_TESTS:
+        unit_field = UPSTREAM_TESTS[name]
+        if unit_field not in fields:
             return None
 
         def upstream_of(frame: Frame, event_type: str) -> list[Any]:
             upstream = [view.upstream for view in frame.views]
-            targets = map(operator.itemgetter("to_unit"), frame.attrs_of_type(event_type))
+            units = map(operator.itemgetter(unit_field), frame.attrs_of_type(event_type))
             owners = frame.order[frame.rows_of_type(event_type)].tolist()
             return [
-                ABSENT if target is None else target in upstream[i]
-                for target, i in zip(targets, owners, strict=True)
+                ABSENT if unit is None else unit in upstream[i]
+                for unit, i in zip(units, owners, strict=True)
             ]
 
         return upstream_of
@@ -391,7 +392,8 @@ def match_flat(
             continue
         fields = EVENT_CLASSES[event_type].model_fields
         plain = [
-            name in fields and name not in ("handling_unit", "to_unit_upstream") for name in names
+            name in fields and name != "handling_unit" and name not in UPSTREAM_TESTS
+            for name in names
         ]
         columns = [_column_reader(name, fields) for name in names]
         for name, terms in patterns:

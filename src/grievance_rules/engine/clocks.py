@@ -611,6 +611,10 @@ def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
                 )
                 continue
             due = written
+            if run.unit is not None and start >= due:
+                # an assignment that began when the written deadline had passed: the unit
+                # never had the order while it ran; the unit holding it then answers for it
+                continue
             trace.append(
                 f"due at the deadline written on the "
                 f"{'order' if field == 'reply_deadline' else 'start event'}: "

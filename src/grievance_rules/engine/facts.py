@@ -2,8 +2,9 @@
 
 Each event becomes one flat fact: its scalar fields, ``fact: "event"``, its
 ``index`` in the history, ``ts`` (seconds since the epoch), the
-``handling_unit`` at that instant, ``to_unit_upstream`` (whether an event's
-``to_unit`` is a centre rather than a handling unit), and ``<field>_count`` for each list field
+``handling_unit`` at that instant, ``to_unit_upstream`` and ``unit_upstream`` (whether
+an event's ``to_unit``, or its acting ``unit``, is a centre rather than a handling unit:
+:data:`~grievance_rules.packs.schema.UPSTREAM_TESTS`), and ``<field>_count`` for each list field
 (``evidence_count: 0`` is a reply without evidence). The order becomes one fact
 with ``fact: "order"``, its classification, ``sk_<special kind>: true`` per
 special kind and ``flag_<flag>: true`` per flag. Fact ``id`` values are
@@ -36,13 +37,14 @@ from grievance_rules.engine.matching import (
 )
 from grievance_rules.model import WorkOrder
 from grievance_rules.model.events import EventBase
+from grievance_rules.packs.schema import UPSTREAM_TESTS
 
 if TYPE_CHECKING:
     from grievance_rules.engine.plan import PackPlan
 
 __all__ = ["DurableMatcher", "OrderFacts", "build_facts", "facts_of"]
 
-_META = frozenset({"fact", "index", "ts", "handling_unit", "event_id", "to_unit_upstream"})
+_META = frozenset({"fact", "index", "ts", "handling_unit", "event_id", *UPSTREAM_TESTS})
 
 
 @dataclass(frozen=True)
@@ -83,9 +85,10 @@ def _event_fact(
         else:
             fact[key] = value
     fact["ts"] = event.at.timestamp()
-    to_unit = raw.get("to_unit")
-    if to_unit is not None:
-        fact["to_unit_upstream"] = to_unit in upstream
+    for name, unit_field in UPSTREAM_TESTS.items():
+        unit = raw.get(unit_field)
+        if unit is not None:
+            fact[name] = unit in upstream
     if handling is not None:
         fact["handling_unit"] = handling
     return fact
@@ -121,13 +124,19 @@ def _plan(cls: type[EventBase], properties: frozenset[str]) -> tuple[tuple[str, 
     fields = cls.model_fields
     readers: list[tuple[str, _Reader]] = []
     for name in sorted(properties):
-        if name == "to_unit_upstream" and "to_unit" not in fields:
+        if name in UPSTREAM_TESTS and UPSTREAM_TESTS[name] not in fields:
             continue  # never in the fact (and no slow look-up of a missing attribute)
         if name in _META_READERS:
             readers.append((name, _META_READERS[name]))
-        elif name in ("handling_unit", "to_unit_upstream") or (
-            name != "id"
-            and (name in fields or (name.endswith("_count") and name[: -len("_count")] in fields))
+        elif (
+            name == "handling_unit"
+            or name in UPSTREAM_TESTS
+            or (
+                name != "id"
+                and (
+                    name in fields or (name.endswith("_count") and name[: -len("_count")] in fields)
+                )
+            )
         ):
             readers.append((name, _indexed(value_reader(name, fields))))
     plan = _PLANS[(cls, properties)] = tuple(readers)

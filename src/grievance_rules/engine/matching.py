@@ -34,7 +34,7 @@ from grievance_rules.i18n import join_list
 from grievance_rules.model import WorkOrder
 from grievance_rules.model.events import EVENT_CLASSES, EventBase
 from grievance_rules.model.handling import event_indices_as_of, handling_units, unit_kind
-from grievance_rules.packs.schema import EventRef, Selector, Trigger
+from grievance_rules.packs.schema import UPSTREAM_TESTS, EventRef, Selector, Trigger
 
 if TYPE_CHECKING:
     from grievance_rules.engine.plan import PackPlan
@@ -96,13 +96,14 @@ def value_reader(name: str, fields: Mapping[str, Any]) -> _ValueReader:
     """How to read property ``name`` of an event whose class has ``fields``."""
     if name == "handling_unit":
         return lambda event, handling, upstream: ABSENT if handling is None else handling
-    if name == "to_unit_upstream":
-        if "to_unit" not in fields:
+    if name in UPSTREAM_TESTS:
+        unit_field = UPSTREAM_TESTS[name]
+        if unit_field not in fields:
             return lambda event, handling, upstream: ABSENT
 
         def upstream_of(event: EventBase, handling: str | None, upstream: frozenset[str]) -> Any:
-            target = getattr(event, "to_unit", None)
-            return ABSENT if target is None else target in upstream
+            unit = getattr(event, unit_field)
+            return ABSENT if unit is None else unit in upstream
 
         return upstream_of
     if name in fields:

@@ -31,6 +31,7 @@ from grievance_rules.model.events import EVENT_CLASSES
 from grievance_rules.model.terms import TermEnum
 from grievance_rules.packs.schema import (
     RATE_NAMES,
+    UPSTREAM_TESTS,
     AllOf,
     AnyOf,
     ClockRule,
@@ -76,7 +77,7 @@ __all__ = [
     "uncited_values",
 ]
 
-_DERIVED_FIELDS = {"handling_unit", "to_unit_upstream"}
+_DERIVED_FIELDS = {"handling_unit", *UPSTREAM_TESTS}
 _INTERNAL_FIELDS = {"id", "index", "ts", "fact", "event_id"}
 """What the engine numbers or stamps events with: not for ``where`` to test."""
 _WHERE_OPERATORS = ("exists", "ne", "gte", "lte", "gt", "lt")
@@ -513,10 +514,13 @@ class Checker:
         """The composite of ``scoring`` weighs known rates by numbers of at least 0.
 
         A weight is a literal or a parameter; every dated value of the parameter (or the
-        value set over it, :attr:`given`) is checked, as a rule's parameters are.
+        value set over it, :attr:`given`) is checked, as a rule's parameters are. So is
+        ``basically_satisfied_weight``, a number from 0 to 1.
         """
+        scoring = self.manifest.scoring
+        self.weight(scoring.basically_satisfied_weight, "scoring.basically_satisfied_weight", 1)
         names = set(RATE_NAMES)
-        for rate, weight in self.manifest.scoring.composite.items():
+        for rate, weight in scoring.composite.items():
             field_path = f"scoring.composite.{rate}"
 
             if rate not in names:
@@ -530,31 +534,44 @@ class Checker:
                     file=MANIFEST,
                     field=field_path,
                 )
-            if isinstance(weight, ParamRef) and weight.param not in self.parameters:
-                raise PackError(
-                    _("{file}: {field}: unknown parameter {name}").format(
-                        file=MANIFEST, field=field_path, name=repr(weight.param)
-                    ),
-                    file=MANIFEST,
-                    field=field_path,
-                )
-            values = (
-                [dated.value for dated in self.parameters[weight.param].values]
-                if isinstance(weight, ParamRef)
-                else [weight]
+            self.weight(weight, field_path)
+
+    def weight(self, weight: float | ParamRef, field_path: str, most: float | None = None) -> None:
+        """A weight of ``scoring``: a number of at least 0 (at most ``most``), or a parameter.
+
+        Every dated value of a parameter is checked.
+        """
+        if isinstance(weight, ParamRef) and weight.param not in self.parameters:
+            raise PackError(
+                _("{file}: {field}: unknown parameter {name}").format(
+                    file=MANIFEST, field=field_path, name=repr(weight.param)
+                ),
+                file=MANIFEST,
+                field=field_path,
             )
-            for value in values:
-                if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-                    problem = _("a weight must be a number of at least 0, got {value}").format(
-                        value=repr(value)
-                    )
-                    raise PackError(
-                        _("{file}: {field}: {message}").format(
-                            file=MANIFEST, field=field_path, message=self.of_value(weight, problem)
-                        ),
-                        file=MANIFEST,
-                        field=field_path,
-                    )
+        values = (
+            [dated.value for dated in self.parameters[weight.param].values]
+            if isinstance(weight, ParamRef)
+            else [weight]
+        )
+        for value in values:
+            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+                problem = _("a weight must be a number of at least 0, got {value}").format(
+                    value=repr(value)
+                )
+            elif most is not None and value > most:
+                problem = _("a weight must be a number from 0 to {most}, got {value}").format(
+                    most=most, value=repr(value)
+                )
+            else:
+                continue
+            raise PackError(
+                _("{file}: {field}: {message}").format(
+                    file=MANIFEST, field=field_path, message=self.of_value(weight, problem)
+                ),
+                file=MANIFEST,
+                field=field_path,
+            )
 
     def whole(self, rule: Rule, ref: Any, path: str, *, least: int) -> None:
         """A count (a number or a dated parameter): every value a whole number >= least."""

@@ -68,6 +68,7 @@ from grievance_rules.packs.readme import (
     _event as _event_name,
 )
 from grievance_rules.packs.schema import (
+    UPSTREAM_TESTS,
     AllOf,
     AnyOf,
     ClockRule,
@@ -266,6 +267,8 @@ def _where(where: Mapping[str, Any]) -> str:
     for name, value in where.items():
         if name == "to_unit_upstream" and isinstance(value, bool):
             parts.append("to an upstream centre" if value else "to a handling unit")
+        elif name == "unit_upstream" and isinstance(value, bool):
+            parts.append("by an upstream centre" if value else "by a handling unit")
         elif isinstance(value, dict):
             for op, operand in value.items():
                 if op == "exists":
@@ -486,19 +489,29 @@ def _event_zh(ref: EventRef | Trigger | Literal["received"]) -> str:
     if isinstance(ref, str):
         return _event_name("zh", "received")
     text = _event_name("zh", str(ref.event))
-    upstream = ref.where.get("to_unit_upstream")
-    if isinstance(upstream, bool):
-        where = (
-            pgettext("pack diff", "to an upstream centre")
-            if upstream
-            else pgettext("pack diff", "to a handling unit")
-        )
-        text = pgettext("pack diff", "{event} ({where})").format(event=text, where=where)
-    rest = {k: v for k, v in ref.where.items() if k != "to_unit_upstream"}
+    for name in UPSTREAM_TESTS:
+        upstream = ref.where.get(name)
+        if isinstance(upstream, bool):
+            where = _upstream_zh(name, upstream)
+            text = pgettext("pack diff", "{event} ({where})").format(event=text, where=where)
+    rest = {
+        k: v for k, v in ref.where.items() if k not in UPSTREAM_TESTS or not isinstance(v, bool)
+    }
     if rest:
         where = _where_zh(str(ref.event), rest)
         text = pgettext("pack diff", "{event} ({where})").format(event=text, where=where)
     return text
+
+
+def _upstream_zh(name: str, upstream: bool) -> str:
+    """An event's upstream test (``to_unit_upstream``, ``unit_upstream``) in words."""
+    if name == "to_unit_upstream":
+        if upstream:
+            return pgettext("pack diff", "to an upstream centre")
+        return pgettext("pack diff", "to a handling unit")
+    if upstream:
+        return pgettext("pack diff", "by an upstream centre")
+    return pgettext("pack diff", "by a handling unit")
 
 
 def _selector_zh(selector: Selector) -> str:

@@ -72,16 +72,18 @@ def _cell(text: object) -> str:
 
 _WIDE = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
 _FOLDED_SPACE = re.compile(f"(?<=[{_WIDE}])\\s+|\\s+(?=[{_WIDE}])")
+_FOLDED_QUOTE_SPACE = re.compile(f"(?<=[{_WIDE}])\\s+(?=[{_WIDE}])")
 
 
 def _prose(lang: Language, en: str | None, zh: str | None) -> str:
     """The pack's text in ``lang``: the Chinese twin, or the English marked untranslated.
 
     Chinese puts no space beside its characters: the spaces a folded YAML line leaves
-    there are taken out.
+    there are taken out; in English, those it leaves between two Chinese characters (a
+    quotation broken over two lines: 「派单后两个工作日 之内」).
     """
     if lang == "en" or (not en and not zh):
-        return en or ""
+        return _FOLDED_QUOTE_SPACE.sub("", en) if en else ""
     return _FOLDED_SPACE.sub("", zh) if zh else f"{UNTRANSLATED}{en}"
 
 
@@ -258,7 +260,8 @@ def _usages(pack: Pack) -> dict[str, str]:
             elif isinstance(ref, ParamIs):
                 for name in ref.param_is:
                     used.setdefault(name, "choice")
-    for ref in pack.manifest.scoring.composite.values():
+    scoring = pack.manifest.scoring
+    for ref in (*scoring.composite.values(), scoring.basically_satisfied_weight):
         if isinstance(ref, ParamRef):
             used.setdefault(ref.param, "weight")
     return used

@@ -40,6 +40,7 @@ from grievance_rules.model.enums import ClosureOutcome, LeaderRole
 from grievance_rules.model.terms import TermEnum
 
 __all__ = [
+    "UPSTREAM_TESTS",
     "AllOf",
     "AnyOf",
     "Calendar",
@@ -834,6 +835,11 @@ class Calendar(_Decl):
     working_days: dict[dt.date, str] = Field(default_factory=dict)
 
 
+UPSTREAM_TESTS: dict[str, str] = {"to_unit_upstream": "to_unit", "unit_upstream": "unit"}
+"""The derived properties telling whether one of an event's units is upstream (a centre,
+a government, a discipline body, not a handling unit), by the unit field each reads:
+``to_unit_upstream`` (where a dispatch sends the order), ``unit_upstream`` (who acted)."""
+
 RATE_NAMES: tuple[str, ...] = (
     "on_time_sign_off",
     "first_contact",
@@ -858,8 +864,10 @@ class Scoring(_Decl):
 
     base_score: float = 0.0
     """The score a unit starts each period with, before its points."""
-    basically_satisfied_weight: float = Field(default=1.0, ge=0, le=1)
-    """How much a 基本满意 rating counts towards 满意率 (1: as satisfied, 0: not at all)."""
+    basically_satisfied_weight: Annotated[float, Field(ge=0, le=1)] | ParamRef = 1.0
+    """How much a 基本满意 rating counts towards 满意率 (1: as satisfied, 0: not at all), a
+    number or a dated parameter (read on each period's first day, as the composite's
+    weights are)."""
     three_rates_weights: dict[str, float] = Field(
         default_factory=lambda: {"response": 1 / 3, "resolution": 1 / 3, "satisfaction": 1 / 3}
     )

@@ -42,7 +42,9 @@ from pydantic import BaseModel, ConfigDict
 from grievance_rules.calendar import SHANGHAI
 from grievance_rules.engine.assessment import Assessment
 from grievance_rules.engine.plan import plan_for
+from grievance_rules.errors import ArgumentError
 from grievance_rules.i18n import N_
+from grievance_rules.i18n import gettext as _
 from grievance_rules.model import WorkOrder
 from grievance_rules.model.enums import ReplyKind, Satisfaction, StrikeScope
 from grievance_rules.model.events import (
@@ -528,9 +530,24 @@ class RateCounts:
         for name in self.__slots__:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
-    def rates(self, scoring: Scoring) -> dict[str, Rate]:
-        """Every rate of :data:`RATES`, by name."""
+    def rates(self, scoring: Scoring, basically_satisfied: float | None = None) -> dict[str, Rate]:
+        """Every rate of :data:`RATES`, by name.
+
+        ``basically_satisfied``: how much a 基本满意 rating counts towards 满意率, as in
+        force for the period; by default ``scoring.basically_satisfied_weight``, which must
+        then be a number (a dated parameter is resolved by the caller).
+        """
         weight = scoring.basically_satisfied_weight
+        if basically_satisfied is not None:
+            weight = basically_satisfied
+        if not isinstance(weight, int | float):
+            message = _(
+                "basically_satisfied: the weight of 基本满意 is parameter {name}; give its "
+                "value for the period"
+            )
+            raise ArgumentError(
+                message.format(name=repr(weight.param)), parameter="basically_satisfied", value=None
+            )
         parts: dict[str, tuple[float, int]] = {
             "on_time_sign_off": (self.on_time_sign_off_n, self.on_time_sign_off_d),
             "first_contact": (self.first_contact_n, self.dispatched),

@@ -141,14 +141,18 @@ def _composite(pack: Pack, rates: dict[str, Rate], on: dt.date) -> float | None:
         value = rates[name].value
         if value is None:
             return None
-        if isinstance(ref, ParamRef) and ref.param not in pack.overrides:
-            first = pack.parameters[ref.param].values[0].from_
-            weight = float(plan_for(pack).value(ref, max(on, first)))
-        else:
-            weight = float(plan_for(pack).value(ref, on))
+        weight = _weight(pack, ref, on)
         total += weight * value
         weight_sum += weight
     return total / weight_sum if weight_sum else None
+
+
+def _weight(pack: Pack, ref: float | ParamRef, on: dt.date) -> float:
+    """A weight of ``scoring`` as in force ``on`` (a parameter's first value before it)."""
+    if isinstance(ref, ParamRef) and ref.param not in pack.overrides:
+        first = pack.parameters[ref.param].values[0].from_
+        return float(plan_for(pack).value(ref, max(on, first)))
+    return float(plan_for(pack).value(ref, on))
 
 
 def _rank(scores: dict[str, float]) -> dict[str, int]:
@@ -356,7 +360,11 @@ class ScoreBook:
                     "points": points,
                     "score": score,
                     "counts": dict(sorted(counts.items())),
-                    "rates": (rates := rate_counts.rates(scoring)),
+                    "rates": (
+                        rates := rate_counts.rates(
+                            scoring, _weight(pack, scoring.basically_satisfied_weight, period.start)
+                        )
+                    ),
                     "composite": _composite(pack, rates, period.start),
                     "findings": tuple(findings.get((start, unit), ())),
                 }

@@ -15,7 +15,7 @@ on the order drawn (its ``applies_to``), the due instant is the earlier of the t
 Limitations: no pause, extension or other event the rule does not name is
 drawn, and the history holds one dispatch to one handling unit; rules whose
 ``where`` names unit ids or engine-derived fields other than
-``to_unit_upstream: false`` and ``<field>_count`` cannot be shaped, nor a clock
+``to_unit_upstream: false``, ``unit_upstream`` and ``<field>_count`` cannot be shaped, nor a clock
 bounded by one not counted plainly from the receipt or the dispatch.
 
 Example:
@@ -299,6 +299,13 @@ class _Shaper:
             if name == "to_unit_upstream":
                 if self.value(cls, where, name, wanted) is not False:
                     raise self.fail(where, _("only dispatches to the handling unit are drawn"))
+                continue
+            if name == "unit_upstream":
+                by_centre = self.value(cls, where, name, wanted)
+                wanted_unit = CENTRE if by_centre is True else HANDLER
+                if not isinstance(by_centre, bool) or acting not in (None, wanted_unit):
+                    raise self.fail(where, _("cannot draw this acting unit"))
+                acting = wanted_unit
                 continue
             if name.endswith("_count") and name[: -len("_count")] in cls.model_fields:
                 size = self.value(cls, where, name, wanted)
