@@ -121,10 +121,10 @@ def test_what_if_says_where_a_bad_value_came_from_in_chinese(monkeypatch, capsys
         (  # a warning level's fraction
             "warning_yellow=2",
             "error: pack chengdong: with warning_yellow=2: rules/mechanisms.yaml: rule "
-            "CD-5.written-deadline: warnings.0.param: must be a fraction of 0 to 1, got 2 (the "
+            "CD-1.emergency-feedback: warnings.0.param: must be a fraction of 0 to 1, got 2 (the "
             "value of parameter 'warning_yellow' given by the option --set warning_yellow=2)",
             "错误：规则包 chengdong：设定 warning_yellow=2 后：rules/mechanisms.yaml：规则 "
-            "CD-5.written-deadline：warnings.0.param：须为 0 到 1 之间的小数，实际为 2"
+            "CD-1.emergency-feedback：warnings.0.param：须为 0 到 1 之间的小数，实际为 2"
             "（该值来自选项 --set warning_yellow=2，为参数 'warning_yellow' 的取值）",
         ),
         (  # a reading's parameter takes one of its labels (Parameter.accepts)

@@ -53,7 +53,7 @@ from grievance_rules.errors import GrievanceRulesError
 from grievance_rules.model.handling import unit_kind
 from grievance_rules.packs.schema import ClockRule, EventRef, ParamRef
 
-__all__ = ["Findings", "clock_rows", "clock_rows_loop", "unsupported"]
+__all__ = ["Findings", "clock_rows", "clock_rows_loop", "on_wall_clock", "unsupported"]
 
 Findings = Callable[[str, int], list[Row] | None]
 """(rule id, order) → that rule's rows on the order, or ``None`` where a kernel did not
@@ -271,6 +271,30 @@ def _runs(
 
 _NO_BOUND = np.iinfo(np.int64).max
 _NAN = float("nan")
+
+
+def on_wall_clock(batch: OrderBatch, rule: ClockRule) -> Bools:
+    """Per order, whether the rule's clocks run on wall-clock time: an ``elapsed`` period.
+
+    Though the calendar has office hours, a period counted ``elapsed`` on the order's
+    judged date runs on wall-clock time (as the engine's
+    :func:`~grievance_rules.engine.clock_time.time_line_us`).
+    """
+    key = ("wall-clock", rule.id)
+    found: Bools | None = batch.memo.get(key)
+    if found is None:
+        if rule.duration is None or batch.plan.calendar.office_hours is None:
+            found = np.zeros(len(batch.frame), dtype=bool)
+        else:
+            days, day_of = batch.judged_groups()
+            elapsed = CountingConvention.ELAPSED.value
+            periods = _periods(batch, rule, days)
+            each = np.fromiter(
+                (p.convention == elapsed for p in periods), dtype=bool, count=len(days)
+            )
+            found = each[day_of]
+        batch.memo[key] = found
+    return found
 
 
 def _periods(batch: OrderBatch, rule: ClockRule, days: list[dt.date]) -> list[_Period]:
@@ -1142,6 +1166,10 @@ def _finish_arrays(
     if plan.calendar.office_hours is not None:
         ok &= timeline.covered(due) & timeline.covered(end)
         p_due, p_end = timeline.positions(due), timeline.positions(end)
+        wall = on_wall_clock(batch, rule)[order]  # an elapsed period: wall-clock time
+        if wall.any():
+            p_start = np.where(wall, start, p_start)
+            p_due, p_end = np.where(wall, due, p_due), np.where(wall, end, p_end)
     else:
         p_start, p_due, p_end = start, due, end
     fallback.update(np.unique(order[~ok]).tolist())

@@ -25,6 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from grievance_rules.columnar.batch import OrderBatch
+from grievance_rules.columnar.clocks import on_wall_clock
 from grievance_rules.columnar.findings import Columns, Filler, Row, block, full
 from grievance_rules.columnar.instants import from_us, to_us
 from grievance_rules.engine.clocks import LevelReached, level_reached, warning_of
@@ -43,6 +44,7 @@ from grievance_rules.model.handling import unit_kind
 from grievance_rules.packs.schema import (
     AllOf,
     AnyOf,
+    ClockRule,
     Condition,
     CountOf,
     DeductionRule,
@@ -263,12 +265,21 @@ def _reached(batch: OrderBatch, i: int, rule_id: str, row: Row, level: str) -> L
     fraction = batch.value(ParamRef(param=warning.param), i) if warning.param else warning.at
     calendar = plan.calendar
     start, due = from_us(row[7]), from_us(row[8])
-    if calendar.office_hours is not None:
+    rule = plan.pack.rule(rule_id)
+    assert isinstance(rule, ClockRule)
+    wall = bool(on_wall_clock(batch, rule)[i])  # an elapsed period: wall-clock time
+    if calendar.office_hours is not None and not wall:
         span = calendar.office_time_position_us(due) - calendar.office_time_position_us(start)
     else:
         span = row[8] - row[7]
     found = level_reached(
-        calendar, start, max(span, 0) / 1e6, fraction, level=level, param=warning.param
+        calendar,
+        start,
+        max(span, 0) / 1e6,
+        fraction,
+        level=level,
+        param=warning.param,
+        wall_clock=wall,
     )
     until = row[9] if row[9] >= 0 else to_us(batch.instants[i])
     return found if to_us(found.at) <= until else None

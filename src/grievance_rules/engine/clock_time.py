@@ -1,7 +1,9 @@
 """A clock's time line and its period as the warning lights read it.
 
 A clock runs on office time where its calendar has office hours, on wall-clock time
-otherwise (:func:`time_line_us`); while paused it stands still (:class:`ClockPeriod`).
+otherwise, and on wall-clock time too where its period is counted so (``elapsed``: the
+hour of 城东's emergency feedback after office hours, 夏阳's 72 hours of 随身拍)
+(:func:`time_line_us`); while paused it stands still (:class:`ClockPeriod`).
 The engine, the conditions that ask when a clock reached a light, and the watch list
 all read a clock's share of its period through this module.
 """
@@ -21,13 +23,16 @@ _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _MICROSECOND = dt.timedelta(microseconds=1)
 
 
-def time_line_us(calendar: WorkingCalendar, instant: dt.datetime) -> int:
+def time_line_us(
+    calendar: WorkingCalendar, instant: dt.datetime, *, wall_clock: bool = False
+) -> int:
     """Where an instant lies on a clock's time line, in microseconds.
 
-    Office time where the calendar has office hours, wall-clock time otherwise; the
+    Office time where the calendar has office hours, wall-clock time otherwise or for a
+    clock on wall-clock time (``wall_clock``: its period counted ``elapsed``); the
     difference of two positions is the time that ran between them.
     """
-    if calendar.office_hours is not None:
+    if calendar.office_hours is not None and not wall_clock:
         return calendar.office_time_position_us(instant)
     return (instant - _EPOCH) // _MICROSECOND
 
@@ -48,6 +53,9 @@ class ClockPeriod(NamedTuple):
     microseconds, in the order they were counted."""
     origin: int = 0
     """The start's position on the clock's time line (:func:`time_line_us`)."""
+    wall_clock: bool = False
+    """Whether the time line is wall-clock time though the calendar has office hours (a
+    period counted ``elapsed``)."""
 
     def running_seconds(self, elapsed_us: int) -> float:
         """The running time of ``elapsed_us`` on the time line from the start (pauses out)."""
@@ -64,11 +72,14 @@ def clock_period(
     start: dt.datetime,
     due: dt.datetime,
     pauses: Sequence[ClockPause] = (),
+    *,
+    wall_clock: bool = False,
 ) -> ClockPeriod:
     """The period of a clock from ``start`` to its (pause-moved) ``due`` instant.
 
     ``pauses``: the clock's pauses as the finding carries them
-    (:attr:`~grievance_rules.engine.assessment.ClockFinding.pauses`).
+    (:attr:`~grievance_rules.engine.assessment.ClockFinding.pauses`). ``wall_clock``:
+    the clock runs on wall-clock time (:func:`time_line_us`).
 
     Example:
         >>> from grievance_rules.calendar import china
@@ -81,12 +92,13 @@ def clock_period(
         >>> period.seconds / 3600, [(o / 6e7, n / 6e7) for o, n in period.pauses]
         (20.5, [(30.0, 210.0)])
     """
-    origin = time_line_us(calendar, start)
+    origin = time_line_us(calendar, start, wall_clock=wall_clock)
     marks = []
     for pause in pauses:
-        begin, end = time_line_us(calendar, pause.begin), time_line_us(calendar, pause.end)
+        begin = time_line_us(calendar, pause.begin, wall_clock=wall_clock)
+        end = time_line_us(calendar, pause.end, wall_clock=wall_clock)
         if end > begin:
             marks.append((begin - origin, end - begin))
     stood = sum(length for _, length in marks)
-    seconds = max(time_line_us(calendar, due) - origin - stood, 0) / 1e6
-    return ClockPeriod(seconds, tuple(marks), origin)
+    seconds = max(time_line_us(calendar, due, wall_clock=wall_clock) - origin - stood, 0) / 1e6
+    return ClockPeriod(seconds, tuple(marks), origin, wall_clock)

@@ -199,9 +199,9 @@ def _deadline_texts(ev: Evaluation, deadline: Deadline) -> tuple[tuple[str, ...]
     return entry[1], entry[2]
 
 
-def _position(ev: Evaluation, instant: dt.datetime) -> int:
+def _position(ev: Evaluation, instant: dt.datetime, *, wall_clock: bool = False) -> int:
     """Where an instant lies on the clock's time line (:func:`time_line_us`)."""
-    return time_line_us(ev.calendar, instant)
+    return time_line_us(ev.calendar, instant, wall_clock=wall_clock)
 
 
 class LevelReached(NamedTuple):
@@ -220,6 +220,7 @@ def level_reached(
     level: str,
     param: str | None = None,
     pauses: Sequence[tuple[int, int]] = (),
+    wall_clock: bool = False,
 ) -> LevelReached:
     """The first instant at which a clock's elapsed share of its period reaches ``fraction``.
 
@@ -233,7 +234,9 @@ def level_reached(
     (:class:`~grievance_rules.engine.clock_time.ClockPeriod`); a period of nothing has
     run whole from its start. ``pauses``: (offset from the start, length) on the time
     line in microseconds; the clock stands still through each pause that began before
-    the level was reached, so the instant moves on by it.
+    the level was reached, so the instant moves on by it. ``wall_clock``: the clock runs
+    on wall-clock time though the calendar has office hours (its period counted
+    ``elapsed``, :func:`~grievance_rules.engine.clock_time.time_line_us`).
 
     One statement of the arithmetic for both paths: the engine's condition triggers
     and the columnar kernel's call it with the same numbers.
@@ -249,7 +252,7 @@ def level_reached(
         reached red (0.75 of its period: 1575 of 2100 minutes of office time
         from its start 2024-05-06T09:00:00+08:00)
     """
-    office = calendar.office_hours is not None
+    office = calendar.office_hours is not None and not wall_clock
     if total > 0:
         seconds = total
         micros = max(math.ceil(fraction * total * 1e6), 0)
@@ -581,6 +584,7 @@ def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
             unit = ev.first_handling_unit()
         skipped: tuple[str, ...] = ()
         provisional = False
+        wall_clock = False  # (a period counted elapsed runs on wall-clock time)
         if rule.duration is not None:
             try:
                 deadline = _deadline(ev, start, rule.duration, rule.convention, rule.half_day)
@@ -590,6 +594,7 @@ def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
                 continue
             due = deadline.due
             provisional = deadline.provisional
+            wall_clock = deadline.convention is CountingConvention.ELAPSED
             lines, skipped = _deadline_texts(ev, deadline)
             trace.append(lines[0])  # the period, then the parameters it was read from
             trace.extend(_parameter_texts(ev, rule))
@@ -733,9 +738,9 @@ def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
             stopped_at = None
             state = "paused" if paused_now else "breached" if ev.as_of > due else "running"
             trace.append(f"not stopped by {instant_text(ev.as_of)} (as_of): {state}")
-        period = clock_period(ev.calendar, start, due, pauses)
+        period = clock_period(ev.calendar, start, due, pauses, wall_clock=wall_clock)
         elapsed = period.running_seconds(
-            max(_position(ev, stopped_at or ev.as_of) - period.origin, 0)
+            max(_position(ev, stopped_at or ev.as_of, wall_clock=wall_clock) - period.origin, 0)
         )
         share = elapsed / period.seconds if period.seconds > 0 else 1.0
         ev.clock_totals[(rule.id, occurrence)] = period

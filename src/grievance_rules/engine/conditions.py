@@ -255,6 +255,7 @@ def _reached(ev: Evaluation, rule_id: str, clock: ClockFinding, level: str) -> L
         level=level,
         param=warning.param,
         pauses=period.pauses,
+        wall_clock=period.wall_clock,
     )
     until = clock.stopped_at if clock.stopped_at is not None else ev.as_of
     return found if found.at <= until else None

@@ -40,7 +40,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from grievance_rules.calendar import SHANGHAI
+from grievance_rules.calendar import SHANGHAI, CountingConvention
 from grievance_rules.engine import Assessment, ClockFinding, evaluate, plan_for
 from grievance_rules.engine.clock_time import clock_period
 from grievance_rules.engine.clocks import level_reached
@@ -218,21 +218,30 @@ def _clock_at(
     return None
 
 
-def _computed_instant(pack: Pack, clock: ClockFinding, at: float) -> dt.datetime | None:
+def _computed_instant(
+    pack: Pack, clock: ClockFinding, at: float, *, wall_clock: bool = False
+) -> dt.datetime | None:
     """The first instant at which the clock's exact elapsed share reaches ``at``.
 
     The engine's own arithmetic (:func:`~grievance_rules.engine.clocks.level_reached`),
     on the period the engine divides by: the running time from start to due, the
-    clock's pauses left out (:func:`~grievance_rules.engine.clock_time.clock_period`).
-    ``None`` for a period of nothing.
+    clock's pauses left out (:func:`~grievance_rules.engine.clock_time.clock_period`);
+    ``wall_clock``: on wall-clock time (a period counted ``elapsed``). ``None`` for a
+    period of nothing.
     """
     calendar = pack.calendar()
-    period = clock_period(calendar, clock.start, clock.due, clock.pauses)
+    period = clock_period(calendar, clock.start, clock.due, clock.pauses, wall_clock=wall_clock)
     if period.seconds <= 0:
         return None
     # (the level names the finding's wording of how it was reached, which no list shows)
     return level_reached(
-        calendar, clock.start, period.seconds, at, level="", pauses=period.pauses
+        calendar,
+        clock.start,
+        period.seconds,
+        at,
+        level="",
+        pauses=period.pauses,
+        wall_clock=wall_clock,
     ).at
 
 
@@ -335,7 +344,11 @@ def _change(
     if target == 0 or target <= _rank(rule, _level_of(clock)):
         return None
     fraction = _fraction(pack, rule, level, judged_on)
-    candidate = _computed_instant(pack, clock, fraction)
+    elapsed = (
+        rule.duration is not None
+        and plan_for(pack).value(rule.convention, judged_on) == CountingConvention.ELAPSED
+    )
+    candidate = _computed_instant(pack, clock, fraction, wall_clock=elapsed)
 
     def level_at(instant: dt.datetime) -> int:
         found = _clock_at(seen, pack, instant, clock.rule_id, clock.occurrence)

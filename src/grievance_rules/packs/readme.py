@@ -73,17 +73,22 @@ def _cell(text: object) -> str:
 _WIDE = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
 _FOLDED_SPACE = re.compile(f"(?<=[{_WIDE}])\\s+|\\s+(?=[{_WIDE}])")
 _FOLDED_QUOTE_SPACE = re.compile(f"(?<=[{_WIDE}])\\s+(?=[{_WIDE}])")
+_QUOTATION = re.compile("「[^「」]*」")
 
 
 def _prose(lang: Language, en: str | None, zh: str | None) -> str:
     """The pack's text in ``lang``: the Chinese twin, or the English marked untranslated.
 
     Chinese puts no space beside its characters: the spaces a folded YAML line leaves
-    there are taken out; in English, those it leaves between two Chinese characters (a
-    quotation broken over two lines: 「派单后两个工作日 之内」).
+    there are taken out; in English, those it leaves between two Chinese characters and
+    beside a Chinese character inside a quotation (one broken over two lines:
+    「派单后两个工作日 之内」, 「…初步回复， 2个工作日内…」).
     """
     if lang == "en" or (not en and not zh):
-        return _FOLDED_QUOTE_SPACE.sub("", en) if en else ""
+        if not en:
+            return ""
+        joined = _QUOTATION.sub(lambda quote: _FOLDED_SPACE.sub("", quote.group()), en)
+        return _FOLDED_QUOTE_SPACE.sub("", joined)
     return _FOLDED_SPACE.sub("", zh) if zh else f"{UNTRANSLATED}{en}"
 
 
@@ -931,7 +936,9 @@ def _analysts(pack: Pack, lang: Language) -> list[str]:
             names = _switched_parameters(i.switch)
             where = whole if owner in names else f"`{owner}`"
             for name in names:
-                switches.setdefault(name, {}).setdefault(i.switch, []).append(where)
+                owners = switches.setdefault(name, {}).setdefault(i.switch, [])
+                if where not in owners:  # (two parameters' readings may share a switch)
+                    owners.append(where)
     comma, left, right = ("、", "（", "）") if lang == "zh" else (", ", " (", ")")
     for name, parameter in sorted(pack.parameters.items()):
         other = "；".join if lang == "zh" else "; ".join
