@@ -48,7 +48,7 @@ from grievance_rules.columnar.instants import (
     to_us_array,
 )
 from grievance_rules.columnar.timeline import timeline_of
-from grievance_rules.engine.clocks import compile_where
+from grievance_rules.engine.clocks import compile_where, extends_for
 from grievance_rules.errors import GrievanceRulesError
 from grievance_rules.model.handling import unit_kind
 from grievance_rules.packs.schema import ClockRule, EventRef, ParamRef
@@ -417,7 +417,9 @@ def clock_rows(
         first = first_from(batch.rows(pattern), after, offsets[r_order + 1])
         hit = present & (first >= 0) & (_gather(frame.at_us, first) <= limit)
         fallback.update(np.unique(r_order[hit]).tolist())
-    granted = _granted(batch, rule, present, r_order, after, limit)
+    granted = _granted(
+        batch, rule, present, r_order, after, limit, unit if rule.per_assignment else None
+    )
     # no_later_than: the first clock of each named rule bounds the due instant
     bound = np.full(m, _NO_BOUND, dtype=np.int64)
     if rule.no_later_than:
@@ -462,11 +464,14 @@ def _granted(
     r_order: Int64s,
     after: Int64s,
     limit: Int64s,
+    assigned: Int64s | None = None,
 ) -> dict[int, list[int]]:
     """Per clock, the global rows of the extensions granted while it ran (if any).
 
     As the engine counts them: the rule's ``extend`` events after the start event (or
-    anywhere in the order without one) up to the clock's stop, else ``as_of``.
+    anywhere in the order without one) up to the clock's stop, else ``as_of``; for a
+    clock of one unit (``assigned``: its unit's code, per assignment), not those granted
+    to another unit (:func:`~grievance_rules.engine.clocks.extends_for`).
     """
     if rule.extend is None:
         return {}
@@ -485,6 +490,11 @@ def _granted(
         hi = bisect_left(rows_l, int(upper[k]), lo)
         end = int(limit[k])
         found[k] = [rows_l[j] for j in range(lo, hi) if at_l[j] <= end]
+        if assigned is not None:
+            unit = frame.unit_name(int(assigned[k]))
+            found[k] = [g for g in found[k] if extends_for(frame.events[g], unit)]
+        if not found[k]:
+            del found[k]
     return found
 
 
@@ -961,7 +971,7 @@ def _order_clocks(
             [
                 first_row + k
                 for k in batch.positions(i, extend_pattern)
-                if (k0 is None or k > k0) and kept[k].at <= limit
+                if (k0 is None or k > k0) and kept[k].at <= limit and extends_for(kept[k], assigned)
             ]
             if extend_pattern is not None
             else []

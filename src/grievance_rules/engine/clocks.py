@@ -46,6 +46,7 @@ __all__ = [
     "compile_where",
     "evaluate_clock",
     "evaluate_window",
+    "extends_for",
     "for_unit_kind_text",
     "level_reached",
     "warning_of",
@@ -444,6 +445,22 @@ class _Run(NamedTuple):
     """Position of the event that took the order from the unit (per assignment)."""
 
 
+def extends_for(event: EventBase, unit: str | None) -> bool:
+    """Whether an extension counts for a clock: the order's, or one unit's (per assignment).
+
+    An extension granted to one unit (``for_unit``) does not move another unit's clock.
+
+    Example:
+        >>> from grievance_rules.model.events import ExtensionGranted
+        >>> granted = ExtensionGranted(at="2024-09-27T10:00:00+08:00",
+        ...                            new_deadline="2024-10-31T17:30:00+08:00", for_unit="ljq")
+        >>> extends_for(granted, "ljq"), extends_for(granted, "hs"), extends_for(granted, None)
+        (True, False, True)
+    """
+    target = getattr(event, "for_unit", None)
+    return unit is None or target is None or target == unit
+
+
 def for_unit_kind_text(order: WorkOrder, unit: str | None, kinds: Sequence[str]) -> str:
     """The trace line of a rule's ``for_unit_kind`` met by the unit a finding is about."""
     return f"{unit} is a {unit_kind(order, unit)}: the rule is for {','.join(kinds)}"
@@ -661,7 +678,7 @@ def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
             granted = [
                 k
                 for k in ev.positions(rule.extend)
-                if (k0 is None or k > k0) and kept[k].at <= limit
+                if (k0 is None or k > k0) and kept[k].at <= limit and extends_for(kept[k], run.unit)
             ]
             cap = None
             if rule.cap is not None and granted:
