@@ -21,7 +21,8 @@ def _reference(kept: list[Any], handling: list[str | None]) -> tuple[Any, ...]:
     closures = set()
     for event in kept:
         if isinstance(event, FirstContact):
-            contacted = True
+            # the handling unit's own contact (or one by no unit named) reached the complainant
+            contacted = contacted or event.unit in (None, unit)
         elif isinstance(event, Replied):
             completed = completed or event.kind is not ReplyKind.PRELIMINARY
         elif isinstance(event, Closed):

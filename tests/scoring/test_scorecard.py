@@ -409,3 +409,151 @@ def test_a_weight_of_basically_satisfied_above_one_is_refused():
         find_pack("daye").with_parameters({"basically_satisfied_weight": 1.5})
     assert "scoring.basically_satisfied_weight" in str(refused.value)
     assert "a weight must be a number from 0 to 1, got 1.5" in str(refused.value)
+
+
+def _notice_order(order_id: str, unit: str, points: list[float]) -> WorkOrder:
+    """A 计划性办结工单 of May 2024 carrying the district notice's deductions (附件2 第11项)."""
+    day = "2024-05-06T{}:00+08:00"
+    events = [
+        {"type": "dispatched", "at": day.format("09:30"), "unit": "dzb", "to_unit": unit},
+        {"type": "signed_for", "at": day.format("10:00"), "unit": unit},
+        {"type": "replied", "at": day.format("15:00"), "unit": unit,
+         "evidence": [{"kind": "photo", "ref": "p"}]},
+    ] + [
+        {"type": "external_deduction", "at": f"2024-05-10T09:0{k}:00+08:00", "unit": "dzb",
+         "subject_unit": unit, "points": p, "source": "区通报"}
+        for k, p in enumerate(points)
+    ]  # fmt: skip
+    units = [{"id": "dzb", "name": "党政办公室", "kind": "dispatch_centre"}] + [
+        {"id": f"c0{k}", "name": f"村{k}", "kind": "village_community"} for k in range(1, 6)
+    ]
+    return WorkOrder.model_validate(
+        {"id": order_id, "channel": "12345", "category": "投诉", "units": units,
+         "received_at": day.format("09:00"), "special_kinds": ["planned_completion"],
+         "events": events}
+    )  # fmt: skip
+
+
+def test_points_equal_in_decimal_tie_whatever_their_binary_sums():
+    # c01 −0.1 three times, c02 −0.3 once, c03 −0.1 and −0.2 on one order, c04 −0.2 and
+    # −0.1: each −0.3 in decimal (as floats −0.1 + −0.2 is −0.30000000000000004). By hand:
+    # the four tie in second place behind c05 (0), and the month's bottom three (三（十）)
+    # name all four, a tied group crossing the boundary being named whole (the default)
+    orders = [
+        _notice_order("e1", "c01", [-0.1]),
+        _notice_order("e2", "c01", [-0.1]),
+        _notice_order("e3", "c01", [-0.1]),
+        _notice_order("e4", "c02", [-0.3]),
+        _notice_order("e5", "c03", [-0.1, -0.2]),
+        _notice_order("e6", "c04", [-0.2]),
+        _notice_order("e7", "c04", [-0.1]),
+    ]
+    for path in ("per-order", "columnar"):
+        card = score(orders, "chengdong", period="month", path=path)
+        rows = {u: card.row(u, "2024-05") for u in ("c01", "c02", "c03", "c04", "c05")}
+        assert {u: (r.points, r.rank) for u, r in rows.items()} == {
+            "c01": (-0.3, 2), "c02": (-0.3, 2), "c03": (-0.3, 2), "c04": (-0.3, 2),
+            "c05": (0.0, 1),
+        }, path  # fmt: skip
+        bottom = "CD-10.bottom-three-secretary"
+        named = {u for u, r in rows.items() if any(f.rule_id == bottom for f in r.findings)}
+        assert named == {"c01", "c02", "c03", "c04"}, path
+
+
+def test_a_month_folded_from_parts_gives_the_same_points_as_at_once():
+    from grievance_rules.scoring.merge import merge_scorecards, score_partial
+
+    # −0.1, −0.2, −0.3 in one sum is −0.6000000000000001 as floats, −0.1 then (−0.2 −0.3)
+    # is −0.6: the card says −0.6 either way (by hand: 0.1 + 0.2 + 0.3)
+    orders = [
+        _notice_order("e1", "c01", [-0.1]),
+        _notice_order("e2", "c01", [-0.2]),
+        _notice_order("e3", "c01", [-0.3]),
+    ]
+    whole = score(orders, "chengdong", period="month")
+    parts = merge_scorecards(
+        [
+            score_partial(orders[:1], "chengdong", key=(0,), period="month"),
+            score_partial(orders[1:], "chengdong", key=(1,), period="month"),
+        ]
+    ).scorecard()
+    assert whole.row("c01", "2024-05").points == -0.6
+    assert parts.model_dump_json() == whole.model_dump_json()
+
+
+def _moved_order(order_id: str, events: list[tuple[str, str, str, dict[str, str]]]) -> WorkOrder:
+    """An order of April 2024 between two villages, ``c01`` and ``c02``."""
+    units = [{"id": "dzb", "name": "党政办公室", "kind": "dispatch_centre"}] + [
+        {"id": f"c0{k}", "name": f"村{k}", "kind": "village_community"} for k in (1, 2)
+    ]
+    return WorkOrder.model_validate(
+        {"id": order_id, "channel": "12345", "category": "投诉", "units": units,
+         "received_at": "2024-04-08T09:00:00+08:00",
+         "events": [{"type": kind, "at": f"2024-04-{at}:00+08:00", "unit": unit, **fields}
+                    for kind, at, unit, fields in events]}
+    )  # fmt: skip
+
+
+def test_after_a_reassignment_the_new_unit_is_judged_on_its_own_clocks_and_contact():
+    # r1 (daye): sent to c01 Mon 04-08 09:30, never signed; moved to c02 Thu 04-11 09:30,
+    # which signs at 10:00, calls at 11:00 and replies Fri. The order counts for c02 (its
+    # last unit): by hand its sign-off (from Thu 09:30, due Fri 17:30) was met, so 按时签收率
+    # and 响应率 1/1; c01's breached sign-off is c01's, not c02's.
+    # f1: c01 calls the complainant, then the order moves to c02, which signs and replies
+    # but never calls: 先行联系率 counts the handling unit's contact, so c02's is 0/1.
+    r1 = _moved_order(
+        "r1",
+        [
+            ("dispatched", "08T09:30", "dzb", {"to_unit": "c01"}),
+            ("reassigned", "11T09:30", "dzb", {"from_unit": "c01", "to_unit": "c02"}),
+            ("signed_for", "11T10:00", "c02", {}),
+            ("first_contact", "11T11:00", "c02", {}),
+            ("replied", "12T10:00", "c02", {}),
+        ],
+    )
+    f1 = _moved_order(
+        "f1",
+        [
+            ("dispatched", "08T09:30", "dzb", {"to_unit": "c01"}),
+            ("signed_for", "08T10:00", "c01", {}),
+            ("first_contact", "08T11:00", "c01", {}),
+            ("reassigned", "09T09:30", "dzb", {"from_unit": "c01", "to_unit": "c02"}),
+            ("signed_for", "09T10:00", "c02", {}),
+            ("replied", "10T10:00", "c02", {}),
+        ],
+    )
+    for path in ("per-order", "columnar"):
+        moved = score([r1], "daye", period="month", path=path).row("c02", "2024-04").rates
+        assert (moved["on_time_sign_off"].numerator, moved["on_time_sign_off"].denominator) == (
+            1,
+            1,
+        ), path
+        assert (moved["response"].numerator, moved["response"].denominator) == (1, 1), path
+        contact = score([f1], "daye", period="month", path=path).row("c02", "2024-04").rates
+        assert (contact["first_contact"].numerator, contact["first_contact"].denominator) == (
+            0,
+            1,
+        ), path
+
+
+def test_a_strike_off_of_the_whole_order_takes_it_out_of_assessment():
+    # 核减 of the whole order (struck_off, scope assessment): counted nowhere but in
+    # `excluded` (docs/scoring.md). By hand, April 2024, c01: a1 satisfied; a2 rated 不满意
+    # on its result and unresolved, then struck off whole: orders 1, excluded 1, 满意率 1/1,
+    # 解决率 1/1, and under chengdong no point (a2's −0.5 and −0.5 go with it)
+    day = dt.date(2024, 4, 8)
+    a1 = order("a1", "c01", day)
+    data = order("a2", "c01", day, result="dissatisfied", resolved=False).model_dump(mode="json")
+    data["events"].append(
+        {"type": "struck_off", "at": "2024-04-10T13:00:00+08:00", "unit": "dzb",
+         "scope": "assessment", "approved_by": "dzb"}
+    )  # fmt: skip
+    a2 = WorkOrder.model_validate(data)
+    for path in ("per-order", "columnar"):
+        card = score([a1, a2], "chengdong", period="month", path=path)
+        row = card.row("c01", "2024-04")
+        assert (card.assessed, card.excluded) == (1, 1), path
+        assert (row.orders, row.excluded, row.points) == (1, 1, 0.0), path
+        rates = row.rates
+        assert (rates["satisfaction"].numerator, rates["satisfaction"].denominator) == (1, 1)
+        assert (rates["resolution"].numerator, rates["resolution"].denominator) == (1, 1)

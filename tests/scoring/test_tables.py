@@ -240,7 +240,7 @@ def test_what_the_batch_finds_for_the_fold_is_what_each_orders_rows_say():
             packs, entry.findings, by_entries, by_rows, strict=True
         ):
             assert all(row[3] != "record" for row in found.rows)
-            clocks = [(row[2], row[6]) for row in found.rows if row[3] == "clock"]
+            clocks = [(row[2], row[6], row[5]) for row in found.rows if row[3] == "clock"]
             outcome = outcome_of(
                 entry.order, entry.facts, excluded=found.excluded, clocks=clocks, pack=pack
             )

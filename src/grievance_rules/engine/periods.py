@@ -53,6 +53,7 @@ __all__ = [
     "evaluate_periods",
     "pack_period_of",
     "period_of",
+    "points_total",
     "tally_key",
     "unknown_period_kind",
 ]
@@ -62,6 +63,27 @@ PERIOD_KINDS = ("day", "week", "month", "two_months", "quarter", "half_year", "y
 """The kinds of period, shortest first."""
 
 _MONTHS = {"month": 1, "two_months": 2, "quarter": 3, "half_year": 6, "year": 12}
+
+POINT_PLACES = 6
+"""Decimal places a sum of points is reported and compared to (a millionth of a point)."""
+
+
+def points_total(points: float) -> float:
+    """A sum of points as it is reported, ranked and compared: to :data:`POINT_PLACES`.
+
+    Points add as binary floats, so sums of the same points in another order, or of
+    other points equal in decimal, may differ in the last binary digit: −0.1 + −0.2 is
+    −0.30000000000000004, not −0.3. A document's points have a few decimal places at
+    most, so the sum rounded to a millionth is the decimal sum: units whose points are
+    equal in decimal tie, and a year folded from parts in any order gives the same.
+
+    Example:
+        >>> points_total(-0.1 + -0.2) == points_total(-0.3) == -0.3
+        True
+        >>> points_total(-0.0)
+        0.0
+    """
+    return round(points, POINT_PLACES) + 0.0  # (+ 0.0: no −0.0)
 
 
 @dataclass(frozen=True, order=True)
@@ -406,7 +428,11 @@ def evaluate_periods(
         slots = sorted({(k, s) for (k, s, _u) in tally.points if k == ranking.period})
         for kind, start in slots:
             period = pack_period_of(pack, start, kind)
-            scores = {u: p for (k, s, u), p in tally.points.items() if (k, s) == (kind, start)}
+            scores = {
+                u: points_total(p)
+                for (k, s, u), p in tally.points.items()
+                if (k, s) == (kind, start)
+            }
             peers = {u for u, kind_of in (unit_kinds or {}).items() if kind_of in ranking.among}
             ranked = sorted((scores.get(u, 0.0), u) for u in peers)
             judged = _judged_on(pack, period)

@@ -11,14 +11,17 @@ import datetime as dt
 import operator
 from collections.abc import Sequence
 
+from grievance_rules.model.enums import StrikeScope
 from grievance_rules.model.events import EventBase
 from grievance_rules.model.order import WorkOrder
 
 __all__ = [
     "EXCLUDING_EVENT",
+    "STRIKING_EVENT",
     "event_indices_as_of",
     "excluded_by_flag",
     "excluded_from_assessment",
+    "excludes_from_assessment",
     "handling_units",
     "unit_kind",
 ]
@@ -83,16 +86,33 @@ def excluded_by_flag(order: WorkOrder) -> bool:
     return False
 
 
+STRIKING_EVENT = "struck_off"
+"""The type of event that, of scope ``assessment`` (核减 of the whole order), excludes it too."""
+
+
+def excludes_from_assessment(event: EventBase) -> bool:
+    """Whether an event takes its order out of assessment.
+
+    An ``excluded`` event (不纳入测评), or a 核减 of the whole order: a ``struck_off``
+    event of scope ``assessment`` (one of scope ``dissatisfied_count`` strikes only the
+    order's 不满意 rating).
+    """
+    kind = event.type
+    if kind == EXCLUDING_EVENT:
+        return True
+    return kind == STRIKING_EVENT and event.__dict__.get("scope") is StrikeScope.ASSESSMENT
+
+
 def excluded_from_assessment(order: WorkOrder, kept: Sequence[EventBase]) -> bool:
     """Whether the order is excluded from assessment (不纳入测评).
 
-    By its flag (:func:`excluded_by_flag`), or by an ``excluded`` event among ``kept``
-    (its events up to ``as_of``).
+    By its flag (:func:`excluded_by_flag`), or by an event among ``kept`` (its events up
+    to ``as_of``) that excludes it (:func:`excludes_from_assessment`).
     """
     if excluded_by_flag(order):
         return True
     for event in kept:  # noqa: SIM110 (a hot path: no generator a call)
-        if event.type == EXCLUDING_EVENT:
+        if excludes_from_assessment(event):
             return True
     return False
 

@@ -33,6 +33,7 @@ from grievance_rules.engine.batch import (
     refuse_one_input,
 )
 from grievance_rules.engine.matching import EngineName
+from grievance_rules.engine.periods import points_total
 from grievance_rules.engine.plan import plan_for
 from grievance_rules.engine.single import evaluate
 from grievance_rules.model import WorkOrder
@@ -565,7 +566,7 @@ class _Totals:
             clocks=dict(sorted(self.clocks.items())),
             windows=dict(sorted(self.windows.items())),
             deductions=self.deductions,
-            points=round(self.points, 6),
+            points=points_total(self.points),
             escalations=self.escalations,
             orders_with_points=self.orders_with_points,
         )

@@ -234,7 +234,7 @@ def add_to_book(book: ScoreBook, entry: Tabled, found: OrderRows) -> OrderOutcom
             order,
             entry.facts,
             excluded=found.excluded,
-            clocks=[(row[2], row[6]) for row in found.rows if row[3] == "clock"],
+            clocks=[(row[2], row[6], row[5]) for row in found.rows if row[3] == "clock"],
             pack=book.pack,
             timed=book.timed_clock_ids(),
         )

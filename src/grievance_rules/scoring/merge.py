@@ -12,9 +12,10 @@ gives the :class:`~.scorecard.Scorecard`, rates recomputed from the merged
 counts and ranks from the merged points, equal (byte for byte as JSON) to
 scoring every order at once.
 
-Points add as floats. A sum of points that are multiples of a power of two
-(0.5, 0.25 ...: every built-in pack's) is exact whatever the order; points such
-as 0.1 may differ from a one-process sum in the last binary digit.
+Points add as floats, which may differ from a one-process sum in the last binary
+digit (−0.1 + −0.2 + −0.3 in another grouping); every sum is reported, ranked and
+compared to a millionth of a point (:func:`~grievance_rules.engine.periods.points_total`),
+so the merged card is the same whatever the order.
 
 :class:`PartialComparison` does the same for :func:`~.compare.compare`: one
 partial scorecard per pack, the packs' totals, the counts of divergence

@@ -13,7 +13,7 @@ topic were met.
 | rate | 中文 | numerator | denominator |
 |---|---|---|---|
 | `on_time_sign_off` | 按时签收率 | orders whose `sign_off` clocks were all met | orders with a decided `sign_off` clock |
-| `first_contact` | 先行联系率 | orders whose handling unit reached the complainant (a `first_contact` event, or a callback recording `contacted`) | orders dispatched to a handling unit |
+| `first_contact` | 先行联系率 | orders whose handling unit reached the complainant (a `first_contact` event of that unit, or a callback recording `contacted`) | orders dispatched to a handling unit |
 | `completion` | 办结率 | orders completed by `as_of` (a reply other than a preliminary one, or a `closed` event) | orders dispatched to a handling unit |
 | `on_time_completion` | 按时办结率 | orders whose `reply` clocks were all met | orders with a decided `reply` clock |
 | `response` | 响应率 | orders whose `sign_off` and `first_contact` clocks were all met | orders with a decided `sign_off` or `first_contact` clock |
@@ -102,7 +102,7 @@ RATES: tuple[RateDefinition, ...] = (
         zh="先行联系率",
         numerator=N_(
             "orders whose handling unit reached the complainant "
-            "(a first_contact event, or a callback recording contacted)"
+            "(a first_contact event of that unit, or a callback recording contacted)"
         ),
         denominator=N_("orders dispatched to a handling unit"),
     ),
@@ -237,7 +237,7 @@ def order_outcome(order: WorkOrder, assessment: Assessment, pack: Pack) -> Order
         order,
         event_facts(events, handling_units(events, order.upstream_unit_ids())),
         excluded=assessment.excluded_from_assessment,
-        clocks=[(clock.rule_id, clock.state) for clock in assessment.clocks],
+        clocks=[(clock.rule_id, clock.state, clock.unit) for clock in assessment.clocks],
         pack=pack,
     )
 
@@ -318,8 +318,8 @@ def event_fact_values(events: Sequence[EventBase], handling: Sequence[str | None
             kind = _fact_kind(event.__class__)
         if not kind:
             continue
-        if kind == 1:  # FirstContact
-            contacted = True
+        if kind == 1:  # FirstContact: by the unit the order counts for (or by no unit named)
+            contacted = contacted or event.unit is None or event.unit == unit
         elif kind == 2:  # Replied
             assert isinstance(event, Replied)
             completed = completed or event.kind is not ReplyKind.PRELIMINARY
@@ -351,7 +351,7 @@ def outcome_of(
     facts: EventFacts,
     *,
     excluded: bool,
-    clocks: Sequence[tuple[str, str]],
+    clocks: Sequence[tuple[str, str, str | None]],
     pack: Pack,
     timed: tuple[frozenset[str], ...] | None = None,
 ) -> OrderOutcome:
@@ -364,7 +364,8 @@ def outcome_of(
         order: the order.
         facts: what its events tell (:func:`event_facts`).
         excluded: whether the order is excluded from assessment.
-        clocks: each clock finding's rule id and state.
+        clocks: each clock finding's rule id, state and unit (a unit's rates count only
+            its own clocks, and the order's clocks of no unit).
         pack: the pack judged under.
         timed: the pack's clock rules of the timed topics (sign-off, first contact,
             reply), when the caller found them once for many orders
@@ -376,7 +377,7 @@ def outcome_of(
         order,
         facts,
         excluded=excluded,
-        on_time=_all_on_time(clocks, timed),
+        on_time=_all_on_time(clocks, timed, facts.unit),
         received_on=order.received_at.astimezone(SHANGHAI).date(),
         unit_kind=unit_kind_of(order, facts.unit),
         strike_off=pack.manifest.scoring.strike_off_closures,
@@ -440,15 +441,21 @@ def unit_kind_of(order: WorkOrder, unit: str | None) -> str | None:
 
 
 def _all_on_time(
-    clocks: Iterable[tuple[str, str]], timed: tuple[frozenset[str], ...]
+    clocks: Iterable[tuple[str, str, str | None]],
+    timed: tuple[frozenset[str], ...],
+    unit: str | None,
 ) -> list[bool | None]:
-    """For each set of rule ids in ``timed``: whether its decided clocks were all met.
+    """For each set of rule ids in ``timed``: whether ``unit``'s decided clocks were all met.
 
-    ``None`` where none was decided; one pass over the clocks.
+    The clocks of ``unit`` (the unit the order counts for) and those of no unit: after a
+    reassignment another unit's breach is not the new unit's. ``None`` where none was
+    decided; one pass over the clocks.
     """
     found: list[bool | None] = [None] * len(timed)
-    for rule_id, state in clocks:
+    for rule_id, state, owner in clocks:
         if state != "met" and state != "breached":
+            continue
+        if owner and owner != unit:
             continue
         met = state == "met"
         for k, rule_ids in enumerate(timed):

@@ -38,6 +38,7 @@ from grievance_rules.engine.periods import (
     PeriodTally,
     evaluate_periods,
     pack_period_of,
+    points_total,
     unknown_period_kind,
 )
 from grievance_rules.engine.plan import plan_for
@@ -337,7 +338,7 @@ class ScoreBook:
         )
         for start, unit in self._slots(held | {start for start, _unit in findings}):
             key = (self.period, start, unit)
-            points = self.tally.points.get(key, 0.0)
+            points = points_total(self.tally.points.get(key, 0.0))
             counts = self.tally.counts.get(key, {})
             rate_counts = self.rates.get((start, unit), RateCounts())
             period = pack_period_of(pack, start, self.period)

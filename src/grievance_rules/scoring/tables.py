@@ -28,9 +28,9 @@ same too. If the columnar evaluation of a batch fails as a whole, that batch is
 judged per order instead (its findings turned into rows), never lost.
 
 Points add as floats, order by order in input order and, within an order, in the
-engine's order (instant, then rule); as in :mod:`.merge`, points that are not
-multiples of a power of two (0.1 ...) may differ in the last binary digit where two
-deductions of one rule share an instant.
+engine's order (instant, then rule); as in :mod:`.merge`, such sums may differ in the
+last binary digit, and are reported to a millionth of a point
+(:func:`~grievance_rules.engine.periods.points_total`).
 """
 
 from __future__ import annotations
@@ -73,8 +73,10 @@ from grievance_rules.model import Unit, WorkOrder, ensure_coherent
 from grievance_rules.model.enums import Satisfaction
 from grievance_rules.model.handling import (
     EXCLUDING_EVENT,
+    STRIKING_EVENT,
     excluded_by_flag,
     excluded_from_assessment,
+    excludes_from_assessment,
 )
 from grievance_rules.packs import Pack
 from grievance_rules.reading import Accepted
@@ -458,8 +460,12 @@ def _pack_rows(
     timed: tuple[frozenset[str], ...],
     signed: bool,
     excluding: frozenset[str] = frozenset(),
+    rate_units: Sequence[str | None] | None = None,
 ) -> PackRows:
     """A batch's findings other than records under one pack, for ``n`` orders.
+
+    ``rate_units``: each order's unit its rates count for (its last handling unit): its
+    timed clocks are that unit's and those of no unit (``None``: every clock).
 
     Read as rows (in the table's order: by order, kind, rule and place), and only the
     columns the fold reads made into arrays. The engine's order within each order
@@ -538,6 +544,9 @@ def _pack_rows(
         signatures = [tuple(signed_rows[bounds[i] : bounds[i + 1]]) for i in range(n)]
     # each timed topic: each order's decided clocks of its rules, and its breached ones
     clock = kind_code == kinds.get("clock", -1)
+    if rate_units is not None and len(order):  # a unit's own clocks, and those of no unit
+        owner = np.asarray([u or "" for u in rate_units], dtype=object)[order]
+        clock &= (unit == "") | (unit == owner)
     breached = clock & (state_code == states.get("breached", -1))
     decided = breached | (clock & (state_code == states.get("met", -1)))
     counts = []
@@ -798,6 +807,14 @@ _Ready = tuple[int, str, WorkOrder, OrderView, dt.datetime]
 """A checked order: its position, source, the order, its view and the view's instant."""
 
 
+def _last_unit(handling: Sequence[str | None]) -> str | None:
+    """The last handling unit (the unit an order's rates count for, as ``event_facts``)."""
+    for unit in reversed(handling):
+        if unit is not None:
+            return unit
+    return None
+
+
 def _judge_batch(
     batch: list[_Ready],
     plans: Sequence[PackPlan],
@@ -817,6 +834,7 @@ def _judge_batch(
     n = len(orders)
     timed = [timed_clock_ids(plan.pack) for plan in plans]
     signed = len(plans) > 1
+    rate_units = [_last_unit(view.handling) for view in views]
     try:
         results = evaluate_columnar_each(
             orders,
@@ -839,12 +857,12 @@ def _judge_batch(
             for rows, pack_rows in zip(per_pack, found or (), strict=False):
                 rows.extend((i, *row[1:]) for row in pack_rows)
         tables = tuple(
-            _pack_rows(FindingRows(rows), n, pack_timed, signed, plan.excluding_records)
+            _pack_rows(FindingRows(rows), n, pack_timed, signed, plan.excluding_records, rate_units)
             for rows, pack_timed, plan in zip(per_pack, timed, plans, strict=True)
         )
         return tables, failed, per_order, None
     tables = tuple(
-        _pack_rows(result.findings, n, pack_timed, signed, plan.excluding_records)
+        _pack_rows(result.findings, n, pack_timed, signed, plan.excluding_records, rate_units)
         for result, pack_timed, plan in zip(results, timed, plans, strict=True)
     )
     frame = results[0].batch.frame if results and results[0].batch is not None else None
@@ -862,7 +880,13 @@ def _excluded(orders: list[WorkOrder], views: list[OrderView], frame: Frame | No
             excluded_from_assessment(order, view.kept)
             for order, view in zip(orders, views, strict=True)
         ]
-    by_event = frame.kept_of_type(EXCLUDING_EVENT).tolist()
+    by_event = frame.kept_of_type(EXCLUDING_EVENT)
+    struck = frame.rows_of_type(STRIKING_EVENT)
+    if len(struck):  # a 核减 of the whole order (scope assessment) excludes it as well
+        whole = [excludes_from_assessment(frame.events[g]) for g in struck.tolist()]
+        by_event = by_event.copy()
+        by_event[frame.order[struck[np.asarray(whole, dtype=bool)]]] = True
+    by_event = by_event.tolist()
     return [
         excluded or excluded_by_flag(order)
         for order, excluded in zip(orders, by_event, strict=True)
