@@ -544,9 +544,10 @@ def _pack_rows(
         signatures = [tuple(signed_rows[bounds[i] : bounds[i + 1]]) for i in range(n)]
     # each timed topic: each order's decided clocks of its rules, and its breached ones
     clock = kind_code == kinds.get("clock", -1)
-    if rate_units is not None and len(order):  # a unit's own clocks, and those of no unit
-        owner = np.asarray([u or "" for u in rate_units], dtype=object)[order]
-        clock &= (unit == "") | (unit == owner)
+    if rate_units is not None and clock.any():  # a unit's own clocks, and those of no unit
+        # by the rows' unit codes (-2: a unit no row names; -3: no row without a unit)
+        owner = np.fromiter((units.get(u or "", -2) for u in rate_units), np.int64, n)[order]
+        clock &= (unit_code == units.get("", -3)) | (unit_code == owner)
     breached = clock & (state_code == states.get("breached", -1))
     decided = breached | (clock & (state_code == states.get("met", -1)))
     counts = []
