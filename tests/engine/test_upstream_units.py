@@ -20,7 +20,7 @@ from grievance_rules.engine.matching import EngineName, value_reader
 from grievance_rules.engine.plan import PackPlan, compile_pack
 from grievance_rules.i18n import language
 from grievance_rules.model import WorkOrder
-from grievance_rules.model.events import Replied
+from grievance_rules.model.events import Excluded, Replied
 from grievance_rules.packs import load_pack
 from grievance_rules.packs.diff import diff_packs
 from grievance_rules.reports.pack_diff import pack_diff_markdown
@@ -98,6 +98,21 @@ def test_the_reader_gives_whether_the_acting_unit_is_upstream() -> None:
     assert read(reply, None, frozenset({"ljq"})) is True
     unknown = Replied.model_validate({"at": "2023-06-06T10:00:00+08:00"})
     assert read(unknown, None, frozenset({"rx"})) is not False  # absent: no unit recorded
+
+
+def test_the_reader_gives_whether_an_approver_is_upstream() -> None:
+    # 夏阳 三、2「由城运中心向上级部门提出审核,审核通过的…」: approved by a centre, or not
+    read = value_reader("approved_by_upstream", Excluded.model_fields)
+    by_centre = Excluded.model_validate({"at": "2023-06-07T15:00:00+08:00", "approved_by": "rx"})
+    by_itself = Excluded.model_validate({"at": "2023-06-07T15:00:00+08:00", "approved_by": "ljq"})
+    assert read(by_centre, None, frozenset({"rx"})) is True
+    assert read(by_itself, None, frozenset({"rx"})) is False
+    assert (
+        value_reader("approved_by_upstream", Replied.model_fields)(
+            Replied.model_validate({"at": "2023-06-06T10:00:00+08:00"}), None, frozenset()
+        )
+        is not True
+    )  # a reply has no approver
 
 
 def test_a_pack_diff_says_who_acted(plan: PackPlan) -> None:

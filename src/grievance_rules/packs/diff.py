@@ -269,6 +269,8 @@ def _where(where: Mapping[str, Any]) -> str:
             parts.append("to an upstream centre" if value else "to a handling unit")
         elif name == "unit_upstream" and isinstance(value, bool):
             parts.append("by an upstream centre" if value else "by a handling unit")
+        elif name == "approved_by_upstream" and isinstance(value, bool):
+            parts.append("approved upstream" if value else "approved by a handling unit")
         elif isinstance(value, dict):
             for op, operand in value.items():
                 if op == "exists":
@@ -504,11 +506,15 @@ def _event_zh(ref: EventRef | Trigger | Literal["received"]) -> str:
 
 
 def _upstream_zh(name: str, upstream: bool) -> str:
-    """An event's upstream test (``to_unit_upstream``, ``unit_upstream``) in words."""
+    """An event's upstream test (:data:`~grievance_rules.packs.schema.UPSTREAM_TESTS`) in words."""
     if name == "to_unit_upstream":
         if upstream:
             return pgettext("pack diff", "to an upstream centre")
         return pgettext("pack diff", "to a handling unit")
+    if name == "approved_by_upstream":
+        if upstream:
+            return pgettext("pack diff", "approved upstream")
+        return pgettext("pack diff", "approved by a handling unit")
     if upstream:
         return pgettext("pack diff", "by an upstream centre")
     return pgettext("pack diff", "by a handling unit")

@@ -835,10 +835,16 @@ class Calendar(_Decl):
     working_days: dict[dt.date, str] = Field(default_factory=dict)
 
 
-UPSTREAM_TESTS: dict[str, str] = {"to_unit_upstream": "to_unit", "unit_upstream": "unit"}
+UPSTREAM_TESTS: dict[str, str] = {
+    "to_unit_upstream": "to_unit",
+    "unit_upstream": "unit",
+    "approved_by_upstream": "approved_by",
+}
 """The derived properties telling whether one of an event's units is upstream (a centre,
 a government, a discipline body, not a handling unit), by the unit field each reads:
-``to_unit_upstream`` (where a dispatch sends the order), ``unit_upstream`` (who acted)."""
+``to_unit_upstream`` (where a dispatch sends the order), ``unit_upstream`` (who acted),
+``approved_by_upstream`` (who approved an exclusion or a strike-off: 夏阳's
+「上级部门…审核通过」)."""
 
 RATE_NAMES: tuple[str, ...] = (
     "on_time_sign_off",
