@@ -264,7 +264,7 @@ def level_reached(
     else:
         micros = 0  # (the engine's share of an empty period is 1.0: every light is on)
     stood = 0
-    for offset, length in pauses:
+    for offset, length in sorted(pauses):  # (in time order, whatever order they came in)
         if offset < micros + stood:  # (a pause from the very instant comes after the light)
             stood += length
     amount = dt.timedelta(microseconds=micros + stood)
@@ -292,9 +292,22 @@ def _number(value: float) -> str:
     return f"{value:.6f}".rstrip("0").rstrip(".")
 
 
-def _shift(ev: Evaluation, due: dt.datetime, begin: dt.datetime, end: dt.datetime) -> dt.datetime:
-    """The due instant moved by the time a pause from ``begin`` to ``end`` took."""
+def _shift(
+    ev: Evaluation,
+    due: dt.datetime,
+    begin: dt.datetime,
+    end: dt.datetime,
+    *,
+    wall_clock: bool = False,
+) -> dt.datetime:
+    """The due instant moved by the time a pause from ``begin`` to ``end`` took.
+
+    On the clock's own time line: wall-clock time for a period counted ``elapsed``
+    (``wall_clock``), else office time where the calendar has office hours.
+    """
     cal = ev.calendar
+    if wall_clock:
+        return due + (end - begin)
     if cal.office_hours is not None:
         return cal.add_working_time(due, cal.working_time_between(begin, end))
     days = cal.working_days_between(begin.date(), end.date())
@@ -720,7 +733,7 @@ def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
                     if stop_k is None:
                         paused_now = True
                     end = limit
-                due = _shift(ev, due, begin, end)
+                due = _shift(ev, due, begin, end, wall_clock=wall_clock)
                 trace.append(
                     f"paused from event {ev.event_index(b)} ({instant_text(begin)}) to "
                     f"{instant_text(end)}: due moves to {instant_text(due)}"
