@@ -70,6 +70,7 @@ __all__ = [
     "count_outcomes",
     "event_fact_values",
     "event_facts",
+    "last_handling_unit",
     "order_outcome",
     "outcome_from",
     "outcome_of",
@@ -294,17 +295,21 @@ FactValues = tuple[str | None, bool, bool, bool | None, Satisfaction | None, boo
 """An :class:`EventFacts`' fields as a tuple, in field order (no object made per order)."""
 
 
+def last_handling_unit(handling: Sequence[str | None]) -> str | None:
+    """The last handling unit of an order's history: the unit its rates count for."""
+    for held in reversed(handling):
+        if held is not None:
+            return held
+    return None
+
+
 def event_fact_values(events: Sequence[EventBase], handling: Sequence[str | None]) -> FactValues:
     """:func:`event_facts`, as a tuple of its fields in field order (for many orders at once).
 
     Each event's kind is found by its class (:func:`_fact_kind`, once per class), so
     the events the rates do not read (most) cost one look-up each.
     """
-    unit = None
-    for held in reversed(handling):
-        if held is not None:
-            unit = held
-            break
+    unit = last_handling_unit(handling)
     contacted = False
     completed = False
     resolved: bool | None = None

@@ -84,6 +84,7 @@ from grievance_rules.scoring.rates import (
     EventFacts,
     FactValues,
     event_fact_values,
+    last_handling_unit,
     timed_clock_ids,
     unit_kind_of,
 )
@@ -808,14 +809,6 @@ _Ready = tuple[int, str, WorkOrder, OrderView, dt.datetime]
 """A checked order: its position, source, the order, its view and the view's instant."""
 
 
-def _last_unit(handling: Sequence[str | None]) -> str | None:
-    """The last handling unit (the unit an order's rates count for, as ``event_facts``)."""
-    for unit in reversed(handling):
-        if unit is not None:
-            return unit
-    return None
-
-
 def _judge_batch(
     batch: list[_Ready],
     plans: Sequence[PackPlan],
@@ -835,7 +828,7 @@ def _judge_batch(
     n = len(orders)
     timed = [timed_clock_ids(plan.pack) for plan in plans]
     signed = len(plans) > 1
-    rate_units = [_last_unit(view.handling) for view in views]
+    rate_units = [last_handling_unit(view.handling) for view in views]
     try:
         results = evaluate_columnar_each(
             orders,
