@@ -79,7 +79,8 @@ def clock_period(
 
     ``pauses``: the clock's pauses as the finding carries them
     (:attr:`~grievance_rules.engine.assessment.ClockFinding.pauses`). ``wall_clock``:
-    the clock runs on wall-clock time (:func:`time_line_us`).
+    the clock runs on wall-clock time (:func:`time_line_us`). Time two pauses overlap
+    stands still once.
 
     Example:
         >>> from grievance_rules.calendar import china
@@ -93,12 +94,21 @@ def clock_period(
         (20.5, [(30.0, 210.0)])
     """
     origin = time_line_us(calendar, start, wall_clock=wall_clock)
-    marks = []
-    for pause in pauses:
-        begin = time_line_us(calendar, pause.begin, wall_clock=wall_clock)
-        end = time_line_us(calendar, pause.end, wall_clock=wall_clock)
+    marks: list[tuple[int, int]] = []
+    covered = None  # the end of the time paused so far: overlapping pauses stand still once
+    spans = sorted(
+        (
+            time_line_us(calendar, pause.begin, wall_clock=wall_clock),
+            time_line_us(calendar, pause.end, wall_clock=wall_clock),
+        )
+        for pause in pauses
+    )
+    for begin, end in spans:
+        if covered is not None:
+            begin = max(begin, covered)
         if end > begin:
             marks.append((begin - origin, end - begin))
+            covered = end
     stood = sum(length for _, length in marks)
     seconds = max(time_line_us(calendar, due, wall_clock=wall_clock) - origin - stood, 0) / 1e6
     return ClockPeriod(seconds, tuple(marks), origin, wall_clock)

@@ -303,7 +303,8 @@ def _shift(
     """The due instant moved by the time a pause from ``begin`` to ``end`` took.
 
     On the clock's own time line: wall-clock time for a period counted ``elapsed``
-    (``wall_clock``), else office time where the calendar has office hours.
+    (``wall_clock``), else office time where the calendar has office hours, else whole
+    working days (a due instant at 24:00 moves to 24:00 of the working day as many on).
     """
     cal = ev.calendar
     if wall_clock:
@@ -313,8 +314,111 @@ def _shift(
     days = cal.working_days_between(begin.date(), end.date())
     if days <= 0:
         return due
-    day = cal.add_working_days(due.date(), days)
-    return due + dt.timedelta(days=(day - due.date()).days)
+    local = in_shanghai(due)
+    # a due instant at midnight is the end (24:00) of the day before: counted from that day
+    base = local.date() - dt.timedelta(days=1) if local.time() == dt.time() else local.date()
+    day = cal.add_working_days(base, days)
+    return due + dt.timedelta(days=(day - base).days)
+
+
+def _moved_due(
+    ev: Evaluation,
+    rule: ClockRule,
+    unit: str | None,
+    k0: int | None,
+    start: dt.datetime,
+    due: dt.datetime,
+    limit: dt.datetime,
+    trace: list[str],
+    *,
+    wall_clock: bool,
+) -> tuple[dt.datetime, list[ClockPause], bool]:
+    """The due instant moved by the clock's extensions and pauses, in the order they happened.
+
+    Each counts only if it happened while the clock was still in time, the due instant
+    as the earlier ones had moved it: an extension granted, or a pause begun, after a
+    pause had moved the due instant on counts. An extension moves the due instant to its
+    new deadline (capped) when that is later; a pause moves it on by the time it took. A
+    pause ends at the first of its end events after it (one that names a ``requester``
+    only when that is the unit that began the pause: a decision on another unit's return
+    request does not end it); time an earlier pause already stood still is not counted
+    twice. Returns the due instant, the pauses as they happened, and whether a pause
+    still ran at ``limit``.
+    """
+    kept = ev.facts.kept
+    steps: list[tuple[dt.datetime, int, int, int | None]] = []  # (instant, k, kind, end)
+    if rule.extend is not None:
+        for k in ev.positions(rule.extend):
+            if (k0 is None or k > k0) and kept[k].at <= limit and extends_for(kept[k], unit):
+                steps.append((kept[k].at, k, 0, None))
+    for begin_ref, end_ref in rule.pause:
+        ends = ev.positions(end_ref)
+        for b in ev.positions(begin_ref):
+            if (k0 is not None and b <= k0) or kept[b].at > limit:
+                continue
+            e = next((k for k in ends if k > b and _ends_pause(kept[k], kept[b])), None)
+            if e is not None and kept[e].at > limit:
+                e = None  # (ended after the clock stopped: counted to the stop)
+            steps.append((kept[b].at, b, 1, e))
+    steps.sort(key=lambda step: (step[0], step[1], step[2]))
+    cap = None
+    if rule.cap is not None and any(kind == 0 for _, _, kind, _ in steps):
+        cap = _deadline(ev, start, rule.cap, rule.convention, rule.half_day).due
+    covered: dt.datetime | None = None  # the end of the time paused so far
+    pauses: list[ClockPause] = []
+    paused_now = False
+    for at, k, kind, e in steps:
+        if kind == 0:
+            if at > due:  # an extension counts only if granted while the clock was in time
+                trace.append(
+                    f"extension of event {ev.event_index(k)} granted after the "
+                    "due instant: not counted"
+                )
+                continue
+            new_due = getattr(kept[k], "new_deadline")  # noqa: B009
+            trace.append(
+                f"extension granted by event {ev.event_index(k)}: due {instant_text(new_due)}"
+            )
+            if cap is not None and new_due > cap:
+                trace.append(f"capped at {ev.value(rule.cap)} from the start: {instant_text(cap)}")
+                new_due = cap
+            due = max(due, new_due)
+            continue
+        if at > due:  # a pause that begins after the breach rescues nothing
+            continue
+        end = kept[e].at if e is not None else limit
+        paused_now = paused_now or e is None
+        pauses.append(
+            trusted(
+                ClockPause,
+                {
+                    "begin": in_shanghai(at),
+                    "begin_event": ev.event_index(k),
+                    "end": in_shanghai(end),
+                    "end_event": ev.event_index(e) if e is not None else None,
+                },
+            )
+        )
+        frm = at if covered is None else max(at, covered)
+        text = f"paused from event {ev.event_index(k)} ({instant_text(at)}) to {instant_text(end)}"
+        if end <= frm:
+            trace.append(f"{text}: paused already (until {instant_text(covered or at)})")
+            continue
+        due = _shift(ev, due, frm, end, wall_clock=wall_clock)
+        covered = end
+        already = f", paused already until {instant_text(frm)}" if frm > at else ""
+        trace.append(f"{text}{already}: due moves to {instant_text(due)}")
+    return due, pauses, paused_now
+
+
+def _ends_pause(end: EventBase, begin: EventBase) -> bool:
+    """Whether an end event ends a pause its begin event began.
+
+    A decision that names whose request it decides (``requester``) ends only the pause of
+    that unit's request; any other end event ends the pause.
+    """
+    requester = getattr(end, "requester", None)
+    return requester is None or requester == begin.unit
 
 
 def _field(event: object, name: str) -> Any:
@@ -687,68 +791,10 @@ def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
                     f"event {ev.event_index(k)} ({kept[k].type}) does not stop the clock ({why})"
                 )
         limit = kept[stop_k].at if stop_k is not None else ev.as_of
-        if rule.extend is not None:
-            granted = [
-                k
-                for k in ev.positions(rule.extend)
-                if (k0 is None or k > k0) and kept[k].at <= limit and extends_for(kept[k], run.unit)
-            ]
-            cap = None
-            if rule.cap is not None and granted:
-                cap = _deadline(ev, start, rule.cap, rule.convention, rule.half_day).due
-            for k in granted:
-                # an extension counts only if granted while the clock was still in time
-                if kept[k].at > due:
-                    trace.append(
-                        f"extension of event {ev.event_index(k)} granted after the "
-                        "due instant: not counted"
-                    )
-                    continue
-                new_due = getattr(kept[k], "new_deadline")  # noqa: B009
-                trace.append(
-                    f"extension granted by event {ev.event_index(k)}: due {instant_text(new_due)}"
-                )
-                due = max(due, new_due)
-                if cap is not None and due > cap:
-                    trace.append(
-                        f"capped at {ev.value(rule.cap)} from the start: {instant_text(cap)}"
-                    )
-                    due = cap
-        paused_now = False
-        pauses: list[ClockPause] = []
-        for begin_ref, end_ref in rule.pause:
-            ends = ev.positions(end_ref)
-            for b in ev.positions(begin_ref):
-                if (k0 is not None and b <= k0) or kept[b].at > limit:
-                    continue
-                if kept[b].at > due:  # a pause that begins after the breach rescues nothing
-                    continue
-                e = next((k for k in ends if k > b), None)
-                if e is not None and kept[e].at > limit:
-                    e = None  # (ended after the clock stopped: counted to the stop)
-                begin = kept[b].at
-                if e is not None:
-                    end = kept[e].at
-                else:
-                    if stop_k is None:
-                        paused_now = True
-                    end = limit
-                due = _shift(ev, due, begin, end, wall_clock=wall_clock)
-                trace.append(
-                    f"paused from event {ev.event_index(b)} ({instant_text(begin)}) to "
-                    f"{instant_text(end)}: due moves to {instant_text(due)}"
-                )
-                pauses.append(
-                    trusted(
-                        ClockPause,
-                        {
-                            "begin": in_shanghai(begin),
-                            "begin_event": ev.event_index(b),
-                            "end": in_shanghai(end),
-                            "end_event": ev.event_index(e) if e is not None else None,
-                        },
-                    )
-                )
+        due, pauses, paused_now = _moved_due(
+            ev, rule, run.unit, k0, start, due, limit, trace, wall_clock=wall_clock
+        )
+        paused_now = paused_now and stop_k is None
         state: Literal["running", "paused", "met", "breached"]
         if stop_k is not None:
             stopped_at: dt.datetime | None = kept[stop_k].at
