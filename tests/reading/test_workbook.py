@@ -103,3 +103,96 @@ def test_a_sheet_named_with_a_space_at_its_end_is_found_without_it(tmp_path):
     with language("zh"), pytest.raises(ReadError) as info:
         read_orders(path, sheet="工单表")
     assert str(info.value) == "没有工作表 '工单表'；现有工作表：'工单 '、说明"
+
+
+_HEADER = ["工单编号", "受理渠道", "诉求类型", "受理时间"]
+
+
+def _orders_book(sheets):  # type: ignore[no-untyped-def]
+    """A workbook with these sheets: name → (ids, hidden)."""
+    import datetime as dt
+
+    book = Workbook()
+    assert book.active is not None
+    book.remove(book.active)
+    for name, (ids, hidden) in sheets.items():
+        sheet = book.create_sheet(name)
+        sheet.append(_HEADER)
+        for order_id in ids:
+            sheet.append([order_id, "12345", "投诉", dt.datetime(2025, 3, 3, 9)])
+        if hidden:
+            sheet.sheet_state = "hidden"
+    return book
+
+
+def test_a_sheet_whose_dimension_is_stale_is_read_to_its_last_row(tmp_path):
+    # some exporters write <dimension ref="A1"/> (or the extent before rows were added):
+    # read-only openpyxl read only cell A1, and the file gave 0 records
+    import re
+    import zipfile
+
+    path = tmp_path / "o.xlsx"
+    book = _orders_book({"工单": (["A0", "A1", "A2"], False)})
+    book.active["F4"] = "东风路"  # (a column past the others: read too)
+    book.save(path)
+    stale = tmp_path / "stale.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(stale, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename.endswith("sheet1.xml"):
+                assert b"<dimension" in data
+                data = re.sub(rb'<dimension ref="[^"]*"\s*/>', b'<dimension ref="A1"/>', data)
+            target.writestr(item, data)
+    report = read_orders(stale, assume_tz="Asia/Shanghai")
+    assert [o.id for o in report.orders] == ["A0", "A1", "A2"]
+
+
+def test_a_hidden_sheet_is_passed_over_for_the_visible_orders(tmp_path):
+    # a hidden sheet of old orders first: it was read, and the four visible orders lost
+    path = tmp_path / "o.xlsx"
+    _orders_book({"旧数据": (["OLD1"], True), "工单": (["F0", "F1", "F2", "F3"], False)}).save(path)
+    report = read_orders(path, assume_tz="Asia/Shanghai")
+    assert [o.id for o in report.orders] == ["F0", "F1", "F2", "F3"]
+    # named, it is read
+    report = read_orders(path, assume_tz="Asia/Shanghai", sheet="旧数据")
+    assert [o.id for o in report.orders] == ["OLD1"]
+
+
+def test_orders_on_several_sheets_are_refused_naming_them(tmp_path):
+    # 1月 and 2月: only 1月 was read, 2月's orders neither counted nor mentioned
+    import pytest
+
+    from grievance_rules.errors import ReadError
+
+    path = tmp_path / "o.xlsx"
+    _orders_book({"1月": (["J1", "J2", "J3"], False), "2月": (["F1"], False)}).save(path)
+    with language("en"), pytest.raises(ReadError) as info:
+        read_orders(path, assume_tz="Asia/Shanghai")
+    assert str(info.value) == f"{path}: " + (
+        "orders on several sheets: 1月, 2月; read one at a time with --sheet NAME "
+        "(sheet= in Python), or put them on one sheet"
+    )
+    report = read_orders(path, assume_tz="Asia/Shanghai", sheet="2月")
+    assert [o.id for o in report.orders] == ["F1"]
+
+
+def test_events_on_several_sheets_are_refused_naming_them(tmp_path):
+    # a second 流转记录 sheet was passed over: its events lost, the orders accepted without them
+    import datetime as dt
+
+    import pytest
+
+    from grievance_rules.errors import ReadError
+
+    path = tmp_path / "o.xlsx"
+    book = _orders_book({"工单": (["A1"], False)})
+    for name in ("流转记录", "流转记录2"):
+        events = book.create_sheet(name)
+        events.append(["工单编号", "环节", "时间", "操作单位"])
+        events.append(["A1", "派单", dt.datetime(2025, 3, 3, 10), "12345"])
+    book.save(path)
+    with language("en"), pytest.raises(ReadError) as info:
+        read_orders(path, assume_tz="Asia/Shanghai")
+    assert str(info.value) == f"{path}: " + (
+        "several sheets hold 流转记录 (events): 流转记录, 流转记录2; put them on one sheet"
+    )

@@ -686,23 +686,37 @@ class OrderStream(Iterable[RecordResult]):
         with self._binary() as raw, XlsxWorkbook(raw) as book:
             heads = {name: book.head(name) for name in book.sheetnames}
             roles = {name: self._sheet_role(head) for name, head in heads.items()}
-            events_sheet = next((n for n, r in roles.items() if r == "events"), None)
-            units_sheet = next((n for n, r in roles.items() if r == "units"), None)
+            # a hidden sheet (old data, a template, lookups) is read only when named, or
+            # when no visible sheet has that part
+            events_sheet = self._only_sheet(book, roles, "events")
+            units_sheet = self._only_sheet(book, roles, "units")
             if self.sheet is not None:
                 orders_sheet = book.named(self.sheet)  # raises for no such sheet
             else:
                 # of the sheets that look like orders, the one whose header names the
                 # most order columns (a list of a few allowed values, 字典, or notes on
                 # the columns, 字段说明, name two or three); the first of equals
-                candidates = [n for n, r in roles.items() if r == "orders"]
-                orders_sheet = (
-                    max(
-                        candidates,
-                        key=lambda n: max(self._recognised(cells) for cells in heads[n]),
-                    )
-                    if candidates
-                    else book.sheetnames[0]
-                )
+                candidates = _visible_first(book, [n for n, r in roles.items() if r == "orders"])
+                named = {n: max(self._recognised(cells) for cells in heads[n]) for n in candidates}
+                orders_sheet = max(candidates, key=named.__getitem__, default=book.sheetnames[0])
+                if candidates:
+                    # orders on several sheets (1月, 2月, ...): one would be read, the
+                    # others lost without a word
+                    also = [
+                        n
+                        for n in candidates
+                        if n != orders_sheet
+                        and named[n] >= named[orders_sheet]
+                        and book.has_data(n, 2) > 1
+                    ]
+                    if also and book.has_data(orders_sheet, 2) > 1:
+                        raise ReadError(
+                            _(
+                                "{name}: orders on several sheets: {sheets}; read one at a "
+                                "time with --sheet NAME (sheet= in Python), or put them on "
+                                "one sheet"
+                            ).format(name=self.name, sheets=join_list([orders_sheet, *also]))
+                        )
             if book.has_data(orders_sheet, 2) <= 1:
                 others = [
                     name
@@ -755,6 +769,26 @@ class OrderStream(Iterable[RecordResult]):
                 orders_sheet,
             )
 
+    def _only_sheet(self, book: Any, roles: Mapping[str, str | None], role: str) -> str | None:
+        """The sheet of the long layout's ``events`` or ``units``: the one such sheet.
+
+        Raises:
+            ReadError: several (visible) sheets hold that part: which would be read?
+        """
+        found = _visible_first(book, [n for n, r in roles.items() if r == role])
+        if not found:
+            return None
+        many = [n for n in found if book.hidden(n) == book.hidden(found[0])]
+        if len(many) > 1:
+            raise ReadError(
+                _("{name}: several sheets hold {what}: {sheets}; put them on one sheet").format(
+                    name=self.name,
+                    what="流转记录 (events)" if role == "events" else "单位 (units)",
+                    sheets=join_list(many),
+                )
+            )
+        return str(found[0])
+
     def _sheet_role(self, head: Sequence[Sequence[object]]) -> str | None:
         """``events``, ``units``, ``orders`` or None, from a sheet's first rows."""
         for cells in head:
@@ -767,6 +801,12 @@ class OrderStream(Iterable[RecordResult]):
             if self._recognised(cells) >= 2:
                 return "orders"
         return None
+
+
+def _visible_first(book: Any, names: Sequence[str]) -> list[str]:
+    """The visible sheets of ``names``, in order; the hidden ones only when none is visible."""
+    visible = [n for n in names if not book.hidden(n)]
+    return visible or list(names)
 
 
 _SIBLING_NAMES = {"events": ("流转记录", "events"), "units": ("单位", "units")}

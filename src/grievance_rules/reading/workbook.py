@@ -87,18 +87,21 @@ _Cells = set[tuple[int, int]]
 
 def _scan(
     source: IO[bytes], date_styles: Collection[int] = ()
-) -> tuple[list[tuple[int, int, int, int]], _Cells, _Cells, _Cells]:
+) -> tuple[list[tuple[int, int, int, int]], _Cells, _Cells, _Cells, tuple[int, int]]:
     """What a sheet's XML says beyond its values: merges, formulas, date-only cells, errors.
 
     Merged ranges (min_col, min_row, max_col, max_row), formula cells without a value,
-    the cells styled with one of ``date_styles`` (a date-only number format), and the
-    cells holding an error value (``#N/A``, ``#REF!``: type ``e``).
+    the cells styled with one of ``date_styles`` (a date-only number format), the
+    cells holding an error value (``#N/A``, ``#REF!``: type ``e``), and the last row and
+    column the sheet writes (its extent, whatever its ``<dimension>`` says).
     """
     merged: list[tuple[int, int, int, int]] = []
     uncached: set[tuple[int, int]] = set()
     dated: set[tuple[int, int]] = set()
     errors: set[tuple[int, int]] = set()
     styles = {str(style) for style in date_styles}
+    row_number = 0
+    last_row = last_col = 0
     for _event, element in iterparse(source, events=("end",)):
         name = _local(element.tag)
         if name == "c":
@@ -119,6 +122,13 @@ def _scan(
                 if is_error:
                     errors.add(cell)
         elif name == "row":
+            written = element.get("r")
+            row_number = int(written) if written else row_number + 1
+            last_row = row_number
+            if len(element):  # the row's last cell (written in column order)
+                ref = element[-1].get("r")
+                column = _column_index(coordinate_from_string(ref)[0]) if ref else len(element)
+                last_col = max(last_col, column)
             element.clear()
         elif name == "mergeCell":
             ref = element.get("ref")
@@ -126,7 +136,7 @@ def _scan(
                 bounds = range_boundaries(ref)
                 if None not in bounds:
                     merged.append(bounds)  # type: ignore[arg-type]
-    return merged, uncached, dated, errors
+    return merged, uncached, dated, errors, (last_row, last_col)
 
 
 def _columns_by_row(cells: _Cells) -> dict[int, tuple[int, ...]]:
@@ -229,21 +239,28 @@ class XlsxWorkbook:
                     sheets=join_list(n if n == n.strip() else repr(n) for n in self.sheetnames),
                 )
             )
-        return self._book[name]
+        sheet = self._book[name]
+        # the <dimension> a file gives is a hint some programs write wrong (A1, or the
+        # extent before rows were added): read-only openpyxl reads no cell beyond it
+        sheet.reset_dimensions()
+        return sheet
+
+    def hidden(self, name: str) -> bool:
+        """Whether sheet ``name`` is hidden (``hidden`` or ``veryHidden``)."""
+        return bool(self._sheet(name).sheet_state != "visible")
 
     def rows(self, name: str) -> Iterator[TableRow]:
         """The rows of sheet ``name``, first row first, merged cells filled, formulas found."""
         sheet = self._sheet(name)
         try:
             with sheet._get_source() as xml:
-                merged, uncached, dated, errors = _scan(xml, self._date_styles)
+                merged, uncached, dated, errors, extent = _scan(xml, self._date_styles)
         except (AttributeError, KeyError, OSError, SyntaxError):  # pragma: no cover
-            merged, uncached, dated, errors = [], set(), set(), set()
+            merged, uncached, dated, errors, extent = [], set(), set(), set(), (0, 0)
         anchors: dict[tuple[int, int], tuple[int, int]] = {}
         anchored: dict[int, list[tuple[int, int, int]]] = {}  # row -> the ranges it anchors
         widest: dict[int, int] = {}  # row -> the last column a merged range covers
-        last_row = sheet.max_row or 0
-        last_col = sheet.max_column or 0
+        last_row, last_col = extent
         for min_col, min_row, max_col, max_row in merged:
             if last_row and last_col:  # a range past the data (a whole column) stops there
                 max_row, max_col = min(max_row, last_row), min(max_col, last_col)
