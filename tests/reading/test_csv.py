@@ -95,3 +95,26 @@ def test_quoted_newlines_keep_row_and_line_apart():
 def test_empty_and_header_only_files():
     assert read_orders(io.StringIO(""), format="csv").records == 0
     assert read_orders(io.StringIO("id,channel\n"), format="csv").records == 0
+
+
+def test_a_quote_never_closed_is_a_rejected_row_not_the_rest_of_the_file_in_a_cell(tmp_path):
+    # read leniently, A1's 诉求内容 took rows A2 and A3 in: 1 record, accepted
+    from grievance_rules.i18n import language
+    from grievance_rules.reading import read_orders
+
+    path = tmp_path / "o.csv"
+    path.write_bytes(
+        "工单编号,受理渠道,诉求类型,受理时间,诉求内容\r\n"
+        'A1,12345,投诉,2025/3/3 9:00,"未闭合\r\n'
+        "A2,12345,投诉,2025/3/3 9:00,x\r\n"
+        "A3,12345,投诉,2025/3/3 9:00,x\r\n".encode()
+    )
+    with language("en"):
+        report = read_orders(path, assume_tz="Asia/Shanghai")
+    assert report.orders == ()
+    (rejected,) = report.rejected
+    (problem,) = rejected.problems
+    assert problem.message == (
+        "bad CSV: a quote opened on line 2 is never closed: lines 2 to 4 (the end of the file) "
+        "are one row"
+    )

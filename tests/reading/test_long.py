@@ -441,3 +441,49 @@ def test_the_rows_of_a_duplicated_order_are_counted_with_the_noun_in_number(tmp_
         "“流转记录”中有 1 行（2）属于工单 A1，而该工单在工单表中出现于第 2、3 行："
         "不随其中任何一行测评"
     )
+
+
+def test_the_long_workbook_is_the_same_bytes_whenever_written_and_holds_no_control_character(
+    tmp_path, monkeypatch
+):
+    # it was stamped with the time of saving (two runs differed at byte 11), and an order
+    # whose 诉求内容 held a \x0b was accepted by the reader, then crashed the writer
+    import time
+
+    from grievance_rules.model import WorkOrder
+    from grievance_rules.reading import read_orders
+    from grievance_rules.reading.export import write_long_xlsx
+    from grievance_rules.samples import generate_orders
+
+    orders = list(generate_orders(3, seed=5))
+    odd = WorkOrder.model_validate({**orders[0].model_dump(), "summary": "第一行\x0b第二行"})
+    orders[0] = odd
+    first, second = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    write_long_xlsx(orders, first)
+    real = time.time
+    monkeypatch.setattr(time, "time", lambda: real() + 3600)  # an hour later
+    write_long_xlsx(orders, second)
+    assert first.read_bytes() == second.read_bytes()
+    report = read_orders(first, assume_tz="Asia/Shanghai")
+    assert report.orders[0].summary == "第一行第二行"
+    assert [o.id for o in report.orders] == [o.id for o in orders]
+
+
+def test_an_interrupted_long_workbook_leaves_the_old_file(tmp_path, monkeypatch):
+    import pytest
+    from openpyxl.writer import excel
+
+    from grievance_rules.reading.export import write_long_xlsx
+    from grievance_rules.samples import generate_orders
+
+    target = tmp_path / "o.xlsx"
+    target.write_bytes(b"the old file")
+
+    def interrupted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(excel.ExcelWriter, "write_worksheet", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_long_xlsx(generate_orders(2, seed=5), target)
+    assert target.read_bytes() == b"the old file"
+    assert [p.name for p in tmp_path.iterdir()] == ["o.xlsx"]

@@ -38,12 +38,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
+from grievance_rules.atomic import atomic_path
 from grievance_rules.calendar import SHANGHAI
 from grievance_rules.model import EVENT_CLASSES, WorkOrder, in_shanghai
 from grievance_rules.model.events import Evidence
 from grievance_rules.reading.columns import DEFAULT_HEADERS
 from grievance_rules.reading.long import EVENT_HEADERS, UNIT_HEADERS
 from grievance_rules.text_width import display_width
+from grievance_rules.workbook_bytes import fixed_workbook_bytes, xlsx_text
 
 __all__ = ["ORDER_COLUMNS", "long_tables", "write_long_csv", "write_long_xlsx"]
 
@@ -195,6 +197,8 @@ def write_long_xlsx(
                 value = local if local is not None else value.isoformat()
             elif isinstance(value, float) and float(f"{value:.16g}") != value:
                 value = repr(value)  # openpyxl writes 16 significant digits: keep them all
+            if isinstance(value, str):
+                value = xlsx_text(value)  # a control character (\x0b) no cell can hold
             cell = sheet.cell(row=row_number, column=column, value=value)
             if isinstance(value, dt.datetime):
                 cell.number_format = "yyyy-mm-dd hh:mm:ss"
@@ -206,10 +210,12 @@ def write_long_xlsx(
         sheet.freeze_panes = "A2"
         for column, width in widths[name].items():
             sheet.column_dimensions[get_column_letter(column)].width = min(width + 2, _MAX_WIDTH)
+    data = fixed_workbook_bytes(book)  # the same orders, the same bytes
     if isinstance(target, str | os.PathLike):
-        book.save(os.fspath(target))
+        with atomic_path(target) as tmp:  # an interrupted run leaves no half-written workbook
+            tmp.write_bytes(data)
     else:
-        book.save(target)
+        target.write(data)
     return count
 
 

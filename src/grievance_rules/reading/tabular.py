@@ -100,19 +100,29 @@ class TableRow:
 def csv_rows(stream: IO[str]) -> Iterator[TableRow]:
     """The rows of a CSV text stream, header first.
 
-    A row the csv module cannot parse (an over-long field, a stray quote at the
-    end of the file) becomes a row with a ``problem``; reading goes on.
+    A row the csv module cannot parse (an over-long field, a quote never closed, text
+    after a closing quote) becomes a row with a ``problem``; reading goes on. A quote
+    never closed takes the rest of the file into its cell: the problem says from which
+    line (read leniently, the rows after it were lost inside one order's cell).
     """
-    reader = csv.reader(stream)
+    reader = csv.reader(stream, strict=True)
     number = 0
     while True:
+        first_line = reader.line_num + 1
         try:
             cells = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
             number += 1
-            problem = RecordProblem("", _("bad CSV: {problem}").format(problem=exc), "csv")
+            if "unexpected end of data" in str(exc):
+                text = _(
+                    "bad CSV: a quote opened on line {first} is never closed: lines {first} "
+                    "to {last} (the end of the file) are one row"
+                ).format(first=first_line, last=reader.line_num)
+            else:
+                text = _("bad CSV: {problem}").format(problem=exc)
+            problem = RecordProblem("", text, "csv")
             yield TableRow(number, reader.line_num, (), problem)
             continue
         number += 1

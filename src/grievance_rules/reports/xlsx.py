@@ -15,8 +15,8 @@ One sheet per table, for the people who work in Excel:
   as a formula.
 
 Workbooks written to a path appear only when complete (a temporary file beside
-the target, renamed). The cells are the same for the same input; the file's
-bytes are not (a workbook's zip entries carry the time they were written).
+the target, renamed). The same input gives the same bytes: the times openpyxl
+writes into a workbook are fixed (:func:`~grievance_rules.workbook_bytes.fixed_workbook_bytes`).
 
 Example:
     >>> import io
@@ -41,11 +41,8 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
-import io
 import os
-import re
 import unicodedata
-import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -53,7 +50,6 @@ from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -82,6 +78,7 @@ from grievance_rules.reports.tables import (
 )
 from grievance_rules.reports.traces import parameter_labels, trace_joined, trace_text
 from grievance_rules.scoring import Comparison, Rate, Scorecard
+from grievance_rules.workbook_bytes import fixed_workbook_bytes, xlsx_text
 
 __all__ = [
     "DATETIME_FORMAT",
@@ -171,10 +168,6 @@ def _sheet_name(text: str, taken: set[str]) -> str:
     return name
 
 
-def _text(value: str) -> str:
-    return ILLEGAL_CHARACTERS_RE.sub("", value)
-
-
 def write_workbook(sheets: Sequence[Sheet], target: Target) -> None:
     """Write sheets to an ``.xlsx`` file (atomically) or to a binary stream.
 
@@ -197,7 +190,7 @@ def write_workbook(sheets: Sequence[Sheet], target: Target) -> None:
         work.freeze_panes = "A2"
         header = []
         for text in sheet.headers:
-            cell = WriteOnlyCell(work, value=_text(text))
+            cell = WriteOnlyCell(work, value=xlsx_text(text))
             cell.font = bold
             header.append(cell)
         work.append(header)
@@ -206,7 +199,7 @@ def write_workbook(sheets: Sequence[Sheet], target: Target) -> None:
             for position, value in enumerate(row):
                 fmt = sheet.formats.get(position)
                 if isinstance(value, str):
-                    cell = WriteOnlyCell(work, value=_text(value))
+                    cell = WriteOnlyCell(work, value=xlsx_text(value))
                     if value.startswith("="):
                         cell.data_type = "s"  # text, never a formula
                     cells.append(cell)
@@ -217,45 +210,12 @@ def write_workbook(sheets: Sequence[Sheet], target: Target) -> None:
                 else:
                     cells.append(value)
             work.append(cells)
-    data = _fixed_bytes(book)
+    data = fixed_workbook_bytes(book)
     if not isinstance(target, str | os.PathLike):
         target.write(data)
         return
     with atomic_path(target) as tmp:  # an interrupted run leaves no half-written workbook
         tmp.write_bytes(data)
-
-
-_FIXED_TIME = dt.datetime(2000, 1, 1)
-"""The time written into a workbook: the same cells give the same bytes, whenever written."""
-
-
-def _fixed_bytes(book: Workbook) -> bytes:
-    """The saved workbook with no clock in it.
-
-    openpyxl stamps the document properties with the time of saving and each zip
-    entry with the time it was written; both are replaced by :data:`_FIXED_TIME`,
-    so that the same inputs give byte-identical files.
-    """
-    raw = io.BytesIO()
-    book.save(raw)
-    fixed = io.BytesIO()
-    stamp = _FIXED_TIME.timetuple()[:6]
-    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(fixed, "w") as out:
-        for entry in source.infolist():
-            content = source.read(entry)
-            if entry.filename == "docProps/core.xml":
-                content = _CORE_TIME.sub(
-                    lambda m: m.group(1) + _FIXED_TIME.isoformat() + "Z" + m.group(2),
-                    content.decode("utf-8"),
-                ).encode("utf-8")
-            info = zipfile.ZipInfo(entry.filename, date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = entry.external_attr
-            out.writestr(info, content)
-    return fixed.getvalue()
-
-
-_CORE_TIME = re.compile(r"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
 
 
 def _sheet_titles() -> dict[str, str]:
