@@ -44,6 +44,8 @@ def temporary_beside(target: str | os.PathLike[str]) -> Path:
             handle = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         except FileExistsError:
             continue
+        except OSError as exc:  # no such folder, or none writable: said of the target
+            raise type(exc)(exc.errno, exc.strerror, os.fspath(target)) from None
         os.close(handle)
         return candidate
     raise FileExistsError(f"no free temporary name beside {target}")

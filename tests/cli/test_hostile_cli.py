@@ -330,3 +330,61 @@ def test_what_if_refuses_a_composite_weight_that_is_not_a_number(monkeypatch, ca
         "completion: a weight must be a number of at least 0, got 'two' (the value of "
         "parameter 'weight_completion' given by the option --set weight_completion=two)"
     ]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["score", "--pack", "chengdong", SAMPLE, "-o", "{missing}/x.md"],
+        ["evaluate", "--pack", "chengdong", SAMPLE, "-o", "{missing}/x.jsonl"],
+        ["compare", "--packs", "chengdong,daye", SAMPLE, "--html", "{missing}/c.html"],
+        ["read", SAMPLE, "--accepted-out", "{missing}/a.jsonl"],
+        ["watch", "--pack", "daye", SAMPLE, "-o", "{missing}/w.csv"],
+        ["packs", "diff", "chengdong", "daye", "-o", "{missing}/d.md"],
+        ["score", "--pack", "chengdong", SAMPLE, "-o", "{folder}"],
+    ],
+)
+def test_an_output_nowhere_to_be_written_is_a_usage_error_before_any_order_is_read(
+    args: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # it was a traceback (FileNotFoundError: 'nodir/.x.md.b67eccc11295.part') and exit 1,
+    # which says records were rejected, after the whole batch had been assessed
+    given = [a.format(missing=tmp_path / "nodir", folder=tmp_path) for a in args]
+    monkeypatch.setenv("GRIEVANCE_RULES_LANG", "en")
+    code, out, err = run(given, monkeypatch, capsys)
+    assert code == 2
+    line = last_line(err)
+    if "{folder}" in args:
+        assert line.endswith(f"{tmp_path} is a folder; give the name of a file")
+    else:
+        assert line.endswith(
+            f"there is no folder {tmp_path / 'nodir'} to write {Path(given[-1]).name} in"
+        )
+    assert out == ""
+    assert not (tmp_path / "nodir").exists()
+
+
+def test_a_file_that_cannot_be_written_is_one_line_naming_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # convert and sample write where their format says (a Parquet folder, a file): a
+    # missing folder or a folder for a file was a traceback naming the temporary file
+    monkeypatch.setenv("GRIEVANCE_RULES_LANG", "en")
+    code, _out, err = run(
+        ["convert", SAMPLE, str(tmp_path / "nodir" / "c.jsonl")], monkeypatch, capsys
+    )
+    assert (code, last_line(err)) == (
+        2,
+        f"error: {tmp_path / 'nodir' / 'c.jsonl'}: No such file or directory",
+    )
+    folder = tmp_path / "d"
+    folder.mkdir()
+    code, _out, err = run(
+        ["sample", "--orders", "2", "--seed", "1", "-o", str(folder)], monkeypatch, capsys
+    )
+    assert (code, last_line(err)) == (2, f"error: {folder}: Is a directory")
+    assert list(folder.iterdir()) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d"]

@@ -82,3 +82,10 @@ def main() -> None:
     except GrievanceRulesError as exc:
         click.echo(_("error: {message}").format(message=exc), err=True)
         raise SystemExit(2) from None
+    except OSError as exc:  # a file that cannot be written (a folder, none to write in, full)
+        if exc.filename is None:
+            raise
+        # (a temporary file renamed to its target: the target is the second name)
+        file = exc.filename2 if exc.filename2 is not None else exc.filename
+        click.echo(_("error: {file}: {problem}").format(file=file, problem=exc.strerror), err=True)
+        raise SystemExit(2) from None

@@ -24,7 +24,34 @@ __all__ = [
     "pack_options",
     "parse_instant",
     "scoring_engine",
+    "writable_file",
 ]
+
+
+def writable_file(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """An output file's path, checked before any order is read (a ``callback=``).
+
+    Its folder must exist and it must not be a folder: found after a year of orders
+    was assessed, either was a Python traceback and exit status 1 (which says records
+    were rejected). A usage error instead: exit 2, the option named.
+    """
+    if value is None:
+        return value
+    target = Path(value)
+    if target.is_dir():
+        raise click.BadParameter(
+            _("{path} is a folder; give the name of a file").format(path=value), ctx, param
+        )
+    folder = target.parent
+    if not folder.is_dir():
+        raise click.BadParameter(
+            _("there is no folder {folder} to write {name} in").format(
+                folder=folder, name=target.name
+            ),
+            ctx,
+            param,
+        )
+    return value
 
 
 _SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".xlsx": "xlsx", ".csv": "csv"}

@@ -22,6 +22,7 @@ from grievance_rules.cli._options import (
     ENGINE_OPTION,
     pack_options,
     parse_instant,
+    writable_file,
 )
 from grievance_rules.cli._output import (
     REJECTED_EXIT,
@@ -183,6 +184,7 @@ def _table(assessment: Assessment, order: WorkOrder | None = None) -> list[str]:
     "--output",
     "-o",
     "output",
+    callback=writable_file,
     help=N_(
         "Write to this file (default: standard output); a JSON Lines file ends with a "
         "summary record, and appears only when complete."

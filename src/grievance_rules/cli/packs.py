@@ -7,7 +7,7 @@ import datetime as dt
 import click
 
 from grievance_rules.cli._language import N_, Choice, argument, group, option
-from grievance_rules.cli._options import DATE
+from grievance_rules.cli._options import DATE, writable_file
 from grievance_rules.errors import PackError
 from grievance_rules.i18n import current_language, ngettext, pgettext
 from grievance_rules.i18n import gettext as _
@@ -239,6 +239,7 @@ def validate(pack: str, strict: bool) -> None:
     "--output",
     "-o",
     type=click.Path(dir_okay=False, writable=True),
+    callback=writable_file,
     help=N_("Write to this file instead of standard output."),
 )
 def diff(

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from grievance_rules.cli._language import N_, Choice, argument, command, option
+from grievance_rules.cli._options import writable_file
 from grievance_rules.cli._reading import (
     file_options,
     ignored_columns_note,
@@ -87,6 +88,7 @@ class _ParquetRecords:
 @option(
     "--accepted-out",
     type=click.Path(dir_okay=False, path_type=Path),
+    callback=writable_file,
     help=N_(
         "Write the accepted orders here: one JSON fact per line; or, for a name ending in "
         ".xlsx or .csv, the long layout for Excel (a converter: wide or JSON in, 流转记录 out)."

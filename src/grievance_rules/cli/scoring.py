@@ -34,6 +34,7 @@ from grievance_rules.cli._options import (
     pack_options,
     parse_instant,
     scoring_engine,
+    writable_file,
 )
 from grievance_rules.cli._output import REJECTED_EXIT, atomic_path, counts_line, write_text
 from grievance_rules.cli._reading import (
@@ -260,7 +261,12 @@ _SCORE_FORMATS = {
         ".xlsx; else markdown)."
     ),
 )
-@option("--output", "-o", help=N_("Write the report to this file (default: standard output)."))
+@option(
+    "--output",
+    "-o",
+    callback=writable_file,
+    help=N_("Write the report to this file (default: standard output)."),
+)
 @_reading_options
 def score_command(
     pack_name: str | Path, fmt: str | None, output: str | None, **reading: Any
@@ -292,15 +298,27 @@ def score_command(
 def _comparison_options(func: Callable[..., Any]) -> Callable[..., Any]:
     options = [
         option(
-            "--markdown", "markdown", help=N_("Write the Markdown report here (default: stdout).")
+            "--markdown",
+            "markdown",
+            callback=writable_file,
+            help=N_("Write the Markdown report here (default: stdout)."),
         ),
-        option("--html", help=N_("Also write a self-contained HTML report here.")),
+        option(
+            "--html",
+            callback=writable_file,
+            help=N_("Also write a self-contained HTML report here."),
+        ),
         option("--csv", "csv_dir", help=N_("Also write the tables as CSV files into this folder.")),
         option("--json", "as_json", is_flag=True, help=N_("Print the comparison as JSON.")),
-        option("--xlsx", help=N_("Also write the tables as an Excel workbook here (.xlsx).")),
+        option(
+            "--xlsx",
+            callback=writable_file,
+            help=N_("Also write the tables as an Excel workbook here (.xlsx)."),
+        ),
         option(
             "--output",
             "-o",
+            callback=writable_file,
             help=N_(
                 "Write the report to this file, in the format its name ends with: .md "
                 "(Markdown), .html or .xlsx (the same as --markdown, --html or --xlsx)."

@@ -10,7 +10,7 @@ import click
 
 from grievance_rules.cli._dataset import input_repeats, repeats_option
 from grievance_rules.cli._language import N_, Choice, argument, command, option
-from grievance_rules.cli._options import pack_options, parse_instant
+from grievance_rules.cli._options import pack_options, parse_instant, writable_file
 from grievance_rules.cli._output import echo_rejection, write_text
 from grievance_rules.cli._reading import (
     file_options,
@@ -70,6 +70,7 @@ def _what(what: str) -> str:
     "-o",
     "out_file",
     type=click.Path(dir_okay=False),
+    callback=writable_file,
     help=N_("Write to this file (default: standard output); it appears only when complete."),
 )
 def timeline_command(

@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from grievance_rules.cli._language import N_, Choice, argument, command, option
-from grievance_rules.cli._options import pack_options, parse_instant
+from grievance_rules.cli._options import pack_options, parse_instant, writable_file
 from grievance_rules.cli._output import REJECTED_EXIT, counts_line, echo_rejection
 from grievance_rules.cli._reading import (
     file_options,
@@ -109,6 +109,7 @@ def closing_line(records: int, assessed: int, later: int, rejected: int, items: 
     "-o",
     "out_file",
     type=click.Path(dir_okay=False),
+    callback=writable_file,
     help=N_("Write to this file (default: standard output; xlsx needs a file)."),
 )
 def watch_command(
