@@ -388,3 +388,36 @@ def test_a_file_that_cannot_be_written_is_one_line_naming_it(
     assert (code, last_line(err)) == (2, f"error: {folder}: Is a directory")
     assert list(folder.iterdir()) == []
     assert sorted(p.name for p in tmp_path.iterdir()) == ["d"]
+
+
+@pytest.mark.parametrize("name", ["a.jsonl", "a.xlsx"])
+def test_an_interrupted_read_leaves_no_part_of_its_accepted_orders(
+    name: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Ctrl-C after 1.5 s left a.jsonl with 9,106 of 20,000 lines
+    from grievance_rules.model import WorkOrder
+
+    real = WorkOrder.model_dump_json
+    calls = []
+
+    def interrupted(self: WorkOrder, **kwargs: object) -> str:
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real(self, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(WorkOrder, "model_dump_json", interrupted)
+    if name.endswith(".xlsx"):
+        from grievance_rules.reading import export
+
+        def stopped(*args: object, **kwargs: object) -> None:
+            raise KeyboardInterrupt
+
+        monkeypatch.setattr(export, "long_tables", stopped)
+    target = tmp_path / name
+    code, _out, _err = run(["read", SAMPLE, "--accepted-out", str(target)], monkeypatch, capsys)
+    assert code == 130
+    assert list(tmp_path.iterdir()) == []

@@ -6,6 +6,7 @@ import datetime as dt
 
 import click
 
+from grievance_rules.atomic import atomic_path
 from grievance_rules.cli._language import N_, Choice, argument, group, option
 from grievance_rules.cli._options import DATE, writable_file
 from grievance_rules.errors import PackError
@@ -266,6 +267,6 @@ def diff(
     if output is None:
         click.echo(text, nl=False)
         return
-    with open(output, "w", encoding="utf-8", newline="") as handle:
-        handle.write(text)
+    with atomic_path(output) as tmp:  # the file appears only when complete
+        tmp.write_text(text, encoding="utf-8", newline="")
     click.echo(_("wrote {file}").format(file=output), err=True)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import click
 
+from grievance_rules.atomic import put_in_place, temporary_beside
 from grievance_rules.cli._language import N_, Choice, argument, command, option
 from grievance_rules.cli._options import writable_file
 from grievance_rules.cli._reading import (
@@ -136,7 +138,9 @@ def read_command(
     warned: list[Accepted] = []
     table = accepted_out is not None and accepted_out.suffix.lower() in (".xlsx", ".csv")
     kept: list[WorkOrder] = []
-    out = accepted_out.open("w", encoding="utf-8") if accepted_out and not table else None
+    # a JSON Lines file appears only when complete: written beside, renamed at the end
+    partial = temporary_beside(accepted_out) if accepted_out and not table else None
+    out = partial.open("w", encoding="utf-8") if partial is not None else None
     try:
         for result in stream:
             if isinstance(result, Accepted) and table:
@@ -153,6 +157,10 @@ def read_command(
     finally:
         if out is not None:
             out.close()
+        if partial is not None and accepted_out is not None:
+            if sys.exc_info()[0] is None:
+                put_in_place(partial, accepted_out)
+            partial.unlink(missing_ok=True)
     if table and accepted_out is not None:
         if accepted_out.suffix.lower() == ".xlsx":
             write_long_xlsx(kept, accepted_out)

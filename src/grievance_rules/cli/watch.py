@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from grievance_rules.atomic import atomic_path
 from grievance_rules.cli._language import N_, Choice, argument, command, option
 from grievance_rules.cli._options import pack_options, parse_instant, writable_file
 from grievance_rules.cli._output import REJECTED_EXIT, counts_line, echo_rejection
@@ -161,7 +162,8 @@ def watch_command(
     listed = watch(orders, pack, instant, within=horizon)
     if output == "xlsx":
         assert out_file is not None
-        Path(out_file).write_bytes(watch_xlsx(listed, zone=workbook_zone(tz)))
+        with atomic_path(out_file) as tmp:  # the file appears only when complete
+            tmp.write_bytes(watch_xlsx(listed, zone=workbook_zone(tz)))
     else:
         render = {
             "table": watch_text,
@@ -172,7 +174,8 @@ def watch_command(
         text = render(listed)
         if out_file is not None:
             encoding = "utf-8-sig" if output == "csv" else "utf-8"
-            Path(out_file).write_text(text, encoding=encoding, newline="")
+            with atomic_path(out_file) as tmp:
+                tmp.write_text(text, encoding=encoding, newline="")
         else:
             click.echo(text, nl=False)
     closing = closing_line(
