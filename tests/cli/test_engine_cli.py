@@ -219,3 +219,60 @@ def test_evaluate_as_a_table_names_units_in_english_too() -> None:
     )
     clock = next(line for line in result.stdout.splitlines() if "CD-5.provincial-urgent " in line)
     assert clock.endswith("breached  c07 东风社区")
+
+
+def test_evaluate_to_a_parquet_name_writes_parquet_and_the_summary_counts_the_excluded(
+    tmp_path: Path,
+) -> None:
+    # -o ev.parquet wrote JSON Lines under that name; the JSON Lines summary said nothing
+    # of the 14 orders the closing line counted as excluded from assessment
+    import pyarrow.parquet as pq
+
+    from grievance_rules.samples import generate_orders
+
+    orders = tmp_path / "o.jsonl"
+    orders.write_text(
+        "".join(o.model_dump_json() + "\n" for o in generate_orders(600, seed=1)),
+        encoding="utf-8",
+    )
+    runner = CliRunner()
+    result = runner.invoke(
+        cli,
+        [
+            "--lang",
+            "en",
+            "evaluate",
+            "--pack",
+            "xiayang",
+            str(orders),
+            "-o",
+            str(tmp_path / "ev.parquet"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "ev.parquet").read_bytes()[:4] == b"PAR1"
+    assert pq.read_table(tmp_path / "ev.parquet").num_rows > 0
+    result = runner.invoke(
+        cli,
+        [
+            "--lang",
+            "en",
+            "evaluate",
+            "--pack",
+            "xiayang",
+            str(orders),
+            "-o",
+            str(tmp_path / "ev.jsonl"),
+        ],
+    )
+    lines = (tmp_path / "ev.jsonl").read_text(encoding="utf-8").splitlines()
+    summary = json.loads(lines[-1])["summary"]
+    excluded = sum(1 for line in lines[:-1] if json.loads(line)["excluded_from_assessment"])
+    assert excluded > 0
+    assert (summary["records"], summary["assessed"], summary["excluded"], summary["rejected"]) == (
+        600,
+        600,
+        excluded,
+        0,
+    )
+    assert f"600 records: {600 - excluded} assessed, {excluded} excluded" in result.output

@@ -291,3 +291,24 @@ def test_the_console_script_prints_a_library_error_as_one_line(tmp_path) -> None
     assert done.returncode == 2, done.stderr
     assert done.stderr.startswith("错误：同一规则包给了两次：daye@"), done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_compare_to_an_html_or_xlsx_file_prints_no_markdown(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # -o a.html wrote the HTML report and printed the whole Markdown report (298,044 bytes)
+    from importlib import resources
+
+    from click.testing import CliRunner
+
+    from grievance_rules.cli import cli
+
+    sample = str(resources.files("grievance_rules") / "samples" / "orders.jsonl")
+    runner = CliRunner()
+    for name in ("a.html", "a.xlsx"):
+        result = runner.invoke(
+            cli, ["compare", "--packs", "chengdong,daye", sample, "-o", str(tmp_path / name)]
+        )
+        assert result.exit_code == 0
+        assert result.stdout == ""
+        assert (tmp_path / name).stat().st_size > 0
+    result = runner.invoke(cli, ["compare", "--packs", "chengdong,daye", sample])
+    assert result.stdout.startswith("#")

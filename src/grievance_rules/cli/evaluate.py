@@ -162,6 +162,10 @@ def _table(assessment: Assessment, order: WorkOrder | None = None) -> list[str]:
     return lines
 
 
+
+_BY_ENDING = {".xlsx": "xlsx", ".parquet": "parquet"}
+"""The formats an output file's name chooses when ``--output-format`` is not given."""
+
 @command("evaluate")
 @argument("file", type=click.Path(exists=True, dir_okay=True))
 @pack_options
@@ -221,8 +225,10 @@ def evaluate_command(
     not in FILE are not counted (--no-repeats: no pass, and no repeat counted).
     """
     refuse_format_as_output(output, ("jsonl", "table"))
-    if output is not None and output.lower().endswith(".xlsx") and output_format == "jsonl":
-        output_format = "xlsx"  # -o findings.xlsx: the workbook
+    if output is not None and output_format == "jsonl":
+        # -o findings.xlsx: the workbook; -o findings.parquet: the findings table (it
+        # wrote JSON Lines under that name)
+        output_format = _BY_ENDING.get(Path(output).suffix.lower(), output_format)
     ending = Path(output).suffix.lower() if output is not None else ""
     if output_format == "jsonl" and ending in (".csv", ".md", ".html", ".htm"):
         # (it wrote JSON Lines under that name)
@@ -307,7 +313,16 @@ def evaluate_command(
             if output_format == "jsonl":  # a cut-off file cannot end with this line
                 # for programs, as the service counts: an assessment for each order
                 # assessed, those excluded from assessment among them (each says so)
-                summary = {"summary": {**counts, "pack": plan.key, "complete": True}}
+                # (``excluded``: of those assessed, the ones excluded from assessment,
+                # as the closing line counts them apart)
+                summary = {
+                    "summary": {
+                        **counts,
+                        "excluded": excluded[0],
+                        "pack": plan.key,
+                        "complete": True,
+                    }
+                }
                 handle.write(json.dumps(summary, ensure_ascii=False) + "\n")
         click.echo(_("wrote {file}").format(file=output), err=True)
     excluded_count = excluded[0]

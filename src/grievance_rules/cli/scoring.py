@@ -122,13 +122,24 @@ def _emit_scorecard(card: Scorecard, fmt: str, output: str | None) -> None:
 
 
 def _emit_comparison(
-    result: Comparison, markdown: str | None, html: str | None, csv_dir: str | None, as_json: bool
+    result: Comparison,
+    markdown: str | None,
+    html: str | None,
+    csv_dir: str | None,
+    as_json: bool,
+    *,
+    stdout: bool = True,
 ) -> None:
+    """The comparison's outputs.
+
+    ``stdout``: the Markdown report goes to standard output when no file is named for
+    it (not when ``-o`` named the HTML or xlsx report).
+    """
     from grievance_rules import reports
 
     if as_json:
         click.echo(result.model_dump_json(indent=2))
-    else:
+    elif markdown is not None or stdout:
         _write(reports.comparison_markdown(result), markdown)
     if html is not None:
         write_text(html, reports.comparison_html(result))
@@ -338,9 +349,15 @@ def _comparison_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _finish(
-    result: Comparison, markdown: str | None, html: str | None, csv_dir: str | None, as_json: bool
+    result: Comparison,
+    markdown: str | None,
+    html: str | None,
+    csv_dir: str | None,
+    as_json: bool,
+    *,
+    stdout: bool = True,
 ) -> None:
-    _emit_comparison(result, markdown, html, csv_dir, as_json)
+    _emit_comparison(result, markdown, html, csv_dir, as_json, stdout=stdout)
     # under each pack, as its scorecard counts them: inputs = assessed + excluded + rejected
     under = pgettext("list", "; ").join(
         _("under {pack} {assessed} assessed, {excluded} excluded from assessment").format(
@@ -403,7 +420,8 @@ def _run_comparison(
 
         comparison_xlsx(result, xlsx)  # a temporary file beside it, renamed when complete
         click.echo(_("wrote {file}").format(file=xlsx), err=True)
-    _finish(result, markdown, html, csv_dir, as_json)
+    # -o report.html (or .xlsx) is the report asked for: no Markdown on standard output
+    _finish(result, markdown, html, csv_dir, as_json, stdout=output is None or output == markdown)
 
 
 @command("compare")
