@@ -81,6 +81,7 @@ def test_evaluate_output_file_is_written_whole_and_ends_with_a_summary(tmp_path)
             "records": 5,
             "assessed": 5,
             "rejected": 0,
+            "excluded": 0,
             "pack": "xiayang@2022-06-08",
             "complete": True,
         }

@@ -56,7 +56,7 @@ def test_the_chinese_watch_page_has_no_english_frame_text(listed):
 
 def test_the_text_table_in_each_language(listed):
     chinese = watch_text(listed, lang="zh")
-    assert "剩余 " in chinese
+    assert "剩余工作时间 " in chinese
     assert "left " not in chinese
     assert "left " in watch_text(listed, lang="en")
 
@@ -101,8 +101,10 @@ def test_days_are_named_in_each_language(listed):
     chinese = watch_text(listed, lang="zh")
     english = watch_text(listed, lang="en")
     # past due, it is said as how long ago (已超时 / overdue by), not as a negative time left
-    found_zh = re.search(r"R1 .*已超时 .*（自然时间 (\d+)天 (\d\d):(\d\d)）", chinese)
-    found_en = re.search(r"R1 .*overdue by .*\((\d+)d (\d\d):(\d\d)\)", english)
+    found_zh = re.search(r"R1 .*已超时：工作时间 .*（自然时间 (\d+)天 (\d\d):(\d\d)）", chinese)
+    found_en = re.search(
+        r"R1 .*overdue by .* of office time \((\d+)d (\d\d):(\d\d) natural time\)", english
+    )
     assert found_zh is not None, chinese
     assert found_en is not None, english
     assert tuple(map(int, found_zh.groups())) == expected == tuple(map(int, found_en.groups()))
@@ -113,11 +115,13 @@ def test_the_text_table_lines_up_in_chinese(listed):
     from grievance_rules.text_width import display_width
 
     text = watch_text(listed, lang="zh").splitlines()
-    lines = [line for line in text if "剩余 " in line or "已超时 " in line]
+    lines = [line for line in text if "剩余工作时间 " in line or "已超时：" in line]
     assert len(lines) == len(listed.items) >= 3
     assert len({item.unit_name for item in listed.items}) >= 2  # names of different widths
     starts = {
-        display_width(line[: line.index("剩余 " if "剩余 " in line else "已超时 ")])
+        display_width(
+            line[: line.index("剩余工作时间 " if "剩余工作时间 " in line else "已超时：")]
+        )
         for line in lines
     }
     assert len(starts) == 1, lines

@@ -56,6 +56,7 @@ def _outcome_lines(result: Comparison) -> list[str]:
     names = (
         _("pack"),
         _("orders"),
+        _("excluded"),
         _("met"),
         _("breached"),
         _("running"),
@@ -64,15 +65,17 @@ def _outcome_lines(result: Comparison) -> list[str]:
         _("points"),
         _("escalations"),
     )
-    widths = (-10, 7, 6, 9, 8, 10, 11, 8, 12)
+    widths = (-10, 7, 12, 6, 9, 8, 10, 11, 8, 12)
     head = "  " + "".join(
         pad(name, -width) if width < 0 else pad(name, width, align=">")
         for name, width in zip(names, widths, strict=True)
     )
     lines = [head]
-    for o in result.outcomes:
+    # (orders: assessed under the pack; excluded: from assessment, the pack's own rule:
+    # the two and the rejected make the inputs)
+    for o, card in zip(result.outcomes, result.scorecards, strict=True):
         lines.append(
-            f"  {_short(o.pack):<10}{o.orders:>7}{o.clocks.get('met', 0):>6}"
+            f"  {_short(o.pack):<10}{o.orders:>7}{card.excluded:>12}{o.clocks.get('met', 0):>6}"
             f"{o.clocks.get('breached', 0):>9}"
             f"{o.clocks.get('running', 0) + o.clocks.get('paused', 0):>8}"
             f"{o.windows.get('late', 0):>10}{o.deductions:>11}{o.points:>8g}{o.escalations:>12}"

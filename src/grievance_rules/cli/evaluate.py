@@ -181,7 +181,8 @@ _BY_ENDING = {".xlsx": "xlsx", ".parquet": "parquet"}
     show_default=True,
     help=N_(
         "One JSON assessment per line, a table for people, or an Excel workbook of the "
-        "findings (xlsx; also chosen by a FILE ending in .xlsx)."
+        "findings (xlsx; also chosen by an --output name ending in .xlsx; parquet by one "
+        "ending in .parquet)."
     ),
 )
 @option(

@@ -268,8 +268,8 @@ _SCORE_FORMATS = {
     type=Choice(["markdown", "csv", "json", "html", "parquet", "xlsx"]),
     default=None,
     help=N_(
-        "The report's format (default: as FILE's ending says, .md .csv .json .html .parquet "
-        ".xlsx; else markdown)."
+        "The report's format (default: as the --output name's ending says, .md .csv .json "
+        ".html .parquet .xlsx; else markdown)."
     ),
 )
 @option(

@@ -127,10 +127,11 @@ def watch_command(
 ) -> None:
     """List every running clock and open window in FILE, sorted by due instant.
 
-    Each line gives the level (none, yellow, red, breached), the unit holding the
-    order, whom the pack says to notify, the time left (office and natural time),
-    the rule's clause, and the instants within the horizon at which the clock
-    turns yellow or red. A summary line per unit counts yellow, red and breached.
+    Each line gives the level (none, yellow, red, breached), the order, the rule, the
+    unit holding the order, the time left (office and natural time), and the instants
+    within the horizon at which the clock turns yellow or red, with whom the pack says
+    to notify; the CSV, JSON Lines, xlsx and HTML outputs give the rule's clause too.
+    A summary line per unit counts yellow, red and breached.
     Without --as-of the list is for the current instant (the one wall-clock
     read, here in the command, never in the rules).
 

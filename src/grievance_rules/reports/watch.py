@@ -198,11 +198,13 @@ def _watch_text(watch_list: WatchList) -> str:
         changes = str(row[10]).replace("\n", "; ")
         office, natural = str(row[8]), str(row[9])
         if office.startswith("-"):  # past due: how long ago, not a negative time left
-            left = _("overdue by {office} ({natural})").format(
+            left = _("overdue by {office} of office time ({natural} natural time)").format(
                 office=office[1:], natural=natural.removeprefix("-")
             )
         else:
-            left = _("left {office} ({natural})").format(office=office, natural=natural)
+            left = _("left {office} of office time ({natural} natural time)").format(
+                office=office, natural=natural
+            )
         turns = _("turns: {changes}").format(changes=changes) if changes else ""
         cells = (
             pad(str(row[0]), 19),
