@@ -421,3 +421,27 @@ def test_an_interrupted_read_leaves_no_part_of_its_accepted_orders(
     code, _out, _err = run(["read", SAMPLE, "--accepted-out", str(target)], monkeypatch, capsys)
     assert code == 130
     assert list(tmp_path.iterdir()) == []
+
+
+def test_read_rejects_a_second_record_of_an_order_id_as_evaluate_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # read accepted both (and wrote S-0001 twice to --accepted-out); evaluate rejected one
+    lines = Path(SAMPLE).read_text(encoding="utf-8").splitlines()
+    doubled = tmp_path / "dup.jsonl"
+    doubled.write_text("\n".join([*lines, lines[0]]) + "\n", encoding="utf-8")
+    monkeypatch.setenv("GRIEVANCE_RULES_LANG", "en")
+    code, out, err = run(
+        ["read", str(doubled), "--accepted-out", str(tmp_path / "acc.jsonl")], monkeypatch, capsys
+    )
+    err = out + err
+    assert code == 1
+    assert (
+        f"rejected {doubled}:6 (order S-0001): id: duplicate order id 'S-0001' "
+        f"(first at {doubled}:1) [duplicate_order]"
+    ) in err
+    assert f"{doubled}: 6 records, 5 accepted (0 warnings), 1 rejected" in err
+    kept = (tmp_path / "acc.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["id"] for line in kept] == [f"S-000{i}" for i in range(1, 6)]
+    code, _out, err = run(["evaluate", "--pack", "daye", str(doubled)], monkeypatch, capsys)
+    assert f"duplicate order id 'S-0001' (first at {doubled}:1)" in err

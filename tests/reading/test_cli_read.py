@@ -28,7 +28,9 @@ def test_all_accepted(tmp_path):
 
 
 def test_rejections_exit_1_and_name_the_line(tmp_path):
-    path = _write(tmp_path, minimal() | {"received_at": "2024-05-06 09:00"}, minimal())
+    path = _write(
+        tmp_path, minimal() | {"received_at": "2024-05-06 09:00"}, minimal() | {"id": "M2"}
+    )
     result = CliRunner().invoke(cli, ["read", str(path)])
     assert result.exit_code == 1
     assert f"rejected {path}:1 (order M1): received_at: naive timestamp" in result.output

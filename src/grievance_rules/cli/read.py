@@ -19,6 +19,7 @@ from grievance_rules.cli._reading import (
     tz_option,
     zone_of,
 )
+from grievance_rules.engine.duplicates import DuplicateIds
 from grievance_rules.errors import ColumnMappingError
 from grievance_rules.i18n import gettext as _
 from grievance_rules.i18n import join_list
@@ -26,7 +27,13 @@ from grievance_rules.model import WorkOrder
 from grievance_rules.reading import InputFormat, OrderStream, RecordResult
 from grievance_rules.reading.export import write_long_csv, write_long_xlsx
 from grievance_rules.reading.parquet import is_parquet, iter_parquet_orders
-from grievance_rules.reading.results import Accepted, Rejected, UnnamedColumn, read_summary
+from grievance_rules.reading.results import (
+    Accepted,
+    RecordProblem,
+    Rejected,
+    UnnamedColumn,
+    read_summary,
+)
 
 __all__ = ["read_command"]
 
@@ -141,8 +148,25 @@ def read_command(
     # a JSON Lines file appears only when complete: written beside, renamed at the end
     partial = temporary_beside(accepted_out) if accepted_out and not table else None
     out = partial.open("w", encoding="utf-8") if partial is not None else None
+    # a second record of an order id is rejected, as the commands that assess reject it
+    # (read is the check run before them: it accepted both)
+    seen = DuplicateIds("reject")
     try:
         for result in stream:
+            if isinstance(result, Accepted):
+                order_id = result.order.id
+                first = seen.first_at(order_id)
+                if first is None:
+                    seen.reason(order_id, 0, str(result.location))
+                else:
+                    problem = RecordProblem(
+                        "id",
+                        _("duplicate order id {order_id} (first at {first})").format(
+                            order_id=repr(order_id), first=first
+                        ),
+                        "duplicate_order",
+                    )
+                    result = Rejected(result.location, (problem,), order_id)
             if isinstance(result, Accepted) and table:
                 kept.append(result.order)
             if isinstance(result, Accepted):
