@@ -183,3 +183,80 @@ def test_an_invalid_order_of_a_case_is_said_as_the_reader_says_it(tmp_path, chan
     with pytest.raises(ScenarioFileError) as failure:
         run_scenario(case)
     assert str(failure.value) == f"{path}: case 1 ({case.name}): order 1 (L1): {said}"
+
+
+_MET_EXPECT = (
+    "    expect:\n      clocks: [{rule: LS-1.reply, state: met, due: 2024-05-08T10:00:00+08:00}]\n"
+    "      deductions: []"
+)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        # a case that checks nothing passed: a test that cannot fail
+        ((_MET_EXPECT, "    expect: {}"), r"case 1 \(.*\): expect: checks nothing"),
+        ((_MET_EXPECT, "    expect:\n      warnings: []"), r"expect: checks nothing"),
+        (
+            ("deductions: []", "deductions: []\n      records: []"),
+            r"expect\.records: an empty list checks nothing: records lists findings that must be "
+            r"there; to say a rule has none, give \{rule: ID, absent: true\}",
+        ),
+        (("deductions: []", "deductions: []\n      windows:"), r"expect\.windows: an empty list"),
+        # a mistyped key of defaults: its fields were dropped without a word
+        (
+            ("defaults:\n  order:", "defaults:\n  ordr: {}\n  order:"),
+            r"defaults: unknown key 'ordr'",
+        ),
+        (("defaults:\n  order:", "defaults: [1, 2]\nx:\n  order:"), None),
+        (
+            ("    order:\n      id: L1", "    orders: [{id: L9}]\n    order:\n      id: L1"),
+            r"case 1 \(.*\): give 'order' or 'orders', not both",
+        ),
+        (
+            ("    order:\n      id: L1", "    parameters: [reply_time]\n    order:\n      id: L1"),
+            r"case 1 \(.*\): parameters: must be a mapping of parameter name to value",
+        ),
+    ],
+)
+def test_a_case_that_checks_nothing_or_loses_a_field_is_refused(tmp_path, change, message):
+    path = changed_file(tmp_path, change)
+    if message is None:  # (the same refusal, written another way: see the cases above)
+        with pytest.raises(ScenarioFileError):
+            load_scenarios(path)
+        return
+    with pytest.raises(ScenarioFileError, match=message):
+        load_scenarios(path)
+
+
+def test_a_defaults_that_is_not_a_mapping_is_refused_not_a_traceback(tmp_path):
+    path = scenario_file(tmp_path, REPLY_MET)
+    text = path.read_text(encoding="utf-8")
+    _head, _, rest = text.partition("cases:")
+    path.write_text("defaults: [1, 2]\ncases:" + rest, encoding="utf-8")
+    with pytest.raises(ScenarioFileError, match=r"defaults: must be a mapping with 'order'"):
+        load_scenarios(path)
+
+
+def test_coverage_counts_only_the_findings_a_case_checked(tmp_path):
+    # a case whose only check is a total of no points: its clock is there, met, and no
+    # expectation looks at it; coverage counted it exercised, and seen met
+    path = scenario_file(tmp_path, REPLY_MET)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(_MET_EXPECT, "    expect:\n      points: 0"), encoding="utf-8")
+    (case,) = load_scenarios(path)
+    result = run_scenario(case)
+    assert result.passed
+    assert result.actual["clocks"][0]["state"] == "met"
+    assert (result.rules_exercised, result.states_checked) == (set(), {})
+    coverage = pack_coverage(path.parent.parent)
+    assert "LS-1.reply" in coverage.unexercised
+    assert "LS-1.reply (seen: nothing)" in coverage.one_sided
+    # as written, the case checks the clock and its state, and that nothing is deducted
+    path.write_text(text, encoding="utf-8")
+    (case,) = load_scenarios(path)
+    result = run_scenario(case)
+    assert (result.rules_exercised, result.states_checked) == (
+        {"LS-1.reply"},
+        {"LS-1.reply": {"met"}},
+    )

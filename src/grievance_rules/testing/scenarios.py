@@ -147,7 +147,11 @@ class ScenarioResult:
         actual: the findings by kind, as the plain dicts expectations are compared with.
         traces: the trace of each finding of ``actual``, by kind, in the same order.
         citations: ``source clause「quoted text」`` of every rule of the pack, by rule id.
-        rules_exercised: the rules with a finding in this case.
+        rules_exercised: the rules a finding of which the case checked: an expected
+            clock, window or record (not ``absent``), or any deduction, escalation or
+            period finding of a kind the case lists whole (or whose points it totals).
+        states_checked: by rule, the states (``met``, ``breached``, ``within``,
+            ``late`` ...) the case's expected clocks and windows name.
         unit_names: each unit's name by its id, from the case's orders (the traces
             in :meth:`report` name units by them).
         parameter_labels: the Chinese labels of the pack's parameters (the traces in
@@ -160,6 +164,7 @@ class ScenarioResult:
     traces: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
     citations: dict[str, str] = field(default_factory=dict)
     rules_exercised: set[str] = field(default_factory=set)
+    states_checked: dict[str, set[str]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     unit_names: dict[str, str] = field(default_factory=dict)
     parameter_labels: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -372,6 +377,27 @@ def _check_expect(file: Path, where: str, expect: Any) -> None:
 
     if not isinstance(expect, dict):
         raise fail("expect", _("must be a mapping of finding kinds"))
+    for key in _PRESENT_KINDS:
+        if key in expect and not expect[key]:
+            # (it reads as "no clocks", and checks nothing: a test that cannot fail)
+            raise fail(
+                f"expect.{key}",
+                _(
+                    "an empty list checks nothing: {key} lists findings that must be there; "
+                    "to say a rule has none, give {{rule: ID, absent: true}}"
+                ).format(key=key),
+            )
+    if not any(
+        key in _EXACT_KINDS or key in ("points", "unit_points") or value
+        for key, value in expect.items()
+    ):
+        raise fail(
+            "expect",
+            _(
+                "checks nothing: give the findings the case expects (a case that checks "
+                "nothing cannot fail)"
+            ),
+        )
     for key, items in expect.items():
         if key not in _EXPECT_KEYS:
             raise fail(
@@ -448,7 +474,25 @@ def load_scenarios(path: str | Path) -> list[ScenarioCase]:
             file=str(file),
             field=unknown[0],
         )
-    defaults = _text((data.get("defaults") or {}).get("order", {}))
+    given = data.get("defaults") or {}
+    if not isinstance(given, dict) or not isinstance(given.get("order", {}), dict):
+        raise ScenarioFileError(
+            _(
+                "{file}: defaults: must be a mapping with 'order', the fields every order shares"
+            ).format(file=file),
+            file=str(file),
+            field="defaults",
+        )
+    stray = sorted(str(key) for key in given if key != "order")
+    if stray:  # ('ordr:'): its fields would be dropped without a word
+        raise ScenarioFileError(
+            _("{file}: defaults: unknown key {key}; defaults has 'order'").format(
+                file=file, key=repr(stray[0])
+            ),
+            file=str(file),
+            field=f"defaults.{stray[0]}",
+        )
+    defaults = _text(given.get("order", {}))
     cases = []
     named: dict[str, int] = {}
     for index, raw in enumerate(data["cases"]):
@@ -499,7 +543,25 @@ def load_scenarios(path: str | Path) -> list[ScenarioCase]:
                 file=str(file),
                 field=unknown[0],
             )
+        if "order" in raw and "orders" in raw:  # (one of them was dropped without a word)
+            raise ScenarioFileError(
+                _("{file}: {where}: give 'order' or 'orders', not both").format(
+                    file=file, where=where
+                ),
+                file=str(file),
+                field="orders",
+            )
+        if not isinstance(raw.get("parameters") or {}, dict):
+            raise ScenarioFileError(
+                _(
+                    "{file}: {where}: parameters: must be a mapping of parameter name to value"
+                ).format(file=file, where=where),
+                file=str(file),
+                field="parameters",
+            )
         orders = raw.get("orders") or ([raw["order"]] if "order" in raw else [])
+        if not isinstance(orders, list):
+            orders = [orders]
         if not orders or not all(isinstance(order, dict) for order in orders):
             raise ScenarioFileError(
                 _("{file}: {where}: has no order (give 'order' or a list 'orders')").format(
@@ -829,13 +891,38 @@ def run_scenario(case: ScenarioCase) -> ScenarioResult:
                         key=_kind_label("warnings"), expected=code, actual=sorted(codes)
                     )
                 )
-    result.rules_exercised = {
-        str(item["rule"])
-        for kind, items in actual.items()
-        for item in items
-        if not (kind == "records" and item.get("computed") is False)
-    }
+    result.rules_exercised, result.states_checked = _checked(expect, actual)
     return result
+
+
+def _checked(
+    expect: Mapping[str, Any], actual: Mapping[str, list[dict[str, Any]]]
+) -> tuple[set[str], dict[str, set[str]]]:
+    """The rules whose findings a case checked, and the states its clocks and windows name.
+
+    A finding that is there but that no expectation looks at shows nothing: a case
+    with ``expect: {}`` exercises no rule. A record counts when its computable part
+    held or it computes nothing (``computed`` is not false).
+    """
+    rules: set[str] = set()
+    states: dict[str, set[str]] = {}
+    for kind in _PRESENT_KINDS:
+        for item in expect.get(kind) or []:
+            if item.get("absent"):
+                continue
+            rule = str(item["rule"])
+            if kind == "records":
+                found = [a for a in actual.get(kind, []) if _matches(item, a)]
+                if not any(a.get("computed") is not False for a in found):
+                    continue
+            rules.add(rule)
+            if kind != "records" and "state" in item:
+                states.setdefault(rule, set()).add(str(item["state"]))
+    for kind in _EXACT_KINDS:
+        totals = kind == "deductions" and ("points" in expect or "unit_points" in expect)
+        if kind in expect or totals:
+            rules.update(str(item["rule"]) for item in actual.get(kind, []))
+    return rules, states
 
 
 _SIDES = {"clock": ("met", "breached"), "window": ("within", "late")}
@@ -864,12 +951,14 @@ class Coverage:
 
     Attributes:
         results: every case's result.
-        unexercised: rules no passing case produced a finding for (a record
-            counts when its computable part held or it computes nothing; period
-            and ranking rules count when a case expects their findings).
-        one_sided: time limits (clocks, windows) that no passing case saw on both
-            sides of the boundary: met and breached (clocks), within and late
-            (windows); each entry says which sides were seen.
+        unexercised: rules no passing case checked a finding of
+            (:attr:`ScenarioResult.rules_exercised`: a finding that is there but that
+            no expectation looks at does not count; a record counts when its
+            computable part held or it computes nothing).
+        one_sided: time limits (clocks, windows) that no passing case expected on
+            both sides of the boundary: met and breached (clocks), within and late
+            (windows), as the expected findings' ``state`` says; each entry says
+            which sides were checked.
         titles: every rule's title, by rule id.
     """
 
@@ -910,9 +999,8 @@ def pack_coverage(pack_dir: str | Path) -> Coverage:
         if not result.passed:
             continue
         exercised |= result.rules_exercised
-        for kind in ("clocks", "windows"):
-            for item in result.actual.get(kind, []):
-                sides.setdefault(str(item["rule"]), set()).add(str(item["state"]))
+        for rule_id, states in result.states_checked.items():
+            sides.setdefault(rule_id, set()).update(states)
     unexercised = [rule.id for rule in pack.rules if rule.id not in exercised]
     one_sided = []
     for rule in pack.rules:
