@@ -60,3 +60,25 @@ def test_importing_hypothesis_registers_without_importing_the_strategies_or_engi
     heavy, strategy = done.stdout.splitlines()
     assert heavy == "[]"
     assert strategy.startswith("work_order_records()")
+
+
+@pytest.mark.slow
+def test_importing_hypothesis_imports_nothing_of_the_model_until_it_is_imported():
+    # hypothesis's pytest plugin imports hypothesis at the end of every test run: the hook
+    # imported the model (pydantic, numpy: 350 ms) into unrelated projects' runs
+    code = (
+        "import sys\n"
+        "import hypothesis\n"
+        "from hypothesis import strategies as st\n"
+        "heavy = ('grievance_rules.model', 'pydantic', 'numpy')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+        "from grievance_rules.model import WorkOrder\n"
+        "from grievance_rules.model.events import Replied\n"
+        "from hypothesis import find, settings, Phase\n"
+        "simplest = settings(database=None, max_examples=1, phases=[Phase.generate])\n"
+        "print(type(find(st.from_type(Replied), lambda e: True, settings=simplest)).__name__)\n"
+        "print(find(st.from_type(WorkOrder), lambda o: True, settings=simplest).id)\n"
+        "print([f for f in sys.meta_path if type(f).__name__ == '_RegisterWithModel'])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines() == ["[]", "Replied", "000000", "[]"]

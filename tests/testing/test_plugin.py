@@ -64,6 +64,18 @@ def test_only_scenario_files_beside_a_pack_are_collected(pytester):
     result.stdout.fnmatch_lines(["*replies.yaml::reply one minute before*", "1 test collected*"])
 
 
+def test_another_projects_pack_yaml_and_scenarios_are_left_alone(pytester):
+    # a tool of its own with a pack.yaml and scenarios/: its run broke ("a scenario file
+    # has 'cases:', a list / Interrupted: 1 error during collection")
+    tool = pytester.path / "tool" / "scenarios"
+    tool.mkdir(parents=True)
+    (tool.parent / "pack.yaml").write_text("name: x\n", encoding="utf-8")
+    (tool / "smoke.yaml").write_text("users: 10\n", encoding="utf-8")
+    pytester.makepyfile(test_ok="def test_ok():\n    assert True\n")
+    result = pytester.runpytest(*PLAIN)
+    result.assert_outcomes(passed=1)
+
+
 def test_a_broken_scenario_file_is_a_collection_error_naming_case_and_field(pytester):
     pack = write_pack(pytester.path, REPLY_MET.replace("deductions: []", "deduction: []"))
     result = pytester.runpytest(*PLAIN)

@@ -1,10 +1,10 @@
 """A pytest plugin that collects the scenario files of policy packs.
 
 Registered through the ``pytest11`` entry point, so installing grievance-rules
-is enough: any ``scenarios/*.yaml`` file in a folder beside a ``pack.yaml`` is
-collected, one test per case, whether the pack is built in or a user's own. A
-failing case shows the expected and actual findings side by side with the
-citations of the rules involved.
+is enough: any ``scenarios/*.yaml`` file in a folder beside a pack's ``pack.yaml``
+(one naming the pack's ``id`` and ``sources``) is collected, one test per case,
+whether the pack is built in or a user's own. A failing case shows the expected
+and actual findings side by side with the citations of the rules involved.
 
 It imports nothing of grievance-rules at start-up beyond the package itself
 (whose ``__init__`` imports the calendar); the scenario reader is imported when
@@ -13,6 +13,7 @@ the first scenario file is collected, the engine when the first case runs.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,8 +27,29 @@ def _is_scenario_file(path: Path) -> bool:
     return (
         path.suffix in (".yaml", ".yml")
         and path.parent.name == "scenarios"
-        and (path.parent.parent / "pack.yaml").is_file()
+        and _is_pack_manifest(path.parent.parent / "pack.yaml")
     )
+
+
+_MANIFEST_KEYS = re.compile(rb"^(id|sources):", re.MULTILINE)
+
+
+def _is_pack_manifest(path: Path) -> bool:
+    """Whether ``path`` is a policy pack's ``pack.yaml``: one naming ``id`` and ``sources``.
+
+    Another project's ``pack.yaml`` beside a ``scenarios/`` folder of its own is left
+    alone (collecting it broke that project's test run).
+    """
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(_MANIFEST_READ)
+    except OSError:  # (no such file, or a folder)
+        return False
+    return {match.group(1) for match in _MANIFEST_KEYS.finditer(head)} == {b"id", b"sources"}
+
+
+_MANIFEST_READ = 65_536
+"""The bytes of a ``pack.yaml`` read to tell whether it is a pack's (its keys come first)."""
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
