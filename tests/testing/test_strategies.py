@@ -38,7 +38,7 @@ def test_package_init_is_light():
 def test_orders_are_valid_and_coherent(order):
     assert isinstance(order, WorkOrder)
     assert check_history(order) == ()
-    assert order.events[0].type == "dispatched"
+    assert order.events[0].type in ("dispatched", "proactive_handling")
 
 
 @FAST
@@ -125,3 +125,14 @@ def test_orders_sent_to_two_units_together_are_drawn() -> None:
     )
     assert check_history(order) == ()
     assert [e.to_unit for e in order.events if e.type == "dispatched"] == ["u0", "u1"]
+
+
+def test_orders_a_unit_took_on_undispatched_are_drawn() -> None:
+    # 主动承办 (chengdong 附件2 第10项) was never drawn: no property test reached it
+    order = find(
+        work_orders(),
+        lambda o: o.events[0].type == "proactive_handling",
+        settings=settings(database=None, max_examples=500),
+    )
+    assert check_history(order) == ()
+    assert order.events[0].unit == "u0"

@@ -162,9 +162,9 @@ def _table(assessment: Assessment, order: WorkOrder | None = None) -> list[str]:
     return lines
 
 
-
 _BY_ENDING = {".xlsx": "xlsx", ".parquet": "parquet"}
 """The formats an output file's name chooses when ``--output-format`` is not given."""
+
 
 @command("evaluate")
 @argument("file", type=click.Path(exists=True, dir_okay=True))

@@ -265,7 +265,11 @@ def _history(
 
     first = tick()
     holding = [handlers[0]]
-    events.append({"type": "dispatched", "at": first, "unit": centre, "to_unit": holding[0]})
+    if draw(st.integers(0, 9)) == 9:  # 主动承办: the unit takes it on, undispatched (1 in 10;
+        # the shrink target, 0, is the dispatch)
+        events.append({"type": "proactive_handling", "at": first, "unit": holding[0]})
+    else:
+        events.append({"type": "dispatched", "at": first, "unit": centre, "to_unit": holding[0]})
     if len(handlers) > 1 and draw(st.booleans()):  # two units handle it together
         holding.append(handlers[1])
         events.append({"type": "dispatched", "at": first, "unit": centre, "to_unit": holding[1]})
