@@ -379,8 +379,11 @@ def _wide(record: dict[str, Any], order_id: str) -> dict[str, Any]:
 def test_out_of_range_instants_and_horizons_are_422_not_500(
     client: httpx.Client, records: list[dict[str, Any]]
 ) -> None:
-    for query in ("as_of=9999-12-31T23:59:59-08:00", "as_of=0001-01-01T00:00:00%2B08:00"):
-        for path in ("/v1/evaluate?pack=daye", "/v1/score?pack=daye"):
+    # a bare date too: it skipped the check, and came back as every record rejected
+    # (as_of 1800-01-01T00:00:00+08:05:43) or, on the stream, a 200
+    dates = ("as_of=1800-01-01", "as_of=2300-01-01")
+    for query in ("as_of=9999-12-31T23:59:59-08:00", "as_of=0001-01-01T00:00:00%2B08:00", *dates):
+        for path in ("/v1/evaluate?pack=daye", "/v1/score?pack=daye", "/v1/watch?pack=daye"):
             response = client.post(f"{path}&{query}&lang=en", json=[records[0]])
             assert response.status_code == 422, (path, query)
             assert "as_of: '" in response.json()["error"]
@@ -620,15 +623,53 @@ def test_evaluate_takes_a_batch_wrapped_as_the_other_endpoints_take_it(
     assert wrapped.content == plain.content
 
 
-def test_a_stream_line_over_the_limit_is_refused_even_in_one_chunk(
+def test_a_stream_line_over_the_limit_is_rejected_and_the_lines_after_it_answered(
     short_lines: httpx.Client, records: list[dict[str, Any]]
 ) -> None:
-    # (a line was measured only while it was still being received)
+    # (a line was measured only while it was still being received); the stream stopped
+    # there with an error line: the lines after it were lost, the counts left them out
     line = json.dumps(records[0]).encode()
     assert len(line) > 1_500
-    answer = short_lines.post("/v1/evaluate/stream?pack=daye&lang=en", content=line + b"\n")
+    small = json.dumps({"id": "x1"}).encode()
+    body = line + b"\n" + small + b"\n" + line + b"\n" + small
+    answer = short_lines.post("/v1/evaluate/stream?pack=daye&lang=en", content=body)
+    assert answer.status_code == 200
     answers = [json.loads(text) for text in answer.text.splitlines()]
-    assert answers[0] == {"error": "a line over 1500 bytes"}
+    over = {"field": "", "problem": "a line over 1500 bytes", "code": "line_too_long"}
+    assert answers[0] == {
+        "rejected": {"record": 0, "line": 1, "order_id": None, "problems": [over]}
+    }
+    assert answers[1]["rejected"]["record"] == 1
+    assert answers[1]["rejected"]["order_id"] == "x1"
+    assert answers[2] == {
+        "rejected": {"record": 2, "line": 3, "order_id": None, "problems": [over]}
+    }
+    assert answers[3]["rejected"]["line"] == 4
+    assert answers[4] == {"counts": {"inputs": 4, "assessed": 0, "rejected": 4}}
+
+
+def test_a_stream_past_the_batch_limit_rejects_each_record_over_it(
+    records: list[dict[str, Any]],
+) -> None:
+    # a 200 with two answers, then {"error": "more than 2 lines; stopped"} and counts of 2
+    # inputs, though 5 were sent: three records lost without a word
+    with served_client(create_app(["daye"], limits=Limits(max_batch=2))) as served:
+        body = "".join(json.dumps(r) + "\n" for r in records[:5]).encode()
+        answer = served.post("/v1/evaluate/stream?pack=daye&lang=en", content=body)
+    assert answer.status_code == 200
+    answers = [json.loads(text) for text in answer.text.splitlines()]
+    assert [sorted(a) for a in answers[:2]] != [["rejected"], ["rejected"]]
+    over = {
+        "field": "",
+        "problem": "over the limit of 2 records a request",
+        "code": "batch_too_large",
+    }
+    assert answers[2:5] == [
+        {"rejected": {"record": n, "line": n + 1, "order_id": None, "problems": [over]}}
+        for n in (2, 3, 4)
+    ]
+    assert answers[5]["counts"]["inputs"] == 5
+    assert answers[5]["counts"]["rejected"] == 3 + sum("rejected" in a for a in answers[:2])
 
 
 def test_refusals_count_the_records_with_the_noun_in_number(

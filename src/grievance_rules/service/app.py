@@ -357,23 +357,28 @@ def create_app(
         chosen = pack_of(pack)
         instant = instant_query(as_of, "as_of")
 
-        async def lines() -> AsyncIterator[bytes]:
+        async def lines() -> AsyncIterator[bytes | None]:
+            """The body's lines; ``None`` for a line over the limit (its bytes dropped)."""
+            limit = lim.max_body_bytes
             buffer = b""
+            skipping = False  # inside a line over the limit: dropped to its end
             async for chunk in request.stream():
                 buffer += chunk
-                while b"\n" in buffer:
-                    line, buffer = buffer.split(b"\n", 1)
-                    if len(line) > lim.max_body_bytes:
-                        raise refused(
-                            413, _("a line over {limit} bytes").format(limit=lim.max_body_bytes)
-                        )
-                    yield line
-                if len(buffer) > lim.max_body_bytes:
-                    raise refused(
-                        413, _("a line over {limit} bytes").format(limit=lim.max_body_bytes)
-                    )
-            if buffer.strip():
-                yield buffer
+                while (cut := buffer.find(b"\n")) >= 0:
+                    line, buffer = buffer[:cut], buffer[cut + 1 :]
+                    if skipping:
+                        skipping = False  # (the end of the line over the limit)
+                    elif len(line) > limit:
+                        yield None
+                    else:
+                        yield line
+                if len(buffer) > limit:
+                    if not skipping:
+                        yield None
+                        skipping = True
+                    buffer = b""
+            if buffer.strip() and not skipping:
+                yield buffer if len(buffer) <= limit else None
 
         def refusal_line(entry: dict[str, Any], number: int) -> bytes:
             """A ``{"rejected": ...}`` line: ``record`` (from 0), then the ``line`` (from 1)."""
@@ -389,27 +394,34 @@ def create_app(
                     line = await stream.__anext__()
                 except StopAsyncIteration:
                     break
-                except RefusedError as exc:
-                    yield utf8_json(json.dumps(exc.body, ensure_ascii=False) + "\n")
-                    break
                 number += 1  # the line's number, blank lines counted
-                if not line.strip():
+                if line is not None and not line.strip():
                     continue
-                if inputs >= lim.max_batch:
-                    yield (
-                        json.dumps(
-                            {
-                                "error": _("more than {limit} lines; stopped").format(
-                                    limit=lim.max_batch
-                                )
-                            },
-                            ensure_ascii=False,
-                        )
-                        + "\n"
-                    ).encode()
-                    break
                 inputs += 1
                 record = inputs - 1  # the record's position in the stream, from 0
+                # the answer has begun (200): a record over a limit is rejected, each one,
+                # and the counts still add up (inputs = assessed + rejected)
+                over = None
+                if line is None:
+                    over = (
+                        _("a line over {limit} bytes").format(limit=lim.max_body_bytes),
+                        "line_too_long",
+                    )
+                elif record >= lim.max_batch:
+                    over = (
+                        _("over the limit of {limit} records a request").format(
+                            limit=lim.max_batch
+                        ),
+                        "batch_too_large",
+                    )
+                if over is not None:
+                    rejected += 1
+                    problem = {"field": "", "problem": over[0], "code": over[1]}
+                    yield refusal_line(
+                        {"record": record, "order_id": None, "problems": [problem]}, number
+                    )
+                    continue
+                assert line is not None
                 where = SourceLocation("<body>", inputs, line=number)
                 result = validate_record(line, location=where)
                 if not isinstance(result, Accepted):

@@ -219,12 +219,16 @@ def instant_query(text: str | None, name: str) -> dt.datetime | None:
     """A query instant: ISO 8601 with an offset (a date alone: 00:00 Shanghai), 1900-2199."""
     if text is None:
         return None
-    try:  # a date alone: 00:00 Shanghai, as on the command line
-        return dt.datetime.combine(dt.date.fromisoformat(text), dt.time(0), tzinfo=SHANGHAI)
+    try:  # a date alone: 00:00 Shanghai, as on the command line (in the range, as any)
+        day: dt.date | None = dt.date.fromisoformat(text)
     except ValueError:
-        pass
+        day = None
     try:
-        value = dt.datetime.fromisoformat(text)
+        value = (
+            dt.datetime.fromisoformat(text)
+            if day is None
+            else dt.datetime.combine(day, dt.time(0), tzinfo=SHANGHAI)
+        )
     except ValueError:
         raise refused(
             422,
