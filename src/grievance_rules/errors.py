@@ -237,7 +237,15 @@ class RuleDefinitionError(EngineError, ValueError):
 
 
 class FactValidationError(EngineError, ValueError):
-    """A fact that is not plain JSON, or that durable-rules cannot hold; names the fact and key."""
+    """A fact that is not plain JSON, or that durable-rules cannot hold; names the fact and key.
+
+    Attributes:
+        field: the order's field it is, where known (``events[4].round``), else ``""``.
+    """
+
+    def __init__(self, message: str, *, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class RuleActionError(EngineError):

@@ -442,6 +442,9 @@ def test_an_order_the_engine_refuses_is_rejected_alone(
     assert (rejection["record"], rejection["order_id"]) == (1, "WIDE-1")
     assert rejection["problems"][0]["code"] == "integer_range"
     assert str(2**64) in rejection["problems"][0]["problem"]
+    # the field named as the record has it (it was "": the engine's "fact 5" alone)
+    index = next(n for n, e in enumerate(wide["events"]) if e.get("round") == 2**64)
+    assert rejection["problems"][0]["field"] == f"events[{index}].round"
     assert [a["order_id"] for a in answer["assessments"]] == [records[0]["id"], records[2]["id"]]
     # the stream: an answer per line, the refused one named, then the counts
     lines = "\n".join(json.dumps(r) for r in batch).encode()
@@ -708,3 +711,25 @@ def test_refusals_count_the_records_with_the_noun_in_number(
         "2 of 2 records cannot be assessed; nothing computed"
     )
     assert error("score?pack=daye", later[:1], "zh") == "1 条记录中有 1 条不能测评；未作任何计算"
+
+
+def test_score_and_compare_refuse_a_batch_with_a_record_the_engine_will_not_assess(
+    client: httpx.Client, records: list[dict[str, Any]]
+) -> None:
+    # as of 2150 one order's clock runs past the calendar (to 2060): the answer was a 200
+    # scorecard of the others, its rejection in the library's shape, its text in the
+    # request's language; the docs say 422, nothing computed, the record named
+    query = "as_of=2150-01-01T00:00:00%2B08:00&lang=en"
+    for path in ("/v1/score?pack=daye", "/v1/compare?packs=daye,xiayang"):
+        response = client.post(f"{path}&{query}", json=records[:5])
+        assert response.status_code == 422, path
+        body = response.json()
+        assert body["error"].endswith("cannot be assessed; nothing computed")
+        assert body["inputs"] == 5
+        assert body["valid"] + body["rejected"] == 5
+        assert body["rejected"] >= 1
+        (first, *_others) = body["rejections"]
+        assert isinstance(first["record"], int)
+        assert records[first["record"]]["id"] == first["order_id"]
+        assert first["problems"][0]["code"] == "not_assessable"
+        assert "outside the calendar" in first["problems"][0]["problem"]

@@ -346,7 +346,8 @@ def check_integers(item: OrderView) -> None:
                     _(
                         "fact {index}, key {key}: {value} is wider than the engine's "
                         "64-bit integers"
-                    ).format(index=position, key=repr(name), value=value)
+                    ).format(index=position, key=repr(name), value=value),
+                    field=f"events[{item.indices[position - 1]}].{name}",
                 )
 
 

@@ -73,6 +73,7 @@ from grievance_rules.service.inputs import (
     refusal_of,
     refused,
     rejection_of,
+    require_all_assessed,
     require_engine_accepts,
     require_one_of,
     utf8_json,
@@ -493,16 +494,15 @@ def create_app(
         records = order_list(parse_json(await read_body(request, lim)))
         orders = valid_orders(records, lim)
         require_engine_accepts(orders, instant, len(records), whole=True)
-        return Response(
-            score(
-                orders,
-                chosen,
-                period=period,
-                as_of=instant,
-                repeats=batch_repeats(orders, [chosen], instant),
-            ).model_dump_json(),
-            media_type=JSON_TYPE,
+        card = score(
+            orders,
+            chosen,
+            period=period,
+            as_of=instant,
+            repeats=batch_repeats(orders, [chosen], instant),
         )
+        require_all_assessed(card.rejections, len(records))
+        return Response(card.model_dump_json(), media_type=JSON_TYPE)
 
     @app.post("/v1/compare")
     async def compare_orders(
@@ -525,6 +525,7 @@ def create_app(
         require_engine_accepts(orders, instant, len(records), whole=True)
         repeats = batch_repeats(orders, chosen, instant)
         result = compare(orders, chosen, as_of=instant, period=period, repeats=repeats)
+        require_all_assessed(result.rejections, len(records))
         return Response(result.model_dump_json(), media_type=JSON_TYPE)
 
     return app

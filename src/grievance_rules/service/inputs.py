@@ -18,7 +18,7 @@ from fastapi import Request
 from fastapi.responses import Response, StreamingResponse
 
 from grievance_rules.calendar import SHANGHAI
-from grievance_rules.engine import RepeatIndex, evaluate, plan_for
+from grievance_rules.engine import Rejection, RepeatIndex, evaluate, plan_for
 from grievance_rules.engine.batch import INPUT_ERRORS
 from grievance_rules.engine.duplicates import DuplicateIds
 from grievance_rules.engine.matching import check_integers, view_of
@@ -313,7 +313,7 @@ def refusal_of(index: int, order_id: str | None, exc: Exception) -> dict[str, An
     """A valid record the engine did not assess, named as a bad record is."""
     field = ""
     if isinstance(exc, FactValidationError):
-        code = "integer_range"
+        field, code = exc.field, "integer_range"
     elif isinstance(exc, HistoryError):
         code = "history"
     elif isinstance(exc, NotYetReceivedError):
@@ -364,6 +364,38 @@ def require_engine_accepts(
             rejected=len(not_accepted),
             rejections=not_accepted,
         )
+
+
+def require_all_assessed(rejections: Sequence[Rejection], count: int) -> None:
+    """Refuse (422) a score or comparison the engine computed without some of its records.
+
+    :func:`require_engine_accepts` finds before the engine what it refuses of the data
+    it is given (an integer too wide, a second record of an id); what else the engine
+    refuses of an order (an instant its calendar does not reach, a history it cannot
+    follow) it says as it assesses. Such a result is not answered (a scorecard of part
+    of the batch); the records are named as :func:`require_engine_accepts` names them.
+    """
+    if not rejections:
+        return
+    named = []
+    for rejection in rejections:
+        source = rejection.source
+        record = int(source[1:]) if source.startswith("#") and source[1:].isdigit() else None
+        problems = [
+            {"field": "", "problem": reason, "code": "not_assessable"}
+            for reason in rejection.reasons
+        ]
+        named.append({"record": record, "order_id": rejection.order_id, "problems": problems})
+    raise refused(
+        422,
+        _("{bad} of {records} cannot be assessed; nothing computed").format(
+            bad=len(named), records=of_records(count)
+        ),
+        inputs=count,
+        valid=count - len(named),
+        rejected=len(named),
+        rejections=named,
+    )
 
 
 def assessed_json(
