@@ -733,3 +733,86 @@ def test_score_and_compare_refuse_a_batch_with_a_record_the_engine_will_not_asse
         assert records[first["record"]]["id"] == first["order_id"]
         assert first["problems"][0]["code"] == "not_assessable"
         assert "outside the calendar" in first["problems"][0]["problem"]
+
+
+def test_liveness_answers_while_a_batch_is_being_assessed(
+    records: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the handlers assessed on the event loop: /healthz waited 7.3 s behind a batch of
+    # 6,000 orders (a proxy's health check would take the server for dead). Here the
+    # assessment (in the same process) holds until /healthz has answered: on the loop,
+    # /healthz could never answer, and the batch would time out
+    import threading
+
+    from grievance_rules.service import app as service_app
+    from tests.service.loopback import http_client, serving
+
+    begun, answered = threading.Event(), threading.Event()
+    real = service_app.assessed_json
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        begun.set()
+        assert answered.wait(30), "/healthz did not answer while the batch was assessed"
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(service_app, "assessed_json", held)
+    outcome: list[int] = []
+    with serving(create_app(["daye"])) as port:
+
+        def assess() -> None:
+            with http_client(port) as worker:
+                outcome.append(worker.post("/v1/evaluate?pack=daye", json=records[:3]).status_code)
+
+        thread = threading.Thread(target=assess)
+        thread.start()
+        try:
+            assert begun.wait(30)
+            with http_client(port) as probe:
+                assert probe.get("/healthz", timeout=10).status_code == 200
+            answered.set()
+        finally:
+            answered.set()
+            thread.join()
+    assert outcome == [200]
+
+
+def test_a_body_declared_as_no_json_is_415_and_unknown_paths_are_said_in_the_language(
+    client: httpx.Client, records: list[dict[str, Any]]
+) -> None:
+    # a form (curl --data without the header) and plain text were assessed as JSON; 404 and
+    # 405 came back as Starlette's English words under the default zh
+    body = json.dumps(records[0]).encode()
+    for declared in ("application/x-www-form-urlencoded", "text/plain"):
+        response = client.post(
+            "/v1/evaluate?pack=daye&lang=en", content=body, headers={"Content-Type": declared}
+        )
+        assert response.status_code == 415
+        assert response.json()["error"] == (
+            f"Content-Type '{declared}' is not JSON: send application/json "
+            "(a stream: application/x-ndjson)"
+        )
+    streamed = client.post(
+        "/v1/evaluate/stream?pack=daye", content=body, headers={"Content-Type": "text/csv"}
+    )
+    assert streamed.status_code == 415
+    for declared in ("application/json; charset=utf-8", None):
+        headers = {"Content-Type": declared} if declared else {}
+        ok = client.post("/v1/evaluate?pack=daye", content=body, headers=headers)
+        assert ok.status_code == 200, declared
+    assert client.get("/v1/nope").json() == {"error": "没有这个路径：/v1/nope"}
+    assert client.get("/v1/nope?lang=en").json() == {"error": "no such path: /v1/nope"}
+    refused = client.delete("/v1/evaluate?lang=en")
+    assert refused.status_code == 405
+    assert refused.json() == {"error": "DELETE is not a method of /v1/evaluate"}
+    assert "POST" in refused.headers["allow"]
+
+
+def test_the_readme_is_in_the_language_asked_for(client: httpx.Client) -> None:
+    # ?lang=en gave the Chinese README, labelled en
+    from grievance_rules.packs.readme import render_readme
+
+    pack = find_pack("daye")
+    english = client.get("/v1/packs/daye/readme?lang=en")
+    assert english.text == render_readme(pack, "en")
+    assert english.headers["content-language"] == "en"
+    assert client.get("/v1/packs/daye/readme").text == render_readme(pack, "zh")

@@ -24,16 +24,18 @@ the language of the answer's messages (see :class:`RequestLanguage`).
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import math
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
 from pydantic import TypeAdapter
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from grievance_rules import __version__
@@ -42,8 +44,8 @@ from grievance_rules.engine import evaluate
 from grievance_rules.engine.batch import INPUT_ERRORS
 from grievance_rules.engine.duplicates import DuplicateIds
 from grievance_rules.errors import GrievanceRulesError
+from grievance_rules.i18n import current_language, join_list, ngettext
 from grievance_rules.i18n import gettext as _
-from grievance_rules.i18n import join_list, ngettext
 from grievance_rules.model import WorkOrder, work_order_schema
 from grievance_rules.model.base import LATEST
 from grievance_rules.operations import watch
@@ -75,6 +77,7 @@ from grievance_rules.service.inputs import (
     rejection_of,
     require_all_assessed,
     require_engine_accepts,
+    require_json,
     require_one_of,
     utf8_json,
     valid_orders,
@@ -130,7 +133,11 @@ def create_app(
         pack = find_pack(item) if isinstance(item, str) else item
         pack.calendar()  # built once, now
         loaded[pack.id] = pack
-    readmes = {name: render_readme(pack) for name, pack in loaded.items()}
+    readmes = {  # README.md and README.en.md, as the pack's folder has them
+        (name, lang): render_readme(pack, lang)
+        for name, pack in loaded.items()
+        for lang in ("zh", "en")
+    }
     for pack in loaded.values():  # compile each pack's rules now, not on the first request
         evaluate(_WARM_UP, pack)
     lim = limits or Limits()
@@ -140,6 +147,17 @@ def create_app(
         version=__version__,
         description="12345 hotline rules over HTTP: assessments, watch lists, scorecards.",
     )
+
+    evaluating = asyncio.Lock()
+
+    async def computed(work: Callable[[], Response]) -> Response:
+        """The answer ``work`` computes, in a worker thread, one request's at a time.
+
+        The event loop stays free meanwhile (``/healthz`` answers during a long batch);
+        the lock keeps the documented one evaluation at a time.
+        """
+        async with evaluating:
+            return await run_in_threadpool(work)
 
     def pack_of(name: str | None) -> Pack:
         if name is None:
@@ -184,7 +202,15 @@ def create_app(
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return JSONResponse({"error": str(exc.detail)}, status_code=exc.status_code)
+        # (Starlette's own words for a path or method it has no route for: said in the
+        # request's language, as every other error)
+        said = {
+            404: _("no such path: {path}").format(path=request.url.path),
+            405: _("{method} is not a method of {path}").format(
+                method=request.method, path=request.url.path
+            ),
+        }.get(exc.status_code, str(exc.detail))
+        return JSONResponse({"error": said}, status_code=exc.status_code, headers=exc.headers)
 
     app.openapi = lambda: openapi_contract(app, bearer=secret is not None)  # type: ignore[method-assign]
     if secret is not None:
@@ -228,9 +254,10 @@ def create_app(
 
     @app.get("/v1/packs/{name}/readme", response_class=PlainTextResponse)
     def pack_readme(name: str) -> PlainTextResponse:
-        """The pack's README (Markdown), rendered from its data."""
+        """The pack's README (Markdown), rendered from its data, in the request's language."""
         pack_of(name)
-        return PlainTextResponse(readmes[name], media_type="text/markdown; charset=utf-8")
+        lang = "zh" if current_language() == "zh" else "en"
+        return PlainTextResponse(readmes[(name, lang)], media_type="text/markdown; charset=utf-8")
 
     @app.get("/v1/calendar/is-workday")
     def is_workday(date: str, pack: str | None = None) -> dict[str, Any]:
@@ -312,49 +339,56 @@ def create_app(
         """
         chosen = pack_of(pack)
         instant = instant_query(as_of, "as_of")
-        body = parse_json(await read_body(request, lim))
-        if isinstance(body, dict) and set(body) == {"orders"} and isinstance(body["orders"], list):
-            body = body["orders"]  # a batch wrapped as the other endpoints take it
-        single = isinstance(body, dict)
-        if single:
-            body = [body]
-        if not isinstance(body, list):
-            raise refused(400, _("body must be an order (object) or a batch of orders (array)"))
-        orders, rejected, indices = validate_records(body, lim)
-        parts, not_assessed = assessed_json(orders, indices, chosen, instant, batch=not single)
-        rejected = sorted([*rejected, *not_assessed], key=lambda r: int(r["record"]))
-        if single and not rejected:
-            return JsonAnswer(parts[0])
-        if not rejected:
-            return JsonAnswer("[" + ",".join(parts) + "]")
-        # as the CLI: the valid records are assessed, the others named; the counts add up
-        headline = (
-            ngettext(
-                "{bad} of {records} is not a valid order",
-                "{bad} of {records} are not valid orders",
-                len(rejected),
+        raw = await read_body(request, lim)
+
+        def work() -> Response:
+            body = parse_json(raw)
+            wrapped = isinstance(body, dict) and set(body) == {"orders"}
+            if wrapped and isinstance(body["orders"], list):
+                body = body["orders"]  # a batch wrapped as the other endpoints take it
+            single = isinstance(body, dict)
+            if single:
+                body = [body]
+            if not isinstance(body, list):
+                raise refused(400, _("body must be an order (object) or a batch of orders (array)"))
+            orders, rejected, indices = validate_records(body, lim)
+            parts, not_assessed = assessed_json(orders, indices, chosen, instant, batch=not single)
+            rejected = sorted([*rejected, *not_assessed], key=lambda r: int(r["record"]))
+            if single and not rejected:
+                return JsonAnswer(parts[0])
+            if not rejected:
+                return JsonAnswer("[" + ",".join(parts) + "]")
+            # as the CLI: the valid records are assessed, the others named; the counts add up
+            headline = (
+                ngettext(
+                    "{bad} of {records} is not a valid order",
+                    "{bad} of {records} are not valid orders",
+                    len(rejected),
+                )
+                if not not_assessed  # every one refused as no valid order
+                else _("{bad} of {records} cannot be assessed")
             )
-            if not not_assessed  # every one refused as no valid order
-            else _("{bad} of {records} cannot be assessed")
-        )
-        head = json.dumps(
-            {
-                "error": headline.format(bad=len(rejected), records=of_records(len(body))),
-                "inputs": len(body),
-                "assessed": len(parts),
-                "rejected": len(rejected),
-                "rejections": rejected,
-            },
-            ensure_ascii=False,
-        )
-        text = head[:-1] + ',"assessments":[' + ",".join(parts) + "]}"
-        return JsonAnswer(text, status_code=422)
+            head = json.dumps(
+                {
+                    "error": headline.format(bad=len(rejected), records=of_records(len(body))),
+                    "inputs": len(body),
+                    "assessed": len(parts),
+                    "rejected": len(rejected),
+                    "rejections": rejected,
+                },
+                ensure_ascii=False,
+            )
+            text = head[:-1] + ',"assessments":[' + ",".join(parts) + "]}"
+            return JsonAnswer(text, status_code=422)
+
+        return await computed(work)
 
     @app.post("/v1/evaluate/stream")
     async def evaluate_stream(
         request: Request, pack: str | None = None, as_of: str | None = None
     ) -> StreamingResponse:
         """JSON Lines in, JSON Lines out: one answer per line, then the counts."""
+        require_json(request)
         chosen = pack_of(pack)
         instant = instant_query(as_of, "as_of")
 
@@ -470,13 +504,18 @@ def create_app(
             raise refused(
                 422, _("within_hours: {value} reaches past 2199").format(value=within_hours)
             )
-        records = order_list(parse_json(await read_body(request, lim)))
-        orders = valid_orders(records, lim)
-        require_engine_accepts(orders, instant, len(records))
-        listed = watch(orders, chosen, instant, within=dt.timedelta(hours=within_hours))
-        summary = ",".join(s.model_dump_json() for s in listed.summary())
-        text = listed.model_dump_json()
-        return Response(text[:-1] + ',"summary":[' + summary + "]}", media_type=JSON_TYPE)
+        raw = await read_body(request, lim)
+
+        def work() -> Response:
+            records = order_list(parse_json(raw))
+            orders = valid_orders(records, lim)
+            require_engine_accepts(orders, instant, len(records))
+            listed = watch(orders, chosen, instant, within=dt.timedelta(hours=within_hours))
+            summary = ",".join(s.model_dump_json() for s in listed.summary())
+            text = listed.model_dump_json()
+            return Response(text[:-1] + ',"summary":[' + summary + "]}", media_type=JSON_TYPE)
+
+        return await computed(work)
 
     @app.post("/v1/score")
     async def score_orders(
@@ -491,18 +530,23 @@ def create_app(
         """
         chosen = pack_of(pack)
         instant = instant_query(as_of, "as_of")
-        records = order_list(parse_json(await read_body(request, lim)))
-        orders = valid_orders(records, lim)
-        require_engine_accepts(orders, instant, len(records), whole=True)
-        card = score(
-            orders,
-            chosen,
-            period=period,
-            as_of=instant,
-            repeats=batch_repeats(orders, [chosen], instant),
-        )
-        require_all_assessed(card.rejections, len(records))
-        return Response(card.model_dump_json(), media_type=JSON_TYPE)
+        raw = await read_body(request, lim)
+
+        def work() -> Response:
+            records = order_list(parse_json(raw))
+            orders = valid_orders(records, lim)
+            require_engine_accepts(orders, instant, len(records), whole=True)
+            card = score(
+                orders,
+                chosen,
+                period=period,
+                as_of=instant,
+                repeats=batch_repeats(orders, [chosen], instant),
+            )
+            require_all_assessed(card.rejections, len(records))
+            return Response(card.model_dump_json(), media_type=JSON_TYPE)
+
+        return await computed(work)
 
     @app.post("/v1/compare")
     async def compare_orders(
@@ -520,12 +564,17 @@ def create_app(
         if len(chosen) < 2:
             raise refused(422, _("packs: name at least two packs"))
         instant = instant_query(as_of, "as_of")
-        records = order_list(parse_json(await read_body(request, lim)))
-        orders = valid_orders(records, lim)
-        require_engine_accepts(orders, instant, len(records), whole=True)
-        repeats = batch_repeats(orders, chosen, instant)
-        result = compare(orders, chosen, as_of=instant, period=period, repeats=repeats)
-        require_all_assessed(result.rejections, len(records))
-        return Response(result.model_dump_json(), media_type=JSON_TYPE)
+        raw = await read_body(request, lim)
+
+        def work() -> Response:
+            records = order_list(parse_json(raw))
+            orders = valid_orders(records, lim)
+            require_engine_accepts(orders, instant, len(records), whole=True)
+            repeats = batch_repeats(orders, chosen, instant)
+            result = compare(orders, chosen, as_of=instant, period=period, repeats=repeats)
+            require_all_assessed(result.rejections, len(records))
+            return Response(result.model_dump_json(), media_type=JSON_TYPE)
+
+        return await computed(work)
 
     return app

@@ -107,8 +107,29 @@ def refused(status: int, message: str, **extra: Any) -> RefusedError:
     return RefusedError(status, {"error": message, **extra})
 
 
+def require_json(request: Request) -> None:
+    """Refuse (415) a body declared as something other than JSON or JSON Lines.
+
+    A form (``curl --data`` without ``-H 'Content-Type: application/json'``) or plain
+    text was read as JSON all the same; a body with no ``Content-Type`` still is.
+    """
+    declared = request.headers.get("content-type")
+    if declared is None:
+        return
+    media = declared.split(";", 1)[0].strip().lower()
+    if media.endswith(("/json", "+json", "/x-ndjson", "/jsonl", "/x-jsonlines")):
+        return
+    raise refused(
+        415,
+        _("Content-Type {declared} is not JSON: send {json} (a stream: {jsonl})").format(
+            declared=repr(declared), json=JSON_TYPE, jsonl=JSONL_TYPE
+        ),
+    )
+
+
 async def read_body(request: Request, limits: Limits) -> bytes:
-    """The whole body; 413 once it passes the limit (declared or as it arrives)."""
+    """The whole body, declared JSON or undeclared (415 otherwise); 413 over the limit."""
+    require_json(request)
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limits.max_body_bytes:
         raise refused(
