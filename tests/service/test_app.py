@@ -399,6 +399,11 @@ def test_out_of_range_instants_and_horizons_are_422_not_500(
         )
         assert response.status_code == 422, hours
         assert response.json()["error"].startswith("within_hours: ")
+    response = client.post(  # it said "nan reaches past 2199"
+        "/v1/watch?pack=daye&as_of=2026-03-02T13:00:00%2B08:00&within_hours=nan&lang=en",
+        json=[records[0]],
+    )
+    assert response.json()["error"] == "within_hours: must be a number of hours"
     response = client.get(
         "/v1/calendar/explain?start=2024-06-07T09:00:00%2B08:00"
         "&duration=99999999999%20working%20days&pack=daye&lang=en"

@@ -34,8 +34,20 @@ __all__ = ["serve_command"]
     type=click.Path(exists=True, dir_okay=False),
     help=N_("A file holding the bearer token every /v1 request must present."),
 )
-@option("--max-body", default=8 * 1024 * 1024, show_default=True, help=N_("Largest body, bytes."))
-@option("--max-batch", default=10_000, show_default=True, help=N_("Most orders per request."))
+@option(
+    "--max-body",
+    type=click.IntRange(min=1),
+    default=8 * 1024 * 1024,
+    show_default=True,
+    help=N_("Largest body, bytes."),
+)
+@option(
+    "--max-batch",
+    type=click.IntRange(min=1),
+    default=10_000,
+    show_default=True,
+    help=N_("Most orders per request."),
+)
 def serve_command(
     host: str,
     port: int,

@@ -496,6 +496,8 @@ def create_app(
         instant = instant_query(as_of, "as_of")
         if instant is None:
             raise refused(422, _("as_of: required (the service reads no clock)"))
+        if math.isnan(within_hours):  # (it said "nan reaches past 2199")
+            raise refused(422, _("within_hours: must be a number of hours"))
         if within_hours < 0:
             raise refused(422, _("within_hours: must not be negative"))
         if not math.isfinite(within_hours) or within_hours * 3600 >= (
