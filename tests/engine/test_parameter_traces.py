@@ -104,3 +104,43 @@ def test_a_what_if_value_is_said_to_be_overridden() -> None:
     with language("zh"):
         said = trace_text("duration from parameter reply_time: 4 working days, overridden")
     assert said == "时限取自参数 reply_time：4个工作日，为本次运行另行设定的值（what-if）"
+
+
+def test_points_set_by_a_what_if_run_are_traced_and_said_beside_the_quoted_clause() -> None:
+    # what-if --set points_process_unsatisfied=-2: the finding showed -2 beside the clause
+    # 「过程不满意件：每件扣1分」 and its trace said nothing of the value having been set
+    from grievance_rules.packs import find_pack
+    from grievance_rules.reading import read_orders
+    from grievance_rules.reports.tables import order_divergence_table
+    from grievance_rules.scoring import compare
+
+    pack = find_pack("chengdong")
+    variant = pack.with_parameters({"points_process_unsatisfied": -2})
+    orders = read_orders(str(SAMPLE)).orders
+    found = [
+        d
+        for order in orders
+        for d in evaluate(order, variant).deductions
+        if d.rule_id == "CD-A2.3.process-unsatisfied"
+    ]
+    assert [d.points for d in found] == [-2.0]
+    (deduction,) = found
+    assert "points from parameter points_process_unsatisfied: -2, overridden" in deduction.trace
+    plain = [
+        d
+        for order in orders
+        for d in evaluate(order, pack).deductions
+        if d.rule_id == deduction.rule_id
+    ]
+    assert not any("overridden" in line for d in plain for line in d.trace)
+    with language("zh"):
+        assert trace_text(deduction.trace[1]) == (
+            "分值取自参数 points_process_unsatisfied：-2，为本次运行另行设定的值（what-if）"
+        )
+        result = compare(orders, [pack, variant])
+        (example,) = result.examples
+        cells = [row[3] for row in order_divergence_table(result, example).rows]
+    assert any(
+        "（本次运行设定 points_process_unsatisfied=-2；所引条款为规则包原值）" in str(cell)
+        for cell in cells
+    )

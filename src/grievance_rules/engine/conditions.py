@@ -689,6 +689,9 @@ def evaluate_deduction(ev: Evaluation, rule: DeductionRule) -> list[DeductionFin
         trace = list(counted_lines((occurrence,)))
         if base is None:
             trace.append(f"points from the event: {raw:g}")
+        elif isinstance(rule.points, ParamRef) and rule.points.param in ev.pack.overrides:
+            # (what-if: the value given, not the one the quoted clause says)
+            trace.append(f"points from parameter {rule.points.param}: {base:g}, overridden")
         elif rule.progression is not None:
             trace.append(
                 f"occurrence {sequence} on this order: {base:g} × 2^{sequence - 1} = {raw:g}"

@@ -436,7 +436,8 @@ def order_divergence_table(cmp: Comparison, example: OrderComparison) -> Table:
     """One diverging order: a row per kind and topic, a column per pack.
 
     A pack's cell is its outcome, then each rule behind it with the clause it
-    cites and the quoted text, one per line.
+    cites and the quoted text, one per line; a what-if variant's cell says which
+    parameters the run set (the value may differ from the quoted clause's).
     """
     columns = _columns(
         ("kind", _("kind of finding")),
@@ -455,6 +456,13 @@ def order_divergence_table(cmp: Comparison, example: OrderComparison) -> Table:
                 f"{rule_id} · {citation_text([citation])}"
                 for rule_id, citation in zip(side.rule_ids, side.citations, strict=True)
             ]
+            _base, plus, settings = side.pack.partition("+")
+            if plus:  # a what-if variant: its values are not the quoted clauses' own
+                lines.append(
+                    _(
+                        "(this run sets {settings}; the quoted clause gives the pack's value)"
+                    ).format(settings=settings)
+                )
             cells.append("\n".join(lines))
         rows.append(tuple(cells))
     title = _("Order {order_id}").format(order_id=example.order_id)

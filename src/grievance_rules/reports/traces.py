@@ -519,6 +519,13 @@ _LINES: tuple[tuple[re.Pattern[str], _Render], ...] = (
         lambda m: _("points from the event: {points}").format(points=m[1]),
     ),
     (
+        re.compile(r"points from parameter (\S+): (\S+), overridden"),
+        lambda m: (
+            _("points from parameter {name}: {value}").format(name=m[1], value=m[2])
+            + _(", overridden")
+        ),
+    ),
+    (
         re.compile(r"occurrence (\d+) on this order: (\S+) × 2\^(\d+) = (\S+)"),
         lambda m: _("occurrence {sequence} on this order: {base} × 2^{power} = {points}").format(
             sequence=m[1], base=m[2], power=m[3], points=m[4]
