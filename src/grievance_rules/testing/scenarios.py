@@ -377,27 +377,6 @@ def _check_expect(file: Path, where: str, expect: Any) -> None:
 
     if not isinstance(expect, dict):
         raise fail("expect", _("must be a mapping of finding kinds"))
-    for key in _PRESENT_KINDS:
-        if key in expect and not expect[key]:
-            # (it reads as "no clocks", and checks nothing: a test that cannot fail)
-            raise fail(
-                f"expect.{key}",
-                _(
-                    "an empty list checks nothing: {key} lists findings that must be there; "
-                    "to say a rule has none, give {{rule: ID, absent: true}}"
-                ).format(key=key),
-            )
-    if not any(
-        key in _EXACT_KINDS or key in ("points", "unit_points") or value
-        for key, value in expect.items()
-    ):
-        raise fail(
-            "expect",
-            _(
-                "checks nothing: give the findings the case expects (a case that checks "
-                "nothing cannot fail)"
-            ),
-        )
     for key, items in expect.items():
         if key not in _EXPECT_KEYS:
             raise fail(
@@ -431,6 +410,28 @@ def _check_expect(file: Path, where: str, expect: Any) -> None:
                         kind=_kind_label(key[:-1]), fields=join_list(sorted(allowed))
                     ),
                 )
+
+    for key in _PRESENT_KINDS:
+        if key in expect and not expect[key]:
+            # (it reads as "no clocks", and checks nothing: a test that cannot fail)
+            raise fail(
+                f"expect.{key}",
+                _(
+                    "an empty list checks nothing: {key} lists findings that must be there; "
+                    "to say a rule has none, give {{rule: ID, absent: true}}"
+                ).format(key=key),
+            )
+    if not any(
+        key in _EXACT_KINDS or key in ("points", "unit_points") or value
+        for key, value in expect.items()
+    ):
+        raise fail(
+            "expect",
+            _(
+                "checks nothing: give the findings the case expects (a case that checks "
+                "nothing cannot fail)"
+            ),
+        )
 
 
 def load_scenarios(path: str | Path) -> list[ScenarioCase]:
