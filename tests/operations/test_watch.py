@@ -274,3 +274,46 @@ def test_the_pauses_a_clock_carries_set_its_level_changes_not_its_trace() -> Non
     wordless = clock.model_copy(update={"trace": ()})  # the fields alone say the pauses
     assert _computed_instant(pack, wordless, 0.5) == at("2024-05-08T09:15")
     assert _computed_instant(pack, wordless, 0.75) == at("2024-05-08T15:52:30")
+
+
+def test_watch_refuses_what_evaluate_refuses_and_takes_a_pack_as_every_call_does(
+    tmp_path,
+):  # type: ignore[no-untyped-def]
+    # a history read backwards was listed (evaluate raised HistoryError on it), an id twice
+    # was listed twice, None or a number for as_of and within were AttributeError and
+    # TypeError, a folder or a plan for the pack AttributeError
+    import datetime as dt
+    import json
+    from importlib import resources
+    from pathlib import Path
+
+    import pytest
+
+    from grievance_rules.engine import compile_pack
+    from grievance_rules.errors import ArgumentTypeError, HistoryError, WorkOrderError
+    from grievance_rules.model import WorkOrder
+    from grievance_rules.operations import watch
+    from grievance_rules.packs import find_pack
+    from grievance_rules.reading import read_orders
+
+    sample = resources.files("grievance_rules") / "samples" / "orders.jsonl"
+    orders = list(read_orders(str(sample)).orders)
+    as_of = dt.datetime.fromisoformat("2026-03-20T13:00+08:00")
+    record = json.loads(orders[1].model_dump_json())
+    record["events"] = record["events"][::-1]
+    backwards = WorkOrder.model_validate(record)
+    with pytest.raises(HistoryError, match="order S-0002"):
+        watch([backwards], "daye", as_of)
+    with pytest.raises(WorkOrderError, match=r"orders\[1\]: order id 'S-0002' again"):
+        watch([orders[1], orders[1]], "daye", as_of)
+    with pytest.raises(ArgumentTypeError, match="as_of: a timezone-aware datetime, not None"):
+        watch(orders, "daye", None)  # type: ignore[arg-type]
+    with pytest.raises(ArgumentTypeError, match="within: a timedelta, not 1"):
+        watch(orders, "daye", as_of, within=1)  # type: ignore[arg-type]
+    with pytest.raises(ArgumentTypeError, match=r"orders\[0\]: a WorkOrder, not dict"):
+        watch([record], "daye", as_of)  # type: ignore[list-item]
+    daye = find_pack("daye")
+    expected = watch(orders, daye, as_of).model_dump_json()
+    folder = Path(__file__).resolve().parents[2] / "policies" / "daye"
+    for given in ("daye", folder, compile_pack(daye)):
+        assert watch(orders, given, as_of).model_dump_json() == expected

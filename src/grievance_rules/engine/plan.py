@@ -43,6 +43,8 @@ from grievance_rules.engine.matching import (
     event_predicate,
     selector_predicate,
 )
+from grievance_rules.errors import ArgumentTypeError
+from grievance_rules.i18n import gettext as _
 from grievance_rules.packs import Pack, find_pack
 from grievance_rules.packs.pack import remember_rule_kinds
 from grievance_rules.packs.parameters import ParameterTable
@@ -194,6 +196,14 @@ def compile_pack(pack: Pack) -> PackPlan:
         >>> sorted(plan.event_predicates)[:2]
         ['buck_passing_found', 'callback']
     """
+    if not isinstance(pack, Pack):  # (a name: plan_for loads and compiles it, once)
+        raise ArgumentTypeError(
+            _(
+                "compile_pack takes a loaded Pack, not {value}; for a name or folder use plan_for"
+            ).format(value=repr(pack)),
+            parameter="pack",
+            value=pack,
+        )
     remember_rule_kinds(pack)  # for the assertion helpers: which rules the pack has
     patterns = compile_patterns(pack)
     by_type: dict[str, dict[str, EventPredicate]] = {}
@@ -383,8 +393,10 @@ def _fingerprint(paths: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
     return tuple(found)
 
 
-def plan_for(pack: Pack | str | Path) -> PackPlan:
+def plan_for(pack: Pack | str | Path | PackPlan) -> PackPlan:
     """The plan of a pack object, or of a pack name or directory, compiled at most once.
+
+    A plan is its own plan.
 
     A pack object's plan is kept while it is among the :data:`PLAN_CACHE_SIZE` most
     recently used. A name or directory is loaded again only when its files changed
@@ -395,6 +407,8 @@ def plan_for(pack: Pack | str | Path) -> PackPlan:
         PackNotFoundError: no pack of that name and no such directory.
         PackError: the pack is broken.
     """
+    if isinstance(pack, PackPlan):
+        return pack
     if isinstance(pack, Pack):
         with _LOCK:
             plan = _BY_OBJECT.get(id(pack))

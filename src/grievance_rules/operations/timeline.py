@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from grievance_rules.engine import Assessment, RepeatIndex, evaluate
+from grievance_rules.engine import Assessment, PackPlan, RepeatIndex, evaluate
 from grievance_rules.model import WorkOrder
+from grievance_rules.operations._packs import loaded_pack
 from grievance_rules.operations.watch import changes_between
-from grievance_rules.packs import Pack, find_pack
+from grievance_rules.packs import Pack
 
 __all__ = ["TimelineEntry", "assessment_at", "timeline"]
 
@@ -39,7 +41,7 @@ class TimelineEntry(BaseModel):
 
 def assessment_at(
     order: WorkOrder,
-    pack: Pack | str,
+    pack: Pack | PackPlan | str | Path,
     instants: Iterable[dt.datetime],
     *,
     repeats: RepeatIndex | None = None,
@@ -75,14 +77,13 @@ def assessment_at(
         >>> [a.clocks[0].state for a in assessment_at(order, "xiayang", instants)]
         ['running', 'met']
     """
-    if isinstance(pack, str):
-        pack = find_pack(pack)
+    pack = loaded_pack(pack)
     return [evaluate(order, pack, instant, repeats=repeats) for instant in instants]
 
 
 def timeline(
     order: WorkOrder,
-    pack: Pack | str,
+    pack: Pack | PackPlan | str | Path,
     until: dt.datetime | None = None,
     *,
     repeats: RepeatIndex | None = None,
@@ -104,8 +105,7 @@ def timeline(
     Raises:
         NaiveDatetimeError: ``until`` has no timezone.
     """
-    if isinstance(pack, str):
-        pack = find_pack(pack)
+    pack = loaded_pack(pack)
     steps: list[tuple[dt.datetime, Literal["received", "event"], int | None, str]] = [
         (order.received_at, "received", None, "received")
     ]

@@ -36,20 +36,28 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from grievance_rules.calendar import SHANGHAI, CountingConvention
-from grievance_rules.engine import Assessment, ClockFinding, evaluate, plan_for
+from grievance_rules.engine import Assessment, ClockFinding, PackPlan, evaluate, plan_for
 from grievance_rules.engine.clock_time import clock_period
 from grievance_rules.engine.clocks import level_reached
-from grievance_rules.errors import ArgumentError, CalendarRangeError, NaiveDatetimeError
+from grievance_rules.errors import (
+    ArgumentError,
+    ArgumentTypeError,
+    CalendarRangeError,
+    NaiveDatetimeError,
+    WorkOrderError,
+)
 from grievance_rules.i18n import gettext as _
-from grievance_rules.model import WorkOrder
+from grievance_rules.model import WorkOrder, ensure_coherent
 from grievance_rules.model.base import EARLIEST, LATEST
 from grievance_rules.model.enums import LeaderRole
-from grievance_rules.packs import Pack, find_pack
+from grievance_rules.operations._packs import loaded_pack
+from grievance_rules.packs import Pack
 from grievance_rules.packs.schema import Citation, ClockRule, ParamRef, WindowRule
 
 __all__ = [
@@ -274,7 +282,7 @@ def _bisect(
 
 def level_change_instant(
     order: WorkOrder,
-    pack: Pack | str,
+    pack: Pack | PackPlan | str | Path,
     as_of: dt.datetime,
     rule_id: str,
     occurrence: int,
@@ -311,6 +319,12 @@ def level_change_instant(
         >>> level_change_instant(order, "xiayang", as_of, "XY-1.accept", 0, "yellow").isoformat()
         '2024-05-06T14:00:00+08:00'
     """
+    if not isinstance(as_of, dt.datetime):
+        raise ArgumentTypeError(
+            _("as_of: a timezone-aware datetime, not {value}").format(value=repr(as_of)),
+            parameter="as_of",
+            value=as_of,
+        )
     if as_of.tzinfo is None:
         raise NaiveDatetimeError(
             _(
@@ -318,8 +332,7 @@ def level_change_instant(
                 "(no timezone is guessed)"
             ).format(what="as_of", instant=as_of.isoformat())
         )
-    if isinstance(pack, str):
-        pack = find_pack(pack)
+    pack = loaded_pack(pack)
     rule = pack.rule(rule_id)
     if not isinstance(rule, ClockRule):
         return None
@@ -509,7 +522,7 @@ def _order_items(
 
 def watch(
     orders: Iterable[WorkOrder],
-    pack: Pack | str,
+    pack: Pack | PackPlan | str | Path,
     as_of: dt.datetime,
     within: dt.timedelta = dt.timedelta(days=1),
 ) -> WatchList:
@@ -517,7 +530,8 @@ def watch(
 
     Args:
         orders: the work orders (events after ``as_of`` are not read).
-        pack: a loaded pack, or a pack name or directory.
+        pack: a loaded pack, a pack name or directory (loaded and compiled once, as
+            :func:`~grievance_rules.engine.plan_for` does), or a pack's plan.
         as_of: the instant of the list (timezone-aware), e.g. this morning 08:00.
         within: the horizon, natural time: clocks turning yellow or red up to
             ``as_of + within`` are listed with the instant they will.
@@ -527,7 +541,11 @@ def watch(
 
     Raises:
         NaiveDatetimeError: ``as_of`` has no timezone.
-        ArgumentError: ``within`` is negative (a ValueError).
+        ArgumentError: ``within`` is negative (a ValueError); ``as_of`` is not a
+            datetime, ``within`` not a timedelta, or an order not a ``WorkOrder``
+            (:class:`~grievance_rules.errors.ArgumentTypeError`).
+        HistoryError: an order's history contradicts itself (as ``evaluate`` refuses it).
+        WorkOrderError: two orders of one id.
         CalendarRangeError: ``as_of`` plus ``within`` reaches 2200 (the end of the
             instants an order may hold).
 
@@ -550,6 +568,18 @@ def watch(
         >>> item.changes[0].notify.role_zh, item.changes[0].notify.name
         ('分管领导', '王五')
     """
+    if not isinstance(as_of, dt.datetime):
+        raise ArgumentTypeError(
+            _("as_of: a timezone-aware datetime, not {value}").format(value=repr(as_of)),
+            parameter="as_of",
+            value=as_of,
+        )
+    if not isinstance(within, dt.timedelta):
+        raise ArgumentTypeError(
+            _("within: a timedelta, not {value}").format(value=repr(within)),
+            parameter="within",
+            value=within,
+        )
     if as_of.tzinfo is None:
         raise NaiveDatetimeError(
             _(
@@ -573,13 +603,29 @@ def watch(
                 instant=as_of.isoformat(), within=within
             )
         )
-    if isinstance(pack, str):
-        pack = find_pack(pack)
+    pack = loaded_pack(pack)
     until = as_of + within
     items: list[WatchItem] = []
     count = 0
     later = 0
-    for order in orders:
+    first_of: dict[str, int] = {}
+    for position, order in enumerate(orders):
+        if not isinstance(order, WorkOrder):
+            raise ArgumentTypeError(
+                _("orders[{position}]: a WorkOrder, not {value}").format(
+                    position=position, value=type(order).__name__
+                ),
+                parameter="orders",
+                value=order,
+            )
+        first = first_of.setdefault(order.id, position)
+        if first != position:  # (whose clocks would be listed twice, or which one?)
+            raise WorkOrderError(
+                _(
+                    "orders[{position}]: order id {order_id} again (first at orders[{first}])"
+                ).format(position=position, order_id=repr(order.id), first=first)
+            )
+        ensure_coherent(order)  # a history that contradicts itself, refused as evaluate does
         if order.received_at > as_of:  # it did not exist yet: nothing of it was open
             later += 1
             continue

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from grievance_rules.errors import PackNotFoundError
+from grievance_rules.errors import ArgumentTypeError, PackNotFoundError
 from grievance_rules.i18n import gettext as _
 from grievance_rules.i18n import join_list
 from grievance_rules.packs._builtin import builtin_packs_dir
@@ -76,6 +76,7 @@ def find_pack(name_or_path: str | Path, *, strict: bool = False) -> Pack:
     Raises:
         PackNotFoundError: no pack of that name, or no pack in that directory.
         PackError: the pack is broken.
+        ArgumentTypeError: neither a name nor a path (``None``, a number).
 
     Example:
         >>> find_pack("daye").manifest.name
@@ -83,6 +84,12 @@ def find_pack(name_or_path: str | Path, *, strict: bool = False) -> Pack:
         >>> find_pack("daye").origin
         'builtin'
     """
+    if not isinstance(name_or_path, str | os.PathLike):
+        raise ArgumentTypeError(
+            _("pack: a pack's name or folder, not {value}").format(value=repr(name_or_path)),
+            parameter="pack",
+            value=name_or_path,
+        )
     if is_pack_path(name_or_path):
         path = Path(name_or_path)
         if not os.path.lexists(path / "pack.yaml"):
