@@ -40,6 +40,17 @@ def test_unknown_zone():
     assert zone(dt.UTC) is dt.UTC
 
 
+@pytest.mark.parametrize("given", [8, 8.0, ["x"]])
+def test_a_zone_that_is_no_name_is_refused_not_read_as_seconds(given):
+    # assume_tz=8 read 09:30 as 09:30+00:00:08 (pendulum: an offset of 8 seconds);
+    # ["x"] was an AttributeError
+    from grievance_rules.i18n import language
+    from grievance_rules.reading import validate_record
+
+    with language("en"), pytest.raises(ReadError, match=r"^assume_tz: an IANA zone name"):
+        validate_record(minimal() | {"received_at": "2024-06-11 09:30:00"}, assume_tz=given)
+
+
 def test_assume_tz_does_not_override_explicit_offsets():
     rec = minimal() | {"received_at": "2024-05-06T09:00:00-05:00"}
     data = json.dumps(rec).encode()

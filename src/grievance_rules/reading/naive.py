@@ -38,10 +38,17 @@ def zone(name: str | dt.tzinfo) -> dt.tzinfo:
     """A time zone from its IANA name (or a tzinfo, returned as it is).
 
     Raises:
-        ReadError: no such zone.
+        ReadError: no such zone, or not a name (a number of hours is no zone: 8 was
+            read by pendulum as an offset of 8 seconds).
     """
     if isinstance(name, dt.tzinfo):
         return name
+    if not isinstance(name, str):  # (8 was read as a fixed offset of 8 seconds)
+        raise ReadError(
+            _("assume_tz: an IANA zone name such as 'Asia/Shanghai', not {value}").format(
+                value=repr(name)
+            )
+        )
     try:
         return pendulum.timezone(name)
     except (ValueError, KeyError, pendulum.tz.exceptions.InvalidTimezone) as exc:
