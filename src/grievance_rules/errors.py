@@ -23,6 +23,7 @@ __all__ = [
     "CalendarRangeError",
     "ColumnMappingError",
     "DurationError",
+    "EngineArgumentError",
     "EngineError",
     "FactValidationError",
     "GrievanceRulesError",
@@ -229,6 +230,13 @@ class EngineError(GrievanceRulesError):
 
     Errors raised inside durable-rules come back as this class (or a subclass) with the
     original exception chained as ``__cause__``.
+    """
+
+
+class EngineArgumentError(ArgumentError, EngineError):
+    """An ``engine=`` or ``duplicates=`` the engine does not know.
+
+    An :class:`ArgumentError` (so a ``ValueError``), and an :class:`EngineError`, as it was.
     """
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import multiprocessing
+import os
 import threading
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -38,6 +39,8 @@ from grievance_rules.engine.plan import PackPlan, compile_pack, plan_for
 from grievance_rules.engine.repeats import RepeatIndex
 from grievance_rules.engine.single import as_of_instant, assess, instant_of
 from grievance_rules.errors import (
+    ArgumentError,
+    ArgumentTypeError,
     GrievanceRulesError,
     HistoryError,
     WorkerProcessError,
@@ -425,6 +428,35 @@ def refuse_call_mistakes(orders: object, function: str, as_of: dt.datetime | Non
         as_of_instant(as_of)
 
 
+def refuse_batch_arguments(packs: object, processes: object, chunk_size: object) -> None:
+    """Refuse a list of packs that is one pack or none, and a count below 1, by name.
+
+    ``compare(orders, "chengdong")`` looked for the packs 'c', 'h' ...; ``[]`` was an
+    IndexError; ``processes=0`` and ``chunk_size=-5`` were taken without a word.
+    """
+    if isinstance(packs, str | os.PathLike | Pack | PackPlan) or not isinstance(
+        packs, Sequence | Iterable
+    ):
+        raise ArgumentTypeError(
+            _("packs: a list of packs, not {value}").format(value=repr(packs)),
+            parameter="packs",
+            value=packs,
+        )
+    if isinstance(packs, Sequence) and not packs:
+        raise ArgumentError(_("packs: name at least one pack"), parameter="packs", value=packs)
+    for name, value, least in (("processes", processes, 1), ("chunk_size", chunk_size, 1)):
+        if value is None and name == "chunk_size":
+            continue
+        if isinstance(value, bool) or not isinstance(value, int) or value < least:
+            raise ArgumentError(
+                _("{name}: a whole number from {least}, not {value}").format(
+                    name=name, least=least, value=repr(value)
+                ),
+                parameter=name,
+                value=value,
+            )
+
+
 def _plan_of(pack: PackSource) -> PackPlan:
     return pack if isinstance(pack, PackPlan) else plan_for(pack)
 
@@ -455,6 +487,7 @@ def evaluate_each(
         [['xiayang@2022-06-08', 'daye@2023-05-19']]
     """
     refuse_call_mistakes(orders, "evaluate_each", as_of)
+    refuse_batch_arguments(packs, processes, chunk_size)
     plans = [_plan_of(pack) for pack in packs]
     get_matcher(engine)  # an unknown or missing engine fails here, not per order
     last: dict[str, int] = {}

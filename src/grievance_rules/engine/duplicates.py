@@ -58,7 +58,7 @@ from typing import Any, Literal, get_args
 import numpy as np
 import numpy.typing as npt
 
-from grievance_rules.errors import ArgumentError, ArgumentTypeError, EngineError
+from grievance_rules.errors import ArgumentError, ArgumentTypeError, EngineArgumentError
 from grievance_rules.i18n import gettext as _
 from grievance_rules.i18n import join_list
 from grievance_rules.model import WorkOrder
@@ -104,14 +104,16 @@ def check_duplicates(duplicates: object) -> None:
         >>> check_duplicates("keep_last")
         Traceback (most recent call last):
         ...
-        grievance_rules.errors.EngineError: unknown duplicates 'keep_last'; one of: reject, \
-last, allow
+        grievance_rules.errors.EngineArgumentError: unknown duplicates 'keep_last'; one of: \
+reject, last, allow
     """
     if duplicates not in DUPLICATES:
-        raise EngineError(
+        raise EngineArgumentError(
             _("unknown duplicates {value}; one of: {values}").format(
                 value=repr(duplicates), values=join_list(DUPLICATES)
-            )
+            ),
+            parameter="duplicates",
+            value=duplicates,
         )
 
 

@@ -28,7 +28,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, Protocol, get_args
 
-from grievance_rules.errors import EngineError, FactValidationError, RuleDefinitionError
+from grievance_rules.errors import (
+    EngineArgumentError,
+    FactValidationError,
+    RuleDefinitionError,
+)
 from grievance_rules.i18n import gettext as _
 from grievance_rules.i18n import join_list
 from grievance_rules.model import WorkOrder
@@ -458,10 +462,12 @@ def get_matcher(name: str) -> Matcher:
         get_adapter()  # durable-rules missing: fail here, with how to install it
         found = DurableMatcher()
     else:
-        raise EngineError(
+        raise EngineArgumentError(
             _("unknown engine {name}; one of: {engines}").format(
                 name=repr(name), engines=join_list(ENGINES)
-            )
+            ),
+            parameter="engine",
+            value=name,
         )
     _MATCHERS[name] = found
     return found

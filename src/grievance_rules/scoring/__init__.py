@@ -32,7 +32,12 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 
 from grievance_rules.engine import Rejection, RepeatIndex
-from grievance_rules.engine.batch import Duplicates, PackSource, refuse_call_mistakes
+from grievance_rules.engine.batch import (
+    Duplicates,
+    PackSource,
+    refuse_batch_arguments,
+    refuse_call_mistakes,
+)
 from grievance_rules.engine.matching import EngineName
 from grievance_rules.scoring.compare import (
     Comparison,
@@ -134,6 +139,7 @@ def score(
         CalendarError: ``as_of`` is not a datetime, or is outside 1900-2199.
     """
     refuse_call_mistakes(orders, "score", as_of)
+    refuse_batch_arguments([pack], processes, None)
     loaded = resolve_packs([pack])
 
     def fold(tick: Callable[..., None]) -> Scorecard:

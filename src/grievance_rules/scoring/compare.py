@@ -29,6 +29,7 @@ from grievance_rules.engine.assessment import Rejection
 from grievance_rules.engine.batch import (
     Duplicates,
     PackSource,
+    refuse_batch_arguments,
     refuse_call_mistakes,
     refuse_one_input,
 )
@@ -36,6 +37,8 @@ from grievance_rules.engine.matching import EngineName
 from grievance_rules.engine.periods import points_total
 from grievance_rules.engine.plan import plan_for
 from grievance_rules.engine.single import evaluate
+from grievance_rules.errors import ArgumentError
+from grievance_rules.i18n import gettext as _
 from grievance_rules.model import WorkOrder
 from grievance_rules.packs import Pack
 from grievance_rules.packs.schema import Citation, EscalationRule
@@ -621,6 +624,13 @@ def compare(
         CalendarError: ``as_of`` is not a datetime, or is outside 1900-2199.
     """
     refuse_call_mistakes(orders, "compare", as_of)
+    refuse_batch_arguments(packs, processes, None)
+    if isinstance(examples, bool) or not isinstance(examples, int) or examples < 0:
+        raise ArgumentError(
+            _("examples: a whole number from 0, not {value}").format(value=repr(examples)),
+            parameter="examples",
+            value=examples,
+        )
     loaded = resolve_packs(packs)
 
     def fold(tick: Callable[..., None]) -> Comparison:
@@ -900,5 +910,11 @@ def what_if(
         WorkOrderError: ``orders`` is one order, not an iterable of orders.
     """
     refuse_one_input(orders, "what_if")
+    if not parameters:  # (it said "the same pack given twice")
+        raise ArgumentError(
+            _("parameters: give at least one parameter to set (name → value)"),
+            parameter="parameters",
+            value=parameters,
+        )
     base = resolve_packs([pack])[0]
     return compare(orders, [base, base.with_parameters(parameters)], **options)

@@ -24,6 +24,7 @@ from grievance_rules.engine.batch import (
     input_rejection,
     last_positions,
     order_of_input,
+    refuse_batch_arguments,
 )
 from grievance_rules.engine.duplicates import last_needs_a_sequence
 from grievance_rules.engine.matching import EngineName
@@ -70,6 +71,7 @@ def resolve_packs(packs: Iterable[PackSource]) -> list[Pack]:
         PackNotFoundError: a name that is no pack.
         PackError: no packs, or the same pack twice (a ``ValueError`` too).
     """
+    refuse_batch_arguments(packs, 1, None)  # (one pack's name is no list of packs)
     loaded = [
         p if isinstance(p, Pack) else p.pack if isinstance(p, PackPlan) else plan_for(p).pack
         for p in packs
