@@ -93,3 +93,20 @@ def test_an_argument_the_call_cannot_take_is_refused_by_name(orders, call, error
     assert isinstance(refused.value, ValueError)
     if error is EngineArgumentError:
         assert isinstance(refused.value, EngineError)  # (as it was)
+
+
+@pytest.mark.parametrize("count", [100, 499])
+def test_duplicates_last_refuses_an_iterator_whatever_its_length(orders, count):  # type: ignore[no-untyped-def]
+    # an iterator of 200 inputs was scored, one of 998 refused naming a 'chain' and a last=
+    # that score does not take
+    from grievance_rules.samples import generate_orders
+
+    many = list(generate_orders(count, seed=5))
+    with language("en"), pytest.raises(ArgumentTypeError) as refused:
+        score((x for x in many * 2), "chengdong", duplicates="last")
+    assert str(refused.value) == (
+        "duplicates='last' needs the inputs as a sequence (a list), not generator: they are "
+        "read twice"
+    )
+    card = score(many * 2, "chengdong", duplicates="last")
+    assert (card.assessed + card.excluded, card.rejected) == (count, count)

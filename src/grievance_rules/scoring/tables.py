@@ -1085,6 +1085,7 @@ def judge_stream(
     (columnar); :func:`~.folds.fold_into` puts either into a scorebook. Nothing is read
     before the first ``next`` (:func:`_judged`).
     """
+    refuse_last_of_an_iterator(items, duplicates)
     return _judged(
         table_stream, items, packs, path, as_of, repeats, processes, progress, engine, duplicates
     )
@@ -1108,9 +1109,21 @@ def judge_batches(
     columnar path (:func:`~.folds.fold_batch`). As :func:`judge_stream`, nothing is
     read before the first ``next`` (:func:`_judged`).
     """
+    refuse_last_of_an_iterator(items, duplicates)
     return _judged(
         table_batches, items, packs, path, as_of, repeats, processes, progress, engine, duplicates
     )
+
+
+def refuse_last_of_an_iterator(items: Iterable[OrderInput], duplicates: Duplicates) -> None:
+    """``duplicates="last"`` needs the inputs as a sequence (they are read twice), refused now.
+
+    The default path reads the first :data:`COLUMNAR_FROM` inputs into a list to choose
+    the path: an iterator of fewer passed, a longer one (a year's file) failed, naming
+    the chain it was read into and a ``last=`` the scoring functions do not take.
+    """
+    if duplicates == "last" and (not isinstance(items, Sequence) or isinstance(items, str | bytes)):
+        raise last_needs_a_sequence(items, last=False)
 
 
 _Columnar = TypeVar("_Columnar", Tabled | Rejection, TabledBatch)
