@@ -110,3 +110,23 @@ def test_duplicates_last_refuses_an_iterator_whatever_its_length(orders, count):
     )
     card = score(many * 2, "chengdong", duplicates="last")
     assert (card.assessed + card.excluded, card.rejected) == (count, count)
+
+
+def test_merging_refuses_what_is_no_part(orders):  # type: ignore[no-untyped-def]
+    # a finished Scorecard, or None, was handed back as the merged part; two Scorecards
+    # were an AttributeError
+    from grievance_rules.scoring import merge_scorecards
+    from grievance_rules.scoring.merge import merge_comparisons
+
+    card = score(orders, "chengdong")
+    for parts in ([card], [None], [card, card]):
+        with (
+            language("en"),
+            pytest.raises(ArgumentTypeError, match=r"^parts\[0\]: a PartialScorecard"),
+        ):
+            merge_scorecards(parts)
+    with (
+        language("en"),
+        pytest.raises(ArgumentTypeError, match=r"^parts\[0\]: a PartialComparison"),
+    ):
+        merge_comparisons([card])

@@ -45,7 +45,7 @@ from typing import Any
 from grievance_rules.engine import Assessment, Rejection, RepeatIndex
 from grievance_rules.engine.batch import Duplicates
 from grievance_rules.engine.matching import EngineName
-from grievance_rules.errors import ArgumentError
+from grievance_rules.errors import ArgumentError, ArgumentTypeError
 from grievance_rules.i18n import gettext as _
 from grievance_rules.model import WorkOrder
 from grievance_rules.model.enums import UPSTREAM_UNIT_KINDS
@@ -346,13 +346,25 @@ def merge_scorecards(parts: Iterable[PartialScorecard]) -> PartialScorecard:
     """Several parts as one, in any order and grouping.
 
     Raises:
-        ArgumentError: no parts, or parts of different packs, periods or ``as_of``.
+        ArgumentError: no parts, or parts of different packs, periods or ``as_of``;
+            a part that is no :class:`PartialScorecard` (a finished ``Scorecard``
+            cannot be merged: :func:`score_partial` gives the parts).
     """
     collected = list(parts)
     if not collected:
         raise ArgumentError(
             _("no partial scorecards to merge: parts is empty"), parameter="parts", value=collected
         )
+    for position, part in enumerate(collected):
+        if not isinstance(part, PartialScorecard):  # (one was handed back as it was)
+            raise ArgumentTypeError(
+                _(
+                    "parts[{position}]: a PartialScorecard (score_partial gives them), "
+                    "not {kind}"
+                ).format(position=position, kind=type(part).__name__),
+                parameter="parts",
+                value=part,
+            )
     merged: PartialScorecard = _tree(collected, PartialScorecard.merge)
     return merged
 
@@ -557,6 +569,16 @@ def merge_comparisons(parts: Iterable[PartialComparison]) -> PartialComparison:
         raise ArgumentError(
             _("no partial comparisons to merge: parts is empty"), parameter="parts", value=collected
         )
+    for position, part in enumerate(collected):
+        if not isinstance(part, PartialComparison):
+            raise ArgumentTypeError(
+                _(
+                    "parts[{position}]: a PartialComparison (compare_partial gives them), "
+                    "not {kind}"
+                ).format(position=position, kind=type(part).__name__),
+                parameter="parts",
+                value=part,
+            )
     merged: PartialComparison = _tree(collected, PartialComparison.merge)
     return merged
 
