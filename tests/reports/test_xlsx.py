@@ -503,3 +503,42 @@ def test_findings_workbook_shows_a_parameter_s_value_with_the_pack_s_chinese_lab
         "参数 second_continuation_risk：reached（是）；"
     )
     assert _escalation_why().startswith("参数 second_continuation_risk：reached（是）；")
+
+
+def test_a_composite_is_one_value_in_every_format_a_percentage_where_people_read_it(tmp_path):
+    # the composite was rounded to 4 decimals for CSV, xlsx and Markdown (JSON and Parquet
+    # kept it whole: 254 cells differed), held under the General format in Excel and printed
+    # as 0.8889 beside 83.3% (5/6); and 13/16 was 81.2% in Markdown, 81.3% in Excel
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    from grievance_rules.reports import scorecard_markdown, write_scorecard_csv
+    from grievance_rules.reports.formatting import percent
+    from grievance_rules.reports.xlsx import scorecard_xlsx
+    from grievance_rules.samples import generate_orders
+    from grievance_rules.scoring import score
+
+    card = score(list(generate_orders(300, seed=11)), "daye")
+    row = next(
+        r for r in card.rows if r.composite is not None and round(r.composite, 4) != r.composite
+    )
+    buffer = io.StringIO()
+    write_scorecard_csv(card, buffer)
+    table = list(csv.DictReader(io.StringIO(buffer.getvalue().lstrip("\ufeff"))))
+    written = next(
+        r
+        for r in table
+        if r["unit"] == row.unit and r["period_start"] == row.period_start.isoformat()
+    )
+    assert float(written["composite"]) == round(row.composite, 6)
+    assert f"| {percent(row.composite)} |" in scorecard_markdown(card, lang="en")
+    scorecard_xlsx(card, tmp_path / "c.xlsx")
+    sheet = load_workbook(tmp_path / "c.xlsx").worksheets[0]
+    header = [str(c.value) for c in sheet[1]]
+    column = header.index("composite (pack weights)")
+    cells = [r[column] for r in sheet.iter_rows(min_row=2) if r[column].value is not None]
+    assert cells
+    assert {c.number_format for c in cells} == {"0.0%"}
+    assert any(c.value == row.composite for c in cells)

@@ -29,6 +29,7 @@ import contextlib
 import datetime as dt
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from decimal import ROUND_HALF_UP, Decimal
 
 from grievance_rules.i18n import N_, Language, current_language, join_list, language, pgettext
 from grievance_rules.i18n import gettext as _
@@ -107,8 +108,19 @@ def number(value: float | int | None) -> str:
 
 
 def percent(value: float | None) -> str:
-    """A share as a percentage with one decimal (``75.0%``), or ``—`` when undefined."""
-    return DASH if value is None else f"{value:.1%}"
+    """A share as a percentage with one decimal (``75.0%``), or ``—`` when undefined.
+
+    Rounded half up, as Excel shows the same share under ``0.0%``: 13/16 is 81.3%,
+    in every format (Python's own rounding, half to even, wrote 81.2%).
+
+    Example:
+        >>> percent(13 / 16), percent(9 / 16), percent(2 / 3), percent(None)
+        ('81.3%', '56.3%', '66.7%', '—')
+    """
+    if value is None:
+        return DASH
+    shown = (Decimal(value) * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return f"{abs(shown) if shown == 0 else shown}%"
 
 
 def rate_text(rate: Rate) -> str:

@@ -56,6 +56,7 @@ from grievance_rules.reports.formatting import (
     in_language,
     kind_of_finding_label,
     number,
+    percent,
     period_kind_label,
     period_text,
     rate_label,
@@ -74,6 +75,7 @@ from grievance_rules.reports.markdown import (
 from grievance_rules.reports.tables import (
     Cell,
     Column,
+    Share,
     Table,
     comparison_tables,
     order_divergence_table,
@@ -201,6 +203,8 @@ def _td(column: Column, value: Cell) -> str:
         return f'<td class="num"{data}>{_e(rate_text(value))}</td>'
     if value is None:
         return f'<td class="num">{DASH}</td>' if column.rate else f"<td>{DASH}</td>"
+    if isinstance(value, Share):
+        return f'<td class="num" data-value="{number(value)}">{_e(percent(value))}</td>'
     if isinstance(value, float | int):
         return f'<td class="num" data-value="{number(value)}">{_e(number(value))}</td>'
     if not value:

@@ -32,12 +32,14 @@ from grievance_rules.reports.formatting import (
     as_of_text,
     in_language,
     number,
+    percent,
     period_kind_label,
     rate_text,
     sets_no_points,
 )
 from grievance_rules.reports.tables import (
     Cell,
+    Share,
     Table,
     comparison_tables,
     order_divergence_table,
@@ -83,6 +85,8 @@ def _cell(value: Cell) -> str:
         return DASH
     if isinstance(value, Rate):
         return rate_text(value)
+    if isinstance(value, Share):
+        return percent(value)
     if isinstance(value, float | int):
         return number(value)
     if not value:

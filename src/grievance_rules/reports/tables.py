@@ -80,6 +80,16 @@ __all__ = [
     "unit_table",
 ]
 
+
+class Share(float):
+    """A share (0 to 1) shown as a percentage: a pack's composite of rates.
+
+    Markdown and HTML write it as a percentage (:func:`~.formatting.percent`), Excel
+    holds the number under ``0.0%``, CSV and Parquet the number itself: one value,
+    not one rounded to 4 decimals beside another.
+    """
+
+
 Cell = str | int | float | Rate | None
 
 
@@ -205,7 +215,7 @@ def _unit_rows(card: Scorecard, names: Mapping[str, str]) -> tuple[tuple[Cell, .
                 row.rank,
                 row.peers,
                 *(row.rates.get(d.name) for d in RATES),
-                None if row.composite is None else round(row.composite, 4),
+                None if row.composite is None else Share(row.composite),
                 counts_text(row.counts),
                 pgettext("list", "; ").join(finding.rule_id for finding in row.findings),
             )

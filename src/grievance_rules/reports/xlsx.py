@@ -105,6 +105,8 @@ _CODES = frozenset({"unit_kind", "kind", "topic", "topic_zh", "rank"})
 names (``unit_name``, ``kind_name``, ``topic_name``) and the place and peers as numbers."""
 
 _DATES = frozenset({"period_start", "period_end"})
+_SHARES = frozenset({"composite"})
+"""Columns of shares (:class:`~.tables.Share`), shown as percentages."""
 _PERCENT = "0.0%"
 _DATE = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
@@ -157,7 +159,7 @@ class Sheet:
 
 def _sheet_name(text: str, taken: set[str]) -> str:
     """An Excel sheet name: at most 31 characters, no brackets, colons, stars, slashes."""
-    clean = "".join(" " if ch in "[]:*?/\\" else ch for ch in text).strip() or "sheet"
+    clean = " ".join("".join(" " if ch in "[]:*?/\\" else ch for ch in text).split()) or "sheet"
     name = clean[:31]
     number = 2
     while name.lower() in taken:
@@ -266,6 +268,8 @@ def table_sheet(table: Table, *, name: str | None = None) -> Sheet:
         else:
             if column.key in _DATES:
                 formats[len(headers)] = _DATE
+            elif column.key in _SHARES:
+                formats[len(headers)] = _PERCENT
             headers.append(column.label)
     rows = []
     for row in table.rows:

@@ -359,8 +359,7 @@ def merge_scorecards(parts: Iterable[PartialScorecard]) -> PartialScorecard:
         if not isinstance(part, PartialScorecard):  # (one was handed back as it was)
             raise ArgumentTypeError(
                 _(
-                    "parts[{position}]: a PartialScorecard (score_partial gives them), "
-                    "not {kind}"
+                    "parts[{position}]: a PartialScorecard (score_partial gives them), not {kind}"
                 ).format(position=position, kind=type(part).__name__),
                 parameter="parts",
                 value=part,
