@@ -239,7 +239,7 @@ def test_lang_keyword_does_not_change_the_current_language(sample_card):
 def test_a_packs_composite_is_among_the_key_figures_where_it_has_one():
     # daye weighs 按时签收率, 办结率 and 满意率 equally ((十五)). The sample's 2026-Q1, by
     # hand: 东风社区 signed 2 of 2 in time, completed 1 of 2, 1 of 1 satisfied:
-    # (1 + 0.5 + 1) / 3 = 0.8333; 南湖村 all three 100 %: 1; 城管办公室 had no rated
+    # (1 + 0.5 + 1) / 3 = 83.3 %; 南湖村 all three 100 %: 100.0 %; 城管办公室 had no rated
     # callback, so its 满意率 and composite are undefined (—)
     from grievance_rules.scoring import score
 
@@ -249,7 +249,7 @@ def test_a_packs_composite_is_among_the_key_figures_where_it_has_one():
     lines = _section(text, "得分、排名和主要比率")
     assert _cells(lines[0])[-1] == "综合考核（按考核办法权重）"
     shown = {cells[1]: cells[-1] for cells in map(_cells, lines[2:])}
-    assert shown == {"东风社区": "0.8333", "南湖村": "1", "城管办公室": "—"}
+    assert shown == {"东风社区": "83.3%", "南湖村": "100.0%", "城管办公室": "—"}
 
 
 def test_no_composite_column_for_a_pack_without_one(sample_card):
