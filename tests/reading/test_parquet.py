@@ -356,3 +356,22 @@ def test_orphan_rows_of_a_table_are_counted_with_the_noun_in_number(tmp_path):
         assert _read(tmp_path / "one")[1].problems[0].message == (
             "events 表中有 1 行（1）属于工单 ZZ，但工单表中没有该工单"
         )
+
+
+def test_a_round_the_model_takes_is_written_and_read_back(tmp_path):
+    # round was an int32 column: 2**31 + 5, which the model and both engine paths take,
+    # stopped the whole conversion with pyarrow's "too large to fit in C integer type"
+    from grievance_rules.model import WorkOrder
+    from grievance_rules.reading.parquet import iter_parquet_orders
+    from grievance_rules.reading.parquet_export import write_parquet
+    from grievance_rules.samples import generate_orders
+
+    order = next(
+        o for o in generate_orders(60, seed=4) if any(e.type == "replied" for e in o.events)
+    )
+    record = order.model_dump(mode="json")
+    next(e for e in record["events"] if e["type"] == "replied")["round"] = 2**31 + 5
+    wide = WorkOrder.model_validate(record)
+    write_parquet([wide], tmp_path / "d")
+    (back,) = [result.order for result in iter_parquet_orders(tmp_path / "d")]
+    assert back == wide

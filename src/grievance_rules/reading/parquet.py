@@ -195,7 +195,7 @@ def _event_type(name: str) -> pa.DataType:
     if name in BOOL_FIELDS:
         return pa.bool_()
     if name in _INT_FIELDS:
-        return pa.int32()
+        return pa.int64()  # (the model takes any round up to 64 bits: int32 refused 2**31)
     if name in _FLOAT_FIELDS:
         return pa.float64()
     if name in _LIST_FIELDS:
