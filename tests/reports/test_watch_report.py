@@ -125,3 +125,13 @@ def test_the_text_table_lines_up_in_chinese(listed):
         for line in lines
     }
     assert len(starts) == 1, lines
+
+
+def test_whom_to_notify_is_said_in_the_reports_language(listed):
+    # the English list named the leader in Chinese only: "turns: yellow ... → 分管领导"
+    english = watch_text(listed, lang="en")
+    chinese = watch_text(listed, lang="zh")
+    assert "→ leader in charge 分管领导" in english
+    assert "→ 分管领导" not in english
+    assert "→ 分管领导" in chinese
+    assert "leader in charge" not in chinese

@@ -455,7 +455,7 @@ def test_an_escalations_result_names_who_acts_in_the_languages_brackets():
     assert results["zh"] == "填写提级办理申请表（附件1），报主要领导召集专题会议（挂包领导）"
     assert (
         results["en"]
-        == "填写提级办理申请表（附件1），报主要领导召集专题会议 (liaison_leader 挂包领导)"
+        == "填写提级办理申请表（附件1），报主要领导召集专题会议 (liaison leader 挂包领导)"
     )
 
 

@@ -310,8 +310,15 @@ def kind_of_finding_label(kind: str) -> str:
 def role_text(role: str | None) -> str | None:
     """Who acts or is acted on: a leader's role or a kind of body, as people call it.
 
-    ``party_secretary`` is ``村（社区）书记`` in Chinese and ``party_secretary
-    村（社区）书记`` in English; a kind of body reads as :func:`unit_kind_label`.
+    ``party_secretary`` is ``村（社区）书记`` in Chinese and ``party secretary
+    村（社区）书记`` in English (in words, the office's own title beside, not the
+    model's code); a kind of body reads as :func:`unit_kind_label`.
+
+    Example:
+        >>> from grievance_rules.i18n import language
+        >>> with language("en"):
+        ...     role_text("party_secretary"), role_text("dispatch_centre")
+        ('party secretary 村（社区）书记', 'dispatching unit')
     """
     if role is None:
         return None
@@ -322,7 +329,7 @@ def role_text(role: str | None) -> str | None:
             return unit_kind_label(UnitKind(role).value)
         except ValueError:
             return role
-    return zh if current_language() == "zh" else f"{role} {zh}"
+    return zh if current_language() == "zh" else f"{role.replace('_', ' ')} {zh}"
 
 
 _WEEK = re.compile(r"week of (\d{4}-\d{2}-\d{2})")

@@ -23,7 +23,12 @@ from grievance_rules.calendar import SHANGHAI
 from grievance_rules.i18n import gettext as _
 from grievance_rules.i18n import ngettext, pgettext
 from grievance_rules.reports.csv import write_table
-from grievance_rules.reports.formatting import in_language, kind_of_finding_label, level_label
+from grievance_rules.reports.formatting import (
+    in_language,
+    kind_of_finding_label,
+    level_label,
+    role_text,
+)
 from grievance_rules.reports.html import _e, _page, html_table
 from grievance_rules.reports.tables import Cell, Column, Table
 from grievance_rules.text_width import display_width, pad
@@ -104,7 +109,7 @@ def _notice(item: WatchItem) -> str:
     if item.notify is None:
         return ""
     name = f" {item.notify.name}" if item.notify.name else ""
-    return f"{item.notify.role_zh}{name}"
+    return f"{role_text(item.notify.role) or item.notify.role_zh}{name}"
 
 
 def _changes(item: WatchItem) -> str:
@@ -112,7 +117,7 @@ def _changes(item: WatchItem) -> str:
     for change in item.changes:
         who = ""
         if change.notify is not None:
-            who = f" → {change.notify.role_zh}"
+            who = f" → {role_text(change.notify.role) or change.notify.role_zh}"
             if change.notify.name:
                 who += f" {change.notify.name}"
         parts.append(f"{level_label(change.level)} {_when(change.at)}{who}")
