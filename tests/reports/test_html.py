@@ -206,3 +206,36 @@ def test_units_sharing_a_name_are_labelled_by_id_and_name_as_the_tables_write_th
     svg = _svg(scorecard_html(score(orders, "chengdong", period="month")), "chart-scores")
     labels = set(re.findall(r">([^<>]*村[^<>]*)</text>", svg))
     assert labels == {"c01 村1", "c02 村1", "村3", "村4", "村5"}  # (c04, c05: no orders)
+
+
+def test_the_rules_side_by_side_are_in_chinese_in_a_chinese_report():
+    # the demo's 规则对照 said "1 working day (working_time)", "-1 per order and unit
+    # charged (counted once each)", "recorded, not computed" and the kinds period,
+    # ranking and record in English
+    from importlib import resources
+
+    from grievance_rules.packs import find_pack
+    from grievance_rules.packs.diff import diff_packs
+    from grievance_rules.reading import read_orders
+    from grievance_rules.reports.html import comparison_html
+    from grievance_rules.scoring import compare
+
+    packs = [find_pack(name) for name in ("chengdong", "xiayang", "daye")]
+    orders = read_orders(
+        str(resources.files("grievance_rules") / "samples" / "orders.jsonl")
+    ).orders
+    page = comparison_html(compare(orders, packs), pack_diff=diff_packs(*packs), lang="zh")
+    rules = page[page.index('id="rules"') :]
+    for english in (
+        "working day",
+        "per order",
+        "recorded, not computed",
+        ">period<",
+        ">ranking<",
+        ">record<",
+        "per two_months",
+    ):
+        assert english not in rules, english
+    assert re.search(r"XY-1\.accept: 1个工作日", rules)
+    assert ">定期通报<" in rules
+    assert ">记录<" in rules

@@ -299,6 +299,11 @@ def _finding_kinds() -> dict[str, str]:
         "window": _("window"),
         "deduction": _("deduction"),
         "escalation": _("escalation"),
+        # (a pack's rules of these kinds, side by side: the Chinese report said them in
+        # English)
+        "period": pgettext("kind of rule", "periodic report"),
+        "ranking": pgettext("kind of rule", "ranking"),
+        "record": pgettext("kind of rule", "record"),
     }
 
 

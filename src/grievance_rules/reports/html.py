@@ -512,7 +512,10 @@ def _pack_diff(diff: PackDiff) -> str:
     for row in diff.rows:
         cells: list[Cell] = [kind_of_finding_label(row.kind), topic_label(row.topic.value)]
         for sides in row.sides:
-            cells.append("\n".join(f"{side.rule_id}: {side.limit}" for side in sides) or None)
+            # (the limit as the language says it: "1个工作日", not "1 working day")
+            cells.append(
+                "\n".join(f"{side.rule_id}: {side.shown('limit')}" for side in sides) or None
+            )
         if row.status == "only":
             status = _("only in {pack}").format(pack=row.present_in[0])
         else:

@@ -17,7 +17,6 @@ from collections.abc import Sequence
 from grievance_rules.i18n import current_language, join_list
 from grievance_rules.i18n import gettext as _
 from grievance_rules.packs.diff import DiffRow, PackDiff, RuleSide
-from grievance_rules.packs.readme import _kind as readme_kind
 from grievance_rules.reports.formatting import (
     diff_status_label,
     in_language,
@@ -183,8 +182,7 @@ def _kind(kind: str) -> str:
     """A kind of finding: the code in English (``clock``), the term in Chinese (``时限``)."""
     if current_language() != "zh":
         return kind
-    label = kind_of_finding_label(kind)
-    return readme_kind(kind) if label == kind else label  # period, ranking, record
+    return kind_of_finding_label(kind)
 
 
 def _topic(row: DiffRow) -> str:
