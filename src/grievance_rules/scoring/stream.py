@@ -71,7 +71,8 @@ def resolve_packs(packs: Iterable[PackSource]) -> list[Pack]:
         PackNotFoundError: a name that is no pack.
         PackError: no packs, or the same pack twice (a ``ValueError`` too).
     """
-    refuse_batch_arguments(packs, 1, None)  # (one pack's name is no list of packs)
+    if not (isinstance(packs, Sequence) and not packs):  # (none: the PackError below)
+        refuse_batch_arguments(packs, 1, None)  # (one pack's name is no list of packs)
     loaded = [
         p if isinstance(p, Pack) else p.pack if isinstance(p, PackPlan) else plan_for(p).pack
         for p in packs
