@@ -113,9 +113,13 @@ def test_period_findings_carry_rule_clause_and_quoted_text(hostile_card):
     assert len(rows) == len(findings)
     for cells, finding in zip(rows, findings, strict=True):
         assert cells[2] == finding.rule_id
-        assert cells[5] == escape(finding.citation.clause)
-        assert cells[6] == escape(finding.citation.text)
-        assert re.search(r"[\u4e00-\u9fff]", cells[6])
+        # the source file, the clause, the text quoted in 「」 and how it was found (the
+        # quote was bare, the source and the reasons left out)
+        assert cells[5] == escape(finding.citation.source)
+        assert cells[6] == escape(finding.citation.clause)
+        assert cells[7] == escape(f"「{finding.citation.text}」")
+        assert re.search(r"[\u4e00-\u9fff]", cells[7])
+        assert cells[8] not in ("", "—")
 
 
 def test_counts_add_up_and_rejections_give_their_reasons(hostile_card):

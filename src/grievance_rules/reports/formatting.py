@@ -30,6 +30,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TypeVar, cast
 
 from grievance_rules.i18n import N_, Language, current_language, join_list, language, pgettext
 from grievance_rules.i18n import gettext as _
@@ -305,6 +306,21 @@ def _finding_kinds() -> dict[str, str]:
         "ranking": pgettext("kind of rule", "ranking"),
         "record": pgettext("kind of rule", "record"),
     }
+
+
+_Quoted = TypeVar("_Quoted")
+
+
+def quoted(text: _Quoted) -> _Quoted:
+    """A source's text as a report quotes it: in 「」 (unless it is already, or no text).
+
+    Example:
+        >>> quoted("每件扣1分"), quoted("「每件扣1分」"), quoted(None)
+        ('「每件扣1分」', '「每件扣1分」', None)
+    """
+    if not isinstance(text, str) or not text or text.startswith("「"):
+        return text
+    return cast(_Quoted, f"「{text}」")
 
 
 def kind_of_finding_label(kind: str) -> str:

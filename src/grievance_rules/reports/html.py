@@ -59,6 +59,7 @@ from grievance_rules.reports.formatting import (
     percent,
     period_kind_label,
     period_text,
+    quoted,
     rate_label,
     rate_text,
     sets_no_points,
@@ -209,6 +210,8 @@ def _td(column: Column, value: Cell) -> str:
         return f'<td class="num" data-value="{number(value)}">{_e(number(value))}</td>'
     if not value:
         return f"<td>{DASH}</td>"
+    if column.key == "quote":
+        value = quoted(value)
     cls = ' class="quote"' if "\n" in value or column.key in ("quote", "citations") else ""
     return f"<td{cls}>" + "<br>".join(_e(line) for line in value.split("\n")) + "</td>"
 

@@ -34,6 +34,7 @@ from grievance_rules.reports.formatting import (
     number,
     percent,
     period_kind_label,
+    quoted,
     rate_text,
     sets_no_points,
 )
@@ -102,7 +103,15 @@ def markdown_table(table: Table) -> list[str]:
         "| " + " | ".join(escape(column.label) for column in table.columns) + " |",
         "|" + "---|" * len(table.columns),
     ]
-    lines += ["| " + " | ".join(_cell(value) for value in row) + " |" for row in table.rows]
+    lines += [
+        "| "
+        + " | ".join(
+            _cell(quoted(value) if column.key == "quote" else value)
+            for column, value in zip(table.columns, row, strict=True)
+        )
+        + " |"
+        for row in table.rows
+    ]
     return lines
 
 
@@ -188,7 +197,17 @@ def _scorecard_markdown(card: Scorecard) -> str:
     out += _section(
         _("Period findings"),
         markdown_table(
-            findings.select("period", "unit_name", "rule_id", "title", "action", "clause", "quote")
+            findings.select(
+                "period",
+                "unit_name",
+                "rule_id",
+                "title",
+                "action",
+                "source",
+                "clause",
+                "quote",
+                "trace",
+            )
         ),
     )
     out += _section(
@@ -322,7 +341,17 @@ def _comparison_markdown(cmp: Comparison) -> str:
     out += _section(
         _("Period findings"),
         markdown_table(
-            findings.select("pack", "period", "unit_name", "rule_id", "action", "clause", "quote")
+            findings.select(
+                "pack",
+                "period",
+                "unit_name",
+                "rule_id",
+                "action",
+                "source",
+                "clause",
+                "quote",
+                "trace",
+            )
         ),
     )
     out += _section(_("Inputs rejected"), markdown_table(rejections))
