@@ -135,3 +135,17 @@ def test_whom_to_notify_is_said_in_the_reports_language(listed):
     assert "→ 分管领导" not in english
     assert "→ 分管领导" in chinese
     assert "leader in charge" not in chinese
+
+
+def test_each_item_carries_its_citation_and_a_time_overdue_is_no_formula(listed):
+    # the CSV, xlsx and HTML gave the clause alone (no document, no quoted text); a time
+    # overdue was written '-669:33, the apostrophe shown by Excel
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(watch_csv(listed, lang="en").lstrip("\ufeff"))))
+    breached = next(r for r in rows if r["order"] == "R1")
+    item = next(i for i in listed.items if i.order_id == "R1")
+    assert (breached["source"], breached["quote"]) == (item.citation.source, item.citation.text)
+    assert breached["working_left"].startswith("-")
+    assert not any(value.startswith("'-") for row in rows for value in row.values())

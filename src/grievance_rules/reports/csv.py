@@ -92,10 +92,22 @@ COMPARISON_TABLES: tuple[str, ...] = (
 
 _FORMULA = re.compile(r"[=+\-@\t\r]")
 _NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
+_DURATION = re.compile(r"-\d+(?:d |天 )?\d+:\d\d")
+"""A time overdue as the watch list writes it (``-669:33``, ``-145天 20:03``): no formula."""
 
 
 def _text(value: str) -> str:
-    if value and _FORMULA.match(value) and not _NUMBER.fullmatch(value):
+    """A cell's text, ``'`` before one Excel would read as a formula (``=``, ``+``, ``-`` ...).
+
+    A number and a negative duration are left as they are: no formula starts so (the
+    watch list's time overdue came out as ``'-669:33``, the apostrophe shown).
+    """
+    if (
+        value
+        and _FORMULA.match(value)
+        and not _NUMBER.fullmatch(value)
+        and not _DURATION.fullmatch(value)
+    ):
         return "'" + value
     return value
 

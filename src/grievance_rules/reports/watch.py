@@ -65,6 +65,10 @@ def _columns() -> tuple[Column, ...]:
         Column("working_left", _("office time left")),
         Column("natural_left", _("natural time left")),
         Column("changes", _("turns")),
+        # (the citation whole, as every finding carries it: the clause alone named no
+        # document and quoted nothing)
+        Column("source", _("source")),
+        Column("quote", _("quoted text")),
     )
 
 
@@ -137,6 +141,8 @@ def _row(item: WatchItem) -> tuple[Cell, ...]:
         time_left_text(item.working_seconds_left),
         time_left_text(item.natural_seconds_left, days=True),
         _changes(item),
+        item.citation.source,
+        item.citation.text,
     )
 
 
@@ -200,7 +206,7 @@ def _watch_text(watch_list: WatchList) -> str:
     )
     for item in watch_list.items:
         row = _row(item)
-        changes = str(row[10]).replace("\n", "; ")
+        changes = str(row[10]).replace("\n", pgettext("list", "; "))
         office, natural = str(row[8]), str(row[9])
         if office.startswith("-"):  # past due: how long ago, not a negative time left
             left = _("overdue by {office} of office time ({natural} natural time)").format(
