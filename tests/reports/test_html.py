@@ -239,3 +239,22 @@ def test_the_rules_side_by_side_are_in_chinese_in_a_chinese_report():
     assert re.search(r"XY-1\.accept: 1个工作日", rules)
     assert ">定期通报<" in rules
     assert ">记录<" in rules
+
+
+def test_the_heat_map_legend_says_the_scale_its_panels_are_coloured_on():
+    # rates are coloured on one fixed scale (0 % red, 100 % green); the legend said
+    # "lowest … highest, within each panel" over them
+    from importlib import resources
+
+    from grievance_rules.reading import read_orders
+    from grievance_rules.reports.html import scorecard_html
+    from grievance_rules.scoring import score
+
+    orders = read_orders(
+        str(resources.files("grievance_rules") / "samples" / "orders.jsonl")
+    ).orders
+    rates = scorecard_html(score(orders, "xiayang"), lang="en")
+    scores = scorecard_html(score(orders, "chengdong"), lang="en")
+    assert "highest, within each panel" not in rates
+    assert ">0%<" in rates and ">100%<" in rates  # noqa: PT018
+    assert "highest, within each panel" in scores

@@ -161,10 +161,12 @@ def heat_map(
         + [text_width(p.note, _SMALL) + 16 for p in panels]
         + [0]
     )
-    width = max(cells, titles, _legend_width() + 8)
+    # the legend as the panels are coloured: rates on one fixed scale, scores each on its own
+    words = _legend_words(shares=all(panel.share for panel in panels))
+    width = max(cells, titles, _legend_width(words) + 8)
     body: list[str] = []
     y = 8
-    body += _legend_scale(y)
+    body += _legend_scale(y, words)
     y += 28
     for panel in panels:
         body.append(_text(8, y + 10, panel.title, cls="panel-title"))
@@ -240,17 +242,23 @@ def _heat_cell(
     )
 
 
-def _legend_words() -> tuple[str, str]:
+def _legend_words(*, shares: bool = False) -> tuple[str, str]:
+    """The legend's ends: 0 % and 100 % for rates (one fixed scale), else each panel's own.
+
+    (It said "highest, within each panel" over rates coloured 0 % red, 100 % green.)
+    """
+    if shares:
+        return "0%", "100%"
     return _("lowest"), _("highest, within each panel")
 
 
-def _legend_width() -> int:
-    low, high = _legend_words()
+def _legend_width(words: tuple[str, str]) -> int:
+    low, high = words
     return 8 + text_width(low, _SMALL) + 6 + 5 * 18 + 6 + text_width(high, _SMALL)
 
 
-def _legend_scale(y: int) -> list[str]:
-    low, high = _legend_words()
+def _legend_scale(y: int, words: tuple[str, str]) -> list[str]:
+    low, high = words
     parts = [_text(8, y + 8, low, cls="legend")]
     x = 8 + text_width(low, _SMALL) + 6
     for step in range(5):
