@@ -228,3 +228,24 @@ def test_the_pack_key_writes_an_override_as_parameters_yaml_would(daye) -> None:
     assert daye.with_parameters(
         {"weight_completion": 0.5, "preliminary_reply_stops": False}
     ).key == ("daye@2023-05-19+preliminary_reply_stops=false,weight_completion=0.5")
+
+
+def test_a_loaded_pack_cannot_be_changed_in_place(daye) -> None:
+    # a parameter replaced in pack.parameters kept the content hash (and the cached plan)
+    # while the pack gave other points
+    import pickle
+
+    name, parameter = next(iter(daye.parameters.items()))
+    for table, key, value in (
+        (daye.parameters, name, parameter),
+        (daye.rule_files, next(iter(daye.rule_files)), "elsewhere.yaml"),
+        (daye.overrides, "reply_time", "1 working day"),
+    ):
+        with pytest.raises(TypeError):
+            table[key] = value  # type: ignore[index]
+    again = pickle.loads(pickle.dumps(daye))
+    assert again.content_hash == daye.content_hash
+    assert dict(again.parameters) == dict(daye.parameters)
+    variant = daye.with_parameters({"basically_satisfied_weight": 0.5})
+    with pytest.raises(TypeError):
+        variant.overrides["basically_satisfied_weight"] = 1.0  # type: ignore[index]

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
@@ -65,6 +65,47 @@ ORIGINS = ("builtin", "entry point (<distribution>)", "path")
 distribution (its name in the brackets), or a directory given by path."""
 
 
+_V = TypeVar("_V")
+
+
+class ReadOnlyMapping(Mapping[str, _V]):
+    """A mapping that cannot be changed: a frozen pack's parameters, files and overrides.
+
+    A plain dict there could be changed in place: a pack whose parameter was replaced
+    kept its :attr:`Pack.content_hash`, and gave other results under the same hash (and
+    the same cached plan). Pickled as the dict it holds.
+
+    Example:
+        >>> table = ReadOnlyMapping({"reply_time": "2 working days"})
+        >>> table["reply_time"], dict(table) == {"reply_time": "2 working days"}
+        ('2 working days', True)
+        >>> table["reply_time"] = "1 working day"
+        Traceback (most recent call last):
+        ...
+        TypeError: 'ReadOnlyMapping' object does not support item assignment
+    """
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: Mapping[str, _V] | None = None) -> None:
+        self._data: dict[str, _V] = dict(data or {})
+
+    def __getitem__(self, key: str) -> _V:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __repr__(self) -> str:
+        return f"ReadOnlyMapping({self._data!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (ReadOnlyMapping, (self._data,))
+
+
 @dataclass(frozen=True)
 class Pack:
     """A loaded, validated policy pack.
@@ -99,6 +140,13 @@ class Pack:
     overrides: Mapping[str, Any] = field(default_factory=dict)
     content_hash: str = ""
     origin: str = "path"
+
+    def __post_init__(self) -> None:
+        # (the fields given, made read-only: the pack is frozen data, its hash its identity)
+        for name in ("parameters", "rule_files", "overrides"):
+            value = getattr(self, name)
+            if not isinstance(value, ReadOnlyMapping):
+                object.__setattr__(self, name, ReadOnlyMapping(value))
 
     @property
     def id(self) -> str:
