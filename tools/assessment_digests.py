@@ -19,7 +19,7 @@ from pathlib import Path
 from grievance_rules.engine import evaluate_many
 from grievance_rules.packs import find_pack
 from grievance_rules.samples import generate_orders
-from grievance_rules.scoring.compare import compare
+from grievance_rules.scoring.comparison import compare
 
 
 def _canonical(raw: bytes, drop: list[str]) -> bytes:

@@ -20,7 +20,7 @@ from grievance_rules.engine import evaluate
 from grievance_rules.engine.clocks import level_reached
 from grievance_rules.engine.plan import PackPlan, plan_for
 from grievance_rules.model import WorkOrder
-from grievance_rules.operations.watch import level_change_instant
+from grievance_rules.operations.watch_list import level_change_instant
 from tests.columnar.differential import assert_same
 
 RULE = "CD-1.emergency-feedback"

@@ -219,7 +219,7 @@ def test_a_clock_that_was_paused_turns_yellow_when_the_engine_says() -> None:
     # demo pack D-reply pauses from the return request to its decision; the clock
     # stands still while paused, and the watch list reads its pauses from the clock's
     # fields. Checked against the engine itself.
-    from grievance_rules.operations.watch import _computed_instant
+    from grievance_rules.operations.watch_list import _computed_instant
 
     pack = load_pack(DEMO_PACK)
     o = order(
@@ -251,7 +251,7 @@ def test_the_pauses_a_clock_carries_set_its_level_changes_not_its_trace() -> Non
     # The clock stands still while paused: its lights count the 20.5 h of running time.
     # Yellow (0.5): 10.25 h run (Mon 09:30-10:00 and 15:00-17:30, Tue 7 h), Wednesday
     # 09:15; red (0.75): 15.375 h run, Wednesday 09:00-12:00 and 13:30-15:52:30.
-    from grievance_rules.operations.watch import _computed_instant
+    from grievance_rules.operations.watch_list import _computed_instant
 
     pack = load_pack(DEMO_PACK)
     o = order(

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from grievance_rules.engine import evaluate
 from grievance_rules.operations import watch
-from grievance_rules.operations.watch import _computed_instant, _fraction
+from grievance_rules.operations.watch_list import _computed_instant, _fraction
 from grievance_rules.packs import find_pack
 from tests.operations.conftest import dispatched, order
 

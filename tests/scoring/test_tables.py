@@ -27,7 +27,7 @@ from grievance_rules.model.handling import excluded_from_assessment
 from grievance_rules.packs import load_pack
 from grievance_rules.samples import generate_lines
 from grievance_rules.scoring import compare, score, tables, what_if
-from grievance_rules.scoring.compare import (
+from grievance_rules.scoring.comparison import (
     _NONE,
     DivergenceTally,
     _diverging,

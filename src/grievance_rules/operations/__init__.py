@@ -11,8 +11,8 @@ This package uses only the engine's public API (:func:`~grievance_rules.engine.e
 and the finding classes); it never reaches into the engine's internals.
 """
 
-from grievance_rules.operations.timeline import TimelineEntry, assessment_at, timeline
-from grievance_rules.operations.watch import (
+from grievance_rules.operations.replay import TimelineEntry, assessment_at, timeline
+from grievance_rules.operations.watch_list import (
     LevelChange,
     UnitSummary,
     WatchItem,

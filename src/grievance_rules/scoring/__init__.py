@@ -39,7 +39,7 @@ from grievance_rules.engine.batch import (
     refuse_call_mistakes,
 )
 from grievance_rules.engine.matching import EngineName
-from grievance_rules.scoring.compare import (
+from grievance_rules.scoring.comparison import (
     Comparison,
     Divergence,
     DivergenceCount,

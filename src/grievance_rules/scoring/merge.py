@@ -50,7 +50,7 @@ from grievance_rules.i18n import gettext as _
 from grievance_rules.model import WorkOrder
 from grievance_rules.model.enums import UPSTREAM_UNIT_KINDS
 from grievance_rules.packs import Pack
-from grievance_rules.scoring.compare import (
+from grievance_rules.scoring.comparison import (
     Comparison,
     DivergenceTally,
     FindingKind,

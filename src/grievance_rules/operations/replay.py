@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict
 from grievance_rules.engine import Assessment, PackPlan, RepeatIndex, evaluate
 from grievance_rules.model import WorkOrder
 from grievance_rules.operations._packs import loaded_pack
-from grievance_rules.operations.watch import changes_between
+from grievance_rules.operations.watch_list import changes_between
 from grievance_rules.packs import Pack
 
 __all__ = ["TimelineEntry", "assessment_at", "timeline"]
