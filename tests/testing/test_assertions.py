@@ -173,3 +173,19 @@ def test_an_assessment_read_back_knows_its_built_in_pack(late):
     again = Assessment.model_validate_json(late.model_dump_json())
     with pytest.raises(AssertionError, match="is not a rule of pack chengdong"):
         assert_deadline(again, "CD-5.nope")
+
+
+def test_a_number_given_as_text_and_an_unknown_kind_are_refused_by_name(late):
+    # points="-1" failed with "no deduction ... with points=-1; found instead: ... points=-1";
+    # describe_finding("bogus", f) was an AttributeError
+    from grievance_rules.errors import ArgumentError, ArgumentTypeError
+    from grievance_rules.i18n import language
+    from grievance_rules.testing.assertions import assert_deduction, describe_finding
+
+    assessment = late
+    deduction = assessment.deductions[0]
+    with language("en"), pytest.raises(ArgumentTypeError, match=r"^points: a number, not '-1'$"):
+        assert_deduction(assessment, deduction.rule_id, points="-1")  # type: ignore[arg-type]
+    with language("en"), pytest.raises(ArgumentError, match=r"^kind: 'bogus' is not one of "):
+        describe_finding("bogus", deduction)
+    assert describe_finding("deductions", deduction).startswith(f"deduction {deduction.rule_id}")

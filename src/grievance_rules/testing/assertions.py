@@ -44,7 +44,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from grievance_rules.errors import ArgumentError, NaiveDatetimeError
+from grievance_rules.errors import ArgumentError, ArgumentTypeError, NaiveDatetimeError
 from grievance_rules.i18n import gettext as _
 from grievance_rules.i18n import join_list
 
@@ -232,6 +232,14 @@ def describe_finding(kind: str, finding: Any) -> str:
         kind: ``clocks``, ``windows``, ``deductions``, ``escalations`` or ``records``.
         finding: a finding of that kind.
     """
+    if kind not in _SINGULAR:
+        raise ArgumentError(
+            _("kind: {value} is not one of {kinds}").format(
+                value=repr(kind), kinds=join_list(sorted(_SINGULAR))
+            ),
+            parameter="kind",
+            value=kind,
+        )
     citation = finding.citation
     lines = [
         _summary(kind, finding),
@@ -248,7 +256,25 @@ def _same(expected: Any, actual: Any) -> bool:
     return bool(actual == expected)
 
 
+_NUMBERS = frozenset({"points", "occurrence", "sequence"})
+"""The fields an assertion compares as numbers."""
+
+
 def _wanted(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields asked for; a number given as text refused.
+
+    (``points="-1"`` never matched, and the failure read "no deduction with points=-1;
+    found instead: points=-1".)
+    """
+    for name, value in fields.items():
+        if name in _NUMBERS and value is not None and (
+            isinstance(value, bool) or not isinstance(value, int | float)
+        ):
+            raise ArgumentTypeError(
+                _("{name}: a number, not {value}").format(name=name, value=repr(value)),
+                parameter=name,
+                value=value,
+            )
     return {name: value for name, value in fields.items() if value is not None}
 
 
