@@ -109,14 +109,14 @@ PAGES = [
         ("evaluate",),
         [
             "按考核办法测评 FILE 中的每件工单。",
-            "按此时刻测评（ISO 8601，带时区偏移）。",
+            "按此时刻测评（ISO 8601，带时区偏移；",
             "规则匹配后端：native（处处可用）",
             "有记录被拒收时退出状态为 1",
             "写入此文件（默认：标准输出）；JSON Lines 文件",
         ],
         [
             "Assess every order in FILE under a pack",
-            "Assess as of this instant (ISO 8601 with offset).",
+            "Assess as of this instant (ISO 8601 with offset; a date alone is 00:00 Shanghai time).",
             "Matching backend: native (everywhere)",
             "Exit status 1 when any record was",
             "Write to this file (default: standard output); a JSON Lines file",
@@ -126,14 +126,14 @@ PAGES = [
     pytest.param(
         ("sample",),
         [
-            "以 JSON Lines 写出一个虚构街道的 COUNT 件模拟工单。",
+            "以 JSON Lines 写出一个虚构街道的模拟工单（件数由 --orders 给出）。",
             "要写出的工单数。",
             "随机种子：相同的种子生成逐字节相同的工单。",
             "受理的第一天（YYYY-MM-DD）。",
             "受理工单的月数。",
         ],
         [
-            "Write COUNT synthetic work orders of a fictional street as JSON Lines.",
+            "Write synthetic work orders (--orders of them) of a fictional street as JSON Lines.",
             "How many orders to write.",
             "The seed: the same seed gives the same orders, byte for byte.",
             "The first day of receipt (YYYY-MM-DD).",
@@ -252,7 +252,7 @@ SHORT_HELP = {
     "evaluate": "按考核办法测评 FILE 中的每件工单",
     "packs": "考核办法：内置的、已安装的，或一个目录",
     "read": "读取 PATH 中的工单（json、jsonl、csv、xlsx、Parquet），逐条报告",
-    "sample": "以 JSON Lines 写出一个虚构街道的 COUNT 件模拟工单",
+    "sample": "以 JSON Lines 写出一个虚构街道的模拟工单（件数由 --orders 给出）",
     "schema": "输出工单及其流转环节的 JSON Schema",
     "score": "按考核办法生成各单位每个周期的计分表",
     "serve": "以 HTTP 服务提供本库（OpenAPI：/openapi.json，文档：/docs）",

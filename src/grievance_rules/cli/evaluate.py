@@ -169,7 +169,12 @@ _BY_ENDING = {".xlsx": "xlsx", ".parquet": "parquet"}
 @command("evaluate")
 @argument("file", type=click.Path(exists=True, dir_okay=True))
 @pack_options
-@option("--as-of", help=N_("Assess as of this instant (ISO 8601 with offset)."))
+@option(
+    "--as-of",
+    help=N_(
+        "Assess as of this instant (ISO 8601 with offset; a date alone is 00:00 Shanghai time)."
+    ),
+)
 @input_format_option
 @tz_option(N_("Zone for naive timestamps in FILE and --as-of (e.g. Asia/Shanghai)."))
 @file_options

@@ -123,7 +123,7 @@ def sample_command(
     output: Path | None,
     partition_size: int | None = None,
 ) -> None:
-    """Write COUNT synthetic work orders of a fictional street as JSON Lines.
+    """Write synthetic work orders (--orders of them) of a fictional street as JSON Lines.
 
     The mix of channels, categories, returns, late replies, callbacks, redos,
     续报, supervision and the rest is documented in docs/model.md ("Sample data").

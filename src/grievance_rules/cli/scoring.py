@@ -163,7 +163,13 @@ def _reading_options(func: Callable[..., Any]) -> Callable[..., Any]:
             show_default=True,
             help=N_("Kind of period of the scorecards."),
         ),
-        option("--as-of", help=N_("Assess as of this instant (ISO 8601 with offset).")),
+        option(
+            "--as-of",
+            help=N_(
+                "Assess as of this instant (ISO 8601 with offset; a date alone is 00:00 "
+                "Shanghai time)."
+            ),
+        ),
         input_format_option,
         tz_option(N_("Zone for naive timestamps in FILE and --as-of (e.g. Asia/Shanghai).")),
         file_options,

@@ -54,8 +54,9 @@ def parse_horizon(text: str) -> dt.timedelta:
     compact = text.replace(" ", "")
     parts = list(_HORIZON.finditer(compact))
     if not compact or "".join(m.group(0) for m in parts) != compact:
-        raise click.BadParameter(
-            _("{text} is not a horizon such as 1d, 12h, 90m or 1d12h").format(text=repr(text))
+        raise click.BadParameter(  # (read in the command: the option named here)
+            _("{text} is not a horizon such as 1d, 12h, 90m or 1d12h").format(text=repr(text)),
+            param_hint="'--within'",
         )
     total = dt.timedelta()
     for match in parts:

@@ -267,8 +267,10 @@ def _wanted(fields: Mapping[str, Any]) -> dict[str, Any]:
     found instead: points=-1".)
     """
     for name, value in fields.items():
-        if name in _NUMBERS and value is not None and (
-            isinstance(value, bool) or not isinstance(value, int | float)
+        if (
+            name in _NUMBERS
+            and value is not None
+            and (isinstance(value, bool) or not isinstance(value, int | float))
         ):
             raise ArgumentTypeError(
                 _("{name}: a number, not {value}").format(name=name, value=repr(value)),
