@@ -116,7 +116,7 @@ PAGES = [
         ],
         [
             "Assess every order in FILE under a pack",
-            "Assess as of this instant (ISO 8601 with offset; a date alone is 00:00 Shanghai time).",
+            "Assess as of this instant (ISO 8601 with offset; a date alone is 00:00",
             "Matching backend: native (everywhere)",
             "Exit status 1 when any record was",
             "Write to this file (default: standard output); a JSON Lines file",
