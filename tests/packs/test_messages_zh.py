@@ -85,3 +85,15 @@ def test_an_operator_table_s_operators_are_listed_with_the_enumeration_comma_in_
         "rules/lakeside.yaml: rule LS-3.late: when.where.round: an operator table has exactly "
         "one of exists, ne, gte, lte, gt, lt; got gte, lt (line 27)"
     )
+
+
+def test_a_yaml_error_in_english_keeps_its_or_english():
+    # "did not find the expected ',' 或 ']'" under LANG=C: the 或 was put in whatever the language
+    from grievance_rules.errors import PackError
+    from grievance_rules.i18n import language
+    from grievance_rules.packs.files import load_yaml
+
+    for lang, said in (("en", "',' or ']'"), ("zh", "',' 或 ']'")):
+        with language(lang), pytest.raises(PackError) as refused:
+            load_yaml("cases: [a, b\nx: 1\n", "f.yaml")
+        assert said in str(refused.value)

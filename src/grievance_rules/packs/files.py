@@ -546,7 +546,9 @@ def _yaml_phrase(text: str) -> str:
     expected, _but, got = text.partition(", but ")
     for start in ("did not find expected ", "expected "):
         if expected.startswith(start):
-            wanted = expected.removeprefix(start).replace("' or '", "' 或 '")
+            wanted = expected.removeprefix(start)
+            if current_language() == "zh":  # (in English the "or" stays English)
+                wanted = wanted.replace("' or '", "' 或 '")
             if not got:
                 return _("did not find the expected {wanted}").format(wanted=wanted)
             got = got.removeprefix("found ").removeprefix("got ")
