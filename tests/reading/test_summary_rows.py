@@ -73,6 +73,7 @@ def test_the_usual_spellings_of_a_totals_row_are_known(tmp_path):
         ["总计：2件", None, None, None, None, None],
         ["共计", None, "—", None, None, "100%"],
         ["Total", None, None, None, None, 60.75],
+        ["合计", None, None, None, None, "共4件"],  # a count as 共N件 (three 'field required')
     ]
     report = _read(write_xlsx(tmp_path / "o.xlsx", rows))
     assert [(r.location.row, [p.code for p in r.problems]) for r in report.rejected] == [
@@ -81,6 +82,7 @@ def test_the_usual_spellings_of_a_totals_row_are_known(tmp_path):
         (6, ["summary_row"]),
         (7, ["summary_row"]),
         (8, ["summary_row"]),
+        (9, ["summary_row"]),
     ]
     assert report.rejected[1].problems[0].message.startswith("a totals row ('合　计')")
 

@@ -430,8 +430,10 @@ _NOTE = re.compile(
 )
 """A note's first cell begins so (after the same normalising): 注：…, 制表人：…, 数据来源：…."""
 
-_AMOUNT = re.compile(r"[-+]?[\d,.]+\s*(?:%|‰|件|条|单|个|项|次|天|日|小时|分钟|分|元|人|户)?|[-—/]")
-"""What a totals row holds beside its label: a sum, a count (25件), a rate (95%), a dash."""
+_AMOUNT = re.compile(
+    r"(?:共计|共|计)?[-+]?[\d,.]+\s*(?:%|‰|件|条|单|个|项|次|天|日|小时|分钟|分|元|人|户)?|[-—/]"
+)
+"""What a totals row holds beside its label: a sum, a count (25件, 共4件), a rate (95%), a dash."""
 
 _FIRST_CHARACTERS = frozenset("合总小共注附备说制填审负单统数导打*※#TtSsGg")
 """The characters a totals label or a note begins with: most rows are refused by this alone."""
