@@ -280,6 +280,28 @@ def _bisect(
     return (_EPOCH + dt.timedelta(microseconds=hi)).astimezone(SHANGHAI)
 
 
+def _check_instant(as_of: object) -> None:
+    """Refuse an ``as_of`` that is no datetime, or one without a timezone.
+
+    Raises:
+        ArgumentTypeError: not a datetime.
+        NaiveDatetimeError: no timezone.
+    """
+    if not isinstance(as_of, dt.datetime):
+        raise ArgumentTypeError(
+            _("as_of: a timezone-aware datetime, not {value}").format(value=repr(as_of)),
+            parameter="as_of",
+            value=as_of,
+        )
+    if as_of.tzinfo is None:
+        raise NaiveDatetimeError(
+            _(
+                "{what} {instant} has no timezone; give an offset such as +08:00 "
+                "(no timezone is guessed)"
+            ).format(what="as_of", instant=as_of.isoformat())
+        )
+
+
 def level_change_instant(
     order: WorkOrder,
     pack: Pack | PackPlan | str | Path,
@@ -319,19 +341,7 @@ def level_change_instant(
         >>> level_change_instant(order, "xiayang", as_of, "XY-1.accept", 0, "yellow").isoformat()
         '2024-05-06T14:00:00+08:00'
     """
-    if not isinstance(as_of, dt.datetime):
-        raise ArgumentTypeError(
-            _("as_of: a timezone-aware datetime, not {value}").format(value=repr(as_of)),
-            parameter="as_of",
-            value=as_of,
-        )
-    if as_of.tzinfo is None:
-        raise NaiveDatetimeError(
-            _(
-                "{what} {instant} has no timezone; give an offset such as +08:00 "
-                "(no timezone is guessed)"
-            ).format(what="as_of", instant=as_of.isoformat())
-        )
+    _check_instant(as_of)
     pack = loaded_pack(pack)
     rule = pack.rule(rule_id)
     if not isinstance(rule, ClockRule):
@@ -568,25 +578,13 @@ def watch(
         >>> item.changes[0].notify.role_zh, item.changes[0].notify.name
         ('分管领导', '王五')
     """
-    if not isinstance(as_of, dt.datetime):
-        raise ArgumentTypeError(
-            _("as_of: a timezone-aware datetime, not {value}").format(value=repr(as_of)),
-            parameter="as_of",
-            value=as_of,
-        )
     if not isinstance(within, dt.timedelta):
         raise ArgumentTypeError(
             _("within: a timedelta, not {value}").format(value=repr(within)),
             parameter="within",
             value=within,
         )
-    if as_of.tzinfo is None:
-        raise NaiveDatetimeError(
-            _(
-                "{what} {instant} has no timezone; give an offset such as +08:00 "
-                "(no timezone is guessed)"
-            ).format(what="as_of", instant=as_of.isoformat())
-        )
+    _check_instant(as_of)
     if within < dt.timedelta(0):
         raise ArgumentError(
             _("within must not be negative, not {value}").format(value=repr(within)),

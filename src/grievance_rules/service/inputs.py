@@ -375,16 +375,7 @@ def require_engine_accepts(
             problem = {"field": "id", "problem": reason, "code": "duplicate_id"}
             not_accepted.append({"record": index, "order_id": order.id, "problems": [problem]})
     if not_accepted:
-        raise refused(
-            422,
-            _("{bad} of {records} cannot be assessed; nothing computed").format(
-                bad=len(not_accepted), records=of_records(count)
-            ),
-            inputs=count,
-            valid=count - len(not_accepted),
-            rejected=len(not_accepted),
-            rejections=not_accepted,
-        )
+        raise _nothing_computed(not_accepted, count)
 
 
 def require_all_assessed(rejections: Sequence[Rejection], count: int) -> None:
@@ -407,7 +398,12 @@ def require_all_assessed(rejections: Sequence[Rejection], count: int) -> None:
             for reason in rejection.reasons
         ]
         named.append({"record": record, "order_id": rejection.order_id, "problems": problems})
-    raise refused(
+    raise _nothing_computed(named, count)
+
+
+def _nothing_computed(named: Sequence[dict[str, Any]], count: int) -> RefusedError:
+    """The 422 of a batch with records the engine will not assess: each named, the counts."""
+    return refused(
         422,
         _("{bad} of {records} cannot be assessed; nothing computed").format(
             bad=len(named), records=of_records(count)
@@ -415,7 +411,7 @@ def require_all_assessed(rejections: Sequence[Rejection], count: int) -> None:
         inputs=count,
         valid=count - len(named),
         rejected=len(named),
-        rejections=named,
+        rejections=list(named),
     )
 
 
