@@ -295,3 +295,16 @@ def test_a_comparison_says_which_packs_gave_no_points_in_these_orders():
 
 def _section_text(text: str, heading: str) -> str:
     return text.split(f"## {heading}\n", 1)[1].split("\n## ", 1)[0]
+
+
+def test_a_chinese_report_says_a_parameters_value_by_its_label():
+    # 参数 weekly_other_deductions：any（是）, though the pack labels any 附件2的任何其他扣分
+    from grievance_rules.samples import generate_orders
+    from grievance_rules.scoring import score
+
+    card = score(list(generate_orders(300, seed=11)), "chengdong")
+    assert card.parameter_labels["weekly_other_deductions"]["any"] == "附件2的任何其他扣分"
+    with language("zh"):
+        text = scorecard_markdown(card)
+    assert "weekly_other_deductions：any（附件2的任何其他扣分）" in text
+    assert "weekly_other_deductions：any（是）" not in text

@@ -283,7 +283,7 @@ def finding_table(cards: Sequence[Scorecard]) -> Table:
             finding.citation.clause,
             finding.citation.text,
             finding.citation.source,
-            trace_joined(finding.trace, unit_names=names),
+            trace_joined(finding.trace, unit_names=names, parameter_labels=card.parameter_labels),
         )
         for card in cards
         for finding in card.findings()

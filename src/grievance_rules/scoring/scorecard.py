@@ -104,6 +104,10 @@ class Scorecard(BaseModel):
     rows: tuple[UnitScore, ...] = ()
     unit_names: dict[str, str] = Field(default_factory=dict)
     """Each unit's name as the orders give it (``c07``: ``东风社区``), for reports."""
+    parameter_labels: dict[str, dict[str, str]] = Field(default_factory=dict)
+    """The Chinese labels of the pack's parameters' values (``labels_zh``), for reports:
+    a trace names a value by its code (``any``), a Chinese report by its label
+    (``附件2的任何其他扣分``)."""
 
     def periods(self) -> list[str]:
         """The periods, in time order."""
@@ -391,6 +395,11 @@ class ScoreBook:
             rejections=tuple(self.rejections),
             rows=tuple(result),
             unit_names={unit: self.unit_names[unit] for unit in sorted(self.unit_names)},
+            parameter_labels={
+                name: dict(parameter.labels_zh)
+                for name, parameter in sorted(pack.parameters.items())
+                if parameter.labels_zh
+            },
         )
 
 
