@@ -89,3 +89,23 @@ def test_an_order_whose_record_is_rejected_is_said_so_as_evaluate_says_it(tmp_pa
             "reasons": ["received_at: field required"],
         }
     }
+
+
+def test_the_timeline_table_cites_each_rule_it_names() -> None:
+    # the table named DY-7a.signoff, DY-8b.reply ... by id alone: no document, no clause
+    from grievance_rules.packs import find_pack
+
+    result = CliRunner().invoke(
+        cli, ["--lang", "en", "timeline", "--pack", "daye", "--order", "S-0002", SAMPLE]
+    )
+    assert result.exit_code == 0, result.output
+    head, _, cited = result.stdout.partition("\nRules cited:\n")
+    assert cited
+    pack = find_pack("daye")
+    lines = cited.splitlines()
+    assert lines
+    for line in lines:
+        rule_id, _, said = line.strip().partition(": ")
+        assert rule_id in head
+        citation = pack.rule(rule_id).citation
+        assert said == f"{citation.source} {citation.clause}「{citation.text}」"

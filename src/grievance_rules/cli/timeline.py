@@ -91,7 +91,8 @@ def timeline_command(
     Steps are the receipt, each event, and each instant between events at which a
     running clock turned yellow or red. The table gives each step's points and
     clocks, and under it the windows, points and escalations that step brought (a
-    window again when its state changes). jsonl gives one object per step:
+    window again when its state changes); after it, each rule named with the clause
+    it cites and the text quoted. jsonl gives one object per step:
     ``{"at", "cause", "event", "what", "assessment"}``, the assessment exactly as
     ``grievance-rules evaluate --as-of <at>`` prints it.
     """
@@ -119,11 +120,19 @@ def timeline_command(
     names = {unit.id: unit.name or unit.id for unit in found.units}
     lines = []
     seen: set[tuple[object, ...]] = set()  # the findings shown at an earlier step
+    cited: dict[str, Any] = {}  # each rule the table names, and the clause it cites
     for step in timeline(found, pack, end, repeats=index):
         if output_format == "jsonl":
             head = step.model_dump_json(exclude={"assessment"})
             lines.append(head[:-1] + ',"assessment":' + step.assessment.model_dump_json() + "}")
             continue
+        for finding in (
+            *step.assessment.clocks,
+            *step.assessment.windows,
+            *step.assessment.deductions,
+            *step.assessment.escalations,
+        ):
+            cited.setdefault(finding.rule_id, finding.citation)
         lights = _(", ").join(
             f"{c.rule_id}#{c.occurrence}{_of_unit(names, c.unit)} {_state(c.state)}"
             + (f" [{_state(c.warning_level)}]" if c.warning_level else "")
@@ -132,6 +141,12 @@ def timeline_command(
         points = step.assessment.points
         lines.append(f"{step.at.isoformat():<32} {pad(_what(step.what), 40)} {points:+g}  {lights}")
         lines.extend(f"{'':<32} {'':<40}     {line}" for line in _new_findings(step, names, seen))
+    if cited:  # the table names rules by id: each with its source, clause and quoted text
+        lines += ["", _("Rules cited:")]
+        lines += [
+            f"  {rule_id}: {citation.source} {citation.clause}「{citation.text}」"
+            for rule_id, citation in sorted(cited.items())
+        ]
     text = "".join(line + "\n" for line in lines)
     if out_file is None:
         click.echo(text, nl=False)
