@@ -445,3 +445,18 @@ def test_read_rejects_a_second_record_of_an_order_id_as_evaluate_does(
     assert [json.loads(line)["id"] for line in kept] == [f"S-000{i}" for i in range(1, 6)]
     code, _out, err = run(["evaluate", "--pack", "daye", str(doubled)], monkeypatch, capsys)
     assert f"duplicate order id 'S-0001' (first at {doubled}:1)" in err
+
+
+def test_a_folder_with_no_dataset_is_said_as_a_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # "cannot tell the format of 'adir' from its suffix ''"
+    monkeypatch.setenv("GRIEVANCE_RULES_LANG", "en")
+    folder = tmp_path / "adir"
+    folder.mkdir()
+    code, _out, err = run(["score", "--pack", "daye", str(folder)], monkeypatch, capsys)
+    assert code == 2
+    assert last_line(err) == (
+        f"error: '{folder}' is a folder with no Parquet dataset in it (orders.parquet, or a "
+        "folder orders/ of partition files); give a file of orders or a dataset"
+    )

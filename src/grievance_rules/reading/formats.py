@@ -8,6 +8,7 @@ Example:
 from __future__ import annotations
 
 import enum
+import os
 from pathlib import PurePath
 
 from grievance_rules.errors import InputFormatError
@@ -63,6 +64,13 @@ def format_of(name: str | PurePath) -> InputFormat:
     try:
         return _SUFFIXES[suffix]
     except KeyError:
+        if not suffix and os.path.isdir(name):  # (said as "from its suffix ''")
+            raise InputFormatError(
+                _(
+                    "{name!r} is a folder with no Parquet dataset in it (orders.parquet, or a "
+                    "folder orders/ of partition files); give a file of orders or a dataset"
+                ).format(name=str(name))
+            ) from None
         raise InputFormatError(
             _(
                 "cannot tell the format of {name!r} from its suffix {suffix!r}; name one of "
