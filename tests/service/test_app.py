@@ -821,3 +821,21 @@ def test_the_readme_is_in_the_language_asked_for(client: httpx.Client) -> None:
     assert english.text == render_readme(pack, "en")
     assert english.headers["content-language"] == "en"
     assert client.get("/v1/packs/daye/readme").text == render_readme(pack, "zh")
+
+
+def test_the_contract_says_what_the_endpoints_take() -> None:
+    # /v1/evaluate's body omitted {"orders": [...]}, its lang had no values (it declares
+    # lang itself), and no endpoint listed 415
+    spec = create_app(["daye"]).openapi()
+    evaluate_op = spec["paths"]["/v1/evaluate"]["post"]
+    shapes = evaluate_op["requestBody"]["content"]["application/json"]["schema"]["oneOf"]
+    assert {
+        "type": "object",
+        "properties": {"orders": {"type": "array", "items": shapes[0]}},
+        "required": ["orders"],
+    } in shapes
+    (lang,) = [p for p in evaluate_op["parameters"] if p["name"] == "lang"]
+    assert {"zh", "en", "zh-CN", "en-US"} <= set(lang["schema"]["enum"])
+    for path, item in spec["paths"].items():
+        if path.startswith("/v1") and "post" in item:
+            assert "415" in item["post"]["responses"], path

@@ -53,11 +53,15 @@ REFUSAL_SCHEMA: dict[str, Any] = {
 }
 
 
+LANG_TAGS = ("zh", "en", "zh-CN", "zh-Hans", "en-US", "en-GB")
+"""The ``lang`` values the service takes, as the OpenAPI contract lists them."""
+
 ERROR_STATUSES = {
     "400": "the body is not JSON, or not the shape asked for",
     "401": "a token is set and the request has none, or a wrong one",
     "404": "an unknown pack",
     "413": "the body or the batch is over the limits",
+    "415": "a body declared as something other than JSON (the stream: JSON Lines)",
     "422": "a bad record (each named), or a bad query value",
 }
 
@@ -111,7 +115,8 @@ def openapi_contract(app: FastAPI, *, bearer: bool) -> dict[str, Any]:
     bodies: dict[str, tuple[str, dict[str, Any], str, dict[str, Any]]] = {
         "/v1/evaluate": (
             JSON_TYPE,
-            {"oneOf": [order, {"type": "array", "items": order}]},
+            # one order, a batch, or a batch wrapped as the other endpoints take it
+            {"oneOf": [order, *batch["oneOf"]]},
             JSON_TYPE,
             {"oneOf": [assessment, {"type": "array", "items": assessment}]},
         ),
@@ -144,17 +149,20 @@ def openapi_contract(app: FastAPI, *, bearer: bool) -> dict[str, Any]:
     for path, item in spec["paths"].items():
         for operation in item.values():
             if path.startswith("/v1"):
-                names = {p.get("name") for p in operation.get("parameters", [])}
-                if "lang" not in names:
-                    operation.setdefault("parameters", []).append(
-                        {
-                            "name": "lang",
-                            "in": "query",
-                            "required": False,
-                            "schema": {"type": "string", "enum": ["zh", "en"], "default": "zh"},
-                            "description": "the language of the answer's messages",
-                        }
-                    )
+                parameters = operation.setdefault("parameters", [])
+                lang = {
+                    "name": "lang",
+                    "in": "query",
+                    "required": False,
+                    # (zh-CN, en-US ... are taken as zh and en)
+                    "schema": {"type": "string", "enum": list(LANG_TAGS), "default": "zh"},
+                    "description": "the language of the answer's messages",
+                }
+                declared = [p for p in parameters if p.get("name") == "lang"]
+                if declared:  # (a handler that declares lang: its schema said no values)
+                    declared[0].update(lang)
+                else:
+                    parameters.append(lang)
                 responses = operation.setdefault("responses", {})
                 responses.pop("422", None)  # FastAPI's own shape: the service answers its own
                 for status, what in ERROR_STATUSES.items():
