@@ -170,3 +170,60 @@ def test_a_pause_in_working_days_moves_a_due_instant_at_2400_to_2400() -> None:
         T("2024-05-14T10:00:00+08:00"),
     )
     assert moved == T("2024-05-20T17:00:00+08:00")
+
+
+def test_an_extension_capped_below_the_due_instant_leaves_the_due_instant(tmp_path: Path) -> None:
+    # a clock of 2 working days (civil code, the demo's office closing at 17:30: dispatched
+    # Mon 2024-05-13 10:00, due Wed 05-15 17:30), its extensions capped at 1 working day
+    # from the start (Tue 17:30); one granted on Tue 10:00 to Fri 17:00 is capped at Tue
+    # 17:30, and the clock stays due on Wed 17:30: the cap bounds what an extension gives,
+    # it never takes time the clock had (the extended due instant was cut to the cap: Tue
+    # 17:30, a day early); both paths
+    from grievance_rules.engine.plan import plan_for
+    from tests.columnar.differential import assert_same
+
+    pack_dir = tmp_path / "demo"
+    shutil.copytree(DEMO, pack_dir)
+    rules = pack_dir / "rules" / "clocks.yaml"
+    text = rules.read_text(encoding="utf-8")
+    old = (
+        "    pause:\n      - [{event: return_requested}, {event: return_decided}]\n"
+        "    extend: {event: extension_granted}\n    cap: 30 working days\n"
+    )
+    assert old in text
+    rules.write_text(
+        text.replace(old, "    extend: {event: extension_granted}\n    cap: 1 working day\n"),
+        encoding="utf-8",
+    )
+    order = WorkOrder.model_validate(
+        {
+            "id": "X1",
+            "channel": "12345",
+            "category": "投诉",
+            "received_at": "2024-05-13T09:00:00+08:00",
+            "units": [
+                {"id": "ctr", "kind": "dispatch_centre"},
+                {"id": "dept", "kind": "street_office"},
+            ],
+            "events": [
+                {
+                    "type": "dispatched",
+                    "at": "2024-05-13T10:00:00+08:00",
+                    "unit": "ctr",
+                    "to_unit": "dept",
+                },
+                {"type": "extension_requested", "at": "2024-05-14T09:00:00+08:00", "unit": "dept"},
+                {
+                    "type": "extension_granted",
+                    "at": "2024-05-14T10:00:00+08:00",
+                    "unit": "ctr",
+                    "new_deadline": "2024-05-17T17:00:00+08:00",
+                },
+            ],
+        }
+    )
+    plan = plan_for(load_pack(pack_dir))
+    as_of = T("2024-05-14T12:00:00+08:00")
+    (clock,) = [c for c in evaluate(order, plan, as_of).clocks if c.rule_id == "D-reply"]
+    assert clock.due == T("2024-05-15T17:30:00+08:00")
+    assert_same([order], plan, as_of)

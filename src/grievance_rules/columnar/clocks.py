@@ -531,9 +531,10 @@ def _extended(
         for row in runs.granted[k]:
             if int(at_us[row]) > current:
                 continue  # granted after the due instant: not counted
-            current = max(current, to_us(getattr(events[row], "new_deadline")))  # noqa: B009
-            if cap is not None and current > cap:
-                current = cap
+            granted = to_us(getattr(events[row], "new_deadline"))  # noqa: B009
+            if cap is not None and granted > cap:
+                granted = cap  # (the extension capped: never the due instant it extends)
+            current = max(current, granted)
         due[k] = current
     return due
 
