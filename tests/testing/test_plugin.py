@@ -36,7 +36,7 @@ def test_a_failing_case_shows_expected_and_actual_side_by_side_with_citations(py
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(
         [
-            "scenario 'a late reply expected in time' (replies.yaml case 2)",
+            "scenario 'a late reply expected in time' (replies.yaml case 2, line *)",
             "  clocks:",
             "      expected * │ actual",
             "    ≠ {rule: LS-1.reply, state: met, due: '2024-05-08T10:00:00+08:00'} │ "
@@ -129,6 +129,6 @@ def test_a_case_with_name_zh_keeps_its_english_test_id_and_is_reported_in_chines
         [
             "*lakeside/scenarios/replies.yaml::a late reply expected in time FAILED*",
             "场景 '超期回复却预期按时（a late reply expected in time）'"
-            "（replies.yaml 第 1 个用例）",
+            "（replies.yaml 第 1 个用例，第 10 行）",
         ]
     )

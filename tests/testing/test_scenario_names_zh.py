@@ -61,13 +61,14 @@ def test_a_failing_case_is_reported_by_its_chinese_name_under_chinese(tmp_path):
     assert (case.name, case.name_zh) == (WRONG_NAME, "超期回复却预期按时")
     with language("zh"):
         assert run_scenario(case).report().splitlines()[0] == (
-            "场景 '超期回复却预期按时（a late reply expected in time）'（replies.yaml 第 1 个用例）"
+            "场景 '超期回复却预期按时（a late reply expected in time）'"
+            f"（replies.yaml 第 1 个用例，第 {case.line} 行）"
         )
     output = CliRunner().invoke(cli, ["--lang", "zh", "test", str(pack)]).output.splitlines()
     assert "失败 replies.yaml：超期回复却预期按时（a late reply expected in time）" in output
     with language("en"):
         assert run_scenario(case).report().splitlines()[0] == (
-            "scenario 'a late reply expected in time' (replies.yaml case 1)"
+            f"scenario 'a late reply expected in time' (replies.yaml case 1, line {case.line})"
         )
     output = CliRunner().invoke(cli, ["--lang", "en", "test", str(pack)]).output.splitlines()
     assert "FAIL replies.yaml: a late reply expected in time" in output

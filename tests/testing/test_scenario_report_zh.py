@@ -44,7 +44,10 @@ def test_mismatches_and_the_report_in_chinese(tmp_path) -> None:
         "各单位分值：c1 预期 0，实际 -1",
     ]
     lines = report.splitlines()
-    assert lines[0] == "场景 'a late reply expected in time'（replies.yaml 第 1 个用例）"
+    assert (
+        lines[0]
+        == f"场景 'a late reply expected in time'（replies.yaml 第 1 个用例，第 {case.line} 行）"
+    )
     assert lines[1].startswith("  不符 时限：预期 ")
     assert "  时限：" in lines
     header = lines[lines.index("  时限：") + 1]
@@ -81,7 +84,13 @@ def test_the_report_in_english_is_as_before(tmp_path) -> None:
         "points: expected 0, got -1",
         "unit_points: c1 expected 0, got -1",
     ]
-    assert lines[0] == "scenario 'a late reply expected in time' (replies.yaml case 1)"
+    # the line where the case begins: a failing case is found by it (it had none)
+    text = case.file.read_text(encoding="utf-8").splitlines()
+    line = text.index("  - name: a late reply expected in time") + 1
+    assert case.line == line
+    assert lines[0] == (
+        f"scenario 'a late reply expected in time' (replies.yaml case 1, line {line})"
+    )
     # a scalar is shown without YAML's document end marker ("0\n...")
     assert "  points: expected 0; actual -1" in lines
     assert "    started 2024-05-06T10:00:00+08:00 by event 0 (dispatched)" in lines

@@ -107,4 +107,5 @@ class ScenarioItem(pytest.Item):
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
         """Where the case is."""
-        return self.path, None, f"scenario: {self.name}"
+        line = self.case.line
+        return self.path, None if line is None else line - 1, f"scenario: {self.name}"

@@ -114,6 +114,8 @@ class ScenarioCase:
     expect: Mapping[str, Any]
     name_zh: str | None = None
     """The name in 简体中文 (``name_zh`` in the file), if the case gives one."""
+    line: int | None = None
+    """The line of the file where the case begins (from 1), where known."""
 
     @property
     def where(self) -> str:
@@ -188,6 +190,13 @@ class ScenarioResult:
         lines = [
             _("scenario {name} ({file} case {number})").format(
                 name=repr(case.shown_name), file=case.file.name, number=case.index + 1
+            )
+            if case.line is None
+            else _("scenario {name} ({file} case {number}, line {line})").format(
+                name=repr(case.shown_name),
+                file=case.file.name,
+                number=case.index + 1,
+                line=case.line,
             )
         ]
         lines += [_("  MISMATCH {mismatch}").format(mismatch=m) for m in self.mismatches]
@@ -449,7 +458,8 @@ def load_scenarios(path: str | Path) -> list[ScenarioCase]:
 
     file = Path(path)
     try:  # inside its pack, bounded in size and YAML expansion, as every pack file is
-        data = load_yaml(read_pack_file(file.parent.parent, file), file.name)[0] or {}
+        data, node = load_yaml(read_pack_file(file.parent.parent, file), file.name)
+        data = data or {}
     except PackError as exc:
         message = str(exc)
         for suffix in (f" (line {exc.line})", _(" (line {line})").format(line=exc.line)):
@@ -494,6 +504,7 @@ def load_scenarios(path: str | Path) -> list[ScenarioCase]:
             field=f"defaults.{stray[0]}",
         )
     defaults = _text(given.get("order", {}))
+    lines = _case_lines(node)
     cases = []
     named: dict[str, int] = {}
     for index, raw in enumerate(data["cases"]):
@@ -597,9 +608,24 @@ def load_scenarios(path: str | Path) -> list[ScenarioCase]:
                 parameters=raw.get("parameters") or {},
                 expect=raw["expect"],
                 name_zh=name_zh,
+                line=lines[index] if index < len(lines) else None,
             )
         )
     return cases
+
+
+def _case_lines(node: yaml.Node | None) -> list[int]:
+    """The line (from 1) where each case of the file's ``cases`` list begins."""
+    if not isinstance(node, yaml.MappingNode):
+        return []
+    for key, value in node.value:
+        if (
+            isinstance(key, yaml.ScalarNode)
+            and key.value == "cases"
+            and isinstance(value, yaml.SequenceNode)
+        ):
+            return [item.start_mark.line + 1 for item in value.value]
+    return []
 
 
 def _name_zh(file: Path, where: str, raw: Mapping[str, Any]) -> str | None:
