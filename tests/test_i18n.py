@@ -208,6 +208,7 @@ ALLOWED_WORDS = frozenset(
 
 _NOT_WORDS = [
     re.compile(r"(/[\w.\-]+)+"),  # file paths
+    re.compile(r"\b[\w\-]+\.txt\b"),  # source documents cited (002_cc7cbe507f08239f.txt)
     re.compile(r"'[^']*'"),  # values quoted from the input
     re.compile(r"\b(utf-8(-sig)?|gb18030|auto)\b"),  # encoding names
     re.compile(r"\b[A-Z]{2}-[\w.#-]+"),  # rule ids (XY-1.accept, DY-7b.return-window#0)
