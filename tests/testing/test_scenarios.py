@@ -59,6 +59,8 @@ def test_an_expectation_of_an_unknown_rule_is_a_mismatch_even_when_absent(tmp_pa
     (case,) = load_scenarios(path)
     result = run_scenario(case)
     assert result.mismatches == ["records: LS-99.typo is not a rule of pack lakeside"]
+    # the side-by-side table agrees: not matched (it showed "=", as if the rule had none)
+    assert "    ≠ {rule: LS-99.typo, absent: true} │ (none)" in result.report().splitlines()
 
 
 def test_a_passing_case_and_its_report(tmp_path):

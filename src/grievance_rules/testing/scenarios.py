@@ -206,7 +206,9 @@ class ScenarioResult:
             expected = case.expect.get(kind)
             if expected is None:
                 continue
-            rows = _pair(kind, list(expected or []), self.actual.get(kind, []))
+            rows = _pair(
+                kind, list(expected or []), self.actual.get(kind, []), known=self.citations
+            )
             lines.append(_("  {kind}:").format(kind=_kind_label(kind)))
             lines += _table(rows)
             for mark, want, got, index in rows:
@@ -302,8 +304,18 @@ Row = tuple[str, dict[str, Any] | None, dict[str, Any] | None, int | None]
 """(mark, expected item, actual item as shown, index of the actual finding)."""
 
 
-def _pair(kind: str, expected: list[Any], actual: list[dict[str, Any]]) -> list[Row]:
-    """Expected findings beside the actual ones they matched, or the nearest ones."""
+def _pair(
+    kind: str,
+    expected: list[Any],
+    actual: list[dict[str, Any]],
+    *,
+    known: Mapping[str, str] | None = None,
+) -> list[Row]:
+    """Expected findings beside the actual ones they matched, or the nearest ones.
+
+    ``known``: the pack's rules (by id); an expectation of another rule never matches,
+    ``absent`` or not (the table showed ``=`` beside the mismatch saying it is no rule).
+    """
     used: set[int] = set()
     rows: list[Row] = []
     for item in expected:
@@ -312,7 +324,8 @@ def _pair(kind: str, expected: list[Any], actual: list[dict[str, Any]]) -> list[
         keys = [k for k in item if k != "absent"]
         if item.get("absent"):
             same = [i for i, a in enumerate(actual) if a.get("rule") == item.get("rule")]
-            mark = "≠" if same else "="
+            unknown = known is not None and str(item.get("rule")) not in known
+            mark = "≠" if same or unknown else "="
             got = _shown(kind, actual[same[0]], keys) if same else None
             rows.append((mark, item, got, same[0] if same else None))
             used.update(same)
