@@ -148,6 +148,10 @@ class Comparison(BaseModel):
     as_of: dt.datetime | None
     inputs: int
     assessed: int
+    """The inputs not rejected: each assessed under every pack, those a pack excludes from
+    assessment among them (each pack counts its own in its scorecard's ``excluded``, so
+    ``inputs = assessed + rejected`` here, ``inputs = assessed + excluded + rejected`` in
+    each scorecard)."""
     rejected: int
     rejections: tuple[Rejection, ...] = ()
     orders_diverging: int
