@@ -6,9 +6,9 @@ import datetime as dt
 
 import click
 
-from grievance_rules.atomic import atomic_path
 from grievance_rules.cli._language import N_, Choice, argument, group, option
 from grievance_rules.cli._options import DATE, writable_file
+from grievance_rules.cli._output import write_text
 from grievance_rules.errors import PackError
 from grievance_rules.i18n import current_language, ngettext, pgettext
 from grievance_rules.i18n import gettext as _
@@ -267,6 +267,5 @@ def diff(
     if output is None:
         click.echo(text, nl=False)
         return
-    with atomic_path(output) as tmp:  # the file appears only when complete
-        tmp.write_text(text, encoding="utf-8", newline="")
+    write_text(output, text)  # the file appears only when complete
     click.echo(_("wrote {file}").format(file=output), err=True)

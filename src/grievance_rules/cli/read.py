@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import click
 
-from grievance_rules.atomic import put_in_place, temporary_beside
 from grievance_rules.cli._language import N_, Choice, argument, command, option
 from grievance_rules.cli._options import writable_file
+from grievance_rules.cli._output import atomic_file
 from grievance_rules.cli._reading import (
     file_options,
     ignored_columns_note,
@@ -145,24 +145,21 @@ def read_command(
     warned: list[Accepted] = []
     table = accepted_out is not None and accepted_out.suffix.lower() in (".xlsx", ".csv")
     kept: list[WorkOrder] = []
-    # a JSON Lines file appears only when complete: written beside, renamed at the end
-    partial = temporary_beside(accepted_out) if accepted_out and not table else None
-    out = partial.open("w", encoding="utf-8") if partial is not None else None
     # a second record of an order id is rejected, as the commands that assess reject it
     # (read is the check run before them: it accepted both)
     seen = DuplicateIds("reject")
-    try:
+    with contextlib.ExitStack() as files:
+        # a JSON Lines file appears only when complete: written beside, renamed at the end
+        out = files.enter_context(atomic_file(accepted_out)) if accepted_out and not table else None
         for result in stream:
             if isinstance(result, Accepted):
                 order_id = result.order.id
-                first = seen.first_at(order_id)
-                if first is None:
-                    seen.reason(order_id, 0, str(result.location))
-                else:
+                # (the first record of an id is noted, and said where when another comes)
+                if seen.reason(order_id, 0, str(result.location)) is not None:
                     problem = RecordProblem(
                         "id",
                         _("duplicate order id {order_id} (first at {first})").format(
-                            order_id=repr(order_id), first=first
+                            order_id=repr(order_id), first=seen.first_at(order_id)
                         ),
                         "duplicate_order",
                     )
@@ -178,13 +175,6 @@ def read_command(
                     out.write(result.order.model_dump_json() + "\n")
             else:
                 rejected.append(result)
-    finally:
-        if out is not None:
-            out.close()
-        if partial is not None and accepted_out is not None:
-            if sys.exc_info()[0] is None:
-                put_in_place(partial, accepted_out)
-            partial.unlink(missing_ok=True)
     if table and accepted_out is not None:
         if accepted_out.suffix.lower() == ".xlsx":
             write_long_xlsx(kept, accepted_out)

@@ -55,7 +55,7 @@ from grievance_rules.engine.periods import (
     evaluate_periods,
     period_of,
 )
-from grievance_rules.engine.plan import PackPlan, compile_pack, plan_for
+from grievance_rules.engine.plan import PackPlan, compile_pack, loaded_pack, plan_for
 from grievance_rules.engine.repeats import RepeatIndex
 from grievance_rules.engine.single import evaluate
 
@@ -82,6 +82,7 @@ __all__ = [
     "evaluate_each",
     "evaluate_many",
     "evaluate_periods",
+    "loaded_pack",
     "period_of",
     "plan_for",
 ]

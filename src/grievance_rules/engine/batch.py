@@ -434,9 +434,7 @@ def refuse_batch_arguments(packs: object, processes: object, chunk_size: object)
     ``compare(orders, "chengdong")`` looked for the packs 'c', 'h' ...; ``[]`` was an
     IndexError; ``processes=0`` and ``chunk_size=-5`` were taken without a word.
     """
-    if isinstance(packs, str | os.PathLike | Pack | PackPlan) or not isinstance(
-        packs, Sequence | Iterable
-    ):
+    if isinstance(packs, str | os.PathLike | Pack | PackPlan) or not isinstance(packs, Iterable):
         raise ArgumentTypeError(
             _("packs: a list of packs, not {value}").format(value=repr(packs)),
             parameter="packs",
@@ -444,13 +442,14 @@ def refuse_batch_arguments(packs: object, processes: object, chunk_size: object)
         )
     if isinstance(packs, Sequence) and not packs:
         raise ArgumentError(_("packs: name at least one pack"), parameter="packs", value=packs)
-    for name, value, least in (("processes", processes, 1), ("chunk_size", chunk_size, 1)):
-        if value is None and name == "chunk_size":
+    counts = {"processes": processes, "chunk_size": chunk_size}
+    for name, value in counts.items():
+        if value is None and name == "chunk_size":  # (the default chunk)
             continue
-        if isinstance(value, bool) or not isinstance(value, int) or value < least:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ArgumentError(
                 _("{name}: a whole number from {least}, not {value}").format(
-                    name=name, least=least, value=repr(value)
+                    name=name, least=1, value=repr(value)
                 ),
                 parameter=name,
                 value=value,

@@ -16,9 +16,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from grievance_rules.engine import Assessment, PackPlan, RepeatIndex, evaluate
+from grievance_rules.engine import Assessment, PackPlan, RepeatIndex, evaluate, loaded_pack
 from grievance_rules.model import WorkOrder
-from grievance_rules.operations._packs import loaded_pack
 from grievance_rules.operations.watch_list import changes_between
 from grievance_rules.packs import Pack
 

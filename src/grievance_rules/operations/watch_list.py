@@ -42,7 +42,14 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from grievance_rules.calendar import SHANGHAI, CountingConvention
-from grievance_rules.engine import Assessment, ClockFinding, PackPlan, evaluate, plan_for
+from grievance_rules.engine import (
+    Assessment,
+    ClockFinding,
+    PackPlan,
+    evaluate,
+    loaded_pack,
+    plan_for,
+)
 from grievance_rules.engine.clock_time import clock_period
 from grievance_rules.engine.clocks import level_reached
 from grievance_rules.errors import (
@@ -56,7 +63,6 @@ from grievance_rules.i18n import gettext as _
 from grievance_rules.model import WorkOrder, ensure_coherent
 from grievance_rules.model.base import EARLIEST, LATEST
 from grievance_rules.model.enums import LeaderRole
-from grievance_rules.operations._packs import loaded_pack
 from grievance_rules.packs import Pack
 from grievance_rules.packs.schema import Citation, ClockRule, ParamRef, WindowRule
 

@@ -28,7 +28,7 @@ from grievance_rules.engine.batch import (
 )
 from grievance_rules.engine.duplicates import last_needs_a_sequence
 from grievance_rules.engine.matching import EngineName
-from grievance_rules.engine.plan import PackPlan, plan_for
+from grievance_rules.engine.plan import loaded_pack
 from grievance_rules.errors import PackError
 from grievance_rules.i18n import gettext as _
 from grievance_rules.i18n import join_list
@@ -73,10 +73,7 @@ def resolve_packs(packs: Iterable[PackSource]) -> list[Pack]:
     """
     if not (isinstance(packs, Sequence) and not packs):  # (none: the PackError below)
         refuse_batch_arguments(packs, 1, None)  # (one pack's name is no list of packs)
-    loaded = [
-        p if isinstance(p, Pack) else p.pack if isinstance(p, PackPlan) else plan_for(p).pack
-        for p in packs
-    ]
+    loaded = [loaded_pack(p) for p in packs]
     if not loaded:
         raise PackError(_("no packs given"), field="packs")
     keys = [pack.key for pack in loaded]
