@@ -171,6 +171,46 @@ def test_an_unknown_lang_is_a_usage_error() -> None:
     assert "'fr' is not one of 'zh', 'en'" in result.output
 
 
+def test_lang_after_the_command_and_its_options(monkeypatch: pytest.MonkeyPatch) -> None:
+    # users put options last: `score FILE --pack daye --lang zh` was "No such option"
+    monkeypatch.setenv("GRIEVANCE_RULES_LANG", "en")
+    chinese = "共 5 条记录，接收 5 条（提示 0 条），拒收 0 条"
+    english = "5 records, 5 accepted (0 warnings), 0 rejected"
+    result = CliRunner().invoke(cli, ["read", SAMPLE, "--lang", "zh"])
+    assert result.exit_code == 0, result.output
+    assert chinese in result.output
+    i18n.use_language(None)
+    # given twice, the later one counts; a subcommand without it keeps the group's
+    twice = CliRunner().invoke(cli, ["--lang", "zh", "read", SAMPLE, "--lang", "en"])
+    assert english in twice.output
+    i18n.use_language(None)
+    assert chinese in _read("--lang", "zh")
+    i18n.use_language(None)
+    nested = CliRunner().invoke(cli, ["packs", "list", "--lang", "zh"])
+    assert nested.exit_code == 0, nested.output
+    assert "条规则" in nested.output
+    assert "rules" not in nested.output
+    i18n.use_language(None)
+    refused = CliRunner().invoke(cli, ["read", SAMPLE, "--lang", "fr"])
+    assert refused.exit_code == 2
+    assert "'fr' is not one of 'zh', 'en'" in refused.output
+
+
+def test_an_unknown_language_in_the_environment_is_said(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GRIEVANCE_RULES_LANG", "fr")
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    result = CliRunner().invoke(cli, ["read", SAMPLE])
+    assert result.exit_code == 0, result.output
+    # passed over for the locale, and said once, in the language used
+    assert result.output.count("GRIEVANCE_RULES_LANG=fr") == 1
+    assert "警告：GRIEVANCE_RULES_LANG=fr 不是本程序的语言（zh、en），改用 zh" in result.output
+    i18n.use_language(None)
+    chosen = CliRunner().invoke(cli, ["--lang", "en", "read", SAMPLE])
+    assert "GRIEVANCE_RULES_LANG" not in chosen.output  # --lang given: the variable is not read
+
+
 # --- the CLI in Chinese has no English frame text -------------------------------------
 
 ALLOWED_WORDS = frozenset(

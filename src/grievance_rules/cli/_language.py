@@ -26,17 +26,20 @@ from __future__ import annotations
 import copy
 import importlib
 import inspect
+import os
 from collections.abc import Callable, Iterable
 from typing import Any, Self, TypeVar
 
 import click
 
 from grievance_rules.i18n import (
+    ENVIRONMENT_VARIABLE,
     LANGUAGES,
     N_,
     current_language,
     gettext,
     join_list,
+    language_of,
     ngettext,
     use_language,
 )
@@ -190,8 +193,30 @@ class Choice(click.Choice[str]):
 
 
 def _choose(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None and ctx.parent is not None:
+        return value  # a subcommand without its own --lang: the group's choice stands
     use_language(value)  # None: from the environment, whatever an earlier run chose
+    if value is None:
+        _warn_unknown_environment_language()
     return value
+
+
+def _warn_unknown_environment_language() -> None:
+    """Say so when ``GRIEVANCE_RULES_LANG`` names no language of ours (it is passed over)."""
+    raw = os.environ.get(ENVIRONMENT_VARIABLE, "")
+    if raw and language_of(raw.split(":")[0]) is None:
+        click.echo(
+            gettext(
+                "warning: {variable}={value} is not a language of this program "
+                "({languages}); using {language}"
+            ).format(
+                variable=ENVIRONMENT_VARIABLE,
+                value=raw,
+                languages=join_list(LANGUAGES),
+                language=current_language(),
+            ),
+            err=True,
+        )
 
 
 # --- help texts, translated when a help page is written ----------------------------
@@ -377,9 +402,19 @@ def _short_help(text: str, limit: int) -> str:
 
 
 class TranslatedCommand(click.Command):
-    """A command whose help, short help and epilog are shown in the current language."""
+    """A command whose help, short help and epilog are shown in the current language.
+
+    Every command takes ``--lang`` (:func:`lang_option`), before or after its other
+    options: ``grievance-rules score FILE --pack daye --lang zh`` as well as
+    ``grievance-rules --lang zh score ...``; given twice, the later one counts.
+    """
 
     context_class = TranslatedContext
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not any(param.name == "lang" for param in self.params):
+            self.params.append(_lang_parameter())
 
     def _in_language(self) -> Self | None:
         """A copy of the command with its texts translated (``None``: the same texts)."""
@@ -483,16 +518,22 @@ def argument(*param_decls: str, **attrs: Any) -> Callable[[F], F]:
     return click.argument(*param_decls, cls=TranslatedArgument, **attrs)
 
 
+_LANG_ATTRIBUTES: dict[str, Any] = {
+    "is_eager": True,
+    "expose_value": False,
+    "callback": _choose,
+    "help": N_(
+        "Language of messages, tables and reports: zh (简体中文) or en "
+        "[default: $GRIEVANCE_RULES_LANG, else the locale]."
+    ),
+}
+
+
+def _lang_parameter() -> TranslatedOption:
+    """A command's own ``--lang zh|en`` (see :class:`TranslatedCommand`)."""
+    return TranslatedOption(["--lang"], type=Choice(list(LANGUAGES)), **_LANG_ATTRIBUTES)
+
+
 def lang_option(func: Callable[..., Any]) -> Callable[..., Any]:
     """``--lang zh|en`` (eager: chosen before any other option is read)."""
-    return option(
-        "--lang",
-        type=Choice(list(LANGUAGES)),
-        is_eager=True,
-        expose_value=False,
-        callback=_choose,
-        help=N_(
-            "Language of messages, tables and reports: zh (简体中文) or en "
-            "[default: $GRIEVANCE_RULES_LANG, else the locale]."
-        ),
-    )(func)
+    return option("--lang", type=Choice(list(LANGUAGES)), **_LANG_ATTRIBUTES)(func)
