@@ -11,6 +11,7 @@ from grievance_rules import reports
 from grievance_rules.distributed import (
     DaskMissingError,
     PartitionTask,
+    _tasks,
     cluster_client,
     compare_dataset,
     evaluate_dataset,
@@ -291,3 +292,39 @@ def test_a_library_error_on_a_worker_is_raised_not_logged_there(tmp_path, client
         client.submit(int, "x", pure=False).result()
     logs = [message for found in client.get_worker_logs().values() for _, message in found]
     assert [m for m in logs if "Compute Failed" in m and "ValueError" in m]
+
+
+def _with_a_naive_receipt(folder, orders):
+    """A dataset of ``orders`` in two partitions, the first's receipts written without a zone."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    write_parquet(orders, folder, partition_size=len(orders) // 2)
+    first = parquet_partitions(folder)[0].orders
+    table = pq.read_table(first)
+    at = table.schema.get_field_index("received_at")
+    naive = table.column("received_at").cast(pa.timestamp("us"))  # a foreign file's wall time
+    pq.write_table(table.set_column(at, "received_at", naive), first)
+
+
+def test_a_task_names_the_zone_option_of_its_caller(tmp_path):
+    from grievance_rules.reading.problems import zone_option_named
+
+    _with_a_naive_receipt(tmp_path, list(generate_orders(12, seed=5)))
+    # the command line's tasks name --tz (the caller's), a Python caller's assume_tz
+    with zone_option_named("--tz"):
+        cli_task = _tasks("score", tmp_path, ["daye"])[0]
+    python_task = _tasks("score", tmp_path, ["daye"])[0]
+    assert (cli_task.zone_option, python_task.zone_option) == ("--tz", None)
+    said = {
+        task.zone_option: run_partition(task).rejections[0][1].reasons[0]
+        for task in (cli_task, python_task)
+    }
+    # the naive instant shown as a JSON record holds it (it was datetime.datetime(...))
+    assert said[None].startswith("received_at: naive timestamp '2025-01-17T13:24:00' has")
+    assert "read it with --tz naming the zone" in said["--tz"]
+    assert "read it with assume_tz naming the zone" in said[None]
+    # one process in the command line's context says what its worker says
+    with zone_option_named("--tz"):
+        one = score(iter_parquet_orders(tmp_path), "daye")
+    assert said["--tz"] in one.rejections[0].reasons

@@ -63,6 +63,7 @@ from grievance_rules.reading.parquet import (
     partition_order_ids,
     read_partition,
 )
+from grievance_rules.reading.problems import zone_option, zone_option_named
 from grievance_rules.scoring import Comparison, Scorecard
 from grievance_rules.scoring.merge import (
     PartialComparison,
@@ -186,6 +187,9 @@ class PartitionTask:
         lang: the language of the messages the task writes (a rejection's reasons, a
             file's error), the caller's (:func:`_tasks` gives it): a worker process
             does not share the caller's choice (``--lang``). ``None``: the worker's own.
+        zone_option: how the caller gives naive timestamps a zone, as a rejection
+            names it (``--tz`` on the command line), the caller's (:func:`_tasks`
+            gives it): ``None``, the reader's own (``assume_tz``).
     """
 
     command: Command
@@ -201,6 +205,7 @@ class PartitionTask:
     strict: bool = False
     path: ScoringPath = "auto"
     lang: Language | None = None
+    zone_option: str | None = None
 
 
 @dataclass(frozen=True)
@@ -225,13 +230,22 @@ def partition_repeats(task: PartitionTask, items: Iterable[Any] | None = None) -
     The orders the task would assess (:meth:`RepeatIndex.from_inputs`: not the
     records rejected, of one id the one kept, none received after ``as_of``).
     """
-    with _in_language(task.lang):
+    with _in_task_context(task):
         return _partition_repeats(task, items)
 
 
 def _in_language(lang: Language | None) -> contextlib.AbstractContextManager[Any]:
     """The task's messages in ``lang`` (``None``: the process's own language)."""
     return language(lang) if lang is not None else contextlib.nullcontext()
+
+
+@contextlib.contextmanager
+def _in_task_context(task: PartitionTask) -> Iterator[None]:
+    """The task's messages as the caller's: its language, the zone option it names."""
+    with _in_language(task.lang), contextlib.ExitStack() as stack:
+        if task.zone_option is not None:
+            stack.enter_context(zone_option_named(task.zone_option))
+        yield
 
 
 def _partition_repeats(task: PartitionTask, items: Iterable[Any] | None) -> RepeatIndex:
@@ -262,7 +276,7 @@ def run_partition(
     records or more); ``evaluate`` gives each order's assessment, per order. Its
     messages are in ``task.lang``.
     """
-    with _in_language(task.lang):
+    with _in_task_context(task):
         return _run_partition(task, items, repeats)
 
 
@@ -530,6 +544,7 @@ def _tasks(
 ) -> list[PartitionTask]:
     sources = tuple(pack_source(pack) for pack in packs)
     options.setdefault("lang", current_language())
+    options.setdefault("zone_option", zone_option())
     if _is_bag(dataset):
         return [
             PartitionTask(command, sources, None, index, **options)

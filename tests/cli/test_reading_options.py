@@ -37,6 +37,9 @@ def test_without_a_zone_the_naive_times_are_refused(gbk_csv):
     assert result.exit_code == 1
     assert "3 records, 0 accepted" in result.output
     assert "title rows above the header, skipped: 1" in result.output
+    # the command line names its own option (a Python caller is told of assume_tz)
+    assert "or read it with --tz naming the zone it is in" in result.output
+    assert "assume_tz" not in result.output
 
 
 def test_assume_tz_still_works_but_is_hidden_and_deprecated(gbk_csv):

@@ -285,5 +285,5 @@ def test_a_file_read_without_a_zone_says_so_once_per_record(tmp_path):
     assert f"so have {more} more of this record's timestamps (" in problem.message, problem.message
     assert problem.message.startswith(
         "naive timestamp '2025-01-06T09:00:00' has no UTC offset; add one (e.g. +08:00) or read "
-        "it with --tz naming the zone it is in (no timezone is guessed)"
+        "it with assume_tz naming the zone it is in (no timezone is guessed)"  # (the CLI: --tz)
     ), problem.message

@@ -18,7 +18,10 @@ from grievance_rules.model import WorkOrder, instant_text
 from grievance_rules.operations import watch
 from grievance_rules.packs import find_pack
 from grievance_rules.reading import read_orders
+from grievance_rules.reading.problems import zone_option_named
+from grievance_rules.reading.results import SourceLocation
 from grievance_rules.service import Limits, create_app
+from grievance_rules.service.inputs import record_result
 from tests.service.loopback import served_client
 
 SAMPLES = "src/grievance_rules/samples/orders.jsonl"
@@ -839,3 +842,28 @@ def test_the_contract_says_what_the_endpoints_take() -> None:
     for path, item in spec["paths"].items():
         if path.startswith("/v1") and "post" in item:
             assert "415" in item["post"]["responses"], path
+
+
+def test_a_naive_timestamp_asks_for_an_offset_not_an_option(
+    client: httpx.Client, records: list[dict[str, Any]]
+) -> None:
+    # a record sent here cannot be given a zone: no --tz (an option of the command line)
+    # nor assume_tz (the reader's) is named, whatever the process that serves it
+    naive = {**records[0], "received_at": "2024-05-06T09:00:00"}
+    expected = (
+        "naive timestamp '2024-05-06T09:00:00' has no UTC offset; add one (e.g. +08:00): "
+        "no timezone is guessed"
+    )
+    batch = client.post("/v1/evaluate?pack=daye&lang=en", json=[naive]).json()
+    (problem,) = batch["rejections"][0]["problems"]
+    assert (problem["field"], problem["code"]) == ("received_at", "timezone_aware")
+    assert problem["problem"] == expected
+    body = (json.dumps(naive, ensure_ascii=False) + "\n").encode()
+    streamed = client.post("/v1/evaluate/stream?pack=daye&lang=en", content=body)
+    line = json.loads(streamed.content.decode().splitlines()[0])
+    assert line["rejected"]["problems"][0]["problem"] == expected
+    # as `grievance-rules serve` runs it: in the command line's context, which names --tz
+    with zone_option_named("--tz"):
+        result = record_result(naive, SourceLocation("<body>", 1))
+    assert not result.ok
+    assert "--tz" not in str(result.problems[0])

@@ -168,8 +168,9 @@ def test_two_cases_of_one_name_are_refused(tmp_path):
         # and the same refusal by the checked path counted as "(and 1 more)"
         (
             ("      id: L1\n", "      id: L1\n      received_at: '2024-05-06T09:00:00'\n"),
+            # a scenario's order has no zone option: the offset is asked for, no --tz
             "received_at: naive timestamp '2024-05-06T09:00:00' has no UTC offset; add one "
-            "(e.g. +08:00) or read it with --tz naming the zone it is in (no timezone is guessed)",
+            "(e.g. +08:00): no timezone is guessed",
         ),
         # pydantic's location with the union's tag (events.1.replied.round): now the
         # reader's field path

@@ -30,6 +30,7 @@ from grievance_rules.cli.timeline import timeline_command
 from grievance_rules.cli.watch import watch_command
 from grievance_rules.errors import GrievanceRulesError
 from grievance_rules.i18n import gettext as _
+from grievance_rules.reading.problems import zone_option_named
 
 __all__ = ["cli", "main"]
 
@@ -42,12 +43,15 @@ __all__ = ["cli", "main"]
     help=N_("Show the version and exit."),  # translated when shown, not when imported
 )
 @lang_option
-def cli() -> None:
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """Executable rules for 12345 citizen-hotline work orders.
 
     Messages, tables and reports are in 简体中文 or English: --lang zh|en, or the
     environment variable GRIEVANCE_RULES_LANG, else the locale.
     """
+    # a naive timestamp's problem names the option that gives it a zone here: --tz
+    ctx.with_resource(zone_option_named("--tz"))
 
 
 translate_click()

@@ -11,15 +11,18 @@ Example:
     ... except ValidationError as exc:
     ...     for problem in problems_from_validation(exc):
     ...         print(problem)
-    received_at: naive timestamp '2024-05-06T09:00:00' has no UTC offset; add one (e.g. +08:00) or read it with --tz naming the zone it is in (no timezone is guessed) [timezone_aware]
+    received_at: naive timestamp '2024-05-06T09:00:00' has no UTC offset; add one (e.g. +08:00): no timezone is guessed [timezone_aware]
     events[0]: unknown event type 'teleported'; expected one of dispatched, signed_for, ... [union_tag_invalid]
 """  # noqa: E501
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import reprlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from pydantic import ValidationError
@@ -39,9 +42,42 @@ __all__ = [
     "problems_from_validation",
     "pydantic_message",
     "without_units_table",
+    "zone_option",
+    "zone_option_named",
 ]
 
 _EVENT_TYPES = frozenset(EVENT_TYPES)
+_UNNAMED = ""
+"""The zone option not named by the caller (readers name their own)."""
+_ZONE_OPTION: ContextVar[str | None] = ContextVar("zone_option", default=_UNNAMED)
+
+
+def zone_option(default: str | None = None) -> str | None:
+    """How the caller gives naive timestamps a zone, as a problem names it (``None``: no way).
+
+    A reader is given the zone with ``assume_tz`` (its ``default``), the command line
+    with ``--tz`` (:func:`zone_option_named`); a record sent to the engine, the HTTP
+    service or a scenario has no such option, and its naive timestamp's problem asks
+    only for an offset.
+    """
+    named = _ZONE_OPTION.get()
+    return default if named == _UNNAMED else named
+
+
+@contextmanager
+def zone_option_named(name: str | None) -> Iterator[None]:
+    """Within the block, a naive timestamp's problem names ``name`` (``None``: no option).
+
+    The command line names ``--tz``; the HTTP service, whose records cannot be given a
+    zone, names none.
+    """
+    token = _ZONE_OPTION.set(name)
+    try:
+        yield
+    finally:
+        _ZONE_OPTION.reset(token)
+
+
 _SCALARS = (str, int, float, bool)
 _MAX_SHOWN = 80
 
@@ -77,8 +113,12 @@ def _shown(value: object, cells: bool = False) -> str:
     """The value a record held, for a message.
 
     A cell's (``cells``) as the cell shows it (2025-03-01 00:00, TRUE:
-    :func:`~.cells.shown_cell`), any other as Python writes it.
+    :func:`~.cells.shown_cell`); a date or time (a Parquet column's, a Python
+    caller's) as its ISO text, as a JSON record would hold it; any other as Python
+    writes it.
     """
+    if not cells and isinstance(value, dt.date | dt.time):
+        value = value.isoformat()  # '2025-01-17T13:24:00', not datetime.datetime(2025, 1, 17, ...)
     try:
         text = shown_cell(value) if cells else repr(value)
     except RecursionError:  # nested thousands deep: show the outer levels only
@@ -126,14 +166,16 @@ def _enum_message(error: Any, value: object, cells: bool = False) -> str:
 
 
 def problems_from_validation(
-    exc: ValidationError, *, cells: bool = False
+    exc: ValidationError, *, cells: bool = False, zone_option: str | None = None
 ) -> tuple[RecordProblem, ...]:
     """One problem per validation error, each naming its field and the bad value.
 
     An instant refused by both its validation paths gives one problem, the
     checked path's (see :class:`grievance_rules.model.base.Instant`). ``cells``: the
     record was read from a table's cells, and a value is shown as its cell shows it
-    (``2025-03-01 00:00``, ``TRUE``), not as Python writes it.
+    (``2025-03-01 00:00``, ``TRUE``), not as Python writes it. ``zone_option``: how
+    the caller can give a naive timestamp its zone (``--tz``, ``assume_tz``), named in
+    its problem; ``None``: it cannot, and the problem asks for an offset only.
     """
     problems = []
     for error in exc.errors(include_url=False):
@@ -143,11 +185,16 @@ def problems_from_validation(
         kind = error["type"]
         path = field_path(tuple(part for part in loc if part != CHECKED_TAG))
         value = error.get("input")
-        if kind == "timezone_aware":
+        if kind == "timezone_aware" and zone_option is None:
+            message = _(
+                "naive timestamp {value} has no UTC offset; add one (e.g. +08:00): "
+                "no timezone is guessed"
+            ).format(value=_shown(value, cells))
+        elif kind == "timezone_aware":
             message = _(
                 "naive timestamp {value} has no UTC offset; add one (e.g. +08:00) or "
-                "read it with --tz naming the zone it is in (no timezone is guessed)"
-            ).format(value=_shown(value, cells))
+                "read it with {option} naming the zone it is in (no timezone is guessed)"
+            ).format(value=_shown(value, cells), option=zone_option)
         elif kind == "union_tag_invalid":
             tag = error.get("ctx", {}).get("tag")
             message = _("unknown event type {tag}; expected one of {types}, ...").format(

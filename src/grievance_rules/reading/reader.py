@@ -25,7 +25,7 @@ Example:
     >>> report.summary()
     '<stream>: 2 records, 1 accepted (0 warnings), 1 rejected'
     >>> print(report.rejected[0])
-    <stream>:2 (order A2): received_at: naive timestamp '2024-05-06 09:00' has no UTC offset; add one (e.g. +08:00) or read it with --tz naming the zone it is in (no timezone is guessed) [timezone_aware]
+    <stream>:2 (order A2): received_at: naive timestamp '2024-05-06 09:00' has no UTC offset; add one (e.g. +08:00) or read it with assume_tz naming the zone it is in (no timezone is guessed) [timezone_aware]
     >>> _ = lines.seek(0)
     >>> read_orders(lines, format="jsonl", assume_tz="Asia/Shanghai").summary()
     '<stream>: 2 records, 2 accepted (0 warnings), 0 rejected'
@@ -67,6 +67,7 @@ from grievance_rules.reading.problems import (
     problems_from_issues,
     problems_from_validation,
     without_units_table,
+    zone_option,
 )
 from grievance_rules.reading.results import (
     Accepted,
@@ -175,9 +176,11 @@ def _check_encoding(name: str) -> None:
 class _Validator:
     """Turns one record (JSON bytes or a Python object) into a result."""
 
-    def __init__(self, tz: dt.tzinfo | None, strict: bool) -> None:
+    def __init__(self, tz: dt.tzinfo | None, strict: bool, zone_option: str | None) -> None:
         self.tz = tz
         self.strict = strict
+        self.zone_option = zone_option
+        """How the caller gives naive timestamps a zone, as their problems name it."""
 
     def from_json(self, location: SourceLocation, raw: bytes | str) -> RecordResult:
         try:
@@ -187,9 +190,9 @@ class _Validator:
                 try:
                     obj = pydantic_core.from_json(raw)
                 except ValueError:  # pragma: no cover - it parsed a moment ago
-                    return Rejected(location, problems_from_validation(exc), None)
+                    return Rejected(location, self.problems(exc), None)
                 return self.from_object(location, obj)
-            return Rejected(location, problems_from_validation(exc), _json_order_id(raw))
+            return Rejected(location, self.problems(exc), _json_order_id(raw))
         return self.checked(location, order)
 
     def from_object(
@@ -222,7 +225,7 @@ class _Validator:
             said = {problem.field for problem in problems}
             found = [
                 p
-                for p in problems_from_validation(exc, cells=cells)
+                for p in self.problems(exc, cells)
                 # its cell said why: a field left out, or an event whose 环节 was refused
                 if not (p.code == "missing" and p.field in said)
                 and not (p.code == "union_tag_not_found" and f"{p.field}.type" in said)
@@ -231,6 +234,10 @@ class _Validator:
         if problems:
             return Rejected(location, tuple(problems), order.id)
         return self.checked(location, order)
+
+    def problems(self, exc: ValidationError, cells: bool = False) -> tuple[RecordProblem, ...]:
+        """A refused record's problems, a naive timestamp's naming the zone option."""
+        return problems_from_validation(exc, cells=cells, zone_option=self.zone_option)
 
     def checked(self, location: SourceLocation, order: WorkOrder) -> RecordResult:
         """A valid order's result: accepted, with its history's warnings, or rejected."""
@@ -257,7 +264,8 @@ def validate_record(
         >>> result.ok, result.order.category
         (True, <Category.SUGGESTION: 'suggestion'>)
     """
-    validator = _Validator(None if assume_tz is None else zone(assume_tz), strict)
+    # a single record (what the service sends): no zone option, unless the caller names one
+    validator = _Validator(None if assume_tz is None else zone(assume_tz), strict, zone_option())
     where = location or SourceLocation("<record>", 1)
     if isinstance(record, bytes | str):
         return validator.from_json(where, record)
@@ -280,7 +288,9 @@ def record_validator(
     Raises:
         ReadError: an unknown zone.
     """
-    validator = _Validator(None if assume_tz is None else zone(assume_tz), strict)
+    validator = _Validator(
+        None if assume_tz is None else zone(assume_tz), strict, zone_option("assume_tz")
+    )
     return validator.from_object
 
 
@@ -332,7 +342,9 @@ class OrderStream(Iterable[RecordResult]):
                         format=format, formats=join_list(f.value for f in InputFormat)
                     )
                 ) from None
-        self.validator = _Validator(None if assume_tz is None else zone(assume_tz), strict)
+        self.validator = _Validator(
+            None if assume_tz is None else zone(assume_tz), strict, zone_option("assume_tz")
+        )
         self.mapping = ColumnMapping(columns)
         self.sheet = sheet
         self.encoding = encoding or AUTO

@@ -53,7 +53,7 @@ from grievance_rules.operations import watch
 from grievance_rules.packs import Pack, find_pack
 from grievance_rules.packs.readme import render_readme
 from grievance_rules.packs.schema import Manifest, Parameter, RuleFile
-from grievance_rules.reading import Accepted, validate_record
+from grievance_rules.reading import Accepted
 from grievance_rules.reading.problems import pydantic_message
 from grievance_rules.reading.results import SourceLocation
 from grievance_rules.scoring import compare, score
@@ -73,6 +73,7 @@ from grievance_rules.service.inputs import (
     order_list,
     parse_json,
     read_body,
+    record_result,
     refusal_of,
     refused,
     rejection_of,
@@ -457,7 +458,7 @@ def create_app(
                     continue
                 assert line is not None
                 where = SourceLocation("<body>", inputs, line=number)
-                result = validate_record(line, location=where)
+                result = record_result(line, where)
                 if not isinstance(result, Accepted):
                     rejected += 1
                     yield refusal_line(rejection_of(result, record), number)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,7 +29,8 @@ from grievance_rules.i18n import gettext as _
 from grievance_rules.model import WorkOrder
 from grievance_rules.model.base import EARLIEST, LATEST
 from grievance_rules.packs import Pack
-from grievance_rules.reading import Accepted, validate_record
+from grievance_rules.reading import Accepted, RecordResult, validate_record
+from grievance_rules.reading.problems import zone_option_named
 from grievance_rules.reading.results import Rejected, SourceLocation
 
 __all__ = [
@@ -47,6 +48,7 @@ __all__ = [
     "order_list",
     "parse_json",
     "read_body",
+    "record_result",
     "refusal_of",
     "refused",
     "rejection_of",
@@ -302,6 +304,16 @@ def rejection_of(result: Rejected, index: int) -> dict[str, Any]:
     }
 
 
+def record_result(record: Mapping[str, Any] | bytes | str, where: SourceLocation) -> RecordResult:
+    """One record validated as the reader validates it.
+
+    A naive timestamp's problem asks for an offset: a record sent here cannot be
+    given a zone (no ``--tz`` here, whatever the process that started the service).
+    """
+    with zone_option_named(None):
+        return validate_record(record, location=where)
+
+
 def validate_records(
     records: Sequence[Any], limits: Limits
 ) -> tuple[list[WorkOrder], list[dict[str, Any]], list[int]]:
@@ -321,7 +333,7 @@ def validate_records(
             problem = {"field": "", "problem": _("a record is a JSON object"), "code": "type"}
             rejected.append({"record": index, "order_id": None, "problems": [problem]})
             continue
-        result = validate_record(record, location=SourceLocation("<body>", index + 1))
+        result = record_result(record, SourceLocation("<body>", index + 1))
         if isinstance(result, Accepted):
             orders.append(result.order)
             indices.append(index)
