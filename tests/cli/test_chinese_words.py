@@ -2,6 +2,7 @@
 
 import json
 from importlib import resources
+from pathlib import Path
 
 from click.testing import CliRunner
 from openpyxl import load_workbook
@@ -46,15 +47,31 @@ def test_the_findings_workbook_names_the_warning_lights_in_chinese(tmp_path) -> 
     assert lights <= {"黄灯", "红灯"}
 
 
-def test_an_escalation_no_one_is_named_to_act_on_says_only_on_whom() -> None:
-    # CD-4.reply-evidence names no actor: 「（由 — 对 c11 南湖村）」 read as a blank; 约谈 has one
+def test_an_escalation_names_who_acts_or_says_only_on_whom(tmp_path) -> None:
+    # CD-4.reply-evidence: 「党政办审核把关」 — the pack's actor is the dispatch centre
+    # (actor: {unit: dispatch_centre}), the sample's dzb 党政办公室 (it read as no one); 约谈
+    # names a leader
     text = _zh("evaluate", "--pack", "chengdong", "--output-format", "table", SAMPLE)
     lines = [line for line in text.splitlines() if line.lstrip().startswith("督促")]
     evidence = next(line for line in lines if "CD-4.reply-evidence" in line)
-    assert evidence.endswith("（对象：c11 南湖村）")
+    assert evidence.endswith("（由 dzb 党政办公室 对 c11 南湖村）")
     interview = next(line for line in lines if "CD-7.interview-village" in line)
     assert interview.endswith("（由 党工委主要负责人 对 c07 东风社区）")
     assert not any("由 —" in line for line in lines)
+    # an order with no dispatch centre among its units: no one to name, only on whom
+    orders = [json.loads(line) for line in Path(SAMPLE).read_text("utf-8").splitlines()]
+    order = next(o for o in orders if o["id"] == "S-0002")  # the order of that line
+    centres = {u["id"] for u in order["units"] if u["kind"] == "dispatch_centre"}
+    order["units"] = [u for u in order["units"] if u["id"] not in centres]
+    for event in order["events"]:
+        for key in ("unit", "to_unit"):
+            if event.get(key) in centres:
+                event[key] = None if key == "unit" else event[key]
+    alone = tmp_path / "alone.jsonl"
+    alone.write_text(json.dumps(order, ensure_ascii=False) + "\n", encoding="utf-8")
+    text = _zh("evaluate", "--pack", "chengdong", "--output-format", "table", str(alone))
+    line = next(line for line in text.splitlines() if "CD-4.reply-evidence" in line)
+    assert line.endswith("（对象：c11 南湖村）"), text
 
 
 def test_the_timeline_names_whose_clock_it_is() -> None:

@@ -34,3 +34,16 @@ def test_a_ranking_names_the_unit_sharing_the_place_by_id_and_name(card) -> None
                 "the place shared with c05 白鹭社区",
             )
         ]
+
+
+def test_who_acts_is_the_unit_the_pack_names_when_no_leader_or_body_is() -> None:
+    # 夏阳 五、1: 「每两个月在主任办公会上通报未按时先行接单的部门」 — the pack's actor is the
+    # dispatch centre (XY-11.reported: actor {unit: dispatch_centre}); the cell was empty
+    card = score(list(generate_orders(400, seed=1, months=3)), "xiayang")
+    with language("zh"):
+        table = finding_table([card]).select("tier_id", "actor_role", "target_role")
+    reported = {actor for tier, actor, _ in table.rows if tier == "XY-11.reported"}
+    assert reported == {"派件单位"}
+    # a tier naming a body or a leader still says so: 约谈 by 街道纪工委, on the department head
+    interviews = {(a, t) for tier, a, t in table.rows if tier == "XY-11.interview"}
+    assert interviews == {("纪检监察机关", "部门负责人")}

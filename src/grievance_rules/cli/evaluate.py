@@ -134,6 +134,8 @@ def _table(assessment: Assessment, order: WorkOrder | None = None) -> list[str]:
         )
     for escalation in assessment.escalations:
         actor = _role(escalation.actor_role) or escalation.actor_body
+        if actor is None and escalation.actor_unit is not None:  # a unit acts: by its name
+            actor = _unit(names, escalation.actor_unit)
         target = _unit(names, escalation.target_unit) or NOTHING
         if actor is None:  # no one named to act: say only on whom
             lines.append(

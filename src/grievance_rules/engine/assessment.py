@@ -153,6 +153,10 @@ class EscalationFinding(_Finding):
     action: str
     actor_role: str | None
     actor_body: str | None
+    actor_unit: str | None = None
+    """The unit that acts, found as the pack's actor says (its ``dispatch_centre``, the
+    ``handling_unit`` ...), as :attr:`target_unit` is; ``None``: the actor is no unit of
+    the order (``unit: none``, a body such as 街道纪工委), or the order has no such unit."""
     target_unit: str | None
     target_role: str | None
     target_body: str | None = None

@@ -461,13 +461,16 @@ def evaluate_escalation(ev: Evaluation, rule: EscalationRule) -> list[Escalation
         concerned = found_per_unit(holding.counted, since, target=rule.target.unit)
         for unit, unit_since, counted in concerned:
             trace = (*holding.notes, *counted_lines(counted), f"{how}: {unit}")
-            finding = _escalation_finding(ev, rule, unit, unit_since, trace)
+            actor = unit if rule.actor.unit == rule.target.unit else None
+            actor = actor or _unit_of(ev, rule.actor, unit_since, tuple(counted))
+            finding = _escalation_finding(ev, rule, unit, unit_since, trace, actor)
             if finding is not None:
                 findings.append(finding)
         return findings
     target = _unit_of(ev, rule.target, since, holding.counted)
+    actor = _unit_of(ev, rule.actor, since, holding.counted)
     trace = (*holding.notes, *counted_lines(holding.counted))
-    finding = _escalation_finding(ev, rule, target, since, trace)
+    finding = _escalation_finding(ev, rule, target, since, trace, actor)
     return [] if finding is None else [finding]
 
 
@@ -487,8 +490,12 @@ def _escalation_finding(
     target: str | None,
     since: dt.datetime,
     trace: tuple[str, ...],
+    actor: str | None,
 ) -> EscalationFinding | None:
-    """The escalation's finding for one target unit (``None``: not for that kind of unit)."""
+    """The escalation's finding for one target unit (``None``: not for that kind of unit).
+
+    ``actor``: the unit that acts (:attr:`EscalationFinding.actor_unit`).
+    """
     if rule.for_unit_kind:  # for the target's kind only (the unit concerned, not the first)
         if unit_kind(ev.order, target) not in rule.for_unit_kind:
             return None
@@ -501,6 +508,7 @@ def _escalation_finding(
         action=rule.action,
         actor_role=rule.actor.role,
         actor_body=rule.actor.body,
+        actor_unit=actor,
         target_unit=target,
         target_role=rule.target.role,
         target_body=rule.target.body,

@@ -207,6 +207,9 @@ class PeriodFinding(BaseModel):
     action: str
     actor_role: str | None
     actor_body: str | None
+    actor_unit: str | None = None
+    """Which unit acts, as the pack names it: ``handling_unit`` (the period's unit,
+    :attr:`unit`), ``dispatch_centre`` ...; ``None``: no unit (``unit: none``)."""
     target_role: str | None
     target_body: str | None
     counts: dict[str, int]
@@ -528,6 +531,7 @@ def _period_finding(
         action=acting.action,
         actor_role=acting.actor.role,
         actor_body=acting.actor.body,
+        actor_unit=None if acting.actor.unit == "none" else acting.actor.unit,
         target_role=acting.target.role,
         target_body=acting.target.body,
         counts=counts,

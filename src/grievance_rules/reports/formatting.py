@@ -44,6 +44,7 @@ __all__ = [
     "CLOCK_STATES",
     "DASH",
     "KEY_RATES",
+    "actor_text",
     "as_of_text",
     "citation_text",
     "counts_text",
@@ -202,6 +203,28 @@ def unit_kind_label(kind: str | None) -> str:
     if kind is None:
         return ""
     return _kind_labels().get(kind, kind)
+
+
+def actor_text(
+    role: str | None, body: str | None, unit: str | None, names: Mapping[str, str]
+) -> str | None:
+    """Who acts, as a table for people says it: a leader's role, else a body, else a unit.
+
+    ``unit``: the acting unit's id (an escalation's :attr:`actor_unit`), shown by its
+    name, or a kind of unit (``dispatch_centre``) shown as people call it. ``None``
+    when the finding names no one.
+
+    Example:
+        >>> from grievance_rules.i18n import language
+        >>> with language("zh"):
+        ...     actor_text(None, None, "dzb", {"dzb": "党政办公室"}), actor_text(
+        ...         None, None, "dispatch_centre", {}), actor_text("main_leader", None, "dzb", {})
+        ('党政办公室', '派件单位', '主要领导')
+    """
+    said = role_text(role or body)
+    if said is not None or unit is None:
+        return said
+    return names.get(unit) or role_text(unit)
 
 
 def unit_name(unit: str, names: Mapping[str, str]) -> str:

@@ -36,6 +36,7 @@ from grievance_rules.i18n import gettext as _
 from grievance_rules.i18n import join_list, pgettext
 from grievance_rules.reports.formatting import (
     CLOCK_STATES,
+    actor_text,
     citation_text,
     counts_text,
     kind_of_finding_label,
@@ -278,7 +279,13 @@ def finding_table(cards: Sequence[Scorecard]) -> Table:
             finding.tier_id,
             finding.title,
             finding.action,
-            role_text(finding.actor_role or finding.actor_body),
+            actor_text(
+                finding.actor_role,
+                finding.actor_body,
+                # the handling unit of a period finding is the period's unit
+                finding.unit if finding.actor_unit == "handling_unit" else finding.actor_unit,
+                names,
+            ),
             role_text(finding.target_role or finding.target_body),
             finding.citation.clause,
             finding.citation.text,

@@ -59,10 +59,10 @@ from grievance_rules.i18n import gettext as _
 from grievance_rules.model import WorkOrder
 from grievance_rules.packs import Pack
 from grievance_rules.reports.formatting import (
+    actor_text,
     in_language,
     kind_of_finding_label,
     level_label,
-    role_text,
     state_label,
     unit_kind_label,
     unit_names_of,
@@ -508,7 +508,9 @@ class FindingsWorkbook:
                 done=deduction.occurred_at,
             )
         for escalation in assessment.escalations:
-            actor = role_text(escalation.actor_role or escalation.actor_body)
+            actor = actor_text(
+                escalation.actor_role, escalation.actor_body, escalation.actor_unit, names
+            )
             row(
                 "escalation",
                 escalation,
