@@ -11,7 +11,7 @@ every ``src/grievance_rules/calendar/data/china/YYYY.toml`` file with
    festival it is named after, every holiday the year has is covered, and
    every entry lies in its year (or, for a make-up day or New Year block set
    by the following year's notice, in the December before);
-2. classifies every day from 2004-01-01 to 2026-12-31 as a working day or not
+2. classifies every day from 2004-01-01 to the last notice's year's end as a working day or not
    (``days_off`` is a day off, ``makeup_workdays`` a working day, otherwise
    Monday to Friday are working days) and compares that with
 
@@ -52,8 +52,10 @@ DATA_DIR = (
     .parents[1]
     .joinpath("src", "grievance_rules", "calendar", "data", "china")
 )
-FIRST_YEAR = 2004
-LAST_YEAR = 2026
+_YEARS = sorted(int(path.stem) for path in DATA_DIR.glob("*.toml") if path.stem.isdigit())
+FIRST_YEAR = _YEARS[0]
+LAST_YEAR = _YEARS[-1]
+"""The years the notices' files cover (2004.toml ... 2026.toml): a year added is checked."""
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 # Disagreements already resolved by reading the notice text, keyed by
@@ -61,7 +63,7 @@ WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 KNOWN: dict[tuple[str, dt.date], str] = {
     ("chinesecalendar", dt.date(2005, 12, 31)): (
         "the 2006 notice (国办发明电〔2005〕35号) says 12月31日(星期六)上班; chinesecalendar "
-        "has no 2005 data and omits this make-up day (the work(12, 30).to(12, 31) in its "
+        "omits this 2005 make-up day (the work(12, 30).to(12, 31) in its "
         "2006 arrangement are the 2007 notice's 2006-12-30/31)"
     ),
 }

@@ -5,7 +5,12 @@ import datetime as dt
 import pytest
 
 from grievance_rules.calendar import Duration, OfficeHours, china, compute_deadline
-from grievance_rules.errors import DurationError, NaiveDatetimeError, ProvisionalCalendarWarning
+from grievance_rules.errors import (
+    CalendarError,
+    DurationError,
+    NaiveDatetimeError,
+    ProvisionalCalendarWarning,
+)
 
 HOURS = "09:00-12:00,13:30-17:30"
 CST = dt.timezone(dt.timedelta(hours=8))
@@ -228,6 +233,18 @@ def test_office_hours_parse_errors() -> None:
         OfficeHours.parse("9-12")
     with pytest.raises(CalendarError, match="overlap"):
         OfficeHours.parse("09:00-12:00,11:00-13:00")
+
+
+@pytest.mark.parametrize("text", ["09:75-12:00", "25:00-26:00", "08:30-24:30"])
+def test_office_hours_refuse_a_clock_no_day_has(text: str) -> None:
+    # 09:75 was read as 10:15 without a word
+    with pytest.raises(CalendarError, match=r"is no time of day"):
+        OfficeHours.parse(text)
+
+
+def test_an_interval_that_ends_before_it_begins_is_said_in_hours() -> None:
+    with pytest.raises(CalendarError, match=r"interval 17:30-09:00 is not valid"):
+        OfficeHours.parse("17:30-09:00")
 
 
 @pytest.mark.parametrize(

@@ -42,3 +42,29 @@ def test_parse_errors(text: str) -> None:
 def test_str_parses_back(amount: Fraction, unit: DurationUnit) -> None:
     duration = Duration(amount, unit)
     assert Duration.parse(str(duration)) == duration
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        # 「十五个工作日」 is a common time limit; 十一 to 九十九 were refused (only 十 and 三十)
+        ("十一个工作日", 11),
+        ("十五个工作日", 15),
+        ("二十个工作日", 20),
+        ("二十四小时", 24),
+        ("四十五个自然日", 45),
+        ("九十九个自然日", 99),
+        ("十个工作日", 10),
+        ("三十日", 30),
+    ],
+)
+def test_chinese_numerals_to_ninety_nine(text: str, amount: int) -> None:
+    assert Duration.parse(text).amount == Fraction(amount)
+
+
+@pytest.mark.parametrize("text", ["一百个工作日", "十十个工作日", "x个工作日", "两十个工作日"])
+def test_an_amount_not_understood_is_named_as_the_amount(text: str) -> None:
+    # the unit (个工作日) is known: the message named it among the units, as if it were wrong
+    with pytest.raises(DurationError, match=r"the amount '.+' is not understood") as refused:
+        Duration.parse(text)
+    assert "units:" not in str(refused.value)

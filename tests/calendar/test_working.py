@@ -218,3 +218,43 @@ def test_batch_forms_check_their_inputs(cal) -> None:
         cal.is_working_day_array(np.array(["2026-03-02", "1990-01-01"], dtype="datetime64[D]"))
     with pytest.warns(ProvisionalCalendarWarning):
         cal.add_working_days_array(np.array(["2026-12-30"], dtype="datetime64[D]"), 1)
+
+
+def test_a_datetime_within_the_notices_is_not_provisional() -> None:
+    # working_days_between with datetimes (a pandas Timestamp is one) missed the quick
+    # look-up and then always reported provisional days: raised under on_provisional="raise"
+    cal = china(on_provisional="raise")
+    start, end = dt.datetime(2025, 1, 1), dt.datetime(2025, 2, 1)
+    # January 2025: 23 weekdays, less 元旦 (01-01 is the start, not counted) and 春节
+    # 01-28..01-31 (4 weekdays), plus the make-up Sunday 01-26: 23 - 1 - 4 + 1 = 19
+    assert cal.working_days_between(start, end) == 19
+    assert cal.working_days_between(D(2025, 1, 1), D(2025, 2, 1)) == 19
+    with pytest.raises(ProvisionalCalendarError):  # a day past the notices still says so
+        cal.working_days_between(dt.datetime(2025, 1, 1), dt.datetime(2027, 3, 1))
+
+
+def test_an_aware_datetime_is_taken_on_its_shanghai_date() -> None:
+    # 2026-03-06T20:00Z is Saturday 2026-03-07 04:00 in Shanghai: a day off (it said Friday's
+    # answer, a working day); a naive datetime is its own wall-clock date
+    utc = dt.datetime(2026, 3, 6, 20, 0, tzinfo=dt.UTC)
+    cal = china()
+    assert cal.is_working_day(utc) is False
+    assert cal.day_info(utc).date == D(2026, 3, 7)
+    assert cal.is_working_day(dt.datetime(2026, 3, 6, 20, 0)) is True
+    assert cal.add_working_days(utc, 1) == D(2026, 3, 9)  # Monday after Saturday
+    assert cal.working_days_between(utc, D(2026, 3, 9)) == 1
+
+
+def test_a_missing_date_in_an_array_is_a_calendar_error() -> None:
+    with pytest.raises(CalendarError, match=r"missing date \(NaT\) at position 1"):
+        china().is_working_day_array(np.array(["2026-03-02", "NaT"], dtype="datetime64[D]"))
+
+
+def test_the_shared_calendar_cannot_be_renamed() -> None:
+    # china() is one object a process: renaming it renamed everyone's
+    cal = china()
+    with pytest.raises(AttributeError):
+        cal.name = "tampered"  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        cal.overlays = ()  # type: ignore[misc]
+    assert china().name == "china"

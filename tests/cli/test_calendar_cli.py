@@ -89,3 +89,16 @@ def test_library_errors_are_one_line_and_exit_2() -> None:
     assert result.returncode == 2
     assert result.stderr.strip().startswith("error: 1999-01-01 is outside the calendar")
     assert "Traceback" not in result.stderr
+
+
+def test_a_day_that_does_not_exist_is_said_so() -> None:
+    # 2023 is no leap year: "not a date of the form YYYY-MM-DD" blamed a form that is right
+    runner = CliRunner()
+    day = runner.invoke(cli, ["calendar", "is-workday", "2023-02-29"])
+    assert day.exit_code == 2
+    assert "'2023-02-29' names no day: there is no 2023-02-29" in day.output
+    start = runner.invoke(cli, ["calendar", "explain", "2023-02-29T10:00+08:00", "1 working day"])
+    assert start.exit_code == 2
+    assert "there is no 2023-02-29" in start.output
+    chinese = runner.invoke(cli, ["--lang", "zh", "calendar", "is-workday", "2023-04-31"])
+    assert "没有 2023-04-31 这一天" in chinese.output

@@ -289,7 +289,7 @@ def test_validation_assesses_orders_so_a_pack_the_engine_cannot_use_is_refused()
         assess_trial(broken)
     message = str(caught.value)
     assert message.startswith("pack xiayang: loads, but ")
-    assert "office-hours interval 1500-1560 (minutes) is not valid" in message
+    assert "office hours '25:00-26:00': 25:00 is no time of day" in message
 
 
 @pytest.mark.parametrize("case", HOSTILE, ids=[case.name for case in HOSTILE])

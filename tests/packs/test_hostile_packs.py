@@ -283,7 +283,7 @@ CASES = [
         lambda p, o: replace_in(p / "pack.yaml", "09:00-12:00", "25:00-26:00"),
         "pack.yaml",
         "calendar.office_hours",
-        ("office-hours interval",),
+        ("25:00 is no time of day",),
         line=10,
     ),
     Case(

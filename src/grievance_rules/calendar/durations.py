@@ -101,24 +101,46 @@ _UNIT_WORDS: dict[str, DurationUnit] = {
     "分钟": DurationUnit.MINUTES,
 }
 _SAME_DAY_WORDS = {"same day", "same_day", "当日", "当天", "即日"}
-_CHINESE_NUMBERS = {
-    "半": Fraction(1, 2),
-    "一": Fraction(1),
-    "两": Fraction(2),
-    "二": Fraction(2),
-    "三": Fraction(3),
-    "四": Fraction(4),
-    "五": Fraction(5),
-    "六": Fraction(6),
-    "七": Fraction(7),
-    "八": Fraction(8),
-    "九": Fraction(9),
-    "十": Fraction(10),
-    "三十": Fraction(30),
+_CHINESE_DIGITS = {
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
 }
-_AMOUNT = re.compile(
-    r"^\s*(?P<amount>\d+/\d+|\d+(?:\.\d+)?|三十|[半一两二三四五六七八九十])\s*(?P<unit>.*?)\s*$"
+_CHINESE_NUMBER = re.compile(
+    r"(?P<tens>[一二三四五六七八九])?(?P<ten>十)(?P<ones>[一二三四五六七八九])?"
+    r"|(?P<digit>[一二两三四五六七八九])"
 )
+"""A Chinese numeral from 一 to 九十九: 五, 十, 十五, 二十, 二十四."""
+_AMOUNT = re.compile(
+    r"^\s*(?P<amount>\d+/\d+|\d+(?:\.\d+)?|半|[一二三四五六七八九]?十[一二三四五六七八九]?"
+    r"|[一二两三四五六七八九])\s*(?P<unit>.*?)\s*$"
+)
+
+
+def _chinese_amount(raw: str) -> Fraction | None:
+    """A Chinese amount (半, 一 … 九十九) as a number; ``None`` for one in digits.
+
+    Example:
+        >>> [_chinese_amount(t) for t in ("半", "两", "十", "十五", "二十", "二十四", "15")]
+        [Fraction(1, 2), Fraction(2, 1), Fraction(10, 1), Fraction(15, 1), Fraction(20, 1), Fraction(24, 1), None]
+    """  # noqa: E501
+    if raw == "半":
+        return Fraction(1, 2)
+    found = _CHINESE_NUMBER.fullmatch(raw)
+    if found is None:
+        return None
+    if found["digit"]:
+        return Fraction(_CHINESE_DIGITS[found["digit"]])
+    tens = _CHINESE_DIGITS[found["tens"]] if found["tens"] else 1
+    ones = _CHINESE_DIGITS[found["ones"]] if found["ones"] else 0
+    return Fraction(10 * tens + ones)
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +189,14 @@ class Duration:
         match = _AMOUNT.match(cleaned)
         unit = _UNIT_WORDS.get(match.group("unit")) if match else None
         if match is None or unit is None:
+            given = _amount_before_a_unit(cleaned)
+            if given is not None:  # the unit is known: the amount is what is not
+                raise DurationError(
+                    _(
+                        "duration {text}: the amount {amount} is not understood; write it "
+                        "in digits (15, 0.5, 1/2) or as a Chinese numeral from 一 to 九十九 (十五)"
+                    ).format(text=repr(text), amount=repr(given))
+                )
             known = join_list(sorted({*_UNIT_WORDS, *_SAME_DAY_WORDS}))
             raise DurationError(
                 _("duration {text} not understood; units: {units}").format(
@@ -174,7 +204,7 @@ class Duration:
                 )
             )
         raw = match.group("amount")
-        amount = _CHINESE_NUMBERS.get(raw)
+        amount = _chinese_amount(raw)
         if amount is None:
             amount = Fraction(raw)
         return cls(amount, unit)
@@ -185,6 +215,14 @@ class Duration:
         amount = str(self.amount) if self.amount.denominator != 2 else f"{float(self.amount):g}"
         words = self.unit.value.replace("_", " ")
         return f"{amount} {words[:-1] if self.amount == 1 else words}"
+
+
+def _amount_before_a_unit(cleaned: str) -> str | None:
+    """What comes before a known unit word at the text's end (``None``: no unit there)."""
+    for word in sorted(_UNIT_WORDS, key=len, reverse=True):
+        if cleaned.endswith(word) and cleaned[: -len(word)].strip():
+            return cleaned[: -len(word)].strip()
+    return None
 
 
 @functools.lru_cache(maxsize=256)

@@ -81,10 +81,16 @@ class OfficeHours:
         previous_end = 0
         for start, end in self.intervals:
             if not 0 <= start < end <= 24 * 60:
+                shown = (
+                    f"{_hhmm(start)}-{_hhmm(end)}"
+                    if 0 <= start <= 24 * 60 and 0 <= end <= 24 * 60
+                    else f"{start}-{end} (minutes)"
+                )
                 raise CalendarError(
-                    _("office-hours interval {start}-{end} (minutes) is not valid").format(
-                        start=start, end=end
-                    )
+                    _(
+                        "office-hours interval {interval} is not valid: it must begin before "
+                        "it ends, within the day (00:00-24:00)"
+                    ).format(interval=shown)
                 )
             if start < previous_end:
                 raise CalendarError(_("office-hours intervals must be sorted and must not overlap"))
@@ -107,6 +113,13 @@ class OfficeHours:
                     )
                 )
             h1, m1, h2, m2 = (int(g) for g in match.groups())
+            for hours, minutes in ((h1, m1), (h2, m2)):
+                if minutes >= 60 or hours > 24 or (hours == 24 and minutes):
+                    raise CalendarError(
+                        _("office hours {text}: {clock} is no time of day").format(
+                            text=repr(text), clock=f"{hours:02d}:{minutes:02d}"
+                        )
+                    )
             intervals.append((h1 * 60 + m1, h2 * 60 + m2))
         return cls(tuple(intervals))
 

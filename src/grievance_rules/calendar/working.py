@@ -90,6 +90,8 @@ class WorkingCalendar:
         "_is_work_np",
         "_last",
         "_n_final",
+        "_name",
+        "_overlays",
         "_policy",
         "_records",
         "_wd1",
@@ -97,8 +99,6 @@ class WorkingCalendar:
         "_workdays",
         "_workdays_np",
         "_ymd",
-        "name",
-        "overlays",
     )
 
     def __init__(
@@ -113,8 +113,8 @@ class WorkingCalendar:
         overlays: Sequence[LocalOverlay] = (),
         on_provisional: ProvisionalPolicy | str = ProvisionalPolicy.WARN,
     ) -> None:
-        self.name = name
-        self.overlays = tuple(overlays)
+        self._name = name
+        self._overlays = tuple(overlays)
         self._first, self._last = first, last
         self._records = dict(records)
         self._hours = office_hours
@@ -180,6 +180,16 @@ class WorkingCalendar:
         """The office hours, if this calendar has them."""
         return self._hours
 
+    @property
+    def name(self) -> str:
+        """The calendar's name (``china``, ``china+my-district``)."""
+        return self._name
+
+    @property
+    def overlays(self) -> tuple[LocalOverlay, ...]:
+        """The local overlays layered on the national calendar, in order."""
+        return self._overlays
+
     def _index(self, day: dt.date) -> int:
         i = day.toordinal() - self._base
         if i < 0 or i >= len(self._cum):
@@ -213,9 +223,14 @@ class WorkingCalendar:
     def is_working_day(self, day: dt.date) -> bool:
         """Whether a date is a working day.
 
+        A ``datetime`` is taken on its date in Shanghai when it has a zone (an instant),
+        by its own date fields when it has none (a wall-clock reading).
+
         Raises:
             CalendarRangeError: the date is outside the calendar.
         """
+        if day.__class__ is not dt.date:
+            day = _day_of(day)
         i = day.toordinal() - self._base
         if i < 0:
             self._index(day)
@@ -239,7 +254,10 @@ class WorkingCalendar:
             >>> from grievance_rules.calendar import china
             >>> china().day_info(dt.date(2026, 2, 17)).describe()
             '2026-02-17 Tue: holiday (春节)'
+
+        A ``datetime`` is taken as :meth:`is_working_day` takes it.
         """
+        day = _day_of(day)
         i = self._index(day)
         provisional = i > self._final_index
         record = self._records.get(day)
@@ -267,7 +285,8 @@ class WorkingCalendar:
         """The ``n``-th working day strictly after ``day``, whatever ``day`` itself is.
 
         Args:
-            day: the start date (a ``datetime`` is taken by its own date fields).
+            day: the start date (a ``datetime`` is taken as :meth:`is_working_day` takes
+                it: on its Shanghai date if it has a zone, else by its own date fields).
             n: how many working days, ``n >= 1``.
 
         Raises:
@@ -279,6 +298,8 @@ class WorkingCalendar:
             >>> china().add_working_days(dt.date(2026, 1, 30), 1)  # Friday → Monday
             datetime.date(2026, 2, 2)
         """
+        if day.__class__ is not dt.date:
+            day = _day_of(day)
         if n > 0:
             try:
                 return self._wd1_final[self._cum_final[day] + n]
@@ -320,15 +341,22 @@ class WorkingCalendar:
             >>> from grievance_rules.calendar import china
             >>> china().working_days_between(dt.date(2025, 9, 30), dt.date(2025, 10, 9))
             1
+
+        A ``datetime`` is taken as :meth:`is_working_day` takes it.
         """
+        if start.__class__ is not dt.date or end.__class__ is not dt.date:
+            start, end = _day_of(start), _day_of(end)
         try:
             final = self._cum_final
             return final[end] - final[start]
         except KeyError:
             pass
         cum = self._cum
-        count = cum[self._index(end)] - cum[self._index(start)]
-        if self._policy is not ProvisionalPolicy.ALLOW:
+        first, last = self._index(start), self._index(end)
+        count = cum[last] - cum[first]
+        # (only when a day the count depends on is past the notices: both ends inside
+        # them were found above, unless one is a day this lookup does not hold)
+        if max(first, last) > self._final_index and self._policy is not ProvisionalPolicy.ALLOW:
             self._touched_provisional(
                 f"working_days_between({start.isoformat()}, {end.isoformat()})"
             )
@@ -343,7 +371,15 @@ class WorkingCalendar:
     # -- batch forms -----------------------------------------------------------------
 
     def _indices(self, days: npt.ArrayLike) -> npt.NDArray[np.int64]:
-        array = np.asarray(days, dtype="datetime64[D]").astype(np.int64)
+        dates = np.asarray(days, dtype="datetime64[D]")
+        if np.isnat(dates).any():
+            missing = int(np.flatnonzero(np.isnat(dates).ravel())[0])
+            raise CalendarError(
+                _("the dates hold a missing date (NaT) at position {position}").format(
+                    position=missing
+                )
+            )
+        array = dates.astype(np.int64)
         index = array - (self._base - _EPOCH_ORDINAL)
         if index.size and (index.min() < 0 or index.max() >= len(self._cum)):
             bad = np.asarray(days, dtype="datetime64[D]").ravel()[
@@ -618,3 +654,10 @@ class WorkingCalendar:
             f"<WorkingCalendar {self.name!r} {self._first}..{self._last}, final through "
             f"{self.final_through}{hours}>"
         )
+
+
+def _day_of(value: dt.date) -> dt.date:
+    """The day a date or datetime names: an aware datetime's in Shanghai, a naive one's own."""
+    if isinstance(value, dt.datetime):
+        return value.astimezone(SHANGHAI).date() if value.tzinfo is not None else value.date()
+    return value

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -74,6 +75,24 @@ def output_format(target: str | Path, given: str | None, *, otherwise: str) -> s
     return _SUFFIXES.get(Path(target).suffix.lower(), otherwise)
 
 
+_DATE_PREFIX = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?![\d])")
+
+
+def _no_such_day(text: str) -> str | None:
+    """Why a text of the form YYYY-MM-DD… names no day (2023-02-29), or ``None``."""
+    found = _DATE_PREFIX.match(text.strip())
+    if found is None:
+        return None
+    year, month, day = (int(part) for part in found.groups())
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        return _("{value} names no day: there is no {date}").format(
+            value=repr(text), date=found.group(0)
+        )
+    return None
+
+
 class _DateType(click.ParamType):  # type: ignore[type-arg]
     name = "DATE"
 
@@ -86,7 +105,8 @@ class _DateType(click.ParamType):  # type: ignore[type-arg]
             return dt.date.fromisoformat(str(value))
         except ValueError:
             self.fail(
-                _("{value} is not a date of the form YYYY-MM-DD").format(value=repr(value)),
+                _no_such_day(str(value))
+                or _("{value} is not a date of the form YYYY-MM-DD").format(value=repr(value)),
                 param,
                 ctx,
             )
@@ -172,7 +192,8 @@ def parse_instant(text: str, tz: str | None, option: str | None = None) -> dt.da
     except (ValueError, pendulum.parsing.exceptions.ParserError):
         # (pendulum's own reason is English, and names no form that would do)
         raise click.BadParameter(
-            _(
+            _no_such_day(text)
+            or _(
                 "{text} is not an ISO 8601 date-time; give one such as "
                 "2024-05-06T09:30:00+08:00, or a date such as 2024-05-06 (00:00 Shanghai time)"
             ).format(text=repr(text)),
