@@ -317,3 +317,106 @@ def test_watch_refuses_what_evaluate_refuses_and_takes_a_pack_as_every_call_does
     folder = Path(__file__).resolve().parents[2] / "policies" / "daye"
     for given in ("daye", folder, compile_pack(daye)):
         assert watch(orders, given, as_of).model_dump_json() == expected
+
+
+# An order sent at once to 新华社区 (c02) and 市水务局 (swj) under daye; swj signs at Thu
+# 2025-02-13 15:50, c02 never does. DY-8b.reply (五个工作日, 2,100 minutes of office time,
+# 09:00-12:00 and 13:30-17:30, 420 a day) runs for swj from 15:50: yellow at half, 1,050
+# minutes: Thu 100 + Fri 420 + Mon 420 + Tue 110 → Tue 02-18 10:50; red at three quarters,
+# 1,575: Thu 100 + Fri, Mon, Tue 420 each (1,360) + Wed 180 to noon + 35 → Wed 02-19 14:05.
+# c02's clock starts when its sign-off falls due (Fri 17:30, no event) and, numbered first
+# among the rule's clocks, took swj's occurrence: swj's light times were c02's.
+JOINT = {
+    "id": "J1",
+    "channel": "hotline_12345",
+    "category": "投诉",
+    "received_at": "2025-02-13T14:46:00+08:00",
+    "units": [
+        {"id": "dzb", "name": "党政办公室", "kind": "dispatch_centre"},
+        {"id": "shi", "name": "市热线中心", "kind": "city_centre"},
+        {"id": "c02", "name": "新华社区", "kind": "village_community"},
+        {"id": "swj", "name": "市水务局", "kind": "city_department"},
+    ],
+    "events": [
+        {"type": "dispatched", "at": "2025-02-13T15:13:00+08:00", "unit": "dzb", "to_unit": "c02"},
+        {"type": "dispatched", "at": "2025-02-13T15:13:00+08:00", "unit": "shi", "to_unit": "swj"},
+        {"type": "signed_for", "at": "2025-02-13T15:50:00+08:00", "unit": "swj"},
+        {"type": "replied", "at": "2025-02-21T10:00:00+08:00", "unit": "swj"},
+    ],
+}
+
+
+def test_a_clock_s_light_times_are_its_own_when_another_unit_s_clock_starts_later() -> None:
+    from grievance_rules.model import WorkOrder
+
+    joint = WorkOrder.model_validate(JOINT)
+    listed = watch([joint], "daye", at("2025-02-13T16:00"), within=dt.timedelta(days=10))
+    (reply,) = [i for i in listed.items if i.rule_id == "DY-8b.reply"]
+    assert reply.unit == "swj"
+    assert [(c.level, c.at) for c in reply.changes] == [
+        ("yellow", at("2025-02-18T10:50")),
+        ("red", at("2025-02-19T14:05")),
+    ]
+
+
+def test_the_timeline_shows_each_unit_s_light_changes() -> None:
+    # c02's own DY-8b.reply clock from Fri 17:30 (its sign-off due): yellow Wed 02-19 14:00,
+    # red Thu 02-20 15:45 (the engine at each instant agrees): it started without an event
+    # between two steps of the timeline, and its changes were left out
+    from grievance_rules.model import WorkOrder
+    from grievance_rules.operations import timeline
+
+    joint = WorkOrder.model_validate(JOINT)
+    steps = timeline(joint, "daye")
+    changes = {
+        (step.at, step.what)
+        for step in steps
+        if step.cause == "level" and step.what.startswith("DY-8b.reply")
+    }
+    units = {
+        step.at: next(
+            c.unit
+            for c in step.assessment.clocks
+            if f"{c.rule_id}#{c.occurrence}" == step.what.split(" turns ")[0]
+        )
+        for step in steps
+        if step.cause == "level" and step.what.startswith("DY-8b.reply")
+    }
+    assert sorted((at_, what.split(" turns ")[1], units[at_]) for at_, what in changes) == [
+        (at("2025-02-18T10:50"), "yellow", "swj"),
+        (at("2025-02-19T14:00"), "yellow", "c02"),
+        (at("2025-02-19T14:05"), "red", "swj"),
+        (at("2025-02-20T15:45"), "red", "c02"),
+    ]
+
+
+def test_an_as_of_of_pendulum_s_datetime_class_is_searched_as_any() -> None:
+    # the command line's --as-of was pendulum's DateTime: subtracting gave pendulum's
+    # interval, which a timedelta cannot divide (watch's search crashed with a traceback)
+    import pendulum
+
+    from grievance_rules.cli._options import parse_instant
+    from grievance_rules.operations.watch_list import _micros
+
+    parsed = parse_instant("2025-02-13T16:00+08:00", None)
+    assert type(parsed) is dt.datetime
+    assert parsed == at("2025-02-13T16:00")
+    instant = pendulum.datetime(2025, 2, 13, 8, 0, 0, 5, tz="UTC")
+    assert _micros(instant) == 1_739_433_600_000_005  # 2025-02-13T08:00:00.000005Z
+
+
+def test_an_order_that_stands_closed_is_not_watched() -> None:
+    # J1 closed Fri 02-14 10:00 with 新华社区's reply clock still running (it never signed):
+    # the list is of open orders; most items of a year's sample were closed orders
+    from grievance_rules.model import WorkOrder
+
+    closing = {"type": "closed", "at": "2025-02-14T10:00:00+08:00", "unit": "dzb"}
+    events = [*JOINT["events"][:3], closing]
+    closed = WorkOrder.model_validate({**JOINT, "events": events})
+    assert evaluate(closed, "daye", at("2025-02-17T09:00")).clocks  # the engine's clocks run
+    assert watch([closed], "daye", at("2025-02-17T09:00")).items == ()
+    # a redo after it puts the order back in hand: watched again
+    redo = {"type": "redo_ordered", "at": "2025-02-14T11:00:00+08:00", "unit": "dzb",
+            "to_unit": "swj", "level": "street"}  # fmt: skip
+    reopened = WorkOrder.model_validate({**JOINT, "events": [*events, redo]})
+    assert watch([reopened], "daye", at("2025-02-17T09:00")).items != ()

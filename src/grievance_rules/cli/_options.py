@@ -220,7 +220,19 @@ def parse_instant(text: str, tz: str | None, option: str | None = None) -> dt.da
                 param_hint="--tz",
             ) from None
         parsed = parsed.replace(tzinfo=zone)
-    return parsed
+    # a standard datetime, not pendulum's subclass: its arithmetic gives pendulum's own
+    # intervals, which the standard library's cannot divide (watch's search broke on it)
+    return dt.datetime(
+        parsed.year,
+        parsed.month,
+        parsed.day,
+        parsed.hour,
+        parsed.minute,
+        parsed.second,
+        parsed.microsecond,
+        tzinfo=parsed.tzinfo,
+        fold=parsed.fold,
+    )
 
 
 def pack_options(func: Callable[..., Any]) -> Callable[..., Any]:

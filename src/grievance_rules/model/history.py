@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
@@ -76,6 +77,7 @@ __all__ = [
     "Severity",
     "check_history",
     "ensure_coherent",
+    "stands_closed",
 ]
 
 
@@ -508,6 +510,31 @@ class _Checker:
             )
         else:
             open_returns.clear()
+
+
+def stands_closed(events: Sequence[EventBase]) -> bool:
+    """Whether an order stands closed: a 办结 no event has put back in hand since.
+
+    Those that do: a dispatch, a reassignment, a redo or a supervision after the
+    ``closed`` event.
+
+    Example:
+        >>> from grievance_rules.model.events import Closed, RedoOrdered
+        >>> import datetime as dt
+        >>> t = dt.datetime(2025, 1, 6, 9, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+        >>> closed = Closed(type="closed", at=t)
+        >>> redo = RedoOrdered(type="redo_ordered", at=t + dt.timedelta(days=1), level="street")
+        >>> stands_closed([closed]), stands_closed([closed, redo])
+        (True, False)
+    """
+    closed = False
+    for event in sorted(events, key=lambda e: e.at):  # (stable: equal instants as given)
+        kind = event.type
+        if kind == "closed":
+            closed = True
+        elif kind in _REOPENING_TYPES:
+            closed = False
+    return closed
 
 
 def check_history(order: WorkOrder) -> tuple[HistoryIssue, ...]:

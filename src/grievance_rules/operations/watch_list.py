@@ -63,6 +63,7 @@ from grievance_rules.i18n import gettext as _
 from grievance_rules.model import WorkOrder, ensure_coherent
 from grievance_rules.model.base import EARLIEST, LATEST
 from grievance_rules.model.enums import LeaderRole
+from grievance_rules.model.history import stands_closed
 from grievance_rules.packs import Pack
 from grievance_rules.packs.schema import Citation, ClockRule, ParamRef, WindowRule
 
@@ -224,10 +225,20 @@ def _level_of(clock: ClockFinding) -> str:
 
 
 def _clock_at(
-    order: WorkOrder, pack: Pack, instant: dt.datetime, rule_id: str, occurrence: int
+    order: WorkOrder, pack: Pack, instant: dt.datetime, same_as: ClockFinding
 ) -> ClockFinding | None:
+    """The clock ``same_as`` as the engine finds it at ``instant`` (``None``: none there).
+
+    Found by its rule, unit and start, not by its occurrence: a clock of the rule that
+    starts later (a second unit's, when its sign-off falls due) may come before it in
+    the rule's order and take its occurrence number.
+    """
     for clock in evaluate(order, pack, instant).clocks:
-        if clock.rule_id == rule_id and clock.occurrence == occurrence:
+        if (
+            clock.rule_id == same_as.rule_id
+            and clock.unit == same_as.unit
+            and clock.start == same_as.start
+        ):
             return clock
     return None
 
@@ -271,12 +282,12 @@ def _bisect(
     """The first instant in (low, high] at which the engine reports rank ``target`` or more."""
 
     def reached(instant: dt.datetime) -> bool:
-        found = _clock_at(order, pack, instant, clock.rule_id, clock.occurrence)
+        found = _clock_at(order, pack, instant, clock)
         return found is not None and _rank(rule, _level_of(found)) >= target
 
     if not reached(high):
         return None
-    lo, hi = (low - _EPOCH) // _MICROSECOND, (high - _EPOCH) // _MICROSECOND
+    lo, hi = _micros(low), _micros(high)
     while hi - lo > 1:
         middle = (lo + hi) // 2
         if reached(_EPOCH + dt.timedelta(microseconds=middle)):
@@ -284,6 +295,12 @@ def _bisect(
         else:
             lo = middle
     return (_EPOCH + dt.timedelta(microseconds=hi)).astimezone(SHANGHAI)
+
+
+def _micros(instant: dt.datetime) -> int:
+    """Microseconds since the epoch, whatever datetime subclass (pendulum's) it is."""
+    plain = dt.datetime(*instant.utctimetuple()[:6], instant.microsecond, tzinfo=dt.UTC)
+    return (plain - _EPOCH) // _MICROSECOND
 
 
 def _check_instant(as_of: object) -> None:
@@ -380,7 +397,7 @@ def _change(
     candidate = _computed_instant(pack, clock, fraction, wall_clock=elapsed)
 
     def level_at(instant: dt.datetime) -> int:
-        found = _clock_at(seen, pack, instant, clock.rule_id, clock.occurrence)
+        found = _clock_at(seen, pack, instant, clock)
         return -1 if found is None else _rank(rule, _level_of(found))
 
     if (
@@ -436,7 +453,7 @@ def _holder(order: WorkOrder) -> str | None:
 def _open_windows(order: WorkOrder, pack: Pack, as_of: dt.datetime) -> list[WatchItem]:
     """Windows whose action the order's current unit could still take in time."""
     windows = pack.rules_of(WindowRule)
-    if not windows or any(event.type == "closed" for event in order.events):
+    if not windows or stands_closed(order.events):
         return []
     unit = _holder(order)
     if unit is None:
@@ -489,6 +506,8 @@ def _order_items(
     assessment: Assessment | None = None,
 ) -> list[WatchItem]:
     seen = _as_of_events(order, as_of)
+    if stands_closed(seen.events):
+        return []  # 办结 and not put back in hand: nothing of it is open to watch
     if assessment is None:
         assessment = evaluate(seen, pack, as_of)
     items = []
@@ -649,12 +668,40 @@ def watch(
 def changes_between(
     order: WorkOrder, pack: Pack, as_of: dt.datetime, until: dt.datetime
 ) -> Sequence[tuple[dt.datetime, str, str, int]]:
-    """Warning-level changes of the order's running clocks in ``(as_of, until]``.
+    """Warning-level changes of the order's clocks in ``(as_of, until]``.
 
-    Each is ``(instant, level, rule id, occurrence)``, in time order.
+    Each is ``(instant, level, rule id, occurrence)``, in time order, the occurrence the
+    clock has at that instant. The clocks running at ``as_of``, and those that start
+    after it without an event (a second unit's reply clock, from when its sign-off
+    falls due), up to ``until``.
     """
+    seen = _as_of_events(order, as_of)
+    if stands_closed(seen.events):
+        return []
+    changes = [
+        (change.at, change.level, item.rule_id, item.unit, item.start)
+        for item in _order_items(order, pack, as_of, until)
+        for change in item.changes
+    ]
+    for clock in evaluate(seen, pack, until).clocks:
+        if as_of < clock.start <= until:
+            rule = pack.rule(clock.rule_id)
+            assert isinstance(rule, ClockRule)
+            started = _clock_at(seen, pack, clock.start, clock)
+            if started is None or started.state != "running":
+                continue
+            judged_on = clock.start.astimezone(SHANGHAI).date()
+            for name in _levels(rule):
+                at = _change(seen, pack, clock.start, started, rule, name, judged_on)
+                if at is not None and at <= until:
+                    changes.append((at, name, clock.rule_id, clock.unit, clock.start))
     out = []
-    for item in _order_items(order, pack, as_of, until):
-        for change in item.changes:
-            out.append((change.at, change.level, item.rule_id, item.occurrence))
+    for at, level, rule_id, unit, start in changes:
+        # (each change was found on the clock at that instant: it is there)
+        then = next(
+            c.occurrence
+            for c in evaluate(seen, pack, at).clocks
+            if (c.rule_id, c.unit, c.start) == (rule_id, unit, start)
+        )
+        out.append((at, level, rule_id, then))
     return sorted(out)
