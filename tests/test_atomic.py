@@ -128,3 +128,34 @@ def test_the_cli_s_outputs_get_the_ordinary_mode(tmp_path: Path, umask_022: None
     assert {p.relative_to(tmp_path).as_posix(): mode(p) for p in written} == {
         p.relative_to(tmp_path).as_posix(): 0o644 for p in written
     }
+
+
+def test_a_symbolic_link_is_written_through_and_kept(tmp_path: Path) -> None:
+    # the link was replaced by a file, and the file it pointed to left as it was
+    real = tmp_path / "real.md"
+    real.write_text("old\n", encoding="utf-8")
+    link = tmp_path / "link.md"
+    link.symlink_to(real)
+    with atomic_path(link) as tmp:
+        tmp.write_text("new\n", encoding="utf-8")
+    assert link.is_symlink()
+    assert real.read_text(encoding="utf-8") == "new\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.md", "real.md"]
+
+
+def test_a_named_pipe_is_written_into_and_stays_a_pipe(tmp_path: Path) -> None:
+    # a device or a pipe (-o /dev/null) was replaced by a regular file: as root, /dev/null
+    # became a file of the report
+    import threading
+
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()))
+    reader.start()
+    with atomic_path(pipe) as tmp:
+        tmp.write_bytes(b"report\n")
+    reader.join(timeout=10)
+    assert received == [b"report\n"]
+    assert stat.S_ISFIFO(os.stat(pipe).st_mode)
+    assert [p.name for p in tmp_path.iterdir()] == ["pipe"]
