@@ -21,6 +21,7 @@ from grievance_rules.reading.parquet import (
     iter_parquet_orders,
     orders_schema,
     parquet_partitions,
+    read_partition,
     units_schema,
 )
 from grievance_rules.reading.parquet_export import write_parquet
@@ -375,3 +376,42 @@ def test_a_round_the_model_takes_is_written_and_read_back(tmp_path):
     write_parquet([wide], tmp_path / "d")
     (back,) = [result.order for result in iter_parquet_orders(tmp_path / "d")]
     assert back == wide
+
+
+def test_the_ids_of_a_bad_partition_are_refused_as_reading_refuses_it(tmp_path: Path) -> None:
+    # the id check of a Dask run read the ids on its own, and a damaged file, one with no
+    # id column or with numbers for ids was a traceback on the client (exit 1)
+    from grievance_rules.reading.parquet import partition_order_ids
+
+    write_parquet(list(generate_orders(6, seed=3)), tmp_path / "ok")
+    (partition,) = parquet_partitions(tmp_path / "ok")
+    table = pq.read_table(partition.orders)
+    numbers = table.set_column(0, "id", pa.array(range(6), pa.int64()))
+    pq.write_table(numbers, partition.orders)
+    assert partition_order_ids(partition) == [None] * 6  # (each such record is rejected)
+    pq.write_table(table.drop(["id"]), partition.orders)
+    with pytest.raises(ReadError, match=r"the orders table has no id column"):
+        partition_order_ids(partition)
+    Path(partition.orders).write_bytes(b"PAR1 not a file")
+    with pytest.raises(ReadError, match=r"not a readable Parquet file"):
+        partition_order_ids(partition)
+
+
+@pytest.mark.parametrize("zone", ["Asia/Shanghai", None])
+def test_an_instant_no_datetime_holds_rejects_its_record(tmp_path: Path, zone: str | None) -> None:
+    # year 19969 (another tool's data): an OverflowError, a traceback, whether the column
+    # is zoned or naive; now the record is rejected naming the field and the instant
+    write_parquet(list(generate_orders(3, seed=4)), tmp_path)
+    (partition,) = parquet_partitions(tmp_path)
+    table = pq.read_table(partition.orders)
+    micros = table.column("received_at").cast(pa.int64()).to_pylist()
+    micros[1] = 568_000_000_000_000_000  # 568,000,000,000 s after 1970: year 19969
+    at = table.schema.get_field_index("received_at")
+    far = pa.array(micros, pa.int64()).cast(pa.timestamp("us", tz=zone))
+    pq.write_table(table.set_column(at, "received_at", far), partition.orders)
+    results = list(read_partition(partition, assume_tz="Asia/Shanghai"))
+    assert [type(r).__name__ for r in results] == ["Accepted", "Rejected", "Accepted"]
+    (problem,) = results[1].problems
+    assert problem.field == "received_at"
+    shown = "+19969-03-16T01:46:40.000000" + ("Z" if zone else "")
+    assert f"(got '{shown}')" in problem.message

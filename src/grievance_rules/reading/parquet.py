@@ -352,9 +352,17 @@ def _instants(column: Any, valid: Any = None) -> list[Any]:
     elif column.null_count:
         present = np.flatnonzero(_validity(column))
         values = values[present]
+    made: list[Any]
     if len(values) and (values.min() < _FIRST_MICROS or values.max() > _LAST_MICROS):
-        # beyond datetime's years: fails as it did (OverflowError)
-        made = [_EPOCH + dt.timedelta(microseconds=m) for m in values.tolist()]
+        # beyond datetime's years (year 20000, -5000: another tool's data): such a cell
+        # as the text of its instant, which the model refuses, naming it; the others as
+        # datetimes (it was an OverflowError, a traceback)
+        inside = (values >= _FIRST_MICROS) & (values <= _LAST_MICROS)
+        made = _far_instants(values)
+        for place, instant in zip(
+            np.flatnonzero(inside).tolist(), _datetimes(values[inside]), strict=True
+        ):
+            made[place] = instant
     else:
         made = _datetimes(values)
     if present is None:
@@ -363,6 +371,49 @@ def _instants(column: Any, valid: Any = None) -> list[Any]:
     for index, instant in zip(present.tolist(), made, strict=True):
         out[index] = instant
     return out
+
+
+def _wall(value: Any) -> Any:
+    """A far instant's text without its ``Z`` (a naive column's wall time), else as it is."""
+    return value[:-1] if isinstance(value, str) and value.endswith("Z") else value
+
+
+def _far_instants(micros: Any) -> list[Any]:
+    """Instants as ISO-like text in UTC, for years no datetime holds (``+19970-03-02T…Z``)."""
+    year, month, day, hour, minute, second, micro = _civil(micros)
+    return [
+        f"{y:+05d}-{mo:02d}-{d:02d}T{h:02d}:{mi:02d}:{s:02d}.{us:06d}Z"
+        for y, mo, d, h, mi, s, us in zip(
+            year.tolist(),
+            month.tolist(),
+            day.tolist(),
+            hour.tolist(),
+            minute.tolist(),
+            second.tolist(),
+            micro.tolist(),
+            strict=True,
+        )
+    ]
+
+
+def _civil(micros: Any) -> tuple[Any, ...]:
+    """Year, month, day, hour, minute, second and microsecond of UTC instants (numpy)."""
+    days, in_day = np.divmod(micros, 86_400_000_000)
+    shifted = days + 719_468  # days since 0000-03-01
+    era = shifted // 146_097
+    day_of_era = shifted - era * 146_097
+    year_of_era = (
+        day_of_era - day_of_era // 1_460 + day_of_era // 36_524 - day_of_era // 146_096
+    ) // 365
+    day_of_year = day_of_era - (365 * year_of_era + year_of_era // 4 - year_of_era // 100)
+    month_from_march = (5 * day_of_year + 2) // 153
+    day = day_of_year - (153 * month_from_march + 2) // 5 + 1
+    month = np.where(month_from_march < 10, month_from_march + 3, month_from_march - 9)
+    year = year_of_era + era * 400 + (month <= 2)
+    seconds, micro = np.divmod(in_day, 1_000_000)
+    minutes, second = np.divmod(seconds, 60)
+    hour, minute = np.divmod(minutes, 60)
+    return year, month, day, hour, minute, second, micro
 
 
 def _datetimes(micros: Any) -> list[dt.datetime]:
@@ -381,21 +432,7 @@ def _datetimes(micros: Any) -> list[dt.datetime]:
 datetime.datetime(1969, 12, 31, 23, 59, 59, 999999, tzinfo=datetime.timezone.utc), \
 datetime.datetime(2000, 2, 29, 0, 0, 0, 1, tzinfo=datetime.timezone.utc)]
     """
-    days, in_day = np.divmod(micros, 86_400_000_000)
-    shifted = days + 719_468  # days since 0000-03-01
-    era = shifted // 146_097
-    day_of_era = shifted - era * 146_097
-    year_of_era = (
-        day_of_era - day_of_era // 1_460 + day_of_era // 36_524 - day_of_era // 146_096
-    ) // 365
-    day_of_year = day_of_era - (365 * year_of_era + year_of_era // 4 - year_of_era // 100)
-    month_from_march = (5 * day_of_year + 2) // 153
-    day = day_of_year - (153 * month_from_march + 2) // 5 + 1
-    month = np.where(month_from_march < 10, month_from_march + 3, month_from_march - 9)
-    year = year_of_era + era * 400 + (month <= 2)
-    seconds, micro = np.divmod(in_day, 1_000_000)
-    minutes, second = np.divmod(seconds, 60)
-    hour, minute = np.divmod(minutes, 60)
+    year, month, day, hour, minute, second, micro = _civil(micros)
     state = np.empty((len(micros), 10), dtype=np.uint8)
     for place, part in enumerate(
         (year >> 8, year & 255, month, day, hour, minute, second, micro >> 16, micro >> 8, micro)
@@ -418,6 +455,10 @@ def _values(name: str, column: Any, pairs: bool = False, valid: Any = None) -> l
     kind = column.type
     if pa.types.is_timestamp(kind) and kind.tz is not None:
         return _instants(column, valid)
+    if pa.types.is_timestamp(kind):  # naive (a foreign file's wall time): read as the zoned
+        # are, then without their zone (Arrow's own conversion overflowed on year 20000)
+        zoned = _instants(column.cast(pa.timestamp(kind.unit, tz="UTC")), valid)
+        return [v.replace(tzinfo=None) if isinstance(v, dt.datetime) else _wall(v) for v in zoned]
     if pa.types.is_dictionary(kind):
         # text read as a dictionary (see _read_table): each distinct value made once,
         # the cells looked up in C (Arrow makes a value a cell, through scalars, else)
@@ -1265,17 +1306,27 @@ def iter_parquet_orders(
 
 
 def partition_order_ids(partition: ParquetPartition) -> list[str | None]:
-    """The order ids of a partition's orders table, in row order (only that column is read)."""
+    """The order ids of a partition's orders table, in row order (only that column is read).
+
+    An id that is no text (a number: its record is rejected when read) is ``None``.
+
+    Raises:
+        ReadError: the file is not Parquet, is damaged, or has no id column, said as
+            :func:`read_partition` says it.
+    """
     import pyarrow.parquet as pq
 
     try:
         handle = pq.ParquetFile(partition.orders)  # (not read_table: see _read_table)
-    except (OSError, ValueError):
-        handle = None
-    ids: list[str | None]
-    if handle is None or "id" not in handle.schema_arrow.names:  # (as it always was read)
-        ids = pq.read_table(partition.orders, columns=["id"]).column("id").to_pylist()
-        return ids
+    except (OSError, ValueError) as exc:
+        raise _unreadable(partition.orders, exc) from None
     with handle:
-        ids = handle.read(columns=["id"]).column("id").to_pylist()
-    return ids
+        if "id" not in handle.schema_arrow.names:
+            raise ReadError(
+                _("{path}: the orders table has no id column").format(path=partition.orders)
+            )
+        try:
+            ids = handle.read(columns=["id"]).column("id").to_pylist()
+        except (OSError, ValueError) as exc:  # a damaged page
+            raise _unreadable(partition.orders, exc) from None
+    return [order_id if isinstance(order_id, str) else None for order_id in ids]
