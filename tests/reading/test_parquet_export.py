@@ -104,3 +104,57 @@ def test_an_event_field_without_a_column_is_refused_by_name():
 
     with pytest.raises(ValueError, match="event field 'mood' has no column in the events table"):
         _event_fields(Annotated)
+
+
+def test_a_dataset_written_over_another_leaves_none_of_it(tmp_path) -> None:
+    # 40 orders in parts of 10, then 10 in parts of 5 into the same folder: it said
+    # "10 orders written" and the folder read as 30 (two old partitions left)
+    from grievance_rules.reading.parquet import iter_parquet_orders, parquet_partitions
+    from grievance_rules.reading.parquet_export import write_parquet
+    from grievance_rules.samples import generate_orders
+
+    orders = list(generate_orders(40, seed=2))
+    target = tmp_path / "ds"
+    assert write_parquet(orders, target, partition_size=10) == 40
+    assert write_parquet(orders[:10], target, partition_size=5) == 10
+    assert len(parquet_partitions(target)) == 2
+    assert [r.order.id for r in iter_parquet_orders(target)] == [o.id for o in orders[:10]]
+    # one partition over a partitioned one: only the three files, the folders gone
+    assert write_parquet(orders[:3], target) == 3
+    assert sorted(p.name for p in target.iterdir()) == [
+        "events.parquet",
+        "orders.parquet",
+        "units.parquet",
+    ]
+    assert [p.name for p in tmp_path.iterdir()] == ["ds"]  # no staging folder left
+
+
+def test_a_failed_write_leaves_the_folder_as_it_was(tmp_path) -> None:
+    # a run that failed after two partitions left them, read as a whole dataset
+    from grievance_rules.reading.parquet import parquet_partitions
+    from grievance_rules.reading.parquet_export import write_parquet
+    from grievance_rules.samples import generate_orders
+
+    def failing():  # type: ignore[no-untyped-def]
+        yield from generate_orders(25, seed=3)
+        raise OSError("the input broke off")
+
+    with pytest.raises(OSError, match="broke off"):
+        write_parquet(failing(), tmp_path / "new", partition_size=10)
+    assert list(tmp_path.iterdir()) == []
+    write_parquet(list(generate_orders(4, seed=1)), tmp_path / "old", partition_size=2)
+    with pytest.raises(OSError, match="broke off"):
+        write_parquet(failing(), tmp_path / "old", partition_size=10)
+    assert len(parquet_partitions(tmp_path / "old")) == 2  # the earlier dataset, whole
+    assert [p.name for p in tmp_path.iterdir()] == ["old"]
+
+
+def test_a_folder_of_other_files_is_refused(tmp_path) -> None:
+    from grievance_rules.errors import ArgumentError
+    from grievance_rules.reading.parquet_export import write_parquet
+    from grievance_rules.samples import generate_orders
+
+    (tmp_path / "notes.txt").write_text("keep\n", encoding="utf-8")
+    with pytest.raises(ArgumentError, match=r"holds other files than a Parquet dataset"):
+        write_parquet(list(generate_orders(2, seed=1)), tmp_path)
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]

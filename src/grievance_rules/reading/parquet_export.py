@@ -28,6 +28,8 @@ import datetime as dt
 import enum
 import itertools
 import os
+import secrets
+import shutil
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -240,12 +242,15 @@ def write_parquet(
 
     Args:
         orders: the orders (streamed: a row group of orders is held at a time).
-        target: the folder (created if need be).
+        target: the folder (created if need be). The dataset is written whole beside
+            it and then put in its place: an earlier dataset there is replaced, none of
+            its partitions left; a run that fails leaves the folder as it was.
         partition_size: orders per partition; ``None``: one partition, the three
             files in ``target`` itself.
 
     Raises:
-        ArgumentError: ``partition_size`` below 1 (a ValueError).
+        ArgumentError: ``partition_size`` below 1, or ``target`` is a file or a folder
+            holding other files than a dataset (a ValueError).
     """
     if partition_size is not None and partition_size < 1:
         raise ArgumentError(
@@ -254,7 +259,77 @@ def write_parquet(
             value=partition_size,
         )
     folder = Path(target)
-    folder.mkdir(parents=True, exist_ok=True)
+    _refuse_a_folder_of_other_files(folder)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    # the dataset is written whole beside the target, then put in its place: a run that
+    # fails leaves no part of a dataset (it left the partitions written, read as whole),
+    # and one written over an earlier dataset leaves none of the earlier partitions
+    staging = _new_folder_beside(folder)
+    try:
+        written = _write_dataset(orders, staging, partition_size)
+        _replace_folder(staging, folder)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return written
+
+
+_DATASET_ENTRIES = frozenset(
+    {f"{table}{suffix}" for table in ("orders", "events", "units") for suffix in ("", ".parquet")}
+)
+
+
+def _refuse_a_folder_of_other_files(folder: Path) -> None:
+    """Refuse a target that is a file, or a folder holding anything but a dataset."""
+    if not folder.exists():
+        return
+    if not folder.is_dir():
+        raise ArgumentError(
+            _("{folder}: a file, not a folder for a Parquet dataset").format(folder=folder),
+            parameter="target",
+            value=str(folder),
+        )
+    others = sorted(entry.name for entry in folder.iterdir() if entry.name not in _DATASET_ENTRIES)
+    if others:
+        raise ArgumentError(
+            _(
+                "{folder} holds other files than a Parquet dataset ({names}); write the "
+                "dataset into a new or empty folder"
+            ).format(folder=folder, names=", ".join(others[:3]) + (" …" if others[3:] else "")),
+            parameter="target",
+            value=str(folder),
+        )
+
+
+def _new_folder_beside(folder: Path) -> Path:
+    """A new, empty folder beside ``folder`` (``.NAME.*.part``), made as ``mkdir`` makes one."""
+    for _attempt in range(100):
+        candidate = folder.with_name(f".{folder.name}.{secrets.token_hex(6)}.part")
+        try:
+            candidate.mkdir()
+        except FileExistsError:
+            continue
+        return candidate
+    raise FileExistsError(f"no free temporary name beside {folder}")
+
+
+def _replace_folder(staging: Path, folder: Path) -> None:
+    """Put the dataset written in ``staging`` where ``folder`` is, the earlier one removed."""
+    if not folder.exists():
+        staging.rename(folder)
+        return
+    earlier = _new_folder_beside(folder)
+    earlier.rmdir()
+    folder.rename(earlier)
+    try:
+        staging.rename(folder)
+    except OSError:
+        earlier.rename(folder)  # (the earlier dataset back where it was)
+        raise
+    shutil.rmtree(earlier, ignore_errors=True)
+
+
+def _write_dataset(orders: Iterable[WorkOrder], folder: Path, partition_size: int | None) -> int:
+    """Write the dataset into ``folder`` (new and empty); the number of orders written."""
     written = 0
     if partition_size is None:
         paths = {table: folder / f"{table}.parquet" for table in ("orders", "events", "units")}
