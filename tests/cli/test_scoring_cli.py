@@ -2,6 +2,7 @@ import json
 import re
 from importlib import resources
 
+import pytest
 from click.testing import CliRunner
 
 from grievance_rules.cli import cli
@@ -312,3 +313,21 @@ def test_compare_to_an_html_or_xlsx_file_prints_no_markdown(tmp_path) -> None:  
         assert (tmp_path / name).stat().st_size > 0
     result = runner.invoke(cli, ["compare", "--packs", "chengdong,daye", sample])
     assert result.stdout.startswith("#")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["compare", "--packs", "chengdong,daye"],
+        ["what-if", "--pack", "chengdong", "--set", "points_process_unsatisfied=-2"],
+    ],
+)
+def test_json_and_a_markdown_file_are_both_written(tmp_path, command) -> None:
+    # --json with -o x.md (or --markdown x.md): the JSON was printed and the Markdown file
+    # never written, without a word
+    report = tmp_path / "c.md"
+    result = CliRunner().invoke(cli, [*command, SAMPLE, "--json", "-o", str(report)])
+    assert result.exit_code == 0, result.output
+    assert report.read_text(encoding="utf-8").startswith("# ")
+    assert f"wrote {report}" in result.output
+    assert '"packs": [' in result.output  # the JSON on standard output

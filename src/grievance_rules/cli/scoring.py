@@ -139,7 +139,9 @@ def _emit_comparison(
 
     if as_json:
         click.echo(result.model_dump_json(indent=2))
-    elif markdown is not None or stdout:
+    # the Markdown report: to its file when one is named (with --json too: it was not
+    # written, without a word), else to standard output unless the JSON went there
+    if markdown is not None or (stdout and not as_json):
         _write(reports.comparison_markdown(result), markdown)
     if html is not None:
         write_text(html, reports.comparison_html(result))
