@@ -99,3 +99,21 @@ def test_watch_as_a_table_says_a_rejected_record_as_evaluate_does_for_people(
     assert said["watch"] == said["evaluate"]  # (one function writes both: see above)
     assert said["watch"] == [line.format(path=path) for line in lines]
     assert not any(text.startswith('{"rejected"') for text in said["watch"])
+
+
+def test_a_second_record_of_an_id_is_rejected_and_the_others_listed(tmp_path: Path) -> None:
+    # it stopped watch with "orders[1]: order id 'Y1' again (first at orders[0])", no list,
+    # exit 2; evaluate rejects the record, naming the file's line of the first, and goes on
+    good = order("Y1", "2024-06-14T15:00", dispatched("2024-06-14T15:30"))
+    other = order("Y2", "2024-06-14T15:00", dispatched("2024-06-14T15:30"))
+    path = tmp_path / "orders.jsonl"
+    path.write_text(
+        "\n".join(o.model_dump_json() for o in (good, other, good)) + "\n", encoding="utf-8"
+    )
+    args = ["watch", "--pack", "daye", "--as-of", AS_OF, str(path)]
+    result = CliRunner().invoke(cli, [*args, "--output-format", "jsonl"])
+    assert result.exit_code == 1, result.output
+    assert f"(first at {path}:1)" in result.stderr
+    listed = {json.loads(line)["order_id"] for line in result.stdout.splitlines() if line}
+    assert listed == {"Y1", "Y2"}
+    assert "3 records: 2 assessed, 1 rejected" in result.stderr

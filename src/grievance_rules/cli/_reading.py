@@ -8,17 +8,19 @@ with them.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import click
 import pendulum
 
 from grievance_rules.cli._language import N_, option
+from grievance_rules.engine.duplicates import DuplicateIds
 from grievance_rules.i18n import gettext as _
 from grievance_rules.i18n import join_list
 from grievance_rules.reading import InputFormat, OrderStream, iter_orders
 from grievance_rules.reading.columns import shown_header
+from grievance_rules.reading.results import Accepted, RecordProblem, RecordResult, Rejected
 
 __all__ = [
     "file_options",
@@ -28,6 +30,7 @@ __all__ = [
     "pop_file_options",
     "refuse_format_as_output",
     "tz_option",
+    "with_repeated_ids_rejected",
     "workbook_zone",
     "zone_of",
 ]
@@ -213,3 +216,26 @@ def ignored_columns_note(headers: Iterable[str]) -> str:
     return _("ignored columns: {columns}").format(
         columns=join_list(shown_header(h) for h in headers)
     )
+
+
+def with_repeated_ids_rejected(results: Iterable[RecordResult]) -> Iterator[RecordResult]:
+    """The records, a second record of an order id rejected, naming where the first was.
+
+    As the commands that assess reject it (``evaluate``, ``score``): ``read`` and
+    ``watch`` read their records themselves.
+    """
+    seen = DuplicateIds("reject")
+    for result in results:
+        if isinstance(result, Accepted):
+            order_id = result.order.id
+            # (the first record of an id is noted, and said where when another comes)
+            if seen.reason(order_id, 0, str(result.location)) is not None:
+                problem = RecordProblem(
+                    "id",
+                    _("duplicate order id {order_id} (first at {first})").format(
+                        order_id=repr(order_id), first=seen.first_at(order_id)
+                    ),
+                    "duplicate_order",
+                )
+                result = Rejected(result.location, (problem,), order_id)
+        yield result

@@ -17,9 +17,9 @@ from grievance_rules.cli._reading import (
     ignored_columns_note,
     orders_of,
     tz_option,
+    with_repeated_ids_rejected,
     zone_of,
 )
-from grievance_rules.engine.duplicates import DuplicateIds
 from grievance_rules.errors import ColumnMappingError
 from grievance_rules.i18n import gettext as _
 from grievance_rules.i18n import join_list
@@ -29,7 +29,6 @@ from grievance_rules.reading.export import write_long_csv, write_long_xlsx
 from grievance_rules.reading.parquet import is_parquet, iter_parquet_orders
 from grievance_rules.reading.results import (
     Accepted,
-    RecordProblem,
     Rejected,
     UnnamedColumn,
     read_summary,
@@ -145,25 +144,12 @@ def read_command(
     warned: list[Accepted] = []
     table = accepted_out is not None and accepted_out.suffix.lower() in (".xlsx", ".csv")
     kept: list[WorkOrder] = []
-    # a second record of an order id is rejected, as the commands that assess reject it
-    # (read is the check run before them: it accepted both)
-    seen = DuplicateIds("reject")
     with contextlib.ExitStack() as files:
         # a JSON Lines file appears only when complete: written beside, renamed at the end
         out = files.enter_context(atomic_file(accepted_out)) if accepted_out and not table else None
-        for result in stream:
-            if isinstance(result, Accepted):
-                order_id = result.order.id
-                # (the first record of an id is noted, and said where when another comes)
-                if seen.reason(order_id, 0, str(result.location)) is not None:
-                    problem = RecordProblem(
-                        "id",
-                        _("duplicate order id {order_id} (first at {first})").format(
-                            order_id=repr(order_id), first=seen.first_at(order_id)
-                        ),
-                        "duplicate_order",
-                    )
-                    result = Rejected(result.location, (problem,), order_id)
+        # a second record of an order id is rejected, as the commands that assess reject
+        # it (read is the check run before them: it accepted both)
+        for result in with_repeated_ids_rejected(stream):
             if isinstance(result, Accepted) and table:
                 kept.append(result.order)
             if isinstance(result, Accepted):

@@ -19,6 +19,7 @@ from grievance_rules.cli._reading import (
     orders_of,
     refuse_format_as_output,
     tz_option,
+    with_repeated_ids_rejected,
     workbook_zone,
     zone_of,
 )
@@ -153,7 +154,9 @@ def watch_command(
     instant = parse_instant(as_of, tz, "--as-of") if as_of else dt.datetime.now(dt.UTC)
     orders: list[WorkOrder] = []
     rejected = records = 0
-    for result in orders_of(file, input_format, tz, **reading):
+    # a second record of an order id is rejected, as evaluate rejects it (the list of the
+    # others is written); it stopped the command with no list
+    for result in with_repeated_ids_rejected(orders_of(file, input_format, tz, **reading)):
         records += 1
         if isinstance(result, Accepted):
             orders.append(result.order)
