@@ -208,9 +208,11 @@ def _watch_text(watch_list: WatchList) -> str:
         row = _row(item)
         changes = str(row[10]).replace("\n", pgettext("list", "; "))
         office, natural = str(row[8]), str(row[9])
-        if office.startswith("-"):  # past due: how long ago, not a negative time left
+        # past due (by natural time: at night and at weekends no office time has run since,
+        # "left 0:00"): how long ago, not a negative time left
+        if office.startswith("-") or natural.startswith("-"):
             left = _("overdue by {office} of office time ({natural} natural time)").format(
-                office=office[1:], natural=natural.removeprefix("-")
+                office=office.removeprefix("-"), natural=natural.removeprefix("-")
             )
         else:
             left = _("left {office} of office time ({natural} natural time)").format(
