@@ -117,3 +117,27 @@ def test_a_second_record_of_an_id_is_rejected_and_the_others_listed(tmp_path: Pa
     listed = {json.loads(line)["order_id"] for line in result.stdout.splitlines() if line}
     assert listed == {"Y1", "Y2"}
     assert "3 records: 2 assessed, 1 rejected" in result.stderr
+
+
+def test_a_horizon_too_long_is_a_usage_error(tmp_path: Path) -> None:
+    # 99999999999d was an OverflowError traceback; 100000d said "100000 days, 0:00:00"
+    path = _file(tmp_path)
+    for within, said in (("99999999999d", "longer than a horizon of 3660 days"),
+                         ("3661d", "longer than a horizon of 3660 days")):  # fmt: skip
+        result = CliRunner().invoke(
+            cli, ["watch", "--pack", "daye", "--as-of", AS_OF, "--within", within, str(path)]
+        )
+        assert result.exit_code == 2, result.output
+        assert said in result.output
+    late = CliRunner().invoke(
+        cli,
+        ["watch", "--pack", "daye", "--as-of", "2199-12-30T10:00+08:00", "--within", "5d",
+         str(path)],
+    )  # fmt: skip
+    assert late.exit_code == 2
+    assert "past the years the library reads (to 2199)" in late.output
+    chinese = CliRunner().invoke(
+        cli, ["--lang", "zh", "watch", "--pack", "daye", "--as-of", AS_OF, "--within",
+              "100000d", str(path)],
+    )  # fmt: skip
+    assert "超过预警时段上限 3660 天" in chinese.output

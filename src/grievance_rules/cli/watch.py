@@ -45,6 +45,9 @@ _HORIZON = re.compile(r"(?P<n>\d+(\.\d+)?)\s*(?P<unit>d|h|m)")
 _UNITS = {"d": "days", "h": "hours", "m": "minutes"}
 
 
+_YEAR_2200 = dt.datetime(2200, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+
+
 def parse_horizon(text: str) -> dt.timedelta:
     """A horizon such as ``1d``, ``12h``, ``90m`` or ``1d12h`` (natural time).
 
@@ -60,9 +63,24 @@ def parse_horizon(text: str) -> dt.timedelta:
             param_hint="'--within'",
         )
     total = dt.timedelta()
-    for match in parts:
-        total += dt.timedelta(**{_UNITS[match["unit"]]: float(match["n"])})
+    try:
+        for match in parts:
+            total += dt.timedelta(**{_UNITS[match["unit"]]: float(match["n"])})
+    except OverflowError:  # (more days than a timedelta holds: a traceback)
+        total = dt.timedelta.max
+    if total > MAX_HORIZON:
+        raise click.BadParameter(
+            _("{text} is longer than a horizon of {days} days").format(
+                text=repr(text), days=MAX_HORIZON.days
+            ),
+            param_hint="'--within'",
+        )
     return total
+
+
+MAX_HORIZON = dt.timedelta(days=3660)
+"""The longest ``--within``: ten years (the calendar projects to 2060; a watch list
+looks days ahead)."""
 
 
 def closing_line(records: int, assessed: int, later: int, rejected: int, items: int) -> str:
@@ -152,6 +170,17 @@ def watch_command(
     tz = zone_of(tz, assume_tz)
     horizon = parse_horizon(within)
     instant = parse_instant(as_of, tz, "--as-of") if as_of else dt.datetime.now(dt.UTC)
+    try:
+        past = instant + horizon >= _YEAR_2200
+    except OverflowError:  # (an --as-of near the year 9999)
+        past = True
+    if past:
+        raise click.BadParameter(
+            _("{text}: --as-of plus it is past the years the library reads (to 2199)").format(
+                text=repr(within)
+            ),
+            param_hint="'--within'",
+        )
     orders: list[WorkOrder] = []
     rejected = records = 0
     # a second record of an order id is rejected, as evaluate rejects it (the list of the
