@@ -51,3 +51,6 @@ def test_an_old_workbook_is_told_how_to_become_one_read(name):
     with language("zh"), pytest.raises(InputFormatError) as chinese:
         format_of(name)
     assert "请用 Excel 或 WPS 打开后另存为“Excel 工作簿（.xlsx）”" in str(chinese.value)
+    # a WPS .et file is called what it is (it was "an Excel 97-2003 workbook (.et)")
+    kind = "WPS 表格文件（.et）" if name.endswith(".et") else "Excel 97-2003 工作簿（.xls）"
+    assert kind in str(chinese.value)

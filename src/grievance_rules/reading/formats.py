@@ -55,11 +55,16 @@ def format_of(name: str | PurePath) -> InputFormat:
     """
     suffix = PurePath(name).suffix.lower()
     if suffix in _OLD_WORKBOOKS:  # what many platforms still export
+        kind = (
+            _("a WPS spreadsheet (.et)")
+            if suffix == ".et"
+            else _("an Excel 97-2003 workbook ({suffix})").format(suffix=suffix)
+        )
         raise InputFormatError(
             _(
-                "{name!r} is an Excel 97-2003 workbook ({suffix}), which is not read; open it "
-                "in Excel or WPS and save it as an Excel workbook (.xlsx), then read that"
-            ).format(name=str(name), suffix=suffix)
+                "{name!r} is {kind}, which is not read; open it in Excel or WPS and save it "
+                "as an Excel workbook (.xlsx), then read that"
+            ).format(name=str(name), kind=kind)
         )
     try:
         return _SUFFIXES[suffix]
