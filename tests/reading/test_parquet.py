@@ -415,3 +415,12 @@ def test_an_instant_no_datetime_holds_rejects_its_record(tmp_path: Path, zone: s
     assert problem.field == "received_at"
     shown = "+19969-03-16T01:46:40.000000" + ("Z" if zone else "")
     assert f"(got '{shown}')" in problem.message
+
+
+def test_a_partition_without_its_events_file_is_refused(tmp_path: Path) -> None:
+    # its orders were assessed with no history, without a word (exit 0, 20 of 40 orders
+    # with no finding); a partition missing its units file has its orders rejected
+    write_parquet(list(generate_orders(8, seed=6)), tmp_path, partition_size=4)
+    (tmp_path / "events" / "part-00001.parquet").unlink()
+    with pytest.raises(ReadError, match=r"orders/part-00001.parquet has no events/part-00001"):
+        parquet_partitions(tmp_path)

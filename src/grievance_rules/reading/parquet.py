@@ -275,8 +275,8 @@ def parquet_partitions(path: str | os.PathLike[str]) -> list[ParquetPartition]:
             units beside it, named ``events.parquet`` and ``units.parquet``).
 
     Raises:
-        ReadError: no orders table there, or an events or units file whose orders
-            file is missing.
+        ReadError: no orders table there, an events or units file whose orders file
+            is missing, or a partition without the events file the others have.
     """
     target = Path(path)
     if target.is_file():
@@ -303,12 +303,22 @@ def parquet_partitions(path: str | os.PathLike[str]) -> list[ParquetPartition]:
     for table in ("events", "units"):
         folder = target / table
         if folder.is_dir():
-            strays = sorted({p.name for p in folder.glob("*.parquet")} - set(names))
+            present = {p.name for p in folder.glob("*.parquet")}
+            strays = sorted(present - set(names))
             if strays:
                 raise ReadError(
                     _("{path}: {table}/{name} has no orders/{name} beside it").format(
                         path=target, table=table, name=strays[0]
                     )
+                )
+            missing = sorted(set(names) - present)
+            if table == "events" and present and missing:
+                # (its orders would be assessed as if nothing had happened to them)
+                raise ReadError(
+                    _(
+                        "{path}: orders/{name} has no events/{name} beside it, as the "
+                        "other partitions have; its orders' histories are missing"
+                    ).format(path=target, name=missing[0])
                 )
     return [
         ParquetPartition(
