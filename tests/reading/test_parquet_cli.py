@@ -229,3 +229,26 @@ def test_read_reports_a_dataset_that_convert_wrote(tmp_path):
     assert (report["records"], report["accepted"], report["rejected"]) == (25, 25, 0)
     assert report["layout"] == "parquet"
     assert _orders(tmp_path / "back.jsonl") == _orders(source)
+
+
+def test_a_column_that_names_no_field_is_said(tmp_path) -> None:
+    # urgency renamed urgency_level by another tool: urgent orders read as normal, the
+    # score changed, exit 0 and no word (a spreadsheet's such column is named)
+    import pyarrow.parquet as pq
+    from click.testing import CliRunner
+
+    from grievance_rules.cli import cli
+    from grievance_rules.reading.parquet import parquet_partitions, unread_columns
+    from grievance_rules.reading.parquet_export import write_parquet
+    from grievance_rules.samples import generate_orders
+
+    write_parquet(list(generate_orders(12, seed=9)), tmp_path / "ds", partition_size=6)
+    for partition in parquet_partitions(tmp_path / "ds"):
+        table = pq.read_table(partition.orders)
+        pq.write_table(table.rename_columns(
+            ["urgency_level" if n == "urgency" else n for n in table.column_names]
+        ), partition.orders)  # fmt: skip
+    assert unread_columns(parquet_partitions(tmp_path / "ds")) == {"orders": ["urgency_level"]}
+    result = CliRunner().invoke(cli, ["score", str(tmp_path / "ds"), "--pack", "xiayang"])
+    assert result.exit_code == 0, result.output
+    assert "ignored columns of the orders table: urgency_level" in result.stderr

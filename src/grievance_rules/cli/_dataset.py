@@ -23,10 +23,16 @@ from grievance_rules.cli._reading import ignored_columns_note, orders_of
 from grievance_rules.engine import Assessment, EngineName, Rejection, RepeatIndex, plan_for
 from grievance_rules.engine.batch import Duplicates
 from grievance_rules.i18n import gettext as _
+from grievance_rules.i18n import join_list
 from grievance_rules.model import WorkOrder
 from grievance_rules.packs import Pack
 from grievance_rules.reading import OrderStream, RecordResult
-from grievance_rules.reading.parquet import is_parquet, iter_parquet_orders
+from grievance_rules.reading.parquet import (
+    is_parquet,
+    iter_parquet_orders,
+    parquet_partitions,
+    unread_columns,
+)
 from grievance_rules.scoring.stream import Assessed, assess_stream
 
 __all__ = [
@@ -148,9 +154,35 @@ def records_of(
     reading of FILE whose results the command gives, not for a second reading.
     """
     if input_format is None and is_parquet(file):
-        return iter_parquet_orders(file, assume_tz=tz, strict=bool(reading.get("strict")))
+        records = iter_parquet_orders(file, assume_tz=tz, strict=bool(reading.get("strict")))
+        return _with_dataset_notes(records, file) if notes else records
     stream = orders_of(file, input_format, tz, **reading)
     return _with_notes(stream) if notes else stream
+
+
+def say_unread_dataset_columns(file: str) -> None:
+    """Say on stderr the columns of a Parquet dataset's tables that name no field.
+
+    As ``read`` says a spreadsheet's ignored columns: a column another tool renamed
+    (``urgency_level``) was dropped without a word, its orders read as if it were empty.
+    """
+    tables = {
+        "orders": _("the orders table"),
+        "events": _("the events table"),
+        "units": _("the units table"),
+    }
+    for table, names in unread_columns(parquet_partitions(file)).items():
+        click.echo(
+            _("ignored columns of {table}: {columns}").format(
+                table=tables[table], columns=join_list(names)
+            ),
+            err=True,
+        )
+
+
+def _with_dataset_notes(records: Iterable[RecordResult], file: str) -> Iterator[RecordResult]:
+    yield from records
+    say_unread_dataset_columns(file)
 
 
 def _with_notes(stream: OrderStream) -> Iterator[RecordResult]:
@@ -207,6 +239,7 @@ def evaluation_stream(
         return
     from grievance_rules.distributed import evaluate_dataset
 
+    say_unread_dataset_columns(file)  # (the workers read the partitions; said here)
     for entry in evaluate_dataset(
         file,
         pack,

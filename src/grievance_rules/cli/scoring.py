@@ -26,6 +26,7 @@ from grievance_rules.cli._dataset import (
     pop_cluster,
     records_of,
     repeats_option,
+    say_unread_dataset_columns,
 )
 from grievance_rules.cli._language import N_, Choice, argument, command, option
 from grievance_rules.cli._options import (
@@ -224,6 +225,7 @@ def _over_file(
     scoring_engine(options)
     if cluster is not None and dataset is not None:
         options.pop("processes", None)
+        say_unread_dataset_columns(file)  # (the workers read the partitions; said here)
         return dataset(
             file,
             as_of=parse_instant(as_of, tz, "--as-of") if as_of else None,

@@ -90,6 +90,7 @@ __all__ = [
     "partition_order_ids",
     "read_partition",
     "units_schema",
+    "unread_columns",
 ]
 
 TIMEZONE = "Asia/Shanghai"
@@ -1313,6 +1314,38 @@ def iter_parquet_orders(
     partitions = parquet_partitions(path) if isinstance(path, str | os.PathLike) else list(path)
     for partition in partitions:
         yield from read_partition(partition, assume_tz=assume_tz, strict=strict)
+
+
+def unread_columns(partitions: Sequence[ParquetPartition]) -> dict[str, list[str]]:
+    """The columns of a dataset's tables that name no field, by table (not read at all).
+
+    A column renamed by another tool (``urgency_level``) is dropped, its cells not read:
+    the orders read as if it were empty. Each partition's schema is read (its footer
+    only), in name order; ``{}`` when every column is a field's.
+
+    Raises:
+        ReadError: a file that is not Parquet.
+    """
+    import pyarrow.parquet as pq
+
+    known = {"orders": ORDER_COLUMNS, "events": EVENT_COLUMNS, "units": UNIT_COLUMNS}
+    found: dict[str, list[str]] = {}
+    for partition in partitions:
+        for table, path in (
+            ("orders", partition.orders),
+            ("events", partition.events),
+            ("units", partition.units),
+        ):
+            if path is None:
+                continue
+            try:
+                names = pq.read_schema(path).names
+            except (OSError, ValueError) as exc:
+                raise _unreadable(path, exc) from None
+            for name in names:
+                if name not in known[table] and name not in found.get(table, []):
+                    found.setdefault(table, []).append(name)
+    return found
 
 
 def partition_order_ids(partition: ParquetPartition) -> list[str | None]:
