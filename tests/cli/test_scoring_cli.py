@@ -1,6 +1,7 @@
 import json
 import re
 from importlib import resources
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -331,3 +332,19 @@ def test_json_and_a_markdown_file_are_both_written(tmp_path, command) -> None:
     assert report.read_text(encoding="utf-8").startswith("# ")
     assert f"wrote {report}" in result.output
     assert '"packs": [' in result.output  # the JSON on standard output
+
+
+@pytest.mark.parametrize("name", ["card.csv", "card.parquet"])
+def test_a_scorecard_table_file_says_each_rejected_record(tmp_path, name) -> None:
+    # the CSV and Parquet scorecards hold units, not records: the rejected records' reasons
+    # were said nowhere (only "1 rejected"); each is now on standard error
+    bad = tmp_path / "orders.jsonl"
+    lines = Path(SAMPLE).read_text(encoding="utf-8").splitlines()
+    bad.write_text("\n".join([*lines, '{"id": "X9"}']) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        cli, ["score", str(bad), "--pack", "daye", "-o", str(tmp_path / name)]
+    )
+    assert result.exit_code == 1, result.output
+    rejected = [json.loads(line)["rejected"] for line in result.stderr.splitlines()
+                if line.startswith('{"rejected"')]  # fmt: skip
+    assert [(r["source"], r["order_id"]) for r in rejected] == [(f"{bad}:{len(lines) + 1}", "X9")]

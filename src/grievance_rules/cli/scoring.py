@@ -37,7 +37,13 @@ from grievance_rules.cli._options import (
     scoring_engine,
     writable_file,
 )
-from grievance_rules.cli._output import REJECTED_EXIT, atomic_path, counts_line, write_text
+from grievance_rules.cli._output import (
+    REJECTED_EXIT,
+    atomic_path,
+    counts_line,
+    echo_rejection,
+    write_text,
+)
 from grievance_rules.cli._reading import (
     file_options,
     input_format_option,
@@ -95,6 +101,11 @@ def _write(text: str, output: str | None) -> None:
 def _emit_scorecard(card: Scorecard, fmt: str, output: str | None) -> None:
     from grievance_rules import reports
 
+    if fmt in ("parquet", "csv"):  # tables of units: no place for a rejected record,
+        # whose reasons were lost (said only as a count); each on standard error, as
+        # evaluate says it (JSON and Markdown list them, xlsx on a sheet of its own)
+        for rejection in card.rejections:
+            echo_rejection(rejection, for_people=False)
     if fmt == "json":
         _write(card.model_dump_json(indent=2) + "\n", output)
     elif fmt == "markdown":
