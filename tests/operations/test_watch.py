@@ -159,12 +159,11 @@ def test_level_change_instant() -> None:
     # red at 10.5 h: Fri 2 h + Mon 7 h + Tue 1.5 h -> Tue 18 June 10:30
     assert red is not None
     assert red == at("2024-06-18T10:30")
-    assert (
+    # a level the rule has not is refused by name (it answered None, as if never reached)
+    with pytest.raises(ValueError, match=r"'purple' is not a warning level"):
         level_change_instant(
             o, "chengdong", at("2024-06-14T16:00"), "CD-5.provincial-urgent", 0, "purple"
         )
-        is None
-    )
 
 
 def test_open_return_window_is_listed_until_it_closes() -> None:
@@ -420,3 +419,23 @@ def test_an_order_that_stands_closed_is_not_watched() -> None:
             "to_unit": "swj", "level": "street"}  # fmt: skip
     reopened = WorkOrder.model_validate({**JOINT, "events": [*events, redo]})
     assert watch([reopened], "daye", at("2025-02-17T09:00")).items != ()
+
+
+def test_the_operations_refuse_what_they_cannot_use_by_name() -> None:
+    # a naive until was a TypeError; an unknown rule a bare KeyError('NOPE'); an unknown
+    # level answered None (as if never reached); one order for the list "orders[0]: a
+    # WorkOrder, not tuple" (its fields walked as orders)
+    from grievance_rules.errors import ArgumentError, NaiveDatetimeError, WorkOrderError
+    from grievance_rules.model import WorkOrder
+    from grievance_rules.operations import timeline
+
+    joint = WorkOrder.model_validate(JOINT)
+    with pytest.raises(NaiveDatetimeError, match=r"^until 2025-03-05T10:00:00 has no timezone"):
+        timeline(joint, "daye", dt.datetime(2025, 3, 5, 10))
+    as_of = at("2025-02-13T16:00")
+    with pytest.raises(ArgumentError, match=r"pack daye has no clock rule 'NOPE'; its clock"):
+        level_change_instant(joint, "daye", as_of, "NOPE", 0, "yellow")
+    with pytest.raises(ArgumentError, match=r"'purple' is not a warning level of DY-8b.reply"):
+        level_change_instant(joint, "daye", as_of, "DY-8b.reply", 0, "purple")
+    with pytest.raises(WorkOrderError, match=r"watch takes an iterable of orders"):
+        watch(joint, "daye", as_of)  # type: ignore[arg-type]

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict
 
 from grievance_rules.engine import Assessment, PackPlan, RepeatIndex, evaluate, loaded_pack
 from grievance_rules.model import WorkOrder
-from grievance_rules.operations.watch_list import changes_between
+from grievance_rules.operations.watch_list import changes_between, check_instant
 from grievance_rules.packs import Pack
 
 __all__ = ["TimelineEntry", "assessment_at", "timeline"]
@@ -104,6 +104,8 @@ def timeline(
     Raises:
         NaiveDatetimeError: ``until`` has no timezone.
     """
+    if until is not None:
+        check_instant(until, "until")  # (a naive one was a TypeError, comparing it)
     pack = loaded_pack(pack)
     steps: list[tuple[dt.datetime, Literal["received", "event"], int | None, str]] = [
         (order.received_at, "received", None, "received")

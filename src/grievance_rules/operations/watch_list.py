@@ -50,6 +50,7 @@ from grievance_rules.engine import (
     loaded_pack,
     plan_for,
 )
+from grievance_rules.engine.batch import refuse_one_input
 from grievance_rules.engine.clock_time import clock_period
 from grievance_rules.engine.clocks import level_reached
 from grievance_rules.errors import (
@@ -72,6 +73,7 @@ __all__ = [
     "UnitSummary",
     "WatchItem",
     "WatchList",
+    "check_instant",
     "level_change_instant",
     "watch",
 ]
@@ -303,8 +305,8 @@ def _micros(instant: dt.datetime) -> int:
     return (plain - _EPOCH) // _MICROSECOND
 
 
-def _check_instant(as_of: object) -> None:
-    """Refuse an ``as_of`` that is no datetime, or one without a timezone.
+def check_instant(as_of: object, name: str = "as_of") -> None:
+    """Refuse an instant (``as_of``, ``until``) that is no datetime, or one without a zone.
 
     Raises:
         ArgumentTypeError: not a datetime.
@@ -312,8 +314,10 @@ def _check_instant(as_of: object) -> None:
     """
     if not isinstance(as_of, dt.datetime):
         raise ArgumentTypeError(
-            _("as_of: a timezone-aware datetime, not {value}").format(value=repr(as_of)),
-            parameter="as_of",
+            _("{what}: a timezone-aware datetime, not {value}").format(
+                what=name, value=repr(as_of)
+            ),
+            parameter=name,
             value=as_of,
         )
     if as_of.tzinfo is None:
@@ -321,7 +325,7 @@ def _check_instant(as_of: object) -> None:
             _(
                 "{what} {instant} has no timezone; give an offset such as +08:00 "
                 "(no timezone is guessed)"
-            ).format(what="as_of", instant=as_of.isoformat())
+            ).format(what=name, instant=as_of.isoformat())
         )
 
 
@@ -364,11 +368,28 @@ def level_change_instant(
         >>> level_change_instant(order, "xiayang", as_of, "XY-1.accept", 0, "yellow").isoformat()
         '2024-05-06T14:00:00+08:00'
     """
-    _check_instant(as_of)
+    check_instant(as_of)
     pack = loaded_pack(pack)
+    clocks = [r.id for r in pack.rules_of(ClockRule)]
+    if rule_id not in clocks:  # (a KeyError, or None for a rule of another kind)
+        raise ArgumentError(
+            _("rule_id: pack {pack} has no clock rule {rule}; its clock rules: {rules}").format(
+                pack=pack.id, rule=repr(rule_id), rules=", ".join(clocks)
+            ),
+            parameter="rule_id",
+            value=rule_id,
+        )
     rule = pack.rule(rule_id)
-    if not isinstance(rule, ClockRule):
-        return None
+    assert isinstance(rule, ClockRule)
+    levels = _levels(rule)
+    if level not in levels:  # (None: as if it were never reached)
+        raise ArgumentError(
+            _("level: {level} is not a warning level of {rule}; its levels: {levels}").format(
+                level=repr(level), rule=rule_id, levels=", ".join(levels)
+            ),
+            parameter="level",
+            value=level,
+        )
     seen = _as_of_events(order, as_of)
     assessment = evaluate(seen, pack, as_of)
     for clock in assessment.clocks:
@@ -609,7 +630,8 @@ def watch(
             parameter="within",
             value=within,
         )
-    _check_instant(as_of)
+    check_instant(as_of)
+    refuse_one_input(orders, "watch")
     if within < dt.timedelta(0):
         raise ArgumentError(
             _("within must not be negative, not {value}").format(value=repr(within)),
