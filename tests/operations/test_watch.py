@@ -439,3 +439,18 @@ def test_the_operations_refuse_what_they_cannot_use_by_name() -> None:
         level_change_instant(joint, "daye", as_of, "DY-8b.reply", 0, "purple")
     with pytest.raises(WorkOrderError, match=r"watch takes an iterable of orders"):
         watch(joint, "daye", as_of)  # type: ignore[arg-type]
+
+
+def test_each_unit_of_a_joint_order_has_its_return_window_listed() -> None:
+    # 大冶 （七）「不属于本单位职责范围的,应当在2个工作日内退单」: J1 sent to 新华社区 and 市水务局 at
+    # Thu 02-13 15:13; for each, the start day not counted, Fri 02-14 and Mon 02-17, closing
+    # at 17:30 (office hours). Only the unit last sent to (市水务局) was listed.
+    from grievance_rules.model import WorkOrder
+
+    joint = WorkOrder.model_validate(JOINT)
+    listed = watch([joint], "daye", at("2025-02-13T16:00"))
+    windows = sorted((i.unit, i.rule_id, i.due) for i in listed.items if i.kind == "window")
+    assert windows == [
+        ("c02", "DY-7b.return-window", at("2025-02-17T17:30")),
+        ("swj", "DY-7b.return-window", at("2025-02-17T17:30")),
+    ]

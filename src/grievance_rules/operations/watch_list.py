@@ -62,6 +62,7 @@ from grievance_rules.errors import (
 )
 from grievance_rules.i18n import gettext as _
 from grievance_rules.model import WorkOrder, ensure_coherent
+from grievance_rules.model.assignments import assignments
 from grievance_rules.model.base import EARLIEST, LATEST
 from grievance_rules.model.enums import LeaderRole
 from grievance_rules.model.history import stands_closed
@@ -461,27 +462,31 @@ def _left(pack: Pack, as_of: dt.datetime, due: dt.datetime) -> tuple[float, floa
     return working, natural
 
 
-def _holder(order: WorkOrder) -> str | None:
-    """The unit the order was last sent to (dispatched or reassigned)."""
+def _holders(order: WorkOrder) -> list[str]:
+    """The units holding the order: each whose assignment runs (a joint order: several).
+
+    Else (no assignment the model reads) the unit it was last sent to, if any.
+    """
+    events = sorted(order.events, key=lambda e: e.at)
+    running = [a.unit for a in assignments(events, order.units) if a.ends is None]
+    if running:
+        return list(dict.fromkeys(running))
     holder = None
-    for event in sorted(order.events, key=lambda e: e.at):
+    for event in events:
         to_unit = getattr(event, "to_unit", None)
         if isinstance(to_unit, str):
             holder = to_unit
-    return holder
+    return [] if holder is None else [holder]
 
 
 def _open_windows(order: WorkOrder, pack: Pack, as_of: dt.datetime) -> list[WatchItem]:
-    """Windows whose action the order's current unit could still take in time."""
+    """Windows whose action a unit holding the order could still take in time (each unit's)."""
     windows = pack.rules_of(WindowRule)
     if not windows or stands_closed(order.events):
         return []
-    unit = _holder(order)
-    if unit is None:
-        return []
     items = []
     data = order.model_dump(mode="json")
-    for rule in windows:
+    for unit, rule in ((unit, rule) for unit in _holders(order) for rule in windows):
         action = {"type": rule.action.event, "at": as_of.isoformat(), "unit": unit}
         try:
             trial = WorkOrder.model_validate({**data, "events": [*data["events"], action]})
@@ -492,10 +497,12 @@ def _open_windows(order: WorkOrder, pack: Pack, as_of: dt.datetime) -> list[Watc
             if finding.rule_id != rule.id or finding.event != index or finding.state != "within":
                 continue
             if any(
-                event.type == rule.action.event and event.at >= finding.opened_at
+                event.type == rule.action.event
+                and event.at >= finding.opened_at
+                and event.unit in (unit, None)
                 for event in order.events
             ):
-                continue  # the action was taken already: the window has served
+                continue  # the unit took the action already: the window has served
             working, natural = _left(pack, as_of, finding.closes_at)
             items.append(
                 WatchItem(
