@@ -442,9 +442,9 @@ def test_the_operations_refuse_what_they_cannot_use_by_name() -> None:
 
 
 def test_each_unit_of_a_joint_order_has_its_return_window_listed() -> None:
-    # 大冶 （七）「不属于本单位职责范围的,应当在2个工作日内退单」: J1 sent to 新华社区 and 市水务局 at
-    # Thu 02-13 15:13; for each, the start day not counted, Fri 02-14 and Mon 02-17, closing
-    # at 17:30 (office hours). Only the unit last sent to (市水务局) was listed.
+    # 大冶 （七）「不属于本单位职责范围的,应当在2个工作日内退单」: J1 sent to 新华社区 and
+    # 市水务局 at Thu 02-13 15:13; for each, the start day not counted, Fri 02-14 and Mon
+    # 02-17, closing at 17:30 (office hours). Only the unit last sent to (市水务局) was listed.
     from grievance_rules.model import WorkOrder
 
     joint = WorkOrder.model_validate(JOINT)

@@ -55,3 +55,27 @@ def test_a_comparison_counts_each_unit_s_escalation(path: str) -> None:
     other = daye.with_parameters({"phone_supervision_once_per": "order"})
     result = compare([order], [daye, other], as_of=as_of, path=path)  # type: ignore[arg-type]
     assert [o.escalations for o in result.outcomes] == [3, 2]
+
+
+@pytest.mark.parametrize("path", ["per-order", "columnar"])
+def test_a_pack_that_escalates_fewer_times_diverges(path: str) -> None:
+    # daye's 电话督办 once per unit (DY-12.phone), or once per order (the other reading,
+    # phone_supervision_once_per=order): an order late at two units loses one. The what-if
+    # said "diverge on 0 orders" while its escalations fell from 120 to 117: outcomes were
+    # compared as sets of actions. Counted here on the engine, order by order.
+    from grievance_rules.engine import evaluate
+    from grievance_rules.samples import generate_orders
+    from grievance_rules.scoring import what_if
+
+    orders = list(generate_orders(300, seed=7))
+    changed = plan_for("daye").pack.with_parameters({"phone_supervision_once_per": "order"})
+    differing = [
+        o.id
+        for o in orders
+        if sorted((e.rule_id, e.target_unit) for e in evaluate(o, "daye").escalations)
+        != sorted((e.rule_id, e.target_unit) for e in evaluate(o, changed).escalations)
+    ]
+    assert len(differing) == 3
+    result = what_if(orders, "daye", {"phone_supervision_once_per": "order"}, path=path)
+    assert result.orders_diverging == len(differing)
+    assert {e.order_id for e in result.examples} == set(differing)  # (up to 20 kept)

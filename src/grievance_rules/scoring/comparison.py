@@ -224,9 +224,27 @@ def _summaries(
         if key[0] == "deduction":
             outcome = f"{sum(float(points) for _r, points, _d in entries):g}"
         else:
-            outcome = ", ".join(sorted({state for _r, state, _d in entries}))
+            outcome = joined_outcomes([state for _r, state, _d in entries])
         summaries[key] = (outcome, entries)
     return summaries
+
+
+def joined_outcomes(values: Sequence[str]) -> str:
+    """A topic's outcomes (clock states, escalations' actions) as one text, each with its count.
+
+    Two 电话督办 (one a unit, ``once_per: unit``) and one are different outcomes: the
+    count is said past one, so a pack that escalates fewer times diverges.
+
+    Example:
+        >>> joined_outcomes(["met", "breached", "breached"]), joined_outcomes(["电话督办"])
+        ('breached ×2, met', '电话督办')
+    """
+    counts: dict[str, int] = {}
+    for value in values:
+        counts[value] = counts.get(value, 0) + 1
+    return ", ".join(
+        value if count == 1 else f"{value} ×{count}" for value, count in sorted(counts.items())
+    )
 
 
 _RuleKeys = tuple[tuple[tuple[FindingKind, str], ...], str]
@@ -390,7 +408,7 @@ def _outcomes(
         if key[0] == "deduction"
         else values[0]
         if len(values) == 1
-        else ", ".join(sorted(set(values)))
+        else joined_outcomes(values)
         for key, values in grouped.items()
     }
 
