@@ -424,3 +424,30 @@ def test_a_partition_without_its_events_file_is_refused(tmp_path: Path) -> None:
     (tmp_path / "events" / "part-00001.parquet").unlink()
     with pytest.raises(ReadError, match=r"orders/part-00001.parquet has no events/part-00001"):
         parquet_partitions(tmp_path)
+
+
+def test_an_events_row_is_named_by_its_folder_and_said_once(tmp_path: Path) -> None:
+    # part-00000.parquet alone is also an orders and a units file's name; "row" was English
+    # in a Chinese message; a cell said not to apply was said again as an unknown field
+    orders = list(generate_orders(6, seed=8))
+    write_parquet(orders, tmp_path, partition_size=3)
+    events_file = tmp_path / "events" / "part-00000.parquet"
+    events = pq.read_table(events_file)
+    types = events.column("type").to_pylist()
+    row = types.index("signed_for")
+    methods = events.column("method").to_pylist()
+    methods[row] = "phone"
+    at = events.schema.get_field_index("method")
+    pq.write_table(events.set_column(at, "method", pa.array(methods, pa.string())), events_file)
+    (tmp_path / "units" / "part-00001.parquet").unlink()
+    first, second = parquet_partitions(tmp_path)
+    with language("en"):
+        (rejected,) = [r for r in read_partition(first) if isinstance(r, Rejected)]
+    (problem,) = [p for p in rejected.problems if p.field.endswith(".method")]
+    assert f"events/part-00000.parquet row {row + 1}:" in problem.message
+    with language("zh"):
+        (rejected,) = [r for r in read_partition(first) if isinstance(r, Rejected)]
+        assert f"events/part-00000.parquet 第 {row + 1} 行" in str(rejected.problems[0])
+        units = [r for r in read_partition(second) if isinstance(r, Rejected)]
+    assert len(units) == 3
+    assert all("units/part-00001.parquet" in str(r.problems[0]) for r in units)

@@ -294,7 +294,12 @@ def _row_at_a_time(folder: Path) -> list[RecordResult]:
         obj["units"] = [cells for _r, cells in own_units]
         result = validate_record(obj, location=location)
         if problems:
-            earlier = result.problems if isinstance(result, Rejected) else ()
+            said = {p.field for p in problems}  # (a cell said not to apply: said once)
+            earlier = tuple(
+                p
+                for p in (result.problems if isinstance(result, Rejected) else ())
+                if not (p.code == "extra_forbidden" and p.field in said)
+            )
             result = Rejected(location, (*problems, *earlier), key)
         if isinstance(result, Rejected) and found:
             rows = [r for r, _c in found]

@@ -907,18 +907,34 @@ def _event_problems(index: int, cells: Mapping[str, Any], where: str) -> list[Re
     ]
 
 
+def _file_row(file: str, row: int) -> str:
+    """A row of a table's file, as a message says it (``events/part-00000.parquet row 4``)."""
+    return _("{file} row {row}").format(file=file, row=row)
+
+
+def _events_file(path: str) -> str:
+    """The events file as a message names it: with its folder when partitioned.
+
+    ``part-00000.parquet`` alone is also an orders and a units file's name.
+    """
+    events = Path(path)
+    return f"{events.parent.name}/{events.name}" if events.parent.name == "events" else events.name
+
+
 def _event_rows_note(
     problems: Sequence[RecordProblem], rows: Sequence[int], file: str
 ) -> tuple[RecordProblem, ...]:
     """Problems of ``events[i]`` say which row of the events file the event is on."""
     out = []
     for problem in problems:
-        if problem.field.startswith("events[") and " row " not in problem.message:
+        if problem.field.startswith("events[") and file not in problem.message:
             index_text = problem.field[len("events[") :].split("]", 1)[0]
             if index_text.isdigit() and int(index_text) < len(rows):
                 problem = RecordProblem(
                     problem.field,
-                    f"{problem.message} ({file} row {rows[int(index_text)]})",
+                    _("{message} ({where})").format(
+                        message=problem.message, where=_file_row(file, rows[int(index_text)])
+                    ),
                     problem.code,
                 )
         out.append(problem)
@@ -1101,7 +1117,13 @@ class _Batch:
         self.orders = _cells(self.batch, self.names, by_type=False).rows
         first, last = self.first, self.first + len(self.orders)
         events, units = self.events, self.units
-        self.events_file = Path(self.partition.events).name if self.partition.events else "events"
+        self.events_file = (
+            _events_file(self.partition.events) if self.partition.events else "events"
+        )
+        orders = Path(self.partition.orders)
+        self.units_file = (  # (the file missing: named as the partition's would be)
+            f"units/{orders.name}" if orders.parent.name == "orders" else "units.parquet"
+        )
         event_cells, self.event_rows = events.part(first, last, by_type=True)
         unit_cells, _unit_rows = units.part(first, last, units=self.shared)
         self.event_bounds = events.bounds[first : last + 1]
@@ -1141,7 +1163,7 @@ class _Batch:
             problems: list[RecordProblem] = []
             if misplaced is not None and any(misplaced[low_event : low_event + len(found)]):
                 for index, cells in enumerate(found):
-                    where = f"{events_file} row {event_rows[low_event + index]}"
+                    where = _file_row(events_file, event_rows[low_event + index])
                     problems.extend(_event_problems(index, cells, where))
             obj["events"] = found
             obj["units"] = unit_lists[offset]
@@ -1149,7 +1171,17 @@ class _Batch:
                 check = self.validator()
             result = check(location, obj)
             if problems:
-                earlier = result.problems if isinstance(result, Rejected) else ()
+                said = {problem.field for problem in problems}
+                earlier = (
+                    # (a cell said not to apply is not said again as an unknown field)
+                    tuple(
+                        p
+                        for p in result.problems
+                        if not (p.code == "extra_forbidden" and p.field in said)
+                    )
+                    if isinstance(result, Rejected)
+                    else ()
+                )
                 result = Rejected(location, (*problems, *earlier), key)
             if found and isinstance(result, Rejected):
                 result = Rejected(
@@ -1162,7 +1194,7 @@ class _Batch:
                     result.order_id,
                 )
             if no_units and isinstance(result, Rejected):
-                result = without_units_table(result, "units.parquet")
+                result = without_units_table(result, self.units_file)
             results.append(result)
         return results
 
