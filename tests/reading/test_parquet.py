@@ -388,7 +388,8 @@ def test_the_ids_of_a_bad_partition_are_refused_as_reading_refuses_it(tmp_path: 
     table = pq.read_table(partition.orders)
     numbers = table.set_column(0, "id", pa.array(range(6), pa.int64()))
     pq.write_table(numbers, partition.orders)
-    assert partition_order_ids(partition) == [None] * 6  # (each such record is rejected)
+    # ids written as numbers are read as their text, as a spreadsheet's number cell is
+    assert partition_order_ids(partition) == ["0", "1", "2", "3", "4", "5"]
     pq.write_table(table.drop(["id"]), partition.orders)
     with pytest.raises(ReadError, match=r"the orders table has no id column"):
         partition_order_ids(partition)
@@ -451,3 +452,22 @@ def test_an_events_row_is_named_by_its_folder_and_said_once(tmp_path: Path) -> N
         units = [r for r in read_partition(second) if isinstance(r, Rejected)]
     assert len(units) == 3
     assert all("units/part-00001.parquet" in str(r.problems[0]) for r in units)
+
+
+def test_ids_written_as_numbers_read_as_their_text(tmp_path: Path) -> None:
+    # pandas writes 2501070001 as an int64 column: each order was rejected ("Input should
+    # be a valid string") and its events and units rows with it as orphans: 3 records a
+    # order. Now the dataset reads as the one with text ids.
+    orders = list(generate_orders(5, seed=2))
+    write_parquet(orders, tmp_path / "text")
+    write_parquet(orders, tmp_path / "numbers")
+    (partition,) = parquet_partitions(tmp_path / "numbers")
+    for path, name in ((partition.orders, "id"), (partition.events, "order_id"),
+                       (partition.units, "order_id")):  # fmt: skip
+        table = pq.read_table(path)
+        at = table.schema.get_field_index(name)
+        digits = pa.array([int(v) for v in table.column(at).to_pylist()], pa.int64())
+        pq.write_table(table.set_column(at, name, digits), path)
+    assert all(o.id.isdigit() for o in orders)
+    (text,) = parquet_partitions(tmp_path / "text")
+    assert [r.order for r in read_partition(partition)] == [r.order for r in read_partition(text)]

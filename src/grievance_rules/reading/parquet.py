@@ -886,7 +886,27 @@ def _read_table(path: str | None, columns: Sequence[str], what: str) -> pa.Table
             table: pa.Table = handle.read(columns=wanted)
     except (OSError, ValueError) as exc:  # a damaged page, past the footer read above
         raise _unreadable(path, exc) from None
-    return table
+    return _with_text_ids(table, "order_id")
+
+
+def _with_text_ids(table: Any, name: str) -> Any:
+    """A table or batch whose id column ``name``, if of integers, is their decimal text.
+
+    Ids written as numbers (pandas keeps 2501070001 so) are read as text, as a
+    spreadsheet's number cell of an id is: every id column then finds its order
+    (an order with numeric ids was rejected, and its events and units rows with it as
+    orphans of an order "the orders table does not have").
+    """
+    pa = _pa()
+    at = table.schema.get_field_index(name)
+    if at < 0 or not pa.types.is_integer(table.schema.field(at).type):
+        return table
+    text = table.column(at).cast(pa.string())
+    if isinstance(table, pa.Table):
+        return table.set_column(at, name, text)
+    columns = list(table.columns)
+    columns[at] = text
+    return pa.RecordBatch.from_arrays(columns, names=table.schema.names)
 
 
 def _event_problems(index: int, cells: Mapping[str, Any], where: str) -> list[RecordProblem]:
@@ -1249,7 +1269,7 @@ def read_partition(
             _("{path}: the orders table has no id column").format(path=partition.orders)
         )
     try:
-        ids = handle.read(columns=["id"]).column("id").to_pylist()
+        ids = _with_text_ids(handle.read(columns=["id"]), "id").column("id").to_pylist()
     except (OSError, ValueError) as exc:  # a damaged page
         raise _unreadable(partition.orders, exc) from None
     twice = _repeated_ids(ids)
@@ -1324,7 +1344,7 @@ def _batches(handle: Any, path: str, size: int, columns: Sequence[str]) -> Itera
             return
         except (OSError, ValueError) as exc:  # pyarrow's errors derive from these
             raise _unreadable(path, exc) from None
-        yield batch
+        yield _with_text_ids(batch, "id")
 
 
 def iter_parquet_orders(
@@ -1401,7 +1421,7 @@ def partition_order_ids(partition: ParquetPartition) -> list[str | None]:
                 _("{path}: the orders table has no id column").format(path=partition.orders)
             )
         try:
-            ids = handle.read(columns=["id"]).column("id").to_pylist()
+            ids = _with_text_ids(handle.read(columns=["id"]), "id").column("id").to_pylist()
         except (OSError, ValueError) as exc:  # a damaged page
             raise _unreadable(partition.orders, exc) from None
     return [order_id if isinstance(order_id, str) else None for order_id in ids]
