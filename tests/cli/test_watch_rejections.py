@@ -141,3 +141,15 @@ def test_a_horizon_too_long_is_a_usage_error(tmp_path: Path) -> None:
               "100000d", str(path)],
     )  # fmt: skip
     assert "超过预警时段上限 3660 天" in chinese.output
+
+
+def test_watch_says_the_file_it_wrote(tmp_path: Path) -> None:
+    # every command that writes -o FILE says "wrote FILE"; watch said nothing
+    out = tmp_path / "list.csv"
+    result = CliRunner().invoke(
+        cli,
+        ["watch", "--pack", "daye", "--as-of", AS_OF, str(_file(tmp_path)),
+         "--output-format", "csv", "-o", str(out)],
+    )  # fmt: skip
+    assert f"wrote {out}" in result.stderr
+    assert out.read_text(encoding="utf-8-sig").startswith("due,")

@@ -54,3 +54,15 @@ def test_an_old_workbook_is_told_how_to_become_one_read(name):
     # a WPS .et file is called what it is (it was "an Excel 97-2003 workbook (.et)")
     kind = "WPS 表格文件（.et）" if name.endswith(".et") else "Excel 97-2003 工作簿（.xls）"
     assert kind in str(chinese.value)
+
+
+def test_a_parquet_dataset_given_as_a_file_of_orders_is_said_to_be_one(tmp_path):
+    # read_orders(dataset) said "a folder with no Parquet dataset in it" of a dataset
+    from grievance_rules.reading import read_orders
+    from grievance_rules.reading.parquet_export import write_parquet
+    from grievance_rules.samples import generate_orders
+
+    write_parquet(list(generate_orders(2, seed=1)), tmp_path / "ds")
+    with pytest.raises(InputFormatError, match=r"is a Parquet dataset, which is read with "
+                       r"iter_parquet_orders"):  # fmt: skip
+        read_orders(tmp_path / "ds")

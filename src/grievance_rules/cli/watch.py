@@ -212,6 +212,8 @@ def watch_command(
                 tmp.write_text(text, encoding=encoding, newline="")
         else:
             click.echo(text, nl=False)
+    if out_file is not None:  # as every command that writes a file says it
+        click.echo(_("wrote {file}").format(file=out_file), err=True)
     closing = closing_line(
         records, listed.orders, listed.not_yet_received, rejected, len(listed.items)
     )

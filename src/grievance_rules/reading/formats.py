@@ -70,6 +70,16 @@ def format_of(name: str | PurePath) -> InputFormat:
         return _SUFFIXES[suffix]
     except KeyError:
         if not suffix and os.path.isdir(name):  # (said as "from its suffix ''")
+            if os.path.isfile(os.path.join(name, "orders.parquet")) or os.path.isdir(
+                os.path.join(name, "orders")
+            ):  # a dataset, given where one file of orders is read (read_orders)
+                raise InputFormatError(
+                    _(
+                        "{name!r} is a Parquet dataset, which is read with "
+                        "iter_parquet_orders (grievance_rules.reading.parquet), not as a "
+                        "file of orders"
+                    ).format(name=str(name))
+                ) from None
             raise InputFormatError(
                 _(
                     "{name!r} is a folder with no Parquet dataset in it (orders.parquet, or a "
