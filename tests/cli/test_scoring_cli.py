@@ -348,3 +348,13 @@ def test_a_scorecard_table_file_says_each_rejected_record(tmp_path, name) -> Non
     rejected = [json.loads(line)["rejected"] for line in result.stderr.splitlines()
                 if line.startswith('{"rejected"')]  # fmt: skip
     assert [(r["source"], r["order_id"]) for r in rejected] == [(f"{bad}:{len(lines) + 1}", "X9")]
+
+
+def test_a_parameter_set_twice_is_refused() -> None:
+    # the earlier value was dropped without a word
+    args = ["what-if", "--pack", "daye", "--set", "warning_yellow=0.5"]
+    result = CliRunner().invoke(cli, [*args, "--set", "warning_yellow=0.6", SAMPLE])
+    assert result.exit_code == 2
+    assert "warning_yellow is set twice ('warning_yellow=0.5' and 'warning_yellow=0.6')" in (
+        result.output
+    )

@@ -493,6 +493,16 @@ def what_if_command(pack_name: str | Path, settings: tuple[str, ...], **options:
     """The same orders under a pack as it is and with some parameters changed."""
     base = find_pack(pack_name)
     parsed = {text: _parse_setting(text) for text in settings}
+    first: dict[str, str] = {}
+    for text, (name, _value) in parsed.items():  # a name set twice: which value was meant?
+        if name in first:  # (the earlier value was dropped without a word)
+            raise click.BadParameter(
+                _("{name} is set twice ({first} and {second}); set it once").format(
+                    name=name, first=repr(first[name]), second=repr(text)
+                ),
+                param_hint="--set",
+            )
+        first[name] = text
     changed = base.with_parameters(
         dict(parsed.values()),
         given_by={  # an error about a value names the option it came from, as typed
