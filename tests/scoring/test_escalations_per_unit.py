@@ -79,3 +79,26 @@ def test_a_pack_that_escalates_fewer_times_diverges(path: str) -> None:
     result = what_if(orders, "daye", {"phone_supervision_once_per": "order"}, path=path)
     assert result.orders_diverging == len(differing)
     assert {e.order_id for e in result.examples} == set(differing)  # (up to 20 kept)
+
+
+@pytest.mark.parametrize("path", ["per-order", "columnar"])
+def test_a_warning_threshold_changed_diverges_where_a_light_changes(path: str) -> None:
+    # each pack names {warning_yellow, warning_red} a switch; a what-if of one said "no
+    # effect" (warning levels were no outcome): counted here on the engine, order by order
+    from grievance_rules.engine import evaluate
+    from grievance_rules.samples import generate_orders
+    from grievance_rules.scoring import what_if
+
+    as_of = dt.datetime(2025, 3, 5, 10, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    orders = [o for o in generate_orders(300, seed=7) if o.received_at <= as_of]
+    changed = plan_for("xiayang").pack.with_parameters({"warning_yellow": 0.9})
+
+    def lights(pack: object, order: WorkOrder) -> list[tuple[str, int, str | None]]:
+        clocks = evaluate(order, pack, as_of).clocks  # type: ignore[arg-type]
+        return [(c.rule_id, c.occurrence, c.warning_level) for c in clocks]
+
+    differing = {o.id for o in orders if lights("xiayang", o) != lights(changed, o)}
+    assert differing  # (the sample has orders whose yellow light goes)
+    result = what_if(orders, "xiayang", {"warning_yellow": 0.9}, as_of=as_of, path=path)
+    assert result.orders_diverging == len(differing)
+    assert {e.order_id for e in result.examples} == differing

@@ -221,7 +221,8 @@ def test_what_the_batch_finds_for_the_fold_is_what_each_orders_rows_say():
 
     The rows are the reference: the on-time flags are those ``outcome_of`` finds from the
     clock rows, the tally entries count as the rows would (``add_to_book`` without them),
-    and the signature is each row's kind, rule and state (points for a deduction).
+    and the signature is each row's kind, rule and state (points for a deduction; a
+    clock's warning level with its state).
     """
     packs = [load_pack(ROOT / "policies" / name) for name in PACKS]
     by_entries = [ScoreBook(pack, period="week") for pack in packs]
@@ -250,8 +251,18 @@ def test_what_the_batch_finds_for_the_fold_is_what_each_orders_rows_say():
             if not batched:
                 assert (found.signature, found.on_time, found.counted) == (None, None, None)
                 continue
+            # (a clock's warning level with its state: running (yellow))
             assert found.signature == tuple(
-                (r[3], r[2], r[12] if r[3] == "deduction" else r[6]) for r in found.rows
+                (
+                    r[3],
+                    r[2],
+                    r[12]
+                    if r[3] == "deduction"
+                    else f"{r[6]} ({r[10]})"
+                    if r[3] == "clock" and r[10]
+                    else r[6],
+                )
+                for r in found.rows
             )
             expected = (
                 outcome.sign_off_on_time,

@@ -51,6 +51,7 @@ from grievance_rules.scoring.tables import (
     Signature,
     Tabled,
     TabledBatch,
+    clock_outcome,
     folded,
     judge_batches,
 )
@@ -212,7 +213,12 @@ def _summaries(
             grouped.setdefault((kind, topic), []).append((rule_id, outcome, detail))
 
     for clock in assessment.clocks:
-        put("clock", clock.rule_id, clock.state, f"{clock.rule_id}: due {clock.due:%Y-%m-%d %H:%M}")
+        put(
+            "clock",
+            clock.rule_id,
+            clock_outcome(clock.state, clock.warning_level),
+            f"{clock.rule_id}: due {clock.due:%Y-%m-%d %H:%M}",
+        )
     for window in assessment.windows:
         put("window", window.rule_id, window.state, f"{window.rule_id}: {window.consequence}")
     for deduction in assessment.deductions:
@@ -371,7 +377,18 @@ def _row_outcomes(
     ``keys``: the pack's :class:`_PackKeys`, found once by the caller (else here).
     """
     return _outcomes(
-        ((row[3], row[2], row[12] if row[3] == "deduction" else row[6]) for row in found.rows),
+        (
+            (
+                row[3],
+                row[2],
+                row[12]
+                if row[3] == "deduction"
+                else clock_outcome(row[6], row[10])
+                if row[3] == "clock"
+                else row[6],
+            )
+            for row in found.rows
+        ),
         _PackKeys(pack) if keys is None else keys,
     )
 

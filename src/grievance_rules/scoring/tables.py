@@ -304,6 +304,16 @@ def choose_path(
     return "columnar", itertools.chain(head, iterator)
 
 
+def clock_outcome(state: str, level: str | None) -> str:
+    """A clock's outcome as a comparison reads it: its state, and its warning level if any.
+
+    Example:
+        >>> clock_outcome("running", "yellow"), clock_outcome("met", None)
+        ('running (yellow)', 'met')
+    """
+    return f"{state} ({level})" if level else state
+
+
 def _engine_order(rows: list[Row]) -> tuple[Row, ...]:
     """One order's rows but its records, deductions last in the engine's order.
 
@@ -497,6 +507,7 @@ def _pack_rows(
     states, state_code, state = coded("state")
     units, unit_code, unit = coded("unit")
     codes, rule_code, rule_id = coded("rule_id")
+    level = coded("level")[2]
     points = np.fromiter(fields[_AT["points"]], dtype=np.float64, count=size)
     stop = ints("stop_us")
 
@@ -533,6 +544,7 @@ def _pack_rows(
         )
         rows = [rows[k] for k in keep.tolist()]
         order, kind, state, unit = order[keep], kind[keep], state[keep], unit[keep]
+        level = level[keep]
         points, rule_code, rule_id, at = points[keep], rule_code[keep], rule_id[keep], at[keep]
         kind_code, state_code, unit_code = kind_code[keep], state_code[keep], unit_code[keep]
         deduction = deduction[keep]
@@ -541,6 +553,11 @@ def _pack_rows(
     if signed:  # (kind, rule, state or a deduction's points) of each row
         outcome = state.copy()
         outcome[deduction] = points[deduction]
+        # a clock's warning level with its state, running (yellow): what a warning
+        # threshold changes (a what-if of one changed no outcome, and said no effect)
+        leveled = np.flatnonzero((kind == "clock") & (level != "") & (level != None))  # noqa: E711
+        for k in leveled.tolist():
+            outcome[k] = clock_outcome(state[k], level[k])
         signed_rows = list(zip(kind.tolist(), rule_id.tolist(), outcome.tolist(), strict=True))
         signatures = [tuple(signed_rows[bounds[i] : bounds[i + 1]]) for i in range(n)]
     # each timed topic: each order's decided clocks of its rules, and its breached ones
