@@ -1264,14 +1264,7 @@ def read_partition(
     except (OSError, ValueError) as exc:
         raise _unreadable(partition.orders, exc) from None
     names = [name for name in handle.schema_arrow.names if name in ORDER_COLUMNS]
-    if "id" not in names:
-        raise ReadError(
-            _("{path}: the orders table has no id column").format(path=partition.orders)
-        )
-    try:
-        ids = _with_text_ids(handle.read(columns=["id"]), "id").column("id").to_pylist()
-    except (OSError, ValueError) as exc:  # a damaged page
-        raise _unreadable(partition.orders, exc) from None
+    ids = _ids_of(handle, partition.orders)
     twice = _repeated_ids(ids)
     position: dict[str, int] = {}
     for row, order_id in enumerate(ids):
@@ -1416,12 +1409,20 @@ def partition_order_ids(partition: ParquetPartition) -> list[str | None]:
     except (OSError, ValueError) as exc:
         raise _unreadable(partition.orders, exc) from None
     with handle:
-        if "id" not in handle.schema_arrow.names:
-            raise ReadError(
-                _("{path}: the orders table has no id column").format(path=partition.orders)
-            )
-        try:
-            ids = _with_text_ids(handle.read(columns=["id"]), "id").column("id").to_pylist()
-        except (OSError, ValueError) as exc:  # a damaged page
-            raise _unreadable(partition.orders, exc) from None
+        ids = _ids_of(handle, partition.orders)
     return [order_id if isinstance(order_id, str) else None for order_id in ids]
+
+
+def _ids_of(handle: Any, path: str) -> list[Any]:
+    """An orders file's ids in row order, numbers as their text (:func:`_with_text_ids`).
+
+    Raises:
+        ReadError: the table has no id column, or a page of it is damaged.
+    """
+    if "id" not in handle.schema_arrow.names:
+        raise ReadError(_("{path}: the orders table has no id column").format(path=path))
+    try:
+        ids: list[Any] = _with_text_ids(handle.read(columns=["id"]), "id").column("id").to_pylist()
+    except (OSError, ValueError) as exc:  # a damaged page
+        raise _unreadable(path, exc) from None
+    return ids
