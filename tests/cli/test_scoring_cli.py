@@ -358,3 +358,16 @@ def test_a_parameter_set_twice_is_refused() -> None:
     assert "warning_yellow is set twice ('warning_yellow=0.5' and 'warning_yellow=0.6')" in (
         result.output
     )
+
+
+def test_a_yellow_light_set_above_the_red_is_refused() -> None:
+    # xiayang's red comes at 0.75 of the period: yellow at 0.8 was taken without a word
+    result = CliRunner().invoke(
+        cli, ["what-if", "--pack", "xiayang", "--set", "warning_yellow=0.8", SAMPLE]
+    )
+    assert result.exit_code != 0
+    from grievance_rules.packs import find_pack
+
+    pack = find_pack("xiayang")
+    with pytest.raises(PackError, match=r"increasing order \(here: yellow 0.8, red 0.75\)"):
+        pack.with_parameters({"warning_yellow": 0.8})

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any, get_args
 
 from pydantic import BaseModel
@@ -723,11 +724,14 @@ class Checker:
                         "the start event"
                     ).format(field=repr(rule.due_field)),
                 )
+        shares: list[list[Any]] = []  # each level's share of the period (a parameter's values)
         for i, warning in enumerate(rule.warnings):
             if warning.param is None:
+                shares.append([warning.at])
                 continue
             level = ParamRef(param=warning.param)
-            for value in self.param(rule, level, f"warnings.{i}"):
+            shares.append(list(self.param(rule, level, f"warnings.{i}")))
+            for value in shares[-1]:
                 number = isinstance(value, int | float) and not isinstance(value, bool)
                 if not number or not 0 < value < 1:
                     raise self.fail(
@@ -743,6 +747,23 @@ class Checker:
         levels = [w.at for w in rule.warnings]
         if levels != sorted(levels):
             raise self.fail(rule, "warnings", _("warning levels must be in increasing order"))
+        # levels given by parameters (warning_yellow 0.8 over warning_red 0.75, a user's
+        # override): checked as the literal ones are, each level's value against the next
+        single = all(len(values) == 1 for values in shares)
+        numbers = single and all(
+            isinstance(v[0], int | float) and not isinstance(v[0], bool) for v in shares
+        )
+        if numbers and any(a[0] >= b[0] for a, b in pairwise(shares)):
+            said = ", ".join(
+                f"{w.level} {v[0]:g}" for w, v in zip(rule.warnings, shares, strict=True)
+            )
+            raise self.fail(
+                rule,
+                "warnings",
+                _("warning levels must be in increasing order (here: {levels})").format(
+                    levels=said
+                ),
+            )
 
     def once_per_unit(self, rule: EscalationRule) -> None:
         """An escalation's ``once_per``: order or unit; unit only where it can apply.
