@@ -615,7 +615,10 @@ class Checker:
                     "convention",
                     self.of_value(
                         convention,
-                        _("unknown counting convention {value}").format(value=repr(value)),
+                        _("unknown counting convention {value}; use one of {choices}").format(
+                            value=repr(value),
+                            choices=join_list(c.value for c in CountingConvention),
+                        ),
                     ),
                 )
         if half_day is not None:
@@ -625,7 +628,10 @@ class Checker:
                         rule,
                         "half_day",
                         self.of_value(
-                            half_day, _("unknown half-day rule {value}").format(value=repr(value))
+                            half_day,
+                            _("unknown half-day rule {value}; use one of {choices}").format(
+                                value=repr(value), choices=join_list(r.value for r in HalfDayRule)
+                            ),
                         ),
                     )
 
