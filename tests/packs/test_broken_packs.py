@@ -102,7 +102,10 @@ CHINESE_MESSAGES = {
         "rules/r.yaml：规则 R-1：duration.param：未知的参数 'reply_days'；现有参数：无（第 9 行）"
     ),
     "unknown_reference": "rules/r.yaml：规则 R-2：when.clock：引用了未知的规则 'R-9'（第 17 行）",
-    "bad_convention": "rules/r.yaml：规则 R-1：convention：未知的计算方法 'lunar'（第 10 行）",
+    "bad_convention": (
+        "rules/r.yaml：规则 R-1：convention：未知的计算方法 'lunar'；"
+        "可选 civil_code、working_time、elapsed（第 10 行）"
+    ),
     "unknown_rule_kind": (
         "rules/r.yaml：规则 R-1：kind：未知的规则类型 'timer'；应为以下之一："
         "clock、window、deduction、escalation、record、period、ranking（第 2 行）"
