@@ -91,7 +91,7 @@ def test_a_warning_threshold_changed_diverges_where_a_light_changes(path: str) -
 
     as_of = dt.datetime(2025, 3, 5, 10, tzinfo=dt.timezone(dt.timedelta(hours=8)))
     orders = [o for o in generate_orders(300, seed=7) if o.received_at <= as_of]
-    changed = plan_for("xiayang").pack.with_parameters({"warning_yellow": 0.9})
+    changed = plan_for("xiayang").pack.with_parameters({"warning_yellow": 0.7})
 
     def lights(pack: object, order: WorkOrder) -> list[tuple[str, int, str | None]]:
         clocks = evaluate(order, pack, as_of).clocks  # type: ignore[arg-type]
@@ -99,6 +99,6 @@ def test_a_warning_threshold_changed_diverges_where_a_light_changes(path: str) -
 
     differing = {o.id for o in orders if lights("xiayang", o) != lights(changed, o)}
     assert differing  # (the sample has orders whose yellow light goes)
-    result = what_if(orders, "xiayang", {"warning_yellow": 0.9}, as_of=as_of, path=path)
+    result = what_if(orders, "xiayang", {"warning_yellow": 0.7}, as_of=as_of, path=path)
     assert result.orders_diverging == len(differing)
     assert {e.order_id for e in result.examples} == differing
