@@ -328,3 +328,26 @@ def test_a_task_names_the_zone_option_of_its_caller(tmp_path):
     with zone_option_named("--tz"):
         one = score(iter_parquet_orders(tmp_path), "daye")
     assert said["--tz"] in one.rejections[0].reasons
+
+
+def test_a_busy_port_8787_is_no_warning() -> None:
+    # Dask's "Port 8787 is already in use ... Hosting the HTTP server on port N instead",
+    # in English under --lang zh, when another run or program held the port
+    import socket
+    import warnings
+
+    holder = socket.socket()
+    try:
+        holder.bind(("0.0.0.0", 8787))
+    except OSError:
+        holder.close()
+        pytest.skip("port 8787 is held by another program: the case itself")
+    holder.listen()
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            with cluster_client(workers=1) as local:
+                assert len(local.scheduler_info()["workers"]) == 1
+    finally:
+        holder.close()
+    assert not [w for w in caught if "8787" in str(w.message)]

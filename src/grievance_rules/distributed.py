@@ -524,7 +524,9 @@ def cluster_client(
             n_workers=workers or 2,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            # no dashboard, and its HTTP server on a free port: with None it still took
+            # 8787, and a busy 8787 (another run, RStudio) printed Dask's English warning
+            dashboard_address=":0",
         )
     with cluster, distributed.Client(cluster) as local:
         local.run(_quiet_library_errors)
