@@ -152,7 +152,9 @@ def test_a_named_pipe_is_written_into_and_stays_a_pipe(tmp_path: Path) -> None:
     pipe = tmp_path / "pipe"
     os.mkfifo(pipe)
     received: list[bytes] = []
-    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()))
+    # (a daemon: were the pipe replaced by a file, the reader would wait for a writer
+    # forever, and the test run with it)
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()), daemon=True)
     reader.start()
     with atomic_path(pipe) as tmp:
         tmp.write_bytes(b"report\n")
