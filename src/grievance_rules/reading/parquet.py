@@ -70,7 +70,7 @@ from grievance_rules.i18n import join_list, join_truncated, ngettext
 from grievance_rules.model import EVENT_CLASSES, Unit
 from grievance_rules.reading.long import BOOL_FIELDS, EVENT_HEADERS
 from grievance_rules.reading.problems import without_units_table
-from grievance_rules.reading.reader import record_validator
+from grievance_rules.reading.reader import record_validator, unsaid
 from grievance_rules.reading.results import RecordProblem, RecordResult, Rejected, SourceLocation
 
 if TYPE_CHECKING:
@@ -1191,17 +1191,7 @@ class _Batch:
                 check = self.validator()
             result = check(location, obj)
             if problems:
-                said = {problem.field for problem in problems}
-                earlier = (
-                    # (a cell said not to apply is not said again as an unknown field)
-                    tuple(
-                        p
-                        for p in result.problems
-                        if not (p.code == "extra_forbidden" and p.field in said)
-                    )
-                    if isinstance(result, Rejected)
-                    else ()
-                )
+                earlier = unsaid(result.problems, problems) if isinstance(result, Rejected) else ()
                 result = Rejected(location, (*problems, *earlier), key)
             if found and isinstance(result, Rejected):
                 result = Rejected(

@@ -97,6 +97,7 @@ __all__ = [
     "iter_orders",
     "read_orders",
     "record_validator",
+    "unsaid",
     "validate_record",
 ]
 
@@ -124,6 +125,22 @@ def _repeated_ids(rows: Sequence[TableRow], layout: TableLayout) -> dict[str, li
                 continue
             rows_of.setdefault(key, []).append(row.row)
     return {key: found for key, found in rows_of.items() if len(found) > 1}
+
+
+def unsaid(found: Iterable[RecordProblem], said: Iterable[RecordProblem]) -> list[RecordProblem]:
+    """The model's problems of a record that its cells' own problems (``said``) have not said.
+
+    A cell that said why already: a field left out (not again as missing), a cell in a
+    column its event has not (not again as an unknown field), an event whose 环节 was
+    refused (not again as an event without a type).
+    """
+    fields = {problem.field for problem in said}
+    return [
+        p
+        for p in found
+        if not (p.code in ("missing", "extra_forbidden") and p.field in fields)
+        and not (p.code == "union_tag_not_found" and f"{p.field}.type" in fields)
+    ]
 
 
 def _order_id(obj: object) -> str | None:
@@ -222,14 +239,7 @@ class _Validator:
             # WorkOrder.model_validate(obj), without its Python frame
             order = WorkOrder.__pydantic_validator__.validate_python(obj)
         except ValidationError as exc:
-            said = {problem.field for problem in problems}
-            found = [
-                p
-                for p in self.problems(exc, cells)
-                # its cell said why: a field left out, or an event whose 环节 was refused
-                if not (p.code == "missing" and p.field in said)
-                and not (p.code == "union_tag_not_found" and f"{p.field}.type" in said)
-            ]
+            found = unsaid(self.problems(exc, cells), problems)
             return Rejected(location, (*problems, *found), _order_id(obj))
         if problems:
             return Rejected(location, tuple(problems), order.id)
