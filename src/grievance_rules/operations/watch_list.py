@@ -236,14 +236,16 @@ def _clock_at(
     starts later (a second unit's, when its sign-off falls due) may come before it in
     the rule's order and take its occurrence number.
     """
+    identity = _identity(same_as)
     for clock in evaluate(order, pack, instant).clocks:
-        if (
-            clock.rule_id == same_as.rule_id
-            and clock.unit == same_as.unit
-            and clock.start == same_as.start
-        ):
+        if _identity(clock) == identity:
             return clock
     return None
+
+
+def _identity(clock: ClockFinding) -> tuple[str, str | None, dt.datetime]:
+    """What a clock is the same clock by, from one instant to another: rule, unit, start."""
+    return clock.rule_id, clock.unit, clock.start
 
 
 def _computed_instant(
@@ -371,17 +373,16 @@ def level_change_instant(
     """
     check_instant(as_of)
     pack = loaded_pack(pack)
-    clocks = [r.id for r in pack.rules_of(ClockRule)]
-    if rule_id not in clocks:  # (a KeyError, or None for a rule of another kind)
+    clocks = pack.rules_of(ClockRule)
+    rule = next((r for r in clocks if r.id == rule_id), None)
+    if rule is None:  # (a KeyError, or None for a rule of another kind)
         raise ArgumentError(
             _("rule_id: pack {pack} has no clock rule {rule}; its clock rules: {rules}").format(
-                pack=pack.id, rule=repr(rule_id), rules=", ".join(clocks)
+                pack=pack.id, rule=repr(rule_id), rules=", ".join(r.id for r in clocks)
             ),
             parameter="rule_id",
             value=rule_id,
         )
-    rule = pack.rule(rule_id)
-    assert isinstance(rule, ClockRule)
     levels = _levels(rule)
     if level not in levels:  # (None: as if it were never reached)
         raise ArgumentError(
@@ -730,7 +731,7 @@ def changes_between(
         then = next(
             c.occurrence
             for c in evaluate(seen, pack, at).clocks
-            if (c.rule_id, c.unit, c.start) == (rule_id, unit, start)
+            if _identity(c) == (rule_id, unit, start)
         )
         out.append((at, level, rule_id, then))
     return sorted(out)
