@@ -54,6 +54,7 @@ from grievance_rules.scoring.tables import (
     clock_outcome,
     folded,
     judge_batches,
+    row_signature,
 )
 
 __all__ = [
@@ -245,11 +246,9 @@ def joined_outcomes(values: Sequence[str]) -> str:
         >>> joined_outcomes(["met", "breached", "breached"]), joined_outcomes(["电话督办"])
         ('breached ×2, met', '电话督办')
     """
-    counts: dict[str, int] = {}
-    for value in values:
-        counts[value] = counts.get(value, 0) + 1
     return ", ".join(
-        value if count == 1 else f"{value} ×{count}" for value, count in sorted(counts.items())
+        value if count == 1 else f"{value} ×{count}"
+        for value, count in sorted(Counter(values).items())
     )
 
 
@@ -376,21 +375,7 @@ def _row_outcomes(
 
     ``keys``: the pack's :class:`_PackKeys`, found once by the caller (else here).
     """
-    return _outcomes(
-        (
-            (
-                row[3],
-                row[2],
-                row[12]
-                if row[3] == "deduction"
-                else clock_outcome(row[6], row[10])
-                if row[3] == "clock"
-                else row[6],
-            )
-            for row in found.rows
-        ),
-        _PackKeys(pack) if keys is None else keys,
-    )
+    return _outcomes(map(row_signature, found.rows), _PackKeys(pack) if keys is None else keys)
 
 
 def _outcomes(

@@ -304,6 +304,20 @@ def choose_path(
     return "columnar", itertools.chain(head, iterator)
 
 
+def row_signature(row: Row) -> tuple[str, str, str | float]:
+    """What a comparison reads of a finding row: its kind, rule and outcome.
+
+    The outcome: a deduction's points, a clock's state with its warning level, any
+    other's state. :attr:`OrderRows.signature` is these of an order's rows, made a
+    batch at a time.
+    """
+    if row[3] == "deduction":
+        return row[3], row[2], row[12]
+    if row[3] == "clock":
+        return row[3], row[2], clock_outcome(row[6], row[10])
+    return row[3], row[2], row[6]
+
+
 def clock_outcome(state: str, level: str | None) -> str:
     """A clock's outcome as a comparison reads it: its state, and its warning level if any.
 
@@ -507,7 +521,6 @@ def _pack_rows(
     states, state_code, state = coded("state")
     units, unit_code, unit = coded("unit")
     codes, rule_code, rule_id = coded("rule_id")
-    level = coded("level")[2]
     points = np.fromiter(fields[_AT["points"]], dtype=np.float64, count=size)
     stop = ints("stop_us")
 
@@ -544,7 +557,6 @@ def _pack_rows(
         )
         rows = [rows[k] for k in keep.tolist()]
         order, kind, state, unit = order[keep], kind[keep], state[keep], unit[keep]
-        level = level[keep]
         points, rule_code, rule_id, at = points[keep], rule_code[keep], rule_id[keep], at[keep]
         kind_code, state_code, unit_code = kind_code[keep], state_code[keep], unit_code[keep]
         deduction = deduction[keep]
@@ -554,10 +566,13 @@ def _pack_rows(
         outcome = state.copy()
         outcome[deduction] = points[deduction]
         # a clock's warning level with its state, running (yellow): what a warning
-        # threshold changes (a what-if of one changed no outcome, and said no effect)
-        leveled = np.flatnonzero((kind == "clock") & (level != "") & (level != None))  # noqa: E711
-        for k in leveled.tolist():
-            outcome[k] = clock_outcome(state[k], level[k])
+        # threshold changes (a what-if of one changed no outcome, and said no effect);
+        # read from the rows themselves, in the same order as the columns
+        at_level = _AT["level"]
+        for k in np.flatnonzero(kind == "clock").tolist():
+            level = rows[k][at_level]
+            if level:
+                outcome[k] = clock_outcome(state[k], str(level))
         signed_rows = list(zip(kind.tolist(), rule_id.tolist(), outcome.tolist(), strict=True))
         signatures = [tuple(signed_rows[bounds[i] : bounds[i + 1]]) for i in range(n)]
     # each timed topic: each order's decided clocks of its rules, and its breached ones
