@@ -155,24 +155,9 @@ def test_past_due_overnight_is_overdue_not_time_left() -> None:
     # M1's sign-off (daye DY-7a.signoff) was due Fri 2025-03-07 17:30; on Monday 08:00 no
     # office time has run since (Friday evening, the weekend, Monday before 09:00), but
     # 2 days 14:30 of natural time has: it read "left 0:00 of office time (-2d 14:30 …)"
-    from grievance_rules.model import WorkOrder
+    from tests.operations.conftest import dispatched, order
 
-    m1 = WorkOrder.model_validate(
-        {
-            "id": "M1",
-            "channel": "hotline_12345",
-            "category": "投诉",
-            "received_at": "2025-03-06T09:50:00+08:00",
-            "units": [
-                {"id": "dzb", "name": "党政办公室", "kind": "dispatch_centre"},
-                {"id": "c07", "name": "东风社区", "kind": "village_community"},
-            ],
-            "events": [
-                {"type": "dispatched", "at": "2025-03-06T10:00:00+08:00", "unit": "dzb",
-                 "to_unit": "c07"},
-            ],
-        }
-    )  # fmt: skip
+    m1 = order("M1", "2025-03-06T09:50", dispatched("2025-03-06T10:00"), channel="hotline_12345")
     listed = watch([m1], "daye", dt.datetime(2025, 3, 10, 8, tzinfo=SHANGHAI))
     english = watch_text(listed, lang="en")
     line = next(line for line in english.splitlines() if "DY-7a.signoff" in line)
