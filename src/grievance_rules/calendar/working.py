@@ -298,14 +298,12 @@ class WorkingCalendar:
             >>> china().add_working_days(dt.date(2026, 1, 30), 1)  # Friday → Monday
             datetime.date(2026, 2, 2)
         """
-        if day.__class__ is not dt.date:
-            day = _day_of(day)
         if n > 0:
-            try:
+            try:  # (a datetime is no key here: it is taken as a date below)
                 return self._wd1_final[self._cum_final[day] + n]
             except (KeyError, IndexError):
                 pass
-        return self._add_working_days_checked(day, n)
+        return self._add_working_days_checked(_day_of(day), n)
 
     def _add_working_days_checked(self, day: dt.date, n: int, *, report: bool = True) -> dt.date:
         """The slow path of :meth:`add_working_days`: errors and provisional days.
@@ -344,10 +342,12 @@ class WorkingCalendar:
 
         A ``datetime`` is taken as :meth:`is_working_day` takes it.
         """
-        if start.__class__ is not dt.date or end.__class__ is not dt.date:
+        final = self._cum_final
+        try:  # (a datetime is no key here: it is taken as a date below)
+            return final[end] - final[start]
+        except KeyError:
             start, end = _day_of(start), _day_of(end)
         try:
-            final = self._cum_final
             return final[end] - final[start]
         except KeyError:
             pass
