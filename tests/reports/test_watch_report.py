@@ -101,14 +101,17 @@ def test_days_are_named_in_each_language(listed):
     chinese = watch_text(listed, lang="zh")
     english = watch_text(listed, lang="en")
     # past due, it is said as how long ago (已超时 / overdue by), not as a negative time left
-    found_zh = re.search(r"R1 .*已超时：工作时间 .*（自然时间 (\d+)天 (\d\d):(\d\d)）", chinese)
+    found_zh = re.search(r"R1 .*已超时：工作时间 .*（自然时间 (\d+)天(\d+)小时(\d+)分钟）", chinese)
     found_en = re.search(
-        r"R1 .*overdue by .* of office time \((\d+)d (\d\d):(\d\d) natural time\)", english
+        r"R1 .*overdue by .* of office time \((\d+) d (\d+) h (\d+) min natural time\)", english
     )
     assert found_zh is not None, chinese
     assert found_en is not None, english
     assert tuple(map(int, found_zh.groups())) == expected == tuple(map(int, found_en.groups()))
-    assert any(f"-{days}天 " in row for row in watch_csv(listed, lang="zh").splitlines())
+    assert any(
+        f",已超期{days}天{expected[1]}小时{expected[2]}分钟," in row
+        for row in watch_csv(listed, lang="zh").splitlines()
+    )
 
 
 def test_the_text_table_lines_up_in_chinese(listed):
@@ -147,20 +150,98 @@ def test_each_item_carries_its_citation_and_a_time_overdue_is_no_formula(listed)
     breached = next(r for r in rows if r["order"] == "R1")
     item = next(i for i in listed.items if i.order_id == "R1")
     assert (breached["source"], breached["quote"]) == (item.citation.source, item.citation.text)
-    assert breached["working_left"].startswith("-")
-    assert not any(value.startswith("'-") for row in rows for value in row.values())
+    # past due, said in words: a cell starting with "-" is a formula to Excel
+    assert breached["working_left"].startswith("overdue by ")
+    assert not any(value.startswith(("-", "'")) for row in rows for value in row.values())
 
 
 def test_past_due_overnight_is_overdue_not_time_left() -> None:
     # M1's sign-off (daye DY-7a.signoff) was due Fri 2025-03-07 17:30; on Monday 08:00 no
     # office time has run since (Friday evening, the weekend, Monday before 09:00), but
-    # 2 days 14:30 of natural time has: it read "left 0:00 of office time (-2d 14:30 …)"
+    # 2 days 14:30 of natural time has: it read "left 0:00 of office time (-2d 14:30 …)".
+    # Each duration names its units (it read "0:00" and "2d 14:30").
     from tests.operations.conftest import dispatched, order
 
     m1 = order("M1", "2025-03-06T09:50", dispatched("2025-03-06T10:00"), channel="hotline_12345")
     listed = watch([m1], "daye", dt.datetime(2025, 3, 10, 8, tzinfo=SHANGHAI))
     english = watch_text(listed, lang="en")
     line = next(line for line in english.splitlines() if "DY-7a.signoff" in line)
-    assert "overdue by 0:00 of office time (2d 14:30 natural time)" in line
+    assert "overdue by 0 h 0 min of office time (2 d 14 h 30 min natural time)" in line
     assert "left" not in line
-    assert "已超时：工作时间 0:00（自然时间 2天 14:30）" in watch_text(listed, lang="zh")
+    chinese = watch_text(listed, lang="zh")
+    assert "已超时：工作时间 0小时0分钟（自然时间 2天14小时30分钟）" in chinese
+
+
+def _starts(line: str, *texts: str) -> int:
+    """The display column at which the first of ``texts`` found in ``line`` begins."""
+    from grievance_rules.text_width import display_width
+
+    found = min(line.index(text) for text in texts if text in line)
+    return display_width(line[:found])
+
+
+def test_the_text_table_has_its_column_headings_in_each_language(listed):
+    # the table had no headings, although docs/watch.md lists its columns by them
+    zh = ("到期时间", "灯色", "工单", "规则", "单位", "通知对象", "剩余时间")
+    en = ("due", "level", "order", "rule", "unit", "notify", "time left")
+    for lang, headings, left in (
+        ("zh", zh, ("剩余工作时间", "已超时")),
+        ("en", en, ("left ", "overdue by")),
+    ):
+        lines = watch_text(listed, lang=lang).splitlines()
+        heading, first = lines[1], lines[2]
+        assert heading.split() == [word for h in headings for word in h.split()], heading
+        # each heading over its column: the due instant, the order, the time left
+        assert _starts(heading, headings[0]) == _starts(first, "2024-") == 2
+        assert _starts(heading, headings[2]) == _starts(first, "Y1", "R1", "S1")
+        assert _starts(heading, headings[-1]) == _starts(first, *left)
+
+
+def test_office_and_natural_time_name_their_units() -> None:
+    # Y1 (tests/operations/test_watch.py): CD-5.provincial-urgent due Tue 2024-06-18
+    # 15:30; at Sat 10:00, 12 h of office time are left (Mon 7 h + Tue 5 h) and 3 days
+    # 5 h 30 min of natural time (Sat 10:00 -> Tue 15:30). It read "left 12:00 of office
+    # time (3d 05:30 natural time)".
+    y1 = order("Y1", "2024-06-14T15:00", dispatched("2024-06-14T15:30"))
+    listed = watch([y1], "chengdong", at("2024-06-15T10:00"), within=dt.timedelta(days=3))
+    english = watch_text(listed, lang="en")
+    chinese = watch_text(listed, lang="zh")
+    line = next(line for line in english.splitlines() if "CD-5.provincial-urgent" in line)
+    assert "left 12 h 0 min of office time (3 d 5 h 30 min natural time)" in line
+    line = next(line for line in chinese.splitlines() if "CD-5.provincial-urgent" in line)
+    assert "剩余工作时间 12小时0分钟（自然时间 3天5小时30分钟）" in line
+    import csv
+
+    rows = list(csv.DictReader(io.StringIO(watch_csv(listed, lang="zh").lstrip("\ufeff"))))
+    row = next(r for r in rows if r["rule"] == "CD-5.provincial-urgent")
+    assert (row["working_left"], row["natural_left"]) == ("12小时0分钟", "3天5小时30分钟")
+
+
+def test_a_provisional_due_instant_is_flagged_in_every_format() -> None:
+    # The notices set the calendar through 2026-12-24 (`grievance-rules calendar
+    # coverage`); 2027's New Year holiday is projected. Dispatched Wed 2026-12-30 15:30,
+    # CD-5.provincial-urgent's 14 h of office time run past Thu 12-31 (2 h + 7 h) into
+    # January 2027: its due instant is provisional. It was said only in JSON Lines.
+    z1 = order("Z1", "2026-12-30T15:00", dispatched("2026-12-30T15:30"))
+    listed = watch([z1], "chengdong", at("2026-12-31T10:00"), within=dt.timedelta(days=1))
+    item = next(i for i in listed.items if i.rule_id == "CD-5.provincial-urgent")
+    assert item.provisional
+    assert item.due > at("2027-01-01T00:00")
+    english = watch_text(listed, lang="en")
+    chinese = watch_text(listed, lang="zh")
+    line = next(line for line in english.splitlines() if "CD-5.provincial-urgent" in line)
+    assert "[provisional]" in line
+    assert "no State Council holiday notice has set yet" in english
+    line = next(line for line in chinese.splitlines() if "CD-5.provincial-urgent" in line)
+    assert "【暂定】" in line
+    assert "尚未发布放假通知" in chinese
+    import csv
+
+    rows = list(csv.DictReader(io.StringIO(watch_csv(listed, lang="en").lstrip("\ufeff"))))
+    assert next(r for r in rows if r["rule"] == "CD-5.provincial-urgent")["provisional"] == "yes"
+    sheet = load_workbook(io.BytesIO(watch_xlsx(listed, lang="zh"))).worksheets[0]
+    header = [cell.value for cell in sheet[1]]
+    column = header.index("涉及暂定日历日")
+    values = [row[column].value for row in sheet.iter_rows(min_row=2)]
+    assert "是" in values
+    assert "涉及暂定日历日" in watch_html(listed, lang="zh")

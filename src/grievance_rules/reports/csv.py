@@ -92,22 +92,15 @@ COMPARISON_TABLES: tuple[str, ...] = (
 
 _FORMULA = re.compile(r"[=+\-@\t\r]")
 _NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
-_DURATION = re.compile(r"-\d+(?:d |天 )?\d+:\d\d")
-"""A time overdue as the watch list writes it (``-669:33``, ``-145天 20:03``): no formula."""
 
 
 def _text(value: str) -> str:
     """A cell's text, ``'`` before one Excel would read as a formula (``=``, ``+``, ``-`` ...).
 
-    A number and a negative duration are left as they are: no formula starts so (the
-    watch list's time overdue came out as ``'-669:33``, the apostrophe shown).
+    A number is left as it is. (The watch list says a time overdue in words,
+    ``overdue by 21 h 0 min``, not as a negative duration, which would need the ``'``.)
     """
-    if (
-        value
-        and _FORMULA.match(value)
-        and not _NUMBER.fullmatch(value)
-        and not _DURATION.fullmatch(value)
-    ):
+    if value and _FORMULA.match(value) and not _NUMBER.fullmatch(value):
         return "'" + value
     return value
 

@@ -65,6 +65,7 @@ def _columns() -> tuple[Column, ...]:
         Column("working_left", _("office time left")),
         Column("natural_left", _("natural time left")),
         Column("changes", _("turns")),
+        Column("provisional", _("touches a provisional calendar day")),
         # (the citation whole, as every finding carries it: the clause alone named no
         # document and quoted nothing)
         Column("source", _("source")),
@@ -81,32 +82,44 @@ def _when(instant: dt.datetime) -> str:
 
 
 def time_left_text(seconds: float, *, days: bool = False) -> str:
-    """A signed duration as ``h:mm`` (office time) or ``N days hh:mm`` (``days=True``).
+    """A signed duration with its units named: hours and minutes, and days (``days=True``).
 
-    The days are named in the current language: ``1d 01:00`` in English, ``1天 01:00``
-    in Chinese.
+    Office time is said in hours and minutes (``6 h 15 min``, 「6小时15分钟」); natural
+    time from a day on with its days too (``1 d 1 h 0 min``, 「1天1小时0分钟」). The
+    minutes are whole (rounded down); a negative duration (past due) has a ``-``.
 
     Example:
         >>> from grievance_rules.i18n import language
         >>> with language("en"):
         ...     (time_left_text(-3600), time_left_text(12 * 3600 + 90))
-        ('-1:00', '12:01')
+        ('-1 h 0 min', '12 h 1 min')
         >>> with language("en"):
         ...     time_left_text(90000, days=True)
-        '1d 01:00'
+        '1 d 1 h 0 min'
         >>> with language("zh"):
-        ...     time_left_text(-90000, days=True)
-        '-1天 01:00'
+        ...     time_left_text(-90000, days=True), time_left_text(22500)
+        ('-1天1小时0分钟', '6小时15分钟')
     """
     sign = "-" if seconds < 0 else ""
     minutes = int(abs(seconds) // 60)
     hours, minute = divmod(minutes, 60)
     if days and hours >= 24:
         day, hour = divmod(hours, 24)
-        return _("{sign}{days}d {hours}:{minutes}").format(
-            sign=sign, days=day, hours=f"{hour:02d}", minutes=f"{minute:02d}"
+        return sign + _("{days} d {hours} h {minutes} min").format(
+            days=day, hours=hour, minutes=minute
         )
-    return f"{sign}{hours}:{minute:02d}"
+    return sign + _("{hours} h {minutes} min").format(hours=hours, minutes=minute)
+
+
+def _left_cell(seconds: float, *, days: bool = False) -> str:
+    """A table cell of time left: past due, how long ago (no cell starts with ``-``).
+
+    A cell starting with ``-`` that is no number is a formula to a spreadsheet (CSV
+    opened in Excel): ``-21 h 0 min`` would show as an error.
+    """
+    if seconds < 0:
+        return _("overdue by {duration}").format(duration=time_left_text(-seconds, days=days))
+    return time_left_text(seconds, days=days)
 
 
 def _notice(item: WatchItem) -> str:
@@ -138,9 +151,10 @@ def _row(item: WatchItem) -> tuple[Cell, ...]:
         item.citation.clause,
         item.unit_name,
         _notice(item),
-        time_left_text(item.working_seconds_left),
-        time_left_text(item.natural_seconds_left, days=True),
+        _left_cell(item.working_seconds_left),
+        _left_cell(item.natural_seconds_left, days=True),
         _changes(item),
+        _("yes") if item.provisional else _("no"),
         item.citation.source,
         item.citation.text,
     )
@@ -200,36 +214,70 @@ def watch_text(watch_list: WatchList, *, lang: str | None = None) -> str:
 
 def _watch_text(watch_list: WatchList) -> str:
     lines = [_heading(watch_list)]
-    widths = (  # the columns of unit names and whom to notify, as wide as their widest
-        max((display_width(item.unit_name) for item in watch_list.items), default=0),
-        max((display_width(_notice(item)) for item in watch_list.items), default=0),
-    )
+    labels = (_("due"), _("level"), _("order"), _("rule"), _("unit"), _("notify"))
+    # each column as wide as its widest cell or its heading (unit names and whom to
+    # notify vary; the others have a fixed width)
+    widths = [
+        max(width, display_width(label))
+        for width, label in zip(
+            (
+                19,
+                12,
+                10,
+                28,
+                max((display_width(item.unit_name) for item in watch_list.items), default=0),
+                max((display_width(_notice(item)) for item in watch_list.items), default=0),
+            ),
+            labels,
+            strict=True,
+        )
+    ]
+    if watch_list.items:
+        lines.append(
+            "  "
+            + " ".join(pad(label, width) for label, width in zip(labels, widths, strict=True))
+            + " "
+            + _("time left")
+        )
+    provisional = False
     for item in watch_list.items:
         row = _row(item)
         changes = str(row[10]).replace("\n", pgettext("list", "; "))
-        office, natural = str(row[8]), str(row[9])
+        office = time_left_text(abs(item.working_seconds_left))
+        natural = time_left_text(abs(item.natural_seconds_left), days=True)
         # past due (by natural time: at night and at weekends no office time has run since,
-        # "left 0:00"): how long ago, not a negative time left
-        if office.startswith("-") or natural.startswith("-"):
+        # "left 0 h 0 min"): how long ago, not a negative time left
+        if item.working_seconds_left < 0 or item.natural_seconds_left < 0:
             left = _("overdue by {office} of office time ({natural} natural time)").format(
-                office=office.removeprefix("-"), natural=natural.removeprefix("-")
+                office=office, natural=natural
             )
         else:
             left = _("left {office} of office time ({natural} natural time)").format(
                 office=office, natural=natural
             )
+        if item.provisional:
+            provisional = True
+            left += " " + _("[provisional]")
         turns = _("turns: {changes}").format(changes=changes) if changes else ""
         cells = (
-            pad(str(row[0]), 19),
-            pad(str(row[1]), 12),
-            pad(item.order_id, 10),
-            pad(str(row[4]), 28),
-            pad(item.unit_name, widths[0]),
-            pad(str(row[7]), widths[1]),
+            str(row[0]),
+            str(row[1]),
+            item.order_id,
+            str(row[4]),
+            item.unit_name,
+            str(row[7]),
         )
-        lines.append("  " + " ".join(cells) + f" {left}" + (f"  {turns}" if turns else ""))
+        padded = " ".join(pad(cell, width) for cell, width in zip(cells, widths, strict=True))
+        lines.append("  " + padded + f" {left}" + (f"  {turns}" if turns else ""))
     lines.append("")
     lines.extend(_summary_line(summary) for summary in watch_list.summary())
+    if provisional:
+        lines.append(
+            _(
+                "[provisional]: the due instant counts a day no State Council holiday notice "
+                "has set yet (a projected calendar); it may move when the notice is published."
+            )
+        )
     return "\n".join(lines) + "\n"
 
 
