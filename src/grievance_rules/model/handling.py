@@ -124,21 +124,66 @@ def handling_units(
 
     A dispatch to a centre (an ``upstream`` unit: the district centre sending the
     order to the street's centre) does not make the centre the handling unit. A
-    ``return_decided`` approval hands the order back (no handling unit) until it
-    is dispatched again.
+    ``return_decided`` approval hands the requester's part back: the requester
+    (``requester``, else the unit of the last return request, as
+    :func:`~grievance_rules.model.assignments.assignments` reads it) no longer
+    holds the order. When it was the handling unit, the unit sent the order before
+    it and still holding it is (a joint order's other unit), else none until the
+    order is dispatched again; a return approved for a unit that is not the handling
+    unit (a joint order's first unit) leaves the handling unit as it was. A return
+    decided with no requester known hands the order back from everyone.
+
+    Example:
+        >>> from grievance_rules.model import WorkOrder
+        >>> order = WorkOrder.model_validate({
+        ...     "id": "J-1", "channel": "12345", "category": "投诉",
+        ...     "received_at": "2024-05-06T09:00:00+08:00",
+        ...     "units": [{"id": "ctr", "kind": "dispatch_centre"},
+        ...               {"id": "c01", "kind": "village_community"},
+        ...               {"id": "c02", "kind": "village_community"}],
+        ...     "events": [
+        ...         {"type": "dispatched", "at": "2024-05-06T09:30:00+08:00", "unit": "ctr",
+        ...          "to_unit": "c01"},
+        ...         {"type": "dispatched", "at": "2024-05-06T09:31:00+08:00", "unit": "ctr",
+        ...          "to_unit": "c02"},
+        ...         {"type": "return_requested", "at": "2024-05-06T10:00:00+08:00",
+        ...          "unit": "c01"},
+        ...         {"type": "return_decided", "at": "2024-05-06T11:00:00+08:00",
+        ...          "unit": "ctr", "decision": "approved", "requester": "c01"}]})
+        >>> handling_units(order.events, frozenset({"ctr"}))
+        ['c01', 'c02', 'c02', 'c02']
     """
     current: str | None = None
+    holders: list[str] = []  # the units holding the order, in the order they were sent it
+    last_return: str | None = None
     result: list[str | None] = []
     for event in events:
         kind = event.type
         if kind in _TRANSFERS:
             target = getattr(event, "to_unit", None)
             if target not in upstream:
+                if kind == "reassigned":
+                    giving = getattr(event, "from_unit", None)
+                    holders = [] if giving is None else [u for u in holders if u != giving]
+                if target is not None:
+                    holders = [u for u in holders if u != target]
+                    holders.append(target)
                 current = target
+        elif kind == "return_requested":
+            last_return = event.unit
         elif kind == "return_decided" and getattr(event, "decision", None) == "approved":
-            current = None
+            requester = getattr(event, "requester", None) or last_return
+            if requester is None:
+                holders = []
+                current = None
+            else:
+                holders = [u for u in holders if u != requester]
+                if requester == current:
+                    current = holders[-1] if holders else None
         elif kind == "proactive_handling" and current is None:
             current = event.unit
+            if current is not None:
+                holders.append(current)
         result.append(current)
     return result
 
