@@ -43,6 +43,7 @@ from grievance_rules.reports.tables import (
     Share,
     Table,
     comparison_tables,
+    composite_table,
     order_divergence_table,
     score_matrix,
     scorecard_tables,
@@ -245,6 +246,41 @@ def _examples(cmp: Comparison) -> list[str]:
     return out
 
 
+def _composites(cmp: Comparison, units: int) -> list[str]:
+    """The section of the composites that differ between the packs (none: no pack has one).
+
+    ``units``: how many units and periods the comparison scores (the rows of its unit
+    scores).
+    """
+    if not any(row.composite is not None for card in cmp.scorecards for row in card.rows):
+        return []
+    table = composite_table(cmp)
+    if not table.rows:
+        said = ngettext(
+            "The composite score (pack weights) is the same under every pack for the "
+            "{units} unit and period.",
+            "The composite score (pack weights) is the same under every pack for each of "
+            "the {units} units and periods.",
+            units,
+        ).format(units=units)
+        return _section(_("Composite scores under each pack"), [escape(said)])
+    said = ngettext(
+        "The composite score (pack weights) differs between the packs for {moved} of the "
+        "{units} unit and period; each below, with its value under every pack.",
+        "The composite score (pack weights) differs between the packs for {moved} of the "
+        "{units} units and periods; each below, with its value under every pack.",
+        units,
+    ).format(moved=len(table.rows), units=units)
+    return _section(
+        _("Composite scores under each pack"),
+        [
+            escape(said),
+            "",
+            *markdown_table(table.select(*(c.key for c in table.columns if c.key not in _CODES))),
+        ],
+    )
+
+
 def comparison_markdown(cmp: Comparison, *, lang: str | None = None) -> str:
     """A comparison of packs as Markdown, in the current language or ``lang``.
 
@@ -252,7 +288,9 @@ def comparison_markdown(cmp: Comparison, *, lang: str | None = None) -> str:
     state, deductions, points, escalations), the patterns of divergence (kind,
     topic, each pack's outcome, how many orders, example ids), the diverging
     orders with each side's rules and citations, each unit's score under each
-    pack, each pack's period findings, and the rejected inputs.
+    pack, the composites that differ between the packs (where a pack weighs its rates
+    into one, as daye does: each unit and period whose composite a what-if of a weight
+    moved, before and after), each pack's period findings, and the rejected inputs.
     """
     with in_language(lang):
         return _comparison_markdown(cmp)
@@ -338,6 +376,7 @@ def _comparison_markdown(cmp: Comparison) -> str:
             ),
         ],
     )
+    out += _composites(cmp, len(unit_scores.rows))
     out += _section(
         _("Period findings"),
         markdown_table(
