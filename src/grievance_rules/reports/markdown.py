@@ -42,6 +42,7 @@ from grievance_rules.reports.tables import (
     Cell,
     Share,
     Table,
+    comparison_counts,
     comparison_tables,
     composite_table,
     order_divergence_table,
@@ -302,7 +303,7 @@ def comparison_counts_sentence(cmp: Comparison) -> str:
     The counts are the scorecards' (an order excluded from assessment, 不纳入测评, is
     excluded under every pack alike): they add up as the table below them does.
     """
-    excluded = max((card.excluded for card in cmp.scorecards), default=0)
+    counts = comparison_counts(cmp)
     return ngettext(
         "Inputs {inputs} = assessed {assessed} + excluded from assessment {excluded} + "
         "rejected {rejected}; the packs diverge on {diverging} of the {judged} order not "
@@ -312,10 +313,10 @@ def comparison_counts_sentence(cmp: Comparison) -> str:
         "rejected (those excluded from assessment included).",
         cmp.assessed,
     ).format(
-        inputs=cmp.inputs,
-        assessed=cmp.assessed - excluded,
-        excluded=excluded,
-        rejected=cmp.rejected,
+        inputs=counts.inputs,
+        assessed=counts.assessed,
+        excluded=counts.excluded,
+        rejected=counts.rejected,
         diverging=cmp.orders_diverging,
         judged=cmp.assessed,
     )

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from grievance_rules.engine import Rejection
 from grievance_rules.i18n import gettext as _
@@ -63,7 +64,9 @@ from grievance_rules.scoring import (
 __all__ = [
     "Cell",
     "Column",
+    "ComparisonCounts",
     "Table",
+    "comparison_counts",
     "comparison_tables",
     "composite_table",
     "count_table",
@@ -547,6 +550,30 @@ def composite_table(cmp: Comparison) -> Table:
             )
         )
     return Table("composites", _("Composite scores under each pack"), columns, tuple(rows))
+
+
+class ComparisonCounts(NamedTuple):
+    """A comparison's counts as its reports say them: inputs = assessed + excluded + rejected."""
+
+    inputs: int
+    assessed: int
+    """The inputs assessed and counted, those excluded from assessment not among them."""
+    excluded: int
+    """The inputs excluded from assessment (不纳入测评, 核减)."""
+    rejected: int
+
+
+def comparison_counts(cmp: Comparison) -> ComparisonCounts:
+    """The counts of a comparison as its reports and each scorecard count them.
+
+    ``Comparison.assessed`` is every input not rejected, those excluded from
+    assessment among them; a report counts these apart, as each pack's scorecard
+    does. An order excluded from assessment is excluded under every pack alike; where
+    the packs exclude different orders (夏阳's ``exclusion_approval`` changed), the
+    most any pack excludes (each pack's own count is in its scorecard).
+    """
+    excluded = max((card.excluded for card in cmp.scorecards), default=0)
+    return ComparisonCounts(cmp.inputs, cmp.assessed - excluded, excluded, cmp.rejected)
 
 
 def comparison_tables(cmp: Comparison) -> tuple[Table, ...]:
