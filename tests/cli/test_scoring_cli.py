@@ -371,3 +371,99 @@ def test_a_yellow_light_set_above_the_red_is_refused() -> None:
     pack = find_pack("xiayang")
     with pytest.raises(PackError, match=r"increasing order \(here: yellow 0.8, red 0.75\)"):
         pack.with_parameters({"warning_yellow": 0.8})
+
+
+def test_what_if_markdown_shows_the_composites_a_weight_moved_as_the_csv_does(tmp_path) -> None:
+    # the audit's run: 300 generated orders (seed 7), daye by quarter, the 满意率 weighed 2.
+    # The CSV scorecards (both packs' rows) showed 20 of 165 unit-quarters' composite
+    # moved; the Markdown showed none. Now it lists the same rows, before and after
+    import csv
+    from decimal import ROUND_HALF_UP, Decimal
+
+    from grievance_rules.samples import generate_lines
+
+    orders = tmp_path / "orders.jsonl"
+    orders.write_text("\n".join(generate_lines(300, seed=7)) + "\n", encoding="utf-8")
+    report, tables = tmp_path / "what-if.md", tmp_path / "csv"
+    result = CliRunner().invoke(
+        cli,
+        ["--lang", "en", "what-if", "--pack", "daye", "--set", "weight_satisfaction=2",
+         "--period", "quarter", "--csv", str(tables), "-o", str(report), str(orders)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    with open(tables / "scorecards.csv", encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    base, changed = sorted({row["pack"] for row in rows}, key=len)
+    composites: dict[tuple[str, str, str], dict[str, str]] = {}
+    for row in rows:
+        key = (row["period"], row["unit_name"], row["kind_name"])
+        composites.setdefault(key, {})[row["pack"]] = row["composite"]
+
+    def shown(value: str) -> str:  # the CSV's share as the reports write a percentage
+        return f"{(Decimal(value) * 100).quantize(Decimal('0.1'), ROUND_HALF_UP)}%"
+
+    # (a weight moves a composite that has a value; none becomes undefined, nor defined)
+    moved = [
+        [*key, shown(pair[base]), shown(pair[changed])]
+        for key, pair in composites.items()
+        if pair[base] != pair[changed]
+    ]
+    assert moved
+    text = report.read_text(encoding="utf-8")
+    part = text.split("## Composite scores under each pack\n", 1)[1].split("\n## ", 1)[0]
+    assert (
+        f"differs between the packs for {len(moved)} of the {len(composites)} units and periods"
+        in part
+    )
+    lines = [line for line in part.splitlines() if line.startswith("| ")]
+    assert lines[0] == f"| period | unit | kind of unit | {base} | {changed} | change |"
+    listed = [[cell.strip() for cell in line.split("|")[1:-1]] for line in lines[1:]]
+    assert sorted(cells[:5] for cells in listed) == sorted(moved)
+
+
+def test_what_if_json_counts_add_up_as_its_report_and_closing_line_count(tmp_path) -> None:
+    # `what-if --json` said "assessed": 300 where its report said 293 assessed + 7 excluded
+    # from assessment: "assessed" was the inputs not rejected. Three orders, one excluded
+    # from assessment (不纳入测评), and a broken record: 4 inputs = 2 assessed + 1 excluded
+    # + 1 rejected, in the JSON as in the Markdown report and the closing line
+    import datetime as dt
+
+    from tests.scoring.orders import order
+
+    monday = dt.date(2024, 5, 6)
+    path = tmp_path / "four.jsonl"
+    lines = [
+        order("A", "c01", monday),
+        order("B", "c01", monday, excluded=True),
+        order("C", "c02", monday),
+    ]
+    text = "".join(o.model_dump_json() + "\n" for o in lines) + '{"id": "broken"}\n'
+    path.write_text(text, encoding="utf-8")
+    report = tmp_path / "what-if.md"
+    result = CliRunner().invoke(
+        cli,
+        ["--lang", "en", "what-if", "--pack", "chengdong", "--set",
+         "points_process_unsatisfied=-2", "--json", "-o", str(report), str(path)],
+    )  # fmt: skip
+    assert result.exit_code == 1, result.output  # a record was rejected
+    counts = json.loads(result.stdout)
+    assert (counts["inputs"], counts["assessed"], counts["excluded"], counts["rejected"]) == (
+        4,
+        2,
+        1,
+        1,
+    )
+    assert counts["assessed"] + counts["excluded"] + counts["rejected"] == counts["inputs"]
+    # the former "assessed" (the inputs not rejected, those excluded among them), named
+    assert counts["not_rejected"] == counts["assessed"] + counts["excluded"] == 3
+    assert len(counts["rejections"]) == counts["rejected"]
+    for card in counts["scorecards"]:  # each pack's own count, as before
+        assert (card["assessed"], card["excluded"], card["rejected"]) == (2, 1, 1)
+    assert "Inputs 4 = assessed 2 + excluded from assessment 1 + rejected 1;" in (
+        report.read_text(encoding="utf-8")
+    )
+    assert result.stderr.strip().splitlines()[-1] == (
+        "4 inputs: under chengdong@2024 2 assessed, 1 excluded from assessment; "
+        "under chengdong@2024+points_process_unsatisfied=-2 2 assessed, "
+        "1 excluded from assessment; 1 rejected"
+    )

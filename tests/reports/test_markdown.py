@@ -308,3 +308,45 @@ def test_a_chinese_report_says_a_parameters_value_by_its_label():
         text = scorecard_markdown(card)
     assert "weekly_other_deductions：any（附件2的任何其他扣分）" in text
     assert "weekly_other_deductions：any（是）" not in text
+
+
+def test_a_what_if_of_a_composite_weight_shows_each_composite_it_moved_before_and_after():
+    # the Markdown said nothing of a weight's what-if (HTML, CSV, xlsx and JSON show the
+    # composites). daye's (十五) composite of the sample's 2026-Q1, by hand: 东风社区 signed
+    # 2 of 2 in time, completed 1 of 2, 1 of 1 satisfied: (1 + 0.5 + 1) / 3 = 83.3 %, with
+    # the 满意率 weighed 2: (1 + 0.5 + 2 × 1) / 4 = 87.5 %, 4.2 points more; 南湖村 has all
+    # three at 100 % (100 % either way), 城管办公室 no rated callback (— either way)
+    from grievance_rules.scoring import what_if
+
+    cmp = what_if(sample_orders(), "daye", {"weight_satisfaction": 2}, period="quarter")
+    base, changed = cmp.packs
+    text = comparison_markdown(cmp, lang="en")
+    part = _section_text(text, "Composite scores under each pack")
+    assert "differs between the packs for 1 of the 3 units and periods" in part
+    lines = _section(text, "Composite scores under each pack")
+    assert _cells(lines[0]) == ["period", "unit", "kind of unit", base, changed, "change"]
+    assert [_cells(line) for line in lines[2:]] == [
+        ["2026-Q1", "东风社区", "village (community)", "83.3%", "87.5%", "4.2%"]
+    ]
+    chinese = comparison_markdown(cmp, lang="zh")
+    lines = _section(chinese, "各考核办法下的综合考核得分")
+    assert _cells(lines[0]) == ["考核周期", "单位", "单位类型", base, changed, "变化"]
+    assert [_cells(line) for line in lines[2:]] == [
+        ["2026-Q1", "东风社区", "村（社区）", "83.3%", "87.5%", "4.2%"]
+    ]
+    assert "共 3 项" in _section_text(chinese, "各考核办法下的综合考核得分")
+    # (the changed pack's key names the parameter: data, not the report's words)
+    assert english_words(_frame(chinese).replace(changed, "")) == []
+
+
+def test_a_what_if_that_moves_no_composite_says_so_and_a_pack_without_one_says_nothing():
+    # chengdong weighs no rates into a composite: no section; daye's points of a parameter
+    # that moves no rate: every composite the same, said in a sentence, no table
+    from grievance_rules.scoring import what_if
+
+    plain = what_if(sample_orders(), "chengdong", {"points_process_unsatisfied": -2})
+    assert "## Composite scores under each pack" not in comparison_markdown(plain, lang="en")
+    same = what_if(sample_orders(), "daye", {"weight_satisfaction": 1}, period="quarter")
+    part = _section_text(comparison_markdown(same, lang="en"), "Composite scores under each pack")
+    assert "is the same under every pack for each of the 3 units and periods" in part
+    assert "|" not in part

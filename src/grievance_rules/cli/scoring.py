@@ -10,6 +10,7 @@ standard error, which add up: inputs = assessed + excluded from assessment (不�
 from __future__ import annotations
 
 import contextlib
+import json
 import shlex
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -133,6 +134,32 @@ def _emit_scorecard(card: Scorecard, fmt: str, output: str | None) -> None:
             click.echo(_("wrote {file}").format(file=output), err=True)
 
 
+def _what_if_json(result: Comparison) -> str:
+    """A what-if as JSON, its counts as its report says them.
+
+    ``Comparison.assessed`` counts the inputs not rejected, those excluded from
+    assessment (不纳入测评, 核减) among them, where the report, the closing line and
+    each scorecard say ``assessed`` of those counted only. Here ``assessed`` is what
+    the report says, ``excluded`` follows it, so that ``inputs = assessed + excluded
+    + rejected``; the former count is kept as ``not_rejected`` (``= assessed +
+    excluded``). Everything else is the comparison's JSON, key for key.
+    """
+    from grievance_rules.reports.tables import comparison_counts
+
+    counts = comparison_counts(result)
+    data: dict[str, Any] = {}
+    for key, value in result.model_dump(mode="json").items():
+        if key == "assessed":
+            data["assessed"] = counts.assessed
+            data["excluded"] = counts.excluded
+        elif key == "rejected":
+            data["rejected"] = value
+            data["not_rejected"] = result.assessed
+        else:
+            data[key] = value
+    return json.dumps(data, indent=2, ensure_ascii=False)
+
+
 def _emit_comparison(
     result: Comparison,
     markdown: str | None,
@@ -141,16 +168,18 @@ def _emit_comparison(
     as_json: bool,
     *,
     stdout: bool = True,
+    what_if: bool = False,
 ) -> None:
     """The comparison's outputs.
 
     ``stdout``: the Markdown report goes to standard output when no file is named for
-    it (not when ``-o`` named the HTML or xlsx report).
+    it (not when ``-o`` named the HTML or xlsx report). ``what_if``: the JSON counts
+    as the report does (:func:`_what_if_json`).
     """
     from grievance_rules import reports
 
     if as_json:
-        click.echo(result.model_dump_json(indent=2))
+        click.echo(_what_if_json(result) if what_if else result.model_dump_json(indent=2))
     # the Markdown report: to its file when one is named (with --json too: it was not
     # written, without a word), else to standard output unless the JSON went there
     if markdown is not None or (stdout and not as_json):
@@ -377,8 +406,9 @@ def _finish(
     as_json: bool,
     *,
     stdout: bool = True,
+    what_if: bool = False,
 ) -> None:
-    _emit_comparison(result, markdown, html, csv_dir, as_json, stdout=stdout)
+    _emit_comparison(result, markdown, html, csv_dir, as_json, stdout=stdout, what_if=what_if)
     # under each pack, as its scorecard counts them: inputs = assessed + excluded + rejected
     under = pgettext("list", "; ").join(
         _("under {pack} {assessed} assessed, {excluded} excluded from assessment").format(
@@ -407,6 +437,7 @@ def _run_comparison(
     as_json: bool,
     xlsx: str | None = None,
     output: str | None = None,
+    what_if: bool = False,
     **options: Any,
 ) -> None:
     if output is not None:  # by its name's ending, checked before any order is read
@@ -442,7 +473,15 @@ def _run_comparison(
         comparison_xlsx(result, xlsx)  # a temporary file beside it, renamed when complete
         click.echo(_("wrote {file}").format(file=xlsx), err=True)
     # -o report.html (or .xlsx) is the report asked for: no Markdown on standard output
-    _finish(result, markdown, html, csv_dir, as_json, stdout=output is None or output == markdown)
+    _finish(
+        result,
+        markdown,
+        html,
+        csv_dir,
+        as_json,
+        stdout=output is None or output == markdown,
+        what_if=what_if,
+    )
 
 
 @command("compare")
@@ -510,4 +549,4 @@ def what_if_command(pack_name: str | Path, settings: tuple[str, ...], **options:
             for text, (name, _value) in parsed.items()
         },
     )
-    _run_comparison([base, changed], **options)
+    _run_comparison([base, changed], what_if=True, **options)

@@ -42,7 +42,9 @@ from grievance_rules.reports.tables import (
     Cell,
     Share,
     Table,
+    comparison_counts,
     comparison_tables,
+    composite_table,
     order_divergence_table,
     score_matrix,
     scorecard_tables,
@@ -245,6 +247,41 @@ def _examples(cmp: Comparison) -> list[str]:
     return out
 
 
+def _composites(cmp: Comparison, units: int) -> list[str]:
+    """The section of the composites that differ between the packs (none: no pack has one).
+
+    ``units``: how many units and periods the comparison scores (the rows of its unit
+    scores).
+    """
+    if not any(row.composite is not None for card in cmp.scorecards for row in card.rows):
+        return []
+    table = composite_table(cmp)
+    if not table.rows:
+        said = ngettext(
+            "The composite score (pack weights) is the same under every pack for the "
+            "{units} unit and period.",
+            "The composite score (pack weights) is the same under every pack for each of "
+            "the {units} units and periods.",
+            units,
+        ).format(units=units)
+        return _section(_("Composite scores under each pack"), [escape(said)])
+    said = ngettext(
+        "The composite score (pack weights) differs between the packs for {moved} of the "
+        "{units} unit and period; each below, with its value under every pack.",
+        "The composite score (pack weights) differs between the packs for {moved} of the "
+        "{units} units and periods; each below, with its value under every pack.",
+        units,
+    ).format(moved=len(table.rows), units=units)
+    return _section(
+        _("Composite scores under each pack"),
+        [
+            escape(said),
+            "",
+            *markdown_table(table.select(*(c.key for c in table.columns if c.key not in _CODES))),
+        ],
+    )
+
+
 def comparison_markdown(cmp: Comparison, *, lang: str | None = None) -> str:
     """A comparison of packs as Markdown, in the current language or ``lang``.
 
@@ -252,7 +289,9 @@ def comparison_markdown(cmp: Comparison, *, lang: str | None = None) -> str:
     state, deductions, points, escalations), the patterns of divergence (kind,
     topic, each pack's outcome, how many orders, example ids), the diverging
     orders with each side's rules and citations, each unit's score under each
-    pack, each pack's period findings, and the rejected inputs.
+    pack, the composites that differ between the packs (where a pack weighs its rates
+    into one, as daye does: each unit and period whose composite a what-if of a weight
+    moved, before and after), each pack's period findings, and the rejected inputs.
     """
     with in_language(lang):
         return _comparison_markdown(cmp)
@@ -264,7 +303,7 @@ def comparison_counts_sentence(cmp: Comparison) -> str:
     The counts are the scorecards' (an order excluded from assessment, 不纳入测评, is
     excluded under every pack alike): they add up as the table below them does.
     """
-    excluded = max((card.excluded for card in cmp.scorecards), default=0)
+    counts = comparison_counts(cmp)
     return ngettext(
         "Inputs {inputs} = assessed {assessed} + excluded from assessment {excluded} + "
         "rejected {rejected}; the packs diverge on {diverging} of the {judged} order not "
@@ -274,10 +313,10 @@ def comparison_counts_sentence(cmp: Comparison) -> str:
         "rejected (those excluded from assessment included).",
         cmp.assessed,
     ).format(
-        inputs=cmp.inputs,
-        assessed=cmp.assessed - excluded,
-        excluded=excluded,
-        rejected=cmp.rejected,
+        inputs=counts.inputs,
+        assessed=counts.assessed,
+        excluded=counts.excluded,
+        rejected=counts.rejected,
         diverging=cmp.orders_diverging,
         judged=cmp.assessed,
     )
@@ -338,6 +377,7 @@ def _comparison_markdown(cmp: Comparison) -> str:
             ),
         ],
     )
+    out += _composites(cmp, len(unit_scores.rows))
     out += _section(
         _("Period findings"),
         markdown_table(

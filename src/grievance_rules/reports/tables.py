@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from grievance_rules.engine import Rejection
 from grievance_rules.i18n import gettext as _
@@ -63,8 +64,11 @@ from grievance_rules.scoring import (
 __all__ = [
     "Cell",
     "Column",
+    "ComparisonCounts",
     "Table",
+    "comparison_counts",
     "comparison_tables",
+    "composite_table",
     "count_table",
     "divergence_table",
     "example_table",
@@ -508,6 +512,68 @@ def unit_score_table(cmp: Comparison) -> Table:
             )
         )
     return Table("unit_scores", _("Unit scores under each pack"), columns, tuple(rows))
+
+
+def composite_table(cmp: Comparison) -> Table:
+    """Per unit and period where the packs' composites differ: each pack's, and the change.
+
+    A composite is a pack's weighting of its rates (``UnitScore.composite``, daye's
+    （十五）综合考核; ``None`` where the pack weighs none or one of its rates is
+    undefined). Only the units and periods whose composite differs from one pack to
+    another (to 6 decimals, as the reports write a number) have a row, in the order of
+    :func:`unit_score_table`; with two packs (a what-if: the pack as it is, then with
+    the parameters changed) a last column holds the change, the second less the first.
+    Composites and change are :class:`Share` cells (percentages for people).
+    """
+    names = unit_names(cmp.scorecards)
+    two = len(cmp.packs) == 2
+    columns = (
+        Column("period", _("period")),
+        *_unit_header(),
+        *_columns(*((pack, pack) for pack in cmp.packs)),
+        *([Column("change", _("change"))] if two else []),
+    )
+    rows = []
+    for entry in cmp.unit_scores("composite"):
+        values: list[float | None] = [entry.get(pack) for pack in cmp.packs]
+        if len({None if value is None else round(value, 6) for value in values}) < 2:
+            continue
+        cells: list[Cell] = [None if value is None else Share(value) for value in values]
+        if two:
+            before, after = values
+            cells.append(None if before is None or after is None else Share(after - before))
+        rows.append(
+            (
+                period_text(entry["period"]),
+                *_unit_cells(entry["unit"], entry["unit_kind"], names),
+                *cells,
+            )
+        )
+    return Table("composites", _("Composite scores under each pack"), columns, tuple(rows))
+
+
+class ComparisonCounts(NamedTuple):
+    """A comparison's counts as its reports say them: inputs = assessed + excluded + rejected."""
+
+    inputs: int
+    assessed: int
+    """The inputs assessed and counted, those excluded from assessment not among them."""
+    excluded: int
+    """The inputs excluded from assessment (不纳入测评, 核减)."""
+    rejected: int
+
+
+def comparison_counts(cmp: Comparison) -> ComparisonCounts:
+    """The counts of a comparison as its reports and each scorecard count them.
+
+    ``Comparison.assessed`` is every input not rejected, those excluded from
+    assessment among them; a report counts these apart, as each pack's scorecard
+    does. An order excluded from assessment is excluded under every pack alike; where
+    the packs exclude different orders (夏阳's ``exclusion_approval`` changed), the
+    most any pack excludes (each pack's own count is in its scorecard).
+    """
+    excluded = max((card.excluded for card in cmp.scorecards), default=0)
+    return ComparisonCounts(cmp.inputs, cmp.assessed - excluded, excluded, cmp.rejected)
 
 
 def comparison_tables(cmp: Comparison) -> tuple[Table, ...]:

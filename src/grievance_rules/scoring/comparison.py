@@ -164,8 +164,12 @@ class Comparison(BaseModel):
     """The first orders that diverged, in full (at most ``examples`` of them)."""
     scorecards: tuple[Scorecard, ...]
 
-    def unit_scores(self) -> list[dict[str, Any]]:
-        """Per unit and period, its score under each pack (rows for a table)."""
+    def unit_scores(self, value: Literal["score", "composite"] = "score") -> list[dict[str, Any]]:
+        """Per unit and period, its score under each pack (rows for a table).
+
+        ``value="composite"``: its composite instead (the pack's weighting of its rates,
+        ``None`` where it has none).
+        """
         table: dict[tuple[dt.date, str, str], dict[str, Any]] = {}
         starts: dict[str, set[dt.date]] = {}
         for card in self.scorecards:
@@ -181,7 +185,7 @@ class Comparison(BaseModel):
                     (row.period_start, row.period, row.unit),
                     {"period": label, "unit": row.unit, "unit_kind": row.unit_kind},
                 )
-                entry[card.pack] = row.score
+                entry[card.pack] = row.score if value == "score" else row.composite
         return [table[key] for key in sorted(table)]
 
 
