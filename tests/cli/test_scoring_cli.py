@@ -467,3 +467,44 @@ def test_what_if_json_counts_add_up_as_its_report_and_closing_line_count(tmp_pat
         "under chengdong@2024+points_process_unsatisfied=-2 2 assessed, "
         "1 excluded from assessment; 1 rejected"
     )
+
+
+def test_compare_json_and_the_html_figures_count_as_the_report_does(tmp_path) -> None:
+    # compare --json said "assessed": 3 for 2 assessed + 1 excluded from assessment, and
+    # the HTML report's figures "assessed 3" above its sentence "assessed 2 + excluded 1"
+    import datetime as dt
+
+    from tests.scoring.orders import order
+
+    monday = dt.date(2024, 5, 6)
+    path = tmp_path / "four.jsonl"
+    lines = [
+        order("A", "c01", monday),
+        order("B", "c01", monday, excluded=True),
+        order("C", "c02", monday),
+    ]
+    text = "".join(o.model_dump_json() + "\n" for o in lines) + '{"id": "broken"}\n'
+    path.write_text(text, encoding="utf-8")
+    page = tmp_path / "compare.html"
+    result = CliRunner().invoke(
+        cli,
+        ["--lang", "en", "compare", "--packs", "chengdong,daye", "--json",
+         "--html", str(page), str(path)],
+    )  # fmt: skip
+    assert result.exit_code == 1, result.output  # a record was rejected
+    counts = json.loads(result.stdout)
+    assert (counts["inputs"], counts["assessed"], counts["excluded"], counts["rejected"]) == (
+        4,
+        2,
+        1,
+        1,
+    )
+    assert counts["not_rejected"] == 3
+    html = page.read_text(encoding="utf-8")
+    figures = re.findall(r"<li><b>(\d+)</b><span>([^<]+)</span></li>", html)
+    assert [(label, int(value)) for value, label in figures][:4] == [
+        ("inputs", 4),
+        ("assessed", 2),
+        ("excluded from assessment", 1),
+        ("rejected", 1),
+    ]

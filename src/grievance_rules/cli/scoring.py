@@ -134,8 +134,8 @@ def _emit_scorecard(card: Scorecard, fmt: str, output: str | None) -> None:
             click.echo(_("wrote {file}").format(file=output), err=True)
 
 
-def _what_if_json(result: Comparison) -> str:
-    """A what-if as JSON, its counts as its report says them.
+def _comparison_json(result: Comparison) -> str:
+    """A comparison (``compare``, ``what-if``) as JSON, its counts as its report says them.
 
     ``Comparison.assessed`` counts the inputs not rejected, those excluded from
     assessment (不纳入测评, 核减) among them, where the report, the closing line and
@@ -168,18 +168,17 @@ def _emit_comparison(
     as_json: bool,
     *,
     stdout: bool = True,
-    what_if: bool = False,
 ) -> None:
     """The comparison's outputs.
 
     ``stdout``: the Markdown report goes to standard output when no file is named for
-    it (not when ``-o`` named the HTML or xlsx report). ``what_if``: the JSON counts
-    as the report does (:func:`_what_if_json`).
+    it (not when ``-o`` named the HTML or xlsx report). The JSON counts as the report
+    does (:func:`_comparison_json`).
     """
     from grievance_rules import reports
 
     if as_json:
-        click.echo(_what_if_json(result) if what_if else result.model_dump_json(indent=2))
+        click.echo(_comparison_json(result))
     # the Markdown report: to its file when one is named (with --json too: it was not
     # written, without a word), else to standard output unless the JSON went there
     if markdown is not None or (stdout and not as_json):
@@ -406,9 +405,8 @@ def _finish(
     as_json: bool,
     *,
     stdout: bool = True,
-    what_if: bool = False,
 ) -> None:
-    _emit_comparison(result, markdown, html, csv_dir, as_json, stdout=stdout, what_if=what_if)
+    _emit_comparison(result, markdown, html, csv_dir, as_json, stdout=stdout)
     # under each pack, as its scorecard counts them: inputs = assessed + excluded + rejected
     under = pgettext("list", "; ").join(
         _("under {pack} {assessed} assessed, {excluded} excluded from assessment").format(
@@ -437,7 +435,6 @@ def _run_comparison(
     as_json: bool,
     xlsx: str | None = None,
     output: str | None = None,
-    what_if: bool = False,
     **options: Any,
 ) -> None:
     if output is not None:  # by its name's ending, checked before any order is read
@@ -480,7 +477,6 @@ def _run_comparison(
         csv_dir,
         as_json,
         stdout=output is None or output == markdown,
-        what_if=what_if,
     )
 
 
@@ -549,4 +545,4 @@ def what_if_command(pack_name: str | Path, settings: tuple[str, ...], **options:
             for text, (name, _value) in parsed.items()
         },
     )
-    _run_comparison([base, changed], what_if=True, **options)
+    _run_comparison([base, changed], **options)

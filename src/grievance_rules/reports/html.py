@@ -78,6 +78,7 @@ from grievance_rules.reports.tables import (
     Column,
     Share,
     Table,
+    comparison_counts,
     comparison_tables,
     order_divergence_table,
     scorecard_tables,
@@ -562,6 +563,7 @@ def _comparison_html(cmp: Comparison, pack_diff: PackDiff | None) -> str:
     )
     names = unit_names(cmp.scorecards)
     periods = _periods(cmp.scorecards)
+    counts_of = comparison_counts(cmp)  # as the counts sentence and each scorecard count
     title = _("Comparison: {packs}").format(packs=" · ".join(cmp.packs))
     scores = heat_map(
         _("Score of each unit by period under each pack"),
@@ -575,9 +577,10 @@ def _comparison_html(cmp: Comparison, pack_diff: PackDiff | None) -> str:
             _("Counts"),
             _figures(
                 [
-                    (_("inputs"), cmp.inputs),
-                    (_("assessed"), cmp.assessed),
-                    (_("rejected"), cmp.rejected),
+                    (_("inputs"), counts_of.inputs),
+                    (_("assessed"), counts_of.assessed),
+                    (_("excluded from assessment"), counts_of.excluded),
+                    (_("rejected"), counts_of.rejected),
                     (_("orders on which the packs diverge"), cmp.orders_diverging),
                     (_("packs"), len(cmp.packs)),
                 ]
