@@ -19,7 +19,7 @@ def _reference(kept: list[Any], handling: list[str | None]) -> tuple[Any, ...]:
     contacted = completed = struck = False
     resolved = rating = None
     closures = set()
-    for event in kept:
+    for event, holder in zip(kept, handling, strict=False):
         if isinstance(event, FirstContact):
             # the handling unit's own contact (or one by no unit named) reached the complainant
             contacted = contacted or event.unit in (None, unit)
@@ -30,6 +30,10 @@ def _reference(kept: list[Any], handling: list[str | None]) -> tuple[Any, ...]:
             if event.outcome is not None:
                 closures.add(event.outcome.value)
         elif isinstance(event, Callback):
+            # a callback rating another unit (its about_unit, else the holder then) is not
+            # this unit's
+            if (event.about_unit or holder) not in (None, unit):
+                continue
             contacted = contacted or bool(event.contacted)
             if event.resolved is not None:
                 resolved = event.resolved

@@ -126,7 +126,7 @@ class _Occ:
     points: float | None = None
     event: int | None = None
     about: str | None = None
-    """The unit a counted callback rates (:func:`~grievance_rules.engine.conditions.about_unit`)."""
+    """The unit a counted callback rates (:func:`~grievance_rules.model.handling.about_unit`)."""
 
 
 @functools.cache

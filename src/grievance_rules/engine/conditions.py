@@ -32,7 +32,7 @@ from grievance_rules.engine.condition_tree import (
 )
 from grievance_rules.model import in_shanghai, instant_text
 from grievance_rules.model.events import EventBase
-from grievance_rules.model.handling import unit_kind
+from grievance_rules.model.handling import about_unit, unit_kind
 from grievance_rules.packs.schema import (
     Condition,
     DeductionRule,
@@ -110,18 +110,6 @@ def _counted_positions(ev: Evaluation, trigger: Trigger) -> list[int]:
     after = ev.positions(trigger.after) if trigger.after is not None else None
     unless = ev.positions(trigger.unless_after) if trigger.unless_after is not None else []
     return preceded_positions(ev.facts.kept, matched, after, unless, same_unit=trigger.same_unit)
-
-
-def about_unit(event: EventBase, handling: str | None) -> str | None:
-    """The unit a callback rates: its 评价单位 (``about_unit``), else ``handling``.
-
-    ``handling``: the unit holding the order at the callback. ``None`` for any other
-    event (the target ``about_unit`` counts only callbacks). The one statement of it,
-    for the engine and the columnar kernel.
-    """
-    if event.type != "callback":
-        return None
-    return event.__dict__["about_unit"] or handling
 
 
 def _preceded_notes(ev: Evaluation, trigger: Trigger, k: int) -> tuple[str, ...]:

@@ -18,6 +18,7 @@ from grievance_rules.model.order import WorkOrder
 __all__ = [
     "EXCLUDING_EVENT",
     "STRIKING_EVENT",
+    "about_unit",
     "event_indices_as_of",
     "excluded_by_flag",
     "excluded_from_assessment",
@@ -186,6 +187,18 @@ def handling_units(
                 holders.append(current)
         result.append(current)
     return result
+
+
+def about_unit(event: EventBase, handling: str | None) -> str | None:
+    """The unit a callback rates: its 评价单位 (``about_unit``), else ``handling``.
+
+    ``handling``: the unit holding the order at the callback. ``None`` for any other
+    event (the target ``about_unit`` counts only callbacks). The one statement of it,
+    for the engine, the columnar kernel and the rates.
+    """
+    if event.type != "callback":
+        return None
+    return event.__dict__["about_unit"] or handling
 
 
 def unit_kind(order: WorkOrder, unit: str | None) -> str | None:

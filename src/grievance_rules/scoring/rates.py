@@ -55,7 +55,7 @@ from grievance_rules.model.events import (
     Replied,
     StruckOff,
 )
-from grievance_rules.model.handling import event_indices_as_of, handling_units
+from grievance_rules.model.handling import about_unit, event_indices_as_of, handling_units
 from grievance_rules.packs import Pack
 from grievance_rules.packs.schema import RATE_NAMES, Scoring, Topic
 
@@ -195,7 +195,9 @@ class OrderOutcome:
     completed_on_time: bool | None
     resolved: bool | None
     satisfaction: Satisfaction | None
-    """The last rating; ``None`` if unrated or struck off from the dissatisfied count."""
+    """The last rating of its unit (by a callback rating that unit: its ``about_unit``,
+    else the unit holding the order then); ``None`` if unrated or struck off from the
+    dissatisfied count."""
 
 
 _TIMED = (Topic.SIGN_OFF, Topic.FIRST_CONTACT, Topic.REPLY)
@@ -257,7 +259,7 @@ class EventFacts:
     completed: bool
     resolved: bool | None
     rating: Satisfaction | None
-    """The last rating."""
+    """The last rating of :attr:`unit` (callbacks rating another unit are not read)."""
     struck_off: bool
     """Struck from the dissatisfied count by a 核减 event."""
     closures: frozenset[str]
@@ -317,7 +319,7 @@ def event_fact_values(events: Sequence[EventBase], handling: Sequence[str | None
     struck = False
     closures: set[str] = set()
     kinds = _FACT_KINDS
-    for event in events:
+    for position, event in enumerate(events):
         kind = kinds.get(type(event))  # (type(): no attribute look-up on the model)
         if kind is None:
             kind = _fact_kind(event.__class__)
@@ -338,6 +340,13 @@ def event_fact_values(events: Sequence[EventBase], handling: Sequence[str | None
             # its fields read from the model's dict: one slow look-up on the model, not five
             # (a pydantic model's attributes each take the slow path: it has __getattr__)
             fields = event.__dict__
+            # a callback counts for the unit it rates (its 评价单位, else the unit holding
+            # the order then): another unit's rating is not this unit's (a joint order's
+            # other unit; the unit the order was taken from); none holding it then, the
+            # order's own
+            judged = about_unit(event, handling[position])
+            if judged is not None and judged != unit:
+                continue
             contacted = contacted or bool(fields["contacted"])
             if fields["resolved"] is not None:
                 resolved = fields["resolved"]
