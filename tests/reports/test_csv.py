@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 import pytest
@@ -12,8 +13,9 @@ from grievance_rules.reports import (
     write_comparison_csv,
     write_scorecard_csv,
 )
-from grievance_rules.scoring import RATES
+from grievance_rules.scoring import RATES, score
 from tests.reports.conftest import HOSTILE_UNIT
+from tests.scoring.orders import answered_online, order, undispatched
 
 BOM = b"\xef\xbb\xbf"
 
@@ -141,3 +143,28 @@ def test_same_comparison_gives_byte_identical_files(sample_comparison, tmp_path)
     first = write_comparison_csv(sample_comparison, tmp_path / "a")
     second = write_comparison_csv(sample_comparison, tmp_path / "b")
     assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
+
+
+def test_the_counts_table_has_the_assessed_orders_in_no_units_row():
+    may = dt.date(2024, 5, 6)
+    card = score(
+        [
+            order("u1", "c01", may),
+            answered_online("online", may),
+            undispatched("out", may, flags=("transferred_out",)),
+        ],
+        "chengdong",
+    )
+    out = io.StringIO()
+    write_scorecard_csv(card, out, table="counts")
+    [line] = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert {k: line[k] for k in ("inputs", "assessed", "excluded", "rejected")} == {
+        "inputs": "3",
+        "assessed": "3",
+        "excluded": "0",
+        "rejected": "0",
+    }
+    assert line["unattributed"] == "2"  # answered online, transferred out: not c01's
+    out = io.StringIO()
+    write_scorecard_csv(card, out, table="counts", headers="labels", lang="zh")
+    assert "已测评但不计入任何单位" in out.getvalue().splitlines()[0]

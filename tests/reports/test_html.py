@@ -18,6 +18,7 @@ from grievance_rules.packs.schema import RATE_NAMES
 from grievance_rules.reports import comparison_html, scorecard_html
 from grievance_rules.scoring import compare, score
 from tests.reports.conftest import HOSTILE_UNIT, PACKS, english_words, sample_orders
+from tests.scoring.orders import answered_online, handled_by_the_centre
 from tests.scoring.orders import order as scored_order
 
 _REFERENCE = re.compile(
@@ -258,3 +259,24 @@ def test_the_heat_map_legend_says_the_scale_its_panels_are_coloured_on():
     assert "highest, within each panel" not in rates
     assert ">0%<" in rates and ">100%<" in rates  # noqa: PT018
     assert "highest, within each panel" in scores
+
+
+def test_the_counts_say_how_many_orders_count_for_no_unit():
+    may = dt.date(2024, 5, 6)
+    card = score(
+        [
+            scored_order("u1", "c01", may),
+            answered_online("online", may),
+            handled_by_the_centre("centre", may),
+        ],
+        "chengdong",
+    )
+    page = scorecard_html(card, lang="en")
+    assert (
+        "Of the assessed, 2 count for no unit (answered online by the operator 1, "
+        "handled by a centre 1)."
+    ) in html.unescape(page)
+    chinese = html.unescape(scorecard_html(card, lang="zh"))
+    said = "已测评的工单中，2 件不计入任何单位（话务员在线答复 1 件、中心自行办理 1 件）。"
+    assert said in chinese
+    assert "已测评但不计入任何单位" in chinese  # among the figures

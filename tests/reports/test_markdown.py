@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from grievance_rules.i18n import language
 from grievance_rules.reports import comparison_markdown, scorecard_markdown
-from grievance_rules.reports.markdown import escape
-from grievance_rules.scoring import RATES, compare
+from grievance_rules.reports.markdown import counts_sentence, escape, unattributed_sentence
+from grievance_rules.scoring import RATES, compare, score
 from tests.reports.conftest import HOSTILE_UNIT, PACKS, english_words, sample_orders
+from tests.scoring.orders import answered_online, handled_by_the_centre, order, undispatched
 
 NAMES = {unit.id: unit.name for order in sample_orders() for unit in order.units}
 """The sample's units by name, as its orders give them (c07: 东风社区)."""
@@ -186,14 +188,16 @@ def test_comparison_unit_scores_and_counts_per_pack(sample_comparison):
             assert cell == ("—" if pack not in entry else f"{entry[pack]:g}")
     counts = [_cells(line) for line in _section(text, "Counts")[2:]]
     for cells, card in zip(counts, cmp.scorecards, strict=True):
-        inputs, assessed, excluded, rejected = (int(c) for c in cells[1:])
-        assert (inputs, assessed, excluded, rejected) == (
+        inputs, assessed, excluded, rejected, unattributed = (int(c) for c in cells[1:])
+        assert (inputs, assessed, excluded, rejected, unattributed) == (
             card.inputs,
             card.assessed,
             card.excluded,
             card.rejected,
+            card.unattributed.orders,
         )
         assert inputs == assessed + excluded + rejected
+        assert assessed == sum(row.orders for row in card.rows) + unattributed
 
 
 def test_same_orders_give_the_same_markdown(sample_comparison):
@@ -350,3 +354,55 @@ def test_a_what_if_that_moves_no_composite_says_so_and_a_pack_without_one_says_n
     part = _section_text(comparison_markdown(same, lang="en"), "Composite scores under each pack")
     assert "is the same under every pack for each of the 3 units and periods" in part
     assert "|" not in part
+
+
+def _card_with_orders_in_no_row():
+    """One order at c01; two answered online, one the centre handled; one excluded, never
+    dispatched: 5 inputs, 4 assessed of which 3 in no row, 1 excluded in no row."""
+    may = dt.date(2024, 5, 6)
+    return score(
+        [
+            order("u1", "c01", may),
+            answered_online("online-1", may),
+            answered_online("online-2", may),
+            handled_by_the_centre("centre", may),
+            undispatched(
+                "left-out",
+                may,
+                events=((1, {"type": "excluded", "unit": "dzb", "approved_by": "dzb"}),),
+            ),
+        ],
+        "chengdong",
+    )
+
+
+def test_the_counts_say_how_many_orders_count_for_no_unit_and_why():
+    card = _card_with_orders_in_no_row()
+    english = scorecard_markdown(card, lang="en")
+    assert (
+        "Inputs 5 = assessed 4 + excluded from assessment 1 + rejected 0. Of the assessed, "
+        "3 count for no unit (answered online by the operator 2, handled by a centre 1). "
+        "Of those excluded from assessment, 1 counts for no unit."
+    ) in english
+    chinese = scorecard_markdown(card, lang="zh")
+    assert (
+        "输入记录 5 = 已测评 4 + 不纳入测评 1 + 拒收 0。已测评的工单中，3 件不计入任何单位"
+        "（话务员在线答复 2 件、中心自行办理 1 件）。不纳入测评的工单中，1 件不计入任何单位。"
+    ) in chinese
+
+
+def test_one_order_in_no_row_is_said_in_the_singular_and_none_is_not_said(hostile_card):
+    card = score([answered_online("online", dt.date(2024, 5, 6))], "chengdong")
+    assert unattributed_sentence(card.unattributed) == (
+        "Of the assessed, 1 counts for no unit (answered online by the operator 1)."
+    )
+    with language("zh"):
+        assert unattributed_sentence(card.unattributed) == (
+            "已测评的工单中，1 件不计入任何单位（话务员在线答复 1 件）。"
+        )
+    # every order of the hostile card is in a unit's row: the counts say nothing more
+    assert hostile_card.unattributed.orders == hostile_card.unattributed.excluded == 0
+    assert unattributed_sentence(hostile_card.unattributed) == ""
+    assert counts_sentence(3, 2, 0, 1, unattributed=hostile_card.unattributed) == (
+        "Inputs 3 = assessed 2 + excluded from assessment 0 + rejected 1."
+    )

@@ -80,3 +80,56 @@ def order(
             "events": events,
         }
     )
+
+
+def undispatched(
+    order_id: str,
+    day: dt.date,
+    *,
+    flags: tuple[str, ...] = (),
+    events: tuple[tuple[float, dict[str, Any]], ...] = (),
+) -> WorkOrder:
+    """An order received at 09:00 on ``day`` that is never dispatched to a handling unit.
+
+    ``events``: (hours after receipt, event fields) each; the units are the scoring
+    tests' (``dzb``, the 党政办公室, is the dispatching centre).
+    """
+    at = dt.datetime.combine(day, dt.time(9), dt.timezone(dt.timedelta(hours=8)))
+    return WorkOrder.model_validate(
+        {
+            "id": order_id,
+            "channel": "12345",
+            "category": "咨询",
+            "received_at": at.isoformat(),
+            "units": UNITS,
+            "flags": list(flags),
+            "events": [
+                {**fields, "at": (at + dt.timedelta(hours=hours)).isoformat()}
+                for hours, fields in events
+            ],
+        }
+    )
+
+
+def answered_online(order_id: str, day: dt.date) -> WorkOrder:
+    # daye （六）「对部分简单的咨询或建议类诉求，话务员在线进行答复」: never reaches a unit
+    return undispatched(
+        order_id,
+        day,
+        flags=("answered_online",),
+        events=((0.2, {"type": "closed", "unit": "dzb", "outcome": "explained"}),),
+    )
+
+
+def handled_by_the_centre(order_id: str, day: dt.date) -> WorkOrder:
+    # the 党政办 takes the order on itself (主动承办) and replies: it counts for the centre,
+    # which 附件2 一、 does not assess (考核对象：各村（社区）)
+    return undispatched(
+        order_id,
+        day,
+        events=(
+            (0.1, {"type": "proactive_handling", "unit": "dzb"}),
+            (5, {"type": "replied", "unit": "dzb", "evidence": [{"kind": "photo"}]}),
+            (26, {"type": "callback", "unit": "dzb", "satisfaction": "satisfied"}),
+        ),
+    )

@@ -1,5 +1,6 @@
 """Partial scorecards merge: any split of the orders, merged in any order, gives the same bytes."""
 
+import datetime as dt
 import io
 import itertools
 import json
@@ -20,6 +21,7 @@ from grievance_rules.scoring.merge import (
     merge_scorecards,
     score_partial,
 )
+from tests.scoring.orders import answered_online, handled_by_the_centre, order, undispatched
 
 
 def _inputs():
@@ -122,3 +124,41 @@ def test_parts_of_different_packs_do_not_merge():
         a.merge(b)
     with pytest.raises(ValueError, match="no partial scorecards"):
         merge_scorecards([])
+
+
+@pytest.mark.parametrize("path", ["per-order", "columnar"])
+def test_the_orders_in_no_row_merge_whatever_the_order_of_the_parts(path):
+    may, june = dt.date(2024, 5, 6), dt.date(2024, 6, 3)
+    first = [order("u1", "c01", may), answered_online("online", may)]
+    second = [
+        handled_by_the_centre("centre", june),
+        undispatched("out", june, flags=("transferred_out",)),
+        undispatched(
+            "left-out",
+            june,
+            events=((1, {"type": "excluded", "unit": "dzb", "approved_by": "dzb"}),),
+        ),
+    ]
+    a = score_partial(first, "chengdong", key=(0,), path=path)
+    b = score_partial(second, "chengdong", key=(1,), path=path)
+    # by hand: May, one answered online; June, one the centre handled (its unit has no
+    # row: counted when the card is made), one transferred out, one excluded
+    assert dict(a.unattributed) == {(dt.date(2024, 5, 1), "answered_online"): 1}
+    assert dict(b.unattributed) == {(dt.date(2024, 6, 1), "transferred_out"): 1}
+    assert dict(b.unattributed_excluded) == {dt.date(2024, 6, 1): 1}
+    ab = a.merge(b).scorecard().model_dump_json(indent=2)
+    ba = b.merge(a).scorecard().model_dump_json(indent=2)
+    assert ab == ba == score([*first, *second], "chengdong").model_dump_json(indent=2)
+    found = json.loads(ab)["unattributed"]
+    assert (found["orders"], found["excluded"]) == (3, 1)
+    assert found["reasons"] == {
+        "answered_online": 1,
+        "transferred_out": 1,
+        "not_accepted": 0,
+        "handled_by_centre": 1,
+        "other": 0,
+    }
+    assert [(p["period"], p["orders"], p["excluded"]) for p in found["periods"]] == [
+        ("2024-05", 1, 0),
+        ("2024-06", 2, 1),
+    ]

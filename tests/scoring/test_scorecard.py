@@ -11,7 +11,7 @@ import pytest
 from grievance_rules.model import WorkOrder
 from grievance_rules.packs import find_pack
 from grievance_rules.scoring import score
-from tests.scoring.orders import order
+from tests.scoring.orders import answered_online, handled_by_the_centre, order, undispatched
 
 MONDAY = dt.date(2024, 5, 6)  # a working Monday; the week runs to Sunday 12 May
 
@@ -557,3 +557,144 @@ def test_a_strike_off_of_the_whole_order_takes_it_out_of_assessment():
         rates = row.rates
         assert (rates["satisfaction"].numerator, rates["satisfaction"].denominator) == (1, 1)
         assert (rates["resolution"].numerator, rates["resolution"].denominator) == (1, 1)
+
+
+# ---- orders in no unit's row: counted, by reason and period -------------------------------
+
+_AT = dt.timezone(dt.timedelta(hours=8))
+
+
+@pytest.mark.parametrize("path", ["per-order", "columnar"])
+def test_an_order_answered_online_and_one_the_centre_handled_are_counted_in_no_row(path):
+    orders = [
+        order("u1", "c01", MONDAY),
+        order("u2", "c02", MONDAY + dt.timedelta(days=1)),
+        answered_online("online", MONDAY),
+        handled_by_the_centre("centre", MONDAY + dt.timedelta(days=2)),
+    ]
+    card = score(orders, "chengdong", period="month", path=path)
+    assert (card.inputs, card.assessed, card.excluded, card.rejected) == (4, 4, 0, 0)
+    assert "dzb" not in card.units()  # the centre has no row, by design
+    assert sum(row.orders for row in card.rows) == 2  # u1 at c01, u2 at c02
+    found = card.unattributed
+    assert (found.orders, found.excluded) == (2, 0)
+    assert found.reasons == {
+        "answered_online": 1,
+        "transferred_out": 0,
+        "not_accepted": 0,
+        "handled_by_centre": 1,
+        "other": 0,
+    }
+    [may] = found.periods
+    assert (may.period, may.period_kind, may.period_start, may.period_end) == (
+        "2024-05",
+        "month",
+        dt.date(2024, 5, 1),
+        dt.date(2024, 6, 1),
+    )
+    assert (may.orders, may.reasons, may.excluded) == (2, found.reasons, 0)
+    dumped = json.loads(card.model_dump_json())["unattributed"]
+    assert dumped["orders"] == 2
+    assert dumped["reasons"]["answered_online"] == dumped["reasons"]["handled_by_centre"] == 1
+    assert dumped["periods"][0]["period"] == "2024-05"
+
+
+@pytest.mark.parametrize("path", ["per-order", "columnar"])
+def test_every_reason_and_the_excluded_orders_in_no_row_add_up_in_each_month(path):
+    june = dt.date(2024, 6, 3)
+    orders = [
+        # May: one order at c01; answered online, transferred out, not accepted
+        order("u1", "c01", MONDAY),
+        answered_online("online", MONDAY),
+        undispatched("out", MONDAY, flags=("transferred_out",)),
+        undispatched(
+            "refused",
+            MONDAY,
+            events=((0.2, {"type": "closed", "unit": "dzb", "outcome": "not_accepted"}),),
+        ),
+        # June: one order at c02, one at c03 excluded from assessment; one the centre
+        # handled, one not dispatched yet (nothing says why), one never dispatched and
+        # excluded from assessment; and one handed back by an approved return and not
+        # sent again, which still counts for its last unit, c04
+        order("u2", "c02", june),
+        order("u3", "c03", june, excluded=True),
+        handled_by_the_centre("centre", june),
+        undispatched("waiting", june),
+        undispatched(
+            "returned",
+            june,
+            events=(
+                (0.5, {"type": "dispatched", "unit": "dzb", "to_unit": "c04"}),
+                (1, {"type": "return_requested", "unit": "c04"}),
+                (2, {"type": "return_decided", "unit": "dzb", "decision": "approved"}),
+            ),
+        ),
+        undispatched(
+            "left-out",
+            june,
+            events=((1, {"type": "excluded", "unit": "dzb", "approved_by": "dzb"}),),
+        ),
+    ]
+    card = score(orders, "chengdong", period="month", path=path)
+    assert (card.inputs, card.assessed, card.excluded, card.rejected) == (10, 8, 2, 0)
+    found = card.unattributed
+    assert found.reasons == dict.fromkeys(
+        ("answered_online", "transferred_out", "not_accepted", "handled_by_centre", "other"), 1
+    )
+    assert (found.orders, found.excluded) == (5, 1)
+    by_month = {p.period: (p.orders, p.excluded) for p in found.periods}
+    assert by_month == {"2024-05": (3, 0), "2024-06": (2, 1)}
+    june_reasons = found.periods[1].reasons
+    assert [r for r, n in june_reasons.items() if n] == ["handled_by_centre", "other"]
+    rows = {p: [r for r in card.rows if r.period == p] for p in by_month}
+    assert {p: sum(r.orders for r in rows[p]) for p in rows} == {"2024-05": 1, "2024-06": 2}
+    assert card.row("c04", "2024-06").orders == 1  # the returned order
+    assert {p: sum(r.excluded for r in rows[p]) for p in rows} == {"2024-05": 0, "2024-06": 1}
+    # the invariants, in the card and in each period
+    assert sum(r.orders for r in card.rows) + found.orders == card.assessed
+    assert sum(r.excluded for r in card.rows) + found.excluded == card.excluded
+
+
+_SAMPLE: list[WorkOrder] = []
+
+
+def _sample() -> list[WorkOrder]:
+    if not _SAMPLE:
+        from grievance_rules.samples import generate_orders
+
+        _SAMPLE.extend(generate_orders(3000, seed=7, months=3))
+    return _SAMPLE
+
+
+@pytest.mark.parametrize("pack", ["chengdong", "xiayang", "daye"])
+def test_the_samples_assessed_orders_are_each_in_a_row_or_counted_in_no_row(pack):
+    orders = _sample()
+    # what the generator settles at the hotline (flagged, never dispatched), by its flags:
+    # 119 answered online, 37 transferred out, 28 not accepted (184 of 2,945 assessed)
+    flagged = {"answered_online": 0, "transferred_out": 0, "not_accepted": 0}
+    for o in orders:
+        for flag in o.flags:
+            if flag.value in flagged:
+                flagged[flag.value] += 1
+    assert flagged == {"answered_online": 119, "transferred_out": 37, "not_accepted": 28}
+    cards = {p: score(orders, pack, period="quarter", path=p) for p in ("per-order", "columnar")}
+    assert cards["per-order"].model_dump_json() == cards["columnar"].model_dump_json()
+    card = cards["columnar"]
+    assert (card.assessed, card.excluded) == (2945, 55)
+    assert sum(row.orders for row in card.rows) == 2761
+    assert card.unattributed.orders == 184
+    assert card.unattributed.reasons == {**flagged, "handled_by_centre": 0, "other": 0}
+    assert card.unattributed.excluded == 0
+    for period in card.unattributed.periods:
+        rows = [row for row in card.rows if row.period == period.period]
+        received = [
+            o
+            for o in orders
+            if period.period_start <= o.received_at.astimezone(_AT).date() < period.period_end
+        ]
+        assessed = sum(
+            1 for o in received if not any(f.value == "excluded_from_assessment" for f in o.flags)
+        )
+        assert sum(row.orders for row in rows) + period.orders == assessed, period.period
+        assert sum(period.reasons.values()) == period.orders
+    assert sum(p.orders for p in card.unattributed.periods) == 184

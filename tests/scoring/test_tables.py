@@ -100,6 +100,11 @@ def test_scorecards_are_the_same_bytes_both_ways(pack, period, small_batches):
     assert card["inputs"] == 400
     assert card["rejected"] >= 5  # the bad records were rejected, not lost
     assert card["assessed"] + card["excluded"] + card["rejected"] == card["inputs"]
+    # orders in no unit's row (answered online ...) are among them, compared too
+    unattributed = card["unattributed"]
+    assert unattributed["orders"] > 0
+    assert sum(row["orders"] for row in card["rows"]) + unattributed["orders"] == card["assessed"]
+    assert sum(p["orders"] for p in unattributed["periods"]) == unattributed["orders"]
 
 
 @pytest.mark.parametrize("pack", PACKS)
@@ -156,6 +161,11 @@ def test_what_if_is_the_same_both_ways(small_batches):
 def test_hypothesis_orders_score_the_same_both_ways(orders, pack):
     per_order, columnar = _both(score, orders, pack, duplicates="allow")
     assert columnar == per_order
+    card = json.loads(columnar)
+    in_rows = sum(row["orders"] for row in card["rows"])
+    assert in_rows + card["unattributed"]["orders"] == card["assessed"]
+    excluded_in_rows = sum(row["excluded"] for row in card["rows"])
+    assert excluded_in_rows + card["unattributed"]["excluded"] == card["excluded"]
 
 
 def test_each_input_comes_out_once_in_input_order(small_batches):

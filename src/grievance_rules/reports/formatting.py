@@ -65,6 +65,7 @@ __all__ = [
     "state_label",
     "topic_label",
     "topic_zh",
+    "unattributed_reason_label",
     "unit_kind_label",
     "unit_name",
     "unit_names_of",
@@ -196,6 +197,21 @@ def _kind_labels() -> dict[str, str]:
         "grid_workstation": _("grid workstation"),
         "other": _("other unit"),
     }
+
+
+def unattributed_reason_label(reason: str) -> str:
+    """Why an order is in no unit's row, in the current language (``话务员在线答复``).
+
+    The reasons of :data:`~grievance_rules.scoring.UNATTRIBUTED_REASONS`.
+    """
+    labels = {
+        "answered_online": _("answered online by the operator"),
+        "transferred_out": _("transferred out"),
+        "not_accepted": _("not accepted"),
+        "handled_by_centre": _("handled by a centre"),
+        "other": pgettext("unattributed", "other"),
+    }
+    return labels.get(reason, reason)
 
 
 def unit_kind_label(kind: str | None) -> str:

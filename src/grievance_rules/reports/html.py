@@ -398,14 +398,24 @@ def _scorecard_html(card: Scorecard) -> str:
                 [
                     (_("inputs"), card.inputs),
                     (_("assessed"), card.assessed),
+                    (_("assessed, in no unit's row"), card.unattributed.orders),
                     (_("excluded from assessment"), card.excluded),
                     (_("rejected"), card.rejected),
                     (_("units"), len(card.units())),
                     (_("periods"), len(card.periods())),
                 ]
             )
-            + f"<p>{_e(counts_sentence(card.inputs, card.assessed, card.excluded, card.rejected))}"
-            "</p>",
+            + "<p>"
+            + _e(
+                counts_sentence(
+                    card.inputs,
+                    card.assessed,
+                    card.excluded,
+                    card.rejected,
+                    unattributed=card.unattributed,
+                )
+            )
+            + "</p>",
         ),
         (
             "scores",

@@ -24,8 +24,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from grievance_rules.i18n import current_language, join_list, ngettext
 from grievance_rules.i18n import gettext as _
-from grievance_rules.i18n import join_list, ngettext
 from grievance_rules.reports.formatting import (
     DASH,
     KEY_RATES,
@@ -37,6 +37,7 @@ from grievance_rules.reports.formatting import (
     quoted,
     rate_text,
     sets_no_points,
+    unattributed_reason_label,
 )
 from grievance_rules.reports.tables import (
     Cell,
@@ -49,7 +50,7 @@ from grievance_rules.reports.tables import (
     score_matrix,
     scorecard_tables,
 )
-from grievance_rules.scoring import RATES, Comparison, Rate, Scorecard
+from grievance_rules.scoring import RATES, Comparison, Rate, Scorecard, Unattributed
 
 _CODES = ("kind", "topic", "topic_zh", "unit", "unit_kind")
 """Columns of codes that CSV carries and people's tables leave out (they show the names)."""
@@ -63,6 +64,7 @@ __all__ = [
     "markdown_table",
     "order_heading",
     "scorecard_markdown",
+    "unattributed_sentence",
 ]
 
 _BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
@@ -145,12 +147,71 @@ def scorecard_markdown(card: Scorecard, *, lang: str | None = None) -> str:
         return _scorecard_markdown(card)
 
 
-def counts_sentence(inputs: int, assessed: int, excluded: int, rejected: int) -> str:
-    """``Inputs 3 = assessed 2 + excluded from assessment 0 + rejected 1.``, translated."""
-    return _(
+def counts_sentence(
+    inputs: int,
+    assessed: int,
+    excluded: int,
+    rejected: int,
+    *,
+    unattributed: Unattributed | None = None,
+) -> str:
+    """``Inputs 3 = assessed 2 + excluded from assessment 0 + rejected 1.``, translated.
+
+    With ``unattributed`` (a scorecard's), followed by :func:`unattributed_sentence`.
+    """
+    text = _(
         "Inputs {inputs} = assessed {assessed} + excluded from assessment {excluded} "
         "+ rejected {rejected}."
     ).format(inputs=inputs, assessed=assessed, excluded=excluded, rejected=rejected)
+    more = "" if unattributed is None else unattributed_sentence(unattributed)
+    if not more:
+        return text
+    return text + ("" if current_language() == "zh" else " ") + more
+
+
+def unattributed_sentence(unattributed: Unattributed) -> str:
+    """How many orders count for no unit and why, translated; ``""`` when none.
+
+    ``Of the assessed, 184 count for no unit (answered online by the operator 119,
+    transferred out 37, not accepted 28).`` (已测评的工单中，184 件不计入任何单位（话务员
+    在线答复 119 件、在线转接 37 件、不予受理 28 件）。): the reasons with a count, in the
+    order of :data:`~grievance_rules.scoring.UNATTRIBUTED_REASONS`; then those excluded
+    from assessment, if any.
+
+    Example:
+        >>> from grievance_rules.scoring import Unattributed
+        >>> found = Unattributed(orders=2, reasons={"answered_online": 1,
+        ...     "handled_by_centre": 1})
+        >>> unattributed_sentence(found)
+        'Of the assessed, 2 count for no unit (answered online by the operator 1, handled by a centre 1).'
+        >>> from grievance_rules.i18n import language
+        >>> with language("zh"):
+        ...     unattributed_sentence(found)
+        '已测评的工单中，2 件不计入任何单位（话务员在线答复 1 件、中心自行办理 1 件）。'
+    """  # noqa: E501
+    sentences = []
+    if unattributed.orders:
+        reasons = join_list(
+            _("{reason} {count}").format(reason=unattributed_reason_label(reason), count=count)
+            for reason, count in unattributed.reasons.items()
+            if count
+        )
+        sentences.append(
+            ngettext(
+                "Of the assessed, {count} counts for no unit ({reasons}).",
+                "Of the assessed, {count} count for no unit ({reasons}).",
+                unattributed.orders,
+            ).format(count=unattributed.orders, reasons=reasons)
+        )
+    if unattributed.excluded:
+        sentences.append(
+            ngettext(
+                "Of those excluded from assessment, {count} counts for no unit.",
+                "Of those excluded from assessment, {count} count for no unit.",
+                unattributed.excluded,
+            ).format(count=unattributed.excluded)
+        )
+    return ("" if current_language() == "zh" else " ").join(sentences)
 
 
 def _scorecard_markdown(card: Scorecard) -> str:
@@ -165,7 +226,17 @@ def _scorecard_markdown(card: Scorecard) -> str:
     ]
     out += _section(
         _("Counts"),
-        [escape(counts_sentence(card.inputs, card.assessed, card.excluded, card.rejected))],
+        [
+            escape(
+                counts_sentence(
+                    card.inputs,
+                    card.assessed,
+                    card.excluded,
+                    card.rejected,
+                    unattributed=card.unattributed,
+                )
+            )
+        ],
     )
     matrix = score_matrix(card)
     out += _section(

@@ -322,15 +322,22 @@ def rejection_table(rejections: Iterable[Rejection]) -> Table:
 
 
 def count_table(cards: Sequence[Scorecard]) -> Table:
-    """Per pack: inputs = assessed + excluded + rejected."""
+    """Per pack: inputs = assessed + excluded + rejected; and how many assessed are in no row.
+
+    ``unattributed``: the assessed orders that count for no unit (answered online, taken
+    on by the centre ...): the rows' orders are ``assessed`` less these.
+    """
     columns = _columns(
         ("pack", _("pack")),
         ("inputs", _("inputs")),
         ("assessed", _("assessed")),
         ("excluded", _("excluded from assessment")),
         ("rejected", _("rejected")),
+        ("unattributed", _("assessed, in no unit's row")),
     )
-    rows = tuple((c.pack, c.inputs, c.assessed, c.excluded, c.rejected) for c in cards)
+    rows = tuple(
+        (c.pack, c.inputs, c.assessed, c.excluded, c.rejected, c.unattributed.orders) for c in cards
+    )
     return Table("counts", _("Inputs = assessed + excluded + rejected"), columns, rows)
 
 

@@ -59,8 +59,21 @@ from grievance_rules.scoring.merge import (
     merge_scorecards,
     score_partial,
 )
-from grievance_rules.scoring.rates import RATES, OrderOutcome, Rate, RateCounts, order_outcome
-from grievance_rules.scoring.scorecard import ScoreBook, Scorecard, UnitScore
+from grievance_rules.scoring.rates import (
+    RATES,
+    UNATTRIBUTED_REASONS,
+    OrderOutcome,
+    Rate,
+    RateCounts,
+    order_outcome,
+)
+from grievance_rules.scoring.scorecard import (
+    ScoreBook,
+    Scorecard,
+    Unattributed,
+    UnattributedPeriod,
+    UnitScore,
+)
 from grievance_rules.scoring.stream import OrderInput, resolve_packs
 from grievance_rules.scoring.tables import (
     COLUMNAR_FROM,
@@ -73,6 +86,7 @@ from grievance_rules.scoring.tables import (
 __all__ = [
     "COLUMNAR_FROM",
     "RATES",
+    "UNATTRIBUTED_REASONS",
     "Comparison",
     "Divergence",
     "DivergenceCount",
@@ -87,6 +101,8 @@ __all__ = [
     "Scorecard",
     "ScoringPath",
     "Side",
+    "Unattributed",
+    "UnattributedPeriod",
     "UnitScore",
     "compare",
     "compare_assessments",

@@ -67,7 +67,11 @@ def fold_batch(book: ScoreBook, batch: TabledBatch, n: int) -> None:
         book.excluded += 1
         if unit is not None:
             book.excluded_by_unit[(starts[day], unit)] += 1
+        else:
+            book.unattributed_excluded[starts[day]] += 1
     book.assessed += shared.assessed
+    for day, reason in shared.unrated:
+        book.unattributed[(starts[day], reason)] += 1
     if len(shared.rated):
         _fold_rates(book, batch.packs[n], shared, starts)
 

@@ -155,6 +155,8 @@ class PartialScorecard:
         tally_excluded: orders the period tally left out (excluded from assessment).
         rates: the rates' counts per (period start, unit).
         excluded_by_unit: excluded orders per (period start, unit).
+        unattributed: assessed orders with no handling unit per (period start, reason).
+        unattributed_excluded: excluded orders with no handling unit per period start.
         units: each unit's first sighting: its order's key and its kind (``None``
             for a dispatching or overseeing unit, which is not ranked).
         names: each unit's first non-empty name, with its order's key.
@@ -172,6 +174,8 @@ class PartialScorecard:
     tally_excluded: int = 0
     rates: Mapping[_RateSlot, RateCounts] = field(default_factory=dict)
     excluded_by_unit: Mapping[_RateSlot, int] = field(default_factory=dict)
+    unattributed: Mapping[tuple[dt.date, str], int] = field(default_factory=dict)
+    unattributed_excluded: Mapping[dt.date, int] = field(default_factory=dict)
     units: Mapping[str, tuple[OrderKey, str | None]] = field(default_factory=dict)
     names: Mapping[str, tuple[OrderKey, str]] = field(default_factory=dict)
     rejections: tuple[tuple[OrderKey, Rejection], ...] = ()
@@ -203,6 +207,8 @@ class PartialScorecard:
             tally_excluded=self.tally_excluded + other.tally_excluded,
             rates=_merge_rates(self.rates, other.rates),
             excluded_by_unit=_sum(self.excluded_by_unit, other.excluded_by_unit),
+            unattributed=_sum(self.unattributed, other.unattributed),
+            unattributed_excluded=_sum(self.unattributed_excluded, other.unattributed_excluded),
             units=_earliest(self.units, other.units),
             names=_earliest(self.names, other.names),
             rejections=tuple(
@@ -235,6 +241,8 @@ class PartialScorecard:
         for rate_slot in sorted(self.rates):
             book.rates[rate_slot].merge(self.rates[rate_slot])
         book.excluded_by_unit = defaultdict(int, self.excluded_by_unit)
+        book.unattributed = defaultdict(int, self.unattributed)
+        book.unattributed_excluded = defaultdict(int, self.unattributed_excluded)
         book.unit_kinds = {u: kind for u, (_k, kind) in self.units.items() if kind is not None}
         book.unit_names = {u: name for u, (_k, name) in self.names.items()}
         book._seen_units = set(self.units)
@@ -328,6 +336,8 @@ class PartialBook:
             tally_excluded=book.tally.excluded,
             rates=dict(book.rates),
             excluded_by_unit=dict(book.excluded_by_unit),
+            unattributed=dict(book.unattributed),
+            unattributed_excluded=dict(book.unattributed_excluded),
             units=dict(self.units),
             names=dict(self.names),
             rejections=tuple(sorted(self.rejections, key=lambda item: item[0])),

@@ -46,7 +46,13 @@ from grievance_rules.errors import ArgumentError
 from grievance_rules.i18n import N_
 from grievance_rules.i18n import gettext as _
 from grievance_rules.model import WorkOrder
-from grievance_rules.model.enums import ReplyKind, Satisfaction, StrikeScope
+from grievance_rules.model.enums import (
+    ClosureOutcome,
+    OrderFlag,
+    ReplyKind,
+    Satisfaction,
+    StrikeScope,
+)
 from grievance_rules.model.events import (
     Callback,
     Closed,
@@ -61,6 +67,7 @@ from grievance_rules.packs.schema import RATE_NAMES, Scoring, Topic
 
 __all__ = [
     "RATES",
+    "UNATTRIBUTED_REASONS",
     "EventFacts",
     "FactValues",
     "OrderOutcome",
@@ -76,6 +83,7 @@ __all__ = [
     "outcome_of",
     "rate_table",
     "timed_clock_ids",
+    "unattributed_reason",
     "unit_kind_of",
 ]
 
@@ -198,6 +206,61 @@ class OrderOutcome:
     """The last rating of its unit (by a callback rating that unit: its ``about_unit``,
     else the unit holding the order then); ``None`` if unrated or struck off from the
     dissatisfied count."""
+    unattributed: str | None = None
+    """Why the order has no handling unit (one of :data:`UNATTRIBUTED_REASONS`), when it
+    has none (``unit`` is ``None``); ``None`` otherwise."""
+
+
+UNATTRIBUTED_REASONS: tuple[str, ...] = (
+    "answered_online",
+    "transferred_out",
+    "not_accepted",
+    "handled_by_centre",
+    "other",
+)
+"""Why an assessed order counts for no handling unit's row, as the order says it.
+
+``answered_online``: flagged 话务员在线答复 (the operator answered it, never dispatched);
+``transferred_out``: flagged 在线转接 (sent on to another hotline); ``not_accepted``:
+flagged 不予受理 or closed as such; ``handled_by_centre``: the unit it counts for is a
+centre (a unit of an upstream kind, :data:`~grievance_rules.model.enums.UPSTREAM_UNIT_KINDS`,
+which has no row: it took the order on itself, 主动承办); ``other``: none of
+these (not dispatched, and nothing says why: not yet, or closed by the centre unflagged).
+An order handed back by an approved return and not dispatched again has a unit: its
+last handling unit (:func:`last_handling_unit`), in whose row it counts.
+"""
+
+_FLAG_REASONS = (
+    (OrderFlag.ANSWERED_ONLINE, "answered_online"),
+    (OrderFlag.TRANSFERRED_OUT, "transferred_out"),
+    (OrderFlag.NOT_ACCEPTED, "not_accepted"),
+)
+_NOT_ACCEPTED = ClosureOutcome.NOT_ACCEPTED.value
+
+
+def unattributed_reason(order: WorkOrder, closures: frozenset[str]) -> str:
+    """Why an order with no handling unit has none, as its flags and closures say.
+
+    The first of its flags 话务员在线答复, 在线转接, 不予受理 (in that order), else a closure
+    as 不予受理 (``closures``: the outcomes of its closures up to ``as_of``), else
+    ``other``. (``handled_by_centre`` is found by the scorecard: that order has a unit.)
+
+    Example:
+        >>> order = WorkOrder.model_validate({"id": "1", "channel": "12345",
+        ...     "category": "咨询", "received_at": "2024-05-06T09:12:00+08:00",
+        ...     "flags": ["在线答复"]})
+        >>> unattributed_reason(order, frozenset()), unattributed_reason(
+        ...     order.model_copy(update={"flags": ()}), frozenset({"not_accepted"}))
+        ('answered_online', 'not_accepted')
+    """
+    flags = order.flags
+    if flags:
+        for flag, reason in _FLAG_REASONS:
+            if flag in flags:
+                return reason
+    if _NOT_ACCEPTED in closures:
+        return "not_accepted"
+    return "other"
 
 
 _TIMED = (Topic.SIGN_OFF, Topic.FIRST_CONTACT, Topic.REPLY)
@@ -441,6 +504,9 @@ def outcome_from(
         completed_on_time=reply,
         resolved=facts.resolved,
         satisfaction=rating,
+        unattributed=(
+            None if facts.unit is not None else unattributed_reason(order, facts.closures)
+        ),
     )
 
 

@@ -21,6 +21,13 @@ What is counted where:
 * the pack's **period rules and rankings** that fire (:func:`evaluate_periods`).
 
 Orders excluded from assessment count nowhere but in ``excluded``.
+
+An assessed order that counts for no handling unit (answered online by the operator,
+transferred out, not accepted, taken on by a centre, never dispatched) is in no row:
+:attr:`Scorecard.unattributed` counts it, by reason and by period of receipt, so that
+the rows' ``orders`` and ``unattributed.orders`` add up to ``assessed`` (and the rows'
+``excluded`` and ``unattributed.excluded`` to ``excluded``), in the card and in each
+of its periods.
 """
 
 from __future__ import annotations
@@ -47,6 +54,7 @@ from grievance_rules.model.enums import UPSTREAM_UNIT_KINDS
 from grievance_rules.packs import Pack
 from grievance_rules.packs.schema import ParamRef
 from grievance_rules.scoring.rates import (
+    UNATTRIBUTED_REASONS,
     OrderOutcome,
     Rate,
     RateCounts,
@@ -54,7 +62,13 @@ from grievance_rules.scoring.rates import (
     timed_clock_ids,
 )
 
-__all__ = ["ScoreBook", "Scorecard", "UnitScore"]
+__all__ = [
+    "ScoreBook",
+    "Scorecard",
+    "Unattributed",
+    "UnattributedPeriod",
+    "UnitScore",
+]
 
 
 class UnitScore(BaseModel):
@@ -87,6 +101,56 @@ class UnitScore(BaseModel):
     """Period rules and rankings that fire for the unit in the period."""
 
 
+def _no_reasons() -> dict[str, int]:
+    return dict.fromkeys(UNATTRIBUTED_REASONS, 0)
+
+
+class UnattributedPeriod(BaseModel):
+    """The orders of one period (received in it) that are in no unit's row."""
+
+    model_config = ConfigDict(frozen=True)
+
+    period: str
+    period_kind: str
+    period_start: dt.date
+    period_end: dt.date
+    orders: int = 0
+    """Assessed orders that count for no handling unit: the period's assessed orders
+    are its rows' ``orders`` + this."""
+    reasons: dict[str, int] = Field(default_factory=_no_reasons)
+    """``orders`` by reason, every one of :data:`~.rates.UNATTRIBUTED_REASONS` in that
+    order (see :class:`Unattributed`)."""
+    excluded: int = 0
+    """Orders excluded from assessment that count for no handling unit."""
+
+
+class Unattributed(BaseModel):
+    """Orders in no unit's row: the units a scorecard assesses are its handling units.
+
+    The centre (党政办, 热线中心) assesses and is not assessed, and an order the
+    operator answers online (话务员在线答复) never reaches a unit: such orders are in
+    no row, and counted here, in all and period by period.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    orders: int = 0
+    """Assessed orders that count for no handling unit: ``assessed`` = the rows'
+    ``orders`` + this."""
+    reasons: dict[str, int] = Field(default_factory=_no_reasons)
+    """``orders`` by reason, every one of :data:`~.rates.UNATTRIBUTED_REASONS` in that
+    order: ``answered_online`` (话务员在线答复), ``transferred_out`` (在线转接),
+    ``not_accepted`` (不予受理), ``handled_by_centre`` (counted for a centre, a unit
+    of an upstream kind, which has no row), ``other`` (no handling unit, and none of
+    those said: not dispatched yet, or closed by the centre unflagged)."""
+    excluded: int = 0
+    """Orders excluded from assessment that count for no handling unit: ``excluded`` =
+    the rows' ``excluded`` + this."""
+    periods: tuple[UnattributedPeriod, ...] = ()
+    """Every period of the card's rows, and any other in which such an order was
+    received, in time order (zeros included): the same counts by period of receipt."""
+
+
 class Scorecard(BaseModel):
     """Every unit's scores in every period of one kind, under one pack."""
 
@@ -100,6 +164,9 @@ class Scorecard(BaseModel):
     assessed: int
     excluded: int
     rejected: int
+    unattributed: Unattributed = Field(default_factory=Unattributed)
+    """The orders in no unit's row (answered online, taken on by the centre ...), by
+    reason and period: the rows' ``orders`` + ``unattributed.orders`` = ``assessed``."""
     rejections: tuple[Rejection, ...] = ()
     rows: tuple[UnitScore, ...] = ()
     unit_names: dict[str, str] = Field(default_factory=dict)
@@ -217,6 +284,12 @@ class ScoreBook:
         self._received_starts: dict[dt.date, dt.date] = {}
         self.rates: dict[tuple[dt.date, str], RateCounts] = defaultdict(RateCounts)
         self.excluded_by_unit: dict[tuple[dt.date, str], int] = defaultdict(int)
+        self.unattributed: dict[tuple[dt.date, str], int] = defaultdict(int)
+        """(period start, reason) → assessed orders with no handling unit received in it
+        (:attr:`~.rates.OrderOutcome.unattributed`); those counted for a unit with no row
+        are found by :meth:`scorecard`."""
+        self.unattributed_excluded: dict[dt.date, int] = defaultdict(int)
+        """Period start → excluded orders with no handling unit received in it."""
         self.unit_kinds: dict[str, str] = {}
         self.unit_names: dict[str, str] = {}
         self._seen_units: set[str] = set()
@@ -257,10 +330,14 @@ class ScoreBook:
             self.excluded += 1
             if outcome.unit is not None:
                 self.excluded_by_unit[(start, outcome.unit)] += 1
+            else:
+                self.unattributed_excluded[start] += 1
             return outcome
         self.assessed += 1
         if outcome.unit is not None:
             self.rates[(start, outcome.unit)].add(outcome)
+        else:
+            self.unattributed[(start, outcome.unattributed or "other")] += 1
         return outcome
 
     def sight_units(self, listed: Iterable[Unit], named: Iterable[Unit]) -> None:
@@ -318,6 +395,62 @@ class ScoreBook:
         for start in sorted(starts):
             for unit in units:
                 yield start, unit
+
+    def _unattributed(self, row_starts: set[dt.date]) -> Unattributed:
+        """The orders in no row, by reason and period (``row_starts``: the rows' periods).
+
+        Those with no handling unit (:attr:`unattributed`, :attr:`unattributed_excluded`),
+        and those counted for a unit that has no row: a unit of an upstream kind (a
+        centre that took the order on itself), else one no order lists.
+        """
+        orders: dict[dt.date, dict[str, int]] = {}
+        excluded: dict[dt.date, int] = defaultdict(int)
+
+        def count(start: dt.date, reason: str, number: int) -> None:
+            found = orders.get(start)
+            if found is None:
+                found = orders[start] = dict.fromkeys(UNATTRIBUTED_REASONS, 0)
+            found[reason] = found.get(reason, 0) + number
+
+        for (start, reason), number in self.unattributed.items():
+            count(start, reason, number)
+        for start, number in self.unattributed_excluded.items():
+            excluded[start] += number
+        rowed = self.unit_kinds
+        for (start, unit), counts in self.rates.items():
+            if unit not in rowed and counts.orders:
+                count(
+                    start,
+                    "handled_by_centre" if unit in self._seen_units else "other",
+                    counts.orders,
+                )
+        for (start, unit), number in self.excluded_by_unit.items():
+            if unit not in rowed:
+                excluded[start] += number
+        periods = []
+        total = dict.fromkeys(UNATTRIBUTED_REASONS, 0)
+        for start in sorted(row_starts | set(orders) | {s for s, n in excluded.items() if n}):
+            period = pack_period_of(self.pack, start, self.period)
+            reasons = orders.get(start, dict.fromkeys(UNATTRIBUTED_REASONS, 0))
+            for reason, number in reasons.items():
+                total[reason] = total.get(reason, 0) + number
+            periods.append(
+                UnattributedPeriod(
+                    period=period.label,
+                    period_kind=self.period,
+                    period_start=period.start,
+                    period_end=period.end,
+                    orders=sum(reasons.values()),
+                    reasons=reasons,
+                    excluded=excluded.get(start, 0),
+                )
+            )
+        return Unattributed(
+            orders=sum(total.values()),
+            reasons=total,
+            excluded=sum(excluded.values()),
+            periods=tuple(periods),
+        )
 
     def scorecard(self) -> Scorecard:
         """The scorecard of everything added so far."""
@@ -392,6 +525,7 @@ class ScoreBook:
             assessed=self.assessed,
             excluded=self.excluded,
             rejected=len(self.rejections),
+            unattributed=self._unattributed({row.period_start for row in result}),
             rejections=tuple(self.rejections),
             rows=tuple(result),
             unit_names={unit: self.unit_names[unit] for unit in sorted(self.unit_names)},

@@ -86,6 +86,7 @@ from grievance_rules.scoring.rates import (
     event_fact_values,
     last_handling_unit,
     timed_clock_ids,
+    unattributed_reason,
     unit_kind_of,
 )
 from grievance_rules.scoring.stream import (
@@ -644,6 +645,9 @@ class BatchFacts:
             the day each was received (its place in ``days``) and its handling unit.
         rated: the assessed orders with a handling unit (those the rates count), in
             input order.
+        unrated: the assessed orders with none, in input order: the day each was
+            received (its place in ``days``) and why it has none
+            (:func:`~.rates.unattributed_reason`).
         groups: the distinct (day received, handling unit) of those, in order of
             first sighting (the day's place in ``days``); ``group``: each rated order's.
         contacted, completed, resolution_d, resolution_n, rating, struck_off: each
@@ -660,6 +664,7 @@ class BatchFacts:
     days: list[dt.date]
     left_out: list[tuple[int, str | None]]
     rated: np.ndarray
+    unrated: list[tuple[int, str]]
     groups: list[tuple[int, str]]
     group: np.ndarray
     contacted: np.ndarray
@@ -686,6 +691,7 @@ def _batch_facts(
     left_out: list[tuple[int, str | None]] = []
     rated: list[int] = []
     rated_days: list[int] = []
+    unrated: list[tuple[int, str]] = []
     for i in accepted:
         day = days.setdefault(received_on[i], len(days))
         handler = facts[i][0]
@@ -696,6 +702,8 @@ def _batch_facts(
             if handler is not None:
                 rated.append(i)
                 rated_days.append(day)
+            else:
+                unrated.append((day, unattributed_reason(orders[i], facts[i][6])))
     # the rated orders' facts, field by field (EventFacts' order)
     held, contacted, completed, resolved, rating, struck, closures = (
         zip(*(facts[i] for i in rated), strict=True) if rated else ((),) * 7
@@ -721,6 +729,7 @@ def _batch_facts(
         days=list(days),
         left_out=left_out,
         rated=np.array(rated, dtype=np.int64),
+        unrated=unrated,
         groups=list(groups),
         group=np.array(group, dtype=np.int64),
         contacted=np.array(contacted, dtype=bool),
