@@ -627,7 +627,7 @@ def test_calendar_explain_in_chinese() -> None:
         "  此后第 2 个工作日：2026-02-24",
         "  至最后一日 24:00 止",
     ]
-    assert "  计入 2026-02-14 周六：调休上班" in lines
+    assert "  计入 2026-02-14 周六：调休上班（春节）" in lines
     assert lines[-1] == "到期      2026-02-25T00:00:00+08:00"
     assert english_words(out) == set()
     office = _zh(

@@ -4,7 +4,14 @@ import datetime as dt
 
 import pytest
 
-from grievance_rules.calendar import Duration, OfficeHours, china, compute_deadline
+from grievance_rules.calendar import (
+    Deadline,
+    Duration,
+    LocalOverlay,
+    OfficeHours,
+    china,
+    compute_deadline,
+)
 from grievance_rules.errors import (
     CalendarError,
     DurationError,
@@ -207,6 +214,32 @@ def test_explanation_names_skipped_days_and_make_up_days(office) -> None:
     assert "skipped 2026-02-17 Tue: holiday 春节" in text
     assert "counted 2026-02-14 Sat: make-up working day" in text
     assert "due       2026-02-24T17:30:00+08:00" in text
+
+
+def test_a_local_working_day_is_explained_as_the_overlay_names_it(plain) -> None:
+    # Sat 2026-03-07 opened by a local overlay: counted as its entry says, not as a
+    # State Council make-up day, and listed before Sun 03-08, which is skipped
+    local = plain.with_overlay(LocalOverlay("demo", working_days={dt.date(2026, 3, 7): "防汛值守"}))
+    d = local.deadline(at("2026-03-06T10:00+08:00"), "2 working days", "civil_code")
+    lines = d.explain().splitlines()
+    assert lines[5:8] == [
+        "  counted 2026-03-07 Sat: local workday (防汛值守)",
+        "  skipped 2026-03-08 Sun: weekend",
+        "due       2026-03-10T00:00:00+08:00",
+    ]
+
+
+def test_a_deadline_stored_without_the_make_up_days_reasons_explains_in_date_order(
+    plain,
+) -> None:
+    d = plain.deadline(at("2026-02-12T10:00+08:00"), "3 working days", "civil_code")
+    stored = d.model_dump(mode="json")
+    stored.pop("makeup_days", None)  # as written before the reasons were kept
+    lines = Deadline.model_validate(stored).explain().splitlines()
+    assert lines[5:7] == [
+        "  counted 2026-02-14 Sat: make-up working day (调休)",
+        "  skipped 2026-02-15 Sun: holiday 春节",
+    ]
 
 
 def test_provisional_deadline_says_so(office) -> None:

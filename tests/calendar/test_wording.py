@@ -33,7 +33,8 @@ def test_civil_code_over_the_spring_festival_in_chinese(plain) -> None:
     with language("zh"):
         lines = d.explain().splitlines()
     # 民法典 art. 201: the start day does not count; Sat 02-14 is a make-up working day
-    # (the 1st), the Spring Festival runs 02-15..02-23, Tue 02-24 is the 2nd
+    # (the 1st), the Spring Festival runs 02-15..02-23, Tue 02-24 is the 2nd: the days
+    # are listed in date order, the make-up day with the festival it is worked for
     assert lines[:5] == [
         "起算时刻  2026-02-13T15:00:00+08:00",
         "期限      2个工作日（按民法典的期间计算方法）",
@@ -41,9 +42,9 @@ def test_civil_code_over_the_spring_festival_in_chinese(plain) -> None:
         "  此后第 2 个工作日：2026-02-24",
         "  至最后一日 24:00 止",
     ]
-    assert lines[5] == "  跳过 2026-02-15 周日：节假日（春节）"
-    assert lines[13] == "  跳过 2026-02-23 周一：节假日（春节）"
-    assert lines[14] == "  计入 2026-02-14 周六：调休上班"
+    assert lines[5] == "  计入 2026-02-14 周六：调休上班（春节）"
+    assert lines[6] == "  跳过 2026-02-15 周日：节假日（春节）"
+    assert lines[14] == "  跳过 2026-02-23 周一：节假日（春节）"
     assert lines[15] == "到期      2026-02-25T00:00:00+08:00"
     assert len(lines) == 16
 
@@ -68,7 +69,7 @@ def test_the_steps_stored_stay_english_and_english_explain_is_unchanged(plain) -
         "start     2026-02-13T15:00:00+08:00",
         "duration  2 working days (civil_code)",
     ]
-    assert "  counted 2026-02-14 Sat: make-up working day (调休)" in text
+    assert "  counted 2026-02-14 Sat: make-up working day (春节 调休)" in text
 
 
 def test_noon_cutoff_and_after_hours_same_day_in_chinese(office) -> None:
@@ -84,7 +85,7 @@ def test_noon_cutoff_and_after_hours_same_day_in_chinese(office) -> None:
         "工作时间  09:00-12:00,13:30-17:30",
         "  起算后第一个完整的半日工作时段：2026-02-14 上午",
         "  1 个半日工作时段至 2026-02-14T12:00:00+08:00 结束",
-        "  计入 2026-02-14 周六：调休上班",
+        "  计入 2026-02-14 周六：调休上班（春节）",
         "到期      2026-02-14T12:00:00+08:00",
     ]
     late = office.deadline(at("2026-03-06T18:00+08:00"), "当日", "civil_code")

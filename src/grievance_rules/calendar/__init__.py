@@ -41,7 +41,7 @@ from pathlib import Path
 
 from grievance_rules.calendar._data import NationalData, load_national_data
 from grievance_rules.calendar.days import DayInfo, DayKind, DayRecord, Notice
-from grievance_rules.calendar.deadlines import Deadline, SkippedDay, compute_deadline
+from grievance_rules.calendar.deadlines import Deadline, MakeupDay, SkippedDay, compute_deadline
 from grievance_rules.calendar.durations import (
     CountingConvention,
     Duration,
@@ -68,6 +68,7 @@ __all__ = [
     "DurationUnit",
     "HalfDayRule",
     "LocalOverlay",
+    "MakeupDay",
     "Notice",
     "OfficeHours",
     "ProvisionalPolicy",

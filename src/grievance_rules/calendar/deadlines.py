@@ -3,7 +3,8 @@
 A :class:`Deadline` is the explained answer: the due instant (the last instant
 still in time: an action at ``due`` or before it is on time), the days that were
 counted, the days that were skipped with the reason for each, the make-up days
-that counted, and whether any of them was provisional.
+that counted with the festival each belongs to, and whether any of them was
+provisional.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
 
-from grievance_rules.calendar.days import DayKind
+from grievance_rules.calendar.days import DayInfo, DayKind
 from grievance_rules.calendar.durations import (
     CountingConvention,
     Duration,
@@ -29,7 +30,7 @@ from grievance_rules.i18n import gettext as _
 if TYPE_CHECKING:
     from grievance_rules.calendar.working import WorkingCalendar
 
-__all__ = ["Deadline", "SkippedDay", "compute_deadline"]
+__all__ = ["Deadline", "MakeupDay", "SkippedDay", "compute_deadline"]
 
 _ONE_DAY = dt.timedelta(days=1)
 
@@ -45,6 +46,33 @@ class SkippedDay(BaseModel):
     provisional: bool = False
 
 
+class MakeupDay(BaseModel):
+    """A day off made a working day that the period counted, and why.
+
+    ``kind`` is ``makeup_workday`` (调休上班, set by a notice) or ``local_workday`` (a
+    local overlay's); ``name`` is the festival (``春节``) or overlay entry it belongs to.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    date: dt.date
+    kind: DayKind
+    name: str | None = None
+    provisional: bool = False
+
+    def describe(self) -> str:
+        """The day and its reason, as :meth:`DayInfo.describe` says it.
+
+        Example:
+            >>> MakeupDay(date=dt.date(2026, 2, 14), kind="makeup_workday", name="春节").describe()
+            '2026-02-14 Sat: make-up working day (春节 调休)'
+        """
+        if self.name is None:  # (a deadline stored without the names)
+            return f"{self.date.isoformat()} {self.date:%a}: make-up working day (调休)"
+        info = DayInfo(self.date, self.kind, True, self.provisional, self.name)
+        return info.describe()
+
+
 class Deadline(BaseModel):
     """When a period ends, and how that was computed.
 
@@ -58,6 +86,8 @@ class Deadline(BaseModel):
         last_day: the date ``due`` falls on, as the convention counts it.
         counted_days: the working days that counted towards the period.
         makeup_days_counted: those of them that are make-up working days (调休上班).
+        makeup_days: the same days, each with its reason: the festival (or local
+            overlay entry) it is worked for. Empty in a deadline stored before it was kept.
         skipped_days: the days passed over (weekends, holidays, closures), each with its reason.
         provisional_days: every day the computation touched that no notice has set yet.
         provisional: whether ``provisional_days`` is non-empty.
@@ -75,6 +105,7 @@ class Deadline(BaseModel):
     last_day: dt.date
     counted_days: tuple[dt.date, ...]
     makeup_days_counted: tuple[dt.date, ...]
+    makeup_days: tuple[MakeupDay, ...] = ()
     skipped_days: tuple[SkippedDay, ...]
     provisional_days: tuple[dt.date, ...]
     provisional: bool
@@ -100,21 +131,38 @@ class Deadline(BaseModel):
         if self.office_hours:
             lines.append(f"office    {self.office_hours}")
         lines.extend(f"  {step}" for step in self.steps)
-        for skipped in self.skipped_days:
-            reason = skipped.kind.value.replace("_", " ")
-            name = f" {skipped.name}" if skipped.name else ""
-            flag = " (provisional)" if skipped.provisional else ""
-            lines.append(
-                f"  skipped {skipped.date.isoformat()} {skipped.date:%a}: {reason}{name}{flag}"
-            )
-        for day in self.makeup_days_counted:
-            lines.append(f"  counted {day.isoformat()} {day:%a}: make-up working day (调休)")
+        for day in self.days_in_order():
+            if isinstance(day, MakeupDay):
+                lines.append(f"  counted {day.describe()}")
+                continue
+            reason = day.kind.value.replace("_", " ")
+            name = f" {day.name}" if day.name else ""
+            flag = " (provisional)" if day.provisional else ""
+            lines.append(f"  skipped {day.date.isoformat()} {day.date:%a}: {reason}{name}{flag}")
         lines.append(f"due       {self.due.isoformat()}")
         if self.provisional:
             days = ", ".join(d.isoformat() for d in self.provisional_days[:5])
             more = "…" if len(self.provisional_days) > 5 else ""
             lines.append(f"PROVISIONAL: touches days no notice has set yet ({days}{more})")
         return "\n".join(lines)
+
+    def days_in_order(self) -> list[SkippedDay | MakeupDay]:
+        """The days skipped and the make-up days counted, in date order (as explained).
+
+        Example:
+            >>> import datetime as dt
+            >>> from grievance_rules.calendar import china
+            >>> start = dt.datetime.fromisoformat("2026-02-12T10:00+08:00")
+            >>> d = china().deadline(start, "3 working days", "civil_code")
+            >>> [(day.date.isoformat(), day.kind.value) for day in d.days_in_order()][:2]
+            [('2026-02-14', 'makeup_workday'), ('2026-02-15', 'holiday')]
+        """
+        named = {day.date: day for day in self.makeup_days}
+        makeup = [
+            named.get(day) or MakeupDay(date=day, kind=DayKind.MAKEUP_WORKDAY)
+            for day in self.makeup_days_counted
+        ]
+        return sorted([*self.skipped_days, *makeup], key=lambda day: day.date)
 
 
 def _end_of_day(day: dt.date, hours: OfficeHours | None) -> dt.datetime:
@@ -167,14 +215,18 @@ def _noon_cutoff(
 
 
 _Explained = tuple[
-    tuple[dt.date, ...], tuple[dt.date, ...], tuple[SkippedDay, ...], tuple[dt.date, ...]
+    tuple[dt.date, ...],
+    tuple[dt.date, ...],
+    tuple[MakeupDay, ...],
+    tuple[SkippedDay, ...],
+    tuple[dt.date, ...],
 ]
 
 
 def _explain_days(
     cal: WorkingCalendar, first: dt.date, last: dt.date, *, count_first: bool
 ) -> _Explained:
-    """The days from ``first`` to ``last``: counted, make-up, skipped (why), provisional.
+    """The days from ``first`` to ``last``: counted, make-up (dates; why), skipped, provisional.
 
     Depends on the dates only, so many starts share one answer: remembered in the
     calendar's ``_days_memo`` (cleared with its deadline memo).
@@ -195,6 +247,7 @@ def _explain_days_afresh(
 ) -> _Explained:
     counted: list[dt.date] = []
     makeup: list[dt.date] = []
+    makeup_why: list[MakeupDay] = []
     skipped: list[SkippedDay] = []
     provisional: list[dt.date] = []
     for info in cal.days(first, last):
@@ -206,13 +259,18 @@ def _explain_days_afresh(
             counted.append(info.date)
             if info.kind in (DayKind.MAKEUP_WORKDAY, DayKind.LOCAL_WORKDAY):
                 makeup.append(info.date)
+                makeup_why.append(
+                    MakeupDay(
+                        date=info.date, kind=info.kind, name=info.name, provisional=info.provisional
+                    )
+                )
         else:
             skipped.append(
                 SkippedDay(
                     date=info.date, kind=info.kind, name=info.name, provisional=info.provisional
                 )
             )
-    return tuple(counted), tuple(makeup), tuple(skipped), tuple(provisional)
+    return tuple(counted), tuple(makeup), tuple(makeup_why), tuple(skipped), tuple(provisional)
 
 
 def compute_deadline(
@@ -445,7 +503,7 @@ def _compute_deadline(
                 due, more = _noon_cutoff(cal, due, hours, 1)
                 steps.extend(more)
         last_day = due.date()
-    counted, makeup, skipped, provisional = _explain_days(
+    counted, makeup, makeup_why, skipped, provisional = _explain_days(
         cal, local.date(), last_day, count_first=count_first
     )
     # every field is built here with its declared type: constructed without re-validation
@@ -464,6 +522,7 @@ def _compute_deadline(
             "last_day": last_day,
             "counted_days": counted,
             "makeup_days_counted": makeup,
+            "makeup_days": makeup_why,
             "skipped_days": skipped,
             "provisional_days": provisional,
             "provisional": bool(provisional),

@@ -248,20 +248,16 @@ def explain_deadline(deadline: Deadline) -> str:
     if deadline.office_hours:
         lines.append(_("office    {hours}").format(hours=deadline.office_hours))
     lines.extend(f"  {step_text(step)}" for step in deadline.steps)
-    for skipped in deadline.skipped_days:
+    for listed in deadline.days_in_order():  # skipped and make-up days, in date order
         day = _("{day} {weekday}: {reason}").format(
-            day=skipped.date.isoformat(),
-            weekday=weekday_text(skipped.date),
-            reason=day_reason(skipped.kind, skipped.name, skipped.provisional),
+            day=listed.date.isoformat(),
+            weekday=weekday_text(listed.date),
+            reason=day_reason(listed.kind, listed.name, listed.provisional),
         )
-        lines.append(_("  skipped {day}").format(day=day))
-    for counted in deadline.makeup_days_counted:
-        day = _("{day} {weekday}: {reason}").format(
-            day=counted.isoformat(),
-            weekday=weekday_text(counted),
-            reason=_("make-up working day (调休)"),
-        )
-        lines.append(_("  counted {day}").format(day=day))
+        if listed.kind.is_working:
+            lines.append(_("  counted {day}").format(day=day))
+        else:
+            lines.append(_("  skipped {day}").format(day=day))
     lines.append(_("due       {due}").format(due=deadline.due.isoformat()))
     if deadline.provisional:
         days = join_list(d.isoformat() for d in deadline.provisional_days[:5])

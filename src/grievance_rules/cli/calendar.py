@@ -18,7 +18,11 @@ from grievance_rules.calendar.days import DayInfo
 from grievance_rules.calendar.wording import day_reason, weekday_text
 from grievance_rules.cli._language import N_, Choice, argument, group, option
 from grievance_rules.cli._options import DATE, parse_instant
-from grievance_rules.errors import ProvisionalCalendarWarning
+from grievance_rules.errors import (
+    CalendarError,
+    CalendarRangeError,
+    ProvisionalCalendarWarning,
+)
 from grievance_rules.i18n import current_language, ngettext
 from grievance_rules.i18n import gettext as _
 
@@ -94,13 +98,20 @@ def is_workday(day: dt.date, as_json: bool) -> None:
         click.echo(_("  source: {source}").format(source=info.source.cite()))
 
 
-@calendar_group.command("add")
+# (ignore_unknown_options: "-1" is a number N, not an unknown option; the calendar
+# refuses it, and says why)
+@calendar_group.command("add", context_settings={"ignore_unknown_options": True})
 @argument("day", type=DATE)
-@argument("n", type=click.IntRange(min=1))
+@argument("n", type=int)
 def add(day: dt.date, n: int) -> None:
     """The N-th working day strictly after DAY, with the days skipped and counted."""
     cal = _calendar()
-    result = cal.add_working_days(day, n)
+    try:
+        result = cal.add_working_days(day, n)
+    except CalendarRangeError:
+        raise  # (a date outside the calendar: the library's error, one line)
+    except CalendarError as exc:  # N below 1: the calendar's refusal is a usage error
+        raise click.BadParameter(str(exc), param_hint="'N'") from None
     click.echo(
         ngettext(
             "{day} + {n} working day = {result} {weekday}",
@@ -118,14 +129,27 @@ def add(day: dt.date, n: int) -> None:
 @argument("start", type=DATE)
 @argument("end", type=DATE)
 def between(start: dt.date, end: dt.date) -> None:
-    """Working days in (START, END], with the days that are not plain weekdays."""
+    """Working days in (START, END], with the days that are not plain weekdays.
+
+    When END is before START the count is negative: minus the working days in
+    (END, START].
+    """
     cal = _calendar()
     count = cal.working_days_between(start, end)
-    click.echo(
-        _("working days in ({start}, {end}]: {count}").format(
-            start=start.isoformat(), end=end.isoformat(), count=count
+    if end < start:
+        # (the library's answer is signed: (START, END] would be an empty interval)
+        click.echo(
+            _(
+                "END {end} is before START {start}: "
+                "the working days in ({end}, {start}], negative: {count}"
+            ).format(start=start.isoformat(), end=end.isoformat(), count=count)
         )
-    )
+    else:
+        click.echo(
+            _("working days in ({start}, {end}]: {count}").format(
+                start=start.isoformat(), end=end.isoformat(), count=count
+            )
+        )
     first, last = (start, end) if start <= end else (end, start)
     for line in _reasons(cal, first, last):
         click.echo(line)
@@ -150,7 +174,13 @@ def between(start: dt.date, end: dt.date) -> None:
     show_default=True,
     help=N_("What half a working day means."),
 )
-@option("--tz", help=N_("Read a START without UTC offset in this zone (e.g. Asia/Shanghai)."))
+@option(
+    "--tz",
+    help=N_(
+        "Read a START date-time without UTC offset in this zone (e.g. Asia/Shanghai); "
+        "a START that is a date alone is 00:00 Shanghai time, whatever --tz says."
+    ),
+)
 @option("--json", "as_json", is_flag=True, help=N_("Print the explained deadline as JSON."))
 def explain(
     start: str,
@@ -163,7 +193,9 @@ def explain(
 ) -> None:
     """When DURATION from START ends, and why.
 
-    START is an ISO date-time with offset (2026-02-13T15:00+08:00) or a date.
+    START is an ISO date-time with offset (2026-02-13T15:00+08:00) or a date, which
+    is 00:00 Shanghai time: a day of the China calendar.
+
     DURATION is e.g. "2 working days", "半个工作日", "1 hour", "3 natural days", "当日".
     """
     instant = parse_instant(start, tz, "START")
