@@ -42,7 +42,9 @@ def _reference(kept: list[Any], handling: list[str | None]) -> tuple[Any, ...]:
                 rating = rated
         elif isinstance(event, StruckOff) and event.scope is StrikeScope.DISSATISFIED_COUNT:
             struck = True
-    return unit, contacted, completed, resolved, rating, struck, frozenset(closures)
+    # handed back: a unit held it once, none holds it after the last event
+    handed_back = any(h is not None for h in handling) and handling[-1] is None
+    return unit, contacted, completed, resolved, rating, struck, frozenset(closures), handed_back
 
 
 _FACTS = st.sampled_from(["first_contact", "replied", "closed", "callback", "struck_off"])

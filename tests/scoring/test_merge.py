@@ -156,6 +156,7 @@ def test_the_orders_in_no_row_merge_whatever_the_order_of_the_parts(path):
         "transferred_out": 1,
         "not_accepted": 0,
         "handled_by_centre": 1,
+        "returned": 0,
         "other": 0,
     }
     assert [(p["period"], p["orders"], p["excluded"]) for p in found["periods"]] == [

@@ -583,6 +583,7 @@ def test_an_order_answered_online_and_one_the_centre_handled_are_counted_in_no_r
         "transferred_out": 0,
         "not_accepted": 0,
         "handled_by_centre": 1,
+        "returned": 0,
         "other": 0,
     }
     [may] = found.periods
@@ -615,7 +616,8 @@ def test_every_reason_and_the_excluded_orders_in_no_row_add_up_in_each_month(pat
         # June: one order at c02, one at c03 excluded from assessment; one the centre
         # handled, one not dispatched yet (nothing says why), one never dispatched and
         # excluded from assessment; and one handed back by an approved return and not
-        # sent again, which still counts for its last unit, c04
+        # sent again, which counts for no unit (chengdong's returned_order_counts_for:
+        # none; it counted for c04, the unit that returned it)
         order("u2", "c02", june),
         order("u3", "c03", june, excluded=True),
         handled_by_the_centre("centre", june),
@@ -639,16 +641,24 @@ def test_every_reason_and_the_excluded_orders_in_no_row_add_up_in_each_month(pat
     assert (card.inputs, card.assessed, card.excluded, card.rejected) == (10, 8, 2, 0)
     found = card.unattributed
     assert found.reasons == dict.fromkeys(
-        ("answered_online", "transferred_out", "not_accepted", "handled_by_centre", "other"), 1
+        (
+            "answered_online",
+            "transferred_out",
+            "not_accepted",
+            "handled_by_centre",
+            "returned",
+            "other",
+        ),
+        1,
     )
-    assert (found.orders, found.excluded) == (5, 1)
+    assert (found.orders, found.excluded) == (6, 1)
     by_month = {p.period: (p.orders, p.excluded) for p in found.periods}
-    assert by_month == {"2024-05": (3, 0), "2024-06": (2, 1)}
+    assert by_month == {"2024-05": (3, 0), "2024-06": (3, 1)}
     june_reasons = found.periods[1].reasons
-    assert [r for r, n in june_reasons.items() if n] == ["handled_by_centre", "other"]
+    assert [r for r, n in june_reasons.items() if n] == ["handled_by_centre", "returned", "other"]
     rows = {p: [r for r in card.rows if r.period == p] for p in by_month}
-    assert {p: sum(r.orders for r in rows[p]) for p in rows} == {"2024-05": 1, "2024-06": 2}
-    assert card.row("c04", "2024-06").orders == 1  # the returned order
+    assert {p: sum(r.orders for r in rows[p]) for p in rows} == {"2024-05": 1, "2024-06": 1}
+    assert card.row("c04", "2024-06").orders == 0  # the returned order is not c04's
     assert {p: sum(r.excluded for r in rows[p]) for p in rows} == {"2024-05": 0, "2024-06": 1}
     # the invariants, in the card and in each period
     assert sum(r.orders for r in card.rows) + found.orders == card.assessed
@@ -683,7 +693,12 @@ def test_the_samples_assessed_orders_are_each_in_a_row_or_counted_in_no_row(pack
     assert (card.assessed, card.excluded) == (2945, 55)
     assert sum(row.orders for row in card.rows) == 2761
     assert card.unattributed.orders == 184
-    assert card.unattributed.reasons == {**flagged, "handled_by_centre": 0, "other": 0}
+    assert card.unattributed.reasons == {
+        **flagged,
+        "handled_by_centre": 0,
+        "returned": 0,
+        "other": 0,
+    }
     assert card.unattributed.excluded == 0
     for period in card.unattributed.periods:
         rows = [row for row in card.rows if row.period == period.period]

@@ -520,6 +520,7 @@ class Checker:
         """
         scoring = self.manifest.scoring
         self.weight(scoring.basically_satisfied_weight, "scoring.basically_satisfied_weight", 1)
+        self.returned_orders(scoring.returned_orders)
         names = set(RATE_NAMES)
         for rate, weight in scoring.composite.items():
             field_path = f"scoring.composite.{rate}"
@@ -536,6 +537,35 @@ class Checker:
                     field=field_path,
                 )
             self.weight(weight, field_path)
+
+    def returned_orders(self, setting: str | ParamRef) -> None:
+        """``scoring.returned_orders``: ``last_unit`` or ``none``, or a parameter of those.
+
+        Every dated value of a parameter is checked (a literal is checked by the schema).
+        """
+        field_path = "scoring.returned_orders"
+        if not isinstance(setting, ParamRef):
+            return
+        if setting.param not in self.parameters:
+            raise PackError(
+                _("{file}: {field}: unknown parameter {name}").format(
+                    file=MANIFEST, field=field_path, name=repr(setting.param)
+                ),
+                file=MANIFEST,
+                field=field_path,
+            )
+        for dated in self.parameters[setting.param].values:
+            if dated.value not in ("last_unit", "none"):
+                problem = _("{value} is not one of {choices}").format(
+                    value=repr(dated.value), choices=join_list(["last_unit", "none"])
+                )
+                raise PackError(
+                    _("{file}: {field}: {message}").format(
+                        file=MANIFEST, field=field_path, message=self.of_value(setting, problem)
+                    ),
+                    file=MANIFEST,
+                    field=field_path,
+                )
 
     def weight(self, weight: float | ParamRef, field_path: str, most: float | None = None) -> None:
         """A weight of ``scoring``: a number of at least 0 (at most ``most``), or a parameter.

@@ -269,6 +269,8 @@ def _usages(pack: Pack) -> dict[str, str]:
     for ref in (*scoring.composite.values(), scoring.basically_satisfied_weight):
         if isinstance(ref, ParamRef):
             used.setdefault(ref.param, "weight")
+    if isinstance(scoring.returned_orders, ParamRef):
+        used.setdefault(scoring.returned_orders.param, "choice")
     return used
 
 

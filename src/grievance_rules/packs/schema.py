@@ -882,6 +882,11 @@ class Scoring(_Decl):
     strike_off_closures: tuple[str, ...] = ()
     """Closure outcomes (``closed.outcome``) that strike an order off the dissatisfied
     count (核减) for 满意率, as a ``struck_off`` event does (大冶: 依法办理办结)."""
+    returned_orders: Literal["last_unit", "none"] | ParamRef = "last_unit"
+    """Whom an order counts for in the rates once an approved return (退单获批) handed it
+    back and it was not dispatched again by ``as_of``: the unit that returned it
+    (``last_unit``), or no unit (``none``: counted apart, as
+    ``unattributed.reasons.returned``). A literal or a dated parameter."""
     composite: dict[str, float | ParamRef] = Field(default_factory=dict)
     """A weighted mean of rates (rate name → weight, a number or a dated parameter),
     e.g. daye's quarterly assessment of 按时签收率, 办结率 and 满意率."""

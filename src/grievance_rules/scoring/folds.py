@@ -23,6 +23,7 @@ from grievance_rules.scoring.rates import (
     RateCounts,
     outcome_from,
     outcome_of,
+    returned_counted,
 )
 from grievance_rules.scoring.scorecard import ScoreBook
 from grievance_rules.scoring.stream import (
@@ -251,6 +252,7 @@ def add_to_book(book: ScoreBook, entry: Tabled, found: OrderRows) -> OrderOutcom
             received_on=entry.received_on,
             unit_kind=entry.unit_kind,
             strike_off=book.strike_off_closures(),
+            returned_counted=returned_counted(book.pack, entry.received_on),
         )
     return book.add_outcome(order, outcome)
 

@@ -63,7 +63,7 @@ from grievance_rules.model.events import (
 )
 from grievance_rules.model.handling import about_unit, event_indices_as_of, handling_units
 from grievance_rules.packs import Pack
-from grievance_rules.packs.schema import RATE_NAMES, Scoring, Topic
+from grievance_rules.packs.schema import RATE_NAMES, ParamRef, Scoring, Topic
 
 __all__ = [
     "RATES",
@@ -82,6 +82,7 @@ __all__ = [
     "outcome_from",
     "outcome_of",
     "rate_table",
+    "returned_counted",
     "timed_clock_ids",
     "unattributed_reason",
     "unit_kind_of",
@@ -216,6 +217,7 @@ UNATTRIBUTED_REASONS: tuple[str, ...] = (
     "transferred_out",
     "not_accepted",
     "handled_by_centre",
+    "returned",
     "other",
 )
 """Why an assessed order counts for no handling unit's row, as the order says it.
@@ -224,10 +226,11 @@ UNATTRIBUTED_REASONS: tuple[str, ...] = (
 ``transferred_out``: flagged 在线转接 (sent on to another hotline); ``not_accepted``:
 flagged 不予受理 or closed as such; ``handled_by_centre``: the unit it counts for is a
 centre (a unit of an upstream kind, :data:`~grievance_rules.model.enums.UPSTREAM_UNIT_KINDS`,
-which has no row: it took the order on itself, 主动承办); ``other``: none of
-these (not dispatched, and nothing says why: not yet, or closed by the centre unflagged).
-An order handed back by an approved return and not dispatched again has a unit: its
-last handling unit (:func:`last_handling_unit`), in whose row it counts.
+which has no row: it took the order on itself, 主动承办); ``returned``: handed back by
+an approved return (退单, 回退) and not dispatched again by ``as_of``, where the pack
+counts such an order for no unit (``scoring.returned_orders: none``; with
+``last_unit`` it counts for the unit that returned it); ``other``: none of these (not
+dispatched, and nothing says why: not yet, or closed by the centre unflagged).
 """
 
 _FLAG_REASONS = (
@@ -238,12 +241,16 @@ _FLAG_REASONS = (
 _NOT_ACCEPTED = ClosureOutcome.NOT_ACCEPTED.value
 
 
-def unattributed_reason(order: WorkOrder, closures: frozenset[str]) -> str:
+def unattributed_reason(
+    order: WorkOrder, closures: frozenset[str], handed_back: bool = False
+) -> str:
     """Why an order with no handling unit has none, as its flags and closures say.
 
     The first of its flags 话务员在线答复, 在线转接, 不予受理 (in that order), else a closure
     as 不予受理 (``closures``: the outcomes of its closures up to ``as_of``), else
-    ``other``. (``handled_by_centre`` is found by the scorecard: that order has a unit.)
+    ``returned`` when it was ``handed_back`` (an approved return, not dispatched again),
+    else ``other``. (``handled_by_centre`` is found by the scorecard: that order has a
+    unit.)
 
     Example:
         >>> order = WorkOrder.model_validate({"id": "1", "channel": "12345",
@@ -260,7 +267,7 @@ def unattributed_reason(order: WorkOrder, closures: frozenset[str]) -> str:
                 return reason
     if _NOT_ACCEPTED in closures:
         return "not_accepted"
-    return "other"
+    return "returned" if handed_back else "other"
 
 
 _TIMED = (Topic.SIGN_OFF, Topic.FIRST_CONTACT, Topic.REPLY)
@@ -327,6 +334,10 @@ class EventFacts:
     """Struck from the dissatisfied count by a 核减 event."""
     closures: frozenset[str]
     """The outcomes of its closures (a pack may strike some off: 大冶's 依法办理办结)."""
+    handed_back: bool = False
+    """No unit holds it at ``as_of``, one did: an approved return handed it back and it
+    was not dispatched again. :attr:`unit` is then the unit that returned it; a pack
+    may count the order for no unit (``scoring.returned_orders``)."""
 
 
 _FACT_EVENTS: tuple[type[EventBase], ...] = (FirstContact, Replied, Closed, Callback, StruckOff)
@@ -356,7 +367,9 @@ def event_facts(events: Sequence[EventBase], handling: Sequence[str | None]) -> 
     return EventFacts(*event_fact_values(events, handling))
 
 
-FactValues = tuple[str | None, bool, bool, bool | None, Satisfaction | None, bool, frozenset[str]]
+FactValues = tuple[
+    str | None, bool, bool, bool | None, Satisfaction | None, bool, frozenset[str], bool
+]
 """An :class:`EventFacts`' fields as a tuple, in field order (no object made per order)."""
 
 
@@ -420,7 +433,8 @@ def event_fact_values(events: Sequence[EventBase], handling: Sequence[str | None
             assert isinstance(event, StruckOff)
             if event.scope is StrikeScope.DISSATISFIED_COUNT:
                 struck = True
-    return unit, contacted, completed, resolved, rating, struck, frozenset(closures)
+    handed_back = unit is not None and bool(handling) and handling[-1] is None
+    return unit, contacted, completed, resolved, rating, struck, frozenset(closures), handed_back
 
 
 def outcome_of(
@@ -450,14 +464,16 @@ def outcome_of(
     """
     if timed is None:
         timed = timed_clock_ids(pack)
+    received_on = order.received_at.astimezone(SHANGHAI).date()
     return outcome_from(
         order,
         facts,
         excluded=excluded,
         on_time=_all_on_time(clocks, timed, facts.unit),
-        received_on=order.received_at.astimezone(SHANGHAI).date(),
+        received_on=received_on,
         unit_kind=unit_kind_of(order, facts.unit),
         strike_off=pack.manifest.scoring.strike_off_closures,
+        returned_counted=returned_counted(pack, received_on),
     )
 
 
@@ -470,6 +486,7 @@ def outcome_from(
     received_on: dt.date,
     unit_kind: str | None,
     strike_off: Iterable[str],
+    returned_counted: bool = True,
 ) -> OrderOutcome:
     """The one reduction of :func:`outcome_of`, given what it finds per order and pack.
 
@@ -484,7 +501,13 @@ def outcome_from(
         received_on: the day it was received, in Shanghai.
         unit_kind: the kind of its last handling unit (:func:`unit_kind_of`).
         strike_off: the closures the pack counts as 核减 (``scoring.strike_off_closures``).
+        returned_counted: whether an order an approved return handed back (and not
+            dispatched again) counts for the unit that returned it
+            (:func:`returned_counted`); else for none.
     """
+    unit = facts.unit
+    if facts.handed_back and not returned_counted:
+        unit = unit_kind = None
     rating = facts.rating
     # a closure the pack counts as 核减 (大冶: 依法办理办结) strikes the rating off too
     struck = facts.struck_off or not facts.closures.isdisjoint(strike_off)
@@ -494,7 +517,7 @@ def outcome_from(
     return OrderOutcome(
         order_id=order.id,
         received_on=received_on,
-        unit=facts.unit,
+        unit=unit,
         unit_kind=unit_kind,
         excluded=excluded,
         sign_off_on_time=sign_off,
@@ -505,9 +528,27 @@ def outcome_from(
         resolved=facts.resolved,
         satisfaction=rating,
         unattributed=(
-            None if facts.unit is not None else unattributed_reason(order, facts.closures)
+            None
+            if unit is not None
+            else unattributed_reason(order, facts.closures, facts.handed_back)
         ),
     )
+
+
+def returned_counted(pack: Pack, on: dt.date) -> bool:
+    """Whether a handed-back order counts for the unit that returned it, under ``pack``.
+
+    An order received ``on`` that an approved return (退单获批) handed back, and not
+    dispatched again: for the unit that returned it (``scoring.returned_orders:
+    last_unit``), or for no unit (``none``). A literal, or a dated parameter as in
+    force ``on`` (its first value before it), or the value given over it.
+    """
+    setting = pack.manifest.scoring.returned_orders
+    if isinstance(setting, ParamRef):
+        if setting.param not in pack.overrides:
+            on = max(on, pack.parameters[setting.param].values[0].from_)
+        setting = plan_for(pack).value(setting, on)
+    return bool(setting == "last_unit")
 
 
 def unit_kind_of(order: WorkOrder, unit: str | None) -> str | None:

@@ -141,8 +141,10 @@ class Unattributed(BaseModel):
     """``orders`` by reason, every one of :data:`~.rates.UNATTRIBUTED_REASONS` in that
     order: ``answered_online`` (话务员在线答复), ``transferred_out`` (在线转接),
     ``not_accepted`` (不予受理), ``handled_by_centre`` (counted for a centre, a unit
-    of an upstream kind, which has no row), ``other`` (no handling unit, and none of
-    those said: not dispatched yet, or closed by the centre unflagged)."""
+    of an upstream kind, which has no row), ``returned`` (handed back by an approved
+    return and not dispatched again, under a pack that counts it for no unit:
+    ``scoring.returned_orders: none``), ``other`` (no handling unit, and none of those
+    said: not dispatched yet, or closed by the centre unflagged)."""
     excluded: int = 0
     """Orders excluded from assessment that count for no handling unit: ``excluded`` =
     the rows' ``excluded`` + this."""

@@ -85,6 +85,7 @@ from grievance_rules.scoring.rates import (
     FactValues,
     event_fact_values,
     last_handling_unit,
+    returned_counted,
     timed_clock_ids,
     unattributed_reason,
     unit_kind_of,
@@ -684,8 +685,13 @@ def _batch_facts(
     excluded: Sequence[bool],
     received_on: Sequence[dt.date],
     accepted: Sequence[int],
+    uncounted: frozenset[int] = frozenset(),
 ) -> BatchFacts:
-    """:class:`BatchFacts` of the ``accepted`` orders of a batch (``facts``: each order's)."""
+    """:class:`BatchFacts` of the ``accepted`` orders of a batch (``facts``: each order's).
+
+    ``uncounted``: the orders an approved return handed back that the pack counts for
+    no unit (:func:`~.rates.returned_counted`): each is in no unit's row.
+    """
     counted = np.zeros(len(orders), dtype=bool)
     days: dict[dt.date, int] = {}
     left_out: list[tuple[int, str | None]] = []
@@ -694,7 +700,7 @@ def _batch_facts(
     unrated: list[tuple[int, str]] = []
     for i in accepted:
         day = days.setdefault(received_on[i], len(days))
-        handler = facts[i][0]
+        handler = None if i in uncounted else facts[i][0]
         if excluded[i]:
             left_out.append((day, handler))
         else:
@@ -703,10 +709,12 @@ def _batch_facts(
                 rated.append(i)
                 rated_days.append(day)
             else:
-                unrated.append((day, unattributed_reason(orders[i], facts[i][6])))
+                unrated.append(
+                    (day, unattributed_reason(orders[i], facts[i][6], facts[i][7]))
+                )
     # the rated orders' facts, field by field (EventFacts' order)
-    held, contacted, completed, resolved, rating, struck, closures = (
-        zip(*(facts[i] for i in rated), strict=True) if rated else ((),) * 7
+    held, contacted, completed, resolved, rating, struck, closures, _back = (
+        zip(*(facts[i] for i in rated), strict=True) if rated else ((),) * 8
     )
     groups: dict[tuple[int, str], int] = {}
     group = [
@@ -1025,15 +1033,22 @@ def table_batches(
             received_on = _received_on(orders, frame)
             # one BatchFacts for the packs that exclude the same orders (most often all;
             # every pack's, also when no order was judged)
-            facts_of: dict[int, BatchFacts] = {}
-            for pack_excluded in excluded or (anyhow,):
-                if id(pack_excluded) not in facts_of:
-                    facts_of[id(pack_excluded)] = _batch_facts(
-                        orders, facts, pack_excluded, received_on, accepted
+            # (and count the orders an approved return handed back alike: most often
+            # there are none)
+            handed = [i for i in accepted if facts[i][7]]
+            facts_of: dict[tuple[int, frozenset[int]], BatchFacts] = {}
+            keys = []
+            for plan, pack_excluded in zip(plans, excluded or [anyhow] * len(plans), strict=True):
+                uncounted = frozenset(
+                    i for i in handed if not returned_counted(plan.pack, received_on[i])
+                )
+                key = (id(pack_excluded), uncounted)
+                if key not in facts_of:
+                    facts_of[key] = _batch_facts(
+                        orders, facts, pack_excluded, received_on, accepted, uncounted
                     )
-            shared = tuple(
-                facts_of[id(pack_excluded)] for pack_excluded in excluded or [anyhow] * len(plans)
-            )
+                keys.append(key)
+            shared = tuple(facts_of[key] for key in keys)
             return TabledBatch(
                 chunk[0][0] if chunk else 0,
                 inputs,
