@@ -42,13 +42,9 @@ def test_score_json_counts_add_up(tmp_path) -> None:
     assert "6 inputs: 5 assessed, 1 rejected" in result.stderr
 
 
-def test_score_evaluate_and_compare_count_the_excluded_apart_and_the_counts_add_up(
-    tmp_path,
-) -> None:
-    # three orders, one recorded as 不纳入测评, and a broken record: 2 assessed
-    # + 1 excluded from assessment + 1 rejected = 4 inputs, in every command's closing
-    # line as in the scorecard (score's report says the same:
-    # "Inputs 4 = assessed 2 + excluded from assessment 1 + rejected 1")
+def _four_inputs(tmp_path: Path) -> Path:
+    """Three orders, one excluded from assessment (不纳入测评), and a broken record:
+    4 inputs = 2 assessed + 1 excluded + 1 rejected."""
     import datetime as dt
 
     from tests.scoring.orders import order
@@ -62,6 +58,17 @@ def test_score_evaluate_and_compare_count_the_excluded_apart_and_the_counts_add_
     ]
     text = "".join(o.model_dump_json() + "\n" for o in lines) + '{"id": "broken"}\n'
     path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_score_evaluate_and_compare_count_the_excluded_apart_and_the_counts_add_up(
+    tmp_path,
+) -> None:
+    # three orders, one recorded as 不纳入测评, and a broken record: 2 assessed
+    # + 1 excluded from assessment + 1 rejected = 4 inputs, in every command's closing
+    # line as in the scorecard (score's report says the same:
+    # "Inputs 4 = assessed 2 + excluded from assessment 1 + rejected 1")
+    path = _four_inputs(tmp_path)
 
     def last_line(*args: str) -> str:
         result = CliRunner().invoke(cli, list(args))
@@ -426,19 +433,7 @@ def test_what_if_json_counts_add_up_as_its_report_and_closing_line_count(tmp_pat
     # from assessment: "assessed" was the inputs not rejected. Three orders, one excluded
     # from assessment (不纳入测评), and a broken record: 4 inputs = 2 assessed + 1 excluded
     # + 1 rejected, in the JSON as in the Markdown report and the closing line
-    import datetime as dt
-
-    from tests.scoring.orders import order
-
-    monday = dt.date(2024, 5, 6)
-    path = tmp_path / "four.jsonl"
-    lines = [
-        order("A", "c01", monday),
-        order("B", "c01", monday, excluded=True),
-        order("C", "c02", monday),
-    ]
-    text = "".join(o.model_dump_json() + "\n" for o in lines) + '{"id": "broken"}\n'
-    path.write_text(text, encoding="utf-8")
+    path = _four_inputs(tmp_path)
     report = tmp_path / "what-if.md"
     result = CliRunner().invoke(
         cli,
@@ -472,19 +467,7 @@ def test_what_if_json_counts_add_up_as_its_report_and_closing_line_count(tmp_pat
 def test_compare_json_and_the_html_figures_count_as_the_report_does(tmp_path) -> None:
     # compare --json said "assessed": 3 for 2 assessed + 1 excluded from assessment, and
     # the HTML report's figures "assessed 3" above its sentence "assessed 2 + excluded 1"
-    import datetime as dt
-
-    from tests.scoring.orders import order
-
-    monday = dt.date(2024, 5, 6)
-    path = tmp_path / "four.jsonl"
-    lines = [
-        order("A", "c01", monday),
-        order("B", "c01", monday, excluded=True),
-        order("C", "c02", monday),
-    ]
-    text = "".join(o.model_dump_json() + "\n" for o in lines) + '{"id": "broken"}\n'
-    path.write_text(text, encoding="utf-8")
+    path = _four_inputs(tmp_path)
     page = tmp_path / "compare.html"
     result = CliRunner().invoke(
         cli,

@@ -69,9 +69,9 @@ from grievance_rules.reports.formatting import (
 )
 from grievance_rules.reports.markdown import (
     comparison_counts_sentence,
-    counts_sentence,
     examples_intro,
     order_heading,
+    scorecard_counts_sentence,
 )
 from grievance_rules.reports.tables import (
     Cell,
@@ -406,15 +406,7 @@ def _scorecard_html(card: Scorecard) -> str:
                 ]
             )
             + "<p>"
-            + _e(
-                counts_sentence(
-                    card.inputs,
-                    card.assessed,
-                    card.excluded,
-                    card.rejected,
-                    unattributed=card.unattributed,
-                )
-            )
+            + _e(scorecard_counts_sentence(card))
             + "</p>",
         ),
         (

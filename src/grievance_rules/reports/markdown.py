@@ -63,6 +63,7 @@ __all__ = [
     "examples_intro",
     "markdown_table",
     "order_heading",
+    "scorecard_counts_sentence",
     "scorecard_markdown",
     "unattributed_sentence",
 ]
@@ -147,6 +148,13 @@ def scorecard_markdown(card: Scorecard, *, lang: str | None = None) -> str:
         return _scorecard_markdown(card)
 
 
+def scorecard_counts_sentence(card: Scorecard) -> str:
+    """A scorecard's counts (:func:`counts_sentence`), the orders in no unit's row too."""
+    return counts_sentence(
+        card.inputs, card.assessed, card.excluded, card.rejected, unattributed=card.unattributed
+    )
+
+
 def counts_sentence(
     inputs: int,
     assessed: int,
@@ -226,17 +234,7 @@ def _scorecard_markdown(card: Scorecard) -> str:
     ]
     out += _section(
         _("Counts"),
-        [
-            escape(
-                counts_sentence(
-                    card.inputs,
-                    card.assessed,
-                    card.excluded,
-                    card.rejected,
-                    unattributed=card.unattributed,
-                )
-            )
-        ],
+        [escape(scorecard_counts_sentence(card))],
     )
     matrix = score_matrix(card)
     out += _section(

@@ -709,9 +709,7 @@ def _batch_facts(
                 rated.append(i)
                 rated_days.append(day)
             else:
-                unrated.append(
-                    (day, unattributed_reason(orders[i], facts[i][6], facts[i][7]))
-                )
+                unrated.append((day, unattributed_reason(orders[i], facts[i][6], facts[i][7])))
     # the rated orders' facts, field by field (EventFacts' order)
     held, contacted, completed, resolved, rating, struck, closures, _back = (
         zip(*(facts[i] for i in rated), strict=True) if rated else ((),) * 8
