@@ -491,3 +491,32 @@ def test_compare_json_and_the_html_figures_count_as_the_report_does(tmp_path) ->
         ("excluded from assessment", 1),
         ("rejected", 1),
     ]
+
+
+def test_score_says_how_many_assessed_orders_are_in_no_units_row(tmp_path) -> None:
+    # a file of rows (Parquet, CSV) holds the units' rows only, which did not add up to
+    # the assessed orders, and nothing said so: O1 at 村1 (c01), O2 answered online by
+    # the operator (话务员在线答复), never sent to a unit. By hand: 2 assessed, 1 in no row.
+    import datetime as dt
+
+    from tests.scoring.orders import answered_online, order
+
+    monday = dt.date(2024, 5, 6)
+    path = tmp_path / "two.jsonl"
+    orders = [order("O1", "c01", monday), answered_online("O2", monday)]
+    path.write_text("".join(o.model_dump_json() + "\n" for o in orders), encoding="utf-8")
+    for lang, said in (
+        ("en", "Of the assessed, 1 counts for no unit (answered online by the operator 1)."),
+        ("zh", "已测评的工单中，1 件不计入任何单位（话务员在线答复 1 件）。"),
+    ):
+        out = tmp_path / f"card-{lang}.csv"
+        result = CliRunner().invoke(
+            cli, ["--lang", lang, "score", "--pack", "chengdong", "-o", str(out), str(path)]
+        )
+        assert result.exit_code == 0, result.output
+        assert result.stderr.strip().splitlines()[-1] == said
+    # every order in a row: nothing more said
+    alone = tmp_path / "one.jsonl"
+    alone.write_text(orders[0].model_dump_json() + "\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--lang", "en", "score", "--pack", "chengdong", str(alone)])
+    assert result.stderr.strip().splitlines()[-1] == "1 input: 1 assessed, 0 rejected"

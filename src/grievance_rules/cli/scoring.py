@@ -351,6 +351,12 @@ def score_command(
         counts_line(card.inputs, card.assessed, card.excluded, card.rejected),
         err=True,
     )
+    # the rows do not hold every assessed order (a Parquet or CSV file of rows does not
+    # say so): how many are in none, and why ("" when every one is in a row)
+    from grievance_rules.reports.markdown import unattributed_sentence
+
+    if said := unattributed_sentence(card.unattributed):
+        click.echo(said, err=True)
     if card.rejected:
         raise SystemExit(REJECTED_EXIT)
 
