@@ -245,3 +245,17 @@ def test_a_provisional_due_instant_is_flagged_in_every_format() -> None:
     values = [row[column].value for row in sheet.iter_rows(min_row=2)]
     assert "是" in values
     assert "涉及暂定日历日" in watch_html(listed, lang="zh")
+
+
+def test_a_long_order_id_widens_its_column_and_the_headings_follow() -> None:
+    # the order column was 10 wide and the rule column 28: an id of 18 characters (as
+    # platforms number them) pushed its row's rule, unit and time left off their headings
+    long = order("HX-20261122-000002", "2024-06-14T15:00", dispatched("2024-06-14T15:30"))
+    short = order("Y1", "2024-06-14T15:00", dispatched("2024-06-14T15:40"))
+    listed = watch([long, short], "chengdong", at("2024-06-15T10:00"), within=dt.timedelta(days=3))
+    lines = watch_text(listed, lang="en").splitlines()
+    heading, items = lines[1], [line for line in lines[2:] if " left " in line]
+    assert len(items) >= 2
+    for line in items:
+        assert _starts(line, "CD-") == _starts(heading, "rule")
+        assert _starts(line, "left ") == _starts(heading, "time left")

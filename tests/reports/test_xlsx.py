@@ -269,14 +269,15 @@ def _why(lang: str) -> dict[str, str]:
 def test_findings_workbook_says_how_each_finding_was_computed_in_chinese():
     # dispatched to c01 09:30, replied 05-07 10:00 within the order's written
     # deadline (05-11 17:00); its callback (event 4, 05-08 10:00) rated the result 不满意.
-    # The unit is named as the unit column names it: c01 村1
+    # The unit is named as the unit column names it: c01 村1; the deduction is charged to
+    # the unit the callback rates (附件2 二、4, charge: about_unit), c01 holding the order
     assert _why("zh") == {
         "CD-5.written-deadline": "2024-05-06T09:30:00+08:00 起算（流转环节 0（派单））；"
         "c01 村1 承办期间：单独计时，以该单位自己的办理环节停止；"
         "按工单载明的办理期限到期：2024-05-11T17:00:00+08:00；"
         "2024-05-07T10:00:00+08:00 停止计时（流转环节 3（回复））：按时",
         "CD-A2.4.result-unsatisfied": "计入：流转环节 4（回访），时间 2024-05-08T10:00:00+08:00；"
-        "责任单位（承办单位）：c01 村1",
+        "责任单位（回访所评价的单位）：c01 村1",
     }
     assert _why("en") == {
         "CD-5.written-deadline": "started 2024-05-06T09:30:00+08:00 by event 0 (dispatched); "
@@ -284,7 +285,7 @@ def test_findings_workbook_says_how_each_finding_was_computed_in_chinese():
         "due at the deadline written on the order: reply_deadline = 2024-05-11T17:00:00+08:00; "
         "stopped 2024-05-07T10:00:00+08:00 by event 3 (replied): met",
         "CD-A2.4.result-unsatisfied": "counted event 4 (callback) at 2024-05-08T10:00:00+08:00; "
-        "charged to handling unit: c01 村1",
+        "charged to about unit: c01 村1",
     }
 
 

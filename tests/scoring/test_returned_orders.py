@@ -1,13 +1,14 @@
-"""An order an approved return handed back, and not dispatched again, counts for no unit.
+"""Whom an order counts for once an approved return handed it back (not dispatched again).
 
-大冶 （七）「不属于本单位职责范围的,应当在2个工作日内退单」: once the return is approved the
-order is not the unit's to complete. 罗家桥街道 (ljq) completes O1; it returns O2 (属住建职责),
+大冶 （七）「所有工单应自交办之日起1个工作日内签收认领,不属于本单位职责范围的,应当在2个工作日内
+退单」. 罗家桥街道 (ljq) completes O1; it signs for O2 a day late and returns it (属住建职责),
 the centre approves, and by 30 June O2 is not dispatched again. Worked by hand, June 2023:
 
-* the pack's reading (``returned_order_counts_for: none``): ljq 1 order, 办事办结率 1/1;
-  O2 in no row, counted apart as ``returned``;
-* the other (``last_unit``, as before): ljq 2 orders, 办事办结率 1/2 — the correct return
-  left O2 in the denominator for good.
+* the pack's reading (``returned_order_counts_for: last_unit``): O2 stays ljq's, in every
+  rate: 2 orders, 办事办结率 1/2, 按时签收率 1/2 (O2's sign-off was late: it stays late);
+* the other (``none``): O2 counts for no unit, apart as ``returned``: ljq 1 order,
+  办事办结率 1/1, and 按时签收率 1/1 — the late sign-off is out of the rate too (the rates
+  count whole orders), which is why the packs keep the first reading.
 """
 
 from __future__ import annotations
@@ -49,11 +50,11 @@ O1 = _order(
 O2 = _order(
     "O2",
     {"type": "dispatched", "at": "05T09:30", "unit": "rx", "to_unit": "ljq"},
-    {"type": "signed_for", "at": "05T10:00", "unit": "ljq"},
-    {"type": "return_requested", "at": "05T15:00", "unit": "ljq", "reason": "属住建职责"},
+    {"type": "signed_for", "at": "07T10:00", "unit": "ljq"},  # due Tue 06-06: late
+    {"type": "return_requested", "at": "07T15:00", "unit": "ljq", "reason": "属住建职责"},
     {
         "type": "return_decided",
-        "at": "06T10:00",
+        "at": "08T10:00",
         "unit": "rx",
         "decision": "approved",
         "requester": "ljq",
@@ -70,24 +71,30 @@ def _cards(pack: Any) -> list[Any]:
     return cards
 
 
-def test_a_returned_order_counts_for_no_unit_and_is_counted_apart() -> None:
-    card = _cards(find_pack("daye"))[0]
+def _ljq(card: Any) -> tuple[int, tuple[float, int], tuple[float, int]]:
     (ljq,) = [row for row in card.rows if row.unit == "ljq"]
-    completion = ljq.rates["completion"]
-    assert (ljq.orders, completion.numerator, completion.denominator) == (1, 1, 1)
+    completion, sign_off = ljq.rates["completion"], ljq.rates["on_time_sign_off"]
+    return (
+        ljq.orders,
+        (completion.numerator, completion.denominator),
+        (sign_off.numerator, sign_off.denominator),
+    )
+
+
+def test_a_returned_order_stays_the_returning_units_in_every_rate() -> None:
+    card = _cards(find_pack("daye"))[0]
+    assert _ljq(card) == (2, (1, 2), (1, 2))
+    assert card.unattributed.orders == 0
+
+
+def test_the_other_reading_counts_it_for_no_unit_its_sign_off_too() -> None:
+    pack = find_pack("daye").with_parameters({"returned_order_counts_for": "none"})
+    card = _cards(pack)[0]
+    assert _ljq(card) == (1, (1, 1), (1, 1))
     assert card.assessed == 2
     assert card.unattributed.orders == 1
     assert card.unattributed.reasons["returned"] == 1
     assert sum(row.orders for row in card.rows) + card.unattributed.orders == card.assessed
-
-
-def test_the_other_reading_keeps_it_in_the_returning_units_denominator() -> None:
-    pack = find_pack("daye").with_parameters({"returned_order_counts_for": "last_unit"})
-    card = _cards(pack)[0]
-    (ljq,) = [row for row in card.rows if row.unit == "ljq"]
-    completion = ljq.rates["completion"]
-    assert (ljq.orders, completion.numerator, completion.denominator) == (2, 1, 2)
-    assert card.unattributed.orders == 0
 
 
 def test_a_setting_that_is_no_reading_is_refused_naming_file_and_field(tmp_path) -> None:
@@ -100,7 +107,7 @@ def test_a_setting_that_is_no_reading_is_refused_naming_file_and_field(tmp_path)
     marker = "  returned_order_counts_for:\n"
     head, tail = text.split(marker)
     parameters.write_text(
-        head + marker + tail.replace("value: none", "value: nobody", 1), encoding="utf-8"
+        head + marker + tail.replace("value: last_unit", "value: nobody", 1), encoding="utf-8"
     )
     with pytest.raises(PackError) as caught:
         load_pack(copy)
@@ -134,7 +141,7 @@ def test_a_parameter_without_labels_is_checked_by_the_setting_it_serves(tmp_path
     text = parameters.read_text(encoding="utf-8")
     head, tail = text.split("  returned_order_counts_for:\n")
     tail = "\n".join(line for line in tail.splitlines() if not line.startswith("    labels"))
-    tail = tail.replace("value: none", "value: nobody", 1)
+    tail = tail.replace("value: last_unit", "value: nobody", 1)
     parameters.write_text(head + "  returned_order_counts_for:\n" + tail + "\n", encoding="utf-8")
     with pytest.raises(PackError) as caught:
         load_pack(copy)

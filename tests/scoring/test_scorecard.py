@@ -616,8 +616,8 @@ def test_every_reason_and_the_excluded_orders_in_no_row_add_up_in_each_month(pat
         # June: one order at c02, one at c03 excluded from assessment; one the centre
         # handled, one not dispatched yet (nothing says why), one never dispatched and
         # excluded from assessment; and one handed back by an approved return and not
-        # sent again, which counts for no unit (chengdong's returned_order_counts_for:
-        # none; it counted for c04, the unit that returned it)
+        # sent again, which counts for its last unit, c04 (chengdong's
+        # returned_order_counts_for: last_unit)
         order("u2", "c02", june),
         order("u3", "c03", june, excluded=True),
         handled_by_the_centre("centre", june),
@@ -640,25 +640,21 @@ def test_every_reason_and_the_excluded_orders_in_no_row_add_up_in_each_month(pat
     card = score(orders, "chengdong", period="month", path=path)
     assert (card.inputs, card.assessed, card.excluded, card.rejected) == (10, 8, 2, 0)
     found = card.unattributed
-    assert found.reasons == dict.fromkeys(
-        (
-            "answered_online",
-            "transferred_out",
-            "not_accepted",
-            "handled_by_centre",
-            "returned",
-            "other",
+    assert found.reasons == {
+        **dict.fromkeys(
+            ("answered_online", "transferred_out", "not_accepted", "handled_by_centre"), 1
         ),
-        1,
-    )
-    assert (found.orders, found.excluded) == (6, 1)
+        "returned": 0,
+        "other": 1,
+    }
+    assert (found.orders, found.excluded) == (5, 1)
     by_month = {p.period: (p.orders, p.excluded) for p in found.periods}
-    assert by_month == {"2024-05": (3, 0), "2024-06": (3, 1)}
+    assert by_month == {"2024-05": (3, 0), "2024-06": (2, 1)}
     june_reasons = found.periods[1].reasons
-    assert [r for r, n in june_reasons.items() if n] == ["handled_by_centre", "returned", "other"]
+    assert [r for r, n in june_reasons.items() if n] == ["handled_by_centre", "other"]
     rows = {p: [r for r in card.rows if r.period == p] for p in by_month}
-    assert {p: sum(r.orders for r in rows[p]) for p in rows} == {"2024-05": 1, "2024-06": 1}
-    assert card.row("c04", "2024-06").orders == 0  # the returned order is not c04's
+    assert {p: sum(r.orders for r in rows[p]) for p in rows} == {"2024-05": 1, "2024-06": 2}
+    assert card.row("c04", "2024-06").orders == 1  # the returned order
     assert {p: sum(r.excluded for r in rows[p]) for p in rows} == {"2024-05": 0, "2024-06": 1}
     # the invariants, in the card and in each period
     assert sum(r.orders for r in card.rows) + found.orders == card.assessed

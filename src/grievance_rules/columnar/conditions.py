@@ -1142,8 +1142,12 @@ def _event_charged(
 ) -> str | None:
     """The unit a deduction charges for a matched event (global ``row``, handling ``code``)."""
     frame = batch.frame
-    if rule.charge == "handling_unit":
-        return frame.unit_name(code if code >= 0 else int(frame.first_handling[i]))
+    if rule.charge in ("handling_unit", "about_unit"):
+        handling = frame.unit_name(code if code >= 0 else int(frame.first_handling[i]))
+        if rule.charge == "handling_unit":
+            return handling
+        # (charged_unit's reading: a callback's rated unit, any other event's holder)
+        return about_unit(frame.events[row], handling) or handling
     event = frame.events[row]
     if rule.charge == "trigger_unit":
         unit: str | None = event.unit

@@ -640,6 +640,8 @@ class _Charged(Protocol):
     def handling(self) -> str | None: ...
     @property
     def subject(self) -> str | None: ...
+    @property
+    def about(self) -> str | None: ...
 
 
 def charged_unit(occurrence: _Charged, charge: str) -> str | None:
@@ -651,6 +653,8 @@ def charged_unit(occurrence: _Charged, charge: str) -> str | None:
         return occurrence.handling
     if charge == "trigger_unit":
         return occurrence.unit
+    if charge == "about_unit":  # a callback's rated unit; any other event's holder
+        return occurrence.about or occurrence.handling
     return occurrence.subject
 
 

@@ -828,6 +828,7 @@ class _Reader:
                     "handling_unit": pgettext("pack README", "the handling unit"),
                     "trigger_unit": pgettext("pack README", "the unit concerned"),
                     "subject_unit": pgettext("pack diff", "the unit named in the finding"),
+                    "about_unit": pgettext("pack README", "the unit the callback rates"),
                 }[rule.charge],
             }
         elif isinstance(rule, EscalationRule):
@@ -983,6 +984,7 @@ class _Reader:
             "handling_unit": "the handling unit",
             "trigger_unit": "the unit that acted",
             "subject_unit": "the unit named in the finding",
+            "about_unit": "the unit the callback rates",
         }[rule.charge]
         facts: dict[str, Any] = {
             "trigger": self.words.condition(rule.when),

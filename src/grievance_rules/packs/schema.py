@@ -609,7 +609,11 @@ class DeductionRule(_RuleBase):
     points: Points | Literal["from_event"]
     """A number, a parameter, or ``from_event``: the ``points`` the event carries."""
     when: Trigger | AnyOf
-    charge: Literal["handling_unit", "trigger_unit", "subject_unit"] = "handling_unit"
+    charge: Literal["handling_unit", "trigger_unit", "subject_unit", "about_unit"] = "handling_unit"
+    """Whom each occurrence charges: the unit holding the order then, the unit that acted
+    (the triggering event's), the event's subject unit, or the unit a callback rates (its
+    ``about_unit``, 评价单位, else the unit holding the order then; for another event,
+    the unit holding the order)."""
     progression: Progression | None = None
     cap: Annotated[float, Field(gt=0)] | ParamRef | None = None
     """The most (in absolute value) this rule may deduct on one order; a number or a

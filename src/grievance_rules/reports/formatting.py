@@ -209,7 +209,7 @@ def unattributed_reason_label(reason: str) -> str:
         "transferred_out": _("transferred out"),
         "not_accepted": _("not accepted"),
         "handled_by_centre": _("handled by a centre"),
-        "returned": _("returned, not dispatched again"),
+        "returned": _("returned and not dispatched again"),
         "other": pgettext("unattributed", "other"),
     }
     return labels.get(reason, reason)

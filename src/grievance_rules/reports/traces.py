@@ -218,6 +218,7 @@ def _charged(who: str, unit: str) -> str:
         "trigger": _("the unit whose event counted"),
         "subject": _("the unit the event concerns"),
         "start": _("the unit that started the clock"),
+        "about": _("the unit the callback rates"),
     }[who]
     return _("charged to {who}: {unit}").format(who=whom, unit=_unit(unit))
 
@@ -536,7 +537,7 @@ _LINES: tuple[tuple[re.Pattern[str], _Render], ...] = (
         _capped_per_order,
     ),
     (
-        re.compile(r"charged to (handling|trigger|subject|start) unit: (?P<unit>\S+)"),
+        re.compile(r"charged to (handling|trigger|subject|start|about) unit: (?P<unit>\S+)"),
         lambda m: _charged(m[1], m[2]),
     ),
     (

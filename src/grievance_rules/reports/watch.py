@@ -214,17 +214,19 @@ def watch_text(watch_list: WatchList, *, lang: str | None = None) -> str:
 
 def _watch_text(watch_list: WatchList) -> str:
     lines = [_heading(watch_list)]
+    rows = [_row(item) for item in watch_list.items]
     labels = (_("due"), _("level"), _("order"), _("rule"), _("unit"), _("notify"))
-    # each column as wide as its widest cell or its heading (unit names and whom to
-    # notify vary; the others have a fixed width)
+    # each column as wide as its widest cell or its heading (the due instant and the
+    # level have a fixed width; orders and rules at least 10 and 28, a long one widens
+    # its column)
     widths = [
         max(width, display_width(label))
         for width, label in zip(
             (
                 19,
                 12,
-                10,
-                28,
+                max([10, *(display_width(item.order_id) for item in watch_list.items)]),
+                max([28, *(display_width(str(row[4])) for row in rows)]),
                 max((display_width(item.unit_name) for item in watch_list.items), default=0),
                 max((display_width(_notice(item)) for item in watch_list.items), default=0),
             ),
@@ -240,8 +242,7 @@ def _watch_text(watch_list: WatchList) -> str:
             + _("time left")
         )
     provisional = False
-    for item in watch_list.items:
-        row = _row(item)
+    for item, row in zip(watch_list.items, rows, strict=True):
         changes = str(row[10]).replace("\n", pgettext("list", "; "))
         office = time_left_text(abs(item.working_seconds_left))
         natural = time_left_text(abs(item.natural_seconds_left), days=True)

@@ -229,8 +229,9 @@ centre (a unit of an upstream kind, :data:`~grievance_rules.model.enums.UPSTREAM
 which has no row: it took the order on itself, 主动承办); ``returned``: handed back by
 an approved return (退单, 回退) and not dispatched again by ``as_of``, where the pack
 counts such an order for no unit (``scoring.returned_orders: none``; with
-``last_unit`` it counts for the unit that returned it); ``other``: none of these (not
-dispatched, and nothing says why: not yet, or closed by the centre unflagged).
+``last_unit``, the three packs' reading, it counts for the unit that returned it);
+``other``: none of these (not dispatched, and nothing says why: not yet, or closed by
+the centre unflagged).
 """
 
 _FLAG_REASONS = (
@@ -246,10 +247,10 @@ def unattributed_reason(
 ) -> str:
     """Why an order with no handling unit has none, as its flags and closures say.
 
-    The first of its flags 话务员在线答复, 在线转接, 不予受理 (in that order), else a closure
-    as 不予受理 (``closures``: the outcomes of its closures up to ``as_of``), else
-    ``returned`` when it was ``handed_back`` (an approved return, not dispatched again),
-    else ``other``. (``handled_by_centre`` is found by the scorecard: that order has a
+    ``returned`` when it was ``handed_back`` (an approved return, not dispatched again:
+    it had a unit); else the first of its flags 话务员在线答复, 在线转接, 不予受理 (in that
+    order), else a closure as 不予受理 (``closures``: the outcomes of its closures up to
+    ``as_of``), else ``other``. (``handled_by_centre`` is found by the scorecard: that order has a
     unit.)
 
     Example:
@@ -260,6 +261,8 @@ def unattributed_reason(
         ...     order.model_copy(update={"flags": ()}), frozenset({"not_accepted"}))
         ('answered_online', 'not_accepted')
     """
+    if handed_back:  # it had a unit (a flag says why an order never had one)
+        return "returned"
     flags = order.flags
     if flags:
         for flag, reason in _FLAG_REASONS:
@@ -267,7 +270,7 @@ def unattributed_reason(
                 return reason
     if _NOT_ACCEPTED in closures:
         return "not_accepted"
-    return "returned" if handed_back else "other"
+    return "other"
 
 
 _TIMED = (Topic.SIGN_OFF, Topic.FIRST_CONTACT, Topic.REPLY)
