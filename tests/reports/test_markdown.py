@@ -406,3 +406,41 @@ def test_one_order_in_no_row_is_said_in_the_singular_and_none_is_not_said(hostil
     assert counts_sentence(3, 2, 0, 1, unattributed=hostile_card.unattributed) == (
         "Inputs 3 = assessed 2 + excluded from assessment 0 + rejected 1."
     )
+
+
+def test_a_what_if_of_a_parameter_the_rates_read_shows_each_rate_it_moved():
+    # the Markdown showed no rate, so a what-if of basically_satisfied_weight (or of whom
+    # a returned order counts for) read as "no difference". Two orders of 村1 in May 2024,
+    # one rated 满意, one 基本满意: daye's 满意率 (1 + w × 1) / 2 is 100 % at w = 1 (its
+    # value) and 75 % at w = 0.5; its 三率 (响应率 100 %, 解决率 100 %, 满意率) / 3 moves from
+    # 100 % to (1 + 1 + 0.75) / 3 = 91.7 %. The card lists the 6 units of the orders.
+    from grievance_rules.scoring import what_if
+
+    may = dt.date(2024, 5, 6)
+    orders = [
+        order("A", "c01", may, overall="satisfied"),
+        order("B", "c01", may, overall="basically_satisfied"),
+    ]
+    cmp = what_if(orders, "daye", {"basically_satisfied_weight": 0.5})
+    base, changed = cmp.packs
+    text = comparison_markdown(cmp, lang="en")
+    assert "A rate differs between the packs for 1 of the 6 units and periods" in text
+    lines = _section(text, "Rates under each pack")
+    assert _cells(lines[0]) == ["period", "unit", "kind of unit", "rate", base, changed]
+    assert [_cells(line) for line in lines[2:]] == [
+        ["2024-05", "村1", "village (community)", "satisfaction rate", "100.0% (2/2)",
+         "75.0% (1.5/2)"],
+        ["2024-05", "村1", "village (community)",
+         "three rates (response, resolution, satisfaction)", "100.0%", "91.7%"],
+    ]  # fmt: skip
+    chinese = comparison_markdown(cmp, lang="zh")
+    lines = _section(chinese, "各考核办法下的各项比率")
+    assert _cells(lines[2])[3:] == [
+        "满意率",
+        "100.0% (2/2)",
+        "75.0% (1.5/2)",
+    ]
+    # between different packs most rates differ: no such section (HTML and CSV give them)
+    assert "Rates under each pack" not in comparison_markdown(
+        compare(orders, ["chengdong", "daye"]), lang="en"
+    )

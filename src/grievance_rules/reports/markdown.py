@@ -47,6 +47,7 @@ from grievance_rules.reports.tables import (
     comparison_tables,
     composite_table,
     order_divergence_table,
+    rate_change_table,
     score_matrix,
     scorecard_tables,
 )
@@ -351,6 +352,42 @@ def _composites(cmp: Comparison, units: int) -> list[str]:
     )
 
 
+def _rate_changes(cmp: Comparison, units: int) -> list[str]:
+    """The section of the rates that differ between the packs, unit by unit and period.
+
+    ``units``: how many units and periods the comparison scores. Only for a pack and
+    itself under changed parameters (a what-if: the packs' keys differ by the
+    ``+name=value`` they were given): between different packs most rates differ, and
+    the HTML report and the CSV give each pack's every rate.
+    """
+    if len({pack.split("+", 1)[0] for pack in cmp.packs}) > 1:
+        return []
+    table = rate_change_table(cmp)
+    if not table.rows:
+        said = ngettext(
+            "Every rate is the same under every pack for the {units} unit and period.",
+            "Every rate is the same under every pack for each of the {units} units and periods.",
+            units,
+        ).format(units=units)
+        return _section(_("Rates under each pack"), [escape(said)])
+    moved = len({(row[0], row[1]) for row in table.rows})
+    said = ngettext(
+        "A rate differs between the packs for {moved} of the {units} unit and period; "
+        "each rate that differs below, with its value under every pack.",
+        "A rate differs between the packs for {moved} of the {units} units and periods; "
+        "each rate that differs below, with its value under every pack.",
+        units,
+    ).format(moved=moved, units=units)
+    return _section(
+        _("Rates under each pack"),
+        [
+            escape(said),
+            "",
+            *markdown_table(table.select(*(c.key for c in table.columns if c.key not in _CODES))),
+        ],
+    )
+
+
 def comparison_markdown(cmp: Comparison, *, lang: str | None = None) -> str:
     """A comparison of packs as Markdown, in the current language or ``lang``.
 
@@ -447,6 +484,7 @@ def _comparison_markdown(cmp: Comparison) -> str:
         ],
     )
     out += _composites(cmp, len(unit_scores.rows))
+    out += _rate_changes(cmp, len(unit_scores.rows))
     out += _section(
         _("Period findings"),
         markdown_table(

@@ -76,6 +76,7 @@ __all__ = [
     "order_divergence_table",
     "outcome_table",
     "rank_text",
+    "rate_change_table",
     "rate_definition_table",
     "rejection_table",
     "score_matrix",
@@ -557,6 +558,44 @@ def composite_table(cmp: Comparison) -> Table:
             )
         )
     return Table("composites", _("Composite scores under each pack"), columns, tuple(rows))
+
+
+def rate_change_table(cmp: Comparison) -> Table:
+    """Per unit, period and rate where the packs' rates differ: each pack's rate.
+
+    A rate differs when its numerator or denominator does (a what-if of a parameter the
+    rates read: 基本满意's weight, whom a returned order counts for). Rows in the order
+    of the first pack's scorecard, then of the rates (:data:`RATES`); a unit and period
+    one pack has and another has not counts as differing there. Cells are
+    :class:`~grievance_rules.scoring.Rate` s (``—`` where a pack has no row).
+    """
+    names = unit_names(cmp.scorecards)
+    cards = list(cmp.scorecards)
+    by_pack = [{(row.period, row.unit): row for row in card.rows} for card in cards]
+    keys = list(dict.fromkeys(key for rows in by_pack for key in rows))
+    columns = (
+        Column("period", _("period")),
+        *_unit_header(),
+        Column("rate", _("rate")),
+        *(Column(pack, pack, rate=True) for pack in cmp.packs),
+    )
+    found = []
+    for key in keys:
+        rows = [pack_rows.get(key) for pack_rows in by_pack]
+        first = next(row for row in rows if row is not None)
+        for definition in RATES:
+            rates = [None if row is None else row.rates.get(definition.name) for row in rows]
+            if len({None if r is None else (r.numerator, r.denominator) for r in rates}) < 2:
+                continue
+            found.append(
+                (
+                    period_text(first.period),
+                    *_unit_cells(first.unit, first.unit_kind, names),
+                    rate_label(definition.name),
+                    *rates,
+                )
+            )
+    return Table("rate_changes", _("Rates under each pack"), columns, tuple(found))
 
 
 class ComparisonCounts(NamedTuple):
