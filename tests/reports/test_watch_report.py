@@ -259,3 +259,23 @@ def test_a_long_order_id_widens_its_column_and_the_headings_follow() -> None:
     for line in items:
         assert _starts(line, "CD-") == _starts(heading, "rule")
         assert _starts(line, "left ") == _starts(heading, "time left")
+
+
+def test_a_written_due_instant_counted_across_projected_days_is_flagged() -> None:
+    # CD-5.written-deadline is due at the deadline written on the order (2027-01-04
+    # 17:00): no calendar moves it, but the office time left to it runs over 2027's New
+    # Year, which no notice has set yet (the notices end 2026-12-24): that time left may
+    # move. It was not marked 【暂定】.
+    z2 = order(
+        "Z2",
+        "2026-12-28T09:00",
+        dispatched("2026-12-28T09:30"),
+        reply_deadline="2027-01-04T17:00:00+08:00",
+    )
+    listed = watch([z2], "chengdong", at("2026-12-29T10:00"), within=dt.timedelta(days=1))
+    item = next(i for i in listed.items if i.rule_id == "CD-5.written-deadline")
+    assert item.due == at("2027-01-04T17:00")
+    assert item.provisional
+    lines = watch_text(listed, lang="zh").splitlines()
+    line = next(text for text in lines if "written-deadline" in text)
+    assert "【暂定】" in line

@@ -134,6 +134,8 @@ class WatchItem(BaseModel):
     changes: tuple[LevelChange, ...] = ()
     """Higher warning levels this clock reaches within the horizon, and when."""
     provisional: bool = False
+    """Whether the due instant, or the office time left to it, counts a day no State
+    Council notice has set yet (a projected calendar day): it may move."""
 
 
 class UnitSummary(BaseModel):
@@ -453,14 +455,19 @@ def _unit_name(order: WorkOrder, unit: str | None) -> str:
     return unit or "—"
 
 
-def _left(pack: Pack, as_of: dt.datetime, due: dt.datetime) -> tuple[float, float]:
+def _left(pack: Pack, as_of: dt.datetime, due: dt.datetime) -> tuple[float, float, bool]:
+    """Office and natural time from ``as_of`` to ``due``, and whether that is provisional.
+
+    Provisional: the office time counts a day no notice has set yet (the later of the
+    two instants is past the notices, which end before every projected day).
+    """
     natural = (due - as_of).total_seconds()
     cal = pack.calendar()
     if cal.office_hours is not None:
         working = cal.working_time_between(as_of, due).total_seconds()
-    else:
-        working = natural
-    return working, natural
+        later = max(as_of, due).astimezone(SHANGHAI).date()
+        return working, natural, cal.is_provisional(later)
+    return natural, natural, False
 
 
 def _holders(order: WorkOrder) -> list[str]:
@@ -504,7 +511,7 @@ def _open_windows(order: WorkOrder, pack: Pack, as_of: dt.datetime) -> list[Watc
                 for event in order.events
             ):
                 continue  # the unit took the action already: the window has served
-            working, natural = _left(pack, as_of, finding.closes_at)
+            working, natural, projected = _left(pack, as_of, finding.closes_at)
             items.append(
                 WatchItem(
                     order_id=order.id,
@@ -522,6 +529,7 @@ def _open_windows(order: WorkOrder, pack: Pack, as_of: dt.datetime) -> list[Watc
                     notify=None,
                     working_seconds_left=working,
                     natural_seconds_left=natural,
+                    provisional=projected,
                 )
             )
     return items
@@ -558,7 +566,7 @@ def _order_items(
                             level=name, at=instant, notify=_notice(pack, order, clock.unit, name)
                         )
                     )
-        working, natural = _left(pack, as_of, clock.due)
+        working, natural, projected = _left(pack, as_of, clock.due)
         items.append(
             WatchItem(
                 order_id=order.id,
@@ -577,7 +585,7 @@ def _order_items(
                 working_seconds_left=working,
                 natural_seconds_left=natural,
                 changes=tuple(changes),
-                provisional=clock.provisional,
+                provisional=clock.provisional or projected,
             )
         )
     items.extend(_open_windows(seen, pack, as_of))
