@@ -83,6 +83,7 @@ __all__ = [
     "outcome_of",
     "rate_table",
     "returned_counted",
+    "scoring_setting",
     "timed_clock_ids",
     "unattributed_reason",
     "unit_kind_of",
@@ -538,20 +539,25 @@ def outcome_from(
     )
 
 
+def scoring_setting(pack: Pack, setting: Any, on: dt.date) -> Any:
+    """A ``scoring`` setting of ``pack`` as in force ``on``.
+
+    A literal as it is, a dated parameter's value then (its first value before it), or
+    the value given over it.
+    """
+    if isinstance(setting, ParamRef) and setting.param not in pack.overrides:
+        on = max(on, pack.parameters[setting.param].values[0].from_)
+    return plan_for(pack).value(setting, on)
+
+
 def returned_counted(pack: Pack, on: dt.date) -> bool:
     """Whether a handed-back order counts for the unit that returned it, under ``pack``.
 
     An order received ``on`` that an approved return (退单获批) handed back, and not
     dispatched again: for the unit that returned it (``scoring.returned_orders:
-    last_unit``), or for no unit (``none``). A literal, or a dated parameter as in
-    force ``on`` (its first value before it), or the value given over it.
+    last_unit``), or for no unit (``none``), as in force ``on`` (:func:`scoring_setting`).
     """
-    setting = pack.manifest.scoring.returned_orders
-    if isinstance(setting, ParamRef):
-        if setting.param not in pack.overrides:
-            on = max(on, pack.parameters[setting.param].values[0].from_)
-        setting = plan_for(pack).value(setting, on)
-    return bool(setting == "last_unit")
+    return bool(scoring_setting(pack, pack.manifest.scoring.returned_orders, on) == "last_unit")
 
 
 def unit_kind_of(order: WorkOrder, unit: str | None) -> str | None:

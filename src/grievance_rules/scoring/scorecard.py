@@ -48,7 +48,6 @@ from grievance_rules.engine.periods import (
     points_total,
     unknown_period_kind,
 )
-from grievance_rules.engine.plan import plan_for
 from grievance_rules.model import Unit, WorkOrder
 from grievance_rules.model.enums import UPSTREAM_UNIT_KINDS
 from grievance_rules.packs import Pack
@@ -59,6 +58,7 @@ from grievance_rules.scoring.rates import (
     Rate,
     RateCounts,
     order_outcome,
+    scoring_setting,
     timed_clock_ids,
 )
 
@@ -223,10 +223,7 @@ def _composite(pack: Pack, rates: dict[str, Rate], on: dt.date) -> float | None:
 
 def _weight(pack: Pack, ref: float | ParamRef, on: dt.date) -> float:
     """A weight of ``scoring`` as in force ``on`` (a parameter's first value before it)."""
-    if isinstance(ref, ParamRef) and ref.param not in pack.overrides:
-        first = pack.parameters[ref.param].values[0].from_
-        return float(plan_for(pack).value(ref, max(on, first)))
-    return float(plan_for(pack).value(ref, on))
+    return float(scoring_setting(pack, ref, on))
 
 
 def _rank(scores: dict[str, float]) -> dict[str, int]:
