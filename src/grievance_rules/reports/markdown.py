@@ -334,22 +334,26 @@ def _composites(cmp: Comparison, units: int) -> list[str]:
             "the {units} units and periods.",
             units,
         ).format(units=units)
-        return _section(_("Composite scores under each pack"), [escape(said)])
-    said = ngettext(
-        "The composite score (pack weights) differs between the packs for {moved} of the "
-        "{units} unit and period; each below, with its value under every pack.",
-        "The composite score (pack weights) differs between the packs for {moved} of the "
-        "{units} units and periods; each below, with its value under every pack.",
-        units,
-    ).format(moved=len(table.rows), units=units)
-    return _section(
-        _("Composite scores under each pack"),
-        [
-            escape(said),
+    else:
+        said = ngettext(
+            "The composite score (pack weights) differs between the packs for {moved} of "
+            "the {units} unit and period; each below, with its value under every pack.",
+            "The composite score (pack weights) differs between the packs for {moved} of "
+            "the {units} units and periods; each below, with its value under every pack.",
+            units,
+        ).format(moved=len(table.rows), units=units)
+    return _changes(_("Composite scores under each pack"), said, table)
+
+
+def _changes(heading: str, said: str, table: Table) -> list[str]:
+    """A section of what differs between the packs: ``said``, then its table, if any rows."""
+    body = [escape(said)]
+    if table.rows:
+        body += [
             "",
             *markdown_table(table.select(*(c.key for c in table.columns if c.key not in _CODES))),
-        ],
-    )
+        ]
+    return _section(heading, body)
 
 
 def _rate_changes(cmp: Comparison, units: int) -> list[str]:
@@ -369,23 +373,15 @@ def _rate_changes(cmp: Comparison, units: int) -> list[str]:
             "Every rate is the same under every pack for each of the {units} units and periods.",
             units,
         ).format(units=units)
-        return _section(_("Rates under each pack"), [escape(said)])
-    moved = len({(row[0], row[1]) for row in table.rows})
-    said = ngettext(
-        "A rate differs between the packs for {moved} of the {units} unit and period; "
-        "each rate that differs below, with its value under every pack.",
-        "A rate differs between the packs for {moved} of the {units} units and periods; "
-        "each rate that differs below, with its value under every pack.",
-        units,
-    ).format(moved=moved, units=units)
-    return _section(
-        _("Rates under each pack"),
-        [
-            escape(said),
-            "",
-            *markdown_table(table.select(*(c.key for c in table.columns if c.key not in _CODES))),
-        ],
-    )
+    else:
+        said = ngettext(
+            "A rate differs between the packs for {moved} of the {units} unit and period; "
+            "each rate that differs below, with its value under every pack.",
+            "A rate differs between the packs for {moved} of the {units} units and periods; "
+            "each rate that differs below, with its value under every pack.",
+            units,
+        ).format(moved=len({(row[0], row[1]) for row in table.rows}), units=units)
+    return _changes(_("Rates under each pack"), said, table)
 
 
 def comparison_markdown(cmp: Comparison, *, lang: str | None = None) -> str:
