@@ -546,18 +546,10 @@ class Checker:
         field_path = "scoring.returned_orders"
         if not isinstance(setting, ParamRef):
             return
-        if setting.param not in self.parameters:
-            raise PackError(
-                _("{file}: {field}: unknown parameter {name}").format(
-                    file=MANIFEST, field=field_path, name=repr(setting.param)
-                ),
-                file=MANIFEST,
-                field=field_path,
-            )
-        for dated in self.parameters[setting.param].values:
-            if dated.value not in ("last_unit", "none"):
+        for value in self.scoring_values(setting, field_path):
+            if value not in ("last_unit", "none"):
                 problem = _("{value} is not one of {choices}").format(
-                    value=repr(dated.value), choices=join_list(["last_unit", "none"])
+                    value=repr(value), choices=join_list(["last_unit", "none"])
                 )
                 raise PackError(
                     _("{file}: {field}: {message}").format(
@@ -567,23 +559,25 @@ class Checker:
                     field=field_path,
                 )
 
+    def scoring_values(self, ref: ParamRef, field_path: str) -> list[Any]:
+        """Every dated value of the parameter a ``scoring`` setting names (refused: none)."""
+        if ref.param not in self.parameters:
+            raise PackError(
+                _("{file}: {field}: unknown parameter {name}").format(
+                    file=MANIFEST, field=field_path, name=repr(ref.param)
+                ),
+                file=MANIFEST,
+                field=field_path,
+            )
+        return [dated.value for dated in self.parameters[ref.param].values]
+
     def weight(self, weight: float | ParamRef, field_path: str, most: float | None = None) -> None:
         """A weight of ``scoring``: a number of at least 0 (at most ``most``), or a parameter.
 
         Every dated value of a parameter is checked.
         """
-        if isinstance(weight, ParamRef) and weight.param not in self.parameters:
-            raise PackError(
-                _("{file}: {field}: unknown parameter {name}").format(
-                    file=MANIFEST, field=field_path, name=repr(weight.param)
-                ),
-                file=MANIFEST,
-                field=field_path,
-            )
         values = (
-            [dated.value for dated in self.parameters[weight.param].values]
-            if isinstance(weight, ParamRef)
-            else [weight]
+            self.scoring_values(weight, field_path) if isinstance(weight, ParamRef) else [weight]
         )
         for value in values:
             if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
