@@ -35,6 +35,7 @@ from grievance_rules.errors import ArgumentError, EngineError
 from grievance_rules.i18n import gettext as _
 from grievance_rules.i18n import join_list
 from grievance_rules.packs import Pack
+from grievance_rules.packs.pack import base_key
 from grievance_rules.packs.schema import (
     Citation,
     ParamRef,
@@ -357,11 +358,6 @@ def _judged_on(pack: Pack, period: Period) -> dt.date:
     return max(period.start, pack.manifest.effective_from)
 
 
-def _base(key: str) -> str:
-    """A pack key's ``id@revision``, without its parameter overrides."""
-    return key.partition("+")[0]
-
-
 def _other_pack(what: str, under: str, pack: str) -> EngineError:
     return EngineError(
         _(
@@ -393,13 +389,13 @@ def evaluate_periods(
     """
     if isinstance(assessments, PeriodTally):
         tally = assessments
-        if _base(tally.pack.key) != _base(pack.key):
+        if base_key(tally.pack.key) != base_key(pack.key):
             raise _other_pack(_("the tally"), tally.pack.key, pack.key)
     else:
         tally = PeriodTally(pack)
-        base = _base(pack.key)
+        base = base_key(pack.key)
         for assessment in assessments:
-            if _base(assessment.pack) != base:
+            if base_key(assessment.pack) != base:
                 raise _other_pack(
                     _("the assessment of order {order_id}").format(order_id=assessment.order_id),
                     assessment.pack,

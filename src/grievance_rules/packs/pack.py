@@ -31,12 +31,22 @@ from grievance_rules.packs.schema import (
     Rule,
 )
 
-__all__ = ["ORIGINS", "Pack", "pack_calendar", "remember_rule_kinds", "rule_kinds"]
+__all__ = ["ORIGINS", "Pack", "base_key", "pack_calendar", "remember_rule_kinds", "rule_kinds"]
 
 _RULE_KINDS: dict[str, dict[str, str]] = {}
 """By a pack's content hash: the kind of each of its rules (of every pack compiled)."""
 _RULE_KINDS_KEPT = 1_024
 _RULE_KINDS_LOCK = threading.Lock()
+
+
+def base_key(key: str) -> str:
+    """A pack key's ``id@revision``, without the parameter values given over it.
+
+    Example:
+        >>> base_key("daye@2023-05-19+weight_satisfaction=2"), base_key("daye@2023-05-19")
+        ('daye@2023-05-19', 'daye@2023-05-19')
+    """
+    return key.partition("+")[0]
 
 
 def remember_rule_kinds(pack: Pack) -> None:

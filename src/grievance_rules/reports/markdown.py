@@ -26,6 +26,7 @@ from collections.abc import Iterable
 
 from grievance_rules.i18n import current_language, join_list, ngettext
 from grievance_rules.i18n import gettext as _
+from grievance_rules.packs.pack import base_key
 from grievance_rules.reports.formatting import (
     DASH,
     KEY_RATES,
@@ -364,7 +365,7 @@ def _rate_changes(cmp: Comparison, units: int) -> list[str]:
     ``+name=value`` they were given): between different packs most rates differ, and
     the HTML report and the CSV give each pack's every rate.
     """
-    if len({pack.split("+", 1)[0] for pack in cmp.packs}) > 1:
+    if len({base_key(pack) for pack in cmp.packs}) > 1:
         return []
     table = rate_change_table(cmp)
     if not table.rows:
