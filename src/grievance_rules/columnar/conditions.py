@@ -1137,22 +1137,39 @@ def _event_booked(
     return rows
 
 
+class _MatchedEvent:
+    """A matched event as :func:`charged_unit` reads an occurrence (each field when asked)."""
+
+    __slots__ = ("_event", "handling")
+
+    def __init__(self, event: Any, handling: str | None) -> None:
+        self._event = event
+        self.handling = handling
+
+    @property
+    def unit(self) -> str | None:
+        unit: str | None = self._event.unit
+        return unit
+
+    @property
+    def subject(self) -> str | None:
+        return getattr(self._event, "subject_unit", None)
+
+    @property
+    def about(self) -> str | None:
+        return about_unit(self._event, self.handling)
+
+
 def _event_charged(
     batch: OrderBatch, i: int, rule: DeductionRule, row: int, code: int
 ) -> str | None:
-    """The unit a deduction charges for a matched event (global ``row``, handling ``code``)."""
+    """The unit a deduction charges for a matched event (global ``row``, handling ``code``).
+
+    As :func:`charged_unit` says it for the engine's occurrences.
+    """
     frame = batch.frame
-    if rule.charge in ("handling_unit", "about_unit"):
-        handling = frame.unit_name(code if code >= 0 else int(frame.first_handling[i]))
-        if rule.charge == "handling_unit":
-            return handling
-        # (charged_unit's reading: a callback's rated unit, any other event's holder)
-        return about_unit(frame.events[row], handling) or handling
-    event = frame.events[row]
-    if rule.charge == "trigger_unit":
-        unit: str | None = event.unit
-        return unit
-    return getattr(event, "subject_unit", None)
+    handling = frame.unit_name(code if code >= 0 else int(frame.first_handling[i]))
+    return charged_unit(_MatchedEvent(frame.events[row], handling), rule.charge)
 
 
 def _deduction_row(
