@@ -185,3 +185,33 @@ def test_add_reads_a_negative_n_as_a_number_and_gives_the_librarys_refusal() -> 
     chinese = runner.invoke(cli, ["--lang", "zh", "calendar", "add", "2026-02-13", "-1"])
     assert chinese.exit_code == 2
     assert "工作日数必须至少为 1，而不是 -1" in chinese.output
+
+
+def test_a_word_with_a_minus_sign_and_a_digit_is_a_value_not_options() -> None:
+    # click read "-1h" as the options -1 and -h (the help, printed as if it were the
+    # answer), and "-1 hour" as an unknown option -1
+    runner = CliRunner()
+    hours = runner.invoke(cli, ["--lang", "en", "calendar", "add", "2026-02-13", "-1h"])
+    assert hours.exit_code == 2
+    assert "Show this message and exit" not in hours.output
+    assert "Invalid value for 'N': '-1h' is not a valid integer." in hours.output
+    negative = runner.invoke(
+        cli, ["--lang", "en", "calendar", "explain", "2026-02-13T09:00+08:00", "-1 hour"]
+    )
+    said = f"{negative.output} {negative.exception}"  # (the library's error, as main says it)
+    assert "No such option" not in said
+    assert "duration '-1 hour': the amount '-1' is not understood" in said
+    # options still come anywhere, before or after the signed value, with their values
+    after = runner.invoke(cli, ["calendar", "add", "2026-02-13", "-1", "--lang", "en"])
+    assert "must be at least 1, not -1" in after.output
+    json_after = run("calendar", "explain", "2026-02-13T15:00+08:00", "1 working day", "--json")
+    assert json.loads(json_after)["convention"] == "civil_code"
+    unknown = runner.invoke(cli, ["calendar", "explain", "2026-02-13", "-1 hour", "--bogus"])
+    assert unknown.exit_code == 2
+    assert "No such option '--bogus'" in unknown.output
+    # an option's value that begins with a minus sign stays that option's
+    tz = runner.invoke(
+        cli, ["calendar", "explain", "2026-02-13T09:00", "-1 hour", "--tz", "Asia/Shanghai"]
+    )
+    assert "No such option" not in f"{tz.output} {tz.exception}"
+    assert "duration '-1 hour'" in str(tz.exception)

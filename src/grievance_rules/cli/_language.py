@@ -27,7 +27,9 @@ import copy
 import importlib
 import inspect
 import os
+import re
 from collections.abc import Callable, Iterable
+from itertools import islice
 from typing import Any, Self, TypeVar
 
 import click
@@ -461,6 +463,48 @@ class TranslatedCommand(click.Command):
             help_option.__class__ = TranslatedOption
             help_option.help = N_("Show this message and exit.")
         return help_option
+
+
+_SIGNED_VALUE = re.compile(r"-\d")
+"""A word that begins with a minus sign and a digit: a value (``-1``, ``-1h``,
+``-1 hour``), never an option (no option's name begins with a digit)."""
+
+
+class SignedValuesCommand(TranslatedCommand):
+    """A command whose arguments may begin with a minus sign and a digit.
+
+    click reads every word that begins with ``-`` as options: ``-1h`` as ``-1`` and
+    ``-h`` (the help, printed instead of an answer), ``"-1 hour"`` as an unknown
+    option ``-1``. Here such a word is an argument, given to the command, which then
+    says what is wrong with it (a working-day count or a duration below zero). The
+    words are put back in click's order: the options (with their values) first, then
+    ``--`` and the arguments in the order given, so options may still come anywhere.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Parse ``args``, its signed values taken as arguments (see the class)."""
+        if not any(_SIGNED_VALUE.match(word) for word in args):
+            return super().parse_args(ctx, args)
+        taking_value = {
+            name
+            for param in self.get_params(ctx)
+            if isinstance(param, click.Option) and not param.is_flag and not param.count
+            for name in param.opts
+        }
+        options: list[str] = []
+        arguments: list[str] = []
+        words = iter(args)
+        for word in words:
+            if word == "--":
+                arguments.extend(words)
+                break
+            if word.startswith("-") and len(word) > 1 and not _SIGNED_VALUE.match(word):
+                options.append(word)  # an option (unknown ones too: click refuses them)
+                if word in taking_value:
+                    options.extend(islice(words, 1))  # its value, whatever it looks like
+                continue
+            arguments.append(word)
+        return super().parse_args(ctx, [*options, "--", *arguments])
 
 
 class TranslatedGroup(TranslatedCommand, click.Group):

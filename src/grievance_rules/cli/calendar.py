@@ -16,7 +16,14 @@ from grievance_rules.calendar import (
 )
 from grievance_rules.calendar.days import DayInfo
 from grievance_rules.calendar.wording import day_reason, weekday_text
-from grievance_rules.cli._language import N_, Choice, argument, group, option
+from grievance_rules.cli._language import (
+    N_,
+    Choice,
+    SignedValuesCommand,
+    argument,
+    group,
+    option,
+)
 from grievance_rules.cli._options import DATE, parse_instant
 from grievance_rules.errors import (
     CalendarError,
@@ -98,9 +105,8 @@ def is_workday(day: dt.date, as_json: bool) -> None:
         click.echo(_("  source: {source}").format(source=info.source.cite()))
 
 
-# (ignore_unknown_options: "-1" is a number N, not an unknown option; the calendar
-# refuses it, and says why)
-@calendar_group.command("add", context_settings={"ignore_unknown_options": True})
+# ("-1" is a number N, not an option: the calendar refuses it, and says why)
+@calendar_group.command("add", cls=SignedValuesCommand)
 @argument("day", type=DATE)
 @argument("n", type=int)
 def add(day: dt.date, n: int) -> None:
@@ -157,7 +163,8 @@ def between(start: dt.date, end: dt.date) -> None:
         click.echo(_provisional(cal))
 
 
-@calendar_group.command("explain")
+# ("-1 hour" is a DURATION, not an option: the calendar refuses it, and says why)
+@calendar_group.command("explain", cls=SignedValuesCommand)
 @argument("start")
 @argument("duration")
 @option(
