@@ -26,8 +26,11 @@ not have; each record's location is its orders file and row (from 1). A
 partition's events and units tables are held in memory as Arrow tables while it
 is read, sorted by their order's row; the orders table is read in batches, and
 Python values are made a batch of orders at a time, a column at a time, so
-memory is bounded by the partition. Each order is validated by the model as
-every reader's are; a unit named by many orders is validated once and shared.
+memory is bounded by the partition. An order whose cells checks made a column
+at a time vouch for is made without pydantic validation, as validation makes
+it (:mod:`.parquet_models`); every other order is validated by the model as
+every reader's are, so that its rejection and problems are theirs. Each order's
+history is checked. A unit named by many orders is validated once and shared.
 ``benchmarks/reading_bench.py --parquet`` measures it against JSON Lines
 (docs/benchmarks/reading.md).
 
@@ -47,6 +50,7 @@ Example:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import gc
@@ -67,10 +71,12 @@ from grievance_rules.collector import paused
 from grievance_rules.errors import ReadError
 from grievance_rules.i18n import gettext as _
 from grievance_rules.i18n import join_list, join_truncated, ngettext
-from grievance_rules.model import EVENT_CLASSES, Unit
+from grievance_rules.model import EVENT_CLASSES, Unit, WorkOrder
+from grievance_rules.model.base import EARLIEST, LATEST
+from grievance_rules.reading import parquet_models
 from grievance_rules.reading.long import BOOL_FIELDS, EVENT_HEADERS
 from grievance_rules.reading.problems import without_units_table
-from grievance_rules.reading.reader import record_validator, unsaid
+from grievance_rules.reading.reader import record_checks, unsaid
 from grievance_rules.reading.results import RecordProblem, RecordResult, Rejected, SourceLocation
 
 if TYPE_CHECKING:
@@ -503,10 +509,16 @@ class _Cells:
         rows: each row's non-null cells, in column order.
         misplaced: each row's whether a cell holds a value its ``type`` does not
             have (an events table; always ``False`` elsewhere).
+        groups: the rows with the same cells (and ``type``), by :func:`_rows_of`:
+            each group's column names and its rows (ascending); ``None``: not made.
+        fine: the columns every cell of which a field of this kind keeps as it is
+            (:func:`_fine`), by name: ``text``, ``instant`` or ``flag``.
     """
 
     rows: list[dict[str, Any]]
     misplaced: list[bool]
+    groups: list[tuple[tuple[str, ...], list[int]]] | None = None
+    fine: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
 
 def _dense(column: Any) -> Any:
@@ -570,6 +582,7 @@ def _made_cells(
     columns: list[list[Any]] = []  # each column's values, its null cells left out
     masks: list[Any] = []  # each column's cells that hold a value (None: every cell)
     filled: list[Any] = []  # the rows where each column has a value (None: every row)
+    fine: dict[str, str] = {}  # the columns whose cells need no validation (see _fine)
     for name in names:
         column = _dense(table.column(name))
         if column.null_count == len(column):
@@ -586,6 +599,10 @@ def _made_cells(
             masks.append(None)
             filled.append(None)
             columns.append(_values(name, column, pairs=units is not None))
+        if units is None:
+            verdict = _fine(column, columns[-1], masks[-1])
+            if verdict is not None:
+                fine[name] = verdict
     if count == 0 or not present:
         return _Cells([{} for _ in range(count)], [False] * count)
     code = _mask_code(masks, count)
@@ -607,9 +624,10 @@ def _made_cells(
         else:
             check_each = True  # not text: each event's type is looked at on its own
     if units is None:
-        return _rows_of(
+        cells = _rows_of(
             present, columns, masks, filled, code, bool(kinds) or check_each, check_each
         )
+        return dataclasses.replace(cells, fine=fine)
     order = np.argsort(code, kind="stable")
     bounds = np.concatenate(([0], np.cumsum(np.bincount(code)))).tolist()
     made: list[Any] = []  # the rows, group after group
@@ -626,6 +644,42 @@ def _made_cells(
     where = np.empty(count, dtype=np.int64)
     where[order] = np.arange(count)  # each row's place among the groups' rows
     return _Cells(list(itemgetter(*where.tolist())(made)), [False] * count)
+
+
+_FIRST_INSTANT = (EARLIEST - _EPOCH) // dt.timedelta(microseconds=1)
+_PAST_INSTANTS = (LATEST - _EPOCH) // dt.timedelta(microseconds=1)
+
+
+def _fine(column: Any, values: list[Any], valid: Any) -> str | None:
+    """Whether a field keeps every cell of a column as it is, checked on the whole column.
+
+    ``text``: every value (of a dictionary column: every word) is text that stripping
+    leaves as it is; ``instant``: a zoned timestamp column of microseconds, every
+    cell in the years 1900-2199 (made by :func:`_datetimes`: aware, in UTC);
+    ``flag``: a boolean column. ``None``: none of these (the cells are looked at
+    with their field, see :mod:`.parquet_models`). ``values`` are the column's
+    non-null cells, ``valid`` which cells are (``None``: every one).
+    """
+    pa = _pa()
+    kind = column.type
+    if pa.types.is_boolean(kind):
+        return "flag"
+    if pa.types.is_timestamp(kind):
+        if kind.tz is None or kind.unit != "us":
+            return None
+        micros = _numbers(column)
+        if valid is not None:
+            micros = micros[valid]
+        if len(micros) and (micros.min() < _FIRST_INSTANT or micros.max() >= _PAST_INSTANTS):
+            return None
+        return "instant"
+    if pa.types.is_dictionary(kind) and _is_text(kind.value_type):
+        values = [word for word in column.dictionary.to_pylist() if word is not None]
+    elif not _is_text(kind):
+        return None
+    if set(map(type, values)) <= {str} and list(map(str.strip, values)) == values:
+        return "text"
+    return None
 
 
 def _rows_of(
@@ -659,6 +713,9 @@ def _rows_of(
     for name, values, rows in zip(present, columns, filled, strict=True):
         into = made if rows is None else list(map(made.__getitem__, rows.tolist()))
         deque(map(setitem, into, repeat(name), values), maxlen=0)
+    order = np.argsort(code, kind="stable")
+    edges = np.cumsum(np.bincount(code))[:-1].tolist()
+    groups = list(zip(keys_of, [part.tolist() for part in np.split(order, edges)], strict=True))
     misplaced = [False] * len(made)
     if typed:
         wrong = []
@@ -668,7 +725,7 @@ def _rows_of(
             wrong.append(check_each or (allowed is not None and not set(keys) <= allowed))
         if any(wrong):
             misplaced = np.array(wrong, dtype=bool)[code].tolist()
-    return _Cells(made, misplaced)
+    return _Cells(made, misplaced, groups)
 
 
 def _is_text(kind: Any) -> bool:
@@ -1119,7 +1176,13 @@ class _Batch:
         units: _ByOrder,
         shared: _Units,
         twice: Mapping[str, Sequence[int]],
-        validator: Callable[[], Callable[[SourceLocation, Mapping[str, Any]], RecordResult]],
+        validator: Callable[
+            [],
+            tuple[
+                Callable[[SourceLocation, Mapping[str, Any]], RecordResult],
+                Callable[[SourceLocation, WorkOrder], RecordResult],
+            ],
+        ],
     ) -> None:
         self.partition = partition
         self.batch = batch
@@ -1130,11 +1193,14 @@ class _Batch:
         self.shared = shared
         self.twice = twice
         self.validator = validator
-        """The validator, made when first needed (an unknown zone raises there)."""
+        """The validator of cells, and the check of an order made (:func:`.record_checks`),
+        made when first needed (an unknown zone raises there)."""
 
     def make(self) -> None:
         """The batch's cells: its rows' dicts, and each row's events and units."""
-        self.orders = _cells(self.batch, self.names, by_type=False).rows
+        order_cells = _cells(self.batch, self.names, by_type=False)
+        self.orders = order_cells.rows
+        self.orders_fine = order_cells.fine
         first, last = self.first, self.first + len(self.orders)
         events, units = self.events, self.units
         self.events_file = (
@@ -1150,10 +1216,16 @@ class _Batch:
         self.event_lists = _slices(event_cells.rows, self.event_bounds)
         self.unit_lists = _slices(unit_cells.rows, units.bounds[first : last + 1])
         self.misplaced = event_cells.misplaced if any(event_cells.misplaced) else None
+        self.event_cells = event_cells.rows
+        self.event_groups = parquet_models.checked_events(
+            event_cells.rows, event_cells.groups, event_cells.fine
+        )
 
     def records(self, low: int, high: int) -> list[RecordResult]:
         """The records of the batch's rows ``low`` to ``high - 1`` (from 0), in row order.
 
+        An order whose cells and events :mod:`.parquet_models` vouches for is made
+        there and only its history checked; the others are validated by the model.
         :meth:`make` first.
         """
         partition = self.partition
@@ -1164,10 +1236,25 @@ class _Batch:
         event_rows = self.event_rows
         events_file = self.events_file
         misplaced = self.misplaced
-        check = None
+        check = checked = None
         start = event_bounds[0]
         file = partition.orders
         no_units = partition.units is None
+        event_models = parquet_models.made_events(
+            self.event_cells,
+            self.event_groups,
+            (event_bounds[low] - start, event_bounds[high] - start),
+        )
+        first_event = event_bounds[low]
+        made = parquet_models.made_orders(
+            self.orders[low:high],
+            [
+                event_models[event_bounds[at] - first_event : event_bounds[at + 1] - first_event]
+                for at in range(low, high)
+            ],
+            unit_lists[low:high],
+            self.orders_fine,
+        )
         results: list[RecordResult] = []
         for offset in range(low, high):
             obj = self.orders[offset]
@@ -1187,9 +1274,13 @@ class _Batch:
                     problems.extend(_event_problems(index, cells, where))
             obj["events"] = found
             obj["units"] = unit_lists[offset]
-            if check is None:
-                check = self.validator()
-            result = check(location, obj)
+            if check is None or checked is None:
+                check, checked = self.validator()
+            order = made[offset - low]
+            if order is not None and not problems:
+                result = checked(location, order)
+            else:
+                result = check(location, obj)
             if problems:
                 earlier = unsaid(result.problems, problems) if isinstance(result, Rejected) else ()
                 result = Rejected(location, (*problems, *earlier), key)
@@ -1231,8 +1322,12 @@ def read_partition(
     order in the orders table (one stable sort); then, a batch of orders rows at
     a time, each table's cells become dicts a column at a time (see
     :func:`_cells`) and each order takes its events and units as one slice, so
-    no Python work is done per cell. Every order is validated by the model, as
-    any other reader's, a run of a few hundred rows of the batch at a time (the
+    no Python work is done per cell. The orders (and their events, locations and
+    evidence) whose cells the column-at-a-time checks of :mod:`.parquet_models`
+    vouch for are made there as validation would make them (the same values,
+    types and fields set); every other order is validated by the model, as any
+    other reader's. Each order's history is checked (``check_history``). The
+    records are made a run of a few hundred rows of the batch at a time (the
     collector paused meanwhile: see the comment in the loop).
 
     Args:
@@ -1266,7 +1361,7 @@ def read_partition(
     del events_table, units_table, position
     shared = _Units()
     validator = functools.cache(
-        functools.partial(record_validator, assume_tz=assume_tz, strict=strict)
+        functools.partial(record_checks, assume_tz=assume_tz, strict=strict)
     )
     record = 0
     kept = False  # whether the caller keeps the records it is given (see below)

@@ -298,10 +298,30 @@ def record_validator(
     Raises:
         ReadError: an unknown zone.
     """
+    return record_checks(assume_tz=assume_tz, strict=strict)[0]
+
+
+def record_checks(
+    *, assume_tz: str | dt.tzinfo | None = None, strict: bool = False
+) -> tuple[
+    Callable[[SourceLocation, Mapping[str, Any]], RecordResult],
+    Callable[[SourceLocation, WorkOrder], RecordResult],
+]:
+    """:func:`record_validator`'s check, and what it does to an order once validated.
+
+    The second, ``checked(location, order)``, is the end of the first: the order's
+    history checked (:func:`~grievance_rules.model.check_history`), the order
+    accepted with its warnings or rejected. A reader that makes an order without
+    validating it (one it knows validation would make so: the Parquet reader's
+    fast path) gives it there.
+
+    Raises:
+        ReadError: an unknown zone.
+    """
     validator = _Validator(
         None if assume_tz is None else zone(assume_tz), strict, zone_option("assume_tz")
     )
-    return validator.from_object
+    return validator.from_object, validator.checked
 
 
 class OrderStream(Iterable[RecordResult]):
