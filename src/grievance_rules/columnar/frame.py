@@ -350,9 +350,19 @@ class Frame:
         if kinds - _SCALAR_SET == {type(None)}:  # scalars and None (an optional field)
             absent = {None: self._reader_at(reader)(rows[raw.index(None)])}
             return list(map(absent.get, raw, raw))
+        slow = self._reader_at(reader)
+        if kinds.isdisjoint(_SCALAR_SET) and len(kinds - {type(None)}) == 1:
+            # one kind of value (an enumeration's members, maybe None): equal values
+            # are read alike, so each distinct value is read once, by its first event
+            try:
+                first = dict(zip(reversed(raw), reversed(rows), strict=True))
+            except TypeError:  # a value that cannot be a key: by object, below
+                pass
+            else:
+                read = {value: slow(row) for value, row in first.items()}
+                return list(map(read.__getitem__, raw))
         objects = dict(zip(map(id, raw), raw, strict=True))
         holder = dict(zip(map(id, raw), rows, strict=True))  # an event holding each object
-        slow = self._reader_at(reader)
         known = {
             key: slow(holder[key])
             for key, value in objects.items()
