@@ -545,6 +545,11 @@ def test_pack_rows_in_the_engines_order_with_what_the_fold_reads(
     ]  # (a deduction's points are never nan)
     for name, at in (("order", 0), ("kind", 3), ("rule_id", 2), ("state", 6), ("unit", 5)):
         assert found.columns[name].tolist() == [row[at] for row in found.rows]
+    for name in ("kind", "rule_id", "state", "unit"):  # the string columns as numbers too
+        distinct = found.distinct[name]
+        assert len(set(distinct)) == len(distinct)
+        values = [distinct[code] for code in found.codes[name].tolist()]
+        assert values == found.columns[name].tolist()
     points = found.columns["points"].tolist()
     assert [p for p in points if not math.isnan(p)] == [
         row[12] for row in found.rows if not math.isnan(row[12])

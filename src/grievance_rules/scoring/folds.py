@@ -35,7 +35,6 @@ from grievance_rules.scoring.tables import (
     PackRows,
     Tabled,
     TabledBatch,
-    first_seen_codes,
 )
 
 __all__ = ["add_to_book", "fold_batch", "fold_into"]
@@ -93,20 +92,22 @@ def _fold_tally(book: ScoreBook, rows: PackRows, shared: BatchFacts) -> None:
     size = len(picked)
     if not size:
         return
-    kind = columns["kind"][picked]
-    named = list(
-        zip(
-            kind.tolist(),
-            columns["rule_id"][picked].tolist(),
-            columns["state"][picked].tolist(),
-            strict=True,
-        )
-    )
-    names, key_of = first_seen_codes(named)
+    # each entry's (kind, rule, state) and unit as numbers, from the rows' codes (numbers
+    # in sort order, not first-seen: what follows counts in order of first touch anyway)
+    codes, distinct = rows.codes, rows.distinct
+    kinds, rule_ids, states = distinct["kind"], distinct["rule_id"], distinct["state"]
+    kind = codes["kind"][picked]
+    named = (kind * len(rule_ids) + codes["rule_id"][picked]) * len(states)
+    named += codes["state"][picked]
+    names, key_of = np.unique(named, return_inverse=True)
     fold_keys = book.fold_keys
-    keys = [fold_keys.get(name) or fold_keys.setdefault(name, tally_key(*name)) for name in names]
-    held = columns["unit"][picked].tolist()
-    units, unit_of = first_seen_codes(held)
+    keys = []
+    for code in names.tolist():
+        k, state = divmod(code, len(states))
+        name = (kinds[k // len(rule_ids)], rule_ids[k % len(rule_ids)], states[state])
+        keys.append(fold_keys.get(name) or fold_keys.setdefault(name, tally_key(*name)))
+    unit_codes, unit_of = np.unique(codes["unit"][picked], return_inverse=True)
+    units = [distinct["unit"][code] for code in unit_codes.tolist()]
     days, day_of = np.unique(rows.days[keep], return_inverse=True)
     # each kind of period's start of each day (period_slots' own), as an index of (kind, start)
     starts: dict[tuple[str, dt.date], int] = {}
@@ -151,15 +152,20 @@ def _fold_tally(book: ScoreBook, rows: PackRows, shared: BatchFacts) -> None:
             target = counts[slot]
             points_of[slot] += 0.0  # (a slot's points are there from its first touch on)
         target[keys[code]] += count
-    deduction = np.flatnonzero(kind == "deduction")
+    deduction = np.flatnonzero(kind == (kinds.index("deduction") if "deduction" in kinds else -1))
     if len(deduction):
+        # added one by one in input order, to each slot's running sum (held here by the
+        # slot's number, and put back in the tally once: the same sums, fewer look-ups)
+        summed = {at: points_of[slot] for at, slot in slots.items()}
         for places, points in zip(
             slot_of[deduction].tolist(),
             columns["points"][picked[deduction]].tolist(),
             strict=True,
         ):
             for at in places:
-                points_of[slots[at]] += points
+                summed[at] += points
+        for at, total in summed.items():
+            points_of[slots[at]] = total
 
 
 def _fold_rates(

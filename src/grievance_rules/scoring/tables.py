@@ -423,6 +423,10 @@ class PackRows:
             :func:`~grievance_rules.columnar.periods.row_entry`'s).
         signatures: each order's :attr:`OrderRows.signature` (``None``: one pack, so
             nothing compares them).
+        codes: the string columns ``kind``, ``rule_id``, ``state`` and ``unit`` as
+            numbers, in the rows' order: each row's value is ``distinct[name][code]``
+            (the fold groups rows by these, integers, rather than by the strings).
+        distinct: each of those columns' distinct values, by their numbers.
         excluding: the orders a record of the pack excludes from assessment (its
             ``excluding_records`` holding; ``None``: the pack has none, so any
             ``excluded`` event does).
@@ -436,6 +440,8 @@ class PackRows:
     entries: np.ndarray
     days: np.ndarray
     signatures: list[Signature] | None
+    codes: dict[str, np.ndarray]
+    distinct: dict[str, list[str]]
     excluding: set[int] | None = None
 
     def rows_of(self, i: int) -> tuple[Row, ...]:
@@ -487,12 +493,14 @@ def _pack_rows(
     timed: tuple[frozenset[str], ...],
     signed: bool,
     excluding: frozenset[str] = frozenset(),
-    rate_units: Sequence[str | None] | None = None,
+    rate_units: tuple[dict[str, int], np.ndarray] | None = None,
 ) -> PackRows:
     """A batch's findings other than records under one pack, for ``n`` orders.
 
-    ``rate_units``: each order's unit its rates count for (its last handling unit): its
-    timed clocks are that unit's and those of no unit (``None``: every clock).
+    ``rate_units``: each order's unit its rates count for (its last handling unit), as
+    :func:`first_seen_codes` numbers them (``""`` for none; found once per batch, for
+    every pack): its timed clocks are that unit's and those of no unit (``None``: every
+    clock).
 
     Read as rows (in the table's order: by order, kind, rule and place), and only the
     columns the fold reads made into arrays. The engine's order within each order
@@ -581,7 +589,8 @@ def _pack_rows(
     clock = kind_code == kinds.get("clock", -1)
     if rate_units is not None and clock.any():  # a unit's own clocks, and those of no unit
         # by the rows' unit codes (-2: a unit no row names; -3: no row without a unit)
-        owner = np.fromiter((units.get(u or "", -2) for u in rate_units), np.int64, n)[order]
+        rated, rated_code = rate_units
+        owner = np.array([units.get(u, -2) for u in rated], dtype=np.int64)[rated_code][order]
         clock &= (unit_code == units.get("", -3)) | (unit_code == owner)
     breached = clock & (state_code == states.get("breached", -1))
     decided = breached | (clock & (state_code == states.get("met", -1)))
@@ -609,6 +618,8 @@ def _pack_rows(
         entries,
         np.asarray(shanghai_day(at[entries]), dtype=np.int64),
         signatures,
+        {"kind": kind_code, "rule_id": rule_code, "state": state_code, "unit": unit_code},
+        {"kind": list(kinds), "rule_id": list(codes), "state": list(states), "unit": list(units)},
         excluded_by,
     )
 
@@ -875,7 +886,8 @@ def _judge_batch(
     n = len(orders)
     timed = [timed_clock_ids(plan.pack) for plan in plans]
     signed = len(plans) > 1
-    rate_units = [last_handling_unit(view.handling) for view in views]
+    # each order's unit its rates count for, numbered once for every pack
+    rate_units = first_seen_codes([last_handling_unit(view.handling) or "" for view in views])
     try:
         results = evaluate_columnar_each(
             orders,
