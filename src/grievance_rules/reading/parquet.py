@@ -713,9 +713,7 @@ def _rows_of(
     for name, values, rows in zip(present, columns, filled, strict=True):
         into = made if rows is None else list(map(made.__getitem__, rows.tolist()))
         deque(map(setitem, into, repeat(name), values), maxlen=0)
-    order = np.argsort(code, kind="stable")
-    edges = np.cumsum(np.bincount(code))[:-1].tolist()
-    groups = list(zip(keys_of, [part.tolist() for part in np.split(order, edges)], strict=True))
+    groups = list(zip(keys_of, parquet_models.rows_by_code(code), strict=True))
     misplaced = [False] * len(made)
     if typed:
         wrong = []

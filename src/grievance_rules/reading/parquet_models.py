@@ -60,7 +60,14 @@ from grievance_rules.model import EVENT_CLASSES, Event, Unit, WorkOrder
 from grievance_rules.model.base import EARLIEST, LATEST, FrozenModel, Instant
 from grievance_rules.model.order import Coordinate
 
-__all__ = ["EventGroup", "checked_events", "made_events", "made_orders", "plan_of"]
+__all__ = [
+    "EventGroup",
+    "checked_events",
+    "made_events",
+    "made_orders",
+    "plan_of",
+    "rows_by_code",
+]
 
 _FAST = True
 """Whether the Parquet reader makes the orders it can vouch for itself (a test turns it off
@@ -295,9 +302,14 @@ def _grouped(keys: Sequence[Any]) -> dict[Any, list[int]]:
         return {next(iter(distinct)): list(range(len(keys)))}
     number = {key: place for place, key in enumerate(distinct)}
     codes = np.fromiter(map(number.__getitem__, keys), dtype=np.int64, count=len(keys))
+    return dict(zip(distinct, rows_by_code(codes), strict=True))
+
+
+def rows_by_code(codes: Any) -> list[list[int]]:
+    """The rows of each code (numbered from 0, no gaps), ascending: one list a code."""
     order = np.argsort(codes, kind="stable")
     edges = np.cumsum(np.bincount(codes))[:-1].tolist()
-    return dict(zip(distinct, [part.tolist() for part in np.split(order, edges)], strict=True))
+    return [part.tolist() for part in np.split(order, edges)]
 
 
 def _made(
