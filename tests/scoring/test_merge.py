@@ -11,9 +11,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from grievance_rules import reports
+from grievance_rules.engine import RepeatIndex
 from grievance_rules.reading import read_orders
 from grievance_rules.samples import generate_lines
 from grievance_rules.scoring import compare, score
+from grievance_rules.scoring.comparison import ExampleOrder
 from grievance_rules.scoring.merge import (
     PartialScorecard,
     compare_partial,
@@ -94,6 +96,28 @@ def test_comparisons_split_and_merged_equal_comparing_at_once(cuts, seed):
     merged = _merge_randomly(parts, rng, merge_comparisons).comparison()
     assert merged.model_dump_json() == whole.model_dump_json()
     assert reports.comparison_markdown(merged) == reports.comparison_markdown(whole)
+
+
+@settings(max_examples=4, deadline=None)
+@given(cuts=st.lists(st.integers(0, len(INPUTS)), max_size=3), seed=st.integers(0, 10_000))
+def test_columnar_parts_compare_their_examples_once_merged_as_comparing_at_once(cuts, seed):
+    # the parts judged as columns keep their examples as orders (with the part of the repeat
+    # index each reads) and compare in full only those the merge keeps: the same bytes
+    # (with 10 examples, some read the repeat index: without it they are other examples)
+    packs = ["chengdong", "xiayang", "daye"]
+    repeats = RepeatIndex.from_inputs(INPUTS)
+    whole = compare(INPUTS, packs, examples=10, repeats=repeats, path="per-order")
+    parts = [
+        compare_partial(part, packs, key=(index,), examples=10, repeats=repeats, path="columnar")
+        for index, part in enumerate(_split(INPUTS, cuts))
+    ]
+    kept = [example for part in parts for _key, example in part.examples]
+    assert kept
+    assert all(isinstance(example, ExampleOrder) for example in kept)
+    rng = random.Random(seed)
+    rng.shuffle(parts)
+    merged = _merge_randomly(parts, rng, merge_comparisons).comparison()
+    assert merged.model_dump_json() == whole.model_dump_json()
 
 
 def test_counts_add_and_rates_are_recomputed_from_the_merged_counts():

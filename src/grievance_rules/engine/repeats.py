@@ -139,6 +139,36 @@ class RepeatIndex:
             )
         return merged
 
+    def of_order(self, order: WorkOrder) -> RepeatIndex:
+        """The part of the index an order's repeat conditions read: a new, small index.
+
+        The receipts of its complainant on its issue, and those of its issue: what
+        :meth:`count` reads for it, by either key, so the counts for the order are the
+        same from this part as from the whole index (a kept example, assessed again
+        later without the whole index).
+
+        Example:
+            >>> order = {"id": "A", "channel": "12345", "category": "投诉",
+            ...          "received_at": "2024-05-06T09:00:00+08:00", "units": [],
+            ...          "events": [], "complainant": "c1", "issue": "i1"}
+            >>> index = RepeatIndex.from_inputs(
+            ...     [order, {**order, "id": "B", "complainant": "c2"},
+            ...      {**order, "id": "C", "issue": "i2"}])
+            >>> part = index.of_order(WorkOrder.model_validate(order))
+            >>> sorted(part.by_issue), sorted(part.by_person_issue)
+            (['i1'], [('c1', 'i1')])
+        """
+        part = RepeatIndex()
+        issue = order.issue
+        if issue is None:
+            return part
+        if issue in self.by_issue:
+            part.by_issue[issue] = list(self.by_issue[issue])
+        key = (order.complainant, issue)
+        if order.complainant is not None and key in self.by_person_issue:
+            part.by_person_issue[key] = list(self.by_person_issue[key])
+        return part
+
     def add(self, order: WorkOrder) -> None:
         """Index one order (orders without an issue key are not indexed)."""
         if order.issue is None:

@@ -711,11 +711,18 @@ def compare(
             orders_diverging=tally.diverging,
             outcomes=tuple(total.result() for total in totals),
             divergences=_divergence_counts(tally.patterns, tally.pattern_examples.__getitem__),
-            examples=tuple(comparison for _, comparison in tally.kept),
+            examples=tuple(map(_in_full, tally.kept)),
             scorecards=tuple(book.scorecard() for book in books),
         )
 
     return folded(fold)
+
+
+def _in_full(kept: tuple[str, OrderComparison | ExampleOrder]) -> OrderComparison:
+    """A kept example of :func:`compare`: compared at once (its tally's ``later`` is off)."""
+    example = kept[1]
+    assert isinstance(example, OrderComparison)
+    return example
 
 
 def _order_id(order: WorkOrder, _position: int) -> str:
@@ -743,6 +750,31 @@ def judged_divergences(
     return [(d.kind, d.topic, d.pattern) for d in result.divergences], lambda: result
 
 
+@dataclass(frozen=True)
+class ExampleOrder:
+    """A diverging order kept as an example, to be compared in full only if still kept.
+
+    What :func:`~.merge.compare_partial` keeps of its first diverging orders (on either
+    path): the order, and the part of the repeat index it reads
+    (:meth:`~grievance_rules.engine.RepeatIndex.of_order`; ``None``: none was given).
+    A merge keeps the earliest examples of all the parts, so most are never compared;
+    :meth:`compared` gives the :class:`OrderComparison` that comparing it at once
+    (:func:`compare_again`) gives.
+    """
+
+    order: WorkOrder
+    repeats: RepeatIndex | None
+    """The repeat index, or the part of it the order reads (``None``: none was given)."""
+
+    def compared(self, packs: Sequence[Pack], as_of: dt.datetime | None) -> OrderComparison:
+        """The order compared in full under ``packs`` at ``as_of`` (its history was checked)."""
+        assessments = [
+            evaluate(self.order, plan_for(pack), as_of, repeats=self.repeats, check_history=False)
+            for pack in packs
+        ]
+        return compare_assessments(self.order.id, packs, assessments)
+
+
 Tag = TypeVar("Tag")
 """What names a diverging order in a tally: its id, or (part key, id) in a part."""
 
@@ -762,7 +794,10 @@ class DivergenceTally(Generic[Tag]):
     pattern_examples: dict[tuple[FindingKind, str, tuple[str, ...]], list[Tag]] = field(
         default_factory=dict
     )
-    kept: list[tuple[Tag, OrderComparison]] = field(default_factory=list)
+    kept: list[tuple[Tag, OrderComparison | ExampleOrder]] = field(default_factory=list)
+    later: bool = False
+    """Whether the examples are kept as :class:`ExampleOrder`, compared in full only when
+    asked (``compare_partial``: a merge keeps only the earliest), rather than at once."""
     _known: _RowDivergences | None = field(default=None, repr=False, compare=False)
     _filled: dict[int, Any] = field(default_factory=dict, repr=False, compare=False)
     """Tuples of divergences whose patterns all have their examples, by identity (each held
@@ -784,7 +819,8 @@ class DivergenceTally(Generic[Tag]):
         if not keys:
             return
         if len(self.kept) < self.examples:
-            self.kept.append((tag, in_full()))
+            example = self._example(entry.order, repeats) if self.later else in_full()
+            self.kept.append((tag, example))
         self._count(keys, tag)
 
     def add_batch(
@@ -819,7 +855,14 @@ class DivergenceTally(Generic[Tag]):
             tagged: Tag | None = None
             if len(kept) < self.examples:
                 tagged = tag(batch.orders[i], batch.positions[i])
-                kept.append((tagged, compare_again(batch.entry(i), packs, as_of, repeats)))
+                kept.append(
+                    (
+                        tagged,
+                        self._example(batch.orders[i], repeats)
+                        if self.later
+                        else compare_again(batch.entry(i), packs, as_of, repeats),
+                    )
+                )
             if id(keys) in full:
                 continue
             filled = True
@@ -841,6 +884,10 @@ class DivergenceTally(Generic[Tag]):
             self.diverging += orders
             for key in keys:
                 patterns[key] += orders
+
+    def _example(self, order: WorkOrder, repeats: RepeatIndex | None) -> ExampleOrder:
+        """A diverging order kept to be compared later (:attr:`later`), with what it reads."""
+        return ExampleOrder(order, None if repeats is None else repeats.of_order(order))
 
     def _count(self, keys: Sequence[tuple[FindingKind, str, tuple[str, ...]]], tag: Tag) -> None:
         """Count one diverging order, its divergences' keys and its tag."""
@@ -910,13 +957,10 @@ def compare_again(
 ) -> OrderComparison:
     """A diverging order of the columnar path compared in full (its citations, details).
 
-    Its history was checked before it was judged, so it is not checked again.
+    Its history was checked before it was judged, so it is not checked again
+    (:meth:`ExampleOrder.compared`).
     """
-    assessments = [
-        evaluate(entry.order, plan_for(pack), as_of, repeats=repeats, check_history=False)
-        for pack in packs
-    ]
-    return compare_assessments(entry.order.id, packs, assessments)
+    return ExampleOrder(entry.order, repeats).compared(packs, as_of)
 
 
 def what_if(

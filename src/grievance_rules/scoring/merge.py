@@ -53,6 +53,7 @@ from grievance_rules.packs import Pack
 from grievance_rules.scoring.comparison import (
     Comparison,
     DivergenceTally,
+    ExampleOrder,
     FindingKind,
     OrderComparison,
     _divergence_counts,
@@ -464,7 +465,10 @@ class PartialComparison:
         diverging: orders whose packs' findings diverge.
         patterns: orders per divergence pattern.
         pattern_examples: per pattern, the first diverging orders' keys and ids.
-        examples: the first diverging orders in full, with their keys.
+        examples: the first diverging orders, with their keys: in full, or (as
+            :func:`compare_partial` keeps them) as :class:`~.comparison.ExampleOrder`,
+            compared in full by :meth:`comparison` only if still among the first once
+            merged.
         limit: how many examples are kept (``examples`` of :func:`~.compare.compare`).
     """
 
@@ -476,7 +480,7 @@ class PartialComparison:
     pattern_examples: Mapping[_Pattern, tuple[tuple[OrderKey, str], ...]] = field(
         default_factory=dict
     )
-    examples: tuple[tuple[OrderKey, OrderComparison], ...] = ()
+    examples: tuple[tuple[OrderKey, OrderComparison | ExampleOrder], ...] = ()
     limit: int = 20
 
     def merge(self, other: PartialComparison) -> PartialComparison:
@@ -552,7 +556,12 @@ class PartialComparison:
             divergences=_divergence_counts(
                 self.patterns, lambda found: (i for _k, i in self.pattern_examples[found])
             ),
-            examples=tuple(example for _key, example in self.examples),
+            examples=tuple(
+                example
+                if isinstance(example, OrderComparison)
+                else example.compared(loaded, first.as_of)
+                for _key, example in self.examples
+            ),
             scorecards=tuple(cards),
         )
 
@@ -626,7 +635,7 @@ def compare_partial(
     def fold(tick: Callable[..., None]) -> PartialComparison:
         books = [PartialBook(pack, period=period, as_of=as_of) for pack in loaded]
         totals = [_Totals(pack) for pack in loaded]
-        tally: DivergenceTally[tuple[OrderKey, str]] = DivergenceTally(examples)
+        tally: DivergenceTally[tuple[OrderKey, str]] = DivergenceTally(examples, later=True)
         position = 0
         for entry in stream:
             if isinstance(entry, TabledBatch):

@@ -785,6 +785,9 @@ class TabledBatch:
         accepted: the orders folded in (not rejected), in input order.
         shared: under each pack, what the folded orders tell its scorebook (one
             object for the packs that exclude the same orders).
+        rejections: its rejected inputs (those of ``inputs``), each with its position
+            among the stream's inputs, in input order (found once, for every pack's
+            book: :meth:`rejected`).
         per_order: when the columnar evaluation failed on the batch, each order's
             rows under each pack as the per-order engine found them (``None``: judged
             as columns); ``packs`` holds the same rows as columns.
@@ -801,13 +804,12 @@ class TabledBatch:
     packs: tuple[PackRows, ...]
     accepted: list[int]
     shared: tuple[BatchFacts, ...]
+    rejections: list[tuple[int, Rejection]]
     per_order: _PerOrder | None = None
 
     def rejected(self) -> Iterator[tuple[int, Rejection]]:
         """Its rejected inputs, with their positions among the stream's inputs."""
-        for k, item in enumerate(self.inputs):
-            if isinstance(item, Rejection):
-                yield self.start + k, item
+        return iter(self.rejections)
 
     def entry(self, i: int, findings: tuple[OrderRows, ...] | None = None) -> Tabled:
         """The ``i``-th order as :func:`table_stream` gives it (``findings``: if found)."""
@@ -1026,17 +1028,23 @@ def table_batches(
             orders = [order for _, _, order, _, _ in ready]
             views = [view for _, _, _, view, _ in ready]
             accepted: list[int] = []
+            start = chunk[0][0] if chunk else 0
+            rejected: list[tuple[int, Rejection]] = []
             for k, item in enumerate(inputs):
                 if isinstance(item, Rejection):
+                    rejected.append((start + k, item))
                     continue
                 position, source, order, _view, _instant = ready[item]
                 failure = failed[item]
                 if failure is not None:
-                    inputs[k] = Rejection(source=source, order_id=order.id, reasons=failure.reasons)
+                    rejection = Rejection(source=source, order_id=order.id, reasons=failure.reasons)
                 elif (reason := seen.reason(order.id, position, source)) is not None:
-                    inputs[k] = Rejection(source=source, order_id=order.id, reasons=(reason,))
+                    rejection = Rejection(source=source, order_id=order.id, reasons=(reason,))
                 else:
                     accepted.append(item)
+                    continue
+                inputs[k] = rejection
+                rejected.append((start + k, rejection))
             facts = [event_fact_values(view.kept, view.handling) for view in views]
             anyhow = _excluded(orders, views, frame)
             excluded = _excluded_per_pack(orders, anyhow, tables)
@@ -1060,7 +1068,7 @@ def table_batches(
                 keys.append(key)
             shared = tuple(facts_of[key] for key in keys)
             return TabledBatch(
-                chunk[0][0] if chunk else 0,
+                start,
                 inputs,
                 [position for position, *_ in ready],
                 orders,
@@ -1071,6 +1079,7 @@ def table_batches(
                 tables,
                 accepted,
                 shared,
+                rejected,
                 per_order,
             )
 
