@@ -27,6 +27,7 @@ import numpy.typing as npt
 from grievance_rules.columnar.batch import OrderBatch
 from grievance_rules.columnar.clocks import on_wall_clock
 from grievance_rules.columnar.findings import Columns, Filler, Row, block, full
+from grievance_rules.columnar.frame import first_of_runs
 from grievance_rules.columnar.instants import from_us, to_us
 from grievance_rules.engine.clocks import LevelReached, level_reached, warning_of
 from grievance_rules.engine.condition_tree import count_threshold
@@ -736,7 +737,9 @@ def _event_rows(batch: OrderBatch, trigger: Trigger) -> Int64s:
         frame = batch.frame
         table = frame.assignment_table()
         begins = frame.offsets[table.order] + table.begins
-        rows = rows[np.isin(rows, begins)]
+        begun = np.zeros(len(frame.events), dtype=bool)
+        begun[begins] = True
+        rows = rows[begun[rows]]
     if len(rows) and (trigger.after is not None or trigger.unless_after is not None):
         frame = batch.frame
         order, pos = frame.order[rows], frame.pos[rows]
@@ -796,8 +799,9 @@ def _first_position(batch: OrderBatch, pattern: str) -> Int64s:
         frame = batch.frame
         rows = batch.rows(pattern)
         found = np.full(len(batch.orders), _LATEST, dtype=np.int64)
-        orders, first = np.unique(frame.order[rows], return_index=True)
-        found[orders] = frame.pos[rows[first]]
+        owners = frame.order[rows]  # (rows in order: their orders in order)
+        first = rows[first_of_runs(owners)]
+        found[frame.order[first]] = frame.pos[first]
         batch.memo[key] = found
     return found
 
