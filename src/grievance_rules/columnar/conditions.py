@@ -446,40 +446,7 @@ def _over(batch: OrderBatch, cond: Condition, findings: BatchFindings | None) ->
     n = len(batch.orders)
     frame = batch.frame
     if isinstance(cond, Trigger | CountOf):
-        trigger = cond if isinstance(cond, Trigger) else cond.count
-        distinct = cond.distinct if isinstance(cond, CountOf) else None
-        keys: list[Any] | None = None if distinct is None else []
-        counted = _counted(batch, trigger, findings, distinct=distinct, keys=keys)
-        if counted is None:
-            return None
-        order, values, unknown, events_only = counted
-        if keys is not None:  # ``count ... distinct``: the first occurrence of each value
-            first = _first_of_each(order, keys)
-            if first is None:
-                return None
-            order, values = order[first], values[first]
-        at_of = frame.at_us[values] if events_only else values
-        counts = np.bincount(order, minlength=n)
-        first = np.searchsorted(order, np.arange(n))  # each order's first counted row
-        if isinstance(cond, Trigger):
-            holds = counts > 0
-            nth = first
-        else:
-            days, day_of = batch.judged_groups()
-            thresholds = _thresholds(batch, cond, days)
-            if any(at_least and number < 1 for at_least, number, _text in thresholds):
-                return None  # the per-order judge sends these orders to the engine
-            number = np.asarray([t[1] for t in thresholds], dtype=np.int64)[day_of]
-            at_least = np.asarray([t[0] for t in thresholds], dtype=bool)[day_of]
-            holds = np.where(at_least, counts >= number, counts == number)
-            # at least n: the n-th occurrence; equals: the last one (or the receipt)
-            nth = np.where(at_least, first + number - 1, first + counts - 1)
-        known = holds & (nth >= first) & (nth < first + counts)
-        at = at_of[np.where(known, nth, 0)] if len(at_of) else np.zeros(n, np.int64)
-        since = np.where(known, at, _NONE)
-        if isinstance(cond, CountOf):
-            since = np.where(holds & (counts == 0), frame.received_us, since)
-        return holds, since.astype(np.int64), unknown
+        return _over_counted(batch, cond, findings)
     if isinstance(cond, AnyOf | AllOf):
         members = cond.any if isinstance(cond, AnyOf) else cond.all
         parts = [_over(batch, part, findings) for part in members]
@@ -496,6 +463,88 @@ def _over(batch: OrderBatch, cond: Condition, findings: BatchFindings | None) ->
         since = np.where(holds, frame.received_us, _NONE).astype(np.int64)
         return holds, since, np.zeros(n, dtype=bool)
     return None
+
+
+def _over_counted(
+    batch: OrderBatch, cond: Trigger | CountOf, findings: BatchFindings | None
+) -> _Over | None:
+    """:func:`_over` of a trigger or a ``count``, found once per batch for equal ones.
+
+    Rules of a pack often share one (two escalations on the same clock breached, or on
+    its red light reached): the answer is kept on the batch under the condition's text
+    and the number of rows and per-order orders of each rule it reads, so that another
+    rule's findings added since give a new answer. Its arrays are made read-only.
+    """
+    trigger = cond if isinstance(cond, Trigger) else cond.count
+    sizes: tuple[int, ...] = ()
+    if findings is not None:
+        read = (*trigger.clock, *trigger.window, *trigger.escalation, *trigger.deduction)
+        sizes = tuple(len(part) for rule_id in read for part in findings.of_rule(rule_id))
+    key = ("over-counted", _condition_text(batch, cond), sizes)
+    kept: tuple[BatchFindings | None, _Over | None] | None = batch.memo.get(key)
+    if kept is not None and kept[0] is findings:
+        return kept[1]
+    found = _counted_over(batch, cond, trigger, findings)
+    if found is not None:
+        for array in found:
+            array.flags.writeable = False
+    batch.memo[key] = (findings, found)
+    return found
+
+
+def _condition_text(batch: OrderBatch, cond: Condition) -> str:
+    """A condition's text (its ``repr``: equal conditions alike), once per plan and condition."""
+    texts: dict[int, tuple[Condition, str]] = batch.plan.memo.setdefault(
+        "columnar-condition-texts", {}
+    )
+    kept = texts.get(id(cond))
+    if kept is None or kept[0] is not cond:
+        kept = texts[id(cond)] = (cond, repr(cond))
+    return kept[1]
+
+
+def _counted_over(
+    batch: OrderBatch,
+    cond: Trigger | CountOf,
+    trigger: Trigger,
+    findings: BatchFindings | None,
+) -> _Over | None:
+    """:func:`_over` of a trigger or a ``count`` (``trigger``: the one it counts)."""
+    n = len(batch.orders)
+    frame = batch.frame
+    distinct = cond.distinct if isinstance(cond, CountOf) else None
+    keys: list[Any] | None = None if distinct is None else []
+    counted = _counted(batch, trigger, findings, distinct=distinct, keys=keys)
+    if counted is None:
+        return None
+    order, values, unknown, events_only = counted
+    if keys is not None:  # ``count ... distinct``: the first occurrence of each value
+        first = _first_of_each(order, keys)
+        if first is None:
+            return None
+        order, values = order[first], values[first]
+    at_of = frame.at_us[values] if events_only else values
+    counts = np.bincount(order, minlength=n)
+    first = np.cumsum(counts) - counts  # each order's first counted row (``order`` sorted)
+    if isinstance(cond, Trigger):
+        holds = counts > 0
+        nth = first
+    else:
+        days, day_of = batch.judged_groups()
+        thresholds = _thresholds(batch, cond, days)
+        if any(at_least and number < 1 for at_least, number, _text in thresholds):
+            return None  # the per-order judge sends these orders to the engine
+        number = np.asarray([t[1] for t in thresholds], dtype=np.int64)[day_of]
+        at_least = np.asarray([t[0] for t in thresholds], dtype=bool)[day_of]
+        holds = np.where(at_least, counts >= number, counts == number)
+        # at least n: the n-th occurrence; equals: the last one (or the receipt)
+        nth = np.where(at_least, first + number - 1, first + counts - 1)
+    known = holds & (nth >= first) & (nth < first + counts)
+    at = at_of[np.where(known, nth, 0)] if len(at_of) else np.zeros(n, np.int64)
+    since = np.where(known, at, _NONE)
+    if isinstance(cond, CountOf):
+        since = np.where(holds & (counts == 0), frame.received_us, since)
+    return holds, since.astype(np.int64), unknown
 
 
 _OCCURRENCE_FIELDS = frozenset(("unit", "handling", "subject", "points", "event"))
@@ -659,8 +708,9 @@ def _counting(batch: OrderBatch, cond: Condition, findings: BatchFindings) -> _C
             return None
         order, values, unknown, events_only = counted
         at = batch.frame.at_us[values] if events_only else values
-        holds = np.bincount(order, minlength=n) > 0
-        first = np.searchsorted(order, np.arange(n))  # each order's first occurrence
+        counts = np.bincount(order, minlength=n)
+        holds = counts > 0
+        first = np.cumsum(counts) - counts  # each order's first occurrence (``order`` sorted)
         since = np.full(n, _NONE, dtype=np.int64)
         if len(at):
             since = np.where(holds, at[np.minimum(first, len(at) - 1)], _NONE)

@@ -249,24 +249,25 @@ class Frame:
             classes = list(map(type, chosen))
             attrs = list(map(self.attrs.__getitem__, at))
             kinds = set(classes)
-            keys = list(
-                zip(
-                    classes,
-                    *(_attribute(n, chosen, attrs, kinds) for n in names),
-                    *(_attribute(n, chosen, attrs, kinds, length=n not in where) for n in counted),
-                    strict=True,
-                )
-            )
+            read = [
+                *(_attribute(n, chosen, attrs, kinds) for n in names),
+                *(_attribute(n, chosen, attrs, kinds, length=n not in where) for n in counted),
+            ]
+            # events of one class: what they read tells them apart; one column: its
+            # values are the keys themselves (no tuple to build and hash)
+            columns = read if read and len(kinds) == 1 else [classes, *read]
+            keys: list[Any] = columns[0] if len(columns) == 1 else list(zip(*columns, strict=True))
             try:
                 distinct = dict.fromkeys(keys)
             except TypeError:  # an unhashable value (a list): each event judged on its own
-                found = _judged_one_by_one(test, keys, chosen)
+                verdicts[unknown] = np.asarray(_judged_one_by_one(test, keys, chosen), np.int8)
             else:
                 # the first event of each kind stands for it (the last written, reversed)
                 first = dict(zip(reversed(keys), reversed(chosen), strict=True))
                 verdict_of = {key: test(first[key]) for key in distinct}
-                found = list(map(verdict_of.__getitem__, keys))
-            verdicts[unknown] = np.asarray(found, dtype=np.int8)
+                verdicts[unknown] = np.fromiter(
+                    map(verdict_of.__getitem__, keys), dtype=np.int8, count=len(keys)
+                )
         result: Bools = verdicts[rows] == 1
         return result
 
@@ -550,10 +551,10 @@ def _attribute(
 
 
 def _judged_one_by_one(
-    test: Callable[[object], bool], keys: list[tuple[Any, ...]], events: list[EventBase]
+    test: Callable[[object], bool], keys: list[Any], events: list[EventBase]
 ) -> list[bool]:
     """Each event's verdict, events alike (a hashable key) judged once."""
-    judged: dict[tuple[Any, ...], bool] = {}
+    judged: dict[Any, bool] = {}
     found: list[bool] = []
     for key, event in zip(keys, events, strict=True):
         try:
@@ -665,7 +666,7 @@ def first_from(rows: Int64s, lower: Int64s, upper: Int64s) -> Int64s:
     """
     if len(rows) == 0:
         return np.full(len(lower), -1, dtype=np.int64)
-    at = np.searchsorted(rows, lower)
+    at = rows.searchsorted(lower)
     found = rows[np.minimum(at, len(rows) - 1)]
     ok = (at < len(rows)) & (found < upper)
     result: Int64s = np.where(ok, found, -1)
