@@ -19,6 +19,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from itertools import compress
+from operator import itemgetter
 from typing import Any, Protocol
 
 import numpy as np
@@ -219,6 +220,62 @@ def occurrences(batch: OrderBatch, i: int, trigger: Trigger, findings: Findings)
     if len(found) > 1:
         found.sort(key=lambda o: (o.at, o.label))
     return found
+
+
+@dataclass(frozen=True)
+class _ClockColumns:
+    """A clock rule's rows as columns, for the triggers that count them without a level.
+
+    ``order`` and ``at`` are lists (``at``: the instant :func:`_clock_counted` gives a
+    row without a level); ``units`` the rows' units (``None`` for none).
+    """
+
+    order: list[int]
+    at: list[int]
+    units: list[str | None]
+    state: npt.NDArray[np.object_]
+    occurrence: Int64s
+
+    def counted(self, trigger: Trigger) -> Bools:
+        """Which rows the trigger counts (its state and occurrence; it names no level)."""
+        keep = np.ones(len(self.order), dtype=bool)
+        if trigger.state is not None:
+            keep &= self.state == trigger.state
+        if trigger.occurrence is not None:
+            keep &= self.occurrence == trigger.occurrence
+        return keep
+
+
+def _clock_columns(batch: OrderBatch, rule_id: str, rows: Sequence[Row]) -> _ClockColumns:
+    """A clock rule's rows as :class:`_ClockColumns` (once per batch, rule and row count).
+
+    As :func:`_clock_counted` dates a row without a level: a breached clock at its due
+    instant, a stopped one at its stop, a running one at the earlier of its due instant
+    and the order's assessment instant.
+    """
+    key = ("clock-columns", rule_id, len(rows))
+    kept: tuple[Sequence[Row], _ClockColumns] | None = batch.memo.get(key)
+    if kept is not None and kept[0] is rows:
+        return kept[1]
+    n = len(rows)
+    order = np.fromiter(map(itemgetter(0), rows), dtype=np.int64, count=n)
+    due = np.fromiter(map(itemgetter(8), rows), dtype=np.int64, count=n)
+    stop = np.fromiter(map(itemgetter(9), rows), dtype=np.int64, count=n)
+    state = np.asarray(list(map(itemgetter(6), rows)), dtype=object)
+    at = np.where(
+        state == "breached",
+        due,
+        np.where(stop >= 0, stop, np.minimum(due, batch.frame.instants_us[order])),
+    )
+    columns = _ClockColumns(
+        order.tolist(),
+        at.tolist(),
+        [unit or None for unit in map(itemgetter(5), rows)],
+        state,
+        np.fromiter(map(itemgetter(4), rows), dtype=np.int64, count=n),
+    )
+    batch.memo[key] = (rows, columns)
+    return columns
 
 
 def _clock_counted(
@@ -638,6 +695,16 @@ def _counted(
     for rule_id in trigger.clock:
         found, sent = findings.of_rule(rule_id)
         unknown[list(sent)] = True
+        if found and trigger.reached is None and trigger.level is None:
+            # no level to reach: each row counted at an instant its columns give
+            clock = _clock_columns(batch, rule_id, found)
+            chosen = np.flatnonzero(clock.counted(trigger)).tolist()
+            orders.extend(map(clock.order.__getitem__, chosen))
+            instants.extend(map(clock.at.__getitem__, chosen))
+            units_ = list(map(clock.units.__getitem__, chosen))
+            named.extend(units_)
+            keyed.extend(units_ if own_key else [None] * len(units_))
+            continue
         for r in found:  # as :func:`occurrences` counts a clock's rows
             counted = _clock_counted(batch, r[0], rule_id, r, trigger)
             if counted is None:
