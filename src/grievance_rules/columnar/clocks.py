@@ -1166,8 +1166,8 @@ def _finish_arrays(
     ok = np.ones(len(order), dtype=bool)
     if plan.calendar.office_hours is not None:
         timeline = timeline_of(plan.calendar)
-        ok &= timeline.covered(start)
-        p_start = timeline.positions(start)
+        covered, p_start = timeline.placed(start)
+        ok &= covered
         pending = due == _NO_DUE
         if pending.any():
             computed = timeline.instants_at(p_start + runs.office)
@@ -1177,8 +1177,9 @@ def _finish_arrays(
     if runs.granted:
         due = _extended(batch, rule, runs, due, fallback)
     if plan.calendar.office_hours is not None:
-        ok &= timeline.covered(due) & timeline.covered(end)
-        p_due, p_end = timeline.positions(due), timeline.positions(end)
+        due_covered, p_due = timeline.placed(due)
+        end_covered, p_end = timeline.placed(end)
+        ok &= due_covered & end_covered
         wall = on_wall_clock(batch, rule)[order]  # an elapsed period: wall-clock time
         if wall.any():
             p_start = np.where(wall, start, p_start)
@@ -1206,13 +1207,14 @@ def _finish_arrays(
     fraction = _rounded_6(share)
     levels = _levels(batch, rule, order, state == 0, share)
     names = np.asarray(["running", "met", "breached"], dtype=object)
-    units = np.asarray([*frame.unit_names, ""], dtype=object)  # -1 reads the last: ""
+    units = [*frame.unit_names, ""]  # -1 reads the last: ""
     ids = frame.ids
     m = len(fraction)
     return list(
         zip(
             order.tolist(), ids[order].tolist(), repeat(rule.id, m), repeat("clock", m),
-            occurrence.tolist(), units[unit].tolist(), names[state].tolist(), start.tolist(),
+            occurrence.tolist(), list(map(units.__getitem__, unit.tolist())), names[state].tolist(),
+            start.tolist(),
             due.tolist(), stop.tolist(), levels, fraction.tolist(), repeat(_NAN, m),
             repeat("columnar", m), event.tolist(), strict=False,
         )
