@@ -135,6 +135,8 @@ class OrderBatch:
 
     def value(self, ref: Any, i: int) -> Any:
         """A literal or a parameter's value on order ``i``'s judged date."""
+        if not isinstance(ref, ParamRef):  # a literal, as it is
+            return ref
         return self.plan.value(ref, self.judged[i])
 
     def param_is_on(self, cond: ParamIs) -> npt.NDArray[np.bool_]:

@@ -37,7 +37,7 @@ from grievance_rules.calendar.durations import CountingConvention, DurationUnit,
 from grievance_rules.calendar.office_hours import to_shanghai
 from grievance_rules.columnar.batch import OrderBatch
 from grievance_rules.columnar.findings import Row
-from grievance_rules.columnar.frame import Frame, first_from
+from grievance_rules.columnar.frame import Frame, first_from, first_of_runs, in_orders, union_rows
 from grievance_rules.columnar.instants import (
     FIXED_OFFSET_FROM_US,
     SHANGHAI_US,
@@ -416,7 +416,7 @@ def clock_rows(
     for pattern in [plan.pattern_of(b) for b, _ in rule.pause]:
         first = first_from(batch.rows(pattern), after, offsets[r_order + 1])
         hit = present & (first >= 0) & (_gather(frame.at_us, first) <= limit)
-        fallback.update(np.unique(r_order[hit]).tolist())
+        fallback.update(r_order[hit].tolist())
     granted = _granted(
         batch, rule, present, r_order, after, limit, unit if rule.per_assignment else None
     )
@@ -439,7 +439,7 @@ def clock_rows(
     event = _gather(frame.index, r_k0)
     keep = present
     if fallback:
-        keep = keep & ~np.isin(r_order, np.fromiter(fallback, dtype=np.int64, count=len(fallback)))
+        keep = keep & ~in_orders(r_order, fallback, len(frame))
     if not keep.any():
         return [], fallback
     clocks = _Runs(
@@ -651,15 +651,15 @@ def _vector_runs(
         return a_order[keep], own[keep], start[keep], ends[keep], a_unit[keep], standin[keep]
     starts = matched
     for alternative in rule.also_started_by:
-        starts = np.union1d(starts, frame.where_rows(alternative.event or "", alternative.where))
+        starts = union_rows(starts, frame.where_rows(alternative.event or "", alternative.where))
     if rule.start_else:  # on the orders without a start event: the stand-in events
         has_own = np.zeros(len(frame), dtype=bool)
         has_own[frame.order[starts]] = True
         standins = np.zeros(0, dtype=starts.dtype)
         for ref in rule.start_else:
-            standins = np.union1d(standins, frame.where_rows(ref.event or "", ref.where))
+            standins = union_rows(standins, frame.where_rows(ref.event or "", ref.where))
         standins = standins[~has_own[frame.order[standins]]]
-        starts = np.union1d(starts, standins)
+        starts = union_rows(starts, standins)
     starts = starts[considered[frame.order[starts]]]
     if rule.occurrence == "first" and len(starts):
         o = frame.order[starts]
@@ -778,7 +778,7 @@ def _stop_rows(batch: OrderBatch, rule: ClockRule, *, excepting: bool) -> Int64s
         rows = batch.rows(batch.plan.pattern_of(rule.stop))
         if rule.also_stopped_by is not None:
             also = rule.also_stopped_by
-            rows = np.union1d(rows, frame.where_rows(also.event or "", also.where))
+            rows = union_rows(rows, frame.where_rows(also.event or "", also.where))
         if excepting:
             assert rule.not_stopped_by is not None
             rows = rows[~frame.passes(rows, rule.not_stopped_by.where)]
@@ -809,7 +809,7 @@ def _start_filter(batch: OrderBatch, only_if_start: str, start: Int64s) -> Bools
     if only_if_start == "after_hours":
         timeline = timeline_of(cal)
         covered = timeline.covered(start)
-        day = np.clip(timeline.days(start), 0, len(timeline.is_work) - 1)
+        day = np.minimum(np.maximum(timeline.days(start), 0), len(timeline.is_work) - 1)
         tod = (start + SHANGHAI_US) % US_PER_DAY
         after: Bools = (
             ~timeline.is_work[day]
@@ -1022,10 +1022,13 @@ def _calendar_dues(
             dtype=bool,
             count=len(periods),
         )[period_of[which]]
-        keys = np.stack(
-            [period_of[which], np.where(civil, (local // US_PER_DAY) * 2 + late, starts)], axis=1
-        )
-        _unique, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+        # the distinct (period, key) pairs, in order, each with its first clock
+        group, key = period_of[which], np.where(civil, (local // US_PER_DAY) * 2 + late, starts)
+        by_key = np.lexsort((key, group))  # (stable: the first clock of each pair first)
+        new = first_of_runs(group[by_key]) | first_of_runs(key[by_key])
+        first = by_key[new]
+        inverse = np.empty(len(by_key), dtype=np.int64)
+        inverse[by_key] = np.cumsum(new) - 1
         found = np.empty(len(first), dtype=np.int64)
         failed = np.zeros(len(first), dtype=bool)
         for g, k in enumerate(which[first].tolist()):
@@ -1037,9 +1040,8 @@ def _calendar_dues(
                 )
             except _FallbackError:
                 failed[g] = True
-        inverse = inverse.reshape(-1)
         due[which] = np.where(failed[inverse], due[which], found[inverse])
-        fallback.update(np.unique(r_order[which[failed[inverse]]]).tolist())
+        fallback.update(r_order[which[failed[inverse]]].tolist())
         return
     order_l, start_l, period_l = r_order.tolist(), r_start.tolist(), period_of.tolist()
     for k in which.tolist():
@@ -1164,8 +1166,8 @@ def _finish_arrays(
     ok = np.ones(len(order), dtype=bool)
     if plan.calendar.office_hours is not None:
         timeline = timeline_of(plan.calendar)
-        ok &= timeline.covered(start)
-        p_start = timeline.positions(start)
+        covered, p_start = timeline.placed(start)
+        ok &= covered
         pending = due == _NO_DUE
         if pending.any():
             computed = timeline.instants_at(p_start + runs.office)
@@ -1175,17 +1177,18 @@ def _finish_arrays(
     if runs.granted:
         due = _extended(batch, rule, runs, due, fallback)
     if plan.calendar.office_hours is not None:
-        ok &= timeline.covered(due) & timeline.covered(end)
-        p_due, p_end = timeline.positions(due), timeline.positions(end)
+        due_covered, p_due = timeline.placed(due)
+        end_covered, p_end = timeline.placed(end)
+        ok &= due_covered & end_covered
         wall = on_wall_clock(batch, rule)[order]  # an elapsed period: wall-clock time
         if wall.any():
             p_start = np.where(wall, start, p_start)
             p_due, p_end = np.where(wall, due, p_due), np.where(wall, end, p_end)
     else:
         p_start, p_due, p_end = start, due, end
-    fallback.update(np.unique(order[~ok]).tolist())
+    fallback.update(order[~ok].tolist())
     if fallback:
-        keep = ~np.isin(order, np.fromiter(fallback, dtype=np.int64, count=len(fallback)))
+        keep = ~in_orders(order, fallback, len(frame))
         order, start, due, stop, end = order[keep], start[keep], due[keep], stop[keep], end[keep]
         p_start, p_due, p_end = p_start[keep], p_due[keep], p_end[keep]
         occurrence, unit, event = runs.occurrence[keep], runs.unit[keep], runs.event[keep]
@@ -1204,13 +1207,14 @@ def _finish_arrays(
     fraction = _rounded_6(share)
     levels = _levels(batch, rule, order, state == 0, share)
     names = np.asarray(["running", "met", "breached"], dtype=object)
-    units = np.asarray([*frame.unit_names, ""], dtype=object)  # -1 reads the last: ""
+    units = [*frame.unit_names, ""]  # -1 reads the last: ""
     ids = frame.ids
     m = len(fraction)
     return list(
         zip(
             order.tolist(), ids[order].tolist(), repeat(rule.id, m), repeat("clock", m),
-            occurrence.tolist(), units[unit].tolist(), names[state].tolist(), start.tolist(),
+            occurrence.tolist(), list(map(units.__getitem__, unit.tolist())), names[state].tolist(),
+            start.tolist(),
             due.tolist(), stop.tolist(), levels, fraction.tolist(), repeat(_NAN, m),
             repeat("columnar", m), event.tolist(), strict=False,
         )
@@ -1234,7 +1238,7 @@ def _levels(
     days, day_of = batch.judged_groups()
     group = day_of[order]
     at = np.full((len(rule.warnings), len(days)), np.nan)
-    for d in np.unique(group[running]).tolist():
+    for d in np.flatnonzero(np.bincount(group[running], minlength=len(days))).tolist():
         for w, warning in enumerate(rule.warnings):
             value = (
                 plan.value(ParamRef(param=warning.param), days[d]) if warning.param else warning.at

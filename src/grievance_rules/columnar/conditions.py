@@ -19,6 +19,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from itertools import compress
+from operator import itemgetter
 from typing import Any, Protocol
 
 import numpy as np
@@ -27,6 +28,7 @@ import numpy.typing as npt
 from grievance_rules.columnar.batch import OrderBatch
 from grievance_rules.columnar.clocks import on_wall_clock
 from grievance_rules.columnar.findings import Columns, Filler, Row, block, full
+from grievance_rules.columnar.frame import first_of_runs
 from grievance_rules.columnar.instants import from_us, to_us
 from grievance_rules.engine.clocks import LevelReached, level_reached, warning_of
 from grievance_rules.engine.condition_tree import count_threshold
@@ -218,6 +220,62 @@ def occurrences(batch: OrderBatch, i: int, trigger: Trigger, findings: Findings)
     if len(found) > 1:
         found.sort(key=lambda o: (o.at, o.label))
     return found
+
+
+@dataclass(frozen=True)
+class _ClockColumns:
+    """A clock rule's rows as columns, for the triggers that count them without a level.
+
+    ``order`` and ``at`` are lists (``at``: the instant :func:`_clock_counted` gives a
+    row without a level); ``units`` the rows' units (``None`` for none).
+    """
+
+    order: list[int]
+    at: list[int]
+    units: list[str | None]
+    state: npt.NDArray[np.object_]
+    occurrence: Int64s
+
+    def counted(self, trigger: Trigger) -> Bools:
+        """Which rows the trigger counts (its state and occurrence; it names no level)."""
+        keep = np.ones(len(self.order), dtype=bool)
+        if trigger.state is not None:
+            keep &= self.state == trigger.state
+        if trigger.occurrence is not None:
+            keep &= self.occurrence == trigger.occurrence
+        return keep
+
+
+def _clock_columns(batch: OrderBatch, rule_id: str, rows: Sequence[Row]) -> _ClockColumns:
+    """A clock rule's rows as :class:`_ClockColumns` (once per batch, rule and row count).
+
+    As :func:`_clock_counted` dates a row without a level: a breached clock at its due
+    instant, a stopped one at its stop, a running one at the earlier of its due instant
+    and the order's assessment instant.
+    """
+    key = ("clock-columns", rule_id, len(rows))
+    kept: tuple[Sequence[Row], _ClockColumns] | None = batch.memo.get(key)
+    if kept is not None and kept[0] is rows:
+        return kept[1]
+    n = len(rows)
+    order = np.fromiter(map(itemgetter(0), rows), dtype=np.int64, count=n)
+    due = np.fromiter(map(itemgetter(8), rows), dtype=np.int64, count=n)
+    stop = np.fromiter(map(itemgetter(9), rows), dtype=np.int64, count=n)
+    state = np.asarray(list(map(itemgetter(6), rows)), dtype=object)
+    at = np.where(
+        state == "breached",
+        due,
+        np.where(stop >= 0, stop, np.minimum(due, batch.frame.instants_us[order])),
+    )
+    columns = _ClockColumns(
+        order.tolist(),
+        at.tolist(),
+        [unit or None for unit in map(itemgetter(5), rows)],
+        state,
+        np.fromiter(map(itemgetter(4), rows), dtype=np.int64, count=n),
+    )
+    batch.memo[key] = (rows, columns)
+    return columns
 
 
 def _clock_counted(
@@ -445,40 +503,7 @@ def _over(batch: OrderBatch, cond: Condition, findings: BatchFindings | None) ->
     n = len(batch.orders)
     frame = batch.frame
     if isinstance(cond, Trigger | CountOf):
-        trigger = cond if isinstance(cond, Trigger) else cond.count
-        distinct = cond.distinct if isinstance(cond, CountOf) else None
-        keys: list[Any] | None = None if distinct is None else []
-        counted = _counted(batch, trigger, findings, distinct=distinct, keys=keys)
-        if counted is None:
-            return None
-        order, values, unknown, events_only = counted
-        if keys is not None:  # ``count ... distinct``: the first occurrence of each value
-            first = _first_of_each(order, keys)
-            if first is None:
-                return None
-            order, values = order[first], values[first]
-        at_of = frame.at_us[values] if events_only else values
-        counts = np.bincount(order, minlength=n)
-        first = np.searchsorted(order, np.arange(n))  # each order's first counted row
-        if isinstance(cond, Trigger):
-            holds = counts > 0
-            nth = first
-        else:
-            days, day_of = batch.judged_groups()
-            thresholds = _thresholds(batch, cond, days)
-            if any(at_least and number < 1 for at_least, number, _text in thresholds):
-                return None  # the per-order judge sends these orders to the engine
-            number = np.asarray([t[1] for t in thresholds], dtype=np.int64)[day_of]
-            at_least = np.asarray([t[0] for t in thresholds], dtype=bool)[day_of]
-            holds = np.where(at_least, counts >= number, counts == number)
-            # at least n: the n-th occurrence; equals: the last one (or the receipt)
-            nth = np.where(at_least, first + number - 1, first + counts - 1)
-        known = holds & (nth >= first) & (nth < first + counts)
-        at = at_of[np.where(known, nth, 0)] if len(at_of) else np.zeros(n, np.int64)
-        since = np.where(known, at, _NONE)
-        if isinstance(cond, CountOf):
-            since = np.where(holds & (counts == 0), frame.received_us, since)
-        return holds, since.astype(np.int64), unknown
+        return _over_counted(batch, cond, findings)
     if isinstance(cond, AnyOf | AllOf):
         members = cond.any if isinstance(cond, AnyOf) else cond.all
         parts = [_over(batch, part, findings) for part in members]
@@ -495,6 +520,88 @@ def _over(batch: OrderBatch, cond: Condition, findings: BatchFindings | None) ->
         since = np.where(holds, frame.received_us, _NONE).astype(np.int64)
         return holds, since, np.zeros(n, dtype=bool)
     return None
+
+
+def _over_counted(
+    batch: OrderBatch, cond: Trigger | CountOf, findings: BatchFindings | None
+) -> _Over | None:
+    """:func:`_over` of a trigger or a ``count``, found once per batch for equal ones.
+
+    Rules of a pack often share one (two escalations on the same clock breached, or on
+    its red light reached): the answer is kept on the batch under the condition's text
+    and the number of rows and per-order orders of each rule it reads, so that another
+    rule's findings added since give a new answer. Its arrays are made read-only.
+    """
+    trigger = cond if isinstance(cond, Trigger) else cond.count
+    sizes: tuple[int, ...] = ()
+    if findings is not None:
+        read = (*trigger.clock, *trigger.window, *trigger.escalation, *trigger.deduction)
+        sizes = tuple(len(part) for rule_id in read for part in findings.of_rule(rule_id))
+    key = ("over-counted", _condition_text(batch, cond), sizes)
+    kept: tuple[BatchFindings | None, _Over | None] | None = batch.memo.get(key)
+    if kept is not None and kept[0] is findings:
+        return kept[1]
+    found = _counted_over(batch, cond, trigger, findings)
+    if found is not None:
+        for array in found:
+            array.flags.writeable = False
+    batch.memo[key] = (findings, found)
+    return found
+
+
+def _condition_text(batch: OrderBatch, cond: Condition) -> str:
+    """A condition's text (its ``repr``: equal conditions alike), once per plan and condition."""
+    texts: dict[int, tuple[Condition, str]] = batch.plan.memo.setdefault(
+        "columnar-condition-texts", {}
+    )
+    kept = texts.get(id(cond))
+    if kept is None or kept[0] is not cond:
+        kept = texts[id(cond)] = (cond, repr(cond))
+    return kept[1]
+
+
+def _counted_over(
+    batch: OrderBatch,
+    cond: Trigger | CountOf,
+    trigger: Trigger,
+    findings: BatchFindings | None,
+) -> _Over | None:
+    """:func:`_over` of a trigger or a ``count`` (``trigger``: the one it counts)."""
+    n = len(batch.orders)
+    frame = batch.frame
+    distinct = cond.distinct if isinstance(cond, CountOf) else None
+    keys: list[Any] | None = None if distinct is None else []
+    counted = _counted(batch, trigger, findings, distinct=distinct, keys=keys)
+    if counted is None:
+        return None
+    order, values, unknown, events_only = counted
+    if keys is not None:  # ``count ... distinct``: the first occurrence of each value
+        first = _first_of_each(order, keys)
+        if first is None:
+            return None
+        order, values = order[first], values[first]
+    at_of = frame.at_us[values] if events_only else values
+    counts = np.bincount(order, minlength=n)
+    first = np.cumsum(counts) - counts  # each order's first counted row (``order`` sorted)
+    if isinstance(cond, Trigger):
+        holds = counts > 0
+        nth = first
+    else:
+        days, day_of = batch.judged_groups()
+        thresholds = _thresholds(batch, cond, days)
+        if any(at_least and number < 1 for at_least, number, _text in thresholds):
+            return None  # the per-order judge sends these orders to the engine
+        number = np.asarray([t[1] for t in thresholds], dtype=np.int64)[day_of]
+        at_least = np.asarray([t[0] for t in thresholds], dtype=bool)[day_of]
+        holds = np.where(at_least, counts >= number, counts == number)
+        # at least n: the n-th occurrence; equals: the last one (or the receipt)
+        nth = np.where(at_least, first + number - 1, first + counts - 1)
+    known = holds & (nth >= first) & (nth < first + counts)
+    at = at_of[np.where(known, nth, 0)] if len(at_of) else np.zeros(n, np.int64)
+    since = np.where(known, at, _NONE)
+    if isinstance(cond, CountOf):
+        since = np.where(holds & (counts == 0), frame.received_us, since)
+    return holds, since.astype(np.int64), unknown
 
 
 _OCCURRENCE_FIELDS = frozenset(("unit", "handling", "subject", "points", "event"))
@@ -588,6 +695,16 @@ def _counted(
     for rule_id in trigger.clock:
         found, sent = findings.of_rule(rule_id)
         unknown[list(sent)] = True
+        if found and trigger.reached is None and trigger.level is None:
+            # no level to reach: each row counted at an instant its columns give
+            clock = _clock_columns(batch, rule_id, found)
+            chosen = np.flatnonzero(clock.counted(trigger)).tolist()
+            orders.extend(map(clock.order.__getitem__, chosen))
+            instants.extend(map(clock.at.__getitem__, chosen))
+            units_ = list(map(clock.units.__getitem__, chosen))
+            named.extend(units_)
+            keyed.extend(units_ if own_key else [None] * len(units_))
+            continue
         for r in found:  # as :func:`occurrences` counts a clock's rows
             counted = _clock_counted(batch, r[0], rule_id, r, trigger)
             if counted is None:
@@ -658,8 +775,9 @@ def _counting(batch: OrderBatch, cond: Condition, findings: BatchFindings) -> _C
             return None
         order, values, unknown, events_only = counted
         at = batch.frame.at_us[values] if events_only else values
-        holds = np.bincount(order, minlength=n) > 0
-        first = np.searchsorted(order, np.arange(n))  # each order's first occurrence
+        counts = np.bincount(order, minlength=n)
+        holds = counts > 0
+        first = np.cumsum(counts) - counts  # each order's first occurrence (``order`` sorted)
         since = np.full(n, _NONE, dtype=np.int64)
         if len(at):
             since = np.where(holds, at[np.minimum(first, len(at) - 1)], _NONE)
@@ -736,7 +854,9 @@ def _event_rows(batch: OrderBatch, trigger: Trigger) -> Int64s:
         frame = batch.frame
         table = frame.assignment_table()
         begins = frame.offsets[table.order] + table.begins
-        rows = rows[np.isin(rows, begins)]
+        begun = np.zeros(len(frame.events), dtype=bool)
+        begun[begins] = True
+        rows = rows[begun[rows]]
     if len(rows) and (trigger.after is not None or trigger.unless_after is not None):
         frame = batch.frame
         order, pos = frame.order[rows], frame.pos[rows]
@@ -796,8 +916,9 @@ def _first_position(batch: OrderBatch, pattern: str) -> Int64s:
         frame = batch.frame
         rows = batch.rows(pattern)
         found = np.full(len(batch.orders), _LATEST, dtype=np.int64)
-        orders, first = np.unique(frame.order[rows], return_index=True)
-        found[orders] = frame.pos[rows[first]]
+        owners = frame.order[rows]  # (rows in order: their orders in order)
+        first = rows[first_of_runs(owners)]
+        found[frame.order[first]] = frame.pos[first]
         batch.memo[key] = found
     return found
 

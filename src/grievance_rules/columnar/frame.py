@@ -35,7 +35,10 @@ __all__ = [
     "Frame",
     "build_frame",
     "first_from",
+    "first_of_runs",
+    "in_orders",
     "selector_fields",
+    "union_rows",
 ]
 
 _T = TypeVar("_T")
@@ -246,24 +249,25 @@ class Frame:
             classes = list(map(type, chosen))
             attrs = list(map(self.attrs.__getitem__, at))
             kinds = set(classes)
-            keys = list(
-                zip(
-                    classes,
-                    *(_attribute(n, chosen, attrs, kinds) for n in names),
-                    *(_attribute(n, chosen, attrs, kinds, length=n not in where) for n in counted),
-                    strict=True,
-                )
-            )
+            read = [
+                *(_attribute(n, chosen, attrs, kinds) for n in names),
+                *(_attribute(n, chosen, attrs, kinds, length=n not in where) for n in counted),
+            ]
+            # events of one class: what they read tells them apart; one column: its
+            # values are the keys themselves (no tuple to build and hash)
+            columns = read if read and len(kinds) == 1 else [classes, *read]
+            keys: list[Any] = columns[0] if len(columns) == 1 else list(zip(*columns, strict=True))
             try:
                 distinct = dict.fromkeys(keys)
             except TypeError:  # an unhashable value (a list): each event judged on its own
-                found = _judged_one_by_one(test, keys, chosen)
+                verdicts[unknown] = np.asarray(_judged_one_by_one(test, keys, chosen), np.int8)
             else:
                 # the first event of each kind stands for it (the last written, reversed)
                 first = dict(zip(reversed(keys), reversed(chosen), strict=True))
                 verdict_of = {key: test(first[key]) for key in distinct}
-                found = list(map(verdict_of.__getitem__, keys))
-            verdicts[unknown] = np.asarray(found, dtype=np.int8)
+                verdicts[unknown] = np.fromiter(
+                    map(verdict_of.__getitem__, keys), dtype=np.int8, count=len(keys)
+                )
         result: Bools = verdicts[rows] == 1
         return result
 
@@ -547,10 +551,10 @@ def _attribute(
 
 
 def _judged_one_by_one(
-    test: Callable[[object], bool], keys: list[tuple[Any, ...]], events: list[EventBase]
+    test: Callable[[object], bool], keys: list[Any], events: list[EventBase]
 ) -> list[bool]:
     """Each event's verdict, events alike (a hashable key) judged once."""
-    judged: dict[tuple[Any, ...], bool] = {}
+    judged: dict[Any, bool] = {}
     found: list[bool] = []
     for key, event in zip(keys, events, strict=True):
         try:
@@ -662,8 +666,59 @@ def first_from(rows: Int64s, lower: Int64s, upper: Int64s) -> Int64s:
     """
     if len(rows) == 0:
         return np.full(len(lower), -1, dtype=np.int64)
-    at = np.searchsorted(rows, lower)
+    at = rows.searchsorted(lower)
     found = rows[np.minimum(at, len(rows) - 1)]
     ok = (at < len(rows)) & (found < upper)
     result: Int64s = np.where(ok, found, -1)
     return result
+
+
+def union_rows(a: Int64s, b: Int64s) -> Int64s:
+    """The distinct rows of two arrays of rows, in increasing order (``np.union1d``).
+
+    One sort of both and a comparison of neighbours: cheaper than ``np.union1d`` on the
+    small arrays of a batch's rows.
+
+    Example:
+        >>> import numpy as np
+        >>> union_rows(np.array([2, 5, 9]), np.array([5, 1])).tolist()
+        [1, 2, 5, 9]
+    """
+    joined = np.concatenate((a, b)).astype(np.int64, copy=False)
+    joined.sort()
+    if len(joined) < 2:
+        return joined
+    new = np.empty(len(joined), dtype=bool)
+    new[0] = True
+    np.not_equal(joined[1:], joined[:-1], out=new[1:])
+    result: Int64s = joined[new]
+    return result
+
+
+def first_of_runs(values: Int64s) -> Bools:
+    """Which entries of a sorted array are the first of their run of equal values.
+
+    Example:
+        >>> import numpy as np
+        >>> first_of_runs(np.array([0, 0, 3, 4, 4])).tolist()
+        [True, False, True, True, False]
+    """
+    found = np.empty(len(values), dtype=bool)
+    if len(values):
+        found[0] = True
+        np.not_equal(values[1:], values[:-1], out=found[1:])
+    return found
+
+
+def in_orders(order: Int64s, chosen: set[int], n: int) -> Bools:
+    """Per entry of ``order`` (orders ``0`` to ``n - 1``), whether it is one of ``chosen``.
+
+    Example:
+        >>> import numpy as np
+        >>> in_orders(np.array([0, 2, 2, 1]), {2}, 3).tolist()
+        [False, True, True, False]
+    """
+    mask = np.zeros(n, dtype=bool)
+    mask[np.fromiter(chosen, dtype=np.int64, count=len(chosen))] = True
+    found: Bools = mask[order]
+    return found

@@ -118,7 +118,9 @@ def _column_reader(name: str, fields: Mapping[str, Any]) -> _Column | None:
             return None
 
         def upstream_of(frame: Frame, event_type: str) -> list[Any]:
-            upstream = [view.upstream for view in frame.views]
+            upstream = frame.remember(
+                "upstream-list", lambda: [view.upstream for view in frame.views]
+            )
             units = map(operator.itemgetter(unit_field), frame.attrs_of_type(event_type))
             owners = frame.order[frame.rows_of_type(event_type)].tolist()
             return [

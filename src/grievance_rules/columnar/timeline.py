@@ -61,11 +61,21 @@ class OfficeTimeline:
 
     def positions(self, instants_us: Int64s) -> Int64s:
         """Office-time positions (µs); only meaningful where :meth:`covered` holds."""
-        index = np.clip(self.days(instants_us), 0, len(self.cum) - 1)
-        tod = (instants_us + SHANGHAI_US) % US_PER_DAY
+        return self.placed(instants_us)[1]
+
+    def placed(self, instants_us: Int64s) -> tuple[Bools, Int64s]:
+        """:meth:`covered` and :meth:`positions` of the same instants (their dates found once)."""
+        day, tod = np.divmod(instants_us + SHANGHAI_US, US_PER_DAY)
+        day -= self.first_day
+        covered: Bools = (day >= 0) & (day < len(self.cum))
+        return covered, self._positions(day, tod)
+
+    def _positions(self, day: Int64s, tod: Int64s) -> Int64s:
+        """:meth:`positions` of instants on the days ``day`` (table indices) at ``tod`` µs."""
+        index = np.minimum(np.maximum(day, 0), len(self.cum) - 1)
         worked = np.zeros_like(tod)
         for start, end in self.bounds_us:
-            worked += np.clip(tod - start, 0, end - start)
+            worked += np.minimum(np.maximum(tod - start, 0), end - start)
         cum = self.cum[index]
         result: Int64s = np.where(
             self.is_work[index], (cum - 1) * self.day_us + worked, cum * self.day_us
@@ -84,7 +94,7 @@ class OfficeTimeline:
         k = np.where(back, k - 1, k)
         rest = np.where(back, self.day_us, rest)
         inside = k < len(self.workdays)
-        day = self.workdays[np.clip(k, 0, len(self.workdays) - 1)]
+        day = self.workdays[np.minimum(np.maximum(k, 0), len(self.workdays) - 1)]
         tod = np.full_like(rest, self.bounds_us[-1][1])
         remaining = rest.copy()
         placed = np.zeros(rest.shape, dtype=bool)

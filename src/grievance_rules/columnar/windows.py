@@ -14,12 +14,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import numpy as np
-
 from grievance_rules.calendar.deadlines import remembered_deadline
 from grievance_rules.calendar.office_hours import to_shanghai
 from grievance_rules.columnar.batch import OrderBatch
 from grievance_rules.columnar.findings import Row
+from grievance_rules.columnar.frame import first_of_runs
 from grievance_rules.columnar.instants import to_us
 from grievance_rules.errors import GrievanceRulesError
 from grievance_rules.packs.schema import EventRef, WindowRule
@@ -43,7 +42,8 @@ def window_rows(batch: OrderBatch, rule: WindowRule, selector: str) -> tuple[lis
     rows: list[Row] = []
     fallback: set[int] = set()
     frame = batch.frame
-    acted = np.unique(frame.order[batch.rows(action)])  # orders with an action, in order
+    owners = frame.order[batch.rows(action)]  # (rows in order: their orders in order)
+    acted = owners[first_of_runs(owners)]  # orders with an action, in order
     for i in acted[batch.selector_mask(selector)[acted]].tolist():
         try:
             rows.extend(_order_windows(batch, i, rule, action, opens_pattern, deadlines))
