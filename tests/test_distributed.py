@@ -145,6 +145,23 @@ def test_the_local_cluster_s_workers_run_without_the_statistical_profiler(client
 
 
 @pytest.mark.slow
+def test_the_local_cluster_s_event_loops_tick_every_second(client):
+    # Dask's default, every 20 ms in each process, kept an idle cluster busy
+    def ticks(dask_worker):
+        return dask_worker.periodic_callbacks["tick"].callback_time
+
+    def scheduler_ticks(dask_scheduler):
+        return dask_scheduler.periodic_callbacks["tick"].callback_time
+
+    import dask
+
+    workers = client.scheduler_info()["workers"]
+    assert client.run(ticks) == dict.fromkeys(workers, 1000)
+    assert client.run_on_scheduler(scheduler_ticks) == 1000
+    assert dask.config.get("distributed.admin.tick.interval") == "20ms"  # the caller's
+
+
+@pytest.mark.slow
 def test_partitions_sharing_an_order_id_are_refused(tmp_path, client):
     orders = list(generate_orders(6, seed=4))
     write_parquet(orders[:3], tmp_path / "a")
