@@ -6,11 +6,14 @@ import sys
 import weakref
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from grievance_rules import reports
 from grievance_rules.distributed import (
     DaskMissingError,
     PartitionTask,
+    _hashes,
     _tasks,
     cluster_client,
     compare_dataset,
@@ -43,6 +46,28 @@ def client():
         yield active
     # the cluster's worker processes are gone with it
     assert set(multiprocessing.active_children()) <= before
+
+
+def _fnv1a_64(text):
+    # the published FNV-1a algorithm, a byte at a time (the reference)
+    value = 0xCBF29CE484222325
+    for byte in text.encode("utf-8"):
+        value = ((value ^ byte) * 0x100000001B3) % 2**64
+    return value
+
+
+@given(st.lists(st.text(max_size=40)))
+def test_id_hashes_are_fnv_1a_of_each_id_s_utf_8_bytes(ids):
+    assert _hashes(ids).tolist() == [_fnv1a_64(i) for i in ids]
+
+
+def test_id_hashes_match_published_fnv_1a_values():
+    # test vectors of the FNV reference (isthe.com/chongo/tech/comp/fnv)
+    assert _hashes(["", "a", "foobar"]).tolist() == [
+        0xCBF29CE484222325,
+        0xAF63DC4C8601EC8C,
+        0x85944171F73967E8,
+    ]
 
 
 def test_a_partition_task_runs_without_a_cluster(dataset):
@@ -142,6 +167,23 @@ def test_the_local_cluster_s_workers_run_without_the_statistical_profiler(client
     workers = client.scheduler_info()["workers"]
     assert client.run(profiling) == dict.fromkeys(workers, False)
     assert dask.config.get("distributed.worker.profile.enabled")  # the caller's is unchanged
+
+
+@pytest.mark.slow
+def test_the_local_cluster_s_event_loops_tick_every_second(client):
+    # Dask's default, every 20 ms in each process, kept an idle cluster busy
+    def ticks(dask_worker):
+        return dask_worker.periodic_callbacks["tick"].callback_time
+
+    def scheduler_ticks(dask_scheduler):
+        return dask_scheduler.periodic_callbacks["tick"].callback_time
+
+    import dask
+
+    workers = client.scheduler_info()["workers"]
+    assert client.run(ticks) == dict.fromkeys(workers, 1000)
+    assert client.run_on_scheduler(scheduler_ticks) == 1000
+    assert dask.config.get("distributed.admin.tick.interval") == "20ms"  # the caller's
 
 
 @pytest.mark.slow
