@@ -663,7 +663,7 @@ def _vector_runs(
     starts = starts[considered[frame.order[starts]]]
     if rule.occurrence == "first" and len(starts):
         o = frame.order[starts]
-        starts = starts[np.concatenate(([True], o[1:] != o[:-1]))]
+        starts = starts[first_of_runs(o)]
     order = frame.order[starts]
     m = len(starts)
     none = np.full(m, -1, dtype=np.int64)

@@ -686,12 +686,7 @@ def union_rows(a: Int64s, b: Int64s) -> Int64s:
     """
     joined = np.concatenate((a, b)).astype(np.int64, copy=False)
     joined.sort()
-    if len(joined) < 2:
-        return joined
-    new = np.empty(len(joined), dtype=bool)
-    new[0] = True
-    np.not_equal(joined[1:], joined[:-1], out=new[1:])
-    result: Int64s = joined[new]
+    result: Int64s = joined[first_of_runs(joined)]
     return result
 
 

@@ -55,8 +55,11 @@ class OfficeTimeline:
 
     def covered(self, instants_us: Int64s) -> Bools:
         """Which instants fall on a final (not provisional) day of the calendar."""
-        index = self.days(instants_us)
-        result: Bools = (index >= 0) & (index < len(self.cum))
+        return self._in_tables(self.days(instants_us))
+
+    def _in_tables(self, day: Int64s) -> Bools:
+        """Which table indices (:meth:`days`) are days of the tables."""
+        result: Bools = (day >= 0) & (day < len(self.cum))
         return result
 
     def positions(self, instants_us: Int64s) -> Int64s:
@@ -67,8 +70,7 @@ class OfficeTimeline:
         """:meth:`covered` and :meth:`positions` of the same instants (their dates found once)."""
         day, tod = np.divmod(instants_us + SHANGHAI_US, US_PER_DAY)
         day -= self.first_day
-        covered: Bools = (day >= 0) & (day < len(self.cum))
-        return covered, self._positions(day, tod)
+        return self._in_tables(day), self._positions(day, tod)
 
     def _positions(self, day: Int64s, tod: Int64s) -> Int64s:
         """:meth:`positions` of instants on the days ``day`` (table indices) at ``tod`` µs."""
