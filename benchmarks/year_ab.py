@@ -3,8 +3,9 @@
 ``distributed_bench.py --year`` writes the 10,000,000-order year by month
 (``--year-folder`` keeps it) and compares it once, on this checkout. This script
 compares the months found in such a folder (``m01``, ``m02``, ...) on a fresh
-2-worker ``LocalCluster`` made as the library's own (``cluster_client``: its workers
-without Dask's statistical profiler), as the year is compared (``compare_dataset(...,
+2-worker ``LocalCluster`` made as the library's own (``cluster_client``, with the
+variant's ``LOCAL_WORKER_CONFIG``, or without Dask's statistical profiler for a commit
+from before it), as the year is compared (``compare_dataset(...,
 [chengdong, xiayang, daye], path="columnar")``, columnar, the workers' start-up
 not counted), once on this checkout and once on a git worktree of ``--against``,
 in turn (``--rounds`` pairs, the order swapped each round), each in a fresh process
@@ -45,8 +46,14 @@ DRIVER = textwrap.dedent(
     partitions = [p for month in months for p in parquet_partitions(month)]
     load = os.getloadavg()[0]
     # the library's local cluster (grievance_rules.distributed.cluster_client) as it is
-    # made, written out so that a commit from before it runs on the same cluster
-    with dask.config.set({"distributed.worker.profile.enabled": False}):
+    # made, written out so that a commit from before it runs on the same kind of cluster;
+    # its configuration the variant's own (LOCAL_WORKER_CONFIG, where it has one), so
+    # that a change to it is part of what is compared
+    try:
+        from grievance_rules.distributed import LOCAL_WORKER_CONFIG as config
+    except ImportError:  # (a commit from before it: no profiler, as cluster_client had)
+        config = {"distributed.worker.profile.enabled": False}
+    with dask.config.set(dict(config)):
         cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                dashboard_address=None)
     with cluster, Client(cluster) as client:
