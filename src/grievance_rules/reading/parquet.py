@@ -514,19 +514,20 @@ def _looked_up(words: list[Any], codes: Any) -> list[Any]:
 
 @dataclass(frozen=True, slots=True)
 class _Cells:
-    """The rows of a table as dicts of their non-null cells.
+    """The non-null cells of a table's rows: as a dict a row, or a group of rows' columns.
 
     Attributes:
-        rows: each row's non-null cells, in column order.
+        rows: each row's non-null cells, in column order (a units table, or a
+            table without cells; else empty: see ``columns``).
         misplaced: each row's whether a cell holds a value its ``type`` does not
             have (an events table; always ``False`` elsewhere).
-        groups: the rows with the same cells (and ``type``), by :func:`_rows_of`:
+        groups: the rows with the same cells (and ``type``), by :func:`_grouped_cells`:
             each group's column names and its rows (ascending); ``None``: not made.
         fine: the columns every cell of which a field of this kind keeps as it is
             (:func:`_fine`), by name: ``text``, ``instant`` or ``flag``.
         columns: each group's cells, a list of each of its keys' values (its rows'),
-            made instead of ``rows`` (an events table: see :func:`_grouped_cells`);
-            ``None``: ``rows`` are made.
+            made instead of ``rows`` (see :func:`_grouped_cells`); ``None``: ``rows``
+            are made.
         places: with ``columns``, each row's group and its place among the
             group's rows (numpy).
     """
@@ -541,7 +542,7 @@ class _Cells:
     def cells_of(self, low: int, high: int) -> list[dict[str, Any]]:
         """The dicts of rows ``low`` to ``high - 1``: made from the groups' columns if need be.
 
-        Each is the dict :func:`_rows_of` makes (the row's cells in column order).
+        Each is the row's non-null cells, in column order.
         """
         if self.columns is None or self.places is None or self.groups is None:
             return self.rows[low:high]
@@ -605,10 +606,10 @@ def _made_cells(
 
     Rows are numbered by which columns hold a value (and, in an events table, by
     ``type``): a few dozen such sets in a table of events. Each column becomes
-    Python values once, and the dicts are made in table order (:func:`_rows_of`),
-    so the Python work is a step per set and column, not per row or cell. With
-    ``units``, the rows are grouped by set, and a row that is a unit validated
-    before is that :class:`Unit` (:class:`_Units`).
+    Python values once, and each set's rows' cells are picked from them a column
+    at a time (:func:`_grouped_cells`), so the Python work is a step per set and
+    column, not per row or cell. With ``units``, each row is a dict, or the
+    :class:`Unit` of cells validated before (:class:`_Units`).
     """
     pa = _pa()
     count = table.num_rows
@@ -658,8 +659,7 @@ def _made_cells(
         else:
             check_each = True  # not text: each event's type is looked at on its own
     if units is None:
-        made_by = _grouped_cells if by_type else _rows_of
-        cells = made_by(
+        cells = _grouped_cells(
             present, columns, masks, filled, code, bool(kinds) or check_each, check_each
         )
         return dataclasses.replace(cells, fine=fine)
@@ -717,50 +717,6 @@ def _fine(column: Any, values: list[Any], valid: Any) -> str | None:
     return None
 
 
-def _rows_of(
-    present: Sequence[str],
-    columns: Sequence[list[Any]],
-    masks: Sequence[Any],
-    filled: Sequence[Any],
-    code: Any,
-    typed: bool,
-    check_each: bool,
-) -> _Cells:
-    """Each row's dict of its non-null cells, made in table order, a column at a time.
-
-    ``code`` numbers each row's set of present columns (and type), from 0; each
-    row's dict is a copy of one dict of its set's keys (made at its full size,
-    the keys' hashes copied, the keys in column order), and each column's values
-    are set into the dicts of its rows in C, so the Python work is a step per set
-    and per column, not per row or cell. With ``typed`` (an events table), a set's
-    rows are misplaced where its type does not have one of its columns (every row
-    with ``check_each``: a type that is not text).
-    """
-    firsts = np.unique(code, return_index=True)[1].tolist()  # (code runs from 0, no gaps)
-    keys_of = [
-        tuple(
-            name for name, mask in zip(present, masks, strict=True) if mask is None or mask[first]
-        )
-        for first in firsts
-    ]
-    templates = [dict.fromkeys(keys) for keys in keys_of]
-    made: list[dict[str, Any]] = list(map(dict.copy, map(templates.__getitem__, code.tolist())))
-    for name, values, rows in zip(present, columns, filled, strict=True):
-        into = made if rows is None else list(map(made.__getitem__, rows.tolist()))
-        deque(map(setitem, into, repeat(name), values), maxlen=0)
-    groups = list(zip(keys_of, parquet_models.rows_by_code(code), strict=True))
-    misplaced = [False] * len(made)
-    if typed:
-        wrong = []
-        for keys, first in zip(keys_of, firsts, strict=True):
-            kind = made[first].get("type")
-            allowed = _ALLOWED.get(kind) if isinstance(kind, str) else None
-            wrong.append(check_each or (allowed is not None and not set(keys) <= allowed))
-        if any(wrong):
-            misplaced = np.array(wrong, dtype=bool)[code].tolist()
-    return _Cells(made, misplaced, groups)
-
-
 def _grouped_cells(
     present: Sequence[str],
     columns: Sequence[list[Any]],
@@ -772,12 +728,14 @@ def _grouped_cells(
 ) -> _Cells:
     """The cells of each group of rows with the same cells (and type), a column at a time.
 
-    What :func:`_rows_of` makes, as each group's columns (its rows' values of each
-    of its keys) instead of a dict a row: :mod:`.parquet_models` checks the
-    columns and makes the instances it vouches for from them, so the events read
-    as a batch's cells are not made into dicts only to be copied into their
-    instances' dicts; a row's dict is made when its order is validated by the model
-    (:meth:`_Cells.cells_of`).
+    ``code`` numbers each row's set of present columns (and type), from 0. Each
+    group's columns (its rows' values of each of its keys) are picked from the
+    table's columns in C: :mod:`.parquet_models` checks the columns and makes the
+    instances it vouches for from them, so no dict is made a row only to be copied
+    into its instance's dict; a row's dict is made only when its order is
+    validated by the model (:meth:`_Cells.cells_of`). With ``typed`` (an events
+    table), a group's rows are misplaced where its type does not have one of its
+    columns (every row with ``check_each``: a type that is not text).
     """
     count = len(code)
     order = np.argsort(code, kind="stable")
@@ -1238,7 +1196,7 @@ class _Units:
 class _Batch:
     """A batch of the orders table (its rows from the row after ``first``), made records.
 
-    :meth:`make` makes the batch's cells (each row's dict, and its events and units as
+    :meth:`make` makes the batch's cells (its rows', and its events' and units' as
     one slice of their tables' cells); :meth:`records` then validates a run of its rows
     by the model, as any reader's record is.
     """
@@ -1274,11 +1232,11 @@ class _Batch:
         made when first needed (an unknown zone raises there)."""
 
     def make(self) -> None:
-        """The batch's cells: its rows' dicts, and each row's events and units."""
+        """The batch's cells (its orders', events' and units'), its ids, and its events checked."""
         order_cells = _cells(self.batch, self.names, by_type=False)
-        self.orders = order_cells.rows
-        self.orders_fine = order_cells.fine
-        first, last = self.first, self.first + len(self.orders)
+        self.order_cells = order_cells
+        self.ids = _column_of(order_cells, "id", self.batch.num_rows)
+        first, last = self.first, self.first + self.batch.num_rows
         events, units = self.events, self.units
         self.events_file = (
             _events_file(self.partition.events) if self.partition.events else "events"
@@ -1320,24 +1278,27 @@ class _Batch:
             self.event_groups, (event_bounds[low] - start, event_bounds[high] - start)
         )
         first_event = event_bounds[low]
+        order_cells = self.order_cells
         made = parquet_models.made_orders(
-            self.orders[low:high],
+            order_cells.groups or [],
+            order_cells.columns or [],
+            (low, high),
             [
                 event_models[event_bounds[at] - first_event : event_bounds[at + 1] - first_event]
                 for at in range(low, high)
             ],
             unit_lists[low:high],
-            self.orders_fine,
+            order_cells.fine,
         )
         results: list[Any] = []
         clean: list[int] = []  # where an order made here, its history without issue, is accepted
         clean_locations: list[SourceLocation] = []
         clean_orders: list[WorkOrder] = []
         locations = _locations(file, self.first + low + 1, high - low)
+        ids = self.ids
         for offset in range(low, high):
-            obj = self.orders[offset]
             location = locations[offset - low]
-            order_id = obj.get("id")
+            order_id = ids[offset]
             key = order_id if isinstance(order_id, str) else None
             if key is not None and key in twice:
                 results.append(Rejected(location, (_repeated(key, twice[key], partition),), key))
@@ -1363,6 +1324,7 @@ class _Batch:
                     continue
                 result = checked(location, order)  # (its history checked again: rare)
             else:
+                (obj,) = order_cells.cells_of(offset, offset + 1)
                 obj["events"] = (
                     event_cells.cells_of(low_event, high_event) if found is None else found
                 )
@@ -1386,6 +1348,17 @@ class _Batch:
             accepted = _accepted(clean_locations, clean_orders)
             deque(map(setitem, repeat(results), clean, accepted), maxlen=0)
         return results
+
+
+def _column_of(cells: _Cells, name: str, count: int) -> list[Any]:
+    """Each row's cell of column ``name`` (``None``: none), set in C a group at a time."""
+    if cells.columns is None or cells.groups is None:
+        return [row.get(name) for row in cells.rows]
+    out: list[Any] = [None] * count
+    for (keys, members), values in zip(cells.groups, cells.columns, strict=True):
+        if name in keys:
+            deque(map(setitem, repeat(out), members, values[keys.index(name)]), maxlen=0)
+    return out
 
 
 def _made_in_bulk(cls: type[Any], count: int, values: Mapping[str, Iterable[Any]]) -> list[Any]:
@@ -1448,9 +1421,10 @@ def read_partition(
 
     The events and units tables are read whole and sorted by the row of their
     order in the orders table (one stable sort); then, a batch of orders rows at
-    a time, each table's cells become dicts a column at a time (see
-    :func:`_cells`) and each order takes its events and units as one slice, so
-    no Python work is done per cell. The orders (and their events, locations and
+    a time, each table's cells are picked a column at a time, as the columns of
+    the rows with the same cells (see :func:`_cells`; the units as dicts), and each
+    order takes its events and units as one slice of them, so no Python work is
+    done per cell. The orders (and their events, locations and
     evidence) whose cells the column-at-a-time checks of :mod:`.parquet_models`
     vouch for are made there as validation would make them (the same values,
     types and fields set); every other order is validated by the model, as any

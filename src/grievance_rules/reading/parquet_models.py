@@ -300,7 +300,8 @@ def _column_objects(
 
     What :func:`_objects` makes of the rows' dicts, made from ``columns`` (the
     values of each of ``keys``) without those dicts: each column's values set
-    into the instances' dicts in C, those ``made`` turned instead of the cells.
+    into the instances' dicts in C, the values ``made`` (turned, or given: their
+    fields set too) instead of the cells.
     """
     dicts = list(map(dict.copy, repeat(plan.defaults, count)))
     turned = {name for name, _values in made}
@@ -309,7 +310,7 @@ def _column_objects(
             deque(map(setitem, dicts, repeat(name), values), maxlen=0)
     for name, values in made:
         deque(map(setitem, dicts, repeat(name), values), maxlen=0)
-    return _instances(plan, keys, dicts)
+    return _instances(plan, (*keys, *(name for name in turned if name not in keys)), dicts)
 
 
 def _instances(plan: _Plan, keys: Sequence[str], dicts: list[dict[str, Any]]) -> list[Any]:
@@ -673,21 +674,27 @@ def _in_row_order(
 
 
 def made_orders(
-    rows: Sequence[Mapping[str, Any]],
+    groups: Sequence[tuple[tuple[str, ...], list[int]]],
+    columns: Sequence[Sequence[list[Any]]],
+    span: tuple[int, int],
     events: Sequence[Sequence[Any]],
     units: Sequence[Sequence[Any]],
     fine: Mapping[str, str] = _NONE_FINE,
 ) -> list[WorkOrder | None]:
-    """Each order's :class:`WorkOrder` from its cells (``None``: validated instead).
+    """The :class:`WorkOrder` of each of the rows ``low`` to ``high - 1`` (``span``), or ``None``.
 
-    ``events`` are each order's events as :func:`made_events` made them, ``units`` its
-    units as the reader's cache gave them (a :class:`Unit`, which validation keeps as
-    it is, or the cells of one it refused): an order with a ``None`` or a dict among
-    them is not vouched for.
+    ``None``: validated instead. The rows are in ``groups`` (each group's keys and
+    rows, ascending, with the same cells), ``columns`` each group's cells (a list
+    of each key's values), as the reader found them. ``events`` are each order's
+    events as :func:`made_events` made them, ``units`` its units as the reader's
+    cache gave them (a :class:`Unit`, which validation keeps as it is, or the
+    cells of one it refused): an order with a ``None`` or a dict among them is not
+    vouched for.
     """
+    low, high = span
     plan = plan_of(WorkOrder)
-    if not _FAST or not rows or plan is None:
-        return [None] * len(rows)
+    if not _FAST or low >= high or plan is None or not groups:
+        return [None] * (high - low)
     if all(chain.from_iterable(events)):  # (a model is true, None is not)
         held: list[Any] = list(map(tuple, events))
     else:
@@ -696,20 +703,44 @@ def made_orders(
         kept: list[Any] = list(map(tuple, units))
     else:
         kept = [tuple(found) if _types(found) <= {Unit} else None for found in units]
-    groups = _grouped(list(map(tuple, rows)))
     parts = []
-    picked: Sequence[Any]
+    taken = []
     units_of: Sequence[Any]
     events_of: Sequence[Any]
-    for keys, members in groups.items():
-        if len(members) == len(rows):
-            picked, units_of, events_of = rows, kept, held
+    for (keys, every), cells in zip(groups, columns, strict=True):
+        first, last = bisect_left(every, low), bisect_left(every, high)
+        if first == last:
+            continue
+        whole = last - first == len(every)
+        members = every if whole else every[first:last]
+        taken.append(members)
+        if len(members) == high - low:
+            units_of, events_of = kept, held
         else:
-            pick = itemgetter(*members) if len(members) > 1 else _one(members[0])
-            picked, units_of, events_of = pick(rows), pick(kept), pick(held)
+            places = [member - low for member in members]
+            pick = itemgetter(*places) if len(places) > 1 else _one(places[0])
+            units_of, events_of = pick(kept), pick(held)
         given = (("units", units_of), ("events", events_of))
-        parts.append(_made(plan, picked, keys, given, fine))
-    return _in_row_order(parts, list(groups.values()), 0, len(rows))
+        values = cells if whole else [column[first:last] for column in cells]
+        parts.append(_made_of_columns(plan, keys, values, len(members), given, fine))
+    return _in_row_order(parts, taken, low, high - low)
+
+
+def _made_of_columns(
+    plan: _Plan,
+    keys: tuple[str, ...],
+    columns: Sequence[list[Any]],
+    count: int,
+    given: Sequence[tuple[str, Sequence[Any]]],
+    fine: Mapping[str, str],
+) -> list[Any]:
+    """What :func:`_made` makes of rows with the same keys, from their cells' ``columns``."""
+    found = _vouched(plan, (), keys, given, fine, columns)
+    if found is None:
+        return [None] * count
+    made, good = found
+    objects = _column_objects(plan, keys, columns, made, count)
+    return objects if good is None else _kept(objects, good)
 
 
 def _one(index: int) -> Callable[[Sequence[Any]], tuple[Any]]:
