@@ -471,3 +471,24 @@ def test_ids_written_as_numbers_read_as_their_text(tmp_path: Path) -> None:
     assert all(o.id.isdigit() for o in orders)
     (text,) = parquet_partitions(tmp_path / "text")
     assert [r.order for r in read_partition(partition)] == [r.order for r in read_partition(text)]
+
+
+def test_locations_and_acceptances_made_in_bulk_are_those_the_dataclasses_make():
+    from grievance_rules.reading.parquet import _accepted, _locations
+    from grievance_rules.reading.results import SourceLocation
+
+    made = _locations("orders/part-00000.parquet", 7, 3)
+    expected = [SourceLocation("orders/part-00000.parquet", row, None, row) for row in (7, 8, 9)]
+    assert made == expected
+    assert [repr(one) for one in made] == [repr(one) for one in expected]
+    assert [hash(one) for one in made] == [hash(one) for one in expected]
+    assert all(type(one) is SourceLocation for one in made)
+    assert _locations("x", 1, 0) == []
+    orders = list(generate_orders(2, seed=5))
+    accepted = _accepted(expected[:2], orders)
+    assert accepted == [Accepted(expected[0], orders[0]), Accepted(expected[1], orders[1])]
+    assert [(one.location, one.order, one.warnings, one.history_checked) for one in accepted] == [
+        (expected[0], orders[0], (), True),
+        (expected[1], orders[1], (), True),
+    ]
+    assert all(type(one) is Accepted for one in accepted)

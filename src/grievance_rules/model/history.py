@@ -148,14 +148,14 @@ _STILL_CLASSES = frozenset(
 """Event classes that are neither a return decision nor an extension granted."""
 
 
-def _plan(cls: type[EventBase], kind: str) -> tuple[str, tuple[str, ...], bool, bool]:
+def _plan(cls: type[EventBase], kind: str) -> tuple[str, tuple[str, ...], tuple[str, ...], bool]:
     """What the pass over the events does for an event of class ``cls`` and type ``kind``.
 
-    ``(kind, the other unit fields to look up, whether it has instants besides its
-    own, whether it changes none of the pass's state)``.
+    ``(kind, the other unit fields to look up, its instants besides its own (its
+    deadlines), whether it changes none of the pass's state)``.
     """
     still = kind not in _STEP_KINDS and cls in _STILL_CLASSES
-    return kind, _OTHER_UNIT_FIELDS[kind], len(cls.instant_fields) > 1, still
+    return kind, _OTHER_UNIT_FIELDS[kind], tuple(cls.instant_fields[1:]), still
 
 
 _PLANS = {cls: _plan(cls, kind) for kind, cls in EVENT_CLASSES.items()}
@@ -339,8 +339,11 @@ class _Checker:
                 latest = floor = at
             else:
                 latest = self.before_floor(i, at, received, latest)
-            if deadlines:
-                self.check_deadlines(i, event)
+            for name in deadlines:  # (most are after the event: no call for them)
+                deadline = fields[name]
+                if deadline is not None and deadline < at:
+                    self.check_deadlines(i, event)
+                    break
 
             if acts and actor not in reached:
                 if kind == "proactive_handling":

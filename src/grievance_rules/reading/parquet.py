@@ -71,13 +71,19 @@ from grievance_rules.collector import paused
 from grievance_rules.errors import ReadError
 from grievance_rules.i18n import gettext as _
 from grievance_rules.i18n import join_list, join_truncated, ngettext
-from grievance_rules.model import EVENT_CLASSES, Unit, WorkOrder
+from grievance_rules.model import EVENT_CLASSES, Unit, WorkOrder, check_history
 from grievance_rules.model.base import EARLIEST, LATEST
 from grievance_rules.reading import parquet_models
 from grievance_rules.reading.long import BOOL_FIELDS, EVENT_HEADERS
 from grievance_rules.reading.problems import without_units_table
 from grievance_rules.reading.reader import record_checks, unsaid
-from grievance_rules.reading.results import RecordProblem, RecordResult, Rejected, SourceLocation
+from grievance_rules.reading.results import (
+    Accepted,
+    RecordProblem,
+    RecordResult,
+    Rejected,
+    SourceLocation,
+)
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -485,7 +491,7 @@ def _values(name: str, column: Any, pairs: bool = False, valid: Any = None) -> l
             codes = _numbers(column.indices)[valid]
         else:
             codes = _integers(column.indices, -1)
-        values: list[Any] = list(map(words.__getitem__, codes.tolist()))
+        values: list[Any] = _looked_up(words, codes)
     elif valid is not None and _is_plain_number(kind):
         values = _fixed(column)[valid].tolist()  # (bool, int and float as Arrow gives them)
     else:
@@ -501,24 +507,53 @@ def _values(name: str, column: Any, pairs: bool = False, valid: Any = None) -> l
     return values
 
 
+def _looked_up(words: list[Any], codes: Any) -> list[Any]:
+    """``words[code]`` for each of ``codes`` (numpy), picked in numpy, not a Python call a cell."""
+    return cast("list[Any]", np.fromiter(words, dtype=object, count=len(words))[codes].tolist())
+
+
 @dataclass(frozen=True, slots=True)
 class _Cells:
-    """The rows of a table as dicts of their non-null cells.
+    """The non-null cells of a table's rows: as a dict a row, or a group of rows' columns.
 
     Attributes:
-        rows: each row's non-null cells, in column order.
+        rows: each row's non-null cells, in column order (a units table, or a
+            table without cells; else empty: see ``columns``).
         misplaced: each row's whether a cell holds a value its ``type`` does not
             have (an events table; always ``False`` elsewhere).
-        groups: the rows with the same cells (and ``type``), by :func:`_rows_of`:
+        groups: the rows with the same cells (and ``type``), by :func:`_grouped_cells`:
             each group's column names and its rows (ascending); ``None``: not made.
         fine: the columns every cell of which a field of this kind keeps as it is
             (:func:`_fine`), by name: ``text``, ``instant`` or ``flag``.
+        columns: each group's cells, a list of each of its keys' values (its rows'),
+            made instead of ``rows`` (see :func:`_grouped_cells`); ``None``: ``rows``
+            are made.
+        places: with ``columns``, each row's group and its place among the
+            group's rows (numpy).
     """
 
     rows: list[dict[str, Any]]
     misplaced: list[bool]
     groups: list[tuple[tuple[str, ...], list[int]]] | None = None
     fine: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    columns: list[list[list[Any]]] | None = None
+    places: tuple[Any, Any] | None = None
+
+    def cells_of(self, low: int, high: int) -> list[dict[str, Any]]:
+        """The dicts of rows ``low`` to ``high - 1``: made from the groups' columns if need be.
+
+        Each is the row's non-null cells, in column order.
+        """
+        if self.columns is None or self.places is None or self.groups is None:
+            return self.rows[low:high]
+        numbers, places = self.places
+        groups, columns = self.groups, self.columns
+        return [
+            dict(zip(groups[number][0], [values[place] for values in columns[number]], strict=True))
+            for number, place in zip(
+                numbers[low:high].tolist(), places[low:high].tolist(), strict=True
+            )
+        ]
 
 
 def _dense(column: Any) -> Any:
@@ -571,10 +606,10 @@ def _made_cells(
 
     Rows are numbered by which columns hold a value (and, in an events table, by
     ``type``): a few dozen such sets in a table of events. Each column becomes
-    Python values once, and the dicts are made in table order (:func:`_rows_of`),
-    so the Python work is a step per set and column, not per row or cell. With
-    ``units``, the rows are grouped by set, and a row that is a unit validated
-    before is that :class:`Unit` (:class:`_Units`).
+    Python values once, and each set's rows' cells are picked from them a column
+    at a time (:func:`_grouped_cells`), so the Python work is a step per set and
+    column, not per row or cell. With ``units``, each row is a dict, or the
+    :class:`Unit` of cells validated before (:class:`_Units`).
     """
     pa = _pa()
     count = table.num_rows
@@ -624,7 +659,7 @@ def _made_cells(
         else:
             check_each = True  # not text: each event's type is looked at on its own
     if units is None:
-        cells = _rows_of(
+        cells = _grouped_cells(
             present, columns, masks, filled, code, bool(kinds) or check_each, check_each
         )
         return dataclasses.replace(cells, fine=fine)
@@ -682,7 +717,7 @@ def _fine(column: Any, values: list[Any], valid: Any) -> str | None:
     return None
 
 
-def _rows_of(
+def _grouped_cells(
     present: Sequence[str],
     columns: Sequence[list[Any]],
     masks: Sequence[Any],
@@ -691,39 +726,41 @@ def _rows_of(
     typed: bool,
     check_each: bool,
 ) -> _Cells:
-    """Each row's dict of its non-null cells, made in table order, a column at a time.
+    """The cells of each group of rows with the same cells (and type), a column at a time.
 
-    ``code`` numbers each row's set of present columns (and type), from 0; each
-    row's dict is a copy of one dict of its set's keys (made at its full size,
-    the keys' hashes copied, the keys in column order), and each column's values
-    are set into the dicts of its rows in C, so the Python work is a step per set
-    and per column, not per row or cell. With ``typed`` (an events table), a set's
-    rows are misplaced where its type does not have one of its columns (every row
-    with ``check_each``: a type that is not text).
+    ``code`` numbers each row's set of present columns (and type), from 0. Each
+    group's columns (its rows' values of each of its keys) are picked from the
+    table's columns in C: :mod:`.parquet_models` checks the columns and makes the
+    instances it vouches for from them, so no dict is made a row only to be copied
+    into its instance's dict; a row's dict is made only when its order is
+    validated by the model (:meth:`_Cells.cells_of`). With ``typed`` (an events
+    table), a group's rows are misplaced where its type does not have one of its
+    columns (every row with ``check_each``: a type that is not text).
     """
-    firsts = np.unique(code, return_index=True)[1].tolist()  # (code runs from 0, no gaps)
-    keys_of = [
-        tuple(
-            name for name, mask in zip(present, masks, strict=True) if mask is None or mask[first]
-        )
-        for first in firsts
-    ]
-    templates = [dict.fromkeys(keys) for keys in keys_of]
-    made: list[dict[str, Any]] = list(map(dict.copy, map(templates.__getitem__, code.tolist())))
-    for name, values, rows in zip(present, columns, filled, strict=True):
-        into = made if rows is None else list(map(made.__getitem__, rows.tolist()))
-        deque(map(setitem, into, repeat(name), values), maxlen=0)
-    groups = list(zip(keys_of, parquet_models.rows_by_code(code), strict=True))
-    misplaced = [False] * len(made)
-    if typed:
-        wrong = []
-        for keys, first in zip(keys_of, firsts, strict=True):
-            kind = made[first].get("type")
+    count = len(code)
+    order = np.argsort(code, kind="stable")
+    sizes = np.bincount(code)
+    starts = np.cumsum(sizes) - sizes
+    places = np.empty(count, dtype=np.int64)
+    places[order] = np.arange(count) - np.repeat(starts, sizes)  # each row's place in its group
+    groups: list[tuple[tuple[str, ...], list[int]]] = []
+    cells: list[list[list[Any]]] = []
+    misplaced = [False] * count
+    wrong = []
+    for start, size in zip(starts.tolist(), sizes.tolist(), strict=True):
+        members = order[start : start + size]
+        first = int(members[0])
+        held = [index for index, mask in enumerate(masks) if mask is None or mask[first]]
+        keys = tuple(present[index] for index in held)
+        groups.append((keys, members.tolist()))
+        cells.append([list(_picked(columns[index], filled[index], members)) for index in held])
+        if typed:
+            kind = cells[-1][keys.index("type")][0] if "type" in keys else None
             allowed = _ALLOWED.get(kind) if isinstance(kind, str) else None
             wrong.append(check_each or (allowed is not None and not set(keys) <= allowed))
-        if any(wrong):
-            misplaced = np.array(wrong, dtype=bool)[code].tolist()
-    return _Cells(made, misplaced, groups)
+    if any(wrong):
+        misplaced = np.array(wrong, dtype=bool)[code].tolist()
+    return _Cells([], misplaced, groups, columns=cells, places=(code, places))
 
 
 def _is_text(kind: Any) -> bool:
@@ -1159,7 +1196,7 @@ class _Units:
 class _Batch:
     """A batch of the orders table (its rows from the row after ``first``), made records.
 
-    :meth:`make` makes the batch's cells (each row's dict, and its events and units as
+    :meth:`make` makes the batch's cells (its rows', and its events' and units' as
     one slice of their tables' cells); :meth:`records` then validates a run of its rows
     by the model, as any reader's record is.
     """
@@ -1195,11 +1232,11 @@ class _Batch:
         made when first needed (an unknown zone raises there)."""
 
     def make(self) -> None:
-        """The batch's cells: its rows' dicts, and each row's events and units."""
+        """The batch's cells (its orders', events' and units'), its ids, and its events checked."""
         order_cells = _cells(self.batch, self.names, by_type=False)
-        self.orders = order_cells.rows
-        self.orders_fine = order_cells.fine
-        first, last = self.first, self.first + len(self.orders)
+        self.order_cells = order_cells
+        self.ids = _column_of(order_cells, "id", self.batch.num_rows)
+        first, last = self.first, self.first + self.batch.num_rows
         events, units = self.events, self.units
         self.events_file = (
             _events_file(self.partition.events) if self.partition.events else "events"
@@ -1211,12 +1248,11 @@ class _Batch:
         event_cells, self.event_rows = events.part(first, last, by_type=True)
         unit_cells, _unit_rows = units.part(first, last, units=self.shared)
         self.event_bounds = events.bounds[first : last + 1]
-        self.event_lists = _slices(event_cells.rows, self.event_bounds)
         self.unit_lists = _slices(unit_cells.rows, units.bounds[first : last + 1])
         self.misplaced = event_cells.misplaced if any(event_cells.misplaced) else None
-        self.event_cells = event_cells.rows
+        self.event_cells = event_cells
         self.event_groups = parquet_models.checked_events(
-            event_cells.rows, event_cells.groups, event_cells.fine
+            event_cells.rows, event_cells.groups, event_cells.fine, event_cells.columns
         )
 
     def records(self, low: int, high: int) -> list[RecordResult]:
@@ -1228,7 +1264,7 @@ class _Batch:
         """
         partition = self.partition
         twice = self.twice
-        event_lists = self.event_lists
+        event_cells = self.event_cells
         unit_lists = self.unit_lists
         event_bounds = self.event_bounds
         event_rows = self.event_rows
@@ -1239,63 +1275,130 @@ class _Batch:
         file = partition.orders
         no_units = partition.units is None
         event_models = parquet_models.made_events(
-            self.event_cells,
-            self.event_groups,
-            (event_bounds[low] - start, event_bounds[high] - start),
+            self.event_groups, (event_bounds[low] - start, event_bounds[high] - start)
         )
         first_event = event_bounds[low]
+        order_cells = self.order_cells
         made = parquet_models.made_orders(
-            self.orders[low:high],
+            order_cells.groups or [],
+            order_cells.columns or [],
+            (low, high),
             [
                 event_models[event_bounds[at] - first_event : event_bounds[at + 1] - first_event]
                 for at in range(low, high)
             ],
             unit_lists[low:high],
-            self.orders_fine,
+            order_cells.fine,
         )
-        results: list[RecordResult] = []
+        results: list[Any] = []
+        clean: list[int] = []  # where an order made here, its history without issue, is accepted
+        clean_locations: list[SourceLocation] = []
+        clean_orders: list[WorkOrder] = []
+        locations = _locations(file, self.first + low + 1, high - low)
+        ids = self.ids
         for offset in range(low, high):
-            obj = self.orders[offset]
-            row = self.first + offset + 1
-            location = SourceLocation(file, row, None, row)
-            order_id = obj.get("id")
+            location = locations[offset - low]
+            order_id = ids[offset]
             key = order_id if isinstance(order_id, str) else None
             if key is not None and key in twice:
                 results.append(Rejected(location, (_repeated(key, twice[key], partition),), key))
                 continue
-            found = event_lists[offset]
             low_event = event_bounds[offset] - start
+            high_event = event_bounds[offset + 1] - start
+            found = None  # (the events' cells: made only for an order validated by the model)
             problems: list[RecordProblem] = []
-            if misplaced is not None and any(misplaced[low_event : low_event + len(found)]):
+            if misplaced is not None and any(misplaced[low_event:high_event]):
+                found = event_cells.cells_of(low_event, high_event)
                 for index, cells in enumerate(found):
                     where = _file_row(events_file, event_rows[low_event + index])
                     problems.extend(_event_problems(index, cells, where))
-            obj["events"] = found
-            obj["units"] = unit_lists[offset]
             if check is None or checked is None:
                 check, checked = self.validator()
             order = made[offset - low]
             if order is not None and not problems:
-                result = checked(location, order)
+                if not check_history(order):  # (the common case: accepted below, in bulk)
+                    clean.append(len(results))
+                    clean_locations.append(location)
+                    clean_orders.append(order)
+                    results.append(None)
+                    continue
+                result = checked(location, order)  # (its history checked again: rare)
             else:
+                (obj,) = order_cells.cells_of(offset, offset + 1)
+                obj["events"] = (
+                    event_cells.cells_of(low_event, high_event) if found is None else found
+                )
+                obj["units"] = unit_lists[offset]
                 result = check(location, obj)
             if problems:
                 earlier = unsaid(result.problems, problems) if isinstance(result, Rejected) else ()
                 result = Rejected(location, (*problems, *earlier), key)
-            if found and isinstance(result, Rejected):
+            if high_event > low_event and isinstance(result, Rejected):
                 result = Rejected(
                     location,
                     _event_rows_note(
-                        result.problems,
-                        event_rows[low_event : low_event + len(found)],
-                        events_file,
+                        result.problems, event_rows[low_event:high_event], events_file
                     ),
                     result.order_id,
                 )
             if no_units and isinstance(result, Rejected):
                 result = without_units_table(result, self.units_file)
             results.append(result)
+        if clean:
+            accepted = _accepted(clean_locations, clean_orders)
+            deque(map(setitem, repeat(results), clean, accepted), maxlen=0)
         return results
+
+
+def _column_of(cells: _Cells, name: str, count: int) -> list[Any]:
+    """Each row's cell of column ``name`` (``None``: none), set in C a group at a time."""
+    if cells.columns is None or cells.groups is None:
+        return [row.get(name) for row in cells.rows]
+    out: list[Any] = [None] * count
+    for (keys, members), values in zip(cells.groups, cells.columns, strict=True):
+        if name in keys:
+            deque(map(setitem, repeat(out), members, values[keys.index(name)]), maxlen=0)
+    return out
+
+
+def _made_in_bulk(cls: type[Any], count: int, values: Mapping[str, Iterable[Any]]) -> list[Any]:
+    """``count`` instances of a slotted dataclass, each field's values given in ``values``.
+
+    Made as the dataclass's ``__init__`` makes them (each field's value in its
+    slot), a field at a time for them all, in C: ``__init__`` is a Python call an
+    instance (a record's location and its acceptance: some 2 % of comparing a
+    partition under three packs). A field without values raises ``KeyError``.
+    """
+    made = list(map(object.__new__, repeat(cls, count)))
+    for field in dataclasses.fields(cls):
+        slot = vars(cls)[field.name]
+        deque(map(slot.__set__, made, values[field.name]), maxlen=0)
+    return made
+
+
+def _locations(file: str, first: int, count: int) -> list[SourceLocation]:
+    """``SourceLocation(file, row, None, row)`` for the rows ``first`` to ``first + count - 1``."""
+    rows = range(first, first + count)
+    none = repeat(None)
+    return _made_in_bulk(
+        SourceLocation,
+        count,
+        {"file": repeat(file), "record": rows, "line": none, "row": rows, "sheet": none},
+    )
+
+
+def _accepted(locations: Sequence[SourceLocation], orders: Sequence[WorkOrder]) -> list[Accepted]:
+    """``Accepted(location, order, history_checked=True)`` for each pair: orders with no issue."""
+    return _made_in_bulk(
+        Accepted,
+        len(orders),
+        {
+            "location": locations,
+            "order": orders,
+            "warnings": repeat(()),
+            "history_checked": repeat(True),
+        },
+    )
 
 
 def _slices(rows: list[Any], bounds: Sequence[int]) -> list[list[Any]]:
@@ -1318,9 +1421,10 @@ def read_partition(
 
     The events and units tables are read whole and sorted by the row of their
     order in the orders table (one stable sort); then, a batch of orders rows at
-    a time, each table's cells become dicts a column at a time (see
-    :func:`_cells`) and each order takes its events and units as one slice, so
-    no Python work is done per cell. The orders (and their events, locations and
+    a time, each table's cells are picked a column at a time, as the columns of
+    the rows with the same cells (see :func:`_cells`; the units as dicts), and each
+    order takes its events and units as one slice of them, so no Python work is
+    done per cell. The orders (and their events, locations and
     evidence) whose cells the column-at-a-time checks of :mod:`.parquet_models`
     vouch for are made there as validation would make them (the same values,
     types and fields set); every other order is validated by the model, as any

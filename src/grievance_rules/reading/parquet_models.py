@@ -282,11 +282,40 @@ def _objects(
     Each instance is what validation makes: a ``__dict__`` in field order, the
     defaults of the fields not given, its fields set the keys given.
     """
-    count = len(rows)
-    dicts = list(map(dict.copy, repeat(plan.defaults, count)))
+    dicts = list(map(dict.copy, repeat(plan.defaults, len(rows))))
     deque(map(dict.update, dicts, rows), maxlen=0)
     for name, values in made:
         deque(map(setitem, dicts, repeat(name), values), maxlen=0)
+    return _instances(plan, keys, dicts)
+
+
+def _column_objects(
+    plan: _Plan,
+    keys: Sequence[str],
+    columns: Sequence[Sequence[Any]],
+    made: Sequence[tuple[str, Sequence[Any]]],
+    count: int,
+) -> list[Any]:
+    """The instances of ``count`` rows vouched for, from their cells a column at a time.
+
+    What :func:`_objects` makes of the rows' dicts, made from ``columns`` (the
+    values of each of ``keys``) without those dicts: each column's values set
+    into the instances' dicts in C, the values ``made`` (turned, or given: their
+    fields set too) instead of the cells.
+    """
+    dicts = list(map(dict.copy, repeat(plan.defaults, count)))
+    turned = {name for name, _values in made}
+    for name, values in zip(keys, columns, strict=True):
+        if name not in turned:
+            deque(map(setitem, dicts, repeat(name), values), maxlen=0)
+    for name, values in made:
+        deque(map(setitem, dicts, repeat(name), values), maxlen=0)
+    return _instances(plan, (*keys, *(name for name in turned if name not in keys)), dicts)
+
+
+def _instances(plan: _Plan, keys: Sequence[str], dicts: list[dict[str, Any]]) -> list[Any]:
+    """Instances of the plan's class holding ``dicts``, their fields set ``keys``."""
+    count = len(dicts)
     objects = list(map(object.__new__, repeat(plan.cls, count)))
     deque(map(_SET_DICT, objects, dicts), maxlen=0)
     deque(map(_SET_FIELDS, objects, map(set.copy, repeat(set(keys), count))), maxlen=0)
@@ -342,8 +371,12 @@ def _vouched(
     keys: tuple[str, ...],
     given: Sequence[tuple[str, Sequence[Any]]] = (),
     fine: Mapping[str, str] = _NONE_FINE,
+    columns: Sequence[list[Any]] | None = None,
 ) -> tuple[list[tuple[str, Sequence[Any]]], list[bool] | None] | None:
     """The checks of rows with the same keys, a column at a time.
+
+    ``columns``: each key's values for the rows, when the rows' dicts were not made
+    (``rows`` is then not read).
 
     Returns ``(made, good)``: the values validation makes of the columns whose
     cells it does not keep as they are (name and values), and whether each row is
@@ -363,11 +396,11 @@ def _vouched(
     for _name, values in given:
         if None in values:
             good = _and(good, [value is not None for value in values])
-    for key in keys:
+    for place, key in enumerate(keys):
         spec = plan.fields[key]
         if spec.kind == fine.get(key) and not spec.shortest:  # (text, instant, flag)
             continue
-        values = list(map(itemgetter(key), rows))
+        values = list(map(itemgetter(key), rows)) if columns is None else columns[place]
         turned, bad = _checked(spec, values)
         if bad is not None:
             good = _and(good, [not each for each in bad])
@@ -488,6 +521,8 @@ def _turned(spec: _Field, values: list[Any], partly: bool = False) -> list[Any] 
         return list(map(look, values))
     if spec.kind == "terms":
         look = spec.terms.__getitem__
+        if None not in values:  # (each list's terms looked up in C: no Python step a cell)
+            return list(map(tuple, map(map, repeat(look), values)))
         return [None if value is None else tuple(map(look, value)) for value in values]
     return None
 
@@ -539,6 +574,7 @@ class EventGroup:
         plan: how their class is made (``None``: it is not; they are validated).
         keys: the cells they hold.
         members: their rows, ascending.
+        cells: each key's cells, of the rows ``members``.
         made: the values validation makes of the cells it does not keep, by field.
         good: whether each row is vouched for (``None``: every one).
     """
@@ -546,6 +582,7 @@ class EventGroup:
     plan: _Plan | None
     keys: tuple[str, ...]
     members: list[int]
+    cells: Sequence[Sequence[Any]]
     made: list[tuple[str, Sequence[Any]]]
     good: list[bool] | None
 
@@ -554,14 +591,18 @@ def checked_events(
     rows: Sequence[Mapping[str, Any]],
     groups: Sequence[tuple[tuple[str, ...], list[int]]] | None = None,
     fine: Mapping[str, str] = _NONE_FINE,
+    columns: Sequence[Sequence[list[Any]]] | None = None,
 ) -> list[EventGroup]:
     """The events' cells checked, a group of rows and a column at a time.
 
     The rows are taken by ``type`` and by which cells they hold (``groups``: each
     group's keys and rows, ascending, with one ``type`` a group, as the reader
     found them). :func:`made_events` then makes the instances of a span of them.
+    ``columns``, with ``groups``: each group's cells, a list of each key's values
+    (the reader's, which makes no dict a row for the events it vouches for);
+    ``rows`` is not read then.
     """
-    if not _FAST or not rows:
+    if not _FAST or not (rows or columns):
         return []
     if groups is None:
         try:
@@ -571,22 +612,24 @@ def checked_events(
             return []
         groups = [(keys, members) for (_kind, keys), members in found.items()]
     out = []
-    for keys, members in groups:
-        kind = rows[members[0]].get("type")
-        cls = EVENT_CLASSES.get(kind) if type(kind) is str else None
-        plan = plan_of(cls) if cls is not None and "type" in keys else None
-        picked = list(map(rows.__getitem__, members)) if len(members) < len(rows) else rows
-        vouched = _vouched(plan, picked, keys, fine=fine) if plan is not None else None
-        if vouched is None:
-            out.append(EventGroup(None, keys, members, [], None))
+    for number, (keys, members) in enumerate(groups):
+        if columns is None:
+            picked = list(map(rows.__getitem__, members)) if len(members) < len(rows) else rows
+            cells = [list(map(itemgetter(key), picked)) for key in keys]
         else:
-            out.append(EventGroup(plan, keys, members, *vouched))
+            cells = list(columns[number])
+        kind = cells[keys.index("type")][0] if "type" in keys else None
+        cls = EVENT_CLASSES.get(kind) if type(kind) is str else None
+        plan = plan_of(cls) if cls is not None else None
+        vouched = _vouched(plan, (), keys, fine=fine, columns=cells) if plan is not None else None
+        if vouched is None:
+            out.append(EventGroup(None, keys, members, cells, [], None))
+        else:
+            out.append(EventGroup(plan, keys, members, cells, *vouched))
     return out
 
 
-def made_events(
-    rows: Sequence[Mapping[str, Any]], groups: Sequence[EventGroup], span: tuple[int, int]
-) -> list[Any]:
+def made_events(groups: Sequence[EventGroup], span: tuple[int, int]) -> list[Any]:
     """The instances of the events ``low`` to ``high - 1`` (``span``), as checked (``groups``).
 
     ``None`` for an event not vouched for (validated instead, with its order).
@@ -608,10 +651,10 @@ def made_events(
         if group.plan is None:
             parts.append([None] * len(members))
             continue
-        picked = list(map(rows.__getitem__, members))
         whole = len(members) == len(every)
         made = [(name, values if whole else values[first:last]) for name, values in group.made]
-        objects = _objects(group.plan, group.keys, picked, made)
+        cells = group.cells if whole else [values[first:last] for values in group.cells]
+        objects = _column_objects(group.plan, group.keys, cells, made, len(members))
         good = group.good
         parts.append(objects if good is None else _kept(objects, good[first:last]))
     return _in_row_order(parts, taken, low, high - low)
@@ -631,21 +674,27 @@ def _in_row_order(
 
 
 def made_orders(
-    rows: Sequence[Mapping[str, Any]],
+    groups: Sequence[tuple[tuple[str, ...], list[int]]],
+    columns: Sequence[Sequence[list[Any]]],
+    span: tuple[int, int],
     events: Sequence[Sequence[Any]],
     units: Sequence[Sequence[Any]],
     fine: Mapping[str, str] = _NONE_FINE,
 ) -> list[WorkOrder | None]:
-    """Each order's :class:`WorkOrder` from its cells (``None``: validated instead).
+    """The :class:`WorkOrder` of each of the rows ``low`` to ``high - 1`` (``span``), or ``None``.
 
-    ``events`` are each order's events as :func:`made_events` made them, ``units`` its
-    units as the reader's cache gave them (a :class:`Unit`, which validation keeps as
-    it is, or the cells of one it refused): an order with a ``None`` or a dict among
-    them is not vouched for.
+    ``None``: validated instead. The rows are in ``groups`` (each group's keys and
+    rows, ascending, with the same cells), ``columns`` each group's cells (a list
+    of each key's values), as the reader found them. ``events`` are each order's
+    events as :func:`made_events` made them, ``units`` its units as the reader's
+    cache gave them (a :class:`Unit`, which validation keeps as it is, or the
+    cells of one it refused): an order with a ``None`` or a dict among them is not
+    vouched for.
     """
+    low, high = span
     plan = plan_of(WorkOrder)
-    if not _FAST or not rows or plan is None:
-        return [None] * len(rows)
+    if not _FAST or low >= high or plan is None or not groups:
+        return [None] * (high - low)
     if all(chain.from_iterable(events)):  # (a model is true, None is not)
         held: list[Any] = list(map(tuple, events))
     else:
@@ -654,20 +703,44 @@ def made_orders(
         kept: list[Any] = list(map(tuple, units))
     else:
         kept = [tuple(found) if _types(found) <= {Unit} else None for found in units]
-    groups = _grouped(list(map(tuple, rows)))
     parts = []
-    picked: Sequence[Any]
+    taken = []
     units_of: Sequence[Any]
     events_of: Sequence[Any]
-    for keys, members in groups.items():
-        if len(members) == len(rows):
-            picked, units_of, events_of = rows, kept, held
+    for (keys, every), cells in zip(groups, columns, strict=True):
+        first, last = bisect_left(every, low), bisect_left(every, high)
+        if first == last:
+            continue
+        whole = last - first == len(every)
+        members = every if whole else every[first:last]
+        taken.append(members)
+        if len(members) == high - low:
+            units_of, events_of = kept, held
         else:
-            pick = itemgetter(*members) if len(members) > 1 else _one(members[0])
-            picked, units_of, events_of = pick(rows), pick(kept), pick(held)
+            places = [member - low for member in members]
+            pick = itemgetter(*places) if len(places) > 1 else _one(places[0])
+            units_of, events_of = pick(kept), pick(held)
         given = (("units", units_of), ("events", events_of))
-        parts.append(_made(plan, picked, keys, given, fine))
-    return _in_row_order(parts, list(groups.values()), 0, len(rows))
+        values = cells if whole else [column[first:last] for column in cells]
+        parts.append(_made_of_columns(plan, keys, values, len(members), given, fine))
+    return _in_row_order(parts, taken, low, high - low)
+
+
+def _made_of_columns(
+    plan: _Plan,
+    keys: tuple[str, ...],
+    columns: Sequence[list[Any]],
+    count: int,
+    given: Sequence[tuple[str, Sequence[Any]]],
+    fine: Mapping[str, str],
+) -> list[Any]:
+    """What :func:`_made` makes of rows with the same keys, from their cells' ``columns``."""
+    found = _vouched(plan, (), keys, given, fine, columns)
+    if found is None:
+        return [None] * count
+    made, good = found
+    objects = _column_objects(plan, keys, columns, made, count)
+    return objects if good is None else _kept(objects, good)
 
 
 def _one(index: int) -> Callable[[Sequence[Any]], tuple[Any]]:
