@@ -492,3 +492,20 @@ def test_locations_and_acceptances_made_in_bulk_are_those_the_dataclasses_make()
         (expected[1], orders[1], (), True),
     ]
     assert all(type(one) is Accepted for one in accepted)
+
+
+def test_a_dataclass_with_a_post_init_is_not_made_in_bulk():
+    import dataclasses
+
+    from grievance_rules.reading.parquet import _made_in_bulk
+
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Checked:
+        value: int
+
+        def __post_init__(self) -> None:
+            if self.value < 0:
+                raise ValueError(self.value)
+
+    with pytest.raises(TypeError, match="__post_init__"):
+        _made_in_bulk(Checked, 1, {"value": [-1]})

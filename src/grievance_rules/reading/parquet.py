@@ -1367,8 +1367,12 @@ def _made_in_bulk(cls: type[Any], count: int, values: Mapping[str, Iterable[Any]
     Made as the dataclass's ``__init__`` makes them (each field's value in its
     slot), a field at a time for them all, in C: ``__init__`` is a Python call an
     instance (a record's location and its acceptance: some 2 % of comparing a
-    partition under three packs). A field without values raises ``KeyError``.
+    partition under three packs). A field without values raises ``KeyError``; a class
+    whose ``__init__`` does more than set its fields (a ``__post_init__``) is refused,
+    as it could not be made this way.
     """
+    if hasattr(cls, "__post_init__"):
+        raise TypeError(f"{cls.__name__} has a __post_init__: make it by its __init__")
     made = list(map(object.__new__, repeat(cls, count)))
     for field in dataclasses.fields(cls):
         slot = vars(cls)[field.name]
