@@ -273,22 +273,6 @@ _SET_EXTRA = _slot("__pydantic_extra__")
 _SET_PRIVATE = _slot("__pydantic_private__")
 
 
-def _objects(
-    plan: _Plan, keys: Sequence[str], rows: Sequence[Mapping[str, Any]], made: Sequence[Any]
-) -> list[Any]:
-    """The instances of rows whose cells are vouched for (``made``: the cells turned to values).
-
-    ``made`` holds ``(name, values)`` pairs for the fields whose value is not the cell.
-    Each instance is what validation makes: a ``__dict__`` in field order, the
-    defaults of the fields not given, its fields set the keys given.
-    """
-    dicts = list(map(dict.copy, repeat(plan.defaults, len(rows))))
-    deque(map(dict.update, dicts, rows), maxlen=0)
-    for name, values in made:
-        deque(map(setitem, dicts, repeat(name), values), maxlen=0)
-    return _instances(plan, keys, dicts)
-
-
 def _column_objects(
     plan: _Plan,
     keys: Sequence[str],
@@ -298,10 +282,10 @@ def _column_objects(
 ) -> list[Any]:
     """The instances of ``count`` rows vouched for, from their cells a column at a time.
 
-    What :func:`_objects` makes of the rows' dicts, made from ``columns`` (the
-    values of each of ``keys``) without those dicts: each column's values set
-    into the instances' dicts in C, the values ``made`` (turned, or given: their
-    fields set too) instead of the cells.
+    ``columns`` are the values of each of ``keys``, set into the instances' dicts in
+    C; the values ``made`` (turned, or given: their fields set too) instead of the
+    cells. Each instance is what validation makes: a ``__dict__`` in field order,
+    the defaults of the fields not given, its fields set the keys given.
     """
     dicts = list(map(dict.copy, repeat(plan.defaults, count)))
     turned = {name for name, _values in made}
@@ -341,24 +325,10 @@ def rows_by_code(codes: Any) -> list[list[int]]:
     return [part.tolist() for part in np.split(order, edges)]
 
 
-def _made(
-    plan: _Plan,
-    rows: Sequence[Mapping[str, Any]],
-    keys: tuple[str, ...],
-    given: Sequence[tuple[str, Sequence[Any]]] = (),
-    fine: Mapping[str, str] = _NONE_FINE,
-) -> list[Any]:
-    """The instances of rows with the same keys (``None`` for a row not vouched for).
-
-    ``given`` are values made elsewhere for fields not among the rows' keys
-    (``None``: that row is not vouched for). ``fine``: see :func:`_vouched`.
-    """
-    found = _vouched(plan, rows, keys, given, fine)
-    if found is None:
-        return [None] * len(rows)
-    made, good = found
-    objects = _objects(plan, (*keys, *(name for name, _values in given)), rows, made)
-    return objects if good is None else _kept(objects, good)
+def _made(plan: _Plan, rows: Sequence[Mapping[str, Any]], keys: tuple[str, ...]) -> list[Any]:
+    """The instances of rows (dicts) with the same keys (``None`` for a row not vouched for)."""
+    columns = [list(map(itemgetter(key), rows)) for key in keys]
+    return _made_of_columns(plan, keys, columns, len(rows), (), _NONE_FINE)
 
 
 def _kept(objects: list[Any], good: Sequence[bool]) -> list[Any]:
@@ -367,16 +337,15 @@ def _kept(objects: list[Any], good: Sequence[bool]) -> list[Any]:
 
 def _vouched(
     plan: _Plan,
-    rows: Sequence[Mapping[str, Any]],
     keys: tuple[str, ...],
+    columns: Sequence[list[Any]],
     given: Sequence[tuple[str, Sequence[Any]]] = (),
     fine: Mapping[str, str] = _NONE_FINE,
-    columns: Sequence[list[Any]] | None = None,
 ) -> tuple[list[tuple[str, Sequence[Any]]], list[bool] | None] | None:
-    """The checks of rows with the same keys, a column at a time.
+    """The checks of rows with the same keys, a column at a time (``columns``: each key's values).
 
-    ``columns``: each key's values for the rows, when the rows' dicts were not made
-    (``rows`` is then not read).
+    ``given`` are values made elsewhere for fields not among the keys (``None``: that
+    row is not vouched for).
 
     Returns ``(made, good)``: the values validation makes of the columns whose
     cells it does not keep as they are (name and values), and whether each row is
@@ -400,8 +369,7 @@ def _vouched(
         spec = plan.fields[key]
         if spec.kind == fine.get(key) and not spec.shortest:  # (text, instant, flag)
             continue
-        values = list(map(itemgetter(key), rows)) if columns is None else columns[place]
-        turned, bad = _checked(spec, values)
+        turned, bad = _checked(spec, columns[place])
         if bad is not None:
             good = _and(good, [not each for each in bad])
         if turned is not None:
@@ -621,7 +589,7 @@ def checked_events(
         kind = cells[keys.index("type")][0] if "type" in keys else None
         cls = EVENT_CLASSES.get(kind) if type(kind) is str else None
         plan = plan_of(cls) if cls is not None else None
-        vouched = _vouched(plan, (), keys, fine=fine, columns=cells) if plan is not None else None
+        vouched = _vouched(plan, keys, cells, fine=fine) if plan is not None else None
         if vouched is None:
             out.append(EventGroup(None, keys, members, cells, [], None))
         else:
@@ -734,8 +702,11 @@ def _made_of_columns(
     given: Sequence[tuple[str, Sequence[Any]]],
     fine: Mapping[str, str],
 ) -> list[Any]:
-    """What :func:`_made` makes of rows with the same keys, from their cells' ``columns``."""
-    found = _vouched(plan, (), keys, given, fine, columns)
+    """The instances of ``count`` rows with the same keys, from their cells' ``columns``.
+
+    ``None`` for a row not vouched for. ``given``: see :func:`_vouched`.
+    """
+    found = _vouched(plan, keys, columns, given, fine)
     if found is None:
         return [None] * count
     made, good = found
