@@ -1252,7 +1252,7 @@ class _Batch:
         self.misplaced = event_cells.misplaced if any(event_cells.misplaced) else None
         self.event_cells = event_cells
         self.event_groups = parquet_models.checked_events(
-            event_cells.rows, event_cells.groups, event_cells.fine, event_cells.columns
+            event_cells.groups, event_cells.columns, event_cells.fine
         )
 
     def records(self, low: int, high: int) -> list[RecordResult]:

@@ -556,36 +556,23 @@ class EventGroup:
 
 
 def checked_events(
-    rows: Sequence[Mapping[str, Any]],
-    groups: Sequence[tuple[tuple[str, ...], list[int]]] | None = None,
+    groups: Sequence[tuple[tuple[str, ...], list[int]]] | None,
+    columns: Sequence[Sequence[list[Any]]] | None,
     fine: Mapping[str, str] = _NONE_FINE,
-    columns: Sequence[Sequence[list[Any]]] | None = None,
 ) -> list[EventGroup]:
     """The events' cells checked, a group of rows and a column at a time.
 
     The rows are taken by ``type`` and by which cells they hold (``groups``: each
-    group's keys and rows, ascending, with one ``type`` a group, as the reader
-    found them). :func:`made_events` then makes the instances of a span of them.
-    ``columns``, with ``groups``: each group's cells, a list of each key's values
-    (the reader's, which makes no dict a row for the events it vouches for);
-    ``rows`` is not read then.
+    group's keys and rows, ascending, with one ``type`` a group), ``columns`` each
+    group's cells (a list of each key's values), as the reader found them.
+    :func:`made_events` then makes the instances of a span of them. No groups (a
+    table without cells): no event is vouched for, each is validated with its order.
     """
-    if not _FAST or not (rows or columns):
+    if not _FAST or groups is None or columns is None:
         return []
-    if groups is None:
-        try:
-            kinds = [row.get("type") for row in rows]
-            found = _grouped(list(zip(kinds, map(tuple, rows), strict=True)))
-        except TypeError:  # (a type that is not hashable: a foreign file's list)
-            return []
-        groups = [(keys, members) for (_kind, keys), members in found.items()]
     out = []
-    for number, (keys, members) in enumerate(groups):
-        if columns is None:
-            picked = list(map(rows.__getitem__, members)) if len(members) < len(rows) else rows
-            cells = [list(map(itemgetter(key), picked)) for key in keys]
-        else:
-            cells = list(columns[number])
+    for (keys, members), group_cells in zip(groups, columns, strict=True):
+        cells = list(group_cells)
         kind = cells[keys.index("type")][0] if "type" in keys else None
         cls = EVENT_CLASSES.get(kind) if type(kind) is str else None
         plan = plan_of(cls) if cls is not None else None
