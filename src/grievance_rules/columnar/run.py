@@ -210,7 +210,11 @@ class _Computed:
         return self.rows.get(rule_id, ()), self.sent.get(rule_id, frozenset())
 
 
-_CONDITION_KERNELS = {
+_ConditionKernel = Callable[..., tuple[list[Row] | Columns, set[int]]]
+"""A condition rule's kernel: ``(batch, rule, selector, findings, only)`` -> (its rows or,
+for a record, a block of columns; the orders left to the per-order engine)."""
+
+_CONDITION_KERNELS: dict[str, _ConditionKernel] = {
     "escalation": condition_kernel.escalation_rows,
     "deduction": condition_kernel.deduction_rows,
     "record": condition_kernel.record_rows,
@@ -543,8 +547,8 @@ def _evaluate(
         if why is None:
             kernel = _CONDITION_KERNELS[kind]
             only = candidates(rule_.when)
-            rows, fallback = kernel(batch, rule_, selector, found, only)  # type: ignore[operator]
-            keep(rows, kind, rule_.id)
+            kernel_rows, fallback = kernel(batch, rule_, selector, found, only)
+            keep(kernel_rows, kind, rule_.id)
             send(count, sorted(fallback))
         elif kind == "record" or rule_.when is None:
             send(count, applies(selector))
