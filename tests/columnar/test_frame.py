@@ -114,6 +114,45 @@ def test_frame_lays_out_kept_events_by_hand():
     assert table.dispatched.tolist() == [True, False, True]
 
 
+def test_events_are_read_by_field_by_hand():
+    frame = build_frame([A, B, C], None)  # every event kept: rows 0-3 are A's, 4-5 C's
+    assert frame.size == 6
+    assert frame.values_at([0, 2, 4], "to_unit") == ["d1", "d2", "d2"]
+    assert frame.values_at([2], "from_unit") == ["d1"]
+    # a first contact has no to_unit: the default, as getattr gives it
+    assert frame.values_at([1, 0], "to_unit") == [None, "d1"]
+    marker = object()
+    assert frame.values_at([1], "to_unit", marker) == [marker]
+    # a class's own attribute is read from the event (no field holds it)
+    assert frame.values_at([1], "instant_fields") == [("at",)]
+    assert frame.values_of_type("first_contact", "unit") == ["d1", "d2", "d2"]
+    assert [c.__name__ for c in frame.classes_at([0, 1, 2])] == [
+        "Dispatched",
+        "FirstContact",
+        "Reassigned",
+    ]
+    assert frame.event(5) is C.events[1]
+    assert frame.events_at([3, 4]) == [A.events[3], C.events[0]]
+
+
+@settings(max_examples=60, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow])  # fmt: skip
+@given(
+    orders=st.lists(work_orders(), min_size=1, max_size=6),
+    name=st.sampled_from(
+        ["to_unit", "unit", "deadline", "points", "new_deadline", "round", "instant_fields", "nope"]
+    ),
+)
+def test_values_at_is_getattr_hypothesis(orders: list[WorkOrder], name: str):
+    frame = build_frame(orders, None)
+    kept = [event for view in frame.views for event in view.kept]  # the frame's rows
+    rows = list(range(len(kept)))[::-1]  # any order of rows
+    marker = object()
+    assert frame.values_at(rows, name) == [getattr(kept[g], name, None) for g in rows]
+    assert frame.values_at(rows, name, marker) == [getattr(kept[g], name, marker) for g in rows]
+    assert frame.classes_at(rows) == [type(kept[g]) for g in rows]
+
+
 def _same_assignments(orders: list[WorkOrder], as_of: dt.datetime | None) -> None:
     # an order received after as_of did not exist then: it is refused, not laid out
     orders = [o for o in orders if as_of is None or o.received_at <= as_of]

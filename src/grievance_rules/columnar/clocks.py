@@ -323,7 +323,7 @@ def clock_rows(
     deadlines other than office time and ``no_later_than`` bounds are read per clock.
     """
     frame = batch.frame
-    total = len(frame.events) + 1
+    total = frame.size + 1
     if (len(frame.unit_names) + 3) * total >= 2**62:
         return clock_rows_loop(batch, rule, selector, findings)
     plan = batch.plan
@@ -374,10 +374,9 @@ def clock_rows(
         if name == "reply_deadline":
             due = frame.order_attribute_us(name)[r_order]
         else:
-            events = frame.events
-            due = to_us_array(
-                [getattr(events[k], name, None) if k >= 0 else None for k in r_k0.tolist()]
-            )
+            starts = r_k0.tolist()
+            read = iter(frame.values_at([k for k in starts if k >= 0], name))
+            due = to_us_array([next(read) if k >= 0 else None for k in starts])
         present = due != -1  # the engine warns (missing_deadline) and reports no clock
         if rule.per_assignment:  # given the order after the deadline: no clock (as the engine)
             present &= r_start < due
@@ -492,7 +491,7 @@ def _granted(
         found[k] = [rows_l[j] for j in range(lo, hi) if at_l[j] <= end]
         if assigned is not None:
             unit = frame.unit_name(int(assigned[k]))
-            found[k] = [g for g in found[k] if extends_for(frame.events[g], unit)]
+            found[k] = [g for g in found[k] if extends_for(frame.event(g), unit)]
         if not found[k]:
             del found[k]
     return found
@@ -516,7 +515,7 @@ def _extended(
     calendar). A cap the calendar cannot give exactly sends the order to the engine.
     """
     frame = batch.frame
-    events, at_us = frame.events, frame.at_us
+    at_us = frame.at_us
     due = due.copy()
     # a due instant not computed: the order goes to the engine anyway
     moved = [k for k, rows in runs.granted.items() if rows and int(due[k]) >= 0]
@@ -531,7 +530,8 @@ def _extended(
         for row in runs.granted[k]:
             if int(at_us[row]) > current:
                 continue  # granted after the due instant: not counted
-            granted = to_us(getattr(events[row], "new_deadline"))  # noqa: B009
+            (new_deadline,) = frame.values_at((row,), "new_deadline")
+            granted = to_us(new_deadline)
             if cap is not None and granted > cap:
                 granted = cap  # (the extension capped: never the due instant it extends)
             current = max(current, granted)
@@ -617,7 +617,7 @@ def _vector_runs(
         ends = np.where(table.ends[sel] >= 0, base + table.ends[sel], -1)
         a_unit = table.unit[sel]
         if rule.start.event == "dispatched":
-            is_start = np.zeros(len(frame.events), dtype=bool)
+            is_start = np.zeros(frame.size, dtype=bool)
             is_start[matched] = True
             keep = ~table.dispatched[sel] | is_start[begins]
             k0 = begins[keep]
@@ -724,7 +724,7 @@ def _first_with_unit(
     frame: Frame, rows: Int64s, lower: Int64s, upper: Int64s, unit: Int64s
 ) -> Int64s:
     """The first of ``rows`` in ``[lower, upper)`` whose acting unit's code is ``unit``."""
-    size = len(frame.events) + 1
+    size = frame.size + 1
     keys = np.sort((frame.unit[rows] + 2) * size + rows)
     shift = (unit + 2) * size
     found = first_from(keys, shift + lower, shift + upper)

@@ -676,8 +676,7 @@ def _counted(
         if units is not None:
             named.extend(map(frame.unit_name, frame.unit[rows].tolist()))
         if keys is not None:
-            events = frame.events
-            keyed.extend(getattr(events[g], str(distinct), None) for g in rows.tolist())
+            keyed.extend(frame.values_at(rows.tolist(), str(distinct)))
     if not others:
         if rows is None:
             return None
@@ -854,7 +853,7 @@ def _event_rows(batch: OrderBatch, trigger: Trigger) -> Int64s:
         frame = batch.frame
         table = frame.assignment_table()
         begins = frame.offsets[table.order] + table.begins
-        begun = np.zeros(len(frame.events), dtype=bool)
+        begun = np.zeros(frame.size, dtype=bool)
         begun[begins] = True
         rows = rows[begun[rows]]
     if len(rows) and (trigger.after is not None or trigger.unless_after is not None):
@@ -1213,7 +1212,6 @@ def _event_deductions(
     at_l = frame.at_us[matched].tolist()
     handling_l = frame.handling[matched].tolist()
     index_l = frame.index[matched].tolist()
-    events = frame.events
     rows: list[Row] = []
     occurrences_: list[tuple[int, int, int, int]] = []  # (at, row, handling code, index)
     owners = owner.tolist()
@@ -1224,7 +1222,7 @@ def _event_deductions(
         if len(occurrences_) > 1 and len({o[0] for o in occurrences_}) < len(occurrences_):
             kind = trigger.event
             occurrences_.sort(key=lambda o: (o[0], f"event {o[3]} ({kind})"))
-        rows.extend(_event_booked(batch, i, rule, occurrences_, events))
+        rows.extend(_event_booked(batch, i, rule, occurrences_))
         occurrences_ = []
     return rows
 
@@ -1234,7 +1232,6 @@ def _event_booked(
     i: int,
     rule: DeductionRule,
     found: list[tuple[int, int, int, int]],
-    events: list[Any],
 ) -> list[Row]:
     """The rows one order's matched events book (as :func:`_deductions` books them)."""
     once = rule.counted_once_per
@@ -1245,7 +1242,7 @@ def _event_booked(
     base = None if rule.points == "from_event" else float(batch.value(rule.points, i))
     cap = None if rule.cap is None else float(batch.value(rule.cap, i))
     own = (
-        [getattr(events[o[1]], "points", None) for o in found]
+        batch.frame.values_at([o[1] for o in found], "points")
         if base is None
         else [None] * len(found)
     )
@@ -1290,7 +1287,7 @@ def _event_charged(
     """
     frame = batch.frame
     handling = frame.unit_name(code if code >= 0 else int(frame.first_handling[i]))
-    return charged_unit(_MatchedEvent(frame.events[row], handling), rule.charge)
+    return charged_unit(_MatchedEvent(frame.event(row), handling), rule.charge)
 
 
 def _deduction_row(

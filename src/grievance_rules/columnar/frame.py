@@ -45,6 +45,9 @@ _T = TypeVar("_T")
 Int64s = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
 
+EventClass = type[EventBase]
+"""An event's class (an alias: inside :class:`Frame`, ``type`` names its type codes)."""
+
 _SCALAR_SET = frozenset((str, bool, int, float))
 _SEQUENCES = (list, tuple)
 _MISSING = object()
@@ -120,6 +123,61 @@ class Frame:
     def __len__(self) -> int:
         return len(self.orders)
 
+    # What the kernels read of the events goes through the methods below, by field and
+    # global row, never through the objects' lists: an event object is asked for only
+    # where a model function takes one (``event``, ``events_at``).
+
+    @property
+    def size(self) -> int:
+        """How many events the frame holds (its global rows ``0`` to ``size - 1``)."""
+        return len(self.at_us)
+
+    def event(self, row: int) -> EventBase:
+        """The event at a global row, for a model function that takes the object."""
+        return self.events[row]
+
+    def events_at(self, rows: Sequence[int]) -> list[EventBase]:
+        """The events at global rows, for a model function that takes the objects."""
+        return list(map(self.events.__getitem__, rows))
+
+    def classes_at(self, rows: Sequence[int]) -> list[EventClass]:
+        """The class of the event at each global row."""
+        return list(map(type, map(self.events.__getitem__, rows)))
+
+    def values_of_type(self, event_type: str, name: str) -> list[Any]:
+        """A field of the events of one type (one of its class's fields).
+
+        In the order of :meth:`rows_of_type`.
+        """
+        return list(map(operator.itemgetter(name), self.attrs_of_type(event_type)))
+
+    def values_at(self, rows: Sequence[int], name: str, default: Any = None) -> list[Any]:
+        """``getattr(event, name, default)`` of the event at each global row.
+
+        A field's value is read from where the event holds its fields; for a row whose
+        event has no such field, the event is asked only if its class has an attribute of
+        that name (or the name is private), else ``default`` is given.
+        """
+        held = list(map(self.attrs.__getitem__, rows))
+        try:
+            return list(map(operator.itemgetter(name), held))  # (a field of every row's event)
+        except KeyError:
+            pass
+        found = [fields.get(name, _MISSING) for fields in held]
+        private = name.startswith("_")
+        return [
+            value
+            if value is not _MISSING
+            else getattr(self.event(g), name, default)
+            if private or hasattr(self.class_at(g), name)
+            else default
+            for g, value in zip(rows, found, strict=True)
+        ]
+
+    def class_at(self, row: int) -> EventClass:
+        """The class of the event at a global row."""
+        return type(self.events[row])
+
     def unit_code(self, unit: str | None) -> int:
         """The code of a unit id (``-1`` for none or a unit no event names)."""
         return -1 if unit is None else self.unit_codes.get(unit, -2)
@@ -158,7 +216,7 @@ class Frame:
         chosen = rows[bounds[i] : bounds[i + 1]]
         if not chosen:
             return (), []
-        read = assignments(list(map(self.events.__getitem__, chosen)), self.orders[i].units)
+        read = assignments(self.events_at(chosen), self.orders[i].units)
         pos = self.remember("pos-list", self.pos.tolist)
         return read, list(map(pos.__getitem__, chosen))
 
@@ -179,7 +237,11 @@ class Frame:
             types = self.remember("type-list", self.type.tolist)
             pos = self.remember("pos-list", self.pos.tolist)
             dispatched = self.type_codes.get("dispatched")
-            attrs, views = self.attrs, self.views
+            views = self.views
+            # each dispatch's target and sender, by global row (read once, by field)
+            sent = self.rows_of_type("dispatched").tolist()
+            targets = dict(zip(sent, self.values_at(sent, "to_unit"), strict=True))
+            senders = dict(zip(sent, self.values_at(sent, "unit"), strict=True))
             for i in range(len(self.orders)):
                 lo, hi = bounds[i], bounds[i + 1]
                 if lo == hi:
@@ -188,7 +250,7 @@ class Frame:
                     # one dispatch (most orders): as ``assignments`` reads it, an assignment
                     # if it sends the order from upstream (or an unrecorded sender) down
                     g = rows[lo]
-                    target, sender = attrs[g].get("to_unit"), attrs[g]["unit"]
+                    target, sender = targets[g], senders[g]
                     upstream = views[i].upstream
                     if target is None or target in upstream:
                         continue
@@ -235,7 +297,7 @@ class Frame:
         # the filter, and each event's verdict so far (-1: not judged yet)
         entry: tuple[Callable[[object], bool], npt.NDArray[np.int8]] = self.remember(
             ("where", _where_key(where)),
-            lambda: (compile_where(where), np.full(len(self.events), -1, dtype=np.int8)),
+            lambda: (compile_where(where), np.full(self.size, -1, dtype=np.int8)),
         )
         test, verdicts = entry
         unknown = rows[verdicts[rows] < 0]
@@ -245,13 +307,11 @@ class Frame:
             names = sorted(where)
             counted = [n.removesuffix("_count") for n in names if n.endswith("_count")]
             at = unknown.tolist()
-            chosen = list(map(self.events.__getitem__, at))
-            classes = list(map(type, chosen))
-            attrs = list(map(self.attrs.__getitem__, at))
+            classes = self.classes_at(at)
             kinds = set(classes)
             read = [
-                *(_attribute(n, chosen, attrs, kinds) for n in names),
-                *(_attribute(n, chosen, attrs, kinds, length=n not in where) for n in counted),
+                *(self._attribute(n, at, kinds) for n in names),
+                *(self._attribute(n, at, kinds, length=n not in where) for n in counted),
             ]
             # events of one class: what they read tells them apart; one column: its
             # values are the keys themselves (no tuple to build and hash)
@@ -260,16 +320,56 @@ class Frame:
             try:
                 distinct = dict.fromkeys(keys)
             except TypeError:  # an unhashable value (a list): each event judged on its own
-                verdicts[unknown] = np.asarray(_judged_one_by_one(test, keys, chosen), np.int8)
+                verdicts[unknown] = np.asarray(
+                    _judged_one_by_one(test, keys, self.events_at(at)), np.int8
+                )
             else:
                 # the first event of each kind stands for it (the last written, reversed)
-                first = dict(zip(reversed(keys), reversed(chosen), strict=True))
-                verdict_of = {key: test(first[key]) for key in distinct}
+                first = dict(zip(reversed(keys), reversed(at), strict=True))
+                verdict_of = {key: test(self.event(first[key])) for key in distinct}
                 verdicts[unknown] = np.fromiter(
                     map(verdict_of.__getitem__, keys), dtype=np.int8, count=len(keys)
                 )
         result: Bools = verdicts[rows] == 1
         return result
+
+    def _attribute(
+        self,
+        name: str,
+        rows: list[int],
+        kinds: set[EventClass],
+        *,
+        length: bool = False,
+    ) -> list[Any]:
+        """An attribute of the event at each global row, as ``getattr(event, name, _MISSING)``.
+
+        Read by field (:meth:`values_at`) where it is a field of every class, and known
+        missing where it is no attribute of any (a pydantic model looks a missing one
+        up slowly). ``length``: a list or tuple as ``(its length,)`` (what a ``_count``
+        filter reads of it, and hashable). Values none of which is a str, bool, int or
+        float are given as their objects' ids (a key telling events apart at least as
+        finely as the values do).
+        """
+        if all(name in kind.model_fields for kind in kinds):
+            found = self.values_at(rows, name)
+        elif name.startswith("_") or any(hasattr(kind, name) for kind in kinds):
+            found = [
+                getattr(e, name, _MISSING) for e in self.events_at(rows)
+            ]  # a class's or private
+        elif any(name in kind.model_fields for kind in kinds):
+            # a field of some of the kinds (a pydantic class does not have its fields as
+            # attributes): read where the events hold their fields, missing from the others
+            found = self.values_at(rows, name, _MISSING)
+        else:
+            # (a model's instance has no attribute but its fields, its class's and private ones)
+            return [_MISSING] * len(rows)
+        if length:
+            return [(len(v),) if isinstance(v, _SEQUENCES) else v for v in found]
+        if set(map(type, found)).isdisjoint(_SCALAR_SET):
+            # no str, bool, int or float: each object by its identity (an enum member hashes
+            # in Python, slowly; the same object is the same value)
+            return list(map(id, found))
+        return found
 
     def rows_of_type(self, event_type: str) -> Int64s:
         """The global rows of the events of one type, in increasing order."""
@@ -321,13 +421,13 @@ class Frame:
         self, reader: Callable[[EventBase, str | None, frozenset[str]], Any]
     ) -> Callable[[int], Any]:
         """``reader`` of the event at a global row (given its handling unit and upstream)."""
-        events, names, views = self.events, self.unit_names, self.views
+        names, views = self.unit_names, self.views
         handling = self.remember("handling-list", self.handling.tolist)
         order = self.remember("order-list", self.order.tolist)
 
         def at(g: int) -> Any:
             return reader(
-                events[g],
+                self.event(g),
                 None if handling[g] < 0 else names[handling[g]],
                 views[order[g]].upstream,
             )
@@ -346,7 +446,7 @@ class Frame:
         other value (an enum member, ``None``, a date) from the value alone: each
         distinct object is read once (by one of the events holding it).
         """
-        raw = list(map(operator.itemgetter(name), self.attrs_of_type(event_type)))
+        raw = self.values_of_type(event_type, name)
         kinds = set(map(type, raw))
         if kinds <= _SCALAR_SET:
             return raw
@@ -484,13 +584,15 @@ class Frame:
         """
         if self._memo.get("integers-checked"):
             return
-        fields = {cls: integer_fields(cls) for cls in set(map(type, self.events))}
+        everyone = range(self.size)
+        classes = self.classes_at(everyone)
+        fields = {cls: integer_fields(cls) for cls in set(classes)}
         wide = {cls: names for cls, names in fields.items() if names}
-        if wide:
-            low, high = -(2**63), 2**63 - 1
-            for event in [e for e in self.events if e.__class__ in wide]:
-                for name in wide[event.__class__]:
-                    value = getattr(event, name)
+        low, high = -(2**63), 2**63 - 1
+        for cls, names in wide.items():
+            rows = [g for g, of in zip(everyone, classes, strict=True) if of is cls]
+            for name in names:
+                for value in self.values_at(rows, name):
                     if value.__class__ is int and not low <= value <= high:
                         for view in self.views:
                             check_integers(view)
@@ -511,43 +613,6 @@ class Frame:
 def _at(positions: list[int], k: int | None) -> int | None:
     """``positions[k]``, ``None`` for none."""
     return None if k is None else positions[k]
-
-
-def _attribute(
-    name: str,
-    events: list[EventBase],
-    attrs: list[dict[str, Any]],
-    kinds: set[type[EventBase]],
-    *,
-    length: bool = False,
-) -> list[Any]:
-    """An attribute of each event, as ``getattr(event, name, _MISSING)`` gives it.
-
-    Read from the events' :attr:`Frame.attrs` where it is a field of every class, and
-    known missing where it is no attribute of any (a pydantic model looks a missing one
-    up slowly). ``length``: a list or tuple as ``(its length,)`` (what a ``_count``
-    filter reads of it, and hashable). Values none of which is a str, bool, int or
-    float are given as their objects' ids (a key telling events apart at least as
-    finely as the values do).
-    """
-    if all(name in kind.model_fields for kind in kinds):
-        found = list(map(operator.itemgetter(name), attrs))
-    elif name.startswith("_") or any(hasattr(kind, name) for kind in kinds):
-        found = [getattr(e, name, _MISSING) for e in events]  # a class's or private one
-    elif any(name in kind.model_fields for kind in kinds):
-        # a field of some of the kinds (a pydantic class does not have its fields as
-        # attributes): read where the events hold their fields, missing from the others
-        found = [a.get(name, _MISSING) for a in attrs]
-    else:
-        # (a model's instance has no attribute but its fields, its class's and private ones)
-        return [_MISSING] * len(events)
-    if length:
-        return [(len(v),) if isinstance(v, _SEQUENCES) else v for v in found]
-    if set(map(type, found)).isdisjoint(_SCALAR_SET):
-        # no str, bool, int or float: each object by its identity (an enum member hashes
-        # in Python, slowly; the same object is the same value)
-        return list(map(id, found))
-    return found
 
 
 def _judged_one_by_one(

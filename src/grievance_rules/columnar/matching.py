@@ -121,7 +121,7 @@ def _column_reader(name: str, fields: Mapping[str, Any]) -> _Column | None:
             upstream = frame.remember(
                 "upstream-list", lambda: [view.upstream for view in frame.views]
             )
-            units = map(operator.itemgetter(unit_field), frame.attrs_of_type(event_type))
+            units = frame.values_of_type(event_type, unit_field)
             owners = frame.order[frame.rows_of_type(event_type)].tolist()
             return [
                 ABSENT if unit is None else unit in upstream[i]
@@ -133,7 +133,7 @@ def _column_reader(name: str, fields: Mapping[str, Any]) -> _Column | None:
     if name not in fields and name.endswith("_count") and base in fields:
 
         def count(frame: Frame, event_type: str) -> list[Any]:
-            values = list(map(operator.itemgetter(base), frame.attrs_of_type(event_type)))
+            values = frame.values_of_type(event_type, base)
             if set(map(type, values)) <= _SEQUENCE_TYPES:
                 return list(map(len, values))
             return [len(v) if isinstance(v, _SEQUENCES) else ABSENT for v in values]

@@ -938,7 +938,7 @@ def _excluded(orders: list[WorkOrder], views: list[OrderView], frame: Frame | No
     by_event = frame.kept_of_type(EXCLUDING_EVENT)
     struck = frame.rows_of_type(STRIKING_EVENT)
     if len(struck):  # a 核减 of the whole order (scope assessment) excludes it as well
-        whole = [excludes_from_assessment(frame.events[g]) for g in struck.tolist()]
+        whole = list(map(excludes_from_assessment, frame.events_at(struck.tolist())))
         by_event = by_event.copy()
         by_event[frame.order[struck[np.asarray(whole, dtype=bool)]]] = True
     by_event = by_event.tolist()
