@@ -11,7 +11,6 @@ per-order engine.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from grievance_rules.calendar.deadlines import remembered_deadline
@@ -19,7 +18,7 @@ from grievance_rules.calendar.office_hours import to_shanghai
 from grievance_rules.columnar.batch import OrderBatch
 from grievance_rules.columnar.findings import Row
 from grievance_rules.columnar.frame import first_of_runs
-from grievance_rules.columnar.instants import to_us
+from grievance_rules.columnar.instants import from_us, to_us
 from grievance_rules.errors import GrievanceRulesError
 from grievance_rules.packs.schema import EventRef, WindowRule
 
@@ -60,9 +59,10 @@ def _order_windows(
     opens_pattern: str | None,
     deadlines: dict[tuple[Any, ...], Any],
 ) -> list[Row]:
+    """Order ``i``'s window rows, read from the frame's arrays (its kept events' rows)."""
     plan = batch.plan
-    view = batch.views[i]
-    kept = view.kept
+    frame = batch.frame
+    first = int(frame.offsets[i])  # the global row of the order's first kept event
     judged = batch.judged[i]
     half = rule.half_day if rule.half_day is not None else plan.pack.manifest.calendar.half_day
     spec = str(plan.value(rule.duration, judged))
@@ -71,29 +71,30 @@ def _order_windows(
     opens = batch.positions(i, opens_pattern) if opens_pattern is not None else []
     rows: list[Row] = []
     for k in batch.positions(i, action):
+        unit = frame.unit_name(int(frame.unit[first + k]))
         if rule.opens == "received":
-            opened: dt.datetime = batch.orders[i].received_at
+            opened = int(frame.received_us[i])
         else:
             before = [j for j in opens if j < k]
             if rule.per_assignment:
                 own = [
                     a.begins
                     for a in batch.assignments(i)
-                    if a.unit == kept[k].unit
+                    if a.unit == unit
                     and a.begins < k
                     and (a.how == "reassigned" or a.begins in opens)
                 ]
                 before = own or before
             if not before:
                 continue  # the engine warns (window_not_opened) and reports nothing
-            opened = kept[before[-1]].at
-        key = (opened, spec, convention, half_day)
+            opened = int(frame.at_us[first + before[-1]])
+        key = (opened, spec, convention, half_day)  # (an instant in µs: equal instants alike)
         deadline = deadlines.get(key)
         if deadline is None:
             try:
                 deadline = remembered_deadline(
                     plan.calendar,
-                    to_shanghai(opened, what="start"),
+                    to_shanghai(from_us(opened), what="start"),
                     spec,
                     convention,
                     half_day=half_day,
@@ -103,11 +104,11 @@ def _order_windows(
             deadlines[key] = deadline
         if deadline.provisional:
             raise _FallbackError
-        acted = kept[k].at
-        state = "within" if acted <= deadline.due else "late"
+        acted = int(frame.at_us[first + k])
+        due = to_us(deadline.due)
+        state = "within" if acted <= due else "late"
         rows.append(
-            (i, batch.orders[i].id, rule.id, "window", len(rows), kept[k].unit or "", state,
-             to_us(opened), to_us(deadline.due), to_us(acted), "", _NAN, _NAN, "columnar",
-             view.indices[k])
+            (i, frame.ids[i], rule.id, "window", len(rows), unit or "", state,
+             opened, due, acted, "", _NAN, _NAN, "columnar", int(frame.index[first + k]))
         )  # fmt: skip
     return rows
