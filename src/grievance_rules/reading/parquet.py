@@ -71,9 +71,9 @@ from grievance_rules.collector import paused
 from grievance_rules.errors import ReadError
 from grievance_rules.i18n import gettext as _
 from grievance_rules.i18n import join_list, join_truncated, ngettext
-from grievance_rules.model import EVENT_CLASSES, Unit, WorkOrder, check_history
+from grievance_rules.model import EVENT_CLASSES, Unit, WorkOrder
 from grievance_rules.model.base import EARLIEST, LATEST
-from grievance_rules.reading import parquet_models
+from grievance_rules.reading import history_screen, parquet_models
 from grievance_rules.reading.long import BOOL_FIELDS, EVENT_HEADERS
 from grievance_rules.reading.problems import without_units_table
 from grievance_rules.reading.reader import record_checks, unsaid
@@ -1254,6 +1254,13 @@ class _Batch:
         self.event_groups = parquet_models.checked_events(
             event_cells.groups, event_cells.columns, event_cells.fine
         )
+        start, stop = events.bounds[first], events.bounds[last]
+        self.cleared = history_screen.cleared(
+            self.batch,
+            None if events.table is None else events.table.slice(start, stop - start),
+            self.event_bounds,
+            self.unit_lists,
+        )
 
     def records(self, low: int, high: int) -> list[RecordResult]:
         """The records of the batch's rows ``low`` to ``high - 1`` (from 0), in row order.
@@ -1270,6 +1277,7 @@ class _Batch:
         event_rows = self.event_rows
         events_file = self.events_file
         misplaced = self.misplaced
+        cleared = self.cleared
         check = checked = None
         start = event_bounds[0]
         file = partition.orders
@@ -1316,13 +1324,13 @@ class _Batch:
                 check, checked = self.validator()
             order = made[offset - low]
             if order is not None and not problems:
-                if not check_history(order):  # (the common case: accepted below, in bulk)
+                if cleared[offset]:  # (the common case: accepted below, in bulk)
                     clean.append(len(results))
                     clean_locations.append(location)
                     clean_orders.append(order)
                     results.append(None)
                     continue
-                result = checked(location, order)  # (its history checked again: rare)
+                result = checked(location, order)  # (its history checked there, once)
             else:
                 (obj,) = order_cells.cells_of(offset, offset + 1)
                 obj["events"] = (
