@@ -30,7 +30,9 @@ memory is bounded by the partition. An order whose cells checks made a column
 at a time vouch for is made without pydantic validation, as validation makes
 it (:mod:`.parquet_models`); every other order is validated by the model as
 every reader's are, so that its rejection and problems are theirs. Each order's
-history is checked. A unit named by many orders is validated once and shared.
+history is checked: a screen over a batch's columns clears the orders it can tell
+have no issue (:mod:`.history_screen`), ``check_history`` checks the others. A unit
+named by many orders is validated once and shared.
 ``benchmarks/reading_bench.py --parquet`` measures it against JSON Lines
 (docs/benchmarks/reading.md).
 
@@ -1232,7 +1234,10 @@ class _Batch:
         made when first needed (an unknown zone raises there)."""
 
     def make(self) -> None:
-        """The batch's cells (its orders', events' and units'), its ids, and its events checked."""
+        """The batch's cells (its orders', events' and units'), its ids, its events checked.
+
+        And which of its orders' histories certainly have no issue (:mod:`.history_screen`).
+        """
         order_cells = _cells(self.batch, self.names, by_type=False)
         self.order_cells = order_cells
         self.ids = _column_of(order_cells, "id", self.batch.num_rows)
@@ -1266,7 +1271,8 @@ class _Batch:
         """The records of the batch's rows ``low`` to ``high - 1`` (from 0), in row order.
 
         An order whose cells and events :mod:`.parquet_models` vouches for is made
-        there and only its history checked; the others are validated by the model.
+        there and only its history checked (by ``check_history``, unless the screen
+        cleared it); the others are validated by the model.
         :meth:`make` first.
         """
         partition = self.partition
@@ -1440,9 +1446,10 @@ def read_partition(
     evidence) whose cells the column-at-a-time checks of :mod:`.parquet_models`
     vouch for are made there as validation would make them (the same values,
     types and fields set); every other order is validated by the model, as any
-    other reader's. Each order's history is checked (``check_history``). The
-    records are made a run of a few hundred rows of the batch at a time (the
-    collector paused meanwhile: see the comment in the loop).
+    other reader's. Each order's history is checked (``check_history``; an order
+    made there only if the screen over the batch's columns, :mod:`.history_screen`,
+    does not clear it). The records are made a run of a few hundred rows of the
+    batch at a time (the collector paused meanwhile: see the comment in the loop).
 
     Args:
         partition: the partition (:func:`parquet_partitions`).
