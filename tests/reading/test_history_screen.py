@@ -211,10 +211,14 @@ def _step(draw: st.DrawFn, rec: dict[str, Any]) -> None:
     _put(draw, rec, event)
 
 
+_ACTING = {"signed_for", "first_contact", "replied", "continuation", "return_requested"}
+
+
 def _closed(draw: st.DrawFn, rec: dict[str, Any]) -> None:
-    """办结 before an event, at its instant."""
+    """办结 before an event (a handling unit's act, if there is one), at its instant."""
     found = rec["events"]
-    place = draw(st.integers(0, len(found) - 1))
+    acts = [place for place, event in enumerate(found) if event["type"] in _ACTING]
+    place = _some(draw, acts) if acts else draw(st.integers(0, len(found) - 1))
     found.insert(place, {"type": "closed", "at": found[place]["at"], "unit": "centre"})
 
 
