@@ -30,7 +30,9 @@ memory is bounded by the partition. An order whose cells checks made a column
 at a time vouch for is made without pydantic validation, as validation makes
 it (:mod:`.parquet_models`); every other order is validated by the model as
 every reader's are, so that its rejection and problems are theirs. Each order's
-history is checked. A unit named by many orders is validated once and shared.
+history is checked: a screen over a batch's columns clears the orders it can tell
+have no issue (:mod:`.history_screen`), ``check_history`` checks the others. A unit
+named by many orders is validated once and shared.
 ``benchmarks/reading_bench.py --parquet`` measures it against JSON Lines
 (docs/benchmarks/reading.md).
 
@@ -71,9 +73,9 @@ from grievance_rules.collector import paused
 from grievance_rules.errors import ReadError
 from grievance_rules.i18n import gettext as _
 from grievance_rules.i18n import join_list, join_truncated, ngettext
-from grievance_rules.model import EVENT_CLASSES, Unit, WorkOrder, check_history
+from grievance_rules.model import EVENT_CLASSES, Unit, WorkOrder
 from grievance_rules.model.base import EARLIEST, LATEST
-from grievance_rules.reading import parquet_models
+from grievance_rules.reading import history_screen, parquet_models
 from grievance_rules.reading.long import BOOL_FIELDS, EVENT_HEADERS
 from grievance_rules.reading.problems import without_units_table
 from grievance_rules.reading.reader import record_checks, unsaid
@@ -1232,7 +1234,10 @@ class _Batch:
         made when first needed (an unknown zone raises there)."""
 
     def make(self) -> None:
-        """The batch's cells (its orders', events' and units'), its ids, and its events checked."""
+        """The batch's cells (its orders', events' and units'), its ids, its events checked.
+
+        And which of its orders' histories certainly have no issue (:mod:`.history_screen`).
+        """
         order_cells = _cells(self.batch, self.names, by_type=False)
         self.order_cells = order_cells
         self.ids = _column_of(order_cells, "id", self.batch.num_rows)
@@ -1254,12 +1259,20 @@ class _Batch:
         self.event_groups = parquet_models.checked_events(
             event_cells.groups, event_cells.columns, event_cells.fine
         )
+        start, stop = events.bounds[first], events.bounds[last]
+        self.cleared = history_screen.cleared(
+            self.batch,
+            None if events.table is None else events.table.slice(start, stop - start),
+            self.event_bounds,
+            self.unit_lists,
+        )
 
     def records(self, low: int, high: int) -> list[RecordResult]:
         """The records of the batch's rows ``low`` to ``high - 1`` (from 0), in row order.
 
         An order whose cells and events :mod:`.parquet_models` vouches for is made
-        there and only its history checked; the others are validated by the model.
+        there and only its history checked (by ``check_history``, unless the screen
+        cleared it); the others are validated by the model.
         :meth:`make` first.
         """
         partition = self.partition
@@ -1270,6 +1283,7 @@ class _Batch:
         event_rows = self.event_rows
         events_file = self.events_file
         misplaced = self.misplaced
+        cleared = self.cleared
         check = checked = None
         start = event_bounds[0]
         file = partition.orders
@@ -1316,13 +1330,13 @@ class _Batch:
                 check, checked = self.validator()
             order = made[offset - low]
             if order is not None and not problems:
-                if not check_history(order):  # (the common case: accepted below, in bulk)
+                if cleared[offset]:  # (the common case: accepted below, in bulk)
                     clean.append(len(results))
                     clean_locations.append(location)
                     clean_orders.append(order)
                     results.append(None)
                     continue
-                result = checked(location, order)  # (its history checked again: rare)
+                result = checked(location, order)  # (its history checked there, once)
             else:
                 (obj,) = order_cells.cells_of(offset, offset + 1)
                 obj["events"] = (
@@ -1432,9 +1446,10 @@ def read_partition(
     evidence) whose cells the column-at-a-time checks of :mod:`.parquet_models`
     vouch for are made there as validation would make them (the same values,
     types and fields set); every other order is validated by the model, as any
-    other reader's. Each order's history is checked (``check_history``). The
-    records are made a run of a few hundred rows of the batch at a time (the
-    collector paused meanwhile: see the comment in the loop).
+    other reader's. Each order's history is checked (``check_history``; an order
+    made there only if the screen over the batch's columns, :mod:`.history_screen`,
+    does not clear it). The records are made a run of a few hundred rows of the
+    batch at a time (the collector paused meanwhile: see the comment in the loop).
 
     Args:
         partition: the partition (:func:`parquet_partitions`).
