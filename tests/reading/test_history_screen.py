@@ -466,3 +466,30 @@ def test_events_in_row_groups_of_their_own_words_are_screened_alike(tmp_path):
     assert found == [order.id.startswith("C") for order in orders]
     with mock.patch.object(history_screen, "_SCREEN", False):
         assert list(read_partition(parquet_partitions(tmp_path)[0], batch_size=7)) == results
+
+
+def test_a_decision_does_not_take_the_request_of_the_order_before(tmp_path):
+    # P ends with a return asked and not yet decided (no issue); Q's first return event is
+    # a decision naming the same unit: Q's decision has no request in Q
+    asking = record()
+    asking["id"], asking["events"] = "P", asking["events"][:3]
+    deciding = record()
+    deciding["id"] = "Q"
+    del deciding["events"][2]
+    first, second = WorkOrder.model_validate(asking), WorkOrder.model_validate(deciding)
+    assert check_history(first) == ()
+    assert IssueCode.RETURN_DECIDED_WITHOUT_REQUEST in {i.code for i in check_history(second)}
+    _results, found = _read(_written(tmp_path, [first, second]))
+    assert found == [True, False]
+
+
+def test_a_unit_sending_the_order_to_itself_is_not_reached_before(tmp_path):
+    # a street office dispatches the order to itself before anyone sent it there: it acts
+    # before it is reached (the dispatch reaches it only once made)
+    rec = record()
+    rec["events"][0]["unit"] = "s02"
+    order = WorkOrder.model_validate(rec)
+    issues = check_history(order)
+    assert [(i.code, i.event_index) for i in issues] == [(IssueCode.UNIT_NOT_REACHED, 0)]
+    _results, found = _read(_written(tmp_path, [order]))
+    assert found == [False]

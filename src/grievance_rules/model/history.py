@@ -71,7 +71,9 @@ from grievance_rules.model.order import WorkOrder
 from grievance_rules.model.units import Unit
 
 __all__ = [
+    "HANDLING_TYPES",
     "ISSUE_SEVERITY",
+    "REOPENING_TYPES",
     "HistoryIssue",
     "IssueCode",
     "Severity",
@@ -123,18 +125,20 @@ ISSUE_SEVERITY: dict[IssueCode, Severity] = {
 }
 """The fixed severity of each issue code."""
 
-_HANDLING_TYPES = frozenset(
+HANDLING_TYPES = frozenset(
     cls.model_fields["type"].default
     for cls in (SignedFor, FirstContact, ReturnRequested, Replied, Continuation, ExtensionRequested)
 )
+"""The kinds of event by which a handling unit works the order (``event_after_closed``)."""
 _OTHER_UNIT_FIELDS = {
     kind: tuple(name for name in cls.unit_fields if name != "unit")
     for kind, cls in EVENT_CLASSES.items()
 }
-_REOPENING_TYPES = frozenset(
+REOPENING_TYPES = frozenset(
     cls.model_fields["type"].default for cls in (Dispatched, Reassigned, RedoOrdered, Supervision)
 )
-_STEP_KINDS = _REOPENING_TYPES | {
+"""The kinds of event that send the order to a unit (reaching it) and reopen it after 办结."""
+_STEP_KINDS = REOPENING_TYPES | {
     "replied",
     "closed",
     "callback",
@@ -307,7 +311,7 @@ class _Checker:
         closed = False
         first_dispatch: Dispatched | None = None
         plans = _PLANS
-        handling_types = _HANDLING_TYPES
+        handling_types = HANDLING_TYPES
         for i, event in enumerate(order["events"]):
             fields = event.__dict__
             kind = fields["type"]
@@ -370,7 +374,7 @@ class _Checker:
 
             if still:
                 continue  # an event that changes none of the state below
-            if kind in _REOPENING_TYPES:
+            if kind in REOPENING_TYPES:
                 closed = False
                 target = fields.get("to_unit")
                 if target is not None:
@@ -535,7 +539,7 @@ def stands_closed(events: Sequence[EventBase]) -> bool:
         kind = event.type
         if kind == "closed":
             closed = True
-        elif kind in _REOPENING_TYPES:
+        elif kind in REOPENING_TYPES:
             closed = False
     return closed
 

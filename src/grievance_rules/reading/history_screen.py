@@ -37,7 +37,7 @@ import numpy as np
 
 from grievance_rules.model import EVENT_CLASSES, Unit
 from grievance_rules.model.enums import UPSTREAM_UNIT_KINDS
-from grievance_rules.model.history import _HANDLING_TYPES, _REOPENING_TYPES
+from grievance_rules.model.history import HANDLING_TYPES, REOPENING_TYPES
 
 __all__ = ["cleared"]
 
@@ -70,8 +70,8 @@ def _kinds(names: frozenset[str]) -> Any:
     return np.array([kind in names for kind in _KINDS] + [False], dtype=bool)
 
 
-_REOPENING = _kinds(_REOPENING_TYPES)
-_HANDLING = _kinds(_HANDLING_TYPES)
+_REOPENING = _kinds(REOPENING_TYPES)
+_HANDLING = _kinds(HANDLING_TYPES)
 
 
 def cleared(
