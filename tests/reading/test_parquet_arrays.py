@@ -1,9 +1,9 @@
 """Arrow arrays read as numpy from their buffers, as Arrow's own conversions give them.
 
 The Parquet reader reads whole numbers and validity from an array's buffers, and
-makes index arrays from numpy buffers (``reading.parquet._numbers``, ``_integers``,
-``_bits``, ``_validity``, ``_int64_array``), where Arrow's ``to_numpy`` and
-``pa.array`` would import pandas; ``to_pylist`` is the reference, on sliced
+makes index arrays from numpy buffers (``reading.arrow_buffers``: ``whole_numbers``,
+``bit_values``, ``validity``; ``reading.parquet._integers``, ``_int64_array``), where
+Arrow's ``to_numpy`` and ``pa.array`` would import pandas; ``to_pylist`` is the reference, on sliced
 arrays (an offset into the buffers), nulls and every width of integer. It picks
 the cells that hold a value in numpy or in C (``_values`` with ``valid``), where
 Arrow's ``drop_null`` would import pyarrow.compute: ``drop_null`` is the reference.
@@ -19,13 +19,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from grievance_rules.reading.arrow_buffers import bit_values, validity, whole_numbers
 from grievance_rules.reading.parquet import (
-    _bits,
     _instants,
     _int64_array,
     _integers,
-    _numbers,
-    _validity,
     _values,
 )
 
@@ -54,10 +52,10 @@ def _sliced(draw: st.DrawFn) -> tuple[pa.Array, list[int | None]]:
 @given(case=_sliced(), null=st.integers(-5, 5))
 def test_whole_numbers_read_from_their_buffers(case, null):
     array, cells = case
-    assert _validity(array).tolist() == [cell is not None for cell in cells]
-    assert _bits(array.is_valid()).tolist() == [cell is not None for cell in cells]
+    assert validity(array).tolist() == [cell is not None for cell in cells]
+    assert bit_values(array.is_valid()).tolist() == [cell is not None for cell in cells]
     if array.null_count == 0:
-        assert _numbers(array).tolist() == cells
+        assert whole_numbers(array).tolist() == cells
     made = _integers(array, null)
     assert made.dtype == np.int64
     assert made.tolist() == [null if cell is None else cell for cell in cells]
@@ -78,12 +76,12 @@ def test_numbers_made_into_an_arrow_array(numbers, step):
 
 def test_a_dictionary_array_s_validity_and_empty_arrays():
     words = pa.array(["a", None, "b", "a"]).dictionary_encode().slice(1)
-    assert _validity(words).tolist() == [False, True, True]
+    assert validity(words).tolist() == [False, True, True]
     assert _integers(words.indices, -1).tolist() == [-1, 1, 0]
     empty = pa.array([], pa.int32())
-    assert _numbers(empty).tolist() == []
+    assert whole_numbers(empty).tolist() == []
     assert _integers(empty, 0).tolist() == []
-    assert _bits(pa.array([], pa.bool_())).tolist() == []
+    assert bit_values(pa.array([], pa.bool_())).tolist() == []
     assert _int64_array(np.array([], dtype=np.int64)).to_pylist() == []
 
 
@@ -128,7 +126,7 @@ def _column(draw: st.DrawFn) -> tuple[str, pa.Array]:
 def test_the_cells_that_hold_a_value_as_arrow_s_drop_null_leaves_them(case, pairs):
     # the reference: Arrow's own is_valid and drop_null (in pyarrow.compute)
     name, column = case
-    valid = _validity(column)
+    valid = validity(column)
     assert valid.tolist() == column.is_valid().to_pylist()
     expected = _values(name, column.drop_null(), pairs=pairs)
     assert _values(name, column, pairs=pairs, valid=valid) == expected
@@ -146,11 +144,11 @@ def test_instants_of_any_unit_read_as_arrow_reads_them(unit):
     )
     expected = [None if v is None else v.astimezone(dt.UTC) for v in column.to_pylist()]
     assert _instants(column) == expected
-    valid = _validity(column)
+    valid = validity(column)
     assert _instants(column, valid) == [v for v in expected if v is not None]
 
 
 def test_validity_of_arrays_without_a_bitmap():
-    assert _validity(pa.array([None, None], pa.null())).tolist() == [False, False]
-    assert _validity(pa.array([1, 2])).tolist() == [True, True]
-    assert _validity(pa.array(["a", None]).dictionary_encode().slice(1)).tolist() == [False]
+    assert validity(pa.array([None, None], pa.null())).tolist() == [False, False]
+    assert validity(pa.array([1, 2])).tolist() == [True, True]
+    assert validity(pa.array(["a", None]).dictionary_encode().slice(1)).tolist() == [False]

@@ -38,6 +38,7 @@ import numpy as np
 from grievance_rules.model import EVENT_CLASSES, Unit
 from grievance_rules.model.enums import UPSTREAM_UNIT_KINDS
 from grievance_rules.model.history import HANDLING_TYPES, REOPENING_TYPES
+from grievance_rules.reading.arrow_buffers import buffer_values, validity, whole_numbers
 
 __all__ = ["cleared"]
 
@@ -345,27 +346,6 @@ def _column(table: Any, name: str) -> Any:
     return None if column.null_count == len(column) else column
 
 
-def _valid(array: Any) -> Any:
-    """Whether each cell holds a value (numpy ``bool``), from the validity bitmap."""
-    if array.null_count == 0:
-        return np.ones(len(array), dtype=bool)
-    bitmap = array.buffers()[0]
-    if bitmap is None:
-        raise _UnscreenedError  # (not the plain layout)
-    bits = np.unpackbits(
-        np.frombuffer(bitmap, dtype=np.uint8), count=array.offset + len(array), bitorder="little"
-    )
-    return bits[array.offset :].view(bool)
-
-
-def _numbers(array: Any, dtype: str) -> Any:
-    """A fixed-width array's cells as numpy (what is under a null cell is no value)."""
-    if len(array) == 0:
-        return np.zeros(0, dtype=dtype)
-    data = np.frombuffer(array.buffers()[1], dtype=dtype, count=array.offset + len(array))
-    return data[array.offset :]
-
-
 def _instants(array: Any, count: int) -> tuple[Any, Any]:
     """Microseconds since 1970 of a zoned ``timestamp[us]`` column, and which cells hold one."""
     if array is None:
@@ -375,7 +355,7 @@ def _instants(array: Any, count: int) -> tuple[Any, Any]:
     kind = array.type
     if not pa.types.is_timestamp(kind) or kind.unit != "us" or kind.tz is None:
         raise _UnscreenedError
-    return _numbers(array, "i8"), _valid(array)
+    return buffer_values(array, np.dtype("i8")), validity(array)
 
 
 def _cells(array: Any, count: int, numbers: dict[str, int] | None) -> tuple[Any, Any]:
@@ -392,12 +372,12 @@ def _cells(array: Any, count: int, numbers: dict[str, int] | None) -> tuple[Any,
     if pa.types.is_dictionary(kind) and pa.types.is_string(kind.value_type):
         words = array.dictionary.to_pylist()
         indices = array.indices
-        places = _numbers(indices, f"i{indices.type.bit_width // 8}")
-        rows = np.flatnonzero(_valid(indices)) if indices.null_count else np.arange(count)
+        places = whole_numbers(indices)
+        rows = np.flatnonzero(validity(indices)) if indices.null_count else np.arange(count)
         places = places[rows] if indices.null_count else places
     elif pa.types.is_string(kind) or pa.types.is_large_string(kind):
         words = array.to_pylist()
-        rows = np.flatnonzero(_valid(array)) if array.null_count else np.arange(count)
+        rows = np.flatnonzero(validity(array)) if array.null_count else np.arange(count)
         places = rows
     else:
         raise _UnscreenedError
@@ -431,7 +411,7 @@ def _listed_twice(array: Any, count: int) -> Any:
     ):
         raise _UnscreenedError
     offsets = array.offsets
-    ends = _numbers(offsets, f"i{offsets.type.bit_width // 8}")
+    ends = whole_numbers(offsets)
     out = np.zeros(count, dtype=bool)
     for row in np.flatnonzero(np.diff(ends) >= 2).tolist():  # (most lists: one value, or none)
         values = array[row].as_py()

@@ -76,6 +76,7 @@ from grievance_rules.i18n import join_list, join_truncated, ngettext
 from grievance_rules.model import EVENT_CLASSES, Unit, WorkOrder
 from grievance_rules.model.base import EARLIEST, LATEST
 from grievance_rules.reading import history_screen, parquet_models
+from grievance_rules.reading.arrow_buffers import bit_values, buffer_values, validity, whole_numbers
 from grievance_rules.reading.long import BOOL_FIELDS, EVENT_HEADERS
 from grievance_rules.reading.problems import without_units_table
 from grievance_rules.reading.reader import record_checks, unsaid
@@ -368,14 +369,16 @@ def _instants(column: Any, valid: Any = None) -> list[Any]:
     """
     pa = _pa()
     if column.type.unit == "us":
-        values = _numbers(column)  # (microseconds since 1970 whatever the zone)
+        values = whole_numbers(column)  # (microseconds since 1970 whatever the zone)
     else:  # (a foreign file's unit: Arrow's cast, in pyarrow.compute)
-        values = _numbers(column.cast(pa.timestamp("us", tz="UTC"), safe=False).cast(pa.int64()))
+        values = whole_numbers(
+            column.cast(pa.timestamp("us", tz="UTC"), safe=False).cast(pa.int64())
+        )
     present = None
     if valid is not None:
         values = values[valid]
     elif column.null_count:
-        present = np.flatnonzero(_validity(column))
+        present = np.flatnonzero(validity(column))
         values = values[present]
     made: list[Any]
     if len(values) and (values.min() < _FIRST_MICROS or values.max() > _LAST_MICROS):
@@ -490,7 +493,7 @@ def _values(name: str, column: Any, pairs: bool = False, valid: Any = None) -> l
         words = column.dictionary.to_pylist()
         words.append(None)  # (what a null cell's code, -1, finds without ``valid``)
         if valid is not None:  # (the cells of the indices that hold one: no copy, no fill)
-            codes = _numbers(column.indices)[valid]
+            codes = whole_numbers(column.indices)[valid]
         else:
             codes = _integers(column.indices, -1)
         values: list[Any] = _looked_up(words, codes)
@@ -628,7 +631,7 @@ def _made_cells(
         # field in the dict by the same string, not an equal one (some 7 % of validating)
         present.append(sys.intern(name))
         if column.null_count:  # (most event columns are mostly empty)
-            mask = _validity(column)
+            mask = validity(column)
             masks.append(mask)
             filled.append(np.flatnonzero(mask))
             columns.append(_values(name, column, pairs=units is not None, valid=mask))
@@ -704,7 +707,7 @@ def _fine(column: Any, values: list[Any], valid: Any) -> str | None:
     if pa.types.is_timestamp(kind):
         if kind.tz is None or kind.unit != "us":
             return None
-        micros = _numbers(column)
+        micros = whole_numbers(column)
         if valid is not None:
             micros = micros[valid]
         if len(micros) and (micros.min() < _FIRST_INSTANT or micros.max() >= _PAST_INSTANTS):
@@ -770,36 +773,6 @@ def _is_text(kind: Any) -> bool:
     return bool(pa.types.is_string(kind) or pa.types.is_large_string(kind))
 
 
-def _validity(column: Any) -> Any:
-    """Whether each cell of an array holds a value (numpy ``bool``), from its validity bitmap."""
-    pa = _pa()
-    kind = column.type
-    if pa.types.is_dictionary(kind):
-        return _validity(column.indices)  # (a cell is null where its index is)
-    if isinstance(kind, pa.ExtensionType):
-        return _bits(column.is_valid())  # (not the plain layout)
-    bitmap = column.buffers()[0]
-    if bitmap is None:
-        if column.null_count == 0:
-            return np.ones(len(column), dtype=bool)
-        return _bits(column.is_valid())  # (the null type, unions: not the plain layout)
-    return _unpacked(bitmap, column.offset, len(column))
-
-
-def _bits(column: Any) -> Any:
-    """The values of a boolean array without nulls (numpy ``bool``), from its bitmap."""
-    return _unpacked(column.buffers()[1], column.offset, len(column))
-
-
-def _unpacked(bitmap: Any, offset: int, count: int) -> Any:
-    if count == 0:
-        return np.zeros(0, dtype=bool)
-    bits = np.unpackbits(
-        np.frombuffer(bitmap, dtype=np.uint8), count=offset + count, bitorder="little"
-    )
-    return bits[offset:].view(bool)
-
-
 def _is_plain_number(kind: Any) -> bool:
     """Whether an Arrow type is a boolean, whole number or 32- or 64-bit float."""
     pa = _pa()
@@ -814,36 +787,15 @@ def _is_plain_number(kind: Any) -> bool:
 def _fixed(array: Any) -> Any:
     """The cells of a boolean, whole number or float array as numpy, from its buffers.
 
-    What is under a null cell is not a value (see :func:`_numbers`).
+    What is under a null cell is not a value (see :func:`~.arrow_buffers.whole_numbers`).
     """
     pa = _pa()
     kind = array.type
     if pa.types.is_boolean(kind):
-        return _bits(array)
+        return bit_values(array)
     if pa.types.is_integer(kind):
-        return _numbers(array)
-    return _data(array, np.dtype(f"f{kind.bit_width // 8}"))
-
-
-def _numbers(array: Any) -> Any:
-    """The cells of an Arrow array of whole numbers as numpy, from its data buffer.
-
-    Read-only; what is under a null cell is not a value. (Arrow's ``to_numpy``
-    imports pandas, see :func:`_int64_array`.)
-    """
-    pa = _pa()
-    kind = array.type
-    sign = "u" if pa.types.is_unsigned_integer(kind) else "i"
-    return _data(array, np.dtype(f"{sign}{kind.bit_width // 8}"))
-
-
-def _data(array: Any, dtype: Any) -> Any:
-    """A fixed-width Arrow array's data buffer as numpy ``dtype``, its cells only (read-only)."""
-    if len(array) == 0:
-        return np.zeros(0, dtype=dtype)
-    return np.frombuffer(array.buffers()[1], dtype=dtype, count=array.offset + len(array))[
-        array.offset :
-    ]
+        return whole_numbers(array)
+    return buffer_values(array, np.dtype(f"f{kind.bit_width // 8}"))
 
 
 def _picked(values: list[Any], filled: Any, members: Any) -> Sequence[Any]:
@@ -904,9 +856,9 @@ def _int64_array(values: Any) -> pa.Array:
 
 def _integers(array: Any, null: int) -> Any:
     """An Arrow array of whole numbers as numpy ``int64``, ``null`` where a cell is null."""
-    values = _numbers(array).astype(np.int64)  # (a copy)
+    values = whole_numbers(array).astype(np.int64)  # (a copy)
     if array.null_count:
-        values[~_validity(array)] = null
+        values[~validity(array)] = null
     return values
 
 

@@ -1,0 +1,69 @@
+"""Arrow arrays read as numpy from their buffers, as Arrow's own conversions give them.
+
+The Parquet reader (:mod:`.parquet`) and its history screen (:mod:`.history_screen`)
+read validity bitmaps and fixed-width cells straight from an array's buffers:
+Arrow's ``to_numpy`` and ``is_valid`` would import pandas or ``pyarrow.compute``.
+The arrays come from pyarrow, so pyarrow is imported here only where a type is
+asked about.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+__all__ = ["bit_values", "buffer_values", "validity", "whole_numbers"]
+
+
+def validity(column: Any) -> Any:
+    """Whether each cell of an array holds a value (numpy ``bool``), from its validity bitmap."""
+    import pyarrow as pa
+
+    kind = column.type
+    if pa.types.is_dictionary(kind):
+        return validity(column.indices)  # (a cell is null where its index is)
+    if isinstance(kind, pa.ExtensionType):
+        return bit_values(column.is_valid())  # (not the plain layout)
+    bitmap = column.buffers()[0]
+    if bitmap is None:
+        if column.null_count == 0:
+            return np.ones(len(column), dtype=bool)
+        return bit_values(column.is_valid())  # (the null type, unions: not the plain layout)
+    return _unpacked(bitmap, column.offset, len(column))
+
+
+def bit_values(column: Any) -> Any:
+    """The values of a boolean array without nulls (numpy ``bool``), from its bitmap."""
+    return _unpacked(column.buffers()[1], column.offset, len(column))
+
+
+def _unpacked(bitmap: Any, offset: int, count: int) -> Any:
+    if count == 0:
+        return np.zeros(0, dtype=bool)
+    bits = np.unpackbits(
+        np.frombuffer(bitmap, dtype=np.uint8), count=offset + count, bitorder="little"
+    )
+    return bits[offset:].view(bool)
+
+
+def whole_numbers(array: Any) -> Any:
+    """The cells of an Arrow array of whole numbers (or instants) as numpy, from its data buffer.
+
+    Read-only; what is under a null cell is not a value. (Arrow's ``to_numpy``
+    imports pandas.)
+    """
+    import pyarrow as pa
+
+    kind = array.type
+    sign = "u" if pa.types.is_unsigned_integer(kind) else "i"
+    return buffer_values(array, np.dtype(f"{sign}{kind.bit_width // 8}"))
+
+
+def buffer_values(array: Any, dtype: Any) -> Any:
+    """A fixed-width Arrow array's data buffer as numpy ``dtype``, its cells only (read-only)."""
+    if len(array) == 0:
+        return np.zeros(0, dtype=dtype)
+    return np.frombuffer(array.buffers()[1], dtype=dtype, count=array.offset + len(array))[
+        array.offset :
+    ]
