@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import math
+import pickle
 import random
 import sys
 from pathlib import Path
@@ -404,3 +405,27 @@ def test_enumerations_are_string_enumerations_of_text_values():
                 for value, member in spec.terms.items():
                     made = adapter.validate_python(value if spec.kind == "term" else [value])
                     assert made == (member if spec.kind == "term" else (member,)), name
+
+
+def test_events_made_fast_share_a_fields_set_that_a_copy_does_not_change(tmp_path):
+    # the events of a run of rows share one set of their fields set (made once, not one
+    # an event); a copy with an update adds to a copy of it, so the others keep theirs
+    orders = list(generate_orders(40, seed=5))
+    write_parquet(orders, tmp_path)
+    (partition,) = parquet_partitions(tmp_path)
+    records, made = _read(partition, True)
+    assert made == len(orders)
+    events = [event for record in records for event in record.order.events]  # type: ignore[union-attr]
+    dispatched = [event for event in events if event.type == "dispatched"]
+    assert len({id(event.model_fields_set) for event in dispatched}) < len(dispatched)
+    before = [set(event.model_fields_set) for event in events]
+    first = dispatched[0]
+    changed = first.model_copy(update={"note": "改派前备注"})
+    assert "note" in changed.model_fields_set
+    assert "note" not in first.model_fields_set
+    assert [set(event.model_fields_set) for event in events] == before
+    # a pickled and restored order has the fields set validation gives its events
+    order = records[0].order  # type: ignore[union-attr]
+    again = pickle.loads(pickle.dumps(order))
+    valid = WorkOrder.model_validate(order.model_dump(exclude_unset=True))
+    assert [e.model_fields_set for e in again.events] == [e.model_fields_set for e in valid.events]
