@@ -8,6 +8,7 @@ and the diverging ones counted with the first orders' tags.
 
 from __future__ import annotations
 
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -15,12 +16,14 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from grievance_rules.packs import find_pack
+from grievance_rules.engine.plan import plan_for
+from grievance_rules.packs import find_pack, load_pack
 from grievance_rules.packs.schema import ClockRule, DeductionRule, EscalationRule, WindowRule
 from grievance_rules.samples import generate_lines
 from grievance_rules.scoring import compare, comparison
 from grievance_rules.scoring.comparison import _NONE, DivergenceTally, _outcomes, _PackKeys
 
+ROOT = Path(__file__).resolve().parents[2]
 CHENGDONG, XIAYANG, DAYE = (find_pack(name) for name in ("chengdong", "xiayang", "daye"))
 PACK_SETS = (
     (CHENGDONG, XIAYANG, DAYE),
@@ -204,3 +207,24 @@ def test_a_comparison_under_one_pack_finds_no_divergence(path):
     assert result.orders_diverging == 0
     assert result.divergences == ()
     assert result.assessed == 40
+
+
+def test_a_second_comparison_reads_the_outcomes_kept_beside_the_packs_plans(monkeypatch):
+    """Each signature's outcomes are found once per pack (plan), not once per comparison."""
+    lines = list(generate_lines(120, seed=12))
+    packs = [load_pack(ROOT / "policies" / name) for name in ("chengdong", "daye")]
+    first = compare(lines, packs, path="columnar").model_dump_json()
+    assert all(plan_for(pack).memo["outcomes by signature"] for pack in packs)
+    found: list[object] = []
+
+    def counted(*args):
+        found.append(args)
+        return _outcomes(*args)
+
+    monkeypatch.setattr(comparison, "_outcomes", counted)
+    assert compare(lines, packs, path="columnar").model_dump_json() == first
+    assert found == []  # (all kept)
+    for pack in packs:
+        plan_for(pack).memo["outcomes by signature"].clear()
+    assert compare(lines, packs, path="columnar").model_dump_json() == first
+    assert found  # (found again)

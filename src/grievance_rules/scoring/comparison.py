@@ -265,7 +265,9 @@ class _PackKeys:
 
     For each kind of finding and rule: the (kind, topic) keys its findings fall
     under, and an escalation's action. Found through the pack's plan once (per
-    :class:`DivergenceTally` or call), not once per order.
+    :class:`DivergenceTally` or call), not once per order. The outcomes of each
+    signature are kept beside the plan (its memo), so a process comparing part after
+    part under the same packs (a worker) finds each signature's once, not once a part.
     """
 
     __slots__ = ("by_kind", "memo", "pack", "seen")
@@ -273,7 +275,9 @@ class _PackKeys:
     def __init__(self, pack: Pack) -> None:
         self.pack = pack
         self.memo = plan_for(pack).memo
-        self.seen: dict[Any, dict[tuple[FindingKind, str], str]] = {}
+        self.seen: dict[Any, dict[tuple[FindingKind, str], str]] = self.memo.setdefault(
+            "outcomes by signature", {}
+        )
         """An order's findings' signature → their outcomes (a cache, :data:`_SEEN` at most)."""
         self.by_kind: dict[str, dict[str, _RuleKeys]] = {
             "clock": {},
@@ -373,7 +377,7 @@ class _RowDivergences:
             topic_ids, value_ids = self.topic_ids, self.value_ids
             topics: list[int] = []
             values: list[int] = []
-            for key, value in _outcomes(signature, self.keys[n]).items():
+            for key, value in self.keys[n].outcomes(signature).items():
                 topic = topic_ids.get(key)
                 if topic is None:
                     topic = topic_ids[key] = len(self.topics)
@@ -415,8 +419,9 @@ class _RowDivergences:
             len(self.topics)
         )
         outcomes = []
+        smallest = np.min_scalar_type(len(self.values))  # (the fewer bytes, the faster compared)
         for of_order, coded in per_pack:
-            table = np.zeros((len(coded), len(self.topics)), dtype=np.int64)
+            table = np.zeros((len(coded), len(self.topics)), dtype=smallest)
             signature = np.repeat(np.arange(len(coded)), [len(topics) for topics, _v in coded])
             topics = [topic for topics, _v in coded for topic in topics]
             table[signature, column[topics]] = [value for _t, values in coded for value in values]
