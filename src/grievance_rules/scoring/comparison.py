@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar
 
@@ -52,6 +52,7 @@ from grievance_rules.scoring.tables import (
     Tabled,
     TabledBatch,
     clock_outcome,
+    first_seen_codes,
     folded,
     judge_batches,
     row_signature,
@@ -264,7 +265,9 @@ class _PackKeys:
 
     For each kind of finding and rule: the (kind, topic) keys its findings fall
     under, and an escalation's action. Found through the pack's plan once (per
-    :class:`DivergenceTally` or call), not once per order.
+    :class:`DivergenceTally` or call), not once per order. The outcomes of each
+    signature are kept beside the plan (its memo), so a process comparing part after
+    part under the same packs (a worker) finds each signature's once, not once a part.
     """
 
     __slots__ = ("by_kind", "memo", "pack", "seen")
@@ -272,7 +275,9 @@ class _PackKeys:
     def __init__(self, pack: Pack) -> None:
         self.pack = pack
         self.memo = plan_for(pack).memo
-        self.seen: dict[Any, dict[tuple[FindingKind, str], str]] = {}
+        self.seen: dict[Any, dict[tuple[FindingKind, str], str]] = self.memo.setdefault(
+            "outcomes by signature", {}
+        )
         """An order's findings' signature → their outcomes (a cache, :data:`_SEEN` at most)."""
         self.by_kind: dict[str, dict[str, _RuleKeys]] = {
             "clock": {},
@@ -312,14 +317,29 @@ class _RowDivergences:
     (:attr:`~.tables.OrderRows.signature`: each finding's kind, rule and state or
     points) diverge alike: their divergences are found once, for the first of them
     (at most :data:`_SEEN` signatures kept; then forgotten and found again).
+
+    A batch's are found at once (:meth:`of_batch`): each pack's outcomes of each of
+    its signatures as numbers (:meth:`coded`: the (kind, topic) of each as a number,
+    :attr:`topics`, and its outcome as a number, :attr:`values`), so that comparing
+    the packs is comparing arrays, order by order and topic by topic, and Python
+    objects are made only once per pattern of divergence, not once per order.
     """
 
-    __slots__ = ("keys", "packs", "seen")
+    __slots__ = ("codes", "keys", "packs", "seen", "topic_ids", "topics", "value_ids", "values")
 
     def __init__(self, packs: Sequence[Pack]) -> None:
         self.packs = packs
         self.keys = [_PackKeys(pack) for pack in packs]
         self.seen: dict[tuple[Any, ...], tuple[tuple[FindingKind, str, tuple[str, ...]], ...]] = {}
+        self.codes: list[dict[Signature, tuple[list[int], list[int]]]] = [{} for _ in packs]
+        """Per pack, a signature's outcomes as (topics, values) numbers (a cache)."""
+        self.topics: list[tuple[FindingKind, str]] = []
+        """Each (kind, topic) met, by its number."""
+        self.topic_ids: dict[tuple[FindingKind, str], int] = {}
+        self.values: list[str] = [_NONE]
+        """Each outcome met, by its number; 0 is :data:`_NONE`, what a pack without the
+        topic shows (so an outcome written ``—`` is the same as none, as in :func:`_diverging`)."""
+        self.value_ids: dict[str, int] = {_NONE: 0}
 
     def of(self, entry: Tabled) -> list[tuple[FindingKind, str, tuple[str, ...]]]:
         """:func:`row_divergences` of one order."""
@@ -338,38 +358,146 @@ class _RowDivergences:
             found = self.seen[signature] = tuple(_diverging(outcomes))
         return list(found)
 
-    def of_batch(
-        self, batch: TabledBatch
-    ) -> Iterator[tuple[int, tuple[tuple[FindingKind, str, tuple[str, ...]], ...]]]:
-        """Each folded order of a batch that diverges (its index) and :meth:`of` it, in order.
+    def forget(self) -> None:
+        """Forget the signatures' outcomes as numbers, and the numbers themselves."""
+        self.codes = [{} for _ in self.packs]
+        self.topics = []
+        self.topic_ids = {}
+        self.values = [_NONE]
+        self.value_ids = {_NONE: 0}
 
-        Orders of one signature share one tuple of divergences (while it is remembered).
+    def coded(self, n: int, signature: Signature) -> tuple[list[int], list[int]]:
+        """The ``n``-th pack's outcomes of a signature (:func:`_outcomes`) as numbers.
+
+        Its (kind, topic) keys' numbers, and their outcomes' numbers, in the same order.
         """
-        tables = batch.packs
-        signatures = [rows.signatures for rows in tables if rows.signatures is not None]
-        if len(signatures) < len(tables):  # (one pack: its orders are not signed)
-            for i in batch.accepted:
-                if diverging := _divergences_of(self.packs, batch.entry(i), self.keys):
-                    yield i, tuple(diverging)
-            return
-        seen = self.seen
-        signed_alike = list(zip(*signatures, strict=True))
-        for i in batch.accepted:
-            signature = signed_alike[i]
-            found = seen.get(signature)
-            if found is None:
-                if len(seen) >= _SEEN:
-                    seen.clear()
-                outcomes = [
-                    keys.outcomes(signed) for keys, signed in zip(self.keys, signature, strict=True)
-                ]
-                found = seen[signature] = tuple(_diverging(outcomes))
-            if found:
-                yield i, found
+        codes = self.codes[n]
+        found = codes.get(signature)
+        if found is None:
+            topic_ids, value_ids = self.topic_ids, self.value_ids
+            topics: list[int] = []
+            values: list[int] = []
+            for key, value in self.keys[n].outcomes(signature).items():
+                topic = topic_ids.get(key)
+                if topic is None:
+                    topic = topic_ids[key] = len(self.topics)
+                    self.topics.append(key)
+                number = value_ids.get(value)
+                if number is None:
+                    number = value_ids[value] = len(self.values)
+                    self.values.append(value)
+                topics.append(topic)
+                values.append(number)
+            found = codes[signature] = (topics, values)
+        return found
+
+    def of_batch(self, batch: TabledBatch) -> _BatchDivergences | None:
+        """The divergences of a batch's folded orders, found for the whole batch at once.
+
+        As :meth:`of` of each folded order, in input order (``None``: the batch's orders
+        are not signed, under one pack). Each pack's outcomes of each order make a row
+        of numbers, one column per (kind, topic) in key order (0: none); where a column
+        differs between the packs, the order diverges on that topic, and the column's
+        numbers under every pack are the pattern.
+        """
+        signed = [rows.signatures for rows in batch.packs]
+        accepted = np.array(batch.accepted, dtype=np.int64)
+        if not len(accepted):
+            return _BatchDivergences.none()
+        if any(signatures is None for signatures in signed):
+            return None
+        if any(len(codes) >= _SEEN for codes in self.codes):
+            self.forget()  # (between batches: a batch's numbers are kept through it)
+        per_pack = []
+        for n, signatures in enumerate(signed):
+            assert signatures is not None  # (tested above)
+            numbers, of_order = first_seen_codes(signatures)
+            per_pack.append((of_order[accepted], [self.coded(n, s) for s in numbers]))
+        # each topic's column, in key order (the topics are numbered as met)
+        column = np.empty(len(self.topics), dtype=np.int64)
+        column[sorted(range(len(self.topics)), key=self.topics.__getitem__)] = np.arange(
+            len(self.topics)
+        )
+        outcomes = []
+        smallest = np.min_scalar_type(len(self.values))  # (the fewer bytes, the faster compared)
+        for of_order, coded in per_pack:
+            table = np.zeros((len(coded), len(self.topics)), dtype=smallest)
+            signature = np.repeat(np.arange(len(coded)), [len(topics) for topics, _v in coded])
+            topics = [topic for topics, _v in coded for topic in topics]
+            table[signature, column[topics]] = [value for _t, values in coded for value in values]
+            outcomes.append(table[of_order])
+        first = outcomes[0]
+        differs = np.zeros(first.shape, dtype=bool)
+        for other in outcomes[1:]:
+            differs |= other != first
+        # the diverging (order, topic) cells, order by order and each order's in key order
+        at_order, at_column = np.nonzero(differs)
+        if not len(at_order):
+            return _BatchDivergences.none()
+        # each cell's pattern as one number: its column, then each pack's outcome (numbered
+        # anew, as few as they are, before the number could outgrow :data:`_WIDEST`)
+        cells = [found[at_order, at_column] for found in outcomes]
+        code, size, many = at_column, len(self.topics), len(self.values)
+        for outcome in cells:
+            if size * many > _WIDEST:
+                compact, code = np.unique(code, return_inverse=True)
+                size = len(compact)
+            code = code * many + outcome
+            size *= many
+        _, first_cell, of_cell = np.unique(code, return_index=True, return_inverse=True)
+        # the patterns numbered in order of first showing (each by its first cell)
+        shown = np.argsort(first_cell)
+        number = np.empty(len(shown), dtype=np.int64)
+        number[shown] = np.arange(len(shown))
+        of_cell = number[of_cell]
+        first_cell = first_cell[shown]
+        topic_of = [self.topics[k] for k in np.argsort(column).tolist()]
+        values = self.values
+        patterns = []
+        for column_at, *pattern in zip(
+            at_column[first_cell].tolist(),
+            *(outcome[first_cell].tolist() for outcome in cells),
+            strict=True,
+        ):
+            kind, topic = topic_of[column_at]
+            patterns.append((kind, topic, tuple([values[v] for v in pattern])))
+        return _BatchDivergences(
+            accepted[np.flatnonzero(differs.any(axis=1))].tolist(),
+            patterns,
+            np.bincount(of_cell, minlength=len(patterns)).tolist(),
+            accepted[at_order[np.argsort(of_cell, kind="stable")]],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _BatchDivergences:
+    """The divergences of a batch's folded orders (:meth:`_RowDivergences.of_batch`).
+
+    Attributes:
+        orders: the orders that diverge (their indices in the batch), in input order.
+        patterns: each (kind, topic, pattern) shown, in order of first showing (as
+            one order at a time, each order's in key order, meets them).
+        counts: the number of orders that show each.
+        showing: the orders that show each pattern, the first pattern's first, each
+            pattern's in input order (``counts`` of each).
+    """
+
+    orders: list[int]
+    patterns: list[tuple[FindingKind, str, tuple[str, ...]]]
+    counts: list[int]
+    showing: np.ndarray
+
+    @staticmethod
+    def none() -> _BatchDivergences:
+        """No divergence."""
+        return _BatchDivergences([], [], [], np.zeros(0, dtype=np.int64))
 
 
 _SEEN = 65_536
 """Signatures whose divergences a comparison keeps (a cache; memory stays bounded)."""
+
+_WIDEST = 2**62
+"""The most patterns :meth:`_RowDivergences.of_batch` numbers at once (int64 holds them)."""
 
 
 def _row_outcomes(
@@ -799,9 +927,6 @@ class DivergenceTally(Generic[Tag]):
     """Whether the examples are kept as :class:`ExampleOrder`, compared in full only when
     asked (``compare_partial``: a merge keeps only the earliest), rather than at once."""
     _known: _RowDivergences | None = field(default=None, repr=False, compare=False)
-    _filled: dict[int, Any] = field(default_factory=dict, repr=False, compare=False)
-    """Tuples of divergences whose patterns all have their examples, by identity (each held
-    here, so that no id is reused; :data:`_SEEN` at most)."""
 
     def add(
         self,
@@ -834,56 +959,52 @@ class DivergenceTally(Generic[Tag]):
         """Count a batch's folded orders that diverge, in input order, as :meth:`add` would.
 
         ``tag``: a diverging order's tag, from the order and its position among the inputs.
+        The divergences are found for the whole batch at once
+        (:meth:`_RowDivergences.of_batch`); each pattern is counted once per batch, and
+        its example tags are those of its first orders.
         """
         known = self._known
         if known is None or known.packs is not packs:  # found once per call
             known = self._known = _RowDivergences(packs)
+        found = known.of_batch(batch)
+        if found is None:  # (one pack: the orders are not signed)
+            for i in batch.accepted:
+                self.add(
+                    batch.entry(i), packs, as_of, repeats, tag(batch.orders[i], batch.positions[i])
+                )
+            return
+        tags: dict[int, Tag] = {}
+
+        def tagged(i: int) -> Tag:
+            """The ``i``-th order's tag, made once (one object, wherever it is kept)."""
+            made = tags.get(i)
+            if made is None:
+                made = tags[i] = tag(batch.orders[i], batch.positions[i])
+            return made
+
         kept = self.kept
+        for i in found.orders[: self.examples - len(kept)]:  # (never more kept than examples)
+            example = (
+                self._example(batch.orders[i], repeats)
+                if self.later
+                else compare_again(batch.entry(i), packs, as_of, repeats)
+            )
+            kept.append((tagged(i), example))
+        self.diverging += len(found.orders)
+        patterns = self.patterns
         examples = self.pattern_examples
         per_pattern = min(self.examples, 5)
-        alike: dict[int, list[Any]] = {}
-        """Each distinct tuple of divergences (by identity) and its orders, as first found."""
-        full = self._filled
-        if len(full) >= _SEEN:
-            full.clear()
-        for i, keys in known.of_batch(batch):
-            same = alike.get(id(keys))
-            if same is None:
-                alike[id(keys)] = [keys, 1]
-            else:
-                same[1] += 1
-            tagged: Tag | None = None
-            if len(kept) < self.examples:
-                tagged = tag(batch.orders[i], batch.positions[i])
-                kept.append(
-                    (
-                        tagged,
-                        self._example(batch.orders[i], repeats)
-                        if self.later
-                        else compare_again(batch.entry(i), packs, as_of, repeats),
-                    )
-                )
-            if id(keys) in full:
-                continue
-            filled = True
-            for key in keys:
-                tags = examples.get(key)
-                if tags is None:
-                    tags = examples[key] = []
-                if len(tags) < per_pattern:
-                    if tagged is None:
-                        tagged = tag(batch.orders[i], batch.positions[i])
-                    tags.append(tagged)
-                filled = filled and len(tags) >= per_pattern
-            if filled:
-                full[id(keys)] = keys
-        # the patterns' counts, a tuple of divergences at a time, in order of first finding
-        # (so each pattern is counted in from the order that first showed it, as one at a time)
-        patterns = self.patterns
-        for keys, orders in alike.values():
-            self.diverging += orders
-            for key in keys:
-                patterns[key] += orders
+        showing = found.showing
+        start = 0
+        for key, count in zip(found.patterns, found.counts, strict=True):
+            patterns[key] += count
+            tags_of = examples.get(key)
+            if tags_of is None:
+                tags_of = examples[key] = []
+            wanted = min(per_pattern - len(tags_of), count)
+            if wanted > 0:
+                tags_of.extend(map(tagged, showing[start : start + wanted].tolist()))
+            start += count
 
     def _example(self, order: WorkOrder, repeats: RepeatIndex | None) -> ExampleOrder:
         """A diverging order kept to be compared later (:attr:`later`), with what it reads."""

@@ -99,16 +99,16 @@ def _fold_tally(book: ScoreBook, rows: PackRows, shared: BatchFacts) -> None:
     kind = codes["kind"][picked]
     named = (kind * len(rule_ids) + codes["rule_id"][picked]) * len(states)
     named += codes["state"][picked]
-    names, key_of = np.unique(named, return_inverse=True)
+    names, key_of = _distinct_numbers(named)
     fold_keys = book.fold_keys
     keys = []
     for code in names.tolist():
         k, state = divmod(code, len(states))
         name = (kinds[k // len(rule_ids)], rule_ids[k % len(rule_ids)], states[state])
         keys.append(fold_keys.get(name) or fold_keys.setdefault(name, tally_key(*name)))
-    unit_codes, unit_of = np.unique(codes["unit"][picked], return_inverse=True)
+    unit_codes, unit_of = _distinct_numbers(codes["unit"][picked])
     units = [distinct["unit"][code] for code in unit_codes.tolist()]
-    days, day_of = np.unique(rows.days[keep], return_inverse=True)
+    days, day_of = _distinct_numbers(rows.days[keep])
     # each kind of period's start of each day (period_slots' own), as an index of (kind, start)
     starts: dict[tuple[str, dt.date], int] = {}
     periods = tally.counted_kinds()
@@ -125,7 +125,7 @@ def _fold_tally(book: ScoreBook, rows: PackRows, shared: BatchFacts) -> None:
     # the slots entry by entry, kind of period by kind of period: (start, unit) as a number
     slot_of = start_of[day_of] * len(units) + unit_of[:, None]
     touched = (slot_of * len(names) + key_of[:, None]).ravel()
-    pairs, first, number = np.unique(touched, return_index=True, return_counts=True)
+    pairs, first, number = _counted_numbers(touched)
     slot_at = pairs // len(names)
     # slot by slot in order of first touch, and in each its keys in order of first touch:
     # the order in which one entry at a time first puts each slot and each of its keys
@@ -166,6 +166,69 @@ def _fold_tally(book: ScoreBook, rows: PackRows, shared: BatchFacts) -> None:
                 summed[at] += points
         for at, total in summed.items():
             points_of[slots[at]] = total
+
+
+_SPAN = 1 << 16
+"""The range of whole numbers :func:`_distinct_numbers` and :func:`_counted_numbers` group by
+a table as long as the range (or as a few times their number, if more), not by sorting."""
+
+
+def _span(values: np.ndarray) -> tuple[int, int] | None:
+    """The least of some whole numbers and their range, if short enough for a table."""
+    if not len(values):
+        return None
+    low, high = int(values.min()), int(values.max())
+    span = high - low + 1
+    return (low, span) if span <= max(_SPAN, 4 * len(values)) else None
+
+
+def _distinct_numbers(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Whole numbers' distinct values, in order, and each value's place among them.
+
+    ``np.unique(values, return_inverse=True)``, without sorting: the fold's numbers
+    (codes of a batch's strings, days) lie in a short range, so each is marked in a
+    table of the range and the marks are numbered in order (else they are sorted).
+
+    Example:
+        >>> _distinct_numbers(np.array([7, 3, 7, 5]))
+        (array([3, 5, 7]), array([2, 0, 2, 1]))
+    """
+    found = _span(values)
+    if found is None:
+        distinct, place = np.unique(values, return_inverse=True)
+        return distinct, place.reshape(-1)
+    low, span = found
+    shifted = values - low
+    seen = np.zeros(span, dtype=bool)
+    seen[shifted] = True
+    marked = np.flatnonzero(seen)
+    number = np.zeros(span, dtype=np.int64)
+    number[marked] = np.arange(len(marked))
+    return marked + low, number[shifted]
+
+
+def _counted_numbers(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Whole numbers' distinct values, in order, each one's first place and its count.
+
+    ``np.unique(values, return_index=True, return_counts=True)``, without sorting where
+    the numbers lie in a short range (:func:`_distinct_numbers`): counted in a table of
+    the range, and each one's first place the least place it is at.
+
+    Example:
+        >>> _counted_numbers(np.array([7, 3, 7, 5]))
+        (array([3, 5, 7]), array([1, 3, 0]), array([1, 1, 2]))
+    """
+    found = _span(values)
+    if found is None:
+        distinct, first, count = np.unique(values, return_index=True, return_counts=True)
+        return distinct, first, count
+    low, span = found
+    shifted = values - low
+    counts = np.bincount(shifted, minlength=span)
+    marked = np.flatnonzero(counts)
+    first = np.full(span, len(values), dtype=np.int64)
+    np.minimum.at(first, shifted, np.arange(len(values)))
+    return marked + low, first[marked], counts[marked]
 
 
 def _fold_rates(
