@@ -50,9 +50,11 @@ with the dict, 10.3-16.8 µs here). An order costs about 400 µs to assess.
 from __future__ import annotations
 
 import json
+import operator
 import struct
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from hashlib import blake2b
+from itertools import compress, repeat
 from typing import Any, Literal, get_args
 
 import numpy as np
@@ -163,6 +165,29 @@ def _table(capacity: int) -> npt.NDArray[np.signedinteger[Any]]:
     return np.full(capacity, -1, dtype=dtype)
 
 
+def _place(
+    table: npt.NDArray[np.signedinteger[Any]],
+    entries: npt.NDArray[np.int64],
+    homes: npt.NDArray[np.int64],
+) -> None:
+    """Write ``entries`` into free slots of ``table`` by linear probing from ``homes``.
+
+    All at once, in a few vectorised passes: every waiting entry whose slot is free is
+    written there; where several share one, one of them stays (whichever numpy wrote
+    last) and the others move on, as past any slot already taken. Each entry ends in
+    the first free slot of its probe sequence that no other took, so a look-up from
+    its home finds it before an empty slot, which is all a look-up needs.
+    """
+    mask = table.size - 1
+    waiting = entries
+    while waiting.size:
+        free = table[homes] < 0
+        table[homes[free]] = waiting[free]
+        left = table[homes] != waiting
+        waiting = waiting[left]
+        homes = (homes[left] + 1) & mask
+
+
 class DuplicateIds:
     """Tells a second record of an order id apart: the one decision every batch path takes.
 
@@ -271,6 +296,73 @@ class DuplicateIds:
         self._add(slot, hi, lo, where)
         return None
 
+    def reasons(
+        self, order_ids: Sequence[str], positions: Sequence[int], wheres: Sequence[str]
+    ) -> list[str | None]:
+        """What :meth:`reason` gives for each record of a batch in turn, found at once.
+
+        The same reasons, and the same ids and labels kept after, as calling
+        ``reason(order_ids[k], positions[k], wheres[k])`` for ``k = 0, 1, ...``; only
+        the table's slots may hold the batch's entries in another order (any order a
+        look-up finds them in). The per-record Python work of :meth:`reason` (the probe
+        loop, the label's split, the scalar writes) is done for the whole batch in a
+        few passes: the digests in one list, the duplicates within the batch by sorting
+        them, the look-ups and the new ids' places by vectorised linear probing, the
+        labels' prefixes and numbers by ``map``. A second record, rare, still costs
+        its message. The batch paths ask it once per batch, in input order.
+        """
+        count = len(order_ids)
+        if len(positions) != count or len(wheres) != count:
+            raise ValueError("order_ids, positions and wheres differ in length")
+        results: list[str | None] = [None] * count
+        if self.duplicates == "allow" or not count:
+            return results
+        asked: list[int] | None = None  # the records looked up (None: all of them)
+        ids, labels = order_ids, wheres
+        if self.duplicates == "last":
+            laters = list(map(self.last.get, order_ids, positions))
+            replaced = list(map(operator.ne, laters, positions))
+            if any(replaced):
+                said = _("id: order id {order_id} replaced by a later input (#{later})")
+                for k in compress(range(count), replaced):
+                    results[k] = said.format(order_id=repr(order_ids[k]), later=laters[k])
+                asked = list(compress(range(count), map(operator.not_, replaced)))
+                ids = [order_ids[k] for k in asked]
+                labels = [wheres[k] for k in asked]
+        size = len(ids)
+        if not size:
+            return results
+        # each id's digest, as reason() finds it (surrogatepass changes nothing for
+        # an id that has UTF-8, and gives a lone surrogate its bytes)
+        digests = b"".join(
+            [blake2b(i.encode("utf-8", "surrogatepass"), digest_size=16).digest() for i in ids]
+        )
+        halves = np.frombuffer(digests, dtype="<u8").reshape(size, 2).astype(np.uint64)
+        # the first record of each digest in the batch: a stable sort keeps equal
+        # digests in input order
+        order = np.lexsort((halves[:, 1], halves[:, 0]))
+        ranked = halves[order]
+        starts = np.ones(size, dtype=bool)
+        starts[1:] = np.any(ranked[1:] != ranked[:-1], axis=1)
+        first = np.empty(size, dtype=np.int64)
+        first[order] = order[starts][np.cumsum(starts) - 1]
+        distinct = np.sort(order[starts])  # each digest's first record, in input order
+        entries = self._lookup(halves[distinct])
+        before = self._count
+        new = distinct[entries < 0]
+        entries[entries < 0] = np.arange(before, before + new.size)
+        if new.size:
+            self._add_many(halves[new], [labels[k] for k in new.tolist()])
+        entry = entries[np.searchsorted(distinct, first)]
+        again = (first != np.arange(size)) | (entry < before)
+        if again.any():
+            said = _("id: duplicate order id {order_id} (first at {first})")
+            for k, at in zip(np.flatnonzero(again).tolist(), entry[again].tolist(), strict=True):
+                results[k if asked is None else asked[k]] = said.format(
+                    order_id=repr(ids[k]), first=self._label(at)
+                )
+        return results
+
     def _find(self, order_id: str) -> tuple[int, int, int, int]:
         """``(entry, slot, hi, lo)``: the id's entry (``-1``: none, ``slot`` free for it)."""
         try:
@@ -319,7 +411,97 @@ class DuplicateIds:
         self._slots[slot] = entry
         self._count = entry + 1
         if self._count > self._limit:
-            self._rehash()
+            self._rehash(2 * (self._mask + 1))
+
+    def _add_many(self, halves: npt.NDArray[np.uint64], wheres: list[str]) -> None:
+        """Keep new ids' digests (``halves``, one row each) and labels, as ``_add`` in turn.
+
+        The entries, the prefixes' numbers and the labels kept whole come out as
+        ``_add`` called for each in order leaves them; the table grows to the size it
+        would have reached and the new entries are placed in it at once.
+        """
+        count, before = len(wheres), self._count
+        while self._room < before + count:
+            self._grow()
+        # each label split as _add splits it: the prefix, then its trailing digits
+        # when they rebuild as they were (no leading zero) and fit the label's word
+        prefixes = list(map(str.rstrip, wheres, repeat(_DIGITS)))
+        digits = list(map(str.removeprefix, wheres, prefixes))
+        lengths = np.fromiter(map(len, digits), dtype=np.int64, count=count)
+        zero = np.fromiter(map(str.startswith, digits, repeat("0")), dtype=bool, count=count)
+        numbered = np.flatnonzero((lengths > 0) & (lengths < 16) & (~zero | (lengths == 1)))
+        numbers = np.fromiter(
+            map(int, [digits[k] for k in numbered.tolist()]), dtype=np.int64, count=numbered.size
+        )
+        numbered, numbers = (
+            numbered[numbers < 1 << _NUMBER_BITS],
+            numbers[numbers < 1 << _NUMBER_BITS],
+        )
+        kept = [prefixes[k] for k in numbered.tolist()]
+        for prefix in dict.fromkeys(kept):  # new prefixes numbered in order of first use
+            if prefix not in self._codes and len(self._prefixes) < _WHOLE:
+                self._codes[prefix] = len(self._prefixes)
+                self._prefixes.append(prefix)
+        codes = np.fromiter(
+            map(self._codes.get, kept, repeat(_WHOLE)), dtype=np.int64, count=numbered.size
+        )
+        words = np.empty((count, _WORDS), dtype=np.uint64)
+        words[:, :2] = halves
+        words[:, 2] = _WHOLE << _NUMBER_BITS
+        coded = codes != _WHOLE
+        words[numbered[coded], 2] = codes[coded] << _NUMBER_BITS | numbers[coded]
+        for k in np.flatnonzero(words[:, 2] == _WHOLE << _NUMBER_BITS).tolist():
+            self._whole[before + k] = wheres[k]
+        done = 0
+        while done < count:  # the words written chunk by chunk
+            entry = before + done
+            chunk = self._chunks[entry >> self._shift].reshape(-1, _WORDS)
+            at = entry & self._low
+            take = min(count - done, chunk.shape[0] - at)
+            chunk[at : at + take] = words[done : done + take]
+            done += take
+        self._count = before + count
+        slots = self._mask + 1
+        while self._count > slots >> 1:
+            slots *= 2
+        if slots > self._mask + 1:
+            self._rehash(slots)
+        else:
+            homes = (halves[:, 0] & np.uint64(self._mask)).astype(np.int64)
+            _place(self._table, np.arange(before, self._count, dtype=np.int64), homes)
+
+    def _lookup(self, halves: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
+        """The entry of each digest (``halves``, one row each; ``-1``: not kept)."""
+        found = np.full(len(halves), -1, dtype=np.int64)
+        if not self._count:
+            return found
+        waiting = np.arange(len(halves), dtype=np.int64)
+        slots = (halves[:, 0] & np.uint64(self._mask)).astype(np.int64)
+        while waiting.size:
+            entries = self._table[slots].astype(np.int64)
+            taken = np.flatnonzero(entries >= 0)
+            same = np.zeros(waiting.size, dtype=bool)
+            same[taken] = np.all(self._digests(entries[taken]) == halves[waiting[taken]], axis=1)
+            found[waiting[same]] = entries[same]
+            on = entries >= 0
+            on &= ~same
+            waiting = waiting[on]
+            slots = (slots[on] + 1) & self._mask
+        return found
+
+    def _digests(self, entries: npt.NDArray[np.int64]) -> npt.NDArray[np.uint64]:
+        """The digests of ``entries`` (one row of two halves each), read from the chunks."""
+        if len(self._chunks) == 1:
+            return self._chunks[0].reshape(-1, _WORDS)[entries, :2]
+        found = np.empty((entries.size, 2), dtype=np.uint64)
+        chunks = entries >> self._shift
+        by = np.argsort(chunks, kind="stable")
+        cuts = np.flatnonzero(chunks[by][1:] != chunks[by][:-1]) + 1
+        for part in np.split(by, cuts):
+            if part.size:
+                chunk = self._chunks[int(chunks[part[0]])].reshape(-1, _WORDS)
+                found[part] = chunk[entries[part] & self._low, :2]
+        return found
 
     def _label(self, entry: int) -> str:
         """The label of an entry's first record, rebuilt exactly."""
@@ -344,23 +526,13 @@ class DuplicateIds:
             self._views.append(chunk.data)
         self._room = (len(self._chunks) - 1) * full + size
 
-    def _rehash(self) -> None:
-        """Double the table and place every entry again (linear probing, vectorised)."""
-        slots = 2 * (self._mask + 1)
+    def _rehash(self, slots: int) -> None:
+        """A table of ``slots`` slots (a power of two), every entry placed in it again."""
         mask = np.uint64(slots - 1)
         homes = np.concatenate([(c[::_WORDS] & mask).astype(np.int64) for c in self._chunks])
         homes = homes[: self._count]
         table = _table(slots)
-        waiting = np.arange(self._count, dtype=np.int64)
-        while waiting.size:
-            # every waiting entry whose slot is free is written there; where several
-            # share one, one of them stays (whichever numpy wrote last) and the others
-            # move on, as past any taken slot
-            free = table[homes] < 0
-            table[homes[free]] = waiting[free]
-            left = table[homes] != waiting
-            waiting = waiting[left]
-            homes = (homes[left] + 1) & (slots - 1)
+        _place(table, np.arange(self._count, dtype=np.int64), homes)
         self._slots.release()
         self._table, self._slots = table, table.data
         self._mask, self._limit = slots - 1, slots >> 1
