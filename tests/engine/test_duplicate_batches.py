@@ -284,3 +284,41 @@ def test_batches_after_records_one_at_a_time(
     assert one_by_one(batched, rows[: len(first)]) == one_by_one(each, rows[: len(first)])
     assert in_batches(batched, rows[len(first) :], sizes) == one_by_one(each, rows[len(first) :])
     assert_alike(batched, each, [r[0] for r in rows])
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    records=st.lists(
+        st.tuples(
+            st.integers(0, 300).map(lambda n: f"CD-{n}"),
+            st.tuples(
+                st.sampled_from(["ab:", "cd:", "ab;", "a\ud800:", "a\x00:"]),
+                st.integers(0, 10**16),
+            ).map(lambda t: f"{t[0]}{t[1]}"),
+        ),
+        max_size=200,
+    ),
+    sizes=st.lists(st.integers(1, 120), min_size=1, max_size=4),
+)
+def test_batches_of_prefixes_of_one_length(
+    records: list[tuple[str, str]], sizes: list[int]
+) -> None:
+    # every prefix of a batch has one length: they are compared all at once
+    check([(i, n, w) for n, (i, w) in enumerate(records)], "reject", sizes)
+
+
+def test_the_digest_is_blake2b_of_the_id() -> None:
+    # the digest the module's description names, from a copy of one of nothing
+    from hashlib import blake2b
+
+    from grievance_rules.engine.duplicates import _digest
+
+    for data in [
+        b"",
+        b"A",
+        "工单-1".encode(),
+        "\ud800".encode("utf-8", "surrogatepass"),
+        b"x" * 300,
+    ]:
+        assert _digest(data) == blake2b(data, digest_size=16).digest()
+    assert _digest(b"A") == blake2b(b"A", digest_size=16).digest()  # the one copied stays empty
