@@ -50,9 +50,11 @@ with the dict, 10.3-16.8 µs here). An order costs about 400 µs to assess.
 from __future__ import annotations
 
 import json
+import operator
 import struct
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from hashlib import blake2b
+from itertools import compress, repeat
 from typing import Any, Literal, get_args
 
 import numpy as np
@@ -84,6 +86,21 @@ DUPLICATES: tuple[str, ...] = get_args(Duplicates)
 
 _HALVES = struct.Struct("<QQ")
 """A 16-byte digest as two unsigned 64-bit halves (the first one places it in the table)."""
+
+_BLAKE2B = blake2b(digest_size=16)
+"""A digest of nothing yet, copied for each id (see :func:`_digest`)."""
+
+
+def _digest(data: bytes) -> bytes:
+    """``blake2b(data, digest_size=16).digest()``, from a copy of :data:`_BLAKE2B`.
+
+    The same bytes; copying a digest of nothing is cheaper than making one from its
+    arguments (about a fifth of what a digest of an order id costs).
+    """
+    digest = _BLAKE2B.copy()
+    digest.update(data)
+    return digest.digest()
+
 
 _DIGITS = "0123456789"
 _NUMBER_BITS = 48
@@ -161,6 +178,95 @@ def _table(capacity: int) -> npt.NDArray[np.signedinteger[Any]]:
     """An empty table of ``capacity`` slots (entry numbers up to half of it)."""
     dtype = np.int32 if capacity >> 1 < (1 << 31) - 1 else np.int64
     return np.full(capacity, -1, dtype=dtype)
+
+
+def _place(
+    table: npt.NDArray[np.signedinteger[Any]],
+    entries: npt.NDArray[np.int64],
+    homes: npt.NDArray[np.int64],
+) -> None:
+    """Write ``entries`` into free slots of ``table`` by linear probing from ``homes``.
+
+    All at once, in a few vectorised passes: every waiting entry whose slot is free is
+    written there; where several share one, one of them stays (whichever numpy wrote
+    last) and the others move on, as past any slot already taken. Each entry ends in
+    the first free slot of its probe sequence that no other took, so a look-up from
+    its home finds it before an empty slot, which is all a look-up needs.
+    """
+    mask = table.size - 1
+    waiting = entries
+    while waiting.size:
+        free = table[homes] < 0
+        table[homes[free]] = waiting[free]
+        left = table[homes] != waiting
+        waiting = waiting[left]
+        homes = (homes[left] + 1) & mask
+
+
+_LONGEST = 15
+"""The most digits a label's number may have (fewer than 2⁴⁸ is checked after)."""
+
+
+def _split_labels(
+    wheres: list[str],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64], list[str]]:
+    """The labels split as :meth:`DuplicateIds._add` splits each, for many at once.
+
+    ``(numbered, numbers, heads, prefixes)``: the labels kept as a prefix and a number
+    (their indices in ``wheres``, increasing) and their numbers; the others are kept
+    whole. The labels of ``numbered`` come in runs of one prefix: ``heads`` are the
+    runs' first places in ``numbered`` and ``prefixes`` their prefixes (a prefix may
+    come back in a later run). Found on the labels' characters as one array of code
+    points instead of a string method or two per label: the trailing ASCII digits
+    (up to each label's last other character), the numbers read from them, and each
+    label's prefix compared with the one before it; a Python string is made only for
+    a run's prefix.
+    """
+    count = len(wheres)
+    lengths = np.fromiter(map(len, wheres), dtype=np.int64, count=count)
+    ends = np.cumsum(lengths)
+    starts = ends - lengths
+    text = "".join(wheres).encode("utf-32-le", "surrogatepass")  # a code point each
+    chars = np.frombuffer(text, dtype="<u4")
+    if not chars.size:
+        none = np.zeros(0, dtype=np.int64)
+        return none, none, none, []
+    others = np.flatnonzero((chars - np.uint32(48)) > 9)  # not "0" to "9"
+    last = ends - 1
+    before = np.searchsorted(others, last, side="right") - 1  # each label's last other
+    other = np.where(before >= 0, np.take(others, before, mode="clip"), -1) if others.size else -1
+    run = np.where(lengths > 0, last - np.maximum(other, starts - 1), 0)  # trailing digits
+    lead = np.take(chars, ends - run, mode="clip")
+    # digits that rebuild as they were (no leading zero) and may fit the label's word
+    numbered = np.flatnonzero((run > 0) & (run <= _LONGEST) & ((lead != 48) | (run == 1)))
+    width = int(run[numbered].max()) if numbered.size else 0
+    places = np.arange(-width, 0)
+    digits = np.take(chars, ends[numbered, None] + places, mode="clip").astype(np.int64) - 48
+    digits[places < -run[numbered, None]] = 0
+    numbers = digits @ 10 ** np.arange(width - 1, -1, -1, dtype=np.int64)
+    small = numbers < 1 << _NUMBER_BITS
+    numbered, numbers = numbered[small], numbers[small]
+    # each label's prefix against the one before it (only one of the same length can
+    # be the same): all at once when every prefix has one length, as most often
+    length = (lengths - run)[numbered]
+    first = starts[numbered]
+    same = np.zeros(numbered.size, dtype=bool)
+    if numbered.size and (length == length[0]).all():
+        rows = np.take(chars, first[:, None] + np.arange(length[0]))
+        same[1:] = (rows[1:] == rows[:-1]).all(axis=1)
+    else:
+        alike = np.flatnonzero(length[1:] == length[:-1]) + 1
+        sizes = length[alike]
+        owner = np.repeat(np.arange(alike.size), sizes)
+        offset = np.arange(owner.size) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+        ours = np.take(chars, first[alike][owner] + offset)
+        theirs = np.take(chars, first[alike - 1][owner] + offset)
+        same[alike] = np.bincount(owner[ours != theirs], minlength=alike.size) == 0
+    heads = np.flatnonzero(~same)
+    prefixes = [
+        wheres[k][:n] for k, n in zip(numbered[heads].tolist(), length[heads].tolist(), strict=True)
+    ]
+    return numbered, numbers, heads, prefixes
 
 
 class DuplicateIds:
@@ -271,13 +377,80 @@ class DuplicateIds:
         self._add(slot, hi, lo, where)
         return None
 
+    def reasons(
+        self, order_ids: Sequence[str], positions: Sequence[int], wheres: Sequence[str]
+    ) -> list[str | None]:
+        """What :meth:`reason` gives for each record of a batch in turn, found at once.
+
+        The same reasons, and the same ids and labels kept after, as calling
+        ``reason(order_ids[k], positions[k], wheres[k])`` for ``k = 0, 1, ...``; only
+        the table's slots may hold the batch's entries in another order (any order a
+        look-up finds them in). The per-record Python work of :meth:`reason` (the probe
+        loop, the label's split, the scalar writes) is done for the whole batch in a
+        few passes: the digests in one list, the duplicates within the batch by sorting
+        them, the look-ups and the new ids' places by vectorised linear probing, the
+        labels' prefixes and numbers by ``map``. A second record, rare, still costs
+        its message. The batch paths ask it once per batch, in input order.
+        """
+        count = len(order_ids)
+        if len(positions) != count or len(wheres) != count:
+            raise ValueError("order_ids, positions and wheres differ in length")
+        results: list[str | None] = [None] * count
+        if self.duplicates == "allow" or not count:
+            return results
+        asked: list[int] | None = None  # the records looked up (None: all of them)
+        ids, labels = order_ids, wheres
+        if self.duplicates == "last":
+            laters = list(map(self.last.get, order_ids, positions))
+            replaced = list(map(operator.ne, laters, positions))
+            if any(replaced):
+                said = _("id: order id {order_id} replaced by a later input (#{later})")
+                for k in compress(range(count), replaced):
+                    results[k] = said.format(order_id=repr(order_ids[k]), later=laters[k])
+                asked = list(compress(range(count), map(operator.not_, replaced)))
+                ids = [order_ids[k] for k in asked]
+                labels = [wheres[k] for k in asked]
+        size = len(ids)
+        if not size:
+            return results
+        # each id's digest, as reason() finds it (surrogatepass changes nothing for
+        # an id that has UTF-8, and gives a lone surrogate its bytes)
+        digests = b"".join([_digest(i.encode("utf-8", "surrogatepass")) for i in ids])
+        halves = np.frombuffer(digests, dtype="<u8").reshape(size, 2).astype(np.uint64)
+        # the first record of each digest in the batch: a stable sort keeps equal
+        # digests in input order
+        order = np.lexsort((halves[:, 1], halves[:, 0]))
+        ranked = halves[order]
+        starts = np.ones(size, dtype=bool)
+        starts[1:] = np.any(ranked[1:] != ranked[:-1], axis=1)
+        first = np.empty(size, dtype=np.int64)
+        first[order] = order[starts][np.cumsum(starts) - 1]
+        distinct = np.sort(order[starts])  # each digest's first record, in input order
+        entries = self._lookup(halves[distinct])
+        before = self._count
+        new = distinct[entries < 0]
+        entries[entries < 0] = np.arange(before, before + new.size)
+        if new.size:
+            self._add_many(halves[new], [labels[k] for k in new.tolist()])
+        entry = np.empty(size, dtype=np.int64)  # each record's entry: its first record's
+        entry[distinct] = entries
+        entry = entry[first]
+        again = (first != np.arange(size)) | (entry < before)
+        if again.any():
+            said = _("id: duplicate order id {order_id} (first at {first})")
+            for k, at in zip(np.flatnonzero(again).tolist(), entry[again].tolist(), strict=True):
+                results[k if asked is None else asked[k]] = said.format(
+                    order_id=repr(ids[k]), first=self._label(at)
+                )
+        return results
+
     def _find(self, order_id: str) -> tuple[int, int, int, int]:
         """``(entry, slot, hi, lo)``: the id's entry (``-1``: none, ``slot`` free for it)."""
         try:
             data = order_id.encode("utf-8")
         except UnicodeEncodeError:  # a lone surrogate (JSON allows "\\ud800")
             data = order_id.encode("utf-8", "surrogatepass")
-        hi, lo = _HALVES.unpack(blake2b(data, digest_size=16).digest())
+        hi, lo = _HALVES.unpack(_digest(data))
         slots, mask, views, shift, low = (
             self._slots,
             self._mask,
@@ -319,7 +492,85 @@ class DuplicateIds:
         self._slots[slot] = entry
         self._count = entry + 1
         if self._count > self._limit:
-            self._rehash()
+            self._rehash(2 * (self._mask + 1))
+
+    def _add_many(self, halves: npt.NDArray[np.uint64], wheres: list[str]) -> None:
+        """Keep new ids' digests (``halves``, one row each) and labels, as ``_add`` in turn.
+
+        The entries, the prefixes' numbers and the labels kept whole come out as
+        ``_add`` called for each in order leaves them; the table grows to the size it
+        would have reached and the new entries are placed in it at once.
+        """
+        count, before = len(wheres), self._count
+        while self._room < before + count:
+            self._grow()
+        numbered, numbers, heads, prefixes = _split_labels(wheres)
+        for prefix in dict.fromkeys(prefixes):  # new prefixes numbered in order of first use
+            if prefix not in self._codes and len(self._prefixes) < _WHOLE:
+                self._codes[prefix] = len(self._prefixes)
+                self._prefixes.append(prefix)
+        codes = np.repeat(
+            np.fromiter(map(self._codes.get, prefixes, repeat(_WHOLE)), np.int64, len(prefixes)),
+            np.diff(heads, append=numbered.size),
+        )
+        words = np.empty((count, _WORDS), dtype=np.uint64)
+        words[:, :2] = halves
+        words[:, 2] = _WHOLE << _NUMBER_BITS
+        coded = codes != _WHOLE
+        number = codes[coded].astype(np.uint64) << _NUMBER_BITS | numbers[coded].astype(np.uint64)
+        words[numbered[coded], 2] = number
+        for k in np.flatnonzero(words[:, 2] == _WHOLE << _NUMBER_BITS).tolist():
+            self._whole[before + k] = wheres[k]
+        done = 0
+        while done < count:  # the words written chunk by chunk
+            entry = before + done
+            chunk = self._chunks[entry >> self._shift].reshape(-1, _WORDS)
+            at = entry & self._low
+            take = min(count - done, chunk.shape[0] - at)
+            chunk[at : at + take] = words[done : done + take]
+            done += take
+        self._count = before + count
+        slots = self._mask + 1
+        while self._count > slots >> 1:
+            slots *= 2
+        if slots > self._mask + 1:
+            self._rehash(slots)
+        else:
+            homes = (halves[:, 0] & np.uint64(self._mask)).astype(np.int64)
+            _place(self._table, np.arange(before, self._count, dtype=np.int64), homes)
+
+    def _lookup(self, halves: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
+        """The entry of each digest (``halves``, one row each; ``-1``: not kept)."""
+        found = np.full(len(halves), -1, dtype=np.int64)
+        if not self._count:
+            return found
+        waiting = np.arange(len(halves), dtype=np.int64)
+        slots = (halves[:, 0] & np.uint64(self._mask)).astype(np.int64)
+        while waiting.size:
+            entries = self._table[slots].astype(np.int64)
+            taken = np.flatnonzero(entries >= 0)
+            same = np.zeros(waiting.size, dtype=bool)
+            same[taken] = np.all(self._digests(entries[taken]) == halves[waiting[taken]], axis=1)
+            found[waiting[same]] = entries[same]
+            on = entries >= 0
+            on &= ~same
+            waiting = waiting[on]
+            slots = (slots[on] + 1) & self._mask
+        return found
+
+    def _digests(self, entries: npt.NDArray[np.int64]) -> npt.NDArray[np.uint64]:
+        """The digests of ``entries`` (one row of two halves each), read from the chunks."""
+        if len(self._chunks) == 1:
+            return self._chunks[0].reshape(-1, _WORDS)[entries, :2]
+        found = np.empty((entries.size, 2), dtype=np.uint64)
+        chunks = entries >> self._shift
+        by = np.argsort(chunks, kind="stable")
+        cuts = np.flatnonzero(chunks[by][1:] != chunks[by][:-1]) + 1
+        for part in np.split(by, cuts):
+            if part.size:
+                chunk = self._chunks[int(chunks[part[0]])].reshape(-1, _WORDS)
+                found[part] = chunk[entries[part] & self._low, :2]
+        return found
 
     def _label(self, entry: int) -> str:
         """The label of an entry's first record, rebuilt exactly."""
@@ -344,23 +595,13 @@ class DuplicateIds:
             self._views.append(chunk.data)
         self._room = (len(self._chunks) - 1) * full + size
 
-    def _rehash(self) -> None:
-        """Double the table and place every entry again (linear probing, vectorised)."""
-        slots = 2 * (self._mask + 1)
+    def _rehash(self, slots: int) -> None:
+        """A table of ``slots`` slots (a power of two), every entry placed in it again."""
         mask = np.uint64(slots - 1)
         homes = np.concatenate([(c[::_WORDS] & mask).astype(np.int64) for c in self._chunks])
         homes = homes[: self._count]
         table = _table(slots)
-        waiting = np.arange(self._count, dtype=np.int64)
-        while waiting.size:
-            # every waiting entry whose slot is free is written there; where several
-            # share one, one of them stays (whichever numpy wrote last) and the others
-            # move on, as past any taken slot
-            free = table[homes] < 0
-            table[homes[free]] = waiting[free]
-            left = table[homes] != waiting
-            waiting = waiting[left]
-            homes = (homes[left] + 1) & (slots - 1)
+        _place(table, np.arange(self._count, dtype=np.int64), homes)
         self._slots.release()
         self._table, self._slots = table, table.data
         self._mask, self._limit = slots - 1, slots >> 1

@@ -1030,15 +1030,25 @@ def table_batches(
             accepted: list[int] = []
             start = chunk[0][0] if chunk else 0
             rejected: list[tuple[int, Rejection]] = []
+            # the id check of the orders the engine judged, for the batch at once, in
+            # input order (one it failed is rejected for that and not seen, as before)
+            asked = [ready[i] for i, failure in enumerate(failed) if failure is None]
+            reasons = iter(
+                seen.reasons(
+                    [order.id for _, _, order, _, _ in asked],
+                    [position for position, _, _, _, _ in asked],
+                    [source for _, source, _, _, _ in asked],
+                )
+            )
             for k, item in enumerate(inputs):
                 if isinstance(item, Rejection):
                     rejected.append((start + k, item))
                     continue
-                position, source, order, _view, _instant = ready[item]
+                _position, source, order, _view, _instant = ready[item]
                 failure = failed[item]
                 if failure is not None:
                     rejection = Rejection(source=source, order_id=order.id, reasons=failure.reasons)
-                elif (reason := seen.reason(order.id, position, source)) is not None:
+                elif (reason := next(reasons)) is not None:
                     rejection = Rejection(source=source, order_id=order.id, reasons=(reason,))
                 else:
                     accepted.append(item)
