@@ -226,6 +226,34 @@ def test_any_batch_size_gives_the_same_scorecard(size, start, pack, duplicates):
     assert book.scorecard().model_dump_json() == reference
 
 
+@pytest.mark.parametrize("size", [1, 5, 64])
+def test_an_order_the_engine_failed_does_not_make_its_id_seen(size):
+    """A record the engine fails is rejected for that, and its id is not taken by it.
+
+    A later record of the same id is then the id's first judged record, not a duplicate,
+    on both paths and wherever the batches are cut (the batch's ids are checked at once,
+    for the orders the engine judged only).
+    """
+    lines = list(INPUTS[:60])
+    good = list(generate_lines(400, seed=29))[4]  # line 4 as generated
+    assert json.loads(good)["id"] == json.loads(lines[4])["id"]
+    lines.append(good)  # the same id as line 4 (in 1985: the engine fails it), valid
+    lines.append(good)  # and once more: now a duplicate of the record before
+    loaded = load_pack(ROOT / "policies" / "chengdong")
+    entries = list(table_stream(lines, [loaded], batch_size=size))
+    assert len(entries) == len(lines)
+    failed, later, again = entries[4], entries[-2], entries[-1]
+    assert isinstance(failed, Rejection)
+    assert "is outside the calendar 'china'" in failed.reasons[0]
+    assert not isinstance(later, Rejection)
+    assert isinstance(again, Rejection)
+    assert again.reasons == (
+        f"id: duplicate order id {json.loads(good)['id']!r} (first at #{len(lines) - 2})",
+    )
+    per_order, columnar = _both(score, lines, "chengdong")
+    assert columnar == per_order
+
+
 def test_what_the_batch_finds_for_the_fold_is_what_each_orders_rows_say():
     """The fold's inputs found for a whole batch from the columns equal those of the rows.
 
