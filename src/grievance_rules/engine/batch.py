@@ -494,18 +494,39 @@ def evaluate_each(
         if not isinstance(orders, Sequence) or isinstance(orders, str | bytes):
             raise last_needs_a_sequence(orders, last=False)
         last = last_positions(orders)
-    rows = _rows(orders, plans, as_of, repeats, processes, chunk_size, engine, check_history)
+    chunks = _row_chunks(
+        orders, plans, as_of, repeats, processes, chunk_size, engine, check_history
+    )
     if duplicates == "allow":
-        for _, row in rows:
-            yield row
+        for chunk in chunks:
+            for judged in chunk:
+                yield judged[1]
         return
     seen = DuplicateIds(duplicates, last)  # (refuses an unknown duplicates=, before any input)
-    for order_id, row in rows:
-        position = row[0].position
-        reason = None if order_id is None else seen.reason(order_id, position, f"#{position}")
+    for chunk in chunks:
+        yield from _first_of_each_id(chunk, seen)
+
+
+def _first_of_each_id(chunk: list[_Row], seen: DuplicateIds) -> Iterator[tuple[BatchResult, ...]]:
+    """A judged chunk's rows, a row whose id was judged before rejected for it.
+
+    The ids of the chunk's judged orders are checked at once, in input order
+    (:meth:`~grievance_rules.engine.duplicates.DuplicateIds.reasons`: what asking
+    one at a time gives, for a few passes over the chunk instead of a probe loop an
+    id); a rejected input claims no id.
+    """
+    judged = [k for k, (order_id, _row) in enumerate(chunk) if order_id is not None]
+    ids = [order_id for order_id, _row in chunk if order_id is not None]
+    positions = [chunk[k][1][0].position for k in judged]
+    reasons: list[str | None] = [None] * len(chunk)
+    found = seen.reasons(ids, positions, [f"#{p}" for p in positions])
+    for k, reason in zip(judged, found, strict=True):
+        reasons[k] = reason
+    for (order_id, row), reason in zip(chunk, reasons, strict=True):
         if reason is None:
             yield row
         else:
+            position = row[0].position
             rejection = Rejection(source=f"#{position}", order_id=order_id, reasons=(reason,))
             yield tuple(BatchResult(position, rejection=rejection) for _ in row)
 
@@ -548,7 +569,7 @@ def _worker_context() -> Any:
     return context
 
 
-def _rows(
+def _row_chunks(
     orders: Iterable[Any],
     plans: Sequence[PackPlan],
     as_of: dt.datetime | None,
@@ -557,12 +578,15 @@ def _rows(
     chunk_size: int | None,
     engine: EngineName,
     check_history: bool,
-) -> Iterator[_Row]:
-    """Each input's order id and results under every plan, in input order, here or in workers."""
+) -> Iterator[list[_Row]]:
+    """Each input's order id and results under every plan, in input order, here or in workers.
+
+    A chunk of inputs at a time, as judged together (here, or by a worker).
+    """
     if processes <= 1:
         for chunk in _chunks(orders, chunk_size or CHUNK_SIZE):
-            for row in _assess_chunk(chunk, plans, as_of, repeats, engine, check_history):
-                yield _order_id(row[0]), row
+            judged = _assess_chunk(chunk, plans, as_of, repeats, engine, check_history)
+            yield [(_order_id(row[0]), row) for row in judged]
         return
     context = _worker_context()
     sources: list[PackPlan | tuple[str, str, Mapping[str, Any]]]
@@ -587,9 +611,9 @@ def _rows(
                 pending.append((chunk[0][0], _broken()))
                 break
             if len(pending) >= 2 * processes:
-                yield from _received(_sent(*pending.popleft()))
+                yield _received(_sent(*pending.popleft()))
         while pending:
-            yield from _received(_sent(*pending.popleft()))
+            yield _received(_sent(*pending.popleft()))
 
 
 def _broken() -> Future[_Sent]:
@@ -667,12 +691,15 @@ def evaluate_many(
         yield result
 
 
-def _received(sent: _Sent) -> Iterator[_Row]:
-    for position, order_id, encoded, rejections in sent:
-        yield (
+def _received(sent: _Sent) -> list[_Row]:
+    """A worker's chunk as rows: each input's order id and its results (assessments as JSON)."""
+    return [
+        (
             order_id,
             tuple(
                 BatchResult(position, rejection=rejection, assessment_json=raw)
                 for raw, rejection in zip(encoded, rejections, strict=True)
             ),
         )
+        for position, order_id, encoded, rejections in sent
+    ]
