@@ -485,12 +485,16 @@ def test_locations_and_acceptances_made_in_bulk_are_those_the_dataclasses_make()
     assert all(type(one) is SourceLocation for one in made)
     assert _locations("x", 1, 0) == []
     orders = list(generate_orders(2, seed=5))
-    accepted = _accepted(expected[:2], orders)
+    accepted = _accepted(expected[:2], orders, True)
     assert accepted == [Accepted(expected[0], orders[0]), Accepted(expected[1], orders[1])]
-    assert [(one.location, one.order, one.warnings, one.history_checked) for one in accepted] == [
-        (expected[0], orders[0], (), True),
-        (expected[1], orders[1], (), True),
+    assert [
+        (one.location, one.order, one.warnings, one.history_checked, one.integers_fit)
+        for one in accepted
+    ] == [
+        (expected[0], orders[0], (), True, True),
+        (expected[1], orders[1], (), True, True),
     ]
+    assert [one.integers_fit for one in _accepted(expected[:1], orders[:1], False)] == [False]
     assert all(type(one) is Accepted for one in accepted)
 
 

@@ -1172,6 +1172,7 @@ class _Batch:
                 Callable[[SourceLocation, WorkOrder], RecordResult],
             ],
         ],
+        integers_fit: bool = False,
     ) -> None:
         self.partition = partition
         self.batch = batch
@@ -1184,6 +1185,8 @@ class _Batch:
         self.validator = validator
         """The validator of cells, and the check of an order made (:func:`.record_checks`),
         made when first needed (an unknown zone raises there)."""
+        self.integers_fit = integers_fit
+        """Whether the events' integers all fit 64 bits (:func:`_integers_fit`)."""
 
     def make(self) -> None:
         """The batch's cells (its orders', events' and units'), its ids, its events checked.
@@ -1309,9 +1312,11 @@ class _Batch:
                 )
             if no_units and isinstance(result, Rejected):
                 result = without_units_table(result, self.units_file)
+            if self.integers_fit and isinstance(result, Accepted):
+                result = dataclasses.replace(result, integers_fit=True)
             results.append(result)
         if clean:
-            accepted = _accepted(clean_locations, clean_orders)
+            accepted = _accepted(clean_locations, clean_orders, self.integers_fit)
             deque(map(setitem, repeat(results), clean, accepted), maxlen=0)
         return results
 
@@ -1357,8 +1362,13 @@ def _locations(file: str, first: int, count: int) -> list[SourceLocation]:
     )
 
 
-def _accepted(locations: Sequence[SourceLocation], orders: Sequence[WorkOrder]) -> list[Accepted]:
-    """``Accepted(location, order, history_checked=True)`` for each pair: orders with no issue."""
+def _accepted(
+    locations: Sequence[SourceLocation], orders: Sequence[WorkOrder], integers_fit: bool
+) -> list[Accepted]:
+    """``Accepted(location, order, history_checked=True)`` for each pair: orders with no issue.
+
+    ``integers_fit``: the events' integers all fit 64 bits (:func:`_integers_fit`).
+    """
     return _made_in_bulk(
         Accepted,
         len(orders),
@@ -1367,8 +1377,25 @@ def _accepted(locations: Sequence[SourceLocation], orders: Sequence[WorkOrder]) 
             "order": orders,
             "warnings": repeat(()),
             "history_checked": repeat(True),
+            "integers_fit": repeat(integers_fit),
         },
     )
+
+
+def _integers_fit(table: pa.Table | None) -> bool:
+    """Whether each integer an event can hold comes from a column of signed integers.
+
+    Arrow's signed integers have at most 64 bits, so every such value fits the
+    engine's 64-bit integers (:func:`~grievance_rules.engine.matching.check_integers`
+    would pass every order of the file). A column of another type (unsigned,
+    floating or text, as a foreign file may have) leaves the check to evaluation.
+    No events table: no integers.
+    """
+    if table is None:
+        return True
+    signed = _pa().types.is_signed_integer
+    schema = table.schema
+    return all(signed(schema.field(name).type) for name in _INT_FIELDS if name in schema.names)
 
 
 def _slices(rows: list[Any], bounds: Sequence[int]) -> list[list[Any]]:
@@ -1417,6 +1444,7 @@ def read_partition(
 
     events_table = _read_table(partition.events, EVENT_COLUMNS, "events")
     units_table = _read_table(partition.units, UNIT_COLUMNS, "units")
+    integers_fit = _integers_fit(events_table)
     try:
         handle = pq.ParquetFile(partition.orders)
     except (OSError, ValueError) as exc:
@@ -1459,6 +1487,7 @@ def read_partition(
                 shared,
                 twice,
                 validator,
+                integers_fit,
             )
             count = batch.num_rows
             low = 0

@@ -130,12 +130,17 @@ class Accepted:
             error-severity issue, or with ``strict`` any issue, rejects the record):
             ``ensure_coherent`` would pass the order, so evaluation need not check it
             again. ``False`` for an ``Accepted`` made by hand.
+        integers_fit: set by the Parquet reader when each integer the order's events
+            can hold was read from a column of signed integers (of at most 64 bits):
+            the engine's check that every event integer fits 64 bits would pass the
+            order, so evaluation need not make it. ``False`` otherwise.
     """
 
     location: SourceLocation
     order: WorkOrder
     warnings: tuple[HistoryIssue, ...] = ()
     history_checked: bool = field(default=False, compare=False, repr=False)
+    integers_fit: bool = field(default=False, compare=False, repr=False)
 
     ok: ClassVar[Literal[True]] = True
     """Always true: ``if result.ok:`` tells a type checker the result is an ``Accepted``."""

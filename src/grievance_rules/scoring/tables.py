@@ -349,7 +349,9 @@ def _checked(
     """Each input read and checked as the per-order engine checks it, before any rule.
 
     A reader's :class:`~grievance_rules.reading.results.Accepted` record had its
-    history checked by the reader (``history_checked``), so it is not checked again.
+    history checked by the reader (``history_checked``), so it is not checked again;
+    nor are its event integers when the reader read them from 64-bit columns
+    (``integers_fit``).
     A checked history lists its events in time order, none before the receipt, so the
     assessment's instant and the events up to it are found from the end
     (``in_time_order``, as the per-order batch finds them). Each accepted order comes
@@ -361,12 +363,14 @@ def _checked(
         view = None
         instant = None
         if isinstance(entry, WorkOrder):
+            read = item if isinstance(item, Accepted) else None
             try:
-                if check_history and not (isinstance(item, Accepted) and item.history_checked):
+                if check_history and not (read is not None and read.history_checked):
                     ensure_coherent(entry)
                 instant = instant_of(entry, as_of, in_time_order=check_history)
                 view = view_of(entry, instant, in_time_order=check_history)
-                check_integers(view)
+                if read is None or not read.integers_fit:
+                    check_integers(view)
             except INPUT_ERRORS as exc:
                 rejected = input_rejection(source, item, entry.id, exc)
                 entry = Rejection(source=source, order_id=entry.id, reasons=rejected.reasons)
