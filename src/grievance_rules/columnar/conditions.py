@@ -1233,35 +1233,36 @@ def _event_deductions(
             occurrences_.sort(key=lambda o: (o[0], f"event {o[3]} ({kind})"))
         found = terms.get(day_l[n])
         if found is None:
-            found = terms[day_l[n]] = _Terms.of(batch, rule, days[day_l[n]])
+            found = terms[day_l[n]] = _Terms(batch, rule, days[day_l[n]])
         rows.extend(_event_booked(batch, i, rule, occurrences_, own, found))
         occurrences_ = []
     return rows
 
 
-@dataclass(frozen=True)
 class _Terms:
     """A deduction rule's parameters on one judged date (as :meth:`OrderBatch.value` reads them).
 
-    ``scope``: the ``assesses`` value (``None``: the rule has none).
+    Each read when first asked, as the per-order code asks it: ``points`` and ``cap``
+    for every order booked, ``once_per`` for one with several occurrences, ``assesses``
+    for a row with points (so a parameter without a value on the date fails the same
+    orders).
     """
 
-    once: Any
-    """The ``once_per`` value (``None`` also where the rule has none)."""
-    base: float | None
-    cap: float | None
-    scope: str | None
+    def __init__(self, batch: OrderBatch, rule: DeductionRule, day: dt.date) -> None:
+        self._value = functools.partial(batch.plan.value, on=day)
+        self._rule = rule
+        self.base = None if rule.points == "from_event" else float(self._value(rule.points))
+        self.cap = None if rule.cap is None else float(self._value(rule.cap))
 
-    @staticmethod
-    def of(batch: OrderBatch, rule: DeductionRule, day: dt.date) -> _Terms:
-        value = batch.plan.value
-        once = rule.counted_once_per
-        return _Terms(
-            None if once is None else value(once, day),
-            None if rule.points == "from_event" else float(value(rule.points, day)),
-            None if rule.cap is None else float(value(rule.cap, day)),
-            None if rule.assesses is None else str(value(rule.assesses, day)),
-        )
+    @functools.cached_property
+    def once(self) -> Any:
+        """The ``once_per`` value (the rule has one)."""
+        return self._value(self._rule.counted_once_per)
+
+    @functools.cached_property
+    def scope(self) -> str:
+        """The ``assesses`` value (the rule has one)."""
+        return str(self._value(self._rule.assesses))
 
 
 def _event_booked(
@@ -1286,7 +1287,7 @@ def _event_booked(
     rows: list[Row] = []
     for seq, (sequence, _raw, points, _capped) in enumerate(booked):
         at, _n, unit, _index = found[sequence - 1]
-        rows.append(_deduction_row(batch, i, rule, seq, unit, at, points, terms.scope))
+        rows.append(_deduction_row(batch, i, rule, seq, unit, at, points, terms))
     return rows
 
 
@@ -1347,14 +1348,15 @@ def _deduction_row(
     unit: str | None,
     at: int,
     points: float,
-    scope: str | None,
+    terms: _Terms | None = None,
 ) -> Row:
     """One booked deduction's row; points outside the rule's ``assesses`` scope count 0.
 
-    ``scope``: the rule's ``assesses`` value on the order's judged date (``None``: none).
+    ``terms``: the rule's parameters on the order's judged date, if at hand.
     """
     order = batch.orders[i]
-    if scope is not None and points != 0:
+    if rule.assesses is not None and points != 0:
+        scope = terms.scope if terms is not None else str(batch.value(rule.assesses, i))
         kind = next((u.kind._value_ for u in order.units if u.id == unit), None)  # (.value)
         if scope != "all" and kind not in scope.split(","):
             points = 0.0
@@ -1367,7 +1369,6 @@ def _deduction_row(
 def _deductions(batch: OrderBatch, i: int, rule: DeductionRule, found: list[_Occ]) -> list[Row]:
     base = None if rule.points == "from_event" else float(batch.value(rule.points, i))
     cap = None if rule.cap is None else float(batch.value(rule.cap, i))
-    scope = None if rule.assesses is None else str(batch.value(rule.assesses, i))
     rows: list[Row] = []
     booked = deduction_points(
         [o.points for o in found], base, doubling=rule.progression is not None, cap=cap
@@ -1375,5 +1376,5 @@ def _deductions(batch: OrderBatch, i: int, rule: DeductionRule, found: list[_Occ
     for seq, (sequence, _raw, points, _capped) in enumerate(booked):
         occurrence = found[sequence - 1]
         unit = charged_unit(occurrence, rule.charge)
-        rows.append(_deduction_row(batch, i, rule, seq, unit, to_us(occurrence.at), points, scope))
+        rows.append(_deduction_row(batch, i, rule, seq, unit, to_us(occurrence.at), points))
     return rows

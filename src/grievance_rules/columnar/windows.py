@@ -40,6 +40,18 @@ def window_rows(batch: OrderBatch, rule: WindowRule, selector: str) -> tuple[lis
     frame = batch.frame
     acts = batch.rows(plan.pattern_of(rule.action))  # global rows: by order, then in time
     acts = acts[batch.selector_mask(selector)[frame.order[acts]]]
+    # the rule's terms on each judged date of an order with an action (asked in the order
+    # of those orders, as the per-order code asks them, with or without an opening)
+    days, day_of = batch.judged_groups()
+    half = rule.half_day if rule.half_day is not None else plan.pack.manifest.calendar.half_day
+    terms: dict[int, tuple[str, str, str]] = {}
+    for term in dict.fromkeys(day_of[frame.order[acts]].tolist()):
+        day = days[term]
+        terms[term] = (
+            str(plan.value(rule.duration, day)),
+            str(plan.value(rule.convention, day)),
+            str(plan.value(half, day)),
+        )
     if rule.opens == "received":
         opened = frame.received_us[frame.order[acts]]
     else:
@@ -48,9 +60,6 @@ def window_rows(batch: OrderBatch, rule: WindowRule, selector: str) -> tuple[lis
         opened = frame.at_us[opening]
     # the deadlines of one calendar: shared by the batch's window rules
     deadlines: dict[tuple[Any, ...], Any] = batch.memo.setdefault("window-deadlines", {})
-    days, day_of = batch.judged_groups()
-    half = rule.half_day if rule.half_day is not None else plan.pack.manifest.calendar.half_day
-    terms: dict[int, tuple[str, str, str]] = {}  # per judged date of an order with actions
     owners = frame.order[acts]
     ids = frame.ids
     names = frame.unit_names
@@ -68,15 +77,7 @@ def window_rows(batch: OrderBatch, rule: WindowRule, selector: str) -> tuple[lis
     ):
         if i in fallback:
             continue  # (the engine evaluates the whole order)
-        found = terms.get(term)
-        if found is None:
-            day = days[term]
-            found = terms[term] = (
-                str(plan.value(rule.duration, day)),
-                str(plan.value(rule.convention, day)),
-                str(plan.value(half, day)),
-            )
-        spec, convention, half_day = found
+        spec, convention, half_day = terms[term]
         key = (opened_us, spec, convention, half_day)  # (an instant in µs: equal instants alike)
         deadline = deadlines.get(key)
         if deadline is None:
