@@ -1196,7 +1196,9 @@ def _event_deductions(
     The same rows as the loop over :func:`occurrences`, from the pattern's global rows
     of the batch: each order's matched events in time order (ties in the order of
     their labels, as :func:`occurrences` sorts them), each booked as
-    :func:`~grievance_rules.engine.conditions.deduction_points` says.
+    :func:`~grievance_rules.engine.conditions.deduction_points` says. The unit each
+    event charges is read for all of them at once (:func:`_charged_units`), and the
+    rule's parameters once per judged date, not once per order.
     """
     frame = batch.frame
     matched = batch.rows(batch.plan.pattern_of(trigger))
@@ -1209,50 +1211,110 @@ def _event_deductions(
         allowed[np.fromiter(only, dtype=np.int64, count=len(only))] = True
         wanted &= allowed[owner]
     matched, owner = matched[wanted], owner[wanted]
+    if not len(matched):
+        return []
+    rows_l = matched.tolist()
     at_l = frame.at_us[matched].tolist()
-    handling_l = frame.handling[matched].tolist()
     index_l = frame.index[matched].tolist()
+    charged = _charged_units(batch, rule, matched, owner)
+    own = frame.values_at(rows_l, "points") if rule.points == "from_event" else None
+    days, day_of = batch.judged_groups()
+    terms: dict[int, _Terms] = {}
     rows: list[Row] = []
-    occurrences_: list[tuple[int, int, int, int]] = []  # (at, row, handling code, index)
+    occurrences_: list[tuple[int, int, str | None, int]] = []  # (at, row, charged unit, index)
     owners = owner.tolist()
-    for n, (i, row) in enumerate(zip(owners, matched.tolist(), strict=True)):
-        occurrences_.append((at_l[n], row, handling_l[n], index_l[n]))
+    day_l = day_of[owner].tolist()
+    for n, i in enumerate(owners):
+        occurrences_.append((at_l[n], n, charged[n], index_l[n]))
         if n + 1 < len(owners) and owners[n + 1] == i:
             continue
         if len(occurrences_) > 1 and len({o[0] for o in occurrences_}) < len(occurrences_):
             kind = trigger.event
             occurrences_.sort(key=lambda o: (o[0], f"event {o[3]} ({kind})"))
-        rows.extend(_event_booked(batch, i, rule, occurrences_))
+        found = terms.get(day_l[n])
+        if found is None:
+            found = terms[day_l[n]] = _Terms(batch, rule, days[day_l[n]])
+        rows.extend(_event_booked(batch, i, rule, occurrences_, own, found))
         occurrences_ = []
     return rows
+
+
+class _Terms:
+    """A deduction rule's parameters on one judged date (as :meth:`OrderBatch.value` reads them).
+
+    Each read when first asked, as the per-order code asks it: ``points`` and ``cap``
+    for every order booked, ``once_per`` for one with several occurrences, ``assesses``
+    for a row with points (so a parameter without a value on the date fails the same
+    orders).
+    """
+
+    def __init__(self, batch: OrderBatch, rule: DeductionRule, day: dt.date) -> None:
+        self._value = functools.partial(batch.plan.value, on=day)
+        self._rule = rule
+        self.base = None if rule.points == "from_event" else float(self._value(rule.points))
+        self.cap = None if rule.cap is None else float(self._value(rule.cap))
+
+    @functools.cached_property
+    def once(self) -> Any:
+        """The ``once_per`` value (the rule has one)."""
+        return self._value(self._rule.counted_once_per)
+
+    @functools.cached_property
+    def scope(self) -> str:
+        """The ``assesses`` value (the rule has one)."""
+        return str(self._value(self._rule.assesses))
 
 
 def _event_booked(
     batch: OrderBatch,
     i: int,
     rule: DeductionRule,
-    found: list[tuple[int, int, int, int]],
+    found: list[tuple[int, int, str | None, int]],
+    own: list[Any] | None,
+    terms: _Terms,
 ) -> list[Row]:
-    """The rows one order's matched events book (as :func:`_deductions` books them)."""
-    once = rule.counted_once_per
-    if once is not None and len(found) > 1:
-        found = counted_once(
-            found, batch.value(once, i), lambda o: _event_charged(batch, i, rule, o[1], o[2])
-        )
-    base = None if rule.points == "from_event" else float(batch.value(rule.points, i))
-    cap = None if rule.cap is None else float(batch.value(rule.cap, i))
-    own = (
-        batch.frame.values_at([o[1] for o in found], "points")
-        if base is None
-        else [None] * len(found)
+    """The rows one order's matched events book (as :func:`_deductions` books them).
+
+    ``found``: (instant, place among the rule's matched events, charged unit, index) of
+    each; ``own``: the matched events' own points (``from_event``).
+    """
+    if rule.counted_once_per is not None and len(found) > 1:
+        found = counted_once(found, terms.once, itemgetter(2))
+    points_of = [None] * len(found) if own is None else [own[o[1]] for o in found]
+    booked = deduction_points(
+        points_of, terms.base, doubling=rule.progression is not None, cap=terms.cap
     )
-    booked = deduction_points(own, base, doubling=rule.progression is not None, cap=cap)
     rows: list[Row] = []
     for seq, (sequence, _raw, points, _capped) in enumerate(booked):
-        at, row, code, _index = found[sequence - 1]
-        unit = _event_charged(batch, i, rule, row, code)
-        rows.append(_deduction_row(batch, i, rule, seq, unit, at, points))
+        at, _n, unit, _index = found[sequence - 1]
+        rows.append(_deduction_row(batch, i, rule, seq, unit, at, points, terms))
     return rows
+
+
+def _charged_units(
+    batch: OrderBatch, rule: DeductionRule, rows: Int64s, owner: Int64s
+) -> list[str | None]:
+    """The unit a deduction charges for each matched event (at global ``rows``).
+
+    As :func:`charged_unit` says it for the engine's occurrences: the unit holding the
+    order after the event (else the order's first handling unit), the event's acting or
+    subject unit, or a callback's rated unit (else the holder).
+    """
+    frame = batch.frame
+    if rule.charge == "trigger_unit":
+        return frame.values_at(rows.tolist(), "unit")
+    if rule.charge == "subject_unit":
+        return frame.values_at(rows.tolist(), "subject_unit")
+    codes = frame.handling[rows]
+    codes = np.where(codes >= 0, codes, frame.first_handling[owner])
+    names = frame.unit_names
+    holders: list[str | None] = [names[c] if c >= 0 else None for c in codes.tolist()]
+    if rule.charge == "handling_unit":
+        return holders
+    return [
+        charged_unit(_MatchedEvent(frame.event(g), holder), rule.charge)
+        for g, holder in zip(rows.tolist(), holders, strict=True)
+    ]
 
 
 class _MatchedEvent:
@@ -1278,18 +1340,6 @@ class _MatchedEvent:
         return about_unit(self._event, self.handling)
 
 
-def _event_charged(
-    batch: OrderBatch, i: int, rule: DeductionRule, row: int, code: int
-) -> str | None:
-    """The unit a deduction charges for a matched event (global ``row``, handling ``code``).
-
-    As :func:`charged_unit` says it for the engine's occurrences.
-    """
-    frame = batch.frame
-    handling = frame.unit_name(code if code >= 0 else int(frame.first_handling[i]))
-    return charged_unit(_MatchedEvent(frame.event(row), handling), rule.charge)
-
-
 def _deduction_row(
     batch: OrderBatch,
     i: int,
@@ -1298,11 +1348,15 @@ def _deduction_row(
     unit: str | None,
     at: int,
     points: float,
+    terms: _Terms | None = None,
 ) -> Row:
-    """One booked deduction's row; points outside the rule's ``assesses`` scope count 0."""
+    """One booked deduction's row; points outside the rule's ``assesses`` scope count 0.
+
+    ``terms``: the rule's parameters on the order's judged date, if at hand.
+    """
     order = batch.orders[i]
     if rule.assesses is not None and points != 0:
-        scope = str(batch.value(rule.assesses, i))
+        scope = terms.scope if terms is not None else str(batch.value(rule.assesses, i))
         kind = next((u.kind._value_ for u in order.units if u.id == unit), None)  # (.value)
         if scope != "all" and kind not in scope.split(","):
             points = 0.0
