@@ -39,6 +39,7 @@ import contextlib
 import datetime as dt
 import gc
 import itertools
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar, get_args
@@ -179,13 +180,21 @@ _Value = TypeVar("_Value")
 def first_seen_codes(values: Sequence[_Value]) -> tuple[dict[_Value, int], npt.NDArray[np.int64]]:
     """Each distinct value numbered in order of first sighting (0, 1 ...), and each value's number.
 
+    Each value looked up once, its number written as a byte (the per-value work of a
+    batch's string columns, four a pack: numbering them in two passes, into an integer
+    array, took twice the instructions).
+
     Example:
         >>> first_seen_codes(["b", "a", "b"])
         ({'b': 0, 'a': 1}, array([0, 1, 0]))
     """
-    numbers = {value: k for k, value in enumerate(dict.fromkeys(values))}
-    codes = np.fromiter(map(numbers.__getitem__, values), dtype=np.int64, count=len(values))
-    return numbers, codes
+    # one pass: a value not yet numbered is given the next number as it is first looked up
+    found: defaultdict[_Value, int] = defaultdict(itertools.count().__next__)
+    try:  # the numbers as bytes while there are at most 256 (a few per column: most often)
+        codes = np.frombuffer(bytes(map(found.__getitem__, values)), dtype=np.uint8)
+    except ValueError:  # (more: those numbered so far keep their numbers)
+        codes = np.fromiter(map(found.__getitem__, values), dtype=np.int64, count=len(values))
+    return dict(found), codes.astype(np.int64)
 
 
 _Folded = TypeVar("_Folded")
