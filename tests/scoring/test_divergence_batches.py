@@ -12,6 +12,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -59,6 +60,17 @@ def _signature(draw: st.DrawFn, pack: Any) -> tuple[tuple[str, str, Any], ...]:
     return tuple((kind, rule, draw(_OUTCOMES[kind])) for kind, rule in rows)
 
 
+def _signed(signatures: list[Any]) -> SimpleNamespace:
+    """A pack's rows of a batch as the divergences read them: each order's signature,
+    and the distinct ones in order of first sighting with each order's number among them."""
+    distinct: list[Any] = []
+    for signature in signatures:
+        if signature not in distinct:
+            distinct.append(signature)
+    numbers = np.array([distinct.index(s) for s in signatures], dtype=np.int64)
+    return SimpleNamespace(signatures=signatures, numbered=(distinct, numbers))
+
+
 @st.composite
 def _batches(draw: st.DrawFn) -> tuple[tuple[Any, ...], list[SimpleNamespace]]:
     """Packs, and batches of orders drawn from a few signatures per pack (so orders tie).
@@ -86,7 +98,7 @@ def _batches(draw: st.DrawFn) -> tuple[tuple[Any, ...], list[SimpleNamespace]]:
         accepted = [i for i in range(size) if draw(st.booleans()) or draw(st.booleans())]
         batches.append(
             SimpleNamespace(
-                packs=[SimpleNamespace(signatures=signatures) for signatures in signed],
+                packs=[_signed(signatures) for signatures in signed],
                 accepted=accepted,
                 orders=[f"order {position + i}" for i in range(size)],
                 positions=list(range(position, position + size)),
@@ -143,7 +155,7 @@ def _at_once(
 
 
 _NO_ROWS = SimpleNamespace(
-    packs=[SimpleNamespace(signatures=[]) for _pack in PACK_SETS[0]],
+    packs=[_signed([]) for _pack in PACK_SETS[0]],
     accepted=[],
     orders=[],
     positions=[],
@@ -177,8 +189,8 @@ def test_every_order_diverging_with_ties_counts_each_order_once():
     breached = (("clock", "DY-7a.signoff", "breached"),)
     batch = SimpleNamespace(
         packs=[
-            SimpleNamespace(signatures=[late, (), late, late]),
-            SimpleNamespace(signatures=[met, breached, met, met]),
+            _signed([late, (), late, late]),
+            _signed([met, breached, met, met]),
         ],
         accepted=[0, 1, 2, 3],
         orders=["a", "b", "c", "d"],

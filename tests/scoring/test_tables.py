@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from grievance_rules.calendar import SHANGHAI as SHANGHAI_ZONE
@@ -505,6 +505,7 @@ def test_orders_under_shanghai_summer_time_score_the_same_both_ways(pack):
 # -- a batch's rows under one pack, in the engine's order (_pack_rows) -----------------
 
 _KINDS = ("clock", "window", "deduction", "escalation", "record")
+_POINTS = (-1.0, -0.5, 2.0, 0.0, -0.0)  # (zeros of both signs: equal, written apart)
 
 
 def _nan_free(row: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -531,9 +532,9 @@ def _finding_rows(draw: st.DrawFn) -> tuple[int, list[list[Any]], bool]:
                 draw(st.sampled_from([0, 5, 86_400_000_000])),
                 draw(st.sampled_from([-1, 7])),
                 draw(st.sampled_from([-1, 3, 9])),
-                "",
+                draw(st.sampled_from(["", "yellow", "red"])) if kind == "clock" else "",
                 0.5,
-                draw(st.sampled_from([-1.0, -0.5, 2.0])) if kind == "deduction" else math.nan,
+                draw(st.sampled_from(_POINTS)) if kind == "deduction" else math.nan,
                 "columnar",
                 -1,
             )
@@ -546,7 +547,21 @@ def _finding_rows(draw: st.DrawFn) -> tuple[int, list[list[Any]], bool]:
     return n, parts, in_order
 
 
+def _signed(row: tuple[Any, ...]) -> tuple[str, str, Any]:
+    """A row's (kind, rule, outcome): a deduction's points, a clock's state (level), a state."""
+    if row[3] == "deduction":
+        return row[3], row[2], row[12]
+    if row[3] == "clock" and row[10]:
+        return row[3], row[2], f"{row[6]} ({row[10]})"
+    return row[3], row[2], row[6]
+
+
+def _deduction(order: int, points: float) -> tuple[Any, ...]:
+    return (order, "id", "r1", "deduction", 0, "u1", "", 5, -1, -1, "", 0.5, points, "", -1)
+
+
 @given(_finding_rows(), st.booleans())
+@example((3, [[_deduction(0, 0.0), _deduction(1, -0.0), _deduction(2, 0.0)]], True), False)
 def test_pack_rows_in_the_engines_order_with_what_the_fold_reads(
     drawn: tuple[int, list[list[Any]], bool], as_columns: bool
 ) -> None:
@@ -568,16 +583,24 @@ def test_pack_rows_in_the_engines_order_with_what_the_fold_reads(
     engine = [list(_engine_order(rows)) for rows in by_order]
     assert list(map(_nan_free, found.rows)) == [_nan_free(row) for rows in engine for row in rows]
     assert found.bounds == np.cumsum([0, *map(len, engine)]).tolist()
-    assert found.signatures == [
-        tuple((r[3], r[2], r[12] if r[3] == "deduction" else r[6]) for r in rows) for rows in engine
-    ]  # (a deduction's points are never nan)
-    for name, at in (("order", 0), ("kind", 3), ("rule_id", 2), ("state", 6), ("unit", 5)):
-        assert found.columns[name].tolist() == [row[at] for row in found.rows]
-    for name in ("kind", "rule_id", "state", "unit"):  # the string columns as numbers too
+    signatures = [tuple(map(_signed, rows)) for rows in engine]
+    assert found.signatures == signatures  # (a deduction's points are never nan)
+    # the distinct signatures in order of first sighting, each order's number one of them:
+    # the same number, the same signature (to the sign of a zero: as written)
+    assert found.numbered is not None
+    distinct, numbers = found.numbered
+    written = list(map(repr, signatures))
+    sighted = list(dict.fromkeys(written))
+    assert list(map(repr, distinct)) == sighted
+    assert numbers.tolist() == [sighted.index(w) for w in written]
+    assert found.columns["order"].tolist() == [row[0] for row in found.rows]
+    for name, at in (("kind", 3), ("rule_id", 2), ("state", 6), ("unit", 5)):  # as numbers
         distinct = found.distinct[name]
         assert len(set(distinct)) == len(distinct)
         values = [distinct[code] for code in found.codes[name].tolist()]
-        assert values == found.columns[name].tolist()
+        assert values == [row[at] for row in found.rows]
+    for i in range(n):
+        assert found.rows_of(i) == tuple(found.rows[found.bounds[i] : found.bounds[i + 1]])
     points = found.columns["points"].tolist()
     assert [p for p in points if not math.isnan(p)] == [
         row[12] for row in found.rows if not math.isnan(row[12])

@@ -52,7 +52,6 @@ from grievance_rules.scoring.tables import (
     Tabled,
     TabledBatch,
     clock_outcome,
-    first_seen_codes,
     folded,
     judge_batches,
     row_signature,
@@ -400,19 +399,19 @@ class _RowDivergences:
         differs between the packs, the order diverges on that topic, and the column's
         numbers under every pack are the pattern.
         """
-        signed = [rows.signatures for rows in batch.packs]
+        signed = [rows.numbered for rows in batch.packs]
         accepted = np.array(batch.accepted, dtype=np.int64)
         if not len(accepted):
             return _BatchDivergences.none()
-        if any(signatures is None for signatures in signed):
+        if any(numbered is None for numbered in signed):
             return None
         if any(len(codes) >= _SEEN for codes in self.codes):
             self.forget()  # (between batches: a batch's numbers are kept through it)
         per_pack = []
-        for n, signatures in enumerate(signed):
-            assert signatures is not None  # (tested above)
-            numbers, of_order = first_seen_codes(signatures)
-            per_pack.append((of_order[accepted], [self.coded(n, s) for s in numbers]))
+        for n, numbered in enumerate(signed):
+            assert numbered is not None  # (tested above)
+            distinct, of_order = numbered  # (numbered as the batch was judged)
+            per_pack.append((of_order[accepted], [self.coded(n, s) for s in distinct]))
         # each topic's column, in key order (the topics are numbered as met)
         column = np.empty(len(self.topics), dtype=np.int64)
         column[sorted(range(len(self.topics)), key=self.topics.__getitem__)] = np.arange(
@@ -688,18 +687,26 @@ class _Totals:
         if not shared.assessed:
             return
         self.orders += shared.assessed
-        columns = batch.packs[n].columns
+        rows = batch.packs[n]
+        columns = rows.columns
         keep = shared.counted[columns["order"]]
-        kind = columns["kind"][keep]
-        state = columns["state"][keep]
-        clock = kind == "clock"
+        # the kinds and states by their codes (numbers compared, not strings)
+        kinds, states = rows.distinct["kind"], rows.distinct["state"]
+        kind = rows.codes["kind"][keep]
+        state = rows.codes["state"][keep]
+
+        def of_kind(name: str) -> np.ndarray:
+            found: np.ndarray = kind == (kinds.index(name) if name in kinds else -1)
+            return found
+
+        clock = of_kind("clock")
         if clock.any():
-            self.clocks.update(state[clock].tolist())
-        window = kind == "window"
+            _count_names(self.clocks, state[clock], states)
+        window = of_kind("window")
         if window.any():
-            self.windows.update(state[window].tolist())
-        self.escalations += int(np.count_nonzero(kind == "escalation"))
-        deduction = kind == "deduction"
+            _count_names(self.windows, state[window], states)
+        self.escalations += int(np.count_nonzero(of_kind("escalation")))
+        deduction = of_kind("deduction")
         if not deduction.any():
             return
         owners: list[int] = columns["order"][keep][deduction].tolist()
@@ -729,6 +736,19 @@ class _Totals:
             escalations=self.escalations,
             orders_with_points=self.orders_with_points,
         )
+
+
+def _count_names(counter: Counter[str], codes: np.ndarray, names: Sequence[str]) -> None:
+    """``counter.update(names[code] for code in codes)``, counted at once.
+
+    Each name's count is added in the order of its code's first place, so that a name
+    new to the counter is put where ``update`` would put it (a partial comparison's
+    totals keep the counter's order).
+    """
+    distinct, first, counts = np.unique(codes, return_index=True, return_counts=True)
+    met = np.argsort(first)
+    for code, count in zip(distinct[met].tolist(), counts[met].tolist(), strict=True):
+        counter[names[code]] += count
 
 
 def compare(

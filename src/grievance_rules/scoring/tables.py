@@ -39,6 +39,7 @@ import contextlib
 import datetime as dt
 import gc
 import itertools
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar, get_args
@@ -179,13 +180,21 @@ _Value = TypeVar("_Value")
 def first_seen_codes(values: Sequence[_Value]) -> tuple[dict[_Value, int], npt.NDArray[np.int64]]:
     """Each distinct value numbered in order of first sighting (0, 1 ...), and each value's number.
 
+    Each value looked up once, its number written as a byte (the per-value work of a
+    batch's string columns, four a pack: numbering them in two passes, into an integer
+    array, took twice the instructions).
+
     Example:
         >>> first_seen_codes(["b", "a", "b"])
         ({'b': 0, 'a': 1}, array([0, 1, 0]))
     """
-    numbers = {value: k for k, value in enumerate(dict.fromkeys(values))}
-    codes = np.fromiter(map(numbers.__getitem__, values), dtype=np.int64, count=len(values))
-    return numbers, codes
+    # one pass: a value not yet numbered is given the next number as it is first looked up
+    found: defaultdict[_Value, int] = defaultdict(itertools.count().__next__)
+    try:  # the numbers as bytes while there are at most 256 (a few per column: most often)
+        codes = np.frombuffer(bytes(map(found.__getitem__, values)), dtype=np.uint8)
+    except ValueError:  # (more: those numbered so far keep their numbers)
+        codes = np.fromiter(map(found.__getitem__, values), dtype=np.int64, count=len(values))
+    return dict(found), codes.astype(np.int64)
 
 
 _Folded = TypeVar("_Folded")
@@ -415,9 +424,10 @@ class PackRows:
     (most of them, and nothing in scoring reads one) are left out.
 
     Attributes:
-        rows: the rows.
-        columns: the columns the fold reads (``order``, ``kind``, ``rule_id``,
-            ``state``, ``unit``, ``points``), as arrays.
+        added: the rows as the findings gave them (their order aside).
+        keep: the place in ``added`` of each row, in order (``rows``: the rows, made
+            when asked; the batch's fold reads the columns and codes).
+        columns: the number columns the fold reads (``order``, ``points``), as arrays.
         bounds: each order's first row, then the number of rows.
         decided: per timed topic (sign-off, first contact, reply), each order's clocks
             of its rules that were decided (met or breached).
@@ -429,14 +439,18 @@ class PackRows:
             nothing compares them).
         codes: the string columns ``kind``, ``rule_id``, ``state`` and ``unit`` as
             numbers, in the rows' order: each row's value is ``distinct[name][code]``
-            (the fold groups rows by these, integers, rather than by the strings).
+            (the fold compares and groups rows by these, integers, not by the strings).
         distinct: each of those columns' distinct values, by their numbers.
         excluding: the orders a record of the pack excludes from assessment (its
             ``excluding_records`` holding; ``None``: the pack has none, so any
             ``excluded`` event does).
+        numbered: the distinct ``signatures`` in order of first sighting, and each
+            order's number among them (``None`` with them): what a comparison's
+            divergences are found from, a distinct signature at a time.
     """
 
-    rows: list[Row]
+    added: list[Row]
+    keep: np.ndarray
     columns: dict[str, np.ndarray]
     bounds: list[int]
     decided: np.ndarray
@@ -447,10 +461,17 @@ class PackRows:
     codes: dict[str, np.ndarray]
     distinct: dict[str, list[str]]
     excluding: set[int] | None = None
+    numbered: tuple[list[Signature], npt.NDArray[np.int64]] | None = None
+
+    @property
+    def rows(self) -> list[Row]:
+        """The rows, in order (made when asked: the batch's fold reads the columns)."""
+        return list(map(self.added.__getitem__, self.keep.tolist()))
 
     def rows_of(self, i: int) -> tuple[Row, ...]:
         """The ``i``-th order's rows."""
-        return tuple(self.rows[self.bounds[i] : self.bounds[i + 1]])
+        at = self.keep[self.bounds[i] : self.bounds[i + 1]].tolist()
+        return tuple(map(self.added.__getitem__, at))
 
     def order_rows(self, excluded: Sequence[bool]) -> list[OrderRows]:
         """Each order's :class:`OrderRows`, with what the fold reads of its rows."""
@@ -464,18 +485,20 @@ class PackRows:
         ]
         on_times = list(zip(*on_time, strict=True)) if on_time else [()] * n
         at = self.entries
+        codes, distinct = self.codes, self.distinct
+
+        def values(name: str) -> list[str]:
+            return list(map(distinct[name].__getitem__, codes[name][at].tolist()))
+
         names: dict[tuple[str, str, str], str] = {}
         keys = [
             names.get(name) or names.setdefault(name, tally_key(*name))
-            for name in zip(
-                columns["kind"][at].tolist(),
-                columns["rule_id"][at].tolist(),
-                columns["state"][at].tolist(),
-                strict=True,
-            )
+            for name in zip(values("kind"), values("rule_id"), values("state"), strict=True)
         ]
-        points = np.where(columns["kind"][at] == "deduction", columns["points"][at], 0.0).tolist()
-        places = zip(self.days.tolist(), columns["unit"][at].tolist(), strict=True)
+        kinds = distinct["kind"]
+        deduction = kinds.index("deduction") if "deduction" in kinds else -1
+        points = np.where(codes["kind"][at] == deduction, columns["points"][at], 0.0).tolist()
+        places = zip(self.days.tolist(), values("unit"), strict=True)
         entries = list(zip(keys, places, points, strict=True))
         entry_bounds: list[int] = np.searchsorted(columns["order"][at], np.arange(n + 1)).tolist()
         signatures = self.signatures
@@ -522,19 +545,16 @@ def _pack_rows(
     def ints(name: str) -> np.ndarray:
         return np.fromiter(fields[_AT[name]], dtype=np.int64, count=size)
 
-    def coded(name: str) -> tuple[dict[Any, int], np.ndarray, np.ndarray]:
-        # a string column's distinct values (as codes) and its values as an object array,
-        # each row the distinct value's (a few per column: compared once each, not per row)
-        numbers, codes = first_seen_codes(fields[_AT[name]])
-        distinct = np.empty(len(numbers), dtype=object)
-        distinct[:] = list(numbers)
-        return numbers, codes, distinct[codes]
+    def coded(name: str) -> tuple[dict[Any, int], np.ndarray]:
+        # a string column's distinct values and each row's as their numbers (a few per
+        # column: each compared once, not once per row; no array of the strings is made)
+        return first_seen_codes(fields[_AT[name]])
 
     order, start, seq = ints("order"), ints("start_us"), ints("seq")
-    kinds, kind_code, kind = coded("kind")
-    states, state_code, state = coded("state")
-    units, unit_code, unit = coded("unit")
-    codes, rule_code, rule_id = coded("rule_id")
+    kinds, kind_code = coded("kind")
+    states, state_code = coded("state")
+    units, unit_code = coded("unit")
+    codes, rule_code = coded("rule_id")
     points = np.fromiter(fields[_AT["points"]], dtype=np.float64, count=size)
     stop = ints("stop_us")
 
@@ -553,6 +573,7 @@ def _pack_rows(
             stop,
         ),
     )
+    keep = np.arange(size)
     if size:
         # the engine's order: each order's rows but deductions, in the table's order (by
         # kind, rule and place, when the table is sorted, else as they are); then its
@@ -569,26 +590,43 @@ def _pack_rows(
                 order,
             )
         )
-        rows = [rows[k] for k in keep.tolist()]
-        order, kind, state, unit = order[keep], kind[keep], state[keep], unit[keep]
-        points, rule_code, rule_id, at = points[keep], rule_code[keep], rule_id[keep], at[keep]
+        order, points, rule_code, at = order[keep], points[keep], rule_code[keep], at[keep]
         kind_code, state_code, unit_code = kind_code[keep], state_code[keep], unit_code[keep]
         deduction = deduction[keep]
     bounds: list[int] = np.searchsorted(order, np.arange(n + 1)).tolist()
     signatures = None
+    numbered = None
     if signed:  # (kind, rule, state or a deduction's points) of each row
-        outcome = state.copy()
-        outcome[deduction] = points[deduction]
+        # each row's outcome as a number: its state's, or a clock's state with its level
+        # (numbered after the states), or a deduction's points (by their bits, after them)
+        outcome_code = state_code.copy()
+        outcomes = dict(states)
         # a clock's warning level with its state, running (yellow): what a warning
         # threshold changes (a what-if of one changed no outcome, and said no effect);
-        # read from the rows themselves, in the same order as the columns
-        at_level = _AT["level"]
-        for k in np.flatnonzero(kind == "clock").tolist():
-            level = rows[k][at_level]
+        # read from the rows' levels
+        levels = fields[_AT["level"]]
+        state_names = list(states)
+        clocks = np.flatnonzero(kind_code == kinds.get("clock", -1))
+        for k, added, code in zip(
+            clocks.tolist(), keep[clocks].tolist(), state_code[clocks].tolist(), strict=True
+        ):
+            level = levels[added]
             if level:
-                outcome[k] = clock_outcome(state[k], str(level))
-        signed_rows = list(zip(kind.tolist(), rule_id.tolist(), outcome.tolist(), strict=True))
-        signatures = [tuple(signed_rows[bounds[i] : bounds[i + 1]]) for i in range(n)]
+                found = clock_outcome(state_names[code], str(level))
+                outcome_code[k] = outcomes.setdefault(found, len(outcomes))
+        bits, bits_code = np.unique(points[deduction].view(np.int64), return_inverse=True)
+        outcome_code[deduction] = len(outcomes) + bits_code.reshape(-1)
+        named: list[str | float] = [*outcomes, *bits.view(np.float64).tolist()]
+        row_code = (kind_code * len(codes) + rule_code) * len(named) + outcome_code
+        numbered = _signatures(
+            row_code,
+            order,
+            bounds,
+            (list(kinds), kind_code),
+            (list(codes), rule_code),
+            (named, outcome_code),
+        )
+        signatures = list(map(numbered[0].__getitem__, numbered[1].tolist()))
     # each timed topic: each order's decided clocks of its rules, and its breached ones
     clock = kind_code == kinds.get("clock", -1)
     if rate_units is not None and clock.any():  # a unit's own clocks, and those of no unit
@@ -608,14 +646,8 @@ def _pack_rows(
     entries = np.flatnonzero(np.array([bool(u) for u in units], dtype=bool)[unit_code])
     return PackRows(
         rows,
-        {
-            "order": order,
-            "kind": kind,
-            "rule_id": rule_id,
-            "state": state,
-            "unit": unit,
-            "points": points,
-        },
+        keep,
+        {"order": order, "points": points},
         bounds,
         np.array(counts, dtype=np.int64).reshape(len(timed), n),
         np.array(lates, dtype=np.int64).reshape(len(timed), n),
@@ -625,7 +657,57 @@ def _pack_rows(
         {"kind": kind_code, "rule_id": rule_code, "state": state_code, "unit": unit_code},
         {"kind": list(kinds), "rule_id": list(codes), "state": list(states), "unit": list(units)},
         excluded_by,
+        numbered,
     )
+
+
+def _signatures(
+    row_code: np.ndarray,
+    order: np.ndarray,
+    bounds: list[int],
+    kind: tuple[list[str], np.ndarray],
+    rule_id: tuple[list[str], np.ndarray],
+    outcome: tuple[list[str | float], np.ndarray],
+) -> tuple[list[Signature], npt.NDArray[np.int64]]:
+    """The batch's distinct signatures, numbered in order of first sighting, and each order's.
+
+    What :func:`first_seen_codes` of every order's signature gives, without making a
+    signature per order and hashing it: rows with the same (kind, rule, outcome) have the
+    same ``row_code``, so orders with the same signature have the same row codes in row
+    order (a table of them, an order a line, its length first) and are grouped at once;
+    only the first order of each group has its signature made. ``kind``, ``rule_id``
+    and ``outcome``: each's values, and each row's place among them.
+    """
+    n = len(bounds) - 1
+    starts = np.asarray(bounds, dtype=np.int64)
+    lengths = np.diff(starts)
+    table = np.full((n, int(lengths.max(initial=0)) + 1), -1, dtype=np.int64)
+    table[:, 0] = lengths
+    table[order, np.arange(len(order)) - starts[order] + 1] = row_code
+    # the orders sorted by their lines (a stable sort: each group's first order first)
+    by_line = np.lexsort(table.T[::-1])
+    lined = table[by_line]
+    starts_group = np.ones(n, dtype=bool)
+    starts_group[1:] = (lined[1:] != lined[:-1]).any(axis=1)
+    first = by_line[starts_group]
+    inverse = np.empty(n, dtype=np.int64)
+    inverse[by_line] = np.cumsum(starts_group) - 1
+    shown = np.argsort(first)  # (the groups by their first order)
+    number = np.empty(len(shown), dtype=np.int64)
+    number[shown] = np.arange(len(shown))
+    firsts = np.zeros(n, dtype=bool)
+    firsts[first] = True
+    at = np.flatnonzero(firsts[order])  # the rows of each group's first order, in order
+    (kinds, kind_code), (rule_ids, rule_code), (outcomes, outcome_code) = kind, rule_id, outcome
+    signed_rows = [
+        (kinds[k], rule_ids[r], outcomes[o])
+        for k, r, o in zip(
+            kind_code[at].tolist(), rule_code[at].tolist(), outcome_code[at].tolist(), strict=True
+        )
+    ]
+    ends = np.cumsum(lengths[first[shown]]).tolist()
+    distinct = [tuple(signed_rows[a:b]) for a, b in zip([0, *ends], ends, strict=False)]
+    return distinct, number[inverse]
 
 
 def _ranks(numbers: dict[Any, int]) -> np.ndarray:
