@@ -16,14 +16,16 @@ as JSON Lines), in one process, measured in CPU seconds of that process
   dataset of the long layout by the project's writer (``write_parquet``, one
   partition); timed from opening the files to the findings as an Arrow table:
   ``iter_parquet_orders(folder)`` (each order validated and its history checked by
-  the reader, as every reader's are), then ``evaluate_columnar(orders, plan,
-  check_history=False)`` (the reader checked it, as ``score`` reads it) and
-  ``findings.to_arrow()``; every record must be accepted;
+  the reader, as every reader's are), then ``evaluate_columnar(records, plan,
+  check_history=False)`` on the reader's ``Accepted`` records, as ``score`` reads
+  them (what a record vouches for, its history checked and its integers within 64
+  bits, is not checked again) and ``findings.to_arrow()``; every record must be
+  accepted;
 * **reading Parquet alone**: ``iter_parquet_orders(folder)`` into ``WorkOrder`` s,
   the ceiling of any ratio from Parquet;
 * **compare** under the three packs: ``evaluate_each(lines, plans)`` against
   ``evaluate_columnar_each(lines, plans)`` (each order validated once), and from
-  Parquet, the dataset read once then ``evaluate_columnar_each(orders, plans,
+  Parquet, the dataset read once then ``evaluate_columnar_each(records, plans,
   check_history=False)``.
 
 * **phases** of the columnar path, on the validated orders (collector paused): the
@@ -70,7 +72,7 @@ from grievance_rules.columnar.findings import rows_of_assessment
 from grievance_rules.columnar.frame import Frame, build_frame
 from grievance_rules.columnar.matching import FlatMatch, match_flat
 from grievance_rules.engine import BatchResult, PackPlan, evaluate_each, plan_for
-from grievance_rules.model import WorkOrder, ensure_coherent
+from grievance_rules.model import ensure_coherent
 from grievance_rules.reading.parquet import iter_parquet_orders
 from grievance_rules.reading.parquet_export import write_parquet
 from grievance_rules.reading.results import Accepted
@@ -117,14 +119,14 @@ def _mismatches(per_order: list[Any], columnar: Any) -> int:
     )
 
 
-def _read_parquet(folder: Path) -> list[WorkOrder]:
-    """The dataset's orders, every record accepted (else the run fails)."""
-    orders = []
+def _read_parquet(folder: Path) -> list[Accepted]:
+    """The dataset's records, every one accepted (else the run fails)."""
+    records = []
     for record in iter_parquet_orders(folder):
         if not isinstance(record, Accepted):
             raise SystemExit(f"Parquet record rejected: {record}")
-        orders.append(record.order)
-    return orders
+        records.append(record)
+    return records
 
 
 def main() -> None:
@@ -237,7 +239,7 @@ def _parquet_phases(parquet: Path, plans: list[Any]) -> dict[str, dict[str, floa
     for plan in plans:
         reading, orders = _cpu(lambda: _read_parquet(parquet))
 
-        def rest(plan: Any = plan, orders: list[WorkOrder] = orders) -> None:
+        def rest(plan: Any = plan, orders: list[Accepted] = orders) -> None:
             evaluate_columnar(orders, plan, check_history=False).findings.to_arrow()
 
         evaluating, _ = _cpu(rest)
@@ -337,7 +339,9 @@ def _report(
         "long layout (`write_parquet`, one partition: orders, events and units tables); "
         "*from Parquet* is timed from opening those files to the findings as an Arrow "
         "table: `iter_parquet_orders` (each order validated and its history checked by "
-        "the reader) then `evaluate_columnar(..., check_history=False)` and "
+        "the reader) then `evaluate_columnar(records, ..., check_history=False)` on the "
+        "reader's `Accepted` records (what they vouch for, a checked history and "
+        "integers within 64 bits, is not checked again) and "
         "`findings.to_arrow()`. Ratios are to the per-order path from JSON Lines in the "
         "same run. *Mismatches* compare the findings with the per-order ones on every "
         "order (JSON Lines / Parquet); any mismatch fails the run.",

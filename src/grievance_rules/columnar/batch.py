@@ -30,11 +30,12 @@ from grievance_rules.model import WorkOrder, ensure_coherent
 from grievance_rules.model.assignments import Assignment
 from grievance_rules.packs.schema import ParamIs, ParamRef
 from grievance_rules.reading.problems import problems_from_validation
+from grievance_rules.reading.results import Accepted
 
 __all__ = ["OrderBatch", "OrderInput", "prepare", "to_orders"]
 
-OrderInput = WorkOrder | Mapping[str, Any] | str | bytes
-"""An order as a model, a dict, or one JSON line."""
+OrderInput = WorkOrder | Accepted | Mapping[str, Any] | str | bytes
+"""An order as a model, a reader's accepted record, a dict, or one JSON line."""
 
 
 def to_orders(inputs: Iterable[OrderInput]) -> list[WorkOrder]:
@@ -47,6 +48,9 @@ def to_orders(inputs: Iterable[OrderInput]) -> list[WorkOrder]:
     for position, item in enumerate(inputs):
         if isinstance(item, WorkOrder):
             orders.append(item)
+            continue
+        if isinstance(item, Accepted):  # a reader's record: its order, validated there
+            orders.append(item.order)
             continue
         try:
             if isinstance(item, str | bytes):

@@ -636,10 +636,30 @@ def _where_key(where: dict[str, Any]) -> str:
     return repr(sorted(where.items()))
 
 
-def build_frame(orders: Sequence[WorkOrder], as_of: dt.datetime | None) -> Frame:
-    """Cut each order to its assessment instant and lay the kept events out flat."""
-    instants = [instant_of(order, as_of) for order in orders]
-    views = [view_of(order, instant) for order, instant in zip(orders, instants, strict=True)]
+def build_frame(
+    orders: Sequence[WorkOrder],
+    as_of: dt.datetime | None,
+    in_time_order: Sequence[bool] | None = None,
+) -> Frame:
+    """Cut each order to its assessment instant and lay the kept events out flat.
+
+    ``in_time_order``: per order, whether its history is known checked
+    (:func:`~grievance_rules.model.history.ensure_coherent` passed it, here or in a
+    reader), its events listed in time order: its instant and the events up to it
+    are then found from the end (as the per-order batch finds them). ``None``: none is.
+    """
+    if in_time_order is None:
+        instants = [instant_of(order, as_of) for order in orders]
+        views = [view_of(order, instant) for order, instant in zip(orders, instants, strict=True)]
+    else:
+        instants = [
+            instant_of(order, as_of, in_time_order=known)
+            for order, known in zip(orders, in_time_order, strict=True)
+        ]
+        views = [
+            view_of(order, instant, in_time_order=known)
+            for order, instant, known in zip(orders, instants, in_time_order, strict=True)
+        ]
     return frame_of(orders, instants, views)
 
 

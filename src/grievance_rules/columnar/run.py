@@ -58,6 +58,7 @@ from grievance_rules.packs.schema import (
     RecordRule,
     Trigger,
 )
+from grievance_rules.reading.results import Accepted
 
 __all__ = ["ColumnarResult", "RuleCount", "evaluate_columnar", "evaluate_columnar_each"]
 
@@ -314,19 +315,31 @@ def evaluate_columnar_each(
         )
     with paused():
         rejections: list[Rejection] = []
+        integers_fit = False  # (every input a reader's record vouching for its integers)
         if views is not None:
             order_list = [view.order for view in views]  # ``orders``: these views' orders
             positions = list(range(len(order_list)))
         elif rejects == "raise":
-            order_list = to_orders(orders)
+            inputs = orders if isinstance(orders, list) else list(orders)
+            order_list = to_orders(inputs)
             positions = list(range(len(order_list)))
+            # a reader's record had its history checked there, its integers maybe too
+            in_time_order = [isinstance(item, Accepted) and item.history_checked for item in inputs]
+            integers_fit = bool(inputs) and all(
+                isinstance(item, Accepted) and item.integers_fit for item in inputs
+            )
             if check_history:
-                for order in order_list:
-                    ensure_coherent(order)
+                for order, checked in zip(order_list, in_time_order, strict=True):
+                    if not checked:
+                        ensure_coherent(order)
+                in_time_order = [True] * len(order_list)  # each checked, here or by its reader
         else:
-            order_list, positions = _accepted(orders, as_of, check_history, rejections)
+            order_list, positions, in_time_order = _accepted(
+                orders, as_of, check_history, rejections
+            )
         if views is None:
-            frame = build_frame(order_list, as_of)  # the orders cut to as_of once for every pack
+            # the orders cut to as_of once for every pack
+            frame = build_frame(order_list, as_of, in_time_order)
         else:
             if instants is None:
                 instants = (
@@ -343,7 +356,7 @@ def evaluate_columnar_each(
                 judged_on,
                 repeats,
                 False,
-                rejects == "raise" and n == 0 and views is None,
+                rejects == "raise" and n == 0 and views is None and not integers_fit,
                 frame,
             )
             for n, plan in enumerate(plans)
@@ -364,26 +377,38 @@ def _accepted(
     as_of: dt.datetime | None,
     check_history: bool,
     rejections: list[Rejection],
-) -> tuple[list[WorkOrder], list[int]]:
-    """The inputs that can be assessed, and their positions; the others as rejections."""
+) -> tuple[list[WorkOrder], list[int], list[bool]]:
+    """The inputs that can be assessed, their positions, and whether each is known in time order.
+
+    An order's history is known checked when it was checked here or by the reader whose
+    :class:`~grievance_rules.reading.results.Accepted` record it is; the inputs that
+    cannot be assessed are added to ``rejections``.
+    """
     if as_of is not None:
         to_shanghai(as_of, what="as_of")  # a naive as_of fails the call, not each order
     accepted: list[WorkOrder] = []
     positions: list[int] = []
+    in_time_order: list[bool] = []
     for position, item in enumerate(inputs):
         order: WorkOrder | None = None
+        read = item if isinstance(item, Accepted) else None
+        checked = read is not None and read.history_checked
         try:
-            order = order_of_input(item)
-            if check_history:
+            order = item.order if isinstance(item, Accepted) else order_of_input(item)
+            if check_history and not checked:
                 ensure_coherent(order)
-            check_integers(view_of(order, instant_of(order, as_of)))
+                checked = True
+            instant = instant_of(order, as_of, in_time_order=checked)  # (received by then)
+            if read is None or not read.integers_fit:
+                check_integers(view_of(order, instant, in_time_order=checked))
         except (ValidationError, GrievanceRulesError) as exc:
             order_id = order.id if order is not None else None
             rejections.append(input_rejection(f"#{position}", item, order_id, exc))
             continue
         accepted.append(order)
         positions.append(position)
-    return accepted, positions
+        in_time_order.append(checked)
+    return accepted, positions, in_time_order
 
 
 def _evaluate(
