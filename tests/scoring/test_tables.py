@@ -599,6 +599,12 @@ def test_pack_rows_in_the_engines_order_with_what_the_fold_reads(
         assert len(set(distinct)) == len(distinct)
         values = [distinct[code] for code in found.codes[name].tolist()]
         assert values == [row[at] for row in found.rows]
+        for value in {row[at] for row in found.rows}:  # each value's number, from the rows
+            at_rows = [k for k, row in enumerate(found.rows) if row[at] == value]
+            code = found.code_of(name, value)
+            assert np.flatnonzero(found.codes[name] == code).tolist() == at_rows
+    assert found.code_of("kind", "no such kind") == -1  # no row's number
+    assert not (found.codes["kind"] == found.code_of("kind", "no such kind")).any()
     for i in range(n):
         assert found.rows_of(i) == tuple(found.rows[found.bounds[i] : found.bounds[i + 1]])
     points = found.columns["points"].tolist()

@@ -691,12 +691,12 @@ class _Totals:
         columns = rows.columns
         keep = shared.counted[columns["order"]]
         # the kinds and states by their codes (numbers compared, not strings)
-        kinds, states = rows.distinct["kind"], rows.distinct["state"]
+        states = rows.distinct["state"]
         kind = rows.codes["kind"][keep]
         state = rows.codes["state"][keep]
 
         def of_kind(name: str) -> np.ndarray:
-            found: np.ndarray = kind == (kinds.index(name) if name in kinds else -1)
+            found: np.ndarray = kind == rows.code_of("kind", name)
             return found
 
         clock = of_kind("clock")

@@ -152,7 +152,7 @@ def _fold_tally(book: ScoreBook, rows: PackRows, shared: BatchFacts) -> None:
             target = counts[slot]
             points_of[slot] += 0.0  # (a slot's points are there from its first touch on)
         target[keys[code]] += count
-    deduction = np.flatnonzero(kind == (kinds.index("deduction") if "deduction" in kinds else -1))
+    deduction = np.flatnonzero(kind == rows.code_of("kind", "deduction"))
     if len(deduction):
         # added one by one in input order, to each slot's running sum (held here by the
         # slot's number, and put back in the tally once: the same sums, fewer look-ups)

@@ -468,6 +468,14 @@ class PackRows:
         """The rows, in order (made when asked: the batch's fold reads the columns)."""
         return list(map(self.added.__getitem__, self.keep.tolist()))
 
+    def code_of(self, column: str, value: str) -> int:
+        """The number of ``value`` in one of the :attr:`codes` columns; ``-1`` if no row has it.
+
+        (``-1`` is no row's code: comparing a column's codes with it finds none.)
+        """
+        found = self.distinct[column]
+        return found.index(value) if value in found else -1
+
     def rows_of(self, i: int) -> tuple[Row, ...]:
         """The ``i``-th order's rows."""
         at = self.keep[self.bounds[i] : self.bounds[i + 1]].tolist()
@@ -495,8 +503,7 @@ class PackRows:
             names.get(name) or names.setdefault(name, tally_key(*name))
             for name in zip(values("kind"), values("rule_id"), values("state"), strict=True)
         ]
-        kinds = distinct["kind"]
-        deduction = kinds.index("deduction") if "deduction" in kinds else -1
+        deduction = self.code_of("kind", "deduction")
         points = np.where(codes["kind"][at] == deduction, columns["points"][at], 0.0).tolist()
         places = zip(self.days.tolist(), values("unit"), strict=True)
         entries = list(zip(keys, places, points, strict=True))
