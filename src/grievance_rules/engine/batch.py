@@ -51,9 +51,11 @@ from grievance_rules.model import WorkOrder, ensure_coherent
 from grievance_rules.packs import Pack, load_pack
 from grievance_rules.reading.columns import field_label
 from grievance_rules.reading.problems import problems_from_validation
+from grievance_rules.reading.results import Accepted, Rejected
 
 __all__ = [
     "INPUT_ERRORS",
+    "BatchInput",
     "BatchResult",
     "DuplicateIds",
     "Duplicates",
@@ -63,12 +65,18 @@ __all__ = [
     "input_rejection",
     "last_positions",
     "order_of_input",
+    "record_rejection",
     "refuse_call_mistakes",
     "refuse_one_input",
+    "source_of",
 ]
 
 PackSource = Pack | PackPlan | str | Path
 """A pack as the batch functions take it: loaded, compiled, or by name or directory."""
+
+BatchInput = WorkOrder | Accepted | Rejected | Mapping[str, Any] | str | bytes
+"""One input of a batch: an order, a reader's record (accepted or rejected), a dict or
+one JSON line. A rejected record comes out rejected, for the reasons its reader gave."""
 
 
 class _LazyAssessment:
@@ -175,9 +183,40 @@ def input_rejection(source: str, item: Any, order_id: str | None, exc: Exception
     return Rejection(source=source, order_id=order_id, reasons=reasons)
 
 
+def source_of(position: int, item: Any) -> str:
+    """Where an input came from, for its rejection: the reader's location, else ``#n``."""
+    return str(item.location) if isinstance(item, Accepted) else f"#{position}"
+
+
+def record_rejection(result: Rejected) -> Rejection:
+    """A record the reader rejected, as a :class:`Rejection` (evaluate's and watch's).
+
+    ``evaluate`` and ``watch`` write it as ``{"rejected": ...}``: where the record is
+    (file and line, or row), its order id if known, and one reason per problem (the
+    field by its label, then what is wrong).
+
+    Example:
+        >>> from grievance_rules.reading import RecordProblem, Rejected, SourceLocation
+        >>> where = SourceLocation("orders.jsonl", record=4, line=4)
+        >>> problem = RecordProblem("received_at", "field required", "missing")
+        >>> rejection = record_rejection(Rejected(where, (problem,), "B1"))
+        >>> rejection.source, rejection.order_id, rejection.reasons
+        ('orders.jsonl:4', 'B1', ('received_at: field required',))
+    """
+    return Rejection(
+        source=str(result.location),
+        order_id=result.order_id,
+        reasons=tuple(
+            _("{field}: {message}").format(field=field_label(p.field), message=p.message)
+            for p in result.problems
+        ),
+    )
+
+
 def _rejection(position: int, item: Any, order_id: str | None, exc: Exception) -> BatchResult:
     """The result of an input that could not be assessed."""
-    return BatchResult(position, rejection=input_rejection(f"#{position}", item, order_id, exc))
+    source = source_of(position, item)
+    return BatchResult(position, rejection=input_rejection(source, item, order_id, exc))
 
 
 _Ready = tuple[int, WorkOrder, dt.datetime, OrderView]
@@ -247,13 +286,19 @@ def _assessed_chunk(
     ready: list[_Ready] = []
     for k, (position, item) in enumerate(chunk):
         order_id = None
+        if isinstance(item, Rejected):  # a record its reader rejected, for its reasons
+            parsed[k] = BatchResult(position, rejection=record_rejection(item))
+            continue
         try:
-            order = order_of_input(item)
+            # a reader's record: its order, its history checked there when it says so
+            vouched = isinstance(item, Accepted) and item.history_checked
+            order = item.order if isinstance(item, Accepted) else order_of_input(item)
             order_id = order.id
-            if check_history:
+            if check_history and not vouched:
                 ensure_coherent(order)  # (so the events are in time order)
-            instant = instant_of(order, as_of, in_time_order=check_history)
-            ready.append((k, order, instant, view_of(order, instant, in_time_order=check_history)))
+            checked = check_history or vouched
+            instant = instant_of(order, as_of, in_time_order=checked)
+            ready.append((k, order, instant, view_of(order, instant, in_time_order=checked)))
         except INPUT_ERRORS as exc:
             parsed[k] = _rejection(position, item, order_id, exc)
     judged = [_judge(plan, chunk, ready, repeats, engine) for plan in plans]
@@ -461,7 +506,7 @@ def _plan_of(pack: PackSource) -> PackPlan:
 
 
 def evaluate_each(
-    orders: Iterable[WorkOrder | Mapping[str, Any] | str | bytes],
+    orders: Iterable[BatchInput],
     packs: Sequence[PackSource],
     as_of: dt.datetime | None = None,
     *,
@@ -632,7 +677,7 @@ def _sent(first: int, sent: Future[_Sent]) -> _Sent:
 
 
 def evaluate_many(
-    orders: Iterable[WorkOrder | Mapping[str, Any] | str | bytes],
+    orders: Iterable[BatchInput],
     pack: PackSource,
     as_of: dt.datetime | None = None,
     *,
@@ -645,13 +690,18 @@ def evaluate_many(
 ) -> Iterator[BatchResult]:
     """Assess a stream of orders in bounded memory; every input is accounted for.
 
-    Each input (a :class:`WorkOrder`, a dict, or a JSON string) yields one
-    :class:`BatchResult` in input order: an assessment, or a rejection with its
-    reasons. Inputs are taken ``chunk_size`` at a time (by default
-    :data:`CHUNK_SIZE` in this process; up to :data:`WORKER_CHUNK_SIZE` per worker
-    process, the last chunks smaller so that the workers finish together); a chunk is
-    matched in one call of the backend. With ``processes > 1`` chunks are assessed in
-    worker processes, which send each assessment back as JSON
+    Each input (a :class:`WorkOrder`, a reader's record, a dict, or a JSON string:
+    :data:`BatchInput`) yields one :class:`BatchResult` in input order: an
+    assessment, or a rejection with its reasons. A reader's
+    :class:`~grievance_rules.reading.Accepted` record is its order, its history not
+    checked again when the reader checked it; its rejections name the record's place
+    in its file. A :class:`~grievance_rules.reading.Rejected` record comes out
+    rejected for the problems its reader found. Inputs are taken ``chunk_size`` at a
+    time (by default :data:`CHUNK_SIZE` in this process; up to
+    :data:`WORKER_CHUNK_SIZE` per worker process, the last chunks smaller so that the
+    workers finish together); a chunk is matched in one call of the backend. With
+    ``processes > 1`` chunks are assessed in worker processes, which send each
+    assessment back as JSON
     (:attr:`BatchResult.assessment_json`; the model is rebuilt only when asked for);
     at most ``2 × processes`` chunks are in flight and ``4 × processes ×
     WORKER_CHUNK_SIZE`` inputs read ahead, so memory stays flat.

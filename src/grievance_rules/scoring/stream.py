@@ -24,7 +24,9 @@ from grievance_rules.engine.batch import (
     input_rejection,
     last_positions,
     order_of_input,
+    record_rejection,
     refuse_batch_arguments,
+    source_of,
 )
 from grievance_rules.engine.duplicates import last_needs_a_sequence
 from grievance_rules.engine.matching import EngineName
@@ -35,7 +37,6 @@ from grievance_rules.i18n import join_list
 from grievance_rules.model import WorkOrder
 from grievance_rules.packs import Pack
 from grievance_rules.reading import Accepted, Rejected
-from grievance_rules.reading.columns import field_label
 
 __all__ = [
     "Assessed",
@@ -83,36 +84,6 @@ def resolve_packs(packs: Iterable[PackSource]) -> list[Pack]:
             _("the same pack given twice: {packs}").format(packs=join_list(twice)), field="packs"
         )
     return loaded
-
-
-def source_of(position: int, item: OrderInput) -> str:
-    """Where an input came from, for its rejection: the reader's location, else ``#n``."""
-    return str(item.location) if isinstance(item, Accepted) else f"#{position}"
-
-
-def record_rejection(result: Rejected) -> Rejection:
-    """A record the reader rejected, as a :class:`Rejection` (evaluate's and watch's).
-
-    ``evaluate`` and ``watch`` write it as ``{"rejected": ...}``: where the record is
-    (file and line, or row), its order id if known, and one reason per problem (the
-    field by its label, then what is wrong).
-
-    Example:
-        >>> from grievance_rules.reading import RecordProblem, SourceLocation
-        >>> where = SourceLocation("orders.jsonl", record=4, line=4)
-        >>> problem = RecordProblem("received_at", "field required", "missing")
-        >>> rejection = record_rejection(Rejected(where, (problem,), "B1"))
-        >>> rejection.source, rejection.order_id, rejection.reasons
-        ('orders.jsonl:4', 'B1', ('received_at: field required',))
-    """
-    return Rejection(
-        source=str(result.location),
-        order_id=result.order_id,
-        reasons=tuple(
-            _("{field}: {message}").format(field=field_label(p.field), message=p.message)
-            for p in result.problems
-        ),
-    )
 
 
 def parse_input(position: int, item: OrderInput) -> WorkOrder | Rejection:
