@@ -13,6 +13,8 @@ findings are those of the same orders given as models.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -61,16 +63,9 @@ def test_records_give_the_findings_of_their_orders(
 
 @pytest.mark.parametrize("rejects", ["raise", "skip"])
 def test_a_vouched_history_is_not_checked_again(
-    records: list[Accepted], monkeypatch: pytest.MonkeyPatch, rejects: Any
+    records: list[Accepted], history_checks: Callable[[ModuleType], list[str]], rejects: Any
 ) -> None:
-    checked: list[str] = []
-    ensure = run.ensure_coherent
-
-    def counted(order: WorkOrder) -> None:
-        checked.append(order.id)
-        ensure(order)
-
-    monkeypatch.setattr(run, "ensure_coherent", counted)
+    checked = history_checks(run)
     evaluate_columnar(records[:20], "daye", rejects=rejects)
     assert checked == []
     by_hand = [Accepted(location=r.location, order=r.order) for r in records[:20]]

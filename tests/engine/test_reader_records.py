@@ -10,13 +10,14 @@ comes out rejected for the problems its reader found. Every input is accounted f
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 import grievance_rules.engine.batch as batch
 from grievance_rules.engine import evaluate_each, evaluate_many
-from grievance_rules.model import WorkOrder
 from grievance_rules.reading import Accepted, Rejected, iter_orders
 from grievance_rules.reading.parquet import iter_parquet_orders
 from grievance_rules.reading.parquet_export import write_parquet
@@ -46,16 +47,9 @@ def test_records_are_assessed_as_their_orders(
 
 
 def test_a_vouched_history_is_not_checked_again(
-    records: list[Accepted], monkeypatch: pytest.MonkeyPatch
+    records: list[Accepted], history_checks: Callable[[ModuleType], list[str]]
 ) -> None:
-    checked: list[str] = []
-    ensure = batch.ensure_coherent
-
-    def counted(order: WorkOrder) -> None:
-        checked.append(order.id)
-        ensure(order)
-
-    monkeypatch.setattr(batch, "ensure_coherent", counted)
+    checked = history_checks(batch)
     list(evaluate_each(records[:10], ["daye"]))
     assert checked == []
     by_hand = [Accepted(location=r.location, order=r.order) for r in records[:10]]
