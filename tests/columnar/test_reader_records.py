@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -21,11 +22,12 @@ import pytest
 
 import grievance_rules.columnar.run as run
 from grievance_rules.columnar import evaluate_columnar, evaluate_columnar_each
-from grievance_rules.errors import FactValidationError, HistoryError
+from grievance_rules.errors import FactValidationError, HistoryError, WorkOrderError
 from grievance_rules.model import WorkOrder
+from grievance_rules.reading import iter_orders
 from grievance_rules.reading.parquet import iter_parquet_orders
 from grievance_rules.reading.parquet_export import write_parquet
-from grievance_rules.reading.results import Accepted, SourceLocation
+from grievance_rules.reading.results import Accepted, Rejected, SourceLocation
 from grievance_rules.samples import generate_orders
 
 PACKS = ("chengdong", "xiayang", "daye")
@@ -87,7 +89,7 @@ def test_a_record_made_by_hand_is_checked_as_a_model_is(records: list[Accepted])
     with pytest.raises(HistoryError):
         evaluate_columnar([record], "daye")
     (result,) = evaluate_columnar_each([record, *records[:5]], ["daye"], rejects="skip")
-    assert [r.source for r in result.rejections] == ["#0"]
+    assert [r.source for r in result.rejections] == [str(record.location)]  # its place
     assert result.positions == [1, 2, 3, 4, 5]
 
 
@@ -135,3 +137,22 @@ def test_an_order_not_yet_received_is_rejected_though_its_record_vouches(
     (result,) = evaluate_columnar_each(records, ["daye"], as_of=early, rejects="skip")
     assert [r.order_id for r in result.rejections] == [latest.order.id]
     assert len(result.positions) == len(records) - 1
+
+
+def test_a_record_its_reader_rejected_is_rejected_for_its_reasons(tmp_path: Path) -> None:
+    source = tmp_path / "orders.jsonl"
+    good = list(generate_orders(2, seed=5))
+    bad = '{"id": "BAD-1", "channel": "12345", "category": "投诉"}'
+    source.write_text(
+        f"{good[0].model_dump_json()}\n{bad}\n{good[1].model_dump_json()}\n", encoding="utf-8"
+    )
+    read = list(iter_orders(source))
+    assert [type(r) for r in read] == [Accepted, Rejected, Accepted]
+    (result,) = evaluate_columnar_each(read, ["daye"], rejects="skip")
+    assert result.positions == [0, 2]
+    (rejection,) = result.rejections
+    assert rejection.source == f"{source}:2"  # the file and line of the record
+    assert rejection.order_id == "BAD-1"
+    assert any(reason.startswith("received_at") for reason in rejection.reasons)
+    with pytest.raises(WorkOrderError, match=r"record 1 \(.*orders\.jsonl:2\) was rejected"):
+        evaluate_columnar(read, "daye")

@@ -21,6 +21,7 @@ from grievance_rules.calendar import SHANGHAI
 from grievance_rules.columnar.frame import Frame, build_frame
 from grievance_rules.columnar.instants import EPOCH_ORDINAL, shanghai_day
 from grievance_rules.columnar.matching import FlatMatch, OrderMatches, match_flat
+from grievance_rules.engine.batch import record_rejection
 from grievance_rules.engine.matching import Match, OrderView
 from grievance_rules.engine.plan import PackPlan
 from grievance_rules.engine.repeats import RepeatIndex
@@ -30,19 +31,20 @@ from grievance_rules.model import WorkOrder, ensure_coherent
 from grievance_rules.model.assignments import Assignment
 from grievance_rules.packs.schema import ParamIs, ParamRef
 from grievance_rules.reading.problems import problems_from_validation
-from grievance_rules.reading.results import Accepted
+from grievance_rules.reading.results import Accepted, Rejected
 
 __all__ = ["OrderBatch", "OrderInput", "prepare", "to_orders"]
 
-OrderInput = WorkOrder | Accepted | Mapping[str, Any] | str | bytes
-"""An order as a model, a reader's accepted record, a dict, or one JSON line."""
+OrderInput = WorkOrder | Accepted | Rejected | Mapping[str, Any] | str | bytes
+"""An order as a model, a reader's record (accepted or rejected), a dict, or one JSON line."""
 
 
 def to_orders(inputs: Iterable[OrderInput]) -> list[WorkOrder]:
-    """Validate the inputs into work orders.
+    """Validate the inputs into work orders (a reader's accepted record: its order).
 
     Raises:
-        WorkOrderError: a record is not a valid work order (its position and id named).
+        WorkOrderError: a record is not a valid work order (its position and id named),
+            or is a record its reader rejected (its place and the reader's reasons).
     """
     orders = []
     for position, item in enumerate(inputs):
@@ -52,6 +54,14 @@ def to_orders(inputs: Iterable[OrderInput]) -> list[WorkOrder]:
         if isinstance(item, Accepted):  # a reader's record: its order, validated there
             orders.append(item.order)
             continue
+        if isinstance(item, Rejected):  # a record its reader rejected: no order to judge
+            raise WorkOrderError(
+                _("record {position} ({where}) was rejected by its reader: {reasons}").format(
+                    position=position,
+                    where=item.location,
+                    reasons=_("; ").join(record_rejection(item).reasons),
+                )
+            )
         try:
             if isinstance(item, str | bytes):
                 orders.append(WorkOrder.model_validate_json(item))

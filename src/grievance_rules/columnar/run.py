@@ -40,7 +40,12 @@ from grievance_rules.columnar.frame import Frame, build_frame, frame_of
 from grievance_rules.columnar.periods import period_tally
 from grievance_rules.columnar.prefilter import could_hold
 from grievance_rules.engine.assessment import Assessment, Rejection
-from grievance_rules.engine.batch import input_rejection, order_of_input
+from grievance_rules.engine.batch import (
+    input_rejection,
+    order_of_input,
+    record_rejection,
+    source_of,
+)
 from grievance_rules.engine.matching import OrderView, check_integers, view_of
 from grievance_rules.engine.periods import PeriodTally
 from grievance_rules.engine.plan import PackPlan, plan_for
@@ -58,7 +63,7 @@ from grievance_rules.packs.schema import (
     RecordRule,
     Trigger,
 )
-from grievance_rules.reading.results import Accepted
+from grievance_rules.reading.results import Accepted, Rejected
 
 __all__ = ["ColumnarResult", "RuleCount", "evaluate_columnar", "evaluate_columnar_each"]
 
@@ -390,6 +395,9 @@ def _accepted(
     positions: list[int] = []
     in_time_order: list[bool] = []
     for position, item in enumerate(inputs):
+        if isinstance(item, Rejected):  # a record its reader rejected, for its reasons
+            rejections.append(record_rejection(item))
+            continue
         order: WorkOrder | None = None
         read = item if isinstance(item, Accepted) else None
         checked = read is not None and read.history_checked
@@ -403,7 +411,7 @@ def _accepted(
                 check_integers(view_of(order, instant, in_time_order=checked))
         except (ValidationError, GrievanceRulesError) as exc:
             order_id = order.id if order is not None else None
-            rejections.append(input_rejection(f"#{position}", item, order_id, exc))
+            rejections.append(input_rejection(source_of(position, item), item, order_id, exc))
             continue
         accepted.append(order)
         positions.append(position)
