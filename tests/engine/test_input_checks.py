@@ -17,6 +17,7 @@ from grievance_rules.engine import evaluate, evaluate_each, evaluate_many
 from grievance_rules.errors import (
     CalendarError,
     CalendarRangeError,
+    FactValidationError,
     HistoryError,
     NaiveDatetimeError,
     WorkOrderError,
@@ -72,6 +73,26 @@ def test_an_order_the_engine_cannot_take_is_rejected_alone():
     assert rejection.reasons == (
         f"fact 2, key 'round': {2**64} is wider than the engine's 64-bit integers",
     )
+
+
+def test_evaluate_refuses_an_integer_the_engine_cannot_take():
+    huge = make_order(
+        dispatched("2024-05-06T09:30"),
+        {"type": "replied", "at": "2024-05-07T09:00", "unit": "c07", "round": 2**63},
+        id="BIG",
+    )
+    with pytest.raises(FactValidationError) as caught:
+        evaluate(huge, "daye")
+    assert str(caught.value) == (
+        f"fact 2, key 'round': {2**63} is wider than the engine's 64-bit integers"
+    )
+    assert caught.value.field == "events[1].round"
+    fits = huge.model_copy(
+        update={
+            "events": [*huge.events[:1], huge.events[1].model_copy(update={"round": 2**63 - 1})]
+        }
+    )
+    assert evaluate(fits, "daye").order_id == "BIG"
 
 
 def test_a_second_order_with_the_same_id_is_rejected_naming_the_first():

@@ -120,16 +120,16 @@ def test_a_value_wider_than_64_bits_is_still_rejected_from_an_unsigned_column(
 def test_scoring_skips_the_check_only_for_records_that_vouch(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import grievance_rules.scoring.tables as tables
+    import grievance_rules.engine.batch as engine_batch  # where each input is checked
 
     checked: list[str] = []
-    check = tables.check_integers
+    check = engine_batch.check_integers
 
     def counted(view: typing.Any) -> None:
         checked.append(view.order.id)
         check(view)
 
-    monkeypatch.setattr(tables, "check_integers", counted)
+    monkeypatch.setattr(engine_batch, "check_integers", counted)
     write_parquet(list(generate_orders(12, seed=3)), tmp_path / "d")
     card = score(iter_parquet_orders(tmp_path / "d"), "daye", path="columnar")
     assert card.inputs == 12

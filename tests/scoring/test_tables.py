@@ -436,7 +436,7 @@ def test_folding_collects_every_so_many_inputs_unless_the_caller_paused_it(colle
     assert len(passes) == 2
 
 
-def test_a_readers_checked_history_is_not_checked_again(tmp_path: Path, monkeypatch):
+def test_a_readers_checked_history_is_not_checked_again(tmp_path: Path, history_checks):
     # a return decided with no return request is an error-severity history issue
     # (return_decided_without_request): the reader rejects it; an Accepted made by
     # hand holding it is checked here and rejected the same way
@@ -456,9 +456,9 @@ def test_a_readers_checked_history_is_not_checked_again(tmp_path: Path, monkeypa
     read = list(iter_orders(path))
     assert [type(r).__name__ for r in read] == ["Rejected", "Accepted"]
     assert read[1].history_checked
-    checked: list[str] = []
-    coherent = tables.ensure_coherent
-    monkeypatch.setattr(tables, "ensure_coherent", lambda o: checked.append(o.id) or coherent(o))
+    import grievance_rules.engine.batch as engine_batch
+
+    checked = history_checks(engine_batch)  # where each input is checked (ready_input)
     by_hand = Accepted(SourceLocation("by hand", 1), WorkOrder.model_validate(record))
     assert not by_hand.history_checked
     (entry,) = table_stream([by_hand], [load_pack(ROOT / "policies" / "chengdong")])

@@ -21,7 +21,7 @@ from grievance_rules.calendar import SHANGHAI
 from grievance_rules.columnar.frame import Frame, build_frame
 from grievance_rules.columnar.instants import EPOCH_ORDINAL, shanghai_day
 from grievance_rules.columnar.matching import FlatMatch, OrderMatches, match_flat
-from grievance_rules.engine.batch import record_rejection
+from grievance_rules.engine.batch import order_of_input, record_rejection
 from grievance_rules.engine.matching import Match, OrderView
 from grievance_rules.engine.plan import PackPlan
 from grievance_rules.engine.repeats import RepeatIndex
@@ -48,12 +48,6 @@ def to_orders(inputs: Iterable[OrderInput]) -> list[WorkOrder]:
     """
     orders = []
     for position, item in enumerate(inputs):
-        if isinstance(item, WorkOrder):
-            orders.append(item)
-            continue
-        if isinstance(item, Accepted):  # a reader's record: its order, validated there
-            orders.append(item.order)
-            continue
         if isinstance(item, Rejected):  # a record its reader rejected: no order to judge
             raise WorkOrderError(
                 _("record {position} ({where}) was rejected by its reader: {reasons}").format(
@@ -63,10 +57,7 @@ def to_orders(inputs: Iterable[OrderInput]) -> list[WorkOrder]:
                 )
             )
         try:
-            if isinstance(item, str | bytes):
-                orders.append(WorkOrder.model_validate_json(item))
-            else:
-                orders.append(WorkOrder.model_validate(item))
+            orders.append(order_of_input(item))  # (an accepted record: its order)
         except ValidationError as exc:
             name = item.get("id") if isinstance(item, Mapping) else None
             # as the readers say it, in either language: the field as a path

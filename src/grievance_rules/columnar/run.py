@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Literal
 
 import numpy as np
-from pydantic import ValidationError
 
 from grievance_rules.calendar import to_shanghai
 from grievance_rules.collector import paused
@@ -40,18 +39,13 @@ from grievance_rules.columnar.frame import Frame, build_frame, frame_of
 from grievance_rules.columnar.periods import period_tally
 from grievance_rules.columnar.prefilter import could_hold
 from grievance_rules.engine.assessment import Assessment, Rejection
-from grievance_rules.engine.batch import (
-    input_rejection,
-    order_of_input,
-    record_rejection,
-    source_of,
-)
-from grievance_rules.engine.matching import OrderView, check_integers, view_of
+from grievance_rules.engine.batch import ReadyOrder, ready_input
+from grievance_rules.engine.matching import OrderView
 from grievance_rules.engine.periods import PeriodTally
 from grievance_rules.engine.plan import PackPlan, plan_for
 from grievance_rules.engine.repeats import RepeatIndex
 from grievance_rules.engine.single import evaluate, instant_of, latest_listed
-from grievance_rules.errors import ArgumentError, GrievanceRulesError
+from grievance_rules.errors import ArgumentError
 from grievance_rules.i18n import gettext as _
 from grievance_rules.model import WorkOrder, ensure_coherent
 from grievance_rules.packs import Pack
@@ -63,7 +57,7 @@ from grievance_rules.packs.schema import (
     RecordRule,
     Trigger,
 )
-from grievance_rules.reading.results import Accepted, Rejected
+from grievance_rules.reading.results import Accepted
 
 __all__ = ["ColumnarResult", "RuleCount", "evaluate_columnar", "evaluate_columnar_each"]
 
@@ -338,10 +332,11 @@ def evaluate_columnar_each(
                     if not checked:
                         ensure_coherent(order)
                 in_time_order = [True] * len(order_list)  # each checked, here or by its reader
-        else:
-            order_list, positions, in_time_order = _accepted(
-                orders, as_of, check_history, rejections
-            )
+        else:  # each input cut to as_of as it is checked, once for every pack
+            accepted, positions = _accepted(orders, as_of, check_history, rejections)
+            order_list = [entry.order for entry in accepted]
+            views = [entry.view for entry in accepted]
+            instants = [entry.instant for entry in accepted]
         if views is None:
             # the orders cut to as_of once for every pack
             frame = build_frame(order_list, as_of, in_time_order)
@@ -382,41 +377,24 @@ def _accepted(
     as_of: dt.datetime | None,
     check_history: bool,
     rejections: list[Rejection],
-) -> tuple[list[WorkOrder], list[int], list[bool]]:
-    """The inputs that can be assessed, their positions, and whether each is known in time order.
+) -> tuple[list[ReadyOrder], list[int]]:
+    """The inputs that can be assessed, cut to their instants, and their positions.
 
-    An order's history is known checked when it was checked here or by the reader whose
-    :class:`~grievance_rules.reading.results.Accepted` record it is; the inputs that
-    cannot be assessed are added to ``rejections``.
+    By :func:`~grievance_rules.engine.batch.ready_input`, as the per-order batch reads
+    them; the inputs that cannot be assessed are added to ``rejections``.
     """
     if as_of is not None:
         to_shanghai(as_of, what="as_of")  # a naive as_of fails the call, not each order
-    accepted: list[WorkOrder] = []
+    accepted: list[ReadyOrder] = []
     positions: list[int] = []
-    in_time_order: list[bool] = []
     for position, item in enumerate(inputs):
-        if isinstance(item, Rejected):  # a record its reader rejected, for its reasons
-            rejections.append(record_rejection(item))
-            continue
-        order: WorkOrder | None = None
-        read = item if isinstance(item, Accepted) else None
-        checked = read is not None and read.history_checked
-        try:
-            order = item.order if isinstance(item, Accepted) else order_of_input(item)
-            if check_history and not checked:
-                ensure_coherent(order)
-                checked = True
-            instant = instant_of(order, as_of, in_time_order=checked)  # (received by then)
-            if read is None or not read.integers_fit:
-                check_integers(view_of(order, instant, in_time_order=checked))
-        except (ValidationError, GrievanceRulesError) as exc:
-            order_id = order.id if order is not None else None
-            rejections.append(input_rejection(source_of(position, item), item, order_id, exc))
-            continue
-        accepted.append(order)
-        positions.append(position)
-        in_time_order.append(checked)
-    return accepted, positions, in_time_order
+        entry = ready_input(position, item, as_of, check_history=check_history)
+        if isinstance(entry, Rejection):
+            rejections.append(entry)
+        else:
+            accepted.append(entry)
+            positions.append(position)
+    return accepted, positions
 
 
 def _evaluate(

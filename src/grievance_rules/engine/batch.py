@@ -34,7 +34,14 @@ from grievance_rules.engine.duplicates import (
     last_needs_a_sequence,
     last_positions,
 )
-from grievance_rules.engine.matching import EngineName, Match, OrderView, get_matcher, view_of
+from grievance_rules.engine.matching import (
+    EngineName,
+    Match,
+    OrderView,
+    check_integers,
+    get_matcher,
+    view_of,
+)
 from grievance_rules.engine.plan import PackPlan, compile_pack, plan_for
 from grievance_rules.engine.repeats import RepeatIndex
 from grievance_rules.engine.single import as_of_instant, assess, instant_of
@@ -59,12 +66,15 @@ __all__ = [
     "BatchResult",
     "DuplicateIds",
     "Duplicates",
+    "ReadyOrder",
     "evaluate_each",
     "evaluate_many",
     "input_id",
     "input_rejection",
     "last_positions",
     "order_of_input",
+    "parse_input",
+    "ready_input",
     "record_rejection",
     "refuse_call_mistakes",
     "refuse_one_input",
@@ -149,14 +159,18 @@ INPUT_ERRORS = (ValidationError, GrievanceRulesError, json.JSONDecodeError)
 """What reading or assessing one input may raise, making it a rejection, not a failure."""
 
 
-def order_of_input(item: WorkOrder | Mapping[str, Any] | str | bytes) -> WorkOrder:
-    """A batch input as a work order: an order as it is, a dict or JSON text validated.
+def order_of_input(item: WorkOrder | Accepted | Mapping[str, Any] | str | bytes) -> WorkOrder:
+    """A batch input as a work order (a reader's accepted record: its order).
+
+    An order as it is, a dict or JSON text validated.
 
     Raises:
         pydantic.ValidationError: the input is no valid work order.
     """
     if isinstance(item, WorkOrder):
         return item
+    if isinstance(item, Accepted):
+        return item.order
     if isinstance(item, str | bytes):
         return WorkOrder.model_validate_json(item)
     return WorkOrder.model_validate(item)
@@ -211,6 +225,82 @@ def record_rejection(result: Rejected) -> Rejection:
             for p in result.problems
         ),
     )
+
+
+def parse_input(position: int, item: BatchInput) -> WorkOrder | Rejection:
+    """An input as a work order, or why it cannot be one (the input's ``position``).
+
+    Nothing is checked beyond the model: see :func:`ready_input` for an order's history
+    and event integers.
+    """
+    if isinstance(item, Rejected):
+        return record_rejection(item)
+    try:
+        return order_of_input(item)
+    except INPUT_ERRORS as exc:
+        return input_rejection(f"#{position}", item, None, exc)
+
+
+@dataclass(frozen=True, slots=True)
+class ReadyOrder:
+    """An input ready to be judged: its order cut to its assessment instant.
+
+    Attributes:
+        order: the work order.
+        instant: the instant it is assessed at (:func:`instant_of`).
+        view: the order as known then (:func:`view_of`).
+        in_time_order: its history is known checked (here or by its reader), its
+            events listed in time order.
+    """
+
+    order: WorkOrder
+    instant: dt.datetime
+    view: OrderView
+    in_time_order: bool
+
+
+def ready_input(
+    position: int,
+    item: BatchInput,
+    as_of: dt.datetime | None,
+    *,
+    check_history: bool,
+) -> ReadyOrder | Rejection:
+    """One input read, checked and cut to its instant as every batch path does, or rejected.
+
+    A :class:`Rejected` record is rejected for its reader's reasons. An :class:`Accepted`
+    record is its order; its history is not checked again when its reader checked it
+    (``history_checked``), nor its event integers when the reader read them from 64-bit
+    columns (``integers_fit``); else an event integer wider than 64 bits is refused here
+    (the matchers take views whose integers were checked). A history known checked
+    lists its events in time order, none before the receipt, so the instant and the
+    events up to it are found from the end. A rejection names the input's place
+    (:func:`source_of`).
+
+    Args:
+        position: the input's position in the batch (0-based).
+        item: the input.
+        as_of: the assessment instant; ``None``: the order's last event.
+        check_history: refuse an order whose history contradicts itself.
+    """
+    if isinstance(item, Rejected):  # a record its reader rejected, for its reasons
+        return record_rejection(item)
+    read = item if isinstance(item, Accepted) else None
+    order: WorkOrder | None = None
+    try:
+        order = order_of_input(item)
+        in_time_order = read is not None and read.history_checked
+        if check_history and not in_time_order:
+            ensure_coherent(order)
+            in_time_order = True
+        instant = instant_of(order, as_of, in_time_order=in_time_order)
+        view = view_of(order, instant, in_time_order=in_time_order)
+        if read is None or not read.integers_fit:
+            check_integers(view)
+    except INPUT_ERRORS as exc:
+        order_id = order.id if order is not None else None
+        return input_rejection(source_of(position, item), item, order_id, exc)
+    return ReadyOrder(order, instant, view, in_time_order)
 
 
 def _rejection(position: int, item: Any, order_id: str | None, exc: Exception) -> BatchResult:
@@ -285,22 +375,11 @@ def _assessed_chunk(
     parsed: dict[int, BatchResult] = {}
     ready: list[_Ready] = []
     for k, (position, item) in enumerate(chunk):
-        order_id = None
-        if isinstance(item, Rejected):  # a record its reader rejected, for its reasons
-            parsed[k] = BatchResult(position, rejection=record_rejection(item))
-            continue
-        try:
-            # a reader's record: its order, its history checked there when it says so
-            vouched = isinstance(item, Accepted) and item.history_checked
-            order = item.order if isinstance(item, Accepted) else order_of_input(item)
-            order_id = order.id
-            if check_history and not vouched:
-                ensure_coherent(order)  # (so the events are in time order)
-            checked = check_history or vouched
-            instant = instant_of(order, as_of, in_time_order=checked)
-            ready.append((k, order, instant, view_of(order, instant, in_time_order=checked)))
-        except INPUT_ERRORS as exc:
-            parsed[k] = _rejection(position, item, order_id, exc)
+        entry = ready_input(position, item, as_of, check_history=check_history)
+        if isinstance(entry, Rejection):
+            parsed[k] = BatchResult(position, rejection=entry)
+        else:
+            ready.append((k, entry.order, entry.instant, entry.view))
     judged = [_judge(plan, chunk, ready, repeats, engine) for plan in plans]
     return [
         tuple(parsed[k] if k in parsed else per_plan[k] for per_plan in judged)

@@ -381,6 +381,9 @@ class Matcher(Protocol):
     def match(self, plan: PackPlan, items: Sequence[OrderView]) -> list[Match]:
         """Match each order on its own (many orders may share one engine session).
 
+        The views' event integers are checked (:func:`check_integers`) by whoever made
+        them, once: the batch as it reads each input, ``evaluate`` for its order.
+
         Raises:
             FactValidationError: an order's data the backend cannot take.
             EngineError: the backend failed.
@@ -403,8 +406,7 @@ class NativeMatcher:
         selectors = plan.selector_predicates
         memo = plan.selectors_met
         results = []
-        for item in items:
-            check_integers(item)
+        for item in items:  # (integers checked as each was read: see Matcher.match)
             kind = item.first_handler_kind()
             order = item.order
             # everything a selector reads of the order: orders alike meet the same ones

@@ -23,7 +23,14 @@ from grievance_rules.engine.conditions import (
     evaluate_escalation,
     evaluate_record,
 )
-from grievance_rules.engine.matching import EngineName, Match, OrderView, get_matcher, view_of
+from grievance_rules.engine.matching import (
+    EngineName,
+    Match,
+    OrderView,
+    check_integers,
+    get_matcher,
+    view_of,
+)
 from grievance_rules.engine.plan import Clause, PackPlan, plan_for
 from grievance_rules.engine.repeats import RepeatIndex
 from grievance_rules.errors import (
@@ -209,6 +216,7 @@ def evaluate(
         ensure_coherent(order)  # (so the events are in time order)
     instant = instant_of(order, as_of, in_time_order=check_history)
     view = view_of(order, instant, in_time_order=check_history)
+    check_integers(view)  # (both backends refuse what durable-rules cannot hold)
     (match,) = matcher.match(plan, [view])
     return assess(plan, view, match, instant, engine, judged_on, repeats)
 

@@ -17,13 +17,11 @@ from typing import Any
 
 from grievance_rules.engine import Assessment, Rejection, RepeatIndex, evaluate_each
 from grievance_rules.engine.batch import (
-    INPUT_ERRORS,
     DuplicateIds,
     Duplicates,
     PackSource,
-    input_rejection,
     last_positions,
-    order_of_input,
+    parse_input,
     record_rejection,
     refuse_batch_arguments,
     source_of,
@@ -84,20 +82,6 @@ def resolve_packs(packs: Iterable[PackSource]) -> list[Pack]:
             _("the same pack given twice: {packs}").format(packs=join_list(twice)), field="packs"
         )
     return loaded
-
-
-def parse_input(position: int, item: OrderInput) -> WorkOrder | Rejection:
-    """An input as a work order, or why it cannot be one (the input's ``position``)."""
-    if isinstance(item, WorkOrder):
-        return item
-    if isinstance(item, Accepted):
-        return item.order
-    if isinstance(item, Rejected):
-        return record_rejection(item)
-    try:
-        return order_of_input(item)
-    except INPUT_ERRORS as exc:
-        return input_rejection(f"#{position}", item, None, exc)
 
 
 def assess_stream(

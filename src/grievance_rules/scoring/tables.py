@@ -55,22 +55,20 @@ from grievance_rules.columnar.frame import Frame
 from grievance_rules.columnar.instants import EPOCH_ORDINAL, shanghai_day
 from grievance_rules.engine import Rejection, RepeatIndex
 from grievance_rules.engine.batch import (
-    INPUT_ERRORS,
     DuplicateIds,
     Duplicates,
     evaluate_each,
-    input_rejection,
     last_positions,
+    ready_input,
 )
 from grievance_rules.engine.duplicates import last_needs_a_sequence
-from grievance_rules.engine.matching import EngineName, OrderView, check_integers, view_of
+from grievance_rules.engine.matching import EngineName, OrderView
 from grievance_rules.engine.periods import tally_key
 from grievance_rules.engine.plan import PackPlan, plan_for
-from grievance_rules.engine.single import instant_of
 from grievance_rules.errors import ArgumentError, GrievanceRulesError
 from grievance_rules.i18n import current_language, join_list, language
 from grievance_rules.i18n import gettext as _
-from grievance_rules.model import Unit, WorkOrder, ensure_coherent
+from grievance_rules.model import Unit, WorkOrder
 from grievance_rules.model.enums import Satisfaction
 from grievance_rules.model.handling import (
     EXCLUDING_EVENT,
@@ -80,7 +78,6 @@ from grievance_rules.model.handling import (
     excludes_from_assessment,
 )
 from grievance_rules.packs import Pack
-from grievance_rules.reading import Accepted
 from grievance_rules.scoring.rates import (
     EventFacts,
     FactValues,
@@ -95,7 +92,6 @@ from grievance_rules.scoring.stream import (
     Assessed,
     OrderInput,
     assess_stream,
-    parse_input,
     source_of,
 )
 
@@ -357,35 +353,17 @@ def _checked(
 ) -> Iterator[_Checked]:
     """Each input read and checked as the per-order engine checks it, before any rule.
 
-    A reader's :class:`~grievance_rules.reading.results.Accepted` record had its
-    history checked by the reader (``history_checked``), so it is not checked again;
-    nor are its event integers when the reader read them from 64-bit columns
-    (``integers_fit``).
-    A checked history lists its events in time order, none before the receipt, so the
-    assessment's instant and the events up to it are found from the end
-    (``in_time_order``, as the per-order batch finds them). Each accepted order comes
-    with its view and the instant it was cut at (``None`` for a rejection).
+    By :func:`~grievance_rules.engine.batch.ready_input`: a reader's record is not
+    checked again for what its reader vouched for. Each accepted order comes with its
+    view and the instant it was cut at (``None`` for a rejection).
     """
     for position, item in items:
+        entry = ready_input(position, item, as_of, check_history=check_history)
         source = source_of(position, item)
-        entry = parse_input(position, item)
-        view = None
-        instant = None
-        if isinstance(entry, WorkOrder):
-            read = item if isinstance(item, Accepted) else None
-            try:
-                if check_history and not (read is not None and read.history_checked):
-                    ensure_coherent(entry)
-                instant = instant_of(entry, as_of, in_time_order=check_history)
-                view = view_of(entry, instant, in_time_order=check_history)
-                if read is None or not read.integers_fit:
-                    check_integers(view)
-            except INPUT_ERRORS as exc:
-                rejected = input_rejection(source, item, entry.id, exc)
-                entry = Rejection(source=source, order_id=entry.id, reasons=rejected.reasons)
-                view = None
-                instant = None
-        yield position, source, entry, view, instant
+        if isinstance(entry, Rejection):
+            yield position, source, entry, None, None
+        else:
+            yield position, source, entry.order, entry.view, entry.instant
 
 
 def _per_order_rows(
