@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import pytest
 
 from grievance_rules.columnar import ColumnarResult, evaluate_columnar
+from grievance_rules.columnar.findings import Part, as_rows
 from grievance_rules.engine import evaluate
 from grievance_rules.engine.assessment import Assessment
 from grievance_rules.engine.plan import PackPlan
@@ -22,6 +23,18 @@ from grievance_rules.model import WorkOrder
 
 Key = tuple[object, ...]
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def kernel_rows(part: Part) -> list[tuple[object, ...]]:
+    """A kernel's findings as rows to compare, sorted: a NaN as ``None``.
+
+    (Two NaN are equal in a tuple only when they are the same object: a row made from
+    a block of columns holds a NaN of its own.)
+    """
+    return sorted(
+        (tuple(None if value != value else value for value in row) for row in as_rows(part)),
+        key=repr,
+    )
 
 
 def _us(instant: dt.datetime | None) -> int:

@@ -52,3 +52,23 @@ def test_a_filler_gives_read_only_views_of_one_value() -> None:
     assert short.tolist() == ["r1"] * 3
     assert long.tolist() == ["r1"] * 7
     assert not long.flags.writeable
+
+
+@given(st.lists(st.one_of(st.just(""), st.text(max_size=5)), max_size=30))
+@example(values=[])
+@example(values=["", ""])
+@example(values=["督办", "", "a\x00"])
+def test_strings_are_arrow_strings_an_empty_one_null(values: list[str]) -> None:
+    import pyarrow as pa
+
+    from grievance_rules.columnar.findings import _strings
+
+    column = np.empty(len(values), dtype=object)
+    column[:] = values
+    found = _strings(pa, column)
+    # pyarrow's own masked conversion, the empty strings masked by comparison
+    expected = pa.array(values, pa.string(), mask=np.asarray([v == "" for v in values], dtype=bool))
+    assert found.equals(expected)
+    assert found.null_count == values.count("")
+    assert found.to_pylist() == [v or None for v in values]
+    found.validate(full=True)

@@ -25,7 +25,6 @@ from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
-from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -36,7 +35,7 @@ from grievance_rules.calendar.deadlines import remembered_deadline
 from grievance_rules.calendar.durations import CountingConvention, DurationUnit, HalfDayRule
 from grievance_rules.calendar.office_hours import to_shanghai
 from grievance_rules.columnar.batch import OrderBatch
-from grievance_rules.columnar.findings import Row
+from grievance_rules.columnar.findings import Columns, Filler, Part, Row, block, full
 from grievance_rules.columnar.frame import Frame, first_from, first_of_runs, in_orders, union_rows
 from grievance_rules.columnar.instants import (
     FIXED_OFFSET_FROM_US,
@@ -64,6 +63,7 @@ _NO_DUE = -(2**62)
 Int64s = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
 Floats = npt.NDArray[np.float64]
+Objects = npt.NDArray[np.object_]
 
 
 def unsupported(rule: ClockRule) -> str | None:
@@ -313,8 +313,11 @@ def _periods(batch: OrderBatch, rule: ClockRule, days: list[dt.date]) -> list[_P
 
 def clock_rows(
     batch: OrderBatch, rule: ClockRule, selector: str, findings: Findings
-) -> tuple[list[Row], set[int]]:
-    """The rows of one clock rule over the batch, and the orders left to the engine.
+) -> tuple[Part, set[int]]:
+    """The findings of one clock rule over the batch, and the orders left to the engine.
+
+    The findings come as a block of columns (:func:`~.findings.block`; no clock found:
+    no rows); :func:`~.findings.as_rows` gives them as rows.
 
     ``findings`` answers for the rules named in ``no_later_than`` and
     ``start_else_due_of`` (computed first). Starts, stops, extensions and pauses are
@@ -839,7 +842,7 @@ def _bound_of(findings: Findings, rule: ClockRule, i: int) -> int:
 
 def clock_rows_loop(
     batch: OrderBatch, rule: ClockRule, selector: str, findings: Findings
-) -> tuple[list[Row], set[int]]:
+) -> tuple[Part, set[int]]:
     """:func:`clock_rows` order by order (each order's events walked in Python).
 
     The reference the whole-batch kernel is tested against, and what runs when the
@@ -1099,9 +1102,7 @@ def _first_handling(handling: Any) -> str | None:
     return next((unit for unit in handling if unit is not None), None)
 
 
-def _finish(
-    batch: OrderBatch, rule: ClockRule, found: list[_Clock], fallback: set[int]
-) -> list[Row]:
+def _finish(batch: OrderBatch, rule: ClockRule, found: list[_Clock], fallback: set[int]) -> Columns:
     """:func:`_finish_arrays` over the clocks the loop found."""
     frame = batch.frame
     n = len(found)
@@ -1155,10 +1156,8 @@ class _Runs:
     """Clock → the global rows of the extensions granted while it ran (few clocks have any)."""
 
 
-def _finish_arrays(
-    batch: OrderBatch, rule: ClockRule, runs: _Runs, fallback: set[int]
-) -> list[Row]:
-    """Due instants, states, fractions and warning levels over every clock at once."""
+def _finish_arrays(batch: OrderBatch, rule: ClockRule, runs: _Runs, fallback: set[int]) -> Columns:
+    """Due instants, states, fractions and warning levels over every clock at once, as a block."""
     plan = batch.plan
     frame = batch.frame
     order, start, due, stop = runs.order, runs.start, runs.due, runs.stop
@@ -1207,23 +1206,28 @@ def _finish_arrays(
     fraction = _rounded_6(share)
     levels = _levels(batch, rule, order, state == 0, share)
     names = np.asarray(["running", "met", "breached"], dtype=object)
-    units = [*frame.unit_names, ""]  # -1 reads the last: ""
-    ids = frame.ids
-    m = len(fraction)
-    return list(
-        zip(
-            order.tolist(), ids[order].tolist(), repeat(rule.id, m), repeat("clock", m),
-            occurrence.tolist(), list(map(units.__getitem__, unit.tolist())), names[state].tolist(),
-            start.tolist(),
-            due.tolist(), stop.tolist(), levels, fraction.tolist(), repeat(_NAN, m),
-            repeat("columnar", m), event.tolist(), strict=False,
-        )
-    )  # fmt: skip
+    units = np.asarray([*frame.unit_names, ""], dtype=object)  # -1 reads the last: ""
+    return block(
+        order,
+        frame.ids,
+        rule.id,
+        "clock",
+        filler=frame.remember("column-filler", Filler),
+        seq=occurrence,
+        unit=units[unit],
+        state=names[state],
+        start_us=start,
+        due_us=due,
+        stop_us=stop,
+        level=levels,
+        fraction=fraction,
+        event=event,
+    )
 
 
 def _levels(
     batch: OrderBatch, rule: ClockRule, order: Int64s, running: Bools, share: Floats
-) -> list[str]:
+) -> Objects:
     """Each clock's warning level: of the running ones, the last warning whose share it reached.
 
     ``share`` is each clock's elapsed share of its period, exact (not rounded).
@@ -1231,9 +1235,8 @@ def _levels(
     A warning's fraction is its parameter's value on the order's judged date (else its
     ``at``), found once per judged date.
     """
-    levels = [""] * len(order)
     if not rule.warnings or not running.any():
-        return levels
+        return full(len(order), "", object)
     plan = batch.plan
     days, day_of = batch.judged_groups()
     group = day_of[order]
@@ -1244,13 +1247,13 @@ def _levels(
                 plan.value(ParamRef(param=warning.param), days[d]) if warning.param else warning.at
             )
             if value.__class__ not in (int, float):
-                return _levels_loop(batch, rule, order, running, share)
+                return np.asarray(_levels_loop(batch, rule, order, running, share), dtype=object)
             at[w, d] = value
     level = np.full(len(order), -1, dtype=np.int64)
     for w in range(len(rule.warnings)):  # the last reached wins
         level[running & (share >= at[w][group])] = w
     named = np.asarray([*(w.level for w in rule.warnings), ""], dtype=object)  # -1: the last
-    found: list[str] = named[level].tolist()
+    found: Objects = named[level]
     return found
 
 

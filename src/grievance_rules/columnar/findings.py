@@ -36,7 +36,9 @@ __all__ = [
     "Columns",
     "Filler",
     "FindingRows",
+    "Part",
     "Row",
+    "as_rows",
     "block",
     "full",
     "rows_of_assessment",
@@ -70,6 +72,17 @@ _NAN = math.nan
 
 Columns = dict[str, npt.NDArray[Any]]
 """Findings as numpy columns, one per name of :data:`COLUMNS` (strings as object arrays)."""
+
+
+Part = list[Row] | Columns
+"""What a kernel gives for one rule: rows, or a block of columns (:func:`block`)."""
+
+
+def as_rows(part: Part) -> list[Row]:
+    """A kernel's findings as rows: a block's in its order, rows as they are."""
+    if isinstance(part, dict):
+        return list(zip(*(part[name].tolist() for name in COLUMNS), strict=True))
+    return part
 
 
 class FindingRows:
@@ -116,10 +129,7 @@ class FindingRows:
         """
         rows: list[Row] = []
         for part in self._parts:
-            if isinstance(part, dict):
-                rows.extend(zip(*(part[name].tolist() for name in COLUMNS), strict=True))
-            else:
-                rows.extend(part)
+            rows.extend(as_rows(part))
         return rows, self._sorted
 
     def _materialise(self) -> list[Row]:
@@ -269,8 +279,29 @@ class FindingRows:
             elif name in _FLOAT_COLUMNS:
                 arrays[name] = pa.array(values, pa.float64(), mask=np.isnan(values))
             else:  # an empty string is no value
-                arrays[name] = pa.array(values, pa.string(), mask=values == "")
+                arrays[name] = _strings(pa, values)
         return pa.table(arrays)
+
+
+def _strings(pa: Any, values: npt.NDArray[Any]) -> Any:
+    """Python strings as an Arrow ``string`` array, an empty one as null.
+
+    The empty ones are found from the Arrow array's offsets (an empty string starts
+    where the next does), not by comparing each Python string with ``""``.
+    """
+    made = pa.array(values, pa.string())
+    if made.offset:  # (a fresh array starts at 0: never, but the buffers assume it)
+        made = pa.concat_arrays([made])
+    _, offsets, data = made.buffers()
+    bounds = np.frombuffer(offsets, dtype=np.int32, count=len(made) + 1)
+    filled = bounds[1:] != bounds[:-1]
+    nulls = len(made) - int(np.count_nonzero(filled))
+    if not nulls:
+        return made
+    validity = pa.py_buffer(np.packbits(filled, bitorder="little"))
+    return pa.Array.from_buffers(
+        pa.string(), len(made), [validity, offsets, data], null_count=nulls
+    )
 
 
 def _columns_of_rows(rows: list[Row]) -> Columns:

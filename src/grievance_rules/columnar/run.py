@@ -34,7 +34,7 @@ from grievance_rules.columnar import windows as window_kernel
 from grievance_rules.columnar.batch import OrderBatch, OrderInput, prepare, to_orders
 from grievance_rules.columnar.events import EventsTable, events_table
 from grievance_rules.columnar.fallback import evaluate_per_order
-from grievance_rules.columnar.findings import Columns, FindingRows, Row
+from grievance_rules.columnar.findings import FindingRows, Part, Row, as_rows
 from grievance_rules.columnar.frame import Frame, build_frame, frame_of
 from grievance_rules.columnar.periods import period_tally
 from grievance_rules.columnar.prefilter import could_hold
@@ -189,6 +189,34 @@ def _clocks_in_order(plan: PackPlan) -> list[tuple[ClockRule, str]]:
     return done
 
 
+class _RuleRows:
+    """Rule id → every finding its kernel found, as rows, made from a block when first read.
+
+    A kernel may give a rule's findings as a block of columns (a clock's); most are read
+    by no other rule, so they are made into rows (:func:`~.findings.as_rows`) only when
+    one asks for them.
+    """
+
+    def __init__(self) -> None:
+        self._parts: dict[str, list[Part]] = {}
+        self._rows: dict[str, list[Row]] = {}
+
+    def add(self, rule_id: str, part: Part) -> None:
+        """Add findings of ``rule_id`` (after those added before)."""
+        self._parts.setdefault(rule_id, []).append(part)
+        self._rows.pop(rule_id, None)
+
+    def get(self, rule_id: str) -> list[Row] | None:
+        """``rule_id``'s rows in the order added; ``None`` for a rule with none added."""
+        rows = self._rows.get(rule_id)
+        if rows is None:
+            parts = self._parts.get(rule_id)
+            if parts is None:
+                return None
+            rows = self._rows[rule_id] = [row for part in parts for row in as_rows(part)]
+        return rows
+
+
 @dataclass(frozen=True)
 class _Computed:
     """What the kernels found so far (:class:`~grievance_rules.columnar.conditions.BatchFindings`).
@@ -200,17 +228,17 @@ class _Computed:
     """
 
     on_order: Callable[[str, int], list[Row] | None]
-    rows: Mapping[str, list[Row]]
+    rows: _RuleRows
     sent: Mapping[str, set[int]]
 
     def __call__(self, rule_id: str, i: int) -> list[Row] | None:
         return self.on_order(rule_id, i)
 
     def of_rule(self, rule_id: str) -> tuple[Sequence[Row], Collection[int]]:
-        return self.rows.get(rule_id, ()), self.sent.get(rule_id, frozenset())
+        return self.rows.get(rule_id) or (), self.sent.get(rule_id, frozenset())
 
 
-_ConditionKernel = Callable[..., tuple[list[Row] | Columns, set[int]]]
+_ConditionKernel = Callable[..., tuple[Part, set[int]]]
 """A condition rule's kernel: ``(batch, rule, selector, findings, only)`` -> (its rows or,
 for a record, a block of columns; the orders left to the per-order engine)."""
 
@@ -446,7 +474,7 @@ def _evaluate(
         return None if rows is None else [(row[6], row[10]) for row in rows]
 
     touched: dict[str, set[int]] = defaultdict(set)
-    of_rule: dict[str, list[Row]] = defaultdict(list)
+    of_rule = _RuleRows()
     sent: dict[str, set[int]] = defaultdict(set)
     counted: dict[tuple[str, str, str | None, str | None, int | None], set[int]] = {}
     """rule id → orders with its findings or evaluated per order (where it may count)."""
@@ -462,15 +490,18 @@ def _evaluate(
             )
         return found
 
-    def keep(rows: list[Row] | Columns, kind: str, rule_id: str) -> None:
-        """Add one rule's rows (``rule_id``'s) to the findings, and index its non-record ones."""
-        if isinstance(rows, dict):  # a block of columns: nothing reads a record's findings
-            findings.extend_columns(rows)
-            return
-        findings.extend(rows)
-        if kind != "record":  # nothing reads a record's findings
-            of_rule[rule_id].extend(rows)
-            touched[rule_id].update(map(itemgetter(0), rows))
+    def keep(part: Part, kind: str, rule_id: str) -> None:
+        """Add one rule's findings (``rule_id``'s) to the table, and index its non-record ones."""
+        if isinstance(part, dict):
+            findings.extend_columns(part)
+        else:
+            findings.extend(part)
+        if kind != "record" and len(part["order"] if isinstance(part, dict) else part):
+            # (nothing reads a record's findings)
+            of_rule.add(rule_id, part)
+            touched[rule_id].update(
+                part["order"].tolist() if isinstance(part, dict) else map(itemgetter(0), part)
+            )
             by_order.pop(rule_id, None)
 
     def send(count: RuleCount, orders_: Iterable[int]) -> None:
@@ -506,7 +537,7 @@ def _evaluate(
         if found is None:
             found = counted[key] = {
                 row[0]
-                for row in of_rule.get(rule_id, ())
+                for row in of_rule.get(rule_id) or ()
                 if (state is None or row[6] == state)  # (None: reached a level, any state)
                 and (kind == "window" or level is None or row[10] == level)
                 and (kind == "window" or occurrence is None or row[4] == occurrence)
