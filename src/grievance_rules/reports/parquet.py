@@ -4,7 +4,10 @@
   period (the :class:`~grievance_rules.scoring.UnitScore` rows): dates as dates,
   counts as a map, each rate as three columns (``NAME``: the share, null when
   undefined; ``NAME_n``; ``NAME_d``), the period rules that fire as a list of
-  ``rule_id/tier_id``.
+  ``rule_id/tier_id``. The card's counts, which the rows alone do not give (inputs,
+  assessed, excluded, rejected, and the orders in no unit's row by reason and period),
+  are the table's schema metadata under :data:`SCORECARD_METADATA_KEY`, as JSON
+  (:func:`scorecard_counts` reads them back).
 * :func:`findings_table` / :class:`FindingsWriter`: one row per finding of each
   assessment (clock, window, deduction, escalation), with the order, the pack, the
   rule and its citation, the unit, the state, the instants and the points; the
@@ -27,6 +30,9 @@ Example:
     >>> table = pq.read_table(path)
     >>> table.num_rows == len(card.rows), table.column("unit").to_pylist()[0]
     (True, 'c07')
+    >>> counts = scorecard_counts(path)
+    >>> sum(table.column("orders").to_pylist()) + counts["unattributed"]["orders"] == card.assessed
+    True
 """
 
 from __future__ import annotations
@@ -39,16 +45,30 @@ from typing import Any
 
 from grievance_rules.atomic import atomic_path, put_in_place, temporary_beside
 from grievance_rules.engine import Assessment
+from grievance_rules.errors import ReadError
+from grievance_rules.i18n import gettext as _
 from grievance_rules.packs.schema import Citation
 from grievance_rules.scoring import RATES, Scorecard
 
 __all__ = [
+    "SCORECARD_METADATA_KEY",
     "FindingsWriter",
     "findings_schema",
     "findings_table",
+    "scorecard_counts",
     "scorecard_table",
     "write_scorecard_parquet",
 ]
+
+SCORECARD_METADATA_KEY = b"grievance_rules.scorecard"
+"""The schema metadata key of a scorecard table's counts (JSON, UTF-8)."""
+
+_COUNTED = frozenset(
+    {"pack", "period_kind", "as_of", "inputs", "assessed", "excluded", "rejected", "unattributed"}
+)
+"""What of a :class:`Scorecard` the metadata holds: all but its rows (the table's), its
+rejections (one per input: ``score`` in JSON lists them) and the names and labels
+reports use."""
 
 
 def _citation(citation: Citation) -> str:
@@ -117,7 +137,51 @@ def scorecard_table(card: Scorecard) -> Any:
             cells[f"{rate.name}_n"] = found.numerator if found else None
             cells[f"{rate.name}_d"] = found.denominator if found else None
         rows.append(cells)
-    return pa.Table.from_pylist(rows, schema=_scorecard_schema())
+    counts = card.model_dump_json(include=set(_COUNTED)).encode()
+    schema = _scorecard_schema().with_metadata({SCORECARD_METADATA_KEY: counts})
+    return pa.Table.from_pylist(rows, schema=schema)
+
+
+def scorecard_counts(source: str | os.PathLike[str] | Any) -> dict[str, Any]:
+    """The counts a scorecard's Parquet file (or table) holds beside its rows.
+
+    ``pack``, ``period_kind``, ``as_of``, ``inputs``, ``assessed``, ``excluded``,
+    ``rejected`` and ``unattributed`` (the orders in no unit's row, by reason and
+    period), as the scorecard's JSON gives them: the rows' ``orders`` plus
+    ``unattributed["orders"]`` is ``assessed``.
+
+    Args:
+        source: the file written by :func:`write_scorecard_parquet`, or the table
+            :func:`scorecard_table` gave.
+
+    Raises:
+        ReadError: the file cannot be read as Parquet, or it (or the table) holds no
+            scorecard counts.
+    """
+    import json
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    if isinstance(source, pa.Table):
+        schema, where = source.schema, _("the table")
+    else:
+        where = str(source)
+        try:
+            schema = pq.read_schema(source)
+        except (OSError, pa.ArrowException) as exc:
+            raise ReadError(
+                _("{source} cannot be read as Parquet: {problem}").format(source=where, problem=exc)
+            ) from exc
+    found = (schema.metadata or {}).get(SCORECARD_METADATA_KEY)
+    if found is None:
+        raise ReadError(
+            _("{source} holds no scorecard counts (no {key} in its schema metadata)").format(
+                source=where, key=SCORECARD_METADATA_KEY.decode()
+            )
+        )
+    counts: dict[str, Any] = json.loads(found)
+    return counts
 
 
 def _write_atomically(table: Any, target: str | os.PathLike[str]) -> None:
