@@ -6,10 +6,11 @@ import math
 from typing import Any
 
 import numpy as np
-from hypothesis import assume, example, given
+import pyarrow as pa
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
-from grievance_rules.columnar.findings import Filler, full
+from grievance_rules.columnar.findings import Filler, _strings, full
 
 _COLUMNS = st.one_of(  # (dtype, value) as block() fills its columns
     st.tuples(st.just(object), st.one_of(st.text(max_size=6), st.integers(-5, 5), st.none())),
@@ -54,15 +55,12 @@ def test_a_filler_gives_read_only_views_of_one_value() -> None:
     assert not long.flags.writeable
 
 
+@settings(deadline=None)  # (the first example may be the first to import pyarrow)
 @given(st.lists(st.one_of(st.just(""), st.text(max_size=5)), max_size=30))
 @example(values=[])
 @example(values=["", ""])
 @example(values=["督办", "", "a\x00"])
 def test_strings_are_arrow_strings_an_empty_one_null(values: list[str]) -> None:
-    import pyarrow as pa
-
-    from grievance_rules.columnar.findings import _strings
-
     column = np.empty(len(values), dtype=object)
     column[:] = values
     found = _strings(pa, column)
