@@ -249,14 +249,11 @@ class ReadyOrder:
         order: the work order.
         instant: the instant it is assessed at (:func:`instant_of`).
         view: the order as known then (:func:`view_of`).
-        in_time_order: its history is known checked (here or by its reader), its
-            events listed in time order.
     """
 
     order: WorkOrder
     instant: dt.datetime
     view: OrderView
-    in_time_order: bool
 
 
 def ready_input(
@@ -300,7 +297,7 @@ def ready_input(
     except INPUT_ERRORS as exc:
         order_id = order.id if order is not None else None
         return input_rejection(source_of(position, item), item, order_id, exc)
-    return ReadyOrder(order, instant, view, in_time_order)
+    return ReadyOrder(order, instant, view)
 
 
 def _rejection(position: int, item: Any, order_id: str | None, exc: Exception) -> BatchResult:

@@ -267,7 +267,7 @@ class DurableMatcher:
         distinct: list[dict[str, Any]] = []
         order_slots: list[list[int]] = []
         for item in items:
-            check_integers(item)
+            check_integers(item)  # (again: what durable-rules cannot hold never reaches it)
             order_fact, event_facts = facts_of(item, properties)
             taken = []
             for fact in (order_fact, *event_facts):

@@ -382,7 +382,9 @@ class Matcher(Protocol):
         """Match each order on its own (many orders may share one engine session).
 
         The views' event integers are checked (:func:`check_integers`) by whoever made
-        them, once: the batch as it reads each input, ``evaluate`` for its order.
+        them: the batch as it reads each input, ``evaluate`` for its order. The native
+        matcher does not check them again; the durable one does, since durable-rules
+        cannot hold a wider one whoever was meant to check.
 
         Raises:
             FactValidationError: an order's data the backend cannot take.
