@@ -21,7 +21,7 @@ from grievance_rules.calendar import SHANGHAI
 from grievance_rules.columnar.frame import Frame, build_frame
 from grievance_rules.columnar.instants import EPOCH_ORDINAL, shanghai_day
 from grievance_rules.columnar.matching import FlatMatch, OrderMatches, match_flat
-from grievance_rules.engine.batch import order_of_input, record_rejection
+from grievance_rules.engine.batch import BatchInput, order_of_input, record_rejection
 from grievance_rules.engine.matching import Match, OrderView
 from grievance_rules.engine.plan import PackPlan
 from grievance_rules.engine.repeats import RepeatIndex
@@ -31,11 +31,11 @@ from grievance_rules.model import WorkOrder, ensure_coherent
 from grievance_rules.model.assignments import Assignment
 from grievance_rules.packs.schema import ParamIs, ParamRef
 from grievance_rules.reading.problems import problems_from_validation
-from grievance_rules.reading.results import Accepted, Rejected
+from grievance_rules.reading.results import Rejected
 
 __all__ = ["OrderBatch", "OrderInput", "prepare", "to_orders"]
 
-OrderInput = WorkOrder | Accepted | Rejected | Mapping[str, Any] | str | bytes
+OrderInput = BatchInput
 """An order as a model, a reader's record (accepted or rejected), a dict, or one JSON line."""
 
 

@@ -139,8 +139,7 @@ class FindingRows:
                 if in_order:
                     rows.sort(key=itemgetter(0, 3, 2, 4))
             else:  # (sorted, when asked, as columns: see columns())
-                columns = self.columns()
-                rows = list(zip(*(columns[name].tolist() for name in COLUMNS), strict=True))
+                rows = as_rows(self.columns())
             self._rows = rows
             self._parts = [rows]
         return self._rows

@@ -280,12 +280,11 @@ def ready_input(
         as_of: the assessment instant; ``None``: the order's last event.
         check_history: refuse an order whose history contradicts itself.
     """
-    if isinstance(item, Rejected):  # a record its reader rejected, for its reasons
-        return record_rejection(item)
+    order = parse_input(position, item)  # (a rejected record: its reader's reasons)
+    if isinstance(order, Rejection):
+        return order
     read = item if isinstance(item, Accepted) else None
-    order: WorkOrder | None = None
     try:
-        order = order_of_input(item)
         in_time_order = read is not None and read.history_checked
         if check_history and not in_time_order:
             ensure_coherent(order)
@@ -295,8 +294,7 @@ def ready_input(
         if read is None or not read.integers_fit:
             check_integers(view)
     except INPUT_ERRORS as exc:
-        order_id = order.id if order is not None else None
-        return input_rejection(source_of(position, item), item, order_id, exc)
+        return input_rejection(source_of(position, item), item, order.id, exc)
     return ReadyOrder(order, instant, view)
 
 

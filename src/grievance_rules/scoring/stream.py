@@ -13,10 +13,10 @@ import datetime as dt
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from grievance_rules.engine import Assessment, Rejection, RepeatIndex, evaluate_each
 from grievance_rules.engine.batch import (
+    BatchInput,
     DuplicateIds,
     Duplicates,
     PackSource,
@@ -34,7 +34,6 @@ from grievance_rules.i18n import gettext as _
 from grievance_rules.i18n import join_list
 from grievance_rules.model import WorkOrder
 from grievance_rules.packs import Pack
-from grievance_rules.reading import Accepted, Rejected
 
 __all__ = [
     "Assessed",
@@ -46,8 +45,8 @@ __all__ = [
     "source_of",
 ]
 
-OrderInput = WorkOrder | Accepted | Rejected | Mapping[str, Any] | str | bytes
-"""What the scoring functions accept as one input."""
+OrderInput = BatchInput
+"""What the scoring functions accept as one input (the engine's batch input)."""
 
 
 @dataclass(frozen=True, slots=True)
