@@ -666,20 +666,54 @@ and the engine, which each worker would otherwise import again (about half a sec
 (docs/benchmarks.md)."""
 
 
+def _os_threads() -> int | None:
+    """The threads of this process as the system counts them (Linux), ``None`` elsewhere."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return None
+
+
+_THREADS_AT_IMPORT = _os_threads()
+"""The threads running once the engine and what it imports were loaded (``None`` where
+the system does not say): the main thread and numpy's (OpenBLAS's workers, which its
+fork handler stops while the process forks, so Python does not warn of them). More
+than these later means a thread the engine did not start has begun: a web server's,
+or the pools pyarrow starts the first time it reads or writes a file, which do not stop
+for a fork, and Python 3.12 and later warn that the fork may deadlock."""
+
+
+def _threads_started_since_import() -> bool:
+    """Whether this process runs threads it did not run when the engine was imported.
+
+    Python threads are counted by :mod:`threading` (any but the main thread counts), and
+    threads of native code (pyarrow's pools) by the system where it says
+    (:data:`_THREADS_AT_IMPORT`). A library that starts a thread when it is first
+    imported after the engine (pyarrow's allocator thread) counts too: workers then
+    start from a fork server, which is safe, only slower to start.
+    """
+    if threading.active_count() > 1:
+        return True
+    now = _os_threads()
+    return now is not None and _THREADS_AT_IMPORT is not None and now > _THREADS_AT_IMPORT
+
+
 def _worker_context() -> Any:
     """How worker processes start: the platform's default, but not fork from threads.
 
-    Forking a process that runs other threads (a web server's, or the offload thread
-    ``distributed`` starts on import) may deadlock the child, and Python 3.12 warns of
-    it: then the workers start from a fork server (Python 3.14's default on Linux) and
-    compile the packs themselves. A fork server is told to import the engine first
-    (:data:`FORKSERVER_PRELOAD`, replacing the process's preload list; it counts from
-    the server's start, so not in a process whose server already runs).
+    Forking a process that runs other threads (a web server's, the offload thread
+    ``distributed`` starts on import, or pyarrow's pools once it has read a Parquet
+    file) may deadlock the child, and Python 3.12 warns of it: then
+    (:func:`_threads_started_since_import`) the workers start from a fork server
+    (Python 3.14's default on Linux) and compile the packs themselves. A fork server is
+    told to import the engine first (:data:`FORKSERVER_PRELOAD`, replacing the
+    process's preload list; it counts from the server's start, so not in a process
+    whose server already runs).
     """
     context: Any = multiprocessing.get_context()
     if (
         context.get_start_method() == "fork"
-        and threading.active_count() > 1
+        and _threads_started_since_import()
         and "forkserver" in multiprocessing.get_all_start_methods()
     ):
         context = multiprocessing.get_context("forkserver")
