@@ -118,3 +118,41 @@ def test_remembered_deadlines_equal_fresh_ones(a: dt.datetime, b: dt.datetime, p
         served = _office.deadline(start, duration, convention, half_day=half_day)
         assert served == fresh
         assert served.start == start
+
+
+OFFICE = china(office_hours="09:00-12:00,13:30-17:30", on_provisional="allow")
+_ZONES = st.sampled_from(
+    [dt.UTC, dt.timezone(dt.timedelta(hours=8)), dt.timezone(-dt.timedelta(hours=5))]
+)
+_SETTLED = st.datetimes(min_value=dt.datetime(2020, 1, 1), max_value=dt.datetime(2026, 11, 30)).map(
+    lambda t: t.replace(tzinfo=dt.timezone(dt.timedelta(hours=8)))
+)
+
+
+def _office_time_by_hand(a: dt.datetime, b: dt.datetime) -> dt.timedelta:
+    """Office time from ``a`` to ``b`` (Shanghai), summed day by day over the intervals."""
+    total = dt.timedelta()
+    day = a.date()
+    while day <= b.date():
+        if OFFICE.is_working_day(day):
+            midnight = dt.datetime.combine(day, dt.time(), a.tzinfo)
+            for start_minute, end_minute in OFFICE.office_hours.intervals:
+                begin = max(a, midnight + dt.timedelta(minutes=start_minute))
+                end = min(b, midnight + dt.timedelta(minutes=end_minute))
+                total += max(end - begin, dt.timedelta())
+        day += dt.timedelta(days=1)
+    return total
+
+
+@settings(max_examples=150, deadline=None)
+@given(_SETTLED, st.integers(min_value=0, max_value=12 * 24 * 60), _ZONES, _ZONES)
+def test_remembered_office_time_positions_measure_office_time(
+    a: dt.datetime, minutes: int, zone_a: dt.tzinfo, zone_b: dt.tzinfo
+) -> None:
+    b = a + dt.timedelta(minutes=minutes)
+    expected = _office_time_by_hand(a, b) // dt.timedelta(microseconds=1)
+    # asked first as written in one zone, then again (remembered) as written in another
+    for first, second in ((a, b), (a.astimezone(zone_a), b.astimezone(zone_b))):
+        assert OFFICE.office_time_position_us(second) - OFFICE.office_time_position_us(first) == (
+            expected
+        )

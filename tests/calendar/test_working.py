@@ -258,3 +258,18 @@ def test_the_shared_calendar_cannot_be_renamed() -> None:
     with pytest.raises(AttributeError):
         cal.overlays = ()  # type: ignore[misc]
     assert china().name == "china"
+
+
+def test_a_provisional_position_warns_on_every_call_though_settled_ones_are_remembered() -> None:
+    office = china(office_hours="09:00-12:00,13:30-17:30")
+    friday = dt.datetime.fromisoformat("2026-01-30T17:00+08:00")
+    monday = dt.datetime.fromisoformat("2026-02-02T09:30+08:00")
+    for _ in range(2):  # (the second time from the memo): 30 + 30 minutes of office time
+        assert (
+            office.office_time_position_us(monday) - office.office_time_position_us(friday)
+            == 60 * 60_000_000
+        )
+    later = dt.datetime.fromisoformat("2027-03-01T10:00+08:00")  # no notice has set 2027 yet
+    for _ in range(3):
+        with pytest.warns(ProvisionalCalendarWarning, match="office_time_position_us"):
+            office.office_time_position_us(later)

@@ -40,6 +40,10 @@ _EIGHT_HOURS = dt.timedelta(hours=8)
 _ZERO = dt.timedelta(0)
 
 
+_POSITION_MEMO_SIZE = 65_536
+"""At most this many office-time positions are remembered per calendar (then afresh)."""
+
+
 def _time_of_day_us(local: dt.datetime) -> int:
     """Microseconds after local midnight."""
     return ((local.hour * 60 + local.minute) * 60 + local.second) * 1_000_000 + local.microsecond
@@ -93,6 +97,7 @@ class WorkingCalendar:
         "_name",
         "_overlays",
         "_policy",
+        "_position_memo",
         "_records",
         "_wd1",
         "_wd1_final",
@@ -147,6 +152,9 @@ class WorkingCalendar:
         """Computed deadlines by what determines them (see ``deadlines._memo_key``)."""
         self._days_memo: dict[tuple[Any, ...], Any] = {}
         """The days of a deadline's span, explained (see ``deadlines._explain_days``)."""
+        self._position_memo: dict[dt.datetime, int] = {}
+        """Office-time positions of instants on settled days (see
+        :meth:`office_time_position_us`): a clock reads the same instants again and again."""
         self._n_final = cum[self._final_index] if self._final_index >= 0 else 0
         # Fast paths: look-ups that succeed only for dates set by notices, so that
         # every provisional or out-of-range question falls to the checked path.
@@ -550,13 +558,25 @@ class WorkingCalendar:
             >>> (cal.office_time_position_us(monday) - cal.office_time_position_us(friday)) / 6e7
             60.0
         """
+        memo = self._position_memo
+        plain = instant.__class__ is dt.datetime  # (a subclass may compare otherwise)
+        if plain:
+            known = memo.get(instant)  # (equal instants in any zone: the same position)
+            if known is not None:
+                return known
         hours = self._hours
         if hours is None:
             hours = self._require_hours("office_time_position_us")
         local = self._local_fields(instant)
         if local.toordinal() - self._base > self._final_index:
-            self._touched_provisional("office_time_position_us")
-        return self._position_us(local, hours)
+            self._touched_provisional("office_time_position_us")  # (on every call)
+            return self._position_us(local, hours)
+        position = self._position_us(local, hours)
+        if plain:
+            if len(memo) >= _POSITION_MEMO_SIZE:
+                memo.clear()
+            memo[instant] = position
+        return position
 
     def in_office_hours(self, instant: dt.datetime) -> bool:
         """Whether an instant falls on a working day inside office hours."""
@@ -595,6 +615,7 @@ class WorkingCalendar:
         """
         self._deadline_memo.clear()
         self._days_memo.clear()
+        self._position_memo.clear()
 
     # -- layering --------------------------------------------------------------------
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any
 
 from grievance_rules.calendar import Deadline, WorkingCalendar
@@ -24,10 +24,16 @@ from grievance_rules.model.assignments import Assignment, assignments
 from grievance_rules.packs import Pack
 from grievance_rules.packs.schema import EventRef, ParamIs, ParamRef, Selector, Trigger
 
-__all__ = ["Evaluation"]
+__all__ = ["Evaluation", "param_ref"]
 
 _SHARED_WARNINGS = 4096
 """At most this many entries are kept in a plan's memo before warnings stop being shared."""
+
+
+@cache
+def param_ref(name: str) -> ParamRef:
+    """The reference to a parameter by its name (one object per name: a model is built once)."""
+    return ParamRef(param=name)
 
 
 @dataclass
@@ -103,7 +109,7 @@ class Evaluation:
         if runs_if is None:
             return True
         ((name, wanted),) = runs_if.param_is.items()
-        return bool(self.value(ParamRef(param=name)) == wanted)
+        return bool(self.value(param_ref(name)) == wanted)
 
     def warn(
         self,

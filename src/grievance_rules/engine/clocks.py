@@ -16,8 +16,8 @@ import datetime as dt
 import enum
 import math
 import operator
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
-from functools import cache
 from typing import Any, Literal, NamedTuple
 
 from grievance_rules.calendar import (
@@ -29,7 +29,7 @@ from grievance_rules.calendar import (
 )
 from grievance_rules.calendar.deadlines import remembered_deadline
 from grievance_rules.calendar.office_hours import to_shanghai
-from grievance_rules.engine._context import Evaluation
+from grievance_rules.engine._context import Evaluation, param_ref
 from grievance_rules.engine.assessment import ClockFinding, ClockPause, WindowFinding, trusted
 from grievance_rules.engine.clock_time import clock_period, time_line_us
 from grievance_rules.engine.matching import any_of
@@ -489,15 +489,27 @@ def _where_test(ev: Evaluation, where: dict[str, Any]) -> Callable[[object], boo
     return predicate
 
 
+def _selected(ev: Evaluation, refs: Sequence[EventRef]) -> list[int]:
+    """Positions of the kept events any of ``refs`` selects (its event type, its ``where``)."""
+    tests = [(r.event, _where_test(ev, r.where)) for r in refs]
+    kinds = {kind for kind, _ in tests}
+    found = []
+    for k, event in enumerate(ev.facts.kept):
+        kind = event.type
+        if kind in kinds:
+            for wanted, passes in tests:
+                if kind == wanted and passes(event):
+                    found.append(k)
+                    break
+    return found
+
+
 def _stops(ev: Evaluation, rule: ClockRule) -> tuple[list[int], list[int], str]:
     """The events that stop the clock, those its ``not_stopped_by`` passes over, and why."""
     stops = ev.positions(rule.stop)
     if rule.also_stopped_by is not None:
         also = rule.also_stopped_by
-        kept = ev.facts.kept
-        passes = _where_test(ev, also.where)
-        extra = [k for k, e in enumerate(kept) if e.type == also.event and passes(e)]
-        stops = sorted(set(stops) | set(extra))
+        stops = sorted(set(stops) | set(_selected(ev, (also,))))
     exception = rule.not_stopped_by
     if exception is None or not stops:
         return stops, [], ""
@@ -634,11 +646,6 @@ def _after_hours(ev: Evaluation, instant: dt.datetime) -> bool:
     return minute < hours.intervals[0][0] or minute >= hours.intervals[-1][1]
 
 
-@cache
-def _param_ref(name: str) -> ParamRef:
-    return ParamRef(param=name)
-
-
 def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
     """Every clock of one rule on the order (one, one per start event, or per assignment)."""
     kept = ev.facts.kept
@@ -653,20 +660,10 @@ def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
         assert isinstance(rule.start, EventRef)
         starts = ev.positions(rule.start)
         if rule.also_started_by:
-            alternatives = [(r.event, _where_test(ev, r.where)) for r in rule.also_started_by]
-            extra = [
-                k
-                for k, e in enumerate(kept)
-                if any(e.type == kind and passes(e) for kind, passes in alternatives)
-            ]
+            extra = _selected(ev, rule.also_started_by)
             starts = sorted(set(starts) | set(extra))
         if not starts and rule.start_else:
-            standins = [(r.event, _where_test(ev, r.where)) for r in rule.start_else]
-            starts = [
-                k
-                for k, e in enumerate(kept)
-                if any(e.type == kind and passes(e) for kind, passes in standins)
-            ]
+            starts = _selected(ev, rule.start_else)
         runs = [_Run(kept[k].at, k) for k in starts]
         if rule.occurrence == "first":
             runs = runs[:1]
@@ -768,8 +765,10 @@ def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
                 )
                 due = bound
         stop_k = None
-        for k in stops:
-            if (k0 is not None and k <= k0) or (standin is None and kept[k].at < start):
+        # kept is in time order and a run from an event starts at it: the events after
+        # that one are those not before the start
+        for k in stops[bisect_right(stops, k0) :] if k0 is not None else stops:
+            if k0 is None and standin is None and kept[k].at < start:
                 continue  # (a stand-in start is late by design: an earlier stop still counts)
             if run.ends is not None and k >= run.ends:
                 break
@@ -786,7 +785,9 @@ def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
         if stop_k is None and run.ends is not None:
             stop_k = run.ends  # the order was taken from the unit: its clock ends there
         for k in passed:
-            if (k0 is None or k > k0) and kept[k].at >= start and (stop_k is None or k < stop_k):
+            if (k > k0 if k0 is not None else kept[k].at >= start) and (
+                stop_k is None or k < stop_k
+            ):
                 trace.append(
                     f"event {ev.event_index(k)} ({kept[k].type}) does not stop the clock ({why})"
                 )
@@ -824,7 +825,7 @@ def evaluate_clock(ev: Evaluation, rule: ClockRule) -> list[ClockFinding]:
         level = None
         if state in ("running", "paused"):
             for warning in rule.warnings:
-                at = ev.value(_param_ref(warning.param)) if warning.param else warning.at
+                at = ev.value(param_ref(warning.param)) if warning.param else warning.at
                 if share >= at:
                     level = warning.level
         findings.append(

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, NamedTuple, Protocol, TypeVar
 
-from grievance_rules.engine._context import Evaluation
+from grievance_rules.engine._context import Evaluation, param_ref
 from grievance_rules.engine.assessment import (
     ClockFinding,
     DeductionFinding,
@@ -233,7 +233,7 @@ def _reached(ev: Evaluation, rule_id: str, clock: ClockFinding, level: str) -> L
     warning: WarningLevel | None = ev.shared[key]
     if warning is None:
         return None
-    fraction = ev.value(ParamRef(param=warning.param)) if warning.param else warning.at
+    fraction = ev.value(param_ref(warning.param)) if warning.param else warning.at
     period = ev.clock_totals[(rule_id, clock.occurrence)]
     found = level_reached(
         ev.calendar,

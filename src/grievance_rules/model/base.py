@@ -53,8 +53,23 @@ def instant_text(instant: dt.datetime) -> str:
         >>> instant_text(dt.datetime(2024, 5, 6, 1, 0, tzinfo=dt.timezone.utc))
         '2024-05-06T09:00:00+08:00'
     """
-    return in_shanghai(instant).isoformat()
+    if instant.__class__ is not dt.datetime:  # (a subclass may write itself otherwise)
+        return in_shanghai(instant).isoformat()
+    text = _TEXTS.get(instant)
+    if text is None:
+        text = in_shanghai(instant).isoformat()
+        if len(_TEXTS) >= _TEXTS_SIZE:
+            _TEXTS.clear()
+        _TEXTS[instant] = text
+    return text
 
+
+_TEXTS: dict[dt.datetime, str] = {}
+"""Instants already written (equal instants in any zone are written alike, so one text
+serves them all): a trace names the same instants again and again, and writing one
+took about 80 times a look-up (a datetime keeps its hash)."""
+_TEXTS_SIZE = 65_536
+"""At most this many texts are kept (then the memo starts afresh)."""
 
 _EIGHT_HOURS = dt.timedelta(hours=8)
 
