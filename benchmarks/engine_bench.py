@@ -82,6 +82,29 @@ DRIVER = textwrap.dedent(
         result = compare(lines, loaded, **kwargs)
         assert result.assessed == len(lines), result.rejections[:1]
         n = result.inputs
+    elif mode == "by_name_paired":
+        from grievance_rules.engine import evaluate
+        from grievance_rules.model import WorkOrder
+        orders = [WorkOrder.model_validate_json(line) for line in lines]
+        targets = {"by_name": packs[0], "loaded": loaded[0]}
+        for target in targets.values():
+            for order in orders[:50]:
+                evaluate(order, target, **kwargs)
+        spent = {"by_name": 0.0, "loaded": 0.0}
+        size = max(len(orders) // 4, 1)
+        blocks = [orders[k:k + size] for k in range(0, len(orders), size)]
+        wall = time.perf_counter()
+        for rep in (0, 1):  # each block twice: once by name first, once loaded first
+            for j, block in enumerate(blocks):
+                first = (j + rep) % 2 == 0
+                for which in ("by_name", "loaded") if first else ("loaded", "by_name"):
+                    began = time.process_time()
+                    for order in block:
+                        evaluate(order, targets[which], **kwargs).model_dump_json()
+                    spent[which] += time.process_time() - began
+        n = len(orders) * 2  # each mode judged every order twice
+        cpu = time.process_time()
+        measured = {"cpu": spent["by_name"], "cpu_loaded": spent["loaded"]}  # (replace cpu)
     elif mode in ("by_name", "loaded"):
         from grievance_rules.engine import evaluate
         from grievance_rules.model import WorkOrder
@@ -95,10 +118,11 @@ DRIVER = textwrap.dedent(
         n = len(orders)
     cpu = time.process_time() - cpu
     wall = time.perf_counter() - wall
+    measured = locals().get("measured", {})
     ended = time.time()
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
     print(json.dumps({"n": n, "cpu": cpu, "wall": wall, "began": ended - wall, "ended": ended,
-                      "children_cpu": kids.ru_utime + kids.ru_stime}))
+                      "children_cpu": kids.ru_utime + kids.ru_stime, **measured}))
     """
 )
 
@@ -298,6 +322,9 @@ def main() -> None:
                     cells.setdefault(("native", mode, "1"), []).append(
                         run_driver(here, [mode, "native", "chengdong", "1", str(orders)])
                     )
+                cells.setdefault(("native", "by_name_paired", "1"), []).append(
+                    run_driver(here, ["by_name_paired", "native", "chengdong", "1", str(orders)])
+                )
                 for pack in PACKS if args.scaling_orders else ():
                     # one process, two, and two independent processes on the halves
                     for processes in ("1", "2"):
@@ -486,6 +513,11 @@ def write_page(
     by_name = cpu("native", "by_name")
     loaded = cpu("native", "loaded")
     slower = paired(cells[("native", "loaded", "1")], cells[("native", "by_name", "1")], "cpu")
+    alternating = [r["cpu"] / r["cpu_loaded"] for r in cells[("native", "by_name_paired", "1")]]
+    side = cells[("native", "by_name_paired", "1")]
+    paired_by_name = median_of(side, "cpu")
+    paired_loaded = statistics.median(r["n"] / r["cpu_loaded"] for r in side)
+    in_one = (statistics.median(alternating), min(alternating), max(alternating))
     lines += [
         "",
         "Goal: two processes ≥ 1.8× one. The machine has 2 cores shared with whatever"
@@ -521,13 +553,21 @@ def write_page(
     lines += [
         "## Evaluating by name (chengdong, one order at a time, orders per CPU-second)",
         "",
-        '| `evaluate(order, "chengdong")` | `evaluate(order, pack)` | by name / loaded |',
-        "|---:|---:|---:|",
-        f"| {by_name:,.0f} | {loaded:,.0f} | {_ratio(slower)} the time |",
+        '| how | `evaluate(order, "chengdong")` | `evaluate(order, pack)` | by name / loaded |',
+        "|---|---:|---:|---:|",
+        f"| one process, the two alternating | {paired_by_name:,.0f} | {paired_loaded:,.0f}"
+        f" | {_ratio(in_one)} the time |",
+        f"| a fresh process each | {by_name:,.0f} | {loaded:,.0f} | {_ratio(slower)} the time |",
         "",
         "Goal: evaluating by name within 1.2× the time of evaluating with a loaded pack"
         " (the plan is found through `plan_for`'s cache, checked against the files'"
-        " modification times and sizes).",
+        " modification times and sizes). One process, alternating: after warming both,"
+        " the orders in four blocks, each block judged by name and with the loaded pack"
+        " one after the other, then again in the other order; the CPU time of each way"
+        " summed. The time this machine gives a process drifts by more than the"
+        " difference measured (a fresh process of the same work ran at 1,691–2,808 orders"
+        " a CPU-second on 2026-12-06), so the alternating figure is the one that measures"
+        " the difference; the fresh processes' ratio is kept beside it.",
         "",
         "Memory over a stream of orders: [engine_memory.md](engine_memory.md) (`--memory`).",
     ]
