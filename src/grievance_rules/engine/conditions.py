@@ -733,6 +733,19 @@ _SHARED_RECORDS = 4096
 """At most this many record findings are kept per pack for reuse."""
 
 
+def _record_finding(
+    rule: RecordRule, trace: tuple[str, ...], computed: bool | None
+) -> RecordFinding:
+    return RecordFinding(
+        rule_id=rule.id,
+        title=rule.title,
+        citation=rule.citation,
+        trace=trace,
+        not_computed=rule.not_computed,
+        computed=computed,
+    )
+
+
 def evaluate_record(ev: Evaluation, rule: RecordRule) -> RecordFinding:
     """A recorded-only clause, with its computable part.
 
@@ -755,17 +768,15 @@ def evaluate_record(ev: Evaluation, rule: RecordRule) -> RecordFinding:
         holding = tree.holds(_OnOrder(ev), rule.id)
         computed = holding.holds
         trace = (*holding.notes, *counted_lines(holding.counted, dated=False))
+        if any(occurrence.notes for occurrence in holding.counted):
+            # how after/unless_after judged an event names it with its instant: a trace
+            # of this order's own, not kept for others (kept, such findings filled the
+            # memo, about one an order, until nothing more was shared)
+            return _record_finding(rule, trace, computed)
     key = ("record", rule.id, computed, trace)
     finding: RecordFinding | None = ev.shared.get(key)
     if finding is None:
-        finding = RecordFinding(
-            rule_id=rule.id,
-            title=rule.title,
-            citation=rule.citation,
-            trace=trace,
-            not_computed=rule.not_computed,
-            computed=computed,
-        )
+        finding = _record_finding(rule, trace, computed)
         if len(ev.shared) < _SHARED_RECORDS:
             ev.shared[key] = finding
     if quiet_key is not None and len(ev.shared) < _SHARED_RECORDS:
