@@ -35,7 +35,7 @@ from grievance_rules.calendar.deadlines import remembered_deadline
 from grievance_rules.calendar.durations import CountingConvention, DurationUnit, HalfDayRule
 from grievance_rules.calendar.office_hours import to_shanghai
 from grievance_rules.columnar.batch import OrderBatch
-from grievance_rules.columnar.findings import Columns, Filler, Part, Row, block, full
+from grievance_rules.columnar.findings import Block, Coded, Filler, Part, Row, block, full
 from grievance_rules.columnar.frame import Frame, first_from, first_of_runs, in_orders, union_rows
 from grievance_rules.columnar.instants import (
     FIXED_OFFSET_FROM_US,
@@ -1102,7 +1102,7 @@ def _first_handling(handling: Any) -> str | None:
     return next((unit for unit in handling if unit is not None), None)
 
 
-def _finish(batch: OrderBatch, rule: ClockRule, found: list[_Clock], fallback: set[int]) -> Columns:
+def _finish(batch: OrderBatch, rule: ClockRule, found: list[_Clock], fallback: set[int]) -> Block:
     """:func:`_finish_arrays` over the clocks the loop found."""
     frame = batch.frame
     n = len(found)
@@ -1156,7 +1156,7 @@ class _Runs:
     """Clock → the global rows of the extensions granted while it ran (few clocks have any)."""
 
 
-def _finish_arrays(batch: OrderBatch, rule: ClockRule, runs: _Runs, fallback: set[int]) -> Columns:
+def _finish_arrays(batch: OrderBatch, rule: ClockRule, runs: _Runs, fallback: set[int]) -> Block:
     """Due instants, states, fractions and warning levels over every clock at once, as a block."""
     plan = batch.plan
     frame = batch.frame
@@ -1214,8 +1214,8 @@ def _finish_arrays(batch: OrderBatch, rule: ClockRule, runs: _Runs, fallback: se
         "clock",
         filler=frame.remember("column-filler", Filler),
         seq=occurrence,
-        unit=units[unit],
-        state=names[state],
+        unit=Coded(unit, units),
+        state=Coded(state, names),
         start_us=start,
         due_us=due,
         stop_us=stop,
@@ -1227,7 +1227,7 @@ def _finish_arrays(batch: OrderBatch, rule: ClockRule, runs: _Runs, fallback: se
 
 def _levels(
     batch: OrderBatch, rule: ClockRule, order: Int64s, running: Bools, share: Floats
-) -> Objects:
+) -> Objects | Coded:
     """Each clock's warning level: of the running ones, the last warning whose share it reached.
 
     ``share`` is each clock's elapsed share of its period, exact (not rounded).
@@ -1253,8 +1253,7 @@ def _levels(
     for w in range(len(rule.warnings)):  # the last reached wins
         level[running & (share >= at[w][group])] = w
     named = np.asarray([*(w.level for w in rule.warnings), ""], dtype=object)  # -1: the last
-    found: Objects = named[level]
-    return found
+    return Coded(level, named)
 
 
 def _levels_loop(

@@ -27,7 +27,7 @@ import numpy.typing as npt
 
 from grievance_rules.columnar.batch import OrderBatch
 from grievance_rules.columnar.clocks import on_wall_clock
-from grievance_rules.columnar.findings import Columns, Filler, Row, block, full
+from grievance_rules.columnar.findings import Block, Coded, Filler, Row, block, full
 from grievance_rules.columnar.frame import first_of_runs
 from grievance_rules.columnar.instants import from_us, to_us
 from grievance_rules.engine.clocks import LevelReached, level_reached, warning_of
@@ -928,7 +928,7 @@ def record_rows(
     selector: str,
     findings: Findings,
     only: set[int] | None = None,
-) -> tuple[Columns, set[int]]:
+) -> tuple[Block, set[int]]:
     """A finding per order the record rule applies to (columns), and the orders left over.
 
     ``only``: the orders where the condition could hold; on the others it is false.
@@ -938,12 +938,14 @@ def record_rows(
     if rule.runs_if is not None:  # only the orders judged on a date the reading is on
         applies = applies & batch.param_is_on(rule.runs_if)
     filler = batch.frame.remember("column-filler", Filler)
+    truths: npt.NDArray[np.intp] | None = None  # (a computed state's code in _TRUTHS)
     if rule.when is None:
         states = filler.full(len(applies), "", object)
     else:
         holding = holds_over_batch(batch, rule.when)
         if holding is not None:
-            states = _TRUTHS[holding.astype(np.intp)]
+            truths = holding.astype(np.intp)
+            states = _TRUTHS[truths]
         else:
             states = full(len(applies), "false", object)
             judged = np.flatnonzero(applies) if only is None else sorted(only)
@@ -958,9 +960,8 @@ def record_rows(
                 applies = applies.copy()
                 applies[list(fallback)] = False
     orders = np.flatnonzero(applies)
-    found = block(
-        orders, batch.frame.ids, rule.id, "record", filler=filler, seq=0, state=states[orders]
-    )
+    state = states[orders] if truths is None else Coded(truths[orders], _TRUTHS)
+    found = block(orders, batch.frame.ids, rule.id, "record", filler=filler, seq=0, state=state)
     return found, fallback
 
 

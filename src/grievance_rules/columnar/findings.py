@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Iterator
 from operator import itemgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -33,6 +33,8 @@ from grievance_rules.engine.assessment import Assessment
 
 __all__ = [
     "COLUMNS",
+    "Block",
+    "Coded",
     "Columns",
     "Filler",
     "FindingRows",
@@ -67,6 +69,10 @@ Row = tuple[int, str, str, str, int, str, str, int, int, int, str, float, float,
 
 _INT_COLUMNS = frozenset({"order", "seq", "start_us", "due_us", "stop_us", "event"})
 _FLOAT_COLUMNS = frozenset({"fraction", "points"})
+_STRING_COLUMNS = tuple(
+    name for name in COLUMNS if name not in _INT_COLUMNS and name not in _FLOAT_COLUMNS
+)
+_NUMBER_COLUMNS = tuple(name for name in COLUMNS if name not in _STRING_COLUMNS)
 _NAN = math.nan
 
 
@@ -74,15 +80,53 @@ Columns = dict[str, npt.NDArray[Any]]
 """Findings as numpy columns, one per name of :data:`COLUMNS` (strings as object arrays)."""
 
 
-Part = list[Row] | Columns
+class Coded(NamedTuple):
+    """A column of strings as places in a list of them: the strings are ``words[codes]``.
+
+    How a kernel that computed a string column as numbers (a clock's state, its unit)
+    hands it on, so that the table turns each distinct string into Arrow once, not
+    once per finding. ``-1`` is the last word, as numpy indexes.
+    """
+
+    codes: npt.NDArray[np.integer[Any]]
+    words: npt.NDArray[Any]
+    """The strings (an object array)."""
+
+
+class Block(NamedTuple):
+    """One rule's findings as columns (:func:`block`), with string columns known as codes.
+
+    ``coded`` holds, for some of the string columns, the same strings as
+    :class:`Coded`; a column not in it is read from ``columns``.
+    """
+
+    columns: Columns
+    coded: dict[str, Coded]
+
+    @property
+    def size(self) -> int:
+        """How many findings."""
+        return len(self.columns["order"])
+
+
+Part = list[Row] | Block
 """What a kernel gives for one rule: rows, or a block of columns (:func:`block`)."""
 
 
-def as_rows(part: Part) -> list[Row]:
+def as_rows(part: Part | Columns) -> list[Row]:
     """A kernel's findings as rows: a block's in its order, rows as they are."""
+    if isinstance(part, Block):
+        part = part.columns
     if isinstance(part, dict):
         return list(zip(*(part[name].tolist() for name in COLUMNS), strict=True))
     return part
+
+
+class _Table(NamedTuple):
+    """The findings in the table's order: the numbers, and the strings as codes."""
+
+    numbers: Columns
+    strings: dict[str, Coded]
 
 
 class FindingRows:
@@ -95,10 +139,11 @@ class FindingRows:
     """
 
     def __init__(self, rows: Iterable[Row] | None = None) -> None:
-        self._parts: list[list[Row] | Columns] = []
+        self._parts: list[list[Row] | Block] = []
         self._size = 0
         self._sorted = False
         self._rows: list[Row] | None = None
+        self._table: _Table | None = None
         self._columns: Columns | None = None
         if rows is not None:
             self.extend(list(rows))
@@ -145,14 +190,15 @@ class FindingRows:
         return self._rows
 
     def _changed(self) -> None:
-        if self._sorted and self._rows is None and self._columns is None:
-            self.columns()  # what was sorted stays sorted; what comes after follows it
+        if self._sorted and self._rows is None and self._table is None:
+            self._table_now()  # what was sorted stays sorted; what comes after follows it
         self._sorted = False
         if self._rows is not None:
             self._parts = [self._rows]
-        elif self._columns is not None:
-            self._parts = [self._columns]
+        elif self._table is not None:
+            self._parts = [Block(self._columns_now(), dict(self._table.strings))]
         self._rows = None
+        self._table = None
         self._columns = None
 
     def extend(self, rows: list[Row]) -> None:
@@ -162,9 +208,14 @@ class FindingRows:
             self._parts.append(list(rows))
             self._size += len(rows)
 
-    def extend_columns(self, block: Columns) -> None:
-        """Add a block of findings as columns (every name of :data:`COLUMNS`, equal lengths)."""
-        size = len(block["order"])
+    def extend_columns(self, block: Columns | Block) -> None:
+        """Add a block of findings as columns (every name of :data:`COLUMNS`, equal lengths).
+
+        A :class:`Block` (what :func:`block` makes) may give string columns as codes too.
+        """
+        if not isinstance(block, Block):
+            block = Block(block, {})
+        size = block.size
         if size:
             self._changed()
             self._parts.append(block)
@@ -187,12 +238,13 @@ class FindingRows:
         """
         found: set[int] = set()
         for part in self._parts:
-            if isinstance(part, dict):
-                hit = part["state"] == state
+            if isinstance(part, Block):
+                columns = part.columns
+                hit = columns["state"] == state
                 of_rule = np.zeros(len(hit), dtype=bool)
                 for rule_id in rule_ids:
-                    of_rule |= part["rule_id"] == rule_id
-                found.update(part["order"][hit & of_rule].tolist())
+                    of_rule |= columns["rule_id"] == rule_id
+                found.update(columns["order"][hit & of_rule].tolist())
             else:
                 found.update(row[0] for row in part if row[2] in rule_ids and row[6] == state)
         return found
@@ -206,12 +258,20 @@ class FindingRows:
         """
         out = FindingRows()
         for part in self._parts:
-            if isinstance(part, dict):
-                keep = part["kind"] != kind
+            if isinstance(part, Block):
+                keep = part.columns["kind"] != kind
                 if keep.all():
                     out._parts.append(part)
                 elif keep.any():
-                    out._parts.append({name: column[keep] for name, column in part.items()})
+                    out._parts.append(
+                        Block(
+                            {name: column[keep] for name, column in part.columns.items()},
+                            {
+                                name: Coded(coded.codes[keep], coded.words)
+                                for name, coded in part.coded.items()
+                            },
+                        )
+                    )
                 else:
                     continue
             else:
@@ -220,7 +280,7 @@ class FindingRows:
                     continue
                 out._parts.append(rows)
             last = out._parts[-1]
-            out._size += len(last["order"]) if isinstance(last, dict) else len(last)
+            out._size += last.size if isinstance(last, Block) else len(last)
         out._sorted = self._sorted  # sorting what is left keeps its order among the rest
         return out
 
@@ -233,26 +293,43 @@ class FindingRows:
 
     def _columns_now(self) -> Columns:
         if self._columns is None:
+            table = self._table_now()
+            out = dict(table.numbers)
+            for name, coded in table.strings.items():
+                out[name] = coded.words[coded.codes]
+            self._columns = {name: out[name] for name in COLUMNS}
+        return self._columns
+
+    def _table_now(self) -> _Table:
+        """The findings in order, the strings as codes into each column's distinct strings."""
+        if self._table is None:
             blocks = [
-                part if isinstance(part, dict) else _columns_of_rows(part) for part in self._parts
-            ]
-            if not blocks:
-                blocks = [_columns_of_rows([])]
-            out = {name: np.concatenate([b[name] for b in blocks]) for name in COLUMNS}
-            if self._sorted and len(out["order"]) > 1:
+                part if isinstance(part, Block) else Block(_columns_of_rows(part), {})
+                for part in self._parts
+            ] or [Block(_columns_of_rows([]), {})]
+            numbers = {
+                name: np.concatenate([b.columns[name] for b in blocks]) for name in _NUMBER_COLUMNS
+            }
+            strings = {
+                name: _merged([b.coded.get(name) or _factorised(b.columns[name]) for b in blocks])
+                for name in _STRING_COLUMNS
+            }
+            if self._sorted and len(numbers["order"]) > 1:
                 permutation = np.lexsort(
                     (
-                        out["seq"],
-                        _ranks([b["rule_id"] for b in blocks]),
-                        _ranks([b["kind"] for b in blocks]),
-                        out["order"],
+                        numbers["seq"],
+                        _ranks(strings["rule_id"]),
+                        _ranks(strings["kind"]),
+                        numbers["order"],
                     )
                 )
-                out = {name: column[permutation] for name, column in out.items()}
-            self._columns = out
-            if self._rows is None:
-                self._parts = [out]
-        return self._columns
+                numbers = {name: column[permutation] for name, column in numbers.items()}
+                strings = {
+                    name: Coded(coded.codes[permutation], coded.words)
+                    for name, coded in strings.items()
+                }
+            self._table = _Table(numbers, strings)
+        return self._table
 
     def to_arrow(self) -> Any:
         """The findings as a ``pyarrow.Table`` (instants as UTC timestamps, µs).
@@ -265,42 +342,86 @@ class FindingRows:
             return self._arrow(pa)
 
     def _arrow(self, pa: Any) -> Any:
-        columns = self.columns()
+        table = self._table_now()
         arrays = {}
         for name in COLUMNS:
-            values = columns[name]
+            if name in table.strings:  # an empty string is no value
+                arrays[name] = _coded_strings(pa, table.strings[name])
+                continue
+            values = table.numbers[name]
             if name.endswith("_us"):
                 arrays[name.removesuffix("_us")] = pa.array(
                     values, pa.timestamp("us", tz="UTC"), mask=values < 0
                 )
             elif name in _INT_COLUMNS:
                 arrays[name] = pa.array(values, pa.int64())
-            elif name in _FLOAT_COLUMNS:
+            else:
                 arrays[name] = pa.array(values, pa.float64(), mask=np.isnan(values))
-            else:  # an empty string is no value
-                arrays[name] = _strings(pa, values)
         return pa.table(arrays)
 
 
-def _strings(pa: Any, values: npt.NDArray[Any]) -> Any:
-    """Python strings as an Arrow ``string`` array, an empty one as null.
+def _coded_strings(pa: Any, coded: Coded) -> Any:
+    """A coded column as an Arrow ``string`` array, an empty string as null.
 
-    The empty ones are found from the Arrow array's offsets (an empty string starts
-    where the next does), not by comparing each Python string with ``""``.
+    Each distinct string is made into Arrow once; the column is taken from them by
+    its codes (Arrow's own cast of a dictionary array).
     """
-    made = pa.array(values, pa.string())
-    if made.offset:  # (a fresh array starts at 0: never, but the buffers assume it)
-        made = pa.concat_arrays([made])
-    _, offsets, data = made.buffers()
-    bounds = np.frombuffer(offsets, dtype=np.int32, count=len(made) + 1)
-    filled = bounds[1:] != bounds[:-1]
-    nulls = len(made) - int(np.count_nonzero(filled))
-    if not nulls:
-        return made
-    validity = pa.py_buffer(np.packbits(filled, bitorder="little"))
-    return pa.Array.from_buffers(
-        pa.string(), len(made), [validity, offsets, data], null_count=nulls
+    words = coded.words.tolist()
+    codes = coded.codes.astype(np.int32, copy=False)
+    empty = [i for i, word in enumerate(words) if word == ""]
+    mask = codes == empty[0] if empty else None
+    dictionary = pa.DictionaryArray.from_arrays(
+        pa.array(codes, pa.int32(), mask=mask), pa.array(words, pa.string())
     )
+    return dictionary.cast(pa.string())
+
+
+def _factorised(values: npt.NDArray[Any]) -> Coded:
+    """A column of strings as codes: each distinct string numbered as it first comes.
+
+    A column of one value throughout (a block's rule or kind) is found at once.
+    """
+    m = len(values)
+    if m and bool((values == values[0]).all()):
+        return Coded(np.zeros(m, dtype=np.int32), values[:1])
+    numbers: dict[Any, int] = {}
+    codes = _numbered(values.tolist(), numbers)
+    return Coded(codes, _words(numbers))
+
+
+def _merged(parts: list[Coded]) -> Coded:
+    """Coded parts as one column, coded into the distinct strings of them all.
+
+    The parts' words are renumbered once per words array (the blocks of one batch
+    share its order ids), not once per string.
+    """
+    numbers: dict[Any, int] = {}
+    renumbered: dict[int, npt.NDArray[np.int32]] = {}
+    codes = []
+    for part in parts:
+        to = renumbered.get(id(part.words))
+        if to is None:
+            to = renumbered[id(part.words)] = _numbered(part.words.tolist(), numbers)
+        codes.append(to[part.codes])
+    return Coded(np.concatenate(codes), _words(numbers))
+
+
+def _numbered(words: list[Any], numbers: dict[Any, int]) -> npt.NDArray[np.int32]:
+    """Each word's number in ``numbers``, a new word numbered after the rest as it first comes.
+
+    (Each distinct word is looked at in Python once; the rest is the dictionary's own
+    loops.)
+    """
+    new = [word for word in dict.fromkeys(words) if word not in numbers]
+    numbers.update(zip(new, range(len(numbers), len(numbers) + len(new)), strict=True))
+    return np.fromiter(map(numbers.__getitem__, words), dtype=np.int32, count=len(words))
+
+
+def _words(numbers: dict[Any, int]) -> npt.NDArray[Any]:
+    """The words in the order of their numbers (an object array)."""
+    words = np.empty(len(numbers), dtype=object)
+    words[:] = list(numbers)
+    return words
 
 
 def _columns_of_rows(rows: list[Row]) -> Columns:
@@ -316,23 +437,13 @@ def _columns_of_rows(rows: list[Row]) -> Columns:
     return out
 
 
-def _ranks(parts: list[npt.NDArray[Any]]) -> npt.NDArray[np.int64]:
-    """Each string's rank among all the parts' distinct strings (their sort order).
-
-    A part holding one string throughout (a kernel's block) is ranked at once.
-    """
-    constant = [len(p) > 0 and bool((p == p[0]).all()) for p in parts]
-    distinct: set[Any] = set()
-    for part, same in zip(parts, constant, strict=True):
-        distinct.update([part[0]] if same else part.tolist())
-    rank = {value: k for k, value in enumerate(sorted(distinct))}
-    ranked = [
-        np.full(len(part), rank[part[0]], dtype=np.int64)
-        if same
-        else np.fromiter((rank[v] for v in part.tolist()), dtype=np.int64, count=len(part))
-        for part, same in zip(parts, constant, strict=True)
-    ]
-    return np.concatenate(ranked) if ranked else np.zeros(0, dtype=np.int64)
+def _ranks(coded: Coded) -> npt.NDArray[np.int64]:
+    """Each string's rank among the column's distinct strings (their sort order)."""
+    words = coded.words.tolist()
+    rank = np.empty(len(words), dtype=np.int64)
+    rank[sorted(range(len(words)), key=words.__getitem__)] = np.arange(len(words))
+    ranked: npt.NDArray[np.int64] = rank[coded.codes]
+    return ranked
 
 
 class Filler:
@@ -366,29 +477,36 @@ def block(
     *,
     filler: Filler | None = None,
     **columns: Any,
-) -> Columns:
+) -> Block:
     """A block of one rule's findings: per-finding arrays, the rest filled as a row leaves them.
 
-    ``columns`` may give any other name of :data:`COLUMNS` as an array (or a scalar
-    repeated); unnamed ones are ``-1`` (integers), ``nan`` (floats) or empty (strings),
-    and ``path`` is ``columnar``. ``filler``: the columns of one value are its
-    read-only views (shared with other blocks) instead of arrays of the block's own.
+    ``columns`` may give any other name of :data:`COLUMNS` as an array, a string column
+    as :class:`Coded` (or a scalar repeated); unnamed ones are ``-1`` (integers),
+    ``nan`` (floats) or empty (strings), and ``path`` is ``columnar``. ``filler``: the
+    columns of one value are its read-only views (shared with other blocks) instead of
+    arrays of the block's own.
     """
     m = len(order)
     out: Columns = {"order": order.astype(np.int64), "order_id": ids[order]}
+    coded = {"order_id": Coded(order, ids)}
     given = {"rule_id": rule_id, "kind": kind, "path": "columnar", **columns}
     made = full if filler is None else filler.full
     for name in COLUMNS[2:]:
         value = given.get(name)
-        if isinstance(value, np.ndarray):
+        if isinstance(value, Coded):
+            out[name] = value.words[value.codes]
+            coded[name] = value
+        elif isinstance(value, np.ndarray):
             out[name] = value
         elif name in _INT_COLUMNS:
             out[name] = made(m, -1 if value is None else value, np.int64)
         elif name in _FLOAT_COLUMNS:
             out[name] = made(m, _NAN if value is None else value, np.float64)
         else:
-            out[name] = made(m, "" if value is None else value, object)
-    return out
+            word = "" if value is None else value
+            out[name] = made(m, word, object)
+            coded[name] = Coded(made(m, 0, np.int32), full(1, word, object))
+    return Block(out, coded)
 
 
 def full(m: int, value: Any, dtype: type[Any]) -> npt.NDArray[Any]:

@@ -34,7 +34,7 @@ from grievance_rules.columnar import windows as window_kernel
 from grievance_rules.columnar.batch import OrderBatch, OrderInput, prepare, to_orders
 from grievance_rules.columnar.events import EventsTable, events_table
 from grievance_rules.columnar.fallback import evaluate_per_order
-from grievance_rules.columnar.findings import FindingRows, Part, Row, as_rows
+from grievance_rules.columnar.findings import Block, FindingRows, Part, Row, as_rows
 from grievance_rules.columnar.frame import Frame, build_frame, frame_of
 from grievance_rules.columnar.periods import period_tally
 from grievance_rules.columnar.prefilter import could_hold
@@ -492,15 +492,17 @@ def _evaluate(
 
     def keep(part: Part, kind: str, rule_id: str) -> None:
         """Add one rule's findings (``rule_id``'s) to the table, and index its non-record ones."""
-        if isinstance(part, dict):
+        if isinstance(part, Block):
             findings.extend_columns(part)
         else:
             findings.extend(part)
-        if kind != "record" and len(part["order"] if isinstance(part, dict) else part):
+        if kind != "record" and (part.size if isinstance(part, Block) else len(part)):
             # (nothing reads a record's findings)
             of_rule.add(rule_id, part)
             touched[rule_id].update(
-                part["order"].tolist() if isinstance(part, dict) else map(itemgetter(0), part)
+                part.columns["order"].tolist()
+                if isinstance(part, Block)
+                else map(itemgetter(0), part)
             )
             by_order.pop(rule_id, None)
 
