@@ -174,6 +174,12 @@ def test_a_table_of_blocks_and_rows_is_its_rows_sorted_by_hand(
     # the reference: Python's stable sort of the rows as added, by order, kind, rule, place
     expected = sorted(rows, key=lambda r: (r[0], r[3], r[2], r[4])) if sort else rows
     table = found.to_arrow()
+    # what is read of the parts once the table stands for them
+    rest = found.without("record")
+    assert _same_rows(rest.rows, [row for row in expected if row[3] != "record"])
+    assert found.orders_with(frozenset({"R-1", "XY-9"}), "met") == {
+        row[0] for row in expected if row[2] in ("R-1", "XY-9") and row[6] == "met"
+    }
     assert _same_rows(found.rows, expected)
     columns = found.columns()
     assert _same_rows(

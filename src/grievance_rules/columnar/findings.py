@@ -139,7 +139,8 @@ class FindingRows:
     """
 
     def __init__(self, rows: Iterable[Row] | None = None) -> None:
-        self._parts: list[list[Row] | Block] = []
+        self._parts: list[list[Row] | Block] | None = []
+        """What was added; ``None`` once the table (in order) replaced it."""
         self._size = 0
         self._sorted = False
         self._rows: list[Row] | None = None
@@ -173,13 +174,20 @@ class FindingRows:
         them its own way anyway need not have made.
         """
         rows: list[Row] = []
-        for part in self._parts:
+        for part in self._parts_now():
             rows.extend(as_rows(part))
         return rows, self._sorted
 
+    def _parts_now(self) -> list[list[Row] | Block]:
+        """The parts; the table (in order) as one block when it replaced them."""
+        if self._parts is None:
+            assert self._table is not None
+            self._parts = [Block(self._columns_now(), dict(self._table.strings))]
+        return self._parts
+
     def _materialise(self) -> list[Row]:
         if self._rows is None:
-            if all(isinstance(part, list) for part in self._parts):
+            if self._parts is not None and all(isinstance(part, list) for part in self._parts):
                 rows, in_order = self.rows_as_added()
                 if in_order:
                     rows.sort(key=itemgetter(0, 3, 2, 4))
@@ -195,8 +203,8 @@ class FindingRows:
         self._sorted = False
         if self._rows is not None:
             self._parts = [self._rows]
-        elif self._table is not None:
-            self._parts = [Block(self._columns_now(), dict(self._table.strings))]
+        else:
+            self._parts = self._parts_now()
         self._rows = None
         self._table = None
         self._columns = None
@@ -205,7 +213,7 @@ class FindingRows:
         """Add rows."""
         if rows:
             self._changed()
-            self._parts.append(list(rows))
+            self._parts_now().append(list(rows))
             self._size += len(rows)
 
     def extend_columns(self, block: Columns | Block) -> None:
@@ -218,7 +226,7 @@ class FindingRows:
         size = block.size
         if size:
             self._changed()
-            self._parts.append(block)
+            self._parts_now().append(block)
             self._size += size
 
     def sort(self) -> None:
@@ -226,7 +234,7 @@ class FindingRows:
 
         A stable sort: findings that tie keep the order in which they were added.
         """
-        if self._parts:
+        if self._size:
             self._changed()
             self._sorted = True
 
@@ -237,7 +245,7 @@ class FindingRows:
         rest (records that exclude an order: ``excluding_records``).
         """
         found: set[int] = set()
-        for part in self._parts:
+        for part in self._parts_now():
             if isinstance(part, Block):
                 columns = part.columns
                 hit = columns["state"] == state
@@ -257,13 +265,14 @@ class FindingRows:
         (most findings) before it reads the rest as columns.
         """
         out = FindingRows()
-        for part in self._parts:
+        parts: list[list[Row] | Block] = []
+        for part in self._parts_now():
             if isinstance(part, Block):
                 keep = part.columns["kind"] != kind
                 if keep.all():
-                    out._parts.append(part)
+                    parts.append(part)
                 elif keep.any():
-                    out._parts.append(
+                    parts.append(
                         Block(
                             {name: column[keep] for name, column in part.columns.items()},
                             {
@@ -278,9 +287,10 @@ class FindingRows:
                 rows = [row for row in part if row[3] != kind]
                 if not rows:
                     continue
-                out._parts.append(rows)
-            last = out._parts[-1]
+                parts.append(rows)
+            last = parts[-1]
             out._size += last.size if isinstance(last, Block) else len(last)
+        out._parts = parts
         out._sorted = self._sorted  # sorting what is left keeps its order among the rest
         return out
 
@@ -305,7 +315,7 @@ class FindingRows:
         if self._table is None:
             blocks = [
                 part if isinstance(part, Block) else Block(_columns_of_rows(part), {})
-                for part in self._parts
+                for part in self._parts_now()
             ] or [Block(_columns_of_rows([]), {})]
             numbers = {
                 name: np.concatenate([b.columns[name] for b in blocks]) for name in _NUMBER_COLUMNS
@@ -329,6 +339,8 @@ class FindingRows:
                     for name, coded in strings.items()
                 }
             self._table = _Table(numbers, strings)
+            if self._rows is None:
+                self._parts = None  # (what was added is the table now: kept once)
         return self._table
 
     def to_arrow(self) -> Any:
