@@ -1,6 +1,7 @@
 """Values numbered in order of first sighting, as a plain loop numbers them.
 
-``first_seen_codes`` (scoring/tables.py) numbers a batch's string columns in one pass,
+``first_seen_codes`` (columnar/findings.py; the findings table and the scoring fold use it)
+numbers a batch's string columns in one pass,
 the numbers written as bytes while there are at most 256 of them; the reference here
 is a dict filled value by value. Past 256 values the numbers are made another way,
 from where the bytes stopped.

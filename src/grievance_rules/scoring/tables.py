@@ -39,7 +39,6 @@ import contextlib
 import datetime as dt
 import gc
 import itertools
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar, get_args
@@ -50,7 +49,14 @@ import numpy.typing as npt
 from grievance_rules.calendar import SHANGHAI
 from grievance_rules.collector import paused
 from grievance_rules.columnar import evaluate_columnar_each
-from grievance_rules.columnar.findings import COLUMNS, FindingRows, Row, rows_of_assessment
+from grievance_rules.columnar.findings import (
+    COLUMNS,
+    FindingRows,
+    Row,
+    first_seen_codes,
+    rows_of_assessment,
+    sort_ranks,
+)
 from grievance_rules.columnar.frame import Frame
 from grievance_rules.columnar.instants import EPOCH_ORDINAL, shanghai_day
 from grievance_rules.engine import Rejection, RepeatIndex
@@ -168,29 +174,6 @@ def folding() -> Iterator[Callable[..., None]]:
 
     with paused():
         yield tick
-
-
-_Value = TypeVar("_Value")
-
-
-def first_seen_codes(values: Sequence[_Value]) -> tuple[dict[_Value, int], npt.NDArray[np.int64]]:
-    """Each distinct value numbered in order of first sighting (0, 1 ...), and each value's number.
-
-    Each value looked up once, its number written as a byte (the per-value work of a
-    batch's string columns, four a pack: numbering them in two passes, into an integer
-    array, took twice the instructions).
-
-    Example:
-        >>> first_seen_codes(["b", "a", "b"])
-        ({'b': 0, 'a': 1}, array([0, 1, 0]))
-    """
-    # one pass: a value not yet numbered is given the next number as it is first looked up
-    found: defaultdict[_Value, int] = defaultdict(itertools.count().__next__)
-    try:  # the numbers as bytes while there are at most 256 (a few per column: most often)
-        codes = np.frombuffer(bytes(map(found.__getitem__, values)), dtype=np.uint8)
-    except ValueError:  # (more: those numbered so far keep their numbers)
-        codes = np.fromiter(map(found.__getitem__, values), dtype=np.int64, count=len(values))
-    return dict(found), codes.astype(np.int64)
 
 
 _Folded = TypeVar("_Folded")
@@ -563,13 +546,13 @@ def _pack_rows(
         # the engine's order: each order's rows but deductions, in the table's order (by
         # kind, rule and place, when the table is sorted, else as they are); then its
         # deductions by (instant, rule, place); ties as added (a stable sort)
-        rule_rank = _ranks(codes)[rule_code]
+        rule_rank = sort_ranks(list(codes))[rule_code]
         sorted_too = np.int64(1 if in_table_order else 0)
         keep = np.lexsort(
             (
                 np.where(deduction, seq, seq * sorted_too),
                 np.where(deduction, rule_rank, rule_rank * sorted_too),
-                np.where(deduction, 0, _ranks(kinds)[kind_code] * sorted_too),
+                np.where(deduction, 0, sort_ranks(list(kinds))[kind_code] * sorted_too),
                 np.where(deduction, start, 0),
                 deduction,
                 order,
@@ -693,13 +676,6 @@ def _signatures(
     ends = np.cumsum(lengths[first[shown]]).tolist()
     distinct = [tuple(signed_rows[a:b]) for a, b in zip([0, *ends], ends, strict=False)]
     return distinct, number[inverse]
-
-
-def _ranks(numbers: dict[Any, int]) -> np.ndarray:
-    """Each numbered value's rank in sort order, by its number."""
-    ranks = np.empty(len(numbers), dtype=np.int64)
-    ranks[[numbers[value] for value in sorted(numbers)]] = np.arange(len(numbers))
-    return ranks
 
 
 _AT = {name: k for k, name in enumerate(COLUMNS)}
