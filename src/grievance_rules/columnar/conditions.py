@@ -20,14 +20,24 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from itertools import compress
 from operator import itemgetter
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 from grievance_rules.columnar.batch import OrderBatch
 from grievance_rules.columnar.clocks import on_wall_clock
-from grievance_rules.columnar.findings import Block, Coded, Filler, Row, block, full
+from grievance_rules.columnar.findings import (
+    Block,
+    Coded,
+    Filler,
+    Part,
+    Row,
+    block,
+    first_seen_codes,
+    full,
+    sort_ranks,
+)
 from grievance_rules.columnar.frame import first_of_runs
 from grievance_rules.columnar.instants import from_us, to_us
 from grievance_rules.engine.clocks import LevelReached, level_reached, warning_of
@@ -1143,7 +1153,7 @@ def deduction_rows(
     selector: str,
     findings: Findings,
     only: set[int] | None = None,
-) -> tuple[list[Row], set[int]]:
+) -> tuple[Part, set[int]]:
     """The deductions and additions of one rule over the batch (progression, cap, scope).
 
     ``only``: the orders where a trigger could occur (all when ``None``).
@@ -1156,6 +1166,14 @@ def deduction_rows(
     triggers = [rule.when] if isinstance(rule.when, Trigger) else list(rule.when.any)
     if len(triggers) == 1 and isinstance(triggers[0], Trigger) and _events_alone(triggers[0]):
         return _event_deductions(batch, rule, triggers[0], selector, only), fallback
+    of_rule = getattr(findings, "of_rule", None)
+    if (
+        of_rule is not None
+        and rule.cap is None
+        and all(isinstance(t, Trigger) and _findings_alone(t) for t in triggers)
+    ):
+        alone = [t for t in triggers if isinstance(t, Trigger)]
+        return _finding_deductions(batch, rule, alone, _orders(batch, selector, only), of_rule)
     for i in _orders(batch, selector, only):
         found: list[_Occ] = []
         try:
@@ -1189,9 +1207,101 @@ def _events_alone(trigger: Trigger) -> bool:
     )
 
 
+def _findings_alone(trigger: Trigger) -> bool:
+    """Whether a trigger counts other rules' findings alone (clocks with no level, windows...)."""
+    return (
+        trigger.event is None
+        and trigger.level is None
+        and trigger.reached is None
+        and not trigger.deduction
+    )
+
+
+class _Charge(NamedTuple):
+    """A finding counted as :func:`charged_unit` reads it (no subject, no rated unit)."""
+
+    unit: str | None
+    handling: str | None
+    subject: None = None
+    about: None = None
+
+
+def _finding_deductions(
+    batch: OrderBatch,
+    rule: DeductionRule,
+    triggers: list[Trigger],
+    orders: list[int],
+    of_rule: Callable[[str], tuple[Sequence[Row], Collection[int]]],
+) -> tuple[Block, set[int]]:
+    """:func:`deduction_rows` of a rule without a cap whose triggers count findings alone.
+
+    What :func:`occurrences` counts on each of ``orders``, for all of them at once from
+    each rule's rows: a clock's rows in the trigger's state and occurrence (dated as
+    :func:`_clock_counted` dates them), a window's in its state (at its action), an
+    escalation's (at its instant); each order's in time order, ties by their labels
+    and then as counted, as the engine sorts them. An order where a rule counted runs
+    per order goes there (as the loop's ``UnsupportedError``).
+    """
+    wanted = np.zeros(len(batch.orders), dtype=bool)
+    wanted[orders] = True
+    fallback: set[int] = set()
+    for trigger in triggers:
+        for rule_id in (*trigger.clock, *trigger.window, *trigger.escalation):
+            fallback.update(i for i in of_rule(rule_id)[1] if wanted[i])
+    wanted[list(fallback)] = False
+    owners: list[Int64s] = []
+    instants: list[Int64s] = []
+    labels: list[str] = []
+    units: list[str | None] = []
+    handlers: list[str | None] = []
+    for trigger in triggers:
+        for rule_id in trigger.clock:
+            rows = of_rule(rule_id)[0]
+            if not rows:
+                continue
+            clock = _clock_columns(batch, rule_id, rows)
+            owner = np.asarray(clock.order, dtype=np.int64)
+            chosen = np.flatnonzero(clock.counted(trigger) & wanted[owner])
+            owners.append(owner[chosen])
+            instants.append(np.asarray(clock.at, dtype=np.int64)[chosen])
+            for k, occurrence, state in zip(
+                chosen.tolist(),
+                clock.occurrence[chosen].tolist(),
+                clock.state[chosen].tolist(),
+                strict=True,
+            ):
+                labels.append(f"clock {rule_id}#{occurrence} {state}")
+                units.append(clock.units[k])
+                handlers.append(clock.units[k])
+        for rule_id in trigger.window:
+            counted = [r for r in of_rule(rule_id)[0] if r[6] == trigger.state and wanted[r[0]]]
+            owners.append(np.asarray([r[0] for r in counted], dtype=np.int64))
+            instants.append(np.asarray([r[9] for r in counted], dtype=np.int64))
+            for r in counted:
+                labels.append(f"window {rule_id} event {r[14]} {r[6]}")
+                units.append(r[5] or None)
+                handlers.append(_handling_at_us(batch, r[0], r[9]))
+        for rule_id in trigger.escalation:
+            counted = [r for r in of_rule(rule_id)[0] if wanted[r[0]]]
+            owners.append(np.asarray([r[0] for r in counted], dtype=np.int64))
+            instants.append(np.asarray([r[7] for r in counted], dtype=np.int64))
+            for r in counted:
+                labels.append(f"escalation {rule_id}")
+                units.append(r[5] or None)
+                handlers.append(r[5] or None)
+    owner = np.concatenate([np.zeros(0, dtype=np.int64), *owners])
+    at = np.concatenate([np.zeros(0, dtype=np.int64), *instants])
+    words, codes = first_seen_codes(labels)
+    ranks = sort_ranks(list(words))[codes] if labels else codes
+    order = np.lexsort((np.arange(len(owner)), ranks, at, owner))
+    charged = [charged_unit(_Charge(units[k], handlers[k]), rule.charge) for k in order.tolist()]
+    own = [None] * len(owner) if rule.points == "from_event" else None
+    return _booked(batch, rule, owner[order], at[order], charged, own), fallback
+
+
 def _event_deductions(
     batch: OrderBatch, rule: DeductionRule, trigger: Trigger, selector: str, only: set[int] | None
-) -> list[Row]:
+) -> Part:
     """:func:`deduction_rows` of a rule whose one trigger counts matched events alone.
 
     The same rows as the loop over :func:`occurrences`, from the pattern's global rows
@@ -1219,6 +1329,17 @@ def _event_deductions(
     index_l = frame.index[matched].tolist()
     charged = _charged_units(batch, rule, matched, owner)
     own = frame.values_at(rows_l, "points") if rule.points == "from_event" else None
+    if rule.cap is None:
+        label = f" ({trigger.event})"
+        order = _in_time_order(owner, frame.at_us[matched], lambda k: f"event {index_l[k]}{label}")
+        return _booked(
+            batch,
+            rule,
+            owner[order],
+            frame.at_us[matched][order],
+            [charged[k] for k in order.tolist()],
+            None if own is None else [own[k] for k in order.tolist()],
+        )
     days, day_of = batch.judged_groups()
     terms: dict[int, _Terms] = {}
     rows: list[Row] = []
@@ -1238,6 +1359,113 @@ def _event_deductions(
         rows.extend(_event_booked(batch, i, rule, occurrences_, own, found))
         occurrences_ = []
     return rows
+
+
+def _in_time_order(owner: Int64s, at: Int64s, label: Callable[[int], str]) -> Int64s:
+    """The occurrences (grouped by order, each order's in time order) as the engine orders them.
+
+    An order's occurrences at the same instant are ordered by their labels (``label``
+    of an occurrence's place), as :func:`occurrences` sorts them; the others keep
+    their places. Returns the places in that order.
+    """
+    places = np.arange(len(owner), dtype=np.int64)
+    if len(owner) < 2:
+        return places
+    by_instant = np.lexsort((at, owner))
+    same = (owner[by_instant][1:] == owner[by_instant][:-1]) & (
+        at[by_instant][1:] == at[by_instant][:-1]
+    )
+    if not same.any():
+        return places
+    tied = set(owner[by_instant][1:][same].tolist())
+    owner_l, at_l = owner.tolist(), at.tolist()
+    start = 0
+    for end in [*np.flatnonzero(owner[1:] != owner[:-1]).tolist(), len(owner) - 1]:
+        if owner_l[start] in tied:  # (an order's places: start to end)
+            mine = list(range(start, end + 1))
+            mine.sort(key=lambda k: (at_l[k], label(k)))
+            places[start : end + 1] = mine
+        start = end + 1
+    return places
+
+
+def _booked(
+    batch: OrderBatch,
+    rule: DeductionRule,
+    owner: Int64s,
+    at: Int64s,
+    units: list[str | None],
+    own: list[Any] | None,
+) -> Block:
+    """The deductions a rule without a cap books over the batch, as :func:`_deductions` does.
+
+    ``owner``, ``at`` (µs) and ``units`` (the unit each charges) are the occurrences the
+    rule counts, grouped by order in increasing order, each order's in the engine's
+    order; ``own``: their events' own points (``from_event``). Each order's occurrences
+    are counted once as ``once_per`` says, worth the rule's points (doubled per earlier
+    one under a progression), every one booked (no cap cuts one to nothing), and those
+    whose unit is not of a kind the rule ``assesses`` count 0, as
+    :func:`~grievance_rules.engine.conditions.deduction_points` and
+    :func:`_deduction_row` say it for one order. The parameters are read once per
+    judged date, for the dates whose orders read them per order.
+    """
+    frame = batch.frame
+    days, day_of = batch.judged_groups()
+    day = day_of[owner]
+    terms = {d: _Terms(batch, rule, days[d]) for d in dict.fromkeys(day.tolist())}
+    numbers, unit_codes = first_seen_codes(units)
+    starts = first_of_runs(owner)
+    keep = np.ones(len(owner), dtype=bool)
+    if rule.counted_once_per is not None and len(owner):
+        run = np.cumsum(starts) - 1
+        several = np.bincount(run)[run] > 1  # (an order's only occurrence is counted)
+        asked = day[several].tolist()
+        by_order = {d: terms[d].once == "order" for d in dict.fromkeys(asked)}
+        once_order = np.zeros(len(owner), dtype=bool)
+        once_order[several] = [by_order[d] for d in asked]
+        first_of_unit = np.zeros(len(owner), dtype=bool)
+        first_of_unit[np.unique(owner * len(numbers) + unit_codes, return_index=True)[1]] = True
+        keep = ~several | np.where(once_order, starts, first_of_unit)
+    owner, at, unit_codes, day = owner[keep], at[keep], unit_codes[keep], day[keep]
+    kept = np.flatnonzero(keep).tolist()
+    starts = first_of_runs(owner)
+    sequence = np.arange(len(owner)) - np.maximum.accumulate(
+        np.where(starts, np.arange(len(owner)), 0)
+    )
+    if own is None:
+        base = np.asarray([terms[d].base for d in day.tolist()], dtype=np.float64)
+    else:
+        base = np.asarray([float(own[k] or 0.0) for k in kept], dtype=np.float64)
+    points = base * 2.0**sequence if rule.progression is not None else base
+    words = [unit or "" for unit in numbers]
+    if rule.assesses is not None:
+        owner_l, day_l, code_l = owner.tolist(), day.tolist(), unit_codes.tolist()
+        charged = list(numbers)  # (each code's unit, None for none)
+        allowed: dict[int, set[str] | None] = {}  # (None: every kind)
+        units_of: dict[int, dict[str, str]] = {}  # an order's units' kinds (the first of an id)
+        for k in np.flatnonzero(points != 0).tolist():
+            d = day_l[k]
+            if d not in allowed:
+                scope = terms[d].scope
+                allowed[d] = None if scope == "all" else set(scope.split(","))
+            kinds = allowed[d]
+            if kinds is None:
+                continue
+            i = owner_l[k]
+            if i not in units_of:  # (as _deduction_row reads a unit's kind)
+                units_of[i] = {u.id: u.kind._value_ for u in reversed(batch.orders[i].units)}
+            if units_of[i].get(charged[code_l[k]]) not in kinds:
+                points[k] = 0.0
+    return block(
+        owner,
+        frame.ids,
+        rule.id,
+        "deduction",
+        seq=sequence.astype(np.int64),
+        unit=Coded(unit_codes, np.asarray(words, dtype=object)),
+        start_us=at.astype(np.int64),
+        points=points,
+    )
 
 
 class _Terms:

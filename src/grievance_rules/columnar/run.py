@@ -239,8 +239,9 @@ class _Computed:
 
 
 _ConditionKernel = Callable[..., tuple[Part, set[int]]]
-"""A condition rule's kernel: ``(batch, rule, selector, findings, only)`` -> (its rows or,
-for a record, a block of columns; the orders left to the per-order engine)."""
+"""A condition rule's kernel: ``(batch, rule, selector, findings, only)`` -> (its rows or a
+block of columns (a record's; a deduction's without a cap); the orders left to the
+per-order engine)."""
 
 _CONDITION_KERNELS: dict[str, _ConditionKernel] = {
     "escalation": condition_kernel.escalation_rows,
