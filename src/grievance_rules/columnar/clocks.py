@@ -170,13 +170,19 @@ def _period(batch: OrderBatch, rule: ClockRule, judged: dt.date) -> _Period:
             convention,
             half_day,
             excepting,
-            _office_us(batch, spec, convention, half_day),
+            office_period_us(batch, spec, convention, half_day),
         )
     return period
 
 
-def _office_us(batch: OrderBatch, spec: str | None, convention: str, half_day: str) -> int | None:
-    """Office µs a ``working_time`` period adds to its start's position, if vectorisable."""
+def office_period_us(
+    batch: OrderBatch, spec: str | None, convention: str, half_day: str
+) -> int | None:
+    """Office µs a ``working_time`` period adds to its start's position, if vectorisable.
+
+    ``None``: the period's due instant is the calendar's to find (another convention, a
+    noon cutoff on half a day, a period of nothing or longer than any calendar).
+    """
     office_us = None
     hours = batch.plan.calendar.office_hours
     if spec is not None and hours is not None:
@@ -563,7 +569,7 @@ def _caps_us(batch: OrderBatch, rule: ClockRule, runs: _Runs, which: list[int]) 
             spec = str(plan.value(rule.cap, judged))
             convention = str(plan.value(rule.convention, judged))
             half_day = str(plan.value(half, judged))
-            office = _office_us(batch, spec, convention, half_day)
+            office = office_period_us(batch, spec, convention, half_day)
             period = periods[judged] = _Period(True, spec, convention, half_day, False, office)
         start_us = int(runs.start[k])
         if period.office_us is not None:

@@ -9,8 +9,10 @@ whose window deadline is provisional or that the calendar refuses goes to the
 per-order engine.
 
 Each action's opening is found for the whole batch at once, from the frame's global
-rows (an order's events are consecutive rows, in time order): only the deadlines are
-asked of the calendar one opening instant at a time.
+rows (an order's events are consecutive rows, in time order), and so is each closing
+of a ``working_time`` period in whole office minutes, in office time (the clock
+kernel's arithmetic); the other deadlines are asked of the calendar one opening
+instant at a time.
 """
 
 from __future__ import annotations
@@ -23,8 +25,10 @@ import numpy.typing as npt
 from grievance_rules.calendar.deadlines import remembered_deadline
 from grievance_rules.calendar.office_hours import to_shanghai
 from grievance_rules.columnar.batch import OrderBatch
+from grievance_rules.columnar.clocks import office_period_us
 from grievance_rules.columnar.findings import Row
 from grievance_rules.columnar.instants import from_us, to_us
+from grievance_rules.columnar.timeline import timeline_of
 from grievance_rules.errors import GrievanceRulesError
 from grievance_rules.packs.schema import WindowRule
 
@@ -61,22 +65,34 @@ def window_rows(batch: OrderBatch, rule: WindowRule, selector: str) -> tuple[lis
     # the deadlines of one calendar: shared by the batch's window rules
     deadlines: dict[tuple[Any, ...], Any] = batch.memo.setdefault("window-deadlines", {})
     owners = frame.order[acts]
+    closing = _closing_in_office_time(batch, opened, day_of[owners], terms)
     ids = frame.ids
     names = frame.unit_names
     rows: list[Row] = []
     fallback: set[int] = set()
     last, seq = -1, 0
-    for i, opened_us, term, unit, acted, index in zip(
+    for i, opened_us, term, unit, acted, index, closed in zip(
         owners.tolist(),
         opened.tolist(),
         day_of[owners].tolist(),
         frame.unit[acts].tolist(),
         frame.at_us[acts].tolist(),
         frame.index[acts].tolist(),
+        closing.tolist(),
         strict=True,
     ):
         if i in fallback:
             continue  # (the engine evaluates the whole order)
+        if closed >= 0:  # (closing in office time, found for the batch)
+            if i != last:
+                last, seq = i, 0
+            state = "within" if acted <= closed else "late"
+            rows.append(
+                (i, ids[i], rule.id, "window", seq, names[unit] if unit >= 0 else "", state,
+                 opened_us, closed, acted, "", _NAN, _NAN, "columnar", index)
+            )  # fmt: skip
+            seq += 1
+            continue
         spec, convention, half_day = terms[term]
         key = (opened_us, spec, convention, half_day)  # (an instant in µs: equal instants alike)
         deadline = deadlines.get(key)
@@ -108,6 +124,33 @@ def window_rows(batch: OrderBatch, rule: WindowRule, selector: str) -> tuple[lis
     if fallback:
         rows = [row for row in rows if row[0] not in fallback]
     return rows, fallback
+
+
+def _closing_in_office_time(
+    batch: OrderBatch, opened: Int64s, term_of: Int64s, terms: dict[int, tuple[str, str, str]]
+) -> Int64s:
+    """Each window's closing instant where office time alone finds it, else ``-1``.
+
+    A ``working_time`` period of whole office minutes (``office_period_us``) closes
+    where office time has run that long from the opening, as the calendar's
+    ``add_working_time`` finds it (``OfficeTimeline``: the clock kernel's arithmetic);
+    an opening or a closing off the calendar's final days (a provisional one), and
+    every other period, is left to the calendar's deadline (``-1``).
+    """
+    closing = np.full(len(opened), -1, dtype=np.int64)
+    if batch.plan.calendar.office_hours is None or not len(opened):
+        return closing
+    office = {
+        term: office_period_us(batch, spec, convention, half_day)
+        for term, (spec, convention, half_day) in terms.items()
+    }
+    added = np.asarray([office[term] or 0 for term in term_of.tolist()], dtype=np.int64)
+    timeline = timeline_of(batch.plan.calendar)
+    covered, start = timeline.placed(opened)
+    found = timeline.instants_at(start + added)
+    exact = covered & (added > 0) & (found >= 0)
+    closing[exact] = found[exact]
+    return closing
 
 
 def _openings(batch: OrderBatch, rule: WindowRule, acts: Int64s) -> Int64s:
