@@ -40,6 +40,7 @@ from grievance_rules.columnar.findings import (
 )
 from grievance_rules.columnar.frame import first_of_runs
 from grievance_rules.columnar.instants import from_us, to_us
+from grievance_rules.columnar.timeline import timeline_of
 from grievance_rules.engine.clocks import LevelReached, level_reached, warning_of
 from grievance_rules.engine.condition_tree import count_threshold
 from grievance_rules.engine.conditions import (
@@ -351,6 +352,78 @@ def _reached(batch: OrderBatch, i: int, rule_id: str, row: Row, level: str) -> L
     )
     until = row[9] if row[9] >= 0 else to_us(batch.instants[i])
     return found if to_us(found.at) <= until else None
+
+
+def _reached_us(batch: OrderBatch, rule_id: str, rows: Sequence[Row], level: str) -> list[int]:
+    """:func:`_reached`'s instant (µs) for rows of one clock rule at once; ``-1``: none.
+
+    The same arithmetic as :func:`~grievance_rules.engine.clocks.level_reached` over
+    arrays: the least whole microseconds of running time whose share of the period
+    (office time from start to due, else wall-clock time) reaches the level's fraction,
+    found from ``ceil(fraction * total * 1e6)`` and corrected by the same float tests,
+    laid on office time from the start's position (a share of nothing: the start
+    itself); ``-1`` where it is after the clock's stop or the assessment instant, or
+    the rule has no such level. A row whose start or due is off the calendar's final
+    days, or whose fraction is not a plain number, is found by :func:`_reached`.
+    """
+    plan = batch.plan
+    key = ("clock-warning", rule_id, level)
+    if key not in batch.memo:  # (found once per batch)
+        batch.memo[key] = warning_of(plan.pack, rule_id, level)
+    warning: WarningLevel | None = batch.memo[key]
+    m = len(rows)
+    if warning is None or not m:
+        return [-1] * m
+    order = np.fromiter(map(itemgetter(0), rows), dtype=np.int64, count=m)
+    start = np.fromiter(map(itemgetter(7), rows), dtype=np.int64, count=m)
+    due = np.fromiter(map(itemgetter(8), rows), dtype=np.int64, count=m)
+    stop = np.fromiter(map(itemgetter(9), rows), dtype=np.int64, count=m)
+    days, day_of = batch.judged_groups()
+    if warning.param:
+        ref = ParamRef(param=warning.param)
+        asked = day_of[order].tolist()
+        on = {d: plan.value(ref, days[d]) for d in dict.fromkeys(asked)}
+        shares = [on[d] for d in asked]
+    else:
+        shares = [warning.at] * m
+    plain = np.fromiter((type(x) in (float, int) for x in shares), dtype=bool, count=m)
+    fraction = np.asarray([x if p else 0.0 for x, p in zip(shares, plain, strict=True)], float)
+    rule = plan.pack.rule(rule_id)
+    assert isinstance(rule, ClockRule)
+    wall = on_wall_clock(batch, rule)[order]  # an elapsed period: wall-clock time
+    office = plan.calendar.office_hours is not None
+    exact = plain.copy()
+    span = due - start
+    if office:
+        timeline = timeline_of(plan.calendar)
+        start_covered, p_start = timeline.placed(start)
+        due_covered, p_due = timeline.placed(due)
+        span = np.where(wall, span, p_due - p_start)
+        exact &= wall | (start_covered & due_covered)
+    total = np.maximum(span, 0) / 1e6
+    micros = np.zeros(m, dtype=np.int64)
+    some = exact & (total > 0)  # (a period of nothing has run whole from its start)
+    if some.any():
+        share, seconds = fraction[some], total[some]
+        found = np.maximum(np.ceil(share * seconds * 1e6), 0).astype(np.int64)
+        while (less := (found > 0) & (((found - 1) / 1e6) / seconds >= share)).any():
+            found[less] -= 1
+        while (more := ~((found / 1e6) / seconds >= share)).any():
+            found[more] += 1
+        micros[some] = found
+    at = start + micros
+    if office:
+        laid = timeline.instants_at(p_start + micros)
+        on_office = ~wall & (micros > 0)
+        exact &= ~on_office | (laid >= 0)
+        at = np.where(on_office, laid, at)
+    until = np.where(stop >= 0, stop, batch.frame.instants_us[order])
+    reached: list[int] = np.where(at <= until, at, -1).tolist()
+    for k in np.flatnonzero(~exact).tolist():
+        r = rows[k]
+        one = _reached(batch, r[0], rule_id, r, level)
+        reached[k] = -1 if one is None else to_us(one.at)
+    return reached
 
 
 # (holds, since, occurrences counted)
@@ -714,11 +787,19 @@ def _counted(
             named.extend(units_)
             keyed.extend(units_ if own_key else [None] * len(units_))
             continue
-        for r in found:  # as :func:`occurrences` counts a clock's rows
-            counted = _clock_counted(batch, r[0], rule_id, r, trigger)
-            if counted is None:
+        mark = trigger.reached or trigger.level
+        if mark is None:  # (no rows)
+            continue
+        chosen_rows = [
+            r
+            for r in found
+            if (trigger.state is None or r[6] == trigger.state)
+            and (trigger.level is None or r[10] == trigger.level)
+            and (trigger.occurrence is None or r[4] == trigger.occurrence)
+        ]  # (as :func:`_clock_counted` chooses them)
+        for r, at in zip(chosen_rows, _reached_us(batch, rule_id, chosen_rows, mark), strict=True):
+            if at < 0:  # (not reached by its stop or the assessment instant)
                 continue
-            at = counted[0]
             orders.append(r[0])
             instants.append(at)
             named.append(r[5] or None)
