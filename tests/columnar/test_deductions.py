@@ -26,6 +26,12 @@ RULE = PLAN.deduction_rules[0][0]
 
 CHARGES = ["handling_unit", "trigger_unit", "subject_unit", "about_unit"]
 GENERATED = list(generate_orders(300, seed=17))  # (some events before any holder: the first)
+SETTINGS = settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+    database=None,
+)
 
 
 def _each_events_own(orders: list[WorkOrder], charge: str) -> None:
@@ -61,12 +67,7 @@ def test_charged_units_of_generated_orders_are_each_events_own(charge: str):
 
 
 @pytest.mark.parametrize("charge", CHARGES)
-@settings(
-    max_examples=30,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-    database=None,
-)
+@SETTINGS
 @given(orders=st.lists(work_orders(), min_size=1, max_size=6))
 def test_charged_units_are_each_events_own(charge: str, orders: list[WorkOrder]):
     _each_events_own(orders, charge)
@@ -92,12 +93,7 @@ def test_generated_orders_book_alike_on_both_paths_under_each_reading(reading: i
 
 
 @pytest.mark.parametrize("reading", range(len(READINGS)))
-@settings(
-    max_examples=30,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-    database=None,
-)
+@SETTINGS
 @given(orders=st.lists(work_orders(), min_size=1, max_size=6))
 def test_hypothesis_orders_book_alike_on_both_paths(reading: int, orders: list[WorkOrder]):
     assert_same(orders, READING_PLANS[reading])

@@ -83,38 +83,30 @@ def window_rows(batch: OrderBatch, rule: WindowRule, selector: str) -> tuple[lis
     ):
         if i in fallback:
             continue  # (the engine evaluates the whole order)
-        if closed >= 0:  # (closing in office time, found for the batch)
-            if i != last:
-                last, seq = i, 0
-            state = "within" if acted <= closed else "late"
-            rows.append(
-                (i, ids[i], rule.id, "window", seq, names[unit] if unit >= 0 else "", state,
-                 opened_us, closed, acted, "", _NAN, _NAN, "columnar", index)
-            )  # fmt: skip
-            seq += 1
-            continue
-        spec, convention, half_day = terms[term]
-        key = (opened_us, spec, convention, half_day)  # (an instant in µs: equal instants alike)
-        deadline = deadlines.get(key)
-        if deadline is None:
-            try:
-                deadline = remembered_deadline(
-                    plan.calendar,
-                    to_shanghai(from_us(opened_us), what="start"),
-                    spec,
-                    convention,
-                    half_day=half_day,
-                )
-            except GrievanceRulesError:
+        due = closed  # (closing in office time, found for the batch; else -1)
+        if due < 0:
+            spec, convention, half_day = terms[term]
+            key = (opened_us, spec, convention, half_day)  # (µs: equal instants alike)
+            deadline = deadlines.get(key)
+            if deadline is None:
+                try:
+                    deadline = remembered_deadline(
+                        plan.calendar,
+                        to_shanghai(from_us(opened_us), what="start"),
+                        spec,
+                        convention,
+                        half_day=half_day,
+                    )
+                except GrievanceRulesError:
+                    fallback.add(i)
+                    continue
+                deadlines[key] = deadline
+            if deadline.provisional:
                 fallback.add(i)
                 continue
-            deadlines[key] = deadline
-        if deadline.provisional:
-            fallback.add(i)
-            continue
+            due = to_us(deadline.due)
         if i != last:
             last, seq = i, 0
-        due = to_us(deadline.due)
         state = "within" if acted <= due else "late"
         rows.append(
             (i, ids[i], rule.id, "window", seq, names[unit] if unit >= 0 else "", state,
