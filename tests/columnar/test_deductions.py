@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from grievance_rules.columnar import evaluate_columnar
-from grievance_rules.columnar.conditions import _charged_units, _finding_deductions
-from grievance_rules.columnar.findings import as_rows
+from grievance_rules.columnar.conditions import _booked_over_batch, _charged_units
+from grievance_rules.columnar.findings import Row, as_rows
 from grievance_rules.engine.plan import compile_pack, plan_for
 from grievance_rules.model import WorkOrder
 from grievance_rules.packs.schema import Trigger
@@ -99,6 +99,19 @@ def test_hypothesis_orders_book_alike_on_both_paths(reading: int, orders: list[W
     assert_same(orders, READING_PLANS[reading])
 
 
+class _Found:
+    """Other rules' rows as a kernel finds them (``BatchFindings``), none run per order."""
+
+    def __init__(self, rows: dict[str, list[Row]]) -> None:
+        self.rows = rows
+
+    def __call__(self, rule_id: str, i: int) -> list[Row]:
+        return [row for row in self.rows.get(rule_id, []) if row[0] == i]
+
+    def of_rule(self, rule_id: str) -> tuple[list[Row], set[int]]:
+        return self.rows.get(rule_id, []), set()
+
+
 def test_findings_at_one_instant_are_counted_in_the_order_of_their_labels():
     # 城东 附件2 二、1 「超期件：超期回复或回退，每件扣1分」, counted once an order
     # (annex2_once_per: order): two reply clocks breached at the same due instant, each
@@ -129,16 +142,14 @@ def test_findings_at_one_instant_are_counted_in_the_order_of_their_labels():
     assert batch is not None
     start, due = 1_714_959_000_000_000, 1_715_151_600_000_000  # (µs: the same due for both)
     nan = float("nan")
-    rows = {
+    rows: dict[str, list[Row]] = {
         rule_id: [(0, "TIE-2", rule_id, "clock", 0, unit, "breached", start, due, -1, "",
                    nan, nan, "columnar", 0)]
         for rule_id, unit in (("CD-5.written-deadline", "comm"),
                               ("CD-5.provincial-urgent", "comm2"))
     }  # fmt: skip
     triggers = [t for t in rule.when.any if isinstance(t, Trigger)]
-    part, fallback = _finding_deductions(
-        batch, rule, triggers, [0], lambda rule_id: (rows.get(rule_id, []), ())
-    )
+    part, fallback = _booked_over_batch(batch, rule, triggers, [0], _Found(rows))
     assert fallback == set()
     (row,) = as_rows(part)
     assert row[:11] + row[12:] == (

@@ -36,7 +36,6 @@ from grievance_rules.columnar.findings import (
     block,
     first_seen_codes,
     full,
-    sort_ranks,
 )
 from grievance_rules.columnar.frame import first_of_runs
 from grievance_rules.columnar.instants import from_us, to_us
@@ -1232,7 +1231,7 @@ def deduction_rows(
     batch: OrderBatch,
     rule: DeductionRule,
     selector: str,
-    findings: Findings,
+    findings: BatchFindings,
     only: set[int] | None = None,
 ) -> tuple[Part, set[int]]:
     """The deductions and additions of one rule over the batch (progression, cap, scope).
@@ -1245,16 +1244,11 @@ def deduction_rows(
         switched = set(np.flatnonzero(batch.param_is_on(rule.runs_if)).tolist())
         only = switched if only is None else only & switched
     triggers = [rule.when] if isinstance(rule.when, Trigger) else list(rule.when.any)
+    alike = [t for t in triggers if isinstance(t, Trigger) and _counted_over_batch(t)]
+    if rule.cap is None and len(alike) == len(triggers):
+        return _booked_over_batch(batch, rule, alike, _orders(batch, selector, only), findings)
     if len(triggers) == 1 and isinstance(triggers[0], Trigger) and _events_alone(triggers[0]):
         return _event_deductions(batch, rule, triggers[0], selector, only), fallback
-    of_rule = getattr(findings, "of_rule", None)
-    if (
-        of_rule is not None
-        and rule.cap is None
-        and all(isinstance(t, Trigger) and _findings_alone(t) for t in triggers)
-    ):
-        alone = [t for t in triggers if isinstance(t, Trigger)]
-        return _finding_deductions(batch, rule, alone, _orders(batch, selector, only), of_rule)
     for i in _orders(batch, selector, only):
         found: list[_Occ] = []
         try:
@@ -1288,13 +1282,14 @@ def _events_alone(trigger: Trigger) -> bool:
     )
 
 
-def _findings_alone(trigger: Trigger) -> bool:
-    """Whether a trigger counts other rules' findings alone (clocks with no level, windows...)."""
-    return (
-        trigger.event is None
-        and trigger.level is None
-        and trigger.reached is None
-        and not trigger.deduction
+def _counted_over_batch(trigger: Trigger) -> bool:
+    """Whether :func:`_booked_over_batch` counts what a trigger counts.
+
+    Its matched events (with ``after``, ``unless_after``, ``assigns``: :func:`_event_rows`),
+    and other rules' findings but deductions and a clock's level reached.
+    """
+    return not trigger.deduction and (
+        not trigger.clock or (trigger.level is None and trigger.reached is None)
     )
 
 
@@ -1307,77 +1302,132 @@ class _Charge(NamedTuple):
     about: None = None
 
 
-def _finding_deductions(
+def _booked_over_batch(
     batch: OrderBatch,
     rule: DeductionRule,
     triggers: list[Trigger],
     orders: list[int],
-    of_rule: Callable[[str], tuple[Sequence[Row], Collection[int]]],
+    findings: BatchFindings,
 ) -> tuple[Block, set[int]]:
-    """:func:`deduction_rows` of a rule without a cap whose triggers count findings alone.
+    """:func:`deduction_rows` of a rule without a cap, for the whole batch at once.
 
-    What :func:`occurrences` counts on each of ``orders``, for all of them at once from
-    each rule's rows: a clock's rows in the trigger's state and occurrence (dated as
-    :func:`_clock_counted` dates them), a window's in its state (at its action), an
-    escalation's (at its instant); each order's in time order, ties by their labels
-    and then as counted, as the engine sorts them. An order where a rule counted runs
-    per order goes there (as the loop's ``UnsupportedError``).
+    What :func:`occurrences` counts on each of ``orders``, from each trigger's global
+    rows and each rule's rows at once: the events its reference matched
+    (:func:`_event_rows`), a clock's rows in the trigger's state and occurrence (dated
+    as :func:`_clock_counted` dates them), a window's in its state (at its action), an
+    escalation's (at its instant); each order's in time order, ties by their labels and
+    then as counted, as the engine sorts them (:func:`_in_time_order`), each charging
+    the unit :func:`charged_unit` says. An order where a rule counted runs per order
+    goes there (as the loop's ``UnsupportedError``).
     """
+    frame = batch.frame
     wanted = np.zeros(len(batch.orders), dtype=bool)
     wanted[orders] = True
     fallback: set[int] = set()
     for trigger in triggers:
         for rule_id in (*trigger.clock, *trigger.window, *trigger.escalation):
-            fallback.update(i for i in of_rule(rule_id)[1] if wanted[i])
+            fallback.update(i for i in findings.of_rule(rule_id)[1] if wanted[i])
     wanted[list(fallback)] = False
     owners: list[Int64s] = []
     instants: list[Int64s] = []
-    labels: list[str] = []
-    units: list[str | None] = []
-    handlers: list[str | None] = []
+    labels: list[Callable[[], str]] = []  # (made only for occurrences tied at an instant)
+    charged: list[str | None] = []
+    own: list[Any] = []  # each occurrence's event's own points (a finding's: none)
+
+    def found(
+        owner: Sequence[int] | Int64s,
+        at: Sequence[int] | Int64s,
+        label: list[Callable[[], str]],
+        units: list[Any],
+    ) -> None:
+        owners.append(np.asarray(owner, dtype=np.int64))
+        instants.append(np.asarray(at, dtype=np.int64))
+        labels.extend(label)
+        charged.extend(units)
+
     for trigger in triggers:
+        if trigger.event is not None:
+            rows = _event_rows(batch, trigger)
+            rows = rows[wanted[frame.order[rows]]]
+            owner, names = frame.order[rows], list(frame.type_codes)
+            found(
+                owner,
+                frame.at_us[rows],
+                [
+                    functools.partial("event {} ({})".format, index, names[kind])
+                    for index, kind in zip(
+                        frame.index[rows].tolist(), frame.type[rows].tolist(), strict=True
+                    )
+                ],
+                _charged_units(batch, rule, rows, owner),
+            )
+            own.extend(
+                frame.values_at(rows.tolist(), "points")
+                if rule.points == "from_event"
+                else [None] * len(rows)
+            )
         for rule_id in trigger.clock:
-            rows = of_rule(rule_id)[0]
-            if not rows:
+            rows_ = findings.of_rule(rule_id)[0]
+            if not rows_:
                 continue
-            clock = _clock_columns(batch, rule_id, rows)
+            clock = _clock_columns(batch, rule_id, rows_)
             owner = np.asarray(clock.order, dtype=np.int64)
             chosen = np.flatnonzero(clock.counted(trigger) & wanted[owner])
-            owners.append(owner[chosen])
-            instants.append(np.asarray(clock.at, dtype=np.int64)[chosen])
-            for k, occurrence, state in zip(
-                chosen.tolist(),
-                clock.occurrence[chosen].tolist(),
-                clock.state[chosen].tolist(),
-                strict=True,
-            ):
-                labels.append(f"clock {rule_id}#{occurrence} {state}")
-                units.append(clock.units[k])
-                handlers.append(clock.units[k])
+            units = [clock.units[k] for k in chosen.tolist()]
+            found(
+                owner[chosen],
+                np.asarray(clock.at, dtype=np.int64)[chosen],
+                [
+                    functools.partial("clock {}#{} {}".format, rule_id, occurrence, state)
+                    for occurrence, state in zip(
+                        clock.occurrence[chosen].tolist(),
+                        clock.state[chosen].tolist(),
+                        strict=True,
+                    )
+                ],
+                [charged_unit(_Charge(unit, unit), rule.charge) for unit in units],
+            )
         for rule_id in trigger.window:
-            counted = [r for r in of_rule(rule_id)[0] if r[6] == trigger.state and wanted[r[0]]]
-            owners.append(np.asarray([r[0] for r in counted], dtype=np.int64))
-            instants.append(np.asarray([r[9] for r in counted], dtype=np.int64))
-            for r in counted:
-                labels.append(f"window {rule_id} event {r[14]} {r[6]}")
-                units.append(r[5] or None)
-                handlers.append(_handling_at_us(batch, r[0], r[9]))
+            counted = [
+                r for r in findings.of_rule(rule_id)[0] if r[6] == trigger.state and wanted[r[0]]
+            ]
+            found(
+                [r[0] for r in counted],
+                [r[9] for r in counted],
+                [
+                    functools.partial("window {} event {} {}".format, rule_id, r[14], r[6])
+                    for r in counted
+                ],
+                [
+                    charged_unit(
+                        _Charge(r[5] or None, _handling_at_us(batch, r[0], r[9])), rule.charge
+                    )
+                    for r in counted
+                ],
+            )
         for rule_id in trigger.escalation:
-            counted = [r for r in of_rule(rule_id)[0] if wanted[r[0]]]
-            owners.append(np.asarray([r[0] for r in counted], dtype=np.int64))
-            instants.append(np.asarray([r[7] for r in counted], dtype=np.int64))
-            for r in counted:
-                labels.append(f"escalation {rule_id}")
-                units.append(r[5] or None)
-                handlers.append(r[5] or None)
+            counted = [r for r in findings.of_rule(rule_id)[0] if wanted[r[0]]]
+            found(
+                [r[0] for r in counted],
+                [r[7] for r in counted],
+                [functools.partial(str, f"escalation {rule_id}")] * len(counted),
+                [charged_unit(_Charge(r[5] or None, r[5] or None), rule.charge) for r in counted],
+            )
+        own.extend([None] * (len(charged) - len(own)))
     owner = np.concatenate([np.zeros(0, dtype=np.int64), *owners])
     at = np.concatenate([np.zeros(0, dtype=np.int64), *instants])
-    words, codes = first_seen_codes(labels)
-    ranks = sort_ranks(list(words))[codes] if labels else codes
-    order = np.lexsort((np.arange(len(owner)), ranks, at, owner))
-    charged = [charged_unit(_Charge(units[k], handlers[k]), rule.charge) for k in order.tolist()]
-    own = [None] * len(owner) if rule.points == "from_event" else None
-    return _booked(batch, rule, owner[order], at[order], charged, own), fallback
+    order = _in_time_order(owner, at, lambda k: labels[k]())
+    return (
+        _booked(
+            batch,
+            rule,
+            owner[order],
+            at[order],
+            [charged[k] for k in order.tolist()],
+            [own[k] for k in order.tolist()] if rule.points == "from_event" else None,
+        ),
+        fallback,
+    )
 
 
 def _event_deductions(
@@ -1410,17 +1460,6 @@ def _event_deductions(
     index_l = frame.index[matched].tolist()
     charged = _charged_units(batch, rule, matched, owner)
     own = frame.values_at(rows_l, "points") if rule.points == "from_event" else None
-    if rule.cap is None:
-        label = f" ({trigger.event})"
-        order = _in_time_order(owner, frame.at_us[matched], lambda k: f"event {index_l[k]}{label}")
-        return _booked(
-            batch,
-            rule,
-            owner[order],
-            frame.at_us[matched][order],
-            [charged[k] for k in order.tolist()],
-            None if own is None else [own[k] for k in order.tolist()],
-        )
     days, day_of = batch.judged_groups()
     terms: dict[int, _Terms] = {}
     rows: list[Row] = []
@@ -1443,31 +1482,33 @@ def _event_deductions(
 
 
 def _in_time_order(owner: Int64s, at: Int64s, label: Callable[[int], str]) -> Int64s:
-    """The occurrences (grouped by order, each order's in time order) as the engine orders them.
+    """The places of occurrences (as counted) in the order the engine books them.
 
-    An order's occurrences at the same instant are ordered by their labels (``label``
-    of an occurrence's place), as :func:`occurrences` sorts them; the others keep
-    their places. Returns the places in that order.
+    By order, then instant; occurrences of an order at one instant by their labels
+    (``label`` of a place, asked only for those), then as counted: as
+    :func:`occurrences` and :func:`deduction_rows` sort an order's (a stable sort by
+    instant and label).
+
+    Example:
+        >>> import numpy as np
+        >>> names = ["event 9 (x)", "event 10 (x)", "event 1 (x)"]
+        >>> _in_time_order(np.array([0, 0, 0]), np.array([5, 5, 1]), names.__getitem__).tolist()
+        [2, 1, 0]
     """
-    places = np.arange(len(owner), dtype=np.int64)
-    if len(owner) < 2:
+    places = np.lexsort((np.arange(len(owner)), at, owner))
+    if len(places) < 2:
         return places
-    by_instant = np.lexsort((at, owner))
-    same = (owner[by_instant][1:] == owner[by_instant][:-1]) & (
-        at[by_instant][1:] == at[by_instant][:-1]
-    )
-    if not same.any():
+    tied = (owner[places][1:] == owner[places][:-1]) & (at[places][1:] == at[places][:-1])
+    if not tied.any():
         return places
-    tied = set(owner[by_instant][1:][same].tolist())
-    owner_l, at_l = owner.tolist(), at.tolist()
-    start = 0
-    for end in [*np.flatnonzero(owner[1:] != owner[:-1]).tolist(), len(owner) - 1]:
-        if owner_l[start] in tied:  # (an order's places: start to end)
-            mine = list(range(start, end + 1))
-            mine.sort(key=lambda k: (at_l[k], label(k)))
-            places[start : end + 1] = mine
-        start = end + 1
-    return places
+    # each run of occurrences at one instant of an order: by label, then as counted
+    ordered = places.tolist()
+    first = np.flatnonzero(tied & ~np.concatenate(([False], tied[:-1]))).tolist()
+    last = np.flatnonzero(tied & ~np.concatenate((tied[1:], [False]))).tolist()
+    for start, end in zip(first, last, strict=True):
+        run = ordered[start : end + 2]
+        ordered[start : end + 2] = sorted(run, key=lambda k: (label(k), k))
+    return np.asarray(ordered, dtype=np.int64)
 
 
 def _booked(
