@@ -16,7 +16,7 @@ import datetime as dt
 import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from itertools import chain
+from itertools import chain, compress
 from typing import Any, TypeVar
 
 import numpy as np
@@ -226,42 +226,43 @@ class Frame:
         return rows.tolist(), np.searchsorted(rows, self.offsets).tolist()
 
     def assignment_table(self) -> AssignmentTable:
-        """Every order's assignments as flat arrays (computed once)."""
+        """Every order's assignments as flat arrays (computed once).
+
+        An order whose only event of the types assignments read is a dispatch (most
+        orders) has the assignment :func:`assignments` reads from it, found for all such
+        orders at once: one if the dispatch sends the order down from upstream (or from
+        an unrecorded sender), none otherwise. The others are read order by order.
+        """
         if self._table is None:
+            rows_l, bounds_l = self.remember("assigning-rows", self._assigning_rows)
+            rows, bounds = np.asarray(rows_l, dtype=np.int64), np.asarray(bounds_l, dtype=np.int64)
+            counts = bounds[1:] - bounds[:-1]
+            first = rows[np.minimum(bounds[:-1], max(len(rows) - 1, 0))] if len(rows) else counts
+            dispatched = self.type_codes.get("dispatched", -1)
+            alone = (counts == 1) & (self.type[first] == dispatched) if len(rows) else counts > 1
+            # the orders with one dispatch: its target and sender, and the order's upstream
+            single = np.flatnonzero(alone)
+            sent = first[single].tolist()
+            upstream = self.remember("upstream-list", lambda: [v.upstream for v in self.views])
+            to_units = self.values_at(sent, "to_unit")
+            down = [
+                target is not None
+                and target not in upstream[i]
+                and (sender is None or sender in upstream[i])
+                for i, target, sender in zip(
+                    single.tolist(), to_units, self.values_at(sent, "unit"), strict=True
+                )
+            ]
+            kept = np.asarray(down, dtype=bool)
+            single, sent_kept = single[kept], first[single][kept]
+            targets = list(compress(to_units, down))
+            # the other orders' assignments, read order by order (in lists: a few an order)
             order: list[int] = []
             begins: list[int] = []
             ends: list[int] = []
             units: list[int] = []
             how: list[bool] = []
-            rows, bounds = self.remember("assigning-rows", self._assigning_rows)
-            types = self.remember("type-list", self.type.tolist)
-            pos = self.remember("pos-list", self.pos.tolist)
-            dispatched = self.type_codes.get("dispatched")
-            views = self.views
-            # each dispatch's target and sender, by global row (read once, by field)
-            sent = self.rows_of_type("dispatched").tolist()
-            targets = dict(zip(sent, self.values_at(sent, "to_unit"), strict=True))
-            senders = dict(zip(sent, self.values_at(sent, "unit"), strict=True))
-            for i in range(len(self.orders)):
-                lo, hi = bounds[i], bounds[i + 1]
-                if lo == hi:
-                    continue  # no event that assigns or ends an assignment
-                if hi == lo + 1 and types[rows[lo]] == dispatched:
-                    # one dispatch (most orders): as ``assignments`` reads it, an assignment
-                    # if it sends the order from upstream (or an unrecorded sender) down
-                    g = rows[lo]
-                    target, sender = targets[g], senders[g]
-                    upstream = views[i].upstream
-                    if target is None or target in upstream:
-                        continue
-                    if sender is not None and sender not in upstream:
-                        continue
-                    order.append(i)
-                    begins.append(pos[g])
-                    ends.append(-1)
-                    units.append(self.code_for(target))
-                    how.append(True)
-                    continue
+            for i in np.flatnonzero((counts > 0) & ~alone).tolist():
                 read, positions = self._assigned(i)
                 for a in read:
                     order.append(i)
@@ -269,12 +270,21 @@ class Frame:
                     ends.append(-1 if a.ends is None else positions[a.ends])
                     units.append(self.code_for(a.unit))
                     how.append(a.how == "dispatched")
+            all_orders = np.concatenate((single, np.asarray(order, dtype=np.int64)))
+            by_order = np.argsort(all_orders, kind="stable")
             self._table = AssignmentTable(
-                np.asarray(order, dtype=np.int64),
-                np.asarray(begins, dtype=np.int64),
-                np.asarray(ends, dtype=np.int64),
-                np.asarray(units, dtype=np.int64),
-                np.asarray(how, dtype=bool),
+                all_orders[by_order],
+                np.concatenate((self.pos[sent_kept], np.asarray(begins, np.int64)))[by_order],
+                np.concatenate(
+                    (np.full(len(single), -1, dtype=np.int64), np.asarray(ends, np.int64))
+                )[by_order],
+                np.concatenate(
+                    (
+                        np.fromiter(map(self.code_for, targets), np.int64, count=len(targets)),
+                        np.asarray(units, dtype=np.int64),
+                    )
+                )[by_order],
+                np.concatenate((np.ones(len(single), dtype=bool), np.asarray(how, bool)))[by_order],
             )
         return self._table
 
