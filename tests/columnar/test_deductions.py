@@ -10,11 +10,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from grievance_rules.columnar import evaluate_columnar
-from grievance_rules.columnar.conditions import _booked_over_batch, _charged_units
+from grievance_rules.columnar.conditions import _booked, _booked_over_batch, _charged_units
 from grievance_rules.columnar.findings import Row, as_rows
 from grievance_rules.engine.plan import compile_pack, plan_for
 from grievance_rules.model import WorkOrder
-from grievance_rules.packs.schema import Trigger
+from grievance_rules.packs.schema import Progression, Trigger
 from grievance_rules.samples.generator import generate_orders
 from grievance_rules.testing.strategies import work_orders
 
@@ -157,3 +157,24 @@ def test_findings_at_one_instant_are_counted_in_the_order_of_their_labels():
         -1.0, "columnar", -1,
     )  # fmt: skip
     assert math.isnan(row[11])  # (no elapsed fraction)
+
+
+def test_an_events_own_points_are_not_doubled_under_a_progression():
+    # 附件2 二、11 books the points an external deduction carries (points: from_event); a
+    # progression doubles the rule's own points only (deduction_points: an event's own
+    # points are taken as they are), so three such events on one order book -1, -2 and
+    # 0 (the third carries none), each at its place in the order
+    (rule,) = [r for r, _s in PLAN.deduction_rules if r.id == "CD-A2.11.planned-completion"]
+    doubled = rule.model_copy(
+        update={"progression": Progression(kind="doubling"), "assesses": None}
+    )
+    batch = evaluate_columnar(GENERATED[:3], PLAN).batch
+    assert batch is not None
+    part = _booked(
+        batch, doubled, np.array([1, 1, 1]), np.array([10, 20, 30]), ["c1"] * 3, [-1.0, -2.0, None]
+    )
+    assert [(r[0], r[4], r[5], r[7], r[12]) for r in as_rows(part)] == [
+        (1, 0, "c1", 10, -1.0),
+        (1, 1, "c1", 20, -2.0),
+        (1, 2, "c1", 30, 0.0),
+    ]

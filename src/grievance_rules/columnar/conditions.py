@@ -1558,7 +1558,8 @@ def _booked(
         base = np.asarray([terms[d].base for d in day.tolist()], dtype=np.float64)
     else:
         base = np.asarray([float(own[k] or 0.0) for k in kept], dtype=np.float64)
-    points = base * 2.0**sequence if rule.progression is not None else base
+    # (an event's own points are not doubled: ``deduction_points``)
+    points = base * 2.0**sequence if rule.progression is not None and own is None else base
     words = [unit or "" for unit in numbers]
     if rule.assesses is not None:
         owner_l, day_l, code_l = owner.tolist(), day.tolist(), unit_codes.tolist()
