@@ -181,8 +181,21 @@ def office_period_us(
     """Office µs a ``working_time`` period adds to its start's position, if vectorisable.
 
     ``None``: the period's due instant is the calendar's to find (another convention, a
-    noon cutoff on half a day, a period of nothing or longer than any calendar).
+    noon cutoff on half a day, a period of nothing or longer than any calendar). Found
+    once per plan and distinct period (the rules ask it once per judged date).
     """
+    known: dict[tuple[str | None, str, str], int | None] = batch.plan.memo.setdefault(
+        "columnar-office-periods", {}
+    )
+    key = (spec, convention, half_day)
+    if key not in known:
+        known[key] = _office_period_us(batch, spec, convention, half_day)
+    return known[key]
+
+
+def _office_period_us(
+    batch: OrderBatch, spec: str | None, convention: str, half_day: str
+) -> int | None:
     office_us = None
     hours = batch.plan.calendar.office_hours
     if spec is not None and hours is not None:

@@ -353,15 +353,17 @@ def _reached(batch: OrderBatch, i: int, rule_id: str, row: Row, level: str) -> L
     return found if to_us(found.at) <= until else None
 
 
-def _reached_us(batch: OrderBatch, rule_id: str, rows: Sequence[Row], level: str) -> list[int]:
-    """:func:`_reached`'s instant (µs) for rows of one clock rule at once; ``-1``: none.
+def _reached_us(
+    batch: OrderBatch, rule_id: str, rows: Sequence[Row], level: str
+) -> list[int | None]:
+    """:func:`_reached`'s instant (µs) for rows of one clock rule at once; ``None``: none.
 
     The same arithmetic as :func:`~grievance_rules.engine.clocks.level_reached` over
     arrays: the least whole microseconds of running time whose share of the period
     (office time from start to due, else wall-clock time) reaches the level's fraction,
     found from ``ceil(fraction * total * 1e6)`` and corrected by the same float tests,
     laid on office time from the start's position (a share of nothing: the start
-    itself); ``-1`` where it is after the clock's stop or the assessment instant, or
+    itself); ``None`` where it is after the clock's stop or the assessment instant, or
     the rule has no such level. A row whose start or due is off the calendar's final
     days, or whose fraction is not a plain number, is found by :func:`_reached`.
     """
@@ -372,7 +374,7 @@ def _reached_us(batch: OrderBatch, rule_id: str, rows: Sequence[Row], level: str
     warning: WarningLevel | None = batch.memo[key]
     m = len(rows)
     if warning is None or not m:
-        return [-1] * m
+        return [None] * m
     order = np.fromiter(map(itemgetter(0), rows), dtype=np.int64, count=m)
     start = np.fromiter(map(itemgetter(7), rows), dtype=np.int64, count=m)
     due = np.fromiter(map(itemgetter(8), rows), dtype=np.int64, count=m)
@@ -417,11 +419,14 @@ def _reached_us(batch: OrderBatch, rule_id: str, rows: Sequence[Row], level: str
         exact &= ~on_office | (laid >= 0)
         at = np.where(on_office, laid, at)
     until = np.where(stop >= 0, stop, batch.frame.instants_us[order])
-    reached: list[int] = np.where(at <= until, at, -1).tolist()
+    reached: list[int | None] = [
+        instant if inside else None
+        for instant, inside in zip(at.tolist(), (at <= until).tolist(), strict=True)
+    ]
     for k in np.flatnonzero(~exact).tolist():
         r = rows[k]
         one = _reached(batch, r[0], rule_id, r, level)
-        reached[k] = -1 if one is None else to_us(one.at)
+        reached[k] = None if one is None else to_us(one.at)
     return reached
 
 
@@ -797,7 +802,7 @@ def _counted(
             and (trigger.occurrence is None or r[4] == trigger.occurrence)
         ]  # (as :func:`_clock_counted` chooses them)
         for r, at in zip(chosen_rows, _reached_us(batch, rule_id, chosen_rows, mark), strict=True):
-            if at < 0:  # (not reached by its stop or the assessment instant)
+            if at is None:  # (not reached by its stop or the assessment instant)
                 continue
             orders.append(r[0])
             instants.append(at)
