@@ -597,8 +597,7 @@ def _caps_us(batch: OrderBatch, rule: ClockRule, runs: _Runs, which: list[int]) 
         clocks, starts, offices = (
             np.asarray(column, dtype=np.int64) for column in zip(*by_office, strict=True)
         )
-        found = timeline.instants_at(timeline.positions(starts) + offices)
-        exact = timeline.covered(starts) & (found >= 0)
+        exact, found = timeline.after(starts, offices)
         for k, cap, ok in zip(clocks.tolist(), found.tolist(), exact.tolist(), strict=True):
             if ok:
                 caps[k] = cap

@@ -315,6 +315,15 @@ def _clock_counted(
     return min(row[8], int(batch.frame.instants_us[i])), None
 
 
+def _warning(batch: OrderBatch, rule_id: str, level: str) -> WarningLevel | None:
+    """A clock rule's warning level of that name (found once per batch)."""
+    key = ("clock-warning", rule_id, level)
+    if key not in batch.memo:
+        batch.memo[key] = warning_of(batch.plan.pack, rule_id, level)
+    found: WarningLevel | None = batch.memo[key]
+    return found
+
+
 def _reached(batch: OrderBatch, i: int, rule_id: str, row: Row, level: str) -> LevelReached | None:
     """When a clock row reached a warning level, if it did by ``as_of`` and its stop.
 
@@ -324,10 +333,7 @@ def _reached(batch: OrderBatch, i: int, rule_id: str, row: Row, level: str) -> L
     the share divides by is the office time (else wall-clock time) from start to due.
     """
     plan = batch.plan
-    key = ("clock-warning", rule_id, level)
-    if key not in batch.memo:  # (found once per batch)
-        batch.memo[key] = warning_of(plan.pack, rule_id, level)
-    warning: WarningLevel | None = batch.memo[key]
+    warning = _warning(batch, rule_id, level)
     if warning is None:
         return None
     fraction = batch.value(ParamRef(param=warning.param), i) if warning.param else warning.at
@@ -368,10 +374,7 @@ def _reached_us(
     days, or whose fraction is not a plain number, is found by :func:`_reached`.
     """
     plan = batch.plan
-    key = ("clock-warning", rule_id, level)
-    if key not in batch.memo:  # (found once per batch)
-        batch.memo[key] = warning_of(plan.pack, rule_id, level)
-    warning: WarningLevel | None = batch.memo[key]
+    warning = _warning(batch, rule_id, level)
     m = len(rows)
     if warning is None or not m:
         return [None] * m
@@ -1344,11 +1347,13 @@ def _booked_over_batch(
         at: Sequence[int] | Int64s,
         label: list[Callable[[], str]],
         units: list[Any],
+        points: list[Any] | None = None,
     ) -> None:
         owners.append(np.asarray(owner, dtype=np.int64))
         instants.append(np.asarray(at, dtype=np.int64))
         labels.extend(label)
         charged.extend(units)
+        own.extend([None] * len(units) if points is None else points)
 
     for trigger in triggers:
         if trigger.event is not None:
@@ -1365,11 +1370,7 @@ def _booked_over_batch(
                     )
                 ],
                 _charged_units(batch, rule, rows, owner),
-            )
-            own.extend(
-                frame.values_at(rows.tolist(), "points")
-                if rule.points == "from_event"
-                else [None] * len(rows)
+                frame.values_at(rows.tolist(), "points") if rule.points == "from_event" else None,
             )
         for rule_id in trigger.clock:
             rows_ = findings.of_rule(rule_id)[0]
@@ -1418,7 +1419,6 @@ def _booked_over_batch(
                 [functools.partial(str, f"escalation {rule_id}")] * len(counted),
                 [charged_unit(_Charge(r[5] or None, r[5] or None), rule.charge) for r in counted],
             )
-        own.extend([None] * (len(charged) - len(own)))
     owner = np.concatenate([np.zeros(0, dtype=np.int64), *owners])
     at = np.concatenate([np.zeros(0, dtype=np.int64), *instants])
     order = _in_time_order(owner, at, lambda k: labels[k]())
@@ -1438,7 +1438,9 @@ def _booked_over_batch(
 def _event_deductions(
     batch: OrderBatch, rule: DeductionRule, trigger: Trigger, selector: str, only: set[int] | None
 ) -> Part:
-    """:func:`deduction_rows` of a rule whose one trigger counts matched events alone.
+    """:func:`deduction_rows` of a rule with a cap whose one trigger counts matched events alone.
+
+    (Without a cap such a rule is booked by :func:`_booked_over_batch`.)
 
     The same rows as the loop over :func:`occurrences`, from the pattern's global rows
     of the batch: each order's matched events in time order (ties in the order of

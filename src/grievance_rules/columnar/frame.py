@@ -237,9 +237,11 @@ class Frame:
             rows_l, bounds_l = self.remember("assigning-rows", self._assigning_rows)
             rows, bounds = np.asarray(rows_l, dtype=np.int64), np.asarray(bounds_l, dtype=np.int64)
             counts = bounds[1:] - bounds[:-1]
-            first = rows[np.minimum(bounds[:-1], max(len(rows) - 1, 0))] if len(rows) else counts
-            dispatched = self.type_codes.get("dispatched", -1)
-            alone = (counts == 1) & (self.type[first] == dispatched) if len(rows) else counts > 1
+            alone = counts == 1  # (and its one row a dispatch, below)
+            first = counts  # each order's first assigning row (one with none: not read)
+            if len(rows):
+                first = rows[np.minimum(bounds[:-1], len(rows) - 1)]
+                alone &= self.type[first] == self.type_codes.get("dispatched", -1)
             # the orders with one dispatch: its target and sender, and the order's upstream
             single = np.flatnonzero(alone)
             sent = first[single].tolist()
@@ -254,7 +256,8 @@ class Frame:
                 )
             ]
             kept = np.asarray(down, dtype=bool)
-            single, sent_kept = single[kept], first[single][kept]
+            sent_kept = first[single][kept]  # (the dispatches that begin an assignment)
+            single = single[kept]
             targets = list(compress(to_units, down))
             # the other orders' assignments, read order by order (in lists: a few an order)
             order: list[int] = []

@@ -84,6 +84,18 @@ class OfficeTimeline:
         )
         return result
 
+    def after(self, instants_us: Int64s, office_us: Int64s) -> tuple[Bools, Int64s]:
+        """The instants at which ``office_us`` of office time has run from ``instants_us``.
+
+        As the calendar's ``add_working_time``, for whole arrays; with whether each is
+        exact: its start on a final day of the calendar and its result before the last
+        final working day is over (elsewhere the calendar's own arithmetic is asked).
+        """
+        covered, positions = self.placed(instants_us)
+        found = self.instants_at(positions + office_us)
+        exact: Bools = covered & (found >= 0)
+        return exact, found
+
     def instants_at(self, positions: Int64s) -> Int64s:
         """The instants (µs UTC) at which office time reaches ``positions``.
 

@@ -137,10 +137,8 @@ def _closing_in_office_time(
         for term, (spec, convention, half_day) in terms.items()
     }
     added = np.asarray([office[term] or 0 for term in term_of.tolist()], dtype=np.int64)
-    timeline = timeline_of(batch.plan.calendar)
-    covered, start = timeline.placed(opened)
-    found = timeline.instants_at(start + added)
-    exact = covered & (added > 0) & (found >= 0)
+    exact, found = timeline_of(batch.plan.calendar).after(opened, added)
+    exact &= added > 0
     closing[exact] = found[exact]
     return closing
 
