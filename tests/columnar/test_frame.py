@@ -597,3 +597,95 @@ def test_passes_reads_a_field_only_some_of_the_events_classes_have():
     assert frame.passes(rows, {"kind": "preliminary"}).tolist() == [False, True, False]
     # the verdicts are kept for every later caller with the same filter (the replies only)
     assert frame.passes(rows[:2], {"kind": "preliminary"}).tolist() == [False, True]
+
+
+def test_handling_units_over_the_batch_by_hand():
+    from grievance_rules.model.handling import handling_units
+
+    at = "2024-05-06T{}+08:00".format
+    refused = _order(  # a return refused changes nothing: read over the batch
+        "R",
+        [
+            {"type": "dispatched", "at": at("09:30"), "unit": "ctr", "to_unit": "d1"},
+            {"type": "return_requested", "at": at("10:00"), "unit": "d1"},
+            {"type": "return_decided", "at": at("11:00"), "unit": "ctr", "decision": "refused"},
+            {"type": "dispatched", "at": at("12:00"), "unit": "d1", "to_unit": "ctr"},
+            {"type": "reassigned", "at": at("13:00"), "unit": "ctr", "to_unit": "d2"},
+        ],
+    )
+    approved = _order(  # a return approved: d1 gives the order back, nobody holds it
+        "P",
+        [
+            {"type": "dispatched", "at": at("09:30"), "unit": "ctr", "to_unit": "d1"},
+            {"type": "return_requested", "at": at("10:00"), "unit": "d1"},
+            {"type": "return_decided", "at": at("11:00"), "unit": "ctr", "decision": "approved"},
+            {"type": "proactive_handling", "at": at("12:00"), "unit": "d2"},
+        ],
+    )
+    frame = build_frame([refused, B, approved], None)
+    # R: d1 from its dispatch; the forward to the centre (upstream) keeps d1; then d2
+    assert frame.views[0].handling == ["d1", "d1", "d1", "d1", "d2"]
+    assert frame.views[1].handling == []  # B: no events
+    # P: d1, d1, none after the approval, d2 once it takes the order on unasked
+    assert frame.views[2].handling == ["d1", "d1", None, "d2"]
+    names = [frame.unit_name(int(c)) for c in frame.handling]
+    assert names == ["d1", "d1", "d1", "d1", "d2", "d1", "d1", None, "d2"]
+    for view in frame.views:  # the model's reading, order by order
+        assert view.handling == handling_units(view.kept, view.upstream)
+
+
+def _same_handling(orders: list[WorkOrder], as_of: dt.datetime | None) -> None:
+    from grievance_rules.engine.matching import view_of
+    from grievance_rules.engine.single import instant_of
+
+    frame = build_frame(orders, as_of)
+    for order, view in zip(orders, frame.views, strict=True):
+        expected = view_of(order, instant_of(order, as_of))
+        assert view == expected, order.id
+
+
+def test_handling_units_over_the_batch_are_the_models():
+    orders = list(generate_orders(600, seed=21))
+    kinds = {e.type for o in orders for e in o.events}
+    assert {"return_decided", "proactive_handling", "reassigned"} <= kinds
+    _same_handling(orders, None)
+
+
+@settings(max_examples=80, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow])  # fmt: skip
+@given(orders=st.lists(work_orders(), min_size=1, max_size=6), hours=st.integers(0, 24 * 30))
+def test_handling_units_over_the_batch_are_the_models_hypothesis(
+    orders: list[WorkOrder], hours: int
+):
+    _same_handling(orders, max(o.received_at for o in orders) + dt.timedelta(hours=hours))
+
+
+def test_findings_table_order_is_lexsorts():
+    from grievance_rules.columnar.findings import Coded, _table_order
+
+    rng = np.random.default_rng(5)
+    m = 3_000
+    kind = Coded(rng.integers(0, 3, m), np.asarray(["window", "clock", "record"], dtype=object))
+    rule = Coded(rng.integers(-1, 4, m), np.asarray(["R-2", "R-10", "R-1", "Q"], dtype=object))
+    # ranks by hand: clock 0, record 1, window 2; Q 0, R-1 1, R-10 2, R-2 3 (-1: the last)
+    kind_rank = np.array([2, 0, 1])[kind.codes]
+    rule_rank = np.array([3, 2, 1, 0])[rule.codes]
+    for places in (3, 2**60):  # the second does not fit one integer: sorted key by key
+        order = rng.integers(0, 40, m)
+        seq = rng.integers(7, 7 + places, m)  # (from 7: the places are counted from the least)
+        expected = np.lexsort((seq, rule_rank, kind_rank, order))
+        assert _table_order(order, kind, rule, seq).tolist() == expected.tolist()
+
+
+def test_a_row_whose_order_id_is_not_the_batchs_keeps_its_own():
+    from grievance_rules.columnar.findings import FindingRows, block
+
+    nan = float("nan")
+    ids = np.asarray(["A", "B"], dtype=object)
+    found = FindingRows()
+    found.extend_columns(block(np.array([1, 0]), ids, "R-1", "record", seq=0))
+    # a row naming order 0 by another id than the batch's (the table must not recode it)
+    found.extend([(0, "Z", "R-0", "record", 0, "", "", -1, -1, -1, "", nan, nan, "x", -1)])
+    found.sort()
+    assert found.columns()["order_id"].tolist() == ["Z", "A", "B"]
+    assert found.to_arrow().column("order_id").to_pylist() == ["Z", "A", "B"]

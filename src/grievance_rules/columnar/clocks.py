@@ -21,6 +21,7 @@ elapsed fractions, states and warning levels are computed over the whole batch.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -1039,9 +1040,7 @@ def _calendar_dues(
             else np.zeros(len(starts), dtype=bool)
         )
         civil = np.fromiter(
-            (p.convention == CountingConvention.CIVIL_CODE.value for p in periods),
-            dtype=bool,
-            count=len(periods),
+            (_by_date(p.convention, p.spec) for p in periods), dtype=bool, count=len(periods)
         )[period_of[which]]
         # the distinct (period, key) pairs, in order, each with its first clock
         group, key = period_of[which], np.where(civil, (local // US_PER_DAY) * 2 + late, starts)
@@ -1089,9 +1088,8 @@ def _calendar_due(
     assert period.spec is not None
     local = to_shanghai(start, what="start")
     key: tuple[Any, ...]
-    if period.convention == CountingConvention.CIVIL_CODE.value:
-        # under the civil code the due instant depends on the start's date (and, for
-        # "the same day", on whether it came after closing time), as the calendar's memo
+    if _by_date(period.convention, period.spec):
+        # the due instant depends on the start's date and whether it came after closing
         hours = batch.plan.calendar.office_hours
         late = hours is not None and local.hour * 60 + local.minute >= hours.closing
         key = (local.date(), late, period.spec, period.convention, period.half_day)
@@ -1114,6 +1112,27 @@ def _calendar_due(
         raise _FallbackError
     due: dt.datetime = deadline.due
     return due
+
+
+@functools.lru_cache(maxsize=256)
+def _by_date(convention: str, spec: str | None) -> bool:
+    """Whether a period's due instant depends only on its start's date and closing time.
+
+    That is, on the start's date and whether the start came after closing time. Under
+    the civil code, days are counted from the start's date, and "the same day" after
+    closing time is the next working day's; under ``working_time``, "the same day" ends
+    at closing time of the start's date, or of the next working day when the start came
+    on a day off or after closing (``compute_deadline``). Any other period depends on
+    the start itself.
+    """
+    if convention == CountingConvention.CIVIL_CODE.value:
+        return True
+    if convention != CountingConvention.WORKING_TIME.value or spec is None:
+        return False
+    try:
+        return Duration.parse(spec).unit is DurationUnit.SAME_DAY
+    except GrievanceRulesError:
+        return False
 
 
 def _first_handling(handling: Any) -> str | None:

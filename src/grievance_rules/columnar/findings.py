@@ -100,8 +100,8 @@ class Coded(NamedTuple):
 class Block(NamedTuple):
     """One rule's findings as columns (:func:`block`), with string columns known as codes.
 
-    ``coded`` holds, for some of the string columns, the same strings as
-    :class:`Coded`; a column not in it is read from ``columns``.
+    ``coded`` holds some of the string columns as :class:`Coded`; ``columns`` holds the
+    rest, and may hold a coded one too (its strings). :meth:`column` gives any column.
     """
 
     columns: Columns
@@ -112,6 +112,14 @@ class Block(NamedTuple):
         """How many findings."""
         return len(self.columns["order"])
 
+    def column(self, name: str) -> npt.NDArray[Any]:
+        """One column of :data:`COLUMNS` (a coded one's strings made when asked for)."""
+        found = self.columns.get(name)
+        if found is None:
+            coded = self.coded[name]
+            found = coded.words[coded.codes]
+        return found
+
 
 Part = list[Row] | Block
 """What a kernel gives for one rule: rows, or a block of columns (:func:`block`)."""
@@ -120,7 +128,7 @@ Part = list[Row] | Block
 def as_rows(part: Part | Columns) -> list[Row]:
     """A kernel's findings as rows: a block's in its order, rows as they are."""
     if isinstance(part, Block):
-        part = part.columns
+        return list(zip(*(part.column(name).tolist() for name in COLUMNS), strict=True))
     if isinstance(part, dict):
         return list(zip(*(part[name].tolist() for name in COLUMNS), strict=True))
     return part
@@ -251,12 +259,12 @@ class FindingRows:
         found: set[int] = set()
         for part in self._parts_now():
             if isinstance(part, Block):
-                columns = part.columns
-                hit = columns["state"] == state
+                hit = part.column("state") == state
                 of_rule = np.zeros(len(hit), dtype=bool)
+                rules = part.column("rule_id")
                 for rule_id in rule_ids:
-                    of_rule |= columns["rule_id"] == rule_id
-                found.update(columns["order"][hit & of_rule].tolist())
+                    of_rule |= rules == rule_id
+                found.update(part.columns["order"][hit & of_rule].tolist())
             else:
                 found.update(row[0] for row in part if row[2] in rule_ids and row[6] == state)
         return found
@@ -272,7 +280,7 @@ class FindingRows:
         parts: list[list[Row] | Block] = []
         for part in self._parts_now():
             if isinstance(part, Block):
-                keep = part.columns["kind"] != kind
+                keep = part.column("kind") != kind
                 if keep.all():
                     parts.append(part)
                 elif keep.any():
@@ -324,25 +332,24 @@ class FindingRows:
             numbers = {
                 name: np.concatenate([b.columns[name] for b in blocks]) for name in _NUMBER_COLUMNS
             }
+            ids = _batch_ids(blocks)
             strings = {
                 name: _merged([b.coded.get(name) or _factorised(b.columns[name]) for b in blocks])
                 for name in _STRING_COLUMNS
+                if name != "order_id" or ids is None
             }
             if self._sorted and len(numbers["order"]) > 1:
-                permutation = np.lexsort(
-                    (
-                        numbers["seq"],
-                        _ranks(strings["rule_id"]),
-                        _ranks(strings["kind"]),
-                        numbers["order"],
-                    )
+                permutation = _table_order(
+                    numbers["order"], strings["kind"], strings["rule_id"], numbers["seq"]
                 )
                 numbers = {name: column[permutation] for name, column in numbers.items()}
                 strings = {
                     name: Coded(coded.codes[permutation], coded.words)
                     for name, coded in strings.items()
                 }
-            self._table = _Table(numbers, strings)
+            if ids is not None:  # (the ids of the orders: their codes are the order column)
+                strings["order_id"] = Coded(numbers["order"], ids)
+            self._table = _Table(numbers, {name: strings[name] for name in _STRING_COLUMNS})
             if self._rows is None:
                 self._parts = None  # (what was added is the table now: kept once)
         return self._table
@@ -385,11 +392,65 @@ def _coded_strings(pa: Any, coded: Coded) -> Any:
     words = coded.words.tolist()
     codes = coded.codes.astype(np.int32, copy=False)
     empty = [i for i, word in enumerate(words) if word == ""]
-    mask = codes == empty[0] if empty else None
+    mask = None if not empty else codes == empty[0] if len(empty) == 1 else np.isin(codes, empty)
     dictionary = pa.DictionaryArray.from_arrays(
         pa.array(codes, pa.int32(), mask=mask), pa.array(words, pa.string())
     )
     return dictionary.cast(pa.string())
+
+
+def _batch_ids(blocks: Sequence[Block]) -> npt.NDArray[Any] | None:
+    """The batch's order ids when every block's ``order_id`` is ``ids[order]``, else ``None``.
+
+    The blocks a kernel makes (:func:`block`) code their order ids by the order column
+    into the batch's ids; a block made of rows is checked against them. The table then
+    codes the column the same way, and merges no strings for it.
+    """
+    ids: npt.NDArray[Any] | None = None
+    for b in blocks:
+        coded = b.coded.get("order_id")
+        if coded is not None:
+            ids = coded.words
+            break
+    if ids is None:
+        return None
+    for b in blocks:
+        order = b.columns["order"]
+        coded = b.coded.get("order_id")
+        if coded is not None:
+            if coded.words is not ids or not (
+                coded.codes is order or np.array_equal(coded.codes, order)
+            ):
+                return None
+        elif len(order) and (
+            int(order.min()) < 0
+            or int(order.max()) >= len(ids)
+            or not bool((ids[order] == b.columns["order_id"]).all())
+        ):
+            return None
+    return ids
+
+
+def _table_order(
+    order: npt.NDArray[np.int64], kind: Coded, rule_id: Coded, seq: npt.NDArray[np.int64]
+) -> npt.NDArray[np.intp]:
+    """The permutation putting findings in order, then kind, then rule, then place (stable).
+
+    One stable sort of the four as one integer (each a digit of its own base) while
+    they fit in 63 bits, which the findings of a batch do; else a sort by each in turn
+    (``np.lexsort``), which gives the same permutation.
+    """
+    kinds, rules = _ranks(kind), _ranks(rule_id)
+    low, high = int(seq.min()), int(seq.max())
+    places = high - low + 1
+    orders = int(order.max()) + 1
+    if int(order.min()) >= 0 and orders * len(kind.words) * len(rule_id.words) * places < 2**62:
+        key = ((order * len(kind.words) + kinds) * len(rule_id.words) + rules) * places
+        key += seq - low
+        found: npt.NDArray[np.intp] = np.argsort(key, kind="stable")
+        return found
+    found = np.lexsort((seq, rules, kinds, order))
+    return found
 
 
 def _factorised(values: npt.NDArray[Any]) -> Coded:
@@ -528,15 +589,15 @@ def block(
     arrays of the block's own.
     """
     m = len(order)
-    out: Columns = {"order": order.astype(np.int64), "order_id": ids[order]}
+    order = order.astype(np.int64, copy=False)
+    out: Columns = {"order": order}
     coded = {"order_id": Coded(order, ids)}
     given = {"rule_id": rule_id, "kind": kind, "path": "columnar", **columns}
     made = full if filler is None else filler.full
     for name in COLUMNS[2:]:
         value = given.get(name)
         if isinstance(value, Coded):
-            out[name] = value.words[value.codes]
-            coded[name] = value
+            coded[name] = value  # (its strings made only when asked for: Block.column)
         elif isinstance(value, np.ndarray):
             out[name] = value
         elif name in _INT_COLUMNS:
@@ -545,7 +606,6 @@ def block(
             out[name] = made(m, _NAN if value is None else value, np.float64)
         else:
             word = "" if value is None else value
-            out[name] = made(m, word, object)
             coded[name] = Coded(made(m, 0, np.int32), full(1, word, object))
     return Block(out, coded)
 

@@ -22,13 +22,15 @@ from typing import Any, TypeVar
 import numpy as np
 import numpy.typing as npt
 
+from grievance_rules.columnar.findings import first_seen_codes
 from grievance_rules.columnar.instants import to_us_array
 from grievance_rules.engine.clocks import compile_where
-from grievance_rules.engine.matching import OrderView, check_integers, integer_fields, view_of
+from grievance_rules.engine.matching import OrderView, check_integers, cut_of, integer_fields
 from grievance_rules.engine.single import instant_of
 from grievance_rules.model import WorkOrder
 from grievance_rules.model.assignments import ASSIGNING_EVENT_TYPES, Assignment, assignments
 from grievance_rules.model.events import EventBase
+from grievance_rules.model.handling import handling_units
 
 __all__ = [
     "AssignmentTable",
@@ -515,11 +517,9 @@ class Frame:
         def coded() -> tuple[Int64s, list[Any]] | None:
             values = self.read(event_type, name, reader, plain=plain, column=column)
             try:
-                seen = dict.fromkeys(values)
+                seen, codes = first_seen_codes(values)
             except TypeError:  # an unhashable value
                 return None
-            index = {value: code for code, value in enumerate(seen)}
-            codes = np.fromiter(map(index.__getitem__, values), dtype=np.int64, count=len(values))
             return codes, list(seen)
 
         return self.remember(("codes", event_type, name), coded)
@@ -660,40 +660,137 @@ def build_frame(
     (:func:`~grievance_rules.model.history.ensure_coherent` passed it, here or in a
     reader), its events listed in time order: its instant and the events up to it
     are then found from the end (as the per-order batch finds them). ``None``: none is.
+
+    Each order is cut as :func:`~grievance_rules.engine.matching.view_of` cuts it; the
+    handling unit after each kept event is found for the whole batch at once
+    (:func:`_handling_over_batch`).
     """
-    if in_time_order is None:
-        instants = [instant_of(order, as_of) for order in orders]
-        views = [view_of(order, instant) for order, instant in zip(orders, instants, strict=True)]
+    known: Sequence[bool] = [False] * len(orders) if in_time_order is None else in_time_order
+    instants = [
+        instant_of(order, as_of, in_time_order=k) for order, k in zip(orders, known, strict=True)
+    ]
+    cuts = [
+        cut_of(order, instant, in_time_order=k)
+        for order, instant, k in zip(orders, instants, known, strict=True)
+    ]
+    kept = [cut[0] for cut in cuts]
+    upstream = [cut[2] for cut in cuts]
+    events: list[EventBase] = list(chain.from_iterable(kept))
+    attrs = [e.__dict__ for e in events]
+    offsets = _offsets(kept)
+    type_names = list(map(operator.itemgetter("type"), attrs))
+    held = _handling_over_batch(kept, upstream, attrs, offsets, type_names)
+    bounds = offsets.tolist()
+    views = [
+        OrderView(order, k, cut[1], held[a:b], cut[2], len(order.events) - len(k))
+        for order, k, cut, a, b in zip(orders, kept, cuts, bounds[:-1], bounds[1:], strict=True)
+    ]
+    return _laid_out(orders, instants, views, offsets, events, attrs, held, type_names)
+
+
+_SCALAR_HANDLING = ("return_decided", "proactive_handling")
+"""Event types after which the handling unit depends on more than the last transfer (a
+return approved, work taken up unasked): an order with one kept is read by
+:func:`~grievance_rules.model.handling.handling_units` itself."""
+
+_TRANSFER_TYPES = ("dispatched", "reassigned")
+"""The events that send an order to their ``to_unit`` (as ``handling_units`` reads them)."""
+
+
+def _handling_over_batch(
+    kept: Sequence[Sequence[EventBase]],
+    upstream: Sequence[frozenset[str]],
+    attrs: Sequence[dict[str, Any]],
+    offsets: Int64s,
+    type_names: Sequence[str],
+) -> list[str | None]:
+    """The handling unit after each kept event of the batch, flat (as ``handling_units``).
+
+    An order with no return approved and no work taken up unasked
+    (:data:`_SCALAR_HANDLING`) among its kept events is held, after each event, by the
+    ``to_unit`` of its last transfer (:data:`_TRANSFER_TYPES`) not to one of its
+    upstream units, up to that event (``None`` before any): found for all such orders
+    at once. The others are read one at a time by
+    :func:`~grievance_rules.model.handling.handling_units`.
+    """
+    count = len(attrs)
+    # per event type, 1 for a transfer, 2 for one that may need the order read alone
+    kinds = {
+        name: (name in _TRANSFER_TYPES) + 2 * (name in _SCALAR_HANDLING)
+        for name in dict.fromkeys(type_names)
+    }
+    flags = np.fromiter(map(kinds.__getitem__, type_names), dtype=np.int8, count=count)
+    order = np.repeat(np.arange(len(kept), dtype=np.int64), np.diff(offsets))
+    transfer = np.flatnonzero(flags == 1)
+    targets = [attrs[r].get("to_unit") for r in transfer.tolist()]
+    sets = [t not in upstream[o] for t, o in zip(targets, order[transfer].tolist(), strict=True)]
+    setters = transfer[np.asarray(sets, dtype=bool)] if len(transfer) else transfer
+    if len(setters):
+        last = np.full(count, -1, dtype=np.int64)
+        last[setters] = np.arange(len(setters), dtype=np.int64)
+        np.maximum.accumulate(last, out=last)
+        valid = (last >= 0) & (setters[np.maximum(last, 0)] >= offsets[:-1][order])
+        names = np.empty(len(setters) + 1, dtype=object)
+        names[:-1] = list(compress(targets, sets))
+        names[-1] = None
+        held: list[str | None] = names[np.where(valid, last, len(setters))].tolist()
     else:
-        instants = [
-            instant_of(order, as_of, in_time_order=known)
-            for order, known in zip(orders, in_time_order, strict=True)
-        ]
-        views = [
-            view_of(order, instant, in_time_order=known)
-            for order, instant, known in zip(orders, instants, in_time_order, strict=True)
-        ]
-    return frame_of(orders, instants, views)
+        held = [None] * count
+    # a return decided but not approved changes nothing: only the others are read alone
+    scalar = [
+        r
+        for r in np.flatnonzero(flags == 2).tolist()
+        if type_names[r] != "return_decided" or attrs[r].get("decision") == "approved"
+    ]
+    if scalar:
+        bounds = offsets.tolist()
+        for i in dict.fromkeys(order[scalar].tolist()):
+            held[bounds[i] : bounds[i + 1]] = handling_units(kept[i], upstream[i])
+    return held
+
+
+def _offsets(kept: Sequence[Sequence[EventBase]]) -> Int64s:
+    """Where each order's kept events begin in the flat rows (and, last, how many)."""
+    lengths = np.fromiter(map(len, kept), dtype=np.int64, count=len(kept))
+    offsets = np.zeros(len(kept) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    return offsets
 
 
 def frame_of(
     orders: Sequence[WorkOrder], instants: Sequence[dt.datetime], views: Sequence[OrderView]
 ) -> Frame:
     """The frame of orders already cut to their instants."""
-    n = len(views)
     kept = [v.kept for v in views]
-    lengths = np.fromiter(map(len, kept), dtype=np.int64, count=n)
-    offsets = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(lengths, out=offsets[1:])
     events: list[EventBase] = list(chain.from_iterable(kept))
+    held = list(chain.from_iterable(v.handling for v in views))
+    attrs = [e.__dict__ for e in events]
+    type_names = list(map(operator.itemgetter("type"), attrs))
+    return _laid_out(orders, instants, views, _offsets(kept), events, attrs, held, type_names)
+
+
+def _laid_out(
+    orders: Sequence[WorkOrder],
+    instants: Sequence[dt.datetime],
+    views: Sequence[OrderView],
+    offsets: Int64s,
+    events: list[EventBase],
+    attrs: list[dict[str, Any]],
+    held: list[str | None],
+    type_names: list[str],
+) -> Frame:
+    """The frame of views, laid out end to end.
+
+    ``events``, ``attrs`` and ``type_names``: their kept events; ``held``: the handling
+    unit after each.
+    """
+    n = len(views)
+    lengths = np.diff(offsets)
     count = len(events)
     # codes in first-seen order: types over the events; units over the acting units,
     # then over the handling units after each event
-    attrs = [e.__dict__ for e in events]
-    type_names = list(map(operator.itemgetter("type"), attrs))
     type_codes = {name: code for code, name in enumerate(dict.fromkeys(type_names))}
     acting = list(map(operator.itemgetter("unit"), attrs))
-    held = list(chain.from_iterable(v.handling for v in views))
     seen = dict.fromkeys(chain(acting, held))
     seen.pop(None, None)
     unit_codes: dict[str, int] = {unit: code for code, unit in enumerate(seen)}

@@ -55,6 +55,7 @@ __all__ = [
     "OrderView",
     "any_of",
     "check_integers",
+    "cut_of",
     "event_predicate",
     "get_matcher",
     "integer_fields",
@@ -316,19 +317,32 @@ def view_of(order: WorkOrder, as_of: dt.datetime, *, in_time_order: bool = False
     ``in_time_order``: the events are known to be listed in time order (its history
     was checked): see :func:`~grievance_rules.model.handling.event_indices_as_of`.
     """
-    indices = event_indices_as_of(order, as_of, in_time_order=in_time_order)
-    events = order.events
-    # in time order, the events kept are the first ones (a slice, not a look-up each)
-    kept = list(events[: len(indices)]) if in_time_order else list(map(events.__getitem__, indices))
-    upstream = order.upstream_unit_ids()
+    kept, indices, upstream = cut_of(order, as_of, in_time_order=in_time_order)
     return OrderView(
         order,
         kept,
         indices,
         handling_units(kept, upstream),
         upstream,
-        len(events) - len(kept),
+        len(order.events) - len(kept),
     )
+
+
+def cut_of(
+    order: WorkOrder, as_of: dt.datetime, *, in_time_order: bool = False
+) -> tuple[list[EventBase], list[int], frozenset[str]]:
+    """What :func:`view_of` reads of an order, but the handling units.
+
+    The events kept up to ``as_of`` (in time order), their indices in ``order.events``,
+    and the order's upstream units.
+    """
+    indices = event_indices_as_of(order, as_of, in_time_order=in_time_order)
+    events = order.events
+    # in time order, the events kept are the first ones (a slice, not a look-up each)
+    kept: list[EventBase] = (
+        list(events[: len(indices)]) if in_time_order else list(map(events.__getitem__, indices))
+    )
+    return kept, indices, order.upstream_unit_ids()
 
 
 def check_integers(item: OrderView) -> None:
