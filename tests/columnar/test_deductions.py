@@ -178,3 +178,39 @@ def test_an_events_own_points_are_not_doubled_under_a_progression():
         (1, 1, "c1", 20, -2.0),
         (1, 2, "c1", 30, 0.0),
     ]
+
+
+def test_a_rules_terms_are_shared_by_the_dates_of_a_segment_that_has_them_all():
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from grievance_rules.columnar.conditions import _terms_of_days
+    from grievance_rules.errors import PackError
+    from grievance_rules.packs.parameters import ParameterTable
+    from grievance_rules.packs.schema import ParamRef
+
+    table = ParameterTable(
+        pack_id="t",
+        parameters_file="parameters.yaml",
+        starts=(dt.date.min, dt.date(2024, 7, 1)),
+        values=({"p": 2.0}, {"p": 3.0, "once": "order"}),  # "once" only from 2024-07-01
+        first_dates={"p": dt.date.min, "once": dt.date(2024, 7, 1)},
+    )
+    days = [dt.date(2024, 3, 1), dt.date(2024, 3, 2), dt.date(2024, 8, 1), dt.date(2024, 8, 2)]
+    batch = SimpleNamespace(
+        judged_groups=lambda: (days, np.arange(4)),
+        plan=SimpleNamespace(parameters=table, value=table.value),
+    )
+    rule = SimpleNamespace(
+        points=ParamRef(param="p"), cap=None, counted_once_per=ParamRef(param="once"),
+        assesses=None,
+    )  # fmt: skip
+    terms = _terms_of_days(batch, rule, [2, 0, 3, 1])  # type: ignore[arg-type]
+    assert [terms[d].base for d in range(4)] == [2.0, 2.0, 3.0, 3.0]
+    assert terms[2] is terms[3]  # one segment, with every value
+    assert terms[2].once == "order"
+    # the first segment has no "once": each of its dates reads it, and fails, as its own
+    assert terms[0] is not terms[1]
+    for d in (0, 1):
+        with pytest.raises(PackError, match=days[d].isoformat()):
+            _ = terms[d].once

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from bisect import bisect_right
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import compress
 from operator import itemgetter
@@ -1467,12 +1467,11 @@ def _event_deductions(
     index_l = frame.index[matched].tolist()
     charged = _charged_units(batch, rule, matched, owner)
     own = frame.values_at(rows_l, "points") if rule.points == "from_event" else None
-    days, day_of = batch.judged_groups()
-    terms: dict[int, _Terms] = {}
     rows: list[Row] = []
     occurrences_: list[tuple[int, int, str | None, int]] = []  # (at, row, charged unit, index)
     owners = owner.tolist()
-    day_l = day_of[owner].tolist()
+    day_l = batch.judged_groups()[1][owner].tolist()
+    terms = _terms_of_days(batch, rule, dict.fromkeys(day_l))
     for n, i in enumerate(owners):
         occurrences_.append((at_l[n], n, charged[n], index_l[n]))
         if n + 1 < len(owners) and owners[n + 1] == i:
@@ -1480,10 +1479,7 @@ def _event_deductions(
         if len(occurrences_) > 1 and len({o[0] for o in occurrences_}) < len(occurrences_):
             kind = trigger.event
             occurrences_.sort(key=lambda o: (o[0], f"event {o[3]} ({kind})"))
-        found = terms.get(day_l[n])
-        if found is None:
-            found = terms[day_l[n]] = _Terms(batch, rule, days[day_l[n]])
-        rows.extend(_event_booked(batch, i, rule, occurrences_, own, found))
+        rows.extend(_event_booked(batch, i, rule, occurrences_, own, terms[day_l[n]]))
         occurrences_ = []
     return rows
 
@@ -1539,9 +1535,8 @@ def _booked(
     judged date, for the dates whose orders read them per order.
     """
     frame = batch.frame
-    days, day_of = batch.judged_groups()
-    day = day_of[owner]
-    terms = {d: _Terms(batch, rule, days[d]) for d in dict.fromkeys(day.tolist())}
+    day = batch.judged_groups()[1][owner]
+    terms = _terms_of_days(batch, rule, dict.fromkeys(day.tolist()))
     numbers, unit_codes = first_seen_codes(units)
     starts = first_of_runs(owner)
     keep = np.ones(len(owner), dtype=bool)
@@ -1562,7 +1557,9 @@ def _booked(
         np.where(starts, np.arange(len(owner)), 0)
     )
     if own is None:
-        base = np.asarray([terms[d].base for d in day.tolist()], dtype=np.float64)
+        base_of_day = np.zeros(max(terms, default=-1) + 1, dtype=np.float64)
+        base_of_day[list(terms)] = [t.base for t in terms.values()]
+        base = base_of_day[day]
     else:
         base = np.asarray([float(own[k] or 0.0) for k in kept], dtype=np.float64)
     # (an event's own points are not doubled: ``deduction_points``)
@@ -1572,7 +1569,8 @@ def _booked(
         owner_l, day_l, code_l = owner.tolist(), day.tolist(), unit_codes.tolist()
         charged = list(numbers)  # (each code's unit, None for none)
         allowed: dict[int, set[str] | None] = {}  # (None: every kind)
-        units_of: dict[int, dict[str, str]] = {}  # an order's units' kinds (the first of an id)
+        # an order's units' kinds (the first of an id), shared by the batch's rules
+        units_of: dict[int, dict[str, str]] = batch.memo.setdefault("unit-kinds", {})
         for k in np.flatnonzero(points != 0).tolist():
             d = day_l[k]
             if d not in allowed:
@@ -1596,6 +1594,37 @@ def _booked(
         start_us=at.astype(np.int64),
         points=points,
     )
+
+
+def _terms_of_days(
+    batch: OrderBatch, rule: DeductionRule, wanted: Iterable[int]
+) -> dict[int, _Terms]:
+    """A rule's :class:`_Terms` on each of the judged dates ``wanted`` (their indices).
+
+    The dates of one parameter segment share one, read on the first of them, where the
+    segment has a value of every parameter the rule reads (equal segments: equal
+    values); a date of a segment without one has its own, so that reading it fails as
+    it fails on that date.
+    """
+    days = batch.judged_groups()[0]
+    table = batch.plan.parameters
+    names = [
+        ref.param
+        for ref in (rule.points, rule.cap, rule.counted_once_per, rule.assesses)
+        if isinstance(ref, ParamRef)
+    ]
+    shared: dict[int, _Terms] = {}
+    found: dict[int, _Terms] = {}
+    for d in wanted:
+        segment = table.segment_of(days[d])
+        if all(name in table.values[segment] for name in names):
+            terms = shared.get(segment)
+            if terms is None:
+                terms = shared[segment] = _Terms(batch, rule, days[d])
+        else:
+            terms = _Terms(batch, rule, days[d])
+        found[d] = terms
+    return found
 
 
 class _Terms:
