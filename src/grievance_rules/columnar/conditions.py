@@ -1569,8 +1569,8 @@ def _booked(
         owner_l, day_l, code_l = owner.tolist(), day.tolist(), unit_codes.tolist()
         charged = list(numbers)  # (each code's unit, None for none)
         allowed: dict[int, set[str] | None] = {}  # (None: every kind)
-        # an order's units' kinds (the first of an id), shared by the batch's rules
-        units_of: dict[int, dict[str, str]] = batch.memo.setdefault("unit-kinds", {})
+        # an order's units' kinds (the first of an id), shared by every rule and pack
+        units_of: dict[int, dict[str, str]] = batch.frame.remember("unit-kinds", dict)
         for k in np.flatnonzero(points != 0).tolist():
             d = day_l[k]
             if d not in allowed:
