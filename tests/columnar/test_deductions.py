@@ -111,6 +111,10 @@ class _Found:
     def of_rule(self, rule_id: str) -> tuple[list[Row], set[int]]:
         return self.rows.get(rule_id, []), set()
 
+    def parts_of_rule(self, rule_id: str) -> tuple[list[list[Row]], set[int]]:
+        rows = self.rows.get(rule_id)
+        return ([rows] if rows else []), set()
+
 
 def test_findings_at_one_instant_are_counted_in_the_order_of_their_labels():
     # 城东 附件2 二、1 「超期件：超期回复或回退，每件扣1分」, counted once an order

@@ -242,6 +242,10 @@ class _Found:
     def of_rule(self, rule_id: str):
         return self.rows.get(rule_id, []), self.sent.get(rule_id, set())
 
+    def parts_of_rule(self, rule_id: str):
+        rows = self.rows.get(rule_id)
+        return ([rows] if rows else []), self.sent.get(rule_id, set())
+
 
 def _clock(
     i: int, oid: str, seq: int, state: str, start: str, due: str, stop: str | None, unit="d1"
@@ -689,3 +693,43 @@ def test_a_row_whose_order_id_is_not_the_batchs_keeps_its_own():
     found.sort()
     assert found.columns()["order_id"].tolist() == ["Z", "A", "B"]
     assert found.to_arrow().column("order_id").to_pylist() == ["Z", "A", "B"]
+
+
+def test_clock_columns_from_blocks_are_those_from_rows_by_hand():
+    from types import SimpleNamespace
+
+    from grievance_rules.columnar.conditions import _clock_columns
+    from grievance_rules.columnar.findings import Coded, block
+
+    found = block(
+        np.array([0, 0, 2]),
+        np.asarray(["A", "B", "C"], dtype=object),
+        "R-1",
+        "clock",
+        seq=np.array([0, 1, 0]),
+        unit=Coded(np.array([0, 1, -1]), np.asarray(["d1", "d2", ""], dtype=object)),
+        state=Coded(np.array([0, 1, 2]), np.asarray(["breached", "met", "running"], dtype=object)),
+        due_us=np.array([10, 20, 30]),
+        stop_us=np.array([-1, 15, -1]),
+    )
+
+    class Parts:  # the kernel's block, or the same findings as rows
+        def __init__(self, parts):
+            self.parts = parts
+
+        def parts_of_rule(self, rule_id):
+            return self.parts, set()
+
+        def of_rule(self, rule_id):
+            return as_rows(found), set()
+
+    for parts in ([found], [as_rows(found)]):
+        batch = SimpleNamespace(memo={}, frame=SimpleNamespace(instants_us=np.array([25, 0, 28])))
+        clock = _clock_columns(batch, "R-1", Parts(parts))  # type: ignore[arg-type]
+        assert clock.order == [0, 0, 2]
+        # breached: its due instant; met: its stop; running: the earlier of its due
+        # instant (30) and its order's assessment instant (28)
+        assert clock.at == [10, 15, 28]
+        assert clock.units == ["d1", "d2", None]
+        assert clock.state.tolist() == ["breached", "met", "running"]
+        assert clock.occurrence.tolist() == [0, 1, 0]

@@ -103,6 +103,9 @@ class BatchFindings(Protocol):
     def of_rule(self, rule_id: str) -> tuple[Sequence[Row], Collection[int]]:
         """Every row the kernels found for the rule so far, and the orders it runs per order on."""
 
+    def parts_of_rule(self, rule_id: str) -> tuple[Sequence[Part], Collection[int]]:
+        """:meth:`of_rule`'s findings as the kernels gave them: blocks of columns or rows."""
+
 
 class UnsupportedError(Exception):
     """This order's condition needs the per-order engine."""
@@ -256,35 +259,45 @@ class _ClockColumns:
         return keep
 
 
-def _clock_columns(batch: OrderBatch, rule_id: str, rows: Sequence[Row]) -> _ClockColumns:
-    """A clock rule's rows as :class:`_ClockColumns` (once per batch, rule and row count).
+def _clock_columns(batch: OrderBatch, rule_id: str, findings: BatchFindings) -> _ClockColumns:
+    """A clock rule's findings as :class:`_ClockColumns` (once per batch, rule and count).
 
     As :func:`_clock_counted` dates a row without a level: a breached clock at its due
     instant, a stopped one at its stop, a running one at the earlier of its due instant
-    and the order's assessment instant.
+    and the order's assessment instant. Read from the kernel's blocks of columns where it
+    gave only blocks (no row made), else from the rule's rows.
     """
-    key = ("clock-columns", rule_id, len(rows))
-    kept: tuple[Sequence[Row], _ClockColumns] | None = batch.memo.get(key)
-    if kept is not None and kept[0] is rows:
+    parts = findings.parts_of_rule(rule_id)[0]
+    size = sum(part.size if isinstance(part, Block) else len(part) for part in parts)
+    key = ("clock-columns", rule_id, size)
+    kept: tuple[Sequence[Part], _ClockColumns] | None = batch.memo.get(key)
+    if kept is not None and kept[0] is parts:
         return kept[1]
-    n = len(rows)
-    order = np.fromiter(map(itemgetter(0), rows), dtype=np.int64, count=n)
-    due = np.fromiter(map(itemgetter(8), rows), dtype=np.int64, count=n)
-    stop = np.fromiter(map(itemgetter(9), rows), dtype=np.int64, count=n)
-    state = np.asarray(list(map(itemgetter(6), rows)), dtype=object)
+    if parts and all(isinstance(part, Block) for part in parts):
+        blocks = [part for part in parts if isinstance(part, Block)]
+
+        def joined(name: str) -> npt.NDArray[Any]:
+            return np.concatenate([b.column(name) for b in blocks])
+
+        order, due, stop, state = (joined(n) for n in ("order", "due_us", "stop_us", "state"))
+        units = [unit or None for unit in joined("unit").tolist()]
+        occurrence = joined("seq")
+    else:
+        rows = findings.of_rule(rule_id)[0]
+        n = len(rows)
+        order = np.fromiter(map(itemgetter(0), rows), dtype=np.int64, count=n)
+        due = np.fromiter(map(itemgetter(8), rows), dtype=np.int64, count=n)
+        stop = np.fromiter(map(itemgetter(9), rows), dtype=np.int64, count=n)
+        state = np.asarray(list(map(itemgetter(6), rows)), dtype=object)
+        units = [unit or None for unit in map(itemgetter(5), rows)]
+        occurrence = np.fromiter(map(itemgetter(4), rows), dtype=np.int64, count=n)
     at = np.where(
         state == "breached",
         due,
         np.where(stop >= 0, stop, np.minimum(due, batch.frame.instants_us[order])),
     )
-    columns = _ClockColumns(
-        order.tolist(),
-        at.tolist(),
-        [unit or None for unit in map(itemgetter(5), rows)],
-        state,
-        np.fromiter(map(itemgetter(4), rows), dtype=np.int64, count=n),
-    )
-    batch.memo[key] = (rows, columns)
+    columns = _ClockColumns(order.tolist(), at.tolist(), units, state, occurrence)
+    batch.memo[key] = (parts, columns)
     return columns
 
 
@@ -782,11 +795,11 @@ def _counted(
         orders.extend(frame.order[rows].tolist())
         instants.extend(frame.at_us[rows].tolist())
     for rule_id in trigger.clock:
-        found, sent = findings.of_rule(rule_id)
+        sent = findings.parts_of_rule(rule_id)[1]
         unknown[list(sent)] = True
-        if found and trigger.reached is None and trigger.level is None:
+        if trigger.reached is None and trigger.level is None:
             # no level to reach: each row counted at an instant its columns give
-            clock = _clock_columns(batch, rule_id, found)
+            clock = _clock_columns(batch, rule_id, findings)
             chosen = np.flatnonzero(clock.counted(trigger)).tolist()
             orders.extend(map(clock.order.__getitem__, chosen))
             instants.extend(map(clock.at.__getitem__, chosen))
@@ -795,8 +808,8 @@ def _counted(
             keyed.extend(units_ if own_key else [None] * len(units_))
             continue
         mark = trigger.reached or trigger.level
-        if mark is None:  # (no rows)
-            continue
+        assert mark is not None
+        found = findings.of_rule(rule_id)[0]
         chosen_rows = [
             r
             for r in found
@@ -1373,10 +1386,9 @@ def _booked_over_batch(
                 frame.values_at(rows.tolist(), "points") if rule.points == "from_event" else None,
             )
         for rule_id in trigger.clock:
-            rows_ = findings.of_rule(rule_id)[0]
-            if not rows_:
+            clock = _clock_columns(batch, rule_id, findings)
+            if not clock.order:
                 continue
-            clock = _clock_columns(batch, rule_id, rows_)
             owner = np.asarray(clock.order, dtype=np.int64)
             chosen = np.flatnonzero(clock.counted(trigger) & wanted[owner])
             units = [clock.units[k] for k in chosen.tolist()]

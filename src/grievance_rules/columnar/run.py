@@ -206,6 +206,10 @@ class _RuleRows:
         self._parts.setdefault(rule_id, []).append(part)
         self._rows.pop(rule_id, None)
 
+    def parts(self, rule_id: str) -> Sequence[Part]:
+        """``rule_id``'s findings as added (blocks or rows), in the order added."""
+        return self._parts.get(rule_id, ())
+
     def get(self, rule_id: str) -> list[Row] | None:
         """``rule_id``'s rows in the order added; ``None`` for a rule with none added."""
         rows = self._rows.get(rule_id)
@@ -236,6 +240,9 @@ class _Computed:
 
     def of_rule(self, rule_id: str) -> tuple[Sequence[Row], Collection[int]]:
         return self.rows.get(rule_id) or (), self.sent.get(rule_id, frozenset())
+
+    def parts_of_rule(self, rule_id: str) -> tuple[Sequence[Part], Collection[int]]:
+        return self.rows.parts(rule_id), self.sent.get(rule_id, frozenset())
 
 
 _ConditionKernel = Callable[..., tuple[Part, set[int]]]
@@ -538,13 +545,27 @@ def _evaluate(
         key = (rule_id, kind, state, level, occurrence)
         found = counted.get(key)
         if found is None:
-            found = counted[key] = {
-                row[0]
-                for row in of_rule.get(rule_id) or ()
-                if (state is None or row[6] == state)  # (None: reached a level, any state)
-                and (kind == "window" or level is None or row[10] == level)
-                and (kind == "window" or occurrence is None or row[4] == occurrence)
-            } | sent.get(rule_id, set())
+            found = set(sent.get(rule_id, ()))
+            clock = kind != "window"
+            for part in of_rule.parts(rule_id):
+                if isinstance(part, Block):  # (read as columns: no row made)
+                    keep = np.ones(part.size, dtype=bool)
+                    if state is not None:  # (None: reached a level, any state)
+                        keep &= part.column("state") == state
+                    if clock and level is not None:
+                        keep &= part.column("level") == level
+                    if clock and occurrence is not None:
+                        keep &= part.columns["seq"] == occurrence
+                    found.update(part.columns["order"][keep].tolist())
+                    continue
+                found.update(
+                    row[0]
+                    for row in part
+                    if (state is None or row[6] == state)
+                    and (not clock or level is None or row[10] == level)
+                    and (not clock or occurrence is None or row[4] == occurrence)
+                )
+            counted[key] = found
         return found
 
     def candidates(cond: Condition | None) -> set[int] | None:
