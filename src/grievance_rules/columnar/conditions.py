@@ -1347,7 +1347,7 @@ def _booked_over_batch(
     fallback: set[int] = set()
     for trigger in triggers:
         for rule_id in (*trigger.clock, *trigger.window, *trigger.escalation):
-            fallback.update(i for i in findings.of_rule(rule_id)[1] if wanted[i])
+            fallback.update(i for i in findings.parts_of_rule(rule_id)[1] if wanted[i])
     wanted[list(fallback)] = False
     owners: list[Int64s] = []
     instants: list[Int64s] = []

@@ -25,12 +25,18 @@ import numpy.typing as npt
 from grievance_rules.columnar.findings import first_seen_codes
 from grievance_rules.columnar.instants import to_us_array
 from grievance_rules.engine.clocks import compile_where
-from grievance_rules.engine.matching import OrderView, check_integers, cut_of, integer_fields
+from grievance_rules.engine.matching import (
+    OrderView,
+    check_integers,
+    cut_of,
+    integer_fields,
+    view_of_cut,
+)
 from grievance_rules.engine.single import instant_of
 from grievance_rules.model import WorkOrder
 from grievance_rules.model.assignments import ASSIGNING_EVENT_TYPES, Assignment, assignments
 from grievance_rules.model.events import EventBase
-from grievance_rules.model.handling import handling_units
+from grievance_rules.model.handling import HOLDER_HISTORY_EVENTS, TRANSFER_EVENTS, handling_units
 
 __all__ = [
     "AssignmentTable",
@@ -673,8 +679,8 @@ def build_frame(
         cut_of(order, instant, in_time_order=k)
         for order, instant, k in zip(orders, instants, known, strict=True)
     ]
-    kept = [cut[0] for cut in cuts]
-    upstream = [cut[2] for cut in cuts]
+    kept = [cut[1] for cut in cuts]
+    upstream = [cut[3] for cut in cuts]
     events: list[EventBase] = list(chain.from_iterable(kept))
     attrs = [e.__dict__ for e in events]
     offsets = _offsets(kept)
@@ -682,19 +688,9 @@ def build_frame(
     held = _handling_over_batch(kept, upstream, attrs, offsets, type_names)
     bounds = offsets.tolist()
     views = [
-        OrderView(order, k, cut[1], held[a:b], cut[2], len(order.events) - len(k))
-        for order, k, cut, a, b in zip(orders, kept, cuts, bounds[:-1], bounds[1:], strict=True)
+        view_of_cut(cut, held[a:b]) for cut, a, b in zip(cuts, bounds[:-1], bounds[1:], strict=True)
     ]
     return _laid_out(orders, instants, views, offsets, events, attrs, held, type_names)
-
-
-_SCALAR_HANDLING = ("return_decided", "proactive_handling")
-"""Event types after which the handling unit depends on more than the last transfer (a
-return approved, work taken up unasked): an order with one kept is read by
-:func:`~grievance_rules.model.handling.handling_units` itself."""
-
-_TRANSFER_TYPES = ("dispatched", "reassigned")
-"""The events that send an order to their ``to_unit`` (as ``handling_units`` reads them)."""
 
 
 def _handling_over_batch(
@@ -706,17 +702,18 @@ def _handling_over_batch(
 ) -> list[str | None]:
     """The handling unit after each kept event of the batch, flat (as ``handling_units``).
 
-    An order with no return approved and no work taken up unasked
-    (:data:`_SCALAR_HANDLING`) among its kept events is held, after each event, by the
-    ``to_unit`` of its last transfer (:data:`_TRANSFER_TYPES`) not to one of its
-    upstream units, up to that event (``None`` before any): found for all such orders
-    at once. The others are read one at a time by
+    An order with no return approved and no work taken up unasked among its kept events
+    (:data:`~grievance_rules.model.handling.HOLDER_HISTORY_EVENTS`) is held, after each
+    event, by the ``to_unit`` of its last transfer
+    (:data:`~grievance_rules.model.handling.TRANSFER_EVENTS`) not to one of its upstream
+    units, up to that event (``None`` before any): found for all such orders at once.
+    The others are read one at a time by
     :func:`~grievance_rules.model.handling.handling_units`.
     """
     count = len(attrs)
     # per event type, 1 for a transfer, 2 for one that may need the order read alone
     kinds = {
-        name: (name in _TRANSFER_TYPES) + 2 * (name in _SCALAR_HANDLING)
+        name: (name in TRANSFER_EVENTS) + 2 * (name in HOLDER_HISTORY_EVENTS)
         for name in dict.fromkeys(type_names)
     }
     flags = np.fromiter(map(kinds.__getitem__, type_names), dtype=np.int8, count=count)
@@ -724,7 +721,7 @@ def _handling_over_batch(
     transfer = np.flatnonzero(flags == 1)
     targets = [attrs[r].get("to_unit") for r in transfer.tolist()]
     sets = [t not in upstream[o] for t, o in zip(targets, order[transfer].tolist(), strict=True)]
-    setters = transfer[np.asarray(sets, dtype=bool)] if len(transfer) else transfer
+    setters = transfer[np.asarray(sets, dtype=bool)]
     if len(setters):
         last = np.full(count, -1, dtype=np.int64)
         last[setters] = np.arange(len(setters), dtype=np.int64)

@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ABSENT",
     "ENGINES",
+    "Cut",
     "EngineName",
     "EventPredicate",
     "Match",
@@ -62,6 +63,7 @@ __all__ = [
     "selector_predicate",
     "value_reader",
     "view_of",
+    "view_of_cut",
     "where_test",
 ]
 
@@ -317,32 +319,30 @@ def view_of(order: WorkOrder, as_of: dt.datetime, *, in_time_order: bool = False
     ``in_time_order``: the events are known to be listed in time order (its history
     was checked): see :func:`~grievance_rules.model.handling.event_indices_as_of`.
     """
-    kept, indices, upstream = cut_of(order, as_of, in_time_order=in_time_order)
-    return OrderView(
-        order,
-        kept,
-        indices,
-        handling_units(kept, upstream),
-        upstream,
-        len(order.events) - len(kept),
-    )
+    cut = cut_of(order, as_of, in_time_order=in_time_order)
+    return view_of_cut(cut, handling_units(cut[1], cut[3]))
 
 
-def cut_of(
-    order: WorkOrder, as_of: dt.datetime, *, in_time_order: bool = False
-) -> tuple[list[EventBase], list[int], frozenset[str]]:
-    """What :func:`view_of` reads of an order, but the handling units.
+Cut = tuple[WorkOrder, list[EventBase], list[int], frozenset[str]]
+"""An order cut to an instant (:func:`cut_of`): the order, its events kept up to then (in
+time order), their indices in ``order.events``, and the ids of its upstream units."""
 
-    The events kept up to ``as_of`` (in time order), their indices in ``order.events``,
-    and the order's upstream units.
-    """
+
+def cut_of(order: WorkOrder, as_of: dt.datetime, *, in_time_order: bool = False) -> Cut:
+    """The order cut to ``as_of`` (see :func:`view_of`), its handling units not yet read."""
     indices = event_indices_as_of(order, as_of, in_time_order=in_time_order)
     events = order.events
     # in time order, the events kept are the first ones (a slice, not a look-up each)
     kept: list[EventBase] = (
         list(events[: len(indices)]) if in_time_order else list(map(events.__getitem__, indices))
     )
-    return kept, indices, order.upstream_unit_ids()
+    return order, kept, indices, order.upstream_unit_ids()
+
+
+def view_of_cut(cut: Cut, handling: Sequence[str | None]) -> OrderView:
+    """The view of a cut order (:func:`cut_of`), given the handling unit after each kept event."""
+    order, kept, indices, upstream = cut
+    return OrderView(order, kept, indices, handling, upstream, len(order.events) - len(kept))
 
 
 def check_integers(item: OrderView) -> None:

@@ -17,7 +17,9 @@ from grievance_rules.model.order import WorkOrder
 
 __all__ = [
     "EXCLUDING_EVENT",
+    "HOLDER_HISTORY_EVENTS",
     "STRIKING_EVENT",
+    "TRANSFER_EVENTS",
     "about_unit",
     "event_indices_as_of",
     "excluded_by_flag",
@@ -27,7 +29,15 @@ __all__ = [
     "unit_kind",
 ]
 
-_TRANSFERS = ("dispatched", "reassigned")
+TRANSFER_EVENTS = ("dispatched", "reassigned")
+"""The events that send an order to their ``to_unit`` (:func:`handling_units`)."""
+
+HOLDER_HISTORY_EVENTS = ("return_decided", "proactive_handling")
+"""The events after which :func:`handling_units` reads more than the last transfer: who
+held the order before (a return approved), or whether anyone holds it (work taken up
+unasked). Without one, the handling unit after an event is the ``to_unit`` of the last
+transfer not to an upstream unit, up to it, and ``None`` before any (a return decided
+but refused changes nothing)."""
 
 
 def event_indices_as_of(
@@ -160,7 +170,7 @@ def handling_units(
     result: list[str | None] = []
     for event in events:
         kind = event.type
-        if kind in _TRANSFERS:
+        if kind in TRANSFER_EVENTS:
             target = getattr(event, "to_unit", None)
             if target not in upstream:
                 if kind == "reassigned":
