@@ -17,13 +17,17 @@ from grievance_rules.columnar.batch import prepare
 from grievance_rules.columnar.clocks import clock_rows, clock_rows_loop
 from grievance_rules.columnar.conditions import holds_over_batch, since_with_findings
 from grievance_rules.columnar.findings import as_rows
-from grievance_rules.columnar.frame import build_frame, first_from
+from grievance_rules.columnar.frame import Frame, build_frame, first_from, frame_of
 from grievance_rules.columnar.run import _clocks_in_order
 from grievance_rules.engine.conditions import deduction_points
+from grievance_rules.engine.matching import view_of
 from grievance_rules.engine.plan import plan_for
 from grievance_rules.model import WorkOrder
 from grievance_rules.model.assignments import assignments
 from grievance_rules.packs.schema import AllOf, AnyOf, CountOf, NotOf, Trigger
+from grievance_rules.reading import Accepted, BatchInstants
+from grievance_rules.reading.parquet import iter_parquet_orders
+from grievance_rules.reading.parquet_export import write_parquet
 from grievance_rules.samples.generator import generate_orders
 from grievance_rules.testing.strategies import work_orders
 from tests.columnar.differential import kernel_rows
@@ -733,3 +737,77 @@ def test_clock_columns_from_blocks_are_those_from_rows_by_hand():
         assert clock.units == ["d1", "d2", None]
         assert clock.state.tolist() == ["breached", "met", "running"]
         assert clock.occurrence.tolist() == [0, 1, 0]
+
+
+def _frames_agree(a: Frame, b: Frame) -> None:
+    for name in ("offsets", "at_us", "received_us", "instants_us", "type", "unit", "handling"):
+        assert np.array_equal(getattr(a, name), getattr(b, name)), name
+    assert np.array_equal(
+        a.order_attribute_us("reply_deadline"), b.order_attribute_us("reply_deadline")
+    )
+
+
+@pytest.mark.parametrize("as_of", [None, "2025-04-15T12:00+08:00"])
+def test_a_readers_instants_lay_out_as_the_orders_datetimes(tmp_path, as_of: str | None):
+    orders = list(generate_orders(400, seed=12))
+    write_parquet(orders, tmp_path, partition_size=150)
+    records = [r for r in iter_parquet_orders(tmp_path) if isinstance(r, Accepted)]
+    instant = None if as_of is None else dt.datetime.fromisoformat(as_of)
+    if instant is not None:
+        records = [r for r in records if r.order.received_at <= instant]
+    given_ = [r.instants for r in records]
+    assert sum(g is not None for g in given_) > 0.75 * len(records) > 75
+    # a record made by hand with another order's instants: not taken (its events differ)
+    with_events = [k for k, r in enumerate(records) if r.order.events and given_[k]]
+    most = max(with_events, key=lambda k: len(records[k].order.events))
+    fewer = next(
+        k for k in with_events if len(records[k].order.events) < len(records[most].order.events)
+    )
+    given_[fewer] = given_[most]
+    given_[1] = None  # and one without
+    orders_ = [r.order for r in records]
+    known = [True] * len(records)
+    plain = build_frame(orders_, instant, known)
+    taken = build_frame(orders_, instant, known, given_)
+    _frames_agree(plain, taken)
+    if instant is not None:
+        assert plain.size < sum(len(o.events) for o in orders_)  # (events after as_of cut)
+    # by hand: the first order's first kept event, at its own instant
+    first = int(plain.offsets[0])
+    if plain.size:
+        at = orders_[plain.order[first]].events[plain.pos[first]].at
+        assert taken.at_us[first] == _us(at.isoformat())
+    # an order not in time order is not taken from its reader (its cut is no prefix)
+    untimed = build_frame(orders_, instant, [False] * len(records), given_)
+    _frames_agree(plain, untimed)
+    # the views' frame (the scoring fold's) takes them too
+    views = [plain.views[i] for i in range(len(plain))]
+    _frames_agree(plain, frame_of(orders_, plain.instants, views, given_))
+
+
+def test_instants_of_an_order_listed_out_of_time_order_are_not_taken():
+    # listed out of time order (a history not checked): its kept events are sorted by
+    # time, so the integers in listed order would put each instant on the wrong event
+    late_first = _order(
+        "X",
+        [
+            {"type": "first_contact", "at": "2024-05-06T10:00+08:00", "unit": "d1"},
+            {"type": "dispatched", "at": "2024-05-06T09:30+08:00", "unit": "ctr", "to_unit": "d1"},
+        ],
+    )
+    listed = [_us("2024-05-06T10:00+08:00"), _us("2024-05-06T09:30+08:00")]
+    batch = BatchInstants(
+        np.array(listed, dtype=np.int64),
+        np.array([0, 2], dtype=np.int64),
+        np.array([_us("2024-05-06T09:00+08:00")], dtype=np.int64),
+        np.array([-1], dtype=np.int64),
+    )
+    sorted_us = [_us("2024-05-06T09:30+08:00"), _us("2024-05-06T10:00+08:00")]
+    built = build_frame([late_first], None, [False], [(batch, 0)])
+    assert built.at_us.tolist() == sorted_us
+    view = view_of(late_first, dt.datetime.fromisoformat("2024-05-07T00:00+08:00"))
+    assert view.indices == [1, 0]
+    cut = frame_of([late_first], [view.order.received_at], [view], [(batch, 0)])
+    assert cut.at_us.tolist() == sorted_us
+    # in time order, the same integers are taken as they are (what the reader vouches for)
+    assert build_frame([late_first], None, [True], [(batch, 0)]).at_us.tolist() == listed

@@ -37,10 +37,12 @@ from grievance_rules.model import WorkOrder
 from grievance_rules.model.assignments import ASSIGNING_EVENT_TYPES, Assignment, assignments
 from grievance_rules.model.events import EventBase
 from grievance_rules.model.handling import HOLDER_HISTORY_EVENTS, TRANSFER_EVENTS, handling_units
+from grievance_rules.reading.results import BatchInstants
 
 __all__ = [
     "AssignmentTable",
     "Frame",
+    "ReadAt",
     "build_frame",
     "first_from",
     "first_of_runs",
@@ -52,6 +54,10 @@ __all__ = [
 _T = TypeVar("_T")
 Int64s = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
+
+ReadAt = tuple[BatchInstants, int]
+"""A reader's batch's instants as integers and an order's place in them
+(:attr:`~grievance_rules.reading.Accepted.instants`)."""
 
 EventClass = type[EventBase]
 """An event's class (an alias: inside :class:`Frame`, ``type`` names its type codes)."""
@@ -127,6 +133,7 @@ class Frame:
     _assignments: list[tuple[Assignment, ...] | None] = field(default_factory=list, repr=False)
     _table: AssignmentTable | None = field(default=None, repr=False)
     _memo: dict[Any, Any] = field(default_factory=dict, repr=False)
+    _read: _ReadInstants | None = field(default=None, repr=False)
 
     def __len__(self) -> int:
         return len(self.orders)
@@ -624,9 +631,7 @@ class Frame:
 
     def order_attribute_us(self, name: str) -> Int64s:
         """An instant field of each order (``reply_deadline``) in µs, ``-1`` where unset."""
-        return self.remember(
-            ("order-us", name), lambda: to_us_array([getattr(o, name, None) for o in self.orders])
-        )
+        return self.remember(("order-us", name), lambda: _order_us(self._read, name, self.orders))
 
 
 def _at(positions: list[int], k: int | None) -> int | None:
@@ -659,6 +664,7 @@ def build_frame(
     orders: Sequence[WorkOrder],
     as_of: dt.datetime | None,
     in_time_order: Sequence[bool] | None = None,
+    read: Sequence[ReadAt | None] | None = None,
 ) -> Frame:
     """Cut each order to its assessment instant and lay the kept events out flat.
 
@@ -666,6 +672,9 @@ def build_frame(
     (:func:`~grievance_rules.model.history.ensure_coherent` passed it, here or in a
     reader), its events listed in time order: its instant and the events up to it
     are then found from the end (as the per-order batch finds them). ``None``: none is.
+    ``read``: per order, its reader's instants as integers (:attr:`~grievance_rules.
+    reading.Accepted.instants`), or ``None``: taken for an order in time order, whose
+    kept events are its first ones, instead of turning its datetimes into integers.
 
     Each order is cut as :func:`~grievance_rules.engine.matching.view_of` cuts it; the
     handling unit after each kept event is found for the whole batch at once
@@ -690,7 +699,10 @@ def build_frame(
     views = [
         view_of_cut(cut, held[a:b]) for cut, a, b in zip(cuts, bounds[:-1], bounds[1:], strict=True)
     ]
-    return _laid_out(orders, instants, views, offsets, events, attrs, held, type_names)
+    usable = None
+    if read is not None:
+        usable = [entry if k else None for entry, k in zip(read, known, strict=True)]
+    return _laid_out(orders, instants, views, offsets, events, attrs, held, type_names, usable)
 
 
 def _handling_over_batch(
@@ -755,15 +767,137 @@ def _offsets(kept: Sequence[Sequence[EventBase]]) -> Int64s:
 
 
 def frame_of(
-    orders: Sequence[WorkOrder], instants: Sequence[dt.datetime], views: Sequence[OrderView]
+    orders: Sequence[WorkOrder],
+    instants: Sequence[dt.datetime],
+    views: Sequence[OrderView],
+    read: Sequence[ReadAt | None] | None = None,
 ) -> Frame:
-    """The frame of orders already cut to their instants."""
+    """The frame of orders already cut to their instants.
+
+    ``read``: per order, its reader's instants as integers, or ``None`` (as for
+    :func:`build_frame`); taken for a view whose kept events are its order's first ones.
+    """
     kept = [v.kept for v in views]
     events: list[EventBase] = list(chain.from_iterable(kept))
     held = list(chain.from_iterable(v.handling for v in views))
     attrs = [e.__dict__ for e in events]
     type_names = list(map(operator.itemgetter("type"), attrs))
-    return _laid_out(orders, instants, views, _offsets(kept), events, attrs, held, type_names)
+    usable = None
+    if read is not None:
+        usable = [
+            entry if entry is not None and _first_ones(view.indices) else None
+            for entry, view in zip(read, views, strict=True)
+        ]
+    return _laid_out(
+        orders, instants, views, _offsets(kept), events, attrs, held, type_names, usable
+    )
+
+
+def _first_ones(indices: Sequence[int]) -> bool:
+    """Whether indices are ``0, 1, ..., n - 1`` (a view keeping its order's first events)."""
+    return all(map(operator.eq, indices, range(len(indices))))
+
+
+def _rows_of(starts: Int64s, lengths: Int64s) -> Int64s:
+    """``starts[j] + 0, ..., starts[j] + lengths[j] - 1`` for each ``j``, end to end.
+
+    Example:
+        >>> import numpy as np
+        >>> _rows_of(np.array([5, 0, 9]), np.array([2, 0, 3])).tolist()
+        [5, 6, 9, 10, 11]
+    """
+    total = int(lengths.sum())
+    before = np.cumsum(lengths) - lengths  # (where each run begins in the result)
+    found: Int64s = np.arange(total, dtype=np.int64) + np.repeat(starts - before, lengths)
+    return found
+
+
+@dataclass(frozen=True)
+class _ReadInstants:
+    """The frame's orders' instants as their readers read them, where they did.
+
+    Attributes:
+        parts: per reader's batch, the batch's instants, the frame's orders from it and
+            each one's place in the batch.
+        rest: the frame's other orders.
+    """
+
+    parts: list[tuple[BatchInstants, Int64s, Int64s]]
+    rest: Int64s
+
+    def order_values(self, name: str, n: int) -> tuple[Int64s, Int64s]:
+        """Per order, a per-order array of the batches (``-1`` for the rest), and the rest."""
+        found = np.full(n, -1, dtype=np.int64)
+        for batch, orders, places in self.parts:
+            found[orders] = getattr(batch, name)[places]
+        return found, self.rest
+
+
+def _read_instants(
+    read: Sequence[ReadAt | None], orders: Sequence[WorkOrder], offsets: Int64s
+) -> _ReadInstants:
+    """Which orders' instants their readers give (their kept events their first ones).
+
+    An order whose events are not as many as its reader's batch says is taken as one
+    without (a record made by hand with another order's instants).
+    """
+    groups: dict[int, tuple[BatchInstants, list[int], list[int]]] = {}
+    rest: list[int] = []
+    kept = np.diff(offsets).tolist()
+    for i, entry in enumerate(read):
+        if entry is None:
+            rest.append(i)
+            continue
+        batch, place = entry
+        bounds = batch.bounds
+        listed = int(bounds[place + 1] - bounds[place])
+        if listed != len(orders[i].events) or kept[i] > listed:
+            rest.append(i)
+            continue
+        group = groups.get(id(batch))
+        if group is None:
+            group = groups[id(batch)] = (batch, [], [])
+        group[1].append(i)
+        group[2].append(place)
+    parts = [
+        (batch, np.asarray(members, dtype=np.int64), np.asarray(places, dtype=np.int64))
+        for batch, members, places in groups.values()
+    ]
+    return _ReadInstants(parts, np.asarray(rest, dtype=np.int64))
+
+
+def _event_us(
+    read: _ReadInstants | None, offsets: Int64s, attrs: Sequence[dict[str, Any]]
+) -> Int64s:
+    """Each kept event's instant in µs: from its reader's integers, else from its datetime."""
+    if read is None:
+        return to_us_array(list(map(operator.itemgetter("at"), attrs)))
+    found = np.empty(len(attrs), dtype=np.int64)
+    lengths = np.diff(offsets)
+    for batch, orders, places in read.parts:
+        counts = lengths[orders]
+        found[_rows_of(offsets[orders], counts)] = batch.events[
+            _rows_of(batch.bounds[places], counts)
+        ]
+    if len(read.rest):
+        rows = _rows_of(offsets[read.rest], lengths[read.rest])
+        found[rows] = to_us_array([attrs[g]["at"] for g in rows.tolist()])
+    return found
+
+
+_READ_AS = {"received_at": "received", "reply_deadline": "reply_deadline"}
+"""The order's instant fields a reader gives as integers, by the name it gives them under."""
+
+
+def _order_us(read: _ReadInstants | None, name: str, orders: Sequence[WorkOrder]) -> Int64s:
+    """An instant field of each order in µs (``-1``: unset): from its reader, else its datetime."""
+    given = _READ_AS.get(name)
+    if read is None or given is None:
+        return to_us_array([getattr(o, name, None) for o in orders])
+    found, rest = read.order_values(given, len(orders))
+    if len(rest):
+        found[rest] = to_us_array([getattr(orders[i], name, None) for i in rest.tolist()])
+    return found
 
 
 def _laid_out(
@@ -775,13 +909,15 @@ def _laid_out(
     attrs: list[dict[str, Any]],
     held: list[str | None],
     type_names: list[str],
+    read: Sequence[ReadAt | None] | None = None,
 ) -> Frame:
     """The frame of views, laid out end to end.
 
     ``events``, ``attrs`` and ``type_names``: their kept events; ``held``: the handling
-    unit after each.
+    unit after each; ``read``: per order, its reader's instants for it to take, or ``None``.
     """
     n = len(views)
+    given = None if read is None else _read_instants(read, orders, offsets)
     lengths = np.diff(offsets)
     count = len(events)
     # codes in first-seen order: types over the events; units over the acting units,
@@ -817,7 +953,7 @@ def _laid_out(
         index=np.fromiter(
             chain.from_iterable(v.indices for v in views), dtype=np.int64, count=count
         ),
-        at_us=to_us_array(list(map(operator.itemgetter("at"), attrs))),
+        at_us=_event_us(given, offsets, attrs),
         unit=np.asarray(units, dtype=np.int64),
         handling=handling_a,
         type=np.asarray(types, dtype=np.int64),
@@ -827,9 +963,10 @@ def _laid_out(
         unit_codes=unit_codes,
         unit_names=list(unit_codes),
         first_handling=first_handling,
-        received_us=to_us_array([o.received_at for o in orders]),
+        received_us=_order_us(given, "received_at", orders),
         instants_us=to_us_array(instants),
         _assignments=[None] * n,
+        _read=given,
     )
 
 

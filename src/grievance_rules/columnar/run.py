@@ -35,7 +35,7 @@ from grievance_rules.columnar.batch import OrderBatch, OrderInput, prepare, to_o
 from grievance_rules.columnar.events import EventsTable, events_table
 from grievance_rules.columnar.fallback import evaluate_per_order
 from grievance_rules.columnar.findings import Block, FindingRows, Part, Row, as_rows
-from grievance_rules.columnar.frame import Frame, build_frame, frame_of
+from grievance_rules.columnar.frame import Frame, ReadAt, build_frame, frame_of
 from grievance_rules.columnar.periods import period_tally
 from grievance_rules.columnar.prefilter import could_hold
 from grievance_rules.engine.assessment import Assessment, Rejection
@@ -314,6 +314,7 @@ def evaluate_columnar_each(
     rejects: Literal["raise", "skip"] = "raise",
     views: Sequence[OrderView] | None = None,
     instants: Sequence[dt.datetime] | None = None,
+    read: Sequence[ReadAt | None] | None = None,
 ) -> list[ColumnarResult]:
     """:func:`evaluate_columnar` under several packs; the orders validated and checked once.
 
@@ -323,14 +324,17 @@ def evaluate_columnar_each(
     fold reads them; given, the orders are neither cut nor checked again here (with
     ``rejects="raise"`` and ``check_history=False`` only). ``instants``: with ``views``,
     the instant each was cut at (``instant_of(order, as_of)``, as the caller found it),
-    so that it is not found again.
+    so that it is not found again. ``read``: with ``views``, per order, the instants
+    its reader gave as integers (:attr:`~grievance_rules.reading.Accepted.instants`,
+    or ``None``), taken instead of turning its datetimes into integers again (a
+    reader's record given as an input gives its own).
 
     Raises:
         WorkOrderError: an input is not a valid work order (its position named).
         HistoryError: an order's history contradicts itself.
         FactValidationError: an event integer wider than 64 bits.
         ArgumentError: ``views`` with ``rejects="skip"`` or ``check_history``, or
-            ``instants`` without ``views`` (a ValueError).
+            ``instants`` or ``read`` without ``views`` (a ValueError).
     """
     plans = [p if isinstance(p, PackPlan) else plan_for(p) for p in packs]
     if views is not None and (rejects != "raise" or check_history):
@@ -342,12 +346,13 @@ def evaluate_columnar_each(
             parameter="views",
             value=views,
         )
-    if instants is not None and views is None:
-        raise ArgumentError(
-            _("instants= is for the views= given: give views= with it"),
-            parameter="instants",
-            value=instants,
-        )
+    for name, value in (("instants", instants), ("read", read)):
+        if value is not None and views is None:
+            raise ArgumentError(
+                _("{name}= is for the views= given: give views= with it").format(name=name),
+                parameter=name,
+                value=value,
+            )
     with paused():
         rejections: list[Rejection] = []
         integers_fit = False  # (every input a reader's record vouching for its integers)
@@ -363,6 +368,7 @@ def evaluate_columnar_each(
             integers_fit = bool(inputs) and all(
                 isinstance(item, Accepted) and item.integers_fit for item in inputs
             )
+            read = [item.instants if isinstance(item, Accepted) else None for item in inputs]
             if check_history:
                 for order, checked in zip(order_list, in_time_order, strict=True):
                     if not checked:
@@ -375,7 +381,7 @@ def evaluate_columnar_each(
             instants = [entry.instant for entry in accepted]
         if views is None:
             # the orders cut to as_of once for every pack
-            frame = build_frame(order_list, as_of, in_time_order)
+            frame = build_frame(order_list, as_of, in_time_order, read)
         else:
             if instants is None:
                 instants = (
@@ -383,7 +389,7 @@ def evaluate_columnar_each(
                     if as_of is None
                     else [instant_of(order, as_of) for order in order_list]
                 )
-            frame = frame_of(order_list, instants, views)
+            frame = frame_of(order_list, instants, views, read)
         results = [
             _evaluate(
                 order_list,

@@ -41,6 +41,7 @@ from grievance_rules.reading.reader import (
 )
 from grievance_rules.reading.results import (
     Accepted,
+    BatchInstants,
     ReadReport,
     RecordProblem,
     RecordResult,
@@ -52,6 +53,7 @@ from grievance_rules.reading.results import (
 __all__ = [
     "DEFAULT_HEADERS",
     "Accepted",
+    "BatchInstants",
     "ColumnMapping",
     "InputFormat",
     "OrderSource",

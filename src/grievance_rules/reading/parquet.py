@@ -82,6 +82,7 @@ from grievance_rules.reading.problems import without_units_table
 from grievance_rules.reading.reader import record_checks, unsaid
 from grievance_rules.reading.results import (
     Accepted,
+    BatchInstants,
     RecordProblem,
     RecordResult,
     Rejected,
@@ -1215,6 +1216,7 @@ class _Batch:
             event_cells.groups, event_cells.columns, event_cells.fine
         )
         start, stop = events.bounds[first], events.bounds[last]
+        self.instants = _batch_instants(self.batch, events.table, start, stop, self.event_bounds)
         self.cleared = history_screen.cleared(
             self.batch,
             None if events.table is None else events.table.slice(start, stop - start),
@@ -1263,6 +1265,7 @@ class _Batch:
         clean: list[int] = []  # where an order made here, its history without issue, is accepted
         clean_locations: list[SourceLocation] = []
         clean_orders: list[WorkOrder] = []
+        clean_rows: list[int] = []  # (their places in the batch)
         locations = _locations(file, self.first + low + 1, high - low)
         ids = self.ids
         for offset in range(low, high):
@@ -1289,6 +1292,7 @@ class _Batch:
                     clean.append(len(results))
                     clean_locations.append(location)
                     clean_orders.append(order)
+                    clean_rows.append(offset)
                     results.append(None)
                     continue
                 result = checked(location, order)  # (its history checked there, once)
@@ -1316,7 +1320,9 @@ class _Batch:
                 result = dataclasses.replace(result, integers_fit=True)
             results.append(result)
         if clean:
-            accepted = _accepted(clean_locations, clean_orders, self.integers_fit)
+            accepted = _accepted(
+                clean_locations, clean_orders, self.integers_fit, self.instants, clean_rows
+            )
             deque(map(setitem, repeat(results), clean, accepted), maxlen=0)
         return results
 
@@ -1363,11 +1369,17 @@ def _locations(file: str, first: int, count: int) -> list[SourceLocation]:
 
 
 def _accepted(
-    locations: Sequence[SourceLocation], orders: Sequence[WorkOrder], integers_fit: bool
+    locations: Sequence[SourceLocation],
+    orders: Sequence[WorkOrder],
+    integers_fit: bool,
+    instants: BatchInstants | None = None,
+    rows: Sequence[int] = (),
 ) -> list[Accepted]:
     """``Accepted(location, order, history_checked=True)`` for each pair: orders with no issue.
 
     ``integers_fit``: the events' integers all fit 64 bits (:func:`_integers_fit`).
+    ``instants``: the batch's instants, and ``rows`` each order's place in them (orders
+    made from their cells unchanged).
     """
     return _made_in_bulk(
         Accepted,
@@ -1378,8 +1390,63 @@ def _accepted(
             "warnings": repeat(()),
             "history_checked": repeat(True),
             "integers_fit": repeat(integers_fit),
+            "instants": repeat(None) if instants is None else zip(repeat(instants), rows),
         },
     )
+
+
+def _batch_instants(
+    batch: Any, events: pa.Table | None, start: int, stop: int, bounds: Sequence[int]
+) -> BatchInstants | None:
+    """The instants of a batch of the orders table and of its events, as integers.
+
+    ``events``: the events table (its rows ``start`` to ``stop - 1`` the batch's, order
+    ``k``'s from ``bounds[k]``). ``None`` when one of the columns read is not of the
+    reader's own type (``timestamp[us]`` with a zone: its integers are the µs the
+    datetimes were made from); a null cell is ``-1`` (its order is not made from its
+    cells unchanged).
+    """
+    received = _micros(batch, "received_at")
+    if received is None:
+        return None
+    reply = (
+        _micros(batch, "reply_deadline")
+        if "reply_deadline" in batch.schema.names
+        else np.full(batch.num_rows, -1, dtype=np.int64)
+    )
+    if reply is None:
+        return None
+    at = np.zeros(0, dtype=np.int64)
+    if events is not None and stop > start:
+        if "at" not in events.column_names:
+            return None
+        found = _micros_of(events.column("at").slice(start, stop - start))
+        if found is None:
+            return None
+        at = found
+    edges = np.asarray(bounds, dtype=np.int64) - (bounds[0] if len(bounds) else 0)
+    return BatchInstants(at, edges, received, reply)
+
+
+def _micros(batch: Any, name: str) -> Any:
+    """A column of a batch of the orders table as µs (:func:`_micros_of`); ``None`` if absent."""
+    if name not in batch.schema.names:
+        return None
+    return _micros_of(batch.column(batch.schema.get_field_index(name)))
+
+
+def _micros_of(column: Any) -> Any:
+    """A ``timestamp[us]`` column with a zone as ``int64`` µs (``-1`` for null); else ``None``."""
+    pa = _pa()
+    kind = column.type
+    if not (pa.types.is_timestamp(kind) and kind.unit == "us" and kind.tz is not None):
+        return None
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    values = np.array(whole_numbers(column), dtype=np.int64)  # (a copy: the reader's own)
+    if column.null_count:
+        values[~validity(column)] = -1
+    return values
 
 
 def _integers_fit(table: pa.Table | None) -> bool:

@@ -16,6 +16,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
+import numpy as np
+import numpy.typing as npt
+
 from grievance_rules.i18n import gettext as _
 from grievance_rules.i18n import ngettext
 from grievance_rules.model import HistoryIssue, WorkOrder
@@ -23,6 +26,7 @@ from grievance_rules.reading.columns import field_label
 
 __all__ = [
     "Accepted",
+    "BatchInstants",
     "ReadReport",
     "RecordProblem",
     "RecordResult",
@@ -118,6 +122,29 @@ class RecordProblem:
         return {"field": self.field, "message": self.message, "code": self.code}
 
 
+@dataclass(frozen=True, eq=False)
+class BatchInstants:
+    """The instants of a batch of orders as its reader read them: µs since 1970-01-01 UTC.
+
+    A Parquet file holds its instants as such integers; the reader makes the orders'
+    datetimes from them, and gives them beside the orders too (:attr:`Accepted.instants`),
+    so that evaluation over a whole batch (``grievance_rules.columnar``) need not turn
+    every datetime back into the integer it was made from.
+
+    Attributes:
+        events: each event's ``at``, the batch's orders' events end to end, each order's
+            in the order its ``events`` lists them.
+        bounds: order ``k``'s events are ``events[bounds[k]:bounds[k + 1]]``.
+        received: per order, its ``received_at``.
+        reply_deadline: per order, its ``reply_deadline`` (``-1``: none).
+    """
+
+    events: npt.NDArray[np.int64]
+    bounds: npt.NDArray[np.int64]
+    received: npt.NDArray[np.int64]
+    reply_deadline: npt.NDArray[np.int64]
+
+
 @dataclass(frozen=True, slots=True)
 class Accepted:
     """A record read into a valid order (its warnings, if any, beside it).
@@ -134,6 +161,9 @@ class Accepted:
             can hold was read from a column of signed integers (of at most 64 bits):
             the engine's check that every event integer fits 64 bits would pass the
             order, so evaluation need not make it. ``False`` otherwise.
+        instants: set by the Parquet reader for an order it made from its cells
+            unchanged: its batch's instants as integers, and the order's place ``k`` in
+            them (:class:`BatchInstants`). ``None`` otherwise.
     """
 
     location: SourceLocation
@@ -141,6 +171,7 @@ class Accepted:
     warnings: tuple[HistoryIssue, ...] = ()
     history_checked: bool = field(default=False, compare=False, repr=False)
     integers_fit: bool = field(default=False, compare=False, repr=False)
+    instants: tuple[BatchInstants, int] | None = field(default=None, compare=False, repr=False)
 
     ok: ClassVar[Literal[True]] = True
     """Always true: ``if result.ok:`` tells a type checker the result is an ``Accepted``."""

@@ -57,7 +57,7 @@ from grievance_rules.columnar.findings import (
     rows_of_assessment,
     sort_ranks,
 )
-from grievance_rules.columnar.frame import Frame
+from grievance_rules.columnar.frame import Frame, ReadAt
 from grievance_rules.columnar.instants import EPOCH_ORDINAL, shanghai_day
 from grievance_rules.engine import Rejection, RepeatIndex
 from grievance_rules.engine.batch import (
@@ -84,6 +84,7 @@ from grievance_rules.model.handling import (
     excludes_from_assessment,
 )
 from grievance_rules.packs import Pack
+from grievance_rules.reading.results import Accepted
 from grievance_rules.scoring.rates import (
     EventFacts,
     FactValues,
@@ -921,8 +922,11 @@ def _judge_batch(
     plans: Sequence[PackPlan],
     as_of: dt.datetime | None,
     repeats: RepeatIndex | None,
+    read: Sequence[ReadAt | None] | None = None,
 ) -> tuple[tuple[PackRows, ...], list[Rejection | None], _PerOrder | None, Frame | None]:
     """A batch of checked orders under every plan: each pack's rows, as columns.
+
+    ``read``: per order, its reader's instants as integers (a Parquet record's), if any.
 
     Also each order that failed inside the engine (its rejection, else ``None``) and,
     when the columnar evaluation failed on the batch so that it was judged per order,
@@ -946,6 +950,7 @@ def _judge_batch(
             check_history=False,
             views=views,
             instants=instants,
+            read=read,
         )
     except GrievanceRulesError:
         judged = _per_order_rows(orders, plans, as_of, repeats)
@@ -1060,8 +1065,11 @@ def table_batches(
         with paused(), language(current_language()):
             entries = list(_checked(chunk, as_of, check_history=True))
             ready: list[_Ready] = []
+            read: list[ReadAt | None] = []  # (a Parquet record's instants as integers)
             inputs: list[Rejection | int] = []
-            for position, source, entry, view, instant in entries:
+            for (position, source, entry, view, instant), (_, given) in zip(
+                entries, chunk, strict=True
+            ):
                 if isinstance(entry, Rejection):
                     inputs.append(entry)
                 else:
@@ -1069,8 +1077,9 @@ def table_batches(
                     assert instant is not None
                     inputs.append(len(ready))
                     ready.append((position, source, entry, view, instant))
+                    read.append(given.instants if isinstance(given, Accepted) else None)
             tables, failed, per_order, frame = (
-                _judge_batch(ready, plans, as_of, repeats) if ready else ((), [], None, None)
+                _judge_batch(ready, plans, as_of, repeats, read) if ready else ((), [], None, None)
             )
             orders = [order for _, _, order, _, _ in ready]
             views = [view for _, _, _, view, _ in ready]
