@@ -740,7 +740,8 @@ def test_clock_columns_from_blocks_are_those_from_rows_by_hand():
 
 
 def _frames_agree(a: Frame, b: Frame) -> None:
-    for name in ("offsets", "at_us", "received_us", "instants_us", "type", "unit", "handling"):
+    names = ("offsets", "index", "pos", "at_us", "received_us", "instants_us", "type", "unit")
+    for name in (*names, "handling"):
         assert np.array_equal(getattr(a, name), getattr(b, name)), name
     assert np.array_equal(
         a.order_attribute_us("reply_deadline"), b.order_attribute_us("reply_deadline")
@@ -805,9 +806,12 @@ def test_instants_of_an_order_listed_out_of_time_order_are_not_taken():
     sorted_us = [_us("2024-05-06T09:30+08:00"), _us("2024-05-06T10:00+08:00")]
     built = build_frame([late_first], None, [False], [(batch, 0)])
     assert built.at_us.tolist() == sorted_us
+    assert built.index.tolist() == [1, 0]  # (each kept event's index in order.events)
     view = view_of(late_first, dt.datetime.fromisoformat("2024-05-07T00:00+08:00"))
     assert view.indices == [1, 0]
     cut = frame_of([late_first], [view.order.received_at], [view], [(batch, 0)])
     assert cut.at_us.tolist() == sorted_us
     # in time order, the same integers are taken as they are (what the reader vouches for)
-    assert build_frame([late_first], None, [True], [(batch, 0)]).at_us.tolist() == listed
+    vouched = build_frame([late_first], None, [True], [(batch, 0)])
+    assert vouched.at_us.tolist() == listed
+    assert vouched.index.tolist() == [0, 1]

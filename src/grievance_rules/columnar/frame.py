@@ -17,7 +17,7 @@ import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, compress
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -702,7 +702,9 @@ def build_frame(
     usable = None
     if read is not None:
         usable = [entry if k else None for entry, k in zip(read, known, strict=True)]
-    return _laid_out(orders, instants, views, offsets, events, attrs, held, type_names, usable)
+    return _laid_out(
+        orders, instants, views, offsets, events, attrs, held, type_names, usable, all(known)
+    )
 
 
 def _handling_over_batch(
@@ -841,29 +843,30 @@ def _read_instants(
     An order whose events are not as many as its reader's batch says is taken as one
     without (a record made by hand with another order's instants).
     """
-    groups: dict[int, tuple[BatchInstants, list[int], list[int]]] = {}
-    rest: list[int] = []
-    kept = np.diff(offsets).tolist()
-    for i, entry in enumerate(read):
-        if entry is None:
-            rest.append(i)
-            continue
-        batch, place = entry
-        bounds = batch.bounds
-        listed = int(bounds[place + 1] - bounds[place])
-        if listed != len(orders[i].events) or kept[i] > listed:
-            rest.append(i)
-            continue
-        group = groups.get(id(batch))
-        if group is None:
-            group = groups[id(batch)] = (batch, [], [])
-        group[1].append(i)
-        group[2].append(place)
-    parts = [
-        (batch, np.asarray(members, dtype=np.int64), np.asarray(places, dtype=np.int64))
-        for batch, members, places in groups.values()
-    ]
-    return _ReadInstants(parts, np.asarray(rest, dtype=np.int64))
+    n = len(read)
+    given = [i for i, entry in enumerate(read) if entry is not None]
+    entries = cast("list[ReadAt]", list(map(read.__getitem__, given)))
+    batches = list(map(operator.itemgetter(0), entries))
+    places = np.fromiter(map(operator.itemgetter(1), entries), dtype=np.int64, count=len(given))
+    ids = list(map(id, batches))
+    of_id = dict(zip(ids, batches, strict=True))  # (each batch once, first seen first)
+    number = {key: code for code, key in enumerate(of_id)}
+    codes = np.fromiter(map(number.__getitem__, ids), dtype=np.int64, count=len(ids))
+    members = np.asarray(given, dtype=np.int64)
+    listed_of_order = np.fromiter(
+        map(len, map(operator.attrgetter("events"), orders)), dtype=np.int64, count=n
+    )
+    kept = np.diff(offsets)
+    usable = np.zeros(n, dtype=bool)
+    parts: list[tuple[BatchInstants, Int64s, Int64s]] = []
+    for code, batch in enumerate(of_id.values()):
+        chosen = codes == code
+        mine, at = members[chosen], places[chosen]
+        listed = batch.bounds[at + 1] - batch.bounds[at]
+        fits = (listed == listed_of_order[mine]) & (kept[mine] <= listed)
+        parts.append((batch, mine[fits], at[fits]))
+        usable[mine[fits]] = True
+    return _ReadInstants(parts, np.flatnonzero(~usable).astype(np.int64))
 
 
 def _event_us(
@@ -910,11 +913,14 @@ def _laid_out(
     held: list[str | None],
     type_names: list[str],
     read: Sequence[ReadAt | None] | None = None,
+    first_ones: bool = False,
 ) -> Frame:
     """The frame of views, laid out end to end.
 
     ``events``, ``attrs`` and ``type_names``: their kept events; ``held``: the handling
-    unit after each; ``read``: per order, its reader's instants for it to take, or ``None``.
+    unit after each; ``read``: per order, its reader's instants for it to take, or
+    ``None``; ``first_ones``: every view keeps its order's first events (its indices
+    ``0, ..., n - 1``: each event's index is its position).
     """
     n = len(views)
     given = None if read is None else _read_instants(read, orders, offsets)
@@ -950,7 +956,9 @@ def _laid_out(
         offsets=offsets,
         order=order,
         pos=pos,
-        index=np.fromiter(
+        index=pos.copy()
+        if first_ones
+        else np.fromiter(
             chain.from_iterable(v.indices for v in views), dtype=np.int64, count=count
         ),
         at_us=_event_us(given, offsets, attrs),
