@@ -25,7 +25,7 @@ from grievance_rules.engine.plan import plan_for
 from grievance_rules.model import WorkOrder
 from grievance_rules.model.assignments import assignments
 from grievance_rules.packs.schema import AllOf, AnyOf, CountOf, NotOf, Trigger
-from grievance_rules.reading import Accepted, BatchInstants
+from grievance_rules.reading import Accepted, BatchColumns
 from grievance_rules.reading.parquet import iter_parquet_orders
 from grievance_rules.reading.parquet_export import write_parquet
 from grievance_rules.samples.generator import generate_orders
@@ -746,6 +746,9 @@ def _frames_agree(a: Frame, b: Frame) -> None:
     assert np.array_equal(
         a.order_attribute_us("reply_deadline"), b.order_attribute_us("reply_deadline")
     )
+    assert a.type_codes == b.type_codes
+    assert a.unit_codes == b.unit_codes
+    assert a.unit_names == b.unit_names
 
 
 @pytest.mark.parametrize("as_of", [None, "2025-04-15T12:00+08:00"])
@@ -756,7 +759,7 @@ def test_a_readers_instants_lay_out_as_the_orders_datetimes(tmp_path, as_of: str
     instant = None if as_of is None else dt.datetime.fromisoformat(as_of)
     if instant is not None:
         records = [r for r in records if r.order.received_at <= instant]
-    given_ = [r.instants for r in records]
+    given_ = [r.columns for r in records]
     assert sum(g is not None for g in given_) > 0.75 * len(records) > 75
     # a record made by hand with another order's instants: not taken (its events differ)
     with_events = [k for k, r in enumerate(records) if r.order.events and given_[k]]
@@ -797,11 +800,15 @@ def test_instants_of_an_order_listed_out_of_time_order_are_not_taken():
         ],
     )
     listed = [_us("2024-05-06T10:00+08:00"), _us("2024-05-06T09:30+08:00")]
-    batch = BatchInstants(
+    batch = BatchColumns(
         np.array(listed, dtype=np.int64),
         np.array([0, 2], dtype=np.int64),
         np.array([_us("2024-05-06T09:00+08:00")], dtype=np.int64),
         np.array([-1], dtype=np.int64),
+        np.array([1, 0], dtype=np.int64),
+        ("dispatched", "first_contact"),
+        np.array([1, 0], dtype=np.int64),
+        ("ctr", "d1"),
     )
     sorted_us = [_us("2024-05-06T09:30+08:00"), _us("2024-05-06T10:00+08:00")]
     built = build_frame([late_first], None, [False], [(batch, 0)])
@@ -815,3 +822,8 @@ def test_instants_of_an_order_listed_out_of_time_order_are_not_taken():
     vouched = build_frame([late_first], None, [True], [(batch, 0)])
     assert vouched.at_us.tolist() == listed
     assert vouched.index.tolist() == [0, 1]
+    # and its types and acting units as the reader coded them, numbered as first met
+    assert vouched.type_codes == {"first_contact": 0, "dispatched": 1}
+    assert vouched.type.tolist() == [0, 1]
+    assert vouched.unit_names == ["d1", "ctr"]
+    assert vouched.unit.tolist() == [0, 1]

@@ -16,7 +16,7 @@ import datetime as dt
 import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from itertools import chain, compress
+from itertools import chain, compress, repeat
 from typing import Any, TypeVar, cast
 
 import numpy as np
@@ -37,7 +37,7 @@ from grievance_rules.model import WorkOrder
 from grievance_rules.model.assignments import ASSIGNING_EVENT_TYPES, Assignment, assignments
 from grievance_rules.model.events import EventBase
 from grievance_rules.model.handling import HOLDER_HISTORY_EVENTS, TRANSFER_EVENTS, handling_units
-from grievance_rules.reading.results import BatchInstants
+from grievance_rules.reading.results import BatchColumns
 
 __all__ = [
     "AssignmentTable",
@@ -55,9 +55,9 @@ _T = TypeVar("_T")
 Int64s = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
 
-ReadAt = tuple[BatchInstants, int]
-"""A reader's batch's instants as integers and an order's place in them
-(:attr:`~grievance_rules.reading.Accepted.instants`)."""
+ReadAt = tuple[BatchColumns, int]
+"""A reader's batch's events as numbers and an order's place in them
+(:attr:`~grievance_rules.reading.Accepted.columns`)."""
 
 EventClass = type[EventBase]
 """An event's class (an alias: inside :class:`Frame`, ``type`` names its type codes)."""
@@ -133,7 +133,7 @@ class Frame:
     _assignments: list[tuple[Assignment, ...] | None] = field(default_factory=list, repr=False)
     _table: AssignmentTable | None = field(default=None, repr=False)
     _memo: dict[Any, Any] = field(default_factory=dict, repr=False)
-    _read: _ReadInstants | None = field(default=None, repr=False)
+    _read: _ReadColumns | None = field(default=None, repr=False)
 
     def __len__(self) -> int:
         return len(self.orders)
@@ -672,9 +672,10 @@ def build_frame(
     (:func:`~grievance_rules.model.history.ensure_coherent` passed it, here or in a
     reader), its events listed in time order: its instant and the events up to it
     are then found from the end (as the per-order batch finds them). ``None``: none is.
-    ``read``: per order, its reader's instants as integers (:attr:`~grievance_rules.
-    reading.Accepted.instants`), or ``None``: taken for an order in time order, whose
-    kept events are its first ones, instead of turning its datetimes into integers.
+    ``read``: per order, its reader's events as numbers (:attr:`~grievance_rules.
+    reading.Accepted.columns`), or ``None``: taken for an order in time order, whose
+    kept events are its first ones, instead of reading each event's object again for
+    its instant, type and acting unit.
 
     Each order is cut as :func:`~grievance_rules.engine.matching.view_of` cuts it; the
     handling unit after each kept event is found for the whole batch at once
@@ -693,17 +694,19 @@ def build_frame(
     events: list[EventBase] = list(chain.from_iterable(kept))
     attrs = [e.__dict__ for e in events]
     offsets = _offsets(kept)
-    type_names = list(map(operator.itemgetter("type"), attrs))
-    held = _handling_over_batch(kept, upstream, attrs, offsets, type_names)
+    given = None
+    if read is not None:
+        usable = [entry if k else None for entry, k in zip(read, known, strict=True)]
+        given = _read_columns(usable, orders, offsets)
+    types, type_names = _type_codes(given, offsets, attrs)
+    held = _handling_over_batch(kept, upstream, attrs, offsets, types, type_names)
     bounds = offsets.tolist()
     views = [
         view_of_cut(cut, held[a:b]) for cut, a, b in zip(cuts, bounds[:-1], bounds[1:], strict=True)
     ]
-    usable = None
-    if read is not None:
-        usable = [entry if k else None for entry, k in zip(read, known, strict=True)]
+    typed = (types, type_names)
     return _laid_out(
-        orders, instants, views, offsets, events, attrs, held, type_names, usable, all(known)
+        orders, instants, views, offsets, events, attrs, held, typed, given, first_ones=all(known)
     )
 
 
@@ -712,9 +715,12 @@ def _handling_over_batch(
     upstream: Sequence[frozenset[str]],
     attrs: Sequence[dict[str, Any]],
     offsets: Int64s,
+    types: Int64s,
     type_names: Sequence[str],
 ) -> list[str | None]:
     """The handling unit after each kept event of the batch, flat (as ``handling_units``).
+
+    ``types``: each kept event's type, a code into ``type_names``.
 
     An order with no return approved and no work taken up unasked among its kept events
     (:data:`~grievance_rules.model.handling.HOLDER_HISTORY_EVENTS`) is held, after each
@@ -726,11 +732,11 @@ def _handling_over_batch(
     """
     count = len(attrs)
     # per event type, 1 for a transfer, 2 for one that may need the order read alone
-    kinds = {
-        name: (name in TRANSFER_EVENTS) + 2 * (name in HOLDER_HISTORY_EVENTS)
-        for name in dict.fromkeys(type_names)
-    }
-    flags = np.fromiter(map(kinds.__getitem__, type_names), dtype=np.int8, count=count)
+    kinds = np.asarray(
+        [(name in TRANSFER_EVENTS) + 2 * (name in HOLDER_HISTORY_EVENTS) for name in type_names],
+        dtype=np.int8,
+    )
+    flags = kinds[types] if count else np.zeros(0, dtype=np.int8)
     order = np.repeat(np.arange(len(kept), dtype=np.int64), np.diff(offsets))
     transfer = np.flatnonzero(flags == 1)
     targets = [attrs[r].get("to_unit") for r in transfer.tolist()]
@@ -751,7 +757,7 @@ def _handling_over_batch(
     scalar = [
         r
         for r in np.flatnonzero(flags == 2).tolist()
-        if type_names[r] != "return_decided" or attrs[r].get("decision") == "approved"
+        if type_names[types[r]] != "return_decided" or attrs[r].get("decision") == "approved"
     ]
     if scalar:
         bounds = offsets.tolist()
@@ -776,23 +782,23 @@ def frame_of(
 ) -> Frame:
     """The frame of orders already cut to their instants.
 
-    ``read``: per order, its reader's instants as integers, or ``None`` (as for
+    ``read``: per order, its reader's events as numbers, or ``None`` (as for
     :func:`build_frame`); taken for a view whose kept events are its order's first ones.
     """
     kept = [v.kept for v in views]
     events: list[EventBase] = list(chain.from_iterable(kept))
     held = list(chain.from_iterable(v.handling for v in views))
     attrs = [e.__dict__ for e in events]
-    type_names = list(map(operator.itemgetter("type"), attrs))
-    usable = None
+    offsets = _offsets(kept)
+    given = None
     if read is not None:
         usable = [
             entry if entry is not None and _first_ones(view.indices) else None
             for entry, view in zip(read, views, strict=True)
         ]
-    return _laid_out(
-        orders, instants, views, _offsets(kept), events, attrs, held, type_names, usable
-    )
+        given = _read_columns(usable, orders, offsets)
+    typed = _type_codes(given, offsets, attrs)
+    return _laid_out(orders, instants, views, offsets, events, attrs, held, typed, given)
 
 
 def _first_ones(indices: Sequence[int]) -> bool:
@@ -815,16 +821,16 @@ def _rows_of(starts: Int64s, lengths: Int64s) -> Int64s:
 
 
 @dataclass(frozen=True)
-class _ReadInstants:
-    """The frame's orders' instants as their readers read them, where they did.
+class _ReadColumns:
+    """The frame's orders' events as numbers as their readers read them, where they did.
 
     Attributes:
-        parts: per reader's batch, the batch's instants, the frame's orders from it and
+        parts: per reader's batch, the batch's columns, the frame's orders from it and
             each one's place in the batch.
         rest: the frame's other orders.
     """
 
-    parts: list[tuple[BatchInstants, Int64s, Int64s]]
+    parts: list[tuple[BatchColumns, Int64s, Int64s]]
     rest: Int64s
 
     def order_values(self, name: str, n: int) -> tuple[Int64s, Int64s]:
@@ -835,13 +841,13 @@ class _ReadInstants:
         return found, self.rest
 
 
-def _read_instants(
+def _read_columns(
     read: Sequence[ReadAt | None], orders: Sequence[WorkOrder], offsets: Int64s
-) -> _ReadInstants:
-    """Which orders' instants their readers give (their kept events their first ones).
+) -> _ReadColumns:
+    """Which orders' events their readers give as numbers (their kept events their first ones).
 
     An order whose events are not as many as its reader's batch says is taken as one
-    without (a record made by hand with another order's instants).
+    without (a record made by hand with another order's columns).
     """
     n = len(read)
     given = [i for i, entry in enumerate(read) if entry is not None]
@@ -858,7 +864,7 @@ def _read_instants(
     )
     kept = np.diff(offsets)
     usable = np.zeros(n, dtype=bool)
-    parts: list[tuple[BatchInstants, Int64s, Int64s]] = []
+    parts: list[tuple[BatchColumns, Int64s, Int64s]] = []
     for code, batch in enumerate(of_id.values()):
         chosen = codes == code
         mine, at = members[chosen], places[chosen]
@@ -866,11 +872,11 @@ def _read_instants(
         fits = (listed == listed_of_order[mine]) & (kept[mine] <= listed)
         parts.append((batch, mine[fits], at[fits]))
         usable[mine[fits]] = True
-    return _ReadInstants(parts, np.flatnonzero(~usable).astype(np.int64))
+    return _ReadColumns(parts, np.flatnonzero(~usable).astype(np.int64))
 
 
 def _event_us(
-    read: _ReadInstants | None, offsets: Int64s, attrs: Sequence[dict[str, Any]]
+    read: _ReadColumns | None, offsets: Int64s, attrs: Sequence[dict[str, Any]]
 ) -> Int64s:
     """Each kept event's instant in µs: from its reader's integers, else from its datetime."""
     if read is None:
@@ -879,9 +885,7 @@ def _event_us(
     lengths = np.diff(offsets)
     for batch, orders, places in read.parts:
         counts = lengths[orders]
-        found[_rows_of(offsets[orders], counts)] = batch.events[
-            _rows_of(batch.bounds[places], counts)
-        ]
+        found[_rows_of(offsets[orders], counts)] = batch.at[_rows_of(batch.bounds[places], counts)]
     if len(read.rest):
         rows = _rows_of(offsets[read.rest], lengths[read.rest])
         found[rows] = to_us_array([attrs[g]["at"] for g in rows.tolist()])
@@ -892,7 +896,7 @@ _READ_AS = {"received_at": "received", "reply_deadline": "reply_deadline"}
 """The order's instant fields a reader gives as integers, by the name it gives them under."""
 
 
-def _order_us(read: _ReadInstants | None, name: str, orders: Sequence[WorkOrder]) -> Int64s:
+def _order_us(read: _ReadColumns | None, name: str, orders: Sequence[WorkOrder]) -> Int64s:
     """An instant field of each order in µs (``-1``: unset): from its reader, else its datetime."""
     given = _READ_AS.get(name)
     if read is None or given is None:
@@ -911,44 +915,35 @@ def _laid_out(
     events: list[EventBase],
     attrs: list[dict[str, Any]],
     held: list[str | None],
-    type_names: list[str],
-    read: Sequence[ReadAt | None] | None = None,
+    typed: tuple[Int64s, list[str]],
+    given: _ReadColumns | None = None,
+    *,
     first_ones: bool = False,
 ) -> Frame:
     """The frame of views, laid out end to end.
 
-    ``events``, ``attrs`` and ``type_names``: their kept events; ``held``: the handling
-    unit after each; ``read``: per order, its reader's instants for it to take, or
-    ``None``; ``first_ones``: every view keeps its order's first events (its indices
+    ``events`` and ``attrs``: their kept events; ``held``: the handling unit after each;
+    ``typed``: each one's type code and the types (:func:`_type_codes`); ``given``: the
+    orders whose readers give their events as numbers (:func:`_read_columns`);
+    ``first_ones``: every view keeps its order's first events (its indices
     ``0, ..., n - 1``: each event's index is its position).
     """
     n = len(views)
-    given = None if read is None else _read_instants(read, orders, offsets)
     lengths = np.diff(offsets)
     count = len(events)
-    # codes in first-seen order: types over the events; units over the acting units,
-    # then over the handling units after each event
-    type_codes = {name: code for code, name in enumerate(dict.fromkeys(type_names))}
-    acting = list(map(operator.itemgetter("unit"), attrs))
-    seen = dict.fromkeys(chain(acting, held))
-    seen.pop(None, None)
-    unit_codes: dict[str, int] = {unit: code for code, unit in enumerate(seen)}
-    lookup: dict[str | None, int] = {None: -1}
-    lookup.update(unit_codes)
-    types = np.fromiter(map(type_codes.__getitem__, type_names), dtype=np.int64, count=count)
-    units = np.fromiter(map(lookup.__getitem__, acting), dtype=np.int64, count=count)
-    handling = np.fromiter(map(lookup.__getitem__, held), dtype=np.int64, count=len(held))
+    types, type_names = typed
+    type_codes = {name: code for code, name in enumerate(type_names)}
+    unit_codes, units, handling = _unit_codes(given, offsets, attrs, held)
     order = np.repeat(np.arange(n, dtype=np.int64), lengths)
-    pos = np.arange(len(events), dtype=np.int64) - offsets[order]
-    handling_a = np.asarray(handling, dtype=np.int64)
+    pos = np.arange(count, dtype=np.int64) - offsets[order]
     # the first handling unit of each order: the first event with one, else none
-    with_unit = np.flatnonzero(handling_a >= 0)
+    with_unit = np.flatnonzero(handling >= 0)
     first_row = np.searchsorted(with_unit, offsets[:-1])
     first_handling = np.full(n, -1, dtype=np.int64)
     if len(with_unit):
         candidate = with_unit[np.minimum(first_row, len(with_unit) - 1)]
         inside = (first_row < len(with_unit)) & (candidate < offsets[1:])
-        first_handling[inside] = handling_a[candidate[inside]]
+        first_handling[inside] = handling[candidate[inside]]
     return Frame(
         orders=orders,
         instants=instants,
@@ -962,9 +957,9 @@ def _laid_out(
             chain.from_iterable(v.indices for v in views), dtype=np.int64, count=count
         ),
         at_us=_event_us(given, offsets, attrs),
-        unit=np.asarray(units, dtype=np.int64),
-        handling=handling_a,
-        type=np.asarray(types, dtype=np.int64),
+        unit=units,
+        handling=handling,
+        type=types,
         events=events,
         attrs=attrs,
         type_codes=type_codes,
@@ -976,6 +971,107 @@ def _laid_out(
         _assignments=[None] * n,
         _read=given,
     )
+
+
+def _words(
+    given: _ReadColumns | None,
+    offsets: Int64s,
+    attrs: Sequence[dict[str, Any]],
+    name: str,
+) -> tuple[Int64s, list[str], bool]:
+    """Each kept event's ``type`` or acting ``unit`` as a code into words (``-1``: none).
+
+    From its reader's codes where the reader gives them (:class:`~grievance_rules.
+    reading.BatchColumns`), else from the event's field. Each word is one code, however
+    many batches have it: the place of its first appearance in the words. Also whether
+    the words are in the order the events first have them (read from the events alone).
+    """
+    if given is None or not given.parts:  # (each event's field, numbered as first met)
+        values = list(map(operator.itemgetter(name), attrs))
+        distinct = dict.fromkeys(values)
+        distinct.pop(None, None)
+        place = {word: k for k, word in enumerate(distinct)}
+        found = np.fromiter(map(place.get, values, repeat(-1)), np.int64, count=len(values))
+        return found, list(place), True
+    codes = np.full(len(attrs), -1, dtype=np.int64)
+    words: list[str] = []
+    lengths = np.diff(offsets)
+    for batch, orders, places in given.parts:
+        counts = lengths[orders]
+        read = (batch.types if name == "type" else batch.units)[
+            _rows_of(batch.bounds[places], counts)
+        ]
+        codes[_rows_of(offsets[orders], counts)] = np.where(read >= 0, read + len(words), -1)
+        words.extend(batch.type_names if name == "type" else batch.unit_names)
+    rest = given.rest
+    if len(rest):
+        rows = _rows_of(offsets[rest], lengths[rest])
+        values = list(map(operator.itemgetter(name), map(attrs.__getitem__, rows.tolist())))
+        distinct = dict.fromkeys(values)
+        distinct.pop(None, None)
+        place = {word: len(words) + k for k, word in enumerate(distinct)}
+        codes[rows] = np.fromiter(map(place.get, values, repeat(-1)), np.int64, count=len(rows))
+        words.extend(place)
+    first: dict[str, int] = {}
+    same = np.fromiter(
+        (first.setdefault(word, k) for k, word in enumerate(words)), np.int64, count=len(words)
+    )
+    if len(same) != len(first):  # (a word of several batches: its first place)
+        codes = np.where(codes >= 0, same[np.maximum(codes, 0)], -1)
+    return codes, words, False
+
+
+def _first_seen(codes: Int64s, words: Sequence[str]) -> tuple[Int64s, list[str]]:
+    """Codes into words renumbered in the order each is first met (``-1`` kept), and the words.
+
+    Example:
+        >>> import numpy as np
+        >>> _first_seen(np.array([2, -1, 0, 2]), ["a", "b", "c"])
+        (array([ 0, -1,  1,  0]), ['c', 'a'])
+    """
+    valid = np.flatnonzero(codes >= 0)
+    first = np.full(len(words), len(codes), dtype=np.int64)
+    np.minimum.at(first, codes[valid], valid)
+    met = np.flatnonzero(first < len(codes))
+    by_first = met[np.argsort(first[met], kind="stable")]
+    rank = np.full(len(words), -1, dtype=np.int64)
+    rank[by_first] = np.arange(len(by_first), dtype=np.int64)
+    renumbered: Int64s = np.where(codes >= 0, rank[np.maximum(codes, 0)], -1)
+    return renumbered, [words[c] for c in by_first.tolist()]
+
+
+def _type_codes(
+    given: _ReadColumns | None, offsets: Int64s, attrs: Sequence[dict[str, Any]]
+) -> tuple[Int64s, list[str]]:
+    """Each kept event's type as a code, the types numbered in the order first met."""
+    codes, words, ordered = _words(given, offsets, attrs, "type")
+    return (codes, words) if ordered else _first_seen(codes, words)
+
+
+def _unit_codes(
+    given: _ReadColumns | None,
+    offsets: Int64s,
+    attrs: Sequence[dict[str, Any]],
+    held: Sequence[str | None],
+) -> tuple[dict[str, int], Int64s, Int64s]:
+    """The units numbered in the order first met: over the acting units, then the handling.
+
+    And each kept event's acting unit's code and its handling unit's (``-1``: none).
+    """
+    acting, words, ordered = _words(given, offsets, attrs, "unit")
+    place: dict[str | None, int] = {None: -1}
+    for k, word in enumerate(words):
+        place.setdefault(word, k)
+    for unit in dict.fromkeys(held):
+        if unit not in place:
+            place[unit] = len(words)
+            words.append(cast("str", unit))
+    holding = np.fromiter(map(place.__getitem__, held), np.int64, count=len(held))
+    if ordered:  # (the acting units as first met, then the others as first held)
+        return {word: code for code, word in enumerate(words)}, acting, holding
+    both, names = _first_seen(np.concatenate((acting, holding)), words)
+    codes = {name: code for code, name in enumerate(names)}
+    return codes, both[: len(acting)], both[len(acting) :]
 
 
 def selector_fields(order: WorkOrder, kind: str | None) -> tuple[Any, ...]:

@@ -324,9 +324,9 @@ def evaluate_columnar_each(
     fold reads them; given, the orders are neither cut nor checked again here (with
     ``rejects="raise"`` and ``check_history=False`` only). ``instants``: with ``views``,
     the instant each was cut at (``instant_of(order, as_of)``, as the caller found it),
-    so that it is not found again. ``read``: with ``views``, per order, the instants
-    its reader gave as integers (:attr:`~grievance_rules.reading.Accepted.instants`,
-    or ``None``), taken instead of turning its datetimes into integers again (a
+    so that it is not found again. ``read``: with ``views``, per order, its events as
+    numbers as its reader gave them (:attr:`~grievance_rules.reading.Accepted.columns`,
+    or ``None``), taken instead of reading each event's object again for them (a
     reader's record given as an input gives its own).
 
     Raises:
@@ -368,7 +368,7 @@ def evaluate_columnar_each(
             integers_fit = bool(inputs) and all(
                 isinstance(item, Accepted) and item.integers_fit for item in inputs
             )
-            read = [item.instants if isinstance(item, Accepted) else None for item in inputs]
+            read = [item.columns if isinstance(item, Accepted) else None for item in inputs]
             if check_history:
                 for order, checked in zip(order_list, in_time_order, strict=True):
                     if not checked:

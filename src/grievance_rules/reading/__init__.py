@@ -41,7 +41,7 @@ from grievance_rules.reading.reader import (
 )
 from grievance_rules.reading.results import (
     Accepted,
-    BatchInstants,
+    BatchColumns,
     ReadReport,
     RecordProblem,
     RecordResult,
@@ -53,7 +53,7 @@ from grievance_rules.reading.results import (
 __all__ = [
     "DEFAULT_HEADERS",
     "Accepted",
-    "BatchInstants",
+    "BatchColumns",
     "ColumnMapping",
     "InputFormat",
     "OrderSource",

@@ -82,7 +82,7 @@ from grievance_rules.reading.problems import without_units_table
 from grievance_rules.reading.reader import record_checks, unsaid
 from grievance_rules.reading.results import (
     Accepted,
-    BatchInstants,
+    BatchColumns,
     RecordProblem,
     RecordResult,
     Rejected,
@@ -1216,7 +1216,7 @@ class _Batch:
             event_cells.groups, event_cells.columns, event_cells.fine
         )
         start, stop = events.bounds[first], events.bounds[last]
-        self.instants = _batch_instants(self.batch, events.table, start, stop, self.event_bounds)
+        self.columns = _batch_columns(self.batch, events.table, start, stop, self.event_bounds)
         self.cleared = history_screen.cleared(
             self.batch,
             None if events.table is None else events.table.slice(start, stop - start),
@@ -1321,7 +1321,7 @@ class _Batch:
             results.append(result)
         if clean:
             accepted = _accepted(
-                clean_locations, clean_orders, self.integers_fit, self.instants, clean_rows
+                clean_locations, clean_orders, self.integers_fit, self.columns, clean_rows
             )
             deque(map(setitem, repeat(results), clean, accepted), maxlen=0)
         return results
@@ -1372,14 +1372,14 @@ def _accepted(
     locations: Sequence[SourceLocation],
     orders: Sequence[WorkOrder],
     integers_fit: bool,
-    instants: BatchInstants | None = None,
+    columns: BatchColumns | None = None,
     rows: Sequence[int] = (),
 ) -> list[Accepted]:
     """``Accepted(location, order, history_checked=True)`` for each pair: orders with no issue.
 
     ``integers_fit``: the events' integers all fit 64 bits (:func:`_integers_fit`).
-    ``instants``: the batch's instants, and ``rows`` each order's place in them (orders
-    made from their cells unchanged).
+    ``columns``: the batch's events as numbers, and ``rows`` each order's place in them
+    (orders made from their cells unchanged).
     """
     return _made_in_bulk(
         Accepted,
@@ -1390,21 +1390,21 @@ def _accepted(
             "warnings": repeat(()),
             "history_checked": repeat(True),
             "integers_fit": repeat(integers_fit),
-            "instants": repeat(None) if instants is None else zip(repeat(instants), rows),
+            "columns": repeat(None) if columns is None else zip(repeat(columns), rows),
         },
     )
 
 
-def _batch_instants(
+def _batch_columns(
     batch: Any, events: pa.Table | None, start: int, stop: int, bounds: Sequence[int]
-) -> BatchInstants | None:
-    """The instants of a batch of the orders table and of its events, as integers.
+) -> BatchColumns | None:
+    """A batch of the orders table and its events, as numbers (:class:`BatchColumns`).
 
     ``events``: the events table (its rows ``start`` to ``stop - 1`` the batch's, order
-    ``k``'s from ``bounds[k]``). ``None`` when one of the columns read is not of the
-    reader's own type (``timestamp[us]`` with a zone: its integers are the µs the
-    datetimes were made from); a null cell is ``-1`` (its order is not made from its
-    cells unchanged).
+    ``k``'s from ``bounds[k]``). ``None`` when a column read is not of the reader's own
+    type (instants: ``timestamp[us]`` with a zone, whose integers are the µs the
+    datetimes were made from; ``type`` and ``unit``: text). A null cell is ``-1`` (its
+    order is not made from its cells unchanged, but an event's ``unit``).
     """
     received = _micros(batch, "received_at")
     if received is None:
@@ -1416,16 +1416,45 @@ def _batch_instants(
     )
     if reply is None:
         return None
-    at = np.zeros(0, dtype=np.int64)
+    empty = np.zeros(0, dtype=np.int64)
+    at, types, units = empty, empty, empty
+    type_names: tuple[str, ...] = ()
+    unit_names: tuple[str, ...] = ()
     if events is not None and stop > start:
-        if "at" not in events.column_names:
+        if "at" not in events.column_names or "type" not in events.column_names:
             return None
-        found = _micros_of(events.column("at").slice(start, stop - start))
-        if found is None:
+        part = events.slice(start, stop - start)
+        found = _micros_of(part.column("at"))
+        typed = _codes_of(part.column("type"))
+        acting = (
+            _codes_of(part.column("unit"))
+            if "unit" in events.column_names
+            else (np.full(stop - start, -1, dtype=np.int64), ())
+        )
+        if found is None or typed is None or acting is None:
             return None
-        at = found
+        at, (types, type_names), (units, unit_names) = found, typed, acting
     edges = np.asarray(bounds, dtype=np.int64) - (bounds[0] if len(bounds) else 0)
-    return BatchInstants(at, edges, received, reply)
+    return BatchColumns(at, edges, received, reply, types, type_names, units, unit_names)
+
+
+def _codes_of(column: Any) -> tuple[Any, tuple[str, ...]] | None:
+    """A text column as ``int64`` codes into its words (``-1`` for null); else ``None``."""
+    pa = _pa()
+    try:
+        column = _dense(column)
+    except pa.ArrowInvalid:  # (chunks with dictionaries of their own that do not combine)
+        return None
+    if not pa.types.is_dictionary(column.type):
+        if not _is_text(column.type):
+            return None
+        column = column.dictionary_encode()
+    elif not _is_text(column.type.value_type):
+        return None
+    words = column.dictionary.to_pylist()
+    if any(word is None for word in words):
+        return None  # (a null word: not the reader's own dictionary)
+    return _integers(column.indices, -1), tuple(words)
 
 
 def _micros(batch: Any, name: str) -> Any:

@@ -26,7 +26,7 @@ from grievance_rules.reading.columns import field_label
 
 __all__ = [
     "Accepted",
-    "BatchInstants",
+    "BatchColumns",
     "ReadReport",
     "RecordProblem",
     "RecordResult",
@@ -123,26 +123,36 @@ class RecordProblem:
 
 
 @dataclass(frozen=True, eq=False)
-class BatchInstants:
-    """The instants of a batch of orders as its reader read them: µs since 1970-01-01 UTC.
+class BatchColumns:
+    """What a batch of orders' events were, as numbers: the cells a reader read them from.
 
-    A Parquet file holds its instants as such integers; the reader makes the orders'
-    datetimes from them, and gives them beside the orders too (:attr:`Accepted.instants`),
-    so that evaluation over a whole batch (``grievance_rules.columnar``) need not turn
-    every datetime back into the integer it was made from.
+    A Parquet file holds instants as microseconds since 1970-01-01 UTC and text as
+    codes into a dictionary of words; the reader makes the orders from those cells,
+    and gives them beside the orders too (:attr:`Accepted.columns`), so that evaluation
+    over a whole batch (``grievance_rules.columnar``) need not read every event's
+    object again for them.
 
     Attributes:
-        events: each event's ``at``, the batch's orders' events end to end, each order's
-            in the order its ``events`` lists them.
-        bounds: order ``k``'s events are ``events[bounds[k]:bounds[k + 1]]``.
-        received: per order, its ``received_at``.
-        reply_deadline: per order, its ``reply_deadline`` (``-1``: none).
+        at: each event's ``at`` in µs, the batch's orders' events end to end, each
+            order's in the order its ``events`` lists them.
+        bounds: order ``k``'s events are the rows ``bounds[k]`` to ``bounds[k + 1] - 1``.
+        received: per order, its ``received_at`` in µs.
+        reply_deadline: per order, its ``reply_deadline`` in µs (``-1``: none).
+        types: per event, its ``type`` as a code into :attr:`type_names`.
+        type_names: the words :attr:`types` codes.
+        units: per event, its acting ``unit`` as a code into :attr:`unit_names` (``-1``:
+            none).
+        unit_names: the words :attr:`units` codes.
     """
 
-    events: npt.NDArray[np.int64]
+    at: npt.NDArray[np.int64]
     bounds: npt.NDArray[np.int64]
     received: npt.NDArray[np.int64]
     reply_deadline: npt.NDArray[np.int64]
+    types: npt.NDArray[np.int64]
+    type_names: tuple[str, ...]
+    units: npt.NDArray[np.int64]
+    unit_names: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,9 +171,9 @@ class Accepted:
             can hold was read from a column of signed integers (of at most 64 bits):
             the engine's check that every event integer fits 64 bits would pass the
             order, so evaluation need not make it. ``False`` otherwise.
-        instants: set by the Parquet reader for an order it made from its cells
-            unchanged: its batch's instants as integers, and the order's place ``k`` in
-            them (:class:`BatchInstants`). ``None`` otherwise.
+        columns: set by the Parquet reader for an order it made from its cells
+            unchanged: its batch's events as numbers, and the order's place ``k`` in
+            them (:class:`BatchColumns`). ``None`` otherwise.
     """
 
     location: SourceLocation
@@ -171,7 +181,7 @@ class Accepted:
     warnings: tuple[HistoryIssue, ...] = ()
     history_checked: bool = field(default=False, compare=False, repr=False)
     integers_fit: bool = field(default=False, compare=False, repr=False)
-    instants: tuple[BatchInstants, int] | None = field(default=None, compare=False, repr=False)
+    columns: tuple[BatchColumns, int] | None = field(default=None, compare=False, repr=False)
 
     ok: ClassVar[Literal[True]] = True
     """Always true: ``if result.ok:`` tells a type checker the result is an ``Accepted``."""

@@ -926,7 +926,7 @@ def _judge_batch(
 ) -> tuple[tuple[PackRows, ...], list[Rejection | None], _PerOrder | None, Frame | None]:
     """A batch of checked orders under every plan: each pack's rows, as columns.
 
-    ``read``: per order, its reader's instants as integers (a Parquet record's), if any.
+    ``read``: per order, its reader's events as numbers (a Parquet record's), if any.
 
     Also each order that failed inside the engine (its rejection, else ``None``) and,
     when the columnar evaluation failed on the batch so that it was judged per order,
@@ -1065,7 +1065,7 @@ def table_batches(
         with paused(), language(current_language()):
             entries = list(_checked(chunk, as_of, check_history=True))
             ready: list[_Ready] = []
-            read: list[ReadAt | None] = []  # (a Parquet record's instants as integers)
+            read: list[ReadAt | None] = []  # (a Parquet record's events as numbers)
             inputs: list[Rejection | int] = []
             for (position, source, entry, view, instant), (_, given) in zip(
                 entries, chunk, strict=True
@@ -1077,7 +1077,7 @@ def table_batches(
                     assert instant is not None
                     inputs.append(len(ready))
                     ready.append((position, source, entry, view, instant))
-                    read.append(given.instants if isinstance(given, Accepted) else None)
+                    read.append(given.columns if isinstance(given, Accepted) else None)
             tables, failed, per_order, frame = (
                 _judge_batch(ready, plans, as_of, repeats, read) if ready else ((), [], None, None)
             )

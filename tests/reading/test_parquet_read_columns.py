@@ -1,8 +1,8 @@
-"""The Parquet reader gives an order's instants as the integers it read (``Accepted.instants``).
+"""The Parquet reader gives an order's events as the numbers it read (``Accepted.columns``).
 
-The integers are checked against the orders' own datetimes, turned into
+The instants are checked against the orders' own datetimes, turned into
 microseconds here by ``datetime`` arithmetic (not by the code under test), and a
-few are written out by hand.
+few are written out by hand; the types and acting units against the events' own.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from grievance_rules.model import WorkOrder
-from grievance_rules.reading import Accepted, BatchInstants, SourceLocation
+from grievance_rules.reading import Accepted, BatchColumns, SourceLocation
 from grievance_rules.reading.parquet import (
     iter_parquet_orders,
     parquet_partitions,
@@ -35,10 +35,21 @@ def _micros(instant: dt.datetime | None) -> int:
 
 def _given(record: Accepted) -> tuple[list[int], int, int]:
     """The record's instants as its reader gave them: its events', receipt, reply deadline."""
-    assert record.instants is not None
-    batch, k = record.instants
+    assert record.columns is not None
+    batch, k = record.columns
     low, high = int(batch.bounds[k]), int(batch.bounds[k + 1])
-    return batch.events[low:high].tolist(), int(batch.received[k]), int(batch.reply_deadline[k])
+    return batch.at[low:high].tolist(), int(batch.received[k]), int(batch.reply_deadline[k])
+
+
+def _words(record: Accepted) -> list[tuple[str, str | None]]:
+    """The record's events' types and acting units as its reader gave them."""
+    assert record.columns is not None
+    batch, k = record.columns
+    low, high = int(batch.bounds[k]), int(batch.bounds[k + 1])
+    return [
+        (batch.type_names[t], None if u < 0 else batch.unit_names[u])
+        for t, u in zip(batch.types[low:high].tolist(), batch.units[low:high].tolist(), strict=True)
+    ]
 
 
 def _own(order: WorkOrder) -> tuple[list[int], int, int]:
@@ -47,6 +58,10 @@ def _own(order: WorkOrder) -> tuple[list[int], int, int]:
         _micros(order.received_at),
         _micros(order.reply_deadline),
     )
+
+
+def _own_words(order: WorkOrder) -> list[tuple[str, str | None]]:
+    return [(e.type, e.unit) for e in order.events]
 
 
 def test_an_orders_instants_by_hand(tmp_path: Path) -> None:
@@ -77,6 +92,7 @@ def test_an_orders_instants_by_hand(tmp_path: Path) -> None:
         day + hour,
         day + 7 * 86_400_000_000 + 9 * hour + 30 * minute,  # 03-10 17:30 +08:00 = 09:30 UTC
     )
+    assert _words(record) == [("dispatched", None), ("signed_for", "u1")]
 
 
 def test_the_sample_orders_instants_are_their_datetimes(tmp_path: Path) -> None:
@@ -84,12 +100,13 @@ def test_the_sample_orders_instants_are_their_datetimes(tmp_path: Path) -> None:
     write_parquet(orders, tmp_path, partition_size=120)
     records = list(iter_parquet_orders(tmp_path))
     assert [r.order for r in records if isinstance(r, Accepted)] == orders
-    given_ = [r for r in records if isinstance(r, Accepted) and r.instants is not None]
+    given_ = [r for r in records if isinstance(r, Accepted) and r.columns is not None]
     assert len(given_) > 250  # (an order with a history warning is checked alone: none)
     for record in given_:
         assert _given(record) == _own(record.order), record.order.id
+        assert _words(record) == _own_words(record.order), record.order.id
     # one batch's instants are shared by its orders, each at its own place
-    batches = {id(r.instants[0]) for r in given_ if r.instants is not None}
+    batches = {id(r.columns[0]) for r in given_ if r.columns is not None}
     assert 3 <= len(batches) < len(given_)
 
 
@@ -99,11 +116,12 @@ def test_each_batch_of_a_partition_gives_its_own_orders_instants(tmp_path: Path)
     (partition,) = parquet_partitions(tmp_path)
     records = [r for r in read_partition(partition, batch_size=37) if isinstance(r, Accepted)]
     assert [r.order for r in records] == orders
-    batches = [r.instants[0] for r in records if r.instants is not None]
+    batches = [r.columns[0] for r in records if r.columns is not None]
     assert len({id(b) for b in batches}) == 6  # 200 rows, 37 at a time: ceiling 5.4
     for record in records:
-        if record.instants is not None:
+        if record.columns is not None:
             assert _given(record) == _own(record.order), record.order.id
+            assert _words(record) == _own_words(record.order), record.order.id
 
 
 @settings(
@@ -114,8 +132,9 @@ def test_any_orders_instants_are_its_datetimes_hypothesis(tmp_path_factory, orde
     folder = tmp_path_factory.mktemp("ds")
     write_parquet(orders, folder)
     for record in iter_parquet_orders(folder):
-        if isinstance(record, Accepted) and record.instants is not None:
+        if isinstance(record, Accepted) and record.columns is not None:
             assert _given(record) == _own(record.order)
+            assert _words(record) == _own_words(record.order)
 
 
 def test_an_order_with_a_history_warning_or_made_by_hand_has_none(tmp_path: Path) -> None:
@@ -138,8 +157,8 @@ def test_an_order_with_a_history_warning_or_made_by_hand_has_none(tmp_path: Path
     (record,) = iter_parquet_orders(tmp_path)
     assert isinstance(record, Accepted)
     assert record.warnings
-    assert record.instants is None
-    assert Accepted(SourceLocation("x", 1), order).instants is None
+    assert record.columns is None
+    assert Accepted(SourceLocation("x", 1), order).columns is None
 
 
 def test_a_column_not_of_microseconds_gives_none(tmp_path: Path) -> None:
@@ -152,7 +171,7 @@ def test_a_column_not_of_microseconds_gives_none(tmp_path: Path) -> None:
     pq.write_table(table.set_column(at, "at", millis), partition.events)
     records = list(read_partition(partition))
     assert [r.order for r in records if isinstance(r, Accepted)] == orders
-    assert all(r.instants is None for r in records if isinstance(r, Accepted))
+    assert all(r.columns is None for r in records if isinstance(r, Accepted))
 
 
 def test_an_order_without_events_and_one_without_a_reply_deadline(tmp_path: Path) -> None:
@@ -183,9 +202,36 @@ def test_an_order_without_events_and_one_without_a_reply_deadline(tmp_path: Path
     first, second = iter_parquet_orders(tmp_path)
     assert isinstance(first, Accepted)
     assert isinstance(second, Accepted)
-    assert first.instants is not None
-    assert isinstance(first.instants[0], BatchInstants)
+    assert first.columns is not None
+    assert isinstance(first.columns[0], BatchColumns)
     # 2025-01-02 is day 20,090 after 1970-01-01; 08:00 in Shanghai is 00:00 UTC
     day = 20_090 * 86_400_000_000
     assert _given(first) == ([], day, day + 500_000)
     assert _given(second) == ([day + 3_600_000_000], day + 1_800_000_000, -1)
+
+
+def test_an_events_file_without_a_unit_column_gives_no_acting_units(tmp_path: Path) -> None:
+    orders = [
+        WorkOrder.model_validate(
+            {
+                "id": "N1",
+                "channel": "12345",
+                "category": "complaint",
+                "received_at": "2025-01-02T08:00:00+08:00",
+                "units": [{"id": "u1", "kind": "township"}],
+                "events": [
+                    {"type": "dispatched", "at": "2025-01-02T09:00:00+08:00", "to_unit": "u1"},
+                    {"type": "closed", "at": "2025-01-03T09:00:00+08:00"},
+                ],
+            }
+        )
+    ]
+    write_parquet(orders, tmp_path)
+    (partition,) = parquet_partitions(tmp_path)
+    table = pq.read_table(partition.events)
+    pq.write_table(table.drop_columns(["unit"]), partition.events)
+    (record,) = read_partition(partition)
+    assert isinstance(record, Accepted)
+    assert record.order == orders[0]
+    assert record.columns is not None  # (made from its cells unchanged: no unit anywhere)
+    assert _words(record) == [("dispatched", None), ("closed", None)]
