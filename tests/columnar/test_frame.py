@@ -20,9 +20,9 @@ from grievance_rules.columnar.findings import as_rows
 from grievance_rules.columnar.frame import Frame, build_frame, first_from, frame_of
 from grievance_rules.columnar.run import _clocks_in_order
 from grievance_rules.engine.conditions import deduction_points
-from grievance_rules.engine.matching import view_of
+from grievance_rules.engine.matching import value_reader, view_of
 from grievance_rules.engine.plan import plan_for
-from grievance_rules.model import WorkOrder
+from grievance_rules.model import EVENT_CLASSES, WorkOrder
 from grievance_rules.model.assignments import assignments
 from grievance_rules.packs.schema import AllOf, AnyOf, CountOf, NotOf, Trigger
 from grievance_rules.reading import Accepted, BatchColumns
@@ -749,6 +749,21 @@ def _frames_agree(a: Frame, b: Frame) -> None:
     assert a.type_codes == b.type_codes
     assert a.unit_codes == b.unit_codes
     assert a.unit_names == b.unit_names
+    # each field the matcher may test, as the engine reads it, event for event
+    coded_fields = 0
+    for event_type in a.type_codes:
+        fields = EVENT_CLASSES[event_type].model_fields
+        for name in fields:
+            reader = value_reader(name, fields)
+            expected = a.read(event_type, name, reader, plain=True)
+            coded = b.value_codes(event_type, name, reader, plain=True)
+            if coded is None:  # (a list: tested one by one, either way)
+                assert a.value_codes(event_type, name, reader, plain=True) is None
+                continue
+            codes, distinct = coded
+            assert [distinct[c] for c in codes.tolist()] == expected, (event_type, name)
+            coded_fields += 1
+    assert coded_fields > 40
 
 
 @pytest.mark.parametrize("as_of", [None, "2025-04-15T12:00+08:00"])
@@ -809,6 +824,7 @@ def test_instants_of_an_order_listed_out_of_time_order_are_not_taken():
         ("dispatched", "first_contact"),
         np.array([1, 0], dtype=np.int64),
         ("ctr", "d1"),
+        lambda name, rows: None,
     )
     sorted_us = [_us("2024-05-06T09:30+08:00"), _us("2024-05-06T10:00+08:00")]
     built = build_frame([late_first], None, [False], [(batch, 0)])

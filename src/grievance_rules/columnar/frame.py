@@ -525,9 +525,15 @@ class Frame:
 
         Values equal as dictionary keys share a code (the first seen stands for them);
         ``None`` when a value cannot be a key (a list): test the values one by one.
+        A field of the event class's own (``plain``) is grouped by its reader's codes
+        where the reader gives them (:meth:`_read_codes`).
         """
 
         def coded() -> tuple[Int64s, list[Any]] | None:
+            if plain and self._read is not None and self._read.parts:
+                found = self._read_codes(event_type, name, reader)
+                if found is not None:
+                    return found
             values = self.read(event_type, name, reader, plain=plain, column=column)
             try:
                 seen, codes = first_seen_codes(values)
@@ -536,6 +542,80 @@ class Frame:
             return codes, list(seen)
 
         return self.remember(("codes", event_type, name), coded)
+
+    def _read_codes(
+        self,
+        event_type: str,
+        name: str,
+        reader: Callable[[EventBase, str | None, frozenset[str]], Any],
+    ) -> tuple[Int64s, list[Any]] | None:
+        """:meth:`value_codes` of one of the event class's own fields, from its reader's codes.
+
+        The events of an order whose reader gives its events as numbers are grouped by
+        their reader's code of the field (equal codes, equal values), and ``reader`` reads
+        one event of each group; the others' values are read as :meth:`_plain_values`
+        reads them (a str, bool, int or float as it is, another object once). ``None``
+        when a reader does not code the field, or a value cannot be a key.
+        """
+        assert self._read is not None
+        rows = self.rows_of_type(event_type)
+        part_of, row_in = self.remember("read-sources", self._read_sources)
+        parts, places = part_of[rows], row_in[rows]
+        codes = np.full(len(rows), -1, dtype=np.int64)
+        found: dict[Any, int] = {}  # each value read, in the order first read
+        slow = self._reader_at(reader)
+        given = parts[parts >= 0]
+        try:
+            for p in np.flatnonzero(np.bincount(given)).tolist() if len(given) else ():
+                chosen = np.flatnonzero(parts == p)
+                coded = self._read.parts[p][0].field_codes(name, places[chosen])
+                if coded is None:
+                    return None
+                held = coded + 1  # (a null, -1, as 0)
+                # the first event holding each code, read for them all
+                first = np.full(int(held.max()) + 1, len(held), dtype=np.int64)
+                np.minimum.at(first, held, np.arange(len(held), dtype=np.int64))
+                present = np.flatnonzero(first < len(held))
+                holders = rows[chosen[first[present]]].tolist()
+                lookup = np.full(len(first), -1, dtype=np.int64)
+                lookup[present] = np.fromiter(
+                    (found.setdefault(slow(g), len(found)) for g in holders),
+                    dtype=np.int64,
+                    count=len(holders),
+                )
+                codes[chosen] = lookup[held]
+            rest = np.flatnonzero(parts < 0)
+            if len(rest):
+                at = rows[rest].tolist()
+                by_object: dict[int, Any] = {}  # (another object: read once)
+                read: list[Any] = []
+                for g, value in zip(at, self.values_at(at, name), strict=True):
+                    if value.__class__ not in _SCALAR_SET:
+                        if id(value) not in by_object:
+                            by_object[id(value)] = slow(g)
+                        value = by_object[id(value)]
+                    read.append(value)
+                codes[rest] = np.fromiter(
+                    (found.setdefault(value, len(found)) for value in read),
+                    dtype=np.int64,
+                    count=len(read),
+                )
+        except TypeError:  # a value that cannot be a key
+            return None
+        return codes, list(found)
+
+    def _read_sources(self) -> tuple[Int64s, Int64s]:
+        """Per global row, its order's part of :attr:`_read` (``-1``: none) and its row there."""
+        part_of = np.full(self.size, -1, dtype=np.int64)
+        row_in = np.full(self.size, -1, dtype=np.int64)
+        lengths = np.diff(self.offsets)
+        assert self._read is not None
+        for p, (batch, orders, places) in enumerate(self._read.parts):
+            counts = lengths[orders]
+            rows = _rows_of(self.offsets[orders], counts)
+            part_of[rows] = p
+            row_in[rows] = _rows_of(batch.bounds[places], counts)
+        return part_of, row_in
 
     def handler_kinds(self) -> list[str | None]:
         """Per order, the kind of its first handling unit (``first_handler_kind``, once)."""

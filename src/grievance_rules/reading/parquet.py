@@ -1420,6 +1420,7 @@ def _batch_columns(
     at, types, units = empty, empty, empty
     type_names: tuple[str, ...] = ()
     unit_names: tuple[str, ...] = ()
+    coded = _FieldCodes(None)
     if events is not None and stop > start:
         if "at" not in events.column_names or "type" not in events.column_names:
             return None
@@ -1434,8 +1435,56 @@ def _batch_columns(
         if found is None or typed is None or acting is None:
             return None
         at, (types, type_names), (units, unit_names) = found, typed, acting
+        coded = _FieldCodes(part.select([n for n in part.column_names if _codable(part, n)]))
     edges = np.asarray(bounds, dtype=np.int64) - (bounds[0] if len(bounds) else 0)
-    return BatchColumns(at, edges, received, reply, types, type_names, units, unit_names)
+    return BatchColumns(at, edges, received, reply, types, type_names, units, unit_names, coded)
+
+
+def _codable(table: Any, name: str) -> bool:
+    """Whether :class:`_FieldCodes` codes a column (kept for it: only those are kept)."""
+    pa = _pa()
+    kind = table.schema.field(name).type
+    if pa.types.is_dictionary(kind):
+        kind = kind.value_type
+    return _is_text(kind) or pa.types.is_boolean(kind) or pa.types.is_signed_integer(kind)
+
+
+@dataclass(frozen=True, slots=True)
+class _FieldCodes:
+    """:attr:`BatchColumns.field_codes`: a field of a batch's events at rows, as codes.
+
+    Text as its dictionary's indices, booleans as 0 and 1, whole numbers by their
+    distinct values; ``-1`` for a null cell; ``None`` for another column (or none).
+    Made each time it is asked (the columnar frame asks once per field and batch).
+    """
+
+    events: Any  # (the batch's rows of the events table, or None for no events)
+
+    def __call__(self, name: str, rows: Any) -> Any:
+        if self.events is None or name not in self.events.column_names:
+            return None
+        pa = _pa()
+        try:
+            column = _dense(self.events.column(name))
+        except pa.ArrowInvalid:
+            return None
+        kind = column.type
+        if pa.types.is_dictionary(kind) and _is_text(kind.value_type):
+            values = whole_numbers(column.indices)
+        elif pa.types.is_boolean(kind):
+            values = bit_values(column)  # (the bits under a null: not read)
+        elif pa.types.is_signed_integer(kind):
+            values = whole_numbers(column)
+        elif _is_text(kind):  # (text not read as a dictionary: coded here)
+            values = whole_numbers(column.dictionary_encode().indices)
+        else:
+            return None
+        codes = values[rows].astype(np.int64)
+        if pa.types.is_signed_integer(kind):  # (numbers by their distinct values)
+            codes = np.unique(codes, return_inverse=True)[1].reshape(-1)
+        if column.null_count:
+            codes[~validity(column)[rows]] = -1
+        return codes
 
 
 def _codes_of(column: Any) -> tuple[Any, tuple[str, ...]] | None:

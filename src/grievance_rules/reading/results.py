@@ -13,6 +13,7 @@ Example:
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
@@ -143,6 +144,10 @@ class BatchColumns:
         units: per event, its acting ``unit`` as a code into :attr:`unit_names` (``-1``:
             none).
         unit_names: the words :attr:`units` codes.
+        field_codes: a field of the events at some rows (``field_codes(name, rows)``,
+            rows of :attr:`at`) as codes: events with equal codes hold equal values,
+            ``-1`` none; ``None`` for a field the reader does not code (its column not
+            text, a boolean or whole numbers).
     """
 
     at: npt.NDArray[np.int64]
@@ -153,6 +158,9 @@ class BatchColumns:
     type_names: tuple[str, ...]
     units: npt.NDArray[np.int64]
     unit_names: tuple[str, ...]
+    field_codes: Callable[[str, npt.NDArray[np.int64]], npt.NDArray[np.int64] | None] = field(
+        repr=False
+    )
 
 
 @dataclass(frozen=True, slots=True)
