@@ -16,14 +16,24 @@ import datetime as dt
 import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from itertools import chain, compress, repeat
-from typing import Any, TypeVar, cast
+from itertools import chain, compress
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 
 from grievance_rules.columnar.findings import first_seen_codes
 from grievance_rules.columnar.instants import to_us_array
+from grievance_rules.columnar.read_columns import (
+    ReadAt,
+    ReadColumns,
+    event_us,
+    order_us,
+    read_columns,
+    read_sources,
+    types_of,
+    units_of,
+)
 from grievance_rules.engine.clocks import compile_where
 from grievance_rules.engine.matching import (
     OrderView,
@@ -37,12 +47,10 @@ from grievance_rules.model import WorkOrder
 from grievance_rules.model.assignments import ASSIGNING_EVENT_TYPES, Assignment, assignments
 from grievance_rules.model.events import EventBase
 from grievance_rules.model.handling import HOLDER_HISTORY_EVENTS, TRANSFER_EVENTS, handling_units
-from grievance_rules.reading.results import BatchColumns
 
 __all__ = [
     "AssignmentTable",
     "Frame",
-    "ReadAt",
     "build_frame",
     "first_from",
     "first_of_runs",
@@ -54,10 +62,6 @@ __all__ = [
 _T = TypeVar("_T")
 Int64s = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
-
-ReadAt = tuple[BatchColumns, int]
-"""A reader's batch's events as numbers and an order's place in them
-(:attr:`~grievance_rules.reading.Accepted.columns`)."""
 
 EventClass = type[EventBase]
 """An event's class (an alias: inside :class:`Frame`, ``type`` names its type codes)."""
@@ -133,7 +137,7 @@ class Frame:
     _assignments: list[tuple[Assignment, ...] | None] = field(default_factory=list, repr=False)
     _table: AssignmentTable | None = field(default=None, repr=False)
     _memo: dict[Any, Any] = field(default_factory=dict, repr=False)
-    _read: _ReadColumns | None = field(default=None, repr=False)
+    _read: ReadColumns | None = field(default=None, repr=False)
 
     def __len__(self) -> int:
         return len(self.orders)
@@ -606,16 +610,8 @@ class Frame:
 
     def _read_sources(self) -> tuple[Int64s, Int64s]:
         """Per global row, its order's part of :attr:`_read` (``-1``: none) and its row there."""
-        part_of = np.full(self.size, -1, dtype=np.int64)
-        row_in = np.full(self.size, -1, dtype=np.int64)
-        lengths = np.diff(self.offsets)
         assert self._read is not None
-        for p, (batch, orders, places) in enumerate(self._read.parts):
-            counts = lengths[orders]
-            rows = _rows_of(self.offsets[orders], counts)
-            part_of[rows] = p
-            row_in[rows] = _rows_of(batch.bounds[places], counts)
-        return part_of, row_in
+        return read_sources(self._read, self.offsets)
 
     def handler_kinds(self) -> list[str | None]:
         """Per order, the kind of its first handling unit (``first_handler_kind``, once)."""
@@ -711,7 +707,7 @@ class Frame:
 
     def order_attribute_us(self, name: str) -> Int64s:
         """An instant field of each order (``reply_deadline``) in µs, ``-1`` where unset."""
-        return self.remember(("order-us", name), lambda: _order_us(self._read, name, self.orders))
+        return self.remember(("order-us", name), lambda: order_us(self._read, name, self.orders))
 
 
 def _at(positions: list[int], k: int | None) -> int | None:
@@ -777,8 +773,8 @@ def build_frame(
     given = None
     if read is not None:
         usable = [entry if k else None for entry, k in zip(read, known, strict=True)]
-        given = _read_columns(usable, orders, offsets)
-    types, type_names = _type_codes(given, offsets, attrs)
+        given = read_columns(usable, orders, offsets)
+    types, type_names = types_of(given, offsets, attrs)
     held = _handling_over_batch(kept, upstream, attrs, offsets, types, type_names)
     bounds = offsets.tolist()
     views = [
@@ -876,115 +872,14 @@ def frame_of(
             entry if entry is not None and _first_ones(view.indices) else None
             for entry, view in zip(read, views, strict=True)
         ]
-        given = _read_columns(usable, orders, offsets)
-    typed = _type_codes(given, offsets, attrs)
+        given = read_columns(usable, orders, offsets)
+    typed = types_of(given, offsets, attrs)
     return _laid_out(orders, instants, views, offsets, events, attrs, held, typed, given)
 
 
 def _first_ones(indices: Sequence[int]) -> bool:
     """Whether indices are ``0, 1, ..., n - 1`` (a view keeping its order's first events)."""
     return all(map(operator.eq, indices, range(len(indices))))
-
-
-def _rows_of(starts: Int64s, lengths: Int64s) -> Int64s:
-    """``starts[j] + 0, ..., starts[j] + lengths[j] - 1`` for each ``j``, end to end.
-
-    Example:
-        >>> import numpy as np
-        >>> _rows_of(np.array([5, 0, 9]), np.array([2, 0, 3])).tolist()
-        [5, 6, 9, 10, 11]
-    """
-    total = int(lengths.sum())
-    before = np.cumsum(lengths) - lengths  # (where each run begins in the result)
-    found: Int64s = np.arange(total, dtype=np.int64) + np.repeat(starts - before, lengths)
-    return found
-
-
-@dataclass(frozen=True)
-class _ReadColumns:
-    """The frame's orders' events as numbers as their readers read them, where they did.
-
-    Attributes:
-        parts: per reader's batch, the batch's columns, the frame's orders from it and
-            each one's place in the batch.
-        rest: the frame's other orders.
-    """
-
-    parts: list[tuple[BatchColumns, Int64s, Int64s]]
-    rest: Int64s
-
-    def order_values(self, name: str, n: int) -> tuple[Int64s, Int64s]:
-        """Per order, a per-order array of the batches (``-1`` for the rest), and the rest."""
-        found = np.full(n, -1, dtype=np.int64)
-        for batch, orders, places in self.parts:
-            found[orders] = getattr(batch, name)[places]
-        return found, self.rest
-
-
-def _read_columns(
-    read: Sequence[ReadAt | None], orders: Sequence[WorkOrder], offsets: Int64s
-) -> _ReadColumns:
-    """Which orders' events their readers give as numbers (their kept events their first ones).
-
-    An order whose events are not as many as its reader's batch says is taken as one
-    without (a record made by hand with another order's columns).
-    """
-    n = len(read)
-    given = [i for i, entry in enumerate(read) if entry is not None]
-    entries = cast("list[ReadAt]", list(map(read.__getitem__, given)))
-    batches = list(map(operator.itemgetter(0), entries))
-    places = np.fromiter(map(operator.itemgetter(1), entries), dtype=np.int64, count=len(given))
-    ids = list(map(id, batches))
-    of_id = dict(zip(ids, batches, strict=True))  # (each batch once, first seen first)
-    number = {key: code for code, key in enumerate(of_id)}
-    codes = np.fromiter(map(number.__getitem__, ids), dtype=np.int64, count=len(ids))
-    members = np.asarray(given, dtype=np.int64)
-    listed_of_order = np.fromiter(
-        map(len, map(operator.attrgetter("events"), orders)), dtype=np.int64, count=n
-    )
-    kept = np.diff(offsets)
-    usable = np.zeros(n, dtype=bool)
-    parts: list[tuple[BatchColumns, Int64s, Int64s]] = []
-    for code, batch in enumerate(of_id.values()):
-        chosen = codes == code
-        mine, at = members[chosen], places[chosen]
-        listed = batch.bounds[at + 1] - batch.bounds[at]
-        fits = (listed == listed_of_order[mine]) & (kept[mine] <= listed)
-        parts.append((batch, mine[fits], at[fits]))
-        usable[mine[fits]] = True
-    return _ReadColumns(parts, np.flatnonzero(~usable).astype(np.int64))
-
-
-def _event_us(
-    read: _ReadColumns | None, offsets: Int64s, attrs: Sequence[dict[str, Any]]
-) -> Int64s:
-    """Each kept event's instant in µs: from its reader's integers, else from its datetime."""
-    if read is None:
-        return to_us_array(list(map(operator.itemgetter("at"), attrs)))
-    found = np.empty(len(attrs), dtype=np.int64)
-    lengths = np.diff(offsets)
-    for batch, orders, places in read.parts:
-        counts = lengths[orders]
-        found[_rows_of(offsets[orders], counts)] = batch.at[_rows_of(batch.bounds[places], counts)]
-    if len(read.rest):
-        rows = _rows_of(offsets[read.rest], lengths[read.rest])
-        found[rows] = to_us_array([attrs[g]["at"] for g in rows.tolist()])
-    return found
-
-
-_READ_AS = {"received_at": "received", "reply_deadline": "reply_deadline"}
-"""The order's instant fields a reader gives as integers, by the name it gives them under."""
-
-
-def _order_us(read: _ReadColumns | None, name: str, orders: Sequence[WorkOrder]) -> Int64s:
-    """An instant field of each order in µs (``-1``: unset): from its reader, else its datetime."""
-    given = _READ_AS.get(name)
-    if read is None or given is None:
-        return to_us_array([getattr(o, name, None) for o in orders])
-    found, rest = read.order_values(given, len(orders))
-    if len(rest):
-        found[rest] = to_us_array([getattr(orders[i], name, None) for i in rest.tolist()])
-    return found
 
 
 def _laid_out(
@@ -996,15 +891,16 @@ def _laid_out(
     attrs: list[dict[str, Any]],
     held: list[str | None],
     typed: tuple[Int64s, list[str]],
-    given: _ReadColumns | None = None,
+    given: ReadColumns | None = None,
     *,
     first_ones: bool = False,
 ) -> Frame:
     """The frame of views, laid out end to end.
 
     ``events`` and ``attrs``: their kept events; ``held``: the handling unit after each;
-    ``typed``: each one's type code and the types (:func:`_type_codes`); ``given``: the
-    orders whose readers give their events as numbers (:func:`_read_columns`);
+    ``typed``: each one's type code and the types (:func:`~.read_columns.types_of`);
+    ``given``: the orders whose readers give their events as numbers
+    (:func:`~.read_columns.read_columns`);
     ``first_ones``: every view keeps its order's first events (its indices
     ``0, ..., n - 1``: each event's index is its position).
     """
@@ -1013,7 +909,7 @@ def _laid_out(
     count = len(events)
     types, type_names = typed
     type_codes = {name: code for code, name in enumerate(type_names)}
-    unit_codes, units, handling = _unit_codes(given, offsets, attrs, held)
+    unit_codes, units, handling = units_of(given, offsets, attrs, held)
     order = np.repeat(np.arange(n, dtype=np.int64), lengths)
     pos = np.arange(count, dtype=np.int64) - offsets[order]
     # the first handling unit of each order: the first event with one, else none
@@ -1036,7 +932,7 @@ def _laid_out(
         else np.fromiter(
             chain.from_iterable(v.indices for v in views), dtype=np.int64, count=count
         ),
-        at_us=_event_us(given, offsets, attrs),
+        at_us=event_us(given, offsets, attrs),
         unit=units,
         handling=handling,
         type=types,
@@ -1046,112 +942,11 @@ def _laid_out(
         unit_codes=unit_codes,
         unit_names=list(unit_codes),
         first_handling=first_handling,
-        received_us=_order_us(given, "received_at", orders),
+        received_us=order_us(given, "received_at", orders),
         instants_us=to_us_array(instants),
         _assignments=[None] * n,
         _read=given,
     )
-
-
-def _words(
-    given: _ReadColumns | None,
-    offsets: Int64s,
-    attrs: Sequence[dict[str, Any]],
-    name: str,
-) -> tuple[Int64s, list[str], bool]:
-    """Each kept event's ``type`` or acting ``unit`` as a code into words (``-1``: none).
-
-    From its reader's codes where the reader gives them (:class:`~grievance_rules.
-    reading.BatchColumns`), else from the event's field. Each word is one code, however
-    many batches have it: the place of its first appearance in the words. Also whether
-    the words are in the order the events first have them (read from the events alone).
-    """
-    if given is None or not given.parts:  # (each event's field, numbered as first met)
-        values = list(map(operator.itemgetter(name), attrs))
-        distinct = dict.fromkeys(values)
-        distinct.pop(None, None)
-        place = {word: k for k, word in enumerate(distinct)}
-        found = np.fromiter(map(place.get, values, repeat(-1)), np.int64, count=len(values))
-        return found, list(place), True
-    codes = np.full(len(attrs), -1, dtype=np.int64)
-    words: list[str] = []
-    lengths = np.diff(offsets)
-    for batch, orders, places in given.parts:
-        counts = lengths[orders]
-        read = (batch.types if name == "type" else batch.units)[
-            _rows_of(batch.bounds[places], counts)
-        ]
-        codes[_rows_of(offsets[orders], counts)] = np.where(read >= 0, read + len(words), -1)
-        words.extend(batch.type_names if name == "type" else batch.unit_names)
-    rest = given.rest
-    if len(rest):
-        rows = _rows_of(offsets[rest], lengths[rest])
-        values = list(map(operator.itemgetter(name), map(attrs.__getitem__, rows.tolist())))
-        distinct = dict.fromkeys(values)
-        distinct.pop(None, None)
-        place = {word: len(words) + k for k, word in enumerate(distinct)}
-        codes[rows] = np.fromiter(map(place.get, values, repeat(-1)), np.int64, count=len(rows))
-        words.extend(place)
-    first: dict[str, int] = {}
-    same = np.fromiter(
-        (first.setdefault(word, k) for k, word in enumerate(words)), np.int64, count=len(words)
-    )
-    if len(same) != len(first):  # (a word of several batches: its first place)
-        codes = np.where(codes >= 0, same[np.maximum(codes, 0)], -1)
-    return codes, words, False
-
-
-def _first_seen(codes: Int64s, words: Sequence[str]) -> tuple[Int64s, list[str]]:
-    """Codes into words renumbered in the order each is first met (``-1`` kept), and the words.
-
-    Example:
-        >>> import numpy as np
-        >>> _first_seen(np.array([2, -1, 0, 2]), ["a", "b", "c"])
-        (array([ 0, -1,  1,  0]), ['c', 'a'])
-    """
-    valid = np.flatnonzero(codes >= 0)
-    first = np.full(len(words), len(codes), dtype=np.int64)
-    np.minimum.at(first, codes[valid], valid)
-    met = np.flatnonzero(first < len(codes))
-    by_first = met[np.argsort(first[met], kind="stable")]
-    rank = np.full(len(words), -1, dtype=np.int64)
-    rank[by_first] = np.arange(len(by_first), dtype=np.int64)
-    renumbered: Int64s = np.where(codes >= 0, rank[np.maximum(codes, 0)], -1)
-    return renumbered, [words[c] for c in by_first.tolist()]
-
-
-def _type_codes(
-    given: _ReadColumns | None, offsets: Int64s, attrs: Sequence[dict[str, Any]]
-) -> tuple[Int64s, list[str]]:
-    """Each kept event's type as a code, the types numbered in the order first met."""
-    codes, words, ordered = _words(given, offsets, attrs, "type")
-    return (codes, words) if ordered else _first_seen(codes, words)
-
-
-def _unit_codes(
-    given: _ReadColumns | None,
-    offsets: Int64s,
-    attrs: Sequence[dict[str, Any]],
-    held: Sequence[str | None],
-) -> tuple[dict[str, int], Int64s, Int64s]:
-    """The units numbered in the order first met: over the acting units, then the handling.
-
-    And each kept event's acting unit's code and its handling unit's (``-1``: none).
-    """
-    acting, words, ordered = _words(given, offsets, attrs, "unit")
-    place: dict[str | None, int] = {None: -1}
-    for k, word in enumerate(words):
-        place.setdefault(word, k)
-    for unit in dict.fromkeys(held):
-        if unit not in place:
-            place[unit] = len(words)
-            words.append(cast("str", unit))
-    holding = np.fromiter(map(place.__getitem__, held), np.int64, count=len(held))
-    if ordered:  # (the acting units as first met, then the others as first held)
-        return {word: code for code, word in enumerate(words)}, acting, holding
-    both, names = _first_seen(np.concatenate((acting, holding)), words)
-    codes = {name: code for code, name in enumerate(names)}
-    return codes, both[: len(acting)], both[len(acting) :]
 
 
 def selector_fields(order: WorkOrder, kind: str | None) -> tuple[Any, ...]:

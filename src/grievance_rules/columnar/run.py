@@ -35,9 +35,10 @@ from grievance_rules.columnar.batch import OrderBatch, OrderInput, prepare, to_o
 from grievance_rules.columnar.events import EventsTable, events_table
 from grievance_rules.columnar.fallback import evaluate_per_order
 from grievance_rules.columnar.findings import Block, FindingRows, Part, Row, as_rows
-from grievance_rules.columnar.frame import Frame, ReadAt, build_frame, frame_of
+from grievance_rules.columnar.frame import Frame, build_frame, frame_of
 from grievance_rules.columnar.periods import period_tally
 from grievance_rules.columnar.prefilter import could_hold
+from grievance_rules.columnar.read_columns import ReadAt
 from grievance_rules.engine.assessment import Assessment, Rejection
 from grievance_rules.engine.batch import ReadyOrder, ready_input
 from grievance_rules.engine.matching import OrderView

@@ -57,8 +57,9 @@ from grievance_rules.columnar.findings import (
     rows_of_assessment,
     sort_ranks,
 )
-from grievance_rules.columnar.frame import Frame, ReadAt
+from grievance_rules.columnar.frame import Frame
 from grievance_rules.columnar.instants import EPOCH_ORDINAL, shanghai_day
+from grievance_rules.columnar.read_columns import ReadAt
 from grievance_rules.engine import Rejection, RepeatIndex
 from grievance_rules.engine.batch import (
     DuplicateIds,
