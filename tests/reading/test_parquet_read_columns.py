@@ -7,7 +7,9 @@ few are written out by hand; the types and acting units against the events' own.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import pickle
 from pathlib import Path
 
 import pyarrow as pa
@@ -235,3 +237,19 @@ def test_an_events_file_without_a_unit_column_gives_no_acting_units(tmp_path: Pa
     assert record.order == orders[0]
     assert record.columns is not None  # (made from its cells unchanged: no unit anywhere)
     assert _words(record) == [("dispatched", None), ("closed", None)]
+
+
+def test_a_pickled_record_leaves_its_readers_numbers_behind(tmp_path: Path) -> None:
+    # they are the whole batch's: a chunk of records sent to a worker process would carry
+    # them all (a batch of 256 records pickled to 3.98 MB instead of 0.29 MB)
+    write_parquet(list(generate_orders(120, seed=9)), tmp_path)
+    records = [r for r in iter_parquet_orders(tmp_path) if isinstance(r, Accepted)]
+    assert all(r.columns is not None for r in records[:5])
+    back = pickle.loads(pickle.dumps(records))
+    assert back == records
+    assert all(r.columns is None for r in back)
+    assert [(r.history_checked, r.integers_fit) for r in back] == [
+        (r.history_checked, r.integers_fit) for r in records
+    ]
+    bare = [dataclasses.replace(r, columns=None) for r in records]
+    assert len(pickle.dumps(records)) == len(pickle.dumps(bare))

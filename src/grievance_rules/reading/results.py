@@ -199,6 +199,16 @@ class Accepted:
             location=self.location, order=self.order.id
         )
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled without :attr:`columns`: the reader's numbers stay where they were read.
+
+        They are its whole batch's, shared by the batch's records: a record sent to
+        another process (a worker) would carry them all. It carries its order, and
+        what its reader vouched for, as before.
+        """
+        fields = (self.location, self.order, self.warnings, self.history_checked)
+        return (Accepted, (*fields, self.integers_fit))
+
 
 @dataclass(frozen=True, slots=True)
 class Rejected:
