@@ -59,11 +59,14 @@ def _given() -> tuple[ReadColumns, np.ndarray, list[dict[str, object]]]:
 
 def test_which_orders_take_their_readers_numbers() -> None:
     given, offsets, _attrs = _given()
-    ((batch, orders, places),) = given.parts
-    assert batch is BATCH
-    assert orders.tolist() == [0, 1]
-    assert places.tolist() == [1, 0]
+    (part,) = given.parts
+    assert part.batch is BATCH
+    assert part.orders.tolist() == [0, 1]
+    assert part.places.tolist() == [1, 0]
+    assert part.rows.tolist() == [0, 1, 2]  # (A's two events, then B's)
+    assert part.batch_rows.tolist() == [1, 2, 0]
     assert given.rest.tolist() == [2]
+    assert given.rest_rows.tolist() == [3, 4]
     part, row = read_sources(given, offsets)
     assert part.tolist() == [0, 0, 0, -1, -1]
     assert row.tolist() == [1, 2, 0, -1, -1]  # (A's events are the batch's rows 1 and 2)

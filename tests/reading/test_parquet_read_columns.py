@@ -54,6 +54,13 @@ def _words(record: Accepted) -> list[tuple[str, str | None]]:
     ]
 
 
+def _order(order_id: str, fields: dict[str, object]) -> WorkOrder:
+    """A complaint to 12345 with the fields given."""
+    return WorkOrder.model_validate(
+        {"id": order_id, "channel": "12345", "category": "complaint", **fields}
+    )
+
+
 def _own(order: WorkOrder) -> tuple[list[int], int, int]:
     return (
         [_micros(e.at) for e in order.events],
@@ -67,11 +74,9 @@ def _own_words(order: WorkOrder) -> list[tuple[str, str | None]]:
 
 
 def test_an_orders_instants_by_hand(tmp_path: Path) -> None:
-    order = WorkOrder.model_validate(
+    order = _order(
+        "H1",
         {
-            "id": "H1",
-            "channel": "12345",
-            "category": "complaint",
             "received_at": "2025-03-03T09:00:00+08:00",
             "reply_deadline": "2025-03-10T17:30:00+08:00",
             "units": [{"id": "u1", "kind": "township"}],
@@ -79,7 +84,7 @@ def test_an_orders_instants_by_hand(tmp_path: Path) -> None:
                 {"type": "dispatched", "at": "2025-03-03T09:15:00+08:00", "to_unit": "u1"},
                 {"type": "signed_for", "at": "2025-03-03T10:00:00.000001+08:00", "unit": "u1"},
             ],
-        }
+        },
     )
     write_parquet([order], tmp_path)
     (record,) = iter_parquet_orders(tmp_path)
@@ -141,11 +146,9 @@ def test_any_orders_instants_are_its_datetimes_hypothesis(tmp_path_factory, orde
 
 def test_an_order_with_a_history_warning_or_made_by_hand_has_none(tmp_path: Path) -> None:
     # a reply after 办结: a warning, so the order's history is checked alone
-    order = WorkOrder.model_validate(
+    order = _order(
+        "W1",
         {
-            "id": "W1",
-            "channel": "12345",
-            "category": "complaint",
             "received_at": "2025-03-03T09:00:00+08:00",
             "units": [{"id": "u1", "kind": "township"}],
             "events": [
@@ -153,7 +156,7 @@ def test_an_order_with_a_history_warning_or_made_by_hand_has_none(tmp_path: Path
                 {"type": "closed", "at": "2025-03-03T10:00:00+08:00"},
                 {"type": "replied", "at": "2025-03-03T11:00:00+08:00", "unit": "u1"},
             ],
-        }
+        },
     )
     write_parquet([order], tmp_path)
     (record,) = iter_parquet_orders(tmp_path)
@@ -178,26 +181,22 @@ def test_a_column_not_of_microseconds_gives_none(tmp_path: Path) -> None:
 
 def test_an_order_without_events_and_one_without_a_reply_deadline(tmp_path: Path) -> None:
     orders = [
-        WorkOrder.model_validate(
+        _order(
+            "E0",
             {
-                "id": "E0",
-                "channel": "12345",
-                "category": "complaint",
                 "received_at": "2025-01-02T08:00:00+08:00",
                 "reply_deadline": "2025-01-02T08:00:00.5+08:00",
-            }
+            },
         ),
-        WorkOrder.model_validate(
+        _order(
+            "E1",
             {
-                "id": "E1",
-                "channel": "12345",
-                "category": "complaint",
                 "received_at": "2025-01-02T08:30:00+08:00",
                 "units": [{"id": "u1", "kind": "township"}],
                 "events": [
                     {"type": "dispatched", "at": "2025-01-02T09:00:00+08:00", "to_unit": "u1"}
                 ],
-            }
+            },
         ),
     ]
     write_parquet(orders, tmp_path)
@@ -214,18 +213,16 @@ def test_an_order_without_events_and_one_without_a_reply_deadline(tmp_path: Path
 
 def test_an_events_file_without_a_unit_column_gives_no_acting_units(tmp_path: Path) -> None:
     orders = [
-        WorkOrder.model_validate(
+        _order(
+            "N1",
             {
-                "id": "N1",
-                "channel": "12345",
-                "category": "complaint",
                 "received_at": "2025-01-02T08:00:00+08:00",
                 "units": [{"id": "u1", "kind": "township"}],
                 "events": [
                     {"type": "dispatched", "at": "2025-01-02T09:00:00+08:00", "to_unit": "u1"},
                     {"type": "closed", "at": "2025-01-03T09:00:00+08:00"},
                 ],
-            }
+            },
         )
     ]
     write_parquet(orders, tmp_path)

@@ -497,16 +497,7 @@ class Frame:
             else:
                 read = {value: slow(row) for value, row in first.items()}
                 return list(map(read.__getitem__, raw))
-        objects = dict(zip(map(id, raw), raw, strict=True))
-        holder = dict(zip(map(id, raw), rows, strict=True))  # an event holding each object
-        known = {
-            key: slow(holder[key])
-            for key, value in objects.items()
-            if value.__class__ not in _SCALAR_SET
-        }
-        if kinds.isdisjoint(_SCALAR_SET):
-            return list(map(known.__getitem__, map(id, raw)))
-        return [v if v.__class__ in _SCALAR_SET else known[id(v)] for v in raw]
+        return _by_object(rows, raw, slow)
 
     def remember(self, key: Any, make: Callable[[], _T]) -> _T:
         """What ``make`` gives, made once per frame under ``key`` (shared by every pack)."""
@@ -572,7 +563,7 @@ class Frame:
         try:
             for p in np.flatnonzero(np.bincount(given)).tolist() if len(given) else ():
                 chosen = np.flatnonzero(parts == p)
-                coded = self._read.parts[p][0].field_codes(name, places[chosen])
+                coded = self._read.parts[p].batch.field_codes(name, places[chosen])
                 if coded is None:
                     return None
                 held = coded + 1  # (a null, -1, as 0)
@@ -591,14 +582,7 @@ class Frame:
             rest = np.flatnonzero(parts < 0)
             if len(rest):
                 at = rows[rest].tolist()
-                by_object: dict[int, Any] = {}  # (another object: read once)
-                read: list[Any] = []
-                for g, value in zip(at, self.values_at(at, name), strict=True):
-                    if value.__class__ not in _SCALAR_SET:
-                        if id(value) not in by_object:
-                            by_object[id(value)] = slow(g)
-                        value = by_object[id(value)]
-                    read.append(value)
+                read = _by_object(at, self.values_at(at, name), slow)
                 codes[rest] = np.fromiter(
                     (found.setdefault(value, len(found)) for value in read),
                     dtype=np.int64,
@@ -708,6 +692,24 @@ class Frame:
     def order_attribute_us(self, name: str) -> Int64s:
         """An instant field of each order (``reply_deadline``) in µs, ``-1`` where unset."""
         return self.remember(("order-us", name), lambda: order_us(self._read, name, self.orders))
+
+
+def _by_object(rows: list[int], raw: list[Any], slow: Callable[[int], Any]) -> list[Any]:
+    """What the engine's reader gives of the values ``raw`` held by the events at ``rows``.
+
+    A str, bool, int or float as it is; another object read once (``slow`` of the
+    first row holding it), by identity.
+    """
+    objects = dict(zip(map(id, raw), raw, strict=True))
+    holder = dict(zip(map(id, reversed(raw)), reversed(rows), strict=True))
+    known = {
+        key: slow(holder[key])
+        for key, value in objects.items()
+        if value.__class__ not in _SCALAR_SET
+    }
+    if set(map(type, raw)).isdisjoint(_SCALAR_SET):
+        return list(map(known.__getitem__, map(id, raw)))
+    return [v if v.__class__ in _SCALAR_SET else known[id(v)] for v in raw]
 
 
 def _at(positions: list[int], k: int | None) -> int | None:

@@ -28,6 +28,7 @@ from grievance_rules.reading.results import BatchColumns
 __all__ = [
     "ReadAt",
     "ReadColumns",
+    "ReadPart",
     "event_us",
     "first_seen",
     "order_us",
@@ -60,23 +61,43 @@ def rows_of(starts: Int64s, lengths: Int64s) -> Int64s:
 
 
 @dataclass(frozen=True)
+class ReadPart:
+    """The frame's orders from one reader's batch.
+
+    Attributes:
+        batch: the batch's columns.
+        orders: the frame's orders from it.
+        places: each one's place in the batch.
+        rows: their kept events' rows in the frame, order after order.
+        batch_rows: the same events' rows in the batch, in the same order.
+    """
+
+    batch: BatchColumns
+    orders: Int64s
+    places: Int64s
+    rows: Int64s
+    batch_rows: Int64s
+
+
+@dataclass(frozen=True)
 class ReadColumns:
     """The frame's orders' events as numbers as their readers read them, where they did.
 
     Attributes:
-        parts: per reader's batch, the batch's columns, the frame's orders from it and
-            each one's place in the batch.
+        parts: per reader's batch, the frame's orders from it (:class:`ReadPart`).
         rest: the frame's other orders.
+        rest_rows: their kept events' rows in the frame, order after order.
     """
 
-    parts: list[tuple[BatchColumns, Int64s, Int64s]]
+    parts: list[ReadPart]
     rest: Int64s
+    rest_rows: Int64s
 
     def order_values(self, name: str, n: int) -> tuple[Int64s, Int64s]:
         """Per order, a per-order array of the batches (``-1`` for the rest), and the rest."""
         found = np.full(n, -1, dtype=np.int64)
-        for batch, orders, places in self.parts:
-            found[orders] = getattr(batch, name)[places]
+        for part in self.parts:
+            found[part.orders] = getattr(part.batch, name)[part.places]
         return found, self.rest
 
 
@@ -103,15 +124,19 @@ def read_columns(
     )
     kept = np.diff(offsets)
     usable = np.zeros(n, dtype=bool)
-    parts: list[tuple[BatchColumns, Int64s, Int64s]] = []
+    parts: list[ReadPart] = []
     for code, batch in enumerate(of_id.values()):
         chosen = codes == code
         mine, at = members[chosen], places[chosen]
         listed = batch.bounds[at + 1] - batch.bounds[at]
         fits = (listed == listed_of_order[mine]) & (kept[mine] <= listed)
-        parts.append((batch, mine[fits], at[fits]))
-        usable[mine[fits]] = True
-    return ReadColumns(parts, np.flatnonzero(~usable).astype(np.int64))
+        mine, at = mine[fits], at[fits]
+        counts = kept[mine]
+        frame_rows = rows_of(offsets[mine], counts)
+        parts.append(ReadPart(batch, mine, at, frame_rows, rows_of(batch.bounds[at], counts)))
+        usable[mine] = True
+    rest = np.flatnonzero(~usable).astype(np.int64)
+    return ReadColumns(parts, rest, rows_of(offsets[rest], kept[rest]))
 
 
 def event_us(read: ReadColumns | None, offsets: Int64s, attrs: Sequence[dict[str, Any]]) -> Int64s:
@@ -119,13 +144,10 @@ def event_us(read: ReadColumns | None, offsets: Int64s, attrs: Sequence[dict[str
     if read is None:
         return to_us_array(list(map(operator.itemgetter("at"), attrs)))
     found = np.empty(len(attrs), dtype=np.int64)
-    lengths = np.diff(offsets)
-    for batch, orders, places in read.parts:
-        counts = lengths[orders]
-        found[rows_of(offsets[orders], counts)] = batch.at[rows_of(batch.bounds[places], counts)]
-    if len(read.rest):
-        rows = rows_of(offsets[read.rest], lengths[read.rest])
-        found[rows] = to_us_array([attrs[g]["at"] for g in rows.tolist()])
+    for part in read.parts:
+        found[part.rows] = part.batch.at[part.batch_rows]
+    rows = read.rest_rows
+    found[rows] = to_us_array([attrs[g]["at"] for g in rows.tolist()])
     return found
 
 
@@ -158,31 +180,19 @@ def _words(
     the words are in the order the events first have them (read from the events alone).
     """
     if given is None or not given.parts:  # (each event's field, numbered as first met)
-        values = list(map(operator.itemgetter(name), attrs))
-        distinct = dict.fromkeys(values)
-        distinct.pop(None, None)
-        place = {word: k for k, word in enumerate(distinct)}
-        found = np.fromiter(map(place.get, values, repeat(-1)), np.int64, count=len(values))
-        return found, list(place), True
+        codes, words = _coded(list(map(operator.itemgetter(name), attrs)), 0)
+        return codes, words, True
     codes = np.full(len(attrs), -1, dtype=np.int64)
-    words: list[str] = []
-    lengths = np.diff(offsets)
-    for batch, orders, places in given.parts:
-        counts = lengths[orders]
-        read = (batch.types if name == "type" else batch.units)[
-            rows_of(batch.bounds[places], counts)
-        ]
-        codes[rows_of(offsets[orders], counts)] = np.where(read >= 0, read + len(words), -1)
+    words = []
+    for part in given.parts:
+        batch = part.batch
+        read = (batch.types if name == "type" else batch.units)[part.batch_rows]
+        codes[part.rows] = np.where(read >= 0, read + len(words), -1)
         words.extend(batch.type_names if name == "type" else batch.unit_names)
-    rest = given.rest
-    if len(rest):
-        rows = rows_of(offsets[rest], lengths[rest])
-        values = list(map(operator.itemgetter(name), map(attrs.__getitem__, rows.tolist())))
-        distinct = dict.fromkeys(values)
-        distinct.pop(None, None)
-        place = {word: len(words) + k for k, word in enumerate(distinct)}
-        codes[rows] = np.fromiter(map(place.get, values, repeat(-1)), np.int64, count=len(rows))
-        words.extend(place)
+    rows = given.rest_rows
+    values = list(map(operator.itemgetter(name), map(attrs.__getitem__, rows.tolist())))
+    codes[rows], more = _coded(values, len(words))
+    words.extend(more)
     first: dict[str, int] = {}
     same = np.fromiter(
         (first.setdefault(word, k) for k, word in enumerate(words)), np.int64, count=len(words)
@@ -190,6 +200,15 @@ def _words(
     if len(same) != len(first):  # (a word of several batches: its first place)
         codes = np.where(codes >= 0, same[np.maximum(codes, 0)], -1)
     return codes, words, False
+
+
+def _coded(values: list[str | None], start: int) -> tuple[Int64s, list[str]]:
+    """Words as codes from ``start`` in the order first met (``-1`` for none), and the words."""
+    distinct = dict.fromkeys(values)
+    distinct.pop(None, None)
+    place = {word: start + k for k, word in enumerate(distinct)}
+    codes = np.fromiter(map(place.get, values, repeat(-1)), np.int64, count=len(values))
+    return codes, cast("list[str]", list(place))
 
 
 def first_seen(codes: Int64s, words: Sequence[str]) -> tuple[Int64s, list[str]]:
@@ -253,10 +272,7 @@ def read_sources(read: ReadColumns, offsets: Int64s) -> tuple[Int64s, Int64s]:
     size = int(offsets[-1]) if len(offsets) else 0
     part_of = np.full(size, -1, dtype=np.int64)
     row_in = np.full(size, -1, dtype=np.int64)
-    lengths = np.diff(offsets)
-    for p, (batch, orders, places) in enumerate(read.parts):
-        counts = lengths[orders]
-        rows = rows_of(offsets[orders], counts)
-        part_of[rows] = p
-        row_in[rows] = rows_of(batch.bounds[places], counts)
+    for p, part in enumerate(read.parts):
+        part_of[part.rows] = p
+        row_in[part.rows] = part.batch_rows
     return part_of, row_in
