@@ -6,9 +6,19 @@ import warnings
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grievance_rules.calendar import CountingConvention, Duration, HalfDayRule, china
+from grievance_rules.calendar import (
+    CountingConvention,
+    Deadline,
+    Duration,
+    HalfDayRule,
+    LocalOverlay,
+    OfficeHours,
+    WorkingCalendar,
+    china,
+)
+from grievance_rules.calendar.days import DayKind
 from grievance_rules.calendar.deadlines import _compute_deadline
-from grievance_rules.calendar.office_hours import to_shanghai
+from grievance_rules.calendar.office_hours import SHANGHAI, to_shanghai
 from grievance_rules.errors import ProvisionalCalendarWarning
 
 CAL = china(on_provisional="allow")
@@ -156,3 +166,90 @@ def test_remembered_office_time_positions_measure_office_time(
         assert OFFICE.office_time_position_us(second) - OFFICE.office_time_position_us(first) == (
             expected
         )
+
+
+# A local overlay over the final years, so that make-up days of both kinds are met.
+LOCAL = china(on_provisional="allow").with_overlay(
+    LocalOverlay(
+        "demo",
+        closures={dt.date(2025, 3, 4): "停电"},
+        holidays={dt.date(2025, 3, 12): "植树节"},
+        working_days={dt.date(2025, 3, 8): "防汛值守", dt.date(2025, 3, 15): "防汛值守"},
+    )
+)
+HOURS = OfficeHours.parse("09:00-12:00,13:30-17:30")
+OFFICES = {False: CAL.with_office_hours(HOURS), True: LOCAL.with_office_hours(HOURS)}
+near = st.dates(min_value=dt.date(2025, 1, 1), max_value=dt.date(2025, 5, 31))
+
+
+def _walked(cal: WorkingCalendar, first: dt.date, last: dt.date, count_first: bool) -> tuple:
+    """A deadline's days from first to last, asked of the calendar one day at a time."""
+    counted, makeup, skipped, provisional = [], [], [], []
+    day = first
+    while day <= last:
+        info = cal.day_info(day)
+        if info.provisional:
+            provisional.append(day)
+        if day != first or count_first:
+            if not info.is_working_day:
+                skipped.append((day, info.kind, info.name, info.provisional))
+            else:
+                counted.append(day)
+                if info.kind in (DayKind.MAKEUP_WORKDAY, DayKind.LOCAL_WORKDAY):
+                    makeup.append((day, info.kind, info.name, info.provisional))
+        day += dt.timedelta(days=1)
+    return counted, makeup, skipped, provisional
+
+
+def _explained(d: Deadline) -> tuple:
+    return (
+        list(d.counted_days),
+        [(m.date, m.kind, m.name, m.provisional) for m in d.makeup_days],
+        [(s.date, s.kind, s.name, s.provisional) for s in d.skipped_days],
+        list(d.provisional_days),
+    )
+
+
+@settings(max_examples=300)
+@given(
+    st.one_of(days, near),
+    st.integers(min_value=0, max_value=23),
+    st.integers(min_value=1, max_value=40),
+    st.sampled_from(["working_time", "civil_code", "civil_code natural"]),
+    st.booleans(),
+)
+def test_a_deadlines_days_are_those_the_calendar_gives_one_by_one(
+    day: dt.date, hour: int, n: int, how: str, local: bool
+) -> None:
+    """Counted, make-up, skipped and provisional days, against a walk over ``day_info``.
+
+    (The deadline takes them as slices of the calendar's days, remembered by span.)
+    """
+    cal = OFFICES[local]
+    start = dt.datetime(day.year, day.month, day.day, hour, 7, tzinfo=SHANGHAI)
+    unit = "natural days" if how.endswith("natural") else "working days"
+    d = cal.deadline(start, f"{n} {unit}", how.split()[0])
+    assert d.makeup_days_counted == tuple(m.date for m in d.makeup_days)
+    assert _explained(d) == _walked(cal, day, d.last_day, count_first=how == "working_time")
+
+
+def test_the_days_of_a_span_across_a_local_make_up_day_and_closure() -> None:
+    # by hand: Mon 2025-03-03 10:00 + 5 working days (civil_code, the start day not
+    # counted): Tue 03-04 closed (停电); 03-05 Wed, 03-06 Thu, 03-07 Fri, Sat 03-08 open
+    # (防汛值守), Sun 03-09 off, Mon 03-10: the fifth; due at its 24:00
+    cal = LOCAL
+    d = cal.deadline(dt.datetime(2025, 3, 3, 10, tzinfo=SHANGHAI), "5 working days", "civil_code")
+    assert d.last_day == dt.date(2025, 3, 10)
+    assert [x.isoformat()[5:] for x in d.counted_days] == [
+        "03-05",
+        "03-06",
+        "03-07",
+        "03-08",
+        "03-10",
+    ]
+    assert [(s.date.isoformat()[5:], s.kind.value) for s in d.skipped_days] == [
+        ("03-04", "local_closure"),
+        ("03-09", "weekend"),
+    ]
+    assert [(m.date.isoformat()[5:], m.name) for m in d.makeup_days] == [("03-08", "防汛值守")]
+    assert d.provisional_days == ()

@@ -10,8 +10,9 @@ provisional.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left, bisect_right
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict
 
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 __all__ = ["Deadline", "MakeupDay", "SkippedDay", "compute_deadline"]
 
 _ONE_DAY = dt.timedelta(days=1)
+_MICROSECOND = dt.timedelta(microseconds=1)
 
 
 class SkippedDay(BaseModel):
@@ -214,6 +216,8 @@ def _noon_cutoff(
     return due, steps
 
 
+_Reason = TypeVar("_Reason", SkippedDay, MakeupDay)
+
 _Explained = tuple[
     tuple[dt.date, ...],
     tuple[dt.date, ...],
@@ -245,6 +249,54 @@ def _explain_days(
 def _explain_days_afresh(
     cal: WorkingCalendar, first: dt.date, last: dt.date, *, count_first: bool
 ) -> _Explained:
+    """:func:`_explain_days`, not remembered: slices of the calendar's days, not a walk.
+
+    The working days counted are a slice of the calendar's working days; the days
+    skipped and the make-up days counted, slices of its days off and of its days made
+    working days (:meth:`~.working.WorkingCalendar._days_off`), each day's reason
+    made once per calendar. A span reaching outside the calendar, or ending before it
+    begins, is walked day by day (:func:`_explain_days_walked`: it raises or is empty).
+    """
+    base = cal._base
+    low, high = first.toordinal() - base, last.toordinal() - base
+    if low < 0 or high >= len(cal._cum) or high < low:
+        return _explain_days_walked(cal, first, last, count_first=count_first)
+    begin = low if count_first else low + 1  # (the first day counted, if any)
+    cum = cal._cum
+    counted = tuple(cal._workdays[cum[begin - 1] if begin else 0 : cum[high]])
+    off, made = cal._days_off()
+    skipped = _reasons(cal, off[bisect_left(off, begin) : bisect_right(off, high)], SkippedDay)
+    makeup_why = _reasons(cal, made[bisect_left(made, begin) : bisect_right(made, high)], MakeupDay)
+    makeup = tuple(day.date for day in makeup_why)
+    # (provisional: every date after the last one a notice set, the first day too)
+    unset = max(low, cal._final_index + 1)
+    provisional = tuple(map(dt.date.fromordinal, range(base + unset, base + high + 1)))
+    return counted, makeup, makeup_why, skipped, provisional
+
+
+def _reasons(cal: WorkingCalendar, numbers: list[int], kind: type[_Reason]) -> tuple[_Reason, ...]:
+    """Why each day of ``numbers`` (from the calendar's first) was skipped or counted.
+
+    Each made once per calendar (a day off is always skipped, a day made a working
+    day always counted: one kind a day).
+    """
+    reasons = cal._day_reasons
+    found = []
+    for number in numbers:
+        reason = reasons.get(number)
+        if reason is None:
+            info = cal.day_info(dt.date.fromordinal(cal._base + number))
+            reason = reasons[number] = kind(
+                date=info.date, kind=info.kind, name=info.name, provisional=info.provisional
+            )
+        found.append(reason)
+    return tuple(found)
+
+
+def _explain_days_walked(
+    cal: WorkingCalendar, first: dt.date, last: dt.date, *, count_first: bool
+) -> _Explained:
+    """:func:`_explain_days_afresh` day by day, each day asked of the calendar."""
     counted: list[dt.date] = []
     makeup: list[dt.date] = []
     makeup_why: list[MakeupDay] = []
@@ -335,7 +387,13 @@ def remembered_deadline(
     deadline: Deadline | None = memo.get(key) if key is not None else None
     if deadline is None:
         try:
-            deadline = _compute_deadline(cal, local, dur, conv, rule)
+            # (a working-time key ends with the start's office-time position: not found again)
+            at = (
+                cast("int", key[-1])
+                if key is not None and conv is CountingConvention.WORKING_TIME
+                else None
+            )
+            deadline = _compute_deadline(cal, local, dur, conv, rule, at)
         except OverflowError:  # a duration longer than Python's dates can hold
             raise CalendarRangeError(
                 _("the result is past the calendar's end {last}").format(last=cal.last_date)
@@ -401,8 +459,12 @@ def _compute_deadline(
     dur: Duration,
     conv: CountingConvention,
     rule: HalfDayRule,
+    position: int | None = None,
 ) -> Deadline:
-    """The deadline from ``local`` (Shanghai time), computed from the calendar."""
+    """The deadline from ``local`` (Shanghai time), computed from the calendar.
+
+    ``position``: ``local``'s office-time position, if known (``WorkingCalendar._position_us``).
+    """
     hours = cal.office_hours
     unit = dur.unit
     steps: list[str] = []
@@ -497,7 +559,10 @@ def _compute_deadline(
             period, half, text = _working_period(dur, rule, hours)
             due = local
             if period:
-                due = cal._add_working_time(local, period, report=False)
+                if position is None:
+                    due = cal._add_working_time(local, period, report=False)
+                else:  # (what _add_working_time computes from the start's position)
+                    due = cal._instant_at(position + period // _MICROSECOND, hours)[0]
                 steps.append(text + due.isoformat())
             if half:
                 due, more = _noon_cutoff(cal, due, hours, 1)

@@ -84,6 +84,8 @@ class WorkingCalendar:
         "_cum",
         "_cum_final",
         "_cum_np",
+        "_day_reasons",
+        "_day_spans",
         "_day_us",
         "_days_memo",
         "_deadline_memo",
@@ -152,6 +154,10 @@ class WorkingCalendar:
         """Computed deadlines by what determines them (see ``deadlines._memo_key``)."""
         self._days_memo: dict[tuple[Any, ...], Any] = {}
         """The days of a deadline's span, explained (see ``deadlines._explain_days``)."""
+        self._day_spans: tuple[list[int], list[int]] | None = None
+        """The days off and the days made working days, by number (see :meth:`_days_off`)."""
+        self._day_reasons: dict[int, Any] = {}
+        """Why a day was skipped or counted, by number (see ``deadlines._explain_days``)."""
         self._position_memo: dict[dt.datetime, int] = {}
         """Office-time positions of instants on settled days (see
         :meth:`office_time_position_us`): a clock reads the same instants again and again."""
@@ -214,6 +220,25 @@ class WorkingCalendar:
                 )
             )
         return i
+
+    def _days_off(self) -> tuple[list[int], list[int]]:
+        """The days off, and the days off made working days, numbered from the first date.
+
+        Ascending; the second are the days a notice (调休上班) or an overlay makes working
+        days. Built once, when a deadline is first explained.
+        """
+        spans = self._day_spans
+        if spans is None:
+            off: list[int] = np.flatnonzero(~self._is_work_np).tolist()
+            size = len(self._cum)
+            made = sorted(
+                number
+                for day, record in self._records.items()
+                if record.kind in (DayKind.MAKEUP_WORKDAY, DayKind.LOCAL_WORKDAY)
+                and 0 <= (number := day.toordinal() - self._base) < size
+            )
+            spans = self._day_spans = (off, made)
+        return spans
 
     def _touched_provisional(self, what: str) -> None:
         """Warn, raise or stay silent, as the calendar's provisional policy says."""
@@ -615,6 +640,7 @@ class WorkingCalendar:
         """
         self._deadline_memo.clear()
         self._days_memo.clear()
+        self._day_reasons.clear()
         self._position_memo.clear()
 
     # -- layering --------------------------------------------------------------------
