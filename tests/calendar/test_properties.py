@@ -109,6 +109,8 @@ _periods = st.sampled_from(
         ("0.5 working days", "working_time", "noon_cutoff"),
         ("1.5 working days", "working_time", "noon_cutoff"),
         ("4 working hours", "working_time", "half_minutes"),
+        ("3 working days", "working_time", "noon_cutoff"),
+        ("12 working days", "working_time", "half_minutes"),
     ]
 )
 
@@ -253,3 +255,22 @@ def test_the_days_of_a_span_across_a_local_make_up_day_and_closure() -> None:
     ]
     assert [(m.date.isoformat()[5:], m.name) for m in d.makeup_days] == [("03-08", "防汛值守")]
     assert d.provisional_days == ()
+
+
+def test_starts_at_one_office_time_position_on_two_days_keep_their_own_days() -> None:
+    # by hand: Fri 2025-03-07 20:00 and Sat 03-08 10:00 are both at Friday's closing in
+    # office time, so "1 working day" (7 hours) is due Mon 03-10 17:30 from either; but
+    # from Friday the days are Fri (counted), Sat, Sun (skipped), Mon; from Saturday
+    # Sat, Sun (skipped), Mon
+    cal = OFFICES[False]
+    friday = dt.datetime(2025, 3, 7, 20, tzinfo=SHANGHAI)
+    saturday = dt.datetime(2025, 3, 8, 10, tzinfo=SHANGHAI)
+    first = cal.deadline(friday, "1 working day", "working_time")
+    second = cal.deadline(saturday, "1 working day", "working_time")
+    monday = dt.datetime(2025, 3, 10, 17, 30, tzinfo=SHANGHAI)
+    assert first.due == second.due == monday
+    assert first.counted_days == (dt.date(2025, 3, 7), dt.date(2025, 3, 10))
+    assert second.counted_days == (dt.date(2025, 3, 10),)
+    assert [s.date.day for s in first.skipped_days] == [8, 9]
+    assert [s.date.day for s in second.skipped_days] == [8, 9]
+    assert (first.start, second.start) == (friday, saturday)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_left, bisect_right
 from fractions import Fraction
-from typing import TYPE_CHECKING, TypeVar, cast
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -35,6 +35,7 @@ __all__ = ["Deadline", "MakeupDay", "SkippedDay", "compute_deadline"]
 
 _ONE_DAY = dt.timedelta(days=1)
 _MICROSECOND = dt.timedelta(microseconds=1)
+_ZERO = dt.timedelta(0)
 
 
 class SkippedDay(BaseModel):
@@ -382,18 +383,19 @@ def remembered_deadline(
         convention if convention.__class__ is CountingConvention else CountingConvention(convention)
     )
     rule = half_day if half_day.__class__ is HalfDayRule else HalfDayRule(half_day)
+    plan = _office_plan(dur, rule, cal._hours) if conv is CountingConvention.WORKING_TIME else None
+    deadline: Deadline | None
+    if plan is not None:
+        deadline = _office_deadline(cal, local, plan)
+        if deadline.provisional:
+            _report_provisional(cal, local, dur, conv)
+        return deadline
     key = _memo_key(cal, local, dur, conv, rule)
     memo = cal._deadline_memo
-    deadline: Deadline | None = memo.get(key) if key is not None else None
+    deadline = memo.get(key) if key is not None else None
     if deadline is None:
         try:
-            # (a working-time key ends with the start's office-time position: not found again)
-            at = (
-                cast("int", key[-1])
-                if key is not None and conv is CountingConvention.WORKING_TIME
-                else None
-            )
-            deadline = _compute_deadline(cal, local, dur, conv, rule, at)
+            deadline = _compute_deadline(cal, local, dur, conv, rule)
         except OverflowError:  # a duration longer than Python's dates can hold
             raise CalendarRangeError(
                 _("the result is past the calendar's end {last}").format(last=cal.last_date)
@@ -403,13 +405,129 @@ def remembered_deadline(
                 memo.clear()
             memo[key] = deadline
     if deadline.provisional:
-        from grievance_rules.calendar.wording import duration_text
+        _report_provisional(cal, local, dur, conv)
+    return deadline
 
-        cal._touched_provisional(
-            _("the deadline {duration} from {start} ({convention})").format(
-                duration=duration_text(str(dur)), start=local.isoformat(), convention=conv.value
-            )
+
+def _report_provisional(
+    cal: WorkingCalendar, local: dt.datetime, dur: Duration, conv: CountingConvention
+) -> None:
+    """Say a deadline touched a provisional day, as the calendar's policy says."""
+    from grievance_rules.calendar.wording import duration_text
+
+    cal._touched_provisional(
+        _("the deadline {duration} from {start} ({convention})").format(
+            duration=duration_text(str(dur)), start=local.isoformat(), convention=conv.value
         )
+    )
+
+
+class _OfficePlan(NamedTuple):
+    """A period of whole office time: what every deadline of it shares.
+
+    ``head`` begins its deadlines' memo keys; ``length_us`` is the period in office time;
+    ``text`` its step's text up to the due instant; ``fields`` the deadline's fields that
+    do not depend on the start.
+    """
+
+    head: tuple[object, ...]
+    length_us: int
+    text: str
+    fields: dict[str, object]
+
+
+_OFFICE_PLANS: dict[tuple[int, HalfDayRule, int], tuple[object, object, _OfficePlan | None]] = {}
+
+
+def _office_plan(dur: Duration, rule: HalfDayRule, hours: OfficeHours | None) -> _OfficePlan | None:
+    """The plan of a working-time period of whole office time, found once per duration object.
+
+    ``None`` for any other (no office hours, "the same day", a half day left for the noon
+    cutoff, no time at all, a unit that is not working time): :func:`_compute_deadline`
+    computes those, and refuses those it cannot count. By identity, as
+    :func:`_working_period`.
+    """
+    if hours is None:
+        return None
+    key = (id(dur), rule, id(hours))
+    entry = _OFFICE_PLANS.get(key)
+    if entry is None:
+        plan = None
+        if dur.unit in (DurationUnit.WORKING_DAYS, DurationUnit.WORKING_HOURS) and dur.amount > 0:
+            try:
+                period, half, text = _working_period(dur, rule, hours)
+            except (DurationError, OverflowError):  # (refused by _compute_deadline, as it says)
+                period, half, text = _ZERO, Fraction(0), ""
+            if period and not half:
+                conv = CountingConvention.WORKING_TIME
+                plan = _OfficePlan(
+                    (conv, _text_of(dur), rule),
+                    period // _MICROSECOND,
+                    text,
+                    {
+                        "duration": _text_of(dur),
+                        "convention": conv,
+                        "half_day": rule,
+                        "office_hours": _text_of(hours),
+                    },
+                )
+        if len(_OFFICE_PLANS) >= _KEPT:
+            _OFFICE_PLANS.clear()
+        entry = _OFFICE_PLANS[key] = (dur, hours, plan)  # (keeps the identities theirs)
+    return entry[2]
+
+
+def _office_deadline(cal: WorkingCalendar, local: dt.datetime, plan: _OfficePlan) -> Deadline:
+    """The deadline of a period of whole office time from ``local``, served from the memo.
+
+    What :func:`_compute_deadline` computes for it, found from the start's office-time
+    position: the due instant is the period's length further on, and the days between
+    are explained by date (:func:`_explain_days`). Remembered by the start's date and
+    position (every start in one night, or one lunch break, shares one).
+
+    Raises:
+        CalendarRangeError: the start, or the due instant, is outside the calendar.
+    """
+    hours = cal._hours
+    assert hours is not None
+    position = cal._position_us(local, hours)
+    key = (plan.head, local.toordinal(), position)
+    memo = cal._deadline_memo
+    found: Deadline | None = memo.get(key)
+    if found is not None:
+        return found
+    try:
+        due = cal._instant_at(position + plan.length_us, hours)[0]
+    except OverflowError:  # a duration longer than Python's dates can hold
+        raise CalendarRangeError(
+            _("the result is past the calendar's end {last}").format(last=cal.last_date)
+        ) from None
+    last_day = due.date()
+    counted, makeup, makeup_why, skipped, provisional = _explain_days(
+        cal, local.date(), last_day, count_first=True
+    )
+    fields = plan.fields
+    deadline = _made(
+        {
+            "start": local,
+            "duration": fields["duration"],
+            "convention": fields["convention"],
+            "half_day": fields["half_day"],
+            "office_hours": fields["office_hours"],
+            "due": due,
+            "last_day": last_day,
+            "counted_days": counted,
+            "makeup_days_counted": makeup,
+            "makeup_days": makeup_why,
+            "skipped_days": skipped,
+            "provisional_days": provisional,
+            "provisional": bool(provisional),
+            "steps": (plan.text + due.isoformat(),),
+        }
+    )
+    if len(memo) >= _MEMO_SIZE:
+        memo.clear()
+    memo[key] = deadline
     return deadline
 
 
@@ -459,12 +577,8 @@ def _compute_deadline(
     dur: Duration,
     conv: CountingConvention,
     rule: HalfDayRule,
-    position: int | None = None,
 ) -> Deadline:
-    """The deadline from ``local`` (Shanghai time), computed from the calendar.
-
-    ``position``: ``local``'s office-time position, if known (``WorkingCalendar._position_us``).
-    """
+    """The deadline from ``local`` (Shanghai time), computed from the calendar."""
     hours = cal.office_hours
     unit = dur.unit
     steps: list[str] = []
@@ -559,10 +673,7 @@ def _compute_deadline(
             period, half, text = _working_period(dur, rule, hours)
             due = local
             if period:
-                if position is None:
-                    due = cal._add_working_time(local, period, report=False)
-                else:  # (what _add_working_time computes from the start's position)
-                    due = cal._instant_at(position + period // _MICROSECOND, hours)[0]
+                due = cal._add_working_time(local, period, report=False)
                 steps.append(text + due.isoformat())
             if half:
                 due, more = _noon_cutoff(cal, due, hours, 1)
@@ -571,12 +682,7 @@ def _compute_deadline(
     counted, makeup, makeup_why, skipped, provisional = _explain_days(
         cal, local.date(), last_day, count_first=count_first
     )
-    # every field is built here with its declared type: constructed without re-validation
-    # (what ``Deadline.model_construct`` builds, the fields in their declared order)
-    deadline = Deadline.__new__(Deadline)
-    _set(
-        deadline,
-        "__dict__",
+    return _made(
         {
             "start": local,
             "duration": _text_of(dur),
@@ -592,8 +698,17 @@ def _compute_deadline(
             "provisional_days": provisional,
             "provisional": bool(provisional),
             "steps": tuple(steps),
-        },
+        }
     )
+
+
+def _made(fields: dict[str, object]) -> Deadline:
+    """The deadline of ``fields``, each of its declared type, in the declared order.
+
+    Constructed without re-validation (what ``Deadline.model_construct`` builds).
+    """
+    deadline = Deadline.__new__(Deadline)
+    _set(deadline, "__dict__", fields)
     _set(deadline, "__pydantic_fields_set__", set(_DEADLINE_FIELDS))
     _set(deadline, "__pydantic_extra__", None)
     _set(deadline, "__pydantic_private__", None)
