@@ -140,3 +140,20 @@ def test_trusted_refuses_a_missing_field() -> None:
     del values["skipped_days"]
     with pytest.raises(KeyError, match="skipped_days"):
         trusted(ClockFinding, values)
+
+
+def test_models_built_without_validation_share_a_fields_set_no_copy_changes() -> None:
+    # the findings of a class share one set of their fields (all of them): a copy with
+    # an update, or a deep copy, gets its own, and the others keep theirs as they were
+    fields = {"code": "c", "message": "m", "rule_id": None, "event_type": None}
+    first = trusted(DataWarning, dict(fields))
+    second = trusted(DataWarning, dict(fields))
+    changed = first.model_copy(update={"message": "other"})
+    deep = second.model_copy(deep=True)
+    every = {"code", "message", "rule_id", "event_type"}
+    assert first.model_fields_set == second.model_fields_set == every
+    assert changed.model_fields_set == deep.model_fields_set == every
+    assert changed.model_fields_set is not first.model_fields_set
+    assert deep.model_fields_set is not second.model_fields_set
+    assert (first.message, changed.message) == ("m", "other")
+    assert first == DataWarning.model_construct(**fields)

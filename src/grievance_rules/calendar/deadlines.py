@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_left, bisect_right
 from fractions import Fraction
-from typing import TYPE_CHECKING, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
@@ -217,8 +217,6 @@ def _noon_cutoff(
     return due, steps
 
 
-_Reason = TypeVar("_Reason", SkippedDay, MakeupDay)
-
 _Explained = tuple[
     tuple[dt.date, ...],
     tuple[dt.date, ...],
@@ -265,33 +263,59 @@ def _explain_days_afresh(
     begin = low if count_first else low + 1  # (the first day counted, if any)
     cum = cal._cum
     counted = tuple(cal._workdays[cum[begin - 1] if begin else 0 : cum[high]])
-    off, made = cal._days_off()
-    skipped = _reasons(cal, off[bisect_left(off, begin) : bisect_right(off, high)], SkippedDay)
-    makeup_why = _reasons(cal, made[bisect_left(made, begin) : bisect_right(made, high)], MakeupDay)
-    makeup = tuple(day.date for day in makeup_why)
+    reasons = cal._day_reasons
+    if reasons is None:
+        off, made = cal._days_off()
+        reasons = cal._day_reasons = (_Reasons(off, SkippedDay), _Reasons(made, MakeupDay))
+    skipped = reasons[0].between(cal, begin, high)
+    makeup_why = reasons[1].between(cal, begin, high)
+    makeup = tuple([day.date for day in makeup_why]) if makeup_why else ()
     # (provisional: every date after the last one a notice set, the first day too)
     unset = max(low, cal._final_index + 1)
-    provisional = tuple(map(dt.date.fromordinal, range(base + unset, base + high + 1)))
+    provisional = (
+        tuple(map(dt.date.fromordinal, range(base + unset, base + high + 1)))
+        if unset <= high
+        else ()
+    )
     return counted, makeup, makeup_why, skipped, provisional
 
 
-def _reasons(cal: WorkingCalendar, numbers: list[int], kind: type[_Reason]) -> tuple[_Reason, ...]:
-    """Why each day of ``numbers`` (from the calendar's first) was skipped or counted.
+class _Reasons:
+    """Why each of some days (by number from the calendar's first) was skipped or counted.
 
-    Each made once per calendar (a day off is always skipped, a day made a working
-    day always counted: one kind a day).
+    The days off (each skipped) or the days made working days (each counted), ascending;
+    each day's reason is made the first time a span asks for its block of 64 days, once
+    per calendar.
     """
-    reasons = cal._day_reasons
-    found = []
-    for number in numbers:
-        reason = reasons.get(number)
-        if reason is None:
-            info = cal.day_info(dt.date.fromordinal(cal._base + number))
-            reason = reasons[number] = kind(
+
+    __slots__ = ("filled", "kind", "numbers", "reasons")
+
+    def __init__(self, numbers: list[int], kind: type[SkippedDay] | type[MakeupDay]) -> None:
+        self.numbers = numbers
+        self.kind = kind
+        self.reasons: list[SkippedDay | MakeupDay | None] = [None] * len(numbers)
+        self.filled = bytearray((len(numbers) >> 6) + 1)
+
+    def between(self, cal: WorkingCalendar, low: int, high: int) -> tuple[Any, ...]:
+        """The reasons of the days numbered ``low`` to ``high``, in date order."""
+        numbers = self.numbers
+        first, past = bisect_left(numbers, low), bisect_right(numbers, high)
+        if first == past:
+            return ()
+        filled = self.filled
+        for block in range(first >> 6, ((past - 1) >> 6) + 1):
+            if not filled[block]:
+                self._fill(cal, block)
+        return tuple(self.reasons[first:past])
+
+    def _fill(self, cal: WorkingCalendar, block: int) -> None:
+        kind, reasons = self.kind, self.reasons
+        for place in range(block << 6, min((block + 1) << 6, len(reasons))):
+            info = cal.day_info(dt.date.fromordinal(cal._base + self.numbers[place]))
+            reasons[place] = kind(
                 date=info.date, kind=info.kind, name=info.name, provisional=info.provisional
             )
-        found.append(reason)
-    return tuple(found)
+        self.filled[block] = 1
 
 
 def _explain_days_walked(
@@ -709,14 +733,16 @@ def _made(fields: dict[str, object]) -> Deadline:
     """
     deadline = Deadline.__new__(Deadline)
     _set(deadline, "__dict__", fields)
-    _set(deadline, "__pydantic_fields_set__", set(_DEADLINE_FIELDS))
+    # one set for every deadline: they are frozen, and pydantic copies the set before it
+    # adds to it (``model_copy``), so it never changes
+    _set(deadline, "__pydantic_fields_set__", _EVERY_FIELD)
     _set(deadline, "__pydantic_extra__", None)
     _set(deadline, "__pydantic_private__", None)
     return deadline
 
 
 _set = object.__setattr__
-_DEADLINE_FIELDS = tuple(Deadline.model_fields)
+_EVERY_FIELD = set(Deadline.model_fields)
 
 
 def _working_period_afresh(

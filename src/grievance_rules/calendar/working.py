@@ -156,8 +156,9 @@ class WorkingCalendar:
         """The days of a deadline's span, explained (see ``deadlines._explain_days``)."""
         self._day_spans: tuple[list[int], list[int]] | None = None
         """The days off and the days made working days, by number (see :meth:`_days_off`)."""
-        self._day_reasons: dict[int, Any] = {}
-        """Why a day was skipped or counted, by number (see ``deadlines._explain_days``)."""
+        self._day_reasons: Any = None
+        """Why each day off is skipped and each day made a working day counted, made as
+        deadlines ask (see ``deadlines._explain_days``)."""
         self._position_memo: dict[dt.datetime, int] = {}
         """Office-time positions of instants on settled days (see
         :meth:`office_time_position_us`): a clock reads the same instants again and again."""
@@ -640,7 +641,7 @@ class WorkingCalendar:
         """
         self._deadline_memo.clear()
         self._days_memo.clear()
-        self._day_reasons.clear()
+        self._day_reasons = None
         self._position_memo.clear()
 
     # -- layering --------------------------------------------------------------------

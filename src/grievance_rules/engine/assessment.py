@@ -29,7 +29,7 @@ __all__ = [
 ]
 
 _M = TypeVar("_M", bound=BaseModel)
-_FIELDS: dict[type[BaseModel], tuple[str, ...]] = {}
+_FIELDS: dict[type[BaseModel], tuple[tuple[str, ...], set[str]]] = {}
 _set = object.__setattr__
 
 
@@ -51,12 +51,15 @@ def trusted(cls: type[_M], values: dict[str, Any]) -> _M:
         >>> w == DataWarning.model_construct(code="c", message="m", rule_id=None)
         True
     """
-    names = _FIELDS.get(cls)
-    if names is None:
-        names = _FIELDS[cls] = tuple(cls.model_fields)
+    found = _FIELDS.get(cls)
+    if found is None:
+        found = _FIELDS[cls] = (tuple(cls.model_fields), set(cls.model_fields))
+    names, every = found
     model = cls.__new__(cls)
     _set(model, "__dict__", values if tuple(values) == names else {n: values[n] for n in names})
-    _set(model, "__pydantic_fields_set__", set(names))
+    # one set of every field for all the models of a class: the models are frozen, and
+    # pydantic copies the set before it adds to it (``model_copy``), so it never changes
+    _set(model, "__pydantic_fields_set__", every)
     _set(model, "__pydantic_extra__", None)
     _set(model, "__pydantic_private__", None)
     return model

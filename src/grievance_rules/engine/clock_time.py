@@ -59,6 +59,8 @@ class ClockPeriod(NamedTuple):
 
     def running_seconds(self, elapsed_us: int) -> float:
         """The running time of ``elapsed_us`` on the time line from the start (pauses out)."""
+        if not self.pauses:
+            return max(elapsed_us, 0) / 1e6
         stood = sum(
             min(length, elapsed_us - offset)
             for offset, length in self.pauses
@@ -94,6 +96,9 @@ def clock_period(
         (20.5, [(30.0, 210.0)])
     """
     origin = time_line_us(calendar, start, wall_clock=wall_clock)
+    if not pauses:  # (most clocks: the running time is the whole period)
+        running = max(time_line_us(calendar, due, wall_clock=wall_clock) - origin, 0) / 1e6
+        return ClockPeriod(running, (), origin, wall_clock)
     marks: list[tuple[int, int]] = []
     covered = None  # the end of the time paused so far: overlapping pauses stand still once
     spans = sorted(

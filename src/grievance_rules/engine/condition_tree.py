@@ -278,7 +278,10 @@ class _AllNode(ConditionNode):
         )
 
     def decides(self, ctx: OrderContext, rule_id: str) -> bool:
-        return all(part.decides(ctx, rule_id) for part in self.parts)
+        for part in self.parts:  # noqa: SIM110 (a hot path: no generator a call)
+            if not part.decides(ctx, rule_id):
+                return False
+        return True
 
     def holds_in_period(self, ctx: PeriodContext) -> bool:
         return all([part.holds_in_period(ctx) for part in self.parts])  # every note written
@@ -302,7 +305,10 @@ class _AnyNode(ConditionNode):
         )
 
     def decides(self, ctx: OrderContext, rule_id: str) -> bool:
-        return any(part.decides(ctx, rule_id) for part in self.parts)
+        for part in self.parts:  # noqa: SIM110 (a hot path: no generator a call)
+            if part.decides(ctx, rule_id):
+                return True
+        return False
 
     def holds_in_period(self, ctx: PeriodContext) -> bool:
         return any([part.holds_in_period(ctx) for part in self.parts])  # every note written

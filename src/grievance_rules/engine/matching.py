@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Protocol, get_args
@@ -243,26 +244,63 @@ def selector_predicate(selector: Selector) -> OrderPredicate:
         if values:
             tests.append(_classified_as(name, values))
     if selector.special_kind:
-        wanted = frozenset(selector.special_kind)
-        tests.append(lambda order, kind: any(k.value in wanted for k in order.special_kinds))
+        tests.append(_listed_in("special_kinds", frozenset(selector.special_kind)))
     if selector.not_special_kind:
-        unwanted = frozenset(selector.not_special_kind)
-        tests.append(lambda order, kind: not any(k.value in unwanted for k in order.special_kinds))
+        listed = _listed_in("special_kinds", frozenset(selector.not_special_kind))
+        tests.append(lambda order, kind: not listed(order, kind))
     if selector.unit_kind:
         kinds = frozenset(selector.unit_kind)
         tests.append(lambda order, kind: kind is not None and kind in kinds)
     if selector.flag:
-        flags = frozenset(selector.flag)
-        tests.append(lambda order, kind: any(f.value in flags for f in order.flags))
+        tests.append(_listed_in("flags", frozenset(selector.flag)))
     tests.extend(_has(field_name) for field_name in selector.has)
     if selector.any_of:
-        inner = [selector_predicate(alternative) for alternative in selector.any_of]
-        tests.append(lambda order, kind: any(test(order, kind) for test in inner))
-    return lambda order, kind: all(test(order, kind) for test in tests)
+        tests.append(_any_of([selector_predicate(alternative) for alternative in selector.any_of]))
+    return _all_of(tests)
+
+
+def _listed_in(name: str, values: frozenset[str]) -> OrderPredicate:
+    """Whether one of an order's special kinds or flags (``name``) is one of ``values``."""
+    read = operator.attrgetter(name)
+
+    def listed(order: WorkOrder, kind: str | None) -> bool:
+        for item in read(order):  # noqa: SIM110 (no generator a call)
+            if item._value_ in values:  # (the enum's value, not through its descriptor)
+                return True
+        return False
+
+    return listed
+
+
+def _all_of(tests: list[OrderPredicate]) -> OrderPredicate:
+    """Whether an order passes every test (a loop, not ``all()`` over a generator: hot)."""
+    if len(tests) == 1:
+        return tests[0]
+
+    def every(order: WorkOrder, kind: str | None) -> bool:
+        for test in tests:  # noqa: SIM110 (no generator a call)
+            if not test(order, kind):
+                return False
+        return True
+
+    return every
+
+
+def _any_of(tests: list[OrderPredicate]) -> OrderPredicate:
+    """Whether an order passes one of the tests (a loop, as :func:`_all_of`)."""
+
+    def some(order: WorkOrder, kind: str | None) -> bool:
+        for test in tests:  # noqa: SIM110 (no generator a call)
+            if test(order, kind):
+                return True
+        return False
+
+    return some
 
 
 def _classified_as(name: str, values: frozenset[str]) -> OrderPredicate:
-    return lambda order, kind: getattr(order, name).value in values
+    read = operator.attrgetter(f"{name}._value_")  # (the enum's value, not its descriptor)
+    return lambda order, kind: read(order) in values
 
 
 def _has(name: str) -> OrderPredicate:
