@@ -157,3 +157,26 @@ def test_models_built_without_validation_share_a_fields_set_no_copy_changes() ->
     assert deep.model_fields_set is not second.model_fields_set
     assert (first.message, changed.message) == ("m", "other")
     assert first == DataWarning.model_construct(**fields)
+
+
+@pytest.mark.parametrize("pack", ["chengdong", "xiayang", "daye"])
+def test_findings_built_without_validation_are_what_validation_makes(pack: str) -> None:
+    # every finding the engine builds without validation (clocks, windows, records,
+    # escalations, pauses) is equal, field by field and in each field's type, to the
+    # one pydantic validates from the same values
+    results = list(evaluate_many(list(generate_lines(150, seed=4)), pack))
+    seen: set[str] = set()
+    for result in results:
+        assert result.assessment is not None
+        a = result.assessment
+        pauses = [p for c in a.clocks for p in c.pauses]
+        for finding in (*a.clocks, *a.windows, *a.records, *a.escalations, *pauses):
+            values = dict(finding.__dict__)
+            again = type(finding).model_validate(values)
+            assert again == finding
+            assert list(again.__dict__) == list(finding.__dict__)
+            assert [type(v) for v in again.__dict__.values()] == [
+                type(v) for v in values.values()
+            ], finding
+            seen.add(type(finding).__name__)
+    assert {"ClockFinding", "RecordFinding", "EscalationFinding"} <= seen

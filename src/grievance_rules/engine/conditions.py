@@ -18,6 +18,7 @@ from grievance_rules.engine.assessment import (
     DeductionFinding,
     EscalationFinding,
     RecordFinding,
+    trusted,
 )
 from grievance_rules.engine.clocks import (
     LevelReached,
@@ -488,19 +489,23 @@ def _escalation_finding(
         if unit_kind(ev.order, target) not in rule.for_unit_kind:
             return None
         trace = (*trace, for_unit_kind_text(ev.order, target, rule.for_unit_kind))
-    return EscalationFinding(
-        rule_id=rule.id,
-        title=rule.title,
-        citation=rule.citation,
-        trace=trace,
-        action=rule.action,
-        actor_role=rule.actor.role,
-        actor_body=rule.actor.body,
-        actor_unit=actor,
-        target_unit=target,
-        target_role=rule.target.role,
-        target_body=rule.target.body,
-        since=in_shanghai(since),
+    # every field is of its declared type here: constructed without re-validation
+    return trusted(
+        EscalationFinding,
+        {
+            "rule_id": rule.id,
+            "title": rule.title,
+            "citation": rule.citation,
+            "trace": trace,
+            "action": rule.action,
+            "actor_role": rule.actor.role,
+            "actor_body": rule.actor.body,
+            "actor_unit": actor,
+            "target_unit": target,
+            "target_role": rule.target.role,
+            "target_body": rule.target.body,
+            "since": in_shanghai(since),
+        },
     )
 
 
@@ -736,13 +741,17 @@ _SHARED_RECORDS = 4096
 def _record_finding(
     rule: RecordRule, trace: tuple[str, ...], computed: bool | None
 ) -> RecordFinding:
-    return RecordFinding(
-        rule_id=rule.id,
-        title=rule.title,
-        citation=rule.citation,
-        trace=trace,
-        not_computed=rule.not_computed,
-        computed=computed,
+    # every field is of its declared type here: constructed without re-validation
+    return trusted(
+        RecordFinding,
+        {
+            "rule_id": rule.id,
+            "title": rule.title,
+            "citation": rule.citation,
+            "trace": trace,
+            "not_computed": rule.not_computed,
+            "computed": computed if computed is None else bool(computed),
+        },
     )
 
 
