@@ -446,18 +446,21 @@ def _report_provisional(
     )
 
 
+_Fixed = tuple[str, CountingConvention, HalfDayRule, "str | None"]
+"""What a deadline says of its period: duration, convention, half-day rule, office hours."""
+
+
 class _OfficePlan(NamedTuple):
     """A period of whole office time: what every deadline of it shares.
 
     ``head`` begins its deadlines' memo keys; ``length_us`` is the period in office time;
-    ``text`` its step's text up to the due instant; ``fields`` the deadline's fields that
-    do not depend on the start.
+    ``text`` its step's text up to the due instant; ``fixed`` what its deadlines say of it.
     """
 
     head: tuple[object, ...]
     length_us: int
     text: str
-    fields: dict[str, object]
+    fixed: _Fixed
 
 
 _OFFICE_PLANS: dict[tuple[int, HalfDayRule, int], tuple[object, object, _OfficePlan | None]] = {}
@@ -488,12 +491,7 @@ def _office_plan(dur: Duration, rule: HalfDayRule, hours: OfficeHours | None) ->
                     (conv, _text_of(dur), rule),
                     period // _MICROSECOND,
                     text,
-                    {
-                        "duration": _text_of(dur),
-                        "convention": conv,
-                        "half_day": rule,
-                        "office_hours": _text_of(hours),
-                    },
+                    (_text_of(dur), conv, rule, _text_of(hours)),
                 )
         if len(_OFFICE_PLANS) >= _KEPT:
             _OFFICE_PLANS.clear()
@@ -526,29 +524,8 @@ def _office_deadline(cal: WorkingCalendar, local: dt.datetime, plan: _OfficePlan
         raise CalendarRangeError(
             _("the result is past the calendar's end {last}").format(last=cal.last_date)
         ) from None
-    last_day = due.date()
-    counted, makeup, makeup_why, skipped, provisional = _explain_days(
-        cal, local.date(), last_day, count_first=True
-    )
-    fields = plan.fields
-    deadline = _made(
-        {
-            "start": local,
-            "duration": fields["duration"],
-            "convention": fields["convention"],
-            "half_day": fields["half_day"],
-            "office_hours": fields["office_hours"],
-            "due": due,
-            "last_day": last_day,
-            "counted_days": counted,
-            "makeup_days_counted": makeup,
-            "makeup_days": makeup_why,
-            "skipped_days": skipped,
-            "provisional_days": provisional,
-            "provisional": bool(provisional),
-            "steps": (plan.text + due.isoformat(),),
-        }
-    )
+    steps = (plan.text + due.isoformat(),)
+    deadline = _explained(cal, local, due, due.date(), plan.fixed, steps, count_first=True)
     if len(memo) >= _MEMO_SIZE:
         memo.clear()
     memo[key] = deadline
@@ -703,16 +680,32 @@ def _compute_deadline(
                 due, more = _noon_cutoff(cal, due, hours, 1)
                 steps.extend(more)
         last_day = due.date()
+    fixed = (_text_of(dur), conv, rule, _text_of(hours) if hours else None)
+    return _explained(cal, local, due, last_day, fixed, tuple(steps), count_first=count_first)
+
+
+def _explained(
+    cal: WorkingCalendar,
+    local: dt.datetime,
+    due: dt.datetime,
+    last_day: dt.date,
+    fixed: _Fixed,
+    steps: tuple[str, ...],
+    *,
+    count_first: bool,
+) -> Deadline:
+    """The deadline from ``local`` to ``due``, the days to ``last_day`` explained."""
     counted, makeup, makeup_why, skipped, provisional = _explain_days(
         cal, local.date(), last_day, count_first=count_first
     )
+    duration, convention, half_day, office_hours = fixed
     return _made(
         {
             "start": local,
-            "duration": _text_of(dur),
-            "convention": conv,
-            "half_day": rule,
-            "office_hours": _text_of(hours) if hours else None,
+            "duration": duration,
+            "convention": convention,
+            "half_day": half_day,
+            "office_hours": office_hours,
             "due": due,
             "last_day": last_day,
             "counted_days": counted,
@@ -721,7 +714,7 @@ def _compute_deadline(
             "skipped_days": skipped,
             "provisional_days": provisional,
             "provisional": bool(provisional),
-            "steps": tuple(steps),
+            "steps": steps,
         }
     )
 
