@@ -453,11 +453,10 @@ _Fixed = tuple[str, CountingConvention, HalfDayRule, "str | None"]
 class _OfficePlan(NamedTuple):
     """A period of whole office time: what every deadline of it shares.
 
-    ``head`` begins its deadlines' memo keys; ``length_us`` is the period in office time;
-    ``text`` its step's text up to the due instant; ``fixed`` what its deadlines say of it.
+    ``length_us`` is the period in office time; ``text`` its step's text up to the due
+    instant; ``fixed`` what its deadlines say of it (and begins their memo keys).
     """
 
-    head: tuple[object, ...]
     length_us: int
     text: str
     fixed: _Fixed
@@ -488,7 +487,6 @@ def _office_plan(dur: Duration, rule: HalfDayRule, hours: OfficeHours | None) ->
             if period and not half:
                 conv = CountingConvention.WORKING_TIME
                 plan = _OfficePlan(
-                    (conv, _text_of(dur), rule),
                     period // _MICROSECOND,
                     text,
                     (_text_of(dur), conv, rule, _text_of(hours)),
@@ -513,7 +511,7 @@ def _office_deadline(cal: WorkingCalendar, local: dt.datetime, plan: _OfficePlan
     hours = cal._hours
     assert hours is not None
     position = cal._position_us(local, hours)
-    key = (plan.head, local.toordinal(), position)
+    key = (plan.fixed, local.toordinal(), position)
     memo = cal._deadline_memo
     found: Deadline | None = memo.get(key)
     if found is not None:
@@ -699,7 +697,12 @@ def _explained(
         cal, local.date(), last_day, count_first=count_first
     )
     duration, convention, half_day, office_hours = fixed
-    return _made(
+    # every field is built here with its declared type: constructed without re-validation
+    # (what ``Deadline.model_construct`` builds, the fields in their declared order)
+    deadline = Deadline.__new__(Deadline)
+    _set(
+        deadline,
+        "__dict__",
         {
             "start": local,
             "duration": duration,
@@ -715,17 +718,8 @@ def _explained(
             "provisional_days": provisional,
             "provisional": bool(provisional),
             "steps": steps,
-        }
+        },
     )
-
-
-def _made(fields: dict[str, object]) -> Deadline:
-    """The deadline of ``fields``, each of its declared type, in the declared order.
-
-    Constructed without re-validation (what ``Deadline.model_construct`` builds).
-    """
-    deadline = Deadline.__new__(Deadline)
-    _set(deadline, "__dict__", fields)
     # one set for every deadline: they are frozen, and pydantic copies the set before it
     # adds to it (``model_copy``), so it never changes
     _set(deadline, "__pydantic_fields_set__", _EVERY_FIELD)

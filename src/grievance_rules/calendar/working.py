@@ -85,7 +85,6 @@ class WorkingCalendar:
         "_cum_final",
         "_cum_np",
         "_day_reasons",
-        "_day_spans",
         "_day_us",
         "_days_memo",
         "_deadline_memo",
@@ -154,8 +153,6 @@ class WorkingCalendar:
         """Computed deadlines by what determines them (see ``deadlines._memo_key``)."""
         self._days_memo: dict[tuple[Any, ...], Any] = {}
         """The days of a deadline's span, explained (see ``deadlines._explain_days``)."""
-        self._day_spans: tuple[list[int], list[int]] | None = None
-        """The days off and the days made working days, by number (see :meth:`_days_off`)."""
         self._day_reasons: Any = None
         """Why each day off is skipped and each day made a working day counted, made as
         deadlines ask (see ``deadlines._explain_days``)."""
@@ -226,20 +223,18 @@ class WorkingCalendar:
         """The days off, and the days off made working days, numbered from the first date.
 
         Ascending; the second are the days a notice (调休上班) or an overlay makes working
-        days. Built once, when a deadline is first explained.
+        days. (Asked once, when a deadline is first explained: ``deadlines._Reasons`` keeps
+        them.)
         """
-        spans = self._day_spans
-        if spans is None:
-            off: list[int] = np.flatnonzero(~self._is_work_np).tolist()
-            size = len(self._cum)
-            made = sorted(
-                number
-                for day, record in self._records.items()
-                if record.kind in (DayKind.MAKEUP_WORKDAY, DayKind.LOCAL_WORKDAY)
-                and 0 <= (number := day.toordinal() - self._base) < size
-            )
-            spans = self._day_spans = (off, made)
-        return spans
+        off: list[int] = np.flatnonzero(~self._is_work_np).tolist()
+        size = len(self._cum)
+        made = sorted(
+            number
+            for day, record in self._records.items()
+            if record.kind in (DayKind.MAKEUP_WORKDAY, DayKind.LOCAL_WORKDAY)
+            and 0 <= (number := day.toordinal() - self._base) < size
+        )
+        return off, made
 
     def _touched_provisional(self, what: str) -> None:
         """Warn, raise or stay silent, as the calendar's provisional policy says."""

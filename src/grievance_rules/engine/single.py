@@ -366,8 +366,6 @@ def assess(
             "windows": tuple(windows),
             "deductions": tuple(
                 sorted(deductions, key=lambda d: (d.occurred_at, d.rule_id, d.occurrence))
-                if len(deductions) > 1
-                else deductions
             ),
             "escalations": tuple(escalations),
             "records": tuple(records),
