@@ -38,6 +38,8 @@ def to_shanghai(instant: dt.datetime, *, what: str = "instant") -> dt.datetime:
         >>> to_shanghai(dt.datetime(2026, 2, 13, 7, 0, tzinfo=dt.timezone.utc)).isoformat()
         '2026-02-13T15:00:00+08:00'
     """
+    if instant.__class__ is dt.datetime and instant.tzinfo is SHANGHAI:
+        return instant
     if not isinstance(instant, dt.datetime):
         raise CalendarError(
             _("{what} must be a datetime, got {kind}").format(

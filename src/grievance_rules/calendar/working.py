@@ -475,7 +475,9 @@ class WorkingCalendar:
     @staticmethod
     def _local_fields(instant: dt.datetime, what: str = "instant") -> dt.datetime:
         """The instant on Shanghai wall-clock time; cheap when it already is."""
-        if isinstance(instant, dt.datetime) and instant.utcoffset() == _EIGHT_HOURS:
+        if isinstance(instant, dt.datetime) and (
+            instant.tzinfo is SHANGHAI or instant.utcoffset() == _EIGHT_HOURS
+        ):
             return instant
         return to_shanghai(instant, what=what)
 

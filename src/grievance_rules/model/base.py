@@ -5,6 +5,8 @@ can name a zone for naive timestamps explicitly, see
 :mod:`grievance_rules.reading`); JSON output always gives the instant on
 Asia/Shanghai wall-clock time with its ``+08:00`` offset, so that every fact the
 engine sees is written the same way.
+An instant given at ``+08:00`` since 1992 is held in the Asia/Shanghai zone
+(see ``_shanghai_zone``), one zone object for all.
 
 Example:
     >>> import datetime as dt
@@ -85,9 +87,26 @@ def in_shanghai(instant: dt.datetime) -> dt.datetime:
         >>> in_shanghai(dt.datetime(2024, 5, 6, 1, 0, tzinfo=dt.timezone.utc)).isoformat()
         '2024-05-06T09:00:00+08:00'
     """
+    if instant.tzinfo is SHANGHAI:
+        return instant
     if instant.utcoffset() == _EIGHT_HOURS and instant.year >= 1992:  # (no summer time since)
         return instant
     return instant.astimezone(SHANGHAI)
+
+
+def _shanghai_zone(instant: dt.datetime) -> dt.datetime:
+    """An instant written at +08:00 since 1992, in the Asia/Shanghai zone; others as given.
+
+    The same instant, written the same way; held in one zone object, so that two
+    such instants compare without asking their zones for offsets.
+    """
+    if (
+        instant.tzinfo is not SHANGHAI
+        and instant.utcoffset() == _EIGHT_HOURS
+        and instant.year >= 1992  # (no summer time since)
+    ):
+        return instant.astimezone(SHANGHAI)
+    return instant
 
 
 _BARE_DATE = re.compile(r"\d{4}-?\d{2}-?\d{2}")
@@ -135,7 +154,7 @@ def _instant(value: object) -> dt.datetime:
             "{value} is outside the years 1900-2199",
             {"value": instant.isoformat()},
         )
-    return instant
+    return _shanghai_zone(instant)
 
 
 def _bare_date(value: object) -> PydanticCustomError:
@@ -171,8 +190,11 @@ class _InstantSchema:
         return core_schema.union_schema(
             [
                 (
-                    core_schema.datetime_schema(
-                        strict=True, tz_constraint="aware", ge=EARLIEST, lt=LATEST
+                    core_schema.no_info_after_validator_function(
+                        _shanghai_zone,
+                        core_schema.datetime_schema(
+                            strict=True, tz_constraint="aware", ge=EARLIEST, lt=LATEST
+                        ),
                     ),
                     FAST_TAG,
                 ),
