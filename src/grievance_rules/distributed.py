@@ -50,6 +50,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from grievance_rules.engine import Rejection, RepeatIndex
+from grievance_rules.engine.assessment import assessment_json
 from grievance_rules.engine.batch import Duplicates, input_id
 from grievance_rules.engine.matching import EngineName
 from grievance_rules.errors import ArgumentTypeError, GrievanceRulesError, PackError, ReadError
@@ -310,7 +311,7 @@ def _run_partition(
     )
     for entry in stream:
         if isinstance(entry, Assessed):
-            entries.append(entry.assessments[0].model_dump_json().encode())
+            entries.append(assessment_json(entry.assessments[0]))
         else:
             entries.append(entry)
     return PartitionFindings(task.index, tuple(entries))

@@ -256,7 +256,7 @@ def _record_json(record: RecordFinding) -> bytes:
     if entry is None:
         if len(_RECORD_JSON) >= _RECORDS_KEPT:
             _RECORD_JSON.clear()
-        entry = _RECORD_JSON[id(record)] = (record, record.model_dump_json().encode())
+        entry = _RECORD_JSON[id(record)] = (record, _to_json(record))
     return entry[1]
 
 
@@ -281,8 +281,8 @@ def assessment_json(assessment: Assessment) -> bytes:
     """
     records = assessment.records
     if not records:
-        return assessment.model_dump_json().encode()
-    rest = assessment.model_dump_json(exclude=_NO_RECORDS).encode()
+        return _to_json(assessment)
+    rest = _to_json(assessment, exclude=_NO_RECORDS)
     cut = rest.rindex(_WARNINGS_KEY)
     return b"".join(
         (
@@ -296,3 +296,13 @@ def assessment_json(assessment: Assessment) -> bytes:
 
 
 _NO_RECORDS = {"records"}
+
+
+def _to_json(model: BaseModel, exclude: set[str] | None = None) -> bytes:
+    """``model.model_dump_json(exclude=exclude).encode()``, without the round trip through str.
+
+    pydantic serialises to UTF-8 bytes and ``model_dump_json`` decodes them; encoding the
+    text again took about a third of writing an assessment (its Chinese citations and
+    titles are most of its characters).
+    """
+    return model.__pydantic_serializer__.to_json(model, exclude=exclude)
