@@ -79,6 +79,12 @@ def test_instants_at_plus_eight_share_one_zone_by_hand() -> None:
     summer = _INSTANT.validate_json('"1988-07-01T12:00:00+08:00"')
     assert summer.tzinfo is not SHANGHAI
     assert summer.isoformat() == "1988-07-01T12:00:00+08:00"
+    # the first instant since Shanghai's summer time ended for good, and the one before it
+    new_year = _INSTANT.validate_json('"1992-01-01T00:00:00+08:00"')
+    eve = _INSTANT.validate_json('"1991-12-31T23:59:59+08:00"')
+    assert new_year.tzinfo is SHANGHAI
+    assert eve.tzinfo is not SHANGHAI
+    assert eve.isoformat() == "1991-12-31T23:59:59+08:00"
     # another offset keeps its own zone (reading may name a zone for naive timestamps)
     new_york = _INSTANT.validate_json('"2025-03-07T07:00:00-05:00"')
     assert new_york.utcoffset() == dt.timedelta(hours=-5)

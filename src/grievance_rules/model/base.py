@@ -28,6 +28,7 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
 from typing import Annotated
 
@@ -41,6 +42,7 @@ __all__ = [
     "EARLIEST",
     "FAST_TAG",
     "LATEST",
+    "ZONED_TAG",
     "FrozenModel",
     "Instant",
     "in_shanghai",
@@ -94,6 +96,11 @@ def in_shanghai(instant: dt.datetime) -> dt.datetime:
     return instant.astimezone(SHANGHAI)
 
 
+_SINCE_1992 = dt.datetime(1992, 1, 1, tzinfo=SHANGHAI)
+"""Shanghai has kept UTC+8 all year since 1992 (summer time 1986 to 1991)."""
+_TO_SHANGHAI = operator.methodcaller("astimezone", SHANGHAI)
+
+
 def _shanghai_zone(instant: dt.datetime) -> dt.datetime:
     """An instant written at +08:00 since 1992, in the Asia/Shanghai zone; others as given.
 
@@ -103,7 +110,7 @@ def _shanghai_zone(instant: dt.datetime) -> dt.datetime:
     if (
         instant.tzinfo is not SHANGHAI
         and instant.utcoffset() == _EIGHT_HOURS
-        and instant.year >= 1992  # (no summer time since)
+        and instant >= _SINCE_1992
     ):
         return instant.astimezone(SHANGHAI)
     return instant
@@ -166,6 +173,8 @@ def _bare_date(value: object) -> PydanticCustomError:
     )
 
 
+ZONED_TAG = "$zoned"
+"""The location tag of an instant's first fast path: +08:00 since 1992, set in Shanghai's zone."""
 FAST_TAG = "$fast"
 """The location tag of an instant's fast (Rust-only) validation path."""
 CHECKED_TAG = "$checked"
@@ -175,12 +184,14 @@ CHECKED_TAG = "$checked"
 class _InstantSchema:
     """Validation of an instant: Rust first, Python when Rust refuses or cannot tell.
 
-    The first choice is pydantic-core's strict, timezone-aware datetime in range:
-    an ISO string in JSON or a datetime object passes without a Python call (the
-    hot path of reading JSON Lines). Anything else (a string given from Python, a
-    naive or out-of-range value, a number) falls to :func:`_instant`, which
-    accepts what it can and otherwise says precisely why not. When both fail,
-    pydantic reports both; :mod:`grievance_rules.reading` keeps the second.
+    The first choices are pydantic-core's strict, timezone-aware datetime in range:
+    an ISO string in JSON or a datetime object passes without a Python function (the
+    hot path of reading JSON Lines). The first takes an instant at +08:00 since 1992
+    and sets it in the Asia/Shanghai zone (``astimezone``, called from C); the second,
+    any other offset, as it is. Anything else (a string given from Python, a naive or
+    out-of-range value, a number) falls to :func:`_instant`, which accepts what it can
+    and otherwise says precisely why not. When all fail, pydantic reports each;
+    :mod:`grievance_rules.reading` keeps the last.
     """
 
     @classmethod
@@ -191,10 +202,16 @@ class _InstantSchema:
             [
                 (
                     core_schema.no_info_after_validator_function(
-                        _shanghai_zone,
+                        _TO_SHANGHAI,
                         core_schema.datetime_schema(
-                            strict=True, tz_constraint="aware", ge=EARLIEST, lt=LATEST
+                            strict=True, tz_constraint=8 * 3600, ge=_SINCE_1992, lt=LATEST
                         ),
+                    ),
+                    ZONED_TAG,
+                ),
+                (
+                    core_schema.datetime_schema(
+                        strict=True, tz_constraint="aware", ge=EARLIEST, lt=LATEST
                     ),
                     FAST_TAG,
                 ),

@@ -30,7 +30,7 @@ from pydantic import ValidationError
 from grievance_rules.i18n import current_language, join_list
 from grievance_rules.i18n import gettext as _
 from grievance_rules.model import EVENT_TYPES, HistoryIssue, enums
-from grievance_rules.model.base import CHECKED_TAG, FAST_TAG
+from grievance_rules.model.base import CHECKED_TAG, FAST_TAG, ZONED_TAG
 from grievance_rules.model.terms import TermEnum
 from grievance_rules.reading.cells import shown_cell
 from grievance_rules.reading.results import RecordProblem, Rejected
@@ -180,8 +180,8 @@ def problems_from_validation(
     problems = []
     for error in exc.errors(include_url=False):
         loc = error["loc"]
-        if FAST_TAG in loc:
-            continue  # an instant's fast path refused it; the checked path says why
+        if FAST_TAG in loc or ZONED_TAG in loc:
+            continue  # an instant's fast paths refused it; the checked path says why
         kind = error["type"]
         path = field_path(tuple(part for part in loc if part != CHECKED_TAG))
         value = error.get("input")
