@@ -6,7 +6,7 @@ can name a zone for naive timestamps explicitly, see
 Asia/Shanghai wall-clock time with its ``+08:00`` offset, so that every fact the
 engine sees is written the same way.
 An instant given at ``+08:00`` since 1992 is held in the Asia/Shanghai zone
-(see ``_shanghai_zone``), one zone object for all.
+(see ``_InstantSchema``), one zone object for all.
 
 Example:
     >>> import datetime as dt
@@ -89,15 +89,19 @@ def in_shanghai(instant: dt.datetime) -> dt.datetime:
         >>> in_shanghai(dt.datetime(2024, 5, 6, 1, 0, tzinfo=dt.timezone.utc)).isoformat()
         '2024-05-06T09:00:00+08:00'
     """
-    if instant.tzinfo is SHANGHAI:
-        return instant
-    if instant.utcoffset() == _EIGHT_HOURS and instant.year >= 1992:  # (no summer time since)
+    if instant.tzinfo is SHANGHAI or _on_shanghai_time(instant):
         return instant
     return instant.astimezone(SHANGHAI)
 
 
+def _on_shanghai_time(instant: dt.datetime) -> bool:
+    """Written at +08:00 in 1992 or later: Shanghai wall-clock time (no summer time since)."""
+    return instant.utcoffset() == _EIGHT_HOURS and instant.year >= 1992
+
+
 _SINCE_1992 = dt.datetime(1992, 1, 1, tzinfo=SHANGHAI)
-"""Shanghai has kept UTC+8 all year since 1992 (summer time 1986 to 1991)."""
+"""Shanghai has kept UTC+8 all year since 1992 (summer time 1986 to 1991): the first
+instant :func:`_on_shanghai_time` holds for, as validation's first choice asks it."""
 _TO_SHANGHAI = operator.methodcaller("astimezone", SHANGHAI)
 
 
@@ -107,11 +111,7 @@ def _shanghai_zone(instant: dt.datetime) -> dt.datetime:
     The same instant, written the same way; held in one zone object, so that two
     such instants compare without asking their zones for offsets.
     """
-    if (
-        instant.tzinfo is not SHANGHAI
-        and instant.utcoffset() == _EIGHT_HOURS
-        and instant >= _SINCE_1992
-    ):
+    if instant.tzinfo is not SHANGHAI and _on_shanghai_time(instant):
         return instant.astimezone(SHANGHAI)
     return instant
 
