@@ -131,6 +131,27 @@ def test_each_batch_of_a_partition_gives_its_own_orders_instants(tmp_path: Path)
             assert _words(record) == _own_words(record.order), record.order.id
 
 
+def test_each_run_of_a_batch_gives_its_own_orders_instants(tmp_path: Path) -> None:
+    # 700 orders in one batch, made records a run of 256 rows at a time (a caller that
+    # keeps them: the rest of the batch after the first run; one that does not: run by run)
+    orders = list(generate_orders(700, seed=9))
+    write_parquet(orders, tmp_path)
+    (partition,) = parquet_partitions(tmp_path)
+    kept = list(read_partition(partition))
+    assert [r.order for r in kept if isinstance(r, Accepted)] == orders
+    checked = 0
+    for record in read_partition(partition):  # (each record dropped once looked at)
+        assert isinstance(record, Accepted)
+        if record.columns is not None:
+            assert _given(record) == _own(record.order), record.order.id
+            assert _words(record) == _own_words(record.order), record.order.id
+            checked += 1
+    assert checked > 600
+    for record in kept[256:]:  # (the runs after the first)
+        if isinstance(record, Accepted) and record.columns is not None:
+            assert _given(record) == _own(record.order), record.order.id
+
+
 @settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
