@@ -1707,8 +1707,9 @@ def _charged_units(
         return frame.values_at(rows.tolist(), "subject_unit")
     codes = frame.handling[rows]
     codes = np.where(codes >= 0, codes, frame.first_handling[owner])
-    names = frame.unit_names
-    holders: list[str | None] = [names[c] if c >= 0 else None for c in codes.tolist()]
+    # each code's unit, -1 (the last) none: looked up in numpy, not a Python step a row
+    names = np.fromiter([*frame.unit_names, None], dtype=object, count=len(frame.unit_names) + 1)
+    holders: list[str | None] = names[codes].tolist()
     if rule.charge == "handling_unit":
         return holders
     return [

@@ -16,14 +16,14 @@ import datetime as dt
 import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from itertools import chain, compress
-from typing import Any, TypeVar
+from itertools import chain, compress, repeat
+from typing import Any, TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
 
 from grievance_rules.columnar.findings import first_seen_codes
-from grievance_rules.columnar.instants import to_us_array
+from grievance_rules.columnar.instants import to_us, to_us_array
 from grievance_rules.columnar.read_columns import (
     ReadAt,
     ReadColumns,
@@ -31,18 +31,19 @@ from grievance_rules.columnar.read_columns import (
     order_us,
     read_columns,
     read_sources,
+    rows_of,
     types_of,
     units_of,
 )
 from grievance_rules.engine.clocks import compile_where
 from grievance_rules.engine.matching import (
+    Cut,
     OrderView,
     check_integers,
     cut_of,
     integer_fields,
-    view_of_cut,
 )
-from grievance_rules.engine.single import instant_of
+from grievance_rules.engine.single import as_of_instant, instant_of
 from grievance_rules.model import WorkOrder
 from grievance_rules.model.assignments import ASSIGNING_EVENT_TYPES, Assignment, assignments
 from grievance_rules.model.events import EventBase
@@ -70,6 +71,16 @@ _SCALAR_SET = frozenset((str, bool, int, float))
 _SEQUENCES = (list, tuple)
 _MISSING = object()
 _MICROSECOND = dt.timedelta(microseconds=1)
+_FIRST = operator.itemgetter(0)
+_KEPT = operator.itemgetter(1)
+_UPSTREAM = operator.itemgetter(3)
+_FIELDS = operator.attrgetter("__dict__")
+"""An event's fields (its instance dict), read in C."""
+_ID = operator.attrgetter("id")
+_PLAIN_SELECTED = tuple(map(operator.attrgetter, ("channel", "category", "urgency")))
+_LISTED_SELECTED = tuple(map(operator.attrgetter, ("special_kinds", "flags")))
+"""What :func:`selector_fields` reads of an order, as it is and as a tuple."""
+_EVENTS = operator.attrgetter("events")
 
 
 @dataclass(frozen=True)
@@ -211,6 +222,13 @@ class Frame:
             self.unit_names.append(unit)
         return code
 
+    def _codes_for(self, units: list[str]) -> Int64s:
+        """:meth:`code_for` of each unit id (none ``None``), looked up in C when all have one."""
+        found = list(map(self.unit_codes.get, units))
+        if None in found:
+            found = list(map(self.code_for, units))
+        return np.asarray(found, dtype=np.int64)
+
     def unit_name(self, code: int) -> str | None:
         """The unit id of a code (``None`` for ``-1``)."""
         return None if code < 0 else self.unit_names[code]
@@ -302,7 +320,7 @@ class Frame:
                 )[by_order],
                 np.concatenate(
                     (
-                        np.fromiter(map(self.code_for, targets), np.int64, count=len(targets)),
+                        self._codes_for(targets),
                         np.asarray(units, dtype=np.int64),
                     )
                 )[by_order],
@@ -627,17 +645,17 @@ class Frame:
         """
 
         def keys() -> tuple[Int64s, list[int], list[tuple[Any, ...]]]:
-            seen: dict[tuple[Any, ...], int] = {}
-            first: list[int] = []
-            codes: list[int] = []
-            for i, (order, kind) in enumerate(zip(self.orders, self.handler_kinds(), strict=True)):
-                key = selector_fields(order, kind)
-                code = seen.get(key)
-                if code is None:
-                    code = seen[key] = len(first)
-                    first.append(i)
-                codes.append(code)
-            return np.asarray(codes, dtype=np.int64), first, list(seen)
+            # selector_fields of each order, its tuples made in C (a zip of the fields)
+            orders = self.orders
+            fields = zip(
+                *(map(getter, orders) for getter in _PLAIN_SELECTED),
+                *(map(tuple, map(getter, orders)) for getter in _LISTED_SELECTED),
+                self.handler_kinds(),
+                strict=True,
+            )
+            seen, codes = first_seen_codes(list(fields))
+            _values, first = np.unique(codes, return_index=True)
+            return codes, first.tolist(), list(seen)
 
         return self.remember("selector-keys", keys)
 
@@ -653,8 +671,10 @@ class Frame:
         """Per order, whether an order field is ``None`` (what a selector's ``has`` reads)."""
         return self.remember(
             ("unset", name),
-            lambda: np.fromiter(
-                (getattr(o, name) is None for o in self.orders), dtype=bool, count=len(self.orders)
+            lambda: np.fromiter(  # (each order's field read in C)
+                map(operator.is_, map(operator.attrgetter(name), self.orders), repeat(None)),
+                dtype=bool,
+                count=len(self.orders),
             ),
         )
 
@@ -687,7 +707,7 @@ class Frame:
     @property
     def ids(self) -> npt.NDArray[Any]:
         """The orders' ids (an object array, built once)."""
-        return self.remember("ids", lambda: np.asarray([o.id for o in self.orders], dtype=object))
+        return self.remember("ids", lambda: np.asarray(list(map(_ID, self.orders)), dtype=object))
 
     def order_attribute_us(self, name: str) -> Int64s:
         """An instant field of each order (``reply_deadline``) in µs, ``-1`` where unset."""
@@ -757,20 +777,28 @@ def build_frame(
 
     Each order is cut as :func:`~grievance_rules.engine.matching.view_of` cuts it; the
     handling unit after each kept event is found for the whole batch at once
-    (:func:`_handling_over_batch`).
+    (:func:`_handling_over_batch`). When every order is known checked and given by its
+    reader, the instants and cuts are found from the reader's µs for all of them at
+    once (:func:`_read_cuts`), not by comparing datetimes an order at a time.
     """
     known: Sequence[bool] = [False] * len(orders) if in_time_order is None else in_time_order
-    instants = [
-        instant_of(order, as_of, in_time_order=k) for order, k in zip(orders, known, strict=True)
-    ]
-    cuts = [
-        cut_of(order, instant, in_time_order=k)
-        for order, instant, k in zip(orders, instants, known, strict=True)
-    ]
-    kept = [cut[1] for cut in cuts]
-    upstream = [cut[3] for cut in cuts]
+    from_read = None if read is None or not all(known) else _read_cuts(orders, as_of, read)
+    instants_us = None
+    if from_read is not None:
+        instants, cuts, instants_us = from_read
+    else:
+        instants = [
+            instant_of(order, as_of, in_time_order=k)
+            for order, k in zip(orders, known, strict=True)
+        ]
+        cuts = [
+            cut_of(order, instant, in_time_order=k)
+            for order, instant, k in zip(orders, instants, known, strict=True)
+        ]
+    kept = list(map(_KEPT, cuts))
+    upstream = list(map(_UPSTREAM, cuts))
     events: list[EventBase] = list(chain.from_iterable(kept))
-    attrs = [e.__dict__ for e in events]
+    attrs = list(map(_FIELDS, events))
     offsets = _offsets(kept)
     given = None
     if read is not None:
@@ -778,14 +806,145 @@ def build_frame(
         given = read_columns(usable, orders, offsets)
     types, type_names = types_of(given, offsets, attrs)
     held = _handling_over_batch(kept, upstream, attrs, offsets, types, type_names)
-    bounds = offsets.tolist()
-    views = [
-        view_of_cut(cut, held[a:b]) for cut, a, b in zip(cuts, bounds[:-1], bounds[1:], strict=True)
-    ]
+    views = _views_of(cuts, held, offsets)
     typed = (types, type_names)
     return _laid_out(
-        orders, instants, views, offsets, events, attrs, held, typed, given, first_ones=all(known)
+        orders,
+        instants,
+        views,
+        offsets,
+        events,
+        attrs,
+        held,
+        typed,
+        given,
+        first_ones=all(known),
+        instants_us=instants_us,
     )
+
+
+def _views_of(cuts: Sequence[Cut], held: list[str | None], offsets: Int64s) -> list[OrderView]:
+    """Each cut order's view (:func:`~grievance_rules.engine.matching.view_of_cut`), made in C.
+
+    ``held``: the handling unit after each kept event, flat (order ``i``'s from
+    ``offsets[i]``). Each view is the named tuple ``view_of_cut`` makes, its fields the
+    same objects, made without a Python call an order.
+    """
+    bounds = offsets.tolist()
+    handling = map(held.__getitem__, map(slice, bounds[:-1], bounds[1:]))
+    listed = np.fromiter(map(len, map(_EVENTS, map(_FIRST, cuts))), dtype=np.int64, count=len(cuts))
+    ignored = (listed - np.diff(offsets)).tolist()
+    orders, kept, indices, upstream = zip(*cuts, strict=True) if cuts else ((), (), (), ())
+    rows = zip(orders, kept, indices, handling, upstream, ignored, strict=True)
+    return list(map(tuple.__new__, repeat(OrderView), rows))
+
+
+def _read_cuts(
+    orders: Sequence[WorkOrder], as_of: dt.datetime | None, read: Sequence[ReadAt | None]
+) -> tuple[list[dt.datetime], list[Cut], Int64s] | None:
+    """Each order's instant and cut (as :func:`build_frame` finds them), from its reader's µs.
+
+    And the instants in µs.
+
+    For orders whose histories are known checked (their events listed in time order),
+    each given by its reader as numbers (``read``, none missing), as many events as
+    its reader's batch says. Found as :func:`~grievance_rules.engine.single.instant_of`
+    and :func:`~grievance_rules.engine.matching.cut_of` find them from the end of the
+    list (the instant, the last events' first; the events kept, those up to the last
+    one not after ``as_of``), over the batch's integers at once instead of comparing
+    datetimes an order at a time. ``None`` when an order is not so given, or ``as_of``
+    is before an order's receipt (the per-order path then raises, naming it).
+    """
+    n = len(orders)
+    if not n or any(entry is None for entry in read):
+        return None
+    entries = cast("list[ReadAt]", read)
+    events = [order.events for order in orders]
+    listed = np.fromiter(map(len, events), dtype=np.int64, count=n)
+    received = np.empty(n, dtype=np.int64)
+    last = np.full(n, -1, dtype=np.int64)  # per order, its last event's instant (-1: none)
+    ends = np.empty(n, dtype=np.int64)  # per order, where the run kept (or before the last) ends
+    limit = None if as_of is None else as_of_instant(as_of)
+    limit_us = -1 if limit is None else to_us(limit)
+    ids = list(map(id, map(operator.itemgetter(0), entries)))
+    batches = dict(zip(ids, map(operator.itemgetter(0), entries), strict=True))
+    codes = {key: code for code, key in enumerate(batches)}
+    of_batch = np.fromiter(map(codes.__getitem__, ids), dtype=np.int64, count=n)
+    places = np.fromiter(map(operator.itemgetter(1), entries), dtype=np.int64, count=n)
+    for code, batch in enumerate(batches.values()):
+        mine = np.flatnonzero(of_batch == code)
+        at = places[mine]
+        low = batch.bounds[at]
+        count = batch.bounds[at + 1] - low
+        if not np.array_equal(count, listed[mine]):
+            return None  # (a record made by hand with another order's numbers)
+        received[mine] = batch.received[at]
+        values = batch.at[rows_of(low, count)]
+        starts = np.zeros(len(mine), dtype=np.int64)
+        np.cumsum(count[:-1], out=starts[1:])
+        if len(values):
+            lasts = np.where(count > 0, values[np.maximum(starts + count - 1, 0)], -1)
+            last[mine] = lasts
+        else:
+            lasts = np.full(len(mine), -1, dtype=np.int64)
+        # those up to the run from the end: events at the last one's instant, or after as_of
+        settled = values != np.repeat(lasts, count) if limit is None else values <= limit_us
+        ends[mine] = _run_ends(np.flatnonzero(settled), starts, count) - starts
+    if limit is not None:
+        if bool((received > limit_us).any()):
+            return None
+        instants: list[dt.datetime] = [limit] * n
+        instants_us = np.full(n, limit_us, dtype=np.int64)
+        kept: list[list[EventBase]] = list(
+            map(list, map(operator.getitem, events, map(slice, repeat(None), ends.tolist())))
+        )
+    else:
+        kept = list(map(list, events))
+        after = (listed > 0) & (last > received)
+        instants = [
+            order.events[k].at if late else order.received_at
+            for order, late, k in zip(orders, after.tolist(), ends.tolist(), strict=True)
+        ]
+        instants_us = np.where(after, last, received)
+    indices = list(map(list, map(range, map(len, kept))))
+    upstream = _upstream_ids(orders)
+    cuts: list[Cut] = list(zip(orders, kept, indices, upstream, strict=True))
+    return instants, cuts, instants_us
+
+
+def _upstream_ids(orders: Sequence[WorkOrder]) -> list[frozenset[str]]:
+    """Each order's :meth:`~grievance_rules.model.WorkOrder.upstream_unit_ids`, once per list.
+
+    A reader makes each distinct unit once and every order naming it shares the object,
+    so the orders of a batch hold a few dozen lists of units: each list (by its units'
+    identities, alive for the call) is read once.
+    """
+    found: dict[tuple[int, ...], frozenset[str]] = {}
+    out = []
+    for order in orders:
+        units = order.units
+        key = tuple(map(id, units))
+        ids = found.get(key)
+        if ids is None:
+            ids = found[key] = order.upstream_unit_ids()
+        out.append(ids)
+    return out
+
+
+def _run_ends(inside: Int64s, starts: Int64s, count: Int64s) -> Int64s:
+    """Per run of rows (``starts[j]`` on, ``count[j]`` long): one past its last row ``inside``.
+
+    ``inside``: rows, ascending. A run with none of them: its start.
+
+    Example:
+        >>> import numpy as np
+        >>> _run_ends(np.array([0, 1, 5]), np.array([0, 3, 5]), np.array([3, 2, 1])).tolist()
+        [2, 3, 6]
+    """
+    found = np.searchsorted(inside, starts + count) - 1
+    last = inside[np.maximum(found, 0)] if len(inside) else np.zeros(len(starts), np.int64)
+    ok = (found >= 0) & (last >= starts)
+    return np.where(ok, last + 1, starts)
 
 
 def _handling_over_batch(
@@ -866,7 +1025,7 @@ def frame_of(
     kept = [v.kept for v in views]
     events: list[EventBase] = list(chain.from_iterable(kept))
     held = list(chain.from_iterable(v.handling for v in views))
-    attrs = [e.__dict__ for e in events]
+    attrs = list(map(_FIELDS, events))
     offsets = _offsets(kept)
     given = None
     if read is not None:
@@ -896,6 +1055,7 @@ def _laid_out(
     given: ReadColumns | None = None,
     *,
     first_ones: bool = False,
+    instants_us: Int64s | None = None,
 ) -> Frame:
     """The frame of views, laid out end to end.
 
@@ -904,7 +1064,8 @@ def _laid_out(
     ``given``: the orders whose readers give their events as numbers
     (:func:`~.read_columns.read_columns`);
     ``first_ones``: every view keeps its order's first events (its indices
-    ``0, ..., n - 1``: each event's index is its position).
+    ``0, ..., n - 1``: each event's index is its position);
+    ``instants_us``: the instants in µs, where found (else from the datetimes).
     """
     n = len(views)
     lengths = np.diff(offsets)
@@ -945,7 +1106,7 @@ def _laid_out(
         unit_names=list(unit_codes),
         first_handling=first_handling,
         received_us=order_us(given, "received_at", orders),
-        instants_us=to_us_array(instants),
+        instants_us=to_us_array(instants) if instants_us is None else instants_us,
         _assignments=[None] * n,
         _read=given,
     )

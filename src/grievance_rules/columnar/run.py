@@ -20,7 +20,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Literal
 
@@ -61,6 +61,11 @@ from grievance_rules.packs.schema import (
 from grievance_rules.reading.results import Accepted
 
 __all__ = ["ColumnarResult", "RuleCount", "evaluate_columnar", "evaluate_columnar_each"]
+
+_ORDER = attrgetter("order")
+_HISTORY_CHECKED = attrgetter("history_checked")
+_INTEGERS_FIT = attrgetter("integers_fit")
+_COLUMNS = attrgetter("columns")
 
 
 @dataclass
@@ -362,14 +367,22 @@ def evaluate_columnar_each(
             positions = list(range(len(order_list)))
         elif rejects == "raise":
             inputs = orders if isinstance(orders, list) else list(orders)
-            order_list = to_orders(inputs)
+            if inputs and set(map(type, inputs)) == {Accepted}:  # (a reader's records: read in C)
+                order_list = list(map(_ORDER, inputs))
+                in_time_order = list(map(_HISTORY_CHECKED, inputs))
+                integers_fit = all(map(_INTEGERS_FIT, inputs))
+                read = list(map(_COLUMNS, inputs))
+            else:
+                order_list = to_orders(inputs)
+                # a reader's record had its history checked there, its integers maybe too
+                in_time_order = [
+                    isinstance(item, Accepted) and item.history_checked for item in inputs
+                ]
+                integers_fit = bool(inputs) and all(
+                    isinstance(item, Accepted) and item.integers_fit for item in inputs
+                )
+                read = [item.columns if isinstance(item, Accepted) else None for item in inputs]
             positions = list(range(len(order_list)))
-            # a reader's record had its history checked there, its integers maybe too
-            in_time_order = [isinstance(item, Accepted) and item.history_checked for item in inputs]
-            integers_fit = bool(inputs) and all(
-                isinstance(item, Accepted) and item.integers_fit for item in inputs
-            )
-            read = [item.columns if isinstance(item, Accepted) else None for item in inputs]
             if check_history:
                 for order, checked in zip(order_list, in_time_order, strict=True):
                     if not checked:
