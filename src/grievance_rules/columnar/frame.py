@@ -842,18 +842,16 @@ def _views_of(cuts: Sequence[Cut], held: list[str | None], offsets: Int64s) -> l
 def _read_cuts(
     orders: Sequence[WorkOrder], as_of: dt.datetime | None, read: Sequence[ReadAt | None]
 ) -> tuple[list[dt.datetime], list[Cut], Int64s] | None:
-    """Each order's instant and cut (as :func:`build_frame` finds them), from its reader's µs.
-
-    And the instants in µs.
+    """Each order's instant and cut (as :func:`build_frame` finds them), and the instants in µs.
 
     For orders whose histories are known checked (their events listed in time order),
-    each given by its reader as numbers (``read``, none missing), as many events as
-    its reader's batch says. Found as :func:`~grievance_rules.engine.single.instant_of`
-    and :func:`~grievance_rules.engine.matching.cut_of` find them from the end of the
-    list (the instant, the last events' first; the events kept, those up to the last
-    one not after ``as_of``), over the batch's integers at once instead of comparing
-    datetimes an order at a time. ``None`` when an order is not so given, or ``as_of``
-    is before an order's receipt (the per-order path then raises, naming it).
+    each given by its reader as numbers (``read``, none missing), as many events as its
+    reader's batch says. Found as :func:`~grievance_rules.engine.single.instant_of` and
+    :func:`~grievance_rules.engine.matching.cut_of` find them from the end of the list
+    (the instant, the last events' first; the events kept, those up to the last one not
+    after ``as_of``), over the batch's integers at once instead of comparing datetimes an
+    order at a time. ``None`` when an order is not so given, or ``as_of`` is before an
+    order's receipt (the per-order path then raises, naming it).
     """
     n = len(orders)
     if not n or any(entry is None for entry in read):
