@@ -17,7 +17,7 @@ import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, compress, repeat
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -27,6 +27,7 @@ from grievance_rules.columnar.instants import to_us, to_us_array
 from grievance_rules.columnar.read_columns import (
     ReadAt,
     ReadColumns,
+    by_batch,
     event_us,
     order_us,
     read_columns,
@@ -42,6 +43,7 @@ from grievance_rules.engine.matching import (
     check_integers,
     cut_of,
     integer_fields,
+    view_of_cut,
 )
 from grievance_rules.engine.single import as_of_instant, instant_of
 from grievance_rules.model import WorkOrder
@@ -71,7 +73,6 @@ _SCALAR_SET = frozenset((str, bool, int, float))
 _SEQUENCES = (list, tuple)
 _MISSING = object()
 _MICROSECOND = dt.timedelta(microseconds=1)
-_FIRST = operator.itemgetter(0)
 _KEPT = operator.itemgetter(1)
 _UPSTREAM = operator.itemgetter(3)
 _FIELDS = operator.attrgetter("__dict__")
@@ -79,8 +80,8 @@ _FIELDS = operator.attrgetter("__dict__")
 _ID = operator.attrgetter("id")
 _PLAIN_SELECTED = tuple(map(operator.attrgetter, ("channel", "category", "urgency")))
 _LISTED_SELECTED = tuple(map(operator.attrgetter, ("special_kinds", "flags")))
-"""What :func:`selector_fields` reads of an order, as it is and as a tuple."""
-_EVENTS = operator.attrgetter("events")
+"""What :func:`selector_fields` (and :meth:`Frame.selector_keys`, for a whole batch) reads
+of an order, as it is and as a tuple, in its keys' order: the one list of them."""
 
 
 @dataclass(frozen=True)
@@ -645,7 +646,7 @@ class Frame:
         """
 
         def keys() -> tuple[Int64s, list[int], list[tuple[Any, ...]]]:
-            # selector_fields of each order, its tuples made in C (a zip of the fields)
+            # selector_fields of each order, from the same fields, its tuples made in C
             orders = self.orders
             fields = zip(
                 *(map(getter, orders) for getter in _PLAIN_SELECTED),
@@ -806,7 +807,10 @@ def build_frame(
         given = read_columns(usable, orders, offsets)
     types, type_names = types_of(given, offsets, attrs)
     held = _handling_over_batch(kept, upstream, attrs, offsets, types, type_names)
-    views = _views_of(cuts, held, offsets)
+    bounds = offsets.tolist()
+    views = [
+        view_of_cut(cut, held[a:b]) for cut, a, b in zip(cuts, bounds[:-1], bounds[1:], strict=True)
+    ]
     typed = (types, type_names)
     return _laid_out(
         orders,
@@ -821,22 +825,6 @@ def build_frame(
         first_ones=all(known),
         instants_us=instants_us,
     )
-
-
-def _views_of(cuts: Sequence[Cut], held: list[str | None], offsets: Int64s) -> list[OrderView]:
-    """Each cut order's view (:func:`~grievance_rules.engine.matching.view_of_cut`), made in C.
-
-    ``held``: the handling unit after each kept event, flat (order ``i``'s from
-    ``offsets[i]``). Each view is the named tuple ``view_of_cut`` makes, its fields the
-    same objects, made without a Python call an order.
-    """
-    bounds = offsets.tolist()
-    handling = map(held.__getitem__, map(slice, bounds[:-1], bounds[1:]))
-    listed = np.fromiter(map(len, map(_EVENTS, map(_FIRST, cuts))), dtype=np.int64, count=len(cuts))
-    ignored = (listed - np.diff(offsets)).tolist()
-    orders, kept, indices, upstream = zip(*cuts, strict=True) if cuts else ((), (), (), ())
-    rows = zip(orders, kept, indices, handling, upstream, ignored, strict=True)
-    return list(map(tuple.__new__, repeat(OrderView), rows))
 
 
 def _read_cuts(
@@ -856,7 +844,6 @@ def _read_cuts(
     n = len(orders)
     if not n or any(entry is None for entry in read):
         return None
-    entries = cast("list[ReadAt]", read)
     events = [order.events for order in orders]
     listed = np.fromiter(map(len, events), dtype=np.int64, count=n)
     received = np.empty(n, dtype=np.int64)
@@ -864,14 +851,7 @@ def _read_cuts(
     ends = np.empty(n, dtype=np.int64)  # per order, where the run kept (or before the last) ends
     limit = None if as_of is None else as_of_instant(as_of)
     limit_us = -1 if limit is None else to_us(limit)
-    ids = list(map(id, map(operator.itemgetter(0), entries)))
-    batches = dict(zip(ids, map(operator.itemgetter(0), entries), strict=True))
-    codes = {key: code for code, key in enumerate(batches)}
-    of_batch = np.fromiter(map(codes.__getitem__, ids), dtype=np.int64, count=n)
-    places = np.fromiter(map(operator.itemgetter(1), entries), dtype=np.int64, count=n)
-    for code, batch in enumerate(batches.values()):
-        mine = np.flatnonzero(of_batch == code)
-        at = places[mine]
+    for batch, mine, at in by_batch(read):
         low = batch.bounds[at]
         count = batch.bounds[at + 1] - low
         if not np.array_equal(count, listed[mine]):
@@ -1116,11 +1096,8 @@ def selector_fields(order: WorkOrder, kind: str | None) -> tuple[Any, ...]:
     (channel, category, urgency, special kinds, flags, the first handler's ``kind``).
     """
     return (
-        order.channel,
-        order.category,
-        order.urgency,
-        tuple(order.special_kinds),
-        tuple(order.flags),
+        *(read(order) for read in _PLAIN_SELECTED),
+        *(tuple(read(order)) for read in _LISTED_SELECTED),
         kind,
     )
 

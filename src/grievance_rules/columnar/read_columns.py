@@ -29,6 +29,7 @@ __all__ = [
     "ReadAt",
     "ReadColumns",
     "ReadPart",
+    "by_batch",
     "event_us",
     "first_seen",
     "order_us",
@@ -101,15 +102,18 @@ class ReadColumns:
         return found, self.rest
 
 
-def read_columns(
-    read: Sequence[ReadAt | None], orders: Sequence[WorkOrder], offsets: Int64s
-) -> ReadColumns:
-    """Which orders' events their readers give as numbers (their kept events their first ones).
+def by_batch(read: Sequence[ReadAt | None]) -> list[tuple[BatchColumns, Int64s, Int64s]]:
+    """The orders given by each reader's batch: the batch, their places in ``read``, and in it.
 
-    An order whose events are not as many as its reader's batch says is taken as one
-    without (a record made by hand with another order's columns).
+    Each batch once (by identity), first met first; an order without (``None``) in none.
+
+    Example:
+        >>> import numpy as np
+        >>> one, two = object(), object()
+        >>> [(b is one, m.tolist(), p.tolist()) for b, m, p in by_batch(
+        ...     [(one, 3), None, (two, 0), (one, 4)])]
+        [(True, [0, 3], [3, 4]), (False, [2], [0])]
     """
-    n = len(read)
     given = [i for i, entry in enumerate(read) if entry is not None]
     entries = cast("list[ReadAt]", list(map(read.__getitem__, given)))
     batches = list(map(operator.itemgetter(0), entries))
@@ -119,15 +123,29 @@ def read_columns(
     number = {key: code for code, key in enumerate(of_id)}
     codes = np.fromiter(map(number.__getitem__, ids), dtype=np.int64, count=len(ids))
     members = np.asarray(given, dtype=np.int64)
+    found = []
+    for code, batch in enumerate(of_id.values()):
+        chosen = codes == code
+        found.append((batch, members[chosen], places[chosen]))
+    return found
+
+
+def read_columns(
+    read: Sequence[ReadAt | None], orders: Sequence[WorkOrder], offsets: Int64s
+) -> ReadColumns:
+    """Which orders' events their readers give as numbers (their kept events their first ones).
+
+    An order whose events are not as many as its reader's batch says is taken as one
+    without (a record made by hand with another order's columns).
+    """
+    n = len(read)
     listed_of_order = np.fromiter(
         map(len, map(operator.attrgetter("events"), orders)), dtype=np.int64, count=n
     )
     kept = np.diff(offsets)
     usable = np.zeros(n, dtype=bool)
     parts: list[ReadPart] = []
-    for code, batch in enumerate(of_id.values()):
-        chosen = codes == code
-        mine, at = members[chosen], places[chosen]
+    for batch, mine, at in by_batch(read):
         listed = batch.bounds[at + 1] - batch.bounds[at]
         fits = (listed == listed_of_order[mine]) & (kept[mine] <= listed)
         mine, at = mine[fits], at[fits]
