@@ -359,14 +359,15 @@ def _plain(name: str, value: Any) -> Any:
     return value
 
 
-def _instants(column: Any, valid: Any = None) -> list[Any]:
+def _instants(column: Any, valid: Any = None, order: Any = None) -> list[Any]:
     """A zoned timestamp column as UTC datetimes (``None`` where a cell is null).
 
     The datetimes are made from microseconds since 1970 by :func:`_datetimes`
     (several times quicker than Arrow's own conversion of zoned timestamps, or
     than :meth:`datetime.datetime.fromtimestamp`), and are the same datetimes.
     With ``valid`` (whether each cell holds a value, numpy ``bool``), only the
-    cells that do, in order.
+    cells that do, in order; with ``order`` as well (numpy positions among them),
+    those at the positions, in that order (see :func:`_values`).
     """
     pa = _pa()
     if column.type.unit == "us":
@@ -378,6 +379,13 @@ def _instants(column: Any, valid: Any = None) -> list[Any]:
     present = None
     if valid is not None:
         values = values[valid]
+        if order is not None:
+            values = values[order]
+    elif order is not None:
+        values = values[order]  # (every cell holds one: its positions are its rows)
+        if column.null_count:  # (a null's instant: none)
+            holds = validity(column)[order]
+            present, values = np.flatnonzero(holds), values[holds]
     elif column.null_count:
         present = np.flatnonzero(validity(column))
         values = values[present]
@@ -396,7 +404,7 @@ def _instants(column: Any, valid: Any = None) -> list[Any]:
         made = _datetimes(values)
     if present is None:
         return made
-    out: list[Any] = [None] * len(column)
+    out: list[Any] = [None] * (len(column) if order is None else len(order))
     for index, instant in zip(present.tolist(), made, strict=True):
         out[index] = instant
     return out
@@ -471,22 +479,26 @@ datetime.datetime(2000, 2, 29, 0, 0, 0, 1, tzinfo=datetime.timezone.utc)]
     return list(map(from_state, state.view("V10").reshape(-1).tolist(), repeat(dt.UTC)))
 
 
-def _values(name: str, column: Any, pairs: bool = False, valid: Any = None) -> list[Any]:
+def _values(
+    name: str, column: Any, pairs: bool = False, valid: Any = None, order: Any = None
+) -> list[Any]:
     """A column's cells as Python values: instants as UTC datetimes, maps as dicts.
 
     With ``pairs``, maps as tuples of pairs instead (hashable; see :class:`_Units`).
     With ``valid`` (whether each cell holds a value, numpy ``bool``), only the cells
     that do, in order: picked from the column's values in numpy or in C, not by
     Arrow's ``drop_null``, which would import pyarrow.compute (a fifth of a second)
-    for it (see :func:`_int64_array`).
+    for it (see :func:`_int64_array`). With ``order`` (numpy positions among those
+    cells), the cells at those positions, in that order: text of a dictionary,
+    numbers and instants put in order as numbers, before any Python value is made.
     """
     pa = _pa()
     kind = column.type
     if pa.types.is_timestamp(kind) and kind.tz is not None:
-        return _instants(column, valid)
+        return _instants(column, valid, order)
     if pa.types.is_timestamp(kind):  # naive (a foreign file's wall time): read as the zoned
         # are, then without their zone (Arrow's own conversion overflowed on year 20000)
-        zoned = _instants(column.cast(pa.timestamp(kind.unit, tz="UTC")), valid)
+        zoned = _instants(column.cast(pa.timestamp(kind.unit, tz="UTC")), valid, order)
         return [v.replace(tzinfo=None) if isinstance(v, dt.datetime) else _wall(v) for v in zoned]
     if pa.types.is_dictionary(kind):
         # text read as a dictionary (see _read_table): each distinct value made once,
@@ -497,13 +509,16 @@ def _values(name: str, column: Any, pairs: bool = False, valid: Any = None) -> l
             codes = whole_numbers(column.indices)[valid]
         else:
             codes = _integers(column.indices, -1)
-        values: list[Any] = _looked_up(words, codes)
+        values: list[Any] = _looked_up(words, codes if order is None else codes[order])
     elif valid is not None and _is_plain_number(kind):
-        values = _fixed(column)[valid].tolist()  # (bool, int and float as Arrow gives them)
+        numbers = _fixed(column)[valid]  # (bool, int and float as Arrow gives them)
+        values = (numbers if order is None else numbers[order]).tolist()
     else:
         values = column.to_pylist()
         if valid is not None:
             values = list(map(values.__getitem__, np.flatnonzero(valid).tolist()))
+        if order is not None:
+            values = list(map(values.__getitem__, order.tolist()))
     if name == "leaders":
         if pairs:
             if pa.types.is_map(kind) and (valid is not None or not column.null_count):
@@ -580,6 +595,9 @@ def _mask_code(masks: Sequence[Any], count: int) -> Any:
             else:
                 word |= mask.astype(np.int64) << np.int64(bit)
         _kept, word_code = np.unique(word, return_inverse=True)
+        if start == 0:  # (the first word's numbers are already the codes: no second sort)
+            code = word_code.reshape(-1).astype(np.int64, copy=False)
+            continue
         _kept, code = np.unique(
             code * (int(word_code.max()) + 1) + word_code.reshape(-1), return_inverse=True
         )
@@ -612,18 +630,18 @@ def _made_cells(
 
     Rows are numbered by which columns hold a value (and, in an events table, by
     ``type``): a few dozen such sets in a table of events. Each column becomes
-    Python values once, and each set's rows' cells are picked from them a column
-    at a time (:func:`_grouped_cells`), so the Python work is a step per set and
-    column, not per row or cell. With ``units``, each row is a dict, or the
-    :class:`Unit` of cells validated before (:class:`_Units`).
+    Python values once, put in the order of the sets while they are numbers, so
+    that each set's rows' cells of a column are a slice of them
+    (:func:`_grouped_cells`): the Python work is a step per set and column, not per
+    row or cell. With ``units``, each row is a dict, or the :class:`Unit` of cells
+    validated before (:class:`_Units`), its cells picked from the column's values.
     """
     pa = _pa()
     count = table.num_rows
     present: list[str] = []
-    columns: list[list[Any]] = []  # each column's values, its null cells left out
+    arrays: list[Any] = []  # each column with a value, as Arrow has it
     masks: list[Any] = []  # each column's cells that hold a value (None: every cell)
     filled: list[Any] = []  # the rows where each column has a value (None: every row)
-    fine: dict[str, str] = {}  # the columns whose cells need no validation (see _fine)
     for name in names:
         column = _dense(table.column(name))
         if column.null_count == len(column):
@@ -631,19 +649,14 @@ def _made_cells(
         # the keys interned, as the model's field names are: pydantic-core finds each
         # field in the dict by the same string, not an equal one (some 7 % of validating)
         present.append(sys.intern(name))
+        arrays.append(column)
         if column.null_count:  # (most event columns are mostly empty)
             mask = validity(column)
             masks.append(mask)
             filled.append(np.flatnonzero(mask))
-            columns.append(_values(name, column, pairs=units is not None, valid=mask))
         else:
             masks.append(None)
             filled.append(None)
-            columns.append(_values(name, column, pairs=units is not None))
-        if units is None:
-            verdict = _fine(column, columns[-1], masks[-1])
-            if verdict is not None:
-                fine[name] = verdict
     if count == 0 or not present:
         return _Cells([{} for _ in range(count)], [False] * count)
     code = _mask_code(masks, count)
@@ -665,10 +678,26 @@ def _made_cells(
         else:
             check_each = True  # not text: each event's type is looked at on its own
     if units is None:
+        order, sorted_code = _group_order(code)
+        columns: list[list[Any]] = []  # each column's values in the groups' order
+        fine: dict[str, str] = {}  # the columns whose cells need no validation (see _fine)
+        for name, column, mask, rows in zip(present, arrays, masks, filled, strict=True):
+            # its cells group after group (each group's rows ascending): put in that
+            # order as numbers where they are numbers, so each group's are a slice
+            cells_order = order if rows is None else _in_groups(sorted_code, code[rows])
+            values = _values(name, column, valid=mask, order=cells_order)
+            columns.append(values)
+            verdict = _fine(column, values, mask)
+            if verdict is not None:
+                fine[name] = verdict
         cells = _grouped_cells(
-            present, columns, masks, filled, code, bool(kinds) or check_each, check_each
+            present, columns, masks, code, order, bool(kinds) or check_each, check_each
         )
         return dataclasses.replace(cells, fine=fine)
+    columns = [
+        _values(name, column, pairs=True, valid=mask)
+        for name, column, mask in zip(present, arrays, masks, strict=True)
+    ]
     order = np.argsort(code, kind="stable")
     bounds = np.concatenate(([0], np.cumsum(np.bincount(code)))).tolist()
     made: list[Any] = []  # the rows, group after group
@@ -723,28 +752,59 @@ def _fine(column: Any, values: list[Any], valid: Any) -> str | None:
     return None
 
 
+def _group_order(code: Any) -> tuple[Any, Any]:
+    """The rows in the order of their codes (each code's rows ascending), and the codes to sort.
+
+    The codes to sort are ``code`` as 16-bit numbers where they fit (numpy sorts those
+    stably by radix, in linear time: :func:`_in_groups` sorts each column's by them).
+    """
+    narrow = code.astype(np.uint16) if len(code) and int(code.max()) < 1 << 16 else code
+    return np.argsort(narrow, kind="stable"), narrow
+
+
+def _in_groups(narrow: Any, codes: Any) -> Any:
+    """The order that puts cells of rows with ``codes`` (ascending rows) group after group.
+
+    ``None``: they are in that order already. ``narrow`` is :func:`_group_order`'s.
+
+    Example:
+        >>> import numpy as np
+        >>> order, narrow = _group_order(np.array([1, 0, 1, 2, 0]))
+        >>> order.tolist()  # (the rows, group 0's, then 1's, then 2's)
+        [1, 4, 0, 2, 3]
+        >>> _in_groups(narrow, np.array([1, 1, 2, 0])).tolist()  # (a column of four rows)
+        [3, 0, 1, 2]
+        >>> _in_groups(narrow, np.array([0, 1, 1])) is None
+        True
+    """
+    order = np.argsort(codes.astype(narrow.dtype, copy=False), kind="stable")
+    if len(order) < 2 or bool((order[1:] > order[:-1]).all()):
+        return None
+    return order
+
+
 def _grouped_cells(
     present: Sequence[str],
     columns: Sequence[list[Any]],
     masks: Sequence[Any],
-    filled: Sequence[Any],
     code: Any,
+    order: Any,
     typed: bool,
     check_each: bool,
 ) -> _Cells:
     """The cells of each group of rows with the same cells (and type), a column at a time.
 
-    ``code`` numbers each row's set of present columns (and type), from 0. Each
-    group's columns (its rows' values of each of its keys) are picked from the
-    table's columns in C: :mod:`.parquet_models` checks the columns and makes the
-    instances it vouches for from them, so no dict is made a row only to be copied
-    into its instance's dict; a row's dict is made only when its order is
+    ``code`` numbers each row's set of present columns (and type), from 0; ``order``
+    are the rows group after group (each group's ascending), and ``columns`` each
+    column's cells in that order, so that a group's cells of a column are a slice of
+    them (:func:`_in_groups`). :mod:`.parquet_models` checks each group's columns and
+    makes the instances it vouches for from them, so no dict is made a row only to be
+    copied into its instance's dict; a row's dict is made only when its order is
     validated by the model (:meth:`_Cells.cells_of`). With ``typed`` (an events
     table), a group's rows are misplaced where its type does not have one of its
     columns (every row with ``check_each``: a type that is not text).
     """
     count = len(code)
-    order = np.argsort(code, kind="stable")
     sizes = np.bincount(code)
     starts = np.cumsum(sizes) - sizes
     places = np.empty(count, dtype=np.int64)
@@ -753,15 +813,21 @@ def _grouped_cells(
     cells: list[list[list[Any]]] = []
     misplaced = [False] * count
     wrong = []
+    taken = [0] * len(columns)  # how many of each column's cells the groups so far hold
     for start, size in zip(starts.tolist(), sizes.tolist(), strict=True):
         members = order[start : start + size]
         first = int(members[0])
         held = [index for index, mask in enumerate(masks) if mask is None or mask[first]]
         keys = tuple(present[index] for index in held)
         groups.append((keys, members.tolist()))
-        cells.append([list(_picked(columns[index], filled[index], members)) for index in held])
+        group_cells = []
+        for index in held:
+            low = taken[index]
+            taken[index] = low + size
+            group_cells.append(columns[index][low : low + size])
+        cells.append(group_cells)
         if typed:
-            kind = cells[-1][keys.index("type")][0] if "type" in keys else None
+            kind = group_cells[keys.index("type")][0] if "type" in keys else None
             allowed = _ALLOWED.get(kind) if isinstance(kind, str) else None
             wrong.append(check_each or (allowed is not None and not set(keys) <= allowed))
     if any(wrong):
