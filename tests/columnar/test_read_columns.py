@@ -10,6 +10,7 @@ import numpy as np
 
 from grievance_rules.columnar.read_columns import (
     ReadColumns,
+    coded,
     first_seen,
     read_columns,
     read_sources,
@@ -79,7 +80,8 @@ def test_types_and_units_are_numbered_as_first_met_by_hand() -> None:
     assert names == ["dispatched", "first_contact", "closed"]
     assert codes.tolist() == [0, 1, 2, 1, 2]
     # acting units ctr, d1, none, d1, none; then the handling units held after each
-    held = ["d1", "d1", "d1", "x9", None]
+    held = coded(["d1", "d1", "d1", "x9", None])
+    assert held[0].tolist() == [0, 0, 0, 1, -1]
     numbered, acting, holding = units_of(given, offsets, attrs, held)
     assert numbered == {"ctr": 0, "d1": 1, "x9": 2}
     assert acting.tolist() == [0, 1, -1, 1, -1]

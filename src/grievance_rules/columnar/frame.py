@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, compress, repeat
@@ -28,6 +29,7 @@ from grievance_rules.columnar.read_columns import (
     ReadAt,
     ReadColumns,
     by_batch,
+    coded,
     event_us,
     order_us,
     read_columns,
@@ -77,6 +79,9 @@ _KEPT = operator.itemgetter(1)
 _UPSTREAM = operator.itemgetter(3)
 _FIELDS = operator.attrgetter("__dict__")
 """An event's fields (its instance dict), read in C."""
+_EVENTS = operator.attrgetter("events")
+_RECEIVED_AT = operator.attrgetter("received_at")
+_AT = operator.attrgetter("at")
 _ID = operator.attrgetter("id")
 _PLAIN_SELECTED = tuple(map(operator.attrgetter, ("channel", "category", "urgency")))
 _LISTED_SELECTED = tuple(map(operator.attrgetter, ("special_kinds", "flags")))
@@ -806,7 +811,7 @@ def build_frame(
         usable = [entry if k else None for entry, k in zip(read, known, strict=True)]
         given = read_columns(usable, orders, offsets)
     types, type_names = types_of(given, offsets, attrs)
-    held = _handling_over_batch(kept, upstream, attrs, offsets, types, type_names)
+    held, held_codes = _handling_over_batch(kept, upstream, attrs, offsets, types, type_names)
     bounds = offsets.tolist()
     views = [
         view_of_cut(cut, held[a:b]) for cut, a, b in zip(cuts, bounds[:-1], bounds[1:], strict=True)
@@ -819,7 +824,7 @@ def build_frame(
         offsets,
         events,
         attrs,
-        held,
+        held_codes,
         typed,
         given,
         first_ones=all(known),
@@ -842,9 +847,9 @@ def _read_cuts(
     order's receipt (the per-order path then raises, naming it).
     """
     n = len(orders)
-    if not n or any(entry is None for entry in read):
+    if not n or None in read:
         return None
-    events = [order.events for order in orders]
+    events = list(map(_EVENTS, orders))
     listed = np.fromiter(map(len, events), dtype=np.int64, count=n)
     received = np.empty(n, dtype=np.int64)
     last = np.full(n, -1, dtype=np.int64)  # per order, its last event's instant (-1: none)
@@ -879,10 +884,10 @@ def _read_cuts(
     else:
         kept = list(map(list, events))
         after = (listed > 0) & (last > received)
-        instants = [
-            order.events[k].at if late else order.received_at
-            for order, late, k in zip(orders, after.tolist(), ends.tolist(), strict=True)
-        ]
+        instants = list(map(_RECEIVED_AT, orders))
+        late = np.flatnonzero(after).tolist()  # (their instants: the kept ones' first at the last)
+        firsts = map(operator.getitem, map(events.__getitem__, late), ends[after].tolist())
+        deque(map(operator.setitem, repeat(instants), late, map(_AT, firsts)), maxlen=0)
         instants_us = np.where(after, last, received)
     indices = list(map(list, map(range, map(len, kept))))
     upstream = _upstream_ids(orders)
@@ -932,10 +937,11 @@ def _handling_over_batch(
     offsets: Int64s,
     types: Int64s,
     type_names: Sequence[str],
-) -> list[str | None]:
+) -> tuple[list[str | None], tuple[Int64s, list[str]]]:
     """The handling unit after each kept event of the batch, flat (as ``handling_units``).
 
-    ``types``: each kept event's type, a code into ``type_names``.
+    Also as codes into their distinct names (``-1``: none; as :func:`~.read_columns.coded`
+    numbers them). ``types``: each kept event's type, a code into ``type_names``.
 
     An order with no return approved and no work taken up unasked among its kept events
     (:data:`~grievance_rules.model.handling.HOLDER_HISTORY_EVENTS`) is held, after each
@@ -962,12 +968,17 @@ def _handling_over_batch(
         last[setters] = np.arange(len(setters), dtype=np.int64)
         np.maximum.accumulate(last, out=last)
         valid = (last >= 0) & (setters[np.maximum(last, 0)] >= offsets[:-1][order])
+        picked = np.where(valid, last, len(setters))
         names = np.empty(len(setters) + 1, dtype=object)
-        names[:-1] = list(compress(targets, sets))
+        set_to = list(compress(targets, sets))
+        names[:-1] = set_to
         names[-1] = None
-        held: list[str | None] = names[np.where(valid, last, len(setters))].tolist()
+        held: list[str | None] = names[picked].tolist()
+        setter_codes, units = coded(set_to)
+        codes = np.append(setter_codes, -1)[picked]
     else:
         held = [None] * count
+        codes, units = np.full(count, -1, dtype=np.int64), []
     # a return decided but not approved changes nothing: only the others are read alone
     scalar = [
         r
@@ -976,9 +987,17 @@ def _handling_over_batch(
     ]
     if scalar:
         bounds = offsets.tolist()
+        code_of: dict[str | None, int] = {unit: code for code, unit in enumerate(units)}
+        code_of[None] = -1
         for i in dict.fromkeys(order[scalar].tolist()):
-            held[bounds[i] : bounds[i + 1]] = handling_units(kept[i], upstream[i])
-    return held
+            found = handling_units(kept[i], upstream[i])
+            held[bounds[i] : bounds[i + 1]] = found
+            for unit in found:
+                if unit is not None and unit not in code_of:
+                    code_of[unit] = len(units)
+                    units.append(unit)
+            codes[bounds[i] : bounds[i + 1]] = list(map(code_of.__getitem__, found))
+    return held, (codes, units)
 
 
 def _offsets(kept: Sequence[Sequence[EventBase]]) -> Int64s:
@@ -1013,7 +1032,7 @@ def frame_of(
         ]
         given = read_columns(usable, orders, offsets)
     typed = types_of(given, offsets, attrs)
-    return _laid_out(orders, instants, views, offsets, events, attrs, held, typed, given)
+    return _laid_out(orders, instants, views, offsets, events, attrs, coded(held), typed, given)
 
 
 def _first_ones(indices: Sequence[int]) -> bool:
@@ -1028,7 +1047,7 @@ def _laid_out(
     offsets: Int64s,
     events: list[EventBase],
     attrs: list[dict[str, Any]],
-    held: list[str | None],
+    held: tuple[Int64s, list[str]],
     typed: tuple[Int64s, list[str]],
     given: ReadColumns | None = None,
     *,
@@ -1037,7 +1056,8 @@ def _laid_out(
 ) -> Frame:
     """The frame of views, laid out end to end.
 
-    ``events`` and ``attrs``: their kept events; ``held``: the handling unit after each;
+    ``events`` and ``attrs``: their kept events; ``held``: the handling unit after each
+    (a code into distinct names, ``-1``: none);
     ``typed``: each one's type code and the types (:func:`~.read_columns.types_of`);
     ``given``: the orders whose readers give their events as numbers
     (:func:`~.read_columns.read_columns`);

@@ -30,6 +30,7 @@ __all__ = [
     "ReadColumns",
     "ReadPart",
     "by_batch",
+    "coded",
     "event_us",
     "first_seen",
     "order_us",
@@ -220,7 +221,7 @@ def _words(
     return codes, words, False
 
 
-def _coded(values: list[str | None], start: int) -> tuple[Int64s, list[str]]:
+def _coded(values: Sequence[str | None], start: int) -> tuple[Int64s, list[str]]:
     """Words as codes from ``start`` in the order first met (``-1`` for none), and the words."""
     distinct = dict.fromkeys(values)
     distinct.pop(None, None)
@@ -236,15 +237,17 @@ def first_seen(codes: Int64s, words: Sequence[str]) -> tuple[Int64s, list[str]]:
         >>> import numpy as np
         >>> first_seen(np.array([2, -1, 0, 2]), ["a", "b", "c"])
         (array([ 0, -1,  1,  0]), ['c', 'a'])
+        >>> first_seen(np.array([-1]), [])  # (no word: every code none)
+        (array([-1]), [])
     """
     valid = np.flatnonzero(codes >= 0)
     first = np.full(len(words), len(codes), dtype=np.int64)
     np.minimum.at(first, codes[valid], valid)
     met = np.flatnonzero(first < len(codes))
     by_first = met[np.argsort(first[met], kind="stable")]
-    rank = np.full(len(words), -1, dtype=np.int64)
+    rank = np.full(len(words) + 1, -1, dtype=np.int64)  # (the last, -1, a code -1 reads)
     rank[by_first] = np.arange(len(by_first), dtype=np.int64)
-    renumbered: Int64s = np.where(codes >= 0, rank[np.maximum(codes, 0)], -1)
+    renumbered: Int64s = rank[codes]
     return renumbered, [words[c] for c in by_first.tolist()]
 
 
@@ -260,26 +263,45 @@ def units_of(
     given: ReadColumns | None,
     offsets: Int64s,
     attrs: Sequence[dict[str, Any]],
-    held: Sequence[str | None],
+    held: tuple[Int64s, Sequence[str]],
 ) -> tuple[dict[str, int], Int64s, Int64s]:
     """The units numbered in the order first met: over the acting units, then the handling.
 
     And each kept event's acting unit's code and its handling unit's (``-1``: none).
+    ``held``: the handling unit after each kept event, as a code into distinct names
+    (``-1``: none; :func:`coded`).
     """
     acting, words, ordered = _words(given, offsets, attrs, "unit")
-    place: dict[str | None, int] = {None: -1}
+    held_codes, held_names = held
+    if ordered:  # (the handling units numbered after the acting ones, as first held)
+        held_codes, held_names = first_seen(held_codes, held_names)
+    place: dict[str, int] = {}
     for k, word in enumerate(words):
         place.setdefault(word, k)
-    for unit in dict.fromkeys(held):
+    remap = []
+    for unit in held_names:
         if unit not in place:
             place[unit] = len(words)
-            words.append(cast("str", unit))
-    holding = np.fromiter(map(place.__getitem__, held), np.int64, count=len(held))
+            words.append(unit)
+        remap.append(place[unit])
+    remap.append(-1)  # (code -1, none, reads the last)
+    holding = np.asarray(remap, dtype=np.int64)[held_codes]
     if ordered:  # (the acting units as first met, then the others as first held)
         return {word: code for code, word in enumerate(words)}, acting, holding
     both, names = first_seen(np.concatenate((acting, holding)), words)
     codes = {name: code for code, name in enumerate(names)}
     return codes, both[: len(acting)], both[len(acting) :]
+
+
+def coded(values: Sequence[str | None]) -> tuple[Int64s, list[str]]:
+    """Words as codes in the order first met (``-1`` for none), and the words.
+
+    Example:
+        >>> codes, words = coded(["d1", None, "x9", "d1"])
+        >>> codes.tolist(), words
+        ([0, -1, 1, 0], ['d1', 'x9'])
+    """
+    return _coded(list(values), 0)
 
 
 def read_sources(read: ReadColumns, offsets: Int64s) -> tuple[Int64s, Int64s]:
