@@ -548,7 +548,7 @@ class Frame:
         where the reader gives them (:meth:`_read_codes`).
         """
 
-        def coded() -> tuple[Int64s, list[Any]] | None:
+        def numbered() -> tuple[Int64s, list[Any]] | None:
             if plain and self._read is not None and self._read.parts:
                 found = self._read_codes(event_type, name, reader)
                 if found is not None:
@@ -560,7 +560,7 @@ class Frame:
                 return None
             return codes, list(seen)
 
-        return self.remember(("codes", event_type, name), coded)
+        return self.remember(("codes", event_type, name), numbered)
 
     def _read_codes(
         self,
@@ -968,16 +968,9 @@ def _handling_over_batch(
         last[setters] = np.arange(len(setters), dtype=np.int64)
         np.maximum.accumulate(last, out=last)
         valid = (last >= 0) & (setters[np.maximum(last, 0)] >= offsets[:-1][order])
-        picked = np.where(valid, last, len(setters))
-        names = np.empty(len(setters) + 1, dtype=object)
-        set_to = list(compress(targets, sets))
-        names[:-1] = set_to
-        names[-1] = None
-        held: list[str | None] = names[picked].tolist()
-        setter_codes, units = coded(set_to)
-        codes = np.append(setter_codes, -1)[picked]
+        setter_codes, units = coded(list(compress(targets, sets)))
+        codes = np.append(setter_codes, -1)[np.where(valid, last, len(setters))]
     else:
-        held = [None] * count
         codes, units = np.full(count, -1, dtype=np.int64), []
     # a return decided but not approved changes nothing: only the others are read alone
     scalar = [
@@ -991,12 +984,14 @@ def _handling_over_batch(
         code_of[None] = -1
         for i in dict.fromkeys(order[scalar].tolist()):
             found = handling_units(kept[i], upstream[i])
-            held[bounds[i] : bounds[i + 1]] = found
             for unit in found:
                 if unit is not None and unit not in code_of:
                     code_of[unit] = len(units)
                     units.append(unit)
             codes[bounds[i] : bounds[i + 1]] = list(map(code_of.__getitem__, found))
+    names = np.empty(len(units) + 1, dtype=object)  # (the last, None, a code -1 reads)
+    names[:-1] = units
+    held: list[str | None] = names[codes].tolist()
     return held, (codes, units)
 
 

@@ -199,7 +199,7 @@ def _words(
     the words are in the order the events first have them (read from the events alone).
     """
     if given is None or not given.parts:  # (each event's field, numbered as first met)
-        codes, words = _coded(list(map(operator.itemgetter(name), attrs)), 0)
+        codes, words = coded(list(map(operator.itemgetter(name), attrs)))
         return codes, words, True
     codes = np.full(len(attrs), -1, dtype=np.int64)
     words = []
@@ -210,7 +210,7 @@ def _words(
         words.extend(batch.type_names if name == "type" else batch.unit_names)
     rows = given.rest_rows
     values = list(map(operator.itemgetter(name), map(attrs.__getitem__, rows.tolist())))
-    codes[rows], more = _coded(values, len(words))
+    codes[rows], more = coded(values, len(words))
     words.extend(more)
     first: dict[str, int] = {}
     same = np.fromiter(
@@ -221,8 +221,14 @@ def _words(
     return codes, words, False
 
 
-def _coded(values: Sequence[str | None], start: int) -> tuple[Int64s, list[str]]:
-    """Words as codes from ``start`` in the order first met (``-1`` for none), and the words."""
+def coded(values: Sequence[str | None], start: int = 0) -> tuple[Int64s, list[str]]:
+    """Words as codes from ``start`` in the order first met (``-1`` for none), and the words.
+
+    Example:
+        >>> codes, words = coded(["d1", None, "x9", "d1"])
+        >>> codes.tolist(), words
+        ([0, -1, 1, 0], ['d1', 'x9'])
+    """
     distinct = dict.fromkeys(values)
     distinct.pop(None, None)
     place = {word: start + k for k, word in enumerate(distinct)}
@@ -291,17 +297,6 @@ def units_of(
     both, names = first_seen(np.concatenate((acting, holding)), words)
     codes = {name: code for code, name in enumerate(names)}
     return codes, both[: len(acting)], both[len(acting) :]
-
-
-def coded(values: Sequence[str | None]) -> tuple[Int64s, list[str]]:
-    """Words as codes in the order first met (``-1`` for none), and the words.
-
-    Example:
-        >>> codes, words = coded(["d1", None, "x9", "d1"])
-        >>> codes.tolist(), words
-        ([0, -1, 1, 0], ['d1', 'x9'])
-    """
-    return _coded(list(values), 0)
 
 
 def read_sources(read: ReadColumns, offsets: Int64s) -> tuple[Int64s, Int64s]:
