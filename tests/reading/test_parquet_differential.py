@@ -162,6 +162,14 @@ def test_orders_naming_the_same_units_share_them_and_stay_equal(tmp_path):
     # one object per distinct unit (equal cells), however many orders name it
     assert all(len(objects) == 1 for objects in by_cells.values())
     assert len(by_cells) < sum(len(o.units) for o in back) / 10
+    # and one tuple per distinct list of units, however many orders hold it
+    by_list: dict[tuple[str, ...], set[int]] = {}
+    for order in back:
+        by_list.setdefault(tuple(u.model_dump_json() for u in order.units), set()).add(
+            id(order.units)
+        )
+    assert all(len(objects) == 1 for objects in by_list.values())
+    assert len({id(o.units) for o in back}) == len(by_list) < len(back) / 3
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=_HEALTH)

@@ -1275,7 +1275,8 @@ class _Batch:
         event_cells, self.event_rows = events.part(first, last, by_type=True)
         unit_cells, _unit_rows = units.part(first, last, units=self.shared)
         self.event_bounds = events.bounds[first : last + 1]
-        self.unit_lists = _slices(unit_cells.rows, units.bounds[first : last + 1])
+        self.unit_lists = _shared_slices(unit_cells.rows, units.bounds[first : last + 1])
+        self.unit_tuples = _unit_tuples(self.unit_lists)
         self.misplaced = event_cells.misplaced if any(event_cells.misplaced) else None
         self.event_cells = event_cells
         self.event_groups = parquet_models.checked_events(
@@ -1324,7 +1325,7 @@ class _Batch:
                 event_models[event_bounds[at] - first_event : event_bounds[at + 1] - first_event]
                 for at in range(low, high)
             ],
-            unit_lists[low:high],
+            self.unit_tuples[low:high],
             order_cells.fine,
         )
         results: list[Any] = [None] * (high - low)
@@ -1627,6 +1628,78 @@ def _slices(rows: list[Any], bounds: Sequence[int]) -> list[list[Any]]:
         return [[] for _ in range(len(bounds) - 1)]
     edges = np.asarray(bounds, dtype=np.int64) - start
     return list(map(rows.__getitem__, map(slice, edges[:-1].tolist(), edges[1:].tolist())))
+
+
+def _shared_slices(rows: list[Any], bounds: Sequence[int]) -> list[list[Any]]:
+    """:func:`_slices`, the orders whose rows are the same objects in order sharing one list.
+
+    A reader shares each distinct unit among the orders naming it (:class:`_Units`), so
+    a batch's orders hold a few dozen distinct lists of units: each made once, and an
+    order's units read once per list where it is read by the list's identity. The
+    lists are found as numbers: each row's object numbered, each order's numbers
+    folded into one (:func:`_numbered_rows`).
+    """
+    count = len(bounds) - 1
+    edges = np.asarray(bounds, dtype=np.int64) - bounds[0]
+    if not rows or count == 0:
+        return _slices(rows, bounds)
+    lengths = np.diff(edges)
+    _objects, numbers = np.unique(
+        np.fromiter(map(id, rows), dtype=np.int64, count=len(rows)), return_inverse=True
+    )
+    width = int(lengths.max())
+    table = np.zeros((count, width), dtype=np.int64)  # (0: past an order's last row)
+    owner = np.repeat(np.arange(count, dtype=np.int64), lengths)
+    table[owner, np.arange(len(rows), dtype=np.int64) - edges[:-1][owner]] = numbers.reshape(-1) + 1
+    size = len(_objects) + 1
+    number, first = _numbered_rows([(table[:, k], size) for k in range(width)], count)
+    starts, ends = edges[first].tolist(), edges[first + 1].tolist()
+    lists = list(map(rows.__getitem__, map(slice, starts, ends)))
+    return list(map(lists.__getitem__, number.tolist()))
+
+
+def _unit_tuples(lists: list[list[Any]]) -> list[tuple[Unit, ...] | None]:
+    """Each order's units as a tuple, one per distinct list (:func:`_shared_slices`).
+
+    ``None`` where one is the cells of a unit that did not validate (a dict).
+    """
+    distinct = {id(found): found for found in lists}
+    tuples = {
+        key: tuple(found) if set(map(type, found)) <= {Unit} else None
+        for key, found in distinct.items()
+    }
+    return list(map(tuples.__getitem__, map(id, lists)))
+
+
+def _numbered_rows(parts: Sequence[tuple[Any, int]], count: int) -> tuple[Any, Any]:
+    """Each row's number (equal rows of ``parts``, equal numbers) and each number's first row.
+
+    ``parts``: columns of whole numbers from 0, each below its range. The columns are
+    folded into one number while the product of their ranges fits 62 bits, renumbered
+    (``np.unique``) before it would not; the numbers are given in the order their
+    first rows come.
+
+    Example:
+        >>> import numpy as np
+        >>> number, first = _numbered_rows([(np.array([2, 0, 2, 1]), 3),
+        ...                                 (np.array([1, 1, 1, 1]), 2)], 4)
+        >>> number.tolist(), first.tolist()
+        ([0, 1, 0, 2], [0, 1, 3])
+    """
+    code = np.zeros(count, dtype=np.int64)
+    span = 1
+    for values, size in parts:
+        if span * size >= 2**62:
+            _kept, code = np.unique(code, return_inverse=True)
+            code = code.reshape(-1).astype(np.int64)
+            span = int(code.max(initial=0)) + 1
+        code = code * size + values
+        span *= size
+    _kept, first, inverse = np.unique(code, return_index=True, return_inverse=True)
+    by_first = np.argsort(first, kind="stable")
+    rank = np.empty(len(first), dtype=np.int64)
+    rank[by_first] = np.arange(len(first), dtype=np.int64)
+    return rank[inverse.reshape(-1)], first[by_first]
 
 
 def read_partition(

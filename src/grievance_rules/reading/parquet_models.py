@@ -640,7 +640,7 @@ def made_orders(
     columns: Sequence[Sequence[list[Any]]],
     span: tuple[int, int],
     events: Sequence[Sequence[Any]],
-    units: Sequence[Sequence[Any]],
+    units: Sequence[tuple[Unit, ...] | None],
     fine: Mapping[str, str] = _NONE_FINE,
 ) -> list[WorkOrder | None]:
     """The :class:`WorkOrder` of each of the rows ``low`` to ``high - 1`` (``span``), or ``None``.
@@ -649,9 +649,9 @@ def made_orders(
     rows, ascending, with the same cells), ``columns`` each group's cells (a list
     of each key's values), as the reader found them. ``events`` are each order's
     events as :func:`made_events` made them, ``units`` its units as the reader's
-    cache gave them (a :class:`Unit`, which validation keeps as it is, or the
-    cells of one it refused): an order with a ``None`` or a dict among them is not
-    vouched for.
+    cache gave them (:class:`Unit` s, which validation keeps as they are; ``None``
+    where one is the cells of a unit it refused: not vouched for). An order
+    with a ``None`` among its events is not vouched for either.
     """
     low, high = span
     plan = plan_of(WorkOrder)
@@ -661,10 +661,7 @@ def made_orders(
         held: list[Any] = list(map(tuple, events))
     else:
         held = [tuple(found) if all(found) else None for found in events]
-    if _types(chain.from_iterable(units)) <= {Unit}:
-        kept: list[Any] = list(map(tuple, units))
-    else:
-        kept = [tuple(found) if _types(found) <= {Unit} else None for found in units]
+    kept: Sequence[Any] = units
     parts = []
     taken = []
     units_of: Sequence[Any]
