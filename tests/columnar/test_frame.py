@@ -122,6 +122,30 @@ def test_frame_lays_out_kept_events_by_hand():
     assert table.dispatched.tolist() == [True, False, True]
 
 
+def test_views_are_made_when_asked_for_and_kept():
+    as_of = dt.datetime.fromisoformat("2024-05-06T23:00+08:00")
+    frame = build_frame([A, B, C], as_of)
+    views = frame.views
+    assert len(views) == 3
+    view = views[0]  # A cut at as_of: 3 of its 4 events, held by d1, d1, then d2
+    assert view.kept == list(A.events[:3])
+    assert view.indices == [0, 1, 2]
+    assert view.handling == ["d1", "d1", "d2"]
+    assert view.upstream == frozenset({"ctr"})
+    assert view.ignored_after_as_of == 1
+    assert views[0] is view
+    assert views[-3] is view
+    assert views[1].kept == []
+    assert views[1].handling == []
+    assert views[-1].handling == ["d2", "d2"]
+    assert views[1:] == [views[1], views[2]]
+    assert list(views) == [view, views[1], views[2]]
+    assert [frame.views[i] for i in range(3)] == [view_of(o, as_of) for o in (A, B, C)]
+    assert frame.upstream == [frozenset({"ctr"})] * 3
+    with pytest.raises(IndexError):
+        views[3]
+
+
 def test_events_are_read_by_field_by_hand():
     frame = build_frame([A, B, C], None)  # every event kept: rows 0-3 are A's, 4-5 C's
     assert frame.size == 6

@@ -37,7 +37,7 @@ from grievance_rules.columnar.findings import (
     first_seen_codes,
     full,
 )
-from grievance_rules.columnar.frame import first_of_runs
+from grievance_rules.columnar.frame import Frame, first_of_runs
 from grievance_rules.columnar.instants import from_us, to_us
 from grievance_rules.columnar.timeline import timeline_of
 from grievance_rules.engine.clocks import LevelReached, level_reached, warning_of
@@ -1086,13 +1086,29 @@ def _handling_at_us(batch: OrderBatch, i: int, at_us: int) -> str | None:
 
     The handling unit after its last event by then (the frame's handling codes).
     """
-    frame = batch.frame
+    handling_at: Callable[[int, int], str | None] = batch.frame.remember(
+        "handling-at", lambda: _handling_reader(batch.frame)
+    )
+    return handling_at(i, at_us)
+
+
+def _handling_reader(frame: Frame) -> Callable[[int, int], str | None]:
+    """:func:`_handling_at_us` over a frame, its columns read as lists once."""
     at_l = frame.remember("at-list", frame.at_us.tolist)
     offsets = frame.remember("offsets-list", frame.offsets.tolist)
     handling = frame.remember("handling-list", frame.handling.tolist)
-    last = bisect_right(at_l, at_us, offsets[i], offsets[i + 1]) - 1
-    code = handling[last] if last >= offsets[i] else -1
-    return frame.unit_name(code if code >= 0 else int(frame.first_handling[i]))
+    first = frame.first_handling.tolist()
+    names = frame.unit_names
+
+    def handling_at(i: int, at_us: int) -> str | None:
+        low = offsets[i]
+        last = bisect_right(at_l, at_us, low, offsets[i + 1]) - 1
+        code = handling[last] if last >= low else -1
+        if code < 0:
+            code = first[i]
+        return None if code < 0 else names[code]
+
+    return handling_at
 
 
 def escalation_rows(
@@ -1581,7 +1597,9 @@ def _booked(
         owner_l, day_l, code_l = owner.tolist(), day.tolist(), unit_codes.tolist()
         charged = list(numbers)  # (each code's unit, None for none)
         allowed: dict[int, set[str] | None] = {}  # (None: every kind)
-        # an order's units' kinds (the first of an id), shared by every rule and pack
+        # the kinds of an order's units (the first of an id), by the identity of its
+        # tuple of units (a reader's orders naming the same units share one, alive while
+        # the batch is), shared by every rule and pack
         units_of: dict[int, dict[str, str]] = batch.frame.remember("unit-kinds", dict)
         for k in np.flatnonzero(points != 0).tolist():
             d = day_l[k]
@@ -1591,10 +1609,11 @@ def _booked(
             kinds = allowed[d]
             if kinds is None:
                 continue
-            i = owner_l[k]
-            if i not in units_of:  # (as _deduction_row reads a unit's kind)
-                units_of[i] = {u.id: u.kind._value_ for u in reversed(batch.orders[i].units)}
-            if units_of[i].get(charged[code_l[k]]) not in kinds:
+            listed = batch.orders[owner_l[k]].units
+            kind_of = units_of.get(id(listed))
+            if kind_of is None:  # (as _deduction_row reads a unit's kind)
+                kind_of = units_of[id(listed)] = {u.id: u.kind._value_ for u in reversed(listed)}
+            if kind_of.get(charged[code_l[k]]) not in kinds:
                 points[k] = 0.0
     return block(
         owner,

@@ -15,10 +15,10 @@ from __future__ import annotations
 import datetime as dt
 import operator
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, compress, repeat
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -76,6 +76,7 @@ _SEQUENCES = (list, tuple)
 _MISSING = object()
 _MICROSECOND = dt.timedelta(microseconds=1)
 _KEPT = operator.itemgetter(1)
+_INDICES = operator.itemgetter(2)
 _UPSTREAM = operator.itemgetter(3)
 _FIELDS = operator.attrgetter("__dict__")
 """An event's fields (its instance dict), read in C."""
@@ -83,6 +84,7 @@ _EVENTS = operator.attrgetter("events")
 _RECEIVED_AT = operator.attrgetter("received_at")
 _AT = operator.attrgetter("at")
 _ID = operator.attrgetter("id")
+_UNITS = operator.attrgetter("units")
 _PLAIN_SELECTED = tuple(map(operator.attrgetter, ("channel", "category", "urgency")))
 _LISTED_SELECTED = tuple(map(operator.attrgetter, ("special_kinds", "flags")))
 """What :func:`selector_fields` (and :meth:`Frame.selector_keys`, for a whole batch) reads
@@ -108,6 +110,47 @@ class AssignmentTable:
     dispatched: Bools
 
 
+class CutViews(Sequence[OrderView]):
+    """Each cut order's view (``view_of_cut``), made when first asked for and kept.
+
+    The kernels ask for a few orders' views (those they read one at a time), so most
+    are never made. ``held``: the handling unit after each kept event of the batch, flat
+    (codes into distinct names, ``-1``: none), the order ``i``'s from ``bounds[i]`` to
+    ``bounds[i + 1]``.
+    """
+
+    __slots__ = ("_bounds", "_codes", "_cuts", "_made", "_names")
+
+    def __init__(self, cuts: Sequence[Cut], held: tuple[Int64s, list[str]], bounds: list[int]):
+        codes, units = held
+        self._cuts = cuts
+        self._codes = codes
+        self._names = np.empty(len(units) + 1, dtype=object)  # (the last, None: code -1)
+        self._names[:-1] = units
+        self._bounds = bounds
+        self._made: list[OrderView | None] = [None] * len(cuts)
+
+    def __len__(self) -> int:
+        return len(self._cuts)
+
+    @overload
+    def __getitem__(self, i: int) -> OrderView: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[OrderView]: ...
+    def __getitem__(self, i: int | slice) -> OrderView | list[OrderView]:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        view = self._made[i]  # (an index out of range raises IndexError here)
+        if view is None:
+            k = i + len(self) if i < 0 else i
+            held = self._names[self._codes[self._bounds[k] : self._bounds[k + 1]]].tolist()
+            view = self._made[k] = view_of_cut(self._cuts[k], held)
+        return view
+
+    def __iter__(self) -> Iterator[OrderView]:
+        return map(self.__getitem__, range(len(self)))
+
+
 @dataclass
 class Frame:
     """The kept events of a batch as flat arrays (see the module docstring).
@@ -115,7 +158,9 @@ class Frame:
     Attributes:
         orders: the orders.
         instants: each order's assessment instant.
-        views: each order cut to its instant.
+        views: each order cut to its instant (a view made when first asked for, where
+            the frame cut them: :class:`CutViews`).
+        upstream: each order's upstream unit ids (``views[i].upstream``).
         offsets: order ``i``'s events are the global rows ``offsets[i]:offsets[i + 1]``.
         order: per event, its order.
         pos: per event, its position among the order's kept events.
@@ -135,6 +180,7 @@ class Frame:
     orders: Sequence[WorkOrder]
     instants: Sequence[dt.datetime]
     views: Sequence[OrderView]
+    upstream: Sequence[frozenset[str]]
     offsets: Int64s
     order: Int64s
     pos: Int64s
@@ -201,14 +247,14 @@ class Frame:
             pass
         found = [fields.get(name, _MISSING) for fields in held]
         private = name.startswith("_")
-        return [
-            value
-            if value is not _MISSING
-            else getattr(self.event(g), name, default)
-            if private or hasattr(self.class_at(g), name)
-            else default
-            for g, value in zip(rows, found, strict=True)
-        ]
+        asked: dict[EventClass, bool] = {}  # (whether a class has it: once a class)
+        for k in [k for k, value in enumerate(found) if value is _MISSING]:
+            cls = self.class_at(rows[k])
+            ask = asked.get(cls)
+            if ask is None:
+                ask = asked[cls] = private or hasattr(cls, name)
+            found[k] = getattr(self.event(rows[k]), name, default) if ask else default
+        return found
 
     def class_at(self, row: int) -> EventClass:
         """The class of the event at a global row."""
@@ -243,25 +289,35 @@ class Frame:
         """Order ``i``'s assignments over its kept events (computed once for every pack)."""
         found = self._assignments[i]
         if found is None:
-            read, positions = self._assigned(i)
-            found = self._assignments[i] = tuple(
-                Assignment(a.unit, positions[a.begins], _at(positions, a.ends), a.how) for a in read
-            )
+            rows, bounds = self.remember("assigning-rows", self._assigning_rows)
+            chosen = rows[bounds[i] : bounds[i + 1]]
+            found = ()
+            if chosen:
+                positions = self.pos[chosen].tolist()
+                found = tuple(
+                    Assignment(a.unit, positions[a.begins], _at(positions, a.ends), a.how)
+                    for a in assignments(self._assigning(chosen), self.orders[i].units)
+                )
+            self._assignments[i] = found
         return found
 
-    def _assigned(self, i: int) -> tuple[tuple[Assignment, ...], list[int]]:
-        """The model's assignments of order ``i``'s kept events of the types it reads.
+    def _assigning(self, rows: list[int]) -> list[_Assigning]:
+        """The events at global rows as ``assignments`` reads them.
 
-        (:func:`~grievance_rules.model.assignments.assignments`, positions among those
-        events), and those events' positions among all the order's kept events.
+        Their fields read a field at a time, not from each event object.
         """
-        rows, bounds = self.remember("assigning-rows", self._assigning_rows)
-        chosen = rows[bounds[i] : bounds[i + 1]]
-        if not chosen:
-            return (), []
-        read = assignments(self.events_at(chosen), self.orders[i].units)
-        pos = self.remember("pos-list", self.pos.tolist)
-        return read, list(map(pos.__getitem__, chosen))
+        names = self.remember("type-names", lambda: list(self.type_codes))
+        return list(
+            map(
+                _Assigning,
+                map(names.__getitem__, self.type[rows].tolist()),
+                self.values_at(rows, "unit"),
+                self.values_at(rows, "to_unit"),
+                self.values_at(rows, "from_unit"),
+                self.values_at(rows, "decision"),
+                self.values_at(rows, "requester"),
+            )
+        )
 
     def _assigning_rows(self) -> tuple[list[int], list[int]]:
         """The global rows of the events assignments read, and where each order's begin."""
@@ -288,7 +344,7 @@ class Frame:
             # the orders with one dispatch: its target and sender, and the order's upstream
             single = np.flatnonzero(alone)
             sent = first[single].tolist()
-            upstream = self.remember("upstream-list", lambda: [v.upstream for v in self.views])
+            upstream = self.upstream
             to_units = self.values_at(sent, "to_unit")
             down = [
                 target is not None
@@ -302,20 +358,29 @@ class Frame:
             sent_kept = first[single][kept]  # (the dispatches that begin an assignment)
             single = single[kept]
             targets = list(compress(to_units, down))
-            # the other orders' assignments, read order by order (in lists: a few an order)
+            # the other orders' assignments, read order by order (their events read at once)
             order: list[int] = []
             begins: list[int] = []
             ends: list[int] = []
             units: list[int] = []
             how: list[bool] = []
-            for i in np.flatnonzero((counts > 0) & ~alone).tolist():
-                read, positions = self._assigned(i)
-                for a in read:
+            others = (counts > 0) & ~alone
+            chosen = rows[np.repeat(others, counts)]
+            read = self._assigning(chosen.tolist())
+            at = 0
+            of_orders = self.orders
+            pos = self.pos[chosen].tolist()
+            for i, count in zip(
+                np.flatnonzero(others).tolist(), counts[others].tolist(), strict=True
+            ):
+                positions = pos[at : at + count]
+                for a in assignments(read[at : at + count], of_orders[i].units):
                     order.append(i)
                     begins.append(positions[a.begins])
                     ends.append(-1 if a.ends is None else positions[a.ends])
                     units.append(self.code_for(a.unit))
                     how.append(a.how == "dispatched")
+                at += count
             all_orders = np.concatenate((single, np.asarray(order, dtype=np.int64)))
             by_order = np.argsort(all_orders, kind="stable")
             self._table = AssignmentTable(
@@ -477,7 +542,7 @@ class Frame:
         self, reader: Callable[[EventBase, str | None, frozenset[str]], Any]
     ) -> Callable[[int], Any]:
         """``reader`` of the event at a global row (given its handling unit and upstream)."""
-        names, views = self.unit_names, self.views
+        names, upstream = self.unit_names, self.upstream
         handling = self.remember("handling-list", self.handling.tolist)
         order = self.remember("order-list", self.order.tolist)
 
@@ -485,7 +550,7 @@ class Frame:
             return reader(
                 self.event(g),
                 None if handling[g] < 0 else names[handling[g]],
-                views[order[g]].upstream,
+                upstream[order[g]],
             )
 
         return at
@@ -625,20 +690,24 @@ class Frame:
         """Per order, the kind of its first handling unit (``first_handler_kind``, once)."""
 
         def kinds() -> list[str | None]:
-            found: list[str | None] = []
+            # once per tuple of units (a reader's orders naming the same units share one)
+            # and first handling unit
+            orders = self.orders
+            keys = list(
+                zip(map(id, map(_UNITS, orders)), self.first_handling.tolist(), strict=True)
+            )
             names = self.unit_names
-            for order, code in zip(self.orders, self.first_handling.tolist(), strict=True):
-                if code < 0:
-                    found.append(None)
-                    continue
-                first = names[code]
+            found: dict[tuple[int, int], str | None] = {}
+            for key, order in dict(zip(keys, orders, strict=True)).items():
                 kind: str | None = None
-                for unit in reversed(order.units):
-                    if unit.id == first:
-                        kind = unit.kind._value_  # as OrderView.first_handler_kind
-                        break
-                found.append(kind)
-            return found
+                if key[1] >= 0:
+                    first = names[key[1]]
+                    for unit in reversed(order.units):
+                        if unit.id == first:
+                            kind = unit.kind._value_  # as OrderView.first_handler_kind
+                            break
+                found[key] = kind
+            return list(map(found.__getitem__, keys))
 
         return self.remember("handler-kinds", kinds)
 
@@ -743,6 +812,17 @@ def _at(positions: list[int], k: int | None) -> int | None:
     return None if k is None else positions[k]
 
 
+class _Assigning(NamedTuple):
+    """An event as :func:`~grievance_rules.model.assignments.assignments` reads it."""
+
+    type: str
+    unit: str | None
+    to_unit: str | None
+    from_unit: str | None
+    decision: Any
+    requester: str | None
+
+
 def _judged_one_by_one(
     test: Callable[[object], bool], keys: list[Any], events: list[EventBase]
 ) -> list[bool]:
@@ -811,20 +891,16 @@ def build_frame(
         usable = [entry if k else None for entry, k in zip(read, known, strict=True)]
         given = read_columns(usable, orders, offsets)
     types, type_names = types_of(given, offsets, attrs)
-    held, held_codes = _handling_over_batch(kept, upstream, attrs, offsets, types, type_names)
-    bounds = offsets.tolist()
-    views = [
-        view_of_cut(cut, held[a:b]) for cut, a, b in zip(cuts, bounds[:-1], bounds[1:], strict=True)
-    ]
+    held = _handling_over_batch(kept, upstream, attrs, offsets, types, type_names)
     typed = (types, type_names)
     return _laid_out(
         orders,
         instants,
-        views,
+        (CutViews(cuts, held, offsets.tolist()), upstream, map(_INDICES, cuts)),
         offsets,
         events,
         attrs,
-        held_codes,
+        held,
         typed,
         given,
         first_ones=all(known),
@@ -898,20 +974,15 @@ def _read_cuts(
 def _upstream_ids(orders: Sequence[WorkOrder]) -> list[frozenset[str]]:
     """Each order's :meth:`~grievance_rules.model.WorkOrder.upstream_unit_ids`, once per list.
 
-    A reader makes each distinct unit once and every order naming it shares the object,
-    so the orders of a batch hold a few dozen lists of units: each list (by its units'
-    identities, alive for the call) is read once.
+    A reader makes each distinct unit once, and the orders naming the same units share
+    one tuple of them (:func:`~grievance_rules.reading.parquet._shared_slices`), so the
+    orders of a batch hold a few dozen: each (by its identity, alive for the call) is
+    read once.
     """
-    found: dict[tuple[int, ...], frozenset[str]] = {}
-    out = []
-    for order in orders:
-        units = order.units
-        key = tuple(map(id, units))
-        ids = found.get(key)
-        if ids is None:
-            ids = found[key] = order.upstream_unit_ids()
-        out.append(ids)
-    return out
+    keys = list(map(id, map(_UNITS, orders)))
+    first = dict(zip(keys, orders, strict=True))  # (an order of each tuple)
+    found = {key: order.upstream_unit_ids() for key, order in first.items()}
+    return list(map(found.__getitem__, keys))
 
 
 def _run_ends(inside: Int64s, starts: Int64s, count: Int64s) -> Int64s:
@@ -937,10 +1008,10 @@ def _handling_over_batch(
     offsets: Int64s,
     types: Int64s,
     type_names: Sequence[str],
-) -> tuple[list[str | None], tuple[Int64s, list[str]]]:
+) -> tuple[Int64s, list[str]]:
     """The handling unit after each kept event of the batch, flat (as ``handling_units``).
 
-    Also as codes into their distinct names (``-1``: none; as :func:`~.read_columns.coded`
+    As codes into their distinct names (``-1``: none; as :func:`~.read_columns.coded`
     numbers them). ``types``: each kept event's type, a code into ``type_names``.
 
     An order with no return approved and no work taken up unasked among its kept events
@@ -989,10 +1060,7 @@ def _handling_over_batch(
                     code_of[unit] = len(units)
                     units.append(unit)
             codes[bounds[i] : bounds[i + 1]] = list(map(code_of.__getitem__, found))
-    names = np.empty(len(units) + 1, dtype=object)  # (the last, None, a code -1 reads)
-    names[:-1] = units
-    held: list[str | None] = names[codes].tolist()
-    return held, (codes, units)
+    return codes, units
 
 
 def _offsets(kept: Sequence[Sequence[EventBase]]) -> Int64s:
@@ -1027,7 +1095,8 @@ def frame_of(
         ]
         given = read_columns(usable, orders, offsets)
     typed = types_of(given, offsets, attrs)
-    return _laid_out(orders, instants, views, offsets, events, attrs, coded(held), typed, given)
+    laid = (views, [v.upstream for v in views], (v.indices for v in views))
+    return _laid_out(orders, instants, laid, offsets, events, attrs, coded(held), typed, given)
 
 
 def _first_ones(indices: Sequence[int]) -> bool:
@@ -1038,7 +1107,7 @@ def _first_ones(indices: Sequence[int]) -> bool:
 def _laid_out(
     orders: Sequence[WorkOrder],
     instants: Sequence[dt.datetime],
-    views: Sequence[OrderView],
+    cut: tuple[Sequence[OrderView], Sequence[frozenset[str]], Iterable[Sequence[int]]],
     offsets: Int64s,
     events: list[EventBase],
     attrs: list[dict[str, Any]],
@@ -1051,6 +1120,7 @@ def _laid_out(
 ) -> Frame:
     """The frame of views, laid out end to end.
 
+    ``cut``: the views, each one's upstream unit ids and its kept events' indices;
     ``events`` and ``attrs``: their kept events; ``held``: the handling unit after each
     (a code into distinct names, ``-1``: none);
     ``typed``: each one's type code and the types (:func:`~.read_columns.types_of`);
@@ -1060,6 +1130,7 @@ def _laid_out(
     ``0, ..., n - 1``: each event's index is its position);
     ``instants_us``: the instants in µs, where found (else from the datetimes).
     """
+    views, upstream, indices = cut
     n = len(views)
     lengths = np.diff(offsets)
     count = len(events)
@@ -1080,14 +1151,13 @@ def _laid_out(
         orders=orders,
         instants=instants,
         views=views,
+        upstream=upstream,
         offsets=offsets,
         order=order,
         pos=pos,
         index=pos.copy()
         if first_ones
-        else np.fromiter(
-            chain.from_iterable(v.indices for v in views), dtype=np.int64, count=count
-        ),
+        else np.fromiter(chain.from_iterable(indices), dtype=np.int64, count=count),
         at_us=event_us(given, offsets, attrs),
         unit=units,
         handling=handling,

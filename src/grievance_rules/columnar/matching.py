@@ -118,9 +118,7 @@ def _column_reader(name: str, fields: Mapping[str, Any]) -> _Column | None:
             return None
 
         def upstream_of(frame: Frame, event_type: str) -> list[Any]:
-            upstream = frame.remember(
-                "upstream-list", lambda: [view.upstream for view in frame.views]
-            )
+            upstream = frame.upstream
             units = frame.values_of_type(event_type, unit_field)
             owners = frame.order[frame.rows_of_type(event_type)].tolist()
             return [

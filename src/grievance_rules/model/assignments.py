@@ -40,11 +40,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from grievance_rules.model.events import EventBase
 from grievance_rules.model.units import Unit
 
-__all__ = ["ASSIGNING_EVENT_TYPES", "Assignment", "assignments"]
+__all__ = ["ASSIGNING_EVENT_TYPES", "AssigningEvent", "Assignment", "assignments"]
 
 ASSIGNING_EVENT_TYPES = ("dispatched", "reassigned", "return_requested", "return_decided")
 """The event types :func:`assignments` reads; it passes over every other event, so given
@@ -68,7 +69,28 @@ class Assignment:
     how: str
 
 
-def assignments(events: Sequence[EventBase], units: Iterable[Unit]) -> tuple[Assignment, ...]:
+class AssigningEvent(Protocol):
+    """What :func:`assignments` reads of an event: an :class:`EventBase`, or a stand-in.
+
+    Its ``type`` and acting ``unit``, and, where its type has them, ``to_unit``,
+    ``from_unit``, ``decision`` and ``requester`` (read with ``getattr``, ``None``
+    where absent).
+    """
+
+    @property
+    def type(self) -> str:
+        """The event's type."""
+        ...
+
+    @property
+    def unit(self) -> str | None:
+        """The unit that acted."""
+        ...
+
+
+def assignments(
+    events: Sequence[EventBase] | Sequence[AssigningEvent], units: Iterable[Unit]
+) -> tuple[Assignment, ...]:
     """The assignments of an order, in the order they began (positions into ``events``)."""
     upstream = {unit.id for unit in units if unit.kind.is_upstream}
     begun: list[tuple[str, int, str]] = []
