@@ -42,7 +42,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from grievance_rules.model.events import EventBase
 from grievance_rules.model.units import Unit
 
 __all__ = ["ASSIGNING_EVENT_TYPES", "AssigningEvent", "Assignment", "assignments"]
@@ -70,7 +69,7 @@ class Assignment:
 
 
 class AssigningEvent(Protocol):
-    """What :func:`assignments` reads of an event: an :class:`EventBase`, or a stand-in.
+    """What :func:`assignments` reads of an event: an event, or a stand-in.
 
     Its ``type`` and acting ``unit``, and, where its type has them, ``to_unit``,
     ``from_unit``, ``decision`` and ``requester`` (read with ``getattr``, ``None``
@@ -88,9 +87,7 @@ class AssigningEvent(Protocol):
         ...
 
 
-def assignments(
-    events: Sequence[EventBase] | Sequence[AssigningEvent], units: Iterable[Unit]
-) -> tuple[Assignment, ...]:
+def assignments(events: Sequence[AssigningEvent], units: Iterable[Unit]) -> tuple[Assignment, ...]:
     """The assignments of an order, in the order they began (positions into ``events``)."""
     upstream = {unit.id for unit in units if unit.kind.is_upstream}
     begun: list[tuple[str, int, str]] = []

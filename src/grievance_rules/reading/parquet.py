@@ -1644,14 +1644,14 @@ def _shared_slices(rows: list[Any], bounds: Sequence[int]) -> list[list[Any]]:
     if not rows or count == 0:
         return _slices(rows, bounds)
     lengths = np.diff(edges)
-    _objects, numbers = np.unique(
+    objects, numbers = np.unique(
         np.fromiter(map(id, rows), dtype=np.int64, count=len(rows)), return_inverse=True
     )
     width = int(lengths.max())
     table = np.zeros((count, width), dtype=np.int64)  # (0: past an order's last row)
     owner = np.repeat(np.arange(count, dtype=np.int64), lengths)
     table[owner, np.arange(len(rows), dtype=np.int64) - edges[:-1][owner]] = numbers.reshape(-1) + 1
-    size = len(_objects) + 1
+    size = len(objects) + 1
     number, first = _numbered_rows([(table[:, k], size) for k in range(width)], count)
     starts, ends = edges[first].tolist(), edges[first + 1].tolist()
     lists = list(map(rows.__getitem__, map(slice, starts, ends)))

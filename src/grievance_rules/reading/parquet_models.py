@@ -661,7 +661,6 @@ def made_orders(
         held: list[Any] = list(map(tuple, events))
     else:
         held = [tuple(found) if all(found) else None for found in events]
-    kept: Sequence[Any] = units
     parts = []
     taken = []
     units_of: Sequence[Any]
@@ -674,11 +673,11 @@ def made_orders(
         members = every if whole else every[first:last]
         taken.append(members)
         if len(members) == high - low:
-            units_of, events_of = kept, held
+            units_of, events_of = units, held
         else:
             places = [member - low for member in members]
             pick = itemgetter(*places) if len(places) > 1 else _one(places[0])
-            units_of, events_of = pick(kept), pick(held)
+            units_of, events_of = pick(units), pick(held)
         given = (("units", units_of), ("events", events_of))
         values = cells if whole else [column[first:last] for column in cells]
         parts.append(_made_of_columns(plan, keys, values, len(members), given, fine))
