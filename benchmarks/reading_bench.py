@@ -250,6 +250,7 @@ def _phases(folder: Path) -> dict[str, float]:
     import pyarrow.parquet as pq
 
     import grievance_rules.reading.parquet as parquet
+    import grievance_rules.reading.parquet_cells as parquet_cells
     from grievance_rules.model import WorkOrder, check_history
 
     clock = _Clock(("pyarrow read", "grouping by order", "to Python (dicts)",
@@ -274,7 +275,7 @@ def _phases(folder: Path) -> dict[str, float]:
             if batch is None:
                 break
             with clock("to Python (dicts)"):
-                rows = parquet._cells(batch, names, False).rows
+                rows = parquet_cells.table_cells(batch, names, False).rows
                 last = first + len(rows)
                 cells, _rows = by_events.part(first, last, by_type=True)
                 unit_cells, _rows = by_units.part(first, last, units=shared)

@@ -2,11 +2,12 @@
 
 The Parquet reader reads whole numbers and validity from an array's buffers, and
 makes index arrays from numpy buffers (``reading.arrow_buffers``: ``whole_numbers``,
-``bit_values``, ``validity``; ``reading.parquet._integers``, ``_int64_array``), where
-Arrow's ``to_numpy`` and ``pa.array`` would import pandas; ``to_pylist`` is the reference, on sliced
+``bit_values``, ``validity``, ``int64_values``, ``int64_array``), where Arrow's
+``to_numpy`` and ``pa.array`` would import pandas; ``to_pylist`` is the reference, on sliced
 arrays (an offset into the buffers), nulls and every width of integer. It picks
-the cells that hold a value in numpy or in C (``_values`` with ``valid``), where
-Arrow's ``drop_null`` would import pyarrow.compute: ``drop_null`` is the reference.
+the cells that hold a value in numpy or in C (``reading.parquet_cells._values`` with
+``valid``), where Arrow's ``drop_null`` would import pyarrow.compute: ``drop_null`` is
+the reference.
 """
 
 from __future__ import annotations
@@ -19,13 +20,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grievance_rules.reading.arrow_buffers import bit_values, validity, whole_numbers
-from grievance_rules.reading.parquet import (
-    _instants,
-    _int64_array,
-    _integers,
-    _values,
+from grievance_rules.reading.arrow_buffers import (
+    bit_values,
+    int64_array,
+    int64_values,
+    validity,
+    whole_numbers,
 )
+from grievance_rules.reading.parquet_cells import _instants, _values
 
 _TYPES = {
     pa.int8(): (-(2**7), 2**7 - 1),
@@ -56,7 +58,7 @@ def test_whole_numbers_read_from_their_buffers(case, null):
     assert bit_values(array.is_valid()).tolist() == [cell is not None for cell in cells]
     if array.null_count == 0:
         assert whole_numbers(array).tolist() == cells
-    made = _integers(array, null)
+    made = int64_values(array, null)
     assert made.dtype == np.int64
     assert made.tolist() == [null if cell is None else cell for cell in cells]
 
@@ -68,7 +70,7 @@ def test_whole_numbers_read_from_their_buffers(case, null):
 )
 def test_numbers_made_into_an_arrow_array(numbers, step):
     values = np.array(numbers, dtype=np.int64)[::step]  # (not contiguous with a step)
-    made = _int64_array(values)
+    made = int64_array(values)
     assert made.type == pa.int64()
     assert made.null_count == 0
     assert made.to_pylist() == values.tolist()
@@ -77,12 +79,12 @@ def test_numbers_made_into_an_arrow_array(numbers, step):
 def test_a_dictionary_array_s_validity_and_empty_arrays():
     words = pa.array(["a", None, "b", "a"]).dictionary_encode().slice(1)
     assert validity(words).tolist() == [False, True, True]
-    assert _integers(words.indices, -1).tolist() == [-1, 1, 0]
+    assert int64_values(words.indices, -1).tolist() == [-1, 1, 0]
     empty = pa.array([], pa.int32())
     assert whole_numbers(empty).tolist() == []
-    assert _integers(empty, 0).tolist() == []
+    assert int64_values(empty, 0).tolist() == []
     assert bit_values(pa.array([], pa.bool_())).tolist() == []
-    assert _int64_array(np.array([], dtype=np.int64)).to_pylist() == []
+    assert int64_array(np.array([], dtype=np.int64)).to_pylist() == []
 
 
 _CELLS = {

@@ -439,7 +439,7 @@ def test_shuffled_events_and_units_are_put_back_with_their_orders(tmp_path, batc
 def test_sets_of_present_columns_numbered_alike_beyond_one_word_of_columns():
     import numpy as np
 
-    from grievance_rules.reading.parquet import _mask_code
+    from grievance_rules.reading.parquet_cells import _mask_code
 
     # 130 columns (three words of 62): rows 0 and 2 hold the same columns, row 1 lacks
     # column 100 only, row 3 lacks column 5 only; None is a column full in every row

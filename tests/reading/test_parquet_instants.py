@@ -1,7 +1,7 @@
 """Zoned timestamp columns become the datetimes Arrow itself would give, made another way.
 
 The Parquet reader makes its UTC datetimes from microseconds since 1970 with
-numpy and each datetime's pickled state (``reading.parquet._datetimes``); Arrow's
+numpy and each datetime's pickled state (``reading.parquet_cells._datetimes``); Arrow's
 own ``to_pylist`` (then ``astimezone(UTC)``) and ``datetime + timedelta`` are the
 references, and a few instants are written out by hand.
 """
@@ -15,7 +15,7 @@ import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grievance_rules.reading.parquet import _datetimes, _instants
+from grievance_rules.reading.parquet_cells import _datetimes, _instants
 
 UTC = dt.UTC
 _FIRST = dt.datetime(1, 1, 1, tzinfo=UTC)

@@ -19,13 +19,13 @@ import pytest
 
 from grievance_rules.model import EVENT_CLASSES
 from grievance_rules.reading.parquet import (
-    _INT_FIELDS,
     events_schema,
     iter_parquet_orders,
     orders_schema,
     units_schema,
 )
 from grievance_rules.reading.parquet_export import write_parquet
+from grievance_rules.reading.parquet_layout import INTEGER_FIELDS
 from grievance_rules.reading.results import Accepted
 from grievance_rules.samples import generate_orders
 from grievance_rules.scoring import score
@@ -41,7 +41,7 @@ def test_every_integer_field_of_an_event_is_an_integer_column() -> None:
         for name, info in cls.model_fields.items():
             if info.annotation is int or int in typing.get_args(info.annotation):
                 found.add(name)
-    assert found == set(_INT_FIELDS) == {"round"}
+    assert found == set(INTEGER_FIELDS) == {"round"}
 
 
 def test_a_partition_the_library_wrote_vouches_for_its_integers(tmp_path: Path) -> None:

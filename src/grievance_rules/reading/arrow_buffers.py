@@ -13,7 +13,14 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["bit_values", "buffer_values", "validity", "whole_numbers"]
+__all__ = [
+    "bit_values",
+    "buffer_values",
+    "int64_array",
+    "int64_values",
+    "validity",
+    "whole_numbers",
+]
 
 
 def validity(column: Any) -> Any:
@@ -67,3 +74,24 @@ def buffer_values(array: Any, dtype: Any) -> Any:
     return np.frombuffer(array.buffers()[1], dtype=dtype, count=array.offset + len(array))[
         array.offset :
     ]
+
+
+def int64_array(values: Any) -> Any:
+    """Whole numbers (a numpy array) as an Arrow ``int64`` array, made from their buffer.
+
+    ``pa.array`` asks pandas whether its argument is a pandas object, importing it
+    (a third of a second, once a process) in a reader that never needs pandas;
+    :func:`int64_values` does the reverse without an Arrow scalar, for the same reason.
+    """
+    import pyarrow as pa
+
+    numbers = np.ascontiguousarray(values, dtype=np.int64)
+    return pa.Array.from_buffers(pa.int64(), len(numbers), [None, pa.py_buffer(numbers)])
+
+
+def int64_values(array: Any, null: int) -> Any:
+    """An Arrow array of whole numbers as numpy ``int64``, ``null`` where a cell is null."""
+    values = whole_numbers(array).astype(np.int64)  # (a copy)
+    if array.null_count:
+        values[~validity(array)] = null
+    return values

@@ -10,7 +10,7 @@ column at a time, for the rows with the same columns (and, for events, the same
 ``type``) together: the checks look at a column's values in C (``map``, ``set``,
 ``min``), not a cell at a time in Python; a column the reader found fine as a
 whole (every word of a text column needing no stripping, a timestamp column in
-range, a boolean column: :func:`~.parquet._fine`) is not looked at again. The
+range, a boolean column: :func:`~.parquet_cells._fine`) is not looked at again. The
 events are checked a batch at a time (:func:`checked_events`) and made with their
 orders' records, a run of rows at a time (:func:`made_events`, :func:`made_orders`).
 The objects of the rows they vouch for
