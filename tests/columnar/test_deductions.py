@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from grievance_rules.columnar import evaluate_columnar
-from grievance_rules.columnar.conditions import _booked, _booked_over_batch, _charged_units
+from grievance_rules.columnar.deductions import _booked, _booked_over_batch, _charged_units
 from grievance_rules.columnar.findings import Row, as_rows
 from grievance_rules.engine.plan import compile_pack, plan_for
 from grievance_rules.model import WorkOrder
@@ -188,7 +188,7 @@ def test_a_rules_terms_are_shared_by_the_dates_of_a_segment_that_has_them_all():
     import datetime as dt
     from types import SimpleNamespace
 
-    from grievance_rules.columnar.conditions import _terms_of_days
+    from grievance_rules.columnar.deductions import _terms_of_days
     from grievance_rules.errors import PackError
     from grievance_rules.packs.parameters import ParameterTable
     from grievance_rules.packs.schema import ParamRef

@@ -380,7 +380,7 @@ def _per_unit(when, once_per: str = "unit"):
 
 
 def test_an_escalation_once_per_unit_is_found_over_the_batch_by_hand():
-    from grievance_rules.columnar.conditions import _per_unit_over_batch
+    from grievance_rules.columnar.escalations import _per_unit_over_batch
 
     batch, found, breached = _three_clocks()
     either = AnyOf(any=(breached, Trigger(event="first_contact")))
@@ -728,7 +728,7 @@ def test_a_row_whose_order_id_is_not_the_batchs_keeps_its_own():
 def test_clock_columns_from_blocks_are_those_from_rows_by_hand():
     from types import SimpleNamespace
 
-    from grievance_rules.columnar.conditions import _clock_columns
+    from grievance_rules.columnar.conditions import clock_columns
     from grievance_rules.columnar.findings import Coded, block
 
     found = block(
@@ -755,7 +755,7 @@ def test_clock_columns_from_blocks_are_those_from_rows_by_hand():
 
     for parts in ([found], [as_rows(found)]):
         batch = SimpleNamespace(memo={}, frame=SimpleNamespace(instants_us=np.array([25, 0, 28])))
-        clock = _clock_columns(batch, "R-1", Parts(parts))  # type: ignore[arg-type]
+        clock = clock_columns(batch, "R-1", Parts(parts))  # type: ignore[arg-type]
         assert clock.order == [0, 0, 2]
         # breached: its due instant; met: its stop; running: the earlier of its due
         # instant (30) and its order's assessment instant (28)

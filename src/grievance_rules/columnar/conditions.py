@@ -1,26 +1,26 @@
-"""Kernels for deductions, escalations and records, from events and computed findings.
+"""Conditions over a batch: what triggers count, and whether a condition holds on each order.
 
-A condition is judged as :mod:`grievance_rules.engine.condition_tree` judges it on
-one order, from what each trigger counts (:func:`occurrences`): the order's events
-its reference matched (with ``after``, ``unless_after``, ``assigns``), and the
-clocks, windows and escalations of other rules a kernel already computed on the
-order. Triggers, ``any``, ``all``, ``not`` and ``count`` (``at_least`` n ≥ 1 or
-``equals``, ``distinct``) and ``repeat`` (from the batch's repeat index) are
-supported. Rule level, a trigger counting deductions has no kernel
-(:func:`unsupported`); order level, a trigger on a rule the per-order engine
-evaluates on that order sends the order there.
+The kernels of the rules that hold a condition (:mod:`.escalations`,
+:mod:`.deductions`, :mod:`.records`) ask here. A condition is judged as
+:mod:`grievance_rules.engine.condition_tree` judges it on one order, from what each
+trigger counts (:func:`occurrences`): the order's events its reference matched (with
+``after``, ``unless_after``, ``assigns``), and the clocks, windows and escalations of
+other rules a kernel already computed on the order. Triggers, ``any``, ``all``,
+``not`` and ``count`` (``at_least`` n ≥ 1 or ``equals``, ``distinct``) and ``repeat``
+(from the batch's repeat index) are supported. Rule level, a trigger counting
+deductions has no kernel (:func:`unsupported`); order level, a trigger on a rule the
+per-order engine evaluates on that order sends the order there.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
-from bisect import bisect_right
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from itertools import compress
 from operator import itemgetter
-from typing import Any, NamedTuple, Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -29,42 +29,27 @@ from grievance_rules.columnar.batch import OrderBatch
 from grievance_rules.columnar.clocks import on_wall_clock
 from grievance_rules.columnar.findings import (
     Block,
-    Coded,
-    Filler,
     Part,
     Row,
-    block,
-    first_seen_codes,
-    full,
 )
-from grievance_rules.columnar.frame import Frame, first_of_runs
+from grievance_rules.columnar.frame import first_of_runs
 from grievance_rules.columnar.instants import from_us, to_us
 from grievance_rules.columnar.timeline import timeline_of
 from grievance_rules.engine.clocks import LevelReached, level_reached, warning_of
 from grievance_rules.engine.condition_tree import count_threshold
 from grievance_rules.engine.conditions import (
-    COUNTED_TARGETS,
     about_unit,
-    charged_unit,
-    counted_once,
-    counted_unit,
-    deduction_points,
-    found_per_unit,
     preceded_positions,
 )
-from grievance_rules.model.handling import unit_kind
 from grievance_rules.packs.schema import (
     AllOf,
     AnyOf,
     ClockRule,
     Condition,
     CountOf,
-    DeductionRule,
-    EscalationRule,
     NotOf,
     ParamIs,
     ParamRef,
-    RecordRule,
     RepeatOf,
     Trigger,
     WarningLevel,
@@ -72,20 +57,23 @@ from grievance_rules.packs.schema import (
 
 __all__ = [
     "BatchFindings",
+    "CountedOccurrence",
     "Findings",
     "UnsupportedError",
+    "applying_orders",
+    "clock_columns",
     "could_hold_on",
-    "deduction_rows",
-    "escalation_rows",
+    "counting_of",
     "holds_over_batch",
-    "record_rows",
+    "judge_order",
+    "occurrences",
     "since_over_batch",
     "since_with_findings",
+    "trigger_counts",
+    "trigger_event_rows",
     "unsupported",
 ]
 
-_NAN = float("nan")
-_TRUTHS = np.asarray(["false", "true"], dtype=object)
 Int64s = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
 
@@ -130,7 +118,7 @@ def unsupported(cond: Condition | None) -> str | None:
 
 
 @dataclass(frozen=True)
-class _Occ:
+class CountedOccurrence:
     """One occurrence a trigger counts (as ``condition_tree.Occurrence``)."""
 
     at: dt.datetime
@@ -150,11 +138,13 @@ def _fields_of(cls: type[Any]) -> frozenset[str]:
     return frozenset(cls.model_fields)
 
 
-def occurrences(batch: OrderBatch, i: int, trigger: Trigger, findings: Findings) -> list[_Occ]:
+def occurrences(
+    batch: OrderBatch, i: int, trigger: Trigger, findings: Findings
+) -> list[CountedOccurrence]:
     """Everything one trigger counts on order ``i``, in time order (as the engine's)."""
     plan = batch.plan
     view = batch.views[i]
-    found: list[_Occ] = []
+    found: list[CountedOccurrence] = []
     if trigger.event is not None:
         kept = view.kept
         positions = batch.positions(i, plan.pattern_of(trigger))
@@ -182,7 +172,7 @@ def occurrences(batch: OrderBatch, i: int, trigger: Trigger, findings: Findings)
             values = event.__dict__
             handling = view.handling[k] or first
             found.append(
-                _Occ(
+                CountedOccurrence(
                     values["at"],
                     f"event {view.indices[k]} ({values['type']})",
                     values["unit"],
@@ -210,7 +200,7 @@ def occurrences(batch: OrderBatch, i: int, trigger: Trigger, findings: Findings)
             else:
                 at = from_us(at_us)
                 label = f"clock {rule_id}#{r[4]} {r[6]}"
-            found.append(_Occ(at, label, r[5] or None, r[5] or None, None))
+            found.append(CountedOccurrence(at, label, r[5] or None, r[5] or None, None))
     for rule_id in trigger.window:
         rows = findings(rule_id, i)
         if rows is None:
@@ -221,7 +211,14 @@ def occurrences(batch: OrderBatch, i: int, trigger: Trigger, findings: Findings)
                 label = f"window {rule_id} event {r[14]} {r[6]}"
                 unit = r[5] or None
                 found.append(
-                    _Occ(acted, label, unit, _handling_at(batch, i, acted), None, event=r[14])
+                    CountedOccurrence(
+                        acted,
+                        label,
+                        unit,
+                        batch.frame.handling_at(i, to_us(acted)),
+                        None,
+                        event=r[14],
+                    )
                 )
     for rule_id in trigger.escalation:
         rows = findings(rule_id, i)
@@ -229,7 +226,9 @@ def occurrences(batch: OrderBatch, i: int, trigger: Trigger, findings: Findings)
             raise UnsupportedError
         for r in rows:
             unit = r[5] or None
-            found.append(_Occ(from_us(r[7]), f"escalation {rule_id}", unit, unit, None))
+            found.append(
+                CountedOccurrence(from_us(r[7]), f"escalation {rule_id}", unit, unit, None)
+            )
     if len(found) > 1:
         found.sort(key=lambda o: (o.at, o.label))
     return found
@@ -259,7 +258,7 @@ class _ClockColumns:
         return keep
 
 
-def _clock_columns(batch: OrderBatch, rule_id: str, findings: BatchFindings) -> _ClockColumns:
+def clock_columns(batch: OrderBatch, rule_id: str, findings: BatchFindings) -> _ClockColumns:
     """A clock rule's findings as :class:`_ClockColumns` (once per batch, rule and count).
 
     As :func:`_clock_counted` dates a row without a level: a breached clock at its due
@@ -447,20 +446,25 @@ def _reached_us(
 
 
 # (holds, since, occurrences counted)
-_Holding = tuple[bool, dt.datetime | None, list[_Occ]]
+_Holding = tuple[bool, dt.datetime | None, list[CountedOccurrence]]
 
 
-def _judge(batch: OrderBatch, i: int, cond: Condition, findings: Findings) -> _Holding:
+def judge_order(batch: OrderBatch, i: int, cond: Condition, findings: Findings) -> _Holding:
+    """Whether a condition holds on order ``i``, since when, and the occurrences it counted.
+
+    Raises:
+        UnsupportedError: a trigger reads a rule the per-order engine evaluates on it.
+    """
     if isinstance(cond, Trigger):
         found = occurrences(batch, i, cond, findings)
         return (True, found[0].at, found) if found else (False, None, [])
     if isinstance(cond, AllOf):
-        parts = [_judge(batch, i, part, findings) for part in cond.all]
+        parts = [judge_order(batch, i, part, findings) for part in cond.all]
         ok = all(p[0] for p in parts)
         since = max((p[1] for p in parts if p[1] is not None), default=None) if ok else None
         return ok, since, [o for p in parts for o in p[2]]
     if isinstance(cond, AnyOf):
-        parts = [_judge(batch, i, part, findings) for part in cond.any]
+        parts = [judge_order(batch, i, part, findings) for part in cond.any]
         holding = [p for p in parts if p[0]]
         since = min((p[1] for p in holding if p[1] is not None), default=None)
         return bool(holding), since, [o for p in holding for o in p[2]]
@@ -504,7 +508,7 @@ def _judge(batch: OrderBatch, i: int, cond: Condition, findings: Findings) -> _H
         ok = bool(batch.value(ParamRef(param=name), i) == wanted)
         return ok, batch.orders[i].received_at if ok else None, []
     assert isinstance(cond, NotOf)
-    inner = _judge(batch, i, cond.not_, findings)
+    inner = judge_order(batch, i, cond.not_, findings)
     return not inner[0], None, []
 
 
@@ -546,7 +550,7 @@ def could_hold_on(
     return None
 
 
-def _orders(batch: OrderBatch, selector: str, only: set[int] | None) -> list[int]:
+def applying_orders(batch: OrderBatch, selector: str, only: set[int] | None) -> list[int]:
     """The orders a rule applies to, among ``only`` (all when ``None``)."""
     mask = batch.selector_mask(selector)
     if only is None:
@@ -593,7 +597,7 @@ def since_with_findings(
     A trigger on clocks, windows or escalations counts the rows their kernels found,
     each at the instant the per-order judge (:func:`occurrences`) gives it. The third
     array marks the orders where a rule the condition reads runs per order: there
-    the first two say nothing, and the order is judged per order (:func:`_judge`).
+    the first two say nothing, and the order is judged per order (:func:`judge_order`).
     ``None`` where the condition needs more (deductions, ``distinct`` over findings).
     """
     return _over(batch, cond, findings)
@@ -674,7 +678,7 @@ def _counted_over(
     frame = batch.frame
     distinct = cond.distinct if isinstance(cond, CountOf) else None
     keys: list[Any] | None = None if distinct is None else []
-    counted = _counted(batch, trigger, findings, distinct=distinct, keys=keys)
+    counted = trigger_counts(batch, trigger, findings, distinct=distinct, keys=keys)
     if counted is None:
         return None
     order, values, unknown, events_only = counted
@@ -710,7 +714,7 @@ def _counted_over(
 _OCCURRENCE_FIELDS = frozenset(("unit", "handling", "subject", "points", "event"))
 """The fields of a clock's or an escalation's occurrence that ``distinct`` reads over
 the batch: its unit (and handling unit, the same); its subject, points and event are
-none (:class:`_Occ`). Its instant and label are read per order."""
+none (:class:`CountedOccurrence`). Its instant and label are read per order."""
 
 
 def _combined(cond: AnyOf | AllOf, parts: Sequence[_Over], n: int) -> _Over:
@@ -740,7 +744,7 @@ def _combined(cond: AnyOf | AllOf, parts: Sequence[_Over], n: int) -> _Over:
     return holds, np.where(holds, latest, _NONE), unknown
 
 
-def _counted(
+def trigger_counts(
     batch: OrderBatch,
     trigger: Trigger,
     findings: BatchFindings | None,
@@ -759,7 +763,7 @@ def _counted(
     ``units``: a list filled with each occurrence's unit, in the same order (the unit
     :func:`occurrences` gives it: an event's acting unit, a finding's unit).
     ``keys``: a list filled with each occurrence's value of the field ``distinct``, as
-    :func:`_judge` reads it: from the event of an event's or a window's occurrence (the
+    :func:`judge_order` reads it: from the event of an event's or a window's occurrence (the
     window's action event), else from the occurrence (:data:`_OCCURRENCE_FIELDS`).
     """
     n = len(batch.orders)
@@ -772,7 +776,7 @@ def _counted(
     if keys is not None and of_findings and distinct not in _OCCURRENCE_FIELDS:
         return None
     own_key = distinct in ("unit", "handling")  # (a finding's other fields are none)
-    rows = _event_rows(batch, trigger) if trigger.event is not None else None
+    rows = trigger_event_rows(batch, trigger) if trigger.event is not None else None
     named: list[str | None] = []
     keyed: list[Any] = []
     if rows is not None:
@@ -799,7 +803,7 @@ def _counted(
         unknown[list(sent)] = True
         if trigger.reached is None and trigger.level is None:
             # no level to reach: each row counted at an instant its columns give
-            clock = _clock_columns(batch, rule_id, findings)
+            clock = clock_columns(batch, rule_id, findings)
             chosen = np.flatnonzero(clock.counted(trigger)).tolist()
             orders.extend(map(clock.order.__getitem__, chosen))
             instants.extend(map(clock.at.__getitem__, chosen))
@@ -869,10 +873,10 @@ class _Counting:
     units: list[str | None]
 
 
-def _counting(batch: OrderBatch, cond: Condition, findings: BatchFindings) -> _Counting | None:
+def counting_of(batch: OrderBatch, cond: Condition, findings: BatchFindings) -> _Counting | None:
     """What a condition counts over the batch, as the per-order judge collects it.
 
-    As :func:`_judge`: a trigger counts its occurrences; ``all`` every part's, where
+    As :func:`judge_order`: a trigger counts its occurrences; ``all`` every part's, where
     all hold; ``any`` those of its parts that hold; a parameter's reading nothing.
     Instants as :func:`since_with_findings`. ``None`` for anything else (``count``,
     ``not``, a repeat, deductions): judged per order.
@@ -880,7 +884,7 @@ def _counting(batch: OrderBatch, cond: Condition, findings: BatchFindings) -> _C
     n = len(batch.orders)
     if isinstance(cond, Trigger):
         units: list[str | None] = []
-        counted = _counted(batch, cond, findings, units)
+        counted = trigger_counts(batch, cond, findings, units)
         if counted is None:
             return None
         order, values, unknown, events_only = counted
@@ -900,7 +904,7 @@ def _counting(batch: OrderBatch, cond: Condition, findings: BatchFindings) -> _C
     if not isinstance(cond, AnyOf | AllOf):
         return None
     members = cond.any if isinstance(cond, AnyOf) else cond.all
-    parts = [_counting(batch, part, findings) for part in members]
+    parts = [counting_of(batch, part, findings) for part in members]
     if any(part is None for part in parts):
         return None
     held = [part for part in parts if part is not None]
@@ -956,7 +960,7 @@ def _dated(batch: OrderBatch, day: dt.date) -> Callable[[Any], Any]:
     return lambda ref: batch.plan.value(ref, day)
 
 
-def _event_rows(batch: OrderBatch, trigger: Trigger) -> Int64s:
+def trigger_event_rows(batch: OrderBatch, trigger: Trigger) -> Int64s:
     """The global rows the event reference of a trigger counts (its other parts aside)."""
     plan = batch.plan
     rows = batch.rows(plan.pattern_of(trigger))
@@ -1031,770 +1035,3 @@ def _first_position(batch: OrderBatch, pattern: str) -> Int64s:
         found[frame.order[first]] = frame.pos[first]
         batch.memo[key] = found
     return found
-
-
-def record_rows(
-    batch: OrderBatch,
-    rule: RecordRule,
-    selector: str,
-    findings: Findings,
-    only: set[int] | None = None,
-) -> tuple[Block, set[int]]:
-    """A finding per order the record rule applies to (columns), and the orders left over.
-
-    ``only``: the orders where the condition could hold; on the others it is false.
-    """
-    fallback: set[int] = set()
-    applies = batch.selector_mask(selector)
-    if rule.runs_if is not None:  # only the orders judged on a date the reading is on
-        applies = applies & batch.param_is_on(rule.runs_if)
-    filler = batch.frame.remember("column-filler", Filler)
-    truths: npt.NDArray[np.intp] | None = None  # (a computed state's code in _TRUTHS)
-    if rule.when is None:
-        states = filler.full(len(applies), "", object)
-    else:
-        holding = holds_over_batch(batch, rule.when)
-        if holding is not None:
-            truths = holding.astype(np.intp)
-            states = _TRUTHS[truths]
-        else:
-            states = full(len(applies), "false", object)
-            judged = np.flatnonzero(applies) if only is None else sorted(only)
-            for i in (int(i) for i in judged):
-                if not applies[i]:
-                    continue
-                try:
-                    states[i] = "true" if _judge(batch, i, rule.when, findings)[0] else "false"
-                except UnsupportedError:
-                    fallback.add(i)
-            if fallback:
-                applies = applies.copy()
-                applies[list(fallback)] = False
-    orders = np.flatnonzero(applies)
-    state = states[orders] if truths is None else Coded(truths[orders], _TRUTHS)
-    found = block(orders, batch.frame.ids, rule.id, "record", filler=filler, seq=0, state=state)
-    return found, fallback
-
-
-def _handling_at(batch: OrderBatch, i: int, instant: dt.datetime) -> str | None:
-    """The unit handling order ``i`` at an instant, else its first handling unit."""
-    return _handling_at_us(batch, i, to_us(instant))
-
-
-def _handling_at_us(batch: OrderBatch, i: int, at_us: int) -> str | None:
-    """:func:`_handling_at`, the instant in µs.
-
-    The handling unit after its last event by then (the frame's handling codes).
-    """
-    handling_at: Callable[[int, int], str | None] = batch.frame.remember(
-        "handling-at", lambda: _handling_reader(batch.frame)
-    )
-    return handling_at(i, at_us)
-
-
-def _handling_reader(frame: Frame) -> Callable[[int, int], str | None]:
-    """:func:`_handling_at_us` over a frame, its columns read as lists once."""
-    at_l = frame.remember("at-list", frame.at_us.tolist)
-    offsets = frame.remember("offsets-list", frame.offsets.tolist)
-    handling = frame.remember("handling-list", frame.handling.tolist)
-    first = frame.first_handling.tolist()
-    names = frame.unit_names
-
-    def handling_at(i: int, at_us: int) -> str | None:
-        low = offsets[i]
-        last = bisect_right(at_l, at_us, low, offsets[i + 1]) - 1
-        code = handling[last] if last >= low else -1
-        if code < 0:
-            code = first[i]
-        return None if code < 0 else names[code]
-
-    return handling_at
-
-
-def escalation_rows(
-    batch: OrderBatch,
-    rule: EscalationRule,
-    selector: str,
-    findings: BatchFindings,
-    only: set[int] | None = None,
-) -> tuple[list[Row], set[int]]:
-    """A row per order on which the escalation is due, and the orders left to the engine.
-
-    ``only``: the orders where the condition could hold (all when ``None``). Unless the
-    escalation targets the unit a trigger counted (``trigger_unit``, or ``about_unit``,
-    judged per order), its condition is judged over the whole batch where it can be
-    (:func:`since_with_findings`), and per order elsewhere.
-    """
-    rows: list[Row] = []
-    unknown: Bools | None = None
-    target = rule.target.unit
-    if target not in COUNTED_TARGETS:
-        over = since_with_findings(batch, rule.when, findings)
-        if over is not None:
-            held, since_us, unknown = over
-            rows = _escalations_over_batch(batch, rule, selector, held & ~unknown, since_us)
-            if not unknown.any():
-                return rows, set()
-    elif rule.once_per is not None and target == "trigger_unit":
-        per_unit = _per_unit_over_batch(batch, rule, selector, findings)
-        if per_unit is not None:
-            rows, unknown = per_unit
-            if not unknown.any():
-                return rows, set()
-    judged = _orders(batch, selector, only)
-    if unknown is not None:  # judged per order only where the batch judge could not
-        judged = [i for i in judged if unknown[i]]
-    fallback: set[int] = set()
-    for i in judged:
-        try:
-            holds, since, counted = _judge(batch, i, rule.when, findings)
-        except UnsupportedError:
-            fallback.add(i)
-            continue
-        if not holds:
-            continue
-        since = since or batch.orders[i].received_at
-        if rule.once_per is not None and counted and batch.value(rule.once_per, i) == "unit":
-            seq = 0
-            for unit, unit_since, _counted in found_per_unit(counted, since, target=target):
-                row = _escalation_row(batch, i, rule, seq, unit, to_us(unit_since))
-                if row is not None:
-                    rows.append(row)
-                    seq += 1
-            continue
-        if target in COUNTED_TARGETS:
-            unit = counted_unit(counted[-1], target) if counted else None
-        else:
-            unit = _target_unit(batch, i, target, to_us(since))
-        row = _escalation_row(batch, i, rule, 0, unit, to_us(since))
-        if row is not None:
-            rows.append(row)
-    return rows, fallback
-
-
-def _per_unit_over_batch(
-    batch: OrderBatch, rule: EscalationRule, selector: str, findings: BatchFindings
-) -> tuple[list[Row], Bools] | None:
-    """The rows of an escalation to the unit a trigger counted, once per unit, over the batch.
-
-    As the per-order loop of :func:`escalation_rows` with ``once_per: unit``: where
-    the condition holds, one row per distinct unit among the occurrences it counted
-    (:func:`~grievance_rules.engine.conditions.found_per_unit`: dated at the later of
-    the condition's instant and the unit's first occurrence, in order of those
-    instants, then of the units), or one row without a unit where it counted none.
-    Also returned: the orders left to the per-order judge (where a rule the condition
-    reads ran per order, or where the rule is found once per order on the order's
-    judged date). ``None``: the condition needs the per-order judge throughout.
-    """
-    counting = _counting(batch, rule.when, findings)
-    if counting is None:
-        return None
-    assert rule.once_per is not None
-    days, day_of = batch.judged_groups()
-    by_unit = np.asarray([batch.plan.value(rule.once_per, day) == "unit" for day in days])
-    unit_days = by_unit[day_of] if len(day_of) else np.zeros(0, dtype=bool)
-    applies = counting.holds & batch.selector_mask(selector)
-    unknown = counting.unknown | (applies & ~unit_days)
-    judged = applies & ~unknown
-    frame = batch.frame
-    since = np.where(counting.since != _NONE, counting.since, frame.received_us)
-    first: dict[tuple[int, str | None], int] = {}  # (order, unit) → its first occurrence
-    kept = judged[counting.order] if len(counting.order) else np.zeros(0, dtype=bool)
-    for i, at, unit in compress(
-        zip(counting.order.tolist(), counting.at.tolist(), counting.units, strict=True),
-        kept.tolist(),
-    ):
-        key = (i, unit)
-        if at < first.get(key, _LATEST):
-            first[key] = at
-    since_l = since.tolist()
-    found = [(i, max(since_l[i], at), unit or "", unit) for (i, unit), at in first.items()]
-    counted = {first_order for first_order, _unit in first}
-    for i in np.flatnonzero(judged).tolist():
-        if i not in counted:  # it held counting nothing: one row, no unit
-            found.append((i, since_l[i], "", None))
-    found.sort()
-    rows: list[Row] = []
-    seq: dict[int, int] = {}
-    for i, at, _name, unit in found:
-        row = _escalation_row(batch, i, rule, seq.get(i, 0), unit, at)
-        if row is not None:
-            rows.append(row)
-            seq[i] = seq.get(i, 0) + 1
-    return rows, unknown
-
-
-def _escalations_over_batch(
-    batch: OrderBatch, rule: EscalationRule, selector: str, holds: Bools, since: Int64s
-) -> list[Row]:
-    """The escalation rows where the condition holds, from :func:`since_over_batch`."""
-    frame = batch.frame
-    due = np.flatnonzero(holds & batch.selector_mask(selector))
-    instants = np.where(since[due] != _NONE, since[due], frame.received_us[due]).tolist()
-    rows: list[Row] = []
-    for i, at in zip(due.tolist(), instants, strict=True):
-        row = _escalation_row(batch, i, rule, 0, _target_unit(batch, i, rule.target.unit, at), at)
-        if row is not None:
-            rows.append(row)
-    return rows
-
-
-def _target_unit(batch: OrderBatch, i: int, target: str | None, at_us: int) -> str | None:
-    """An escalation's target unit (any target but ``trigger_unit``).
-
-    The unit holding the order at ``at_us``, or the order's dispatch centre; ``None``
-    for no unit.
-    """
-    if target == "handling_unit":
-        return _handling_at_us(batch, i, at_us)
-    if target == "dispatch_centre":
-        units = batch.orders[i].units
-        return next((u.id for u in units if u.kind._value_ == "dispatch_centre"), None)
-    return None
-
-
-def _escalation_row(
-    batch: OrderBatch, i: int, rule: EscalationRule, seq: int, unit: str | None, at_us: int
-) -> Row | None:
-    """One escalation row (``None``: the unit is of a kind ``for_unit_kind`` leaves out)."""
-    order = batch.orders[i]
-    if rule.for_unit_kind and unit_kind(order, unit) not in rule.for_unit_kind:
-        return None
-    return (i, order.id, rule.id, "escalation", seq, unit or "", "due", at_us, -1, -1, "",
-            _NAN, _NAN, "columnar", -1)  # fmt: skip
-
-
-def deduction_rows(
-    batch: OrderBatch,
-    rule: DeductionRule,
-    selector: str,
-    findings: BatchFindings,
-    only: set[int] | None = None,
-) -> tuple[Part, set[int]]:
-    """The deductions and additions of one rule over the batch (progression, cap, scope).
-
-    ``only``: the orders where a trigger could occur (all when ``None``).
-    """
-    rows: list[Row] = []
-    fallback: set[int] = set()
-    if rule.runs_if is not None:  # only the orders judged on a date the reading is on
-        switched = set(np.flatnonzero(batch.param_is_on(rule.runs_if)).tolist())
-        only = switched if only is None else only & switched
-    triggers = [rule.when] if isinstance(rule.when, Trigger) else list(rule.when.any)
-    alike = [t for t in triggers if isinstance(t, Trigger) and _counted_over_batch(t)]
-    if rule.cap is None and len(alike) == len(triggers):
-        return _booked_over_batch(batch, rule, alike, _orders(batch, selector, only), findings)
-    if len(triggers) == 1 and isinstance(triggers[0], Trigger) and _events_alone(triggers[0]):
-        return _event_deductions(batch, rule, triggers[0], selector, only), fallback
-    for i in _orders(batch, selector, only):
-        found: list[_Occ] = []
-        try:
-            for trigger in triggers:
-                assert isinstance(trigger, Trigger)
-                found.extend(occurrences(batch, i, trigger, findings))
-        except UnsupportedError:
-            fallback.add(i)
-            continue
-        if not found:
-            continue
-        if len(triggers) > 1:
-            found.sort(key=lambda o: (o.at, o.label))
-        once = rule.counted_once_per
-        if once is not None and len(found) > 1:
-            found = counted_once(
-                found, batch.value(once, i), lambda o: charged_unit(o, rule.charge)
-            )
-        rows.extend(_deductions(batch, i, rule, found))
-    return rows, fallback
-
-
-def _events_alone(trigger: Trigger) -> bool:
-    """Whether a trigger counts the events its reference matched and nothing else."""
-    return (
-        trigger.event is not None
-        and not trigger.assigns
-        and trigger.after is None
-        and trigger.unless_after is None
-        and not (trigger.clock or trigger.window or trigger.escalation or trigger.deduction)
-    )
-
-
-def _counted_over_batch(trigger: Trigger) -> bool:
-    """Whether :func:`_booked_over_batch` counts what a trigger counts.
-
-    Its matched events (with ``after``, ``unless_after``, ``assigns``: :func:`_event_rows`),
-    and other rules' findings but deductions and a clock's level reached.
-    """
-    return not trigger.deduction and (
-        not trigger.clock or (trigger.level is None and trigger.reached is None)
-    )
-
-
-class _Charge(NamedTuple):
-    """A finding counted as :func:`charged_unit` reads it (no subject, no rated unit)."""
-
-    unit: str | None
-    handling: str | None
-    subject: None = None
-    about: None = None
-
-
-def _booked_over_batch(
-    batch: OrderBatch,
-    rule: DeductionRule,
-    triggers: list[Trigger],
-    orders: list[int],
-    findings: BatchFindings,
-) -> tuple[Block, set[int]]:
-    """:func:`deduction_rows` of a rule without a cap, for the whole batch at once.
-
-    What :func:`occurrences` counts on each of ``orders``, from each trigger's global
-    rows and each rule's rows at once: the events its reference matched
-    (:func:`_event_rows`), a clock's rows in the trigger's state and occurrence (dated
-    as :func:`_clock_counted` dates them), a window's in its state (at its action), an
-    escalation's (at its instant); each order's in time order, ties by their labels and
-    then as counted, as the engine sorts them (:func:`_in_time_order`), each charging
-    the unit :func:`charged_unit` says. An order where a rule counted runs per order
-    goes there (as the loop's ``UnsupportedError``).
-    """
-    frame = batch.frame
-    wanted = np.zeros(len(batch.orders), dtype=bool)
-    wanted[orders] = True
-    fallback: set[int] = set()
-    for trigger in triggers:
-        for rule_id in (*trigger.clock, *trigger.window, *trigger.escalation):
-            fallback.update(i for i in findings.parts_of_rule(rule_id)[1] if wanted[i])
-    wanted[list(fallback)] = False
-    owners: list[Int64s] = []
-    instants: list[Int64s] = []
-    labels: list[Callable[[], str]] = []  # (made only for occurrences tied at an instant)
-    charged: list[str | None] = []
-    own: list[Any] = []  # each occurrence's event's own points (a finding's: none)
-
-    def found(
-        owner: Sequence[int] | Int64s,
-        at: Sequence[int] | Int64s,
-        label: list[Callable[[], str]],
-        units: list[Any],
-        points: list[Any] | None = None,
-    ) -> None:
-        owners.append(np.asarray(owner, dtype=np.int64))
-        instants.append(np.asarray(at, dtype=np.int64))
-        labels.extend(label)
-        charged.extend(units)
-        own.extend([None] * len(units) if points is None else points)
-
-    for trigger in triggers:
-        if trigger.event is not None:
-            rows = _event_rows(batch, trigger)
-            rows = rows[wanted[frame.order[rows]]]
-            owner, names = frame.order[rows], list(frame.type_codes)
-            found(
-                owner,
-                frame.at_us[rows],
-                [
-                    functools.partial("event {} ({})".format, index, names[kind])
-                    for index, kind in zip(
-                        frame.index[rows].tolist(), frame.type[rows].tolist(), strict=True
-                    )
-                ],
-                _charged_units(batch, rule, rows, owner),
-                frame.values_at(rows.tolist(), "points") if rule.points == "from_event" else None,
-            )
-        for rule_id in trigger.clock:
-            clock = _clock_columns(batch, rule_id, findings)
-            if not clock.order:
-                continue
-            owner = np.asarray(clock.order, dtype=np.int64)
-            chosen = np.flatnonzero(clock.counted(trigger) & wanted[owner])
-            units = [clock.units[k] for k in chosen.tolist()]
-            found(
-                owner[chosen],
-                np.asarray(clock.at, dtype=np.int64)[chosen],
-                [
-                    functools.partial("clock {}#{} {}".format, rule_id, occurrence, state)
-                    for occurrence, state in zip(
-                        clock.occurrence[chosen].tolist(),
-                        clock.state[chosen].tolist(),
-                        strict=True,
-                    )
-                ],
-                [charged_unit(_Charge(unit, unit), rule.charge) for unit in units],
-            )
-        for rule_id in trigger.window:
-            counted = [
-                r for r in findings.of_rule(rule_id)[0] if r[6] == trigger.state and wanted[r[0]]
-            ]
-            found(
-                [r[0] for r in counted],
-                [r[9] for r in counted],
-                [
-                    functools.partial("window {} event {} {}".format, rule_id, r[14], r[6])
-                    for r in counted
-                ],
-                [
-                    charged_unit(
-                        _Charge(r[5] or None, _handling_at_us(batch, r[0], r[9])), rule.charge
-                    )
-                    for r in counted
-                ],
-            )
-        for rule_id in trigger.escalation:
-            counted = [r for r in findings.of_rule(rule_id)[0] if wanted[r[0]]]
-            found(
-                [r[0] for r in counted],
-                [r[7] for r in counted],
-                [functools.partial(str, f"escalation {rule_id}")] * len(counted),
-                [charged_unit(_Charge(r[5] or None, r[5] or None), rule.charge) for r in counted],
-            )
-    owner = np.concatenate([np.zeros(0, dtype=np.int64), *owners])
-    at = np.concatenate([np.zeros(0, dtype=np.int64), *instants])
-    order = _in_time_order(owner, at, lambda k: labels[k]())
-    return (
-        _booked(
-            batch,
-            rule,
-            owner[order],
-            at[order],
-            [charged[k] for k in order.tolist()],
-            [own[k] for k in order.tolist()] if rule.points == "from_event" else None,
-        ),
-        fallback,
-    )
-
-
-def _event_deductions(
-    batch: OrderBatch, rule: DeductionRule, trigger: Trigger, selector: str, only: set[int] | None
-) -> Part:
-    """:func:`deduction_rows` of a rule with a cap whose one trigger counts matched events alone.
-
-    (Without a cap such a rule is booked by :func:`_booked_over_batch`.)
-
-    The same rows as the loop over :func:`occurrences`, from the pattern's global rows
-    of the batch: each order's matched events in time order (ties in the order of
-    their labels, as :func:`occurrences` sorts them), each booked as
-    :func:`~grievance_rules.engine.conditions.deduction_points` says. The unit each
-    event charges is read for all of them at once (:func:`_charged_units`), and the
-    rule's parameters once per judged date, not once per order.
-    """
-    frame = batch.frame
-    matched = batch.rows(batch.plan.pattern_of(trigger))
-    if not len(matched):
-        return []
-    owner = frame.order[matched]
-    wanted = batch.selector_mask(selector)[owner]
-    if only is not None:
-        allowed = np.zeros(len(frame), dtype=bool)
-        allowed[np.fromiter(only, dtype=np.int64, count=len(only))] = True
-        wanted &= allowed[owner]
-    matched, owner = matched[wanted], owner[wanted]
-    if not len(matched):
-        return []
-    rows_l = matched.tolist()
-    at_l = frame.at_us[matched].tolist()
-    index_l = frame.index[matched].tolist()
-    charged = _charged_units(batch, rule, matched, owner)
-    own = frame.values_at(rows_l, "points") if rule.points == "from_event" else None
-    rows: list[Row] = []
-    occurrences_: list[tuple[int, int, str | None, int]] = []  # (at, row, charged unit, index)
-    owners = owner.tolist()
-    day_l = batch.judged_groups()[1][owner].tolist()
-    terms = _terms_of_days(batch, rule, dict.fromkeys(day_l))
-    for n, i in enumerate(owners):
-        occurrences_.append((at_l[n], n, charged[n], index_l[n]))
-        if n + 1 < len(owners) and owners[n + 1] == i:
-            continue
-        if len(occurrences_) > 1 and len({o[0] for o in occurrences_}) < len(occurrences_):
-            kind = trigger.event
-            occurrences_.sort(key=lambda o: (o[0], f"event {o[3]} ({kind})"))
-        rows.extend(_event_booked(batch, i, rule, occurrences_, own, terms[day_l[n]]))
-        occurrences_ = []
-    return rows
-
-
-def _in_time_order(owner: Int64s, at: Int64s, label: Callable[[int], str]) -> Int64s:
-    """The places of occurrences (as counted) in the order the engine books them.
-
-    By order, then instant; occurrences of an order at one instant by their labels
-    (``label`` of a place, asked only for those), then as counted: as
-    :func:`occurrences` and :func:`deduction_rows` sort an order's (a stable sort by
-    instant and label).
-
-    Example:
-        >>> import numpy as np
-        >>> names = ["event 9 (x)", "event 10 (x)", "event 1 (x)"]
-        >>> _in_time_order(np.array([0, 0, 0]), np.array([5, 5, 1]), names.__getitem__).tolist()
-        [2, 1, 0]
-    """
-    places = np.lexsort((np.arange(len(owner)), at, owner))
-    if len(places) < 2:
-        return places
-    tied = (owner[places][1:] == owner[places][:-1]) & (at[places][1:] == at[places][:-1])
-    if not tied.any():
-        return places
-    # each run of occurrences at one instant of an order: by label, then as counted
-    ordered = places.tolist()
-    first = np.flatnonzero(tied & ~np.concatenate(([False], tied[:-1]))).tolist()
-    last = np.flatnonzero(tied & ~np.concatenate((tied[1:], [False]))).tolist()
-    for start, end in zip(first, last, strict=True):
-        run = ordered[start : end + 2]
-        ordered[start : end + 2] = sorted(run, key=lambda k: (label(k), k))
-    return np.asarray(ordered, dtype=np.int64)
-
-
-def _booked(
-    batch: OrderBatch,
-    rule: DeductionRule,
-    owner: Int64s,
-    at: Int64s,
-    units: list[str | None],
-    own: list[Any] | None,
-) -> Block:
-    """The deductions a rule without a cap books over the batch, as :func:`_deductions` does.
-
-    ``owner``, ``at`` (µs) and ``units`` (the unit each charges) are the occurrences the
-    rule counts, grouped by order in increasing order, each order's in the engine's
-    order; ``own``: their events' own points (``from_event``). Each order's occurrences
-    are counted once as ``once_per`` says, worth the rule's points (doubled per earlier
-    one under a progression), every one booked (no cap cuts one to nothing), and those
-    whose unit is not of a kind the rule ``assesses`` count 0, as
-    :func:`~grievance_rules.engine.conditions.deduction_points` and
-    :func:`_deduction_row` say it for one order. The parameters are read once per
-    judged date, for the dates whose orders read them per order.
-    """
-    frame = batch.frame
-    day = batch.judged_groups()[1][owner]
-    terms = _terms_of_days(batch, rule, dict.fromkeys(day.tolist()))
-    numbers, unit_codes = first_seen_codes(units)
-    starts = first_of_runs(owner)
-    keep = np.ones(len(owner), dtype=bool)
-    if rule.counted_once_per is not None and len(owner):
-        run = np.cumsum(starts) - 1
-        several = np.bincount(run)[run] > 1  # (an order's only occurrence is counted)
-        asked = day[several].tolist()
-        by_order = {d: terms[d].once == "order" for d in dict.fromkeys(asked)}
-        once_order = np.zeros(len(owner), dtype=bool)
-        once_order[several] = [by_order[d] for d in asked]
-        first_of_unit = np.zeros(len(owner), dtype=bool)
-        first_of_unit[np.unique(owner * len(numbers) + unit_codes, return_index=True)[1]] = True
-        keep = ~several | np.where(once_order, starts, first_of_unit)
-    owner, at, unit_codes, day = owner[keep], at[keep], unit_codes[keep], day[keep]
-    kept = np.flatnonzero(keep).tolist()
-    starts = first_of_runs(owner)
-    sequence = np.arange(len(owner)) - np.maximum.accumulate(
-        np.where(starts, np.arange(len(owner)), 0)
-    )
-    if own is None:
-        base_of_day = np.zeros(max(terms, default=-1) + 1, dtype=np.float64)
-        base_of_day[list(terms)] = [t.base for t in terms.values()]
-        base = base_of_day[day]
-    else:
-        base = np.asarray([float(own[k] or 0.0) for k in kept], dtype=np.float64)
-    # (an event's own points are not doubled: ``deduction_points``)
-    points = base * 2.0**sequence if rule.progression is not None and own is None else base
-    words = [unit or "" for unit in numbers]
-    if rule.assesses is not None:
-        owner_l, day_l, code_l = owner.tolist(), day.tolist(), unit_codes.tolist()
-        charged = list(numbers)  # (each code's unit, None for none)
-        allowed: dict[int, set[str] | None] = {}  # (None: every kind)
-        # the kinds of an order's units (the first of an id), by the identity of its
-        # tuple of units (a reader's orders naming the same units share one, alive while
-        # the batch is), shared by every rule and pack
-        units_of: dict[int, dict[str, str]] = batch.frame.remember("unit-kinds", dict)
-        for k in np.flatnonzero(points != 0).tolist():
-            d = day_l[k]
-            if d not in allowed:
-                scope = terms[d].scope
-                allowed[d] = None if scope == "all" else set(scope.split(","))
-            kinds = allowed[d]
-            if kinds is None:
-                continue
-            listed = batch.orders[owner_l[k]].units
-            kind_of = units_of.get(id(listed))
-            if kind_of is None:  # (as _deduction_row reads a unit's kind)
-                kind_of = units_of[id(listed)] = {u.id: u.kind._value_ for u in reversed(listed)}
-            if kind_of.get(charged[code_l[k]]) not in kinds:
-                points[k] = 0.0
-    return block(
-        owner,
-        frame.ids,
-        rule.id,
-        "deduction",
-        seq=sequence.astype(np.int64),
-        unit=Coded(unit_codes, np.asarray(words, dtype=object)),
-        start_us=at.astype(np.int64),
-        points=points,
-    )
-
-
-def _terms_of_days(
-    batch: OrderBatch, rule: DeductionRule, wanted: Iterable[int]
-) -> dict[int, _Terms]:
-    """A rule's :class:`_Terms` on each of the judged dates ``wanted`` (their indices).
-
-    The dates of one parameter segment share one, read on the first of them, where the
-    segment has a value of every parameter the rule reads (equal segments: equal
-    values); a date of a segment without one has its own, so that reading it fails as
-    it fails on that date.
-    """
-    days = batch.judged_groups()[0]
-    table = batch.plan.parameters
-    names = [
-        ref.param
-        for ref in (rule.points, rule.cap, rule.counted_once_per, rule.assesses)
-        if isinstance(ref, ParamRef)
-    ]
-    shared: dict[int, _Terms] = {}
-    found: dict[int, _Terms] = {}
-    for d in wanted:
-        segment = table.segment_of(days[d])
-        if all(name in table.values[segment] for name in names):
-            terms = shared.get(segment)
-            if terms is None:
-                terms = shared[segment] = _Terms(batch, rule, days[d])
-        else:
-            terms = _Terms(batch, rule, days[d])
-        found[d] = terms
-    return found
-
-
-class _Terms:
-    """A deduction rule's parameters on one judged date (as :meth:`OrderBatch.value` reads them).
-
-    Each read when first asked, as the per-order code asks it: ``points`` and ``cap``
-    for every order booked, ``once_per`` for one with several occurrences, ``assesses``
-    for a row with points (so a parameter without a value on the date fails the same
-    orders).
-    """
-
-    def __init__(self, batch: OrderBatch, rule: DeductionRule, day: dt.date) -> None:
-        self._value = functools.partial(batch.plan.value, on=day)
-        self._rule = rule
-        self.base = None if rule.points == "from_event" else float(self._value(rule.points))
-        self.cap = None if rule.cap is None else float(self._value(rule.cap))
-
-    @functools.cached_property
-    def once(self) -> Any:
-        """The ``once_per`` value (the rule has one)."""
-        return self._value(self._rule.counted_once_per)
-
-    @functools.cached_property
-    def scope(self) -> str:
-        """The ``assesses`` value (the rule has one)."""
-        return str(self._value(self._rule.assesses))
-
-
-def _event_booked(
-    batch: OrderBatch,
-    i: int,
-    rule: DeductionRule,
-    found: list[tuple[int, int, str | None, int]],
-    own: list[Any] | None,
-    terms: _Terms,
-) -> list[Row]:
-    """The rows one order's matched events book (as :func:`_deductions` books them).
-
-    ``found``: (instant, place among the rule's matched events, charged unit, index) of
-    each; ``own``: the matched events' own points (``from_event``).
-    """
-    if rule.counted_once_per is not None and len(found) > 1:
-        found = counted_once(found, terms.once, itemgetter(2))
-    points_of = [None] * len(found) if own is None else [own[o[1]] for o in found]
-    booked = deduction_points(
-        points_of, terms.base, doubling=rule.progression is not None, cap=terms.cap
-    )
-    rows: list[Row] = []
-    for seq, (sequence, _raw, points, _capped) in enumerate(booked):
-        at, _n, unit, _index = found[sequence - 1]
-        rows.append(_deduction_row(batch, i, rule, seq, unit, at, points, terms))
-    return rows
-
-
-def _charged_units(
-    batch: OrderBatch, rule: DeductionRule, rows: Int64s, owner: Int64s
-) -> list[str | None]:
-    """The unit a deduction charges for each matched event (at global ``rows``).
-
-    As :func:`charged_unit` says it for the engine's occurrences: the unit holding the
-    order after the event (else the order's first handling unit), the event's acting or
-    subject unit, or a callback's rated unit (else the holder).
-    """
-    frame = batch.frame
-    if rule.charge == "trigger_unit":
-        return frame.values_at(rows.tolist(), "unit")
-    if rule.charge == "subject_unit":
-        return frame.values_at(rows.tolist(), "subject_unit")
-    codes = frame.handling[rows]
-    codes = np.where(codes >= 0, codes, frame.first_handling[owner])
-    # each code's unit, -1 (the last) none: looked up in numpy, not a Python step a row
-    names = np.fromiter([*frame.unit_names, None], dtype=object, count=len(frame.unit_names) + 1)
-    holders: list[str | None] = names[codes].tolist()
-    if rule.charge == "handling_unit":
-        return holders
-    return [
-        charged_unit(_MatchedEvent(frame.event(g), holder), rule.charge)
-        for g, holder in zip(rows.tolist(), holders, strict=True)
-    ]
-
-
-class _MatchedEvent:
-    """A matched event as :func:`charged_unit` reads an occurrence (each field when asked)."""
-
-    __slots__ = ("_event", "handling")
-
-    def __init__(self, event: Any, handling: str | None) -> None:
-        self._event = event
-        self.handling = handling
-
-    @property
-    def unit(self) -> str | None:
-        unit: str | None = self._event.unit
-        return unit
-
-    @property
-    def subject(self) -> str | None:
-        return getattr(self._event, "subject_unit", None)
-
-    @property
-    def about(self) -> str | None:
-        return about_unit(self._event, self.handling)
-
-
-def _deduction_row(
-    batch: OrderBatch,
-    i: int,
-    rule: DeductionRule,
-    seq: int,
-    unit: str | None,
-    at: int,
-    points: float,
-    terms: _Terms | None = None,
-) -> Row:
-    """One booked deduction's row; points outside the rule's ``assesses`` scope count 0.
-
-    ``terms``: the rule's parameters on the order's judged date, if at hand.
-    """
-    order = batch.orders[i]
-    if rule.assesses is not None and points != 0:
-        scope = terms.scope if terms is not None else str(batch.value(rule.assesses, i))
-        kind = next((u.kind._value_ for u in order.units if u.id == unit), None)  # (.value)
-        if scope != "all" and kind not in scope.split(","):
-            points = 0.0
-    return (
-        i, order.id, rule.id, "deduction", seq, unit or "", "", at, -1, -1, "", _NAN, points,
-        "columnar", -1,
-    )  # fmt: skip
-
-
-def _deductions(batch: OrderBatch, i: int, rule: DeductionRule, found: list[_Occ]) -> list[Row]:
-    base = None if rule.points == "from_event" else float(batch.value(rule.points, i))
-    cap = None if rule.cap is None else float(batch.value(rule.cap, i))
-    rows: list[Row] = []
-    booked = deduction_points(
-        [o.points for o in found], base, doubling=rule.progression is not None, cap=cap
-    )
-    for seq, (sequence, _raw, points, _capped) in enumerate(booked):
-        occurrence = found[sequence - 1]
-        unit = charged_unit(occurrence, rule.charge)
-        rows.append(_deduction_row(batch, i, rule, seq, unit, to_us(occurrence.at), points))
-    return rows

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
+from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -284,6 +285,34 @@ class Frame:
     def unit_name(self, code: int) -> str | None:
         """The unit id of a code (``None`` for ``-1``)."""
         return None if code < 0 else self.unit_names[code]
+
+    def handling_at(self, i: int, at_us: int) -> str | None:
+        """The unit handling order ``i`` at an instant (µs), else its first handling unit.
+
+        The handling unit after its last kept event by then (:attr:`handling`).
+        """
+        reader: Callable[[int, int], str | None] = self.remember(
+            "handling-at", self._handling_reader
+        )
+        return reader(i, at_us)
+
+    def _handling_reader(self) -> Callable[[int, int], str | None]:
+        """:meth:`handling_at`, its columns read as lists once."""
+        at_l = self.remember("at-list", self.at_us.tolist)
+        offsets = self.remember("offsets-list", self.offsets.tolist)
+        handling = self.remember("handling-list", self.handling.tolist)
+        first = self.first_handling.tolist()
+        names = self.unit_names
+
+        def handling_at(i: int, at_us: int) -> str | None:
+            low = offsets[i]
+            last = bisect_right(at_l, at_us, low, offsets[i + 1]) - 1
+            code = handling[last] if last >= low else -1
+            if code < 0:
+                code = first[i]
+            return None if code < 0 else names[code]
+
+        return handling_at
 
     def assignments(self, i: int) -> tuple[Assignment, ...]:
         """Order ``i``'s assignments over its kept events (computed once for every pack)."""

@@ -30,6 +30,7 @@ from grievance_rules.calendar import to_shanghai
 from grievance_rules.collector import paused
 from grievance_rules.columnar import clocks as clock_kernel
 from grievance_rules.columnar import conditions as condition_kernel
+from grievance_rules.columnar import deductions, escalations, records
 from grievance_rules.columnar import windows as window_kernel
 from grievance_rules.columnar.batch import OrderBatch, OrderInput, prepare, to_orders
 from grievance_rules.columnar.events import EventsTable, events_table
@@ -257,9 +258,9 @@ block of columns (a record's; a deduction's without a cap); the orders left to t
 per-order engine)."""
 
 _CONDITION_KERNELS: dict[str, _ConditionKernel] = {
-    "escalation": condition_kernel.escalation_rows,
-    "deduction": condition_kernel.deduction_rows,
-    "record": condition_kernel.record_rows,
+    "escalation": escalations.escalation_rows,
+    "deduction": deductions.deduction_rows,
+    "record": records.record_rows,
 }
 
 
