@@ -66,6 +66,7 @@ __all__ = [
 ]
 
 _T = TypeVar("_T")
+_K = TypeVar("_K")
 Int64s = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
 
@@ -721,22 +722,18 @@ class Frame:
         def kinds() -> list[str | None]:
             # once per tuple of units (a reader's orders naming the same units share one)
             # and first handling unit
-            orders = self.orders
-            keys = list(
-                zip(map(id, map(_UNITS, orders)), self.first_handling.tolist(), strict=True)
-            )
             names = self.unit_names
-            found: dict[tuple[int, int], str | None] = {}
-            for key, order in dict(zip(keys, orders, strict=True)).items():
-                kind: str | None = None
+
+            def kind_of(key: tuple[int, int], order: WorkOrder) -> str | None:
                 if key[1] >= 0:
                     first = names[key[1]]
                     for unit in reversed(order.units):
                         if unit.id == first:
-                            kind = unit.kind._value_  # as OrderView.first_handler_kind
-                            break
-                found[key] = kind
-            return list(map(found.__getitem__, keys))
+                            return unit.kind._value_  # as OrderView.first_handler_kind
+                return None
+
+            keys = zip(map(id, map(_UNITS, self.orders)), self.first_handling.tolist(), strict=True)
+            return _once_per_key(list(keys), self.orders, kind_of)
 
         return self.remember("handler-kinds", kinds)
 
@@ -1009,8 +1006,18 @@ def _upstream_ids(orders: Sequence[WorkOrder]) -> list[frozenset[str]]:
     read once.
     """
     keys = list(map(id, map(_UNITS, orders)))
-    first = dict(zip(keys, orders, strict=True))  # (an order of each tuple)
-    found = {key: order.upstream_unit_ids() for key, order in first.items()}
+    return _once_per_key(keys, orders, lambda _key, order: order.upstream_unit_ids())
+
+
+def _once_per_key(
+    keys: list[_K], orders: Sequence[WorkOrder], read: Callable[[_K, WorkOrder], _T]
+) -> list[_T]:
+    """``read(key, order)`` of each order, read once per distinct key (by one of its orders).
+
+    For keys that tell apart every two orders ``read`` might tell apart.
+    """
+    first = dict(zip(keys, orders, strict=True))  # (an order of each key)
+    found = {key: read(key, order) for key, order in first.items()}
     return list(map(found.__getitem__, keys))
 
 
