@@ -26,14 +26,7 @@ from grievance_rules.columnar.conditions import (
     occurrences,
     trigger_event_rows,
 )
-from grievance_rules.columnar.findings import (
-    Block,
-    Coded,
-    Part,
-    Row,
-    block,
-    first_seen_codes,
-)
+from grievance_rules.columnar.findings import Block, Coded, Part, Row, block, first_seen_codes
 from grievance_rules.columnar.frame import first_of_runs
 from grievance_rules.columnar.instants import to_us
 from grievance_rules.engine.conditions import (
@@ -42,11 +35,7 @@ from grievance_rules.engine.conditions import (
     counted_once,
     deduction_points,
 )
-from grievance_rules.packs.schema import (
-    DeductionRule,
-    ParamRef,
-    Trigger,
-)
+from grievance_rules.packs.schema import DeductionRule, ParamRef, Trigger
 
 __all__ = ["deduction_rows"]
 

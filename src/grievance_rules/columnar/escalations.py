@@ -20,19 +20,11 @@ from grievance_rules.columnar.conditions import (
     judge_order,
     since_with_findings,
 )
-from grievance_rules.columnar.findings import (
-    Row,
-)
+from grievance_rules.columnar.findings import Row
 from grievance_rules.columnar.instants import to_us
-from grievance_rules.engine.conditions import (
-    COUNTED_TARGETS,
-    counted_unit,
-    found_per_unit,
-)
+from grievance_rules.engine.conditions import COUNTED_TARGETS, counted_unit, found_per_unit
 from grievance_rules.model.handling import unit_kind
-from grievance_rules.packs.schema import (
-    EscalationRule,
-)
+from grievance_rules.packs.schema import EscalationRule
 
 __all__ = ["escalation_rows"]
 

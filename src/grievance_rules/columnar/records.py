@@ -12,16 +12,8 @@ from grievance_rules.columnar.conditions import (
     holds_over_batch,
     judge_order,
 )
-from grievance_rules.columnar.findings import (
-    Block,
-    Coded,
-    Filler,
-    block,
-    full,
-)
-from grievance_rules.packs.schema import (
-    RecordRule,
-)
+from grievance_rules.columnar.findings import Block, Coded, Filler, block, full
+from grievance_rules.packs.schema import RecordRule
 
 __all__ = ["record_rows"]
 

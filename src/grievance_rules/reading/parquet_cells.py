@@ -50,13 +50,13 @@ class UnitRows(Protocol):
 
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-
-
-_FIRST_MICROS = (dt.datetime.min.replace(tzinfo=dt.UTC) - _EPOCH) // dt.timedelta(microseconds=1)
-
-
-_LAST_MICROS = (dt.datetime.max.replace(tzinfo=dt.UTC) - _EPOCH) // dt.timedelta(microseconds=1)
-
+_MICROSECOND = dt.timedelta(microseconds=1)
+_FIRST_MICROS = (dt.datetime.min.replace(tzinfo=dt.UTC) - _EPOCH) // _MICROSECOND
+_LAST_MICROS = (dt.datetime.max.replace(tzinfo=dt.UTC) - _EPOCH) // _MICROSECOND
+"""The first and last instants a datetime holds, in µs since 1970."""
+_FIRST_INSTANT = (EARLIEST - _EPOCH) // _MICROSECOND
+_PAST_INSTANTS = (LATEST - _EPOCH) // _MICROSECOND
+"""The instants the model takes, in µs since 1970 (from the first, up to the other)."""
 
 FIELDS_OF_TYPE = {kind: frozenset(cls.model_fields) for kind, cls in EVENT_CLASSES.items()}
 """The fields of each event type (a cell of another column is misplaced on its row)."""
@@ -425,12 +425,6 @@ def _made_cells(
     where = np.empty(count, dtype=np.int64)
     where[order] = np.arange(count)  # each row's place among the groups' rows
     return Cells(list(itemgetter(*where.tolist())(made)), [False] * count)
-
-
-_FIRST_INSTANT = (EARLIEST - _EPOCH) // dt.timedelta(microseconds=1)
-
-
-_PAST_INSTANTS = (LATEST - _EPOCH) // dt.timedelta(microseconds=1)
 
 
 def _fine(column: Any, values: list[Any], valid: Any) -> str | None:
