@@ -62,39 +62,39 @@ def test_lower_layers_never_import_higher_ones() -> None:
     assert "Contracts: 3 kept, 0 broken." in found.stdout
 
 
-@pytest.mark.slow
-def test_an_import_upwards_is_refused(tmp_path: Path) -> None:
-    """A copy of the package whose calendar imports the CLI breaks the contract."""
+def _lint_with_import(tmp_path: Path, module: str, imported: str) -> str:
+    """``lint-imports`` over a copy of the package whose ``module`` (a path) imports another.
+
+    Returns its report, after checking that it found a contract broken.
+    """
     shutil.copytree(PACKAGE, tmp_path / "src" / "grievance_rules")
-    days = tmp_path / "src" / "grievance_rules" / "calendar" / "days.py"
-    days.write_text(
-        days.read_text(encoding="utf-8") + "\n\ndef _upwards() -> None:\n"
-        "    import grievance_rules.cli  # noqa: F401\n",
+    source = tmp_path / "src" / "grievance_rules" / module
+    source.write_text(
+        source.read_text(encoding="utf-8") + "\n\ndef _upwards() -> None:\n"
+        f"    import {imported}  # noqa: F401\n",
         encoding="utf-8",
     )
     shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
     found = _lint(tmp_path / "pyproject.toml", tmp_path / "src")
     assert found.returncode == 1, found.stdout + found.stderr
+    return found.stdout
+
+
+@pytest.mark.slow
+def test_an_import_upwards_is_refused(tmp_path: Path) -> None:
+    """A copy of the package whose calendar imports the CLI breaks the contract."""
+    report = _lint_with_import(tmp_path, "calendar/days.py", "grievance_rules.cli")
     # (the other two contracts break too: their modules reach the CLI through the calendar)
-    assert "Lower layers never import higher ones BROKEN" in found.stdout
-    assert "grievance_rules.calendar.days -> grievance_rules.cli" in found.stdout
+    assert "Lower layers never import higher ones BROKEN" in report
+    assert "grievance_rules.calendar.days -> grievance_rules.cli" in report
 
 
 @pytest.mark.slow
 def test_the_parquet_layout_importing_the_reader_is_refused(tmp_path: Path) -> None:
     """A copy of the package whose Parquet layout imports the reader breaks its contract."""
-    shutil.copytree(PACKAGE, tmp_path / "src" / "grievance_rules")
-    layout = tmp_path / "src" / "grievance_rules" / "reading" / "parquet_layout.py"
-    layout.write_text(
-        layout.read_text(encoding="utf-8") + "\n\ndef _upwards() -> None:\n"
-        "    import grievance_rules.reading.parquet  # noqa: F401\n",
-        encoding="utf-8",
+    report = _lint_with_import(
+        tmp_path, "reading/parquet_layout.py", "grievance_rules.reading.parquet"
     )
-    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
-    found = _lint(tmp_path / "pyproject.toml", tmp_path / "src")
-    assert found.returncode == 1, found.stdout + found.stderr
-    assert "Contracts: 2 kept, 1 broken." in found.stdout
-    assert "The Parquet reader reads cells of the layout BROKEN" in found.stdout
-    assert (
-        "grievance_rules.reading.parquet_layout -> grievance_rules.reading.parquet" in found.stdout
-    )
+    assert "Contracts: 2 kept, 1 broken." in report
+    assert "The Parquet reader reads cells of the layout BROKEN" in report
+    assert "grievance_rules.reading.parquet_layout -> grievance_rules.reading.parquet" in report
