@@ -59,6 +59,7 @@ __all__ = [
     "BatchFindings",
     "CountedOccurrence",
     "Findings",
+    "Holding",
     "UnsupportedError",
     "applying_orders",
     "clock_columns",
@@ -445,11 +446,11 @@ def _reached_us(
     return reached
 
 
-# (holds, since, occurrences counted)
-_Holding = tuple[bool, dt.datetime | None, list[CountedOccurrence]]
+Holding = tuple[bool, dt.datetime | None, list[CountedOccurrence]]
+"""What :func:`judge_order` finds: whether the condition holds, since when, what it counted."""
 
 
-def judge_order(batch: OrderBatch, i: int, cond: Condition, findings: Findings) -> _Holding:
+def judge_order(batch: OrderBatch, i: int, cond: Condition, findings: Findings) -> Holding:
     """Whether a condition holds on order ``i``, since when, and the occurrences it counted.
 
     Raises:
