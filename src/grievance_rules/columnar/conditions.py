@@ -27,20 +27,13 @@ import numpy.typing as npt
 
 from grievance_rules.columnar.batch import OrderBatch
 from grievance_rules.columnar.clocks import on_wall_clock
-from grievance_rules.columnar.findings import (
-    Block,
-    Part,
-    Row,
-)
+from grievance_rules.columnar.findings import Block, Part, Row
 from grievance_rules.columnar.frame import first_of_runs
 from grievance_rules.columnar.instants import from_us, to_us
 from grievance_rules.columnar.timeline import timeline_of
 from grievance_rules.engine.clocks import LevelReached, level_reached, warning_of
 from grievance_rules.engine.condition_tree import count_threshold
-from grievance_rules.engine.conditions import (
-    about_unit,
-    preceded_positions,
-)
+from grievance_rules.engine.conditions import about_unit, preceded_positions
 from grievance_rules.packs.schema import (
     AllOf,
     AnyOf,
@@ -57,9 +50,11 @@ from grievance_rules.packs.schema import (
 
 __all__ = [
     "BatchFindings",
+    "ClockColumns",
     "CountedOccurrence",
+    "Counting",
     "Findings",
-    "Holding",
+    "OrderHolding",
     "UnsupportedError",
     "applying_orders",
     "clock_columns",
@@ -70,7 +65,6 @@ __all__ = [
     "occurrences",
     "since_over_batch",
     "since_with_findings",
-    "trigger_counts",
     "trigger_event_rows",
     "unsupported",
 ]
@@ -236,7 +230,7 @@ def occurrences(
 
 
 @dataclass(frozen=True)
-class _ClockColumns:
+class ClockColumns:
     """A clock rule's rows as columns, for the triggers that count them without a level.
 
     ``order`` and ``at`` are lists (``at``: the instant :func:`_clock_counted` gives a
@@ -259,8 +253,8 @@ class _ClockColumns:
         return keep
 
 
-def clock_columns(batch: OrderBatch, rule_id: str, findings: BatchFindings) -> _ClockColumns:
-    """A clock rule's findings as :class:`_ClockColumns` (once per batch, rule and count).
+def clock_columns(batch: OrderBatch, rule_id: str, findings: BatchFindings) -> ClockColumns:
+    """A clock rule's findings as :class:`ClockColumns` (once per batch, rule and count).
 
     As :func:`_clock_counted` dates a row without a level: a breached clock at its due
     instant, a stopped one at its stop, a running one at the earlier of its due instant
@@ -270,7 +264,7 @@ def clock_columns(batch: OrderBatch, rule_id: str, findings: BatchFindings) -> _
     parts = findings.parts_of_rule(rule_id)[0]
     size = sum(part.size if isinstance(part, Block) else len(part) for part in parts)
     key = ("clock-columns", rule_id, size)
-    kept: tuple[Sequence[Part], _ClockColumns] | None = batch.memo.get(key)
+    kept: tuple[Sequence[Part], ClockColumns] | None = batch.memo.get(key)
     if kept is not None and kept[0] is parts:
         return kept[1]
     if parts and all(isinstance(part, Block) for part in parts):
@@ -296,7 +290,7 @@ def clock_columns(batch: OrderBatch, rule_id: str, findings: BatchFindings) -> _
         due,
         np.where(stop >= 0, stop, np.minimum(due, batch.frame.instants_us[order])),
     )
-    columns = _ClockColumns(order.tolist(), at.tolist(), units, state, occurrence)
+    columns = ClockColumns(order.tolist(), at.tolist(), units, state, occurrence)
     batch.memo[key] = (parts, columns)
     return columns
 
@@ -446,11 +440,11 @@ def _reached_us(
     return reached
 
 
-Holding = tuple[bool, dt.datetime | None, list[CountedOccurrence]]
+OrderHolding = tuple[bool, dt.datetime | None, list[CountedOccurrence]]
 """What :func:`judge_order` finds: whether the condition holds, since when, what it counted."""
 
 
-def judge_order(batch: OrderBatch, i: int, cond: Condition, findings: Findings) -> Holding:
+def judge_order(batch: OrderBatch, i: int, cond: Condition, findings: Findings) -> OrderHolding:
     """Whether a condition holds on order ``i``, since when, and the occurrences it counted.
 
     Raises:
@@ -679,7 +673,7 @@ def _counted_over(
     frame = batch.frame
     distinct = cond.distinct if isinstance(cond, CountOf) else None
     keys: list[Any] | None = None if distinct is None else []
-    counted = trigger_counts(batch, trigger, findings, distinct=distinct, keys=keys)
+    counted = _trigger_counts(batch, trigger, findings, distinct=distinct, keys=keys)
     if counted is None:
         return None
     order, values, unknown, events_only = counted
@@ -745,7 +739,7 @@ def _combined(cond: AnyOf | AllOf, parts: Sequence[_Over], n: int) -> _Over:
     return holds, np.where(holds, latest, _NONE), unknown
 
 
-def trigger_counts(
+def _trigger_counts(
     batch: OrderBatch,
     trigger: Trigger,
     findings: BatchFindings | None,
@@ -859,7 +853,7 @@ def trigger_counts(
 
 
 @dataclass(frozen=True)
-class _Counting:
+class Counting:
     """A condition over the batch with what it counted.
 
     Per order: whether it holds, since when (µs, ``-1``: no instant), and whether it
@@ -874,7 +868,7 @@ class _Counting:
     units: list[str | None]
 
 
-def counting_of(batch: OrderBatch, cond: Condition, findings: BatchFindings) -> _Counting | None:
+def counting_of(batch: OrderBatch, cond: Condition, findings: BatchFindings) -> Counting | None:
     """What a condition counts over the batch, as the per-order judge collects it.
 
     As :func:`judge_order`: a trigger counts its occurrences; ``all`` every part's, where
@@ -885,7 +879,7 @@ def counting_of(batch: OrderBatch, cond: Condition, findings: BatchFindings) -> 
     n = len(batch.orders)
     if isinstance(cond, Trigger):
         units: list[str | None] = []
-        counted = trigger_counts(batch, cond, findings, units)
+        counted = _trigger_counts(batch, cond, findings, units)
         if counted is None:
             return None
         order, values, unknown, events_only = counted
@@ -896,12 +890,12 @@ def counting_of(batch: OrderBatch, cond: Condition, findings: BatchFindings) -> 
         since = np.full(n, _NONE, dtype=np.int64)
         if len(at):
             since = np.where(holds, at[np.minimum(first, len(at) - 1)], _NONE)
-        return _Counting(holds, since.astype(np.int64), unknown, order, at, units)
+        return Counting(holds, since.astype(np.int64), unknown, order, at, units)
     if isinstance(cond, ParamIs):
         over = _over(batch, cond, findings)
         assert over is not None
         empty = np.zeros(0, dtype=np.int64)
-        return _Counting(over[0], over[1], over[2], empty, empty, [])
+        return Counting(over[0], over[1], over[2], empty, empty, [])
     if not isinstance(cond, AnyOf | AllOf):
         return None
     members = cond.any if isinstance(cond, AnyOf) else cond.all
@@ -921,7 +915,7 @@ def counting_of(batch: OrderBatch, cond: Condition, findings: BatchFindings) -> 
         for part, k in zip(held, keep, strict=True)
         for unit in compress(part.units, k.tolist())
     ]
-    return _Counting(holds, since.astype(np.int64), unknown, order, at, units)
+    return Counting(holds, since.astype(np.int64), unknown, order, at, units)
 
 
 def _first_of_each(order: Int64s, keys: list[Any]) -> Int64s | None:

@@ -1,8 +1,10 @@
 """The deduction rules' kernel: the points each order's events and findings cost or earn.
 
-What a deduction's trigger counts (:mod:`.conditions`), charged to the unit the rule
-names, with the rule's progression, cap and scope; a trigger counting on events alone
-is booked over the whole batch at once.
+What a deduction's triggers count (:mod:`.conditions`), charged to the unit the rule
+names, with the rule's progression, cap and scope. A rule without a cap whose
+triggers the batch can count (events, windows, escalations, clocks) is booked over
+the whole batch at once; a capped rule with one trigger on events alone, event by
+event over the batch; any other, order by order.
 """
 
 from __future__ import annotations
@@ -132,7 +134,7 @@ def _booked_over_batch(
     What :func:`occurrences` counts on each of ``orders``, from each trigger's global
     rows and each rule's rows at once: the events its reference matched
     (:func:`trigger_event_rows`), a clock's rows in the trigger's state and occurrence (dated
-    as :func:`_clock_counted` dates them), a window's in its state (at its action), an
+    as :func:`~.conditions._clock_counted` dates them), a window's in its state (at its action), an
     escalation's (at its instant); each order's in time order, ties by their labels and
     then as counted, as the engine sorts them (:func:`_in_time_order`), each charging
     the unit :func:`charged_unit` says. An order where a rule counted runs per order

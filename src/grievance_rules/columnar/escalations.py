@@ -80,7 +80,7 @@ def escalation_rows(
         since = since or batch.orders[i].received_at
         if rule.once_per is not None and counted and batch.value(rule.once_per, i) == "unit":
             seq = 0
-            for unit, unit_since, _trigger_counts in found_per_unit(counted, since, target=target):
+            for unit, unit_since, _counted in found_per_unit(counted, since, target=target):
                 row = _escalation_row(batch, i, rule, seq, unit, to_us(unit_since))
                 if row is not None:
                     rows.append(row)
@@ -151,7 +151,7 @@ def _per_unit_over_batch(
 def _escalations_over_batch(
     batch: OrderBatch, rule: EscalationRule, selector: str, holds: Bools, since: Int64s
 ) -> list[Row]:
-    """The escalation rows where the condition holds, from :func:`since_over_batch`."""
+    """The escalation rows where the condition holds, from :func:`~.conditions.since_over_batch`."""
     frame = batch.frame
     due = np.flatnonzero(holds & batch.selector_mask(selector))
     instants = np.where(since[due] != _NONE, since[due], frame.received_us[due]).tolist()

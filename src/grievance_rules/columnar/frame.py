@@ -1016,8 +1016,8 @@ def _once_per_key(
 
     For keys that tell apart every two orders ``read`` might tell apart.
     """
-    first = dict(zip(keys, orders, strict=True))  # (an order of each key)
-    found = {key: read(key, order) for key, order in first.items()}
+    one_of_each = dict(zip(keys, orders, strict=True))  # (an order of each key)
+    found = {key: read(key, order) for key, order in one_of_each.items()}
     return list(map(found.__getitem__, keys))
 
 

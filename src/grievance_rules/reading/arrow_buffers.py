@@ -1,10 +1,11 @@
-"""Arrow arrays read as numpy from their buffers, as Arrow's own conversions give them.
+"""Arrow arrays read as numpy from their buffers, and whole numbers made an Arrow array.
 
-The Parquet reader (:mod:`.parquet`) and its history screen (:mod:`.history_screen`)
-read validity bitmaps and fixed-width cells straight from an array's buffers:
-Arrow's ``to_numpy`` and ``is_valid`` would import pandas or ``pyarrow.compute``.
-The arrays come from pyarrow, so pyarrow is imported here only where a type is
-asked about.
+The Parquet reader (:mod:`.parquet`, :mod:`.parquet_cells`) and its history screen
+(:mod:`.history_screen`) read validity bitmaps and fixed-width cells straight from an
+array's buffers: Arrow's ``to_numpy`` and ``is_valid`` would import pandas or
+``pyarrow.compute``. :func:`int64_array` goes the other way, a numpy array's buffer
+made an Arrow array (``pa.array`` would ask pandas). The arrays come from pyarrow, so
+pyarrow is imported here only where a type is asked about or an array made.
 """
 
 from __future__ import annotations

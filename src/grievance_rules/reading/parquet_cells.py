@@ -194,7 +194,8 @@ def _values(
 ) -> list[Any]:
     """A column's cells as Python values: instants as UTC datetimes, maps as dicts.
 
-    With ``pairs``, maps as tuples of pairs instead (hashable; see :class:`UnitRows`).
+    With ``pairs``, maps as tuples of pairs instead (hashable: the reader finds the units
+    alike by their cells, ``parquet._Units``).
     With ``valid`` (whether each cell holds a value, numpy ``bool``), only the cells
     that do, in order: picked from the column's values in numpy or in C, not by
     Arrow's ``drop_null``, which would import pyarrow.compute (a fifth of a second)

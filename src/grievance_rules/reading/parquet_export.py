@@ -1,4 +1,4 @@
-"""Writing orders as a Parquet dataset of the long layout (:mod:`.parquet`), losslessly.
+"""Writing orders as a Parquet dataset of the long layout (:mod:`.parquet_layout`), losslessly.
 
 :func:`write_parquet` writes ``orders.parquet``, ``events.parquet`` and
 ``units.parquet`` into a folder, or with ``partition_size`` the folders
@@ -40,7 +40,7 @@ from grievance_rules.atomic import put_in_place, temporary_beside
 from grievance_rules.errors import ArgumentError
 from grievance_rules.i18n import gettext as _
 from grievance_rules.model import WorkOrder
-from grievance_rules.reading.parquet import (
+from grievance_rules.reading.parquet_layout import (
     EVENT_COLUMNS,
     ORDER_COLUMNS,
     UNIT_COLUMNS,
