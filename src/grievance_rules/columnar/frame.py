@@ -49,7 +49,7 @@ from grievance_rules.engine.matching import (
     view_of_cut,
 )
 from grievance_rules.engine.single import as_of_instant, instant_of
-from grievance_rules.model import WorkOrder
+from grievance_rules.model import Unit, WorkOrder
 from grievance_rules.model.assignments import ASSIGNING_EVENT_TYPES, Assignment, assignments
 from grievance_rules.model.events import EventBase
 from grievance_rules.model.handling import HOLDER_HISTORY_EVENTS, TRANSFER_EVENTS, handling_units
@@ -76,7 +76,6 @@ EventClass = type[EventBase]
 _SCALAR_SET = frozenset((str, bool, int, float))
 _SEQUENCES = (list, tuple)
 _MISSING = object()
-_MICROSECOND = dt.timedelta(microseconds=1)
 _KEPT = operator.itemgetter(1)
 _INDICES = operator.itemgetter(2)
 _UPSTREAM = operator.itemgetter(3)
@@ -323,10 +322,8 @@ class Frame:
             chosen = rows[bounds[i] : bounds[i + 1]]
             found = ()
             if chosen:
-                positions = self.pos[chosen].tolist()
-                found = tuple(
-                    Assignment(a.unit, positions[a.begins], _at(positions, a.ends), a.how)
-                    for a in assignments(self._assigning(chosen), self.orders[i].units)
+                found = _positioned(
+                    self._assigning(chosen), self.pos[chosen].tolist(), self.orders[i].units
                 )
             self._assignments[i] = found
         return found
@@ -388,7 +385,8 @@ class Frame:
             sent_kept = first[single][kept]  # (the dispatches that begin an assignment)
             single = single[kept]
             targets = list(compress(to_units, down))
-            # the other orders' assignments, read order by order (their events read at once)
+            # the other orders' assignments, read order by order (their events read at
+            # once), kept for :meth:`assignments` too
             order: list[int] = []
             begins: list[int] = []
             ends: list[int] = []
@@ -403,11 +401,15 @@ class Frame:
             for i, count in zip(
                 np.flatnonzero(others).tolist(), counts[others].tolist(), strict=True
             ):
-                positions = pos[at : at + count]
-                for a in assignments(read[at : at + count], of_orders[i].units):
+                found = self._assignments[i]
+                if found is None:
+                    found = self._assignments[i] = _positioned(
+                        read[at : at + count], pos[at : at + count], of_orders[i].units
+                    )
+                for a in found:
                     order.append(i)
-                    begins.append(positions[a.begins])
-                    ends.append(-1 if a.ends is None else positions[a.ends])
+                    begins.append(a.begins)
+                    ends.append(-1 if a.ends is None else a.ends)
                     units.append(self.code_for(a.unit))
                     how.append(a.how == "dispatched")
                 at += count
@@ -831,6 +833,19 @@ def _by_object(rows: list[int], raw: list[Any], slow: Callable[[int], Any]) -> l
     if set(map(type, raw)).isdisjoint(_SCALAR_SET):
         return list(map(known.__getitem__, map(id, raw)))
     return [v if v.__class__ in _SCALAR_SET else known[id(v)] for v in raw]
+
+
+def _positioned(
+    read: Sequence[_Assigning], positions: list[int], units: Iterable[Unit]
+) -> tuple[Assignment, ...]:
+    """An order's assignments over the events ``read``, as positions among its kept events.
+
+    ``positions``: each read event's position among the order's kept events.
+    """
+    return tuple(
+        Assignment(a.unit, positions[a.begins], _at(positions, a.ends), a.how)
+        for a in assignments(read, units)
+    )
 
 
 def _at(positions: list[int], k: int | None) -> int | None:
