@@ -439,15 +439,15 @@ def test_shuffled_events_and_units_are_put_back_with_their_orders(tmp_path, batc
 def test_sets_of_present_columns_numbered_alike_beyond_one_word_of_columns():
     import numpy as np
 
-    from grievance_rules.reading.parquet_cells import _mask_code
+    from grievance_rules.reading.parquet_cells import numbered_rows
 
-    # 130 columns (three words of 62): rows 0 and 2 hold the same columns, row 1 lacks
-    # column 100 only, row 3 lacks column 5 only; None is a column full in every row
+    # 130 columns (more than 62 two-valued parts fit one number): rows 0 and 2 hold the
+    # same columns, row 1 lacks column 100 only, row 3 lacks column 5 only
     full = np.ones(4, dtype=bool)
-    masks = [None if i % 7 == 0 else full.copy() for i in range(130)]
+    masks = [full.copy() for _ in range(130)]
     masks[100] = np.array([True, False, True, True])
     masks[5] = np.array([True, True, True, False])
-    code = _mask_code(masks, 4).tolist()
+    code = numbered_rows([(mask.astype(np.int64), 2) for mask in masks], 4)[0].tolist()
     assert code[0] == code[2]
     assert len({code[0], code[1], code[3]}) == 3
 

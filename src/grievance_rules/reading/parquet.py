@@ -65,7 +65,14 @@ from grievance_rules.reading.arrow_buffers import (
     validity,
     whole_numbers,
 )
-from grievance_rules.reading.parquet_cells import FIELDS_OF_TYPE, Cells, dense, is_text, table_cells
+from grievance_rules.reading.parquet_cells import (
+    FIELDS_OF_TYPE,
+    Cells,
+    dense,
+    is_text,
+    numbered_rows,
+    table_cells,
+)
 from grievance_rules.reading.parquet_layout import (
     EVENT_COLUMNS,
     INTEGER_FIELDS,
@@ -861,7 +868,7 @@ def _shared_slices(rows: list[Any], bounds: Sequence[int]) -> list[list[Any]]:
     a batch's orders hold a few dozen distinct lists of units: each made once, and an
     order's units read once per list where it is read by the list's identity. The
     lists are found as numbers: each row's object numbered, each order's numbers
-    folded into one (:func:`_numbered_rows`).
+    folded into one (:func:`~.parquet_cells.numbered_rows`).
     """
     count = len(bounds) - 1
     edges = np.asarray(bounds, dtype=np.int64) - bounds[0]
@@ -876,7 +883,7 @@ def _shared_slices(rows: list[Any], bounds: Sequence[int]) -> list[list[Any]]:
     owner = np.repeat(np.arange(count, dtype=np.int64), lengths)
     table[owner, np.arange(len(rows), dtype=np.int64) - edges[:-1][owner]] = numbers.reshape(-1) + 1
     size = len(objects) + 1
-    number, first = _numbered_rows([(table[:, k], size) for k in range(width)], count)
+    number, first = numbered_rows([(table[:, k], size) for k in range(width)], count)
     starts, ends = edges[first].tolist(), edges[first + 1].tolist()
     lists = list(map(rows.__getitem__, map(slice, starts, ends)))
     return list(map(lists.__getitem__, number.tolist()))
@@ -893,37 +900,6 @@ def _unit_tuples(lists: list[list[Any]]) -> list[tuple[Unit, ...] | None]:
         for key, found in distinct.items()
     }
     return list(map(tuples.__getitem__, map(id, lists)))
-
-
-def _numbered_rows(parts: Sequence[tuple[Any, int]], count: int) -> tuple[Any, Any]:
-    """Each row's number (equal rows of ``parts``, equal numbers) and each number's first row.
-
-    ``parts``: columns of whole numbers from 0, each below its range. The columns are
-    folded into one number while the product of their ranges fits 62 bits, renumbered
-    (``np.unique``) before it would not; the numbers are given in the order their
-    first rows come.
-
-    Example:
-        >>> import numpy as np
-        >>> number, first = _numbered_rows([(np.array([2, 0, 2, 1]), 3),
-        ...                                 (np.array([1, 1, 1, 1]), 2)], 4)
-        >>> number.tolist(), first.tolist()
-        ([0, 1, 0, 2], [0, 1, 3])
-    """
-    code = np.zeros(count, dtype=np.int64)
-    span = 1
-    for values, size in parts:
-        if span * size >= 2**62:
-            _kept, code = np.unique(code, return_inverse=True)
-            code = code.reshape(-1).astype(np.int64)
-            span = int(code.max(initial=0)) + 1
-        code = code * size + values
-        span *= size
-    _kept, first, inverse = np.unique(code, return_index=True, return_inverse=True)
-    by_first = np.argsort(first, kind="stable")
-    rank = np.empty(len(first), dtype=np.int64)
-    rank[by_first] = np.arange(len(first), dtype=np.int64)
-    return rank[inverse.reshape(-1)], first[by_first]
 
 
 def read_partition(

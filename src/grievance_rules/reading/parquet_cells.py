@@ -38,7 +38,15 @@ from grievance_rules.reading.parquet_layout import require_pyarrow
 if TYPE_CHECKING:
     import pyarrow as pa
 
-__all__ = ["FIELDS_OF_TYPE", "Cells", "UnitRows", "dense", "is_text", "table_cells"]
+__all__ = [
+    "FIELDS_OF_TYPE",
+    "Cells",
+    "UnitRows",
+    "dense",
+    "is_text",
+    "numbered_rows",
+    "table_cells",
+]
 
 
 class UnitRows(Protocol):
@@ -295,25 +303,35 @@ def dense(column: Any) -> Any:
     return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
 
 
-def _mask_code(masks: Sequence[Any], count: int) -> Any:
-    """A number for each row's set of present columns: equal sets, equal numbers."""
+def numbered_rows(parts: Sequence[tuple[Any, int]], count: int) -> tuple[Any, Any]:
+    """Each row's number (equal rows of ``parts``, equal numbers) and each number's first row.
+
+    ``parts``: columns of whole numbers from 0, each below its range. The columns are
+    folded into one number while the product of their ranges fits 62 bits, renumbered
+    (``np.unique``) before it would not; the numbers are given in the order their
+    first rows come.
+
+    Example:
+        >>> import numpy as np
+        >>> number, first = numbered_rows([(np.array([2, 0, 2, 1]), 3),
+        ...                                 (np.array([1, 1, 1, 1]), 2)], 4)
+        >>> number.tolist(), first.tolist()
+        ([0, 1, 0, 2], [0, 1, 3])
+    """
     code = np.zeros(count, dtype=np.int64)
-    for start in range(0, len(masks), 62):  # 62 columns a word; the words folded into one code
-        word = np.zeros(count, dtype=np.int64)
-        for bit, mask in enumerate(masks[start : start + 62]):
-            if mask is None:
-                word |= np.int64(1 << bit)
-            else:
-                word |= mask.astype(np.int64) << np.int64(bit)
-        _kept, word_code = np.unique(word, return_inverse=True)
-        if start == 0:  # (the first word's numbers are already the codes: no second sort)
-            code = word_code.reshape(-1).astype(np.int64, copy=False)
-            continue
-        _kept, code = np.unique(
-            code * (int(word_code.max()) + 1) + word_code.reshape(-1), return_inverse=True
-        )
-        code = code.reshape(-1)
-    return code
+    span = 1
+    for values, size in parts:
+        if span * size >= 2**62:
+            _kept, code = np.unique(code, return_inverse=True)
+            code = code.reshape(-1).astype(np.int64)
+            span = int(code.max(initial=0)) + 1
+        code = code * size + values
+        span *= size
+    _kept, first, inverse = np.unique(code, return_index=True, return_inverse=True)
+    by_first = np.argsort(first, kind="stable")
+    rank = np.empty(len(first), dtype=np.int64)
+    rank[by_first] = np.arange(len(first), dtype=np.int64)
+    return rank[inverse.reshape(-1)], first[by_first]
 
 
 def table_cells(
@@ -371,7 +389,9 @@ def _made_cells(
             filled.append(None)
     if count == 0 or not present:
         return Cells([{} for _ in range(count)], [False] * count)
-    code = _mask_code(masks, count)
+    # the rows numbered by the columns they hold (a column in every row tells none
+    # apart), and by type
+    parts = [(mask.astype(np.int64), 2) for mask in masks if mask is not None]
     kinds: list[Any] = []
     check_each = False
     if by_type and "type" in present:
@@ -384,11 +404,10 @@ def _made_cells(
             encoded = None
         if encoded is not None:
             kinds = [*encoded.dictionary.to_pylist(), None]
-            indices = int64_values(encoded.indices, len(kinds) - 1)
-            _kept, code = np.unique(code * len(kinds) + indices, return_inverse=True)
-            code = code.reshape(-1)
+            parts.append((int64_values(encoded.indices, len(kinds) - 1), len(kinds)))
         else:
             check_each = True  # not text: each event's type is looked at on its own
+    code = numbered_rows(parts, count)[0]
     if units is None:
         order, sorted_code = _group_order(code)
         columns: list[list[Any]] = []  # each column's values in the groups' order
